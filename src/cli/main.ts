@@ -1,0 +1,33 @@
+// The `govgraph` command line (SPEC §11). Each command group lives in its own module.
+import { Command } from 'commander';
+import { registerCatalogueCommands } from './catalogue.ts';
+import { registerDataCommands } from './data.ts';
+import { registerServeCommand } from './serve.ts';
+import { registerSchemaCommands } from './schema.ts';
+import { registerTokenCommand } from './token.ts';
+import { registerGrantCommands } from './grant.ts';
+import { registerAuditCommands } from './audit.ts';
+
+const program = new Command('govgraph')
+  .description('GraphQL gateway of a government information resource sharing platform')
+  .showHelpAfterError();
+
+registerServeCommand(program);
+registerCatalogueCommands(program);
+registerDataCommands(program);
+registerSchemaCommands(program);
+registerTokenCommand(program);
+registerGrantCommands(program);
+registerAuditCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Errors meant for the user carry a plain message; anything else is a bug worth a stack.
+  if (err instanceof Error && (err as { userFacing?: boolean }).userFacing) {
+    console.error(`govgraph: ${err.message}`);
+  } else {
+    console.error(err);
+  }
+  process.exitCode = process.exitCode || 1;
+}

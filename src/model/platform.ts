@@ -1,0 +1,48 @@
+// The platform file (SPEC §3) as the rest of the code sees it after validation.
+
+export type Level = 'province' | 'city' | 'county';
+export const LEVELS: readonly Level[] = ['province', 'city', 'county'];
+
+export interface Department {
+  code: string; // e.g. "430000-GA"
+  name: string;
+  graphqlName: string; // field of Query holding the department's resources
+  level: Level;
+  region: string; // administrative division code
+}
+
+export interface Purpose {
+  code: string;
+  name: string;
+}
+
+export interface ConnectedPlatform {
+  region: string;
+  name: string;
+  url: string;
+  namespace: string;
+}
+
+export interface Platform {
+  platform: {
+    region: string;
+    level: Level;
+    name: string;
+    competentDepartment: string;
+    holidays: string[]; // ISO dates
+    maxPageSize?: number; // `first` maximum, default 1000
+  };
+  purposes: Purpose[];
+  departments: Department[];
+  connected: ConnectedPlatform[];
+}
+
+export const DEFAULT_MAX_PAGE_SIZE = 1000;
+
+export function maxPageSize(p: Platform): number {
+  return p.platform.maxPageSize ?? DEFAULT_MAX_PAGE_SIZE;
+}
+
+export function departmentByCode(p: Platform, code: string): Department | undefined {
+  return p.departments.find((d) => d.code === code);
+}
