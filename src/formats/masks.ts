@@ -1,0 +1,48 @@
+// The masks of SPEC §4 as named pure functions. Each works on Unicode code points (a Chinese name of
+// two characters is two code points) and replaces each hidden code point with one '*'.
+//
+// When a value is no longer than the parts a mask keeps (a 10-character value under `idcard`, a
+// 2-character value under `partial`, a 1-character name), nothing would be hidden; such a value is
+// masked in full instead, so a mask never returns its input unchanged unless it is empty.
+import type { MaskName } from '../model/catalogue.ts';
+
+export interface Mask {
+  name: MaskName;
+  /** Code points kept at the start and at the end. */
+  keepFirst: number;
+  keepLast: number;
+  describe: string;
+}
+
+export const MASKS: readonly Mask[] = [
+  { name: 'idcard', keepFirst: 6, keepLast: 4, describe: 'first 6 and last 4 characters kept' },
+  { name: 'name', keepFirst: 1, keepLast: 0, describe: 'first character kept' },
+  { name: 'phone', keepFirst: 3, keepLast: 4, describe: 'first 3 and last 4 characters kept' },
+  { name: 'partial', keepFirst: 1, keepLast: 1, describe: 'first and last character kept' },
+  { name: 'full', keepFirst: 0, keepLast: 0, describe: 'every character replaced' },
+];
+
+export const MASK_NAMES: readonly MaskName[] = MASKS.map((m) => m.name);
+
+const BY_NAME: ReadonlyMap<MaskName, Mask> = new Map(MASKS.map((m) => [m.name, m]));
+
+export function maskOf(name: MaskName): Mask {
+  const m = BY_NAME.get(name);
+  if (!m) throw new Error(`unknown mask "${name}"`);
+  return m;
+}
+
+/** `value` with every code point outside the mask's kept parts replaced by '*'. */
+export function applyMask(mask: MaskName, value: string): string {
+  const { keepFirst, keepLast } = maskOf(mask);
+  const chars = Array.from(value);
+  const n = chars.length;
+  if (n <= keepFirst + keepLast) return '*'.repeat(n);
+  return chars.slice(0, keepFirst).join('') + '*'.repeat(n - keepFirst - keepLast) + chars.slice(n - keepLast).join('');
+}
+
+/** The mask a `personal` or `secret` item gets: its own, or `full` when it names none (SPEC §4). */
+export function effectiveMask(item: { sensitivity?: string; mask?: MaskName }): MaskName | undefined {
+  if (item.sensitivity === undefined) return undefined;
+  return item.mask ?? 'full';
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import {
+  FORMATS, creditCodeCheckChar, idCardCheckDigit, isValidCreditCode, isValidEmail, isValidIdCard, isValidPhone,
+} from '../src/formats/index.ts';
+
+describe('idcard (GB 11643)', () => {
+  it('computes the check character, including X', () => {
+    expect(idCardCheckDigit('11010519491231002')).toBe('X');
+    expect(idCardCheckDigit('43010219900307123')).toBe('4');
+    expect(() => idCardCheckDigit('4301021990030712')).toThrow('expected 17 digits');
+  });
+  it('accepts valid numbers', () => {
+    expect(isValidIdCard('11010519491231002X')).toBe(true);
+    expect(isValidIdCard('430102199003071234')).toBe(true);
+  });
+  it.each([
+    ['11010519491231002x', 'lower-case x'],
+    ['110105194912310021', 'wrong check digit'],
+    ['430102199002301235', 'no such date (1990-02-30)'],
+    ['430102199013011231', 'month 13'],
+    ['990102199003071234', 'unknown province prefix'],
+    ['43010219900307123', '17 characters'],
+    ['4301021990030712345', '19 characters'],
+    ['43010219900307123A', 'letter other than X'],
+  ])('refuses %s (%s)', (s) => {
+    expect(isValidIdCard(s)).toBe(false);
+  });
+  it('refuses a birth date in the future', () => {
+    const first17 = '43010220300101123';
+    expect(isValidIdCard(first17 + idCardCheckDigit(first17), new Date('2026-01-01'))).toBe(false);
+    expect(isValidIdCard(first17 + idCardCheckDigit(first17), new Date('2031-01-01'))).toBe(true);
+  });
+});
+
+describe('credit code (GB 32100)', () => {
+  it('computes the check character', () => {
+    expect(creditCodeCheckChar('91350100M000100Y4')).toBe('3');
+    expect(creditCodeCheckChar('91430100MA4L16JQ9')).toBe('D');
+    expect(() => creditCodeCheckChar('91430100MA4L16JQ')).toThrow('expected 17 characters');
+  });
+  it('accepts valid codes', () => {
+    expect(isValidCreditCode('91350100M000100Y43')).toBe(true);
+    expect(isValidCreditCode('91110108551385082Q')).toBe(true);
+    expect(isValidCreditCode('91430100MA4L16JQ9D')).toBe(true);
+  });
+  it.each([
+    ['91350100M000100Y44', 'wrong check character'],
+    ['91350100M000100Y4', '17 characters'],
+    ['9135010OM000100Y43', 'O is not in the charset'],
+    ['91A50100M000100Y43', 'letter in the region code'],
+    ['91350100m000100y43', 'lower case'],
+  ])('refuses %s (%s)', (s) => {
+    expect(isValidCreditCode(s)).toBe(false);
+  });
+});
+
+describe('phone and email', () => {
+  it('phone: mainland mobile numbers only', () => {
+    expect(['13812345678', '19912345678'].map(isValidPhone)).toEqual([true, true]);
+    expect(['12812345678', '1381234567', '138123456789', '+8613812345678', '138 1234 5678'].map(isValidPhone))
+      .toEqual([false, false, false, false, false]);
+  });
+  it('email', () => {
+    expect(['li.na@hunan.gov.cn', 'a+b@x.org'].map(isValidEmail)).toEqual([true, true]);
+    expect(['li.na@hunan', '@hunan.gov.cn', 'li na@hunan.gov.cn', 'a..b@x.org', 'a@-x.org'].map(isValidEmail))
+      .toEqual([false, false, false, false, false]);
+  });
+});
+
+describe('FORMATS', () => {
+  it('lists every item format once, each checking its own kind of value', () => {
+    expect(FORMATS.map((f) => f.name)).toEqual(['idcard', 'credit-code', 'phone', 'email']);
+    const samples = ['11010519491231002X', '91350100M000100Y43', '13812345678', 'li.na@hunan.gov.cn'];
+    expect(FORMATS.map((f) => samples.map((s) => f.check(s)))).toEqual([
+      [true, false, false, false],
+      [false, true, false, false],
+      [false, false, true, false],
+      [false, false, false, true],
+    ]);
+  });
+});
