@@ -1,0 +1,176 @@
+// The access table of SPEC §6 as one pure function. Each row is a named value in ACCESS_ROWS; `decide`
+// tries them in order and the first that answers decides. Everything else that needs an access answer
+// (shield rules, filter and order checks, links, the audit log, the test oracle's counterpart) asks here.
+import type { MaskName, Resource } from '../model/catalogue.ts';
+import type { Department } from '../model/platform.ts';
+import { effectiveItems, resourceShare, type EffectiveItem, type EffectiveShare } from './effective-share.ts';
+import { grantCovers, type Grant } from './grant-model.ts';
+
+export type AccessCode =
+  | 'NOT_SHARED' | 'METHOD_NOT_API' | 'OUT_OF_SCOPE' | 'PURPOSE_REQUIRED' | 'PURPOSE_OUT_OF_SCOPE' | 'GRANT_REQUIRED';
+
+export type Decision =
+  | { allowed: true; mask: MaskName | null }
+  | { allowed: false; code: AccessCode; message: string };
+
+export interface AccessQuery {
+  requester: Department;
+  purpose: string | null;
+  resource: Resource;
+  /** The item read; null = the resource as a whole (its own share settings, any item for grants). */
+  item: EffectiveItem | null;
+  /** The requester's grants; inactive ones and those of other departments or resources are ignored. */
+  grants: readonly Grant[];
+  now: Date;
+}
+
+/** What a row sees: the query with the share settings that apply to it. */
+interface Case extends AccessQuery {
+  share: EffectiveShare;
+}
+
+/** One row of the table: answers with a decision, or null to let the next row decide. */
+export interface AccessRow {
+  readonly row: number;
+  readonly name: string;
+  decide(c: Case): Decision | null;
+}
+
+// ---- wording -------------------------------------------------------------------------------------
+
+/** "Item `address` of 430000-GA-00001 (Household registration)" or "430000-GA-00001 (Household registration)". */
+function subject(c: Case): string {
+  const r = `${c.resource.code} (${c.resource.name})`;
+  return c.item ? `Item \`${c.item.name}\` of ${r}` : r;
+}
+
+const list = (xs: readonly string[]): string => xs.join(', ');
+
+function scopeWords(s: EffectiveShare): string {
+  const parts: string[] = [];
+  if (s.departments.length) parts.push('departments ' + s.departments.map((g) => list(g.patterns)).join(' and '));
+  if (s.levels) parts.push(s.levels.length ? `the ${list(s.levels)} level${s.levels.length > 1 ? 's' : ''}` : 'no level');
+  return parts.join(' at ');
+}
+
+// ---- the rows ------------------------------------------------------------------------------------
+
+const allow = (mask: MaskName | null): Decision => ({ allowed: true, mask });
+
+function deny(
+  row: number,
+  code: AccessCode,
+  applies: (c: Case) => boolean,
+  message: (c: Case) => string,
+): AccessRow {
+  return {
+    row,
+    name: code,
+    decide: (c) => (applies(c) ? { allowed: false, code, message: message(c) } : null),
+  };
+}
+
+const providerRow: AccessRow = {
+  row: 0,
+  name: 'PROVIDER',
+  decide: (c) => (c.requester.code === c.resource.provider ? allow(null) : null),
+};
+
+const notSharedRow = deny(1, 'NOT_SHARED', (c) => c.share.type === 'none',
+  (c) => `${subject(c)} is not shared; only its provider ${c.resource.provider} can read it.`);
+
+const methodNotApiRow = deny(2, 'METHOD_NOT_API', (c) => !c.share.methods.includes('api'),
+  (c) => c.share.methods.length
+    ? `${subject(c)} is shared by ${list(c.share.methods)}, not through the API; ask its provider ${c.resource.provider} for it by one of those methods.`
+    : `${subject(c)} is not offered by any sharing method; ask its provider ${c.resource.provider}.`);
+
+function inScope(c: Case): boolean {
+  const { departments, levels } = c.share;
+  return departments.every((g) => g.test(c.requester.code)) && (levels === null || levels.includes(c.requester.level));
+}
+
+const outOfScopeRow = deny(3, 'OUT_OF_SCOPE', (c) => !inScope(c),
+  (c) => `${subject(c)} is shared only with ${scopeWords(c.share)}; department ${c.requester.code} (${c.requester.level}) is outside that scope.`);
+
+const purposeRequiredRow = deny(4, 'PURPOSE_REQUIRED', (c) => c.purpose === null,
+  (c) => c.share.purposes
+    ? `${subject(c)} is read only for a stated purpose; send the \`x-purpose\` header with one of: ${list(c.share.purposes)}.`
+    : `${subject(c)} is read only for a stated purpose; send the \`x-purpose\` header with one of the platform's purpose codes.`);
+
+const purposeOutOfScopeRow = deny(5, 'PURPOSE_OUT_OF_SCOPE',
+  (c) => c.share.purposes !== null && !c.share.purposes.includes(c.purpose as string),
+  (c) => c.share.purposes!.length
+    ? `${subject(c)} may be used only for ${list(c.share.purposes!)}; purpose \`${c.purpose}\` is outside its scope of use.`
+    : `${subject(c)} may not be used for any purpose; purpose \`${c.purpose}\` is outside its scope of use.`);
+
+/** Active grants of the requester for this resource covering the item (any when null) and the purpose. */
+function coveringGrants(c: Case): Grant[] {
+  const q = {
+    requester: c.requester.code,
+    resource: c.resource.code,
+    item: c.item?.name ?? null,
+    purpose: c.purpose as string,
+    now: c.now,
+  };
+  return c.grants.filter((g) => grantCovers(g, q));
+}
+
+const grantRequiredRow = deny(6, 'GRANT_REQUIRED',
+  (c) => c.share.type === 'conditional' && coveringGrants(c).length === 0,
+  (c) => `${subject(c)} is shared on conditions: department ${c.requester.code} holds no active grant covering it for purpose \`${c.purpose}\`; request sharing from its provider ${c.resource.provider}.`);
+
+const otherwiseRow: AccessRow = {
+  row: 7,
+  name: 'ALLOWED',
+  decide: (c) => {
+    const item = c.item;
+    if (!item || item.mask === null) return allow(null);
+    const unmasked = coveringGrants(c).some((g) => g.unmasked.includes(item.name));
+    return allow(unmasked ? null : item.mask);
+  },
+};
+
+/** The table of SPEC §6, in order. */
+export const ACCESS_ROWS: readonly AccessRow[] = [
+  providerRow, notSharedRow, methodNotApiRow, outOfScopeRow,
+  purposeRequiredRow, purposeOutOfScopeRow, grantRequiredRow, otherwiseRow,
+];
+
+function firstAnswer(q: AccessQuery): { row: number; decision: Decision } {
+  const c: Case = { ...q, share: q.item ? q.item.share : resourceShare(q.resource) };
+  for (const row of ACCESS_ROWS) {
+    const decision = row.decide(c);
+    if (decision) return { row: row.row, decision };
+  }
+  throw new Error('unreachable: the last access row always answers');
+}
+
+/** The decision for one item (or, with `item: null`, for the resource's own share settings). */
+export function decide(q: AccessQuery): Decision {
+  return firstAnswer(q).decision;
+}
+
+/** Decisions for every item of the resource, in catalogue order. */
+export function decideItems(q: Omit<AccessQuery, 'item'>): Map<string, Decision> {
+  const out = new Map<string, Decision>();
+  for (const [name, item] of effectiveItems(q.resource)) out.set(name, decide({ ...q, item }));
+  return out;
+}
+
+/**
+ * The decision for the resource as a whole (its list and lookup fields): allowed (mask null) when at
+ * least one item is allowed. Otherwise the first row that denies the resource's own share settings
+ * (e.g. a conditional resource and no grant for the purpose: GRANT_REQUIRED); and when those alone
+ * would allow, the item denial of the lowest row (the first such item in catalogue order).
+ */
+export function decideResource(q: Omit<AccessQuery, 'item'>): Decision {
+  let first: { row: number; decision: Decision } | null = null;
+  for (const item of effectiveItems(q.resource).values()) {
+    const a = firstAnswer({ ...q, item });
+    if (a.decision.allowed) return allow(null);
+    if (!first || a.row < first.row) first = a;
+  }
+  const whole = firstAnswer({ ...q, item: null });
+  if (!whole.decision.allowed || !first) return whole.decision;
+  return first.decision;
+}
