@@ -293,10 +293,13 @@ describe('grants', () => {
       .toMatchObject({ code: 'GRANT_REQUIRED' });
   });
 
-  it('until is inclusive: valid through its whole day (UTC), not after', () => {
+  it('until is inclusive: valid through its whole day in Asia/Shanghai, not after', () => {
     const g = [grant({ until: '2026-06-15' })];
-    expect(ask(household, 'birthDate', ZWB, sa, g, new Date('2026-06-15T23:59:59Z'))).toEqual(allowed());
-    expect(ask(household, 'birthDate', ZWB, sa, g, new Date('2026-06-16T00:00:00Z'))).toMatchObject({ code: 'GRANT_REQUIRED' });
+    expect(ask(household, 'birthDate', ZWB, sa, g, new Date('2026-06-15T15:59:59Z'))).toEqual(allowed());
+    expect(ask(household, 'birthDate', ZWB, sa, g, new Date('2026-06-15T16:00:00Z'))).toMatchObject({ code: 'GRANT_REQUIRED' });
+    const instant = [grant({ until: '2026-06-15T12:00:00Z' })];
+    expect(ask(household, 'birthDate', ZWB, sa, instant, new Date('2026-06-15T12:00:00Z'))).toEqual(allowed());
+    expect(ask(household, 'birthDate', ZWB, sa, instant, new Date('2026-06-15T12:00:01Z'))).toMatchObject({ code: 'GRANT_REQUIRED' });
   });
 
   it('a grant not yet in force does not count', () => {

@@ -1,5 +1,6 @@
 // A grant (SPEC §9): a provider's permission for one department to read some items of one conditional
 // resource for some purposes, possibly until a date. Pure data and pure checks; storage is in grants.ts.
+import { platformDate } from '../calendar/working-days.ts';
 
 export interface Grant {
   id: string;
@@ -9,7 +10,7 @@ export interface Grant {
   purposes: string[];
   unmasked: string[]; // items read unmasked (a subset of `items`)
   from: string; // ISO datetime: in force from then on
-  until: string | null; // ISO date, inclusive (the whole day, UTC); null = no end
+  until: string | null; // ISO date, inclusive: the whole platform day (Asia/Shanghai); null = no end
   revokedAt: string | null;
   revokedBy: string | null;
   createdAt: string;
@@ -17,17 +18,13 @@ export interface Grant {
   requestId: string | null; // the sharing request it decided, when made by the workflow
 }
 
-/** `now` as an ISO date (UTC), the form `until` is compared with. */
-export function isoDate(now: Date): string {
-  return now.toISOString().slice(0, 10);
-}
-
-/** Not revoked, `from` reached, `until` not passed (a date is valid through its whole day, UTC). */
+/** Not revoked, `from` reached, `until` not passed: a date is valid through the whole of that day on the
+ * platform's calendar (Asia/Shanghai, as every deadline of the platform), an instant up to that instant. */
 export function isGrantActive(g: Grant, now: Date): boolean {
   if (g.revokedAt !== null) return false;
   if (Date.parse(g.from) > now.getTime()) return false;
   if (g.until === null) return true;
-  return g.until.length <= 10 ? isoDate(now) <= g.until : Date.parse(g.until) >= now.getTime();
+  return g.until.length <= 10 ? platformDate(now) <= g.until : Date.parse(g.until) >= now.getTime();
 }
 
 /** Active, for this requester and resource, covering the item (any item when null) and the purpose. */
