@@ -1,0 +1,184 @@
+// The audit log entry (SPEC §10), its stored row, and the hash that chains entries.
+//
+// Stored rows are flat scalars (the store port). An entry becomes one row of `_audit` with:
+// - every scalar field of the entry as its own column;
+// - `resources` as a JSON string column (the per-resource detail);
+// - two derived columns for filtering with the port's `contains`: `resourceCodes` and `providers`,
+//   each the distinct codes wrapped in '|' ('|430000-GA-00001|430000-SCJG-00001|', '' when none), so
+//   that `contains '|CODE|'` matches exactly one code. They are not hashed; `verifyAuditChain` checks
+//   that they agree with `resources`, so they cannot be edited to hide an entry from a department.
+//
+// The hash is SHA-256 (hex) over 'govgraph-audit-v1\n' followed by the canonical JSON (object keys
+// sorted at every level, arrays in order) of every field of the entry except `hash` itself, `prevHash`
+// included. The first entry's `prevHash` is GENESIS_HASH.
+import { createHash } from 'node:crypto';
+import type { Row, Value } from '../store/port.ts';
+
+export const AUDIT_COLLECTION = '_audit';
+export const GENESIS_HASH = '0'.repeat(64);
+const HASH_DOMAIN = 'govgraph-audit-v1\n';
+
+export type AuditKind = 'read' | 'workflow' | 'operator';
+export type AuditOutcome = 'allowed' | 'partial' | 'denied' | 'error' | 'ok' | 'refused';
+
+export const AUDIT_KINDS: readonly AuditKind[] = ['read', 'workflow', 'operator'];
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['allowed', 'partial', 'denied', 'error', 'ok', 'refused'];
+
+export interface AuditResource {
+  resource: string; // resource code
+  provider: string; // department code of the providing department
+  items: string[]; // items read
+  denied: Array<{ item: string; code: string }>;
+  masked: string[];
+  records: number;
+}
+
+export interface AuditEntry {
+  seq: number;
+  time: string; // ISO-8601 UTC
+  requestId: string;
+  department: string | null;
+  user: string | null;
+  purpose: string | null;
+  operationName: string | null;
+  documentHash: string | null;
+  kind: AuditKind;
+  action: string | null; // e.g. 'submitCatalogue'
+  resources: AuditResource[];
+  outcome: AuditOutcome;
+  detail: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+/** What a caller hands to `appendAudit`: the log assigns the rest (and `time` when absent). */
+export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash' | 'time'> & { time?: string };
+
+type CanonicalValue = Value | CanonicalValue[] | { [key: string]: CanonicalValue };
+
+/** JSON with object keys sorted at every level; `undefined` members are left out, as JSON does. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`not a JSON number: ${value}`);
+    return JSON.stringify(value as CanonicalValue);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const members = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`);
+  return `{${members.join(',')}}`;
+}
+
+/** The hash an entry must carry, computed from every other field. */
+export function entryHash(rest: Omit<AuditEntry, 'hash'>): string {
+  const hashed: Omit<AuditEntry, 'hash'> = {
+    seq: rest.seq,
+    time: rest.time,
+    requestId: rest.requestId,
+    department: rest.department,
+    user: rest.user,
+    purpose: rest.purpose,
+    operationName: rest.operationName,
+    documentHash: rest.documentHash,
+    kind: rest.kind,
+    action: rest.action,
+    resources: rest.resources.map((r) => ({
+      resource: r.resource,
+      provider: r.provider,
+      items: r.items,
+      denied: r.denied.map((d) => ({ item: d.item, code: d.code })),
+      masked: r.masked,
+      records: r.records,
+    })),
+    outcome: rest.outcome,
+    detail: rest.detail,
+    prevHash: rest.prevHash,
+  };
+  return createHash('sha256').update(HASH_DOMAIN).update(canonicalJson(hashed)).digest('hex');
+}
+
+/** '|a|b|' of the distinct values in first-seen order; '' when none. */
+export function barList(values: readonly string[]): string {
+  const distinct = [...new Set(values)];
+  return distinct.length === 0 ? '' : `|${distinct.join('|')}|`;
+}
+
+/** The `contains` needle that matches one code in a bar list. */
+export function barNeedle(code: string): string {
+  return `|${code}|`;
+}
+
+export function resourceCodesOf(resources: readonly AuditResource[]): string {
+  return barList(resources.map((r) => r.resource));
+}
+
+export function providersOf(resources: readonly AuditResource[]): string {
+  return barList(resources.map((r) => r.provider));
+}
+
+export function toRow(entry: AuditEntry): Row {
+  return {
+    seq: entry.seq,
+    time: entry.time,
+    requestId: entry.requestId,
+    department: entry.department,
+    user: entry.user,
+    purpose: entry.purpose,
+    operationName: entry.operationName,
+    documentHash: entry.documentHash,
+    kind: entry.kind,
+    action: entry.action,
+    resources: JSON.stringify(entry.resources),
+    resourceCodes: resourceCodesOf(entry.resources),
+    providers: providersOf(entry.resources),
+    outcome: entry.outcome,
+    detail: entry.detail,
+    prevHash: entry.prevHash,
+    hash: entry.hash,
+  };
+}
+
+const str = (v: Value | undefined): string => (v === null || v === undefined ? '' : String(v));
+const strOrNull = (v: Value | undefined): string | null => (v === null || v === undefined ? null : String(v));
+
+/**
+ * The entry a stored row holds. `resources` that is not a JSON array of resource objects is a
+ * TypeError (a verify failure, not something a reader should see silently repaired).
+ */
+export function fromRow(row: Row): AuditEntry {
+  return {
+    seq: Number(row.seq),
+    time: str(row.time),
+    requestId: str(row.requestId),
+    department: strOrNull(row.department),
+    user: strOrNull(row.user),
+    purpose: strOrNull(row.purpose),
+    operationName: strOrNull(row.operationName),
+    documentHash: strOrNull(row.documentHash),
+    kind: str(row.kind) as AuditKind,
+    action: strOrNull(row.action),
+    resources: parseResources(row.resources),
+    outcome: str(row.outcome) as AuditOutcome,
+    detail: strOrNull(row.detail),
+    prevHash: str(row.prevHash),
+    hash: str(row.hash),
+  };
+}
+
+function parseResources(v: Value | undefined): AuditResource[] {
+  if (v === null || v === undefined) return [];
+  const parsed: unknown = JSON.parse(String(v));
+  if (!Array.isArray(parsed)) throw new TypeError('resources is not a JSON array');
+  return parsed.map((r: unknown, i) => {
+    const o = r as Partial<AuditResource> | null;
+    const ok =
+      o !== null && typeof o === 'object' &&
+      typeof o.resource === 'string' && typeof o.provider === 'string' &&
+      Array.isArray(o.items) && Array.isArray(o.denied) && Array.isArray(o.masked) &&
+      typeof o.records === 'number';
+    if (!ok) throw new TypeError(`resources[${i}] is not a resource entry`);
+    return o as AuditResource;
+  });
+}

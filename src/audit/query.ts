@@ -1,0 +1,142 @@
+// Reading the audit log (SPEC §10): visibility, filters and cursor pagination.
+//
+// Visibility (one pure function, `auditVisibility`, turned into a store filter):
+// - a `supervisor` of the competent department sees every entry;
+// - any other department sees the entries of its own requests (`department` is its code) and the
+//   entries about resources it provides (`providers` contains '|CODE|').
+// In an entry a department sees only as a provider, `resources` is narrowed to the resources it
+// provides: the other providers' parts are not its business. Such a node keeps the stored `hash`, which
+// then no longer recomputes from the node; the chain is checked on the store, not on what a reader sees.
+//
+// Order and pages: newest first (seq descending), which is what a supervisor reading the log expects.
+// The cursor is an opaque string naming a seq; `after` returns the entries older than it.
+// `totalCount` counts every entry matching visibility and filters, regardless of the cursor.
+// Filters: `from` inclusive, `to` exclusive, both compared to `time` as ISO strings, so a date works
+// too ('2026-11-01' as `to` ends with the last entry of October 31, UTC).
+import { DEFAULT_MAX_PAGE_SIZE } from '../model/platform.ts';
+import { and, eq, or, type Filter, type Store } from '../store/port.ts';
+import {
+  AUDIT_COLLECTION,
+  barNeedle,
+  fromRow,
+  type AuditEntry,
+  type AuditKind,
+  type AuditOutcome,
+} from './entry.ts';
+
+export interface AuditViewer {
+  dept: string;
+  roles: readonly string[];
+}
+
+export interface AuditFilter {
+  department?: string; // the requesting department
+  resource?: string; // a resource code the entry is about
+  provider?: string; // a providing department the entry is about
+  outcome?: AuditOutcome;
+  kind?: AuditKind;
+  from?: string; // ISO date or datetime, inclusive
+  to?: string; // ISO date or datetime, exclusive
+}
+
+export interface AuditPage {
+  first: number;
+  after?: string | null;
+}
+
+export interface AuditConnection {
+  nodes: AuditEntry[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+}
+
+/** Bad input from the reader (a malformed cursor, a page size out of range): BAD_USER_INPUT. */
+export class AuditQueryError extends Error {
+  readonly code = 'BAD_USER_INPUT' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuditQueryError';
+  }
+}
+
+export type AuditVisibility = { kind: 'all' } | { kind: 'department'; dept: string };
+
+export function auditVisibility(viewer: AuditViewer, competentDepartment: string): AuditVisibility {
+  return viewer.dept === competentDepartment && viewer.roles.includes('supervisor')
+    ? { kind: 'all' }
+    : { kind: 'department', dept: viewer.dept };
+}
+
+function visibilityFilter(v: AuditVisibility): Filter {
+  return v.kind === 'all'
+    ? and()
+    : or(eq('department', v.dept), { kind: 'contains', field: 'providers', value: barNeedle(v.dept) });
+}
+
+/** The store filter of an AuditFilter (shared with the usage figures). */
+export function auditFilter(f: AuditFilter): Filter {
+  const parts: Filter[] = [];
+  if (f.department !== undefined) parts.push(eq('department', f.department));
+  if (f.resource !== undefined) parts.push({ kind: 'contains', field: 'resourceCodes', value: barNeedle(f.resource) });
+  if (f.provider !== undefined) parts.push({ kind: 'contains', field: 'providers', value: barNeedle(f.provider) });
+  if (f.outcome !== undefined) parts.push(eq('outcome', f.outcome));
+  if (f.kind !== undefined) parts.push(eq('kind', f.kind));
+  if (f.from !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'gte', value: f.from });
+  if (f.to !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'lt', value: f.to });
+  return and(...parts);
+}
+
+const CURSOR_PREFIX = 'audit:';
+
+export function auditCursor(seq: number): string {
+  return Buffer.from(`${CURSOR_PREFIX}${seq}`, 'utf8').toString('base64url');
+}
+
+function cursorSeq(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const seq = text.startsWith(CURSOR_PREFIX) ? Number(text.slice(CURSOR_PREFIX.length)) : NaN;
+  if (!Number.isSafeInteger(seq) || seq < 1 || auditCursor(seq) !== cursor) {
+    throw new AuditQueryError(`"${cursor}" is not a cursor of the audit log; pass an endCursor from a previous page.`);
+  }
+  return seq;
+}
+
+export async function listAudit(
+  store: Store,
+  viewer: AuditViewer,
+  filter: AuditFilter,
+  page: AuditPage,
+  competentDepartment: string,
+  maxPageSize: number = DEFAULT_MAX_PAGE_SIZE,
+): Promise<AuditConnection> {
+  if (!Number.isInteger(page.first) || page.first < 0 || page.first > maxPageSize) {
+    throw new AuditQueryError(`first must be a whole number from 0 to ${maxPageSize}.`);
+  }
+  const visibility = auditVisibility(viewer, competentDepartment);
+  const base = and(visibilityFilter(visibility), auditFilter(filter));
+  const pageFilter =
+    page.after === undefined || page.after === null
+      ? base
+      : and(base, { kind: 'compare', field: 'seq', op: 'lt', value: cursorSeq(page.after) });
+
+  const [rows, totalCount] = await Promise.all([
+    page.first === 0
+      ? Promise.resolve([])
+      : store.find(AUDIT_COLLECTION, {
+          filter: pageFilter,
+          sort: [{ field: 'seq', direction: 'desc' }],
+          limit: page.first + 1,
+        }),
+    store.count(AUDIT_COLLECTION, base),
+  ]);
+  const hasNextPage = rows.length > page.first;
+  const nodes = rows.slice(0, page.first).map((row) => narrow(fromRow(row), visibility));
+  const last = nodes[nodes.length - 1];
+  return { nodes, pageInfo: { hasNextPage, endCursor: last ? auditCursor(last.seq) : null }, totalCount };
+}
+
+/** An entry as `visibility` may see it: a provider-only reader sees only its own resources. */
+function narrow(entry: AuditEntry, visibility: AuditVisibility): AuditEntry {
+  if (visibility.kind === 'all' || entry.department === visibility.dept) return entry;
+  return { ...entry, resources: entry.resources.filter((r) => r.provider === visibility.dept) };
+}

@@ -1,0 +1,128 @@
+// Usage figures for the yearly report of use (issue 4, point 8), computed from the audit log's read
+// entries.
+//
+// For every resource that read entries in the period name, and within it for every requesting
+// department and purpose:
+// - `requests`: read entries whose outcome is allowed or partial and in which at least one item of the
+//   resource was read;
+// - `records`: the sum of the records those entries returned from the resource;
+// - `denied`: read entries that touched the resource but read none of its items (a denied request, or a
+//   partial one in which this resource was denied whole).
+// Entries with outcome `error` are left out: they say nothing about use.
+//
+// It is a scan of the read entries of the period (and resource or provider, when given) in seq order,
+// USAGE_PAGE_SIZE rows at a time: memory grows with the number of distinct
+// (resource, department, purpose) groups, not with the number of entries. Who may see which figures
+// (supervisors everything, a provider its own resources via `provider`) is the caller's rule.
+import { and, eq, type Filter, type Store } from '../store/port.ts';
+import { AUDIT_COLLECTION, fromRow } from './entry.ts';
+import { auditFilter } from './query.ts';
+
+export const USAGE_PAGE_SIZE = 500;
+
+export interface UsagePeriod {
+  from?: string; // ISO date or datetime, inclusive
+  to?: string; // ISO date or datetime, exclusive
+  resource?: string;
+  provider?: string;
+}
+
+export interface UsageFigures {
+  requests: number;
+  records: number;
+  denied: number;
+}
+
+export interface RequesterUsage extends UsageFigures {
+  department: string | null;
+  purpose: string | null;
+}
+
+export interface ResourceUsage extends UsageFigures {
+  resource: string;
+  provider: string;
+  byRequester: RequesterUsage[]; // by department, then purpose (null first)
+}
+
+export interface UsageReport {
+  from: string | null;
+  to: string | null;
+  resources: ResourceUsage[]; // by resource code
+}
+
+export async function auditUsage(store: Store, period: UsagePeriod, pageSize = USAGE_PAGE_SIZE): Promise<UsageReport> {
+  const base = and(
+    eq('kind', 'read'),
+    auditFilter({ from: period.from, to: period.to, resource: period.resource, provider: period.provider }),
+  );
+  const byResource = new Map<string, { provider: string; groups: Map<string, RequesterUsage> }>();
+
+  let afterSeq = 0;
+  for (;;) {
+    const filter: Filter = and(base, { kind: 'compare', field: 'seq', op: 'gt', value: afterSeq });
+    const rows = await store.find(AUDIT_COLLECTION, {
+      filter,
+      projection: ['seq', 'time', 'department', 'purpose', 'outcome', 'resources'],
+      sort: [{ field: 'seq', direction: 'asc' }],
+      limit: pageSize,
+    });
+    for (const row of rows) {
+      afterSeq = Number(row.seq);
+      const entry = fromRow(row);
+      if (entry.outcome === 'error') continue;
+      const used = entry.outcome === 'allowed' || entry.outcome === 'partial';
+      for (const part of entry.resources) {
+        if (period.resource !== undefined && part.resource !== period.resource) continue;
+        if (period.provider !== undefined && part.provider !== period.provider) continue;
+        let res = byResource.get(part.resource);
+        if (!res) byResource.set(part.resource, (res = { provider: part.provider, groups: new Map() }));
+        const key = JSON.stringify([entry.department, entry.purpose]);
+        let group = res.groups.get(key);
+        if (!group) {
+          group = { department: entry.department, purpose: entry.purpose, requests: 0, records: 0, denied: 0 };
+          res.groups.set(key, group);
+        }
+        if (used && part.items.length > 0) {
+          group.requests += 1;
+          group.records += part.records;
+        } else {
+          group.denied += 1;
+        }
+      }
+    }
+    if (rows.length < pageSize) break;
+  }
+
+  const resources = [...byResource.entries()]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([resource, { provider, groups }]): ResourceUsage => {
+      const byRequester = [...groups.values()].sort(
+        (a, b) => compareNullable(a.department, b.department) || compareNullable(a.purpose, b.purpose),
+      );
+      return {
+        resource,
+        provider,
+        requests: sum(byRequester, 'requests'),
+        records: sum(byRequester, 'records'),
+        denied: sum(byRequester, 'denied'),
+        byRequester,
+      };
+    });
+  return { from: period.from ?? null, to: period.to ?? null, resources };
+}
+
+function sum(rows: readonly UsageFigures[], field: keyof UsageFigures): number {
+  return rows.reduce((total, r) => total + r[field], 0);
+}
+
+/** Code-point order, as the store sorts strings. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareNullable(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return compare(a, b);
+}
