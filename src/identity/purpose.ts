@@ -1,0 +1,37 @@
+// The purpose of a request (SPEC §6): the `x-purpose` header, one code of the platform's vocabulary.
+// Absent: null (rows of the access table that need a purpose then answer PURPOSE_REQUIRED). Present but
+// empty, repeated (Node joins repeated headers with ", "), too long or unknown: BAD_USER_INPUT.
+import type { Platform } from '../model/platform.ts';
+import { BadUserInputError } from './errors.ts';
+
+export const PURPOSE_HEADER = 'x-purpose';
+export const MAX_PURPOSE_LENGTH = 100;
+
+const vocabularies = new WeakMap<Platform, Set<string>>();
+
+function vocabulary(platform: Platform): Set<string> {
+  let codes = vocabularies.get(platform);
+  if (!codes) {
+    codes = new Set(platform.purposes.map((p) => p.code));
+    vocabularies.set(platform, codes);
+  }
+  return codes;
+}
+
+export function parsePurpose(header: string | string[] | undefined, platform: Platform): string | null {
+  if (header === undefined) return null;
+  const valid = () => platform.purposes.map((p) => p.code).join(', ');
+  const values = Array.isArray(header) ? header : [header];
+  if (values.length !== 1 || values[0].includes(',')) {
+    throw new BadUserInputError(`Send one purpose in the \`x-purpose\` header, not several; valid codes: ${valid()}.`);
+  }
+  const code = values[0].trim();
+  if (code === '') throw new BadUserInputError(`The \`x-purpose\` header is empty; send one of: ${valid()}.`);
+  if (code.length > MAX_PURPOSE_LENGTH) {
+    throw new BadUserInputError(`The \`x-purpose\` header is longer than ${MAX_PURPOSE_LENGTH} characters; send one of: ${valid()}.`);
+  }
+  if (!vocabulary(platform).has(code)) {
+    throw new BadUserInputError(`Unknown purpose ${JSON.stringify(code)} in the \`x-purpose\` header; send one of: ${valid()}.`);
+  }
+  return code;
+}

@@ -1,0 +1,46 @@
+// The platform's HS256 secret (SPEC §7): GOVGRAPH_JWT_SECRET when set; otherwise a random secret made
+// once and kept in the store, so that `govgraph token` and every `govgraph serve` over the same store
+// agree. Two processes making it at the same time agree too: the unique index on `key` lets one insert
+// win and the other reads the winner's secret back.
+import { randomBytes } from 'node:crypto';
+import { DuplicateKeyError, eq, type Store } from '../store/port.ts';
+
+export const SETTINGS = '_settings';
+export const JWT_SECRET_KEY = 'jwt-secret';
+export const SECRET_BYTES = 32;
+
+const encoder = new TextEncoder();
+
+async function readSecret(store: Store): Promise<string | null> {
+  const rows = await store.find(SETTINGS, { filter: eq('key', JWT_SECRET_KEY), limit: 1 });
+  const value = rows[0]?.value;
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/** The secret kept in the store, made (32 random bytes, base64url) when there is none yet. */
+export async function storedSecret(store: Store): Promise<Uint8Array> {
+  await store.ensureIndex(SETTINGS, { fields: ['key'], unique: true });
+  const existing = await readSecret(store);
+  if (existing) return encoder.encode(existing);
+  const made = randomBytes(SECRET_BYTES).toString('base64url');
+  try {
+    await store.insert(SETTINGS, [{ key: JWT_SECRET_KEY, value: made }]);
+    return encoder.encode(made);
+  } catch (error) {
+    if (!(error instanceof DuplicateKeyError)) throw error;
+    const winner = await readSecret(store);
+    if (!winner) throw error;
+    return encoder.encode(winner);
+  }
+}
+
+/** The secret from the environment, or null when GOVGRAPH_JWT_SECRET is unset or empty. */
+export function envSecret(env: NodeJS.ProcessEnv = process.env): Uint8Array | null {
+  const value = env.GOVGRAPH_JWT_SECRET;
+  return value ? encoder.encode(value) : null;
+}
+
+/** GOVGRAPH_JWT_SECRET when set (the store is not touched), otherwise the stored secret. */
+export async function platformSecret(store: Store, env: NodeJS.ProcessEnv = process.env): Promise<Uint8Array> {
+  return envSecret(env) ?? storedSecret(store);
+}

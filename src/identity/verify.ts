@@ -1,0 +1,118 @@
+// Who is asking (SPEC §7): `Authorization: Bearer <JWT>` verified with jose, HS256 with the platform
+// secret and/or RS256/ES256 with the keys of a JWKS URL. Claims: `sub` (user), `dept` (department code
+// of the platform), `roles` (array), `exp` (required).
+//
+// Decisions:
+// - Every failure is an AuthenticationError (`UNAUTHENTICATED`) with one of two messages: the header is
+//   missing or malformed, or the token is invalid or expired. Which check failed (signature, expiry,
+//   claims, department...) is in `reason`, for the server's log, not for the client.
+// - `roles` may be absent (no roles: the user may still query data). Roles the platform does not know
+//   are ignored, so tokens of an identity provider that also serves other systems work; `roles` that
+//   is not an array of strings makes the token invalid.
+// - Clocks of gateway instances and identity providers may drift: `exp` and `nbf` get 30 s of tolerance.
+// - With both a secret and a JWKS URL, an HS256 token is checked with the secret and an RS256/ES256 one
+//   with the key set; the caller decides what to trust by what it passes.
+// - A key set that cannot be fetched is the platform's failure, not the client's: KeySetUnavailableError.
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Department, Platform } from '../model/platform.ts';
+import { AuthenticationError, KeySetUnavailableError, type AuthenticationFailure } from './errors.ts';
+import { isRole, type Role } from './roles.ts';
+
+export interface Identity {
+  user: string;
+  dept: Department;
+  roles: Role[];
+}
+
+export interface Verifier {
+  /** The identity of a request from its Authorization header; AuthenticationError when there is none. */
+  verify(authorization: string | undefined): Promise<Identity>;
+}
+
+export const HEADER_MESSAGE =
+  'Missing or malformed Authorization header: send `Authorization: Bearer <token>` (an operator makes one with `govgraph token`).';
+export const TOKEN_MESSAGE = 'The token is invalid or expired; get a new one with `govgraph token`.';
+
+export const SECRET_ALGORITHMS = ['HS256'];
+export const KEY_SET_ALGORITHMS = ['RS256', 'ES256'];
+export const CLOCK_TOLERANCE_SECONDS = 30;
+const MAX_HEADER_LENGTH = 16 * 1024;
+const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*) *$/i;
+
+function headerError(reason: AuthenticationFailure): AuthenticationError {
+  return new AuthenticationError(HEADER_MESSAGE, reason);
+}
+
+function tokenError(reason: AuthenticationFailure, cause?: unknown): AuthenticationError {
+  return new AuthenticationError(TOKEN_MESSAGE, reason, { cause });
+}
+
+/** The reason a jose error gives, or null when it is not about the token. */
+function joseReason(error: unknown): AuthenticationFailure | null {
+  if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf' && error.reason === 'check_failed') return 'not-yet-valid';
+    return error.reason === 'missing' ? 'missing-claims' : 'invalid';
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad-signature';
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return 'algorithm-not-allowed';
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return 'bad-signature';
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return null;
+  if (error instanceof errors.JOSEError) return 'malformed-token';
+  return null;
+}
+
+export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; platform: Platform }): Verifier {
+  const { secret, jwksUrl } = opts;
+  if (!secret && !jwksUrl) throw new Error('createVerifier needs a secret or a JWKS URL');
+  const keySet = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl)) : null;
+  const algorithms = [...(secret ? SECRET_ALGORITHMS : []), ...(keySet ? KEY_SET_ALGORITHMS : [])];
+  const departments = new Map(opts.platform.departments.map((d) => [d.code, d]));
+
+  async function verify(authorization: string | undefined): Promise<Identity> {
+    if (authorization === undefined || authorization.trim() === '') throw headerError('missing-header');
+    if (authorization.length > MAX_HEADER_LENGTH) throw headerError('malformed-header');
+    const match = BEARER.exec(authorization.trim());
+    if (!match) throw headerError('malformed-header');
+
+    let payload: JWTPayload;
+    let usedKeySet = false;
+    const getKey: JWTVerifyGetKey = async (header, token) => {
+      if (header.alg === 'HS256' && secret) return secret;
+      if (keySet) {
+        usedKeySet = true;
+        return keySet(header, token);
+      }
+      throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
+    };
+    try {
+      ({ payload } = await jwtVerify(match[1], getKey, {
+        algorithms,
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      }));
+    } catch (error) {
+      const reason = joseReason(error);
+      if (reason) throw tokenError(reason, error);
+      if (keySet && (usedKeySet || error instanceof errors.JOSEError)) {
+        throw new KeySetUnavailableError(`cannot fetch the JSON Web Key Set ${jwksUrl}: ${(error as Error).message}`, { cause: error });
+      }
+      throw error;
+    }
+    return identityOf(payload, departments);
+  }
+
+  return { verify };
+}
+
+/** The identity a verified payload names; AuthenticationError when a claim is missing or wrong. */
+function identityOf(payload: JWTPayload, departments: Map<string, Department>): Identity {
+  const { sub, dept, roles } = payload as JWTPayload & { dept?: unknown; roles?: unknown };
+  if (typeof sub !== 'string' || sub === '' || typeof dept !== 'string') throw tokenError('missing-claims');
+  if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
+    throw tokenError('invalid');
+  }
+  const department = departments.get(dept);
+  if (!department) throw tokenError('unknown-department');
+  return { user: sub, dept: department, roles: [...new Set(((roles as string[] | undefined) ?? []).filter(isRole))] };
+}

@@ -1,0 +1,308 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT, base64url, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { AuthenticationError, BadUserInputError, KeySetUnavailableError } from '../src/identity/errors.ts';
+import { parsePurpose } from '../src/identity/purpose.ts';
+import { ROLES } from '../src/identity/roles.ts';
+import { JWT_SECRET_KEY, SETTINGS, platformSecret, storedSecret } from '../src/identity/secret.ts';
+import { parseTtl, signToken } from '../src/identity/token.ts';
+import { HEADER_MESSAGE, TOKEN_MESSAGE, createVerifier } from '../src/identity/verify.ts';
+import type { Platform } from '../src/model/platform.ts';
+import type { Store } from '../src/store/port.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+
+const platform: Platform = {
+  platform: { region: '430000', level: 'province', name: 'Hunan', competentDepartment: '430000-ZWB', holidays: [] },
+  purposes: [
+    { code: 'administrative-licensing', name: 'Administrative licensing review' },
+    { code: 'social-assistance', name: 'Social assistance eligibility' },
+  ],
+  departments: [
+    { code: '430000-GA', name: 'Public Security Department', graphqlName: 'publicSecurity', level: 'province', region: '430000' },
+    { code: '430000-ZWB', name: 'Administrative Service Bureau', graphqlName: 'adminService', level: 'province', region: '430000' },
+  ],
+  connected: [],
+};
+const GA = platform.departments[0];
+
+const secret = new TextEncoder().encode('a-test-secret-of-more-than-32-bytes!!');
+const otherSecret = new TextEncoder().encode('another-secret-of-more-than-32-bytes!');
+const hs = createVerifier({ secret, platform });
+const now = () => Math.floor(Date.now() / 1000);
+
+function sign(claims: Record<string, unknown>, opts: { key?: Uint8Array | CryptoKey; alg?: string; kid?: string } = {}) {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: opts.alg ?? 'HS256', ...(opts.kid ? { kid: opts.kid } : {}) })
+    .sign(opts.key ?? secret);
+}
+const good = { sub: 'li.wei', dept: '430000-GA', roles: ['compiler'], exp: now() + 3600 };
+
+/** The AuthenticationError `verify` throws, with what a client sees and why. */
+async function refusal(verify: Promise<unknown>) {
+  const error = await verify.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(AuthenticationError);
+  const e = error as AuthenticationError;
+  return { code: e.code, message: e.message, reason: e.reason };
+}
+
+describe('bearer tokens with the platform secret', () => {
+  it('a valid token names the user, the department and the known roles', async () => {
+    const token = await sign({ ...good, roles: ['compiler', 'approver', 'root', 'compiler'] });
+    expect(await hs.verify(`Bearer ${token}`)).toEqual({ user: 'li.wei', dept: GA, roles: ['compiler', 'approver'] });
+    expect(await hs.verify(`bearer  ${token} `)).toMatchObject({ user: 'li.wei' });
+  });
+
+  it('roles may be absent', async () => {
+    const { roles: _roles, ...claims } = good;
+    expect(await hs.verify(`Bearer ${await sign(claims)}`)).toEqual({ user: 'li.wei', dept: GA, roles: [] });
+  });
+
+  it.each([
+    ['no header', undefined, 'missing-header'],
+    ['an empty header', '  ', 'missing-header'],
+    ['another scheme', 'Basic dXNlcjpwYXNz', 'malformed-header'],
+    ['Bearer alone', 'Bearer', 'malformed-header'],
+    ['not a JWT', 'Bearer not-a-jwt', 'malformed-header'],
+    ['a token without the scheme', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', 'malformed-header'],
+    ['an over-long header', 'Bearer ' + 'a'.repeat(20000) + '.b.c', 'malformed-header'],
+  ])('%s: UNAUTHENTICATED, send a Bearer header', async (_name, header, reason) => {
+    expect(await refusal(hs.verify(header))).toEqual({ code: 'UNAUTHENTICATED', message: HEADER_MESSAGE, reason });
+  });
+
+  const invalid = (reason: string) => ({ code: 'UNAUTHENTICATED', message: TOKEN_MESSAGE, reason });
+
+  it('expired', async () => {
+    const token = await signToken(secret, { dept: '430000-GA', user: 'u', roles: [], ttl: '1h' }, new Date(Date.now() - 2 * 3600_000));
+    expect(await refusal(hs.verify(`Bearer ${token}`))).toEqual(invalid('expired'));
+  });
+
+  it('not yet valid', async () => {
+    const token = await sign({ ...good, nbf: now() + 3600 });
+    expect(await refusal(hs.verify(`Bearer ${token}`))).toEqual(invalid('not-yet-valid'));
+  });
+
+  it('forged: the payload changed after signing', async () => {
+    const [h, , s] = (await sign(good)).split('.');
+    const payload = base64url.encode(JSON.stringify({ ...good, dept: '430000-ZWB', roles: ['supervisor'] }));
+    expect(await refusal(hs.verify(`Bearer ${h}.${payload}.${s}`))).toEqual(invalid('bad-signature'));
+  });
+
+  it('alg none', async () => {
+    const h = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
+    const p = base64url.encode(JSON.stringify(good));
+    expect(await refusal(hs.verify(`Bearer ${h}.${p}.`))).toEqual(invalid('algorithm-not-allowed'));
+  });
+
+  it('another HMAC algorithm', async () => {
+    expect(await refusal(hs.verify(`Bearer ${await sign(good, { alg: 'HS512' })}`))).toEqual(invalid('algorithm-not-allowed'));
+  });
+
+  it('the wrong secret', async () => {
+    expect(await refusal(hs.verify(`Bearer ${await sign(good, { key: otherSecret })}`))).toEqual(invalid('bad-signature'));
+  });
+
+  it('a malformed token header', async () => {
+    expect(await refusal(hs.verify('Bearer e30.e30.c2ln'))).toEqual(invalid('malformed-token'));
+  });
+
+  it.each([
+    ['exp', { sub: 'u', dept: '430000-GA' }],
+    ['sub', { dept: '430000-GA', exp: now() + 60 }],
+    ['dept', { sub: 'u', exp: now() + 60 }],
+    ['an empty sub', { sub: '', dept: '430000-GA', exp: now() + 60 }],
+  ])('missing %s', async (_name, claims) => {
+    expect(await refusal(hs.verify(`Bearer ${await sign(claims)}`))).toEqual(invalid('missing-claims'));
+  });
+
+  it('roles that are not a list of strings', async () => {
+    expect(await refusal(hs.verify(`Bearer ${await sign({ ...good, roles: 'supervisor' })}`))).toEqual(invalid('invalid'));
+  });
+
+  it('a department the platform does not have', async () => {
+    expect(await refusal(hs.verify(`Bearer ${await sign({ ...good, dept: '990000-XX' })}`))).toEqual(invalid('unknown-department'));
+  });
+});
+
+describe('signToken', () => {
+  it('signs sub, dept, roles, iat and exp = iat + ttl', async () => {
+    const at = new Date();
+    const token = await signToken(secret, { dept: '430000-ZWB', user: 'zhang', roles: ['auditor', 'supervisor'], ttl: '8h' }, at);
+    const payload = JSON.parse(new TextDecoder().decode(base64url.decode(token.split('.')[1])));
+    const iat = Math.floor(at.getTime() / 1000);
+    expect(payload).toEqual({ sub: 'zhang', dept: '430000-ZWB', roles: ['auditor', 'supervisor'], iat, exp: iat + 8 * 3600 });
+    expect(await hs.verify(`Bearer ${token}`)).toMatchObject({ user: 'zhang', roles: ['auditor', 'supervisor'] });
+  });
+
+  it('lifetimes', () => {
+    expect([parseTtl('90s'), parseTtl('30m'), parseTtl('8h'), parseTtl('7d')]).toEqual([90, 1800, 28800, 604800]);
+    for (const bad of ['', '8', 'h', '0h', '1.5h', '8 hours', '-1h', '400d']) expect(() => parseTtl(bad)).toThrow(RangeError);
+  });
+
+  it('roles are the five of the spec', () => {
+    expect(ROLES).toEqual(['compiler', 'auditor', 'applicant', 'approver', 'supervisor']);
+  });
+});
+
+describe('keys from a JWKS URL', () => {
+  let server: Server;
+  let url: string;
+  let rsa: CryptoKey;
+  let ec: CryptoKey;
+  let stranger: CryptoKey;
+  let rsaPublic: JWK;
+
+  beforeAll(async () => {
+    const r = await generateKeyPair('RS256', { extractable: true });
+    const e = await generateKeyPair('ES256', { extractable: true });
+    stranger = (await generateKeyPair('RS256')).privateKey;
+    rsa = r.privateKey;
+    ec = e.privateKey;
+    rsaPublic = { ...(await exportJWK(r.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' };
+    const keys = [rsaPublic, { ...(await exportJWK(e.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' }];
+    server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('accepts RS256 and ES256 tokens signed by a key of the set', async () => {
+    const v = createVerifier({ jwksUrl: url, platform });
+    expect(await v.verify(`Bearer ${await sign(good, { key: rsa, alg: 'RS256', kid: 'rsa-1' })}`))
+      .toEqual({ user: 'li.wei', dept: GA, roles: ['compiler'] });
+    expect(await v.verify(`Bearer ${await sign(good, { key: ec, alg: 'ES256', kid: 'ec-1' })}`)).toMatchObject({ user: 'li.wei' });
+  });
+
+  it('refuses a key not in the set, HS256 tokens, and HS256 signed with the public key', async () => {
+    const v = createVerifier({ jwksUrl: url, platform });
+    const invalid = (reason: string) => ({ code: 'UNAUTHENTICATED', message: TOKEN_MESSAGE, reason });
+    expect(await refusal(v.verify(`Bearer ${await sign(good, { key: stranger, alg: 'RS256', kid: 'rsa-1' })}`))).toEqual(invalid('bad-signature'));
+    expect(await refusal(v.verify(`Bearer ${await sign(good, { key: stranger, alg: 'RS256', kid: 'other' })}`))).toEqual(invalid('bad-signature'));
+    expect(await refusal(v.verify(`Bearer ${await sign(good)}`))).toEqual(invalid('algorithm-not-allowed'));
+    const confused = await sign(good, { key: new TextEncoder().encode(JSON.stringify(rsaPublic)) });
+    expect(await refusal(v.verify(`Bearer ${confused}`))).toEqual(invalid('algorithm-not-allowed'));
+  });
+
+  it('with a secret and a key set, each algorithm goes to its own key', async () => {
+    const v = createVerifier({ secret, jwksUrl: url, platform });
+    expect(await v.verify(`Bearer ${await sign(good)}`)).toMatchObject({ user: 'li.wei' });
+    expect(await v.verify(`Bearer ${await sign(good, { key: rsa, alg: 'RS256', kid: 'rsa-1' })}`)).toMatchObject({ user: 'li.wei' });
+  });
+
+  it('a key set that cannot be fetched is not the client token’s fault', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const v = createVerifier({ jwksUrl: `http://127.0.0.1:${port}/jwks.json`, platform });
+    const error = await v.verify(`Bearer ${await sign(good, { key: rsa, alg: 'RS256', kid: 'rsa-1' })}`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KeySetUnavailableError);
+  });
+});
+
+describe('the stored secret', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('is made once and shared by two stores on one folder, even when they race', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'govgraph-secret-'));
+    dirs.push(dir);
+    const a = await openSqliteStore(dir);
+    const b = await openSqliteStore(dir);
+    try {
+      const [sa, sb] = await Promise.all([storedSecret(a), storedSecret(b)]);
+      expect(sa.length).toBeGreaterThanOrEqual(32);
+      expect(Buffer.from(sa).equals(Buffer.from(sb))).toBe(true);
+      expect(Buffer.from(await storedSecret(b)).equals(Buffer.from(sa))).toBe(true);
+      expect(await a.find(SETTINGS, { filter: { kind: 'compare', field: 'key', op: 'eq', value: JWT_SECRET_KEY } })).toHaveLength(1);
+      // a token made with one store's secret is accepted by a verifier using the other's
+      const token = await signToken(sa, { dept: '430000-GA', user: 'u', roles: [], ttl: '1h' });
+      expect(await createVerifier({ secret: sb, platform }).verify(`Bearer ${token}`)).toMatchObject({ user: 'u' });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a process that loses the race reads the winner’s secret back', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'govgraph-secret-'));
+    dirs.push(dir);
+    const a = await openSqliteStore(dir);
+    const b = await openSqliteStore(dir);
+    try {
+      // b's first read happens before a inserts: it then tries to insert too and hits the unique index
+      let stale = true;
+      const late: Store = Object.create(b);
+      late.find = async (collection, query) => {
+        if (stale) {
+          stale = false;
+          await storedSecret(a);
+          return [];
+        }
+        return b.find(collection, query);
+      };
+      const [lost, won] = [await storedSecret(late), await storedSecret(a)];
+      expect(Buffer.from(lost).equals(Buffer.from(won))).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('GOVGRAPH_JWT_SECRET wins and leaves the store alone', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'govgraph-secret-'));
+    dirs.push(dir);
+    const store = await openSqliteStore(dir);
+    try {
+      const s = await platformSecret(store, { GOVGRAPH_JWT_SECRET: 'from-the-environment' });
+      expect(new TextDecoder().decode(s)).toBe('from-the-environment');
+      expect(await store.find(SETTINGS, {})).toEqual([]);
+      const made = await platformSecret(store, {});
+      expect(new TextDecoder().decode(made)).not.toBe('from-the-environment');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('the purpose header', () => {
+  const bad = (header: string | string[]) => {
+    try {
+      parsePurpose(header, platform);
+    } catch (e) {
+      expect(e).toBeInstanceOf(BadUserInputError);
+      return { code: (e as BadUserInputError).code, message: (e as Error).message };
+    }
+    throw new Error('expected BAD_USER_INPUT');
+  };
+  const valid = 'administrative-licensing, social-assistance';
+
+  it('absent is null; a known code is returned', () => {
+    expect(parsePurpose(undefined, platform)).toBe(null);
+    expect(parsePurpose('social-assistance', platform)).toBe('social-assistance');
+    expect(parsePurpose(' social-assistance ', platform)).toBe('social-assistance');
+    expect(parsePurpose(['social-assistance'], platform)).toBe('social-assistance');
+  });
+
+  it('unknown, empty, several or over-long is BAD_USER_INPUT listing the valid codes', () => {
+    expect(bad('tax-collection')).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: `Unknown purpose "tax-collection" in the \`x-purpose\` header; send one of: ${valid}.`,
+    });
+    expect(bad('')).toEqual({ code: 'BAD_USER_INPUT', message: `The \`x-purpose\` header is empty; send one of: ${valid}.` });
+    const several = { code: 'BAD_USER_INPUT', message: `Send one purpose in the \`x-purpose\` header, not several; valid codes: ${valid}.` };
+    expect(bad('social-assistance, administrative-licensing')).toEqual(several);
+    expect(bad(['social-assistance', 'administrative-licensing'])).toEqual(several);
+    expect(bad([])).toEqual(several);
+    expect(bad('x'.repeat(101))).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: `The \`x-purpose\` header is longer than 100 characters; send one of: ${valid}.`,
+    });
+  });
+});
