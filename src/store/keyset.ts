@@ -1,0 +1,110 @@
+// Cursor (keyset) pagination, done once above the store port for every adapter.
+//
+// A cursor is the opaque base64url form of the sort values of the last row of a page, together with
+// the sort it was made for. The next page is `find({ filter: and(userFilter, afterFilter(sort, cursor)),
+// sort, limit })`: the condition (f1 > v1) OR (f1 = v1 AND f2 > v2) OR ... with each "greater" read in
+// the key's direction and the port's null order (nulls first in ASC, last in DESC). The last sort key
+// must be the resource key (unique and never null), which `withKeyTieBreak` guarantees; the rows of a
+// page must carry every sort field, which `withSortFields` guarantees for a projection.
+
+import { and, eq, or, type Filter, type Row, type SortKey, type Value } from './port.ts';
+
+/** Raised by `decodeCursor` and `afterFilter` on a cursor that is malformed or made for another sort. */
+export class InvalidCursorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** Appends the key, ascending, when the sort does not already contain it, so that the order is total. */
+export function withKeyTieBreak(sort: readonly SortKey[], key: string): SortKey[] {
+  return sort.some((s) => s.field === key) ? [...sort] : [...sort, { field: key, direction: 'asc' }];
+}
+
+/** The projection plus every sort field (undefined, meaning every field, stays undefined). */
+export function withSortFields(projection: string[] | undefined, sort: readonly SortKey[]): string[] | undefined {
+  if (projection === undefined) return undefined;
+  const fields = [...projection];
+  for (const s of sort) if (!fields.includes(s.field)) fields.push(s.field);
+  return fields;
+}
+
+const signature = (sort: readonly SortKey[]): string =>
+  sort.map((s) => `${s.field}:${s.direction === 'asc' ? 'a' : 'd'}`).join(',');
+
+/** The cursor of `row` in `sort` (a missing sort field counts as null). */
+export function encodeCursor(sort: readonly SortKey[], row: Row): string {
+  const values = sort.map((s) => row[s.field] ?? null);
+  return Buffer.from(JSON.stringify({ s: signature(sort), v: values }), 'utf8').toString('base64url');
+}
+
+/** The sort values a cursor holds; InvalidCursorError when malformed or made for another sort. */
+export function decodeCursor(sort: readonly SortKey[], cursor: string): Value[] {
+  if (typeof cursor !== 'string' || cursor.length === 0 || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
+    throw new InvalidCursorError('invalid cursor: not a cursor returned by this service');
+  }
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('invalid cursor: not a cursor returned by this service');
+  }
+  if (
+    typeof decoded !== 'object' ||
+    decoded === null ||
+    typeof (decoded as { s?: unknown }).s !== 'string' ||
+    !Array.isArray((decoded as { v?: unknown }).v)
+  ) {
+    throw new InvalidCursorError('invalid cursor: not a cursor returned by this service');
+  }
+  const { s, v } = decoded as { s: string; v: unknown[] };
+  if (s !== signature(sort) || v.length !== sort.length) {
+    throw new InvalidCursorError('invalid cursor: it was made for a different orderBy');
+  }
+  for (const value of v) {
+    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
+      throw new InvalidCursorError('invalid cursor: not a cursor returned by this service');
+    }
+  }
+  return v as Value[];
+}
+
+const never: Filter = or();
+
+/** Rows strictly after `value` in the direction of `key`, with nulls first in ASC and last in DESC. */
+function after(key: SortKey, value: Value): Filter {
+  if (key.direction === 'asc') {
+    return value === null ? { kind: 'compare', field: key.field, op: 'ne', value: null } : cmp(key.field, 'gt', value);
+  }
+  return value === null ? never : or(cmp(key.field, 'lt', value), eq(key.field, null));
+}
+
+/** Rows at or after `value` in the direction of `key`: a redundant bound that lets an index range scan. */
+function atOrAfter(key: SortKey, value: Value): Filter | undefined {
+  if (key.direction === 'asc') return value === null ? undefined : cmp(key.field, 'gte', value);
+  return value === null ? eq(key.field, null) : or(cmp(key.field, 'lte', value), eq(key.field, null));
+}
+
+const cmp = (field: string, op: 'gt' | 'gte' | 'lt' | 'lte', value: Value): Filter => ({
+  kind: 'compare',
+  field,
+  op,
+  value,
+});
+
+/** The keyset condition selecting the rows after the cursor's row in `sort`. */
+export function afterFilter(sort: readonly SortKey[], cursor: string): Filter {
+  if (sort.length === 0) throw new InvalidCursorError('invalid cursor: a cursor needs a sort order');
+  const values = decodeCursor(sort, cursor);
+  const branches: Filter[] = [];
+  for (let i = 0; i < sort.length; i++) {
+    const branch = after(sort[i], values[i]);
+    if (branch === never) continue;
+    const equalities = sort.slice(0, i).map((s, j) => eq(s.field, values[j]));
+    branches.push(equalities.length === 0 ? branch : and(...equalities, branch));
+  }
+  const keyset = or(...branches);
+  const bound = atOrAfter(sort[0], values[0]);
+  return bound === undefined || sort.length === 1 ? keyset : and(bound, keyset);
+}

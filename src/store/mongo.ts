@@ -1,0 +1,274 @@
+// The MongoDB store (SPEC §11) on the official driver: a thin translation of the port.
+//
+// - Filters become MongoDB queries; `eq: null`, `ne`, `in` with null already have the port's meaning in
+//   MongoDB; gt/gte/lt/lte with null and an empty `or` become a condition that matches nothing.
+// - Rows never carry `_id` (projection `{ _id: 0 }`); a projection returns every projected field, null
+//   when the document has none, as the SQLite store does.
+// - Writes that must be all-or-nothing (`insert`, `upsert`) run in a transaction when the deployment
+//   supports them (replica set or sharded cluster). On a standalone server they run as one ordered bulk
+//   write and, when it fails, the adapter undoes what it wrote (removes the inserted documents, restores
+//   the replaced ones). That undo is not isolated: a reader may briefly see the partial write, and a
+//   crash in between leaves it. Run MongoDB as a replica set (even of one member) for real atomicity.
+// - A unique index treats a missing field as null and accepts one such document (SQLite accepts many):
+//   unique indexes are meant for required fields.
+
+import {
+  MongoClient,
+  MongoError,
+  ObjectId,
+  type ClientSession,
+  type Collection,
+  type Db,
+  type Document,
+  type Filter as MongoFilter,
+} from 'mongodb';
+import {
+  DuplicateKeyError,
+  StoreUnavailableError,
+  type Filter,
+  type IndexSpec,
+  type Row,
+  type Store,
+  type UpsertResult,
+} from './port.ts';
+
+const DEFAULT_DB = 'govgraph';
+const FIELD = /^[_A-Za-z][_0-9A-Za-z]*$/;
+const NEVER: MongoFilter<Document> = { _id: { $in: [] } };
+
+function checkField(field: string): string {
+  if (typeof field !== 'string' || !FIELD.test(field) || field === '_id') {
+    throw new Error(`invalid field name ${JSON.stringify(field)}`);
+  }
+  return field;
+}
+
+/** The database named in the URI path (`mongodb://host/name?...`), if any. */
+export function databaseFromUri(uri: string): string | undefined {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(uri);
+  return match && match[1] ? decodeURIComponent(match[1]) : undefined;
+}
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function toMongoFilter(filter: Filter | undefined): MongoFilter<Document> {
+  if (filter === undefined) return {};
+  switch (filter.kind) {
+    case 'and':
+      return filter.filters.length === 0 ? {} : { $and: filter.filters.map(toMongoFilter) };
+    case 'or':
+      return filter.filters.length === 0 ? NEVER : { $or: filter.filters.map(toMongoFilter) };
+    case 'compare': {
+      const field = checkField(filter.field);
+      if (filter.value === null && filter.op !== 'eq' && filter.op !== 'ne') return NEVER;
+      return { [field]: { [`$${filter.op}`]: filter.value } };
+    }
+    case 'in':
+      return { [checkField(filter.field)]: { $in: filter.values } };
+    case 'startsWith':
+      return { [checkField(filter.field)]: { $regex: `^${escapeRegex(filter.value)}` } };
+    case 'contains':
+      return { [checkField(filter.field)]: { $regex: escapeRegex(filter.value) } };
+    default:
+      throw new Error(`unknown filter ${JSON.stringify(filter satisfies never)}`);
+  }
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  if (!(error instanceof MongoError)) return false;
+  if (error.code === 11000) return true;
+  const writeErrors = (error as { writeErrors?: { code?: number }[] }).writeErrors;
+  return Array.isArray(writeErrors) && writeErrors.some((e) => e.code === 11000);
+}
+
+/** Duplicate keys become DuplicateKeyError, other driver errors StoreUnavailableError. */
+function translate(error: unknown, what: string): unknown {
+  if (isDuplicateKey(error)) return new DuplicateKeyError(`${what}: ${(error as Error).message}`);
+  if (error instanceof MongoError) {
+    return new StoreUnavailableError(`${what}: MongoDB failed: ${error.message}`, { cause: error });
+  }
+  return error;
+}
+
+function checkCount(name: string, n: number | undefined): void {
+  if (n !== undefined && (!Number.isInteger(n) || n < 0)) throw new Error(`invalid ${name} ${n}`);
+}
+
+function projectRows(docs: Document[], projection: string[] | undefined): Row[] {
+  if (projection === undefined) return docs as Row[];
+  return docs.map((doc) => {
+    const row: Row = {};
+    for (const field of projection) row[field] = doc[field] ?? null;
+    return row;
+  });
+}
+
+export async function openMongoStore(uri: string, dbName?: string): Promise<Store> {
+  const client = new MongoClient(uri);
+  let db: Db;
+  let transactions: boolean;
+  try {
+    await client.connect();
+    db = client.db(dbName ?? databaseFromUri(uri) ?? DEFAULT_DB);
+    const hello = await db.admin().command({ hello: 1 });
+    transactions = typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw new StoreUnavailableError(`cannot connect to MongoDB: ${(error as Error).message}`, { cause: error });
+  }
+
+  const coll = (name: string): Collection<Document> => {
+    if (typeof name !== 'string' || name.length === 0) throw new Error(`invalid collection name ${JSON.stringify(name)}`);
+    return db.collection(name);
+  };
+
+  async function run<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw translate(error, what);
+    }
+  }
+
+  /** Runs `write` in a transaction when supported, otherwise directly with `undo` on failure. */
+  async function atomically<T>(
+    what: string,
+    write: (session?: ClientSession) => Promise<T>,
+    undo: () => Promise<unknown>,
+  ): Promise<T> {
+    if (transactions) {
+      return run(what, () => client.withSession((session) => session.withTransaction(() => write(session))));
+    }
+    try {
+      return await write();
+    } catch (error) {
+      await undo().catch(() => undefined);
+      throw translate(error, what);
+    }
+  }
+
+  const find = async (collection: string, filter: Filter | undefined, projection?: string[], options: Document = {}) => {
+    const fields = projection === undefined ? undefined : [...new Set(projection.map(checkField))];
+    const mongoProjection: Document = { _id: 0 };
+    for (const field of fields ?? []) mongoProjection[field] = 1;
+    const docs = await run(`find in ${collection}`, () =>
+      coll(collection).find(toMongoFilter(filter), { projection: mongoProjection, ...options }).toArray(),
+    );
+    return projectRows(docs, fields);
+  };
+
+  const store: Store = {
+    kind: 'mongodb',
+
+    async find(collection, query) {
+      checkCount('limit', query.limit);
+      checkCount('skip', query.skip);
+      if (query.limit === 0) return [];
+      const options: Document = {};
+      if (query.sort && query.sort.length > 0) {
+        options.sort = Object.fromEntries(query.sort.map((s) => [checkField(s.field), s.direction === 'desc' ? -1 : 1]));
+      }
+      if (query.skip) options.skip = query.skip;
+      if (query.limit !== undefined) options.limit = query.limit;
+      return find(collection, query.filter, query.projection, options);
+    },
+
+    async count(collection, filter) {
+      return run(`count in ${collection}`, () => coll(collection).countDocuments(toMongoFilter(filter)));
+    },
+
+    async findByValues(collection, field, values, projection) {
+      if (values.length === 0) return [];
+      return find(collection, { kind: 'in', field, values }, projection);
+    },
+
+    async insert(collection, rows) {
+      if (rows.length === 0) return;
+      const docs = rows.map((row) => ({ ...row, _id: new ObjectId() }));
+      const ids = docs.map((d) => d._id);
+      await atomically(
+        `insert into ${collection}`,
+        (session) => coll(collection).insertMany(docs, { session, ordered: true }),
+        () => coll(collection).deleteMany({ _id: { $in: ids } }),
+      );
+    },
+
+    async upsert(collection, key, rows): Promise<UpsertResult> {
+      checkField(key);
+      rows.forEach((row, i) => {
+        if (row[key] === null || row[key] === undefined) {
+          throw new Error(`upsert into ${collection}: row ${i + 1} has no value for key ${key}`);
+        }
+      });
+      if (rows.length === 0) return { inserted: 0, updated: 0 };
+      const keys = [...new Set(rows.map((row) => row[key]))];
+      const operations = rows.map((row) => ({
+        replaceOne: { filter: { [key]: row[key] }, replacement: { ...row }, upsert: true },
+      }));
+      // Only read when there is no transaction: what to restore if the bulk write fails midway.
+      const before = transactions
+        ? []
+        : await run(`upsert into ${collection}`, () => coll(collection).find({ [key]: { $in: keys } }).toArray());
+      const result = await atomically(
+        `upsert into ${collection}`,
+        (session) => coll(collection).bulkWrite(operations, { session, ordered: true }),
+        async () => {
+          await coll(collection).deleteMany({ [key]: { $in: keys } });
+          if (before.length > 0) await coll(collection).insertMany(before, { ordered: false });
+        },
+      );
+      return { inserted: result.upsertedCount, updated: result.matchedCount };
+    },
+
+    async update(collection, filter, set) {
+      const fields = Object.keys(set).map(checkField);
+      if (fields.length === 0) return store.count(collection, filter);
+      const result = await run(`update in ${collection}`, () =>
+        coll(collection).updateMany(toMongoFilter(filter), { $set: set }),
+      );
+      return result.matchedCount;
+    },
+
+    async delete(collection, filter) {
+      const result = await run(`delete in ${collection}`, () => coll(collection).deleteMany(toMongoFilter(filter)));
+      return result.deletedCount;
+    },
+
+    async ensureIndex(collection, index) {
+      if (index.fields.length === 0) throw new Error(`ensureIndex on ${collection}: an index needs fields`);
+      const fields = index.fields.map(checkField);
+      const unique = index.unique === true;
+      const existing = (await store.listIndexes(collection)).find((i) => i.fields.join(',') === fields.join(','));
+      if (existing && existing.unique !== unique) {
+        throw new Error(`ensureIndex on ${collection}: an index on ${fields.join(', ')} exists with unique=${existing.unique}`);
+      }
+      if (existing) return;
+      await run(`ensureIndex on ${collection}`, () =>
+        coll(collection).createIndex(Object.fromEntries(fields.map((f) => [f, 1])), { unique }),
+      );
+    },
+
+    async listIndexes(collection) {
+      const indexes = await run(`listIndexes on ${collection}`, async () => {
+        try {
+          return await coll(collection).listIndexes().toArray();
+        } catch (error) {
+          if (error instanceof MongoError && error.code === 26) return []; // NamespaceNotFound
+          throw error;
+        }
+      });
+      return indexes
+        .filter((i) => i.name !== '_id_')
+        .map((i): IndexSpec => ({ fields: Object.keys(i.key as Document), unique: i.unique === true }));
+    },
+
+    async dropCollection(collection) {
+      await run(`dropCollection ${collection}`, () => coll(collection).drop());
+    },
+
+    async close() {
+      await client.close();
+    },
+  };
+  return store;
+}

@@ -1,0 +1,15 @@
+// Chooses the store adapter (SPEC §11): MongoDB when a URI is given, otherwise the embedded SQLite
+// store in the data folder (default `./data`).
+
+import type { Store } from './port.ts';
+
+export const DEFAULT_DATA_DIR = './data';
+
+export async function openStore(opts: { dataDir?: string; mongodbUri?: string }): Promise<Store> {
+  if (opts.mongodbUri) {
+    const { openMongoStore } = await import('./mongo.ts');
+    return openMongoStore(opts.mongodbUri);
+  }
+  const { openSqliteStore } = await import('./sqlite.ts');
+  return openSqliteStore(opts.dataDir ?? DEFAULT_DATA_DIR);
+}

@@ -1,0 +1,373 @@
+// The embedded store (SPEC §11): SQLite through better-sqlite3, one database file in the data folder,
+// in WAL mode with a busy timeout so that several gateway processes can share the folder.
+//
+// Layout: one table per collection, named `c:<collection>`, holding each document as JSON text
+// (`id INTEGER PRIMARY KEY, doc TEXT`). Indexes are expression indexes on `json_extract(doc, '$.field')`,
+// and filters and sorts are written with exactly the same expressions, so that SQLite uses them.
+// The indexes asked for are recorded in `_govgraph_indexes`, which `listIndexes` reads.
+//
+// Semantics kept equal to MongoDB's (see port.ts): null and missing are one; `ne: x` matches nulls;
+// `in` with null matches nulls; gt/gte/lt/lte never match null; nulls sort first in ASC.
+// Differences: a unique index accepts several rows whose field is null (MongoDB accepts one), so unique
+// indexes are meant for required fields; a filter compares values across types by SQLite's order
+// (numbers < strings) where MongoDB compares only values of the same type: a field has one type.
+// A projection returns every projected field, null when the document has none.
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  DuplicateKeyError,
+  StoreUnavailableError,
+  type Filter,
+  type FindQuery,
+  type IndexSpec,
+  type Row,
+  type SortKey,
+  type Store,
+  type UpsertResult,
+  type Value,
+} from './port.ts';
+
+export const SQLITE_FILE = 'govgraph.sqlite';
+
+/** The SQLite store, with what tests and tools need beyond the port. */
+export interface SqliteStore extends Store {
+  readonly kind: 'sqlite';
+  readonly file: string;
+  /** The `EXPLAIN QUERY PLAN` lines of the statement `find` would run. */
+  explainFind(collection: string, query: FindQuery): string[];
+}
+
+type Param = string | number | null;
+interface Sql {
+  sql: string;
+  params: Param[];
+}
+
+const FIELD = /^[_A-Za-z][_0-9A-Za-z]*$/;
+const STATEMENT_CACHE_SIZE = 500;
+
+function checkField(field: string): string {
+  if (typeof field !== 'string' || !FIELD.test(field)) throw new Error(`invalid field name ${JSON.stringify(field)}`);
+  return field;
+}
+
+function checkCollection(collection: string): string {
+  if (typeof collection !== 'string' || collection.length === 0 || collection.includes('\0')) {
+    throw new Error(`invalid collection name ${JSON.stringify(collection)}`);
+  }
+  return collection;
+}
+
+const quoteId = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const table = (collection: string): string => quoteId(`c:${checkCollection(collection)}`);
+const indexName = (collection: string, fields: string[]): string => `ix:${fields.join(',')}@${collection}`;
+/** The expression every index, filter and sort uses for a field. */
+const expr = (field: string): string => `json_extract(doc, '$.${checkField(field)}')`;
+const param = (value: Value): Param => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
+
+const COMPARE_SQL = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+
+/** The smallest string greater than every string starting with `prefix` (code-point order), or undefined. */
+function prefixUpperBound(prefix: string): string | undefined {
+  const points = Array.from(prefix, (c) => c.codePointAt(0)!);
+  while (points.length > 0) {
+    const last = points.pop()!;
+    if (last < 0x10ffff) {
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+      return String.fromCodePoint(...points, next);
+    }
+  }
+  return undefined;
+}
+
+function compileFilter(filter: Filter | undefined): Sql {
+  if (filter === undefined) return { sql: '1', params: [] };
+  switch (filter.kind) {
+    case 'and':
+    case 'or': {
+      if (filter.filters.length === 0) return { sql: filter.kind === 'and' ? '1' : '0', params: [] };
+      const parts = filter.filters.map(compileFilter);
+      return {
+        sql: `(${parts.map((p) => p.sql).join(filter.kind === 'and' ? ' AND ' : ' OR ')})`,
+        params: parts.flatMap((p) => p.params),
+      };
+    }
+    case 'compare': {
+      const e = expr(filter.field);
+      const { op, value } = filter;
+      if (op === 'eq') return value === null ? { sql: `${e} IS NULL`, params: [] } : { sql: `${e} = ?`, params: [param(value)] };
+      if (op === 'ne') {
+        return value === null ? { sql: `${e} IS NOT NULL`, params: [] } : { sql: `${e} IS NOT ?`, params: [param(value)] };
+      }
+      if (value === null) return { sql: '0', params: [] };
+      return { sql: `${e} ${COMPARE_SQL[op]} ?`, params: [param(value)] };
+    }
+    case 'in': {
+      const e = expr(filter.field);
+      const present = filter.values.filter((v) => v !== null && v !== undefined);
+      const withNull = present.length !== filter.values.length;
+      const parts: string[] = [];
+      const params: Param[] = [];
+      if (present.length > 0) {
+        parts.push(`${e} IN (SELECT value FROM json_each(?))`);
+        params.push(JSON.stringify(present));
+      }
+      if (withNull) parts.push(`${e} IS NULL`);
+      return parts.length === 0 ? { sql: '0', params } : { sql: `(${parts.join(' OR ')})`, params };
+    }
+    case 'startsWith': {
+      // A range on the indexed expression, so that an index serves prefixes (LIKE and GLOB cannot use
+      // an expression index, and LIKE ignores case).
+      const e = expr(filter.field);
+      const upper = prefixUpperBound(filter.value);
+      return upper === undefined
+        ? { sql: `(${e} >= ? AND typeof(${e}) = 'text')`, params: [filter.value] }
+        : { sql: `(${e} >= ? AND ${e} < ?)`, params: [filter.value, upper] };
+    }
+    case 'contains': {
+      const e = expr(filter.field);
+      return { sql: `(typeof(${e}) = 'text' AND instr(${e}, ?) > 0)`, params: [filter.value] };
+    }
+    default:
+      throw new Error(`unknown filter ${JSON.stringify(filter satisfies never)}`);
+  }
+}
+
+function compileSort(sort: SortKey[] | undefined): string {
+  if (!sort || sort.length === 0) return 'id';
+  return sort.map((s) => `${expr(s.field)} ${s.direction === 'desc' ? 'DESC' : 'ASC'}`).join(', ');
+}
+
+function compileProjection(projection: string[] | undefined): string {
+  if (projection === undefined) return 'doc';
+  if (projection.length === 0) return `'{}'`;
+  const fields = [...new Set(projection)];
+  return `json_object(${fields.map((f) => `'${checkField(f)}', doc -> '$.${f}'`).join(', ')})`;
+}
+
+function checkCount(name: string, n: number | undefined): void {
+  if (n !== undefined && (!Number.isInteger(n) || n < 0)) throw new Error(`invalid ${name} ${n}`);
+}
+
+function isSqliteError(error: unknown): error is InstanceType<typeof Database.SqliteError> {
+  return error instanceof Database.SqliteError;
+}
+
+const isNoSuchTable = (error: unknown): boolean => isSqliteError(error) && /no such table/.test(error.message);
+
+/** Constraint violations become DuplicateKeyError, other SQLite errors StoreUnavailableError. */
+function translate(error: unknown, what: string): unknown {
+  if (!isSqliteError(error)) return error;
+  if (error.code.startsWith('SQLITE_CONSTRAINT')) return new DuplicateKeyError(`${what}: ${error.message}`);
+  return new StoreUnavailableError(`${what}: SQLite failed: ${error.message}`, { cause: error });
+}
+
+function stringifyRow(row: Row, collection: string, index: number): string {
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+    throw new Error(`${collection}: row ${index + 1} is not an object`);
+  }
+  return JSON.stringify(row);
+}
+
+export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
+  const file = path.join(dataDir, SQLITE_FILE);
+  let db: Database.Database;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    db = new Database(file);
+    db.pragma('busy_timeout = 10000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(`CREATE TABLE IF NOT EXISTS _govgraph_indexes (
+      collection TEXT NOT NULL,
+      name TEXT NOT NULL,
+      fields TEXT NOT NULL,
+      is_unique INTEGER NOT NULL,
+      PRIMARY KEY (collection, name)
+    )`);
+  } catch (error) {
+    throw new StoreUnavailableError(`cannot open the SQLite store ${file}: ${(error as Error).message}`, { cause: error });
+  }
+
+  // Prepared statements, cached by SQL text (least recently used dropped first).
+  const statements = new Map<string, Database.Statement>();
+  function prepare(sql: string): Database.Statement {
+    let statement = statements.get(sql);
+    if (statement) {
+      statements.delete(sql);
+    } else {
+      statement = db.prepare(sql);
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+    }
+    statements.set(sql, statement);
+    return statement;
+  }
+
+  const ensureTable = (collection: string): void => {
+    prepare(`CREATE TABLE IF NOT EXISTS ${table(collection)} (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)`).run();
+  };
+
+  /** Runs a read; a collection that does not exist reads as empty. */
+  function read<T>(what: string, empty: T, run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      if (isNoSuchTable(error)) return empty;
+      throw translate(error, what);
+    }
+  }
+
+  /** Runs a write in one immediate transaction, creating the collection first. */
+  function write<T>(what: string, collection: string, run: () => T): T {
+    try {
+      return db.transaction(() => {
+        ensureTable(collection);
+        return run();
+      }).immediate();
+    } catch (error) {
+      throw translate(error, what);
+    }
+  }
+
+  function findStatement(collection: string, query: FindQuery): Sql {
+    checkCount('limit', query.limit);
+    checkCount('skip', query.skip);
+    const where = compileFilter(query.filter);
+    let sql = `SELECT ${compileProjection(query.projection)} FROM ${table(collection)} WHERE ${where.sql} ORDER BY ${compileSort(query.sort)}`;
+    const params = [...where.params];
+    if (query.limit !== undefined || query.skip !== undefined) {
+      sql += ' LIMIT ? OFFSET ?';
+      params.push(query.limit ?? -1, query.skip ?? 0);
+    }
+    return { sql, params };
+  }
+
+  const find = (collection: string, query: FindQuery): Row[] => {
+    if (query.limit === 0) return [];
+    const { sql, params } = findStatement(collection, query);
+    return read(`find in ${collection}`, [], () =>
+      (prepare(sql).pluck().all(...params) as string[]).map((doc) => JSON.parse(doc) as Row),
+    );
+  };
+
+  const store: SqliteStore = {
+    kind: 'sqlite',
+    file,
+
+    async find(collection, query) {
+      return find(collection, query);
+    },
+
+    async count(collection, filter) {
+      const where = compileFilter(filter);
+      const sql = `SELECT count(*) FROM ${table(collection)} WHERE ${where.sql}`;
+      return read(`count in ${collection}`, 0, () => prepare(sql).pluck().get(...where.params) as number);
+    },
+
+    async findByValues(collection, field, values, projection) {
+      if (values.length === 0) return [];
+      return find(collection, { filter: { kind: 'in', field, values }, projection });
+    },
+
+    async insert(collection, rows) {
+      if (rows.length === 0) return;
+      const docs = rows.map((row, i) => stringifyRow(row, collection, i));
+      write(`insert into ${collection}`, collection, () => {
+        const insert = prepare(`INSERT INTO ${table(collection)} (doc) VALUES (?)`);
+        for (const doc of docs) insert.run(doc);
+      });
+    },
+
+    async upsert(collection, key, rows): Promise<UpsertResult> {
+      checkField(key);
+      const docs = rows.map((row, i) => {
+        const value = row[key];
+        if (value === null || value === undefined) throw new Error(`upsert into ${collection}: row ${i + 1} has no value for key ${key}`);
+        return stringifyRow(row, collection, i);
+      });
+      if (rows.length === 0) return { inserted: 0, updated: 0 };
+      return write(`upsert into ${collection}`, collection, () => {
+        const t = table(collection);
+        const update = prepare(`UPDATE ${t} SET doc = ? WHERE ${expr(key)} = ?`);
+        const insert = prepare(`INSERT INTO ${t} (doc) VALUES (?)`);
+        const result = { inserted: 0, updated: 0 };
+        rows.forEach((row, i) => {
+          if (update.run(docs[i], param(row[key])).changes > 0) result.updated++;
+          else {
+            insert.run(docs[i]);
+            result.inserted++;
+          }
+        });
+        return result;
+      });
+    },
+
+    async update(collection, filter, set) {
+      const fields = Object.keys(set);
+      if (fields.length === 0) return store.count(collection, filter);
+      const where = compileFilter(filter);
+      const sql = `UPDATE ${table(collection)} SET doc = json_set(doc, ${fields.map((f) => `'$.${checkField(f)}', json(?)`).join(', ')}) WHERE ${where.sql}`;
+      const params = [...fields.map((f) => JSON.stringify(set[f] ?? null)), ...where.params];
+      return read(`update in ${collection}`, 0, () => prepare(sql).run(...params).changes);
+    },
+
+    async delete(collection, filter) {
+      const where = compileFilter(filter);
+      const sql = `DELETE FROM ${table(collection)} WHERE ${where.sql}`;
+      return read(`delete in ${collection}`, 0, () => prepare(sql).run(...where.params).changes);
+    },
+
+    async ensureIndex(collection, index) {
+      if (index.fields.length === 0) throw new Error(`ensureIndex on ${collection}: an index needs fields`);
+      const fields = index.fields.map(checkField);
+      const unique = index.unique === true;
+      const name = indexName(collection, fields);
+      const existing = prepare('SELECT is_unique FROM _govgraph_indexes WHERE collection = ? AND name = ?').pluck().get(collection, name);
+      if (existing !== undefined && (existing === 1) !== unique) {
+        throw new Error(`ensureIndex on ${collection}: an index on ${fields.join(', ')} exists with unique=${existing === 1}`);
+      }
+      write(`ensureIndex on ${collection}`, collection, () => {
+        db.exec(
+          `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteId(name)} ON ${table(collection)} (${fields.map(expr).join(', ')})`,
+        );
+        prepare('INSERT OR IGNORE INTO _govgraph_indexes (collection, name, fields, is_unique) VALUES (?, ?, ?, ?)').run(
+          collection,
+          name,
+          JSON.stringify(fields),
+          unique ? 1 : 0,
+        );
+      });
+    },
+
+    async listIndexes(collection) {
+      const rows = read(`listIndexes on ${collection}`, [], () =>
+        prepare('SELECT fields, is_unique FROM _govgraph_indexes WHERE collection = ? ORDER BY rowid').all(collection),
+      ) as { fields: string; is_unique: number }[];
+      return rows.map((r): IndexSpec => ({ fields: JSON.parse(r.fields) as string[], unique: r.is_unique === 1 }));
+    },
+
+    async dropCollection(collection) {
+      try {
+        db.transaction(() => {
+          db.exec(`DROP TABLE IF EXISTS ${table(collection)}`);
+          prepare('DELETE FROM _govgraph_indexes WHERE collection = ?').run(collection);
+        }).immediate();
+      } catch (error) {
+        throw translate(error, `dropCollection ${collection}`);
+      }
+    },
+
+    async close() {
+      statements.clear();
+      if (db.open) db.close();
+    },
+
+    explainFind(collection, query) {
+      const { sql, params } = findStatement(collection, query);
+      return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+    },
+  };
+  return store;
+}

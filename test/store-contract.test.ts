@@ -1,0 +1,657 @@
+// The store contract (SPEC §11): one suite, written once as a function of a store factory, run on the
+// embedded SQLite store always and on MongoDB when MONGODB_URI is set.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
+import { openMongoStore } from '../src/store/mongo.ts';
+import { openStore } from '../src/store/open.ts';
+import {
+  and,
+  DuplicateKeyError,
+  eq,
+  or,
+  StoreUnavailableError,
+  type CompareOp,
+  type Filter,
+  type Row,
+  type SortKey,
+  type Store,
+  type Value,
+} from '../src/store/port.ts';
+import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.ts';
+
+/** Opens a new store instance on the same underlying database each time it is called. */
+interface Harness {
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const cmp = (field: string, op: CompareOp, value: Value): Filter => ({ kind: 'compare', field, op, value });
+const ne = (field: string, value: Value) => cmp(field, 'ne', value);
+const inList = (field: string, values: Value[]): Filter => ({ kind: 'in', field, values });
+const startsWith = (field: string, value: string): Filter => ({ kind: 'startsWith', field, value });
+const contains = (field: string, value: string): Filter => ({ kind: 'contains', field, value });
+const asc = (field: string): SortKey => ({ field, direction: 'asc' });
+const desc = (field: string): SortKey => ({ field, direction: 'desc' });
+const ids = (rows: Row[]) => rows.map((r) => r.id);
+
+// p03 has explicit nulls, p04 lacks score, p05 lacks active, p08 lacks name: null and missing are one.
+const PEOPLE: Row[] = [
+  { id: 'p01', name: 'Alice', age: 30, score: 1.5, born: '1990-01-15', active: true, city: 'Changsha' },
+  { id: 'p02', name: 'bob', age: 25, score: 2.25, born: '1995-06-01', active: false, city: 'Zhuzhou' },
+  { id: 'p03', name: 'Carol', age: null, score: 3, born: '1985-12-31', active: true, city: null },
+  { id: 'p04', name: 'Alan', age: 40, born: null, active: true, city: 'Changsha' },
+  { id: 'p05', name: 'Eve', age: 25, score: -1.75, born: '2000-02-29', city: 'Xiangtan' },
+  { id: 'p06', name: 'Émile', age: 35, score: 0, born: '1990-01-15', active: false, city: 'Changsha' },
+  { id: 'p07', name: 'al*x (1)', age: 18, score: 10.125, born: '2006-07-08', active: true, city: 'Zhuzhou' },
+  { id: 'p08', age: 52, score: 2.25, born: '1972-03-03', active: null, city: '长沙' },
+];
+
+const FILTER_CASES: { label: string; filter: Filter; expected: string[] }[] = [
+  // strings (binary, code-point order: 'A' < 'C' < 'E' < 'a' < 'b' < 'É')
+  { label: 'string eq', filter: eq('name', 'Alice'), expected: ['p01'] },
+  { label: 'string ne (matches missing)', filter: ne('name', 'Alice'), expected: ['p02', 'p03', 'p04', 'p05', 'p06', 'p07', 'p08'] },
+  { label: 'string gt', filter: cmp('name', 'gt', 'Alice'), expected: ['p02', 'p03', 'p05', 'p06', 'p07'] },
+  { label: 'string gte', filter: cmp('name', 'gte', 'Alice'), expected: ['p01', 'p02', 'p03', 'p05', 'p06', 'p07'] },
+  { label: 'string lt', filter: cmp('name', 'lt', 'Carol'), expected: ['p01', 'p04'] },
+  { label: 'string lte', filter: cmp('name', 'lte', 'Carol'), expected: ['p01', 'p03', 'p04'] },
+  { label: 'string in', filter: inList('name', ['bob', 'Eve', 'nobody']), expected: ['p02', 'p05'] },
+  { label: 'string in with null', filter: inList('name', ['bob', null]), expected: ['p02', 'p08'] },
+  { label: 'string in empty', filter: inList('name', []), expected: [] },
+  { label: 'startsWith is case-sensitive', filter: startsWith('name', 'Al'), expected: ['p01', 'p04'] },
+  { label: 'startsWith escapes specials', filter: startsWith('name', 'al*'), expected: ['p07'] },
+  { label: 'startsWith non-ASCII', filter: startsWith('name', 'Ém'), expected: ['p06'] },
+  { label: 'startsWith CJK', filter: startsWith('city', '长'), expected: ['p08'] },
+  { label: 'startsWith empty matches every string', filter: startsWith('name', ''), expected: ['p01', 'p02', 'p03', 'p04', 'p05', 'p06', 'p07'] },
+  { label: 'startsWith no match', filter: startsWith('name', 'Alicia'), expected: [] },
+  { label: 'contains', filter: contains('name', 'l'), expected: ['p01', 'p03', 'p04', 'p06', 'p07'] },
+  { label: 'contains non-ASCII', filter: contains('name', 'Émi'), expected: ['p06'] },
+  { label: 'contains escapes specials', filter: contains('name', 'x (1'), expected: ['p07'] },
+  { label: 'contains is case-sensitive', filter: contains('name', 'LI'), expected: [] },
+  { label: 'contains on a date string', filter: contains('born', '-01-'), expected: ['p01', 'p06'] },
+  { label: 'string eq null (null and missing)', filter: eq('name', null), expected: ['p08'] },
+  { label: 'string ne null', filter: ne('name', null), expected: ['p01', 'p02', 'p03', 'p04', 'p05', 'p06', 'p07'] },
+  { label: 'city ne (matches null)', filter: ne('city', 'Changsha'), expected: ['p02', 'p03', 'p05', 'p07', 'p08'] },
+  // ints
+  { label: 'int eq', filter: eq('age', 25), expected: ['p02', 'p05'] },
+  { label: 'int ne (matches null)', filter: ne('age', 25), expected: ['p01', 'p03', 'p04', 'p06', 'p07', 'p08'] },
+  { label: 'int gt', filter: cmp('age', 'gt', 30), expected: ['p04', 'p06', 'p08'] },
+  { label: 'int gte', filter: cmp('age', 'gte', 30), expected: ['p01', 'p04', 'p06', 'p08'] },
+  { label: 'int lt', filter: cmp('age', 'lt', 25), expected: ['p07'] },
+  { label: 'int lte', filter: cmp('age', 'lte', 25), expected: ['p02', 'p05', 'p07'] },
+  { label: 'int in', filter: inList('age', [18, 40]), expected: ['p04', 'p07'] },
+  { label: 'int in with null', filter: inList('age', [25, null]), expected: ['p02', 'p03', 'p05'] },
+  { label: 'int eq null', filter: eq('age', null), expected: ['p03'] },
+  { label: 'int gt null matches nothing', filter: cmp('age', 'gt', null), expected: [] },
+  { label: 'int gte null matches nothing', filter: cmp('age', 'gte', null), expected: [] },
+  { label: 'int lte null matches nothing', filter: cmp('age', 'lte', null), expected: [] },
+  // floats
+  { label: 'float eq', filter: eq('score', 2.25), expected: ['p02', 'p08'] },
+  { label: 'float eq of an integral value', filter: eq('score', 3.0), expected: ['p03'] },
+  { label: 'float ne (matches missing)', filter: ne('score', 2.25), expected: ['p01', 'p03', 'p04', 'p05', 'p06', 'p07'] },
+  { label: 'float gt', filter: cmp('score', 'gt', 2.25), expected: ['p03', 'p07'] },
+  { label: 'float gte', filter: cmp('score', 'gte', 2.25), expected: ['p02', 'p03', 'p07', 'p08'] },
+  { label: 'float lt', filter: cmp('score', 'lt', 0), expected: ['p05'] },
+  { label: 'float lte', filter: cmp('score', 'lte', 1.5), expected: ['p01', 'p05', 'p06'] },
+  { label: 'float in', filter: inList('score', [1.5, -1.75]), expected: ['p01', 'p05'] },
+  { label: 'float eq null (missing)', filter: eq('score', null), expected: ['p04'] },
+  // dates as strings
+  { label: 'date eq', filter: eq('born', '1990-01-15'), expected: ['p01', 'p06'] },
+  { label: 'date ne', filter: ne('born', '1990-01-15'), expected: ['p02', 'p03', 'p04', 'p05', 'p07', 'p08'] },
+  { label: 'date gt', filter: cmp('born', 'gt', '1990-01-15'), expected: ['p02', 'p05', 'p07'] },
+  { label: 'date gte', filter: cmp('born', 'gte', '1990-01-15'), expected: ['p01', 'p02', 'p05', 'p06', 'p07'] },
+  { label: 'date lt', filter: cmp('born', 'lt', '1990-01-01'), expected: ['p03', 'p08'] },
+  { label: 'date lte', filter: cmp('born', 'lte', '1985-12-31'), expected: ['p03', 'p08'] },
+  { label: 'date range', filter: and(cmp('born', 'gte', '1990-01-01'), cmp('born', 'lt', '2000-01-01')), expected: ['p01', 'p02', 'p06'] },
+  { label: 'date in', filter: inList('born', ['1972-03-03', '2000-02-29']), expected: ['p05', 'p08'] },
+  { label: 'date startsWith (a year)', filter: startsWith('born', '1990'), expected: ['p01', 'p06'] },
+  { label: 'date eq null', filter: eq('born', null), expected: ['p04'] },
+  // booleans
+  { label: 'boolean eq true', filter: eq('active', true), expected: ['p01', 'p03', 'p04', 'p07'] },
+  { label: 'boolean eq false', filter: eq('active', false), expected: ['p02', 'p06'] },
+  { label: 'boolean ne true (matches null and missing)', filter: ne('active', true), expected: ['p02', 'p05', 'p06', 'p08'] },
+  { label: 'boolean ne false', filter: ne('active', false), expected: ['p01', 'p03', 'p04', 'p05', 'p07', 'p08'] },
+  { label: 'boolean in with null', filter: inList('active', [false, null]), expected: ['p02', 'p05', 'p06', 'p08'] },
+  { label: 'boolean eq null (null and missing)', filter: eq('active', null), expected: ['p05', 'p08'] },
+  { label: 'boolean ne null', filter: ne('active', null), expected: ['p01', 'p02', 'p03', 'p04', 'p06', 'p07'] },
+  // a field no row has
+  { label: 'unknown field eq null matches all', filter: eq('nothing', null), expected: ['p01', 'p02', 'p03', 'p04', 'p05', 'p06', 'p07', 'p08'] },
+  { label: 'unknown field eq value matches none', filter: eq('nothing', 1), expected: [] },
+  // and / or
+  { label: 'empty and matches everything', filter: and(), expected: ['p01', 'p02', 'p03', 'p04', 'p05', 'p06', 'p07', 'p08'] },
+  { label: 'empty or matches nothing', filter: or(), expected: [] },
+  { label: 'and with an empty or', filter: and(eq('city', 'Changsha'), or()), expected: [] },
+  { label: 'or with an empty and', filter: or(eq('id', 'p01'), and()), expected: ['p01', 'p02', 'p03', 'p04', 'p05', 'p06', 'p07', 'p08'] },
+  {
+    label: 'or of and',
+    filter: or(eq('city', 'Changsha'), and(cmp('age', 'gt', 30), eq('active', null))),
+    expected: ['p01', 'p04', 'p06', 'p08'],
+  },
+  { label: 'and of or', filter: and(or(eq('name', 'bob'), eq('name', 'Eve')), ne('age', 30)), expected: ['p02', 'p05'] },
+  {
+    label: 'three levels',
+    filter: and(or(and(eq('active', true), cmp('score', 'gte', 3)), startsWith('city', 'Zhu')), ne('id', 'p07')),
+    expected: ['p02', 'p03'],
+  },
+];
+
+const SORT_CASES: { label: string; sort: SortKey[]; expected: string[] }[] = [
+  { label: 'int asc, nulls first', sort: [asc('age'), asc('id')], expected: ['p03', 'p07', 'p02', 'p05', 'p01', 'p06', 'p04', 'p08'] },
+  { label: 'int desc, nulls last', sort: [desc('age'), asc('id')], expected: ['p08', 'p04', 'p06', 'p01', 'p02', 'p05', 'p07', 'p03'] },
+  { label: 'float desc then string asc', sort: [desc('score'), asc('name')], expected: ['p07', 'p03', 'p08', 'p02', 'p01', 'p06', 'p05', 'p04'] },
+  { label: 'string asc, code-point order', sort: [asc('name')], expected: ['p08', 'p04', 'p01', 'p03', 'p05', 'p07', 'p02', 'p06'] },
+  { label: 'date asc then id desc', sort: [asc('born'), desc('id')], expected: ['p04', 'p08', 'p03', 'p06', 'p01', 'p02', 'p05', 'p07'] },
+  { label: 'boolean asc', sort: [asc('active'), asc('id')], expected: ['p05', 'p08', 'p02', 'p06', 'p01', 'p03', 'p04', 'p07'] },
+  { label: 'boolean desc', sort: [desc('active'), desc('id')], expected: ['p07', 'p04', 'p03', 'p01', 'p06', 'p02', 'p08', 'p05'] },
+  { label: 'string asc with CJK last', sort: [asc('city'), asc('id')], expected: ['p03', 'p01', 'p04', 'p06', 'p05', 'p02', 'p07', 'p08'] },
+];
+
+/** A larger set with many ties and nulls for pagination: every field is of one type or null/missing. */
+function generated(): Row[] {
+  const rows: Row[] = [];
+  for (let i = 0; i < 61; i++) {
+    const row: Row = {
+      id: `g${String(i).padStart(3, '0')}`,
+      grp: i % 4 === 0 ? null : ['a', 'b', '长'][i % 3],
+      n: i % 5 === 0 ? null : (i * 7) % 11,
+      flag: i % 3 === 0 ? null : i % 2 === 0,
+    };
+    if (i % 6 !== 0) row.x = (i % 10) / 4;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The port's order: null (or missing) first, then false < true, numbers, strings by code point. */
+function compareValues(a: Value | undefined, b: Value | undefined): number {
+  const an = a ?? null;
+  const bn = b ?? null;
+  if (an === bn) return 0;
+  if (an === null) return -1;
+  if (bn === null) return 1;
+  return an < bn ? -1 : an > bn ? 1 : 0;
+}
+
+const sortRows = (rows: Row[], sort: SortKey[]): Row[] =>
+  [...rows].sort((a, b) => {
+    for (const s of sort) {
+      const c = compareValues(a[s.field], b[s.field]);
+      if (c !== 0) return s.direction === 'asc' ? c : -c;
+    }
+    return 0;
+  });
+
+const PAGE_SORTS: SortKey[][] = [
+  [asc('grp')],
+  [desc('grp'), asc('n')],
+  [desc('n')],
+  [asc('flag'), desc('grp')],
+  [desc('x'), desc('n')],
+  [asc('x'), asc('flag'), asc('grp')],
+  [desc('id')],
+];
+
+function contract(harness: () => Harness): void {
+  let h: Harness;
+  let store: Store;
+  let next = 0;
+  /** A fresh collection with the people in it. */
+  const people = async (): Promise<string> => {
+    const name = `r_430000_ga_${String(++next).padStart(5, '0')}`;
+    await store.insert(name, PEOPLE);
+    return name;
+  };
+
+  beforeAll(async () => {
+    h = harness();
+    store = await h.open();
+  });
+  afterAll(async () => {
+    await store?.close();
+    await h?.cleanup();
+  });
+
+  describe('filters', () => {
+    let c: string;
+    beforeAll(async () => {
+      c = await people();
+    });
+    it.each(FILTER_CASES)('$label', async ({ filter, expected }) => {
+      expect(ids(await store.find(c, { filter, sort: [asc('id')] }))).toEqual(expected);
+      expect(await store.count(c, filter)).toBe(expected.length);
+    });
+    it('gives the same results with indexes on the fields', async () => {
+      const indexed = await people();
+      for (const field of ['name', 'age', 'score', 'born', 'active', 'city']) await store.ensureIndex(indexed, { fields: [field] });
+      for (const { filter, expected } of FILTER_CASES) {
+        expect(ids(await store.find(indexed, { filter, sort: [asc('id')] }))).toEqual(expected);
+      }
+    });
+    it('refuses a field name that is not a GraphQL name', async () => {
+      await expect(store.find(c, { filter: eq("a') OR 1=1 --", 1) })).rejects.toThrow(/invalid field name/);
+      await expect(store.find(c, { sort: [asc('$where')] })).rejects.toThrow(/invalid field name/);
+      await expect(store.find(c, { projection: ['a.b'] })).rejects.toThrow(/invalid field name/);
+    });
+  });
+
+  describe('sort, skip, limit, projection, count', () => {
+    let c: string;
+    beforeAll(async () => {
+      c = await people();
+    });
+    it.each(SORT_CASES)('sorts $label', async ({ sort, expected }) => {
+      expect(ids(await store.find(c, { sort }))).toEqual(expected);
+    });
+    it('sorts with a filter', async () => {
+      expect(ids(await store.find(c, { filter: ne('city', 'Changsha'), sort: [desc('born')] }))).toEqual(['p07', 'p05', 'p02', 'p03', 'p08']);
+    });
+    it('skips and limits', async () => {
+      const sort = [asc('age'), asc('id')];
+      expect(ids(await store.find(c, { sort, skip: 2, limit: 3 }))).toEqual(['p02', 'p05', 'p01']);
+      expect(ids(await store.find(c, { sort, limit: 2 }))).toEqual(['p03', 'p07']);
+      expect(ids(await store.find(c, { sort, skip: 7 }))).toEqual(['p08']);
+      expect(ids(await store.find(c, { sort, skip: 10 }))).toEqual([]);
+      expect(ids(await store.find(c, { sort, limit: 0 }))).toEqual([]);
+      await expect(store.find(c, { limit: -1 })).rejects.toThrow(/invalid limit/);
+    });
+    it('returns whole documents without _id, booleans as booleans, missing fields absent', async () => {
+      expect(await store.find(c, { filter: inList('id', ['p04', 'p02']), sort: [asc('id')] })).toStrictEqual([
+        { id: 'p02', name: 'bob', age: 25, score: 2.25, born: '1995-06-01', active: false, city: 'Zhuzhou' },
+        { id: 'p04', name: 'Alan', age: 40, born: null, active: true, city: 'Changsha' },
+      ]);
+    });
+    it('projects: only the fields asked, null when missing', async () => {
+      expect(await store.find(c, { filter: inList('id', ['p04', 'p05']), projection: ['id', 'score', 'active'], sort: [asc('id')] })).toStrictEqual([
+        { id: 'p04', score: null, active: true },
+        { id: 'p05', score: -1.75, active: null },
+      ]);
+      expect(await store.find(c, { filter: eq('id', 'p06'), projection: ['name'] })).toStrictEqual([{ name: 'Émile' }]);
+    });
+    it('counts with and without a filter', async () => {
+      expect(await store.count(c)).toBe(8);
+      expect(await store.count(c, eq('city', 'Changsha'))).toBe(3);
+      expect(await store.count(c, or())).toBe(0);
+    });
+    it('reads a collection that does not exist as empty', async () => {
+      expect(await store.find('never_written', { sort: [asc('id')], limit: 5 })).toEqual([]);
+      expect(await store.count('never_written')).toBe(0);
+      expect(await store.findByValues('never_written', 'id', ['p01'])).toEqual([]);
+      expect(await store.listIndexes('never_written')).toEqual([]);
+      expect(await store.update('never_written', and(), { a: 1 })).toBe(0);
+      expect(await store.delete('never_written', and())).toBe(0);
+    });
+  });
+
+  describe('findByValues', () => {
+    let c: string;
+    beforeAll(async () => {
+      c = await people();
+    });
+    it('loads the rows whose field is one of the values, unknown values absent', async () => {
+      const rows = await store.findByValues(c, 'id', ['p03', 'p01', 'nope']);
+      expect(ids(rows).sort()).toEqual(['p01', 'p03']);
+    });
+    it('projects', async () => {
+      const rows = await store.findByValues(c, 'id', ['p03', 'p01'], ['id', 'age']);
+      expect(rows.sort((a, b) => compareValues(a.id, b.id))).toStrictEqual([
+        { id: 'p01', age: 30 },
+        { id: 'p03', age: null },
+      ]);
+    });
+    it('loads by a non-unique field and by numbers', async () => {
+      expect(ids(await store.findByValues(c, 'age', [25])).sort()).toEqual(['p02', 'p05']);
+      expect(await store.findByValues(c, 'id', [])).toEqual([]);
+    });
+  });
+
+  describe('cursor pagination (keyset.ts)', () => {
+    const rows = generated();
+    let c: string;
+    beforeAll(async () => {
+      c = `_pages_${++next}`;
+      await store.insert(c, rows);
+    });
+
+    async function walk(sort: SortKey[], pageSize: number, filter?: Filter): Promise<string[]> {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 200; pages++) {
+        const page = await store.find(c, {
+          filter: and(...(filter ? [filter] : []), ...(cursor ? [afterFilter(sort, cursor)] : [])),
+          sort,
+          limit: pageSize,
+          projection: withSortFields(['id'], sort),
+        });
+        seen.push(...ids(page).map(String));
+        if (page.length < pageSize) return seen;
+        cursor = encodeCursor(sort, page[page.length - 1]);
+      }
+      throw new Error('pagination did not end');
+    }
+
+    for (const base of PAGE_SORTS) {
+      const sort = withKeyTieBreak(base, 'id');
+      const label = sort.map((s) => `${s.field} ${s.direction}`).join(', ');
+      it(`walks every record once, in order: ${label}`, async () => {
+        const expected = ids(sortRows(rows, sort));
+        expect(ids(await store.find(c, { sort }))).toEqual(expected);
+        for (const size of [1, 7, 61]) expect(await walk(sort, size)).toEqual(expected);
+      });
+    }
+    it('walks with a filter', async () => {
+      const sort = withKeyTieBreak([desc('grp'), asc('flag')], 'id');
+      const filter = or(ne('grp', 'b'), eq('flag', true));
+      const expected = ids(sortRows(rows.filter((r) => r.grp !== 'b' || r.flag === true), sort));
+      expect(expected.length).toBe(51);
+      expect(await walk(sort, 6, filter)).toEqual(expected);
+    });
+  });
+
+  describe('insert', () => {
+    it('refuses a duplicate key whole: DuplicateKeyError and nothing written', async () => {
+      const c = await people();
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      await expect(store.insert(c, [{ id: 'p09', name: 'New' }, { id: 'p01', name: 'Again' }])).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(store.insert(c, [{ id: 'p10' }, { id: 'p11' }, { id: 'p10' }])).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await store.count(c)).toBe(8);
+      expect(await store.findByValues(c, 'id', ['p09', 'p10', 'p11'])).toEqual([]);
+      expect(await store.findByValues(c, 'id', ['p01'], ['name'])).toEqual([{ name: 'Alice' }]);
+    });
+    it('inserts into arbitrary collection names', async () => {
+      for (const name of ['_catalogue_versions', 'with "quotes"; DROP TABLE x; --', 'dots.and spaces']) {
+        await store.insert(name, [{ id: 'a', v: 1 }]);
+        expect(await store.find(name, {})).toEqual([{ id: 'a', v: 1 }]);
+        await store.dropCollection(name);
+        expect(await store.count(name)).toBe(0);
+      }
+    });
+  });
+
+  describe('upsert', () => {
+    it('inserts new keys and replaces whole documents of existing keys', async () => {
+      const c = await people();
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      const result = await store.upsert(c, 'id', [
+        { id: 'p01', name: 'Alicia', active: false },
+        { id: 'p09', name: 'Nine', age: 9 },
+      ]);
+      expect(result).toEqual({ inserted: 1, updated: 1 });
+      expect(await store.find(c, { filter: inList('id', ['p01', 'p09']), sort: [asc('id')] })).toStrictEqual([
+        { id: 'p01', name: 'Alicia', active: false },
+        { id: 'p09', name: 'Nine', age: 9 },
+      ]);
+      expect(await store.count(c)).toBe(9);
+    });
+    it('counts a key repeated in one batch as inserted then updated; the last row wins', async () => {
+      const c = `_upsert_${++next}`;
+      expect(await store.upsert(c, 'id', [{ id: 1, v: 'a' }, { id: 1, v: 'b' }, { id: 2, v: 'c' }])).toEqual({ inserted: 2, updated: 1 });
+      expect(await store.find(c, { sort: [asc('id')] })).toEqual([
+        { id: 1, v: 'b' },
+        { id: 2, v: 'c' },
+      ]);
+    });
+    it('is all-or-nothing: a unique violation leaves every row as it was', async () => {
+      const c = await people();
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      await store.ensureIndex(c, { fields: ['name'], unique: true });
+      await expect(
+        store.upsert(c, 'id', [
+          { id: 'p02', name: 'Robert' },
+          { id: 'p09', name: 'Nine' },
+          { id: 'p03', name: 'Alice' }, // Alice is p01's name
+        ]),
+      ).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await store.count(c)).toBe(8);
+      expect(await store.findByValues(c, 'id', ['p02', 'p03', 'p09'], ['id', 'name'])).toHaveLength(2);
+      expect(await store.find(c, { filter: inList('id', ['p02', 'p03']), projection: ['id', 'name'], sort: [asc('id')] })).toEqual([
+        { id: 'p02', name: 'bob' },
+        { id: 'p03', name: 'Carol' },
+      ]);
+    });
+    it('refuses a row without a key value before writing anything', async () => {
+      const c = await people();
+      await expect(store.upsert(c, 'id', [{ id: 'p09' }, { name: 'no key' }])).rejects.toThrow(/row 2 has no value for key id/);
+      expect(await store.count(c)).toBe(8);
+    });
+  });
+
+  describe('update and delete', () => {
+    it('sets fields on every matching row and returns how many matched', async () => {
+      const c = await people();
+      expect(await store.update(c, eq('city', 'Changsha'), { city: '长沙市', active: false, age: null })).toBe(3);
+      expect(await store.find(c, { filter: eq('city', '长沙市'), projection: ['id', 'active', 'age'], sort: [asc('id')] })).toStrictEqual([
+        { id: 'p01', active: false, age: null },
+        { id: 'p04', active: false, age: null },
+        { id: 'p06', active: false, age: null },
+      ]);
+      expect(await store.update(c, eq('id', 'p05'), { score: 4.5, note: 'new field' })).toBe(1);
+      expect(await store.findByValues(c, 'id', ['p05'])).toStrictEqual([
+        { id: 'p05', name: 'Eve', age: 25, score: 4.5, born: '2000-02-29', city: 'Xiangtan', note: 'new field' },
+      ]);
+      expect(await store.update(c, eq('id', 'nope'), { score: 1 })).toBe(0);
+    });
+    it('raises DuplicateKeyError when an update breaks a unique index', async () => {
+      const c = await people();
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      await expect(store.update(c, eq('id', 'p02'), { id: 'p01' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await store.count(c, eq('id', 'p02'))).toBe(1);
+    });
+    it('deletes every matching row and returns how many', async () => {
+      const c = await people();
+      expect(await store.delete(c, cmp('age', 'lt', 30))).toBe(3);
+      expect(await store.delete(c, or())).toBe(0);
+      expect(ids(await store.find(c, { sort: [asc('id')] }))).toEqual(['p01', 'p03', 'p04', 'p06', 'p08']);
+      expect(await store.delete(c, and())).toBe(5);
+      expect(await store.count(c)).toBe(0);
+    });
+  });
+
+  describe('indexes', () => {
+    it('ensures indexes idempotently and lists them', async () => {
+      const c = await people();
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      await store.ensureIndex(c, { fields: ['city', 'age'] });
+      await store.ensureIndex(c, { fields: ['city', 'age'], unique: false });
+      expect(await store.listIndexes(c)).toEqual([
+        { fields: ['id'], unique: true },
+        { fields: ['city', 'age'], unique: false },
+      ]);
+      await expect(store.ensureIndex(c, { fields: ['id'] })).rejects.toThrow(/exists with unique=true/);
+    });
+    it('refuses a unique index over duplicate values', async () => {
+      const c = await people();
+      await expect(store.ensureIndex(c, { fields: ['city'], unique: true })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await store.listIndexes(c)).toEqual([]);
+    });
+    it('enforces a compound unique index on the combination', async () => {
+      const c = await people();
+      await store.ensureIndex(c, { fields: ['city', 'age'], unique: true });
+      await store.insert(c, [{ id: 'p09', city: 'Changsha', age: 31 }]);
+      await expect(store.insert(c, [{ id: 'p10', city: 'Changsha', age: 30 }])).rejects.toBeInstanceOf(DuplicateKeyError);
+    });
+    it('drops a collection with its indexes', async () => {
+      const c = await people();
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      await store.dropCollection(c);
+      expect(await store.count(c)).toBe(0);
+      expect(await store.listIndexes(c)).toEqual([]);
+      await store.insert(c, [{ id: 'p01' }, { id: 'p01' }]);
+      expect(await store.count(c)).toBe(2);
+      await store.dropCollection('never_written');
+    });
+  });
+
+  describe('instances', () => {
+    it('keeps data and indexes across a close and a reopen', async () => {
+      const c = await people();
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      await store.ensureIndex(c, { fields: ['born'] });
+      await store.close();
+      store = await h.open();
+      expect(ids(await store.find(c, { sort: [desc('id')], limit: 2 }))).toEqual(['p08', 'p07']);
+      expect(await store.listIndexes(c)).toEqual([
+        { fields: ['id'], unique: true },
+        { fields: ['born'], unique: false },
+      ]);
+      await expect(store.insert(c, [{ id: 'p01' }])).rejects.toBeInstanceOf(DuplicateKeyError);
+    });
+    it("sees another instance's writes", async () => {
+      const c = await people();
+      const other = await h.open();
+      try {
+        await other.insert(c, [{ id: 'p09', name: 'From other' }]);
+        expect(await store.findByValues(c, 'id', ['p09'])).toEqual([{ id: 'p09', name: 'From other' }]);
+        await store.upsert(c, 'id', [{ id: 'p09', name: 'From store' }]);
+        expect(await other.findByValues(c, 'id', ['p09'], ['name'])).toEqual([{ name: 'From store' }]);
+        await other.ensureIndex(c, { fields: ['name'] });
+        expect(await store.listIndexes(c)).toEqual([{ fields: ['name'], unique: false }]);
+        expect(await other.delete(c, eq('id', 'p09'))).toBe(1);
+        expect(await store.count(c)).toBe(8);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+}
+
+describe('keyset.ts', () => {
+  const sort = [desc('age'), asc('id')];
+  it('appends the key as tie-break when absent', () => {
+    expect(withKeyTieBreak([asc('name')], 'id')).toEqual([asc('name'), asc('id')]);
+    expect(withKeyTieBreak([desc('id')], 'id')).toEqual([desc('id')]);
+    expect(withSortFields(['name'], sort)).toEqual(['name', 'age', 'id']);
+    expect(withSortFields(undefined, sort)).toBeUndefined();
+  });
+  it('round-trips the sort values', () => {
+    const cursor = encodeCursor(sort, { id: 'p01', age: 30, name: 'x' });
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(sort, cursor)).toEqual([30, 'p01']);
+    expect(decodeCursor(sort, encodeCursor(sort, { id: 'p03' }))).toEqual([null, 'p03']);
+  });
+  it('builds the keyset condition with the null rules', () => {
+    expect(afterFilter(sort, encodeCursor(sort, { id: 'p01', age: 30 }))).toEqual(
+      and(
+        or(cmp('age', 'lte', 30), eq('age', null)),
+        or(or(cmp('age', 'lt', 30), eq('age', null)), and(eq('age', 30), cmp('id', 'gt', 'p01'))),
+      ),
+    );
+    // after a null in DESC only nulls remain; after a null in ASC every non-null comes.
+    expect(afterFilter(sort, encodeCursor(sort, { id: 'p03', age: null }))).toEqual(
+      and(eq('age', null), or(and(eq('age', null), cmp('id', 'gt', 'p03')))),
+    );
+    const ascSort = [asc('age'), asc('id')];
+    expect(afterFilter(ascSort, encodeCursor(ascSort, { id: 'p03', age: null }))).toEqual(
+      or(ne('age', null), and(eq('age', null), cmp('id', 'gt', 'p03'))),
+    );
+  });
+  it('raises InvalidCursorError on a malformed cursor or one made for another sort', () => {
+    const cursor = encodeCursor(sort, { id: 'p01', age: 30 });
+    for (const bad of ['', 'not a cursor!', 'abc', Buffer.from('[1,2]').toString('base64url'), Buffer.from('{"s":"age:d,id:a","v":[{},"x"]}').toString('base64url')]) {
+      expect(() => afterFilter(sort, bad)).toThrow(InvalidCursorError);
+    }
+    expect(() => afterFilter([asc('age'), asc('id')], cursor)).toThrow('invalid cursor: it was made for a different orderBy');
+  });
+});
+
+describe('SQLite store', () => {
+  const dirs: string[] = [];
+  contract(() => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'govgraph-store-'));
+    dirs.push(dir);
+    return {
+      open: () => openSqliteStore(path.join(dir, 'data')),
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  });
+
+  describe('SQLite specifics', () => {
+    let dir: string;
+    let store: SqliteStore;
+    beforeAll(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'govgraph-sqlite-'));
+      store = await openSqliteStore(path.join(dir, 'data'));
+    });
+    afterAll(async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('creates the data folder, in WAL mode, through openStore', async () => {
+      const s = await openStore({ dataDir: path.join(dir, 'other', 'nested') });
+      expect(s.kind).toBe('sqlite');
+      await s.insert('t', [{ id: 1 }]);
+      await s.close();
+      const again = (await openSqliteStore(path.join(dir, 'other', 'nested'))) as SqliteStore;
+      expect(again.file).toBe(path.join(dir, 'other', 'nested', 'govgraph.sqlite'));
+      expect(await again.find('t', {})).toEqual([{ id: 1 }]);
+      await again.close();
+    });
+
+    it('raises StoreUnavailableError when the data folder cannot hold a database', async () => {
+      const file = path.join(dir, 'a-file');
+      writeFileSync(file, 'x');
+      await expect(openSqliteStore(file)).rejects.toBeInstanceOf(StoreUnavailableError);
+    });
+
+    it('reads a sorted page of 100 out of 100,000 through the index', async () => {
+      const rows: Row[] = [];
+      for (let i = 0; i < 100_000; i++) {
+        rows.push({ id: `k${String(i).padStart(6, '0')}`, n: (i * 7919) % 100_003, grp: `g${i % 50}`, flag: i % 2 === 0 });
+      }
+      await store.insert('big', rows);
+      await store.ensureIndex('big', { fields: ['id'], unique: true });
+      await store.ensureIndex('big', { fields: ['n', 'id'] });
+      await store.ensureIndex('big', { fields: ['grp', 'n', 'id'] });
+
+      const byKey = { sort: [asc('id')], limit: 100 };
+      expect(store.explainFind('big', byKey).join('\n')).toMatch(/SCAN .*USING INDEX ix:id@big/);
+      expect(store.explainFind('big', byKey).join('\n')).not.toMatch(/TEMP B-TREE/);
+      const sort = [desc('n'), desc('id')];
+      const plan = store.explainFind('big', { sort, limit: 100 });
+      expect(plan.join('\n')).toMatch(/USING INDEX ix:n,id@big/);
+      expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
+
+      const first = await store.find('big', { sort, limit: 100 });
+      expect(first).toHaveLength(100);
+      // A later page in DESC order scans the index from its end without sorting (nulls, first in the
+      // index, belong to every DESC page); in ASC order it searches the index from the cursor.
+      const secondDesc = store.explainFind('big', { filter: afterFilter(sort, encodeCursor(sort, first[99])), sort, limit: 100 }).join('\n');
+      expect(secondDesc).toMatch(/SCAN .*USING INDEX ix:n,id@big/);
+      expect(secondDesc).not.toMatch(/TEMP B-TREE/);
+      const ascSort = [asc('n'), asc('id')];
+      const firstAsc = await store.find('big', { sort: ascSort, limit: 100 });
+      const secondAsc = store.explainFind('big', { filter: afterFilter(ascSort, encodeCursor(ascSort, firstAsc[99])), sort: ascSort, limit: 100 }).join('\n');
+      expect(secondAsc).toMatch(/SEARCH .*USING INDEX ix:n,id@big/);
+      expect(secondAsc).not.toMatch(/TEMP B-TREE/);
+
+      const filtered = { filter: eq('grp', 'g7'), sort: [asc('n'), asc('id')], limit: 100 };
+      const filteredPlan = store.explainFind('big', filtered).join('\n');
+      expect(filteredPlan).toMatch(/SEARCH .*USING INDEX ix:grp,n,id@big/);
+      expect(filteredPlan).not.toMatch(/TEMP B-TREE/);
+      const page = await store.find('big', { ...filtered, projection: ['id', 'n', 'flag'] });
+      expect(page).toHaveLength(100);
+      expect(page[0]).toEqual({ id: expect.any(String), n: expect.any(Number), flag: expect.any(Boolean) });
+      expect(page.map((r) => r.n)).toEqual([...page.map((r) => r.n as number)].sort((a, b) => a - b));
+
+      const lookupPlan = store.explainFind('big', { filter: inList('id', ['k000001', 'k000002']) }).join('\n');
+      expect(lookupPlan).toMatch(/SEARCH .*USING INDEX ix:id@big/);
+    });
+  });
+});
+
+describe.runIf(Boolean(process.env.MONGODB_URI))('MongoDB store', () => {
+  const dbName = `govgraph_contract_${process.pid}_${Date.now()}`;
+  contract(() => ({
+    open: () => openMongoStore(process.env.MONGODB_URI!, dbName),
+    cleanup: async () => {
+      const { MongoClient } = await import('mongodb');
+      const client = new MongoClient(process.env.MONGODB_URI!);
+      await client.db(dbName).dropDatabase();
+      await client.close();
+    },
+  }));
+});
