@@ -1,0 +1,249 @@
+// Grants in the store (collection `_grants`, SPEC §9, §11): added by the operator (`govgraph grant`) or
+// by the sharing workflow, listed, revoked. A revoked or expired grant stops working on the next
+// request, since every request reads its department's grants once (`activeGrantsFor`).
+//
+// Rows are flat scalars: `items`, `purposes` and `unmasked` are kept as JSON arrays in strings; only
+// this file knows it.
+import { randomUUID } from 'node:crypto';
+import { platformDate } from '../calendar/working-days.ts';
+import type { Problem } from '../catalogue/problems.ts';
+import type { Catalogue, Resource } from '../model/catalogue.ts';
+import { departmentByCode, type Platform } from '../model/platform.ts';
+import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
+import { decide } from './decide.ts';
+import { effectiveItems, resourceShare } from './effective-share.ts';
+import { isGrantActive, type Grant } from './grant-model.ts';
+
+export { isGrantActive, grantCovers, type Grant } from './grant-model.ts';
+
+export const GRANTS = '_grants';
+
+export interface GrantInput {
+  requester: string;
+  resource: string;
+  items: string[];
+  purposes: string[];
+  unmasked?: string[];
+  /** ISO date (inclusive), or null for no end. */
+  until?: string | null;
+  createdBy: string;
+  requestId?: string | null;
+}
+
+/** A grant refused whole; `problems` lists every reason (path = the input field). Nothing was written. */
+export class GrantInputError extends Error {
+  readonly code = 'BAD_USER_INPUT' as const;
+  readonly userFacing = true;
+  constructor(readonly problems: Problem[]) {
+    super(['The grant is refused:', ...problems.map((p) => `  ${p.path}: ${p.message}`)].join('\n'));
+    this.name = 'GrantInputError';
+  }
+}
+
+export class GrantNotFoundError extends Error {
+  readonly code = 'NOT_FOUND' as const;
+  readonly userFacing = true;
+  constructor(readonly id: string) {
+    super(`No grant ${JSON.stringify(id)}; \`govgraph grant list\` shows the grants.`);
+    this.name = 'GrantNotFoundError';
+  }
+}
+
+// ---- rows ----------------------------------------------------------------------------------------
+
+function toRow(g: Grant): Row {
+  return {
+    ...g,
+    items: JSON.stringify(g.items),
+    purposes: JSON.stringify(g.purposes),
+    unmasked: JSON.stringify(g.unmasked),
+  };
+}
+
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const strings = (v: unknown): string[] => (typeof v === 'string' && v ? (JSON.parse(v) as string[]) : []);
+
+function fromRow(r: Row): Grant {
+  return {
+    id: String(r.id),
+    requester: String(r.requester),
+    resource: String(r.resource),
+    items: strings(r.items),
+    purposes: strings(r.purposes),
+    unmasked: strings(r.unmasked),
+    from: String(r.from),
+    until: text(r.until),
+    revokedAt: text(r.revokedAt),
+    revokedBy: text(r.revokedBy),
+    createdAt: String(r.createdAt),
+    createdBy: String(r.createdBy),
+    requestId: text(r.requestId),
+  };
+}
+
+const indexed = new WeakSet<Store>();
+
+export async function ensureGrantIndexes(store: Store): Promise<void> {
+  if (indexed.has(store)) return;
+  await store.ensureIndex(GRANTS, { fields: ['id'], unique: true });
+  await store.ensureIndex(GRANTS, { fields: ['requester', 'revokedAt'] });
+  await store.ensureIndex(GRANTS, { fields: ['resource'] });
+  indexed.add(store);
+}
+
+// ---- validation ----------------------------------------------------------------------------------
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isRealDate(s: string): boolean {
+  return DATE.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 10) === s;
+}
+
+function findResource(catalogues: readonly Catalogue[], code: string): Resource | undefined {
+  for (const c of catalogues) for (const r of c.resources) if (r.code === code) return r;
+  return undefined;
+}
+
+const unique = (xs: readonly string[]): string[] => [...new Set(xs.map((x) => x.trim()).filter((x) => x !== ''))];
+
+/** Every problem of the input, for the platform and the published catalogues. */
+export function grantProblems(
+  ctx: { platform: Platform; catalogues: readonly Catalogue[] },
+  input: GrantInput,
+  now: Date,
+): Problem[] {
+  const problems: Problem[] = [];
+  const problem = (path: string, message: string) => problems.push({ path, message });
+  const items = unique(input.items);
+  const purposes = unique(input.purposes);
+  const unmasked = unique(input.unmasked ?? []);
+
+  const requester = departmentByCode(ctx.platform, input.requester);
+  if (!requester) problem('requester', `No department ${JSON.stringify(input.requester)} on the platform.`);
+
+  const resource = findResource(ctx.catalogues, input.resource);
+  const share = resource ? resourceShare(resource) : null;
+  if (!resource) {
+    problem('resource', `No published resource ${JSON.stringify(input.resource)}.`);
+  } else if (resource.share.type !== 'conditional') {
+    problem('resource', `${resource.code} (${resource.name}) is shared ${resource.share.type === 'none' ? 'with no one' : 'unconditionally'}; grants are only for conditional resources.`);
+  } else if (requester && requester.code === resource.provider) {
+    problem('requester', `${requester.code} provides ${resource.code}; its provider needs no grant.`);
+  }
+
+  const vocabulary = new Set(ctx.platform.purposes.map((p) => p.code));
+  if (purposes.length === 0) problem('purposes', 'List at least one purpose.');
+  purposes.forEach((p, i) => {
+    if (!vocabulary.has(p)) {
+      problem(`purposes[${i}]`, `Unknown purpose ${JSON.stringify(p)}; valid codes: ${[...vocabulary].join(', ')}.`);
+    } else if (resource && share?.purposes && !share.purposes.includes(p)) {
+      problem(`purposes[${i}]`, `${p} is outside the scope of use of ${resource.code} (${share.purposes.join(', ') || 'no purpose'}).`);
+    }
+  });
+
+  // The resource's own rows 1–3 (not shared, not through the API, outside the scope): a grant cannot
+  // lift them, so a grant they would deny is refused rather than stored to no effect.
+  if (resource && requester && resource.share.type === 'conditional' && requester.code !== resource.provider) {
+    const d = decide({ requester, purpose: purposes[0] ?? null, resource, item: null, grants: [], now });
+    if (!d.allowed && (d.code === 'METHOD_NOT_API' || d.code === 'OUT_OF_SCOPE')) problem('requester', d.message);
+  }
+
+  if (items.length === 0) problem('items', 'List at least one item.');
+  if (resource) {
+    const effective = effectiveItems(resource);
+    items.forEach((name, i) => {
+      const item = effective.get(name);
+      if (!item) {
+        problem(`items[${i}]`, `${resource.code} has no item ${JSON.stringify(name)}; its items are: ${[...effective.keys()].join(', ')}.`);
+      } else if (item.share.type === 'none') {
+        problem(`items[${i}]`, `Item ${name} of ${resource.code} is not shared; a grant cannot open it.`);
+      }
+    });
+  }
+  unmasked.forEach((name, i) => {
+    if (!items.includes(name)) problem(`unmasked[${i}]`, `${JSON.stringify(name)} is not among the granted items; only a granted item can be unmasked.`);
+  });
+
+  if (input.until != null) {
+    const today = platformDate(now);
+    if (!isRealDate(input.until)) problem('until', `${JSON.stringify(input.until)} is not a date; write YYYY-MM-DD.`);
+    else if (input.until < today) problem('until', `${input.until} has passed; give a date from today (${today}) on.`);
+  }
+  if (!input.createdBy.trim()) problem('createdBy', 'Say who makes the grant.');
+  return problems;
+}
+
+// ---- operations ----------------------------------------------------------------------------------
+
+/** Validates and stores a grant in force from `now`; GrantInputError (nothing written) when invalid. */
+export async function addGrant(
+  store: Store,
+  ctx: { platform: Platform; catalogues: readonly Catalogue[] },
+  input: GrantInput,
+  now: Date = new Date(),
+): Promise<Grant> {
+  const problems = grantProblems(ctx, input, now);
+  if (problems.length) throw new GrantInputError(problems);
+  const at = now.toISOString();
+  const grant: Grant = {
+    id: randomUUID(),
+    requester: input.requester,
+    resource: input.resource,
+    items: unique(input.items),
+    purposes: unique(input.purposes),
+    unmasked: unique(input.unmasked ?? []),
+    from: at,
+    until: input.until ?? null,
+    revokedAt: null,
+    revokedBy: null,
+    createdAt: at,
+    createdBy: input.createdBy,
+    requestId: input.requestId ?? null,
+  };
+  await ensureGrantIndexes(store);
+  await store.insert(GRANTS, [toRow(grant)]);
+  return grant;
+}
+
+export interface GrantFilter {
+  requester?: string;
+  resource?: string;
+  /** Only grants active at `now` (default: the current time). */
+  active?: boolean;
+  now?: Date;
+}
+
+/** Grants in the order they were made. */
+export async function listGrants(store: Store, filter: GrantFilter = {}): Promise<Grant[]> {
+  const parts: Filter[] = [];
+  if (filter.requester !== undefined) parts.push(eq('requester', filter.requester));
+  if (filter.resource !== undefined) parts.push(eq('resource', filter.resource));
+  if (filter.active) parts.push(eq('revokedAt', null));
+  const rows = await store.find(GRANTS, {
+    filter: and(...parts),
+    sort: [{ field: 'createdAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
+  });
+  const grants = rows.map(fromRow);
+  const now = filter.now ?? new Date();
+  return filter.active ? grants.filter((g) => isGrantActive(g, now)) : grants;
+}
+
+export async function getGrant(store: Store, id: string): Promise<Grant | null> {
+  const rows = await store.find(GRANTS, { filter: eq('id', id), limit: 1 });
+  return rows.length ? fromRow(rows[0]) : null;
+}
+
+/** Ends a grant at once. Revoking a revoked grant changes nothing and returns it as it is. */
+export async function revokeGrant(store: Store, id: string, by: string, now: Date = new Date()): Promise<Grant> {
+  const existing = await getGrant(store, id);
+  if (!existing) throw new GrantNotFoundError(id);
+  if (existing.revokedAt !== null) return existing;
+  await store.update(GRANTS, and(eq('id', id), eq('revokedAt', null)), { revokedAt: now.toISOString(), revokedBy: by });
+  return (await getGrant(store, id))!;
+}
+
+/** The department's grants active at `now`: one store read, once per request. */
+export async function activeGrantsFor(store: Store, deptCode: string, now: Date): Promise<Grant[]> {
+  const rows = await store.find(GRANTS, { filter: and(eq('requester', deptCode), eq('revokedAt', null)) });
+  return rows.map(fromRow).filter((g) => isGrantActive(g, now));
+}
