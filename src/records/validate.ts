@@ -1,0 +1,199 @@
+// Record validation (SPEC §4, §11): one input record (a JSON object, or a CSV row of strings) becomes a
+// store row by the port's conventions (src/store/port.ts), or a list of problems naming the line, the item
+// and what was expected, e.g. `line 7: birthDate: "1990-02-30" is not a date (YYYY-MM-DD)`.
+//
+// Each item type is one named converter in TYPES; after conversion, the checks in CHECKS (required,
+// length, format, pattern) apply in order. Every item of the resource appears in the row, null when the
+// record has no value for it, so that an upsert replaces a record whole.
+import type { Item, ItemType, Resource } from '../model/catalogue.ts';
+import type { Row, Value } from '../store/port.ts';
+import { isRealDate } from '../formats/calendar.ts';
+import { formatOf } from '../formats/index.ts';
+
+/** A converter returns the stored value, or what a valid value is ("a date (YYYY-MM-DD)") when it fails. */
+type Converted = { ok: true; value: Value } | { ok: false; expected: string };
+interface TypeConverter {
+  type: ItemType;
+  convert(value: unknown, item: Item): Converted;
+}
+
+const ok = (value: Value): Converted => ({ ok: true, value });
+const fail = (expected: string): Converted => ({ ok: false, expected });
+
+const INTEGER = /^[+-]?\d+$/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const DATETIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && NUMBER.test(value.trim())) return Number(value.trim());
+  return undefined;
+}
+
+function str(expected: string): (value: unknown) => Converted {
+  return (value) => (typeof value === 'string' ? ok(value) : fail(expected));
+}
+
+export const TYPES: readonly TypeConverter[] = [
+  { type: 'string', convert: str('a string') },
+  { type: 'text', convert: str('a string') },
+  {
+    type: 'int',
+    convert(value) {
+      const n = typeof value === 'string' ? (INTEGER.test(value.trim()) ? Number(value.trim()) : NaN) : value;
+      return typeof n === 'number' && Number.isSafeInteger(n) ? ok(n) : fail('an integer');
+    },
+  },
+  {
+    type: 'float',
+    convert(value) {
+      const n = toNumber(value);
+      return n === undefined ? fail('a number') : ok(n);
+    },
+  },
+  {
+    type: 'decimal',
+    convert(value) {
+      const n = toNumber(value);
+      return n === undefined ? fail('a decimal number') : ok(n);
+    },
+  },
+  {
+    type: 'boolean',
+    convert(value) {
+      if (typeof value === 'boolean') return ok(value);
+      if (value === 'true' || value === '1' || value === 1) return ok(true);
+      if (value === 'false' || value === '0' || value === 0) return ok(false);
+      return fail('a boolean (true, false, 1 or 0)');
+    },
+  },
+  {
+    type: 'date',
+    convert(value) {
+      return typeof value === 'string' && isRealDate(value) ? ok(value) : fail('a date (YYYY-MM-DD)');
+    },
+  },
+  {
+    type: 'datetime',
+    convert(value) {
+      const expected = 'a date and time (ISO 8601 with an offset, e.g. 2026-03-01T09:30:00+08:00)';
+      if (typeof value !== 'string') return fail(expected);
+      const m = DATETIME.exec(value);
+      if (!m || !isRealDate(m[1]) || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59) {
+        return fail(expected);
+      }
+      const t = new Date(value);
+      return Number.isNaN(t.getTime()) ? fail(expected) : ok(t.toISOString());
+    },
+  },
+  {
+    type: 'enum',
+    convert(value, item) {
+      const values = item.values ?? [];
+      return typeof value === 'string' && values.includes(value) ? ok(value) : fail(`one of ${values.join(', ')}`);
+    },
+  },
+];
+
+const TYPE_BY_NAME: ReadonlyMap<ItemType, TypeConverter> = new Map(TYPES.map((t) => [t.type, t]));
+
+/** A check on a converted, non-null value; returns the problem (without line and item) or undefined. */
+interface ValueCheck {
+  name: string;
+  check(value: Value, item: Item): string | undefined;
+}
+
+const patterns = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let re = patterns.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern, 'u');
+    patterns.set(pattern, re);
+  }
+  return re;
+}
+
+export const CHECKS: readonly ValueCheck[] = [
+  {
+    name: 'length',
+    check(value, item) {
+      if (item.length === undefined || typeof value !== 'string') return undefined;
+      const n = [...value].length;
+      return n > item.length ? `${show(value)} is longer than ${item.length} characters (${n})` : undefined;
+    },
+  },
+  {
+    name: 'format',
+    check(value, item) {
+      if (item.format === undefined || typeof value !== 'string') return undefined;
+      const f = formatOf(item.format);
+      return f.check(value) ? undefined : `${show(value)} is not ${f.describe}`;
+    },
+  },
+  {
+    name: 'pattern',
+    check(value, item) {
+      if (item.pattern === undefined || typeof value !== 'string') return undefined;
+      return compiled(item.pattern).test(value) ? undefined : `${show(value)} does not match the pattern ${item.pattern}`;
+    },
+  },
+];
+
+/** A value as it appears in messages: JSON, cut short when long. */
+export function show(value: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(value) ?? String(value);
+  } catch {
+    s = String(value);
+  }
+  return s.length > 80 ? s.slice(0, 77) + '...' : s;
+}
+
+function isMissing(value: unknown, item: Item): boolean {
+  return value === undefined || value === null || (value === '' && item.type !== 'string' && item.type !== 'text');
+}
+
+export interface Validated {
+  row?: Row;
+  problems: string[];
+}
+
+/**
+ * Converts and checks one record. `line` is the 1-based line of the record in its file, for messages.
+ * An empty string is a missing value for every type but string and text (CSV readers pass empty cells
+ * as null already); a required item must be present and, for strings, not empty.
+ */
+export function validateRecord(resource: Resource, input: Record<string, unknown>, line: number): Validated {
+  const problems: string[] = [];
+  const at = (item: string, message: string) => problems.push(`line ${line}: ${item}: ${message}`);
+  const row: Row = {};
+  const names = new Set<string>();
+
+  for (const item of resource.items) {
+    names.add(item.name);
+    const raw = input[item.name];
+    if (isMissing(raw, item) || (item.required && raw === '')) {
+      if (item.required) at(item.name, 'a value is required');
+      row[item.name] = null;
+      continue;
+    }
+    const converter = TYPE_BY_NAME.get(item.type);
+    if (!converter) throw new Error(`item ${item.name} of ${resource.code} has unknown type ${item.type}`);
+    const converted = converter.convert(raw, item);
+    if (!converted.ok) {
+      at(item.name, `${show(raw)} is not ${converted.expected}`);
+      continue;
+    }
+    for (const c of CHECKS) {
+      const problem = c.check(converted.value, item);
+      if (problem !== undefined) at(item.name, problem);
+    }
+    row[item.name] = converted.value;
+  }
+
+  for (const field of Object.keys(input)) {
+    if (!names.has(field)) at(field, `is not an item of ${resource.code} (items: ${[...names].join(', ')})`);
+  }
+  return problems.length ? { problems } : { row, problems };
+}
