@@ -1,0 +1,65 @@
+// Checks of each item: names free within the resource, and the settings that only fit some item types
+// (values for enums, length/format/pattern for strings, mask for personal or secret items).
+import { FILTER_COMBINATORS } from '../names.ts';
+import type { CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
+import { STRING_TYPES } from './context.ts';
+import { problem, repeats } from './util.ts';
+
+const itemNamesUnique: ResourceCheck = function* (r, at) {
+  for (const [j, first, name] of repeats(r.items, (x) => x.name)) {
+    yield problem(`${at}.items[${j}].name`, `"${name}" is already the name of items[${first}]; item names are unique in a resource`);
+  }
+};
+
+const itemNameUsable: ItemCheck = function* (item, at) {
+  if (FILTER_COMBINATORS.includes(item.name)) {
+    yield problem(`${at}.name`, `"${item.name}" is taken by the filter's ${FILTER_COMBINATORS.join('/')} combinators; choose another item name`);
+  } else if (['true', 'false', 'null'].includes(item.name)) {
+    yield problem(`${at}.name`, `"${item.name}" cannot be a value of the resource's OrderField enum; choose another item name`);
+  }
+};
+
+const valuesOnlyOnEnum: ItemCheck = function* (item, at) {
+  if (item.type !== 'enum' && item.values) {
+    yield problem(`${at}.values`, `only an enum item has values; this item is ${item.type} (set type: enum or remove values)`);
+  }
+};
+
+const enumValuesValid: ItemCheck = function* (item, at) {
+  for (const [k, v] of (item.values ?? []).entries()) {
+    if (['true', 'false', 'null'].includes(v)) {
+      yield problem(`${at}.values[${k}]`, `"${v}" cannot be a GraphQL enum value (true, false and null are reserved)`);
+    }
+  }
+};
+
+const stringSettingsOnStrings: ItemCheck = function* (item, at) {
+  if (STRING_TYPES.includes(item.type)) return;
+  for (const setting of ['length', 'format', 'pattern'] as const) {
+    const v = item[setting];
+    if (v !== undefined) {
+      yield problem(`${at}.${setting}`, `${setting} ${JSON.stringify(v)} applies only to string or text items; this item is ${item.type}`);
+    }
+  }
+};
+
+const patternCompiles: ItemCheck = function* (item, at) {
+  if (item.pattern === undefined) return;
+  try {
+    new RegExp(item.pattern);
+  } catch (err) {
+    const reason = (err as Error).message.replace(/^Invalid regular expression: /, '');
+    yield problem(`${at}.pattern`, `${JSON.stringify(item.pattern)} is not a valid regular expression: ${reason}`);
+  }
+};
+
+const maskOnlyOnSensitive: ItemCheck = function* (item, at) {
+  if (item.mask !== undefined && item.sensitivity === undefined) {
+    yield problem(`${at}.mask`, `a mask applies only to personal or secret items; add sensitivity: personal (or secret), or remove the mask`);
+  }
+};
+
+export const itemChecks: CheckFamily = {
+  resource: [itemNamesUnique],
+  item: [itemNameUsable, valuesOnlyOnEnum, enumValuesValid, stringSettingsOnStrings, patternCompiles, maskOnlyOnSensitive],
+};

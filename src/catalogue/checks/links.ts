@@ -1,0 +1,52 @@
+// Checks of links: the field a link adds must be free, and it must point at an existing item of a
+// compatible type in an existing resource (of this catalogue, another in effect, or the same batch).
+import type { ItemType } from '../../model/catalogue.ts';
+import type { CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
+import { STRING_TYPES } from './context.ts';
+import { listOf, problem } from './util.ts';
+
+/** A link joins equal values: the same type, or string and text. */
+export function linkCompatible(from: ItemType, to: ItemType): boolean {
+  return from === to || (STRING_TYPES.includes(from) && STRING_TYPES.includes(to));
+}
+
+const linkFieldsFree: ResourceCheck = function* (r, at) {
+  const fieldOwner = new Map<string, string>();
+  for (const [j, item] of r.items.entries()) fieldOwner.set(item.name, `the name of items[${j}]`);
+  for (const [j, item] of r.items.entries()) {
+    if (!item.link) continue;
+    const owner = fieldOwner.get(item.link.field);
+    if (owner) {
+      yield problem(`${at}.items[${j}].link.field`, `"${item.link.field}" is already ${owner}; a link adds a field of its own`);
+    } else {
+      fieldOwner.set(item.link.field, `the field of the link of items[${j}]`);
+    }
+  }
+};
+
+const linkTargetExists: ItemCheck = function* (item, at, _r, ctx) {
+  const link = item.link;
+  if (!link) return;
+  const target = ctx.resource(link.resource);
+  if (!target) {
+    yield problem(`${at}.link.resource`, `"${link.resource}" is not a resource of this catalogue or of any catalogue in effect`);
+    return;
+  }
+  const linked = target.resource.items.find((x) => x.name === link.item);
+  if (!linked) {
+    yield problem(
+      `${at}.link.item`,
+      `"${link.item}" is not an item of resource ${link.resource} (its key is "${target.resource.key}"; items: ${listOf(target.resource.items.map((x) => x.name))})`,
+    );
+  } else if (!linkCompatible(item.type, linked.type)) {
+    yield problem(
+      `${at}.link.item`,
+      `"${link.item}" of resource ${link.resource} is ${linked.type} but this item is ${item.type}; a link joins items of the same type (string and text go together)`,
+    );
+  }
+};
+
+export const linkChecks: CheckFamily = {
+  resource: [linkFieldsFree],
+  item: [linkTargetExists],
+};

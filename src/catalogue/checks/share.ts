@@ -1,0 +1,91 @@
+// Checks of share settings: the scope names existing purposes and departments; an item's share only
+// tightens its resource's (type, methods, scope); conditions and basis present where the type needs them.
+import { SHARE_TYPE_ORDER, type Scope } from '../../model/catalogue.ts';
+import type { Platform } from '../../model/platform.ts';
+import { matchesAnyDepartmentPattern, matchesDepartmentPattern } from '../pattern.ts';
+import type { Problem } from '../problems.ts';
+import type { CheckContext, CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
+import { listOf, problem } from './util.ts';
+
+function* scopeEntriesExist(scope: Scope | undefined, at: string, ctx: CheckContext): Iterable<Problem> {
+  for (const [k, code] of (scope?.purposes ?? []).entries()) {
+    if (!ctx.purposeCodes.has(code)) {
+      yield problem(`${at}.scope.purposes[${k}]`, `"${code}" is not a purpose of the platform (${listOf([...ctx.purposeCodes])})`);
+    }
+  }
+  for (const [k, pattern] of (scope?.departments ?? []).entries()) {
+    if (!ctx.platform.departments.some((d) => matchesDepartmentPattern(pattern, d.code))) {
+      yield problem(`${at}.scope.departments[${k}]`, `"${pattern}" matches no department of the platform`);
+    }
+  }
+}
+
+const resourceScopeExists: ResourceCheck = (r, at, _i, ctx) => scopeEntriesExist(r.share.scope, `${at}.share`, ctx);
+
+const itemScopeExists: ItemCheck = (item, at, _r, ctx) => scopeEntriesExist(item.share?.scope, `${at}.share`, ctx);
+
+const itemTypeTightens: ItemCheck = function* (item, at, r) {
+  const own = item.share?.type;
+  if (own && SHARE_TYPE_ORDER.indexOf(own) < SHARE_TYPE_ORDER.indexOf(r.share.type)) {
+    yield problem(
+      `${at}.share.type`,
+      `"${own}" would loosen the resource's "${r.share.type}"; an item may only keep or tighten it (${SHARE_TYPE_ORDER.join(' < ')})`,
+    );
+  }
+};
+
+const itemMethodsSubset: ItemCheck = function* (item, at, r) {
+  const allowed = r.share.methods ?? [];
+  for (const [k, m] of (item.share?.methods ?? []).entries()) {
+    if (!allowed.includes(m)) {
+      yield problem(`${at}.share.methods[${k}]`, `"${m}" is not among the resource's methods (${listOf(allowed)}); an item may only drop methods`);
+    }
+  }
+};
+
+const itemScopeNarrows: ItemCheck = function* (item, at, r, ctx) {
+  const outer = r.share.scope ?? {};
+  const inner = item.share?.scope ?? {};
+  for (const part of ['purposes', 'levels'] as const) {
+    const allowed: readonly string[] | undefined = outer[part];
+    if (!allowed) continue;
+    for (const [k, v] of (inner[part] ?? []).entries()) {
+      if (!allowed.includes(v)) {
+        yield problem(`${at}.share.scope.${part}[${k}]`, `"${v}" is not among the resource's ${part} (${listOf(allowed)}); an item may only narrow the scope`);
+      }
+    }
+  }
+  if (outer.departments) {
+    for (const [k, pattern] of (inner.departments ?? []).entries()) {
+      const beyond = departmentsBeyond(ctx.platform, pattern, outer.departments);
+      if (beyond.length) {
+        yield problem(
+          `${at}.share.scope.departments[${k}]`,
+          `"${pattern}" matches ${listOf(beyond, 4)}, which the resource's departments (${listOf(outer.departments)}) do not allow; an item may only narrow the scope`,
+        );
+      }
+    }
+  }
+};
+
+function departmentsBeyond(p: Platform, pattern: string, allowed: readonly string[]): string[] {
+  return p.departments
+    .filter((d) => matchesDepartmentPattern(pattern, d.code) && !matchesAnyDepartmentPattern(allowed, d.code))
+    .map((d) => d.code);
+}
+
+/** The resource's own conditions and basis are required by the JSON Schema; an item inherits them. */
+const itemConditionsAndBasis: ItemCheck = function* (item, at, r) {
+  const type = item.share?.type ?? r.share.type;
+  if (type === 'conditional' && !item.share?.conditions && !r.share.conditions) {
+    yield problem(`${at}.share.conditions`, `is required: the item is conditional and the resource gives no conditions`);
+  }
+  if (type !== 'unconditional' && !item.share?.basis && !r.share.basis) {
+    yield problem(`${at}.share.basis`, `is required: the item is ${type} and the resource gives no legal basis`);
+  }
+};
+
+export const shareChecks: CheckFamily = {
+  resource: [resourceScopeExists],
+  item: [itemScopeExists, itemTypeTightens, itemMethodsSubset, itemScopeNarrows, itemConditionsAndBasis],
+};

@@ -1,0 +1,165 @@
+// The JSON Schemas in schema/ as validators whose errors are Problems with readable paths and messages.
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Problem } from './problems.ts';
+
+// ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strictSchema: true, strictNumbers: true, strictRequired: false, strictTypes: false });
+addFormats(ajv);
+
+function load(name: string): ValidateFunction {
+  const url = new URL(`../../schema/${name}`, import.meta.url);
+  return ajv.compile(JSON.parse(readFileSync(url, 'utf8')) as object);
+}
+
+const validators = new Map<string, ValidateFunction>();
+
+/** Problems of `doc` against schema/<name>; empty when it conforms. */
+export function schemaProblems(name: 'platform.schema.json' | 'catalogue.schema.json', doc: unknown): Problem[] {
+  let validate = validators.get(name);
+  if (!validate) validators.set(name, (validate = load(name)));
+  if (validate(doc)) return [];
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const e of validate.errors ?? []) {
+    const p = toProblem(e);
+    if (!p) continue;
+    const k = p.path + '\u0000' + p.message;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+/** JSON Pointer `/resources/0/items/3` → `resources[0].items[3]`. */
+export function pointerToPath(pointer: string): string {
+  let out = '';
+  for (const raw of pointer.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^[0-9]+$/.test(seg)) out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+function join(path: string, prop: string): string {
+  return pointerToPath(path + '/' + prop.replace(/~/g, '~0').replace(/\//g, '~1'));
+}
+
+/** A value as it appears in a message: strings quoted, short. */
+export function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v);
+  if (Array.isArray(v)) return 'a list';
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  return String(v);
+}
+
+const article: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'true or false',
+  object: 'an object (a mapping)',
+  array: 'a list',
+  null: 'null',
+};
+
+function expectedForm(schema: Record<string, unknown> | undefined): string {
+  if (!schema) return 'the expected form';
+  const title = typeof schema.title === 'string' ? schema.title : 'the expected form';
+  const ex = Array.isArray(schema.examples) && schema.examples.length ? ` like ${JSON.stringify(schema.examples[0])}` : '';
+  return title + ex;
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return bestD <= Math.max(1, Math.floor(word.length / 4)) + 1 ? best : undefined;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+function toProblem(e: ErrorObject): Problem | undefined {
+  const path = pointerToPath(e.instancePath);
+  const params = e.params as Record<string, unknown>;
+  const parent = e.parentSchema as Record<string, unknown> | undefined;
+  switch (e.keyword) {
+    case 'if': // the `then` part reports what is missing
+      return undefined;
+    case 'required': {
+      const why = typeof parent?.description === 'string' && e.schemaPath.includes('/then/') ? ` ${parent.description}` : '';
+      return { path: join(e.instancePath, String(params.missingProperty)), message: `is required${why}` };
+    }
+    case 'additionalProperties': {
+      const prop = String(params.additionalProperty);
+      const known = Object.keys((parent?.properties as object | undefined) ?? {});
+      const guess = closest(prop, known);
+      return {
+        path: join(e.instancePath, prop),
+        message: guess
+          ? `is not a known property; did you mean "${guess}"?`
+          : `is not a known property; expected one of: ${known.join(', ')}`,
+      };
+    }
+    case 'type': {
+      const want = String(params.type)
+        .split(',')
+        .map((t) => article[t] ?? t)
+        .join(' or ');
+      const quote = params.type === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean');
+      const hint = quote ? ` (in YAML, quote it: "${String(e.data)}")` : '';
+      return { path, message: `expected ${want}, got ${show(e.data)}${hint}` };
+    }
+    case 'enum':
+      return { path, message: `${show(e.data)} is not one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}` };
+    case 'const':
+      return { path, message: `expected ${show(params.allowedValue)}, got ${show(e.data)}` };
+    case 'pattern':
+      return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent)}` };
+    case 'format':
+      return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent)}` };
+    case 'maxLength':
+      return {
+        path,
+        message: `is ${[...String(e.data)].length} characters long; at most ${String(params.limit)} allowed`,
+      };
+    case 'minLength':
+      return { path, message: params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters long` };
+    case 'minItems':
+      return { path, message: params.limit === 1 ? 'must list at least one entry' : `must list at least ${String(params.limit)} entries` };
+    case 'uniqueItems': {
+      const [first, again] = [Number(params.i), Number(params.j)].sort((a, b) => a - b);
+      return { path: `${path}[${again}]`, message: `repeats entry ${first} (${show((e.data as unknown[])[again])})` };
+    }
+    case 'minimum':
+    case 'maximum':
+      return { path, message: `is ${show(e.data)}; must be ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params.limit)}` };
+    default:
+      return { path, message: e.message ?? `fails ${e.keyword}` };
+  }
+}

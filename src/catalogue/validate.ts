@@ -1,0 +1,102 @@
+// Validation of catalogue documents (SPEC §4): the JSON Schema first, then every check family against
+// the platform and the other catalogues in effect. An invalid document is refused whole, with every
+// problem listed; a valid one comes back normalised.
+import type { Catalogue } from '../model/catalogue.ts';
+import type { Platform } from '../model/platform.ts';
+import { catalogueChecks } from './checks/catalogue.ts';
+import { makeContext, type CheckFamily } from './checks/context.ts';
+import { graphqlNameChecks } from './checks/graphql-names.ts';
+import { itemChecks } from './checks/items.ts';
+import { linkChecks } from './checks/links.ts';
+import { resourceChecks } from './checks/resources.ts';
+import { shareChecks } from './checks/share.ts';
+import { schemaProblems } from './json-schema.ts';
+import type { Problem } from './problems.ts';
+
+/** Every check family, applied in this order at each level. */
+export const checkFamilies: readonly CheckFamily[] = [
+  catalogueChecks,
+  resourceChecks,
+  graphqlNameChecks,
+  itemChecks,
+  linkChecks,
+  shareChecks,
+];
+
+export interface CatalogueResult {
+  catalogue?: Catalogue;
+  problems: Problem[];
+}
+
+/**
+ * Validates one document. `others` are the catalogues in effect; one with the document's id is the
+ * version being replaced and is not checked against.
+ */
+export function validateCatalogue(doc: unknown, platform: Platform, others: readonly Catalogue[]): CatalogueResult {
+  const problems = schemaProblems('catalogue.schema.json', doc);
+  if (problems.length) return { problems };
+  const catalogue = normalise(doc as Catalogue);
+  problems.push(...semanticProblems(catalogue, platform, others));
+  return problems.length ? { problems } : { catalogue, problems };
+}
+
+function semanticProblems(catalogue: Catalogue, platform: Platform, others: readonly Catalogue[]): Problem[] {
+  const ctx = makeContext(platform, catalogue, others);
+  const out: Problem[] = [];
+  for (const family of checkFamilies) for (const check of family.catalogue ?? []) out.push(...check(ctx));
+  for (const [i, r] of catalogue.resources.entries()) {
+    const at = `resources[${i}]`;
+    for (const family of checkFamilies) for (const check of family.resource ?? []) out.push(...check(r, at, i, ctx));
+    for (const [j, item] of r.items.entries()) {
+      for (const family of checkFamilies) for (const check of family.item ?? []) out.push(...check(item, `${at}.items[${j}]`, r, ctx));
+    }
+  }
+  return out;
+}
+
+/** A copy with defaults made explicit: a personal or secret item without a mask gets `full`. */
+function normalise(doc: Catalogue): Catalogue {
+  const c = structuredClone(doc);
+  for (const r of c.resources) {
+    for (const item of r.items) {
+      if (item.sensitivity && !item.mask) item.mask = 'full';
+    }
+  }
+  return c;
+}
+
+/**
+ * Validates several documents together: they may link to one another, and replace published catalogues
+ * of the same ids. `published` are the catalogues in effect before the batch. One result per document,
+ * in order; prefix each one's problems with its file (prefixProblems) when reporting them together.
+ */
+export function validateCatalogues(
+  docs: readonly unknown[],
+  platform: Platform,
+  published: readonly Catalogue[],
+): CatalogueResult[] {
+  const shaped = docs.map((doc): CatalogueResult => {
+    const problems = schemaProblems('catalogue.schema.json', doc);
+    return problems.length ? { problems } : { catalogue: doc as Catalogue, problems };
+  });
+  const batchIds = new Set(shaped.flatMap((s) => (s.catalogue ? [s.catalogue.id] : [])));
+  return shaped.map((s, i): CatalogueResult => {
+    if (!s.catalogue) return s;
+    const id = s.catalogue.id;
+    const twin = shaped.findIndex((t) => t.catalogue?.id === id);
+    const problems: Problem[] =
+      twin < i ? [{ path: 'id', message: `"${id}" is also the id of document ${twin + 1} of this batch; catalogue ids are unique` }] : [];
+    const others = [
+      ...published.filter((c) => c.id === id || !batchIds.has(c.id)),
+      ...shaped.flatMap((t, j) => (j !== i && t.catalogue && t.catalogue.id !== id ? [t.catalogue] : [])),
+    ];
+    const result = validateCatalogue(s.catalogue, platform, others);
+    problems.push(...result.problems);
+    return problems.length ? { problems } : result;
+  });
+}
+
+/** True when every result holds a catalogue. */
+export function allValid(results: readonly CatalogueResult[]): results is (CatalogueResult & { catalogue: Catalogue })[] {
+  return results.every((r) => r.catalogue !== undefined);
+}
