@@ -234,6 +234,7 @@ function contract(harness: () => Harness): void {
       await expect(store.find(c, { filter: eq("a') OR 1=1 --", 1) })).rejects.toThrow(/invalid field name/);
       await expect(store.find(c, { sort: [asc('$where')] })).rejects.toThrow(/invalid field name/);
       await expect(store.find(c, { projection: ['a.b'] })).rejects.toThrow(/invalid field name/);
+      await expect(store.find(c, { filter: eq('_id', 1) })).rejects.toThrow(/invalid field name/);
     });
   });
 
@@ -269,6 +270,10 @@ function contract(harness: () => Harness): void {
         { id: 'p05', score: -1.75, active: null },
       ]);
       expect(await store.find(c, { filter: eq('id', 'p06'), projection: ['name'] })).toStrictEqual([{ name: 'Émile' }]);
+      expect(await store.find(c, { filter: eq('id', 'p05'), projection: ['id', 'name', 'age', 'score', 'born', 'active', 'city', 'none'] })).toStrictEqual([
+        { id: 'p05', name: 'Eve', age: 25, score: -1.75, born: '2000-02-29', active: null, city: 'Xiangtan', none: null },
+      ]);
+      expect(await store.find(c, { filter: eq('id', 'p06'), projection: [] })).toStrictEqual([{}]);
     });
     it('counts with and without a filter', async () => {
       expect(await store.count(c)).toBe(8);

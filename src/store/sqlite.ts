@@ -11,7 +11,8 @@
 // Differences: a unique index accepts several rows whose field is null (MongoDB accepts one), so unique
 // indexes are meant for required fields; a filter compares values across types by SQLite's order
 // (numbers < strings) where MongoDB compares only values of the same type: a field has one type.
-// A projection returns every projected field, null when the document has none.
+// A projection returns every projected field, null when the document has none. Field names are
+// GraphQL names other than `_id` (MongoDB's), checked before they reach SQL.
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -49,7 +50,7 @@ const FIELD = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const STATEMENT_CACHE_SIZE = 500;
 
 function checkField(field: string): string {
-  if (typeof field !== 'string' || !FIELD.test(field)) throw new Error(`invalid field name ${JSON.stringify(field)}`);
+  if (typeof field !== 'string' || !FIELD.test(field) || field === '_id') throw new Error(`invalid field name ${JSON.stringify(field)}`);
   return field;
 }
 
@@ -140,11 +141,24 @@ function compileSort(sort: SortKey[] | undefined): string {
   return sort.map((s) => `${expr(s.field)} ${s.direction === 'desc' ? 'DESC' : 'ASC'}`).join(', ');
 }
 
-function compileProjection(projection: string[] | undefined): string {
-  if (projection === undefined) return 'doc';
-  if (projection.length === 0) return `'{}'`;
-  const fields = [...new Set(projection)];
-  return `json_object(${fields.map((f) => `'${checkField(f)}', doc -> '$.${f}'`).join(', ')})`;
+/**
+ * Small projections are built in SQL (`json_object` of `doc -> '$.f'`, which keeps booleans); past
+ * this many fields, parsing the whole document once and picking in JavaScript is cheaper (measured:
+ * 0.22 vs 0.28 ms for 3 fields of a 100-row page, 0.62 vs 0.38 ms for 12).
+ */
+const SQL_PROJECTION_MAX_FIELDS = 4;
+
+function compileProjection(projection: string[] | undefined): { sql: string; pick?: string[] } {
+  if (projection === undefined) return { sql: 'doc' };
+  const fields = [...new Set(projection.map(checkField))];
+  if (fields.length > SQL_PROJECTION_MAX_FIELDS) return { sql: 'doc', pick: fields };
+  return { sql: `json_object(${fields.map((f) => `'${f}', doc -> '$.${f}'`).join(', ')})` };
+}
+
+function pickFields(doc: Row, fields: string[]): Row {
+  const row: Row = {};
+  for (const f of fields) row[f] = doc[f] ?? null;
+  return row;
 }
 
 function checkCount(name: string, n: number | undefined): void {
@@ -231,25 +245,27 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
     }
   }
 
-  function findStatement(collection: string, query: FindQuery): Sql {
+  function findStatement(collection: string, query: FindQuery): Sql & { pick?: string[] } {
     checkCount('limit', query.limit);
     checkCount('skip', query.skip);
     const where = compileFilter(query.filter);
-    let sql = `SELECT ${compileProjection(query.projection)} FROM ${table(collection)} WHERE ${where.sql} ORDER BY ${compileSort(query.sort)}`;
+    const projection = compileProjection(query.projection);
+    let sql = `SELECT ${projection.sql} FROM ${table(collection)} WHERE ${where.sql} ORDER BY ${compileSort(query.sort)}`;
     const params = [...where.params];
     if (query.limit !== undefined || query.skip !== undefined) {
       sql += ' LIMIT ? OFFSET ?';
       params.push(query.limit ?? -1, query.skip ?? 0);
     }
-    return { sql, params };
+    return { sql, params, pick: projection.pick };
   }
 
   const find = (collection: string, query: FindQuery): Row[] => {
     if (query.limit === 0) return [];
-    const { sql, params } = findStatement(collection, query);
-    return read(`find in ${collection}`, [], () =>
-      (prepare(sql).pluck().all(...params) as string[]).map((doc) => JSON.parse(doc) as Row),
-    );
+    const { sql, params, pick } = findStatement(collection, query);
+    return read(`find in ${collection}`, [], () => {
+      const docs = prepare(sql).pluck().all(...params) as string[];
+      return pick ? docs.map((doc) => pickFields(JSON.parse(doc) as Row, pick)) : docs.map((doc) => JSON.parse(doc) as Row);
+    });
   };
 
   const store: SqliteStore = {
@@ -290,13 +306,24 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
       if (rows.length === 0) return { inserted: 0, updated: 0 };
       return write(`upsert into ${collection}`, collection, () => {
         const t = table(collection);
-        const update = prepare(`UPDATE ${t} SET doc = ? WHERE ${expr(key)} = ?`);
+        // One read finds the rows of every key in the batch (through the key index when there is one,
+        // else one scan), then each row is replaced by rowid or inserted.
+        const rowids = new Map<string, number>();
+        const identity = (value: Param) => `${typeof value}:${value}`;
+        const keys = [...new Set(rows.map((row) => param(row[key])))];
+        const found = prepare(`SELECT id, ${expr(key)} AS k FROM ${t} WHERE ${expr(key)} IN (SELECT value FROM json_each(?))`);
+        for (const { id, k } of found.all(JSON.stringify(keys)) as { id: number; k: Param }[]) rowids.set(identity(k), id);
+        const replace = prepare(`UPDATE ${t} SET doc = ? WHERE id = ?`);
         const insert = prepare(`INSERT INTO ${t} (doc) VALUES (?)`);
         const result = { inserted: 0, updated: 0 };
         rows.forEach((row, i) => {
-          if (update.run(docs[i], param(row[key])).changes > 0) result.updated++;
-          else {
-            insert.run(docs[i]);
+          const k = identity(param(row[key]));
+          const rowid = rowids.get(k);
+          if (rowid !== undefined) {
+            replace.run(docs[i], rowid);
+            result.updated++;
+          } else {
+            rowids.set(k, Number(insert.run(docs[i]).lastInsertRowid));
             result.inserted++;
           }
         });
