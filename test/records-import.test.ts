@@ -1,0 +1,217 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { collectionOf, type Resource } from '../src/model/catalogue.ts';
+import type { Store } from '../src/store/port.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import { importRecords, summaryLine, type ImportProgress } from '../src/records/import.ts';
+
+const resource: Resource = {
+  code: '430000-MZ-00009',
+  name: 'Test assistance',
+  provider: '430000-MZ',
+  graphql: { type: 'TestAssistance', list: 'testAssistances', byKey: 'testAssistance' },
+  key: 'caseNo',
+  share: { type: 'unconditional', methods: ['api'] },
+  items: [
+    { name: 'caseNo', type: 'string', required: true, pattern: '^DB[0-9]{4}$' },
+    { name: 'idNumber', type: 'string', format: 'idcard', required: true },
+    { name: 'fullName', type: 'string', length: 30 },
+    { name: 'householdSize', type: 'int' },
+    { name: 'active', type: 'boolean' },
+    { name: 'approvedOn', type: 'date' },
+    { name: 'remarks', type: 'text' },
+  ],
+};
+const COLLECTION = collectionOf(resource);
+const ID1 = '11010519491231002X';
+const ID2 = '430102199003071234';
+
+let dir: string;
+let store: Store;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'govgraph-import-'));
+  store = await openSqliteStore(join(dir, 'data'));
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function file(name: string, lines: string[]): string {
+  const f = join(dir, name);
+  writeFileSync(f, lines.join('\n') + '\n');
+  return f;
+}
+
+const jsonl = (...records: object[]) => records.map((r) => JSON.stringify(r));
+
+async function rows() {
+  return store.find(COLLECTION, { sort: [{ field: 'caseNo', direction: 'asc' }] });
+}
+
+describe('importRecords', () => {
+  it('imports JSON Lines, then upserts by key on a second import', async () => {
+    const f = file('a.jsonl', jsonl(
+      { caseNo: 'DB0001', idNumber: ID1, fullName: '张伟', householdSize: 3, active: true, approvedOn: '2024-05-01' },
+      { caseNo: 'DB0002', idNumber: ID2 },
+    ));
+    const s = await importRecords(store, resource, f);
+    expect(s).toEqual({
+      resource: '430000-MZ-00009', file: f, records: 2, written: 2, inserted: 2, updated: 0,
+      rejected: 0, problems: [], problemCount: 0, refused: false,
+    });
+    expect(summaryLine(s)).toBe('imported 2 records into 430000-MZ-00009 (2 new, 0 updated)');
+    expect(await rows()).toEqual([
+      { caseNo: 'DB0001', idNumber: ID1, fullName: '张伟', householdSize: 3, active: true, approvedOn: '2024-05-01', remarks: null },
+      { caseNo: 'DB0002', idNumber: ID2, fullName: null, householdSize: null, active: null, approvedOn: null, remarks: null },
+    ]);
+    expect(await store.listIndexes(COLLECTION)).toEqual([
+      { fields: ['caseNo'], unique: true },
+      { fields: ['idNumber'], unique: false },
+      { fields: ['fullName'], unique: false },
+      { fields: ['householdSize'], unique: false },
+      { fields: ['active'], unique: false },
+      { fields: ['approvedOn'], unique: false },
+    ]);
+
+    const g = file('b.jsonl', jsonl({ caseNo: 'DB0002', idNumber: ID2, householdSize: 5 }, { caseNo: 'DB0003', idNumber: ID1 }));
+    const s2 = await importRecords(store, resource, g);
+    expect(summaryLine(s2)).toBe('imported 2 records into 430000-MZ-00009 (1 new, 1 updated)');
+    expect((await rows()).map((r) => [r.caseNo, r.householdSize])).toEqual([['DB0001', 3], ['DB0002', 5], ['DB0003', null]]);
+  });
+
+  it('imports CSV: empty cells are null, booleans and numbers from text, line numbers of quoted multi-line cells', async () => {
+    const f = file('a.csv', [
+      'caseNo,idNumber,fullName,householdSize,active,approvedOn,remarks',
+      `DB0001,${ID1},张伟,3,1,2024-05-01,"two`,
+      'lines"',
+      `DB0002,${ID2},,,false,,`,
+      `DB0003,${ID2},李娜,x,true,,`,
+    ]);
+    const s = await importRecords(store, resource, f);
+    expect(s.problems).toEqual(['line 5: householdSize: "x" is not an integer']);
+    expect(s.refused).toBe(true);
+    expect(await rows()).toEqual([]);
+
+    const g = file('b.csv', [
+      'caseNo,idNumber,fullName,householdSize,active,approvedOn,remarks',
+      `DB0001,${ID1},张伟,3,1,2024-05-01,"two`,
+      'lines"',
+      '',
+      `DB0002,${ID2},,,false,,`,
+    ]);
+    expect(summaryLine(await importRecords(store, resource, g))).toBe('imported 2 records into 430000-MZ-00009 (2 new, 0 updated)');
+    expect(await rows()).toEqual([
+      { caseNo: 'DB0001', idNumber: ID1, fullName: '张伟', householdSize: 3, active: true, approvedOn: '2024-05-01', remarks: 'two\nlines' },
+      { caseNo: 'DB0002', idNumber: ID2, fullName: null, householdSize: null, active: false, approvedOn: null, remarks: null },
+    ]);
+  });
+
+  it('all-or-nothing: any problem writes nothing and reports every problem', async () => {
+    await importRecords(store, resource, file('seed.jsonl', jsonl({ caseNo: 'DB0001', idNumber: ID1, fullName: '张伟' })));
+    const before = await rows();
+    const f = file('bad.jsonl', [
+      ...jsonl({ caseNo: 'DB0001', idNumber: ID1, fullName: '王芳' }),
+      '',
+      '{"caseNo": "DB0002", ',
+      '[1, 2]',
+      ...jsonl(
+        { caseNo: 'DB0003', idNumber: '110105194912310021', householdSize: 2.5 },
+        { caseNo: 'DB0004', idNumber: ID2, approvedOn: '1990-02-30', colour: 'red' },
+        { caseNo: 'DB0001', idNumber: ID2 },
+        { caseNo: 'DB04', idNumber: ID2 },
+      ),
+    ]);
+    const s = await importRecords(store, resource, f);
+    expect(s.problems).toEqual([
+      expect.stringMatching(/^line 3: not valid JSON \(.+\)$/),
+      'line 4: expected a JSON object, got an array',
+      'line 5: idNumber: "110105194912310021" is not a valid ID number (18 characters, GB 11643 check digit)',
+      'line 5: householdSize: 2.5 is not an integer',
+      'line 6: approvedOn: "1990-02-30" is not a date (YYYY-MM-DD)',
+      'line 6: colour: is not an item of 430000-MZ-00009 (items: caseNo, idNumber, fullName, householdSize, active, approvedOn, remarks)',
+      'line 7: caseNo: "DB0001" appears again (first on line 1); keys must be unique',
+      'line 8: caseNo: "DB04" does not match the pattern ^DB[0-9]{4}$',
+    ]);
+    expect(s).toMatchObject({ records: 7, written: 0, inserted: 0, updated: 0, rejected: 6, problemCount: 8, refused: true });
+    expect(s.rejectsFile).toBeUndefined();
+    expect(summaryLine(s)).toBe(`refused ${f}: 8 problems in 6 of 7 records; nothing was written to 430000-MZ-00009`);
+    expect(await rows()).toEqual(before);
+  });
+
+  it('skip-invalid writes the good rows and the rejects with line numbers and reasons', async () => {
+    const f = file('mixed.jsonl', [
+      ...jsonl({ caseNo: 'DB0001', idNumber: ID1 }),
+      '{oops',
+      ...jsonl({ caseNo: 'DB0002', idNumber: ID2, householdSize: 'two' }, { caseNo: 'DB0003', idNumber: ID2 }, { caseNo: 'DB0001', idNumber: ID2 }),
+    ]);
+    const s = await importRecords(store, resource, f, { skipInvalid: true });
+    expect(s).toMatchObject({ records: 5, written: 2, inserted: 2, updated: 0, rejected: 3, problemCount: 3, refused: false, rejectsFile: `${f}.rejects.jsonl` });
+    expect(summaryLine(s)).toBe(`imported 2 records into 430000-MZ-00009 (2 new, 0 updated); 3 rejected, written to ${f}.rejects.jsonl`);
+    expect((await rows()).map((r) => [r.caseNo, r.idNumber])).toEqual([['DB0001', ID1], ['DB0003', ID2]]);
+    const rejects = readFileSync(`${f}.rejects.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(rejects).toEqual([
+      { line: 2, problems: [expect.stringMatching(/^line 2: not valid JSON/)], record: null },
+      { line: 3, problems: ['line 3: householdSize: "two" is not an integer'], record: { caseNo: 'DB0002', idNumber: ID2, householdSize: 'two' } },
+      { line: 5, problems: ['line 5: caseNo: "DB0001" appears again (first on line 1); keys must be unique'], record: { caseNo: 'DB0001', idNumber: ID2 } },
+    ]);
+  });
+
+  it('skip-invalid with a rejects file of its own', async () => {
+    const f = file('x.jsonl', jsonl({ caseNo: 'DB0001' }));
+    const rejectsFile = join(dir, 'out', '..', 'my-rejects.jsonl');
+    const s = await importRecords(store, resource, f, { skipInvalid: true, rejectsFile });
+    expect(s).toMatchObject({ written: 0, rejected: 1, rejectsFile });
+    expect(readFileSync(rejectsFile, 'utf8')).toBe(
+      JSON.stringify({ line: 1, problems: ['line 1: idNumber: a value is required'], record: { caseNo: 'DB0001' } }) + '\n',
+    );
+  });
+
+  it('lists the first problems and counts them all', async () => {
+    const f = file('many.jsonl', Array.from({ length: 150 }, (_, i) => JSON.stringify({ caseNo: `DB${String(i).padStart(4, '0')}` })));
+    const s = await importRecords(store, resource, f);
+    expect(s.problems.length).toBe(100);
+    expect(s.problems[99]).toBe('line 100: idNumber: a value is required');
+    expect(s.problemCount).toBe(150);
+  });
+
+  it('CSV: a row with the wrong number of fields, and a bad header refused even with skip-invalid', async () => {
+    const f = file('short.csv', ['caseNo,idNumber', `DB0001,${ID1}`, 'DB0002', `DB0003,${ID2},extra`]);
+    expect((await importRecords(store, resource, f)).problems).toEqual([
+      'line 3: expected 2 fields as in the header, got 1',
+      'line 4: expected 2 fields as in the header, got 3',
+    ]);
+    const g = file('header.csv', ['caseNo,idNumber,caseNo', `DB0001,${ID1},DB0001`]);
+    const s = await importRecords(store, resource, g, { skipInvalid: true });
+    expect(s).toMatchObject({ refused: true, written: 0, problems: ['line 1: column "caseNo" appears twice in the header'] });
+    expect(await rows()).toEqual([]);
+  });
+
+  it('a JSON array instead of JSON Lines is refused whole', async () => {
+    const f = file('array.json', [JSON.stringify([{ caseNo: 'DB0001', idNumber: ID1 }])]);
+    const s = await importRecords(store, resource, f, { skipInvalid: true });
+    expect(s).toMatchObject({ refused: true, problems: ['line 1: the file is a JSON array; write one JSON object per line (JSON Lines)'] });
+  });
+
+  it('refuses unknown file types and missing files with a clear message', async () => {
+    await expect(importRecords(store, resource, file('a.txt', ['x']))).rejects.toThrow(
+      /a\.txt: unknown record file type "\.txt"; use \.jsonl, \.ndjson or \.json \(JSON Lines\) or \.csv$/,
+    );
+    await expect(importRecords(store, resource, join(dir, 'none.jsonl'))).rejects.toThrow(/cannot read .*none\.jsonl: no such file$/);
+  });
+
+  it('writes in batches and reports progress per phase', async () => {
+    const f = file('many.ndjson', Array.from({ length: 2500 }, (_, i) => JSON.stringify({ caseNo: `DB${String(i).padStart(4, '0')}`, idNumber: ID1 })));
+    const seen: ImportProgress[] = [];
+    const s = await importRecords(store, resource, f, { batchSize: 700, onProgress: (p) => seen.push(p) });
+    expect(s).toMatchObject({ records: 2500, written: 2500, inserted: 2500 });
+    expect(await store.count(COLLECTION)).toBe(2500);
+    expect(seen.map((p) => [p.phase, p.records])).toEqual([
+      ['validate', 1000], ['validate', 2000], ['validate', 2500], ['write', 1000], ['write', 2000], ['write', 2500],
+    ]);
+    expect(seen.at(-1)!.bytesRead).toBe(seen.at(-1)!.totalBytes);
+  });
+});

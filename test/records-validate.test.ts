@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { Resource } from '../src/model/catalogue.ts';
+import { validateRecord } from '../src/records/validate.ts';
+
+const resource: Resource = {
+  code: '430000-GA-00009',
+  name: 'Test resource',
+  provider: '430000-GA',
+  graphql: { type: 'T', list: 'ts', byKey: 't' },
+  key: 'idNumber',
+  share: { type: 'unconditional', methods: ['api'] },
+  items: [
+    { name: 'idNumber', type: 'string', length: 18, required: true, format: 'idcard' },
+    { name: 'fullName', type: 'string', length: 4 },
+    { name: 'notes', type: 'text' },
+    { name: 'age', type: 'int' },
+    { name: 'height', type: 'float' },
+    { name: 'allowance', type: 'decimal' },
+    { name: 'insured', type: 'boolean' },
+    { name: 'birthDate', type: 'date' },
+    { name: 'registeredAt', type: 'datetime' },
+    { name: 'status', type: 'enum', values: ['active', 'ended'] },
+    { name: 'employerCode', type: 'string', format: 'credit-code' },
+    { name: 'phone', type: 'string', format: 'phone' },
+    { name: 'email', type: 'string', format: 'email' },
+    { name: 'caseNo', type: 'string', pattern: '^DB[0-9]{4}$' },
+  ],
+};
+
+const ID = '11010519491231002X';
+const nulls = Object.fromEntries(resource.items.map((i) => [i.name, null]));
+
+describe('validateRecord', () => {
+  it('converts a good JSON record to a row with every item', () => {
+    expect(validateRecord(resource, {
+      idNumber: ID, fullName: '欧阳娜娜', notes: '', age: 42, height: 1.72, allowance: '650.50', insured: true,
+      birthDate: '1984-02-29', registeredAt: '2026-03-01T09:30:00+08:00', status: 'active',
+      employerCode: '91350100M000100Y43', phone: '13812345678', email: 'li.na@hunan.gov.cn', caseNo: 'DB0001',
+    }, 3)).toEqual({
+      row: {
+        idNumber: ID, fullName: '欧阳娜娜', notes: '', age: 42, height: 1.72, allowance: 650.5, insured: true,
+        birthDate: '1984-02-29', registeredAt: '2026-03-01T01:30:00.000Z', status: 'active',
+        employerCode: '91350100M000100Y43', phone: '13812345678', email: 'li.na@hunan.gov.cn', caseNo: 'DB0001',
+      },
+      problems: [],
+    });
+  });
+
+  it('converts CSV strings: numbers, booleans, nulls', () => {
+    expect(validateRecord(resource, { idNumber: ID, age: '-7', height: '1e2', allowance: '.5', insured: '0', status: null }, 2))
+      .toEqual({ row: { ...nulls, idNumber: ID, age: -7, height: 100, allowance: 0.5, insured: false }, problems: [] });
+    expect(validateRecord(resource, { idNumber: ID, insured: '1', registeredAt: '2026-03-01T09:30Z' }, 2).row)
+      .toEqual({ ...nulls, idNumber: ID, insured: true, registeredAt: '2026-03-01T09:30:00.000Z' });
+  });
+
+  it.each([
+    [{ birthDate: '1990-02-30' }, 'line 7: birthDate: "1990-02-30" is not a date (YYYY-MM-DD)'],
+    [{ birthDate: '1990-2-3' }, 'line 7: birthDate: "1990-2-3" is not a date (YYYY-MM-DD)'],
+    [{ registeredAt: '2026-03-01 09:30:00' }, 'line 7: registeredAt: "2026-03-01 09:30:00" is not a date and time (ISO 8601 with an offset, e.g. 2026-03-01T09:30:00+08:00)'],
+    [{ registeredAt: '2026-03-01T09:30:00' }, 'line 7: registeredAt: "2026-03-01T09:30:00" is not a date and time (ISO 8601 with an offset, e.g. 2026-03-01T09:30:00+08:00)'],
+    [{ registeredAt: '2026-02-29T09:30:00Z' }, 'line 7: registeredAt: "2026-02-29T09:30:00Z" is not a date and time (ISO 8601 with an offset, e.g. 2026-03-01T09:30:00+08:00)'],
+    [{ age: 1.5 }, 'line 7: age: 1.5 is not an integer'],
+    [{ age: '12a' }, 'line 7: age: "12a" is not an integer'],
+    [{ age: 2 ** 60 }, 'line 7: age: 1152921504606847000 is not an integer'],
+    [{ height: 'tall' }, 'line 7: height: "tall" is not a number'],
+    [{ allowance: '650,50' }, 'line 7: allowance: "650,50" is not a decimal number'],
+    [{ insured: 'yes' }, 'line 7: insured: "yes" is not a boolean (true, false, 1 or 0)'],
+    [{ status: 'Active' }, 'line 7: status: "Active" is not one of active, ended'],
+    [{ fullName: 42 }, 'line 7: fullName: 42 is not a string'],
+    [{ fullName: '欧阳娜娜子' }, 'line 7: fullName: "欧阳娜娜子" is longer than 4 characters (5)'],
+    [{ employerCode: '91350100M000100Y44' }, 'line 7: employerCode: "91350100M000100Y44" is not a valid unified social credit code (18 characters, GB 32100 check character)'],
+    [{ phone: '12812345678' }, 'line 7: phone: "12812345678" is not a mainland mobile number (11 digits, 1[3-9]...)'],
+    [{ email: 'li.na@' }, 'line 7: email: "li.na@" is not an e-mail address'],
+    [{ caseNo: 'DB12' }, 'line 7: caseNo: "DB12" does not match the pattern ^DB[0-9]{4}$'],
+    [{ extra: 1 }, 'line 7: extra: is not an item of 430000-GA-00009 (items: idNumber, fullName, notes, age, height, allowance, insured, birthDate, registeredAt, status, employerCode, phone, email, caseNo)'],
+  ])('%j → %s', (fields, message) => {
+    expect(validateRecord(resource, { idNumber: ID, ...fields }, 7)).toEqual({ problems: [message] });
+  });
+
+  it('reports every problem of a record, in item order', () => {
+    expect(validateRecord(resource, { idNumber: '110105194912310021', age: 'x', status: 'gone' }, 12)).toEqual({
+      problems: [
+        'line 12: idNumber: "110105194912310021" is not a valid ID number (18 characters, GB 11643 check digit)',
+        'line 12: age: "x" is not an integer',
+        'line 12: status: "gone" is not one of active, ended',
+      ],
+    });
+  });
+
+  it('a required item must have a value', () => {
+    expect(validateRecord(resource, {}, 4)).toEqual({ problems: ['line 4: idNumber: a value is required'] });
+    expect(validateRecord(resource, { idNumber: '' }, 4)).toEqual({ problems: ['line 4: idNumber: a value is required'] });
+    expect(validateRecord(resource, { idNumber: null }, 4)).toEqual({ problems: ['line 4: idNumber: a value is required'] });
+  });
+
+  it('an empty string is null for non-string items, a value for string items', () => {
+    expect(validateRecord(resource, { idNumber: ID, age: '', birthDate: '', fullName: '' }, 1).row)
+      .toEqual({ ...nulls, idNumber: ID, fullName: '' });
+  });
+
+  it('cuts long values short in messages', () => {
+    expect(validateRecord(resource, { idNumber: ID, fullName: 'x'.repeat(100) }, 1).problems)
+      .toEqual([`line 1: fullName: "${'x'.repeat(76)}... is longer than 4 characters (100)`]);
+  });
+});
