@@ -1,5 +1,145 @@
+// `govgraph grant add|list|revoke` (SPEC §11): the operator's way to manage grants beside the sharing
+// workflow. Each change is recorded in the audit log as the operator's action.
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import { addGrant, getGrant, isGrantActive, listGrants, revokeGrant, type Grant } from '../access/grants.ts';
+import { appendAudit } from '../audit/log.ts';
+import { loadPlatform } from '../catalogue/platform.ts';
+import { publishedCatalogues } from '../catalogue/repository.ts';
+import type { Catalogue } from '../model/catalogue.ts';
+import type { Store } from '../store/port.ts';
+import { openStore } from '../store/open.ts';
+import { withCommonOptions, type CommonOptions } from './options.ts';
+import { commaList } from './token.ts';
 
-export function registerGrantCommands(_program: Command): void {
-  // filled in by the module that owns these commands
+export const OPERATOR = 'operator';
+
+async function withStore<T>(opts: CommonOptions, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function providerOf(catalogues: readonly Catalogue[], resource: string): string {
+  for (const c of catalogues) for (const r of c.resources) if (r.code === resource) return r.provider;
+  return '';
+}
+
+async function audit(store: Store, action: string, grant: Grant, provider: string, detail: string): Promise<void> {
+  await appendAudit(store, {
+    requestId: randomUUID(),
+    department: null,
+    user: OPERATOR,
+    purpose: null,
+    operationName: null,
+    documentHash: null,
+    kind: 'operator',
+    action,
+    resources: [{ resource: grant.resource, provider, items: [], denied: [], masked: [], records: 0 }],
+    outcome: 'ok',
+    detail,
+  });
+}
+
+export function grantStatus(g: Grant, now: Date): 'active' | 'revoked' | 'expired' | 'pending' {
+  if (g.revokedAt !== null) return 'revoked';
+  if (isGrantActive(g, now)) return 'active';
+  return Date.parse(g.from) > now.getTime() ? 'pending' : 'expired';
+}
+
+/** One line a person reads: who may read what, for which purposes, until when. */
+export function describeGrant(g: Grant): string {
+  const unmasked = g.unmasked.length ? `, unmasked ${g.unmasked.join(', ')}` : '';
+  return `${g.requester} may read ${g.items.join(', ')} of ${g.resource} for ${g.purposes.join(', ')}${unmasked}, until ${g.until ?? 'revoked'}`;
+}
+
+interface AddOptions extends CommonOptions {
+  requester: string;
+  resource: string;
+  items: string;
+  purposes: string;
+  unmasked?: string;
+  until?: string;
+}
+
+interface ListOptions extends CommonOptions {
+  requester?: string;
+  resource?: string;
+  active?: boolean;
+}
+
+export function registerGrantCommands(program: Command): void {
+  const grant = program.command('grant').description('grants of conditional sharing (operator)');
+
+  withCommonOptions(
+    grant
+      .command('add')
+      .description('grant a department items of a conditional resource for some purposes')
+      .requiredOption('--requester <code>', 'department code of the requester')
+      .requiredOption('--resource <code>', 'resource code')
+      .requiredOption('--items <a,b>', 'comma-separated items')
+      .requiredOption('--purposes <p,q>', 'comma-separated purpose codes')
+      .option('--unmasked <a>', 'comma-separated items read unmasked (among --items)')
+      .option('--until <date>', 'last day of the grant, YYYY-MM-DD (default: until revoked)'),
+  ).action(async (opts: AddOptions) => {
+    const platform = loadPlatform(opts.platform);
+    await withStore(opts, async (store) => {
+      const catalogues = await publishedCatalogues(store);
+      const g = await addGrant(store, { platform, catalogues }, {
+        requester: opts.requester,
+        resource: opts.resource,
+        items: commaList(opts.items),
+        purposes: commaList(opts.purposes),
+        unmasked: commaList(opts.unmasked),
+        until: opts.until ?? null,
+        createdBy: OPERATOR,
+      });
+      await audit(store, 'addGrant', g, providerOf(catalogues, g.resource), `grant ${g.id}: ${describeGrant(g)}`);
+      console.log(`grant ${g.id}: ${describeGrant(g)}`);
+    });
+  });
+
+  withCommonOptions(
+    grant
+      .command('list')
+      .description('list grants, oldest first')
+      .option('--requester <code>', 'only grants to this department')
+      .option('--resource <code>', 'only grants of this resource')
+      .option('--active', 'only grants in force now'),
+  ).action(async (opts: ListOptions) => {
+    await withStore(opts, async (store) => {
+      const now = new Date();
+      const grants = await listGrants(store, { requester: opts.requester, resource: opts.resource, active: opts.active, now });
+      if (grants.length === 0) {
+        console.log('no grants');
+        return;
+      }
+      for (const g of grants) {
+        const by = g.requestId ? `request ${g.requestId}` : `by ${g.createdBy}`;
+        console.log(`${g.id}  ${grantStatus(g, now).padEnd(7)}  ${describeGrant(g)}  (${by}, ${g.createdAt})`);
+      }
+    });
+  });
+
+  withCommonOptions(
+    grant
+      .command('revoke')
+      .description('end a grant at once')
+      .argument('<id>', 'grant id (see `govgraph grant list`)'),
+  ).action(async (id: string, opts: CommonOptions) => {
+    await withStore(opts, async (store) => {
+      const before = await getGrant(store, id);
+      const g = await revokeGrant(store, id, OPERATOR);
+      if (before && before.revokedAt !== null) {
+        console.log(`grant ${g.id} was already revoked at ${g.revokedAt}`);
+        return;
+      }
+      const catalogues = await publishedCatalogues(store);
+      await audit(store, 'revokeGrant', g, providerOf(catalogues, g.resource), `grant ${g.id} revoked`);
+      console.log(`grant ${g.id} revoked at ${g.revokedAt}`);
+    });
+  });
 }

@@ -1,5 +1,63 @@
+// `govgraph token --dept CODE [--user U] [--roles a,b] [--ttl 8h]` (SPEC §7, §11): prints a token
+// signed with the platform secret, and nothing else, so that `TOKEN=$(govgraph token ...)` works.
 import type { Command } from 'commander';
+import { loadPlatform } from '../catalogue/platform.ts';
+import { ROLES, isRole, type Role } from '../identity/roles.ts';
+import { envSecret, storedSecret } from '../identity/secret.ts';
+import { parseTtl, signToken } from '../identity/token.ts';
+import { departmentByCode } from '../model/platform.ts';
+import { openStore } from '../store/open.ts';
+import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
-export function registerTokenCommand(_program: Command): void {
-  // filled in by the module that owns these commands
+export const DEFAULT_TTL = '8h';
+export const DEFAULT_USER = 'developer';
+
+interface TokenOptions extends CommonOptions {
+  dept: string;
+  user: string;
+  roles?: string;
+  ttl: string;
+}
+
+/** Comma-separated values, trimmed, empties dropped. */
+export function commaList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+export function registerTokenCommand(program: Command): void {
+  withCommonOptions(
+    program
+      .command('token')
+      .description('print a token signed with the platform secret')
+      .requiredOption('--dept <code>', 'department code of the platform')
+      .option('--user <user>', 'user name (the `sub` claim)', DEFAULT_USER)
+      .option('--roles <roles>', `comma-separated roles: ${ROLES.join(', ')}`)
+      .option('--ttl <ttl>', 'lifetime, like 30m, 8h or 7d', DEFAULT_TTL),
+  ).action(async (opts: TokenOptions) => {
+    const platform = loadPlatform(opts.platform);
+    if (!departmentByCode(platform, opts.dept)) {
+      throw new UserError(`no department ${opts.dept} on the platform; its departments are: ${platform.departments.map((d) => d.code).join(', ')}`);
+    }
+    const roles = commaList(opts.roles);
+    const unknown = roles.filter((r) => !isRole(r));
+    if (unknown.length) throw new UserError(`unknown role${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; roles are: ${ROLES.join(', ')}`);
+    if (!opts.user.trim()) throw new UserError('--user must not be empty');
+    try {
+      parseTtl(opts.ttl);
+    } catch (error) {
+      throw new UserError((error as Error).message);
+    }
+
+    let secret = envSecret();
+    if (!secret) {
+      const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+      try {
+        secret = await storedSecret(store);
+      } finally {
+        await store.close();
+      }
+    }
+    const token = await signToken(secret, { dept: opts.dept, user: opts.user.trim(), roles: [...new Set(roles)] as Role[], ttl: opts.ttl });
+    process.stdout.write(token + '\n');
+  });
 }
