@@ -107,6 +107,8 @@ try {
   const ordered = [...rows].sort(comparator(byBirth));
   const deepAsc = afterFilter(byBirth, encodeCursor(byBirth, ordered[49_999]));
   const deepDesc = afterFilter(byBirthDesc, encodeCursor(byBirthDesc, ordered[ordered.length - 50_000]));
+  const byIncomeOrder = [...rows].sort(comparator(byIncome));
+  const deepIncome = afterFilter(byIncome, encodeCursor(byIncome, byIncomeOrder[49_999]), ['income']);
 
   const cases: { name: string; runs: number; run: () => Promise<Row[]> | Row[]; expect?: () => Row[] }[] = [
     { name: 'SQLite: sort by indexed field, first page', runs: RUNS, run: () => store.find(C, { sort: byBirth, limit: PAGE, projection }) },
@@ -115,6 +117,11 @@ try {
     { name: 'SQLite: sort (income desc, id), index on income only', runs: RUNS, run: () => store.find(C, { sort: byIncome, limit: PAGE, projection }) },
     { name: 'SQLite: cursor page after record 50,000 (ASC)', runs: RUNS, run: () => store.find(C, { filter: deepAsc, sort: byBirth, limit: PAGE, projection }) },
     { name: 'SQLite: cursor page after record 50,000 (DESC)', runs: RUNS, run: () => store.find(C, { filter: deepDesc, sort: byBirthDesc, limit: PAGE, projection }) },
+    {
+      name: 'SQLite: same, DESC on a non-null field (nonNull hint)',
+      runs: RUNS,
+      run: () => store.find(C, { filter: deepIncome, sort: byIncome, limit: PAGE, projection }),
+    },
     { name: 'SQLite: count with filter city', runs: RUNS, run: async () => [{ n: await store.count(C, inCity) }] },
     { name: 'SQLite: findByValues, 100 keys', runs: RUNS, run: () => store.findByValues(C, 'id', ordered.slice(1000, 1100).map((r) => r.id), projection) },
     {
@@ -147,8 +154,11 @@ try {
   if (ids(await store.find(C, { filter: deepDesc, sort: byBirthDesc, limit: PAGE })) !== ids(reversed.slice(50_000, 50_100))) {
     throw new Error('deep DESC page differs');
   }
-  if (ids(await store.find(C, { filter: and(), sort: byIncome, limit: PAGE })) !== ids([...rows].sort(comparator(byIncome)).slice(0, PAGE))) {
+  if (ids(await store.find(C, { filter: and(), sort: byIncome, limit: PAGE })) !== ids(byIncomeOrder.slice(0, PAGE))) {
     throw new Error('income pages differ');
+  }
+  if (ids(await store.find(C, { filter: deepIncome, sort: byIncome, limit: PAGE })) !== ids(byIncomeOrder.slice(50_000, 50_100))) {
+    throw new Error('deep income pages differ');
   }
 
   console.log(`${RECORDS.toLocaleString('en')} records of 12 items: upserted in ${(loadMs / 1000).toFixed(2)} s, 4 indexes built in ${(indexMs / 1000).toFixed(2)} s`);

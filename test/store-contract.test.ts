@@ -157,6 +157,7 @@ function generated(): Row[] {
       id: `g${String(i).padStart(3, '0')}`,
       grp: i % 4 === 0 ? null : ['a', 'b', '长'][i % 3],
       n: i % 5 === 0 ? null : (i * 7) % 11,
+      m: i % 4, // never null: walked with the nonNull hint
       flag: i % 3 === 0 ? null : i % 2 === 0,
     };
     if (i % 6 !== 0) row.x = (i % 10) / 4;
@@ -192,6 +193,8 @@ const PAGE_SORTS: SortKey[][] = [
   [desc('x'), desc('n')],
   [asc('x'), asc('flag'), asc('grp')],
   [desc('id')],
+  [desc('m'), asc('n')],
+  [desc('m'), desc('grp'), desc('id')],
 ];
 
 function contract(harness: () => Harness): void {
@@ -325,7 +328,7 @@ function contract(harness: () => Harness): void {
       let cursor: string | undefined;
       for (let pages = 0; pages < 200; pages++) {
         const page = await store.find(c, {
-          filter: and(...(filter ? [filter] : []), ...(cursor ? [afterFilter(sort, cursor)] : [])),
+          filter: and(...(filter ? [filter] : []), ...(cursor ? [afterFilter(sort, cursor, ['m'])] : [])),
           sort,
           limit: pageSize,
           projection: withSortFields(['id'], sort),
@@ -528,6 +531,7 @@ describe('keyset.ts', () => {
   it('appends the key as tie-break when absent', () => {
     expect(withKeyTieBreak([asc('name')], 'id')).toEqual([asc('name'), asc('id')]);
     expect(withKeyTieBreak([desc('id')], 'id')).toEqual([desc('id')]);
+    expect(withKeyTieBreak([asc('name'), asc('id'), asc('age')], 'id')).toEqual([asc('name'), asc('id')]);
     expect(withSortFields(['name'], sort)).toEqual(['name', 'age', 'id']);
     expect(withSortFields(undefined, sort)).toBeUndefined();
   });
@@ -551,6 +555,12 @@ describe('keyset.ts', () => {
     const ascSort = [asc('age'), asc('id')];
     expect(afterFilter(ascSort, encodeCursor(ascSort, { id: 'p03', age: null }))).toEqual(
       or(ne('age', null), and(eq('age', null), cmp('id', 'gt', 'p03'))),
+    );
+    // the key (last) is never null, nor the fields named nonNull: DESC needs no null branch.
+    expect(afterFilter([desc('id')], encodeCursor([desc('id')], { id: 'p05' }))).toEqual(or(cmp('id', 'lt', 'p05')));
+    const descSort = [desc('age'), desc('id')];
+    expect(afterFilter(descSort, encodeCursor(descSort, { id: 'p01', age: 30 }), ['age'])).toEqual(
+      and(cmp('age', 'lte', 30), or(cmp('age', 'lt', 30), and(eq('age', 30), cmp('id', 'lt', 'p01')))),
     );
   });
   it('raises InvalidCursorError on a malformed cursor or one made for another sort', () => {
@@ -622,11 +632,16 @@ describe('SQLite store', () => {
 
       const first = await store.find('big', { sort, limit: 100 });
       expect(first).toHaveLength(100);
-      // A later page in DESC order scans the index from its end without sorting (nulls, first in the
-      // index, belong to every DESC page); in ASC order it searches the index from the cursor.
-      const secondDesc = store.explainFind('big', { filter: afterFilter(sort, encodeCursor(sort, first[99])), sort, limit: 100 }).join('\n');
+      // A later page in DESC order on a field that may be null scans the index from its end without
+      // sorting (nulls, first in the index, belong to every DESC page); told that the field is never
+      // null, it searches the index from the cursor, as ASC pages always do.
+      const afterFirst = encodeCursor(sort, first[99]);
+      const secondDesc = store.explainFind('big', { filter: afterFilter(sort, afterFirst), sort, limit: 100 }).join('\n');
       expect(secondDesc).toMatch(/SCAN .*USING INDEX ix:n,id@big/);
       expect(secondDesc).not.toMatch(/TEMP B-TREE/);
+      const secondDescNonNull = store.explainFind('big', { filter: afterFilter(sort, afterFirst, ['n']), sort, limit: 100 }).join('\n');
+      expect(secondDescNonNull).toMatch(/SEARCH .*USING INDEX ix:n,id@big/);
+      expect(secondDescNonNull).not.toMatch(/TEMP B-TREE/);
       const ascSort = [asc('n'), asc('id')];
       const firstAsc = await store.find('big', { sort: ascSort, limit: 100 });
       const secondAsc = store.explainFind('big', { filter: afterFilter(ascSort, encodeCursor(ascSort, firstAsc[99])), sort: ascSort, limit: 100 }).join('\n');
