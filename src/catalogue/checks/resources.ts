@@ -11,7 +11,7 @@ const providerExists: ResourceCheck = function* (r, at, _i, ctx) {
 
 const providerIsCompiler: ResourceCheck = function* (r, at, _i, ctx) {
   const c = ctx.catalogue;
-  if (c.kind === 'departmental' && r.provider !== c.compiler && ctx.department(r.provider)) {
+  if (c.kind === 'departmental' && r.provider !== c.compiler && ctx.department(r.provider) && ctx.department(c.compiler)) {
     yield problem(
       `${at}.provider`,
       `"${r.provider}" is not the compiler "${c.compiler}": every resource of a departmental catalogue is provided by its compiler (basic and subject catalogues may gather several providers)`,
