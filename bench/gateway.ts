@@ -1,0 +1,111 @@
+// Throughput of the gateway on the demo data, measured with autocannon in one run beside baselines:
+// - raw: the same records read from the same store and serialised with JSON.stringify over node:http;
+// - rules off: the gateway without its graphql-shield rules (what the rules cost);
+// - rules on: the gateway as served.
+// Run: npx tsx bench/gateway.ts [--seconds 10] [--connections 10]
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { loadPlatform } from '../src/catalogue/platform.ts';
+import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
+import { ensureDemo } from '../src/demo/setup.ts';
+import { signToken } from '../src/identity/token.ts';
+import { startGateway } from '../src/server/app.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import type { Row, Store } from '../src/store/port.ts';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const SECONDS = arg('seconds', 10);
+const CONNECTIONS = arg('connections', 10);
+
+const ITEMS = ['registrationNo', 'idNumber', 'fullName', 'gender', 'employerCode', 'employerName', 'position',
+  'contractType', 'contractStart', 'contractEnd', 'weeklyHours', 'insured'];
+const LIST_QUERY = `{ humanResources { employmentRegistrations(first: 100) { nodes { ${ITEMS.join(' ')} employer { creditCode name } } } } }`;
+
+async function rawServer(store: Store): Promise<{ url: string; close(): void }> {
+  const server = http.createServer(async (req, res) => {
+    if (req.url?.startsWith('/list')) {
+      const rows = await store.find('r_430000_rst_00001', { projection: ITEMS, sort: [{ field: 'registrationNo', direction: 'asc' }], limit: 100 });
+      const codes = [...new Set(rows.map((r) => r.employerCode))];
+      const employers = await store.findByValues('r_430000_scjg_00001', 'creditCode', codes, ['creditCode', 'name']);
+      const byCode = new Map(employers.map((e) => [e.creditCode, e]));
+      const nodes = rows.map((r: Row) => ({ ...r, employer: byCode.get(r.employerCode) ?? null }));
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ data: { humanResources: { employmentRegistrations: { nodes } } } }));
+    } else {
+      const key = new URL(req.url!, 'http://x').searchParams.get('key');
+      const rows = await store.find('r_430000_rst_00001', { filter: { kind: 'compare', field: 'registrationNo', op: 'eq', value: key }, projection: ITEMS, limit: 1 });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ data: { humanResources: { employmentRegistration: rows[0] ?? null } } }));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+interface Figures { name: string; rps: number; p50: number; p99: number; errors: number }
+
+async function measure(name: string, opts: autocannon.Options): Promise<Figures> {
+  const r = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'govgraph-bench-'));
+  const platform = loadPlatform(DEMO_PLATFORM_FILE);
+  const store = await openSqliteStore(dir);
+  process.stderr.write('loading the demo data...\n');
+  await ensureDemo(store, platform);
+  const on = await startGateway({ platform, store, port: 0, pollMs: 0 });
+  const off = await startGateway({ platform, store, port: 0, pollMs: 0, rules: false });
+  const raw = await rawServer(store);
+  const token = await signToken(on.secret, { dept: '430000-MZ', user: 'bench', roles: [], ttl: '1h' });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'social-assistance' };
+  const key = (await store.find('r_430000_rst_00001', { projection: ['registrationNo'], limit: 1, skip: 500 }))[0].registrationNo;
+  const lookup = `{ humanResources { employmentRegistration(registrationNo: "${key}") { ${ITEMS.join(' ')} } } }`;
+  const post = (url: string, query: string): autocannon.Options => ({ url: `${url}/graphql`, method: 'POST', headers, body: JSON.stringify({ query }) });
+
+  // Check once that each answers what it should before measuring it.
+  for (const [url, q] of [[on.url, LIST_QUERY], [off.url, LIST_QUERY]] as const) {
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: q }) });
+    const body = (await res.json()) as { data?: any; errors?: unknown[] };
+    if (body.errors || body.data.humanResources.employmentRegistrations.nodes.length !== 100) throw new Error(`bad answer from ${url}: ${JSON.stringify(body).slice(0, 500)}`);
+  }
+
+  const results: Figures[] = [];
+  for (const [name, o] of [
+    ['list 100 x 12 items + link: raw store + JSON.stringify', { url: `${raw.url}/list` }],
+    ['list 100 x 12 items + link: gateway, rules off', post(off.url, LIST_QUERY)],
+    ['list 100 x 12 items + link: gateway, rules on', post(on.url, LIST_QUERY)],
+    ['lookup by key: raw store + JSON.stringify', { url: `${raw.url}/one?key=${key}` }],
+    ['lookup by key: gateway, rules off', post(off.url, lookup)],
+    ['lookup by key: gateway, rules on', post(on.url, lookup)],
+  ] as const) {
+    process.stderr.write(`measuring ${name}...\n`);
+    results.push(await measure(name, o as autocannon.Options));
+  }
+  const base = (n: string) => results.find((r) => r.name.startsWith(n) && r.name.includes('raw'))!.rps;
+  console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each, node ${process.version}\n`);
+  console.log('| case | req/s | p50 ms | p99 ms | vs raw | errors |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    const ratio = r.rps / base(r.name.split(':')[0]);
+    console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${ratio.toFixed(2)} | ${r.errors} |`);
+  }
+  const rps = (n: string) => results.find((r) => r.name === n)!.rps;
+  const cost = 1 - rps('list 100 x 12 items + link: gateway, rules on') / rps('list 100 x 12 items + link: gateway, rules off');
+  console.log(`\nrules cost on the list query: ${(cost * 100).toFixed(1)}% of throughput`);
+  await on.close();
+  await off.close();
+  raw.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+await main();

@@ -1,0 +1,33 @@
+// The resolver map of the data schema, generated from the schema model.
+import type { SchemaModel } from '../../src/generate/model.ts';
+import { connectionTypeName, enumTypeName, enumValueName } from '../../src/generate/names.ts';
+import { isSensitive } from '../../src/generate/model.ts';
+import { connectionResolvers, listResolver } from './list.ts';
+import { lookupResolver } from './lookup.ts';
+import { linkResolver } from './link.ts';
+import { sensitiveItemResolvers } from './items.ts';
+
+export type ResolverMap = Record<string, Record<string, unknown>>;
+
+export function dataResolvers(model: SchemaModel): ResolverMap {
+  const map: ResolverMap = { Query: {} };
+  for (const d of model.departments) {
+    map.Query[d.department.graphqlName] = () => ({});
+    const dept: Record<string, unknown> = {};
+    for (const m of d.resources) {
+      dept[m.resource.graphql.list] = listResolver(m);
+      dept[m.resource.graphql.byKey] = lookupResolver(m);
+      const type: Record<string, unknown> = sensitiveItemResolvers(m);
+      for (const link of m.links) type[link.field] = linkResolver(link);
+      map[m.typeName] = type;
+      map[connectionTypeName(m.typeName)] = connectionResolvers;
+      // Enum types map GraphQL names back to the catalogue's values, which is what the store holds.
+      for (const item of m.resource.items) {
+        if (item.type !== 'enum' || isSensitive(item)) continue;
+        map[enumTypeName(m.typeName, item.name)] = Object.fromEntries((item.values ?? []).map((v) => [enumValueName(v), v]));
+      }
+    }
+    map[d.typeName] = dept;
+  }
+  return map;
+}

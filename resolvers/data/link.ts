@@ -1,0 +1,35 @@
+// A link field: the linked resource's record whose item equals this record's value. Loaded through a
+// per-request DataLoader, so a page of 100 rows costs one store read per link, not one per row.
+import DataLoader from 'dataloader';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { LinkModel } from '../../src/generate/model.ts';
+import { selectedFields } from '../../src/generate/selection.ts';
+import type { Row, Value } from '../../src/store/port.ts';
+import type { RequestContext } from '../../src/server/context.ts';
+import { projectionFor } from './projection.ts';
+import { noteRecords } from './records.ts';
+
+function loaderFor(ctx: RequestContext, link: LinkModel, projection: string[]): DataLoader<Value, Row | null> {
+  const { target, targetItem } = link;
+  const name = `${target.resource.code}|${targetItem.name}|${projection.join(',')}`;
+  let loader = ctx.loaders.get(name);
+  if (!loader) {
+    loader = new DataLoader<Value, Row | null>(async (values) => {
+      const fields = projection.includes(targetItem.name) ? projection : [...projection, targetItem.name];
+      const rows = await ctx.store.findByValues(target.collection, targetItem.name, [...values], fields);
+      noteRecords(ctx, target, rows.length);
+      const byValue = new Map(rows.map((r) => [r[targetItem.name], r]));
+      return values.map((v) => byValue.get(v) ?? null);
+    });
+    ctx.loaders.set(name, loader);
+  }
+  return loader;
+}
+
+export function linkResolver(link: LinkModel) {
+  return (row: Row, _args: unknown, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Row | null> | null => {
+    const value = row[link.item.name];
+    if (value === null || value === undefined) return null;
+    return loaderFor(ctx, link, projectionFor(link.target, selectedFields(info))).load(value);
+  };
+}

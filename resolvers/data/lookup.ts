@@ -1,0 +1,22 @@
+// A resource's lookup by key.
+import type { GraphQLResolveInfo } from 'graphql';
+import type { ResourceModel } from '../../src/generate/model.ts';
+import { selectedFields } from '../../src/generate/selection.ts';
+import type { Row, Value } from '../../src/store/port.ts';
+import type { RequestContext } from '../../src/server/context.ts';
+import { projectionFor } from './projection.ts';
+import { noteRecords } from './records.ts';
+
+export function lookupResolver(model: ResourceModel) {
+  const key = model.resource.key;
+  return async (_parent: unknown, args: Record<string, Value>, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Row | null> => {
+    const projection = projectionFor(model, selectedFields(info));
+    const rows = await ctx.store.find(model.collection, {
+      filter: { kind: 'compare', field: key, op: 'eq', value: args[key] },
+      projection,
+      limit: 1,
+    });
+    noteRecords(ctx, model, rows.length);
+    return rows[0] ?? null;
+  };
+}

@@ -1,0 +1,28 @@
+// Loads the demo platform into an empty store: its catalogues, published, and the generated records.
+import type { Platform } from '../model/platform.ts';
+import { collectionOf } from '../model/catalogue.ts';
+import type { Store } from '../store/port.ts';
+import { importCatalogueFiles } from '../catalogue/import.ts';
+import { publishedCatalogues } from '../catalogue/repository.ts';
+import { demoCatalogueFiles } from './paths.ts';
+import { generateDemoRecords } from './generate.ts';
+
+const BATCH = 2000;
+
+/** Returns false when the store already holds published catalogues (nothing is changed then). */
+export async function ensureDemo(store: Store, platform: Platform, log: (line: string) => void = () => {}): Promise<boolean> {
+  if ((await publishedCatalogues(store)).length) return false;
+  log('First run: loading the demo platform into the store...');
+  const imported = await importCatalogueFiles(store, platform, demoCatalogueFiles(), { publish: true, by: 'operator' });
+  const records = generateDemoRecords();
+  for (const { version } of imported) {
+    for (const resource of version.catalogue.resources) {
+      const rows = records.get(resource.code) ?? [];
+      for (let i = 0; i < rows.length; i += BATCH) {
+        await store.upsert(collectionOf(resource), resource.key, rows.slice(i, i + BATCH));
+      }
+      log(`  ${resource.code} ${resource.name}: ${rows.length} records`);
+    }
+  }
+  return true;
+}

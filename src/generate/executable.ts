@@ -1,0 +1,63 @@
+// Assembles the executable gateway schema: generated data SDL + the platform's static SDL, their
+// resolvers, and the shield rules over both. The only place the pieces meet.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { GraphQLError, printSchema, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { deny, shield } from 'graphql-shield';
+import type { Catalogue } from '../model/catalogue.ts';
+import type { Platform } from '../model/platform.ts';
+import { dataResolvers } from '../../resolvers/data/index.ts';
+import { platformResolvers } from '../../resolvers/platform/index.ts';
+import { dataRules } from '../rules/data-rules.ts';
+import { platformRules } from '../rules/platform-rules.ts';
+import { buildSchemaModel, type SchemaModel } from './model.ts';
+import { generateDataSDL, queryFieldsSDL } from './sdl.ts';
+import { scalarResolvers } from './scalars.ts';
+
+export const PLATFORM_SDL_FILE = fileURLToPath(new URL('../../schema/platform.graphql', import.meta.url));
+
+export interface GatewaySchema {
+  schema: GraphQLSchema;
+  model: SchemaModel;
+  /** The SDL of the schema, printed: what `govgraph schema print` shows. */
+  sdl: string;
+}
+
+export interface BuildOptions {
+  /** Apply the access rules (default true). Off only for the benchmark that measures their cost. */
+  rules?: boolean;
+}
+
+export function generateTypeDefs(model: SchemaModel): string {
+  const platformSdl = readFileSync(PLATFORM_SDL_FILE, 'utf8');
+  const query = queryFieldsSDL(model);
+  // Query needs a field of its own before `extend type Query` adds the platform's.
+  return `${generateDataSDL(model)}\ntype Query {\n${query || '  "No department publishes resources yet."\n  _empty: Boolean'}\n}\n\n${platformSdl}`;
+}
+
+export function buildGatewaySchema(platform: Platform, catalogues: Catalogue[], options: BuildOptions = {}): GatewaySchema {
+  const model = buildSchemaModel(platform, catalogues);
+  const data = dataResolvers(model);
+  const plat = platformResolvers();
+  const resolvers = { ...scalarResolvers, ...data, ...plat, Query: { ...data.Query, ...plat.Query } };
+  const base = makeExecutableSchema({ typeDefs: generateTypeDefs(model), resolvers });
+  const sdl = printSchema(base);
+  if (options.rules === false) return { schema: base, model, sdl };
+  const d = dataRules(model);
+  const p = platformRules();
+  const rules = { ...d, ...p, Query: { ...d.Query, ...p.Query } };
+  const permissions = shield(rules as never, {
+    fallbackRule: deny,
+    allowExternalErrors: true,
+    // A rule that returns false (only `deny`) gets FORBIDDEN; a rule that throws is a bug, not an answer,
+    // and is rethrown so that it surfaces as an internal error rather than as "not authorised".
+    fallbackError: (err: unknown) => {
+      if (err) throw err;
+      return new GraphQLError('No rule allows this field.', { extensions: { code: 'FORBIDDEN' } });
+    },
+  });
+  const schema = applyMiddleware(base, permissions);
+  return { schema, model, sdl };
+}

@@ -1,0 +1,54 @@
+// A resource's `filter` and `orderBy` arguments, turned into the store's Filter and sort, and listed as
+// the (item, operator) uses that the access rules check before anything is read.
+import { GraphQLError } from 'graphql';
+import type { Filter, SortKey } from '../store/port.ts';
+import { OPERATORS } from './operators.ts';
+
+export type FilterArg = { [field: string]: unknown; and?: FilterArg[] | null; or?: FilterArg[] | null };
+export type OrderArg = { field: string; direction?: 'ASC' | 'DESC' | null };
+
+export interface ItemUse {
+  item: string;
+  operator: string; // a filter operator, or 'orderBy'
+}
+
+const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+export function toStoreFilter(arg: FilterArg | null | undefined): Filter {
+  const parts: Filter[] = [];
+  for (const [field, conditions] of Object.entries(arg ?? {})) {
+    if (conditions == null) continue;
+    if (field === 'and' || field === 'or') {
+      parts.push({ kind: field, filters: (conditions as FilterArg[]).map(toStoreFilter) });
+      continue;
+    }
+    for (const [op, value] of Object.entries(conditions as Record<string, unknown>)) {
+      if (value === undefined) continue;
+      if (value === null && op !== 'eq' && op !== 'ne') throw badInput(`filter.${field}.${op} cannot be null.`);
+      parts.push(OPERATORS[op].toFilter(field, value));
+    }
+  }
+  return parts.length === 1 ? parts[0] : { kind: 'and', filters: parts };
+}
+
+export function filterUses(arg: FilterArg | null | undefined, into: ItemUse[] = []): ItemUse[] {
+  for (const [field, conditions] of Object.entries(arg ?? {})) {
+    if (conditions == null) continue;
+    if (field === 'and' || field === 'or') {
+      for (const sub of conditions as FilterArg[]) filterUses(sub, into);
+      continue;
+    }
+    for (const [op, value] of Object.entries(conditions as Record<string, unknown>)) {
+      if (value !== undefined) into.push({ item: field, operator: op });
+    }
+  }
+  return into;
+}
+
+export function toSort(orderBy: OrderArg[] | null | undefined): SortKey[] {
+  return (orderBy ?? []).map((o) => ({ field: o.field, direction: o.direction === 'DESC' ? 'desc' : 'asc' }));
+}
+
+export function orderUses(orderBy: OrderArg[] | null | undefined): ItemUse[] {
+  return (orderBy ?? []).map((o) => ({ item: o.field, operator: 'orderBy' }));
+}

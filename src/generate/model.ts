@@ -1,0 +1,81 @@
+// The schema model: the published catalogues arranged the way the generated schema is, computed once per
+// schema. The SDL, the resolvers and the access rules are all derived from it.
+import type { Catalogue, Item, Resource } from '../model/catalogue.ts';
+import { collectionOf } from '../model/catalogue.ts';
+import type { Department, Platform } from '../model/platform.ts';
+import { departmentTypeName } from './names.ts';
+
+export interface LinkModel {
+  item: Item; // the item of this resource holding the value
+  field: string; // the object field the link adds
+  target: ResourceModel;
+  targetItem: Item;
+}
+
+export interface ResourceModel {
+  resource: Resource;
+  catalogue: Catalogue;
+  provider: Department;
+  collection: string;
+  typeName: string;
+  items: Map<string, Item>;
+  links: LinkModel[];
+}
+
+export interface DepartmentModel {
+  department: Department;
+  typeName: string;
+  resources: ResourceModel[];
+}
+
+export interface SchemaModel {
+  platform: Platform;
+  catalogues: Catalogue[];
+  departments: DepartmentModel[]; // only departments that provide published resources, in platform order
+  byCode: Map<string, ResourceModel>;
+  byType: Map<string, ResourceModel>;
+}
+
+/** Item types whose GraphQL output type is String whatever their type: personal or secret data. */
+export const isSensitive = (item: Item): boolean => item.sensitivity !== undefined;
+
+export function buildSchemaModel(platform: Platform, catalogues: Catalogue[]): SchemaModel {
+  const byCode = new Map<string, ResourceModel>();
+  const byType = new Map<string, ResourceModel>();
+  const deptByCode = new Map(platform.departments.map((d) => [d.code, d]));
+  for (const catalogue of catalogues) {
+    for (const resource of catalogue.resources) {
+      const provider = deptByCode.get(resource.provider);
+      if (!provider) throw new Error(`resource ${resource.code}: provider ${resource.provider} is not a department of the platform`);
+      const model: ResourceModel = {
+        resource,
+        catalogue,
+        provider,
+        collection: collectionOf(resource),
+        typeName: resource.graphql.type,
+        items: new Map(resource.items.map((i) => [i.name, i])),
+        links: [],
+      };
+      byCode.set(resource.code, model);
+      byType.set(model.typeName, model);
+    }
+  }
+  for (const model of byCode.values()) {
+    for (const item of model.resource.items) {
+      if (!item.link) continue;
+      const target = byCode.get(item.link.resource);
+      const targetItem = target?.items.get(item.link.item);
+      // Validation guarantees links resolve among published catalogues; a link to a withdrawn one is dropped.
+      if (!target || !targetItem) continue;
+      model.links.push({ item, field: item.link.field, target, targetItem });
+    }
+  }
+  const departments: DepartmentModel[] = [];
+  for (const department of platform.departments) {
+    const resources = [...byCode.values()]
+      .filter((m) => m.provider.code === department.code)
+      .sort((a, b) => a.resource.code.localeCompare(b.resource.code));
+    if (resources.length) departments.push({ department, typeName: departmentTypeName(department.graphqlName), resources });
+  }
+  return { platform, catalogues, departments, byCode, byType };
+}

@@ -1,0 +1,139 @@
+// SDL of the data schema (SPEC §5): one field of Query per providing department, one type per resource,
+// with connections, filters and orderings. A pure function of the schema model; deterministic, so the demo's
+// SDL can be kept in schema/ and compared.
+import type { Item } from '../model/catalogue.ts';
+import { isSensitive, type DepartmentModel, type ResourceModel, type SchemaModel } from './model.ts';
+import {
+  connectionTypeName, enumFilterTypeName, enumTypeName, enumValueName, filterTypeName, orderFieldTypeName, orderTypeName,
+} from './names.ts';
+import { KIND_SCALAR, OPERATORS, OPERATORS_BY_KIND, kindFilterName, kindOf, type ScalarKind } from './operators.ts';
+
+const describe = (text: string, indent = ''): string =>
+  `${indent}"""\n${text.split('\n').map((l) => `${indent}${l.replace(/"""/g, '\\"""')}`).join('\n')}\n${indent}"""\n`;
+
+const COMMON_SDL = `"A calendar date, YYYY-MM-DD."
+scalar Date
+"A point in time, ISO 8601 with an offset; returned in UTC."
+scalar DateTime
+"A decimal number, returned as a string so that no digit is lost."
+scalar Decimal
+
+enum OrderDirection { ASC DESC }
+
+type PageInfo {
+  "True when another page follows this one."
+  hasNextPage: Boolean!
+  "Pass as \`after\` to get the next page; opaque."
+  endCursor: String
+}
+`;
+
+function kindFilterSDL(kind: Exclude<ScalarKind, 'enum'>): string {
+  const scalar = KIND_SCALAR[kind];
+  const fields = OPERATORS_BY_KIND[kind].map((op) => {
+    const o = OPERATORS[op];
+    return `  "${o.description}"\n  ${op}: ${o.list ? `[${scalar}!]` : scalar}`;
+  });
+  return `input ${kindFilterName(kind)} {\n${fields.join('\n')}\n}\n`;
+}
+
+/** GraphQL output type of an item: personal and secret items are Strings so that a mask fits. */
+export function itemOutputType(model: ResourceModel, item: Item): string {
+  if (isSensitive(item)) return 'String';
+  const kind = kindOf(item);
+  return kind === 'enum' ? enumTypeName(model.typeName, item.name) : KIND_SCALAR[kind];
+}
+
+function itemFilterType(model: ResourceModel, item: Item): string {
+  const kind = kindOf(item);
+  return kind === 'enum' ? enumFilterTypeName(model.typeName, item.name) : kindFilterName(kind);
+}
+
+function shareLine(model: ResourceModel): string {
+  const r = model.resource;
+  const parts = [r.name, `provider ${r.provider}`, r.share.type];
+  if (r.updateCycle) parts.push(r.updateCycle);
+  return parts.join(' · ');
+}
+
+function itemDescription(item: Item): string {
+  const parts = [item.title ?? item.name, item.type + (item.type === 'enum' ? ` (${item.values?.join(', ')})` : '')];
+  if (item.sensitivity) parts.push(`${item.sensitivity}, masked (${item.mask ?? 'full'}) unless a grant unmasks it`);
+  if (item.share?.type) parts.push(`shared ${item.share.type}`);
+  if (item.share?.methods) parts.push(`methods ${item.share.methods.join(', ')}`);
+  if (item.share?.scope?.purposes) parts.push(`purposes ${item.share.scope.purposes.join(', ')}`);
+  return parts.join(' · ');
+}
+
+function resourceSDL(model: ResourceModel): string {
+  const r = model.resource;
+  const t = model.typeName;
+  const out: string[] = [];
+  const head = [shareLine(model)];
+  if (r.summary) head.push('', r.summary);
+  head.push('', `Resource ${r.code}${r.providerUnit ? `, ${r.providerUnit}` : ''}. Methods: ${r.share.methods?.join(', ') ?? 'none'}.`);
+  if (r.share.conditions) head.push(`Conditions: ${r.share.conditions}`);
+  if (r.share.basis) head.push(`Basis: ${r.share.basis}`);
+  const fields: string[] = [];
+  for (const item of r.items) {
+    fields.push(describe(itemDescription(item), '  ') + `  ${item.name}: ${itemOutputType(model, item)}`);
+  }
+  for (const link of model.links) {
+    fields.push(
+      describe(`The ${link.target.resource.name} record whose ${link.targetItem.name} equals ${link.item.name} (provider ${link.target.resource.provider}).`, '  ') +
+        `  ${link.field}: ${link.target.typeName}`,
+    );
+  }
+  out.push(describe(head.join('\n')) + `type ${t} {\n${fields.join('\n')}\n}\n`);
+
+  for (const item of r.items) {
+    if (kindOf(item) !== 'enum') continue;
+    const e = enumTypeName(t, item.name);
+    if (!isSensitive(item)) out.push(`enum ${e} {\n${(item.values ?? []).map((v) => `  "${v}"\n  ${enumValueName(v)}`).join('\n')}\n}\n`);
+    const vt = isSensitive(item) ? 'String' : e;
+    out.push(`input ${enumFilterTypeName(t, item.name)} {\n  eq: ${vt}\n  ne: ${vt}\n  in: [${vt}!]\n}\n`);
+  }
+
+  const filterFields = r.items.map((i) => `  ${i.name}: ${itemFilterType(model, i)}`);
+  out.push(
+    `"Conditions on ${r.name}; the fields of one filter all apply (and)."\ninput ${filterTypeName(t)} {\n${filterFields.join('\n')}\n  and: [${filterTypeName(t)}!]\n  or: [${filterTypeName(t)}!]\n}\n`,
+  );
+  out.push(`enum ${orderFieldTypeName(t)} {\n${r.items.map((i) => `  ${i.name}`).join('\n')}\n}\n`);
+  out.push(`input ${orderTypeName(t)} {\n  field: ${orderFieldTypeName(t)}!\n  direction: OrderDirection = ASC\n}\n`);
+  out.push(
+    `type ${connectionTypeName(t)} {\n  nodes: [${t}!]!\n  pageInfo: PageInfo!\n  "Records matching the filter, all pages together."\n  totalCount: Int!\n}\n`,
+  );
+  return out.join('\n');
+}
+
+function departmentSDL(d: DepartmentModel): string {
+  const fields = d.resources.map((m) => {
+    const r = m.resource;
+    const t = m.typeName;
+    const key = m.items.get(r.key)!;
+    return (
+      describe(`${r.name} (${r.code}): a page of records, in key order unless orderBy says otherwise.`, '  ') +
+      `  ${r.graphql.list}(filter: ${filterTypeName(t)}, orderBy: [${orderTypeName(t)}!], first: Int = 20, after: String): ${connectionTypeName(t)}\n` +
+      describe(`One ${r.name} record by its key, ${r.key}.`, '  ') +
+      `  ${r.graphql.byKey}(${r.key}: ${isSensitive(key) ? 'String' : itemOutputType(m, key)}!): ${t}`
+    );
+  });
+  return describe(`Resources provided by ${d.department.name} (${d.department.code}).`) + `type ${d.typeName} {\n${fields.join('\n')}\n}\n`;
+}
+
+/** The data part of Query: one field per providing department. */
+export function queryFieldsSDL(model: SchemaModel): string {
+  return model.departments
+    .map((d) => describe(`${d.department.name} (${d.department.code})`, '  ') + `  ${d.department.graphqlName}: ${d.typeName}!`)
+    .join('\n');
+}
+
+export function generateDataSDL(model: SchemaModel): string {
+  const parts = [COMMON_SDL];
+  for (const kind of Object.keys(KIND_SCALAR) as Exclude<ScalarKind, 'enum'>[]) parts.push(kindFilterSDL(kind));
+  for (const d of model.departments) {
+    parts.push(departmentSDL(d));
+    for (const m of d.resources) parts.push(resourceSDL(m));
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,28 @@
+// What every resolver and rule sees of a request. Built once per request by the server (identity,
+// purpose, grants) so that resolvers hold only what a field means.
+import type DataLoader from 'dataloader';
+import type { Platform } from '../model/platform.ts';
+import type { Row, Store, Value } from '../store/port.ts';
+import type { AccessContext } from '../access/context.ts';
+import type { Identity } from '../identity/verify.ts';
+
+export interface RequestContext {
+  requestId: string;
+  platform: Platform;
+  store: Store;
+  identity: Identity;
+  purpose: string | null;
+  now: Date;
+  access: AccessContext;
+  /** Encrypts and decrypts page cursors (they hold key values that may be personal data). */
+  cursors: CursorCodec;
+  /** Per-request DataLoaders, by a key naming what they load. */
+  loaders: Map<string, DataLoader<Value, Row | null>>;
+  /** Records returned per resource code, for the audit log. */
+  records: Map<string, number>;
+}
+
+export interface CursorCodec {
+  seal(plain: string): string;
+  open(sealed: string): string; // throws on a cursor that was not made here
+}

@@ -1,0 +1,32 @@
+// What leaves the server of an error (SPEC §8): the spec's codes, plain messages, no stack traces
+// outside development. Errors that are not ours (bugs, driver errors) become a short internal error.
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { StoreUnavailableError } from '../store/port.ts';
+
+const KNOWN_CODES = new Set([
+  'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE',
+  'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED', 'BAD_USER_INPUT', 'CATALOGUE_INVALID', 'NOT_FOUND', 'CONFLICT',
+  'QUERY_TOO_COMPLEX', 'RATE_LIMITED', 'STORE_UNAVAILABLE', 'AUDIT_UNAVAILABLE', 'PLATFORM_UNAVAILABLE',
+  // Apollo's own, for documents that do not parse or validate:
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND',
+]);
+
+export function createFormatError(opts: { development: boolean; log?: (err: unknown) => void }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code as string | undefined;
+    if (original instanceof StoreUnavailableError) {
+      opts.log?.(original);
+      return { message: 'The data store is unavailable; try again shortly.', path: formatted.path, locations: formatted.locations, extensions: { code: 'STORE_UNAVAILABLE' } };
+    }
+    if (code && KNOWN_CODES.has(code)) {
+      if (opts.development) return formatted;
+      const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    opts.log?.(original);
+    if (opts.development) return formatted;
+    return { message: 'Internal server error.', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

@@ -1,0 +1,81 @@
+// Holds the schema in effect and swaps it when the published catalogues change (SPEC §9). It is an
+// Apollo Server gateway: Apollo keeps the schema a request started with until the request ends, so a
+// swap never fails a request in flight. Every instance polls the store, so all instances on one store
+// serve a newly published schema within the poll interval.
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { Catalogue } from '../model/catalogue.ts';
+import type { Platform } from '../model/platform.ts';
+import { publishedVersions } from '../catalogue/repository.ts';
+import type { Store } from '../store/port.ts';
+import { buildGatewaySchema, type BuildOptions, type GatewaySchema } from '../generate/executable.ts';
+
+type Listener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
+
+export class SchemaHolder implements GatewayInterface {
+  private current: GatewaySchema | null = null;
+  private signature = '';
+  private listeners = new Set<Listener>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly store: Store,
+    private readonly options: BuildOptions & { pollMs?: number; onError?: (err: unknown) => void } = {},
+  ) {}
+
+  get schema(): GatewaySchema {
+    if (!this.current) throw new Error('schema not loaded yet');
+    return this.current;
+  }
+
+  get loaded(): boolean {
+    return this.current !== null;
+  }
+
+  /** Builds the schema from the published catalogues if they changed; returns true when it swapped. */
+  async refresh(): Promise<boolean> {
+    const versions = await publishedVersions(this.store);
+    const signature = versions.map((v) => `${v.id}@${v.version}`).join(',');
+    if (this.current && signature === this.signature) return false;
+    this.install(buildGatewaySchema(this.platform, versions.map((v) => v.catalogue), this.options), signature);
+    return true;
+  }
+
+  /** Installs a schema built from the given catalogues (used by a publish in this instance). */
+  installCatalogues(catalogues: Catalogue[], signature: string): GatewaySchema {
+    const built = buildGatewaySchema(this.platform, catalogues, this.options);
+    this.install(built, signature);
+    return built;
+  }
+
+  private install(built: GatewaySchema, signature: string): void {
+    this.current = built;
+    this.signature = signature;
+    for (const l of this.listeners) l({ apiSchema: built.schema, coreSupergraphSdl: built.sdl });
+  }
+
+  async load() {
+    if (!this.current) await this.refresh();
+    const pollMs = this.options.pollMs ?? 2000;
+    if (pollMs > 0 && !this.timer) {
+      this.timer = setInterval(() => {
+        this.refresh().catch((err) => this.options.onError?.(err));
+      }, pollMs);
+      this.timer.unref();
+    }
+    return { executor: null };
+  }
+
+  onSchemaLoadOrUpdate(callback: Listener) {
+    this.listeners.add(callback);
+    if (this.current) callback({ apiSchema: this.current.schema, coreSupergraphSdl: this.current.sdl });
+    return () => {
+      this.listeners.delete(callback);
+    };
+  }
+
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

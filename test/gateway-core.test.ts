@@ -1,0 +1,161 @@
+// The generated schema served over HTTP, read by each resource's own provider (row 0 of the access
+// table: everything, unmasked), so that these tests are about generation, paging and reads alone.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countingStore, type CountingStore } from './helpers/counting-store.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+let gw: TestGateway;
+let counted: CountingStore;
+
+beforeAll(async () => {
+  gw = await startTestGateway({ demo: true, wrapStore: (s) => (counted = countingStore(s)) });
+});
+afterAll(() => gw?.close());
+
+const GA = { dept: '430000-GA' };
+// The employer link reads another department's resource, which needs a purpose.
+const RST = { dept: '430000-RST', purpose: 'employment-services' };
+
+describe('lists, pages and lookups', () => {
+  it('returns a page in key order with a cursor, and totalCount', async () => {
+    const r = await gw.query(`{ publicSecurity { householdRegistrations(first: 3) {
+      nodes { idNumber gender } pageInfo { hasNextPage endCursor } totalCount } } }`, GA);
+    expect(r.errors).toBeUndefined();
+    const conn = r.data!.publicSecurity.householdRegistrations;
+    expect(conn.nodes).toHaveLength(3);
+    const ids = conn.nodes.map((n: { idNumber: string }) => n.idNumber);
+    expect([...ids].sort()).toEqual(ids);
+    expect(conn.pageInfo.hasNextPage).toBe(true);
+    expect(conn.totalCount).toBeGreaterThanOrEqual(10_000);
+    expect(['MALE', 'FEMALE']).toContain(conn.nodes[0].gender);
+  });
+
+  it('walks pages with after: no record twice, none skipped, same as one big page', async () => {
+    const q = `query($after: String) { publicSecurity { householdRegistrations(first: 40, after: $after,
+      filter: { regionCode: { eq: "430102" } }, orderBy: [{ field: birthDate, direction: DESC }]) {
+      nodes { idNumber } pageInfo { hasNextPage endCursor } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 100; i++) {
+      const r = await gw.query(q, { ...GA, variables: { after } });
+      expect(r.errors).toBeUndefined();
+      const c = r.data!.publicSecurity.householdRegistrations;
+      seen.push(...c.nodes.map((n: { idNumber: string }) => n.idNumber));
+      if (!c.pageInfo.hasNextPage) break;
+      after = c.pageInfo.endCursor;
+    }
+    const all = await gw.query(`{ publicSecurity { householdRegistrations(first: 1000,
+      filter: { regionCode: { eq: "430102" } }, orderBy: [{ field: birthDate, direction: DESC }]) { nodes { idNumber } totalCount } } }`, GA);
+    const whole = all.data!.publicSecurity.householdRegistrations;
+    expect(seen.length).toBe(whole.totalCount);
+    expect(seen).toEqual(whole.nodes.map((n: { idNumber: string }) => n.idNumber));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBeGreaterThan(40);
+  });
+
+  it('looks a record up by key, and answers null for a key that is not there', async () => {
+    const page = await gw.query(`{ publicSecurity { householdRegistrations(first: 1) { nodes { idNumber fullName birthDate } } } }`, GA);
+    const first = page.data!.publicSecurity.householdRegistrations.nodes[0];
+    const r = await gw.query(`query($id: String!) { publicSecurity { householdRegistration(idNumber: $id) { idNumber fullName birthDate } } }`, {
+      ...GA,
+      variables: { id: first.idNumber },
+    });
+    expect(r.data!.publicSecurity.householdRegistration).toEqual(first);
+    const none = await gw.query(`{ publicSecurity { householdRegistration(idNumber: "000000000000000000") { idNumber } } }`, GA);
+    expect(none.errors).toBeUndefined();
+    expect(none.data!.publicSecurity.householdRegistration).toBeNull();
+  });
+});
+
+describe('filters and orders', () => {
+  const ids = async (filter: string, order = '') => {
+    const r = await gw.query(`{ publicSecurity { householdRegistrations(first: 1000, filter: ${filter} ${order}) {
+      nodes { idNumber birthDate gender regionCode fullName } totalCount } } }`, GA);
+    expect(r.errors).toBeUndefined();
+    return r.data!.publicSecurity.householdRegistrations;
+  };
+
+  it('applies string, date, enum operators and and/or, and counts what matches', async () => {
+    const c = await ids(`{ birthDate: { gte: "1990-01-01", lt: "1990-03-01" }, gender: { eq: FEMALE } }`);
+    expect(c.nodes.length).toBeGreaterThan(0);
+    expect(c.totalCount).toBe(c.nodes.length);
+    for (const n of c.nodes) {
+      expect(n.birthDate >= '1990-01-01' && n.birthDate < '1990-03-01').toBe(true);
+      expect(n.gender).toBe('FEMALE');
+    }
+    const prefix = await ids(`{ regionCode: { startsWith: "4301" }, or: [{ gender: { eq: MALE } }, { birthDate: { lt: "1950-01-01" } }] }`);
+    for (const n of prefix.nodes) {
+      expect(n.regionCode.startsWith('4301')).toBe(true);
+      expect(n.gender === 'MALE' || n.birthDate < '1950-01-01').toBe(true);
+    }
+    const some = c.nodes.slice(0, 2).map((n: { idNumber: string }) => n.idNumber);
+    const inList = await ids(`{ idNumber: { in: ${JSON.stringify(some)} } }`);
+    expect(inList.nodes.map((n: { idNumber: string }) => n.idNumber)).toEqual([...some].sort());
+  });
+
+  it('orders by several fields', async () => {
+    const c = await ids(`{ regionCode: { eq: "430102" } }`, `, orderBy: [{ field: gender }, { field: birthDate, direction: DESC }]`);
+    const keys = c.nodes.map((n: { gender: string; birthDate: string }) => `${n.gender === 'FEMALE' ? 0 : 1}|${n.birthDate}`);
+    for (let i = 1; i < keys.length; i++) {
+      const [g0, d0] = keys[i - 1].split('|');
+      const [g1, d1] = keys[i].split('|');
+      expect(g0 < g1 || (g0 === g1 && d0 >= d1)).toBe(true);
+    }
+  });
+});
+
+describe('efficient reads', () => {
+  it('a page of 100 records with a link costs 2 store reads, and no count unless totalCount is asked', async () => {
+    counted.reset();
+    const r = await gw.query(`{ humanResources { employmentRegistrations(first: 100) { nodes {
+      registrationNo employerCode position employer { creditCode name } } } } }`, RST);
+    expect(r.errors).toBeUndefined();
+    const nodes = r.data!.humanResources.employmentRegistrations.nodes;
+    expect(nodes).toHaveLength(100);
+    for (const n of nodes) expect(n.employer?.creditCode).toBe(n.employerCode);
+    const reads = counted.calls.filter((c) => /^(find|findByValues|count) r_/.test(c));
+    expect(reads).toEqual(['find r_430000_rst_00001', 'findByValues r_430000_scjg_00001']);
+
+    counted.reset();
+    await gw.query(`{ humanResources { employmentRegistrations(first: 5) { totalCount } } }`, RST);
+    expect(counted.calls.filter((c) => c.includes(' r_'))).toEqual(['count r_430000_rst_00001']);
+  });
+
+  it('reads only the selected items from the store', async () => {
+    const seen: unknown[] = [];
+    const original = counted.find.bind(counted);
+    counted.find = (async (c: string, q: { projection?: string[] }) => {
+      if (c.startsWith('r_')) seen.push(q.projection);
+      return original(c, q);
+    }) as typeof counted.find;
+    try {
+      await gw.query(`{ humanResources { employmentRegistrations(first: 2) { nodes { position } } } }`, RST);
+    } finally {
+      counted.find = original;
+    }
+    expect(seen).toEqual([['registrationNo', 'position']]);
+  });
+});
+
+describe('bad input', () => {
+  it('refuses a first above the platform maximum before reading anything', async () => {
+    counted.reset();
+    const r = await gw.query(`{ publicSecurity { householdRegistrations(first: 1000000) { nodes { idNumber } } } }`, GA);
+    expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0].message).toBe('first may be at most 1000 on this platform; got 1000000. Page through with after.');
+    expect(r.data?.publicSecurity.householdRegistrations).toBeNull();
+    expect(counted.calls.filter((c) => c.includes(' r_'))).toEqual([]);
+  });
+
+  it('refuses a filter value of the wrong type with a message naming it', async () => {
+    const r = await gw.query(`{ publicSecurity { householdRegistrations(filter: { birthDate: { gt: "1990-02-30" } }) { nodes { idNumber } } } }`, GA);
+    expect(r.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
+    expect(r.errors?.[0].message).toContain('"1990-02-30" is not a date');
+  });
+
+  it('refuses a cursor it did not make', async () => {
+    const r = await gw.query(`{ publicSecurity { householdRegistrations(after: "bm90LWEtY3Vyc29y") { nodes { idNumber } } } }`, GA);
+    expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0].message).toContain('cursor');
+  });
+});
