@@ -1,12 +1,15 @@
 // The store contract (SPEC §11): one suite, written once as a function of a store factory, run on the
 // embedded SQLite store always and on MongoDB when MONGODB_URI is set.
 
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
-import { openMongoStore } from '../src/store/mongo.ts';
+import { databaseFromUri, openMongoStore, toMongoFilter } from '../src/store/mongo.ts';
 import { openStore } from '../src/store/open.ts';
 import {
   and,
@@ -606,10 +609,45 @@ describe('SQLite store', () => {
       await again.close();
     });
 
+    it('raises StoreUnavailableError once closed', async () => {
+      const s = await openSqliteStore(path.join(dir, 'closing'));
+      await s.close();
+      await expect(s.find('t', {})).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(s.insert('t', [{ id: 1 }])).rejects.toBeInstanceOf(StoreUnavailableError);
+    });
+
     it('raises StoreUnavailableError when the data folder cannot hold a database', async () => {
       const file = path.join(dir, 'a-file');
       writeFileSync(file, 'x');
       await expect(openSqliteStore(file)).rejects.toBeInstanceOf(StoreUnavailableError);
+    });
+
+    it('lets several processes write to one data folder at once (WAL, busy timeout)', async () => {
+      const data = path.join(dir, 'shared');
+      const sqliteModule = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'store', 'sqlite.ts');
+      const worker = path.join(dir, 'worker.mts');
+      writeFileSync(
+        worker,
+        `import { openSqliteStore } from ${JSON.stringify(sqliteModule)};
+const [data, name] = process.argv.slice(2);
+const store = await openSqliteStore(data);
+await store.ensureIndex('shared', { fields: ['id'], unique: true });
+for (let batch = 0; batch < 40; batch++) {
+  const rows = Array.from({ length: 50 }, (_, i) => ({ id: name + '-' + (batch * 50 + i), by: name }));
+  if (batch % 2 === 0) await store.insert('shared', rows);
+  else await store.upsert('shared', 'id', rows);
+  await store.count('shared');
+}
+await store.close();
+`,
+      );
+      const run = promisify(execFile);
+      await Promise.all(['a', 'b', 'c'].map((name) => run(process.execPath, ['--import', 'tsx', worker, data, name], { timeout: 60_000 })));
+      const check = await openSqliteStore(data);
+      expect(await check.count('shared')).toBe(6000);
+      expect(await check.count('shared', eq('by', 'b'))).toBe(2000);
+      expect(await check.listIndexes('shared')).toEqual([{ fields: ['id'], unique: true }]);
+      await check.close();
     });
 
     it('reads a sorted page of 100 out of 100,000 through the index', async () => {
@@ -660,6 +698,30 @@ describe('SQLite store', () => {
       const lookupPlan = store.explainFind('big', { filter: inList('id', ['k000001', 'k000002']) }).join('\n');
       expect(lookupPlan).toMatch(/SEARCH .*USING INDEX ix:id@big/);
     });
+  });
+});
+
+describe('MongoDB translation (no server needed)', () => {
+  it('turns filters into MongoDB queries', () => {
+    expect(toMongoFilter(and(eq('a', 1), or(ne('b', null), inList('c', ['x', null]))))).toEqual({
+      $and: [{ a: { $eq: 1 } }, { $or: [{ b: { $ne: null } }, { c: { $in: ['x', null] } }] }],
+    });
+    expect(toMongoFilter(and())).toEqual({});
+    expect(toMongoFilter(or())).toEqual({ _id: { $in: [] } });
+    expect(toMongoFilter(cmp('a', 'gte', null))).toEqual({ _id: { $in: [] } });
+    expect(toMongoFilter(eq('a', null))).toEqual({ a: { $eq: null } });
+    expect(toMongoFilter(startsWith('name', 'a.b*(c)'))).toEqual({ name: { $regex: '^a\\.b\\*\\(c\\)' } });
+    expect(toMongoFilter(contains('name', '[x]$'))).toEqual({ name: { $regex: '\\[x\\]\\$' } });
+    expect(() => toMongoFilter(eq('$where', 1))).toThrow(/invalid field name/);
+    expect(() => toMongoFilter(eq('_id', 1))).toThrow(/invalid field name/);
+  });
+  it('takes the database from the URI path, else govgraph', () => {
+    expect(databaseFromUri('mongodb://u:p@h1:27017,h2:27017/hunan?replicaSet=rs0')).toBe('hunan');
+    expect(databaseFromUri('mongodb://localhost:27017')).toBeUndefined();
+    expect(databaseFromUri('mongodb+srv://cluster.example.net/?retryWrites=true')).toBeUndefined();
+  });
+  it('raises StoreUnavailableError when the server cannot be reached', async () => {
+    await expect(openStore({ mongodbUri: 'mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=200' })).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 });
 

@@ -208,6 +208,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
   // Prepared statements, cached by SQL text (least recently used dropped first).
   const statements = new Map<string, Database.Statement>();
   function prepare(sql: string): Database.Statement {
+    if (!db.open) throw new StoreUnavailableError(`the SQLite store ${file} is closed`);
     let statement = statements.get(sql);
     if (statement) {
       statements.delete(sql);
@@ -235,6 +236,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
 
   /** Runs a write in one immediate transaction, creating the collection first. */
   function write<T>(what: string, collection: string, run: () => T): T {
+    if (!db.open) throw new StoreUnavailableError(`the SQLite store ${file} is closed`);
     try {
       return db.transaction(() => {
         ensureTable(collection);
