@@ -1,5 +1,96 @@
+// `govgraph data import --resource CODE FILE [--skip-invalid] [--rejects FILE]` (SPEC §11): loads JSON Lines
+// or CSV records into a published resource, all-or-nothing unless --skip-invalid. A progress bar on a
+// terminal; a plain summary line otherwise.
 import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import type { Resource } from '../model/catalogue.ts';
+import { publishedCatalogues } from '../catalogue/repository.ts';
+import { importRecords, summaryLine, type ImportProgress, type ImportSummary } from '../records/import.ts';
+import { openStore } from '../store/open.ts';
+import type { Store } from '../store/port.ts';
+import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
-export function registerDataCommands(_program: Command): void {
-  // filled in by the module that owns these commands
+interface ImportCommandOptions extends CommonOptions {
+  resource: string;
+  skipInvalid?: boolean;
+  rejects?: string;
+}
+
+/** The published resource with this code, or a UserError listing the codes there are. */
+export async function findPublishedResource(store: Store, code: string): Promise<Resource> {
+  const resources = (await publishedCatalogues(store)).flatMap((c) => c.resources);
+  if (resources.length === 0) {
+    throw new UserError('no catalogue is published yet; publish one first (govgraph catalogue import FILE... --publish)');
+  }
+  const resource = resources.find((r) => r.code === code);
+  if (!resource) {
+    const known = resources.map((r) => r.code).sort();
+    throw new UserError(`no published resource ${code}; published resources are: ${known.join(', ')}`);
+  }
+  return resource;
+}
+
+/** A progress bar on stderr, one run per phase (validate, then write), over the bytes of the file. */
+function progressBar(): { update(p: ImportProgress): void; stop(): void } {
+  const bar = new cliProgress.SingleBar(
+    { format: '{phase} |{bar}| {percentage}% | {records} records', hideCursor: true, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  let phase: string | undefined;
+  return {
+    update(p) {
+      const label = p.phase === 'validate' ? 'validating' : 'writing   ';
+      if (phase !== p.phase) {
+        if (phase) bar.stop();
+        bar.start(Math.max(p.totalBytes, 1), 0, { phase: label, records: 0 });
+        phase = p.phase;
+      }
+      bar.update(p.bytesRead, { phase: label, records: p.records });
+    },
+    stop() {
+      if (phase) bar.stop();
+    },
+  };
+}
+
+/** Prints a summary: the problems of a refused import on stderr, the summary line on stdout. */
+export function reportImport(s: ImportSummary, out: (line: string) => void, err: (line: string) => void): void {
+  if (s.refused) {
+    for (const p of s.problems) err(p);
+    if (s.problemCount > s.problems.length) err(`... and ${s.problemCount - s.problems.length} more problems`);
+  }
+  (s.refused ? err : out)(summaryLine(s));
+}
+
+export function registerDataCommands(program: Command): void {
+  const data = program.command('data').description('records of published resources');
+  withCommonOptions(
+    data
+      .command('import')
+      .description('import JSON Lines (.jsonl, .ndjson, .json) or CSV records into a resource, upserting by its key')
+      .argument('<file>', 'records to import')
+      .requiredOption('--resource <code>', 'the resource code, e.g. 430000-GA-00001')
+      .option('--skip-invalid', 'write the valid records and put the rejects in a file, instead of refusing the whole file')
+      .option('--rejects <file>', 'where --skip-invalid writes the rejects (default FILE.rejects.jsonl)'),
+  ).action(async (file: string, opts: ImportCommandOptions) => {
+    const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+    try {
+      const resource = await findPublishedResource(store, opts.resource);
+      const bar = process.stderr.isTTY ? progressBar() : undefined;
+      let summary: ImportSummary;
+      try {
+        summary = await importRecords(store, resource, file, {
+          skipInvalid: opts.skipInvalid === true,
+          rejectsFile: opts.rejects,
+          onProgress: bar?.update,
+        });
+      } finally {
+        bar?.stop();
+      }
+      reportImport(summary, (l) => console.log(l), (l) => console.error(l));
+      if (summary.refused) process.exitCode = 1;
+    } finally {
+      await store.close();
+    }
+  });
 }
