@@ -3,22 +3,19 @@
 // button and reads the result pane. Every request the browser makes is recorded: none may leave the
 // machine. Screenshots go to test/artifacts/.
 //
-// `startServer()` is the one place that knows which server is under test: now a stand-in Apollo server
-// with the gateway's authentication behaviour; later the real gateway over demo data.
-import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
-import { GraphQLError } from 'graphql';
+// `startServer()` is the one place that knows which server is under test: the real gateway
+// (startGateway) over the demo platform in a temporary SQLite store, with a real token and purpose.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { graphiqlAssetsDir, graphiqlRouter } from '../src/server/graphiql.ts';
+import { graphiqlAssetsDir } from '../src/server/graphiql.ts';
+import { signToken } from '../src/identity/token.ts';
+import { startTestGateway } from './helpers/gateway.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 const chromiumArgs = [
@@ -54,86 +51,38 @@ interface ServerUnderTest {
   docsTexts: string[];
 }
 
-// ---- stand-in for the gateway: a tiny schema, `Bearer good` accepted, one field never shared ----
+// ---- the real gateway over the demo platform (test/helpers/gateway.ts) ----
 
-const standInTypeDefs = /* GraphQL */ `
-  "Household registration · provider 430000-GA · conditional · daily"
-  type HouseholdRegistration {
-    "Citizen ID number"
-    idNumber: String
-    "Name"
-    fullName: String
-    "Address (not shared in this stand-in)"
-    address: String
-  }
-  type Query {
-    "Registered permanent residents of the province"
-    householdRegistrations: [HouseholdRegistration!]!
-  }
-`;
-
-interface StandInContext {
-  purpose: string | undefined;
-}
-
-const standInResolvers = {
-  Query: {
-    householdRegistrations: (_: unknown, __: unknown, context: StandInContext) => {
-      if (!context.purpose) {
-        throw new GraphQLError('An x-purpose header is required', { extensions: { code: 'PURPOSE_REQUIRED' } });
-      }
-      return [{ idNumber: '430104********1234', fullName: 'Zhang San' }];
-    },
-  },
-  HouseholdRegistration: {
-    address: () => {
-      throw new GraphQLError('HouseholdRegistration.address is not shared', {
-        extensions: { code: 'NOT_SHARED', resource: '430000-GA-00001', item: 'address' },
-      });
-    },
-  },
-};
+/** The demo developer of `npm start`: the Provincial Department of Civil Affairs, for social assistance. */
+const demoDept = '430000-MZ';
+const demoPurpose = 'social-assistance';
 
 async function startServer(): Promise<ServerUnderTest> {
-  const apollo = new ApolloServer<StandInContext>({ typeDefs: standInTypeDefs, resolvers: standInResolvers });
-  await apollo.start();
-  const app = express();
-  app.use('/graphiql', graphiqlRouter({ graphqlPath: '/graphql' }));
-  app.use(
-    '/graphql',
-    express.json(),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        if (req.headers.authorization !== 'Bearer good') {
-          throw new GraphQLError('A valid bearer token is required', {
-            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-          });
-        }
-        const purpose = req.headers['x-purpose'];
-        return { purpose: typeof purpose === 'string' && purpose !== '' ? purpose : undefined };
-      },
-    }),
-  );
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  const gw = await startTestGateway({ demo: true });
+  const token = await gw.token(demoDept, ['applicant'], 'demo-developer');
+  const forged = await signToken(new TextEncoder().encode('not the platform secret, 32 bytes!'), { dept: demoDept, user: 'demo-developer', roles: [], ttl: '1h' });
+  const dataQuery = '{ humanResources { employmentRegistrations(first: 2) { nodes { registrationNo employerName } } } }';
+  // The text the result pane must show: the first registration number, read over HTTP beforehand.
+  const direct = await gw.query(dataQuery, { token, purpose: demoPurpose });
+  const first = direct.data?.humanResources?.employmentRegistrations?.nodes?.[0]?.registrationNo;
+  if (typeof first !== 'string' || direct.errors) throw new Error(`the demo gateway answered ${JSON.stringify(direct)}`);
   return {
-    url: `http://127.0.0.1:${port}`,
-    async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await apollo.stop();
-    },
-    goodHeaders: { Authorization: 'Bearer good', 'x-purpose': 'social-assistance' },
-    badHeaders: { Authorization: 'Bearer not-a-token', 'x-purpose': 'social-assistance' },
-    dataQuery: '{ householdRegistrations { idNumber fullName } }',
-    dataText: 'Zhang San',
-    deniedQuery: '{ householdRegistrations { fullName address } }',
+    url: gw.gateway.url,
+    close: () => gw.close(),
+    goodHeaders: { Authorization: `Bearer ${token}`, 'x-purpose': demoPurpose },
+    // Well formed and unexpired, but signed with a secret that is not the platform's.
+    badHeaders: { Authorization: `Bearer ${forged}`, 'x-purpose': demoPurpose },
+    dataQuery,
+    dataText: first,
+    // monthlyWage is `share: { type: none }` in the demo catalogue: only its provider reads it.
+    deniedQuery: '{ humanResources { employmentRegistrations(first: 2) { nodes { registrationNo monthlyWage } } } }',
     deniedCode: 'NOT_SHARED',
-    docsType: 'HouseholdRegistration',
-    docsTexts: ['Household registration · provider 430000-GA · conditional · daily', 'Citizen ID number'],
+    docsType: 'EmploymentRegistration',
+    docsTexts: [
+      'Employment registration · provider 430000-RST · unconditional · daily',
+      'Registration number',
+      'Monthly wage (yuan)',
+    ],
   };
 }
 
@@ -196,11 +145,17 @@ function isLocal(url: string): boolean {
 }
 
 const chromiumMissing = !existsSync(chromiumPath);
-if (chromiumMissing) {
+// In CI (.ci/run installs Debian's chromium) a missing browser is a failure, never a silent skip.
+const inCI = process.env.CI === 'true';
+if (chromiumMissing && !inCI) {
   console.warn(`SKIPPED the GraphiQL browser tests: ${chromiumPath} is absent (apt-get install -y chromium)`);
 }
 
-describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped when it is absent)`, () => {
+test.runIf(chromiumMissing && inCI)('Chromium is installed in CI', () => {
+  expect.fail(`${chromiumPath} is absent but CI=true: .ci/run installs it (apt-get install -y --no-install-recommends chromium)`);
+});
+
+describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped when it is absent outside CI)`, () => {
   let server: ServerUnderTest;
   let context: BrowserContext;
   let userDataDir: string;
@@ -258,6 +213,11 @@ describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped
     for (const text of server.docsTexts) {
       await expect.poll(() => docs.innerText(), { timeout: 20_000 }).toContain(text);
     }
+    // Back to the top of the type's page, where its description (provider, share type, cycle) stands.
+    await docs.evaluate((el) => {
+      for (let node: Element | null = el; node; node = node.parentElement) node.scrollTop = 0;
+      for (const node of el.querySelectorAll('*')) if (node.scrollTop > 0) node.scrollTop = 0;
+    });
     await page.screenshot({ path: join(artifacts, 'graphiql-a-docs.png') });
 
     // The Monaco workers were loaded from the gateway too.
