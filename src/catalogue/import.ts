@@ -3,9 +3,8 @@
 import type { Catalogue } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
-import { DocumentInvalidError, prefixProblems, type Problem } from './problems.ts';
-import { readDocuments } from './read.ts';
-import { validateCatalogues } from './validate.ts';
+import { DocumentInvalidError } from './problems.ts';
+import { validateCatalogueFiles } from './files.ts';
 import { addVersion, ensureCatalogueIndexes, markPublished, publishedCatalogues, type CatalogueVersion } from './repository.ts';
 import { ensureResourceIndexes } from './indexes.ts';
 
@@ -20,22 +19,10 @@ export async function importCatalogueFiles(
   files: string[],
   opts: { publish: boolean; by?: string },
 ): Promise<ImportedCatalogue[]> {
-  const docs: { file: string; doc: unknown }[] = [];
-  const readProblems: Problem[] = [];
-  for (const file of files) {
-    try {
-      for (const doc of readDocuments(file)) docs.push({ file, doc });
-    } catch (err) {
-      if (err instanceof DocumentInvalidError) readProblems.push(...prefixProblems(file, err.problems));
-      else throw err;
-    }
-  }
-  if (readProblems.length) throw new DocumentInvalidError(readProblems);
-  const published = await publishedCatalogues(store);
-  const results = validateCatalogues(docs.map((d) => d.doc), platform, published);
-  const problems = results.flatMap((r, i) => prefixProblems(docs[i].file, r.problems));
-  if (problems.length) throw new DocumentInvalidError(problems);
-  return storeCatalogues(store, results.map((r, i) => ({ file: docs[i].file, catalogue: r.catalogue! })), opts);
+  const report = validateCatalogueFiles(files, platform, await publishedCatalogues(store));
+  if (!report.catalogues) throw new DocumentInvalidError(report.problems);
+  const valid = report.entries.map((e) => ({ file: e.label, catalogue: e.catalogue! }));
+  return storeCatalogues(store, valid, opts);
 }
 
 async function storeCatalogues(

@@ -1,71 +1,14 @@
 // `govgraph catalogue ...` (SPEC §11): validate catalogue documents against the platform.
 import type { Command } from 'commander';
-import type { Catalogue } from '../model/catalogue.ts';
+import { existsSync } from 'node:fs';
 import type { Platform } from '../model/platform.ts';
 import { loadPlatform } from '../catalogue/platform.ts';
-import { DocumentInvalidError, formatProblem, prefixProblems, type Problem } from '../catalogue/problems.ts';
-import { readDocuments } from '../catalogue/read.ts';
-import { validateCatalogues } from '../catalogue/validate.ts';
+import { DocumentInvalidError, formatProblem, prefixProblems } from '../catalogue/problems.ts';
+import { validateCatalogueFiles } from '../catalogue/files.ts';
+import { importCatalogueFiles } from '../catalogue/import.ts';
+import { publishedCatalogues } from '../catalogue/repository.ts';
+import { openStore } from '../store/open.ts';
 import { withCommonOptions, type CommonOptions } from './options.ts';
-
-/** One document read from a file; `label` names it in messages (`FILE`, or `FILE (document 2)`). */
-export interface CatalogueSource {
-  file: string;
-  label: string;
-  doc: unknown;
-}
-
-/** What became of one document (or of a file that could not be read), in file order. */
-export interface CatalogueEntry {
-  label: string;
-  /** Absent when the file could not be read. */
-  source?: CatalogueSource;
-  catalogue?: Catalogue;
-  /** Unprefixed; a syntax error's path is `FILE:LINE:COL`. */
-  problems: Problem[];
-}
-
-export interface CatalogueFilesReport {
-  entries: CatalogueEntry[];
-  /** Every problem, each path prefixed with its document's label: `FILE: path`. */
-  problems: Problem[];
-  /** The validated catalogues, in order, when there is no problem at all. */
-  catalogues?: Catalogue[];
-}
-
-/**
- * Reads every document of every file and validates them together against the platform and the catalogues
- * in effect (`published`; a document replaces the published catalogue of its id).
- */
-export function validateCatalogueFiles(
-  files: readonly string[],
-  platform: Platform,
-  published: readonly Catalogue[],
-): CatalogueFilesReport {
-  const entries: CatalogueEntry[] = [];
-  for (const file of files) {
-    try {
-      const docs = readDocuments(file);
-      if (docs.length === 0) entries.push({ label: file, problems: [{ path: '', message: 'holds no catalogue' }] });
-      docs.forEach((doc, i) => {
-        const label = docs.length > 1 ? `${file} (document ${i + 1})` : file;
-        entries.push({ label, source: { file, label, doc }, problems: [] });
-      });
-    } catch (err) {
-      if (!(err instanceof DocumentInvalidError)) throw err;
-      entries.push({ label: file, problems: err.problems });
-    }
-  }
-  const documents = entries.filter((e) => e.source);
-  const results = validateCatalogues(
-    documents.map((e) => e.source!.doc),
-    platform,
-    published,
-  );
-  documents.forEach((e, i) => Object.assign(e, results[i]));
-  const problems = entries.flatMap((e) => prefixProblems(e.label, e.problems));
-  return problems.length ? { entries, problems } : { entries, problems, catalogues: entries.map((e) => e.catalogue!) };
-}
 
 /** Loads the platform file; its problems are printed as `FILE: path: message` and the command fails. */
 export function loadPlatformOrReport(file: string, write: (line: string) => void = console.error): Platform | undefined {
@@ -91,12 +34,21 @@ export function registerCatalogueCommands(program: Command): void {
       .command('validate')
       .description('validate catalogue documents (YAML or JSON) together against the platform; exit 1 on any problem')
       .argument('<files...>', 'catalogue documents; a YAML file may hold several (---)'),
-  ).action((files: string[], opts: CommonOptions) => {
+  ).action(async (files: string[], opts: CommonOptions) => {
     const platform = loadPlatformOrReport(opts.platform, console.log);
     if (!platform) return;
-    // Validated against no published catalogues for now; with a reachable store, pass the catalogues in
-    // effect (publishedCatalogues) so that codes, names and links are checked platform-wide.
-    const report = validateCatalogueFiles(files, platform, []);
+    // Against the catalogues in effect when there is a store to ask (codes, names and links are unique
+    // platform-wide); on a machine with no data folder, against the platform alone.
+    let published: Awaited<ReturnType<typeof publishedCatalogues>> = [];
+    if (opts.mongodbUri || existsSync(opts.data)) {
+      const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+      try {
+        published = await publishedCatalogues(store);
+      } finally {
+        await store.close();
+      }
+    }
+    const report = validateCatalogueFiles(files, platform, published);
     for (const e of report.entries) {
       if (e.catalogue) console.log(`${e.label}: ok (${plural(e.catalogue.resources.length, 'resource')})`);
       for (const p of prefixProblems(e.label, e.problems)) console.log(formatProblem(p));
@@ -104,6 +56,28 @@ export function registerCatalogueCommands(program: Command): void {
     if (report.problems.length) process.exitCode = 1;
   });
 
-  // `catalogue import FILE... [--publish]` is registered here (by its owner), on `catalogue`, using
-  // validateCatalogueFiles / loadPlatformOrReport above.
+  withCommonOptions(
+    catalogue
+      .command('import')
+      .description("the operator's bootstrap: store (and with --publish publish) catalogues without the review workflow")
+      .argument('<files...>', 'catalogue documents')
+      .option('--publish', 'publish them at once'),
+  ).action(async (files: string[], opts: CommonOptions & { publish?: boolean }) => {
+    const platform = loadPlatformOrReport(opts.platform);
+    if (!platform) return;
+    const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+    try {
+      const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false });
+      for (const { file, version } of imported) {
+        console.log(`${file}: ${version.id} version ${version.version} ${version.status} (${plural(version.catalogue.resources.length, 'resource')})`);
+      }
+    } catch (err) {
+      if (!(err instanceof DocumentInvalidError)) throw err;
+      console.error('Nothing was imported:');
+      for (const p of err.problems) console.error(formatProblem(p));
+      process.exitCode = 1;
+    } finally {
+      await store.close();
+    }
+  });
 }
