@@ -1,16 +1,241 @@
-// Resolvers of the platform's own schema (schema/platform.graphql).
+// Resolvers of the platform's own schema (schema/platform.graphql). They hold only what a field means:
+// the workflow (src/workflow/) checks roles and ownership and writes the audit entries, the audit and
+// grant modules answer the reads. Types come from codegen (types.generated.ts, `npm run codegen`).
+import { activeGrantsFor, getGrant, isGrantActive, listGrants } from '../../src/access/grants.ts';
+import { listAudit } from '../../src/audit/query.ts';
+import { verifyAuditChain } from '../../src/audit/verify.ts';
+import { publishedCatalogues } from '../../src/catalogue/repository.ts';
+import { departmentByCode } from '../../src/model/platform.ts';
 import type { RequestContext } from '../../src/server/context.ts';
+import { listCatalogues, publishCatalogue, reviewCatalogue, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
+import { revisionState } from '../../src/workflow/deadlines.ts';
+import { findPublishedResource, resourceView, shareView } from '../../src/workflow/resource-info.ts';
+import {
+  decideSharingRequest, getSharingRequest, listSharingRequests, providerOf, requestDeadline, requestSharing, revokeGrant,
+  seesRequest,
+} from '../../src/workflow/sharing.ts';
+import { usageReport } from '../../src/workflow/usage.ts';
+import { actorOf, envOf, translated } from './context.ts';
+import { ENUM_VALUES } from './enums.ts';
+import type { Resolvers } from './types.generated.ts';
+
+const isSupervisor = (ctx: RequestContext) =>
+  ctx.identity.dept.code === ctx.platform.platform.competentDepartment && ctx.identity.roles.includes('supervisor');
+
+const resolvers: Resolvers = {
+  ...ENUM_VALUES,
+
+  Query: {
+    me: (_p, _a, ctx) => ({
+      user: ctx.identity.user,
+      department: ctx.identity.dept.code,
+      departmentName: ctx.identity.dept.name,
+      roles: ctx.identity.roles,
+      purpose: ctx.purpose,
+    }),
+
+    catalogues: (_p, args, ctx) =>
+      listCatalogues(envOf(ctx), ctx.identity.dept.code, {
+        id: args.id ?? undefined,
+        compiler: args.compiler ?? undefined,
+        status: args.status ?? undefined,
+        overdue: args.overdue ?? undefined,
+      }),
+
+    catalogue: async (_p, args, ctx) => (await listCatalogues(envOf(ctx), ctx.identity.dept.code, { id: args.id }))[0] ?? null,
+
+    resourceInfo: async (_p, args, ctx) => {
+      const found = findPublishedResource(await publishedCatalogues(ctx.store), args.code);
+      if (!found) return null;
+      const grants = await activeGrantsFor(ctx.store, ctx.identity.dept.code, ctx.now);
+      return resourceView(found.catalogue, found.resource, { requester: ctx.identity.dept, purpose: ctx.purpose, grants, now: ctx.now });
+    },
+
+    sharingRequests: async (_p, args, ctx) => {
+      const list = await listSharingRequests(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
+        side: args.side ?? undefined,
+        status: args.status ?? undefined,
+        overdue: args.overdue ?? undefined,
+        resource: args.resource ?? undefined,
+      });
+      return args.id ? list.filter((r) => r.id === args.id) : list;
+    },
+
+    grants: async (_p, args, ctx) => {
+      const all = await listGrants(ctx.store, {
+        resource: args.resource ?? undefined,
+        requester: args.requester ?? undefined,
+        active: args.active === true,
+        now: ctx.now,
+      });
+      const filtered = args.active === false ? all.filter((g) => !isGrantActive(g, ctx.now)) : all;
+      if (isSupervisor(ctx)) return filtered;
+      const dept = ctx.identity.dept.code;
+      const providers = new Map<string, string | null>();
+      const out = [];
+      for (const g of filtered) {
+        if (g.requester === dept) {
+          out.push(g);
+          continue;
+        }
+        if (!providers.has(g.resource)) providers.set(g.resource, await providerOf(ctx.store, g.resource));
+        if (providers.get(g.resource) === dept) out.push(g);
+      }
+      return out;
+    },
+
+    auditLog: (_p, args, ctx) =>
+      translated(() => {
+        const f = args.filter ?? {};
+        return listAudit(
+          ctx.store,
+          { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
+          {
+            department: f.department ?? undefined,
+            resource: f.resource ?? undefined,
+            provider: f.provider ?? undefined,
+            outcome: f.outcome ?? undefined,
+            kind: f.kind ?? undefined,
+            from: f.from ?? undefined,
+            to: f.to ?? undefined,
+          },
+          { first: args.first, after: args.after },
+          ctx.platform.platform.competentDepartment,
+          ctx.platform.platform.maxPageSize,
+        );
+      }),
+
+    verifyAuditChain: (_p, _a, ctx) => verifyAuditChain(ctx.store),
+
+    usage: (_p, args, ctx) =>
+      translated(() =>
+        usageReport(ctx.store, ctx.platform, { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
+          from: args.from,
+          to: args.to,
+          resource: args.resource,
+        }),
+      ),
+  },
+
+  Mutation: {
+    submitCatalogue: (_p, args, ctx, info) => translated(() => submitCatalogue(envOf(ctx), actorOf(ctx, info), args.document)),
+    reviewCatalogue: (_p, args, ctx, info) =>
+      translated(() => reviewCatalogue(envOf(ctx), actorOf(ctx, info), { id: args.id, version: args.version, decision: args.decision, comment: args.comment })),
+    publishCatalogue: (_p, args, ctx, info) =>
+      translated(() => publishCatalogue(envOf(ctx), actorOf(ctx, info), { id: args.id, version: args.version }, ctx.schema)),
+    withdrawCatalogue: (_p, args, ctx, info) =>
+      translated(() => withdrawCatalogue(envOf(ctx), actorOf(ctx, info), { id: args.id, reason: args.reason }, ctx.schema)),
+    requestSharing: (_p, { input }, ctx, info) =>
+      translated(() =>
+        requestSharing(envOf(ctx), actorOf(ctx, info), {
+          resource: input.resource,
+          items: input.items,
+          purposes: input.purposes,
+          justification: input.justification,
+          until: input.until,
+        }),
+      ),
+    decideSharingRequest: (_p, { input }, ctx, info) =>
+      translated(() =>
+        decideSharingRequest(envOf(ctx), actorOf(ctx, info), {
+          id: input.id,
+          decision: input.decision,
+          items: input.items,
+          until: input.until,
+          unmasked: input.unmasked,
+          reason: input.reason,
+        }),
+      ),
+    revokeGrant: (_p, args, ctx, info) => translated(() => revokeGrant(envOf(ctx), actorOf(ctx, info), { id: args.id, reason: args.reason })),
+  },
+
+  Catalogue: {
+    title: (c) => c.latest.catalogue.title,
+    kind: (c) => c.latest.catalogue.kind,
+    overdue: (c) => c.revision?.overdue ?? false,
+  },
+
+  CatalogueVersion: {
+    title: (v) => v.catalogue.title,
+    kind: (v) => v.catalogue.kind,
+    compiler: (v) => v.catalogue.compiler,
+    revision: async (v, _a, ctx) => {
+      if (!v.catalogue.revision) return null;
+      const all = await listCatalogues(envOf(ctx), ctx.identity.dept.code, { id: v.id });
+      return revisionState(ctx.platform, (all[0]?.versions ?? [v]).filter((x) => x.version <= v.version), ctx.now);
+    },
+    resources: (v, _a, ctx) =>
+      v.catalogue.resources.map((r) => resourceView(v.catalogue, r, { requester: ctx.identity.dept, purpose: ctx.purpose, grants: [], now: ctx.now })),
+    document: (v) => JSON.stringify(v.catalogue, null, 2),
+    warnings: (v, _a, ctx) => submissionWarnings(envOf(ctx), v.catalogue),
+  },
+
+  Revision: {
+    trigger: (r) => r.revision.trigger,
+    since: (r) => r.revision.since,
+    note: (r) => r.revision.note ?? null,
+  },
+
+  SubmissionWarning: {
+    element: (w) => (w.kind === 'REPEATED_COLLECTION' ? w.element : null),
+    useInstead: (w) => (w.kind === 'REPEATED_COLLECTION' ? w.useInstead : null),
+    resource: (w) => (w.kind === 'BREAKS_GRANT' ? w.resource : null),
+    item: (w) => (w.kind === 'BREAKS_GRANT' ? w.item : null),
+    grants: (w) => (w.kind === 'BREAKS_GRANT' ? w.grants : null),
+  },
+
+  ResourceInfo: {
+    code: (r) => r.resource.code,
+    name: (r) => r.resource.name,
+    summary: (r) => r.resource.summary ?? null,
+    provider: (r) => r.resource.provider,
+    providerName: (r, _a, ctx) => departmentByCode(ctx.platform, r.resource.provider)?.name ?? null,
+    catalogue: (r) => r.catalogue.id,
+    updateCycle: (r) => r.resource.updateCycle ?? null,
+    graphqlType: (r) => r.resource.graphql.type,
+    listField: (r) => r.resource.graphql.list,
+    lookupField: (r) => r.resource.graphql.byKey,
+  },
+
+  ItemInfo: {
+    name: (i) => i.item.name,
+    title: (i) => i.item.item.title ?? null,
+    type: (i) => i.item.item.type,
+    sensitivity: (i) => i.item.sensitivity,
+    mask: (i) => i.item.mask,
+    element: (i) => i.item.item.element ?? null,
+    share: (i) => shareView(i.resource, i.item.share, i.item.item),
+    yourAccess: (i) =>
+      i.access.allowed
+        ? { allowed: true, code: null, message: null, mask: i.access.mask }
+        : { allowed: false, code: i.access.code, message: i.access.message, mask: null },
+  },
+
+  ShareInfo: {
+    type: (s) => s.type as 'unconditional' | 'conditional' | 'none',
+  },
+
+  SharingRequest: {
+    resourceName: async (r, _a, ctx) => findPublishedResource(await publishedCatalogues(ctx.store), r.resource)?.resource.name ?? null,
+    dueDate: (r, _a, ctx) => requestDeadline(envOf(ctx), r).dueDate,
+    overdue: (r, _a, ctx) => requestDeadline(envOf(ctx), r).overdue,
+    grant: async (r, _a, ctx) => {
+      if (!r.grantId) return null;
+      return getGrant(ctx.store, r.grantId);
+    },
+  },
+
+  Grant: {
+    provider: (g, _a, ctx) => providerOf(ctx.store, g.resource),
+    active: (g, _a, ctx) => isGrantActive(g, ctx.now),
+    request: async (g, _a, ctx) => {
+      if (!g.requestId) return null;
+      const r = await getSharingRequest(ctx.store, g.requestId);
+      return r && seesRequest(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, r) ? r : null;
+    },
+  },
+};
 
 export function platformResolvers() {
-  return {
-    Query: {
-      me: (_p: unknown, _a: unknown, ctx: RequestContext) => ({
-        user: ctx.identity.user,
-        department: ctx.identity.dept.code,
-        departmentName: ctx.identity.dept.name,
-        roles: ctx.identity.roles,
-        purpose: ctx.purpose,
-      }),
-    },
-  } as Record<string, Record<string, unknown>> & { Query: Record<string, unknown> };
+  return resolvers as Record<string, Record<string, unknown>> & { Query: Record<string, unknown> };
 }

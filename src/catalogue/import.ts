@@ -7,6 +7,8 @@ import { DocumentInvalidError } from './problems.ts';
 import { validateCatalogueFiles } from './files.ts';
 import { addVersion, ensureCatalogueIndexes, markPublished, publishedCatalogues, type CatalogueVersion } from './repository.ts';
 import { ensureResourceIndexes } from './indexes.ts';
+import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/log.ts';
 
 export interface ImportedCatalogue {
   file: string;
@@ -30,6 +32,22 @@ async function storeCatalogues(
   catalogues: { file: string; catalogue: Catalogue }[],
   opts: { publish: boolean; by?: string },
 ): Promise<ImportedCatalogue[]> {
+  // The operator's action is recorded before it changes anything (SPEC §10): no entry, no import.
+  await appendAudit(store, {
+    requestId: randomUUID(),
+    department: null,
+    user: opts.by ?? 'operator',
+    purpose: null,
+    operationName: null,
+    documentHash: null,
+    kind: 'operator',
+    action: 'catalogue import',
+    resources: catalogues.flatMap(({ catalogue }) =>
+      catalogue.resources.map((r) => ({ resource: r.code, provider: r.provider, items: [], denied: [], masked: [], records: 0 })),
+    ),
+    outcome: 'ok',
+    detail: `${opts.publish ? 'imported and published' : 'imported'}: ${catalogues.map(({ file, catalogue }) => `${catalogue.id} (${file})`).join(', ')}`,
+  });
   await ensureCatalogueIndexes(store);
   const out: ImportedCatalogue[] = [];
   for (const { file, catalogue } of catalogues) {

@@ -1,12 +1,76 @@
-// Role rules of the platform's own fields (SPEC §7, §9). Anything not listed is denied by the fallback.
-import { allow, rule } from 'graphql-shield';
+// Role rules of the platform's own fields (SPEC §7, §9). Every root field has a rule here, named after
+// the role it needs; anything not listed is denied by the fallback. The workflow checks again that the
+// caller's department owns what it acts on (src/workflow/), which depends on the object, not the field.
+// The platform's object types are parts of an answer a root field has already allowed: `allow`.
+import { readFileSync } from 'node:fs';
+import { GraphQLError, Kind, parse } from 'graphql';
+import { allow, and, rule } from 'graphql-shield';
+import type { Role } from '../identity/roles.ts';
 import type { RequestContext } from '../server/context.ts';
+import { PLATFORM_SDL_FILE } from '../generate/executable.ts';
 import { authenticated } from './common.ts';
 
+const forbidden = (message: string) => new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+
+const roleRules = new Map<Role, ReturnType<ReturnType<typeof rule>>>();
+
+/** The caller's token carries `role` (one rule per role: shield wants rule names unique). */
+export function hasRole(role: Role) {
+  let r = roleRules.get(role);
+  if (!r) {
+    r = rule(`role:${role}`, { cache: 'contextual' })((_p, _a, ctx: RequestContext) =>
+      ctx.identity?.roles.includes(role)
+        ? true
+        : forbidden(`This needs the ${role} role; your token's roles are: ${ctx.identity?.roles.join(', ') || 'none'}.`),
+    );
+    roleRules.set(role, r);
+  }
+  return r;
+}
+
+/** The caller acts for the platform's competent department. */
+export const competentDepartment = rule('competent-department', { cache: 'contextual' })((_p, _a, ctx: RequestContext) =>
+  ctx.identity?.dept.code === ctx.platform.platform.competentDepartment
+    ? true
+    : forbidden(`This is for the competent department ${ctx.platform.platform.competentDepartment}; you act for ${ctx.identity?.dept.code}.`),
+);
+
+/** The rule of every root field of the platform schema. */
+export const PLATFORM_ROOT_RULES = {
+  Query: {
+    me: authenticated,
+    catalogues: authenticated,
+    catalogue: authenticated,
+    resourceInfo: authenticated,
+    sharingRequests: authenticated, // visibility: own requests, requests to decide, all for supervisors
+    grants: authenticated, // visibility: held, given, all for supervisors
+    auditLog: authenticated, // visibility per listAudit: own requests, own resources, all for supervisors
+    usage: authenticated, // own resources; all for supervisors
+    verifyAuditChain: and(hasRole('supervisor'), competentDepartment),
+  },
+  Mutation: {
+    submitCatalogue: hasRole('compiler'),
+    reviewCatalogue: and(hasRole('auditor'), competentDepartment),
+    publishCatalogue: hasRole('compiler'),
+    withdrawCatalogue: hasRole('compiler'),
+    requestSharing: hasRole('applicant'),
+    decideSharingRequest: hasRole('approver'),
+    revokeGrant: hasRole('approver'),
+  },
+};
+
+/** Object types of schema/platform.graphql other than the roots. */
+export function platformObjectTypes(sdl = readFileSync(PLATFORM_SDL_FILE, 'utf8')): string[] {
+  return parse(sdl).definitions.flatMap((d) =>
+    d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value !== 'Query' && d.name.value !== 'Mutation' ? [d.name.value] : [],
+  );
+}
 
 export function platformRules(): Record<string, Record<string, unknown>> & { Query: Record<string, unknown> } {
-  return {
-    Query: { me: authenticated },
-    Me: { '*': allow },
+  const rules: Record<string, Record<string, unknown>> & { Query: Record<string, unknown> } = {
+    Query: { ...PLATFORM_ROOT_RULES.Query },
+    Mutation: { ...PLATFORM_ROOT_RULES.Mutation },
   };
+  for (const type of platformObjectTypes()) rules[type] = { '*': allow };
+  return rules;
 }

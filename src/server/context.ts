@@ -5,6 +5,7 @@ import type { Platform } from '../model/platform.ts';
 import type { Row, Store, Value } from '../store/port.ts';
 import type { AccessContext } from '../access/context.ts';
 import type { Identity } from '../identity/verify.ts';
+import type { SchemaHolder } from './schema-holder.ts';
 
 export interface RequestContext {
   requestId: string;
@@ -20,6 +21,8 @@ export interface RequestContext {
   loaders: Map<string, DataLoader<Value, Row | null>>;
   /** Records returned per resource code, for the audit log. */
   records: Map<string, number>;
+  /** The schema in effect; publishing a catalogue refreshes it (SPEC §9). */
+  schema: SchemaHolder;
 }
 
 export interface CursorCodec {

@@ -1,0 +1,63 @@
+// Resolver types of the platform's own schema (schema/platform.graphql), generated into
+// resolvers/platform/types.generated.ts: `npm run codegen`. The file is committed; a test
+// (test/workflow-codegen.test.ts) fails when it no longer matches the schema.
+//
+// The platform SDL extends types the data schema defines (Query, PageInfo, the scalars); BASE_SDL stands
+// in for them here, so the generated types do not depend on which catalogues are published.
+import type { CodegenConfig } from '@graphql-codegen/cli';
+import { ENUM_VALUES } from './resolvers/platform/enums.ts';
+
+export const BASE_SDL = `
+scalar Date
+scalar DateTime
+type Query { _empty: Boolean }
+type PageInfo { hasNextPage: Boolean! endCursor: String }
+`;
+
+const config: CodegenConfig = {
+  overwrite: true,
+  schema: [BASE_SDL, 'schema/platform.graphql'],
+  generates: {
+    'resolvers/platform/types.generated.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        enumValues: ENUM_VALUES,
+        contextType: '../../src/server/context.ts#RequestContext',
+        scalars: { Date: 'string', DateTime: 'string', ID: 'string' },
+        mappers: {
+          // Enums: the domain's own types (the internal values), working around the `null` resolver type
+          // that enumValues objects produce (dotansimha/graphql-code-generator#10204).
+          CatalogueStatus: '../../src/catalogue/repository.ts#VersionStatus',
+          CatalogueKind: '../../src/model/catalogue.ts#CatalogueKind',
+          RevisionTrigger: '../../src/workflow/deadlines.ts#RevisionTrigger',
+          ReviewDecision: '../../src/workflow/catalogues.ts#ReviewDecision',
+          ShareType: '../../src/model/catalogue.ts#ShareType',
+          SharingRequestStatus: '../../src/workflow/sharing.ts#RequestStatus',
+          SharingSide: '../../src/workflow/sharing.ts#SharingSide',
+          SharingDecision: '../../src/workflow/sharing.ts#SharingDecision',
+          AuditKind: '../../src/audit/entry.ts#AuditKind',
+          AuditOutcome: '../../src/audit/entry.ts#AuditOutcome',
+          Catalogue: '../../src/workflow/catalogues.ts#CatalogueView',
+          CatalogueVersion: '../../src/catalogue/repository.ts#CatalogueVersion',
+          Revision: '../../src/workflow/deadlines.ts#RevisionState',
+          SubmissionWarning: '../../src/workflow/warnings.ts#SubmissionWarning',
+          SubmitCatalogueResult: '../../src/workflow/catalogues.ts#Submission',
+          ResourceInfo: '../../src/workflow/resource-info.ts#ResourceView',
+          ItemInfo: '../../src/workflow/resource-info.ts#ItemView',
+          ShareInfo: '../../src/workflow/resource-info.ts#ShareView',
+          SharingRequest: '../../src/workflow/sharing.ts#SharingRequest',
+          Grant: '../../src/access/grant-model.ts#Grant',
+          AuditEntry: '../../src/audit/entry.ts#AuditEntry',
+          AuditConnection: '../../src/audit/query.ts#AuditConnection',
+          UsageReport: '../../src/workflow/usage.ts#UsageView',
+        },
+        mapperTypeSuffix: 'Model',
+        emitLegacyCommonJSImports: false,
+      },
+    },
+  },
+};
+
+export default config;

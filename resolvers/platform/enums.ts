@@ -1,0 +1,17 @@
+// GraphQL enum values (SCREAMING_CASE) → the values the code keeps (the catalogue's and the store's
+// spelling). Given to the executable schema as enum resolvers, and to codegen.ts.
+export const ENUM_VALUES = {
+  CatalogueStatus: {
+    SUBMITTED: 'submitted', APPROVED: 'approved', REJECTED: 'rejected',
+    PUBLISHED: 'published', SUPERSEDED: 'superseded', WITHDRAWN: 'withdrawn',
+  },
+  CatalogueKind: { BASIC: 'basic', SUBJECT: 'subject', DEPARTMENTAL: 'departmental' },
+  RevisionTrigger: { LAW_REVISION: 'law-revision', FUNCTION_CHANGE: 'function-change', ROUTINE: 'routine' },
+  ReviewDecision: { APPROVE: 'approve', REJECT: 'reject' },
+  ShareType: { UNCONDITIONAL: 'unconditional', CONDITIONAL: 'conditional', NONE: 'none' },
+  SharingRequestStatus: { PENDING: 'pending', APPROVED: 'approved', REJECTED: 'rejected' },
+  SharingSide: { REQUESTER: 'requester', PROVIDER: 'provider' },
+  SharingDecision: { APPROVE: 'approve', REJECT: 'reject' },
+  AuditKind: { READ: 'read', WORKFLOW: 'workflow', OPERATOR: 'operator' },
+  AuditOutcome: { ALLOWED: 'allowed', PARTIAL: 'partial', DENIED: 'denied', ERROR: 'error', OK: 'ok', REFUSED: 'refused' },
+} as const;

@@ -1,0 +1,1057 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { VersionStatus as VersionStatusModel, CatalogueVersion as CatalogueVersionModel } from '../../src/catalogue/repository.ts';
+import type { CatalogueKind as CatalogueKindModel, ShareType as ShareTypeModel } from '../../src/model/catalogue.ts';
+import type { RevisionTrigger as RevisionTriggerModel, RevisionState as RevisionStateModel } from '../../src/workflow/deadlines.ts';
+import type { ReviewDecision as ReviewDecisionModel, CatalogueView as CatalogueViewModel, Submission as SubmissionModel } from '../../src/workflow/catalogues.ts';
+import type { RequestStatus as RequestStatusModel, SharingSide as SharingSideModel, SharingDecision as SharingDecisionModel, SharingRequest as SharingRequestModel } from '../../src/workflow/sharing.ts';
+import type { AuditKind as AuditKindModel, AuditOutcome as AuditOutcomeModel, AuditEntry as AuditEntryModel } from '../../src/audit/entry.ts';
+import type { SubmissionWarning as SubmissionWarningModel } from '../../src/workflow/warnings.ts';
+import type { ResourceView as ResourceViewModel, ItemView as ItemViewModel, ShareView as ShareViewModel } from '../../src/workflow/resource-info.ts';
+import type { Grant as GrantModel } from '../../src/access/grant-model.ts';
+import type { AuditConnection as AuditConnectionModel } from '../../src/audit/query.ts';
+import type { UsageView as UsageViewModel } from '../../src/workflow/usage.ts';
+import type { RequestContext } from '../../src/server/context.ts';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  Date: { input: string; output: string; }
+  DateTime: { input: string; output: string; }
+};
+
+export type AuditBrokenEntry = {
+  __typename?: 'AuditBrokenEntry';
+  reason: Scalars['String']['output'];
+  seq: Scalars['Int']['output'];
+};
+
+export type AuditConnection = {
+  __typename?: 'AuditConnection';
+  /** Newest first. */
+  nodes: Array<AuditEntry>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AuditDenial = {
+  __typename?: 'AuditDenial';
+  code: Scalars['String']['output'];
+  item: Scalars['String']['output'];
+};
+
+/** One audit entry. Entries are hash-chained: each holds the previous entry's hash. */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** The workflow or operator action, e.g. submitCatalogue. */
+  action?: Maybe<Scalars['String']['output']>;
+  department?: Maybe<Scalars['String']['output']>;
+  detail?: Maybe<Scalars['String']['output']>;
+  /** SHA-256 of the GraphQL document. */
+  documentHash?: Maybe<Scalars['String']['output']>;
+  hash: Scalars['String']['output'];
+  kind: AuditKind;
+  operationName?: Maybe<Scalars['String']['output']>;
+  outcome: AuditOutcome;
+  prevHash: Scalars['String']['output'];
+  purpose?: Maybe<Scalars['String']['output']>;
+  requestId: Scalars['String']['output'];
+  resources: Array<AuditResource>;
+  seq: Scalars['Int']['output'];
+  time: Scalars['DateTime']['output'];
+  user?: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditFilter = {
+  /** The requesting department. */
+  department?: InputMaybe<Scalars['String']['input']>;
+  /** From this instant, inclusive. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  kind?: InputMaybe<AuditKind>;
+  outcome?: InputMaybe<AuditOutcome>;
+  /** A providing department the entry is about. */
+  provider?: InputMaybe<Scalars['String']['input']>;
+  /** A resource the entry is about. */
+  resource?: InputMaybe<Scalars['String']['input']>;
+  /** Before this instant, exclusive. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type AuditKind =
+  | 'operator'
+  | 'read'
+  | 'workflow';
+
+export type AuditOutcome =
+  | 'allowed'
+  | 'denied'
+  | 'error'
+  | 'ok'
+  | 'partial'
+  | 'refused';
+
+export type AuditResource = {
+  __typename?: 'AuditResource';
+  denied: Array<AuditDenial>;
+  /** Items read (workflow entries: the items concerned). */
+  items: Array<Scalars['String']['output']>;
+  masked: Array<Scalars['String']['output']>;
+  provider: Scalars['String']['output'];
+  records: Scalars['Int']['output'];
+  resource: Scalars['String']['output'];
+};
+
+export type AuditVerification = {
+  __typename?: 'AuditVerification';
+  /** Entries checked (up to and including the first broken one). */
+  entries: Scalars['Int']['output'];
+  firstBroken?: Maybe<AuditBrokenEntry>;
+  ok: Scalars['Boolean']['output'];
+};
+
+/** A catalogue (one id) and its versions. */
+export type Catalogue = {
+  __typename?: 'Catalogue';
+  /** The compiling department's code. */
+  compiler: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  kind: CatalogueKind;
+  overdue: Scalars['Boolean']['output'];
+  /** The version in effect, if any. */
+  published?: Maybe<CatalogueVersion>;
+  /** The revision it owes, with its due date and overdue flag. */
+  revision?: Maybe<Revision>;
+  /** Title of the newest version you can see. */
+  title: Scalars['String']['output'];
+  /** The versions you can see, oldest first: every department sees published and past versions; drafts are seen by the compiling and the competent department. */
+  versions: Array<CatalogueVersion>;
+};
+
+export type CatalogueKind =
+  | 'basic'
+  | 'departmental'
+  | 'subject';
+
+export type CatalogueStatus =
+  /** Approved by an auditor; its compiler may publish it. */
+  | 'approved'
+  /** In effect: its resources are in the schema. At most one version of a catalogue is. */
+  | 'published'
+  /** Rejected by an auditor (see reviewComment). */
+  | 'rejected'
+  /** Submitted by its compiler, waiting for the competent department's review. */
+  | 'submitted'
+  /** Was in effect until a newer version was published. */
+  | 'superseded'
+  /** Was in effect until its compiler withdrew it. */
+  | 'withdrawn';
+
+export type CatalogueVersion = {
+  __typename?: 'CatalogueVersion';
+  compiler: Scalars['String']['output'];
+  /** The version as YAML-compatible JSON text, as submitted (normalised). */
+  document: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  kind: CatalogueKind;
+  publishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The resources of this version. */
+  resources: Array<ResourceInfo>;
+  reviewComment?: Maybe<Scalars['String']['output']>;
+  reviewedAt?: Maybe<Scalars['DateTime']['output']>;
+  reviewedBy?: Maybe<Scalars['String']['output']>;
+  revision?: Maybe<Revision>;
+  status: CatalogueStatus;
+  submittedAt: Scalars['DateTime']['output'];
+  submittedBy: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+  version: Scalars['Int']['output'];
+  /** Warnings against the catalogues in effect and the active grants, as of now. */
+  warnings: Array<SubmissionWarning>;
+};
+
+/** A provider's permission for a department to read items of a conditional resource for purposes. */
+export type Grant = {
+  __typename?: 'Grant';
+  active: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  from: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  items: Array<Scalars['String']['output']>;
+  provider?: Maybe<Scalars['String']['output']>;
+  purposes: Array<Scalars['String']['output']>;
+  /** The request it decided, when made through the workflow. */
+  request?: Maybe<SharingRequest>;
+  requester: Scalars['String']['output'];
+  resource: Scalars['String']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  revokedBy?: Maybe<Scalars['String']['output']>;
+  unmasked: Array<Scalars['String']['output']>;
+  /** Last day (inclusive, platform calendar); null = no end. */
+  until?: Maybe<Scalars['Date']['output']>;
+};
+
+/** What a request by you with your declared purpose would get of one item, by the access table (SPEC §6). */
+export type ItemAccess = {
+  __typename?: 'ItemAccess';
+  allowed: Scalars['Boolean']['output'];
+  /** The error code when denied (e.g. GRANT_REQUIRED). */
+  code?: Maybe<Scalars['String']['output']>;
+  /** The mask applied when allowed but masked. */
+  mask?: Maybe<Scalars['String']['output']>;
+  message?: Maybe<Scalars['String']['output']>;
+};
+
+export type ItemInfo = {
+  __typename?: 'ItemInfo';
+  element?: Maybe<Scalars['String']['output']>;
+  mask?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  sensitivity?: Maybe<Scalars['String']['output']>;
+  /** The item's effective share settings (the resource's, tightened by the item's). */
+  share: ShareInfo;
+  title?: Maybe<Scalars['String']['output']>;
+  type: Scalars['String']['output'];
+  yourAccess: ItemAccess;
+};
+
+/** Who the request is made as. */
+export type Me = {
+  __typename?: 'Me';
+  /** The requesting department's code. */
+  department: Scalars['String']['output'];
+  departmentName: Scalars['String']['output'];
+  /** The purpose the request declared in x-purpose, if any. */
+  purpose?: Maybe<Scalars['String']['output']>;
+  roles: Array<Scalars['String']['output']>;
+  /** The user (JWT sub). */
+  user: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Decides a pending request for a resource your department provides (approver). */
+  decideSharingRequest: SharingRequest;
+  /** Publishes an approved version (compiler): the previous one is superseded and the schema swaps without a restart. */
+  publishCatalogue: CatalogueVersion;
+  /** Requests sharing of a conditional resource (applicant). Refused at once with the reason when it cannot be granted. */
+  requestSharing: SharingRequest;
+  /** Approves or rejects a submitted version (auditor of the competent department). */
+  reviewCatalogue: CatalogueVersion;
+  /** Ends a grant of a resource your department provides at once (approver). */
+  revokeGrant: Grant;
+  /** Submits a catalogue document (YAML or JSON text) as a new version (compiler of its compiler department). Refused whole with CATALOGUE_INVALID and every problem. */
+  submitCatalogue: SubmitCatalogueResult;
+  /** Withdraws the published version of a catalogue (compiler): its resources leave the schema. */
+  withdrawCatalogue: CatalogueVersion;
+};
+
+
+export type MutationDecideSharingRequestArgs = {
+  input: SharingDecisionInput;
+};
+
+
+export type MutationPublishCatalogueArgs = {
+  id: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationRequestSharingArgs = {
+  input: SharingRequestInput;
+};
+
+
+export type MutationReviewCatalogueArgs = {
+  comment?: InputMaybe<Scalars['String']['input']>;
+  decision: ReviewDecision;
+  id: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationRevokeGrantArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationSubmitCatalogueArgs = {
+  document: Scalars['String']['input'];
+};
+
+
+export type MutationWithdrawCatalogueArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  _empty?: Maybe<Scalars['Boolean']['output']>;
+  /** The audit log, newest first: supervisors read every entry; a department its own requests and the entries about resources it provides. */
+  auditLog: AuditConnection;
+  /** One catalogue and the versions you can see of it. */
+  catalogue?: Maybe<Catalogue>;
+  /** Catalogues and their versions, as your department may see them; `overdue: true` lists those late with a revision. */
+  catalogues: Array<Catalogue>;
+  /** Grants your department holds or gave (supervisors of the competent department: all). */
+  grants: Array<Grant>;
+  /** Who you are on this platform: your token's department and roles, and the purpose you declared. */
+  me: Me;
+  /** A published resource: its share settings and, per item, what you may read with your purpose. */
+  resourceInfo?: Maybe<ResourceInfo>;
+  /** Sharing requests your department made or must decide (supervisors of the competent department: all). */
+  sharingRequests: Array<SharingRequest>;
+  /** Use of resources between two platform dates (inclusive), by requesting department and purpose. Supervisors see every resource; others the resources they provide. */
+  usage: UsageReport;
+  /** Checks the whole hash chain and names the first broken entry (supervisors). */
+  verifyAuditChain: AuditVerification;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCatalogueArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCataloguesArgs = {
+  compiler?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  status?: InputMaybe<CatalogueStatus>;
+};
+
+
+export type QueryGrantsArgs = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  requester?: InputMaybe<Scalars['String']['input']>;
+  resource?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryResourceInfoArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type QuerySharingRequestsArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  resource?: InputMaybe<Scalars['String']['input']>;
+  side?: InputMaybe<SharingSide>;
+  status?: InputMaybe<SharingRequestStatus>;
+};
+
+
+export type QueryUsageArgs = {
+  from: Scalars['Date']['input'];
+  resource?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['Date']['input'];
+};
+
+export type RequesterUsage = {
+  __typename?: 'RequesterUsage';
+  /** Requests denied the resource. */
+  denied: Scalars['Int']['output'];
+  department?: Maybe<Scalars['String']['output']>;
+  purpose?: Maybe<Scalars['String']['output']>;
+  records: Scalars['Int']['output'];
+  /** Requests that read at least one item of the resource. */
+  requests: Scalars['Int']['output'];
+};
+
+/** A catalogue resource: what it holds, who provides it, how it is shared, and what you may read of it. */
+export type ResourceInfo = {
+  __typename?: 'ResourceInfo';
+  catalogue: Scalars['String']['output'];
+  code: Scalars['String']['output'];
+  /** True when you hold an active grant to it. */
+  granted: Scalars['Boolean']['output'];
+  /** GraphQL names: the type, and the list and lookup fields under Query.<provider>. */
+  graphqlType: Scalars['String']['output'];
+  items: Array<ItemInfo>;
+  listField: Scalars['String']['output'];
+  lookupField: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  provider: Scalars['String']['output'];
+  providerName?: Maybe<Scalars['String']['output']>;
+  share: ShareInfo;
+  summary?: Maybe<Scalars['String']['output']>;
+  updateCycle?: Maybe<Scalars['String']['output']>;
+};
+
+export type ResourceItemRef = {
+  __typename?: 'ResourceItemRef';
+  item: Scalars['String']['output'];
+  provider: Scalars['String']['output'];
+  resource: Scalars['String']['output'];
+  resourceName: Scalars['String']['output'];
+};
+
+export type ResourceUsage = {
+  __typename?: 'ResourceUsage';
+  byRequester: Array<RequesterUsage>;
+  denied: Scalars['Int']['output'];
+  provider: Scalars['String']['output'];
+  records: Scalars['Int']['output'];
+  requests: Scalars['Int']['output'];
+  resource: Scalars['String']['output'];
+};
+
+export type ReviewDecision =
+  | 'approve'
+  | 'reject';
+
+/** A revision a catalogue owes (Art. 10): due 15 working days after `since`. */
+export type Revision = {
+  __typename?: 'Revision';
+  /** 15 working days after `since`, on the platform's calendar. */
+  dueDate: Scalars['Date']['output'];
+  note?: Maybe<Scalars['String']['output']>;
+  /** Due date passed and no version carrying the revision published. */
+  overdue: Scalars['Boolean']['output'];
+  /** When a version carrying this revision was first published; null while none is. */
+  publishedAt?: Maybe<Scalars['DateTime']['output']>;
+  since: Scalars['Date']['output'];
+  trigger: RevisionTrigger;
+};
+
+export type RevisionTrigger =
+  | 'function-change'
+  | 'law-revision'
+  | 'routine';
+
+export type ShareInfo = {
+  __typename?: 'ShareInfo';
+  basis?: Maybe<Scalars['String']['output']>;
+  conditions?: Maybe<Scalars['String']['output']>;
+  /** Sharing methods; only `api` is served through GraphQL. */
+  methods: Array<Scalars['String']['output']>;
+  scope: ShareScope;
+  type: ShareType;
+};
+
+export type ShareScope = {
+  __typename?: 'ShareScope';
+  /** Department code patterns; null = any department. */
+  departments?: Maybe<Array<Scalars['String']['output']>>;
+  /** Department levels; null = any level. */
+  levels?: Maybe<Array<Scalars['String']['output']>>;
+  /** Purpose codes; null = any purpose. */
+  purposes?: Maybe<Array<Scalars['String']['output']>>;
+};
+
+export type ShareType =
+  | 'conditional'
+  | 'none'
+  | 'unconditional';
+
+export type SharingDecision =
+  | 'approve'
+  | 'reject';
+
+export type SharingDecisionInput = {
+  decision: SharingDecision;
+  id: Scalars['ID']['input'];
+  /** APPROVE: the items granted, among those requested (default: all requested). */
+  items?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The decision's comment; required to REJECT. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** APPROVE: items read unmasked, among those granted (default: none). */
+  unmasked?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** APPROVE: the grant's end date, no later than the one requested (default: the one requested). */
+  until?: InputMaybe<Scalars['Date']['input']>;
+};
+
+export type SharingRequest = {
+  __typename?: 'SharingRequest';
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  decidedBy?: Maybe<Scalars['String']['output']>;
+  /** 10 working days after the request, on the platform's calendar. */
+  dueDate: Scalars['Date']['output'];
+  /** The grant an approval made. */
+  grant?: Maybe<Grant>;
+  id: Scalars['ID']['output'];
+  items: Array<Scalars['String']['output']>;
+  justification: Scalars['String']['output'];
+  /** Still pending after its due date. */
+  overdue: Scalars['Boolean']['output'];
+  /** The providing department's code: its approvers decide. */
+  provider: Scalars['String']['output'];
+  purposes: Array<Scalars['String']['output']>;
+  /** The decision's comment; required for a rejection. */
+  reason?: Maybe<Scalars['String']['output']>;
+  requestedAt: Scalars['DateTime']['output'];
+  requestedBy: Scalars['String']['output'];
+  /** The requesting department's code. */
+  requester: Scalars['String']['output'];
+  resource: Scalars['String']['output'];
+  resourceName?: Maybe<Scalars['String']['output']>;
+  status: SharingRequestStatus;
+  /** The end date requested. */
+  until?: Maybe<Scalars['Date']['output']>;
+};
+
+export type SharingRequestInput = {
+  items: Array<Scalars['String']['input']>;
+  justification: Scalars['String']['input'];
+  purposes: Array<Scalars['String']['input']>;
+  /** The conditional resource's code. */
+  resource: Scalars['String']['input'];
+  /** The end date requested; none = until revoked. */
+  until?: InputMaybe<Scalars['Date']['input']>;
+};
+
+export type SharingRequestStatus =
+  | 'approved'
+  | 'pending'
+  | 'rejected';
+
+export type SharingSide =
+  /** Requests for resources your department provides. */
+  | 'provider'
+  /** Requests your department made. */
+  | 'requester';
+
+export type SubmissionWarning = {
+  __typename?: 'SubmissionWarning';
+  /** REPEATED_COLLECTION: the data element code. */
+  element?: Maybe<Scalars['String']['output']>;
+  /** BREAKS_GRANT: the active grants affected (ids). */
+  grants?: Maybe<Array<Scalars['ID']['output']>>;
+  item?: Maybe<Scalars['String']['output']>;
+  kind: SubmissionWarningKind;
+  message: Scalars['String']['output'];
+  /** Where in the document, e.g. resources[0].items[2]. */
+  path: Scalars['String']['output'];
+  /** BREAKS_GRANT: the resource and item (null: the whole resource). */
+  resource?: Maybe<Scalars['String']['output']>;
+  /** REPEATED_COLLECTION: the published resource and item to use instead. */
+  useInstead?: Maybe<ResourceItemRef>;
+};
+
+export type SubmissionWarningKind =
+  /** The version would stop an active grant's holder from reading an item the grant names. */
+  | 'BREAKS_GRANT'
+  /** An item collects a data element another department's published resource already provides (Art. 11.3). */
+  | 'REPEATED_COLLECTION';
+
+export type SubmitCatalogueResult = {
+  __typename?: 'SubmitCatalogueResult';
+  version: CatalogueVersion;
+  warnings: Array<SubmissionWarning>;
+};
+
+export type UsageReport = {
+  __typename?: 'UsageReport';
+  from: Scalars['Date']['output'];
+  resources: Array<ResourceUsage>;
+  to: Scalars['Date']['output'];
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  AuditBrokenEntry: ResolverTypeWrapper<AuditBrokenEntry>;
+  AuditConnection: ResolverTypeWrapper<AuditConnectionModel>;
+  AuditDenial: ResolverTypeWrapper<AuditDenial>;
+  AuditEntry: ResolverTypeWrapper<AuditEntryModel>;
+  AuditFilter: AuditFilter;
+  AuditKind: ResolverTypeWrapper<AuditKindModel>;
+  AuditOutcome: ResolverTypeWrapper<AuditOutcomeModel>;
+  AuditResource: ResolverTypeWrapper<AuditResource>;
+  AuditVerification: ResolverTypeWrapper<AuditVerification>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Catalogue: ResolverTypeWrapper<CatalogueViewModel>;
+  CatalogueKind: ResolverTypeWrapper<CatalogueKindModel>;
+  CatalogueStatus: ResolverTypeWrapper<VersionStatusModel>;
+  CatalogueVersion: ResolverTypeWrapper<CatalogueVersionModel>;
+  Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Grant: ResolverTypeWrapper<GrantModel>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ItemAccess: ResolverTypeWrapper<ItemAccess>;
+  ItemInfo: ResolverTypeWrapper<ItemViewModel>;
+  Me: ResolverTypeWrapper<Me>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RequesterUsage: ResolverTypeWrapper<RequesterUsage>;
+  ResourceInfo: ResolverTypeWrapper<ResourceViewModel>;
+  ResourceItemRef: ResolverTypeWrapper<ResourceItemRef>;
+  ResourceUsage: ResolverTypeWrapper<ResourceUsage>;
+  ReviewDecision: ResolverTypeWrapper<ReviewDecisionModel>;
+  Revision: ResolverTypeWrapper<RevisionStateModel>;
+  RevisionTrigger: ResolverTypeWrapper<RevisionTriggerModel>;
+  ShareInfo: ResolverTypeWrapper<ShareViewModel>;
+  ShareScope: ResolverTypeWrapper<ShareScope>;
+  ShareType: ResolverTypeWrapper<ShareTypeModel>;
+  SharingDecision: ResolverTypeWrapper<SharingDecisionModel>;
+  SharingDecisionInput: SharingDecisionInput;
+  SharingRequest: ResolverTypeWrapper<SharingRequestModel>;
+  SharingRequestInput: SharingRequestInput;
+  SharingRequestStatus: ResolverTypeWrapper<RequestStatusModel>;
+  SharingSide: ResolverTypeWrapper<SharingSideModel>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  SubmissionWarning: ResolverTypeWrapper<SubmissionWarningModel>;
+  SubmissionWarningKind: SubmissionWarningKind;
+  SubmitCatalogueResult: ResolverTypeWrapper<SubmissionModel>;
+  UsageReport: ResolverTypeWrapper<UsageViewModel>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  AuditBrokenEntry: AuditBrokenEntry;
+  AuditConnection: AuditConnectionModel;
+  AuditDenial: AuditDenial;
+  AuditEntry: AuditEntryModel;
+  AuditFilter: AuditFilter;
+  AuditResource: AuditResource;
+  AuditVerification: AuditVerification;
+  Boolean: Scalars['Boolean']['output'];
+  Catalogue: CatalogueViewModel;
+  CatalogueVersion: CatalogueVersionModel;
+  Date: Scalars['Date']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  Grant: GrantModel;
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  ItemAccess: ItemAccess;
+  ItemInfo: ItemViewModel;
+  Me: Me;
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  RequesterUsage: RequesterUsage;
+  ResourceInfo: ResourceViewModel;
+  ResourceItemRef: ResourceItemRef;
+  ResourceUsage: ResourceUsage;
+  Revision: RevisionStateModel;
+  ShareInfo: ShareViewModel;
+  ShareScope: ShareScope;
+  SharingDecisionInput: SharingDecisionInput;
+  SharingRequest: SharingRequestModel;
+  SharingRequestInput: SharingRequestInput;
+  String: Scalars['String']['output'];
+  SubmissionWarning: SubmissionWarningModel;
+  SubmitCatalogueResult: SubmissionModel;
+  UsageReport: UsageViewModel;
+};
+
+export type AuditBrokenEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditBrokenEntry'] = ResolversParentTypes['AuditBrokenEntry']> = {
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditConnection'] = ResolversParentTypes['AuditConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditDenialResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditDenial'] = ResolversParentTypes['AuditDenial']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  item?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
+  action?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  department?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  documentHash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AuditKind'], ParentType, ContextType>;
+  operationName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['AuditOutcome'], ParentType, ContextType>;
+  prevHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resources?: Resolver<Array<ResolversTypes['AuditResource']>, ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AuditKindResolvers = { OPERATOR: 'operator', READ: 'read', WORKFLOW: 'workflow' };
+
+export type AuditOutcomeResolvers = { ALLOWED: 'allowed', DENIED: 'denied', ERROR: 'error', OK: 'ok', PARTIAL: 'partial', REFUSED: 'refused' };
+
+export type AuditResourceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditResource'] = ResolversParentTypes['AuditResource']> = {
+  denied?: Resolver<Array<ResolversTypes['AuditDenial']>, ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  masked?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditVerificationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditVerification'] = ResolversParentTypes['AuditVerification']> = {
+  entries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstBroken?: Resolver<Maybe<ResolversTypes['AuditBrokenEntry']>, ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type CatalogueResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Catalogue'] = ResolversParentTypes['Catalogue']> = {
+  compiler?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['CatalogueKind'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  published?: Resolver<Maybe<ResolversTypes['CatalogueVersion']>, ParentType, ContextType>;
+  revision?: Resolver<Maybe<ResolversTypes['Revision']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  versions?: Resolver<Array<ResolversTypes['CatalogueVersion']>, ParentType, ContextType>;
+};
+
+export type CatalogueKindResolvers = { BASIC: 'basic', DEPARTMENTAL: 'departmental', SUBJECT: 'subject' };
+
+export type CatalogueStatusResolvers = { APPROVED: 'approved', PUBLISHED: 'published', REJECTED: 'rejected', SUBMITTED: 'submitted', SUPERSEDED: 'superseded', WITHDRAWN: 'withdrawn' };
+
+export type CatalogueVersionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CatalogueVersion'] = ResolversParentTypes['CatalogueVersion']> = {
+  compiler?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  document?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['CatalogueKind'], ParentType, ContextType>;
+  publishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  resources?: Resolver<Array<ResolversTypes['ResourceInfo']>, ParentType, ContextType>;
+  reviewComment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reviewedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  reviewedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  revision?: Resolver<Maybe<ResolversTypes['Revision']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CatalogueStatus'], ParentType, ContextType>;
+  submittedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  submittedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['SubmissionWarning']>, ParentType, ContextType>;
+};
+
+export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
+  name: 'Date';
+}
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type GrantResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Grant'] = ResolversParentTypes['Grant']> = {
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  purposes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  request?: Resolver<Maybe<ResolversTypes['SharingRequest']>, ParentType, ContextType>;
+  requester?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unmasked?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  until?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
+export type ItemAccessResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ItemAccess'] = ResolversParentTypes['ItemAccess']> = {
+  allowed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  mask?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ItemInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ItemInfo'] = ResolversParentTypes['ItemInfo']> = {
+  element?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  mask?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sensitivity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  share?: Resolver<ResolversTypes['ShareInfo'], ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  yourAccess?: Resolver<ResolversTypes['ItemAccess'], ParentType, ContextType>;
+};
+
+export type MeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Me'] = ResolversParentTypes['Me']> = {
+  department?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  departmentName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  decideSharingRequest?: Resolver<ResolversTypes['SharingRequest'], ParentType, ContextType, RequireFields<MutationDecideSharingRequestArgs, 'input'>>;
+  publishCatalogue?: Resolver<ResolversTypes['CatalogueVersion'], ParentType, ContextType, RequireFields<MutationPublishCatalogueArgs, 'id' | 'version'>>;
+  requestSharing?: Resolver<ResolversTypes['SharingRequest'], ParentType, ContextType, RequireFields<MutationRequestSharingArgs, 'input'>>;
+  reviewCatalogue?: Resolver<ResolversTypes['CatalogueVersion'], ParentType, ContextType, RequireFields<MutationReviewCatalogueArgs, 'decision' | 'id' | 'version'>>;
+  revokeGrant?: Resolver<ResolversTypes['Grant'], ParentType, ContextType, RequireFields<MutationRevokeGrantArgs, 'id'>>;
+  submitCatalogue?: Resolver<ResolversTypes['SubmitCatalogueResult'], ParentType, ContextType, RequireFields<MutationSubmitCatalogueArgs, 'document'>>;
+  withdrawCatalogue?: Resolver<ResolversTypes['CatalogueVersion'], ParentType, ContextType, RequireFields<MutationWithdrawCatalogueArgs, 'id' | 'reason'>>;
+};
+
+export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  _empty?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
+  catalogue?: Resolver<Maybe<ResolversTypes['Catalogue']>, ParentType, ContextType, RequireFields<QueryCatalogueArgs, 'id'>>;
+  catalogues?: Resolver<Array<ResolversTypes['Catalogue']>, ParentType, ContextType, Partial<QueryCataloguesArgs>>;
+  grants?: Resolver<Array<ResolversTypes['Grant']>, ParentType, ContextType, Partial<QueryGrantsArgs>>;
+  me?: Resolver<ResolversTypes['Me'], ParentType, ContextType>;
+  resourceInfo?: Resolver<Maybe<ResolversTypes['ResourceInfo']>, ParentType, ContextType, RequireFields<QueryResourceInfoArgs, 'code'>>;
+  sharingRequests?: Resolver<Array<ResolversTypes['SharingRequest']>, ParentType, ContextType, Partial<QuerySharingRequestsArgs>>;
+  usage?: Resolver<ResolversTypes['UsageReport'], ParentType, ContextType, RequireFields<QueryUsageArgs, 'from' | 'to'>>;
+  verifyAuditChain?: Resolver<ResolversTypes['AuditVerification'], ParentType, ContextType>;
+};
+
+export type RequesterUsageResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RequesterUsage'] = ResolversParentTypes['RequesterUsage']> = {
+  denied?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  department?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ResourceInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ResourceInfo'] = ResolversParentTypes['ResourceInfo']> = {
+  catalogue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  granted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  graphqlType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['ItemInfo']>, ParentType, ContextType>;
+  listField?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lookupField?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  providerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  share?: Resolver<ResolversTypes['ShareInfo'], ParentType, ContextType>;
+  summary?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updateCycle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ResourceItemRefResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ResourceItemRef'] = ResolversParentTypes['ResourceItemRef']> = {
+  item?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resourceName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ResourceUsageResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ResourceUsage'] = ResolversParentTypes['ResourceUsage']> = {
+  byRequester?: Resolver<Array<ResolversTypes['RequesterUsage']>, ParentType, ContextType>;
+  denied?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ReviewDecisionResolvers = { APPROVE: 'approve', REJECT: 'reject' };
+
+export type RevisionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Revision'] = ResolversParentTypes['Revision']> = {
+  dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  publishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  since?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['RevisionTrigger'], ParentType, ContextType>;
+};
+
+export type RevisionTriggerResolvers = { FUNCTION_CHANGE: 'function-change', LAW_REVISION: 'law-revision', ROUTINE: 'routine' };
+
+export type ShareInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ShareInfo'] = ResolversParentTypes['ShareInfo']> = {
+  basis?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  conditions?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  methods?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  scope?: Resolver<ResolversTypes['ShareScope'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ShareType'], ParentType, ContextType>;
+};
+
+export type ShareScopeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ShareScope'] = ResolversParentTypes['ShareScope']> = {
+  departments?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  levels?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  purposes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+};
+
+export type ShareTypeResolvers = { CONDITIONAL: 'conditional', NONE: 'none', UNCONDITIONAL: 'unconditional' };
+
+export type SharingDecisionResolvers = { APPROVE: 'approve', REJECT: 'reject' };
+
+export type SharingRequestResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SharingRequest'] = ResolversParentTypes['SharingRequest']> = {
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  decidedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  grant?: Resolver<Maybe<ResolversTypes['Grant']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  justification?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purposes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  requestedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requester?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resourceName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SharingRequestStatus'], ParentType, ContextType>;
+  until?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
+export type SharingRequestStatusResolvers = { APPROVED: 'approved', PENDING: 'pending', REJECTED: 'rejected' };
+
+export type SharingSideResolvers = { PROVIDER: 'provider', REQUESTER: 'requester' };
+
+export type SubmissionWarningResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SubmissionWarning'] = ResolversParentTypes['SubmissionWarning']> = {
+  element?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  grants?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  item?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SubmissionWarningKind'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  useInstead?: Resolver<Maybe<ResolversTypes['ResourceItemRef']>, ParentType, ContextType>;
+};
+
+export type SubmitCatalogueResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SubmitCatalogueResult'] = ResolversParentTypes['SubmitCatalogueResult']> = {
+  version?: Resolver<ResolversTypes['CatalogueVersion'], ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['SubmissionWarning']>, ParentType, ContextType>;
+};
+
+export type UsageReportResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UsageReport'] = ResolversParentTypes['UsageReport']> = {
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  resources?: Resolver<Array<ResolversTypes['ResourceUsage']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = RequestContext> = {
+  AuditBrokenEntry?: AuditBrokenEntryResolvers<ContextType>;
+  AuditConnection?: AuditConnectionResolvers<ContextType>;
+  AuditDenial?: AuditDenialResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditKind?: AuditKindResolvers;
+  AuditOutcome?: AuditOutcomeResolvers;
+  AuditResource?: AuditResourceResolvers<ContextType>;
+  AuditVerification?: AuditVerificationResolvers<ContextType>;
+  Catalogue?: CatalogueResolvers<ContextType>;
+  CatalogueKind?: CatalogueKindResolvers;
+  CatalogueStatus?: CatalogueStatusResolvers;
+  CatalogueVersion?: CatalogueVersionResolvers<ContextType>;
+  Date?: GraphQLScalarType;
+  DateTime?: GraphQLScalarType;
+  Grant?: GrantResolvers<ContextType>;
+  ItemAccess?: ItemAccessResolvers<ContextType>;
+  ItemInfo?: ItemInfoResolvers<ContextType>;
+  Me?: MeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  RequesterUsage?: RequesterUsageResolvers<ContextType>;
+  ResourceInfo?: ResourceInfoResolvers<ContextType>;
+  ResourceItemRef?: ResourceItemRefResolvers<ContextType>;
+  ResourceUsage?: ResourceUsageResolvers<ContextType>;
+  ReviewDecision?: ReviewDecisionResolvers;
+  Revision?: RevisionResolvers<ContextType>;
+  RevisionTrigger?: RevisionTriggerResolvers;
+  ShareInfo?: ShareInfoResolvers<ContextType>;
+  ShareScope?: ShareScopeResolvers<ContextType>;
+  ShareType?: ShareTypeResolvers;
+  SharingDecision?: SharingDecisionResolvers;
+  SharingRequest?: SharingRequestResolvers<ContextType>;
+  SharingRequestStatus?: SharingRequestStatusResolvers;
+  SharingSide?: SharingSideResolvers;
+  SubmissionWarning?: SubmissionWarningResolvers<ContextType>;
+  SubmitCatalogueResult?: SubmitCatalogueResultResolvers<ContextType>;
+  UsageReport?: UsageReportResolvers<ContextType>;
+};
+

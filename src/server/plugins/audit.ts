@@ -1,0 +1,166 @@
+// The audit log plugin (SPEC §10): one entry per request that reads resource data (allowed, partial or
+// denied), written before the response leaves. Fail-closed: when the entry cannot be written the
+// response holds no data, only an AUDIT_UNAVAILABLE error.
+//
+// What an entry holds comes from the request context: `access.taken()` (every item decision of the
+// request, by resource), `records` (records returned per resource), and the denial errors (a resource
+// denied whole has no item decisions, only its error). The document is kept as a SHA-256 of its text;
+// variables are never stored.
+//
+// Workflow actions write their own entries (src/workflow/audit.ts), before they change anything; this
+// plugin tells them the operation name and document hash (`requestAudit`), and records the mutations a
+// role rule refused before their resolver ran.
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { Kind, type GraphQLFormattedError } from 'graphql';
+import type { AuditOutcome, AuditResource, NewAuditEntry } from '../../audit/entry.ts';
+import { appendAudit } from '../../audit/log.ts';
+import type { RequestContext } from '../context.ts';
+
+export interface RequestAudit {
+  operationName: string | null;
+  documentHash: string | null;
+  /** Response keys of root fields whose workflow action wrote its own entry. */
+  actions: Set<string>;
+}
+
+const perRequest = new WeakMap<RequestContext, RequestAudit>();
+
+/** What the audit log knows of the request (the resolvers pass it on to workflow actions). */
+export function requestAudit(ctx: RequestContext): RequestAudit {
+  let a = perRequest.get(ctx);
+  if (!a) perRequest.set(ctx, (a = { operationName: null, documentHash: null, actions: new Set() }));
+  return a;
+}
+
+export const documentHash = (source: string): string => createHash('sha256').update(source).digest('hex');
+
+const ACCESS_CODES = new Set(['NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE', 'PURPOSE_REQUIRED', 'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED']);
+
+/** The resource marker of a denial that concerns the resource as a whole rather than one item. */
+export const WHOLE_RESOURCE = '*';
+
+interface Part {
+  provider: string;
+  items: Set<string>;
+  denied: Map<string, string>;
+  masked: Set<string>;
+  records: number;
+}
+
+/** The per-resource detail of the request's data reads; empty when it read none. */
+export function readResources(ctx: RequestContext, errors: readonly GraphQLFormattedError[]): AuditResource[] {
+  const parts = new Map<string, Part>();
+  const providerOf = (code: string): string => {
+    const model = ctx.schema?.loaded ? ctx.schema.schema.model.byCode.get(code) : undefined;
+    return model?.provider.code ?? code.replace(/-[^-]*$/, '');
+  };
+  const part = (code: string): Part => {
+    let p = parts.get(code);
+    if (!p) parts.set(code, (p = { provider: providerOf(code), items: new Set(), denied: new Map(), masked: new Set(), records: 0 }));
+    return p;
+  };
+  for (const [code, decisions] of ctx.access.taken()) {
+    for (const [item, d] of decisions) {
+      const p = part(code);
+      if (d.allowed) {
+        p.items.add(item);
+        if (d.mask) p.masked.add(item);
+      } else {
+        p.denied.set(item, d.code);
+      }
+    }
+  }
+  for (const e of errors) {
+    const ext = e.extensions ?? {};
+    if (typeof ext.resource !== 'string' || !ACCESS_CODES.has(String(ext.code))) continue;
+    const p = part(ext.resource);
+    const item = typeof ext.item === 'string' ? ext.item : WHOLE_RESOURCE;
+    if (!p.denied.has(item)) p.denied.set(item, String(ext.code));
+  }
+  for (const [code, n] of ctx.records) part(code).records += n;
+  return [...parts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([resource, p]) => ({
+      resource,
+      provider: p.provider,
+      items: [...p.items].sort(),
+      denied: [...p.denied.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([item, code]) => ({ item, code })),
+      masked: [...p.masked].sort(),
+      records: p.records,
+    }));
+}
+
+export function readOutcome(resources: readonly AuditResource[]): AuditOutcome {
+  const read = resources.some((r) => r.items.length > 0);
+  const denied = resources.some((r) => r.denied.length > 0);
+  return !read ? 'denied' : denied ? 'partial' : 'allowed';
+}
+
+function baseEntry(ctx: RequestContext, audit: RequestAudit): Omit<NewAuditEntry, 'kind' | 'action' | 'resources' | 'outcome' | 'detail'> {
+  return {
+    time: new Date().toISOString(),
+    requestId: ctx.requestId,
+    department: ctx.identity.dept.code,
+    user: ctx.identity.user,
+    purpose: ctx.purpose,
+    operationName: audit.operationName,
+    documentHash: audit.documentHash,
+  };
+}
+
+/** Mutations a rule refused before their resolver (and so their own audit entry) ran. */
+function refusedMutations(rc: GraphQLRequestContextWillSendResponse<RequestContext>, audit: RequestAudit, errors: readonly GraphQLFormattedError[]) {
+  const op = rc.operation;
+  if (!op || op.operation !== 'mutation') return [];
+  const fieldByKey = new Map<string, string>();
+  for (const s of op.selectionSet.selections) {
+    if (s.kind === Kind.FIELD) fieldByKey.set(s.alias?.value ?? s.name.value, s.name.value);
+  }
+  const out: { action: string; detail: string }[] = [];
+  for (const e of errors) {
+    const key = e.path?.length === 1 ? String(e.path[0]) : null;
+    if (!key || audit.actions.has(key) || !fieldByKey.has(key)) continue;
+    audit.actions.add(key);
+    out.push({ action: fieldByKey.get(key)!, detail: `${String(e.extensions?.code ?? 'ERROR')}: ${e.message}` });
+  }
+  return out;
+}
+
+export const auditPlugin: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart(start) {
+    const audit = requestAudit(start.contextValue);
+    audit.operationName = start.request.operationName ?? null;
+    if (start.request.query) audit.documentHash = documentHash(start.request.query);
+    return {
+      async didResolveOperation(rc) {
+        audit.operationName = rc.operationName ?? audit.operationName;
+        audit.documentHash = documentHash(rc.source);
+      },
+      async willSendResponse(rc) {
+        const body = rc.response.body;
+        if (body.kind !== 'single') return;
+        const ctx = rc.contextValue;
+        if (!ctx.identity) return;
+        const errors = body.singleResult.errors ?? [];
+        const entries: NewAuditEntry[] = [];
+        const resources = readResources(ctx, errors);
+        if (resources.length) {
+          entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources, outcome: readOutcome(resources), detail: null });
+        }
+        for (const r of refusedMutations(rc, audit, errors)) {
+          entries.push({ ...baseEntry(ctx, audit), kind: 'workflow', action: r.action, resources: [], outcome: 'refused', detail: r.detail });
+        }
+        try {
+          for (const entry of entries) await appendAudit(ctx.store, entry);
+        } catch {
+          body.singleResult.data = null;
+          body.singleResult.errors = [{
+            message: 'The audit log cannot be written, so no data is returned; try again shortly.',
+            extensions: { code: 'AUDIT_UNAVAILABLE' },
+          }];
+        }
+      },
+    };
+  },
+};

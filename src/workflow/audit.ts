@@ -1,0 +1,64 @@
+// Every workflow action leaves one audit entry (SPEC §10), written before the action changes anything:
+// when the entry cannot be written the action does not happen (AuditUnavailableError). A refused action
+// is recorded too (outcome `refused`), with the reason; a failure after the entry was written gets an
+// `error` entry, best effort.
+import { appendAudit, AuditUnavailableError } from '../audit/log.ts';
+import type { AuditOutcome, AuditResource } from '../audit/entry.ts';
+import type { Actor, WorkflowEnv } from './actor.ts';
+import { WorkflowError } from './errors.ts';
+
+export interface Plan<T> {
+  /** What the entry says was done, e.g. "HN-GA v2 approved: complete". */
+  detail: string;
+  /** The resources the action is about: their providers see the entry too. */
+  resources: AuditResource[];
+  /** Makes the change; runs only once the entry is written. */
+  apply(): Promise<T>;
+}
+
+/** A resource part of a workflow entry: the items concerned, nothing read. */
+export function concerning(resource: string, provider: string, items: readonly string[] = []): AuditResource {
+  return { resource, provider, items: [...items], denied: [], masked: [], records: 0 };
+}
+
+async function record(env: WorkflowEnv, actor: Actor, action: string, outcome: AuditOutcome, detail: string, resources: AuditResource[]) {
+  const entry = await appendAudit(env.store, {
+    time: env.now.toISOString(),
+    requestId: actor.requestId,
+    department: actor.dept.code,
+    user: actor.user,
+    purpose: actor.purpose,
+    operationName: actor.operationName ?? null,
+    documentHash: actor.documentHash ?? null,
+    kind: 'workflow',
+    action,
+    resources,
+    outcome,
+    detail,
+  });
+  actor.onAudit?.(entry);
+  return entry;
+}
+
+/**
+ * Runs an action: `check` validates and returns the plan (or throws a WorkflowError: recorded as
+ * refused, rethrown); the entry is written; then the plan is applied.
+ */
+export async function perform<T>(env: WorkflowEnv, actor: Actor, action: string, check: () => Promise<Plan<T>>): Promise<T> {
+  let plan: Plan<T>;
+  try {
+    plan = await check();
+  } catch (err) {
+    if (err instanceof WorkflowError) await record(env, actor, action, 'refused', `${err.code}: ${err.message}`, []);
+    throw err;
+  }
+  await record(env, actor, action, 'ok', plan.detail, plan.resources);
+  try {
+    return await plan.apply();
+  } catch (err) {
+    if (!(err instanceof AuditUnavailableError)) {
+      await record(env, actor, action, 'error', `${plan.detail} — failed: ${(err as Error).message}`, plan.resources).catch(() => undefined);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,283 @@
+// The catalogue lifecycle (SPEC §9): submitted → approved | rejected → published → superseded |
+// withdrawn. Exactly one version of a catalogue is in effect (published). Each action checks the role
+// and that the actor's department owns what it acts on, writes its audit entry, then changes the store.
+import { listGrants } from '../access/grants.ts';
+import { ensureResourceIndexes } from '../catalogue/indexes.ts';
+import { DocumentInvalidError, type Problem } from '../catalogue/problems.ts';
+import { parseDocuments } from '../catalogue/read.ts';
+import {
+  CATALOGUE_VERSIONS,
+  addVersion,
+  ensureCatalogueIndexes,
+  getVersion,
+  listVersions,
+  markPublished,
+  publishedCatalogues,
+  type CatalogueVersion,
+  type VersionStatus,
+} from '../catalogue/repository.ts';
+import { validateCatalogue } from '../catalogue/validate.ts';
+import { buildGatewaySchema } from '../generate/executable.ts';
+import type { Catalogue } from '../model/catalogue.ts';
+import { and, eq } from '../store/port.ts';
+import { requireCompetent, requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
+import { concerning, perform } from './audit.ts';
+import { revisionState, type RevisionState } from './deadlines.ts';
+import { WorkflowError, badInput, conflict, listProblems, notFound } from './errors.ts';
+import { brokenGrants, repeatedCollection, type SubmissionWarning } from './warnings.ts';
+
+/** What publishing needs of the gateway: to swap in the schema of the catalogues now published. */
+export interface SchemaSwitch {
+  refresh(): Promise<unknown>;
+}
+
+const resourcesOf = (c: Catalogue) => c.resources.map((r) => concerning(r.code, r.provider));
+const label = (v: { id: string; version: number }) => `${v.id} v${v.version}`;
+
+function invalid(head: string, problems: Problem[]): WorkflowError {
+  return new WorkflowError('CATALOGUE_INVALID', listProblems(head, problems), problems);
+}
+
+/** The one document of `text` (YAML or JSON); CATALOGUE_INVALID when it does not parse or holds several. */
+export function parseCatalogueText(text: string): unknown {
+  let docs: unknown[];
+  try {
+    docs = parseDocuments(text, 'document');
+  } catch (err) {
+    if (err instanceof DocumentInvalidError) throw invalid('The document does not parse:', err.problems);
+    throw err;
+  }
+  if (docs.length !== 1) {
+    throw invalid('The document is refused:', [{ path: '', message: docs.length ? `holds ${docs.length} documents; submit one catalogue at a time` : 'is empty' }]);
+  }
+  return docs[0];
+}
+
+async function currentVersion(env: WorkflowEnv, id: string, version: number): Promise<CatalogueVersion> {
+  const v = await getVersion(env.store, id, version);
+  if (!v) throw notFound(`Catalogue ${id} has no version ${version}.`);
+  return v;
+}
+
+function requireStatus(v: CatalogueVersion, wanted: VersionStatus, doing: string): void {
+  if (v.status !== wanted) throw conflict(`${label(v)} is ${v.status}; only a ${wanted} version can be ${doing}.`);
+}
+
+/** The catalogues in effect with `catalogue` in place of its published version, as a publish would make them. */
+async function catalogueSetWith(env: WorkflowEnv, catalogue: Catalogue | null, id: string): Promise<{ others: Catalogue[]; all: Catalogue[] }> {
+  const published = await publishedCatalogues(env.store);
+  const others = published.filter((c) => c.id !== id);
+  return { others, all: catalogue ? [...others, catalogue] : others };
+}
+
+/** Refuses a set of catalogues the gateway could not serve (the schema in effect then stays). */
+function checkBuildable(env: WorkflowEnv, catalogues: Catalogue[], what: string): void {
+  try {
+    buildGatewaySchema(env.platform, catalogues);
+  } catch (err) {
+    throw invalid(`${what} would make a schema the gateway cannot build; the schema in effect stays:`, [
+      { path: '', message: (err as Error).message },
+    ]);
+  }
+}
+
+// ---- submit --------------------------------------------------------------------------------------
+
+export interface Submission {
+  version: CatalogueVersion;
+  warnings: SubmissionWarning[];
+}
+
+/** The warnings a document gets against the catalogues in effect and the active grants. */
+export async function submissionWarnings(env: WorkflowEnv, catalogue: Catalogue): Promise<SubmissionWarning[]> {
+  const published = await publishedCatalogues(env.store);
+  const current = published.find((c) => c.id === catalogue.id);
+  const grants = current ? await listGrants(env.store, { active: true, now: env.now }) : [];
+  const codes = new Set(current?.resources.map((r) => r.code) ?? []);
+  return [
+    ...repeatedCollection(catalogue, published),
+    ...brokenGrants(env.platform, current, catalogue, grants.filter((g) => codes.has(g.resource)), env.now),
+  ];
+}
+
+/**
+ * Validates a catalogue document against the platform and the catalogues in effect and stores it as a
+ * new `submitted` version. Compiler of the catalogue's compiler department; refused whole with
+ * CATALOGUE_INVALID and every problem.
+ */
+export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: unknown): Promise<Submission> {
+  return perform(env, actor, 'submitCatalogue', async () => {
+    requireRole(actor, 'compiler', 'submit catalogues');
+    const doc = typeof document === 'string' ? parseCatalogueText(document) : document;
+    const claimed = (doc as { compiler?: unknown } | null)?.compiler;
+    if (typeof claimed === 'string') requireDepartment(actor, claimed, `submit a catalogue compiled by ${claimed}`);
+    const published = await publishedCatalogues(env.store);
+    const result = validateCatalogue(doc, env.platform, published);
+    if (!result.catalogue) throw invalid('The catalogue is refused:', result.problems);
+    const catalogue = result.catalogue;
+    requireDepartment(actor, catalogue.compiler, `submit a catalogue compiled by ${catalogue.compiler}`);
+    const earlier = await listVersions(env.store, catalogue.id);
+    const owner = earlier.find((v) => v.catalogue.compiler !== catalogue.compiler);
+    if (owner) {
+      throw conflict(`Catalogue id ${catalogue.id} is already used by ${owner.catalogue.compiler}'s catalogue "${owner.catalogue.title}"; choose another id.`);
+    }
+    const warnings = await submissionWarnings(env, catalogue);
+    const next = (earlier.at(-1)?.version ?? 0) + 1;
+    return {
+      detail: `${catalogue.id} v${next} submitted${warnings.length ? ` with ${warnings.length} warning(s)` : ''}`,
+      resources: resourcesOf(catalogue),
+      apply: async () => {
+        await ensureCatalogueIndexes(env.store);
+        const version = await addVersion(env.store, catalogue, actor.user, 'submitted', env.now);
+        return { version, warnings };
+      },
+    };
+  });
+}
+
+// ---- review --------------------------------------------------------------------------------------
+
+export type ReviewDecision = 'approve' | 'reject';
+
+/** An auditor of the competent department approves or rejects a submitted version, with a comment. */
+export async function reviewCatalogue(
+  env: WorkflowEnv,
+  actor: Actor,
+  input: { id: string; version: number; decision: ReviewDecision; comment?: string | null },
+): Promise<CatalogueVersion> {
+  return perform(env, actor, 'reviewCatalogue', async () => {
+    requireRole(actor, 'auditor', 'review catalogues');
+    requireCompetent(env, actor, 'review catalogues');
+    const v = await currentVersion(env, input.id, input.version);
+    requireStatus(v, 'submitted', 'reviewed');
+    const comment = input.comment?.trim() || null;
+    if (input.decision === 'reject' && !comment) throw badInput('Say why the version is rejected: give a comment.');
+    const status: VersionStatus = input.decision === 'approve' ? 'approved' : 'rejected';
+    return {
+      detail: `${label(v)} ${status}${comment ? `: ${comment}` : ''}`,
+      resources: resourcesOf(v.catalogue),
+      apply: async () => {
+        const n = await env.store.update(
+          CATALOGUE_VERSIONS,
+          and(eq('id', v.id), eq('version', v.version), eq('status', 'submitted')),
+          { status, reviewedBy: actor.user, reviewComment: comment, reviewedAt: env.now.toISOString() },
+        );
+        if (n === 0) throw conflict(`${label(v)} was reviewed meanwhile.`);
+        return (await getVersion(env.store, v.id, v.version))!;
+      },
+    };
+  });
+}
+
+// ---- publish and withdraw ------------------------------------------------------------------------
+
+/**
+ * The compiler publishes an approved version: it is validated again against the catalogues in effect
+ * now, the schema it makes is built (a version whose schema cannot be built is refused), the previous
+ * version is superseded, and the gateway swaps schemas.
+ */
+export async function publishCatalogue(
+  env: WorkflowEnv,
+  actor: Actor,
+  input: { id: string; version: number },
+  schema?: SchemaSwitch,
+): Promise<CatalogueVersion> {
+  return perform(env, actor, 'publishCatalogue', async () => {
+    requireRole(actor, 'compiler', 'publish catalogues');
+    const v = await currentVersion(env, input.id, input.version);
+    requireDepartment(actor, v.catalogue.compiler, `publish catalogue ${v.id}`);
+    requireStatus(v, 'approved', 'published');
+    const { others, all } = await catalogueSetWith(env, v.catalogue, v.id);
+    const again = validateCatalogue(v.catalogue, env.platform, others);
+    if (!again.catalogue) throw invalid(`${label(v)} no longer fits the catalogues in effect:`, again.problems);
+    checkBuildable(env, all, `Publishing ${label(v)}`);
+    return {
+      detail: `${label(v)} published`,
+      resources: resourcesOf(v.catalogue),
+      apply: async () => {
+        for (const r of v.catalogue.resources) await ensureResourceIndexes(env.store, r);
+        await markPublished(env.store, v.id, v.version, env.now);
+        await schema?.refresh();
+        return (await getVersion(env.store, v.id, v.version))!;
+      },
+    };
+  });
+}
+
+/** The compiler withdraws the published version: the catalogue's resources leave the schema. */
+export async function withdrawCatalogue(
+  env: WorkflowEnv,
+  actor: Actor,
+  input: { id: string; reason: string },
+  schema?: SchemaSwitch,
+): Promise<CatalogueVersion> {
+  return perform(env, actor, 'withdrawCatalogue', async () => {
+    requireRole(actor, 'compiler', 'withdraw catalogues');
+    const versions = await listVersions(env.store, input.id);
+    if (!versions.length) throw notFound(`No catalogue ${input.id}.`);
+    requireDepartment(actor, versions[0].catalogue.compiler, `withdraw catalogue ${input.id}`);
+    const v = versions.find((x) => x.status === 'published');
+    if (!v) throw conflict(`Catalogue ${input.id} has no published version to withdraw.`);
+    const reason = input.reason.trim();
+    if (!reason) throw badInput('Say why the catalogue is withdrawn: give a reason.');
+    const { all } = await catalogueSetWith(env, null, v.id);
+    checkBuildable(env, all, `Withdrawing ${label(v)}`);
+    return {
+      detail: `${label(v)} withdrawn: ${reason}`,
+      resources: resourcesOf(v.catalogue),
+      apply: async () => {
+        const n = await env.store.update(CATALOGUE_VERSIONS, and(eq('id', v.id), eq('version', v.version), eq('status', 'published')), {
+          status: 'withdrawn',
+        });
+        if (n === 0) throw conflict(`${label(v)} changed meanwhile.`);
+        await schema?.refresh();
+        return (await getVersion(env.store, v.id, v.version))!;
+      },
+    };
+  });
+}
+
+// ---- reading -------------------------------------------------------------------------------------
+
+export interface CatalogueView {
+  id: string;
+  compiler: string;
+  /** The newest version the viewer may see: its document gives title and kind. */
+  latest: CatalogueVersion;
+  published: CatalogueVersion | null;
+  versions: CatalogueVersion[];
+  revision: RevisionState | null;
+}
+
+/** Whether a viewer sees unpublished versions: the compiling department and the competent one do. */
+export function seesDrafts(env: WorkflowEnv, viewerDept: string, compiler: string): boolean {
+  return viewerDept === compiler || viewerDept === env.platform.platform.competentDepartment;
+}
+
+const PUBLIC_STATUSES: readonly VersionStatus[] = ['published', 'superseded', 'withdrawn'];
+
+/**
+ * Catalogues as `viewerDept` sees them: every department sees the published (and past) versions of
+ * every catalogue; drafts only of its own, and the competent department all.
+ */
+export async function listCatalogues(
+  env: WorkflowEnv,
+  viewerDept: string,
+  filter: { id?: string; compiler?: string; status?: VersionStatus; overdue?: boolean } = {},
+): Promise<CatalogueView[]> {
+  const all = await listVersions(env.store, filter.id);
+  const byId = new Map<string, CatalogueVersion[]>();
+  for (const v of all) byId.set(v.id, [...(byId.get(v.id) ?? []), v]);
+  const out: CatalogueView[] = [];
+  for (const [id, versions] of byId) {
+    const compiler = versions.at(-1)!.catalogue.compiler;
+    const visible = seesDrafts(env, viewerDept, compiler) ? versions : versions.filter((v) => PUBLIC_STATUSES.includes(v.status));
+    if (!visible.length) continue;
+    if (filter.compiler !== undefined && compiler !== filter.compiler) continue;
+    if (filter.status !== undefined && !visible.some((v) => v.status === filter.status)) continue;
+    const revision = revisionState(env.platform, visible, env.now);
+    if (filter.overdue !== undefined && (revision?.overdue ?? false) !== filter.overdue) continue;
+    out.push({ id, compiler, latest: visible.at(-1)!, published: visible.find((v) => v.status === 'published') ?? null, versions: visible, revision });
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+// What a department developer needs to know of a published resource before reading or requesting it:
+// its share settings, and per item what the caller would get with its purpose (the access decision
+// itself, with the caller's grants).
+import { decide, type Decision } from '../access/decide.ts';
+import { effectiveItems, resourceShare, type EffectiveItem, type EffectiveShare } from '../access/effective-share.ts';
+import type { Grant } from '../access/grant-model.ts';
+import type { Catalogue, Resource } from '../model/catalogue.ts';
+import type { Department } from '../model/platform.ts';
+
+export interface ShareView {
+  type: string;
+  conditions: string | null;
+  basis: string | null;
+  methods: string[];
+  scope: { purposes: string[] | null; departments: string[] | null; levels: string[] | null };
+}
+
+export interface ItemView {
+  resource: Resource;
+  item: EffectiveItem;
+  access: Decision;
+}
+
+export interface ResourceView {
+  resource: Resource;
+  catalogue: Catalogue;
+  share: ShareView;
+  items: ItemView[];
+  granted: boolean;
+}
+
+/** The effective share in the schema's shape; `departments` are the resource's patterns, then the item's. */
+export function shareView(resource: Resource, share: EffectiveShare, own?: Resource['items'][number]): ShareView {
+  const patterns = [...(resource.share.scope?.departments ?? []), ...(own?.share?.scope?.departments ?? [])];
+  return {
+    type: share.type,
+    conditions: own?.share?.conditions ?? resource.share.conditions ?? null,
+    basis: own?.share?.basis ?? resource.share.basis ?? null,
+    methods: [...share.methods],
+    scope: {
+      purposes: share.purposes ? [...share.purposes] : null,
+      departments: patterns.length ? patterns : null,
+      levels: share.levels ? [...share.levels] : null,
+    },
+  };
+}
+
+export function resourceView(
+  catalogue: Catalogue,
+  resource: Resource,
+  viewer: { requester: Department; purpose: string | null; grants: readonly Grant[]; now: Date },
+): ResourceView {
+  const items = [...effectiveItems(resource).values()].map((item) => ({
+    resource,
+    item,
+    access: decide({ ...viewer, resource, item }),
+  }));
+  return {
+    resource,
+    catalogue,
+    share: shareView(resource, resourceShare(resource)),
+    items,
+    granted: viewer.grants.some((g) => g.resource === resource.code),
+  };
+}
+
+export function findPublishedResource(catalogues: readonly Catalogue[], code: string): { catalogue: Catalogue; resource: Resource } | null {
+  for (const catalogue of catalogues) for (const resource of catalogue.resources) if (resource.code === code) return { catalogue, resource };
+  return null;
+}

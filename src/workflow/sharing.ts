@@ -1,0 +1,366 @@
+// Conditional sharing (SPEC §9): a department requests a conditional resource, an approver of the
+// providing department decides within 10 working days; an approval creates the grant the access rules
+// use (src/access/grants.ts), `revokeGrant` ends one at once.
+//
+// Requests live in `_sharing_requests`, flat rows; `items` and `purposes` are JSON arrays in strings.
+// Whether a request can be made at all is asked of the access decision and the grant checks, not
+// restated: a hypothetical grant covering everything requested must pass `grantProblems`, and with it
+// every requested item must be readable for every requested purpose (`decide`).
+import { randomUUID } from 'node:crypto';
+import { decide } from '../access/decide.ts';
+import { effectiveItems } from '../access/effective-share.ts';
+import {
+  addGrant,
+  getGrant,
+  grantProblems,
+  GrantInputError,
+  revokeGrant as revokeStoredGrant,
+  type Grant,
+} from '../access/grants.ts';
+import { listVersions, publishedCatalogues } from '../catalogue/repository.ts';
+import type { Catalogue, Resource } from '../model/catalogue.ts';
+import type { Department } from '../model/platform.ts';
+import { and, eq, type Row, type Store } from '../store/port.ts';
+import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
+import { concerning, perform } from './audit.ts';
+import { decisionDeadline, type Deadline } from './deadlines.ts';
+import { WorkflowError, badInput, conflict, forbidden, listProblems, notFound, type CodedProblem, type WorkflowCode } from './errors.ts';
+
+export const SHARING_REQUESTS = '_sharing_requests';
+
+export type RequestStatus = 'pending' | 'approved' | 'rejected';
+
+export interface SharingRequest {
+  id: string;
+  requester: string; // department code
+  resource: string;
+  provider: string;
+  items: string[];
+  purposes: string[];
+  justification: string;
+  until: string | null; // requested end date
+  status: RequestStatus;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reason: string | null; // the decision's comment (required for a rejection)
+  grantId: string | null;
+}
+
+const strings = (v: unknown): string[] => (typeof v === 'string' && v ? (JSON.parse(v) as string[]) : []);
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function toRow(r: SharingRequest): Row {
+  return { ...r, items: JSON.stringify(r.items), purposes: JSON.stringify(r.purposes) };
+}
+
+function fromRow(r: Row): SharingRequest {
+  return {
+    id: String(r.id),
+    requester: String(r.requester),
+    resource: String(r.resource),
+    provider: String(r.provider),
+    items: strings(r.items),
+    purposes: strings(r.purposes),
+    justification: String(r.justification),
+    until: text(r.until),
+    status: r.status as RequestStatus,
+    requestedBy: String(r.requestedBy),
+    requestedAt: String(r.requestedAt),
+    decidedBy: text(r.decidedBy),
+    decidedAt: text(r.decidedAt),
+    reason: text(r.reason),
+    grantId: text(r.grantId),
+  };
+}
+
+const indexed = new WeakSet<Store>();
+
+async function ensureIndexes(store: Store): Promise<void> {
+  if (indexed.has(store)) return;
+  await store.ensureIndex(SHARING_REQUESTS, { fields: ['id'], unique: true });
+  await store.ensureIndex(SHARING_REQUESTS, { fields: ['requester', 'status'] });
+  await store.ensureIndex(SHARING_REQUESTS, { fields: ['provider', 'status'] });
+  indexed.add(store);
+}
+
+export async function getSharingRequest(store: Store, id: string): Promise<SharingRequest | null> {
+  const rows = await store.find(SHARING_REQUESTS, { filter: eq('id', id), limit: 1 });
+  return rows.length ? fromRow(rows[0]) : null;
+}
+
+export function requestDeadline(env: WorkflowEnv, r: SharingRequest): Deadline {
+  return decisionDeadline(env.platform, r.requestedAt, r.status === 'pending', env.now);
+}
+
+function findResource(catalogues: readonly Catalogue[], code: string): Resource | undefined {
+  for (const c of catalogues) for (const r of c.resources) if (r.code === code) return r;
+  return undefined;
+}
+
+/** The providing department of a resource, published or once published (for grants outliving it). */
+export async function providerOf(store: Store, code: string): Promise<string | null> {
+  const r = findResource(await publishedCatalogues(store), code);
+  if (r) return r.provider;
+  const versions = (await listVersions(store)).reverse();
+  return findResource(versions.map((v) => v.catalogue), code)?.provider ?? null;
+}
+
+// ---- the request ---------------------------------------------------------------------------------
+
+export interface SharingRequestInput {
+  resource: string;
+  items: string[];
+  purposes: string[];
+  justification: string;
+  until?: string | null;
+}
+
+/** The access codes a refusal may carry, in the order of the access table; the first present wins. */
+const ACCESS_CODE_ORDER: readonly WorkflowCode[] = ['NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE', 'PURPOSE_OUT_OF_SCOPE'];
+
+/** Every reason the request cannot be made, as problems (path = input field). */
+export function requestProblems(
+  requester: Department,
+  resource: Resource,
+  input: SharingRequestInput,
+  catalogues: readonly Catalogue[],
+  env: WorkflowEnv,
+): CodedProblem[] {
+  const problems: CodedProblem[] = [];
+  if (resource.share.type === 'none') {
+    return [{ path: 'resource', code: 'NOT_SHARED', message: `${resource.code} (${resource.name}) is not shared; no request can open it.` }];
+  }
+  if (resource.share.type === 'unconditional') {
+    return [{ path: 'resource', message: `${resource.code} (${resource.name}) is shared unconditionally: no request is needed, read it within its scope of use.` }];
+  }
+  // The grant the request asks for must be one the platform could make...
+  const hypothetical = {
+    requester: requester.code, resource: resource.code, items: input.items, purposes: input.purposes,
+    until: input.until ?? null, createdBy: 'request',
+  };
+  // A problem about the requester or a purpose carries the code of the access row that refuses it.
+  const purposeAt = (path: string) => {
+    const m = /^purposes\[(\d+)\]$/.exec(path);
+    return m ? input.purposes[Number(m[1])] : (input.purposes[0] ?? null);
+  };
+  for (const p of grantProblems({ platform: env.platform, catalogues }, hypothetical, env.now)) {
+    const about = p.path === 'requester' || p.path.startsWith('purposes[');
+    const d = about ? decide({ requester, purpose: purposeAt(p.path), resource, item: null, grants: [], now: env.now }) : null;
+    problems.push(d && !d.allowed && ACCESS_CODE_ORDER.includes(d.code as WorkflowCode) ? { ...p, code: d.code } : p);
+  }
+  if (problems.length) return problems;
+  // ...and with it, every item must be readable for every purpose: what is left to deny is the items'
+  // own share settings (a tighter scope, a method, `none`).
+  const grant: Grant = {
+    id: 'hypothetical', ...hypothetical, unmasked: [], from: env.now.toISOString(), until: null,
+    revokedAt: null, revokedBy: null, createdAt: env.now.toISOString(), requestId: null,
+  };
+  const items = effectiveItems(resource);
+  input.items.forEach((name, i) => {
+    const item = items.get(name)!;
+    for (const purpose of input.purposes) {
+      const d = decide({ requester, purpose, resource, item, grants: [grant], now: env.now });
+      if (!d.allowed) problems.push({ path: `items[${i}]`, code: d.code, message: d.message });
+    }
+  });
+  return problems;
+}
+
+function refusal(problems: CodedProblem[]): WorkflowError {
+  const code = ACCESS_CODE_ORDER.find((c) => problems.some((p) => p.code === c)) ?? 'BAD_USER_INPUT';
+  return new WorkflowError(code, listProblems('The sharing request is refused:', problems), problems);
+}
+
+/** An applicant asks the provider of a conditional resource for a grant; refused at once with the reason. */
+export async function requestSharing(env: WorkflowEnv, actor: Actor, input: SharingRequestInput): Promise<SharingRequest> {
+  return perform(env, actor, 'requestSharing', async () => {
+    requireRole(actor, 'applicant', 'request sharing');
+    const catalogues = await publishedCatalogues(env.store);
+    const resource = findResource(catalogues, input.resource);
+    if (!resource) throw notFound(`No published resource ${input.resource}; the catalogues query lists them.`);
+    if (resource.provider === actor.dept.code) throw badInput(`${actor.dept.code} provides ${resource.code} itself; it needs no grant.`);
+    const items = [...new Set(input.items)];
+    const purposes = [...new Set(input.purposes)];
+    const justification = input.justification.trim();
+    const clean = { ...input, items, purposes, justification };
+    const problems = requestProblems(actor.dept, resource, clean, catalogues, env);
+    if (!justification) problems.push({ path: 'justification', message: 'Say why the data is needed: give a justification.' });
+    if (problems.length) throw refusal(problems);
+    await ensureIndexes(env.store);
+    const open = await env.store.find(SHARING_REQUESTS, {
+      filter: and(eq('requester', actor.dept.code), eq('resource', resource.code), eq('status', 'pending')),
+      limit: 1,
+    });
+    if (open.length) throw conflict(`${actor.dept.code} already has a pending request ${String(open[0].id)} for ${resource.code}; wait for its decision.`);
+    const request: SharingRequest = {
+      id: randomUUID(),
+      requester: actor.dept.code,
+      resource: resource.code,
+      provider: resource.provider,
+      items,
+      purposes,
+      justification,
+      until: input.until ?? null,
+      status: 'pending',
+      requestedBy: actor.user,
+      requestedAt: env.now.toISOString(),
+      decidedBy: null,
+      decidedAt: null,
+      reason: null,
+      grantId: null,
+    };
+    return {
+      detail: `sharing request ${request.id} for ${resource.code} (${items.join(', ')}) for ${purposes.join(', ')}`,
+      resources: [concerning(resource.code, resource.provider, items)],
+      apply: async () => {
+        await env.store.insert(SHARING_REQUESTS, [toRow(request)]);
+        return request;
+      },
+    };
+  });
+}
+
+// ---- the decision --------------------------------------------------------------------------------
+
+export type SharingDecision = 'approve' | 'reject';
+
+export interface DecisionInput {
+  id: string;
+  decision: SharingDecision;
+  /** Approve: the items granted, a subset of those requested (default: all of them). */
+  items?: string[] | null;
+  /** Approve: the grant's end date, no later than the one requested (default: the one requested). */
+  until?: string | null;
+  /** Approve: items read unmasked, among those granted. */
+  unmasked?: string[] | null;
+  reason?: string | null;
+}
+
+/**
+ * An approver of the providing department decides a pending request: approving creates the grant,
+ * possibly narrowed; rejecting needs a reason. A decided request cannot be decided again (CONFLICT).
+ */
+export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input: DecisionInput): Promise<SharingRequest> {
+  return perform(env, actor, 'decideSharingRequest', async () => {
+    requireRole(actor, 'approver', 'decide sharing requests');
+    const request = await getSharingRequest(env.store, input.id);
+    if (!request) throw notFound(`No sharing request ${input.id}.`);
+    requireDepartment(actor, request.provider, `decide requests for ${request.resource}`);
+    if (request.status !== 'pending') {
+      throw conflict(`Sharing request ${request.id} was already ${request.status} by ${request.decidedBy} on ${request.decidedAt}.`);
+    }
+    const reason = input.reason?.trim() || null;
+    const claim = async (set: Row) => {
+      const n = await env.store.update(SHARING_REQUESTS, and(eq('id', request.id), eq('status', 'pending')), set);
+      if (n === 0) throw conflict(`Sharing request ${request.id} was decided meanwhile.`);
+    };
+    const decided = { decidedBy: actor.user, decidedAt: env.now.toISOString(), reason };
+    const resources = (items: string[]) => [concerning(request.resource, request.provider, items)];
+
+    if (input.decision === 'reject') {
+      if (!reason) throw badInput('Say why the request is rejected: give a reason.');
+      return {
+        detail: `sharing request ${request.id} rejected: ${reason}`,
+        resources: resources(request.items),
+        apply: async () => {
+          await claim({ status: 'rejected', ...decided });
+          return (await getSharingRequest(env.store, request.id))!;
+        },
+      };
+    }
+
+    const items = input.items?.length ? [...new Set(input.items)] : request.items;
+    const unmasked = [...new Set(input.unmasked ?? [])];
+    const until = input.until ?? request.until;
+    const problems: CodedProblem[] = [];
+    items.forEach((name, i) => {
+      if (!request.items.includes(name)) problems.push({ path: `items[${i}]`, message: `${name} was not requested; an approval may only narrow the items (${request.items.join(', ')}).` });
+    });
+    if (request.until && until && until > request.until) {
+      problems.push({ path: 'until', message: `${until} is later than the end date requested (${request.until}); an approval may only shorten it.` });
+    }
+    if (problems.length) throw badInput(listProblems('The approval is refused:', problems), problems);
+    const grantInput = {
+      requester: request.requester, resource: request.resource, items, purposes: request.purposes, unmasked,
+      until, createdBy: actor.user, requestId: request.id,
+    };
+    const grantCheck = grantProblems({ platform: env.platform, catalogues: await publishedCatalogues(env.store) }, grantInput, env.now);
+    if (grantCheck.length) throw badInput(listProblems('The approval is refused:', grantCheck), grantCheck);
+    return {
+      detail: `sharing request ${request.id} approved: ${items.join(', ')}${unmasked.length ? ` (unmasked: ${unmasked.join(', ')})` : ''} for ${request.purposes.join(', ')} until ${until ?? 'no end'}`,
+      resources: resources(items),
+      apply: async () => {
+        await claim({ status: 'approved', ...decided });
+        let grant: Grant;
+        try {
+          grant = await addGrant(env.store, { platform: env.platform, catalogues: await publishedCatalogues(env.store) }, grantInput, env.now);
+        } catch (err) {
+          await env.store.update(SHARING_REQUESTS, eq('id', request.id), { status: 'pending', decidedBy: null, decidedAt: null, reason: null });
+          if (err instanceof GrantInputError) throw badInput(err.message, err.problems);
+          throw err;
+        }
+        await env.store.update(SHARING_REQUESTS, eq('id', request.id), { grantId: grant.id });
+        return (await getSharingRequest(env.store, request.id))!;
+      },
+    };
+  });
+}
+
+/** An approver of the providing department ends a grant at once. */
+export async function revokeGrant(env: WorkflowEnv, actor: Actor, input: { id: string; reason?: string | null }): Promise<Grant> {
+  return perform(env, actor, 'revokeGrant', async () => {
+    requireRole(actor, 'approver', 'revoke grants');
+    const grant = await getGrant(env.store, input.id);
+    if (!grant) throw notFound(`No grant ${input.id}.`);
+    const provider = await providerOf(env.store, grant.resource);
+    if (provider !== actor.dept.code) throw forbidden(`Only the provider of ${grant.resource} (${provider ?? 'unknown'}) may revoke its grants; you act for ${actor.dept.code}.`);
+    if (grant.revokedAt) throw conflict(`Grant ${grant.id} was already revoked by ${grant.revokedBy} on ${grant.revokedAt}.`);
+    const reason = input.reason?.trim();
+    return {
+      detail: `grant ${grant.id} to ${grant.requester} for ${grant.resource} revoked${reason ? `: ${reason}` : ''}`,
+      resources: [concerning(grant.resource, provider, grant.items)],
+      apply: () => revokeStoredGrant(env.store, grant.id, actor.user, env.now),
+    };
+  });
+}
+
+// ---- reading -------------------------------------------------------------------------------------
+
+export type SharingSide = 'requester' | 'provider';
+
+/**
+ * Requests a department sees: those it made and those for resources it provides; the competent
+ * department's supervisors see all.
+ */
+export async function listSharingRequests(
+  env: WorkflowEnv,
+  viewer: { dept: string; roles: readonly string[] },
+  filter: { side?: SharingSide; status?: RequestStatus; overdue?: boolean; resource?: string } = {},
+): Promise<SharingRequest[]> {
+  await ensureIndexes(env.store);
+  const all = viewer.dept === env.platform.platform.competentDepartment && viewer.roles.includes('supervisor');
+  const rows = await env.store.find(SHARING_REQUESTS, {
+    filter: and(
+      ...(filter.status ? [eq('status', filter.status)] : []),
+      ...(filter.resource ? [eq('resource', filter.resource)] : []),
+    ),
+    sort: [{ field: 'requestedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
+  });
+  return rows.map(fromRow).filter((r) => {
+    const mine = r.requester === viewer.dept;
+    const theirs = r.provider === viewer.dept;
+    if (filter.side === 'requester' && !mine) return false;
+    if (filter.side === 'provider' && !theirs) return false;
+    if (!all && !mine && !theirs) return false;
+    return filter.overdue === undefined || requestDeadline(env, r).overdue === filter.overdue;
+  });
+}
+
+/** Whether `dept` may see this request (made it, provides the resource, or supervises). */
+export function seesRequest(env: WorkflowEnv, viewer: { dept: string; roles: readonly string[] }, r: SharingRequest): boolean {
+  return r.requester === viewer.dept || r.provider === viewer.dept ||
+    (viewer.dept === env.platform.platform.competentDepartment && viewer.roles.includes('supervisor'));
+}
+

@@ -1,0 +1,38 @@
+// Usage figures for the yearly report of use (issue 4, point 8) over platform dates: `from` and `to`
+// are inclusive days of the platform's calendar (Asia/Shanghai), turned into the UTC instants the audit
+// log keeps. Supervisors of the competent department see every resource; any other department the
+// resources it provides.
+import { auditUsage, type ResourceUsage } from '../audit/usage.ts';
+import type { Store } from '../store/port.ts';
+import type { Platform } from '../model/platform.ts';
+import { badInput } from './errors.ts';
+
+export interface UsageView {
+  from: string;
+  to: string;
+  resources: ResourceUsage[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The UTC instant at which a platform day (UTC+08:00) starts. */
+export function platformDayStart(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
+}
+
+export async function usageReport(
+  store: Store,
+  platform: Platform,
+  viewer: { dept: string; roles: readonly string[] },
+  period: { from: string; to: string; resource?: string | null },
+): Promise<UsageView> {
+  if (period.to < period.from) throw badInput(`The period ends (${period.to}) before it starts (${period.from}).`);
+  const supervisor = viewer.dept === platform.platform.competentDepartment && viewer.roles.includes('supervisor');
+  const report = await auditUsage(store, {
+    from: platformDayStart(period.from),
+    to: new Date(Date.parse(platformDayStart(period.to)) + DAY_MS).toISOString(),
+    resource: period.resource ?? undefined,
+    provider: supervisor ? undefined : viewer.dept,
+  });
+  return { from: period.from, to: period.to, resources: report.resources };
+}
