@@ -1,0 +1,81 @@
+// Structured request logs (pino): one line per GraphQL request with its request id, department, purpose,
+// operation name, duration and outcome. A log line names what happened, never what was read: no
+// variables, no record values, no error messages (they can echo input), no tokens, no document text.
+//
+// Outcomes: `ok` (no errors), `partial` (errors beside data), `denied` (only access or authentication
+// errors and no data), `error` (anything else), with the distinct error codes of the response.
+// The level comes from GOVGRAPH_LOG_LEVEL (pino's levels, `silent` included); default `info`, and
+// `silent` under vitest so that test output stays readable.
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import type { RequestContext } from '../context.ts';
+
+export type Outcome = 'ok' | 'partial' | 'denied' | 'error';
+
+/** Codes that mean "you may not", as opposed to "something went wrong". */
+const DENIAL_CODES = new Set([
+  'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE',
+  'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED',
+]);
+
+export function logLevel(env: NodeJS.ProcessEnv = process.env): string {
+  return env.GOVGRAPH_LOG_LEVEL || (env.VITEST ? 'silent' : 'info');
+}
+
+export function createLogger(destination?: DestinationStream, level = logLevel()): Logger {
+  const options = { name: 'govgraph', level, base: { service: 'govgraph' } };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** True when any value below `data` is neither null nor an empty list/object: some data was returned. */
+function holdsData(value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  if (Array.isArray(value)) return value.some(holdsData);
+  if (typeof value === 'object') return Object.values(value).some(holdsData);
+  return true;
+}
+
+/** The distinct error codes of a response, in order of first appearance. */
+export function errorCodes(errors: readonly GraphQLFormattedError[] | undefined): string[] {
+  return [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+}
+
+export function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[] | undefined): Outcome {
+  const codes = errorCodes(errors);
+  if (codes.length === 0) return 'ok';
+  if (holdsData(data)) return 'partial';
+  return codes.every((c) => DENIAL_CODES.has(c)) ? 'denied' : 'error';
+}
+
+export function loggingPlugin(logger: Logger = createLogger()): ApolloServerPlugin<RequestContext> {
+  return {
+    // Authentication happens while the context is made; a refusal there never reaches requestDidStart.
+    async contextCreationDidFail({ error }) {
+      const code = String((error as { extensions?: { code?: unknown } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+      logger.info({ outcome: DENIAL_CODES.has(code) ? 'denied' : 'error', codes: [code] }, 'graphql request refused');
+    },
+
+    async requestDidStart({ contextValue }) {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ request, operationName, response }) {
+          const body = response.body;
+          const result = body.kind === 'single' ? body.singleResult : body.initialResult;
+          const outcome = outcomeOf(result.data, result.errors);
+          const line = {
+            requestId: contextValue.requestId,
+            department: contextValue.identity?.dept.code ?? null,
+            purpose: contextValue.purpose ?? null,
+            operationName: operationName ?? request.operationName ?? null,
+            durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+            outcome,
+            codes: errorCodes(result.errors),
+          };
+          if (outcome === 'error') logger.warn(line, 'graphql request');
+          else logger.info(line, 'graphql request');
+        },
+      };
+    },
+  };
+}
