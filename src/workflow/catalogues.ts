@@ -60,7 +60,7 @@ async function currentVersion(env: WorkflowEnv, id: string, version: number): Pr
 }
 
 function requireStatus(v: CatalogueVersion, wanted: VersionStatus, doing: string): void {
-  if (v.status !== wanted) throw conflict(`${label(v)} is ${v.status}; only a ${wanted} version can be ${doing}.`);
+  if (v.status !== wanted) throw conflict(`${label(v)} is ${v.status}; only a version that is ${wanted} can be ${doing}.`);
 }
 
 /** The catalogues in effect with `catalogue` in place of its published version, as a publish would make them. */
@@ -111,16 +111,18 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     const doc = typeof document === 'string' ? parseCatalogueText(document) : document;
     const claimed = (doc as { compiler?: unknown } | null)?.compiler;
     if (typeof claimed === 'string') requireDepartment(actor, claimed, `submit a catalogue compiled by ${claimed}`);
+    // An id names one department's catalogue for good: another department cannot take it over.
+    const id = (doc as { id?: unknown } | null)?.id;
+    const earlier = typeof id === 'string' ? await listVersions(env.store, id) : [];
+    const owner = earlier.find((v) => v.catalogue.compiler !== actor.dept.code);
+    if (owner) {
+      throw conflict(`Catalogue id ${owner.id} is already used by ${owner.catalogue.compiler}'s catalogue "${owner.catalogue.title}"; choose another id.`);
+    }
     const published = await publishedCatalogues(env.store);
     const result = validateCatalogue(doc, env.platform, published);
     if (!result.catalogue) throw invalid('The catalogue is refused:', result.problems);
     const catalogue = result.catalogue;
     requireDepartment(actor, catalogue.compiler, `submit a catalogue compiled by ${catalogue.compiler}`);
-    const earlier = await listVersions(env.store, catalogue.id);
-    const owner = earlier.find((v) => v.catalogue.compiler !== catalogue.compiler);
-    if (owner) {
-      throw conflict(`Catalogue id ${catalogue.id} is already used by ${owner.catalogue.compiler}'s catalogue "${owner.catalogue.title}"; choose another id.`);
-    }
     const warnings = await submissionWarnings(env, catalogue);
     const next = (earlier.at(-1)?.version ?? 0) + 1;
     return {

@@ -1,0 +1,25 @@
+// Shared pieces of the workflow tests: demo catalogue documents to edit, the GraphQL documents a
+// department sends, and who sends them.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { DEMO_CATALOGUES_DIR } from '../../src/demo/paths.ts';
+import type { Catalogue } from '../../src/model/catalogue.ts';
+
+/** A demo catalogue as a plain object, to edit and submit. */
+export function demoCatalogue(file: string): Catalogue {
+  return parse(readFileSync(join(DEMO_CATALOGUES_DIR, file), 'utf8')) as Catalogue;
+}
+
+export const SUBMIT = `mutation($doc: String!) { submitCatalogue(document: $doc) {
+  version { id version status } warnings { kind path message element useInstead { resource provider item } resource item grants } } }`;
+export const REVIEW = `mutation($id: ID!, $v: Int!, $d: ReviewDecision!, $c: String) {
+  reviewCatalogue(id: $id, version: $v, decision: $d, comment: $c) { id version status reviewedBy reviewComment } }`;
+export const PUBLISH = `mutation($id: ID!, $v: Int!) { publishCatalogue(id: $id, version: $v) { id version status publishedAt } }`;
+export const VERSIONS = `query($id: ID!) { catalogue(id: $id) { id published { version } versions { version status } } }`;
+
+export const GA_COMPILER = { dept: '430000-GA', roles: ['compiler' as const] };
+export const GA_APPROVER = { dept: '430000-GA', roles: ['approver' as const] };
+export const ZWB_AUDITOR = { dept: '430000-ZWB', roles: ['auditor' as const] };
+export const ZWB_SUPERVISOR = { dept: '430000-ZWB', roles: ['supervisor' as const] };
+export const RST_APPLICANT = { dept: '430000-RST', roles: ['applicant' as const] };
