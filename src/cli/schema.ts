@@ -1,20 +1,32 @@
-// govgraph schema print: the SDL of the schema in effect.
+// govgraph schema print: the SDL of the schema in effect, or of what one department may read of it.
 import type { Command } from 'commander';
 import { loadPlatform } from '../catalogue/platform.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
+import { departmentCatalogues } from '../generate/department-view.ts';
 import { buildGatewaySchema } from '../generate/executable.ts';
 import { openStore } from '../store/open.ts';
-import { withCommonOptions, type CommonOptions } from './options.ts';
+import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
+
+interface PrintOptions extends CommonOptions {
+  dept?: string;
+}
 
 export function registerSchemaCommands(program: Command): void {
   const schema = program.command('schema').description('the generated GraphQL schema');
   withCommonOptions(schema.command('print'))
     .description('print the SDL generated from the published catalogues')
-    .action(async (opts: CommonOptions) => {
+    .option('--dept <code>', 'only what this department may read at all (for its typed clients)')
+    .action(async (opts: PrintOptions) => {
       const platform = loadPlatform(opts.platform);
+      if (opts.dept !== undefined && !platform.departments.some((d) => d.code === opts.dept)) {
+        throw new UserError(`Department ${opts.dept} is not a department of the platform (${opts.platform}).`);
+      }
       const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
       try {
-        process.stdout.write(buildGatewaySchema(platform, await publishedCatalogues(store)).sdl + '\n');
+        let catalogues = await publishedCatalogues(store);
+        if (opts.dept !== undefined) catalogues = departmentCatalogues(platform, catalogues, opts.dept);
+        // The SDL does not depend on the access rules; leaving them out skips building them.
+        process.stdout.write(buildGatewaySchema(platform, catalogues, { rules: false }).sdl + '\n');
       } finally {
         await store.close();
       }

@@ -1,0 +1,76 @@
+// The schema as one department sees it (`govgraph schema print --dept CODE`): the published catalogues
+// cut down to what that department may read at all, before the schema model is built from them. A pure
+// function of the validated model; the SDL, and so the typed clients made from it, follow.
+//
+// "At all" means in the best case: the department states a purpose in scope and holds a grant covering
+// every item for every purpose. What is left out is what no purpose or grant can open: the hard noes of
+// rows 1-3 of the access table (NOT_SHARED, METHOD_NOT_API, OUT_OF_SCOPE). A resource stays when the
+// access decision for it is not a hard no; within it, an item stays unless it is a hard no itself (the key
+// item always stays: the lookup and the key order need it). Links to resources left out disappear with
+// them (buildSchemaModel drops links whose target is not published). The platform's own fields are kept.
+import { decide, decideResource, type AccessCode, type AccessQuery } from '../access/decide.ts';
+import { effectiveItems } from '../access/effective-share.ts';
+import type { Grant } from '../access/grant-model.ts';
+import type { Catalogue, Resource } from '../model/catalogue.ts';
+import type { Department, Platform } from '../model/platform.ts';
+
+/** Denials that no purpose and no grant can lift. */
+export const HARD_NO: ReadonlySet<AccessCode> = new Set(['NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE']);
+
+const EPOCH = new Date(0);
+
+/** A grant covering every item of the resource for every purpose of the platform, unmasking nothing. */
+function fullGrant(platform: Platform, requester: Department, resource: Resource): Grant {
+  return {
+    id: 'department-view',
+    requester: requester.code,
+    resource: resource.code,
+    items: resource.items.map((i) => i.name),
+    purposes: platform.purposes.map((p) => p.code),
+    unmasked: [],
+    from: EPOCH.toISOString(),
+    until: null,
+    revokedAt: null,
+    revokedBy: null,
+    createdAt: EPOCH.toISOString(),
+    createdBy: 'department-view',
+    requestId: null,
+  };
+}
+
+/** The access questions of the best case: one per purpose of the platform, each with the full grant. */
+function bestCases(platform: Platform, requester: Department, resource: Resource): Omit<AccessQuery, 'item'>[] {
+  const grants = [fullGrant(platform, requester, resource)];
+  const purposes = platform.purposes.length ? platform.purposes.map((p) => p.code) : [null];
+  return purposes.map((purpose) => ({ requester, purpose, resource, grants, now: EPOCH }));
+}
+
+const hardNo = (d: ReturnType<typeof decide>): boolean => !d.allowed && HARD_NO.has(d.code);
+
+/** The resource as `requester` may see it, or null when it may read none of it in any case. */
+export function resourceForDepartment(platform: Platform, requester: Department, resource: Resource): Resource | null {
+  const cases = bestCases(platform, requester, resource);
+  if (cases.every((q) => hardNo(decideResource(q)))) return null;
+  const shares = effectiveItems(resource);
+  const items = resource.items.filter(
+    (item) => item.name === resource.key || !cases.every((q) => hardNo(decide({ ...q, item: shares.get(item.name)! }))),
+  );
+  return items.length === resource.items.length ? resource : { ...resource, items };
+}
+
+/**
+ * The catalogues cut down to what department `code` may read at all; catalogues left with no resource are
+ * dropped. Throws when the platform has no such department.
+ */
+export function departmentCatalogues(platform: Platform, catalogues: readonly Catalogue[], code: string): Catalogue[] {
+  const requester = platform.departments.find((d) => d.code === code);
+  if (!requester) throw new Error(`Department ${code} is not a department of the platform; see its departments list.`);
+  const out: Catalogue[] = [];
+  for (const catalogue of catalogues) {
+    const resources = catalogue.resources
+      .map((r) => resourceForDepartment(platform, requester, r))
+      .filter((r): r is Resource => r !== null);
+    if (resources.length) out.push(resources.length === catalogue.resources.length && resources.every((r, i) => r === catalogue.resources[i]) ? catalogue : { ...catalogue, resources });
+  }
+  return out;
+}
