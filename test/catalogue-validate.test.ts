@@ -385,6 +385,13 @@ const itemCases: Case[] = [
     ],
   },
   {
+    name: 'two enum values that the schema would name alike',
+    mutate: (d) => d.resources[0].items.push({ name: 'status', type: 'enum', values: ['active', 'ACTIVE'] }),
+    problems: [
+      { path: 'resources[0].items[5].values[1]', message: '"ACTIVE" and values[0] are both ACTIVE in the schema; make them differ by more than case or punctuation' },
+    ],
+  },
+  {
     name: 'values on an item that is not an enum',
     mutate: (d) => (d.resources[0].items[3].values = ['A', 'B']),
     problems: [
@@ -724,9 +731,11 @@ describe('reading documents', () => {
 
 describe('govgraph catalogue validate', () => {
   const run = promisify(execFile);
+  // An empty data folder: nothing published, so the documents are checked against the platform alone.
+  const noData = join(mkdtempSync(join(tmpdir(), 'govgraph-validate-')), 'data');
 
   it('prints every problem as FILE: path: message, ok for good documents, and exits 1', async () => {
-    const args = ['bin/govgraph.js', 'catalogue', 'validate', '--platform', fixtures + 'platform.yaml'];
+    const args = ['bin/govgraph.js', 'catalogue', 'validate', '--data', noData, '--platform', fixtures + 'platform.yaml'];
     const files = ['household.yaml', 'enterprise.json', 'broken.yaml', 'syntax-error.json'].map((f) => fixtures + f);
     const result = await run('node', [...args, ...files], { cwd: root }).then(
       () => ({ code: 0, stdout: '' }),
@@ -745,7 +754,7 @@ describe('govgraph catalogue validate', () => {
 
   it('exits 0 when every document is valid', async () => {
     const files = ['household.yaml', 'enterprise.json', 'two-catalogues.yaml'].map((f) => fixtures + f);
-    const { stdout } = await run('node', ['bin/govgraph.js', 'catalogue', 'validate', '--platform', fixtures + 'platform.yaml', ...files], {
+    const { stdout } = await run('node', ['bin/govgraph.js', 'catalogue', 'validate', '--data', noData, '--platform', fixtures + 'platform.yaml', ...files], {
       cwd: root,
     });
     expect(stdout).toBe(

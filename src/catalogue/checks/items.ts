@@ -1,6 +1,7 @@
 // Checks of each item: names free within the resource, and the settings that only fit some item types
 // (values for enums, length/format/pattern for strings, mask for personal or secret items).
 import { FILTER_COMBINATORS } from '../names.ts';
+import { enumValueName } from '../../generate/names.ts';
 import type { CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
 import { STRING_TYPES } from './context.ts';
 import { problem, repeats } from './util.ts';
@@ -26,10 +27,19 @@ const valuesOnlyOnEnum: ItemCheck = function* (item, at) {
 };
 
 const enumValuesValid: ItemCheck = function* (item, at) {
+  // The schema names each value in GraphQL's style (limited_liability -> LIMITED_LIABILITY): two values
+  // may not end up with one name.
+  const seen = new Map<string, number>();
   for (const [k, v] of (item.values ?? []).entries()) {
     if (['true', 'false', 'null'].includes(v)) {
       yield problem(`${at}.values[${k}]`, `"${v}" cannot be a GraphQL enum value (true, false and null are reserved)`);
+      continue;
     }
+    const name = enumValueName(v);
+    const first = seen.get(name);
+    if (first !== undefined) {
+      yield problem(`${at}.values[${k}]`, `"${v}" and values[${first}] are both ${name} in the schema; make them differ by more than case or punctuation`);
+    } else seen.set(name, k);
   }
 };
 
