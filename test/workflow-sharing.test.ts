@@ -130,7 +130,7 @@ describe('the walkthrough: request, approve, read', () => {
 });
 
 describe('requests refused at once, with the reason', () => {
-  const refused = async (input: Partial<typeof household>, as: { dept: string; roles: ['applicant'] } = RST_APPLICANT) => {
+  const refused = async (input: Partial<typeof household>, as: { dept: string; roles: 'applicant'[] } = RST_APPLICANT) => {
     const r = await gw.query(REQUEST, { ...as, variables: { input: { ...household, ...input } } });
     expect(r.data).toBeNull();
     return { code: r.errors![0].extensions!.code, problems: r.errors![0].extensions!.problems as { path: string; code?: string }[] | undefined, message: r.errors![0].message };

@@ -17,7 +17,11 @@ import {
   type VersionStatus,
 } from '../catalogue/repository.ts';
 import { validateCatalogue } from '../catalogue/validate.ts';
-import { buildGatewaySchema } from '../generate/executable.ts';
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import { PLATFORM_SDL_FILE, buildGatewaySchema } from '../generate/executable.ts';
+import { buildSchemaModel } from '../generate/model.ts';
+import { generateDataSDL } from '../generate/sdl.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { and, eq } from '../store/port.ts';
 import { requireCompetent, requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
@@ -70,14 +74,28 @@ async function catalogueSetWith(env: WorkflowEnv, catalogue: Catalogue | null, i
   return { others, all: catalogue ? [...others, catalogue] : others };
 }
 
-/** Refuses a set of catalogues the gateway could not serve (the schema in effect then stays). */
+/** Names of the types an SDL document defines (not those it extends). */
+function definedTypes(sdl: string): Set<string> {
+  return new Set(parse(sdl).definitions.flatMap((d) => ('name' in d && d.name && !d.kind.endsWith('_EXTENSION') ? [d.name.value] : [])));
+}
+
+/**
+ * Refuses a set of catalogues the gateway could not serve (the schema in effect then stays): the schema
+ * must build, and no generated type may share a name with a type of the platform's own SDL (the
+ * schema tools would merge the two silently rather than fail).
+ */
 function checkBuildable(env: WorkflowEnv, catalogues: Catalogue[], what: string): void {
+  const head = `${what} would make a schema the gateway cannot serve; the schema in effect stays:`;
+  let clashes: string[];
   try {
+    const platformTypes = definedTypes(readFileSync(PLATFORM_SDL_FILE, 'utf8'));
+    clashes = [...definedTypes(generateDataSDL(buildSchemaModel(env.platform, catalogues)))].filter((t) => platformTypes.has(t));
     buildGatewaySchema(env.platform, catalogues);
   } catch (err) {
-    throw invalid(`${what} would make a schema the gateway cannot build; the schema in effect stays:`, [
-      { path: '', message: (err as Error).message },
-    ]);
+    throw invalid(head, [{ path: '', message: (err as Error).message }]);
+  }
+  if (clashes.length) {
+    throw invalid(head, clashes.map((t) => ({ path: '', message: `type ${t} is already a type of the platform schema; rename the resource's graphql type` })));
   }
 }
 
