@@ -1,0 +1,77 @@
+// The workflow's pure parts with fixed dates and data: deadlines, submission warnings, and the
+// generated resolver types kept in step with the schema.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { generate } from '@graphql-codegen/cli';
+import config from '../codegen.ts';
+import type { Grant } from '../src/access/grant-model.ts';
+import { loadPlatform } from '../src/catalogue/platform.ts';
+import type { CatalogueVersion } from '../src/catalogue/repository.ts';
+import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
+import { decisionDeadline, revisionState } from '../src/workflow/deadlines.ts';
+import { brokenGrants } from '../src/workflow/warnings.ts';
+import { PLATFORM_ROOT_RULES } from '../src/rules/platform-rules.ts';
+import { parse, Kind } from 'graphql';
+import { PLATFORM_SDL_FILE } from '../src/generate/executable.ts';
+import { demoCatalogue } from './helpers/workflow.ts';
+
+const platform = loadPlatform(DEMO_PLATFORM_FILE);
+const at = (iso: string) => new Date(iso);
+
+describe('deadlines on the platform calendar', () => {
+  it('a decision is due 10 working days after the request, skipping weekends and holidays', () => {
+    // Requested Monday 2026-09-21 (Changsha); 09-25 and 10-01..07 are holidays or weekends.
+    expect(decisionDeadline(platform, '2026-09-21T02:00:00Z', true, at('2026-10-13T15:59:59Z'))).toEqual({ dueDate: '2026-10-13', overdue: false });
+    expect(decisionDeadline(platform, '2026-09-21T02:00:00Z', true, at('2026-10-13T16:00:00Z'))).toEqual({ dueDate: '2026-10-13', overdue: true });
+    // A decided request is never overdue; late on a Sunday evening UTC is Monday in Changsha.
+    expect(decisionDeadline(platform, '2026-09-21T02:00:00Z', false, at('2027-01-01T00:00:00Z')).overdue).toBe(false);
+    expect(decisionDeadline(platform, '2026-11-22T17:00:00Z', true, at('2026-11-23T00:00:00Z')).dueDate).toBe('2026-12-07');
+  });
+
+  it('a revision is due 15 working days after `since`, and met by publishing a version carrying it', () => {
+    const doc = demoCatalogue('public-security.yaml'); // revision since 2026-11-16
+    const v = (version: number, status: CatalogueVersion['status'], publishedAt: string | null): CatalogueVersion => ({
+      id: doc.id, version, status, catalogue: doc, submittedBy: 'u', submittedAt: '2026-11-16T00:00:00Z',
+      reviewedBy: null, reviewComment: null, reviewedAt: null, publishedAt,
+    });
+    expect(revisionState(platform, [v(2, 'submitted', null)], at('2026-12-07T12:00:00Z'))).toMatchObject({ dueDate: '2026-12-07', overdue: false, publishedAt: null });
+    expect(revisionState(platform, [v(2, 'submitted', null)], at('2026-12-08T12:00:00Z'))).toMatchObject({ overdue: true });
+    expect(revisionState(platform, [v(2, 'published', '2026-12-09T01:00:00Z')], at('2026-12-10T00:00:00Z'))).toMatchObject({ overdue: false, publishedAt: '2026-12-09T01:00:00Z' });
+  });
+});
+
+describe('submission warnings', () => {
+  it('lists the active grants a version would break', () => {
+    const current = demoCatalogue('population.yaml');
+    const next = demoCatalogue('population.yaml');
+    next.resources[0].items = next.resources[0].items.filter((i) => i.name !== 'phone');
+    next.resources[0].share.scope!.purposes = ['administrative-licensing', 'social-assistance', 'public-credit'];
+    const grant: Grant = {
+      id: 'g1', requester: '430000-RST', resource: '430000-GA-00001', items: ['idNumber', 'phone'], purposes: ['employment-services'],
+      unmasked: [], from: '2026-01-01T00:00:00Z', until: null, revokedAt: null, revokedBy: null, createdAt: '2026-01-01T00:00:00Z', createdBy: 'a', requestId: null,
+    };
+    const warnings = brokenGrants(platform, current, next, [grant], at('2026-06-01T00:00:00Z'));
+    expect(warnings.map((w) => [w.kind, w.path, w.kind === 'BREAKS_GRANT' ? [w.item, w.grants] : null])).toEqual([
+      ['BREAKS_GRANT', 'resources[0].items[0]', ['idNumber', ['g1']]],
+      ['BREAKS_GRANT', 'resources[0]', ['phone', ['g1']]],
+    ]);
+    expect(warnings[0].message).toMatch(/PURPOSE_OUT_OF_SCOPE/);
+    expect(brokenGrants(platform, current, current, [grant], at('2026-06-01T00:00:00Z'))).toEqual([]);
+  });
+});
+
+describe('the platform schema', () => {
+  it('has a role rule for every root field', () => {
+    const sdl = parse(readFileSync(PLATFORM_SDL_FILE, 'utf8'));
+    const fields = (name: string) => sdl.definitions.flatMap((d) =>
+      (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === name ? (d.fields ?? []).map((f) => f.name.value) : []);
+    expect(Object.keys(PLATFORM_ROOT_RULES.Query).sort()).toEqual(fields('Query').sort());
+    expect(Object.keys(PLATFORM_ROOT_RULES.Mutation).sort()).toEqual(fields('Mutation').sort());
+  });
+
+  it('keeps resolvers/platform/types.generated.ts in step with it (npm run codegen)', async () => {
+    const [out] = await generate({ ...config, silent: true }, false);
+    expect(out.filename).toBe('resolvers/platform/types.generated.ts');
+    expect(readFileSync(out.filename, 'utf8')).toBe(out.content);
+  }, 60_000);
+});
