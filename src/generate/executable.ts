@@ -37,6 +37,22 @@ export function generateTypeDefs(model: SchemaModel): string {
   return `${generateDataSDL(model)}\ntype Query {\n${query || '  "No department publishes resources yet."\n  _empty: Boolean'}\n}\n\n${platformSdl}`;
 }
 
+/** graphql-shield over a rule map, with the choices SPEC §6 asks for made on purpose. */
+export function permissions(rules: Record<string, Record<string, unknown>>) {
+  return shield(rules as never, {
+    // Anything without a rule is denied.
+    fallbackRule: deny,
+    // Rules answer with our GraphQLErrors (codes, resource, item); let them through as they are.
+    allowExternalErrors: true,
+    // A rule that returns false (only `deny`) gets FORBIDDEN; a rule that throws is a bug, not an answer,
+    // and is rethrown so that it surfaces as an internal error rather than as "not authorised".
+    fallbackError: (err: unknown) => {
+      if (err) throw err;
+      return new GraphQLError('No rule allows this field.', { extensions: { code: 'FORBIDDEN' } });
+    },
+  });
+}
+
 export function buildGatewaySchema(platform: Platform, catalogues: Catalogue[], options: BuildOptions = {}): GatewaySchema {
   const model = buildSchemaModel(platform, catalogues);
   const data = dataResolvers(model);
@@ -48,16 +64,6 @@ export function buildGatewaySchema(platform: Platform, catalogues: Catalogue[], 
   const d = dataRules(model);
   const p = platformRules();
   const rules = { ...d, ...p, Query: { ...d.Query, ...p.Query } };
-  const permissions = shield(rules as never, {
-    fallbackRule: deny,
-    allowExternalErrors: true,
-    // A rule that returns false (only `deny`) gets FORBIDDEN; a rule that throws is a bug, not an answer,
-    // and is rethrown so that it surfaces as an internal error rather than as "not authorised".
-    fallbackError: (err: unknown) => {
-      if (err) throw err;
-      return new GraphQLError('No rule allows this field.', { extensions: { code: 'FORBIDDEN' } });
-    },
-  });
-  const schema = applyMiddleware(base, permissions);
+  const schema = applyMiddleware(base, permissions(rules));
   return { schema, model, sdl };
 }

@@ -1,13 +1,13 @@
 // graphql-shield rules for the data schema, generated from the schema model. Every rule asks the one
 // access decision (through the request's memo); nothing here restates the table of SPEC §6.
-import { allow, rule } from 'graphql-shield';
+import { allow } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import type { ResourceModel, SchemaModel } from '../generate/model.ts';
 import { connectionTypeName } from '../generate/names.ts';
 import { OPERATORS } from '../generate/operators.ts';
 import { filterUses, orderUses, type FilterArg, type ItemUse, type OrderArg } from '../generate/filter.ts';
 import type { RequestContext } from '../server/context.ts';
-import { authenticated } from './common.ts';
+import { authenticated, guardedRule } from './common.ts';
 import { badUserInput, deniedError } from './errors.ts';
 
 type RuleMap = Record<string, Record<string, unknown>>;
@@ -31,28 +31,27 @@ function checkResource(model: ResourceModel, ctx: RequestContext, uses: ItemUse[
 }
 
 function listRule(model: ResourceModel) {
-  return rule(`list:${model.resource.code}`, { cache: 'no_cache' })(
-    (_p, args: { filter?: FilterArg; orderBy?: OrderArg[] }, ctx: RequestContext) =>
-      checkResource(model, ctx, [...filterUses(args.filter), ...orderUses(args.orderBy)]),
+  return guardedRule<{ filter?: FilterArg; orderBy?: OrderArg[] }>(`list:${model.resource.code}`, 'no_cache', (_p, args, ctx) =>
+    checkResource(model, ctx, [...filterUses(args.filter), ...orderUses(args.orderBy)]),
   );
 }
 
 function lookupRule(model: ResourceModel) {
-  return rule(`lookup:${model.resource.code}`, { cache: 'no_cache' })((_p, _a, ctx: RequestContext) =>
+  return guardedRule(`lookup:${model.resource.code}`, 'no_cache', (_p, _a, ctx) =>
     checkResource(model, ctx, [{ item: model.resource.key, operator: 'eq' }]),
   );
 }
 
 function itemRule(model: ResourceModel, item: string) {
   // The decision does not depend on the row: the contextual cache evaluates it once per request.
-  return rule(`item:${model.resource.code}:${item}`, { cache: 'contextual' })((_p, _a, ctx: RequestContext) => {
+  return guardedRule(`item:${model.resource.code}:${item}`, 'contextual', (_p, _a, ctx) => {
     const d = ctx.access.item(model, item);
     return d.allowed ? true : deniedError(d, model, item);
   });
 }
 
 function linkRule(model: ResourceModel, item: string, target: ResourceModel) {
-  return rule(`link:${model.resource.code}:${item}`, { cache: 'contextual' })((_p, _a, ctx: RequestContext) => {
+  return guardedRule(`link:${model.resource.code}:${item}`, 'contextual', (_p, _a, ctx) => {
     const own = ctx.access.item(model, item);
     if (!own.allowed) return deniedError(own, model, item);
     const linked = ctx.access.resource(target);
