@@ -1,11 +1,14 @@
 // Resolver types of the platform's own schema (schema/platform.graphql), generated into
 // resolvers/platform/types.generated.ts: `npm run codegen`. The file is committed; a test
 // (test/workflow-codegen.test.ts) fails when it no longer matches the schema.
+// And the typed client of examples/client/ (client preset) from schema/demo.graphql, into
+// examples/client/gql/ (committed; test/typed-client.test.ts checks it and runs the example).
 //
 // The platform SDL extends types the data schema defines (Query, PageInfo, the scalars); BASE_SDL stands
 // in for them here, so the generated types do not depend on which catalogues are published.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { ENUM_VALUES } from './resolvers/platform/enums.ts';
+import { operationCheck } from './examples/client/operation-check.ts';
 
 export const BASE_SDL = `
 scalar Date
@@ -14,11 +17,34 @@ type Query { _empty: Boolean }
 type PageInfo { hasNextPage: Boolean! endCursor: String }
 `;
 
+/** The typed client of the example (the client preset), from the demo platform's kept SDL. */
+export const CLIENT_OUTPUT = 'examples/client/gql/';
+
+export const clientTarget = {
+  schema: 'schema/demo.graphql',
+  documents: ['examples/client/**/*.graphql'],
+  preset: 'client',
+  presetConfig: { fragmentMasking: false },
+  // Fails naming each operation that no longer fits the schema (before codegen's own validation).
+  documentTransforms: [operationCheck],
+  config: {
+    // Plain strings with their types attached, for `fetch`; no GraphQL client library needed.
+    documentMode: 'string',
+    useTypeImports: true,
+    enumsAsTypes: true,
+    // `./graphql.js` imports, which TypeScript's NodeNext resolution and tsx both map to the .ts files.
+    emitLegacyCommonJSImports: false,
+    scalars: { Date: 'string', DateTime: 'string', Decimal: 'string' },
+  },
+} satisfies CodegenConfig['generates'][string];
+
 const config: CodegenConfig = {
   overwrite: true,
-  schema: [BASE_SDL, 'schema/platform.graphql'],
+  // Each target names its schema: the two are different schemas (the platform's own fields alone, and the
+  // whole demo platform).
   generates: {
     'resolvers/platform/types.generated.ts': {
+      schema: [BASE_SDL, 'schema/platform.graphql'],
       plugins: ['typescript', 'typescript-resolvers'],
       config: {
         useTypeImports: true,
@@ -57,6 +83,7 @@ const config: CodegenConfig = {
         emitLegacyCommonJSImports: false,
       },
     },
+    [CLIENT_OUTPUT]: clientTarget,
   },
 };
 
