@@ -24,7 +24,7 @@ export function logLevel(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function createLogger(destination?: DestinationStream, level = logLevel()): Logger {
-  const options = { name: 'govgraph', level, base: { service: 'govgraph' } };
+  const options = { level, base: { service: 'govgraph' } };
   return destination ? pino(options, destination) : pino(options);
 }
 
