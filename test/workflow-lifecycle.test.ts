@@ -164,3 +164,17 @@ describe('revision deadlines', () => {
     expect(other.data!.catalogues).toEqual([]);
   });
 });
+
+describe('withdrawal', () => {
+  it('takes the catalogue out of effect, by its compiler only', async () => {
+    const W = `mutation { withdrawCatalogue(id: "HN-430100-MZ", reason: "Merged into the provincial catalogue") { id version status } }`;
+    const other = await gw.query(W, { dept: '430000-MZ', roles: ['compiler'] });
+    expect(codes(other)).toEqual(['FORBIDDEN']);
+    const r = await gw.query(W, { dept: '430100-MZ', roles: ['compiler'] });
+    expect(r.data!.withdrawCatalogue).toEqual({ id: 'HN-430100-MZ', version: 1, status: 'WITHDRAWN' });
+    const gone = await gw.query(`{ changshaCivilAffairs { elderlyCareSubsidies(first: 1) { totalCount } } }`, { dept: '430100-MZ' });
+    expect(codes(gone)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const again = await gw.query(W, { dept: '430100-MZ', roles: ['compiler'] });
+    expect(codes(again)).toEqual(['CONFLICT']);
+  });
+});
