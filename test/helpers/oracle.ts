@@ -1,0 +1,234 @@
+// A test oracle for the access table of SPEC §6, written apart from src/access on purpose: it reads the
+// platform and catalogue documents itself (plain YAML, no validation, no model) and answers from the
+// spec's words as plainly as it can. It must not import src/access, src/formats/masks or the glob code:
+// the randomised test (test/access-oracle.test.ts) compares the gateway with it, so sharing code would
+// let one mistake hide itself.
+//
+// Where the spec is silent, the oracle follows the decisions documented in docs/access-rules.md:
+// - an item's share only tightens its resource's, so "the effective share" is read as "both the
+//   resource's and the item's settings must let the request through", row by row;
+// - the resource as a whole (list, lookup, link target) is allowed when one item is; otherwise it gets
+//   the first row that denies its own settings (a grant for any of its items counts), and when its own
+//   settings let the request through, the lowest row among its items' denials (catalogue order on ties);
+// - a mask keeps its first and last characters by code point; a value no longer than what a mask keeps
+//   is replaced whole.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+/** The denial codes of the table, in row order (rows 1 to 6). */
+export const DENIAL_CODES = [
+  'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE', 'PURPOSE_REQUIRED', 'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED',
+] as const;
+export type DenialCode = (typeof DENIAL_CODES)[number];
+
+interface Share {
+  type?: string;
+  methods?: string[];
+  scope?: { purposes?: string[]; departments?: string[]; levels?: string[] };
+}
+
+export interface ODepartment {
+  code: string;
+  level: string;
+  graphqlName: string;
+}
+
+export interface OItem {
+  name: string;
+  type: string;
+  sensitive: boolean;
+  /** The mask a sensitive item gets (its own, `full` when it names none); null when not sensitive. */
+  mask: string | null;
+  share: Share | null;
+}
+
+export interface OLink {
+  field: string;
+  item: string;
+  /** The linked resource's code and the item of it that equals this item's value. */
+  resource: string;
+  targetItem: string;
+}
+
+export interface OResource {
+  code: string;
+  name: string;
+  provider: string;
+  share: Share;
+  key: string;
+  type: string;
+  list: string;
+  byKey: string;
+  items: OItem[];
+  links: OLink[];
+}
+
+export interface OPlatform {
+  departments: ODepartment[];
+  purposes: string[];
+  resources: OResource[];
+  resource(code: string): OResource;
+  department(code: string): ODepartment;
+}
+
+/** Reads the platform file and the catalogue documents (every resource of them is taken as published). */
+export function loadOracle(platformFile: string, catalogueFiles: string[]): OPlatform {
+  const p = parse(readFileSync(platformFile, 'utf8'));
+  const departments: ODepartment[] = p.departments.map((d: ODepartment) => ({ code: d.code, level: d.level, graphqlName: d.graphqlName }));
+  const resources: OResource[] = [];
+  for (const file of catalogueFiles) {
+    const c = parse(readFileSync(file, 'utf8'));
+    for (const r of c.resources) {
+      const items: OItem[] = r.items.map((i: Record<string, any>) => ({
+        name: i.name,
+        type: i.type,
+        sensitive: i.sensitivity !== undefined,
+        mask: i.sensitivity !== undefined ? (i.mask ?? 'full') : null,
+        share: i.share ?? null,
+      }));
+      const links: OLink[] = r.items
+        .filter((i: Record<string, any>) => i.link)
+        .map((i: Record<string, any>) => ({ field: i.link.field, item: i.name, resource: i.link.resource, targetItem: i.link.item }));
+      resources.push({
+        code: r.code, name: r.name, provider: r.provider, share: r.share, key: r.key,
+        type: r.graphql.type, list: r.graphql.list, byKey: r.graphql.byKey, items, links,
+      });
+    }
+  }
+  const byCode = new Map(resources.map((r) => [r.code, r]));
+  const deptByCode = new Map(departments.map((d) => [d.code, d]));
+  return {
+    departments,
+    purposes: p.purposes.map((x: { code: string }) => x.code),
+    resources,
+    resource: (code) => byCode.get(code) ?? fail(`no resource ${code}`),
+    department: (code) => deptByCode.get(code) ?? fail(`no department ${code}`),
+  };
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+// ---- grants ----------------------------------------------------------------------------------------
+
+export interface OGrant {
+  requester: string;
+  resource: string;
+  items: string[];
+  purposes: string[];
+  unmasked: string[];
+  from: string;
+  /** Last day (inclusive) on the platform's calendar, Asia/Shanghai (UTC+8, no daylight saving). */
+  until: string | null;
+  revokedAt: string | null;
+}
+
+/** The date in Asia/Shanghai at `now`. */
+export function shanghaiDate(now: Date): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+function grantActive(g: OGrant, now: Date): boolean {
+  return g.revokedAt === null && Date.parse(g.from) <= now.getTime() && (g.until === null || g.until >= shanghaiDate(now));
+}
+
+// ---- the table -------------------------------------------------------------------------------------
+
+/** Who asks: the requesting department, the purpose header (or null), every grant in the store. */
+export interface Asker {
+  dept: ODepartment;
+  purpose: string | null;
+  grants: readonly OGrant[];
+  now: Date;
+}
+
+export type Answer = { allowed: true; mask: string | null } | { allowed: false; code: DenialCode };
+
+const allowed = (mask: string | null): Answer => ({ allowed: true, mask });
+const denied = (code: DenialCode): Answer => ({ allowed: false, code });
+
+/** `*` is any run of characters, `?` one character; the pattern matches the whole code. */
+export function globMatches(pattern: string, code: string): boolean {
+  if (pattern === '') return code === '';
+  if (pattern[0] === '*') return [...Array(code.length + 1).keys()].some((i) => globMatches(pattern.slice(1), code.slice(i)));
+  if (code === '') return false;
+  return (pattern[0] === '?' || pattern[0] === code[0]) && globMatches(pattern.slice(1), code.slice(1));
+}
+
+/** The requester's active grants for the resource, for the purpose, covering the item (any item when null). */
+function coveringGrants(a: Asker, r: OResource, item: string | null): OGrant[] {
+  return a.grants.filter((g) =>
+    g.requester === a.dept.code && g.resource === r.code && g.purposes.includes(a.purpose ?? '') &&
+    (item === null || g.items.includes(item)) && grantActive(g, a.now));
+}
+
+/** SPEC §6 for one item of a resource, or (item null) for the resource's own share settings. */
+export function answerItem(a: Asker, r: OResource, item: OItem | null): Answer {
+  if (a.dept.code === r.provider) return allowed(null); // row 0
+  const shares = item?.share ? [r.share, item.share] : [r.share];
+  if (shares.some((s) => s.type === 'none')) return denied('NOT_SHARED'); // row 1
+  if (shares.some((s) => s.methods && !s.methods.includes('api'))) return denied('METHOD_NOT_API'); // row 2
+  const outside = shares.some((s) =>
+    (s.scope?.departments && !s.scope.departments.some((p) => globMatches(p, a.dept.code))) ||
+    (s.scope?.levels && !s.scope.levels.includes(a.dept.level)));
+  if (outside) return denied('OUT_OF_SCOPE'); // row 3
+  if (a.purpose === null) return denied('PURPOSE_REQUIRED'); // row 4
+  if (shares.some((s) => s.scope?.purposes && !s.scope.purposes.includes(a.purpose!))) return denied('PURPOSE_OUT_OF_SCOPE'); // row 5
+  const grants = coveringGrants(a, r, item?.name ?? null);
+  if (shares.some((s) => s.type === 'conditional') && grants.length === 0) return denied('GRANT_REQUIRED'); // row 6
+  if (!item?.sensitive) return allowed(null); // row 7
+  return allowed(grants.some((g) => g.unmasked.includes(item.name)) ? null : item.mask);
+}
+
+export function itemOf(r: OResource, name: string): OItem {
+  return r.items.find((i) => i.name === name) ?? fail(`no item ${name} in ${r.code}`);
+}
+
+const rowOf = (code: DenialCode): number => DENIAL_CODES.indexOf(code);
+
+/** The resource's list and lookup fields (and links to it): allowed when any item is. */
+export function answerResource(a: Asker, r: OResource): Answer {
+  const answers = r.items.map((i) => answerItem(a, r, i));
+  if (answers.some((x) => x.allowed)) return allowed(null);
+  const whole = answerItem(a, r, null);
+  if (!whole.allowed) return whole;
+  let lowest = answers[0] as Extract<Answer, { allowed: false }>;
+  for (const x of answers as Extract<Answer, { allowed: false }>[]) if (rowOf(x.code) < rowOf(lowest.code)) lowest = x;
+  return lowest;
+}
+
+/** Filtering (operator `eq`, `in`, ...) or ordering (`orderBy`) by an item. */
+export type UseAnswer = { ok: true } | { ok: false; code: DenialCode | 'BAD_USER_INPUT'; item: string };
+
+export function answerUse(a: Asker, r: OResource, item: string, operator: string): UseAnswer {
+  const d = answerItem(a, r, itemOf(r, item));
+  if (!d.allowed) return { ok: false, code: d.code, item };
+  if (d.mask !== null && operator !== 'eq' && operator !== 'in') return { ok: false, code: 'BAD_USER_INPUT', item };
+  return { ok: true };
+}
+
+// ---- masks -----------------------------------------------------------------------------------------
+
+/** Characters kept at the start and at the end (SPEC §4). */
+const KEPT: Record<string, [number, number]> = { idcard: [6, 4], name: [1, 0], phone: [3, 4], partial: [1, 1], full: [0, 0] };
+
+export function masked(mask: string, value: string): string {
+  const [first, last] = KEPT[mask] ?? fail(`no mask ${mask}`);
+  const chars = Array.from(value);
+  if (chars.length <= first + last) return '*'.repeat(chars.length);
+  return chars.slice(0, first).join('') + '*'.repeat(chars.length - first - last) + chars.slice(chars.length - last).join('');
+}
+
+// ---- filters ---------------------------------------------------------------------------------------
+
+/** The filter operators an item offers (SPEC §5), by its catalogue type (also for personal and secret
+ * items, which are typed String as fields but filtered as what they hold). */
+export function operatorsOf(item: OItem): string[] {
+  switch (item.type) {
+    case 'string': case 'text': return ['eq', 'ne', 'in', 'startsWith', 'contains'];
+    case 'boolean': return ['eq'];
+    case 'enum': return ['eq', 'ne', 'in'];
+    default: return ['eq', 'ne', 'in', 'gt', 'gte', 'lt', 'lte'];
+  }
+}
