@@ -1,6 +1,6 @@
 // Resolver types of the platform's own schema (schema/platform.graphql), generated into
 // resolvers/platform/types.generated.ts: `npm run codegen`. The file is committed; a test
-// (test/workflow-codegen.test.ts) fails when it no longer matches the schema.
+// (test/workflow-units.test.ts) fails when it no longer matches the schema.
 // And the typed client of examples/client/ (client preset) from schema/demo.graphql, into
 // examples/client/gql/ (committed; test/typed-client.test.ts checks it and runs the example).
 //

@@ -70,8 +70,9 @@ describe('the platform schema', () => {
   });
 
   it('keeps resolvers/platform/types.generated.ts in step with it (npm run codegen)', async () => {
-    const [out] = await generate({ ...config, silent: true }, false);
-    expect(out.filename).toBe('resolvers/platform/types.generated.ts');
-    expect(readFileSync(out.filename, 'utf8')).toBe(out.content);
+    const target = 'resolvers/platform/types.generated.ts';
+    const [out] = await generate({ ...config, generates: { [target]: config.generates[target] }, silent: true }, false);
+    expect(out.filename).toBe(target);
+    expect(readFileSync(target, 'utf8')).toBe(out.content);
   }, 60_000);
 });
