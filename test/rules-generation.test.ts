@@ -10,6 +10,7 @@ import { createAccessContext } from '../src/access/context.ts';
 import { buildGatewaySchema, permissions } from '../src/generate/executable.ts';
 import { buildSchemaModel } from '../src/generate/model.ts';
 import { dataRules } from '../src/rules/data-rules.ts';
+import { allSelectedAllowed, selectedResourceFields } from '../src/rules/fast-path.ts';
 
 const platform = loadPlatform(DEMO_PLATFORM_FILE);
 const catalogues = validateCatalogueFiles(demoCatalogueFiles(), platform, []).catalogues!;
@@ -35,6 +36,9 @@ describe('generated rules', () => {
         throw new Error('decision table unreachable');
       },
       resource() {
+        throw new Error('decision table unreachable');
+      },
+      peekItem() {
         throw new Error('decision table unreachable');
       },
       taken: () => new Map(),
@@ -64,5 +68,39 @@ describe('generated rules', () => {
     expect(result.errors?.map((e) => [e.path?.join('.'), e.extensions.code])).toEqual([
       ['humanResources.employmentRegistration.position', 'FORBIDDEN'],
     ]);
+  });
+});
+
+describe('the unwrapped twin (fast path for operations whose selected fields are all allowed)', () => {
+  const built = buildGatewaySchema(platform, catalogues);
+  const field = (s: import('graphql').GraphQLSchema, type: string, name: string) =>
+    (s.getType(type) as import('graphql').GraphQLObjectType).getFields()[name];
+
+  it('leaves resource fields unwrapped there, and keeps the rules of list, lookup and root fields', () => {
+    expect(field(built.schema, 'EmploymentRegistration', 'position').resolve).toBeTypeOf('function');
+    expect(field(built.unwrapped!, 'EmploymentRegistration', 'position').resolve).toBeUndefined();
+    expect(field(built.unwrapped!, 'HumanResourcesResources', 'employmentRegistrations').resolve).not.toBe(
+      field(built.schema, 'HumanResourcesResources', 'employmentRegistrations').resolve,
+    ); // wrapped in both, by two applications of the same shield middleware
+    expect(field(built.unwrapped!, 'HumanResourcesResources', 'employmentRegistrations').resolve).toBeTypeOf('function');
+  });
+
+  it('is chosen only when every selected item and link is allowed, fragments included', () => {
+    const doc = parse(`query { humanResources { employmentRegistrations { nodes { ...W employer { name } } } } }
+      fragment W on EmploymentRegistration { position monthlyWage }`);
+    const fields = selectedResourceFields(doc, built.schema, built.model);
+    expect(fields.map((f) => `${f.model.typeName}.${f.item}${f.target ? ' -> ' + f.target.resource.code : ''}`).sort()).toEqual([
+      'EmploymentRegistration.employerCode -> 430000-SCJG-00001',
+      'EmploymentRegistration.monthlyWage',
+      'EmploymentRegistration.position',
+      'EnterpriseRegistration.name',
+    ]);
+    const mz = platform.departments.find((d) => d.code === '430000-MZ')!;
+    const access = createAccessContext({ requester: mz, purpose: 'social-assistance', grants: [], now: new Date() });
+    expect(allSelectedAllowed(fields, access)).toBe(false); // monthlyWage is not shared
+    expect(access.taken().size).toBe(0); // a look ahead records nothing
+    const withoutWage = fields.filter((f) => f.item !== 'monthlyWage');
+    expect(allSelectedAllowed(withoutWage, access)).toBe(true);
+    expect([...access.taken().get('430000-RST-00001')!.keys()].sort()).toEqual(['employerCode', 'position']);
   });
 });

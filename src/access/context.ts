@@ -8,26 +8,36 @@ import { effectiveItems } from './effective-share.ts';
 import type { Grant } from './grant-model.ts';
 
 export interface AccessContext {
+  /** The decision for an item, recorded as taken (the item is read or refused in this request). */
   item(model: ResourceModel, item: string): Decision;
+  /** The same decision, not recorded: for looking ahead at what the rules will answer. */
+  peekItem(model: ResourceModel, item: string): Decision;
   resource(model: ResourceModel): Decision;
   /** Every item decision taken in this request, by resource code. */
   taken(): Map<string, Map<string, Decision>>;
 }
 
 export function createAccessContext(q: { requester: Department; purpose: string | null; grants: readonly Grant[]; now: Date }): AccessContext {
+  const decided = new Map<string, Decision>();
   const items = new Map<string, Map<string, Decision>>();
   const resources = new Map<string, Decision>();
+  const peekItem = (model: ResourceModel, name: string): Decision => {
+    const key = `${model.resource.code}\0${name}`;
+    let d = decided.get(key);
+    if (!d) {
+      const item = effectiveItems(model.resource).get(name);
+      if (!item) throw new Error(`no item ${name} in ${model.resource.code}`);
+      decided.set(key, (d = decide({ ...q, resource: model.resource, item })));
+    }
+    return d;
+  };
   return {
+    peekItem,
     item(model, name) {
+      const d = peekItem(model, name);
       let byItem = items.get(model.resource.code);
       if (!byItem) items.set(model.resource.code, (byItem = new Map()));
-      let d = byItem.get(name);
-      if (!d) {
-        const item = effectiveItems(model.resource).get(name);
-        if (!item) throw new Error(`no item ${name} in ${model.resource.code}`);
-        d = decide({ ...q, resource: model.resource, item });
-        byItem.set(name, d);
-      }
+      byItem.set(name, d);
       return d;
     },
     resource(model) {

@@ -13,6 +13,7 @@ import { platformResolvers } from '../../resolvers/platform/index.ts';
 import { dataRules } from '../rules/data-rules.ts';
 import { platformRules } from '../rules/platform-rules.ts';
 import { buildSchemaModel, type SchemaModel } from './model.ts';
+import { connectionTypeName } from './names.ts';
 import { generateDataSDL, queryFieldsSDL } from './sdl.ts';
 import { scalarResolvers } from './scalars.ts';
 
@@ -20,6 +21,11 @@ export const PLATFORM_SDL_FILE = fileURLToPath(new URL('../../schema/platform.gr
 
 export interface GatewaySchema {
   schema: GraphQLSchema;
+  /**
+   * The same schema with the resource types' fields left unwrapped by shield: for operations whose
+   * selected resource fields are all allowed (see src/rules/fast-path.ts). Absent when rules are off.
+   */
+  unwrapped?: GraphQLSchema;
   model: SchemaModel;
   /** The SDL of the schema, printed: what `govgraph schema print` shows. */
   sdl: string;
@@ -64,6 +70,16 @@ export function buildGatewaySchema(platform: Platform, catalogues: Catalogue[], 
   const d = dataRules(model);
   const p = platformRules();
   const rules = { ...d, ...p, Query: { ...d.Query, ...p.Query } };
-  const schema = applyMiddleware(base, permissions(rules));
-  return { schema, model, sdl };
+  const generator = permissions(rules);
+  const schema = applyMiddleware(base, generator);
+  // The twin: shield's own middleware, less the wrappers of the resource types' fields and of fields
+  // whose rule is the constant allow (connections, page info).
+  const middleware = generator.generate(base) as Record<string, Record<string, unknown>>;
+  for (const m of model.byCode.values()) {
+    delete middleware[m.typeName];
+    delete middleware[connectionTypeName(m.typeName)];
+  }
+  delete middleware.PageInfo;
+  const unwrapped = applyMiddleware(base, middleware as never);
+  return { schema, unwrapped, model, sdl };
 }

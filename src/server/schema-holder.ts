@@ -2,12 +2,15 @@
 // Apollo Server gateway: Apollo keeps the schema a request started with until the request ends, so a
 // swap never fails a request in flight. Every instance polls the store, so all instances on one store
 // serve a newly published schema within the poll interval.
-import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
+import { execute, type GraphQLSchema } from 'graphql';
 import type { Catalogue } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
 import { publishedVersions } from '../catalogue/repository.ts';
 import type { Store } from '../store/port.ts';
 import { buildGatewaySchema, type BuildOptions, type GatewaySchema } from '../generate/executable.ts';
+import { allSelectedAllowed, selectedResourceFields } from '../rules/fast-path.ts';
+import type { RequestContext } from './context.ts';
 
 type Listener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
 
@@ -16,6 +19,8 @@ export class SchemaHolder implements GatewayInterface {
   private signature = '';
   private listeners = new Set<Listener>();
   private timer: NodeJS.Timeout | null = null;
+  /** Every schema handed to Apollo, so a request executes on the build it was validated against. */
+  private readonly builds = new WeakMap<GraphQLSchema, GatewaySchema>();
 
   constructor(
     private readonly platform: Platform,
@@ -51,6 +56,7 @@ export class SchemaHolder implements GatewayInterface {
   private install(built: GatewaySchema, signature: string): void {
     this.current = built;
     this.signature = signature;
+    this.builds.set(built.schema, built);
     for (const l of this.listeners) l({ apiSchema: built.schema, coreSupergraphSdl: built.sdl });
   }
 
@@ -63,8 +69,25 @@ export class SchemaHolder implements GatewayInterface {
       }, pollMs);
       this.timer.unref();
     }
-    return { executor: null };
+    return { executor: this.execute };
   }
+
+  /** Runs an operation on the schema Apollo validated it against, or on its unwrapped twin when allowed. */
+  private readonly execute: GatewayExecutor = async (rc) => {
+    const built = this.builds.get(rc.schema);
+    const ctx = rc.context as RequestContext;
+    let schema = rc.schema;
+    if (built?.unwrapped && ctx.access && allSelectedAllowed(selectedResourceFields(rc.document, rc.schema, built.model), ctx.access)) {
+      schema = built.unwrapped;
+    }
+    return execute({
+      schema,
+      document: rc.document,
+      contextValue: ctx,
+      variableValues: rc.request.variables,
+      operationName: rc.request.operationName,
+    });
+  };
 
   onSchemaLoadOrUpdate(callback: Listener) {
     this.listeners.add(callback);
