@@ -90,7 +90,7 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
       {
         path: 'departments[2].graphqlName',
         message:
-          '"catalogues" is a field the platform itself defines on Query; choose another name (reserved: catalogues, catalogue, resourceInfo, me, sharingRequests, grants, audit, auditLog, usage, verifyAuditChain, health)',
+          '"catalogues" is a field the platform itself defines on Query; choose another name (reserved: me, catalogues, catalogue, resourceInfo, sharingRequests, grants, auditLog, verifyAuditChain, usage)',
       },
     ],
   },

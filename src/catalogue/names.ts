@@ -1,5 +1,13 @@
 // GraphQL names: what a valid name is, and the names the platform itself generates or reserves, so that
-// catalogue names can be checked against them before the schema is generated.
+// catalogue names can be checked against them before the schema is generated. The generator's naming
+// functions and the platform SDL are the sources; nothing is listed twice.
+import { readFileSync } from 'node:fs';
+import { isTypeDefinitionNode, Kind, parse } from 'graphql';
+import { PLATFORM_SDL_FILE } from '../generate/platform-sdl.ts';
+import {
+  connectionTypeName, departmentTypeName, filterTypeName, orderFieldTypeName, orderTypeName, pascal,
+} from '../generate/names.ts';
+import { KIND_SCALAR, kindFilterName } from '../generate/operators.ts';
 
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
@@ -13,51 +21,36 @@ export function isEnumValue(s: string): boolean {
   return isGraphqlName(s) && !['true', 'false', 'null'].includes(s);
 }
 
+// The platform's own part of the schema is the source of the names it reserves: every type it defines
+// and every field it adds to Query.
+const platformSdl = parse(readFileSync(PLATFORM_SDL_FILE, 'utf8'));
+const platformTypes = platformSdl.definitions.filter(isTypeDefinitionNode).map((d) => d.name.value);
+
 /** Fields of Query that the platform itself defines; department graphqlNames must avoid them. */
-export const PLATFORM_QUERY_FIELDS: readonly string[] = [
-  'catalogues',
-  'catalogue',
-  'resourceInfo',
-  'me',
-  'sharingRequests',
-  'grants',
-  'audit',
-  'auditLog',
-  'usage',
-  'verifyAuditChain',
-  'health',
-];
+export const PLATFORM_QUERY_FIELDS: readonly string[] = platformSdl.definitions.flatMap((d) =>
+  (d.kind === Kind.OBJECT_TYPE_EXTENSION || d.kind === Kind.OBJECT_TYPE_DEFINITION) && d.name.value === 'Query'
+    ? (d.fields ?? []).map((f) => f.name.value)
+    : [],
+);
 
 /** Type names the schema defines whatever the catalogues hold. */
-export const RESERVED_TYPE_NAMES: readonly string[] = [
+export const RESERVED_TYPE_NAMES: readonly string[] = [...new Set([
   // built-in and custom scalars
-  'String', 'Int', 'Float', 'Boolean', 'ID', 'Date', 'DateTime', 'Decimal', 'JSON',
-  // roots and shared types
+  'String', 'Int', 'Float', 'Boolean', 'ID', 'Date', 'DateTime', 'Decimal',
+  // roots and shared types of the data schema
   'Query', 'Mutation', 'Subscription', 'PageInfo', 'OrderDirection',
   // filter inputs per scalar kind
-  'StringFilter', 'TextFilter', 'IntFilter', 'FloatFilter', 'DecimalFilter', 'DateFilter', 'DateTimeFilter',
-  'BooleanFilter', 'EnumFilter', 'IDFilter',
-  // platform types (catalogues, requests, grants, audit)
-  'Catalogue', 'CatalogueVersion', 'CatalogueStatus', 'CatalogueKind', 'Resource', 'ResourceInfo', 'Item',
-  'Share', 'ShareType', 'ShareMethod', 'Scope', 'Department', 'Purpose', 'Problem', 'Me', 'Identity',
-  'SharingRequest', 'SharingRequestStatus', 'Grant', 'GrantStatus', 'AuditEntry', 'AuditLog', 'AuditChain',
-  'AuditVerification', 'Usage', 'Health',
-];
+  ...Object.keys(KIND_SCALAR).map((k) => kindFilterName(k as keyof typeof KIND_SCALAR)),
+  // every type of the platform schema
+  ...platformTypes,
+])];
 
 /** Fields every generated filter input has besides one per item; item names must avoid them. */
 export const FILTER_COMBINATORS: readonly string[] = ['and', 'or'];
 
-/** `publicSecurity` → `PublicSecurity`. */
-export function pascalCase(name: string): string {
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-/** The type holding a department's resources: `publicSecurity` → `PublicSecurityResources`. */
-export function departmentTypeName(graphqlName: string): string {
-  return pascalCase(graphqlName) + 'Resources';
-}
+export { departmentTypeName, pascal as pascalCase };
 
 /** The types generated for a resource type besides itself. */
 export function generatedTypeNames(type: string): string[] {
-  return [`${type}Filter`, `${type}Connection`, `${type}Order`, `${type}OrderField`];
+  return [filterTypeName(type), connectionTypeName(type), orderTypeName(type), orderFieldTypeName(type)];
 }

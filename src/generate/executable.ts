@@ -1,7 +1,6 @@
 // Assembles the executable gateway schema: generated data SDL + the platform's static SDL, their
 // resolvers, and the shield rules over both. The only place the pieces meet.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, printSchema, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
@@ -16,8 +15,9 @@ import { buildSchemaModel, type SchemaModel } from './model.ts';
 import { connectionTypeName } from './names.ts';
 import { generateDataSDL, queryFieldsSDL } from './sdl.ts';
 import { scalarResolvers } from './scalars.ts';
+import { PLATFORM_SDL_FILE } from './platform-sdl.ts';
 
-export const PLATFORM_SDL_FILE = fileURLToPath(new URL('../../schema/platform.graphql', import.meta.url));
+export { PLATFORM_SDL_FILE };
 
 export interface GatewaySchema {
   schema: GraphQLSchema;
