@@ -305,6 +305,11 @@ const uniquenessCases: Case[] = [
     problems: [{ path: 'resources[0].graphql.type', message: '"PageInfo" is already a type the platform defines; choose another type name' }],
   },
   {
+    name: "a type name of the platform's own schema (schema/platform.graphql)",
+    mutate: (d) => (d.resources[0].graphql.type = 'SubmissionWarning'),
+    problems: [{ path: 'resources[0].graphql.type', message: '"SubmissionWarning" is already a type the platform defines; choose another type name' }],
+  },
+  {
     name: "a type name of a department's resources",
     mutate: (d) => (d.resources[0].graphql.type = 'PublicSecurityResources'),
     problems: [
