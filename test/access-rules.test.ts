@@ -688,6 +688,32 @@ describe('a denied resource gets the code of the first row that denies it', () =
   });
 });
 
+describe('decisions where the spec is silent', () => {
+  it('a grant whose every item is denied for the purpose: the resource gets the lowest row among its items', async () => {
+    // The grant lets the resource's own settings through (a grant for the purpose exists), but its only
+    // item, address, is for social assistance only (row 5); the others have no grant (row 6).
+    await grant({ ...HOUSEHOLD_GRANT, items: ['address'], purposes: ['administrative-licensing'] });
+    const r = await gw.query(`{ publicSecurity { householdRegistrations { nodes { gender } } } }`, { dept: '430000-MZ', purpose: 'administrative-licensing' });
+    expect(r.data).toEqual({ publicSecurity: { householdRegistrations: null } });
+    expect(errorsOf(r)).toEqual([{ path: 'publicSecurity.householdRegistrations', code: 'PURPOSE_OUT_OF_SCOPE', resource: '430000-GA-00001' }]);
+  });
+
+  it('a link on a masked item resolves, as filtering the linked resource by eq on the full value would', async () => {
+    await grant({ ...HOUSEHOLD_GRANT, unmasked: ['idNumber'] });
+    const r = await gw.query(`{ adminService { electronicLicence(licenceNo: "HN-CJZ-0000000003") { holderIdNumber holder { idNumber } } } }`, MZ);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.adminService.electronicLicence).toEqual({ holderIdNumber: '430103********2574', holder: { idNumber: '430103199311012574' } });
+  });
+
+  it('the provider reads its own resources without a purpose; every other reader states one, even where any purpose would do', async () => {
+    const own = await gw.query(`{ marketRegulation { enterpriseRegistrations(first: 1) { nodes { contactPhone } } } }`, { dept: '430000-SCJG' });
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.marketRegulation.enterpriseRegistrations.nodes[0].contactPhone).toMatch(/^1\d{10}$/);
+    const other = await gw.query(`{ marketRegulation { enterpriseRegistrations(first: 1) { nodes { name } } } }`, { dept: '430000-GA' });
+    expect(errorsOf(other)).toEqual([{ path: 'marketRegulation.enterpriseRegistrations', code: 'PURPOSE_REQUIRED', resource: '430000-SCJG-00001' }]);
+  });
+});
+
 // ---- grants over time ------------------------------------------------------------------------------
 
 describe('grants take effect, and stop, on the next request', () => {
