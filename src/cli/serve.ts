@@ -42,7 +42,7 @@ export function registerServeCommand(program: Command): void {
         console.log('\nA demo token for the Provincial Department of Civil Affairs (430000-MZ), valid 8 hours:');
         console.log(`  Authorization: Bearer ${token}`);
         console.log('  x-purpose: social-assistance');
-        console.log('Make others with: npx govgraph token --platform demo/platform.yaml --dept CODE');
+        console.log('Make others with: npx govgraph token --dept CODE [--roles applicant,approver]' + (opts.data !== './data' ? ` --data ${opts.data}` : ''));
       }
       const stop = async () => {
         await gateway.close();
