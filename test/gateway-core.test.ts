@@ -153,6 +153,26 @@ describe('bad input', () => {
     expect(r.errors?.[0].message).toContain('"1990-02-30" is not a date');
   });
 
+  it('refuses a bad decimal or date-time, and compares good ones by value', async () => {
+    const SCJG = { dept: '430000-SCJG' };
+    const bad = await gw.query(`{ marketRegulation { enterpriseRegistrations(filter: { registeredCapital: { gt: "12,5" } }) { totalCount } } }`, SCJG);
+    expect(bad.errors?.[0].message).toContain('"12,5" is not a decimal');
+    const badTime = await gw.query(`{ humanResources { employmentRegistrations(filter: { registeredAt: { gt: "2026-13-01T00:00:00Z" } }) { totalCount } } }`, RST);
+    expect(badTime.errors?.[0].message).toContain('"2026-13-01T00:00:00Z" is not a date-time');
+    const r = await gw.query(`{ marketRegulation { enterpriseRegistrations(first: 1000, filter: { registeredCapital: { gte: "500.5" } }) {
+      nodes { registeredCapital } totalCount } } }`, SCJG);
+    const caps = r.data!.marketRegulation.enterpriseRegistrations.nodes.map((n: { registeredCapital: string }) => n.registeredCapital);
+    expect(caps.length).toBeGreaterThan(0);
+    for (const c of caps) {
+      expect(typeof c).toBe('string'); // decimals travel as strings, so no digit is lost
+      expect(Number(c)).toBeGreaterThanOrEqual(500.5);
+    }
+    // An offset is a point in time: +08:00 midnight is 16:00 the day before in UTC.
+    const local = await gw.query(`{ humanResources { employmentRegistrations(filter: { registeredAt: { lt: "2020-01-01T08:00:00+08:00" } }) { totalCount } } }`, RST);
+    const utc = await gw.query(`{ humanResources { employmentRegistrations(filter: { registeredAt: { lt: "2020-01-01T00:00:00Z" } }) { totalCount } } }`, RST);
+    expect(local.data!.humanResources.employmentRegistrations.totalCount).toBe(utc.data!.humanResources.employmentRegistrations.totalCount);
+  });
+
   it('refuses a cursor it did not make', async () => {
     const r = await gw.query(`{ publicSecurity { householdRegistrations(after: "bm90LWEtY3Vyc29y") { nodes { idNumber } } } }`, GA);
     expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
