@@ -135,6 +135,25 @@ describe('efficient reads', () => {
     }
     expect(seen).toEqual([['registrationNo', 'position']]);
   });
+
+  it('never reads from the store an item the requester may not read', async () => {
+    const seen: unknown[] = [];
+    const original = counted.find.bind(counted);
+    counted.find = (async (c: string, q: { projection?: string[] }) => {
+      if (c.startsWith('r_')) seen.push(q.projection);
+      return original(c, q);
+    }) as typeof counted.find;
+    try {
+      const r = await gw.query(`{ humanResources { employmentRegistrations(first: 2) { nodes { position monthlyWage } } } }`, {
+        dept: '430000-MZ',
+        purpose: 'social-assistance',
+      });
+      expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_SHARED']);
+    } finally {
+      counted.find = original;
+    }
+    expect(seen).toEqual([['registrationNo', 'position']]);
+  });
 });
 
 describe('bad input', () => {

@@ -30,6 +30,6 @@ export function linkResolver(link: LinkModel) {
   return (row: Row, _args: unknown, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Row | null> | null => {
     const value = row[link.item.name];
     if (value === null || value === undefined) return null;
-    return loaderFor(ctx, link, projectionFor(link.target, selectedFields(info))).load(value);
+    return loaderFor(ctx, link, projectionFor(link.target, selectedFields(info), ctx.access)).load(value);
   };
 }

@@ -49,7 +49,7 @@ export function listResolver(model: ResourceModel) {
     const top = selectedFields(info);
     if (!top.has('nodes') && !top.has('pageInfo')) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null }, count };
 
-    const projection = projectionFor(model, selectedBelow(info, 'nodes'));
+    const projection = projectionFor(model, selectedBelow(info, 'nodes'), ctx.access);
     for (const s of sort) if (!projection.includes(s.field)) projection.push(s.field);
     const rows = await ctx.store.find(model.collection, { filter: pageFilter, projection, sort, limit: first + 1 });
     const nodes = rows.slice(0, first);

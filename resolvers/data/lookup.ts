@@ -10,7 +10,7 @@ import { noteRecords } from './records.ts';
 export function lookupResolver(model: ResourceModel) {
   const key = model.resource.key;
   return async (_parent: unknown, args: Record<string, Value>, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Row | null> => {
-    const projection = projectionFor(model, selectedFields(info));
+    const projection = projectionFor(model, selectedFields(info), ctx.access);
     const rows = await ctx.store.find(model.collection, {
       filter: { kind: 'compare', field: key, op: 'eq', value: args[key] },
       projection,

@@ -12,11 +12,14 @@ import type { ResourceModel, SchemaModel } from '../generate/model.ts';
 /** A resource type's field an operation selects: an item, or a link (its own item and its target). */
 export type SelectedResourceField = { model: ResourceModel; item: string; target: ResourceModel | null };
 
-const memo = new WeakMap<DocumentNode, SelectedResourceField[]>();
+/** By schema model, then by parsed document: a republished catalogue may change a field's model. */
+const memo = new WeakMap<SchemaModel, WeakMap<DocumentNode, SelectedResourceField[]>>();
 
 /** The resource fields a document selects anywhere (all operations, fragments included). */
 export function selectedResourceFields(document: DocumentNode, schema: GraphQLSchema, model: SchemaModel): SelectedResourceField[] {
-  let found = memo.get(document);
+  let byDocument = memo.get(model);
+  if (!byDocument) memo.set(model, (byDocument = new WeakMap()));
+  let found = byDocument.get(document);
   if (found) return found;
   const seen = new Map<string, SelectedResourceField>();
   const typeInfo = new TypeInfo(schema);
@@ -37,7 +40,7 @@ export function selectedResourceFields(document: DocumentNode, schema: GraphQLSc
     }),
   );
   found = [...seen.values()];
-  memo.set(document, found);
+  byDocument.set(document, found);
   return found;
 }
 
