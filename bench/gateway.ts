@@ -1,15 +1,18 @@
 // Throughput of the gateway on the demo data, measured with autocannon in one run beside baselines:
 // - raw: the same records read from the same store and serialised with JSON.stringify over node:http;
 // - rules off: the gateway without its graphql-shield rules (what the rules cost);
-// - rules on: the gateway as served.
+// - rules on: the gateway as served; and once more with a denied item selected (every field wrapped).
+// The servers run in a child process (this file with --serve), autocannon in this one, so that the load
+// generator does not share an event loop with what it measures.
 // Run: npx tsx bench/gateway.ts [--seconds 10] [--connections 10]
-// One log line per request would measure the terminal; the figures are of the gateway's own work.
-process.env.GOVGRAPH_LOG_LEVEL ??= 'warn';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
@@ -25,6 +28,7 @@ const arg = (name: string, fallback: number) => {
 };
 const SECONDS = arg('seconds', 10);
 const CONNECTIONS = arg('connections', 10);
+const ROUNDS = arg('rounds', 3);
 
 const ITEMS = ['registrationNo', 'idNumber', 'fullName', 'gender', 'employerCode', 'employerName', 'position',
   'contractType', 'contractStart', 'contractEnd', 'weeklyHours', 'insured'];
@@ -32,6 +36,9 @@ const LIST_QUERY = `{ humanResources { employmentRegistrations(first: 100) { nod
 // The same with one item the requester may not read (monthlyWage is not shared): null with one error,
 // and the operation runs on the fully wrapped schema (see src/rules/fast-path.ts).
 const DENIED_QUERY = LIST_QUERY.replace('insured', 'insured monthlyWage');
+
+interface Servers { raw: string; on: string; off: string; token: string; key: string }
+interface Figures { name: string; rps: number; p50: number; p99: number; errors: number }
 
 async function rawServer(store: Store): Promise<{ url: string; close(): void }> {
   const server = http.createServer(async (req, res) => {
@@ -54,14 +61,10 @@ async function rawServer(store: Store): Promise<{ url: string; close(): void }> 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
 }
 
-interface Figures { name: string; rps: number; p50: number; p99: number; errors: number }
-
-async function measure(name: string, opts: autocannon.Options): Promise<Figures> {
-  const r = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
-}
-
-async function main() {
+/** The child: the demo in a fresh store, the raw server and two gateways; prints their addresses. */
+async function serve() {
+  // One log line per request would measure the terminal; the figures are of the gateway's own work.
+  process.env.GOVGRAPH_LOG_LEVEL ??= 'warn';
   const dir = mkdtempSync(join(tmpdir(), 'govgraph-bench-'));
   const platform = loadPlatform(DEMO_PLATFORM_FILE);
   const store = await openSqliteStore(dir);
@@ -71,50 +74,93 @@ async function main() {
   const off = await startGateway({ platform, store, port: 0, pollMs: 0, rules: false });
   const raw = await rawServer(store);
   const token = await signToken(on.secret, { dept: '430000-MZ', user: 'bench', roles: [], ttl: '1h' });
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'social-assistance' };
-  const key = (await store.find('r_430000_rst_00001', { projection: ['registrationNo'], limit: 1, skip: 500 }))[0].registrationNo;
-  const lookup = `{ humanResources { employmentRegistration(registrationNo: "${key}") { ${ITEMS.join(' ')} } } }`;
+  const key = String((await store.find('r_430000_rst_00001', { projection: ['registrationNo'], limit: 1, skip: 500 }))[0].registrationNo);
+  const servers: Servers = { raw: raw.url, on: on.url, off: off.url, token, key };
+  console.log(JSON.stringify(servers));
+  process.stdin.on('data', () => {});
+  process.stdin.on('end', async () => {
+    await on.close();
+    await off.close();
+    raw.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+}
+
+async function measure(name: string, opts: autocannon.Options): Promise<Figures> {
+  const r = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+async function main() {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const s = JSON.parse((await lines.next()).value as string) as Servers;
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${s.token}`, 'x-purpose': 'social-assistance' };
+  const lookup = `{ humanResources { employmentRegistration(registrationNo: "${s.key}") { ${ITEMS.join(' ')} } } }`;
   const post = (url: string, query: string): autocannon.Options => ({ url: `${url}/graphql`, method: 'POST', headers, body: JSON.stringify({ query }) });
 
   // Check once that each answers what it should before measuring it.
-  for (const [url, q] of [[on.url, LIST_QUERY], [off.url, LIST_QUERY]] as const) {
-    const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: q }) });
+  for (const url of [s.on, s.off]) {
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: LIST_QUERY }) });
     const body = (await res.json()) as { data?: any; errors?: unknown[] };
     if (body.errors || body.data.humanResources.employmentRegistrations.nodes.length !== 100) throw new Error(`bad answer from ${url}: ${JSON.stringify(body).slice(0, 500)}`);
   }
 
-  const results: Figures[] = [];
-  for (const [name, o] of [
-    ['list 100 x 12 items + link: raw store + JSON.stringify', { url: `${raw.url}/list` }],
-    ['list 100 x 12 items + link: gateway, rules off', post(off.url, LIST_QUERY)],
-    ['list 100 x 12 items + link: gateway, rules on', post(on.url, LIST_QUERY)],
-    ['list 100 x 12 items + link + a denied item: gateway, rules on', post(on.url, DENIED_QUERY)],
-    ['lookup by key: raw store + JSON.stringify', { url: `${raw.url}/one?key=${key}` }],
-    ['lookup by key: gateway, rules off', post(off.url, lookup)],
-    ['lookup by key: gateway, rules on', post(on.url, lookup)],
-  ] as const) {
-    process.stderr.write(`measuring ${name}...\n`);
-    results.push(await measure(name, o as autocannon.Options));
+  const cases: Array<[string, autocannon.Options]> = [
+    ['list 100 x 12 items + link: raw store + JSON.stringify', { url: `${s.raw}/list` }],
+    ['list 100 x 12 items + link: gateway, rules off', post(s.off, LIST_QUERY)],
+    ['list 100 x 12 items + link: gateway, rules on', post(s.on, LIST_QUERY)],
+    ['list 100 x 12 items + link + a denied item: gateway, rules on', post(s.on, DENIED_QUERY)],
+    ['lookup by key: raw store + JSON.stringify', { url: `${s.raw}/one?key=${s.key}` }],
+    ['lookup by key: gateway, rules off', post(s.off, lookup)],
+    ['lookup by key: gateway, rules on', post(s.on, lookup)],
+  ];
+  // Warm every path up first (JIT, caches), then measure each case in several rounds, every other one in
+  // the reverse order, and report the median: the machine's drift favours neither side of a comparison.
+  for (const [name, o] of cases) {
+    process.stderr.write(`warming up ${name}...\n`);
+    await autocannon({ connections: CONNECTIONS, duration: 2, ...o });
   }
-  const base = (n: string) => results.find((r) => r.name.startsWith(n) && r.name.includes('raw'))!.rps;
-  console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each, node ${process.version}\n`);
+  const rounds: Figures[][] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const order = i % 2 ? [...cases].reverse() : cases;
+    const round: Figures[] = [];
+    for (const [name, o] of order) {
+      process.stderr.write(`measuring ${name}...\n`);
+      round.push(await measure(name, o));
+    }
+    rounds.push(round);
+  }
+  child.stdin.end();
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const results: Figures[] = cases.map(([name]) => {
+    const runs = rounds.map((r) => r.find((f) => f.name === name)!);
+    return {
+      name,
+      rps: median(runs.map((f) => f.rps)),
+      p50: median(runs.map((f) => f.p50)),
+      p99: median(runs.map((f) => f.p99)),
+      errors: runs.reduce((n, f) => n + f.errors, 0),
+    };
+  });
+  const base = (n: string) => results.find((r) => r.name.startsWith(n.split(' ')[0]) && r.name.includes('raw'))!.rps;
+  console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per case and round, median of ${ROUNDS} rounds, node ${process.version}\n`);
   console.log('| case | req/s | p50 ms | p99 ms | vs raw | errors |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of results) {
-    const ratio = r.rps / base(r.name.split(':')[0]);
-    console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${ratio.toFixed(2)} | ${r.errors} |`);
+    console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${(r.rps / base(r.name)).toFixed(2)} | ${r.errors} |`);
   }
   const rps = (n: string) => results.find((r) => r.name === n)!.rps;
   const off100 = rps('list 100 x 12 items + link: gateway, rules off');
   const cost = 1 - rps('list 100 x 12 items + link: gateway, rules on') / off100;
   const costDenied = 1 - rps('list 100 x 12 items + link + a denied item: gateway, rules on') / off100;
+  const costLookup = 1 - rps('lookup by key: gateway, rules on') / rps('lookup by key: gateway, rules off');
   console.log(`\nrules cost on the list query: ${(cost * 100).toFixed(1)}% of throughput`);
   console.log(`rules cost with a denied item selected (every field wrapped): ${(costDenied * 100).toFixed(1)}% of throughput`);
-  await on.close();
-  await off.close();
-  raw.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  console.log(`rules cost on the lookup: ${(costLookup * 100).toFixed(1)}% of throughput`);
 }
 
-await main();
+if (process.argv.includes('--serve')) await serve();
+else await main();

@@ -10,7 +10,7 @@ import { createAccessContext } from '../src/access/context.ts';
 import { buildGatewaySchema, permissions } from '../src/generate/executable.ts';
 import { buildSchemaModel } from '../src/generate/model.ts';
 import { dataRules } from '../src/rules/data-rules.ts';
-import { allSelectedAllowed, selectedResourceFields } from '../src/rules/fast-path.ts';
+import { refusedSelections, selectedResourceFields } from '../src/rules/fast-path.ts';
 
 const platform = loadPlatform(DEMO_PLATFORM_FILE);
 const catalogues = validateCatalogueFiles(demoCatalogueFiles(), platform, []).catalogues!;
@@ -71,36 +71,48 @@ describe('generated rules', () => {
   });
 });
 
-describe('the unwrapped twin (fast path for operations whose selected fields are all allowed)', () => {
+describe('schema variants: shield wraps per row only the resource fields a request may not read', () => {
   const built = buildGatewaySchema(platform, catalogues);
   const field = (s: import('graphql').GraphQLSchema, type: string, name: string) =>
     (s.getType(type) as import('graphql').GraphQLObjectType).getFields()[name];
 
-  it('leaves resource fields unwrapped there, and keeps the rules of list, lookup and root fields', () => {
+  it('wraps exactly the listed resource fields, and keeps the rules of list, lookup and root fields', () => {
+    const none = built.variant!(new Set());
+    const wage = built.variant!(new Set(['EmploymentRegistration.monthlyWage']));
     expect(field(built.schema, 'EmploymentRegistration', 'position').resolve).toBeTypeOf('function');
-    expect(field(built.unwrapped!, 'EmploymentRegistration', 'position').resolve).toBeUndefined();
-    expect(field(built.unwrapped!, 'HumanResourcesResources', 'employmentRegistrations').resolve).not.toBe(
-      field(built.schema, 'HumanResourcesResources', 'employmentRegistrations').resolve,
-    ); // wrapped in both, by two applications of the same shield middleware
-    expect(field(built.unwrapped!, 'HumanResourcesResources', 'employmentRegistrations').resolve).toBeTypeOf('function');
+    expect(field(none, 'EmploymentRegistration', 'position').resolve).toBeUndefined();
+    expect(field(wage, 'EmploymentRegistration', 'position').resolve).toBeUndefined();
+    expect(field(none, 'EmploymentRegistration', 'monthlyWage').resolve).toBeUndefined();
+    expect(field(wage, 'EmploymentRegistration', 'monthlyWage').resolve).toBeTypeOf('function');
+    for (const s of [none, wage]) {
+      expect(field(s, 'HumanResourcesResources', 'employmentRegistrations').resolve).toBeTypeOf('function');
+      expect(field(s, 'Query', 'humanResources').resolve).toBeTypeOf('function');
+      expect(field(s, 'Query', 'me').resolve).toBeTypeOf('function');
+    }
+    expect(built.variant!(new Set(['EmploymentRegistration.monthlyWage']))).toBe(wage); // cached
   });
 
-  it('is chosen only when every selected item and link is allowed, fragments included', () => {
+  it('are chosen from the selected items and links the request may not read, fragments included', () => {
     const doc = parse(`query { humanResources { employmentRegistrations { nodes { ...W employer { name } } } } }
       fragment W on EmploymentRegistration { position monthlyWage }`);
     const fields = selectedResourceFields(doc, built.schema, built.model);
-    expect(fields.map((f) => `${f.model.typeName}.${f.item}${f.target ? ' -> ' + f.target.resource.code : ''}`).sort()).toEqual([
-      'EmploymentRegistration.employerCode -> 430000-SCJG-00001',
+    expect(fields.map((f) => `${f.model.typeName}.${f.field}${f.target ? ' -> ' + f.target.resource.code : ''}`).sort()).toEqual([
+      'EmploymentRegistration.employer -> 430000-SCJG-00001',
       'EmploymentRegistration.monthlyWage',
       'EmploymentRegistration.position',
       'EnterpriseRegistration.name',
     ]);
     const mz = platform.departments.find((d) => d.code === '430000-MZ')!;
     const access = createAccessContext({ requester: mz, purpose: 'social-assistance', grants: [], now: new Date() });
-    expect(allSelectedAllowed(fields, access)).toBe(false); // monthlyWage is not shared
-    expect(access.taken().size).toBe(0); // a look ahead records nothing
-    const withoutWage = fields.filter((f) => f.item !== 'monthlyWage');
-    expect(allSelectedAllowed(withoutWage, access)).toBe(true);
+    expect([...refusedSelections(fields, access)]).toEqual(['EmploymentRegistration.monthlyWage']); // not shared
+    // The allowed items are recorded as read; the refused one is left for its rule to record.
     expect([...access.taken().get('430000-RST-00001')!.keys()].sort()).toEqual(['employerCode', 'position']);
+    const noPurpose = createAccessContext({ requester: mz, purpose: null, grants: [], now: new Date() });
+    expect([...refusedSelections(fields, noPurpose)].sort()).toEqual([
+      'EmploymentRegistration.employer',
+      'EmploymentRegistration.monthlyWage',
+      'EmploymentRegistration.position',
+      'EnterpriseRegistration.name',
+    ]);
   });
 });

@@ -22,10 +22,11 @@ export { PLATFORM_SDL_FILE };
 export interface GatewaySchema {
   schema: GraphQLSchema;
   /**
-   * The same schema with the resource types' fields left unwrapped by shield: for operations whose
-   * selected resource fields are all allowed (see src/rules/fast-path.ts). Absent when rules are off.
+   * The same schema with shield's wrappers on the resource types' fields kept only for the given
+   * `Type.field`s (see src/rules/fast-path.ts): an operation runs on the variant that wraps exactly the
+   * fields it selects and may not read. Cached; absent when rules are off.
    */
-  unwrapped?: GraphQLSchema;
+  variant?: (wrapped: ReadonlySet<string>) => GraphQLSchema;
   model: SchemaModel;
   /** The SDL of the schema, printed: what `govgraph schema print` shows. */
   sdl: string;
@@ -72,14 +73,33 @@ export function buildGatewaySchema(platform: Platform, catalogues: Catalogue[], 
   const rules = { ...d, ...p, Query: { ...d.Query, ...p.Query } };
   const generator = permissions(rules);
   const schema = applyMiddleware(base, generator);
-  // The twin: shield's own middleware, less the wrappers of the resource types' fields and of fields
-  // whose rule is the constant allow (connections, page info).
-  const middleware = generator.generate(base) as Record<string, Record<string, unknown>>;
-  for (const m of model.byCode.values()) {
-    delete middleware[m.typeName];
-    delete middleware[connectionTypeName(m.typeName)];
-  }
-  delete middleware.PageInfo;
-  const unwrapped = applyMiddleware(base, middleware as never);
-  return { schema, unwrapped, model, sdl };
+  return { schema, variant: variants(base, generator.generate(base) as MiddlewareMap, model), model, sdl };
+}
+
+type MiddlewareMap = Record<string, Record<string, unknown>>;
+const MAX_VARIANTS = 64;
+
+/**
+ * Variants of the schema built from shield's own middleware, less the wrappers of the resource types'
+ * fields not listed and of the fields whose rule is the constant allow (connections, page info).
+ */
+function variants(base: GraphQLSchema, middleware: MiddlewareMap, model: SchemaModel) {
+  const resourceTypes = new Set([...model.byCode.values()].map((m) => m.typeName));
+  const constant = new Set([...model.byCode.values()].map((m) => connectionTypeName(m.typeName)).concat('PageInfo'));
+  const cache = new Map<string, GraphQLSchema>();
+  return (wrapped: ReadonlySet<string>): GraphQLSchema => {
+    const key = [...wrapped].sort().join(',');
+    let schema = cache.get(key);
+    if (schema) return schema;
+    const kept: MiddlewareMap = {};
+    for (const [type, fields] of Object.entries(middleware)) {
+      if (constant.has(type)) continue;
+      if (!resourceTypes.has(type)) kept[type] = fields;
+      else for (const [field, fn] of Object.entries(fields)) if (wrapped.has(`${type}.${field}`)) (kept[type] ??= {})[field] = fn;
+    }
+    schema = applyMiddleware(base, kept as never);
+    if (cache.size >= MAX_VARIANTS) cache.delete(cache.keys().next().value!);
+    cache.set(key, schema);
+    return schema;
+  };
 }

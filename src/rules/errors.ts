@@ -1,12 +1,47 @@
 // Authorisation answers as GraphQL errors carrying the spec's codes (SPEC §6, §8).
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { pathToArray } from 'graphql/jsutils/Path.js';
 import type { Decision } from '../access/decide.ts';
 import type { ResourceModel } from '../generate/model.ts';
 
-export function deniedError(d: Extract<Decision, { allowed: false }>, model: ResourceModel, item: string | null): GraphQLError {
-  return new GraphQLError(d.message, {
-    extensions: { code: d.code, resource: model.resource.code, ...(item ? { item } : {}) },
-  });
+type Denial = Extract<Decision, { allowed: false }>;
+
+function denialOptions(d: Denial, model: ResourceModel, item: string | null) {
+  return { extensions: { code: d.code, resource: model.resource.code, ...(item ? { item } : {}) } };
+}
+
+export function deniedError(d: Denial, model: ResourceModel, item: string | null): GraphQLError {
+  return withoutStack(new GraphQLError(d.message, denialOptions(d, model, item)));
+}
+
+/** Located denials of a request, by rule and path pattern (list indices wildcarded). */
+const locatedByRequest = new WeakMap<object, Map<string, GraphQLError>>();
+
+/**
+ * The denial of a field on a row, located at the first row of its path pattern and the same object for
+ * every other row: SPEC §6 wants one error per denied item and path pattern, not one per row, and graphql
+ * passes an already located error through as it is instead of building one per row.
+ */
+export function deniedOnce(ctx: object, d: Denial, model: ResourceModel, item: string | null, info: GraphQLResolveInfo): GraphQLError {
+  let located = locatedByRequest.get(ctx);
+  if (!located) locatedByRequest.set(ctx, (located = new Map()));
+  const path = pathToArray(info.path);
+  const key = `${model.resource.code}|${item}|${path.map((p) => (typeof p === 'number' ? '*' : p)).join('.')}`;
+  let error = located.get(key);
+  if (!error) {
+    error = withoutStack(new GraphQLError(d.message, { ...denialOptions(d, model, item), nodes: info.fieldNodes, path }));
+    located.set(key, error);
+  }
+  return error;
+}
+
+/**
+ * An answer, not a failure: its stack says nothing worth knowing, and formatting one through source maps
+ * costs tens of microseconds.
+ */
+function withoutStack<E extends Error>(e: E): E {
+  Object.defineProperty(e, 'stack', { value: `${e.name}: ${e.message}`, writable: true, configurable: true });
+  return e;
 }
 
 export function forbidden(message: string): GraphQLError {
@@ -14,5 +49,5 @@ export function forbidden(message: string): GraphQLError {
 }
 
 export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
+  return withoutStack(new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } }));
 }

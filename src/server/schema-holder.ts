@@ -9,8 +9,9 @@ import type { Platform } from '../model/platform.ts';
 import { publishedVersions } from '../catalogue/repository.ts';
 import type { Store } from '../store/port.ts';
 import { buildGatewaySchema, type BuildOptions, type GatewaySchema } from '../generate/executable.ts';
-import { allSelectedAllowed, selectedResourceFields } from '../rules/fast-path.ts';
+import { refusedSelections, selectedResourceFields } from '../rules/fast-path.ts';
 import type { RequestContext } from './context.ts';
+import { dedupeErrors } from './plugins/one-error-per-item.ts';
 
 type Listener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
 
@@ -72,21 +73,27 @@ export class SchemaHolder implements GatewayInterface {
     return { executor: this.execute };
   }
 
-  /** Runs an operation on the schema Apollo validated it against, or on its unwrapped twin when allowed. */
+  /**
+   * Runs an operation on the build Apollo validated it against, in the variant that keeps shield's
+   * per-row wrappers only on the resource fields this request may not read (src/rules/fast-path.ts).
+   */
   private readonly execute: GatewayExecutor = async (rc) => {
     const built = this.builds.get(rc.schema);
     const ctx = rc.context as RequestContext;
     let schema = rc.schema;
-    if (built?.unwrapped && ctx.access && allSelectedAllowed(selectedResourceFields(rc.document, rc.schema, built.model), ctx.access)) {
-      schema = built.unwrapped;
+    if (built?.variant && ctx.access) {
+      schema = built.variant(refusedSelections(selectedResourceFields(rc.document, rc.schema, built.model), ctx.access));
     }
-    return execute({
+    const result = await execute({
       schema,
       document: rc.document,
       contextValue: ctx,
       variableValues: rc.request.variables,
       operationName: rc.request.operationName,
     });
+    // One error per denied item and path pattern (SPEC §6): drop the per-row repeats before Apollo formats
+    // each of them (the plugin of the same name does it again for errors raised outside execution).
+    return result.errors ? { ...result, errors: dedupeErrors(result.errors) } : result;
   };
 
   onSchemaLoadOrUpdate(callback: Listener) {

@@ -4,13 +4,15 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 
-export function errorKey(e: GraphQLFormattedError): string {
+type ErrorLike = Pick<GraphQLFormattedError, 'message' | 'path' | 'extensions'>;
+
+export function errorKey(e: ErrorLike): string {
   const ext = e.extensions ?? {};
   const path = (e.path ?? []).map((p) => (typeof p === 'number' ? '*' : p)).join('.');
   return [ext.code, ext.resource, ext.item, path, ext.code ? '' : e.message].join('|');
 }
 
-export function dedupeErrors(errors: readonly GraphQLFormattedError[]): GraphQLFormattedError[] {
+export function dedupeErrors<E extends ErrorLike>(errors: readonly E[]): E[] {
   const seen = new Set<string>();
   return errors.filter((e) => {
     const k = errorKey(e);

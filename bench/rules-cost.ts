@@ -1,0 +1,80 @@
+// What the rules cost on one operation, in-process and without HTTP, so that the figure does not drown in
+// the noise of a load test: the benchmark's 100-record list query (12 items and a link) executed with
+// graphql's `execute` against
+//   - the schema without rules (baseline),
+//   - the variant the gateway runs it on (src/rules/fast-path.ts: look-ahead included),
+//   - the schema with shield's wrapper on every field (graphql-shield as it comes),
+// and the same query with one denied item in the variant and fully wrapped. Interleaved rounds; the
+// minimum and median per operation are printed.
+// Run: npx tsx bench/rules-cost.ts [--rounds 30]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execute, parse, type GraphQLSchema } from 'graphql';
+import { createAccessContext } from '../src/access/context.ts';
+import { loadPlatform } from '../src/catalogue/platform.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
+import { ensureDemo } from '../src/demo/setup.ts';
+import { buildGatewaySchema } from '../src/generate/executable.ts';
+import { refusedSelections, selectedResourceFields } from '../src/rules/fast-path.ts';
+import { createCursorCodec } from '../src/server/cursors.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+
+const i = process.argv.indexOf('--rounds');
+const ROUNDS = i > 0 ? Number(process.argv[i + 1]) : 30;
+const PER_ROUND = 20;
+
+const dir = mkdtempSync(join(tmpdir(), 'govgraph-rules-cost-'));
+const platform = loadPlatform(DEMO_PLATFORM_FILE);
+const store = await openSqliteStore(dir);
+await ensureDemo(store, platform);
+const catalogues = await publishedCatalogues(store);
+const on = buildGatewaySchema(platform, catalogues);
+const off = buildGatewaySchema(platform, catalogues, { rules: false });
+const dept = platform.departments.find((d) => d.code === '430000-MZ')!;
+const ITEMS = 'registrationNo idNumber fullName gender employerCode employerName position contractType contractStart contractEnd weeklyHours insured';
+const allowed = parse(`{ humanResources { employmentRegistrations(first: 100) { nodes { ${ITEMS} employer { creditCode name } } } } }`);
+const denied = parse(`{ humanResources { employmentRegistrations(first: 100) { nodes { ${ITEMS} monthlyWage employer { creditCode name } } } } }`);
+const cursors = createCursorCodec(new Uint8Array(32));
+
+const context = () => {
+  const now = new Date();
+  return {
+    requestId: 'bench', platform, store, identity: { user: 'bench', dept, roles: [] }, purpose: 'social-assistance', now,
+    access: createAccessContext({ requester: dept, purpose: 'social-assistance', grants: [], now }),
+    cursors, loaders: new Map(), records: new Map(),
+  };
+};
+
+type Pick = (doc: ReturnType<typeof parse>, ctx: ReturnType<typeof context>) => GraphQLSchema;
+const cases: Array<[string, ReturnType<typeof parse>, Pick]> = [
+  ['rules off', allowed, () => off.schema],
+  ['rules on, as served (variant)', allowed, (doc, ctx) => on.variant!(refusedSelections(selectedResourceFields(doc, on.schema, on.model), ctx.access))],
+  ['rules on, shield on every field', allowed, () => on.schema],
+  ['with a denied item: rules on, as served (variant)', denied, (doc, ctx) => on.variant!(refusedSelections(selectedResourceFields(doc, on.schema, on.model), ctx.access))],
+  ['with a denied item: shield on every field', denied, () => on.schema],
+];
+
+async function run([, doc, pick]: (typeof cases)[number], n: number): Promise<number> {
+  const t = performance.now();
+  for (let k = 0; k < n; k++) {
+    const ctx = context();
+    const r = await execute({ schema: pick(doc, ctx), document: doc, contextValue: ctx });
+    if (doc === allowed && r.errors) throw new Error(JSON.stringify(r.errors));
+  }
+  return (performance.now() - t) / n;
+}
+
+for (const c of cases) await run(c, 50); // warm-up
+const times = cases.map(() => [] as number[]);
+for (let r = 0; r < ROUNDS; r++) for (const [k, c] of cases.entries()) times[k].push(await run(c, PER_ROUND));
+const stats = times.map((t) => [...t].sort((a, b) => a - b)).map((t) => ({ min: t[0], median: t[Math.floor(t.length / 2)] }));
+console.log(`\n100-record list query, 12 items + a link, executed in-process; ${ROUNDS} interleaved rounds of ${PER_ROUND}; node ${process.version}\n`);
+console.log('| case | min ms/op | median ms/op | vs rules off (median) |');
+console.log('|---|---:|---:|---:|');
+for (const [k, [name]] of cases.entries()) {
+  console.log(`| ${name} | ${stats[k].min.toFixed(2)} | ${stats[k].median.toFixed(2)} | +${((stats[k].median / stats[0].median - 1) * 100).toFixed(0)}% |`);
+}
+await store.close();
+rmSync(dir, { recursive: true, force: true });
