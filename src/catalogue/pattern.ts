@@ -1,17 +1,12 @@
-// Department patterns of a share scope: globs over department codes (`*` any run of characters,
-// `?` one character), e.g. "430000-*" or "4301*".
+// Department patterns of a share scope, as validation uses them: the same globs as the access decision
+// (src/access/glob.ts), compiled once per pattern.
+import { compileGlob } from '../access/glob.ts';
 
 const cache = new Map<string, RegExp>();
 
 export function departmentPattern(pattern: string): RegExp {
   let re = cache.get(pattern);
-  if (!re) {
-    const body = [...pattern]
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-      .join('');
-    re = new RegExp(`^${body}$`);
-    cache.set(pattern, re);
-  }
+  if (!re) cache.set(pattern, (re = compileGlob(pattern)));
   return re;
 }
 
