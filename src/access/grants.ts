@@ -6,6 +6,7 @@
 // this file knows it.
 import { randomUUID } from 'node:crypto';
 import { platformDate } from '../calendar/working-days.ts';
+import { isRealDate } from '../formats/calendar.ts';
 import type { Problem } from '../catalogue/problems.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import { departmentByCode, type Platform } from '../model/platform.ts';
@@ -92,12 +93,6 @@ export async function ensureGrantIndexes(store: Store): Promise<void> {
 }
 
 // ---- validation ----------------------------------------------------------------------------------
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isRealDate(s: string): boolean {
-  return DATE.test(s) && !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().slice(0, 10) === s;
-}
 
 function findResource(catalogues: readonly Catalogue[], code: string): Resource | undefined {
   for (const c of catalogues) for (const r of c.resources) if (r.code === code) return r;

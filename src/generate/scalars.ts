@@ -1,26 +1,18 @@
 // Date, DateTime and Decimal: scalars that refuse bad values with a message naming the value.
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { isRealDate } from '../formats/calendar.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-export function isCalendarDate(s: string): boolean {
-  const m = DATE_RE.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
-}
-
 function parseDate(v: unknown): string {
-  if (typeof v !== 'string' || !isCalendarDate(v)) throw bad(`${JSON.stringify(v)} is not a date: expected YYYY-MM-DD, e.g. "2026-11-25".`);
+  if (typeof v !== 'string' || !isRealDate(v)) throw bad(`${JSON.stringify(v)} is not a date: expected YYYY-MM-DD, e.g. "2026-11-25".`);
   return v;
 }
 
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function parseDateTime(v: unknown): string {
-  if (typeof v !== 'string' || !DATETIME_RE.test(v) || !isCalendarDate(v.slice(0, 10)) || Number.isNaN(Date.parse(v))) {
+  if (typeof v !== 'string' || !DATETIME_RE.test(v) || !isRealDate(v.slice(0, 10)) || Number.isNaN(Date.parse(v))) {
     throw bad(`${JSON.stringify(v)} is not a date-time: expected ISO 8601 with an offset, e.g. "2026-11-25T09:30:00+08:00".`);
   }
   return new Date(v).toISOString();
