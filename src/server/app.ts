@@ -57,6 +57,11 @@ function authError(err: unknown): GraphQLError {
   return err as GraphQLError;
 }
 
+/** A caller's x-request-id when it is a plain token (it goes into logs and the audit log), else a new one. */
+function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
+}
+
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const { platform, store } = opts;
   const secret = await platformSecret(store);
@@ -107,7 +112,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         const now = new Date();
         const grants = await activeGrantsFor(store, identity.dept.code, now);
         return {
-          requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+          requestId: requestIdOf(req.headers['x-request-id']),
           platform,
           store,
           identity,
