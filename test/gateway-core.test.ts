@@ -121,7 +121,8 @@ describe('efficient reads', () => {
     expect(counted.calls.filter((c) => c.includes(' r_'))).toEqual(['count r_430000_rst_00001']);
   });
 
-  it('reads only the selected items from the store', async () => {
+  /** The projections of the record reads `run` makes. */
+  async function projectionsOf(run: () => Promise<unknown>): Promise<unknown[]> {
     const seen: unknown[] = [];
     const original = counted.find.bind(counted);
     counted.find = (async (c: string, q: { projection?: string[] }) => {
@@ -129,29 +130,26 @@ describe('efficient reads', () => {
       return original(c, q);
     }) as typeof counted.find;
     try {
-      await gw.query(`{ humanResources { employmentRegistrations(first: 2) { nodes { position } } } }`, RST);
+      await run();
     } finally {
       counted.find = original;
     }
+    return seen;
+  }
+
+  it('reads only the selected items from the store', async () => {
+    const seen = await projectionsOf(() => gw.query(`{ humanResources { employmentRegistrations(first: 2) { nodes { position } } } }`, RST));
     expect(seen).toEqual([['registrationNo', 'position']]);
   });
 
   it('never reads from the store an item the requester may not read', async () => {
-    const seen: unknown[] = [];
-    const original = counted.find.bind(counted);
-    counted.find = (async (c: string, q: { projection?: string[] }) => {
-      if (c.startsWith('r_')) seen.push(q.projection);
-      return original(c, q);
-    }) as typeof counted.find;
-    try {
+    const seen = await projectionsOf(async () => {
       const r = await gw.query(`{ humanResources { employmentRegistrations(first: 2) { nodes { position monthlyWage } } } }`, {
         dept: '430000-MZ',
         purpose: 'social-assistance',
       });
       expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_SHARED']);
-    } finally {
-      counted.find = original;
-    }
+    });
     expect(seen).toEqual([['registrationNo', 'position']]);
   });
 });
