@@ -14,6 +14,7 @@ import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
 import { decide } from './decide.ts';
 import { effectiveItems, resourceShare } from './effective-share.ts';
 import { isGrantActive, type Grant } from './grant-model.ts';
+import { text, strings } from '../store/row-values.ts';
 
 export { isGrantActive, grantCovers, type Grant } from './grant-model.ts';
 
@@ -61,8 +62,6 @@ function toRow(g: Grant): Row {
   };
 }
 
-const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const strings = (v: unknown): string[] => (typeof v === 'string' && v ? (JSON.parse(v) as string[]) : []);
 
 function fromRow(r: Row): Grant {
   return {

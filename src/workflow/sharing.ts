@@ -25,6 +25,7 @@ import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './
 import { concerning, perform } from './audit.ts';
 import { decisionDeadline, type Deadline } from './deadlines.ts';
 import { WorkflowError, badInput, conflict, forbidden, listProblems, notFound, type CodedProblem, type WorkflowCode } from './errors.ts';
+import { text, strings } from '../store/row-values.ts';
 
 export const SHARING_REQUESTS = '_sharing_requests';
 
@@ -48,8 +49,6 @@ export interface SharingRequest {
   grantId: string | null;
 }
 
-const strings = (v: unknown): string[] => (typeof v === 'string' && v ? (JSON.parse(v) as string[]) : []);
-const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 function toRow(r: SharingRequest): Row {
   return { ...r, items: JSON.stringify(r.items), purposes: JSON.stringify(r.purposes) };
