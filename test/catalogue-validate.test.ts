@@ -390,6 +390,23 @@ const itemCases: Case[] = [
     ],
   },
   {
+    name: 'an enum item whose generated type collides with a generated input (HouseholdRegistration + Order)',
+    mutate: (d) => d.resources[0].items.push({ name: 'order', type: 'enum', values: ['a', 'b'] }),
+    problems: [
+      {
+        path: 'resources[0].graphql.type',
+        message: '"HouseholdRegistration" would generate the type HouseholdRegistrationOrder twice (an enum item\'s name makes it collide with another generated type); rename the item or the type',
+      },
+    ],
+  },
+  {
+    name: 'a pattern that only compiles outside Unicode mode (records are checked in Unicode mode)',
+    mutate: (d) => (d.resources[0].items[1].pattern = String.raw`^[A-Z]\-\d+$`),
+    problems: [
+      { path: 'resources[0].items[1].pattern', message: String.raw`"^[A-Z]\\-\\d+$" is not a valid regular expression: /^[A-Z]\-\d+$/u: Invalid escape` },
+    ],
+  },
+  {
     name: 'two enum values that the schema would name alike',
     mutate: (d) => d.resources[0].items.push({ name: 'status', type: 'enum', values: ['active', 'ACTIVE'] }),
     problems: [
@@ -425,7 +442,7 @@ const itemCases: Case[] = [
     name: 'a pattern that does not compile',
     mutate: (d) => (d.resources[0].items[3].pattern = '^(Changsha'),
     problems: [
-      { path: 'resources[0].items[3].pattern', message: '"^(Changsha" is not a valid regular expression: /^(Changsha/: Unterminated group' },
+      { path: 'resources[0].items[3].pattern', message: '"^(Changsha" is not a valid regular expression: /^(Changsha/u: Unterminated group' },
     ],
   },
 ];

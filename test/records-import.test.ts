@@ -190,6 +190,19 @@ describe('importRecords', () => {
     expect(await rows()).toEqual([]);
   });
 
+  it('a key spelled two ways is still one key: 7 and "007" of an int key are a duplicate', async () => {
+    const numbered: Resource = {
+      ...resource,
+      key: 'no',
+      items: [{ name: 'no', type: 'int', required: true }, { name: 'label', type: 'string', required: true }],
+    };
+    const f = join(dir, 'numbered.csv');
+    writeFileSync(f, 'no,label\n7,first\n007,second\n');
+    const s = await importRecords(store, numbered, f);
+    expect(s.problems).toEqual(['line 3: no: "007" appears again (first on line 2); keys must be unique']);
+    expect(await store.count(collectionOf(numbered))).toBe(0);
+  });
+
   it('a JSON array instead of JSON Lines is refused whole', async () => {
     const f = file('array.json', [JSON.stringify([{ caseNo: 'DB0001', idNumber: ID1 }])]);
     const s = await importRecords(store, resource, f, { skipInvalid: true });

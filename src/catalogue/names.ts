@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { isTypeDefinitionNode, Kind, parse } from 'graphql';
 import { PLATFORM_SDL_FILE } from '../generate/platform-sdl.ts';
 import {
-  connectionTypeName, departmentTypeName, filterTypeName, orderFieldTypeName, orderTypeName, pascal,
+  connectionTypeName, departmentTypeName, enumFilterTypeName, enumTypeName, filterTypeName, orderFieldTypeName, orderTypeName, pascal,
 } from '../generate/names.ts';
+import type { Resource } from '../model/catalogue.ts';
 import { KIND_SCALAR, kindFilterName } from '../generate/operators.ts';
 
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
@@ -50,7 +51,12 @@ export const FILTER_COMBINATORS: readonly string[] = ['and', 'or'];
 
 export { departmentTypeName, pascal as pascalCase };
 
-/** The types generated for a resource type besides itself. */
-export function generatedTypeNames(type: string): string[] {
-  return [filterTypeName(type), connectionTypeName(type), orderTypeName(type), orderFieldTypeName(type)];
+/** The types generated for a resource besides its own: connection, filter, order, and per enum item. */
+export function generatedTypeNames(r: Pick<Resource, 'graphql' | 'items'>): string[] {
+  const type = r.graphql.type;
+  const names = [filterTypeName(type), connectionTypeName(type), orderTypeName(type), orderFieldTypeName(type)];
+  for (const item of r.items ?? []) {
+    if (item.type === 'enum') names.push(enumTypeName(type, item.name), enumFilterTypeName(type, item.name));
+  }
+  return names;
 }

@@ -106,10 +106,12 @@ export async function importRecords(
         problems = [r.problem];
         fatal ||= r.fatal === true;
       } else {
-        problems = validateRecord(resource, r.record!, r.line).problems;
+        const checked = validateRecord(resource, r.record!, r.line);
+        problems = checked.problems;
         if (problems.length === 0) {
           const keyValue = r.record![resource.key];
-          const k = JSON.stringify(validateRecord(resource, { [resource.key]: keyValue }, r.line).row?.[resource.key] ?? keyValue);
+          // The converted key, so that 7 and "007" of an int key are the same record.
+          const k = JSON.stringify(checked.row![resource.key]);
           const first = keys.get(k);
           if (first !== undefined) {
             problems = [`line ${r.line}: ${resource.key}: ${show(keyValue)} appears again (first on line ${first}); keys must be unique`];

@@ -104,7 +104,8 @@ interface ValueCheck {
 }
 
 const patterns = new Map<string, RegExp>();
-function compiled(pattern: string): RegExp {
+/** An item's pattern as records are checked against it (Unicode mode); catalogue validation uses it too. */
+export function compiledPattern(pattern: string): RegExp {
   let re = patterns.get(pattern);
   if (!re) {
     re = new RegExp(pattern, 'u');
@@ -134,7 +135,7 @@ export const CHECKS: readonly ValueCheck[] = [
     name: 'pattern',
     check(value, item) {
       if (item.pattern === undefined || typeof value !== 'string') return undefined;
-      return compiled(item.pattern).test(value) ? undefined : `${show(value)} does not match the pattern ${item.pattern}`;
+      return compiledPattern(item.pattern).test(value) ? undefined : `${show(value)} does not match the pattern ${item.pattern}`;
     },
   },
 ];

@@ -14,7 +14,7 @@ function typeOwners(ctx: CheckContext, before: number): Map<string, string> {
   }
   const add = (r: Resource, where: string) => {
     if (!owners.has(r.graphql.type)) owners.set(r.graphql.type, `the type of resource ${r.code} (${where})`);
-    for (const g of generatedTypeNames(r.graphql.type)) {
+    for (const g of generatedTypeNames(r)) {
       if (!owners.has(g)) owners.set(g, `generated for resource ${r.code} (${where})`);
     }
   };
@@ -31,9 +31,12 @@ const typeNameFree: ResourceCheck = function* (r, at, i, ctx) {
     yield problem(`${at}.graphql.type`, `"${type}" is already ${owner}; choose another type name`);
     return;
   }
-  for (const g of generatedTypeNames(type)) {
+  const own = new Set<string>([type]);
+  for (const g of generatedTypeNames(r)) {
     const gOwner = owners.get(g);
     if (gOwner) yield problem(`${at}.graphql.type`, `"${type}" would generate the type ${g}, which is already ${gOwner}; choose another type name`);
+    else if (own.has(g)) yield problem(`${at}.graphql.type`, `"${type}" would generate the type ${g} twice (an enum item's name makes it collide with another generated type); rename the item or the type`);
+    own.add(g);
   }
 };
 

@@ -2,6 +2,7 @@
 // (values for enums, length/format/pattern for strings, mask for personal or secret items).
 import { FILTER_COMBINATORS } from '../names.ts';
 import { enumValueName } from '../../generate/names.ts';
+import { compiledPattern } from '../../records/validate.ts';
 import type { CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
 import { STRING_TYPES } from './context.ts';
 import { problem, repeats } from './util.ts';
@@ -56,7 +57,7 @@ const stringSettingsOnStrings: ItemCheck = function* (item, at) {
 const patternCompiles: ItemCheck = function* (item, at) {
   if (item.pattern === undefined) return;
   try {
-    new RegExp(item.pattern);
+    compiledPattern(item.pattern); // as records will be checked against it
   } catch (err) {
     const reason = (err as Error).message.replace(/^Invalid regular expression: /, '');
     yield problem(`${at}.pattern`, `${JSON.stringify(item.pattern)} is not a valid regular expression: ${reason}`);
