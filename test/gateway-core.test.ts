@@ -190,6 +190,27 @@ describe('bad input', () => {
     expect(local.data!.humanResources.employmentRegistrations.totalCount).toBe(utc.data!.humanResources.employmentRegistrations.totalCount);
   });
 
+  it('refuses a cursor of another resource or another orderBy', async () => {
+    const page = await gw.query(`{ civilAffairs { marriageRegistrations(first: 1) { pageInfo { endCursor } } } }`, { dept: '430000-MZ' });
+    const foreign = page.data!.civilAffairs.marriageRegistrations.pageInfo.endCursor;
+    const r = await gw.query(`query($a: String) { humanResources { employmentRegistrations(after: $a) { nodes { position } } } }`, {
+      ...RST,
+      variables: { a: foreign },
+    });
+    expect(r.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+      ['BAD_USER_INPUT', 'The `after` cursor belongs to another resource; pass the endCursor of a page of this one.'],
+    ]);
+    const own = await gw.query(`{ humanResources { employmentRegistrations(first: 1) { pageInfo { endCursor } } } }`, RST);
+    const cursor = own.data!.humanResources.employmentRegistrations.pageInfo.endCursor;
+    const reordered = await gw.query(`query($a: String) { humanResources { employmentRegistrations(after: $a, orderBy: [{ field: position }]) { nodes { position } } } }`, {
+      ...RST,
+      variables: { a: cursor },
+    });
+    expect(reordered.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+      ['BAD_USER_INPUT', 'The `after` cursor was made for a different orderBy; start again without after.'],
+    ]);
+  });
+
   it('refuses a cursor it did not make', async () => {
     const r = await gw.query(`{ publicSecurity { householdRegistrations(after: "bm90LWEtY3Vyc29y") { nodes { idNumber } } } }`, GA);
     expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

@@ -4,8 +4,8 @@ import type { ResourceModel } from '../../src/generate/model.ts';
 import { toSort, toStoreFilter, type FilterArg, type OrderArg } from '../../src/generate/filter.ts';
 import { selectedBelow, selectedFields } from '../../src/generate/selection.ts';
 import { maxPageSize } from '../../src/model/platform.ts';
-import { afterFilter, encodeCursor, withKeyTieBreak } from '../../src/store/keyset.ts';
-import type { Filter, Row } from '../../src/store/port.ts';
+import { afterFilter, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../../src/store/keyset.ts';
+import type { Filter, Row, SortKey } from '../../src/store/port.ts';
 import type { RequestContext } from '../../src/server/context.ts';
 import { projectionFor } from './projection.ts';
 import { noteRecords } from './records.ts';
@@ -32,25 +32,30 @@ function pageSize(first: number | null | undefined, max: number): number {
   return n;
 }
 
+/** The condition for the records after a cursor this platform sealed for this resource and ordering. */
+function afterCursor(ctx: RequestContext, model: ResourceModel, sort: SortKey[], after: string): Filter {
+  const [code, cursor] = JSON.parse(ctx.cursors.open(after)) as [string, string];
+  if (code !== model.resource.code) throw badInput('The `after` cursor belongs to another resource; pass the endCursor of a page of this one.');
+  try {
+    return afterFilter(sort, cursor);
+  } catch (err) {
+    if (err instanceof InvalidCursorError) throw badInput('The `after` cursor was made for a different orderBy; start again without after.');
+    throw err;
+  }
+}
+
 export function listResolver(model: ResourceModel) {
   return async (_parent: unknown, args: ListArgs, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Connection> => {
     const first = pageSize(args.first, maxPageSize(ctx.platform));
     const filter = toStoreFilter(args.filter);
     const sort = withKeyTieBreak(toSort(args.orderBy), model.resource.key);
-    // The sort is sealed into the cursor so that a cursor is only used with the ordering it came from.
-    const signature = JSON.stringify(sort);
     let pageFilter: Filter = filter;
-    if (args.after) {
-      const [sig, cursor] = JSON.parse(ctx.cursors.open(args.after)) as [string, string];
-      if (sig !== signature) throw badInput('The `after` cursor belongs to a different orderBy; start again without after.');
-      pageFilter = { kind: 'and', filters: [filter, afterFilter(sort, cursor)] };
-    }
+    if (args.after) pageFilter = { kind: 'and', filters: [filter, afterCursor(ctx, model, sort, args.after)] };
     const count = () => ctx.store.count(model.collection, filter);
     const top = selectedFields(info);
     if (!top.has('nodes') && !top.has('pageInfo')) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null }, count };
 
-    const projection = projectionFor(model, selectedBelow(info, 'nodes'), ctx.access);
-    for (const s of sort) if (!projection.includes(s.field)) projection.push(s.field);
+    const projection = withSortFields(projectionFor(model, selectedBelow(info, 'nodes'), ctx.access), sort);
     const rows = await ctx.store.find(model.collection, { filter: pageFilter, projection, sort, limit: first + 1 });
     const nodes = rows.slice(0, first);
     noteRecords(ctx, model, nodes.length);
@@ -59,7 +64,9 @@ export function listResolver(model: ResourceModel) {
       nodes,
       pageInfo: {
         hasNextPage: rows.length > first,
-        endCursor: last ? ctx.cursors.seal(JSON.stringify([signature, encodeCursor(sort, last)])) : null,
+        // Sealed with the resource's code: the cursor holds key values (maybe personal data) and must not be
+        // replayed on another resource; the keyset cursor inside carries the ordering it was made for.
+        endCursor: last ? ctx.cursors.seal(JSON.stringify([model.resource.code, encodeCursor(sort, last)])) : null,
       },
       count,
     };
