@@ -328,8 +328,16 @@ class Checker {
     const { link: l, target } = link;
     const own = answerItem(this.asker, r, itemOf(r, l.item));
     const whole = answerResource(this.asker, target);
-    count(`link:${own.allowed ? outcome(whole) : `own ${own.code}`}`);
-    const denial = !own.allowed ? { code: own.code, resource: r.code, item: l.item } : !whole.allowed ? { code: whole.code, resource: target.code } : null;
+    // Following a link is a lookup of the target by its linked item with eq: it needs that item too.
+    const joined = answerItem(this.asker, target, itemOf(target, l.targetItem));
+    count(`link:${own.allowed ? (whole.allowed && !joined.allowed ? `join ${joined.code}` : outcome(whole)) : `own ${own.code}`}`);
+    const denial = !own.allowed
+      ? { code: own.code, resource: r.code, item: l.item }
+      : !whole.allowed
+        ? { code: whole.code, resource: target.code }
+        : !joined.allowed
+          ? { code: joined.code, resource: target.code, item: l.targetItem }
+          : null;
     if (denial && present) this.expectError([...path, l.field], denial);
     const linkedGot: (Rec | null)[] = [];
     const linkedWant: (Rec | null)[] = [];
@@ -450,7 +458,12 @@ function allowedPart(a: Asker, c: Case): Case | null {
   if (c.kind === 'lookup' && !answerUse(a, r, r.key, 'eq').ok) return null;
   const items = c.items.filter((i) => answerItem(a, r, itemOf(r, i)).allowed);
   let link = c.link;
-  if (link && (!answerItem(a, r, itemOf(r, link.link.item)).allowed || !answerResource(a, link.target).allowed)) link = null;
+  if (
+    link &&
+    (!answerItem(a, r, itemOf(r, link.link.item)).allowed ||
+      !answerResource(a, link.target).allowed ||
+      !answerItem(a, link.target, itemOf(link.target, link.link.targetItem)).allowed)
+  ) link = null;
   if (link) {
     const target = link.target;
     const targetItems = link.items.filter((i) => answerItem(a, target, itemOf(target, i)).allowed);

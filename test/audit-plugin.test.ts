@@ -62,6 +62,17 @@ describe('entries for data reads', () => {
     expect(entry.resources).toEqual([{ resource: '430000-GA-00001', provider: '430000-GA', items: [], denied: [{ item: '*', code: 'GRANT_REQUIRED' }], masked: [], records: 0 }]);
   });
 
+  it('records a list refused for its filter as denied, with nothing read', async () => {
+    const r = await gw.query(`{ humanResources { employmentRegistrations(filter: { monthlyWage: { gt: 1 } }) { nodes { position } } } }`, {
+      dept: '430000-MZ',
+      purpose: 'social-assistance',
+    });
+    expect(r.errors!.map((e) => e.extensions!.code)).toEqual(['NOT_SHARED']);
+    const entry = await latest();
+    expect(entry.outcome).toBe('DENIED');
+    expect(entry.resources).toEqual([{ resource: '430000-RST-00001', provider: '430000-RST', items: [], denied: [{ item: 'monthlyWage', code: 'NOT_SHARED' }], masked: [], records: 0 }]);
+  });
+
   it('writes no entry for a request that reads no resource data', async () => {
     const before = (await gw.query(LOG, { ...ZWB_SUPERVISOR, variables: { first: 0 } })).data!.auditLog.totalCount;
     await gw.query(`{ me { user } }`, { dept: '430000-GA' });

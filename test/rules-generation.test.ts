@@ -10,7 +10,7 @@ import { createAccessContext } from '../src/access/context.ts';
 import { buildGatewaySchema, permissions } from '../src/generate/executable.ts';
 import { buildSchemaModel } from '../src/generate/model.ts';
 import { dataRules } from '../src/rules/data-rules.ts';
-import { refusedSelections, selectedResourceFields } from '../src/rules/fast-path.ts';
+import { refusedFields } from '../src/rules/fast-path.ts';
 
 const platform = loadPlatform(DEMO_PLATFORM_FILE);
 const catalogues = validateCatalogueFiles(demoCatalogueFiles(), platform, []).catalogues!;
@@ -71,7 +71,7 @@ describe('generated rules', () => {
   });
 });
 
-describe('schema variants: shield wraps per row only the resource fields a request may not read', () => {
+describe('schema variants: shield wraps per row only the resource fields a profile may not read', () => {
   const built = buildGatewaySchema(platform, catalogues);
   const field = (s: import('graphql').GraphQLSchema, type: string, name: string) =>
     (s.getType(type) as import('graphql').GraphQLObjectType).getFields()[name];
@@ -92,27 +92,20 @@ describe('schema variants: shield wraps per row only the resource fields a reque
     expect(built.variant!(new Set(['EmploymentRegistration.monthlyWage']))).toBe(wage); // cached
   });
 
-  it('are chosen from the selected items and links the request may not read, fragments included', () => {
-    const doc = parse(`query { humanResources { employmentRegistrations { nodes { ...W employer { name } } } } }
-      fragment W on EmploymentRegistration { position monthlyWage }`);
-    const fields = selectedResourceFields(doc, built.schema, built.model);
-    expect(fields.map((f) => `${f.model.typeName}.${f.field}${f.target ? ' -> ' + f.target.resource.code : ''}`).sort()).toEqual([
-      'EmploymentRegistration.employer -> 430000-SCJG-00001',
-      'EmploymentRegistration.monthlyWage',
-      'EmploymentRegistration.position',
-      'EnterpriseRegistration.name',
-    ]);
+  it('are chosen by the access profile: the fields whose rules refuse, links included', () => {
     const mz = platform.departments.find((d) => d.code === '430000-MZ')!;
     const access = createAccessContext({ requester: mz, purpose: 'social-assistance', grants: [], now: new Date() });
-    expect([...refusedSelections(fields, access)]).toEqual(['EmploymentRegistration.monthlyWage']); // not shared
-    // The allowed items are recorded as read; the refused one is left for its rule to record.
-    expect([...access.taken().get('430000-RST-00001')!.keys()].sort()).toEqual(['employerCode', 'position']);
-    const noPurpose = createAccessContext({ requester: mz, purpose: null, grants: [], now: new Date() });
-    expect([...refusedSelections(fields, noPurpose)].sort()).toEqual([
-      'EmploymentRegistration.employer',
-      'EmploymentRegistration.monthlyWage',
-      'EmploymentRegistration.position',
-      'EnterpriseRegistration.name',
-    ]);
+    const refused = refusedFields(built.model, access);
+    expect(refused.has('EmploymentRegistration.monthlyWage')).toBe(true); // not shared
+    expect(refused.has('EmploymentRegistration.position')).toBe(false);
+    expect(refused.has('EmploymentRegistration.employer')).toBe(false); // the enterprise register is readable
+    expect(refused.has('HouseholdRegistration.idNumber')).toBe(true); // conditional, no grant
+    expect(refused.has('ElectronicLicence.holder')).toBe(true); // a link into that resource
+    expect(access.taken().size).toBe(0); // looking ahead records nothing as read
+    const again = createAccessContext({ requester: mz, purpose: 'social-assistance', grants: [], now: new Date() });
+    expect(refusedFields(built.model, again)).toBe(refused); // one set per profile, so one variant
+    const provider = platform.departments.find((d) => d.code === '430000-RST')!;
+    const own = createAccessContext({ requester: provider, purpose: null, grants: [], now: new Date() });
+    expect(refusedFields(built.model, own).has('EmploymentRegistration.monthlyWage')).toBe(false);
   });
 });

@@ -8,6 +8,11 @@ import { effectiveItems } from './effective-share.ts';
 import type { Grant } from './grant-model.ts';
 
 export interface AccessContext {
+  /**
+   * What the decisions of this request depend on besides the schema: department, purpose and active
+   * grants. Two requests with the same profile get the same decisions.
+   */
+  readonly profile: string;
   /** The decision for an item, recorded as taken (the item is read or refused in this request). */
   item(model: ResourceModel, item: string): Decision;
   /** The same decision, not recorded: for looking ahead at what the rules will answer. */
@@ -32,6 +37,7 @@ export function createAccessContext(q: { requester: Department; purpose: string 
     return d;
   };
   return {
+    profile: [q.requester.code, q.purpose ?? '', ...q.grants.map((g) => g.id).sort()].join('|'),
     peekItem,
     item(model, name) {
       const d = peekItem(model, name);

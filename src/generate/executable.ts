@@ -87,10 +87,18 @@ function variants(base: GraphQLSchema, middleware: MiddlewareMap, model: SchemaM
   const resourceTypes = new Set([...model.byCode.values()].map((m) => m.typeName));
   const constant = new Set([...model.byCode.values()].map((m) => connectionTypeName(m.typeName)).concat('PageInfo'));
   const cache = new Map<string, GraphQLSchema>();
+  const bySet = new WeakMap<ReadonlySet<string>, GraphQLSchema>(); // the per-profile sets are reused objects
   return (wrapped: ReadonlySet<string>): GraphQLSchema => {
+    const known = bySet.get(wrapped);
+    if (known) return known;
     const key = [...wrapped].sort().join(',');
     let schema = cache.get(key);
-    if (schema) return schema;
+    if (schema) {
+      cache.delete(key); // most recently used last
+      cache.set(key, schema);
+      bySet.set(wrapped, schema);
+      return schema;
+    }
     const kept: MiddlewareMap = {};
     for (const [type, fields] of Object.entries(middleware)) {
       if (constant.has(type)) continue;
@@ -100,6 +108,7 @@ function variants(base: GraphQLSchema, middleware: MiddlewareMap, model: SchemaM
     schema = applyMiddleware(base, kept as never);
     if (cache.size >= MAX_VARIANTS) cache.delete(cache.keys().next().value!);
     cache.set(key, schema);
+    bySet.set(wrapped, schema);
     return schema;
   };
 }

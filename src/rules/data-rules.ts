@@ -1,8 +1,10 @@
 // graphql-shield rules for the data schema, generated from the schema model. Every rule asks the one
 // access decision (through the request's memo); nothing here restates the table of SPEC §6.
 import { allow } from 'graphql-shield';
-import type { IRules } from 'graphql-shield';
-import type { ResourceModel, SchemaModel } from '../generate/model.ts';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { AccessContext } from '../access/context.ts';
+import type { Decision } from '../access/decide.ts';
+import type { LinkModel, ResourceModel, SchemaModel } from '../generate/model.ts';
 import { connectionTypeName } from '../generate/names.ts';
 import { OPERATORS } from '../generate/operators.ts';
 import { filterUses, orderUses, type FilterArg, type ItemUse, type OrderArg } from '../generate/filter.ts';
@@ -11,15 +13,21 @@ import { authenticated, guardedRule } from './common.ts';
 import { badUserInput, deniedError, deniedOnce } from './errors.ts';
 
 type RuleMap = Record<string, Record<string, unknown>>;
+type Denial = Extract<Decision, { allowed: false }>;
 
 
-/** The resource can be read at all, and every item the arguments filter or order by may be used so. */
-function checkResource(model: ResourceModel, ctx: RequestContext, uses: ItemUse[]): true | Error {
-  const whole = ctx.access.resource(model);
-  if (!whole.allowed) return deniedError(whole, model, null);
+type Refusal = { d: Denial; model: ResourceModel; item: string | null };
+
+/**
+ * The resource can be read at all, and every item the arguments filter or order by may be used so.
+ * Looks at the decisions without recording them as read; a refused item is recorded by the caller.
+ */
+function resourceAnswer(model: ResourceModel, access: AccessContext, uses: ItemUse[]): true | Refusal | Error {
+  const whole = access.resource(model);
+  if (!whole.allowed) return { d: whole, model, item: null };
   for (const use of uses) {
-    const d = ctx.access.item(model, use.item);
-    if (!d.allowed) return deniedError(d, model, use.item);
+    const d = access.peekItem(model, use.item);
+    if (!d.allowed) return { d, model, item: use.item };
     if (d.mask && (use.operator === 'orderBy' || OPERATORS[use.operator]?.probes)) {
       return badUserInput(
         `${use.item} of ${model.resource.code} is masked for you: you may filter it only with eq or in, and not order by it.`,
@@ -28,6 +36,34 @@ function checkResource(model: ResourceModel, ctx: RequestContext, uses: ItemUse[
     }
   }
   return true;
+}
+
+/** An item field of a record: its own decision. */
+export function itemAnswer(model: ResourceModel, item: string, access: AccessContext): true | Refusal {
+  const d = access.peekItem(model, item);
+  return d.allowed ? true : { d, model, item };
+}
+
+/**
+ * A link field: read access to its own item, and the linked resource's rules as for a direct lookup of
+ * the linked item with eq (SPEC §6).
+ */
+export function linkAnswer(model: ResourceModel, link: LinkModel, access: AccessContext): true | Refusal {
+  const own = itemAnswer(model, link.item.name, access);
+  if (own !== true) return own;
+  // eq never probes, so the masked-item refusal (an Error) cannot come back here.
+  return resourceAnswer(link.target, access, [{ item: link.targetItem.name, operator: 'eq' }]) as true | Refusal;
+}
+
+/** A refusal recorded in the request's decisions (for the audit log) and as the error of the field. */
+function refuse(ctx: RequestContext, r: Refusal): Error {
+  if (r.item) ctx.access.item(r.model, r.item);
+  return deniedError(r.d, r.model, r.item);
+}
+
+function checkResource(model: ResourceModel, ctx: RequestContext, uses: ItemUse[]): true | Error {
+  const answer = resourceAnswer(model, ctx.access, uses);
+  return answer === true || answer instanceof Error ? answer : refuse(ctx, answer);
 }
 
 function listRule(model: ResourceModel) {
@@ -44,20 +80,22 @@ function lookupRule(model: ResourceModel) {
 
 // Item and link rules run per row; the decision they ask is memoised per request, and a denial is
 // located once per path pattern (deniedOnce), so a denied item costs no more on row 100 than on row 1.
-function itemRule(model: ResourceModel, item: string) {
-  return guardedRule(`item:${model.resource.code}:${item}`, 'no_cache', (_p, _a, ctx, info) => {
-    const d = ctx.access.item(model, item);
-    return d.allowed ? true : deniedOnce(ctx, d, model, item, info);
-  });
+function located(ctx: RequestContext, answer: true | Refusal, info: GraphQLResolveInfo): true | Error {
+  if (answer === true) return true;
+  if (answer.item) ctx.access.item(answer.model, answer.item);
+  return deniedOnce(ctx, answer.d, answer.model, answer.item, info);
 }
 
-function linkRule(model: ResourceModel, item: string, target: ResourceModel) {
-  return guardedRule(`link:${model.resource.code}:${item}`, 'no_cache', (_p, _a, ctx, info) => {
-    const own = ctx.access.item(model, item);
-    if (!own.allowed) return deniedOnce(ctx, own, model, item, info);
-    const linked = ctx.access.resource(target);
-    return linked.allowed ? true : deniedOnce(ctx, linked, target, null, info);
-  });
+function itemRule(model: ResourceModel, item: string) {
+  return guardedRule(`item:${model.resource.code}:${item}`, 'no_cache', (_p, _a, ctx, info) =>
+    located(ctx, itemAnswer(model, item, ctx.access), info),
+  );
+}
+
+function linkRule(model: ResourceModel, link: LinkModel) {
+  return guardedRule(`link:${model.resource.code}:${link.field}`, 'no_cache', (_p, _a, ctx, info) =>
+    located(ctx, linkAnswer(model, link, ctx.access), info),
+  );
 }
 
 export function dataRules(model: SchemaModel): RuleMap {
@@ -70,7 +108,7 @@ export function dataRules(model: SchemaModel): RuleMap {
       dept[m.resource.graphql.byKey] = lookupRule(m);
       const type: Record<string, unknown> = {};
       for (const item of m.resource.items) type[item.name] = itemRule(m, item.name);
-      for (const link of m.links) type[link.field] = linkRule(m, link.item.name, link.target);
+      for (const link of m.links) type[link.field] = linkRule(m, link);
       rules[m.typeName] = type;
       // The list field has already decided; its connection's fields are parts of that answer.
       rules[connectionTypeName(m.typeName)] = { nodes: allow, pageInfo: allow, totalCount: allow };
@@ -80,4 +118,3 @@ export function dataRules(model: SchemaModel): RuleMap {
   return rules;
 }
 
-export type { IRules };

@@ -9,7 +9,7 @@ import type { Platform } from '../model/platform.ts';
 import { publishedVersions } from '../catalogue/repository.ts';
 import type { Store } from '../store/port.ts';
 import { buildGatewaySchema, type BuildOptions, type GatewaySchema } from '../generate/executable.ts';
-import { refusedSelections, selectedResourceFields } from '../rules/fast-path.ts';
+import { refusedFields } from '../rules/fast-path.ts';
 import type { RequestContext } from './context.ts';
 import { dedupeErrors } from './plugins/one-error-per-item.ts';
 
@@ -75,14 +75,14 @@ export class SchemaHolder implements GatewayInterface {
 
   /**
    * Runs an operation on the build Apollo validated it against, in the variant that keeps shield's
-   * per-row wrappers only on the resource fields this request may not read (src/rules/fast-path.ts).
+   * per-row wrappers only on the resource fields this request's profile may not read (src/rules/fast-path.ts).
    */
   private readonly execute: GatewayExecutor = async (rc) => {
     const built = this.builds.get(rc.schema);
     const ctx = rc.context as RequestContext;
     let schema = rc.schema;
     if (built?.variant && ctx.access) {
-      schema = built.variant(refusedSelections(selectedResourceFields(rc.document, rc.schema, built.model), ctx.access));
+      schema = built.variant(refusedFields(built.model, ctx.access));
     }
     const result = await execute({
       schema,

@@ -7,6 +7,8 @@
 // Where the spec is silent, the oracle follows the decisions documented in docs/access-rules.md:
 // - an item's share only tightens its resource's, so "the effective share" is read as "both the
 //   resource's and the item's settings must let the request through", row by row;
+// - following a link is a lookup of the target by its linked item with eq, so it needs the link's own
+//   item, the target resource as a whole, and the target's linked item;
 // - the resource as a whole (list, lookup, link target) is allowed when one item is; otherwise it gets
 //   the first row that denies its own settings (a grant for any of its items counts), and when its own
 //   settings let the request through, the lowest row among its items' denials (catalogue order on ties);
