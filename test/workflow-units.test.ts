@@ -76,3 +76,29 @@ describe('the platform schema', () => {
     expect(readFileSync(target, 'utf8')).toBe(out.content);
   }, 60_000);
 });
+
+describe('markPublished', () => {
+  it('publishes once, supersedes older versions only, and the newest published version is in effect', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openSqliteStore } = await import('../src/store/sqlite.ts');
+    const repo = await import('../src/catalogue/repository.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'govgraph-publish-'));
+    const store = await openSqliteStore(dir);
+    try {
+      await repo.ensureCatalogueIndexes(store);
+      const cat = { id: 'HN-X', kind: 'departmental', title: 't', compiler: '430000-MZ', resources: [] } as never;
+      for (let i = 0; i < 3; i++) await repo.addVersion(store, cat, 'op', 'approved');
+      expect(await repo.markPublished(store, 'HN-X', 1)).toBe(true);
+      expect(await repo.markPublished(store, 'HN-X', 1)).toBe(false); // already published: the claim fails
+      // Two publishes at once: both claimed, the newer stays in effect.
+      expect(await Promise.all([repo.markPublished(store, 'HN-X', 3), repo.markPublished(store, 'HN-X', 2)])).toEqual([true, true]);
+      expect((await repo.publishedVersions(store)).map((v) => v.version)).toEqual([3]);
+      expect((await repo.listVersions(store, 'HN-X')).find((v) => v.version === 1)!.status).toBe('superseded');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -49,14 +49,13 @@ async function storeCatalogues(
     detail: `${opts.publish ? 'imported and published' : 'imported'}: ${catalogues.map(({ file, catalogue }) => `${catalogue.id} (${file})`).join(', ')}`,
   });
   await ensureCatalogueIndexes(store);
+  // Indexes first, for every catalogue: the step that can fail on existing data (a unique key over
+  // duplicate values) fails before any version is stored.
+  if (opts.publish) for (const { catalogue } of catalogues) for (const r of catalogue.resources) await ensureResourceIndexes(store, r);
   const out: ImportedCatalogue[] = [];
   for (const { file, catalogue } of catalogues) {
     const version = await addVersion(store, catalogue, opts.by ?? 'operator', 'approved');
-    if (opts.publish) {
-      for (const resource of catalogue.resources) await ensureResourceIndexes(store, resource);
-      await markPublished(store, catalogue.id, version.version);
-      version.status = 'published';
-    }
+    if (opts.publish && (await markPublished(store, catalogue.id, version.version))) version.status = 'published';
     out.push({ file, version });
   }
   return out;

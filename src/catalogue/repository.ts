@@ -43,9 +43,10 @@ function fromRow(r: Row): CatalogueVersion {
 export async function publishedVersions(store: Store): Promise<CatalogueVersion[]> {
   const rows = await store.find(CATALOGUE_VERSIONS, {
     filter: eq('status', 'published'),
-    sort: [{ field: 'id', direction: 'asc' }],
+    sort: [{ field: 'id', direction: 'asc' }, { field: 'version', direction: 'desc' }],
   });
-  return rows.map(fromRow);
+  // Between a publish and its superseding write two versions of an id are published: the newer is in effect.
+  return rows.filter((r, i) => i === 0 || rows[i - 1].id !== r.id).map(fromRow);
 }
 
 /** The catalogues in effect, in id order. */
@@ -97,11 +98,22 @@ export async function addVersion(
   return fromRow(row);
 }
 
-/** Marks a version published and the previously published one superseded. */
-export async function markPublished(store: Store, id: string, version: number, now = new Date()): Promise<void> {
-  await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('status', 'published')), { status: 'superseded' });
-  await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version)), {
+/**
+ * Publishes an approved version, then supersedes the older published ones. Claimed on its status, so two
+ * publishes of one version cannot both win (returns false for the loser); in that order, so there is never
+ * a moment with no version in effect; and readers take the newest published version of each id, so two
+ * versions published at once leave the newer in effect.
+ */
+export async function markPublished(store: Store, id: string, version: number, now = new Date()): Promise<boolean> {
+  const claimed = await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version), eq('status', 'approved')), {
     status: 'published',
     publishedAt: now.toISOString(),
   });
+  if (claimed === 0) return false;
+  await store.update(
+    CATALOGUE_VERSIONS,
+    and(eq('id', id), eq('status', 'published'), { kind: 'compare', field: 'version', op: 'lt', value: version }),
+    { status: 'superseded' },
+  );
+  return true;
 }

@@ -216,7 +216,9 @@ export async function publishCatalogue(
       resources: resourcesOf(v.catalogue),
       apply: async () => {
         for (const r of v.catalogue.resources) await ensureResourceIndexes(env.store, r);
-        await markPublished(env.store, v.id, v.version, env.now);
+        if (!(await markPublished(env.store, v.id, v.version, env.now))) {
+          throw conflict(`${label(v)} was published or changed by someone else meanwhile; nothing was changed.`);
+        }
         await schema?.refresh();
         return (await getVersion(env.store, v.id, v.version))!;
       },
