@@ -4,6 +4,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createLogger, logLevel, loggingPlugin, outcomeOf } from '../src/server/plugins/logging.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
+import type { Store } from '../src/store/port.ts';
 
 const lines: string[] = [];
 const sink = new Writable({
@@ -15,9 +17,22 @@ const sink = new Writable({
 
 let gw: TestGateway;
 let idNumber: string;
+let auditFails = false;
 
 beforeAll(async () => {
-  gw = await startTestGateway({ demo: true, gateway: { plugins: [loggingPlugin(createLogger(sink, 'info'))] } });
+  gw = await startTestGateway({
+    demo: true,
+    gateway: { plugins: [loggingPlugin(createLogger(sink, 'info'))] },
+    // Lets a test make the audit log unwritable.
+    wrapStore: (inner) => {
+      const store: Store = Object.create(inner);
+      store.insert = async (collection, rows) => {
+        if (auditFails && collection === AUDIT_COLLECTION) throw new Error('disk full');
+        return inner.insert(collection, rows);
+      };
+      return store;
+    },
+  });
   // An unmasked ID number, read by its provider.
   const own = await gw.query('{ humanResources { employmentRegistrations(first: 1) { nodes { idNumber } } } }', {
     dept: '430000-RST',
@@ -39,6 +54,18 @@ async function logged(run: () => Promise<unknown>): Promise<{ line: Record<strin
 }
 
 describe('request log', () => {
+  test('logs what the client receives when the audit log cannot be written (fail-closed)', async () => {
+    auditFails = true;
+    try {
+      const { line } = await logged(() =>
+        gw.query('{ humanResources { employmentRegistrations(first: 1) { nodes { registrationNo } } } }', { dept: '430000-RST' }),
+      );
+      expect(line).toMatchObject({ outcome: 'error', codes: ['AUDIT_UNAVAILABLE'] });
+    } finally {
+      auditFails = false;
+    }
+  });
+
   test('a partly denied read: its fields, and neither the ID number in the variables nor the token', async () => {
     const token = await gw.token('430000-MZ', ['applicant']);
     const { line, raw } = await logged(() =>

@@ -22,6 +22,11 @@ export interface RequestAudit {
   documentHash: string | null;
   /** Response keys of root fields whose workflow action wrote its own entry. */
   actions: Set<string>;
+  /**
+   * Settles when this request's entries are written (or the response was blanked because they could not
+   * be). Apollo runs willSendResponse hooks together; a plugin that reads the final response waits on it.
+   */
+  written: Promise<void>;
 }
 
 const perRequest = new WeakMap<RequestContext, RequestAudit>();
@@ -29,7 +34,7 @@ const perRequest = new WeakMap<RequestContext, RequestAudit>();
 /** What the audit log knows of the request (the resolvers pass it on to workflow actions). */
 export function requestAudit(ctx: RequestContext): RequestAudit {
   let a = perRequest.get(ctx);
-  if (!a) perRequest.set(ctx, (a = { operationName: null, documentHash: null, actions: new Set() }));
+  if (!a) perRequest.set(ctx, (a = { operationName: null, documentHash: null, actions: new Set(), written: Promise.resolve() }));
   return a;
 }
 
@@ -131,36 +136,42 @@ export const auditPlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart(start) {
     const audit = requestAudit(start.contextValue);
     audit.operationName = start.request.operationName ?? null;
-    if (start.request.query) audit.documentHash = documentHash(start.request.query);
     return {
       async didResolveOperation(rc) {
         audit.operationName = rc.operationName ?? audit.operationName;
         audit.documentHash = documentHash(rc.source);
       },
       async willSendResponse(rc) {
-        const body = rc.response.body;
-        if (body.kind !== 'single') return;
-        const ctx = rc.contextValue;
-        if (!ctx.identity) return;
-        const errors = body.singleResult.errors ?? [];
-        const entries: NewAuditEntry[] = [];
-        const resources = readResources(ctx, errors);
-        if (resources.length) {
-          entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources, outcome: readOutcome(resources), detail: null });
-        }
-        for (const r of refusedMutations(rc, audit, errors)) {
-          entries.push({ ...baseEntry(ctx, audit), kind: 'workflow', action: r.action, resources: [], outcome: 'refused', detail: r.detail });
-        }
-        try {
-          for (const entry of entries) await appendAudit(ctx.store, entry);
-        } catch {
-          body.singleResult.data = null;
-          body.singleResult.errors = [{
-            message: 'The audit log cannot be written, so no data is returned; try again shortly.',
-            extensions: { code: 'AUDIT_UNAVAILABLE' },
-          }];
-        }
+        // Assigned before the first await: Apollo starts every plugin's hook in plugin order.
+        audit.written = writeEntries(rc, audit);
+        await audit.written;
       },
     };
   },
 };
+
+async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestContext>, audit: RequestAudit): Promise<void> {
+  const body = rc.response.body;
+  if (body.kind !== 'single') return;
+  const ctx = rc.contextValue;
+  if (!ctx.identity) return;
+  const errors = body.singleResult.errors ?? [];
+  const entries: NewAuditEntry[] = [];
+  const resources = readResources(ctx, errors);
+  if (resources.length) {
+    entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources, outcome: readOutcome(resources), detail: null });
+  }
+  for (const r of refusedMutations(rc, audit, errors)) {
+    entries.push({ ...baseEntry(ctx, audit), kind: 'workflow', action: r.action, resources: [], outcome: 'refused', detail: r.detail });
+  }
+  try {
+    for (const entry of entries) await appendAudit(ctx.store, entry);
+  } catch {
+    body.singleResult.data = null;
+    body.singleResult.errors = [{
+      message: 'The audit log cannot be written, so no data is returned; try again shortly.',
+      extensions: { code: 'AUDIT_UNAVAILABLE' },
+    }];
+  }
+}
+

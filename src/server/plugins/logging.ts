@@ -9,6 +9,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { requestAudit } from './audit.ts';
 import type { RequestContext } from '../context.ts';
 
 export type Outcome = 'ok' | 'partial' | 'denied' | 'error';
@@ -60,6 +61,8 @@ export function loggingPlugin(logger: Logger = createLogger()): ApolloServerPlug
       const started = process.hrtime.bigint();
       return {
         async willSendResponse({ request, operationName, response }) {
+          // The audit plugin may still blank the response (fail-closed): log what the client receives.
+          await requestAudit(contextValue).written;
           const body = response.body;
           const result = body.kind === 'single' ? body.singleResult : body.initialResult;
           const outcome = outcomeOf(result.data, result.errors);
