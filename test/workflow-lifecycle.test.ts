@@ -144,6 +144,12 @@ describe('warnings on submission', () => {
         grants: null,
       },
     ]);
+    // The warnings of a version under review are the compiler's and the competent department's business.
+    const q = `{ catalogue(id: "HN-MZ") { versions { version status warnings { kind } } } }`;
+    const own = await gw.query(q, { dept: '430000-MZ' });
+    expect(own.data!.catalogue.versions.find((v: { status: string }) => v.status === 'SUBMITTED').warnings).toEqual([{ kind: 'REPEATED_COLLECTION' }]);
+    const other = await gw.query(q, { dept: '430000-RST' });
+    for (const v of other.data!.catalogue?.versions ?? []) expect(v.warnings).toEqual([]);
   });
 });
 

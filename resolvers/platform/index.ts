@@ -1,13 +1,13 @@
 // Resolvers of the platform's own schema (schema/platform.graphql). They hold only what a field means:
 // the workflow (src/workflow/) checks roles and ownership and writes the audit entries, the audit and
 // grant modules answer the reads. Types come from codegen (types.generated.ts, `npm run codegen`).
-import { activeGrantsFor, getGrant, isGrantActive, listGrants } from '../../src/access/grants.ts';
+import { getGrant, isGrantActive, listGrants } from '../../src/access/grants.ts';
 import { listAudit } from '../../src/audit/query.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { publishedCatalogues } from '../../src/catalogue/repository.ts';
 import { departmentByCode } from '../../src/model/platform.ts';
 import type { RequestContext } from '../../src/server/context.ts';
-import { listCatalogues, publishCatalogue, reviewCatalogue, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
+import { listCatalogues, publishCatalogue, reviewCatalogue, seesDrafts, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
 import { revisionState } from '../../src/workflow/deadlines.ts';
 import { findPublishedResource, resourceView, shareView } from '../../src/workflow/resource-info.ts';
 import {
@@ -47,8 +47,7 @@ const resolvers: Resolvers = {
     resourceInfo: async (_p, args, ctx) => {
       const found = findPublishedResource(await publishedCatalogues(ctx.store), args.code);
       if (!found) return null;
-      const grants = await activeGrantsFor(ctx.store, ctx.identity.dept.code, ctx.now);
-      return resourceView(found.catalogue, found.resource, { requester: ctx.identity.dept, purpose: ctx.purpose, grants, now: ctx.now });
+      return resourceView(found.catalogue, found.resource, { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now });
     },
 
     sharingRequests: async (_p, args, ctx) => {
@@ -165,9 +164,14 @@ const resolvers: Resolvers = {
       return revisionState(ctx.platform, (all[0]?.versions ?? [v]).filter((x) => x.version <= v.version), ctx.now);
     },
     resources: (v, _a, ctx) =>
-      v.catalogue.resources.map((r) => resourceView(v.catalogue, r, { requester: ctx.identity.dept, purpose: ctx.purpose, grants: [], now: ctx.now })),
+      v.catalogue.resources.map((r) => resourceView(v.catalogue, r, { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now })),
     document: (v) => JSON.stringify(v.catalogue, null, 2),
-    warnings: (v, _a, ctx) => submissionWarnings(envOf(ctx), v.catalogue),
+    // Warnings concern a version under review, and name other departments' grants: only for the compiler
+    // and the competent department, and only before publication.
+    warnings: (v, _a, ctx) =>
+      (v.status === 'submitted' || v.status === 'approved') && seesDrafts(envOf(ctx), ctx.identity.dept.code, v.catalogue.compiler)
+        ? submissionWarnings(envOf(ctx), v.catalogue)
+        : [],
   },
 
   Revision: {

@@ -119,6 +119,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           purpose,
           now,
           access: createAccessContext({ requester: identity.dept, purpose, grants, now }),
+          grants,
           cursors,
           loaders: new Map(),
           records: new Map(),

@@ -4,6 +4,7 @@ import type DataLoader from 'dataloader';
 import type { Platform } from '../model/platform.ts';
 import type { Row, Store, Value } from '../store/port.ts';
 import type { AccessContext } from '../access/context.ts';
+import type { Grant } from '../access/grant-model.ts';
 import type { Identity } from '../identity/verify.ts';
 import type { SchemaHolder } from './schema-holder.ts';
 
@@ -15,6 +16,8 @@ export interface RequestContext {
   purpose: string | null;
   now: Date;
   access: AccessContext;
+  /** The requester's active grants, read once when the request starts. */
+  grants: readonly Grant[];
   /** Encrypts and decrypts page cursors (they hold key values that may be personal data). */
   cursors: CursorCodec;
   /** Per-request DataLoaders, by a key naming what they load. */
