@@ -1,7 +1,7 @@
 // What leaves the server of an error (SPEC §8): the spec's codes, plain messages, no stack traces
 // outside development. Errors that are not ours (bugs, driver errors) become a short internal error.
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { StoreUnavailableError } from '../store/port.ts';
 
 const KNOWN_CODES = new Set([
@@ -14,7 +14,9 @@ const KNOWN_CODES = new Set([
 
 export function createFormatError(opts: { development: boolean; log?: (err: unknown) => void }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    // Apollo wraps a failure of the context function ("Context creation failed") without a path.
+    const original = unwrapped instanceof GraphQLError && unwrapped.originalError ? unwrapped.originalError : unwrapped;
     const code = formatted.extensions?.code as string | undefined;
     if (original instanceof StoreUnavailableError) {
       opts.log?.(original);

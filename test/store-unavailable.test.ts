@@ -1,0 +1,41 @@
+// A store that fails answers STORE_UNAVAILABLE with a plain message, wherever it fails: while the request
+// context is built (the grants read) or while a resolver reads records.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StoreUnavailableError, type Store } from '../src/store/port.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+let down: 'grants' | 'records' | null = null;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  gw = await startTestGateway({
+    wrapStore: (inner) => {
+      const store: Store = Object.create(inner);
+      store.find = async (collection, query) => {
+        if ((down === 'grants' && collection === '_grants') || (down === 'records' && collection.startsWith('r_'))) {
+          throw new StoreUnavailableError('SQLITE_IOERR: disk I/O error');
+        }
+        return inner.find(collection, query);
+      };
+      return store;
+    },
+  });
+});
+afterAll(() => gw?.close());
+
+const QUERY = '{ humanResources { employmentRegistrations(first: 1) { nodes { registrationNo } } } }';
+
+describe('a store that fails', () => {
+  for (const where of ['grants', 'records'] as const) {
+    it(`answers STORE_UNAVAILABLE when the ${where} read fails, and says nothing of the driver`, async () => {
+      down = where;
+      try {
+        const r = await gw.query(QUERY, { dept: '430000-RST' });
+        expect(r.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['STORE_UNAVAILABLE', 'The data store is unavailable; try again shortly.']]);
+        expect(JSON.stringify(r)).not.toContain('SQLITE');
+      } finally {
+        down = null;
+      }
+    });
+  }
+});
