@@ -1,9 +1,12 @@
-// Loads the demo platform into an empty store: its catalogues, published, and the generated records.
+// Loads the demo platform into an empty store: its catalogues and the generated records, then publishes
+// the catalogues. Publishing comes last, so that a first run cut short (Ctrl-C during the load) leaves
+// nothing published and the next run loads the demo again.
 import type { Platform } from '../model/platform.ts';
 import { collectionOf } from '../model/catalogue.ts';
 import type { Store } from '../store/port.ts';
 import { importCatalogueFiles } from '../catalogue/import.ts';
-import { publishedCatalogues } from '../catalogue/repository.ts';
+import { ensureResourceIndexes } from '../catalogue/indexes.ts';
+import { markPublished, publishedCatalogues } from '../catalogue/repository.ts';
 import { demoCatalogueFiles } from './paths.ts';
 import { generateDemoRecords } from './generate.ts';
 
@@ -13,10 +16,11 @@ const BATCH = 2000;
 export async function ensureDemo(store: Store, platform: Platform, log: (line: string) => void = () => {}): Promise<boolean> {
   if ((await publishedCatalogues(store)).length) return false;
   log('First run: loading the demo platform into the store...');
-  const imported = await importCatalogueFiles(store, platform, demoCatalogueFiles(), { publish: true, by: 'operator' });
+  const imported = await importCatalogueFiles(store, platform, demoCatalogueFiles(), { publish: false, by: 'operator' });
   const records = generateDemoRecords();
   for (const { version } of imported) {
     for (const resource of version.catalogue.resources) {
+      await ensureResourceIndexes(store, resource);
       const rows = records.get(resource.code) ?? [];
       for (let i = 0; i < rows.length; i += BATCH) {
         await store.upsert(collectionOf(resource), resource.key, rows.slice(i, i + BATCH));
@@ -24,5 +28,6 @@ export async function ensureDemo(store: Store, platform: Platform, log: (line: s
       log(`  ${resource.code} ${resource.name}: ${rows.length} records`);
     }
   }
+  for (const { version } of imported) await markPublished(store, version.id, version.version);
   return true;
 }
