@@ -18,15 +18,19 @@ export interface AccessContext {
   /** The same decision, not recorded: for looking ahead at what the rules will answer. */
   peekItem(model: ResourceModel, item: string): Decision;
   resource(model: ResourceModel): Decision;
+  /** The provider of each resource this request asked about, by resource code (from the build it ran on). */
+  providerOf(code: string): string | undefined;
   /** Every item decision taken in this request, by resource code. */
   taken(): Map<string, Map<string, Decision>>;
 }
 
 export function createAccessContext(q: { requester: Department; purpose: string | null; grants: readonly Grant[]; now: Date }): AccessContext {
   const decided = new Map<string, Decision>();
+  const providers = new Map<string, string>();
   const items = new Map<string, Map<string, Decision>>();
   const resources = new Map<string, Decision>();
   const peekItem = (model: ResourceModel, name: string): Decision => {
+    providers.set(model.resource.code, model.provider.code);
     const key = `${model.resource.code}\0${name}`;
     let d = decided.get(key);
     if (!d) {
@@ -46,7 +50,9 @@ export function createAccessContext(q: { requester: Department; purpose: string 
       byItem.set(name, d);
       return d;
     },
+    providerOf: (code) => providers.get(code),
     resource(model) {
+      providers.set(model.resource.code, model.provider.code);
       let d = resources.get(model.resource.code);
       if (!d) resources.set(model.resource.code, (d = decideResource({ ...q, resource: model.resource })));
       return d;

@@ -56,10 +56,8 @@ interface Part {
 /** The per-resource detail of the request's data reads; empty when it read none. */
 export function readResources(ctx: RequestContext, errors: readonly GraphQLFormattedError[]): AuditResource[] {
   const parts = new Map<string, Part>();
-  const providerOf = (code: string): string => {
-    const model = ctx.schema?.loaded ? ctx.schema.schema.model.byCode.get(code) : undefined;
-    return model?.provider.code ?? code.replace(/-[^-]*$/, '');
-  };
+  // The provider as the build this request ran on has it (a publish during the request may change it).
+  const providerOf = (code: string): string => ctx.access.providerOf(code) ?? ctx.schema?.schema.model.byCode.get(code)?.provider.code ?? 'unknown';
   const part = (code: string): Part => {
     let p = parts.get(code);
     if (!p) parts.set(code, (p = { provider: providerOf(code), items: new Set(), denied: new Map(), masked: new Set(), records: 0 }));
