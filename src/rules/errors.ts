@@ -51,3 +51,18 @@ export function forbidden(message: string): GraphQLError {
 export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return withoutStack(new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } }));
 }
+
+type ErrorLike = { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> };
+
+/** Drops the repeats of an error: same code, resource, item and path with list indices wildcarded. */
+export function dedupeErrors<E extends ErrorLike>(errors: readonly E[]): E[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const ext = e.extensions ?? {};
+    const path = (e.path ?? []).map((p) => (typeof p === 'number' ? '*' : p)).join('.');
+    const k = [ext.code, ext.resource, ext.item, path, ext.code ? '' : e.message].join('|');
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -18,7 +18,6 @@ import { platformSecret } from '../identity/secret.ts';
 import type { RequestContext } from './context.ts';
 import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
-import { oneErrorPerItemPlugin } from './plugins/one-error-per-item.ts';
 import { loggingPlugin } from './plugins/logging.ts';
 import { auditPlugin } from './plugins/audit.ts';
 import { SchemaHolder } from './schema-holder.ts';
@@ -84,7 +83,6 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       // No per-field cache hints are used, and Apollo's landing page loads from a CDN: both off.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
-      oneErrorPerItemPlugin,
       auditPlugin,
       loggingPlugin(), // one structured line per request (GOVGRAPH_LOG_LEVEL)
       ...(opts.plugins ?? []),

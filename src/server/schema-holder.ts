@@ -4,14 +4,14 @@
 // serve a newly published schema within the poll interval.
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import { execute, type GraphQLSchema } from 'graphql';
-import type { Catalogue } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
-import { publishedVersions } from '../catalogue/repository.ts';
+import { CATALOGUE_VERSIONS, publishedVersions } from '../catalogue/repository.ts';
+import { eq } from '../store/port.ts';
 import type { Store } from '../store/port.ts';
 import { buildGatewaySchema, type BuildOptions, type GatewaySchema } from '../generate/executable.ts';
 import { refusedFields } from '../rules/fast-path.ts';
 import type { RequestContext } from './context.ts';
-import { dedupeErrors } from './plugins/one-error-per-item.ts';
+import { dedupeErrors } from '../rules/errors.ts';
 
 type Listener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
 
@@ -40,18 +40,18 @@ export class SchemaHolder implements GatewayInterface {
 
   /** Builds the schema from the published catalogues if they changed; returns true when it swapped. */
   async refresh(): Promise<boolean> {
-    const versions = await publishedVersions(this.store);
-    const signature = versions.map((v) => `${v.id}@${v.version}`).join(',');
+    // The signature first, from two small columns: every instance polls every 2 s, and the documents
+    // are parsed only when something was published.
+    const heads = await this.store.find(CATALOGUE_VERSIONS, {
+      filter: eq('status', 'published'),
+      projection: ['id', 'version'],
+      sort: [{ field: 'id', direction: 'asc' }, { field: 'version', direction: 'desc' }],
+    });
+    const signature = heads.map((v) => `${v.id}@${v.version}`).join(',');
     if (this.current && signature === this.signature) return false;
+    const versions = await publishedVersions(this.store);
     this.install(buildGatewaySchema(this.platform, versions.map((v) => v.catalogue), this.options), signature);
     return true;
-  }
-
-  /** Installs a schema built from the given catalogues (used by a publish in this instance). */
-  installCatalogues(catalogues: Catalogue[], signature: string): GatewaySchema {
-    const built = buildGatewaySchema(this.platform, catalogues, this.options);
-    this.install(built, signature);
-    return built;
   }
 
   private install(built: GatewaySchema, signature: string): void {
@@ -91,8 +91,8 @@ export class SchemaHolder implements GatewayInterface {
       variableValues: rc.request.variables,
       operationName: rc.request.operationName,
     });
-    // One error per denied item and path pattern (SPEC §6): drop the per-row repeats before Apollo formats
-    // each of them (the plugin of the same name does it again for errors raised outside execution).
+    // One error per denied item and path pattern (SPEC §6): a denial is one located error for every row of
+    // its path pattern (deniedOnce); its repeats are dropped here, before Apollo formats each of them.
     return result.errors ? { ...result, errors: dedupeErrors(result.errors) } : result;
   };
 
