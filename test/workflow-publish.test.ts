@@ -68,18 +68,25 @@ const withItem = (name: string) => {
 
 describe('a publish swaps the schema without a restart', () => {
   it('lets a request in flight finish on the schema it started with', async () => {
+    await gw.store.upsert('r_430000_ga_00002', 'caseNo', [{ caseNo: 'A430000000000001', caseType: 'fraud', filedOn: '2026-01-05', status: 'closed' }]);
     const { entered, release } = gated.arm();
-    const slow = gw.query(`query Slow { publicSecurity { criminalCaseFiles(first: 5) { nodes { caseNo } totalCount } } }`, GA_COMPILER);
+    const slow = gw.query(`query Slow { publicSecurity { criminalCaseFiles(first: 5) { nodes { caseNo caseType } totalCount } } }`, GA_COMPILER);
     await entered; // the request is inside the store, holding the old schema
 
-    await publishVersion(withItem('district'));
+    // The new version drops an item the slow request selects, and adds one.
+    const next = withItem('district');
+    next.resources[0].items = next.resources[0].items.filter((i) => i.name !== 'caseType');
+    await publishVersion(next);
     const fresh = await gw.query(`{ publicSecurity { criminalCaseFiles(first: 1) { nodes { district } } } }`, GA_COMPILER);
     expect(fresh.errors).toBeUndefined();
+    const gone = await gw.query(`{ publicSecurity { criminalCaseFiles(first: 1) { nodes { caseType } } } }`, GA_COMPILER);
+    expect(gone.errors?.[0].message).toContain('Cannot query field "caseType"');
 
     release();
     const r = await slow;
     expect(r.errors).toBeUndefined();
-    expect(r.data).toEqual({ publicSecurity: { criminalCaseFiles: { nodes: [], totalCount: 0 } } });
+    // Executed on the schema it was validated against: caseType is still there for it.
+    expect(r.data).toEqual({ publicSecurity: { criminalCaseFiles: { nodes: [{ caseNo: 'A430000000000001', caseType: 'FRAUD' }], totalCount: 1 } } });
   });
 
   it('reaches a second gateway on the same store within 5 seconds', async () => {
