@@ -1,0 +1,51 @@
+// `govgraph catalogue import` (SPEC §11): the operator's bootstrap. A batch with one bad document is
+// refused whole, every problem listed, nothing stored; a good batch is stored and published.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
+import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
+import { DEMO_CATALOGUES_DIR } from '../src/demo/paths.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+
+const run = promisify(execFile);
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'govgraph-catalogue-import-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const govgraph = (...args: string[]) =>
+  run('node', ['bin/govgraph.js', 'catalogue', 'import', '--data', join(dir, 'data'), ...args]).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+
+const counts = async () => {
+  const store = await openSqliteStore(join(dir, 'data'));
+  try {
+    return { versions: await store.count(CATALOGUE_VERSIONS), audit: await store.count(AUDIT_COLLECTION) };
+  } finally {
+    await store.close();
+  }
+};
+
+it('refuses a batch with one bad document whole, and imports a good one', async () => {
+  const legal = join(DEMO_CATALOGUES_DIR, 'legal-entities.yaml');
+  const broken = join(dir, 'broken.yaml');
+  writeFileSync(broken, readFileSync(join(DEMO_CATALOGUES_DIR, 'market-regulation.yaml'), 'utf8').replace('provider: "430000-SCJG"', 'provider: "430000-XX"'));
+
+  const refused = await govgraph('--publish', legal, broken);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain('Nothing was imported:');
+  expect(refused.stderr).toContain(`${broken}: resources[0].provider: `);
+  expect(await counts()).toEqual({ versions: 0, audit: 0 });
+
+  const ok = await govgraph('--publish', legal, join(DEMO_CATALOGUES_DIR, 'market-regulation.yaml'), join(DEMO_CATALOGUES_DIR, 'population.yaml'), join(DEMO_CATALOGUES_DIR, 'electronic-licences.yaml'));
+  expect(ok.stderr).toBe('');
+  expect(ok.stdout).toContain(`${legal}: HN-LEGAL-ENTITIES version 1 published`);
+  expect(await counts()).toEqual({ versions: 4, audit: 1 }); // the operator's action is in the audit log
+});
