@@ -155,7 +155,7 @@ describe('importRecords', () => {
     const rejects = readFileSync(`${f}.rejects.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(rejects).toEqual([
       { line: 2, problems: [expect.stringMatching(/^line 2: not valid JSON/)], record: null },
-      { line: 3, problems: ['line 3: householdSize: "two" is not an integer'], record: { caseNo: 'DB0002', idNumber: ID2, householdSize: 'two' } },
+      { line: 3, problems: ['line 3: householdSize: "two" is not an integer (a JSON number, not a string)'], record: { caseNo: 'DB0002', idNumber: ID2, householdSize: 'two' } },
       { line: 5, problems: ['line 5: caseNo: "DB0001" appears again (first on line 1); keys must be unique'], record: { caseNo: 'DB0001', idNumber: ID2 } },
     ]);
   });

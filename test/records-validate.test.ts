@@ -47,9 +47,10 @@ describe('validateRecord', () => {
   });
 
   it('converts CSV strings: numbers, booleans, nulls', () => {
-    expect(validateRecord(resource, { idNumber: ID, age: '-7', height: '1e2', allowance: '.5', insured: '0', status: null }, 2))
+    const csv = { fromText: true };
+    expect(validateRecord(resource, { idNumber: ID, age: '-7', height: '1e2', allowance: '.5', insured: '0', status: null }, 2, csv))
       .toEqual({ row: { ...nulls, idNumber: ID, age: -7, height: 100, allowance: 0.5, insured: false }, problems: [] });
-    expect(validateRecord(resource, { idNumber: ID, insured: '1', registeredAt: '2026-03-01T09:30Z' }, 2).row)
+    expect(validateRecord(resource, { idNumber: ID, insured: '1', registeredAt: '2026-03-01T09:30Z' }, 2, csv).row)
       .toEqual({ ...nulls, idNumber: ID, insured: true, registeredAt: '2026-03-01T09:30:00.000Z' });
   });
 
@@ -74,11 +75,20 @@ describe('validateRecord', () => {
     [{ caseNo: 'DB12' }, 'line 7: caseNo: "DB12" does not match the pattern ^DB[0-9]{4}$'],
     [{ extra: 1 }, 'line 7: extra: is not an item of 430000-GA-00009 (items: idNumber, fullName, notes, age, height, allowance, insured, birthDate, registeredAt, status, employerCode, phone, email, caseNo)'],
   ])('%j → %s', (fields, message) => {
-    expect(validateRecord(resource, { idNumber: ID, ...fields }, 7)).toEqual({ problems: [message] });
+    expect(validateRecord(resource, { idNumber: ID, ...fields }, 7, { fromText: true })).toEqual({ problems: [message] });
+  });
+
+  it.each([
+    [{ age: '7' }, 'line 3: age: "7" is not an integer (a JSON number, not a string)'],
+    [{ height: '1.5' }, 'line 3: height: "1.5" is not a number (a JSON number, not a string)'],
+    [{ insured: 'true' }, 'line 3: insured: "true" is not a boolean (true or false)'],
+    [{ insured: 1 }, 'line 3: insured: 1 is not a boolean (true or false)'],
+  ])('in JSON a value of the wrong type is refused: %j', (fields, message) => {
+    expect(validateRecord(resource, { idNumber: ID, ...fields }, 3)).toEqual({ problems: [message] });
   });
 
   it('reports every problem of a record, in item order', () => {
-    expect(validateRecord(resource, { idNumber: '110105194912310021', age: 'x', status: 'gone' }, 12)).toEqual({
+    expect(validateRecord(resource, { idNumber: '110105194912310021', age: 'x', status: 'gone' }, 12, { fromText: true })).toEqual({
       problems: [
         'line 12: idNumber: "110105194912310021" is not a valid ID number (18 characters, GB 11643 check digit)',
         'line 12: age: "x" is not an integer',

@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { collectionOf, type Resource } from '../model/catalogue.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
 import type { Row, Store } from '../store/port.ts';
-import { readRecords, RecordFileError, type ReadProgress } from './read.ts';
+import { readRecords, recordFileFormat, RecordFileError, type ReadProgress } from './read.ts';
 import { show, validateRecord } from './validate.ts';
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -73,6 +73,7 @@ export async function importRecords(
 ): Promise<ImportSummary> {
   const { skipInvalid = false, onProgress, batchSize = DEFAULT_BATCH_SIZE } = options;
   const maxListed = options.maxListedProblems ?? MAX_LISTED_PROBLEMS;
+  const fromText = recordFileFormat(file) === 'csv'; // CSV cells are text; JSON values carry their type
   let totalBytes: number;
   try {
     totalBytes = (await stat(file)).size;
@@ -106,7 +107,7 @@ export async function importRecords(
         problems = [r.problem];
         fatal ||= r.fatal === true;
       } else {
-        const checked = validateRecord(resource, r.record!, r.line);
+        const checked = validateRecord(resource, r.record!, r.line, { fromText });
         problems = checked.problems;
         if (problems.length === 0) {
           const keyValue = r.record![resource.key];
@@ -165,7 +166,7 @@ export async function importRecords(
   for await (const r of readRecords(file, progress2)) {
     handled++;
     if (!rejectedLines.has(r.line) && r.record) {
-      const { row } = validateRecord(resource, r.record, r.line);
+      const { row } = validateRecord(resource, r.record, r.line, { fromText });
       if (!row) throw new RecordFileError(`${file} changed during the import (line ${r.line}); run the import again`);
       batch.push(row);
       if (batch.length >= batchSize) await flush();

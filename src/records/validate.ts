@@ -14,7 +14,8 @@ import { formatOf } from '../formats/index.ts';
 type Converted = { ok: true; value: Value } | { ok: false; expected: string };
 interface TypeConverter {
   type: ItemType;
-  convert(value: unknown, item: Item): Converted;
+  /** `fromText`: the value comes from a CSV cell, where every value is text. */
+  convert(value: unknown, item: Item, fromText: boolean): Converted;
 }
 
 const ok = (value: Value): Converted => ({ ok: true, value });
@@ -39,14 +40,16 @@ export const TYPES: readonly TypeConverter[] = [
   { type: 'text', convert: str('a string') },
   {
     type: 'int',
-    convert(value) {
+    convert(value, _item, fromText) {
+      if (typeof value === 'string' && !fromText) return fail('an integer (a JSON number, not a string)');
       const n = typeof value === 'string' ? (INTEGER.test(value.trim()) ? Number(value.trim()) : NaN) : value;
       return typeof n === 'number' && Number.isSafeInteger(n) ? ok(n) : fail('an integer');
     },
   },
   {
     type: 'float',
-    convert(value) {
+    convert(value, _item, fromText) {
+      if (typeof value === 'string' && !fromText) return fail('a number (a JSON number, not a string)');
       const n = toNumber(value);
       return n === undefined ? fail('a number') : ok(n);
     },
@@ -60,10 +63,11 @@ export const TYPES: readonly TypeConverter[] = [
   },
   {
     type: 'boolean',
-    convert(value) {
+    convert(value, _item, fromText) {
       if (typeof value === 'boolean') return ok(value);
-      if (value === 'true' || value === '1' || value === 1) return ok(true);
-      if (value === 'false' || value === '0' || value === 0) return ok(false);
+      if (!fromText) return fail('a boolean (true or false)');
+      if (value === 'true' || value === '1') return ok(true);
+      if (value === 'false' || value === '0') return ok(false);
       return fail('a boolean (true, false, 1 or 0)');
     },
   },
@@ -163,9 +167,16 @@ export interface Validated {
 /**
  * Converts and checks one record. `line` is the 1-based line of the record in its file, for messages.
  * An empty string is a missing value for every type but string and text (CSV readers pass empty cells
- * as null already); a required item must be present and, for strings, not empty.
+ * as null already); a required item must be present and, for strings, not empty. Numbers and booleans
+ * are read from text only with `fromText` (CSV); in JSON a "7" for an int item is the wrong type.
+ * Decimals may be strings in JSON too, the way the Decimal scalar carries them without losing digits.
  */
-export function validateRecord(resource: Resource, input: Record<string, unknown>, line: number): Validated {
+export function validateRecord(
+  resource: Resource,
+  input: Record<string, unknown>,
+  line: number,
+  options: { fromText?: boolean } = {},
+): Validated {
   const problems: string[] = [];
   const at = (item: string, message: string) => problems.push(`line ${line}: ${item}: ${message}`);
   const row: Row = {};
@@ -181,7 +192,7 @@ export function validateRecord(resource: Resource, input: Record<string, unknown
     }
     const converter = TYPE_BY_NAME.get(item.type);
     if (!converter) throw new Error(`item ${item.name} of ${resource.code} has unknown type ${item.type}`);
-    const converted = converter.convert(raw, item);
+    const converted = converter.convert(raw, item, options.fromText ?? false);
     if (!converted.ok) {
       at(item.name, `${show(raw)} is not ${converted.expected}`);
       continue;
