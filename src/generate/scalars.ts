@@ -26,10 +26,11 @@ function parseDecimal(v: unknown): number {
   throw bad(`${JSON.stringify(v)} is not a decimal: expected a number or a string such as "1234.50".`);
 }
 
+/** A literal as the parser of its scalar sees it: strings as written, numbers as the text of the number
+ * for decimals (no digit lost) and as numbers otherwise. */
 const literal = (parse: (v: unknown) => unknown) => (ast: ValueNode) => {
-  if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) {
-    return parse(ast.kind === Kind.STRING ? ast.value : ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? (parse === parseDecimal ? ast.value : Number(ast.value)) : ast);
-  }
+  if (ast.kind === Kind.STRING) return parse(ast.value);
+  if (ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parse(parse === parseDecimal ? ast.value : Number(ast.value));
   throw bad(`Expected a literal value, got ${ast.kind}.`);
 };
 
@@ -49,7 +50,7 @@ export const DateTimeScalar = new GraphQLScalarType({
 
 export const DecimalScalar = new GraphQLScalarType({
   name: 'Decimal',
-  serialize: (v) => (typeof v === 'number' ? String(v) : String(v)),
+  serialize: (v) => String(v),
   parseValue: parseDecimal,
   parseLiteral: literal(parseDecimal),
 });
