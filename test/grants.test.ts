@@ -42,6 +42,7 @@ const catalogues: Catalogue[] = [{
         { name: 'fullName', type: 'string', sensitivity: 'personal', mask: 'name' },
         { name: 'birthDate', type: 'date' },
         { name: 'internalNote', type: 'string', share: { type: 'none' } },
+        { name: 'archiveRef', type: 'string', share: { methods: [] } },
       ],
     },
     {
@@ -144,9 +145,10 @@ describe('addGrant', () => {
   });
 
   it('refuses unknown items, items not shared, and unmasked items not granted', async () => {
-    expect(await refused({ items: ['idNumber', 'spouse', 'internalNote'], unmasked: ['fullName'] })).toEqual([
-      { path: 'items[1]', message: '430000-GA-00001 has no item "spouse"; its items are: idNumber, fullName, birthDate, internalNote.' },
-      { path: 'items[2]', message: 'Item internalNote of 430000-GA-00001 is not shared; a grant cannot open it.' },
+    expect(await refused({ items: ['idNumber', 'spouse', 'internalNote', 'archiveRef'], unmasked: ['fullName'] })).toEqual([
+      { path: 'items[1]', message: '430000-GA-00001 has no item "spouse"; its items are: idNumber, fullName, birthDate, internalNote, archiveRef.' },
+      { path: 'items[2]', message: 'Item `internalNote` of 430000-GA-00001 (Household registration) is not shared; only its provider 430000-GA can read it. A grant cannot open it.' },
+      { path: 'items[3]', message: expect.stringMatching(/^Item `archiveRef` of 430000-GA-00001 .* A grant cannot open it\.$/) },
       { path: 'unmasked[0]', message: '"fullName" is not among the granted items; only a granted item can be unmasked.' },
     ]);
     expect(await refused({ items: [], unmasked: [] })).toEqual([{ path: 'items', message: 'List at least one item.' }]);

@@ -9,6 +9,9 @@ import { grantCovers, type Grant } from './grant-model.ts';
 export type AccessCode =
   | 'NOT_SHARED' | 'METHOD_NOT_API' | 'OUT_OF_SCOPE' | 'PURPOSE_REQUIRED' | 'PURPOSE_OUT_OF_SCOPE' | 'GRANT_REQUIRED';
 
+/** Denials that no purpose and no grant can lift (rows 1 to 3). */
+export const HARD_NO: ReadonlySet<AccessCode> = new Set(['NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE']);
+
 export type Decision =
   | { allowed: true; mask: MaskName | null }
   | { allowed: false; code: AccessCode; message: string };

@@ -11,7 +11,7 @@ import type { Problem } from '../catalogue/problems.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import { departmentByCode, type Platform } from '../model/platform.ts';
 import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
-import { decide } from './decide.ts';
+import { decide, HARD_NO } from './decide.ts';
 import { effectiveItems, resourceShare } from './effective-share.ts';
 import { isGrantActive, type Grant } from './grant-model.ts';
 import { text, strings } from '../store/row-values.ts';
@@ -137,9 +137,11 @@ export function grantProblems(
 
   // The resource's own rows 1–3 (not shared, not through the API, outside the scope): a grant cannot
   // lift them, so a grant they would deny is refused rather than stored to no effect.
+  let closedWhole = false;
   if (resource && requester && resource.share.type === 'conditional' && requester.code !== resource.provider) {
     const d = decide({ requester, purpose: purposes[0] ?? null, resource, item: null, grants: [], now });
-    if (!d.allowed && (d.code === 'METHOD_NOT_API' || d.code === 'OUT_OF_SCOPE')) problem('requester', d.message);
+    closedWhole = !d.allowed && HARD_NO.has(d.code);
+    if (closedWhole) problem('requester', (d as { message: string }).message);
   }
 
   if (items.length === 0) problem('items', 'List at least one item.');
@@ -149,8 +151,10 @@ export function grantProblems(
       const item = effective.get(name);
       if (!item) {
         problem(`items[${i}]`, `${resource.code} has no item ${JSON.stringify(name)}; its items are: ${[...effective.keys()].join(', ')}.`);
-      } else if (item.share.type === 'none') {
-        problem(`items[${i}]`, `Item ${name} of ${resource.code} is not shared; a grant cannot open it.`);
+      } else if (requester && requester.code !== resource.provider && !closedWhole) {
+        // The item's own rows 1–3 (tightened to none, methods without api, a narrower scope) as well.
+        const d = decide({ requester, purpose: purposes[0] ?? null, resource, item, grants: [], now });
+        if (!d.allowed && HARD_NO.has(d.code)) problem(`items[${i}]`, `${d.message} A grant cannot open it.`);
       }
     });
   }

@@ -8,14 +8,12 @@
 // access decision for it is not a hard no; within it, an item stays unless it is a hard no itself (the key
 // item always stays: the lookup and the key order need it). Links to resources left out disappear with
 // them (buildSchemaModel drops links whose target is not published). The platform's own fields are kept.
-import { decide, decideResource, type AccessCode, type AccessQuery } from '../access/decide.ts';
+import { decide, decideResource, HARD_NO, type AccessQuery } from '../access/decide.ts';
 import { effectiveItems } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import type { Department, Platform } from '../model/platform.ts';
 
-/** Denials that no purpose and no grant can lift. */
-export const HARD_NO: ReadonlySet<AccessCode> = new Set(['NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE']);
 
 const EPOCH = new Date(0);
 
