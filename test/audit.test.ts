@@ -93,7 +93,7 @@ const part = (
   items: string[],
   records: number,
   extra: Partial<Pick<AuditResource, 'denied' | 'masked'>> = {},
-): AuditResource => ({ resource, provider, items, denied: extra.denied ?? [], masked: extra.masked ?? [], records });
+): AuditResource => ({ resource, provider, items, denied: extra.denied ?? [], masked: extra.masked ?? [], records, filtered: [], ordered: [], counted: false });
 
 /** Eight entries: the fixture of the visibility, filter, page and usage tests (seq = n). */
 const FIXTURE: NewAuditEntry[] = [

@@ -7,7 +7,7 @@ import { selectedFields } from '../../src/generate/selection.ts';
 import type { Row, Value } from '../../src/store/port.ts';
 import type { RequestContext } from '../../src/server/context.ts';
 import { projectionFor } from './projection.ts';
-import { noteRecords } from './records.ts';
+import { noteRead, noteRecords } from './records.ts';
 
 function loaderFor(ctx: RequestContext, link: LinkModel, projection: string[]): DataLoader<Value, Row | null> {
   const { target, targetItem } = link;
@@ -30,6 +30,7 @@ export function linkResolver(link: LinkModel) {
   return (row: Row, _args: unknown, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Row | null> | null => {
     const value = row[link.item.name];
     if (value === null || value === undefined) return null;
+    noteRead(ctx, link.target, { filtered: [link.targetItem.name] });
     return loaderFor(ctx, link, projectionFor(link.target, selectedFields(info), ctx.access)).load(value);
   };
 }

@@ -1,14 +1,14 @@
 // A resource's list field: one page of records with a cursor; totalCount only when selected.
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { ResourceModel } from '../../src/generate/model.ts';
-import { toSort, toStoreFilter, type FilterArg, type OrderArg } from '../../src/generate/filter.ts';
+import { filterUses, orderUses, toSort, toStoreFilter, type FilterArg, type OrderArg } from '../../src/generate/filter.ts';
 import { selectedBelow, selectedFields } from '../../src/generate/selection.ts';
 import { maxPageSize } from '../../src/model/platform.ts';
 import { afterFilter, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../../src/store/keyset.ts';
 import type { Filter, Row, SortKey } from '../../src/store/port.ts';
 import type { RequestContext } from '../../src/server/context.ts';
 import { projectionFor } from './projection.ts';
-import { noteRecords } from './records.ts';
+import { noteRead, noteRecords } from './records.ts';
 
 export interface ListArgs {
   filter?: FilterArg | null;
@@ -49,9 +49,13 @@ export function listResolver(model: ResourceModel) {
     const first = pageSize(args.first, maxPageSize(ctx.platform));
     const filter = toStoreFilter(args.filter);
     const sort = withKeyTieBreak(toSort(args.orderBy), model.resource.key);
+    noteRead(ctx, model, { filtered: filterUses(args.filter).map((u) => u.item), ordered: orderUses(args.orderBy).map((u) => u.item) });
     let pageFilter: Filter = filter;
     if (args.after) pageFilter = { kind: 'and', filters: [filter, afterCursor(ctx, model, sort, args.after)] };
-    const count = () => ctx.store.count(model.collection, filter);
+    const count = () => {
+      noteRead(ctx, model, { counted: true });
+      return ctx.store.count(model.collection, filter);
+    };
     const top = selectedFields(info);
     if (!top.has('nodes') && !top.has('pageInfo')) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null }, count };
 

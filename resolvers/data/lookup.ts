@@ -5,11 +5,12 @@ import { selectedFields } from '../../src/generate/selection.ts';
 import type { Row, Value } from '../../src/store/port.ts';
 import type { RequestContext } from '../../src/server/context.ts';
 import { projectionFor } from './projection.ts';
-import { noteRecords } from './records.ts';
+import { noteRead, noteRecords } from './records.ts';
 
 export function lookupResolver(model: ResourceModel) {
   const key = model.resource.key;
   return async (_parent: unknown, args: Record<string, Value>, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Row | null> => {
+    noteRead(ctx, model, { filtered: [key] });
     const projection = projectionFor(model, selectedFields(info), ctx.access);
     const rows = await ctx.store.find(model.collection, {
       filter: { kind: 'compare', field: key, op: 'eq', value: args[key] },

@@ -97,10 +97,16 @@ export type AuditOutcome =
 
 export type AuditResource = {
   __typename?: 'AuditResource';
+  /** The request asked how many records match (totalCount). */
+  counted: Scalars['Boolean']['output'];
   denied: Array<AuditDenial>;
+  /** Items the request filtered by (a lookup: the key; a link: the linked item). Names only, never values. */
+  filtered: Array<Scalars['String']['output']>;
   /** Items read (workflow entries: the items concerned). */
   items: Array<Scalars['String']['output']>;
   masked: Array<Scalars['String']['output']>;
+  /** Items the request ordered by. */
+  ordered: Array<Scalars['String']['output']>;
   provider: Scalars['String']['output'];
   records: Scalars['Int']['output'];
   resource: Scalars['String']['output'];
@@ -768,9 +774,12 @@ export type AuditKindResolvers = { OPERATOR: 'operator', READ: 'read', WORKFLOW:
 export type AuditOutcomeResolvers = { ALLOWED: 'allowed', DENIED: 'denied', ERROR: 'error', OK: 'ok', PARTIAL: 'partial', REFUSED: 'refused' };
 
 export type AuditResourceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditResource'] = ResolversParentTypes['AuditResource']> = {
+  counted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   denied?: Resolver<Array<ResolversTypes['AuditDenial']>, ParentType, ContextType>;
+  filtered?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   masked?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  ordered?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

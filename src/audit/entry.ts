@@ -31,6 +31,12 @@ export interface AuditResource {
   denied: Array<{ item: string; code: string }>;
   masked: string[];
   records: number;
+  /** Items the request filtered this resource by (lookups: the key; links: the linked item); names only. */
+  filtered: string[];
+  /** Items the request ordered this resource by; names only. */
+  ordered: string[];
+  /** The request asked for the number of matching records (`totalCount`). */
+  counted: boolean;
 }
 
 export interface AuditEntry {
@@ -91,6 +97,9 @@ export function entryHash(rest: Omit<AuditEntry, 'hash'>): string {
       denied: r.denied.map((d) => ({ item: d.item, code: d.code })),
       masked: r.masked,
       records: r.records,
+      filtered: r.filtered,
+      ordered: r.ordered,
+      counted: r.counted,
     })),
     outcome: rest.outcome,
     detail: rest.detail,
@@ -177,8 +186,12 @@ function parseResources(v: Value | undefined): AuditResource[] {
       o !== null && typeof o === 'object' &&
       typeof o.resource === 'string' && typeof o.provider === 'string' &&
       Array.isArray(o.items) && Array.isArray(o.denied) && Array.isArray(o.masked) &&
-      typeof o.records === 'number';
+      typeof o.records === 'number' &&
+      (o.filtered === undefined || Array.isArray(o.filtered)) &&
+      (o.ordered === undefined || Array.isArray(o.ordered)) &&
+      (o.counted === undefined || typeof o.counted === 'boolean');
     if (!ok) throw new TypeError(`resources[${i}] is not a resource entry`);
-    return o as AuditResource;
+    // Entries written before filters, orders and counts were recorded read as none of them.
+    return { ...(o as AuditResource), filtered: o.filtered ?? [], ordered: o.ordered ?? [], counted: o.counted ?? false };
   });
 }

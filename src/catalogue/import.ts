@@ -43,7 +43,7 @@ async function storeCatalogues(
     kind: 'operator',
     action: 'catalogue import',
     resources: catalogues.flatMap(({ catalogue }) =>
-      catalogue.resources.map((r) => ({ resource: r.code, provider: r.provider, items: [], denied: [], masked: [], records: 0 })),
+      catalogue.resources.map((r) => ({ resource: r.code, provider: r.provider, items: [], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false })),
     ),
     outcome: 'ok',
     detail: `${opts.publish ? 'imported and published' : 'imported'}: ${catalogues.map(({ file, catalogue }) => `${catalogue.id} (${file})`).join(', ')}`,

@@ -38,7 +38,7 @@ async function audit(store: Store, action: string, grant: Grant, provider: strin
     documentHash: null,
     kind: 'operator',
     action,
-    resources: [{ resource: grant.resource, provider, items: [], denied: [], masked: [], records: 0 }],
+    resources: [{ resource: grant.resource, provider, items: [], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false }],
     outcome: 'ok',
     detail,
   });

@@ -121,6 +121,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           cursors,
           loaders: new Map(),
           records: new Map(),
+          reads: new Map(),
           schema: holder,
         };
       },

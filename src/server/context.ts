@@ -24,8 +24,20 @@ export interface RequestContext {
   loaders: Map<string, DataLoader<Value, Row | null>>;
   /** Records returned per resource code, for the audit log. */
   records: Map<string, number>;
+  /**
+   * Every resource whose data the request read, by code: set before the store is asked (so a count, a
+   * cursor, a lookup that finds nothing and a link are all on record), with the items it filtered and
+   * ordered by (names, never values) and whether it counted.
+   */
+  reads: Map<string, ResourceRead>;
   /** The schema in effect; publishing a catalogue refreshes it (SPEC §9). */
   schema: SchemaHolder;
+}
+
+export interface ResourceRead {
+  filtered: Set<string>;
+  ordered: Set<string>;
+  counted: boolean;
 }
 
 export interface CursorCodec {

@@ -18,7 +18,7 @@ export interface Plan<T> {
 
 /** A resource part of a workflow entry: the items concerned, nothing read. */
 export function concerning(resource: string, provider: string, items: readonly string[] = []): AuditResource {
-  return { resource, provider, items: [...items], denied: [], masked: [], records: 0 };
+  return { resource, provider, items: [...items], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false };
 }
 
 async function record(env: WorkflowEnv, actor: Actor, action: string, outcome: AuditOutcome, detail: string, resources: AuditResource[]) {

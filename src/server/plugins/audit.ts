@@ -51,6 +51,9 @@ interface Part {
   denied: Map<string, string>;
   masked: Set<string>;
   records: number;
+  filtered: Set<string>;
+  ordered: Set<string>;
+  counted: boolean;
 }
 
 /** The per-resource detail of the request's data reads; empty when it read none. */
@@ -60,7 +63,10 @@ export function readResources(ctx: RequestContext, errors: readonly GraphQLForma
   const providerOf = (code: string): string => ctx.access.providerOf(code) ?? ctx.schema?.schema.model.byCode.get(code)?.provider.code ?? 'unknown';
   const part = (code: string): Part => {
     let p = parts.get(code);
-    if (!p) parts.set(code, (p = { provider: providerOf(code), items: new Set(), denied: new Map(), masked: new Set(), records: 0 }));
+    if (!p) {
+      p = { provider: providerOf(code), items: new Set(), denied: new Map(), masked: new Set(), records: 0, filtered: new Set(), ordered: new Set(), counted: false };
+      parts.set(code, p);
+    }
     return p;
   };
   for (const [code, decisions] of ctx.access.taken()) {
@@ -82,6 +88,14 @@ export function readResources(ctx: RequestContext, errors: readonly GraphQLForma
     if (!p.denied.has(item)) p.denied.set(item, String(ext.code));
   }
   for (const [code, n] of ctx.records) part(code).records += n;
+  // Every resource a resolver read, even when it returned no item: a count, a cursor, a lookup that
+  // found nothing, a link. The items it filtered and ordered by are recorded by name, never by value.
+  for (const [code, read] of ctx.reads) {
+    const p = part(code);
+    for (const item of read.filtered) p.filtered.add(item);
+    for (const item of read.ordered) p.ordered.add(item);
+    p.counted ||= read.counted;
+  }
   return [...parts.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([resource, p]) => ({
@@ -91,13 +105,21 @@ export function readResources(ctx: RequestContext, errors: readonly GraphQLForma
       denied: [...p.denied.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([item, code]) => ({ item, code })),
       masked: [...p.masked].sort(),
       records: p.records,
+      filtered: [...p.filtered].sort(),
+      ordered: [...p.ordered].sort(),
+      counted: p.counted,
     }));
 }
 
+/**
+ * `denied` when every resource was refused something and none returned an item, a record or a count;
+ * `partial` when some were refused and something was read; `allowed` when nothing was refused.
+ */
 export function readOutcome(resources: readonly AuditResource[]): AuditOutcome {
-  const read = resources.some((r) => r.items.length > 0);
   const denied = resources.some((r) => r.denied.length > 0);
-  return !read ? 'denied' : denied ? 'partial' : 'allowed';
+  if (!denied) return 'allowed';
+  const read = resources.some((r) => r.items.length > 0 || r.records > 0 || r.counted || r.denied.length === 0);
+  return read ? 'partial' : 'denied';
 }
 
 function baseEntry(ctx: RequestContext, audit: RequestAudit): Omit<NewAuditEntry, 'kind' | 'action' | 'resources' | 'outcome' | 'detail'> {
