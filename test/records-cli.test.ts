@@ -41,34 +41,36 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Runs the command; the timing of summary lines (`in 0.1 s, 20 records/s`) reads `in T`. */
 async function cli(...args: string[]) {
+  const untimed = (text: string) => text.replace(/ in \d+\.\d s, [\d,]+ records\/s/g, ' in T');
   try {
     const { stdout, stderr } = await run(process.execPath, ['bin/govgraph.js', ...args, '--data', join(dir, 'data')]);
-    return { code: 0, stdout, stderr };
+    return { code: 0, stdout: untimed(stdout), stderr: untimed(stderr) };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    return { code: e.code, stdout: untimed(e.stdout), stderr: untimed(e.stderr) };
   }
 }
 
 describe('govgraph data import', () => {
-  it('imports, prints the summary line, and refuses a bad file with exit code 1', async () => {
+  it('imports, prints the summary line with the time and rate, refuses a bad file with exit code 1, exits 3 when it skipped rejects', async () => {
     const good = join(dir, 'good.jsonl');
     writeFileSync(good, '{"caseNo":"A","householdSize":2}\n{"caseNo":"B"}\n');
     expect(await cli('data', 'import', '--resource', '430000-MZ-00009', good))
-      .toEqual({ code: 0, stdout: 'imported 2 records into 430000-MZ-00009 (2 new, 0 updated)\n', stderr: '' });
+      .toEqual({ code: 0, stdout: 'imported 2 records into 430000-MZ-00009 (2 new, 0 updated) in T\n', stderr: '' });
 
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'caseNo,householdSize\nA,3\nC,three\n');
     expect(await cli('data', 'import', '--resource', '430000-MZ-00009', bad)).toEqual({
       code: 1,
       stdout: '',
-      stderr: `line 3: householdSize: "three" is not an integer\nrefused ${bad}: 1 problem in 1 of 2 records; nothing was written to 430000-MZ-00009\n`,
+      stderr: `line 3: householdSize: "three" is not an integer\nrefused ${bad}: 1 problem in 1 of 2 records; nothing was written to 430000-MZ-00009 (read in T)\n`,
     });
 
     expect(await cli('data', 'import', '--resource', '430000-MZ-00009', bad, '--skip-invalid', '--rejects', join(dir, 'r.jsonl'))).toEqual({
-      code: 0,
-      stdout: `imported 1 record into 430000-MZ-00009 (0 new, 1 updated); 1 rejected, written to ${join(dir, 'r.jsonl')}\n`,
+      code: 3,
+      stdout: `imported 1 record into 430000-MZ-00009 (0 new, 1 updated) in T; 1 rejected, written to ${join(dir, 'r.jsonl')}\n`,
       stderr: '',
     });
   }, 60_000);
@@ -86,14 +88,14 @@ describe('govgraph data import', () => {
     const lines: string[] = [];
     const s: ImportSummary = {
       resource: 'R', file: 'f.jsonl', records: 300, written: 0, inserted: 0, updated: 0, rejected: 150,
-      problems: ['line 1: a: x', 'line 2: a: y'], problemCount: 152, refused: true,
+      problems: ['line 1: a: x', 'line 2: a: y'], problemCount: 152, refused: true, elapsedMs: 2000,
     };
     reportImport(s, (l) => lines.push('out ' + l), (l) => lines.push('err ' + l));
     expect(lines).toEqual([
       'err line 1: a: x',
       'err line 2: a: y',
       'err ... and 150 more problems',
-      'err refused f.jsonl: 152 problems in 150 of 300 records; nothing was written to R',
+      'err refused f.jsonl: 152 problems in 150 of 300 records; nothing was written to R (read in 2.0 s, 150 records/s)',
     ]);
   });
 });

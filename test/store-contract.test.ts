@@ -429,6 +429,68 @@ function contract(harness: () => Harness): void {
     });
   });
 
+  describe('upsertAll', () => {
+    async function* batches(...list: Row[][]): AsyncGenerator<Row[]> {
+      for (const rows of list) yield rows;
+    }
+    it('loads an empty collection in batches, with its indexes, the last row of a repeated key winning', async () => {
+      const c = `_load_${++next}`;
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      await store.ensureIndex(c, { fields: ['v'] });
+      const result = await store.upsertAll(c, 'id', batches([{ id: 1, v: 'a' }, { id: 2, v: 'b' }], [], [{ id: 1, v: 'c' }, { id: 3, v: 'd' }]));
+      expect(result).toEqual({ inserted: 3, updated: 1 });
+      expect(await store.find(c, { sort: [asc('id')] })).toEqual([{ id: 1, v: 'c' }, { id: 2, v: 'b' }, { id: 3, v: 'd' }]);
+      expect(await store.listIndexes(c)).toEqual([{ fields: ['id'], unique: true }, { fields: ['v'], unique: false }]);
+      await expect(store.insert(c, [{ id: 2, v: 'again' }])).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await store.find(c, { filter: eq('v', 'b'), projection: ['id'] })).toEqual([{ id: 2 }]);
+    });
+    it('upserts into a collection that holds rows, leaving the other rows as they were', async () => {
+      const c = await people();
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      const result = await store.upsertAll(c, 'id', batches([{ id: 'p01', name: 'Alicia' }], [{ id: 'p09', name: 'Nine' }]));
+      expect(result).toEqual({ inserted: 1, updated: 1 });
+      expect(await store.count(c)).toBe(9);
+      expect(await store.find(c, { filter: inList('id', ['p01', 'p02', 'p09']), projection: ['id', 'name'], sort: [asc('id')] })).toEqual([
+        { id: 'p01', name: 'Alicia' },
+        { id: 'p02', name: 'bob' },
+        { id: 'p09', name: 'Nine' },
+      ]);
+      expect(await store.listIndexes(c)).toEqual([{ fields: ['id'], unique: true }]);
+    });
+    it('writes nothing when reading the batches fails half-way, into an empty or a full collection', async () => {
+      for (const c of [`_load_${++next}`, await people()]) {
+        await store.ensureIndex(c, { fields: ['id'], unique: true });
+        const before = await store.find(c, { sort: [asc('id')] });
+        async function* failing(): AsyncGenerator<Row[]> {
+          yield [{ id: 'p01', name: 'Changed' }, { id: 'x1' }];
+          yield [{ id: 'x2' }];
+          throw new Error('line 3: not valid JSON');
+        }
+        await expect(store.upsertAll(c, 'id', failing())).rejects.toThrow('line 3: not valid JSON');
+        expect(await store.find(c, { sort: [asc('id')] })).toEqual(before);
+        expect(await store.listIndexes(c)).toEqual([{ fields: ['id'], unique: true }]);
+      }
+    });
+    it('is all-or-nothing on a unique violation of another index, and refuses a row without a key', async () => {
+      const c = await people();
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      await store.ensureIndex(c, { fields: ['name'], unique: true });
+      await expect(store.upsertAll(c, 'id', batches([{ id: 'p02', name: 'Robert' }], [{ id: 'p09', name: 'Alice' }]))).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
+      await expect(store.upsertAll(c, 'id', batches([{ id: 'p02', name: 'Robert' }], [{ name: 'no key' }]))).rejects.toThrow(
+        /row 1 has no value for key id/,
+      );
+      expect(await store.count(c)).toBe(8);
+      expect(await store.find(c, { filter: eq('id', 'p02'), projection: ['name'] })).toEqual([{ name: 'bob' }]);
+    });
+    it('leaves nothing behind when there are no rows', async () => {
+      const c = `_load_${++next}`;
+      expect(await store.upsertAll(c, 'id', batches())).toEqual({ inserted: 0, updated: 0 });
+      expect(await store.count(c)).toBe(0);
+    });
+  });
+
   describe('update and delete', () => {
     it('sets fields on every matching row and returns how many matched', async () => {
       const c = await people();

@@ -1,11 +1,12 @@
 // `govgraph data import --resource CODE FILE [--skip-invalid] [--rejects FILE]` (SPEC §11): loads JSON Lines
 // or CSV records into a published resource, all-or-nothing unless --skip-invalid. A progress bar on a
-// terminal; a plain summary line otherwise.
+// terminal; a summary line with the time taken and the rate. Exit 0 when every record was written, 1 when
+// the file was refused, 3 when --skip-invalid wrote the valid records and rejected others.
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Resource } from '../model/catalogue.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
-import { importRecords, summaryLine, type ImportProgress, type ImportSummary } from '../records/import.ts';
+import { formatDuration, formatRate, importRecords, summaryLine, type ImportProgress, type ImportSummary } from '../records/import.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/port.ts';
 import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
@@ -30,25 +31,29 @@ export async function findPublishedResource(store: Store, code: string): Promise
   return resource;
 }
 
-/** A progress bar on stderr, one run per phase (validate, then write), over the bytes of the file. */
+/** A progress bar on stderr over the bytes of the file, with the rate, the elapsed time and the ETA. */
 function progressBar(): { update(p: ImportProgress): void; stop(): void } {
   const bar = new cliProgress.SingleBar(
-    { format: '{phase} |{bar}| {percentage}% | {records} records', hideCursor: true, stream: process.stderr },
+    {
+      format: 'importing |{bar}| {percentage}% | {records} records | {rate} | {elapsed} elapsed | ETA {eta_formatted}',
+      hideCursor: true,
+      stream: process.stderr,
+      etaBuffer: 50,
+    },
     cliProgress.Presets.shades_classic,
   );
-  let phase: string | undefined;
+  let started = false;
   return {
     update(p) {
-      const label = p.phase === 'validate' ? 'validating' : 'writing   ';
-      if (phase !== p.phase) {
-        if (phase) bar.stop();
-        bar.start(Math.max(p.totalBytes, 1), 0, { phase: label, records: 0 });
-        phase = p.phase;
+      const payload = { records: p.records.toLocaleString('en-US'), rate: formatRate(p.records, p.elapsedMs), elapsed: formatDuration(p.elapsedMs) };
+      if (!started) {
+        bar.start(Math.max(p.totalBytes, 1), 0, payload);
+        started = true;
       }
-      bar.update(p.bytesRead, { phase: label, records: p.records });
+      bar.update(p.bytesRead, payload);
     },
     stop() {
-      if (phase) bar.stop();
+      if (started) bar.stop();
     },
   };
 }
@@ -62,6 +67,9 @@ export function reportImport(s: ImportSummary, out: (line: string) => void, err:
   (s.refused ? err : out)(summaryLine(s));
 }
 
+/** The exit code of an import that wrote the valid records and rejected others (--skip-invalid). */
+export const EXIT_REJECTED = 3;
+
 export function registerDataCommands(program: Command): void {
   const data = program.command('data').description('records of published resources');
   withCommonOptions(
@@ -70,7 +78,7 @@ export function registerDataCommands(program: Command): void {
       .description('import JSON Lines (.jsonl, .ndjson, .json) or CSV records into a resource, upserting by its key')
       .argument('<file>', 'records to import')
       .requiredOption('--resource <code>', 'the resource code, e.g. 430000-GA-00001')
-      .option('--skip-invalid', 'write the valid records and put the rejects in a file, instead of refusing the whole file')
+      .option('--skip-invalid', 'write the valid records and put the rejects in a file, instead of refusing the whole file (exit code 3 when any was rejected)')
       .option('--rejects <file>', 'where --skip-invalid writes the rejects (default FILE.rejects.jsonl)'),
   ).action(async (file: string, opts: ImportCommandOptions) => {
     const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
@@ -88,7 +96,9 @@ export function registerDataCommands(program: Command): void {
         bar?.stop();
       }
       reportImport(summary, (l) => console.log(l), (l) => console.error(l));
+      // 1: refused, nothing written; 3: written, but --skip-invalid rejected records (the line says how many).
       if (summary.refused) process.exitCode = 1;
+      else if (summary.rejected > 0) process.exitCode = EXIT_REJECTED;
     } finally {
       await store.close();
     }

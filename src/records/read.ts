@@ -1,11 +1,19 @@
 // Reading records to import (SPEC §11): JSON Lines or CSV, streamed, each record with the 1-based line
 // on which it starts. A line that cannot be read as a record is a problem at that line; the reader goes
 // on with the next one. A problem that makes the rest of the file unreadable (a bad CSV header, a quote
-// never closed, a JSON array instead of JSON Lines) is `fatal` and ends the reading.
-import { createReadStream } from 'node:fs';
+// never closed, a JSON array instead of JSON Lines, a line longer than MAX_LINE_BYTES) is `fatal` and
+// ends the reading. Whatever the bytes, a reader yields problems and never throws: invalid UTF-8 is a
+// problem at its line (never replaced by U+FFFD), and so is a value nested deeper than MAX_DEPTH.
+import { isUtf8 } from 'node:buffer';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { extname } from 'node:path';
-import { createInterface } from 'node:readline';
+import { Transform, type TransformCallback } from 'node:stream';
 import { parse } from 'csv-parse';
+
+/** The longest line (JSON Lines) or record (CSV) read; records are flat, this is far beyond any. */
+export const MAX_LINE_BYTES = 1 << 20;
+/** How deep arrays and objects may nest in a JSON record (records are flat: any nesting is refused later). */
+export const MAX_DEPTH = 32;
 
 export type RecordFileFormat = 'jsonl' | 'csv';
 
@@ -42,8 +50,51 @@ export interface ReadProgress {
   bytesRead: number;
 }
 
-export function readRecords(file: string, progress?: ReadProgress): AsyncGenerator<ReadRecord> {
-  return recordFileFormat(file) === 'csv' ? readCsv(file, progress) : readJsonLines(file, progress);
+export interface ReadOptions {
+  /** Checks the column names of a CSV header; a message makes a fatal problem at the header's line. */
+  checkHeader?: (columns: string[]) => string | undefined;
+}
+
+export function readRecords(file: string, progress?: ReadProgress, options: ReadOptions = {}): AsyncGenerator<ReadRecord> {
+  return recordFileFormat(file) === 'csv' ? readCsv(file, progress, options) : readJsonLines(file, progress);
+}
+
+class LineTooLong extends Error {
+  constructor(readonly line: number) {
+    super(`line ${line}: longer than ${MAX_LINE_BYTES} bytes; a record must fit in ${MAX_LINE_BYTES} bytes`);
+  }
+}
+
+/** The lines of a byte stream (without the line break), numbered from 1. */
+async function* byteLines(stream: ReadStream): AsyncGenerator<{ line: number; bytes: Buffer }> {
+  let line = 0;
+  let rest: Buffer | undefined;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const buf: Buffer = rest && rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
+      if (nl - start > MAX_LINE_BYTES) throw new LineTooLong(line + 1);
+      yield { line: ++line, bytes: buf.subarray(start, nl) };
+      start = nl + 1;
+    }
+    rest = buf.subarray(start);
+    if (rest.length > MAX_LINE_BYTES) throw new LineTooLong(line + 1);
+  }
+  if (rest && rest.length) yield { line: ++line, bytes: rest };
+}
+
+/** How deep `value` nests (0 for a scalar), counted without recursion and up to `limit + 1`. */
+export function nestingDepth(value: unknown, limit = MAX_DEPTH): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function describeJson(v: unknown): string {
@@ -51,13 +102,15 @@ function describeJson(v: unknown): string {
 }
 
 async function* readJsonLines(file: string, progress?: ReadProgress): AsyncGenerator<ReadRecord> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let line = 0;
+  const stream = createReadStream(file);
   try {
-    for await (let text of lines) {
-      line++;
+    for await (const { line, bytes } of byteLines(stream)) {
       if (progress) progress.bytesRead = stream.bytesRead;
+      if (!isUtf8(bytes)) {
+        yield { line, problem: `line ${line}: not valid UTF-8; save the file as UTF-8` };
+        continue;
+      }
+      let text = bytes.toString('utf8');
       if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       if (text.trim() === '') continue;
       if (line === 1 && text.trimStart().startsWith('[')) {
@@ -79,12 +132,62 @@ async function* readJsonLines(file: string, progress?: ReadProgress): AsyncGener
         yield { line, problem: `line ${line}: expected a JSON object, got ${describeJson(value)}` };
         continue;
       }
+      if (nestingDepth(value) > MAX_DEPTH) {
+        yield { line, problem: `line ${line}: values nest more than ${MAX_DEPTH} levels deep; a record is flat` };
+        continue;
+      }
       yield { line, record: value as Record<string, unknown> };
     }
+  } catch (err) {
+    if (!(err instanceof LineTooLong)) throw err;
+    yield { line: err.line, problem: err.message, fatal: true };
   } finally {
-    lines.close();
     stream.destroy();
   }
+}
+
+class NotUtf8 extends Error {
+  constructor(readonly line: number) {
+    super(`line ${line}: not valid UTF-8; save the file as UTF-8`);
+  }
+}
+
+/** Passes bytes through as text, line by line checked as UTF-8; fails with NotUtf8 naming the line. */
+function utf8Lines(): Transform {
+  let line = 0; // lines passed on so far
+  let rest: Buffer = Buffer.alloc(0);
+  const pass = (self: Transform, bytes: Buffer): boolean => {
+    if (!isUtf8(bytes)) {
+      let start = 0;
+      for (let nl = bytes.indexOf(10); ; nl = bytes.indexOf(10, start)) {
+        const end = nl === -1 ? bytes.length : nl;
+        line++;
+        if (!isUtf8(bytes.subarray(start, end))) break;
+        start = end + 1;
+      }
+      self.destroy(new NotUtf8(line));
+      return false;
+    }
+    for (let nl = bytes.indexOf(10); nl !== -1; nl = bytes.indexOf(10, nl + 1)) line++;
+    self.push(bytes.toString('utf8'));
+    return true;
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      const last = buf.lastIndexOf(10);
+      if (last === -1) {
+        rest = buf; // csv-parse bounds the record size; this bounds what waits for a line break
+        if (rest.length > MAX_LINE_BYTES * 4) return done(new NotUtf8(line + 1)); // unreachable for text
+        return done();
+      }
+      rest = buf.subarray(last + 1);
+      if (pass(this, buf.subarray(0, last + 1))) done();
+    },
+    flush(done: TransformCallback) {
+      if (rest.length === 0 || pass(this, rest)) done();
+    },
+  });
 }
 
 interface CsvChunk {
@@ -92,11 +195,17 @@ interface CsvChunk {
   info: { lines: number; empty_lines: number; error?: { code: string } };
 }
 
-async function* readCsv(file: string, progress?: ReadProgress): AsyncGenerator<ReadRecord> {
+async function* readCsv(file: string, progress?: ReadProgress, options: ReadOptions = {}): AsyncGenerator<ReadRecord> {
   const stream = createReadStream(file);
-  const parser = stream.pipe(
-    parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true }),
-  );
+  const text = utf8Lines();
+  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_LINE_BYTES });
+  let failed: NotUtf8 | undefined;
+  stream.on('error', (err) => parser.destroy(err));
+  text.on('error', (err) => {
+    failed = err as NotUtf8;
+    parser.destroy(err);
+  });
+  stream.pipe(text).pipe(parser);
   let header: string[] | undefined;
   let lastLine = 0; // line on which the previous record ended
   let lastEmpty = 0; // empty lines skipped before it
@@ -120,6 +229,11 @@ async function* readCsv(file: string, progress?: ReadProgress): AsyncGenerator<R
           }
           seen.add(name);
         }
+        const problem = options.checkHeader?.(names);
+        if (problem) {
+          yield { line, problem: `line ${line}: ${problem}`, fatal: true };
+          return;
+        }
         header = names;
         continue;
       }
@@ -132,6 +246,11 @@ async function* readCsv(file: string, progress?: ReadProgress): AsyncGenerator<R
       yield { line, record: out };
     }
   } catch (err) {
+    if (failed !== undefined || err instanceof NotUtf8) {
+      const e = (failed ?? err) as NotUtf8;
+      yield { line: e.line, problem: e.message, fatal: true };
+      return;
+    }
     const e = err as Error & { lines?: number; code?: string };
     if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
       const line = e.lines ?? lastLine + 1;
@@ -141,5 +260,6 @@ async function* readCsv(file: string, progress?: ReadProgress): AsyncGenerator<R
     throw err;
   } finally {
     stream.destroy();
+    text.destroy();
   }
 }

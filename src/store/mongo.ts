@@ -9,6 +9,12 @@
 //   write and, when it fails, the adapter undoes what it wrote (removes the inserted documents, restores
 //   the replaced ones). That undo is not isolated: a reader may briefly see the partial write, and a
 //   crash in between leaves it. Run MongoDB as a replica set (even of one member) for real atomicity.
+// - `upsertAll` (data import) writes into a staging collection (`<collection>.importing.<id>`, a
+//   server-side copy of the collection with its indexes) and then renames it over the collection with
+//   `dropTarget`: a rename within one database is atomic, so readers see the old rows or every new one,
+//   whatever the deployment, and a process killed before the rename leaves only a staging collection that
+//   nobody reads (the next import into the collection drops it). Two concurrent imports into one
+//   collection: the last rename wins.
 // - A unique index treats a missing field as null and accepts one such document (SQLite accepts many):
 //   unique indexes are meant for required fields.
 
@@ -218,6 +224,47 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
         },
       );
       return { inserted: result.upsertedCount, updated: result.matchedCount };
+    },
+
+    async upsertAll(collection, key, batches) {
+      checkField(key);
+      const what = `import into ${collection}`;
+      const prefix = `${coll(collection).collectionName}.importing.`;
+      const staging = `${prefix}${new ObjectId().toHexString()}`;
+      const result: UpsertResult = { inserted: 0, updated: 0 };
+      let begun = false;
+      try {
+        for await (const rows of batches) {
+          rows.forEach((row, i) => {
+            if (row?.[key] === null || row?.[key] === undefined) {
+              throw new Error(`upsert into ${collection}: row ${i + 1} has no value for key ${key}`);
+            }
+          });
+          if (!begun) {
+            begun = true;
+            const leftovers = await db.listCollections({ name: { $regex: `^${escapeRegex(prefix)}` } }, { nameOnly: true }).toArray();
+            for (const { name } of leftovers) await db.collection(name).drop();
+            const exists = (await db.listCollections({ name: collection }, { nameOnly: true }).toArray()).length > 0;
+            if (exists) await coll(collection).aggregate([{ $out: staging }]).toArray();
+            else await db.createCollection(staging);
+            for (const index of await store.listIndexes(collection)) {
+              await coll(staging).createIndex(Object.fromEntries(index.fields.map((f) => [f, 1])), { unique: index.unique === true });
+            }
+          }
+          if (rows.length === 0) continue;
+          const written = await coll(staging).bulkWrite(
+            rows.map((row) => ({ replaceOne: { filter: { [key]: row[key] }, replacement: { ...row }, upsert: true } })),
+            { ordered: true },
+          );
+          result.inserted += written.upsertedCount;
+          result.updated += written.matchedCount;
+        }
+        if (begun) await coll(staging).rename(collection, { dropTarget: true });
+        return result;
+      } catch (error) {
+        if (begun) await coll(staging).drop().catch(() => undefined);
+        throw translate(error, what);
+      }
     },
 
     async update(collection, filter, set) {

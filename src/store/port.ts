@@ -69,6 +69,13 @@ export interface Store {
   insert(collection: string, rows: Row[]): Promise<void>;
   /** Inserts or replaces rows by `key`, all-or-nothing (one transaction). */
   upsert(collection: string, key: string, rows: Row[]): Promise<UpsertResult>;
+  /**
+   * Upserts every row of every batch by `key` as one unit, also against a crash (kill -9 at any moment):
+   * readers see all the rows or none of them, and the store opens either way. When iterating `batches`
+   * throws, nothing is written and the error is rethrown. A key repeated across batches: the last row wins.
+   * Meant for data import: one at a time per collection (on MongoDB the last of two concurrent ones wins).
+   */
+  upsertAll(collection: string, key: string, batches: AsyncIterable<Row[]>): Promise<UpsertResult>;
   /** Sets fields on every row matching `filter`; returns how many matched. */
   update(collection: string, filter: Filter, set: Row): Promise<number>;
   /** Deletes every row matching `filter`; returns how many. */

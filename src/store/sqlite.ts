@@ -1,5 +1,17 @@
 // The embedded store (SPEC §11): SQLite through better-sqlite3, one database file in the data folder,
-// in WAL mode with a busy timeout so that several gateway processes can share the folder.
+// in WAL mode so that several gateway processes can share the folder.
+//
+// Locks never stall the event loop: better-sqlite3 is synchronous, so SQLite's own busy wait
+// (`busy_timeout`) is kept to a few milliseconds, and an operation that finds the database locked by
+// another process (a writer, an import, a backup) is retried asynchronously, with growing pauses, until
+// `lockWaitMs` has passed; then it fails with StoreUnavailableError. Meanwhile the process answers
+// everything else. In WAL mode readers are not blocked by a writer; only an exclusive lock blocks them.
+//
+// `upsertAll` (data import) runs on a connection of its own in one transaction: a crash at any moment
+// leaves either every row or none (WAL frames of an uncommitted transaction are ignored on recovery).
+// Into an empty collection it drops the collection's indexes inside the transaction and builds them
+// again after the last row (much faster than keeping 15 indexes up to date row by row); readers keep
+// seeing the committed collection, with its indexes, until the commit.
 //
 // Layout: one table per collection, named `c:<collection>`, holding each document as JSON text
 // (`id INTEGER PRIMARY KEY, doc TEXT`). Indexes are expression indexes on `json_extract(doc, '$.field')`,
@@ -31,6 +43,18 @@ import {
 } from './port.ts';
 
 export const SQLITE_FILE = 'govgraph.sqlite';
+
+/** The longest SQLite may wait for a lock synchronously, holding the event loop (`busy_timeout`). */
+export const SYNC_LOCK_WAIT_MS = 5;
+/** How long an operation retries a locked database, asynchronously, before StoreUnavailableError. */
+export const DEFAULT_LOCK_WAIT_MS = 5000;
+/** Page cache of the import connection (KiB): index pages stay in memory while rows go in. */
+const IMPORT_CACHE_KIB = 65536;
+
+export interface SqliteStoreOptions {
+  /** How long an operation waits for another process's lock before failing; default 5000 ms. */
+  lockWaitMs?: number;
+}
 
 /** The SQLite store, with what tests and tools need beyond the port. */
 export interface SqliteStore extends Store {
@@ -178,6 +202,30 @@ function translate(error: unknown, what: string): unknown {
   return new StoreUnavailableError(`${what}: SQLite failed: ${error.message}`, { cause: error });
 }
 
+const isBusy = (error: unknown): boolean => isSqliteError(error) && error.code.startsWith('SQLITE_BUSY');
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `operation` (synchronous, short) until it does not find the database locked, pausing between
+ * attempts without blocking the event loop; after `waitMs`, StoreUnavailableError.
+ */
+async function whenUnlocked<T>(what: string, waitMs: number, operation: () => T): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      return operation();
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new StoreUnavailableError(`${what}: the database stayed locked by another process for ${waitMs} ms`, { cause: error });
+      }
+      await sleep(Math.min(pause, left));
+    }
+  }
+}
+
 function stringifyRow(row: Row, collection: string, index: number): string {
   if (typeof row !== 'object' || row === null || Array.isArray(row)) {
     throw new Error(`${collection}: row ${index + 1} is not an object`);
@@ -185,23 +233,84 @@ function stringifyRow(row: Row, collection: string, index: number): string {
   return JSON.stringify(row);
 }
 
-export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
+/** The rows as JSON text, after checking that each has a value for `key`. */
+function keyedDocs(collection: string, key: string, rows: Row[]): string[] {
+  return rows.map((row, i) => {
+    const value = row?.[key];
+    if (value === null || value === undefined) throw new Error(`upsert into ${collection}: row ${i + 1} has no value for key ${key}`);
+    return stringifyRow(row, collection, i);
+  });
+}
+
+const keyIdentity = (value: Param) => `${typeof value}:${value}`;
+
+/**
+ * Replaces each row by the rowid of its key or inserts it, inside the caller's transaction. `rowids`
+ * holds keys already written (by this call or earlier ones of the same transaction); with `lookup`,
+ * one read first finds the rows of every key of the batch (through the key index when there is one).
+ */
+function upsertRows(
+  db: Database.Database,
+  collection: string,
+  key: string,
+  rows: Row[],
+  docs: string[],
+  rowids: Map<string, number>,
+  lookup: boolean,
+): UpsertResult {
+  const t = table(collection);
+  if (lookup) {
+    const keys = [...new Set(rows.map((row) => param(row[key])))];
+    const found = db.prepare(`SELECT id, ${expr(key)} AS k FROM ${t} WHERE ${expr(key)} IN (SELECT value FROM json_each(?))`);
+    for (const { id, k } of found.all(JSON.stringify(keys)) as { id: number; k: Param }[]) rowids.set(keyIdentity(k), id);
+  }
+  const replace = db.prepare(`UPDATE ${t} SET doc = ? WHERE id = ?`);
+  const insert = db.prepare(`INSERT INTO ${t} (doc) VALUES (?)`);
+  const result = { inserted: 0, updated: 0 };
+  rows.forEach((row, i) => {
+    const k = keyIdentity(param(row[key]));
+    const rowid = rowids.get(k);
+    if (rowid !== undefined) {
+      replace.run(docs[i], rowid);
+      result.updated++;
+    } else {
+      rowids.set(k, Number(insert.run(docs[i]).lastInsertRowid));
+      result.inserted++;
+    }
+  });
+  return result;
+}
+
+const ensureTable = (db: Database.Database, collection: string): void => {
+  db.prepare(`CREATE TABLE IF NOT EXISTS ${table(collection)} (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)`).run();
+};
+
+function connect(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma(`busy_timeout = ${SYNC_LOCK_WAIT_MS}`);
+  return db;
+}
+
+export async function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   const file = path.join(dataDir, SQLITE_FILE);
+  const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
   let db: Database.Database;
   try {
     mkdirSync(dataDir, { recursive: true });
-    db = new Database(file);
-    db.pragma('busy_timeout = 10000');
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.exec(`CREATE TABLE IF NOT EXISTS _govgraph_indexes (
+    db = connect(file);
+    await whenUnlocked(`open ${file}`, lockWaitMs, () => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec(`CREATE TABLE IF NOT EXISTS _govgraph_indexes (
       collection TEXT NOT NULL,
       name TEXT NOT NULL,
       fields TEXT NOT NULL,
       is_unique INTEGER NOT NULL,
       PRIMARY KEY (collection, name)
     )`);
+    });
   } catch (error) {
+    if (error instanceof StoreUnavailableError) throw error;
     throw new StoreUnavailableError(`cannot open the SQLite store ${file}: ${(error as Error).message}`, { cause: error });
   }
 
@@ -220,14 +329,11 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
     return statement;
   }
 
-  const ensureTable = (collection: string): void => {
-    prepare(`CREATE TABLE IF NOT EXISTS ${table(collection)} (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)`).run();
-  };
 
-  /** Runs a read; a collection that does not exist reads as empty. */
-  function read<T>(what: string, empty: T, run: () => T): T {
+  /** Runs a read (or a single statement); a collection that does not exist reads as empty. */
+  async function read<T>(what: string, empty: T, run: () => T): Promise<T> {
     try {
-      return run();
+      return await whenUnlocked(what, lockWaitMs, run);
     } catch (error) {
       if (isNoSuchTable(error)) return empty;
       throw translate(error, what);
@@ -235,13 +341,15 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
   }
 
   /** Runs a write in one immediate transaction, creating the collection first. */
-  function write<T>(what: string, collection: string, run: () => T): T {
+  async function write<T>(what: string, collection: string, run: () => T): Promise<T> {
     if (!db.open) throw new StoreUnavailableError(`the SQLite store ${file} is closed`);
     try {
-      return db.transaction(() => {
-        ensureTable(collection);
-        return run();
-      }).immediate();
+      return await whenUnlocked(what, lockWaitMs, () =>
+        db.transaction(() => {
+          ensureTable(db, collection);
+          return run();
+        }).immediate(),
+      );
     } catch (error) {
       throw translate(error, what);
     }
@@ -261,7 +369,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
     return { sql, params, pick: projection.pick };
   }
 
-  const find = (collection: string, query: FindQuery): Row[] => {
+  const find = async (collection: string, query: FindQuery): Promise<Row[]> => {
     if (query.limit === 0) return [];
     const { sql, params, pick } = findStatement(collection, query);
     return read(`find in ${collection}`, [], () => {
@@ -292,7 +400,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
     async insert(collection, rows) {
       if (rows.length === 0) return;
       const docs = rows.map((row, i) => stringifyRow(row, collection, i));
-      write(`insert into ${collection}`, collection, () => {
+      await write(`insert into ${collection}`, collection, () => {
         const insert = prepare(`INSERT INTO ${table(collection)} (doc) VALUES (?)`);
         for (const doc of docs) insert.run(doc);
       });
@@ -300,37 +408,54 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
 
     async upsert(collection, key, rows): Promise<UpsertResult> {
       checkField(key);
-      const docs = rows.map((row, i) => {
-        const value = row[key];
-        if (value === null || value === undefined) throw new Error(`upsert into ${collection}: row ${i + 1} has no value for key ${key}`);
-        return stringifyRow(row, collection, i);
-      });
+      const docs = keyedDocs(collection, key, rows);
       if (rows.length === 0) return { inserted: 0, updated: 0 };
-      return write(`upsert into ${collection}`, collection, () => {
-        const t = table(collection);
-        // One read finds the rows of every key in the batch (through the key index when there is one,
-        // else one scan), then each row is replaced by rowid or inserted.
-        const rowids = new Map<string, number>();
-        const identity = (value: Param) => `${typeof value}:${value}`;
-        const keys = [...new Set(rows.map((row) => param(row[key])))];
-        const found = prepare(`SELECT id, ${expr(key)} AS k FROM ${t} WHERE ${expr(key)} IN (SELECT value FROM json_each(?))`);
-        for (const { id, k } of found.all(JSON.stringify(keys)) as { id: number; k: Param }[]) rowids.set(identity(k), id);
-        const replace = prepare(`UPDATE ${t} SET doc = ? WHERE id = ?`);
-        const insert = prepare(`INSERT INTO ${t} (doc) VALUES (?)`);
-        const result = { inserted: 0, updated: 0 };
-        rows.forEach((row, i) => {
-          const k = identity(param(row[key]));
-          const rowid = rowids.get(k);
-          if (rowid !== undefined) {
-            replace.run(docs[i], rowid);
-            result.updated++;
-          } else {
-            rowids.set(k, Number(insert.run(docs[i]).lastInsertRowid));
-            result.inserted++;
+      return write(`upsert into ${collection}`, collection, () => upsertRows(db, collection, key, rows, docs, new Map(), true));
+    },
+
+    async upsertAll(collection, key, batches) {
+      checkField(key);
+      checkCollection(collection);
+      if (!db.open) throw new StoreUnavailableError(`the SQLite store ${file} is closed`);
+      const what = `import into ${collection}`;
+      const conn = connect(file);
+      conn.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
+      const result = { inserted: 0, updated: 0 };
+      let begun = false;
+      let rebuild: string[] = []; // CREATE INDEX statements of the indexes dropped for the load
+      let lookup = true; // false while loading into a collection that was empty: no row to replace
+      const rowids = new Map<string, number>();
+      try {
+        for await (const rows of batches) {
+          const docs = keyedDocs(collection, key, rows);
+          if (!begun) {
+            await whenUnlocked(what, lockWaitMs, () => conn.exec('BEGIN IMMEDIATE'));
+            begun = true;
+            ensureTable(conn, collection);
+            if (conn.prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${table(collection)})`).pluck().get() === 1) {
+              lookup = false;
+              const indexes = conn
+                .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
+                .all(`c:${collection}`) as { name: string; sql: string }[];
+              for (const index of indexes) conn.exec(`DROP INDEX ${quoteId(index.name)}`);
+              rebuild = indexes.map((index) => index.sql);
+            }
           }
-        });
+          const counts = upsertRows(conn, collection, key, rows, docs, rowids, lookup);
+          result.inserted += counts.inserted;
+          result.updated += counts.updated;
+        }
+        if (begun) {
+          for (const sql of rebuild) conn.exec(sql);
+          conn.exec('COMMIT');
+        }
         return result;
-      });
+      } catch (error) {
+        if (conn.inTransaction) conn.exec('ROLLBACK');
+        throw translate(error, what);
+      } finally {
+        conn.close();
+      }
     },
 
     async update(collection, filter, set) {
@@ -353,11 +478,13 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
       const fields = index.fields.map(checkField);
       const unique = index.unique === true;
       const name = indexName(collection, fields);
-      const existing = prepare('SELECT is_unique FROM _govgraph_indexes WHERE collection = ? AND name = ?').pluck().get(collection, name);
+      const existing = await read(`ensureIndex on ${collection}`, undefined, () =>
+        prepare('SELECT is_unique FROM _govgraph_indexes WHERE collection = ? AND name = ?').pluck().get(collection, name),
+      );
       if (existing !== undefined && (existing === 1) !== unique) {
         throw new Error(`ensureIndex on ${collection}: an index on ${fields.join(', ')} exists with unique=${existing === 1}`);
       }
-      write(`ensureIndex on ${collection}`, collection, () => {
+      await write(`ensureIndex on ${collection}`, collection, () => {
         db.exec(
           `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteId(name)} ON ${table(collection)} (${fields.map(expr).join(', ')})`,
         );
@@ -371,18 +498,20 @@ export async function openSqliteStore(dataDir: string): Promise<SqliteStore> {
     },
 
     async listIndexes(collection) {
-      const rows = read(`listIndexes on ${collection}`, [], () =>
+      const rows = (await read(`listIndexes on ${collection}`, [], () =>
         prepare('SELECT fields, is_unique FROM _govgraph_indexes WHERE collection = ? ORDER BY rowid').all(collection),
-      ) as { fields: string; is_unique: number }[];
+      )) as { fields: string; is_unique: number }[];
       return rows.map((r): IndexSpec => ({ fields: JSON.parse(r.fields) as string[], unique: r.is_unique === 1 }));
     },
 
     async dropCollection(collection) {
       try {
-        db.transaction(() => {
-          db.exec(`DROP TABLE IF EXISTS ${table(collection)}`);
-          prepare('DELETE FROM _govgraph_indexes WHERE collection = ?').run(collection);
-        }).immediate();
+        await whenUnlocked(`dropCollection ${collection}`, lockWaitMs, () =>
+          db.transaction(() => {
+            db.exec(`DROP TABLE IF EXISTS ${table(collection)}`);
+            prepare('DELETE FROM _govgraph_indexes WHERE collection = ?').run(collection);
+          }).immediate(),
+        );
       } catch (error) {
         throw translate(error, `dropCollection ${collection}`);
       }
