@@ -25,6 +25,8 @@ import {
   type Value,
 } from '../src/store/port.ts';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.ts';
+import { claimCollections, collectionProblems, COLLECTION_OWNERS, reservedCollection } from '../src/catalogue/collections.ts';
+import type { Catalogue } from '../src/model/catalogue.ts';
 
 /** Opens a new store instance on the same underlying database each time it is called. */
 interface Harness {
@@ -555,6 +557,46 @@ function contract(harness: () => Harness): void {
       await store.insert(c, [{ id: 'p01' }, { id: 'p01' }]);
       expect(await store.count(c)).toBe(2);
       await store.dropCollection('never_written');
+    });
+  });
+
+  describe('collections belong to resources (catalogue/collections.ts over this store)', () => {
+    const catalogueOf = (code: string, provider: string, collection?: string) =>
+      ({ id: `C-${code}`, resources: [{ code, provider, ...(collection === undefined ? {} : { source: { collection } }) }] }) as unknown as Catalogue;
+    const owners = () => store.count(COLLECTION_OWNERS);
+
+    it('binds a collection to the first resource that claims it; every variant of its name is then refused', async () => {
+      expect(await claimCollections(store, [catalogueOf('430000-GA-00001', '430000-GA')])).toEqual([[]]);
+      expect(await claimCollections(store, [catalogueOf('430000-GA-00001', '430000-GA')])).toEqual([[]]); // again: its own
+      const before = await owners();
+      for (const name of ['R_430000_GA_00001', 'r_430000_Ga_00001', 'ｒ_４３００００_ga_00001', ' r_430000_ga_00001\t']) {
+        const [problems] = await claimCollections(store, [catalogueOf('430000-MZ-00090', '430000-MZ', name)]);
+        expect(problems, name).toEqual([{ path: 'resources[0].source.collection', message: expect.stringContaining('belongs to resource 430000-GA-00001 of 430000-GA') }]);
+        expect(await collectionProblems(store, catalogueOf('430000-MZ-00090', '430000-MZ', name))).toHaveLength(1);
+      }
+      // The same code under another provider, or another case of the code: refused too.
+      expect((await claimCollections(store, [catalogueOf('430000-GA-00001', '430000-MZ')]))[0]).toHaveLength(1);
+      expect((await claimCollections(store, [catalogueOf('430000-ga-00001', '430000-MZ')]))[0][0].path).toBe('resources[0].code');
+      expect(await owners()).toBe(before); // a refused claim leaves nothing behind
+    });
+
+    it('lets exactly one of two handles racing for a new collection win', async () => {
+      const other = await h.open();
+      try {
+        const results = await Promise.all([
+          claimCollections(store, [catalogueOf('430000-GA-00077', '430000-GA', 'contested')]),
+          claimCollections(other, [catalogueOf('430000-MZ-00077', '430000-MZ', 'CONTESTED')]),
+        ]);
+        expect(results.map(([p]) => p.length).sort()).toEqual([0, 1]);
+        expect(await store.count(COLLECTION_OWNERS, eq('key', 'contested'))).toBe(1);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('refuses names reserved for the platform and the stores', () => {
+      for (const name of ['_audit', '_Grants', 'system.users', 'sqlite_master', 'SQLITE_x']) expect(reservedCollection(name), name).not.toBeNull();
+      for (const name of ['ga_household', 'r_430000_ga_00001']) expect(reservedCollection(name), name).toBeNull();
     });
   });
 

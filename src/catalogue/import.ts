@@ -9,6 +9,8 @@ import { addVersion, ensureCatalogueIndexes, markPublished, publishedCatalogues,
 import { ensureResourceIndexes } from './indexes.ts';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
+import { claimCollections, collectionProblems } from './collections.ts';
+import { prefixProblems, type Problem } from './problems.ts';
 
 export interface ImportedCatalogue {
   file: string;
@@ -24,6 +26,9 @@ export async function importCatalogueFiles(
   const report = validateCatalogueFiles(files, platform, await publishedCatalogues(store));
   if (!report.catalogues) throw new DocumentInvalidError(report.problems);
   const valid = report.entries.map((e) => ({ file: e.label, catalogue: e.catalogue! }));
+  const taken: Problem[] = [];
+  for (const { file, catalogue } of valid) taken.push(...prefixProblems(file, await collectionProblems(store, catalogue)));
+  if (taken.length) throw new DocumentInvalidError(taken);
   return storeCatalogues(store, valid, opts);
 }
 
@@ -51,7 +56,13 @@ async function storeCatalogues(
   await ensureCatalogueIndexes(store);
   // Indexes first, for every catalogue: the step that can fail on existing data (a unique key over
   // duplicate values) fails before any version is stored.
-  if (opts.publish) for (const { catalogue } of catalogues) for (const r of catalogue.resources) await ensureResourceIndexes(store, r);
+  if (opts.publish) {
+    // Each collection claimed for its resource before anything is published (collections.ts).
+    const claims = await claimCollections(store, catalogues.map((c) => c.catalogue));
+    const lost = claims.flatMap((problems, i) => prefixProblems(catalogues[i].file, problems));
+    if (lost.length) throw new DocumentInvalidError(lost);
+    for (const { catalogue } of catalogues) for (const r of catalogue.resources) await ensureResourceIndexes(store, r);
+  }
   const out: ImportedCatalogue[] = [];
   for (const { file, catalogue } of catalogues) {
     const version = await addVersion(store, catalogue, opts.by ?? 'operator', 'approved');

@@ -2,6 +2,7 @@
 // withdrawn. Exactly one version of a catalogue is in effect (published). Each action checks the role
 // and that the actor's department owns what it acts on, writes its audit entry, then changes the store.
 import { listGrants } from '../access/grants.ts';
+import { claimCollections, collectionProblems } from '../catalogue/collections.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
 import { DocumentInvalidError, type Problem } from '../catalogue/problems.ts';
 import { parseDocuments } from '../catalogue/read.ts';
@@ -141,6 +142,8 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     if (!result.catalogue) throw invalid('The catalogue is refused:', result.problems);
     const catalogue = result.catalogue;
     requireDepartment(actor, catalogue.compiler, `submit a catalogue compiled by ${catalogue.compiler}`);
+    const taken = await collectionProblems(env.store, catalogue);
+    if (taken.length) throw invalid('The catalogue is refused:', taken);
     const warnings = await submissionWarnings(env, catalogue);
     const next = (earlier.at(-1)?.version ?? 0) + 1;
     return {
@@ -210,11 +213,16 @@ export async function publishCatalogue(
     const { others, all } = await catalogueSetWith(env, v.catalogue, v.id);
     const again = validateCatalogue(v.catalogue, env.platform, others);
     if (!again.catalogue) throw invalid(`${label(v)} no longer fits the catalogues in effect:`, again.problems);
+    const taken = await collectionProblems(env.store, v.catalogue);
+    if (taken.length) throw invalid(`${label(v)} cannot be published:`, taken);
     checkBuildable(env, all, `Publishing ${label(v)}`);
     return {
       detail: `${label(v)} published`,
       resources: resourcesOf(v.catalogue),
       apply: async () => {
+        // Claimed right before the status changes: a publication racing for the same collection loses here.
+        const [lost] = await claimCollections(env.store, [v.catalogue], env.now);
+        if (lost.length) throw invalid(`${label(v)} cannot be published:`, lost);
         for (const r of v.catalogue.resources) await ensureResourceIndexes(env.store, r);
         if (!(await markPublished(env.store, v.id, v.version, env.now))) {
           throw conflict(`${label(v)} was published or changed by someone else meanwhile; nothing was changed.`);

@@ -1,5 +1,6 @@
 // Checks of each resource's identity and place on the platform: provider, code, collection, key, related.
 import { collectionOf } from '../../model/catalogue.ts';
+import { collectionKey, reservedCollection } from '../collections.ts';
 import type { CheckFamily, ResourceCheck } from './context.ts';
 import { listOf, problem } from './util.ts';
 
@@ -28,9 +29,12 @@ const codeUnique: ResourceCheck = function* (r, at, i, ctx) {
   }
 };
 
+// Compared by key (case, Unicode form and whitespace as the stricter store compares them). Versions no
+// longer in effect and races between publications are the store's bindings' part (collections.ts).
 const collectionUnique: ResourceCheck = function* (r, at, i, ctx) {
   const mine = collectionOf(r);
-  const clash = (x: typeof r) => x.code !== r.code && collectionOf(x) === mine;
+  const key = collectionKey(mine);
+  const clash = (x: typeof r) => (x.code !== r.code || x.provider !== r.provider) && collectionKey(collectionOf(x)) === key;
   const earlier = ctx.catalogue.resources.findIndex((x, j) => j < i && clash(x));
   const elsewhere = earlier >= 0 ? undefined : ctx.others.find((c) => c.resources.some(clash));
   if (earlier >= 0 || elsewhere) {
@@ -40,6 +44,11 @@ const collectionUnique: ResourceCheck = function* (r, at, i, ctx) {
       `the store collection "${mine}" is already used by a resource in ${where}; give source.collection another name`,
     );
   }
+};
+
+const collectionNotReserved: ResourceCheck = function* (r, at) {
+  const why = reservedCollection(collectionOf(r));
+  if (why) yield problem(r.source?.collection !== undefined ? `${at}.source.collection` : `${at}.code`, `"${collectionOf(r)}": ${why}`);
 };
 
 const keyItemRequired: ResourceCheck = function* (r, at) {
@@ -61,5 +70,5 @@ const relatedExist: ResourceCheck = function* (r, at, _i, ctx) {
 };
 
 export const resourceChecks: CheckFamily = {
-  resource: [providerExists, providerIsCompiler, codeUnique, collectionUnique, keyItemRequired, relatedExist],
+  resource: [providerExists, providerIsCompiler, codeUnique, collectionNotReserved, collectionUnique, keyItemRequired, relatedExist],
 };
