@@ -12,7 +12,7 @@ import { addGrant, GrantInputError, revokeGrant, type Grant } from '../src/acces
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
 import {
-  answerItem, answerResource, answerUse, itemOf, loadOracle, masked, operatorsOf, shanghaiDate,
+  answerItem, answerResource, answerUse, itemOf, loadOracle, masked, operatorsOf, rowFilterArg, rowItem, rowVisible, shanghaiDate,
   type Answer, type Asker, type ODepartment, type OGrant, type OLink, type OPlatform, type OResource,
 } from './helpers/oracle.ts';
 
@@ -119,6 +119,9 @@ async function randomGrant(now: Date): Promise<void> {
   const purposes = some(r.share.scope?.purposes ?? oracle.purposes, 1, 3);
   const items = some(r.items.filter((i) => i.share?.type !== 'none').map((i) => i.name), 1, r.items.length);
   const unmasked = chance(0.5) ? some(items, 0, items.length) : [];
+  // On a resource with row scope, some grants narrow it to a few division codes of the requester's region.
+  const within = rowItem(r) ? [...new Set(pools.get(r.code)!.map((row) => String(row[rowItem(r)!])))].filter((v) => v.startsWith(requester.region.replace(/(00)+$/, ''))) : [];
+  const rows = within.length && chance(0.5) ? some(within, 1, 2) : null;
   // Most grants are in force; some ended yesterday, some start the day after tomorrow.
   const when = rand();
   const madeAt = when < 0.15 ? new Date(now.getTime() - 3 * DAY) : when < 0.25 ? new Date(now.getTime() + 2 * DAY) : now;
@@ -126,7 +129,7 @@ async function randomGrant(now: Date): Promise<void> {
   let g: Grant;
   try {
     g = await addGrant(gw.store, { platform: gw.platform, catalogues }, {
-      requester: requester.code, resource: r.code, items, purposes, unmasked, until, createdBy: 'oracle-test',
+      requester: requester.code, resource: r.code, items, purposes, unmasked, rows, until, createdBy: 'oracle-test',
     }, madeAt);
   } catch (err) {
     if (err instanceof GrantInputError) return; // outside the scope, method or purposes: refused, nothing stored
@@ -210,11 +213,12 @@ function filterValue(c: Case): Record<string, unknown> | null {
 const orderValue = (c: Case) => (c.order ? [{ field: c.order.item, direction: c.order.direction }] : null);
 
 /** The list field's arguments, as variables `$f<n>`, `$o<n>`. */
-function listArgs(c: Case, n: string, vars: string[], values: Record<string, unknown>): string {
+function listArgs(c: Case, n: string, vars: string[], values: Record<string, unknown>, rows: Record<string, unknown> | null = null): string {
   const args = [`first: ${c.first}`];
-  if (c.filter) {
+  if (c.filter || rows) {
     vars.push(`$f${n}: ${c.resource.type}Filter`);
-    values[`f${n}`] = filterValue(c);
+    const own = filterValue(c);
+    values[`f${n}`] = own && rows ? { and: [own, rows] } : (own ?? rows);
     args.push(`filter: $f${n}`);
   }
   if (c.order) {
@@ -244,25 +248,26 @@ function requestDocument(cases: Case[]): { document: string; variables: Record<s
 /** The provider's read of the same page (same filter, order and size; every item; unmasked). */
 const expectedPages = new Map<string, { nodes: Rec[]; totalCount: number; hasNextPage: boolean }>();
 
-async function providerPages(cases: Case[]): Promise<void> {
-  const wanted = cases.filter((c) => !expectedPages.has(pageKey(c)));
+async function providerPages(asker: Asker, cases: Case[]): Promise<void> {
+  const wanted = cases.filter((c) => !expectedPages.has(pageKey(asker, c)));
   const byProvider = new Map<string, Case[]>();
   for (const c of wanted) byProvider.set(c.resource.provider, [...(byProvider.get(c.resource.provider) ?? []), c]);
   await Promise.all([...byProvider.values()].map(async (group) => {
     const vars: string[] = [];
     const variables: Record<string, unknown> = {};
     const fields = group.map((c, n) =>
-      `p${n}: ${deptField(c.resource.provider)} { r: ${c.resource.list}(${listArgs(c, String(n), vars, variables)}) { nodes { ${allItems(c.resource)} } totalCount pageInfo { hasNextPage } } }`);
+      `p${n}: ${deptField(c.resource.provider)} { r: ${c.resource.list}(${listArgs(c, String(n), vars, variables, rowFilterArg(asker, c.resource))}) { nodes { ${allItems(c.resource)} } totalCount pageInfo { hasNextPage } } }`);
     const res = await asProvider(group[0].resource, `query${vars.length ? `(${vars.join(', ')})` : ''} {\n${fields.join('\n')}\n}`, variables);
     group.forEach((c, n) => {
       const conn = res.data![`p${n}`].r;
       remember(c.resource, conn.nodes);
-      expectedPages.set(pageKey(c), { nodes: conn.nodes, totalCount: conn.totalCount, hasNextPage: conn.pageInfo.hasNextPage });
+      expectedPages.set(pageKey(asker, c), { nodes: conn.nodes, totalCount: conn.totalCount, hasNextPage: conn.pageInfo.hasNextPage });
     });
   }));
 }
 
-const pageKey = (c: Case) => JSON.stringify([c.resource.code, c.first, filterValue(c), orderValue(c)]);
+/** The provider's page for the case, restricted to the rows the asker sees (the oracle's row scope). */
+const pageKey = (a: Asker, c: Case) => JSON.stringify([c.resource.code, c.first, filterValue(c), orderValue(c), rowFilterArg(a, c.resource)]);
 
 // ---- checking one case --------------------------------------------------------------------------------
 
@@ -344,7 +349,9 @@ class Checker {
     got.forEach((g, i) => {
       if (g === null) return;
       const value = want[i]![l.item];
-      const linked = value === null ? null : (byKey.get(target.code)?.get(value) ?? null);
+      const record = value === null ? null : (byKey.get(target.code)?.get(value) ?? null);
+      const linked = record && rowVisible(this.asker, target, record[rowItem(target) ?? '']) ? record : null;
+      if (record && !linked) count('rows:link outside');
       if (denial || linked === null) {
         this.same(`${pattern(path)}.${i}.${l.field}${denial ? ` (denied ${denial.code})` : ''}`, g[l.field], null);
         return;
@@ -404,13 +411,17 @@ function checkCase(asker: Asker, c: Case, data: Rec | null, errors: GraphQLError
     return ck.finish(errors);
   }
   if (c.kind === 'lookup') {
-    const want = byKey.get(r.code)!.get(c.key) ?? null;
-    if (want === null) ck.same(`${c.alias}.r (no such key)`, got, null);
+    const found = byKey.get(r.code)!.get(c.key) ?? null;
+    // A record outside the row scope is null, as a missing one (and no error).
+    const want = found && rowVisible(asker, r, found[rowItem(r) ?? '']) ? found : null;
+    if (found && !want) count('rows:lookup outside');
+    if (want === null) ck.same(`${c.alias}.r (no such key or outside the rows)`, got, null);
     else if (!got) ck.problem(`${c.alias}.r: ${JSON.stringify(got)}, expected the record ${JSON.stringify(c.key)}`);
     else ck.records(r, base, c.items, c.link, [got], [want]);
     return ck.finish(errors);
   }
-  const page = expectedPages.get(pageKey(c))!;
+  const page = expectedPages.get(pageKey(asker, c))!;
+  if (rowFilterArg(asker, r)) count(`rows:${c.counts ? 'counted' : 'listed'} within ${asker.grants.some((g) => g.requester === asker.dept.code && g.resource === r.code && g.rows) ? 'grant rows' : 'the region'}`);
   if (!got) {
     ck.problem(`${c.alias}.r: ${JSON.stringify(got)}, expected a page`);
     return ck.finish(errors);
@@ -496,11 +507,11 @@ async function runBatch(batch: number, size: number): Promise<{ cases: number; p
     return { cases: cases.length, problems: [`batch ${batch}: HTTP ${res.status} ${JSON.stringify(res.errors)}\n${document}`] };
   }
   // What the provider reads for the same pages, and the records behind the links.
-  await providerPages(cases.filter((c) => c.kind === 'list'));
+  await providerPages(asker, cases.filter((c) => c.kind === 'list'));
   const linkKeys = new Map<OResource, unknown[]>();
   for (const c of cases) {
     if (!c.link) continue;
-    const rows = c.kind === 'lookup' ? [byKey.get(c.resource.code)!.get(c.key) ?? null] : expectedPages.get(pageKey(c))!.nodes;
+    const rows = c.kind === 'lookup' ? [byKey.get(c.resource.code)!.get(c.key) ?? null] : expectedPages.get(pageKey(asker, c))!.nodes;
     for (const row of rows) if (row && row[c.link.link.item] !== null) {
       linkKeys.set(c.link.target, [...(linkKeys.get(c.link.target) ?? []), row[c.link.link.item]]);
     }
@@ -547,6 +558,7 @@ describe('the access rules against an oracle written apart from them', () => {
       expect(tally.get(`lookup:${code}`) ?? 0, `lookup:${code}`).toBeGreaterThan(0);
     }
     for (const k of ['item:masked', 'item:plain', 'item:unmasked by a grant', 'item:GRANT_REQUIRED', 'item:NOT_SHARED', 'item:METHOD_NOT_API', 'item:PURPOSE_OUT_OF_SCOPE',
+      'rows:listed within the region', 'rows:counted within the region', 'rows:link outside',
       'document:without errors', 'list:use BAD_USER_INPUT', 'list:use GRANT_REQUIRED', 'link:plain', 'link:GRANT_REQUIRED', 'list:returned', 'lookup:returned']) {
       expect(tally.get(k) ?? 0, k).toBeGreaterThan(0);
     }

@@ -98,6 +98,7 @@ describe('addGrant', () => {
       items: ['idNumber', 'birthDate'],
       purposes: ['social-assistance'],
       unmasked: ['idNumber'],
+      rows: null,
       from: '2026-06-15T02:00:00.000Z',
       until: '2026-12-31',
       revokedAt: null,

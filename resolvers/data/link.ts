@@ -6,6 +6,7 @@ import type { LinkModel } from '../../src/generate/model.ts';
 import { selectedFields } from '../../src/generate/selection.ts';
 import type { Row, Value } from '../../src/store/port.ts';
 import type { RequestContext } from '../../src/server/context.ts';
+import { withinRows } from '../../src/access/row-scope.ts';
 import { projectionFor } from './projection.ts';
 import { noteRead, noteRecords } from './records.ts';
 
@@ -16,7 +17,11 @@ function loaderFor(ctx: RequestContext, link: LinkModel, projection: string[]): 
   if (!loader) {
     loader = new DataLoader<Value, Row | null>(async (values) => {
       const fields = projection.includes(targetItem.name) ? projection : [...projection, targetItem.name];
-      const rows = await ctx.store.findByValues(target.collection, targetItem.name, [...values], fields);
+      // The linked resource's row scope applies as to a direct read: a record outside it is null.
+      const scope = ctx.access.rows(target);
+      const rows = scope
+        ? await ctx.store.find(target.collection, { filter: withinRows({ kind: 'in', field: targetItem.name, values: [...values] }, scope), projection: fields })
+        : await ctx.store.findByValues(target.collection, targetItem.name, [...values], fields);
       noteRecords(ctx, target, rows.length);
       const byValue = new Map(rows.map((r) => [r[targetItem.name], r]));
       return values.map((v) => byValue.get(v) ?? null);

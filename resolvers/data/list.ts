@@ -7,6 +7,7 @@ import { maxPageSize } from '../../src/model/platform.ts';
 import { afterFilter, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../../src/store/keyset.ts';
 import type { Filter, Row, SortKey } from '../../src/store/port.ts';
 import type { RequestContext } from '../../src/server/context.ts';
+import { withinRows } from '../../src/access/row-scope.ts';
 import { projectionFor } from './projection.ts';
 import { noteRead, noteRecords } from './records.ts';
 
@@ -47,7 +48,8 @@ function afterCursor(ctx: RequestContext, model: ResourceModel, sort: SortKey[],
 export function listResolver(model: ResourceModel) {
   return async (_parent: unknown, args: ListArgs, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Connection> => {
     const first = pageSize(args.first, maxPageSize(ctx.platform));
-    const filter = toStoreFilter(args.filter);
+    // The row scope is part of every query of the list: the page, the count and the rows after a cursor.
+    const filter = withinRows(toStoreFilter(args.filter), ctx.access.rows(model)) as Filter;
     const sort = withKeyTieBreak(toSort(args.orderBy), model.resource.key);
     noteRead(ctx, model, { filtered: filterUses(args.filter).map((u) => u.item), ordered: orderUses(args.orderBy).map((u) => u.item) });
     let pageFilter: Filter = filter;

@@ -4,6 +4,7 @@ import type { ResourceModel } from '../../src/generate/model.ts';
 import { selectedFields } from '../../src/generate/selection.ts';
 import type { Row, Value } from '../../src/store/port.ts';
 import type { RequestContext } from '../../src/server/context.ts';
+import { withinRows } from '../../src/access/row-scope.ts';
 import { projectionFor } from './projection.ts';
 import { noteRead, noteRecords } from './records.ts';
 
@@ -13,7 +14,8 @@ export function lookupResolver(model: ResourceModel) {
     noteRead(ctx, model, { filtered: [key] });
     const projection = projectionFor(model, selectedFields(info), ctx.access);
     const rows = await ctx.store.find(model.collection, {
-      filter: { kind: 'compare', field: key, op: 'eq', value: args[key] },
+      // A record outside the requester's row scope is null, as a missing one.
+      filter: withinRows({ kind: 'compare', field: key, op: 'eq', value: args[key] }, ctx.access.rows(model)),
       projection,
       limit: 1,
     });

@@ -142,6 +142,7 @@ const resolvers: Resolvers = {
           items: input.items,
           until: input.until,
           unmasked: input.unmasked,
+          rows: input.rows,
           reason: input.reason,
         }),
       ),

@@ -197,6 +197,8 @@ export type Grant = {
   resource: Scalars['String']['output'];
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
   revokedBy?: Maybe<Scalars['String']['output']>;
+  /** Division codes narrowing the resource's row scope; null = the requester's whole region. */
+  rows?: Maybe<Array<Scalars['String']['output']>>;
   unmasked: Array<Scalars['String']['output']>;
   /** Last day (inclusive, platform calendar); null = no end. */
   until?: Maybe<Scalars['Date']['output']>;
@@ -483,6 +485,8 @@ export type SharingDecisionInput = {
   items?: InputMaybe<Array<Scalars['String']['input']>>;
   /** The decision's comment; required to REJECT. */
   reason?: InputMaybe<Scalars['String']['input']>;
+  /** APPROVE: division codes narrowing the resource's row scope, within the requester's region (default: its whole region). */
+  rows?: InputMaybe<Array<Scalars['String']['input']>>;
   /** APPROVE: items read unmasked, among those granted (default: none). */
   unmasked?: InputMaybe<Array<Scalars['String']['input']>>;
   /** APPROVE: the grant's end date, no later than the one requested (default: the one requested). */
@@ -847,6 +851,7 @@ export type GrantResolvers<ContextType = RequestContext, ParentType extends Reso
   resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   revokedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rows?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   unmasked?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   until?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 };

@@ -6,6 +6,7 @@ import type { ResourceModel } from '../generate/model.ts';
 import { decide, decideResource, type Decision } from './decide.ts';
 import { effectiveItems } from './effective-share.ts';
 import type { Grant } from './grant-model.ts';
+import { decideRows, type RowScope } from './row-scope.ts';
 
 export interface AccessContext {
   /**
@@ -18,6 +19,8 @@ export interface AccessContext {
   /** The same decision, not recorded: for looking ahead at what the rules will answer. */
   peekItem(model: ResourceModel, item: string): Decision;
   resource(model: ResourceModel): Decision;
+  /** The rows the request sees of the resource (SPEC §6 row scope); null = every row. */
+  rows(model: ResourceModel): RowScope | null;
   /** The provider of each resource this request asked about, by resource code (from the build it ran on). */
   providerOf(code: string): string | undefined;
   /** Every item decision taken in this request, by resource code. */
@@ -29,6 +32,7 @@ export function createAccessContext(q: { requester: Department; purpose: string 
   const providers = new Map<string, string>();
   const items = new Map<string, Map<string, Decision>>();
   const resources = new Map<string, Decision>();
+  const rowScopes = new Map<string, RowScope | null>();
   const peekItem = (model: ResourceModel, name: string): Decision => {
     providers.set(model.resource.code, model.provider.code);
     const key = `${model.resource.code}\0${name}`;
@@ -56,6 +60,11 @@ export function createAccessContext(q: { requester: Department; purpose: string 
       let d = resources.get(model.resource.code);
       if (!d) resources.set(model.resource.code, (d = decideResource({ ...q, resource: model.resource })));
       return d;
+    },
+    rows(model) {
+      let r = rowScopes.get(model.resource.code);
+      if (r === undefined) rowScopes.set(model.resource.code, (r = decideRows({ ...q, resource: model.resource })));
+      return r;
     },
     taken: () => items,
   };

@@ -9,6 +9,8 @@ export interface Grant {
   items: string[];
   purposes: string[];
   unmasked: string[]; // items read unmasked (a subset of `items`)
+  /** Division codes narrowing the resource's row scope (SPEC §6); null or absent = no narrowing. */
+  rows?: string[] | null;
   from: string; // ISO datetime: in force from then on
   until: string | null; // ISO date, inclusive: the whole platform day (Asia/Shanghai); null = no end
   revokedAt: string | null;

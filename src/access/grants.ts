@@ -9,11 +9,12 @@ import { platformDate } from '../calendar/working-days.ts';
 import { isRealDate } from '../formats/calendar.ts';
 import type { Problem } from '../catalogue/problems.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
-import { departmentByCode, type Platform } from '../model/platform.ts';
+import { departmentByCode, type Department, type Platform } from '../model/platform.ts';
 import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
 import { decide, HARD_NO } from './decide.ts';
 import { effectiveItems, resourceShare } from './effective-share.ts';
 import { isGrantActive, type Grant } from './grant-model.ts';
+import { withinRegion } from './row-scope.ts';
 import { text, strings } from '../store/row-values.ts';
 
 export { isGrantActive, grantCovers, type Grant } from './grant-model.ts';
@@ -26,6 +27,8 @@ export interface GrantInput {
   items: string[];
   purposes: string[];
   unmasked?: string[];
+  /** Division codes narrowing the resource's row scope (SPEC §6); absent or null = the whole region. */
+  rows?: string[] | null;
   /** ISO date (inclusive), or null for no end. */
   until?: string | null;
   createdBy: string;
@@ -59,6 +62,7 @@ function toRow(g: Grant): Row {
     items: JSON.stringify(g.items),
     purposes: JSON.stringify(g.purposes),
     unmasked: JSON.stringify(g.unmasked),
+    rows: g.rows == null ? null : JSON.stringify(g.rows),
   };
 }
 
@@ -71,6 +75,7 @@ function fromRow(r: Row): Grant {
     items: strings(r.items),
     purposes: strings(r.purposes),
     unmasked: strings(r.unmasked),
+    rows: r.rows == null ? null : strings(r.rows),
     from: String(r.from),
     until: text(r.until),
     revokedAt: text(r.revokedAt),
@@ -162,6 +167,8 @@ export function grantProblems(
     if (!items.includes(name)) problem(`unmasked[${i}]`, `${JSON.stringify(name)} is not among the granted items; only a granted item can be unmasked.`);
   });
 
+  if (input.rows != null) rowProblems(resource, requester, unique(input.rows)).forEach((p) => problems.push(p));
+
   if (input.until != null) {
     const today = platformDate(now);
     if (!isRealDate(input.until)) problem('until', `${JSON.stringify(input.until)} is not a date; write YYYY-MM-DD.`);
@@ -169,6 +176,24 @@ export function grantProblems(
   }
   if (!input.createdBy.trim()) problem('createdBy', 'Say who makes the grant.');
   return problems;
+}
+
+/** A grant's rows narrow the resource's row scope: the resource must have one, and each code be a
+ * division code within the requester's region (a code outside it would show nothing, never more). */
+function rowProblems(resource: Resource | undefined, requester: Department | undefined, rows: string[]): Problem[] {
+  const out: Problem[] = [];
+  if (rows.length === 0) out.push({ path: 'rows', message: 'List at least one division code, or leave rows out for the whole region.' });
+  if (resource && !resource.share.scope?.rows) {
+    out.push({ path: 'rows', message: `${resource.code} (${resource.name}) has no row scope; rows can only narrow a resource whose scope has rows.` });
+    return out;
+  }
+  rows.forEach((code, i) => {
+    if (!/^[0-9]{6}$/.test(code)) out.push({ path: `rows[${i}]`, message: `${JSON.stringify(code)} is not a division code; write six digits like 430100.` });
+    else if (requester && !withinRegion(code, requester.region)) {
+      out.push({ path: `rows[${i}]`, message: `${code} lies outside the region ${requester.region} of ${requester.code}; a grant may narrow the rows a department sees, never widen them.` });
+    }
+  });
+  return out;
 }
 
 // ---- operations ----------------------------------------------------------------------------------
@@ -190,6 +215,7 @@ export async function addGrant(
     items: unique(input.items),
     purposes: unique(input.purposes),
     unmasked: unique(input.unmasked ?? []),
+    rows: input.rows == null ? null : unique(input.rows),
     from: at,
     until: input.until ?? null,
     revokedAt: null,

@@ -53,7 +53,8 @@ export function grantStatus(g: Grant, now: Date): 'active' | 'revoked' | 'expire
 /** One line a person reads: who may read what, for which purposes, until when. */
 export function describeGrant(g: Grant): string {
   const unmasked = g.unmasked.length ? `, unmasked ${g.unmasked.join(', ')}` : '';
-  return `${g.requester} may read ${g.items.join(', ')} of ${g.resource} for ${g.purposes.join(', ')}${unmasked}, until ${g.until ?? 'revoked'}`;
+  const rows = g.rows ? `, rows of ${g.rows.join(', ')}` : '';
+  return `${g.requester} may read ${g.items.join(', ')} of ${g.resource} for ${g.purposes.join(', ')}${unmasked}${rows}, until ${g.until ?? 'revoked'}`;
 }
 
 interface AddOptions extends CommonOptions {
@@ -62,6 +63,7 @@ interface AddOptions extends CommonOptions {
   items: string;
   purposes: string;
   unmasked?: string;
+  rows?: string;
   until?: string;
 }
 
@@ -83,6 +85,7 @@ export function registerGrantCommands(program: Command): void {
       .requiredOption('--items <a,b>', 'comma-separated items')
       .requiredOption('--purposes <p,q>', 'comma-separated purpose codes')
       .option('--unmasked <a>', 'comma-separated items read unmasked (among --items)')
+      .option('--rows <codes>', 'comma-separated division codes narrowing the resource\'s row scope (default: the requester\'s whole region)')
       .option('--until <date>', 'last day of the grant, YYYY-MM-DD (default: until revoked)'),
   ).action(async (opts: AddOptions) => {
     const platform = loadPlatform(opts.platform);
@@ -94,6 +97,7 @@ export function registerGrantCommands(program: Command): void {
         items: commaList(opts.items),
         purposes: commaList(opts.purposes),
         unmasked: commaList(opts.unmasked),
+        rows: opts.rows === undefined ? null : commaList(opts.rows),
         until: opts.until ?? null,
         createdBy: OPERATOR,
       });

@@ -18,6 +18,8 @@ export interface Scope {
   purposes?: string[]; // purpose codes
   departments?: string[]; // glob patterns over department codes ("430000-*", "4301*")
   levels?: ('province' | 'city' | 'county')[];
+  /** Row scope (SPEC §6): only records whose item (a division code) lies within the requester's region. */
+  rows?: { item: string };
 }
 
 export interface Share {

@@ -234,6 +234,8 @@ export interface DecisionInput {
   until?: string | null;
   /** Approve: items read unmasked, among those granted. */
   unmasked?: string[] | null;
+  /** Approve: division codes narrowing the resource's row scope (default: the requester's whole region). */
+  rows?: string[] | null;
   reason?: string | null;
 }
 
@@ -283,12 +285,12 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
     if (problems.length) throw badInput(listProblems('The approval is refused:', problems), problems);
     const grantInput = {
       requester: request.requester, resource: request.resource, items, purposes: request.purposes, unmasked,
-      until, createdBy: actor.user, requestId: request.id,
+      rows: input.rows ?? null, until, createdBy: actor.user, requestId: request.id,
     };
     const grantCheck = grantProblems({ platform: env.platform, catalogues: await publishedCatalogues(env.store) }, grantInput, env.now);
     if (grantCheck.length) throw badInput(listProblems('The approval is refused:', grantCheck), grantCheck);
     return {
-      detail: `sharing request ${request.id} approved: ${items.join(', ')}${unmasked.length ? ` (unmasked: ${unmasked.join(', ')})` : ''} for ${request.purposes.join(', ')} until ${until ?? 'no end'}`,
+      detail: `sharing request ${request.id} approved: ${items.join(', ')}${unmasked.length ? ` (unmasked: ${unmasked.join(', ')})` : ''} for ${request.purposes.join(', ')}${input.rows ? ` rows of ${input.rows.join(', ')}` : ''} until ${until ?? 'no end'}`,
       resources: resources(items),
       apply: async () => {
         await claim({ status: 'approved', ...decided });

@@ -13,7 +13,10 @@
 //   the first row that denies its own settings (a grant for any of its items counts), and when its own
 //   settings let the request through, the lowest row among its items' denials (catalogue order on ties);
 // - a mask keeps its first and last characters by code point; a value no longer than what a mask keeps
-//   is replaced whole.
+//   is replaced whole;
+// - row scope: a record is seen when its row item starts with the requester's region cut of its
+//   trailing "00" pairs and, when every covering grant lists rows, with one of those cut the same way;
+//   a lookup or link to a record outside is null without an error.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
@@ -26,12 +29,13 @@ export type DenialCode = (typeof DENIAL_CODES)[number];
 interface Share {
   type?: string;
   methods?: string[];
-  scope?: { purposes?: string[]; departments?: string[]; levels?: string[] };
+  scope?: { purposes?: string[]; departments?: string[]; levels?: string[]; rows?: { item: string } };
 }
 
 export interface ODepartment {
   code: string;
   level: string;
+  region: string;
   graphqlName: string;
 }
 
@@ -76,7 +80,7 @@ export interface OPlatform {
 /** Reads the platform file and the catalogue documents (every resource of them is taken as published). */
 export function loadOracle(platformFile: string, catalogueFiles: string[]): OPlatform {
   const p = parse(readFileSync(platformFile, 'utf8'));
-  const departments: ODepartment[] = p.departments.map((d: ODepartment) => ({ code: d.code, level: d.level, graphqlName: d.graphqlName }));
+  const departments: ODepartment[] = p.departments.map((d: ODepartment) => ({ code: d.code, level: d.level, region: d.region, graphqlName: d.graphqlName }));
   const resources: OResource[] = [];
   for (const file of catalogueFiles) {
     const c = parse(readFileSync(file, 'utf8'));
@@ -120,6 +124,8 @@ export interface OGrant {
   items: string[];
   purposes: string[];
   unmasked: string[];
+  /** Division codes narrowing the row scope; null or absent = none. */
+  rows?: string[] | null;
   from: string;
   /** Last day (inclusive) on the platform's calendar, Asia/Shanghai (UTC+8, no daylight saving). */
   until: string | null;
@@ -209,6 +215,40 @@ export function answerUse(a: Asker, r: OResource, item: string, operator: string
   if (d.mask !== null && operator !== 'eq' && operator !== 'in') return { ok: false, code: 'BAD_USER_INPUT', item };
   return { ok: true };
 }
+
+// ---- row scope -------------------------------------------------------------------------------------
+
+/** "430000" → "43", "430100" → "4301", "430102" → "430102": the code with its trailing "00" pairs cut. */
+function cut(code: string): string {
+  return code.replace(/(00)+$/, '');
+}
+
+/**
+ * SPEC §6 row scope: whether a record whose row-scope item holds `value` is seen by the asker. The
+ * provider sees every record; another department those within its region; and when every grant of
+ * the asker covering the resource for the purpose lists rows, only those within one of the rows too.
+ */
+export function rowVisible(a: Asker, r: OResource, value: unknown): boolean {
+  const item = r.share.scope?.rows?.item;
+  if (!item || a.dept.code === r.provider) return true;
+  if (typeof value !== 'string' || !value.startsWith(cut(a.dept.region))) return false;
+  const grants = coveringGrants(a, r, null);
+  if (grants.length === 0 || grants.some((g) => !g.rows)) return true;
+  return grants.some((g) => g.rows!.some((code) => value.startsWith(cut(code))));
+}
+
+/** The same rule as a filter argument of the resource's list field (for the provider's read); null = none. */
+export function rowFilterArg(a: Asker, r: OResource): Record<string, unknown> | null {
+  const item = r.share.scope?.rows?.item;
+  if (!item || a.dept.code === r.provider) return null;
+  const region = { [item]: { startsWith: cut(a.dept.region) } };
+  const grants = coveringGrants(a, r, null);
+  if (grants.length === 0 || grants.some((g) => !g.rows)) return region;
+  return { and: [region, { or: grants.flatMap((g) => g.rows!).map((code) => ({ [item]: { startsWith: cut(code) } })) }] };
+}
+
+/** The row-scope item of the resource, or null. */
+export const rowItem = (r: OResource): string | null => r.share.scope?.rows?.item ?? null;
 
 // ---- masks -----------------------------------------------------------------------------------------
 

@@ -74,6 +74,30 @@ function departmentsBeyond(p: Platform, pattern: string, allowed: readonly strin
     .map((d) => d.code);
 }
 
+/**
+ * Row scope (SPEC §6) names a string item of the resource that whoever may read the resource may read:
+ * the filter on it must not depend on an item-level tightening that the row filter would get around.
+ */
+const resourceRowScope: ResourceCheck = function* (r, at) {
+  const rows = r.share.scope?.rows;
+  if (!rows) return;
+  const path = `${at}.share.scope.rows.item`;
+  const item = r.items.find((i) => i.name === rows.item);
+  if (!item) {
+    yield problem(path, `"${rows.item}" is not an item of the resource (${listOf(r.items.map((i) => i.name))})`);
+    return;
+  }
+  if (item.type !== 'string') yield problem(path, `"${rows.item}" is an item of type ${item.type}; row scope needs a string item holding division codes`);
+  const own = item.share;
+  if (own && ((own.type !== undefined && own.type !== r.share.type) || own.methods !== undefined || own.scope !== undefined)) {
+    yield problem(path, `"${rows.item}" has share settings of its own; the row-scope item must be readable wherever the resource is (drop its type, methods and scope)`);
+  }
+};
+
+const itemRowScopeRefused: ItemCheck = function* (item, at) {
+  if (item.share?.scope?.rows) yield problem(`${at}.share.scope.rows`, `row scope applies to the whole resource; set it in the resource's share.scope`);
+};
+
 /** The resource's own conditions and basis are required by the JSON Schema; an item inherits them. */
 const itemConditionsAndBasis: ItemCheck = function* (item, at, r) {
   const type = item.share?.type ?? r.share.type;
@@ -86,6 +110,6 @@ const itemConditionsAndBasis: ItemCheck = function* (item, at, r) {
 };
 
 export const shareChecks: CheckFamily = {
-  resource: [resourceScopeExists],
-  item: [itemScopeExists, itemTypeTightens, itemMethodsSubset, itemScopeNarrows, itemConditionsAndBasis],
+  resource: [resourceScopeExists, resourceRowScope],
+  item: [itemRowScopeRefused, itemScopeExists, itemTypeTightens, itemMethodsSubset, itemScopeNarrows, itemConditionsAndBasis],
 };

@@ -1,0 +1,192 @@
+// Row scope (SPEC §6) through the gateway, trying to get around it: another region's records by list,
+// filter, count, cursor, lookup and link; grants that narrow it; the catalogue checks of `scope.rows`.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addGrant, GrantInputError } from '../src/access/grants.ts';
+import { decideRows, regionPrefix } from '../src/access/row-scope.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { loadPlatform } from '../src/catalogue/platform.ts';
+import { validateCatalogue } from '../src/catalogue/validate.ts';
+import { collectionOf } from '../src/model/catalogue.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/rows/${name}`, import.meta.url));
+const PARCELS = '610000-ZR-00001';
+const DIVISIONS = ['610101', '610102', '610102', '610201', '610202', '620101', null];
+// P01 610101, P02 610102, P03 610102, P04 610201, P05 610202, P06 620101 (another province), P07 no division
+const parcels = DIVISIONS.map((division, i) => ({ parcelNo: `P0${i + 1}`, division, area: 100 * (i + 1), holder: '张三丰' }));
+const permits = parcels.map((p, i) => ({ permitNo: `B0${i + 1}`, parcelNo: p.parcelNo }));
+
+let gw: TestGateway;
+const LIST = `query($after: String, $first: Int, $filter: ParcelFilter) { naturalResources { parcels(first: $first, after: $after, filter: $filter) {
+  nodes { parcelNo division } totalCount pageInfo { hasNextPage endCursor } } } }`;
+
+async function grant(requester: string, rows: string[] | null = null) {
+  const catalogues = await publishedCatalogues(gw.store);
+  return addGrant(gw.store, { platform: gw.platform, catalogues }, {
+    requester, resource: PARCELS, items: ['parcelNo', 'division', 'area'], purposes: ['land-survey'], rows, createdBy: 'test',
+  });
+}
+
+const list = async (dept: string, variables: Record<string, unknown> = {}) => {
+  const res = await gw.query(LIST, { dept, purpose: 'land-survey', variables: { first: 20, ...variables } });
+  expect(res.errors).toBeUndefined();
+  return res.data!.naturalResources.parcels as { nodes: { parcelNo: string; division: string | null }[]; totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+};
+const keys = (c: { nodes: { parcelNo: string }[] }) => c.nodes.map((n) => n.parcelNo);
+
+beforeAll(async () => {
+  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('catalogue.yaml')] });
+  const catalogues = await publishedCatalogues(gw.store);
+  const [r1, r2] = catalogues[0].resources;
+  await gw.store.insert(collectionOf(r1), parcels);
+  await gw.store.insert(collectionOf(r2), permits);
+  await grant('610000-JT'); // province
+  await grant('610100-ZJ'); // first city, whole region
+  await grant('610102-ZJ'); // county
+  await grant('610200-ZJ', ['610202']); // second city, narrowed to one county
+}, 30_000);
+afterAll(() => gw?.close());
+
+describe('the row filter (pure)', () => {
+  it('cuts trailing 00 pairs from the region', () => {
+    expect(['610000', '610100', '610102', '000000'].map(regionPrefix)).toEqual(['61', '6101', '610102', '']);
+  });
+  it('gives the provider every row and another department its region', async () => {
+    const [parcelsResource] = (await publishedCatalogues(gw.store))[0].resources;
+    const ask = (code: string) => decideRows({
+      requester: gw.platform.departments.find((d) => d.code === code)!, purpose: 'land-survey', resource: parcelsResource, grants: [], now: new Date(),
+    });
+    expect(ask('610000-ZR')).toBeNull();
+    expect(ask('610100-ZJ')).toEqual({ item: 'division', prefixes: ['6101'] });
+  });
+});
+
+describe('a department sees only the records of its region', () => {
+  it('the provider sees every record, a province department those of its province', async () => {
+    expect(keys(await list('610000-ZR'))).toEqual(['P01', 'P02', 'P03', 'P04', 'P05', 'P06', 'P07']);
+    const province = await list('610000-JT');
+    expect(keys(province)).toEqual(['P01', 'P02', 'P03', 'P04', 'P05']);
+    expect(province.totalCount).toBe(5);
+  });
+
+  it('a city sees its city, a county its county: list and totalCount agree', async () => {
+    const city = await list('610100-ZJ');
+    expect(keys(city)).toEqual(['P01', 'P02', 'P03']);
+    expect(city.totalCount).toBe(3);
+    const county = await list('610102-ZJ');
+    expect(keys(county)).toEqual(['P02', 'P03']);
+    expect(county.totalCount).toBe(2);
+  });
+
+  it('a filter naming another region finds nothing and counts nothing', async () => {
+    const c = await list('610100-ZJ', { filter: { division: { eq: '610201' } } });
+    expect(c).toEqual({ nodes: [], totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null } });
+    const byKey = await list('610100-ZJ', { filter: { parcelNo: { in: ['P04', 'P06', 'P07'] } } });
+    expect(byKey.totalCount).toBe(0);
+    const or = await list('610100-ZJ', { filter: { or: [{ division: { startsWith: '6102' } }, { division: { eq: null } }] } });
+    expect(or.totalCount).toBe(0);
+  });
+
+  it('cursors walk only the rows in scope, even a cursor made by a department that sees more', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page = await list('610100-ZJ', { first: 1, after });
+      seen.push(...keys(page));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen).toEqual(['P01', 'P02', 'P03']);
+    // The provider's cursor after P03 leads a city department to nothing more, not to P04.
+    const providerPage = await list('610000-ZR', { first: 3 });
+    const rest = await list('610100-ZJ', { after: providerPage.pageInfo.endCursor });
+    expect(rest.nodes).toEqual([]);
+    // The provider's cursor after P00... from the start, through another region: P01 is skipped only by the cursor.
+    const early = await list('610000-ZR', { first: 1 });
+    expect(keys(await list('610102-ZJ', { after: early.pageInfo.endCursor }))).toEqual(['P02', 'P03']);
+  });
+
+  it('a lookup outside the region is null, as a missing record, with no error', async () => {
+    const q = `{ naturalResources { a: parcel(parcelNo: "P01") { parcelNo area } b: parcel(parcelNo: "P04") { parcelNo area } c: parcel(parcelNo: "P07") { parcelNo } d: parcel(parcelNo: "NONE") { parcelNo } } }`;
+    const res = await gw.query(q, { dept: '610100-ZJ', purpose: 'land-survey' });
+    expect(res).toEqual({ status: 200, data: { naturalResources: { a: { parcelNo: 'P01', area: 100 }, b: null, c: null, d: null } } });
+  });
+
+  it('a link to a record outside the region is null; the linking resource itself has no row scope', async () => {
+    const q = `{ naturalResources { buildingPermits(first: 10) { totalCount nodes { permitNo parcel { parcelNo division } } } } }`;
+    const res = await gw.query(q, { dept: '610102-ZJ', purpose: 'land-survey' });
+    expect(res.errors).toBeUndefined();
+    const conn = res.data!.naturalResources.buildingPermits;
+    expect(conn.totalCount).toBe(7);
+    expect(conn.nodes.map((n: { parcel: unknown }) => n.parcel)).toEqual([
+      null, { parcelNo: 'P02', division: '610102' }, { parcelNo: 'P03', division: '610102' }, null, null, null, null,
+    ]);
+  });
+});
+
+describe('a grant narrows the rows, never widens them', () => {
+  it('rows on the grant narrow a city to the listed counties', async () => {
+    const c = await list('610200-ZJ');
+    expect(keys(c)).toEqual(['P05']);
+    expect(c.totalCount).toBe(1);
+    const res = await gw.query(`{ naturalResources { parcel(parcelNo: "P04") { parcelNo } } }`, { dept: '610200-ZJ', purpose: 'land-survey' });
+    expect(res.data).toEqual({ naturalResources: { parcel: null } });
+  });
+
+  it('refuses rows outside the requester region, rows that are not division codes, and an empty list', async () => {
+    const refused = async (input: Record<string, unknown>) => {
+      try {
+        await addGrant(gw.store, { platform: gw.platform, catalogues: await publishedCatalogues(gw.store) }, {
+          requester: '610100-ZJ', resource: PARCELS, items: ['parcelNo'], purposes: ['building-control'], createdBy: 'test', ...input,
+        });
+      } catch (err) {
+        if (err instanceof GrantInputError) return err.problems;
+        throw err;
+      }
+      return [];
+    };
+    expect(await refused({ rows: ['610201', '6101', '610101'] })).toEqual([
+      { path: 'rows[0]', message: '610201 lies outside the region 610100 of 610100-ZJ; a grant may narrow the rows a department sees, never widen them.' },
+      { path: 'rows[1]', message: '"6101" is not a division code; write six digits like 430100.' },
+    ]);
+    expect(await refused({ rows: [] })).toEqual([{ path: 'rows', message: 'List at least one division code, or leave rows out for the whole region.' }]);
+  });
+});
+
+describe('catalogue checks of scope.rows', () => {
+  const platformFile = fixture('platform.yaml');
+  const resource = (rows: unknown, items: unknown[] = [{ name: 'k', type: 'string', required: true }, { name: 'division', type: 'string' }]) => ({
+    id: 'X', kind: 'departmental', title: 'x', compiler: '610000-ZR',
+    resources: [{
+      code: '610000-ZR-00009', name: 'x', provider: '610000-ZR', graphql: { type: 'X', list: 'xs', byKey: 'x' }, key: 'k',
+      share: { type: 'unconditional', methods: ['api'], scope: { rows } }, items,
+    }],
+  });
+  const problems = async (doc: unknown) => validateCatalogue(doc, loadPlatform(platformFile), []).problems;
+
+  it('names an existing string item readable wherever the resource is', async () => {
+    expect(await problems(resource({ item: 'division' }))).toEqual([]);
+    expect(await problems(resource({ item: 'region' }))).toEqual([
+      { path: 'resources[0].share.scope.rows.item', message: '"region" is not an item of the resource (k, division)' },
+    ]);
+    expect(await problems(resource({ item: 'n' }, [{ name: 'k', type: 'string', required: true }, { name: 'n', type: 'int' }]))).toEqual([
+      { path: 'resources[0].share.scope.rows.item', message: '"n" is an item of type int; row scope needs a string item holding division codes' },
+    ]);
+    expect(await problems(resource({ item: 'division' }, [{ name: 'k', type: 'string', required: true },
+      { name: 'division', type: 'string', share: { type: 'none', basis: 'b' } }]))).toEqual([
+      { path: 'resources[0].share.scope.rows.item', message: '"division" has share settings of its own; the row-scope item must be readable wherever the resource is (drop its type, methods and scope)' },
+    ]);
+    expect(await problems(resource({ column: 'division' }))).toEqual([
+      { path: 'resources[0].share.scope.rows.item', message: 'is required' },
+      { path: 'resources[0].share.scope.rows.column', message: 'is not a known property; expected one of: item' },
+    ]);
+  });
+
+  it('refuses row scope on an item', async () => {
+    const doc = resource(undefined, [{ name: 'k', type: 'string', required: true }, { name: 'division', type: 'string', share: { scope: { rows: { item: 'division' } } } }]);
+    (doc.resources[0].share as { scope?: unknown }).scope = undefined;
+    expect(await problems(doc)).toEqual([
+      { path: 'resources[0].items[1].share.scope.rows', message: "row scope applies to the whole resource; set it in the resource's share.scope" },
+    ]);
+  });
+});
