@@ -1,12 +1,15 @@
 // govgraph serve: the gateway. With --demo, the demo platform is loaded into the data folder on first run.
+// SIGTERM and SIGINT drain (SPEC §15); a second signal during the drain stops at once.
 import type { Command } from 'commander';
 import { loadPlatform } from '../catalogue/platform.ts';
 import { ensureDemo } from '../demo/setup.ts';
 import { DEMO_PLATFORM_FILE } from '../demo/paths.ts';
 import { signToken } from '../identity/token.ts';
-import { startGateway } from '../server/app.ts';
+import { platformSecret } from '../identity/secret.ts';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../model/platform.ts';
+import { ListenError, startGateway } from '../server/app.ts';
 import { openStore } from '../store/open.ts';
-import { withCommonOptions, type CommonOptions } from './options.ts';
+import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 interface ServeOptions extends CommonOptions {
   port: string;
@@ -14,42 +17,87 @@ interface ServeOptions extends CommonOptions {
   demo?: boolean;
 }
 
+/** The demo's developer: the Provincial Department of Civil Affairs, for social assistance. */
+const DEMO_DEPT = '430000-MZ';
+const DEMO_PURPOSE = 'social-assistance';
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UserError(`--port ${text}: a port is a whole number from 0 to 65535`);
+  return port;
+}
+
 export function registerServeCommand(program: Command): void {
   withCommonOptions(program.command('serve'))
-    .description('serve GraphQL at /graphql, GraphiQL at /graphiql and /healthz')
+    .description('serve GraphQL at /graphql, GraphiQL at /graphiql, /healthz, /readyz and /metrics')
     .option('--port <n>', 'port (env PORT)', process.env.PORT ?? '4000')
     .option('--host <addr>', 'address to listen on (env HOST)', process.env.HOST ?? '127.0.0.1')
     .option('--demo', 'serve the demo platform, loading it into the data folder on first run')
     .action(async (opts: ServeOptions, cmd: Command) => {
+      const port = parsePort(opts.port);
       const platformFile = opts.demo && cmd.getOptionValueSource('platform') === 'default' ? DEMO_PLATFORM_FILE : opts.platform;
       const platform = loadPlatform(platformFile);
       const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
       if (opts.demo) await ensureDemo(store, platform, (line) => console.log(line));
-      const gateway = await startGateway({
-        platform,
-        store,
-        port: Number(opts.port),
-        host: opts.host,
-        jwksUrl: process.env.GOVGRAPH_JWKS_URL,
-        development: process.env.NODE_ENV === 'development',
-        log: (err) => console.error(err),
-      });
+      let demoToken: string | null = null;
+      if (opts.demo) {
+        const secret = await platformSecret(store);
+        demoToken = await signToken(secret, { dept: DEMO_DEPT, user: 'demo-developer', roles: ['applicant'], ttl: '8h' });
+      }
+      let gateway;
+      try {
+        gateway = await startGateway({
+          platform,
+          store,
+          port,
+          host: opts.host,
+          jwksUrl: process.env.GOVGRAPH_JWKS_URL,
+          development: process.env.NODE_ENV === 'development',
+          log: (err) => console.error(err),
+          graphiqlHeaders: demoToken ? { Authorization: `Bearer ${demoToken}`, 'x-purpose': DEMO_PURPOSE } : undefined,
+          // Ctrl-C on the demo stops at once unless the platform file asks for a drain delay.
+          server: opts.demo ? { drainDelayMs: platform.server?.drainDelayMs ?? 0 } : undefined,
+        });
+      } catch (err) {
+        await store.close();
+        if (err instanceof ListenError) throw new UserError(err.message);
+        throw err;
+      }
       console.log(`govgraph: ${platform.platform.name}`);
       console.log(`  GraphQL   ${gateway.url}/graphql`);
       console.log(`  GraphiQL  ${gateway.url}/graphiql`);
-      if (opts.demo) {
-        const token = await signToken(gateway.secret, { dept: '430000-MZ', user: 'demo-developer', roles: ['applicant'], ttl: '8h' });
-        console.log('\nA demo token for the Provincial Department of Civil Affairs (430000-MZ), valid 8 hours:');
-        console.log(`  Authorization: Bearer ${token}`);
-        console.log('  x-purpose: social-assistance');
+      if (demoToken) {
+        console.log(`\nA demo token for the Provincial Department of Civil Affairs (${DEMO_DEPT}), valid 8 hours`);
+        console.log('(GraphiQL opens with it in its headers):');
+        console.log(`  Authorization: Bearer ${demoToken}`);
+        console.log(`  x-purpose: ${DEMO_PURPOSE}`);
         console.log('Make others with: npx govgraph token --dept CODE [--roles applicant,approver]' + (opts.data !== './data' ? ` --data ${opts.data}` : ''));
       }
-      const stop = async () => {
-        await gateway.close();
-        await store.close();
-        process.exit(0);
+      const shutdownTimeoutMs = platform.server?.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          console.error(`govgraph: ${signal} again, stopping without finishing the drain`);
+          process.exit(1);
+        }
+        stopping = true;
+        // The drain closes what is left at the deadline; this is the backstop should anything hang.
+        setTimeout(() => {
+          console.error(`govgraph: not stopped within shutdownTimeoutMs (${shutdownTimeoutMs} ms), exiting`);
+          process.exit(1);
+        }, shutdownTimeoutMs).unref();
+        gateway
+          .drain()
+          .then(() => store.close()) // the store's own shutdown (audit flushed, files closed) runs here
+          .then(
+            () => process.exit(0),
+            (err) => {
+              console.error(err);
+              process.exit(1);
+            },
+          );
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
 }

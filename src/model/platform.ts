@@ -35,7 +35,22 @@ export interface Platform {
   purposes: Purpose[];
   departments: Department[];
   connected: ConnectedPlatform[];
+  limits?: { maxRequestBytes?: number };
+  server?: ServerSettings;
 }
+
+/** How `govgraph serve` answers HTTP (the platform file's `server`). */
+export interface ServerSettings {
+  corsOrigins?: string[];
+  graphiql?: boolean;
+  introspection?: boolean;
+  drainDelayMs?: number;
+  shutdownTimeoutMs?: number;
+}
+
+export const DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
+export const DEFAULT_DRAIN_DELAY_MS = 5000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
 export const DEFAULT_MAX_PAGE_SIZE = 1000;
 

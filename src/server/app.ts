@@ -1,14 +1,19 @@
-// The gateway: Apollo Server 5 on express 5, GraphQL at /graphql, GraphiQL at /graphiql, /healthz.
+// The gateway: Apollo Server 5 on node:http through Apollo's integration API (executeHTTPGraphQLRequest).
+// Routes: /graphql, /graphiql (and `/` pointing at it), /healthz, /readyz, /metrics. It listens before the
+// schema is loaded, so /readyz can say 503 while starting and while draining (SPEC §15).
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { AddressInfo, Socket } from 'node:net';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import express from 'express';
 import { GraphQLError } from 'graphql';
-import type { Platform } from '../model/platform.ts';
+import type { Logger } from 'pino';
+import {
+  DEFAULT_DRAIN_DELAY_MS,
+  DEFAULT_MAX_REQUEST_BYTES,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  type Platform,
+} from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import { createAccessContext } from '../access/context.ts';
 import { activeGrantsFor } from '../access/grants.ts';
@@ -18,10 +23,15 @@ import { platformSecret } from '../identity/secret.ts';
 import type { RequestContext } from './context.ts';
 import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
-import { loggingPlugin } from './plugins/logging.ts';
+import { createLogger, loggingPlugin } from './plugins/logging.ts';
 import { auditPlugin } from './plugins/audit.ts';
 import { SchemaHolder } from './schema-holder.ts';
-import { graphiqlRouter } from './graphiql.ts';
+import { graphiqlHandler } from './graphiql.ts';
+import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
+import { handleCors } from './http/cors.ts';
+import { sendBody, sendGraphQLError, sendJson } from './http/respond.ts';
+import { createMetrics, instrumentStore, metricsPlugin, type GatewayMetrics } from './metrics.ts';
+import { SETTINGS } from '../identity/secret.ts';
 
 export interface GatewayOptions {
   platform: Platform;
@@ -35,7 +45,22 @@ export interface GatewayOptions {
   jwksUrl?: string;
   development?: boolean;
   plugins?: ApolloServerPlugin<RequestContext>[];
+  /** More routes (exact path): another part of the gateway adds its endpoints here. */
+  routes?: Route[];
   log?: (err: unknown) => void;
+  /** Request and drain log (pino); default the process's standard output at GOVGRAPH_LOG_LEVEL. */
+  logger?: Logger;
+  /** Prefilled GraphiQL headers (serve --demo: its token and purpose); placeholders otherwise. */
+  graphiqlHeaders?: Record<string, string>;
+  /** Overrides of the platform file's `server` settings (tests). */
+  server?: Platform['server'];
+}
+
+/** A route of the gateway: an exact path, the methods it answers, and its handler. */
+export interface Route {
+  path: string;
+  methods: readonly string[];
+  handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void | Promise<void>;
 }
 
 export interface Gateway {
@@ -43,7 +68,38 @@ export interface Gateway {
   port: number;
   holder: SchemaHolder;
   secret: Uint8Array;
+  metrics: GatewayMetrics;
+  httpServer: http.Server;
+  /** starting → ready → draining. */
+  readonly state: GatewayState;
+  /**
+   * Drains (SPEC §15): /readyz says 503 for drainDelayMs while requests are still served (each answer then
+   * closes its connection), then new connections are refused, idle keep-alive connections closed, and the
+   * requests in flight finish; connections still open at shutdownTimeoutMs are closed. Settles when done.
+   */
+  drain(): Promise<DrainSummary>;
+  /** Stops at once (tests): drain without the delay. */
   close(): Promise<void>;
+}
+
+export type GatewayState = 'starting' | 'ready' | 'draining' | 'stopped';
+
+export interface DrainSummary {
+  durationMs: number;
+  /** Connections that were still open at the deadline and were closed by force. */
+  forcedConnections: number;
+}
+
+/** Listening failed (busy port, address not available): a message for the operator, no stack. */
+export class ListenError extends Error {
+  readonly userFacing = true;
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'ListenError';
+  }
 }
 
 function authError(err: unknown): GraphQLError {
@@ -61,84 +117,296 @@ function requestIdOf(header: string | string[] | undefined): string {
   return typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
 }
 
+function headerMap(req: http.IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      const where = `${host}:${port}`;
+      if (err.code === 'EADDRINUSE') reject(new ListenError(`port ${port} on ${host} is in use; stop what uses it or choose another with --port N (env PORT)`, err.code));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new ListenError(`cannot listen on ${where}: no such address on this machine; choose another with --host ADDR (env HOST)`, err.code));
+      else if (err.code === 'EACCES') reject(new ListenError(`not allowed to listen on ${where}; ports below 1024 need privileges, choose another with --port N`, err.code));
+      else reject(new ListenError(`cannot listen on ${where} (${err.code ?? err.message})`, err.code ?? 'LISTEN_FAILED'));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
-  const { platform, store } = opts;
+  const { platform } = opts;
+  const settings = { ...platform.server, ...opts.server };
+  const maxRequestBytes = platform.limits?.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  const drainDelayMs = settings.drainDelayMs ?? DEFAULT_DRAIN_DELAY_MS;
+  const shutdownTimeoutMs = settings.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const corsOrigins = new Set(settings.corsOrigins ?? []);
+  const logger = opts.logger ?? createLogger();
+  const metrics = createMetrics();
+  const store = instrumentStore(opts.store, metrics);
   const secret = await platformSecret(store);
   const verifier = createVerifier({ secret, jwksUrl: opts.jwksUrl, platform });
   const cursors = createCursorCodec(secret);
   const holder = new SchemaHolder(platform, store, { rules: opts.rules, pollMs: opts.pollMs, onError: opts.log });
-  await holder.refresh();
+  holder.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => metrics.schemaInstalled(coreSupergraphSdl));
 
-  const app = express();
-  const httpServer = http.createServer(app);
   const server = new ApolloServer<RequestContext>({
     gateway: holder,
-    introspection: true, // still behind authentication: the context refuses anonymous requests
+    introspection: settings.introspection ?? true, // still behind authentication: the context refuses anonymous requests
     includeStacktraceInErrorResponses: opts.development ?? false,
     formatError: createFormatError({ development: opts.development ?? false, log: opts.log }),
     // Compact JSON: Apollo pretty-prints by default, which costs a tenth of a 100-record response.
     stringifyResult: (value) => JSON.stringify(value),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       // No per-field cache hints are used, and Apollo's landing page loads from a CDN: both off.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       auditPlugin,
-      loggingPlugin(), // one structured line per request (GOVGRAPH_LOG_LEVEL)
+      loggingPlugin(logger), // one structured line per request (GOVGRAPH_LOG_LEVEL)
+      metricsPlugin(metrics),
       ...(opts.plugins ?? []),
     ],
   });
-  await server.start();
 
-  app.get('/healthz', (_req, res) => {
-    res.status(holder.loaded ? 200 : 503).json({ status: holder.loaded ? 'ok' : 'loading' });
+  const context = async (req: http.IncomingMessage): Promise<RequestContext> => {
+    let identity, purpose;
+    try {
+      identity = await verifier.verify(req.headers.authorization);
+      purpose = parsePurpose(req.headers['x-purpose'], platform);
+    } catch (err) {
+      throw authError(err);
+    }
+    const now = new Date();
+    const grants = await activeGrantsFor(store, identity.dept.code, now);
+    return {
+      requestId: requestIdOf(req.headers['x-request-id']),
+      platform,
+      store,
+      identity,
+      purpose,
+      now,
+      access: createAccessContext({ requester: identity.dept, purpose, grants, now }),
+      grants,
+      cursors,
+      loaders: new Map(),
+      records: new Map(),
+      reads: new Map(),
+      schema: holder,
+    };
+  };
+
+  let state: GatewayState = 'starting';
+
+  async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    if (handleCors(req, res, corsOrigins)) return;
+    if (state !== 'ready' && state !== 'draining') {
+      await sendGraphQLError(req, res, 503, 'PLATFORM_UNAVAILABLE', 'The gateway is starting; try again shortly.', { 'Retry-After': '1' });
+      return;
+    }
+    let body: unknown;
+    if (req.method === 'POST') {
+      try {
+        const bytes = await readBody(req, maxRequestBytes);
+        // Apollo answers a POST without a JSON media type itself (400, JSON), as GraphQL over HTTP says.
+        if (isJsonMediaType(req.headers['content-type'])) body = parseJsonBody(bytes);
+      } catch (err) {
+        if (!(err instanceof BodyError)) throw err;
+        // The rest of an oversized body is not read: the connection closes after the answer.
+        if (err.status === 413) res.setHeader('Connection', 'close');
+        await sendGraphQLError(req, res, err.status, 'BAD_REQUEST', err.message);
+        return;
+      }
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: req.method ?? 'GET',
+      headers: headerMap(req),
+      search: url.search,
+      body,
+    };
+    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req) });
+    if (answer.body.kind === 'complete') {
+      await sendBody(req, res, answer.status ?? 200, answer.headers, answer.body.string);
+      return;
+    }
+    for (const [name, value] of answer.headers) res.setHeader(name, value);
+    res.statusCode = answer.status ?? 200;
+    for await (const chunk of answer.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  // /readyz asks the store at most once a second.
+  let storeCheck: { at: number; ok: Promise<boolean> } | null = null;
+  const storeReachable = (): Promise<boolean> => {
+    if (!storeCheck || Date.now() - storeCheck.at > 1000) {
+      const ok = Promise.race([
+        store.count(SETTINGS).then(() => true, () => false),
+        sleep(2000).then(() => false),
+      ]);
+      storeCheck = { at: Date.now(), ok };
+    }
+    return storeCheck.ok;
+  };
+
+  const graphiqlEnabled = settings.graphiql ?? true;
+  const graphiql = graphiqlHandler({ graphqlPath: '/graphql', defaultHeaders: opts.graphiqlHeaders });
+  const routes = new Map<string, Route>();
+  const route = (r: Route) => routes.set(r.path, r);
+  route({ path: '/graphql', methods: ['GET', 'POST', 'OPTIONS'], handle: graphql });
+  route({
+    path: '/healthz',
+    methods: ['GET', 'HEAD'],
+    handle: (req, res) => sendJson(req, res, 200, { status: 'ok' }),
   });
-  // GraphiQL's page and files load without a token; its queries go to /graphql, which needs one.
-  app.use('/graphiql', graphiqlRouter({ graphqlPath: '/graphql' }));
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(server, {
-      context: async ({ req }): Promise<RequestContext> => {
-        let identity, purpose;
-        try {
-          identity = await verifier.verify(req.headers.authorization);
-          purpose = parsePurpose(req.headers['x-purpose'], platform);
-        } catch (err) {
-          throw authError(err);
-        }
-        const now = new Date();
-        const grants = await activeGrantsFor(store, identity.dept.code, now);
-        return {
-          requestId: requestIdOf(req.headers['x-request-id']),
-          platform,
-          store,
-          identity,
-          purpose,
-          now,
-          access: createAccessContext({ requester: identity.dept, purpose, grants, now }),
-          grants,
-          cursors,
-          loaders: new Map(),
-          records: new Map(),
-          reads: new Map(),
-          schema: holder,
-        };
-      },
-    }),
-  );
+  route({
+    path: '/readyz',
+    methods: ['GET', 'HEAD'],
+    async handle(req, res) {
+      const status = state !== 'ready' ? state : (await storeReachable()) ? 'ready' : 'store-unavailable';
+      await sendJson(req, res, status === 'ready' ? 200 : 503, { status });
+    },
+  });
+  route({
+    path: '/metrics',
+    methods: ['GET', 'HEAD'],
+    async handle(req, res) {
+      await sendBody(req, res, 200, [['Content-Type', metrics.registry.contentType]], await metrics.registry.metrics());
+    },
+  });
+  if (graphiqlEnabled) {
+    route({
+      path: '/',
+      methods: ['GET', 'HEAD'],
+      handle: (_req, res) => void res.writeHead(302, { Location: '/graphiql', 'Content-Length': 0 }).end(),
+    });
+  }
+  for (const r of opts.routes ?? []) route(r);
 
-  await new Promise<void>((resolve) => httpServer.listen(opts.port ?? 4000, opts.host ?? '127.0.0.1', resolve));
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // While draining, every answer closes its connection, so keep-alive clients move to another instance.
+    if (state === 'draining') res.setHeader('Connection', 'close');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    } catch {
+      await sendJson(req, res, 400, { error: 'bad request target' });
+      return;
+    }
+    const path = url.pathname;
+    if (graphiqlEnabled && (path === '/graphiql' || path.startsWith('/graphiql/'))) {
+      await graphiql(req, res, path.slice('/graphiql'.length));
+      return;
+    }
+    const r = routes.get(path);
+    if (!r) {
+      await sendJson(req, res, 404, { error: `not found: GraphQL is at /graphql` });
+      return;
+    }
+    if (!r.methods.includes(req.method ?? '')) {
+      if (r.path === '/graphql') {
+        await sendGraphQLError(req, res, 405, 'BAD_REQUEST', 'GraphQL answers GET and POST only.', { Allow: 'GET, POST' });
+      } else {
+        await sendJson(req, res, 405, { error: `method not allowed; use ${r.methods.join(' or ')}` }, { Allow: r.methods.join(', ') });
+      }
+      return;
+    }
+    await r.handle(req, res, url);
+  }
+
+  const sockets = new Set<Socket>();
+  const httpServer = http.createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    const label = routes.has(path) ? path : path.startsWith('/graphiql') ? '/graphiql' : 'other';
+    res.once('finish', () => metrics.http.inc({ route: label, status: res.statusCode }));
+    handle(req, res).catch((err) => {
+        // A bug, not an answer: logged as an error object (no body, no headers); the client gets JSON.
+        opts.log?.(err);
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        void sendGraphQLError(req, res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.').catch(() => res.destroy());
+      });
+  });
+  httpServer.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  // A malformed request line or header never reaches the handler: answer it in JSON too.
+  httpServer.on('clientError', (_err, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const body = JSON.stringify({ errors: [{ message: 'The request is not valid HTTP.', extensions: { code: 'BAD_REQUEST' } }] });
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+
+  const host = opts.host ?? '127.0.0.1';
+  await listen(httpServer, opts.port ?? 4000, host);
+  try {
+    await server.start();
+  } catch (err) {
+    httpServer.closeAllConnections();
+    await new Promise((resolve) => httpServer.close(resolve));
+    throw err;
+  }
+  state = 'ready';
   const port = (httpServer.address() as AddressInfo).port;
-  const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
+  const shownHost = host !== '0.0.0.0' && host !== '::' ? (host.includes(':') ? `[${host}]` : host) : '127.0.0.1';
+
+  let draining: Promise<DrainSummary> | null = null;
+  const drain = (delayMs: number): Promise<DrainSummary> => {
+    draining ??= (async () => {
+      const started = Date.now();
+      state = 'draining';
+      logger.info({ event: 'drain-start', drainDelayMs: delayMs, shutdownTimeoutMs, connections: sockets.size }, 'draining: not ready, finishing requests');
+      const deadline = started + shutdownTimeoutMs - Math.min(1000, shutdownTimeoutMs / 10);
+      await sleep(Math.max(0, Math.min(delayMs, deadline - Date.now())));
+      const closed = new Promise((resolve) => httpServer.close(resolve));
+      httpServer.closeIdleConnections();
+      let forcedConnections = 0;
+      while (sockets.size > 0 && Date.now() < deadline) {
+        await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
+        httpServer.closeIdleConnections();
+      }
+      if (sockets.size > 0) {
+        forcedConnections = sockets.size;
+        httpServer.closeAllConnections();
+      }
+      await closed;
+      await server.stop();
+      await holder.stop();
+      state = 'stopped';
+      const summary = { durationMs: Date.now() - started, forcedConnections };
+      logger.info({ event: 'drain-end', ...summary }, 'drained');
+      return summary;
+    })();
+    return draining;
+  };
+
   return {
-    url: `http://${host}:${port}`,
+    url: `http://${shownHost}:${port}`,
     port,
     holder,
     secret,
+    metrics,
+    httpServer,
+    get state() {
+      return state;
+    },
+    drain: () => drain(drainDelayMs),
     async close() {
-      await server.stop();
-      await holder.stop();
+      await drain(0);
     },
   };
 }

@@ -1,10 +1,12 @@
 // GraphiQL for department developers, served by the gateway from local files: the page, its script and
 // styles (fonts inlined) and Monaco's web workers are built from the `graphiql` package into
-// dist/graphiql/ by scripts/build-graphiql.mjs (run by `npm ci`). No request leaves the machine, which a
+// dist/graphiql/ by scripts/build-graphiql.mjs (run by `npm run build`). No request leaves the machine, which a
 // Content-Security-Policy on the page enforces in the browser.
-import express from 'express';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { chooseEncoding, compress } from './http/respond.ts';
 
 /** Where scripts/build-graphiql.mjs writes the page's static files. */
 export const graphiqlAssetsDir = fileURLToPath(new URL('../../dist/graphiql/', import.meta.url));
@@ -81,34 +83,79 @@ function pageHtml(base: string, config: unknown): string {
 const notBuiltHtml = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>govgraph · GraphiQL not built</title></head>
 <body><h1>GraphiQL is not built</h1>
-<p>Its files are made by <code>npm ci</code>; to build them again, run <code>node scripts/build-graphiql.mjs</code>.</p>
+<p>Its files are made by <code>npm run build</code>.</p>
 </body></html>
 `;
 
+const CONTENT_TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  map: 'application/json; charset=utf-8',
+};
+
+/** The page's files, read once and compressed once per encoding (they change only with a new build). */
+function assetCache() {
+  const cache = new Map<string, Promise<Buffer | null>>();
+  const get = (name: string, encoding: 'br' | 'gzip' | null): Promise<Buffer | null> => {
+    const key = `${name}|${encoding ?? ''}`;
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = encoding
+        ? get(name, null).then((raw) => raw && compress(raw, encoding))
+        : readFile(`${graphiqlAssetsDir}${name}`).catch(() => null);
+      cache.set(key, hit);
+      // A missing file is looked for again next time (the build may come after the start).
+      hit.then((b) => b ?? cache.delete(key), () => cache.delete(key));
+    }
+    return hit;
+  };
+  return get;
+}
+
+/** Handles a request under `/graphiql` (`subpath` is what follows it, `/` for the page). */
+export type GraphiqlHandler = (req: IncomingMessage, res: ServerResponse, subpath: string) => Promise<void>;
+
 /**
- * A router serving GraphiQL at its root (the gateway mounts it at `/graphiql`) and the page's files
- * under `assets/`. The endpoint is `graphqlPath` on the page's own origin.
+ * GraphiQL at its root (the gateway mounts it at `/graphiql`) and the page's files under `assets/`. The
+ * endpoint is `graphqlPath` on the page's own origin.
  */
-export function graphiqlRouter(opts: GraphiqlOptions): express.Router {
+export function graphiqlHandler(opts: GraphiqlOptions & { base?: string }): GraphiqlHandler {
   const config = {
     endpoint: opts.graphqlPath,
     defaultHeaders: JSON.stringify(opts.defaultHeaders ?? graphiqlPlaceholderHeaders, null, 2),
     defaultQuery: opts.defaultQuery ?? defaultQueryText,
   };
-  const router = express.Router();
-  router.use(
-    '/assets',
-    express.static(graphiqlAssetsDir, { index: false, fallthrough: false, immutable: false, maxAge: 0 }),
-  );
-  router.get('/', (req, res) => {
-    res.set('Cache-Control', 'no-cache');
-    if (!existsSync(`${graphiqlAssetsDir}graphiql.js`)) {
-      res.status(503).type('html').send(notBuiltHtml);
+  const base = opts.base ?? '/graphiql';
+  const assets = assetCache();
+  return async (req, res, subpath) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed.\n');
       return;
     }
-    res.set('Content-Security-Policy', contentSecurityPolicy);
-    res.set('X-Content-Type-Options', 'nosniff');
-    res.type('html').send(pageHtml(req.baseUrl, config));
-  });
-  return router;
+    if (subpath === '' || subpath === '/') {
+      res.setHeader('Cache-Control', 'no-cache');
+      const built = existsSync(`${graphiqlAssetsDir}graphiql.js`);
+      if (built) res.setHeader('Content-Security-Policy', contentSecurityPolicy);
+      res.writeHead(built ? 200 : 503, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(req.method === 'HEAD' ? undefined : built ? pageHtml(base, config) : notBuiltHtml);
+      return;
+    }
+    const name = /^\/assets\/([\w-]+(?:\.[\w-]+)*)$/.exec(subpath)?.[1];
+    const type = name && CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)];
+    const encoding = chooseEncoding(req.headers['accept-encoding']);
+    const body = type ? await assets(name, encoding) : null;
+    if (!body) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found.\n');
+      return;
+    }
+    res.setHeader('Content-Type', type as string);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('Vary', 'Accept-Encoding');
+    if (encoding) res.setHeader('Content-Encoding', encoding);
+    res.setHeader('Content-Length', body.length);
+    res.statusCode = 200;
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
 }

@@ -1,0 +1,79 @@
+// Reads a request body on node:http with a byte limit, as UTF-8 JSON. A body over the limit is refused
+// from its Content-Length or as soon as the bytes read pass it, reading no further; nothing of a body
+// ever goes into an error message or a log.
+
+import type { IncomingMessage } from 'node:http';
+
+export class BodyError extends Error {
+  constructor(
+    readonly status: 400 | 413 | 415,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BodyError';
+  }
+}
+
+function tooLarge(limit: number): BodyError {
+  return new BodyError(413, `The request body is larger than the limit of ${limit} bytes (limits.maxRequestBytes).`);
+}
+
+/** The raw body, at most `limit` bytes; BodyError 413 past it (the rest is not read). */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = () => {
+      cleanup();
+      reject(new BodyError(400, 'The request body could not be read.'));
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** True for `application/json` and `application/*+json` media types (parameters ignored). */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  return type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type);
+}
+
+/** Parses a JSON body; BodyError 400 for invalid UTF-8 or JSON, with a message that quotes nothing of it. */
+export function parseJsonBody(bytes: Buffer): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new BodyError(400, 'The request body is not valid UTF-8.');
+  }
+  if (text.trim() === '') throw new BodyError(400, 'The request body is empty; send a JSON object with a "query".');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BodyError(400, 'The request body is not valid JSON.');
+  }
+}

@@ -1,0 +1,135 @@
+// Prometheus metrics (SPEC §15) with prom-client: requests by operation and outcome, latency, denials by
+// code and resource, store latency by operation and collection (the audit log's writes are the `_audit`
+// collection's), the schema in effect, and the process's own metrics. Every label has a bounded set of
+// values: operation names are the client's choice, so only the first MAX_OPERATION_NAMES distinct
+// well-formed names get their own series; the rest count as `other`.
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Store } from '../store/port.ts';
+import type { RequestContext } from './context.ts';
+import { errorCodes, outcomeOf } from './plugins/logging.ts';
+import { requestAudit } from './plugins/audit.ts';
+
+export const MAX_OPERATION_NAMES = 200;
+
+const DENIAL_CODES = new Set([
+  'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE',
+  'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED', 'RATE_LIMITED', 'QUERY_TOO_COMPLEX', 'DOCUMENT_NOT_TRUSTED',
+]);
+
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  readonly requests: Counter<'operation' | 'outcome'>;
+  readonly duration: Histogram<'outcome'>;
+  readonly denials: Counter<'code' | 'resource'>;
+  readonly store: Histogram<'operation' | 'collection' | 'result'>;
+  readonly schema: Gauge<'version'>;
+  readonly schemaLoadedAt: Gauge;
+  readonly connectedUp: Gauge<'namespace'>;
+  readonly http: Counter<'route' | 'status'>;
+  /** The label for a client's operation name (bounded). */
+  operationLabel(name: string | null | undefined): string;
+  /** Marks `sdl` as the schema in effect. */
+  schemaInstalled(sdl: string): void;
+}
+
+export function createMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'govgraph_' });
+  const seen = new Set<string>();
+  const schema = new Gauge({ name: 'govgraph_schema_version', help: 'The schema in effect: 1 for the hash of its SDL', labelNames: ['version'], registers: [registry] });
+  const schemaLoadedAt = new Gauge({ name: 'govgraph_schema_loaded_timestamp_seconds', help: 'When the schema in effect was installed', registers: [registry] });
+  return {
+    registry,
+    requests: new Counter({ name: 'govgraph_graphql_requests_total', help: 'GraphQL requests by operation name and outcome (ok, partial, denied, error)', labelNames: ['operation', 'outcome'], registers: [registry] }),
+    duration: new Histogram({
+      name: 'govgraph_graphql_request_duration_seconds',
+      help: 'GraphQL request latency, audit write included, by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    denials: new Counter({ name: 'govgraph_denials_total', help: 'Errors that refused access, by code and resource (- when none)', labelNames: ['code', 'resource'], registers: [registry] }),
+    store: new Histogram({
+      name: 'govgraph_store_operation_duration_seconds',
+      help: 'Store operations by operation and collection (records for resource data; _audit holds the audit writes)',
+      labelNames: ['operation', 'collection', 'result'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [registry],
+    }),
+    schema,
+    schemaLoadedAt,
+    connectedUp: new Gauge({ name: 'govgraph_connected_platform_up', help: 'Connected platforms: 1 when the last call answered', labelNames: ['namespace'], registers: [registry] }),
+    http: new Counter({ name: 'govgraph_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] }),
+    operationLabel(name) {
+      if (!name) return 'anonymous';
+      if (!/^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(name)) return 'other';
+      if (seen.has(name)) return name;
+      if (seen.size >= MAX_OPERATION_NAMES) return 'other';
+      seen.add(name);
+      return name;
+    },
+    schemaInstalled(sdl) {
+      schema.reset();
+      schema.set({ version: createHash('sha256').update(sdl).digest('hex').slice(0, 12) }, 1);
+      schemaLoadedAt.setToCurrentTime();
+    },
+  };
+}
+
+/** Counts each GraphQL request once its answer is final (after the audit plugin's fail-closed check). */
+export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<RequestContext> {
+  return {
+    async contextCreationDidFail({ error }) {
+      const code = String((error as { extensions?: { code?: unknown } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+      const outcome = DENIAL_CODES.has(code) ? 'denied' : 'error';
+      metrics.requests.inc({ operation: 'unauthenticated', outcome });
+      if (DENIAL_CODES.has(code)) metrics.denials.inc({ code, resource: '-' });
+    },
+    async requestDidStart({ contextValue }) {
+      const end = metrics.duration.startTimer();
+      return {
+        async willSendResponse({ request, operationName, response }) {
+          await requestAudit(contextValue).written;
+          const body = response.body;
+          const result = body.kind === 'single' ? body.singleResult : body.initialResult;
+          const outcome = outcomeOf(result.data, result.errors);
+          metrics.requests.inc({ operation: metrics.operationLabel(operationName ?? request.operationName), outcome });
+          end({ outcome });
+          for (const e of result.errors ?? []) {
+            const code = errorCodes([e])[0];
+            if (!DENIAL_CODES.has(code)) continue;
+            const resource = e.extensions?.resource;
+            metrics.denials.inc({ code, resource: typeof resource === 'string' ? resource : '-' });
+          }
+        },
+      };
+    },
+  };
+}
+
+const TIMED_OPERATIONS = new Set(['find', 'count', 'findByValues', 'insert', 'upsert', 'update', 'delete', 'ensureIndex', 'listIndexes', 'dropCollection']);
+
+/** The store with every collection operation of the port timed; resource collections share the label `records`. */
+export function instrumentStore(store: Store, metrics: GatewayMetrics): Store {
+  return new Proxy(store, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      if (typeof prop !== 'string' || !TIMED_OPERATIONS.has(prop)) return value.bind(target);
+      return async (collection: unknown, ...rest: unknown[]) => {
+        const label = typeof collection === 'string' && collection.startsWith('_') ? collection : 'records';
+        const end = metrics.store.startTimer({ operation: prop, collection: label });
+        try {
+          const result = await value.call(target, collection, ...rest);
+          end({ result: 'ok' });
+          return result;
+        } catch (err) {
+          end({ result: 'error' });
+          throw err;
+        }
+      };
+    },
+  });
+}

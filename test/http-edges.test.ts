@@ -1,0 +1,232 @@
+// The HTTP layer (SPEC §8, §13, §15) as a careless or hostile client meets it: every /graphql answer is
+// JSON, bodies over the limit get 413 unread, nothing of a body reaches the log, CORS only for listed
+// origins, large answers compressed, no framework fingerprint, GraphiQL and introspection switches,
+// /healthz, /readyz and /metrics.
+import http from 'node:http';
+import { Writable } from 'node:stream';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/server/plugins/logging.ts';
+import { startGateway } from '../src/server/app.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  text: string;
+}
+
+/** One request on a fresh connection; `body` may be chunks written one by one (no Content-Length). */
+function request(url: string, opts: { method?: string; headers?: Record<string, string | number>; body?: string | Buffer | Buffer[] } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    // The server may answer (413) and close before the whole body is sent.
+    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
+    if (Array.isArray(opts.body)) {
+      for (const chunk of opts.body) req.write(chunk);
+      req.end();
+    } else {
+      req.end(opts.body);
+    }
+  });
+}
+
+const json = { 'content-type': 'application/json' };
+const logLines: string[] = [];
+let gw: TestGateway;
+let auth: Record<string, string>;
+
+beforeAll(async () => {
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  gw = await startTestGateway({
+    gateway: {
+      logger: createLogger(sink, 'trace'),
+      server: { corsOrigins: ['https://portal.example.gov.cn'] },
+      log: (err) => logLines.push(String(err)),
+    },
+  });
+  auth = { ...json, authorization: `Bearer ${await gw.token('430000-GA')}` };
+});
+afterAll(() => gw?.close());
+
+const url = () => gw.gateway.url;
+
+/** A GraphQL-over-HTTP error answer with this status and code, as JSON. */
+function expectGraphQLError(a: Answer, status: number, code: string) {
+  expect(a.status).toBe(status);
+  expect(a.headers['content-type']).toMatch(/^application\/(graphql-response\+)?json/);
+  const body = JSON.parse(a.text);
+  expect(body.errors[0].extensions.code).toBe(code);
+  expect(a.text).not.toMatch(/<html|at \w+ \(|\/work\/|node_modules|stack/i);
+  return body.errors[0].message as string;
+}
+
+describe('every /graphql answer is JSON', () => {
+  it('a body that is not JSON: 400, without quoting it, and nothing of it in the log', async () => {
+    const secretish = '{"query": "{ __typename }", "variables": {"idNumber": "430102199001011234"';
+    const message = expectGraphQLError(await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: secretish }), 400, 'BAD_REQUEST');
+    expect(message).toBe('The request body is not valid JSON.');
+    expect(logLines.join('\n')).not.toContain('430102199001011234');
+  });
+
+  it('invalid UTF-8 and an empty body: 400', async () => {
+    const bad = Buffer.concat([Buffer.from('{"query":"{ __typename }","x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    expect(expectGraphQLError(await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: bad }), 400, 'BAD_REQUEST')).toMatch(/UTF-8/);
+    expectGraphQLError(await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: '' }), 400, 'BAD_REQUEST');
+  });
+
+  it('a body over maxRequestBytes: 413, from Content-Length or while streaming, and the connection closes', async () => {
+    const big = JSON.stringify({ query: `{ __typename }`, variables: { pad: 'x'.repeat(1_100_000) } });
+    const declared = await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: big });
+    expect(expectGraphQLError(declared, 413, 'BAD_REQUEST')).toBe('The request body is larger than the limit of 1048576 bytes (limits.maxRequestBytes).');
+    expect(declared.headers.connection).toBe('close');
+    const chunks = Array.from({ length: 40 }, () => Buffer.alloc(64 * 1024, 0x20));
+    expectGraphQLError(await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, 'transfer-encoding': 'chunked' }, body: chunks }), 413, 'BAD_REQUEST');
+  });
+
+  it('a wrong content type, a batch, a missing query, another method: JSON from Apollo', async () => {
+    expectGraphQLError(await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: '{ __typename }' }), 400, 'BAD_REQUEST');
+    expectGraphQLError(await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: '[{"query":"{ __typename }"}]' }), 400, 'BAD_REQUEST');
+    expectGraphQLError(await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: '{"variables":{}}' }), 400, 'BAD_REQUEST');
+    expectGraphQLError(await request(`${url()}/graphql`, { method: 'PUT', headers: auth, body: '{}' }), 405, 'BAD_REQUEST');
+    expectGraphQLError(await request(`${url()}/graphql`, { headers: { authorization: auth.authorization } }), 400, 'BAD_REQUEST');
+  });
+
+  it('a request that is not HTTP gets a JSON 400 too', async () => {
+    const net = await import('node:net');
+    const text = await new Promise<string>((resolve) => {
+      const socket = net.connect(gw.gateway.port, '127.0.0.1', () => socket.write('GARBAGE /graphql HTTP/1.1\r\nHost: x\r\n\r\n'));
+      let out = '';
+      socket.on('data', (d) => (out += d));
+      socket.on('close', () => resolve(out));
+    });
+    expect(text).toMatch(/^HTTP\/1\.1 400/);
+    expect(text).toContain('"code":"BAD_REQUEST"');
+  });
+
+  it('no framework fingerprint: no X-Powered-By, JSON 404 for unknown paths', async () => {
+    const a = await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: '{"query":"{ __typename }"}' });
+    expect(a.status).toBe(200);
+    expect(a.headers['x-powered-by']).toBeUndefined();
+    const missing = await request(`${url()}/wp-admin`);
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.text)).toEqual({ error: 'not found: GraphQL is at /graphql' });
+  });
+});
+
+describe('edges', () => {
+  it('GET / points at GraphiQL', async () => {
+    const a = await request(`${url()}/`);
+    expect(a.status).toBe(302);
+    expect(a.headers.location).toBe('/graphiql');
+  });
+
+  it('CORS: a listed origin may call, another gets no CORS headers and a refused preflight', async () => {
+    const preflight = (origin: string) =>
+      request(`${url()}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-purpose' } });
+    const ok = await preflight('https://portal.example.gov.cn');
+    expect(ok.status).toBe(204);
+    expect(ok.headers['access-control-allow-origin']).toBe('https://portal.example.gov.cn');
+    expect(ok.headers['access-control-allow-headers']).toMatch(/Authorization.*x-purpose/);
+    const evil = await preflight('https://portal.example.gov.cn.evil.example');
+    expect(evil.status).toBe(403);
+    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+    const post = await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, origin: 'https://evil.example' }, body: '{"query":"{ __typename }"}' });
+    expect(post.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('compresses a large answer (br or gzip, as accepted) and leaves a small one alone', async () => {
+    const body = JSON.stringify({ query: '{ __schema { types { name fields { name } } } }' });
+    const plain = await request(`${url()}/graphql`, { method: 'POST', headers: auth, body });
+    const br = await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, 'accept-encoding': 'gzip;q=0.5, br' }, body });
+    const gz = await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, 'accept-encoding': 'gzip, br;q=0' }, body });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(br.body.length).toBeLessThan(plain.body.length / 3);
+    expect(brotliDecompressSync(br.body).toString()).toBe(plain.text);
+    expect(gunzipSync(gz.body).toString()).toBe(plain.text);
+    const small = await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, 'accept-encoding': 'br' }, body: '{"query":"{ __typename }"}' });
+    expect(small.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('/healthz and /readyz answer JSON; /readyz says 503 while draining', async () => {
+    expect(JSON.parse((await request(`${url()}/healthz`)).text)).toEqual({ status: 'ok' });
+    const ready = await request(`${url()}/readyz`);
+    expect([ready.status, JSON.parse(ready.text)]).toEqual([200, { status: 'ready' }]);
+  });
+});
+
+describe('/metrics', () => {
+  it('counts requests by operation and outcome, and denials by code and resource', async () => {
+    const scrape = async () => (await request(`${url()}/metrics`)).text;
+    const value = (text: string, series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+      return line ? Number(line.slice(series.length + 1)) : 0;
+    };
+    const before = await scrape();
+    const post = (body: object, headers = auth) => request(`${url()}/graphql`, { method: 'POST', headers, body: JSON.stringify(body) });
+    for (let i = 0; i < 3; i++) await post({ query: 'query Ping { __typename }', operationName: 'Ping' });
+    // A department reading another's resource it is not shared with: a denial with the resource's code.
+    const denied = await post({ query: 'query Peek { civilAffairs { minimumLivingAllowances(first: 1) { nodes { idNumber } } } }' });
+    const deniedBody = JSON.parse(denied.text);
+    const denial = deniedBody.errors[0].extensions;
+    await post({ query: '{ __typename }' }, json); // no token
+    const after = await scrape();
+    const ok = 'govgraph_graphql_requests_total{operation="Ping",outcome="ok"}';
+    expect(value(after, ok) - value(before, ok)).toBe(3);
+    const deniedSeries = `govgraph_denials_total{code="${denial.code}",resource="${denial.resource}"}`;
+    expect(value(after, deniedSeries) - value(before, deniedSeries)).toBe(1);
+    const unauth = 'govgraph_denials_total{code="UNAUTHENTICATED",resource="-"}';
+    expect(value(after, unauth) - value(before, unauth)).toBe(1);
+    expect(after).toMatch(/govgraph_graphql_request_duration_seconds_bucket\{le="[\d.]+",outcome="ok"\} \d+/);
+    expect(after).toMatch(/govgraph_store_operation_duration_seconds_count\{operation="insert",collection="_audit",result="ok"\} [1-9]/);
+    expect(after).toMatch(/govgraph_schema_version\{version="[0-9a-f]{12}"\} 1/);
+    expect(after).toContain('govgraph_process_resident_memory_bytes');
+  });
+
+  it('gives a client-chosen operation name its own series only while the set is small and the name well-formed', async () => {
+    const metrics = gw.gateway.metrics;
+    expect(metrics.operationLabel('a{b="c"}')).toBe('other');
+    expect(metrics.operationLabel(undefined)).toBe('anonymous');
+    for (let i = 0; i < 300; i++) metrics.operationLabel(`Op${i}`);
+    expect(metrics.operationLabel('OneMore')).toBe('other');
+  });
+});
+
+describe('switches', () => {
+  it('GraphiQL and introspection off; a busy port is one clear error', async () => {
+    const other = await startGateway({
+      platform: gw.platform,
+      store: gw.store,
+      port: 0,
+      pollMs: 0,
+      server: { graphiql: false, introspection: false },
+    });
+    try {
+      expect((await request(`${other.url}/graphiql`)).status).toBe(404);
+      expect((await request(`${other.url}/`)).status).toBe(404);
+      const a = await request(`${other.url}/graphql`, { method: 'POST', headers: auth, body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }) });
+      expectGraphQLError(a, 400, 'GRAPHQL_VALIDATION_FAILED');
+      await expect(startGateway({ platform: gw.platform, store: gw.store, port: other.port, pollMs: 0 })).rejects.toThrow(
+        `port ${other.port} on 127.0.0.1 is in use; stop what uses it or choose another with --port N (env PORT)`,
+      );
+    } finally {
+      await other.close();
+    }
+  });
+});
