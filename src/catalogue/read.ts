@@ -1,8 +1,19 @@
 // Reading platform files and catalogue documents: YAML (one or several documents separated by ---) or
 // JSON. A syntax error becomes a DocumentInvalidError whose problem path is `FILE:LINE:COLUMN`.
+//
+// Whatever the bytes, reading ends in documents or problems, never in an exception: text that is not
+// UTF-8 is refused at its line (never read with U+FFFD in place of the bad bytes), nesting deeper than
+// MAX_NESTING is refused before a parser recurses into it, and YAML aliases that would expand past
+// MAX_ALIAS_COUNT (an alias bomb) are refused while the document is built.
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { DocumentInvalidError, type Problem } from './problems.ts';
+
+/** How deep mappings and sequences may nest (a catalogue needs about six levels). */
+export const MAX_NESTING = 64;
+/** How many alias uses a YAML document may resolve. */
+export const MAX_ALIAS_COUNT = 100;
 
 /** Reads a file holding exactly one document. */
 export function readDocument(file: string): unknown {
@@ -18,20 +29,86 @@ export function readDocument(file: string): unknown {
 
 /** Reads every document of a file: a JSON file holds one; a YAML file one or several (---). */
 export function readDocuments(file: string): unknown[] {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
     throw new DocumentInvalidError([{ path: file, message: `cannot be read: ${reason}` }], file);
   }
-  return parseDocuments(text, file);
+  if (!isUtf8(bytes)) {
+    throw new DocumentInvalidError([{ path: `${file}:${firstNonUtf8Line(bytes)}`, message: 'not valid UTF-8; save the file as UTF-8' }], file);
+  }
+  return parseDocuments(bytes.toString('utf8'), file);
+}
+
+/** The 1-based line holding the first byte sequence that is not UTF-8. */
+function firstNonUtf8Line(bytes: Buffer): number {
+  let line = 1;
+  let start = 0;
+  for (let nl = bytes.indexOf(10); nl !== -1; nl = bytes.indexOf(10, start)) {
+    if (!isUtf8(bytes.subarray(start, nl))) return line;
+    line++;
+    start = nl + 1;
+  }
+  return line;
+}
+
+/**
+ * Where brackets (flow collections, JSON) first nest deeper than MAX_NESTING, or a line is indented deeper
+ * than a block nesting of MAX_NESTING levels could need: one linear scan, so that no parser recurses into
+ * a hostile depth. Brackets inside quotes and comments do not count.
+ */
+function tooDeep(text: string, yaml: boolean): { line: number; col: number } | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let quote = '';
+  /** Columns of indentation at `at`, counting block markers (`- `, `? `, `: `) as indentation. */
+  const indentAt = (at: number): number => {
+    let n = 0;
+    for (;;) {
+      const c = text[at + n];
+      if (c === ' ') n++;
+      else if ((c === '-' || c === '?' || c === ':') && text[at + n + 1] === ' ') n += 2;
+      else return n;
+    }
+  };
+  if (yaml && indentAt(0) > MAX_NESTING * 4) return { line, col: 1 };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      line++;
+      lineStart = i + 1;
+      if (yaml) {
+        if (quote === '#') quote = '';
+        if (indentAt(lineStart) > MAX_NESTING * 4) return { line, col: 1 };
+      }
+      continue;
+    }
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || (yaml && c === "'")) quote = c;
+    else if (yaml && c === '#' && (i === lineStart || /\s/.test(text[i - 1]))) quote = '#';
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) return { line, col: i - lineStart + 1 };
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
 }
 
 /** Parses text as JSON when the file name ends in .json, as YAML otherwise. */
 export function parseDocuments(text: string, file: string): unknown[] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return /\.json$/i.test(file) ? [parseJson(text, file)] : parseYaml(text, file);
+  const json = /\.json$/i.test(file);
+  const deep = tooDeep(text, !json);
+  if (deep) {
+    throw new DocumentInvalidError([{ path: `${file}:${deep.line}:${deep.col}`, message: `nests more than ${MAX_NESTING} levels deep` }], file);
+  }
+  return json ? [parseJson(text, file)] : parseYaml(text, file);
 }
 
 function parseYaml(text: string, file: string): unknown[] {
@@ -45,7 +122,18 @@ function parseYaml(text: string, file: string): unknown[] {
     }
   }
   if (problems.length) throw new DocumentInvalidError(problems, file);
-  return list.filter((d) => d.contents !== null).map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
+  return list
+    .filter((d) => d.contents !== null)
+    .map((d, i) => {
+      try {
+        return d.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+      } catch (err) {
+        // The yaml library's only refusal here: aliases that expand past the count (an alias bomb).
+        const where = list.length > 1 ? ` (document ${i + 1})` : '';
+        const message = `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of an alias): ${(err as Error).message}`;
+        throw new DocumentInvalidError([{ path: `${file}${where}`, message }], file);
+      }
+    });
 }
 
 function firstLine(s: string): string {

@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 
 /** The longest line (JSON Lines) or record (CSV) read; records are flat, this is far beyond any. */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -251,8 +251,8 @@ async function* readCsv(file: string, progress?: ReadProgress, options: ReadOpti
       yield { line: e.line, problem: e.message, fatal: true };
       return;
     }
-    const e = err as Error & { lines?: number; code?: string };
-    if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
+    if (err instanceof CsvError) {
+      const e = err as CsvError & { lines?: number };
       const line = e.lines ?? lastLine + 1;
       yield { line, problem: `line ${line}: ${e.message}`, fatal: true };
       return;
