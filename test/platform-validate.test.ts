@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPlatform, validatePlatform } from '../src/catalogue/platform.ts';
 import { DocumentInvalidError, type Problem } from '../src/catalogue/problems.ts';
 import { readDocument } from '../src/catalogue/read.ts';
+import { PLATFORM_QUERY_FIELDS } from '../src/catalogue/names.ts';
 
 const file = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/catalogue/platform.yaml');
 const good = readDocument(file);
@@ -90,7 +91,7 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
       {
         path: 'departments[2].graphqlName',
         message:
-          '"catalogues" is a field the platform itself defines on Query; choose another name (reserved: me, catalogues, catalogue, resourceInfo, sharingRequests, grants, auditLog, verifyAuditChain, usage)',
+          `"catalogues" is a field the platform itself defines on Query; choose another name (reserved: ${PLATFORM_QUERY_FIELDS.join(', ')})`,
       },
     ],
   },
@@ -140,6 +141,11 @@ describe('validatePlatform', () => {
     const bare = structuredClone(good) as Doc;
     delete bare.platform.holidays;
     expect(validatePlatform(bare).platform!.platform.holidays).toEqual([]);
+    // SPEC §14: working days for answers to objections and demands.
+    expect(platform!.deadlines).toEqual({ objectionDays: 5, demandDays: 10 });
+    expect(validatePlatform({ ...(structuredClone(good) as object), deadlines: { demandDays: 15 } }).platform!.deadlines).toEqual({ objectionDays: 5, demandDays: 15 });
+    expect(validatePlatform({ ...(structuredClone(good) as object), deadlines: { objectionDays: 0, hours: 3 } }).problems.map((p) => p.path).sort())
+      .toEqual(['deadlines.hours', 'deadlines.objectionDays']);
   });
 
   it('loadPlatform throws every problem at once', () => {

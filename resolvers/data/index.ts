@@ -6,6 +6,7 @@ import { connectionResolvers, listResolver } from './list.ts';
 import { lookupResolver } from './lookup.ts';
 import { linkResolver } from './link.ts';
 import { sensitiveItemResolvers } from './items.ts';
+import { OBJECTIONS_FIELD, objectionsResolver } from './objections.ts';
 
 export type ResolverMap = Record<string, Record<string, unknown>>;
 
@@ -19,6 +20,7 @@ export function dataResolvers(model: SchemaModel): ResolverMap {
       dept[m.resource.graphql.byKey] = lookupResolver(m);
       const type: Record<string, unknown> = sensitiveItemResolvers(m);
       for (const link of m.links) type[link.field] = linkResolver(link);
+      type[OBJECTIONS_FIELD] = objectionsResolver(m);
       map[m.typeName] = type;
       map[connectionTypeName(m.typeName)] = connectionResolvers;
       // Enum types map GraphQL names back to the catalogue's values, which is what the store holds.

@@ -12,6 +12,10 @@ export const ENUM_VALUES = {
   SharingRequestStatus: { PENDING: 'pending', APPROVED: 'approved', REJECTED: 'rejected' },
   SharingSide: { REQUESTER: 'requester', PROVIDER: 'provider' },
   SharingDecision: { APPROVE: 'approve', REJECT: 'reject' },
+  ObjectionStatus: { OPEN: 'open', CONFIRMED: 'confirmed', REJECTED: 'rejected', CORRECTED: 'corrected' },
+  ObjectionDecision: { CONFIRM: 'confirm', REJECT: 'reject' },
+  DemandStatus: { OPEN: 'open', WILL_CATALOGUE: 'will-catalogue', CANNOT_SHARE: 'cannot-share', FULFILLED: 'fulfilled' },
+  DemandDecision: { WILL_CATALOGUE: 'will-catalogue', CANNOT_SHARE: 'cannot-share' },
   AuditKind: { READ: 'read', WORKFLOW: 'workflow', OPERATOR: 'operator' },
   AuditOutcome: { ALLOWED: 'allowed', PARTIAL: 'partial', DENIED: 'denied', ERROR: 'error', OK: 'ok', REFUSED: 'refused' },
 } as const;

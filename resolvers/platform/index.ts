@@ -15,6 +15,8 @@ import {
   seesRequest,
 } from '../../src/workflow/sharing.ts';
 import { usageReport } from '../../src/workflow/usage.ts';
+import { answerObjection, listObjections, objectionDeadline, raiseObjection } from '../../src/workflow/objections.ts';
+import { answerDemand, demandDeadline, listDemands, requestData } from '../../src/workflow/demands.ts';
 import { actorOf, envOf, translated } from './context.ts';
 import { ENUM_VALUES } from './enums.ts';
 import type { Resolvers } from './types.generated.ts';
@@ -114,6 +116,21 @@ const resolvers: Resolvers = {
           resource: args.resource,
         }),
       ),
+
+    objections: (_p, args, ctx) =>
+      listObjections(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
+        id: args.id ?? undefined,
+        status: args.status ?? undefined,
+        resource: args.resource ?? undefined,
+        overdue: args.overdue ?? undefined,
+      }),
+
+    demands: (_p, args, ctx) =>
+      listDemands(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
+        id: args.id ?? undefined,
+        status: args.status ?? undefined,
+        overdue: args.overdue ?? undefined,
+      }),
   },
 
   Mutation: {
@@ -147,6 +164,48 @@ const resolvers: Resolvers = {
         }),
       ),
     revokeGrant: (_p, args, ctx, info) => translated(() => revokeGrant(envOf(ctx), actorOf(ctx, info), { id: args.id, reason: args.reason })),
+    raiseObjection: (_p, { input }, ctx, info) =>
+      translated(() =>
+        raiseObjection(envOf(ctx), actorOf(ctx, info), {
+          resource: input.resource,
+          key: input.key,
+          item: input.item,
+          reason: input.reason,
+          proposedValue: input.proposedValue,
+        }, ctx.grants),
+      ),
+    answerObjection: (_p, { input }, ctx, info) =>
+      translated(() => answerObjection(envOf(ctx), actorOf(ctx, info), { id: input.id, decision: input.decision, reason: input.reason })),
+    requestData: (_p, { input }, ctx, info) =>
+      translated(() =>
+        requestData(envOf(ctx), actorOf(ctx, info), {
+          title: input.title,
+          description: input.description,
+          items: input.items,
+          purposes: input.purposes,
+          provider: input.provider,
+        }),
+      ),
+    answerDemand: (_p, { input }, ctx, info) =>
+      translated(() => answerDemand(envOf(ctx), actorOf(ctx, info), { id: input.id, decision: input.decision, basis: input.basis, resource: input.resource })),
+  },
+
+  Objection: {
+    resourceName: async (o, _a, ctx) => findPublishedResource(await publishedCatalogues(ctx.store), o.resource)?.resource.name ?? null,
+    key: (o) => String(o.key),
+    raisedBy: (o) => o.department,
+    raisedByUser: (o) => o.raisedBy,
+    dueDate: (o, _a, ctx) => objectionDeadline(envOf(ctx), o).dueDate,
+    overdue: (o, _a, ctx) => objectionDeadline(envOf(ctx), o).overdue,
+  },
+
+  RecordObjection: {
+    dueDate: (o, _a, ctx) => objectionDeadline(envOf(ctx), o).dueDate,
+  },
+
+  Demand: {
+    dueDate: (d, _a, ctx) => demandDeadline(envOf(ctx), d).dueDate,
+    overdue: (d, _a, ctx) => demandDeadline(envOf(ctx), d).overdue,
   },
 
   Catalogue: {

@@ -10,6 +10,8 @@ import type { ResourceView as ResourceViewModel, ItemView as ItemViewModel, Shar
 import type { Grant as GrantModel } from '../../src/access/grant-model.ts';
 import type { AuditConnection as AuditConnectionModel } from '../../src/audit/query.ts';
 import type { UsageView as UsageViewModel } from '../../src/workflow/usage.ts';
+import type { ObjectionStatus as ObjectionStatusModel, ObjectionDecision as ObjectionDecisionModel, Objection as ObjectionModel } from '../../src/workflow/objections.ts';
+import type { DemandStatus as DemandStatusModel, DemandDecision as DemandDecisionModel, Demand as DemandModel } from '../../src/workflow/demands.ts';
 import type { RequestContext } from '../../src/server/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -180,6 +182,71 @@ export type CatalogueVersion = {
   warnings: Array<SubmissionWarning>;
 };
 
+/** A department's need for data that no catalogue offers (supply–demand matching). */
+export type Demand = {
+  __typename?: 'Demand';
+  answeredAt?: Maybe<Scalars['DateTime']['output']>;
+  answeredBy?: Maybe<Scalars['String']['output']>;
+  /** CANNOT_SHARE: the basis; WILL_CATALOGUE: an optional note. */
+  basis?: Maybe<Scalars['String']['output']>;
+  description: Scalars['String']['output'];
+  /** The provider answers within the platform's demandDays working days of the demand. */
+  dueDate: Scalars['Date']['output'];
+  fulfilledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The catalogue version that fulfilled it, as id@version. */
+  fulfilledBy?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** The data items wanted, as the requester named them. */
+  items: Array<Scalars['String']['output']>;
+  /** Still OPEN after its due date. */
+  overdue: Scalars['Boolean']['output'];
+  /** The department asked to provide the data. */
+  provider: Scalars['String']['output'];
+  purposes: Array<Scalars['String']['output']>;
+  requestedAt: Scalars['DateTime']['output'];
+  requestedBy: Scalars['String']['output'];
+  /** The requesting department. */
+  requester: Scalars['String']['output'];
+  /** WILL_CATALOGUE: the resource code promised. */
+  resource?: Maybe<Scalars['String']['output']>;
+  status: DemandStatus;
+  title: Scalars['String']['output'];
+};
+
+export type DemandAnswerInput = {
+  /** Required for CANNOT_SHARE: the law or policy that stops the sharing. */
+  basis?: InputMaybe<Scalars['String']['input']>;
+  decision: DemandDecision;
+  id: Scalars['ID']['input'];
+  /** Required for WILL_CATALOGUE: the code of the resource to be published. */
+  resource?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type DemandDecision =
+  | 'cannot-share'
+  | 'will-catalogue';
+
+export type DemandInput = {
+  description: Scalars['String']['input'];
+  /** The data items wanted, in your words. */
+  items: Array<Scalars['String']['input']>;
+  /** The department asked to provide the data. */
+  provider: Scalars['String']['input'];
+  /** Purpose codes the data would serve. */
+  purposes: Array<Scalars['String']['input']>;
+  title: Scalars['String']['input'];
+};
+
+export type DemandStatus =
+  /** The provider cannot share the data (see basis). */
+  | 'cannot-share'
+  /** A catalogue version publishing the promised resource was published. */
+  | 'fulfilled'
+  /** Filed; the asked department's approver has not answered yet. */
+  | 'open'
+  /** The provider will catalogue the data as the resource it names. */
+  | 'will-catalogue';
+
 /** A provider's permission for a department to read items of a conditional resource for purposes. */
 export type Grant = {
   __typename?: 'Grant';
@@ -243,10 +310,18 @@ export type Me = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Answers an OPEN demand to your department (approver). */
+  answerDemand: Demand;
+  /** Confirms or rejects an OPEN objection to a resource your department provides (approver). */
+  answerObjection: Objection;
   /** Decides a pending request for a resource your department provides (approver). */
   decideSharingRequest: SharingRequest;
   /** Publishes an approved version (compiler): the previous one is superseded and the schema swaps without a restart. */
   publishCatalogue: CatalogueVersion;
+  /** Objects to one item of one record you may read (applicant). Refused with the access code when you may not read the item. */
+  raiseObjection: Objection;
+  /** Asks a department for data no catalogue offers (applicant). */
+  requestData: Demand;
   /** Requests sharing of a conditional resource (applicant). Refused at once with the reason when it cannot be granted. */
   requestSharing: SharingRequest;
   /** Approves or rejects a submitted version (auditor of the competent department). */
@@ -260,6 +335,16 @@ export type Mutation = {
 };
 
 
+export type MutationAnswerDemandArgs = {
+  input: DemandAnswerInput;
+};
+
+
+export type MutationAnswerObjectionArgs = {
+  input: ObjectionAnswerInput;
+};
+
+
 export type MutationDecideSharingRequestArgs = {
   input: SharingDecisionInput;
 };
@@ -268,6 +353,16 @@ export type MutationDecideSharingRequestArgs = {
 export type MutationPublishCatalogueArgs = {
   id: Scalars['ID']['input'];
   version: Scalars['Int']['input'];
+};
+
+
+export type MutationRaiseObjectionArgs = {
+  input: ObjectionInput;
+};
+
+
+export type MutationRequestDataArgs = {
+  input: DemandInput;
 };
 
 
@@ -300,6 +395,70 @@ export type MutationWithdrawCatalogueArgs = {
   reason: Scalars['String']['input'];
 };
 
+/** A department's doubt about one item of one record (Art. 11: verification and correction). */
+export type Objection = {
+  __typename?: 'Objection';
+  /** The answer's comment (required to reject). */
+  answer?: Maybe<Scalars['String']['output']>;
+  answeredAt?: Maybe<Scalars['DateTime']['output']>;
+  answeredBy?: Maybe<Scalars['String']['output']>;
+  correctedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The provider answers within the platform's objectionDays working days of the objection. */
+  dueDate: Scalars['Date']['output'];
+  id: Scalars['ID']['output'];
+  item: Scalars['String']['output'];
+  /** The record's key value, as text. */
+  key: Scalars['String']['output'];
+  /** Still OPEN after its due date. */
+  overdue: Scalars['Boolean']['output'];
+  /** The value the raising department believes right. */
+  proposedValue?: Maybe<Scalars['String']['output']>;
+  /** The providing department's code: its approvers answer. */
+  provider: Scalars['String']['output'];
+  raisedAt: Scalars['DateTime']['output'];
+  /** The raising department's code. */
+  raisedBy: Scalars['String']['output'];
+  /** The user who raised it. */
+  raisedByUser: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+  /** The resource's code. */
+  resource: Scalars['String']['output'];
+  resourceName?: Maybe<Scalars['String']['output']>;
+  status: ObjectionStatus;
+};
+
+export type ObjectionAnswerInput = {
+  decision: ObjectionDecision;
+  id: Scalars['ID']['input'];
+  /** Required to REJECT: why the record is right. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ObjectionDecision =
+  | 'confirm'
+  | 'reject';
+
+export type ObjectionInput = {
+  /** The item believed wrong: one you may read. */
+  item: Scalars['String']['input'];
+  /** The record's key value, as text (an int key as digits). */
+  key: Scalars['String']['input'];
+  proposedValue?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+  /** The resource's code. */
+  resource: Scalars['String']['input'];
+};
+
+export type ObjectionStatus =
+  /** The provider agrees the record is wrong; it becomes CORRECTED when a data import changes the item. */
+  | 'confirmed'
+  /** A data import changed the record's item after the provider confirmed the objection. */
+  | 'corrected'
+  /** Raised; the provider's approver has not answered yet. */
+  | 'open'
+  /** The provider holds the record right (see answer). */
+  | 'rejected';
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -315,10 +474,14 @@ export type Query = {
   catalogue?: Maybe<Catalogue>;
   /** Catalogues and their versions, as your department may see them; `overdue: true` lists those late with a revision. */
   catalogues: Array<Catalogue>;
+  /** Demands your department filed or must answer (supervisors of the competent department: all). */
+  demands: Array<Demand>;
   /** Grants your department holds or gave (supervisors of the competent department: all). */
   grants: Array<Grant>;
   /** Who you are on this platform: your token's department and roles, and the purpose you declared. */
   me: Me;
+  /** Objections your department raised or must answer (supervisors of the competent department: all); `overdue: true` lists those unanswered after their due date. */
+  objections: Array<Objection>;
   /** A published resource: its share settings and, per item, what you may read with your purpose. */
   resourceInfo?: Maybe<ResourceInfo>;
   /** Sharing requests your department made or must decide (supervisors of the competent department: all). */
@@ -350,10 +513,25 @@ export type QueryCataloguesArgs = {
 };
 
 
+export type QueryDemandsArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  status?: InputMaybe<DemandStatus>;
+};
+
+
 export type QueryGrantsArgs = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
   requester?: InputMaybe<Scalars['String']['input']>;
   resource?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryObjectionsArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  resource?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<ObjectionStatus>;
 };
 
 
@@ -375,6 +553,15 @@ export type QueryUsageArgs = {
   from: Scalars['Date']['input'];
   resource?: InputMaybe<Scalars['String']['input']>;
   to: Scalars['Date']['input'];
+};
+
+/** A standing objection (OPEN or CONFIRMED) to a record, as every read of the record carries it. */
+export type RecordObjection = {
+  __typename?: 'RecordObjection';
+  dueDate: Scalars['Date']['output'];
+  id: Scalars['ID']['output'];
+  item: Scalars['String']['output'];
+  status: ObjectionStatus;
 };
 
 export type RequesterUsage = {
@@ -668,6 +855,11 @@ export type ResolversTypes = {
   CatalogueVersion: ResolverTypeWrapper<CatalogueVersionModel>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Demand: ResolverTypeWrapper<DemandModel>;
+  DemandAnswerInput: DemandAnswerInput;
+  DemandDecision: ResolverTypeWrapper<DemandDecisionModel>;
+  DemandInput: DemandInput;
+  DemandStatus: ResolverTypeWrapper<DemandStatusModel>;
   Grant: ResolverTypeWrapper<GrantModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -675,8 +867,14 @@ export type ResolversTypes = {
   ItemInfo: ResolverTypeWrapper<ItemViewModel>;
   Me: ResolverTypeWrapper<Me>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Objection: ResolverTypeWrapper<ObjectionModel>;
+  ObjectionAnswerInput: ObjectionAnswerInput;
+  ObjectionDecision: ResolverTypeWrapper<ObjectionDecisionModel>;
+  ObjectionInput: ObjectionInput;
+  ObjectionStatus: ResolverTypeWrapper<ObjectionStatusModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordObjection: ResolverTypeWrapper<ObjectionModel>;
   RequesterUsage: ResolverTypeWrapper<RequesterUsage>;
   ResourceInfo: ResolverTypeWrapper<ResourceViewModel>;
   ResourceItemRef: ResolverTypeWrapper<ResourceItemRef>;
@@ -714,6 +912,9 @@ export type ResolversParentTypes = {
   CatalogueVersion: CatalogueVersionModel;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  Demand: DemandModel;
+  DemandAnswerInput: DemandAnswerInput;
+  DemandInput: DemandInput;
   Grant: GrantModel;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -721,8 +922,12 @@ export type ResolversParentTypes = {
   ItemInfo: ItemViewModel;
   Me: Me;
   Mutation: Record<PropertyKey, never>;
+  Objection: ObjectionModel;
+  ObjectionAnswerInput: ObjectionAnswerInput;
+  ObjectionInput: ObjectionInput;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  RecordObjection: ObjectionModel;
   RequesterUsage: RequesterUsage;
   ResourceInfo: ResourceViewModel;
   ResourceItemRef: ResourceItemRef;
@@ -837,6 +1042,31 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DemandResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Demand'] = ResolversParentTypes['Demand']> = {
+  answeredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  answeredBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  basis?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  fulfilledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  fulfilledBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purposes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  requestedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requester?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DemandStatus'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DemandDecisionResolvers = { CANNOT_SHARE: 'cannot-share', WILL_CATALOGUE: 'will-catalogue' };
+
+export type DemandStatusResolvers = { CANNOT_SHARE: 'cannot-share', FULFILLED: 'fulfilled', OPEN: 'open', WILL_CATALOGUE: 'will-catalogue' };
+
 export type GrantResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Grant'] = ResolversParentTypes['Grant']> = {
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -883,14 +1113,43 @@ export type MeResolvers<ContextType = RequestContext, ParentType extends Resolve
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  answerDemand?: Resolver<ResolversTypes['Demand'], ParentType, ContextType, RequireFields<MutationAnswerDemandArgs, 'input'>>;
+  answerObjection?: Resolver<ResolversTypes['Objection'], ParentType, ContextType, RequireFields<MutationAnswerObjectionArgs, 'input'>>;
   decideSharingRequest?: Resolver<ResolversTypes['SharingRequest'], ParentType, ContextType, RequireFields<MutationDecideSharingRequestArgs, 'input'>>;
   publishCatalogue?: Resolver<ResolversTypes['CatalogueVersion'], ParentType, ContextType, RequireFields<MutationPublishCatalogueArgs, 'id' | 'version'>>;
+  raiseObjection?: Resolver<ResolversTypes['Objection'], ParentType, ContextType, RequireFields<MutationRaiseObjectionArgs, 'input'>>;
+  requestData?: Resolver<ResolversTypes['Demand'], ParentType, ContextType, RequireFields<MutationRequestDataArgs, 'input'>>;
   requestSharing?: Resolver<ResolversTypes['SharingRequest'], ParentType, ContextType, RequireFields<MutationRequestSharingArgs, 'input'>>;
   reviewCatalogue?: Resolver<ResolversTypes['CatalogueVersion'], ParentType, ContextType, RequireFields<MutationReviewCatalogueArgs, 'decision' | 'id' | 'version'>>;
   revokeGrant?: Resolver<ResolversTypes['Grant'], ParentType, ContextType, RequireFields<MutationRevokeGrantArgs, 'id'>>;
   submitCatalogue?: Resolver<ResolversTypes['SubmitCatalogueResult'], ParentType, ContextType, RequireFields<MutationSubmitCatalogueArgs, 'document'>>;
   withdrawCatalogue?: Resolver<ResolversTypes['CatalogueVersion'], ParentType, ContextType, RequireFields<MutationWithdrawCatalogueArgs, 'id' | 'reason'>>;
 };
+
+export type ObjectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Objection'] = ResolversParentTypes['Objection']> = {
+  answer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  answeredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  answeredBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  correctedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  item?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  proposedValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  raisedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  raisedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  raisedByUser?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resourceName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ObjectionStatus'], ParentType, ContextType>;
+};
+
+export type ObjectionDecisionResolvers = { CONFIRM: 'confirm', REJECT: 'reject' };
+
+export type ObjectionStatusResolvers = { CONFIRMED: 'confirmed', CORRECTED: 'corrected', OPEN: 'open', REJECTED: 'rejected' };
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -902,12 +1161,21 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   catalogue?: Resolver<Maybe<ResolversTypes['Catalogue']>, ParentType, ContextType, RequireFields<QueryCatalogueArgs, 'id'>>;
   catalogues?: Resolver<Array<ResolversTypes['Catalogue']>, ParentType, ContextType, Partial<QueryCataloguesArgs>>;
+  demands?: Resolver<Array<ResolversTypes['Demand']>, ParentType, ContextType, Partial<QueryDemandsArgs>>;
   grants?: Resolver<Array<ResolversTypes['Grant']>, ParentType, ContextType, Partial<QueryGrantsArgs>>;
   me?: Resolver<ResolversTypes['Me'], ParentType, ContextType>;
+  objections?: Resolver<Array<ResolversTypes['Objection']>, ParentType, ContextType, Partial<QueryObjectionsArgs>>;
   resourceInfo?: Resolver<Maybe<ResolversTypes['ResourceInfo']>, ParentType, ContextType, RequireFields<QueryResourceInfoArgs, 'code'>>;
   sharingRequests?: Resolver<Array<ResolversTypes['SharingRequest']>, ParentType, ContextType, Partial<QuerySharingRequestsArgs>>;
   usage?: Resolver<ResolversTypes['UsageReport'], ParentType, ContextType, RequireFields<QueryUsageArgs, 'from' | 'to'>>;
   verifyAuditChain?: Resolver<ResolversTypes['AuditVerification'], ParentType, ContextType>;
+};
+
+export type RecordObjectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecordObjection'] = ResolversParentTypes['RecordObjection']> = {
+  dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  item?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ObjectionStatus'], ParentType, ContextType>;
 };
 
 export type RequesterUsageResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RequesterUsage'] = ResolversParentTypes['RequesterUsage']> = {
@@ -1043,13 +1311,20 @@ export type Resolvers<ContextType = RequestContext> = {
   CatalogueVersion?: CatalogueVersionResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Demand?: DemandResolvers<ContextType>;
+  DemandDecision?: DemandDecisionResolvers;
+  DemandStatus?: DemandStatusResolvers;
   Grant?: GrantResolvers<ContextType>;
   ItemAccess?: ItemAccessResolvers<ContextType>;
   ItemInfo?: ItemInfoResolvers<ContextType>;
   Me?: MeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Objection?: ObjectionResolvers<ContextType>;
+  ObjectionDecision?: ObjectionDecisionResolvers;
+  ObjectionStatus?: ObjectionStatusResolvers;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecordObjection?: RecordObjectionResolvers<ContextType>;
   RequesterUsage?: RequesterUsageResolvers<ContextType>;
   ResourceInfo?: ResourceInfoResolvers<ContextType>;
   ResourceItemRef?: ResourceItemRefResolvers<ContextType>;

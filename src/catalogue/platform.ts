@@ -1,5 +1,5 @@
 // The platform file (SPEC §3): JSON Schema, then the checks of checks/platform.ts; defaults filled in.
-import type { Platform } from '../model/platform.ts';
+import { deadlinesOf, type Platform } from '../model/platform.ts';
 import { platformChecks } from './checks/platform.ts';
 import { schemaProblems } from './json-schema.ts';
 import { DocumentInvalidError, type Problem } from './problems.ts';
@@ -17,6 +17,7 @@ function withDefaults(doc: Platform): Platform {
   const p = structuredClone(doc);
   p.platform.holidays ??= [];
   p.connected ??= [];
+  p.deadlines = deadlinesOf(p);
   return p;
 }
 

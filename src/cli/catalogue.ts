@@ -8,6 +8,9 @@ import { validateCatalogueFiles } from '../catalogue/files.ts';
 import { importCatalogueFiles } from '../catalogue/import.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import { openStore } from '../store/open.ts';
+import { fulfilDemands } from '../workflow/demands.ts';
+import { OPERATOR } from './grant.ts';
+import { randomUUID } from 'node:crypto';
 import { withCommonOptions, type CommonOptions } from './options.ts';
 
 /** Loads the platform file; its problems are printed as `FILE: path: message` and the command fails. */
@@ -70,6 +73,11 @@ export function registerCatalogueCommands(program: Command): void {
       const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false });
       for (const { file, version } of imported) {
         console.log(`${file}: ${version.id} version ${version.version} ${version.status} (${plural(version.catalogue.resources.length, 'resource')})`);
+        if (version.status !== 'published') continue;
+        const env = { store, platform, now: new Date() };
+        for (const d of await fulfilDemands(env, { department: null, user: OPERATOR, requestId: randomUUID(), kind: 'operator' }, version)) {
+          console.log(`  fulfils demand ${d.id} of ${d.requester} (${d.title})`);
+        }
       }
     } catch (err) {
       if (!(err instanceof DocumentInvalidError)) throw err;

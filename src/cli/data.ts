@@ -6,8 +6,11 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Resource } from '../model/catalogue.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
-import { formatDuration, formatRate, importRecords, summaryLine, type ImportProgress, type ImportSummary } from '../records/import.ts';
+import { formatDuration, formatRate, summaryLine, type ImportProgress, type ImportSummary } from '../records/import.ts';
 import { openStore } from '../store/open.ts';
+import { importCorrecting, type Objection } from '../workflow/objections.ts';
+import { OPERATOR } from './grant.ts';
+import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/port.ts';
 import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
@@ -86,16 +89,21 @@ export function registerDataCommands(program: Command): void {
       const resource = await findPublishedResource(store, opts.resource);
       const bar = process.stderr.isTTY ? progressBar() : undefined;
       let summary: ImportSummary;
+      let corrected: Objection[] = [];
       try {
-        summary = await importRecords(store, resource, file, {
+        const env = { store, now: new Date() };
+        const done = await importCorrecting(env, { user: OPERATOR, requestId: randomUUID() }, resource, file, {
           skipInvalid: opts.skipInvalid === true,
           rejectsFile: opts.rejects,
           onProgress: bar?.update,
         });
+        summary = done.summary;
+        corrected = done.corrected;
       } finally {
         bar?.stop();
       }
       reportImport(summary, (l) => console.log(l), (l) => console.error(l));
+      for (const o of corrected) console.log(`objection ${o.id} (${o.item} of ${JSON.stringify(o.key)}, raised by ${o.department}) is now CORRECTED`);
       // 1: refused, nothing written; 3: written, but --skip-invalid rejected records (the line says how many).
       if (summary.refused) process.exitCode = 1;
       else if (summary.rejected > 0) process.exitCode = EXIT_REJECTED;

@@ -7,6 +7,7 @@ import { registerSchemaCommands } from './schema.ts';
 import { registerTokenCommand } from './token.ts';
 import { registerGrantCommands } from './grant.ts';
 import { registerAuditCommands } from './audit.ts';
+import { registerQualityCommands } from './quality.ts';
 
 const program = new Command('govgraph')
   .description('GraphQL gateway of a government information resource sharing platform')
@@ -19,6 +20,7 @@ registerSchemaCommands(program);
 registerTokenCommand(program);
 registerGrantCommands(program);
 registerAuditCommands(program);
+registerQualityCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 // SDL of the data schema (SPEC §5): one field of Query per providing department, one type per resource,
 // with connections, filters and orderings. A pure function of the schema model; deterministic, so the demo's
 // SDL can be kept in schema/ and compared.
-import type { Item } from '../model/catalogue.ts';
+import { RECORD_OBJECTIONS_FIELD, type Item } from '../model/catalogue.ts';
 import { isSensitive, type DepartmentModel, type ResourceModel, type SchemaModel } from './model.ts';
 import {
   connectionTypeName, enumFilterTypeName, enumTypeName, enumValueName, filterTypeName, orderFieldTypeName, orderTypeName,
@@ -84,6 +84,10 @@ function resourceSDL(model: ResourceModel): string {
         `  ${link.field}: ${link.target.typeName}`,
     );
   }
+  fields.push(
+    describe('Objections to this record that stand (OPEN or CONFIRMED): another department doubts the value of the item named.', '  ') +
+      `  ${RECORD_OBJECTIONS_FIELD}: [RecordObjection!]`,
+  );
   out.push(describe(head.join('\n')) + `type ${t} {\n${fields.join('\n')}\n}\n`);
 
   for (const item of r.items) {

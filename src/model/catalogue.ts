@@ -89,6 +89,9 @@ export interface Catalogue {
   resources: Resource[];
 }
 
+/** The field every resource type has besides its items and links (SPEC §14); no item or link may take its name. */
+export const RECORD_OBJECTIONS_FIELD = '_objections';
+
 /** Store collection holding a resource's records: `source.collection`, or derived from the code. */
 export function collectionOf(r: Resource): string {
   return r.source?.collection ?? 'r_' + r.code.toLowerCase().replace(/[^a-z0-9]+/g, '_');

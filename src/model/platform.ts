@@ -37,6 +37,21 @@ export interface Platform {
   connected: ConnectedPlatform[];
   limits?: { maxRequestBytes?: number };
   server?: ServerSettings;
+  /** Working days allowed for answers of the data-quality workflow (SPEC §14); see deadlinesOf. */
+  deadlines?: Partial<Deadlines>;
+}
+
+export interface Deadlines {
+  /** The provider answers an objection within this many working days (default 5). */
+  objectionDays: number;
+  /** The provider answers a demand within this many working days (default 10). */
+  demandDays: number;
+}
+
+export const DEFAULT_DEADLINES: Deadlines = { objectionDays: 5, demandDays: 10 };
+
+export function deadlinesOf(p: Platform): Deadlines {
+  return { ...DEFAULT_DEADLINES, ...p.deadlines };
 }
 
 /** How `govgraph serve` answers HTTP (the platform file's `server`). */

@@ -101,6 +101,16 @@ export const TYPES: readonly TypeConverter[] = [
 
 const TYPE_BY_NAME: ReadonlyMap<ItemType, TypeConverter> = new Map(TYPES.map((t) => [t.type, t]));
 
+/**
+ * One value of an item as the store keeps it, or what a valid value is; `fromText` as for CSV cells. A
+ * key typed by a person (an objection's record key) is text: `convertValue(keyItem, "7", true)`.
+ */
+export function convertValue(item: Item, value: unknown, fromText: boolean): Converted {
+  const converter = TYPE_BY_NAME.get(item.type);
+  if (!converter) throw new Error(`item ${item.name} has unknown type ${item.type}`);
+  return converter.convert(value, item, fromText);
+}
+
 /** A check on a converted, non-null value; returns the problem (without line and item) or undefined. */
 interface ValueCheck {
   name: string;

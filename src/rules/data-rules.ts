@@ -6,6 +6,7 @@ import type { AccessContext } from '../access/context.ts';
 import type { Decision } from '../access/decide.ts';
 import type { LinkModel, ResourceModel, SchemaModel } from '../generate/model.ts';
 import { connectionTypeName } from '../generate/names.ts';
+import { RECORD_OBJECTIONS_FIELD } from '../model/catalogue.ts';
 import { OPERATORS } from '../generate/operators.ts';
 import { filterUses, orderUses, type FilterArg, type ItemUse, type OrderArg } from '../generate/filter.ts';
 import type { RequestContext } from '../server/context.ts';
@@ -109,6 +110,8 @@ export function dataRules(model: SchemaModel): RuleMap {
       const type: Record<string, unknown> = {};
       for (const item of m.resource.items) type[item.name] = itemRule(m, item.name);
       for (const link of m.links) type[link.field] = linkRule(m, link);
+      // The objections to a record the list or lookup has let through: no item value, no rule of its own.
+      type[RECORD_OBJECTIONS_FIELD] = allow;
       rules[m.typeName] = type;
       // The list field has already decided; its connection's fields are parts of that answer.
       rules[connectionTypeName(m.typeName)] = { nodes: allow, pageInfo: allow, totalCount: allow };

@@ -47,6 +47,8 @@ export const PLATFORM_ROOT_RULES = {
     auditLog: authenticated, // visibility per listAudit: own requests, own resources, all for supervisors
     usage: authenticated, // own resources; all for supervisors
     verifyAuditChain: and(hasRole('supervisor'), competentDepartment),
+    objections: authenticated, // visibility: raised, about own resources, all for supervisors
+    demands: authenticated, // visibility: filed, asked of, all for supervisors
   },
   Mutation: {
     submitCatalogue: hasRole('compiler'),
@@ -56,6 +58,10 @@ export const PLATFORM_ROOT_RULES = {
     requestSharing: hasRole('applicant'),
     decideSharingRequest: hasRole('approver'),
     revokeGrant: hasRole('approver'),
+    raiseObjection: hasRole('applicant'),
+    answerObjection: hasRole('approver'),
+    requestData: hasRole('applicant'),
+    answerDemand: hasRole('approver'),
   },
 };
 

@@ -29,6 +29,7 @@ import { requireCompetent, requireDepartment, requireRole, type Actor, type Work
 import { concerning, perform } from './audit.ts';
 import { revisionState, type RevisionState } from './deadlines.ts';
 import { WorkflowError, badInput, conflict, listProblems, notFound } from './errors.ts';
+import { fulfilDemands } from './demands.ts';
 import { brokenGrants, repeatedCollection, type SubmissionWarning } from './warnings.ts';
 
 /** What publishing needs of the gateway: to swap in the schema of the catalogues now published. */
@@ -228,6 +229,7 @@ export async function publishCatalogue(
           throw conflict(`${label(v)} was published or changed by someone else meanwhile; nothing was changed.`);
         }
         await schema?.refresh();
+        await fulfilDemands(env, { department: actor.dept.code, user: actor.user, requestId: actor.requestId, kind: 'workflow' }, v);
         return (await getVersion(env.store, v.id, v.version))!;
       },
     };

@@ -67,3 +67,12 @@ export function decisionDeadline(platform: Platform, requestedAt: string, pendin
   const dueDate = decisionDueDate(platform, requestedAt);
   return { dueDate, overdue: pending && calendar(platform).isOverdue(dueDate, now) };
 }
+
+/**
+ * The deadline of an answer due `days` working days after `at` (ISO instant): objections and demands
+ * (SPEC §14, `deadlines` of the platform file); overdue only while still unanswered.
+ */
+export function answerDeadline(platform: Platform, at: string, days: number, unanswered: boolean, now: Date): Deadline {
+  const dueDate = calendar(platform).addWorkingDays(platformDate(at), days);
+  return { dueDate, overdue: unanswered && calendar(platform).isOverdue(dueDate, now) };
+}

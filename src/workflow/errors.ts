@@ -5,7 +5,7 @@ import type { Problem } from '../catalogue/problems.ts';
 
 export type WorkflowCode =
   | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'BAD_USER_INPUT' | 'CATALOGUE_INVALID'
-  | 'NOT_SHARED' | 'METHOD_NOT_API' | 'OUT_OF_SCOPE' | 'PURPOSE_OUT_OF_SCOPE';
+  | 'NOT_SHARED' | 'METHOD_NOT_API' | 'OUT_OF_SCOPE' | 'PURPOSE_REQUIRED' | 'PURPOSE_OUT_OF_SCOPE' | 'GRANT_REQUIRED';
 
 export interface CodedProblem extends Problem {
   /** The access code of the row that refuses, when the problem is one of the access table's. */

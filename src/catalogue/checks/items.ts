@@ -1,6 +1,7 @@
 // Checks of each item: names free within the resource, and the settings that only fit some item types
 // (values for enums, length/format/pattern for strings, mask for personal or secret items).
 import { FILTER_COMBINATORS } from '../names.ts';
+import { RECORD_OBJECTIONS_FIELD } from '../../model/catalogue.ts';
 import { enumValueName } from '../../generate/names.ts';
 import { compiledPattern } from '../../records/validate.ts';
 import type { CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
@@ -16,6 +17,8 @@ const itemNamesUnique: ResourceCheck = function* (r, at) {
 const itemNameUsable: ItemCheck = function* (item, at) {
   if (FILTER_COMBINATORS.includes(item.name)) {
     yield problem(`${at}.name`, `"${item.name}" is taken by the filter's ${FILTER_COMBINATORS.join('/')} combinators; choose another item name`);
+  } else if (item.name === RECORD_OBJECTIONS_FIELD) {
+    yield problem(`${at}.name`, `"${item.name}" is the field every resource type has for the objections to a record; choose another item name`);
   } else if (['true', 'false', 'null'].includes(item.name)) {
     yield problem(`${at}.name`, `"${item.name}" cannot be a value of the resource's OrderField enum; choose another item name`);
   }

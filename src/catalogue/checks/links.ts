@@ -1,5 +1,6 @@
 // Checks of links: the field a link adds must be free, and it must point at an existing item of a
 // compatible type in an existing resource (of this catalogue, another in effect, or the same batch).
+import { RECORD_OBJECTIONS_FIELD } from '../../model/catalogue.ts';
 import type { ItemType } from '../../model/catalogue.ts';
 import type { CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
 import { STRING_TYPES } from './context.ts';
@@ -12,6 +13,7 @@ export function linkCompatible(from: ItemType, to: ItemType): boolean {
 
 const linkFieldsFree: ResourceCheck = function* (r, at) {
   const fieldOwner = new Map<string, string>();
+  fieldOwner.set(RECORD_OBJECTIONS_FIELD, 'the field every resource type has for the objections to a record');
   for (const [j, item] of r.items.entries()) fieldOwner.set(item.name, `the name of items[${j}]`);
   for (const [j, item] of r.items.entries()) {
     if (!item.link) continue;

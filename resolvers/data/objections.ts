@@ -1,0 +1,34 @@
+// A resource type's `_objections` field (SPEC §14): the standing objections (OPEN, CONFIRMED) to the
+// record, so that every consumer sees the doubt. Loaded through a per-request DataLoader per resource:
+// the records of a page (or of a level of links) cost one store read together, never one per row.
+import DataLoader from 'dataloader';
+import type { ResourceModel } from '../../src/generate/model.ts';
+import type { Row, Value } from '../../src/store/port.ts';
+import type { RequestContext } from '../../src/server/context.ts';
+import { standingObjections, type Objection } from '../../src/workflow/objections.ts';
+
+export { RECORD_OBJECTIONS_FIELD as OBJECTIONS_FIELD } from '../../src/model/catalogue.ts';
+
+function loaderFor(ctx: RequestContext, model: ResourceModel): DataLoader<Value, Objection[]> {
+  const name = `_objections|${model.resource.code}`;
+  let loader = ctx.loaders.get(name) as DataLoader<Value, Objection[]> | undefined;
+  if (!loader) {
+    loader = new DataLoader<Value, Objection[]>(async (keys) => {
+      const byKey = new Map<string, Objection[]>();
+      for (const o of await standingObjections(ctx.store, model.resource.code, keys)) {
+        const k = JSON.stringify(o.key);
+        byKey.set(k, [...(byKey.get(k) ?? []), o]);
+      }
+      return keys.map((k) => byKey.get(JSON.stringify(k)) ?? []);
+    }, { cacheKeyFn: (k) => JSON.stringify(k) });
+    ctx.loaders.set(name, loader as never);
+  }
+  return loader;
+}
+
+export function objectionsResolver(model: ResourceModel) {
+  return (row: Row, _args: unknown, ctx: RequestContext): Promise<Objection[]> | Objection[] => {
+    const key = row[model.resource.key];
+    return key === null || key === undefined ? [] : loaderFor(ctx, model).load(key);
+  };
+}

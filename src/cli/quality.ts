@@ -1,0 +1,88 @@
+// `govgraph objection list [--overdue] [--status S] [--resource CODE]` and `govgraph demand list
+// [--overdue] [--status S]` (SPEC §14, §15): thin callers of the workflow's lists, for the operator, who
+// sees what the competent department's supervisors see (everything). One line per entry.
+import type { Command } from 'commander';
+import { loadPlatform } from '../catalogue/platform.ts';
+import type { Platform } from '../model/platform.ts';
+import { openStore } from '../store/open.ts';
+import type { Store } from '../store/port.ts';
+import type { WorkflowEnv } from '../workflow/actor.ts';
+import { demandDeadline, listDemands, type DemandStatus } from '../workflow/demands.ts';
+import { listObjections, objectionDeadline, type ObjectionStatus } from '../workflow/objections.ts';
+import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
+
+interface ListOptions extends CommonOptions {
+  overdue?: boolean;
+  status?: string;
+  resource?: string;
+}
+
+export async function withWorkflowEnv<T>(opts: CommonOptions, work: (env: WorkflowEnv) => Promise<T>): Promise<T> {
+  const platform: Platform = loadPlatform(opts.platform);
+  const store: Store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+  try {
+    return await work({ store, platform, now: new Date() });
+  } finally {
+    await store.close();
+  }
+}
+
+/** The operator sees what the competent department's supervisors see. */
+const operatorView = (env: WorkflowEnv) => ({ dept: env.platform.platform.competentDepartment, roles: ['supervisor'] });
+
+function status<T extends string>(given: string | undefined, allowed: readonly T[]): T | undefined {
+  if (given === undefined) return undefined;
+  const s = given.toLowerCase().replace(/_/g, '-') as T;
+  if (!allowed.includes(s)) throw new UserError(`--status ${given}: use one of ${allowed.map((a) => a.toUpperCase().replace(/-/g, '_')).join(', ')}`);
+  return s;
+}
+
+const OBJECTION_STATUSES: readonly ObjectionStatus[] = ['open', 'confirmed', 'rejected', 'corrected'];
+const DEMAND_STATUSES: readonly DemandStatus[] = ['open', 'will-catalogue', 'cannot-share', 'fulfilled'];
+const upper = (s: string) => s.toUpperCase().replace(/-/g, '_');
+
+export function registerQualityCommands(program: Command): void {
+  const objection = program.command('objection').description('objections to records (SPEC §14)');
+  withCommonOptions(
+    objection
+      .command('list')
+      .description('list objections, oldest first: status, due date, resource, key, item, raising department')
+      .option('--overdue', 'only those still OPEN after their due date')
+      .option('--status <status>', 'OPEN, CONFIRMED, REJECTED or CORRECTED')
+      .option('--resource <code>', 'only those about this resource'),
+  ).action((opts: ListOptions) =>
+    withWorkflowEnv(opts, async (env) => {
+      const list = await listObjections(env, operatorView(env), {
+        status: status(opts.status, OBJECTION_STATUSES),
+        resource: opts.resource,
+        overdue: opts.overdue ? true : undefined,
+      });
+      for (const o of list) {
+        const d = objectionDeadline(env, o);
+        console.log(`${o.id}  ${upper(o.status)}  due ${d.dueDate}${d.overdue ? ' OVERDUE' : ''}  ${o.resource} ${JSON.stringify(o.key)} ${o.item}  by ${o.department}: ${o.reason}`);
+      }
+      console.error(`${list.length} objection${list.length === 1 ? '' : 's'}`);
+    }),
+  );
+
+  const demand = program.command('demand').description('demands for data no catalogue offers (SPEC §14)');
+  withCommonOptions(
+    demand
+      .command('list')
+      .description('list demands, oldest first: status, due date, requester → provider, title, promised resource')
+      .option('--overdue', 'only those still OPEN after their due date')
+      .option('--status <status>', 'OPEN, WILL_CATALOGUE, CANNOT_SHARE or FULFILLED'),
+  ).action((opts: ListOptions) =>
+    withWorkflowEnv(opts, async (env) => {
+      const list = await listDemands(env, operatorView(env), {
+        status: status(opts.status, DEMAND_STATUSES),
+        overdue: opts.overdue ? true : undefined,
+      });
+      for (const d of list) {
+        const due = demandDeadline(env, d);
+        console.log(`${d.id}  ${upper(d.status)}  due ${due.dueDate}${due.overdue ? ' OVERDUE' : ''}  ${d.requester} -> ${d.provider}: ${d.title}${d.resource ? `  (${d.resource})` : ''}`);
+      }
+      console.error(`${list.length} demand${list.length === 1 ? '' : 's'}`);
+    }),
+  );
+}

@@ -1,0 +1,247 @@
+// Demand (SPEC §14, 供需对接): a department that needs data no catalogue offers files a demand with a
+// providing department; the provider's approver answers within the platform's `deadlines.demandDays`
+// working days, promising a resource code (WILL_CATALOGUE) or declining on a basis (CANNOT_SHARE). A
+// promise is FULFILLED by itself when a catalogue version publishing that resource code is published.
+//
+// Demands live in `_demands`, flat rows; `items` and `purposes` are JSON arrays in strings.
+import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/log.ts';
+import type { Catalogue } from '../model/catalogue.ts';
+import { deadlinesOf, departmentByCode } from '../model/platform.ts';
+import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
+import { strings, text } from '../store/row-values.ts';
+import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
+import { concerning, perform } from './audit.ts';
+import { answerDeadline, type Deadline } from './deadlines.ts';
+import { badInput, conflict, listProblems, notFound, type CodedProblem } from './errors.ts';
+
+export const DEMANDS = '_demands';
+
+export type DemandStatus = 'open' | 'will-catalogue' | 'cannot-share' | 'fulfilled';
+export type DemandDecision = 'will-catalogue' | 'cannot-share';
+
+export interface Demand {
+  id: string;
+  title: string;
+  description: string;
+  /** The data items wanted, as the requester names them. */
+  items: string[];
+  purposes: string[];
+  /** The department asked to provide the data. */
+  provider: string;
+  /** The requesting department. */
+  requester: string;
+  requestedBy: string;
+  requestedAt: string;
+  status: DemandStatus;
+  answeredBy: string | null;
+  answeredAt: string | null;
+  /** CANNOT_SHARE: the legal or policy basis; WILL_CATALOGUE: an optional note. */
+  basis: string | null;
+  /** WILL_CATALOGUE: the resource code the provider promises to publish. */
+  resource: string | null;
+  fulfilledAt: string | null;
+  /** The catalogue version whose publication fulfilled it, as `id@version`. */
+  fulfilledBy: string | null;
+}
+
+function toRow(d: Demand): Row {
+  return { ...d, items: JSON.stringify(d.items), purposes: JSON.stringify(d.purposes) };
+}
+
+function fromRow(r: Row): Demand {
+  return {
+    id: String(r.id),
+    title: String(r.title),
+    description: String(r.description),
+    items: strings(r.items),
+    purposes: strings(r.purposes),
+    provider: String(r.provider),
+    requester: String(r.requester),
+    requestedBy: String(r.requestedBy),
+    requestedAt: String(r.requestedAt),
+    status: r.status as DemandStatus,
+    answeredBy: text(r.answeredBy),
+    answeredAt: text(r.answeredAt),
+    basis: text(r.basis),
+    resource: text(r.resource),
+    fulfilledAt: text(r.fulfilledAt),
+    fulfilledBy: text(r.fulfilledBy),
+  };
+}
+
+const indexed = new WeakSet<Store>();
+
+async function ensureIndexes(store: Store): Promise<void> {
+  if (indexed.has(store)) return;
+  await store.ensureIndex(DEMANDS, { fields: ['id'], unique: true });
+  await store.ensureIndex(DEMANDS, { fields: ['status', 'resource'] });
+  indexed.add(store);
+}
+
+export async function getDemand(store: Store, id: string): Promise<Demand | null> {
+  const rows = await store.find(DEMANDS, { filter: eq('id', id), limit: 1 });
+  return rows.length ? fromRow(rows[0]) : null;
+}
+
+/** Due `demandDays` working days after the demand; overdue while unanswered. */
+export function demandDeadline(env: WorkflowEnv, d: Demand): Deadline {
+  return answerDeadline(env.platform, d.requestedAt, deadlinesOf(env.platform).demandDays, d.status === 'open', env.now);
+}
+
+// ---- filing --------------------------------------------------------------------------------------
+
+export interface DemandInput {
+  title: string;
+  description: string;
+  items: string[];
+  purposes: string[];
+  provider: string;
+}
+
+/** An applicant asks a department for data no catalogue offers. */
+export async function requestData(env: WorkflowEnv, actor: Actor, input: DemandInput): Promise<Demand> {
+  return perform(env, actor, 'requestData', async () => {
+    requireRole(actor, 'applicant', 'file demands for data');
+    const problems: CodedProblem[] = [];
+    const title = input.title.trim();
+    const description = input.description.trim();
+    const items = [...new Set(input.items.map((i) => i.trim()).filter(Boolean))];
+    const purposes = [...new Set(input.purposes)];
+    if (!title) problems.push({ path: 'title', message: 'is empty; say in a few words what data is needed' });
+    if (title.length > 200) problems.push({ path: 'title', message: `has ${title.length} characters; at most 200` });
+    if (!description) problems.push({ path: 'description', message: 'is empty; say what the data is needed for' });
+    if (!items.length) problems.push({ path: 'items', message: 'name at least one data item wanted' });
+    const known = new Set(env.platform.purposes.map((p) => p.code));
+    purposes.forEach((p, i) => {
+      if (!known.has(p)) problems.push({ path: `purposes[${i}]`, message: `${p} is not a purpose of this platform (${[...known].join(', ')})` });
+    });
+    if (!purposes.length) problems.push({ path: 'purposes', message: 'name at least one purpose' });
+    const provider = departmentByCode(env.platform, input.provider);
+    if (!provider) problems.push({ path: 'provider', message: `${input.provider} is not a department of this platform` });
+    else if (provider.code === actor.dept.code) problems.push({ path: 'provider', message: 'is your own department; a demand asks another department' });
+    if (problems.length) throw badInput(listProblems('The demand is refused:', problems), problems);
+    await ensureIndexes(env.store);
+    const demand: Demand = {
+      id: randomUUID(), title, description, items, purposes, provider: provider!.code, requester: actor.dept.code,
+      requestedBy: actor.user, requestedAt: env.now.toISOString(), status: 'open',
+      answeredBy: null, answeredAt: null, basis: null, resource: null, fulfilledAt: null, fulfilledBy: null,
+    };
+    return {
+      detail: `demand ${demand.id} to ${demand.provider}: ${title} (${items.join(', ')}) for ${purposes.join(', ')}`,
+      resources: [],
+      apply: async () => {
+        await env.store.insert(DEMANDS, [toRow(demand)]);
+        return demand;
+      },
+    };
+  });
+}
+
+// ---- answering -----------------------------------------------------------------------------------
+
+export interface DemandAnswer {
+  id: string;
+  decision: DemandDecision;
+  basis?: string | null;
+  /** WILL_CATALOGUE: the resource code to be published. */
+  resource?: string | null;
+}
+
+const RESOURCE_CODE = /^[0-9]{6}-[A-Za-z0-9]+-[0-9A-Za-z]+$/;
+
+/** The asked department's approver answers an OPEN demand. */
+export async function answerDemand(env: WorkflowEnv, actor: Actor, input: DemandAnswer): Promise<Demand> {
+  return perform(env, actor, 'answerDemand', async () => {
+    requireRole(actor, 'approver', 'answer demands');
+    const d = await getDemand(env.store, input.id);
+    if (!d) throw notFound(`No demand ${input.id}.`);
+    requireDepartment(actor, d.provider, `answer demands to ${d.provider}`);
+    if (d.status !== 'open') throw conflict(`Demand ${d.id} was already answered (${d.status.toUpperCase()}) by ${d.answeredBy} on ${d.answeredAt}.`);
+    const basis = input.basis?.trim() || null;
+    const resource = input.resource?.trim() || null;
+    const problems: CodedProblem[] = [];
+    if (input.decision === 'cannot-share' && !basis) problems.push({ path: 'basis', message: 'is required to decline: name the law or policy that stops the sharing' });
+    if (input.decision === 'will-catalogue') {
+      if (!resource) problems.push({ path: 'resource', message: 'is required: the code of the resource your department will publish' });
+      else if (!RESOURCE_CODE.test(resource)) {
+        problems.push({ path: 'resource', message: `${resource} is not a resource code (e.g. ${d.provider}-00001)` });
+      }
+    }
+    if (problems.length) throw badInput(listProblems('The answer is refused:', problems), problems);
+    const answered: Demand = {
+      ...d, status: input.decision, answeredBy: actor.user, answeredAt: env.now.toISOString(), basis,
+      resource: input.decision === 'will-catalogue' ? resource : null,
+    };
+    return {
+      detail: `demand ${d.id} ${input.decision}${answered.resource ? ` as ${answered.resource}` : ''}${basis ? `: ${basis}` : ''}`,
+      resources: answered.resource ? [concerning(answered.resource, d.provider)] : [],
+      apply: async () => {
+        const { status, answeredBy, answeredAt, basis: b, resource: r } = toRow(answered);
+        const n = await env.store.update(DEMANDS, and(eq('id', d.id), eq('status', 'open')), { status, answeredBy, answeredAt, basis: b, resource: r });
+        if (n === 0) throw conflict(`Demand ${d.id} was answered meanwhile.`);
+        return answered;
+      },
+    };
+  });
+}
+
+/**
+ * After a catalogue version is published: every promise (WILL_CATALOGUE) of a resource code it publishes
+ * becomes FULFILLED, each with its own audit entry as `by` (the publisher, or the operator).
+ */
+export async function fulfilDemands(
+  env: WorkflowEnv,
+  by: { department: string | null; user: string; requestId: string; kind: 'workflow' | 'operator' },
+  version: { id: string; version: number; catalogue: Catalogue },
+): Promise<Demand[]> {
+  const codes = version.catalogue.resources.map((r) => r.code);
+  const rows = await env.store.find(DEMANDS, {
+    filter: and(eq('status', 'will-catalogue'), { kind: 'in', field: 'resource', values: codes }),
+  });
+  const out: Demand[] = [];
+  for (const d of rows.map(fromRow)) {
+    const fulfilledAt = env.now.toISOString();
+    const fulfilledBy = `${version.id}@${version.version}`;
+    const provider = version.catalogue.resources.find((r) => r.code === d.resource)!.provider;
+    await appendAudit(env.store, {
+      time: fulfilledAt, requestId: by.requestId, department: by.department, user: by.user, purpose: null,
+      operationName: null, documentHash: null, kind: by.kind, action: 'fulfilDemand',
+      resources: [concerning(d.resource!, provider)], outcome: 'ok',
+      detail: `demand ${d.id} of ${d.requester} fulfilled: ${version.id} v${version.version} publishes ${d.resource}`,
+    });
+    const n = await env.store.update(DEMANDS, and(eq('id', d.id), eq('status', 'will-catalogue')), { status: 'fulfilled', fulfilledAt, fulfilledBy });
+    if (n) out.push({ ...d, status: 'fulfilled', fulfilledAt, fulfilledBy });
+  }
+  return out;
+}
+
+// ---- reading -------------------------------------------------------------------------------------
+
+export interface DemandViewer {
+  dept: string;
+  roles: readonly string[];
+}
+
+export function seesDemand(env: WorkflowEnv, v: DemandViewer, d: Demand): boolean {
+  return d.requester === v.dept || d.provider === v.dept ||
+    (v.dept === env.platform.platform.competentDepartment && v.roles.includes('supervisor'));
+}
+
+/** Demands the viewer filed or must answer (supervisors of the competent department: all), oldest first. */
+export async function listDemands(
+  env: WorkflowEnv,
+  viewer: DemandViewer,
+  filter: { status?: DemandStatus; overdue?: boolean; id?: string } = {},
+): Promise<Demand[]> {
+  await ensureIndexes(env.store);
+  const conditions: Filter[] = [];
+  if (filter.status) conditions.push(eq('status', filter.status));
+  if (filter.id) conditions.push(eq('id', filter.id));
+  const rows = await env.store.find(DEMANDS, {
+    filter: and(...conditions),
+    sort: [{ field: 'requestedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
+  });
+  return rows.map(fromRow).filter((d) =>
+    seesDemand(env, viewer, d) && (filter.overdue === undefined || demandDeadline(env, d).overdue === filter.overdue));
+}

@@ -1,0 +1,309 @@
+// Objections (SPEC §14, Art. 11: 校核纠错): a department that reads an item and believes a record wrong
+// raises an objection; the provider's approver confirms or rejects it within the platform's
+// `deadlines.objectionDays` working days; a confirmed objection becomes CORRECTED by itself when a data
+// import changes that record's item.
+//
+// Objections live in `_objections`, flat rows. Whether the department may object to the item at all is
+// asked of the access decision (`decide`), not restated: what it may not read, it may not object to, with
+// the access code of the row that refuses. One open objection per record, item and department is kept by
+// the store: `slot` names the record, item and department while the objection is OPEN or CONFIRMED and
+// the objection itself once it is closed, under a unique index, so two processes racing get one CONFLICT.
+import { randomUUID } from 'node:crypto';
+import { activeGrantsFor, type Grant } from '../access/grants.ts';
+import { decide } from '../access/decide.ts';
+import { effectiveItems } from '../access/effective-share.ts';
+import { publishedCatalogues } from '../catalogue/repository.ts';
+import { collectionOf, type Resource } from '../model/catalogue.ts';
+import { deadlinesOf } from '../model/platform.ts';
+import { importRecords, type ImportOptions, type ImportSummary } from '../records/import.ts';
+import { convertValue } from '../records/validate.ts';
+import { appendAudit } from '../audit/log.ts';
+import { and, DuplicateKeyError, eq, type Filter, type Row, type Store, type Value } from '../store/port.ts';
+import { text } from '../store/row-values.ts';
+import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
+import { concerning, perform } from './audit.ts';
+import { answerDeadline, type Deadline } from './deadlines.ts';
+import { WorkflowError, badInput, conflict, notFound } from './errors.ts';
+import { findPublishedResource } from './resource-info.ts';
+
+export const OBJECTIONS = '_objections';
+
+export type ObjectionStatus = 'open' | 'confirmed' | 'rejected' | 'corrected';
+/** Statuses under which the doubt stands: every read of the record carries the objection. */
+export const STANDING: readonly ObjectionStatus[] = ['open', 'confirmed'];
+
+export interface Objection {
+  id: string;
+  resource: string;
+  provider: string;
+  /** The record's key value, as the store keeps it (JSON text of it in the row). */
+  key: Value;
+  item: string;
+  /** The raising department's code. */
+  department: string;
+  raisedBy: string;
+  raisedAt: string;
+  reason: string;
+  proposedValue: string | null;
+  status: ObjectionStatus;
+  answeredBy: string | null;
+  answeredAt: string | null;
+  answer: string | null;
+  correctedAt: string | null;
+}
+
+/** The slot an objection holds while it stands: one per record, item and department. */
+const standingSlot = (o: Pick<Objection, 'resource' | 'key' | 'item' | 'department'>) =>
+  JSON.stringify([o.resource, o.key, o.item, o.department]);
+const closedSlot = (id: string) => `closed:${id}`;
+
+function toRow(o: Objection): Row {
+  return {
+    ...o,
+    key: JSON.stringify(o.key),
+    slot: STANDING.includes(o.status) ? standingSlot(o) : closedSlot(o.id),
+  };
+}
+
+function fromRow(r: Row): Objection {
+  return {
+    id: String(r.id),
+    resource: String(r.resource),
+    provider: String(r.provider),
+    key: JSON.parse(String(r.key)) as Value,
+    item: String(r.item),
+    department: String(r.department),
+    raisedBy: String(r.raisedBy),
+    raisedAt: String(r.raisedAt),
+    reason: String(r.reason),
+    proposedValue: text(r.proposedValue),
+    status: r.status as ObjectionStatus,
+    answeredBy: text(r.answeredBy),
+    answeredAt: text(r.answeredAt),
+    answer: text(r.answer),
+    correctedAt: text(r.correctedAt),
+  };
+}
+
+const indexed = new WeakSet<Store>();
+
+export async function ensureObjectionIndexes(store: Store): Promise<void> {
+  if (indexed.has(store)) return;
+  await store.ensureIndex(OBJECTIONS, { fields: ['id'], unique: true });
+  await store.ensureIndex(OBJECTIONS, { fields: ['slot'], unique: true });
+  await store.ensureIndex(OBJECTIONS, { fields: ['resource', 'status', 'key'] });
+  indexed.add(store);
+}
+
+export async function getObjection(store: Store, id: string): Promise<Objection | null> {
+  const rows = await store.find(OBJECTIONS, { filter: eq('id', id), limit: 1 });
+  return rows.length ? fromRow(rows[0]) : null;
+}
+
+export function objectionDeadline(env: WorkflowEnv, o: Objection): Deadline {
+  return answerDeadline(env.platform, o.raisedAt, deadlinesOf(env.platform).objectionDays, o.status === 'open', env.now);
+}
+
+/** The key as the store keeps it, from the text a person typed; BAD_USER_INPUT when it cannot be one. */
+function keyValue(resource: Resource, key: string): Value {
+  const item = resource.items.find((i) => i.name === resource.key)!;
+  const converted = convertValue(item, key, true);
+  if (!converted.ok) throw badInput(`key: ${JSON.stringify(key)} is not ${converted.expected}, so it cannot be a ${resource.key} of ${resource.code}.`, [{ path: 'key', message: `is not ${converted.expected}` }]);
+  return converted.value;
+}
+
+// ---- raising -------------------------------------------------------------------------------------
+
+export interface ObjectionInput {
+  resource: string;
+  key: string;
+  item: string;
+  reason: string;
+  proposedValue?: string | null;
+}
+
+/**
+ * An applicant objects to one item of one record. The item must be one its department may read now
+ * (with its purpose and grants), the record must exist, and its department may have only one standing
+ * objection to that record's item.
+ */
+export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: ObjectionInput, grants?: readonly Grant[]): Promise<Objection> {
+  return perform(env, actor, 'raiseObjection', async () => {
+    requireRole(actor, 'applicant', 'raise objections');
+    const found = findPublishedResource(await publishedCatalogues(env.store), input.resource);
+    if (!found) throw notFound(`No published resource ${input.resource}; the catalogues query lists them.`);
+    const resource = found.resource;
+    if (resource.provider === actor.dept.code) {
+      throw badInput(`${actor.dept.code} provides ${resource.code} itself: correct the record with a data import instead of objecting.`);
+    }
+    const item = effectiveItems(resource).get(input.item);
+    if (!item) throw badInput(`${resource.code} has no item ${input.item} (items: ${resource.items.map((i) => i.name).join(', ')}).`, [{ path: 'item', message: 'is not an item of the resource' }]);
+    const held = grants ?? (await activeGrantsFor(env.store, actor.dept.code, env.now));
+    const d = decide({ requester: actor.dept, purpose: actor.purpose, resource, item, grants: held, now: env.now });
+    if (!d.allowed) throw new WorkflowError(d.code, `You may object only to what you may read: ${d.message}`);
+    const reason = input.reason.trim();
+    if (!reason) throw badInput('Say what is wrong with the record: give a reason.', [{ path: 'reason', message: 'is empty' }]);
+    const key = keyValue(resource, input.key);
+    const record = await env.store.find(collectionOf(resource), { filter: eq(resource.key, key), projection: [resource.key], limit: 1 });
+    if (!record.length) throw notFound(`${resource.code} has no record whose ${resource.key} is ${input.key}.`);
+    await ensureObjectionIndexes(env.store);
+    const objection: Objection = {
+      id: randomUUID(), resource: resource.code, provider: resource.provider, key, item: item.name,
+      department: actor.dept.code, raisedBy: actor.user, raisedAt: env.now.toISOString(), reason,
+      proposedValue: input.proposedValue ?? null, status: 'open',
+      answeredBy: null, answeredAt: null, answer: null, correctedAt: null,
+    };
+    const standing = await env.store.find(OBJECTIONS, { filter: eq('slot', standingSlot(objection)), limit: 1 });
+    if (standing.length) throw conflict(duplicate(fromRow(standing[0])));
+    return {
+      detail: `objection ${objection.id} to ${resource.code} ${resource.key}=${input.key} item ${item.name}: ${reason}`,
+      resources: [concerning(resource.code, resource.provider, [item.name])],
+      apply: async () => {
+        try {
+          await env.store.insert(OBJECTIONS, [toRow(objection)]);
+        } catch (err) {
+          if (err instanceof DuplicateKeyError) throw conflict(duplicate(null, objection));
+          throw err;
+        }
+        return objection;
+      },
+    };
+  });
+}
+
+function duplicate(existing: Objection | null, o: Objection | null = existing): string {
+  const which = existing ? ` ${existing.id} (${existing.status.toUpperCase()})` : '';
+  return `${o!.department} already has a standing objection${which} to ${o!.item} of this ${o!.resource} record; one per record and item until it is answered.`;
+}
+
+// ---- answering -----------------------------------------------------------------------------------
+
+export type ObjectionDecision = 'confirm' | 'reject';
+
+/** The provider's approver confirms (the record will be corrected) or rejects (with a reason) an OPEN objection. */
+export async function answerObjection(
+  env: WorkflowEnv,
+  actor: Actor,
+  input: { id: string; decision: ObjectionDecision; reason?: string | null },
+): Promise<Objection> {
+  return perform(env, actor, 'answerObjection', async () => {
+    requireRole(actor, 'approver', 'answer objections');
+    const o = await getObjection(env.store, input.id);
+    if (!o) throw notFound(`No objection ${input.id}.`);
+    requireDepartment(actor, o.provider, `answer objections to ${o.resource}`);
+    if (o.status !== 'open') throw conflict(`Objection ${o.id} was already answered (${o.status.toUpperCase()}) by ${o.answeredBy} on ${o.answeredAt}.`);
+    const reason = input.reason?.trim() || null;
+    if (input.decision === 'reject' && !reason) throw badInput('Say why the record is right: give a reason.', [{ path: 'reason', message: 'is required to reject' }]);
+    const status: ObjectionStatus = input.decision === 'confirm' ? 'confirmed' : 'rejected';
+    const answered = { ...o, status, answeredBy: actor.user, answeredAt: env.now.toISOString(), answer: reason };
+    return {
+      detail: `objection ${o.id} ${status}${reason ? `: ${reason}` : ''}`,
+      resources: [concerning(o.resource, o.provider, [o.item])],
+      apply: async () => {
+        const { slot, status: s, answeredBy, answeredAt, answer } = toRow(answered);
+        const n = await env.store.update(OBJECTIONS, and(eq('id', o.id), eq('status', 'open')), { slot, status: s, answeredBy, answeredAt, answer });
+        if (n === 0) throw conflict(`Objection ${o.id} was answered meanwhile.`);
+        return answered;
+      },
+    };
+  });
+}
+
+// ---- corrections by data import ------------------------------------------------------------------
+
+/** The confirmed objections to a resource, by the key's JSON text: what an import must watch. */
+export async function confirmedObjections(store: Store, resource: string): Promise<Map<string, Objection[]>> {
+  await ensureObjectionIndexes(store);
+  const rows = await store.find(OBJECTIONS, { filter: and(eq('resource', resource), eq('status', 'confirmed')) });
+  const out = new Map<string, Objection[]>();
+  for (const o of rows.map(fromRow)) {
+    const k = JSON.stringify(o.key);
+    out.set(k, [...(out.get(k) ?? []), o]);
+  }
+  return out;
+}
+
+/**
+ * Imports records (SPEC §11) and marks CORRECTED each confirmed objection whose record's item the import
+ * changed, each with an operator entry in the audit log written before the change. An import that
+ * changes nothing objected to corrects nothing; a crash between the import and the marks leaves the
+ * objection CONFIRMED (its provider can import the record again).
+ */
+export async function importCorrecting(
+  env: Pick<WorkflowEnv, 'store' | 'now'>,
+  operator: { user: string; requestId: string },
+  resource: Resource,
+  file: string,
+  options: ImportOptions = {},
+): Promise<{ summary: ImportSummary; corrected: Objection[] }> {
+  const confirmed = await confirmedObjections(env.store, resource.code);
+  const watch = new Map([...confirmed].map(([k, os]) => [k, [...new Set(os.map((o) => o.item))]]));
+  const summary = await importRecords(env.store, resource, file, { ...options, watch });
+  const changed = new Set((summary.changed ?? []).map((c) => JSON.stringify([c.key, c.item])));
+  const corrected: Objection[] = [];
+  for (const o of [...confirmed.values()].flat()) {
+    if (!changed.has(JSON.stringify([JSON.stringify(o.key), o.item]))) continue;
+    const correctedAt = env.now.toISOString();
+    await appendAudit(env.store, {
+      time: correctedAt, requestId: operator.requestId, department: null, user: operator.user, purpose: null,
+      operationName: null, documentHash: null, kind: 'operator', action: 'correctObjection',
+      resources: [concerning(o.resource, o.provider, [o.item])], outcome: 'ok',
+      detail: `objection ${o.id} corrected: the import of ${file} changed ${o.item} of ${o.resource} record ${JSON.stringify(o.key)}`,
+    });
+    const row = toRow({ ...o, status: 'corrected', correctedAt });
+    const n = await env.store.update(OBJECTIONS, and(eq('id', o.id), eq('status', 'confirmed')), { status: row.status, slot: row.slot, correctedAt });
+    if (n) corrected.push({ ...o, status: 'corrected', correctedAt });
+  }
+  return { summary, corrected };
+}
+
+// ---- reading -------------------------------------------------------------------------------------
+
+export interface ObjectionViewer {
+  dept: string;
+  roles: readonly string[];
+}
+
+const supervises = (env: WorkflowEnv, v: ObjectionViewer) =>
+  v.dept === env.platform.platform.competentDepartment && v.roles.includes('supervisor');
+
+/** Whether the viewer sees this objection: it raised it, it provides the resource, or it supervises. */
+export function seesObjection(env: WorkflowEnv, v: ObjectionViewer, o: Objection): boolean {
+  return o.department === v.dept || o.provider === v.dept || supervises(env, v);
+}
+
+/** Objections the viewer sees (its own, those about its resources; supervisors all), oldest first. */
+export async function listObjections(
+  env: WorkflowEnv,
+  viewer: ObjectionViewer,
+  filter: { status?: ObjectionStatus; resource?: string; overdue?: boolean; id?: string } = {},
+): Promise<Objection[]> {
+  await ensureObjectionIndexes(env.store);
+  const conditions: Filter[] = [];
+  if (filter.status) conditions.push(eq('status', filter.status));
+  if (filter.resource) conditions.push(eq('resource', filter.resource));
+  if (filter.id) conditions.push(eq('id', filter.id));
+  const rows = await env.store.find(OBJECTIONS, {
+    filter: and(...conditions),
+    sort: [{ field: 'raisedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
+  });
+  return rows.map(fromRow).filter((o) =>
+    seesObjection(env, viewer, o) && (filter.overdue === undefined || objectionDeadline(env, o).overdue === filter.overdue));
+}
+
+/**
+ * The standing objections (OPEN, CONFIRMED) to the records of one resource with these keys: one store
+ * read for a page of records, whatever its size. Keys as the store keeps them.
+ */
+export async function standingObjections(store: Store, resource: string, keys: readonly Value[]): Promise<Objection[]> {
+  if (!keys.length) return [];
+  const rows = await store.find(OBJECTIONS, {
+    filter: and(
+      eq('resource', resource),
+      { kind: 'in', field: 'status', values: [...STANDING] },
+      { kind: 'in', field: 'key', values: [...new Set(keys.map((k) => JSON.stringify(k)))] },
+    ),
+    sort: [{ field: 'raisedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
+  });
+  return rows.map(fromRow);
+}
