@@ -162,6 +162,6 @@ describe('the chain', () => {
     expect(ok.data!.verifyAuditChain.ok).toBe(true);
     await gw.store.update(AUDIT_COLLECTION, eq('seq', 3), { department: '430000-XX' });
     const broken = await gw.query(`{ verifyAuditChain { ok firstBroken { seq reason } } }`, ZWB_SUPERVISOR);
-    expect(broken.data!.verifyAuditChain).toEqual({ ok: false, firstBroken: { seq: 3, reason: "hash does not match the entry's contents (the entry was altered)" } });
+    expect(broken.data!.verifyAuditChain).toEqual({ ok: false, firstBroken: { seq: 3, reason: "hash does not match the entry's contents (the entry was altered, or rehashed without the platform's key)" } });
   });
 });

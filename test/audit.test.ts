@@ -20,6 +20,7 @@ import { AuditUnavailableError, appendAudit } from '../src/audit/log.ts';
 import { AuditQueryError, listAudit, type AuditFilter, type AuditViewer } from '../src/audit/query.ts';
 import { auditUsage } from '../src/audit/usage.ts';
 import { verifyAuditChain } from '../src/audit/verify.ts';
+import { auditKey } from '../src/audit/key.ts';
 import { registerAuditCommands } from '../src/cli/audit.ts';
 import { DuplicateKeyError, StoreUnavailableError, eq, type Row, type Store } from '../src/store/port.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
@@ -122,7 +123,7 @@ describe('appendAudit and verifyAuditChain', () => {
     expect(first.seq).toBe(1);
     expect(first.prevHash).toBe(GENESIS_HASH);
     expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(first.hash).toBe(entryHash(first));
+    expect(first.hash).toBe(entryHash(first, await auditKey(store)));
     expect(second.seq).toBe(2);
     expect(second.prevHash).toBe(first.hash);
 
@@ -173,7 +174,7 @@ describe('appendAudit and verifyAuditChain', () => {
     expect(await verifyAuditChain(store, 2)).toEqual({
       ok: false,
       entries: 3,
-      firstBroken: { seq: 3, reason: "hash does not match the entry's contents (the entry was altered)" },
+      firstBroken: { seq: 3, reason: "hash does not match the entry's contents (the entry was altered, or rehashed without the platform's key)" },
     });
   });
 
@@ -182,7 +183,7 @@ describe('appendAudit and verifyAuditChain', () => {
     const forged = { ...entries[4], resources: [part(R2, SCJG, ['creditCode', 'name'], 1)] };
     await store.update(AUDIT_COLLECTION, eq('seq', 5), {
       resources: JSON.stringify(forged.resources),
-      hash: entryHash(forged),
+      hash: entryHash(forged, await auditKey(store)), // even with the key, the next entry's prevHash tells
     });
     expect(await verifyAuditChain(store)).toEqual({
       ok: false,
@@ -351,7 +352,7 @@ describe('listAudit', () => {
       ...FIXTURE[1],
       seq: 2,
       prevHash: all.nodes[7].hash,
-      hash: entryHash(all.nodes[6]),
+      hash: entryHash(all.nodes[6], await auditKey(store)),
     });
   });
 

@@ -4,6 +4,7 @@
 import { getGrant, isGrantActive, listGrants } from '../../src/access/grants.ts';
 import { listAudit } from '../../src/audit/query.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
+import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';
 import { publishedCatalogues } from '../../src/catalogue/repository.ts';
 import { departmentByCode } from '../../src/model/platform.ts';
 import type { RequestContext } from '../../src/server/context.ts';
@@ -106,7 +107,7 @@ const resolvers: Resolvers = {
         );
       }),
 
-    verifyAuditChain: (_p, _a, ctx) => verifyAuditChain(ctx.store),
+    verifyAuditChain: (_p, _a, ctx) => verifyAuditChain(ctx.store, undefined, { checkpointFile: checkpointFileFromEnv() }),
 
     usage: (_p, args, ctx) =>
       translated(() =>

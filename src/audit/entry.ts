@@ -8,15 +8,17 @@
 //   that `contains '|CODE|'` matches exactly one code. They are not hashed; `verifyAuditChain` checks
 //   that they agree with `resources`, so they cannot be edited to hide an entry from a department.
 //
-// The hash is SHA-256 (hex) over 'govgraph-audit-v1\n' followed by the canonical JSON (object keys
-// sorted at every level, arrays in order) of every field of the entry except `hash` itself, `prevHash`
-// included. The first entry's `prevHash` is GENESIS_HASH.
-import { createHash } from 'node:crypto';
+// The hash is HMAC-SHA256 (hex) under the platform's audit key (key.ts) over 'govgraph-audit-v2\n'
+// followed by the canonical JSON (object keys sorted at every level, arrays in order) of every field of
+// the entry except `hash` itself, `prevHash` included. The first entry's `prevHash` is GENESIS_HASH.
+// Without the key nobody can make a hash that verifies: an entry edited and rehashed with the public
+// algorithm is named as altered.
+import { createHmac } from 'node:crypto';
 import type { Row, Value } from '../store/port.ts';
 
 export const AUDIT_COLLECTION = '_audit';
 export const GENESIS_HASH = '0'.repeat(64);
-const HASH_DOMAIN = 'govgraph-audit-v1\n';
+const HASH_DOMAIN = 'govgraph-audit-v2\n';
 
 export type AuditKind = 'read' | 'workflow' | 'operator';
 export type AuditOutcome = 'allowed' | 'partial' | 'denied' | 'error' | 'ok' | 'refused';
@@ -77,8 +79,8 @@ export function canonicalJson(value: unknown): string {
   return `{${members.join(',')}}`;
 }
 
-/** The hash an entry must carry, computed from every other field. */
-export function entryHash(rest: Omit<AuditEntry, 'hash'>): string {
+/** The hash an entry must carry, computed from every other field under the audit key. */
+export function entryHash(rest: Omit<AuditEntry, 'hash'>, key: Uint8Array): string {
   const hashed: Omit<AuditEntry, 'hash'> = {
     seq: rest.seq,
     time: rest.time,
@@ -105,7 +107,7 @@ export function entryHash(rest: Omit<AuditEntry, 'hash'>): string {
     detail: rest.detail,
     prevHash: rest.prevHash,
   };
-  return createHash('sha256').update(HASH_DOMAIN).update(canonicalJson(hashed)).digest('hex');
+  return createHmac('sha256', key).update(HASH_DOMAIN).update(canonicalJson(hashed)).digest('hex');
 }
 
 /** '|a|b|' of the distinct values in first-seen order; '' when none. */

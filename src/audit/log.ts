@@ -17,6 +17,7 @@ import {
   type NewAuditEntry,
 } from './entry.ts';
 import { DuplicateKeyError, type Store } from '../store/port.ts';
+import { auditKey } from './key.ts';
 
 export const MAX_APPEND_ATTEMPTS = 25;
 
@@ -78,6 +79,7 @@ async function appendNow(store: Store, input: NewAuditEntry): Promise<AuditEntry
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
     try {
       await ensureAuditIndexes(store);
+      const key = await auditKey(store);
       const tail = await auditTail(store);
       const unhashed: Omit<AuditEntry, 'hash'> = {
         seq: tail ? tail.seq + 1 : 1,
@@ -105,7 +107,7 @@ async function appendNow(store: Store, input: NewAuditEntry): Promise<AuditEntry
         detail: input.detail,
         prevHash: tail ? tail.hash : GENESIS_HASH,
       };
-      const entry: AuditEntry = { ...unhashed, hash: entryHash(unhashed) };
+      const entry: AuditEntry = { ...unhashed, hash: entryHash(unhashed, key) };
       await store.insert(AUDIT_COLLECTION, [toRow(entry)]);
       return entry;
     } catch (err) {

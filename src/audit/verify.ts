@@ -7,9 +7,13 @@
 // 3. prevHash equals the previous entry's hash (GENESIS_HASH for the first);
 // 4. hash equals the hash recomputed from the entry's fields: an edited field shows here;
 // 5. the derived filter columns (resourceCodes, providers) agree with resources.
+// 6. hashes are HMACs under the platform's audit key (key.ts): an entry edited and rehashed without the
+//    key fails 4 at that entry;
+// 7. every signed checkpoint (checkpoint.ts: the store's and the operator's file) names an entry that
+//    exists with that hash: an entry rewritten together with every later one (even with the key) fails
+//    at the checkpoint's seq, and a deleted tail shows as entries missing up to the newest checkpoint.
+// A checkpoint whose signature does not verify is reported too (it was altered or forged), at its seq.
 // The first entry that fails is reported with its seq (for a gap, the seq found after it).
-// Limit: removing the last entries leaves a shorter chain that is still consistent; only a copy of a
-// recent tail hash kept elsewhere can show that.
 import {
   AUDIT_COLLECTION,
   GENESIS_HASH,
@@ -20,6 +24,8 @@ import {
   type AuditEntry,
 } from './entry.ts';
 import type { Filter, Row, Store } from '../store/port.ts';
+import { readCheckpoints, type FoundCheckpoint } from './checkpoint.ts';
+import { auditKey } from './key.ts';
 
 export const VERIFY_PAGE_SIZE = 500;
 
@@ -27,12 +33,28 @@ export interface AuditVerification {
   ok: boolean;
   entries: number; // entries checked (up to and including the first broken one)
   firstBroken?: { seq: number; reason: string };
+  /** The newest signed checkpoint the chain was checked against, if any. */
+  checkpoint?: { seq: number; time: string };
 }
 
-export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE): Promise<AuditVerification> {
+export interface VerifyOptions {
+  /** The operator's checkpoint file (GOVGRAPH_AUDIT_CHECKPOINTS), read beside the store's checkpoints. */
+  checkpointFile?: string | null;
+}
+
+export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE, opts: VerifyOptions = {}): Promise<AuditVerification> {
+  const key = await auditKey(store);
+  const found = await readCheckpoints(store, opts.checkpointFile ?? null);
+  const forged = found.filter((c) => !c.signed).sort((a, b) => a.seq - b.seq)[0];
+  const checkpoints = found.filter((c) => c.signed).sort((a, b) => a.seq - b.seq);
+  const newest = checkpoints.at(-1);
+  const anchored = newest ? { checkpoint: { seq: newest.seq, time: newest.time } } : {};
+  let next = 0; // index of the first checkpoint not yet passed
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let entries = 0;
+  const broken = (seq: number, reason: string): AuditVerification => ({ ok: false, entries, firstBroken: { seq, reason }, ...anchored });
+  if (forged) return broken(Math.max(forged.seq, 0), `the checkpoint in ${forged.where} does not carry the platform's signature (it was altered or forged)`);
   for (;;) {
     const filter: Filter | undefined =
       expectedSeq === 1 ? undefined : { kind: 'compare', field: 'seq', op: 'gt', value: expectedSeq - 1 };
@@ -43,19 +65,33 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
     });
     for (const row of rows) {
       entries += 1;
-      const problem = checkRow(row, expectedSeq, prevHash);
-      if (typeof problem === 'string') {
-        return { ok: false, entries, firstBroken: { seq: Number(row.seq), reason: problem } };
+      const problem = checkRow(row, expectedSeq, prevHash, key);
+      if (typeof problem === 'string') return broken(Number(row.seq), problem);
+      while (next < checkpoints.length && checkpoints[next].seq <= problem.seq) {
+        const c = checkpoints[next++];
+        if (c.seq === problem.seq && c.hash !== problem.hash) return broken(c.seq, differs(c));
       }
       expectedSeq += 1;
       prevHash = problem.hash;
     }
-    if (rows.length < pageSize) return { ok: true, entries };
+    if (rows.length < pageSize) break;
   }
+  // Checkpoints of seq 0 (an empty log) are passed by any chain; a later one beyond the end is a lost tail.
+  while (next < checkpoints.length && checkpoints[next].seq === 0) next++;
+  const beyond = checkpoints.at(-1);
+  if (beyond && beyond.seq >= expectedSeq) {
+    const range = beyond.seq === expectedSeq ? `entry #${expectedSeq} is` : `entries #${expectedSeq} to #${beyond.seq} are`;
+    return broken(expectedSeq, `${range} missing: the checkpoint signed at ${beyond.time} (${beyond.where}) names entry #${beyond.seq} (the tail of the log was deleted)`);
+  }
+  return { ok: true, entries, ...anchored };
+}
+
+function differs(c: FoundCheckpoint): string {
+  return `the entry's hash differs from the checkpoint signed at ${c.time} (${c.where}): this entry or one before it was rewritten`;
 }
 
 /** The entry when it is sound, or the reason it is not. */
-function checkRow(row: Row, expectedSeq: number, prevHash: string): AuditEntry | string {
+function checkRow(row: Row, expectedSeq: number, prevHash: string, key: Uint8Array): AuditEntry | string {
   const seq = Number(row.seq);
   if (seq !== expectedSeq) {
     return expectedSeq === seq - 1
@@ -75,11 +111,11 @@ function checkRow(row: Row, expectedSeq: number, prevHash: string): AuditEntry |
   }
   let recomputed: string;
   try {
-    recomputed = entryHash(entry);
+    recomputed = entryHash(entry, key);
   } catch (err) {
     return `entry cannot be hashed: ${err instanceof Error ? err.message : String(err)}`;
   }
-  if (recomputed !== entry.hash) return 'hash does not match the entry\'s contents (the entry was altered)';
+  if (recomputed !== entry.hash) return 'hash does not match the entry\'s contents (the entry was altered, or rehashed without the platform\'s key)';
   if ((row.resourceCodes ?? '') !== resourceCodesOf(entry.resources)) {
     return 'resourceCodes column does not match resources (the entry was altered)';
   }

@@ -1,6 +1,7 @@
 // `govgraph audit verify` (SPEC §10, §11): checks the audit log's hash chain on the store.
 import type { Command } from 'commander';
 import { verifyAuditChain } from '../audit/verify.ts';
+import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv } from '../audit/checkpoint.ts';
 import { openStore } from '../store/open.ts';
 import { withCommonOptions, type CommonOptions } from './options.ts';
 
@@ -10,13 +11,16 @@ export function registerAuditCommands(program: Command): void {
   withCommonOptions(
     audit
       .command('verify')
-      .description('check the hash chain of the audit log and name the first broken entry'),
-  ).action(async (opts: CommonOptions) => {
+      .description('check the hash chain of the audit log against its signed checkpoints and name the first broken entry')
+      .option('--checkpoints <file>', `the checkpoint file outside the store (env ${CHECKPOINT_FILE_ENV})`),
+  ).action(async (opts: CommonOptions & { checkpoints?: string }) => {
     const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
     try {
-      const result = await verifyAuditChain(store);
+      const checkpointFile = opts.checkpoints ?? checkpointFileFromEnv();
+      const result = await verifyAuditChain(store, undefined, { checkpointFile });
+      const anchor = result.checkpoint ? `, anchored by the checkpoint of entry #${result.checkpoint.seq} signed at ${result.checkpoint.time}` : ', no signed checkpoint';
       if (result.ok) {
-        console.log(`audit chain ok: ${result.entries} entries`);
+        console.log(`audit chain ok: ${result.entries} entries${anchor}${checkpointFile ? '' : ` (store only; ${CHECKPOINT_FILE_ENV} names the file outside it)`}`);
       } else {
         const broken = result.firstBroken!;
         console.log(`audit chain broken at entry #${broken.seq}: ${broken.reason}`);

@@ -8,6 +8,7 @@ import { signToken } from '../identity/token.ts';
 import { platformSecret } from '../identity/secret.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../model/platform.ts';
 import { ListenError, startGateway } from '../server/app.ts';
+import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv } from '../audit/checkpoint.ts';
 import { openStore } from '../store/open.ts';
 import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
@@ -66,6 +67,8 @@ export function registerServeCommand(program: Command): void {
       console.log(`govgraph: ${platform.platform.name}`);
       console.log(`  GraphQL   ${gateway.url}/graphql`);
       console.log(`  GraphiQL  ${gateway.url}/graphiql`);
+      const checkpointFile = checkpointFileFromEnv();
+      console.log(`  audit checkpoints every minute to the store${checkpointFile ? ` and ${checkpointFile}` : ` only (name a file outside it with ${CHECKPOINT_FILE_ENV})`}`);
       if (demoToken) {
         console.log(`\nA demo token for the Provincial Department of Civil Affairs (${DEMO_DEPT}), valid 8 hours`);
         console.log('(GraphiQL opens with it in its headers):');

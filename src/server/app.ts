@@ -25,6 +25,7 @@ import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
 import { createLogger, loggingPlugin } from './plugins/logging.ts';
 import { auditPlugin } from './plugins/audit.ts';
+import { checkpointFileFromEnv, startCheckpoints } from '../audit/checkpoint.ts';
 import { SchemaHolder } from './schema-holder.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
@@ -54,6 +55,12 @@ export interface GatewayOptions {
   graphiqlHeaders?: Record<string, string>;
   /** Overrides of the platform file's `server` settings (tests). */
   server?: Platform['server'];
+  /**
+   * Signed checkpoints of the audit log's head (src/audit/checkpoint.ts): to the store, and to `file`
+   * (default: GOVGRAPH_AUDIT_CHECKPOINTS) when named; every `intervalMs` (default 60 s) while the head
+   * moves, and when the gateway stops (after the drain).
+   */
+  auditCheckpoints?: { file?: string | null; intervalMs?: number };
 }
 
 /** A route of the gateway: an exact path, the methods it answers, and its handler. */
@@ -362,6 +369,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }
   state = 'ready';
   const port = (httpServer.address() as AddressInfo).port;
+  const checkpoints = startCheckpoints(store, {
+    file: opts.auditCheckpoints?.file === undefined ? checkpointFileFromEnv() : opts.auditCheckpoints.file,
+    intervalMs: opts.auditCheckpoints?.intervalMs,
+    log: opts.log,
+  });
   const shownHost = host !== '0.0.0.0' && host !== '::' ? (host.includes(':') ? `[${host}]` : host) : '127.0.0.1';
 
   let draining: Promise<DrainSummary> | null = null;
@@ -386,6 +398,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await closed;
       await server.stop();
       await holder.stop();
+      await checkpoints.stop(); // the head as the last request left it
       state = 'stopped';
       const summary = { durationMs: Date.now() - started, forcedConnections };
       logger.info({ event: 'drain-end', ...summary }, 'drained');

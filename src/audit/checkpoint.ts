@@ -1,0 +1,119 @@
+// Signed checkpoints of the audit log's head (issue 8): the sequence number and hash of the newest entry,
+// with the time, signed with HMAC-SHA256 under the audit key (key.ts). A gateway writes one at least
+// every minute while the head moves, and one on shutdown, to the store (`_audit_checkpoints`) and, when
+// the operator names one, to a file outside the store (GOVGRAPH_AUDIT_CHECKPOINTS), one JSON line each,
+// appended.
+//
+// `audit verify` reads both: a signed checkpoint names an entry that must exist with that hash, so
+// deleting the newest entries (the tail), or rewriting entries and rehashing every later one, shows even
+// to someone who could rewrite the whole store. A checkpoint whose signature does not verify is itself
+// reported: it was altered or forged.
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Store } from '../store/port.ts';
+import { canonicalJson, GENESIS_HASH } from './entry.ts';
+import { auditKey } from './key.ts';
+import { auditTail } from './log.ts';
+
+export const AUDIT_CHECKPOINTS = '_audit_checkpoints';
+/** The environment variable naming the checkpoint file (a second location, outside the store). */
+export const CHECKPOINT_FILE_ENV = 'GOVGRAPH_AUDIT_CHECKPOINTS';
+export const CHECKPOINT_INTERVAL_MS = 60_000;
+const DOMAIN = 'govgraph-audit-checkpoint-v1\n';
+
+export interface Checkpoint {
+  seq: number; // 0 for an empty log
+  hash: string;
+  time: string;
+  mac: string;
+}
+
+/** A checkpoint read back, with where it came from (for messages). */
+export interface FoundCheckpoint extends Checkpoint {
+  where: string; // 'store' or 'FILE line N'
+  signed: boolean;
+}
+
+export function checkpointFileFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
+  return env[CHECKPOINT_FILE_ENV] || null;
+}
+
+function macOf(c: Omit<Checkpoint, 'mac'>, key: Uint8Array): string {
+  return createHmac('sha256', key).update(DOMAIN).update(canonicalJson({ seq: c.seq, hash: c.hash, time: c.time })).digest('hex');
+}
+
+function signedBy(c: Checkpoint, key: Uint8Array): boolean {
+  const want = Buffer.from(macOf(c, key), 'hex');
+  const got = Buffer.from(typeof c.mac === 'string' ? c.mac : '', 'hex');
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/** Signs the log's head now and writes it to the store and, when named, appends it to the file. */
+export async function writeCheckpoint(store: Store, file: string | null, now = new Date()): Promise<Checkpoint> {
+  const key = await auditKey(store);
+  const tail = await auditTail(store);
+  const head = { seq: tail?.seq ?? 0, hash: tail?.hash ?? GENESIS_HASH, time: now.toISOString() };
+  const checkpoint: Checkpoint = { ...head, mac: macOf(head, key) };
+  await store.insert(AUDIT_CHECKPOINTS, [{ ...checkpoint }]);
+  if (file) appendFileSync(file, JSON.stringify(checkpoint) + '\n', { mode: 0o600 });
+  return checkpoint;
+}
+
+/** Every checkpoint of the store and of the file, with whether its signature verifies. */
+export async function readCheckpoints(store: Store, file: string | null): Promise<FoundCheckpoint[]> {
+  const key = await auditKey(store);
+  const found: FoundCheckpoint[] = [];
+  const add = (raw: unknown, where: string) => {
+    const o = (raw ?? {}) as Partial<Checkpoint>;
+    const c: Checkpoint = { seq: Number(o.seq), hash: String(o.hash), time: String(o.time), mac: String(o.mac) };
+    const wellFormed = Number.isSafeInteger(c.seq) && c.seq >= 0;
+    found.push({ ...c, seq: wellFormed ? c.seq : -1, where, signed: wellFormed && signedBy(c, key) });
+  };
+  for (const row of await store.find(AUDIT_CHECKPOINTS, {})) add(row, 'the store');
+  if (file && existsSync(file)) {
+    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+      if (!line.trim()) return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        parsed = null;
+      }
+      add(parsed, `${file} line ${i + 1}`);
+    });
+  }
+  return found;
+}
+
+/**
+ * Writes a checkpoint every `intervalMs` while the head moves (and at once), and a last one on stop.
+ * A failure to write one is reported through `log` and tried again at the next tick; requests go on.
+ */
+export function startCheckpoints(store: Store, opts: { file: string | null; intervalMs?: number; log?: (err: unknown) => void }) {
+  let last: string | null = null;
+  let running: Promise<void> = Promise.resolve();
+  const tick = (force: boolean) => {
+    running = running.then(async () => {
+      try {
+        const tail = await auditTail(store);
+        const head = `${tail?.seq ?? 0}:${tail?.hash ?? GENESIS_HASH}`;
+        if (!force && head === last) return;
+        await writeCheckpoint(store, opts.file);
+        last = head;
+      } catch (err) {
+        opts.log?.(err);
+      }
+    });
+    return running;
+  };
+  const timer = setInterval(() => void tick(false), opts.intervalMs ?? CHECKPOINT_INTERVAL_MS);
+  timer.unref();
+  void tick(false);
+  return {
+    /** The checkpoint of shutdown: written whatever the head. */
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await tick(true);
+    },
+  };
+}

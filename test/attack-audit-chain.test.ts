@@ -1,0 +1,145 @@
+// Attacks on the audit log's chain (issue 8, point 4), by someone who can write the store: deleting the
+// newest entries, editing an entry and rehashing every later one with the public algorithm, rehashing
+// with the key read from the store, forging a checkpoint. `audit verify` names the first altered entry
+// or the lost tail, against signed checkpoints kept in the store and in a file outside it.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AUDIT_CHECKPOINTS, writeCheckpoint } from '../src/audit/checkpoint.ts';
+import { AUDIT_COLLECTION, canonicalJson, entryHash, fromRow, toRow, type NewAuditEntry } from '../src/audit/entry.ts';
+import { auditKey } from '../src/audit/key.ts';
+import { appendAudit } from '../src/audit/log.ts';
+import { verifyAuditChain } from '../src/audit/verify.ts';
+import { eq, type Store } from '../src/store/port.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import { startTestGateway } from './helpers/gateway.ts';
+
+let dir: string;
+let store: Store;
+let file: string;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'govgraph-attack-chain-'));
+  store = await openSqliteStore(join(dir, 'data'));
+  file = join(dir, 'checkpoints.jsonl');
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const entry = (n: number): NewAuditEntry => ({
+  requestId: `req-${n}`, department: '430000-MZ', user: 'u', purpose: 'social-assistance', operationName: null, documentHash: null,
+  kind: 'read', action: null, outcome: 'allowed', detail: null,
+  resources: [{ resource: '430000-GA-00001', provider: '430000-GA', items: ['idNumber'], denied: [], masked: ['idNumber'], records: n, filtered: [], ordered: [], counted: false }],
+});
+async function appendEntries(from: number, to: number) {
+  for (let n = from; n <= to; n++) await appendAudit(store, entry(n));
+}
+const allEntries = async () => (await store.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'asc' }] })).map(fromRow);
+
+/** Rewrites every entry from `seq` on with `hash` (the attacker's function), after `edit` changed one. */
+async function rewriteFrom(seq: number, hash: (e: Omit<ReturnType<typeof fromRow>, 'hash'>) => string, edit: (e: ReturnType<typeof fromRow>) => void) {
+  const entries = await allEntries();
+  let prev = entries[seq - 2]?.hash;
+  for (const e of entries.slice(seq - 1)) {
+    if (e.seq === seq) edit(e);
+    if (prev !== undefined) e.prevHash = prev;
+    const { hash: _old, ...rest } = e;
+    e.hash = hash(rest);
+    prev = e.hash;
+    await store.delete(AUDIT_COLLECTION, eq('seq', e.seq));
+    await store.insert(AUDIT_COLLECTION, [toRow(e)]);
+  }
+}
+
+describe('a deleted tail', () => {
+  it('is named against the newest checkpoint, in the store or (when that is gone too) in the file', async () => {
+    await appendEntries(1, 5);
+    await writeCheckpoint(store, file);
+    await store.delete(AUDIT_COLLECTION, { kind: 'compare', field: 'seq', op: 'gte', value: 4 });
+    const viaStore = await verifyAuditChain(store);
+    expect(viaStore.ok).toBe(false);
+    expect(viaStore.firstBroken!.seq).toBe(4);
+    expect(viaStore.firstBroken!.reason).toMatch(/^entries #4 to #5 are missing: the checkpoint signed at .* \(the store\) names entry #5 \(the tail of the log was deleted\)$/);
+
+    await store.delete(AUDIT_CHECKPOINTS, { kind: 'and', filters: [] }); // the attacker wipes the store's checkpoints
+    expect((await verifyAuditChain(store)).ok).toBe(true); // the store alone can no longer tell
+    const viaFile = await verifyAuditChain(store, undefined, { checkpointFile: file });
+    expect(viaFile.firstBroken).toEqual({ seq: 4, reason: expect.stringContaining(`(${file} line 1) names entry #5`) });
+  });
+
+  it('passes when nothing was lost after the checkpoint, and says which checkpoint anchored it', async () => {
+    await appendEntries(1, 3);
+    const c = await writeCheckpoint(store, file);
+    await appendEntries(4, 6);
+    expect(await verifyAuditChain(store, undefined, { checkpointFile: file })).toEqual({ ok: true, entries: 6, checkpoint: { seq: 3, time: c.time } });
+  });
+});
+
+describe('a rewritten chain', () => {
+  it('edited and rehashed with the public algorithm (SHA-256, no key) is named at the edited entry', async () => {
+    await appendEntries(1, 6);
+    const sha = (rest: object) => createHash('sha256').update('govgraph-audit-v1\n').update(canonicalJson(rest)).digest('hex');
+    await rewriteFrom(3, sha, (e) => (e.resources[0].records = 0));
+    expect((await verifyAuditChain(store)).firstBroken).toEqual({
+      seq: 3, reason: "hash does not match the entry's contents (the entry was altered, or rehashed without the platform's key)",
+    });
+  });
+
+  it('rehashed with the key read from the store is named at the checkpoint kept in the file', async () => {
+    await appendEntries(1, 4);
+    await writeCheckpoint(store, file);
+    await appendEntries(5, 6);
+    const key = await auditKey(store); // the secret is in the store: this attacker has it
+    await rewriteFrom(2, (rest) => entryHash(rest, key), (e) => (e.department = '430000-GA'));
+    await store.delete(AUDIT_CHECKPOINTS, { kind: 'and', filters: [] });
+    expect((await verifyAuditChain(store)).ok).toBe(true); // the chain is consistent again...
+    const r = await verifyAuditChain(store, undefined, { checkpointFile: file });
+    expect(r.firstBroken).toEqual({ seq: 4, reason: expect.stringMatching(/^the entry's hash differs from the checkpoint signed at .* \(.*line 1\): this entry or one before it was rewritten$/) });
+  });
+
+  it('a checkpoint forged without the key is reported', async () => {
+    await appendEntries(1, 2);
+    await store.insert(AUDIT_CHECKPOINTS, [{ seq: 2, hash: 'f'.repeat(64), time: new Date().toISOString(), mac: '0'.repeat(64) }]);
+    expect((await verifyAuditChain(store)).firstBroken).toEqual({ seq: 2, reason: "the checkpoint in the store does not carry the platform's signature (it was altered or forged)" });
+  });
+});
+
+describe('the gateway and the command', () => {
+  it('a gateway writes a signed checkpoint to the store and the file on start and on close', async () => {
+    const gw = await startTestGateway({ gateway: { auditCheckpoints: { file, intervalMs: 60_000 } } });
+    try {
+      await gw.query(`{ adminService { electronicLicences(first: 1) { totalCount } } }`, { dept: '430000-RST', purpose: 'employment-services' });
+    } finally {
+      await gw.close();
+    }
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    const last = lines.at(-1);
+    expect(last).toEqual({ seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/), time: expect.any(String), mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+
+  it('`govgraph audit verify` names the lost tail (exit 1) with --checkpoints, and the env names the file too', async () => {
+    await appendEntries(1, 3);
+    await writeCheckpoint(store, file);
+    await store.delete(AUDIT_COLLECTION, eq('seq', 3));
+    await store.delete(AUDIT_CHECKPOINTS, { kind: 'and', filters: [] });
+    const run = promisify(execFile);
+    const verify = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+      run('node', ['bin/govgraph.js', 'audit', 'verify', '--data', join(dir, 'data'), ...args], { env }).then(
+        (r) => ({ code: 0, stdout: r.stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+      );
+    const byOption = await verify(['--checkpoints', file]);
+    expect(byOption.code).toBe(1);
+    expect(byOption.stdout).toMatch(/^audit chain broken at entry #3: entry #3 is missing: the checkpoint signed at /);
+    const byEnv = await verify([], { ...process.env, GOVGRAPH_AUDIT_CHECKPOINTS: file });
+    expect(byEnv.code).toBe(1);
+    const blind = await verify([], { ...process.env, GOVGRAPH_AUDIT_CHECKPOINTS: '' });
+    expect(blind).toEqual({ code: 0, stdout: expect.stringContaining('audit chain ok: 2 entries, no signed checkpoint (store only;') });
+  }, 120_000);
+});
