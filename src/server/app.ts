@@ -172,6 +172,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
   const server = new ApolloServer<RequestContext>({
     gateway: holder,
+    // `serve` handles SIGTERM/SIGINT with the drain; Apollo's own handler would stop the server at once and
+    // send the signal again, cutting the drain short (and the audit log's last checkpoint with it).
+    stopOnTerminationSignals: false,
     introspection: settings.introspection ?? true, // still behind authentication: the context refuses anonymous requests
     includeStacktraceInErrorResponses: opts.development ?? false,
     formatError: createFormatError({ development: opts.development ?? false, log: opts.log }),
