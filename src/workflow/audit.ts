@@ -14,6 +14,11 @@ export interface Plan<T> {
   resources: AuditResource[];
   /** Makes the change; runs only once the entry is written. */
   apply(): Promise<T>;
+  /**
+   * For an action whose entry says it was only attempted (a publication): the detail of a second entry,
+   * written once the change is made. A crash in between leaves "attempted", never a false "done".
+   */
+  done?: string;
 }
 
 /** A resource part of a workflow entry: the items concerned, nothing read. */
@@ -54,7 +59,10 @@ export async function perform<T>(env: WorkflowEnv, actor: Actor, action: string,
   }
   await record(env, actor, action, 'ok', plan.detail, plan.resources);
   try {
-    return await plan.apply();
+    const result = await plan.apply();
+    // The change is made: a failure to record it now must not report the action as failed.
+    if (plan.done) await record(env, actor, action, 'ok', plan.done, plan.resources).catch(() => undefined);
+    return result;
   } catch (err) {
     if (!(err instanceof AuditUnavailableError)) {
       await record(env, actor, action, 'error', `${plan.detail} — failed: ${(err as Error).message}`, plan.resources).catch(() => undefined);

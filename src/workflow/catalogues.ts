@@ -218,7 +218,8 @@ export async function publishCatalogue(
     if (taken.length) throw invalid(`${label(v)} cannot be published:`, taken);
     checkBuildable(env, all, `Publishing ${label(v)}`);
     return {
-      detail: `${label(v)} published`,
+      detail: `${label(v)} publication attempted`,
+      done: `${label(v)} published`,
       resources: resourcesOf(v.catalogue),
       apply: async () => {
         // Claimed right before the status changes: a publication racing for the same collection loses here.

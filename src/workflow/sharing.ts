@@ -20,7 +20,7 @@ import {
 import { listVersions, publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import type { Department } from '../model/platform.ts';
-import { and, eq, type Row, type Store } from '../store/port.ts';
+import { and, DuplicateKeyError, eq, type Row, type Store } from '../store/port.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
 import { concerning, perform } from './audit.ts';
 import { decisionDeadline, type Deadline } from './deadlines.ts';
@@ -50,8 +50,17 @@ export interface SharingRequest {
 }
 
 
+/**
+ * One pending request per requester and resource, held by the store: `openKey` is the same for every
+ * pending request of a requester and resource and unique to each decided one, under a unique index
+ * (a check before the insert alone lets two instances both insert). Every adapter can hold such an index
+ * (MongoDB's unique indexes count a missing field as null, so the key is never missing).
+ */
+const openKey = (r: Pick<SharingRequest, 'id' | 'requester' | 'resource' | 'status'>): string =>
+  r.status === 'pending' ? `pending|${r.requester}|${r.resource}` : `decided|${r.id}`;
+
 function toRow(r: SharingRequest): Row {
-  return { ...r, items: JSON.stringify(r.items), purposes: JSON.stringify(r.purposes) };
+  return { ...r, items: JSON.stringify(r.items), purposes: JSON.stringify(r.purposes), openKey: openKey(r) };
 }
 
 function fromRow(r: Row): SharingRequest {
@@ -81,6 +90,12 @@ async function ensureIndexes(store: Store): Promise<void> {
   await store.ensureIndex(SHARING_REQUESTS, { fields: ['id'], unique: true });
   await store.ensureIndex(SHARING_REQUESTS, { fields: ['requester', 'status'] });
   await store.ensureIndex(SHARING_REQUESTS, { fields: ['provider', 'status'] });
+  // Requests stored before openKey existed get theirs first, so that the unique index can be made.
+  for (const row of await store.find(SHARING_REQUESTS, { filter: eq('openKey', null), projection: ['id', 'requester', 'resource', 'status'] })) {
+    const r = { id: String(row.id), requester: String(row.requester), resource: String(row.resource), status: row.status as RequestStatus };
+    await store.update(SHARING_REQUESTS, eq('id', r.id), { openKey: openKey(r) });
+  }
+  await store.ensureIndex(SHARING_REQUESTS, { fields: ['openKey'], unique: true });
   indexed.add(store);
 }
 
@@ -214,7 +229,13 @@ export async function requestSharing(env: WorkflowEnv, actor: Actor, input: Shar
       detail: `sharing request ${request.id} for ${resource.code} (${items.join(', ')}) for ${purposes.join(', ')}`,
       resources: [concerning(resource.code, resource.provider, items)],
       apply: async () => {
-        await env.store.insert(SHARING_REQUESTS, [toRow(request)]);
+        try {
+          await env.store.insert(SHARING_REQUESTS, [toRow(request)]);
+        } catch (err) {
+          // Another instance inserted one meanwhile: the unique openKey settles it.
+          if (err instanceof DuplicateKeyError) throw conflict(`${actor.dept.code} already has a pending request for ${resource.code}; wait for its decision.`);
+          throw err;
+        }
         return request;
       },
     };
@@ -254,7 +275,7 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
     }
     const reason = input.reason?.trim() || null;
     const claim = async (set: Row) => {
-      const n = await env.store.update(SHARING_REQUESTS, and(eq('id', request.id), eq('status', 'pending')), set);
+      const n = await env.store.update(SHARING_REQUESTS, and(eq('id', request.id), eq('status', 'pending')), { ...set, openKey: openKey({ ...request, status: 'approved' }) });
       if (n === 0) throw conflict(`Sharing request ${request.id} was decided meanwhile.`);
     };
     const decided = { decidedBy: actor.user, decidedAt: env.now.toISOString(), reason };
@@ -298,7 +319,7 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
         try {
           grant = await addGrant(env.store, { platform: env.platform, catalogues: await publishedCatalogues(env.store) }, grantInput, env.now);
         } catch (err) {
-          await env.store.update(SHARING_REQUESTS, eq('id', request.id), { status: 'pending', decidedBy: null, decidedAt: null, reason: null });
+          await env.store.update(SHARING_REQUESTS, eq('id', request.id), { status: 'pending', decidedBy: null, decidedAt: null, reason: null, openKey: openKey(request) });
           if (err instanceof GrantInputError) throw badInput(err.message, err.problems);
           throw err;
         }
