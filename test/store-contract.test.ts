@@ -600,6 +600,60 @@ function contract(harness: () => Harness): void {
     });
   });
 
+  describe('meter (token buckets and quota windows)', () => {
+    let n = 0;
+    const fresh = () => `_meter_${++n}`;
+    const bucket = (key: string, now: number, amount = 1) => ({ key, amount, capacity: 3, drainPerMs: 0.001, now, ttlMs: 60_000 });
+
+    it('takes until the capacity, then refuses without adding, and drains with time', async () => {
+      const c = fresh();
+      const t0 = 1_800_000_000_000;
+      expect(await store.meter(c, bucket('u1', t0))).toEqual({ taken: true, level: 1 });
+      expect(await store.meter(c, bucket('u1', t0, 2))).toEqual({ taken: true, level: 3 });
+      expect(await store.meter(c, bucket('u1', t0))).toEqual({ taken: false, level: 3 });
+      expect(await store.meter(c, bucket('u1', t0 + 500))).toEqual({ taken: false, level: 2.5 });
+      expect(await store.meter(c, bucket('u1', t0 + 1000))).toEqual({ taken: true, level: 3 });
+      // Another key has its own level; a step back in time never drains below what it was.
+      expect(await store.meter(c, bucket('u2', t0))).toEqual({ taken: true, level: 1 });
+      expect(await store.meter(c, bucket('u1', t0 + 900))).toEqual({ taken: false, level: 3 });
+      expect(await store.meter(c, bucket('u1', t0 + 60_000))).toEqual({ taken: true, level: 1 });
+    });
+
+    it('gives back with a negative amount, never below 0; an expired row reads as empty', async () => {
+      const c = fresh();
+      const t0 = 1_800_000_000_000;
+      const win = (now: number, amount: number) => ({ key: 'w', amount, capacity: 10, drainPerMs: 0, now, ttlMs: 1000 });
+      expect(await store.meter(c, win(t0, 8))).toEqual({ taken: true, level: 8 });
+      expect(await store.meter(c, win(t0, 3))).toEqual({ taken: false, level: 8 });
+      expect(await store.meter(c, win(t0, -5))).toEqual({ taken: true, level: 3 });
+      expect(await store.meter(c, win(t0, -5))).toEqual({ taken: true, level: 0 });
+      expect(await store.meter(c, win(t0 + 10, 10))).toEqual({ taken: true, level: 10 });
+      expect(await store.meter(c, win(t0 + 1010, 0))).toEqual({ taken: true, level: 0 });
+      expect(await store.meter(c, win(t0 + 1010, 11))).toEqual({ taken: false, level: 0 });
+    });
+
+    it('refuses steps that make no sense', async () => {
+      await expect(store.meter(fresh(), { ...bucket('', 1), key: '' })).rejects.toThrow(/key/);
+      await expect(store.meter(fresh(), { ...bucket('k', 1), amount: Number.NaN })).rejects.toThrow(/amount/);
+      await expect(store.meter(fresh(), { ...bucket('k', 1), ttlMs: 0 })).rejects.toThrow(/ttlMs/);
+    });
+
+    it('is atomic across two handles on one store: 40 concurrent steps on a bucket of 25 take exactly 25', async () => {
+      const c = fresh();
+      const other = await h.open();
+      try {
+        const step = { key: 'shared', amount: 1, capacity: 25, drainPerMs: 0, now: 1_800_000_000_000, ttlMs: 60_000 };
+        const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? other : store).meter(c, step)));
+        expect(results.filter((r) => r.taken)).toHaveLength(25);
+        expect(await store.meter(c, { ...step, amount: 0 })).toEqual({ taken: true, level: 25 });
+        expect(await store.find(c, { projection: ['key', 'level'] })).toEqual([{ key: 'shared', level: 25 }]);
+      } finally {
+        await other.close();
+      }
+    });
+
+  });
+
   describe('instances', () => {
     it('keeps data and indexes across a close and a reopen', async () => {
       const c = await people();

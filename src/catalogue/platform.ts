@@ -1,29 +1,76 @@
 // The platform file (SPEC §3): JSON Schema, then the checks of checks/platform.ts; defaults filled in.
-import { deadlinesOf, type Platform } from '../model/platform.ts';
+import path from 'node:path';
+import { DEFAULT_LIMITS, deadlinesOf, type Limits, type Platform, type RateBucket, type TrustedDocuments } from '../model/platform.ts';
 import { platformChecks } from './checks/platform.ts';
 import { schemaProblems } from './json-schema.ts';
 import { DocumentInvalidError, type Problem } from './problems.ts';
 import { readDocument } from './read.ts';
 
-export function validatePlatform(doc: unknown): { platform?: Platform; problems: Problem[] } {
+/** The platform file as written: limits and trusted documents are optional and spelled for people. */
+type RawBucket = 'off' | { requests: number; per: string };
+type RawPlatform = Omit<Platform, 'limits' | 'trustedDocuments'> & {
+  limits?: Partial<Omit<Limits, 'rate' | 'filter' | 'maskedProbes'>> & {
+    filter?: Partial<Limits['filter']>;
+    rate?: { perDepartment?: RawBucket; perUser?: RawBucket };
+    maskedProbes?: Partial<Limits['maskedProbes']>;
+  };
+  trustedDocuments?: Partial<TrustedDocuments>;
+};
+
+export function validatePlatform(doc: unknown, file?: string): { platform?: Platform; problems: Problem[] } {
   const problems = schemaProblems('platform.schema.json', doc);
   if (problems.length) return { problems };
-  const platform = withDefaults(doc as Platform);
+  const platform = withDefaults(doc as RawPlatform, file);
   for (const check of platformChecks) problems.push(...check(platform));
   return problems.length ? { problems } : { platform, problems };
 }
 
-function withDefaults(doc: Platform): Platform {
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `60s`, `500ms`, `1h` (the schema's `duration` pattern) in milliseconds. */
+export function durationMs(text: string): number {
+  const m = /^([0-9]+)(ms|s|m|h|d)$/.exec(text);
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1]) * UNIT_MS[m[2]];
+}
+
+function bucket(raw: RawBucket | undefined, fallback: RateBucket | null): RateBucket | null {
+  if (raw === undefined) return fallback;
+  return raw === 'off' ? null : { requests: raw.requests, perMs: durationMs(raw.per) };
+}
+
+function withDefaults(doc: RawPlatform, file?: string): Platform {
   const p = structuredClone(doc);
   p.platform.holidays ??= [];
   p.connected ??= [];
   p.deadlines = deadlinesOf(p);
-  return p;
+  const l = p.limits ?? {};
+  const d = DEFAULT_LIMITS;
+  const limits: Limits = {
+    maxDepth: l.maxDepth ?? d.maxDepth,
+    maxAliases: l.maxAliases ?? d.maxAliases,
+    maxTokens: l.maxTokens ?? d.maxTokens,
+    maxCost: l.maxCost ?? d.maxCost,
+    maxRequestBytes: l.maxRequestBytes ?? d.maxRequestBytes,
+    timeoutMs: l.timeoutMs ?? d.timeoutMs,
+    filter: { ...d.filter, ...l.filter },
+    rate: {
+      perDepartment: bucket(l.rate?.perDepartment, d.rate.perDepartment),
+      perUser: bucket(l.rate?.perUser, d.rate.perUser),
+    },
+    maskedProbes: { ...d.maskedProbes, ...l.maskedProbes },
+  };
+  const base = file ? path.dirname(path.resolve(file)) : process.cwd();
+  const trustedDocuments: TrustedDocuments = {
+    mode: p.trustedDocuments?.mode ?? 'off',
+    manifests: (p.trustedDocuments?.manifests ?? []).map((m) => path.resolve(base, m)),
+  };
+  return { ...p, limits, trustedDocuments };
 }
 
 /** Reads and validates a platform file; DocumentInvalidError lists every problem. */
 export function loadPlatform(file: string): Platform {
-  const { platform, problems } = validatePlatform(readDocument(file));
+  const { platform, problems } = validatePlatform(readDocument(file), file);
   if (!platform) throw new DocumentInvalidError(problems, file);
   return platform;
 }

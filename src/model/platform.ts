@@ -23,7 +23,54 @@ export interface ConnectedPlatform {
   namespace: string;
 }
 
+/** A token bucket: `requests` at once, refilled at `requests` per `perMs` (SPEC §13). */
+export interface RateBucket {
+  requests: number;
+  perMs: number;
+}
+
+/** The limits of SPEC §13, every key filled in (defaults in DEFAULT_LIMITS). */
+export interface Limits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  maxRequestBytes: number;
+  timeoutMs: number;
+  /** Filters (issue 9): conditions in one filter argument, nesting of and/or. */
+  filter: { maxConditions: number; maxDepth: number };
+  /** null: no bucket of that kind. */
+  rate: { perDepartment: RateBucket | null; perUser: RateBucket | null };
+  /** Values compared with a masked item (issue 8): `in` size, and a quota per department and resource. */
+  maskedProbes: { maxIn: number; perHour: number; perDay: number };
+}
+
+export type TrustMode = 'off' | 'log' | 'require';
+
+export interface TrustedDocuments {
+  mode: TrustMode;
+  /** graphql-codegen client preset manifests (persisted-documents.json), relative to the platform file. */
+  manifests: string[];
+}
+
+export const DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
+
+export const DEFAULT_LIMITS: Limits = {
+  maxDepth: 15,
+  maxAliases: 30,
+  maxTokens: 4000,
+  maxCost: 200_000,
+  maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
+  timeoutMs: 15_000,
+  filter: { maxConditions: 50, maxDepth: 5 },
+  rate: { perDepartment: { requests: 1200, perMs: 60_000 }, perUser: { requests: 300, perMs: 60_000 } },
+  maskedProbes: { maxIn: 20, perHour: 100, perDay: 500 },
+};
+
 export interface Platform {
+  /** Filled in by loadPlatform; read through limitsOf. */
+  limits?: Limits;
+  trustedDocuments?: TrustedDocuments;
   platform: {
     region: string;
     level: Level;
@@ -35,7 +82,6 @@ export interface Platform {
   purposes: Purpose[];
   departments: Department[];
   connected: ConnectedPlatform[];
-  limits?: { maxRequestBytes?: number };
   server?: ServerSettings;
   /** Working days allowed for answers of the data-quality workflow (SPEC §14); see deadlinesOf. */
   deadlines?: Partial<Deadlines>;
@@ -63,7 +109,6 @@ export interface ServerSettings {
   shutdownTimeoutMs?: number;
 }
 
-export const DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
 export const DEFAULT_DRAIN_DELAY_MS = 5000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
@@ -72,6 +117,10 @@ export const DEFAULT_MAX_PAGE_SIZE = 1000;
 export function maxPageSize(p: Platform): number {
   return p.platform.maxPageSize ?? DEFAULT_MAX_PAGE_SIZE;
 }
+
+export const limitsOf = (p: Platform): Limits => p.limits ?? DEFAULT_LIMITS;
+
+export const trustedDocumentsOf = (p: Platform): TrustedDocuments => p.trustedDocuments ?? { mode: 'off', manifests: [] };
 
 export function departmentByCode(p: Platform, code: string): Department | undefined {
   return p.departments.find((d) => d.code === code);

@@ -10,7 +10,6 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import {
   DEFAULT_DRAIN_DELAY_MS,
-  DEFAULT_MAX_REQUEST_BYTES,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type Platform,
 } from '../model/platform.ts';
@@ -26,6 +25,9 @@ import { createFormatError } from './format-error.ts';
 import { createLogger, loggingPlugin } from './plugins/logging.ts';
 import { auditPlugin } from './plugins/audit.ts';
 import { checkpointFileFromEnv, startCheckpoints } from '../audit/checkpoint.ts';
+import { limitsPlugin } from './plugins/limits.ts';
+import { documentLimitRules } from '../limits/document.ts';
+import { limitsOf, maxPageSize } from '../model/platform.ts';
 import { SchemaHolder } from './schema-holder.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
@@ -157,7 +159,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const { platform } = opts;
   const settings = { ...platform.server, ...opts.server };
-  const maxRequestBytes = platform.limits?.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  const maxRequestBytes = limitsOf(platform).maxRequestBytes;
   const drainDelayMs = settings.drainDelayMs ?? DEFAULT_DRAIN_DELAY_MS;
   const shutdownTimeoutMs = settings.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const corsOrigins = new Set(settings.corsOrigins ?? []);
@@ -170,6 +172,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const holder = new SchemaHolder(platform, store, { rules: opts.rules, pollMs: opts.pollMs, onError: opts.log });
   holder.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => metrics.schemaInstalled(coreSupergraphSdl));
 
+  const limits = limitsOf(platform);
   const server = new ApolloServer<RequestContext>({
     gateway: holder,
     // `serve` handles SIGTERM/SIGINT with the drain; Apollo's own handler would stop the server at once and
@@ -177,13 +180,17 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     stopOnTerminationSignals: false,
     introspection: settings.introspection ?? true, // still behind authentication: the context refuses anonymous requests
     includeStacktraceInErrorResponses: opts.development ?? false,
-    formatError: createFormatError({ development: opts.development ?? false, log: opts.log }),
+    formatError: createFormatError({ development: opts.development ?? false, log: opts.log, maxTokens: limits.maxTokens }),
+    // SPEC §13: the document's limits, checked once per document (Apollo caches validated documents).
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: documentLimitRules(limits, maxPageSize(platform)),
     // Compact JSON: Apollo pretty-prints by default, which costs a tenth of a 100-record response.
     stringifyResult: (value) => JSON.stringify(value),
     plugins: [
       // No per-field cache hints are used, and Apollo's landing page loads from a CDN: both off.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      limitsPlugin(platform, store), // rates, filter bounds, masked probes: before the operation runs
       auditPlugin,
       loggingPlugin(logger), // one structured line per request (GOVGRAPH_LOG_LEVEL)
       metricsPlugin(metrics),

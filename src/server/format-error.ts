@@ -3,21 +3,34 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { StoreUnavailableError } from '../store/port.ts';
+import { tokenLimitError } from '../limits/document.ts';
 
 const KNOWN_CODES = new Set([
   'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE',
   'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED', 'BAD_USER_INPUT', 'CATALOGUE_INVALID', 'NOT_FOUND', 'CONFLICT',
-  'QUERY_TOO_COMPLEX', 'RATE_LIMITED', 'STORE_UNAVAILABLE', 'AUDIT_UNAVAILABLE', 'PLATFORM_UNAVAILABLE',
+  'QUERY_TOO_COMPLEX', 'RATE_LIMITED', 'DOCUMENT_NOT_TRUSTED', 'STORE_UNAVAILABLE', 'AUDIT_UNAVAILABLE', 'PLATFORM_UNAVAILABLE',
   // Apollo's own, for documents that do not parse or validate:
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND',
 ]);
 
-export function createFormatError(opts: { development: boolean; log?: (err: unknown) => void }) {
+export function createFormatError(opts: { development: boolean; log?: (err: unknown) => void; maxTokens?: number }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const unwrapped = unwrapResolverError(error);
     // Apollo wraps a failure of the context function ("Context creation failed") without a path.
     const original = unwrapped instanceof GraphQLError && unwrapped.originalError ? unwrapped.originalError : unwrapped;
-    const code = formatted.extensions?.code as string | undefined;
+    let code = formatted.extensions?.code as string | undefined;
+    // The parser's refusal of a document over maxTokens, and the limits' validation rules, whose errors
+    // Apollo re-codes as parse or validation failures: their own code (SPEC §13).
+    const tokens = opts.maxTokens !== undefined && code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitError(original, opts.maxTokens) : undefined;
+    if (tokens) {
+      const { http: _http, ...extensions } = tokens.extensions;
+      return { message: tokens.message, extensions };
+    }
+    const ownCode = original instanceof GraphQLError ? (original.extensions?.code as string | undefined) : undefined;
+    if (code === 'GRAPHQL_VALIDATION_FAILED' && ownCode && KNOWN_CODES.has(ownCode)) {
+      code = ownCode;
+      formatted = { ...formatted, extensions: { ...formatted.extensions, code } };
+    }
     if (original instanceof StoreUnavailableError) {
       opts.log?.(original);
       return { message: 'The data store is unavailable; try again shortly.', path: formatted.path, locations: formatted.locations, extensions: { code: 'STORE_UNAVAILABLE' } };

@@ -29,10 +29,12 @@ import {
   type Filter as MongoFilter,
 } from 'mongodb';
 import {
+  checkMeterStep,
   DuplicateKeyError,
   StoreUnavailableError,
   type Filter,
   type IndexSpec,
+  type MeterReading,
   type Row,
   type Store,
   type UpsertResult,
@@ -161,6 +163,23 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       coll(collection).find(toMongoFilter(filter), { projection: mongoProjection, ...options }).toArray(),
     );
     return projectRows(docs, fields);
+  };
+
+  /** Meter collections whose indexes exist: the key (unique, so that two first steps cannot both insert) and a TTL. */
+  const meterIndexes = new Map<string, Promise<unknown>>();
+  const meterIndexesOf = (collection: string): Promise<unknown> => {
+    let ready = meterIndexes.get(collection);
+    if (!ready) {
+      ready = Promise.all([
+        coll(collection).createIndex({ key: 1 }, { unique: true }),
+        coll(collection).createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 }),
+      ]).catch((error: unknown) => {
+        meterIndexes.delete(collection);
+        throw error;
+      });
+      meterIndexes.set(collection, ready);
+    }
+    return ready;
   };
 
   const store: Store = {
@@ -311,6 +330,43 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
 
     async dropCollection(collection) {
       await run(`dropCollection ${collection}`, () => coll(collection).drop());
+    },
+
+    async meter(collection, step): Promise<MeterReading> {
+      checkMeterStep(step);
+      // One findOneAndUpdate with an update pipeline: MongoDB applies it to the document atomically.
+      // `expiresAt` is a Date so that the TTL index removes rows; an expired row not yet removed reads as 0.
+      const now = new Date(step.now);
+      const live = { $and: [{ $eq: [{ $type: '$level' }, 'double'] }, { $gt: ['$expiresAt', now] }] };
+      const drained = {
+        $cond: [live, { $max: [0, { $subtract: ['$level', { $multiply: [step.drainPerMs, { $max: [0, { $subtract: [step.now, '$at'] }] }] }] }] }, 0],
+      };
+      const pipeline = [
+        { $set: { _drained: { $toDouble: drained } } },
+        { $set: { taken: { $or: [{ $lte: [step.amount, 0] }, { $lte: [{ $add: ['$_drained', step.amount] }, step.capacity] }] } } },
+        {
+          $set: {
+            level: { $toDouble: { $cond: ['$taken', { $max: [0, { $add: ['$_drained', step.amount] }] }, '$_drained'] } },
+            at: { $cond: [live, { $max: ['$at', step.now] }, step.now] }, // a clock behind the last step's never counts time twice
+            expiresAt: new Date(step.now + step.ttlMs),
+          },
+        },
+        { $unset: '_drained' },
+      ];
+      await run(`meter in ${collection}`, () => meterIndexesOf(collection));
+      const once = () =>
+        coll(collection).findOneAndUpdate({ key: step.key }, pipeline, { upsert: true, returnDocument: 'after', projection: { _id: 0, taken: 1, level: 1 } });
+      const doc = await run(`meter in ${collection}`, async () => {
+        try {
+          return await once();
+        } catch (error) {
+          // Two first steps on one key: both upsert, the unique index refuses one; it now finds the row.
+          if (isDuplicateKey(error)) return once();
+          throw error;
+        }
+      });
+      if (!doc) throw new StoreUnavailableError(`meter in ${collection}: MongoDB returned no document`);
+      return { taken: doc.taken === true, level: Number(doc.level) };
     },
 
     async close() {

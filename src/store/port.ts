@@ -43,6 +43,40 @@ export interface UpsertResult {
   updated: number;
 }
 
+/**
+ * One atomic step of a meter (a leaky bucket): the row `key` of a meter collection holds a level that
+ * drains at `drainPerMs` per millisecond and may not exceed `capacity`. A token bucket is a meter whose
+ * level counts the tokens taken; a counter of a fixed window is a meter that does not drain, keyed by the
+ * window. See Store.meter.
+ */
+export interface MeterStep {
+  key: string;
+  /** Units to add; a negative amount gives units back and is always taken. */
+  amount: number;
+  capacity: number;
+  drainPerMs: number;
+  /** The caller's clock, ms since the epoch (instances on one store keep their clocks in step: NTP). */
+  now: number;
+  /** The row may be removed this long after its last step; a row past it reads as empty (level 0). */
+  ttlMs: number;
+}
+
+export interface MeterReading {
+  /** True when the amount was added; false when it would have passed the capacity (nothing added). */
+  taken: boolean;
+  /** The level after the step (drained to `now`, plus the amount when taken). */
+  level: number;
+}
+
+/** A meter step with numbers that make sense (both adapters refuse the same). */
+export function checkMeterStep(step: MeterStep): void {
+  if (typeof step.key !== 'string' || step.key.length === 0) throw new Error('meter: a step needs a key');
+  for (const name of ['amount', 'capacity', 'drainPerMs', 'now', 'ttlMs'] as const) {
+    if (typeof step[name] !== 'number' || !Number.isFinite(step[name])) throw new Error(`meter: ${name} must be a finite number`);
+  }
+  if (step.capacity < 0 || step.drainPerMs < 0 || step.ttlMs <= 0) throw new Error('meter: capacity and drainPerMs must be at least 0, ttlMs above 0');
+}
+
 /** Raised by adapters on a unique-index violation in `insert`. */
 export class DuplicateKeyError extends Error {
   constructor(message: string) {
@@ -83,6 +117,15 @@ export interface Store {
   ensureIndex(collection: string, index: IndexSpec): Promise<void>;
   listIndexes(collection: string): Promise<IndexSpec[]>;
   dropCollection(collection: string): Promise<void>;
+  /**
+   * Atomically, for the row `step.key` of `collection`: drains its level to `step.now`
+   * (level - drainPerMs × (now - last step), at least 0; an absent or expired row is 0), then adds
+   * `step.amount` if the result stays within `step.capacity` (or the amount is negative; the level never
+   * goes below 0), and records the level, `now` and the expiry. Concurrent steps on one key, from any
+   * number of processes on one store, behave as if run one after the other. Rows have the fields
+   * `key`, `level`, `at` and `expiresAt`; a meter collection holds nothing else.
+   */
+  meter(collection: string, step: MeterStep): Promise<MeterReading>;
   close(): Promise<void>;
 }
 

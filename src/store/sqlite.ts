@@ -30,11 +30,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  checkMeterStep,
   DuplicateKeyError,
   StoreUnavailableError,
   type Filter,
   type FindQuery,
   type IndexSpec,
+  type MeterReading,
+  type MeterStep,
   type Row,
   type SortKey,
   type Store,
@@ -378,6 +381,34 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     });
   };
 
+  /** Meter collections whose key index exists, and how many steps since their last sweep of expired rows. */
+  const meters = new Map<string, number>();
+  const METER_SWEEP_EVERY = 1000;
+
+  async function meterStep(collection: string, step: MeterStep): Promise<MeterReading> {
+    checkMeterStep(step);
+    const steps = meters.get(collection); // undefined: the key index may not exist yet
+    const reading = await write(`meter in ${collection}`, collection, () => {
+      const t = table(collection);
+      if (steps === undefined) db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${quoteId(indexName(collection, ['key']))} ON ${t} (${expr('key')})`);
+      if ((steps ?? 0) % METER_SWEEP_EVERY === 0) prepare(`DELETE FROM ${t} WHERE ${expr('expiresAt')} <= ?`).run(step.now);
+      const found = prepare(`SELECT id, doc FROM ${t} WHERE ${expr('key')} = ?`).get(step.key) as { id: number; doc: string } | undefined;
+      const row = found ? (JSON.parse(found.doc) as { level: number; at: number; expiresAt: number }) : undefined;
+      const live = row !== undefined && row.expiresAt > step.now;
+      const drained = live ? Math.max(0, row.level - step.drainPerMs * Math.max(0, step.now - row.at)) : 0;
+      const taken = step.amount <= 0 || drained + step.amount <= step.capacity;
+      const level = taken ? Math.max(0, drained + step.amount) : drained;
+      // A step from a clock behind the last one's never counts time twice.
+      const at = live ? Math.max(row.at, step.now) : step.now;
+      const doc = JSON.stringify({ key: step.key, level, at, expiresAt: Math.max(at, step.now) + step.ttlMs });
+      if (found) prepare(`UPDATE ${t} SET doc = ? WHERE id = ?`).run(doc, found.id);
+      else prepare(`INSERT INTO ${t} (doc) VALUES (?)`).run(doc);
+      return { taken, level };
+    });
+    meters.set(collection, (steps ?? 0) + 1);
+    return reading;
+  }
+
   const store: SqliteStore = {
     kind: 'sqlite',
     file,
@@ -515,6 +546,10 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       } catch (error) {
         throw translate(error, `dropCollection ${collection}`);
       }
+    },
+
+    async meter(collection, step) {
+      return meterStep(collection, step);
     },
 
     async close() {

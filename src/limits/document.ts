@@ -1,0 +1,258 @@
+// Limits on a document (SPEC §13), as GraphQL validation rules: Apollo validates a document once and keeps
+// it in its document cache, so this analysis runs once per document, not once per request.
+//
+// - depth and aliases: graphql-armor's rules (fragments followed), their refusals re-worded;
+// - tokens: graphql-js's own parser limit (Apollo's `parseOptions.maxTokens`), see tokenLimitError;
+// - cost: the field values the response may hold, estimated from `first` (or the page maximum), below.
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import {
+  GraphQLError,
+  Kind,
+  Lexer,
+  Source,
+  TokenKind,
+  getNamedType,
+  getNullableType,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  isIntrospectionType,
+  isEnumType,
+  isInputObjectType,
+  isUnionType,
+  valueFromAST,
+  type ASTVisitor,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationRule,
+} from 'graphql';
+import type { Limits } from '../model/platform.ts';
+
+export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
+
+/** A document over a limit: the message names the limit, the document's figure and the bound. */
+export function tooComplex(limit: string, what: string, figure: number | string, bound: number, nodes?: FieldNode | OperationDefinitionNode): GraphQLError {
+  return new GraphQLError(
+    `The document is too complex: its ${what} is ${figure}, over the limit ${limit} = ${bound}. Split it into smaller requests.`,
+    { nodes, extensions: { code: QUERY_TOO_COMPLEX, limit, figure, bound, http: { status: 400 } } },
+  );
+}
+
+/** graphql-armor's refusals say "..., found N."; the figure of the document. */
+const figureOf = (error: GraphQLError): string => /found (-?\d+)/.exec(error.message)?.[1] ?? 'more';
+
+function depthRule(bound: number): ValidationRule {
+  return (context) =>
+    maxDepthRule({
+      n: bound,
+      flattenFragments: true, // a fragment spread is not a level: its fields are
+      ignoreIntrospection: false, // introspection counts like any other query (SPEC §13)
+      propagateOnRejection: false,
+      onReject: [(_ctx, error) => context.reportError(tooComplex('maxDepth', 'selection depth', figureOf(error), bound))],
+    })(context) as unknown as ASTVisitor;
+}
+
+function aliasesRule(bound: number): ValidationRule {
+  return (context) =>
+    maxAliasesRule({
+      n: bound,
+      propagateOnRejection: false,
+      onReject: [(_ctx, error) => context.reportError(tooComplex('maxAliases', 'number of aliases', figureOf(error), bound))],
+    })(context) as unknown as ASTVisitor;
+}
+
+/**
+ * The Lexer counts tokens of a document the parser gave up on (graphql-js stops at the limit, so its own
+ * error says only "more than"): the figure for the message. Bounded by maxRequestBytes.
+ */
+export function countTokens(body: string): number {
+  const lexer = new Lexer(new Source(body));
+  let n = 0;
+  try {
+    while (lexer.advance().kind !== TokenKind.EOF) n++;
+  } catch {
+    return n; // a lexical error past the limit: count what came before
+  }
+  return n;
+}
+
+/**
+ * graphql-js's refusal of a document over `maxTokens` ("Document contains more than N tokens"), reworded
+ * as QUERY_TOO_COMPLEX with the document's count; undefined for any other error.
+ */
+export function tokenLimitError(error: unknown, bound: number): GraphQLError | undefined {
+  if (!(error instanceof GraphQLError) || !/Document contains more tha[nt] \d+ tokens/.test(error.message)) return undefined;
+  const figure = error.source ? countTokens(error.source.body) : `more than ${bound}`;
+  return tooComplex('maxTokens', 'number of lexical tokens', figure, bound);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Cost: field values the response may hold.
+
+/**
+ * Size assumed for a list field that takes no `first` (the platform's own lists: catalogues, grants, an
+ * audit entry's resources, ...): the default page.
+ */
+export const UNPAGED_LIST_ESTIMATE = 20;
+
+/**
+ * Sizes of the introspection lists, from the schema itself: on average, what each parent holds (so that an
+ * introspection query costs about what its answer holds). Computed once per schema.
+ */
+const introspectionSizes = new WeakMap<GraphQLSchema, Map<string, number>>();
+
+function introspectionSizesOf(schema: GraphQLSchema): Map<string, number> {
+  let sizes = introspectionSizes.get(schema);
+  if (sizes) return sizes;
+  const types = Object.values(schema.getTypeMap());
+  let fields = 0, args = 0, inputFields = 0, enumValues = 0, interfaces = 0, possible = 0;
+  for (const t of types) {
+    if (isObjectType(t) || isInterfaceType(t)) {
+      const fs = Object.values(t.getFields());
+      fields += fs.length;
+      args += fs.reduce((n, f) => n + f.args.length, 0);
+      interfaces += t.getInterfaces().length;
+    }
+    if (isEnumType(t)) enumValues += t.getValues().length;
+    if (isInputObjectType(t)) inputFields += Object.keys(t.getFields()).length;
+    if (isUnionType(t)) possible += t.getTypes().length;
+  }
+  const directives = schema.getDirectives();
+  const perType = (n: number) => Math.max(1, Math.ceil(n / types.length));
+  sizes = new Map([
+    ['__Schema.types', types.length],
+    ['__Schema.directives', directives.length],
+    ['__Type.fields', perType(fields)],
+    ['__Type.inputFields', perType(inputFields)],
+    ['__Type.enumValues', perType(enumValues)],
+    ['__Type.interfaces', perType(interfaces)],
+    ['__Type.possibleTypes', perType(possible)],
+    ['__Field.args', Math.max(1, Math.ceil(args / Math.max(1, fields)))],
+    ['__Directive.args', Math.max(1, Math.ceil(directives.reduce((n, d) => n + d.args.length, 0) / Math.max(1, directives.length)))],
+  ]);
+  introspectionSizes.set(schema, sizes);
+  return sizes;
+}
+
+interface CostWalk {
+  fragment(name: string): FragmentDefinitionNode | undefined;
+  schema: GraphQLSchema;
+  maxPage: number;
+  /** Fragments on the current path (a cycle is refused by graphql's own rule; here it just stops). */
+  inFragments: Set<string>;
+}
+
+/** The page a field with `first` asks for: the literal, a variable's default, else the page maximum. */
+function pageOf(field: GraphQLField<unknown, unknown>, node: FieldNode, walk: CostWalk, operation: OperationDefinitionNode): number | undefined {
+  const def = field.args.find((a) => a.name === 'first');
+  if (!def) return undefined;
+  const arg = node.arguments?.find((a) => a.name.value === 'first');
+  if (!arg) return typeof def.defaultValue === 'number' ? def.defaultValue : walk.maxPage;
+  if (arg.value.kind === Kind.VARIABLE) {
+    const name = arg.value.name.value;
+    const v = operation.variableDefinitions?.find((d) => d.variable.name.value === name);
+    const dflt = v?.defaultValue ? valueFromAST(v.defaultValue, def.type) : undefined;
+    return typeof dflt === 'number' ? Math.max(0, Math.min(dflt, walk.maxPage)) : walk.maxPage;
+  }
+  const value = valueFromAST(arg.value, def.type);
+  return typeof value === 'number' ? Math.max(0, Math.min(value, walk.maxPage)) : walk.maxPage;
+}
+
+/**
+ * Values under one instance of `type` for `selections`: each field is one value, a list field's children
+ * count once per element. `page` is the `first` of the field just above (a connection's `nodes` list).
+ */
+function selectionCost(
+  set: SelectionSetNode,
+  type: GraphQLNamedType,
+  walk: CostWalk,
+  operation: OperationDefinitionNode,
+  page: number | undefined,
+): number {
+  let cost = 0;
+  for (const sel of set.selections) {
+    if (sel.kind === Kind.FRAGMENT_SPREAD) {
+      const name = sel.name.value;
+      const fragment = walk.fragment(name);
+      if (!fragment || walk.inFragments.has(name)) continue;
+      const on = walk.schema.getType(fragment.typeCondition.name.value) ?? type;
+      walk.inFragments.add(name);
+      cost += selectionCost(fragment.selectionSet, on, walk, operation, page);
+      walk.inFragments.delete(name);
+      continue;
+    }
+    if (sel.kind === Kind.INLINE_FRAGMENT) {
+      const on = sel.typeCondition ? walk.schema.getType(sel.typeCondition.name.value) ?? type : type;
+      cost += selectionCost(sel.selectionSet, on, walk, operation, page);
+      continue;
+    }
+    cost += 1;
+    if (!sel.selectionSet) continue;
+    const fields = isObjectType(type) || isInterfaceType(type) ? type.getFields() : undefined;
+    const name = sel.name.value;
+    const field = fields?.[name] ?? (name === '__schema' ? walk.schema.getQueryType()?.getFields()['__schema'] : undefined);
+    let fieldType: GraphQLNamedType | undefined;
+    let size = 1;
+    let childPage: number | undefined;
+    if (name === '__schema') fieldType = walk.schema.getType('__Schema');
+    else if (name === '__type') fieldType = walk.schema.getType('__Type');
+    if (field) {
+      fieldType = getNamedType(field.type);
+      const ownPage = pageOf(field, sel, walk, operation);
+      if (isListType(getNullableType(field.type))) {
+        size = isIntrospectionType(type)
+          ? introspectionSizesOf(walk.schema).get(`${type.name}.${name}`) ?? UNPAGED_LIST_ESTIMATE
+          : ownPage ?? page ?? UNPAGED_LIST_ESTIMATE;
+      } else {
+        childPage = ownPage; // a connection: its `nodes` list holds `first` elements
+      }
+    }
+    if (!fieldType) continue; // unknown field: graphql's own rules report it
+    cost += size * selectionCost(sel.selectionSet, fieldType, walk, operation, childPage);
+  }
+  return cost;
+}
+
+/** The estimated cost of each operation of a validated document, kept with the document. */
+const costs = new WeakMap<OperationDefinitionNode, number>();
+
+function computeCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragment: CostWalk['fragment'], maxPage: number): number {
+  const root = operation.operation === 'query' ? schema.getQueryType()
+    : operation.operation === 'mutation' ? schema.getMutationType()
+      : schema.getSubscriptionType();
+  if (!root) return 0;
+  const cost = selectionCost(operation.selectionSet, root, { fragment, schema, maxPage, inFragments: new Set() }, operation, undefined);
+  costs.set(operation, cost);
+  return cost;
+}
+
+/** The estimated cost of an operation: the one its validation computed (kept with the document), or now. */
+export function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, maxPage: number): number {
+  const known = costs.get(operation);
+  if (known !== undefined) return known;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  return computeCost(schema, operation, (n) => fragments.get(n), maxPage);
+}
+
+function costRule(bound: number, maxPage: number): ValidationRule {
+  return (context) => ({
+    OperationDefinition(operation) {
+      const cost = computeCost(context.getSchema(), operation, (n) => context.getFragment(n) ?? undefined, maxPage);
+      if (cost > bound) context.reportError(tooComplex('maxCost', 'estimated number of field values', cost, bound, operation));
+      return false; // nothing below needs visiting
+    },
+  });
+}
+
+/** The validation rules of the document limits, for Apollo's `validationRules`. */
+export function documentLimitRules(limits: Limits, maxPage: number): ValidationRule[] {
+  return [depthRule(limits.maxDepth), aliasesRule(limits.maxAliases), costRule(limits.maxCost, maxPage)];
+}

@@ -1,0 +1,109 @@
+// Masked probes (issue 8): every value a request compares with an item masked for its department counts
+// toward a quota per department and resource: `limits.maskedProbes.perHour` in each clock hour and
+// `perDay` in each platform day (UTC+08:00, as the usage report's days). Counted with the store's atomic
+// meter (Store.meter), so the quota holds across every instance on one store. Past it, RATE_LIMITED saying
+// when the window resets. The day's counts and refusals stay 400 days for the usage report.
+import type { GraphQLError } from 'graphql';
+import type { Limits } from '../model/platform.ts';
+import { and, type Store } from '../store/port.ts';
+import { rateLimited } from './refusals.ts';
+
+export const MASKED_PROBES = '_masked_probes';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const PLATFORM_OFFSET = 8 * HOUR; // the platform's calendar, as src/workflow/usage.ts
+const KEEP_DAYS = 400 * DAY;
+
+interface Windows {
+  hour: string;
+  hourEnds: number;
+  day: string;
+  dayEnds: number;
+}
+
+function windowsAt(now: number): Windows {
+  const hourStart = Math.floor(now / HOUR) * HOUR;
+  const dayStart = Math.floor((now + PLATFORM_OFFSET) / DAY) * DAY - PLATFORM_OFFSET;
+  return {
+    hour: new Date(hourStart).toISOString().slice(0, 13),
+    hourEnds: hourStart + HOUR,
+    day: new Date(dayStart + PLATFORM_OFFSET).toISOString().slice(0, 10),
+    dayEnds: dayStart + DAY,
+  };
+}
+
+const counter = (key: string, amount: number, capacity: number, now: number, ttlMs: number) => ({ key, amount, capacity, drainPerMs: 0, now, ttlMs });
+
+/**
+ * Counts the masked values of one request (by resource code) for department `dept`; a RATE_LIMITED error
+ * when a resource's hour or day is full (its values are then not counted, the refusal is).
+ */
+export async function takeProbes(
+  store: Store,
+  quota: Limits['maskedProbes'],
+  dept: string,
+  values: Map<string, number>,
+  now = Date.now(),
+): Promise<GraphQLError | null> {
+  const w = windowsAt(now);
+  for (const [resource, n] of values) {
+    if (n <= 0) continue;
+    const who = `${dept}|${resource}`;
+    const hourKey = `h|${w.hour}|${who}`;
+    const hour = await store.meter(MASKED_PROBES, counter(hourKey, n, quota.perHour, now, 2 * HOUR));
+    let refusal: GraphQLError | null = null;
+    if (!hour.taken) {
+      refusal = rateLimited(
+        `Department ${dept} has compared items of ${resource} that are masked for it with ${hour.level} values this hour, and this request compares ${n} more; the quota is ${quota.perHour} an hour and ${quota.perDay} a day (limits.maskedProbes). A grant that unmasks the item lifts it.`,
+        w.hourEnds - now,
+        { resource, quota: 'perHour' },
+      );
+    } else {
+      const day = await store.meter(MASKED_PROBES, counter(`d|${w.day}|${who}`, n, quota.perDay, now, KEEP_DAYS));
+      if (!day.taken) {
+        await store.meter(MASKED_PROBES, counter(hourKey, -n, quota.perHour, now, 2 * HOUR));
+        refusal = rateLimited(
+          `Department ${dept} has compared items of ${resource} that are masked for it with ${day.level} values today (${w.day}, UTC+08:00), and this request compares ${n} more; the quota is ${quota.perDay} a day (limits.maskedProbes). A grant that unmasks the item lifts it.`,
+          w.dayEnds - now,
+          { resource, quota: 'perDay' },
+        );
+      }
+    }
+    if (refusal) {
+      await store.meter(MASKED_PROBES, counter(`r|${w.day}|${who}`, 1, Number.MAX_SAFE_INTEGER, now, KEEP_DAYS));
+      return refusal;
+    }
+  }
+  return null;
+}
+
+export interface ProbeUsage {
+  department: string;
+  resource: string;
+  day: string;
+  /** Values compared with masked items that were counted (not refused). */
+  values: number;
+  /** Requests refused for the quota. */
+  refused: number;
+}
+
+/** Probes and refusals per department, resource and platform day, for days from..to (YYYY-MM-DD, inclusive). */
+export async function probeUsage(store: Store, from: string, to: string): Promise<ProbeUsage[]> {
+  const range = (kind: string) =>
+    and({ kind: 'compare', field: 'key', op: 'gte', value: `${kind}|${from}` }, { kind: 'compare', field: 'key', op: 'lt', value: `${kind}|${to}|~` });
+  const rows = [
+    ...(await store.find(MASKED_PROBES, { filter: range('d'), projection: ['key', 'level'] })),
+    ...(await store.find(MASKED_PROBES, { filter: range('r'), projection: ['key', 'level'] })),
+  ];
+  const byKey = new Map<string, ProbeUsage>();
+  for (const row of rows) {
+    const [kind, day, department, resource] = String(row.key).split('|');
+    const id = `${day}|${department}|${resource}`;
+    let u = byKey.get(id);
+    if (!u) byKey.set(id, (u = { department, resource, day, values: 0, refused: 0 }));
+    if (kind === 'd') u.values = Number(row.level);
+    else u.refused = Number(row.level);
+  }
+  return [...byKey.values()].sort((a, b) => a.day.localeCompare(b.day) || a.department.localeCompare(b.department) || a.resource.localeCompare(b.resource));
+}

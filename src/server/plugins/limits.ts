@@ -1,0 +1,57 @@
+// The limits of SPEC §13 over the request lifecycle. The document's own limits (depth, aliases, tokens,
+// cost) are validation rules and a parser option (src/limits/document.ts), run once per document; this
+// plugin adds what depends on the request:
+// - rates: a token is taken from the user's and the department's buckets when the request starts, in
+//   parallel with parsing; an empty bucket refuses the operation with RATE_LIMITED (HTTP 429, Retry-After);
+// - arguments under the variables: filter bounds (BAD_USER_INPUT), `contains` toward the cost, the `in`
+//   cap and the quota of values compared with masked items (src/limits/arguments.ts, probes.ts).
+// All of it before the operation runs: a refused request reads nothing.
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
+import { limitsOf, maxPageSize, type Platform } from '../../model/platform.ts';
+import type { Store } from '../../store/port.ts';
+import { argumentFigures } from '../../limits/arguments.ts';
+import { costOf, tooComplex } from '../../limits/document.ts';
+import { takeProbes } from '../../limits/probes.ts';
+import { takeRequest } from '../../limits/rates.ts';
+import type { RequestContext } from '../context.ts';
+
+export function limitsPlugin(platform: Platform, store: Store): ApolloServerPlugin<RequestContext> {
+  const limits = limitsOf(platform);
+  const maxPage = maxPageSize(platform);
+  return {
+    async requestDidStart({ contextValue }) {
+      const identity = contextValue.identity;
+      // Started now, awaited once the operation is known: the store's step runs beside parsing.
+      const rate: Promise<GraphQLError | null> = identity
+        ? takeRequest(store, limits.rate, { dept: identity.dept.code, user: identity.user })
+        : Promise.resolve(null);
+      rate.catch(() => undefined); // awaited below; a request that fails to parse never awaits it
+      return {
+        async didResolveOperation(rc) {
+          const refused = await rate;
+          if (refused) throw refused;
+          const { operation, document, schema } = rc;
+          if (!operation) return;
+          const ctx = rc.contextValue;
+          const figures = argumentFigures({
+            schema,
+            document,
+            operation,
+            variables: rc.request.variables,
+            model: ctx.schema.schema.model,
+            access: ctx.access,
+            limits,
+          });
+          // A `contains` cannot use an index: it reads every record of its resource, a page maximum at least.
+          const cost = costOf(schema, document, operation, maxPage) + figures.contains * maxPage;
+          if (cost > limits.maxCost) throw tooComplex('maxCost', 'estimated number of field values (contains counts as a page maximum)', cost, limits.maxCost);
+          if (figures.maskedValues.size > 0 && ctx.identity) {
+            const over = await takeProbes(store, limits.maskedProbes, ctx.identity.dept.code, figures.maskedValues);
+            if (over) throw over;
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,172 @@
+// Limits of SPEC §13 and issue 9: the attacks of the issue are refused before any store read, with a
+// message naming the limit, the document's figure and the bound; every query of the docs passes.
+import { readFileSync, readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
+import { countingStore, type CountingStore } from './helpers/counting-store.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { countTokens, documentLimitRules } from '../src/limits/document.ts';
+import { DEFAULT_LIMITS } from '../src/model/platform.ts';
+import { durationMs, validatePlatform } from '../src/catalogue/platform.ts';
+import { readDocument } from '../src/catalogue/read.ts';
+import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
+
+const MZ = '430000-MZ';
+const list1000 = (alias: string) =>
+  `${alias}: humanResources { employmentRegistrations(first: 1000) { nodes { registrationNo idNumber fullName gender employerCode position contractType } } }`;
+
+describe('the platform file', () => {
+  const base = readDocument(DEMO_PLATFORM_FILE) as Record<string, unknown>;
+  it('fills every limit in with its default', () => {
+    const { platform } = validatePlatform(base);
+    expect(platform?.limits).toEqual(DEFAULT_LIMITS);
+    expect(platform?.trustedDocuments).toEqual({ mode: 'off', manifests: [] });
+  });
+  it('reads limits, durations, off buckets and manifests relative to the file', () => {
+    const { platform, problems } = validatePlatform(
+      {
+        ...base,
+        limits: { maxDepth: 8, rate: { perDepartment: 'off', perUser: { requests: 5, per: '2m' } }, maskedProbes: { perHour: 10 } },
+        trustedDocuments: { mode: 'require', manifests: ['clients/persisted-documents.json'] },
+      },
+      '/etc/govgraph/platform.yaml',
+    );
+    expect(problems).toEqual([]);
+    expect(platform?.limits).toEqual({
+      ...DEFAULT_LIMITS,
+      maxDepth: 8,
+      rate: { perDepartment: null, perUser: { requests: 5, perMs: 120_000 } },
+      maskedProbes: { ...DEFAULT_LIMITS.maskedProbes, perHour: 10 },
+    });
+    expect(platform?.trustedDocuments).toEqual({ mode: 'require', manifests: ['/etc/govgraph/clients/persisted-documents.json'] });
+    expect(durationMs('500ms')).toBe(500);
+  });
+  it('refuses bad limits with a path and a message', () => {
+    const { problems } = validatePlatform({ ...base, limits: { maxDepth: 0, rate: { perUser: { requests: 5, per: 'soon' } } }, trustedDocuments: { mode: 'maybe' } });
+    expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['limits.maxDepth', 'limits.rate.perUser', 'trustedDocuments.mode']));
+  });
+});
+
+describe('document limits on a gateway', () => {
+  let gw: TestGateway;
+  let store: CountingStore;
+  beforeAll(async () => {
+    gw = await startTestGateway({ wrapStore: (s) => (store = countingStore(s)) });
+  });
+  afterAll(() => gw?.close());
+
+  /** Posts the attack and returns the response with the resource collections the store was asked about. */
+  async function attack(document: string) {
+    store.reset();
+    const res = await gw.query(document, { dept: MZ, purpose: 'social-assistance' });
+    const reads = store.calls.filter((c) => /^(find|count|findByValues) r_/.test(c));
+    return { res, reads };
+  }
+
+  const cases: [string, () => string, RegExp][] = [
+    ['500 aliases of a 1,000-row list', () => `{ ${Array.from({ length: 500 }, (_, i) => list1000(`a${i}`)).join(' ')} }`, /maxTokens = 4000/],
+    ['30 aliases of a 1,000-row list (within the tokens)', () => `{ ${Array.from({ length: 30 }, (_, i) => list1000(`a${i}`)).join(' ')} }`, /estimated number of field values is \d+, over the limit maxCost = 200000/],
+    ['50,000 aliases of me', () => `{ ${Array.from({ length: 50_000 }, (_, i) => `m${i.toString(36)}:me{department}`).join(' ')} }`, /number of lexical tokens is 300002, over the limit maxTokens = 4000/],
+    ['1,000 aliases of an introspection walk', () => `{ ${Array.from({ length: 1000 }, (_, i) => `s${i}: __schema { ...W }`).join(' ')} } fragment W on __Schema { types { name fields { name type { name ofType { name } } } } }`, /maxTokens = 4000/],
+    ['40 aliases of an introspection walk', () => `{ ${Array.from({ length: 40 }, (_, i) => `s${i}: __schema { ...W }`).join(' ')} } fragment W on __Schema { types { name fields { name } } }`, /number of aliases is 40, over the limit maxAliases = 30/],
+    ['20,000 operations in one document', () => Array.from({ length: 20_000 }, (_, i) => `query q${i} { me { department } }`).join('\n'), /maxTokens = 4000/],
+    ['100 link levels deep', () => {
+      let sel = 'name';
+      for (let i = 0; i < 50; i++) sel = `legalRepresentativePerson { employer { ${sel} } }`;
+      return `{ marketRegulation { enterpriseRegistrations(first: 1) { nodes { ${sel} } } } }`;
+    }, /selection depth is \d+, over the limit maxDepth = 15/],
+  ];
+  for (const [name, make, message] of cases) {
+    it(`refuses ${name} before any store read`, async () => {
+      const { res, reads } = await attack(make());
+      expect(res.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+      expect(res.errors?.[0].message).toMatch(message);
+      expect(res.data ?? null).toBeNull();
+      expect(reads).toEqual([]);
+    });
+  }
+
+  it('names the limit, the figure and the bound in extensions too', async () => {
+    const { res } = await attack(`{ ${Array.from({ length: 31 }, (_, i) => `m${i}: me { department }`).join(' ')} }`);
+    expect(res.status).toBe(400);
+    expect(res.errors).toEqual([
+      {
+        message: 'The document is too complex: its number of aliases is 31, over the limit maxAliases = 30. Split it into smaller requests.',
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxAliases', figure: '31', bound: 30 },
+      },
+    ]);
+  });
+
+  it("lets every query of the README and docs through, and GraphiQL's introspection", () => {
+    const schema = gw.gateway.holder.schema.schema;
+    const docs = ['README.md', ...readdirSync('docs').map((f) => `docs/${f}`)].map((f) => readFileSync(f, 'utf8'));
+    const documents: string[] = [getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true })];
+    for (const text of docs) {
+      for (const m of text.matchAll(/```graphql\n([\s\S]*?)```/g)) documents.push(m[1]);
+      for (const m of text.matchAll(/"query":"((?:[^"\\]|\\.)*)"/g)) documents.push(JSON.parse(`"${m[1]}"`) as string);
+    }
+    for (const f of readdirSync('examples/client').filter((f) => f.endsWith('.graphql'))) documents.push(readFileSync(`examples/client/${f}`, 'utf8'));
+    expect(documents.length).toBeGreaterThan(20);
+    const rules = documentLimitRules(DEFAULT_LIMITS, 1000);
+    for (const doc of documents) {
+      let ast;
+      try {
+        ast = parse(doc.replace(/"<[^>]*>"/g, '"x"'));
+      } catch {
+        continue; // a fragment of a document shown in prose, not a whole one
+      }
+      expect(countTokens(doc)).toBeLessThanOrEqual(DEFAULT_LIMITS.maxTokens);
+      const limitErrors = validate(schema, ast, [...specifiedRules, ...rules]).filter((e) => /too complex/.test(e.message));
+      expect(limitErrors.map((e) => e.message), doc).toEqual([]);
+    }
+  });
+
+  it('bounds filters with BAD_USER_INPUT, never STORE_UNAVAILABLE', async () => {
+    const q = 'query($f: EmploymentRegistrationFilter) { humanResources { employmentRegistrations(filter: $f) { totalCount } } }';
+    const wide = { or: Array.from({ length: 5000 }, (_, i) => ({ registrationNo: { eq: `JY${i}` } })) };
+    const contains = { or: Array.from({ length: 900 }, (_, i) => ({ position: { contains: `x${i}` } })) };
+    let deep: Record<string, unknown> = { position: { eq: 'x' } };
+    for (let i = 0; i < 7; i++) deep = { and: [deep] };
+    for (const [f, message] of [
+      [wide, /more than 50 conditions \(limits.filter.maxConditions\)/],
+      [contains, /more than 50 conditions/],
+      [deep, /nested 6 deep; the limit is 5 \(limits.filter.maxDepth\)/],
+    ] as const) {
+      store.reset();
+      const res = await gw.query(q, { dept: MZ, purpose: 'social-assistance', variables: { f } });
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0].message).toMatch(message);
+      expect(store.calls.filter((c) => /^(find|count) r_/.test(c))).toEqual([]);
+    }
+    // A variable nested far deeper than any filter is refused as such, without overflowing the stack.
+    const bomb = `{"query":${JSON.stringify(q)},"variables":{"f":{"and":${'['.repeat(100_000)}1${']'.repeat(100_000)}}}}`;
+    const res = await fetch(`${gw.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.token(MZ)}`, 'x-purpose': 'social-assistance' },
+      body: bomb,
+    });
+    const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('contains counts toward the cost', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    const base = await startTestGateway();
+    const platform = { ...base.platform, limits: { ...DEFAULT_LIMITS, maxCost: 5000 } };
+    await base.close();
+    gw = await startTestGateway({ gateway: { platform } });
+  });
+  afterAll(() => gw?.close());
+
+  it('refuses five contains over a cost of 5000, and runs the same page with eq', async () => {
+    const q = 'query($f: EmploymentRegistrationFilter) { humanResources { employmentRegistrations(filter: $f, first: 20) { nodes { registrationNo } } } }';
+    const filter = (op: string) => ({ or: Array.from({ length: 5 }, (_, i) => ({ position: { [op]: `p${i}` } })) });
+    const refused = await gw.query(q, { dept: MZ, purpose: 'social-assistance', variables: { f: filter('contains') } });
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', bound: 5000 });
+    expect(refused.errors?.[0].message).toMatch(/contains counts as a page maximum\) is 5023, over the limit maxCost = 5000/);
+    const fine = await gw.query(q, { dept: MZ, purpose: 'social-assistance', variables: { f: filter('eq') } });
+    expect(fine.errors).toBeUndefined();
+  });
+});
