@@ -95,7 +95,8 @@ async function providerRecords(r: OResource, keys: unknown[]): Promise<Map<unkno
 }
 
 beforeAll(async () => {
-  gw = await startTestGateway({ demo: true });
+  // Cases are batched 20 to a document, two aliases each: past the default maxAliases (SPEC §13).
+  gw = await startTestGateway({ demo: true, limits: { maxAliases: 1000 } });
   oracle = loadOracle(DEMO_PLATFORM_FILE, demoCatalogueFiles());
   catalogues = await publishedCatalogues(gw.store);
   // Every demo link points at its target's key, which is how the provider's records are kept here.

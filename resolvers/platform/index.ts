@@ -111,11 +111,13 @@ const resolvers: Resolvers = {
 
     usage: (_p, args, ctx) =>
       translated(() =>
-        usageReport(ctx.store, ctx.platform, { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
-          from: args.from,
-          to: args.to,
-          resource: args.resource,
-        }),
+        usageReport(
+          ctx.store,
+          ctx.platform,
+          { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
+          { from: args.from, to: args.to, resource: args.resource },
+          (code) => ctx.schema.schema.model.byCode.get(code)?.provider.code,
+        ),
       ),
 
     objections: (_p, args, ctx) =>

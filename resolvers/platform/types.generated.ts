@@ -295,6 +295,18 @@ export type ItemInfo = {
   yourAccess: ItemAccess;
 };
 
+/** Values a department compared with items masked for it (filters' eq and in, lookups by a masked key), per resource and platform day (limits.maskedProbes). */
+export type MaskedProbeUsage = {
+  __typename?: 'MaskedProbeUsage';
+  day: Scalars['Date']['output'];
+  department: Scalars['String']['output'];
+  /** Requests refused because the quota was used up. */
+  refused: Scalars['Int']['output'];
+  resource: Scalars['String']['output'];
+  /** Values counted toward the quota. */
+  values: Scalars['Int']['output'];
+};
+
 /** Who the request is made as. */
 export type Me = {
   __typename?: 'Me';
@@ -762,6 +774,8 @@ export type SubmitCatalogueResult = {
 export type UsageReport = {
   __typename?: 'UsageReport';
   from: Scalars['Date']['output'];
+  /** Probes of masked items: supervisors see every department's, a provider those on its resources. */
+  maskedProbes: Array<MaskedProbeUsage>;
   resources: Array<ResourceUsage>;
   to: Scalars['Date']['output'];
 };
@@ -865,6 +879,7 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ItemAccess: ResolverTypeWrapper<ItemAccess>;
   ItemInfo: ResolverTypeWrapper<ItemViewModel>;
+  MaskedProbeUsage: ResolverTypeWrapper<MaskedProbeUsage>;
   Me: ResolverTypeWrapper<Me>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Objection: ResolverTypeWrapper<ObjectionModel>;
@@ -920,6 +935,7 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   ItemAccess: ItemAccess;
   ItemInfo: ItemViewModel;
+  MaskedProbeUsage: MaskedProbeUsage;
   Me: Me;
   Mutation: Record<PropertyKey, never>;
   Objection: ObjectionModel;
@@ -1102,6 +1118,14 @@ export type ItemInfoResolvers<ContextType = RequestContext, ParentType extends R
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   yourAccess?: Resolver<ResolversTypes['ItemAccess'], ParentType, ContextType>;
+};
+
+export type MaskedProbeUsageResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MaskedProbeUsage'] = ResolversParentTypes['MaskedProbeUsage']> = {
+  day?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  department?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  refused?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  values?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type MeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Me'] = ResolversParentTypes['Me']> = {
@@ -1292,6 +1316,7 @@ export type SubmitCatalogueResultResolvers<ContextType = RequestContext, ParentT
 
 export type UsageReportResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UsageReport'] = ResolversParentTypes['UsageReport']> = {
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  maskedProbes?: Resolver<Array<ResolversTypes['MaskedProbeUsage']>, ParentType, ContextType>;
   resources?: Resolver<Array<ResolversTypes['ResourceUsage']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
 };
@@ -1317,6 +1342,7 @@ export type Resolvers<ContextType = RequestContext> = {
   Grant?: GrantResolvers<ContextType>;
   ItemAccess?: ItemAccessResolvers<ContextType>;
   ItemInfo?: ItemInfoResolvers<ContextType>;
+  MaskedProbeUsage?: MaskedProbeUsageResolvers<ContextType>;
   Me?: MeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Objection?: ObjectionResolvers<ContextType>;

@@ -145,6 +145,9 @@ interface CostWalk {
   fragment(name: string): FragmentDefinitionNode | undefined;
   schema: GraphQLSchema;
   maxPage: number;
+  /** The request's variables; undefined while validating, when a variable `first` makes the cost dynamic. */
+  variables?: Record<string, unknown>;
+  dynamic: boolean;
   /** Fragments on the current path (a cycle is refused by graphql's own rule; here it just stops). */
   inFragments: Set<string>;
 }
@@ -156,10 +159,16 @@ function pageOf(field: GraphQLField<unknown, unknown>, node: FieldNode, walk: Co
   const arg = node.arguments?.find((a) => a.name.value === 'first');
   if (!arg) return typeof def.defaultValue === 'number' ? def.defaultValue : walk.maxPage;
   if (arg.value.kind === Kind.VARIABLE) {
+    // Known only with the request's variables: while validating, the least it can be (so that only a
+    // document over the bound whatever its variables is refused there); per request, its value.
     const name = arg.value.name.value;
+    if (!walk.variables) {
+      walk.dynamic = true;
+      return 0;
+    }
     const v = operation.variableDefinitions?.find((d) => d.variable.name.value === name);
-    const dflt = v?.defaultValue ? valueFromAST(v.defaultValue, def.type) : undefined;
-    return typeof dflt === 'number' ? Math.max(0, Math.min(dflt, walk.maxPage)) : walk.maxPage;
+    const given = walk.variables[name] ?? (v?.defaultValue ? valueFromAST(v.defaultValue, def.type) : undefined) ?? def.defaultValue;
+    return typeof given === 'number' ? Math.max(0, Math.min(given, walk.maxPage)) : walk.maxPage;
   }
   const value = valueFromAST(arg.value, def.type);
   return typeof value === 'number' ? Math.max(0, Math.min(value, walk.maxPage)) : walk.maxPage;
@@ -220,32 +229,51 @@ function selectionCost(
   return cost;
 }
 
-/** The estimated cost of each operation of a validated document, kept with the document. */
-const costs = new WeakMap<OperationDefinitionNode, number>();
+/**
+ * The estimated cost of each operation of a validated document, kept with the document; `dynamic` when a
+ * variable `first` makes it depend on the request (then `cost` is the least it can be).
+ */
+const costs = new WeakMap<OperationDefinitionNode, { cost: number; dynamic: boolean }>();
 
-function computeCost(schema: GraphQLSchema, operation: OperationDefinitionNode, fragment: CostWalk['fragment'], maxPage: number): number {
+function computeCost(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragment: CostWalk['fragment'],
+  maxPage: number,
+  variables?: Record<string, unknown>,
+): { cost: number; dynamic: boolean } {
   const root = operation.operation === 'query' ? schema.getQueryType()
     : operation.operation === 'mutation' ? schema.getMutationType()
       : schema.getSubscriptionType();
-  if (!root) return 0;
-  const cost = selectionCost(operation.selectionSet, root, { fragment, schema, maxPage, inFragments: new Set() }, operation, undefined);
-  costs.set(operation, cost);
-  return cost;
+  if (!root) return { cost: 0, dynamic: false };
+  const walk: CostWalk = { fragment, schema, maxPage, variables, dynamic: false, inFragments: new Set() };
+  return { cost: selectionCost(operation.selectionSet, root, walk, operation, undefined), dynamic: walk.dynamic };
 }
 
-/** The estimated cost of an operation: the one its validation computed (kept with the document), or now. */
-export function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, maxPage: number): number {
+/**
+ * The estimated cost of an operation under a request's variables: the one its validation computed (kept
+ * with the document) unless a variable `first` makes it depend on the variables.
+ */
+export function costOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  maxPage: number,
+  variables: Record<string, unknown> = {},
+): number {
   const known = costs.get(operation);
-  if (known !== undefined) return known;
+  if (known && !known.dynamic) return known.cost;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  return computeCost(schema, operation, (n) => fragments.get(n), maxPage);
+  if (!known) costs.set(operation, computeCost(schema, operation, (n) => fragments.get(n), maxPage));
+  return computeCost(schema, operation, (n) => fragments.get(n), maxPage, variables).cost;
 }
 
 function costRule(bound: number, maxPage: number): ValidationRule {
   return (context) => ({
     OperationDefinition(operation) {
-      const cost = computeCost(context.getSchema(), operation, (n) => context.getFragment(n) ?? undefined, maxPage);
+      const { cost, dynamic } = computeCost(context.getSchema(), operation, (n) => context.getFragment(n) ?? undefined, maxPage);
+      costs.set(operation, { cost, dynamic });
       if (cost > bound) context.reportError(tooComplex('maxCost', 'estimated number of field values', cost, bound, operation));
       return false; // nothing below needs visiting
     },

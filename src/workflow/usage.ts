@@ -6,11 +6,13 @@ import { auditUsage, type ResourceUsage } from '../audit/usage.ts';
 import type { Store } from '../store/port.ts';
 import type { Platform } from '../model/platform.ts';
 import { badInput } from './errors.ts';
+import { probeUsage, type ProbeUsage } from '../limits/probes.ts';
 
 export interface UsageView {
   from: string;
   to: string;
   resources: ResourceUsage[];
+  maskedProbes: ProbeUsage[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -25,6 +27,7 @@ export async function usageReport(
   platform: Platform,
   viewer: { dept: string; roles: readonly string[] },
   period: { from: string; to: string; resource?: string | null },
+  providerOf: (resource: string) => string | undefined = () => undefined,
 ): Promise<UsageView> {
   if (period.to < period.from) throw badInput(`The period ends (${period.to}) before it starts (${period.from}).`);
   const supervisor = viewer.dept === platform.platform.competentDepartment && viewer.roles.includes('supervisor');
@@ -34,5 +37,8 @@ export async function usageReport(
     resource: period.resource ?? undefined,
     provider: supervisor ? undefined : viewer.dept,
   });
-  return { from: period.from, to: period.to, resources: report.resources };
+  const probes = (await probeUsage(store, period.from, period.to)).filter(
+    (p) => (!period.resource || p.resource === period.resource) && (supervisor || providerOf(p.resource) === viewer.dept),
+  );
+  return { from: period.from, to: period.to, resources: report.resources, maskedProbes: probes };
 }

@@ -8,7 +8,7 @@ import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../../src/demo/paths.ts'
 import { ensureDemo } from '../../src/demo/setup.ts';
 import { signToken } from '../../src/identity/token.ts';
 import type { Role } from '../../src/identity/roles.ts';
-import type { Platform } from '../../src/model/platform.ts';
+import { limitsOf, type Limits, type Platform } from '../../src/model/platform.ts';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/server/app.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/port.ts';
@@ -39,9 +39,15 @@ export async function startTestGateway(opts: {
   catalogueFiles?: string[];
   wrapStore?: (s: Store) => Store;
   gateway?: Partial<GatewayOptions>;
+  /** Keep the platform's request rates (off by default: tests send bursts from one token; test/rates.test.ts tests them). */
+  rates?: boolean;
+  /** Limits of the platform to change (SPEC §13), e.g. for a test that batches many aliases. */
+  limits?: Partial<Limits>;
 } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'govgraph-test-'));
-  const platform = loadPlatform(opts.platformFile ?? DEMO_PLATFORM_FILE);
+  const loaded = loadPlatform(opts.platformFile ?? DEMO_PLATFORM_FILE);
+  const limits = { ...limitsOf(loaded), ...opts.limits };
+  const platform: Platform = { ...loaded, limits: opts.rates ? limits : { ...limits, rate: { perDepartment: null, perUser: null } } };
   const raw = await openSqliteStore(dataDir);
   if (opts.demo) await ensureDemo(raw, platform);
   else if (opts.catalogueFiles ?? !opts.platformFile) {

@@ -44,7 +44,7 @@ export function limitsPlugin(platform: Platform, store: Store): ApolloServerPlug
             limits,
           });
           // A `contains` cannot use an index: it reads every record of its resource, a page maximum at least.
-          const cost = costOf(schema, document, operation, maxPage) + figures.contains * maxPage;
+          const cost = costOf(schema, document, operation, maxPage, rc.request.variables) + figures.contains * maxPage;
           if (cost > limits.maxCost) throw tooComplex('maxCost', 'estimated number of field values (contains counts as a page maximum)', cost, limits.maxCost);
           if (figures.maskedValues.size > 0 && ctx.identity) {
             const over = await takeProbes(store, limits.maskedProbes, ctx.identity.dept.code, figures.maskedValues);

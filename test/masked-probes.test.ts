@@ -1,0 +1,147 @@
+// Issue 8, point 3: masked values cannot be probed back through counts. `in` on a masked item takes at
+// most maskedProbes.maxIn values, and every value compared with a masked item counts toward a quota per
+// department and resource; the attacks of the issue (an `in` search on totalCount, an `eq` brute force)
+// stop within the quota. The records are made here: nothing depends on the demo's data.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addGrant } from '../src/access/grants.ts';
+import { idCardCheckDigit } from '../src/formats/idcard.ts';
+import { probeUsage, MASKED_PROBES } from '../src/limits/probes.ts';
+import { DEFAULT_LIMITS } from '../src/model/platform.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const PROVIDER_RESOURCE = '430000-GA-00001';
+const PROBER = '430000-MZ';
+const UNMASKED = '430000-RST';
+const BRUTE = '430100-MZ';
+const PURPOSE = 'social-assistance';
+const { maxIn, perHour } = DEFAULT_LIMITS.maskedProbes;
+
+/** A valid ID number of region 430102 born on `date` (YYYYMMDD) with sequence `seq`. */
+const idNumber = (date: string, seq: number): string => {
+  const first17 = `430102${date}${String(seq).padStart(3, '0')}`;
+  return first17 + idCardCheckDigit(first17);
+};
+
+/** Every candidate an attacker who knows the region and the year tries, in order. */
+function candidates(n: number): string[] {
+  const out: string[] = [];
+  for (let day = 0; out.length < n; day++) {
+    const d = new Date(Date.UTC(1990, 0, 1) + day * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+    for (let seq = 0; seq < 10 && out.length < n; seq++) out.push(idNumber(d, seq));
+  }
+  return out;
+}
+
+const COUNT = 'query($f: HouseholdRegistrationFilter) { publicSecurity { householdRegistrations(filter: $f) { totalCount } } }';
+const LOOKUP = 'query($id: String!) { publicSecurity { householdRegistration(idNumber: $id) { birthDate } } }';
+
+describe('masked probes', () => {
+  let gw: TestGateway;
+  const pool = candidates(1000);
+  const target = pool[pool.length - 1]; // the attacker's candidate order puts it last: the quota must stop first
+
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    const model = gw.gateway.holder.schema.model.byCode.get(PROVIDER_RESOURCE)!;
+    await gw.store.insert(model.collection, [
+      { idNumber: target, fullName: '张三', birthDate: '1990-03-14', regionCode: '430102' },
+      { idNumber: idNumber('19800101', 1), fullName: '李四', birthDate: '1980-01-01', regionCode: '430102' },
+    ]);
+    const ctx = { platform: gw.platform, catalogues: gw.gateway.holder.schema.model.catalogues };
+    for (const [requester, unmasked] of [[PROBER, []], [BRUTE, []], [UNMASKED, ['idNumber']]] as const) {
+      await addGrant(gw.store, ctx, {
+        requester, resource: PROVIDER_RESOURCE, items: ['idNumber', 'birthDate'], purposes: [PURPOSE], unmasked: [...unmasked], createdBy: 'test',
+      });
+    }
+  });
+  afterAll(() => gw?.close());
+
+  const count = (dept: string, f: unknown) => gw.query(COUNT, { dept, purpose: PURPOSE, variables: { f } });
+
+  it(`refuses an in of more than ${maxIn} values on a masked item, naming the limit, and counts nothing`, async () => {
+    const res = await count(PROBER, { idNumber: { in: pool.slice(0, maxIn + 1) } });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', resource: PROVIDER_RESOURCE, item: 'idNumber' });
+    expect(res.errors?.[0].message).toContain(`at most ${maxIn} values (limits.maskedProbes.maxIn); this one has ${maxIn + 1}`);
+    expect(res.data ?? null).toBeNull();
+    expect(await gw.store.count(MASKED_PROBES)).toBe(0);
+  });
+
+  it('refuses an or of in lists that together pass the hour in one request', async () => {
+    const chunks = Array.from({ length: Math.ceil((perHour + 1) / maxIn) }, (_, i) => ({ idNumber: { in: pool.slice(i * maxIn, (i + 1) * maxIn) } }));
+    const res = await count(PROBER, { or: chunks });
+    expect(res.status).toBe(429);
+    expect(res.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('stops the in search on totalCount within the hourly quota, saying when it resets', async () => {
+    let tried = 0;
+    let found = false;
+    let refusal: { message: string; extensions?: Record<string, any> } | undefined;
+    for (let i = 0; i < pool.length && !refusal; i += maxIn) {
+      const res = await count(PROBER, { idNumber: { in: pool.slice(i, i + maxIn) } });
+      if (res.errors) refusal = res.errors[0];
+      else {
+        tried += maxIn;
+        found ||= res.data?.publicSecurity.householdRegistrations.totalCount > 0;
+      }
+    }
+    expect(found).toBe(false);
+    expect(tried).toBeLessThanOrEqual(perHour);
+    expect(refusal?.extensions).toMatchObject({ code: 'RATE_LIMITED', resource: PROVIDER_RESOURCE, quota: 'perHour' });
+    expect(refusal?.message).toMatch(/the quota is 100 an hour and 500 a day \(limits.maskedProbes\)\..*Try again after \d{4}-\d\d-\d\dT\d\d:00:00Z/);
+  });
+
+  it('stops the eq brute force, by filter and by lookup, within the quota', async () => {
+    let tried = 0;
+    let refusal: { extensions?: Record<string, any> } | undefined;
+    for (const id of pool) {
+      const res = tried % 2
+        ? await gw.query(LOOKUP, { dept: BRUTE, purpose: PURPOSE, variables: { id } })
+        : await count(BRUTE, { idNumber: { eq: id } });
+      if (res.errors) {
+        refusal = res.errors[0];
+        break;
+      }
+      tried++;
+    }
+    expect(tried).toBe(perHour);
+    expect(refusal?.extensions).toMatchObject({ code: 'RATE_LIMITED', quota: 'perHour' });
+  });
+
+  it('refuses with HTTP 429 and Retry-After', async () => {
+    const res = await fetch(`${gw.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.token(PROBER)}`, 'x-purpose': PURPOSE },
+      body: JSON.stringify({ query: LOOKUP, variables: { id: target } }),
+    });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(3600);
+    const eq = await count(PROBER, { idNumber: { eq: target } });
+    expect(eq.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('counts nothing for a department whose grant unmasks the item, nor for filters on items that are not masked', async () => {
+    for (const id of pool.slice(0, 5)) expect((await count(UNMASKED, { idNumber: { eq: id } })).errors).toBeUndefined();
+    expect((await count(PROBER, { birthDate: { in: ['1990-03-14', '1980-01-01'] } })).data?.publicSecurity.householdRegistrations.totalCount).toBe(2);
+    const probes = await probeUsage(gw.store, '2000-01-01', '2999-12-31');
+    expect(probes.map((p) => p.department)).toEqual([PROBER, BRUTE].sort());
+    expect(probes.find((p) => p.department === PROBER)).toMatchObject({ resource: PROVIDER_RESOURCE, values: perHour });
+    expect(probes.find((p) => p.department === PROBER)?.refused).toBeGreaterThanOrEqual(3);
+  });
+
+  it('shows supervisors the probes and refusals in usage', async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const res = await gw.query(`{ usage(from: "${today}", to: "${today}") { maskedProbes { department resource day values refused } } }`, {
+      dept: gw.platform.platform.competentDepartment,
+      roles: ['supervisor'],
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.usage.maskedProbes).toContainEqual({ department: PROBER, resource: PROVIDER_RESOURCE, day: today, values: perHour, refused: 4 });
+    // The provider sees the probes on its resource; another department sees none.
+    const provider = await gw.query(`{ usage(from: "${today}", to: "${today}") { maskedProbes { department } } }`, { dept: '430000-GA' });
+    expect(provider.data?.usage.maskedProbes).toHaveLength(2);
+    const other = await gw.query(`{ usage(from: "${today}", to: "${today}") { maskedProbes { department } } }`, { dept: '430000-SCJG' });
+    expect(other.data?.usage.maskedProbes).toEqual([]);
+  });
+});

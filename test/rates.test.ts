@@ -1,0 +1,81 @@
+// Request rates (SPEC §13) hold across instances: two real `govgraph serve` processes on one SQLite data
+// folder share each user's and each department's token bucket (Store.meter). Past a bucket, RATE_LIMITED
+// with HTTP 429 and Retry-After.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
+import { signToken } from '../src/identity/token.ts';
+
+const SECRET = 'rates-test-secret-of-enough-length-0123456789';
+const PER_USER = 5;
+const PER_DEPT = 8;
+
+async function serve(platform: string, data: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['bin/govgraph.js', 'serve', '--port', '0', '--platform', platform, '--data', data], {
+    env: { ...process.env, GOVGRAPH_JWT_SECRET: SECRET, GOVGRAPH_LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /GraphQL\s+(http:\/\/\S+)\/graphql/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+  });
+  return { child, url };
+}
+
+describe('rates across two gateway processes on one store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'govgraph-rates-'));
+  let a: { child: ChildProcess; url: string };
+  let b: { child: ChildProcess; url: string };
+  beforeAll(async () => {
+    const platform = join(dir, 'platform.yaml');
+    writeFileSync(
+      platform,
+      `${readFileSync(DEMO_PLATFORM_FILE, 'utf8')}\nlimits:\n  rate:\n    perUser: { requests: ${PER_USER}, per: 60s }\n    perDepartment: { requests: ${PER_DEPT}, per: 60s }\n`,
+    );
+    [a, b] = await Promise.all([serve(platform, join(dir, 'data')), serve(platform, join(dir, 'data'))]);
+  }, 60_000);
+  afterAll(() => {
+    a?.child.kill('SIGTERM');
+    b?.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const ask = async (url: string, user: string, dept = '430000-MZ') => {
+    const token = await signToken(new TextEncoder().encode(SECRET), { dept, user, roles: [], ttl: '1h' });
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ me { user } }' }),
+    });
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { errors?: { message: string; extensions: Record<string, unknown> }[] } };
+  };
+
+  it("a user's bucket is one for both instances", async () => {
+    const results = [];
+    for (let i = 0; i < PER_USER + 3; i++) results.push(await ask(i % 2 ? b.url : a.url, 'li.na'));
+    expect(results.map((r) => r.status)).toEqual([...Array(PER_USER).fill(200), 429, 429, 429]);
+    const refused = results[PER_USER];
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.retryAfter)).toBeLessThanOrEqual(Math.ceil(60 / PER_USER));
+    expect(refused.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'perUser' });
+    expect(refused.body.errors?.[0].message).toMatch(/User li\.na of 430000-MZ has sent more than 5 requests per 60 s \(limits\.rate\.perUser\)\. Try again after/);
+  });
+
+  it("a department's bucket is shared by its users on both instances; other departments are not touched", async () => {
+    // li.na took 5 of the department's 8 tokens above; concurrent requests of two more users take the rest.
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ask(i % 2 ? b.url : a.url, `user${i % 2}`)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(PER_DEPT - PER_USER);
+    const refusals = results.filter((r) => r.status === 429).map((r) => r.body.errors?.[0].extensions.limit);
+    expect(refusals).toHaveLength(8 - (PER_DEPT - PER_USER));
+    expect(refusals).toContain('perDepartment');
+    expect((await ask(a.url, 'someone', '430000-GA')).status).toBe(200);
+  });
+});
