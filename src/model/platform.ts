@@ -96,7 +96,7 @@ export interface Deadlines {
 
 export const DEFAULT_DEADLINES: Deadlines = { objectionDays: 5, demandDays: 10 };
 
-export function deadlinesOf(p: Platform): Deadlines {
+export function deadlinesOf(p: Pick<Platform, 'deadlines'>): Deadlines {
   return { ...DEFAULT_DEADLINES, ...p.deadlines };
 }
 
