@@ -98,3 +98,26 @@ describe('the entry through GraphQL', () => {
     expect(log.data!.auditLog.nodes[0].resources).toEqual([{ resource: '430000-ZWB-00001', filtered: ['issuedOn'], ordered: ['licenceType'], counted: true }]);
   });
 });
+
+describe("a provider's view of the log", () => {
+  it('never reveals which other resources a request touched, through filters or the outcome', async () => {
+    const id = 'attack-provider-view';
+    await gw.query(
+      `{ adminService { electronicLicences(first: 1) { nodes { licenceNo } } }
+         humanResources { employmentRegistrations(first: 1) { nodes { registrationNo monthlyWage } } } }`,
+      { dept: '430000-MZ', purpose: 'social-assistance', headers: { 'x-request-id': id } },
+    );
+    const zwb = { dept: '430000-ZWB', roles: [] }; // provides the licences; not a supervisor
+    const LOG_OF = `query($f: AuditFilter) { auditLog(filter: $f, first: 50) { nodes { requestId outcome resources { resource provider } } } }`;
+    const ids = async (f: object) => (await gw.query(LOG_OF, { ...zwb, variables: { f } })).data!.auditLog.nodes.map((n: { requestId: string }) => n.requestId);
+    expect(await ids({})).toContain(id); // it sees the entry, about its own resource...
+    const seen = (await gw.query(LOG_OF, { ...zwb, variables: { f: {} } })).data!.auditLog.nodes.find((n: { requestId: string }) => n.requestId === id);
+    expect(seen.resources).toEqual([{ resource: '430000-ZWB-00001', provider: '430000-ZWB' }]);
+    expect(seen.outcome).toBe('ALLOWED'); // ...with its own part's outcome, though the wage was denied
+    // ...and no filter tells it what else the request read.
+    expect(await ids({ resource: '430000-RST-00001' })).not.toContain(id);
+    expect(await ids({ provider: '430000-RST' })).not.toContain(id);
+    expect(await ids({ outcome: 'PARTIAL' })).not.toContain(id);
+    expect(await ids({ resource: '430000-ZWB-00001', outcome: 'ALLOWED' })).toContain(id);
+  });
+});

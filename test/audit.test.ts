@@ -142,6 +142,8 @@ describe('appendAudit and verifyAuditChain', () => {
       resources: JSON.stringify(FIXTURE[1].resources),
       resourceCodes: `|${R1}|${R2}|`,
       providers: `|${GA}|${SCJG}|`,
+      parts: `|${R1}@${GA}|${R2}@${SCJG}|`,
+      providerOutcomes: `|${GA}:allowed|${SCJG}:denied|`,
       outcome: 'partial',
       detail: null,
       prevHash: first.hash,
@@ -391,8 +393,9 @@ describe('listAudit', () => {
     expect(seqs(await list(supervisor, { from: '2026-03-02', to: '2026-04-01' }))).toEqual([4, 3, 2]);
     expect(seqs(await list(supervisor, { from: '2026-04-01T01:00:00.000Z' }))).toEqual([8, 7, 6, 5]);
     expect(seqs(await list(supervisor, { department: MZ, resource: R1 }))).toEqual([8, 2, 1]);
-    // filters narrow what a department may see, never widen it
-    expect(seqs(await list({ dept: SCJG, roles: [] }, { resource: R1 }))).toEqual([3, 2]);
+    // filters narrow what a department may see, never widen it; and a provider's filters match only its
+    // own parts: entry 2 (MZ's request) read R1 and SCJG's R2, and SCJG must not learn that it read R1
+    expect(seqs(await list({ dept: SCJG, roles: [] }, { resource: R1 }))).toEqual([3]);
   });
 
   it('pages newest first with cursors', async () => {

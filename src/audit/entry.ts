@@ -5,8 +5,10 @@
 // - `resources` as a JSON string column (the per-resource detail);
 // - two derived columns for filtering with the port's `contains`: `resourceCodes` and `providers`,
 //   each the distinct codes wrapped in '|' ('|430000-GA-00001|430000-SCJG-00001|', '' when none), so
-//   that `contains '|CODE|'` matches exactly one code. They are not hashed; `verifyAuditChain` checks
-//   that they agree with `resources`, so they cannot be edited to hide an entry from a department.
+//   that `contains '|CODE|'` matches exactly one code; and `parts` ('|CODE@PROVIDER|') and
+//   `providerOutcomes` ('|PROVIDER:outcome|'), so that a provider's filters match only its own parts of
+//   an entry. They are not hashed; `verifyAuditChain` checks that they agree with `resources`, so they
+//   cannot be edited to hide an entry from a department.
 //
 // The hash is HMAC-SHA256 (hex) under the platform's audit key (key.ts) over 'govgraph-audit-v2\n'
 // followed by the canonical JSON (object keys sorted at every level, arrays in order) of every field of
@@ -129,6 +131,37 @@ export function providersOf(resources: readonly AuditResource[]): string {
   return barList(resources.map((r) => r.provider));
 }
 
+/** '|CODE@PROVIDER|...': each resource with its provider, so a provider's filter matches only its own parts. */
+export function partsOf(resources: readonly AuditResource[]): string {
+  return barList(resources.map((r) => `${r.resource}@${r.provider}`));
+}
+
+/**
+ * The outcome of a data read over some of its resource parts: `denied` when every part was refused
+ * something and none returned an item, a record or a count; `partial` when some were refused and
+ * something was read; `allowed` when nothing was refused.
+ */
+export function outcomeOfParts(resources: readonly AuditResource[]): AuditOutcome {
+  const denied = resources.some((r) => r.denied.length > 0);
+  if (!denied) return 'allowed';
+  const read = resources.some((r) => r.items.length > 0 || r.records > 0 || r.counted || r.denied.length === 0);
+  return read ? 'partial' : 'denied';
+}
+
+/**
+ * The outcome as one provider sees the entry: a read's outcome over that provider's parts only (what
+ * other providers' resources did is not its business); an action's outcome as it is.
+ */
+export function outcomeFor(entry: Pick<AuditEntry, 'kind' | 'outcome' | 'resources'>, provider: string): AuditOutcome {
+  if (entry.kind !== 'read' || entry.outcome === 'error') return entry.outcome;
+  return outcomeOfParts(entry.resources.filter((r) => r.provider === provider));
+}
+
+/** '|PROVIDER:outcome|...': each provider's outcome, for a provider's `outcome` filter. */
+export function providerOutcomesOf(entry: Pick<AuditEntry, 'kind' | 'outcome' | 'resources'>): string {
+  return barList([...new Set(entry.resources.map((r) => r.provider))].map((p) => `${p}:${outcomeFor(entry, p)}`));
+}
+
 export function toRow(entry: AuditEntry): Row {
   return {
     seq: entry.seq,
@@ -144,6 +177,8 @@ export function toRow(entry: AuditEntry): Row {
     resources: JSON.stringify(entry.resources),
     resourceCodes: resourceCodesOf(entry.resources),
     providers: providersOf(entry.resources),
+    parts: partsOf(entry.resources),
+    providerOutcomes: providerOutcomesOf(entry),
     outcome: entry.outcome,
     detail: entry.detail,
     prevHash: entry.prevHash,

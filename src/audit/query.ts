@@ -19,6 +19,7 @@ import {
   AUDIT_COLLECTION,
   barNeedle,
   fromRow,
+  outcomeFor,
   type AuditEntry,
   type AuditKind,
   type AuditOutcome,
@@ -67,10 +68,27 @@ export function auditVisibility(viewer: AuditViewer, competentDepartment: string
     : { kind: 'department', dept: viewer.dept };
 }
 
-function visibilityFilter(v: AuditVisibility): Filter {
-  return v.kind === 'all'
-    ? and()
-    : or(eq('department', v.dept), { kind: 'contains', field: 'providers', value: barNeedle(v.dept) });
+const contains = (field: string, value: string): Filter => ({ kind: 'contains', field, value });
+
+/**
+ * What a reader sees, with its filters: a supervisor every entry; any other department its own requests
+ * (the filters over the whole entry) and the entries about its resources (the filters over its own parts
+ * only: a `resource` of another provider, a `provider` other than itself or an `outcome` that only other
+ * providers' parts gave match none of them), so no filter reveals what else a request touched.
+ */
+function visibleFilter(v: AuditVisibility, f: AuditFilter): Filter {
+  if (v.kind === 'all') return auditFilter(f);
+  const me = v.dept;
+  const own = and(eq('department', me), auditFilter(f));
+  const parts: Filter[] = [contains('providers', barNeedle(me))];
+  if (f.department !== undefined) parts.push(eq('department', f.department));
+  if (f.resource !== undefined) parts.push(contains('parts', barNeedle(`${f.resource}@${me}`)));
+  if (f.provider !== undefined && f.provider !== me) parts.push(or());
+  if (f.outcome !== undefined) parts.push(contains('providerOutcomes', barNeedle(`${me}:${f.outcome}`)));
+  if (f.kind !== undefined) parts.push(eq('kind', f.kind));
+  if (f.from !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'gte', value: f.from });
+  if (f.to !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'lt', value: f.to });
+  return or(own, and(...parts));
 }
 
 /** The store filter of an AuditFilter (shared with the usage figures). */
@@ -113,7 +131,7 @@ export async function listAudit(
     throw new AuditQueryError(`first must be a whole number from 0 to ${maxPageSize}.`);
   }
   const visibility = auditVisibility(viewer, competentDepartment);
-  const base = and(visibilityFilter(visibility), auditFilter(filter));
+  const base = visibleFilter(visibility, filter);
   const pageFilter =
     page.after === undefined || page.after === null
       ? base
@@ -135,8 +153,11 @@ export async function listAudit(
   return { nodes, pageInfo: { hasNextPage, endCursor: last ? auditCursor(last.seq) : null }, totalCount };
 }
 
-/** An entry as `visibility` may see it: a provider-only reader sees only its own resources. */
+/**
+ * An entry as `visibility` may see it: a provider-only reader sees only its own resources, and the
+ * outcome of its own parts.
+ */
 function narrow(entry: AuditEntry, visibility: AuditVisibility): AuditEntry {
   if (visibility.kind === 'all' || entry.department === visibility.dept) return entry;
-  return { ...entry, resources: entry.resources.filter((r) => r.provider === visibility.dept) };
+  return { ...entry, resources: entry.resources.filter((r) => r.provider === visibility.dept), outcome: outcomeFor(entry, visibility.dept) };
 }

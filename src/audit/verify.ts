@@ -19,6 +19,8 @@ import {
   GENESIS_HASH,
   entryHash,
   fromRow,
+  partsOf,
+  providerOutcomesOf,
   providersOf,
   resourceCodesOf,
   type AuditEntry,
@@ -121,6 +123,9 @@ function checkRow(row: Row, expectedSeq: number, prevHash: string, key: Uint8Arr
   }
   if ((row.providers ?? '') !== providersOf(entry.resources)) {
     return 'providers column does not match resources (the entry was altered)';
+  }
+  if ((row.parts ?? '') !== partsOf(entry.resources) || (row.providerOutcomes ?? '') !== providerOutcomesOf(entry)) {
+    return 'parts or providerOutcomes column does not match the entry (the entry was altered)';
   }
   return entry;
 }

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { Kind, type GraphQLFormattedError } from 'graphql';
-import type { AuditOutcome, AuditResource, NewAuditEntry } from '../../audit/entry.ts';
+import { outcomeOfParts, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
 import { appendAudit } from '../../audit/log.ts';
 import type { RequestContext } from '../context.ts';
 
@@ -111,16 +111,8 @@ export function readResources(ctx: RequestContext, errors: readonly GraphQLForma
     }));
 }
 
-/**
- * `denied` when every resource was refused something and none returned an item, a record or a count;
- * `partial` when some were refused and something was read; `allowed` when nothing was refused.
- */
-export function readOutcome(resources: readonly AuditResource[]): AuditOutcome {
-  const denied = resources.some((r) => r.denied.length > 0);
-  if (!denied) return 'allowed';
-  const read = resources.some((r) => r.items.length > 0 || r.records > 0 || r.counted || r.denied.length === 0);
-  return read ? 'partial' : 'denied';
-}
+/** The outcome of the request's read (src/audit/entry.ts). */
+export const readOutcome = outcomeOfParts;
 
 function baseEntry(ctx: RequestContext, audit: RequestAudit): Omit<NewAuditEntry, 'kind' | 'action' | 'resources' | 'outcome' | 'detail'> {
   return {
