@@ -19,6 +19,7 @@ import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import { generateDemoRecords } from '../src/demo/generate.ts';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { importRecords } from '../src/records/import.ts';
 
 const arg = process.argv.indexOf('--records');
 const N = arg > 0 ? Number(process.argv[arg + 1]) : 100_000;
@@ -74,6 +75,15 @@ function plain(withIndexes: boolean): number {
   db.close();
   return seconds;
 }
+// The same import in this process (no process start, modules already loaded).
+const inProcess = await openSqliteStore(join(work, 'in-process'));
+await importCatalogueFiles(inProcess, platform, demoCatalogueFiles(), { publish: true });
+process.stderr.write('importRecords in this process...\n');
+const inProcessSummary = await importRecords(inProcess, resource, file);
+if (inProcessSummary.written !== rows.length) throw new Error(`in-process import wrote ${inProcessSummary.written}`);
+const inProcessSeconds = inProcessSummary.elapsedMs / 1000;
+await inProcess.close();
+
 process.stderr.write('plain better-sqlite3...\n');
 const plainSeconds = plain(true);
 const bareSeconds = plain(false);
@@ -92,6 +102,7 @@ const line = (label: string, s: number, extra = '') => console.log(`| ${label} |
 line('plain better-sqlite3: one transaction, no index (rows in memory)', bareSeconds);
 line('plain better-sqlite3: one transaction, then the same indexes (rows in memory)', plainSeconds);
 line('store upsert in batches of 1,000, a transaction each (rows in memory)', baselineSeconds);
+line('importRecords in this process: stream, validate (check digits, duplicate keys), one transaction', inProcessSeconds);
 line('govgraph data import: process start, stream, validate (check digits, duplicate keys), one transaction', seconds, `${peakMb.toFixed(0)} MB`);
 console.log(`| (govgraph --help, for scale) | | | ${nodeMb.toFixed(0)} MB |`);
 rmSync(work, { recursive: true, force: true });

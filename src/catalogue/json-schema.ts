@@ -152,6 +152,8 @@ function toProblem(e: ErrorObject): Problem | undefined {
       return { path, message: params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters long` };
     case 'minItems':
       return { path, message: params.limit === 1 ? 'must list at least one entry' : `must list at least ${String(params.limit)} entries` };
+    case 'maxItems':
+      return { path, message: `lists ${(e.data as unknown[]).length} entries; at most ${String(params.limit)} allowed` };
     case 'uniqueItems': {
       const [first, again] = [Number(params.i), Number(params.j)].sort((a, b) => a - b);
       return { path: `${path}[${again}]`, message: `repeats entry ${first} (${show((e.data as unknown[])[again])})` };

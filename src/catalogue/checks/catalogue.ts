@@ -1,5 +1,6 @@
 // Checks of the catalogue as a whole: its compiler, and what other catalogues link to in the version it
 // replaces.
+import { MAX_PLATFORM_RESOURCES } from '../limits.ts';
 import type { CatalogueCheck, CheckFamily } from './context.ts';
 import { linkCompatible } from './links.ts';
 import { listOf, problem } from './util.ts';
@@ -41,6 +42,18 @@ const linkedResourcesKept: CatalogueCheck = function* (ctx) {
   }
 };
 
+/** The platform's resources, this catalogue's with the others in effect, stay within the bound. */
+const platformWithinBound: CatalogueCheck = function* (ctx) {
+  const others = ctx.others.reduce((n, c) => n + c.resources.length, 0);
+  const total = others + ctx.catalogue.resources.length;
+  if (total > MAX_PLATFORM_RESOURCES) {
+    yield problem(
+      'resources',
+      `the platform would hold ${total} resources (${others} in the other catalogues, ${ctx.catalogue.resources.length} here); at most ${MAX_PLATFORM_RESOURCES} allowed`,
+    );
+  }
+};
+
 export const catalogueChecks: CheckFamily = {
-  catalogue: [compilerExists, linkedResourcesKept],
+  catalogue: [compilerExists, linkedResourcesKept, platformWithinBound],
 };

@@ -5,57 +5,91 @@ import { departmentTypeName, generatedTypeNames, RESERVED_TYPE_NAMES } from '../
 import type { CheckContext, CheckFamily, ResourceCheck } from './context.ts';
 import { problem } from './util.ts';
 
-/** Who already owns a type name: the platform, a department, or a resource (earlier in this catalogue or elsewhere). */
-function typeOwners(ctx: CheckContext, before: number): Map<string, string> {
-  const owners = new Map<string, string>();
-  for (const name of RESERVED_TYPE_NAMES) owners.set(name, 'a type the platform defines');
-  for (const d of ctx.platform.departments) {
-    owners.set(departmentTypeName(d.graphqlName), `the type holding the resources of department ${d.code}`);
+/**
+ * Who owns each name, found once per catalogue (a map per name, not a scan per resource, so that checking
+ * n resources stays linear): names the platform holds, the first resource of this catalogue that takes
+ * each name (with its index), and the other catalogues' resources.
+ */
+interface Owners {
+  fixed: Map<string, string>;
+  own: Map<string, { index: number; owner: string }>;
+  others: Map<string, string>;
+}
+
+function owners(ctx: CheckContext, names: (r: Resource) => [string, string][], fixed: Map<string, string>): Owners {
+  const own = new Map<string, { index: number; owner: string }>();
+  ctx.catalogue.resources.forEach((r, j) => {
+    for (const [name, what] of names(r)) if (!own.has(name)) own.set(name, { index: j, owner: `${what} (resources[${j}])` });
+  });
+  const others = new Map<string, string>();
+  for (const c of ctx.others) {
+    for (const r of c.resources) for (const [name, what] of names(r)) if (!others.has(name)) others.set(name, `${what} (catalogue "${c.id}")`);
   }
-  const add = (r: Resource, where: string) => {
-    if (!owners.has(r.graphql.type)) owners.set(r.graphql.type, `the type of resource ${r.code} (${where})`);
-    for (const g of generatedTypeNames(r)) {
-      if (!owners.has(g)) owners.set(g, `generated for resource ${r.code} (${where})`);
+  return { fixed, own, others };
+}
+
+/** The owner of `name` as seen by resource `before`: the platform, an earlier resource, another catalogue. */
+function ownerOf(o: Owners, name: string, before: number): string | undefined {
+  const own = o.own.get(name);
+  return o.fixed.get(name) ?? (own && own.index < before ? own.owner : undefined) ?? o.others.get(name);
+}
+
+const typeNames = (r: Resource): [string, string][] => [
+  [r.graphql.type, `the type of resource ${r.code}`],
+  ...generatedTypeNames(r).map((g): [string, string] => [g, `generated for resource ${r.code}`]),
+];
+const fieldNames = (r: Resource): [string, string][] => [
+  [r.graphql.list, `the list field of resource ${r.code}`],
+  [r.graphql.byKey, `the lookup field of resource ${r.code}`],
+];
+
+const typeCache = new WeakMap<CheckContext, Owners>();
+function typeOwners(ctx: CheckContext): Owners {
+  let o = typeCache.get(ctx);
+  if (!o) {
+    const fixed = new Map<string, string>();
+    for (const name of RESERVED_TYPE_NAMES) fixed.set(name, 'a type the platform defines');
+    for (const d of ctx.platform.departments) {
+      if (!fixed.has(departmentTypeName(d.graphqlName))) fixed.set(departmentTypeName(d.graphqlName), `the type holding the resources of department ${d.code}`);
     }
-  };
-  ctx.catalogue.resources.slice(0, before).forEach((r, j) => add(r, `resources[${j}]`));
-  for (const c of ctx.others) for (const r of c.resources) add(r, `catalogue "${c.id}"`);
-  return owners;
+    o = owners(ctx, typeNames, fixed);
+    typeCache.set(ctx, o);
+  }
+  return o;
+}
+
+const fieldCache = new WeakMap<CheckContext, Owners>();
+function fieldOwners(ctx: CheckContext): Owners {
+  let o = fieldCache.get(ctx);
+  if (!o) {
+    o = owners(ctx, fieldNames, new Map());
+    fieldCache.set(ctx, o);
+  }
+  return o;
 }
 
 const typeNameFree: ResourceCheck = function* (r, at, i, ctx) {
   const type = r.graphql.type;
-  const owners = typeOwners(ctx, i);
-  const owner = owners.get(type);
+  const o = typeOwners(ctx);
+  const owner = ownerOf(o, type, i);
   if (owner) {
     yield problem(`${at}.graphql.type`, `"${type}" is already ${owner}; choose another type name`);
     return;
   }
   const own = new Set<string>([type]);
   for (const g of generatedTypeNames(r)) {
-    const gOwner = owners.get(g);
+    const gOwner = ownerOf(o, g, i);
     if (gOwner) yield problem(`${at}.graphql.type`, `"${type}" would generate the type ${g}, which is already ${gOwner}; choose another type name`);
     else if (own.has(g)) yield problem(`${at}.graphql.type`, `"${type}" would generate the type ${g} twice (an enum item's name makes it collide with another generated type); rename the item or the type`);
     own.add(g);
   }
 };
 
-function fieldOwners(ctx: CheckContext, before: number): Map<string, string> {
-  const owners = new Map<string, string>();
-  const add = (r: Resource, where: string) => {
-    if (!owners.has(r.graphql.list)) owners.set(r.graphql.list, `the list field of resource ${r.code} (${where})`);
-    if (!owners.has(r.graphql.byKey)) owners.set(r.graphql.byKey, `the lookup field of resource ${r.code} (${where})`);
-  };
-  ctx.catalogue.resources.slice(0, before).forEach((r, j) => add(r, `resources[${j}]`));
-  for (const c of ctx.others) for (const r of c.resources) add(r, `catalogue "${c.id}"`);
-  return owners;
-}
-
 const fieldNamesFree: ResourceCheck = function* (r, at, i, ctx) {
-  const owners = fieldOwners(ctx, i);
+  const o = fieldOwners(ctx);
   for (const part of ['list', 'byKey'] as const) {
     const name = r.graphql[part];
-    const owner = owners.get(name);
+    const owner = ownerOf(o, name, i);
     if (owner) yield problem(`${at}.graphql.${part}`, `"${name}" is already ${owner}; list and lookup names are unique on the platform`);
   }
   if (r.graphql.list === r.graphql.byKey) {

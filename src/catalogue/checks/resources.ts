@@ -1,7 +1,7 @@
 // Checks of each resource's identity and place on the platform: provider, code, collection, key, related.
-import { collectionOf } from '../../model/catalogue.ts';
+import { collectionOf, type Resource } from '../../model/catalogue.ts';
 import { collectionKey, reservedCollection } from '../collections.ts';
-import type { CheckFamily, ResourceCheck } from './context.ts';
+import type { CheckContext, CheckFamily, ResourceCheck } from './context.ts';
 import { listOf, problem } from './util.ts';
 
 const providerExists: ResourceCheck = function* (r, at, _i, ctx) {
@@ -20,10 +20,42 @@ const providerIsCompiler: ResourceCheck = function* (r, at, _i, ctx) {
   }
 };
 
+/** One resource of the platform as the uniqueness checks see it: where it is, by a key of its own. */
+interface Placed {
+  index: number; // in this catalogue; -1 in another
+  catalogue: string;
+  code: string;
+  provider: string;
+}
+
+/**
+ * The platform's resources grouped by `keyOf`, this catalogue's first (in order), then the others': built
+ * once per catalogue, so that each check looks up a few entries instead of scanning the platform.
+ */
+function grouped(ctx: CheckContext, cache: WeakMap<CheckContext, Map<string, Placed[]>>, keyOf: (r: Resource) => string) {
+  let groups = cache.get(ctx);
+  if (!groups) {
+    groups = new Map();
+    const add = (r: Resource, index: number, catalogue: string) => {
+      const key = keyOf(r);
+      const list = groups!.get(key) ?? [];
+      list.push({ index, catalogue, code: r.code, provider: r.provider });
+      groups!.set(key, list);
+    };
+    ctx.catalogue.resources.forEach((r, j) => add(r, j, ctx.catalogue.id));
+    for (const c of ctx.others) for (const r of c.resources) add(r, -1, c.id);
+    cache.set(ctx, groups);
+  }
+  return groups;
+}
+const byCode = new WeakMap<CheckContext, Map<string, Placed[]>>();
+const byCollection = new WeakMap<CheckContext, Map<string, Placed[]>>();
+
 const codeUnique: ResourceCheck = function* (r, at, i, ctx) {
-  const earlier = ctx.catalogue.resources.findIndex((x) => x.code === r.code);
-  const elsewhere = ctx.others.find((c) => c.resources.some((x) => x.code === r.code));
-  const where = earlier < i ? `resources[${earlier}]` : elsewhere ? `catalogue "${elsewhere.id}"` : undefined;
+  const same = grouped(ctx, byCode, (x) => x.code).get(r.code) ?? [];
+  const earlier = same.find((x) => x.index >= 0)?.index ?? -1; // the first of this code in this catalogue
+  const elsewhere = same.find((x) => x.index < 0);
+  const where = earlier < i ? `resources[${earlier}]` : elsewhere ? `catalogue "${elsewhere.catalogue}"` : undefined;
   if (where) {
     yield problem(`${at}.code`, `"${r.code}" is already the code of a resource in ${where}; resource codes are unique on the platform`);
   }
@@ -33,12 +65,12 @@ const codeUnique: ResourceCheck = function* (r, at, i, ctx) {
 // longer in effect and races between publications are the store's bindings' part (collections.ts).
 const collectionUnique: ResourceCheck = function* (r, at, i, ctx) {
   const mine = collectionOf(r);
-  const key = collectionKey(mine);
-  const clash = (x: typeof r) => (x.code !== r.code || x.provider !== r.provider) && collectionKey(collectionOf(x)) === key;
-  const earlier = ctx.catalogue.resources.findIndex((x, j) => j < i && clash(x));
-  const elsewhere = earlier >= 0 ? undefined : ctx.others.find((c) => c.resources.some(clash));
+  const same = grouped(ctx, byCollection, (x) => collectionKey(collectionOf(x))).get(collectionKey(mine)) ?? [];
+  const clash = (x: Placed) => x.code !== r.code || x.provider !== r.provider;
+  const earlier = same.find((x) => x.index >= 0 && x.index < i && clash(x))?.index ?? -1;
+  const elsewhere = earlier >= 0 ? undefined : same.find((x) => x.index < 0 && clash(x));
   if (earlier >= 0 || elsewhere) {
-    const where = earlier >= 0 ? `resources[${earlier}]` : `catalogue "${elsewhere!.id}"`;
+    const where = earlier >= 0 ? `resources[${earlier}]` : `catalogue "${elsewhere!.catalogue}"`;
     yield problem(
       r.source?.collection ? `${at}.source.collection` : `${at}.code`,
       `the store collection "${mine}" is already used by a resource in ${where}; give source.collection another name`,

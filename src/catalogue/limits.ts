@@ -1,0 +1,11 @@
+// Bounds on the size of catalogues and of the platform (issue 9 point 3), refused with CATALOGUE_INVALID.
+// Within them, validating a catalogue is linear in its size, and the schema of the largest platform is
+// built in a bounded time (see docs/operations.md, "Limits"). The first two are also in
+// schema/catalogue.schema.json (`maxItems`), which editors use; a test keeps the two equal.
+
+/** Resources in one catalogue document. */
+export const MAX_CATALOGUE_RESOURCES = 500;
+/** Items of one resource. */
+export const MAX_RESOURCE_ITEMS = 200;
+/** Resources of every catalogue in effect together: what one gateway schema holds. */
+export const MAX_PLATFORM_RESOURCES = 2000;
