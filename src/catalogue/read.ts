@@ -14,6 +14,23 @@ import { DocumentInvalidError, type Problem } from './problems.ts';
 export const MAX_NESTING = 64;
 /** How many alias uses a YAML document may resolve. */
 export const MAX_ALIAS_COUNT = 100;
+/**
+ * Property names refused anywhere in a document: JavaScript gives them a meaning (`__proto__` would set
+ * an object's prototype, so that validation sees inherited fields the stored document lacks), and no
+ * catalogue or platform field has these names.
+ */
+export const REFUSED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const refusedKey = (key: string) => `the property name ${JSON.stringify(key)} is refused: it is not a field of any document and JavaScript gives it a meaning`;
+
+/** Problems for refused property names at any depth of a parsed value, with their paths. */
+export function refusedKeyProblems(value: unknown, path = ''): Problem[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => refusedKeyProblems(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.keys(value).flatMap((key) => {
+    const at = path ? `${path}.${key}` : key;
+    return REFUSED_KEYS.has(key) ? [{ path: at, message: refusedKey(key) }] : refusedKeyProblems((value as Record<string, unknown>)[key], at);
+  });
+}
 
 /** Reads a file holding exactly one document. */
 export function readDocument(file: string): unknown {
@@ -112,8 +129,8 @@ export function parseDocuments(text: string, file: string): unknown[] {
 }
 
 function parseYaml(text: string, file: string): unknown[] {
-  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
-  const list = Array.isArray(docs) ? docs : [];
+  const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  const list = Array.isArray(parsed) ? parsed : [];
   const problems: Problem[] = [];
   for (const doc of list) {
     for (const err of doc.errors) {
@@ -122,7 +139,7 @@ function parseYaml(text: string, file: string): unknown[] {
     }
   }
   if (problems.length) throw new DocumentInvalidError(problems, file);
-  return list
+  const docs = list
     .filter((d) => d.contents !== null)
     .map((d, i) => {
       try {
@@ -134,6 +151,11 @@ function parseYaml(text: string, file: string): unknown[] {
         throw new DocumentInvalidError([{ path: `${file}${where}`, message }], file);
       }
     });
+  const refused = docs.flatMap((doc, i) =>
+    refusedKeyProblems(doc).map((p) => ({ path: `${file}${docs.length > 1 ? ` (document ${i + 1})` : ''}: ${p.path}`, message: p.message })),
+  );
+  if (refused.length) throw new DocumentInvalidError(refused, file);
+  return docs;
 }
 
 function firstLine(s: string): string {
@@ -205,6 +227,7 @@ function parseJson(text: string, file: string): unknown {
       if (text[i] !== '"') fail('a property name in double quotes');
       const at = i;
       const key = string();
+      if (REFUSED_KEYS.has(key)) throw new JsonSyntaxError(refusedKey(key), at);
       if (Object.prototype.hasOwnProperty.call(out, key)) {
         throw new JsonSyntaxError(`duplicate property ${JSON.stringify(key)}`, at);
       }

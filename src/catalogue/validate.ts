@@ -12,6 +12,7 @@ import { resourceChecks } from './checks/resources.ts';
 import { shareChecks } from './checks/share.ts';
 import { schemaProblems } from './json-schema.ts';
 import type { Problem } from './problems.ts';
+import { refusedKeyProblems } from './read.ts';
 
 /** Every check family, applied in this order at each level. */
 export const checkFamilies: readonly CheckFamily[] = [
@@ -33,9 +34,10 @@ export interface CatalogueResult {
  * version being replaced and is not checked against.
  */
 export function validateCatalogue(doc: unknown, platform: Platform, others: readonly Catalogue[]): CatalogueResult {
-  const problems = schemaProblems('catalogue.schema.json', doc);
+  const stored = asStored(doc);
+  const problems = [...refusedKeyProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
   if (problems.length) return { problems };
-  const catalogue = normalise(doc as Catalogue);
+  const catalogue = normalise(stored as Catalogue);
   problems.push(...semanticProblems(catalogue, platform, others));
   return problems.length ? { problems } : { catalogue, problems };
 }
@@ -52,6 +54,19 @@ function semanticProblems(catalogue: Catalogue, platform: Platform, others: read
     }
   }
   return out;
+}
+
+/**
+ * The document as it will be stored (JSON): only its own fields, none inherited. Validation runs on this
+ * copy, so a field that only a prototype carries (`"__proto__": {...}` from some parser) is missing here
+ * as it would be in the store, and a required one is a problem.
+ */
+function asStored(doc: unknown): unknown {
+  try {
+    return doc === undefined ? undefined : (JSON.parse(JSON.stringify(doc)) as unknown);
+  } catch {
+    return doc; // not JSON at all (a cycle, a BigInt): the schema says what is wrong
+  }
 }
 
 /** A copy with defaults made explicit: a personal or secret item without a mask gets `full`. */
@@ -76,8 +91,9 @@ export function validateCatalogues(
   published: readonly Catalogue[],
 ): CatalogueResult[] {
   const shaped = docs.map((doc): CatalogueResult => {
-    const problems = schemaProblems('catalogue.schema.json', doc);
-    return problems.length ? { problems } : { catalogue: doc as Catalogue, problems };
+    const stored = asStored(doc);
+    const problems = [...refusedKeyProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
+    return problems.length ? { problems } : { catalogue: stored as Catalogue, problems };
   });
   const batchIds = new Set(shaped.flatMap((s) => (s.catalogue ? [s.catalogue.id] : [])));
   return shaped.map((s, i): CatalogueResult => {
