@@ -85,6 +85,7 @@ const config: CodegenConfig = {
           DemandStatus: '../../src/workflow/demands.ts#DemandStatus',
           DemandDecision: '../../src/workflow/demands.ts#DemandDecision',
           Demand: '../../src/workflow/demands.ts#Demand',
+          ConsistencyPair: '../../src/workflow/consistency.ts#ConsistencyPair',
         },
         mapperTypeSuffix: 'Model',
         emitLegacyCommonJSImports: false,

@@ -320,6 +320,42 @@ function contract(harness: () => Harness): void {
     });
   });
 
+  describe('compareJoined', () => {
+    // The people against a second register of some of them, joined on id → pid, comparing city → town:
+    // p01 agrees, p02 differs, p03 null on both (agrees), p04 null against a value (differs), p05 missing
+    // on the right (no pair), p06 twice on the right (two pairs, one differs), a right row with no
+    // person and one with a null join value (no pair).
+    const REGISTER: Row[] = [
+      { pid: 'p01', town: 'Changsha' },
+      { pid: 'p02', town: 'Changsha' },
+      { pid: 'p03', town: null },
+      { pid: 'p04' },
+      { pid: 'p06', town: 'Changsha' },
+      { pid: 'p06', town: 'Yueyang' },
+      { pid: 'p99', town: 'Changsha' },
+      { pid: null, town: 'Changsha' },
+    ];
+    let c: string;
+    beforeAll(async () => {
+      c = await people();
+      await store.insert(`${c}_register`, REGISTER);
+      await store.ensureIndex(`${c}_register`, { fields: ['pid'] });
+    });
+    it('counts the pairs joined and those that differ, with the first differing keys in order', async () => {
+      const result = await store.compareJoined({ collection: c, on: 'id', field: 'city' }, { collection: `${c}_register`, on: 'pid', field: 'town' }, 20);
+      expect(result).toEqual({ compared: 6, differing: 3, sampleKeys: ['p02', 'p04', 'p06'] });
+    });
+    it('limits the sample, and reads missing collections as empty', async () => {
+      const right = { collection: `${c}_register`, on: 'pid', field: 'town' };
+      expect(await store.compareJoined({ collection: c, on: 'id', field: 'city' }, right, 1)).toEqual({ compared: 6, differing: 3, sampleKeys: ['p02'] });
+      expect(await store.compareJoined({ collection: c, on: 'id', field: 'city' }, right, 0)).toEqual({ compared: 6, differing: 3, sampleKeys: [] });
+      expect(await store.compareJoined({ collection: 'never_written', on: 'id', field: 'city' }, right, 5)).toEqual({ compared: 0, differing: 0, sampleKeys: [] });
+    });
+    it('refuses a field name that is not a GraphQL name', async () => {
+      await expect(store.compareJoined({ collection: c, on: "id') OR 1=1 --", field: 'city' }, { collection: c, on: 'id', field: 'city' }, 1)).rejects.toThrow(/invalid field name/);
+    });
+  });
+
   describe('cursor pagination (keyset.ts)', () => {
     const rows = generated();
     let c: string;

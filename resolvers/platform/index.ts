@@ -17,6 +17,7 @@ import {
 } from '../../src/workflow/sharing.ts';
 import { usageReport } from '../../src/workflow/usage.ts';
 import { answerObjection, listObjections, objectionDeadline, raiseObjection } from '../../src/workflow/objections.ts';
+import { consistencyReport } from '../../src/workflow/consistency.ts';
 import { answerDemand, demandDeadline, listDemands, requestData } from '../../src/workflow/demands.ts';
 import { actorOf, envOf, translated } from './context.ts';
 import { ENUM_VALUES } from './enums.ts';
@@ -134,6 +135,8 @@ const resolvers: Resolvers = {
         status: args.status ?? undefined,
         overdue: args.overdue ?? undefined,
       }),
+
+    consistencyReport: (_p, args, ctx, info) => translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element)),
   },
 
   Mutation: {

@@ -12,6 +12,7 @@ import type { AuditConnection as AuditConnectionModel } from '../../src/audit/qu
 import type { UsageView as UsageViewModel } from '../../src/workflow/usage.ts';
 import type { ObjectionStatus as ObjectionStatusModel, ObjectionDecision as ObjectionDecisionModel, Objection as ObjectionModel } from '../../src/workflow/objections.ts';
 import type { DemandStatus as DemandStatusModel, DemandDecision as DemandDecisionModel, Demand as DemandModel } from '../../src/workflow/demands.ts';
+import type { ConsistencyPair as ConsistencyPairModel } from '../../src/workflow/consistency.ts';
 import type { RequestContext } from '../../src/server/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -180,6 +181,29 @@ export type CatalogueVersion = {
   version: Scalars['Int']['output'];
   /** Warnings against the catalogues in effect and the active grants, as of now. */
   warnings: Array<SubmissionWarning>;
+};
+
+/** Two resources of different providers compared on one data element, record by record, joined on a shared key element (Art. 13). */
+export type ConsistencyPair = {
+  __typename?: 'ConsistencyPair';
+  /** Records joined. */
+  compared: Scalars['Int']['output'];
+  /** Records whose values of the element differ (null against a value differs). */
+  differing: Scalars['Int']['output'];
+  /** The data element compared. */
+  element: Scalars['String']['output'];
+  /** The data element the records are joined on, and the items carrying it. */
+  keyElement: Scalars['String']['output'];
+  /** The resource codes compared (left < right). */
+  left: Scalars['String']['output'];
+  /** The items carrying the element in each. */
+  leftItem: Scalars['String']['output'];
+  leftKey: Scalars['String']['output'];
+  right: Scalars['String']['output'];
+  rightItem: Scalars['String']['output'];
+  rightKey: Scalars['String']['output'];
+  /** Up to 20 join keys of differing records, masked as an idcard mask would (first 6 and last 4 kept); raise an objection to settle one. */
+  sampleKeys: Array<Scalars['String']['output']>;
 };
 
 /** A department's need for data that no catalogue offers (supply–demand matching). */
@@ -486,6 +510,8 @@ export type Query = {
   catalogue?: Maybe<Catalogue>;
   /** Catalogues and their versions, as your department may see them; `overdue: true` lists those late with a revision. */
   catalogues: Array<Catalogue>;
+  /** Per pair of published resources of different providers holding the element (all elements when none is given): records compared, records differing, masked sample keys. Supervisors of the competent department. */
+  consistencyReport: Array<ConsistencyPair>;
   /** Demands your department filed or must answer (supervisors of the competent department: all). */
   demands: Array<Demand>;
   /** Grants your department holds or gave (supervisors of the competent department: all). */
@@ -522,6 +548,11 @@ export type QueryCataloguesArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<CatalogueStatus>;
+};
+
+
+export type QueryConsistencyReportArgs = {
+  element?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -867,6 +898,7 @@ export type ResolversTypes = {
   CatalogueKind: ResolverTypeWrapper<CatalogueKindModel>;
   CatalogueStatus: ResolverTypeWrapper<VersionStatusModel>;
   CatalogueVersion: ResolverTypeWrapper<CatalogueVersionModel>;
+  ConsistencyPair: ResolverTypeWrapper<ConsistencyPairModel>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Demand: ResolverTypeWrapper<DemandModel>;
@@ -925,6 +957,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Catalogue: CatalogueViewModel;
   CatalogueVersion: CatalogueVersionModel;
+  ConsistencyPair: ConsistencyPairModel;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Demand: DemandModel;
@@ -1048,6 +1081,20 @@ export type CatalogueVersionResolvers<ContextType = RequestContext, ParentType e
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   warnings?: Resolver<Array<ResolversTypes['SubmissionWarning']>, ParentType, ContextType>;
+};
+
+export type ConsistencyPairResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ConsistencyPair'] = ResolversParentTypes['ConsistencyPair']> = {
+  compared?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  differing?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  element?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keyElement?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  left?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  leftItem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  leftKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  right?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rightItem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rightKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sampleKeys?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -1185,6 +1232,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   catalogue?: Resolver<Maybe<ResolversTypes['Catalogue']>, ParentType, ContextType, RequireFields<QueryCatalogueArgs, 'id'>>;
   catalogues?: Resolver<Array<ResolversTypes['Catalogue']>, ParentType, ContextType, Partial<QueryCataloguesArgs>>;
+  consistencyReport?: Resolver<Array<ResolversTypes['ConsistencyPair']>, ParentType, ContextType, Partial<QueryConsistencyReportArgs>>;
   demands?: Resolver<Array<ResolversTypes['Demand']>, ParentType, ContextType, Partial<QueryDemandsArgs>>;
   grants?: Resolver<Array<ResolversTypes['Grant']>, ParentType, ContextType, Partial<QueryGrantsArgs>>;
   me?: Resolver<ResolversTypes['Me'], ParentType, ContextType>;
@@ -1334,6 +1382,7 @@ export type Resolvers<ContextType = RequestContext> = {
   CatalogueKind?: CatalogueKindResolvers;
   CatalogueStatus?: CatalogueStatusResolvers;
   CatalogueVersion?: CatalogueVersionResolvers<ContextType>;
+  ConsistencyPair?: ConsistencyPairResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Demand?: DemandResolvers<ContextType>;

@@ -1,5 +1,5 @@
-// `govgraph objection list [--overdue] [--status S] [--resource CODE]` and `govgraph demand list
-// [--overdue] [--status S]` (SPEC §14, §15): thin callers of the workflow's lists, for the operator, who
+// `govgraph objection list [--overdue] [--status S] [--resource CODE]`, `govgraph demand list
+// [--overdue] [--status S]` and `govgraph consistency report [--element E]` (SPEC §14, §15): thin callers of the workflow's lists, for the operator, who
 // sees what the competent department's supervisors see (everything). One line per entry.
 import type { Command } from 'commander';
 import { loadPlatform } from '../catalogue/platform.ts';
@@ -7,6 +7,7 @@ import type { Platform } from '../model/platform.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/port.ts';
 import type { WorkflowEnv } from '../workflow/actor.ts';
+import { operatorConsistencyReport } from '../workflow/consistency.ts';
 import { demandDeadline, listDemands, type DemandStatus } from '../workflow/demands.ts';
 import { listObjections, objectionDeadline, type ObjectionStatus } from '../workflow/objections.ts';
 import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
@@ -83,6 +84,23 @@ export function registerQualityCommands(program: Command): void {
         console.log(`${d.id}  ${upper(d.status)}  due ${due.dueDate}${due.overdue ? ' OVERDUE' : ''}  ${d.requester} -> ${d.provider}: ${d.title}${d.resource ? `  (${d.resource})` : ''}`);
       }
       console.error(`${list.length} demand${list.length === 1 ? '' : 's'}`);
+    }),
+  );
+
+  const consistency = program.command('consistency').description('consistency of data between departments (SPEC §14, Art. 13)');
+  withCommonOptions(
+    consistency
+      .command('report')
+      .description('compare, per pair of resources of different providers, the items carrying one data element, joined on a shared key element')
+      .option('--element <code>', 'only this data element (default: every element two providers hold)'),
+  ).action((opts: CommonOptions & { element?: string }) =>
+    withWorkflowEnv(opts, async (env) => {
+      const pairs = await operatorConsistencyReport(env, opts.element);
+      for (const p of pairs) {
+        console.log(`${p.element}  ${p.left}.${p.leftItem} <> ${p.right}.${p.rightItem}  on ${p.keyElement} (${p.leftKey} = ${p.rightKey}): ${p.compared} compared, ${p.differing} differ`);
+        if (p.sampleKeys.length) console.log(`  ${p.sampleKeys.join(' ')}`);
+      }
+      if (!pairs.length) console.error(`no pair of resources of different providers holds ${opts.element ?? 'a common data element'} with a shared key element`);
     }),
   );
 }

@@ -393,6 +393,13 @@ function licences(rng: Rng, adults: Person[], count: number): Row[] {
   return rows;
 }
 
+const MISSPELT_EVERY = 100;
+/** The name with its last character replaced by a homophone-like other one (no random draw). */
+function misspelt(name: string): string {
+  const last = name.at(-1)!;
+  return name.slice(0, -1) + (last === '华' ? '化' : '华');
+}
+
 function minimumLivingAllowances(rng: Rng, candidates: Person[], count: number): Row[] {
   const rows: Row[] = [];
   for (const p of candidates.slice(0, count)) {
@@ -402,7 +409,9 @@ function minimumLivingAllowances(rng: Rng, candidates: Person[], count: number):
     rows.push({
       caseNo: 'DB' + p.county.code + pad(rows.length + 1, 8),
       idNumber: p.idNumber,
-      fullName: p.fullName,
+      // A few names as the civil affairs bureau wrote them down, unlike the household register: the
+      // consistency report (SPEC §14, Art. 13) between the two has something to show.
+      fullName: rows.length % MISSPELT_EVERY === MISSPELT_EVERY - 1 ? misspelt(p.fullName) : p.fullName,
       category,
       householdSize: size,
       monthlyAllowance: round2((category === 'urban' ? rng.int(300, 650) : rng.int(200, 450)) * size),

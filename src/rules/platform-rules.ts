@@ -49,6 +49,7 @@ export const PLATFORM_ROOT_RULES = {
     verifyAuditChain: and(hasRole('supervisor'), competentDepartment),
     objections: authenticated, // visibility: raised, about own resources, all for supervisors
     demands: authenticated, // visibility: filed, asked of, all for supervisors
+    consistencyReport: and(hasRole('supervisor'), competentDepartment),
   },
   Mutation: {
     submitCatalogue: hasRole('compiler'),

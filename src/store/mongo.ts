@@ -300,6 +300,35 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       return result.deletedCount;
     },
 
+    async compareJoined(left, right, sample) {
+      checkCount('sample', sample);
+      const [lo, lf, ro, rf] = [checkField(left.on), checkField(left.field), checkField(right.on), checkField(right.field)];
+      // $lookup with a sub-pipeline on the right's join field (served by its index), then one $facet
+      // counting the pairs and listing the first differing keys; the server streams the left side.
+      const pipeline: Document[] = [
+        { $match: { [lo]: { $ne: null } } },
+        { $project: { _id: 0, k: `$${lo}`, v: { $ifNull: [`$${lf}`, null] } } },
+        { $lookup: { from: right.collection, localField: 'k', foreignField: ro, as: 'r', pipeline: [{ $project: { _id: 0, v: { $ifNull: [`$${rf}`, null] } } }] } },
+        { $unwind: '$r' },
+        { $project: { k: 1, d: { $ne: ['$v', '$r.v'] } } },
+        {
+          $facet: {
+            totals: [{ $group: { _id: null, compared: { $sum: 1 }, differing: { $sum: { $cond: ['$d', 1, 0] } } } }],
+            sample: [{ $match: { d: true } }, { $group: { _id: '$k' } }, { $sort: { _id: 1 } }, { $limit: Math.max(sample, 1) }],
+          },
+        },
+      ];
+      const [out] = await run(`compare ${left.collection} with ${right.collection}`, () =>
+        coll(left.collection).aggregate(pipeline, { allowDiskUse: true }).toArray(),
+      );
+      const totals = (out?.totals as Document[] | undefined)?.[0];
+      return {
+        compared: totals?.compared ?? 0,
+        differing: totals?.differing ?? 0,
+        sampleKeys: sample === 0 ? [] : ((out?.sample as Document[] | undefined) ?? []).map((d) => d._id),
+      };
+    },
+
     async ensureIndex(collection, index) {
       if (index.fields.length === 0) throw new Error(`ensureIndex on ${collection}: an index needs fields`);
       const fields = index.fields.map(checkField);

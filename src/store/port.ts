@@ -93,6 +93,21 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** One side of a compared join: a collection, the field it is joined on, and the field compared. */
+export interface JoinSide {
+  collection: string;
+  on: string;
+  field: string;
+}
+
+/** What `compareJoined` finds: pairs joined, pairs whose fields differ, and the first keys that differ. */
+export interface JoinComparison {
+  compared: number;
+  differing: number;
+  /** The left side's join values of differing pairs, in ascending order, at most `sample`. */
+  sampleKeys: Value[];
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   find(collection: string, query: FindQuery): Promise<Row[]>;
@@ -114,6 +129,12 @@ export interface Store {
   update(collection: string, filter: Filter, set: Row): Promise<number>;
   /** Deletes every row matching `filter`; returns how many. */
   delete(collection: string, filter: Filter): Promise<number>;
+  /**
+   * Joins two collections on `left.on = right.on` (rows whose join value is null take no part) and
+   * compares `left.field` with `right.field` in each pair, null and missing being one value. Runs in the
+   * store, streaming: neither collection is loaded into memory. Index the join fields first.
+   */
+  compareJoined(left: JoinSide, right: JoinSide, sample: number): Promise<JoinComparison>;
   ensureIndex(collection: string, index: IndexSpec): Promise<void>;
   listIndexes(collection: string): Promise<IndexSpec[]>;
   dropCollection(collection: string): Promise<void>;

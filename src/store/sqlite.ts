@@ -504,6 +504,19 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       return read(`delete in ${collection}`, 0, () => prepare(sql).run(...where.params).changes);
     },
 
+    async compareJoined(left, right, sample) {
+      checkCount('sample', sample);
+      const [lt, rt] = [table(left.collection), table(right.collection)];
+      const q = (alias: string, field: string) => `json_extract(${alias}.doc, '$.${checkField(field)}')`;
+      const differs = `${q('l', left.field)} IS NOT ${q('r', right.field)}`;
+      const from = `FROM ${lt} AS l JOIN ${rt} AS r ON ${q('l', left.on)} = ${q('r', right.on)} WHERE ${q('l', left.on)} IS NOT NULL`;
+      return read(`compare ${left.collection} with ${right.collection}`, { compared: 0, differing: 0, sampleKeys: [] }, () => {
+        const totals = prepare(`SELECT count(*) AS compared, coalesce(sum(${differs}), 0) AS differing ${from}`).get() as { compared: number; differing: number };
+        const keys = sample === 0 ? [] : prepare(`SELECT DISTINCT ${q('l', left.on)} AS k ${from} AND ${differs} ORDER BY k LIMIT ?`).pluck().all(sample) as Value[];
+        return { compared: totals.compared, differing: totals.differing, sampleKeys: keys };
+      });
+    },
+
     async ensureIndex(collection, index) {
       if (index.fields.length === 0) throw new Error(`ensureIndex on ${collection}: an index needs fields`);
       const fields = index.fields.map(checkField);

@@ -1,0 +1,146 @@
+// Consistency between departments (SPEC §14, Art. 13): items of different providers that carry the same
+// data `element` and belong to resources sharing a key element are compared record by record. The join
+// runs in the store (`compareJoined`), streaming, so no resource is loaded into memory; the report gives,
+// per pair of resources, the records compared, those that differ, and up to SAMPLE_KEYS of their keys
+// masked as an `idcard` mask would (the first 6 and last 4 characters kept).
+//
+// Decisions where the spec is silent:
+// - The key element of a pair is the element of either resource's key item that the other resource also
+//   carries (the left one's first); the pair is joined on the items carrying it. A pair with none is
+//   not compared.
+// - Pairs are ordered by resource code (left < right); each element is compared on its own. The key
+//   element itself is not compared with itself.
+// - Values compare as stored: null and missing are one, and a null against a value differs.
+import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/log.ts';
+import { publishedCatalogues } from '../catalogue/repository.ts';
+import { applyMask } from '../formats/masks.ts';
+import { collectionOf, type Item, type Resource } from '../model/catalogue.ts';
+import type { Store } from '../store/port.ts';
+import type { Actor, WorkflowEnv } from './actor.ts';
+import { requireCompetent, requireRole } from './actor.ts';
+import { concerning, perform } from './audit.ts';
+
+export const SAMPLE_KEYS = 20;
+
+export interface ConsistencyPair {
+  element: string;
+  /** Resource codes, left < right. */
+  left: string;
+  right: string;
+  leftItem: string;
+  rightItem: string;
+  keyElement: string;
+  leftKey: string;
+  rightKey: string;
+  compared: number;
+  differing: number;
+  /** Keys (the left resource's join item) of differing records, masked. */
+  sampleKeys: string[];
+}
+
+interface Candidate {
+  element: string;
+  left: Resource;
+  right: Resource;
+  leftItem: Item;
+  rightItem: Item;
+  keyElement: string;
+  leftKey: Item;
+  rightKey: Item;
+}
+
+const withElement = (r: Resource, element: string) => r.items.find((i) => i.element === element);
+
+/** The pairs to compare among the published resources, for one element or every element. */
+export function consistencyPairs(resources: readonly Resource[], element?: string): Candidate[] {
+  const sorted = [...resources].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  const out: Candidate[] = [];
+  for (const [i, left] of sorted.entries()) {
+    for (const right of sorted.slice(i + 1)) {
+      if (left.provider === right.provider) continue;
+      const keyElements = [left, right].flatMap((r) => r.items.find((it) => it.name === r.key)?.element ?? []);
+      const keyElement = keyElements.find((e) => withElement(left, e) && withElement(right, e));
+      if (!keyElement) continue;
+      const elements = [...new Set(left.items.flatMap((it) => (it.element ? [it.element] : [])))]
+        .filter((e) => e !== keyElement && (element === undefined || e === element) && withElement(right, e))
+        .sort();
+      for (const e of elements) {
+        out.push({
+          element: e, left, right, leftItem: withElement(left, e)!, rightItem: withElement(right, e)!,
+          keyElement, leftKey: withElement(left, keyElement)!, rightKey: withElement(right, keyElement)!,
+        });
+      }
+    }
+  }
+  return out.sort((a, b) => (a.element < b.element ? -1 : a.element > b.element ? 1 : 0));
+}
+
+/** An index led by `field` (the resource's own key index, or one made for the join). */
+async function indexed(store: Store, collection: string, field: string): Promise<void> {
+  if ((await store.listIndexes(collection)).some((i) => i.fields[0] === field)) return;
+  await store.ensureIndex(collection, { fields: [field] });
+}
+
+/** Runs the comparisons in the store. */
+export async function compareConsistency(env: Pick<WorkflowEnv, 'store'>, element?: string): Promise<ConsistencyPair[]> {
+  const resources = (await publishedCatalogues(env.store)).flatMap((c) => c.resources);
+  const out: ConsistencyPair[] = [];
+  for (const c of consistencyPairs(resources, element)) {
+    // The join fields are indexed so that the store joins by index, not by scanning the right side per row.
+    await indexed(env.store, collectionOf(c.right), c.rightKey.name);
+    await indexed(env.store, collectionOf(c.left), c.leftKey.name);
+    const result = await env.store.compareJoined(
+      { collection: collectionOf(c.left), on: c.leftKey.name, field: c.leftItem.name },
+      { collection: collectionOf(c.right), on: c.rightKey.name, field: c.rightItem.name },
+      SAMPLE_KEYS,
+    );
+    out.push({
+      element: c.element, left: c.left.code, right: c.right.code, leftItem: c.leftItem.name, rightItem: c.rightItem.name,
+      keyElement: c.keyElement, leftKey: c.leftKey.name, rightKey: c.rightKey.name,
+      compared: result.compared, differing: result.differing,
+      sampleKeys: result.sampleKeys.map((k) => applyMask('idcard', String(k))),
+    });
+  }
+  return out;
+}
+
+const about = (pairs: ConsistencyPair[]) => {
+  const seen = new Map<string, string[]>();
+  return pairs.flatMap((p) => [[p.left, p.leftItem, p.leftKey], [p.right, p.rightItem, p.rightKey]] as const)
+    .filter(([code, ...items]) => {
+      const known = seen.get(code);
+      seen.set(code, [...new Set([...(known ?? []), ...items])]);
+      return !known;
+    })
+    .map(([code]) => code)
+    .map((code) => ({ code, items: seen.get(code)! }));
+};
+
+/** The report as a supervisor of the competent department asks for it, audited as a workflow action. */
+export async function consistencyReport(env: WorkflowEnv, actor: Actor, element?: string | null): Promise<ConsistencyPair[]> {
+  const resources = new Map((await publishedCatalogues(env.store)).flatMap((c) => c.resources).map((r) => [r.code, r]));
+  return perform(env, actor, 'consistencyReport', async () => {
+    requireRole(actor, 'supervisor', 'read consistency reports');
+    requireCompetent(env, actor, 'read consistency reports');
+    const pairs = await compareConsistency(env, element ?? undefined);
+    return {
+      detail: `consistency report${element ? ` for ${element}` : ''}: ${pairs.length} pairs, ${pairs.reduce((n, p) => n + p.differing, 0)} records differing`,
+      resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)),
+      apply: async () => pairs,
+    };
+  });
+}
+
+/** The report as the operator runs it (`govgraph consistency report`), with an operator entry in the audit log. */
+export async function operatorConsistencyReport(env: WorkflowEnv, element?: string): Promise<ConsistencyPair[]> {
+  const resources = new Map((await publishedCatalogues(env.store)).flatMap((c) => c.resources).map((r) => [r.code, r]));
+  const pairs = await compareConsistency(env, element);
+  await appendAudit(env.store, {
+    time: env.now.toISOString(), requestId: randomUUID(), department: null, user: 'operator', purpose: null,
+    operationName: null, documentHash: null, kind: 'operator', action: 'consistencyReport',
+    resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)), outcome: 'ok',
+    detail: `consistency report${element ? ` for ${element}` : ''}: ${pairs.length} pairs, ${pairs.reduce((n, p) => n + p.differing, 0)} records differing`,
+  });
+  return pairs;
+}
