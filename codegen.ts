@@ -24,7 +24,10 @@ export const clientTarget = {
   schema: 'schema/demo.graphql',
   documents: ['examples/client/**/*.graphql'],
   preset: 'client',
-  presetConfig: { fragmentMasking: false },
+  // persistedDocuments: gql/persisted-documents.json, the manifest a platform's `trustedDocuments` reads
+  // (SPEC §13); each document carries its hash (sha256 of its text, the same as Apollo's persisted queries),
+  // which the client sends as `documentId` instead of the text.
+  presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
   // Fails naming each operation that no longer fits the schema (before codegen's own validation).
   documentTransforms: [operationCheck],
   config: {

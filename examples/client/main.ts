@@ -40,12 +40,7 @@ export interface Result<TData> {
   errors: GatewayError[];
 }
 
-/** Sends one typed operation; the variables and the data are typed by the document. */
-export async function execute<TData, TVariables>(
-  config: ClientConfig,
-  document: TypedDocumentString<TData, TVariables>,
-  variables: TVariables,
-): Promise<Result<TData>> {
+async function post(config: ClientConfig, payload: object): Promise<{ response: Response; body: { data?: unknown; errors?: GatewayError[] } }> {
   const response = await fetch(`${config.url}/graphql`, {
     method: 'POST',
     headers: {
@@ -54,15 +49,33 @@ export async function execute<TData, TVariables>(
       authorization: `Bearer ${config.token}`,
       'x-purpose': config.purpose,
     },
-    body: JSON.stringify({ query: document.toString(), variables }),
+    body: JSON.stringify(payload),
   });
-  const body = (await response.json()) as { data?: TData | null; errors?: GatewayError[] };
+  return { response, body: (await response.json()) as { data?: unknown; errors?: GatewayError[] } };
+}
+
+/**
+ * Sends one typed operation; the variables and the data are typed by the document. It sends the
+ * document's `documentId` (its hash in gql/persisted-documents.json, which a platform that runs only
+ * trusted documents lists in `trustedDocuments.manifests`), and the text only when the gateway does not
+ * know the hash (PERSISTED_QUERY_NOT_FOUND).
+ */
+export async function execute<TData, TVariables>(
+  config: ClientConfig,
+  document: TypedDocumentString<TData, TVariables>,
+  variables: TVariables,
+): Promise<Result<TData>> {
+  const documentId = (document.__meta__ as { hash?: string } | undefined)?.hash;
+  let { response, body } = await post(config, documentId ? { documentId, variables } : { query: document.toString(), variables });
+  if (documentId && body.errors?.some((e) => e.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND')) {
+    ({ response, body } = await post(config, { query: document.toString(), variables }));
+  }
   const errors = body.errors ?? [];
   // An answer without data (a refused token, an unknown purpose) is not something to print records from.
   if (body.data == null) {
     throw new Error(`The gateway answered ${response.status}: ${errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; ')}`);
   }
-  return { data: body.data, errors };
+  return { data: body.data as TData, errors };
 }
 
 /** One line per denied or failed part of a partial answer (the rest of the answer stands). */

@@ -27,7 +27,8 @@ import { auditPlugin } from './plugins/audit.ts';
 import { checkpointFileFromEnv, startCheckpoints } from '../audit/checkpoint.ts';
 import { limitsPlugin } from './plugins/limits.ts';
 import { documentLimitRules } from '../limits/document.ts';
-import { limitsOf, maxPageSize } from '../model/platform.ts';
+import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts';
+import { TrustedDocumentStore, withDocumentId } from '../limits/trusted.ts';
 import { SchemaHolder } from './schema-holder.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
@@ -173,6 +174,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   holder.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => metrics.schemaInstalled(coreSupergraphSdl));
 
   const limits = limitsOf(platform);
+  const trusted = new TrustedDocumentStore(trustedDocumentsOf(platform), (message) => logger.warn(message));
   const server = new ApolloServer<RequestContext>({
     gateway: holder,
     // `serve` handles SIGTERM/SIGINT with the drain; Apollo's own handler would stop the server at once and
@@ -184,13 +186,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // SPEC §13: the document's limits, checked once per document (Apollo caches validated documents).
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: documentLimitRules(limits, maxPageSize(platform)),
+    // documentId and extensions.persistedQuery are looked up in the trusted documents' manifests.
+    persistedQueries: { cache: trusted.cache },
     // Compact JSON: Apollo pretty-prints by default, which costs a tenth of a 100-record response.
     stringifyResult: (value) => JSON.stringify(value),
     plugins: [
       // No per-field cache hints are used, and Apollo's landing page loads from a CDN: both off.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
-      limitsPlugin(platform, store), // rates, filter bounds, masked probes: before the operation runs
+      // Trusted documents, rates, filter bounds, masked probes: before the operation runs.
+      limitsPlugin(platform, store, { trusted, warn: (fields, message) => logger.warn(fields, message) }),
       auditPlugin,
       loggingPlugin(logger), // one structured line per request (GOVGRAPH_LOG_LEVEL)
       metricsPlugin(metrics),
@@ -238,7 +243,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       try {
         const bytes = await readBody(req, maxRequestBytes);
         // Apollo answers a POST without a JSON media type itself (400, JSON), as GraphQL over HTTP says.
-        if (isJsonMediaType(req.headers['content-type'])) body = parseJsonBody(bytes);
+        if (isJsonMediaType(req.headers['content-type'])) body = withDocumentId(parseJsonBody(bytes));
       } catch (err) {
         if (!(err instanceof BodyError)) throw err;
         // The rest of an oversized body is not read: the connection closes after the answer.

@@ -85,7 +85,7 @@ export const EnterpriseByCreditCodeDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<EnterpriseByCreditCodeQuery, EnterpriseByCreditCodeQueryVariables>;
+    `, {"hash":"sha256:3453fe38289ea3111ca85c40df742175a906d2c9e4b863e8ad6f9626472d3a2c"}) as unknown as TypedDocumentString<EnterpriseByCreditCodeQuery, EnterpriseByCreditCodeQueryVariables>;
 export const OpenEndedWorkersDocument = new TypedDocumentString(`
     query OpenEndedWorkers($first: Int!, $after: String) {
   humanResources {
@@ -114,4 +114,4 @@ export const OpenEndedWorkersDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<OpenEndedWorkersQuery, OpenEndedWorkersQueryVariables>;
+    `, {"hash":"sha256:35914e8682d38a2141ce9ea7e48e607f3e49286e4043f3d25bbfec673c9c90c2"}) as unknown as TypedDocumentString<OpenEndedWorkersQuery, OpenEndedWorkersQueryVariables>;

@@ -5,21 +5,47 @@
 //   parallel with parsing; an empty bucket refuses the operation with RATE_LIMITED (HTTP 429, Retry-After);
 // - arguments under the variables: filter bounds (BAD_USER_INPUT), `contains` toward the cost, the `in`
 //   cap and the quota of values compared with masked items (src/limits/arguments.ts, probes.ts).
+// - trusted documents: under `require` a document not in the manifests is refused (DOCUMENT_NOT_TRUSTED)
+//   before anything else is counted; under `log` it runs and a warning names its hash.
 // All of it before the operation runs: a refused request reads nothing.
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { limitsOf, maxPageSize, type Platform } from '../../model/platform.ts';
 import type { Store } from '../../store/port.ts';
 import { argumentFigures } from '../../limits/arguments.ts';
 import { costOf, tooComplex } from '../../limits/document.ts';
 import { takeProbes } from '../../limits/probes.ts';
 import { takeRequest } from '../../limits/rates.ts';
+import type { TrustedDocumentStore } from '../../limits/trusted.ts';
 import type { RequestContext } from '../context.ts';
 
-export function limitsPlugin(platform: Platform, store: Store): ApolloServerPlugin<RequestContext> {
+export interface LimitsPluginOptions {
+  trusted?: TrustedDocumentStore;
+  /** Warnings: untrusted documents under `log`, manifests that cannot be read. */
+  warn?: (fields: Record<string, unknown>, message: string) => void;
+}
+
+export function notTrusted(hash: string | undefined): GraphQLError {
+  return new GraphQLError(
+    'This gateway runs only trusted documents (trustedDocuments: require): send the documentId of an operation from your typed client\'s persisted documents, or the operation exactly as it was persisted. Ask the platform operator to add your client\'s persisted-documents.json to the manifests.',
+    { extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash, http: { status: 400 } } },
+  );
+}
+
+export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPluginOptions = {}): ApolloServerPlugin<RequestContext> {
   const limits = limitsOf(platform);
   const maxPage = maxPageSize(platform);
+  const trusted = opts.trusted;
+  const mode = trusted?.config.mode ?? 'off';
   return {
+    async serverWillStart() {
+      trusted?.watch();
+      return {
+        async serverWillStop() {
+          trusted?.stop();
+        },
+      };
+    },
     async requestDidStart({ contextValue }) {
       const identity = contextValue.identity;
       // Started now, awaited once the operation is known: the store's step runs beside parsing.
@@ -29,6 +55,10 @@ export function limitsPlugin(platform: Platform, store: Store): ApolloServerPlug
       rate.catch(() => undefined); // awaited below; a request that fails to parse never awaits it
       return {
         async didResolveOperation(rc) {
+          if (mode !== 'off' && !trusted!.trusts(rc.queryHash, rc.document)) {
+            if (mode === 'require') throw notTrusted(rc.queryHash);
+            opts.warn?.({ requestId: rc.contextValue.requestId, department: identity?.dept.code, operationName: rc.operationName, hash: rc.queryHash }, 'untrusted document');
+          }
           const refused = await rate;
           if (refused) throw refused;
           const { operation, document, schema } = rc;

@@ -1,0 +1,143 @@
+// Trusted documents (SPEC §13): the operations graphql-codegen's client preset persisted
+// (`persistedDocuments`: a JSON object from each document's hash to its text). Clients send `documentId`
+// (the client preset's hash) or Apollo's `extensions.persistedQuery.sha256Hash`; both are looked up here.
+// The manifests are read at start and again whenever one changes on disk (checked every `pollMs`), so a
+// new client release needs no restart; a manifest that cannot be read keeps its last good contents.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { parse, print, type DocumentNode } from 'graphql';
+import type { TrustedDocuments as TrustConfig } from '../model/platform.ts';
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+interface Manifest {
+  mtimeMs: number;
+  documents: Map<string, string>;
+}
+
+/** Reads a client preset manifest: a JSON object from hash to document text. */
+export function readManifest(file: string): Map<string, string> {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${file}: not a JSON object of hash to document`);
+  const documents = new Map<string, string>();
+  for (const [hash, text] of Object.entries(parsed)) {
+    if (typeof text !== 'string') throw new Error(`${file}: ${JSON.stringify(hash)}: the document is not a string`);
+    documents.set(hash, text);
+  }
+  return documents;
+}
+
+export class TrustedDocumentStore {
+  private manifests = new Map<string, Manifest>();
+  /** hash (as the manifest names it, and the sha256 of its text) → text. */
+  private byHash = new Map<string, string>();
+  /** The manifests' documents printed canonically, so the same operation sent as text is recognised. */
+  private printed = new Set<string>();
+  /** Per parsed document (Apollo keeps them): trusted or not, for the manifests of `version`. */
+  private verdicts = new WeakMap<DocumentNode, { version: number; trusted: boolean }>();
+  private version = 0;
+  private timer: NodeJS.Timeout | null = null;
+  /** Documents registered through Apollo's APQ protocol (only when not `require`), most recent last. */
+  private registered = new Map<string, string>();
+
+  constructor(
+    readonly config: TrustConfig,
+    private readonly onError: (message: string) => void = () => undefined,
+  ) {
+    this.reload();
+  }
+
+  /** Reads the manifests that changed since the last look; true when anything changed. */
+  reload(): boolean {
+    let changed = false;
+    for (const file of this.config.manifests) {
+      try {
+        const { mtimeMs } = statSync(file);
+        if (this.manifests.get(file)?.mtimeMs === mtimeMs) continue;
+        this.manifests.set(file, { mtimeMs, documents: readManifest(file) });
+        changed = true;
+      } catch (error) {
+        this.onError(`trusted documents: ${file}: ${(error as Error).message}`);
+      }
+    }
+    if (changed) {
+      const byHash = new Map<string, string>();
+      for (const { documents } of this.manifests.values()) {
+        for (const [hash, text] of documents) {
+          byHash.set(hash, text);
+          byHash.set(sha256(text), text);
+        }
+      }
+      const printed = new Set<string>();
+      for (const text of new Set(byHash.values())) {
+        try {
+          printed.add(print(parse(text)));
+        } catch {
+          // a document that does not parse can still be asked for by its hash, and fails then
+        }
+      }
+      this.byHash = byHash;
+      this.printed = printed;
+      this.version++;
+    }
+    return changed;
+  }
+
+  watch(pollMs = 2000): void {
+    if (this.timer || this.config.manifests.length === 0) return;
+    this.timer = setInterval(() => this.reload(), pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  get size(): number {
+    return this.byHash.size;
+  }
+
+  /**
+   * Whether the document Apollo resolved is trusted: its hash (the one sent, or the sha256 of the text) is
+   * in a manifest, or the text is a manifest's document however it is spaced (decided once per document).
+   */
+  trusts(queryHash: string | undefined, document: DocumentNode | undefined): boolean {
+    if (queryHash !== undefined && this.byHash.has(queryHash)) return true;
+    if (!document) return false;
+    const known = this.verdicts.get(document);
+    if (known?.version === this.version) return known.trusted;
+    const trusted = this.printed.has(print(document));
+    this.verdicts.set(document, { version: this.version, trusted });
+    return trusted;
+  }
+
+  /** Apollo's persisted-query cache (keys prefixed `apq:` by Apollo): the manifests, then registrations. */
+  readonly cache: KeyValueCache<string> = {
+    get: async (key) => {
+      const hash = key.replace(/^apq:/, '');
+      return this.byHash.get(hash) ?? this.registered.get(hash);
+    },
+    set: async (key, value) => {
+      // Under `require` only the manifests hold documents; otherwise APQ registrations are kept (bounded).
+      if (this.config.mode === 'require') return;
+      this.registered.delete(key.replace(/^apq:/, ''));
+      this.registered.set(key.replace(/^apq:/, ''), value);
+      if (this.registered.size > 1000) this.registered.delete(this.registered.keys().next().value!);
+    },
+    delete: async (key) => this.registered.delete(key.replace(/^apq:/, '')),
+  };
+}
+
+/**
+ * A GraphQL-over-HTTP body with `documentId` (the client preset's persisted documents) as Apollo's
+ * persisted query extension, which Apollo resolves through TrustedDocumentStore.cache.
+ */
+export function withDocumentId(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const { documentId, ...rest } = body as Record<string, unknown>;
+  if (typeof documentId !== 'string' || 'query' in rest) return body;
+  const extensions = (rest.extensions && typeof rest.extensions === 'object' ? rest.extensions : {}) as Record<string, unknown>;
+  return { ...rest, extensions: { ...extensions, persistedQuery: { version: 1, sha256Hash: documentId } } };
+}

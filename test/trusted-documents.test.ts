@@ -1,0 +1,118 @@
+// Trusted documents (SPEC §13): the manifest graphql-codegen's client preset writes
+// (examples/client/gql/persisted-documents.json) in `require` and `log` modes, documentId and Apollo's
+// persisted-query hash, the example client against a gateway that requires them, and a manifest reloaded
+// without a restart.
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../examples/client/main.ts';
+import { createLogger } from '../src/server/plugins/logging.ts';
+import type { TrustMode } from '../src/model/platform.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const MANIFEST = 'examples/client/gql/persisted-documents.json';
+const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, string>;
+const [ENTERPRISE_ID, ENTERPRISE] = Object.entries(manifest).find(([, text]) => text.startsWith('query EnterpriseByCreditCode'))!;
+const ME = '{ me { department } }';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+async function post(gw: TestGateway, body: object, dept = '430000-MZ') {
+  const res = await fetch(`${gw.gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.token(dept)}`, 'x-purpose': 'social-assistance' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, ...((await res.json()) as { data?: any; errors?: { message: string; extensions: Record<string, unknown> }[] }) };
+}
+
+async function gatewayWith(mode: TrustMode, manifests: string[], lines: string[] = []) {
+  const base = await startTestGateway({ demo: true });
+  const platform = { ...base.platform, trustedDocuments: { mode, manifests } };
+  const logger = createLogger(new Writable({ write: (chunk, _e, done) => (lines.push(chunk.toString()), done()) }), 'info');
+  // The demo data of `base`, served by a second gateway on the same store with the trusted documents.
+  const { startGateway } = await import('../src/server/app.ts');
+  const gateway = await startGateway({ platform, store: base.store, port: 0, pollMs: 0, logger });
+  return { ...base, gateway, close: async () => (await gateway.close(), await base.close()) } as TestGateway;
+}
+
+describe('trustedDocuments: require', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'govgraph-trusted-'));
+  const file = join(dir, 'persisted-documents.json');
+  let gw: TestGateway;
+  beforeAll(async () => {
+    copyFileSync(MANIFEST, file);
+    gw = await gatewayWith('require', [file]);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const creditCode = async () =>
+    (await post(gw, { query: '{ marketRegulation { enterpriseRegistrations(first: 1) { nodes { creditCode } } } }' }, '430000-SCJG'));
+
+  it('refuses a document not in the manifests with DOCUMENT_NOT_TRUSTED and no data', async () => {
+    const res = await post(gw, { query: ME });
+    expect(res.status).toBe(400);
+    expect(res.data ?? null).toBeNull();
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'DOCUMENT_NOT_TRUSTED', hash: sha256(ME) });
+    expect((await creditCode()).errors?.[0].extensions.code).toBe('DOCUMENT_NOT_TRUSTED');
+  });
+
+  it('runs a manifest operation by documentId, by persisted-query hash, and as its text however spaced', async () => {
+    const variables = { creditCode: '91430000000000000X' };
+    for (const body of [
+      { documentId: ENTERPRISE_ID, variables },
+      { extensions: { persistedQuery: { version: 1, sha256Hash: ENTERPRISE_ID } }, variables },
+      { query: ENTERPRISE, variables },
+      { query: ENTERPRISE.replace(/ /g, '\n  '), variables },
+    ]) {
+      const res = await post(gw, body);
+      expect(res.errors, JSON.stringify(body)).toBeUndefined();
+      expect(res.data).toEqual({ marketRegulation: { enterpriseRegistration: null } });
+    }
+    const unknown = await post(gw, { documentId: 'sha256:' + '0'.repeat(64) });
+    expect(unknown.errors?.[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+
+  it('serves the example client, which sends documentIds', async () => {
+    const lines: string[] = [];
+    await main({ url: gw.gateway.url, token: await gw.token('430000-MZ'), purpose: 'social-assistance' }, (l) => lines.push(l));
+    expect(lines[0]).toMatch(/^Open-ended employment registrations: \d+ in all/);
+  });
+
+  it('reloads a changed manifest without a restart', async () => {
+    writeFileSync(file, JSON.stringify({ ...manifest, [`sha256:${sha256(ME)}`]: ME }));
+    const deadline = Date.now() + 10_000;
+    let res = await post(gw, { query: ME });
+    while (res.errors && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      res = await post(gw, { query: ME });
+    }
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ me: { department: '430000-MZ' } });
+  });
+});
+
+describe('trustedDocuments: log', () => {
+  const lines: string[] = [];
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await gatewayWith('log', [MANIFEST], lines);
+  });
+  afterAll(() => gw?.close());
+
+  it('runs a document not in the manifests and logs it with its hash, never its text', async () => {
+    const res = await post(gw, { query: ME });
+    expect(res.data).toEqual({ me: { department: '430000-MZ' } });
+    const warning = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'untrusted document');
+    expect(warning).toMatchObject({ department: '430000-MZ', hash: sha256(ME), level: 40 });
+    expect(JSON.stringify(warning)).not.toContain('me {');
+    lines.splice(0);
+    await post(gw, { documentId: ENTERPRISE_ID, variables: { creditCode: 'x' } });
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'untrusted document')).toEqual([]);
+  });
+});
