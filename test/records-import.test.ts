@@ -193,6 +193,23 @@ describe('importRecords', () => {
     expect(await rows()).toEqual([]);
   });
 
+  it('CSV: a header with a column that is not an item, or without a required item, is one problem, not one a row', async () => {
+    const rowsOf = (n: number) => Array.from({ length: n }, (_, i) => `DB${String(i).padStart(4, '0')},${ID1},red`);
+    const f = file('colour.csv', ['caseNo,idNumber,colour', ...rowsOf(500)]);
+    for (const skipInvalid of [false, true]) {
+      const s = await importRecords(store, resource, f, { skipInvalid });
+      expect(s).toMatchObject({
+        refused: true,
+        written: 0,
+        problemCount: 1,
+        problems: ['line 1: column "colour" of the header is not an item of 430000-MZ-00009 (items: caseNo, idNumber, fullName, householdSize, active, approvedOn, remarks)'],
+      });
+    }
+    const g = file('no-id.csv', ['caseNo,fullName', 'DB0001,张伟', 'DB0002,李娜']);
+    expect((await importRecords(store, resource, g)).problems).toEqual(['line 1: the header lacks the required item idNumber']);
+    expect(await rows()).toEqual([]);
+  });
+
   it('a key spelled two ways is still one key: 7 and "007" of an int key are a duplicate', async () => {
     const numbered: Resource = {
       ...resource,
