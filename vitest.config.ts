@@ -12,5 +12,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // A command a test starts (bin/govgraph.js) runs the sources through tsx, never an older dist/ build;
+    // test/build.test.ts runs the build itself.
+    env: { GOVGRAPH_FROM_SOURCE: '1' },
   },
 });

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
-import { DEMO_CATALOGUES_DIR } from '../src/demo/paths.ts';
+import { DEMO_CATALOGUES_DIR, DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 
 const run = promisify(execFile);
@@ -45,7 +45,7 @@ it('refuses a batch with one bad document whole, and imports a good one', async 
   expect(await counts()).toEqual({ versions: 0, audit: 0 });
 
   const ok = await govgraph('--publish', legal, join(DEMO_CATALOGUES_DIR, 'market-regulation.yaml'), join(DEMO_CATALOGUES_DIR, 'population.yaml'), join(DEMO_CATALOGUES_DIR, 'electronic-licences.yaml'));
-  expect(ok.stderr).toBe('');
+  expect(ok.stderr).toBe(`govgraph: platform ${DEMO_PLATFORM_FILE} (the demo platform: there is no ./platform.yaml here); store ${join(dir, 'data', 'govgraph.sqlite')}\n`);
   expect(ok.stdout).toContain(`${legal}: HN-LEGAL-ENTITIES version 1 published`);
   expect(await counts()).toEqual({ versions: 4, audit: 1 }); // the operator's action is in the audit log
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Problem } from './problems.ts';
+import { packagePath } from '../package-root.ts';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
@@ -13,8 +14,7 @@ const ajv = new Ajv({ allErrors: true, verbose: true, strictSchema: true, strict
 addFormats(ajv);
 
 function load(name: string): ValidateFunction {
-  const url = new URL(`../../schema/${name}`, import.meta.url);
-  return ajv.compile(JSON.parse(readFileSync(url, 'utf8')) as object);
+  return ajv.compile(JSON.parse(readFileSync(packagePath('schema', name), 'utf8')) as object);
 }
 
 const validators = new Map<string, ValidateFunction>();

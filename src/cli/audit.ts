@@ -1,9 +1,7 @@
 // `govgraph audit verify` (SPEC §10, §11): checks the audit log's hash chain on the store.
 import type { Command } from 'commander';
-import { verifyAuditChain } from '../audit/verify.ts';
 import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv } from '../audit/checkpoint.ts';
-import { openStore } from '../store/open.ts';
-import { withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, openCommandStore, withCommonOptions, type CommonOptions } from './options.ts';
 
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('the audit log');
@@ -14,7 +12,9 @@ export function registerAuditCommands(program: Command): void {
       .description('check the hash chain of the audit log against its signed checkpoints and name the first broken entry')
       .option('--checkpoints <file>', `the checkpoint file outside the store (env ${CHECKPOINT_FILE_ENV})`),
   ).action(async (opts: CommonOptions & { checkpoints?: string }) => {
-    const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+    announce(opts, { store: true });
+    const store = await openCommandStore(opts);
+    const { verifyAuditChain } = await import('../audit/verify.ts');
     try {
       const checkpointFile = opts.checkpoints ?? checkpointFileFromEnv();
       const result = await verifyAuditChain(store, undefined, { checkpointFile });

@@ -2,21 +2,16 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import type { Platform } from '../model/platform.ts';
-import { loadPlatform } from '../catalogue/platform.ts';
 import { DocumentInvalidError, formatProblem, prefixProblems } from '../catalogue/problems.ts';
-import { validateCatalogueFiles } from '../catalogue/files.ts';
-import { importCatalogueFiles } from '../catalogue/import.ts';
-import { publishedCatalogues } from '../catalogue/repository.ts';
-import { openStore } from '../store/open.ts';
-import { fulfilDemands } from '../workflow/demands.ts';
+import type { publishedCatalogues } from '../catalogue/repository.ts';
 import { OPERATOR } from './grant.ts';
 import { randomUUID } from 'node:crypto';
-import { withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, sqliteFile, withCommonOptions, type CommonOptions } from './options.ts';
 
 /** Loads the platform file; its problems are printed as `FILE: path: message` and the command fails. */
-export function loadPlatformOrReport(file: string, write: (line: string) => void = console.error): Platform | undefined {
+export async function loadPlatformOrReport(file: string, write: (line: string) => void = console.error): Promise<Platform | undefined> {
   try {
-    return loadPlatform(file);
+    return await loadCommandPlatform(file);
   } catch (err) {
     if (!(err instanceof DocumentInvalidError)) throw err;
     for (const p of prefixProblems(file, err.problems)) write(formatProblem(p));
@@ -30,7 +25,7 @@ function plural(n: number, word: string): string {
 }
 
 export function registerCatalogueCommands(program: Command): void {
-  const catalogue = program.command('catalogue').description('catalogue documents (SPEC §4)');
+  const catalogue = program.command('catalogue').description('catalogue documents: their format is schema/catalogue.schema.json, the lifecycle docs/workflow.md');
 
   withCommonOptions(
     catalogue
@@ -38,13 +33,17 @@ export function registerCatalogueCommands(program: Command): void {
       .description('validate catalogue documents (YAML or JSON) together against the platform; exit 1 on any problem')
       .argument('<files...>', 'catalogue documents; a YAML file may hold several (---)'),
   ).action(async (files: string[], opts: CommonOptions) => {
-    const platform = loadPlatformOrReport(opts.platform, console.log);
+    const platform = await loadPlatformOrReport(opts.platform, console.log);
     if (!platform) return;
+    const { publishedCatalogues } = await import('../catalogue/repository.ts');
+    const { validateCatalogueFiles } = await import('../catalogue/files.ts');
     // Against the catalogues in effect when there is a store to ask (codes, names and links are unique
     // platform-wide); on a machine with no data folder, against the platform alone.
     let published: Awaited<ReturnType<typeof publishedCatalogues>> = [];
-    if (opts.mongodbUri || existsSync(opts.data)) {
-      const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+    const withStore = Boolean(opts.mongodbUri) || existsSync(sqliteFile(opts.data));
+    announce(opts, { platform: opts.platform, store: withStore });
+    if (withStore) {
+      const store = await openCommandStore(opts);
       try {
         published = await publishedCatalogues(store);
       } finally {
@@ -66,9 +65,12 @@ export function registerCatalogueCommands(program: Command): void {
       .argument('<files...>', 'catalogue documents')
       .option('--publish', 'publish them at once'),
   ).action(async (files: string[], opts: CommonOptions & { publish?: boolean }) => {
-    const platform = loadPlatformOrReport(opts.platform);
+    const platform = await loadPlatformOrReport(opts.platform);
     if (!platform) return;
-    const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+    announce(opts, { platform: opts.platform, store: true });
+    const store = await openCommandStore(opts, { create: true });
+    const { importCatalogueFiles } = await import('../catalogue/import.ts');
+    const { fulfilDemands } = await import('../workflow/demands.ts');
     try {
       const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false });
       for (const { file, version } of imported) {

@@ -7,12 +7,11 @@ import cliProgress from 'cli-progress';
 import type { Resource } from '../model/catalogue.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import { formatDuration, formatRate, summaryLine, type ImportProgress, type ImportSummary } from '../records/import.ts';
-import { openStore } from '../store/open.ts';
 import { importCorrecting, type Objection } from '../workflow/objections.ts';
 import { OPERATOR } from './grant.ts';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/port.ts';
-import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 interface ImportCommandOptions extends CommonOptions {
   resource: string;
@@ -84,7 +83,8 @@ export function registerDataCommands(program: Command): void {
       .option('--skip-invalid', 'write the valid records and put the rejects in a file, instead of refusing the whole file (exit code 3 when any was rejected)')
       .option('--rejects <file>', 'where --skip-invalid writes the rejects (default FILE.rejects.jsonl)'),
   ).action(async (file: string, opts: ImportCommandOptions) => {
-    const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+    announce(opts, { store: true });
+    const store = await openCommandStore(opts, { create: true });
     try {
       const resource = await findPublishedResource(store, opts.resource);
       const bar = process.stderr.isTTY ? progressBar() : undefined;

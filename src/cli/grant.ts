@@ -4,18 +4,17 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { addGrant, getGrant, isGrantActive, listGrants, revokeGrant, type Grant } from '../access/grants.ts';
 import { appendAudit } from '../audit/log.ts';
-import { loadPlatform } from '../catalogue/platform.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import type { Store } from '../store/port.ts';
-import { openStore } from '../store/open.ts';
-import { withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, withCommonOptions, type CommonOptions } from './options.ts';
 import { commaList } from './token.ts';
 
 export const OPERATOR = 'operator';
 
 async function withStore<T>(opts: CommonOptions, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+  announce(opts, { store: true });
+  const store = await openCommandStore(opts);
   try {
     return await work(store);
   } finally {
@@ -88,7 +87,7 @@ export function registerGrantCommands(program: Command): void {
       .option('--rows <codes>', 'comma-separated division codes narrowing the resource\'s row scope (default: the requester\'s whole region)')
       .option('--until <date>', 'last day of the grant, YYYY-MM-DD (default: until revoked)'),
   ).action(async (opts: AddOptions) => {
-    const platform = loadPlatform(opts.platform);
+    const platform = await loadCommandPlatform(opts.platform);
     await withStore(opts, async (store) => {
       const catalogues = await publishedCatalogues(store);
       const g = await addGrant(store, { platform, catalogues }, {

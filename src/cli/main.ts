@@ -1,5 +1,7 @@
 // The `govgraph` command line (SPEC §11). Each command group lives in its own module.
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { packagePath } from '../package-root.ts';
 import { registerCatalogueCommands } from './catalogue.ts';
 import { registerDataCommands } from './data.ts';
 import { registerServeCommand } from './serve.ts';
@@ -11,6 +13,7 @@ import { registerQualityCommands } from './quality.ts';
 
 const program = new Command('govgraph')
   .description('GraphQL gateway of a government information resource sharing platform')
+  .version((JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version, '-V, --version', 'print the version')
   .showHelpAfterError();
 
 registerServeCommand(program);

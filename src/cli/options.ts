@@ -1,7 +1,12 @@
 // Options every command takes (SPEC §11): --platform, --data or --mongodb-uri.
 import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEMO_PLATFORM_FILE } from '../demo/paths.ts';
+import type { Platform } from '../model/platform.ts';
+import type { Store } from '../store/port.ts';
+
+const DEFAULT_DATA_DIR = './data';
 
 export interface CommonOptions {
   platform: string;
@@ -12,7 +17,7 @@ export interface CommonOptions {
 export function withCommonOptions(cmd: Command): Command {
   return cmd
     .option('--platform <file>', 'platform file (env GOVGRAPH_PLATFORM; default ./platform.yaml, or the demo platform when there is none)', defaultPlatformFile())
-    .option('--data <dir>', 'data folder of the embedded store (env GOVGRAPH_DATA_DIR)', process.env.GOVGRAPH_DATA_DIR ?? './data')
+    .option('--data <dir>', 'data folder of the embedded store (env GOVGRAPH_DATA_DIR)', process.env.GOVGRAPH_DATA_DIR ?? DEFAULT_DATA_DIR)
     .option('--mongodb-uri <uri>', 'use MongoDB instead of the embedded store (env MONGODB_URI)', process.env.MONGODB_URI);
 }
 
@@ -29,4 +34,61 @@ export class UserError extends Error {
 export function defaultPlatformFile(): string {
   if (process.env.GOVGRAPH_PLATFORM) return process.env.GOVGRAPH_PLATFORM;
   return existsSync('platform.yaml') ? 'platform.yaml' : DEMO_PLATFORM_FILE;
+}
+
+// ---- what a command uses, said on stderr; stores found, not made (SPEC §15) ----
+// The command modules import what their actions need inside the actions, so that `govgraph --help` and
+// `--version` load commander and these few lines only.
+
+/** The platform file, validated (problems become a DocumentInvalidError). */
+export async function loadCommandPlatform(file: string): Promise<Platform> {
+  const { loadPlatform } = await import('../catalogue/platform.ts');
+  return loadPlatform(file);
+}
+
+/** How a platform file was chosen, for the line that names it. */
+function platformSource(file: string): string {
+  if (process.env.GOVGRAPH_PLATFORM === file) return ' (GOVGRAPH_PLATFORM)';
+  return file === DEMO_PLATFORM_FILE ? ' (the demo platform: there is no ./platform.yaml here)' : '';
+}
+
+/** Where the embedded store of a data folder lives. */
+export function sqliteFile(dataDir: string): string {
+  return join(resolve(dataDir), 'govgraph.sqlite');
+}
+
+/** The store as the line says it: the SQLite file, or the MongoDB host and database without credentials. */
+function storeLabel(opts: CommonOptions): string {
+  if (!opts.mongodbUri) return sqliteFile(opts.data);
+  try {
+    const url = new URL(opts.mongodbUri);
+    return `MongoDB ${url.host}${url.pathname.length > 1 ? url.pathname : '/govgraph'}`;
+  } catch {
+    return 'MongoDB (the URI of --mongodb-uri / MONGODB_URI)';
+  }
+}
+
+/** Writes, on stderr, which platform file and which store the command uses. */
+export function announce(opts: CommonOptions, uses: { platform?: string | null; store?: boolean }): void {
+  const parts: string[] = [];
+  if (uses.platform) parts.push(`platform ${uses.platform}${platformSource(uses.platform)}`);
+  if (uses.store) parts.push(`store ${storeLabel(opts)}`);
+  if (parts.length) console.error(`govgraph: ${parts.join('; ')}`);
+}
+
+/**
+ * Opens the command's store. Only `serve --demo`, `catalogue import` and `data import` make one
+ * (`create`); every other command refuses a data folder without a store, saying where it looked,
+ * instead of making an empty store with a new secret.
+ */
+export async function openCommandStore(opts: CommonOptions, how: { create?: boolean } = {}): Promise<Store> {
+  if (!opts.mongodbUri && !how.create && !existsSync(sqliteFile(opts.data))) {
+    const from = process.env.GOVGRAPH_DATA_DIR === opts.data ? 'GOVGRAPH_DATA_DIR' : opts.data === DEFAULT_DATA_DIR ? 'the default' : '--data';
+    throw new UserError(
+      `no store at ${sqliteFile(opts.data)} (${from} ${opts.data}); run the command where the data folder is, pass --data DIR ` +
+        '(env GOVGRAPH_DATA_DIR) or --mongodb-uri URI, or make a store with govgraph serve --demo, catalogue import or data import',
+    );
+  }
+  const { openStore } = await import('../store/open.ts');
+  return openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
 }

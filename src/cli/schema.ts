@@ -1,11 +1,6 @@
 // govgraph schema print: the SDL of the schema in effect, or of what one department may read of it.
 import type { Command } from 'commander';
-import { loadPlatform } from '../catalogue/platform.ts';
-import { publishedCatalogues } from '../catalogue/repository.ts';
-import { departmentCatalogues } from '../generate/department-view.ts';
-import { buildGatewaySchema } from '../generate/executable.ts';
-import { openStore } from '../store/open.ts';
-import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 interface PrintOptions extends CommonOptions {
   dept?: string;
@@ -17,11 +12,15 @@ export function registerSchemaCommands(program: Command): void {
     .description('print the SDL generated from the published catalogues')
     .option('--dept <code>', 'only what this department may read at all (for its typed clients)')
     .action(async (opts: PrintOptions) => {
-      const platform = loadPlatform(opts.platform);
+      const platform = await loadCommandPlatform(opts.platform);
       if (opts.dept !== undefined && !platform.departments.some((d) => d.code === opts.dept)) {
         throw new UserError(`Department ${opts.dept} is not a department of the platform (${opts.platform}).`);
       }
-      const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+      announce(opts, { platform: opts.platform, store: true });
+      const store = await openCommandStore(opts);
+      const { publishedCatalogues } = await import('../catalogue/repository.ts');
+      const { departmentCatalogues } = await import('../generate/department-view.ts');
+      const { buildGatewaySchema } = await import('../generate/executable.ts');
       try {
         let catalogues = await publishedCatalogues(store);
         if (opts.dept !== undefined) catalogues = departmentCatalogues(platform, catalogues, opts.dept);

@@ -1,16 +1,10 @@
 // govgraph serve: the gateway. With --demo, the demo platform is loaded into the data folder on first run.
 // SIGTERM and SIGINT drain (SPEC §15); a second signal during the drain stops at once.
 import type { Command } from 'commander';
-import { loadPlatform } from '../catalogue/platform.ts';
-import { ensureDemo } from '../demo/setup.ts';
 import { DEMO_PLATFORM_FILE } from '../demo/paths.ts';
-import { signToken } from '../identity/token.ts';
-import { platformSecret } from '../identity/secret.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../model/platform.ts';
-import { ListenError, startGateway } from '../server/app.ts';
 import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv } from '../audit/checkpoint.ts';
-import { openStore } from '../store/open.ts';
-import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 interface ServeOptions extends CommonOptions {
   port: string;
@@ -21,6 +15,24 @@ interface ServeOptions extends CommonOptions {
 /** The demo's developer: the Provincial Department of Civil Affairs, for social assistance. */
 const DEMO_DEPT = '430000-MZ';
 const DEMO_PURPOSE = 'social-assistance';
+
+/**
+ * An unexpected error (a bug, a driver failure) in the log: its kind and code only. A stack names files
+ * and a message can echo a request, so neither goes into the log (docs/operations.md, Logs).
+ */
+function logError(err: unknown): void {
+  const e = err as { name?: unknown; code?: unknown; cause?: { name?: unknown; code?: unknown } } | null;
+  const line = {
+    level: 50,
+    time: Date.now(),
+    service: 'govgraph',
+    error: typeof e?.name === 'string' ? e.name : typeof err,
+    ...(typeof e?.code === 'string' || typeof e?.code === 'number' ? { code: e.code } : {}),
+    ...(typeof e?.cause?.name === 'string' ? { cause: e.cause.name } : {}),
+    msg: 'unexpected error',
+  };
+  process.stderr.write(JSON.stringify(line) + '\n');
+}
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -37,9 +49,16 @@ export function registerServeCommand(program: Command): void {
     .action(async (opts: ServeOptions, cmd: Command) => {
       const port = parsePort(opts.port);
       const platformFile = opts.demo && cmd.getOptionValueSource('platform') === 'default' ? DEMO_PLATFORM_FILE : opts.platform;
-      const platform = loadPlatform(platformFile);
-      const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
-      if (opts.demo) await ensureDemo(store, platform, (line) => console.log(line));
+      const platform = await loadCommandPlatform(platformFile);
+      announce(opts, { platform: platformFile, store: true });
+      const store = await openCommandStore(opts, { create: opts.demo });
+      const { ListenError, startGateway } = await import('../server/app.ts');
+      const { signToken } = await import('../identity/token.ts');
+      const { platformSecret } = await import('../identity/secret.ts');
+      if (opts.demo) {
+        const { ensureDemo } = await import('../demo/setup.ts');
+        await ensureDemo(store, platform, (line) => console.log(line));
+      }
       let demoToken: string | null = null;
       if (opts.demo) {
         const secret = await platformSecret(store);
@@ -54,7 +73,7 @@ export function registerServeCommand(program: Command): void {
           host: opts.host,
           jwksUrl: process.env.GOVGRAPH_JWKS_URL,
           development: process.env.NODE_ENV === 'development',
-          log: (err) => console.error(err),
+          log: logError,
           graphiqlHeaders: demoToken ? { Authorization: `Bearer ${demoToken}`, 'x-purpose': DEMO_PURPOSE } : undefined,
           // Ctrl-C on the demo stops at once unless the platform file asks for a drain delay.
           server: opts.demo ? { drainDelayMs: platform.server?.drainDelayMs ?? 0 } : undefined,

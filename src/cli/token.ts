@@ -1,13 +1,9 @@
 // `govgraph token --dept CODE [--user U] [--roles a,b] [--ttl 8h]` (SPEC §7, §11): prints a token
 // signed with the platform secret, and nothing else, so that `TOKEN=$(govgraph token ...)` works.
 import type { Command } from 'commander';
-import { loadPlatform } from '../catalogue/platform.ts';
 import { ROLES, isRole, type Role } from '../identity/roles.ts';
-import { envSecret, storedSecret } from '../identity/secret.ts';
-import { parseTtl, signToken } from '../identity/token.ts';
 import { departmentByCode } from '../model/platform.ts';
-import { openStore } from '../store/open.ts';
-import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 export const DEFAULT_TTL = '8h';
 export const DEFAULT_USER = 'developer';
@@ -34,7 +30,9 @@ export function registerTokenCommand(program: Command): void {
       .option('--roles <roles>', `comma-separated roles: ${ROLES.join(', ')}`)
       .option('--ttl <ttl>', 'lifetime, like 30m, 8h or 7d', DEFAULT_TTL),
   ).action(async (opts: TokenOptions) => {
-    const platform = loadPlatform(opts.platform);
+    const platform = await loadCommandPlatform(opts.platform);
+    const { envSecret, storedSecret } = await import('../identity/secret.ts');
+    const { parseTtl, signToken } = await import('../identity/token.ts');
     if (!departmentByCode(platform, opts.dept)) {
       throw new UserError(`no department ${opts.dept} on the platform; its departments are: ${platform.departments.map((d) => d.code).join(', ')}`);
     }
@@ -49,8 +47,9 @@ export function registerTokenCommand(program: Command): void {
     }
 
     let secret = envSecret();
+    announce(opts, { platform: opts.platform, store: !secret });
     if (!secret) {
-      const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+      const store = await openCommandStore(opts);
       try {
         secret = await storedSecret(store);
       } finally {

@@ -1,9 +1,9 @@
 // Where the demo platform's documents live, whatever the working directory.
 import { readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packagePath } from '../package-root.ts';
 
-export const DEMO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../demo');
+export const DEMO_DIR = packagePath('demo');
 export const DEMO_PLATFORM_FILE = join(DEMO_DIR, 'platform.yaml');
 export const DEMO_CATALOGUES_DIR = join(DEMO_DIR, 'catalogues');
 

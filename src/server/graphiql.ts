@@ -5,11 +5,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { chooseEncoding, compress } from './http/respond.ts';
+import { packagePath } from '../package-root.ts';
 
 /** Where scripts/build-graphiql.mjs writes the page's static files. */
-export const graphiqlAssetsDir = fileURLToPath(new URL('../../dist/graphiql/', import.meta.url));
+export const graphiqlAssetsDir = packagePath('dist', 'graphiql') + '/';
 
 export const graphiqlPlaceholderHeaders: Readonly<Record<string, string>> = {
   Authorization: 'Bearer <paste a token from govgraph token>',

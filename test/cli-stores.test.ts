@@ -1,0 +1,62 @@
+// Stores are found, not made (SPEC §15): every command says on stderr which platform file and store it
+// uses; only `serve --demo`, `catalogue import` and `data import` make a store, the others refuse a
+// folder without one and say where they looked (a command run from another folder used to make an empty
+// ./data with a new secret, whose tokens the running gateway refused).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin', 'govgraph.js');
+const elsewhere = mkdtempSync(join(tmpdir(), 'govgraph-cli-stores-'));
+afterAll(() => rmSync(elsewhere, { recursive: true, force: true }));
+
+/** Runs govgraph in `cwd` with neither GOVGRAPH_DATA_DIR nor GOVGRAPH_PLATFORM set. */
+function govgraph(cwd: string, ...args: string[]) {
+  const env = { ...process.env };
+  delete env.GOVGRAPH_DATA_DIR;
+  delete env.GOVGRAPH_PLATFORM;
+  delete env.MONGODB_URI;
+  return promisify(execFile)(process.execPath, [bin, ...args], { cwd, env }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+}
+
+describe('a command run where there is no store', () => {
+  const store = join(elsewhere, 'data', 'govgraph.sqlite');
+  const said = `govgraph: platform ${DEMO_PLATFORM_FILE} (the demo platform: there is no ./platform.yaml here); store ${store}\n`;
+  const refusal =
+    `govgraph: no store at ${store} (the default ./data); run the command where the data folder is, pass --data DIR ` +
+    '(env GOVGRAPH_DATA_DIR) or --mongodb-uri URI, or make a store with govgraph serve --demo, catalogue import or data import\n';
+
+  it.each([
+    ['token', '--dept', '430000-GA'],
+    ['schema', 'print'],
+    ['serve', '--port', '0'],
+  ])('%s refuses, says where it looked, and makes nothing', async (...args) => {
+    expect(await govgraph(elsewhere, ...args)).toEqual({ code: 1, stdout: '', stderr: said + refusal });
+    expect(existsSync(join(elsewhere, 'data'))).toBe(false);
+  });
+
+  it.each([
+    ['audit', 'verify'],
+    ['grant', 'list'],
+  ])('%s refuses too (it needs no platform file)', async (...args) => {
+    expect(await govgraph(elsewhere, ...args)).toEqual({ code: 1, stdout: '', stderr: `govgraph: store ${store}\n` + refusal });
+    expect(existsSync(join(elsewhere, 'data'))).toBe(false);
+  });
+
+  it('names --data when the folder came from it; catalogue validate works without a store', async () => {
+    const r = await govgraph(elsewhere, 'audit', 'verify', '--data', 'nowhere');
+    expect(r.stderr).toContain(`no store at ${join(elsewhere, 'nowhere', 'govgraph.sqlite')} (--data nowhere)`);
+    const v = await govgraph(elsewhere, 'catalogue', 'validate', join(root, 'demo', 'catalogues', 'civil-affairs.yaml'));
+    expect(v.stderr).toBe(`govgraph: platform ${DEMO_PLATFORM_FILE} (the demo platform: there is no ./platform.yaml here)\n`);
+    expect(existsSync(join(elsewhere, 'data'))).toBe(false);
+  });
+});
