@@ -2,15 +2,13 @@
 // [--overdue] [--status S]` and `govgraph consistency report [--element E]` (SPEC §14, §15): thin callers of the workflow's lists, for the operator, who
 // sees what the competent department's supervisors see (everything). One line per entry.
 import type { Command } from 'commander';
-import { loadPlatform } from '../catalogue/platform.ts';
 import type { Platform } from '../model/platform.ts';
-import { openStore } from '../store/open.ts';
 import type { Store } from '../store/port.ts';
 import type { WorkflowEnv } from '../workflow/actor.ts';
 import { operatorConsistencyReport } from '../workflow/consistency.ts';
 import { demandDeadline, listDemands, type DemandStatus } from '../workflow/demands.ts';
 import { listObjections, objectionDeadline, type ObjectionStatus } from '../workflow/objections.ts';
-import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 interface ListOptions extends CommonOptions {
   overdue?: boolean;
@@ -19,8 +17,9 @@ interface ListOptions extends CommonOptions {
 }
 
 export async function withWorkflowEnv<T>(opts: CommonOptions, work: (env: WorkflowEnv) => Promise<T>): Promise<T> {
-  const platform: Platform = loadPlatform(opts.platform);
-  const store: Store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+  const platform: Platform = await loadCommandPlatform(opts.platform);
+  announce(opts, { platform: opts.platform, store: true });
+  const store: Store = await openCommandStore(opts);
   try {
     return await work({ store, platform, now: new Date() });
   } finally {
@@ -43,7 +42,7 @@ const DEMAND_STATUSES: readonly DemandStatus[] = ['open', 'will-catalogue', 'can
 const upper = (s: string) => s.toUpperCase().replace(/-/g, '_');
 
 export function registerQualityCommands(program: Command): void {
-  const objection = program.command('objection').description('objections to records (SPEC §14)');
+  const objection = program.command('objection').description('objections to records');
   withCommonOptions(
     objection
       .command('list')
@@ -66,7 +65,7 @@ export function registerQualityCommands(program: Command): void {
     }),
   );
 
-  const demand = program.command('demand').description('demands for data no catalogue offers (SPEC §14)');
+  const demand = program.command('demand').description('demands for data no catalogue offers');
   withCommonOptions(
     demand
       .command('list')
