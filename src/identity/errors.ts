@@ -20,7 +20,9 @@ export class AuthenticationError extends Error {
 
 export type AuthenticationFailure =
   | 'missing-header' | 'malformed-header' | 'expired' | 'not-yet-valid' | 'bad-signature'
-  | 'algorithm-not-allowed' | 'malformed-token' | 'missing-claims' | 'unknown-department' | 'invalid';
+  | 'algorithm-not-allowed' | 'malformed-token' | 'missing-claims' | 'unknown-department' | 'invalid'
+  // forwarded identities (SPEC §12)
+  | 'unknown-platform' | 'outside-region' | 'replayed' | 'not-forwarded' | 'too-long-lived';
 
 /** A request header or argument the client must fix. */
 export class BadUserInputError extends Error {

@@ -22,6 +22,8 @@ export interface Identity {
   user: string;
   dept: Department;
   roles: Role[];
+  /** The region of the connected platform that forwarded the request (SPEC §12); absent for a direct one. */
+  via?: string;
 }
 
 export interface Verifier {
@@ -37,7 +39,7 @@ export const SECRET_ALGORITHMS = ['HS256'];
 export const KEY_SET_ALGORITHMS = ['RS256', 'ES256'];
 export const CLOCK_TOLERANCE_SECONDS = 30;
 const MAX_HEADER_LENGTH = 16 * 1024;
-const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*) *$/i;
+export const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*) *$/i;
 
 function headerError(reason: AuthenticationFailure): AuthenticationError {
   return new AuthenticationError(HEADER_MESSAGE, reason);

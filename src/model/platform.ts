@@ -21,6 +21,8 @@ export interface ConnectedPlatform {
   name: string;
   url: string;
   namespace: string;
+  /** How long a request to it may take, ms (default 5000). */
+  timeoutMs?: number;
 }
 
 /** A token bucket: `requests` at once, refilled at `requests` per `perMs` (SPEC §13). */
@@ -66,6 +68,8 @@ export const DEFAULT_LIMITS: Limits = {
   rate: { perDepartment: { requests: 1200, perMs: 60_000 }, perUser: { requests: 300, perMs: 60_000 } },
   maskedProbes: { maxIn: 20, perHour: 100, perDay: 500 },
 };
+
+export const DEFAULT_CONNECTED_TIMEOUT_MS = 5000;
 
 export interface Platform {
   /** Filled in by loadPlatform; read through limitsOf. */

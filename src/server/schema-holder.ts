@@ -15,6 +15,12 @@ import { dedupeErrors } from '../rules/errors.ts';
 
 type Listener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
 
+/** Adds to every schema the holder serves (the connected platforms' namespaces, SPEC §12). */
+export interface SchemaExtension {
+  extend(schema: GraphQLSchema): GraphQLSchema;
+  onChange(listener: () => void): () => void;
+}
+
 export class SchemaHolder implements GatewayInterface {
   private current: GatewaySchema | null = null;
   private signature = '';
@@ -26,8 +32,13 @@ export class SchemaHolder implements GatewayInterface {
   constructor(
     private readonly platform: Platform,
     private readonly store: Store,
-    private readonly options: BuildOptions & { pollMs?: number; onError?: (err: unknown) => void } = {},
-  ) {}
+    private readonly options: BuildOptions & { pollMs?: number; onError?: (err: unknown) => void; extension?: SchemaExtension } = {},
+  ) {
+    // A connected platform's schema changed: serve the same build with the new namespaces.
+    options.extension?.onChange(() => {
+      if (this.current) this.install(this.current, this.signature);
+    });
+  }
 
   get schema(): GatewaySchema {
     if (!this.current) throw new Error('schema not loaded yet');
@@ -57,8 +68,13 @@ export class SchemaHolder implements GatewayInterface {
   private install(built: GatewaySchema, signature: string): void {
     this.current = built;
     this.signature = signature;
-    this.builds.set(built.schema, built);
-    for (const l of this.listeners) l({ apiSchema: built.schema, coreSupergraphSdl: built.sdl });
+    const api = this.api(built);
+    this.builds.set(api, built);
+    for (const l of this.listeners) l({ apiSchema: api, coreSupergraphSdl: built.sdl });
+  }
+
+  private api(built: GatewaySchema): GraphQLSchema {
+    return this.options.extension ? this.options.extension.extend(built.schema) : built.schema;
   }
 
   async load() {
@@ -83,6 +99,7 @@ export class SchemaHolder implements GatewayInterface {
     let schema = rc.schema;
     if (built?.variant && ctx.access) {
       schema = built.variant(refusedFields(built.model, ctx.access));
+      if (this.options.extension) schema = this.options.extension.extend(schema);
     }
     const result = await execute({
       schema,
@@ -98,7 +115,7 @@ export class SchemaHolder implements GatewayInterface {
 
   onSchemaLoadOrUpdate(callback: Listener) {
     this.listeners.add(callback);
-    if (this.current) callback({ apiSchema: this.current.schema, coreSupergraphSdl: this.current.sdl });
+    if (this.current) callback({ apiSchema: this.api(this.current), coreSupergraphSdl: this.current.sdl });
     return () => {
       this.listeners.delete(callback);
     };

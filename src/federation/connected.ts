@@ -1,0 +1,236 @@
+// The platforms this one is connected to (SPEC §12), seen from the connecting side: each one's data
+// schema, fetched from it with a signed request and refreshed every few seconds (a publication there
+// shows here without a restart), stitched with @graphql-tools/stitch under `Query.<namespace>` with
+// its type names prefixed; requests into a namespace are delegated to the platform with the requester's
+// identity signed by this platform. A platform that is down, refuses or is slow makes its namespace null
+// with PLATFORM_UNAVAILABLE; nothing is retried in a loop (the next request, or the next poll, tries again).
+import { stitchSchemas } from '@graphql-tools/stitch';
+import type { SubschemaConfig } from '@graphql-tools/delegate';
+import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
+import { RenameTypes, WrapType } from '@graphql-tools/wrap';
+import { buildSchema, GraphQLError, print, type GraphQLSchema } from 'graphql';
+import { departmentByCode, DEFAULT_CONNECTED_TIMEOUT_MS, type ConnectedPlatform, type Department, type Platform } from '../model/platform.ts';
+import { FORWARDED_HEADER, platformBase, signForwarded } from '../identity/forwarded.ts';
+import type { PlatformKeys } from '../identity/platform-keys.ts';
+import { composeSchema } from './compose.ts';
+
+export const SCHEMA_PATH = '/.well-known/govgraph/schema';
+
+export interface ConnectedStatus {
+  region: string;
+  name: string;
+  namespace: string;
+  url: string;
+  reachable: boolean;
+  /** The signature of the connected platform's published catalogues in effect here (its schema version). */
+  schemaVersion: string | null;
+  lastError: string | null;
+  checkedAt: string | null;
+}
+
+/** What a request that delegates into a namespace must offer: who asks, for which purpose. */
+interface Asker {
+  identity: { user: string; dept: Department };
+  purpose: string | null;
+  /** Per-request notes for the audit log: what each connected platform answered. */
+  forwards?: ForwardNote[];
+}
+
+export interface ForwardNote {
+  namespace: string;
+  platform: string;
+  outcome: 'answered' | 'unavailable';
+  errors: number;
+}
+
+export interface SchemaDocument {
+  region: string;
+  name: string;
+  version: string;
+  sdl: string;
+}
+
+export const prefixOf = (namespace: string) => namespace[0].toUpperCase() + namespace.slice(1) + '_';
+
+function unavailable(c: ConnectedPlatform, reason: string): GraphQLError {
+  return new GraphQLError(`The connected platform ${c.name} (${c.region}) is unavailable: ${reason}`, {
+    extensions: { code: 'PLATFORM_UNAVAILABLE', platform: c.region },
+  });
+}
+
+/** Why a fetch failed, in a sentence for a person. */
+function failure(c: ConnectedPlatform, err: unknown): string {
+  const e = err as Error & { cause?: { code?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS} ms.`;
+  if (e.cause?.code) return `${e.cause.code} at ${platformBase(c)}.`;
+  return `${e.message}.`;
+}
+
+export class ConnectedPlatforms {
+  private readonly statuses = new Map<string, ConnectedStatus>();
+  private readonly schemas = new Map<string, { version: string; config: SubschemaConfig }>();
+  private federated: GraphQLSchema | null = null;
+  private readonly composed = new WeakMap<GraphQLSchema, GraphQLSchema>();
+  private readonly listeners = new Set<() => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly competent: Department;
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly keys: PlatformKeys,
+    private readonly options: { pollMs?: number; log?: (message: string, fields: Record<string, unknown>) => void } = {},
+  ) {
+    this.competent = departmentByCode(platform, platform.platform.competentDepartment)!;
+    for (const c of platform.connected) {
+      this.statuses.set(c.region, {
+        region: c.region, name: c.name, namespace: c.namespace, url: c.url,
+        reachable: false, schemaVersion: null, lastError: null, checkedAt: null,
+      });
+    }
+  }
+
+  get any(): boolean {
+    return this.platform.connected.length > 0;
+  }
+
+  status(): ConnectedStatus[] {
+    return [...this.statuses.values()].map((s) => ({ ...s }));
+  }
+
+  /** The local schema with the namespaces of the platforms whose schema is known. */
+  extend(local: GraphQLSchema): GraphQLSchema {
+    if (!this.federated) return local;
+    let out = this.composed.get(local);
+    if (!out) this.composed.set(local, (out = composeSchema(local, this.federated)));
+    return out;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Fetches every connected platform's schema once, then every pollMs (default 3000). */
+  async start(): Promise<void> {
+    await this.refresh();
+    const pollMs = this.options.pollMs ?? 3000;
+    if (pollMs > 0 && !this.timer && this.any) {
+      this.timer = setInterval(() => void this.refresh(), pollMs);
+      this.timer.unref();
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** One round: each platform's schema, fetched concurrently; re-stitches when any version changed. */
+  async refresh(): Promise<void> {
+    const changed = await Promise.all(this.platform.connected.map((c) => this.refreshOne(c)));
+    if (changed.some(Boolean)) this.restitch();
+  }
+
+  private note(c: ConnectedPlatform, patch: Partial<ConnectedStatus>): void {
+    const s = this.statuses.get(c.region)!;
+    Object.assign(s, patch, { checkedAt: new Date().toISOString() });
+    if (patch.lastError) this.options.log?.('connected platform unavailable', { platform: c.region, namespace: c.namespace, reason: patch.lastError });
+  }
+
+  private async refreshOne(c: ConnectedPlatform): Promise<boolean> {
+    let doc: SchemaDocument;
+    try {
+      doc = await this.fetchSchema(c);
+    } catch (err) {
+      this.note(c, { reachable: false, lastError: err instanceof GraphQLError ? err.message : failure(c, err) });
+      return false;
+    }
+    const known = this.schemas.get(c.region);
+    if (known?.version === doc.version) {
+      this.note(c, { reachable: true, lastError: null });
+      return false;
+    }
+    try {
+      const config = this.subschema(c, doc.sdl);
+      stitchSchemas({ subschemas: [config] }); // refuse here what cannot be stitched, alone
+      this.schemas.set(c.region, { version: doc.version, config });
+      this.note(c, { reachable: true, schemaVersion: doc.version, lastError: null });
+      return true;
+    } catch (err) {
+      this.note(c, { reachable: true, lastError: `its schema cannot be stitched: ${(err as Error).message}` });
+      return false;
+    }
+  }
+
+  private restitch(): void {
+    const subschemas = [...this.schemas.values()].map((s) => s.config);
+    this.federated = subschemas.length ? stitchSchemas({ subschemas }) : null;
+    for (const l of this.listeners) l();
+  }
+
+  private async headers(c: ConnectedPlatform, asker: Asker): Promise<Record<string, string>> {
+    const dept = asker.identity.dept;
+    const token = await signForwarded(this.keys, {
+      iss: this.platform.platform.region, aud: c.region, sub: asker.identity.user,
+      dept: dept.code, deptLevel: dept.level, deptRegion: dept.region, purpose: asker.purpose,
+    });
+    return { authorization: `Bearer ${token}`, [FORWARDED_HEADER]: this.platform.platform.region, 'content-type': 'application/json' };
+  }
+
+  private async fetchSchema(c: ConnectedPlatform): Promise<SchemaDocument> {
+    const asker = { identity: { user: `platform:${this.platform.platform.region}`, dept: this.competent }, purpose: null };
+    const res = await fetch(platformBase(c) + SCHEMA_PATH, {
+      headers: await this.headers(c, asker),
+      signal: AbortSignal.timeout(c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS),
+    });
+    const body = (await res.json().catch(() => null)) as (Partial<SchemaDocument> & { errors?: { message: string }[] }) | null;
+    if (!body || typeof body !== 'object') throw unavailable(c, `${platformBase(c)} did not answer as a govgraph gateway (HTTP ${res.status}).`);
+    if (!res.ok) throw unavailable(c, `it refused this platform (HTTP ${res.status}): ${body.errors?.[0]?.message ?? 'no reason given'}`);
+    if (typeof body.sdl !== 'string' || typeof body.version !== 'string') throw unavailable(c, `${platformBase(c)} did not answer as a govgraph gateway.`);
+    if (body.region !== c.region) throw unavailable(c, `${platformBase(c)} answers as platform ${body.region}, not ${c.region}; check the url.`);
+    return body as SchemaDocument;
+  }
+
+  private subschema(c: ConnectedPlatform, sdl: string): SubschemaConfig {
+    const prefix = prefixOf(c.namespace);
+    const timeoutMs = c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS;
+    return {
+      schema: buildSchema(sdl),
+      batch: true,
+      executor: async (request: ExecutionRequest): Promise<ExecutionResult> => this.forward(c, request, timeoutMs),
+      transforms: [new RenameTypes((name) => prefix + name), new WrapType('Query', `${prefix}Query`, c.namespace)],
+    };
+  }
+
+  /** One delegated request: the sub-selection of the namespace, the identity signed, bounded by the timeout. */
+  private async forward(c: ConnectedPlatform, request: ExecutionRequest, timeoutMs: number): Promise<ExecutionResult> {
+    const asker = request.context as Asker;
+    const note = (outcome: ForwardNote['outcome'], errors: number) => asker.forwards?.push({ namespace: c.namespace, platform: c.region, outcome, errors });
+    let res: Response;
+    let body: ExecutionResult | null;
+    try {
+      res = await fetch(platformBase(c) + '/graphql', {
+        method: 'POST',
+        headers: await this.headers(c, asker),
+        body: JSON.stringify({ query: print(request.document), variables: request.variables, operationName: request.operationName }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      body = (await res.json().catch(() => null)) as ExecutionResult | null;
+    } catch (err) {
+      note('unavailable', 1);
+      return { errors: [unavailable(c, failure(c, err))] };
+    }
+    if (!body || typeof body !== 'object' || !('data' in body || 'errors' in body)) {
+      note('unavailable', 1);
+      return { errors: [unavailable(c, `${platformBase(c)} did not answer as a govgraph gateway (HTTP ${res.status}).`)] };
+    }
+    if (!res.ok && !body.data) {
+      note('unavailable', 1);
+      return { errors: [unavailable(c, `it refused the request (HTTP ${res.status}): ${body.errors?.[0]?.message ?? 'no reason given'}`)] };
+    }
+    note('answered', body.errors?.length ?? 0);
+    // Errors pass through as the platform gave them (code, resource, item); stitching puts their paths
+    // under the namespace.
+    return { ...body, errors: body.errors?.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) };
+  }
+}

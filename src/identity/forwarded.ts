@@ -1,0 +1,158 @@
+// Forwarded identities (SPEC §12): when a department D of platform A reads the namespace of a connected
+// platform B, A sends the sub-selection to B with a token that A signs with its Ed25519 key: `iss` A's
+// region, `aud` B's region, `sub` the user, `dept`, `deptLevel`, `deptRegion` of D, `purpose`, `iat`,
+// `exp` at most 60 s after `iat`, and a `jti` that B accepts once.
+//
+// B accepts it only when its own `connected` lists A (by region; the keys come from A's url), the
+// signature verifies with A's published keys, D's region lies within A's region and agrees with D's
+// level, D is not one of B's own departments, and the jti was not seen before. Roles never travel.
+// Every refusal is UNAUTHENTICATED with one message; the reason goes to the log.
+import { randomUUID } from 'node:crypto';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { regionPrefix, withinRegion } from '../access/row-scope.ts';
+import { LEVELS, type ConnectedPlatform, type Department, type Level, type Platform } from '../model/platform.ts';
+import { DuplicateKeyError, type Store } from '../store/port.ts';
+import { AuthenticationError, type AuthenticationFailure } from './errors.ts';
+import { SIGNING_ALGORITHM, type PlatformKeys } from './platform-keys.ts';
+import { BEARER, CLOCK_TOLERANCE_SECONDS, type Identity } from './verify.ts';
+
+/** The header a forwarding platform sets to its region; a request with it must carry a forwarded token. */
+export const FORWARDED_HEADER = 'x-govgraph-forwarded-by';
+export const FORWARDED_TTL_SECONDS = 30;
+export const MAX_FORWARDED_TTL_SECONDS = 60;
+export const FORWARDED_JTI = '_forwarded_jti';
+
+export const FORWARDED_MESSAGE = 'The forwarded identity is not accepted: this platform accepts forwarded requests only from the platforms it is connected to, signed, fresh and used once.';
+
+export interface ForwardedClaims {
+  iss: string;
+  aud: string;
+  sub: string;
+  dept: string;
+  deptLevel: Level;
+  deptRegion: string;
+  purpose: string | null;
+}
+
+/** A's token for one request to B. */
+export async function signForwarded(keys: PlatformKeys, c: ForwardedClaims, now = new Date()): Promise<string> {
+  const { kid, key } = await keys.signing();
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ dept: c.dept, deptLevel: c.deptLevel, deptRegion: c.deptRegion, purpose: c.purpose })
+    .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: 'JWT' })
+    .setIssuer(c.iss)
+    .setAudience(c.aud)
+    .setSubject(c.sub)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + FORWARDED_TTL_SECONDS)
+    .setJti(randomUUID())
+    .sign(key);
+}
+
+/** The claims a forwarded identity is made of; the presence of any of them makes a token "forwarded". */
+const FORWARDED_CLAIMS = ['deptLevel', 'deptRegion'] as const;
+
+/**
+ * Whether the request claims to be forwarded: the forwarding header, an EdDSA token, or a token with
+ * forwarded claims. Such a request is verified as a forwarded one and nothing else.
+ */
+export function claimsForwarded(headers: Record<string, string | string[] | undefined>): boolean {
+  if (headers[FORWARDED_HEADER] !== undefined) return true;
+  const auth = headers.authorization;
+  const match = typeof auth === 'string' ? BEARER.exec(auth.trim()) : null;
+  if (!match) return false;
+  try {
+    if (decodeProtectedHeader(match[1]).alg === SIGNING_ALGORITHM) return true;
+    const payload = decodeJwt(match[1]);
+    return FORWARDED_CLAIMS.some((c) => c in payload);
+  } catch {
+    return false;
+  }
+}
+
+/** The base url of a connected platform: its `url` without a trailing `/graphql`. */
+export function platformBase(c: ConnectedPlatform): string {
+  return c.url.replace(/\/+$/, '').replace(/\/graphql$/, '');
+}
+
+const LEVEL_OF_PREFIX: Record<number, Level> = { 2: 'province', 4: 'city', 6: 'county' };
+
+export interface ForwardedVerifier {
+  verify(authorization: string | undefined, forwardedBy: string | string[] | undefined): Promise<{ identity: Identity; purpose: string | null }>;
+}
+
+export function createForwardedVerifier(opts: { platform: Platform; store: Store }): ForwardedVerifier {
+  const { platform, store } = opts;
+  const own = new Set(platform.departments.map((d) => d.code));
+  const keySets = new Map(platform.connected.map((c) => [c.region, {
+    entry: c,
+    keys: createRemoteJWKSet(new URL('/.well-known/jwks.json', platformBase(c) + '/'), { cooldownDuration: 1000, timeoutDuration: 3000, cacheMaxAge: 60_000 }),
+  }]));
+  let indexed = false;
+  let pruned = 0;
+  const refuse = (reason: AuthenticationFailure, cause?: unknown): never => {
+    throw new AuthenticationError(FORWARDED_MESSAGE, reason, { cause });
+  };
+
+  async function once(jti: string, exp: number): Promise<void> {
+    if (!indexed) {
+      await store.ensureIndex(FORWARDED_JTI, { fields: ['jti'], unique: true });
+      await store.ensureIndex(FORWARDED_JTI, { fields: ['exp'] });
+      indexed = true;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (now - pruned > 60) {
+      pruned = now;
+      await store.delete(FORWARDED_JTI, { kind: 'compare', field: 'exp', op: 'lt', value: now - CLOCK_TOLERANCE_SECONDS - MAX_FORWARDED_TTL_SECONDS });
+    }
+    try {
+      await store.insert(FORWARDED_JTI, [{ jti, exp }]);
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) refuse('replayed');
+      throw err;
+    }
+  }
+
+  return {
+    async verify(authorization, forwardedBy) {
+      const match = typeof authorization === 'string' ? BEARER.exec(authorization.trim()) : null;
+      if (!match) return refuse('malformed-header');
+      let unverified: JWTPayload;
+      try {
+        unverified = decodeJwt(match[1]);
+      } catch (err) {
+        return refuse('malformed-token', err);
+      }
+      const issuer = unverified.iss;
+      const known = typeof issuer === 'string' ? keySets.get(issuer) : undefined;
+      if (!known) return refuse('unknown-platform');
+      if (forwardedBy !== undefined && forwardedBy !== issuer) return refuse('invalid');
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(match[1], known.keys, {
+          algorithms: [SIGNING_ALGORITHM],
+          issuer: known.entry.region,
+          audience: platform.platform.region,
+          requiredClaims: ['exp', 'iat', 'jti', 'sub', 'dept', ...FORWARDED_CLAIMS],
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        }));
+      } catch (err) {
+        if (err instanceof errors.JWTExpired) return refuse('expired', err);
+        if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || !(err instanceof errors.JOSEError)) return refuse('unknown-platform', err);
+        return refuse('bad-signature', err);
+      }
+      const { sub, dept, deptLevel, deptRegion, purpose, jti, exp, iat } = payload as JWTPayload & Record<string, unknown>;
+      if (typeof sub !== 'string' || !sub || typeof dept !== 'string' || !dept || typeof jti !== 'string' || !jti) return refuse('missing-claims');
+      if ((exp as number) - (iat as number) > MAX_FORWARDED_TTL_SECONDS) return refuse('too-long-lived');
+      if (typeof deptRegion !== 'string' || !/^[0-9]{6}$/.test(deptRegion) || !LEVELS.includes(deptLevel as Level)) return refuse('invalid');
+      if (LEVEL_OF_PREFIX[regionPrefix(deptRegion).length] !== deptLevel) return refuse('invalid');
+      if (!withinRegion(deptRegion, known.entry.region)) return refuse('outside-region');
+      // A forwarded department is never one of this platform's own: it would read as their provider.
+      if (own.has(dept)) return refuse('unknown-department');
+      if (purpose !== null && purpose !== undefined && typeof purpose !== 'string') return refuse('invalid');
+      await once(jti, exp as number);
+      const department: Department = { code: dept, name: `${dept} (via ${known.entry.name})`, graphqlName: '', level: deptLevel as Level, region: deptRegion };
+      return { identity: { user: sub, dept: department, roles: [], via: known.entry.region }, purpose: (purpose as string | null | undefined) ?? null };
+    },
+  };
+}

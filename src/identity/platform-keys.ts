@@ -1,0 +1,116 @@
+// The platform's Ed25519 signing keys (SPEC §12): made once and kept in the store like the secret, used
+// to sign the identity a platform forwards to a connected one, and published as a JWKS at
+// `/.well-known/jwks.json`. `govgraph platform rotate-key` makes a new current key; the retired one stays
+// published until every token it signed has expired (forwarded tokens live at most 60 s), then drops out.
+//
+// The keys are one row of `_settings` (key `signing-keys`, value the JSON list). Two processes making the
+// first key at once agree through the unique index on `key`; a rotation replaces the row only if nobody
+// changed it meanwhile (compare and set on the old value).
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { and, DuplicateKeyError, eq, type Store } from '../store/port.ts';
+import { SETTINGS } from './secret.ts';
+
+export const SIGNING_KEYS_KEY = 'signing-keys';
+export const SIGNING_ALGORITHM = 'EdDSA';
+/** How long a retired key stays published: the longest forwarded token (60 s), clock tolerance, caches. */
+export const RETIRED_KEY_GRACE_MS = 120_000;
+/** How long a process keeps the keys it read before reading them again (a rotation reaches it within this). */
+const CACHE_MS = 5_000;
+
+export interface StoredKey {
+  kid: string;
+  publicJwk: JWK;
+  privateJwk: JWK;
+  createdAt: string;
+  retiredAt: string | null;
+}
+
+export interface SigningKey {
+  kid: string;
+  key: CryptoKey | Uint8Array;
+}
+
+async function makeKey(now: Date): Promise<StoredKey> {
+  const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { crv: 'Ed25519', extractable: true });
+  return {
+    kid: randomUUID(),
+    publicJwk: await exportJWK(publicKey),
+    privateJwk: await exportJWK(privateKey),
+    createdAt: now.toISOString(),
+    retiredAt: null,
+  };
+}
+
+async function readRow(store: Store): Promise<string | null> {
+  const rows = await store.find(SETTINGS, { filter: eq('key', SIGNING_KEYS_KEY), limit: 1 });
+  const value = rows[0]?.value;
+  return typeof value === 'string' && value ? value : null;
+}
+
+/** The stored keys, the first one made when there are none yet. */
+export async function storedKeys(store: Store, now = new Date()): Promise<StoredKey[]> {
+  await store.ensureIndex(SETTINGS, { fields: ['key'], unique: true });
+  const existing = await readRow(store);
+  if (existing) return JSON.parse(existing) as StoredKey[];
+  const made = [await makeKey(now)];
+  try {
+    await store.insert(SETTINGS, [{ key: SIGNING_KEYS_KEY, value: JSON.stringify(made) }]);
+    return made;
+  } catch (error) {
+    if (!(error instanceof DuplicateKeyError)) throw error;
+    const winner = await readRow(store);
+    if (!winner) throw error;
+    return JSON.parse(winner) as StoredKey[];
+  }
+}
+
+/** Makes a new current key and retires the old one; keys retired longer ago than the grace are dropped. */
+export async function rotateSigningKey(store: Store, now = new Date()): Promise<{ current: StoredKey; retired: StoredKey[] }> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const before = await storedKeys(store, now);
+    const raw = await readRow(store);
+    const kept = before
+      .map((k) => (k.retiredAt ? k : { ...k, retiredAt: now.toISOString() }))
+      .filter((k) => now.getTime() - Date.parse(k.retiredAt!) < RETIRED_KEY_GRACE_MS);
+    const current = await makeKey(now);
+    const n = await store.update(SETTINGS, and(eq('key', SIGNING_KEYS_KEY), eq('value', raw)), { value: JSON.stringify([current, ...kept]) });
+    if (n === 1) return { current, retired: kept };
+  }
+  throw new Error('The signing keys kept changing during the rotation; run `govgraph platform rotate-key` again.');
+}
+
+/** The public keys a connected platform verifies with: the current key and those retired within the grace. */
+export function publicKeySet(keys: readonly StoredKey[], now = new Date()): { keys: JWK[] } {
+  return {
+    keys: keys
+      .filter((k) => k.retiredAt === null || now.getTime() - Date.parse(k.retiredAt) < RETIRED_KEY_GRACE_MS)
+      .map((k) => ({ ...k.publicJwk, kid: k.kid, alg: SIGNING_ALGORITHM, use: 'sig' })),
+  };
+}
+
+/** A process's view of its platform's keys, read again from the store every few seconds. */
+export class PlatformKeys {
+  private cached: { at: number; keys: StoredKey[]; signing: SigningKey } | null = null;
+
+  constructor(private readonly store: Store) {}
+
+  private async load(): Promise<NonNullable<PlatformKeys['cached']>> {
+    if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached;
+    const keys = await storedKeys(this.store);
+    const current = keys.find((k) => k.retiredAt === null) ?? keys[0];
+    const signing = this.cached?.signing.kid === current.kid
+      ? this.cached.signing
+      : { kid: current.kid, key: await importJWK(current.privateJwk, SIGNING_ALGORITHM) };
+    this.cached = { at: Date.now(), keys, signing };
+    return this.cached;
+  }
+
+  async signing(): Promise<SigningKey> {
+    return (await this.load()).signing;
+  }
+
+  async jwks(): Promise<{ keys: JWK[] }> {
+    return publicKeySet((await this.load()).keys);
+  }
+}
