@@ -68,6 +68,8 @@ export type AuditEntry = {
   seq: Scalars['Int']['output'];
   time: Scalars['DateTime']['output'];
   user?: Maybe<Scalars['String']['output']>;
+  /** The region of the connected platform that forwarded the request; null for a direct one. */
+  via?: Maybe<Scalars['String']['output']>;
 };
 
 export type AuditFilter = {
@@ -1025,6 +1027,7 @@ export type AuditEntryResolvers<ContextType = RequestContext, ParentType extends
   seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   time?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  via?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type AuditKindResolvers = { OPERATOR: 'operator', READ: 'read', WORKFLOW: 'workflow' };

@@ -50,6 +50,8 @@ export interface AuditEntry {
   department: string | null;
   user: string | null;
   purpose: string | null;
+  /** The connected platform (its region) that forwarded the request (SPEC §12); absent for a direct one. */
+  via?: string;
   operationName: string | null;
   documentHash: string | null;
   kind: AuditKind;
@@ -90,6 +92,7 @@ export function entryHash(rest: Omit<AuditEntry, 'hash'>, key: Uint8Array): stri
     department: rest.department,
     user: rest.user,
     purpose: rest.purpose,
+    ...(rest.via ? { via: rest.via } : {}),
     operationName: rest.operationName,
     documentHash: rest.documentHash,
     kind: rest.kind,
@@ -170,6 +173,7 @@ export function toRow(entry: AuditEntry): Row {
     department: entry.department,
     user: entry.user,
     purpose: entry.purpose,
+    ...(entry.via ? { via: entry.via } : {}),
     operationName: entry.operationName,
     documentHash: entry.documentHash,
     kind: entry.kind,
@@ -201,6 +205,7 @@ export function fromRow(row: Row): AuditEntry {
     department: strOrNull(row.department),
     user: strOrNull(row.user),
     purpose: strOrNull(row.purpose),
+    ...(row.via !== null && row.via !== undefined ? { via: String(row.via) } : {}),
     operationName: strOrNull(row.operationName),
     documentHash: strOrNull(row.documentHash),
     kind: str(row.kind) as AuditKind,

@@ -88,6 +88,7 @@ async function appendNow(store: Store, input: NewAuditEntry): Promise<AuditEntry
         department: input.department,
         user: input.user,
         purpose: input.purpose,
+        ...(input.via ? { via: input.via } : {}),
         operationName: input.operationName,
         documentHash: input.documentHash,
         kind: input.kind,

@@ -10,6 +10,7 @@ import { registerTokenCommand } from './token.ts';
 import { registerGrantCommands } from './grant.ts';
 import { registerAuditCommands } from './audit.ts';
 import { registerQualityCommands } from './quality.ts';
+import { registerPlatformCommands } from './platform.ts';
 
 const program = new Command('govgraph')
   .description('GraphQL gateway of a government information resource sharing platform')
@@ -24,6 +25,7 @@ registerTokenCommand(program);
 registerGrantCommands(program);
 registerAuditCommands(program);
 registerQualityCommands(program);
+registerPlatformCommands(program);
 
 try {
   await program.parseAsync(process.argv);

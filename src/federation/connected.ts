@@ -60,9 +60,11 @@ function unavailable(c: ConnectedPlatform, reason: string): GraphQLError {
 
 /** Why a fetch failed, in a sentence for a person. */
 function failure(c: ConnectedPlatform, err: unknown): string {
-  const e = err as Error & { cause?: { code?: string } };
+  const e = err as Error & { cause?: { code?: string; errors?: { code?: string }[] } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS} ms.`;
-  if (e.cause?.code) return `${e.cause.code} at ${platformBase(c)}.`;
+  const code = e.cause?.code ?? e.cause?.errors?.[0]?.code;
+  if (code === 'ECONNREFUSED') return `nothing listens at ${platformBase(c)} (connection refused).`;
+  if (code) return `${code} at ${platformBase(c)}.`;
   return `${e.message}.`;
 }
 
@@ -70,7 +72,7 @@ export class ConnectedPlatforms {
   private readonly statuses = new Map<string, ConnectedStatus>();
   private readonly schemas = new Map<string, { version: string; config: SubschemaConfig }>();
   private federated: GraphQLSchema | null = null;
-  private readonly composed = new WeakMap<GraphQLSchema, GraphQLSchema>();
+  private composed = new WeakMap<GraphQLSchema, GraphQLSchema>();
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private readonly competent: Department;
@@ -165,6 +167,7 @@ export class ConnectedPlatforms {
   private restitch(): void {
     const subschemas = [...this.schemas.values()].map((s) => s.config);
     this.federated = subschemas.length ? stitchSchemas({ subschemas }) : null;
+    this.composed = new WeakMap();
     for (const l of this.listeners) l();
   }
 

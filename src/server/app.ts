@@ -36,6 +36,11 @@ import { handleCors } from './http/cors.ts';
 import { sendBody, sendGraphQLError, sendJson } from './http/respond.ts';
 import { createMetrics, instrumentStore, metricsPlugin, type GatewayMetrics } from './metrics.ts';
 import { SETTINGS } from '../identity/secret.ts';
+import { claimsForwarded, createForwardedVerifier, FORWARDED_HEADER } from '../identity/forwarded.ts';
+import { PlatformKeys } from '../identity/platform-keys.ts';
+import { ConnectedPlatforms, SCHEMA_PATH } from '../federation/connected.ts';
+import { dataSdl } from '../federation/data-sdl.ts';
+import { forwardedPlugin } from './plugins/forwarded.ts';
 
 export interface GatewayOptions {
   platform: Platform;
@@ -64,6 +69,8 @@ export interface GatewayOptions {
    * moves, and when the gateway stops (after the drain).
    */
   auditCheckpoints?: { file?: string | null; intervalMs?: number };
+  /** How often to fetch the connected platforms' schemas, ms (default 3000; 0 = at start only). */
+  connectedPollMs?: number;
 }
 
 /** A route of the gateway: an exact path, the methods it answers, and its handler. */
@@ -80,6 +87,9 @@ export interface Gateway {
   secret: Uint8Array;
   metrics: GatewayMetrics;
   httpServer: http.Server;
+  /** The platforms this one is connected to (SPEC §12). */
+  connected: ConnectedPlatforms;
+  keys: PlatformKeys;
   /** starting → ready → draining. */
   readonly state: GatewayState;
   /**
@@ -170,7 +180,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const secret = await platformSecret(store);
   const verifier = createVerifier({ secret, jwksUrl: opts.jwksUrl, platform });
   const cursors = createCursorCodec(secret);
-  const holder = new SchemaHolder(platform, store, { rules: opts.rules, pollMs: opts.pollMs, onError: opts.log });
+  const keys = new PlatformKeys(store);
+  const forwarded = createForwardedVerifier({ platform, store });
+  const connected = new ConnectedPlatforms(platform, keys, {
+    pollMs: opts.connectedPollMs,
+    log: (message, fields) => logger.warn({ event: 'connected-platform', ...fields }, message),
+  });
+  const holder = new SchemaHolder(platform, store, {
+    rules: opts.rules, pollMs: opts.pollMs, onError: opts.log, extension: connected.any ? connected : undefined,
+  });
   holder.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => metrics.schemaInstalled(coreSupergraphSdl));
 
   const limits = limitsOf(platform);
@@ -194,6 +212,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       // No per-field cache hints are used, and Apollo's landing page loads from a CDN: both off.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      forwardedPlugin,
       // Trusted documents, rates, filter bounds, masked probes: before the operation runs.
       limitsPlugin(platform, store, { trusted, warn: (fields, message) => logger.warn(fields, message) }),
       auditPlugin,
@@ -206,8 +225,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const context = async (req: http.IncomingMessage): Promise<RequestContext> => {
     let identity, purpose;
     try {
-      identity = await verifier.verify(req.headers.authorization);
-      purpose = parsePurpose(req.headers['x-purpose'], platform);
+      if (claimsForwarded(req.headers)) {
+        // A request forwarded by a connected platform (SPEC §12): its signed identity and purpose, only.
+        const f = await forwarded.verify(req.headers.authorization, req.headers[FORWARDED_HEADER]);
+        identity = f.identity;
+        purpose = parsePurpose(f.purpose ?? undefined, platform);
+      } else {
+        identity = await verifier.verify(req.headers.authorization);
+        purpose = parsePurpose(req.headers['x-purpose'], platform);
+      }
     } catch (err) {
       throw authError(err);
     }
@@ -227,6 +253,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       records: new Map(),
       reads: new Map(),
       schema: holder,
+      forwards: [],
     };
   };
 
@@ -290,7 +317,37 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   route({
     path: '/healthz',
     methods: ['GET', 'HEAD'],
-    handle: (req, res) => sendJson(req, res, 200, { status: 'ok' }),
+    handle: (req, res) => sendJson(req, res, 200, connected.any ? { status: 'ok', connected: connected.status() } : { status: 'ok' }),
+  });
+  // The public keys connected platforms verify this one's forwarded identities with (SPEC §12).
+  route({
+    path: '/.well-known/jwks.json',
+    methods: ['GET', 'HEAD'],
+    handle: async (req, res) => sendJson(req, res, 200, await keys.jwks()),
+  });
+  // This platform's data schema, for the platforms it lists as connected (signed request, SPEC §12).
+  route({
+    path: SCHEMA_PATH,
+    methods: ['GET'],
+    async handle(req, res) {
+      try {
+        await forwarded.verify(req.headers.authorization, req.headers[FORWARDED_HEADER]);
+      } catch (err) {
+        await sendJson(req, res, 401, { errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+        return;
+      }
+      if (!holder.loaded) {
+        await sendJson(req, res, 503, { errors: [{ message: 'The gateway is starting; try again shortly.', extensions: { code: 'PLATFORM_UNAVAILABLE' } }] });
+        return;
+      }
+      const built = holder.schema;
+      await sendJson(req, res, 200, {
+        region: platform.platform.region,
+        name: platform.platform.name,
+        version: holder.version,
+        sdl: dataSdl(built.schema, built.model.departments.map((d) => d.department.graphqlName)),
+      });
+    },
   });
   route({
     path: '/readyz',
@@ -377,6 +434,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   await listen(httpServer, opts.port ?? 4000, host);
   try {
     await server.start();
+    // A connected platform that is down does not stop the start: its namespace comes when it answers.
+    await connected.start();
   } catch (err) {
     httpServer.closeAllConnections();
     await new Promise((resolve) => httpServer.close(resolve));
@@ -414,6 +473,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await server.stop();
       await holder.stop();
       await checkpoints.stop(); // the head as the last request left it
+      connected.stop();
       state = 'stopped';
       const summary = { durationMs: Date.now() - started, forcedConnections };
       logger.info({ event: 'drain-end', ...summary }, 'drained');
@@ -429,6 +489,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     secret,
     metrics,
     httpServer,
+    connected,
+    keys,
     get state() {
       return state;
     },

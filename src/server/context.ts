@@ -7,6 +7,7 @@ import type { AccessContext } from '../access/context.ts';
 import type { Grant } from '../access/grant-model.ts';
 import type { Identity } from '../identity/verify.ts';
 import type { SchemaHolder } from './schema-holder.ts';
+import type { ForwardNote } from '../federation/connected.ts';
 
 export interface RequestContext {
   requestId: string;
@@ -32,6 +33,8 @@ export interface RequestContext {
   reads: Map<string, ResourceRead>;
   /** The schema in effect; publishing a catalogue refreshes it (SPEC §9). */
   schema: SchemaHolder;
+  /** What each connected platform answered for this request's namespaces (SPEC §12), for the audit log. */
+  forwards?: ForwardNote[];
 }
 
 export interface ResourceRead {

@@ -45,6 +45,11 @@ export class SchemaHolder implements GatewayInterface {
     return this.current;
   }
 
+  /** The published catalogues the schema in effect was built from (`id@version,...`): its version. */
+  get version(): string {
+    return this.signature;
+  }
+
   get loaded(): boolean {
     return this.current !== null;
   }

@@ -121,6 +121,7 @@ function baseEntry(ctx: RequestContext, audit: RequestAudit): Omit<NewAuditEntry
     department: ctx.identity.dept.code,
     user: ctx.identity.user,
     purpose: ctx.purpose,
+    ...(ctx.identity.via ? { via: ctx.identity.via } : {}),
     operationName: audit.operationName,
     documentHash: audit.documentHash,
   };
@@ -170,8 +171,16 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   const errors = body.singleResult.errors ?? [];
   const entries: NewAuditEntry[] = [];
   const resources = readResources(ctx, errors);
+  // What the connected platforms answered for this request's namespaces (SPEC §12: both audit).
+  const forwards = ctx.forwards ?? [];
+  const forwarded = forwards.length
+    ? 'connected platforms: ' + forwards.map((f) => `${f.namespace} (${f.platform}) ${f.outcome}${f.errors ? ` with ${f.errors} error${f.errors > 1 ? 's' : ''}` : ''}`).join('; ')
+    : null;
   if (resources.length) {
-    entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources, outcome: readOutcome(resources), detail: null });
+    entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources, outcome: readOutcome(resources), detail: forwarded });
+  } else if (forwarded) {
+    const outcome = forwards.every((f) => f.outcome === 'answered') ? 'allowed' : 'error';
+    entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources: [], outcome, detail: forwarded });
   }
   for (const r of refusedMutations(rc, audit, errors)) {
     entries.push({ ...baseEntry(ctx, audit), kind: 'workflow', action: r.action, resources: [], outcome: 'refused', detail: r.detail });

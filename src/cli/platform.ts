@@ -1,0 +1,55 @@
+// `govgraph platform status` and `govgraph platform rotate-key` (SPEC §12): the operator's view of the
+// connected platforms and of this platform's signing keys.
+import type { Command } from 'commander';
+import { loadPlatform } from '../catalogue/platform.ts';
+import { ConnectedPlatforms } from '../federation/connected.ts';
+import { PlatformKeys, RETIRED_KEY_GRACE_MS, rotateSigningKey } from '../identity/platform-keys.ts';
+import { openStore } from '../store/open.ts';
+import { withCommonOptions, type CommonOptions } from './options.ts';
+
+export function registerPlatformCommands(program: Command): void {
+  const platform = program.command('platform').description('connected platforms and this platform\'s signing keys');
+
+  withCommonOptions(
+    platform
+      .command('status')
+      .description('asks each connected platform for its schema, signed with this platform\'s key: reachable, schema version, last error'),
+  ).action(async (opts: CommonOptions) => {
+    const p = loadPlatform(opts.platform);
+    const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+    try {
+      console.log(`platform ${p.platform.region} (${p.platform.name}), file ${opts.platform}, store ${opts.mongodbUri ? 'MongoDB' : opts.data}`);
+      if (p.connected.length === 0) {
+        console.log('no connected platforms (the platform file lists none under `connected`)');
+        return;
+      }
+      const connected = new ConnectedPlatforms(p, new PlatformKeys(store), { pollMs: 0 });
+      await connected.refresh();
+      let failing = 0;
+      for (const s of connected.status()) {
+        const state = s.reachable && !s.lastError ? 'reachable' : s.reachable ? 'answers, with a problem' : 'unreachable';
+        if (state !== 'reachable') failing++;
+        console.log(`${s.namespace}  ${s.region}  ${s.name}  ${s.url}`);
+        console.log(`  ${state}; schema ${s.schemaVersion ?? 'unknown'}${s.lastError ? `; last error: ${s.lastError}` : ''}`);
+      }
+      if (failing) process.exitCode = 1;
+    } finally {
+      await store.close();
+    }
+  });
+
+  withCommonOptions(
+    platform
+      .command('rotate-key')
+      .description('makes a new signing key; the old one verifies until the tokens it signed have expired'),
+  ).action(async (opts: CommonOptions) => {
+    const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+    try {
+      const { current, retired } = await rotateSigningKey(store);
+      console.log(`signing key ${current.kid} is current; served at /.well-known/jwks.json within 5 s by every gateway on this store`);
+      for (const k of retired) console.log(`  ${k.kid} retired at ${k.retiredAt}, published ${RETIRED_KEY_GRACE_MS / 1000} s more for the tokens it signed`);
+    } finally {
+      await store.close();
+    }
+  });
+}

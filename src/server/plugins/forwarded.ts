@@ -1,0 +1,23 @@
+// A forwarded request (SPEC §12) reads data and does nothing else: roles do not travel, and only the
+// departments' data fields of Query may be selected (not the platform's own fields, nor mutations).
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind } from 'graphql';
+import type { RequestContext } from '../context.ts';
+
+export const forwardedPlugin: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart({ contextValue }) {
+    if (!contextValue.identity?.via) return;
+    return {
+      async didResolveOperation({ operation }) {
+        const data = new Set(contextValue.schema.schema.model.departments.map((d) => d.department.graphqlName));
+        const refused = !operation || operation.operation !== 'query'
+          || operation.selectionSet.selections.some((s) => s.kind !== Kind.FIELD || (s.name.value !== '__typename' && !data.has(s.name.value)));
+        if (refused) {
+          throw new GraphQLError('A request forwarded by a connected platform may only read the departments\' data fields.', {
+            extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+          });
+        }
+      },
+    };
+  },
+};

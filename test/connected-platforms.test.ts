@@ -1,0 +1,285 @@
+// Three levels of government (SPEC §12, issue 11 point 6): three real gateway processes on loopback,
+// each with its own store: a province, a city connected to it, and a county connected to the city.
+// Shows the namespaces stitched both ways, the connected platform's own rules (masks, denials, row
+// scope) applied to the forwarded department, failure kept local and recovery, forged, replayed and
+// other refused forwarded tokens, and a publication on the city visible on the province within 10 s.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCatalogueFiles } from '../src/catalogue/import.ts';
+import { loadPlatform } from '../src/catalogue/platform.ts';
+import { signForwarded, FORWARDED_HEADER } from '../src/identity/forwarded.ts';
+import { PlatformKeys } from '../src/identity/platform-keys.ts';
+import { signToken } from '../src/identity/token.ts';
+import { collectionOf } from '../src/model/catalogue.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const fixture = (name: string) => join(root, 'test/fixtures/levels', name);
+
+type Level = 'province' | 'city' | 'county';
+interface Instance {
+  level: Level;
+  port: number;
+  dir: string;
+  platformFile: string;
+  secret: string;
+  proc: ChildProcess | null;
+  url: string;
+}
+
+const levels: Record<Level, Instance> = {} as never;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(i: Instance, ms = 90_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(`${i.url}/readyz`)).status === 200) return;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${i.level} did not become ready`);
+}
+
+function start(i: Instance): Promise<void> {
+  const proc = spawn(process.execPath, [join(root, 'bin/govgraph.js'), 'serve', '--platform', i.platformFile, '--data', i.dir, '--port', String(i.port)], {
+    env: { ...process.env, GOVGRAPH_JWT_SECRET: i.secret, GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  i.proc = proc;
+  return waitReady(i);
+}
+
+async function stop(i: Instance): Promise<void> {
+  const proc = i.proc;
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGKILL');
+  await exited;
+  i.proc = null;
+}
+
+async function query(i: Instance, dept: string, document: string, purpose = 'land-survey') {
+  const token = await signToken(new TextEncoder().encode(i.secret), { dept, user: 'tester', roles: [], ttl: '1h' });
+  const res = await fetch(`${i.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': purpose },
+    body: JSON.stringify({ query: document }),
+  });
+  return { status: res.status, ...((await res.json()) as { data?: any; errors?: any[] }) };
+}
+
+async function withStore<T>(i: Instance, work: (s: Awaited<ReturnType<typeof openSqliteStore>>) => Promise<T>): Promise<T> {
+  const store = await openSqliteStore(i.dir);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Polls until `check` passes (or the time is up, when its last failure is thrown). */
+async function eventually(check: () => Promise<void>, ms: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      await check();
+      return Date.now() - started;
+    } catch (err) {
+      if (Date.now() - started > ms) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+beforeAll(async () => {
+  for (const level of ['province', 'city', 'county'] as Level[]) {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), `govgraph-${level}-`));
+    levels[level] = { level, port, dir, platformFile: join(dir, 'platform.yaml'), secret: `secret-of-the-${level}-${port}`, proc: null, url: `http://127.0.0.1:${port}` };
+  }
+  for (const i of Object.values(levels)) {
+    const text = readFileSync(fixture(`${i.level}.yaml`), 'utf8')
+      .replace('CITY_URL', levels.city.url).replace('PROVINCE_URL', levels.province.url).replace('COUNTY_URL', levels.county.url);
+    writeFileSync(i.platformFile, text);
+    const files = i.level === 'province' ? [fixture('province-catalogue.yaml')] : i.level === 'city' ? [fixture('city-catalogue.yaml')] : [];
+    await withStore(i, async (store) => {
+      const platform = loadPlatform(i.platformFile);
+      const [imported] = files.length ? await importCatalogueFiles(store, platform, files, { publish: true }) : [];
+      if (i.level === 'province') {
+        await store.insert(collectionOf(imported.version.catalogue.resources[0]), [
+          { parcelNo: 'P1', division: '610101', area: 10 }, { parcelNo: 'P2', division: '610102', area: 20 },
+          { parcelNo: 'P3', division: '610201', area: 30 }, { parcelNo: 'P4', division: '610301', area: 40 },
+        ]);
+      }
+      if (i.level === 'city') {
+        await store.insert(collectionOf(imported.version.catalogue.resources[0]), [
+          { permitNo: 'B1', applicant: '王小明', fee: 100 }, { permitNo: 'B2', applicant: '李四', fee: 200 },
+        ]);
+      }
+    });
+  }
+  // The province starts while the city is still down: it starts anyway, without the city's namespace.
+  await start(levels.province);
+  await Promise.all([start(levels.city), start(levels.county)]);
+}, 240_000);
+
+afterAll(async () => {
+  for (const i of Object.values(levels)) {
+    await stop(i);
+    rmSync(i.dir, { recursive: true, force: true });
+  }
+});
+
+const PERMITS = `{ city { cityHousing { permits(first: 10) { nodes { permitNo applicant fee } totalCount } } } }`;
+
+describe('three levels of government on loopback', () => {
+  it('a provincial department reads the city namespace, masked and denied by the city\'s rules', async () => {
+    // Started before the city: the namespace arrives with the province's next poll.
+    await eventually(async () => {
+      const res = await query(levels.province, '610000-MZ', PERMITS);
+      expect(res.data?.city).toBeTruthy();
+    }, 10_000);
+    const res = await query(levels.province, '610000-MZ', PERMITS);
+    expect(res.data).toEqual({ city: { cityHousing: { permits: { nodes: [
+      { permitNo: 'B1', applicant: '王**', fee: null }, { permitNo: 'B2', applicant: '李*', fee: null },
+    ], totalCount: 2 } } } });
+    expect(res.errors).toEqual([expect.objectContaining({
+      path: ['city', 'cityHousing', 'permits', 'nodes', 0, 'fee'],
+      extensions: expect.objectContaining({ code: 'NOT_SHARED', resource: '610100-ZJ-00001', item: 'fee' }),
+    })]);
+    expect(res.errors![0].message).toBe('Item `fee` of 610100-ZJ-00001 (Building permits) is not shared; only its provider 610100-ZJ can read it.');
+  });
+
+  it('a city department reads the province namespace, narrowed by the province\'s row scope to the city', async () => {
+    await eventually(async () => {
+      expect((await query(levels.city, '610100-MZ', '{ province { __typename } }')).data?.province).toBeTruthy();
+    }, 10_000);
+    const res = await query(levels.city, '610100-MZ', `{ province { naturalResources { parcels { nodes { parcelNo division } totalCount } } } }`);
+    expect(res).toEqual({ status: 200, data: { province: { naturalResources: { parcels: {
+      nodes: [{ parcelNo: 'P1', division: '610101' }, { parcelNo: 'P2', division: '610102' }], totalCount: 2,
+    } } } } });
+    // A lookup outside the region is null, as on the province itself.
+    const lookup = await query(levels.city, '610100-MZ', `{ province { naturalResources { parcel(parcelNo: "P3") { parcelNo } } } }`);
+    expect(lookup.data).toEqual({ province: { naturalResources: { parcel: null } } });
+  });
+
+  it('the county reaches the city (one hop: not the province through the city)', async () => {
+    const res = await query(levels.county, '610102-MZ', `{ city { cityHousing { permits { nodes { permitNo applicant } } } } }`);
+    expect(res.data).toEqual({ city: { cityHousing: { permits: { nodes: [{ permitNo: 'B1', applicant: '王**' }, { permitNo: 'B2', applicant: '李*' }] } } } });
+    const hop = await query(levels.county, '610102-MZ', `{ city { province { naturalResources { parcels { totalCount } } } } }`);
+    expect(hop.status).toBe(400);
+    expect(hop.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('both audit: the city\'s log names the forwarded department, user and purpose, via the province', async () => {
+    const entries = await withStore(levels.city, (s) => s.find('_audit', { sort: [{ field: 'seq', direction: 'asc' }] }));
+    const forwarded = entries.filter((e) => e.via === '610000');
+    expect(forwarded.length).toBeGreaterThan(0);
+    expect(forwarded.at(-1)).toMatchObject({ department: '610000-MZ', user: 'tester', purpose: 'land-survey', via: '610000' });
+    // The province's own entry names the namespace, the platform and what came back.
+    const own = await withStore(levels.province, (s) => s.find('_audit', { sort: [{ field: 'seq', direction: 'asc' }] }));
+    expect(own.map((e) => e.detail)).toContain('connected platforms: city (610100) answered with 1 error');
+    const { verifyAuditChain } = await import('../src/audit/verify.ts');
+    expect(await withStore(levels.city, (s) => verifyAuditChain(s))).toMatchObject({ ok: true });
+  });
+
+  it('the city stopped: PLATFORM_UNAVAILABLE in its namespace, the rest answers; then it recovers', async () => {
+    await stop(levels.city);
+    const started = Date.now();
+    const res = await query(levels.province, '610000-MZ', `{ city { cityHousing { permits { totalCount } } } naturalResources { parcels { totalCount } } }`);
+    expect(Date.now() - started).toBeLessThan(3000 + 1000);
+    expect(res.data).toEqual({ city: null, naturalResources: { parcels: { totalCount: 4 } } });
+    expect(res.errors).toEqual([expect.objectContaining({ path: ['city'], extensions: expect.objectContaining({ code: 'PLATFORM_UNAVAILABLE' }) })]);
+    await start(levels.city);
+    const back = await query(levels.province, '610000-MZ', `{ city { cityHousing { permits { totalCount } } } }`);
+    expect(back.data).toEqual({ city: { cityHousing: { permits: { totalCount: 2 } } } });
+  }, 120_000);
+
+  it('refuses forged, replayed, unlisted, out-of-region, long-lived and plain tokens claiming to be forwarded', async () => {
+    const ask = async (token: string, headers: Record<string, string> = { [FORWARDED_HEADER]: '610000' }) => {
+      const res = await fetch(`${levels.city.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+        body: JSON.stringify({ query: '{ cityHousing { permits { totalCount } } }' }),
+      });
+      return { status: res.status, ...((await res.json()) as { data?: unknown; errors?: { extensions: { code: string } }[] }) };
+    };
+    const refused = (r: { status: number; data?: unknown; errors?: { extensions: { code: string } }[] }) => {
+      expect(r.status).toBe(401);
+      expect(r.data ?? null).toBeNull();
+      expect(r.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    };
+    const claims = { iss: '610000', aud: '610100', sub: 'x', dept: '610000-MZ', deptLevel: 'province' as const, deptRegion: '610000', purpose: 'land-survey' };
+    // The province's own key, read from its store: one use is accepted, the replay refused.
+    const token = await withStore(levels.province, (s) => signForwarded(new PlatformKeys(s), claims));
+    expect(await ask(token)).toEqual({ status: 200, data: { cityHousing: { permits: { totalCount: 2 } } } });
+    refused(await ask(token));
+    const sign = (c: Record<string, unknown>, exp = 30) => withStore(levels.province, async (s) => {
+      const { kid, key } = await new PlatformKeys(s).signing();
+      return new SignJWT(c).setProtectedHeader({ alg: 'EdDSA', kid }).setIssuedAt().setExpirationTime(`${exp}s`).setJti(crypto.randomUUID()).sign(key);
+    });
+    // Forged: the right issuer, another key.
+    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    const forged = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'EdDSA', kid: 'x' }).setIssuedAt().setExpirationTime('30s').setJti('f1').sign(privateKey);
+    refused(await ask(forged));
+    refused(await ask(await sign({ ...claims, iss: '620000' }))); // a platform the city does not list
+    refused(await ask(await sign({ ...claims, dept: '620100-MZ', deptLevel: 'city', deptRegion: '620100' }))); // outside the province
+    refused(await ask(await sign({ ...claims, dept: '610100-ZJ', deptLevel: 'city', deptRegion: '610100' }))); // posing as the city's provider
+    refused(await ask(await sign(claims, 3600))); // lives longer than 60 s
+    refused(await ask(await sign({ ...claims, aud: '610102' }))); // for the county
+    const expired = await withStore(levels.province, (s) => signForwarded(new PlatformKeys(s), claims, new Date(Date.now() - 120_000)));
+    refused(await ask(expired));
+    // A plain department token of the city itself, claiming to be forwarded, by header or by claims.
+    const plain = await signToken(new TextEncoder().encode(levels.city.secret), { dept: '610100-MZ', user: 'u', roles: [], ttl: '1h' });
+    refused(await ask(plain));
+    const plainClaims = await new SignJWT({ ...claims, dept: '610100-MZ' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('30s')
+      .sign(new TextEncoder().encode(levels.city.secret));
+    refused(await ask(plainClaims, {}));
+  });
+
+  it('a forwarded request reads data only: platform fields are refused', async () => {
+    const claims = { iss: '610000', aud: '610100', sub: 'x', dept: '610000-ZWB', deptLevel: 'province' as const, deptRegion: '610000', purpose: null };
+    const token = await withStore(levels.province, (s) => signForwarded(new PlatformKeys(s), claims));
+    const res = await fetch(`${levels.city.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, [FORWARDED_HEADER]: '610000' },
+      body: JSON.stringify({ query: '{ auditLog { totalCount } }' }),
+    });
+    const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('a publication on the city is visible on the province within 10 s', async () => {
+    await withStore(levels.city, (s) => importCatalogueFiles(s, loadPlatform(levels.city.platformFile), [fixture('city-catalogue-2.yaml')], { publish: true }));
+    const took = await eventually(async () => {
+      const res = await query(levels.province, '610000-MZ', `{ city { cityHousing { inspections { totalCount } } } }`);
+      expect(res.data).toEqual({ city: { cityHousing: { inspections: { totalCount: 0 } } } });
+    }, 10_000);
+    expect(took).toBeLessThan(10_000);
+  }, 20_000);
+
+  it('/healthz details the connected platforms and /.well-known/jwks.json publishes an Ed25519 key', async () => {
+    const health = (await (await fetch(`${levels.city.url}/healthz`)).json()) as { connected: { namespace: string; reachable: boolean }[] };
+    expect(health.connected.map((c) => [c.namespace, c.reachable])).toEqual([['province', true], ['county', true]]);
+    const jwks = (await (await fetch(`${levels.city.url}/.well-known/jwks.json`)).json()) as { keys: { kty: string; crv: string; kid: string; d?: string }[] };
+    expect(jwks.keys).toEqual([expect.objectContaining({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' })]);
+    expect(jwks.keys[0].d).toBeUndefined();
+  });
+});
