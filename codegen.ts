@@ -81,6 +81,7 @@ const config: CodegenConfig = {
           AuditEntry: '../../src/audit/entry.ts#AuditEntry',
           AuditConnection: '../../src/audit/query.ts#AuditConnection',
           UsageReport: '../../src/workflow/usage.ts#UsageView',
+          BreakingChange: '../../src/workflow/warnings.ts#BreakingChange',
           ObjectionStatus: '../../src/workflow/objections.ts#ObjectionStatus',
           ObjectionDecision: '../../src/workflow/objections.ts#ObjectionDecision',
           Objection: '../../src/workflow/objections.ts#Objection',

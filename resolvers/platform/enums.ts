@@ -12,6 +12,7 @@ export const ENUM_VALUES = {
   SharingRequestStatus: { PENDING: 'pending', APPROVED: 'approved', REJECTED: 'rejected' },
   SharingSide: { REQUESTER: 'requester', PROVIDER: 'provider' },
   SharingDecision: { APPROVE: 'approve', REJECT: 'reject' },
+  BreakingChange: { REMOVED: 'removed', RENAMED: 'renamed', RETYPED: 'retyped', TIGHTENED: 'tightened' },
   ObjectionStatus: { OPEN: 'open', CONFIRMED: 'confirmed', REJECTED: 'rejected', CORRECTED: 'corrected' },
   ObjectionDecision: { CONFIRM: 'confirm', REJECT: 'reject' },
   DemandStatus: { OPEN: 'open', WILL_CATALOGUE: 'will-catalogue', CANNOT_SHARE: 'cannot-share', FULFILLED: 'fulfilled' },

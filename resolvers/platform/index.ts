@@ -249,9 +249,12 @@ const resolvers: Resolvers = {
   SubmissionWarning: {
     element: (w) => (w.kind === 'REPEATED_COLLECTION' ? w.element : null),
     useInstead: (w) => (w.kind === 'REPEATED_COLLECTION' ? w.useInstead : null),
-    resource: (w) => (w.kind === 'BREAKS_GRANT' ? w.resource : null),
-    item: (w) => (w.kind === 'BREAKS_GRANT' ? w.item : null),
+    resource: (w) => (w.kind === 'BREAKS_GRANT' || w.kind === 'BREAKING_CHANGE' ? w.resource : null),
+    item: (w) => (w.kind === 'BREAKS_GRANT' || w.kind === 'BREAKING_CHANGE' ? w.item : null),
     grants: (w) => (w.kind === 'BREAKS_GRANT' ? w.grants : null),
+    change: (w) => (w.kind === 'BREAKING_CHANGE' ? w.change : null),
+    renamedTo: (w) => (w.kind === 'BREAKING_CHANGE' ? w.renamedTo : null),
+    usedBy: (w) => (w.kind === 'BREAKING_CHANGE' ? w.usedBy : null),
   },
 
   ResourceInfo: {

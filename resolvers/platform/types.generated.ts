@@ -5,7 +5,7 @@ import type { RevisionTrigger as RevisionTriggerModel, RevisionState as Revision
 import type { ReviewDecision as ReviewDecisionModel, CatalogueView as CatalogueViewModel, Submission as SubmissionModel } from '../../src/workflow/catalogues.ts';
 import type { RequestStatus as RequestStatusModel, SharingSide as SharingSideModel, SharingDecision as SharingDecisionModel, SharingRequest as SharingRequestModel } from '../../src/workflow/sharing.ts';
 import type { AuditKind as AuditKindModel, AuditOutcome as AuditOutcomeModel, AuditEntry as AuditEntryModel } from '../../src/audit/entry.ts';
-import type { SubmissionWarning as SubmissionWarningModel } from '../../src/workflow/warnings.ts';
+import type { SubmissionWarning as SubmissionWarningModel, BreakingChange as BreakingChangeModel } from '../../src/workflow/warnings.ts';
 import type { ResourceView as ResourceViewModel, ItemView as ItemViewModel, ShareView as ShareViewModel } from '../../src/workflow/resource-info.ts';
 import type { Grant as GrantModel } from '../../src/access/grant-model.ts';
 import type { AuditConnection as AuditConnectionModel } from '../../src/audit/query.ts';
@@ -124,6 +124,15 @@ export type AuditVerification = {
   firstBroken?: Maybe<AuditBrokenEntry>;
   ok: Scalars['Boolean']['output'];
 };
+
+export type BreakingChange =
+  | 'removed'
+  /** An item carrying the same data element under another name, or the resource under other GraphQL names. */
+  | 'renamed'
+  /** Another item type, or enum values taken away. */
+  | 'retyped'
+  /** A stricter share type, fewer methods or a narrower scope. */
+  | 'tightened';
 
 /** A catalogue (one id) and its versions. */
 export type Catalogue = {
@@ -777,6 +786,8 @@ export type SharingSide =
 
 export type SubmissionWarning = {
   __typename?: 'SubmissionWarning';
+  /** BREAKING_CHANGE: what changes. */
+  change?: Maybe<BreakingChange>;
   /** REPEATED_COLLECTION: the data element code. */
   element?: Maybe<Scalars['String']['output']>;
   /** BREAKS_GRANT: the active grants affected (ids). */
@@ -786,13 +797,19 @@ export type SubmissionWarning = {
   message: Scalars['String']['output'];
   /** Where in the document, e.g. resources[0].items[2]. */
   path: Scalars['String']['output'];
-  /** BREAKS_GRANT: the resource and item (null: the whole resource). */
+  /** BREAKING_CHANGE, RENAMED: the new name. */
+  renamedTo?: Maybe<Scalars['String']['output']>;
+  /** BREAKS_GRANT, BREAKING_CHANGE: the resource and item (null: the whole resource). */
   resource?: Maybe<Scalars['String']['output']>;
   /** REPEATED_COLLECTION: the published resource and item to use instead. */
   useInstead?: Maybe<ResourceItemRef>;
+  /** BREAKING_CHANGE: departments whose audited reads of the last 90 days used the resource or item. */
+  usedBy?: Maybe<Array<Scalars['String']['output']>>;
 };
 
 export type SubmissionWarningKind =
+  /** Against the version in effect, the version removes, renames, retypes or shares more tightly a resource or an item (see change, usedBy). */
+  | 'BREAKING_CHANGE'
   /** The version would stop an active grant's holder from reading an item the grant names. */
   | 'BREAKS_GRANT'
   /** An item collects a data element another department's published resource already provides (Art. 11.3). */
@@ -896,6 +913,7 @@ export type ResolversTypes = {
   AuditResource: ResolverTypeWrapper<AuditResource>;
   AuditVerification: ResolverTypeWrapper<AuditVerification>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  BreakingChange: ResolverTypeWrapper<BreakingChangeModel>;
   Catalogue: ResolverTypeWrapper<CatalogueViewModel>;
   CatalogueKind: ResolverTypeWrapper<CatalogueKindModel>;
   CatalogueStatus: ResolverTypeWrapper<VersionStatusModel>;
@@ -1051,6 +1069,8 @@ export type AuditVerificationResolvers<ContextType = RequestContext, ParentType 
   firstBroken?: Resolver<Maybe<ResolversTypes['AuditBrokenEntry']>, ParentType, ContextType>;
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
+
+export type BreakingChangeResolvers = { REMOVED: 'removed', RENAMED: 'renamed', RETYPED: 'retyped', TIGHTENED: 'tightened' };
 
 export type CatalogueResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Catalogue'] = ResolversParentTypes['Catalogue']> = {
   compiler?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1350,14 +1370,17 @@ export type SharingRequestStatusResolvers = { APPROVED: 'approved', PENDING: 'pe
 export type SharingSideResolvers = { PROVIDER: 'provider', REQUESTER: 'requester' };
 
 export type SubmissionWarningResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SubmissionWarning'] = ResolversParentTypes['SubmissionWarning']> = {
+  change?: Resolver<Maybe<ResolversTypes['BreakingChange']>, ParentType, ContextType>;
   element?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   grants?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
   item?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['SubmissionWarningKind'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  renamedTo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   resource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   useInstead?: Resolver<Maybe<ResolversTypes['ResourceItemRef']>, ParentType, ContextType>;
+  usedBy?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
 };
 
 export type SubmitCatalogueResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SubmitCatalogueResult'] = ResolversParentTypes['SubmitCatalogueResult']> = {
@@ -1381,6 +1404,7 @@ export type Resolvers<ContextType = RequestContext> = {
   AuditOutcome?: AuditOutcomeResolvers;
   AuditResource?: AuditResourceResolvers<ContextType>;
   AuditVerification?: AuditVerificationResolvers<ContextType>;
+  BreakingChange?: BreakingChangeResolvers;
   Catalogue?: CatalogueResolvers<ContextType>;
   CatalogueKind?: CatalogueKindResolvers;
   CatalogueStatus?: CatalogueStatusResolvers;

@@ -126,3 +126,40 @@ function compareNullable(a: string | null, b: string | null): number {
   if (b === null) return 1;
   return compare(a, b);
 }
+
+/**
+ * Who read what (SPEC §14, breaking-change warnings): per resource and item, the departments whose
+ * allowed or partial read entries since `from` read it. One scan of the read entries about each resource.
+ */
+export async function itemReaders(store: Store, resources: readonly string[], from: string, pageSize = USAGE_PAGE_SIZE): Promise<Map<string, Map<string, Set<string>>>> {
+  const out = new Map<string, Map<string, Set<string>>>();
+  for (const code of new Set(resources)) {
+    const byItem = new Map<string, Set<string>>();
+    out.set(code, byItem);
+    const base = and(eq('kind', 'read'), auditFilter({ from, resource: code }));
+    let afterSeq = 0;
+    for (;;) {
+      const rows = await store.find(AUDIT_COLLECTION, {
+        filter: and(base, { kind: 'compare', field: 'seq', op: 'gt', value: afterSeq }),
+        projection: ['seq', 'time', 'department', 'purpose', 'outcome', 'resources'],
+        sort: [{ field: 'seq', direction: 'asc' }],
+        limit: pageSize,
+      });
+      for (const row of rows) {
+        afterSeq = Number(row.seq);
+        const entry = fromRow(row);
+        if (!entry.department || (entry.outcome !== 'allowed' && entry.outcome !== 'partial')) continue;
+        for (const part of entry.resources) {
+          if (part.resource !== code || part.provider === entry.department) continue;
+          for (const item of part.items) {
+            let readers = byItem.get(item);
+            if (!readers) byItem.set(item, (readers = new Set()));
+            readers.add(entry.department);
+          }
+        }
+      }
+      if (rows.length < pageSize) break;
+    }
+  }
+  return out;
+}

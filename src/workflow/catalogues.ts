@@ -30,7 +30,8 @@ import { concerning, perform } from './audit.ts';
 import { revisionState, type RevisionState } from './deadlines.ts';
 import { WorkflowError, badInput, conflict, listProblems, notFound } from './errors.ts';
 import { fulfilDemands } from './demands.ts';
-import { brokenGrants, repeatedCollection, type SubmissionWarning } from './warnings.ts';
+import { itemReaders } from '../audit/usage.ts';
+import { READERS_DAYS, breakingChanges, brokenGrants, repeatedCollection, type SubmissionWarning } from './warnings.ts';
 
 /** What publishing needs of the gateway: to swap in the schema of the catalogues now published. */
 export interface SchemaSwitch {
@@ -114,9 +115,12 @@ export async function submissionWarnings(env: WorkflowEnv, catalogue: Catalogue)
   const current = published.find((c) => c.id === catalogue.id);
   const grants = current ? await listGrants(env.store, { active: true, now: env.now }) : [];
   const codes = new Set(current?.resources.map((r) => r.code) ?? []);
+  const since = new Date(env.now.getTime() - READERS_DAYS * 24 * 60 * 60 * 1000).toISOString();
+  const readers = current ? await itemReaders(env.store, [...codes], since) : new Map();
   return [
     ...repeatedCollection(catalogue, published),
     ...brokenGrants(env.platform, current, catalogue, grants.filter((g) => codes.has(g.resource)), env.now),
+    ...breakingChanges(current, catalogue, readers),
   ];
 }
 

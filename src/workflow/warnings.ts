@@ -5,10 +5,12 @@
 // - BREAKS_GRANT: an active grant names an item that the version would no longer let its holder read
 //   (the item or resource is gone, or the access decision for the grant's purposes would now deny it).
 //   The decision is the access table's own (`decide`), not a restatement of it.
+// - BREAKING_CHANGE (SPEC §14): what the version removes, renames, retypes or shares more tightly than
+//   the version in effect, with the departments whose audited reads of the last 90 days used it.
 import { decide } from '../access/decide.ts';
-import { effectiveItems, type EffectiveItem } from '../access/effective-share.ts';
+import { effectiveItems, type EffectiveItem, type EffectiveShare } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
-import type { Catalogue, Resource } from '../model/catalogue.ts';
+import { SHARE_TYPE_ORDER, type Catalogue, type Resource } from '../model/catalogue.ts';
 import { departmentByCode, type Platform } from '../model/platform.ts';
 
 export type SubmissionWarning =
@@ -26,7 +28,107 @@ export type SubmissionWarning =
       resource: string;
       item: string | null;
       grants: string[]; // grant ids
+    }
+  | {
+      kind: 'BREAKING_CHANGE';
+      path: string;
+      message: string;
+      change: BreakingChange;
+      resource: string;
+      /** null: the resource as a whole. */
+      item: string | null;
+      /** RENAMED: the new name (of the item carrying the same element, or the resource's new GraphQL type). */
+      renamedTo: string | null;
+      /** Departments whose audited reads of the last READERS_DAYS days used it. */
+      usedBy: string[];
     };
+
+export type BreakingChange = 'removed' | 'renamed' | 'retyped' | 'tightened';
+
+/** How far back the audit log is read for the departments a breaking change concerns. */
+export const READERS_DAYS = 90;
+
+const sameList = (a: readonly string[] | null, b: readonly string[] | null) => JSON.stringify(a && [...a].sort()) === JSON.stringify(b && [...b].sort());
+/** `b` allows less than `a` of an optional restriction (null = unrestricted). */
+const narrower = (a: readonly string[] | null, b: readonly string[] | null) => b !== null && (a === null || a.some((x) => !b.includes(x)));
+
+/** What an item's new effective share settings take away, in words; empty when nothing. */
+function tightening(a: EffectiveShare, b: EffectiveShare): string[] {
+  const out: string[] = [];
+  if (SHARE_TYPE_ORDER.indexOf(b.type) > SHARE_TYPE_ORDER.indexOf(a.type)) out.push(`shared ${b.type} instead of ${a.type}`);
+  const lost = a.methods.filter((m) => !b.methods.includes(m));
+  if (lost.length) out.push(`no longer by ${lost.join(', ')}`);
+  if (narrower(a.purposes, b.purposes)) out.push(`purposes narrowed to ${b.purposes!.join(', ')}`);
+  if (narrower(a.levels, b.levels)) out.push(`levels narrowed to ${b.levels!.join(', ')}`);
+  const patterns = (s: EffectiveShare) => s.departments.map((g) => [...g.patterns].sort().join(',')).sort();
+  if (b.departments.length && !sameList(patterns(a), patterns(b))) out.push(`departments limited to ${patterns(b).join(' and ')}`);
+  return out;
+}
+
+/**
+ * What a new version removes, renames (an item of the same `element` under another name; a resource
+ * under another GraphQL type), retypes or shares more tightly than the version in effect (SPEC §14), each
+ * with the departments whose audited reads of the last READERS_DAYS days used it (`readers`: resource →
+ * item → departments).
+ */
+export function breakingChanges(
+  current: Catalogue | undefined,
+  next: Catalogue,
+  readers: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>,
+): SubmissionWarning[] {
+  if (!current) return [];
+  const out: SubmissionWarning[] = [];
+  const usedBy = (code: string, items: readonly string[]) =>
+    [...new Set(items.flatMap((i) => [...(readers.get(code)?.get(i) ?? [])]))].sort();
+  const warn = (w: Omit<Extract<SubmissionWarning, { kind: 'BREAKING_CHANGE' }>, 'kind' | 'usedBy' | 'message'>, message: string, used: string[]) =>
+    out.push({ kind: 'BREAKING_CHANGE', ...w, usedBy: used, message: used.length ? `${message}; read in the last ${READERS_DAYS} days by ${used.join(', ')}` : message });
+  for (const old of current.resources) {
+    const ri = next.resources.findIndex((r) => r.code === old.code);
+    const fresh = next.resources[ri];
+    const allItems = old.items.map((i) => i.name);
+    if (!fresh) {
+      warn({ path: 'resources', change: 'removed', resource: old.code, item: null, renamedTo: null },
+        `Resource ${old.code} (${old.name}) is removed`, usedBy(old.code, allItems));
+      continue;
+    }
+    if (fresh.graphql.type !== old.graphql.type || fresh.graphql.list !== old.graphql.list || fresh.graphql.byKey !== old.graphql.byKey) {
+      warn({ path: `resources[${ri}].graphql`, change: 'renamed', resource: old.code, item: null, renamedTo: fresh.graphql.type },
+        `Resource ${old.code} is renamed in GraphQL: ${old.graphql.type} (${old.graphql.list}, ${old.graphql.byKey}) becomes ${fresh.graphql.type} (${fresh.graphql.list}, ${fresh.graphql.byKey})`,
+        usedBy(old.code, allItems));
+    }
+    const before = effectiveItems(old);
+    const after = effectiveItems(fresh);
+    for (const item of old.items) {
+      const used = usedBy(old.code, [item.name]);
+      const is = after.get(item.name);
+      const at = (name: string) => `resources[${ri}].items[${fresh.items.findIndex((i) => i.name === name)}]`;
+      if (!is) {
+        const heir = item.element ? fresh.items.find((i) => i.element === item.element && !before.has(i.name)) : undefined;
+        if (heir) {
+          warn({ path: at(heir.name), change: 'renamed', resource: old.code, item: item.name, renamedTo: heir.name },
+            `Item ${item.name} of ${old.code} is renamed ${heir.name} (element ${item.element})`, used);
+        } else {
+          warn({ path: `resources[${ri}].items`, change: 'removed', resource: old.code, item: item.name, renamedTo: null },
+            `Item ${item.name} of ${old.code} is removed`, used);
+        }
+        continue;
+      }
+      const lostValues = (item.values ?? []).filter((v) => !(is.item.values ?? []).includes(v));
+      if (is.item.type !== item.type || (item.type === 'enum' && lostValues.length)) {
+        const what = is.item.type !== item.type ? `${item.type} becomes ${is.item.type}` : `loses the values ${lostValues.join(', ')}`;
+        warn({ path: at(item.name), change: 'retyped', resource: old.code, item: item.name, renamedTo: null },
+          `Item ${item.name} of ${old.code} is retyped: ${what}`, used);
+      }
+      const tighter = tightening(before.get(item.name)!.share, is.share);
+      if (!before.get(item.name)!.sensitivity && is.sensitivity) tighter.push(`now ${is.sensitivity}, masked`);
+      if (tighter.length) {
+        warn({ path: at(item.name), change: 'tightened', resource: old.code, item: item.name, renamedTo: null },
+          `Item ${item.name} of ${old.code} is shared more tightly: ${tighter.join('; ')}`, used);
+      }
+    }
+  }
+  return out;
+}
 
 /** Items of `catalogue` whose element a published resource of another provider already holds. */
 export function repeatedCollection(catalogue: Catalogue, published: readonly Catalogue[]): SubmissionWarning[] {

@@ -1,0 +1,72 @@
+// Breaking-change warnings (SPEC §14): a submitted version is compared with the version in effect, and
+// what it removes, renames (same element), retypes or shares more tightly is listed with the departments
+// whose audited reads of the last 90 days used it. The auditor sees them in reviewCatalogue's view.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { collectionOf } from '../src/model/catalogue.ts';
+import { breakingChanges } from '../src/workflow/warnings.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { demoCatalogue, SUBMIT, ZWB_AUDITOR } from './helpers/workflow.ts';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway();
+  const resource = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources).find((r) => r.code === '430000-SCJG-00001')!;
+  await gw.store.upsert(collectionOf(resource), 'creditCode', [{ creditCode: '91430100MA4L16JQ9B', name: 'Hunan Test Co., Ltd.', enterpriseType: 'joint_stock', registeredCapital: 100 }]);
+});
+afterAll(() => gw?.close());
+
+const WARNINGS = `{ kind path message resource item change renamedTo usedBy }`;
+
+describe('a version that breaks what departments read', () => {
+  it('lists each removal, rename, retyping and tightening with the departments that read it', async () => {
+    // The Department of Human Resources reads three items; nobody reads the address.
+    const read = await gw.query(`{ marketRegulation { enterpriseRegistrations(first: 5) { nodes { name enterpriseType registeredCapital } } } }`,
+      { dept: '430000-RST', purpose: 'administrative-licensing' });
+    expect(read.errors).toBeUndefined();
+
+    const c = demoCatalogue('legal-entities.yaml');
+    const r = c.resources[0];
+    r.items = r.items
+      .filter((i) => i.name !== 'address')
+      .map((i) => {
+        if (i.name === 'name') return { ...i, name: 'enterpriseName' }; // same element DE-0102
+        if (i.name === 'registeredCapital') return { ...i, type: 'float' as const };
+        if (i.name === 'enterpriseType') return { ...i, share: { methods: ['download' as const] } };
+        return i;
+      });
+    const sub = await gw.query(`mutation($doc: String!) { submitCatalogue(document: $doc) { version { id version } warnings ${WARNINGS} } }`,
+      { dept: '430000-SCJG', roles: ['compiler'], variables: { doc: JSON.stringify(c) } });
+    expect(sub.errors).toBeUndefined();
+    const breaking = sub.data!.submitCatalogue.warnings.filter((w: { kind: string }) => w.kind === 'BREAKING_CHANGE');
+    const summary = breaking.map((w: { item: string; change: string; renamedTo: string | null; usedBy: string[] }) => [w.item, w.change, w.renamedTo, w.usedBy]);
+    expect(summary).toEqual([
+      ['name', 'RENAMED', 'enterpriseName', ['430000-RST']],
+      ['enterpriseType', 'TIGHTENED', null, ['430000-RST']],
+      ['registeredCapital', 'RETYPED', null, ['430000-RST']],
+      ['address', 'REMOVED', null, []],
+    ]);
+    expect(breaking[1].message).toBe('Item enterpriseType of 430000-SCJG-00001 is shared more tightly: no longer by api, online-query; read in the last 90 days by 430000-RST');
+
+    // The auditor sees them in the view reviewCatalogue returns.
+    const { id, version } = sub.data!.submitCatalogue.version;
+    const review = await gw.query(`mutation { reviewCatalogue(id: "${id}", version: ${version}, decision: APPROVE) { status warnings { kind item change usedBy } } }`, ZWB_AUDITOR);
+    expect(review.errors).toBeUndefined();
+    expect(review.data!.reviewCatalogue.warnings.filter((w: { kind: string }) => w.kind === 'BREAKING_CHANGE')).toHaveLength(4);
+  });
+});
+
+describe('breakingChanges (pure)', () => {
+  it('names a removed resource and a resource renamed in GraphQL, and nothing for an unchanged version', () => {
+    const c = demoCatalogue('natural-resources.yaml');
+    const readers = new Map([['430000-ZRZYT-00002', new Map([['area', new Set(['430000-SCJG'])]])]]);
+    expect(breakingChanges(c, structuredClone(c), readers)).toEqual([]);
+    expect(breakingChanges(undefined, c, readers)).toEqual([]);
+    const next = structuredClone(c);
+    next.resources = [{ ...next.resources[0], graphql: { ...next.resources[0].graphql, type: 'RealEstateTitle' } }];
+    expect(breakingChanges(c, next, readers).map((w) => w.kind === 'BREAKING_CHANGE' && [w.resource, w.item, w.change, w.usedBy])).toEqual([
+      ['430000-ZRZYT-00001', null, 'renamed', []],
+      ['430000-ZRZYT-00002', null, 'removed', ['430000-SCJG']],
+    ]);
+  });
+});
