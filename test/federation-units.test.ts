@@ -1,0 +1,103 @@
+// Keys and failure of connected platforms, in one process: the signing key's rotation (the old key
+// verifies until its tokens expire), and a connected platform that accepts the connection but never
+// answers, which makes its namespace null with PLATFORM_UNAVAILABLE within its timeoutMs.
+import { createServer, type Server } from 'node:http';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { afterAll, describe, expect, it } from 'vitest';
+import { signForwarded } from '../src/identity/forwarded.ts';
+import { PlatformKeys, publicKeySet, rotateSigningKey, storedKeys, RETIRED_KEY_GRACE_MS } from '../src/identity/platform-keys.ts';
+import { ConnectedPlatforms } from '../src/federation/connected.ts';
+import { composeSchema } from '../src/federation/compose.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSchema, execute, parse } from 'graphql';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { Platform } from '../src/model/platform.ts';
+
+const dirs: string[] = [];
+const servers: Server[] = [];
+afterAll(() => {
+  for (const s of servers) s.closeAllConnections?.(), s.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function store() {
+  const dir = mkdtempSync(join(tmpdir(), 'govgraph-keys-'));
+  dirs.push(dir);
+  return openSqliteStore(dir);
+}
+
+const claims = { iss: '610000', aud: '610100', sub: 'u', dept: '610000-MZ', deptLevel: 'province' as const, deptRegion: '610000', purpose: null };
+
+describe('signing keys', () => {
+  it('are made once per store and agree between two readers', async () => {
+    const s = await store();
+    const [a, b] = await Promise.all([storedKeys(s), storedKeys(s)]);
+    expect(a[0].kid).toBe(b[0].kid);
+    expect(publicKeySet(a).keys[0]).not.toHaveProperty('d');
+  });
+
+  it('rotate: a new kid signs; the old key still verifies its tokens until the grace ends, then drops out', async () => {
+    const s = await store();
+    const before = new PlatformKeys(s);
+    const old = await signForwarded(before, claims);
+    const t0 = new Date();
+    const { current, retired } = await rotateSigningKey(s, t0);
+    expect(retired.map((k) => k.kid)).toEqual([decodeProtectedHeader(old).kid]);
+    const set = publicKeySet(await storedKeys(s), t0);
+    expect(set.keys.map((k) => k.kid)).toEqual([current.kid, retired[0].kid]);
+    await expect(jwtVerify(old, createLocalJWKSet(set))).resolves.toBeTruthy();
+    const fresh = await signForwarded(new PlatformKeys(s), claims);
+    expect(decodeProtectedHeader(fresh).kid).toBe(current.kid);
+    const later = publicKeySet(await storedKeys(s), new Date(t0.getTime() + RETIRED_KEY_GRACE_MS + 1));
+    expect(later.keys.map((k) => k.kid)).toEqual([current.kid]);
+    await expect(jwtVerify(old, createLocalJWKSet(later))).rejects.toThrow();
+  });
+});
+
+describe('a connected platform that never answers', () => {
+  it('makes its namespace null with PLATFORM_UNAVAILABLE within timeoutMs; the rest answers', async () => {
+    // Answers the schema, then holds every GraphQL request open.
+    const sdl = 'type Query { housing: Housing } type Housing { permits: Int }';
+    const hanging = createServer((req, res) => {
+      if (req.url?.startsWith('/.well-known/govgraph/schema')) {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ region: '610100', name: 'slow', version: 'v1', sdl }));
+      }
+    });
+    servers.push(hanging);
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+    const port = (hanging.address() as { port: number }).port;
+    const platform = {
+      platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
+      purposes: [], departments: [{ code: '610000-ZWB', name: 'z', graphqlName: 'z', level: 'province', region: '610000' }],
+      connected: [{ region: '610100', name: 'Slow City', url: `http://127.0.0.1:${port}`, namespace: 'slow', timeoutMs: 300 }],
+    } as unknown as Platform;
+    const connected = new ConnectedPlatforms(platform, new PlatformKeys(await store()), { pollMs: 0 });
+    await connected.refresh();
+    expect(connected.status()[0]).toMatchObject({ reachable: true, schemaVersion: 'v1', lastError: null });
+    const local = makeExecutableSchema({ typeDefs: 'type Query { own: Int }', resolvers: { Query: { own: () => 1 } } });
+    const schema = connected.extend(local);
+    const forwards: unknown[] = [];
+    const started = Date.now();
+    const result = await execute({
+      schema,
+      document: parse('{ own slow { housing { permits } } }'),
+      contextValue: { identity: { user: 'u', dept: platform.departments[0] }, purpose: null, forwards },
+    });
+    const took = Date.now() - started;
+    expect(took).toBeLessThan(1500);
+    expect(result.data).toEqual({ own: 1, slow: null });
+    expect(result.errors?.map((e) => [e.path, e.extensions.code, e.message])).toEqual([
+      [['slow'], 'PLATFORM_UNAVAILABLE', 'The connected platform Slow City (610100) is unavailable: no answer within 300 ms.'],
+    ]);
+    expect(forwards).toEqual([{ namespace: 'slow', platform: '610100', outcome: 'unavailable', errors: 1 }]);
+  });
+
+  it('composes nothing when no connected schema is known', () => {
+    const local = buildSchema('type Query { own: Int }');
+    expect(composeSchema(local, null)).toBe(local);
+  });
+});
