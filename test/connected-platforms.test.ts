@@ -61,7 +61,7 @@ async function waitReady(i: Instance, ms = 90_000): Promise<void> {
 
 function start(i: Instance): Promise<void> {
   const proc = spawn(process.execPath, [join(root, 'bin/govgraph.js'), 'serve', '--platform', i.platformFile, '--data', i.dir, '--port', String(i.port)], {
-    env: { ...process.env, GOVGRAPH_JWT_SECRET: i.secret, GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' },
+    env: { ...process.env, GOVGRAPH_FROM_SOURCE: '1', GOVGRAPH_JWT_SECRET: i.secret, GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   i.proc = proc;
