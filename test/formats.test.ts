@@ -79,3 +79,28 @@ describe('FORMATS', () => {
     ]);
   });
 });
+
+describe('one grammar for decimals and date-times, shared by the importer and the scalars', async () => {
+  const { readDecimal } = await import('../src/formats/decimal.ts');
+  const { readDateTime } = await import('../src/formats/datetime.ts');
+  const { DecimalScalar, DateTimeScalar } = await import('../src/generate/scalars.ts');
+  const { validateRecord } = await import('../src/records/validate.ts');
+  const resource = {
+    code: '430000-T-00001', name: 't', provider: '430000-T', graphql: { type: 'T', list: 'ts', byKey: 't' }, key: 'k',
+    share: { type: 'unconditional' as const }, items: [{ name: 'k', type: 'string' as const }, { name: 'd', type: 'decimal' as const }, { name: 't', type: 'datetime' as const }],
+  };
+  const imports = (field: 'd' | 't', v: string) => validateRecord(resource, { k: 'x', [field]: v }, 1).problems.length === 0;
+  const scalarTakes = (scalar: typeof DecimalScalar, v: string) => { try { scalar.parseValue(v); return true; } catch { return false; } };
+  it.each(['450.10', '-3', '+0.5', '0', '12345678901234567.89', '1e3', '.5', '5.', '1,000', ' 1', 'NaN'])('decimal %j: importer and scalar agree', (v) => {
+    expect(imports('d', v)).toBe(readDecimal(v) !== undefined);
+    expect(scalarTakes(DecimalScalar, v)).toBe(readDecimal(v) !== undefined);
+  });
+  it.each(['2026-03-01T09:30:00+08:00', '2026-03-01T09:30Z', '2026-03-01T09:30:00.123456789+0800', '2026-02-29T09:30:00Z', '2026-03-01T24:00:00Z', '2026-03-01 09:30:00Z', '2026-03-01T09:30:00'])('date-time %j: importer and scalar agree', (v) => {
+    expect(imports('t', v)).toBe(readDateTime(v) !== undefined);
+    expect(scalarTakes(DateTimeScalar, v)).toBe(readDateTime(v) !== undefined);
+  });
+  it('refuses exponents and bare points, keeps the UTC instant', () => {
+    expect(['1e3', '.5', '5.'].map(readDecimal)).toEqual([undefined, undefined, undefined]);
+    expect(readDateTime('2026-03-01T09:30:00+0800')).toBe('2026-03-01T01:30:00.000Z');
+  });
+});

@@ -175,7 +175,7 @@ describe('bad input', () => {
     const bad = await gw.query(`{ marketRegulation { enterpriseRegistrations(filter: { registeredCapital: { gt: "12,5" } }) { totalCount } } }`, SCJG);
     expect(bad.errors?.[0].message).toContain('"12,5" is not a decimal');
     const badTime = await gw.query(`{ humanResources { employmentRegistrations(filter: { registeredAt: { gt: "2026-13-01T00:00:00Z" } }) { totalCount } } }`, RST);
-    expect(badTime.errors?.[0].message).toContain('"2026-13-01T00:00:00Z" is not a date-time');
+    expect(badTime.errors?.[0].message).toContain('"2026-13-01T00:00:00Z" is not a date and time');
     const r = await gw.query(`{ marketRegulation { enterpriseRegistrations(first: 1000, filter: { registeredCapital: { gte: "500.5" } }) {
       nodes { registeredCapital } totalCount } } }`, SCJG);
     const caps = r.data!.marketRegulation.enterpriseRegistrations.nodes.map((n: { registeredCapital: string }) => n.registeredCapital);

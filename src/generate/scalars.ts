@@ -1,6 +1,8 @@
 // Date, DateTime and Decimal: scalars that refuse bad values with a message naming the value.
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { isRealDate } from '../formats/calendar.ts';
+import { DATETIME_EXPECTED, readDateTime } from '../formats/datetime.ts';
+import { DECIMAL_EXPECTED, readDecimal } from '../formats/decimal.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -9,21 +11,18 @@ function parseDate(v: unknown): string {
   return v;
 }
 
-const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
+// The grammars are the importer's (src/formats/datetime.ts, decimal.ts): a value that imports can be a
+// filter value, and the other way round.
 function parseDateTime(v: unknown): string {
-  if (typeof v !== 'string' || !DATETIME_RE.test(v) || !isRealDate(v.slice(0, 10)) || Number.isNaN(Date.parse(v))) {
-    throw bad(`${JSON.stringify(v)} is not a date-time: expected ISO 8601 with an offset, e.g. "2026-11-25T09:30:00+08:00".`);
-  }
-  return new Date(v).toISOString();
+  const t = readDateTime(v);
+  if (t === undefined) throw bad(`${JSON.stringify(v)} is not ${DATETIME_EXPECTED}.`);
+  return t;
 }
 
-const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
-
 function parseDecimal(v: unknown): number {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && DECIMAL_RE.test(v)) return Number(v);
-  throw bad(`${JSON.stringify(v)} is not a decimal: expected a number or a string such as "1234.50".`);
+  const n = readDecimal(v);
+  if (n === undefined) throw bad(`${JSON.stringify(v)} is not ${DECIMAL_EXPECTED}.`);
+  return n;
 }
 
 /** A literal as the parser of its scalar sees it: strings as written, numbers as the text of the number

@@ -8,6 +8,8 @@
 import type { Item, ItemType, Resource } from '../model/catalogue.ts';
 import type { Row, Value } from '../store/port.ts';
 import { isRealDate } from '../formats/calendar.ts';
+import { readDateTime, DATETIME_EXPECTED } from '../formats/datetime.ts';
+import { readDecimal, DECIMAL_EXPECTED } from '../formats/decimal.ts';
 import { formatOf } from '../formats/index.ts';
 
 /** A converter returns the stored value, or what a valid value is ("a date (YYYY-MM-DD)") when it fails. */
@@ -23,7 +25,6 @@ const fail = (expected: string): Converted => ({ ok: false, expected });
 
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const DATETIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
@@ -56,9 +57,11 @@ export const TYPES: readonly TypeConverter[] = [
   },
   {
     type: 'decimal',
-    convert(value) {
-      const n = toNumber(value);
-      return n === undefined ? fail('a decimal number') : ok(n);
+    // The grammar the Decimal scalar accepts too (src/formats/decimal.ts); strings also in JSON, the
+    // way the scalar carries decimals without losing digits.
+    convert(value, _item, fromText) {
+      const n = readDecimal(typeof value === 'string' && fromText ? value.trim() : value);
+      return n === undefined ? fail(DECIMAL_EXPECTED) : ok(n);
     },
   },
   {
@@ -80,14 +83,8 @@ export const TYPES: readonly TypeConverter[] = [
   {
     type: 'datetime',
     convert(value) {
-      const expected = 'a date and time (ISO 8601 with an offset, e.g. 2026-03-01T09:30:00+08:00)';
-      if (typeof value !== 'string') return fail(expected);
-      const m = DATETIME.exec(value);
-      if (!m || !isRealDate(m[1]) || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59) {
-        return fail(expected);
-      }
-      const t = new Date(value);
-      return Number.isNaN(t.getTime()) ? fail(expected) : ok(t.toISOString());
+      const t = readDateTime(value);
+      return t === undefined ? fail(DATETIME_EXPECTED) : ok(t);
     },
   },
   {
