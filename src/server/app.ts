@@ -3,7 +3,7 @@
 // schema is loaded, so /readyz can say 503 while starting and while draining (SPEC §15).
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
@@ -164,6 +164,9 @@ function listen(server: http.Server, port: number, host: string): Promise<void> 
     server.listen(port, host);
   });
 }
+
+/** How long a connection accepted during the drain may take to send its first request. */
+const IDLE_GRACE_MS = 1000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -404,8 +407,17 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     await r.handle(req, res, url);
   }
 
-  const sockets = new Set<Socket>();
+  // Connections and what they are doing, for the drain: requests in progress, and when they last had one.
+  const sockets = new Map<Socket, { active: number; lastActive: number }>();
   const httpServer = http.createServer((req, res) => {
+    const conn = sockets.get(req.socket);
+    if (conn) {
+      conn.active++;
+      res.once('close', () => {
+        conn.active--;
+        conn.lastActive = Date.now();
+      });
+    }
     const path = (req.url ?? '').split('?')[0];
     const label = routes.has(path) ? path : path.startsWith('/graphiql') ? '/graphiql' : 'other';
     res.once('finish', () => metrics.http.inc({ route: label, status: res.statusCode }));
@@ -420,7 +432,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       });
   });
   httpServer.on('connection', (socket: Socket) => {
-    sockets.add(socket);
+    sockets.set(socket, { active: 0, lastActive: Date.now() });
     socket.once('close', () => sockets.delete(socket));
   });
   // A malformed request line or header never reaches the handler: answer it in JSON too.
@@ -458,12 +470,21 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       logger.info({ event: 'drain-start', drainDelayMs: delayMs, shutdownTimeoutMs, connections: sockets.size }, 'draining: not ready, finishing requests');
       const deadline = started + shutdownTimeoutMs - Math.min(1000, shutdownTimeoutMs / 10);
       await sleep(Math.max(0, Math.min(delayMs, deadline - Date.now())));
-      const closed = new Promise((resolve) => httpServer.close(resolve));
-      httpServer.closeIdleConnections();
+      // No new connections from here. Not http.Server's close(): it also closes every connection without a
+      // request in progress, which includes one just accepted whose first request is on its way (its
+      // client would see a reset). Answers made while draining close their connections themselves; a
+      // connection idle since before the drain is closed now; a new one gets IDLE_GRACE_MS to send.
+      const drainStarted = started;
+      const closed = new Promise((resolve) => net.Server.prototype.close.call(httpServer, () => resolve(undefined)));
       let forcedConnections = 0;
-      while (sockets.size > 0 && Date.now() < deadline) {
-        await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
-        httpServer.closeIdleConnections();
+      for (;;) {
+        const now = Date.now();
+        for (const [socket, conn] of sockets) {
+          if (conn.active > 0) continue;
+          if (conn.lastActive < drainStarted || now - conn.lastActive > IDLE_GRACE_MS) socket.end();
+        }
+        if (sockets.size === 0 || now >= deadline) break;
+        await sleep(Math.min(25, Math.max(1, deadline - now)));
       }
       if (sockets.size > 0) {
         forcedConnections = sockets.size;
