@@ -92,7 +92,7 @@ describe('document limits on a gateway', () => {
     expect(res.errors).toEqual([
       {
         message: 'The document is too complex: its number of aliases is 31, over the limit maxAliases = 30. Split it into smaller requests.',
-        extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxAliases', figure: '31', bound: 30 },
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxAliases', figure: 31, bound: 30 },
       },
     ]);
   });

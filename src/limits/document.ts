@@ -46,7 +46,10 @@ export function tooComplex(limit: string, what: string, figure: number | string,
 }
 
 /** graphql-armor's refusals say "..., found N."; the figure of the document. */
-const figureOf = (error: GraphQLError): string => /found (-?\d+)/.exec(error.message)?.[1] ?? 'more';
+const figureOf = (error: GraphQLError): number | string => {
+  const found = /found (-?\d+)/.exec(error.message)?.[1];
+  return found === undefined ? 'more' : Number(found);
+};
 
 function depthRule(bound: number): ValidationRule {
   return (context) =>
