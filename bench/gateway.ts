@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadPlatform } from '../src/catalogue/platform.ts';
+import { limitsOf } from '../src/model/platform.ts';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import { ensureDemo } from '../src/demo/setup.ts';
 import { signToken } from '../src/identity/token.ts';
@@ -66,7 +67,10 @@ async function serve() {
   // One log line per request would measure the terminal; the figures are of the gateway's own work.
   process.env.GOVGRAPH_LOG_LEVEL ??= 'warn';
   const dir = mkdtempSync(join(tmpdir(), 'govgraph-bench-'));
-  const platform = loadPlatform(DEMO_PLATFORM_FILE);
+  // One token sends every request: the request rates (SPEC §13) would refuse most of them; bench/limits.ts
+  // measures what the limits cost.
+  const loaded = loadPlatform(DEMO_PLATFORM_FILE);
+  const platform = { ...loaded, limits: { ...limitsOf(loaded), rate: { perDepartment: null, perUser: null } } };
   const store = await openSqliteStore(dir);
   process.stderr.write('loading the demo data...\n');
   await ensureDemo(store, platform);

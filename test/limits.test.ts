@@ -169,4 +169,13 @@ describe('contains counts toward the cost', () => {
     const fine = await gw.query(q, { dept: MZ, purpose: 'social-assistance', variables: { f: filter('eq') } });
     expect(fine.errors).toBeUndefined();
   });
+
+  it('estimates a variable first per request: the same document runs with 10 and is refused with 1000', async () => {
+    const q = 'query($n: Int) { humanResources { employmentRegistrations(first: $n) { nodes { registrationNo fullName position gender employerCode contractType } } } }';
+    expect((await gw.query(q, { dept: MZ, purpose: 'social-assistance', variables: { n: 10 } })).errors).toBeUndefined();
+    const refused = await gw.query(q, { dept: MZ, purpose: 'social-assistance', variables: { n: 1000 } });
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', figure: 6003, bound: 5000 });
+    // Without the variable, the schema's default page (20) applies.
+    expect((await gw.query(q, { dept: MZ, purpose: 'social-assistance' })).errors).toBeUndefined();
+  });
 });

@@ -49,6 +49,8 @@ export interface GatewayOptions {
   host?: string;
   /** Apply the access rules (default true); off only in the benchmark measuring their cost. */
   rules?: boolean;
+  /** Apply the limits of SPEC §13 (default true); off only in the benchmark measuring their cost (bench/limits.ts). */
+  limits?: boolean;
   /** How often to look for newly published catalogues, ms (default 2000; 0 = never). */
   pollMs?: number;
   jwksUrl?: string;
@@ -205,8 +207,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     includeStacktraceInErrorResponses: opts.development ?? false,
     formatError: createFormatError({ development: opts.development ?? false, log: opts.log, maxTokens: limits.maxTokens }),
     // SPEC §13: the document's limits, checked once per document (Apollo caches validated documents).
-    parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: documentLimitRules(limits, maxPageSize(platform)),
+    ...(opts.limits === false ? {} : { parseOptions: { maxTokens: limits.maxTokens }, validationRules: documentLimitRules(limits, maxPageSize(platform)) }),
     // documentId and extensions.persistedQuery are looked up in the trusted documents' manifests.
     persistedQueries: { cache: trusted.cache },
     // Compact JSON: Apollo pretty-prints by default, which costs a tenth of a 100-record response.
@@ -217,7 +218,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginLandingPageDisabled(),
       forwardedPlugin,
       // Trusted documents, rates, filter bounds, masked probes: before the operation runs.
-      limitsPlugin(platform, store, { trusted, warn: (fields, message) => logger.warn(fields, message) }),
+      ...(opts.limits === false ? [] : [limitsPlugin(platform, store, { trusted, warn: (fields, message) => logger.warn(fields, message) })]),
       auditPlugin,
       loggingPlugin(logger), // one structured line per request (GOVGRAPH_LOG_LEVEL)
       metricsPlugin(metrics),
