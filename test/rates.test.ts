@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import { signToken } from '../src/identity/token.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
 
 const SECRET = 'rates-test-secret-of-enough-length-0123456789';
 const PER_USER = 5;
@@ -20,6 +21,7 @@ async function serve(platform: string, data: string): Promise<{ child: ChildProc
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = /GraphQL\s+(http:\/\/\S+)\/graphql/.exec(out);
@@ -40,6 +42,8 @@ describe('rates across two gateway processes on one store', () => {
       platform,
       `${readFileSync(DEMO_PLATFORM_FILE, 'utf8')}\nlimits:\n  rate:\n    perUser: { requests: ${PER_USER}, per: 60s }\n    perDepartment: { requests: ${PER_DEPT}, per: 60s }\n`,
     );
+    // serve opens only an existing store (SPEC §15): make it first.
+    await (await openSqliteStore(join(dir, 'data'))).close();
     [a, b] = await Promise.all([serve(platform, join(dir, 'data')), serve(platform, join(dir, 'data'))]);
   }, 60_000);
   afterAll(() => {
