@@ -114,6 +114,9 @@ describe('the gateway and the command', () => {
     const gw = await startTestGateway({ gateway: { auditCheckpoints: { file, intervalMs: 60_000 } } });
     try {
       await gw.query(`{ adminService { electronicLicences(first: 1) { totalCount } } }`, { dept: '430000-RST', purpose: 'employment-services' });
+      // Supervisors see which checkpoint the chain was checked against (the one written at start).
+      const v = await gw.query(`{ verifyAuditChain { ok checkpoint { seq time } } }`, { dept: '430000-ZWB', roles: ['supervisor'] });
+      expect(v.data!.verifyAuditChain).toEqual({ ok: true, checkpoint: { seq: expect.any(Number), time: expect.any(String) } });
     } finally {
       await gw.close();
     }

@@ -34,6 +34,13 @@ export type AuditBrokenEntry = {
   seq: Scalars['Int']['output'];
 };
 
+/** A signed checkpoint of the audit log's head: the newest entry's sequence number when it was signed. */
+export type AuditCheckpoint = {
+  __typename?: 'AuditCheckpoint';
+  seq: Scalars['Int']['output'];
+  time: Scalars['DateTime']['output'];
+};
+
 export type AuditConnection = {
   __typename?: 'AuditConnection';
   /** Newest first. */
@@ -119,6 +126,8 @@ export type AuditResource = {
 
 export type AuditVerification = {
   __typename?: 'AuditVerification';
+  /** The newest signed checkpoint of the log's head the chain was checked against (store or checkpoint file); null when there is none. */
+  checkpoint?: Maybe<AuditCheckpoint>;
   /** Entries checked (up to and including the first broken one). */
   entries: Scalars['Int']['output'];
   firstBroken?: Maybe<AuditBrokenEntry>;
@@ -904,6 +913,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AuditBrokenEntry: ResolverTypeWrapper<AuditBrokenEntry>;
+  AuditCheckpoint: ResolverTypeWrapper<AuditCheckpoint>;
   AuditConnection: ResolverTypeWrapper<AuditConnectionModel>;
   AuditDenial: ResolverTypeWrapper<AuditDenial>;
   AuditEntry: ResolverTypeWrapper<AuditEntryModel>;
@@ -968,6 +978,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AuditBrokenEntry: AuditBrokenEntry;
+  AuditCheckpoint: AuditCheckpoint;
   AuditConnection: AuditConnectionModel;
   AuditDenial: AuditDenial;
   AuditEntry: AuditEntryModel;
@@ -1018,6 +1029,11 @@ export type AuditBrokenEntryResolvers<ContextType = RequestContext, ParentType e
   seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type AuditCheckpointResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditCheckpoint'] = ResolversParentTypes['AuditCheckpoint']> = {
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type AuditConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditConnection'] = ResolversParentTypes['AuditConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -1065,6 +1081,7 @@ export type AuditResourceResolvers<ContextType = RequestContext, ParentType exte
 };
 
 export type AuditVerificationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditVerification'] = ResolversParentTypes['AuditVerification']> = {
+  checkpoint?: Resolver<Maybe<ResolversTypes['AuditCheckpoint']>, ParentType, ContextType>;
   entries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   firstBroken?: Resolver<Maybe<ResolversTypes['AuditBrokenEntry']>, ParentType, ContextType>;
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1397,6 +1414,7 @@ export type UsageReportResolvers<ContextType = RequestContext, ParentType extend
 
 export type Resolvers<ContextType = RequestContext> = {
   AuditBrokenEntry?: AuditBrokenEntryResolvers<ContextType>;
+  AuditCheckpoint?: AuditCheckpointResolvers<ContextType>;
   AuditConnection?: AuditConnectionResolvers<ContextType>;
   AuditDenial?: AuditDenialResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
