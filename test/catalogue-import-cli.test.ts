@@ -49,3 +49,19 @@ it('refuses a batch with one bad document whole, and imports a good one', async 
   expect(ok.stdout).toContain(`${legal}: HN-LEGAL-ENTITIES version 1 published`);
   expect(await counts()).toEqual({ versions: 4, audit: 1 }); // the operator's action is in the audit log
 });
+
+it('makes no new version of a catalogue imported again unchanged, and a new one when it changed', async () => {
+  const legal = join(DEMO_CATALOGUES_DIR, 'legal-entities.yaml');
+  const again = await govgraph('--publish', legal);
+  expect(again.code).toBe(0);
+  expect(again.stdout).toMatch(/: HN-LEGAL-ENTITIES version 1 published \(\d+ resources?; unchanged, no new version\)\n$/);
+  expect((await counts()).versions).toBe(4);
+  const changed = join(dir, 'legal-changed.yaml');
+  const text = readFileSync(legal, 'utf8');
+  const edited = text.replace(/^(\s*name:\s*)(.+)$/m, '$1$2 (revised)');
+  expect(edited).not.toBe(text);
+  writeFileSync(changed, edited);
+  const next = await govgraph('--publish', changed);
+  expect(next.stdout).toContain(`${changed}: HN-LEGAL-ENTITIES version 2 published`);
+  expect((await counts()).versions).toBe(5);
+});

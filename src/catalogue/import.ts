@@ -5,7 +5,7 @@ import type { Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import { DocumentInvalidError } from './problems.ts';
 import { validateCatalogueFiles } from './files.ts';
-import { addVersion, ensureCatalogueIndexes, markPublished, publishedCatalogues, type CatalogueVersion } from './repository.ts';
+import { addVersion, ensureCatalogueIndexes, listVersions, markPublished, publishedCatalogues, type CatalogueVersion } from './repository.ts';
 import { ensureResourceIndexes } from './indexes.ts';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
@@ -15,6 +15,23 @@ import { prefixProblems, type Problem } from './problems.ts';
 export interface ImportedCatalogue {
   file: string;
   version: CatalogueVersion;
+  /** The document is the same as the catalogue's latest stored version, which was kept (no new version). */
+  unchanged?: boolean;
+}
+
+/** JSON with object keys sorted, so that two equal documents compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/** The latest stored version of the catalogue when its document is the same (not rejected or withdrawn). */
+async function sameLatest(store: Store, catalogue: Catalogue): Promise<CatalogueVersion | null> {
+  const versions = await listVersions(store, catalogue.id);
+  const latest = versions.reduce<CatalogueVersion | null>((a, v) => (!a || v.version > a.version ? v : a), null);
+  if (!latest || latest.status === 'rejected' || latest.status === 'withdrawn') return null;
+  return canonical(latest.catalogue) === canonical(catalogue) ? latest : null;
 }
 
 export async function importCatalogueFiles(
@@ -65,6 +82,13 @@ async function storeCatalogues(
   }
   const out: ImportedCatalogue[] = [];
   for (const { file, catalogue } of catalogues) {
+    // An unchanged catalogue imported again makes no new version (publishing the kept one if asked).
+    const same = await sameLatest(store, catalogue);
+    if (same) {
+      if (opts.publish && same.status !== 'published' && (await markPublished(store, catalogue.id, same.version))) same.status = 'published';
+      out.push({ file, version: same, unchanged: true });
+      continue;
+    }
     const version = await addVersion(store, catalogue, opts.by ?? 'operator', 'approved');
     if (opts.publish && (await markPublished(store, catalogue.id, version.version))) version.status = 'published';
     out.push({ file, version });

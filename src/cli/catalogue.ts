@@ -73,8 +73,8 @@ export function registerCatalogueCommands(program: Command): void {
     const { fulfilDemands } = await import('../workflow/demands.ts');
     try {
       const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false });
-      for (const { file, version } of imported) {
-        console.log(`${file}: ${version.id} version ${version.version} ${version.status} (${plural(version.catalogue.resources.length, 'resource')})`);
+      for (const { file, version, unchanged } of imported) {
+        console.log(`${file}: ${version.id} version ${version.version} ${version.status} (${plural(version.catalogue.resources.length, 'resource')}${unchanged ? '; unchanged, no new version' : ''})`);
         if (version.status !== 'published') continue;
         const env = { store, platform, now: new Date() };
         for (const d of await fulfilDemands(env, { department: null, user: OPERATOR, requestId: randomUUID(), kind: 'operator' }, version)) {
