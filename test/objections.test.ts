@@ -10,6 +10,7 @@ import { platformDate, workingDayCalendar } from '../src/calendar/working-days.t
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
 import { eq } from '../src/store/port.ts';
+import { addGrant } from '../src/access/grants.ts';
 import { importCorrecting, OBJECTIONS } from '../src/workflow/objections.ts';
 import { countingStore, type CountingStore } from './helpers/counting-store.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -80,6 +81,23 @@ describe('raising an objection', () => {
   });
 });
 
+describe('row scope', () => {
+  it('a record outside the department’s rows is NOT_FOUND, as a missing one; one inside can be objected to', async () => {
+    // Changsha Civil Affairs (region 430100) may read household registrations of its own city only.
+    const CHANGSHA = { dept: '430100-MZ', roles: ['applicant' as const], purpose: 'social-assistance' };
+    await addGrant(gw.store, { platform: gw.platform, catalogues: await publishedCatalogues(gw.store) },
+      { requester: '430100-MZ', resource: '430000-GA-00001', items: ['idNumber', 'fullName', 'regionCode'], purposes: ['social-assistance'], createdBy: 'test' });
+    const resource = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources).find((r) => r.code === '430000-GA-00001')!;
+    const [outside] = await gw.store.find(collectionOf(resource), { filter: { kind: 'compare', field: 'regionCode', op: 'gte', value: '430200' }, limit: 1 });
+    const [inside] = await gw.store.find(collectionOf(resource), { filter: { kind: 'startsWith', field: 'regionCode', value: '4301' }, limit: 1 });
+    const before = await stored();
+    const raise = (idNumber: unknown) => gw.query(RAISE, { ...CHANGSHA, variables: { input: { resource: '430000-GA-00001', key: idNumber, item: 'fullName', reason: 'Wrong name' } } });
+    expect(codes(await raise(outside.idNumber))).toEqual(['NOT_FOUND']);
+    expect(await stored()).toBe(before);
+    expect((await raise(inside.idNumber)).errors).toBeUndefined();
+  });
+});
+
 describe('every read of the record carries it', () => {
   it('in _objections, read in one store read for the page', async () => {
     counting.reset();
@@ -107,7 +125,7 @@ describe('listing and answering', () => {
     const provider = await gw.query(LIST, { dept: '430000-SCJG' });
     expect(provider.data!.objections).toHaveLength(3);
     const supervisor = await gw.query(LIST, { dept: '430000-ZWB', roles: ['supervisor'] });
-    expect(supervisor.data!.objections).toHaveLength(3);
+    expect(supervisor.data!.objections).toHaveLength(4); // also the one about a household registration
     const stranger = await gw.query(LIST, { dept: '430000-ZRZYT' });
     expect(stranger.data!.objections).toEqual([]);
     const filtered = await gw.query(`{ objections(status: OPEN, resource: "${ENTERPRISES}", overdue: false) { id } }`, { dept: '430000-SCJG' });

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { activeGrantsFor, type Grant } from '../access/grants.ts';
 import { decide } from '../access/decide.ts';
+import { decideRows, withinRows } from '../access/row-scope.ts';
 import { effectiveItems } from '../access/effective-share.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import { collectionOf, type Resource } from '../model/catalogue.ts';
@@ -144,7 +145,9 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
     const reason = input.reason.trim();
     if (!reason) throw badInput('Say what is wrong with the record: give a reason.', [{ path: 'reason', message: 'is empty' }]);
     const key = keyValue(resource, input.key);
-    const record = await env.store.find(collectionOf(resource), { filter: eq(resource.key, key), projection: [resource.key], limit: 1 });
+    // Within the department's row scope (SPEC §6): a record it cannot read is as missing as one that is not there.
+    const rows = decideRows({ requester: actor.dept, purpose: actor.purpose, resource, grants: held, now: env.now });
+    const record = await env.store.find(collectionOf(resource), { filter: withinRows(eq(resource.key, key), rows), projection: [resource.key], limit: 1 });
     if (!record.length) throw notFound(`${resource.code} has no record whose ${resource.key} is ${input.key}.`);
     await ensureObjectionIndexes(env.store);
     const objection: Objection = {
