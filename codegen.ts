@@ -53,7 +53,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         enumValues: ENUM_VALUES,
-        contextType: '../../src/server/context.ts#RequestContext',
+        contextType: '../request.ts#RequestContext',
         scalars: { Date: 'string', DateTime: 'string', ID: 'string' },
         mappers: {
           // Enums: the domain's own types (the internal values), working around the `null` resolver type

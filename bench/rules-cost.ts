@@ -16,7 +16,7 @@ import { loadPlatform } from '../src/catalogue/platform.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import { ensureDemo } from '../src/demo/setup.ts';
-import { buildGatewaySchema } from '../src/generate/executable.ts';
+import { buildGatewaySchema } from '../src/server/assemble.ts';
 import { refusedFields } from '../src/rules/fast-path.ts';
 import { createCursorCodec } from '../src/server/cursors.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';

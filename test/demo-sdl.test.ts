@@ -10,7 +10,7 @@ import { validateCatalogueFiles } from '../src/catalogue/files.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import { departmentCatalogues } from '../src/generate/department-view.ts';
-import { buildGatewaySchema } from '../src/generate/executable.ts';
+import { buildGatewaySchema } from '../src/server/assemble.ts';
 
 const DEMO_SDL_FILE = fileURLToPath(new URL('../schema/demo.graphql', import.meta.url));
 

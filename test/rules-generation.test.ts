@@ -7,7 +7,7 @@ import { validateCatalogueFiles } from '../src/catalogue/files.ts';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import { applyMiddleware } from 'graphql-middleware';
 import { createAccessContext } from '../src/access/context.ts';
-import { buildGatewaySchema, permissions } from '../src/generate/executable.ts';
+import { buildGatewaySchema, permissions } from '../src/server/assemble.ts';
 import { buildSchemaModel } from '../src/generate/model.ts';
 import { dataRules } from '../src/rules/data-rules.ts';
 import { refusedFields } from '../src/rules/fast-path.ts';

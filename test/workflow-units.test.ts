@@ -12,7 +12,7 @@ import { decisionDeadline, revisionState } from '../src/workflow/deadlines.ts';
 import { brokenGrants } from '../src/workflow/warnings.ts';
 import { PLATFORM_ROOT_RULES } from '../src/rules/platform-rules.ts';
 import { parse, Kind } from 'graphql';
-import { PLATFORM_SDL_FILE } from '../src/generate/executable.ts';
+import { PLATFORM_SDL_FILE } from '../src/model/platform-sdl.ts';
 import { demoCatalogue } from './helpers/workflow.ts';
 
 const platform = loadPlatform(DEMO_PLATFORM_FILE);

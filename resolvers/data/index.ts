@@ -1,6 +1,6 @@
 // The resolver map of the data schema, generated from the schema model.
 import type { SchemaModel } from '../../src/generate/model.ts';
-import { connectionTypeName, enumTypeName, enumValueName } from '../../src/generate/names.ts';
+import { connectionTypeName, enumTypeName, enumValueName } from '../../src/model/names.ts';
 import { isSensitive } from '../../src/generate/model.ts';
 import { connectionResolvers, listResolver } from './list.ts';
 import { lookupResolver } from './lookup.ts';

@@ -4,7 +4,7 @@ import type { ResourceModel } from '../../src/generate/model.ts';
 import { isSensitive } from '../../src/generate/model.ts';
 import { applyMask } from '../../src/formats/masks.ts';
 import type { Row } from '../../src/store/port.ts';
-import type { RequestContext } from '../../src/server/context.ts';
+import type { RequestContext } from '../request.ts';
 
 type ItemResolver = (row: Row, args: unknown, ctx: RequestContext) => string | null;
 

@@ -6,7 +6,7 @@ import { selectedBelow, selectedFields } from '../../src/generate/selection.ts';
 import { maxPageSize } from '../../src/model/platform.ts';
 import { afterFilter, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../../src/store/keyset.ts';
 import type { Filter, Row, SortKey } from '../../src/store/port.ts';
-import type { RequestContext } from '../../src/server/context.ts';
+import type { RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
 import { projectionFor } from './projection.ts';
 import { noteRead, noteRecords } from './records.ts';

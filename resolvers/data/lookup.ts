@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { ResourceModel } from '../../src/generate/model.ts';
 import { selectedFields } from '../../src/generate/selection.ts';
 import type { Row, Value } from '../../src/store/port.ts';
-import type { RequestContext } from '../../src/server/context.ts';
+import type { RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
 import { projectionFor } from './projection.ts';
 import { noteRead, noteRecords } from './records.ts';

@@ -4,7 +4,7 @@
 import DataLoader from 'dataloader';
 import type { ResourceModel } from '../../src/generate/model.ts';
 import type { Row, Value } from '../../src/store/port.ts';
-import type { RequestContext } from '../../src/server/context.ts';
+import type { RequestContext } from '../request.ts';
 import { standingObjections, type Objection } from '../../src/workflow/objections.ts';
 
 export { RECORD_OBJECTIONS_FIELD as OBJECTIONS_FIELD } from '../../src/model/catalogue.ts';

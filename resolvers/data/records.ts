@@ -1,6 +1,6 @@
 // What the audit log learns of a request's reads (SPEC §10), noted by the data resolvers.
 import type { ResourceModel } from '../../src/generate/model.ts';
-import type { RequestContext } from '../../src/server/context.ts';
+import type { RequestContext } from '../request.ts';
 
 /** Counts the records a request returns per resource, for the audit log. */
 export function noteRecords(ctx: RequestContext, model: ResourceModel, n: number): void {

@@ -4,8 +4,7 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { GrantInputError, GrantNotFoundError } from '../../src/access/grants.ts';
 import { AuditUnavailableError } from '../../src/audit/log.ts';
 import { AuditQueryError } from '../../src/audit/query.ts';
-import { requestAudit } from '../../src/server/plugins/audit.ts';
-import type { RequestContext } from '../../src/server/context.ts';
+import { requestAudit, type RequestContext } from '../request.ts';
 import type { Actor, WorkflowEnv } from '../../src/workflow/actor.ts';
 import { WorkflowError } from '../../src/workflow/errors.ts';
 

@@ -7,7 +7,7 @@ import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';
 import { publishedCatalogues } from '../../src/catalogue/repository.ts';
 import { departmentByCode } from '../../src/model/platform.ts';
-import type { RequestContext } from '../../src/server/context.ts';
+import type { RequestContext } from '../request.ts';
 import { listCatalogues, publishCatalogue, reviewCatalogue, seesDrafts, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
 import { revisionState } from '../../src/workflow/deadlines.ts';
 import { findPublishedResource, resourceView, shareView } from '../../src/workflow/resource-info.ts';
@@ -117,7 +117,7 @@ const resolvers: Resolvers = {
           ctx.platform,
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
           { from: args.from, to: args.to, resource: args.resource },
-          (code) => ctx.schema.schema.model.byCode.get(code)?.provider.code,
+          (code) => findPublishedResource(ctx.published, code)?.resource.provider,
         ),
       ),
 

@@ -13,7 +13,7 @@ import type { UsageView as UsageViewModel } from '../../src/workflow/usage.ts';
 import type { ObjectionStatus as ObjectionStatusModel, ObjectionDecision as ObjectionDecisionModel, Objection as ObjectionModel } from '../../src/workflow/objections.ts';
 import type { DemandStatus as DemandStatusModel, DemandDecision as DemandDecisionModel, Demand as DemandModel } from '../../src/workflow/demands.ts';
 import type { ConsistencyPair as ConsistencyPairModel } from '../../src/workflow/consistency.ts';
-import type { RequestContext } from '../../src/server/context.ts';
+import type { RequestContext } from '../request.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };

@@ -1,12 +1,18 @@
 // Per-request memo of access decisions. The decision for an item does not depend on the row, so it is
 // taken once per request and item, however many rows a page has; rules, resolvers (masks) and the audit
 // log all read the same memo.
+import type { Resource } from '../model/catalogue.ts';
 import type { Department } from '../model/platform.ts';
-import type { ResourceModel } from '../generate/model.ts';
 import { decide, decideResource, type Decision } from './decide.ts';
 import { effectiveItems } from './effective-share.ts';
 import type { Grant } from './grant-model.ts';
 import { decideRows, type RowScope } from './row-scope.ts';
+
+/** A resource as a request meets it: the resource and its provider (the generator's ResourceModel is one). */
+export interface ResourceModel {
+  resource: Resource;
+  provider: Department;
+}
 
 export interface AccessContext {
   /**

@@ -3,12 +3,12 @@
 // functions and the platform SDL are the sources; nothing is listed twice.
 import { readFileSync } from 'node:fs';
 import { isTypeDefinitionNode, Kind, parse } from 'graphql';
-import { PLATFORM_SDL_FILE } from '../generate/platform-sdl.ts';
+import { PLATFORM_SDL_FILE } from '../model/platform-sdl.ts';
 import {
   connectionTypeName, departmentTypeName, enumFilterTypeName, enumTypeName, filterTypeName, orderFieldTypeName, orderTypeName, pascal,
-} from '../generate/names.ts';
+} from '../model/names.ts';
 import type { Resource } from '../model/catalogue.ts';
-import { KIND_SCALAR, kindFilterName } from '../generate/operators.ts';
+import { KIND_SCALAR, kindFilterName } from '../model/operators.ts';
 
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 

@@ -20,7 +20,7 @@ export function registerSchemaCommands(program: Command): void {
       const store = await openCommandStore(opts);
       const { publishedCatalogues } = await import('../catalogue/repository.ts');
       const { departmentCatalogues } = await import('../generate/department-view.ts');
-      const { buildGatewaySchema } = await import('../generate/executable.ts');
+      const { buildGatewaySchema } = await import('../server/assemble.ts');
       try {
         let catalogues = await publishedCatalogues(store);
         if (opts.dept !== undefined) catalogues = departmentCatalogues(platform, catalogues, opts.dept);

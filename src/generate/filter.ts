@@ -2,7 +2,7 @@
 // the (item, operator) uses that the access rules check before anything is read.
 import { GraphQLError } from 'graphql';
 import type { Filter, SortKey } from '../store/port.ts';
-import { OPERATORS } from './operators.ts';
+import { OPERATORS } from '../model/operators.ts';
 
 export type FilterArg = { [field: string]: unknown; and?: FilterArg[] | null; or?: FilterArg[] | null };
 export type OrderArg = { field: string; direction?: 'ASC' | 'DESC' | null };

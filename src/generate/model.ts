@@ -3,7 +3,7 @@
 import type { Catalogue, Item, Resource } from '../model/catalogue.ts';
 import { collectionOf } from '../model/catalogue.ts';
 import type { Department, Platform } from '../model/platform.ts';
-import { departmentTypeName } from './names.ts';
+import { departmentTypeName } from '../model/names.ts';
 
 export interface LinkModel {
   item: Item; // the item of this resource holding the value

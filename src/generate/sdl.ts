@@ -1,12 +1,14 @@
 // SDL of the data schema (SPEC §5): one field of Query per providing department, one type per resource,
 // with connections, filters and orderings. A pure function of the schema model; deterministic, so the demo's
 // SDL can be kept in schema/ and compared.
+import { readFileSync } from 'node:fs';
 import { RECORD_OBJECTIONS_FIELD, type Item } from '../model/catalogue.ts';
 import { isSensitive, type DepartmentModel, type ResourceModel, type SchemaModel } from './model.ts';
 import {
   connectionTypeName, enumFilterTypeName, enumTypeName, enumValueName, filterTypeName, orderFieldTypeName, orderTypeName,
-} from './names.ts';
-import { KIND_SCALAR, OPERATORS, OPERATORS_BY_KIND, kindFilterName, kindOf, type ScalarKind } from './operators.ts';
+} from '../model/names.ts';
+import { KIND_SCALAR, OPERATORS, OPERATORS_BY_KIND, kindFilterName, kindOf, type ScalarKind } from '../model/operators.ts';
+import { PLATFORM_SDL_FILE } from '../model/platform-sdl.ts';
 
 const describe = (text: string, indent = ''): string =>
   `${indent}"""\n${text.split('\n').map((l) => `${indent}${l.replace(/"""/g, '\\"""')}`).join('\n')}\n${indent}"""\n`;
@@ -140,4 +142,12 @@ export function generateDataSDL(model: SchemaModel): string {
     for (const m of d.resources) parts.push(resourceSDL(m));
   }
   return parts.join('\n');
+}
+
+/** The whole gateway's type definitions: the generated data SDL and the platform's static SDL. */
+export function generateTypeDefs(model: SchemaModel): string {
+  const platformSdl = readFileSync(PLATFORM_SDL_FILE, 'utf8');
+  const query = queryFieldsSDL(model);
+  // Query needs a field of its own before `extend type Query` adds the platform's.
+  return `${generateDataSDL(model)}\ntype Query {\n${query || '  "No department publishes resources yet."\n  _empty: Boolean'}\n}\n\n${platformSdl}`;
 }

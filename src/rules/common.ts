@@ -1,6 +1,6 @@
 import { rule } from 'graphql-shield';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { RequestContext } from '../server/context.ts';
+import type { RequestContext } from '../../resolvers/request.ts';
 
 type RuleAnswer = boolean | Error;
 type RuleFn<A> = (parent: unknown, args: A, ctx: RequestContext, info: GraphQLResolveInfo) => RuleAnswer | Promise<RuleAnswer>;

@@ -5,11 +5,11 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { AccessContext } from '../access/context.ts';
 import type { Decision } from '../access/decide.ts';
 import type { LinkModel, ResourceModel, SchemaModel } from '../generate/model.ts';
-import { connectionTypeName } from '../generate/names.ts';
+import { connectionTypeName } from '../model/names.ts';
 import { RECORD_OBJECTIONS_FIELD } from '../model/catalogue.ts';
-import { OPERATORS } from '../generate/operators.ts';
+import { OPERATORS } from '../model/operators.ts';
 import { filterUses, orderUses, type FilterArg, type ItemUse, type OrderArg } from '../generate/filter.ts';
-import type { RequestContext } from '../server/context.ts';
+import type { RequestContext } from '../../resolvers/request.ts';
 import { authenticated, guardedRule } from './common.ts';
 import { badUserInput, deniedError, deniedOnce } from './errors.ts';
 

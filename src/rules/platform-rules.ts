@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { GraphQLError, Kind, parse } from 'graphql';
 import { allow, and, rule } from 'graphql-shield';
 import type { Role } from '../identity/roles.ts';
-import type { RequestContext } from '../server/context.ts';
-import { PLATFORM_SDL_FILE } from '../generate/executable.ts';
+import type { RequestContext } from '../../resolvers/request.ts';
+import { PLATFORM_SDL_FILE } from '../model/platform-sdl.ts';
 import { authenticated } from './common.ts';
 
 const forbidden = (message: string) => new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });

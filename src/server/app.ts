@@ -19,7 +19,7 @@ import { activeGrantsFor } from '../access/grants.ts';
 import { createVerifier } from '../identity/verify.ts';
 import { parsePurpose } from '../identity/purpose.ts';
 import { platformSecret } from '../identity/secret.ts';
-import type { RequestContext } from './context.ts';
+import type { RequestContext } from '../../resolvers/request.ts';
 import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
 import { createLogger, loggingPlugin } from './plugins/logging.ts';
@@ -218,7 +218,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginLandingPageDisabled(),
       forwardedPlugin,
       // Trusted documents, rates, filter bounds, masked probes: before the operation runs.
-      ...(opts.limits === false ? [] : [limitsPlugin(platform, store, { trusted, warn: (fields, message) => logger.warn(fields, message) })]),
+      ...(opts.limits === false ? [] : [limitsPlugin(platform, store, { model: () => holder.schema.model, trusted, warn: (fields, message) => logger.warn(fields, message) })]),
       auditPlugin,
       loggingPlugin(logger), // one structured line per request (GOVGRAPH_LOG_LEVEL)
       metricsPlugin(metrics),

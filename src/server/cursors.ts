@@ -3,7 +3,7 @@
 // opaque to the client and not forgeable.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { CursorCodec } from './context.ts';
+import type { CursorCodec } from '../../resolvers/request.ts';
 
 export function createCursorCodec(secret: Uint8Array): CursorCodec {
   const key = createHash('sha256').update('govgraph cursor v1\0').update(secret).digest();

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from '../store/port.ts';
-import type { RequestContext } from './context.ts';
+import type { RequestContext } from '../../resolvers/request.ts';
 import { errorCodes, outcomeOf } from './plugins/logging.ts';
 import { requestAudit } from './plugins/audit.ts';
 

@@ -8,9 +8,11 @@ import type { Platform } from '../model/platform.ts';
 import { CATALOGUE_VERSIONS, publishedVersions } from '../catalogue/repository.ts';
 import { eq } from '../store/port.ts';
 import type { Store } from '../store/port.ts';
-import { buildGatewaySchema, type BuildOptions, type GatewaySchema } from '../generate/executable.ts';
+import { buildGatewaySchema, type BuildOptions, type GatewaySchema } from './assemble.ts';
+import type { Catalogue } from '../model/catalogue.ts';
+import type { SchemaService } from '../workflow/catalogues.ts';
 import { refusedFields } from '../rules/fast-path.ts';
-import type { RequestContext } from './context.ts';
+import type { RequestContext } from '../../resolvers/request.ts';
 import { dedupeErrors } from '../rules/errors.ts';
 
 type Listener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
@@ -21,7 +23,7 @@ export interface SchemaExtension {
   onChange(listener: () => void): () => void;
 }
 
-export class SchemaHolder implements GatewayInterface {
+export class SchemaHolder implements GatewayInterface, SchemaService {
   private current: GatewaySchema | null = null;
   private signature = '';
   private listeners = new Set<Listener>();
@@ -52,6 +54,11 @@ export class SchemaHolder implements GatewayInterface {
 
   get loaded(): boolean {
     return this.current !== null;
+  }
+
+  /** The workflow's check before a publish or withdrawal: the gateway schema of these catalogues builds. */
+  check(catalogues: Catalogue[]): void {
+    buildGatewaySchema(this.platform, catalogues, this.options);
   }
 
   /** Builds the schema from the published catalogues if they changed; returns true when it swapped. */

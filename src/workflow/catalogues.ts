@@ -20,8 +20,8 @@ import {
 import { validateCatalogue } from '../catalogue/validate.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { PLATFORM_SDL_FILE, buildGatewaySchema } from '../generate/executable.ts';
 import { buildSchemaModel } from '../generate/model.ts';
+import { PLATFORM_SDL_FILE } from '../model/platform-sdl.ts';
 import { generateDataSDL } from '../generate/sdl.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { and, eq } from '../store/port.ts';
@@ -33,10 +33,19 @@ import { fulfilDemands } from './demands.ts';
 import { itemReaders } from '../audit/usage.ts';
 import { READERS_DAYS, breakingChanges, brokenGrants, repeatedCollection, type SubmissionWarning } from './warnings.ts';
 
-/** What publishing needs of the gateway: to swap in the schema of the catalogues now published. */
-export interface SchemaSwitch {
+/**
+ * What publishing needs of the gateway, as a port (the server's schema holder implements it; the workflow
+ * never builds the gateway itself): to check that it could serve a set of catalogues, and to swap in the
+ * schema of the catalogues now published.
+ */
+export interface SchemaService {
+  /** Throws, saying why, when the gateway could not serve these catalogues. */
+  check(catalogues: Catalogue[]): void;
+  /** Installs the schema of the catalogues now published. */
   refresh(): Promise<unknown>;
 }
+// Called without a schema service (a command, a test of the workflow alone), publishing checks only what
+// the workflow knows itself (names clashing with the platform schema); a gateway builds when it loads.
 
 const resourcesOf = (c: Catalogue) => c.resources.map((r) => concerning(r.code, r.provider));
 const label = (v: { id: string; version: number }) => `${v.id} v${v.version}`;
@@ -87,13 +96,13 @@ function definedTypes(sdl: string): Set<string> {
  * must build, and no generated type may share a name with a type of the platform's own SDL (the
  * schema tools would merge the two silently rather than fail).
  */
-function checkBuildable(env: WorkflowEnv, catalogues: Catalogue[], what: string): void {
+function checkBuildable(env: WorkflowEnv, schema: SchemaService | undefined, catalogues: Catalogue[], what: string): void {
   const head = `${what} would make a schema the gateway cannot serve; the schema in effect stays:`;
   let clashes: string[];
   try {
     const platformTypes = definedTypes(readFileSync(PLATFORM_SDL_FILE, 'utf8'));
     clashes = [...definedTypes(generateDataSDL(buildSchemaModel(env.platform, catalogues)))].filter((t) => platformTypes.has(t));
-    buildGatewaySchema(env.platform, catalogues);
+    schema?.check(catalogues);
   } catch (err) {
     throw invalid(head, [{ path: '', message: (err as Error).message }]);
   }
@@ -208,7 +217,7 @@ export async function publishCatalogue(
   env: WorkflowEnv,
   actor: Actor,
   input: { id: string; version: number },
-  schema?: SchemaSwitch,
+  schema?: SchemaService,
 ): Promise<CatalogueVersion> {
   return perform(env, actor, 'publishCatalogue', async () => {
     requireRole(actor, 'compiler', 'publish catalogues');
@@ -220,7 +229,7 @@ export async function publishCatalogue(
     if (!again.catalogue) throw invalid(`${label(v)} no longer fits the catalogues in effect:`, again.problems);
     const taken = await collectionProblems(env.store, v.catalogue);
     if (taken.length) throw invalid(`${label(v)} cannot be published:`, taken);
-    checkBuildable(env, all, `Publishing ${label(v)}`);
+    checkBuildable(env, schema, all, `Publishing ${label(v)}`);
     return {
       detail: `${label(v)} publication attempted`,
       done: `${label(v)} published`,
@@ -246,7 +255,7 @@ export async function withdrawCatalogue(
   env: WorkflowEnv,
   actor: Actor,
   input: { id: string; reason: string },
-  schema?: SchemaSwitch,
+  schema?: SchemaService,
 ): Promise<CatalogueVersion> {
   return perform(env, actor, 'withdrawCatalogue', async () => {
     requireRole(actor, 'compiler', 'withdraw catalogues');
@@ -258,7 +267,7 @@ export async function withdrawCatalogue(
     const reason = input.reason.trim();
     if (!reason) throw badInput('Say why the catalogue is withdrawn: give a reason.');
     const { all } = await catalogueSetWith(env, null, v.id);
-    checkBuildable(env, all, `Withdrawing ${label(v)}`);
+    checkBuildable(env, schema, all, `Withdrawing ${label(v)}`);
     return {
       detail: `${label(v)} withdrawn: ${reason}`,
       resources: resourcesOf(v.catalogue),

@@ -2,7 +2,7 @@
 // (values for enums, length/format/pattern for strings, mask for personal or secret items).
 import { FILTER_COMBINATORS } from '../names.ts';
 import { RECORD_OBJECTIONS_FIELD } from '../../model/catalogue.ts';
-import { enumValueName } from '../../generate/names.ts';
+import { enumValueName } from '../../model/names.ts';
 import { compiledPattern } from '../../records/validate.ts';
 import type { CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
 import { STRING_TYPES } from './context.ts';

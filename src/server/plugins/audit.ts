@@ -15,28 +15,9 @@ import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '
 import { Kind, type GraphQLFormattedError } from 'graphql';
 import { outcomeOfParts, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
 import { appendAudit } from '../../audit/log.ts';
-import type { RequestContext } from '../context.ts';
+import { requestAudit, type RequestAudit, type RequestContext } from '../../../resolvers/request.ts';
 
-export interface RequestAudit {
-  operationName: string | null;
-  documentHash: string | null;
-  /** Response keys of root fields whose workflow action wrote its own entry. */
-  actions: Set<string>;
-  /**
-   * Settles when this request's entries are written (or the response was blanked because they could not
-   * be). Apollo runs willSendResponse hooks together; a plugin that reads the final response waits on it.
-   */
-  written: Promise<void>;
-}
-
-const perRequest = new WeakMap<RequestContext, RequestAudit>();
-
-/** What the audit log knows of the request (the resolvers pass it on to workflow actions). */
-export function requestAudit(ctx: RequestContext): RequestAudit {
-  let a = perRequest.get(ctx);
-  if (!a) perRequest.set(ctx, (a = { operationName: null, documentHash: null, actions: new Set(), written: Promise.resolve() }));
-  return a;
-}
+export { requestAudit, type RequestAudit } from '../../../resolvers/request.ts';
 
 export const documentHash = (source: string): string => createHash('sha256').update(source).digest('hex');
 
@@ -60,7 +41,7 @@ interface Part {
 export function readResources(ctx: RequestContext, errors: readonly GraphQLFormattedError[]): AuditResource[] {
   const parts = new Map<string, Part>();
   // The provider as the build this request ran on has it (a publish during the request may change it).
-  const providerOf = (code: string): string => ctx.access.providerOf(code) ?? ctx.schema?.schema.model.byCode.get(code)?.provider.code ?? 'unknown';
+  const providerOf = (code: string): string => ctx.access.providerOf(code) ?? 'unknown';
   const part = (code: string): Part => {
     let p = parts.get(code);
     if (!p) {

@@ -2,14 +2,16 @@
 // departments' data fields of Query may be selected (not the platform's own fields, nor mutations).
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind } from 'graphql';
-import type { RequestContext } from '../context.ts';
+import type { RequestContext } from '../../../resolvers/request.ts';
 
 export const forwardedPlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart({ contextValue }) {
     if (!contextValue.identity?.via) return;
     return {
       async didResolveOperation({ operation }) {
-        const data = new Set(contextValue.schema.schema.model.departments.map((d) => d.department.graphqlName));
+        // The departments that publish resources in the catalogues in effect (the schema's data fields).
+        const providers = new Set(contextValue.published.flatMap((c) => c.resources.map((r) => r.provider)));
+        const data = new Set(contextValue.platform.departments.filter((d) => providers.has(d.code)).map((d) => d.graphqlName));
         const refused = !operation || operation.operation !== 'query'
           || operation.selectionSet.selections.some((s) => s.kind !== Kind.FIELD || (s.name.value !== '__typename' && !data.has(s.name.value)));
         if (refused) {

@@ -12,14 +12,17 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { limitsOf, maxPageSize, type Platform } from '../../model/platform.ts';
 import type { Store } from '../../store/port.ts';
+import type { SchemaModel } from '../../generate/model.ts';
 import { argumentFigures } from '../../limits/arguments.ts';
 import { costOf, tooComplex } from '../../limits/document.ts';
 import { takeProbes } from '../../limits/probes.ts';
 import { takeRequest } from '../../limits/rates.ts';
 import type { TrustedDocumentStore } from '../../limits/trusted.ts';
-import type { RequestContext } from '../context.ts';
+import type { RequestContext } from '../../../resolvers/request.ts';
 
 export interface LimitsPluginOptions {
+  /** The schema model of the schema in effect (the holder's). */
+  model: () => SchemaModel;
   trusted?: TrustedDocumentStore;
   /** Warnings: untrusted documents under `log`, manifests that cannot be read. */
   warn?: (fields: Record<string, unknown>, message: string) => void;
@@ -32,7 +35,7 @@ export function notTrusted(hash: string | undefined): GraphQLError {
   );
 }
 
-export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPluginOptions = {}): ApolloServerPlugin<RequestContext> {
+export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPluginOptions): ApolloServerPlugin<RequestContext> {
   const limits = limitsOf(platform);
   const maxPage = maxPageSize(platform);
   const trusted = opts.trusted;
@@ -69,7 +72,7 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
             document,
             operation,
             variables: rc.request.variables,
-            model: ctx.schema.schema.model,
+            model: opts.model(),
             access: ctx.access,
             limits,
           });

@@ -10,7 +10,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { requestAudit } from './audit.ts';
-import type { RequestContext } from '../context.ts';
+import type { RequestContext } from '../../../resolvers/request.ts';
 
 export type Outcome = 'ok' | 'partial' | 'denied' | 'error';
 

@@ -1,6 +1,6 @@
 // Filter operators (SPEC §5), one named value each, and which scalar kinds offer which. The SDL of the
 // filter inputs and the translation of a filter argument into the store's Filter both read this table.
-import type { Item } from '../model/catalogue.ts';
+import type { Item } from './catalogue.ts';
 import type { Filter, Value } from '../store/port.ts';
 
 export type ScalarKind = 'string' | 'int' | 'float' | 'decimal' | 'date' | 'datetime' | 'boolean' | 'enum';

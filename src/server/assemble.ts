@@ -1,6 +1,6 @@
 // Assembles the executable gateway schema: generated data SDL + the platform's static SDL, their
-// resolvers, and the shield rules over both. The only place the pieces meet.
-import { readFileSync } from 'node:fs';
+// resolvers, and the shield rules over both. The only place the pieces meet, at the server end: it
+// imports the generator, the resolvers and the rules; none of them imports it.
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, printSchema, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
@@ -11,13 +11,10 @@ import { dataResolvers } from '../../resolvers/data/index.ts';
 import { platformResolvers } from '../../resolvers/platform/index.ts';
 import { dataRules } from '../rules/data-rules.ts';
 import { platformRules } from '../rules/platform-rules.ts';
-import { buildSchemaModel, type SchemaModel } from './model.ts';
-import { connectionTypeName } from './names.ts';
-import { generateDataSDL, queryFieldsSDL } from './sdl.ts';
-import { scalarResolvers } from './scalars.ts';
-import { PLATFORM_SDL_FILE } from './platform-sdl.ts';
-
-export { PLATFORM_SDL_FILE };
+import { buildSchemaModel, type SchemaModel } from '../generate/model.ts';
+import { connectionTypeName } from '../model/names.ts';
+import { generateTypeDefs } from '../generate/sdl.ts';
+import { scalarResolvers } from '../generate/scalars.ts';
 
 export interface GatewaySchema {
   schema: GraphQLSchema;
@@ -35,13 +32,6 @@ export interface GatewaySchema {
 export interface BuildOptions {
   /** Apply the access rules (default true). Off only for the benchmark that measures their cost. */
   rules?: boolean;
-}
-
-export function generateTypeDefs(model: SchemaModel): string {
-  const platformSdl = readFileSync(PLATFORM_SDL_FILE, 'utf8');
-  const query = queryFieldsSDL(model);
-  // Query needs a field of its own before `extend type Query` adds the platform's.
-  return `${generateDataSDL(model)}\ntype Query {\n${query || '  "No department publishes resources yet."\n  _empty: Boolean'}\n}\n\n${platformSdl}`;
 }
 
 /** graphql-shield over a rule map, with the choices SPEC §6 asks for made on purpose. */

@@ -1,0 +1,71 @@
+// What every resolver and rule sees of a request. Built once per request by the server (identity,
+// purpose, grants) so that resolvers hold only what a field means. It lives below the server: resolvers
+// and rules read it, the server fills it in.
+import type DataLoader from 'dataloader';
+import type { Platform } from '../src/model/platform.ts';
+import type { Row, Store, Value } from '../src/store/port.ts';
+import type { AccessContext } from '../src/access/context.ts';
+import type { Grant } from '../src/access/grant-model.ts';
+import type { Identity } from '../src/identity/verify.ts';
+import type { SchemaService } from '../src/workflow/catalogues.ts';
+import type { ForwardNote } from '../src/federation/connected.ts';
+
+export interface RequestContext {
+  requestId: string;
+  platform: Platform;
+  store: Store;
+  identity: Identity;
+  purpose: string | null;
+  now: Date;
+  access: AccessContext;
+  /** The requester's active grants, read once when the request starts. */
+  grants: readonly Grant[];
+  /** Encrypts and decrypts page cursors (they hold key values that may be personal data). */
+  cursors: CursorCodec;
+  /** Per-request DataLoaders, by a key naming what they load. */
+  loaders: Map<string, DataLoader<Value, Row | null>>;
+  /** Records returned per resource code, for the audit log. */
+  records: Map<string, number>;
+  /**
+   * Every resource whose data the request read, by code: set before the store is asked (so a count, a
+   * cursor, a lookup that finds nothing and a link are all on record), with the items it filtered and
+   * ordered by (names, never values) and whether it counted.
+   */
+  reads: Map<string, ResourceRead>;
+  /** The gateway's schema service (a port): publishing checks a set of catalogues with it, then refreshes it (SPEC §9). */
+  schema: SchemaService;
+  /** What each connected platform answered for this request's namespaces (SPEC §12), for the audit log. */
+  forwards?: ForwardNote[];
+}
+
+export interface ResourceRead {
+  filtered: Set<string>;
+  ordered: Set<string>;
+  counted: boolean;
+}
+
+export interface CursorCodec {
+  seal(plain: string): string;
+  open(sealed: string): string; // throws on a cursor that was not made here
+}
+
+export interface RequestAudit {
+  operationName: string | null;
+  documentHash: string | null;
+  /** Response keys of root fields whose workflow action wrote its own entry. */
+  actions: Set<string>;
+  /**
+   * Settles when this request's entries are written (or the response was blanked because they could not
+   * be). Apollo runs willSendResponse hooks together; a plugin that reads the final response waits on it.
+   */
+  written: Promise<void>;
+}
+
+const perRequest = new WeakMap<RequestContext, RequestAudit>();
+
+/** What the audit log knows of the request (the audit plugin fills it in; resolvers pass it on to workflow actions). */
+export function requestAudit(ctx: RequestContext): RequestAudit {
+  let a = perRequest.get(ctx);
+  if (!a) perRequest.set(ctx, (a = { operationName: null, documentHash: null, actions: new Set(), written: Promise.resolve() }));
+  return a;
+}
