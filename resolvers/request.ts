@@ -39,6 +39,8 @@ export interface RequestContext {
 }
 
 export interface ResourceRead {
+  /** The resource's provider, as the build the request runs on has it. */
+  provider: string;
   filtered: Set<string>;
   ordered: Set<string>;
   counted: boolean;

@@ -15,7 +15,7 @@ export function noteRecords(ctx: RequestContext, model: ResourceModel, n: number
 export function noteRead(ctx: RequestContext, model: ResourceModel, use: { filtered?: Iterable<string>; ordered?: Iterable<string>; counted?: boolean }): void {
   const code = model.resource.code;
   let read = ctx.reads.get(code);
-  if (!read) ctx.reads.set(code, (read = { filtered: new Set(), ordered: new Set(), counted: false }));
+  if (!read) ctx.reads.set(code, (read = { provider: model.provider.code, filtered: new Set(), ordered: new Set(), counted: false }));
   for (const item of use.filtered ?? []) read.filtered.add(item);
   for (const item of use.ordered ?? []) read.ordered.add(item);
   if (use.counted) read.counted = true;

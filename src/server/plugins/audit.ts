@@ -41,7 +41,7 @@ interface Part {
 export function readResources(ctx: RequestContext, errors: readonly GraphQLFormattedError[]): AuditResource[] {
   const parts = new Map<string, Part>();
   // The provider as the build this request ran on has it (a publish during the request may change it).
-  const providerOf = (code: string): string => ctx.access.providerOf(code) ?? 'unknown';
+  const providerOf = (code: string): string => ctx.access.providerOf(code) ?? ctx.reads.get(code)?.provider ?? 'unknown';
   const part = (code: string): Part => {
     let p = parts.get(code);
     if (!p) {
