@@ -2,6 +2,7 @@
 // purpose, grants) so that resolvers hold only what a field means. It lives below the server: resolvers
 // and rules read it, the server fills it in.
 import type DataLoader from 'dataloader';
+import type { Catalogue } from '../src/model/catalogue.ts';
 import type { Platform } from '../src/model/platform.ts';
 import type { Row, Store, Value } from '../src/store/port.ts';
 import type { AccessContext } from '../src/access/context.ts';
@@ -36,6 +37,8 @@ export interface RequestContext {
   schema: SchemaService;
   /** What each connected platform answered for this request's namespaces (SPEC §12), for the audit log. */
   forwards?: ForwardNote[];
+  /** The catalogues in effect when the request started, as the gateway holds them (never read per field). */
+  published: readonly Catalogue[];
 }
 
 export interface ResourceRead {

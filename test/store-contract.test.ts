@@ -560,6 +560,29 @@ function contract(harness: () => Harness): void {
     });
   });
 
+  describe('watch (change notices in this process)', () => {
+    it('names the collection after every write, never after a read, and stops when asked', async () => {
+      const c = await people();
+      const seen: string[] = [];
+      const stop = store.watch((collection) => seen.push(collection));
+      await store.find(c, {});
+      await store.count(c);
+      await store.findByValues(c, 'id', ['p01']);
+      expect(seen).toEqual([]);
+      await store.insert(c, [{ id: 'p90' }]);
+      await store.upsert(c, 'id', [{ id: 'p91' }]);
+      await store.update(c, eq('id', 'p90'), { age: 1 });
+      await store.delete(c, eq('id', 'p91'));
+      expect(seen.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(seen)).toEqual(new Set([c]));
+      stop();
+      const before = seen.length;
+      await store.insert(c, [{ id: 'p92' }]);
+      await store.delete(c, eq('id', 'p92'));
+      expect(seen.length).toBe(before);
+    });
+  });
+
   describe('indexes', () => {
     it('ensures indexes idempotently and lists them', async () => {
       const c = await people();

@@ -5,7 +5,6 @@ import { getGrant, isGrantActive, listGrants } from '../../src/access/grants.ts'
 import { listAudit } from '../../src/audit/query.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';
-import { publishedCatalogues } from '../../src/catalogue/repository.ts';
 import { departmentByCode } from '../../src/model/platform.ts';
 import type { RequestContext } from '../request.ts';
 import { listCatalogues, publishCatalogue, reviewCatalogue, seesDrafts, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
@@ -49,7 +48,7 @@ const resolvers: Resolvers = {
     catalogue: async (_p, args, ctx) => (await listCatalogues(envOf(ctx), ctx.identity.dept.code, { id: args.id }))[0] ?? null,
 
     resourceInfo: async (_p, args, ctx) => {
-      const found = findPublishedResource(await publishedCatalogues(ctx.store), args.code);
+      const found = findPublishedResource(ctx.published, args.code);
       if (!found) return null;
       return resourceView(found.catalogue, found.resource, { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now });
     },
@@ -81,7 +80,7 @@ const resolvers: Resolvers = {
           out.push(g);
           continue;
         }
-        if (!providers.has(g.resource)) providers.set(g.resource, await providerOf(ctx.store, g.resource));
+        if (!providers.has(g.resource)) providers.set(g.resource, await providerIn(ctx, g.resource));
         if (providers.get(g.resource) === dept) out.push(g);
       }
       return out;
@@ -197,7 +196,7 @@ const resolvers: Resolvers = {
   },
 
   Objection: {
-    resourceName: async (o, _a, ctx) => findPublishedResource(await publishedCatalogues(ctx.store), o.resource)?.resource.name ?? null,
+    resourceName: (o, _a, ctx) => findPublishedResource(ctx.published, o.resource)?.resource.name ?? null,
     key: (o) => String(o.key),
     raisedBy: (o) => o.department,
     raisedByUser: (o) => o.raisedBy,
@@ -226,7 +225,7 @@ const resolvers: Resolvers = {
     compiler: (v) => v.catalogue.compiler,
     revision: async (v, _a, ctx) => {
       if (!v.catalogue.revision) return null;
-      const all = await listCatalogues(envOf(ctx), ctx.identity.dept.code, { id: v.id });
+      const all = await cataloguesOnce(ctx, v.id);
       return revisionState(ctx.platform, (all[0]?.versions ?? [v]).filter((x) => x.version <= v.version), ctx.now);
     },
     resources: (v, _a, ctx) =>
@@ -289,7 +288,7 @@ const resolvers: Resolvers = {
   },
 
   SharingRequest: {
-    resourceName: async (r, _a, ctx) => findPublishedResource(await publishedCatalogues(ctx.store), r.resource)?.resource.name ?? null,
+    resourceName: (r, _a, ctx) => findPublishedResource(ctx.published, r.resource)?.resource.name ?? null,
     dueDate: (r, _a, ctx) => requestDeadline(envOf(ctx), r).dueDate,
     overdue: (r, _a, ctx) => requestDeadline(envOf(ctx), r).overdue,
     grant: async (r, _a, ctx) => {
@@ -299,7 +298,7 @@ const resolvers: Resolvers = {
   },
 
   Grant: {
-    provider: (g, _a, ctx) => providerOf(ctx.store, g.resource),
+    provider: (g, _a, ctx) => providerIn(ctx, g.resource),
     active: (g, _a, ctx) => isGrantActive(g, ctx.now),
     request: async (g, _a, ctx) => {
       if (!g.requestId) return null;
@@ -308,6 +307,25 @@ const resolvers: Resolvers = {
     },
   },
 };
+
+const listedPerRequest = new WeakMap<RequestContext, Map<string, ReturnType<typeof listCatalogues>>>();
+
+/** A catalogue's versions as the requester may see them, read once per request and catalogue (not per row). */
+function cataloguesOnce(ctx: RequestContext, id: string): ReturnType<typeof listCatalogues> {
+  let byId = listedPerRequest.get(ctx);
+  if (!byId) listedPerRequest.set(ctx, (byId = new Map()));
+  let listed = byId.get(id);
+  if (!listed) byId.set(id, (listed = listCatalogues(envOf(ctx), ctx.identity.dept.code, { id })));
+  return listed;
+}
+
+/**
+ * The provider of a resource: from the catalogues in effect the gateway holds; the versions are read only
+ * for a resource no longer published (a grant can outlive it).
+ */
+async function providerIn(ctx: RequestContext, code: string): Promise<string | null> {
+  return findPublishedResource(ctx.published, code)?.resource.provider ?? providerOf(ctx.store, code);
+}
 
 export function platformResolvers() {
   return resolvers as Record<string, Record<string, unknown>> & { Query: Record<string, unknown> };

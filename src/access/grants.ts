@@ -1,6 +1,6 @@
 // Grants in the store (collection `_grants`, SPEC §9, §11): added by the operator (`govgraph grant`) or
 // by the sharing workflow, listed, revoked. A revoked or expired grant stops working on the next
-// request, since every request reads its department's grants once (`activeGrantsFor`).
+// request: the gateway reads a department's grants again after every change (src/access/grant-cache.ts).
 //
 // Rows are flat scalars: `items`, `purposes` and `unmasked` are kept as JSON arrays in strings; only
 // this file knows it.
@@ -266,8 +266,13 @@ export async function revokeGrant(store: Store, id: string, by: string, now: Dat
   return (await getGrant(store, id))!;
 }
 
-/** The department's grants active at `now`: one store read, once per request. */
-export async function activeGrantsFor(store: Store, deptCode: string, now: Date): Promise<Grant[]> {
+/** The department's grants that are not revoked, whatever their dates: one store read. */
+export async function unrevokedGrantsFor(store: Store, deptCode: string): Promise<Grant[]> {
   const rows = await store.find(GRANTS, { filter: and(eq('requester', deptCode), eq('revokedAt', null)) });
-  return rows.map(fromRow).filter((g) => isGrantActive(g, now));
+  return rows.map(fromRow);
+}
+
+/** The department's grants active at `now`: one store read (the gateway keeps them, src/access/grant-cache.ts). */
+export async function activeGrantsFor(store: Store, deptCode: string, now: Date): Promise<Grant[]> {
+  return (await unrevokedGrantsFor(store, deptCode)).filter((g) => isGrantActive(g, now));
 }

@@ -13,6 +13,11 @@
 // - With both a secret and a JWKS URL, an HS256 token is checked with the secret and an RS256/ES256 one
 //   with the key set; the caller decides what to trust by what it passes.
 // - A key set that cannot be fetched is the platform's failure, not the client's: KeySetUnavailableError.
+// - A token is verified once: its identity is kept (a bounded LRU cache, by the token's text) until the
+//   token expires, so later requests with it skip the signature check. Only tokens that passed every
+//   check are kept; a forged, `none`, expired or unknown-department token is checked, and refused, every
+//   time. A kept token past its `exp` (with the same tolerance) is dropped and refused as expired.
+import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Department, Platform } from '../model/platform.ts';
 import { AuthenticationError, KeySetUnavailableError, type AuthenticationFailure } from './errors.ts';
@@ -40,6 +45,8 @@ export const KEY_SET_ALGORITHMS = ['RS256', 'ES256'];
 export const CLOCK_TOLERANCE_SECONDS = 30;
 const MAX_HEADER_LENGTH = 16 * 1024;
 export const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*) *$/i;
+/** How many verified tokens are kept (least recently used dropped first). */
+export const VERIFIED_TOKENS = 10_000;
 
 function headerError(reason: AuthenticationFailure): AuthenticationError {
   return new AuthenticationError(HEADER_MESSAGE, reason);
@@ -64,18 +71,32 @@ function joseReason(error: unknown): AuthenticationFailure | null {
   return null;
 }
 
-export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; platform: Platform }): Verifier {
+interface Verified {
+  identity: Identity;
+  /** Until when the token is accepted: `exp` plus the clock tolerance, in ms. */
+  until: number;
+}
+
+export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; platform: Platform; now?: () => number }): Verifier {
   const { secret, jwksUrl } = opts;
   if (!secret && !jwksUrl) throw new Error('createVerifier needs a secret or a JWKS URL');
   const keySet = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl)) : null;
   const algorithms = [...(secret ? SECRET_ALGORITHMS : []), ...(keySet ? KEY_SET_ALGORITHMS : [])];
   const departments = new Map(opts.platform.departments.map((d) => [d.code, d]));
+  const now = opts.now ?? Date.now;
+  const verified = new LRUCache<string, Verified>({ max: VERIFIED_TOKENS });
 
   async function verify(authorization: string | undefined): Promise<Identity> {
     if (authorization === undefined || authorization.trim() === '') throw headerError('missing-header');
     if (authorization.length > MAX_HEADER_LENGTH) throw headerError('malformed-header');
     const match = BEARER.exec(authorization.trim());
     if (!match) throw headerError('malformed-header');
+    const kept = verified.get(match[1]);
+    if (kept) {
+      if (now() <= kept.until) return kept.identity;
+      verified.delete(match[1]);
+      throw tokenError('expired');
+    }
 
     let payload: JWTPayload;
     let usedKeySet = false;
@@ -101,7 +122,9 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pl
       }
       throw error;
     }
-    return identityOf(payload, departments);
+    const identity = identityOf(payload, departments);
+    verified.set(match[1], { identity, until: (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000 });
+    return identity;
   }
 
   return { verify };

@@ -15,7 +15,7 @@ import {
 } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import { createAccessContext } from '../access/context.ts';
-import { activeGrantsFor } from '../access/grants.ts';
+import { GrantCache } from '../access/grant-cache.ts';
 import { createVerifier } from '../identity/verify.ts';
 import { parsePurpose } from '../identity/purpose.ts';
 import { platformSecret } from '../identity/secret.ts';
@@ -182,6 +182,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const logger = opts.logger ?? createLogger();
   const metrics = createMetrics();
   const store = instrumentStore(opts.store, metrics);
+  // Grants are read once per change (src/access/grant-cache.ts): the store announces this process's
+  // writes to them; other instances' writes are seen on the publication poll.
+  const grantCache = new GrantCache(store);
   const secret = await platformSecret(store);
   const verifier = createVerifier({ secret, jwksUrl: opts.jwksUrl, platform });
   const cursors = createCursorCodec(secret);
@@ -194,6 +197,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const holder = new SchemaHolder(platform, store, {
     rules: opts.rules, pollMs: opts.pollMs, onError: opts.log, extension: connected.any ? connected : undefined,
   });
+  holder.watch(grantCache);
   holder.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => metrics.schemaInstalled(coreSupergraphSdl));
 
   const limits = limitsOf(platform);
@@ -242,7 +246,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       throw authError(err);
     }
     const now = new Date();
-    const grants = await activeGrantsFor(store, identity.dept.code, now);
+    const grants = await grantCache.activeFor(identity.dept.code, now);
     return {
       requestId: requestIdOf(req.headers['x-request-id']),
       platform,
@@ -258,6 +262,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       reads: new Map(),
       schema: holder,
       forwards: [],
+      published: holder.catalogues,
     };
   };
 
@@ -496,6 +501,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await holder.stop();
       await checkpoints.stop(); // the head as the last request left it
       connected.stop();
+      grantCache.stop();
       state = 'stopped';
       const summary = { durationMs: Date.now() - started, forcedConnections };
       logger.info({ event: 'drain-end', ...summary }, 'drained');

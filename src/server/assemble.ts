@@ -25,6 +25,8 @@ export interface GatewaySchema {
    */
   variant?: (wrapped: ReadonlySet<string>) => GraphQLSchema;
   model: SchemaModel;
+  /** The catalogues it was built from: the catalogues in effect while it is the schema in effect. */
+  catalogues: readonly Catalogue[];
   /** The SDL of the schema, printed: what `govgraph schema print` shows. */
   sdl: string;
 }
@@ -57,13 +59,13 @@ export function buildGatewaySchema(platform: Platform, catalogues: Catalogue[], 
   const resolvers = { ...scalarResolvers, ...data, ...plat, Query: { ...data.Query, ...plat.Query } };
   const base = makeExecutableSchema({ typeDefs: generateTypeDefs(model), resolvers });
   const sdl = printSchema(base);
-  if (options.rules === false) return { schema: base, model, sdl };
+  if (options.rules === false) return { schema: base, model, catalogues, sdl };
   const d = dataRules(model);
   const p = platformRules();
   const rules = { ...d, ...p, Query: { ...d.Query, ...p.Query } };
   const generator = permissions(rules);
   const schema = applyMiddleware(base, generator);
-  return { schema, variant: variants(base, generator.generate(base) as MiddlewareMap, model), model, sdl };
+  return { schema, variant: variants(base, generator.generate(base) as MiddlewareMap, model), model, catalogues, sdl };
 }
 
 type MiddlewareMap = Record<string, Record<string, unknown>>;

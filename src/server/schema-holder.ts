@@ -2,6 +2,11 @@
 // Apollo Server gateway: Apollo keeps the schema a request started with until the request ends, so a
 // swap never fails a request in flight. Every instance polls the store, so all instances on one store
 // serve a newly published schema within the poll interval.
+//
+// Refreshes are single-flight and run one after another, so the schema only moves forward: a refresh
+// asked for while another runs (say a publish while a poll is reading the store) waits for it and then
+// reads the store again, and no refresh that read older versions can install after a newer one.
+import { createHash } from 'node:crypto';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import { execute, type GraphQLSchema } from 'graphql';
 import type { Platform } from '../model/platform.ts';
@@ -30,6 +35,13 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
   private timer: NodeJS.Timeout | null = null;
   /** Every schema handed to Apollo, so a request executes on the build it was validated against. */
   private readonly builds = new WeakMap<GraphQLSchema, GatewaySchema>();
+  /** The refresh in flight, and the one queued behind it (shared by every caller meanwhile). */
+  private running: Promise<boolean> | null = null;
+  private queued: Promise<boolean> | null = null;
+  /** The last build `check` made, by the content of its catalogues: a publish installs it without building again. */
+  private prepared: { key: string; built: GatewaySchema } | null = null;
+  /** Polled with the publications (grants, ...): called on every poll tick. */
+  private readonly watchers: { poll(): Promise<unknown> }[] = [];
 
   constructor(
     private readonly platform: Platform,
@@ -56,13 +68,47 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
     return this.current !== null;
   }
 
-  /** The workflow's check before a publish or withdrawal: the gateway schema of these catalogues builds. */
-  check(catalogues: Catalogue[]): void {
-    buildGatewaySchema(this.platform, catalogues, this.options);
+  /** The catalogues of the schema in effect (empty before the first load). */
+  get catalogues(): readonly Catalogue[] {
+    return this.current?.catalogues ?? [];
   }
 
-  /** Builds the schema from the published catalogues if they changed; returns true when it swapped. */
-  async refresh(): Promise<boolean> {
+  /** Something else to poll on the publication poll's tick (the grants cache). */
+  watch(watcher: { poll(): Promise<unknown> }): void {
+    this.watchers.push(watcher);
+  }
+
+  /**
+   * The workflow's check before a publish or withdrawal: the gateway schema of these catalogues builds.
+   * The build is kept, so the refresh that follows the publish installs it instead of building again.
+   */
+  check(catalogues: Catalogue[]): void {
+    const built = buildGatewaySchema(this.platform, catalogues, this.options);
+    this.prepared = { key: contentKey(catalogues), built };
+  }
+
+  /**
+   * Builds the schema from the published catalogues if they changed; true when it swapped. Single-flight:
+   * while a refresh runs, callers share one more refresh that starts when it ends (it may have read the
+   * store before the change they want to see).
+   */
+  refresh(): Promise<boolean> {
+    if (!this.running) {
+      this.running = this.readAndInstall().finally(() => {
+        this.running = null;
+      });
+      return this.running;
+    }
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.refresh();
+      });
+    return this.queued;
+  }
+
+  private async readAndInstall(): Promise<boolean> {
     // The signature first, from two small columns: every instance polls every 2 s, and the documents
     // are parsed only when something was published.
     const heads = await this.store.find(CATALOGUE_VERSIONS, {
@@ -73,7 +119,11 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
     const signature = heads.map((v) => `${v.id}@${v.version}`).join(',');
     if (this.current && signature === this.signature) return false;
     const versions = await publishedVersions(this.store);
-    this.install(buildGatewaySchema(this.platform, versions.map((v) => v.catalogue), this.options), signature);
+    const catalogues = versions.map((v) => v.catalogue);
+    const key = contentKey(catalogues);
+    const built = this.prepared?.key === key ? this.prepared.built : buildGatewaySchema(this.platform, catalogues, this.options);
+    this.prepared = null;
+    this.install(built, signature);
     return true;
   }
 
@@ -95,6 +145,7 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
     if (pollMs > 0 && !this.timer) {
       this.timer = setInterval(() => {
         this.refresh().catch((err) => this.options.onError?.(err));
+        for (const w of this.watchers) w.poll().catch((err) => this.options.onError?.(err));
       }, pollMs);
       this.timer.unref();
     }
@@ -137,4 +188,10 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
+}
+
+/** The content of a set of catalogues, whatever their order: which build serves them. */
+function contentKey(catalogues: readonly Catalogue[]): string {
+  const sorted = [...catalogues].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
 }

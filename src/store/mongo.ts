@@ -39,6 +39,7 @@ import {
   type Store,
   type UpsertResult,
 } from './port.ts';
+import { announceWrites } from './changes.ts';
 
 const DEFAULT_DB = 'govgraph';
 const FIELD = /^[_A-Za-z][_0-9A-Za-z]*$/;
@@ -182,7 +183,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
     return ready;
   };
 
-  const store: Store = {
+  const store: Omit<Store, 'watch'> = {
     kind: 'mongodb',
 
     async find(collection, query) {
@@ -402,5 +403,5 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       await client.close();
     },
   };
-  return store;
+  return announceWrites(store);
 }

@@ -147,6 +147,11 @@ export interface Store {
    * `key`, `level`, `at` and `expiresAt`; a meter collection holds nothing else.
    */
   meter(collection: string, step: MeterStep): Promise<MeterReading>;
+  /**
+   * Calls `listener` with the collection's name after every write through this connection (in this
+   * process only; writes of other processes are not announced). Returns the function that stops it.
+   */
+  watch(listener: (collection: string) => void): () => void;
   close(): Promise<void>;
 }
 

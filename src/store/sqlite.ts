@@ -44,6 +44,7 @@ import {
   type UpsertResult,
   type Value,
 } from './port.ts';
+import { announceWrites } from './changes.ts';
 
 export const SQLITE_FILE = 'govgraph.sqlite';
 
@@ -409,7 +410,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     return reading;
   }
 
-  const store: SqliteStore = {
+  const store: Omit<SqliteStore, 'watch'> = {
     kind: 'sqlite',
     file,
 
@@ -575,5 +576,5 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
     },
   };
-  return store;
+  return announceWrites(store);
 }

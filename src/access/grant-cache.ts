@@ -1,0 +1,67 @@
+// Grants read once per change, not once per request (SPEC §11). Each department's unrevoked grants are
+// read from the store once and kept; which of them are active is still decided at each request's time.
+// The cache forgets everything when the grants change:
+// - in this process, at once: the store announces every write to `_grants` (Store.watch), so the next
+//   request after an add, a decision, a revocation or an operator's edit reads the grants again;
+// - on other instances, within one poll (the publication poll calls `poll()`): it compares two counts of
+//   `_grants` (rows, unrevoked rows) with the last ones it saw. Grants are only ever added or revoked,
+//   never deleted or un-revoked, so one of the two counts changes whenever the grants do.
+import { GRANTS, unrevokedGrantsFor } from './grants.ts';
+import { isGrantActive, type Grant } from './grant-model.ts';
+import { eq, type Store } from '../store/port.ts';
+
+export class GrantCache {
+  private readonly byDept = new Map<string, Promise<Grant[]>>();
+  /** Bumped by every change seen; a read that started before a change is not kept. */
+  private generation = 0;
+  private seen: string | null = null;
+
+  private readonly unwatch: () => void;
+
+  constructor(private readonly store: Store) {
+    this.unwatch = store.watch((collection) => {
+      if (collection === GRANTS) this.changed();
+    });
+  }
+
+  /** Stops listening to the store's writes. */
+  stop(): void {
+    this.unwatch();
+  }
+
+  /** The department's grants active at `now`: a store read only after a change. */
+  async activeFor(dept: string, now: Date): Promise<Grant[]> {
+    let grants = this.byDept.get(dept);
+    if (!grants) {
+      const generation = this.generation;
+      // Every grant of the department that is not revoked, whatever its dates: activity is decided per request.
+      grants = unrevokedGrantsFor(this.store, dept);
+      this.byDept.set(dept, grants);
+      grants.then(
+        () => {
+          if (generation !== this.generation && this.byDept.get(dept) === grants) this.byDept.delete(dept);
+        },
+        () => {
+          if (this.byDept.get(dept) === grants) this.byDept.delete(dept);
+        },
+      );
+    }
+    return (await grants).filter((g) => isGrantActive(g, now));
+  }
+
+  /** Forgets every department's grants. */
+  changed(): void {
+    this.generation++;
+    this.byDept.clear();
+  }
+
+  /** Looks for changes other instances made (the publication poll calls it). */
+  async poll(): Promise<boolean> {
+    const [all, unrevoked] = await Promise.all([this.store.count(GRANTS), this.store.count(GRANTS, eq('revokedAt', null))]);
+    const signature = `${all}:${unrevoked}`;
+    const moved = this.seen !== null && signature !== this.seen;
+    this.seen = signature;
+    if (moved) this.changed();
+    return moved;
+  }
+}
