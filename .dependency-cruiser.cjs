@@ -4,13 +4,14 @@
 // Layers, bottom to top:
 const LAYERS = [
   // the vocabulary: the catalogue and platform model, value formats, generated names, the store port
-  { name: 'model', path: '^src/(model|formats|store|calendar)/' },
+  { name: 'model', path: '^src/((model|formats|store|calendar)/|package-root\\.ts$)' },
   // reading and checking documents; access decisions and grants; tokens; the audit log; record import
   { name: 'catalogue', path: '^src/(catalogue|access|identity|audit|records)/' },
   // the schema model, SDL, filters and read plans: values derived from the catalogues in effect
   { name: 'generate and plan', path: '^src/(generate|limits)/' },
-  // catalogue lifecycle, sharing requests, usage: take ports (store, schema service), never the gateway
-  { name: 'workflow', path: '^src/workflow/' },
+  // catalogue lifecycle, sharing requests, usage, connected platforms: take ports (store, schema
+  // service, keys), never the gateway
+  { name: 'workflow', path: '^src/(workflow|federation)/' },
   // what a field means (resolvers, the request context) and who may ask for it (shield rules)
   { name: 'resolvers and rules', path: '^(resolvers|src/rules)/' },
   // the one place the pieces meet: schema assembly, the schema holder, Apollo Server, plugins, HTTP
