@@ -86,7 +86,7 @@ export function registerQualityCommands(program: Command): void {
     }),
   );
 
-  const consistency = program.command('consistency').description('consistency of data between departments (SPEC §14, Art. 13)');
+  const consistency = program.command('consistency').description('consistency of data between departments (Art. 13 of the Measures)');
   withCommonOptions(
     consistency
       .command('report')
