@@ -1,4 +1,6 @@
 // Throughput of the gateway on the demo data, measured with autocannon in one run beside baselines:
+// - raw limit: the same records in memory, node:http + JSON.stringify, token verified once (bench/peers.ts);
+// - naive peer: Apollo Server 5 + a graphql-shield rule on every field + DataLoader, records in memory;
 // - raw: the same records read from the same store and serialised with JSON.stringify over node:http;
 // - rules off: the gateway without its graphql-shield rules (what the rules cost);
 // - rules on: the gateway as served; and once more with a denied item selected (every field wrapped).
@@ -22,6 +24,9 @@ import { signToken } from '../src/identity/token.ts';
 import { startGateway } from '../src/server/app.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Row, Store } from '../src/store/port.ts';
+import { createAccessContext } from '../src/access/context.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { naivePeer, rawLimit, type PeerData } from './peers.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,7 +43,7 @@ const LIST_QUERY = `{ humanResources { employmentRegistrations(first: 100) { nod
 // and the operation runs on the fully wrapped schema (see src/rules/fast-path.ts).
 const DENIED_QUERY = LIST_QUERY.replace('insured', 'insured monthlyWage');
 
-interface Servers { raw: string; on: string; off: string; token: string; key: string }
+interface Servers { raw: string; on: string; off: string; naive: string; limit: string; token: string; key: string; profiles: { token: string; purpose: string | null }[] }
 interface Figures { name: string; rps: number; p50: number; p99: number; errors: number }
 
 async function rawServer(store: Store): Promise<{ url: string; close(): void }> {
@@ -78,14 +83,49 @@ async function serve() {
   const off = await startGateway({ platform, store, port: 0, pollMs: 0, rules: false });
   const raw = await rawServer(store);
   const token = await signToken(on.secret, { dept: '430000-MZ', user: 'bench', roles: [], ttl: '1h' });
+  // The peers: the same records in memory, with what MZ asking for social assistance may read of them.
+  const resource = (await publishedCatalogues(store)).flatMap((c) => c.resources).find((r) => r.code === '430000-RST-00001')!;
+  const provider = platform.departments.find((d) => d.code === resource.provider)!;
+  const access = createAccessContext({ requester: platform.departments.find((d) => d.code === '430000-MZ')!, purpose: 'social-assistance', grants: [], now: new Date() });
+  const rows = await store.find('r_430000_rst_00001', { sort: [{ field: 'registrationNo', direction: 'asc' }] });
+  const employers = await store.find('r_430000_scjg_00001', {});
+  const data: PeerData = {
+    rows,
+    linked: new Map(employers.map((e) => [e.creditCode, e])),
+    key: 'registrationNo',
+    linkItem: 'employerCode',
+    secret: on.secret,
+    items: [...ITEMS, 'monthlyWage'].map((name) => {
+      const item = resource.items.find((i) => i.name === name)!;
+      const d = access.item({ resource, provider }, name);
+      return {
+        name,
+        type: item.type === 'int' ? 'Int' : item.type === 'boolean' ? 'Boolean' : 'String',
+        allowed: d.allowed,
+        mask: d.allowed ? d.mask : null,
+        code: d.allowed ? undefined : d.code,
+      } as PeerData['items'][number];
+    }),
+  };
+  const naive = await naivePeer(data);
+  const limit = await rawLimit(data, ITEMS, 'monthlyWage');
+  // Every department and purpose of the platform (and none): the distinct access profiles the demo has.
+  const profiles: Servers['profiles'] = [];
+  for (const d of platform.departments) {
+    for (const purpose of [null, ...platform.purposes.map((p) => p.code)]) {
+      profiles.push({ token: await signToken(on.secret, { dept: d.code, user: 'bench', roles: [], ttl: '1h' }), purpose });
+    }
+  }
   const key = String((await store.find('r_430000_rst_00001', { projection: ['registrationNo'], limit: 1, skip: 500 }))[0].registrationNo);
-  const servers: Servers = { raw: raw.url, on: on.url, off: off.url, token, key };
+  const servers: Servers = { raw: raw.url, on: on.url, off: off.url, naive: naive.url, limit: limit.url, token, key, profiles };
   console.log(JSON.stringify(servers));
   process.stdin.on('data', () => {});
   process.stdin.on('end', async () => {
     await on.close();
     await off.close();
     raw.close();
+    limit.close();
+    await naive.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);
@@ -106,17 +146,32 @@ async function main() {
   const post = (url: string, query: string): autocannon.Options => ({ url: `${url}/graphql`, method: 'POST', headers, body: JSON.stringify({ query }) });
 
   // Check once that each answers what it should before measuring it.
-  for (const url of [s.on, s.off]) {
+  for (const url of [s.on, s.off, s.naive]) {
     const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: LIST_QUERY }) });
     const body = (await res.json()) as { data?: any; errors?: unknown[] };
     if (body.errors || body.data.humanResources.employmentRegistrations.nodes.length !== 100) throw new Error(`bad answer from ${url}: ${JSON.stringify(body).slice(0, 500)}`);
   }
 
+  const profiles: autocannon.Options = {
+    url: `${s.on}/graphql`,
+    requests: s.profiles.map((p) => ({
+      method: 'POST' as const,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${p.token}`, ...(p.purpose ? { 'x-purpose': p.purpose } : {}) },
+      body: JSON.stringify({ query: LIST_QUERY }),
+    })),
+  };
   const cases: Array<[string, autocannon.Options]> = [
+    ['list 100 x 12 items + link: raw limit (memory, node:http, JSON.stringify)', { url: `${s.limit}/list`, headers }],
+    ['list 100 x 12 items + link: naive peer (Apollo + shield on every field + DataLoader, memory)', post(s.naive, LIST_QUERY)],
     ['list 100 x 12 items + link: raw store + JSON.stringify', { url: `${s.raw}/list` }],
     ['list 100 x 12 items + link: gateway, rules off', post(s.off, LIST_QUERY)],
     ['list 100 x 12 items + link: gateway, rules on', post(s.on, LIST_QUERY)],
+    ['list 100 x 12 items + link + a denied item: raw limit', { url: `${s.limit}/denied`, headers }],
+    ['list 100 x 12 items + link + a denied item: naive peer', post(s.naive, DENIED_QUERY)],
     ['list 100 x 12 items + link + a denied item: gateway, rules on', post(s.on, DENIED_QUERY)],
+    [`list 100 x 12 items + link: gateway, rules on, ${s.profiles.length} access profiles in turn`, profiles],
+    ['lookup by key: raw limit', { url: `${s.limit}/one?key=${s.key}`, headers }],
+    ['lookup by key: naive peer', post(s.naive, lookup)],
     ['lookup by key: raw store + JSON.stringify', { url: `${s.raw}/one?key=${s.key}` }],
     ['lookup by key: gateway, rules off', post(s.off, lookup)],
     ['lookup by key: gateway, rules on', post(s.on, lookup)],
@@ -149,9 +204,9 @@ async function main() {
       errors: runs.reduce((n, f) => n + f.errors, 0),
     };
   });
-  const base = (n: string) => results.find((r) => r.name.startsWith(n.split(' ')[0]) && r.name.includes('raw'))!.rps;
+  const base = (n: string) => results.find((r) => r.name.startsWith(n.split(' ')[0]) && r.name.includes('raw limit'))!.rps;
   console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per case and round, median of ${ROUNDS} rounds, node ${process.version}\n`);
-  console.log('| case | req/s | p50 ms | p99 ms | vs raw | errors |');
+  console.log('| case | req/s | p50 ms | p99 ms | vs raw limit | errors |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of results) {
     console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${(r.rps / base(r.name)).toFixed(2)} | ${r.errors} |`);
@@ -164,6 +219,15 @@ async function main() {
   console.log(`\nrules cost on the list query: ${(cost * 100).toFixed(1)}% of throughput`);
   console.log(`rules cost with a denied item selected (every field wrapped): ${(costDenied * 100).toFixed(1)}% of throughput`);
   console.log(`rules cost on the lookup: ${(costLookup * 100).toFixed(1)}% of throughput`);
+  const gwList = rps('list 100 x 12 items + link: gateway, rules on');
+  const naiveList = results.find((r) => r.name.startsWith('list 100 x 12 items + link: naive peer'))!.rps;
+  const limitList = results.find((r) => r.name.startsWith('list 100 x 12 items + link: raw limit'))!.rps;
+  const gwDenied = rps('list 100 x 12 items + link + a denied item: gateway, rules on');
+  const gwProfiles = results.find((r) => r.name.includes('access profiles in turn'))!.rps;
+  console.log(`\nlist query: gateway ${(gwList / naiveList).toFixed(2)}x the naive peer, ${((gwList / limitList) * 100).toFixed(0)}% of the raw limit (targets: 4x, 50%)`);
+  console.log(`with a denied item: ${((gwDenied / gwList) * 100).toFixed(0)}% of the all-allowed query (target: within 10%)`);
+  console.log(`${s.profiles.length} access profiles in turn: ${((gwProfiles / gwList) * 100).toFixed(0)}% of one profile (target: within 10%; the profiles' answers differ in size: many are refused whole)`);
+  console.log(`lookup by key: gateway ${((rps('lookup by key: gateway, rules on') / rps('lookup by key: raw limit')) * 100).toFixed(0)}% of the raw limit (target: 25%)`);
 }
 
 if (process.argv.includes('--serve')) await serve();
