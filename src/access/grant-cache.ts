@@ -59,7 +59,9 @@ export class GrantCache {
   async poll(): Promise<boolean> {
     const [all, unrevoked] = await Promise.all([this.store.count(GRANTS), this.store.count(GRANTS, eq('revokedAt', null))]);
     const signature = `${all}:${unrevoked}`;
-    const moved = this.seen !== null && signature !== this.seen;
+    // The first poll has nothing to compare with: what was cached before it may predate a change another
+    // instance made meanwhile, so it is forgotten too.
+    const moved = signature !== this.seen;
     this.seen = signature;
     if (moved) this.changed();
     return moved;
