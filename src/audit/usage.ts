@@ -57,40 +57,27 @@ export async function auditUsage(store: Store, period: UsagePeriod, pageSize = U
   );
   const byResource = new Map<string, { provider: string; groups: Map<string, RequesterUsage> }>();
 
-  let afterSeq = 0;
-  for (;;) {
-    const filter: Filter = and(base, { kind: 'compare', field: 'seq', op: 'gt', value: afterSeq });
-    const rows = await store.find(AUDIT_COLLECTION, {
-      filter,
-      projection: ['seq', 'time', 'department', 'purpose', 'outcome', 'resources'],
-      sort: [{ field: 'seq', direction: 'asc' }],
-      limit: pageSize,
-    });
-    for (const row of rows) {
-      afterSeq = Number(row.seq);
-      const entry = fromRow(row);
-      if (entry.outcome === 'error') continue;
-      const used = entry.outcome === 'allowed' || entry.outcome === 'partial';
-      for (const part of entry.resources) {
-        if (period.resource !== undefined && part.resource !== period.resource) continue;
-        if (period.provider !== undefined && part.provider !== period.provider) continue;
-        let res = byResource.get(part.resource);
-        if (!res) byResource.set(part.resource, (res = { provider: part.provider, groups: new Map() }));
-        const key = JSON.stringify([entry.department, entry.purpose]);
-        let group = res.groups.get(key);
-        if (!group) {
-          group = { department: entry.department, purpose: entry.purpose, requests: 0, records: 0, denied: 0 };
-          res.groups.set(key, group);
-        }
-        if (used && part.items.length > 0) {
-          group.requests += 1;
-          group.records += part.records;
-        } else {
-          group.denied += 1;
-        }
+  for await (const entry of readEntries(store, base, pageSize)) {
+    if (entry.outcome === 'error') continue;
+    const used = entry.outcome === 'allowed' || entry.outcome === 'partial';
+    for (const part of entry.resources) {
+      if (period.resource !== undefined && part.resource !== period.resource) continue;
+      if (period.provider !== undefined && part.provider !== period.provider) continue;
+      let res = byResource.get(part.resource);
+      if (!res) byResource.set(part.resource, (res = { provider: part.provider, groups: new Map() }));
+      const key = JSON.stringify([entry.department, entry.purpose]);
+      let group = res.groups.get(key);
+      if (!group) {
+        group = { department: entry.department, purpose: entry.purpose, requests: 0, records: 0, denied: 0 };
+        res.groups.set(key, group);
+      }
+      if (used && part.items.length > 0) {
+        group.requests += 1;
+        group.records += part.records;
+      } else {
+        group.denied += 1;
       }
     }
-    if (rows.length < pageSize) break;
   }
 
   const resources = [...byResource.entries()]
@@ -131,35 +118,46 @@ function compareNullable(a: string | null, b: string | null): number {
  * Who read what (SPEC §14, breaking-change warnings): per resource and item, the departments whose
  * allowed or partial read entries since `from` read it. One scan of the read entries about each resource.
  */
-export async function itemReaders(store: Store, resources: readonly string[], from: string, pageSize = USAGE_PAGE_SIZE): Promise<Map<string, Map<string, Set<string>>>> {
+export async function itemReaders(
+  store: Store,
+  resources: readonly string[],
+  from: string,
+  pageSize = USAGE_PAGE_SIZE,
+): Promise<Map<string, Map<string, Set<string>>>> {
   const out = new Map<string, Map<string, Set<string>>>();
   for (const code of new Set(resources)) {
     const byItem = new Map<string, Set<string>>();
     out.set(code, byItem);
     const base = and(eq('kind', 'read'), auditFilter({ from, resource: code }));
-    let afterSeq = 0;
-    for (;;) {
-      const rows = await store.find(AUDIT_COLLECTION, {
-        filter: and(base, { kind: 'compare', field: 'seq', op: 'gt', value: afterSeq }),
-        projection: ['seq', 'time', 'department', 'purpose', 'outcome', 'resources'],
-        sort: [{ field: 'seq', direction: 'asc' }],
-        limit: pageSize,
-      });
-      for (const row of rows) {
-        afterSeq = Number(row.seq);
-        const entry = fromRow(row);
-        if (!entry.department || (entry.outcome !== 'allowed' && entry.outcome !== 'partial')) continue;
-        for (const part of entry.resources) {
-          if (part.resource !== code || part.provider === entry.department) continue;
-          for (const item of part.items) {
-            let readers = byItem.get(item);
-            if (!readers) byItem.set(item, (readers = new Set()));
-            readers.add(entry.department);
-          }
+    for await (const entry of readEntries(store, base, pageSize)) {
+      if (!entry.department || (entry.outcome !== 'allowed' && entry.outcome !== 'partial')) continue;
+      for (const part of entry.resources) {
+        if (part.resource !== code || part.provider === entry.department) continue;
+        for (const item of part.items) {
+          let readers = byItem.get(item);
+          if (!readers) byItem.set(item, (readers = new Set()));
+          readers.add(entry.department);
         }
       }
-      if (rows.length < pageSize) break;
     }
   }
   return out;
+}
+
+/** The entries matching `filter` in seq order, read `pageSize` rows at a time (memory stays one page). */
+async function* readEntries(store: Store, filter: Filter, pageSize: number) {
+  let afterSeq = 0;
+  for (;;) {
+    const rows = await store.find(AUDIT_COLLECTION, {
+      filter: and(filter, { kind: 'compare', field: 'seq', op: 'gt', value: afterSeq }),
+      projection: ['seq', 'time', 'department', 'purpose', 'outcome', 'resources'],
+      sort: [{ field: 'seq', direction: 'asc' }],
+      limit: pageSize,
+    });
+    for (const row of rows) {
+      afterSeq = Number(row.seq);
+      yield fromRow(row);
+    }
+    if (rows.length < pageSize) return;
+  }
 }
