@@ -282,6 +282,9 @@ describe('three levels of government on loopback', () => {
   it('/healthz details the connected platforms and /.well-known/jwks.json publishes an Ed25519 key', async () => {
     const health = (await (await fetch(`${levels.city.url}/healthz`)).json()) as { connected: { namespace: string; reachable: boolean }[] };
     expect(health.connected.map((c) => [c.namespace, c.reachable])).toEqual([['province', true], ['county', true]]);
+    const metrics = await (await fetch(`${levels.city.url}/metrics`)).text();
+    expect(metrics).toMatch(/^govgraph_connected_platform_up\{namespace="province"\} 1$/m);
+    expect(metrics).toMatch(/^govgraph_connected_platform_up\{namespace="county"\} 1$/m);
     const jwks = (await (await fetch(`${levels.city.url}/.well-known/jwks.json`)).json()) as { keys: { kty: string; crv: string; kid: string; d?: string }[] };
     expect(jwks.keys).toEqual([expect.objectContaining({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' })]);
     expect(jwks.keys[0].d).toBeUndefined();

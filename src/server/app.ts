@@ -370,6 +370,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     path: '/metrics',
     methods: ['GET', 'HEAD'],
     async handle(req, res) {
+      // Connected platforms up: read from their status at each scrape, so there is no second copy to keep.
+      for (const s of connected.status()) metrics.connectedUp.set({ namespace: s.namespace }, s.reachable ? 1 : 0);
       await sendBody(req, res, 200, [['Content-Type', metrics.registry.contentType]], await metrics.registry.metrics());
     },
   });
