@@ -9,6 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import { signToken } from '../src/identity/token.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { takeRequest, RATE_BUCKETS } from '../src/limits/rates.ts';
+import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
+import { countingStore, type CountingStore } from './helpers/counting-store.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const SECRET = 'rates-test-secret-of-enough-length-0123456789';
 const PER_USER = 5;
@@ -81,5 +85,37 @@ describe('rates across two gateway processes on one store', () => {
     expect(refusals).toHaveLength(8 - (PER_DEPT - PER_USER));
     expect(refusals).toContain('perDepartment');
     expect((await ask(a.url, 'someone', '430000-GA')).status).toBe(200);
+  });
+});
+
+describe('a refused rate reads nothing', () => {
+  let gw: TestGateway;
+  let counting: CountingStore;
+  const rate = { perUser: { requests: 2, perMs: 60_000 }, perDepartment: null };
+  beforeAll(async () => {
+    gw = await startTestGateway({ rates: true, limits: { rate }, wrapStore: (s) => (counting = countingStore(s)) });
+  }, 60_000);
+  afterAll(() => gw?.close());
+
+  it('is refused before grants, the document or any store read other than the meter; the audit log gets no data read', async () => {
+    // The user's bucket is emptied beforehand (as by requests to another instance), so this department's
+    // first request here would otherwise read its grants (the grants cache is empty for it) and the data.
+    for (let i = 0; i < rate.perUser.requests; i++) expect(await takeRequest(gw.store, gw.platform.limits!.rate, { dept: '430000-SCJG', user: 'zhao' })).toBeNull();
+    const audited = await gw.store.count(AUDIT_COLLECTION);
+    counting.reset();
+    const res = await gw.query('{ marketRegulation { enterpriseRegistrations(first: 5) { nodes { creditCode name } totalCount } } }', {
+      token: await gw.token('430000-SCJG', [], 'zhao'),
+    });
+    expect(res.status).toBe(429);
+    expect(res.data ?? null).toBeNull();
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'perUser' });
+    expect(counting.calls).toEqual([`meter ${RATE_BUCKETS}`]);
+    expect(await gw.store.count(AUDIT_COLLECTION)).toBe(audited);
+    // Another user of the department is served, and its read is audited.
+    counting.reset();
+    const other = await gw.query('{ marketRegulation { enterpriseRegistrations(first: 5) { nodes { creditCode } } } }', { dept: '430000-SCJG' });
+    expect(other.errors).toBeUndefined();
+    expect(counting.calls.slice(0, 2)).toEqual([`meter ${RATE_BUCKETS}`, 'find _grants']);
+    expect(await gw.store.count(AUDIT_COLLECTION)).toBe(audited + 1);
   });
 });

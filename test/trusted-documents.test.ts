@@ -74,8 +74,30 @@ describe('trustedDocuments: require', () => {
       expect(res.errors, JSON.stringify(body)).toBeUndefined();
       expect(res.data).toEqual({ marketRegulation: { enterpriseRegistration: null } });
     }
-    const unknown = await post(gw, { documentId: 'sha256:' + '0'.repeat(64) });
-    expect(unknown.errors?.[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+
+  it('refuses an unknown hash, sent as documentId, as a persisted-query hash or in a GET, with DOCUMENT_NOT_TRUSTED (not Apollo\'s PERSISTED_QUERY_NOT_FOUND)', async () => {
+    const unknownId = 'sha256:' + '0'.repeat(64);
+    const byDocumentId = await post(gw, { documentId: unknownId });
+    expect(byDocumentId.status).toBe(400);
+    expect(byDocumentId.errors).toEqual([expect.objectContaining({ extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash: unknownId } })]);
+    const byExtension = await post(gw, { extensions: { persistedQuery: { version: 1, sha256Hash: '1'.repeat(64) } } });
+    expect(byExtension.errors?.[0].extensions).toEqual({ code: 'DOCUMENT_NOT_TRUSTED', hash: '1'.repeat(64) });
+    // A GET names its document in the query string: the text, or the hash in `extensions`.
+    const get = async (params: Record<string, string>) => {
+      const res = await fetch(`${gw.gateway.url}/graphql?${new URLSearchParams(params)}`, {
+        headers: { authorization: `Bearer ${await gw.token('430000-MZ')}`, 'x-purpose': 'social-assistance', 'apollo-require-preflight': 'true' },
+      });
+      return { status: res.status, ...((await res.json()) as { errors?: { extensions: Record<string, unknown> }[] }) };
+    };
+    const getHash = await get({ extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: '2'.repeat(64) } }) });
+    expect([getHash.status, getHash.errors?.[0].extensions.code]).toEqual([400, 'DOCUMENT_NOT_TRUSTED']);
+    const getText = await get({ query: ME });
+    expect([getText.status, getText.errors?.[0].extensions]).toEqual([400, { code: 'DOCUMENT_NOT_TRUSTED', hash: sha256(ME) }]);
+    const getTrusted = await get({ query: ENTERPRISE, variables: JSON.stringify({ creditCode: 'x' }) });
+    expect(getTrusted.errors).toBeUndefined();
+    // A text that does not even parse is in no manifest either.
+    expect((await post(gw, { query: '{ me { ' })).errors?.[0].extensions.code).toBe('DOCUMENT_NOT_TRUSTED');
   });
 
   it('serves the example client, which sends documentIds', async () => {
@@ -94,6 +116,30 @@ describe('trustedDocuments: require', () => {
     }
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ me: { department: '430000-MZ' } });
+  });
+});
+
+describe('trustedDocuments: require, before the rate', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    const base = await startTestGateway({ demo: true, rates: true, limits: { rate: { perUser: { requests: 2, perMs: 60_000 }, perDepartment: null } } });
+    const platform = { ...base.platform, trustedDocuments: { mode: 'require' as const, manifests: [MANIFEST] } };
+    const { startGateway } = await import('../src/server/app.ts');
+    const gateway = await startGateway({ platform, store: base.store, port: 0, pollMs: 0 });
+    gw = { ...base, gateway, close: async () => (await gateway.close(), await base.close()) };
+  });
+  afterAll(() => gw?.close());
+
+  it('an untrusted document takes no token of the rate: refused documents never use up a client\'s bucket', async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await post(gw, i % 2 ? { query: ME } : { documentId: 'sha256:' + String(i).repeat(64) });
+      expect(res.errors?.[0].extensions.code).toBe('DOCUMENT_NOT_TRUSTED');
+    }
+    const variables = { creditCode: 'x' };
+    expect((await post(gw, { documentId: ENTERPRISE_ID, variables })).errors).toBeUndefined();
+    expect((await post(gw, { documentId: ENTERPRISE_ID, variables })).errors).toBeUndefined();
+    const third = await post(gw, { documentId: ENTERPRISE_ID, variables });
+    expect([third.status, third.errors?.[0].extensions.code]).toEqual([429, 'RATE_LIMITED']);
   });
 });
 

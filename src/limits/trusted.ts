@@ -40,6 +40,8 @@ export class TrustedDocumentStore {
   private timer: NodeJS.Timeout | null = null;
   /** Documents registered through Apollo's APQ protocol (only when not `require`), most recent last. */
   private registered = new Map<string, string>();
+  /** Verdicts on document texts sent whole, by the sha256 of the text (bounded, most recent last). */
+  private texts = new Map<string, { version: number; trusted: boolean }>();
 
   constructor(
     readonly config: TrustConfig,
@@ -113,6 +115,32 @@ export class TrustedDocumentStore {
     return trusted;
   }
 
+  /**
+   * Whether a request's document, as sent (before Apollo parses it), is trusted: its hash is in a
+   * manifest, or its text is a manifest's document however spaced. A request that names no document
+   * (Apollo refuses it itself) is not this check's business. Used under `require`, before the rate is
+   * counted: a hash is a map lookup, a text its sha256, and only a text sent with other spacing is parsed
+   * (at most `maxTokens` tokens; once per text, the verdict kept).
+   */
+  admits(sent: SentDocument, maxTokens?: number): boolean {
+    if (sent.hash !== undefined && this.byHash.has(sent.hash)) return true;
+    if (sent.query === undefined) return sent.hash === undefined;
+    const textHash = sha256(sent.query);
+    if (this.byHash.has(textHash)) return true;
+    const known = this.texts.get(textHash);
+    if (known?.version === this.version) return known.trusted;
+    let trusted: boolean;
+    try {
+      trusted = this.printed.has(print(parse(sent.query, { maxTokens, noLocation: true })));
+    } catch {
+      trusted = false; // a document that does not parse is in no manifest
+    }
+    this.texts.delete(textHash);
+    this.texts.set(textHash, { version: this.version, trusted });
+    if (this.texts.size > 1000) this.texts.delete(this.texts.keys().next().value!);
+    return trusted;
+  }
+
   /** Apollo's persisted-query cache (keys prefixed `apq:` by Apollo): the manifests, then registrations. */
   readonly cache: KeyValueCache<string> = {
     get: async (key) => {
@@ -127,6 +155,38 @@ export class TrustedDocumentStore {
       if (this.registered.size > 1000) this.registered.delete(this.registered.keys().next().value!);
     },
     delete: async (key) => this.registered.delete(key.replace(/^apq:/, '')),
+  };
+}
+
+/** The document a request names: its text, its hash (`documentId` or Apollo's persisted-query hash), or both. */
+export interface SentDocument {
+  query?: string;
+  hash?: string;
+}
+
+/**
+ * The document of a GraphQL-over-HTTP request as sent: a POST's JSON body (after withDocumentId), or a
+ * GET's `query` and `extensions` parameters. Anything malformed names no document here (Apollo refuses it).
+ */
+export function sentDocument(body: unknown, search: string): SentDocument {
+  let query: unknown;
+  let extensions: unknown;
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    ({ query, extensions } = body as Record<string, unknown>);
+  } else if (body === undefined) {
+    const params = new URLSearchParams(search);
+    query = params.get('query') ?? undefined;
+    try {
+      extensions = params.has('extensions') ? JSON.parse(params.get('extensions')!) : undefined;
+    } catch {
+      extensions = undefined;
+    }
+  }
+  const persisted = extensions && typeof extensions === 'object' ? (extensions as Record<string, unknown>).persistedQuery : undefined;
+  const hash = persisted && typeof persisted === 'object' ? (persisted as Record<string, unknown>).sha256Hash : undefined;
+  return {
+    ...(typeof query === 'string' ? { query } : {}),
+    ...(typeof hash === 'string' ? { hash } : {}),
   };
 }
 

@@ -23,12 +23,13 @@ import type { RequestContext } from '../../resolvers/request.ts';
 import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
 import { createLogger, loggingPlugin } from './plugins/logging.ts';
-import { auditPlugin } from './plugins/audit.ts';
+import { auditPlugin, documentHash } from './plugins/audit.ts';
 import { checkpointFileFromEnv, startCheckpoints } from '../audit/checkpoint.ts';
-import { limitsPlugin } from './plugins/limits.ts';
+import { limitsPlugin, notTrusted } from './plugins/limits.ts';
 import { documentLimitRules } from '../limits/document.ts';
 import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts';
-import { TrustedDocumentStore, withDocumentId } from '../limits/trusted.ts';
+import { TrustedDocumentStore, sentDocument, withDocumentId } from '../limits/trusted.ts';
+import { takeRequest } from '../limits/rates.ts';
 import { SchemaHolder } from './schema-holder.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
@@ -230,7 +231,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     ],
   });
 
-  const context = async (req: http.IncomingMessage): Promise<RequestContext> => {
+  const limitsOn = opts.limits !== false;
+  const trustMode = trusted.config.mode;
+  const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest): Promise<RequestContext> => {
     let identity, purpose;
     try {
       if (claimsForwarded(req.headers)) {
@@ -246,6 +249,17 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       throw authError(err);
     }
     const now = new Date();
+    if (limitsOn) {
+      // SPEC §13, before anything that costs: under `require` a document not in the manifests (an unknown
+      // hash included) is refused before the rate is counted; then the rate buckets (one store step each),
+      // before grants, parsing or any store read.
+      if (trustMode === 'require') {
+        const document = sentDocument(sent.body, sent.search);
+        if (!trusted.admits(document, limits.maxTokens)) throw notTrusted(document.hash ?? (document.query === undefined ? undefined : documentHash(document.query)));
+      }
+      const refused = await takeRequest(store, limits.rate, { dept: identity.dept.code, user: identity.user }, now.getTime());
+      if (refused) throw refused;
+    }
     const grants = await grantCache.activeFor(identity.dept.code, now);
     return {
       requestId: requestIdOf(req.headers['x-request-id']),
@@ -294,7 +308,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       search: url.search,
       body,
     };
-    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req) });
+    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, httpGraphQLRequest) });
     if (answer.body.kind === 'complete') {
       await sendBody(req, res, answer.status ?? 200, answer.headers, answer.body.string);
       return;

@@ -1,12 +1,13 @@
 // The limits of SPEC §13 over the request lifecycle. The document's own limits (depth, aliases, tokens,
 // cost) are validation rules and a parser option (src/limits/document.ts), run once per document; this
 // plugin adds what depends on the request:
-// - rates: a token is taken from the user's and the department's buckets when the request starts, in
-//   parallel with parsing; an empty bucket refuses the operation with RATE_LIMITED (HTTP 429, Retry-After);
+// - rates are taken while the request context is made (src/server/app.ts), before grants, parsing or any
+//   store read: an empty bucket refuses the request with RATE_LIMITED (HTTP 429, Retry-After);
 // - arguments under the variables: filter bounds (BAD_USER_INPUT), `contains` toward the cost, the `in`
 //   cap and the quota of values compared with masked items (src/limits/arguments.ts, probes.ts).
 // - trusted documents: under `require` a document not in the manifests is refused (DOCUMENT_NOT_TRUSTED)
-//   before anything else is counted; under `log` it runs and a warning names its hash.
+//   as the context is made, before the rate is counted (checked here again on the parsed document); under
+//   `log` it runs and a warning names its hash.
 // All of it before the operation runs: a refused request reads nothing.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
@@ -16,7 +17,6 @@ import type { SchemaModel } from '../../generate/model.ts';
 import { argumentFigures } from '../../limits/arguments.ts';
 import { costOf, tooComplex } from '../../limits/document.ts';
 import { takeProbes } from '../../limits/probes.ts';
-import { takeRequest } from '../../limits/rates.ts';
 import type { TrustedDocumentStore } from '../../limits/trusted.ts';
 import type { RequestContext } from '../../../resolvers/request.ts';
 
@@ -51,19 +51,12 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
     },
     async requestDidStart({ contextValue }) {
       const identity = contextValue.identity;
-      // Started now, awaited once the operation is known: the store's step runs beside parsing.
-      const rate: Promise<GraphQLError | null> = identity
-        ? takeRequest(store, limits.rate, { dept: identity.dept.code, user: identity.user })
-        : Promise.resolve(null);
-      rate.catch(() => undefined); // awaited below; a request that fails to parse never awaits it
       return {
         async didResolveOperation(rc) {
           if (mode !== 'off' && !trusted!.trusts(rc.queryHash, rc.document)) {
             if (mode === 'require') throw notTrusted(rc.queryHash);
             opts.warn?.({ requestId: rc.contextValue.requestId, department: identity?.dept.code, operationName: rc.operationName, hash: rc.queryHash }, 'untrusted document');
           }
-          const refused = await rate;
-          if (refused) throw refused;
           const { operation, document, schema } = rc;
           if (!operation) return;
           const ctx = rc.contextValue;
