@@ -31,6 +31,7 @@ import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts'
 import { TrustedDocumentStore, sentDocument, withDocumentId } from '../limits/trusted.ts';
 import { takeRequest } from '../limits/rates.ts';
 import { SchemaHolder } from './schema-holder.ts';
+import { deadlineGateway } from './deadline.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
 import { handleCors } from './http/cors.ts';
@@ -204,7 +205,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const limits = limitsOf(platform);
   const trusted = new TrustedDocumentStore(trustedDocumentsOf(platform), (message) => logger.warn(message));
   const server = new ApolloServer<RequestContext>({
-    gateway: holder,
+    // SPEC §13's time limit around the holder's executor (src/server/deadline.ts).
+    gateway: opts.limits === false ? holder : deadlineGateway(holder, limits.timeoutMs),
     // `serve` handles SIGTERM/SIGINT with the drain; Apollo's own handler would stop the server at once and
     // send the signal again, cutting the drain short (and the audit log's last checkpoint with it).
     stopOnTerminationSignals: false,

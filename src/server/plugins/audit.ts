@@ -15,6 +15,7 @@ import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '
 import { Kind, type GraphQLFormattedError } from 'graphql';
 import { outcomeOfParts, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
 import { appendAudit } from '../../audit/log.ts';
+import { isTimedOut } from '../../limits/timeout.ts';
 import { requestAudit, type RequestAudit, type RequestContext } from '../../../resolvers/request.ts';
 
 export { requestAudit, type RequestAudit } from '../../../resolvers/request.ts';
@@ -151,13 +152,19 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   if (!ctx.identity) return;
   const errors = body.singleResult.errors ?? [];
   const entries: NewAuditEntry[] = [];
-  const resources = readResources(ctx, errors);
+  // A query stopped at limits.timeoutMs returned nothing, whatever its execution had read by then.
+  const stopped = errors.find(isTimedOut);
+  const resources = stopped ? readResources(ctx, errors).map((r) => ({ ...r, records: 0 })) : readResources(ctx, errors);
   // What the connected platforms answered for this request's namespaces (SPEC §12: both audit).
   const forwards = ctx.forwards ?? [];
   const forwarded = forwards.length
     ? 'connected platforms: ' + forwards.map((f) => `${f.namespace} (${f.platform}) ${f.outcome}${f.errors ? ` with ${f.errors} error${f.errors > 1 ? 's' : ''}` : ''}`).join('; ')
     : null;
-  if (resources.length) {
+  if (stopped) {
+    const { figure, bound } = stopped.extensions as { figure: number; bound: number };
+    const detail = [`stopped at limits.timeoutMs = ${bound} ms after ${figure} ms (QUERY_TOO_COMPLEX): no data returned`, forwarded].filter(Boolean).join('; ');
+    if (resources.length || forwarded) entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources, outcome: 'error', detail });
+  } else if (resources.length) {
     entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources, outcome: readOutcome(resources), detail: forwarded });
   } else if (forwarded) {
     const outcome = forwards.every((f) => f.outcome === 'answered') ? 'allowed' : 'error';

@@ -1,0 +1,25 @@
+// Apollo's gateway, with the time limit of SPEC §13 around its executor (src/limits/timeout.ts): a query
+// runs until `timeoutMs` after its request was read (the request context's `now`), mutations to their end.
+import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
+import { withinDeadline } from '../limits/timeout.ts';
+import type { RequestContext } from '../../resolvers/request.ts';
+
+export function withDeadline(executor: GatewayExecutor, timeoutMs: number): GatewayExecutor {
+  return (rc) => {
+    const work = executor(rc);
+    if (rc.operation.operation !== 'query') return work;
+    return withinDeadline(work, (rc.context as RequestContext).now.getTime(), timeoutMs);
+  };
+}
+
+/** `gateway` as Apollo sees it, its executor under the time limit. */
+export function deadlineGateway(gateway: GatewayInterface, timeoutMs: number): GatewayInterface {
+  return {
+    async load(options) {
+      const loaded = await gateway.load(options);
+      return { ...loaded, executor: loaded.executor && withDeadline(loaded.executor, timeoutMs) };
+    },
+    stop: () => gateway.stop(),
+    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+  };
+}

@@ -1,0 +1,87 @@
+// limits.timeoutMs (SPEC §13) through a real gateway: a query whose store read is slower than the limit is
+// answered at the limit with QUERY_TOO_COMPLEX and no data, while /healthz and other requests go on; its
+// audit entry says it was stopped and returned nothing, and the read that ends later adds nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
+import type { Store } from '../src/store/port.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const TIMEOUT_MS = 600;
+const SLOW_READ_MS = 4000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Reads of resource collections (not the platform's `_` ones) take SLOW_READ_MS while `slow.on`. */
+const slow = { on: false, started: 0, ended: 0 };
+function slowStore(inner: Store): Store {
+  return new Proxy(inner, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      if (prop !== 'find' && prop !== 'count') return value.bind(target);
+      return async (collection: string, ...rest: unknown[]) => {
+        if (slow.on && !collection.startsWith('_')) {
+          slow.started++;
+          await sleep(SLOW_READ_MS);
+          slow.ended++;
+        }
+        return value.call(target, collection, ...rest);
+      };
+    },
+  });
+}
+
+describe('limits.timeoutMs', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ limits: { timeoutMs: TIMEOUT_MS }, wrapStore: slowStore });
+  }, 60_000);
+  afterAll(() => gw?.close());
+
+  const LIST = '{ marketRegulation { enterpriseRegistrations(first: 5) { nodes { creditCode name } totalCount } } }';
+  const lastEntry = async () => {
+    const rows = await gw.store.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
+    return fromRow(rows[0]);
+  };
+
+  it('answers a query that runs over with QUERY_TOO_COMPLEX at the limit, not when its read ends; /healthz answers meanwhile', async () => {
+    slow.on = true;
+    const started = Date.now();
+    const answer = gw.query(LIST, { dept: '430000-SCJG' }).then((res) => ({ res, ms: Date.now() - started }));
+    const health: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = Date.now();
+      expect((await fetch(`${gw.gateway.url}/healthz`)).status).toBe(200);
+      health.push(Date.now() - t);
+      await sleep(100);
+    }
+    const { res, ms } = await answer;
+    slow.on = false;
+    expect(slow.started).toBeGreaterThan(0);
+    expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS);
+    expect(ms).toBeLessThan(SLOW_READ_MS - 1000);
+    expect(Math.max(...health)).toBeLessThan(200);
+    expect(res.status).toBe(200);
+    expect(res.data).toBeNull();
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'timeoutMs', bound: TIMEOUT_MS });
+    expect(res.errors![0].message).toMatch(/^The request did not finish within the limit timeoutMs = 600 ms and was stopped after \d+ ms; no data is returned\./);
+
+    // The audit entry: the resource the query read, nothing returned, the outcome and why.
+    const entry = await lastEntry();
+    expect(entry).toMatchObject({ kind: 'read', department: '430000-SCJG', outcome: 'error' });
+    expect(entry.detail).toMatch(/^stopped at limits\.timeoutMs = 600 ms after \d+ ms \(QUERY_TOO_COMPLEX\): no data returned$/);
+    expect(entry.resources.map((r) => [r.resource, r.records])).toEqual([['430000-SCJG-00001', 0]]);
+
+    // When the abandoned reads end, nothing more is written for that request.
+    while (slow.ended < slow.started) await sleep(100);
+    await sleep(200);
+    expect((await lastEntry()).seq).toBe(entry.seq);
+  }, 20_000);
+
+  it('serves the same query in time once the store answers again', async () => {
+    const res = await gw.query(LIST, { dept: '430000-SCJG' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.marketRegulation.enterpriseRegistrations.totalCount).toBe(0);
+    expect((await lastEntry()).outcome).toBe('allowed');
+  });
+});
