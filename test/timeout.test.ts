@@ -59,7 +59,8 @@ describe('limits.timeoutMs', () => {
     expect(slow.started).toBeGreaterThan(0);
     expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS);
     expect(ms).toBeLessThan(SLOW_READ_MS - 1000);
-    expect(Math.max(...health)).toBeLessThan(200);
+    // /healthz never waits for the held read (a generous bound: the suite runs files side by side on 2 cores).
+    expect(Math.max(...health)).toBeLessThan(SLOW_READ_MS / 2);
     expect(res.status).toBe(200);
     expect(res.data).toBeNull();
     expect(res.errors).toHaveLength(1);
