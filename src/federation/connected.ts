@@ -13,6 +13,7 @@ import { departmentByCode, DEFAULT_CONNECTED_TIMEOUT_MS, type ConnectedPlatform,
 import { FORWARDED_HEADER, platformBase, signForwarded } from '../identity/forwarded.ts';
 import type { PlatformKeys } from '../identity/platform-keys.ts';
 import { composeSchema } from './compose.ts';
+import { platformClient, TransportError, type PlatformClient } from './http-client.ts';
 
 export const SCHEMA_PATH = '/.well-known/govgraph/schema';
 
@@ -58,14 +59,15 @@ function unavailable(c: ConnectedPlatform, reason: string): GraphQLError {
   });
 }
 
-/** Why a fetch failed, in a sentence for a person. */
+/** Why a request failed, in a sentence for a person. */
 function failure(c: ConnectedPlatform, err: unknown): string {
-  const e = err as Error & { cause?: { code?: string; errors?: { code?: string }[] } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS} ms.`;
-  const code = e.cause?.code ?? e.cause?.errors?.[0]?.code;
-  if (code === 'ECONNREFUSED') return `nothing listens at ${platformBase(c)} (connection refused).`;
-  if (code) return `${code} at ${platformBase(c)}.`;
-  return `${e.message}.`;
+  if (err instanceof TransportError) {
+    if (err.code === 'TIMEOUT') return `no answer within ${c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS} ms.`;
+    if (err.code === 'ECONNREFUSED') return `nothing listens at ${platformBase(c)} (connection refused).`;
+    if (err.code === 'TOO_LARGE') return `${platformBase(c)} sent ${err.message}.`;
+    if (err.code !== 'ERROR') return `${err.code} at ${platformBase(c)}.`;
+  }
+  return `${(err as Error).message}.`;
 }
 
 export class ConnectedPlatforms {
@@ -76,6 +78,7 @@ export class ConnectedPlatforms {
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private readonly competent: Department;
+  private readonly clients = new Map<string, PlatformClient>();
 
   constructor(
     private readonly platform: Platform,
@@ -125,6 +128,15 @@ export class ConnectedPlatforms {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+
+  /** The keep-alive client of a connected platform, made on first use. */
+  private client(c: ConnectedPlatform): PlatformClient {
+    let client = this.clients.get(c.region);
+    if (!client) this.clients.set(c.region, (client = platformClient(platformBase(c))));
+    return client;
   }
 
   /** One round: each platform's schema, fetched concurrently; re-stitches when any version changed. */
@@ -182,13 +194,14 @@ export class ConnectedPlatforms {
 
   private async fetchSchema(c: ConnectedPlatform): Promise<SchemaDocument> {
     const asker = { identity: { user: `platform:${this.platform.platform.region}`, dept: this.competent }, purpose: null };
-    const res = await fetch(platformBase(c) + SCHEMA_PATH, {
+    const res = await this.client(c).request(SCHEMA_PATH, {
+      method: 'GET',
       headers: await this.headers(c, asker),
-      signal: AbortSignal.timeout(c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS),
+      timeoutMs: c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS,
     });
-    const body = (await res.json().catch(() => null)) as (Partial<SchemaDocument> & { errors?: { message: string }[] }) | null;
+    const body = res.body as (Partial<SchemaDocument> & { errors?: { message: string }[] }) | undefined;
     if (!body || typeof body !== 'object') throw unavailable(c, `${platformBase(c)} did not answer as a govgraph gateway (HTTP ${res.status}).`);
-    if (!res.ok) throw unavailable(c, `it refused this platform (HTTP ${res.status}): ${body.errors?.[0]?.message ?? 'no reason given'}`);
+    if (res.status < 200 || res.status > 299) throw unavailable(c, `it refused this platform (HTTP ${res.status}): ${body.errors?.[0]?.message ?? 'no reason given'}`);
     if (typeof body.sdl !== 'string' || typeof body.version !== 'string') throw unavailable(c, `${platformBase(c)} did not answer as a govgraph gateway.`);
     if (body.region !== c.region) throw unavailable(c, `${platformBase(c)} answers as platform ${body.region}, not ${c.region}; check the url.`);
     return body as SchemaDocument;
@@ -209,25 +222,24 @@ export class ConnectedPlatforms {
   private async forward(c: ConnectedPlatform, request: ExecutionRequest, timeoutMs: number): Promise<ExecutionResult> {
     const asker = request.context as Asker;
     const note = (outcome: ForwardNote['outcome'], errors: number) => asker.forwards?.push({ namespace: c.namespace, platform: c.region, outcome, errors });
-    let res: Response;
-    let body: ExecutionResult | null;
+    let res;
     try {
-      res = await fetch(platformBase(c) + '/graphql', {
+      res = await this.client(c).request('/graphql', {
         method: 'POST',
         headers: await this.headers(c, asker),
         body: JSON.stringify({ query: print(request.document), variables: request.variables, operationName: request.operationName }),
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
       });
-      body = (await res.json().catch(() => null)) as ExecutionResult | null;
     } catch (err) {
       note('unavailable', 1);
       return { errors: [unavailable(c, failure(c, err))] };
     }
+    const body = res.body as ExecutionResult | undefined;
     if (!body || typeof body !== 'object' || !('data' in body || 'errors' in body)) {
       note('unavailable', 1);
       return { errors: [unavailable(c, `${platformBase(c)} did not answer as a govgraph gateway (HTTP ${res.status}).`)] };
     }
-    if (!res.ok && !body.data) {
+    if ((res.status < 200 || res.status > 299) && !body.data) {
       note('unavailable', 1);
       return { errors: [unavailable(c, `it refused the request (HTTP ${res.status}): ${body.errors?.[0]?.message ?? 'no reason given'}`)] };
     }

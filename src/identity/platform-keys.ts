@@ -6,8 +6,8 @@
 // The keys are one row of `_settings` (key `signing-keys`, value the JSON list). Two processes making the
 // first key at once agree through the unique index on `key`; a rotation replaces the row only if nobody
 // changed it meanwhile (compare and set on the old value).
-import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { and, DuplicateKeyError, eq, type Store } from '../store/port.ts';
 import { SETTINGS } from './secret.ts';
 
@@ -28,7 +28,8 @@ export interface StoredKey {
 
 export interface SigningKey {
   kid: string;
-  key: CryptoKey | Uint8Array;
+  /** A node:crypto key: it signs synchronously (forwarded.ts), and jose takes it too. */
+  key: KeyObject;
 }
 
 async function makeKey(now: Date): Promise<StoredKey> {
@@ -101,7 +102,7 @@ export class PlatformKeys {
     const current = keys.find((k) => k.retiredAt === null) ?? keys[0];
     const signing = this.cached?.signing.kid === current.kid
       ? this.cached.signing
-      : { kid: current.kid, key: await importJWK(current.privateJwk, SIGNING_ALGORITHM) };
+      : { kid: current.kid, key: createPrivateKey({ key: current.privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' }) };
     this.cached = { at: Date.now(), keys, signing };
     return this.cached;
   }

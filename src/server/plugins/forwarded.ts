@@ -4,14 +4,25 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind } from 'graphql';
 import type { RequestContext } from '../../../resolvers/request.ts';
 
+/** The departments' data fields of Query in the catalogues in effect, computed once per publication. */
+const dataFieldsOf = new WeakMap<RequestContext['published'], Set<string>>();
+function dataFields(ctx: RequestContext): Set<string> {
+  let fields = dataFieldsOf.get(ctx.published);
+  if (!fields) {
+    // The departments that publish resources in the catalogues in effect (the schema's data fields).
+    const providers = new Set(ctx.published.flatMap((c) => c.resources.map((r) => r.provider)));
+    fields = new Set(ctx.platform.departments.filter((d) => providers.has(d.code)).map((d) => d.graphqlName));
+    dataFieldsOf.set(ctx.published, fields);
+  }
+  return fields;
+}
+
 export const forwardedPlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart({ contextValue }) {
     if (!contextValue.identity?.via) return;
     return {
       async didResolveOperation({ operation }) {
-        // The departments that publish resources in the catalogues in effect (the schema's data fields).
-        const providers = new Set(contextValue.published.flatMap((c) => c.resources.map((r) => r.provider)));
-        const data = new Set(contextValue.platform.departments.filter((d) => providers.has(d.code)).map((d) => d.graphqlName));
+        const data = dataFields(contextValue);
         const refused = !operation || operation.operation !== 'query'
           || operation.selectionSet.selections.some((s) => s.kind !== Kind.FIELD || (s.name.value !== '__typename' && !data.has(s.name.value)));
         if (refused) {
