@@ -12,7 +12,7 @@ export function registerAuditCommands(program: Command): void {
       .description('check the hash chain of the audit log against its signed checkpoints and name the first broken entry')
       .option('--checkpoints <file>', `the checkpoint file outside the store (env ${CHECKPOINT_FILE_ENV})`),
   ).action(async (opts: CommonOptions & { checkpoints?: string }) => {
-    announce(opts, { store: true });
+    announce(opts, { platform: opts.platform, store: true });
     const store = await openCommandStore(opts);
     const { verifyAuditChain } = await import('../audit/verify.ts');
     try {

@@ -1,4 +1,5 @@
-// `govgraph catalogue ...` (SPEC §11): validate catalogue documents against the platform.
+// `govgraph catalogue validate|import` (SPEC §11): check catalogue documents, and the operator's bootstrap; the
+// lifecycle commands (submit, review, publish, list) are in catalogue-workflow.ts.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import type { Platform } from '../model/platform.ts';
@@ -6,6 +7,7 @@ import { DocumentInvalidError, formatProblem, prefixProblems } from '../catalogu
 import type { publishedCatalogues } from '../catalogue/repository.ts';
 import { OPERATOR } from './grant.ts';
 import { randomUUID } from 'node:crypto';
+import { registerCatalogueWorkflowCommands } from './catalogue-workflow.ts';
 import { announce, loadCommandPlatform, openCommandStore, sqliteFile, withCommonOptions, type CommonOptions } from './options.ts';
 
 /** Loads the platform file; its problems are printed as `FILE: path: message` and the command fails. */
@@ -90,4 +92,6 @@ export function registerCatalogueCommands(program: Command): void {
       await store.close();
     }
   });
+
+  registerCatalogueWorkflowCommands(catalogue);
 }

@@ -83,7 +83,7 @@ export function registerDataCommands(program: Command): void {
       .option('--skip-invalid', 'write the valid records and put the rejects in a file, instead of refusing the whole file (exit code 3 when any was rejected)')
       .option('--rejects <file>', 'where --skip-invalid writes the rejects (default FILE.rejects.jsonl)'),
   ).action(async (file: string, opts: ImportCommandOptions) => {
-    announce(opts, { store: true });
+    announce(opts, { platform: opts.platform, store: true });
     const store = await openCommandStore(opts, { create: true });
     try {
       const resource = await findPublishedResource(store, opts.resource);

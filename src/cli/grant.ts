@@ -13,7 +13,7 @@ import { commaList } from './token.ts';
 export const OPERATOR = 'operator';
 
 async function withStore<T>(opts: CommonOptions, work: (store: Store) => Promise<T>): Promise<T> {
-  announce(opts, { store: true });
+  announce(opts, { platform: opts.platform, store: true });
   const store = await openCommandStore(opts);
   try {
     return await work(store);

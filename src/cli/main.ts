@@ -11,6 +11,7 @@ import { registerGrantCommands } from './grant.ts';
 import { registerAuditCommands } from './audit.ts';
 import { registerQualityCommands } from './quality.ts';
 import { registerPlatformCommands } from './platform.ts';
+import { registerSharingCommands } from './sharing.ts';
 
 const program = new Command('govgraph')
   .description('GraphQL gateway of a government information resource sharing platform')
@@ -25,6 +26,7 @@ registerTokenCommand(program);
 registerGrantCommands(program);
 registerAuditCommands(program);
 registerQualityCommands(program);
+registerSharingCommands(program);
 registerPlatformCommands(program);
 
 try {

@@ -1,11 +1,9 @@
 // `govgraph platform status` and `govgraph platform rotate-key` (SPEC §12): the operator's view of the
 // connected platforms and of this platform's signing keys.
 import type { Command } from 'commander';
-import { loadPlatform } from '../catalogue/platform.ts';
 import { ConnectedPlatforms } from '../federation/connected.ts';
 import { PlatformKeys, RETIRED_KEY_GRACE_MS, rotateSigningKey } from '../identity/platform-keys.ts';
-import { openStore } from '../store/open.ts';
-import { withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, withCommonOptions, type CommonOptions } from './options.ts';
 
 export function registerPlatformCommands(program: Command): void {
   const platform = program.command('platform').description('connected platforms and this platform\'s signing keys');
@@ -15,8 +13,9 @@ export function registerPlatformCommands(program: Command): void {
       .command('status')
       .description('asks each connected platform for its schema, signed with this platform\'s key: reachable, schema version, last error'),
   ).action(async (opts: CommonOptions) => {
-    const p = loadPlatform(opts.platform);
-    const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+    const p = await loadCommandPlatform(opts.platform);
+    announce(opts, { platform: opts.platform, store: true });
+    const store = await openCommandStore(opts);
     try {
       console.log(`platform ${p.platform.region} (${p.platform.name}), file ${opts.platform}, store ${opts.mongodbUri ? 'MongoDB' : opts.data}`);
       if (p.connected.length === 0) {
@@ -43,7 +42,9 @@ export function registerPlatformCommands(program: Command): void {
       .command('rotate-key')
       .description('makes a new signing key; the old one verifies until the tokens it signed have expired'),
   ).action(async (opts: CommonOptions) => {
-    const store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+    await loadCommandPlatform(opts.platform);
+    announce(opts, { platform: opts.platform, store: true });
+    const store = await openCommandStore(opts);
     try {
       const { current, retired } = await rotateSigningKey(store);
       console.log(`signing key ${current.kid} is current; served at /.well-known/jwks.json within 5 s by every gateway on this store`);

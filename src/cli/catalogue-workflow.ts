@@ -1,0 +1,163 @@
+// `govgraph catalogue submit|review|publish|list` (SPEC §9, §15): the catalogue lifecycle from the
+// command line. Each is a thin caller of the workflow function the GraphQL field of the same name calls
+// (submitCatalogue, reviewCatalogue, publishCatalogue, the catalogues query), acting as src/cli/acting.ts
+// says; docs/workflow.md walks through them.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { VersionStatus } from '../catalogue/repository.ts';
+import type { Catalogue } from '../model/catalogue.ts';
+import type { WorkflowEnv } from '../workflow/actor.ts';
+import type { SchemaService } from '../workflow/catalogues.ts';
+import {
+  actorFor, minute, positiveInt, refusedAsUserError, statusOption, table, upper, viewerFor, withActingOptions, type ActingOptions,
+} from './acting.ts';
+import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { withWorkflowEnv } from './quality.ts';
+
+const VERSION_STATUSES: readonly VersionStatus[] = ['submitted', 'approved', 'rejected', 'published', 'superseded', 'withdrawn'];
+
+/**
+ * What publishing asks of the gateway, for a command: the schema of the catalogues must build (the
+ * gateway's own check); there is no gateway here to swap, and every gateway on the store serves the new
+ * schema at its next poll.
+ */
+async function buildCheck(env: WorkflowEnv): Promise<SchemaService> {
+  const { buildGatewaySchema } = await import('../server/assemble.ts');
+  return {
+    check: (catalogues: Catalogue[]) => void buildGatewaySchema(env.platform, catalogues),
+    refresh: async () => undefined,
+  };
+}
+
+function readDocument(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+interface ReviewOptions extends CommonOptions, ActingOptions {
+  approve?: boolean;
+  reject?: boolean;
+  comment?: string;
+}
+
+interface ListOptions extends CommonOptions {
+  dept?: string;
+  status?: string;
+  compiler?: string;
+  overdue?: boolean;
+}
+
+export function registerCatalogueWorkflowCommands(catalogue: Command): void {
+  withActingOptions(
+    withCommonOptions(
+      catalogue
+        .command('submit')
+        .description('submit a catalogue document (YAML or JSON, one catalogue) as a new version for review')
+        .argument('<file>', 'the catalogue document'),
+    ),
+    'compiler',
+    { help: "the catalogue's compiler department", required: true },
+  ).action((file: string, opts: CommonOptions & ActingOptions) =>
+    withWorkflowEnv(opts, async (env) => {
+      const text = readDocument(file);
+      const { submitCatalogue } = await import('../workflow/catalogues.ts');
+      const { version, warnings } = await refusedAsUserError(() => submitCatalogue(env, actorFor(env, opts, 'compiler'), text));
+      console.log(`${version.id} version ${version.version} submitted by ${version.submittedBy} of ${version.catalogue.compiler} (${resources(version.catalogue)}); an auditor of ${env.platform.platform.competentDepartment} reviews it next`);
+      for (const w of warnings) console.log(`  warning ${w.kind} ${w.path}: ${w.message}`);
+    }),
+  );
+
+  withActingOptions(
+    withCommonOptions(
+      catalogue
+        .command('review')
+        .description('approve or reject a submitted version (the competent department\'s auditor)')
+        .argument('<id>', 'catalogue id')
+        .argument('<version>', 'version number')
+        .option('--approve', 'approve the version')
+        .option('--reject', 'reject the version (give --comment)')
+        .option('--comment <text>', 'the review comment (needed to reject)'),
+    ),
+    'auditor',
+    { help: 'the reviewing department (default: the competent department)' },
+  ).action((id: string, version: string, opts: ReviewOptions) =>
+    withWorkflowEnv(opts, async (env) => {
+      if (Boolean(opts.approve) === Boolean(opts.reject)) throw new UserError('say --approve or --reject (one of them)');
+      const n = positiveInt(version, 'version');
+      const { reviewCatalogue } = await import('../workflow/catalogues.ts');
+      const actor = actorFor(env, opts, 'auditor', env.platform.platform.competentDepartment);
+      const v = await refusedAsUserError(() =>
+        reviewCatalogue(env, actor, { id, version: n, decision: opts.approve ? 'approve' : 'reject', comment: opts.comment ?? null }),
+      );
+      const next = v.status === 'approved' ? `; its compiler ${v.catalogue.compiler} publishes it next` : '';
+      console.log(`${v.id} version ${v.version} ${v.status} by ${v.reviewedBy} of ${actor.dept.code}${v.reviewComment ? `: ${v.reviewComment}` : ''}${next}`);
+    }),
+  );
+
+  withActingOptions(
+    withCommonOptions(
+      catalogue
+        .command('publish')
+        .description('publish an approved version: it replaces the version in effect; every gateway on the store serves it within seconds')
+        .argument('<id>', 'catalogue id')
+        .argument('<version>', 'version number'),
+    ),
+    'compiler',
+    { help: "the catalogue's compiler department", required: true },
+  ).action((id: string, version: string, opts: CommonOptions & ActingOptions) =>
+    withWorkflowEnv(opts, async (env) => {
+      const n = positiveInt(version, 'version');
+      const { publishCatalogue } = await import('../workflow/catalogues.ts');
+      const actor = actorFor(env, opts, 'compiler');
+      const v = await refusedAsUserError(async () => publishCatalogue(env, actor, { id, version: n }, await buildCheck(env)));
+      console.log(`${v.id} version ${v.version} published at ${v.publishedAt} by ${actor.user} of ${actor.dept.code} (${resources(v.catalogue)}); gateways on this store serve it at their next poll`);
+    }),
+  );
+
+  withCommonOptions(
+    catalogue
+      .command('list')
+      .description('list catalogue versions as a table: every published one, and the drafts the viewer may see')
+      .option('--dept <code>', 'as this department sees them (default: the competent department, which sees every draft)')
+      .option('--status <status>', 'only catalogues with a version SUBMITTED, APPROVED, REJECTED, PUBLISHED, SUPERSEDED or WITHDRAWN')
+      .option('--compiler <code>', "only this department's catalogues")
+      .option('--overdue', 'only catalogues whose revision is overdue'),
+  ).action((opts: ListOptions) =>
+    withWorkflowEnv(opts, async (env) => {
+      const { listCatalogues } = await import('../workflow/catalogues.ts');
+      const viewer = viewerFor(env, opts.dept);
+      const list = await listCatalogues(env, viewer.dept, {
+        status: statusOption(opts.status, VERSION_STATUSES),
+        compiler: opts.compiler,
+        overdue: opts.overdue ? true : undefined,
+      });
+      const rows = list.flatMap((c) =>
+        c.versions.map((v) => [
+          v.id,
+          String(v.version),
+          upper(v.status),
+          c.compiler,
+          String(v.catalogue.resources.length),
+          minute(v.publishedAt ?? v.reviewedAt ?? v.submittedAt),
+          v === c.versions.at(-1) && c.revision ? revisionCell(c.revision) : '',
+          v.catalogue.title,
+        ]),
+      );
+      if (rows.length) console.log(table(['CATALOGUE', 'V', 'STATUS', 'COMPILER', 'RESOURCES', 'CHANGED (UTC)', 'REVISION', 'TITLE'], rows));
+      console.error(`${list.length} catalogue${list.length === 1 ? '' : 's'}, ${rows.length} version${rows.length === 1 ? '' : 's'}, as ${viewer.dept} sees them`);
+    }),
+  );
+}
+
+/** A catalogue's revision: met on the day a version carrying it was published, else due (or overdue). */
+function revisionCell(r: { dueDate: string; overdue: boolean; publishedAt: string | null }): string {
+  if (r.publishedAt) return `met ${r.publishedAt.slice(0, 10)}`;
+  return `${r.overdue ? 'OVERDUE, ' : ''}due ${r.dueDate}`;
+}
+
+function resources(c: Catalogue): string {
+  return `${c.resources.length} resource${c.resources.length === 1 ? '' : 's'}`;
+}
