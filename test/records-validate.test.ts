@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Resource } from '../src/model/catalogue.ts';
 import { validateRecord } from '../src/records/validate.ts';
+import { Decimal } from '../src/formats/decimal.ts';
+
+const dec = (text: string) => Decimal.parse(text)!;
 
 const resource: Resource = {
   code: '430000-GA-00009',
@@ -38,7 +41,7 @@ describe('validateRecord', () => {
       employerCode: '91350100M000100Y43', phone: '13812345678', email: 'li.na@hunan.gov.cn', caseNo: 'DB0001',
     }, 3)).toEqual({
       row: {
-        idNumber: ID, fullName: '欧阳娜娜', notes: '', age: 42, height: 1.72, allowance: 650.5, insured: true,
+        idNumber: ID, fullName: '欧阳娜娜', notes: '', age: 42, height: 1.72, allowance: dec('650.50'), insured: true,
         birthDate: '1984-02-29', registeredAt: '2026-03-01T01:30:00.000Z', status: 'active',
         employerCode: '91350100M000100Y43', phone: '13812345678', email: 'li.na@hunan.gov.cn', caseNo: 'DB0001',
       },
@@ -49,7 +52,7 @@ describe('validateRecord', () => {
   it('converts CSV strings: numbers, booleans, nulls', () => {
     const csv = { fromText: true };
     expect(validateRecord(resource, { idNumber: ID, age: '-7', height: '1e2', allowance: ' 0.5 ', insured: '0', status: null }, 2, csv))
-      .toEqual({ row: { ...nulls, idNumber: ID, age: -7, height: 100, allowance: 0.5, insured: false }, problems: [] });
+      .toEqual({ row: { ...nulls, idNumber: ID, age: -7, height: 100, allowance: dec('0.5'), insured: false }, problems: [] });
     expect(validateRecord(resource, { idNumber: ID, insured: '1', registeredAt: '2026-03-01T09:30Z' }, 2, csv).row)
       .toEqual({ ...nulls, idNumber: ID, insured: true, registeredAt: '2026-03-01T09:30:00.000Z' });
   });
@@ -64,10 +67,10 @@ describe('validateRecord', () => {
     [{ age: '12a' }, 'line 7: age: "12a" is not an integer'],
     [{ age: 2 ** 60 }, 'line 7: age: 1152921504606847000 is not an integer'],
     [{ height: 'tall' }, 'line 7: height: "tall" is not a number'],
-    [{ allowance: '650,50' }, 'line 7: allowance: "650,50" is not a decimal number (digits with an optional sign and fraction, e.g. "1234.50"; no exponent)'],
+    [{ allowance: '650,50' }, 'line 7: allowance: "650,50" is not a decimal number (digits with an optional sign and fraction, e.g. "1234.50"; no exponent; at most 34 digits)'],
     // One grammar with the Decimal scalar (src/formats/decimal.ts): what cannot be a filter value does not import.
-    [{ allowance: '1e3' }, 'line 7: allowance: "1e3" is not a decimal number (digits with an optional sign and fraction, e.g. "1234.50"; no exponent)'],
-    [{ allowance: '.5' }, 'line 7: allowance: ".5" is not a decimal number (digits with an optional sign and fraction, e.g. "1234.50"; no exponent)'],
+    [{ allowance: '1e3' }, 'line 7: allowance: "1e3" is not a decimal number (digits with an optional sign and fraction, e.g. "1234.50"; no exponent; at most 34 digits)'],
+    [{ allowance: '.5' }, 'line 7: allowance: ".5" is not a decimal number (digits with an optional sign and fraction, e.g. "1234.50"; no exponent; at most 34 digits)'],
     [{ insured: 'yes' }, 'line 7: insured: "yes" is not a boolean (true, false, 1 or 0)'],
     [{ status: 'Active' }, 'line 7: status: "Active" is not one of active, ended'],
     [{ fullName: 42 }, 'line 7: fullName: 42 is not a string'],
@@ -88,6 +91,26 @@ describe('validateRecord', () => {
     [{ insured: 1 }, 'line 3: insured: 1 is not a boolean (true or false)'],
   ])('in JSON a value of the wrong type is refused: %j', (fields, message) => {
     expect(validateRecord(resource, { idNumber: ID, ...fields }, 3)).toEqual({ problems: [message] });
+  });
+
+  it('a decimal keeps its digits and scale; a JSON number has none, and too many digits for a double are refused', () => {
+    const allowance = (value: unknown, fromText = false) => validateRecord(resource, { idNumber: ID, allowance: value }, 5, { fromText });
+    expect(String(allowance('450.10').row!.allowance)).toBe('450.10');
+    expect(String(allowance('12345678901234567.89').row!.allowance)).toBe('12345678901234567.89');
+    expect(String(allowance(' -0.00 ', true).row!.allowance)).toBe('-0.00');
+    expect(String(allowance('+007.50').row!.allowance)).toBe('7.50'); // no "+", no leading zeros: Decimal128 keeps neither
+    expect(String(allowance(450.10).row!.allowance)).toBe('450.1'); // JSON.parse already dropped the zero
+    expect(String(allowance(1e-7).row!.allowance)).toBe('0.0000001');
+    expect(allowance(12345678901234567.89).problems).toEqual([
+      'line 5: allowance: 12345678901234568 is not a decimal written as a string: a number with more than 15 significant digits may already have lost digits',
+    ]);
+    expect(allowance('1' + '0'.repeat(34)).problems).toEqual([
+      `line 5: allowance: "1${'0'.repeat(34)}" is not a decimal number (digits with an optional sign and fraction, e.g. "1234.50"; no exponent; at most 34 digits)`,
+    ]);
+    expect(String(allowance('0.' + '0'.repeat(33) + '1').row!.allowance)).toBe('0.' + '0'.repeat(33) + '1'); // 34 digits
+    expect(allowance('0.' + '0'.repeat(34) + '1').problems).toHaveLength(1);
+    expect(allowance('0'.repeat(150) + '1.5').row!.allowance).toEqual(dec('1.5'));
+    expect(allowance('0'.repeat(1000) + '1').problems).toHaveLength(1); // not read at all
   });
 
   it('reports every problem of a record, in item order', () => {

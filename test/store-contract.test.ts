@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
-import { databaseFromUri, openMongoStore, toMongoFilter } from '../src/store/mongo.ts';
+import { databaseFromUri, fromBson, openMongoStore, toBson, toDocument, toMongoFilter } from '../src/store/mongo.ts';
+import { Decimal } from '../src/formats/decimal.ts';
 import { openStore } from '../src/store/open.ts';
 import {
   and,
@@ -42,6 +43,41 @@ const contains = (field: string, value: string): Filter => ({ kind: 'contains', 
 const asc = (field: string): SortKey => ({ field, direction: 'asc' });
 const desc = (field: string): SortKey => ({ field, direction: 'desc' });
 const ids = (rows: Row[]) => rows.map((r) => r.id);
+const dec = (text: string): Decimal => {
+  const d = Decimal.parse(text);
+  if (!d) throw new Error(`not a decimal: ${text}`);
+  return d;
+};
+
+// Decimals: ties by value in other scales (450.1/450.10/450.100, the zeros), neighbours beyond a double's
+// precision, 34 digits, negatives of many lengths, a null and a missing one. A double would make d10, d11
+// and d12 equal and d15 and d16 equal.
+const AMOUNTS: [string, string | null | undefined][] = [
+  ['d01', '450.10'], ['d02', '450.1'], ['d03', '10.5'], ['d04', '9.75'], ['d05', '-0'], ['d06', '0'],
+  ['d07', '0.00'], ['d08', '-3'], ['d09', '-3.5'], ['d10', '12345678901234567.89'], ['d11', '12345678901234567.88'],
+  ['d12', '12345678901234567.90'], ['d13', '-0.0000001'], ['d14', '0.00000010'], ['d15', '9999999999999999999999999999999999'],
+  ['d16', '9999999999999999999999999999999998'], ['d17', '-10'], ['d18', null], ['d19', undefined], ['d20', '450.100'],
+  ['d21', '-0.45'], ['d22', '-0.451'], ['d23', '0.45'], ['d24', '0.451'], ['d25', '100'], ['d26', '99.999'],
+];
+const DECIMAL_ROWS: Row[] = AMOUNTS.map(([id, a]): Row => (a === undefined ? { id } : { id, amount: a === null ? null : dec(a) }));
+
+/** Exact order of decimal texts (scaled BigInts), null first: the oracle of the decimal cases. */
+function compareDecimalTexts(a: string | null | undefined, b: string | null | undefined): number {
+  if (a == null || b == null) return a == null ? (b == null ? 0 : -1) : 1;
+  const scaled = (t: string, scale: number) => {
+    const [i, f = ''] = t.split('.');
+    return BigInt(i.replace(/^-/, '') + f.padEnd(scale, '0')) * (t.startsWith('-') ? -1n : 1n);
+  };
+  const scale = Math.max(...[a, b].map((t) => (t.split('.')[1] ?? '').length));
+  const [x, y] = [scaled(a, scale), scaled(b, scale)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+const amountOf = (id: string) => AMOUNTS.find(([i]) => i === id)![1];
+const decimalOrder = (direction: 'asc' | 'desc', keep: (a: string | null | undefined) => boolean = () => true): string[] =>
+  AMOUNTS.filter(([, a]) => keep(a))
+    .map(([id]) => id)
+    .sort((x, y) => (direction === 'asc' ? 1 : -1) * compareDecimalTexts(amountOf(x), amountOf(y)) || (x < y ? -1 : 1));
+const texts = (rows: Row[]) => Object.fromEntries(rows.map((r) => [r.id, r.amount === undefined ? undefined : r.amount === null ? null : String(r.amount)]));
 
 // p03 has explicit nulls, p04 lacks score, p05 lacks active, p08 lacks name: null and missing are one.
 const PEOPLE: Row[] = [
@@ -396,6 +432,133 @@ function contract(harness: () => Harness): void {
       const expected = ids(sortRows(rows.filter((r) => r.grp !== 'b' || r.flag === true), sort));
       expect(expected.length).toBe(51);
       expect(await walk(sort, 6, filter)).toEqual(expected);
+    });
+  });
+
+  describe('decimals (exact, compared by value)', () => {
+    let c: string;
+    let indexed: string;
+    beforeAll(async () => {
+      c = `_decimals_${++next}`;
+      indexed = `_decimals_${++next}`;
+      await store.insert(c, DECIMAL_ROWS);
+      await store.ensureIndex(indexed, { fields: ['amount'] });
+      await store.insert(indexed, DECIMAL_ROWS);
+    });
+    const both = () => [c, indexed];
+
+    it('reads back every decimal as a Decimal with the text written: digits and scale kept', async () => {
+      const rows = await store.find(c, { sort: [asc('id')] });
+      const expected = Object.fromEntries(AMOUNTS.filter(([, a]) => a !== undefined).map(([id, a]) => [id, a]));
+      expect(texts(rows)).toEqual({ ...expected, d19: undefined });
+      for (const row of rows) if (row.amount != null) expect(row.amount).toBeInstanceOf(Decimal);
+      for (const projection of [['amount'], ['id', 'amount', 'a', 'b', 'c', 'd']]) {
+        const projected = await store.find(c, { filter: inList('id', ['d01', 'd10', 'd14', 'd05']), projection, sort: [asc('id')] });
+        expect(projected.map((r) => String(r.amount))).toEqual(['450.10', '-0', '12345678901234567.89', '0.00000010']);
+      }
+      expect((await store.findByValues(c, 'amount', [dec('450.1')], ['id', 'amount'])).map((r) => [r.id, String(r.amount)]).sort()).toEqual([
+        ['d01', '450.10'], ['d02', '450.1'], ['d20', '450.100'],
+      ]);
+    });
+
+    const FILTERS: { label: string; filter: Filter; keep: (a: string | null | undefined) => boolean }[] = [
+      { label: 'eq 450.1 matches 450.10 and 450.100', filter: eq('amount', dec('450.1')), keep: (a) => a != null && compareDecimalTexts(a, '450.1') === 0 },
+      { label: 'eq 0 matches -0 and 0.00', filter: eq('amount', dec('-0.000')), keep: (a) => a != null && compareDecimalTexts(a, '0') === 0 },
+      { label: 'ne 450.10 (matches null and missing)', filter: ne('amount', dec('450.10')), keep: (a) => a == null || compareDecimalTexts(a, '450.1') !== 0 },
+      { label: 'gt 9.75: 10.5 is greater (not by text)', filter: cmp('amount', 'gt', dec('9.75')), keep: (a) => a != null && compareDecimalTexts(a, '9.75') > 0 },
+      { label: 'lt 10.5: 9.75 is less', filter: cmp('amount', 'lt', dec('10.5')), keep: (a) => a != null && compareDecimalTexts(a, '10.5') < 0 },
+      { label: 'gte/lte around a neighbour beyond a double', filter: and(cmp('amount', 'gte', dec('12345678901234567.885')), cmp('amount', 'lte', dec('12345678901234567.89'))), keep: (a) => a === '12345678901234567.89' },
+      { label: 'lt the 34-digit maximum excludes it', filter: cmp('amount', 'gt', dec('9999999999999999999999999999999998')), keep: (a) => a === '9999999999999999999999999999999999' },
+      { label: 'negatives: -0.451 < -0.45 < -0.0000001 < 0', filter: and(cmp('amount', 'gte', dec('-0.451')), cmp('amount', 'lt', dec('0'))), keep: (a) => a != null && compareDecimalTexts(a, '-0.451') >= 0 && compareDecimalTexts(a, '0') < 0 },
+      { label: 'in by value, with null', filter: inList('amount', [dec('450.1000'), dec('-3.0'), null]), keep: (a) => a == null || ['450.1', '-3'].some((v) => compareDecimalTexts(a, v) === 0) },
+    ];
+    it.each(FILTERS)('$label', async ({ filter, keep }) => {
+      const expected = AMOUNTS.filter(([, a]) => keep(a)).map(([id]) => id);
+      for (const coll of both()) {
+        expect(ids(await store.find(coll, { filter, sort: [asc('id')] }))).toEqual(expected);
+        expect(await store.count(coll, filter)).toBe(expected.length);
+      }
+    });
+
+    it('sorts by value, ties broken by the key, nulls first ascending', async () => {
+      for (const coll of both()) {
+        expect(ids(await store.find(coll, { sort: [asc('amount'), asc('id')] }))).toEqual(decimalOrder('asc'));
+        expect(ids(await store.find(coll, { sort: [desc('amount'), asc('id')] }))).toEqual(decimalOrder('desc'));
+      }
+    });
+
+    it('pages with keyset cursors over a decimal order, ascending and descending, with and without a filter', async () => {
+      for (const coll of both()) {
+        for (const direction of ['asc', 'desc'] as const) {
+          const sort = withKeyTieBreak([{ field: 'amount', direction }], 'id');
+          for (const [size, filter, keep] of [
+            [1, undefined, undefined],
+            [2, undefined, undefined],
+            [4, cmp('amount', 'gte', dec('0')), (a: string | null | undefined) => a != null && compareDecimalTexts(a, '0') >= 0],
+          ] as const) {
+            const seen: string[] = [];
+            let cursor: string | undefined;
+            for (let pages = 0; pages < 100; pages++) {
+              const page = await store.find(coll, {
+                filter: and(...(filter ? [filter] : []), ...(cursor ? [afterFilter(sort, cursor)] : [])),
+                sort,
+                limit: size,
+                projection: withSortFields(['id'], sort),
+              });
+              seen.push(...ids(page).map(String));
+              if (page.length < size) break;
+              cursor = encodeCursor(sort, page[page.length - 1]);
+            }
+            expect(seen).toEqual(decimalOrder(direction, keep));
+          }
+        }
+      }
+    });
+
+    it('compares joined decimals by value: trailing zeros are no difference, a last digit is', async () => {
+      const right = `${c}_right`;
+      await store.insert(right, [
+        { pid: 'd01', amount: dec('450.1') }, // 450.10: equal
+        { pid: 'd05', amount: dec('0.000') }, // -0: equal
+        { pid: 'd10', amount: dec('12345678901234567.88') }, // differs in the last digit
+        { pid: 'd12', amount: dec('12345678901234567.9') }, // equal
+        { pid: 'd18', amount: dec('1') }, // null against a value: differs
+      ]);
+      await store.ensureIndex(right, { fields: ['pid'] });
+      expect(await store.compareJoined({ collection: c, on: 'id', field: 'amount' }, { collection: right, on: 'pid', field: 'amount' }, 5)).toEqual({
+        compared: 5, differing: 2, sampleKeys: ['d10', 'd18'],
+      });
+      // A decimal join field: pairs by value, the sample keys as the left side's texts.
+      const byAmount = await store.compareJoined({ collection: c, on: 'amount', field: 'id' }, { collection: right, on: 'amount', field: 'pid' }, 10);
+      // 450.1 (d01, d02, d20) with d01; 0 (d05, d06, d07) with d05; .88 (d11) with d10; .90 (d12) with d12.
+      expect([byAmount.compared, byAmount.differing]).toEqual([8, 5]);
+      // One key per value, in order of value; its text is one of the texts of that value.
+      expect(byAmount.sampleKeys.map((k) => [k instanceof Decimal, compareDecimalTexts(String(k), ['0', '450.1', '12345678901234567.88'][byAmount.sampleKeys.indexOf(k)])])).toEqual([
+        [true, 0], [true, 0], [true, 0],
+      ]);
+    });
+
+    it('updates a decimal field (text and value), and back to a plain value', async () => {
+      const u = `${c}_update`;
+      await store.insert(u, DECIMAL_ROWS);
+      expect(await store.update(u, eq('amount', dec('450.1')), { amount: dec('7.50'), note: 'x' })).toBe(3);
+      expect(texts(await store.find(u, { filter: eq('amount', dec('7.5')), sort: [asc('id')] }))).toEqual({ d01: '7.50', d02: '7.50', d20: '7.50' });
+      expect(ids(await store.find(u, { filter: cmp('amount', 'lt', dec('9.75')), sort: [asc('amount'), asc('id')], limit: 3 }))).toEqual(['d17', 'd09', 'd08']);
+      expect(ids(await store.find(u, { filter: and(cmp('amount', 'gt', dec('7.4')), cmp('amount', 'lt', dec('9.75'))), sort: [asc('id')] }))).toEqual(['d01', 'd02', 'd20']);
+      expect(await store.update(u, eq('id', 'd03'), { amount: null })).toBe(1);
+      expect(await store.find(u, { filter: eq('id', 'd03'), projection: ['amount'] })).toEqual([{ amount: null }]);
+    });
+
+    it('upserts by a key and loads with upsertAll, keeping the texts', async () => {
+      const u = `${c}_upsert`;
+      expect(await store.upsert(u, 'id', [{ id: 'a', amount: dec('1.10') }, { id: 'b', amount: dec('2') }])).toEqual({ inserted: 2, updated: 0 });
+      expect(await store.upsert(u, 'id', [{ id: 'a', amount: dec('1.100') }])).toEqual({ inserted: 0, updated: 1 });
+      async function* batches() {
+        yield [{ id: 'b', amount: dec('-2.00') }, { id: 'c', amount: dec('12345678901234567.89') }];
+      }
+      expect(await store.upsertAll(u, 'id', batches())).toEqual({ inserted: 1, updated: 1 });
+      expect(texts(await store.find(u, { sort: [desc('amount'), asc('id')] }))).toEqual({ c: '12345678901234567.89', a: '1.100', b: '-2.00' });
+      expect(ids(await store.find(u, { sort: [desc('amount'), asc('id')] }))).toEqual(['c', 'a', 'b']);
     });
   });
 
@@ -783,6 +946,16 @@ describe('keyset.ts', () => {
       and(cmp('age', 'lte', 30), or(cmp('age', 'lt', 30), and(eq('age', 30), cmp('id', 'lt', 'p01')))),
     );
   });
+  it('carries a decimal as a decimal, its text checked by the grammar', () => {
+    const decimalSort = [asc('amount'), asc('id')];
+    const cursor = encodeCursor(decimalSort, { id: 'd01', amount: dec('450.10') });
+    const [amount, id] = decodeCursor(decimalSort, cursor);
+    expect([amount instanceof Decimal, String(amount), id]).toEqual([true, '450.10', 'd01']);
+    for (const v of [{ d: '1e3' }, { d: 450.1 }, { d: '1', x: 1 }, { d: '9'.repeat(35) }]) {
+      const forged = Buffer.from(JSON.stringify({ s: 'amount:a,id:a', v: [v, 'd01'] })).toString('base64url');
+      expect(() => decodeCursor(decimalSort, forged)).toThrow(InvalidCursorError);
+    }
+  });
   it('raises InvalidCursorError on a malformed cursor or one made for another sort', () => {
     const cursor = encodeCursor(sort, { id: 'p01', age: 30 });
     for (const bad of ['', 'not a cursor!', 'abc', Buffer.from('[1,2]').toString('base64url'), Buffer.from('{"s":"age:d,id:a","v":[{},"x"]}').toString('base64url')]) {
@@ -931,6 +1104,20 @@ describe('MongoDB translation (no server needed)', () => {
     expect(toMongoFilter(contains('name', '[x]$'))).toEqual({ name: { $regex: '\\[x\\]\\$' } });
     expect(() => toMongoFilter(eq('$where', 1))).toThrow(/invalid field name/);
     expect(() => toMongoFilter(eq('_id', 1))).toThrow(/invalid field name/);
+  });
+  it('writes decimals as Decimal128 and reads Decimal128 back as decimals with the same text', async () => {
+    const { Decimal128 } = await import('mongodb');
+    expect(toMongoFilter(and(cmp('a', 'gt', dec('450.10')), inList('a', [dec('-0'), null])))).toEqual({
+      $and: [{ a: { $gt: Decimal128.fromString('450.10') } }, { a: { $in: [Decimal128.fromString('-0'), null] } }],
+    });
+    expect(toDocument({ id: 'x', a: dec('1.50'), b: 2 })).toEqual({ id: 'x', a: Decimal128.fromString('1.50'), b: 2 });
+    // Decimal128 writes small values in scientific notation ("1.0E-7"); they come back plain.
+    for (const text of ['450.10', '-0', '-0.00', '0.0000001', '0.00000010', '-0.000000000000000000000000000000001', '12345678901234567.89', '9'.repeat(34), '100']) {
+      const bson = toBson(dec(text));
+      expect(bson).toBeInstanceOf(Decimal128);
+      const back = fromBson(Decimal128.fromString((bson as InstanceType<typeof Decimal128>).toString()));
+      expect([back instanceof Decimal, String(back)]).toEqual([true, text]);
+    }
   });
   it('takes the database from the URI path, else govgraph', () => {
     expect(databaseFromUri('mongodb://u:p@h1:27017,h2:27017/hunan?replicaSet=rs0')).toBe('hunan');

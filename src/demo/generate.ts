@@ -8,6 +8,7 @@ import type { Row } from '../store/port.ts';
 import { idCardCheckDigit } from '../formats/idcard.ts';
 import { creditCodeCheckChar, CREDIT_CODE_CHARSET, organisationCodeCheckChar } from '../formats/credit-code.ts';
 import { daysInMonth } from '../formats/calendar.ts';
+import { Decimal } from '../formats/decimal.ts';
 
 export const DEMO_SEED = 20261125;
 /** The day the demo data is "as of": ages, expiries and statuses are computed against it, not the clock. */
@@ -171,6 +172,8 @@ function ageOn(birthDate: string, date: string): number {
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+/** An amount of money for a decimal item: two places kept as text ("1710.00"), as a register writes it. */
+const money = (x: number): Decimal => Decimal.parse(x.toFixed(2))!;
 
 function address(rng: Rng, county: County): string {
   return `湖南省${county.city}${county.district}${rng.pick(STREETS)}${rng.int(1, 999)}号${rng.int(1, 30)}栋${rng.int(1, 6)}单元${rng.int(1, 33)}${pad(rng.int(1, 8), 2)}室`;
@@ -317,7 +320,7 @@ function makeEnterprises(rng: Rng, count: number, adults: Person[]): Enterprise[
         enterpriseType: type,
         legalRepresentative: rep.fullName,
         legalRepresentativeId: rep.idNumber,
-        registeredCapital: type === 'individual_business' ? round2(rng.int(1, 50) / 2) : round2(rng.int(10, 200_000) / 4),
+        registeredCapital: type === 'individual_business' ? money(rng.int(1, 50) / 2) : money(rng.int(10, 200_000) / 4),
         establishedOn,
         businessScope: `${scope}。（依法须经批准的项目，经相关部门批准后方可开展经营活动）`,
         address: address(rng, county).replace(/\d+单元\d+室$/, `${rng.int(1, 20)}楼`),
@@ -359,7 +362,7 @@ function employment(rng: Rng, people: Person[], enterprises: Map<string, Enterpr
       insured: contractType !== 'part_time' && rng.chance(0.92),
       workRegion: e.county.code,
       registeredAt: datetimeOn(rng, contractStart),
-      monthlyWage: round2(rng.int(2200, 25_000)),
+      monthlyWage: money(rng.int(2200, 25_000)),
     });
   }
   return rows;
@@ -414,7 +417,7 @@ function minimumLivingAllowances(rng: Rng, candidates: Person[], count: number):
       fullName: rows.length % MISSPELT_EVERY === MISSPELT_EVERY - 1 ? misspelt(p.fullName) : p.fullName,
       category,
       householdSize: size,
-      monthlyAllowance: round2((category === 'urban' ? rng.int(300, 650) : rng.int(200, 450)) * size),
+      monthlyAllowance: money((category === 'urban' ? rng.int(300, 650) : rng.int(200, 450)) * size),
       bankAccount: rng.chance(0.95) ? rng.pick(['621700', '622202', '621799', '623059']) + rng.digits(13) : null,
       phone: p.row.phone,
       disabilityLevel: rng.weighted([['none', 80], ['level_1', 4], ['level_2', 5], ['level_3', 5], ['level_4', 6]] as const),
@@ -437,7 +440,7 @@ function unemploymentBenefits(rng: Rng, candidates: Person[], enterprises: Enter
       idNumber: p.idNumber,
       fullName: p.fullName,
       lastEmployerCode: rng.pick(enterprises).creditCode,
-      monthlyBenefit: round2(rng.int(1500, 1900) * 0.9),
+      monthlyBenefit: money(rng.int(1500, 1900) * 0.9),
       startDate,
       endDate,
       status: endDate < DEMO_REFERENCE_DATE ? 'ended' : rng.chance(0.05) ? 'suspended' : 'paying',
@@ -486,7 +489,7 @@ function penalties(rng: Rng, enterprises: Enterprise[], count: number): Row[] {
       violationType,
       violation: facts[violationType],
       penaltyType,
-      fineAmount: penaltyType === 'fine' ? round2(rng.int(10, 2000) * 100) : null,
+      fineAmount: penaltyType === 'fine' ? money(rng.int(10, 2000) * 100) : null,
       decidedOn,
       decidingUnit: `${e.county.city}市场监督管理局`,
       publicUntil: addYears(decidedOn, 3),
@@ -537,7 +540,7 @@ function landUseRights(rng: Rng, enterprises: Enterprise[], count: number): Row[
       grantMethod,
       grantedOn,
       expiresOn: grantMethod === 'allocation' ? null : addYears(grantedOn, terms[landUse]),
-      price: grantMethod === 'allocation' ? null : round2((area * rng.int(800, 6000)) / 10_000),
+      price: grantMethod === 'allocation' ? null : money((area * rng.int(800, 6000)) / 10_000),
       location: address(rng, e.county).replace(/\d+栋.*$/, '地块'),
       boundary: `POLYGON((${pt(lon, lat)}, ${pt(lon + d, lat)}, ${pt(lon + d, lat + d)}, ${pt(lon, lat + d)}, ${pt(lon, lat)}))`,
     });
@@ -581,7 +584,7 @@ function elderlySubsidies(rng: Rng, people: Person[]): Row[] {
       fullName: p.fullName,
       age: ageOn(p.birthDate, since),
       subsidyType,
-      monthlyAmount: subsidyType === 'age_allowance' ? (p.age >= 90 ? 200 : 100) : subsidyType === 'care_subsidy' ? 300 : 150,
+      monthlyAmount: money(subsidyType === 'age_allowance' ? (p.age >= 90 ? 200 : 100) : subsidyType === 'care_subsidy' ? 300 : 150),
       district: p.county.code,
       since,
       active: rng.chance(0.95),

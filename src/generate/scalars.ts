@@ -2,7 +2,7 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { isRealDate } from '../formats/calendar.ts';
 import { DATETIME_EXPECTED, readDateTime } from '../formats/datetime.ts';
-import { DECIMAL_EXPECTED, readDecimal } from '../formats/decimal.ts';
+import { checkDecimal, Decimal } from '../formats/decimal.ts';
 
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -19,11 +19,15 @@ function parseDateTime(v: unknown): string {
   return t;
 }
 
-function parseDecimal(v: unknown): number {
-  const n = readDecimal(v);
-  if (n === undefined) throw bad(`${JSON.stringify(v)} is not ${DECIMAL_EXPECTED}.`);
-  return n;
+/** A Decimal value (the store compares it by value); a variable's number only when it cannot have lost digits. */
+function parseDecimal(v: unknown): Decimal {
+  const checked = checkDecimal(v);
+  if ('expected' in checked) throw bad(`${JSON.stringify(v)} is not ${checked.expected}.`);
+  return checked.value;
 }
+
+/** The text of a decimal as it was imported ("450.10"); a number (from a source other than the store) as its text. */
+const serializeDecimal = (v: unknown): string => (v instanceof Decimal ? v.text : String(v));
 
 /** A literal as the parser of its scalar sees it: strings as written, numbers as the text of the number
  * for decimals (no digit lost) and as numbers otherwise. */
@@ -49,7 +53,7 @@ export const DateTimeScalar = new GraphQLScalarType({
 
 export const DecimalScalar = new GraphQLScalarType({
   name: 'Decimal',
-  serialize: (v) => String(v),
+  serialize: serializeDecimal,
   parseValue: parseDecimal,
   parseLiteral: literal(parseDecimal),
 });

@@ -14,7 +14,7 @@ import { stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { collectionOf, type Resource } from '../model/catalogue.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
-import type { Row, Store } from '../store/port.ts';
+import { sameValue, type Row, type Store } from '../store/port.ts';
 import { readRecords, recordFileFormat, RecordFileError, type ReadProgress } from './read.ts';
 import { show, validateRecord } from './validate.ts';
 
@@ -141,7 +141,8 @@ export async function importRecords(
     for (const row of watched) {
       const key = JSON.stringify(row[resource.key]);
       for (const item of watch!.get(key)!) {
-        if (JSON.stringify(before.get(key)?.[item] ?? null) !== JSON.stringify(row[item] ?? null)) changed.push({ key, item });
+        // By value, as the store compares: a decimal whose text only gains or loses trailing zeros is unchanged.
+        if (!sameValue(before.get(key)?.[item], row[item])) changed.push({ key, item });
       }
     }
   }

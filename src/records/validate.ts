@@ -9,7 +9,7 @@ import type { Item, ItemType, Resource } from '../model/catalogue.ts';
 import type { Row, Value } from '../store/port.ts';
 import { isRealDate } from '../formats/calendar.ts';
 import { readDateTime, DATETIME_EXPECTED } from '../formats/datetime.ts';
-import { readDecimal, DECIMAL_EXPECTED } from '../formats/decimal.ts';
+import { checkDecimal } from '../formats/decimal.ts';
 import { formatOf } from '../formats/index.ts';
 
 /** A converter returns the stored value, or what a valid value is ("a date (YYYY-MM-DD)") when it fails. */
@@ -57,11 +57,12 @@ export const TYPES: readonly TypeConverter[] = [
   },
   {
     type: 'decimal',
-    // The grammar the Decimal scalar accepts too (src/formats/decimal.ts); strings also in JSON, the
-    // way the scalar carries decimals without losing digits.
+    // The grammar the Decimal scalar accepts too (src/formats/decimal.ts). Strings (JSON or CSV) keep
+    // their digits and scale; a JSON number has no scale (450.10 reads as 450.1) and is refused when it
+    // has more significant digits than a double keeps.
     convert(value, _item, fromText) {
-      const n = readDecimal(typeof value === 'string' && fromText ? value.trim() : value);
-      return n === undefined ? fail(DECIMAL_EXPECTED) : ok(n);
+      const checked = checkDecimal(typeof value === 'string' && fromText ? value.trim() : value);
+      return 'expected' in checked ? fail(checked.expected) : ok(checked.value);
     },
   },
   {
@@ -176,7 +177,8 @@ export interface Validated {
  * An empty string is a missing value for every type but string and text (CSV readers pass empty cells
  * as null already); a required item must be present and, for strings, not empty. Numbers and booleans
  * are read from text only with `fromText` (CSV); in JSON a "7" for an int item is the wrong type.
- * Decimals may be strings in JSON too, the way the Decimal scalar carries them without losing digits.
+ * Decimals may be strings in JSON too, the way the Decimal scalar carries them without losing digits; a
+ * string keeps its scale ("450.10"), a JSON number cannot (450.10 is read as 450.1).
  */
 export function validateRecord(
   resource: Resource,

@@ -1,7 +1,7 @@
 // Cursor (keyset) pagination, done once above the store port for every adapter.
 //
 // A cursor is the opaque base64url form of the sort values of the last row of a page, together with
-// the sort it was made for. The next page is `find({ filter: and(userFilter, afterFilter(sort, cursor)),
+// the sort it was made for (a decimal as `{ d: text }`, compared by value again on the next page). The next page is `find({ filter: and(userFilter, afterFilter(sort, cursor)),
 // sort, limit })`: the condition (f1 > v1) OR (f1 = v1 AND f2 > v2) OR ... with each "greater" read in
 // the key's direction and the port's null order (nulls first in ASC, last in DESC). The last sort key
 // must be the resource key (unique and never null), which `withKeyTieBreak` guarantees; the rows of a
@@ -12,6 +12,19 @@
 // SQLite index can seek to, so later DESC pages cost what the first does instead of a scan from the end.
 
 import { and, eq, or, type Filter, type Row, type SortKey, type Value } from './port.ts';
+import { Decimal } from '../formats/decimal.ts';
+
+/** A sort value as a cursor holds it: a decimal as `{ d: text }`, so that it comes back as a decimal. */
+const cursorValue = (value: Value): unknown => (value instanceof Decimal ? { d: value.text } : value);
+
+/** A cursor's value back as a sort value, or undefined when it is not one a cursor can hold. */
+function sortValue(value: unknown): Value | undefined {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return value as Value;
+  if (typeof value === 'object' && Object.keys(value).length === 1 && typeof (value as { d?: unknown }).d === 'string') {
+    return Decimal.parse((value as { d: string }).d);
+  }
+  return undefined;
+}
 
 /** Raised by `decodeCursor` and `afterFilter` on a cursor that is malformed or made for another sort. */
 export class InvalidCursorError extends Error {
@@ -43,7 +56,7 @@ const signature = (sort: readonly SortKey[]): string =>
 
 /** The cursor of `row` in `sort` (a missing sort field counts as null). */
 export function encodeCursor(sort: readonly SortKey[], row: Row): string {
-  const values = sort.map((s) => row[s.field] ?? null);
+  const values = sort.map((s) => cursorValue(row[s.field] ?? null));
   return Buffer.from(JSON.stringify({ s: signature(sort), v: values }), 'utf8').toString('base64url');
 }
 
@@ -70,12 +83,11 @@ export function decodeCursor(sort: readonly SortKey[], cursor: string): Value[] 
   if (s !== signature(sort) || v.length !== sort.length) {
     throw new InvalidCursorError('invalid cursor: it was made for a different orderBy');
   }
-  for (const value of v) {
-    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
-      throw new InvalidCursorError('invalid cursor: not a cursor returned by this service');
-    }
-  }
-  return v as Value[];
+  return v.map((value) => {
+    const sortable = sortValue(value);
+    if (sortable === undefined) throw new InvalidCursorError('invalid cursor: not a cursor returned by this service');
+    return sortable;
+  });
 }
 
 const never: Filter = or();

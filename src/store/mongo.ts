@@ -17,8 +17,12 @@
 //   collection: the last rename wins.
 // - A unique index treats a missing field as null and accepts one such document (SQLite accepts many):
 //   unique indexes are meant for required fields.
+// - Decimals (port.ts) are BSON Decimal128 values, which keep their digits and scale ("450.10") and which
+//   MongoDB compares, sorts and indexes by value ("450.1" = "450.10"); a Decimal128 read back becomes a
+//   Decimal with the same text (Decimal128 writes small values as "1.0E-7": made plain again).
 
 import {
+  Decimal128,
   MongoClient,
   MongoError,
   ObjectId,
@@ -38,8 +42,10 @@ import {
   type Row,
   type Store,
   type UpsertResult,
+  type Value,
 } from './port.ts';
 import { announceWrites } from './changes.ts';
+import { Decimal, plainDecimalText } from '../formats/decimal.ts';
 
 const DEFAULT_DB = 'govgraph';
 const FIELD = /^[_A-Za-z][_0-9A-Za-z]*$/;
@@ -60,6 +66,26 @@ export function databaseFromUri(uri: string): string | undefined {
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** A port value as BSON: a decimal as Decimal128 (its text, digits and scale). */
+export const toBson = (value: Value): unknown => (value instanceof Decimal ? Decimal128.fromString(value.text) : value);
+
+/** A BSON value as a port value: a Decimal128 as a decimal with its text. */
+export const fromBson = (value: unknown): unknown =>
+  value instanceof Decimal128 ? Decimal.fromStored(plainDecimalText(value.toString())) : value;
+
+/** A row as a document to write: decimals as Decimal128. */
+export function toDocument(row: Row): Document {
+  const doc: Document = {};
+  for (const field in row) doc[field] = toBson(row[field]);
+  return doc;
+}
+
+/** A document read as a row: Decimal128 values as decimals (changed in place). */
+function fromDocument(doc: Document): Row {
+  for (const field in doc) if (doc[field] instanceof Decimal128) doc[field] = fromBson(doc[field]);
+  return doc as Row;
+}
+
 export function toMongoFilter(filter: Filter | undefined): MongoFilter<Document> {
   if (filter === undefined) return {};
   switch (filter.kind) {
@@ -70,10 +96,10 @@ export function toMongoFilter(filter: Filter | undefined): MongoFilter<Document>
     case 'compare': {
       const field = checkField(filter.field);
       if (filter.value === null && filter.op !== 'eq' && filter.op !== 'ne') return NEVER;
-      return { [field]: { [`$${filter.op}`]: filter.value } };
+      return { [field]: { [`$${filter.op}`]: toBson(filter.value) } };
     }
     case 'in':
-      return { [checkField(filter.field)]: { $in: filter.values } };
+      return { [checkField(filter.field)]: { $in: filter.values.map(toBson) } };
     case 'startsWith':
       return { [checkField(filter.field)]: { $regex: `^${escapeRegex(filter.value)}` } };
     case 'contains':
@@ -104,10 +130,10 @@ function checkCount(name: string, n: number | undefined): void {
 }
 
 function projectRows(docs: Document[], projection: string[] | undefined): Row[] {
-  if (projection === undefined) return docs as Row[];
+  if (projection === undefined) return docs.map(fromDocument);
   return docs.map((doc) => {
     const row: Row = {};
-    for (const field of projection) row[field] = doc[field] ?? null;
+    for (const field of projection) row[field] = (fromBson(doc[field]) as Value | undefined) ?? null;
     return row;
   });
 }
@@ -210,7 +236,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
 
     async insert(collection, rows) {
       if (rows.length === 0) return;
-      const docs = rows.map((row) => ({ ...row, _id: new ObjectId() }));
+      const docs = rows.map((row) => ({ ...toDocument(row), _id: new ObjectId() }));
       const ids = docs.map((d) => d._id);
       await atomically(
         `insert into ${collection}`,
@@ -227,9 +253,9 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
         }
       });
       if (rows.length === 0) return { inserted: 0, updated: 0 };
-      const keys = [...new Set(rows.map((row) => row[key]))];
+      const keys = [...new Set(rows.map((row) => row[key]))].map(toBson);
       const operations = rows.map((row) => ({
-        replaceOne: { filter: { [key]: row[key] }, replacement: { ...row }, upsert: true },
+        replaceOne: { filter: { [key]: toBson(row[key]) }, replacement: toDocument(row), upsert: true },
       }));
       // Only read when there is no transaction: what to restore if the bulk write fails midway.
       const before = transactions
@@ -273,7 +299,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
           }
           if (rows.length === 0) continue;
           const written = await coll(staging).bulkWrite(
-            rows.map((row) => ({ replaceOne: { filter: { [key]: row[key] }, replacement: { ...row }, upsert: true } })),
+            rows.map((row) => ({ replaceOne: { filter: { [key]: toBson(row[key]) }, replacement: toDocument(row), upsert: true } })),
             { ordered: true },
           );
           result.inserted += written.upsertedCount;
@@ -291,7 +317,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       const fields = Object.keys(set).map(checkField);
       if (fields.length === 0) return store.count(collection, filter);
       const result = await run(`update in ${collection}`, () =>
-        coll(collection).updateMany(toMongoFilter(filter), { $set: set }),
+        coll(collection).updateMany(toMongoFilter(filter), { $set: toDocument(set) }),
       );
       return result.matchedCount;
     },
@@ -326,7 +352,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       return {
         compared: totals?.compared ?? 0,
         differing: totals?.differing ?? 0,
-        sampleKeys: sample === 0 ? [] : ((out?.sample as Document[] | undefined) ?? []).map((d) => d._id),
+        sampleKeys: sample === 0 ? [] : ((out?.sample as Document[] | undefined) ?? []).map((d) => fromBson(d._id) as Value),
       };
     },
 

@@ -1,12 +1,19 @@
 // The store port (SPEC §11): the narrow interface both adapters (SQLite embedded, MongoDB) implement.
-// Records are flat documents of JSON scalars. Conventions every adapter keeps:
+// Records are flat documents of JSON scalars and decimals. Conventions every adapter keeps:
 // - date items are 'YYYY-MM-DD' strings, datetime items ISO-8601 UTC strings ('...Z'), so that string
-//   order is time order; decimal items are numbers; booleans are true/false.
+//   order is time order; booleans are true/false.
+// - decimal items are `Decimal` values (src/formats/decimal.ts): a row read back carries the text that
+//   was written ("450.10" stays "450.10"), and filters, sorts, indexes and `compareJoined` compare them
+//   by value ("450.1" equals "450.10", "10.5" > "9.75"). MongoDB keeps them as Decimal128; the embedded
+//   store as an order-preserving key beside the text (see sqlite.ts). A field holds one type: a decimal
+//   field written as numbers before must be imported again.
 // - null and a missing field are the same thing; `eq: null` matches both; nulls sort first in ASC.
 // - strings compare by code point (binary collation), as MongoDB does by default.
 // - the internal `_id` of an adapter never appears in returned rows.
 
-export type Value = string | number | boolean | null;
+import { Decimal } from '../formats/decimal.ts';
+
+export type Value = string | number | boolean | null | Decimal;
 export type Row = Record<string, Value>;
 
 export type CompareOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte';
@@ -153,6 +160,12 @@ export interface Store {
    */
   watch(listener: (collection: string) => void): () => void;
   close(): Promise<void>;
+}
+
+/** Two stored values are the same as the store compares them: decimals by value ("450.1" = "450.10"). */
+export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
+  if (a instanceof Decimal && b instanceof Decimal) return a.equals(b);
+  return (a ?? null) === (b ?? null);
 }
 
 export const and = (...filters: Filter[]): Filter => ({ kind: 'and', filters });

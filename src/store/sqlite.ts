@@ -18,6 +18,13 @@
 // and filters and sorts are written with exactly the same expressions, so that SQLite uses them.
 // The indexes asked for are recorded in `_govgraph_indexes`, which `listIndexes` reads.
 //
+// Decimals (port.ts): a decimal field holds its order key (`Decimal.orderKey`: a string whose order is the
+// order of values, equal for equal values), and the document keeps the text that was written in a map
+// `"#decimals": { field: text }`. Filters, sorts, indexes, cursors and `compareJoined` therefore see only
+// the key and compare by value with the same expressions as any field ("450.1" = "450.10",
+// "9.75" < "10.5", 34 digits exact); a read puts the text back in place of the key. A field holds one type:
+// numbers written into a decimal field by an earlier version sort before every key (re-import them).
+//
 // Semantics kept equal to MongoDB's (see port.ts): null and missing are one; `ne: x` matches nulls;
 // `in` with null matches nulls; gt/gte/lt/lte never match null; nulls sort first in ASC.
 // Differences: a unique index accepts several rows whose field is null (MongoDB accepts one), so unique
@@ -45,6 +52,7 @@ import {
   type Value,
 } from './port.ts';
 import { announceWrites } from './changes.ts';
+import { Decimal } from '../formats/decimal.ts';
 
 export const SQLITE_FILE = 'govgraph.sqlite';
 
@@ -94,7 +102,46 @@ const table = (collection: string): string => quoteId(`c:${checkCollection(colle
 const indexName = (collection: string, fields: string[]): string => `ix:${fields.join(',')}@${collection}`;
 /** The expression every index, filter and sort uses for a field. */
 const expr = (field: string): string => `json_extract(doc, '$.${checkField(field)}')`;
-const param = (value: Value): Param => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
+const param = (value: Value): Param =>
+  typeof value === 'boolean' ? (value ? 1 : 0) : value instanceof Decimal ? value.orderKey : value;
+
+/** The member of a document holding the texts of its decimal fields (not a valid field name). */
+const DECIMALS = '#decimals';
+const DECIMALS_PATH = `'$."${DECIMALS}"'`;
+
+/** A row as document text: decimal fields become their order keys, their texts go to `#decimals`. */
+function docText(row: Row): string {
+  let doc: Record<string, unknown> = row;
+  let texts: Record<string, string> | undefined;
+  for (const field in row) {
+    const value = row[field];
+    if (value instanceof Decimal) {
+      if (texts === undefined) {
+        texts = {};
+        doc = { ...row };
+      }
+      texts[field] = value.text;
+      doc[field] = value.orderKey;
+    }
+  }
+  if (Object.hasOwn(row, DECIMALS)) throw new Error(`invalid field name ${JSON.stringify(DECIMALS)}`);
+  if (texts !== undefined) doc[DECIMALS] = texts;
+  return JSON.stringify(doc);
+}
+
+/** A parsed document as a row: decimal fields (those projected) get their texts back in place of their keys. */
+function fromDoc(doc: Record<string, unknown>): Row {
+  if (!(DECIMALS in doc)) return doc as Row;
+  const texts = doc[DECIMALS] as Record<string, unknown> | null;
+  delete doc[DECIMALS];
+  if (texts !== null && typeof texts === 'object') {
+    for (const field in texts) {
+      const text = texts[field];
+      if (typeof doc[field] === 'string' && typeof text === 'string') doc[field] = Decimal.fromStored(text);
+    }
+  }
+  return doc as Row;
+}
 
 const COMPARE_SQL = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
@@ -141,7 +188,7 @@ function compileFilter(filter: Filter | undefined): Sql {
       const params: Param[] = [];
       if (present.length > 0) {
         parts.push(`${e} IN (SELECT value FROM json_each(?))`);
-        params.push(JSON.stringify(present));
+        params.push(JSON.stringify(present.map(param)));
       }
       if (withNull) parts.push(`${e} IS NULL`);
       return parts.length === 0 ? { sql: '0', params } : { sql: `(${parts.join(' OR ')})`, params };
@@ -180,10 +227,11 @@ function compileProjection(projection: string[] | undefined): { sql: string; pic
   if (projection === undefined) return { sql: 'doc' };
   const fields = [...new Set(projection.map(checkField))];
   if (fields.length > SQL_PROJECTION_MAX_FIELDS) return { sql: 'doc', pick: fields };
-  return { sql: `json_object(${fields.map((f) => `'${f}', doc -> '$.${f}'`).join(', ')})` };
+  const pairs = [...fields.map((f) => `'${f}', doc -> '$.${f}'`), `'${DECIMALS}', doc -> ${DECIMALS_PATH}`];
+  return { sql: `json_object(${pairs.join(', ')})` };
 }
 
-function pickFields(doc: Row, fields: string[]): Row {
+function pickFields(doc: Row, fields: string[]): Row { // doc: after fromDoc
   const row: Row = {};
   for (const f of fields) row[f] = doc[f] ?? null;
   return row;
@@ -234,7 +282,7 @@ function stringifyRow(row: Row, collection: string, index: number): string {
   if (typeof row !== 'object' || row === null || Array.isArray(row)) {
     throw new Error(`${collection}: row ${index + 1} is not an object`);
   }
-  return JSON.stringify(row);
+  return docText(row);
 }
 
 /** The rows as JSON text, after checking that each has a value for `key`. */
@@ -378,7 +426,9 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     const { sql, params, pick } = findStatement(collection, query);
     return read(`find in ${collection}`, [], () => {
       const docs = prepare(sql).pluck().all(...params) as string[];
-      return pick ? docs.map((doc) => pickFields(JSON.parse(doc) as Row, pick)) : docs.map((doc) => JSON.parse(doc) as Row);
+      return pick
+        ? docs.map((doc) => pickFields(fromDoc(JSON.parse(doc) as Record<string, unknown>), pick))
+        : docs.map((doc) => fromDoc(JSON.parse(doc) as Record<string, unknown>));
     });
   };
 
@@ -494,8 +544,20 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       const fields = Object.keys(set);
       if (fields.length === 0) return store.count(collection, filter);
       const where = compileFilter(filter);
-      const sql = `UPDATE ${table(collection)} SET doc = json_set(doc, ${fields.map((f) => `'$.${checkField(f)}', json(?)`).join(', ')}) WHERE ${where.sql}`;
-      const params = [...fields.map((f) => JSON.stringify(set[f] ?? null)), ...where.params];
+      // Decimal fields set their keys here and their texts in `#decimals`; other fields drop any text they had.
+      const params: Param[] = fields.map((f) => {
+        const value = set[f] ?? null;
+        return JSON.stringify(value instanceof Decimal ? value.orderKey : value);
+      });
+      let assigned = `json_set(doc, ${fields.map((f) => `'$.${checkField(f)}', json(?)`).join(', ')})`;
+      if (fields.some((f) => set[f] instanceof Decimal)) {
+        assigned = `json_set(${assigned}, ${DECIMALS_PATH}, json_patch(coalesce(doc -> ${DECIMALS_PATH}, '{}'), json(?)))`;
+        params.push(JSON.stringify(Object.fromEntries(fields.map((f) => [f, set[f] instanceof Decimal ? set[f].text : null]))));
+      } else {
+        assigned = `json_remove(${assigned}, ${fields.map((f) => `'$."${DECIMALS}".${f}'`).join(', ')})`;
+      }
+      const sql = `UPDATE ${table(collection)} SET doc = ${assigned} WHERE ${where.sql}`;
+      params.push(...where.params);
       return read(`update in ${collection}`, 0, () => prepare(sql).run(...params).changes);
     },
 
@@ -514,7 +576,14 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       return read(`compare ${left.collection} with ${right.collection}`, { compared: 0, differing: 0, sampleKeys: [] }, () => {
         const totals = prepare(`SELECT count(*) AS compared, coalesce(sum(${differs}), 0) AS differing ${from}`).get() as { compared: number; differing: number };
         const keys = sample === 0 ? [] : prepare(`SELECT DISTINCT ${q('l', left.on)} AS k ${from} AND ${differs} ORDER BY k LIMIT ?`).pluck().all(sample) as Value[];
-        return { compared: totals.compared, differing: totals.differing, sampleKeys: keys };
+        // Decimal join values are order keys here: the texts of the sample, through the join field's index.
+        const texts = new Map<unknown, string>();
+        if (keys.length > 0) {
+          const sql = `SELECT ${expr(left.on)} AS k, json_extract(doc, '$."${DECIMALS}".${left.on}') AS t FROM ${lt} WHERE ${expr(left.on)} IN (SELECT value FROM json_each(?)) AND t IS NOT NULL`;
+          for (const { k, t } of prepare(sql).all(JSON.stringify(keys)) as { k: unknown; t: string }[]) texts.set(k, t);
+        }
+        const sampleKeys = keys.map((k) => (texts.has(k) ? Decimal.fromStored(texts.get(k)!) : k));
+        return { compared: totals.compared, differing: totals.differing, sampleKeys };
       });
     },
 
