@@ -104,3 +104,69 @@ describe('one grammar for decimals and date-times, shared by the importer and th
     expect(readDateTime('2026-03-01T09:30:00+0800')).toBe('2026-03-01T01:30:00.000Z');
   });
 });
+
+describe('exact decimals (src/formats/decimal.ts)', async () => {
+  const { Decimal, decimalOrderKey, plainDecimalText, readDecimal } = await import('../src/formats/decimal.ts');
+  const { DecimalScalar } = await import('../src/generate/scalars.ts');
+  const { Rng } = await import('../src/demo/generate.ts');
+  /** Exact order of two decimal texts (scaled BigInts): the oracle. */
+  const exact = (a: string, b: string) => {
+    const scale = Math.max(...[a, b].map((t) => (t.split('.')[1] ?? '').length));
+    const scaled = (t: string) => {
+      const [i, f = ''] = t.split('.');
+      return BigInt(i.replace(/^[-+]/, '') + f.padEnd(scale, '0')) * (t.startsWith('-') ? -1n : 1n);
+    };
+    const [x, y] = [scaled(a), scaled(b)];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+  it('keeps the text written, without "+" and leading zeros of the integer part', () => {
+    expect(['450.10', '+0.5', '-0', '-0.00', '007', '-007.50', '0.0000001', '12345678901234567.89'].map((t) => String(readDecimal(t))))
+      .toEqual(['450.10', '0.5', '-0', '-0.00', '7', '-7.50', '0.0000001', '12345678901234567.89']);
+    expect(JSON.stringify({ a: readDecimal('1.50') })).toBe('{"a":"1.50"}');
+  });
+
+  it('bounds digits and length: 34 digits besides leading zeros, 200 characters read', () => {
+    expect(readDecimal('9'.repeat(34))?.text).toBe('9'.repeat(34));
+    expect(readDecimal('9'.repeat(35))).toBeUndefined();
+    expect(readDecimal('0.' + '9'.repeat(34))?.text).toBe('0.' + '9'.repeat(34)); // the integer's 0 is a leading zero
+    expect(readDecimal('0.' + '9'.repeat(35))).toBeUndefined();
+    expect(readDecimal('1.' + '0'.repeat(33))?.text).toBe('1.' + '0'.repeat(33));
+    expect(readDecimal('1.' + '0'.repeat(34))).toBeUndefined(); // trailing zeros are digits of the scale
+    expect(readDecimal('0'.repeat(201))).toBeUndefined();
+  });
+
+  it('takes a number as its shortest text when a double holds it exactly (15 digits), refuses it otherwise', () => {
+    expect([450.1, 450.10, -0, 1e-7, 1e21, 123456789012345].map((n) => String(readDecimal(n)))).toEqual(['450.1', '450.1', '-0', '0.0000001', '1000000000000000000000', '123456789012345']);
+    for (const n of [12345678901234567.89, 0.1 + 0.2, 2 ** 60, NaN, Infinity]) expect(readDecimal(n)).toBeUndefined();
+  });
+
+  it('makes Decimal128 scientific text plain again', () => {
+    expect(['1E-7', '1.0E-7', '-1.234E-10', '1E+3', '450.10', '-0'].map(plainDecimalText)).toEqual(['0.0000001', '0.00000010', '-0.0000000001234', '1000', '450.10', '-0']);
+  });
+
+  it('orders keys exactly as values, equal keys for equal values (random texts against BigInt arithmetic)', () => {
+    const rng = new Rng(12);
+    const texts: string[] = ['0', '-0', '0.00', '-0.000', '1', '-1', '10', '9.99', '-9.99', '-10'];
+    for (let i = 0; i < 400; i++) {
+      const int = rng.chance(0.3) ? '0' : String(rng.int(0, 10 ** rng.int(0, 9))) + (rng.chance(0.2) ? '0'.repeat(rng.int(1, 20)) : '');
+      const frac = rng.chance(0.3) ? '' : '0'.repeat(rng.int(0, 8)) + String(rng.int(0, 10 ** rng.int(1, 8))) + '0'.repeat(rng.int(0, 3));
+      const d = Decimal.parse(`${rng.chance(0.5) ? '-' : ''}${int}${frac ? `.${frac}` : ''}`);
+      if (d) texts.push(d.text);
+    }
+    for (let i = 0; i < texts.length; i++) {
+      for (let j = 0; j < texts.length; j += 7) {
+        expect(cmp(decimalOrderKey(texts[i]), decimalOrderKey(texts[j])), `${texts[i]} vs ${texts[j]}`).toBe(exact(texts[i], texts[j]));
+      }
+    }
+    expect(readDecimal('450.1')!.equals(readDecimal('450.100')!)).toBe(true);
+  });
+
+  it('the scalar returns a Decimal for text, literals and short numbers, and serialises the text', () => {
+    expect(String(DecimalScalar.parseValue('450.10'))).toBe('450.10');
+    expect(DecimalScalar.serialize(readDecimal('450.10'))).toBe('450.10');
+    expect(() => DecimalScalar.parseValue(12345678901234567.89)).toThrow(/more than 15 significant digits/);
+    expect(() => DecimalScalar.parseValue('9'.repeat(35))).toThrow(/at most 34 digits/);
+  });
+});

@@ -4,6 +4,12 @@ import { isRealDate } from '../formats/calendar.ts';
 import { DATETIME_EXPECTED, readDateTime } from '../formats/datetime.ts';
 import { checkDecimal, Decimal } from '../formats/decimal.ts';
 
+/** A value as messages show it: JSON, cut short when long. */
+const shown = (v: unknown): string => {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+};
+
 const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
 function parseDate(v: unknown): string {
@@ -22,7 +28,7 @@ function parseDateTime(v: unknown): string {
 /** A Decimal value (the store compares it by value); a variable's number only when it cannot have lost digits. */
 function parseDecimal(v: unknown): Decimal {
   const checked = checkDecimal(v);
-  if ('expected' in checked) throw bad(`${JSON.stringify(v)} is not ${checked.expected}.`);
+  if ('expected' in checked) throw bad(`${shown(v)} is not ${checked.expected}.`);
   return checked.value;
 }
 
