@@ -193,4 +193,14 @@ describe('exact decimals through the gateway', () => {
     ]);
     expect((await page(PROVIDER, { filter: { paymentNo: { in: ['P98', 'P99'] } } })).nodes).toEqual([]);
   });
+
+  it('counts a change of value, not of text, for the objections an import corrects (the watch of data import)', async () => {
+    const file = join(dir, 'fix.jsonl');
+    const watch = new Map([[JSON.stringify('P01'), ['amount']]]);
+    writeFileSync(file, '{"paymentNo":"P01","amount":"450.100","bonus":"100.10"}\n');
+    expect((await importRecords(gw.store, payments, file, { watch })).changed).toEqual([]);
+    writeFileSync(file, '{"paymentNo":"P01","amount":"450.11","bonus":"100.10"}\n');
+    expect((await importRecords(gw.store, payments, file, { watch })).changed).toEqual([{ key: '"P01"', item: 'amount' }]);
+    expect((await page(AUDIT, { filter: { paymentNo: { eq: 'P01' } } })).nodes[0].amount).toBe('450.11');
+  });
 });
