@@ -3,7 +3,7 @@
 // Shows the namespaces stitched both ways, the connected platform's own rules (masks, denials, row
 // scope) applied to the forwarded department, failure kept local and recovery, forged, replayed and
 // other refused forwarded tokens, and a publication on the city visible on the province within 10 s.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,6 +75,15 @@ async function stop(i: Instance): Promise<void> {
   proc.kill('SIGKILL');
   await exited;
   i.proc = null;
+}
+
+/** A govgraph command on an instance's platform file and data folder. */
+function cli(i: Instance, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(root, 'bin/govgraph.js'), ...args, '--platform', i.platformFile, '--data', i.dir], {
+      env: { ...process.env, GOVGRAPH_FROM_SOURCE: '1', NODE_ENV: 'test' },
+    }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
 }
 
 async function query(i: Instance, dept: string, document: string, purpose = 'land-survey') {
@@ -192,6 +201,25 @@ describe('three levels of government on loopback', () => {
     expect(hop.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it('schema print shows the namespaces as the gateway serves them; --dept as the connected platform shows that department; --no-connected leaves them out', async () => {
+    const [all, dept, own] = await Promise.all([
+      cli(levels.province, ['schema', 'print']),
+      cli(levels.province, ['schema', 'print', '--dept', '610000-MZ']),
+      cli(levels.province, ['schema', 'print', '--no-connected']),
+    ]);
+    expect(all).toMatchObject({ code: 0, stderr: expect.not.stringContaining('left out') });
+    expect(all.stdout).toMatch(/^type Query \{[^}]*\n  city: City_Query\n/m);
+    expect(all.stdout).toMatch(/^type City_Permit \{[^}]*\n  fee: Int\n/m);
+    expect(all.stdout).toMatch(/^type NaturalResourcesResources \{/m); // the province's own
+    // 610000-MZ can never read the city's `fee` (not shared): the city's view for it leaves it out.
+    expect(dept.code).toBe(0);
+    expect(dept.stdout).toMatch(/^type City_Permit \{[^}]*\n  applicant: String\n/m);
+    expect(dept.stdout).not.toMatch(/^type City_Permit \{[^}]*\n  fee: /m);
+    expect(own.code).toBe(0);
+    expect(own.stdout).not.toContain('City_');
+    expect(own.stdout).toMatch(/^type NaturalResourcesResources \{/m);
+  }, 60_000);
+
   it('both audit: the city\'s log names the forwarded department, user and purpose, via the province', async () => {
     const entries = await withStore(levels.city, (s) => s.find('_audit', { sort: [{ field: 'seq', direction: 'asc' }] }));
     const forwarded = entries.filter((e) => e.via === '610000');
@@ -211,6 +239,13 @@ describe('three levels of government on loopback', () => {
     expect(Date.now() - started).toBeLessThan(3000 + 1000);
     expect(res.data).toEqual({ city: null, naturalResources: { parcels: { totalCount: 4 } } });
     expect(res.errors).toEqual([expect.objectContaining({ path: ['city'], extensions: expect.objectContaining({ code: 'PLATFORM_UNAVAILABLE' }) })]);
+    // Its namespace is left out of `schema print`, with a note naming it and why; `platform status` says so too.
+    const [printed, status] = await Promise.all([cli(levels.province, ['schema', 'print']), cli(levels.province, ['platform', 'status'])]);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).not.toContain('City_');
+    expect(printed.stderr).toContain(`govgraph: namespace city left out (Test City Sharing Platform, 610100): nothing listens at ${levels.city.url} (connection refused).`);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toContain(`city  610100  Test City Sharing Platform  ${levels.city.url}\n  unreachable; schema unknown; last error: nothing listens at ${levels.city.url} (connection refused).`);
     await start(levels.city);
     const back = await query(levels.province, '610000-MZ', `{ city { cityHousing { permits { totalCount } } } }`);
     expect(back.data).toEqual({ city: { cityHousing: { permits: { totalCount: 2 } } } });

@@ -17,13 +17,14 @@ export function registerPlatformCommands(program: Command): void {
     announce(opts, { platform: opts.platform, store: true });
     const store = await openCommandStore(opts);
     try {
-      console.log(`platform ${p.platform.region} (${p.platform.name}), file ${opts.platform}, store ${opts.mongodbUri ? 'MongoDB' : opts.data}`);
+      console.log(`platform ${p.platform.region} (${p.platform.name})`);
       if (p.connected.length === 0) {
         console.log('no connected platforms (the platform file lists none under `connected`)');
         return;
       }
       const connected = new ConnectedPlatforms(p, new PlatformKeys(store), { pollMs: 0 });
       await connected.refresh();
+      connected.stop();
       let failing = 0;
       for (const s of connected.status()) {
         const state = s.reachable && !s.lastError ? 'reachable' : s.reachable ? 'answers, with a problem' : 'unreachable';

@@ -1,19 +1,26 @@
 // govgraph schema print: the SDL of the schema in effect, or of what one department may read of it.
+// With connected platforms (SPEC §12) it is the schema the gateway serves: this platform's own fields and
+// each connected platform's namespace, asked from that platform as the gateway asks it (signed with this
+// platform's key); a platform that does not answer is left out with a note on stderr, as the gateway
+// leaves its namespace out until it answers. --no-connected prints this platform's own schema only.
 import type { Command } from 'commander';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 interface PrintOptions extends CommonOptions {
   dept?: string;
+  connected: boolean;
 }
 
 export function registerSchemaCommands(program: Command): void {
   const schema = program.command('schema').description('the generated GraphQL schema');
   withCommonOptions(schema.command('print'))
-    .description('print the SDL generated from the published catalogues')
+    .description('print the SDL generated from the published catalogues, with the connected platforms\' namespaces')
     .option('--dept <code>', 'only what this department may read at all (for its typed clients)')
+    .option('--no-connected', 'leave out the connected platforms\' namespaces (asks no other platform)')
     .action(async (opts: PrintOptions) => {
       const platform = await loadCommandPlatform(opts.platform);
-      if (opts.dept !== undefined && !platform.departments.some((d) => d.code === opts.dept)) {
+      const department = opts.dept === undefined ? undefined : platform.departments.find((d) => d.code === opts.dept);
+      if (opts.dept !== undefined && !department) {
         throw new UserError(`Department ${opts.dept} is not a department of the platform (${opts.platform}).`);
       }
       announce(opts, { platform: opts.platform, store: true });
@@ -23,9 +30,24 @@ export function registerSchemaCommands(program: Command): void {
       const { buildGatewaySchema } = await import('../server/assemble.ts');
       try {
         let catalogues = await publishedCatalogues(store);
-        if (opts.dept !== undefined) catalogues = departmentCatalogues(platform, catalogues, opts.dept);
+        if (department) catalogues = departmentCatalogues(platform, catalogues, department);
         // The SDL does not depend on the access rules; leaving them out skips building them.
-        process.stdout.write(buildGatewaySchema(platform, catalogues, { rules: false }).sdl + '\n');
+        const built = buildGatewaySchema(platform, catalogues, { rules: false });
+        if (!opts.connected || platform.connected.length === 0) {
+          process.stdout.write(built.sdl + '\n');
+          return;
+        }
+        const { printSchema } = await import('graphql');
+        const { ConnectedPlatforms } = await import('../federation/connected.ts');
+        const { PlatformKeys } = await import('../identity/platform-keys.ts');
+        const connected = new ConnectedPlatforms(platform, new PlatformKeys(store), { pollMs: 0, view: department });
+        await connected.refresh();
+        connected.stop();
+        for (const s of connected.status()) {
+          if (s.schemaVersion === null) console.error(`govgraph: namespace ${s.namespace} left out (${s.name}, ${s.region}): ${s.lastError ?? 'no answer'}`);
+          else if (s.lastError) console.error(`govgraph: namespace ${s.namespace} (${s.name}, ${s.region}): ${s.lastError}`);
+        }
+        process.stdout.write(printSchema(connected.extend(built.schema)) + '\n');
       } finally {
         await store.close();
       }

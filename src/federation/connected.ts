@@ -83,7 +83,12 @@ export class ConnectedPlatforms {
   constructor(
     private readonly platform: Platform,
     private readonly keys: PlatformKeys,
-    private readonly options: { pollMs?: number; log?: (message: string, fields: Record<string, unknown>) => void } = {},
+    private readonly options: {
+      pollMs?: number;
+      log?: (message: string, fields: Record<string, unknown>) => void;
+      /** Ask each platform for its schema as this department of ours sees it (`schema print --dept`), not its whole data schema. */
+      view?: Department;
+    } = {},
   ) {
     this.competent = departmentByCode(platform, platform.platform.competentDepartment)!;
     for (const c of platform.connected) {
@@ -193,14 +198,19 @@ export class ConnectedPlatforms {
   }
 
   private async fetchSchema(c: ConnectedPlatform): Promise<SchemaDocument> {
-    const asker = { identity: { user: `platform:${this.platform.platform.region}`, dept: this.competent }, purpose: null };
-    const res = await this.client(c).request(SCHEMA_PATH, {
+    const asker = { identity: { user: `platform:${this.platform.platform.region}`, dept: this.options.view ?? this.competent }, purpose: null };
+    const res = await this.client(c).request(this.options.view ? `${SCHEMA_PATH}?view=department` : SCHEMA_PATH, {
       method: 'GET',
       headers: await this.headers(c, asker),
       timeoutMs: c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS,
     });
     const body = res.body as (Partial<SchemaDocument> & { errors?: { message: string }[] }) | undefined;
     if (!body || typeof body !== 'object') throw unavailable(c, `${platformBase(c)} did not answer as a govgraph gateway (HTTP ${res.status}).`);
+    if (res.status === 401) {
+      throw unavailable(c, `it refused this platform (HTTP 401): ${body.errors?.[0]?.message ?? 'no reason given'} `
+        + `It verifies this platform's signature with the keys at the url its own \`connected\` lists for region ${this.platform.platform.region}: `
+        + 'that entry must exist and this platform\'s gateway must serve /.well-known/jwks.json there.');
+    }
     if (res.status < 200 || res.status > 299) throw unavailable(c, `it refused this platform (HTTP ${res.status}): ${body.errors?.[0]?.message ?? 'no reason given'}`);
     if (typeof body.sdl !== 'string' || typeof body.version !== 'string') throw unavailable(c, `${platformBase(c)} did not answer as a govgraph gateway.`);
     if (body.region !== c.region) throw unavailable(c, `${platformBase(c)} answers as platform ${body.region}, not ${c.region}; check the url.`);

@@ -57,12 +57,14 @@ export function resourceForDepartment(platform: Platform, requester: Department,
 }
 
 /**
- * The catalogues cut down to what department `code` may read at all; catalogues left with no resource are
- * dropped. Throws when the platform has no such department.
+ * The catalogues cut down to what a department may read at all: a code of this platform's departments, or
+ * a department of another platform (forwarded, SPEC §12) by its level and region. Catalogues left with no
+ * resource are dropped. Throws when the platform has no department of that code.
  */
-export function departmentCatalogues(platform: Platform, catalogues: readonly Catalogue[], code: string): Catalogue[] {
-  const requester = platform.departments.find((d) => d.code === code);
-  if (!requester) throw new Error(`Department ${code} is not a department of the platform; see its departments list.`);
+export function departmentCatalogues(platform: Platform, catalogues: readonly Catalogue[], department: string | Department): Catalogue[] {
+  // A Department object is a department of another platform (a forwarded one, SPEC §12): its level and region.
+  const requester = typeof department === 'string' ? platform.departments.find((d) => d.code === department) : department;
+  if (!requester) throw new Error(`Department ${department as string} is not a department of the platform; see its departments list.`);
   const out: Catalogue[] = [];
   for (const catalogue of catalogues) {
     const resources = catalogue.resources

@@ -31,6 +31,8 @@ import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts'
 import { TrustedDocumentStore, sentDocument, withDocumentId } from '../limits/trusted.ts';
 import { takeRequest } from '../limits/rates.ts';
 import { SchemaHolder } from './schema-holder.ts';
+import { buildGatewaySchema } from './assemble.ts';
+import { departmentCatalogues } from '../generate/department-view.ts';
 import { deadlineGateway } from './deadline.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
@@ -354,9 +356,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   route({
     path: SCHEMA_PATH,
     methods: ['GET'],
-    async handle(req, res) {
+    async handle(req, res, url) {
+      let asker;
       try {
-        await forwarded.verify(req.headers.authorization, req.headers[FORWARDED_HEADER]);
+        asker = await forwarded.verify(req.headers.authorization, req.headers[FORWARDED_HEADER]);
       } catch (err) {
         await sendJson(req, res, 401, { errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
         return;
@@ -365,7 +368,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         await sendJson(req, res, 503, { errors: [{ message: 'The gateway is starting; try again shortly.', extensions: { code: 'PLATFORM_UNAVAILABLE' } }] });
         return;
       }
-      const built = holder.schema;
+      // ?view=department: what the forwarded department may read at all (`govgraph schema print --dept`
+      // on the connecting platform), as `schema print --dept` cuts this platform's own schema.
+      const built = url.searchParams.get('view') === 'department'
+        ? buildGatewaySchema(platform, departmentCatalogues(platform, holder.catalogues, asker.identity.dept), { rules: false })
+        : holder.schema;
       await sendJson(req, res, 200, {
         region: platform.platform.region,
         name: platform.platform.name,
