@@ -17,12 +17,7 @@ import {
   type CatalogueVersion,
   type VersionStatus,
 } from '../catalogue/repository.ts';
-import { validateCatalogue } from '../catalogue/validate.ts';
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import { buildSchemaModel } from '../generate/model.ts';
-import { PLATFORM_SDL_FILE } from '../model/platform-sdl.ts';
-import { generateDataSDL } from '../generate/sdl.ts';
+import { offThread } from './off-thread.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { and, eq } from '../store/port.ts';
 import { requireCompetent, requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
@@ -86,22 +81,17 @@ async function catalogueSetWith(env: WorkflowEnv, catalogue: Catalogue | null, i
   return { others, all: catalogue ? [...others, catalogue] : others };
 }
 
-/** Names of the types an SDL document defines (not those it extends). */
-function definedTypes(sdl: string): Set<string> {
-  return new Set(parse(sdl).definitions.flatMap((d) => ('name' in d && d.name && !d.kind.endsWith('_EXTENSION') ? [d.name.value] : [])));
-}
-
 /**
  * Refuses a set of catalogues the gateway could not serve (the schema in effect then stays): the schema
  * must build, and no generated type may share a name with a type of the platform's own SDL (the
- * schema tools would merge the two silently rather than fail).
+ * schema tools would merge the two silently rather than fail). The names are compared on the worker
+ * thread (checks.ts); the build is the schema service's.
  */
-function checkBuildable(env: WorkflowEnv, schema: SchemaService | undefined, catalogues: Catalogue[], what: string): void {
+async function checkBuildable(env: WorkflowEnv, schema: SchemaService | undefined, catalogues: Catalogue[], what: string): Promise<void> {
   const head = `${what} would make a schema the gateway cannot serve; the schema in effect stays:`;
   let clashes: string[];
   try {
-    const platformTypes = definedTypes(readFileSync(PLATFORM_SDL_FILE, 'utf8'));
-    clashes = [...definedTypes(generateDataSDL(buildSchemaModel(env.platform, catalogues)))].filter((t) => platformTypes.has(t));
+    clashes = await offThread({ kind: 'clashes', platform: env.platform, catalogues });
     schema?.check(catalogues);
   } catch (err) {
     throw invalid(head, [{ path: '', message: (err as Error).message }]);
@@ -152,7 +142,8 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
       throw conflict(`Catalogue id ${owner.id} is already used by ${owner.catalogue.compiler}'s catalogue "${owner.catalogue.title}"; choose another id.`);
     }
     const published = await publishedCatalogues(env.store);
-    const result = validateCatalogue(doc, env.platform, published);
+    // On the worker thread: a catalogue at the bounds takes hundreds of milliseconds to check.
+    const result = await offThread({ kind: 'validate', doc, platform: env.platform, others: published });
     if (!result.catalogue) throw invalid('The catalogue is refused:', result.problems);
     const catalogue = result.catalogue;
     requireDepartment(actor, catalogue.compiler, `submit a catalogue compiled by ${catalogue.compiler}`);
@@ -225,11 +216,11 @@ export async function publishCatalogue(
     requireDepartment(actor, v.catalogue.compiler, `publish catalogue ${v.id}`);
     requireStatus(v, 'approved', 'published');
     const { others, all } = await catalogueSetWith(env, v.catalogue, v.id);
-    const again = validateCatalogue(v.catalogue, env.platform, others);
+    const again = await offThread({ kind: 'validate', doc: v.catalogue, platform: env.platform, others });
     if (!again.catalogue) throw invalid(`${label(v)} no longer fits the catalogues in effect:`, again.problems);
     const taken = await collectionProblems(env.store, v.catalogue);
     if (taken.length) throw invalid(`${label(v)} cannot be published:`, taken);
-    checkBuildable(env, schema, all, `Publishing ${label(v)}`);
+    await checkBuildable(env, schema, all, `Publishing ${label(v)}`);
     return {
       detail: `${label(v)} publication attempted`,
       done: `${label(v)} published`,
@@ -267,7 +258,7 @@ export async function withdrawCatalogue(
     const reason = input.reason.trim();
     if (!reason) throw badInput('Say why the catalogue is withdrawn: give a reason.');
     const { all } = await catalogueSetWith(env, null, v.id);
-    checkBuildable(env, schema, all, `Withdrawing ${label(v)}`);
+    await checkBuildable(env, schema, all, `Withdrawing ${label(v)}`);
     return {
       detail: `${label(v)} withdrawn: ${reason}`,
       resources: resourcesOf(v.catalogue),
