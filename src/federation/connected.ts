@@ -8,7 +8,7 @@ import { stitchSchemas } from '@graphql-tools/stitch';
 import type { SubschemaConfig } from '@graphql-tools/delegate';
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 import { RenameTypes, WrapType } from '@graphql-tools/wrap';
-import { buildSchema, GraphQLError, print, type GraphQLSchema } from 'graphql';
+import { buildSchema, GraphQLError, print, validateSchema, type GraphQLSchema } from 'graphql';
 import { departmentByCode, DEFAULT_CONNECTED_TIMEOUT_MS, type ConnectedPlatform, type Department, type Platform } from '../model/platform.ts';
 import { FORWARDED_HEADER, platformBase, signForwarded } from '../identity/forwarded.ts';
 import type { PlatformKeys } from '../identity/platform-keys.ts';
@@ -70,6 +70,15 @@ function failure(c: ConnectedPlatform, err: unknown): string {
   return `${(err as Error).message}.`;
 }
 
+/** An answer in the GraphQL-over-HTTP shape: data an object or null, errors a list of objects with a message. */
+function isExecutionResult(body: unknown): body is ExecutionResult {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
+  const { data, errors } = body as { data?: unknown; errors?: unknown };
+  if (data === undefined && errors === undefined) return false;
+  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return false;
+  return errors === undefined || (Array.isArray(errors) && errors.every((e) => e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string'));
+}
+
 export class ConnectedPlatforms {
   private readonly statuses = new Map<string, ConnectedStatus>();
   private readonly schemas = new Map<string, { version: string; config: SubschemaConfig }>();
@@ -111,7 +120,18 @@ export class ConnectedPlatforms {
   extend(local: GraphQLSchema): GraphQLSchema {
     if (!this.federated) return local;
     let out = this.composed.get(local);
-    if (!out) this.composed.set(local, (out = composeSchema(local, this.federated)));
+    if (!out) {
+      try {
+        out = composeSchema(local, this.federated);
+        const problems = validateSchema(out);
+        if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
+      } catch (err) {
+        // A namespace whose types clash with this platform's own: served without the namespaces rather than not at all.
+        this.options.log?.('connected platforms left out of the schema', { reason: (err as Error).message });
+        out = local;
+      }
+      this.composed.set(local, out);
+    }
     return out;
   }
 
@@ -152,8 +172,11 @@ export class ConnectedPlatforms {
 
   private note(c: ConnectedPlatform, patch: Partial<ConnectedStatus>): void {
     const s = this.statuses.get(c.region)!;
+    const before = s.lastError;
     Object.assign(s, patch, { checkedAt: new Date().toISOString() });
-    if (patch.lastError) this.options.log?.('connected platform unavailable', { platform: c.region, namespace: c.namespace, reason: patch.lastError });
+    // Logged when it changes, not at every poll: a platform down for an hour is one line, and one when it is back.
+    if (patch.lastError && patch.lastError !== before) this.options.log?.('connected platform unavailable', { platform: c.region, namespace: c.namespace, reason: patch.lastError });
+    else if (patch.lastError === null && before) this.options.log?.('connected platform available again', { platform: c.region, namespace: c.namespace });
   }
 
   private async refreshOne(c: ConnectedPlatform): Promise<boolean> {
@@ -171,7 +194,12 @@ export class ConnectedPlatforms {
     }
     try {
       const config = this.subschema(c, doc.sdl);
-      stitchSchemas({ subschemas: [config] }); // refuse here what cannot be stitched, alone
+      // Refused here, alone, what cannot be stitched or would make the served schema invalid (a schema
+      // without Query leaves an empty namespace type), so that one platform never breaks the others.
+      const alone = stitchSchemas({ subschemas: [config] });
+      const problems = validateSchema(alone);
+      if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
+      if (!alone.getQueryType()?.getFields()[c.namespace]) throw new Error('it has no data fields (no Query type).');
       this.schemas.set(c.region, { version: doc.version, config });
       this.note(c, { reachable: true, schemaVersion: doc.version, lastError: null });
       return true;
@@ -245,7 +273,7 @@ export class ConnectedPlatforms {
       return { errors: [unavailable(c, failure(c, err))] };
     }
     const body = res.body as ExecutionResult | undefined;
-    if (!body || typeof body !== 'object' || !('data' in body || 'errors' in body)) {
+    if (!isExecutionResult(body)) {
       note('unavailable', 1);
       return { errors: [unavailable(c, `${platformBase(c)} did not answer as a govgraph gateway (HTTP ${res.status}).`)] };
     }
