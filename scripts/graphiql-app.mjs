@@ -41,9 +41,30 @@ function parseHeaders(text) {
   }
 }
 
+// The headers the gateway prefilled last time this browser opened the page (under `serve --demo`, the printed
+// token and purpose), to tell a reload from a gateway that now prefills other headers.
+const DEFAULTS_KEY = 'govgraph:defaultHeaders';
+
+/**
+ * The headers GraphiQL starts with: those of the URL (`?headers=`); the gateway's prefilled ones when they
+ * are new to this browser (first visit, or a new demo token); otherwise none, so that GraphiQL restores
+ * what the user had in its editor (shouldPersistHeaders), across reloads.
+ */
+function startingHeaders(params, defaultHeaders) {
+  const fromUrl = params.get('headers');
+  if (fromUrl !== null) return fromUrl;
+  try {
+    const known = window.localStorage.getItem(DEFAULTS_KEY);
+    window.localStorage.setItem(DEFAULTS_KEY, defaultHeaders);
+    return known === defaultHeaders ? undefined : defaultHeaders;
+  } catch {
+    return defaultHeaders; // no storage (a locked-down browser): GraphiQL keeps nothing either
+  }
+}
+
 function App({ config }) {
   const params = new URLSearchParams(window.location.search);
-  const initialHeaders = params.get('headers') ?? config.defaultHeaders;
+  const initialHeaders = startingHeaders(params, config.defaultHeaders);
   // Introspection needs a valid token on this platform. GraphiQL introspects again whenever its fetcher
   // changes, so a new fetcher is made (after a short pause in typing) when the headers editor holds a
   // different JSON object: pasting a token loads the schema and the documentation without a reload.
@@ -71,7 +92,9 @@ function App({ config }) {
     initialHeaders,
     isHeadersEditorEnabled: true,
     defaultEditorToolsVisibility: 'headers',
-    shouldPersistHeaders: false, // tokens stay out of the browser's storage
+    // Headers, the token included, are kept in this origin's local storage, so that a reload keeps them
+    // (docs/typed-clients.md says so; tokens expire, 8 h by default).
+    shouldPersistHeaders: true,
     schemaDescription: true,
     inputValueDeprecation: true,
     onEditHeaders,

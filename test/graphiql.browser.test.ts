@@ -15,6 +15,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { graphiqlAssetsDir } from '../src/server/graphiql.ts';
 import { signToken } from '../src/identity/token.ts';
+import { startGateway } from '../src/server/app.ts';
 import { startTestGateway } from './helpers/gateway.ts';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -49,6 +50,10 @@ interface ServerUnderTest {
   /** A type of the schema, and texts from the catalogue that its documentation shows. */
   docsType: string;
   docsTexts: string[];
+  /** An item of `docsType` the department can never read: introspection (and so the docs) leave it out. */
+  hiddenText: string;
+  /** A second gateway on the same store whose GraphiQL opens with `goodHeaders` prefilled, as under `serve --demo`. */
+  prefilled: { url: string; close(): Promise<void> };
 }
 
 // ---- the real gateway over the demo platform (test/helpers/gateway.ts) ----
@@ -66,9 +71,16 @@ async function startServer(): Promise<ServerUnderTest> {
   const direct = await gw.query(dataQuery, { token, purpose: demoPurpose });
   const first = direct.data?.humanResources?.employmentRegistrations?.nodes?.[0]?.registrationNo;
   if (typeof first !== 'string' || direct.errors) throw new Error(`the demo gateway answered ${JSON.stringify(direct)}`);
+  const prefilled = await startGateway({
+    platform: gw.platform, store: gw.store, port: 0, pollMs: 0,
+    graphiqlHeaders: { Authorization: `Bearer ${token}`, 'x-purpose': demoPurpose },
+  });
   return {
     url: gw.gateway.url,
-    close: () => gw.close(),
+    close: async () => {
+      await prefilled.close();
+      await gw.close();
+    },
     goodHeaders: { Authorization: `Bearer ${token}`, 'x-purpose': demoPurpose },
     // Well formed and unexpired, but signed with a secret that is not the platform's.
     badHeaders: { Authorization: `Bearer ${forged}`, 'x-purpose': demoPurpose },
@@ -81,8 +93,11 @@ async function startServer(): Promise<ServerUnderTest> {
     docsTexts: [
       'Employment registration · provider 430000-RST · unconditional · daily',
       'Registration number',
-      'Monthly wage (yuan)',
+      'Position',
     ],
+    // monthlyWage is not shared: 430000-MZ's view of the schema has no such field.
+    hiddenText: 'Monthly wage (yuan)',
+    prefilled: { url: prefilled.url, close: () => prefilled.close() },
   };
 }
 
@@ -213,6 +228,7 @@ describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped
     for (const text of server.docsTexts) {
       await expect.poll(() => docs.innerText(), { timeout: 20_000 }).toContain(text);
     }
+    expect(await docs.innerText()).not.toContain(server.hiddenText);
     // Back to the top of the type's page, where its description (provider, share type, cycle) stands.
     await docs.evaluate((el) => {
       for (let node: Element | null = el; node; node = node.parentElement) node.scrollTop = 0;
@@ -256,6 +272,37 @@ describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped
     expect(result).toContain('"errors"');
     expect(result).not.toContain(server.dataText);
     await page.screenshot({ path: join(artifacts, 'graphiql-c-unauthenticated.png') });
+    await page.close();
+  });
+
+  test('(d) under --demo the page opens with the token and purpose; a reload keeps the headers the user typed', { timeout: 120_000 }, async () => {
+    const page = await context.newPage();
+    await openGraphiql(page, server.prefilled.url);
+    const prefilled = await editorText(page, headersEditor);
+    expect(squash(prefilled)).toContain(squash(server.goodHeaders.Authorization));
+    expect(squash(prefilled)).toContain(squash(`"x-purpose": "${server.goodHeaders['x-purpose']}"`));
+    // A query runs at once, with no header typed.
+    await fillEditor(page, queryEditor, server.dataQuery);
+    await runAndReadResult(page, server.dataText);
+
+    // The user changes the headers (here: a bad token); a reload keeps them, not the prefilled ones.
+    await fillEditor(page, headersEditor, JSON.stringify(server.badHeaders));
+    await expect.poll(() => page.evaluate(() => JSON.stringify(window.localStorage)), { timeout: 10_000 }).toContain(server.badHeaders.Authorization.slice(-20));
+    await page.reload();
+    await page.locator(`${headersEditor} .view-lines`).waitFor();
+    await expect.poll(() => editorText(page, headersEditor).then(squash), { timeout: 20_000 }).toContain(squash(server.badHeaders.Authorization).slice(-20));
+    expect(squash(await editorText(page, headersEditor))).not.toContain(squash(server.goodHeaders.Authorization).slice(-20));
+
+    // Back to the good token: after a reload the schema loads with it (the docs show the catalogue's texts).
+    await fillEditor(page, headersEditor, JSON.stringify(server.goodHeaders));
+    await expect.poll(() => page.evaluate(() => JSON.stringify(window.localStorage)), { timeout: 10_000 }).toContain(server.goodHeaders.Authorization.slice(-20));
+    await page.reload();
+    await page.locator(`${headersEditor} .view-lines`).waitFor();
+    await page.getByRole('button', { name: /documentation explorer/i }).click();
+    const docs = page.locator('.graphiql-doc-explorer');
+    await docs.getByText(server.docsType, { exact: true }).first().click({ timeout: 20_000 });
+    await expect.poll(() => docs.innerText(), { timeout: 20_000 }).toContain(server.docsTexts[0]);
+    await page.screenshot({ path: join(artifacts, 'graphiql-d-reloaded.png') });
     await page.close();
   });
 

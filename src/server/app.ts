@@ -35,6 +35,7 @@ import { buildGatewaySchema } from './assemble.ts';
 import { departmentCatalogues } from '../generate/department-view.ts';
 import { deadlineGateway } from './deadline.ts';
 import { graphiqlHandler } from './graphiql.ts';
+import { DepartmentViews, introspectionPlugin } from './plugins/introspection.ts';
 import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
 import { handleCors } from './http/cors.ts';
 import { sendBody, sendGraphQLError, sendJson } from './http/respond.ts';
@@ -212,7 +213,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // `serve` handles SIGTERM/SIGINT with the drain; Apollo's own handler would stop the server at once and
     // send the signal again, cutting the drain short (and the audit log's last checkpoint with it).
     stopOnTerminationSignals: false,
-    introspection: settings.introspection ?? true, // still behind authentication: the context refuses anonymous requests
+    introspection: settings.introspection ?? true, // behind authentication (the context refuses anonymous requests), per department (plugins/introspection.ts)
     includeStacktraceInErrorResponses: opts.development ?? false,
     formatError: createFormatError({ development: opts.development ?? false, log: opts.log, maxTokens: limits.maxTokens }),
     // SPEC §13: the document's limits, checked once per document (Apollo caches validated documents).
@@ -231,6 +232,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       auditPlugin,
       loggingPlugin(logger), // one structured line per request (GOVGRAPH_LOG_LEVEL)
       metricsPlugin(metrics),
+      // Introspection answers with the department's view of the schema (`schema print --dept`).
+      introspectionPlugin(new DepartmentViews(platform, connected.any ? connected : undefined)),
       ...(opts.plugins ?? []),
     ],
   });
