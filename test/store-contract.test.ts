@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
 import { databaseFromUri, fromBson, openMongoStore, toBson, toDocument, toMongoFilter } from '../src/store/mongo.ts';
@@ -986,6 +987,25 @@ describe('SQLite store', () => {
     afterAll(async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('keeps a decimal as its order key (indexed, compared) with its text beside it, and seeks the index by value', async () => {
+      await store.ensureIndex('money', { fields: ['amount'], unique: false });
+      await store.insert('money', [{ id: 'a', amount: dec('450.10') }, { id: 'b', amount: dec('-3.5') }, { id: 'c', amount: null }]);
+      const raw = new Database(store.file, { readonly: true });
+      try {
+        expect(raw.prepare(`SELECT doc FROM "c:money" ORDER BY id`).pluck().all().map((d) => JSON.parse(d as string))).toEqual([
+          { id: 'a', amount: dec('450.1').orderKey, '#decimals': { amount: '450.10' } },
+          { id: 'b', amount: dec('-3.5').orderKey, '#decimals': { amount: '-3.5' } },
+          { id: 'c', amount: null },
+        ]);
+      } finally {
+        raw.close();
+      }
+      const sort = withKeyTieBreak([desc('amount')], 'id');
+      const plan = store.explainFind('money', { filter: cmp('amount', 'gt', dec('0')), sort, limit: 10 }).join('\n');
+      expect(plan).toMatch(/USING INDEX ix:amount@money/);
+      await expect(store.insert('money', [{ id: 'd', '#decimals': 'x' } as unknown as Row])).rejects.toThrow(/invalid field name/);
     });
 
     it('creates the data folder, in WAL mode, through openStore', async () => {
