@@ -94,7 +94,8 @@ export class ConnectedPlatforms {
     private readonly keys: PlatformKeys,
     private readonly options: {
       pollMs?: number;
-      log?: (message: string, fields: Record<string, unknown>) => void;
+      /** A problem (`warn`) or its end (`info`), for the gateway's log. */
+      log?: (level: 'warn' | 'info', message: string, fields: Record<string, unknown>) => void;
       /** Ask each platform for its schema as this department of ours sees it (`schema print --dept`), not its whole data schema. */
       view?: Department;
     } = {},
@@ -127,7 +128,7 @@ export class ConnectedPlatforms {
         if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
       } catch (err) {
         // A namespace whose types clash with this platform's own: served without the namespaces rather than not at all.
-        this.options.log?.('connected platforms left out of the schema', { reason: (err as Error).message });
+        this.options.log?.('warn', 'connected platforms left out of the schema', { reason: (err as Error).message });
         out = local;
       }
       this.composed.set(local, out);
@@ -175,8 +176,8 @@ export class ConnectedPlatforms {
     const before = s.lastError;
     Object.assign(s, patch, { checkedAt: new Date().toISOString() });
     // Logged when it changes, not at every poll: a platform down for an hour is one line, and one when it is back.
-    if (patch.lastError && patch.lastError !== before) this.options.log?.('connected platform unavailable', { platform: c.region, namespace: c.namespace, reason: patch.lastError });
-    else if (patch.lastError === null && before) this.options.log?.('connected platform available again', { platform: c.region, namespace: c.namespace });
+    if (patch.lastError && patch.lastError !== before) this.options.log?.('warn', 'connected platform unavailable', { platform: c.region, namespace: c.namespace, reason: patch.lastError });
+    else if (patch.lastError === null && before) this.options.log?.('info', 'connected platform available again', { platform: c.region, namespace: c.namespace });
   }
 
   private async refreshOne(c: ConnectedPlatform): Promise<boolean> {

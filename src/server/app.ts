@@ -197,7 +197,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const forwarded = createForwardedVerifier({ platform, store });
   const connected = new ConnectedPlatforms(platform, keys, {
     pollMs: opts.connectedPollMs,
-    log: (message, fields) => logger.warn({ event: 'connected-platform', ...fields }, message),
+    log: (level, message, fields) => logger[level]({ event: 'connected-platform', ...fields }, message),
   });
   const holder = new SchemaHolder(platform, store, {
     rules: opts.rules, pollMs: opts.pollMs, onError: opts.log, extension: connected.any ? connected : undefined,
