@@ -1138,6 +1138,7 @@ describe('MongoDB translation (no server needed)', () => {
       const back = fromBson(Decimal128.fromString((bson as InstanceType<typeof Decimal128>).toString()));
       expect([back instanceof Decimal, String(back)]).toEqual([true, text]);
     }
+    expect(fromBson(Decimal128.fromString('NaN'))).toBe('NaN'); // not one govgraph writes: its text, no failure
   });
   it('takes the database from the URI path, else govgraph', () => {
     expect(databaseFromUri('mongodb://u:p@h1:27017,h2:27017/hunan?replicaSet=rs0')).toBe('hunan');

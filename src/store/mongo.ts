@@ -69,9 +69,15 @@ const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g
 /** A port value as BSON: a decimal as Decimal128 (its text, digits and scale). */
 export const toBson = (value: Value): unknown => (value instanceof Decimal ? Decimal128.fromString(value.text) : value);
 
-/** A BSON value as a port value: a Decimal128 as a decimal with its text. */
-export const fromBson = (value: unknown): unknown =>
-  value instanceof Decimal128 ? Decimal.fromStored(plainDecimalText(value.toString())) : value;
+/**
+ * A BSON value as a port value: a Decimal128 as a decimal with its text. One that govgraph cannot have
+ * written (NaN, Infinity, written by another program) is returned as its text.
+ */
+export function fromBson(value: unknown): unknown {
+  if (!(value instanceof Decimal128)) return value;
+  const text = value.toString();
+  return /^-?\d/.test(text) ? Decimal.fromStored(plainDecimalText(text)) : text;
+}
 
 /** A row as a document to write: decimals as Decimal128. */
 export function toDocument(row: Row): Document {
