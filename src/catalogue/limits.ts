@@ -1,6 +1,6 @@
 // Bounds on the size of catalogues and of the platform (issue 9 point 3), refused with CATALOGUE_INVALID.
 // Within them, validating a catalogue is linear in its size, and the schema of the largest platform is
-// built in a bounded time (see docs/operations.md, "Limits"). The first two are also in
+// built on the event loop (docs/benchmarks.md, "Big catalogues", measures both). The first two are also in
 // schema/catalogue.schema.json (`maxItems`), which editors use; a test keeps the two equal.
 
 /** Resources in one catalogue document. */
