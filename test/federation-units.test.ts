@@ -1,10 +1,13 @@
 // Keys and failure of connected platforms, in one process: the signing key's rotation (the old key
-// verifies until its tokens expire), and a connected platform that accepts the connection but never
-// answers, which makes its namespace null with PLATFORM_UNAVAILABLE within its timeoutMs.
+// verifies until its tokens expire), the forwarded-identity verifier against crafted tokens, and a
+// connected platform that accepts the connection but never answers, which makes its namespace null with
+// PLATFORM_UNAVAILABLE within its timeoutMs.
 import { createServer, type Server } from 'node:http';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { sign } from 'node:crypto';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signForwarded } from '../src/identity/forwarded.ts';
+import { createForwardedVerifier, signForwarded } from '../src/identity/forwarded.ts';
+import type { AuthenticationError } from '../src/identity/errors.ts';
 import { PlatformKeys, publicKeySet, rotateSigningKey, storedKeys, RETIRED_KEY_GRACE_MS } from '../src/identity/platform-keys.ts';
 import { ConnectedPlatforms } from '../src/federation/connected.ts';
 import { composeSchema } from '../src/federation/compose.ts';
@@ -101,3 +104,53 @@ describe('a connected platform that never answers', () => {
     expect(composeSchema(local, null)).toBe(local);
   });
 });
+
+describe('the forwarded-identity verifier', () => {
+  it('accepts the listed platform\'s token once; refuses tampered, re-signed, unsigned, future and critical-header tokens', async () => {
+    const issuerStore = await store();
+    const keys = new PlatformKeys(issuerStore);
+    const jwks = createServer(async (_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(await keys.jwks()));
+    });
+    servers.push(jwks);
+    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
+    const platform = {
+      platform: { region: '610100', level: 'city', name: 'c', competentDepartment: '610100-ZWB', holidays: [] },
+      purposes: [], departments: [{ code: '610100-ZWB', name: 'z', graphqlName: 'z', level: 'city', region: '610100' }],
+      connected: [{ region: '610000', name: 'Province', url: `http://127.0.0.1:${(jwks.address() as { port: number }).port}`, namespace: 'province' }],
+    } as unknown as Platform;
+    const verifier = createForwardedVerifier({ platform, store: await store() });
+    const reason = (token: string) => verifier.verify(`Bearer ${token}`, '610000').then(() => 'accepted', (e: AuthenticationError) => e.reason);
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const parts = (t: string) => t.split('.');
+
+    const good = await signForwarded(keys, claims);
+    const [h, p, sig] = parts(good);
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+    expect(await reason(good)).toBe('accepted');
+    expect(await reason(good)).toBe('replayed');
+    const fresh = parts(await signForwarded(keys, claims));
+    // Another department in the payload under the original signature.
+    expect(await reason(`${fresh[0]}.${b64({ ...payload, jti: 'other', dept: '610000-GA' })}.${fresh[2]}`)).toBe('bad-signature');
+    expect(await reason(`${h}.${p}.${sig.slice(0, 20)}`)).toBe('bad-signature');
+    // The same claims signed with HS256 over the public key's bytes, or unsigned.
+    const { kid } = await keys.signing();
+    const hs = await new SignJWT({ ...payload, jti: 'hs' }).setProtectedHeader({ alg: 'HS256', kid }).sign(new TextEncoder().encode('x'));
+    expect(await reason(hs)).toBe('algorithm-not-allowed');
+    expect(await reason(`${b64({ alg: 'none', kid })}.${b64({ ...payload, jti: 'none' })}.`)).toBe('algorithm-not-allowed');
+    expect(await reason(await signRaw(keys, { alg: 'EdDSA', kid, crit: ['exp'] }, { ...payload, jti: 'crit' }))).toBe('algorithm-not-allowed');
+    const now = Math.floor(Date.now() / 1000);
+    expect(await reason(await signRaw(keys, { alg: 'EdDSA', kid }, { ...payload, jti: 'future', iat: now + 3600, exp: now + 3630 }))).toBe('not-yet-valid');
+    expect(await reason(await signRaw(keys, { alg: 'EdDSA', kid }, { ...payload, jti: 'aud', aud: ['610102'] }))).toBe('invalid');
+    expect(await reason(await signRaw(keys, { alg: 'EdDSA', kid }, { ...payload, jti: 'noexp', exp: undefined }))).toBe('missing-claims');
+    expect(await reason(await signRaw(keys, { alg: 'EdDSA', kid }, { ...payload, jti: 'ok' }))).toBe('accepted');
+  });
+});
+
+/** A compact JWS with any header and payload, signed with the platform's Ed25519 key. */
+async function signRaw(keys: PlatformKeys, header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string> {
+  const { key } = await keys.signing();
+  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  return `${input}.${sign(null, Buffer.from(input), key).toString('base64url')}`;
+}

@@ -7,8 +7,8 @@
 // signature verifies with A's published keys, D's region lies within A's region and agrees with D's
 // level, D is not one of B's own departments, and the jti was not seen before. Roles never travel.
 // Every refusal is UNAUTHENTICATED with one message; the reason goes to the log.
-import { randomUUID, sign } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { KeyObject, randomUUID, sign, verify as verifySignature } from 'node:crypto';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import { regionPrefix, withinRegion } from '../access/row-scope.ts';
 import { LEVELS, type ConnectedPlatform, type Department, type Level, type Platform } from '../model/platform.ts';
 import { DuplicateKeyError, type Store } from '../store/port.ts';
@@ -86,6 +86,15 @@ export interface ForwardedVerifier {
   verify(authorization: string | undefined, forwardedBy: string | string[] | undefined): Promise<{ identity: Identity; purpose: string | null }>;
 }
 
+/** node:crypto's view of a key jose's key set imported, made once per key. */
+const keyObjects = new WeakMap<object, KeyObject>();
+function keyObjectOf(key: CryptoKey | KeyObject | Uint8Array | object): KeyObject {
+  if (key instanceof KeyObject) return key;
+  let out = keyObjects.get(key);
+  if (!out) keyObjects.set(key, (out = KeyObject.from(key as CryptoKey)));
+  return out;
+}
+
 export function createForwardedVerifier(opts: { platform: Platform; store: Store }): ForwardedVerifier {
   const { platform, store } = opts;
   const own = new Set(platform.departments.map((d) => d.code));
@@ -132,20 +141,41 @@ export function createForwardedVerifier(opts: { platform: Platform; store: Store
       const known = typeof issuer === 'string' ? keySets.get(issuer) : undefined;
       if (!known) return refuse('unknown-platform');
       if (forwardedBy !== undefined && forwardedBy !== issuer) return refuse('invalid');
-      let payload: JWTPayload;
+      // The signature, checked synchronously with node:crypto against the issuer's key that jose's remote
+      // key set selects (by kid, fetched from the issuer's url and cached): jose's own jwtVerify checks it
+      // through WebCrypto, a job on the thread pool, which under load costs a thread handoff per request.
+      // The checks are jwtVerify's: alg EdDSA only, no `crit`, issuer, audience, exp and iat with tolerance.
+      const [headerPart, payloadPart, signaturePart] = match[1].split('.');
+      let header: ReturnType<typeof decodeProtectedHeader>;
       try {
-        ({ payload } = await jwtVerify(match[1], known.keys, {
-          algorithms: [SIGNING_ALGORITHM],
-          issuer: known.entry.region,
-          audience: platform.platform.region,
-          requiredClaims: ['exp', 'iat', 'jti', 'sub', 'dept', ...FORWARDED_CLAIMS],
-          clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        }));
+        header = decodeProtectedHeader(match[1]);
       } catch (err) {
-        if (err instanceof errors.JWTExpired) return refuse('expired', err);
+        return refuse('malformed-token', err);
+      }
+      if (header.alg !== SIGNING_ALGORITHM || header.crit !== undefined || header.b64 !== undefined) return refuse('algorithm-not-allowed');
+      let key: KeyObject;
+      try {
+        key = keyObjectOf(await known.keys(header, { payload: payloadPart, signature: signaturePart }));
+      } catch (err) {
         if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || !(err instanceof errors.JOSEError)) return refuse('unknown-platform', err);
         return refuse('bad-signature', err);
       }
+      let signed = false;
+      try {
+        signed = key.asymmetricKeyType === 'ed25519' && verifySignature(null, Buffer.from(`${headerPart}.${payloadPart}`), key, Buffer.from(signaturePart, 'base64url'));
+      } catch (err) {
+        return refuse('bad-signature', err);
+      }
+      if (!signed) return refuse('bad-signature');
+      const payload = unverified;
+      const now = Math.floor(Date.now() / 1000);
+      for (const claim of ['exp', 'iat', 'jti', 'sub', 'dept', ...FORWARDED_CLAIMS] as const) if (payload[claim] === undefined) return refuse('missing-claims');
+      if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') return refuse('invalid');
+      if (payload.exp <= now - CLOCK_TOLERANCE_SECONDS) return refuse('expired');
+      if (payload.iat > now + CLOCK_TOLERANCE_SECONDS || (payload.nbf !== undefined && !(typeof payload.nbf === 'number' && payload.nbf <= now + CLOCK_TOLERANCE_SECONDS))) return refuse('not-yet-valid');
+      if (payload.iss !== known.entry.region) return refuse('invalid');
+      const audience = platform.platform.region;
+      if (!(payload.aud === audience || (Array.isArray(payload.aud) && payload.aud.includes(audience)))) return refuse('invalid');
       const { sub, dept, deptLevel, deptRegion, purpose, jti, exp, iat } = payload as JWTPayload & Record<string, unknown>;
       if (typeof sub !== 'string' || !sub || typeof dept !== 'string' || !dept || typeof jti !== 'string' || !jti) return refuse('missing-claims');
       if ((exp as number) - (iat as number) > MAX_FORWARDED_TTL_SECONDS) return refuse('too-long-lived');
