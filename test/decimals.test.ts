@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { applyMask } from '../src/formats/masks.ts';
-import type { Resource } from '../src/model/catalogue.ts';
+import { collectionOf, type Resource } from '../src/model/catalogue.ts';
 import { importRecords } from '../src/records/import.ts';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
 
@@ -180,6 +180,29 @@ describe('exact decimals through the gateway', () => {
     // The provider orders its own bonuses by value.
     const own = await page(PROVIDER, { orderBy: [{ field: 'bonus', direction: 'DESC' }], filter: { bonus: { ne: null } } });
     expect(own.nodes.map((n) => n.bonus)).toEqual(['1234.50', '100.10', '5', '-3.50']);
+  });
+
+  it('looks up by a decimal key and follows a link on a decimal item by value', async () => {
+    const bands = (await publishedCatalogues(gw.store))[0].resources[1];
+    const file = join(dir, 'bands.csv');
+    writeFileSync(file, 'rate,band\n0.03,low\n0.130,high\n');
+    expect((await importRecords(gw.store, bands, file)).problems).toEqual([]);
+    const linked = join(dir, 'linked.jsonl');
+    writeFileSync(linked, '{"paymentNo":"L01","amount":"1","rate":"0.030"}\n{"paymentNo":"L02","amount":"2","rate":"0.13"}\n{"paymentNo":"L03","amount":"3","rate":"0.2"}\n');
+    expect((await importRecords(gw.store, payments, linked)).problems).toEqual([]);
+    const r = await gw.query(`{ finance {
+      taxBand(rate: "0.0300") { rate band }
+      payments(filter: { paymentNo: { in: ["L01", "L02", "L03"] } }) { nodes { paymentNo rate taxBand { rate band } } } } }`, AUDIT);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.finance).toEqual({
+      taxBand: { rate: '0.03', band: 'low' },
+      payments: { nodes: [
+        { paymentNo: 'L01', rate: '0.030', taxBand: { rate: '0.03', band: 'low' } },
+        { paymentNo: 'L02', rate: '0.13', taxBand: { rate: '0.130', band: 'high' } },
+        { paymentNo: 'L03', rate: '0.2', taxBand: null },
+      ] },
+    });
+    await gw.store.delete(collectionOf(payments), { kind: 'in', field: 'paymentNo', values: ['L01', 'L02', 'L03'] });
   });
 
   it('refuses a JSON number with more digits than a double keeps, and writes nothing', async () => {

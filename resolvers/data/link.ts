@@ -4,7 +4,7 @@ import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { LinkModel } from '../../src/generate/model.ts';
 import { selectedFields } from '../../src/generate/selection.ts';
-import type { Row, Value } from '../../src/store/port.ts';
+import { valueKey, type Row, type Value } from '../../src/store/port.ts';
 import type { RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
 import { projectionFor } from './projection.ts';
@@ -23,9 +23,10 @@ function loaderFor(ctx: RequestContext, link: LinkModel, projection: string[]): 
         ? await ctx.store.find(target.collection, { filter: withinRows({ kind: 'in', field: targetItem.name, values: [...values] }, scope), projection: fields })
         : await ctx.store.findByValues(target.collection, targetItem.name, [...values], fields);
       noteRecords(ctx, target, rows.length);
-      const byValue = new Map(rows.map((r) => [r[targetItem.name], r]));
-      return values.map((v) => byValue.get(v) ?? null);
-    });
+      // Keyed by value: a decimal row matches the decimal asked for by value, not by object identity.
+      const byValue = new Map(rows.map((r) => [valueKey(r[targetItem.name]), r]));
+      return values.map((v) => byValue.get(valueKey(v)) ?? null);
+    }, { cacheKeyFn: valueKey });
     ctx.loaders.set(name, loader);
   }
   return loader;

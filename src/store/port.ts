@@ -168,6 +168,14 @@ export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
   return (a ?? null) === (b ?? null);
 }
 
+/**
+ * A value as a Map or cache key that is the same for values the store finds equal: a decimal by its
+ * value ("450.1" and "450.10" are one key; a `Decimal` object itself would be compared by identity).
+ */
+export function valueKey(value: Value): string | number | boolean | null {
+  return value instanceof Decimal ? `\u0000decimal:${value.orderKey}` : value;
+}
+
 export const and = (...filters: Filter[]): Filter => ({ kind: 'and', filters });
 export const or = (...filters: Filter[]): Filter => ({ kind: 'or', filters });
 export const eq = (field: string, value: Value): Filter => ({ kind: 'compare', field, op: 'eq', value });
