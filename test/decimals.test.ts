@@ -205,6 +205,13 @@ describe('exact decimals through the gateway', () => {
     await gw.store.delete(collectionOf(payments), { kind: 'in', field: 'paymentNo', values: ['L01', 'L02', 'L03'] });
   });
 
+  it('refuses a decimal key that repeats another in another scale: one record in the store', async () => {
+    const bands = (await publishedCatalogues(gw.store))[0].resources[1];
+    const file = join(dir, 'repeat.csv');
+    writeFileSync(file, 'rate,band\n0.5,a\n0.50,b\n');
+    expect((await importRecords(gw.store, bands, file)).problems).toEqual(['line 3: rate: "0.50" appears again (first on line 2); keys must be unique']);
+  });
+
   it('refuses a JSON number with more digits than a double keeps, and writes nothing', async () => {
     const file = join(dir, 'lossy.jsonl');
     writeFileSync(file, '{"paymentNo":"P99","amount":12345678901234567.89}\n{"paymentNo":"P98","amount":"1e3"}\n');

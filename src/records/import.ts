@@ -14,7 +14,7 @@ import { stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { collectionOf, type Resource } from '../model/catalogue.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
-import { sameValue, type Row, type Store } from '../store/port.ts';
+import { sameValue, valueKey, type Row, type Store } from '../store/port.ts';
 import { readRecords, recordFileFormat, RecordFileError, type ReadProgress } from './read.ts';
 import { show, validateRecord } from './validate.ts';
 
@@ -164,8 +164,9 @@ export async function importRecords(
         const checked = validateRecord(resource, r.record!, r.line, { fromText });
         problems = checked.problems;
         if (problems.length === 0) {
-          // The converted key, so that 7 and "007" of an int key are the same record.
-          const k = JSON.stringify(checked.row![resource.key]);
+          // The converted key, so that 7 and "007" of an int key are the same record (and 0.5 and 0.50 of a
+          // decimal key: the store finds them equal).
+          const k = JSON.stringify(valueKey(checked.row![resource.key]));
           const first = keys.get(k);
           if (first !== undefined) {
             problems = [`line ${r.line}: ${resource.key}: ${show(r.record![resource.key])} appears again (first on line ${first}); keys must be unique`];

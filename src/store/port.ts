@@ -162,11 +162,6 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Two stored values are the same as the store compares them: decimals by value ("450.1" = "450.10"). */
-export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
-  if (a instanceof Decimal && b instanceof Decimal) return a.equals(b);
-  return (a ?? null) === (b ?? null);
-}
 
 /**
  * A value as a Map or cache key that is the same for values the store finds equal: a decimal by its
@@ -175,6 +170,9 @@ export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
 export function valueKey(value: Value): string | number | boolean | null {
   return value instanceof Decimal ? `\u0000decimal:${value.orderKey}` : value;
 }
+
+/** Two stored values are the same as the store compares them: decimals by value ("450.1" = "450.10"). */
+export const sameValue = (a: Value | undefined, b: Value | undefined): boolean => valueKey(a ?? null) === valueKey(b ?? null);
 
 export const and = (...filters: Filter[]): Filter => ({ kind: 'and', filters });
 export const or = (...filters: Filter[]): Filter => ({ kind: 'or', filters });
