@@ -10,7 +10,6 @@ import { createAccessContext } from '../src/access/context.ts';
 import { buildGatewaySchema, permissions } from '../src/server/assemble.ts';
 import { buildSchemaModel } from '../src/generate/model.ts';
 import { dataRules } from '../src/rules/data-rules.ts';
-import { refusedFields } from '../src/rules/fast-path.ts';
 
 const platform = loadPlatform(DEMO_PLATFORM_FILE);
 const catalogues = validateCatalogueFiles(demoCatalogueFiles(), platform, []).catalogues!;
@@ -62,7 +61,7 @@ describe('generated rules', () => {
     const result = await execute({
       schema,
       document: parse('{ humanResources { employmentRegistration(registrationNo: "JY000000000001") { registrationNo position } } }'),
-      contextValue: { ...ctx, store: { find: async () => [{ registrationNo: 'JY000000000001', position: 'driver' }] }, records: new Map(), reads: new Map() },
+      contextValue: { ...ctx, store: { find: async () => [{ registrationNo: 'JY000000000001', position: 'driver' }] }, records: new Map(), reads: new Map(), plans: new Map() },
     });
     expect(result.data).toEqual({ humanResources: { employmentRegistration: { registrationNo: 'JY000000000001', position: null } } });
     expect(result.errors?.map((e) => [e.path?.join('.'), e.extensions.code])).toEqual([
@@ -71,41 +70,20 @@ describe('generated rules', () => {
   });
 });
 
-describe('schema variants: shield wraps per row only the resource fields a profile may not read', () => {
+describe('one schema per publication: shield wraps the entry fields, the read plan answers for the rest', () => {
   const built = buildGatewaySchema(platform, catalogues);
   const field = (s: import('graphql').GraphQLSchema, type: string, name: string) =>
     (s.getType(type) as import('graphql').GraphQLObjectType).getFields()[name];
 
-  it('wraps exactly the listed resource fields, and keeps the rules of list, lookup and root fields', () => {
-    const none = built.variant!(new Set());
-    const wage = built.variant!(new Set(['EmploymentRegistration.monthlyWage']));
-    expect(field(built.schema, 'EmploymentRegistration', 'position').resolve).toBeTypeOf('function');
-    expect(field(none, 'EmploymentRegistration', 'position').resolve).toBeUndefined();
-    expect(field(wage, 'EmploymentRegistration', 'position').resolve).toBeUndefined();
-    expect(field(none, 'EmploymentRegistration', 'monthlyWage').resolve).toBeUndefined();
-    expect(field(wage, 'EmploymentRegistration', 'monthlyWage').resolve).toBeTypeOf('function');
-    for (const s of [none, wage]) {
-      expect(field(s, 'HumanResourcesResources', 'employmentRegistrations').resolve).toBeTypeOf('function');
-      expect(field(s, 'Query', 'humanResources').resolve).toBeTypeOf('function');
-      expect(field(s, 'Query', 'me').resolve).toBeTypeOf('function');
-    }
-    expect(built.variant!(new Set(['EmploymentRegistration.monthlyWage']))).toBe(wage); // cached
-  });
-
-  it('are chosen by the access profile: the fields whose rules refuse, links included', () => {
-    const mz = platform.departments.find((d) => d.code === '430000-MZ')!;
-    const access = createAccessContext({ requester: mz, purpose: 'social-assistance', grants: [], now: new Date() });
-    const refused = refusedFields(built.model, access);
-    expect(refused.has('EmploymentRegistration.monthlyWage')).toBe(true); // not shared
-    expect(refused.has('EmploymentRegistration.position')).toBe(false);
-    expect(refused.has('EmploymentRegistration.employer')).toBe(false); // the enterprise register is readable
-    expect(refused.has('HouseholdRegistration.idNumber')).toBe(true); // conditional, no grant
-    expect(refused.has('ElectronicLicence.holder')).toBe(true); // a link into that resource
-    expect(access.taken().size).toBe(0); // looking ahead records nothing as read
-    const again = createAccessContext({ requester: mz, purpose: 'social-assistance', grants: [], now: new Date() });
-    expect(refusedFields(built.model, again)).toBe(refused); // one set per profile, so one variant
-    const provider = platform.departments.find((d) => d.code === '430000-RST')!;
-    const own = createAccessContext({ requester: provider, purpose: null, grants: [], now: new Date() });
-    expect(refusedFields(built.model, own).has('EmploymentRegistration.monthlyWage')).toBe(false);
+  it('wraps root, department, list, lookup and platform fields, and no item or link field', () => {
+    expect(field(built.schema, 'Query', 'humanResources').resolve).toBeTypeOf('function');
+    expect(field(built.schema, 'Query', 'me').resolve).toBeTypeOf('function');
+    expect(field(built.schema, 'HumanResourcesResources', 'employmentRegistrations').resolve).toBeTypeOf('function');
+    expect(field(built.schema, 'HumanResourcesResources', 'employmentRegistration').resolve).toBeTypeOf('function');
+    expect(field(built.schema, 'EmploymentRegistration', 'position').resolve).toBeUndefined();
+    expect(field(built.schema, 'EmploymentRegistration', 'monthlyWage').resolve).toBeUndefined();
+    // A link keeps its own resolver (the batch load), not a per-row rule.
+    expect(field(built.schema, 'EmploymentRegistration', 'employer').resolve).toBeTypeOf('function');
+    expect(Object.keys(built)).not.toContain('variant');
   });
 });

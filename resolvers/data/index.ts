@@ -5,7 +5,6 @@ import { isSensitive } from '../../src/generate/model.ts';
 import { connectionResolvers, listResolver } from './list.ts';
 import { lookupResolver } from './lookup.ts';
 import { linkResolver } from './link.ts';
-import { sensitiveItemResolvers } from './items.ts';
 import { OBJECTIONS_FIELD, objectionsResolver } from './objections.ts';
 
 export type ResolverMap = Record<string, Record<string, unknown>>;
@@ -18,8 +17,9 @@ export function dataResolvers(model: SchemaModel): ResolverMap {
     for (const m of d.resources) {
       dept[m.resource.graphql.list] = listResolver(m);
       dept[m.resource.graphql.byKey] = lookupResolver(m);
-      const type: Record<string, unknown> = sensitiveItemResolvers(m);
-      for (const link of m.links) type[link.field] = linkResolver(link);
+      // Item fields have no resolver: the rows leave the list, lookup and link resolvers shaped (./plan.ts).
+      const type: Record<string, unknown> = {};
+      for (const link of m.links) type[link.field] = linkResolver(m, link);
       type[OBJECTIONS_FIELD] = objectionsResolver(m);
       map[m.typeName] = type;
       map[connectionTypeName(m.typeName)] = connectionResolvers;

@@ -1,22 +1,24 @@
 // A link field: the linked resource's record whose item equals this record's value. Loaded through a
-// per-request DataLoader, so a page of 100 rows costs one store read per link, not one per row.
+// per-request DataLoader per path pattern, so a page of 100 rows costs one store read per link, not one
+// per row; the linked records come back shaped by the link's own read plan (./plan.ts).
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { LinkModel } from '../../src/generate/model.ts';
+import type { LinkModel, ResourceModel } from '../../src/generate/model.ts';
 import { selectedFields } from '../../src/generate/selection.ts';
 import { valueKey, type Row, type Value } from '../../src/store/port.ts';
 import type { RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
-import { projectionFor } from './projection.ts';
+import { linkAnswer } from '../../src/rules/data-rules.ts';
+import { pathPattern, planFor, rawRecord, shapeRows, type ReadPlan } from './plan.ts';
 import { noteRead, noteRecords } from './records.ts';
 
-function loaderFor(ctx: RequestContext, link: LinkModel, projection: string[]): DataLoader<Value, Row | null> {
+function loaderFor(ctx: RequestContext, link: LinkModel, pattern: string, plan: ReadPlan): DataLoader<Value, Row | null> {
   const { target, targetItem } = link;
-  const name = `${target.resource.code}|${targetItem.name}|${projection.join(',')}`;
+  const name = `link|${pattern}`;
   let loader = ctx.loaders.get(name);
   if (!loader) {
     loader = new DataLoader<Value, Row | null>(async (values) => {
-      const fields = projection.includes(targetItem.name) ? projection : [...projection, targetItem.name];
+      const fields = plan.projection.includes(targetItem.name) ? plan.projection : [...plan.projection, targetItem.name];
       // The linked resource's row scope applies as to a direct read: a record outside it is null.
       const scope = ctx.access.rows(target);
       const rows = scope
@@ -25,18 +27,27 @@ function loaderFor(ctx: RequestContext, link: LinkModel, projection: string[]): 
       noteRecords(ctx, target, rows.length);
       // Keyed by value: a decimal row matches the decimal asked for by value, not by object identity.
       const byValue = new Map(rows.map((r) => [valueKey(r[targetItem.name]), r]));
-      return values.map((v) => byValue.get(valueKey(v)) ?? null);
+      // Shaped in the order of the rows that link them, so a denial is located at the first of them.
+      const found = [...new Set(values.map((v) => byValue.get(valueKey(v))).filter((r) => r !== undefined))];
+      const shaped = new Map(shapeRows(ctx, plan, found).map((s, i) => [found[i], s]));
+      return values.map((v) => shaped.get(byValue.get(valueKey(v))!) ?? null);
     }, { cacheKeyFn: valueKey });
     ctx.loaders.set(name, loader);
   }
   return loader;
 }
 
-export function linkResolver(link: LinkModel) {
-  return (row: Row, _args: unknown, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Row | null> | null => {
-    const value = row[link.item.name];
+export function linkResolver(model: ResourceModel, link: LinkModel) {
+  return (row: Row, _args: unknown, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Row | null> | Error | null => {
+    // Refused: the error sits on the first row of the path pattern (the parent's plan put it there).
+    const own = row[link.field] as unknown;
+    if (own instanceof Error) return own;
+    if (linkAnswer(model, link, ctx.access) !== true) return null;
+    const value = rawRecord(row)[link.item.name];
     if (value === null || value === undefined) return null;
     noteRead(ctx, link.target, { filtered: [link.targetItem.name] });
-    return loaderFor(ctx, link, projectionFor(link.target, selectedFields(info), ctx.access)).load(value);
+    const pattern = pathPattern(info);
+    const plan = planFor(ctx, link.target, pattern, () => selectedFields(info));
+    return loaderFor(ctx, link, pattern, plan).load(value);
   };
 }

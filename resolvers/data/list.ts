@@ -8,7 +8,7 @@ import { afterFilter, encodeCursor, InvalidCursorError, withKeyTieBreak, withSor
 import type { Filter, Row, SortKey } from '../../src/store/port.ts';
 import type { RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
-import { projectionFor } from './projection.ts';
+import { pathPattern, planFor, shapeRows } from './plan.ts';
 import { noteRead, noteRecords } from './records.ts';
 
 export interface ListArgs {
@@ -61,13 +61,14 @@ export function listResolver(model: ResourceModel) {
     const top = selectedFields(info);
     if (!top.has('nodes') && !top.has('pageInfo')) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null }, count };
 
-    const projection = withSortFields(projectionFor(model, selectedBelow(info, 'nodes'), ctx.access), sort);
+    const plan = planFor(ctx, model, `${pathPattern(info)}.nodes.*`, () => selectedBelow(info, 'nodes'));
+    const projection = withSortFields(plan.projection, sort);
     const rows = await ctx.store.find(model.collection, { filter: pageFilter, projection, sort, limit: first + 1 });
-    const nodes = rows.slice(0, first);
-    noteRecords(ctx, model, nodes.length);
-    const last = nodes[nodes.length - 1];
+    const page = rows.slice(0, first);
+    noteRecords(ctx, model, page.length);
+    const last = page[page.length - 1];
     return {
-      nodes,
+      nodes: shapeRows(ctx, plan, page),
       pageInfo: {
         hasNextPage: rows.length > first,
         // Sealed with the resource's code: the cursor holds key values (maybe personal data) and must not be

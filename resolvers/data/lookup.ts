@@ -5,21 +5,21 @@ import { selectedFields } from '../../src/generate/selection.ts';
 import type { Row, Value } from '../../src/store/port.ts';
 import type { RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
-import { projectionFor } from './projection.ts';
+import { pathPattern, planFor, shapeRows } from './plan.ts';
 import { noteRead, noteRecords } from './records.ts';
 
 export function lookupResolver(model: ResourceModel) {
   const key = model.resource.key;
   return async (_parent: unknown, args: Record<string, Value>, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Row | null> => {
     noteRead(ctx, model, { filtered: [key] });
-    const projection = projectionFor(model, selectedFields(info), ctx.access);
+    const plan = planFor(ctx, model, pathPattern(info), () => selectedFields(info));
     const rows = await ctx.store.find(model.collection, {
       // A record outside the requester's row scope is null, as a missing one.
       filter: withinRows({ kind: 'compare', field: key, op: 'eq', value: args[key] }, ctx.access.rows(model)),
-      projection,
+      projection: plan.projection,
       limit: 1,
     });
     noteRecords(ctx, model, rows.length);
-    return rows[0] ?? null;
+    return shapeRows(ctx, plan, rows)[0] ?? null;
   };
 }

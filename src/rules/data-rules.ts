@@ -17,7 +17,7 @@ type RuleMap = Record<string, Record<string, unknown>>;
 type Denial = Extract<Decision, { allowed: false }>;
 
 
-type Refusal = { d: Denial; model: ResourceModel; item: string | null };
+export type Refusal = { d: Denial; model: ResourceModel; item: string | null };
 
 /**
  * The resource can be read at all, and every item the arguments filter or order by may be used so.

@@ -17,13 +17,8 @@ import { generateTypeDefs } from '../generate/sdl.ts';
 import { scalarResolvers } from '../generate/scalars.ts';
 
 export interface GatewaySchema {
+  /** The one schema of this publication, whatever the requester (issue 10: no per-profile variants). */
   schema: GraphQLSchema;
-  /**
-   * The same schema with shield's wrappers on the resource types' fields kept only for the given
-   * `Type.field`s (see src/rules/fast-path.ts): an operation runs on the variant that wraps exactly the
-   * fields it selects and may not read. Cached; absent when rules are off.
-   */
-  variant?: (wrapped: ReadonlySet<string>) => GraphQLSchema;
   model: SchemaModel;
   /** The catalogues it was built from: the catalogues in effect while it is the schema in effect. */
   catalogues: readonly Catalogue[];
@@ -64,43 +59,20 @@ export function buildGatewaySchema(platform: Platform, catalogues: Catalogue[], 
   const p = platformRules();
   const rules = { ...d, ...p, Query: { ...d.Query, ...p.Query } };
   const generator = permissions(rules);
-  const schema = applyMiddleware(base, generator);
-  return { schema, variant: variants(base, generator.generate(base) as MiddlewareMap, model), model, catalogues, sdl };
+  const schema = applyMiddleware(base, entryFieldsOnly(generator.generate(base) as MiddlewareMap, model) as never);
+  return { schema, model, catalogues, sdl };
 }
 
 type MiddlewareMap = Record<string, Record<string, unknown>>;
-const MAX_VARIANTS = 64;
 
 /**
- * Variants of the schema built from shield's own middleware, less the wrappers of the resource types'
- * fields not listed and of the fields whose rule is the constant allow (connections, page info).
+ * Shield's middleware on the entry fields only: the root, departments, lists, lookups and the platform's
+ * types. The fields of a resource type (items, links) and of its connection keep their rule values in the
+ * rule map, but are not wrapped per row: the read plan (resolvers/data/plan.ts) asks the same answers
+ * (itemAnswer, linkAnswer) once per request and path pattern, reads only what they allow, and places each
+ * denial once; a connection's fields are parts of the list's answer (their rule is the constant allow).
  */
-function variants(base: GraphQLSchema, middleware: MiddlewareMap, model: SchemaModel) {
-  const resourceTypes = new Set([...model.byCode.values()].map((m) => m.typeName));
-  const constant = new Set([...model.byCode.values()].map((m) => connectionTypeName(m.typeName)).concat('PageInfo'));
-  const cache = new Map<string, GraphQLSchema>();
-  const bySet = new WeakMap<ReadonlySet<string>, GraphQLSchema>(); // the per-profile sets are reused objects
-  return (wrapped: ReadonlySet<string>): GraphQLSchema => {
-    const known = bySet.get(wrapped);
-    if (known) return known;
-    const key = [...wrapped].sort().join(',');
-    let schema = cache.get(key);
-    if (schema) {
-      cache.delete(key); // most recently used last
-      cache.set(key, schema);
-      bySet.set(wrapped, schema);
-      return schema;
-    }
-    const kept: MiddlewareMap = {};
-    for (const [type, fields] of Object.entries(middleware)) {
-      if (constant.has(type)) continue;
-      if (!resourceTypes.has(type)) kept[type] = fields;
-      else for (const [field, fn] of Object.entries(fields)) if (wrapped.has(`${type}.${field}`)) (kept[type] ??= {})[field] = fn;
-    }
-    schema = applyMiddleware(base, kept as never);
-    if (cache.size >= MAX_VARIANTS) cache.delete(cache.keys().next().value!);
-    cache.set(key, schema);
-    bySet.set(wrapped, schema);
-    return schema;
-  };
+function entryFieldsOnly(middleware: MiddlewareMap, model: SchemaModel): MiddlewareMap {
+  const perRow = new Set([...model.byCode.values()].flatMap((m) => [m.typeName, connectionTypeName(m.typeName)]).concat('PageInfo'));
+  return Object.fromEntries(Object.entries(middleware).filter(([type]) => !perRow.has(type)));
 }

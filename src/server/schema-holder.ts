@@ -16,7 +16,6 @@ import type { Store } from '../store/port.ts';
 import { buildGatewaySchema, type BuildOptions, type GatewaySchema } from './assemble.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import type { SchemaService } from '../workflow/catalogues.ts';
-import { refusedFields } from '../rules/fast-path.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
 import { dedupeErrors } from '../rules/errors.ts';
 
@@ -152,18 +151,10 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
     return { executor: this.execute };
   }
 
-  /**
-   * Runs an operation on the build Apollo validated it against, in the variant that keeps shield's
-   * per-row wrappers only on the resource fields this request's profile may not read (src/rules/fast-path.ts).
-   */
+  /** Runs an operation on the schema Apollo validated it against (the publication's one schema). */
   private readonly execute: GatewayExecutor = async (rc) => {
-    const built = this.builds.get(rc.schema);
     const ctx = rc.context as RequestContext;
-    let schema = rc.schema;
-    if (built?.variant && ctx.access) {
-      schema = built.variant(refusedFields(built.model, ctx.access));
-      if (this.options.extension) schema = this.options.extension.extend(schema);
-    }
+    const schema = rc.schema;
     const result = await execute({
       schema,
       document: rc.document,

@@ -1,0 +1,116 @@
+// Read plans (issue 10): what a list, lookup or link field reads and returns, decided once per request
+// and path pattern instead of once per row and field. A plan holds
+//   - the projection: the key, the readable selected items and the items behind readable selected links
+//     (an item the requester may not read is never read from the store, so nothing downstream can leak it);
+//   - the text items: personal and secret items, returned as text, masked as the decision says;
+//   - the denials: the selected item and link fields the item rules refuse, each one error for the path
+//     pattern (SPEC §6), placed on the first row the plan shapes so that graphql locates it there.
+// The item and link rules are asked through the same answers the rule map is generated from
+// (src/rules/data-rules.ts); the rows then leave the resolver shaped, and item fields need no resolver.
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
+import type { ResourceModel } from '../../src/generate/model.ts';
+import { isSensitive } from '../../src/generate/model.ts';
+import { applyMask } from '../../src/formats/masks.ts';
+import type { MaskName } from '../../src/model/catalogue.ts';
+import { deniedError } from '../../src/rules/errors.ts';
+import { itemAnswer, linkAnswer, type Refusal } from '../../src/rules/data-rules.ts';
+import type { Row } from '../../src/store/port.ts';
+import type { RequestContext } from '../request.ts';
+
+export interface ReadPlan {
+  model: ResourceModel;
+  projection: string[];
+  texts: { item: string; mask: MaskName | null }[];
+  denials: { field: string; refusal: Refusal; error: Error }[];
+  /** Denied items read all the same (the key, which links, cursors and objections need): null in every row. */
+  hidden: string[];
+  /** Set once the denials were placed on a row: one error per path pattern, whatever the pages and batches. */
+  placed: boolean;
+}
+
+/** A field's path with list indices wildcarded: `dept.list.nodes.*.employer`. */
+export function pathPattern(info: GraphQLResolveInfo): string {
+  let out = '';
+  for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) out = (typeof p.key === 'number' ? '*' : p.key) + (out ? '.' + out : '');
+  return out;
+}
+
+function planRead(ctx: RequestContext, model: ResourceModel, selected: Map<string, FieldNode[]>): ReadPlan {
+  const access = ctx.access;
+  const fields = new Set<string>([model.resource.key]);
+  const texts: ReadPlan['texts'] = [];
+  const denials: ReadPlan['denials'] = [];
+  // Recorded as read (access.item): the audit log lists what the request asked to read and may.
+  const readable = (item: string) => access.peekItem(model, item).allowed && access.item(model, item).allowed;
+  for (const name of selected.keys()) {
+    const item = model.items.get(name);
+    if (item) {
+      const d = access.peekItem(model, name);
+      if (d.allowed && access.item(model, name).allowed) {
+        fields.add(name);
+        if (isSensitive(item)) texts.push({ item: name, mask: d.mask });
+      } else {
+        const answer = itemAnswer(model, name, access);
+        if (answer !== true) denials.push({ field: name, refusal: answer, error: deniedError(answer.d, answer.model, answer.item) });
+      }
+      continue;
+    }
+    const link = model.links.find((l) => l.field === name);
+    if (!link) continue;
+    if (readable(link.item.name)) fields.add(link.item.name);
+    const answer = linkAnswer(model, link, access);
+    if (answer !== true) denials.push({ field: name, refusal: answer, error: deniedError(answer.d, answer.model, answer.item) });
+  }
+  const hidden = denials.map((d) => d.field).filter((f) => fields.has(f));
+  return { model, projection: [...fields], texts, denials, hidden, placed: false };
+}
+
+/** The plan of the records a field returns, made on the field's first row of the request and reused. */
+export function planFor(ctx: RequestContext, model: ResourceModel, pattern: string, selected: () => Map<string, FieldNode[]>): ReadPlan {
+  let plan = ctx.plans.get(pattern);
+  if (!plan || plan.model !== model) ctx.plans.set(pattern, (plan = planRead(ctx, model, selected())));
+  return plan;
+}
+
+/** Whether a link field is refused in this plan (its rows then return null, the first one the error). */
+export function refusesField(plan: ReadPlan, field: string): boolean {
+  return plan.denials.some((d) => d.field === field);
+}
+
+const RAW = Symbol('the record as read');
+
+/** The record as the store returned it (the key, link items and sort fields unmasked), for links, objections and cursors. */
+export function rawRecord(row: Row): Row {
+  return (row as Row & { [RAW]?: Row })[RAW] ?? row;
+}
+
+/**
+ * Shapes rows read with the plan's projection: text items as text (masked), and the denials' errors on
+ * the first row of the path pattern. The shaped row is a copy that keeps the record as read (rawRecord):
+ * a masked key still finds its objections, a masked link item its target. A refusal is recorded (audit)
+ * only when a row carries it: a page without rows shows no error and records none.
+ */
+export function shapeRows(ctx: RequestContext, plan: ReadPlan, rows: Row[]): Row[] {
+  const place = plan.denials.length > 0 && !plan.placed && rows.length > 0;
+  if (!plan.texts.length && !plan.hidden.length && !place) return rows;
+  const out = rows.map((row) => {
+    if (!plan.texts.length && !plan.hidden.length) return row;
+    const shaped: Row & { [RAW]?: Row } = { ...row, [RAW]: row };
+    for (const { item, mask } of plan.texts) {
+      const value = row[item];
+      if (value !== null && value !== undefined) shaped[item] = mask ? applyMask(mask, String(value)) : String(value);
+    }
+    for (const item of plan.hidden) shaped[item] = null;
+    return shaped;
+  });
+  if (place) {
+    plan.placed = true;
+    const first: Record<string | symbol, unknown> = out[0] === rows[0] ? { ...rows[0], [RAW]: rows[0] } : out[0];
+    for (const { field, refusal, error } of plan.denials) {
+      if (refusal.item) ctx.access.item(refusal.model, refusal.item);
+      first[field] = error;
+    }
+    out[0] = first as Row;
+  }
+  return out;
+}
