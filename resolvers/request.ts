@@ -10,7 +10,6 @@ import type { Grant } from '../src/access/grant-model.ts';
 import type { Identity } from '../src/identity/verify.ts';
 import type { SchemaService } from '../src/workflow/catalogues.ts';
 import type { ForwardNote } from '../src/federation/connected.ts';
-import type { ReadPlan } from './data/plan.ts';
 
 export interface RequestContext {
   requestId: string;
@@ -26,8 +25,6 @@ export interface RequestContext {
   cursors: CursorCodec;
   /** Per-request DataLoaders, by a key naming what they load. */
   loaders: Map<string, DataLoader<Value, Row | null>>;
-  /** The read plans of the request's list, lookup and link fields, by path pattern (resolvers/data/plan.ts). */
-  plans: Map<string, ReadPlan>;
   /** Records returned per resource code, for the audit log. */
   records: Map<string, number>;
   /**

@@ -34,6 +34,12 @@ interface Outcome {
   closed?: boolean;
 }
 
+/**
+ * A probe's connection that the gateway never accepted: refused once the listener is closed, or reset
+ * by the kernel when it still sat in the listen backlog as the process exited (seen on a busy machine).
+ */
+const notAccepted = (code: string | undefined) => code === 'ECONNREFUSED' || code === 'ECONNRESET';
+
 /** POSTs on a keep-alive agent; classifies the outcome: an answer, a refused connection, or anything else. */
 function post(agent: http.Agent, port: number, body: string, token: string): Promise<Outcome> {
   return new Promise((resolve) => {
@@ -100,7 +106,7 @@ it('drains under load: readiness 503 first, nothing accepted is lost or reset, t
         http.get({ host: '127.0.0.1', port, path: '/readyz', agent: false }, (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));
-        }).on('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED' ? 'refused' : (e.code ?? 'error')));
+        }).on('error', (e: NodeJS.ErrnoException) => resolve(notAccepted(e.code) ? 'refused' : (e.code ?? 'error')));
       });
       readiness.push({ sent, at: Date.now(), status });
       if (typeof status === 'string') return;

@@ -61,7 +61,7 @@ describe('generated rules', () => {
     const result = await execute({
       schema,
       document: parse('{ humanResources { employmentRegistration(registrationNo: "JY000000000001") { registrationNo position } } }'),
-      contextValue: { ...ctx, store: { find: async () => [{ registrationNo: 'JY000000000001', position: 'driver' }] }, records: new Map(), reads: new Map(), plans: new Map() },
+      contextValue: { ...ctx, store: { find: async () => [{ registrationNo: 'JY000000000001', position: 'driver' }] }, records: new Map(), reads: new Map() },
     });
     expect(result.data).toEqual({ humanResources: { employmentRegistration: { registrationNo: 'JY000000000001', position: null } } });
     expect(result.errors?.map((e) => [e.path?.join('.'), e.extensions.code])).toEqual([

@@ -13,7 +13,7 @@ import { isSensitive } from '../../src/generate/model.ts';
 import { applyMask } from '../../src/formats/masks.ts';
 import type { MaskName } from '../../src/model/catalogue.ts';
 import { deniedError } from '../../src/rules/errors.ts';
-import { itemAnswer, linkAnswer, type Refusal } from '../../src/rules/data-rules.ts';
+import { itemAnswer, linkAnswer, recordRefusal, type Refusal } from '../../src/rules/data-rules.ts';
 import type { Row } from '../../src/store/port.ts';
 import type { RequestContext } from '../request.ts';
 
@@ -65,16 +65,16 @@ function planRead(ctx: RequestContext, model: ResourceModel, selected: Map<strin
   return { model, projection: [...fields], texts, denials, hidden, placed: false };
 }
 
+/** The read plans of a request, by path pattern. */
+const plansByRequest = new WeakMap<RequestContext, Map<string, ReadPlan>>();
+
 /** The plan of the records a field returns, made on the field's first row of the request and reused. */
 export function planFor(ctx: RequestContext, model: ResourceModel, pattern: string, selected: () => Map<string, FieldNode[]>): ReadPlan {
-  let plan = ctx.plans.get(pattern);
-  if (!plan || plan.model !== model) ctx.plans.set(pattern, (plan = planRead(ctx, model, selected())));
+  let plans = plansByRequest.get(ctx);
+  if (!plans) plansByRequest.set(ctx, (plans = new Map()));
+  let plan = plans.get(pattern);
+  if (!plan || plan.model !== model) plans.set(pattern, (plan = planRead(ctx, model, selected())));
   return plan;
-}
-
-/** Whether a link field is refused in this plan (its rows then return null, the first one the error). */
-export function refusesField(plan: ReadPlan, field: string): boolean {
-  return plan.denials.some((d) => d.field === field);
 }
 
 const RAW = Symbol('the record as read');
@@ -107,7 +107,7 @@ export function shapeRows(ctx: RequestContext, plan: ReadPlan, rows: Row[]): Row
     plan.placed = true;
     const first: Record<string | symbol, unknown> = out[0] === rows[0] ? { ...rows[0], [RAW]: rows[0] } : out[0];
     for (const { field, refusal, error } of plan.denials) {
-      if (refusal.item) ctx.access.item(refusal.model, refusal.item);
+      recordRefusal(ctx, refusal);
       first[field] = error;
     }
     out[0] = first as Row;

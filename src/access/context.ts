@@ -14,6 +14,9 @@ export interface ResourceModel {
   provider: Department;
 }
 
+/** The item under which a decision about the resource as a whole is recorded. */
+export const WHOLE_RESOURCE = '*';
+
 export interface AccessContext {
   /**
    * What the decisions of this request depend on besides the schema: department, purpose and active
@@ -25,6 +28,8 @@ export interface AccessContext {
   /** The same decision, not recorded: for looking ahead at what the rules will answer. */
   peekItem(model: ResourceModel, item: string): Decision;
   resource(model: ResourceModel): Decision;
+  /** Records the resource's own decision as taken (a read refused whole), under the item `*`. */
+  refuseResource(model: ResourceModel): Decision;
   /** The rows the request sees of the resource (SPEC §6 row scope); null = every row. */
   rows(model: ResourceModel): RowScope | null;
   /** The provider of each resource this request asked about, by resource code (from the build it ran on). */
@@ -50,7 +55,14 @@ export function createAccessContext(q: { requester: Department; purpose: string 
     }
     return d;
   };
+  const resource = (model: ResourceModel): Decision => {
+    providers.set(model.resource.code, model.provider.code);
+    let d = resources.get(model.resource.code);
+    if (!d) resources.set(model.resource.code, (d = decideResource({ ...q, resource: model.resource })));
+    return d;
+  };
   return {
+    resource,
     profile: [q.requester.code, q.purpose ?? '', ...q.grants.map((g) => g.id).sort()].join('|'),
     peekItem,
     item(model, name) {
@@ -61,10 +73,11 @@ export function createAccessContext(q: { requester: Department; purpose: string 
       return d;
     },
     providerOf: (code) => providers.get(code),
-    resource(model) {
-      providers.set(model.resource.code, model.provider.code);
-      let d = resources.get(model.resource.code);
-      if (!d) resources.set(model.resource.code, (d = decideResource({ ...q, resource: model.resource })));
+    refuseResource(model) {
+      const d = resource(model);
+      let byItem = items.get(model.resource.code);
+      if (!byItem) items.set(model.resource.code, (byItem = new Map()));
+      byItem.set(WHOLE_RESOURCE, d);
       return d;
     },
     rows(model) {

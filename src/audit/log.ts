@@ -3,8 +3,14 @@
 // Each append reads the tail (highest seq), builds the next entry (seq + 1, prevHash = the tail's hash)
 // and inserts it. A unique index on `seq` makes two writers that read the same tail collide instead of
 // forking the chain: the loser gets DuplicateKeyError, re-reads the tail and tries again, up to
-// MAX_APPEND_ATTEMPTS times with a short random back-off. Within one process, appends to the same
-// Store are also queued one after another, so contention is only between processes (or Stores).
+// MAX_APPEND_ATTEMPTS times with a short random back-off.
+//
+// Group commit (issue 10): within one process, the entries of concurrent requests are written together.
+// Entries that arrive while a batch is being written wait for it and then go as the next batch: one
+// tail read and one all-or-nothing insert (one transaction) for all of them, each entry chained to the
+// one before. Every caller's promise settles with its own entry once the batch is stored, or rejects
+// with AuditUnavailableError when the batch is not: a response then leaves without data (fail-closed).
+// Contention remains only between processes (or Stores), and the unique seq settles it as above.
 //
 // Fail-closed: any failure of the store (including giving up after the attempts) is an
 // AuditUnavailableError; callers must then return no resource data.
@@ -30,7 +36,6 @@ export class AuditUnavailableError extends Error {
 }
 
 const indexReady = new WeakMap<Store, Promise<void>>();
-const appendQueue = new WeakMap<Store, Promise<unknown>>();
 
 /** Creates the audit indexes once per Store (again after a failure). */
 export function ensureAuditIndexes(store: Store): Promise<void> {
@@ -57,60 +62,102 @@ export async function auditTail(store: Store): Promise<{ seq: number; hash: stri
   return rows.length === 0 ? null : { seq: Number(rows[0].seq), hash: String(rows[0].hash) };
 }
 
-/** Appends one entry and returns it as stored. Throws AuditUnavailableError when it cannot. */
-export function appendAudit(store: Store, entry: NewAuditEntry): Promise<AuditEntry> {
-  const previous = appendQueue.get(store) ?? Promise.resolve();
-  const result = previous.then(
-    () => appendNow(store, entry),
-    () => appendNow(store, entry),
-  );
-  const settled = result.catch(() => undefined);
-  appendQueue.set(store, settled);
-  // Drop the queue once idle so a closed Store is not kept alive by the map's value.
-  void settled.then(() => {
-    if (appendQueue.get(store) === settled) appendQueue.delete(store);
-  });
-  return result;
+interface Pending {
+  input: NewAuditEntry;
+  resolve(entry: AuditEntry): void;
+  reject(err: unknown): void;
 }
 
-async function appendNow(store: Store, input: NewAuditEntry): Promise<AuditEntry> {
-  const time = input.time ?? new Date().toISOString();
+/** Per Store: the entries waiting for the next batch, and whether a batch is being written. */
+interface Writer {
+  waiting: Pending[];
+  writing: boolean;
+}
+
+const writers = new WeakMap<Store, Writer>();
+
+/** Appends one entry and returns it as stored. Throws AuditUnavailableError when it cannot. */
+export function appendAudit(store: Store, entry: NewAuditEntry): Promise<AuditEntry> {
+  let writer = writers.get(store);
+  if (!writer) writers.set(store, (writer = { waiting: [], writing: false }));
+  const w = writer;
+  return new Promise<AuditEntry>((resolve, reject) => {
+    w.waiting.push({ input: { ...entry, time: entry.time ?? new Date().toISOString() }, resolve, reject });
+    // The first entry of an idle writer waits one turn of the event loop for the entries of the other
+    // requests finishing in the same turn; later ones wait for the batch being written.
+    if (!w.writing && w.waiting.length === 1) setImmediate(() => void flush(store, w));
+  });
+}
+
+async function flush(store: Store, w: Writer): Promise<void> {
+  if (w.writing) return;
+  w.writing = true;
+  try {
+    while (w.waiting.length) {
+      const batch = w.waiting.splice(0, MAX_BATCH);
+      try {
+        const entries = await appendBatch(store, batch.map((p) => p.input));
+        batch.forEach((p, i) => p.resolve(entries[i]));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+  } finally {
+    w.writing = false;
+  }
+}
+
+/** At most this many entries in one insert: a burst is written in several transactions, in order. */
+const MAX_BATCH = 256;
+
+function chained(input: NewAuditEntry, seq: number, prevHash: string, key: Uint8Array): AuditEntry {
+  const unhashed: Omit<AuditEntry, 'hash'> = {
+    seq,
+    time: input.time!,
+    requestId: input.requestId,
+    department: input.department,
+    user: input.user,
+    purpose: input.purpose,
+    ...(input.via ? { via: input.via } : {}),
+    operationName: input.operationName,
+    documentHash: input.documentHash,
+    kind: input.kind,
+    action: input.action,
+    resources: input.resources.map((r) => ({
+      resource: r.resource,
+      provider: r.provider,
+      items: [...r.items],
+      denied: r.denied.map((d) => ({ item: d.item, code: d.code })),
+      masked: [...r.masked],
+      records: r.records,
+      filtered: [...r.filtered],
+      ordered: [...r.ordered],
+      counted: r.counted,
+    })),
+    outcome: input.outcome,
+    detail: input.detail,
+    prevHash,
+  };
+  return { ...unhashed, hash: entryHash(unhashed, key) };
+}
+
+/** Writes the entries as one all-or-nothing insert after the tail; retried when another writer took the tail. */
+async function appendBatch(store: Store, inputs: NewAuditEntry[]): Promise<AuditEntry[]> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
     try {
       await ensureAuditIndexes(store);
       const key = await auditKey(store);
       const tail = await auditTail(store);
-      const unhashed: Omit<AuditEntry, 'hash'> = {
-        seq: tail ? tail.seq + 1 : 1,
-        time,
-        requestId: input.requestId,
-        department: input.department,
-        user: input.user,
-        purpose: input.purpose,
-        ...(input.via ? { via: input.via } : {}),
-        operationName: input.operationName,
-        documentHash: input.documentHash,
-        kind: input.kind,
-        action: input.action,
-        resources: input.resources.map((r) => ({
-          resource: r.resource,
-          provider: r.provider,
-          items: [...r.items],
-          denied: r.denied.map((d) => ({ item: d.item, code: d.code })),
-          masked: [...r.masked],
-          records: r.records,
-          filtered: [...r.filtered],
-          ordered: [...r.ordered],
-          counted: r.counted,
-        })),
-        outcome: input.outcome,
-        detail: input.detail,
-        prevHash: tail ? tail.hash : GENESIS_HASH,
-      };
-      const entry: AuditEntry = { ...unhashed, hash: entryHash(unhashed, key) };
-      await store.insert(AUDIT_COLLECTION, [toRow(entry)]);
-      return entry;
+      let seq = tail ? tail.seq : 0;
+      let prev = tail ? tail.hash : GENESIS_HASH;
+      const entries = inputs.map((input) => {
+        const entry = chained(input, ++seq, prev, key);
+        prev = entry.hash;
+        return entry;
+      });
+      await store.insert(AUDIT_COLLECTION, entries.map(toRow));
+      return entries;
     } catch (err) {
       lastError = err;
       if (!(err instanceof DuplicateKeyError)) break;

@@ -57,8 +57,13 @@ export function linkAnswer(model: ResourceModel, link: LinkModel, access: Access
 }
 
 /** A refusal recorded in the request's decisions (for the audit log) and as the error of the field. */
-function refuse(ctx: RequestContext, r: Refusal): Error {
+export function recordRefusal(ctx: RequestContext, r: Refusal): void {
   if (r.item) ctx.access.item(r.model, r.item);
+  else ctx.access.refuseResource(r.model);
+}
+
+function refuse(ctx: RequestContext, r: Refusal): Error {
+  recordRefusal(ctx, r);
   return deniedError(r.d, r.model, r.item);
 }
 
@@ -83,7 +88,7 @@ function lookupRule(model: ResourceModel) {
 // located once per path pattern (deniedOnce), so a denied item costs no more on row 100 than on row 1.
 function located(ctx: RequestContext, answer: true | Refusal, info: GraphQLResolveInfo): true | Error {
   if (answer === true) return true;
-  if (answer.item) ctx.access.item(answer.model, answer.item);
+  recordRefusal(ctx, answer);
   return deniedOnce(ctx, answer.d, answer.model, answer.item, info);
 }
 

@@ -279,7 +279,6 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       grants,
       cursors,
       loaders: new Map(),
-      plans: new Map(),
       records: new Map(),
       reads: new Map(),
       schema: holder,

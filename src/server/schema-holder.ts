@@ -8,7 +8,8 @@
 // reads the store again, and no refresh that read older versions can install after a newer one.
 import { createHash } from 'node:crypto';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import { executeOperation } from './executor.ts';
 import type { Platform } from '../model/platform.ts';
 import { CATALOGUE_VERSIONS, publishedVersions } from '../catalogue/repository.ts';
 import { eq } from '../store/port.ts';
@@ -155,11 +156,11 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
   private readonly execute: GatewayExecutor = async (rc) => {
     const ctx = rc.context as RequestContext;
     const schema = rc.schema;
-    const result = await execute({
+    const result = await executeOperation({
       schema,
       document: rc.document,
-      contextValue: ctx,
-      variableValues: rc.request.variables,
+      context: ctx,
+      variables: rc.request.variables,
       operationName: rc.request.operationName,
     });
     // One error per denied item and path pattern (SPEC §6): a denial is one located error for every row of

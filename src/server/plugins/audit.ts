@@ -2,10 +2,10 @@
 // denied), written before the response leaves. Fail-closed: when the entry cannot be written the
 // response holds no data, only an AUDIT_UNAVAILABLE error.
 //
-// What an entry holds comes from the request context: `access.taken()` (every item decision of the
-// request, by resource), `records` (records returned per resource), and the denial errors (a resource
-// denied whole has no item decisions, only its error). The document is kept as a SHA-256 of its text;
-// variables are never stored.
+// What an entry holds comes from the request's record of its reads, never from formatted errors:
+// `access.taken()` (every item decision the read plans and rules took, a resource refused whole under
+// `*`), `records` (records returned per resource) and `reads` (resources read, items filtered and
+// ordered by, counts). The document is kept as a SHA-256 of its text; variables are never stored.
 //
 // Workflow actions write their own entries (src/workflow/audit.ts), before they change anything; this
 // plugin tells them the operation name and document hash (`requestAudit`), and records the mutations a
@@ -22,10 +22,8 @@ export { requestAudit, type RequestAudit } from '../../../resolvers/request.ts';
 
 export const documentHash = (source: string): string => createHash('sha256').update(source).digest('hex');
 
-const ACCESS_CODES = new Set(['NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE', 'PURPOSE_REQUIRED', 'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED']);
-
 /** The resource marker of a denial that concerns the resource as a whole rather than one item. */
-export const WHOLE_RESOURCE = '*';
+export { WHOLE_RESOURCE } from '../../access/context.ts';
 
 interface Part {
   provider: string;
@@ -39,7 +37,7 @@ interface Part {
 }
 
 /** The per-resource detail of the request's data reads; empty when it read none. */
-export function readResources(ctx: RequestContext, errors: readonly GraphQLFormattedError[]): AuditResource[] {
+export function readResources(ctx: RequestContext): AuditResource[] {
   const parts = new Map<string, Part>();
   // The provider as the build this request ran on has it (a publish during the request may change it).
   const providerOf = (code: string): string => ctx.access.providerOf(code) ?? ctx.reads.get(code)?.provider ?? 'unknown';
@@ -61,13 +59,6 @@ export function readResources(ctx: RequestContext, errors: readonly GraphQLForma
         p.denied.set(item, d.code);
       }
     }
-  }
-  for (const e of errors) {
-    const ext = e.extensions ?? {};
-    if (typeof ext.resource !== 'string' || !ACCESS_CODES.has(String(ext.code))) continue;
-    const p = part(ext.resource);
-    const item = typeof ext.item === 'string' ? ext.item : WHOLE_RESOURCE;
-    if (!p.denied.has(item)) p.denied.set(item, String(ext.code));
   }
   for (const [code, n] of ctx.records) part(code).records += n;
   // Every resource a resolver read, even when it returned no item: a count, a cursor, a lookup that
@@ -154,7 +145,7 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   const entries: NewAuditEntry[] = [];
   // A query stopped at limits.timeoutMs returned nothing, whatever its execution had read by then.
   const stopped = errors.find(isTimedOut);
-  const resources = stopped ? readResources(ctx, errors).map((r) => ({ ...r, records: 0 })) : readResources(ctx, errors);
+  const resources = stopped ? readResources(ctx).map((r) => ({ ...r, records: 0 })) : readResources(ctx);
   // What the connected platforms answered for this request's namespaces (SPEC §12: both audit).
   const forwards = ctx.forwards ?? [];
   const forwarded = forwards.length
@@ -174,7 +165,8 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     entries.push({ ...baseEntry(ctx, audit), kind: 'workflow', action: r.action, resources: [], outcome: 'refused', detail: r.detail });
   }
   try {
-    for (const entry of entries) await appendAudit(ctx.store, entry);
+    // Appended together: they join the same group-committed batch (src/audit/log.ts).
+    await Promise.all(entries.map((entry) => appendAudit(ctx.store, entry)));
   } catch {
     body.singleResult.data = null;
     body.singleResult.errors = [{
