@@ -6,8 +6,13 @@
 // Mutations, what graphql-jit cannot compile, and operations with input-object variables run on
 // graphql-js: graphql-jit 0.8 compiles a parser for each variable's type and does not terminate on a
 // recursive input type (every filter type is one: `and`/`or` hold filters); a filter written in the
-// document itself is compiled as usual.
-import { getNamedType, isInputObjectType, typeFromAST, execute, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+// document itself is compiled as usual, unless it holds a literal of one of the platform's own scalars
+// (Decimal, DateTime, ...): graphql-jit writes literal arguments into the generated code as JSON, which
+// would turn the scalar's parsed value (an exact decimal) into a plain object.
+import {
+  execute, getNamedType, isInputObjectType, isScalarType, isSpecifiedScalarType, Kind, TypeInfo, typeFromAST, visit, visitWithTypeInfo,
+  type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 const compiled = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CompiledQuery | null>>>();
@@ -27,7 +32,7 @@ function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationNam
   if (query === undefined) {
     const op = operationOf(document, operationName);
     query = null;
-    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op)) {
+    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasOwnScalarLiteral(schema, document)) {
       const result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
       if (isCompiledQuery(result)) query = result;
     }
@@ -41,6 +46,22 @@ function hasInputObjectVariable(schema: GraphQLSchema, op: OperationDefinitionNo
     const type = typeFromAST(schema, v.type as never);
     return type !== undefined && isInputObjectType(getNamedType(type));
   });
+}
+
+const LITERALS = new Set<string>([Kind.STRING, Kind.INT, Kind.FLOAT, Kind.BOOLEAN]);
+
+function hasOwnScalarLiteral(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(document, visitWithTypeInfo(typeInfo, {
+    enter(node) {
+      if (found || !LITERALS.has(node.kind)) return;
+      const type = typeInfo.getInputType();
+      const named = type ? getNamedType(type) : undefined;
+      if (named && isScalarType(named) && !isSpecifiedScalarType(named)) found = true;
+    },
+  }));
+  return found;
 }
 
 export interface Operation {
