@@ -275,6 +275,14 @@ describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped
     await page.close();
   });
 
+  /** Which token GraphiQL has saved as its active tab's headers (graphiql:tabState), once it has saved the edit. */
+  const storedTokens = (page: Page) =>
+    page.evaluate(({ good, bad }) => {
+      const state = JSON.parse(window.localStorage.getItem('graphiql:tabState') ?? '{}') as { activeTabIndex?: number; tabs?: { headers?: string | null }[] };
+      const headers = state.tabs?.[state.activeTabIndex ?? 0]?.headers ?? '';
+      return { good: headers.includes(good), bad: headers.includes(bad) };
+    }, { good: server.goodHeaders.Authorization.slice(-20), bad: server.badHeaders.Authorization.slice(-20) });
+
   test('(d) under --demo the page opens with the token and purpose; a reload keeps the headers the user typed', { timeout: 120_000 }, async () => {
     const page = await context.newPage();
     await openGraphiql(page, server.prefilled.url);
@@ -287,7 +295,7 @@ describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped
 
     // The user changes the headers (here: a bad token); a reload keeps them, not the prefilled ones.
     await fillEditor(page, headersEditor, JSON.stringify(server.badHeaders));
-    await expect.poll(() => page.evaluate(() => JSON.stringify(window.localStorage)), { timeout: 10_000 }).toContain(server.badHeaders.Authorization.slice(-20));
+    await expect.poll(() => storedTokens(page), { timeout: 20_000 }).toEqual({ good: false, bad: true });
     await page.reload();
     await page.locator(`${headersEditor} .view-lines`).waitFor();
     await expect.poll(() => editorText(page, headersEditor).then(squash), { timeout: 20_000 }).toContain(squash(server.badHeaders.Authorization).slice(-20));
@@ -295,7 +303,7 @@ describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped
 
     // Back to the good token: after a reload the schema loads with it (the docs show the catalogue's texts).
     await fillEditor(page, headersEditor, JSON.stringify(server.goodHeaders));
-    await expect.poll(() => page.evaluate(() => JSON.stringify(window.localStorage)), { timeout: 10_000 }).toContain(server.goodHeaders.Authorization.slice(-20));
+    await expect.poll(() => storedTokens(page), { timeout: 20_000 }).toEqual({ good: true, bad: false });
     await page.reload();
     await page.locator(`${headersEditor} .view-lines`).waitFor();
     await page.getByRole('button', { name: /documentation explorer/i }).click();
