@@ -205,6 +205,20 @@ describe('exact decimals through the gateway', () => {
     await gw.store.delete(collectionOf(payments), { kind: 'in', field: 'paymentNo', values: ['L01', 'L02', 'L03'] });
   });
 
+  it('an objection names the record whose decimal key it gives in any scale: its _objections, a second one CONFLICT', async () => {
+    // The tax bands 0.03 and 0.130 were imported by the test above.
+    const raise = (key: string) => gw.query(`mutation($input: ObjectionInput!) { raiseObjection(input: $input) { key item status } }`,
+      { ...AUDIT, roles: ['applicant'], variables: { input: { resource: '450000-CZ-00002', key, item: 'band', reason: 'Band is wrong' } } });
+    const first = await raise('0.0300');
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.raiseObjection).toEqual({ key: '0.03', item: 'band', status: 'OPEN' });
+    const again = await raise('0.030');
+    expect(again.errors!.map((e) => e.extensions!.code)).toEqual(['CONFLICT']);
+    const r = await gw.query(`{ finance { taxBand(rate: "0.030") { rate _objections { item status } } } }`, AUDIT);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.finance.taxBand).toEqual({ rate: '0.03', _objections: [{ item: 'band', status: 'OPEN' }] });
+  });
+
   it('refuses a decimal key that repeats another in another scale: one record in the store', async () => {
     const bands = (await publishedCatalogues(gw.store))[0].resources[1];
     const file = join(dir, 'repeat.csv');

@@ -151,7 +151,9 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
     if (!record.length) throw notFound(`${resource.code} has no record whose ${resource.key} is ${input.key}.`);
     await ensureObjectionIndexes(env.store);
     const objection: Objection = {
-      id: randomUUID(), resource: resource.code, provider: resource.provider, key, item: item.name,
+      // The record's own key as stored, not the text typed: "0.50" names the record whose key is 0.5, and
+      // the objection must then be found by that record (its _objections, a second objection's conflict).
+      id: randomUUID(), resource: resource.code, provider: resource.provider, key: record[0][resource.key] ?? key, item: item.name,
       department: actor.dept.code, raisedBy: actor.user, raisedAt: env.now.toISOString(), reason,
       proposedValue: input.proposedValue ?? null, status: 'open',
       answeredBy: null, answeredAt: null, answer: null, correctedAt: null,
