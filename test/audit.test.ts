@@ -22,7 +22,7 @@ import { auditUsage } from '../src/audit/usage.ts';
 import { verifyAuditChain } from '../src/audit/verify.ts';
 import { auditKey } from '../src/audit/key.ts';
 import { registerAuditCommands } from '../src/cli/audit.ts';
-import { DuplicateKeyError, StoreUnavailableError, eq, type Row, type Store } from '../src/store/port.ts';
+import { DuplicateKeyError, StoreUnavailableError, eq, type FindQuery, type Row, type Store } from '../src/store/port.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 
 const GA = '430000-GA'; // provides R1
@@ -245,6 +245,15 @@ describe('appendAudit and verifyAuditChain', () => {
                 if (err instanceof DuplicateKeyError) collisions += 1;
                 throw err;
               }
+            };
+          }
+          // Each writer reads the tail a moment before it writes (a pause after the read), so the two read the same tail and race
+          // (each writes its entries as one group-committed batch).
+          if (prop === 'find') {
+            return async (collection: string, query: FindQuery) => {
+              const rows = await target.find(collection, query);
+              if (collection === AUDIT_COLLECTION) await new Promise((r) => setTimeout(r, 5));
+              return rows;
             };
           }
           const value = Reflect.get(target, prop);

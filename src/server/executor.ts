@@ -11,7 +11,7 @@
 // would turn the scalar's parsed value (an exact decimal) into a plain object.
 import {
   execute, getNamedType, isInputObjectType, isScalarType, isSpecifiedScalarType, Kind, TypeInfo, typeFromAST, visit, visitWithTypeInfo,
-  type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode,
+  GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
@@ -64,6 +64,18 @@ function hasOwnScalarLiteral(schema: GraphQLSchema, document: DocumentNode): boo
   return found;
 }
 
+/**
+ * graphql-jit's errors only inherit GraphQLError's prototype: without the original's extensions they have
+ * none at all, where Apollo and the error formatting expect graphql-js's `{}`. Rebuilt as graphql-js
+ * errors, with the locations graphql-jit computed.
+ */
+function asGraphQLError(e: GraphQLError): GraphQLError {
+  if (e.constructor === GraphQLError) return e;
+  const out = new GraphQLError(e.message, { path: e.path, originalError: e.originalError ?? undefined, extensions: e.extensions ?? undefined });
+  (out as { locations?: unknown }).locations = e.locations;
+  return out;
+}
+
 export interface Operation {
   schema: GraphQLSchema;
   document: DocumentNode;
@@ -74,6 +86,9 @@ export interface Operation {
 
 export async function executeOperation(op: Operation): Promise<ExecutionResult> {
   const query = compiledFor(op.schema, op.document, op.operationName);
-  if (query) return query.query(undefined, op.context, op.variables ?? {});
+  if (query) {
+    const result = await query.query(undefined, op.context, op.variables ?? {});
+    return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+  }
   return execute({ schema: op.schema, document: op.document, contextValue: op.context, variableValues: op.variables, operationName: op.operationName });
 }
