@@ -10,6 +10,7 @@ import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { applyMask } from '../src/formats/masks.ts';
 import { collectionOf, type Resource } from '../src/model/catalogue.ts';
 import { importRecords } from '../src/records/import.ts';
+import { compareExact } from './helpers/decimal-oracle.ts';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/decimals/${name}`, import.meta.url));
@@ -47,16 +48,6 @@ const JSONL = [
 ].map((r) => JSON.stringify(r)).join('\n') + '\n{"paymentNo":"P09","amount":7.5}\n{"paymentNo":"P10","amount":450.10}\n';
 const CSV = 'paymentNo,amount,bonus\nP11,12345678901234567.90,\nP12, 0.0000001 ,5\nP13,-12345678901234567.89,\nP14,100,\nP15,+007.50,\n';
 
-/** Exact order of two decimal texts (scaled BigInts). */
-function compareExact(a: string, b: string): number {
-  const scale = Math.max(...[a, b].map((t) => (t.split('.')[1] ?? '').length));
-  const scaled = (t: string) => {
-    const [i, f = ''] = t.split('.');
-    return BigInt(i.replace(/^[-+]/, '') + f.padEnd(scale, '0')) * (t.startsWith('-') ? -1n : 1n);
-  };
-  const [x, y] = [scaled(a), scaled(b)];
-  return x < y ? -1 : x > y ? 1 : 0;
-}
 const byAmount = (direction: 1 | -1, keep: (amount: string) => boolean = () => true) =>
   Object.keys(EXPECTED)
     .filter((k) => keep(EXPECTED[k][0]))

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compareExact } from './helpers/decimal-oracle.ts';
 import {
   FORMATS, creditCodeCheckChar, idCardCheckDigit, isValidCreditCode, isValidEmail, isValidIdCard, isValidPhone,
 } from '../src/formats/index.ts';
@@ -109,16 +110,7 @@ describe('exact decimals (src/formats/decimal.ts)', async () => {
   const { Decimal, decimalOrderKey, plainDecimalText, readDecimal } = await import('../src/formats/decimal.ts');
   const { DecimalScalar } = await import('../src/generate/scalars.ts');
   const { Rng } = await import('../src/demo/generate.ts');
-  /** Exact order of two decimal texts (scaled BigInts): the oracle. */
-  const exact = (a: string, b: string) => {
-    const scale = Math.max(...[a, b].map((t) => (t.split('.')[1] ?? '').length));
-    const scaled = (t: string) => {
-      const [i, f = ''] = t.split('.');
-      return BigInt(i.replace(/^[-+]/, '') + f.padEnd(scale, '0')) * (t.startsWith('-') ? -1n : 1n);
-    };
-    const [x, y] = [scaled(a), scaled(b)];
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
+  const exact = compareExact; // the oracle
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
   it('keeps the text written, without "+" and leading zeros of the integer part', () => {
