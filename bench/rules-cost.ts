@@ -47,7 +47,7 @@ const context = () => {
   return {
     requestId: 'bench', platform, store, identity: { user: 'bench', dept, roles: [] }, purpose: 'social-assistance', now,
     access: createAccessContext({ requester: dept, purpose: 'social-assistance', grants: [], now }),
-    cursors, loaders: new Map(), records: new Map(),
+    cursors, loaders: new Map(), records: new Map(), reads: new Map(),
   };
 };
 
