@@ -112,19 +112,26 @@ function resourceSDL(model: ResourceModel): string {
   return out.join('\n');
 }
 
-function departmentSDL(d: DepartmentModel): string {
-  const fields = d.resources.map((m) => {
-    const r = m.resource;
-    const t = m.typeName;
-    const key = m.items.get(r.key)!;
-    return (
-      describe(`${r.name} (${r.code}): a page of records, in key order unless orderBy says otherwise.`, '  ') +
-      `  ${r.graphql.list}(filter: ${filterTypeName(t)}, orderBy: [${orderTypeName(t)}!], first: Int = 20, after: String): ${connectionTypeName(t)}\n` +
-      describe(`One ${r.name} record by its key, ${r.key}.`, '  ') +
-      `  ${r.graphql.byKey}(${r.key}: ${isSensitive(key) ? 'String' : itemOutputType(m, key)}!): ${t}`
-    );
-  });
-  return describe(`Resources provided by ${d.department.name} (${d.department.code}).`) + `type ${d.typeName} {\n${fields.join('\n')}\n}\n`;
+/** Fields of a department's type per SDL part: the first part defines the type, the others extend it. */
+const DEPARTMENT_PART = 100;
+
+function departmentField(m: ResourceModel): string {
+  const r = m.resource;
+  const t = m.typeName;
+  const key = m.items.get(r.key)!;
+  return (
+    describe(`${r.name} (${r.code}): a page of records, in key order unless orderBy says otherwise.`, '  ') +
+    `  ${r.graphql.list}(filter: ${filterTypeName(t)}, orderBy: [${orderTypeName(t)}!], first: Int = 20, after: String): ${connectionTypeName(t)}\n` +
+    describe(`One ${r.name} record by its key, ${r.key}.`, '  ') +
+    `  ${r.graphql.byKey}(${r.key}: ${isSensitive(key) ? 'String' : itemOutputType(m, key)}!): ${t}`
+  );
+}
+
+function* departmentSDL(d: DepartmentModel): Generator<string> {
+  for (let from = 0; from < d.resources.length; from += DEPARTMENT_PART) {
+    const block = `{\n${d.resources.slice(from, from + DEPARTMENT_PART).map(departmentField).join('\n')}\n}\n`;
+    yield from === 0 ? describe(`Resources provided by ${d.department.name} (${d.department.code}).`) + `type ${d.typeName} ${block}` : `extend type ${d.typeName} ${block}`;
+  }
 }
 
 /** The data part of Query: one field per providing department. */
@@ -134,20 +141,34 @@ export function queryFieldsSDL(model: SchemaModel): string {
     .join('\n');
 }
 
-export function generateDataSDL(model: SchemaModel): string {
-  const parts = [COMMON_SDL];
-  for (const kind of Object.keys(KIND_SCALAR) as Exclude<ScalarKind, 'enum'>[]) parts.push(kindFilterSDL(kind));
+/** The data SDL in parts, one for the common types, one per department and one per resource. */
+function* dataSDLParts(model: SchemaModel): Generator<string> {
+  yield COMMON_SDL;
+  for (const kind of Object.keys(KIND_SCALAR) as Exclude<ScalarKind, 'enum'>[]) yield kindFilterSDL(kind);
   for (const d of model.departments) {
-    parts.push(departmentSDL(d));
-    for (const m of d.resources) parts.push(resourceSDL(m));
+    yield* departmentSDL(d);
+    for (const m of d.resources) yield resourceSDL(m);
   }
-  return parts.join('\n');
 }
 
-/** The whole gateway's type definitions: the generated data SDL and the platform's static SDL. */
-export function generateTypeDefs(model: SchemaModel): string {
-  const platformSdl = readFileSync(PLATFORM_SDL_FILE, 'utf8');
+export function generateDataSDL(model: SchemaModel): string {
+  return [...dataSDLParts(model)].join('\n');
+}
+
+/**
+ * The whole gateway's type definitions (the generated data SDL and the platform's static SDL) as a
+ * sequence of small SDL documents, generated one at a time: the schema of a big platform is built from
+ * them in steps (src/server/build-schema.ts), so that no step holds the event loop for long.
+ */
+export function* typeDefParts(model: SchemaModel): Generator<string> {
+  yield* dataSDLParts(model);
   const query = queryFieldsSDL(model);
   // Query needs a field of its own before `extend type Query` adds the platform's.
-  return `${generateDataSDL(model)}\ntype Query {\n${query || '  "No department publishes resources yet."\n  _empty: Boolean'}\n}\n\n${platformSdl}`;
+  yield `type Query {\n${query || '  "No department publishes resources yet."\n  _empty: Boolean'}\n}\n`;
+  yield readFileSync(PLATFORM_SDL_FILE, 'utf8');
+}
+
+/** The whole gateway's type definitions in one document. */
+export function generateTypeDefs(model: SchemaModel): string {
+  return [...typeDefParts(model)].join('\n');
 }

@@ -31,7 +31,7 @@ import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts'
 import { TrustedDocumentStore, sentDocument, withDocumentId } from '../limits/trusted.ts';
 import { takeRequest } from '../limits/rates.ts';
 import { SchemaHolder } from './schema-holder.ts';
-import { buildGatewaySchema } from './assemble.ts';
+import { buildGatewaySchemaInSteps } from './assemble.ts';
 import { departmentCatalogues } from '../generate/department-view.ts';
 import { deadlineGateway } from './deadline.ts';
 import { graphiqlHandler } from './graphiql.ts';
@@ -374,7 +374,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       // ?view=department: what the forwarded department may read at all (`govgraph schema print --dept`
       // on the connecting platform), as `schema print --dept` cuts this platform's own schema.
       const built = url.searchParams.get('view') === 'department'
-        ? buildGatewaySchema(platform, departmentCatalogues(platform, holder.catalogues, asker.identity.dept), { rules: false })
+        ? await buildGatewaySchemaInSteps(platform, departmentCatalogues(platform, holder.catalogues, asker.identity.dept), { rules: false })
         : holder.schema;
       await sendJson(req, res, 200, {
         region: platform.platform.region,

@@ -14,7 +14,7 @@ import type { Platform } from '../model/platform.ts';
 import { CATALOGUE_VERSIONS, publishedVersions } from '../catalogue/repository.ts';
 import { eq } from '../store/port.ts';
 import type { Store } from '../store/port.ts';
-import { buildGatewaySchema, type BuildOptions, type GatewaySchema } from './assemble.ts';
+import { buildGatewaySchemaInSteps, type BuildOptions, type GatewaySchema } from './assemble.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import type { SchemaService } from '../workflow/catalogues.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
@@ -81,9 +81,10 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
   /**
    * The workflow's check before a publish or withdrawal: the gateway schema of these catalogues builds.
    * The build is kept, so the refresh that follows the publish installs it instead of building again.
+   * Built in steps: the schema in effect keeps serving requests meanwhile.
    */
-  check(catalogues: Catalogue[]): void {
-    const built = buildGatewaySchema(this.platform, catalogues, this.options);
+  async check(catalogues: Catalogue[]): Promise<void> {
+    const built = await buildGatewaySchemaInSteps(this.platform, catalogues, this.options);
     this.prepared = { key: contentKey(catalogues), built };
   }
 
@@ -121,7 +122,9 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
     const versions = await publishedVersions(this.store);
     const catalogues = versions.map((v) => v.catalogue);
     const key = contentKey(catalogues);
-    const built = this.prepared?.key === key ? this.prepared.built : buildGatewaySchema(this.platform, catalogues, this.options);
+    // Built in steps that give the event loop back every few milliseconds (issue 9 point 3): the schema in
+    // effect answers requests until this one is installed.
+    const built = this.prepared?.key === key ? this.prepared.built : await buildGatewaySchemaInSteps(this.platform, catalogues, this.options);
     this.prepared = null;
     this.install(built, signature);
     return true;

@@ -34,8 +34,8 @@ import { READERS_DAYS, breakingChanges, brokenGrants, repeatedCollection, type S
  * schema of the catalogues now published.
  */
 export interface SchemaService {
-  /** Throws, saying why, when the gateway could not serve these catalogues. */
-  check(catalogues: Catalogue[]): void;
+  /** Throws (or rejects), saying why, when the gateway could not serve these catalogues. */
+  check(catalogues: Catalogue[]): Promise<void> | void;
   /** Installs the schema of the catalogues now published. */
   refresh(): Promise<unknown>;
 }
@@ -92,7 +92,7 @@ async function checkBuildable(env: WorkflowEnv, schema: SchemaService | undefine
   let clashes: string[];
   try {
     clashes = await offThread({ kind: 'clashes', platform: env.platform, catalogues });
-    schema?.check(catalogues);
+    await schema?.check(catalogues);
   } catch (err) {
     throw invalid(head, [{ path: '', message: (err as Error).message }]);
   }

@@ -18,7 +18,7 @@ import { departmentCatalogues } from '../../generate/department-view.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import type { Department, Platform } from '../../model/platform.ts';
 import type { RequestContext } from '../../../resolvers/request.ts';
-import { buildGatewaySchema } from '../assemble.ts';
+import { buildGatewaySchemaInSteps } from '../assemble.ts';
 import type { SchemaExtension } from '../schema-holder.ts';
 
 const INTROSPECTION = new Set(['__schema', '__type']);
@@ -46,7 +46,7 @@ export function rootFields(document: DocumentNode, operation: OperationDefinitio
 
 /** The department's view schemas, per publication (the catalogues array the request was built on). */
 export class DepartmentViews {
-  private cache = new WeakMap<readonly Catalogue[], Map<string, GraphQLSchema>>();
+  private cache = new WeakMap<readonly Catalogue[], Map<string, Promise<GraphQLSchema>>>();
 
   constructor(
     private readonly platform: Platform,
@@ -57,15 +57,20 @@ export class DepartmentViews {
     });
   }
 
-  schemaFor(published: readonly Catalogue[], dept: Department): GraphQLSchema {
+  /** Built in steps the first time (src/server/steps.ts): a big platform's view takes seconds to build. */
+  schemaFor(published: readonly Catalogue[], dept: Department): Promise<GraphQLSchema> {
     let byDept = this.cache.get(published);
     if (!byDept) this.cache.set(published, (byDept = new Map()));
     // A forwarded department (SPEC §12) is decided by its level and region, as any other.
     const key = `${dept.code}|${dept.level}|${dept.region}`;
     let schema = byDept.get(key);
     if (!schema) {
-      schema = buildGatewaySchema(this.platform, departmentCatalogues(this.platform, published, dept), { rules: false }).schema;
-      if (this.extension) schema = this.extension.extend(schema);
+      const views = byDept;
+      schema = buildGatewaySchemaInSteps(this.platform, departmentCatalogues(this.platform, published, dept), { rules: false }).then(
+        (built) => (this.extension ? this.extension.extend(built.schema) : built.schema),
+      );
+      // A build that failed is not kept: the next request tries again.
+      schema.catch(() => views.delete(key));
       byDept.set(key, schema);
     }
     return schema;
@@ -98,7 +103,7 @@ export function introspectionPlugin(views: DepartmentViews): ApolloServerPlugin<
             }, 400);
           }
           const result = await execute({
-            schema: views.schemaFor(ctx.published, ctx.identity.dept),
+            schema: await views.schemaFor(ctx.published, ctx.identity.dept),
             document: rc.document,
             operationName: rc.operationName,
             variableValues: rc.request.variables,
