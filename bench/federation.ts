@@ -1,6 +1,7 @@
 // A namespace query through the connecting gateway against the same query sent straight to the connected
 // one (SPEC §12, issue 11), in the same run: two gateways on loopback (a province connected to a city,
-// each with its own embedded store), 100 records a query, sequential requests after a warm-up. The
+// each with its own embedded store), 100 records a query, sequential requests after a warm-up, the series
+// interleaved request by request (a busy machine slows them alike). The
 // federated read is one extra hop (batched: one request to the city per GraphQL request, not one per
 // record) and should cost at most 1.5 times the direct one.
 //
@@ -8,7 +9,8 @@
 // forwarded token (what the province's hop costs the city: the signature check and the jti insert), and
 // a read of 100 of the province's own records on the province (one gateway pass: what the province's own
 // pass costs, besides the hop).
-// Run: npx tsx bench/federation.ts [--requests 300] [--rounds 3]
+// Run: npx tsx bench/federation.ts [--requests 300] [--rounds 3] [--only direct,federated]
+// (--only: those series alone, no ratio checked: for `node --cpu-prof --import tsx bench/federation.ts --only federated`)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,9 @@ const arg = process.argv.indexOf('--requests');
 const REQUESTS = arg > 0 ? Number(process.argv[arg + 1]) : 300;
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
+// --only direct,federated: run only these series (to profile one with node --cpu-prof; no ratio is checked).
+const onlyArg = process.argv.indexOf('--only');
+const ONLY = onlyArg > 0 ? new Set(process.argv[onlyArg + 1].split(',')) : null;
 const fixture = (name: string) => fileURLToPath(new URL(`../test/fixtures/levels/${name}`, import.meta.url));
 
 const freePort = () => new Promise<number>((resolve) => {
@@ -99,23 +104,45 @@ for (let i = 0; i < 50; i++) {
   try { await once(targets.federated); break; } catch (err) { if (i === 49) throw err; await new Promise((r) => setTimeout(r, 200)); }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-/** The median wall time of a request, and the CPU time the process spent per request (every thread). */
-async function run(t: Target): Promise<{ wall: number; cpu: number }> {
-  for (let i = 0; i < 30; i++) await once(t); // warm-up
-  const headers = await Promise.all(Array.from({ length: REQUESTS }, () => t.headers()));
-  const times: number[] = [];
-  const cpu = process.cpuUsage();
-  for (let i = 0; i < REQUESTS; i++) times.push(await once(t, headers[i]));
-  const used = process.cpuUsage(cpu);
-  return { wall: median(times), cpu: (used.user + used.system) / 1000 / REQUESTS };
-}
-// Alternated rounds, so that a slower moment of the machine hits every series. Wall time is what a client
-// sees; CPU time (all three parties run in this process, the client's share is alike in every series)
-// is the work done, which another process on the machine changes much less.
 type Series = 'direct' | 'forwarded' | 'federated' | 'provinceOwn';
+const SERIES: Series[] = (['direct', 'federated', 'forwarded', 'provinceOwn'] as const).filter((k) => !ONLY || ONLY.has(k));
+/**
+ * One round: REQUESTS requests of each series, interleaved request by request (direct, federated,
+ * forwarded, own, direct, ...), so that whatever else the machine does at a moment weighs on every
+ * series alike. Per series: the median wall time of a request, and the CPU time the process spent
+ * (every thread) during its requests, per request. Wall time is what a client sees; CPU time (all three
+ * parties run in this process, the client's share is alike in every series) is the work done, which
+ * another process on the machine changes much less.
+ */
+async function round(): Promise<Record<Series, { wall: number; cpu: number }>> {
+  for (const k of SERIES) for (let i = 0; i < 30; i++) await once(targets[k]); // warm-up
+  // Headers made before the timing (the forwarded series' tokens are signed here, as the province would).
+  const headers = new Map(await Promise.all(SERIES.map(async (k) => [k, await Promise.all(Array.from({ length: REQUESTS }, () => targets[k].headers()))] as const)));
+  const times = new Map(SERIES.map((k) => [k, [] as number[]]));
+  const cpuUsed = new Map(SERIES.map((k) => [k, 0]));
+  for (let i = 0; i < REQUESTS; i++) {
+    for (const k of SERIES) {
+      const before = process.cpuUsage();
+      times.get(k)!.push(await once(targets[k], headers.get(k)![i]));
+      const used = process.cpuUsage(before);
+      cpuUsed.set(k, cpuUsed.get(k)! + used.user + used.system);
+    }
+  }
+  return Object.fromEntries(SERIES.map((k) => [k, { wall: median(times.get(k)!), cpu: cpuUsed.get(k)! / 1000 / REQUESTS }])) as Record<Series, { wall: number; cpu: number }>;
+}
 const results: Record<Series, { wall: number; cpu: number }[]> = { direct: [], forwarded: [], federated: [], provinceOwn: [] };
-for (let round = 0; round < ROUNDS; round++) {
-  for (const k of ['direct', 'federated', 'forwarded', 'provinceOwn'] as const) results[k].push(await run(targets[k]));
+for (let r = 0; r < ROUNDS; r++) {
+  const out = await round();
+  for (const k of SERIES) results[k].push(out[k]);
+}
+if (ONLY) {
+  for (const [k, r] of Object.entries(results)) if (r.length) console.log(`${k}: wall ${median(r.map((x) => x.wall)).toFixed(2)} ms, CPU ${median(r.map((x) => x.cpu)).toFixed(2)} ms per request`);
+  for (const g of [province, city]) {
+    await g.gateway.close();
+    await g.store.close();
+  }
+  rmSync(work, { recursive: true, force: true });
+  process.exit(0);
 }
 const wall = (k: Series) => median(results[k].map((r) => r.wall));
 const cpu = (k: Series) => median(results[k].map((r) => r.cpu));
@@ -123,7 +150,7 @@ const signed = (x: number) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(2);
 const rounds = (k: Series) => results[k].map((r) => r.wall.toFixed(2)).join(' ');
 const row = (label: string, k: Series, note: string) =>
   console.log(`| ${label} | ${wall(k).toFixed(2)} (${rounds(k)}) | ${cpu(k).toFixed(2)} | ${note} |`);
-console.log(`${REQUESTS} sequential requests per series and round, ${ROUNDS} alternated rounds; medians of the rounds' medians\n`);
+console.log(`${REQUESTS} sequential requests per series and round, the series interleaved request by request, ${ROUNDS} rounds; medians of the rounds' medians\n`);
 console.log('| series | wall ms per request (rounds) | CPU ms per request | |');
 console.log('|---|---:|---:|---|');
 row('direct to the city', 'direct', '100 records');

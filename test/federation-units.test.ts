@@ -15,7 +15,7 @@ import { openSqliteStore } from '../src/store/sqlite.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSchema, execute, parse } from 'graphql';
+import { buildSchema, execute, GraphQLError, parse } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Platform } from '../src/model/platform.ts';
 
@@ -102,6 +102,70 @@ describe('a connected platform that never answers', () => {
   it('composes nothing when no connected schema is known', () => {
     const local = buildSchema('type Query { own: Int }');
     expect(composeSchema(local, null)).toBe(local);
+  });
+});
+
+describe('a namespace read', () => {
+  it('is one request to the platform per operation, batched when it selects the namespace twice; type names prefixed; errors at their paths under the namespace', async () => {
+    const sdl = 'type Query { housing: Housing } type Housing { permits: [Permit] } type Permit { no: String fee: Int kind: Kind } enum Kind { A B }';
+    const remote = makeExecutableSchema({
+      typeDefs: sdl,
+      resolvers: {
+        Query: { housing: () => ({ permits: [{ no: 'B1', fee: 1, kind: 'A' }, { no: 'B2', fee: 2, kind: 'B' }] }) },
+        Permit: {
+          fee: (p: { no: string; fee: number }) => {
+            if (p.no === 'B2') throw new GraphQLError('Item `fee` is not shared.', { extensions: { code: 'NOT_SHARED', item: 'fee' } });
+            return p.fee;
+          },
+        },
+      },
+    });
+    const received: string[] = [];
+    const city = createServer(async (req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/.well-known/govgraph/schema')) {
+        res.end(JSON.stringify({ region: '610100', name: 'city', version: 'v1', sdl }));
+        return;
+      }
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const { query, variables } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
+      received.push(query);
+      res.end(JSON.stringify(await execute({ schema: remote, document: parse(query), variableValues: variables })));
+    });
+    servers.push(city);
+    await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
+    const platform = {
+      platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
+      purposes: [], departments: [{ code: '610000-ZWB', name: 'z', graphqlName: 'z', level: 'province', region: '610000' }],
+      connected: [{ region: '610100', name: 'City', url: `http://127.0.0.1:${(city.address() as { port: number }).port}`, namespace: 'city', timeoutMs: 3000 }],
+    } as unknown as Platform;
+    const connected = new ConnectedPlatforms(platform, new PlatformKeys(await store()), { pollMs: 0 });
+    await connected.refresh();
+    const schema = connected.extend(makeExecutableSchema({ typeDefs: 'type Query { own: Int }', resolvers: { Query: { own: () => 1 } } }));
+    const run = async (query: string) => {
+      const forwards: unknown[] = [];
+      const before = received.length;
+      const result = await execute({ schema, document: parse(query), contextValue: { identity: { user: 'u', dept: platform.departments[0] }, purpose: null, forwards } });
+      return { data: result.data, errors: result.errors?.map((e) => [e.path, e.extensions.code, e.message]), requests: received.length - before, forwards: forwards.length };
+    };
+
+    expect(await run('{ own city { __typename housing { __typename permits { __typename no fee kind } } } }')).toEqual({
+      data: { own: 1, city: { __typename: 'City_Query', housing: { __typename: 'City_Housing', permits: [
+        { __typename: 'City_Permit', no: 'B1', fee: 1, kind: 'A' },
+        { __typename: 'City_Permit', no: 'B2', fee: null, kind: 'B' },
+      ] } } },
+      errors: [[['city', 'housing', 'permits', 1, 'fee'], 'NOT_SHARED', 'Item `fee` is not shared.']],
+      requests: 1,
+      forwards: 1,
+    });
+    expect(await run('{ a: city { housing { permits { no } } } b: city { housing { list: permits { fee } } } }')).toEqual({
+      data: { a: { housing: { permits: [{ no: 'B1' }, { no: 'B2' }] } }, b: { housing: { list: [{ fee: 1 }, { fee: null }] } } },
+      errors: [[['b', 'housing', 'list', 1, 'fee'], 'NOT_SHARED', 'Item `fee` is not shared.']],
+      requests: 1,
+      forwards: 1,
+    });
+    connected.stop();
   });
 });
 

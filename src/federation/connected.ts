@@ -4,16 +4,17 @@
 // its type names prefixed; requests into a namespace are delegated to the platform with the requester's
 // identity signed by this platform. A platform that is down, refuses or is slow makes its namespace null
 // with PLATFORM_UNAVAILABLE; nothing is retried in a loop (the next request, or the next poll, tries again).
+import { createBatchingExecutor } from '@graphql-tools/batch-execute';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import type { SubschemaConfig } from '@graphql-tools/delegate';
-import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
-import { RenameTypes, WrapType } from '@graphql-tools/wrap';
-import { buildSchema, GraphQLError, print, validateSchema, type GraphQLSchema } from 'graphql';
+import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
+import { buildSchema, GraphQLError, Kind, print, validateSchema, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { departmentByCode, DEFAULT_CONNECTED_TIMEOUT_MS, type ConnectedPlatform, type Department, type Platform } from '../model/platform.ts';
 import { FORWARDED_HEADER, platformBase, signForwarded } from '../identity/forwarded.ts';
 import type { PlatformKeys } from '../identity/platform-keys.ts';
 import { composeSchema } from './compose.ts';
 import { platformClient, TransportError, type PlatformClient } from './http-client.ts';
+import { Namespace, PrefixTypes } from './transforms.ts';
 
 export const SCHEMA_PATH = '/.well-known/govgraph/schema';
 
@@ -77,6 +78,31 @@ function isExecutionResult(body: unknown): body is ExecutionResult {
   if (data === undefined && errors === undefined) return false;
   if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return false;
   return errors === undefined || (Array.isArray(errors) && errors.every((e) => e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string'));
+}
+
+/** How often an operation selects each field at its root (fragments included), per operation. */
+const rootSelections = new WeakMap<object, Map<string, number>>();
+
+/** Whether the operation of this delegation selects the namespace field more than once. */
+function selectsMoreThanOnce(info: GraphQLResolveInfo, namespace: string): boolean {
+  let counts = rootSelections.get(info.operation);
+  if (!counts) {
+    counts = new Map();
+    const seen = new Set<string>();
+    const count = (set: SelectionSetNode) => {
+      for (const s of set.selections) {
+        if (s.kind === Kind.FIELD) counts!.set(s.name.value, (counts!.get(s.name.value) ?? 0) + 1);
+        else if (s.kind === Kind.INLINE_FRAGMENT) count(s.selectionSet);
+        else if (!seen.has(s.name.value) && info.fragments[s.name.value]) {
+          seen.add(s.name.value);
+          count(info.fragments[s.name.value].selectionSet);
+        }
+      }
+    };
+    count(info.operation.selectionSet);
+    rootSelections.set(info.operation, counts);
+  }
+  return (counts.get(namespace) ?? 0) > 1;
 }
 
 export class ConnectedPlatforms {
@@ -249,11 +275,23 @@ export class ConnectedPlatforms {
   private subschema(c: ConnectedPlatform, sdl: string): SubschemaConfig {
     const prefix = prefixOf(c.namespace);
     const timeoutMs = c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS;
+    const send = async (request: ExecutionRequest): Promise<ExecutionResult> => this.forward(c, request, timeoutMs);
+    // Batched: an operation that selects the namespace several times (aliases, fragments) sends the
+    // platform one request for all of them, through graphql-tools' batching executor made for that
+    // request. Only then: graphql-tools' own `batch: true` makes one per request whatever it selects,
+    // which measured about a third of the delegation's cost (docs/benchmarks.md), for nothing when the
+    // namespace is selected once (one request either way).
+    const batches = new WeakMap<object, Executor>();
+    const executor = (request: ExecutionRequest) => {
+      if (!request.info || !selectsMoreThanOnce(request.info, c.namespace) || !request.context) return send(request);
+      let batching = batches.get(request.context);
+      if (!batching) batches.set(request.context, (batching = createBatchingExecutor(send)));
+      return batching(request);
+    };
     return {
       schema: buildSchema(sdl),
-      batch: true,
-      executor: async (request: ExecutionRequest): Promise<ExecutionResult> => this.forward(c, request, timeoutMs),
-      transforms: [new RenameTypes((name) => prefix + name), new WrapType('Query', `${prefix}Query`, c.namespace)],
+      executor: executor as Executor,
+      transforms: [new PrefixTypes(prefix), new Namespace('Query', `${prefix}Query`, c.namespace)],
     };
   }
 
