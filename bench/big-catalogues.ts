@@ -1,26 +1,34 @@
 // Big catalogues (issue 9 point 3), at 500, 1000 and 2000 resources (MAX_PLATFORM_RESOURCES, in
-// catalogues of MAX_CATALOGUE_RESOURCES; test/helpers/big-platform.ts): CPU time of this process for
-// - validating the last catalogue against the others (what submit and publish do, on a worker thread);
-// - the gateway schema's build (src/server/assemble.ts), without the rules and whole, and the two steps of
-//   graphql-shield and graphql-middleware in it;
-// - with --ready, the wall time until a gateway over a store holding that platform is ready.
+// catalogues of MAX_CATALOGUE_RESOURCES; test/helpers/big-platform.ts), all provided by one department:
+// - validateMs: CPU time of validating the last catalogue against the others (what submit and publish do,
+//   on a worker thread);
+// - buildMs: CPU time of the gateway schema's build (src/server/assemble.ts), at once;
+// - with --ready, over a store holding that platform: readyMs, the wall time from startGateway to ready;
+//   then a new version of the last catalogue (one more item on each of its resources) submitted, reviewed
+//   and published over HTTP while a probe asks /healthz every 20 ms: publishMs (wall), the probe's longest
+//   wait (wall, from when it was due), and the longest the event loop was held between two of its turns,
+//   in CPU time of the main thread (test/helpers/loop-hold.ts; on a loaded machine a wall-clock wait is
+//   mostly other processes' time).
 // Run: npx tsx bench/big-catalogues.ts [--ready] [--sizes 500,1000,2000]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyMiddleware } from 'graphql-middleware';
+import { pino } from 'pino';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { MAX_PLATFORM_RESOURCES } from '../src/catalogue/limits.ts';
 import { validateCatalogue } from '../src/catalogue/validate.ts';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
-import { buildSchemaModel } from '../src/generate/model.ts';
-import { dataRules } from '../src/rules/data-rules.ts';
-import { platformRules } from '../src/rules/platform-rules.ts';
-import { buildGatewaySchema, permissions } from '../src/server/assemble.ts';
+import { signToken } from '../src/identity/token.ts';
+import type { Role } from '../src/identity/roles.ts';
+import { limitsOf, type Platform } from '../src/model/platform.ts';
+import { buildGatewaySchema } from '../src/server/assemble.ts';
 import { startGateway } from '../src/server/app.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { stopOffThread } from '../src/workflow/off-thread.ts';
 import { bigPlatformCatalogues } from '../test/helpers/big-platform.ts';
+import { watchLoopHolds } from '../test/helpers/loop-hold.ts';
+import { PUBLISH, REVIEW, SUBMIT } from '../test/helpers/workflow.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -28,7 +36,9 @@ const arg = (name: string) => {
 };
 const SIZES = (arg('--sizes') ?? `500,1000,${MAX_PLATFORM_RESOURCES}`).split(',').map(Number);
 const READY = process.argv.includes('--ready');
-const platform = loadPlatform(DEMO_PLATFORM_FILE);
+const loaded = loadPlatform(DEMO_PLATFORM_FILE);
+// A catalogue at the bounds is larger than the default request body; the probe's requests are not rated.
+const platform: Platform = { ...loaded, limits: { ...limitsOf(loaded), maxRequestBytes: 32 * 1024 * 1024, rate: { perDepartment: null, perUser: null } } };
 
 function cpu<T>(f: () => T): { ms: number; value: T } {
   const start = process.cpuUsage();
@@ -37,7 +47,43 @@ function cpu<T>(f: () => T): { ms: number; value: T } {
   return { ms: Math.round((used.user + used.system) / 1000), value };
 }
 
-console.log(`load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+/** Submits, approves and publishes `doc` over HTTP while a probe asks /healthz every 20 ms. */
+async function publishWhileProbing(url: string, secret: Uint8Array, doc: { id: string }) {
+  const token = (dept: string, roles: Role[]) => signToken(secret, { dept, user: 'bench', roles, ttl: '1h' });
+  const compiler = await token('430000-MZ', ['compiler']);
+  const auditor = await token('430000-ZWB', ['auditor']);
+  const post = async (bearer: string, query: string, variables: object) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: any; errors?: unknown[] };
+    if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 500));
+    return body.data;
+  };
+  const started = performance.now();
+  const holds = watchLoopHolds();
+  let done = false;
+  const publication = (async () => {
+    const s = await post(compiler, SUBMIT, { doc: JSON.stringify(doc) });
+    const v = s.submitCatalogue.version.version;
+    await post(auditor, REVIEW, { id: doc.id, v, d: 'APPROVE' });
+    await post(compiler, PUBLISH, { id: doc.id, v });
+  })().finally(() => (done = true));
+  let longestWait = 0;
+  while (!done) {
+    const due = performance.now() + 20;
+    await new Promise((r) => setTimeout(r, 20));
+    const h = await fetch(`${url}/healthz`);
+    await h.arrayBuffer();
+    longestWait = Math.max(longestWait, performance.now() - due);
+  }
+  await publication;
+  return { publishMs: Math.round(performance.now() - started), longestWaitMs: Math.round(longestWait), longestHoldCpuMs: holds.stop() };
+}
+
+console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 for (const total of SIZES) {
   const catalogues = bigPlatformCatalogues(total);
   const last = catalogues.at(-1)!;
@@ -45,22 +91,8 @@ for (const total of SIZES) {
   validateCatalogue(last, platform, others); // the JSON Schema compiled
   const validate = cpu(() => validateCatalogue(last, platform, others));
   if (validate.value.problems.length) throw new Error(JSON.stringify(validate.value.problems.slice(0, 3)));
-  const rulesOff = cpu(() => buildGatewaySchema(platform, catalogues, { rules: false }));
-  const model = buildSchemaModel(platform, catalogues);
-  const d = dataRules(model);
-  const p = platformRules();
-  const generator = permissions({ ...d, ...p, Query: { ...d.Query, ...p.Query } });
-  const generate = cpu(() => generator.generate(rulesOff.value.schema));
-  const apply = cpu(() => applyMiddleware(rulesOff.value.schema, generate.value as never));
   const whole = cpu(() => buildGatewaySchema(platform, catalogues));
-  const row: Record<string, number> = {
-    resources: total,
-    validateMs: validate.ms,
-    buildRulesOffMs: rulesOff.ms,
-    shieldGenerateMs: generate.ms,
-    applyMiddlewareMs: apply.ms,
-    buildMs: whole.ms,
-  };
+  const row: Record<string, number | null> = { resources: total, validateMs: validate.ms, buildMs: whole.ms };
   if (READY) {
     const dir = mkdtempSync(join(tmpdir(), 'govgraph-bench-big-'));
     try {
@@ -72,8 +104,10 @@ for (const total of SIZES) {
       const store = await openSqliteStore(join(dir, 'data'));
       await importCatalogueFiles(store, platform, files, { publish: true });
       const started = performance.now();
-      const gateway = await startGateway({ platform, store, port: 0, pollMs: 0, auditCheckpoints: { file: null } });
+      const gateway = await startGateway({ platform, store, port: 0, pollMs: 0, auditCheckpoints: { file: null }, logger: pino({ level: 'silent' }) });
       row.readyMs = Math.round(performance.now() - started);
+      const [next] = bigPlatformCatalogues(total, { items: 10 }).slice(-1);
+      Object.assign(row, await publishWhileProbing(gateway.url, gateway.secret, next));
       await gateway.close();
       await store.close();
     } finally {
@@ -82,3 +116,4 @@ for (const total of SIZES) {
   }
   console.log(JSON.stringify(row));
 }
+await stopOffThread();

@@ -1,6 +1,8 @@
 // Big catalogues (issue 9 point 3): checking a submission at the bounds runs on a worker thread
-// (src/workflow/off-thread.ts), so the event loop that serves requests is never held by it. Measured with
-// perf_hooks' event-loop delay histogram in this process, against the same check run on the loop, in
+// (src/workflow/off-thread.ts), so the event loop that serves requests is never held by it. Measured as
+// the CPU time the main thread spends between two turns of the loop (test/helpers/loop-hold.ts: on a
+// machine busy with other work, a wall-clock delay is mostly other processes' time), or where the system
+// does not say, with perf_hooks' event-loop delay histogram; against the same check run on the loop, in
 // the same run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { submitCatalogue } from '../src/workflow/catalogues.ts';
 import { runCheck } from '../src/workflow/checks.ts';
 import { offThread } from '../src/workflow/off-thread.ts';
 import { bigPlatformCatalogues } from './helpers/big-platform.ts';
+import { watchLoopHolds } from './helpers/loop-hold.ts';
 
 const platform = loadPlatform(DEMO_PLATFORM_FILE);
 const compiler = { dept: platform.departments.find((d) => d.code === '430000-MZ')!, user: 'li', roles: ['compiler' as const], purpose: null, requestId: 'r1' };
@@ -24,6 +27,7 @@ const compiler = { dept: platform.departments.find((d) => d.code === '430000-MZ'
 async function longestHold<T>(work: () => Promise<T> | T): Promise<{ maxMs: number; answer: T }> {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
+  const holds = watchLoopHolds();
   await new Promise((r) => setTimeout(r, 20));
   // Ticks of the loop meanwhile, as requests would be.
   let ticking = true;
@@ -33,7 +37,7 @@ async function longestHold<T>(work: () => Promise<T> | T): Promise<{ maxMs: numb
   await new Promise((r) => setTimeout(r, 20));
   ticking = false;
   h.disable();
-  return { maxMs: h.max / 1e6, answer };
+  return { maxMs: holds.stop() ?? h.max / 1e6, answer };
 }
 
 describe('a catalogue at the bounds', () => {

@@ -40,13 +40,28 @@ function fromRow(r: Row): CatalogueVersion {
   };
 }
 
+/**
+ * The versions `query` finds, each document read on its own: a catalogue at the bounds is a megabyte of
+ * JSON, and one read of several would hold the event loop while it parses them all (issue 9 point 3);
+ * between reads the store gives the loop its turns (src/store/sqlite.ts). A version gone meanwhile is left out.
+ */
+async function versionsOneByOne(store: Store, heads: Row[]): Promise<CatalogueVersion[]> {
+  const out: CatalogueVersion[] = [];
+  for (const h of heads) {
+    const v = await getVersion(store, String(h.id), Number(h.version));
+    if (v) out.push(v);
+  }
+  return out;
+}
+
 export async function publishedVersions(store: Store): Promise<CatalogueVersion[]> {
   const rows = await store.find(CATALOGUE_VERSIONS, {
     filter: eq('status', 'published'),
+    projection: ['id', 'version'],
     sort: [{ field: 'id', direction: 'asc' }, { field: 'version', direction: 'desc' }],
   });
   // Between a publish and its superseding write two versions of an id are published: the newer is in effect.
-  return rows.filter((r, i) => i === 0 || rows[i - 1].id !== r.id).map(fromRow);
+  return versionsOneByOne(store, rows.filter((r, i) => i === 0 || rows[i - 1].id !== r.id));
 }
 
 /** The catalogues in effect, in id order. */
@@ -57,9 +72,10 @@ export async function publishedCatalogues(store: Store): Promise<Catalogue[]> {
 export async function listVersions(store: Store, id?: string): Promise<CatalogueVersion[]> {
   const rows = await store.find(CATALOGUE_VERSIONS, {
     filter: id === undefined ? undefined : eq('id', id),
+    projection: ['id', 'version'],
     sort: [{ field: 'id', direction: 'asc' }, { field: 'version', direction: 'asc' }],
   });
-  return rows.map(fromRow);
+  return versionsOneByOne(store, rows);
 }
 
 export async function getVersion(store: Store, id: string, version: number): Promise<CatalogueVersion | null> {

@@ -258,11 +258,37 @@ const isBusy = (error: unknown): boolean => isSqliteError(error) && error.code.s
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** How long store operations may run back to back before the event loop gets a turn. */
+const TURN_MS = 10;
+/** When the current run of operations without a turn of the event loop began; -1 once a turn came. */
+let runStart = -1;
+
+/**
+ * better-sqlite3 is synchronous, so an awaited operation resumes its caller in a microtask: a loop of
+ * awaited operations (a publication claims a collection and makes indexes for each of its hundreds of
+ * resources) would never let a request in until it ends (issue 9: nothing holds the loop for 100 ms).
+ * Once operations have run for TURN_MS without a turn, the next one waits for one (setImmediate).
+ */
+function turnIfHeld(): Promise<void> | undefined {
+  const now = performance.now();
+  if (runStart < 0) {
+    runStart = now;
+    setImmediate(() => {
+      runStart = -1;
+    });
+    return undefined;
+  }
+  if (now - runStart < TURN_MS) return undefined;
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
  * Runs `operation` (synchronous, short) until it does not find the database locked, pausing between
  * attempts without blocking the event loop; after `waitMs`, StoreUnavailableError.
  */
 async function whenUnlocked<T>(what: string, waitMs: number, operation: () => T): Promise<T> {
+  const held = turnIfHeld();
+  if (held) await held;
   const deadline = Date.now() + waitMs;
   for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
     try {

@@ -4,8 +4,7 @@
 import { listGrants } from '../access/grants.ts';
 import { claimCollections, collectionProblems } from '../catalogue/collections.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
-import { DocumentInvalidError, type Problem } from '../catalogue/problems.ts';
-import { parseDocuments } from '../catalogue/read.ts';
+import type { Problem } from '../catalogue/problems.ts';
 import {
   CATALOGUE_VERSIONS,
   addVersion,
@@ -18,6 +17,9 @@ import {
   type VersionStatus,
 } from '../catalogue/repository.ts';
 import { offThread } from './off-thread.ts';
+import { invalid } from './document.ts';
+
+export { parseCatalogueText } from './document.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { and, eq } from '../store/port.ts';
 import { requireCompetent, requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
@@ -45,23 +47,11 @@ export interface SchemaService {
 const resourcesOf = (c: Catalogue) => c.resources.map((r) => concerning(r.code, r.provider));
 const label = (v: { id: string; version: number }) => `${v.id} v${v.version}`;
 
-function invalid(head: string, problems: Problem[]): WorkflowError {
-  return new WorkflowError('CATALOGUE_INVALID', listProblems(head, problems), problems);
-}
-
-/** The one document of `text` (YAML or JSON); CATALOGUE_INVALID when it does not parse or holds several. */
-export function parseCatalogueText(text: string): unknown {
-  let docs: unknown[];
-  try {
-    docs = parseDocuments(text, 'document');
-  } catch (err) {
-    if (err instanceof DocumentInvalidError) throw invalid('The document does not parse:', err.problems);
-    throw err;
-  }
-  if (docs.length !== 1) {
-    throw invalid('The document is refused:', [{ path: '', message: docs.length ? `holds ${docs.length} documents; submit one catalogue at a time` : 'is empty' }]);
-  }
-  return docs[0];
+/** The one document of `text`, parsed on the worker thread (a catalogue at the bounds is about a megabyte). */
+async function parseOffThread(text: string): Promise<unknown> {
+  const parsed = await offThread({ kind: 'parse', text });
+  if ('refused' in parsed) throw new WorkflowError('CATALOGUE_INVALID', parsed.refused.message, parsed.refused.problems);
+  return parsed.doc;
 }
 
 async function currentVersion(env: WorkflowEnv, id: string, version: number): Promise<CatalogueVersion> {
@@ -131,7 +121,7 @@ export async function submissionWarnings(env: WorkflowEnv, catalogue: Catalogue)
 export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: unknown): Promise<Submission> {
   return perform(env, actor, 'submitCatalogue', async () => {
     requireRole(actor, 'compiler', 'submit catalogues');
-    const doc = typeof document === 'string' ? parseCatalogueText(document) : document;
+    const doc = typeof document === 'string' ? await parseOffThread(document) : document;
     const claimed = (doc as { compiler?: unknown } | null)?.compiler;
     if (typeof claimed === 'string') requireDepartment(actor, claimed, `submit a catalogue compiled by ${claimed}`);
     // An id names one department's catalogue for good: another department cannot take it over.

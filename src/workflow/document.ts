@@ -1,0 +1,25 @@
+// A submitted catalogue document's text, parsed (YAML or JSON, one catalogue). Pure: the workflow runs it
+// on the worker thread of off-thread.ts (parsing a catalogue at the bounds, about a megabyte, held the
+// event loop for a second), and the worker calls it here.
+import { DocumentInvalidError, type Problem } from '../catalogue/problems.ts';
+import { parseDocuments } from '../catalogue/read.ts';
+import { WorkflowError, listProblems } from './errors.ts';
+
+export function invalid(head: string, problems: Problem[]): WorkflowError {
+  return new WorkflowError('CATALOGUE_INVALID', listProblems(head, problems), problems);
+}
+
+/** The one document of `text` (YAML or JSON); CATALOGUE_INVALID when it does not parse or holds several. */
+export function parseCatalogueText(text: string): unknown {
+  let docs: unknown[];
+  try {
+    docs = parseDocuments(text, 'document');
+  } catch (err) {
+    if (err instanceof DocumentInvalidError) throw invalid('The document does not parse:', err.problems);
+    throw err;
+  }
+  if (docs.length !== 1) {
+    throw invalid('The document is refused:', [{ path: '', message: docs.length ? `holds ${docs.length} documents; submit one catalogue at a time` : 'is empty' }]);
+  }
+  return docs[0];
+}
