@@ -1,8 +1,8 @@
 // `govgraph platform status` and `govgraph platform rotate-key` (SPEC §12): the operator's view of the
 // connected platforms and of this platform's signing keys.
+// The connected platforms (graphql-tools' stitching, graphql, jose) load inside the actions: the other
+// commands, `data import` above all, start without them.
 import type { Command } from 'commander';
-import { ConnectedPlatforms } from '../federation/connected.ts';
-import { PlatformKeys, RETIRED_KEY_GRACE_MS, rotateSigningKey } from '../identity/platform-keys.ts';
 import { announce, loadCommandPlatform, openCommandStore, withCommonOptions, type CommonOptions } from './options.ts';
 
 export function registerPlatformCommands(program: Command): void {
@@ -22,6 +22,7 @@ export function registerPlatformCommands(program: Command): void {
         console.log('no connected platforms (the platform file lists none under `connected`)');
         return;
       }
+      const [{ ConnectedPlatforms }, { PlatformKeys }] = await Promise.all([import('../federation/connected.ts'), import('../identity/platform-keys.ts')]);
       const connected = new ConnectedPlatforms(p, new PlatformKeys(store), { pollMs: 0 });
       await connected.refresh();
       connected.stop();
@@ -47,6 +48,7 @@ export function registerPlatformCommands(program: Command): void {
     announce(opts, { platform: opts.platform, store: true });
     const store = await openCommandStore(opts);
     try {
+      const { rotateSigningKey, RETIRED_KEY_GRACE_MS } = await import('../identity/platform-keys.ts');
       const { current, retired } = await rotateSigningKey(store);
       console.log(`signing key ${current.kid} is current; served at /.well-known/jwks.json within 5 s by every gateway on this store`);
       for (const k of retired) console.log(`  ${k.kid} retired at ${k.retiredAt}, published ${RETIRED_KEY_GRACE_MS / 1000} s more for the tokens it signed`);
