@@ -13,6 +13,8 @@ export function readDateTime(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const m = DATETIME_GRAMMAR.exec(value);
   if (!m || !isRealDate(m[1]) || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59) return undefined;
+  // Already as toISOString writes it (a real date, a real time of day, milliseconds, UTC): kept as it is.
+  if (value.length === 24 && value.charCodeAt(19) === 0x2e /* . */ && m[5] === 'Z') return value;
   const t = new Date(value);
   return Number.isNaN(t.getTime()) ? undefined : t.toISOString();
 }

@@ -13,6 +13,18 @@ const PROVINCE_PREFIXES = new Set([
   '71', '81', '82', '83', '91',
 ]);
 
+/** Today's date (UTC, YYYY-MM-DD), worked out again only when the clock leaves the day it was for. */
+let todayCache = { date: '', from: 0, until: 0 };
+function todayUtc(): string {
+  const now = Date.now();
+  if (now < todayCache.from || now >= todayCache.until) {
+    const date = new Date(now).toISOString().slice(0, 10);
+    const from = Date.parse(date);
+    todayCache = { date, from, until: from + 86_400_000 };
+  }
+  return todayCache.date;
+}
+
 /** The check character of an ID number given its first 17 digits. Throws on anything else. */
 export function idCardCheckDigit(first17: string): string {
   if (!/^\d{17}$/.test(first17)) throw new Error(`expected 17 digits, got "${first17}"`);
@@ -26,10 +38,10 @@ export function idCardCheckDigit(first17: string): string {
  * before 1800, and the right check character (an upper-case 'X'; a lower-case 'x' is refused, since
  * stored keys must have one spelling).
  */
-export function isValidIdCard(s: string, today: Date = new Date()): boolean {
+export function isValidIdCard(s: string, today?: Date): boolean {
   if (!/^\d{17}[\dX]$/.test(s)) return false;
   if (!PROVINCE_PREFIXES.has(s.slice(0, 2))) return false;
   const birth = `${s.slice(6, 10)}-${s.slice(10, 12)}-${s.slice(12, 14)}`;
-  if (!isRealDate(birth) || birth < '1800-01-01' || birth > today.toISOString().slice(0, 10)) return false;
+  if (!isRealDate(birth) || birth < '1800-01-01' || birth > (today ? today.toISOString().slice(0, 10) : todayUtc())) return false;
   return idCardCheckDigit(s.slice(0, 17)) === s[17];
 }

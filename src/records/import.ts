@@ -15,8 +15,8 @@ import { once } from 'node:events';
 import { collectionOf, type Resource } from '../model/catalogue.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
 import { sameValue, valueKey, type Row, type Store } from '../store/port.ts';
-import { readRecords, recordFileFormat, RecordFileError, type ReadProgress } from './read.ts';
-import { show, validateRecord } from './validate.ts';
+import { readRecordRuns, recordFileFormat, RecordFileError, type ReadProgress } from './read.ts';
+import { recordValidator, show } from './validate.ts';
 
 export const DEFAULT_BATCH_SIZE = 1000;
 export const MAX_LISTED_PROBLEMS = 100;
@@ -153,45 +153,48 @@ export async function importRecords(
     let fatal = false;
     let batch: Row[] = [];
     const checkHeader = (columns: string[]) => headerProblem(resource, columns);
-    for await (const r of readRecords(file, progress, { checkHeader })) {
-      summary.records++;
-      let problems: string[];
-      let row: Row | undefined;
-      if (r.problem !== undefined) {
-        problems = [r.problem];
-        fatal ||= r.fatal === true;
-      } else {
-        const checked = validateRecord(resource, r.record!, r.line, { fromText });
-        problems = checked.problems;
-        if (problems.length === 0) {
-          // The converted key, so that 7 and "007" of an int key are the same record (and 0.5 and 0.50 of a
-          // decimal key: the store finds them equal).
-          const k = JSON.stringify(valueKey(checked.row![resource.key]));
-          const first = keys.get(k);
-          if (first !== undefined) {
-            problems = [`line ${r.line}: ${resource.key}: ${show(r.record![resource.key])} appears again (first on line ${first}); keys must be unique`];
-          } else {
-            keys.set(k, r.line);
-            row = checked.row;
+    const validate = recordValidator(resource, { fromText });
+    for await (const run of readRecordRuns(file, progress, { checkHeader })) {
+      for (const r of run) {
+        summary.records++;
+        let problems: string[];
+        let row: Row | undefined;
+        if (r.problem !== undefined) {
+          problems = [r.problem];
+          fatal ||= r.fatal === true;
+        } else {
+          const checked = validate(r.record!, r.line);
+          problems = checked.problems;
+          if (problems.length === 0) {
+            // The converted key, so that 7 and "007" of an int key are the same record (and 0.5 and 0.50 of a
+            // decimal key: the store finds them equal).
+            const k = JSON.stringify(valueKey(checked.row![resource.key]));
+            const first = keys.get(k);
+            if (first !== undefined) {
+              problems = [`line ${r.line}: ${resource.key}: ${show(r.record![resource.key])} appears again (first on line ${first}); keys must be unique`];
+            } else {
+              keys.set(k, r.line);
+              row = checked.row;
+            }
           }
         }
-      }
-      if (problems.length) {
-        summary.rejected++;
-        note(problems);
-        if (skipInvalid) {
-          rejects ??= createWriteStream(rejectsPath, { encoding: 'utf8' });
-          await write(rejects, JSON.stringify({ line: r.line, problems, record: r.record ?? null }) + '\n');
+        if (problems.length) {
+          summary.rejected++;
+          note(problems);
+          if (skipInvalid) {
+            rejects ??= createWriteStream(rejectsPath, { encoding: 'utf8' });
+            await write(rejects, JSON.stringify({ line: r.line, problems, record: r.record ?? null }) + '\n');
+          }
+        } else if (row && (skipInvalid || summary.problemCount === 0)) {
+          batch.push(row);
+          if (batch.length >= batchSize) {
+            await noteChanges(batch);
+            yield batch;
+            batch = [];
+          }
         }
-      } else if (row && (skipInvalid || summary.problemCount === 0)) {
-        batch.push(row);
-        if (batch.length >= batchSize) {
-          await noteChanges(batch);
-          yield batch;
-          batch = [];
-        }
+        if (summary.records % 1000 === 0) report(progress.bytesRead);
       }
-      if (summary.records % 1000 === 0) report(progress.bytesRead);
     }
     report(totalBytes);
     if (fatal || (summary.problemCount > 0 && !skipInvalid)) throw new Refused();

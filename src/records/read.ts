@@ -5,7 +5,7 @@
 // ends the reading. Whatever the bytes, a reader yields problems and never throws: invalid UTF-8 is a
 // problem at its line (never replaced by U+FFFD), and so is a value nested deeper than MAX_DEPTH.
 import { isUtf8 } from 'node:buffer';
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
@@ -56,31 +56,26 @@ export interface ReadOptions {
 }
 
 export function readRecords(file: string, progress?: ReadProgress, options: ReadOptions = {}): AsyncGenerator<ReadRecord> {
+  return flatten(readRecordRuns(file, progress, options));
+}
+
+/**
+ * The records of a file in runs, in file order: the records of one chunk of the file at a time, so that
+ * a reader of many records (the import) pays the cost of an asynchronous step once a run, not once a
+ * record. Every run holds at least one record; a fatal problem ends the last run.
+ */
+export function readRecordRuns(file: string, progress?: ReadProgress, options: ReadOptions = {}): AsyncGenerator<ReadRecord[]> {
   return recordFileFormat(file) === 'csv' ? readCsv(file, progress, options) : readJsonLines(file, progress);
+}
+
+async function* flatten(runs: AsyncGenerator<ReadRecord[]>): AsyncGenerator<ReadRecord> {
+  for await (const run of runs) yield* run;
 }
 
 class LineTooLong extends Error {
   constructor(readonly line: number) {
     super(`line ${line}: longer than ${MAX_LINE_BYTES} bytes; a record must fit in ${MAX_LINE_BYTES} bytes`);
   }
-}
-
-/** The lines of a byte stream (without the line break), numbered from 1. */
-async function* byteLines(stream: ReadStream): AsyncGenerator<{ line: number; bytes: Buffer }> {
-  let line = 0;
-  let rest: Buffer | undefined;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const buf: Buffer = rest && rest.length ? Buffer.concat([rest, chunk]) : chunk;
-    let start = 0;
-    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
-      if (nl - start > MAX_LINE_BYTES) throw new LineTooLong(line + 1);
-      yield { line: ++line, bytes: buf.subarray(start, nl) };
-      start = nl + 1;
-    }
-    rest = buf.subarray(start);
-    if (rest.length > MAX_LINE_BYTES) throw new LineTooLong(line + 1);
-  }
-  if (rest && rest.length) yield { line: ++line, bytes: rest };
 }
 
 /** How deep `value` nests (0 for a scalar), counted without recursion and up to `limit + 1`. */
@@ -97,53 +92,101 @@ export function nestingDepth(value: unknown, limit = MAX_DEPTH): number {
   return deepest;
 }
 
+/** An object none of whose values is an object or array (every valid record): nesting depth 1. */
+function isFlat(value: Record<string, unknown>): boolean {
+  for (const k in value) {
+    const v = value[k];
+    if (v !== null && typeof v === 'object') return false;
+  }
+  return true;
+}
+
 function describeJson(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
 }
 
-async function* readJsonLines(file: string, progress?: ReadProgress): AsyncGenerator<ReadRecord> {
-  const stream = createReadStream(file);
-  try {
-    for await (const { line, bytes } of byteLines(stream)) {
-      if (progress) progress.bytesRead = stream.bytesRead;
-      if (!isUtf8(bytes)) {
-        yield { line, problem: `line ${line}: not valid UTF-8; save the file as UTF-8` };
-        continue;
-      }
-      let text = bytes.toString('utf8');
-      if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (text.trim() === '') continue;
-      if (line === 1 && text.trimStart().startsWith('[')) {
-        yield {
-          line,
-          problem: `line ${line}: the file is a JSON array; write one JSON object per line (JSON Lines)`,
-          fatal: true,
-        };
-        return;
-      }
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        yield { line, problem: `line ${line}: not valid JSON (${(err as Error).message})` };
-        continue;
-      }
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        yield { line, problem: `line ${line}: expected a JSON object, got ${describeJson(value)}` };
-        continue;
-      }
-      if (nestingDepth(value) > MAX_DEPTH) {
-        yield { line, problem: `line ${line}: values nest more than ${MAX_DEPTH} levels deep; a record is flat` };
-        continue;
-      }
-      yield { line, record: value as Record<string, unknown> };
+/** Bytes read at a time: large chunks, so that each holds many lines. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * JSON Lines, a run per chunk of whole lines. The UTF-8 check is made on the chunk at once; only a chunk
+ * that fails it is checked line by line, to name the lines at fault.
+ */
+async function* readJsonLines(file: string, progress?: ReadProgress): AsyncGenerator<ReadRecord[]> {
+  const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  let line = 0; // lines read so far
+  let run: ReadRecord[] = [];
+  /** Reads the line `buf[start, end)` into the run; false when it was fatal (the reading ends). */
+  const readLine = (buf: Buffer, start: number, end: number, utf8: boolean): boolean => {
+    line++;
+    if (end - start > MAX_LINE_BYTES) throw new LineTooLong(line);
+    if (!utf8 && !isUtf8(buf.subarray(start, end))) {
+      run.push({ line, problem: `line ${line}: not valid UTF-8; save the file as UTF-8` });
+      return true;
     }
+    let text = buf.toString('utf8', start, end);
+    if (text.charCodeAt(0) !== 0x7b /* { */) {
+      // Anything but the usual start of a record: a byte order mark, blanks, an array, a stray value.
+      if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (text.trim() === '') return true;
+      if (line === 1 && text.trimStart().startsWith('[')) {
+        run.push({ line, problem: `line ${line}: the file is a JSON array; write one JSON object per line (JSON Lines)`, fatal: true });
+        return false;
+      }
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      run.push({ line, problem: `line ${line}: not valid JSON (${(err as Error).message})` });
+      return true;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      run.push({ line, problem: `line ${line}: expected a JSON object, got ${describeJson(value)}` });
+      return true;
+    }
+    const record = value as Record<string, unknown>;
+    if (!isFlat(record) && nestingDepth(record) > MAX_DEPTH) {
+      run.push({ line, problem: `line ${line}: values nest more than ${MAX_DEPTH} levels deep; a record is flat` });
+      return true;
+    }
+    run.push({ line, record });
+    return true;
+  };
+  /** Reads the lines of `buf[0, end)`, each ended by a line break (`last`: the final one need not be). */
+  const readLines = (buf: Buffer, end: number, last: boolean): boolean => {
+    const utf8 = isUtf8(end === buf.length ? buf : buf.subarray(0, end));
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl !== -1 && nl < end; nl = buf.indexOf(10, start)) {
+      if (!readLine(buf, start, nl, utf8)) return false;
+      start = nl + 1;
+    }
+    if (last && start < end) return readLine(buf, start, end, utf8);
+    return true;
+  };
+  let rest: Buffer | undefined;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const buf: Buffer = rest && rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      const lastBreak = buf.lastIndexOf(10);
+      const more = lastBreak === -1 ? true : readLines(buf, lastBreak + 1, false);
+      rest = lastBreak === -1 ? buf : buf.subarray(lastBreak + 1);
+      if (progress) progress.bytesRead = stream.bytesRead;
+      if (!more) break;
+      if (rest.length > MAX_LINE_BYTES) throw new LineTooLong(line + 1);
+      if (run.length) {
+        yield run;
+        run = [];
+      }
+    }
+    if (rest && rest.length && (run.length === 0 || !run[run.length - 1].fatal)) readLines(rest, rest.length, true);
   } catch (err) {
     if (!(err instanceof LineTooLong)) throw err;
-    yield { line: err.line, problem: err.message, fatal: true };
+    run.push({ line: err.line, problem: err.message, fatal: true });
   } finally {
     stream.destroy();
   }
+  if (run.length) yield run;
 }
 
 class NotUtf8 extends Error {
@@ -195,7 +238,10 @@ interface CsvChunk {
   info: { lines: number; empty_lines: number; error?: { code: string } };
 }
 
-async function* readCsv(file: string, progress?: ReadProgress, options: ReadOptions = {}): AsyncGenerator<ReadRecord> {
+/** Records a CSV run holds at most (csv-parse hands over one record at a time). */
+const CSV_RUN = 512;
+
+async function* readCsv(file: string, progress?: ReadProgress, options: ReadOptions = {}): AsyncGenerator<ReadRecord[]> {
   const stream = createReadStream(file);
   const text = utf8Lines();
   const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_LINE_BYTES });
@@ -209,8 +255,9 @@ async function* readCsv(file: string, progress?: ReadProgress, options: ReadOpti
   let header: string[] | undefined;
   let lastLine = 0; // line on which the previous record ended
   let lastEmpty = 0; // empty lines skipped before it
+  let run: ReadRecord[] = [];
   try {
-    for await (const chunk of parser as AsyncIterable<CsvChunk>) {
+    reading: for await (const chunk of parser as AsyncIterable<CsvChunk>) {
       const { record, info } = chunk;
       const line = lastLine + 1 + (info.empty_lines - lastEmpty);
       lastLine = info.lines;
@@ -224,42 +271,45 @@ async function* readCsv(file: string, progress?: ReadProgress, options: ReadOpti
             ? `line ${line}: column ${i + 1} of the header has no name`
             : seen.has(name) ? `line ${line}: column "${name}" appears twice in the header` : undefined;
           if (problem) {
-            yield { line, problem, fatal: true };
-            return;
+            run.push({ line, problem, fatal: true });
+            break reading;
           }
           seen.add(name);
         }
         const problem = options.checkHeader?.(names);
         if (problem) {
-          yield { line, problem: `line ${line}: ${problem}`, fatal: true };
-          return;
+          run.push({ line, problem: `line ${line}: ${problem}`, fatal: true });
+          break;
         }
         header = names;
         continue;
       }
       if (record.length !== header.length) {
-        yield { line, problem: `line ${line}: expected ${header.length} fields as in the header, got ${record.length}` };
-        continue;
+        run.push({ line, problem: `line ${line}: expected ${header.length} fields as in the header, got ${record.length}` });
+      } else {
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < header.length; i++) out[header[i]] = record[i] === '' ? null : record[i];
+        run.push({ line, record: out });
       }
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < header.length; i++) out[header[i]] = record[i] === '' ? null : record[i];
-      yield { line, record: out };
+      if (run.length >= CSV_RUN) {
+        yield run;
+        run = [];
+      }
     }
   } catch (err) {
     if (failed !== undefined || err instanceof NotUtf8) {
       const e = (failed ?? err) as NotUtf8;
-      yield { line: e.line, problem: e.message, fatal: true };
-      return;
-    }
-    if (err instanceof CsvError) {
+      run.push({ line: e.line, problem: e.message, fatal: true });
+    } else if (err instanceof CsvError) {
       const e = err as CsvError & { lines?: number };
       const line = e.lines ?? lastLine + 1;
-      yield { line, problem: `line ${line}: ${e.message}`, fatal: true };
-      return;
+      run.push({ line, problem: `line ${line}: ${e.message}`, fatal: true });
+    } else {
+      throw err;
     }
-    throw err;
   } finally {
     stream.destroy();
     text.destroy();
   }
+  if (run.length) yield run;
 }

@@ -112,6 +112,8 @@ export function convertValue(item: Item, value: unknown, fromText: boolean): Con
 /** A check on a converted, non-null value; returns the problem (without line and item) or undefined. */
 interface ValueCheck {
   name: string;
+  /** Whether the check has anything to check on this item (its length, format or pattern is set). */
+  applies(item: Item): boolean;
   check(value: Value, item: Item): string | undefined;
 }
 
@@ -129,14 +131,17 @@ export function compiledPattern(pattern: string): RegExp {
 export const CHECKS: readonly ValueCheck[] = [
   {
     name: 'length',
+    applies: (item) => item.length !== undefined,
     check(value, item) {
       if (item.length === undefined || typeof value !== 'string') return undefined;
+      if (value.length <= item.length) return undefined; // never more characters than UTF-16 code units
       const n = [...value].length;
       return n > item.length ? `${show(value)} is longer than ${item.length} characters (${n})` : undefined;
     },
   },
   {
     name: 'format',
+    applies: (item) => item.format !== undefined,
     check(value, item) {
       if (item.format === undefined || typeof value !== 'string') return undefined;
       const f = formatOf(item.format);
@@ -145,6 +150,7 @@ export const CHECKS: readonly ValueCheck[] = [
   },
   {
     name: 'pattern',
+    applies: (item) => item.pattern !== undefined,
     check(value, item) {
       if (item.pattern === undefined || typeof value !== 'string') return undefined;
       return compiledPattern(item.pattern).test(value) ? undefined : `${show(value)} does not match the pattern ${item.pattern}`;
@@ -172,6 +178,54 @@ export interface Validated {
   problems: string[];
 }
 
+/** One record's validation, made once for a resource: `validate(input, line)`. */
+export type RecordValidator = (input: Record<string, unknown>, line: number) => Validated;
+
+/**
+ * The validation of `resource`'s records, with each item's converter and checks looked up once (the
+ * import calls it once a record). See validateRecord for what it does.
+ */
+export function recordValidator(resource: Resource, options: { fromText?: boolean } = {}): RecordValidator {
+  const fromText = options.fromText ?? false;
+  const plan = resource.items.map((item) => {
+    const converter = TYPE_BY_NAME.get(item.type);
+    if (!converter) throw new Error(`item ${item.name} of ${resource.code} has unknown type ${item.type}`);
+    return { item, name: item.name, convert: converter.convert, checks: CHECKS.filter((c) => c.applies(item)) };
+  });
+  const names = new Set(resource.items.map((i) => i.name));
+  const itemList = [...names].join(', ');
+
+  return (input, line) => {
+    let problems: string[] | undefined;
+    const at = (item: string, message: string) => (problems ??= []).push(`line ${line}: ${item}: ${message}`);
+    const row: Row = {};
+    for (const { item, name, convert, checks } of plan) {
+      const raw = input[name];
+      if (isMissing(raw, item) || (item.required && raw === '')) {
+        if (item.required) at(name, 'a value is required');
+        row[name] = null;
+        continue;
+      }
+      const converted = convert(raw, item, fromText);
+      if (!converted.ok) {
+        at(name, `${show(raw)} is not ${converted.expected}`);
+        continue;
+      }
+      for (const c of checks) {
+        const problem = c.check(converted.value, item);
+        if (problem !== undefined) at(name, problem);
+      }
+      row[name] = converted.value;
+    }
+    for (const field in input) {
+      if (!names.has(field)) at(field, `is not an item of ${resource.code} (items: ${itemList})`);
+    }
+    return problems ? { problems } : { row, problems: [] };
+  };
+}
+
+const validators = new WeakMap<Resource, [RecordValidator, RecordValidator]>();
+
 /**
  * Converts and checks one record. `line` is the 1-based line of the record in its file, for messages.
  * An empty string is a missing value for every type but string and text (CSV readers pass empty cells
@@ -186,35 +240,10 @@ export function validateRecord(
   line: number,
   options: { fromText?: boolean } = {},
 ): Validated {
-  const problems: string[] = [];
-  const at = (item: string, message: string) => problems.push(`line ${line}: ${item}: ${message}`);
-  const row: Row = {};
-  const names = new Set<string>();
-
-  for (const item of resource.items) {
-    names.add(item.name);
-    const raw = input[item.name];
-    if (isMissing(raw, item) || (item.required && raw === '')) {
-      if (item.required) at(item.name, 'a value is required');
-      row[item.name] = null;
-      continue;
-    }
-    const converter = TYPE_BY_NAME.get(item.type);
-    if (!converter) throw new Error(`item ${item.name} of ${resource.code} has unknown type ${item.type}`);
-    const converted = converter.convert(raw, item, options.fromText ?? false);
-    if (!converted.ok) {
-      at(item.name, `${show(raw)} is not ${converted.expected}`);
-      continue;
-    }
-    for (const c of CHECKS) {
-      const problem = c.check(converted.value, item);
-      if (problem !== undefined) at(item.name, problem);
-    }
-    row[item.name] = converted.value;
+  let pair = validators.get(resource);
+  if (!pair) {
+    pair = [recordValidator(resource, { fromText: false }), recordValidator(resource, { fromText: true })];
+    validators.set(resource, pair);
   }
-
-  for (const field of Object.keys(input)) {
-    if (!names.has(field)) at(field, `is not an item of ${resource.code} (items: ${[...names].join(', ')})`);
-  }
-  return problems.length ? { problems } : { row, problems };
+  return pair[options.fromText ? 1 : 0](input, line);
 }
