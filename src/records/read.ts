@@ -153,10 +153,10 @@ async function* readJsonLines(file: string, progress?: ReadProgress): AsyncGener
     run.push({ line, record });
     return true;
   };
-  /** Reads the lines of `buf[0, end)`, each ended by a line break (`last`: the final one need not be). */
-  const readLines = (buf: Buffer, end: number, last: boolean): boolean => {
-    const utf8 = isUtf8(end === buf.length ? buf : buf.subarray(0, end));
-    let start = 0;
+  /** Reads the lines of `buf[from, end)`, each ended by a line break (`last`: the final one need not be). */
+  const readLines = (buf: Buffer, from: number, end: number, last: boolean): boolean => {
+    const utf8 = isUtf8(from === 0 && end === buf.length ? buf : buf.subarray(from, end));
+    let start = from;
     for (let nl = buf.indexOf(10, start); nl !== -1 && nl < end; nl = buf.indexOf(10, start)) {
       if (!readLine(buf, start, nl, utf8)) return false;
       start = nl + 1;
@@ -164,14 +164,27 @@ async function* readJsonLines(file: string, progress?: ReadProgress): AsyncGener
     if (last && start < end) return readLine(buf, start, end, utf8);
     return true;
   };
-  let rest: Buffer | undefined;
+  let rest: Buffer | undefined; // the start of a line whose end is in a later chunk
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const buf: Buffer = rest && rest.length ? Buffer.concat([rest, chunk]) : chunk;
-      const lastBreak = buf.lastIndexOf(10);
-      const more = lastBreak === -1 ? true : readLines(buf, lastBreak + 1, false);
-      rest = lastBreak === -1 ? buf : buf.subarray(lastBreak + 1);
       if (progress) progress.bytesRead = stream.bytesRead;
+      let from = 0;
+      let more = true;
+      if (rest && rest.length) {
+        // Only the line that spans the two chunks is copied, not the chunk.
+        const nl = chunk.indexOf(10);
+        if (nl === -1) {
+          rest = Buffer.concat([rest, chunk]);
+          if (rest.length > MAX_LINE_BYTES) throw new LineTooLong(line + 1);
+          continue;
+        }
+        const spanning = Buffer.concat([rest, chunk.subarray(0, nl + 1)]);
+        more = readLines(spanning, 0, spanning.length, false);
+        from = nl + 1;
+      }
+      const lastBreak = chunk.lastIndexOf(10);
+      if (more && lastBreak >= from) more = readLines(chunk, from, lastBreak + 1, false);
+      rest = chunk.subarray(Math.max(from, lastBreak + 1));
       if (!more) break;
       if (rest.length > MAX_LINE_BYTES) throw new LineTooLong(line + 1);
       if (run.length) {
@@ -179,7 +192,7 @@ async function* readJsonLines(file: string, progress?: ReadProgress): AsyncGener
         run = [];
       }
     }
-    if (rest && rest.length && (run.length === 0 || !run[run.length - 1].fatal)) readLines(rest, rest.length, true);
+    if (rest && rest.length && (run.length === 0 || !run[run.length - 1].fatal)) readLines(rest, 0, rest.length, true);
   } catch (err) {
     if (!(err instanceof LineTooLong)) throw err;
     run.push({ line: err.line, problem: err.message, fatal: true });
