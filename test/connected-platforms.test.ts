@@ -194,6 +194,10 @@ describe('three levels of government on loopback', () => {
   });
 
   it('the county reaches the city (one hop: not the province through the city)', async () => {
+    // Started with the city: when its first ask found the city not yet up, the namespace arrives with its next poll.
+    await eventually(async () => {
+      expect((await query(levels.county, '610102-MZ', '{ city { __typename } }')).data?.city).toBeTruthy();
+    }, 10_000);
     const res = await query(levels.county, '610102-MZ', `{ city { cityHousing { permits { nodes { permitNo applicant } } } } }`);
     expect(res.data).toEqual({ city: { cityHousing: { permits: { nodes: [{ permitNo: 'B1', applicant: '王**' }, { permitNo: 'B2', applicant: '李*' }] } } } });
     const hop = await query(levels.county, '610102-MZ', `{ city { province { naturalResources { parcels { totalCount } } } } }`);
