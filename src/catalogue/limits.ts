@@ -1,6 +1,7 @@
 // Bounds on the size of catalogues and of the platform (issue 9 point 3), refused with CATALOGUE_INVALID.
-// Within them, validating a catalogue is linear in its size, and the schema of the largest platform is
-// built on the event loop (docs/benchmarks.md, "Big catalogues", measures both). The first two are also in
+// Within them, validating a catalogue is linear in its size (on a worker thread), and the schema of the
+// largest platform is built in steps that never hold the event loop for long (src/server/steps.ts;
+// docs/benchmarks.md, "Big catalogues", measures both). The first two are also in
 // schema/catalogue.schema.json (`maxItems`), which editors use; a test keeps the two equal.
 
 /** Resources in one catalogue document. */

@@ -7,6 +7,7 @@
 // asked for while another runs (say a publish while a poll is reading the store) waits for it and then
 // reads the store again, and no refresh that read older versions can install after a newer one.
 import { createHash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GraphQLSchema } from 'graphql';
 import { executeOperation } from './executor.ts';
@@ -122,6 +123,8 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
     const versions = await publishedVersions(this.store);
     const catalogues = versions.map((v) => v.catalogue);
     const key = contentKey(catalogues);
+    // Hashing and parsing a big platform's catalogues took a few tens of ms: give the loop a turn.
+    await nextTurn();
     // Built in steps that give the event loop back every few milliseconds (issue 9 point 3): the schema in
     // effect answers requests until this one is installed.
     const built = this.prepared?.key === key ? this.prepared.built : await buildGatewaySchemaInSteps(this.platform, catalogues, this.options);

@@ -82,8 +82,10 @@ export function breakingChanges(
     [...new Set(items.flatMap((i) => [...(readers.get(code)?.get(i) ?? [])]))].sort();
   const warn = (w: Omit<Extract<SubmissionWarning, { kind: 'BREAKING_CHANGE' }>, 'kind' | 'usedBy' | 'message'>, message: string, used: string[]) =>
     out.push({ kind: 'BREAKING_CHANGE', ...w, usedBy: used, message: used.length ? `${message}; read in the last ${READERS_DAYS} days by ${used.join(', ')}` : message });
+  // By code, not by a search per resource: a catalogue at the bounds has 500 (issue 9: linear checks).
+  const indexOf = new Map(next.resources.map((r, i) => [r.code, i]));
   for (const old of current.resources) {
-    const ri = next.resources.findIndex((r) => r.code === old.code);
+    const ri = indexOf.get(old.code) ?? -1;
     const fresh = next.resources[ri];
     const allItems = old.items.map((i) => i.name);
     if (!fresh) {
