@@ -3,17 +3,30 @@
 // - validateMs: CPU time of validating the last catalogue against the others (what submit and publish do,
 //   on a worker thread);
 // - buildMs: CPU time of the gateway schema's build (src/server/assemble.ts), at once;
+// - with --old, oldBuildMs: the same schema built the way it was before the build in steps, in the same
+//   run: makeExecutableSchema, shield's generate over the whole schema, applyMiddleware on the entry
+//   types (quadratic: minutes at 2,000 resources; give --sizes 500,1000);
 // - with --ready, over a store holding that platform: readyMs, the wall time from startGateway to ready;
 //   then a new version of the last catalogue (one more item on each of its resources) submitted, reviewed
 //   and published over HTTP while a probe asks /healthz every 20 ms: publishMs (wall), the probe's longest
 //   wait (wall, from when it was due), and the longest the event loop was held between two of its turns,
 //   in CPU time of the main thread (test/helpers/loop-hold.ts; on a loaded machine a wall-clock wait is
 //   mostly other processes' time).
-// Run: npx tsx bench/big-catalogues.ts [--ready] [--sizes 500,1000,2000]
+// Run: npx tsx bench/big-catalogues.ts [--ready] [--old] [--sizes 500,1000,2000]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { applyMiddleware } from 'graphql-middleware';
 import { pino } from 'pino';
+import { dataResolvers } from '../resolvers/data/index.ts';
+import { platformResolvers } from '../resolvers/platform/index.ts';
+import { buildSchemaModel } from '../src/generate/model.ts';
+import { scalarResolvers } from '../src/generate/scalars.ts';
+import { generateTypeDefs } from '../src/generate/sdl.ts';
+import { connectionTypeName } from '../src/model/names.ts';
+import { dataRules } from '../src/rules/data-rules.ts';
+import { platformRules } from '../src/rules/platform-rules.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { MAX_PLATFORM_RESOURCES } from '../src/catalogue/limits.ts';
@@ -22,7 +35,7 @@ import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import { signToken } from '../src/identity/token.ts';
 import type { Role } from '../src/identity/roles.ts';
 import { limitsOf, type Platform } from '../src/model/platform.ts';
-import { buildGatewaySchema } from '../src/server/assemble.ts';
+import { buildGatewaySchema, permissions } from '../src/server/assemble.ts';
 import { startGateway } from '../src/server/app.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { stopOffThread } from '../src/workflow/off-thread.ts';
@@ -36,6 +49,7 @@ const arg = (name: string) => {
 };
 const SIZES = (arg('--sizes') ?? `500,1000,${MAX_PLATFORM_RESOURCES}`).split(',').map(Number);
 const READY = process.argv.includes('--ready');
+const OLD = process.argv.includes('--old');
 const loaded = loadPlatform(DEMO_PLATFORM_FILE);
 // A catalogue at the bounds is larger than the default request body; the probe's requests are not rated.
 const platform: Platform = { ...loaded, limits: { ...limitsOf(loaded), maxRequestBytes: 32 * 1024 * 1024, rate: { perDepartment: null, perUser: null } } };
@@ -83,6 +97,20 @@ async function publishWhileProbing(url: string, secret: Uint8Array, doc: { id: s
   return { publishMs: Math.round(performance.now() - started), longestWaitMs: Math.round(longestWait), longestHoldCpuMs: holds.stop() };
 }
 
+/** The gateway schema as src/server/assemble.ts built it before the build in steps (commit a39a5e1). */
+function oldBuild(catalogues: ReturnType<typeof bigPlatformCatalogues>) {
+  const model = buildSchemaModel(platform, catalogues);
+  const data = dataResolvers(model);
+  const plat = platformResolvers();
+  const resolvers = { ...scalarResolvers, ...data, ...plat, Query: { ...data.Query, ...plat.Query } };
+  const base = makeExecutableSchema({ typeDefs: generateTypeDefs(model), resolvers });
+  const d = dataRules(model);
+  const p = platformRules();
+  const middleware = permissions({ ...d, ...p, Query: { ...d.Query, ...p.Query } }).generate(base) as Record<string, unknown>;
+  const perRow = new Set([...model.byCode.values()].flatMap((m) => [m.typeName, connectionTypeName(m.typeName)]).concat('PageInfo'));
+  return applyMiddleware(base, Object.fromEntries(Object.entries(middleware).filter(([type]) => !perRow.has(type))) as never);
+}
+
 console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 for (const total of SIZES) {
   const catalogues = bigPlatformCatalogues(total);
@@ -93,6 +121,7 @@ for (const total of SIZES) {
   if (validate.value.problems.length) throw new Error(JSON.stringify(validate.value.problems.slice(0, 3)));
   const whole = cpu(() => buildGatewaySchema(platform, catalogues));
   const row: Record<string, number | null> = { resources: total, validateMs: validate.ms, buildMs: whole.ms };
+  if (OLD) row.oldBuildMs = cpu(() => oldBuild(catalogues)).ms;
   if (READY) {
     const dir = mkdtempSync(join(tmpdir(), 'govgraph-bench-big-'));
     try {
