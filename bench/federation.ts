@@ -1,7 +1,7 @@
 // A namespace query through the connecting gateway against the same query sent straight to the connected
 // one (SPEC §12, issue 11), in the same run: two gateways on loopback (a province connected to a city,
 // each with its own embedded store), 100 records a query, sequential requests after a warm-up, the series
-// interleaved request by request (a busy machine slows them alike). The
+// alternated in rounds (in blocks; --interleave: request by request). The
 // federated read is one extra hop (batched: one request to the city per GraphQL request, not one per
 // record) and should cost at most 1.5 times the direct one.
 //
@@ -9,7 +9,7 @@
 // forwarded token (what the province's hop costs the city: the signature check and the jti insert), and
 // a read of 100 of the province's own records on the province (one gateway pass: what the province's own
 // pass costs, besides the hop).
-// Run: npx tsx bench/federation.ts [--requests 300] [--rounds 3] [--only direct,federated]
+// Run: npx tsx bench/federation.ts [--requests 300] [--rounds 3] [--interleave] [--only direct,federated]
 // (--only: those series alone, no ratio checked: for `node --cpu-prof --import tsx bench/federation.ts --only federated`)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -32,6 +32,7 @@ const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
 // --only direct,federated: run only these series (to profile one with node --cpu-prof; no ratio is checked).
 const onlyArg = process.argv.indexOf('--only');
 const ONLY = onlyArg > 0 ? new Set(process.argv[onlyArg + 1].split(',')) : null;
+const INTERLEAVE = process.argv.includes('--interleave');
 const fixture = (name: string) => fileURLToPath(new URL(`../test/fixtures/levels/${name}`, import.meta.url));
 
 const freePort = () => new Promise<number>((resolve) => {
@@ -107,25 +108,34 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 type Series = 'direct' | 'forwarded' | 'federated' | 'provinceOwn';
 const SERIES: Series[] = (['direct', 'federated', 'forwarded', 'provinceOwn'] as const).filter((k) => !ONLY || ONLY.has(k));
 /**
- * One round: REQUESTS requests of each series, interleaved request by request (direct, federated,
- * forwarded, own, direct, ...), so that whatever else the machine does at a moment weighs on every
- * series alike. Per series: the median wall time of a request, and the CPU time the process spent
- * (every thread) during its requests, per request. Wall time is what a client sees; CPU time (all three
- * parties run in this process, the client's share is alike in every series) is the work done, which
- * another process on the machine changes much less.
+ * One round: REQUESTS sequential requests of each series, the series one after the other in blocks
+ * (direct, federated, forwarded, own), after a warm-up; with --interleave, request by request (direct,
+ * federated, forwarded, own, direct, ...). Per series: the median wall time of a request, and the CPU
+ * time the process spent (every thread) during its requests, per request. Wall time is what a client
+ * sees; CPU time (all three parties run in this process, the client's share is alike in every series)
+ * is the work done, which another process on the machine changes much less. Blocks keep each series'
+ * code hot, as a gateway serving one kind of request would; interleaving mixes them in one process, which
+ * weighs most on the federated read (both gateways' code and graphql-tools' in one request), and makes
+ * whatever else the machine does at a moment weigh on every series alike.
  */
 async function round(): Promise<Record<Series, { wall: number; cpu: number }>> {
-  for (const k of SERIES) for (let i = 0; i < 30; i++) await once(targets[k]); // warm-up
   // Headers made before the timing (the forwarded series' tokens are signed here, as the province would).
   const headers = new Map(await Promise.all(SERIES.map(async (k) => [k, await Promise.all(Array.from({ length: REQUESTS }, () => targets[k].headers()))] as const)));
   const times = new Map(SERIES.map((k) => [k, [] as number[]]));
   const cpuUsed = new Map(SERIES.map((k) => [k, 0]));
-  for (let i = 0; i < REQUESTS; i++) {
+  const timed = async (k: Series, i: number) => {
+    const before = process.cpuUsage();
+    times.get(k)!.push(await once(targets[k], headers.get(k)![i]));
+    const used = process.cpuUsage(before);
+    cpuUsed.set(k, cpuUsed.get(k)! + used.user + used.system);
+  };
+  if (INTERLEAVE) {
+    for (const k of SERIES) for (let i = 0; i < 30; i++) await once(targets[k]); // warm-up
+    for (let i = 0; i < REQUESTS; i++) for (const k of SERIES) await timed(k, i);
+  } else {
     for (const k of SERIES) {
-      const before = process.cpuUsage();
-      times.get(k)!.push(await once(targets[k], headers.get(k)![i]));
-      const used = process.cpuUsage(before);
-      cpuUsed.set(k, cpuUsed.get(k)! + used.user + used.system);
+      for (let i = 0; i < 30; i++) await once(targets[k]); // warm-up
+      for (let i = 0; i < REQUESTS; i++) await timed(k, i);
     }
   }
   return Object.fromEntries(SERIES.map((k) => [k, { wall: median(times.get(k)!), cpu: cpuUsed.get(k)! / 1000 / REQUESTS }])) as Record<Series, { wall: number; cpu: number }>;
@@ -150,7 +160,7 @@ const signed = (x: number) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(2);
 const rounds = (k: Series) => results[k].map((r) => r.wall.toFixed(2)).join(' ');
 const row = (label: string, k: Series, note: string) =>
   console.log(`| ${label} | ${wall(k).toFixed(2)} (${rounds(k)}) | ${cpu(k).toFixed(2)} | ${note} |`);
-console.log(`${REQUESTS} sequential requests per series and round, the series interleaved request by request, ${ROUNDS} rounds; medians of the rounds' medians\n`);
+console.log(`${REQUESTS} sequential requests per series and round, ${INTERLEAVE ? 'the series interleaved request by request' : 'the series in blocks'}, ${ROUNDS} rounds; medians of the rounds' medians\n`);
 console.log('| series | wall ms per request (rounds) | CPU ms per request | |');
 console.log('|---|---:|---:|---|');
 row('direct to the city', 'direct', '100 records');
