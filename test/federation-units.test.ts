@@ -165,6 +165,13 @@ describe('a namespace read', () => {
       requests: 1,
       forwards: 1,
     });
+    // The namespace twice under one response key (a fragment): both selections answered, as one field.
+    expect(await run('{ city { housing { permits { no } } } ...F } fragment F on Query { city { housing { permits { kind fee } } } }')).toEqual({
+      data: { city: { housing: { permits: [{ no: 'B1', kind: 'A', fee: 1 }, { no: 'B2', kind: 'B', fee: null }] } } },
+      errors: [[['city', 'housing', 'permits', 1, 'fee'], 'NOT_SHARED', 'Item `fee` is not shared.']],
+      requests: 1,
+      forwards: 1,
+    });
     connected.stop();
   });
 });

@@ -55,6 +55,24 @@ export class PrefixTypes implements Transform {
   }
 }
 
+/**
+ * Two answers to the same field (the same arguments: GraphQL's validation sees to that) under different
+ * selections, as one: objects key by key, lists item by item; null when either is (as one execution of
+ * the merged selection would make it).
+ */
+function merged(a: unknown, b: unknown): unknown {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  if (a === null || b === null) return null;
+  if (Array.isArray(a) && Array.isArray(b)) return a.map((x, i) => merged(x, b[i]));
+  if (typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const out = a as Data;
+    for (const key in b as Data) out[key] = merged(out[key], (b as Data)[key]);
+    return out;
+  }
+  return b;
+}
+
 /** What WrapType's request transform records for its answer (WrapFieldsTransformationContext). */
 interface Hoisted {
   paths?: Record<string, { pathToField: string[]; alias: string }>;
@@ -96,7 +114,10 @@ export class Namespace implements Transform {
         }
         let at = out;
         for (const key of path.pathToField) at = (at[key] ||= Object.create(null)) as Data;
-        at[path.alias] = value[alias];
+        // The namespace selected twice under one response key (`{ city { a } ...F }`, F selecting
+        // `city { b }`) hoists each selection under its own alias to the same field: merged, where
+        // WrapType keeps only the last one (the first selection's fields came back null, with no error).
+        at[path.alias] = path.alias in at ? merged(at[path.alias], value[alias]) : value[alias];
       }
       return out;
     };
