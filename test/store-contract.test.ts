@@ -646,6 +646,20 @@ function contract(harness: () => Harness): void {
       await expect(store.insert(c, [{ id: 2, v: 'again' }])).rejects.toBeInstanceOf(DuplicateKeyError);
       expect(await store.find(c, { filter: eq('v', 'b'), projection: ['id'] })).toEqual([{ id: 2 }]);
     });
+    it('loads large batches with keys repeated in a batch and across batches, each key once with its last row', async () => {
+      // Batches of hundreds of rows: the SQLite adapter inserts them many rows a statement.
+      const c = `_load_${++next}`;
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      const rows = (from: number, to: number, v: string) => Array.from({ length: to - from }, (_, i) => ({ id: from + i, v }));
+      const first = [...rows(0, 250, 'a'), ...rows(100, 130, 'b')]; // 100..129 twice in the batch
+      const second = [...rows(200, 450, 'c'), { id: 7, v: 'd' }]; // 200..249 and 7 again, from the first batch
+      expect(await store.upsertAll(c, 'id', batches(first, [], second))).toEqual({ inserted: 450, updated: 30 + 50 + 1 });
+      const found = await store.find(c, { sort: [asc('id')] });
+      expect(found).toHaveLength(450);
+      const expected = (id: number) => (id === 7 ? 'd' : id >= 200 ? 'c' : id >= 100 && id < 130 ? 'b' : 'a');
+      expect(found.filter((r) => r.v !== expected(r.id as number))).toEqual([]);
+      expect(found.map((r) => r.id)).toEqual(Array.from({ length: 450 }, (_, i) => i));
+    });
     it('upserts into a collection that holds rows, leaving the other rows as they were', async () => {
       const c = await people();
       await store.ensureIndex(c, { fields: ['id'], unique: true });

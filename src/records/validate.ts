@@ -192,7 +192,8 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
     if (!converter) throw new Error(`item ${item.name} of ${resource.code} has unknown type ${item.type}`);
     return { item, name: item.name, convert: converter.convert, checks: CHECKS.filter((c) => c.applies(item)) };
   });
-  const names = new Set(resource.items.map((i) => i.name));
+  const order = resource.items.map((i) => i.name);
+  const names = new Set(order);
   const itemList = [...names].join(', ');
 
   return (input, line) => {
@@ -217,8 +218,11 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
       }
       row[name] = converted.value;
     }
-    for (const field in input) {
-      if (!names.has(field)) at(field, `is not an item of ${resource.code} (items: ${itemList})`);
+    // Fields in the items' order (as exported files have them) are known at a glance; others are looked up.
+    let next = 0;
+    for (const field of Object.keys(input)) {
+      if (field === order[next]) next++;
+      else if (!names.has(field)) at(field, `is not an item of ${resource.code} (items: ${itemList})`);
     }
     return problems ? { problems } : { row, problems: [] };
   };

@@ -322,10 +322,16 @@ function keyedDocs(collection: string, key: string, rows: Row[]): string[] {
 
 const keyIdentity = (value: Param) => `${typeof value}:${value}`;
 
+/** Rows one INSERT statement writes (many rows a statement cost less than a statement a row). */
+const INSERT_ROWS = 100;
+
 /**
  * Replaces each row by the rowid of its key or inserts it, inside the caller's transaction. `rowids`
  * holds keys already written (by this call or earlier ones of the same transaction); with `lookup`,
  * one read first finds the rows of every key of the batch (through the key index when there is one).
+ * New rows go in INSERT_ROWS at a time, in the order of the batch (a key given twice in the batch is
+ * written once, with its last row). SQLite gives each inserted row the largest rowid + 1, so the rows of
+ * one statement get consecutive rowids ending at `lastInsertRowid`; that is checked, never assumed.
  */
 function upsertRows(
   db: Database.Database,
@@ -343,19 +349,40 @@ function upsertRows(
     for (const { id, k } of found.all(JSON.stringify(keys)) as { id: number; k: Param }[]) rowids.set(keyIdentity(k), id);
   }
   const replace = db.prepare(`UPDATE ${t} SET doc = ? WHERE id = ?`);
-  const insert = db.prepare(`INSERT INTO ${t} (doc) VALUES (?)`);
   const result = { inserted: 0, updated: 0 };
+  const newKeys: string[] = [];
+  const newDocs: string[] = [];
+  const pending = new Map<string, number>(); // key → its index in newDocs
   rows.forEach((row, i) => {
     const k = keyIdentity(param(row[key]));
     const rowid = rowids.get(k);
+    const at = rowid === undefined ? pending.get(k) : undefined;
     if (rowid !== undefined) {
       replace.run(docs[i], rowid);
       result.updated++;
+    } else if (at !== undefined) {
+      newDocs[at] = docs[i];
+      result.updated++;
     } else {
-      rowids.set(k, Number(insert.run(docs[i]).lastInsertRowid));
+      pending.set(k, newDocs.length);
+      newKeys.push(k);
+      newDocs.push(docs[i]);
       result.inserted++;
     }
   });
+  if (newDocs.length === 0) return result;
+  let last = Number(db.prepare(`SELECT coalesce(max(id), 0) FROM ${t}`).pluck().get());
+  const insertOne = db.prepare(`INSERT INTO ${t} (doc) VALUES (?)`);
+  const insertMany = newDocs.length >= INSERT_ROWS ? db.prepare(`INSERT INTO ${t} (doc) VALUES ${'(?),'.repeat(INSERT_ROWS - 1)}(?)`) : undefined;
+  for (let from = 0; from < newDocs.length; ) {
+    const n = insertMany && newDocs.length - from >= INSERT_ROWS && last + INSERT_ROWS <= Number.MAX_SAFE_INTEGER ? INSERT_ROWS : 1;
+    const written = n === 1 ? insertOne.run(newDocs[from]) : insertMany!.run(newDocs.slice(from, from + n));
+    const end = Number(written.lastInsertRowid);
+    if (n > 1 && end !== last + n) throw new Error(`insert into ${collection}: rowids ${end - n + 1}..${end} do not follow ${last}`);
+    for (let j = 0; j < n; j++) rowids.set(newKeys[from + j], end - n + 1 + j);
+    last = Math.max(last, end);
+    from += n;
+  }
   return result;
 }
 
