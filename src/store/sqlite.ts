@@ -352,22 +352,20 @@ function upsertRows(
   const result = { inserted: 0, updated: 0 };
   const newKeys: string[] = [];
   const newDocs: string[] = [];
-  const pending = new Map<string, number>(); // key → its index in newDocs
   rows.forEach((row, i) => {
     const k = keyIdentity(param(row[key]));
-    const rowid = rowids.get(k);
-    const at = rowid === undefined ? pending.get(k) : undefined;
-    if (rowid !== undefined) {
-      replace.run(docs[i], rowid);
-      result.updated++;
-    } else if (at !== undefined) {
-      newDocs[at] = docs[i];
-      result.updated++;
-    } else {
-      pending.set(k, newDocs.length);
+    const rowid = rowids.get(k); // a rowid, or -1 - n for the nth new row of this batch
+    if (rowid === undefined) {
+      rowids.set(k, -1 - newDocs.length);
       newKeys.push(k);
       newDocs.push(docs[i]);
       result.inserted++;
+    } else if (rowid < 0) {
+      newDocs[-1 - rowid] = docs[i];
+      result.updated++;
+    } else {
+      replace.run(docs[i], rowid);
+      result.updated++;
     }
   });
   if (newDocs.length === 0) return result;
