@@ -1,20 +1,21 @@
 // Import of 100,000 household registration records (JSON Lines) into a fresh embedded store, through
-// `govgraph data import` in its own process (wall time and peak memory from /usr/bin/time), beside
-// baselines measured in the same run on rows already in memory (no reading, parsing or validation):
+// `govgraph data import` in its own process (wall time from its start and peak memory, from
+// /usr/bin/time), beside, in the same run and in interleaved rounds (medians reported):
 // - plain better-sqlite3: the same rows as JSON text inserted in one transaction into a bare table, then
-//   the resource's indexes built (what the import does underneath, with nothing else);
+//   the resource's indexes built (what the import does underneath, with nothing else), rows in memory
+//   (no reading, parsing or validation);
 // - plain better-sqlite3 without any index (the floor of writing these bytes);
-// - the store's upsert in batches of 1,000, each its own transaction (how the import wrote before it
-//   became all-or-nothing).
-// Run: npx tsx bench/import.ts [--records 100000]
+// - importRecords in this process (the command's work without its process start);
+// and once, for history, the store's upsert in batches of 1,000, each its own transaction (how the
+// import wrote before it became all-or-nothing).
+// The load average is printed before and after: the machine may be shared.
+// Run: npx tsx bench/import.ts [--records 100000] [--rounds 3]
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPlatform } from '../src/catalogue/platform.ts';
-import { importCatalogueFiles } from '../src/catalogue/import.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import { generateDemoRecords } from '../src/demo/generate.ts';
@@ -26,9 +27,14 @@ import { importRecords } from '../src/records/import.ts';
 const compiled = existsSync('dist/src/cli/main.js');
 const env = { ...process.env, GOVGRAPH_FROM_SOURCE: compiled ? '0' : '1' };
 
-const arg = process.argv.indexOf('--records');
-const N = arg > 0 ? Number(process.argv[arg + 1]) : 100_000;
+const option = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const N = option('--records', 100_000);
+const ROUNDS = option('--rounds', 3);
 const RESOURCE = '430000-GA-00001';
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /** Runs a command under /usr/bin/time; returns [peak RSS in MB, wall seconds]. */
 function timed(argv: string[]): [number, number] {
@@ -38,8 +44,10 @@ function timed(argv: string[]): [number, number] {
   return [Number(kb) / 1024, Number(seconds)];
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 const work = mkdtempSync(join(tmpdir(), 'govgraph-import-bench-'));
-const platform = loadPlatform(DEMO_PLATFORM_FILE);
+const loadBefore = load();
 process.stderr.write(`generating ${N} people...\n`);
 const rows = generateDemoRecords({ people: N, enterprises: 2000 }).get(RESOURCE)!;
 const file = join(work, 'household.jsonl');
@@ -48,21 +56,24 @@ for (const r of rows) if (!out.write(JSON.stringify(r) + '\n')) await once(out, 
 out.end();
 await once(out, 'finish');
 
-// Baseline, in this process.
-const base = await openSqliteStore(join(work, 'baseline'));
-const [imported] = (await importCatalogueFiles(base, platform, demoCatalogueFiles(), { publish: true })).filter((c) =>
-  c.version.catalogue.resources.some((r) => r.code === RESOURCE),
-);
-const resource = imported.version.catalogue.resources.find((r) => r.code === RESOURCE)!;
-process.stderr.write('baseline: straight upserts...\n');
-const t = performance.now();
-for (let k = 0; k < rows.length; k += 1000) await base.upsert(collectionOf(resource), resource.key, rows.slice(k, k + 1000));
-const baselineSeconds = (performance.now() - t) / 1000;
-await base.close();
+// A store with the catalogues published, copied afresh for each import (the command's and this process's).
+const template = join(work, 'template');
+execFileSync(process.execPath, ['bin/govgraph.js', 'catalogue', 'import', '--publish', '--platform', DEMO_PLATFORM_FILE, '--data', template, ...demoCatalogueFiles()], { stdio: 'ignore', env });
+const fresh = (name: string) => {
+  const dir = join(work, name);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(template, dir, { recursive: true });
+  return dir;
+};
+const probe = await openSqliteStore(fresh('probe'));
+const resource = (await publishedCatalogues(probe)).flatMap((c) => c.resources).find((r) => r.code === RESOURCE)!;
+await probe.close();
 
 /** Plain better-sqlite3: one transaction of inserts, then (optionally) the indexes. */
 function plain(withIndexes: boolean): number {
-  const db = new Database(join(work, `plain-${withIndexes}.sqlite`));
+  const name = join(work, `plain-${withIndexes}.sqlite`);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(name + suffix, { force: true });
+  const db = new Database(name);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)');
@@ -80,34 +91,61 @@ function plain(withIndexes: boolean): number {
   db.close();
   return seconds;
 }
-// The same import in this process (no process start, modules already loaded).
-const inProcess = await openSqliteStore(join(work, 'in-process'));
-await importCatalogueFiles(inProcess, platform, demoCatalogueFiles(), { publish: true });
-process.stderr.write('importRecords in this process...\n');
-const inProcessSummary = await importRecords(inProcess, resource, file);
-if (inProcessSummary.written !== rows.length) throw new Error(`in-process import wrote ${inProcessSummary.written}`);
-const inProcessSeconds = inProcessSummary.elapsedMs / 1000;
-await inProcess.close();
 
-process.stderr.write('plain better-sqlite3...\n');
-const plainSeconds = plain(true);
-const bareSeconds = plain(false);
+/** importRecords in this process (no process start, modules loaded), into a fresh store. */
+async function inProcess(): Promise<number> {
+  const store = await openSqliteStore(fresh('in-process'));
+  const summary = await importRecords(store, resource, file);
+  if (summary.written !== rows.length) throw new Error(`in-process import wrote ${summary.written}`);
+  await store.close();
+  return summary.elapsedMs / 1000;
+}
 
-// govgraph data import, in its own process, into a fresh store with the catalogues published.
-const dataDir = join(work, 'import');
-execFileSync(process.execPath, ['bin/govgraph.js', 'catalogue', 'import', '--publish', '--platform', DEMO_PLATFORM_FILE, '--data', dataDir, ...demoCatalogueFiles()], { stdio: 'ignore', env });
-process.stderr.write('govgraph data import...\n');
-const [peakMb, seconds] = timed([process.execPath, 'bin/govgraph.js', 'data', 'import', '--platform', DEMO_PLATFORM_FILE, '--data', dataDir, '--resource', RESOURCE, file]);
-const [nodeMb] = timed([process.execPath, 'bin/govgraph.js', '--help']);
+/** govgraph data import in its own process, into a fresh store: [peak MB, seconds from its start]. */
+function command(): [number, number] {
+  return timed([process.execPath, 'bin/govgraph.js', 'data', 'import', '--platform', DEMO_PLATFORM_FILE, '--data', fresh('command'), '--resource', RESOURCE, file]);
+}
 
-console.log(`\n${rows.length} household registration records (15 items, ${resource.items.filter((i) => i.type !== 'text').length} indexes), node ${process.version}\n`);
-console.log('| case | seconds | records/s | peak RSS |');
-console.log('|---|---:|---:|---:|');
-const line = (label: string, s: number, extra = '') => console.log(`| ${label} | ${s.toFixed(1)} | ${(rows.length / s).toFixed(0)} | ${extra} |`);
-line('plain better-sqlite3: one transaction, no index (rows in memory)', bareSeconds);
-line('plain better-sqlite3: one transaction, then the same indexes (rows in memory)', plainSeconds);
-line('store upsert in batches of 1,000, a transaction each (rows in memory)', baselineSeconds);
-line('importRecords in this process: stream, validate (check digits, duplicate keys), one transaction', inProcessSeconds);
-line(`govgraph data import (${compiled ? 'compiled' : 'from the sources through tsx'}): process start, stream, validate (check digits, duplicate keys), one transaction`, seconds, `${peakMb.toFixed(0)} MB`);
-console.log(`| (govgraph --help, for scale) | | | ${nodeMb.toFixed(0)} MB |`);
+const results = { bare: [] as number[], plain: [] as number[], inProcess: [] as number[], command: [] as number[], commandMb: [] as number[] };
+for (let round = 1; round <= ROUNDS; round++) {
+  process.stderr.write(`round ${round}/${ROUNDS} (load ${load()})...\n`);
+  // Interleaved, in a different order each round.
+  const steps: (() => Promise<void> | void)[] = [
+    () => void results.plain.push(plain(true)),
+    () => {
+      const [mb, s] = command();
+      results.command.push(s);
+      results.commandMb.push(mb);
+    },
+    async () => void results.inProcess.push(await inProcess()),
+    () => void results.bare.push(plain(false)),
+  ];
+  for (let k = 0; k < steps.length; k++) await steps[(k + round - 1) % steps.length]();
+}
+
+process.stderr.write('once: store upsert in batches of 1,000...\n');
+const base = await openSqliteStore(fresh('batched'));
+const t = performance.now();
+for (let k = 0; k < rows.length; k += 1000) await base.upsert(collectionOf(resource), resource.key, rows.slice(k, k + 1000));
+const batchedSeconds = (performance.now() - t) / 1000;
+await base.close();
+const [helpMb] = timed([process.execPath, 'bin/govgraph.js', '--help']);
+const loadAfter = load();
+
+const indexes = resource.items.filter((i) => i.type !== 'text').length;
+console.log(`\n${rows.length} household registration records (${resource.items.length} items, ${indexes} indexes), node ${process.version}, ${ROUNDS} interleaved rounds, medians`);
+console.log(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}\n`);
+console.log('| case | seconds | records/s | each round (s) | peak RSS |');
+console.log('|---|---:|---:|---|---:|');
+const line = (label: string, xs: number[], extra = '') => {
+  const s = median(xs);
+  console.log(`| ${label} | ${s.toFixed(2)} | ${(rows.length / s).toFixed(0)} | ${xs.map((x) => x.toFixed(2)).join(', ')} | ${extra} |`);
+};
+line('plain better-sqlite3: one transaction, no index (rows in memory)', results.bare);
+line(`plain better-sqlite3: one transaction, then the same ${indexes} indexes (rows in memory)`, results.plain);
+line('importRecords in this process: read, validate (check digits, duplicate keys), one transaction', results.inProcess);
+line(`govgraph data import (${compiled ? 'compiled' : 'from the sources through tsx'}), from its process start`, results.command, `${median(results.commandMb).toFixed(0)} MB`);
+line('(once) store upsert in batches of 1,000, a transaction each (rows in memory)', [batchedSeconds]);
+console.log(`| (govgraph --help, for scale) | | | | ${helpMb.toFixed(0)} MB |`);
+console.log(`\ncommand / plain with indexes: ${(median(results.command) / median(results.plain)).toFixed(2)}x; in process / plain with indexes: ${(median(results.inProcess) / median(results.plain)).toFixed(2)}x`);
 rmSync(work, { recursive: true, force: true });
