@@ -1,6 +1,7 @@
 // The catalogue lifecycle (SPEC §9): submitted → approved | rejected → published → superseded |
 // withdrawn. Exactly one version of a catalogue is in effect (published). Each action checks the role
 // and that the actor's department owns what it acts on, writes its audit entry, then changes the store.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { listGrants } from '../access/grants.ts';
 import { claimCollections, collectionProblems } from '../catalogue/collections.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
@@ -106,12 +107,21 @@ export async function submissionWarnings(env: WorkflowEnv, catalogue: Catalogue)
   const codes = new Set(current?.resources.map((r) => r.code) ?? []);
   const since = new Date(env.now.getTime() - READERS_DAYS * 24 * 60 * 60 * 1000).toISOString();
   const readers = current ? await itemReaders(env.store, [...codes], since) : new Map();
-  return [
+  const warnings = [
     ...repeatedCollection(catalogue, published),
     ...brokenGrants(env.platform, current, catalogue, grants.filter((g) => codes.has(g.resource)), env.now),
-    ...breakingChanges(current, catalogue, readers),
   ];
+  // The version in effect compared a few dozen resources at a time, the event loop getting a turn between
+  // (a catalogue at the bounds takes tens of milliseconds to compare: issue 9 point 3).
+  const resources = current?.resources ?? [];
+  for (let from = 0; from < resources.length; from += BREAKING_CHANGES_PER_TURN) {
+    warnings.push(...breakingChanges({ ...current!, resources: resources.slice(from, from + BREAKING_CHANGES_PER_TURN) }, catalogue, readers));
+    await nextTurn();
+  }
+  return warnings;
 }
+
+const BREAKING_CHANGES_PER_TURN = 50;
 
 /**
  * Validates a catalogue document against the platform and the catalogues in effect and stores it as a
