@@ -9,7 +9,10 @@ import { loadPlatform } from '../src/catalogue/platform.ts';
 import type { CatalogueVersion } from '../src/catalogue/repository.ts';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import { decisionDeadline, revisionState } from '../src/workflow/deadlines.ts';
-import { brokenGrants } from '../src/workflow/warnings.ts';
+import { brokenGrants, repeatedCollection } from '../src/workflow/warnings.ts';
+import { MAX_CATALOGUE_RESOURCES } from '../src/catalogue/limits.ts';
+import type { Catalogue } from '../src/model/catalogue.ts';
+import { bigPlatformCatalogues } from './helpers/big-platform.ts';
 import { PLATFORM_ROOT_RULES } from '../src/rules/platform-rules.ts';
 import { parse, Kind } from 'graphql';
 import { PLATFORM_SDL_FILE } from '../src/model/platform-sdl.ts';
@@ -100,5 +103,18 @@ describe('markPublished', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('repeated collection warnings at the bounds', () => {
+  it('name the first resource of another provider holding the element, however many of the same provider come first', () => {
+    const base = bigPlatformCatalogues(MAX_CATALOGUE_RESOURCES * 3, { prefix: 'HN-R' });
+    const withElement = (c: Catalogue) => ({ ...c, resources: c.resources.map((r) => ({ ...r, items: r.items.map((i, k) => (k === 1 ? { ...i, element: 'DE-1' } : i)) })) });
+    const published = base.map(withElement);
+    // 1,000 holders of DE-1 by the submitter's own department, then one of another provider.
+    published[2].resources[7] = { ...published[2].resources[7], provider: '430000-GA' };
+    const [submitted] = bigPlatformCatalogues(1, { prefix: 'HN-S' }).map(withElement);
+    const warnings = repeatedCollection(submitted, published);
+    expect(warnings.map((w) => [w.path, 'useInstead' in w && w.useInstead?.resource])).toEqual([['resources[0].items[1]', published[2].resources[7].code]]);
   });
 });

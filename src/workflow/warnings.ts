@@ -134,12 +134,19 @@ export function breakingChanges(
 
 /** Items of `catalogue` whose element a published resource of another provider already holds. */
 export function repeatedCollection(catalogue: Catalogue, published: readonly Catalogue[]): SubmissionWarning[] {
-  const holders = new Map<string, { resource: Resource; item: string }[]>();
+  // Per element, its first holder and the first one of another provider than that: the first holder of a
+  // provider other than any given one is one of the two (a list per element searched per item was
+  // quadratic when many resources hold one element: issue 9, linear checks).
+  type Holder = { resource: Resource; item: string };
+  const holders = new Map<string, { first: Holder; other?: Holder }>();
   for (const c of published) {
     if (c.id === catalogue.id) continue; // the version being replaced
     for (const r of c.resources) {
       for (const i of r.items) {
-        if (i.element) holders.set(i.element, [...(holders.get(i.element) ?? []), { resource: r, item: i.name }]);
+        if (!i.element) continue;
+        const h = holders.get(i.element);
+        if (!h) holders.set(i.element, { first: { resource: r, item: i.name } });
+        else if (!h.other && r.provider !== h.first.resource.provider) h.other = { resource: r, item: i.name };
       }
     }
   }
@@ -147,7 +154,8 @@ export function repeatedCollection(catalogue: Catalogue, published: readonly Cat
   catalogue.resources.forEach((r, ri) =>
     r.items.forEach((item, ii) => {
       if (!item.element) return;
-      const other = (holders.get(item.element) ?? []).find((h) => h.resource.provider !== r.provider);
+      const h = holders.get(item.element);
+      const other = h && (h.first.resource.provider !== r.provider ? h.first : h.other);
       if (!other) return;
       out.push({
         kind: 'REPEATED_COLLECTION',
