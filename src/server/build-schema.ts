@@ -215,12 +215,20 @@ export function* buildExecutableSchema(parts: SchemaParts): Steps<BuiltSchema> {
   yield;
 
   // 4. Its SDL, as printSchema prints a schema with the usual root names and no directives of its own.
+  // Joined a few hundred types at a time: printed types are strings made by concatenation, and joining
+  // 14,000 of them at once (flattening each) was one step of tens of milliseconds.
   const printed: string[] = [];
+  let batch: string[] = [];
   for (const type of Object.values(schema.getTypeMap())) {
     if (isSpecifiedScalarType(type) || isIntrospectionType(type)) continue;
-    printed.push(type instanceof GraphQLObjectType ? yield* printObjectType(type) : printType(type));
+    batch.push(type instanceof GraphQLObjectType ? yield* printObjectType(type) : printType(type));
+    if (batch.length === 500) {
+      printed.push(batch.join('\n\n'));
+      batch = [];
+    }
     yield;
   }
+  if (batch.length) printed.push(batch.join('\n\n'));
   return { schema, sdl: printed.join('\n\n') };
 }
 
