@@ -80,11 +80,12 @@ describe('bounds', () => {
       return best;
     };
     time(10, 10); // compile the JSON Schema
-    const small = time(100, 400);
+    const small = time(50, 200);
     const large = time(400, 1600);
-    // Four times the resources: about four times the time; a check that scans the platform's resources
-    // for each resource of the catalogue grows with the product (sixteen times), as the name checks did
-    // before they were made linear.
-    expect(large / small).toBeLessThan(9);
+    // Eight times the resources: about eight times the time; a check that scans the platform's resources
+    // for each resource of the catalogue grows with the product (sixty-four times), as the name checks did
+    // before they were made linear. The bound between the two leaves room for a busy machine, where the
+    // garbage collector's share of a larger heap grows (measured 7-13x for 4x under load 6-9).
+    expect(large / small).toBeLessThan(28);
   }, 120_000);
 });
