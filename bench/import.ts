@@ -36,12 +36,20 @@ const ROUNDS = option('--rounds', 3);
 const RESOURCE = '430000-GA-00001';
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-/** Runs a command under /usr/bin/time; returns [peak RSS in MB, wall seconds]. */
-function timed(argv: string[]): [number, number] {
+/** Runs a command under /usr/bin/time; returns [peak RSS in MB, wall seconds, CPU seconds (user + system)]. */
+function timed(argv: string[]): [number, number, number] {
   const quoted = argv.map((a) => `'${a}'`).join(' ');
-  const line = execFileSync('/bin/sh', ['-c', `/usr/bin/time -f 'TIME %M %e' ${quoted} 2>&1 >/dev/null | grep '^TIME' | tail -1`], { encoding: 'utf8', env });
-  const [, kb, seconds] = line.trim().split(' ');
-  return [Number(kb) / 1024, Number(seconds)];
+  const line = execFileSync('/bin/sh', ['-c', `/usr/bin/time -f 'TIME %M %e %U %S' ${quoted} 2>&1 >/dev/null | grep '^TIME' | tail -1`], { encoding: 'utf8', env });
+  const [, kb, seconds, user, system] = line.trim().split(' ');
+  return [Number(kb) / 1024, Number(seconds), Number(user) + Number(system)];
+}
+
+/** CPU seconds (user + system) this process spent in `work`, beside its result. */
+async function cpu<T>(work: () => T | Promise<T>): Promise<[T, number]> {
+  const before = process.cpuUsage();
+  const result = await work();
+  const used = process.cpuUsage(before);
+  return [result, (used.user + used.system) / 1e6];
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -101,24 +109,41 @@ async function inProcess(): Promise<number> {
   return summary.elapsedMs / 1000;
 }
 
-/** govgraph data import in its own process, into a fresh store: [peak MB, seconds from its start]. */
-function command(): [number, number] {
+/** govgraph data import in its own process, into a fresh store: [peak MB, seconds from its start, CPU seconds]. */
+function command(): [number, number, number] {
   return timed([process.execPath, 'bin/govgraph.js', 'data', 'import', '--platform', DEMO_PLATFORM_FILE, '--data', fresh('command'), '--resource', RESOURCE, file]);
 }
 
-const results = { bare: [] as number[], plain: [] as number[], inProcess: [] as number[], command: [] as number[], commandMb: [] as number[] };
+const results = {
+  bare: [] as number[], plain: [] as number[], inProcess: [] as number[], command: [] as number[], commandMb: [] as number[],
+  // CPU seconds: what a loaded machine changes least (the wall figures above grow with the load average).
+  bareCpu: [] as number[], plainCpu: [] as number[], inProcessCpu: [] as number[], commandCpu: [] as number[],
+};
 for (let round = 1; round <= ROUNDS; round++) {
   process.stderr.write(`round ${round}/${ROUNDS} (load ${load()})...\n`);
   // Interleaved, in a different order each round.
-  const steps: (() => Promise<void> | void)[] = [
-    () => void results.plain.push(plain(true)),
-    () => {
-      const [mb, s] = command();
+  const steps: (() => Promise<void>)[] = [
+    async () => {
+      const [s, c] = await cpu(() => plain(true));
+      results.plain.push(s);
+      results.plainCpu.push(c);
+    },
+    async () => {
+      const [mb, s, c] = command();
       results.command.push(s);
       results.commandMb.push(mb);
+      results.commandCpu.push(c);
     },
-    async () => void results.inProcess.push(await inProcess()),
-    () => void results.bare.push(plain(false)),
+    async () => {
+      const [s, c] = await cpu(inProcess);
+      results.inProcess.push(s);
+      results.inProcessCpu.push(c);
+    },
+    async () => {
+      const [s, c] = await cpu(() => plain(false));
+      results.bare.push(s);
+      results.bareCpu.push(c);
+    },
   ];
   for (let k = 0; k < steps.length; k++) await steps[(k + round - 1) % steps.length]();
 }
@@ -135,17 +160,20 @@ const loadAfter = load();
 const indexes = resource.items.filter((i) => i.type !== 'text').length;
 console.log(`\n${rows.length} household registration records (${resource.items.length} items, ${indexes} indexes), node ${process.version}, ${ROUNDS} interleaved rounds, medians`);
 console.log(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}\n`);
-console.log('| case | seconds | records/s | each round (s) | peak RSS |');
-console.log('|---|---:|---:|---|---:|');
-const line = (label: string, xs: number[], extra = '') => {
+console.log('| case | wall s | records/s | each round, wall s | CPU s | records per CPU s | peak RSS |');
+console.log('|---|---:|---:|---|---:|---:|---:|');
+const line = (label: string, xs: number[], cpus: number[], extra = '') => {
   const s = median(xs);
-  console.log(`| ${label} | ${s.toFixed(2)} | ${(rows.length / s).toFixed(0)} | ${xs.map((x) => x.toFixed(2)).join(', ')} | ${extra} |`);
+  const c = cpus.length ? median(cpus) : undefined;
+  const cpuCells = c === undefined ? ' | ' : `${c.toFixed(2)} | ${(rows.length / c).toFixed(0)}`;
+  console.log(`| ${label} | ${s.toFixed(2)} | ${(rows.length / s).toFixed(0)} | ${xs.map((x) => x.toFixed(2)).join(', ')} | ${cpuCells} | ${extra} |`);
 };
-line('plain better-sqlite3: one transaction, no index (rows in memory)', results.bare);
-line(`plain better-sqlite3: one transaction, then the same ${indexes} indexes (rows in memory)`, results.plain);
-line('importRecords in this process: read, validate (check digits, duplicate keys), one transaction', results.inProcess);
-line(`govgraph data import (${compiled ? 'compiled' : 'from the sources through tsx'}), from its process start`, results.command, `${median(results.commandMb).toFixed(0)} MB`);
-line('(once) store upsert in batches of 1,000, a transaction each (rows in memory)', [batchedSeconds]);
-console.log(`| (govgraph --help, for scale) | | | | ${helpMb.toFixed(0)} MB |`);
-console.log(`\ncommand / plain with indexes: ${(median(results.command) / median(results.plain)).toFixed(2)}x; in process / plain with indexes: ${(median(results.inProcess) / median(results.plain)).toFixed(2)}x`);
+line('plain better-sqlite3: one transaction, no index (rows in memory)', results.bare, results.bareCpu);
+line(`plain better-sqlite3: one transaction, then the same ${indexes} indexes (rows in memory)`, results.plain, results.plainCpu);
+line('importRecords in this process: read, validate (check digits, duplicate keys), one transaction', results.inProcess, results.inProcessCpu);
+line(`govgraph data import (${compiled ? 'compiled' : 'from the sources through tsx'}), from its process start`, results.command, results.commandCpu, `${median(results.commandMb).toFixed(0)} MB`);
+line('(once) store upsert in batches of 1,000, a transaction each (rows in memory)', [batchedSeconds], []);
+console.log(`| (govgraph --help, for scale) | | | | | | ${helpMb.toFixed(0)} MB |`);
+const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2);
+console.log(`\nagainst plain better-sqlite3 with the indexes: the command ${ratio(results.command, results.plain)}x wall, ${ratio(results.commandCpu, results.plainCpu)}x CPU; in process ${ratio(results.inProcess, results.plain)}x wall, ${ratio(results.inProcessCpu, results.plainCpu)}x CPU`);
 rmSync(work, { recursive: true, force: true });

@@ -149,7 +149,7 @@ export async function importRecords(
 
   /** The good rows in batches; throws Refused at the end when the import must write nothing. */
   async function* batches(): AsyncGenerator<Row[]> {
-    const keys = new Map<string, number>(); // key value (JSON) → line of its first occurrence
+    const keys = new Map<string | number | boolean | null, number>(); // key value → line of its first occurrence
     let fatal = false;
     let batch: Row[] = [];
     const checkHeader = (columns: string[]) => headerProblem(resource, columns);
@@ -168,7 +168,7 @@ export async function importRecords(
           if (problems.length === 0) {
             // The converted key, so that 7 and "007" of an int key are the same record (and 0.5 and 0.50 of a
             // decimal key: the store finds them equal).
-            const k = JSON.stringify(valueKey(checked.row![resource.key]));
+            const k = valueKey(checked.row![resource.key]);
             const first = keys.get(k);
             if (first !== undefined) {
               problems = [`line ${r.line}: ${resource.key}: ${show(r.record![resource.key])} appears again (first on line ${first}); keys must be unique`];

@@ -105,7 +105,10 @@ function describeJson(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
 }
 
-/** Bytes read at a time: about 600 records of 400 bytes (larger runs keep more records alive at once, for the garbage collector to move). */
+/**
+ * Bytes read at a time: about 600 records of 400 bytes. Larger runs keep more parsed records alive at
+ * once, which the garbage collector then has to move.
+ */
 const CHUNK_BYTES = 1 << 18;
 
 /**

@@ -320,8 +320,6 @@ function keyedDocs(collection: string, key: string, rows: Row[]): string[] {
   });
 }
 
-const keyIdentity = (value: Param) => `${typeof value}:${value}`;
-
 /** Rows one INSERT statement writes (many rows a statement cost less than a statement a row). */
 const INSERT_ROWS = 100;
 
@@ -339,21 +337,21 @@ function upsertRows(
   key: string,
   rows: Row[],
   docs: string[],
-  rowids: Map<string, number>,
+  rowids: Map<Param, number>,
   lookup: boolean,
 ): UpsertResult {
   const t = table(collection);
   if (lookup) {
     const keys = [...new Set(rows.map((row) => param(row[key])))];
     const found = db.prepare(`SELECT id, ${expr(key)} AS k FROM ${t} WHERE ${expr(key)} IN (SELECT value FROM json_each(?))`);
-    for (const { id, k } of found.all(JSON.stringify(keys)) as { id: number; k: Param }[]) rowids.set(keyIdentity(k), id);
+    for (const { id, k } of found.all(JSON.stringify(keys)) as { id: number; k: Param }[]) rowids.set(k, id);
   }
   const replace = db.prepare(`UPDATE ${t} SET doc = ? WHERE id = ?`);
   const result = { inserted: 0, updated: 0 };
-  const newKeys: string[] = [];
+  const newKeys: Param[] = [];
   const newDocs: string[] = [];
   rows.forEach((row, i) => {
-    const k = keyIdentity(param(row[key]));
+    const k = param(row[key]); // a Map tells 1 from "1", as the store does
     const rowid = rowids.get(k); // a rowid, or -1 - n for the nth new row of this batch
     if (rowid === undefined) {
       rowids.set(k, -1 - newDocs.length);
@@ -557,7 +555,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       let begun = false;
       let rebuild: string[] = []; // CREATE INDEX statements of the indexes dropped for the load
       let lookup = true; // false while loading into a collection that was empty: no row to replace
-      const rowids = new Map<string, number>();
+      const rowids = new Map<Param, number>();
       try {
         for await (const rows of batches) {
           const docs = keyedDocs(collection, key, rows);
