@@ -12,16 +12,26 @@ import { readDateTime, DATETIME_EXPECTED } from '../formats/datetime.ts';
 import { checkDecimal } from '../formats/decimal.ts';
 import { formatOf } from '../formats/index.ts';
 
-/** A converter returns the stored value, or what a valid value is ("a date (YYYY-MM-DD)") when it fails. */
-type Converted = { ok: true; value: Value } | { ok: false; expected: string };
+/** A value that failed to convert: what a valid value is ("a date (YYYY-MM-DD)"). */
+class Failed {
+  constructor(readonly expected: string) {}
+}
+/**
+ * A converter returns the stored value itself (no wrapper: the import converts millions of values), or
+ * Failed.
+ */
+type Conversion = Value | Failed;
 interface TypeConverter {
   type: ItemType;
   /** `fromText`: the value comes from a CSV cell, where every value is text. */
-  convert(value: unknown, item: Item, fromText: boolean): Converted;
+  convert(value: unknown, item: Item, fromText: boolean): Conversion;
 }
 
-const ok = (value: Value): Converted => ({ ok: true, value });
-const fail = (expected: string): Converted => ({ ok: false, expected });
+/** The stored value, or what a valid value is when it fails. */
+type Converted = { ok: true; value: Value } | { ok: false; expected: string };
+
+const ok = (value: Value): Conversion => value;
+const fail = (expected: string): Conversion => new Failed(expected);
 
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -32,7 +42,7 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-function str(expected: string): (value: unknown) => Converted {
+function str(expected: string): (value: unknown) => Conversion {
   return (value) => (typeof value === 'string' ? ok(value) : fail(expected));
 }
 
@@ -106,7 +116,8 @@ const TYPE_BY_NAME: ReadonlyMap<ItemType, TypeConverter> = new Map(TYPES.map((t)
 export function convertValue(item: Item, value: unknown, fromText: boolean): Converted {
   const converter = TYPE_BY_NAME.get(item.type);
   if (!converter) throw new Error(`item ${item.name} has unknown type ${item.type}`);
-  return converter.convert(value, item, fromText);
+  const converted = converter.convert(value, item, fromText);
+  return converted instanceof Failed ? { ok: false, expected: converted.expected } : { ok: true, value: converted };
 }
 
 /** A check on a converted, non-null value; returns the problem (without line and item) or undefined. */
@@ -208,15 +219,15 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
         continue;
       }
       const converted = convert(raw, item, fromText);
-      if (!converted.ok) {
+      if (converted instanceof Failed) {
         at(name, `${show(raw)} is not ${converted.expected}`);
         continue;
       }
       for (const c of checks) {
-        const problem = c.check(converted.value, item);
+        const problem = c.check(converted, item);
         if (problem !== undefined) at(name, problem);
       }
-      row[name] = converted.value;
+      row[name] = converted;
     }
     // Fields in the items' order (as exported files have them) are known at a glance; others are looked up.
     let next = 0;
