@@ -10,7 +10,9 @@ import {
   isInterfaceType,
   isObjectType,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -113,12 +115,11 @@ export function argumentFigures(q: {
 }): ArgumentFigures {
   checkVariablesShape(q.variables ?? {}, variablesDepth(q.limits));
   const figures: ArgumentFigures = { contains: 0, maskedValues: new Map() };
+  const found = argumentSites(q.schema, q.model, q.document, q.operation);
+  if (found.length === 0) return figures;
   const coerced = getVariableValues(q.schema, q.operation.variableDefinitions ?? [], q.variables ?? {}, { maxErrors: 1 });
   if (coerced.errors) return figures; // the executor refuses these variables, before anything is read
   const variables = coerced.coerced;
-  const sites = sitesOf(q.model);
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of q.document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const probe = (model: ResourceModel, n: number) =>
     figures.maskedValues.set(model.resource.code, (figures.maskedValues.get(model.resource.code) ?? 0) + n);
   const masked = (model: ResourceModel, item: string): boolean => {
@@ -126,53 +127,80 @@ export function argumentFigures(q: {
     const d = q.access.peekItem(model, item);
     return d.allowed && d.mask !== null;
   };
+  for (const { site, field, node, at } of found) {
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(field, node, variables);
+    } catch {
+      args = {}; // the executor reports arguments that do not coerce
+    }
+    if (site.kind === 'list' && args.filter) {
+      walkFilter(args.filter as FilterValue, `${at}.filter`, 0, q.limits, (item, op, value, path) => {
+        if (op === 'contains') figures.contains++;
+        if (!masked(site.model, item)) return;
+        if (op === 'eq') probe(site.model, 1);
+        if (op === 'in' && Array.isArray(value)) {
+          if (value.length > q.limits.maskedProbes.maxIn) {
+            throw badUserInput(
+              `${path}: ${item} of ${site.model.resource.code} is masked for you, and in on a masked item takes at most ${q.limits.maskedProbes.maxIn} values (limits.maskedProbes.maxIn); this one has ${value.length}.`,
+              { resource: site.model.resource.code, item },
+            );
+          }
+          probe(site.model, value.length);
+        }
+      }, { conditions: 0 });
+    }
+    if (site.kind === 'lookup' && masked(site.model, site.model.resource.key)) probe(site.model, 1);
+  }
+  return figures;
+}
 
+/** A list or lookup field with arguments, where an operation selects it (once per selection, fragments followed). */
+interface ArgumentSite {
+  site: Site;
+  field: GraphQLField<unknown, unknown>;
+  node: FieldNode;
+  /** The response key, for messages. */
+  at: string;
+}
+
+/**
+ * The operation's list and lookup fields with arguments, found once per schema and operation: the walk of
+ * the document depends on nothing else, so a request pays only for its arguments' values.
+ */
+const sitesByOperation = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, { model: SchemaModel; found: ArgumentSite[] }>>();
+
+function argumentSites(schema: GraphQLSchema, model: SchemaModel, document: DocumentNode, operation: OperationDefinitionNode): ArgumentSite[] {
+  let bySchema = sitesByOperation.get(schema);
+  if (!bySchema) sitesByOperation.set(schema, (bySchema = new WeakMap()));
+  const known = bySchema.get(operation);
+  if (known?.model === model) return known.found;
+  const found: ArgumentSite[] = [];
+  const sites = sitesOf(model);
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const visit = (set: SelectionSetNode, type: GraphQLNamedType, inFragments: Set<string>): void => {
     for (const sel of set.selections) {
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const f = fragments.get(sel.name.value);
         if (!f || inFragments.has(f.name.value)) continue;
-        visit(f.selectionSet, q.schema.getType(f.typeCondition.name.value) ?? type, new Set([...inFragments, f.name.value]));
+        visit(f.selectionSet, schema.getType(f.typeCondition.name.value) ?? type, new Set([...inFragments, f.name.value]));
         continue;
       }
       if (sel.kind === Kind.INLINE_FRAGMENT) {
-        visit(sel.selectionSet, sel.typeCondition ? q.schema.getType(sel.typeCondition.name.value) ?? type : type, inFragments);
+        visit(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) ?? type : type, inFragments);
         continue;
       }
       const fields = isObjectType(type) || isInterfaceType(type) ? type.getFields() : undefined;
       const field = fields?.[sel.name.value];
       if (!field) continue;
       const site = sites.get(`${type.name}.${field.name}`);
-      if (site && sel.arguments?.length) {
-        let args: Record<string, unknown>;
-        try {
-          args = getArgumentValues(field, sel, variables);
-        } catch {
-          args = {}; // the executor reports arguments that do not coerce
-        }
-        const at = sel.alias?.value ?? field.name;
-        if (site.kind === 'list' && args.filter) {
-          walkFilter(args.filter as FilterValue, `${at}.filter`, 0, q.limits, (item, op, value, path) => {
-            if (op === 'contains') figures.contains++;
-            if (!masked(site.model, item)) return;
-            if (op === 'eq') probe(site.model, 1);
-            if (op === 'in' && Array.isArray(value)) {
-              if (value.length > q.limits.maskedProbes.maxIn) {
-                throw badUserInput(
-                  `${path}: ${item} of ${site.model.resource.code} is masked for you, and in on a masked item takes at most ${q.limits.maskedProbes.maxIn} values (limits.maskedProbes.maxIn); this one has ${value.length}.`,
-                  { resource: site.model.resource.code, item },
-                );
-              }
-              probe(site.model, value.length);
-            }
-          }, { conditions: 0 });
-        }
-        if (site.kind === 'lookup' && masked(site.model, site.model.resource.key)) probe(site.model, 1);
-      }
+      if (site && sel.arguments?.length) found.push({ site, field, node: sel, at: sel.alias?.value ?? field.name });
       if (sel.selectionSet) visit(sel.selectionSet, getNamedType(field.type), inFragments);
     }
   };
-  const root = q.operation.operation === 'query' ? q.schema.getQueryType() : q.operation.operation === 'mutation' ? q.schema.getMutationType() : null;
-  if (root) visit(q.operation.selectionSet, root, new Set());
-  return figures;
+  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : null;
+  if (root) visit(operation.selectionSet, root, new Set());
+  bySchema.set(operation, { model, found });
+  return found;
 }
