@@ -83,9 +83,12 @@ export function canonicalJson(value: unknown): string {
   return `{${members.join(',')}}`;
 }
 
-/** The hash an entry must carry, computed from every other field under the audit key. */
-export function entryHash(rest: Omit<AuditEntry, 'hash'>, key: Uint8Array): string {
-  const hashed: Omit<AuditEntry, 'hash'> = {
+/**
+ * An entry's own fields, in their order: what is chained and hashed, and nothing else a stored row or a
+ * caller's object may carry (a field an older entry lacks stays absent, so its hash is unchanged).
+ */
+export function entryFields(rest: Omit<AuditEntry, 'hash'>): Omit<AuditEntry, 'hash'> {
+  return {
     seq: rest.seq,
     time: rest.time,
     requestId: rest.requestId,
@@ -112,6 +115,11 @@ export function entryHash(rest: Omit<AuditEntry, 'hash'>, key: Uint8Array): stri
     detail: rest.detail,
     prevHash: rest.prevHash,
   };
+}
+
+/** The hash an entry must carry, computed from every other field under the audit key. */
+export function entryHash(rest: Omit<AuditEntry, 'hash'>, key: Uint8Array): string {
+  const hashed = entryFields(rest);
   return createHmac('sha256', key).update(HASH_DOMAIN).update(canonicalJson(hashed)).digest('hex');
 }
 

@@ -17,6 +17,7 @@
 import {
   AUDIT_COLLECTION,
   GENESIS_HASH,
+  entryFields,
   entryHash,
   toRow,
   type AuditEntry,
@@ -111,33 +112,7 @@ async function flush(store: Store, w: Writer): Promise<void> {
 const MAX_BATCH = 256;
 
 function chained(input: NewAuditEntry, seq: number, prevHash: string, key: Uint8Array): AuditEntry {
-  const unhashed: Omit<AuditEntry, 'hash'> = {
-    seq,
-    time: input.time!,
-    requestId: input.requestId,
-    department: input.department,
-    user: input.user,
-    purpose: input.purpose,
-    ...(input.via ? { via: input.via } : {}),
-    operationName: input.operationName,
-    documentHash: input.documentHash,
-    kind: input.kind,
-    action: input.action,
-    resources: input.resources.map((r) => ({
-      resource: r.resource,
-      provider: r.provider,
-      items: [...r.items],
-      denied: r.denied.map((d) => ({ item: d.item, code: d.code })),
-      masked: [...r.masked],
-      records: r.records,
-      filtered: [...r.filtered],
-      ordered: [...r.ordered],
-      counted: r.counted,
-    })),
-    outcome: input.outcome,
-    detail: input.detail,
-    prevHash,
-  };
+  const unhashed = entryFields({ ...input, time: input.time!, seq, prevHash });
   return { ...unhashed, hash: entryHash(unhashed, key) };
 }
 
