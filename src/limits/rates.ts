@@ -42,12 +42,17 @@ const leaseMs = (b: RateBucket) => Math.min(b.perMs / 20, MAX_LEASE_MS);
 interface Lease { tokens: number; until: number }
 /** The unused tokens of this instance's leases, per store and bucket. */
 const leases = new WeakMap<Store, Map<string, Lease>>();
-const MAX_LEASES = 10_000;
+const MIN_SWEEP_AT = 10_000;
+/** The size at which a store's leases are next swept of the lapsed and empty: twice what a sweep leaves. */
+const sweepAt = new WeakMap<Store, number>();
 
 function leasesOf(store: Store, now: number): Map<string, Lease> {
   let map = leases.get(store);
   if (!map) leases.set(store, (map = new Map()));
-  if (map.size > MAX_LEASES) for (const [k, l] of map) if (l.until <= now || l.tokens === 0) map.delete(k);
+  if (map.size > (sweepAt.get(store) ?? MIN_SWEEP_AT)) {
+    for (const [k, l] of map) if (l.until <= now || l.tokens === 0) map.delete(k);
+    sweepAt.set(store, Math.max(MIN_SWEEP_AT, 2 * map.size));
+  }
   return map;
 }
 
