@@ -4,7 +4,6 @@ import { connectionTypeName, enumTypeName, enumValueName } from '../../src/model
 import { isSensitive } from '../../src/generate/model.ts';
 import { connectionResolvers, listResolver } from './list.ts';
 import { lookupResolver } from './lookup.ts';
-import { linkResolver } from './link.ts';
 import { OBJECTIONS_FIELD, objectionsResolver } from './objections.ts';
 
 export type ResolverMap = Record<string, Record<string, unknown>>;
@@ -17,9 +16,9 @@ export function dataResolvers(model: SchemaModel): ResolverMap {
     for (const m of d.resources) {
       dept[m.resource.graphql.list] = listResolver(m);
       dept[m.resource.graphql.byKey] = lookupResolver(m);
-      // Item fields have no resolver: the rows leave the list, lookup and link resolvers shaped (./plan.ts).
+      // Item and link fields have no resolver: the rows leave the list and lookup resolvers shaped, their
+      // links read and in place (./plan.ts, ./links.ts).
       const type: Record<string, unknown> = {};
-      for (const link of m.links) type[link.field] = linkResolver(m, link);
       type[OBJECTIONS_FIELD] = objectionsResolver(m);
       map[m.typeName] = type;
       map[connectionTypeName(m.typeName)] = connectionResolvers;

@@ -2,13 +2,14 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { ResourceModel } from '../../src/generate/model.ts';
 import { filterUses, orderUses, toSort, toStoreFilter, type FilterArg, type OrderArg } from '../../src/generate/filter.ts';
-import { selectedBelow, selectedFields } from '../../src/generate/selection.ts';
+import { selectedFields } from '../../src/generate/selection.ts';
 import { maxPageSize } from '../../src/model/platform.ts';
 import { afterFilter, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../../src/store/keyset.ts';
 import type { Filter, Row, SortKey } from '../../src/store/port.ts';
 import type { RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
-import { pathPattern, planFor, shapeRows } from './plan.ts';
+import { pathPattern, planFor } from './plan.ts';
+import { withLinks } from './links.ts';
 import { noteRead, noteRecords } from './records.ts';
 
 export interface ListArgs {
@@ -61,22 +62,17 @@ export function listResolver(model: ResourceModel) {
     const top = selectedFields(info);
     if (!top.has('nodes') && !top.has('pageInfo')) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null }, count };
 
-    const plan = planFor(ctx, model, `${pathPattern(info)}.nodes.*`, () => selectedBelow(info, 'nodes'));
+    const plan = planFor(ctx, model, `${pathPattern(info)}.nodes.*`, info, top.get('nodes') ?? []);
     const projection = withSortFields(plan.projection, sort);
     const rows = await ctx.store.find(model.collection, { filter: pageFilter, projection, sort, limit: first + 1 });
     const page = rows.slice(0, first);
     noteRecords(ctx, model, page.length);
     const last = page[page.length - 1];
-    return {
-      nodes: shapeRows(ctx, plan, page),
-      pageInfo: {
-        hasNextPage: rows.length > first,
-        // Sealed with the resource's code: the cursor holds key values (maybe personal data) and must not be
-        // replayed on another resource; the keyset cursor inside carries the ordering it was made for.
-        endCursor: last ? ctx.cursors.seal(JSON.stringify([model.resource.code, encodeCursor(sort, last)])) : null,
-      },
-      count,
-    };
+    // Sealed with the resource's code: the cursor holds key values (maybe personal data) and must not be
+    // replayed on another resource; the keyset cursor inside carries the ordering it was made for. Made
+    // before the rows are shaped (masked) in place.
+    const endCursor = last ? ctx.cursors.seal(JSON.stringify([model.resource.code, encodeCursor(sort, last)])) : null;
+    return { nodes: await withLinks(ctx, plan, page), pageInfo: { hasNextPage: rows.length > first, endCursor }, count };
   };
 }
 

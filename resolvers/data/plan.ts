@@ -1,15 +1,19 @@
-// Read plans (issue 10): what a list, lookup or link field reads and returns, decided once per request
-// and path pattern instead of once per row and field. A plan holds
+// Read plans (issue 10): what a list or lookup field reads and returns, links included, decided once per
+// request and path pattern instead of once per row and field. A plan holds
 //   - the projection: the key, the readable selected items and the items behind readable selected links
 //     (an item the requester may not read is never read from the store, so nothing downstream can leak it);
 //   - the text items: personal and secret items, returned as text, masked as the decision says;
 //   - the denials: the selected item and link fields the item rules refuse, each one error for the path
-//     pattern (SPEC §6), placed on the first row the plan shapes so that graphql locates it there.
+//     pattern (SPEC §6), placed on the first row the plan shapes so that graphql locates it there;
+//   - the links: for each selected link the rules allow, the linked resource's own plan (./links.ts reads
+//     the linked records of a whole page at once and puts them on the rows).
 // The item and link rules are asked through the same answers the rule map is generated from
-// (src/rules/data-rules.ts); the rows then leave the resolver shaped, and item fields need no resolver.
+// (src/rules/data-rules.ts); the rows then leave the resolver shaped, and item and link fields need no
+// resolver.
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
-import type { ResourceModel } from '../../src/generate/model.ts';
+import type { LinkModel, ResourceModel } from '../../src/generate/model.ts';
 import { isSensitive } from '../../src/generate/model.ts';
+import { selectedFields } from '../../src/generate/selection.ts';
 import { applyMask } from '../../src/formats/masks.ts';
 import type { MaskName } from '../../src/model/catalogue.ts';
 import { deniedError } from '../../src/rules/errors.ts';
@@ -24,6 +28,8 @@ export interface ReadPlan {
   denials: { field: string; refusal: Refusal; error: Error }[];
   /** Denied items read all the same (the key, which links, cursors and objections need): null in every row. */
   hidden: string[];
+  /** The selected links the rules allow, each with the plan of the records it returns. */
+  links: { link: LinkModel; plan: ReadPlan }[];
   /** Set once the denials were placed on a row: one error per path pattern, whatever the pages and batches. */
   placed: boolean;
 }
@@ -35,14 +41,16 @@ export function pathPattern(info: GraphQLResolveInfo): string {
   return out;
 }
 
-function planRead(ctx: RequestContext, model: ResourceModel, selected: Map<string, FieldNode[]>): ReadPlan {
+function planRead(ctx: RequestContext, model: ResourceModel, info: GraphQLResolveInfo, nodes: readonly FieldNode[]): ReadPlan {
   const access = ctx.access;
+  const selected = selectedFields(info, nodes);
   const fields = new Set<string>([model.resource.key]);
   const texts: ReadPlan['texts'] = [];
   const denials: ReadPlan['denials'] = [];
+  const links: ReadPlan['links'] = [];
   // Recorded as read (access.item): the audit log lists what the request asked to read and may.
   const readable = (item: string) => access.peekItem(model, item).allowed && access.item(model, item).allowed;
-  for (const name of selected.keys()) {
+  for (const [name, below] of selected) {
     const item = model.items.get(name);
     if (item) {
       const d = access.peekItem(model, name);
@@ -60,57 +68,64 @@ function planRead(ctx: RequestContext, model: ResourceModel, selected: Map<strin
     if (readable(link.item.name)) fields.add(link.item.name);
     const answer = linkAnswer(model, link, access);
     if (answer !== true) denials.push({ field: name, refusal: answer, error: deniedError(answer.d, answer.model, answer.item) });
+    else links.push({ link, plan: planRead(ctx, link.target, info, below) });
   }
   const hidden = denials.map((d) => d.field).filter((f) => fields.has(f));
-  return { model, projection: [...fields], texts, denials, hidden, placed: false };
+  return { model, projection: [...fields], texts, denials, hidden, links, placed: false };
 }
 
 /** The read plans of a request, by path pattern. */
 const plansByRequest = new WeakMap<RequestContext, Map<string, ReadPlan>>();
 
-/** The plan of the records a field returns, made on the field's first row of the request and reused. */
-export function planFor(ctx: RequestContext, model: ResourceModel, pattern: string, selected: () => Map<string, FieldNode[]>): ReadPlan {
+/** The plan of the records a field returns (`nodes`: the fields selecting them), made once per request and pattern. */
+export function planFor(ctx: RequestContext, model: ResourceModel, pattern: string, info: GraphQLResolveInfo, nodes: readonly FieldNode[]): ReadPlan {
   let plans = plansByRequest.get(ctx);
   if (!plans) plansByRequest.set(ctx, (plans = new Map()));
   let plan = plans.get(pattern);
-  if (!plan || plan.model !== model) plans.set(pattern, (plan = planRead(ctx, model, selected())));
+  if (!plan || plan.model !== model) plans.set(pattern, (plan = planRead(ctx, model, info, nodes)));
   return plan;
 }
 
-const RAW = Symbol('the record as read');
+const RAW = Symbol('the values the shaping replaced');
 
-/** The record as the store returned it (the key, link items and sort fields unmasked), for links, objections and cursors. */
+/** The record as the store returned it (the key and other items unmasked), for objections. */
 export function rawRecord(row: Row): Row {
-  return (row as Row & { [RAW]?: Row })[RAW] ?? row;
+  const replaced = (row as Row & { [RAW]?: Row })[RAW];
+  return replaced ? { ...row, ...replaced } : row;
 }
 
 /**
- * Shapes rows read with the plan's projection: text items as text (masked), and the denials' errors on
- * the first row of the path pattern. The shaped row is a copy that keeps the record as read (rawRecord):
- * a masked key still finds its objections, a masked link item its target. A refusal is recorded (audit)
- * only when a row carries it: a page without rows shows no error and records none.
+ * Shapes rows read with the plan's projection, in place (they are this request's own copies, and their
+ * links were read first, from the values as stored): text items as text (masked), denied items null, and
+ * the denials' errors on the first row of the path pattern. What shaping replaced stays under a symbol
+ * (rawRecord): a masked key still finds its objections. A refusal is recorded (audit) only when a row
+ * carries it: a page without rows shows no error and records none.
  */
 export function shapeRows(ctx: RequestContext, plan: ReadPlan, rows: Row[]): Row[] {
-  const place = plan.denials.length > 0 && !plan.placed && rows.length > 0;
-  if (!plan.texts.length && !plan.hidden.length && !place) return rows;
-  const out = rows.map((row) => {
-    if (!plan.texts.length && !plan.hidden.length) return row;
-    const shaped: Row & { [RAW]?: Row } = { ...row, [RAW]: row };
-    for (const { item, mask } of plan.texts) {
-      const value = row[item];
-      if (value !== null && value !== undefined) shaped[item] = mask ? applyMask(mask, String(value)) : String(value);
+  const { texts, hidden } = plan;
+  if (texts.length || hidden.length) {
+    for (const row of rows) {
+      const replaced: Row = {};
+      for (const { item, mask } of texts) {
+        const value = row[item];
+        if (value === null || value === undefined) continue;
+        replaced[item] = value;
+        row[item] = mask ? applyMask(mask, String(value)) : String(value);
+      }
+      for (const item of hidden) {
+        replaced[item] = row[item] ?? null;
+        row[item] = null;
+      }
+      (row as Row & { [RAW]?: Row })[RAW] = replaced;
     }
-    for (const item of plan.hidden) shaped[item] = null;
-    return shaped;
-  });
-  if (place) {
+  }
+  if (plan.denials.length > 0 && !plan.placed && rows.length > 0) {
     plan.placed = true;
-    const first: Record<string | symbol, unknown> = out[0] === rows[0] ? { ...rows[0], [RAW]: rows[0] } : out[0];
+    const first = rows[0] as Record<string, unknown>;
     for (const { field, refusal, error } of plan.denials) {
       recordRefusal(ctx, refusal);
       first[field] = error;
     }
-    out[0] = first as Row;
   }
-  return out;
+  return rows;
 }

@@ -23,9 +23,3 @@ export function selectedFields(info: GraphQLResolveInfo, nodes: readonly FieldNo
   for (const node of nodes) collect(info, node.selectionSet, out);
   return out;
 }
-
-/** Fields selected under a child field (e.g. the `nodes` of a connection). */
-export function selectedBelow(info: GraphQLResolveInfo, child: string): Map<string, FieldNode[]> {
-  const nodes = selectedFields(info).get(child) ?? [];
-  return selectedFields(info, nodes);
-}
