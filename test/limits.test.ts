@@ -150,6 +150,45 @@ describe('document limits on a gateway', () => {
   });
 });
 
+describe('filters written in the document', () => {
+  let gw: TestGateway;
+  let store: CountingStore;
+  beforeAll(async () => {
+    gw = await startTestGateway({ wrapStore: (s) => (store = countingStore(s)) });
+  });
+  afterAll(() => gw?.close());
+
+  /** A filter as a GraphQL literal. */
+  const literal = (v: unknown): string =>
+    Array.isArray(v) ? `[${v.map(literal).join(', ')}]`
+      : v && typeof v === 'object' ? `{ ${Object.entries(v).map(([k, x]) => `${k}: ${literal(x)}`).join(', ')} }`
+        : JSON.stringify(v);
+
+  it('bounds them as under variables, on every request (their figures are kept with the document)', async () => {
+    const wide = { or: Array.from({ length: 51 }, (_, i) => ({ registrationNo: { eq: `JY${i}` } })) };
+    const contains = { or: Array.from({ length: 51 }, (_, i) => ({ position: { contains: `x${i}` } })) };
+    let deep: Record<string, unknown> = { position: { eq: 'x' } };
+    for (let i = 0; i < 7; i++) deep = { and: [deep] };
+    for (const [f, message] of [
+      [wide, 'employmentRegistrations.filter.or[50]: the filter has more than 50 conditions (limits.filter.maxConditions); split the request or use in.'],
+      [contains, 'employmentRegistrations.filter.or[50]: the filter has more than 50 conditions (limits.filter.maxConditions); split the request or use in.'],
+      [deep, 'employmentRegistrations.filter.and[0].and[0].and[0].and[0].and[0].and[0]: and/or is nested 6 deep; the limit is 5 (limits.filter.maxDepth).'],
+    ] as const) {
+      const q = `{ humanResources { employmentRegistrations(filter: ${literal(f)}) { totalCount } } }`;
+      for (let i = 0; i < 2; i++) {
+        store.reset();
+        const res = await gw.query(q, { dept: MZ, purpose: 'social-assistance' });
+        expect(res.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['BAD_USER_INPUT', message]]);
+        expect(store.calls.filter((c) => /^(find|count) r_/.test(c))).toEqual([]);
+      }
+    }
+    // Within the bounds, the same shape runs.
+    const fine = { or: Array.from({ length: 50 }, (_, i) => ({ registrationNo: { eq: `JY${i}` } })) };
+    const res = await gw.query(`{ humanResources { employmentRegistrations(filter: ${literal(fine)}) { totalCount } } }`, { dept: MZ, purpose: 'social-assistance' });
+    expect(res.errors).toBeUndefined();
+  });
+});
+
 describe('contains counts toward the cost', () => {
   let gw: TestGateway;
   beforeAll(async () => {
@@ -168,6 +207,15 @@ describe('contains counts toward the cost', () => {
     expect(refused.errors?.[0].message).toMatch(/contains counts as a page maximum\) is 5023, over the limit maxCost = 5000/);
     const fine = await gw.query(q, { dept: MZ, purpose: 'social-assistance', variables: { f: filter('eq') } });
     expect(fine.errors).toBeUndefined();
+  });
+
+  it('counts the contains of a filter written in the document on every request', async () => {
+    const written = (op: string) => `{ humanResources { employmentRegistrations(filter: { or: [${Array.from({ length: 5 }, (_, i) => `{ position: { ${op}: "p${i}" } }`).join(', ')}] }, first: 20) { nodes { registrationNo } } } }`;
+    for (let i = 0; i < 2; i++) {
+      const refused = await gw.query(written('contains'), { dept: MZ, purpose: 'social-assistance' });
+      expect(refused.errors?.[0].message).toMatch(/contains counts as a page maximum\) is 5023, over the limit maxCost = 5000/);
+    }
+    expect((await gw.query(written('eq'), { dept: MZ, purpose: 'social-assistance' })).errors).toBeUndefined();
   });
 
   it('estimates a variable first per request: the same document runs with 10 and is refused with 1000', async () => {

@@ -145,3 +145,47 @@ describe('masked probes', () => {
     expect(other.data?.usage.maskedProbes).toEqual([]);
   });
 });
+
+// The figures of a filter written in the document (no variables) are kept with the document; which of
+// its items are masked is the request's own: the same document is refused, counted or free by who sends it.
+describe('masked probes, the filter written in the document', () => {
+  let gw: TestGateway;
+  const pool = candidates(maxIn + 1);
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    const ctx = { platform: gw.platform, catalogues: gw.gateway.holder.schema.model.catalogues };
+    for (const [requester, unmasked] of [[PROBER, []], [UNMASKED, ['idNumber']]] as const) {
+      await addGrant(gw.store, ctx, {
+        requester, resource: PROVIDER_RESOURCE, items: ['idNumber', 'birthDate'], purposes: [PURPOSE], unmasked: [...unmasked], createdBy: 'test',
+      });
+    }
+  });
+  afterAll(() => gw?.close());
+
+  const written = (filter: string) => `{ publicSecurity { householdRegistrations(filter: ${filter}) { totalCount } } }`;
+  const values = async (dept: string) =>
+    (await probeUsage(gw.store, '2000-01-01', '2999-12-31')).filter((p) => p.department === dept).reduce((n, p) => n + p.values, 0);
+
+  it(`refuses an in of more than ${maxIn} values on a masked item on every request, and runs it for a department that sees the item`, async () => {
+    const q = written(`{ idNumber: { in: [${pool.map((id) => JSON.stringify(id)).join(', ')}] } }`);
+    for (let i = 0; i < 2; i++) {
+      const res = await gw.query(q, { dept: PROBER, purpose: PURPOSE });
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', resource: PROVIDER_RESOURCE, item: 'idNumber' });
+      expect(res.errors?.[0].message).toBe(
+        `householdRegistrations.filter.idNumber.in: idNumber of ${PROVIDER_RESOURCE} is masked for you, and in on a masked item takes at most ${maxIn} values (limits.maskedProbes.maxIn); this one has ${maxIn + 1}.`,
+      );
+    }
+    const unmasked = await gw.query(q, { dept: UNMASKED, purpose: PURPOSE });
+    expect(unmasked.errors).toBeUndefined();
+    expect(unmasked.data?.publicSecurity.householdRegistrations.totalCount).toBe(0);
+    expect(await gw.store.count(MASKED_PROBES)).toBe(0);
+  });
+
+  it('counts an eq on a masked item on every request, and nothing for a department that sees the item', async () => {
+    const q = written(`{ or: [{ idNumber: { eq: ${JSON.stringify(pool[0])} } }, { idNumber: { in: [${JSON.stringify(pool[1])}, ${JSON.stringify(pool[2])}] } }] }`);
+    for (let i = 0; i < 3; i++) expect((await gw.query(q, { dept: PROBER, purpose: PURPOSE })).errors).toBeUndefined();
+    for (let i = 0; i < 3; i++) expect((await gw.query(q, { dept: UNMASKED, purpose: PURPOSE })).errors).toBeUndefined();
+    expect(await values(PROBER)).toBe(9);
+    expect(await values(UNMASKED)).toBe(0);
+  });
+});

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import type { Store } from '../src/store/port.ts';
+import { Deadlines } from '../src/limits/timeout.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const TIMEOUT_MS = 600;
@@ -84,5 +85,41 @@ describe('limits.timeoutMs', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data?.marketRegulation.enterpriseRegistrations.totalCount).toBe(0);
     expect((await lastEntry()).outcome).toBe('allowed');
+  });
+});
+
+// One timer watches every request of a gateway (src/limits/timeout.ts): each is answered at its own
+// deadline or with its own result, whichever comes first, whatever the others do.
+describe('Deadlines', () => {
+  const later = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+
+  it('answers each request with its result or at its own deadline', async () => {
+    const deadlines = new Deadlines(200);
+    const t0 = Date.now();
+    const timed = (p: Promise<unknown>) => p.then((r) => ({ r, ms: Date.now() - t0 }));
+    const slowEarly = timed(deadlines.within(later(3000, { data: { a: 1 } }), t0)); // deadline t0 + 200
+    const fast = timed(deadlines.within(later(50, { data: { b: 2 } }), t0 + 100));
+    const slowLate = timed(deadlines.within(later(3000, { data: { c: 3 } }), t0 + 800)); // deadline t0 + 1000
+    const failing = deadlines.within(Promise.reject(new Error('store down')), t0);
+    await expect(failing).rejects.toThrow('store down');
+    expect(await fast).toMatchObject({ r: { data: { b: 2 } } });
+    const early = await slowEarly;
+    expect(early.r).toMatchObject({ data: null, errors: [{ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'timeoutMs', bound: 200 } }] });
+    expect(early.ms).toBeGreaterThanOrEqual(200);
+    expect(early.ms).toBeLessThan(800); // not at the later deadline, nor at the end of its work
+    const late = await slowLate;
+    expect(late.r).toMatchObject({ data: null, errors: [{ extensions: { limit: 'timeoutMs' } }] });
+    expect(late.ms).toBeGreaterThanOrEqual(1000);
+    expect(late.ms).toBeLessThan(2500);
+    expect(deadlines.size).toBe(0);
+  });
+
+  it('serves a request that started before the one the timer waits for at its own deadline', async () => {
+    const deadlines = new Deadlines(300);
+    const t0 = Date.now();
+    const first = deadlines.within(later(2000, { data: {} }), t0 + 700); // arms the timer for t0 + 1000
+    const earlier = deadlines.within(later(2000, { data: {} }), t0).then(() => Date.now() - t0); // due at t0 + 300
+    expect(await earlier).toBeLessThan(900);
+    await first;
   });
 });

@@ -3,12 +3,15 @@
 // (filters' eq and in, lookups by a masked key). Runs once per request before anything is read; a filter
 // over its bounds is BAD_USER_INPUT (SPEC §8: a client's input is never STORE_UNAVAILABLE).
 import {
+  BREAK,
   Kind,
   getArgumentValues,
   getVariableValues,
   getNamedType,
   isInterfaceType,
   isObjectType,
+  visit,
+  type ASTNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -47,7 +50,7 @@ export interface ArgumentFigures {
   /** `contains` conditions over all filters (each scans its resource: they count toward the cost). */
   contains: number;
   /** Values compared with a masked item, by resource code. */
-  maskedValues: Map<string, number>;
+  maskedValues: ReadonlyMap<string, number>;
 }
 
 type FilterValue = Record<string, unknown>;
@@ -99,10 +102,50 @@ function walkFilter(
   }
 }
 
+/** A value compared with an item by `eq` (1 value) or `in` (`values`), where the filter says it. */
+interface Comparison {
+  item: string;
+  op: 'eq' | 'in';
+  values: number;
+  path: string;
+}
+
+/** What a list's filter asks, whoever sends it: its `contains` conditions and its comparisons. */
+interface FilterFigures {
+  contains: number;
+  comparisons: Comparison[];
+}
+
+/**
+ * A filter's figures, or BAD_USER_INPUT when it is over its bounds (limits.filter). `onComparison` sees
+ * each comparison as the walk finds it (and may refuse it, before the walk goes on).
+ */
+function filterFigures(site: Site, filter: FilterValue, at: string, limits: Limits, onComparison?: (c: Comparison) => void): FilterFigures {
+  const out: FilterFigures = { contains: 0, comparisons: [] };
+  walkFilter(filter, `${at}.filter`, 0, limits, (item, op, value, path) => {
+    if (op === 'contains') out.contains++;
+    if (!site.model.items.has(item)) return;
+    let c: Comparison | undefined;
+    if (op === 'eq') c = { item, op, values: 1, path };
+    else if (op === 'in' && Array.isArray(value)) c = { item, op, values: value.length, path };
+    if (!c) return;
+    out.comparisons.push(c);
+    onComparison?.(c);
+  }, { conditions: 0 });
+  return out;
+}
+
+const NO_FIGURES: ArgumentFigures = Object.freeze({ contains: 0, maskedValues: new Map() });
+
 /**
  * The figures of an operation's arguments under its variables. Throws BAD_USER_INPUT for a filter over
  * its bounds or an `in` over `maskedProbes.maxIn` on a masked item. Variables that do not coerce are left
  * for the executor to report.
+ *
+ * What does not depend on the request is found once per schema and operation (argumentSites): the list
+ * and lookup fields, and the figures of a filter written in the document. A request evaluates only what
+ * its variables change and which items are masked for it (its access decisions, which its execution
+ * takes anyway).
  */
 export function argumentFigures(q: {
   schema: GraphQLSchema;
@@ -113,46 +156,56 @@ export function argumentFigures(q: {
   access: AccessContext;
   limits: Limits;
 }): ArgumentFigures {
-  checkVariablesShape(q.variables ?? {}, variablesDepth(q.limits));
-  const figures: ArgumentFigures = { contains: 0, maskedValues: new Map() };
-  const found = argumentSites(q.schema, q.model, q.document, q.operation);
-  if (found.length === 0) return figures;
-  const coerced = getVariableValues(q.schema, q.operation.variableDefinitions ?? [], q.variables ?? {}, { maxErrors: 1 });
-  if (coerced.errors) return figures; // the executor refuses these variables, before anything is read
-  const variables = coerced.coerced;
-  const probe = (model: ResourceModel, n: number) =>
-    figures.maskedValues.set(model.resource.code, (figures.maskedValues.get(model.resource.code) ?? 0) + n);
+  if (q.variables) checkVariablesShape(q.variables, variablesDepth(q.limits));
+  const { found, withVariables } = argumentSites(q.schema, q.model, q.document, q.operation, q.limits);
+  if (found.length === 0) return NO_FIGURES;
+  let variables: Record<string, unknown> = {};
+  if (withVariables) {
+    const coerced = getVariableValues(q.schema, q.operation.variableDefinitions ?? [], q.variables ?? {}, { maxErrors: 1 });
+    if (coerced.errors) return NO_FIGURES; // the executor refuses these variables, before anything is read
+    variables = coerced.coerced;
+  }
+  let contains = 0;
+  let maskedValues: Map<string, number> | undefined;
+  const probe = (model: ResourceModel, n: number) => {
+    maskedValues ??= new Map();
+    maskedValues.set(model.resource.code, (maskedValues.get(model.resource.code) ?? 0) + n);
+  };
   const masked = (model: ResourceModel, item: string): boolean => {
-    if (!model.items.has(item)) return false;
     const d = q.access.peekItem(model, item);
     return d.allowed && d.mask !== null;
   };
-  for (const { site, field, node, at } of found) {
+  const compare = (model: ResourceModel, c: Comparison): void => {
+    if (!masked(model, c.item)) return;
+    if (c.op === 'in' && c.values > q.limits.maskedProbes.maxIn) {
+      throw badUserInput(
+        `${c.path}: ${c.item} of ${model.resource.code} is masked for you, and in on a masked item takes at most ${q.limits.maskedProbes.maxIn} values (limits.maskedProbes.maxIn); this one has ${c.values}.`,
+        { resource: model.resource.code, item: c.item },
+      );
+    }
+    probe(model, c.values);
+  };
+  for (const { site, field, node, at, filter } of found) {
+    if (site.kind === 'lookup') {
+      if (site.model.items.has(site.model.resource.key) && masked(site.model, site.model.resource.key)) probe(site.model, 1);
+      continue;
+    }
+    if (filter && filter !== OVER_BOUNDS) {
+      contains += filter.contains;
+      for (const c of filter.comparisons) compare(site.model, c);
+      continue;
+    }
+    // The variables decide the filter, or it is over its bounds: walked for this request, each comparison
+    // judged as it is found (as the refusals came before the walk was cached).
     let args: Record<string, unknown>;
     try {
       args = getArgumentValues(field, node, variables);
     } catch {
-      args = {}; // the executor reports arguments that do not coerce
+      continue; // the executor reports arguments that do not coerce
     }
-    if (site.kind === 'list' && args.filter) {
-      walkFilter(args.filter as FilterValue, `${at}.filter`, 0, q.limits, (item, op, value, path) => {
-        if (op === 'contains') figures.contains++;
-        if (!masked(site.model, item)) return;
-        if (op === 'eq') probe(site.model, 1);
-        if (op === 'in' && Array.isArray(value)) {
-          if (value.length > q.limits.maskedProbes.maxIn) {
-            throw badUserInput(
-              `${path}: ${item} of ${site.model.resource.code} is masked for you, and in on a masked item takes at most ${q.limits.maskedProbes.maxIn} values (limits.maskedProbes.maxIn); this one has ${value.length}.`,
-              { resource: site.model.resource.code, item },
-            );
-          }
-          probe(site.model, value.length);
-        }
-      }, { conditions: 0 });
-    }
-    if (site.kind === 'lookup' && masked(site.model, site.model.resource.key)) probe(site.model, 1);
+    if (args.filter) contains += filterFigures(site, args.filter as FilterValue, at, q.limits, (c) => compare(site.model, c)).contains;
   }
-  return figures;
+  return contains === 0 && !maskedValues ? NO_FIGURES : { contains, maskedValues: maskedValues ?? new Map() };
 }
 
 /** A list or lookup field with arguments, where an operation selects it (once per selection, fragments followed). */
@@ -162,45 +215,91 @@ interface ArgumentSite {
   node: FieldNode;
   /** The response key, for messages. */
   at: string;
+  /**
+   * A list's filter written without variables: its figures, the same for every request (OVER_BOUNDS when
+   * it is over limits.filter); undefined when the variables decide them.
+   */
+  filter?: FilterFigures;
+}
+
+/** A filter over limits.filter: each request is refused with a fresh error, from the walk itself. */
+const OVER_BOUNDS: FilterFigures = Object.freeze({ contains: 0, comparisons: [] });
+
+interface OperationSites {
+  model: SchemaModel;
+  limits: Limits;
+  found: ArgumentSite[];
+  /** The operation declares variables: a request's are coerced (when they do not, nothing is counted). */
+  withVariables: boolean;
 }
 
 /**
- * The operation's list and lookup fields with arguments, found once per schema and operation: the walk of
- * the document depends on nothing else, so a request pays only for its arguments' values.
+ * The operation's list and lookup fields with arguments, found once per schema and operation (and the
+ * figures of the filters written in full in the document): the walk of the document depends on nothing
+ * else, so a request pays only for its variables and access.
  */
-const sitesByOperation = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, { model: SchemaModel; found: ArgumentSite[] }>>();
+const sitesByOperation = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, OperationSites>>();
 
-function argumentSites(schema: GraphQLSchema, model: SchemaModel, document: DocumentNode, operation: OperationDefinitionNode): ArgumentSite[] {
+const hasVariable = (node: ASTNode): boolean => {
+  let found = false;
+  visit(node, { Variable: () => { found = true; return BREAK; } });
+  return found;
+};
+
+function argumentSites(schema: GraphQLSchema, model: SchemaModel, document: DocumentNode, operation: OperationDefinitionNode, limits: Limits): OperationSites {
   let bySchema = sitesByOperation.get(schema);
   if (!bySchema) sitesByOperation.set(schema, (bySchema = new WeakMap()));
   const known = bySchema.get(operation);
-  if (known?.model === model) return known.found;
+  if (known?.model === model && known.limits === limits) return known;
   const found: ArgumentSite[] = [];
   const sites = sitesOf(model);
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const visit = (set: SelectionSetNode, type: GraphQLNamedType, inFragments: Set<string>): void => {
+  const walk = (set: SelectionSetNode, type: GraphQLNamedType, inFragments: Set<string>): void => {
     for (const sel of set.selections) {
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const f = fragments.get(sel.name.value);
         if (!f || inFragments.has(f.name.value)) continue;
-        visit(f.selectionSet, schema.getType(f.typeCondition.name.value) ?? type, new Set([...inFragments, f.name.value]));
+        walk(f.selectionSet, schema.getType(f.typeCondition.name.value) ?? type, new Set([...inFragments, f.name.value]));
         continue;
       }
       if (sel.kind === Kind.INLINE_FRAGMENT) {
-        visit(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) ?? type : type, inFragments);
+        walk(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) ?? type : type, inFragments);
         continue;
       }
       const fields = isObjectType(type) || isInterfaceType(type) ? type.getFields() : undefined;
       const field = fields?.[sel.name.value];
       if (!field) continue;
       const site = sites.get(`${type.name}.${field.name}`);
-      if (site && sel.arguments?.length) found.push({ site, field, node: sel, at: sel.alias?.value ?? field.name });
-      if (sel.selectionSet) visit(sel.selectionSet, getNamedType(field.type), inFragments);
+      if (site && sel.arguments?.length) {
+        const found1: ArgumentSite = { site, field, node: sel, at: sel.alias?.value ?? field.name };
+        if (site.kind === 'list') {
+          if (!sel.arguments.some(hasVariable)) found1.filter = fixedFilter(found1, limits);
+        }
+        found.push(found1);
+      }
+      if (sel.selectionSet) walk(sel.selectionSet, getNamedType(field.type), inFragments);
     }
   };
   const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : null;
-  if (root) visit(operation.selectionSet, root, new Set());
-  bySchema.set(operation, { model, found });
-  return found;
+  if (root) walk(operation.selectionSet, root, new Set());
+  const sitesOfOperation = { model, limits, found, withVariables: (operation.variableDefinitions?.length ?? 0) > 0 };
+  bySchema.set(operation, sitesOfOperation);
+  return sitesOfOperation;
+}
+
+/** The figures of a list's filter written without variables (none when it has none). */
+function fixedFilter({ site, field, node, at }: ArgumentSite, limits: Limits): FilterFigures {
+  let args: Record<string, unknown>;
+  try {
+    args = getArgumentValues(field, node, {});
+  } catch {
+    return { contains: 0, comparisons: [] }; // the executor reports arguments that do not coerce
+  }
+  if (!args.filter) return { contains: 0, comparisons: [] };
+  try {
+    return filterFigures(site, args.filter as FilterValue, at, limits);
+  } catch {
+    return OVER_BOUNDS;
+  }
 }

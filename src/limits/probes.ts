@@ -43,7 +43,7 @@ export async function takeProbes(
   store: Store,
   quota: Limits['maskedProbes'],
   dept: string,
-  values: Map<string, number>,
+  values: ReadonlyMap<string, number>,
   now = Date.now(),
 ): Promise<GraphQLError | null> {
   const w = windowsAt(now);

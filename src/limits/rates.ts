@@ -56,19 +56,24 @@ function leasesOf(store: Store, now: number): Map<string, Lease> {
   return map;
 }
 
-/** One token of `bucket` at `key`: from this instance's lease, else from the store (a lease, or one token at the edge). */
-async function takeToken(store: Store, key: string, bucket: RateBucket, now: number): Promise<MeterReading> {
-  const map = leasesOf(store, now);
-  const id = `${key}|${bucket.requests}|${bucket.perMs}`;
-  const held = map.get(id);
-  if (held && held.tokens > 0 && now < held.until) {
-    held.tokens--;
-    return { taken: true, level: NaN };
-  }
+const leaseId = (key: string, bucket: RateBucket) => `${key}|${bucket.requests}|${bucket.perMs}`;
+
+/** One token of `bucket` at `key` from this instance's lease, when it holds one that still runs. */
+function fromLease(store: Store, key: string, bucket: RateBucket, now: number): boolean {
+  const held = leasesOf(store, now).get(leaseId(key, bucket));
+  if (!held || held.tokens <= 0 || now >= held.until) return false;
+  held.tokens--;
+  return true;
+}
+
+/** One token of `bucket` at `key` from the store: a lease, or one token alone at the bucket's edge. */
+async function fromStore(store: Store, key: string, bucket: RateBucket, now: number): Promise<MeterReading> {
   const size = leaseSize(bucket);
   if (size > 1) {
     const r = await store.meter(RATE_BUCKETS, step(key, bucket, now, size));
     if (r.taken) {
+      const map = leasesOf(store, now);
+      const id = leaseId(key, bucket);
       const current = map.get(id);
       // Leases taken by concurrent requests add up; the earlier lapse time is kept.
       if (current && now < current.until) current.tokens += size - 1;
@@ -81,22 +86,37 @@ async function takeToken(store: Store, key: string, bucket: RateBucket, now: num
 
 /** A token given back: to this instance's lease when it still runs, else to the store. */
 async function giveBack(store: Store, key: string, bucket: RateBucket, now: number): Promise<void> {
-  const held = leases.get(store)?.get(`${key}|${bucket.requests}|${bucket.perMs}`);
+  const held = leases.get(store)?.get(leaseId(key, bucket));
   if (held && now < held.until) held.tokens++;
   else await store.meter(RATE_BUCKETS, step(key, bucket, now, -1));
 }
 
-/** Takes a token for one request of `user` of `dept`; a RATE_LIMITED error when a bucket is empty. */
-export async function takeRequest(store: Store, rate: Limits['rate'], who: { dept: string; user: string }, now = Date.now()): Promise<GraphQLError | null> {
+const userKeyOf = (who: { dept: string; user: string }) => `user|${who.dept}|${who.user}`;
+
+/**
+ * Takes a token for one request of `user` of `dept`; a RATE_LIMITED error when a bucket is empty. When
+ * this instance's leases hold the tokens (nearly every request) it answers at once, with no promise and
+ * no store step; otherwise a promise of the answer, after the store steps it needs.
+ */
+export function takeRequest(store: Store, rate: Limits['rate'], who: { dept: string; user: string }, now = Date.now()): GraphQLError | null | Promise<GraphQLError | null> {
   const { perUser, perDepartment } = rate;
-  const userKey = `user|${who.dept}|${who.user}`;
-  if (perUser) {
-    const r = await takeToken(store, userKey, perUser, now);
+  if (perUser && !fromLease(store, userKeyOf(who), perUser, now)) return fromStores(store, rate, who, now, false);
+  if (perDepartment && !fromLease(store, `dept|${who.dept}`, perDepartment, now)) return fromStores(store, rate, who, now, true);
+  return null;
+}
+
+/** The rest of takeRequest once a lease is short: the user's token unless `userTaken`, then the department's. */
+async function fromStores(store: Store, rate: Limits['rate'], who: { dept: string; user: string }, now: number, userTaken: boolean): Promise<GraphQLError | null> {
+  const { perUser, perDepartment } = rate;
+  const userKey = userKeyOf(who);
+  if (perUser && !userTaken) {
+    const r = await fromStore(store, userKey, perUser, now);
     if (!r.taken) return rateLimited(`User ${who.user} of ${who.dept} has sent more than ${describe(perUser)} (limits.rate.perUser).`, wait(r.level, perUser), { limit: 'perUser' });
   }
   if (perDepartment) {
-    const r = await takeToken(store, `dept|${who.dept}`, perDepartment, now);
-    if (!r.taken) {
+    const deptKey = `dept|${who.dept}`;
+    const r = fromLease(store, deptKey, perDepartment, now) ? null : await fromStore(store, deptKey, perDepartment, now);
+    if (r && !r.taken) {
       if (perUser) await giveBack(store, userKey, perUser, now);
       return rateLimited(`Department ${who.dept} has sent more than ${describe(perDepartment)} (limits.rate.perDepartment).`, wait(r.level, perDepartment), { limit: 'perDepartment' });
     }

@@ -22,20 +22,70 @@ export function timedOut(elapsedMs: number, timeoutMs: number): GraphQLError {
 export const isTimedOut = (error: { extensions?: Record<string, unknown> }): boolean =>
   error.extensions?.code === QUERY_TOO_COMPLEX && error.extensions?.limit === TIMEOUT_LIMIT;
 
+interface Watched {
+  deadline: number;
+  startedAt: number;
+  resolve(result: ExecutionResult): void;
+}
+
 /**
- * The result of `work`, or, when it has not settled by `deadline` (ms since the epoch), a result with no
- * data and the time limit's error. `work` is never awaited past the deadline; its later failure is ignored.
+ * The requests under one time limit, watched by one timer for all of them: a request registers its
+ * deadline and settles its own answer when its work ends; the timer is set for the earliest deadline
+ * still pending, and when it fires it answers every request past its deadline with no data and the time
+ * limit's error. Deadlines come in the order requests started, so under load the timer fires about once
+ * per `timeoutMs`, not once per request: a request costs one promise and one entry in a set, not a timer,
+ * a second promise and a race of its own.
  */
-export async function withinDeadline<T extends ExecutionResult>(work: Promise<T>, startedAt: number, timeoutMs: number, now = Date.now): Promise<T | ExecutionResult> {
-  const left = startedAt + timeoutMs - now();
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<ExecutionResult>((resolve) => {
-    timer = setTimeout(() => resolve({ data: null, errors: [timedOut(now() - startedAt, timeoutMs)] }), Math.max(0, left));
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-    work.catch(() => undefined);
+export class Deadlines {
+  private readonly pending = new Set<Watched>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+
+  constructor(
+    readonly timeoutMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * The result of `work`, or, when it has not settled `timeoutMs` after `startedAt` (ms since the epoch),
+   * a result with no data and the time limit's error. `work` is never awaited past the deadline; its
+   * later result or failure is ignored.
+   */
+  within<T extends ExecutionResult>(work: Promise<T>, startedAt: number): Promise<T | ExecutionResult> {
+    return new Promise<T | ExecutionResult>((resolve, reject) => {
+      const entry: Watched = { deadline: startedAt + this.timeoutMs, startedAt, resolve };
+      this.pending.add(entry);
+      if (entry.deadline < this.timerAt) this.arm(entry.deadline);
+      work.then(
+        (result) => this.pending.delete(entry) && resolve(result),
+        (err) => this.pending.delete(entry) && reject(err),
+      );
+    });
+  }
+
+  /** Requests still running (tests, and the timer's own bookkeeping). */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  private arm(at: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    // unref: a deadline does not keep a stopping process alive; a request in flight holds its socket.
+    this.timer = setTimeout(() => this.sweep(), Math.max(1, at - this.now())).unref();
+  }
+
+  private sweep(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = this.now();
+    let next = Infinity;
+    for (const entry of this.pending) {
+      if (entry.deadline <= now) {
+        this.pending.delete(entry);
+        entry.resolve({ data: null, errors: [timedOut(now - entry.startedAt, this.timeoutMs)] });
+      } else if (entry.deadline < next) next = entry.deadline;
+    }
+    if (next < Infinity) this.arm(next);
   }
 }

@@ -1,14 +1,15 @@
 // Apollo's gateway, with the time limit of SPEC §13 around its executor (src/limits/timeout.ts): a query
 // runs until `timeoutMs` after its request was read (the request context's `now`), mutations to their end.
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { withinDeadline } from '../limits/timeout.ts';
+import { Deadlines } from '../limits/timeout.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
 
 export function withDeadline(executor: GatewayExecutor, timeoutMs: number): GatewayExecutor {
+  const deadlines = new Deadlines(timeoutMs); // one timer for every request of this gateway
   return (rc) => {
     const work = executor(rc);
     if (rc.operation.operation !== 'query') return work;
-    return withinDeadline(work, (rc.context as RequestContext).now.getTime(), timeoutMs);
+    return deadlines.within(work, (rc.context as RequestContext).now.getTime());
   };
 }
 

@@ -9,7 +9,7 @@
 //   as the context is made, before the rate is counted (checked here again on the parsed document); under
 //   `log` it runs and a warning names its hash.
 // All of it before the operation runs: a refused request reads nothing.
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { limitsOf, maxPageSize, type Platform } from '../../model/platform.ts';
 import type { Store } from '../../store/port.ts';
@@ -35,11 +35,46 @@ export function notTrusted(hash: string | undefined): GraphQLError {
   );
 }
 
+/** A hook's answer when there is nothing to wait for: one settled promise, shared. */
+const DONE: Promise<void> = Promise.resolve();
+
 export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPluginOptions): ApolloServerPlugin<RequestContext> {
   const limits = limitsOf(platform);
   const maxPage = maxPageSize(platform);
   const trusted = opts.trusted;
   const mode = trusted?.config.mode ?? 'off';
+  const refusal = (err: unknown) => Promise.reject(err);
+  const check = (rc: GraphQLRequestContextDidResolveOperation<RequestContext>): Promise<void> => {
+    const ctx = rc.contextValue;
+    if (mode !== 'off' && !trusted!.trusts(rc.queryHash, rc.document)) {
+      if (mode === 'require') return refusal(notTrusted(rc.queryHash));
+      opts.warn?.({ requestId: ctx.requestId, department: ctx.identity?.dept.code, operationName: rc.operationName, hash: rc.queryHash }, 'untrusted document');
+    }
+    const { operation, document, schema } = rc;
+    if (!operation) return DONE;
+    const variables = rc.request.variables;
+    const figures = argumentFigures({ schema, document, operation, variables, model: opts.model(), access: ctx.access, limits });
+    // A `contains` cannot use an index: it reads every record of its resource, a page maximum at least.
+    const cost = costOf(schema, document, operation, maxPage, variables) + figures.contains * maxPage;
+    if (cost > limits.maxCost) return refusal(tooComplex('maxCost', 'estimated number of field values (contains counts as a page maximum)', cost, limits.maxCost));
+    if (figures.maskedValues.size > 0 && ctx.identity) {
+      return takeProbes(store, limits.maskedProbes, ctx.identity.dept.code, figures.maskedValues).then((over) => {
+        if (over) throw over;
+      });
+    }
+    return DONE;
+  };
+  const listener: GraphQLRequestListener<RequestContext> = {
+    // Rejected, not thrown: Apollo calls every plugin's hook before it answers with the refusal.
+    didResolveOperation(rc) {
+      try {
+        return check(rc);
+      } catch (err) {
+        return refusal(err);
+      }
+    },
+  };
+  const started = Promise.resolve(listener);
   return {
     async serverWillStart() {
       trusted?.watch();
@@ -49,35 +84,8 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
         },
       };
     },
-    async requestDidStart({ contextValue }) {
-      const identity = contextValue.identity;
-      return {
-        async didResolveOperation(rc) {
-          if (mode !== 'off' && !trusted!.trusts(rc.queryHash, rc.document)) {
-            if (mode === 'require') throw notTrusted(rc.queryHash);
-            opts.warn?.({ requestId: rc.contextValue.requestId, department: identity?.dept.code, operationName: rc.operationName, hash: rc.queryHash }, 'untrusted document');
-          }
-          const { operation, document, schema } = rc;
-          if (!operation) return;
-          const ctx = rc.contextValue;
-          const figures = argumentFigures({
-            schema,
-            document,
-            operation,
-            variables: rc.request.variables,
-            model: opts.model(),
-            access: ctx.access,
-            limits,
-          });
-          // A `contains` cannot use an index: it reads every record of its resource, a page maximum at least.
-          const cost = costOf(schema, document, operation, maxPage, rc.request.variables) + figures.contains * maxPage;
-          if (cost > limits.maxCost) throw tooComplex('maxCost', 'estimated number of field values (contains counts as a page maximum)', cost, limits.maxCost);
-          if (figures.maskedValues.size > 0 && ctx.identity) {
-            const over = await takeProbes(store, limits.maskedProbes, ctx.identity.dept.code, figures.maskedValues);
-            if (over) throw over;
-          }
-        },
-      };
-    },
+    // One listener for every request (it reads all it needs from the request's context), settled once: no
+    // closure and no promise per request; a hook makes a promise only when it waits (masked probes) or refuses.
+    requestDidStart: () => started,
   };
 }
