@@ -34,6 +34,12 @@ export interface Identity {
 export interface Verifier {
   /** The identity of a request from its Authorization header; AuthenticationError when there is none. */
   verify(authorization: string | undefined): Promise<Identity>;
+  /**
+   * The identity of a token this verifier verified and kept, while it is valid; else undefined (and then
+   * `verify` decides). Only department tokens are kept: a token that claims to be forwarded never reaches
+   * `verify` (src/identity/forwarded.ts), so a kept one needs no second look at its claims.
+   */
+  known(authorization: string | undefined): Identity | undefined;
 }
 
 export const HEADER_MESSAGE =
@@ -127,7 +133,13 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pl
     return identity;
   }
 
-  return { verify };
+  function known(authorization: string | undefined): Identity | undefined {
+    const match = authorization === undefined || authorization.length > MAX_HEADER_LENGTH ? null : BEARER.exec(authorization.trim());
+    const kept = match ? verified.get(match[1]) : undefined;
+    return kept && now() <= kept.until ? kept.identity : undefined;
+  }
+
+  return { verify, known };
 }
 
 /** The identity a verified payload names; AuthenticationError when a claim is missing or wrong. */

@@ -243,13 +243,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest): Promise<RequestContext> => {
     let identity, purpose;
     try {
-      if (claimsForwarded(req.headers)) {
+      // A department token verified before and still valid is known: its claims were looked at then.
+      const known = req.headers[FORWARDED_HEADER] === undefined ? verifier.known(req.headers.authorization) : undefined;
+      if (!known && claimsForwarded(req.headers)) {
         // A request forwarded by a connected platform (SPEC §12): its signed identity and purpose, only.
         const f = await forwarded.verify(req.headers.authorization, req.headers[FORWARDED_HEADER]);
         identity = f.identity;
         purpose = parsePurpose(f.purpose ?? undefined, platform);
       } else {
-        identity = await verifier.verify(req.headers.authorization);
+        identity = known ?? (await verifier.verify(req.headers.authorization));
         purpose = parsePurpose(req.headers['x-purpose'], platform);
       }
     } catch (err) {
