@@ -118,6 +118,14 @@ function refusedMutations(rc: GraphQLRequestContextWillSendResponse<RequestConte
   return out;
 }
 
+/** Hashes by document: Apollo keeps one parsed document per query text, so a repeated query is hashed once. */
+const hashes = new WeakMap<object, string>();
+function hashOf(document: object, source: string): string {
+  let hash = hashes.get(document);
+  if (hash === undefined) hashes.set(document, (hash = documentHash(source)));
+  return hash;
+}
+
 export const auditPlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart(start) {
     const audit = requestAudit(start.contextValue);
@@ -125,7 +133,7 @@ export const auditPlugin: ApolloServerPlugin<RequestContext> = {
     return {
       async didResolveOperation(rc) {
         audit.operationName = rc.operationName ?? audit.operationName;
-        audit.documentHash = documentHash(rc.source);
+        audit.documentHash = hashOf(rc.document, rc.source);
       },
       async willSendResponse(rc) {
         // Assigned before the first await: Apollo starts every plugin's hook in plugin order.
