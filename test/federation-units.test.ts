@@ -176,6 +176,75 @@ describe('a namespace read', () => {
   });
 });
 
+describe('a planned namespace read', () => {
+  it('runs the same parsed operation again with its own identity and variables, answering as a fresh parse does', async () => {
+    const sdl = 'type Query { housing: Housing } type Housing { permits(first: Int, kind: Kind): [Permit] } type Permit { no: String fee: Int kind: Kind } enum Kind { A B }';
+    const all = [{ no: 'B1', fee: 1, kind: 'A' }, { no: 'B2', fee: 2, kind: 'B' }, { no: 'B3', fee: 3, kind: 'A' }];
+    const remote = makeExecutableSchema({
+      typeDefs: sdl,
+      resolvers: {
+        Query: { housing: () => ({}) },
+        Housing: { permits: (_: unknown, a: { first?: number | null; kind?: string | null }) => all.filter((p) => !a.kind || p.kind === a.kind).slice(0, a.first ?? undefined) },
+        Permit: {
+          fee: (p: { no: string; fee: number }) => {
+            if (p.no === 'B2') throw new GraphQLError('Item `fee` is not shared.', { extensions: { code: 'NOT_SHARED', item: 'fee' } });
+            return p.fee;
+          },
+        },
+      },
+    });
+    const received: { query: string; variables?: Record<string, unknown>; sub: unknown; jti: unknown }[] = [];
+    const city = createServer(async (req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/.well-known/govgraph/schema')) {
+        res.end(JSON.stringify({ region: '610100', name: 'city', version: 'v1', sdl }));
+        return;
+      }
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const { query, variables } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
+      const token = JSON.parse(Buffer.from(String(req.headers.authorization).split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+      received.push({ query, variables, sub: token.sub, jti: token.jti });
+      res.end(JSON.stringify(await execute({ schema: remote, document: parse(query), variableValues: variables })));
+    });
+    servers.push(city);
+    await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
+    const platform = {
+      platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
+      purposes: [], departments: [{ code: '610000-ZWB', name: 'z', graphqlName: 'z', level: 'province', region: '610000' }],
+      connected: [{ region: '610100', name: 'City', url: `http://127.0.0.1:${(city.address() as { port: number }).port}`, namespace: 'city', timeoutMs: 3000 }],
+    } as unknown as Platform;
+    const connected = new ConnectedPlatforms(platform, new PlatformKeys(await store()), { pollMs: 0 });
+    await connected.refresh();
+    const schema = connected.extend(makeExecutableSchema({ typeDefs: 'type Query { own: Int }', resolvers: { Query: { own: () => 1 } } }));
+    const text = 'query Q($first: Int, $kind: City_Kind, $unused: Int) { own city { housing { permits(first: $first, kind: $kind) { ...P } } } } fragment P on City_Permit { __typename no fee }';
+    const run = async (document: ReturnType<typeof parse>, user: string, variableValues: Record<string, unknown>) => {
+      const result = await execute({ schema, document, variableValues, contextValue: { identity: { user, dept: platform.departments[0] }, purpose: null, forwards: [] } });
+      return { data: result.data, errors: result.errors?.map((e) => [e.path, e.extensions.code, e.message]) };
+    };
+    const document = parse(text);
+    const cases: [string, Record<string, unknown>][] = [['u1', { first: 2 }], ['u2', { first: 1, kind: 'B' }], ['u3', { kind: null }], ['u4', {}]];
+    const planned = [];
+    for (const [user, variables] of cases) planned.push(await run(document, user, variables));
+    const sentPlanned = received.splice(0);
+    const fresh = [];
+    for (const [user, variables] of cases) fresh.push(await run(parse(text), user, variables));
+    const sentFresh = received.splice(0);
+    expect(planned).toEqual(fresh);
+    expect(planned[0]).toEqual({
+      data: { own: 1, city: { housing: { permits: [{ __typename: 'City_Permit', no: 'B1', fee: 1 }, { __typename: 'City_Permit', no: 'B2', fee: null }] } } },
+      errors: [[['city', 'housing', 'permits', 1, 'fee'], 'NOT_SHARED', 'Item `fee` is not shared.']],
+    });
+    expect(planned[1].data).toEqual({ own: 1, city: { housing: { permits: [{ __typename: 'City_Permit', no: 'B2', fee: null }] } } });
+    expect(planned[2].data).toEqual({ own: 1, city: { housing: { permits: all.map((p) => ({ __typename: 'City_Permit', no: p.no, fee: p.no === 'B2' ? null : p.fee })) } } });
+    // The same delegated request each time, with each request's own variables (only those it uses) and identity, a fresh jti.
+    expect(sentPlanned.map((r) => [r.query, r.variables, r.sub])).toEqual(sentFresh.map((r) => [r.query, r.variables, r.sub]));
+    expect(sentPlanned.map((r) => [r.variables, r.sub])).toEqual([[{ first: 2 }, 'u1'], [{ first: 1, kind: 'B' }, 'u2'], [{ kind: null }, 'u3'], [{}, 'u4']]);
+    expect(new Set([...sentPlanned, ...sentFresh].map((r) => r.jti)).size).toBe(8);
+    connected.stop();
+  });
+});
+
 describe('the forwarded-identity verifier', () => {
   it('accepts the listed platform\'s token once; refuses tampered, re-signed, unsigned, future and critical-header tokens', async () => {
     const issuerStore = await store();

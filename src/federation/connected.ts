@@ -8,12 +8,13 @@ import { createBatchingExecutor } from '@graphql-tools/batch-execute';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import type { SubschemaConfig } from '@graphql-tools/delegate';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
-import { buildSchema, GraphQLError, Kind, print, validateSchema, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { buildSchema, GraphQLError, Kind, print, validateSchema, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { departmentByCode, DEFAULT_CONNECTED_TIMEOUT_MS, type ConnectedPlatform, type Department, type Platform } from '../model/platform.ts';
 import { FORWARDED_HEADER, platformBase, signForwarded } from '../identity/forwarded.ts';
 import type { PlatformKeys } from '../identity/platform-keys.ts';
 import { composeSchema } from './compose.ts';
 import { platformClient, TransportError, type PlatformClient } from './http-client.ts';
+import { plannedProxyingResolver } from './delegation.ts';
 import { Namespace, PrefixTypes } from './transforms.ts';
 
 export const SCHEMA_PATH = '/.well-known/govgraph/schema';
@@ -103,6 +104,14 @@ function selectsMoreThanOnce(info: GraphQLResolveInfo, namespace: string): boole
     rootSelections.set(info.operation, counts);
   }
   return (counts.get(namespace) ?? 0) > 1;
+}
+
+/** The text of a delegated document: a planned delegation sends the same document object every time. */
+const printed = new WeakMap<DocumentNode, string>();
+function textOf(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) printed.set(document, (text = print(document)));
+  return text;
 }
 
 export class ConnectedPlatforms {
@@ -291,6 +300,8 @@ export class ConnectedPlatforms {
     return {
       schema: buildSchema(sdl),
       executor: executor as Executor,
+      // graphql-tools' delegation, its request planned once per operation (src/federation/delegation.ts).
+      createProxyingResolver: plannedProxyingResolver,
       transforms: [new PrefixTypes(prefix), new Namespace('Query', `${prefix}Query`, c.namespace)],
     };
   }
@@ -304,7 +315,7 @@ export class ConnectedPlatforms {
       res = await this.client(c).request('/graphql', {
         method: 'POST',
         headers: await this.headers(c, asker),
-        body: JSON.stringify({ query: print(request.document), variables: request.variables, operationName: request.operationName }),
+        body: JSON.stringify({ query: textOf(request.document), variables: request.variables, operationName: request.operationName }),
         timeoutMs,
       });
     } catch (err) {
