@@ -14,6 +14,7 @@ import {
   GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { withoutStack } from '../rules/errors.ts';
 
 const compiled = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CompiledQuery | null>>>();
 
@@ -71,7 +72,8 @@ function hasOwnScalarLiteral(schema: GraphQLSchema, document: DocumentNode): boo
  */
 function asGraphQLError(e: GraphQLError): GraphQLError {
   if (e.constructor === GraphQLError) return e;
-  const out = new GraphQLError(e.message, { path: e.path, originalError: e.originalError ?? undefined, extensions: e.extensions ?? undefined });
+  // Its stack would be graphql-jit's, and the original error (a denial, mostly) has none worth keeping.
+  const out = withoutStack(() => new GraphQLError(e.message, { path: e.path, originalError: e.originalError ?? undefined, extensions: e.extensions ?? undefined }));
   (out as { locations?: unknown }).locations = e.locations;
   return out;
 }
