@@ -35,11 +35,17 @@ export function maskOf(name: MaskName): Mask {
 /** `value` with every code point outside the mask's kept parts replaced by '*'. */
 export function applyMask(mask: MaskName, value: string): string {
   const { keepFirst, keepLast } = maskOf(mask);
-  const chars = Array.from(value);
+  // Without surrogate pairs every code point is one UTF-16 unit: slice the string itself (the common case,
+  // Chinese text included), instead of splitting it into an array of code points.
+  const chars: string | string[] = SURROGATE.test(value) ? Array.from(value) : value;
   const n = chars.length;
   if (n <= keepFirst + keepLast) return '*'.repeat(n);
-  return chars.slice(0, keepFirst).join('') + '*'.repeat(n - keepFirst - keepLast) + chars.slice(n - keepLast).join('');
+  const head = chars.slice(0, keepFirst);
+  const tail = chars.slice(n - keepLast);
+  return (typeof head === 'string' ? head : head.join('')) + '*'.repeat(n - keepFirst - keepLast) + (typeof tail === 'string' ? tail : tail.join(''));
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** The mask a `personal` or `secret` item gets: its own, or `full` when it names none (SPEC §4). */
 export function effectiveMask(item: { sensitivity?: string; mask?: MaskName }): MaskName | undefined {
