@@ -168,6 +168,11 @@ row('through the province', 'federated', `namespace city, 100 records: **${(wall
 row('the city, forwarded token', 'forwarded', `the city's side of the hop: ${signed(cpu('forwarded') - cpu('direct'))} ms CPU (signature check, jti)`);
 row('the province, 100 own records', 'provinceOwn', 'one gateway pass on the connecting side');
 console.log(`\nthe connecting side (federated - forwarded): ${(wall('federated') - wall('forwarded')).toFixed(2)} ms wall, ${(cpu('federated') - cpu('forwarded')).toFixed(2)} ms CPU (the province's pass, signing, the second HTTP request)`);
+// The ratio round by round (the two series of a round run within seconds of each other, so a change of
+// the machine's load between rounds weighs less on it than on the ratio of the series' medians).
+const perRound = (f: (r: { wall: number; cpu: number }) => number) => results.federated.map((r, i) => f(r) / f(results.direct[i]));
+const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
+console.log(`federated / direct round by round: wall ${list(perRound((r) => r.wall))} (median ${median(perRound((r) => r.wall)).toFixed(2)}x), CPU ${list(perRound((r) => r.cpu))} (median ${median(perRound((r) => r.cpu)).toFixed(2)}x)`);
 for (const g of [province, city]) {
   await g.gateway.close();
   await g.store.close();
