@@ -260,14 +260,18 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const now = new Date();
     if (limitsOn) {
       // SPEC §13, before anything that costs: under `require` a document not in the manifests (an unknown
-      // hash included) is refused before the rate is counted; then the rate buckets (one store step each),
-      // before grants, parsing or any store read.
+      // hash included) is refused before the rate is counted; then the rate buckets (from this instance's
+      // leases, a store step when a lease is due: src/limits/rates.ts), before grants, parsing or any read.
       if (trustMode === 'require') {
         const document = sentDocument(sent.body, sent.search);
         if (!trusted.admits(document, limits.maxTokens)) throw notTrusted(document.hash ?? (document.query === undefined ? undefined : documentHash(document.query)));
       }
-      const refused = await takeRequest(store, limits.rate, { dept: identity.dept.code, user: identity.user }, now.getTime());
-      if (refused) throw refused;
+      if (limits.rate.perUser || limits.rate.perDepartment) {
+        // A promise only when a store step is due; from a lease the answer is at hand.
+        let refused = takeRequest(store, limits.rate, { dept: identity.dept.code, user: identity.user }, now.getTime());
+        if (refused instanceof Promise) refused = await refused;
+        if (refused) throw refused;
+      }
     }
     const grants = await grantCache.activeFor(identity.dept.code, now);
     return {
