@@ -241,6 +241,16 @@ describe('a planned namespace read', () => {
     expect(sentPlanned.map((r) => [r.query, r.variables, r.sub])).toEqual(sentFresh.map((r) => [r.query, r.variables, r.sub]));
     expect(sentPlanned.map((r) => [r.variables, r.sub])).toEqual([[{ first: 2 }, 'u1'], [{ first: 1, kind: 'B' }, 'u2'], [{ kind: null }, 'u3'], [{}, 'u4']]);
     expect(new Set([...sentPlanned, ...sentFresh].map((r) => r.jti)).size).toBe(8);
+    // The namespace selected twice (batched into one request to the platform), planned: the same answer each time.
+    const twice = 'query T($kind: City_Kind) { a: city { housing { permits(first: 1) { no } } } b: city { housing { list: permits(kind: $kind) { fee } } } }';
+    const batched = parse(twice);
+    const answers = [];
+    for (const user of ['u5', 'u6']) answers.push(await run(batched, user, { kind: 'A' }));
+    answers.push(await run(parse(twice), 'u7', { kind: 'A' }));
+    expect(answers[0]).toEqual({ data: { a: { housing: { permits: [{ no: 'B1' }] } }, b: { housing: { list: [{ fee: 1 }, { fee: 3 }] } } }, errors: undefined });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    expect(received.map((r) => r.sub)).toEqual(['u5', 'u6', 'u7']);
     connected.stop();
   });
 });
