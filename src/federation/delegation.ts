@@ -75,7 +75,8 @@ export function plannedProxyingResolver({ subschemaConfig, operation }: ICreateP
     const subschema = (stitching?.subschemaMap.get(schema as never) ?? schema) as SubschemaConfig & { transformedSchema?: GraphQLSchema; name?: string };
     const transformedSchema = subschema.transformedSchema;
     if (!transformedSchema || !subschema.executor || subschema.batch) return whole(rootValue, args, context, info);
-    const root = rootValue ?? schema.rootValue ?? info.rootValue;
+    // delegateToSchema's default: the subschema's rootValue, else the operation's, when none is given.
+    const root = rootValue === undefined ? (schema.rootValue ?? info.rootValue) : rootValue;
     // graphql-tools' delegation context (getDelegationContext, for a subschema): what the transforms
     // and the answer's handling read. Made for every request: context, info and args are the request's.
     const delegation: DelegationContext = {
