@@ -38,32 +38,59 @@ export interface AccessContext {
   taken(): Map<string, Map<string, Decision>>;
 }
 
-export function createAccessContext(q: { requester: Department; purpose: string | null; grants: readonly Grant[]; now: Date }): AccessContext {
-  const decided = new Map<string, Decision>();
+/**
+ * The decisions of one access profile, shared by every request with that profile (the decisions depend on
+ * nothing else: grants are immutable but for revocation, and a revoked or expired grant leaves the
+ * profile). Kept per resource object, so a publication's new objects start afresh.
+ */
+export interface ProfileDecisions {
+  items: WeakMap<Resource, Map<string, Decision>>;
+  resources: WeakMap<Resource, Decision>;
+  rows: WeakMap<Resource, RowScope | null>;
+}
+
+export const profileDecisions = (): ProfileDecisions => ({ items: new WeakMap(), resources: new WeakMap(), rows: new WeakMap() });
+
+/**
+ * What the decisions of a request depend on besides the schema (AccessContext.profile): the department
+ * (its code, level and region: a forwarded department is described by its token), the purpose and the
+ * active grants.
+ */
+export function accessProfile(q: { requester: Department; purpose: string | null; grants: readonly Grant[] }): string {
+  return [q.requester.code, q.requester.level, q.requester.region, q.purpose ?? '', ...q.grants.map((g) => g.id).sort()].join('|');
+}
+
+/**
+ * A request's access context. `shared`: the decisions of its profile already taken by other requests
+ * (the caller keeps them by `accessProfile`); by default the request's own.
+ */
+export function createAccessContext(
+  q: { requester: Department; purpose: string | null; grants: readonly Grant[]; now: Date },
+  shared: ProfileDecisions = profileDecisions(),
+): AccessContext {
   const providers = new Map<string, string>();
   const items = new Map<string, Map<string, Decision>>();
-  const resources = new Map<string, Decision>();
-  const rowScopes = new Map<string, RowScope | null>();
   const peekItem = (model: ResourceModel, name: string): Decision => {
     providers.set(model.resource.code, model.provider.code);
-    const key = `${model.resource.code}\0${name}`;
-    let d = decided.get(key);
+    let byItem = shared.items.get(model.resource);
+    if (!byItem) shared.items.set(model.resource, (byItem = new Map()));
+    let d = byItem.get(name);
     if (!d) {
       const item = effectiveItems(model.resource).get(name);
       if (!item) throw new Error(`no item ${name} in ${model.resource.code}`);
-      decided.set(key, (d = decide({ ...q, resource: model.resource, item })));
+      byItem.set(name, (d = decide({ ...q, resource: model.resource, item })));
     }
     return d;
   };
   const resource = (model: ResourceModel): Decision => {
     providers.set(model.resource.code, model.provider.code);
-    let d = resources.get(model.resource.code);
-    if (!d) resources.set(model.resource.code, (d = decideResource({ ...q, resource: model.resource })));
+    let d = shared.resources.get(model.resource);
+    if (!d) shared.resources.set(model.resource, (d = decideResource({ ...q, resource: model.resource })));
     return d;
   };
   return {
     resource,
-    profile: [q.requester.code, q.purpose ?? '', ...q.grants.map((g) => g.id).sort()].join('|'),
+    profile: accessProfile(q),
     peekItem,
     item(model, name) {
       const d = peekItem(model, name);
@@ -81,8 +108,8 @@ export function createAccessContext(q: { requester: Department; purpose: string 
       return d;
     },
     rows(model) {
-      let r = rowScopes.get(model.resource.code);
-      if (r === undefined) rowScopes.set(model.resource.code, (r = decideRows({ ...q, resource: model.resource })));
+      let r = shared.rows.get(model.resource);
+      if (r === undefined) shared.rows.set(model.resource, (r = decideRows({ ...q, resource: model.resource })));
       return r;
     },
     taken: () => items,

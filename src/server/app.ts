@@ -14,7 +14,8 @@ import {
   type Platform,
 } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
-import { createAccessContext } from '../access/context.ts';
+import { accessProfile, createAccessContext, profileDecisions, type ProfileDecisions } from '../access/context.ts';
+import { LRUCache } from 'lru-cache';
 import { GrantCache } from '../access/grant-cache.ts';
 import { createVerifier } from '../identity/verify.ts';
 import { parsePurpose } from '../identity/purpose.ts';
@@ -172,6 +173,9 @@ function listen(server: http.Server, port: number, host: string): Promise<void> 
   });
 }
 
+/** The access profiles whose decisions a gateway keeps (each a few hundred small objects at most). */
+const DECISION_PROFILES = 2000;
+
 /** How long a connection accepted during the drain may take to send its first request. */
 const IDLE_GRACE_MS = 1000;
 
@@ -239,6 +243,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   });
 
   const limitsOn = opts.limits !== false;
+  // Bounded: a profile not kept takes its decisions afresh, as every request did before (issue 10: 1,000
+  // profiles cost no more per request than one).
+  const decisionsByProfile = new LRUCache<string, ProfileDecisions>({ max: DECISION_PROFILES });
   const trustMode = trusted.config.mode;
   const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest): Promise<RequestContext> => {
     let identity, purpose;
@@ -274,6 +281,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       }
     }
     const grants = await grantCache.activeFor(identity.dept.code, now);
+    // The access decisions of this department, purpose and set of active grants, as earlier requests took them.
+    const profile = accessProfile({ requester: identity.dept, purpose, grants });
+    let decisions = decisionsByProfile.get(profile);
+    if (!decisions) decisionsByProfile.set(profile, (decisions = profileDecisions()));
     return {
       requestId: requestIdOf(req.headers['x-request-id']),
       platform,
@@ -281,7 +292,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       identity,
       purpose,
       now,
-      access: createAccessContext({ requester: identity.dept, purpose, grants, now }),
+      access: createAccessContext({ requester: identity.dept, purpose, grants, now }, decisions),
       grants,
       cursors,
       loaders: new Map(),
