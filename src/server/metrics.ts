@@ -113,23 +113,33 @@ const TIMED_OPERATIONS = new Set(['find', 'count', 'findByValues', 'insert', 'up
 
 /** The store with every collection operation of the port timed; resource collections share the label `records`. */
 export function instrumentStore(store: Store, metrics: GatewayMetrics): Store {
+  // Each method's wrapper is made once (per method as the store has it): the store is asked many times per request.
+  const wrappers = new Map<PropertyKey, { of: unknown; wrapper: unknown }>();
   return new Proxy(store, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target);
       if (typeof value !== 'function') return value;
-      if (typeof prop !== 'string' || !TIMED_OPERATIONS.has(prop)) return value.bind(target);
-      return async (collection: unknown, ...rest: unknown[]) => {
-        const label = typeof collection === 'string' && collection.startsWith('_') ? collection : 'records';
-        const end = metrics.store.startTimer({ operation: prop, collection: label });
-        try {
-          const result = await value.call(target, collection, ...rest);
-          end({ result: 'ok' });
-          return result;
-        } catch (err) {
-          end({ result: 'error' });
-          throw err;
-        }
-      };
+      const kept = wrappers.get(prop);
+      if (kept && kept.of === value) return kept.wrapper;
+      const wrapper = wrap(target, prop, value);
+      wrappers.set(prop, { of: value, wrapper });
+      return wrapper;
     },
   });
+
+  function wrap(target: Store, prop: PropertyKey, value: (...args: unknown[]) => unknown): unknown {
+    if (typeof prop !== 'string' || !TIMED_OPERATIONS.has(prop)) return value.bind(target);
+    return async (collection: unknown, ...rest: unknown[]) => {
+      const label = typeof collection === 'string' && collection.startsWith('_') ? collection : 'records';
+      const end = metrics.store.startTimer({ operation: prop, collection: label });
+      try {
+        const result = await value.call(target, collection, ...rest);
+        end({ result: 'ok' });
+        return result;
+      } catch (err) {
+        end({ result: 'error' });
+        throw err;
+      }
+    };
+  }
 }
