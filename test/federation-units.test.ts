@@ -15,7 +15,7 @@ import { openSqliteStore } from '../src/store/sqlite.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSchema, execute, GraphQLError, parse } from 'graphql';
+import { buildSchema, execute, GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Platform } from '../src/model/platform.ts';
 
@@ -30,6 +30,39 @@ async function store() {
   const dir = mkdtempSync(join(tmpdir(), 'govgraph-keys-'));
   dirs.push(dir);
   return openSqliteStore(dir);
+}
+
+/**
+ * A stand-in city platform on loopback answering with `remote` (and `received` told of every request),
+ * and a province connected to it: the province's platform and its schema with the `city` namespace.
+ */
+async function stitchedCity(
+  remote: GraphQLSchema,
+  sdl: string,
+  received: (query: string, variables: Record<string, unknown> | undefined, authorization: string) => void,
+): Promise<{ platform: Platform; schema: GraphQLSchema; connected: ConnectedPlatforms }> {
+  const city = createServer(async (req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url?.startsWith('/.well-known/govgraph/schema')) {
+      res.end(JSON.stringify({ region: '610100', name: 'city', version: 'v1', sdl }));
+      return;
+    }
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    const { query, variables } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
+    received(query, variables, String(req.headers.authorization));
+    res.end(JSON.stringify(await execute({ schema: remote, document: parse(query), variableValues: variables })));
+  });
+  servers.push(city);
+  await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
+  const platform = {
+    platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
+    purposes: [], departments: [{ code: '610000-ZWB', name: 'z', graphqlName: 'z', level: 'province', region: '610000' }],
+    connected: [{ region: '610100', name: 'City', url: `http://127.0.0.1:${(city.address() as { port: number }).port}`, namespace: 'city', timeoutMs: 3000 }],
+  } as unknown as Platform;
+  const connected = new ConnectedPlatforms(platform, new PlatformKeys(await store()), { pollMs: 0 });
+  await connected.refresh();
+  return { platform, connected, schema: connected.extend(makeExecutableSchema({ typeDefs: 'type Query { own: Int }', resolvers: { Query: { own: () => 1 } } })) };
 }
 
 const claims = { iss: '610000', aud: '610100', sub: 'u', dept: '610000-MZ', deptLevel: 'province' as const, deptRegion: '610000', purpose: null };
@@ -121,28 +154,7 @@ describe('a namespace read', () => {
       },
     });
     const received: string[] = [];
-    const city = createServer(async (req, res) => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url?.startsWith('/.well-known/govgraph/schema')) {
-        res.end(JSON.stringify({ region: '610100', name: 'city', version: 'v1', sdl }));
-        return;
-      }
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      const { query, variables } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
-      received.push(query);
-      res.end(JSON.stringify(await execute({ schema: remote, document: parse(query), variableValues: variables })));
-    });
-    servers.push(city);
-    await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
-    const platform = {
-      platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
-      purposes: [], departments: [{ code: '610000-ZWB', name: 'z', graphqlName: 'z', level: 'province', region: '610000' }],
-      connected: [{ region: '610100', name: 'City', url: `http://127.0.0.1:${(city.address() as { port: number }).port}`, namespace: 'city', timeoutMs: 3000 }],
-    } as unknown as Platform;
-    const connected = new ConnectedPlatforms(platform, new PlatformKeys(await store()), { pollMs: 0 });
-    await connected.refresh();
-    const schema = connected.extend(makeExecutableSchema({ typeDefs: 'type Query { own: Int }', resolvers: { Query: { own: () => 1 } } }));
+    const { platform, schema, connected } = await stitchedCity(remote, sdl, (query) => received.push(query));
     const run = async (query: string) => {
       const forwards: unknown[] = [];
       const before = received.length;
@@ -194,29 +206,10 @@ describe('a planned namespace read', () => {
       },
     });
     const received: { query: string; variables?: Record<string, unknown>; sub: unknown; jti: unknown }[] = [];
-    const city = createServer(async (req, res) => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url?.startsWith('/.well-known/govgraph/schema')) {
-        res.end(JSON.stringify({ region: '610100', name: 'city', version: 'v1', sdl }));
-        return;
-      }
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      const { query, variables } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
-      const token = JSON.parse(Buffer.from(String(req.headers.authorization).split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    const { platform, schema, connected } = await stitchedCity(remote, sdl, (query, variables, authorization) => {
+      const token = JSON.parse(Buffer.from(authorization.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
       received.push({ query, variables, sub: token.sub, jti: token.jti });
-      res.end(JSON.stringify(await execute({ schema: remote, document: parse(query), variableValues: variables })));
     });
-    servers.push(city);
-    await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
-    const platform = {
-      platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
-      purposes: [], departments: [{ code: '610000-ZWB', name: 'z', graphqlName: 'z', level: 'province', region: '610000' }],
-      connected: [{ region: '610100', name: 'City', url: `http://127.0.0.1:${(city.address() as { port: number }).port}`, namespace: 'city', timeoutMs: 3000 }],
-    } as unknown as Platform;
-    const connected = new ConnectedPlatforms(platform, new PlatformKeys(await store()), { pollMs: 0 });
-    await connected.refresh();
-    const schema = connected.extend(makeExecutableSchema({ typeDefs: 'type Query { own: Int }', resolvers: { Query: { own: () => 1 } } }));
     const text = 'query Q($first: Int, $kind: City_Kind, $unused: Int) { own city { housing { permits(first: $first, kind: $kind) { ...P } } } } fragment P on City_Permit { __typename no fee }';
     const run = async (document: ReturnType<typeof parse>, user: string, variableValues: Record<string, unknown>) => {
       const result = await execute({ schema, document, variableValues, contextValue: { identity: { user, dept: platform.departments[0] }, purpose: null, forwards: [] } });
