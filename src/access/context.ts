@@ -18,11 +18,6 @@ export interface ResourceModel {
 export const WHOLE_RESOURCE = '*';
 
 export interface AccessContext {
-  /**
-   * What the decisions of this request depend on besides the schema: department, purpose and active
-   * grants. Two requests with the same profile get the same decisions.
-   */
-  readonly profile: string;
   /** The decision for an item, recorded as taken (the item is read or refused in this request). */
   item(model: ResourceModel, item: string): Decision;
   /** The same decision, not recorded: for looking ahead at what the rules will answer. */
@@ -52,9 +47,9 @@ export interface ProfileDecisions {
 export const profileDecisions = (): ProfileDecisions => ({ items: new WeakMap(), resources: new WeakMap(), rows: new WeakMap() });
 
 /**
- * What the decisions of a request depend on besides the schema (AccessContext.profile): the department
- * (its code, level and region: a forwarded department is described by its token), the purpose and the
- * active grants.
+ * What the decisions of a request depend on besides the schema (two requests with the same profile get
+ * the same decisions): the department (its code, level and region: a forwarded department is described
+ * by its token), the purpose and the active grants.
  */
 export function accessProfile(q: { requester: Department; purpose: string | null; grants: readonly Grant[] }): string {
   return [q.requester.code, q.requester.level, q.requester.region, q.purpose ?? '', ...q.grants.map((g) => g.id).sort()].join('|');
@@ -90,7 +85,6 @@ export function createAccessContext(
   };
   return {
     resource,
-    profile: accessProfile(q),
     peekItem,
     item(model, name) {
       const d = peekItem(model, name);
