@@ -121,6 +121,21 @@ describe('efficient reads', () => {
     expect(counted.calls.filter((c) => c.includes(' r_'))).toEqual(['count r_430000_rst_00001']);
   });
 
+  it('reads a link selected under two aliases once, each alias answering what it selects', async () => {
+    counted.reset();
+    const r = await gw.query(`{ humanResources { employmentRegistrations(first: 20) { nodes {
+      employerCode a: employer { name } b: employer { creditCode } } } } }`, RST);
+    expect(r.errors).toBeUndefined();
+    const nodes = r.data!.humanResources.employmentRegistrations.nodes;
+    expect(nodes).toHaveLength(20);
+    for (const n of nodes) {
+      expect(Object.keys(n.a)).toEqual(['name']);
+      expect(Object.keys(n.b)).toEqual(['creditCode']);
+      expect(n.b.creditCode).toBe(n.employerCode);
+    }
+    expect(counted.calls.filter((c) => /^(find|findByValues|count) r_/.test(c))).toEqual(['find r_430000_rst_00001', 'findByValues r_430000_scjg_00001']);
+  });
+
   /** The projections of the record reads `run` makes. */
   async function projectionsOf(run: () => Promise<unknown>): Promise<unknown[]> {
     const seen: unknown[] = [];
