@@ -17,11 +17,13 @@ export async function withLinks(ctx: RequestContext, plan: ReadPlan, rows: Row[]
 
 async function readLink(ctx: RequestContext, link: ReadPlan['links'][number]['link'], plan: ReadPlan, rows: Row[]): Promise<void> {
   const { item, field, target, targetItem } = link;
-  const values = new Map<string | number | boolean | null, Value>();
-  for (const row of rows) {
+  // Each row's value, keyed by value (a decimal matches the decimal asked for by value, not by identity).
+  const keys = rows.map((row) => {
     const value = row[item.name];
-    if (value !== null && value !== undefined) values.set(valueKey(value), value);
-  }
+    return value === null || value === undefined ? undefined : valueKey(value);
+  });
+  const values = new Map<string | number | boolean | null, Value>();
+  rows.forEach((row, i) => keys[i] !== undefined && values.set(keys[i], row[item.name]));
   if (values.size === 0) return;
   noteRead(ctx, target, { filtered: [targetItem.name] });
   const fields = plan.projection.includes(targetItem.name) ? plan.projection : [...plan.projection, targetItem.name];
@@ -31,20 +33,10 @@ async function readLink(ctx: RequestContext, link: ReadPlan['links'][number]['li
     ? await ctx.store.find(target.collection, { filter: withinRows({ kind: 'in', field: targetItem.name, values: [...values.values()] }, scope), projection: fields })
     : await ctx.store.findByValues(target.collection, targetItem.name, [...values.values()], fields);
   noteRecords(ctx, target, found.length);
-  // Keyed by value: a decimal row matches the decimal asked for by value, not by object identity.
   const byValue = new Map<string | number | boolean | null, Row>();
   for (const r of found) byValue.set(valueKey(r[targetItem.name]), r);
+  const linkedRows = keys.map((k) => (k === undefined ? null : byValue.get(k) ?? null));
   // Shaped in the order of the rows that link them, so a denial is located at the first of them.
-  const linked: Row[] = [];
-  const seen = new Set<Row>();
-  for (const row of rows) {
-    const value = row[item.name];
-    const r = value === null || value === undefined ? undefined : byValue.get(valueKey(value));
-    if (r && !seen.has(r)) seen.add(r), linked.push(r);
-  }
-  await withLinks(ctx, plan, linked);
-  for (const row of rows) {
-    const value = row[item.name];
-    (row as Record<string, unknown>)[field] = value === null || value === undefined ? null : byValue.get(valueKey(value)) ?? null;
-  }
+  await withLinks(ctx, plan, [...new Set(linkedRows.filter((r): r is Row => r !== null))]);
+  rows.forEach((row, i) => ((row as Record<string, unknown>)[field] = linkedRows[i]));
 }
