@@ -4,9 +4,13 @@
 // - raw: the same records read from the same store and serialised with JSON.stringify over node:http;
 // - rules off: the gateway without its graphql-shield rules (what the rules cost);
 // - rules on: the gateway as served; and once more with a denied item selected (every field wrapped).
-// The servers run in a child process (this file with --serve), autocannon in this one, so that the load
-// generator does not share an event loop with what it measures.
-// Run: npx tsx bench/gateway.ts [--seconds 10] [--connections 10]
+// The gateways run in a child process (this file with --serve), the two in-memory peers in another
+// (--peers), autocannon in this one, so that the load generator does not share an event loop with what
+// it measures, and the peers' garbage is not collected while a gateway is measured.
+// The comparisons of one gateway with itself (a denied item, 100 access profiles) are also measured
+// paired: sequential requests, the two queries alternated request by request, so that whatever else the
+// machine does weighs on both alike; an A/A pair (the same query twice) shows what is noise.
+// Run: npx tsx bench/gateway.ts [--seconds 10] [--connections 10] [--rounds 3] [--paired 1000] [--only WORD]
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +30,7 @@ import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Row, Store } from '../src/store/port.ts';
 import { createAccessContext } from '../src/access/context.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { platformSecret } from '../src/identity/secret.ts';
 import { naivePeer, rawLimit, type PeerData } from './peers.ts';
 
 const arg = (name: string, fallback: number) => {
@@ -36,6 +41,7 @@ const SECONDS = arg('seconds', 10);
 const CONNECTIONS = arg('connections', 10);
 const ROUNDS = arg('rounds', 3);
 const PROFILES = 100;
+const PAIRED = arg('paired', 1000);
 // --only WORD: measure only the cases whose name contains WORD (quick checks while working).
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 
@@ -46,7 +52,7 @@ const LIST_QUERY = `{ humanResources { employmentRegistrations(first: 100) { nod
 // located once by the read plan.
 const DENIED_QUERY = LIST_QUERY.replace('insured', 'insured monthlyWage');
 
-interface Servers { raw: string; on: string; off: string; naive: string; limit: string; token: string; key: string; profiles: { token: string; purpose: string | null }[] }
+interface Servers { dir: string; raw: string; on: string; off: string; naive: string; limit: string; token: string; key: string; profiles: { token: string; purpose: string | null }[] }
 interface Figures { name: string; rps: number; p50: number; p99: number; errors: number }
 
 async function rawServer(store: Store): Promise<{ url: string; close(): void }> {
@@ -70,13 +76,8 @@ async function rawServer(store: Store): Promise<{ url: string; close(): void }> 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
 }
 
-/** The child: the demo in a fresh store, the raw server and two gateways; prints their addresses. */
-async function serve() {
-  // One log line per request would measure the terminal; the figures are of the gateway's own work.
-  process.env.GOVGRAPH_LOG_LEVEL ??= 'warn';
-  const dir = mkdtempSync(join(tmpdir(), 'govgraph-bench-'));
-  // One token sends every request: the request rates (SPEC §13) would refuse most of them; bench/limits.ts
-  // measures what the limits cost.
+/** The platform served: the demo and 100 more departments with the requester's level and region. */
+function benchPlatform() {
   const loaded = loadPlatform(DEMO_PLATFORM_FILE);
   // 100 more departments with the requester's level and region, so 100 distinct access profiles read the
   // same answer (the demo's own department x purpose profiles answer in different sizes).
@@ -84,7 +85,27 @@ async function serve() {
   const clones = Array.from({ length: PROFILES }, (_, i) => ({
     ...requester, code: `${requester.region}-B${String(i + 1).padStart(3, '0')}`, name: `Bench department ${i + 1}`, graphqlName: `benchDepartment${i + 1}`,
   }));
+  // One token sends every request: the request rates (SPEC §13) would refuse most of them; bench/limits.ts
+  // measures what the limits cost.
   const platform = { ...loaded, departments: [...loaded.departments, ...clones], limits: { ...limitsOf(loaded), rate: { perDepartment: null, perUser: null } } };
+  return { platform, clones };
+}
+
+/** Runs until its stdin ends; then `close`. */
+function untilStdinEnds(close: () => Promise<void>) {
+  process.stdin.on('data', () => {});
+  process.stdin.on('end', async () => {
+    await close();
+    process.exit(0);
+  });
+}
+
+/** The gateways' child: the demo in a fresh store, the raw server and two gateways; prints their addresses. */
+async function serveGateways() {
+  // One log line per request would measure the terminal; the figures are of the gateway's own work.
+  process.env.GOVGRAPH_LOG_LEVEL ??= 'warn';
+  const dir = mkdtempSync(join(tmpdir(), 'govgraph-bench-'));
+  const { platform, clones } = benchPlatform();
   const store = await openSqliteStore(dir);
   process.stderr.write('loading the demo data...\n');
   await ensureDemo(store, platform);
@@ -92,7 +113,29 @@ async function serve() {
   const off = await startGateway({ platform, store, port: 0, pollMs: 0, rules: false });
   const raw = await rawServer(store);
   const token = await signToken(on.secret, { dept: '430000-MZ', user: 'bench', roles: [], ttl: '1h' });
-  // The peers: the same records in memory, with what MZ asking for social assistance may read of them.
+  // The cloned departments, each a distinct access profile with the same rights and the same answer.
+  const profiles: Servers['profiles'] = [];
+  for (const d of clones) profiles.push({ token: await signToken(on.secret, { dept: d.code, user: 'bench', roles: [], ttl: '1h' }), purpose: 'social-assistance' });
+  const key = String((await store.find('r_430000_rst_00001', { projection: ['registrationNo'], limit: 1, skip: 500 }))[0].registrationNo);
+  const servers: Omit<Servers, 'naive' | 'limit'> = { dir, raw: raw.url, on: on.url, off: off.url, token, key, profiles };
+  console.log(JSON.stringify(servers));
+  untilStdinEnds(async () => {
+    await on.close();
+    await off.close();
+    raw.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/**
+ * The peers' child, over the store the gateways' child loaded: the same records in memory, with what MZ
+ * asking for social assistance may read of them. A process of its own, so that the naive peer's garbage
+ * (it makes a great deal under load) is never collected while the gateway is being measured.
+ */
+async function servePeers(dir: string) {
+  const { platform } = benchPlatform();
+  const store = await openSqliteStore(dir);
   const resource = (await publishedCatalogues(store)).flatMap((c) => c.resources).find((r) => r.code === '430000-RST-00001')!;
   const provider = platform.departments.find((d) => d.code === resource.provider)!;
   const access = createAccessContext({ requester: platform.departments.find((d) => d.code === '430000-MZ')!, purpose: 'social-assistance', grants: [], now: new Date() });
@@ -103,7 +146,7 @@ async function serve() {
     linked: new Map(employers.map((e) => [e.creditCode, e])),
     key: 'registrationNo',
     linkItem: 'employerCode',
-    secret: on.secret,
+    secret: await platformSecret(store),
     items: [...ITEMS, 'monthlyWage'].map((name) => {
       const item = resource.items.find((i) => i.name === name)!;
       const d = access.item({ resource, provider }, name);
@@ -116,24 +159,13 @@ async function serve() {
       } as PeerData['items'][number];
     }),
   };
+  await store.close();
   const naive = await naivePeer(data);
   const limit = await rawLimit(data, ITEMS, 'monthlyWage');
-  // The cloned departments, each a distinct access profile with the same rights and the same answer.
-  const profiles: Servers['profiles'] = [];
-  for (const d of clones) profiles.push({ token: await signToken(on.secret, { dept: d.code, user: 'bench', roles: [], ttl: '1h' }), purpose: 'social-assistance' });
-  const key = String((await store.find('r_430000_rst_00001', { projection: ['registrationNo'], limit: 1, skip: 500 }))[0].registrationNo);
-  const servers: Servers = { raw: raw.url, on: on.url, off: off.url, naive: naive.url, limit: limit.url, token, key, profiles };
-  console.log(JSON.stringify(servers));
-  process.stdin.on('data', () => {});
-  process.stdin.on('end', async () => {
-    await on.close();
-    await off.close();
-    raw.close();
+  console.log(JSON.stringify({ naive: naive.url, limit: limit.url }));
+  untilStdinEnds(async () => {
     limit.close();
     await naive.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-    process.exit(0);
   });
 }
 
@@ -142,21 +174,106 @@ async function measure(name: string, opts: autocannon.Options): Promise<Figures>
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
+
+/** One POST on a keep-alive connection: the milliseconds until the whole answer was read. */
+function timedPost(agent: http.Agent, url: string, headers: Record<string, string>, body: string): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      res.on('data', () => {});
+      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`${url}: HTTP ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface Sender { url: string; next(): { headers: Record<string, string>; body: string } }
+
+/**
+ * `a` and `b` alternated request by request (a b, b a, a b, ...), one request at a time, after a warm-up:
+ * the median time of each and their ratio b / a.
+ */
+async function paired(a: Sender, b: Sender, n: number): Promise<{ a: number; b: number; ratio: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const send = (s: Sender) => {
+    const { headers, body } = s.next();
+    return timedPost(agent, s.url, headers, body);
+  };
+  for (let i = 0; i < 100; i++) await send(a), await send(b);
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i % 2) tb.push(await send(b)), ta.push(await send(a));
+    else ta.push(await send(a)), tb.push(await send(b));
+  }
+  agent.destroy();
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return { a: median(ta), b: median(tb), ratio: median(tb) / median(ta) };
+}
+
+/**
+ * The comparisons of the gateway with itself, paired request by request (sequential requests, so each
+ * is the gateway's whole work on one request with nothing else queued).
+ */
+async function pairedComparisons(s: Servers, headers: Record<string, string>) {
+  const query = (q: string, h: Record<string, string> = headers): Sender => {
+    const body = JSON.stringify({ query: q });
+    return { url: `${s.on}/graphql`, next: () => ({ headers: h, body }) };
+  };
+  let turn = 0;
+  const inTurn: Sender = {
+    url: `${s.on}/graphql`,
+    next: () => {
+      const p = s.profiles[turn++ % s.profiles.length];
+      return { headers: { 'content-type': 'application/json', authorization: `Bearer ${p.token}`, ...(p.purpose ? { 'x-purpose': p.purpose } : {}) }, body: JSON.stringify({ query: LIST_QUERY }) };
+    },
+  };
+  const pairs: Array<[string, Sender, Sender]> = [
+    ['the list query against itself (A/A: the noise)', query(LIST_QUERY), query(LIST_QUERY)],
+    ['with a denied item against the all-allowed list query', query(LIST_QUERY), query(DENIED_QUERY)],
+    [`${s.profiles.length} access profiles in turn against one`, query(LIST_QUERY), inTurn],
+  ];
+  console.log(`\npaired, request by request (${PAIRED} sequential requests of each, alternated; median ms per request):\n`);
+  console.log('| comparison | a ms | b ms | b / a |');
+  console.log('|---|---:|---:|---:|');
+  for (const [label, a, b] of pairs) {
+    process.stderr.write(`pairing ${label}...\n`);
+    const r = await paired(a, b, PAIRED);
+    console.log(`| ${label} | ${r.a.toFixed(2)} | ${r.b.toFixed(2)} | ${r.ratio.toFixed(3)} |`);
+  }
+}
+
 async function main() {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const s = JSON.parse((await lines.next()).value as string) as Servers;
+  const start = async (args: string[]) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    return { child, first: JSON.parse((await lines.next()).value as string) as Record<string, unknown> };
+  };
+  const gateways = await start(['--serve']);
+  const peers = await start(['--peers', gateways.first.dir as string]);
+  const s = { ...gateways.first, ...peers.first } as unknown as Servers;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${s.token}`, 'x-purpose': 'social-assistance' };
+  try {
+    // Check once that each answers what it should before measuring it.
+    for (const url of [s.on, s.off, s.naive]) {
+      const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: LIST_QUERY }) });
+      const body = (await res.json()) as { data?: any; errors?: unknown[] };
+      if (body.errors || body.data.humanResources.employmentRegistrations.nodes.length !== 100) throw new Error(`bad answer from ${url}: ${JSON.stringify(body).slice(0, 500)}`);
+    }
+    // --only paired: the paired comparisons alone.
+    if (ONLY !== 'paired') await throughput(s, headers);
+    if (!ONLY || ONLY === 'paired') await pairedComparisons(s, headers);
+  } finally {
+    peers.child.stdin.end();
+    gateways.child.stdin.end();
+  }
+}
+
+/** Each case under load (autocannon), in rounds; the table of figures and the targets. */
+async function throughput(s: Servers, headers: Record<string, string>) {
   const lookup = `{ humanResources { employmentRegistration(registrationNo: "${s.key}") { ${ITEMS.join(' ')} } } }`;
   const post = (url: string, query: string): autocannon.Options => ({ url: `${url}/graphql`, method: 'POST', headers, body: JSON.stringify({ query }) });
-
-  // Check once that each answers what it should before measuring it.
-  for (const url of [s.on, s.off, s.naive]) {
-    const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: LIST_QUERY }) });
-    const body = (await res.json()) as { data?: any; errors?: unknown[] };
-    if (body.errors || body.data.humanResources.employmentRegistrations.nodes.length !== 100) throw new Error(`bad answer from ${url}: ${JSON.stringify(body).slice(0, 500)}`);
-  }
-
   const profiles: autocannon.Options = {
     url: `${s.on}/graphql`,
     requests: s.profiles.map((p) => ({
@@ -198,7 +315,6 @@ async function main() {
     }
     rounds.push(round);
   }
-  child.stdin.end();
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const results: Figures[] = cases.map(([name]) => {
     const runs = rounds.map((r) => r.find((f) => f.name === name)!);
@@ -237,5 +353,6 @@ async function main() {
   console.log(`lookup by key: gateway ${((rps('lookup by key: gateway, rules on') / rps('lookup by key: raw limit')) * 100).toFixed(0)}% of the raw limit (target: 25%)`);
 }
 
-if (process.argv.includes('--serve')) await serve();
+if (process.argv.includes('--serve')) await serveGateways();
+else if (process.argv.includes('--peers')) await servePeers(process.argv[process.argv.indexOf('--peers') + 1]);
 else await main();
