@@ -264,22 +264,29 @@ const TURN_MS = 10;
 let runStart = -1;
 
 /**
+ * Calls `then` once the event loop has polled for I/O and run its timers. One setImmediate is not enough:
+ * queued from the poll phase (an HTTP request, a worker's message) it runs in the same iteration's check
+ * phase, before any other request or timer; a second one, queued from the check phase, runs after both.
+ */
+const afterTurn = (then: () => void) => setImmediate(() => setImmediate(then));
+
+/**
  * better-sqlite3 is synchronous, so an awaited operation resumes its caller in a microtask: a loop of
  * awaited operations (a publication claims a collection and makes indexes for each of its hundreds of
  * resources) would never let a request in until it ends (issue 9: nothing holds the loop for 100 ms).
- * Once operations have run for TURN_MS without a turn, the next one waits for one (setImmediate).
+ * Once operations have run for TURN_MS without a turn, the next one waits for one (afterTurn).
  */
 function turnIfHeld(): Promise<void> | undefined {
   const now = performance.now();
   if (runStart < 0) {
     runStart = now;
-    setImmediate(() => {
+    afterTurn(() => {
       runStart = -1;
     });
     return undefined;
   }
   if (now - runStart < TURN_MS) return undefined;
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => afterTurn(resolve));
 }
 
 /**
