@@ -73,6 +73,31 @@ describe('property names that JavaScript gives a meaning are refused where they 
   });
 });
 
+describe('a YAML alias inside the node it names (a value that would contain itself) is refused at its place', () => {
+  it.each([
+    ['a sequence holding itself', '&a [*a]', 'cat.yaml:1:5'],
+    ['a mapping holding itself', 'id: X\nresources: &r\n  - code: A\n    more: *r\n', 'cat.yaml:4:11'],
+  ])('%s', (_what, text, path) => {
+    expect(problemsOf(() => parseDocuments(text, 'cat.yaml'))).toEqual([
+      { path, message: 'YAML alias *' + (text.startsWith('&a') ? 'a' : 'r') + ' stands inside the node it names, so the value would contain itself; write the value out instead' },
+    ]);
+  });
+
+  it('an alias used beside its node, not inside it, is read', () => {
+    expect(parseDocuments('a: &x [1, 2]\nb: *x\n', 'cat.yaml')).toEqual([{ a: [1, 2], b: [1, 2] }]);
+  });
+
+  it('the workflow (document text of submitCatalogue) refuses it as CATALOGUE_INVALID', () => {
+    let code: unknown;
+    try {
+      parseCatalogueText('id: &a { x: *a }');
+    } catch (err) {
+      code = (err as { code?: string }).code;
+    }
+    expect(code).toBe('CATALOGUE_INVALID');
+  });
+});
+
 describe('required fields are checked on the object as it will be stored', () => {
   it('a field only a prototype carries is missing, as it would be in the store', () => {
     const r = { ...legal.resources[0] } as Record<string, unknown>;

@@ -3,11 +3,12 @@
 //
 // Whatever the bytes, reading ends in documents or problems, never in an exception: text that is not
 // UTF-8 is refused at its line (never read with U+FFFD in place of the bad bytes), nesting deeper than
-// MAX_NESTING is refused before a parser recurses into it, and YAML aliases that would expand past
-// MAX_ALIAS_COUNT (an alias bomb) are refused while the document is built.
+// MAX_NESTING is refused before a parser recurses into it, YAML aliases that would expand past
+// MAX_ALIAS_COUNT (an alias bomb) are refused while the document is built, and so is an alias inside the
+// node it names (`&a [*a]`: a value that contains itself, which every later walk would follow forever).
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, visit, type Document } from 'yaml';
 import { DocumentInvalidError, type Problem } from './problems.ts';
 
 /** How deep mappings and sequences may nest (a catalogue needs about six levels). */
@@ -138,6 +139,16 @@ function parseYaml(text: string, file: string): unknown[] {
       problems.push({ path: `${file}:${line}:${col}`, message: `YAML syntax error: ${firstLine(err.message)}` });
     }
   }
+  for (const doc of list) {
+    const alias = recursiveAlias(doc);
+    if (alias) {
+      const [line, col] = lineCol(text, alias.offset);
+      problems.push({
+        path: `${file}:${line}:${col}`,
+        message: `YAML alias *${alias.name} stands inside the node it names, so the value would contain itself; write the value out instead`,
+      });
+    }
+  }
   if (problems.length) throw new DocumentInvalidError(problems, file);
   const docs = list
     .filter((d) => d.contents !== null)
@@ -156,6 +167,23 @@ function parseYaml(text: string, file: string): unknown[] {
   );
   if (refused.length) throw new DocumentInvalidError(refused, file);
   return docs;
+}
+
+/** The first alias of a document that stands inside the node its anchor names, with its offset. */
+function recursiveAlias(doc: Document): { name: string; offset: number } | undefined {
+  let found: { name: string; offset: number } | undefined;
+  visit(doc, {
+    Alias(_key, alias) {
+      const target = alias.resolve(doc);
+      const [start] = alias.range ?? [];
+      if (target?.range && start !== undefined && target.range[0] <= start && start < target.range[2]) {
+        found = { name: alias.source, offset: start };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function firstLine(s: string): string {
