@@ -162,3 +162,61 @@ describe('validatePlatform', () => {
     }
   });
 });
+
+// A department's region decides what row scope shows it (SPEC §6) and what a connected platform accepts
+// of it (§12): a county given a city's code would see the whole city's rows. Checked on a platform of
+// another province than the demo's.
+describe('departments agree with their division codes (a Guizhou platform)', () => {
+  const guizhou = readDocument(join(file, '..', '..', 'guizhou', 'platform.yaml'));
+  const guizhouProblems = (mutate: (doc: Doc) => void): Problem[] => {
+    const doc = structuredClone(guizhou) as Doc;
+    mutate(doc);
+    return validatePlatform(doc).problems;
+  };
+
+  it('accepts the platform as written', () => {
+    expect(validatePlatform(guizhou).problems).toEqual([]);
+  });
+
+  it.each([
+    {
+      name: 'a county department with its city\'s code',
+      mutate: (d: Doc) => (d.departments[6].region = '520100'),
+      problems: [
+        { path: 'departments[6].region', message: '"520100" is the code of a city, but the department\'s level is county; a county\'s code ends in two digits other than 00, like 520102' },
+        { path: 'departments[6].code', message: '"520102-XCZX" does not begin with the department\'s region 520100; a department code is its region\'s code, a dash and the department\'s abbreviation' },
+      ],
+    },
+    {
+      name: 'a city department at the province\'s level',
+      mutate: (d: Doc) => (d.departments[4].level = 'province'),
+      problems: [
+        { path: 'departments[4].region', message: '"520100" is the code of a city, but the department\'s level is province; a province\'s code ends in 0000, like 520000' },
+      ],
+    },
+    {
+      name: 'a department of another province',
+      mutate: (d: Doc) => d.departments.push({ code: '530100-MZ', name: '昆明市民政局', graphqlName: 'kunming', level: 'city', region: '530100' }),
+      problems: [
+        { path: 'departments[7].region', message: '"530100" lies outside the platform\'s region 520000; a platform\'s departments are those of its region (another platform\'s are reached by connecting it)' },
+      ],
+    },
+    {
+      name: 'a platform whose level is not its code\'s',
+      mutate: (d: Doc) => (d.platform.level = 'city'),
+      problems: [
+        { path: 'platform.region', message: '"520000" is the code of a province, but platform.level is city; a city\'s code ends in 00 but not 0000, like 520100' },
+      ],
+    },
+    {
+      name: 'a region that is no division\'s code',
+      mutate: (d: Doc) => (d.departments[0].region = '000000'),
+      problems: [
+        { path: 'departments[0].region', message: '"000000" is not the code of an administrative division (two digits of a province, then two of a city and two of a county)' },
+        { path: 'departments[0].code', message: '"520000-DSJ" does not begin with the department\'s region 000000; a department code is its region\'s code, a dash and the department\'s abbreviation' },
+      ],
+    },
+  ])('refuses $name', ({ mutate, problems }) => {
+    expect(guizhouProblems(mutate)).toEqual(problems);
+  });
+});

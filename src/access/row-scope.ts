@@ -4,7 +4,7 @@
 // of prefixes; `rowFilter` turns it into the one store filter that lists, counts, cursors, lookups and
 // links all add to their queries, so that every way of reading sees the same rows.
 import type { Resource } from '../model/catalogue.ts';
-import type { Department } from '../model/platform.ts';
+import type { Department, Level } from '../model/platform.ts';
 import type { Filter } from '../store/port.ts';
 import { grantCovers, type Grant } from './grant-model.ts';
 
@@ -14,6 +14,12 @@ export function regionPrefix(code: string): string {
   while (p.length >= 2 && p.endsWith('00')) p = p.slice(0, -2);
   return p;
 }
+
+/** The level of a division code by its prefix: 52 a province, 5201 a city, 520102 a county; undefined for 000000. */
+export function levelOfRegion(code: string): Level | undefined {
+  return LEVEL_OF_PREFIX[regionPrefix(code).length];
+}
+const LEVEL_OF_PREFIX: Record<number, Level> = { 2: 'province', 4: 'city', 6: 'county' };
 
 /** Whether division code `value` lies within `region` (the prefix rule). */
 export function withinRegion(value: string, region: string): boolean {

@@ -9,7 +9,7 @@
 // Every refusal is UNAUTHENTICATED with one message; the reason goes to the log.
 import { KeyObject, randomUUID, sign, verify as verifySignature } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
-import { regionPrefix, withinRegion } from '../access/row-scope.ts';
+import { levelOfRegion, withinRegion } from '../access/row-scope.ts';
 import { LEVELS, type ConnectedPlatform, type Department, type Level, type Platform } from '../model/platform.ts';
 import { DuplicateKeyError, type Store } from '../store/port.ts';
 import { AuthenticationError, type AuthenticationFailure } from './errors.ts';
@@ -79,8 +79,6 @@ export function claimsForwarded(headers: Record<string, string | string[] | unde
 export function platformBase(c: ConnectedPlatform): string {
   return c.url.replace(/\/+$/, '').replace(/\/graphql$/, '');
 }
-
-const LEVEL_OF_PREFIX: Record<number, Level> = { 2: 'province', 4: 'city', 6: 'county' };
 
 export interface ForwardedVerifier {
   verify(authorization: string | undefined, forwardedBy: string | string[] | undefined): Promise<{ identity: Identity; purpose: string | null }>;
@@ -180,7 +178,7 @@ export function createForwardedVerifier(opts: { platform: Platform; store: Store
       if (typeof sub !== 'string' || !sub || typeof dept !== 'string' || !dept || typeof jti !== 'string' || !jti) return refuse('missing-claims');
       if ((exp as number) - (iat as number) > MAX_FORWARDED_TTL_SECONDS) return refuse('too-long-lived');
       if (typeof deptRegion !== 'string' || !/^[0-9]{6}$/.test(deptRegion) || !LEVELS.includes(deptLevel as Level)) return refuse('invalid');
-      if (LEVEL_OF_PREFIX[regionPrefix(deptRegion).length] !== deptLevel) return refuse('invalid');
+      if (levelOfRegion(deptRegion) !== deptLevel) return refuse('invalid');
       if (!withinRegion(deptRegion, known.entry.region)) return refuse('outside-region');
       // A forwarded department is never one of this platform's own: it would read as their provider.
       if (own.has(dept)) return refuse('unknown-department');

@@ -1,6 +1,7 @@
 // Checks of a platform file beyond its JSON Schema: each a named function yielding problems; the list
 // `platformChecks` is applied in order by validatePlatform.
-import type { Platform } from '../../model/platform.ts';
+import { levelOfRegion, regionPrefix, withinRegion } from '../../access/row-scope.ts';
+import type { Level, Platform } from '../../model/platform.ts';
 import { departmentTypeName, PLATFORM_QUERY_FIELDS } from '../names.ts';
 import type { Problem } from '../problems.ts';
 import { listOf, problem, repeats } from './util.ts';
@@ -32,6 +33,51 @@ function* graphqlNamesNotPlatformFields(p: Platform): Iterable<Problem> {
       yield problem(
         `departments[${i}].graphqlName`,
         `"${d.graphqlName}" is a field the platform itself defines on Query; choose another name (reserved: ${PLATFORM_QUERY_FIELDS.join(', ')})`,
+      );
+    }
+  }
+}
+
+/** How a division code of each level is written, with an example within the platform's province. */
+function levelShape(level: Level, p: Platform): string {
+  const province = p.platform.region.slice(0, 2);
+  const shapes: Record<Level, string> = {
+    province: `ends in 0000, like ${province}0000`,
+    city: `ends in 00 but not 0000, like ${province}0100`,
+    county: `ends in two digits other than 00, like ${province}0102`,
+  };
+  return `a ${level}'s code ${shapes[level]}`;
+}
+
+/** A problem when `region` is no division's code or the code of another level than `level`. */
+function regionOfLevel(path: string, region: string, level: Level, whose: string, p: Platform): Iterable<Problem> {
+  const actual = levelOfRegion(region);
+  if (!actual) {
+    return [problem(path, `"${region}" is not the code of an administrative division (two digits of a province, then two of a city and two of a county)`)];
+  }
+  if (actual !== level) return [problem(path, `"${region}" is the code of a ${actual}, but ${whose} is ${level}; ${levelShape(level, p)}`)];
+  return [];
+}
+
+// A department's region decides the rows it sees (row scope) and what connected platforms accept of it:
+// its code, level and region must agree with each other and with the platform's.
+function* platformRegionOfItsLevel(p: Platform): Iterable<Problem> {
+  yield* regionOfLevel('platform.region', p.platform.region, p.platform.level, 'platform.level', p);
+}
+
+function* departmentRegionsOfTheirLevels(p: Platform): Iterable<Problem> {
+  for (const [i, d] of p.departments.entries()) {
+    yield* regionOfLevel(`departments[${i}].region`, d.region, d.level, "the department's level", p);
+    if (levelOfRegion(d.region) && regionPrefix(p.platform.region) !== '' && !withinRegion(d.region, p.platform.region)) {
+      yield problem(
+        `departments[${i}].region`,
+        `"${d.region}" lies outside the platform's region ${p.platform.region}; a platform's departments are those of its region (another platform's are reached by connecting it)`,
+      );
+    }
+    if (!d.code.startsWith(`${d.region}-`)) {
+      yield problem(
+        `departments[${i}].code`,
+        `"${d.code}" does not begin with the department's region ${d.region}; a department code is its region's code, a dash and the department's abbreviation`,
       );
     }
   }
@@ -71,6 +117,8 @@ function* connectedNamespacesFree(p: Platform): Iterable<Problem> {
 }
 
 export const platformChecks: readonly PlatformCheck[] = [
+  platformRegionOfItsLevel,
+  departmentRegionsOfTheirLevels,
   departmentCodesUnique,
   graphqlNamesUnique,
   graphqlNamesNotPlatformFields,
