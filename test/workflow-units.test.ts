@@ -106,6 +106,43 @@ describe('markPublished', () => {
   });
 });
 
+describe('catalogueVersions (one reader per action)', () => {
+  it('reads and parses each version once, and reads again a version whose status changed', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openSqliteStore } = await import('../src/store/sqlite.ts');
+    const repo = await import('../src/catalogue/repository.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'govgraph-versions-'));
+    const store = await openSqliteStore(dir);
+    try {
+      await repo.ensureCatalogueIndexes(store);
+      const cat = (title: string) => ({ id: 'HN-X', kind: 'departmental', title, compiler: '430000-MZ', resources: [] }) as never;
+      await repo.addVersion(store, cat('one'), 'op', 'approved');
+      await repo.addVersion(store, cat('two'), 'op', 'approved');
+      expect(await repo.markPublished(store, 'HN-X', 1, new Date('2026-01-05T00:00:00Z'))).toBe(true);
+      const versions = repo.catalogueVersions(store);
+      const [v1, v2] = await versions.list('HN-X');
+      expect([v1.status, v1.catalogue.title, v2.status, v2.catalogue.title]).toEqual(['published', 'one', 'approved', 'two']);
+      // Asked again, unchanged: the very versions read before (no document read or parsed again).
+      expect(await versions.published()).toEqual([v1]);
+      expect((await versions.published())[0]).toBe(v1);
+      expect((await versions.everPublished())[0]).toBe(v1);
+      expect(await versions.get('HN-X', 2)).toBe(v2);
+      // Changed meanwhile (here by another reader's action): read again, never the status read before.
+      expect(await repo.markPublished(store, 'HN-X', 2, new Date('2026-01-06T00:00:00Z'))).toBe(true);
+      const [again1, again2] = await versions.list('HN-X');
+      expect([again1.status, again2.status, again2.publishedAt]).toEqual(['superseded', 'published', '2026-01-06T00:00:00.000Z']);
+      expect((await versions.published()).map((v) => v.version)).toEqual([2]);
+      expect((await versions.everPublished()).map((v) => `${v.version} ${v.status}`)).toEqual(['1 superseded', '2 published']);
+      expect(await versions.get('HN-X', 3)).toBeNull();
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('repeated collection warnings at the bounds', () => {
   it('name the first resource of another provider holding the element, however many of the same provider come first', () => {
     const base = bigPlatformCatalogues(MAX_CATALOGUE_RESOURCES * 3, { prefix: 'HN-R' });

@@ -15,7 +15,7 @@
 import { collectionOf, type Catalogue, type Resource } from '../model/catalogue.ts';
 import { and, DuplicateKeyError, eq, type Row, type Store } from '../store/port.ts';
 import type { Problem } from './problems.ts';
-import { listVersions } from './repository.ts';
+import { catalogueVersions, type CatalogueVersions } from './repository.ts';
 
 export const COLLECTION_OWNERS = '_collection_owners';
 
@@ -82,23 +82,21 @@ async function bind(store: Store, r: Resource, now: Date): Promise<{ owner: Coll
 }
 
 /** Binds the collections of every version ever published, oldest publication first (stores from before bindings). */
-async function bindHistory(store: Store, now: Date): Promise<void> {
-  const everPublished = (await listVersions(store))
-    .filter((v) => v.publishedAt !== null && ['published', 'superseded', 'withdrawn'].includes(v.status))
-    .sort((a, b) => (a.publishedAt! < b.publishedAt! ? -1 : a.publishedAt! > b.publishedAt! ? 1 : 0));
-  for (const v of everPublished) for (const r of v.catalogue.resources) await bind(store, r, now);
+async function bindHistory(store: Store, versions: CatalogueVersions, now: Date): Promise<void> {
+  for (const v of await versions.everPublished()) for (const r of v.catalogue.resources) await bind(store, r, now);
 }
 
-/** Problems of a catalogue's collections against the bindings and every version ever published; changes nothing. */
-export async function collectionProblems(store: Store, catalogue: Catalogue): Promise<Problem[]> {
+/**
+ * Problems of a catalogue's collections against the bindings and every version ever published; changes
+ * nothing. `versions`: the action's reader, when it has read (or will read) those versions anyway.
+ */
+export async function collectionProblems(store: Store, catalogue: Catalogue, versions = catalogueVersions(store)): Promise<Problem[]> {
   const owners = new Map<string, CollectionOwner>();
   for (const row of await store.find(COLLECTION_OWNERS, {})) {
     const o = ownerOf(row);
     owners.set(o.key, o);
   }
-  const history = (await listVersions(store)).filter((v) => v.publishedAt !== null);
-  history.sort((a, b) => (a.publishedAt! < b.publishedAt! ? -1 : 1));
-  for (const v of history) {
+  for (const v of await versions.everPublished()) {
     for (const r of v.catalogue.resources) {
       const key = collectionKey(collectionOf(r));
       if (!owners.has(key)) owners.set(key, { key, collection: collectionOf(r), resource: r.code, provider: r.provider });
@@ -118,9 +116,14 @@ export async function collectionProblems(store: Store, catalogue: Catalogue): Pr
  * removed again, so a refused publication leaves nothing behind. Call it right before the status change
  * and refuse the publication when it returns any problem.
  */
-export async function claimCollections(store: Store, catalogues: readonly Catalogue[], now = new Date()): Promise<Problem[][]> {
+export async function claimCollections(
+  store: Store,
+  catalogues: readonly Catalogue[],
+  now = new Date(),
+  versions = catalogueVersions(store),
+): Promise<Problem[][]> {
   await ensureIndex(store);
-  await bindHistory(store, now);
+  await bindHistory(store, versions, now);
   const made: CollectionOwner[] = [];
   const problems = [] as Problem[][];
   for (const catalogue of catalogues) {

@@ -1,7 +1,7 @@
 // Catalogue versions in the store (SPEC §9). Each version keeps the validated document as JSON; exactly
 // one version of a catalogue id is `published` at a time.
 import type { Catalogue } from '../model/catalogue.ts';
-import { and, eq, type Row, type Store } from '../store/port.ts';
+import { and, eq, type FindQuery, type Row, type Store } from '../store/port.ts';
 
 export const CATALOGUE_VERSIONS = '_catalogue_versions';
 
@@ -40,48 +40,102 @@ function fromRow(r: Row): CatalogueVersion {
   };
 }
 
+/** What tells versions apart and orders them, read without the document (few fields: the store projects them). */
+type VersionHead = Pick<CatalogueVersion, 'id' | 'version' | 'status' | 'publishedAt'>;
+const HEAD_FIELDS = ['id', 'version', 'status', 'publishedAt'];
+const headOf = (r: Row): VersionHead => ({
+  id: String(r.id),
+  version: Number(r.version),
+  status: r.status as VersionStatus,
+  publishedAt: (r.publishedAt as string | null) ?? null,
+});
+
+const byIdThenVersion = (direction: 'asc' | 'desc') => [
+  { field: 'id', direction: 'asc' as const },
+  { field: 'version', direction },
+];
+const EVER_PUBLISHED: readonly VersionStatus[] = ['published', 'superseded', 'withdrawn'];
+const key = (id: string, version: number) => `${id}@${version}`;
+
 /**
- * The versions `query` finds, each document read on its own: a catalogue at the bounds is a megabyte of
- * JSON, and one read of several would hold the event loop while it parses them all (issue 9 point 3);
- * between reads the store gives the loop its turns (src/store/sqlite.ts). A version gone meanwhile is left out.
+ * Catalogue versions as one action reads them (a submission, a publication, an import): each version is
+ * read whole and parsed at most once however often the action asks for it (a catalogue at the bounds is
+ * a megabyte of JSON, and parsing it again and again held the event loop: issue 9 point 3). Always exact:
+ * every call reads the versions' status afresh, and a version whose status changed since is read again.
+ * A version's fields change only with its status, and no status comes twice (submitted → approved |
+ * rejected → published → superseded | withdrawn), so the same status means the same version. Make one
+ * per action and drop it with the action: it keeps the versions that action read, no longer.
  */
-async function versionsOneByOne(store: Store, heads: Row[]): Promise<CatalogueVersion[]> {
-  const out: CatalogueVersion[] = [];
-  for (const h of heads) {
-    const v = await getVersion(store, String(h.id), Number(h.version));
-    if (v) out.push(v);
-  }
-  return out;
+export interface CatalogueVersions {
+  get(id: string, version: number): Promise<CatalogueVersion | null>;
+  /** The versions of catalogue `id` (of every catalogue when omitted), by id, oldest first. */
+  list(id?: string): Promise<CatalogueVersion[]>;
+  /** The versions in effect, in id order. */
+  published(): Promise<CatalogueVersion[]>;
+  /** Every version ever published (published, superseded or withdrawn), oldest publication first. */
+  everPublished(): Promise<CatalogueVersion[]>;
 }
 
-export async function publishedVersions(store: Store): Promise<CatalogueVersion[]> {
-  const rows = await store.find(CATALOGUE_VERSIONS, {
-    filter: eq('status', 'published'),
-    projection: ['id', 'version'],
-    sort: [{ field: 'id', direction: 'asc' }, { field: 'version', direction: 'desc' }],
-  });
-  // Between a publish and its superseding write two versions of an id are published: the newer is in effect.
-  return versionsOneByOne(store, rows.filter((r, i) => i === 0 || rows[i - 1].id !== r.id));
+export function catalogueVersions(store: Store): CatalogueVersions {
+  const read = new Map<string, CatalogueVersion>();
+  const heads = async (query: Omit<FindQuery, 'projection'>) => (await store.find(CATALOGUE_VERSIONS, { ...query, projection: HEAD_FIELDS })).map(headOf);
+
+  /** The version of `head` (just read), whole: as read before when its status is the same. */
+  async function whole(head: VersionHead): Promise<CatalogueVersion | null> {
+    const known = read.get(key(head.id, head.version));
+    if (known?.status === head.status) return known;
+    const rows = await store.find(CATALOGUE_VERSIONS, { filter: and(eq('id', head.id), eq('version', head.version)), limit: 1 });
+    if (!rows.length) return null; // gone meanwhile
+    const v = fromRow(rows[0]);
+    read.set(key(v.id, v.version), v);
+    return v;
+  }
+
+  /**
+   * Each version on its own read: one read of several would hold the event loop while it parses them
+   * all; between reads the store gives the loop its turns (src/store/sqlite.ts). A version gone meanwhile
+   * is left out.
+   */
+  async function wholes(of: VersionHead[]): Promise<CatalogueVersion[]> {
+    const out: CatalogueVersion[] = [];
+    for (const head of of) {
+      const v = await whole(head);
+      if (v) out.push(v);
+    }
+    return out;
+  }
+
+  return {
+    async get(id, version) {
+      const [head] = await heads({ filter: and(eq('id', id), eq('version', version)), limit: 1 });
+      return head ? whole(head) : null;
+    },
+    async list(id) {
+      return wholes(await heads({ filter: id === undefined ? undefined : eq('id', id), sort: byIdThenVersion('asc') }));
+    },
+    async published() {
+      const found = await heads({ filter: eq('status', 'published'), sort: byIdThenVersion('desc') });
+      // Between a publish and its superseding write two versions of an id are published: the newer is in effect.
+      return wholes(found.filter((h, i) => i === 0 || found[i - 1].id !== h.id));
+    },
+    async everPublished() {
+      const found = (await heads({ filter: { kind: 'in', field: 'status', values: [...EVER_PUBLISHED] }, sort: byIdThenVersion('asc') })).filter((h) => h.publishedAt !== null);
+      found.sort((a, b) => (a.publishedAt! < b.publishedAt! ? -1 : a.publishedAt! > b.publishedAt! ? 1 : 0));
+      return wholes(found);
+    },
+  };
 }
+
+export const publishedVersions = (store: Store): Promise<CatalogueVersion[]> => catalogueVersions(store).published();
 
 /** The catalogues in effect, in id order. */
 export async function publishedCatalogues(store: Store): Promise<Catalogue[]> {
   return (await publishedVersions(store)).map((v) => v.catalogue);
 }
 
-export async function listVersions(store: Store, id?: string): Promise<CatalogueVersion[]> {
-  const rows = await store.find(CATALOGUE_VERSIONS, {
-    filter: id === undefined ? undefined : eq('id', id),
-    projection: ['id', 'version'],
-    sort: [{ field: 'id', direction: 'asc' }, { field: 'version', direction: 'asc' }],
-  });
-  return versionsOneByOne(store, rows);
-}
+export const listVersions = (store: Store, id?: string): Promise<CatalogueVersion[]> => catalogueVersions(store).list(id);
 
-export async function getVersion(store: Store, id: string, version: number): Promise<CatalogueVersion | null> {
-  const rows = await store.find(CATALOGUE_VERSIONS, { filter: and(eq('id', id), eq('version', version)), limit: 1 });
-  return rows.length ? fromRow(rows[0]) : null;
-}
+export const getVersion = (store: Store, id: string, version: number): Promise<CatalogueVersion | null> => catalogueVersions(store).get(id, version);
 
 /** Stores a new version with the next number; the unique (id, version) index settles races. */
 export async function addVersion(
@@ -98,11 +152,11 @@ export async function addVersion(
     limit: 1,
   });
   const version = last.length ? Number(last[0].version) + 1 : 1;
-  const row: Row = {
+  const stored: CatalogueVersion = {
     id: catalogue.id,
     version,
     status,
-    document: JSON.stringify(catalogue),
+    catalogue,
     submittedBy: by,
     submittedAt: now.toISOString(),
     reviewedBy: null,
@@ -110,8 +164,9 @@ export async function addVersion(
     reviewedAt: null,
     publishedAt: null,
   };
-  await store.insert(CATALOGUE_VERSIONS, [row]);
-  return fromRow(row);
+  const { catalogue: _parsed, ...fields } = stored;
+  await store.insert(CATALOGUE_VERSIONS, [{ ...fields, document: JSON.stringify(catalogue) }]);
+  return stored;
 }
 
 /**

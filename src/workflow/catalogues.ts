@@ -9,12 +9,12 @@ import type { Problem } from '../catalogue/problems.ts';
 import {
   CATALOGUE_VERSIONS,
   addVersion,
+  catalogueVersions,
   ensureCatalogueIndexes,
-  getVersion,
   listVersions,
   markPublished,
-  publishedCatalogues,
   type CatalogueVersion,
+  type CatalogueVersions,
   type VersionStatus,
 } from '../catalogue/repository.ts';
 import { offThread } from './off-thread.ts';
@@ -55,8 +55,8 @@ async function parseOffThread(text: string): Promise<unknown> {
   return parsed.doc;
 }
 
-async function currentVersion(env: WorkflowEnv, id: string, version: number): Promise<CatalogueVersion> {
-  const v = await getVersion(env.store, id, version);
+async function currentVersion(versions: CatalogueVersions, id: string, version: number): Promise<CatalogueVersion> {
+  const v = await versions.get(id, version);
   if (!v) throw notFound(`Catalogue ${id} has no version ${version}.`);
   return v;
 }
@@ -66,9 +66,8 @@ function requireStatus(v: CatalogueVersion, wanted: VersionStatus, doing: string
 }
 
 /** The catalogues in effect with `catalogue` in place of its published version, as a publish would make them. */
-async function catalogueSetWith(env: WorkflowEnv, catalogue: Catalogue | null, id: string): Promise<{ others: Catalogue[]; all: Catalogue[] }> {
-  const published = await publishedCatalogues(env.store);
-  const others = published.filter((c) => c.id !== id);
+async function catalogueSetWith(versions: CatalogueVersions, catalogue: Catalogue | null, id: string): Promise<{ others: Catalogue[]; all: Catalogue[] }> {
+  const others = (await versions.published()).map((v) => v.catalogue).filter((c) => c.id !== id);
   return { others, all: catalogue ? [...others, catalogue] : others };
 }
 
@@ -100,8 +99,8 @@ export interface Submission {
 }
 
 /** The warnings a document gets against the catalogues in effect and the active grants. */
-export async function submissionWarnings(env: WorkflowEnv, catalogue: Catalogue): Promise<SubmissionWarning[]> {
-  const published = await publishedCatalogues(env.store);
+export async function submissionWarnings(env: WorkflowEnv, catalogue: Catalogue, versions = catalogueVersions(env.store)): Promise<SubmissionWarning[]> {
+  const published = (await versions.published()).map((v) => v.catalogue);
   const current = published.find((c) => c.id === catalogue.id);
   const grants = current ? await listGrants(env.store, { active: true, now: env.now }) : [];
   const codes = new Set(current?.resources.map((r) => r.code) ?? []);
@@ -136,20 +135,22 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     if (typeof claimed === 'string') requireDepartment(actor, claimed, `submit a catalogue compiled by ${claimed}`);
     // An id names one department's catalogue for good: another department cannot take it over.
     const id = (doc as { id?: unknown } | null)?.id;
-    const earlier = typeof id === 'string' ? await listVersions(env.store, id) : [];
+    // One reader for the whole submission: each stored version is parsed once (issue 9 point 3).
+    const versions = catalogueVersions(env.store);
+    const earlier = typeof id === 'string' ? await versions.list(id) : [];
     const owner = earlier.find((v) => v.catalogue.compiler !== actor.dept.code);
     if (owner) {
       throw conflict(`Catalogue id ${owner.id} is already used by ${owner.catalogue.compiler}'s catalogue "${owner.catalogue.title}"; choose another id.`);
     }
-    const published = await publishedCatalogues(env.store);
+    const published = (await versions.published()).map((v) => v.catalogue);
     // On the worker thread: a catalogue at the bounds takes hundreds of milliseconds to check.
     const result = await offThread({ kind: 'validate', doc, platform: env.platform, others: published });
     if (!result.catalogue) throw invalid('The catalogue is refused:', result.problems);
     const catalogue = result.catalogue;
     requireDepartment(actor, catalogue.compiler, `submit a catalogue compiled by ${catalogue.compiler}`);
-    const taken = await collectionProblems(env.store, catalogue);
+    const taken = await collectionProblems(env.store, catalogue, versions);
     if (taken.length) throw invalid('The catalogue is refused:', taken);
-    const warnings = await submissionWarnings(env, catalogue);
+    const warnings = await submissionWarnings(env, catalogue, versions);
     const next = (earlier.at(-1)?.version ?? 0) + 1;
     return {
       detail: `${catalogue.id} v${next} submitted${warnings.length ? ` with ${warnings.length} warning(s)` : ''}`,
@@ -176,11 +177,12 @@ export async function reviewCatalogue(
   return perform(env, actor, 'reviewCatalogue', async () => {
     requireRole(actor, 'auditor', 'review catalogues');
     requireCompetent(env, actor, 'review catalogues');
-    const v = await currentVersion(env, input.id, input.version);
+    const v = await currentVersion(catalogueVersions(env.store), input.id, input.version);
     requireStatus(v, 'submitted', 'reviewed');
     const comment = input.comment?.trim() || null;
     if (input.decision === 'reject' && !comment) throw badInput('Say why the version is rejected: give a comment.');
     const status: VersionStatus = input.decision === 'approve' ? 'approved' : 'rejected';
+    const review = { status, reviewedBy: actor.user, reviewComment: comment, reviewedAt: env.now.toISOString() };
     return {
       detail: `${label(v)} ${status}${comment ? `: ${comment}` : ''}`,
       resources: resourcesOf(v.catalogue),
@@ -188,10 +190,10 @@ export async function reviewCatalogue(
         const n = await env.store.update(
           CATALOGUE_VERSIONS,
           and(eq('id', v.id), eq('version', v.version), eq('status', 'submitted')),
-          { status, reviewedBy: actor.user, reviewComment: comment, reviewedAt: env.now.toISOString() },
+          review,
         );
         if (n === 0) throw conflict(`${label(v)} was reviewed meanwhile.`);
-        return (await getVersion(env.store, v.id, v.version))!;
+        return { ...v, ...review }; // as this review left it (its document is not read again)
       },
     };
   });
@@ -212,13 +214,15 @@ export async function publishCatalogue(
 ): Promise<CatalogueVersion> {
   return perform(env, actor, 'publishCatalogue', async () => {
     requireRole(actor, 'compiler', 'publish catalogues');
-    const v = await currentVersion(env, input.id, input.version);
+    // One reader for the whole publication: each stored version is parsed once (issue 9 point 3).
+    const versions = catalogueVersions(env.store);
+    const v = await currentVersion(versions, input.id, input.version);
     requireDepartment(actor, v.catalogue.compiler, `publish catalogue ${v.id}`);
     requireStatus(v, 'approved', 'published');
-    const { others, all } = await catalogueSetWith(env, v.catalogue, v.id);
+    const { others, all } = await catalogueSetWith(versions, v.catalogue, v.id);
     const again = await offThread({ kind: 'validate', doc: v.catalogue, platform: env.platform, others });
     if (!again.catalogue) throw invalid(`${label(v)} no longer fits the catalogues in effect:`, again.problems);
-    const taken = await collectionProblems(env.store, v.catalogue);
+    const taken = await collectionProblems(env.store, v.catalogue, versions);
     if (taken.length) throw invalid(`${label(v)} cannot be published:`, taken);
     await checkBuildable(env, schema, all, `Publishing ${label(v)}`);
     return {
@@ -227,7 +231,7 @@ export async function publishCatalogue(
       resources: resourcesOf(v.catalogue),
       apply: async () => {
         // Claimed right before the status changes: a publication racing for the same collection loses here.
-        const [lost] = await claimCollections(env.store, [v.catalogue], env.now);
+        const [lost] = await claimCollections(env.store, [v.catalogue], env.now, versions);
         if (lost.length) throw invalid(`${label(v)} cannot be published:`, lost);
         for (const r of v.catalogue.resources) await ensureResourceIndexes(env.store, r);
         if (!(await markPublished(env.store, v.id, v.version, env.now))) {
@@ -235,7 +239,7 @@ export async function publishCatalogue(
         }
         await schema?.refresh();
         await fulfilDemands(env, { department: actor.dept.code, user: actor.user, requestId: actor.requestId, kind: 'workflow' }, v);
-        return (await getVersion(env.store, v.id, v.version))!;
+        return { ...v, status: 'published', publishedAt: env.now.toISOString() }; // as this publication left it
       },
     };
   });
@@ -250,14 +254,15 @@ export async function withdrawCatalogue(
 ): Promise<CatalogueVersion> {
   return perform(env, actor, 'withdrawCatalogue', async () => {
     requireRole(actor, 'compiler', 'withdraw catalogues');
-    const versions = await listVersions(env.store, input.id);
+    const reader = catalogueVersions(env.store);
+    const versions = await reader.list(input.id);
     if (!versions.length) throw notFound(`No catalogue ${input.id}.`);
     requireDepartment(actor, versions[0].catalogue.compiler, `withdraw catalogue ${input.id}`);
     const v = versions.find((x) => x.status === 'published');
     if (!v) throw conflict(`Catalogue ${input.id} has no published version to withdraw.`);
     const reason = input.reason.trim();
     if (!reason) throw badInput('Say why the catalogue is withdrawn: give a reason.');
-    const { all } = await catalogueSetWith(env, null, v.id);
+    const { all } = await catalogueSetWith(reader, null, v.id);
     await checkBuildable(env, schema, all, `Withdrawing ${label(v)}`);
     return {
       detail: `${label(v)} withdrawn: ${reason}`,
@@ -268,7 +273,7 @@ export async function withdrawCatalogue(
         });
         if (n === 0) throw conflict(`${label(v)} changed meanwhile.`);
         await schema?.refresh();
-        return (await getVersion(env.store, v.id, v.version))!;
+        return { ...v, status: 'withdrawn' }; // as this withdrawal left it
       },
     };
   });
