@@ -55,6 +55,13 @@ export interface SchemaDocument {
 
 export const prefixOf = (namespace: string) => namespace[0].toUpperCase() + namespace.slice(1) + '_';
 
+/**
+ * Refusals of a whole request that a connected platform gives for what the request asks under its own
+ * vocabulary and limits (a purpose it does not know, a sub-selection over its limits, a department's
+ * rate there): they pass on with their code, and the platform counts as answering, not as unavailable.
+ */
+const REQUEST_REFUSALS: readonly string[] = ['BAD_USER_INPUT', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED'];
+
 function unavailable(c: ConnectedPlatform, reason: string): GraphQLError {
   return new GraphQLError(`The connected platform ${c.name} (${c.region}) is unavailable: ${reason}`, {
     extensions: { code: 'PLATFORM_UNAVAILABLE', platform: c.region },
@@ -328,6 +335,12 @@ export class ConnectedPlatforms {
       return { errors: [unavailable(c, `${platformBase(c)} did not answer as a govgraph gateway (HTTP ${res.status}).`)] };
     }
     if ((res.status < 200 || res.status > 299) && !body.data) {
+      const refusal = body.errors?.[0];
+      const code = refusal?.extensions?.code;
+      if (refusal && typeof code === 'string' && REQUEST_REFUSALS.includes(code)) {
+        note('answered', 1);
+        return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${refusal.message}`, { extensions: { code, platform: c.region } })] };
+      }
       note('unavailable', 1);
       return { errors: [unavailable(c, `it refused the request (HTTP ${res.status}): ${body.errors?.[0]?.message ?? 'no reason given'}`)] };
     }

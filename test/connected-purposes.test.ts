@@ -1,0 +1,78 @@
+// Connected platforms of another province than the demo's (Guizhou 520000 and its city Guiyang 520100,
+// test/fixtures/guizhou), each with a purpose vocabulary of its own. A purpose the province knows and the
+// city does not is the request's problem, not the city's: the namespace is null with the city's own
+// refusal (BAD_USER_INPUT, naming the city's purposes), not PLATFORM_UNAVAILABLE, and the city stays
+// reachable. With a purpose both know, the city's row scope applies to the province's departments by
+// their division codes.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDocument } from '../src/catalogue/read.ts';
+import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+let work: string;
+let city: TestGateway;
+let province: TestGateway;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'govgraph-guizhou-'));
+  const provincePort = await freePort();
+  const cityFile = join(work, 'city.yaml');
+  writeFileSync(cityFile, readFileSync(fixture('city.yaml'), 'utf8').replace('PROVINCE_URL', `http://127.0.0.1:${provincePort}`));
+  city = await startTestGateway({ platformFile: cityFile, catalogueFiles: [fixture('city-housing.yaml')] });
+  await city.store.insert(collectionOf((readDocument(fixture('city-housing.yaml')) as Catalogue).resources[0]), [
+    { homeNo: 'H1', qh: '520102', tenant: '王小明', rent: '300.00' },
+    { homeNo: 'H2', qh: '520103', tenant: '李四', rent: '150.5' },
+  ]);
+  const provinceFile = join(work, 'province.yaml');
+  writeFileSync(provinceFile, readFileSync(fixture('platform.yaml'), 'utf8').replace(/connected: \[\]/,
+    `connected:\n  - { region: "520100", name: 贵阳市数据共享平台, url: "${city.gateway.url}", namespace: guiyang, timeoutMs: 3000 }`));
+  province = await startTestGateway({
+    platformFile: provinceFile,
+    catalogueFiles: [fixture('police.yaml'), fixture('rural.yaml')],
+    gateway: { port: provincePort, connectedPollMs: 0 },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await province?.close();
+  await city?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('a province and its city with purposes of their own', () => {
+  it('a purpose only the province knows: the namespace is null with the city\'s refusal; the rest stands and the city stays reachable', async () => {
+    const res = await province.query('{ guiyang { gyHousing { subsidisedHomes { totalCount } } } ruralRevival { monitoredHouseholds { totalCount } } }', {
+      dept: '520000-SWJ', purpose: 'tax-audit',
+    });
+    expect(res.data).toEqual({ guiyang: null, ruralRevival: { monitoredHouseholds: { totalCount: 0 } } });
+    expect(res.errors).toEqual([expect.objectContaining({
+      message: 'The connected platform 贵阳市数据共享平台 (520100) refused the request: Unknown purpose "tax-audit" in the `x-purpose` header; send one of: poverty-relief, city-planning.',
+      path: ['guiyang'],
+      extensions: { code: 'BAD_USER_INPUT', platform: '520100' },
+    })]);
+    const health = (await (await fetch(`${province.gateway.url}/healthz`)).json()) as { connected: { namespace: string; reachable: boolean; lastError: string | null }[] };
+    expect(health.connected).toEqual([expect.objectContaining({ namespace: 'guiyang', reachable: true, lastError: null })]);
+  });
+
+  it('a purpose both know: the city\'s row scope by the province department\'s division code', async () => {
+    const read = (dept: string) => province.query('{ guiyang { gyHousing { subsidisedHomes { nodes { homeNo tenant } totalCount } } } }', { dept, purpose: 'poverty-relief' });
+    expect((await read('520102-XCZX')).data).toEqual({ guiyang: { gyHousing: { subsidisedHomes: { nodes: [{ homeNo: 'H1', tenant: '王**' }], totalCount: 1 } } } });
+    expect((await read('520200-XCZX')).data).toEqual({ guiyang: { gyHousing: { subsidisedHomes: { nodes: [], totalCount: 0 } } } });
+    expect((await read('520000-SWJ')).data?.guiyang.gyHousing.subsidisedHomes.totalCount).toBe(2);
+  });
+});
