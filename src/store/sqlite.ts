@@ -294,8 +294,8 @@ function turnIfHeld(): Promise<void> | undefined {
  * attempts without blocking the event loop; after `waitMs`, StoreUnavailableError.
  */
 async function whenUnlocked<T>(what: string, waitMs: number, operation: () => T): Promise<T> {
-  const held = turnIfHeld();
-  if (held) await held;
+  // Until this operation starts a run of its own: one that waited for a turn counts in the next run.
+  for (let held = turnIfHeld(); held; held = turnIfHeld()) await held;
   const deadline = Date.now() + waitMs;
   for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
     try {
