@@ -5,7 +5,7 @@ import { getGrant, isGrantActive, listGrants } from '../../src/access/grants.ts'
 import { listAudit } from '../../src/audit/query.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';
-import { departmentByCode } from '../../src/model/platform.ts';
+import { defaultPageSize, departmentByCode } from '../../src/model/platform.ts';
 import type { RequestContext } from '../request.ts';
 import { listCatalogues, publishCatalogue, reviewCatalogue, seesDrafts, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
 import { revisionState } from '../../src/workflow/deadlines.ts';
@@ -86,9 +86,11 @@ const resolvers: Resolvers = {
       return out;
     },
 
-    auditLog: (_p, args, ctx) =>
+    auditLog: (_p, args, ctx, info) =>
       translated(() => {
         const f = args.filter ?? {};
+        // Left out, `first` is the schema's default of 50, or the platform's page maximum when smaller.
+        const given = info.fieldNodes.some((n) => n.arguments?.some((a) => a.name.value === 'first'));
         return listAudit(
           ctx.store,
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
@@ -101,7 +103,7 @@ const resolvers: Resolvers = {
             from: f.from ?? undefined,
             to: f.to ?? undefined,
           },
-          { first: args.first, after: args.after },
+          { first: given ? args.first : defaultPageSize(ctx.platform, args.first), after: args.after },
           ctx.platform.platform.competentDepartment,
           ctx.platform.platform.maxPageSize,
         );

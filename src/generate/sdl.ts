@@ -9,6 +9,7 @@ import {
 } from '../model/names.ts';
 import { KIND_SCALAR, OPERATORS, OPERATORS_BY_KIND, kindFilterName, kindOf, type ScalarKind } from '../model/operators.ts';
 import { PLATFORM_SDL_FILE } from '../model/platform-sdl.ts';
+import { defaultPageSize } from '../model/platform.ts';
 
 const describe = (text: string, indent = ''): string =>
   `${indent}"""\n${text.split('\n').map((l) => `${indent}${l.replace(/"""/g, '\\"""')}`).join('\n')}\n${indent}"""\n`;
@@ -115,21 +116,21 @@ function resourceSDL(model: ResourceModel): string {
 /** Fields of a department's type per SDL part: the first part defines the type, the others extend it. */
 const DEPARTMENT_PART = 100;
 
-function departmentField(m: ResourceModel): string {
+function departmentField(m: ResourceModel, first: number): string {
   const r = m.resource;
   const t = m.typeName;
   const key = m.items.get(r.key)!;
   return (
     describe(`${r.name} (${r.code}): a page of records, in key order unless orderBy says otherwise.`, '  ') +
-    `  ${r.graphql.list}(filter: ${filterTypeName(t)}, orderBy: [${orderTypeName(t)}!], first: Int = 20, after: String): ${connectionTypeName(t)}\n` +
+    `  ${r.graphql.list}(filter: ${filterTypeName(t)}, orderBy: [${orderTypeName(t)}!], first: Int = ${first}, after: String): ${connectionTypeName(t)}\n` +
     describe(`One ${r.name} record by its key, ${r.key}.`, '  ') +
     `  ${r.graphql.byKey}(${r.key}: ${isSensitive(key) ? 'String' : itemOutputType(m, key)}!): ${t}`
   );
 }
 
-function* departmentSDL(d: DepartmentModel): Generator<string> {
+function* departmentSDL(d: DepartmentModel, first: number): Generator<string> {
   for (let from = 0; from < d.resources.length; from += DEPARTMENT_PART) {
-    const block = `{\n${d.resources.slice(from, from + DEPARTMENT_PART).map(departmentField).join('\n')}\n}\n`;
+    const block = `{\n${d.resources.slice(from, from + DEPARTMENT_PART).map((m) => departmentField(m, first)).join('\n')}\n}\n`;
     yield from === 0 ? describe(`Resources provided by ${d.department.name} (${d.department.code}).`) + `type ${d.typeName} ${block}` : `extend type ${d.typeName} ${block}`;
   }
 }
@@ -145,8 +146,9 @@ export function queryFieldsSDL(model: SchemaModel): string {
 function* dataSDLParts(model: SchemaModel): Generator<string> {
   yield COMMON_SDL;
   for (const kind of Object.keys(KIND_SCALAR) as Exclude<ScalarKind, 'enum'>[]) yield kindFilterSDL(kind);
+  const first = defaultPageSize(model.platform);
   for (const d of model.departments) {
-    yield* departmentSDL(d);
+    yield* departmentSDL(d, first);
     for (const m of d.resources) yield resourceSDL(m);
   }
 }

@@ -122,6 +122,11 @@ export function maxPageSize(p: Platform): number {
   return p.platform.maxPageSize ?? DEFAULT_MAX_PAGE_SIZE;
 }
 
+/** The page of a list whose query leaves `first` out: 20, or the platform's maximum when that is smaller. */
+export function defaultPageSize(p: Platform, page = 20): number {
+  return Math.min(page, maxPageSize(p));
+}
+
 export const limitsOf = (p: Platform): Limits => p.limits ?? DEFAULT_LIMITS;
 
 export const trustedDocumentsOf = (p: Platform): TrustedDocuments => p.trustedDocuments ?? { mode: 'off', manifests: [] };

@@ -1,0 +1,61 @@
+// A platform whose `maxPageSize` is below the lists' default page (SPEC §5: `first` has a platform
+// maximum). A query that leaves `first` out must be served a page the platform allows, not refused for
+// a `first` it never sent; the schema and the cost estimate show that default. Checked on a Guizhou
+// platform (test/fixtures/guizhou) with `maxPageSize: 10`.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDocument } from '../src/catalogue/read.ts';
+import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
+
+let work: string;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'govgraph-page-size-'));
+  const platformFile = join(work, 'platform.yaml');
+  writeFileSync(platformFile, readFileSync(fixture('platform.yaml'), 'utf8').replace('  holidays:', '  maxPageSize: 10\n  holidays:'));
+  gw = await startTestGateway({ platformFile, catalogueFiles: [fixture('police.yaml'), fixture('rural.yaml')] });
+  const rural = (readDocument(fixture('rural.yaml')) as Catalogue).resources[0];
+  await gw.store.insert(collectionOf(rural), Array.from({ length: 12 }, (_, i) => ({ hh: `HH${String(i).padStart(4, '0')}`, xzqh: '520102' })));
+}, 60_000);
+
+afterAll(async () => {
+  await gw?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('a maxPageSize below the default page', () => {
+  it('a list without first gets a page of the maximum', async () => {
+    const res = await gw.query('{ ruralRevival { monitoredHouseholds { nodes { hh } totalCount pageInfo { hasNextPage } } } }', { dept: '520000-XCZX' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.ruralRevival.monitoredHouseholds).toEqual({
+      nodes: Array.from({ length: 10 }, (_, i) => ({ hh: `HH${String(i).padStart(4, '0')}` })),
+      totalCount: 12,
+      pageInfo: { hasNextPage: true },
+    });
+  });
+
+  it('a first over the maximum is still refused, naming it', async () => {
+    const res = await gw.query('{ ruralRevival { monitoredHouseholds(first: 11) { totalCount } } }', { dept: '520000-XCZX' });
+    expect(res.errors).toEqual([expect.objectContaining({ message: 'first may be at most 10 on this platform; got 11. Page through with after.', extensions: { code: 'BAD_USER_INPUT' } })]);
+  });
+
+  it('the schema shows the default the platform allows', async () => {
+    const res = await gw.query('{ __type(name: "RuralRevivalResources") { fields { name args { name defaultValue } } } }', { dept: '520000-XCZX' });
+    const list = (res.data?.__type.fields as { name: string; args: { name: string; defaultValue: string | null }[] }[]).find((f) => f.name === 'monitoredHouseholds');
+    expect(list?.args.find((a) => a.name === 'first')?.defaultValue).toBe('10');
+  });
+
+  it('the audit log without first gets a page of the maximum', async () => {
+    const res = await gw.query('{ auditLog { nodes { seq } } }', { dept: '520000-DSJ', roles: ['supervisor'] });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.auditLog.nodes.length).toBeGreaterThan(0);
+    expect(res.data?.auditLog.nodes.length).toBeLessThanOrEqual(10);
+  });
+});
