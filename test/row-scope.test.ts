@@ -147,7 +147,7 @@ describe('a grant narrows the rows, never widens them', () => {
     };
     expect(await refused({ rows: ['610201', '6101', '610101'] })).toEqual([
       { path: 'rows[0]', message: '610201 lies outside the region 610100 of 610100-ZJ; a grant may narrow the rows a department sees, never widen them.' },
-      { path: 'rows[1]', message: '"6101" is not a division code; write six digits like 430100.' },
+      { path: 'rows[1]', message: '"6101" is not a division code; write the six digits of a division, like 610100 (the region of 610100-ZJ).' },
     ]);
     expect(await refused({ rows: [] })).toEqual([{ path: 'rows', message: 'List at least one division code, or leave rows out for the whole region.' }]);
   });

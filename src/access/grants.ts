@@ -188,7 +188,10 @@ function rowProblems(resource: Resource | undefined, requester: Department | und
     return out;
   }
   rows.forEach((code, i) => {
-    if (!/^[0-9]{6}$/.test(code)) out.push({ path: `rows[${i}]`, message: `${JSON.stringify(code)} is not a division code; write six digits like 430100.` });
+    if (!/^[0-9]{6}$/.test(code)) {
+      const example = requester ? `, like ${requester.region} (the region of ${requester.code})` : '';
+      out.push({ path: `rows[${i}]`, message: `${JSON.stringify(code)} is not a division code; write the six digits of a division${example}.` });
+    }
     else if (requester && !withinRegion(code, requester.region)) {
       out.push({ path: `rows[${i}]`, message: `${code} lies outside the region ${requester.region} of ${requester.code}; a grant may narrow the rows a department sees, never widen them.` });
     }
