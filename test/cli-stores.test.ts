@@ -56,3 +56,25 @@ describe('a command run where there is no store', () => {
     expect(existsSync(join(elsewhere, 'data'))).toBe(false);
   });
 });
+
+// `serve --demo` loads the demo's catalogues and records and signs a token for the demo's Department of
+// Civil Affairs: on another platform none of them fits. It used to make a store and list sixty catalogue
+// problems, or, over a folder already published, open GraphiQL with a token for a department the
+// platform does not have. It refuses in one line instead, before it makes anything.
+describe('serve --demo with a platform that is not the demo\'s', () => {
+  const guizhou = join(root, 'test', 'fixtures', 'guizhou', 'platform.yaml');
+
+  it('refuses, names the platform and what to do, and makes no store', async () => {
+    const r = await govgraph(elsewhere, 'serve', '--demo', '--port', '0', '--platform', guizhou, '--data', 'gz');
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        `govgraph: platform ${guizhou}; store ${join(elsewhere, 'gz', 'govgraph.sqlite')}\n` +
+        `govgraph: --demo serves the demo platform (${DEMO_PLATFORM_FILE}) with its catalogues, records and token; ` +
+        `${guizhou} is another platform (it has no department 430000-GA, nor 9 more of the demo's). Leave out --demo, and load your catalogues ` +
+        'with govgraph catalogue import and your records with govgraph data import.\n',
+    });
+    expect(existsSync(join(elsewhere, 'gz'))).toBe(false);
+  });
+});

@@ -2,7 +2,8 @@
 // SIGTERM and SIGINT drain (SPEC §15); a second signal during the drain stops at once.
 import type { Command } from 'commander';
 import { DEMO_PLATFORM_FILE } from '../demo/paths.ts';
-import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../model/platform.ts';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type Platform } from '../model/platform.ts';
+import { loadPlatform } from '../catalogue/platform.ts';
 import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv } from '../audit/checkpoint.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
@@ -40,6 +41,21 @@ function parsePort(text: string): number {
   return port;
 }
 
+/**
+ * --demo loads the demo's catalogues and records and signs a token for its department of civil affairs:
+ * a platform without the demo's departments fits none of them, so it is refused before a store is made.
+ */
+function refuseDemoElsewhere(platform: Platform, platformFile: string): void {
+  const codes = new Set(platform.departments.map((d) => d.code));
+  const missing = loadPlatform(DEMO_PLATFORM_FILE).departments.map((d) => d.code).filter((code) => !codes.has(code));
+  if (missing.length === 0) return;
+  throw new UserError(
+    `--demo serves the demo platform (${DEMO_PLATFORM_FILE}) with its catalogues, records and token; ${platformFile} is another platform ` +
+      `(it has no department ${missing[0]}${missing.length > 1 ? `, nor ${missing.length - 1} more of the demo's` : ''}). ` +
+      'Leave out --demo, and load your catalogues with govgraph catalogue import and your records with govgraph data import.',
+  );
+}
+
 export function registerServeCommand(program: Command): void {
   withCommonOptions(program.command('serve'))
     .description('serve GraphQL at /graphql, GraphiQL at /graphiql, /healthz, /readyz and /metrics')
@@ -51,6 +67,7 @@ export function registerServeCommand(program: Command): void {
       const platformFile = opts.demo && cmd.getOptionValueSource('platform') === 'default' ? DEMO_PLATFORM_FILE : opts.platform;
       const platform = await loadCommandPlatform(platformFile);
       announce(opts, { platform: platformFile, store: true });
+      if (opts.demo) refuseDemoElsewhere(platform, platformFile);
       const store = await openCommandStore(opts, { create: opts.demo });
       const { ListenError, startGateway } = await import('../server/app.ts');
       const { signToken } = await import('../identity/token.ts');
