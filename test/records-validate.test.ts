@@ -66,6 +66,9 @@ describe('validateRecord', () => {
     [{ age: 1.5 }, 'line 7: age: 1.5 is not an integer'],
     [{ age: '12a' }, 'line 7: age: "12a" is not an integer'],
     [{ age: 2 ** 60 }, 'line 7: age: 1152921504606847000 is not an integer'],
+    // GraphQL's Int holds 32 bits: a larger value would import and then fail every read of the record.
+    [{ age: 3000000000 }, 'line 7: age: 3000000000 is not an integer within GraphQL\'s Int (-2147483648 to 2147483647); declare the item as decimal for larger whole numbers'],
+    [{ age: '-2147483649' }, 'line 7: age: "-2147483649" is not an integer within GraphQL\'s Int (-2147483648 to 2147483647); declare the item as decimal for larger whole numbers'],
     [{ height: 'tall' }, 'line 7: height: "tall" is not a number'],
     [{ allowance: '650,50' }, 'line 7: allowance: "650,50" is not a decimal number (digits with an optional sign and fraction, e.g. "1234.50"; no exponent; at most 34 digits)'],
     // One grammar with the Decimal scalar (src/formats/decimal.ts): what cannot be a filter value does not import.
@@ -82,6 +85,11 @@ describe('validateRecord', () => {
     [{ extra: 1 }, 'line 7: extra: is not an item of 430000-GA-00009 (items: idNumber, fullName, notes, age, height, allowance, insured, birthDate, registeredAt, status, employerCode, phone, email, caseNo)'],
   ])('%j → %s', (fields, message) => {
     expect(validateRecord(resource, { idNumber: ID, ...fields }, 7, { fromText: true })).toEqual({ problems: [message] });
+  });
+
+  it('an int item takes the whole range of GraphQL\'s Int', () => {
+    expect(validateRecord(resource, { idNumber: ID, age: 2147483647 }, 1).row!.age).toBe(2147483647);
+    expect(validateRecord(resource, { idNumber: ID, age: '-2147483648' }, 1, { fromText: true }).row!.age).toBe(-2147483648);
   });
 
   it.each([

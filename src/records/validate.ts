@@ -34,6 +34,8 @@ const ok = (value: Value): Conversion => value;
 const fail = (expected: string): Conversion => new Failed(expected);
 
 const INTEGER = /^[+-]?\d+$/;
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 function toNumber(value: unknown): number | undefined {
@@ -54,7 +56,9 @@ export const TYPES: readonly TypeConverter[] = [
     convert(value, _item, fromText) {
       if (typeof value === 'string' && !fromText) return fail('an integer (a JSON number, not a string)');
       const n = typeof value === 'string' ? (INTEGER.test(value.trim()) ? Number(value.trim()) : NaN) : value;
-      return typeof n === 'number' && Number.isSafeInteger(n) ? ok(n) : fail('an integer');
+      if (typeof n !== 'number' || !Number.isSafeInteger(n)) return fail('an integer');
+      // GraphQL's Int holds 32 bits: a larger value would be stored and then fail every read of it.
+      return n >= INT_MIN && n <= INT_MAX ? ok(n) : fail(`an integer within GraphQL's Int (${INT_MIN} to ${INT_MAX}); declare the item as decimal for larger whole numbers`);
     },
   },
   {
