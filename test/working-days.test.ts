@@ -75,3 +75,16 @@ describe('isOverdue and the platform date (Asia/Shanghai)', () => {
     expect(calendar.isOverdue('2026-10-23', new Date('2027-01-01T00:00:00Z'))).toBe(true);
   });
 });
+
+// `catalogue list` shows a revision as met on the day it was published, or as late when that day (on the
+// platform's calendar) was after the due date: "met" on a publication seven weeks late misled supervisors.
+describe('the REVISION cell of catalogue list', () => {
+  it('due, overdue, met on time, published late', async () => {
+    const { revisionCell } = await import('../src/cli/catalogue-workflow.ts');
+    expect(revisionCell({ dueDate: '2026-10-14', overdue: false, publishedAt: null })).toBe('due 2026-10-14');
+    expect(revisionCell({ dueDate: '2026-10-14', overdue: true, publishedAt: null })).toBe('OVERDUE, due 2026-10-14');
+    expect(revisionCell({ dueDate: '2026-10-14', overdue: false, publishedAt: '2026-10-14T15:59:00.000Z' })).toBe('met 2026-10-14');
+    expect(revisionCell({ dueDate: '2026-10-14', overdue: false, publishedAt: '2026-10-14T16:01:00.000Z' })).toBe('late 2026-10-15 (due 2026-10-14)');
+    expect(revisionCell({ dueDate: '2026-10-14', overdue: false, publishedAt: '2026-12-02T06:00:00.000Z' })).toBe('late 2026-12-02 (due 2026-10-14)');
+  });
+});

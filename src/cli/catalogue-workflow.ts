@@ -11,6 +11,7 @@ import type { SchemaService } from '../workflow/catalogues.ts';
 import {
   actorFor, minute, positiveInt, refusedAsUserError, statusOption, table, upper, viewerFor, withActingOptions, type ActingOptions,
 } from './acting.ts';
+import { platformDate } from '../calendar/working-days.ts';
 import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
 import { withWorkflowEnv } from './quality.ts';
 
@@ -152,9 +153,15 @@ export function registerCatalogueWorkflowCommands(catalogue: Command): void {
   );
 }
 
-/** A catalogue's revision: met on the day a version carrying it was published, else due (or overdue). */
-function revisionCell(r: { dueDate: string; overdue: boolean; publishedAt: string | null }): string {
-  if (r.publishedAt) return `met ${r.publishedAt.slice(0, 10)}`;
+/**
+ * A catalogue's revision: met on the day (the platform's) a version carrying it was published, or late
+ * when that day is after the due date; else due (or overdue).
+ */
+export function revisionCell(r: { dueDate: string; overdue: boolean; publishedAt: string | null }): string {
+  if (r.publishedAt) {
+    const day = platformDate(r.publishedAt);
+    return day > r.dueDate ? `late ${day} (due ${r.dueDate})` : `met ${day}`;
+  }
   return `${r.overdue ? 'OVERDUE, ' : ''}due ${r.dueDate}`;
 }
 
