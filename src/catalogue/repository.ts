@@ -80,15 +80,19 @@ export function catalogueVersions(store: Store): CatalogueVersions {
   const read = new Map<string, CatalogueVersion>();
   const heads = async (query: Omit<FindQuery, 'projection'>) => (await store.find(CATALOGUE_VERSIONS, { ...query, projection: HEAD_FIELDS })).map(headOf);
 
+  /** A version read whole from the store (null when there is none), kept. */
+  async function readWhole(id: string, version: number): Promise<CatalogueVersion | null> {
+    const rows = await store.find(CATALOGUE_VERSIONS, { filter: and(eq('id', id), eq('version', version)), limit: 1 });
+    if (!rows.length) return null;
+    const v = fromRow(rows[0]);
+    read.set(key(id, version), v);
+    return v;
+  }
+
   /** The version of `head` (just read), whole: as read before when its status is the same. */
   async function whole(head: VersionHead): Promise<CatalogueVersion | null> {
     const known = read.get(key(head.id, head.version));
-    if (known?.status === head.status) return known;
-    const rows = await store.find(CATALOGUE_VERSIONS, { filter: and(eq('id', head.id), eq('version', head.version)), limit: 1 });
-    if (!rows.length) return null; // gone meanwhile
-    const v = fromRow(rows[0]);
-    read.set(key(v.id, v.version), v);
-    return v;
+    return known?.status === head.status ? known : readWhole(head.id, head.version); // null: gone meanwhile
   }
 
   /**
@@ -107,6 +111,7 @@ export function catalogueVersions(store: Store): CatalogueVersions {
 
   return {
     async get(id, version) {
+      if (!read.has(key(id, version))) return readWhole(id, version);
       const [head] = await heads({ filter: and(eq('id', id), eq('version', version)), limit: 1 });
       return head ? whole(head) : null;
     },

@@ -48,13 +48,6 @@ export interface SchemaService {
 const resourcesOf = (c: Catalogue) => c.resources.map((r) => concerning(r.code, r.provider));
 const label = (v: { id: string; version: number }) => `${v.id} v${v.version}`;
 
-/** The one document of `text`, parsed on the worker thread (a catalogue at the bounds is about a megabyte). */
-async function parseOffThread(text: string): Promise<unknown> {
-  const parsed = await offThread({ kind: 'parse', text });
-  if ('refused' in parsed) throw new WorkflowError('CATALOGUE_INVALID', parsed.refused.message, parsed.refused.problems);
-  return parsed.doc;
-}
-
 async function currentVersion(versions: CatalogueVersions, id: string, version: number): Promise<CatalogueVersion> {
   const v = await versions.get(id, version);
   if (!v) throw notFound(`Catalogue ${id} has no version ${version}.`);
@@ -130,21 +123,22 @@ const BREAKING_CHANGES_PER_TURN = 50;
 export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: unknown): Promise<Submission> {
   return perform(env, actor, 'submitCatalogue', async () => {
     requireRole(actor, 'compiler', 'submit catalogues');
-    const doc = typeof document === 'string' ? await parseOffThread(document) : document;
-    const claimed = (doc as { compiler?: unknown } | null)?.compiler;
-    if (typeof claimed === 'string') requireDepartment(actor, claimed, `submit a catalogue compiled by ${claimed}`);
-    // An id names one department's catalogue for good: another department cannot take it over.
-    const id = (doc as { id?: unknown } | null)?.id;
     // One reader for the whole submission: each stored version is parsed once (issue 9 point 3).
     const versions = catalogueVersions(env.store);
-    const earlier = typeof id === 'string' ? await versions.list(id) : [];
+    const published = (await versions.published()).map((v) => v.catalogue);
+    // Parsed and validated on the worker thread in one task: a catalogue at the bounds takes hundreds of
+    // milliseconds to check, and only the checked catalogue comes back to be parsed on the event loop.
+    const checked = await offThread({ kind: 'submission', document, platform: env.platform, others: published });
+    if ('refused' in checked) throw new WorkflowError('CATALOGUE_INVALID', checked.refused.message, checked.refused.problems);
+    const { id, compiler: claimed } = checked.claims;
+    if (claimed !== null) requireDepartment(actor, claimed, `submit a catalogue compiled by ${claimed}`);
+    // An id names one department's catalogue for good: another department cannot take it over.
+    const earlier = id !== null ? await versions.list(id) : [];
     const owner = earlier.find((v) => v.catalogue.compiler !== actor.dept.code);
     if (owner) {
       throw conflict(`Catalogue id ${owner.id} is already used by ${owner.catalogue.compiler}'s catalogue "${owner.catalogue.title}"; choose another id.`);
     }
-    const published = (await versions.published()).map((v) => v.catalogue);
-    // On the worker thread: a catalogue at the bounds takes hundreds of milliseconds to check.
-    const result = await offThread({ kind: 'validate', doc, platform: env.platform, others: published });
+    const result = checked.result;
     if (!result.catalogue) throw invalid('The catalogue is refused:', result.problems);
     const catalogue = result.catalogue;
     requireDepartment(actor, catalogue.compiler, `submit a catalogue compiled by ${catalogue.compiler}`);
@@ -220,8 +214,8 @@ export async function publishCatalogue(
     requireDepartment(actor, v.catalogue.compiler, `publish catalogue ${v.id}`);
     requireStatus(v, 'approved', 'published');
     const { others, all } = await catalogueSetWith(versions, v.catalogue, v.id);
-    const again = await offThread({ kind: 'validate', doc: v.catalogue, platform: env.platform, others });
-    if (!again.catalogue) throw invalid(`${label(v)} no longer fits the catalogues in effect:`, again.problems);
+    const problems = await offThread({ kind: 'recheck', catalogue: v.catalogue, platform: env.platform, others });
+    if (problems.length) throw invalid(`${label(v)} no longer fits the catalogues in effect:`, problems);
     const taken = await collectionProblems(env.store, v.catalogue, versions);
     if (taken.length) throw invalid(`${label(v)} cannot be published:`, taken);
     await checkBuildable(env, schema, all, `Publishing ${label(v)}`);

@@ -1,12 +1,14 @@
-// The checks of a submission and a publication that are pure CPU work over the catalogues: parsing a
-// submitted document's text, validating a
-// catalogue against the platform and the catalogues in effect, and generating the data SDL of a set of
-// catalogues to find type names that clash with the platform's own schema. At the platform's bounds
-// (src/catalogue/limits.ts) they take hundreds of milliseconds, so the workflow runs them on a worker
-// thread (off-thread.ts) and the gateway's event loop keeps answering meanwhile.
+// The checks of a submission and a publication that are pure CPU work over the catalogues: parsing and
+// validating a submitted document against the platform and the catalogues in effect, validating a stored
+// version again before it is published, and generating the data SDL of a set of catalogues to find type
+// names that clash with the platform's own schema. At the platform's bounds (src/catalogue/limits.ts)
+// they take hundreds of milliseconds, so the workflow runs them on a worker thread (off-thread.ts) and
+// the gateway's event loop keeps answering meanwhile. What comes back is what the workflow uses, no more:
+// each answer is parsed on the event loop, and a catalogue at the bounds is a megabyte of JSON.
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import { validateCatalogue, type CatalogueResult } from '../catalogue/validate.ts';
+import type { Problem } from '../catalogue/problems.ts';
 import { buildSchemaModel } from '../generate/model.ts';
 import { generateDataSDL } from '../generate/sdl.ts';
 import type { Catalogue } from '../model/catalogue.ts';
@@ -16,14 +18,29 @@ import { parseCatalogueText } from './document.ts';
 import { WorkflowError } from './errors.ts';
 
 export type CheckTask =
-  | { kind: 'parse'; text: string }
+  /** A submitted document (its text, or the value) parsed and validated. */
+  | { kind: 'submission'; document: unknown; platform: Platform; others: readonly Catalogue[] }
   | { kind: 'validate'; doc: unknown; platform: Platform; others: readonly Catalogue[] }
+  /** The problems of a stored version against the catalogues in effect now (none: it may be published). */
+  | { kind: 'recheck'; catalogue: Catalogue; platform: Platform; others: readonly Catalogue[] }
   | { kind: 'clashes'; platform: Platform; catalogues: Catalogue[] };
 
-/** A parsed document, or why it is refused (a WorkflowError does not cross threads: its parts do). */
-export type ParseAnswer = { doc: unknown } | { refused: { message: string; problems: WorkflowError['problems'] } };
+/**
+ * A submitted document checked: refused when it does not parse (a WorkflowError does not cross threads:
+ * its parts do); else the id and compiler it claims (strings, or null), which the workflow checks before
+ * the validation's result, and that result.
+ */
+export type SubmissionAnswer =
+  | { refused: { message: string; problems: WorkflowError['problems'] } }
+  | { claims: { id: string | null; compiler: string | null }; result: CatalogueResult };
 
-export type CheckAnswer<T extends CheckTask> = T extends { kind: 'parse' } ? ParseAnswer : T extends { kind: 'validate' } ? CatalogueResult : string[];
+export type CheckAnswer<T extends CheckTask> = T extends { kind: 'submission' }
+  ? SubmissionAnswer
+  : T extends { kind: 'validate' }
+    ? CatalogueResult
+    : T extends { kind: 'recheck' }
+      ? Problem[]
+      : string[];
 
 /** Names of the types an SDL document defines (not those it extends). */
 function definedTypes(sdl: string): Set<string> {
@@ -32,17 +49,26 @@ function definedTypes(sdl: string): Set<string> {
 
 let platformTypes: Set<string> | null = null;
 
+function checkSubmission(document: unknown, platform: Platform, others: readonly Catalogue[]): SubmissionAnswer {
+  let doc: unknown;
+  try {
+    doc = typeof document === 'string' ? parseCatalogueText(document) : document;
+  } catch (err) {
+    if (err instanceof WorkflowError) return { refused: { message: err.message, problems: err.problems } };
+    throw err;
+  }
+  const claimed = (field: 'id' | 'compiler') => {
+    const value = (doc as Record<string, unknown> | null)?.[field];
+    return typeof value === 'string' ? value : null;
+  };
+  return { claims: { id: claimed('id'), compiler: claimed('compiler') }, result: validateCatalogue(doc, platform, others) };
+}
+
 /** Runs a check where it is called (the worker calls it, and so does the workflow without a worker). */
 export function runCheck<T extends CheckTask>(task: T): CheckAnswer<T> {
-  if (task.kind === 'parse') {
-    try {
-      return { doc: parseCatalogueText(task.text) } as CheckAnswer<T>;
-    } catch (err) {
-      if (err instanceof WorkflowError) return { refused: { message: err.message, problems: err.problems } } as CheckAnswer<T>;
-      throw err;
-    }
-  }
+  if (task.kind === 'submission') return checkSubmission(task.document, task.platform, task.others) as CheckAnswer<T>;
   if (task.kind === 'validate') return validateCatalogue(task.doc, task.platform, task.others) as CheckAnswer<T>;
+  if (task.kind === 'recheck') return validateCatalogue(task.catalogue, task.platform, task.others).problems as CheckAnswer<T>;
   platformTypes ??= definedTypes(readFileSync(PLATFORM_SDL_FILE, 'utf8'));
   const own = platformTypes;
   return [...definedTypes(generateDataSDL(buildSchemaModel(task.platform, task.catalogues)))].filter((t) => own.has(t)) as CheckAnswer<T>;
