@@ -212,13 +212,6 @@ describe('departments agree with their division codes (a Guizhou platform)', () 
       ],
     },
     {
-      // Every read of another department's data declares a purpose (SPEC §6 row 4): with none to declare,
-      // nothing could ever be shared.
-      name: 'a platform without purposes',
-      mutate: (d: Doc) => (d.purposes = []),
-      problems: [{ path: 'purposes', message: 'must list at least one entry' }],
-    },
-    {
       name: 'a region that is no division\'s code',
       mutate: (d: Doc) => (d.departments[0].region = '000000'),
       problems: [
