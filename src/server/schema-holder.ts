@@ -20,6 +20,7 @@ import type { Catalogue } from '../model/catalogue.ts';
 import type { SchemaService } from '../workflow/catalogues.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
 import { dedupeErrors } from '../rules/errors.ts';
+import { replaceUnfitValues } from './unfit-values.ts';
 
 type Listener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
 
@@ -169,9 +170,14 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
       variables: rc.request.variables,
       operationName: rc.request.operationName,
     });
+    if (!result.errors) return result;
+    // Stored values that no longer fit their item's type (a retyping publication): one error per item and
+    // path pattern instead of one per row (unfit-values.ts). Looked at only when there are errors.
+    const built = this.builds.get(schema);
+    const errors = built ? replaceUnfitValues(result.errors, built.model, schema, rc.document, rc.request.operationName) : result.errors;
     // One error per denied item and path pattern (SPEC §6): a denial is one located error for every row of
     // its path pattern (deniedOnce); its repeats are dropped here, before Apollo formats each of them.
-    return result.errors ? { ...result, errors: dedupeErrors(result.errors) } : result;
+    return { ...result, errors: dedupeErrors(errors) };
   };
 
   onSchemaLoadOrUpdate(callback: Listener) {
