@@ -3,10 +3,12 @@
 // for such a value with one CONFLICT error per item and path pattern, naming the resource and the item and
 // never the value; the rest of the response answers as usual, under graphql-jit and under the graphql-js
 // fallback alike. Importing the records again with the new types makes the reads clean.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
@@ -147,4 +149,39 @@ describe('reads of records stored before a retyping publication', () => {
       ]);
     }
   });
+});
+
+describe('the operator', () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const govgraph = (...args: string[]) => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.MONGODB_URI;
+    delete env.GOVGRAPH_DATA_DIR;
+    return promisify(execFile)(process.execPath, [join(root, 'bin', 'govgraph.js'), ...args, '--platform', fixture('platform.yaml'), '--data', join(dir, 'cli-data')], { cwd: dir, env })
+      .then((r) => ({ code: 0, stdout: r.stdout }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout + e.stderr }));
+  };
+
+  it('is told by the publication which records must be imported again, and imports them with data import', async () => {
+    expect((await govgraph('catalogue', 'import', fixture('catalogue.yaml'), '--publish')).code).toBe(0);
+    const published = await govgraph('catalogue', 'import', join(dir, 'v2.json'), '--publish');
+    expect(published.code).toBe(0);
+    const again = (item: string, what: string) =>
+      `  Item ${item} of ${CODE} is retyped: ${what}: its records stored before must be imported again (govgraph data import --resource ${CODE} FILE); until then a stored value that does not fit reads as null with a CONFLICT error`;
+    expect(published.stdout.split('\n').filter((l) => l.startsWith('  '))).toEqual([
+      again('income', 'decimal becomes int'),
+      again('householdSize', 'string becomes int'),
+      again('status', 'loses the values suspended'),
+      again('caseNote', 'string becomes int'),
+      again('officer', 'string becomes int'),
+    ]);
+    writeFileSync(join(dir, 'cli-v1.jsonl'), V1_RECORDS.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(join(dir, 'cli-v2.jsonl'), V2_RECORDS.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // It checks the records against the catalogue in effect: the old ones are refused, the new ones go in.
+    const old = await govgraph('data', 'import', '--resource', CODE, join(dir, 'cli-v1.jsonl'));
+    expect(old.code).toBe(1);
+    expect(old.stdout).toContain('"three"');
+    const imported = await govgraph('data', 'import', '--resource', CODE, join(dir, 'cli-v2.jsonl'));
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain(`imported 4 records into ${CODE} (4 new, 0 updated)`);
+  }, 180_000);
 });

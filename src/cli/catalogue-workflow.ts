@@ -30,6 +30,25 @@ async function buildCheck(env: WorkflowEnv): Promise<SchemaService> {
   };
 }
 
+/**
+ * What a publication's output line adds for each item it retypes (SPEC §14): the records stored before
+ * keep values that may not fit the new type, and read as null with a CONFLICT error until the provider
+ * imports them again. From the two documents only: no record is read.
+ */
+export async function retypedLines(before: Catalogue | undefined, after: Catalogue): Promise<string[]> {
+  const { breakingChanges } = await import('../workflow/warnings.ts');
+  return breakingChanges(before, after, new Map()).flatMap((w) =>
+    w.kind === 'BREAKING_CHANGE' && w.change === 'retyped'
+      ? [`  ${w.message}: its records stored before must be imported again (govgraph data import --resource ${w.resource} FILE); until then a stored value that does not fit reads as null with a CONFLICT error`]
+      : []);
+}
+
+/** The published version of a catalogue, before a command publishes another. */
+export async function inEffect(env: Pick<WorkflowEnv, 'store'>, id: string): Promise<Catalogue | undefined> {
+  const { publishedCatalogues } = await import('../catalogue/repository.ts');
+  return (await publishedCatalogues(env.store)).find((c) => c.id === id);
+}
+
 function readDocument(file: string): string {
   try {
     return readFileSync(file, 'utf8');
@@ -113,8 +132,10 @@ export function registerCatalogueWorkflowCommands(catalogue: Command): void {
       const n = positiveInt(version, 'version');
       const { publishCatalogue } = await import('../workflow/catalogues.ts');
       const actor = actorFor(env, opts, 'compiler');
+      const before = await inEffect(env, id);
       const v = await refusedAsUserError(async () => publishCatalogue(env, actor, { id, version: n }, await buildCheck(env)));
       console.log(`${v.id} version ${v.version} published at ${v.publishedAt} by ${actor.user} of ${actor.dept.code} (${resources(v.catalogue)}); gateways on this store serve it at their next poll`);
+      for (const line of await retypedLines(before, v.catalogue)) console.log(line);
     }),
   );
 

@@ -7,7 +7,7 @@ import { DocumentInvalidError, formatProblem, prefixProblems } from '../catalogu
 import type { publishedCatalogues } from '../catalogue/repository.ts';
 import { OPERATOR } from './grant.ts';
 import { randomUUID } from 'node:crypto';
-import { registerCatalogueWorkflowCommands } from './catalogue-workflow.ts';
+import { registerCatalogueWorkflowCommands, retypedLines } from './catalogue-workflow.ts';
 import { announce, loadCommandPlatform, openCommandStore, sqliteFile, withCommonOptions, type CommonOptions } from './options.ts';
 
 /** Loads the platform file; its problems are printed as `FILE: path: message` and the command fails. */
@@ -74,10 +74,13 @@ export function registerCatalogueCommands(program: Command): void {
     const { importCatalogueFiles } = await import('../catalogue/import.ts');
     const { fulfilDemands } = await import('../workflow/demands.ts');
     try {
+      const { publishedCatalogues } = await import('../catalogue/repository.ts');
+      const before = opts.publish ? await publishedCatalogues(store) : [];
       const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false });
       for (const { file, version, unchanged } of imported) {
         console.log(`${file}: ${version.id} version ${version.version} ${version.status} (${plural(version.catalogue.resources.length, 'resource')}${unchanged ? '; unchanged, no new version' : ''})`);
         if (version.status !== 'published') continue;
+        if (!unchanged) for (const line of await retypedLines(before.find((c) => c.id === version.id), version.catalogue)) console.log(line);
         const env = { store, platform, now: new Date() };
         for (const d of await fulfilDemands(env, { department: null, user: OPERATOR, requestId: randomUUID(), kind: 'operator' }, version)) {
           console.log(`  fulfils demand ${d.id} of ${d.requester} (${d.title})`);
