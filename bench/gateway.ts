@@ -4,9 +4,11 @@
 // - raw: the same records read from the same store and serialised with JSON.stringify over node:http;
 // - rules off: the gateway without its graphql-shield rules (what the rules cost);
 // - rules on: the gateway as served; and once more with a denied item selected (every field wrapped).
-// The gateways run in a child process (this file with --serve), the two in-memory peers in another
-// (--peers), autocannon in this one, so that the load generator does not share an event loop with what
-// it measures, and the peers' garbage is not collected while a gateway is measured.
+// Each server runs in a child process of its own kind: the gateway as served (this file with --serve),
+// the gateway without rules and the raw store server (--baselines), the two in-memory peers (--peers);
+// autocannon runs in this one. So the load generator does not share an event loop with what it
+// measures, and no server's heap or garbage weighs on another's figures (the naive peer makes a great
+// deal of garbage under load; sharing a process with the gateway's heap made its collections slower).
 // The comparisons of one gateway with itself (a denied item, 100 access profiles) are also measured
 // paired: sequential requests, the two queries alternated request by request, so that whatever else the
 // machine does weighs on both alike; an A/A pair (the same query twice) shows what is noise.
@@ -100,8 +102,8 @@ function untilStdinEnds(close: () => Promise<void>) {
   });
 }
 
-/** The gateways' child: the demo in a fresh store, the raw server and two gateways; prints their addresses. */
-async function serveGateways() {
+/** The gateway's child: the demo in a fresh store and the gateway as served; prints its address. */
+async function serveGateway() {
   // One log line per request would measure the terminal; the figures are of the gateway's own work.
   process.env.GOVGRAPH_LOG_LEVEL ??= 'warn';
   const dir = mkdtempSync(join(tmpdir(), 'govgraph-bench-'));
@@ -110,29 +112,36 @@ async function serveGateways() {
   process.stderr.write('loading the demo data...\n');
   await ensureDemo(store, platform);
   const on = await startGateway({ platform, store, port: 0, pollMs: 0 });
-  const off = await startGateway({ platform, store, port: 0, pollMs: 0, rules: false });
-  const raw = await rawServer(store);
   const token = await signToken(on.secret, { dept: '430000-MZ', user: 'bench', roles: [], ttl: '1h' });
   // The cloned departments, each a distinct access profile with the same rights and the same answer.
   const profiles: Servers['profiles'] = [];
   for (const d of clones) profiles.push({ token: await signToken(on.secret, { dept: d.code, user: 'bench', roles: [], ttl: '1h' }), purpose: 'social-assistance' });
   const key = String((await store.find('r_430000_rst_00001', { projection: ['registrationNo'], limit: 1, skip: 500 }))[0].registrationNo);
-  const servers: Omit<Servers, 'naive' | 'limit'> = { dir, raw: raw.url, on: on.url, off: off.url, token, key, profiles };
-  console.log(JSON.stringify(servers));
+  console.log(JSON.stringify({ dir, on: on.url, token, key, profiles }));
   untilStdinEnds(async () => {
     await on.close();
-    await off.close();
-    raw.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 }
 
-/**
- * The peers' child, over the store the gateways' child loaded: the same records in memory, with what MZ
- * asking for social assistance may read of them. A process of its own, so that the naive peer's garbage
- * (it makes a great deal under load) is never collected while the gateway is being measured.
- */
+/** The comparisons' child, over the store the gateway's child loaded: the gateway without its rules, and the raw store server. */
+async function serveStoreBaselines(dir: string) {
+  process.env.GOVGRAPH_LOG_LEVEL ??= 'warn';
+  const { platform } = benchPlatform();
+  const store = await openSqliteStore(dir);
+  const off = await startGateway({ platform, store, port: 0, pollMs: 0, rules: false });
+  const raw = await rawServer(store);
+  console.log(JSON.stringify({ off: off.url, raw: raw.url }));
+  untilStdinEnds(async () => {
+    await off.close();
+    raw.close();
+    await store.close();
+  });
+}
+
+/** The peers' child, over the store the gateway's child loaded: the same records in memory, with what MZ
+ * asking for social assistance may read of them. */
 async function servePeers(dir: string) {
   const { platform } = benchPlatform();
   const store = await openSqliteStore(dir);
@@ -250,9 +259,12 @@ async function main() {
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     return { child, first: JSON.parse((await lines.next()).value as string) as Record<string, unknown> };
   };
-  const gateways = await start(['--serve']);
-  const peers = await start(['--peers', gateways.first.dir as string]);
-  const s = { ...gateways.first, ...peers.first } as unknown as Servers;
+  // Each in a process of its own: the gateway as served, the store's baselines, the in-memory peers.
+  const gateway = await start(['--serve']);
+  const baselines = await start(['--baselines', gateway.first.dir as string]);
+  const peers = await start(['--peers', gateway.first.dir as string]);
+  const children = [peers, baselines, gateway];
+  const s = { ...gateway.first, ...baselines.first, ...peers.first } as unknown as Servers;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${s.token}`, 'x-purpose': 'social-assistance' };
   try {
     // Check once that each answers what it should before measuring it.
@@ -265,8 +277,7 @@ async function main() {
     if (ONLY !== 'paired') await throughput(s, headers);
     if (!ONLY || ONLY === 'paired') await pairedComparisons(s, headers);
   } finally {
-    peers.child.stdin.end();
-    gateways.child.stdin.end();
+    for (const c of children) c.child.stdin.end();
   }
 }
 
@@ -353,6 +364,7 @@ async function throughput(s: Servers, headers: Record<string, string>) {
   console.log(`lookup by key: gateway ${((rps('lookup by key: gateway, rules on') / rps('lookup by key: raw limit')) * 100).toFixed(0)}% of the raw limit (target: 25%)`);
 }
 
-if (process.argv.includes('--serve')) await serveGateways();
+if (process.argv.includes('--serve')) await serveGateway();
+else if (process.argv.includes('--baselines')) await serveStoreBaselines(process.argv[process.argv.indexOf('--baselines') + 1]);
 else if (process.argv.includes('--peers')) await servePeers(process.argv[process.argv.indexOf('--peers') + 1]);
 else await main();
