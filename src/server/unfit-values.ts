@@ -92,10 +92,11 @@ export function replaceUnfitValues<E extends GraphQLError>(
   errors: readonly E[], model: SchemaModel, schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined,
 ): readonly (E | GraphQLError)[] {
   let out: (E | GraphQLError)[] | undefined;
-  const byPattern = new Map<string, GraphQLError | null>();
+  let byPattern: Map<string, GraphQLError | null> | undefined;
   for (let i = 0; i < errors.length; i++) {
     const e = errors[i];
     if (e.extensions?.code !== undefined || !e.path?.length) continue;
+    byPattern ??= new Map();
     const key = pattern(e.path);
     let replacement = byPattern.get(key);
     if (replacement === undefined) {
