@@ -21,6 +21,7 @@ const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/retyped/${na
 const PROVIDER = { dept: '360000-MZ' };
 const AUDIT = { dept: '360000-SJ', purpose: 'benefit-audit' };
 const CODE = '360000-MZ-00001';
+const PAYMENTS = '360000-MZ-00002';
 
 // As first imported, under the first version.
 const V1_RECORDS = [
@@ -53,8 +54,8 @@ function errorsOf(r: GraphQLResponse) {
 let gw: TestGateway;
 let dir: string;
 
-async function importJsonl(name: string, records: object[]) {
-  const resource: Resource = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources).find((r) => r.code === CODE)!;
+async function importJsonl(name: string, records: object[], code = CODE) {
+  const resource: Resource = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources).find((r) => r.code === code)!;
   const file = join(dir, name);
   writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   return importRecords(gw.store, resource, file);
@@ -64,6 +65,7 @@ beforeAll(async () => {
   gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('catalogue.yaml')] });
   dir = mkdtempSync(join(tmpdir(), 'govgraph-retyped-'));
   expect((await importJsonl('v1.jsonl', V1_RECORDS)).problems).toEqual([]);
+  expect((await importJsonl('payments.jsonl', [{ paymentNo: 'P1', caseNo: 'C01' }, { paymentNo: 'P2', caseNo: 'C02' }, { paymentNo: 'P3', caseNo: 'C03' }], PAYMENTS)).problems).toEqual([]);
   // The second version: income decimal → int, householdSize string → int, status loses "suspended", the
   // secret caseNote and the unshared officer string → int.
   const v2 = parse(readFileSync(fixture('catalogue.yaml'), 'utf8')) as Catalogue;
@@ -113,6 +115,17 @@ describe('reads of records stored before a retyping publication', () => {
       for (const v of STORED) expect(JSON.stringify(r.errors)).not.toContain(v);
     });
   }
+
+  it('finds the item through a link, another resource\'s field', async () => {
+    const r = await gw.query(`{ civilAffairs { assistancePayments(first: 10, orderBy: [{ field: paymentNo, direction: ASC }]) {
+      nodes { paymentNo assistanceCase { applicant pay: income } } } } }`, PROVIDER);
+    expect(r.data!.civilAffairs.assistancePayments.nodes).toEqual([
+      { paymentNo: 'P1', assistanceCase: { applicant: 'Li Na', pay: null } },
+      { paymentNo: 'P2', assistanceCase: { applicant: 'Zhou Bo', pay: 980 } },
+      { paymentNo: 'P3', assistanceCase: { applicant: 'Xu Lan', pay: null } },
+    ]);
+    expect(errorsOf(r)).toEqual([unfit('income', 'int', 'civilAffairs.assistancePayments.nodes.*.assistanceCase.pay')]);
+  });
 
   it('answers a lookup the same way', async () => {
     const r = await gw.query(`{ civilAffairs { one: assistanceCase(caseNo: "C01") { caseNo income status applicant } } }`, PROVIDER);
