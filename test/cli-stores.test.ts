@@ -18,10 +18,16 @@ afterAll(() => rmSync(elsewhere, { recursive: true, force: true }));
 
 /** Runs govgraph in `cwd` with neither GOVGRAPH_DATA_DIR nor GOVGRAPH_PLATFORM set. */
 function govgraph(cwd: string, ...args: string[]) {
+  return govgraphWith({}, cwd, ...args);
+}
+
+/** The same, with `set` in its environment. */
+function govgraphWith(set: Record<string, string>, cwd: string, ...args: string[]) {
   const env = { ...process.env };
   delete env.GOVGRAPH_DATA_DIR;
   delete env.GOVGRAPH_PLATFORM;
   delete env.MONGODB_URI;
+  Object.assign(env, set);
   return promisify(execFile)(process.execPath, [bin, ...args], { cwd, env }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
@@ -64,17 +70,21 @@ describe('a command run where there is no store', () => {
 describe('serve --demo with a platform that is not the demo\'s', () => {
   const guizhou = join(root, 'test', 'fixtures', 'guizhou', 'platform.yaml');
 
+  const refusal =
+    `govgraph: --demo serves the demo platform (${DEMO_PLATFORM_FILE}) with its catalogues, records and token; ` +
+    `${guizhou} is another platform (it has no department 430000-GA, nor 9 more of the demo's). Leave out --demo, and load your catalogues ` +
+    'with govgraph catalogue import and your records with govgraph data import.\n';
+
   it('refuses, names the platform and what to do, and makes no store', async () => {
     const r = await govgraph(elsewhere, 'serve', '--demo', '--port', '0', '--platform', guizhou, '--data', 'gz');
-    expect(r).toEqual({
-      code: 1,
-      stdout: '',
-      stderr:
-        `govgraph: platform ${guizhou}; store ${join(elsewhere, 'gz', 'govgraph.sqlite')}\n` +
-        `govgraph: --demo serves the demo platform (${DEMO_PLATFORM_FILE}) with its catalogues, records and token; ` +
-        `${guizhou} is another platform (it has no department 430000-GA, nor 9 more of the demo's). Leave out --demo, and load your catalogues ` +
-        'with govgraph catalogue import and your records with govgraph data import.\n',
-    });
+    expect(r).toEqual({ code: 1, stdout: '', stderr: `govgraph: platform ${guizhou}; store ${join(elsewhere, 'gz', 'govgraph.sqlite')}\n${refusal}` });
     expect(existsSync(join(elsewhere, 'gz'))).toBe(false);
+  });
+
+  // GOVGRAPH_PLATFORM names the platform as --platform does; --demo used to serve the demo over it, silently.
+  it('refuses the same with the platform named by GOVGRAPH_PLATFORM', async () => {
+    const r = await govgraphWith({ GOVGRAPH_PLATFORM: guizhou }, elsewhere, 'serve', '--demo', '--port', '0', '--data', 'gz-env');
+    expect(r).toEqual({ code: 1, stdout: '', stderr: `govgraph: platform ${guizhou} (GOVGRAPH_PLATFORM); store ${join(elsewhere, 'gz-env', 'govgraph.sqlite')}\n${refusal}` });
+    expect(existsSync(join(elsewhere, 'gz-env'))).toBe(false);
   });
 });

@@ -64,7 +64,10 @@ export function registerServeCommand(program: Command): void {
     .option('--demo', 'serve the demo platform, loading it into the data folder on first run')
     .action(async (opts: ServeOptions, cmd: Command) => {
       const port = parsePort(opts.port);
-      const platformFile = opts.demo && cmd.getOptionValueSource('platform') === 'default' ? DEMO_PLATFORM_FILE : opts.platform;
+      // --demo serves the demo platform unless the operator named a platform file (--platform or
+      // GOVGRAPH_PLATFORM, which commander reports as the option's default): a ./platform.yaml found here is not a choice.
+      const named = cmd.getOptionValueSource('platform') !== 'default' || Boolean(process.env.GOVGRAPH_PLATFORM);
+      const platformFile = opts.demo && !named ? DEMO_PLATFORM_FILE : opts.platform;
       const platform = await loadCommandPlatform(platformFile);
       announce(opts, { platform: platformFile, store: true });
       if (opts.demo) refuseDemoElsewhere(platform, platformFile);
