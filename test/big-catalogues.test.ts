@@ -46,8 +46,8 @@ describe('a catalogue at the bounds', () => {
   const [doc] = bigPlatformCatalogues(MAX_CATALOGUE_RESOURCES);
   beforeAll(async () => {
     store = await openSqliteStore(dir);
-    await offThread({ kind: 'validate', doc: {}, platform, others: [] }); // the worker started, its JSON Schema compiled
-    runCheck({ kind: 'validate', doc: {}, platform, others: [] });
+    await offThread({ kind: 'submission', document: {}, platform, others: [] }); // the worker started, its JSON Schema compiled
+    runCheck({ kind: 'submission', document: {}, platform, others: [] });
   }, 60_000);
   afterAll(async () => {
     await store?.close();
@@ -55,8 +55,8 @@ describe('a catalogue at the bounds', () => {
   });
 
   it('is validated off the event loop: submitting it holds the loop far less than validating it on the loop', async () => {
-    const onLoop = await longestHold(() => runCheck({ kind: 'validate', doc, platform, others: [] }));
-    expect(onLoop.answer.problems).toEqual([]);
+    const onLoop = await longestHold(() => runCheck({ kind: 'submission', document: doc, platform, others: [] }));
+    expect(onLoop.answer).toMatchObject({ result: { problems: [] } });
     const submitted = await longestHold(() => submitCatalogue({ store, platform, now: new Date() }, compiler, doc));
     expect(submitted.answer.version).toMatchObject({ id: doc.id, version: 1, status: 'submitted' });
     console.log(`validation of ${MAX_CATALOGUE_RESOURCES} resources: loop held ${onLoop.maxMs.toFixed(0)} ms on the loop, ${submitted.maxMs.toFixed(0)} ms at most while submitted`);

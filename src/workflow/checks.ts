@@ -20,7 +20,6 @@ import { WorkflowError } from './errors.ts';
 export type CheckTask =
   /** A submitted document (its text, or the value) parsed and validated. */
   | { kind: 'submission'; document: unknown; platform: Platform; others: readonly Catalogue[] }
-  | { kind: 'validate'; doc: unknown; platform: Platform; others: readonly Catalogue[] }
   /** The problems of a stored version against the catalogues in effect now (none: it may be published). */
   | { kind: 'recheck'; catalogue: Catalogue; platform: Platform; others: readonly Catalogue[] }
   | { kind: 'clashes'; platform: Platform; catalogues: Catalogue[] };
@@ -36,11 +35,9 @@ export type SubmissionAnswer =
 
 export type CheckAnswer<T extends CheckTask> = T extends { kind: 'submission' }
   ? SubmissionAnswer
-  : T extends { kind: 'validate' }
-    ? CatalogueResult
-    : T extends { kind: 'recheck' }
-      ? Problem[]
-      : string[];
+  : T extends { kind: 'recheck' }
+    ? Problem[]
+    : string[];
 
 /** Names of the types an SDL document defines (not those it extends). */
 function definedTypes(sdl: string): Set<string> {
@@ -67,7 +64,6 @@ function checkSubmission(document: unknown, platform: Platform, others: readonly
 /** Runs a check where it is called (the worker calls it, and so does the workflow without a worker). */
 export function runCheck<T extends CheckTask>(task: T): CheckAnswer<T> {
   if (task.kind === 'submission') return checkSubmission(task.document, task.platform, task.others) as CheckAnswer<T>;
-  if (task.kind === 'validate') return validateCatalogue(task.doc, task.platform, task.others) as CheckAnswer<T>;
   if (task.kind === 'recheck') return validateCatalogue(task.catalogue, task.platform, task.others).problems as CheckAnswer<T>;
   platformTypes ??= definedTypes(readFileSync(PLATFORM_SDL_FILE, 'utf8'));
   const own = platformTypes;
