@@ -52,6 +52,7 @@ import {
   type Value,
 } from './port.ts';
 import { announceWrites } from './changes.ts';
+import { DocCache } from './doc-cache.ts';
 import { Decimal } from '../formats/decimal.ts';
 
 export const SQLITE_FILE = 'govgraph.sqlite';
@@ -66,7 +67,13 @@ const IMPORT_CACHE_KIB = 65536;
 export interface SqliteStoreOptions {
   /** How long an operation waits for another process's lock before failing; default 5000 ms. */
   lockWaitMs?: number;
+  /** How many parsed documents reads keep (doc-cache.ts); default 20,000, 0 for none. */
+  docCacheSize?: number;
 }
+
+export const DEFAULT_DOC_CACHE_SIZE = 20_000;
+/** Reads of at most this many rows (pages, lookups, a page's links) go through the document cache; longer ones (exports, reports) past it. */
+const CACHED_READ_MAX_ROWS = 1000;
 
 /** The SQLite store, with what tests and tools need beyond the port. */
 export interface SqliteStore extends Store {
@@ -402,6 +409,8 @@ function connect(file: string): Database.Database {
 export async function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   const file = path.join(dataDir, SQLITE_FILE);
   const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+  const cacheSize = options.docCacheSize ?? DEFAULT_DOC_CACHE_SIZE;
+  const docs = cacheSize > 0 ? new DocCache(cacheSize) : undefined;
   let db: Database.Database;
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -452,23 +461,28 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
   async function write<T>(what: string, collection: string, run: () => T): Promise<T> {
     if (!db.open) throw new StoreUnavailableError(`the SQLite store ${file} is closed`);
     try {
-      return await whenUnlocked(what, lockWaitMs, () =>
-        db.transaction(() => {
-          ensureTable(db, collection);
-          return run();
-        }).immediate(),
-      );
+      return await whenUnlocked(what, lockWaitMs, () => {
+        try {
+          return db.transaction(() => {
+            ensureTable(db, collection);
+            return run();
+          }).immediate();
+        } finally {
+          docs?.forget(collection);
+        }
+      });
     } catch (error) {
       throw translate(error, what);
     }
   }
 
-  function findStatement(collection: string, query: FindQuery): Sql & { pick?: string[] } {
+  /** The query's SQL; `select` replaces the projection's columns (the ids of a cached read). */
+  function findStatement(collection: string, query: FindQuery, select?: string): Sql & { pick?: string[] } {
     checkCount('limit', query.limit);
     checkCount('skip', query.skip);
     const where = compileFilter(query.filter);
     const projection = compileProjection(query.projection);
-    let sql = `SELECT ${projection.sql} FROM ${table(collection)} WHERE ${where.sql} ORDER BY ${compileSort(query.sort)}`;
+    let sql = `SELECT ${select ?? projection.sql} FROM ${table(collection)} WHERE ${where.sql} ORDER BY ${compileSort(query.sort)}`;
     const params = [...where.params];
     if (query.limit !== undefined || query.skip !== undefined) {
       sql += ' LIMIT ? OFFSET ?';
@@ -477,8 +491,44 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     return { sql, params, pick: projection.pick };
   }
 
-  const find = async (collection: string, query: FindQuery): Promise<Row[]> => {
+  /**
+   * The rows of a query, from the cache where it holds them, else from SQLite; the ids and the
+   * documents are read in one read transaction, so they are one snapshot. After another connection's
+   * commit the cache holds nothing and the query reads its documents at once.
+   */
+  const readThrough = db.transaction((collection: string, query: FindQuery): Row[] => {
+    const cache = docs!;
+    const parse = (id: number, doc: string): Row => {
+      const row = fromDoc(JSON.parse(doc) as Record<string, unknown>);
+      cache.set(collection, id, row);
+      return row;
+    };
+    if (!cache.checkDataVersion(prepare('PRAGMA data_version').pluck().get())) {
+      const { sql, params } = findStatement(collection, query, 'id, doc');
+      return (prepare(sql).raw().all(...params) as [number, string][]).map(([id, doc]) => parse(id, doc));
+    }
+    const { sql, params } = findStatement(collection, query, 'id');
+    const ids = prepare(sql).pluck().all(...params) as number[];
+    const found = ids.map((id) => cache.get(collection, id));
+    const missing = ids.filter((_, i) => found[i] === undefined);
+    if (missing.length === 0) return found as Row[];
+    const parsed = new Map<number, Row>();
+    const byId = `SELECT id, doc FROM ${table(collection)} WHERE id IN (SELECT value FROM json_each(?))`;
+    for (const [id, doc] of prepare(byId).raw().all(JSON.stringify(missing)) as [number, string][]) parsed.set(id, parse(id, doc));
+    return found.map((row, i) => row ?? parsed.get(ids[i]!)!);
+  });
+
+  /** Rows are copies: a caller may change what it gets without changing the cached document. */
+  const findCached = (collection: string, query: FindQuery): Promise<Row[]> => {
+    const pick = query.projection && [...new Set(query.projection.map(checkField))];
+    return read(`find in ${collection}`, [], () =>
+      readThrough(collection, query).map((doc) => (pick ? pickFields(doc, pick) : { ...doc })),
+    );
+  };
+
+  const find = async (collection: string, query: FindQuery, rows = query.limit): Promise<Row[]> => {
     if (query.limit === 0) return [];
+    if (docs !== undefined && rows !== undefined && rows <= CACHED_READ_MAX_ROWS) return findCached(collection, query);
     const { sql, params, pick } = findStatement(collection, query);
     return read(`find in ${collection}`, [], () => {
       const docs = prepare(sql).pluck().all(...params) as string[];
@@ -532,7 +582,8 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
 
     async findByValues(collection, field, values, projection) {
       if (values.length === 0) return [];
-      return find(collection, { filter: { kind: 'in', field, values }, projection });
+      // As many rows as values on a unique field, the usual case (a page's links).
+      return find(collection, { filter: { kind: 'in', field, values }, projection }, values.length);
     },
 
     async insert(collection, rows) {
@@ -614,13 +665,25 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       }
       const sql = `UPDATE ${table(collection)} SET doc = ${assigned} WHERE ${where.sql}`;
       params.push(...where.params);
-      return read(`update in ${collection}`, 0, () => prepare(sql).run(...params).changes);
+      return read(`update in ${collection}`, 0, () => {
+        try {
+          return prepare(sql).run(...params).changes;
+        } finally {
+          docs?.forget(collection);
+        }
+      });
     },
 
     async delete(collection, filter) {
       const where = compileFilter(filter);
       const sql = `DELETE FROM ${table(collection)} WHERE ${where.sql}`;
-      return read(`delete in ${collection}`, 0, () => prepare(sql).run(...where.params).changes);
+      return read(`delete in ${collection}`, 0, () => {
+        try {
+          return prepare(sql).run(...where.params).changes;
+        } finally {
+          docs?.forget(collection);
+        }
+      });
     },
 
     async compareJoined(left, right, sample) {
@@ -678,6 +741,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       try {
         await whenUnlocked(`dropCollection ${collection}`, lockWaitMs, () =>
           db.transaction(() => {
+            docs?.forget(collection);
             db.exec(`DROP TABLE IF EXISTS ${table(collection)}`);
             prepare('DELETE FROM _govgraph_indexes WHERE collection = ?').run(collection);
           }).immediate(),

@@ -1,0 +1,56 @@
+// Documents of the embedded store already parsed, kept between reads (bounded, least recently used
+// dropped first), so that a page read again costs its index walk and not SQLite's row text and
+// JSON.parse of every document: those were most of a page's read (bench/store-read.ts).
+//
+// Why the documents can be trusted, without a poll or a notice from other processes:
+// - another connection (a second gateway, an import, the workflow's worker, the CLI) that commits
+//   changes SQLite's `PRAGMA data_version` for this connection; every cached read asks it first, in
+//   the same read transaction as the rows it reads, and a different answer forgets everything;
+// - this connection's own writes do not change that number, so each write forgets the documents of
+//   the collection it wrote.
+// Forgetting only moves a number on (entries made under an older one are never returned again and
+// age out), so that it costs nothing: with several gateways on one store every request's audit entry
+// makes the others forget.
+import { LRUCache } from 'lru-cache';
+import type { Row } from './port.ts';
+
+interface Entry {
+  epoch: number;
+  generation: number;
+  doc: Row;
+}
+
+export class DocCache {
+  readonly #docs: LRUCache<string, Entry>;
+  readonly #generations = new Map<string, number>();
+  #dataVersion: unknown;
+  #epoch = 0; // moves on when another connection committed
+
+  constructor(readonly capacity: number) {
+    this.#docs = new LRUCache<string, Entry>({ max: capacity });
+  }
+
+  /** `PRAGMA data_version` as read in the current read transaction; false when it forgot everything. */
+  checkDataVersion(version: unknown): boolean {
+    if (version === this.#dataVersion) return true;
+    this.#epoch++;
+    this.#dataVersion = version;
+    return false;
+  }
+
+  /** This connection wrote `collection` (or may have: also after a failed write). */
+  forget(collection: string): void {
+    this.#generations.set(collection, (this.#generations.get(collection) ?? 0) + 1);
+  }
+
+  get(collection: string, id: number): Row | undefined {
+    const entry = this.#docs.get(`${collection}\0${id}`);
+    return entry !== undefined && entry.epoch === this.#epoch && entry.generation === (this.#generations.get(collection) ?? 0)
+      ? entry.doc
+      : undefined;
+  }
+
+  set(collection: string, id: number, doc: Row): void {
+    this.#docs.set(`${collection}\0${id}`, { epoch: this.#epoch, generation: this.#generations.get(collection) ?? 0, doc });
+  }
+}
