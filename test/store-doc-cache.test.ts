@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Decimal } from '../src/formats/decimal.ts';
+import { DocCache } from '../src/store/doc-cache.ts';
 import type { Row } from '../src/store/port.ts';
 import { openSqliteStore, SQLITE_FILE, type SqliteStore } from '../src/store/sqlite.ts';
 
@@ -131,5 +132,19 @@ describe('the document cache against other writers', () => {
     expect(child.status).toBe(0);
     expect((await store.find(C, PAGE))[4]!.v).toBe('by another process');
     expect((await store.find(C, byCode('P004')))[0]!.v).toBe('by another process');
+  });
+});
+
+describe('the document cache’s bound', () => {
+  it('holds at most its capacity, and keeps what is read again over what is not', () => {
+    const cache = new DocCache(10);
+    cache.checkDataVersion(1);
+    for (let id = 0; id < 1000; id++) {
+      cache.set(C, id, { id });
+      expect(cache.get(C, 0)).toEqual({ id: 0 }); // read between every two others
+      expect(cache.size).toBeLessThanOrEqual(10);
+    }
+    expect(cache.get(C, 500)).toBeUndefined();
+    expect(cache.get(C, 999)).toEqual({ id: 999 });
   });
 });
