@@ -15,7 +15,8 @@ import { openSqliteStore, SQLITE_FILE, type SqliteStore } from '../src/store/sql
 
 const C = 'people';
 const PAGE = { sort: [{ field: 'code', direction: 'asc' as const }], limit: 10 };
-const byCode = (code: string) => ({ filter: { kind: 'compare' as const, field: 'code', op: 'eq' as const, value: code }, limit: 1 });
+// Limit 2: a read of one row goes past the cache.
+const byCode = (code: string) => ({ filter: { kind: 'compare' as const, field: 'code', op: 'eq' as const, value: code }, limit: 2 });
 const people = (n: number, v = 'old'): Row[] => Array.from({ length: n }, (_, i) => ({ code: `P${String(i).padStart(3, '0')}`, v }));
 
 let dir: string;

@@ -72,7 +72,11 @@ export interface SqliteStoreOptions {
 }
 
 export const DEFAULT_DOC_CACHE_SIZE = 20_000;
-/** Reads of at most this many rows (pages, lookups, a page's links) go through the document cache; longer ones (exports, reports) past it. */
+/**
+ * Reads of 2 to this many rows (pages, a page's links) go through the document cache. Longer ones
+ * (exports, reports) go past it; so do reads of one row (a lookup by key), which the cache made slower:
+ * the read transaction around `PRAGMA data_version` costs more than parsing one document (bench/doc-cache.ts).
+ */
 const CACHED_READ_MAX_ROWS = 1000;
 
 /** The SQLite store, with what tests and tools need beyond the port. */
@@ -528,7 +532,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
 
   const find = async (collection: string, query: FindQuery, rows = query.limit): Promise<Row[]> => {
     if (query.limit === 0) return [];
-    if (docs !== undefined && rows !== undefined && rows <= CACHED_READ_MAX_ROWS) return findCached(collection, query);
+    if (docs !== undefined && rows !== undefined && rows > 1 && rows <= CACHED_READ_MAX_ROWS) return findCached(collection, query);
     const { sql, params, pick } = findStatement(collection, query);
     return read(`find in ${collection}`, [], () => {
       const docs = prepare(sql).pluck().all(...params) as string[];
