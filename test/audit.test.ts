@@ -275,6 +275,40 @@ describe('appendAudit and verifyAuditChain', () => {
   });
 });
 
+describe('the tail a writer keeps', () => {
+  /** The store, counting its reads of the log's tail. */
+  function tailReads(base: Store): { store: Store; reads: () => number } {
+    let reads = 0;
+    const wrapped: Store = Object.create(base);
+    wrapped.find = async (collection, query) => {
+      if (collection === AUDIT_COLLECTION && query.limit === 1) reads += 1;
+      return base.find(collection, query);
+    };
+    return { store: wrapped, reads: () => reads };
+  }
+
+  it('is read once for a run of appends, again after another writer appended or the log was written to', async () => {
+    const { store: s, reads } = tailReads(store);
+    await appendAll(s, FIXTURE);
+    expect(reads()).toBe(1);
+
+    // Another Store on the folder (another process alike) takes the next seq: this writer's kept tail is
+    // stale, its insert collides, and it reads the tail again and chains after the other's entry.
+    const other = await open();
+    await appendAudit(other, FIXTURE[0]!);
+    const after = await appendAudit(s, FIXTURE[1]!);
+    expect(reads()).toBe(2);
+    expect(after.seq).toBe(FIXTURE.length + 2);
+
+    // A write to the log through the same Store (here the tail deleted) is announced, and forgotten.
+    await s.delete(AUDIT_COLLECTION, eq('seq', after.seq));
+    const next = await appendAudit(s, FIXTURE[2]!);
+    expect(reads()).toBe(3);
+    expect(next.seq).toBe(after.seq);
+    expect(await verifyAuditChain(store)).toEqual({ ok: true, entries: FIXTURE.length + 2 });
+  });
+});
+
 describe('appendAudit across processes', () => {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const writer = (dataDir: string, tag: string, n: number): Promise<unknown> =>

@@ -1,7 +1,7 @@
 // Appending to the audit log (SPEC §10): hash-chained, fail-closed, safe across processes.
 //
-// Each append reads the tail (highest seq), builds the next entry (seq + 1, prevHash = the tail's hash)
-// and inserts it. A unique index on `seq` makes two writers that read the same tail collide instead of
+// Each append takes the tail (highest seq: the one this writer stored last, else read from the store),
+// builds the next entry (seq + 1, prevHash = the tail's hash) and inserts it. A unique index on `seq` makes two writers that read the same tail collide instead of
 // forking the chain: the loser gets DuplicateKeyError, re-reads the tail and tries again, up to
 // MAX_APPEND_ATTEMPTS times with a short random back-off.
 //
@@ -69,19 +69,35 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-/** Per Store: the entries waiting for the next batch, and whether a batch is being written. */
+/**
+ * Per Store: the entries waiting for the next batch, whether a batch is being written, and the tail this
+ * writer wrote last. The next batch goes after that tail without reading it again: when another process
+ * appended since, its first seq is taken and the unique index refuses it (DuplicateKeyError), and the
+ * tail is read again. Any other write to the log through this Store (the store announces it) forgets it.
+ */
 interface Writer {
   waiting: Pending[];
   writing: boolean;
+  tail?: { seq: number; hash: string } | null; // undefined: read it
+}
+
+function writerOf(store: Store): Writer {
+  let writer = writers.get(store);
+  if (!writer) {
+    const w: Writer = { waiting: [], writing: false };
+    writers.set(store, (writer = w));
+    store.watch((collection) => {
+      if (collection === AUDIT_COLLECTION) w.tail = undefined;
+    });
+  }
+  return writer;
 }
 
 const writers = new WeakMap<Store, Writer>();
 
 /** Appends one entry and returns it as stored. Throws AuditUnavailableError when it cannot. */
 export function appendAudit(store: Store, entry: NewAuditEntry): Promise<AuditEntry> {
-  let writer = writers.get(store);
-  if (!writer) writers.set(store, (writer = { waiting: [], writing: false }));
-  const w = writer;
+  const w = writerOf(store);
   return new Promise<AuditEntry>((resolve, reject) => {
     w.waiting.push({ input: { ...entry, time: entry.time ?? new Date().toISOString() }, resolve, reject });
     // The first entry of an idle writer waits one turn of the event loop for the entries of the other
@@ -97,7 +113,7 @@ async function flush(store: Store, w: Writer): Promise<void> {
     while (w.waiting.length) {
       const batch = w.waiting.splice(0, MAX_BATCH);
       try {
-        const entries = await appendBatch(store, batch.map((p) => p.input));
+        const entries = await appendBatch(store, w, batch.map((p) => p.input));
         batch.forEach((p, i) => p.resolve(entries[i]));
       } catch (err) {
         for (const p of batch) p.reject(err);
@@ -117,13 +133,13 @@ function chained(input: NewAuditEntry, seq: number, prevHash: string, key: Uint8
 }
 
 /** Writes the entries as one all-or-nothing insert after the tail; retried when another writer took the tail. */
-async function appendBatch(store: Store, inputs: NewAuditEntry[]): Promise<AuditEntry[]> {
+async function appendBatch(store: Store, w: Writer, inputs: NewAuditEntry[]): Promise<AuditEntry[]> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
     try {
       await ensureAuditIndexes(store);
       const key = await auditKey(store);
-      const tail = await auditTail(store);
+      const tail = w.tail !== undefined ? w.tail : await auditTail(store);
       let seq = tail ? tail.seq : 0;
       let prev = tail ? tail.hash : GENESIS_HASH;
       const entries = inputs.map((input) => {
@@ -131,7 +147,9 @@ async function appendBatch(store: Store, inputs: NewAuditEntry[]): Promise<Audit
         prev = entry.hash;
         return entry;
       });
+      w.tail = undefined;
       await store.insert(AUDIT_COLLECTION, entries.map(toRow));
+      w.tail = { seq, hash: prev }; // after the store announced the insert, which forgets the tail
       return entries;
     } catch (err) {
       lastError = err;
