@@ -1,9 +1,10 @@
 // Appending to the audit log (SPEC §10): hash-chained, fail-closed, safe across processes.
 //
 // Each append takes the tail (highest seq: the one this writer stored last, else read from the store),
-// builds the next entry (seq + 1, prevHash = the tail's hash) and inserts it. A unique index on `seq` makes two writers that read the same tail collide instead of
-// forking the chain: the loser gets DuplicateKeyError, re-reads the tail and tries again, up to
-// MAX_APPEND_ATTEMPTS times with a short random back-off.
+// builds the next entry (seq + 1, prevHash = the tail's hash) and inserts it. A unique index on `seq`
+// makes two writers that took the same tail collide instead of forking the chain: the loser gets
+// DuplicateKeyError, re-reads the tail and tries again, up to MAX_APPEND_ATTEMPTS times with a short
+// random back-off.
 //
 // Group commit (issue 10): within one process, the entries of concurrent requests are written together.
 // Entries that arrive while a batch is being written wait for it and then go as the next batch: one

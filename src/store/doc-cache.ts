@@ -1,5 +1,6 @@
-// Documents of the embedded store already parsed, kept between reads (bounded), so that a page read again costs its index walk and not SQLite's row text and
-// JSON.parse of every document: those were most of a page's read (bench/store-read.ts).
+// Documents of the embedded store already parsed, kept between reads (bounded), so that a page read
+// again costs its index walk and not SQLite's row text and JSON.parse of every document: those were most
+// of a page's read (bench/doc-cache.ts).
 //
 // Why the documents can be trusted, without a poll or a notice from other processes:
 // - another connection (a second gateway, an import, the workflow's worker, the CLI) that commits
