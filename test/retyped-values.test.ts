@@ -162,6 +162,31 @@ describe('reads of records stored before a retyping publication', () => {
       ]);
     }
   });
+
+  it('refuses stored values retyped to date, datetime or decimal the same way (a third version)', async () => {
+    // Under the second version's records: applicant string → decimal, householdSize int → date, officer
+    // int → datetime. A number still reads as a decimal (its text), so applicant's names are what fail.
+    const v3 = JSON.parse(readFileSync(join(dir, 'v2.json'), 'utf8')) as Catalogue;
+    const to = { applicant: 'decimal', householdSize: 'date', officer: 'datetime' } as const;
+    v3.resources[0].items = v3.resources[0].items.map((i) => (i.name in to ? { ...i, type: to[i.name as keyof typeof to] } : i));
+    writeFileSync(join(dir, 'v3.json'), JSON.stringify(v3));
+    await importCatalogueFiles(gw.store, gw.platform, [join(dir, 'v3.json')], { publish: true });
+    await gw.gateway.holder.refresh();
+    const r = await gw.query(`{ civilAffairs { assistanceCases(first: 10, orderBy: [{ field: caseNo, direction: ASC }]) {
+      nodes { caseNo applicant householdSize officer status } } } }`, PROVIDER);
+    expect(r.data!.civilAffairs.assistanceCases.nodes).toEqual([
+      { caseNo: 'C01', applicant: null, householdSize: null, officer: null, status: 'CLOSED' },
+      { caseNo: 'C02', applicant: null, householdSize: null, officer: null, status: 'OPEN' },
+      { caseNo: 'C03', applicant: null, householdSize: null, officer: null, status: 'CLOSED' },
+      { caseNo: 'C04', applicant: null, householdSize: null, officer: null, status: 'OPEN' },
+    ]);
+    expect(errorsOf(r)).toEqual([
+      unfit('applicant', 'decimal', 'civilAffairs.assistanceCases.nodes.*.applicant'),
+      unfit('householdSize', 'date', 'civilAffairs.assistanceCases.nodes.*.householdSize'),
+      unfit('officer', 'datetime', 'civilAffairs.assistanceCases.nodes.*.officer'),
+    ]);
+    for (const v of ['Li Na', 'Zhou Bo', 'Xu Lan']) expect(JSON.stringify(r.errors)).not.toContain(v);
+  });
 });
 
 describe('the operator', () => {

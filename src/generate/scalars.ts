@@ -32,8 +32,25 @@ function parseDecimal(v: unknown): Decimal {
   return checked.value;
 }
 
-/** The text of a decimal as it was imported ("450.10"); a number (from a source other than the store) as its text. */
-const serializeDecimal = (v: unknown): string => (v instanceof Decimal ? v.text : String(v));
+// Serialising refuses a value that is not of the scalar: stored before a publication retyped its item
+// (src/server/unfit-values.ts turns the refusals into one CONFLICT error per item), never a value of ours.
+
+/** The text of a decimal as it was imported ("450.10"); a number or a decimal's text (from a source other than the store) as its text. */
+function serializeDecimal(v: unknown): string {
+  if (v instanceof Decimal) return v.text;
+  if (typeof v === 'number' || (typeof v === 'string' && !('expected' in checkDecimal(v)))) return String(v);
+  throw new TypeError(`Decimal cannot represent ${shown(v)}`);
+}
+
+function serializeDate(v: unknown): string {
+  if (typeof v === 'string' && isRealDate(v)) return v;
+  throw new TypeError(`Date cannot represent ${shown(v)}`);
+}
+
+function serializeDateTime(v: unknown): string {
+  if (readDateTime(v) !== undefined) return v as string;
+  throw new TypeError(`DateTime cannot represent ${shown(v)}`);
+}
 
 /** A literal as the parser of its scalar sees it: strings as written, numbers as the text of the number
  * for decimals (no digit lost) and as numbers otherwise. */
@@ -45,14 +62,14 @@ const literal = (parse: (v: unknown) => unknown) => (ast: ValueNode) => {
 
 export const DateScalar = new GraphQLScalarType({
   name: 'Date',
-  serialize: (v) => String(v),
+  serialize: serializeDate,
   parseValue: parseDate,
   parseLiteral: literal(parseDate),
 });
 
 export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
-  serialize: (v) => String(v),
+  serialize: serializeDateTime,
   parseValue: parseDateTime,
   parseLiteral: literal(parseDateTime),
 });
