@@ -1,6 +1,6 @@
 // What the embedded store's document cache (src/store/doc-cache.ts) saves on the reads a gateway makes,
 // and what it costs when it cannot help. Two stores on the same folder, one with the cache and one
-// without (`docCacheSize: 0`), read the same things in interleaved rounds:
+// without (`docCacheChars: 0`), read the same things in interleaved rounds:
 //   - a page: 100 of 5,000 records sorted by an indexed key, 12 of their 20 items;
 //   - its links: the 100 records of another collection whose key the page's rows name (findByValues);
 //   - a lookup: one record by key;
@@ -39,8 +39,8 @@ await setup.insert('owners', Array.from({ length: 2000 }, (_, i) => owner(i)));
 await setup.close();
 
 const cached = await openSqliteStore(dir);
-const plain = await openSqliteStore(dir, { docCacheSize: 0 });
-const writer = await openSqliteStore(dir, { docCacheSize: 0 });
+const plain = await openSqliteStore(dir, { docCacheChars: 0 });
+const writer = await openSqliteStore(dir, { docCacheChars: 0 });
 
 const page = { projection: ['code', 'owner', ...ITEMS.slice(0, 10)], sort: [{ field: 'code', direction: 'asc' as const }], limit: 101 };
 const owners = [...new Set((await plain.find('records', page)).map((r) => r.owner!))];

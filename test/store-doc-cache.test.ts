@@ -93,7 +93,7 @@ describe('the document cache against this store’s own writes', () => {
   });
 
   it('a cache smaller than a page still answers the whole page, in order', async () => {
-    const small = await openSqliteStore(dir, { docCacheSize: 3 });
+    const small = await openSqliteStore(dir, { docCacheChars: 60 }); // two or three documents
     try {
       const all = { sort: PAGE.sort, limit: 30 };
       await small.find(C, all);
@@ -137,11 +137,22 @@ describe('the document cache against other writers', () => {
 });
 
 describe('the document cache’s bound', () => {
+  it('counts the documents’ text, so that a few wide records fill it as many narrow ones do', () => {
+    const cache = new DocCache(100_000);
+    cache.checkDataVersion(1);
+    for (let id = 0; id < 100; id++) {
+      cache.set(C, id, { id }, 20_000);
+      expect(cache.size).toBeLessThanOrEqual(100_000);
+    }
+    cache.set(C, 0, { id: 0 }, 20_000); // kept again: replaces, not adds
+    expect(cache.size).toBeLessThanOrEqual(100_000);
+  });
+
   it('holds at most its capacity, and keeps what is read again over what is not', () => {
-    const cache = new DocCache(10);
+    const cache = new DocCache(10); // ten documents of one character
     cache.checkDataVersion(1);
     for (let id = 0; id < 1000; id++) {
-      cache.set(C, id, { id });
+      cache.set(C, id, { id }, 1);
       expect(cache.get(C, 0)).toEqual({ id: 0 }); // read between every two others
       expect(cache.size).toBeLessThanOrEqual(10);
     }
