@@ -235,9 +235,12 @@ function compileSort(sort: SortKey[] | undefined): string {
  */
 const SQL_PROJECTION_MAX_FIELDS = 4;
 
+/** The fields of a projection, each checked, each once. */
+const projectedFields = (projection: string[]): string[] => [...new Set(projection.map(checkField))];
+
 function compileProjection(projection: string[] | undefined): { sql: string; pick?: string[] } {
   if (projection === undefined) return { sql: 'doc' };
-  const fields = [...new Set(projection.map(checkField))];
+  const fields = projectedFields(projection);
   if (fields.length > SQL_PROJECTION_MAX_FIELDS) return { sql: 'doc', pick: fields };
   const pairs = [...fields.map((f) => `'${f}', doc -> '$.${f}'`), `'${DECIMALS}', doc -> ${DECIMALS_PATH}`];
   return { sql: `json_object(${pairs.join(', ')})` };
@@ -525,7 +528,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
 
   /** Rows are copies: a caller may change what it gets without changing the cached document. */
   const findCached = (collection: string, query: FindQuery): Promise<Row[]> => {
-    const pick = query.projection && [...new Set(query.projection.map(checkField))];
+    const pick = query.projection && projectedFields(query.projection);
     return read(`find in ${collection}`, [], () =>
       readThrough(collection, query).map((doc) => (pick ? pickFields(doc, pick) : { ...doc })),
     );
