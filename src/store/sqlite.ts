@@ -501,8 +501,8 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
 
   /**
    * The rows of a query, from the cache where it holds them, else from SQLite; the ids and the
-   * documents are read in one read transaction, so they are one snapshot. After another connection's
-   * commit the cache holds nothing and the query reads its documents at once.
+   * documents are read in one read transaction, so they are one snapshot. The first read after another
+   * connection's commit reads its documents at once and keeps none; the next one fills the cache.
    */
   const readThrough = db.transaction((collection: string, query: FindQuery): Row[] => {
     const cache = docs!;
@@ -512,8 +512,10 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       return row;
     };
     if (!cache.checkDataVersion(prepare('PRAGMA data_version').pluck().get())) {
-      const { sql, params } = findStatement(collection, query, 'id, doc');
-      return (prepare(sql).raw().all(...params) as [number, string][]).map(([id, doc]) => parse(id, doc));
+      // Read as without a cache, keeping nothing: with several gateways on one folder every read gets
+      // here, and documents kept until the next read only to be forgotten then cost garbage collections.
+      const { sql, params } = findStatement(collection, query);
+      return (prepare(sql).pluck().all(...params) as string[]).map((doc) => fromDoc(JSON.parse(doc) as Record<string, unknown>));
     }
     const { sql, params } = findStatement(collection, query, 'id');
     const ids = prepare(sql).pluck().all(...params) as number[];
