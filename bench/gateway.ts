@@ -3,6 +3,8 @@
 // - naive peer: Apollo Server 5 + a graphql-shield rule on every field + DataLoader, records in memory;
 // - raw: the same records read from the same store and serialised with JSON.stringify over node:http;
 // - rules off: the gateway without its graphql-shield rules (what the rules cost);
+// - the floor: the gateway answering `{ __typename }` (nothing read, no audit entry), and the gateway with
+//   its audit inserts dropped (what storing the entries costs; a what-if, never served);
 // - rules on: the gateway as served; and once more with a denied item selected (every field wrapped).
 // Each server runs in a child process of its own kind: the gateway as served (this file with --serve),
 // the gateway without rules and the raw store server (--baselines), the two in-memory peers (--peers);
@@ -33,6 +35,7 @@ import type { Row, Store } from '../src/store/port.ts';
 import { createAccessContext } from '../src/access/context.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { platformSecret } from '../src/identity/secret.ts';
+import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { naivePeer, rawLimit, type PeerData } from './peers.ts';
 
 const arg = (name: string, fallback: number) => {
@@ -49,12 +52,14 @@ const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf
 
 const ITEMS = ['registrationNo', 'idNumber', 'fullName', 'gender', 'employerCode', 'employerName', 'position',
   'contractType', 'contractStart', 'contractEnd', 'weeklyHours', 'insured'];
+const FLOOR = 'lookup floor: the gateway answering { __typename } (token, HTTP, Apollo, plugins; nothing read, no audit entry)';
+const UNAUDITED = 'lookup by key: gateway, audit entries built but not stored (a what-if: inserts into the log dropped)';
 const LIST_QUERY = `{ humanResources { employmentRegistrations(first: 100) { nodes { ${ITEMS.join(' ')} employer { creditCode name } } } } }`;
 // The same with one item the requester may not read (monthlyWage is not shared): null with one error,
 // located once by the read plan.
 const DENIED_QUERY = LIST_QUERY.replace('insured', 'insured monthlyWage');
 
-interface Servers { dir: string; raw: string; on: string; off: string; naive: string; limit: string; token: string; key: string; profiles: { token: string; purpose: string | null }[] }
+interface Servers { dir: string; raw: string; on: string; off: string; unaudited: string; naive: string; limit: string; token: string; key: string; profiles: { token: string; purpose: string | null }[] }
 interface Figures { name: string; rps: number; p50: number; p99: number; errors: number }
 
 async function rawServer(store: Store): Promise<{ url: string; close(): void }> {
@@ -125,16 +130,33 @@ async function serveGateway() {
   });
 }
 
+/**
+ * The store with every insert into the audit log dropped: the gateway still builds, hashes and chains
+ * each entry and waits for its batch, but nothing reaches SQLite. A what-if for this bench only, to say
+ * what storing the entries costs; no gateway is ever served like this.
+ */
+function withoutAuditInserts(store: Store): Store {
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'insert') return (collection: string, rows: Row[]) => (collection === AUDIT_COLLECTION ? Promise.resolve() : target.insert(collection, rows));
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** The comparisons' child, over the store the gateway's child loaded: the gateway without its rules, and the raw store server. */
 async function serveStoreBaselines(dir: string) {
   process.env.GOVGRAPH_LOG_LEVEL ??= 'warn';
   const { platform } = benchPlatform();
   const store = await openSqliteStore(dir);
   const off = await startGateway({ platform, store, port: 0, pollMs: 0, rules: false });
+  const unaudited = await startGateway({ platform, store: withoutAuditInserts(store), port: 0, pollMs: 0 });
   const raw = await rawServer(store);
-  console.log(JSON.stringify({ off: off.url, raw: raw.url }));
+  console.log(JSON.stringify({ off: off.url, unaudited: unaudited.url, raw: raw.url }));
   untilStdinEnds(async () => {
     await off.close();
+    await unaudited.close();
     raw.close();
     await store.close();
   });
@@ -311,6 +333,10 @@ async function throughput(s: Servers, headers: Record<string, string>) {
     ['lookup by key: raw store + JSON.stringify', { url: `${s.raw}/one?key=${s.key}` }],
     ['lookup by key: gateway, rules off', post(s.off, lookup)],
     ['lookup by key: gateway, rules on', post(s.on, lookup)],
+    // The gateway's floor: the same token, HTTP, Apollo pipeline and plugins, but nothing read, so no plan,
+    // no store read and no audit entry: what any request costs before its own work.
+    [FLOOR, post(s.on, '{ __typename }')],
+    [UNAUDITED, post(s.unaudited, lookup)],
   ];
   const cases = ONLY ? all.filter(([name]) => name.includes(ONLY) || name.includes('raw limit')) : all;
   // Warm every path up first (JIT, caches), then measure each case in several rounds, every other one in
@@ -365,6 +391,14 @@ async function throughput(s: Servers, headers: Record<string, string>) {
   console.log(`with a denied item: ${((gwDenied / gwList) * 100).toFixed(0)}% of the all-allowed query (target: within 10%)`);
   console.log(`${s.profiles.length} access profiles in turn: ${((gwProfiles / gwList) * 100).toFixed(0)}% of one profile (target: within 10%)`);
   console.log(`lookup by key: gateway ${((rps('lookup by key: gateway, rules on') / rps('lookup by key: raw limit')) * 100).toFixed(0)}% of the raw limit (target: 25%)`);
+  // Under load the gateway's process is busy all the time, so 1 / rate is its time per request.
+  const us = (rate: number) => 1e6 / rate;
+  const floor = us(rps(FLOOR));
+  const lookupOwn = us(rps('lookup by key: gateway, rules on')) - floor;
+  const budget = us(0.25 * rps('lookup by key: raw limit')) - floor;
+  console.log(`the gateway's floor (${FLOOR.split(': ')[1].split(' (')[0]}): ${((rps(FLOOR) / rps('lookup by key: raw limit')) * 100).toFixed(0)}% of the raw lookup, ${floor.toFixed(0)} µs per request;`);
+  console.log(`  a lookup's own work (plan, store read, audit entry) ${lookupOwn.toFixed(0)} µs per request, against ${budget.toFixed(0)} µs left for it at 25% of the raw lookup;`);
+  console.log(`  storing its audit entry ${(us(rps('lookup by key: gateway, rules on')) - us(rps(UNAUDITED))).toFixed(0)} µs of it (against the what-if that drops the inserts)`);
 }
 
 if (process.argv.includes('--serve')) await serveGateway();
