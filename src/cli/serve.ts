@@ -5,7 +5,7 @@ import { DEMO_PLATFORM_FILE } from '../demo/paths.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type Platform } from '../model/platform.ts';
 import { loadPlatform } from '../catalogue/platform.ts';
 import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv } from '../audit/checkpoint.ts';
-import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, fromEnv, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 interface ServeOptions extends CommonOptions {
   port: string;
@@ -35,10 +35,17 @@ function logError(err: unknown): void {
   process.stderr.write(JSON.stringify(line) + '\n');
 }
 
-function parsePort(text: string): number {
+/** The port, said as where it came from when it is wrong (`--port x` or `PORT=x`). */
+function parsePort(text: string, fromEnvironment: boolean): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw new UserError(`--port ${text}: a port is a whole number from 0 to 65535`);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UserError(`${fromEnvironment ? `PORT=${text}` : `--port ${text}`}: a port is a whole number from 0 to 65535`);
   return port;
+}
+
+/** An empty address would make Node listen on every interface: refused, not taken as "any". */
+function checkHost(host: string): string {
+  if (host.trim() === '') throw new UserError('--host: an empty address; name the one to listen on (127.0.0.1 for this machine only, 0.0.0.0 for every interface)');
+  return host;
 }
 
 /**
@@ -59,14 +66,15 @@ function refuseDemoElsewhere(platform: Platform, platformFile: string): void {
 export function registerServeCommand(program: Command): void {
   withCommonOptions(program.command('serve'))
     .description('serve GraphQL at /graphql, GraphiQL at /graphiql, /healthz, /readyz and /metrics')
-    .option('--port <n>', 'port (env PORT)', process.env.PORT ?? '4000')
-    .option('--host <addr>', 'address to listen on (env HOST)', process.env.HOST ?? '127.0.0.1')
+    .option('--port <n>', 'port (env PORT)', fromEnv('PORT') ?? '4000')
+    .option('--host <addr>', 'address to listen on (env HOST)', fromEnv('HOST') ?? '127.0.0.1')
     .option('--demo', 'serve the demo platform, loading it into the data folder on first run')
     .action(async (opts: ServeOptions, cmd: Command) => {
-      const port = parsePort(opts.port);
+      const port = parsePort(opts.port, cmd.getOptionValueSource('port') === 'default' && fromEnv('PORT') !== undefined);
+      const host = checkHost(opts.host);
       // --demo serves the demo platform unless the operator named a platform file (--platform or
       // GOVGRAPH_PLATFORM, which commander reports as the option's default): a ./platform.yaml found here is not a choice.
-      const named = cmd.getOptionValueSource('platform') !== 'default' || Boolean(process.env.GOVGRAPH_PLATFORM);
+      const named = cmd.getOptionValueSource('platform') !== 'default' || fromEnv('GOVGRAPH_PLATFORM') !== undefined;
       const platformFile = opts.demo && !named ? DEMO_PLATFORM_FILE : opts.platform;
       const platform = await loadCommandPlatform(platformFile);
       announce(opts, { platform: platformFile, store: true });
@@ -90,8 +98,8 @@ export function registerServeCommand(program: Command): void {
           platform,
           store,
           port,
-          host: opts.host,
-          jwksUrl: process.env.GOVGRAPH_JWKS_URL,
+          host,
+          jwksUrl: fromEnv('GOVGRAPH_JWKS_URL'),
           development: process.env.NODE_ENV === 'development',
           log: logError,
           graphiqlHeaders: demoToken ? { Authorization: `Bearer ${demoToken}`, 'x-purpose': DEMO_PURPOSE } : undefined,

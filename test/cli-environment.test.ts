@@ -1,0 +1,67 @@
+// Settings from the environment as an operator's compose file or service unit gives them: a variable set
+// but empty counts as unset. `HOST=` used to make `serve` listen on every interface (and print
+// `http://:4000/graphql`), and `PORT=x` was reported as `--port x`, an option nobody had passed.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin', 'govgraph.js');
+const work = mkdtempSync(join(tmpdir(), 'govgraph-cli-env-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const guizhou = join(root, 'test', 'fixtures', 'guizhou');
+
+function envWith(set: Record<string, string>) {
+  const env = { ...process.env };
+  for (const name of ['GOVGRAPH_DATA_DIR', 'GOVGRAPH_PLATFORM', 'MONGODB_URI', 'PORT', 'HOST']) delete env[name];
+  return Object.assign(env, set);
+}
+
+function govgraph(set: Record<string, string>, ...args: string[]) {
+  return promisify(execFile)(process.execPath, [bin, ...args], { cwd: work, env: envWith(set) }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+}
+
+describe('settings from the environment', () => {
+  it('take the default when set but empty', async () => {
+    const help = await govgraph({ PORT: '', HOST: ' ', GOVGRAPH_DATA_DIR: '' }, 'serve', '--help');
+    expect(help.stdout).toMatch(/--port <n> +port \(env PORT\) \(default: "4000"\)/);
+    expect(help.stdout).toMatch(/--host <addr> +address to listen on \(env HOST\)\s+\(default: "127\.0\.0\.1"\)/);
+    expect(help.stdout).toMatch(/GOVGRAPH_DATA_DIR\)\s+\(default: "\.\/data"\)/);
+  });
+
+  it('name the variable when its value is wrong, and an empty --host is refused', async () => {
+    expect(await govgraph({ PORT: 'eighty' }, 'serve')).toEqual({ code: 1, stdout: '', stderr: 'govgraph: PORT=eighty: a port is a whole number from 0 to 65535\n' });
+    expect(await govgraph({ PORT: '4000' }, 'serve', '--port', '70000')).toEqual({ code: 1, stdout: '', stderr: 'govgraph: --port 70000: a port is a whole number from 0 to 65535\n' });
+    const host = await govgraph({}, 'serve', '--port', '0', '--host', '');
+    expect(host).toEqual({ code: 1, stdout: '', stderr: 'govgraph: --host: an empty address; name the one to listen on (127.0.0.1 for this machine only, 0.0.0.0 for every interface)\n' });
+  });
+
+  it('HOST set but empty serves on 127.0.0.1, not on every interface', async () => {
+    const data = join(work, 'gz');
+    const imported = await govgraph({}, 'catalogue', 'import', join(guizhou, 'police.yaml'), '--publish', '--platform', join(guizhou, 'platform.yaml'), '--data', data);
+    expect(imported.code, imported.stderr).toBe(0);
+    const child = spawn(process.execPath, [bin, 'serve', '--platform', join(guizhou, 'platform.yaml'), '--data', data], { cwd: work, env: envWith({ HOST: '', PORT: '0' }) });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /GraphQL +(\S+)\/graphql/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
