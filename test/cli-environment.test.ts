@@ -1,6 +1,7 @@
 // Settings from the environment as an operator's compose file or service unit gives them: a variable set
 // but empty counts as unset. `HOST=` used to make `serve` listen on every interface (and print
-// `http://:4000/graphql`), and `PORT=x` was reported as `--port x`, an option nobody had passed.
+// `http://:4000/graphql`), and `PORT=x` was reported as `--port x`, an option nobody had passed. A
+// value that is not one of its kind is refused in one line naming the variable.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ const guizhou = join(root, 'test', 'fixtures', 'guizhou');
 
 function envWith(set: Record<string, string>) {
   const env = { ...process.env };
-  for (const name of ['GOVGRAPH_DATA_DIR', 'GOVGRAPH_PLATFORM', 'MONGODB_URI', 'PORT', 'HOST']) delete env[name];
+  for (const name of ['GOVGRAPH_DATA_DIR', 'GOVGRAPH_PLATFORM', 'MONGODB_URI', 'PORT', 'HOST', 'GOVGRAPH_LOG_LEVEL', 'GOVGRAPH_JWKS_URL']) delete env[name];
   return Object.assign(env, set);
 }
 
@@ -41,6 +42,19 @@ describe('settings from the environment', () => {
     expect(await govgraph({ PORT: '4000' }, 'serve', '--port', '70000')).toEqual({ code: 1, stdout: '', stderr: 'govgraph: --port 70000: a port is a whole number from 0 to 65535\n' });
     const host = await govgraph({}, 'serve', '--port', '0', '--host', '');
     expect(host).toEqual({ code: 1, stdout: '', stderr: 'govgraph: --host: an empty address; name the one to listen on (127.0.0.1 for this machine only, 0.0.0.0 for every interface)\n' });
+  });
+
+  // Both used to end in a stack trace (pino's "default level:verbose must be included in custom levels",
+  // and URL's "Invalid URL"), after the command had opened the store.
+  it('a log level or a JWKS URL that is none is refused in one line, before the store is opened', async () => {
+    expect(await govgraph({ GOVGRAPH_LOG_LEVEL: 'verbose' }, 'serve', '--port', '0')).toEqual({
+      code: 1, stdout: '', stderr: 'govgraph: GOVGRAPH_LOG_LEVEL=verbose: not a log level; use one of trace, debug, info, warn, error, fatal, silent\n',
+    });
+    for (const url of ['not-a-url', 'file:///etc/keys.json']) {
+      expect(await govgraph({ GOVGRAPH_JWKS_URL: url }, 'serve', '--port', '0')).toEqual({
+        code: 1, stdout: '', stderr: `govgraph: GOVGRAPH_JWKS_URL=${url}: not an http:// or https:// URL (your identity provider's JSON Web Key Set)\n`,
+      });
+    }
   });
 
   it('HOST set but empty serves on 127.0.0.1, not on every interface', async () => {

@@ -42,6 +42,19 @@ function parsePort(text: string, fromEnvironment: boolean): number {
   return port;
 }
 
+/** GOVGRAPH_LOG_LEVEL and GOVGRAPH_JWKS_URL, checked before anything starts (pino and URL threw with a stack). */
+async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined }> {
+  const { LOG_LEVELS, logLevel } = await import('../server/plugins/logging.ts');
+  const level = logLevel();
+  if (!LOG_LEVELS.includes(level)) throw new UserError(`GOVGRAPH_LOG_LEVEL=${level}: not a log level; use one of ${LOG_LEVELS.join(', ')}`);
+  const jwksUrl = fromEnv('GOVGRAPH_JWKS_URL');
+  const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+  if (jwksUrl !== undefined && !isHttpUrl(jwksUrl)) {
+    throw new UserError(`GOVGRAPH_JWKS_URL=${jwksUrl}: not an http:// or https:// URL (your identity provider's JSON Web Key Set)`);
+  }
+  return { jwksUrl };
+}
+
 /** An empty address would make Node listen on every interface: refused, not taken as "any". */
 function checkHost(host: string): string {
   if (host.trim() === '') throw new UserError('--host: an empty address; name the one to listen on (127.0.0.1 for this machine only, 0.0.0.0 for every interface)');
@@ -72,6 +85,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (opts: ServeOptions, cmd: Command) => {
       const port = parsePort(opts.port, cmd.getOptionValueSource('port') === 'default' && fromEnv('PORT') !== undefined);
       const host = checkHost(opts.host);
+      const { jwksUrl } = await checkedEnvironment();
       // --demo serves the demo platform unless the operator named a platform file (--platform or
       // GOVGRAPH_PLATFORM, which commander reports as the option's default): a ./platform.yaml found here is not a choice.
       const named = cmd.getOptionValueSource('platform') !== 'default' || fromEnv('GOVGRAPH_PLATFORM') !== undefined;
@@ -99,7 +113,7 @@ export function registerServeCommand(program: Command): void {
           store,
           port,
           host,
-          jwksUrl: fromEnv('GOVGRAPH_JWKS_URL'),
+          jwksUrl,
           development: process.env.NODE_ENV === 'development',
           log: logError,
           graphiqlHeaders: demoToken ? { Authorization: `Bearer ${demoToken}`, 'x-purpose': DEMO_PURPOSE } : undefined,

@@ -20,8 +20,11 @@ const DENIAL_CODES = new Set([
   'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED',
 ]);
 
+/** The levels GOVGRAPH_LOG_LEVEL may name: pino's, and `silent`. */
+export const LOG_LEVELS: readonly string[] = [...Object.keys(pino.levels.values), 'silent'];
+
 export function logLevel(env: NodeJS.ProcessEnv = process.env): string {
-  return env.GOVGRAPH_LOG_LEVEL || (env.VITEST ? 'silent' : 'info');
+  return env.GOVGRAPH_LOG_LEVEL?.trim() || (env.VITEST ? 'silent' : 'info');
 }
 
 export function createLogger(destination?: DestinationStream, level = logLevel()): Logger {
