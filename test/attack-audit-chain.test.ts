@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUDIT_CHECKPOINTS, writeCheckpoint } from '../src/audit/checkpoint.ts';
+import { AUDIT_CHECKPOINTS, startCheckpoints, writeCheckpoint } from '../src/audit/checkpoint.ts';
 import { AUDIT_COLLECTION, canonicalJson, entryHash, fromRow, toRow, type NewAuditEntry } from '../src/audit/entry.ts';
 import { auditKey } from '../src/audit/key.ts';
 import { appendAudit } from '../src/audit/log.ts';
@@ -145,4 +145,17 @@ describe('the gateway and the command', () => {
     const blind = await verify([], { ...process.env, GOVGRAPH_AUDIT_CHECKPOINTS: '' });
     expect(blind).toEqual({ code: 0, stdout: expect.stringContaining('audit chain ok: 2 entries, no signed checkpoint (store only;') });
   }, 120_000);
+});
+
+// The file outside the store going away (a volume unmounted, a folder removed) must show in the log as
+// what it is, not as an anonymous "unexpected error"; the gateway goes on answering.
+describe('a checkpoint file that cannot be written', () => {
+  it('is logged as an AuditCheckpointError with the file system\'s code, at every tick', async () => {
+    await appendEntries(1, 2);
+    const logged: unknown[] = [];
+    const checkpoints = startCheckpoints(store, { file: join(dir, 'gone', 'checkpoints.jsonl'), intervalMs: 60_000, log: (err) => logged.push(err) });
+    await checkpoints.stop();
+    expect(logged).toHaveLength(2); // the first tick's and the last one's, on stop
+    for (const err of logged) expect(err).toMatchObject({ name: 'AuditCheckpointError', code: 'ENOENT', message: 'audit checkpoint not written' });
+  });
 });

@@ -3,7 +3,7 @@
 // `http://:4000/graphql`), and `PORT=x` was reported as `--port x`, an option nobody had passed. A
 // value that is not one of its kind is refused in one line naming the variable.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ const guizhou = join(root, 'test', 'fixtures', 'guizhou');
 
 function envWith(set: Record<string, string>) {
   const env = { ...process.env };
-  for (const name of ['GOVGRAPH_DATA_DIR', 'GOVGRAPH_PLATFORM', 'MONGODB_URI', 'PORT', 'HOST', 'GOVGRAPH_LOG_LEVEL', 'GOVGRAPH_JWKS_URL']) delete env[name];
+  for (const name of ['GOVGRAPH_DATA_DIR', 'GOVGRAPH_PLATFORM', 'MONGODB_URI', 'PORT', 'HOST', 'GOVGRAPH_LOG_LEVEL', 'GOVGRAPH_JWKS_URL', 'GOVGRAPH_AUDIT_CHECKPOINTS']) delete env[name];
   return Object.assign(env, set);
 }
 
@@ -55,6 +55,26 @@ describe('settings from the environment', () => {
         code: 1, stdout: '', stderr: `govgraph: GOVGRAPH_JWKS_URL=${url}: not an http:// or https:// URL (your identity provider's JSON Web Key Set)\n`,
       });
     }
+  });
+
+  it('a checkpoint file that cannot be written is refused at start, not found out at the first checkpoint', async () => {
+    const file = join(work, 'no-such-folder', 'checkpoints.jsonl');
+    expect(await govgraph({ GOVGRAPH_AUDIT_CHECKPOINTS: file }, 'serve', '--port', '0')).toEqual({
+      code: 1, stdout: '', stderr: `govgraph: GOVGRAPH_AUDIT_CHECKPOINTS=${file}: cannot be written (ENOENT); name a file in a folder that exists and that this user may write\n`,
+    });
+  });
+
+  // A store that cannot be opened or reached is the operator's to fix: its reason in one line, exit 1.
+  // Both used to print the error's stack (and MongoDB's parse error was not even named as the store's).
+  it('a store that cannot be opened or reached is said in one line, without a stack', async () => {
+    const aFile = join(work, 'a-file');
+    writeFileSync(aFile, 'not a folder');
+    const sqlite = await govgraph({}, 'catalogue', 'import', join(guizhou, 'police.yaml'), '--platform', join(guizhou, 'platform.yaml'), '--data', aFile);
+    expect(sqlite.code).toBe(1);
+    expect(sqlite.stderr.split('\n').slice(1)).toEqual([`govgraph: cannot open the SQLite store ${join(aFile, 'govgraph.sqlite')}: EEXIST: file already exists, mkdir '${aFile}'`, '']);
+    const mongo = await govgraph({}, 'grant', 'list', '--platform', join(guizhou, 'platform.yaml'), '--mongodb-uri', 'mongo://db.example/govgraph');
+    expect(mongo.code).toBe(1);
+    expect(mongo.stderr.split('\n').slice(1)).toEqual(['govgraph: not a MongoDB connection string: Invalid scheme, expected connection string to start with "mongodb://" or "mongodb+srv://"', '']);
   });
 
   it('HOST set but empty serves on 127.0.0.1, not on every interface', async () => {

@@ -101,7 +101,9 @@ export function startCheckpoints(store: Store, opts: { file: string | null; inte
         await writeCheckpoint(store, opts.file);
         last = head;
       } catch (err) {
-        opts.log?.(err);
+        // Named, with the cause's code (ENOSPC, EACCES): the log's line for it says what failed.
+        const code = (err as { code?: unknown }).code;
+        opts.log?.(Object.assign(new Error(`audit checkpoint not written`, { cause: err }), { name: 'AuditCheckpointError', ...(code !== undefined ? { code } : {}) }));
       }
     });
     return running;

@@ -32,8 +32,9 @@ registerPlatformCommands(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  // Errors meant for the user carry a plain message; anything else is a bug worth a stack.
-  if (err instanceof Error && (err as { userFacing?: boolean }).userFacing) {
+  // Errors meant for the user carry a plain message, and so does a store that cannot be opened or reached
+  // (the operator's to fix: a folder, a URI, a server); anything else is a bug worth a stack.
+  if (err instanceof Error && ((err as { userFacing?: boolean }).userFacing || err.name === 'StoreUnavailableError')) {
     console.error(`govgraph: ${err.message}`);
   } else {
     console.error(err);

@@ -1,5 +1,6 @@
 // govgraph serve: the gateway. With --demo, the demo platform is loaded into the data folder on first run.
 // SIGTERM and SIGINT drain (SPEC §15); a second signal during the drain stops at once.
+import { closeSync, openSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEMO_PLATFORM_FILE } from '../demo/paths.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type Platform } from '../model/platform.ts';
@@ -42,7 +43,10 @@ function parsePort(text: string, fromEnvironment: boolean): number {
   return port;
 }
 
-/** GOVGRAPH_LOG_LEVEL and GOVGRAPH_JWKS_URL, checked before anything starts (pino and URL threw with a stack). */
+/**
+ * GOVGRAPH_LOG_LEVEL, GOVGRAPH_JWKS_URL and GOVGRAPH_AUDIT_CHECKPOINTS, checked before anything starts
+ * (pino and URL threw with a stack).
+ */
 async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined }> {
   const { LOG_LEVELS, logLevel } = await import('../server/plugins/logging.ts');
   const level = logLevel();
@@ -51,6 +55,16 @@ async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined }> {
   const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
   if (jwksUrl !== undefined && !isHttpUrl(jwksUrl)) {
     throw new UserError(`GOVGRAPH_JWKS_URL=${jwksUrl}: not an http:// or https:// URL (your identity provider's JSON Web Key Set)`);
+  }
+  // A checkpoint file that cannot be written failed only at the first checkpoint, as an "unexpected
+  // error" in the log every minute, while the operator believed the checkpoints went off-site.
+  const checkpoints = checkpointFileFromEnv();
+  if (checkpoints) {
+    try {
+      closeSync(openSync(checkpoints, 'a', 0o600));
+    } catch (err) {
+      throw new UserError(`${CHECKPOINT_FILE_ENV}=${checkpoints}: cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); name a file in a folder that exists and that this user may write`);
+    }
   }
   return { jwksUrl };
 }

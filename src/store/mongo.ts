@@ -145,7 +145,12 @@ function projectRows(docs: Document[], projection: string[] | undefined): Row[] 
 }
 
 export async function openMongoStore(uri: string, dbName?: string): Promise<Store> {
-  const client = new MongoClient(uri);
+  let client: MongoClient;
+  try {
+    client = new MongoClient(uri);
+  } catch (error) {
+    throw new StoreUnavailableError(`not a MongoDB connection string: ${(error as Error).message}`, { cause: error });
+  }
   let db: Db;
   let transactions: boolean;
   try {
