@@ -168,6 +168,11 @@ row('through the province', 'federated', `namespace city, 100 records: **${(wall
 row('the city, forwarded token', 'forwarded', `the city's side of the hop: ${signed(cpu('forwarded') - cpu('direct'))} ms CPU (signature check, jti)`);
 row('the province, 100 own records', 'provinceOwn', 'one gateway pass on the connecting side');
 console.log(`\nthe connecting side (federated - forwarded): ${(wall('federated') - wall('forwarded')).toFixed(2)} ms wall, ${(cpu('federated') - cpu('forwarded')).toFixed(2)} ms CPU (the province's pass, signing, the second HTTP request)`);
+// What the bound leaves: a federated read is a direct read plus the hop's two sides, so 1.5x allows the
+// connecting side and the city's side together half a direct read; one gateway pass of the province
+// over its own records is the nearest measure of what the connecting side's pass cannot go below.
+const allowed = 0.5 * wall('direct');
+console.log(`the bound leaves the hop (both sides) ${allowed.toFixed(2)} ms wall; the connecting side alone takes ${((wall('federated') - wall('forwarded')) / wall('direct')).toFixed(2)}x a direct read, and one gateway pass over the province's own 100 records ${(wall('provinceOwn') / wall('direct')).toFixed(2)}x`);
 // The ratio round by round (the two series of a round run within seconds of each other, so a change of
 // the machine's load between rounds weighs less on it than on the ratio of the series' medians).
 const perRound = (f: (r: { wall: number; cpu: number }) => number) => results.federated.map((r, i) => f(r) / f(results.direct[i]));
