@@ -35,7 +35,8 @@ export interface FoundCheckpoint extends Checkpoint {
 }
 
 export function checkpointFileFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
-  return env[CHECKPOINT_FILE_ENV] || null;
+  const file = env[CHECKPOINT_FILE_ENV];
+  return file?.trim() ? file : null; // set but blank counts as unset, as every setting does
 }
 
 function macOf(c: Omit<Checkpoint, 'mac'>, key: Uint8Array): string {
@@ -103,7 +104,7 @@ export function startCheckpoints(store: Store, opts: { file: string | null; inte
       } catch (err) {
         // Named, with the cause's code (ENOSPC, EACCES): the log's line for it says what failed.
         const code = (err as { code?: unknown }).code;
-        opts.log?.(Object.assign(new Error(`audit checkpoint not written`, { cause: err }), { name: 'AuditCheckpointError', ...(code !== undefined ? { code } : {}) }));
+        opts.log?.(Object.assign(new Error('audit checkpoint not written', { cause: err }), { name: 'AuditCheckpointError', ...(code !== undefined ? { code } : {}) }));
       }
     });
     return running;

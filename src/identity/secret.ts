@@ -34,10 +34,10 @@ export async function storedSecret(store: Store): Promise<Uint8Array> {
   }
 }
 
-/** The secret from the environment, or null when GOVGRAPH_JWT_SECRET is unset or empty. */
+/** The secret from the environment, or null when GOVGRAPH_JWT_SECRET is unset, empty or blank. */
 export function envSecret(env: NodeJS.ProcessEnv = process.env): Uint8Array | null {
   const value = env.GOVGRAPH_JWT_SECRET;
-  return value ? encoder.encode(value) : null;
+  return value?.trim() ? encoder.encode(value) : null;
 }
 
 /** GOVGRAPH_JWT_SECRET when set (the store is not touched), otherwise the stored secret. */
