@@ -120,6 +120,28 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     ],
   },
   {
+    // Two fields, one type prefix (City_): stitched, the two platforms' types would merge.
+    name: 'two connected platforms whose namespaces differ only in the case of their first letter',
+    mutate: (d) => (d.connected = [
+      { region: '430100', name: 'Changsha', url: 'https://changsha.example/graphql', namespace: 'city' },
+      { region: '430200', name: 'Zhuzhou', url: 'https://zhuzhou.example/graphql', namespace: 'city' },
+      { region: '430300', name: 'Xiangtan', url: 'https://xiangtan.example/graphql', namespace: 'City' },
+    ]),
+    problems: [
+      { path: 'connected[1].namespace', message: '"city" is already the namespace of connected[0]; namespaces must be unique' },
+      { path: 'connected[2].namespace', message: '"City" gives its types the prefix City_ as "city" of connected[0] does; choose namespaces that differ in more than the case of their first letter' },
+    ],
+  },
+  {
+    // Keys and forwarded requests are found by region: a second listing would shadow the first one's url.
+    name: 'one region listed twice among the connected platforms',
+    mutate: (d) => (d.connected = [
+      { region: '430100', name: 'Changsha', url: 'https://changsha.example/graphql', namespace: 'changsha' },
+      { region: '430100', name: 'Changsha, elsewhere', url: 'https://elsewhere.example/graphql', namespace: 'elsewhere' },
+    ]),
+    problems: [{ path: 'connected[1].region', message: '"430100" is already the region of connected[0]; list each connected platform once' }],
+  },
+  {
     name: 'a connected platform with a malformed URL',
     mutate: (d) => (d.connected = [{ region: '430100', name: 'Changsha', url: 'not a url', namespace: 'changsha' }]),
     problems: [{ path: 'connected[0].url', message: '"not a url" is not a valid URL like "https://changsha.example/graphql"' }],

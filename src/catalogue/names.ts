@@ -34,6 +34,13 @@ export const PLATFORM_QUERY_FIELDS: readonly string[] = platformSdl.definitions.
     : [],
 );
 
+/**
+ * The prefix of a connected platform's type names under this platform (`city` → `City_Permit`), so that
+ * two platforms' `Permit` types never meet. Two namespaces that differ only in their first letter's case
+ * would share it, and stitching would merge their types: the platform file refuses them.
+ */
+export const connectedTypePrefix = (namespace: string): string => namespace[0]!.toUpperCase() + namespace.slice(1) + '_';
+
 /** Type names the schema defines whatever the catalogues hold. */
 export const RESERVED_TYPE_NAMES: readonly string[] = [...new Set([
   // built-in and custom scalars

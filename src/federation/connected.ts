@@ -10,6 +10,7 @@ import type { SubschemaConfig } from '@graphql-tools/delegate';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 import { buildSchema, GraphQLError, Kind, print, validateSchema, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { departmentByCode, DEFAULT_CONNECTED_TIMEOUT_MS, type ConnectedPlatform, type Department, type Platform } from '../model/platform.ts';
+import { connectedTypePrefix } from '../catalogue/names.ts';
 import { FORWARDED_HEADER, platformBase, signForwarded } from '../identity/forwarded.ts';
 import type { PlatformKeys } from '../identity/platform-keys.ts';
 import { composeSchema } from './compose.ts';
@@ -53,7 +54,6 @@ export interface SchemaDocument {
   sdl: string;
 }
 
-export const prefixOf = (namespace: string) => namespace[0].toUpperCase() + namespace.slice(1) + '_';
 
 /**
  * Refusals of a whole request that a connected platform gives for what the request asks under its own
@@ -289,7 +289,7 @@ export class ConnectedPlatforms {
   }
 
   private subschema(c: ConnectedPlatform, sdl: string): SubschemaConfig {
-    const prefix = prefixOf(c.namespace);
+    const prefix = connectedTypePrefix(c.namespace);
     const timeoutMs = c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS;
     const send = async (request: ExecutionRequest): Promise<ExecutionResult> => this.forward(c, request, timeoutMs);
     // Batched: an operation that selects the namespace several times (aliases, fragments) sends the

@@ -2,7 +2,7 @@
 // `platformChecks` is applied in order by validatePlatform.
 import { levelOfRegion, regionPrefix, withinRegion } from '../../access/row-scope.ts';
 import type { Level, Platform } from '../../model/platform.ts';
-import { departmentTypeName, PLATFORM_QUERY_FIELDS } from '../names.ts';
+import { connectedTypePrefix, departmentTypeName, PLATFORM_QUERY_FIELDS } from '../names.ts';
 import type { Problem } from '../problems.ts';
 import { listOf, problem, repeats } from './util.ts';
 
@@ -98,6 +98,12 @@ function* connectedNamespacesFree(p: Platform): Iterable<Problem> {
   for (const [i, first, ns] of repeats(p.connected, (c) => c.namespace)) {
     yield problem(`connected[${i}].namespace`, `"${ns}" is already the namespace of connected[${first}]; namespaces must be unique`);
   }
+  // `city` and `City` are two fields but one type prefix: stitching would merge the two platforms' types.
+  for (const [i, first, prefix] of repeats(p.connected, (c) => connectedTypePrefix(c.namespace))) {
+    const [ns, other] = [p.connected[i]!.namespace, p.connected[first]!.namespace];
+    if (ns === other) continue; // the same namespace twice, said above
+    yield problem(`connected[${i}].namespace`, `"${ns}" gives its types the prefix ${prefix} as "${other}" of connected[${first}] does; choose namespaces that differ in more than the case of their first letter`);
+  }
   for (const [i, c] of p.connected.entries()) {
     const dept = p.departments.findIndex((d) => d.graphqlName === c.namespace);
     if (dept >= 0) {
@@ -111,6 +117,13 @@ function* connectedNamespacesFree(p: Platform): Iterable<Problem> {
   }
 }
 
+/** One entry per connected platform: its keys and its requests are found by region, so a second listing would shadow the first. */
+function* connectedRegionsUnique(p: Platform): Iterable<Problem> {
+  for (const [i, first, region] of repeats(p.connected, (c) => c.region)) {
+    yield problem(`connected[${i}].region`, `"${region}" is already the region of connected[${first}]; list each connected platform once`);
+  }
+}
+
 export const platformChecks: readonly PlatformCheck[] = [
   platformRegionOfItsLevel,
   departmentRegionsOfTheirLevels,
@@ -120,4 +133,5 @@ export const platformChecks: readonly PlatformCheck[] = [
   competentDepartmentExists,
   purposeCodesUnique,
   connectedNamespacesFree,
+  connectedRegionsUnique,
 ];
