@@ -604,6 +604,20 @@ describe('validateCatalogue: broken documents', () => {
     ]);
   });
 
+  // A connected platform's types come in under its namespace's prefix (City_Permit for `city`): a type of
+  // ours under that prefix clashed with them, and every namespace was left out of the schema, the
+  // platform's status still saying "reachable".
+  it('refuses a type name under the prefix of a connected platform\'s types', () => {
+    const connected = { ...platform, connected: [{ region: '430100', name: 'Changsha', url: 'https://changsha.example/graphql', namespace: 'changsha' }] };
+    const doc = structuredClone(household) as Doc;
+    doc.resources[0].graphql.type = 'Changsha_HouseholdRegistration';
+    expect(validateCatalogue(doc, connected, [enterprise]).problems).toEqual([{
+      path: 'resources[0].graphql.type',
+      message: '"Changsha_HouseholdRegistration" starts with Changsha_, the prefix of the types of connected platform changsha (430100); choose another type name',
+    }]);
+    expect(validateCatalogue(doc, platform, [enterprise]).problems).toEqual([]); // no platform connected: a name like any other
+  });
+
   it('refuses a document that is not a mapping', () => {
     expect(validateCatalogue(['id: HN-GA'], platform, [])).toEqual({
       problems: [{ path: '', message: 'expected an object (a mapping), got a list' }],

@@ -132,6 +132,24 @@ describe('a connected platform that never answers', () => {
     expect(forwards).toEqual([{ namespace: 'slow', platform: '610100', outcome: 'unavailable', errors: 1 }]);
   });
 
+  // A type of ours under a connected platform's prefix (a catalogue published before the platform was
+  // connected) leaves the namespaces out; the status used to say "reachable" with no error all the same.
+  it('says in its status why the namespaces were left out when a type of ours clashes with theirs', async () => {
+    const sdl = 'type Query { housing: Housing } type Housing { permits: [Permit] } type Permit { no: String }';
+    const { connected } = await stitchedCity(makeExecutableSchema({ typeDefs: sdl }), sdl, () => {});
+    expect(connected.status()[0]).toMatchObject({ reachable: true, lastError: null });
+    const clashing = makeExecutableSchema({ typeDefs: 'type Query { own: City_Permit } type City_Permit { x: Int }' });
+    expect(connected.extend(clashing)).toBe(clashing);
+    expect(connected.status()[0]).toMatchObject({
+      reachable: true,
+      lastError: 'left out of this gateway\'s schema: Schema must contain uniquely named types but contains multiple types named "City_Permit". '
+        + '(a type of this platform\'s catalogues under a connected platform\'s prefix; rename it)',
+    });
+    // Renamed (the next publication): composed again, and the status clears.
+    expect(connected.extend(makeExecutableSchema({ typeDefs: 'type Query { own: Int }' })).getQueryType()!.getFields().city).toBeDefined();
+    expect(connected.status()[0].lastError).toBeNull();
+  });
+
   it('composes nothing when no connected schema is known', () => {
     const local = buildSchema('type Query { own: Int }');
     expect(composeSchema(local, null)).toBe(local);

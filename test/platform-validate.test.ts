@@ -133,6 +133,15 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     ],
   },
   {
+    // The department's type (Changsha_adminResources) would come under the connected platform's prefix.
+    name: 'a department whose type starts with the prefix of a connected platform\'s types',
+    mutate: (d) => {
+      d.departments[2].graphqlName = 'changsha_admin';
+      d.connected = [{ region: '430100', name: 'Changsha', url: 'https://changsha.example/graphql', namespace: 'changsha' }];
+    },
+    problems: [{ path: 'departments[2].graphqlName', message: '"changsha_admin" gives the type Changsha_adminResources, which starts with Changsha_, the prefix of the types of connected[0] (changsha); choose another name' }],
+  },
+  {
     // Keys and forwarded requests are found by region: a second listing would shadow the first one's url.
     name: 'one region listed twice among the connected platforms',
     mutate: (d) => (d.connected = [

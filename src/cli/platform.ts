@@ -26,6 +26,9 @@ export function registerPlatformCommands(program: Command): void {
       const connected = new ConnectedPlatforms(p, new PlatformKeys(store), { pollMs: 0 });
       await connected.refresh();
       connected.stop();
+      // Put beside this platform's own schema as the gateway does: a clash with its types is a problem too.
+      const [{ publishedCatalogues }, { buildGatewaySchema }] = await Promise.all([import('../catalogue/repository.ts'), import('../server/assemble.ts')]);
+      connected.extend(buildGatewaySchema(p, await publishedCatalogues(store), { rules: false }).schema);
       let failing = 0;
       for (const s of connected.status()) {
         const state = s.reachable && !s.lastError ? 'reachable' : s.reachable ? 'answers, with a problem' : 'unreachable';

@@ -43,11 +43,12 @@ export function registerSchemaCommands(program: Command): void {
         const connected = new ConnectedPlatforms(platform, new PlatformKeys(store), { pollMs: 0, view: department });
         await connected.refresh();
         connected.stop();
+        const schema = connected.extend(built.schema); // first: a clash with our own types shows in the status
         for (const s of connected.status()) {
           if (s.schemaVersion === null) console.error(`govgraph: namespace ${s.namespace} left out (${s.name}, ${s.region}): ${s.lastError ?? 'no answer'}`);
           else if (s.lastError) console.error(`govgraph: namespace ${s.namespace} (${s.name}, ${s.region}): ${s.lastError}`);
         }
-        process.stdout.write(printSchema(connected.extend(built.schema)) + '\n');
+        process.stdout.write(printSchema(schema) + '\n');
       } finally {
         await store.close();
       }

@@ -156,8 +156,13 @@ export class ConnectedPlatforms {
   }
 
   status(): ConnectedStatus[] {
-    return [...this.statuses.values()].map((s) => ({ ...s }));
+    // A schema that answered but could not be put beside this platform's own is not reachable-and-well.
+    const left = this.leftOut;
+    return [...this.statuses.values()].map((s) => (left && s.reachable ? { ...s, lastError: s.lastError ?? left } : { ...s }));
   }
+
+  /** Why the namespaces were left out of the last schema extended, or null. */
+  private leftOut: string | null = null;
 
   /** The local schema with the namespaces of the platforms whose schema is known. */
   extend(local: GraphQLSchema): GraphQLSchema {
@@ -168,9 +173,11 @@ export class ConnectedPlatforms {
         out = composeSchema(local, this.federated);
         const problems = validateSchema(out);
         if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
+        this.leftOut = null;
       } catch (err) {
         // A namespace whose types clash with this platform's own: served without the namespaces rather than not at all.
         this.options.log?.('warn', 'connected platforms left out of the schema', { reason: (err as Error).message });
+        this.leftOut = `left out of this gateway's schema: ${(err as Error).message} (a type of this platform's catalogues under a connected platform's prefix; rename it)`;
         out = local;
       }
       this.composed.set(local, out);

@@ -1,7 +1,7 @@
 // Checks of each resource's GraphQL names: its type (and the types generated from it) and its list and
 // lookup fields must be free platform-wide.
 import type { Resource } from '../../model/catalogue.ts';
-import { departmentTypeName, generatedTypeNames, RESERVED_TYPE_NAMES } from '../names.ts';
+import { connectedTypePrefix, departmentTypeName, generatedTypeNames, RESERVED_TYPE_NAMES } from '../names.ts';
 import type { CheckContext, CheckFamily, ResourceCheck } from './context.ts';
 import { problem } from './util.ts';
 
@@ -68,12 +68,26 @@ function fieldOwners(ctx: CheckContext): Owners {
   return o;
 }
 
+/**
+ * The connected platform whose type prefix `name` starts with (`City_Permit`, with a connected `city`):
+ * its types are stitched into the schema under that prefix, and a type of ours with such a name would
+ * clash with one of them and leave every namespace out of the schema.
+ */
+function connectedPrefixOf(ctx: CheckContext, name: string) {
+  return ctx.platform.connected.find((c) => name.startsWith(connectedTypePrefix(c.namespace)));
+}
+
 const typeNameFree: ResourceCheck = function* (r, at, i, ctx) {
   const type = r.graphql.type;
   const o = typeOwners(ctx);
   const owner = ownerOf(o, type, i);
   if (owner) {
     yield problem(`${at}.graphql.type`, `"${type}" is already ${owner}; choose another type name`);
+    return;
+  }
+  const connected = connectedPrefixOf(ctx, type);
+  if (connected) {
+    yield problem(`${at}.graphql.type`, `"${type}" starts with ${connectedTypePrefix(connected.namespace)}, the prefix of the types of connected platform ${connected.namespace} (${connected.region}); choose another type name`);
     return;
   }
   const own = new Set<string>([type]);

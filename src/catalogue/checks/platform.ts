@@ -111,6 +111,12 @@ function* connectedNamespacesFree(p: Platform): Iterable<Problem> {
     } else if (PLATFORM_QUERY_FIELDS.includes(c.namespace)) {
       yield problem(`connected[${i}].namespace`, `"${c.namespace}" is a field the platform itself defines on Query; choose another namespace`);
     }
+    const prefix = connectedTypePrefix(c.namespace);
+    for (const [j, d] of p.departments.entries()) {
+      if (departmentTypeName(d.graphqlName).startsWith(prefix)) {
+        yield problem(`departments[${j}].graphqlName`, `"${d.graphqlName}" gives the type ${departmentTypeName(d.graphqlName)}, which starts with ${prefix}, the prefix of the types of connected[${i}] (${c.namespace}); choose another name`);
+      }
+    }
     if (c.region === p.platform.region) {
       yield problem(`connected[${i}].region`, `"${c.region}" is this platform's own region; a connected platform serves another region`);
     }
