@@ -54,7 +54,6 @@ export interface SchemaDocument {
   sdl: string;
 }
 
-
 /**
  * Refusals of a whole request that a connected platform gives for what the request asks under its own
  * vocabulary and limits (a purpose it does not know, a sub-selection over its limits, a department's
