@@ -320,6 +320,36 @@ describe('three levels of government on loopback', () => {
     expect(took).toBeLessThan(10_000);
   }, 20_000);
 
+  // A county catalogue published before the county listed the city, with a type under the city's prefix
+  // (City_Permit): the county's gateway leaves the namespace out, and platform status and /healthz used to
+  // say "reachable" with no error. Now publication refuses such a type while the city is listed, and
+  // what is already published is named. The county's own schema only: nothing else reads it.
+  it('a type of ours under a connected platform\'s prefix: refused when published, named by platform status and /healthz', async () => {
+    const file = join(levels.county.dir, 'county-catalogue.yaml');
+    writeFileSync(file, [
+      'id: COUNTY-MZ', 'kind: departmental', 'title: County relief', 'compiler: "610102-MZ"', 'resources:',
+      '  - code: "610102-MZ-00001"', '    name: Relief', '    provider: "610102-MZ"',
+      '    graphql: { type: City_Permit, list: reliefs, byKey: relief }', '    key: caseNo',
+      '    share: { type: unconditional, methods: [api] }', '    items:', '      - { name: caseNo, type: string, required: true }', '',
+    ].join('\n'));
+    const listed = loadPlatform(levels.county.platformFile);
+    await withStore(levels.county, async (store) => {
+      await expect(importCatalogueFiles(store, listed, [file], { publish: true })).rejects.toThrow(
+        'resources[0].graphql.type: "City_Permit" starts with City_, the prefix of the types of connected platform city (610100); choose another type name');
+      await importCatalogueFiles(store, { ...listed, connected: [] }, [file], { publish: true }); // before the city was listed
+    });
+    const leftOut = 'left out of this gateway\'s schema: Schema must contain uniquely named types but contains multiple types named "City_Permit". '
+      + '(a type of this platform\'s catalogues under a connected platform\'s prefix; rename it)';
+    const status = await cli(levels.county, ['platform', 'status']);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/^ {2}answers, with a problem; schema \S+; last error: left out of this gateway's schema: /m);
+    expect(status.stdout).toContain(`; last error: ${leftOut}\n`);
+    await eventually(async () => {
+      const health = (await (await fetch(`${levels.county.url}/healthz`)).json()) as { connected: { lastError: string | null }[] };
+      expect(health.connected.map((c) => c.lastError)).toEqual([leftOut]);
+    }, 10_000);
+  }, 30_000);
+
   it('/healthz details the connected platforms and /.well-known/jwks.json publishes an Ed25519 key', async () => {
     const health = (await (await fetch(`${levels.city.url}/healthz`)).json()) as { connected: { namespace: string; reachable: boolean }[] };
     expect(health.connected.map((c) => [c.namespace, c.reachable])).toEqual([['province', true], ['county', true]]);
