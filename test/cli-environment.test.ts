@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkpointFileFromEnv } from '../src/audit/checkpoint.ts';
+import { envSecret } from '../src/identity/secret.ts';
+import { logLevel } from '../src/server/plugins/logging.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'govgraph.js');
@@ -35,6 +38,16 @@ describe('settings from the environment', () => {
     expect(help.stdout).toMatch(/--port <n> +port \(env PORT\) \(default: "4000"\)/);
     expect(help.stdout).toMatch(/--host <addr> +address to listen on \(env HOST\)\s+\(default: "127\.0\.0\.1"\)/);
     expect(help.stdout).toMatch(/GOVGRAPH_DATA_DIR\)\s+\(default: "\.\/data"\)/);
+  });
+
+  // Read where they are used, not through the command line's options: the same rule.
+  it('take the default when set but blank, for the secret, the checkpoint file and the log level too', () => {
+    expect(envSecret({ GOVGRAPH_JWT_SECRET: '  ' })).toBeNull(); // the platform's stored secret, not a secret of spaces
+    expect(envSecret({ GOVGRAPH_JWT_SECRET: ' s3cret ' })).toEqual(new TextEncoder().encode(' s3cret '));
+    expect(checkpointFileFromEnv({ GOVGRAPH_AUDIT_CHECKPOINTS: ' ' })).toBeNull();
+    expect(checkpointFileFromEnv({ GOVGRAPH_AUDIT_CHECKPOINTS: '/var/log/cp.jsonl' })).toBe('/var/log/cp.jsonl');
+    expect(logLevel({ GOVGRAPH_LOG_LEVEL: ' ' })).toBe('info');
+    expect(logLevel({ GOVGRAPH_LOG_LEVEL: ' warn ' })).toBe('warn');
   });
 
   it('name the variable when its value is wrong, and an empty --host is refused', async () => {
