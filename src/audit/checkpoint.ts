@@ -11,6 +11,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/port.ts';
+import { setting } from '../model/settings.ts';
 import { canonicalJson, GENESIS_HASH } from './entry.ts';
 import { auditKey } from './key.ts';
 import { auditTail } from './log.ts';
@@ -35,8 +36,7 @@ export interface FoundCheckpoint extends Checkpoint {
 }
 
 export function checkpointFileFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
-  const file = env[CHECKPOINT_FILE_ENV];
-  return file?.trim() ? file : null; // set but blank counts as unset, as every setting does
+  return setting(CHECKPOINT_FILE_ENV, env) ?? null;
 }
 
 function macOf(c: Omit<Checkpoint, 'mac'>, key: Uint8Array): string {

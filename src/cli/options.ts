@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEMO_PLATFORM_FILE } from '../demo/paths.ts';
 import type { Platform } from '../model/platform.ts';
+import { setting } from '../model/settings.ts';
 import type { Store } from '../store/port.ts';
 
 const DEFAULT_DATA_DIR = './data';
@@ -14,21 +15,12 @@ export interface CommonOptions {
   mongodbUri?: string;
 }
 
-/**
- * A setting from the environment; set but empty (or blank) counts as unset. `HOST=` from a compose file
- * or a service unit used to make the gateway listen on every interface, and `GOVGRAPH_DATA_DIR=` to put
- * the store in the current folder.
- */
-export function fromEnv(name: string): string | undefined {
-  const value = process.env[name];
-  return value === undefined || value.trim() === '' ? undefined : value;
-}
 
 export function withCommonOptions(cmd: Command): Command {
   return cmd
     .option('--platform <file>', 'platform file (env GOVGRAPH_PLATFORM; default ./platform.yaml, or the demo platform when there is none)', defaultPlatformFile())
-    .option('--data <dir>', 'data folder of the embedded store (env GOVGRAPH_DATA_DIR)', fromEnv('GOVGRAPH_DATA_DIR') ?? DEFAULT_DATA_DIR)
-    .option('--mongodb-uri <uri>', 'use MongoDB instead of the embedded store (env MONGODB_URI)', fromEnv('MONGODB_URI'));
+    .option('--data <dir>', 'data folder of the embedded store (env GOVGRAPH_DATA_DIR)', setting('GOVGRAPH_DATA_DIR') ?? DEFAULT_DATA_DIR)
+    .option('--mongodb-uri <uri>', 'use MongoDB instead of the embedded store (env MONGODB_URI)', setting('MONGODB_URI'));
 }
 
 /** An error whose message is for the person at the terminal (no stack trace). */
@@ -42,7 +34,7 @@ export class UserError extends Error {
 
 /** GOVGRAPH_PLATFORM, else ./platform.yaml, else the demo platform (so the README's commands work on a clone). */
 export function defaultPlatformFile(): string {
-  const named = fromEnv('GOVGRAPH_PLATFORM');
+  const named = setting('GOVGRAPH_PLATFORM');
   if (named) return named;
   return existsSync('platform.yaml') ? 'platform.yaml' : DEMO_PLATFORM_FILE;
 }
@@ -59,7 +51,7 @@ export async function loadCommandPlatform(file: string): Promise<Platform> {
 
 /** How a platform file was chosen, for the line that names it. */
 function platformSource(file: string): string {
-  if (fromEnv('GOVGRAPH_PLATFORM') === file) return ' (GOVGRAPH_PLATFORM)';
+  if (setting('GOVGRAPH_PLATFORM') === file) return ' (GOVGRAPH_PLATFORM)';
   return file === DEMO_PLATFORM_FILE ? ' (the demo platform: there is no ./platform.yaml here)' : '';
 }
 
@@ -94,7 +86,7 @@ export function announce(opts: CommonOptions, uses: { platform?: string | null; 
  */
 export async function openCommandStore(opts: CommonOptions, how: { create?: boolean } = {}): Promise<Store> {
   if (!opts.mongodbUri && !how.create && !existsSync(sqliteFile(opts.data))) {
-    const from = fromEnv('GOVGRAPH_DATA_DIR') === opts.data ? 'GOVGRAPH_DATA_DIR' : opts.data === DEFAULT_DATA_DIR ? 'the default' : '--data';
+    const from = setting('GOVGRAPH_DATA_DIR') === opts.data ? 'GOVGRAPH_DATA_DIR' : opts.data === DEFAULT_DATA_DIR ? 'the default' : '--data';
     throw new UserError(
       `no store at ${sqliteFile(opts.data)} (${from} ${opts.data}); run the command where the data folder is, pass --data DIR ` +
         '(env GOVGRAPH_DATA_DIR) or --mongodb-uri URI, or make a store with govgraph serve --demo, catalogue import or data import',

@@ -6,7 +6,8 @@ import { DEMO_PLATFORM_FILE } from '../demo/paths.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type Platform } from '../model/platform.ts';
 import { loadPlatform } from '../catalogue/platform.ts';
 import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv } from '../audit/checkpoint.ts';
-import { announce, fromEnv, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { setting } from '../model/settings.ts';
+import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 interface ServeOptions extends CommonOptions {
   port: string;
@@ -51,7 +52,7 @@ async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined }> {
   const { LOG_LEVELS, logLevel } = await import('../server/plugins/logging.ts');
   const level = logLevel();
   if (!LOG_LEVELS.includes(level)) throw new UserError(`GOVGRAPH_LOG_LEVEL=${level}: not a log level; use one of ${LOG_LEVELS.join(', ')}`);
-  const jwksUrl = fromEnv('GOVGRAPH_JWKS_URL');
+  const jwksUrl = setting('GOVGRAPH_JWKS_URL');
   const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
   if (jwksUrl !== undefined && !isHttpUrl(jwksUrl)) {
     throw new UserError(`GOVGRAPH_JWKS_URL=${jwksUrl}: not an http:// or https:// URL (your identity provider's JSON Web Key Set)`);
@@ -93,16 +94,16 @@ function refuseDemoElsewhere(platform: Platform, platformFile: string): void {
 export function registerServeCommand(program: Command): void {
   withCommonOptions(program.command('serve'))
     .description('serve GraphQL at /graphql, GraphiQL at /graphiql, /healthz, /readyz and /metrics')
-    .option('--port <n>', 'port (env PORT)', fromEnv('PORT') ?? '4000')
-    .option('--host <addr>', 'address to listen on (env HOST)', fromEnv('HOST') ?? '127.0.0.1')
+    .option('--port <n>', 'port (env PORT)', setting('PORT') ?? '4000')
+    .option('--host <addr>', 'address to listen on (env HOST)', setting('HOST') ?? '127.0.0.1')
     .option('--demo', 'serve the demo platform, loading it into the data folder on first run')
     .action(async (opts: ServeOptions, cmd: Command) => {
-      const port = parsePort(opts.port, cmd.getOptionValueSource('port') === 'default' && fromEnv('PORT') !== undefined);
+      const port = parsePort(opts.port, cmd.getOptionValueSource('port') === 'default' && setting('PORT') !== undefined);
       const host = checkHost(opts.host);
       const { jwksUrl } = await checkedEnvironment();
       // --demo serves the demo platform unless the operator named a platform file (--platform or
       // GOVGRAPH_PLATFORM, which commander reports as the option's default): a ./platform.yaml found here is not a choice.
-      const named = cmd.getOptionValueSource('platform') !== 'default' || fromEnv('GOVGRAPH_PLATFORM') !== undefined;
+      const named = cmd.getOptionValueSource('platform') !== 'default' || setting('GOVGRAPH_PLATFORM') !== undefined;
       const platformFile = opts.demo && !named ? DEMO_PLATFORM_FILE : opts.platform;
       const platform = await loadCommandPlatform(platformFile);
       announce(opts, { platform: platformFile, store: true });

@@ -124,6 +124,8 @@ export class ConnectedPlatforms {
   private readonly statuses = new Map<string, ConnectedStatus>();
   private readonly schemas = new Map<string, { version: string; config: SubschemaConfig }>();
   private federated: GraphQLSchema | null = null;
+  /** Why the namespaces were left out of the last schema extended, or null. */
+  private leftOut: string | null = null;
   private composed = new WeakMap<GraphQLSchema, GraphQLSchema>();
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
@@ -159,9 +161,6 @@ export class ConnectedPlatforms {
     const left = this.leftOut;
     return [...this.statuses.values()].map((s) => (left && s.reachable ? { ...s, lastError: s.lastError ?? left } : { ...s }));
   }
-
-  /** Why the namespaces were left out of the last schema extended, or null. */
-  private leftOut: string | null = null;
 
   /** The local schema with the namespaces of the platforms whose schema is known. */
   extend(local: GraphQLSchema): GraphQLSchema {

@@ -4,6 +4,7 @@
 // win and the other reads the winner's secret back.
 import { randomBytes } from 'node:crypto';
 import { DuplicateKeyError, eq, type Store } from '../store/port.ts';
+import { setting } from '../model/settings.ts';
 
 export const SETTINGS = '_settings';
 export const JWT_SECRET_KEY = 'jwt-secret';
@@ -36,8 +37,8 @@ export async function storedSecret(store: Store): Promise<Uint8Array> {
 
 /** The secret from the environment, or null when GOVGRAPH_JWT_SECRET is unset, empty or blank. */
 export function envSecret(env: NodeJS.ProcessEnv = process.env): Uint8Array | null {
-  const value = env.GOVGRAPH_JWT_SECRET;
-  return value?.trim() ? encoder.encode(value) : null;
+  const value = setting('GOVGRAPH_JWT_SECRET', env);
+  return value !== undefined ? encoder.encode(value) : null;
 }
 
 /** GOVGRAPH_JWT_SECRET when set (the store is not touched), otherwise the stored secret. */

@@ -142,6 +142,9 @@ function docText(row: Row): string {
 }
 
 /** A parsed document as a row: decimal fields (those projected) get their texts back in place of their keys. */
+/** A stored document's text as a row. */
+const parseDoc = (text: string): Row => fromDoc(JSON.parse(text) as Record<string, unknown>);
+
 function fromDoc(doc: Record<string, unknown>): Row {
   if (!(DECIMALS in doc)) return doc as Row;
   const texts = doc[DECIMALS] as Record<string, unknown> | null;
@@ -507,7 +510,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
   const readThrough = db.transaction((collection: string, query: FindQuery): Row[] => {
     const cache = docs!;
     const parse = (id: number, doc: string): Row => {
-      const row = fromDoc(JSON.parse(doc) as Record<string, unknown>);
+      const row = parseDoc(doc);
       cache.set(collection, id, row, doc.length);
       return row;
     };
@@ -515,7 +518,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       // Read as without a cache, keeping nothing: with several gateways on one folder every read gets
       // here, and documents kept until the next read only to be forgotten then cost garbage collections.
       const { sql, params } = findStatement(collection, query);
-      return (prepare(sql).pluck().all(...params) as string[]).map((doc) => fromDoc(JSON.parse(doc) as Record<string, unknown>));
+      return (prepare(sql).pluck().all(...params) as string[]).map(parseDoc);
     }
     const { sql, params } = findStatement(collection, query, 'id');
     const ids = prepare(sql).pluck().all(...params) as number[];
@@ -543,8 +546,8 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     return read(`find in ${collection}`, [], () => {
       const docs = prepare(sql).pluck().all(...params) as string[];
       return pick
-        ? docs.map((doc) => pickFields(fromDoc(JSON.parse(doc) as Record<string, unknown>), pick))
-        : docs.map((doc) => fromDoc(JSON.parse(doc) as Record<string, unknown>));
+        ? docs.map((doc) => pickFields(parseDoc(doc), pick))
+        : docs.map(parseDoc);
     });
   };
 

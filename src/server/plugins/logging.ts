@@ -9,6 +9,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { setting } from '../../model/settings.ts';
 import { requestAudit } from './audit.ts';
 import type { RequestContext } from '../../../resolvers/request.ts';
 
@@ -24,7 +25,7 @@ const DENIAL_CODES = new Set([
 export const LOG_LEVELS: readonly string[] = [...Object.keys(pino.levels.values), 'silent'];
 
 export function logLevel(env: NodeJS.ProcessEnv = process.env): string {
-  return env.GOVGRAPH_LOG_LEVEL?.trim() || (env.VITEST ? 'silent' : 'info');
+  return setting('GOVGRAPH_LOG_LEVEL', env)?.trim() ?? (env.VITEST ? 'silent' : 'info');
 }
 
 export function createLogger(destination?: DestinationStream, level = logLevel()): Logger {
