@@ -3,7 +3,7 @@
 // `http://:4000/graphql`), and `PORT=x` was reported as `--port x`, an option nobody had passed. A
 // value that is not one of its kind is refused in one line naming the variable.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,19 @@ describe('settings from the environment', () => {
     const mongo = await govgraph({}, 'grant', 'list', '--platform', join(guizhou, 'platform.yaml'), '--mongodb-uri', 'mongo://db.example/govgraph');
     expect(mongo.code).toBe(1);
     expect(mongo.stderr.split('\n').slice(1)).toEqual(['govgraph: not a MongoDB connection string: Invalid scheme, expected connection string to start with "mongodb://" or "mongodb+srv://"', '']);
+  });
+
+  // mkdir says ENOENT for a new folder in /proc although /proc exists; Node's recursive mkdir then tried
+  // again for ever, and the command hung.
+  it.runIf(existsSync('/proc/self'))('a data folder that cannot be made is said in one line, not waited on for ever', async () => {
+    const data = join('/proc', 'govgraph-data', 'inner');
+    const importTo = (folder: string) => govgraph({}, 'catalogue', 'import', join(guizhou, 'police.yaml'), '--platform', join(guizhou, 'platform.yaml'), '--data', folder);
+    const made = await importTo(data);
+    expect(made.code).toBe(1);
+    expect(made.stderr.split('\n').slice(1)).toEqual([`govgraph: cannot open the SQLite store ${join(data, 'govgraph.sqlite')}: ENOENT: no such file or directory, mkdir '/proc/govgraph-data'`, '']);
+    const nested = join(work, 'new', 'nested', 'folder');
+    expect((await importTo(nested)).code).toBe(0);
+    expect(existsSync(join(nested, 'govgraph.sqlite'))).toBe(true);
   });
 
   it('HOST set but empty serves on 127.0.0.1, not on every interface', async () => {

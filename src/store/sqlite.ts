@@ -33,7 +33,7 @@
 // A projection returns every projected field, null when the document has none. Field names are
 // GraphQL names other than `_id` (MongoDB's), checked before they reach SQL.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -417,6 +417,28 @@ function connect(file: string): Database.Database {
   return db;
 }
 
+/**
+ * `mkdir -p`, one level at a time. Node's `mkdirSync(dir, { recursive: true })` never returns where
+ * mkdir answers ENOENT under a parent that exists (a folder under /proc): `serve --data /proc/x` hung.
+ */
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
+    if (code !== 'ENOENT' || path.dirname(dir) === dir) throw error;
+  }
+  makeFolder(path.dirname(dir)); // the parent was missing: make it, then this one once more
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    // Another process made it meanwhile.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw error;
+  }
+}
+
 export async function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   const file = path.join(dataDir, SQLITE_FILE);
   const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
@@ -424,7 +446,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
   const docs = cacheChars > 0 ? new DocCache(cacheChars) : undefined;
   let db: Database.Database;
   try {
-    mkdirSync(dataDir, { recursive: true });
+    makeFolder(dataDir);
     db = connect(file);
     await whenUnlocked(`open ${file}`, lockWaitMs, () => {
       db.pragma('journal_mode = WAL');
