@@ -26,7 +26,7 @@ function envWith(set: Record<string, string>) {
 }
 
 function govgraph(set: Record<string, string>, ...args: string[]) {
-  return promisify(execFile)(process.execPath, [bin, ...args], { cwd: work, env: envWith(set) }).then(
+  return promisify(execFile)(process.execPath, [bin, ...args], { cwd: work, env: envWith(set), timeout: 20_000 }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
