@@ -31,7 +31,7 @@ export function actorOf(ctx: RequestContext, info: GraphQLResolveInfo): Actor {
 export function toGraphQLError(err: unknown): unknown {
   if (err instanceof WorkflowError) {
     return new GraphQLError(err.message, {
-      extensions: { code: err.code, ...(err.problems.length ? { problems: err.problems } : {}) },
+      extensions: { ...err.extensions, code: err.code, ...(err.problems.length ? { problems: err.problems } : {}) },
     });
   }
   if (err instanceof GrantInputError) return new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', problems: err.problems } });

@@ -1,7 +1,9 @@
 // Every workflow action leaves one audit entry (SPEC §10), written before the action changes anything:
 // when the entry cannot be written the action does not happen (AuditUnavailableError). A refused action
-// is recorded too (outcome `refused`), with the reason; a failure after the entry was written gets an
-// `error` entry, best effort.
+// is recorded too (outcome `refused`), with the reason and the resources the check had named by then, so
+// that a provider sees the refused attempts on its resources; a failure after the entry was written gets
+// an `error` entry, best effort. Variables are not stored (SPEC §10): no detail and no refusal message
+// holds a record's key value or other record data a caller typed.
 import { appendAudit, AuditUnavailableError } from '../audit/log.ts';
 import type { AuditOutcome, AuditResource } from '../audit/entry.ts';
 import type { Actor, WorkflowEnv } from './actor.ts';
@@ -45,16 +47,23 @@ async function record(env: WorkflowEnv, actor: Actor, action: string, outcome: A
   return entry;
 }
 
+/** Names the resources an action is about as soon as the check knows them (the last call counts). */
+export type Concern = (...resources: AuditResource[]) => void;
+
 /**
  * Runs an action: `check` validates and returns the plan (or throws a WorkflowError: recorded as
- * refused, rethrown); the entry is written; then the plan is applied.
+ * refused, with the resources it named through `about`, rethrown); the entry is written; then the plan
+ * is applied.
  */
-export async function perform<T>(env: WorkflowEnv, actor: Actor, action: string, check: () => Promise<Plan<T>>): Promise<T> {
+export async function perform<T>(env: WorkflowEnv, actor: Actor, action: string, check: (about: Concern) => Promise<Plan<T>>): Promise<T> {
   let plan: Plan<T>;
+  let concerned: AuditResource[] = [];
   try {
-    plan = await check();
+    plan = await check((...resources) => {
+      concerned = resources;
+    });
   } catch (err) {
-    if (err instanceof WorkflowError) await record(env, actor, action, 'refused', `${err.code}: ${err.message}`, []);
+    if (err instanceof WorkflowError) await record(env, actor, action, 'refused', `${err.code}: ${err.message}`, concerned);
     throw err;
   }
   await record(env, actor, action, 'ok', plan.detail, plan.resources);

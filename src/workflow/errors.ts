@@ -5,7 +5,8 @@ import type { Problem } from '../catalogue/problems.ts';
 
 export type WorkflowCode =
   | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'BAD_USER_INPUT' | 'CATALOGUE_INVALID'
-  | 'NOT_SHARED' | 'METHOD_NOT_API' | 'OUT_OF_SCOPE' | 'PURPOSE_REQUIRED' | 'PURPOSE_OUT_OF_SCOPE' | 'GRANT_REQUIRED';
+  | 'NOT_SHARED' | 'METHOD_NOT_API' | 'OUT_OF_SCOPE' | 'PURPOSE_REQUIRED' | 'PURPOSE_OUT_OF_SCOPE' | 'GRANT_REQUIRED'
+  | 'RATE_LIMITED';
 
 export interface CodedProblem extends Problem {
   /** The access code of the row that refuses, when the problem is one of the access table's. */
@@ -18,6 +19,8 @@ export class WorkflowError extends Error {
     readonly code: WorkflowCode,
     message: string,
     readonly problems: CodedProblem[] = [],
+    /** More for the GraphQL error's extensions (RATE_LIMITED: retryAfter, resetsAt, the HTTP status). */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'WorkflowError';

@@ -15,7 +15,8 @@ import { decideRows, withinRows } from '../access/row-scope.ts';
 import { effectiveItems } from '../access/effective-share.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import { collectionOf, type Resource } from '../model/catalogue.ts';
-import { deadlinesOf } from '../model/platform.ts';
+import { deadlinesOf, limitsOf } from '../model/platform.ts';
+import { takeProbes } from '../limits/probes.ts';
 import { importRecords, type ImportOptions, type ImportSummary } from '../records/import.ts';
 import { convertValue } from '../records/validate.ts';
 import { appendAudit } from '../audit/log.ts';
@@ -105,11 +106,14 @@ export function objectionDeadline(env: WorkflowEnv, o: Objection): Deadline {
   return answerDeadline(env.platform, o.raisedAt, deadlinesOf(env.platform).objectionDays, o.status === 'open', env.now);
 }
 
-/** The key as the store keeps it, from the text a person typed; BAD_USER_INPUT when it cannot be one. */
+/**
+ * The key as the store keeps it, from the text a person typed; BAD_USER_INPUT when it cannot be one. The
+ * message does not repeat the text: refusals go to the audit log, which stores no variables (SPEC §10).
+ */
 function keyValue(resource: Resource, key: string): Value {
   const item = resource.items.find((i) => i.name === resource.key)!;
   const converted = convertValue(item, key, true);
-  if (!converted.ok) throw badInput(`key: ${JSON.stringify(key)} is not ${converted.expected}, so it cannot be a ${resource.key} of ${resource.code}.`, [{ path: 'key', message: `is not ${converted.expected}` }]);
+  if (!converted.ok) throw badInput(`key: the value given is not ${converted.expected}, so it cannot be a ${resource.key} of ${resource.code}.`, [{ path: 'key', message: `is not ${converted.expected}` }]);
   return converted.value;
 }
 
@@ -125,30 +129,52 @@ export interface ObjectionInput {
 
 /**
  * An applicant objects to one item of one record. The item must be one its department may read now
- * (with its purpose and grants), the record must exist, and its department may have only one standing
- * objection to that record's item.
+ * (with its purpose and grants), and so must the key item the record is found by: whether a record
+ * exists is an answer about its key, so a department denied the key is refused before anything is looked
+ * up (with the key item's access code, as for a denied item), and one that sees the key masked has the
+ * attempt counted as a masked probe, as a lookup by that key is (src/limits/probes.ts). Then the record
+ * must exist within the department's rows, and its department may have only one standing objection to
+ * that record's item.
  */
 export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: ObjectionInput, grants?: readonly Grant[]): Promise<Objection> {
-  return perform(env, actor, 'raiseObjection', async () => {
-    requireRole(actor, 'applicant', 'raise objections');
+  return perform(env, actor, 'raiseObjection', async (about) => {
     const found = findPublishedResource(await publishedCatalogues(env.store), input.resource);
+    if (found) about(concerning(found.resource.code, found.resource.provider));
+    requireRole(actor, 'applicant', 'raise objections');
     if (!found) throw notFound(`No published resource ${input.resource}; the catalogues query lists them.`);
     const resource = found.resource;
     if (resource.provider === actor.dept.code) {
       throw badInput(`${actor.dept.code} provides ${resource.code} itself: correct the record with a data import instead of objecting.`);
     }
-    const item = effectiveItems(resource).get(input.item);
+    const items = effectiveItems(resource);
+    const item = items.get(input.item);
     if (!item) throw badInput(`${resource.code} has no item ${input.item} (items: ${resource.items.map((i) => i.name).join(', ')}).`, [{ path: 'item', message: 'is not an item of the resource' }]);
+    about(concerning(resource.code, resource.provider, [item.name]));
     const held = grants ?? (await activeGrantsFor(env.store, actor.dept.code, env.now));
-    const d = decide({ requester: actor.dept, purpose: actor.purpose, resource, item, grants: held, now: env.now });
-    if (!d.allowed) throw new WorkflowError(d.code, `You may object only to what you may read: ${d.message}`);
+    const access = (name: string) => decide({ requester: actor.dept, purpose: actor.purpose, resource, item: items.get(name)!, grants: held, now: env.now });
+    const decisions = [...new Set([item.name, resource.key])].map((name) => ({ name, d: access(name) }));
+    for (const { name, d } of decisions) {
+      if (d.allowed) continue;
+      about({ ...concerning(resource.code, resource.provider, [item.name]), denied: [{ item: name, code: d.code }] });
+      throw new WorkflowError(d.code, `You may object only to what you may read: ${d.message}`);
+    }
     const reason = input.reason.trim();
     if (!reason) throw badInput('Say what is wrong with the record: give a reason.', [{ path: 'reason', message: 'is empty' }]);
     const key = keyValue(resource, input.key);
+    // Asking whether a record with this key exists compares the key with the records: with a masked key,
+    // a probe under the department's quota, refused past it before anything is looked up.
+    const keyDecision = decisions.find((x) => x.name === resource.key)!.d;
+    if (keyDecision.allowed && keyDecision.mask !== null) {
+      const over = await takeProbes(env.store, limitsOf(env.platform).maskedProbes, actor.dept.code, new Map([[resource.code, 1]]), env.now.getTime());
+      if (over) {
+        const { code: _code, ...extensions } = over.extensions;
+        throw new WorkflowError('RATE_LIMITED', over.message, [], extensions);
+      }
+    }
     // Within the department's row scope (SPEC §6): a record it cannot read is as missing as one that is not there.
     const rows = decideRows({ requester: actor.dept, purpose: actor.purpose, resource, grants: held, now: env.now });
     const record = await env.store.find(collectionOf(resource), { filter: withinRows(eq(resource.key, key), rows), projection: [resource.key], limit: 1 });
-    if (!record.length) throw notFound(`${resource.code} has no record whose ${resource.key} is ${input.key}.`);
+    if (!record.length) throw notFound(`${resource.code} has no record with the ${resource.key} given (or none your department may read).`);
     await ensureObjectionIndexes(env.store);
     const objection: Objection = {
       // The record's own key as stored, not the text typed: "0.50" names the record whose key is 0.5, and
@@ -161,7 +187,8 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
     const standing = await env.store.find(OBJECTIONS, { filter: eq('slot', standingSlot(objection)), limit: 1 });
     if (standing.length) throw conflict(duplicate(fromRow(standing[0])));
     return {
-      detail: `objection ${objection.id} to ${resource.code} ${resource.key}=${input.key} item ${item.name}: ${reason}`,
+      // No key value and no reason (it describes the record): the objection holds them, the log names it.
+      detail: `objection ${objection.id} to item ${item.name} of a ${resource.code} record`,
       resources: [concerning(resource.code, resource.provider, [item.name])],
       apply: async () => {
         try {
@@ -202,7 +229,7 @@ export async function answerObjection(
     const status: ObjectionStatus = input.decision === 'confirm' ? 'confirmed' : 'rejected';
     const answered = { ...o, status, answeredBy: actor.user, answeredAt: env.now.toISOString(), answer: reason };
     return {
-      detail: `objection ${o.id} ${status}${reason ? `: ${reason}` : ''}`,
+      detail: `objection ${o.id} ${status}`, // the reason, about the record, stays with the objection
       resources: [concerning(o.resource, o.provider, [o.item])],
       apply: async () => {
         const { slot, status: s, answeredBy, answeredAt, answer } = toRow(answered);
@@ -253,7 +280,7 @@ export async function importCorrecting(
       time: correctedAt, requestId: operator.requestId, department: null, user: operator.user, purpose: null,
       operationName: null, documentHash: null, kind: 'operator', action: 'correctObjection',
       resources: [concerning(o.resource, o.provider, [o.item])], outcome: 'ok',
-      detail: `objection ${o.id} corrected: the import of ${file} changed ${o.item} of ${o.resource} record ${JSON.stringify(o.key)}`,
+      detail: `objection ${o.id} corrected: the import of ${file} changed ${o.item} of the ${o.resource} record objected to`,
     });
     const row = toRow({ ...o, status: 'corrected', correctedAt });
     const n = await env.store.update(OBJECTIONS, and(eq('id', o.id), eq('status', 'confirmed')), { status: row.status, slot: row.slot, correctedAt });
