@@ -75,14 +75,15 @@ export function registerCatalogueCommands(program: Command): void {
     const { fulfilDemands } = await import('../workflow/demands.ts');
     try {
       const { publishedCatalogues } = await import('../catalogue/repository.ts');
-      const before = opts.publish ? await publishedCatalogues(store) : [];
+      // In effect before the import: what they publish anew fulfils demands, what was there does not.
+      const before = await publishedCatalogues(store);
       const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false });
       for (const { file, version, unchanged } of imported) {
         console.log(`${file}: ${version.id} version ${version.version} ${version.status} (${plural(version.catalogue.resources.length, 'resource')}${unchanged ? '; unchanged, no new version' : ''})`);
         if (version.status !== 'published') continue;
         if (!unchanged) for (const line of await retypedLines(before.find((c) => c.id === version.id), version.catalogue)) console.log(line);
         const env = { store, platform, now: new Date() };
-        for (const d of await fulfilDemands(env, { department: null, user: OPERATOR, requestId: randomUUID(), kind: 'operator' }, version)) {
+        for (const d of await fulfilDemands(env, { department: null, user: OPERATOR, requestId: randomUUID(), kind: 'operator' }, version, before)) {
           console.log(`  fulfils demand ${d.id} of ${d.requester} (${d.title})`);
         }
       }

@@ -59,9 +59,14 @@ function requireStatus(v: CatalogueVersion, wanted: VersionStatus, doing: string
 }
 
 /** The catalogues in effect with `catalogue` in place of its published version, as a publish would make them. */
-async function catalogueSetWith(versions: CatalogueVersions, catalogue: Catalogue | null, id: string): Promise<{ others: Catalogue[]; all: Catalogue[] }> {
-  const others = (await versions.published()).map((v) => v.catalogue).filter((c) => c.id !== id);
-  return { others, all: catalogue ? [...others, catalogue] : others };
+async function catalogueSetWith(
+  versions: CatalogueVersions,
+  catalogue: Catalogue | null,
+  id: string,
+): Promise<{ others: Catalogue[]; all: Catalogue[]; inEffect: Catalogue[] }> {
+  const inEffect = (await versions.published()).map((v) => v.catalogue);
+  const others = inEffect.filter((c) => c.id !== id);
+  return { others, all: catalogue ? [...others, catalogue] : others, inEffect };
 }
 
 /**
@@ -213,7 +218,7 @@ export async function publishCatalogue(
     const v = await currentVersion(versions, input.id, input.version);
     requireDepartment(actor, v.catalogue.compiler, `publish catalogue ${v.id}`);
     requireStatus(v, 'approved', 'published');
-    const { others, all } = await catalogueSetWith(versions, v.catalogue, v.id);
+    const { others, all, inEffect } = await catalogueSetWith(versions, v.catalogue, v.id);
     const problems = await offThread({ kind: 'recheck', catalogue: v.catalogue, platform: env.platform, others });
     if (problems.length) throw invalid(`${label(v)} no longer fits the catalogues in effect:`, problems);
     const taken = await collectionProblems(env.store, v.catalogue, versions);
@@ -232,7 +237,7 @@ export async function publishCatalogue(
           throw conflict(`${label(v)} was published or changed by someone else meanwhile; nothing was changed.`);
         }
         await schema?.refresh();
-        await fulfilDemands(env, { department: actor.dept.code, user: actor.user, requestId: actor.requestId, kind: 'workflow' }, v);
+        await fulfilDemands(env, { department: actor.dept.code, user: actor.user, requestId: actor.requestId, kind: 'workflow' }, v, inEffect);
         return { ...v, status: 'published', publishedAt: env.now.toISOString() }; // as this publication left it
       },
     };

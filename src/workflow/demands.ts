@@ -2,10 +2,15 @@
 // providing department; the provider's approver answers within the platform's `deadlines.demandDays`
 // working days, promising a resource code (WILL_CATALOGUE) or declining on a basis (CANNOT_SHARE). A
 // promise is FULFILLED by itself when a catalogue version publishing that resource code is published.
+// Only the asked department keeps the promise: the code must not be in effect when it is promised (a
+// demand is for data no catalogue offers), and it is FULFILLED only by a publication that brings the
+// code into effect as a resource the asked department provides; a republication of a code already in
+// effect, or the code published as another department's resource, fulfils nothing.
 //
 // Demands live in `_demands`, flat rows; `items` and `purposes` are JSON arrays in strings.
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
+import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { deadlinesOf, departmentByCode } from '../model/platform.ts';
 import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
@@ -150,22 +155,41 @@ export interface DemandAnswer {
 
 const RESOURCE_CODE = /^[0-9]{6}-[A-Za-z0-9]+-[0-9A-Za-z]+$/;
 
-/** The asked department's approver answers an OPEN demand. */
+/** The resource in effect with this code, if any. */
+function inEffect(catalogues: readonly Catalogue[], code: string) {
+  for (const c of catalogues) for (const r of c.resources) if (r.code === code) return { catalogue: c.id, provider: r.provider };
+  return null;
+}
+
+/**
+ * The asked department's approver answers an OPEN demand; a promise names a resource code not in effect
+ * (a demand is for data no catalogue offers, and a code already published could only be "fulfilled" by
+ * republishing what was there before).
+ */
 export async function answerDemand(env: WorkflowEnv, actor: Actor, input: DemandAnswer): Promise<Demand> {
-  return perform(env, actor, 'answerDemand', async () => {
-    requireRole(actor, 'approver', 'answer demands');
+  return perform(env, actor, 'answerDemand', async (about) => {
     const d = await getDemand(env.store, input.id);
+    const promised = input.resource?.trim() || null;
+    const published = promised && RESOURCE_CODE.test(promised) ? inEffect(await publishedCatalogues(env.store), promised) : null;
+    // A refusal names the resource promised too, so that its provider sees the attempt.
+    if (d && promised && RESOURCE_CODE.test(promised)) about(concerning(promised, published?.provider ?? d.provider));
+    requireRole(actor, 'approver', 'answer demands');
     if (!d) throw notFound(`No demand ${input.id}.`);
     requireDepartment(actor, d.provider, `answer demands to ${d.provider}`);
     if (d.status !== 'open') throw conflict(`Demand ${d.id} was already answered (${d.status.toUpperCase()}) by ${d.answeredBy} on ${d.answeredAt}.`);
     const basis = input.basis?.trim() || null;
-    const resource = input.resource?.trim() || null;
+    const resource = promised;
     const problems: CodedProblem[] = [];
     if (input.decision === 'cannot-share' && !basis) problems.push({ path: 'basis', message: 'is required to decline: name the law or policy that stops the sharing' });
     if (input.decision === 'will-catalogue') {
       if (!resource) problems.push({ path: 'resource', message: 'is required: the code of the resource your department will publish' });
       else if (!RESOURCE_CODE.test(resource)) {
         problems.push({ path: 'resource', message: `${resource} is not a resource code (e.g. ${d.provider}-00001)` });
+      } else if (published) {
+        problems.push({
+          path: 'resource',
+          message: `${resource} is already published (catalogue ${published.catalogue}, provided by ${published.provider}); promise the code of a resource your department will newly publish`,
+        });
       }
     }
     if (problems.length) throw badInput(listProblems('The answer is refused:', problems), problems);
@@ -187,23 +211,29 @@ export async function answerDemand(env: WorkflowEnv, actor: Actor, input: Demand
 }
 
 /**
- * After a catalogue version is published: every promise (WILL_CATALOGUE) of a resource code it publishes
- * becomes FULFILLED, each with its own audit entry as `by` (the publisher, or the operator).
+ * After a catalogue version is published: every promise (WILL_CATALOGUE) of a resource code it brings
+ * into effect becomes FULFILLED, each with its own audit entry as `by` (the publisher, or the operator),
+ * when the resource is provided by the department the demand asked. `before` are the catalogues in effect
+ * before this publication: a code among them is not newly published, and fulfils nothing.
  */
 export async function fulfilDemands(
   env: WorkflowEnv,
   by: { department: string | null; user: string; requestId: string; kind: 'workflow' | 'operator' },
   version: { id: string; version: number; catalogue: Catalogue },
+  before: readonly Catalogue[],
 ): Promise<Demand[]> {
-  const codes = version.catalogue.resources.map((r) => r.code);
+  const earlier = new Set(before.flatMap((c) => c.resources.map((r) => r.code)));
+  const fresh = new Map(version.catalogue.resources.filter((r) => !earlier.has(r.code)).map((r) => [r.code, r]));
+  if (!fresh.size) return [];
   const rows = await env.store.find(DEMANDS, {
-    filter: and(eq('status', 'will-catalogue'), { kind: 'in', field: 'resource', values: codes }),
+    filter: and(eq('status', 'will-catalogue'), { kind: 'in', field: 'resource', values: [...fresh.keys()] }),
   });
   const out: Demand[] = [];
   for (const d of rows.map(fromRow)) {
+    const provider = fresh.get(d.resource!)!.provider;
+    if (provider !== d.provider) continue; // another department's resource under the promised code
     const fulfilledAt = env.now.toISOString();
     const fulfilledBy = `${version.id}@${version.version}`;
-    const provider = version.catalogue.resources.find((r) => r.code === d.resource)!.provider;
     await appendAudit(env.store, {
       time: fulfilledAt, requestId: by.requestId, department: by.department, user: by.user, purpose: null,
       operationName: null, documentHash: null, kind: by.kind, action: 'fulfilDemand',
