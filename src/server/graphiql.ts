@@ -16,10 +16,23 @@ export const graphiqlPlaceholderHeaders: Readonly<Record<string, string>> = {
   'x-purpose': '<purpose code>',
 };
 
-const defaultQueryText = `# Welcome to govgraph.
-# 1. Put a token from \`govgraph token --dept CODE\` in the
+/** The welcome text when the headers editor holds placeholders: the developer pastes a token. */
+const placeholderQueryText = `# Welcome to govgraph.
+# 1. Put a token from \`npx govgraph token --dept CODE\` in the
 #    Authorization header below, and a purpose code as x-purpose.
 # 2. The schema and its Docs load once the token is accepted.
+# 3. Run a query with the run button or Ctrl-Enter.
+query {
+  __typename
+}
+`;
+
+/** The welcome text when the gateway prefilled the headers (\`serve --demo\`: its token and purpose). */
+const prefilledQueryText = `# Welcome to govgraph.
+# 1. The headers below already hold a token and a purpose (x-purpose);
+#    edit them to act for another department (\`npx govgraph token --dept CODE\`)
+#    or purpose. What you type there is kept across reloads.
+# 2. The schema and its Docs show what that department may read.
 # 3. Run a query with the run button or Ctrl-Enter.
 query {
   __typename
@@ -124,7 +137,7 @@ export function graphiqlHandler(opts: GraphiqlOptions & { base?: string }): Grap
   const config = {
     endpoint: opts.graphqlPath,
     defaultHeaders: JSON.stringify(opts.defaultHeaders ?? graphiqlPlaceholderHeaders, null, 2),
-    defaultQuery: opts.defaultQuery ?? defaultQueryText,
+    defaultQuery: opts.defaultQuery ?? (opts.defaultHeaders ? prefilledQueryText : placeholderQueryText),
   };
   const base = opts.base ?? '/graphiql';
   const assets = assetCache();
