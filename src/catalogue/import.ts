@@ -5,11 +5,12 @@ import type { Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import { DocumentInvalidError } from './problems.ts';
 import { validateCatalogueFiles } from './files.ts';
-import { addVersion, ensureCatalogueIndexes, listVersions, markPublished, publishedCatalogues, type CatalogueVersion } from './repository.ts';
+import { addVersion, catalogueVersions, ensureCatalogueIndexes, listVersions, markPublished, type CatalogueVersion } from './repository.ts';
 import { ensureResourceIndexes } from './indexes.ts';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
-import { claimCollections, collectionProblems } from './collections.ts';
+import { claimCollections } from './collections.ts';
+import { historyProblems } from './history.ts';
 import { prefixProblems, type Problem } from './problems.ts';
 
 export interface ImportedCatalogue {
@@ -40,11 +41,12 @@ export async function importCatalogueFiles(
   files: string[],
   opts: { publish: boolean; by?: string },
 ): Promise<ImportedCatalogue[]> {
-  const report = validateCatalogueFiles(files, platform, await publishedCatalogues(store));
+  const versions = catalogueVersions(store);
+  const report = validateCatalogueFiles(files, platform, (await versions.published()).map((v) => v.catalogue));
   if (!report.catalogues) throw new DocumentInvalidError(report.problems);
   const valid = report.entries.map((e) => ({ file: e.label, catalogue: e.catalogue! }));
   const taken: Problem[] = [];
-  for (const { file, catalogue } of valid) taken.push(...prefixProblems(file, await collectionProblems(store, catalogue)));
+  for (const { file, catalogue } of valid) taken.push(...prefixProblems(file, await historyProblems(store, platform, catalogue, versions)));
   if (taken.length) throw new DocumentInvalidError(taken);
   return storeCatalogues(store, valid, opts);
 }

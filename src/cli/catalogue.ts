@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import type { Platform } from '../model/platform.ts';
 import { DocumentInvalidError, formatProblem, prefixProblems } from '../catalogue/problems.ts';
-import type { publishedCatalogues } from '../catalogue/repository.ts';
 import { OPERATOR } from './grant.ts';
 import { randomUUID } from 'node:crypto';
 import { registerCatalogueWorkflowCommands, retypedLines } from './catalogue-workflow.ts';
@@ -37,27 +36,29 @@ export function registerCatalogueCommands(program: Command): void {
   ).action(async (files: string[], opts: CommonOptions) => {
     const platform = await loadPlatformOrReport(opts.platform, console.log);
     if (!platform) return;
-    const { publishedCatalogues } = await import('../catalogue/repository.ts');
+    const { catalogueVersions } = await import('../catalogue/repository.ts');
     const { validateCatalogueFiles } = await import('../catalogue/files.ts');
-    // Against the catalogues in effect when there is a store to ask (codes, names and links are unique
-    // platform-wide); on a machine with no data folder, against the platform alone.
-    let published: Awaited<ReturnType<typeof publishedCatalogues>> = [];
+    const { historyProblems } = await import('../catalogue/history.ts');
+    // Against the catalogues in effect and every version ever published when there is a store to ask
+    // (codes, names and links are unique platform-wide; a code belongs to its provider for good); on a
+    // machine with no data folder, against the platform alone.
     const withStore = Boolean(opts.mongodbUri) || existsSync(sqliteFile(opts.data));
     announce(opts, { platform: opts.platform, store: withStore });
-    if (withStore) {
-      const store = await openCommandStore(opts);
-      try {
-        published = await publishedCatalogues(store);
-      } finally {
-        await store.close();
+    const store = withStore ? await openCommandStore(opts) : null;
+    try {
+      const versions = store && catalogueVersions(store);
+      const report = validateCatalogueFiles(files, platform, versions ? (await versions.published()).map((v) => v.catalogue) : []);
+      let failed = report.problems.length > 0;
+      for (const e of report.entries) {
+        const refused = store && versions && e.catalogue ? await historyProblems(store, platform, e.catalogue, versions) : [];
+        if (e.catalogue && !refused.length) console.log(`${e.label}: ok (${plural(e.catalogue.resources.length, 'resource')})`);
+        for (const p of prefixProblems(e.label, [...e.problems, ...refused])) console.log(formatProblem(p));
+        if (refused.length) failed = true;
       }
+      if (failed) process.exitCode = 1;
+    } finally {
+      await store?.close();
     }
-    const report = validateCatalogueFiles(files, platform, published);
-    for (const e of report.entries) {
-      if (e.catalogue) console.log(`${e.label}: ok (${plural(e.catalogue.resources.length, 'resource')})`);
-      for (const p of prefixProblems(e.label, e.problems)) console.log(formatProblem(p));
-    }
-    if (report.problems.length) process.exitCode = 1;
   });
 
   withCommonOptions(

@@ -3,7 +3,8 @@
 // and that the actor's department owns what it acts on, writes its audit entry, then changes the store.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { listGrants } from '../access/grants.ts';
-import { claimCollections, collectionProblems } from '../catalogue/collections.ts';
+import { claimCollections } from '../catalogue/collections.ts';
+import { historyProblems } from '../catalogue/history.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
 import type { Problem } from '../catalogue/problems.ts';
 import {
@@ -147,7 +148,7 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     if (!result.catalogue) throw invalid('The catalogue is refused:', result.problems);
     const catalogue = result.catalogue;
     requireDepartment(actor, catalogue.compiler, `submit a catalogue compiled by ${catalogue.compiler}`);
-    const taken = await collectionProblems(env.store, catalogue, versions);
+    const taken = await historyProblems(env.store, env.platform, catalogue, versions);
     if (taken.length) throw invalid('The catalogue is refused:', taken);
     const warnings = await submissionWarnings(env, catalogue, versions);
     const next = (earlier.at(-1)?.version ?? 0) + 1;
@@ -221,7 +222,7 @@ export async function publishCatalogue(
     const { others, all, inEffect } = await catalogueSetWith(versions, v.catalogue, v.id);
     const problems = await offThread({ kind: 'recheck', catalogue: v.catalogue, platform: env.platform, others });
     if (problems.length) throw invalid(`${label(v)} no longer fits the catalogues in effect:`, problems);
-    const taken = await collectionProblems(env.store, v.catalogue, versions);
+    const taken = await historyProblems(env.store, env.platform, v.catalogue, versions);
     if (taken.length) throw invalid(`${label(v)} cannot be published:`, taken);
     await checkBuildable(env, schema, all, `Publishing ${label(v)}`);
     return {

@@ -1,5 +1,6 @@
 // Checks of each resource's identity and place on the platform: provider, code, collection, key, related.
 import { collectionOf, type Resource } from '../../model/catalogue.ts';
+import { codeKey } from '../codes.ts';
 import { collectionKey, reservedCollection } from '../collections.ts';
 import type { CheckContext, CheckFamily, ResourceCheck } from './context.ts';
 import { listOf, problem } from './util.ts';
@@ -51,14 +52,20 @@ function grouped(ctx: CheckContext, cache: WeakMap<CheckContext, Map<string, Pla
 const byCode = new WeakMap<CheckContext, Map<string, Placed[]>>();
 const byCollection = new WeakMap<CheckContext, Map<string, Placed[]>>();
 
+// Compared by key (lower case): codes differing only in case would be one collection, one grant's
+// resource to a reader, and two to the platform.
 const codeUnique: ResourceCheck = function* (r, at, i, ctx) {
-  const same = grouped(ctx, byCode, (x) => x.code).get(r.code) ?? [];
-  const earlier = same.find((x) => x.index >= 0)?.index ?? -1; // the first of this code in this catalogue
-  const elsewhere = same.find((x) => x.index < 0);
-  const where = earlier < i ? `resources[${earlier}]` : elsewhere ? `catalogue "${elsewhere.catalogue}"` : undefined;
-  if (where) {
-    yield problem(`${at}.code`, `"${r.code}" is already the code of a resource in ${where}; resource codes are unique on the platform`);
-  }
+  const same = grouped(ctx, byCode, (x) => codeKey(x.code)).get(codeKey(r.code)) ?? [];
+  const first = same.find((x) => x.index >= 0); // the first of this code in this catalogue
+  const other = first && first.index < i ? first : same.find((x) => x.index < 0);
+  if (!other) return;
+  const where = other.index >= 0 ? `resources[${other.index}]` : `catalogue "${other.catalogue}"`;
+  yield problem(
+    `${at}.code`,
+    other.code === r.code
+      ? `"${r.code}" is already the code of a resource in ${where}; resource codes are unique on the platform`
+      : `"${r.code}" is the code of a resource in ${where} ("${other.code}") in another case; resource codes are unique on the platform, whatever their case`,
+  );
 };
 
 // Compared by key (case, Unicode form and whitespace as the stricter store compares them). Versions no

@@ -1,0 +1,138 @@
+// Resource codes belong to their providers. A code, once published, names one department's data for
+// good: grants, sharing requests, objections, demands and the audit log find a resource by its code, and
+// its records stay in its collection after it leaves the platform (withdrawn, or superseded by a version
+// without it). So, against every version ever published (published, superseded or withdrawn):
+//
+// - the code is written as it was first published (codes are compared in lower case, as their derived
+//   collections are), and its provider stays the one it was first published with, whoever compiles;
+// - a catalogue compiled by another department than the provider (a basic or subject catalogue, whose
+//   lead department gathers several providers' resources, SPEC §2) may carry the provider's resource from
+//   its first publication on and while the version in effect of that catalogue keeps it; in it the
+//   compiler may keep or tighten the resource's share settings (type, methods, scope, an item's
+//   sensitivity and mask), never widen them (widening.ts). Once dropped, only the provider publishes the
+//   code again, in a catalogue it compiles, with the settings it chooses.
+//
+// Each rule is a named check of CODE_CHECKS. Problems come at `resources[i].code`, `.provider`, or the
+// share setting that widens; they refuse a document at `catalogue validate` (with a store), submission,
+// publication and `catalogue import`, beside the collections' bindings (collections.ts, history.ts).
+import type { Catalogue, Resource } from '../model/catalogue.ts';
+import type { Platform } from '../model/platform.ts';
+import type { Problem } from './problems.ts';
+import type { CatalogueVersions } from './repository.ts';
+import { widenings } from './widening.ts';
+
+/** A code as codes are compared: lower case (codes are ASCII; SQLite's table names ignore case). */
+export function codeKey(code: string): string {
+  return code.toLowerCase();
+}
+
+/** One publication of a resource: in which catalogue version, compiled by whom. */
+interface Publication {
+  catalogue: string;
+  version: number;
+  compiler: string;
+  resource: Resource;
+}
+
+/** A code's publications as the checks need them. */
+interface CodeHistory {
+  /** Its first publication: the code's spelling and provider for good. */
+  first: Publication;
+  /** Its latest publication. */
+  last: Publication;
+  /** The latest publication holding each item name. */
+  items: Map<string, Publication>;
+}
+
+/** Every code ever published, by key, from the versions ever published (oldest publication first). */
+async function codeHistories(versions: CatalogueVersions): Promise<Map<string, CodeHistory>> {
+  const out = new Map<string, CodeHistory>();
+  for (const v of await versions.everPublished()) {
+    for (const resource of v.catalogue.resources) {
+      const p: Publication = { catalogue: v.id, version: v.version, compiler: v.catalogue.compiler, resource };
+      const key = codeKey(resource.code);
+      const h = out.get(key) ?? { first: p, last: p, items: new Map<string, Publication>() };
+      h.last = p;
+      for (const item of resource.items) h.items.set(item.name, p);
+      out.set(key, h);
+    }
+  }
+  return out;
+}
+
+interface CodeContext {
+  platform: Platform;
+  catalogue: Catalogue;
+  /** The resources of the version of this catalogue in effect, by code: what a new version keeps. */
+  kept: ReadonlyMap<string, Publication>;
+}
+
+/** `at` is the resource's path, `resources[i]`; `h` the history of its code. */
+type CodeCheck = (r: Resource, at: string, h: CodeHistory, ctx: CodeContext) => Iterable<Problem>;
+
+const where = (p: Publication) => `catalogue "${p.catalogue}" version ${p.version}`;
+/** The code and provider are the first publication's: the checks of who may publish it apply. */
+const owned = (r: Resource, h: CodeHistory) => r.code === h.first.resource.code && r.provider === h.first.resource.provider;
+
+const spelledAsPublished: CodeCheck = function* (r, at, h) {
+  const code = h.first.resource.code;
+  if (r.code !== code) {
+    yield { path: `${at}.code`, message: `"${r.code}" is resource code ${code} in another case; a resource code is written as it was first published, and belongs to its provider for good` };
+  }
+};
+
+const providerKept: CodeCheck = function* (r, at, h) {
+  const { resource: first } = h.first;
+  if (r.provider !== first.provider) {
+    yield {
+      path: `${at}.provider`,
+      message: `resource ${first.code} was first published with provider ${first.provider} (${where(h.first)}) and belongs to it for good; it cannot be provided by ${r.provider}: give the resource a code of its own`,
+    };
+  }
+};
+
+/** Another department's catalogue carries the code only while its version in effect keeps it. */
+const republishedByProvider: CodeCheck = function* (r, at, h, ctx) {
+  const compiler = ctx.catalogue.compiler;
+  if (!owned(r, h) || compiler === r.provider || ctx.kept.has(r.code)) return;
+  yield {
+    path: `${at}.code`,
+    message: `resource ${r.code} of ${r.provider} was last published by catalogue "${h.last.catalogue}" (version ${h.last.version}, compiled by ${h.last.compiler}); only ${r.provider} may publish it again, in a catalogue it compiles, and this one is compiled by ${compiler}`,
+  };
+};
+
+/** Another department's catalogue keeps or tightens the provider's share settings, never widens them. */
+const sharingNotWidened: CodeCheck = function* (r, at, h, ctx) {
+  const compiler = ctx.catalogue.compiler;
+  const kept = ctx.kept.get(r.code);
+  if (!owned(r, h) || compiler === r.provider || !kept) return;
+  const itemBefore = (name: string) => (kept.resource.items.some((i) => i.name === name) ? kept : h.items.get(name));
+  for (const w of widenings(ctx.platform, r, kept, itemBefore)) {
+    yield {
+      path: `${at}.${w.path}`,
+      message: `${w.what}; resource ${r.code} of ${r.provider} was last published by catalogue "${w.against.catalogue}" (version ${w.against.version}); a catalogue compiled by ${compiler} may keep or tighten another department's share settings, only the provider ${r.provider} may widen them, in a catalogue it compiles`,
+    };
+  }
+};
+
+const CODE_CHECKS: readonly CodeCheck[] = [spelledAsPublished, providerKept, republishedByProvider, sharingNotWidened];
+
+/**
+ * Problems of a catalogue's resource codes against every version ever published; changes nothing.
+ * `versions`: the action's reader, when it has read (or will read) those versions anyway.
+ */
+export async function codeProblems(platform: Platform, catalogue: Catalogue, versions: CatalogueVersions): Promise<Problem[]> {
+  const histories = await codeHistories(versions);
+  const current = (await versions.published()).find((v) => v.id === catalogue.id);
+  const kept = new Map<string, Publication>();
+  if (current?.catalogue.compiler === catalogue.compiler) {
+    for (const resource of current.catalogue.resources) kept.set(resource.code, { catalogue: current.id, version: current.version, compiler: catalogue.compiler, resource });
+  }
+  const ctx: CodeContext = { platform, catalogue, kept };
+  const out: Problem[] = [];
+  catalogue.resources.forEach((r, i) => {
+    const h = histories.get(codeKey(r.code));
+    if (h) for (const check of CODE_CHECKS) out.push(...check(r, `resources[${i}]`, h, ctx));
+  });
+  return out;
+}

@@ -1,0 +1,287 @@
+// Attacks on who owns a resource code: another department (its departmental catalogue, or a subject
+// catalogue naming the true provider) re-opens a withdrawn or superseded code under share settings of
+// its own, writes the code in another case, or widens the sharing of another provider's resource that
+// its subject catalogue carries. A resource code, once published, belongs to its provider for good: only
+// the provider, in a catalogue it compiles, may publish it again after it left the platform or share it
+// more widely. Each attack is refused with CATALOGUE_INVALID and the path, at submission and at
+// publication, by `govgraph catalogue validate` and by `govgraph catalogue import`; nothing is stored.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { loadPlatform } from '../src/catalogue/platform.ts';
+import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
+import type { Catalogue, Item, Resource } from '../src/model/catalogue.ts';
+import type { Role } from '../src/identity/roles.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import type { Store } from '../src/store/port.ts';
+import { publishCatalogue, reviewCatalogue, submitCatalogue, withdrawCatalogue } from '../src/workflow/catalogues.ts';
+import type { Actor, WorkflowEnv } from '../src/workflow/actor.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { PUBLISH, REVIEW, SUBMIT } from './helpers/workflow.ts';
+
+const PLATFORM_FILE = 'test/fixtures/catalogue/platform.yaml';
+const platform = loadPlatform(PLATFORM_FILE);
+
+// The provider whose data is at stake, the department that attacks it, a third one, and the auditor.
+const PROVIDER = '430000-GA';
+const OTHER = '430000-SCJG';
+const THIRD = '430100-MZ';
+const AUDITOR = '430000-ZWB';
+
+const items: Item[] = [
+  { name: 'idNumber', type: 'string', required: true },
+  { name: 'fullName', type: 'string', sensitivity: 'personal', mask: 'name' },
+  { name: 'regionCode', type: 'string' },
+];
+
+function resource(code: string, provider: string, extra: Partial<Resource> = {}): Resource {
+  const n = code.replace(/-/g, '_');
+  return {
+    code,
+    name: `Resource ${code}`,
+    provider,
+    graphql: { type: `R_${n}`, list: `list_${n}`, byKey: `one_${n}` },
+    key: 'idNumber',
+    share: { type: 'conditional', conditions: 'Under a sharing grant', basis: 'Regulations, Art. 1', methods: ['api'], scope: { purposes: ['social-assistance'] } },
+    items: structuredClone(items),
+    ...extra,
+  };
+}
+
+function catalogue(id: string, compiler: string, resources: Resource[], kind: Catalogue['kind'] = 'departmental'): Catalogue {
+  return { id, kind, title: `Catalogue ${id}`, compiler, ...(kind === 'departmental' ? {} : { subject: 'population' }), resources };
+}
+
+/** The provider's own catalogue: one resource it keeps, and the archive whose code is attacked. */
+const KEPT = resource('430000-GA-00001', PROVIDER);
+const ARCHIVE = resource('430000-GA-00090', PROVIDER, { share: { type: 'none', basis: 'Internal records', methods: ['other'] } });
+const providerCatalogue = (...rs: Resource[]) => catalogue('T-GA', PROVIDER, [KEPT, ...rs]);
+
+/** Share settings an attacker would like: every department, every purpose, no grant. */
+const OPEN = { type: 'unconditional' as const, methods: ['api' as const, 'download' as const] };
+
+describe('through the workflow', () => {
+  let dir: string;
+  let store: Store;
+  let env: WorkflowEnv;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'govgraph-attack-codes-'));
+    store = await openSqliteStore(dir);
+    env = { store, platform, now: new Date() };
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const actor = (dept: string, role: Role): Actor => ({
+    dept: platform.departments.find((d) => d.code === dept)!,
+    user: `${role}@${dept}`,
+    roles: [role],
+    purpose: null,
+    requestId: 'test',
+  });
+  const submit = (c: Catalogue) => submitCatalogue(env, actor(c.compiler, 'compiler'), c);
+  async function approve(id: string, version: number) {
+    await reviewCatalogue(env, actor(AUDITOR, 'auditor'), { id, version, decision: 'approve' });
+  }
+  /** Submits, approves and publishes; returns the published version's number. */
+  async function publish(c: Catalogue): Promise<number> {
+    const { version } = await submit(c);
+    await approve(c.id, version.version);
+    await publishCatalogue(env, actor(c.compiler, 'compiler'), { id: c.id, version: version.version });
+    return version.version;
+  }
+  const withdraw = (id: string, compiler: string) => withdrawCatalogue(env, actor(compiler, 'compiler'), { id, reason: 'No longer kept' });
+  /** The refusal's problems as `path: message` lines. */
+  async function refusal(action: Promise<unknown>): Promise<string[]> {
+    const err = (await action.then(() => null, (e: unknown) => e)) as { code?: string; problems?: { path: string; message: string }[] } | null;
+    expect(err, 'the action was not refused').not.toBeNull();
+    expect(err!.code).toBe('CATALOGUE_INVALID');
+    return err!.problems!.map((p) => `${p.path}: ${p.message}`);
+  }
+
+  it("refuses another department's catalogue that takes a withdrawn code as its own", async () => {
+    await publish(providerCatalogue(ARCHIVE));
+    await withdraw('T-GA', PROVIDER);
+    const before = await store.count(CATALOGUE_VERSIONS);
+    const theirs = catalogue('T-SCJG', OTHER, [resource('430000-GA-00090', OTHER, { share: OPEN, source: { collection: 'scjg_archive' } })]);
+    expect(await refusal(submit(theirs))).toEqual([
+      `resources[0].provider: resource 430000-GA-00090 was first published with provider ${PROVIDER} (catalogue "T-GA" version 1) and belongs to it for good; it cannot be provided by ${OTHER}: give the resource a code of its own`,
+    ]);
+    expect(await store.count(CATALOGUE_VERSIONS)).toBe(before);
+  });
+
+  it("refuses a subject catalogue that re-opens another provider's superseded code under the true provider's name", async () => {
+    await publish(providerCatalogue(ARCHIVE));
+    await publish(providerCatalogue()); // version 2 drops the archive: version 1 is superseded
+    // The records stay in r_430000_ga_00090, bound to (430000-GA-00090, 430000-GA): the same code and
+    // provider, so the collection's binding alone let the other department serve them as it liked.
+    const theirs = catalogue('T-SUBJECT', OTHER, [resource('430000-GA-00090', PROVIDER, { share: OPEN })], 'subject');
+    expect(await refusal(submit(theirs))).toEqual([
+      `resources[0].code: resource 430000-GA-00090 of ${PROVIDER} was last published by catalogue "T-GA" (version 1, compiled by ${PROVIDER}); only ${PROVIDER} may publish it again, in a catalogue it compiles, and this one is compiled by ${OTHER}`,
+    ]);
+  });
+
+  it('refuses a withdrawn code written in another case, and a code in effect written in another case', async () => {
+    await publish(providerCatalogue(ARCHIVE));
+    await publish(providerCatalogue());
+    const archive = catalogue('T-SCJG', OTHER, [resource('430000-ga-00090', OTHER, { share: OPEN, source: { collection: 'scjg_archive' } })]);
+    expect(await refusal(submit(archive))).toEqual([
+      'resources[0].code: "430000-ga-00090" is resource code 430000-GA-00090 in another case; a resource code is written as it was first published, and belongs to its provider for good',
+      `resources[0].provider: resource 430000-GA-00090 was first published with provider ${PROVIDER} (catalogue "T-GA" version 1) and belongs to it for good; it cannot be provided by ${OTHER}: give the resource a code of its own`,
+    ]);
+    const kept = catalogue('T-SCJG', OTHER, [resource('430000-ga-00001', OTHER, { share: OPEN, source: { collection: 'scjg_kept' } })]);
+    expect(await refusal(submit(kept))).toEqual([
+      'resources[0].code: "430000-ga-00001" is the code of a resource in catalogue "T-GA" ("430000-GA-00001") in another case; resource codes are unique on the platform, whatever their case',
+    ]);
+  });
+
+  it("lets a subject catalogue carry another provider's new resource, but never share it more widely than it last did", async () => {
+    const carried = resource('430000-GA-00100', PROVIDER);
+    await publish(catalogue('T-SUBJECT', OTHER, [carried], 'subject'));
+
+    const wider = structuredClone(carried);
+    wider.share = { ...OPEN, scope: { departments: ['430000-*'] } };
+    wider.items[1] = { name: 'fullName', type: 'string' }; // no longer personal: unmasked
+    expect(await refusal(submit(catalogue('T-SUBJECT', OTHER, [wider], 'subject')))).toEqual([
+      `resources[0].share.type: shared unconditional instead of conditional; resource 430000-GA-00100 of ${PROVIDER} was last published by catalogue "T-SUBJECT" (version 1); a catalogue compiled by ${OTHER} may keep or tighten another department's share settings, only the provider ${PROVIDER} may widen them, in a catalogue it compiles`,
+      `resources[0].share.methods: offered by download too; resource 430000-GA-00100 of ${PROVIDER} was last published by catalogue "T-SUBJECT" (version 1); a catalogue compiled by ${OTHER} may keep or tighten another department's share settings, only the provider ${PROVIDER} may widen them, in a catalogue it compiles`,
+      `resources[0].share.scope.purposes: for any purpose instead of social-assistance; resource 430000-GA-00100 of ${PROVIDER} was last published by catalogue "T-SUBJECT" (version 1); a catalogue compiled by ${OTHER} may keep or tighten another department's share settings, only the provider ${PROVIDER} may widen them, in a catalogue it compiles`,
+      `resources[0].items[1].sensitivity: no longer personal, so no longer masked; resource 430000-GA-00100 of ${PROVIDER} was last published by catalogue "T-SUBJECT" (version 1); a catalogue compiled by ${OTHER} may keep or tighten another department's share settings, only the provider ${PROVIDER} may widen them, in a catalogue it compiles`,
+    ]);
+
+    // Tightening is the compiler's to do; widening back is not, even to what it was before.
+    const tighter = structuredClone(carried);
+    tighter.share = { type: 'none', basis: 'Suspended', methods: ['api'], scope: { purposes: ['social-assistance'] } };
+    tighter.items[2].share = { scope: { levels: ['province'] } };
+    await publish(catalogue('T-SUBJECT', OTHER, [tighter], 'subject'));
+    const back = await refusal(submit(catalogue('T-SUBJECT', OTHER, [carried], 'subject')));
+    expect(back.map((line) => line.split(';')[0])).toEqual([
+      'resources[0].share.type: shared conditional instead of none',
+      'resources[0].items[2].share.scope.levels: at any level instead of province',
+    ]);
+
+    // An item dropped and brought back is compared with its last publication: its records are still stored.
+    const dropped = structuredClone(tighter);
+    dropped.items = dropped.items.filter((i) => i.name !== 'fullName');
+    await publish(catalogue('T-SUBJECT', OTHER, [dropped], 'subject'));
+    const unmasked = structuredClone(tighter);
+    unmasked.items[1] = { name: 'fullName', type: 'string', sensitivity: 'personal', mask: 'partial' };
+    expect((await refusal(submit(catalogue('T-SUBJECT', OTHER, [unmasked], 'subject')))).map((line) => line.split(';')[0])).toEqual([
+      'resources[0].items[1].mask: masked "partial" instead of "name"',
+    ]);
+
+    // Nor may it make the resource its own (nor its records: their collection is bound to the code and provider).
+    const taken = structuredClone(tighter);
+    taken.provider = OTHER;
+    expect((await refusal(submit(catalogue('T-SUBJECT', OTHER, [taken], 'subject')))).map((line) => line.split(';')[0])).toEqual([
+      `resources[0].provider: resource 430000-GA-00100 was first published with provider ${PROVIDER} (catalogue "T-SUBJECT" version 1) and belongs to it for good`,
+      `resources[0].code: the store collection "r_430000_ga_00100" belongs to resource 430000-GA-00100 of ${PROVIDER} (as "r_430000_ga_00100")`,
+    ]);
+
+    // Once the subject catalogue drops it, neither it nor a third department brings it back (the provider
+    // decides whether its data returns); the provider does, as it likes.
+    await publish(catalogue('T-SUBJECT', OTHER, [resource('430000-SCJG-00001', OTHER)], 'subject'));
+    expect((await refusal(submit(catalogue('T-SUBJECT', OTHER, [resource('430000-SCJG-00001', OTHER), tighter], 'subject')))).map((l) => l.split(';')[0])).toEqual([
+      `resources[1].code: resource 430000-GA-00100 of ${PROVIDER} was last published by catalogue "T-SUBJECT" (version 3, compiled by ${OTHER})`,
+    ]);
+    expect((await refusal(submit(catalogue('T-THIRD', THIRD, [tighter], 'basic')))).map((l) => l.split(';')[0])).toEqual([
+      `resources[0].code: resource 430000-GA-00100 of ${PROVIDER} was last published by catalogue "T-SUBJECT" (version 3, compiled by ${OTHER})`,
+    ]);
+    await publish(providerCatalogue({ ...carried, share: OPEN }));
+  });
+
+  it('the provider itself may publish its withdrawn code again, more widely', async () => {
+    await publish(providerCatalogue(ARCHIVE));
+    await withdraw('T-GA', PROVIDER);
+    await publish(providerCatalogue({ ...ARCHIVE, share: OPEN }));
+  });
+
+  it('refuses at publication a version that was fine when submitted, once the provider has published and dropped the code', async () => {
+    const carried = resource('430000-GA-00100', PROVIDER, { source: { collection: 'subject_copy' } });
+    const { version } = await submit(catalogue('T-SUBJECT', OTHER, [carried], 'subject'));
+    await approve('T-SUBJECT', version.version);
+    await publish(providerCatalogue(resource('430000-GA-00100', PROVIDER, { share: { type: 'none', basis: 'Internal', methods: ['api'] } })));
+    await withdraw('T-GA', PROVIDER);
+    const lines = await refusal(publishCatalogue(env, actor(OTHER, 'compiler'), { id: 'T-SUBJECT', version: version.version }));
+    expect(lines.map((l) => l.split(';')[0])).toEqual([
+      `resources[0].code: resource 430000-GA-00100 of ${PROVIDER} was last published by catalogue "T-GA" (version 1, compiled by ${PROVIDER})`,
+    ]);
+  });
+});
+
+describe('through the gateway: the records of a superseded code stay the provider\'s', () => {
+  let gw: TestGateway;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'govgraph-attack-codes-gw-'));
+    const file = join(dir, 'provider.yaml');
+    writeFileSync(file, stringify(providerCatalogue(ARCHIVE)));
+    gw = await startTestGateway({ platformFile: PLATFORM_FILE, catalogueFiles: [file] });
+    await gw.store.insert('r_430000_ga_00090', [{ idNumber: '430102199001011234', fullName: 'Zhang San', regionCode: '430102' }]);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("another department's subject catalogue cannot serve them", async () => {
+    const as = (dept: string) => ({ dept, roles: ['compiler' as const] });
+    // The provider publishes a version without the archive.
+    const dropped = await gw.query(SUBMIT, { ...as(PROVIDER), variables: { doc: JSON.stringify(providerCatalogue()) } });
+    await gw.query(REVIEW, { dept: AUDITOR, roles: ['auditor'], variables: { id: 'T-GA', v: 2, d: 'APPROVE' } });
+    expect((await gw.query(PUBLISH, { ...as(PROVIDER), variables: { id: 'T-GA', v: dropped.data!.submitCatalogue.version.version } })).errors).toBeUndefined();
+
+    const theirs = catalogue('T-SUBJECT', OTHER, [resource('430000-GA-00090', PROVIDER, { share: OPEN, graphql: { type: 'Archive', list: 'archives', byKey: 'archive' } })], 'subject');
+    const s = await gw.query(SUBMIT, { ...as(OTHER), variables: { doc: JSON.stringify(theirs) } });
+    expect(s.errors?.[0]?.extensions?.code).toBe('CATALOGUE_INVALID');
+    expect(s.errors![0].extensions!.problems.map((p: { path: string }) => p.path)).toEqual(['resources[0].code']);
+    if (!s.errors) {
+      await gw.query(REVIEW, { dept: AUDITOR, roles: ['auditor'], variables: { id: 'T-SUBJECT', v: 1, d: 'APPROVE' } });
+      await gw.query(PUBLISH, { ...as(OTHER), variables: { id: 'T-SUBJECT', v: 1 } });
+    }
+    const read = await gw.query(`{ publicSecurity { archives { nodes { idNumber fullName } } } }`, { dept: THIRD, purpose: 'social-assistance' });
+    expect(JSON.stringify(read)).not.toContain('430102199001011234');
+  });
+});
+
+describe('through `govgraph catalogue validate` and `import`', () => {
+  const run = promisify(execFile);
+  let dir: string;
+  const govgraph = (...args: string[]) =>
+    run('node', ['bin/govgraph.js', 'catalogue', ...args, '--platform', PLATFORM_FILE, '--data', join(dir, 'data')]).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+  const write = (name: string, c: Catalogue) => {
+    const file = join(dir, name);
+    writeFileSync(file, stringify(c));
+    return file;
+  };
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'govgraph-attack-codes-cli-'));
+    expect((await govgraph('import', '--publish', write('v1.yaml', providerCatalogue(ARCHIVE)))).code).toBe(0);
+    expect((await govgraph('import', '--publish', write('v2.yaml', providerCatalogue()))).code).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('validate names the problem as `FILE: path: message` and exits 1', async () => {
+    const file = write('theirs.yaml', catalogue('T-SCJG', OTHER, [resource('430000-GA-00090', OTHER, { share: OPEN, source: { collection: 'scjg_archive' } })]));
+    const r = await govgraph('validate', file);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${file}: resources[0].provider: resource 430000-GA-00090 was first published with provider ${PROVIDER}`);
+  });
+
+  it('import refuses it and stores nothing', async () => {
+    const file = write('subject.yaml', catalogue('T-SUBJECT', OTHER, [resource('430000-GA-00090', PROVIDER, { share: OPEN })], 'subject'));
+    const r = await govgraph('import', '--publish', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Nothing was imported:');
+    expect(r.stderr).toContain(`${file}: resources[0].code: resource 430000-GA-00090 of ${PROVIDER} was last published by catalogue "T-GA"`);
+  });
+});
