@@ -143,7 +143,16 @@ describe('through the workflow', () => {
 
   it("lets a subject catalogue carry another provider's new resource, but never share it more widely than it last did", async () => {
     const carried = resource('430000-GA-00100', PROVIDER);
-    await publish(catalogue('T-SUBJECT', OTHER, [carried], 'subject'));
+    // The auditor is told that the compiler sets another provider's share settings, once.
+    const first = await submit(catalogue('T-SUBJECT', OTHER, [carried], 'subject'));
+    expect(first.warnings).toEqual([{
+      kind: 'OTHER_PROVIDER',
+      path: 'resources[0].provider',
+      resource: '430000-GA-00100',
+      message: `Resource 430000-GA-00100 is provided by ${PROVIDER}, not by the compiler ${OTHER}: once published, the code and its records are ${PROVIDER}'s for good (${PROVIDER} reads them unmasked and its approvers decide requests for them). This catalogue sets its share settings now; later versions may keep or tighten them, never widen them, and once a version drops the resource only ${PROVIDER} can publish it again. Check that ${PROVIDER} agrees to these share settings.`,
+    }]);
+    await approve('T-SUBJECT', first.version.version);
+    await publishCatalogue(env, actor(OTHER, 'compiler'), { id: 'T-SUBJECT', version: first.version.version });
 
     const wider = structuredClone(carried);
     wider.share = { ...OPEN, scope: { departments: ['430000-*'] } };
@@ -159,7 +168,10 @@ describe('through the workflow', () => {
     const tighter = structuredClone(carried);
     tighter.share = { type: 'none', basis: 'Suspended', methods: ['api'], scope: { purposes: ['social-assistance'] } };
     tighter.items[2].share = { scope: { levels: ['province'] } };
-    await publish(catalogue('T-SUBJECT', OTHER, [tighter], 'subject'));
+    const tightened = await submit(catalogue('T-SUBJECT', OTHER, [tighter], 'subject'));
+    expect(tightened.warnings.map((w) => w.kind)).not.toContain('OTHER_PROVIDER');
+    await approve('T-SUBJECT', tightened.version.version);
+    await publishCatalogue(env, actor(OTHER, 'compiler'), { id: 'T-SUBJECT', version: tightened.version.version });
     const back = await refusal(submit(catalogue('T-SUBJECT', OTHER, [carried], 'subject')));
     expect(back.map((line) => line.split(';')[0])).toEqual([
       'resources[0].share.type: shared conditional instead of none',

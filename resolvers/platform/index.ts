@@ -250,7 +250,7 @@ const resolvers: Resolvers = {
   SubmissionWarning: {
     element: (w) => (w.kind === 'REPEATED_COLLECTION' ? w.element : null),
     useInstead: (w) => (w.kind === 'REPEATED_COLLECTION' ? w.useInstead : null),
-    resource: (w) => (w.kind === 'BREAKS_GRANT' || w.kind === 'BREAKING_CHANGE' ? w.resource : null),
+    resource: (w) => (w.kind === 'BREAKS_GRANT' || w.kind === 'BREAKING_CHANGE' || w.kind === 'OTHER_PROVIDER' ? w.resource : null),
     item: (w) => (w.kind === 'BREAKS_GRANT' || w.kind === 'BREAKING_CHANGE' ? w.item : null),
     grants: (w) => (w.kind === 'BREAKS_GRANT' ? w.grants : null),
     change: (w) => (w.kind === 'BREAKING_CHANGE' ? w.change : null),

@@ -808,7 +808,7 @@ export type SubmissionWarning = {
   path: Scalars['String']['output'];
   /** BREAKING_CHANGE, RENAMED: the new name. */
   renamedTo?: Maybe<Scalars['String']['output']>;
-  /** BREAKS_GRANT, BREAKING_CHANGE: the resource and item (null: the whole resource). */
+  /** BREAKS_GRANT, BREAKING_CHANGE: the resource and item (null: the whole resource); OTHER_PROVIDER: the resource. */
   resource?: Maybe<Scalars['String']['output']>;
   /** REPEATED_COLLECTION: the published resource and item to use instead. */
   useInstead?: Maybe<ResourceItemRef>;
@@ -821,6 +821,8 @@ export type SubmissionWarningKind =
   | 'BREAKING_CHANGE'
   /** The version would stop an active grant's holder from reading an item the grant names. */
   | 'BREAKS_GRANT'
+  /** A resource of another provider than the compiler, new to the catalogue: once published, its code and records are that provider's for good, and the catalogue may never widen its share settings (see resource). */
+  | 'OTHER_PROVIDER'
   /** An item collects a data element another department's published resource already provides (Art. 11.3). */
   | 'REPEATED_COLLECTION';
 

@@ -30,7 +30,7 @@ import { revisionState, type RevisionState } from './deadlines.ts';
 import { WorkflowError, badInput, conflict, listProblems, notFound } from './errors.ts';
 import { fulfilDemands } from './demands.ts';
 import { itemReaders } from '../audit/usage.ts';
-import { READERS_DAYS, breakingChanges, brokenGrants, repeatedCollection, type SubmissionWarning } from './warnings.ts';
+import { READERS_DAYS, breakingChanges, brokenGrants, otherProviders, repeatedCollection, type SubmissionWarning } from './warnings.ts';
 
 /**
  * What publishing needs of the gateway, as a port (the server's schema holder implements it; the workflow
@@ -106,6 +106,7 @@ export async function submissionWarnings(env: WorkflowEnv, catalogue: Catalogue,
   const since = new Date(env.now.getTime() - READERS_DAYS * 24 * 60 * 60 * 1000).toISOString();
   const readers = current ? await itemReaders(env.store, [...codes], since) : new Map();
   const warnings = [
+    ...otherProviders(current, catalogue),
     ...repeatedCollection(catalogue, published),
     ...brokenGrants(env.platform, current, catalogue, grants.filter((g) => codes.has(g.resource)), env.now),
   ];

@@ -7,6 +7,11 @@
 //   The decision is the access table's own (`decide`), not a restatement of it.
 // - BREAKING_CHANGE (SPEC §14): what the version removes, renames, retypes or shares more tightly than
 //   the version in effect, with the departments whose audited reads of the last 90 days used it.
+// - OTHER_PROVIDER: a resource of another provider than the compiler, new to the catalogue (a basic or
+//   subject catalogue gathering several providers' resources): once published, its code and records are
+//   that provider's for good, and this catalogue may never widen its share settings nor publish it again
+//   once it drops it (src/catalogue/codes.ts). The compiler sets them first: the auditor checks the
+//   provider agrees.
 import { decide } from '../access/decide.ts';
 import { effectiveItems, type EffectiveItem, type EffectiveShare } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
@@ -41,6 +46,12 @@ export type SubmissionWarning =
       renamedTo: string | null;
       /** Departments whose audited reads of the last READERS_DAYS days used it. */
       usedBy: string[];
+    }
+  | {
+      kind: 'OTHER_PROVIDER';
+      path: string;
+      message: string;
+      resource: string;
     };
 
 export type BreakingChange = 'removed' | 'renamed' | 'retyped' | 'tightened';
@@ -130,6 +141,21 @@ export function breakingChanges(
     }
   }
   return out;
+}
+
+/** Resources of another provider than the compiler that the version in effect (`current`) does not carry. */
+export function otherProviders(current: Catalogue | undefined, next: Catalogue): SubmissionWarning[] {
+  const carried = new Set(current?.resources.map((r) => r.code) ?? []);
+  return next.resources.flatMap((r, i): SubmissionWarning[] =>
+    r.provider === next.compiler || carried.has(r.code)
+      ? []
+      : [{
+          kind: 'OTHER_PROVIDER',
+          path: `resources[${i}].provider`,
+          resource: r.code,
+          message: `Resource ${r.code} is provided by ${r.provider}, not by the compiler ${next.compiler}: once published, the code and its records are ${r.provider}'s for good (${r.provider} reads them unmasked and its approvers decide requests for them). This catalogue sets its share settings now; later versions may keep or tighten them, never widen them, and once a version drops the resource only ${r.provider} can publish it again. Check that ${r.provider} agrees to these share settings.`,
+        }],
+  );
 }
 
 /** Items of `catalogue` whose element a published resource of another provider already holds. */
