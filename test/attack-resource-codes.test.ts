@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { stringify } from 'yaml';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
+import { widenings } from '../src/catalogue/widening.ts';
 import type { Catalogue, Item, Resource } from '../src/model/catalogue.ts';
 import type { Role } from '../src/identity/roles.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
@@ -224,6 +225,30 @@ describe('through the workflow', () => {
     expect(lines.map((l) => l.split(';')[0])).toEqual([
       `resources[0].code: resource 430000-GA-00100 of ${PROVIDER} was last published by catalogue "T-GA" (version 1, compiled by ${PROVIDER})`,
     ]);
+  });
+});
+
+describe('what counts as widening another provider\'s sharing', () => {
+  const base = resource('430000-GA-00100', PROVIDER, {
+    share: { type: 'conditional', conditions: 'c', basis: 'b', methods: ['api'], scope: { purposes: ['social-assistance'], departments: ['430000-*'], levels: ['province'], rows: { item: 'regionCode' } } },
+  });
+  const wider = (change: (r: Resource) => void) => {
+    const r = structuredClone(base);
+    change(r);
+    const before = { resource: base };
+    return widenings(platform, r, before, () => before).map((w) => `${w.path}: ${w.what}`);
+  };
+
+  it('names each part the new version shares more, once, at the resource or the item', () => {
+    expect(wider(() => {})).toEqual([]);
+    expect(wider((r) => { r.share.scope!.departments = ['430000-*', '4301*']; })).toEqual(['share.scope.departments: to departments 430100-MZ, 430121-MZ too']);
+    expect(wider((r) => { r.share.scope!.departments = ['4300*']; })).toEqual([]); // other patterns, the same departments
+    expect(wider((r) => { r.share.scope!.levels = ['province', 'city']; })).toEqual(['share.scope.levels: at the city level too']);
+    expect(wider((r) => { delete r.share.scope!.rows; })).toEqual(['share.scope.rows: without its row scope on regionCode']);
+    expect(wider((r) => { r.share.scope!.rows = { item: 'idNumber' }; })).toEqual(['share.scope.rows: with row scope on idNumber instead of regionCode']);
+    expect(wider((r) => { delete r.share.methods; })).toEqual(['share.methods: offered by system-integration, online-query, download, copy, other too']);
+    expect(wider((r) => { r.items[1].mask = 'full'; r.items[2].share = { type: 'none' }; r.share.scope!.levels = []; })).toEqual([]); // tighter only
+    expect(wider((r) => { r.share.type = 'unconditional'; r.items[2].share = { scope: { levels: ['province'] } }; })).toEqual(['share.type: shared unconditional instead of conditional']);
   });
 });
 
