@@ -57,6 +57,28 @@ describe('settings from the environment', () => {
     expect(host).toEqual({ code: 1, stdout: '', stderr: 'govgraph: --host: an empty address; name the one to listen on (127.0.0.1 for this machine only, 0.0.0.0 for every interface)\n' });
   });
 
+  // `--data ''` was taken as the current folder (a store made there by an import), `--mongodb-uri ''` as no
+  // URI (the embedded store, silently), and `--platform ''` failed with a message that did not name it.
+  it('an option or argument given an empty value is refused, naming it, before anything is made', async () => {
+    const refused = (message: string) => ({ code: 1, stdout: '', stderr: `govgraph: ${message}\n` });
+    const police = join(guizhou, 'police.yaml');
+    expect(await govgraph({}, 'catalogue', 'import', police, '--platform', join(guizhou, 'platform.yaml'), '--data', '')).toEqual(
+      refused('--data: an empty folder name; name the data folder (--data . for this one), or leave --data out for GOVGRAPH_DATA_DIR or ./data'),
+    );
+    expect(existsSync(join(work, 'govgraph.sqlite'))).toBe(false);
+    for (const args of [['audit', 'verify'], ['catalogue', 'validate', police], ['token', '--dept', '520000-GAT']]) {
+      expect(await govgraph({}, ...args, '--platform', ' ')).toEqual(
+        refused('--platform: an empty file name; name the platform file, or leave --platform out for GOVGRAPH_PLATFORM, ./platform.yaml or the demo platform'),
+      );
+    }
+    expect(await govgraph({}, 'grant', 'list', '--mongodb-uri', '')).toEqual(
+      refused('--mongodb-uri: an empty URI; give a mongodb:// or mongodb+srv:// URI, or leave --mongodb-uri out for the embedded store'),
+    );
+    expect(await govgraph({}, 'token', '--dept', '520000-GAT', '--ttl', '')).toEqual(refused('--ttl: an empty value; write --ttl <ttl>, or leave --ttl out for its default (8h)'));
+    expect(await govgraph({}, 'data', 'import', '--resource', '', 'x.jsonl')).toEqual(refused('--resource: an empty value; write --resource <code>'));
+    expect(await govgraph({}, 'catalogue', 'validate', police, '')).toEqual(refused('<files>: an empty argument; give a value'));
+  });
+
   // Both used to end in a stack trace (pino's "default level:verbose must be included in custom levels",
   // and URL's "Invalid URL"), after the command had opened the store.
   it('a log level or a JWKS URL that is none is refused in one line, before the store is opened', async () => {

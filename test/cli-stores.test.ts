@@ -1,9 +1,9 @@
 // Stores are found, not made (SPEC §15): every command says on stderr which platform file and store it
-// uses; only `serve --demo`, `catalogue import` and `data import` make a store, the others refuse a
+// uses; only `serve --demo` and `catalogue import` make a store (once their input passed), the others refuse a
 // folder without one and say where they looked (a command run from another folder used to make an empty
 // ./data with a new secret, whose tokens the running gateway refused).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,7 @@ describe('a command run where there is no store', () => {
   const said = `govgraph: platform ${DEMO_PLATFORM_FILE} (the demo platform: there is no ./platform.yaml here); store ${store}\n`;
   const refusal =
     `govgraph: no store at ${store} (the default ./data); run the command where the data folder is, pass --data DIR ` +
-    '(env GOVGRAPH_DATA_DIR) or --mongodb-uri URI, or make a store with govgraph serve --demo, catalogue import or data import\n';
+    '(env GOVGRAPH_DATA_DIR) or --mongodb-uri URI, or make a store with govgraph serve --demo or catalogue import\n';
 
   it.each([
     ['token', '--dept', '430000-GA'],
@@ -86,5 +86,38 @@ describe('serve --demo with a platform that is not the demo\'s', () => {
     const r = await govgraphWith({ GOVGRAPH_PLATFORM: guizhou }, elsewhere, 'serve', '--demo', '--port', '0', '--data', 'gz-env');
     expect(r).toEqual({ code: 1, stdout: '', stderr: `govgraph: platform ${guizhou} (GOVGRAPH_PLATFORM); store ${join(elsewhere, 'gz-env', 'govgraph.sqlite')}\n${refusal}` });
     expect(existsSync(join(elsewhere, 'gz-env'))).toBe(false);
+  });
+});
+
+// A refused import used to make the store first and check after: it left a new folder with an empty
+// store (and a new secret) behind, which the next command then took for the platform's store.
+describe('an import that is refused', () => {
+  const guizhou = join(root, 'test', 'fixtures', 'guizhou');
+  const platform = join(guizhou, 'platform.yaml');
+  const records = join(elsewhere, 'records.jsonl');
+  const notACatalogue = join(elsewhere, 'not-a-catalogue.yaml');
+  writeFileSync(records, '{"caseNo":"A"}\n');
+  writeFileSync(notACatalogue, 'id: GZ-X\n');
+
+  it.each([
+    ['data import of an unknown resource', ['data', 'import', '--resource', '520000-GAT-00001', records, '--platform', platform], 'no store at'],
+    ['data import of a file that is not there', ['data', 'import', '--resource', '520000-GAT-00001', join(elsewhere, 'none.jsonl'), '--platform', platform], 'no store at'],
+    ['catalogue import of a bad document', ['catalogue', 'import', notACatalogue, '--publish', '--platform', platform], `${notACatalogue}: kind: is required`],
+    ['catalogue import of a file that is not there', ['catalogue', 'import', join(elsewhere, 'none.yaml'), '--platform', platform], 'none.yaml: cannot be read: no such file'],
+    ['catalogue import with a bad platform file', ['catalogue', 'import', join(guizhou, 'police.yaml'), '--platform', notACatalogue], `${notACatalogue}: platform: is required`],
+  ])('%s leaves no folder and no store behind', async (what, args, says) => {
+    const folder = join(elsewhere, what.replaceAll(' ', '-'));
+    const r = await govgraph(elsewhere, ...args, '--data', join(folder, 'data'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(says);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack
+    expect(existsSync(folder)).toBe(false);
+  });
+
+  it('a catalogue import that passes makes the folder and the store', async () => {
+    const data = join(elsewhere, 'made', 'data');
+    const r = await govgraph(elsewhere, 'catalogue', 'import', join(guizhou, 'police.yaml'), '--publish', '--platform', platform, '--data', data);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(data, 'govgraph.sqlite'))).toBe(true);
   });
 });

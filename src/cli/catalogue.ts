@@ -71,6 +71,20 @@ export function registerCatalogueCommands(program: Command): void {
     const platform = await loadPlatformOrReport(opts.platform);
     if (!platform) return;
     announce(opts, { platform: opts.platform, store: true });
+    const refused = (err: unknown) => {
+      if (!(err instanceof DocumentInvalidError)) throw err;
+      console.error('Nothing was imported:');
+      for (const p of err.problems) console.error(formatProblem(p));
+      process.exitCode = 1;
+    };
+    // A new store is made only for documents that will go into it: checked first against the platform
+    // alone (a store that does not exist has nothing published), so that a refused import leaves no
+    // folder and no store behind. Against an existing store, they are checked with it below.
+    if (!opts.mongodbUri && !existsSync(sqliteFile(opts.data))) {
+      const { validateCatalogueFiles } = await import('../catalogue/files.ts');
+      const report = validateCatalogueFiles(files, platform, []);
+      if (!report.catalogues) return refused(new DocumentInvalidError(report.problems));
+    }
     const store = await openCommandStore(opts, { create: true });
     const { importCatalogueFiles } = await import('../catalogue/import.ts');
     const { fulfilDemands } = await import('../workflow/demands.ts');
@@ -89,10 +103,7 @@ export function registerCatalogueCommands(program: Command): void {
         }
       }
     } catch (err) {
-      if (!(err instanceof DocumentInvalidError)) throw err;
-      console.error('Nothing was imported:');
-      for (const p of err.problems) console.error(formatProblem(p));
-      process.exitCode = 1;
+      refused(err);
     } finally {
       await store.close();
     }

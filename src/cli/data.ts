@@ -84,7 +84,9 @@ export function registerDataCommands(program: Command): void {
       .option('--rejects <file>', 'where --skip-invalid writes the rejects (default FILE.rejects.jsonl)'),
   ).action(async (file: string, opts: ImportCommandOptions) => {
     announce(opts, { platform: opts.platform, store: true });
-    const store = await openCommandStore(opts, { create: true });
+    // Records go into a resource published in the store: where there is no store there is none, and the
+    // import is refused without making one (it used to leave an empty store, with a new secret, behind).
+    const store = await openCommandStore(opts);
     try {
       const resource = await findPublishedResource(store, opts.resource);
       const bar = process.stderr.isTTY ? progressBar() : undefined;

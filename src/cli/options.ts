@@ -1,7 +1,7 @@
 // Options every command takes (SPEC §11): --platform, --data or --mongodb-uri.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
 import { DEMO_PLATFORM_FILE } from '../demo/paths.ts';
 import type { Platform } from '../model/platform.ts';
 import { setting } from '../model/settings.ts';
@@ -21,6 +21,44 @@ export function withCommonOptions(cmd: Command): Command {
     .option('--platform <file>', 'platform file (env GOVGRAPH_PLATFORM; default ./platform.yaml, or the demo platform when there is none)', defaultPlatformFile())
     .option('--data <dir>', 'data folder of the embedded store (env GOVGRAPH_DATA_DIR)', setting('GOVGRAPH_DATA_DIR') ?? DEFAULT_DATA_DIR)
     .option('--mongodb-uri <uri>', 'use MongoDB instead of the embedded store (env MONGODB_URI)', setting('MONGODB_URI'));
+}
+
+// ---- empty values: `--data ''` was taken as the current folder, `--mongodb-uri ''` as no URI (the embedded
+// store, silently) and `--platform ''` failed without naming the option. A value given empty (or blank) is
+// refused before the command does anything, naming the option; an unset or blank environment variable
+// is no value at all (settings.ts) and takes the default.
+
+/** What to say after `--OPTION:` when it was given empty; the others get a sentence made from their flags. */
+const EMPTY_VALUE_HINTS: Readonly<Record<string, string>> = {
+  '--data': 'an empty folder name; name the data folder (--data . for this one), or leave --data out for GOVGRAPH_DATA_DIR or ./data',
+  '--platform': 'an empty file name; name the platform file, or leave --platform out for GOVGRAPH_PLATFORM, ./platform.yaml or the demo platform',
+  '--mongodb-uri': 'an empty URI; give a mongodb:// or mongodb+srv:// URI, or leave --mongodb-uri out for the embedded store',
+  '--host': 'an empty address; name the one to listen on (127.0.0.1 for this machine only, 0.0.0.0 for every interface)',
+};
+
+function emptyValueHint(option: Option): string {
+  const hint = EMPTY_VALUE_HINTS[option.long ?? ''];
+  if (hint) return hint;
+  const usage = option.flags.replace(/^-\w, /, ''); // `--port <n>`, as the help shows it
+  if (option.mandatory) return `an empty value; write ${usage}`;
+  return `an empty value; write ${usage}, or leave ${option.long} out${option.defaultValue !== undefined ? ` for its default (${String(option.defaultValue)})` : ''}`;
+}
+
+/**
+ * Refuses an option or argument given an empty or blank value, naming it (`--platform: an empty file
+ * name; ...`). Runs before every command's action (main.ts).
+ */
+export function refuseEmptyValues(cmd: Command): void {
+  const blank = (value: unknown) => typeof value === 'string' && value.trim() === '';
+  for (const option of cmd.options) {
+    if (!option.required && !option.optional) continue; // a switch takes no value
+    if (cmd.getOptionValueSource(option.attributeName()) !== 'cli') continue; // defaults and settings are not the user's text
+    if (blank(cmd.getOptionValue(option.attributeName()))) throw new UserError(`${option.long}: ${emptyValueHint(option)}`);
+  }
+  cmd.registeredArguments.forEach((argument, i) => {
+    const given: unknown = cmd.processedArgs[i];
+    if ((Array.isArray(given) ? given : [given]).some(blank)) throw new UserError(`<${argument.name()}>: an empty argument; give a value`);
+  });
 }
 
 /** An error whose message is for the person at the terminal (no stack trace). */
@@ -80,16 +118,17 @@ export function announce(opts: CommonOptions, uses: { platform?: string | null; 
 }
 
 /**
- * Opens the command's store. Only `serve --demo`, `catalogue import` and `data import` make one
- * (`create`); every other command refuses a data folder without a store, saying where it looked,
- * instead of making an empty store with a new secret.
+ * Opens the command's store. Only `serve --demo` and `catalogue import` make one (`create`), and only
+ * once their input has passed its checks; every other command refuses a data folder without a store,
+ * saying where it looked, instead of making an empty store with a new secret. (`data import` needs a
+ * published resource, which a store it made could not hold.)
  */
 export async function openCommandStore(opts: CommonOptions, how: { create?: boolean } = {}): Promise<Store> {
   if (!opts.mongodbUri && !how.create && !existsSync(sqliteFile(opts.data))) {
     const from = setting('GOVGRAPH_DATA_DIR') === opts.data ? 'GOVGRAPH_DATA_DIR' : opts.data === DEFAULT_DATA_DIR ? 'the default' : '--data';
     throw new UserError(
       `no store at ${sqliteFile(opts.data)} (${from} ${opts.data}); run the command where the data folder is, pass --data DIR ` +
-        '(env GOVGRAPH_DATA_DIR) or --mongodb-uri URI, or make a store with govgraph serve --demo, catalogue import or data import',
+        '(env GOVGRAPH_DATA_DIR) or --mongodb-uri URI, or make a store with govgraph serve --demo or catalogue import',
     );
   }
   const { openStore } = await import('../store/open.ts');

@@ -70,12 +70,6 @@ async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined }> {
   return { jwksUrl };
 }
 
-/** An empty address would make Node listen on every interface: refused, not taken as "any". */
-function checkHost(host: string): string {
-  if (host.trim() === '') throw new UserError('--host: an empty address; name the one to listen on (127.0.0.1 for this machine only, 0.0.0.0 for every interface)');
-  return host;
-}
-
 /**
  * --demo loads the demo's catalogues and records and signs a token for its department of civil affairs:
  * a platform without the demo's departments fits none of them, so it is refused before a store is made.
@@ -99,7 +93,7 @@ export function registerServeCommand(program: Command): void {
     .option('--demo', 'serve the demo platform, loading it into the data folder on first run')
     .action(async (opts: ServeOptions, cmd: Command) => {
       const port = parsePort(opts.port, cmd.getOptionValueSource('port') === 'default' && setting('PORT') !== undefined);
-      const host = checkHost(opts.host);
+      const host = opts.host; // never empty: an empty --host, which Node takes as every interface, is refused (options.ts)
       const { jwksUrl } = await checkedEnvironment();
       // --demo serves the demo platform unless the operator named a platform file (--platform or
       // GOVGRAPH_PLATFORM, which commander reports as the option's default): a ./platform.yaml found here is not a choice.
