@@ -12,6 +12,9 @@
 // 7. every signed checkpoint (checkpoint.ts: the store's and the operator's file) names an entry that
 //    exists with that hash: an entry rewritten together with every later one (even with the key) fails
 //    at the checkpoint's seq, and a deleted tail shows as entries missing up to the newest checkpoint.
+//    A store restored from a backup looks the same to the checkpoints signed after the backup: the reasons
+//    say so, and say when a checkpoint signed later names an earlier entry (the log went back, then went
+//    on). docs/operations.md, Restoring the embedded store, keeps those apart with a new checkpoint file.
 // A checkpoint whose signature does not verify is reported too (it was altered or forged), at its seq.
 // The first entry that fails is reported with its seq (for a gap, the seq found after it).
 import {
@@ -71,7 +74,7 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
       if (typeof problem === 'string') return broken(Number(row.seq), problem);
       while (next < checkpoints.length && checkpoints[next].seq <= problem.seq) {
         const c = checkpoints[next++];
-        if (c.seq === problem.seq && c.hash !== problem.hash) return broken(c.seq, differs(c));
+        if (c.seq === problem.seq && c.hash !== problem.hash) return broken(c.seq, differs(c) + wentBack(c, checkpoints));
       }
       expectedSeq += 1;
       prevHash = problem.hash;
@@ -83,13 +86,32 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
   const beyond = checkpoints.at(-1);
   if (beyond && beyond.seq >= expectedSeq) {
     const range = beyond.seq === expectedSeq ? `entry #${expectedSeq} is` : `entries #${expectedSeq} to #${beyond.seq} are`;
-    return broken(expectedSeq, `${range} missing: the checkpoint signed at ${beyond.time} (${beyond.where}) names entry #${beyond.seq} (the tail of the log was deleted)`);
+    return broken(
+      expectedSeq,
+      `${range} missing: the checkpoint signed at ${beyond.time} (${beyond.where}) names entry #${beyond.seq} ` +
+        `(the tail of the log was deleted, or the store was restored from a backup older than that checkpoint)${wentBack(beyond, checkpoints)}`,
+    );
   }
   return { ok: true, entries, ...anchored };
 }
 
 function differs(c: FoundCheckpoint): string {
   return `the entry's hash differs from the checkpoint signed at ${c.time} (${c.where}): this entry or one before it was rewritten`;
+}
+
+/**
+ * When a checkpoint signed after `c` names an earlier entry (one the chain has passed: it agrees with the
+ * log as it is), the log's head went back between the two: a store restored from an older backup (or a
+ * deleted tail), then written on. Said, with what to do after a restore; '' otherwise.
+ */
+function wentBack(c: FoundCheckpoint, checkpoints: readonly FoundCheckpoint[]): string {
+  const later = checkpoints.filter((d) => d.time > c.time && d.seq < c.seq).sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0))[0];
+  if (!later) return '';
+  return (
+    `; the checkpoint signed later at ${later.time} (${later.where}) names entry #${later.seq}: the log went back to entry #${later.seq} ` +
+    'in between, as when the store is restored from an older backup, and new entries were written after it. After a restore, ' +
+    'keep the checkpoint file of before as evidence and start a new one (docs/operations.md, Restoring the embedded store)'
+  );
 }
 
 /** The entry when it is sound, or the reason it is not. */
