@@ -79,6 +79,27 @@ describe('settings from the environment', () => {
     expect(await govgraph({}, 'catalogue', 'validate', police, '')).toEqual(refused('<files>: an empty argument; give a value'));
   });
 
+  // `--ttl 0s` said "Invalid lifetime", naming no option; a secret of a few bytes signed and checked
+  // tokens (HS256 wants a key of at least 256 bits, RFC 7518 §3.2).
+  it('a lifetime that is none and a GOVGRAPH_JWT_SECRET shorter than 32 bytes are refused in one line naming them', async () => {
+    const platform = join(guizhou, 'platform.yaml');
+    const token = (set: Record<string, string>, ...args: string[]) => govgraph(set, 'token', '--dept', '520000-GAT', '--platform', platform, ...args);
+    const strong = 'x'.repeat(32);
+    expect(await token({ GOVGRAPH_JWT_SECRET: strong }, '--ttl', '0s')).toEqual({
+      code: 1, stdout: '', stderr: 'govgraph: --ttl 0s: must be a positive duration: a whole number from 1 and a unit s, m, h or d, like 30m, 8h or 7d\n',
+    });
+    expect(await token({ GOVGRAPH_JWT_SECRET: strong }, '--ttl', '400d')).toEqual({ code: 1, stdout: '', stderr: 'govgraph: --ttl 400d: must be at most 366d\n' });
+    const weak =
+      'govgraph: GOVGRAPH_JWT_SECRET: 31 bytes; an HS256 secret needs at least 32 (256 bits, RFC 7518 §3.2). Make one with `openssl rand -base64 32`, ' +
+      'or leave GOVGRAPH_JWT_SECRET unset for the secret kept in the store. A new secret changes the audit key: run govgraph audit verify first (docs/operations.md)\n';
+    expect(await token({ GOVGRAPH_JWT_SECRET: strong.slice(1) })).toEqual({ code: 1, stdout: '', stderr: weak });
+    expect(await govgraph({ GOVGRAPH_JWT_SECRET: strong.slice(1) }, 'serve', '--port', '0', '--platform', platform, '--data', join(work, 'weak'))).toEqual({ code: 1, stdout: '', stderr: weak });
+    expect(existsSync(join(work, 'weak'))).toBe(false);
+    const signed = await token({ GOVGRAPH_JWT_SECRET: strong });
+    expect(signed.code, signed.stderr).toBe(0);
+    expect(signed.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  });
+
   // Both used to end in a stack trace (pino's "default level:verbose must be included in custom levels",
   // and URL's "Invalid URL"), after the command had opened the store.
   it('a log level or a JWKS URL that is none is refused in one line, before the store is opened', async () => {

@@ -125,7 +125,7 @@ beforeAll(async () => {
   for (const level of ['province', 'city', 'county'] as Level[]) {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), `govgraph-${level}-`));
-    levels[level] = { level, port, dir, platformFile: join(dir, 'platform.yaml'), secret: `secret-of-the-${level}-${port}`, proc: null, url: `http://127.0.0.1:${port}` };
+    levels[level] = { level, port, dir, platformFile: join(dir, 'platform.yaml'), secret: `secret-of-the-${level}-platform-on-port-${port}`, proc: null, url: `http://127.0.0.1:${port}` };
   }
   for (const i of Object.values(levels)) {
     const text = readFileSync(fixture(`${i.level}.yaml`), 'utf8')

@@ -45,13 +45,16 @@ function parsePort(text: string, fromEnvironment: boolean): number {
 }
 
 /**
- * GOVGRAPH_LOG_LEVEL, GOVGRAPH_JWKS_URL and GOVGRAPH_AUDIT_CHECKPOINTS, checked before anything starts
- * (pino and URL threw with a stack).
+ * GOVGRAPH_LOG_LEVEL, GOVGRAPH_JWT_SECRET, GOVGRAPH_JWKS_URL and GOVGRAPH_AUDIT_CHECKPOINTS, checked before
+ * anything starts (pino and URL threw with a stack; a short secret signed and checked tokens).
  */
 async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined }> {
   const { LOG_LEVELS, logLevel } = await import('../server/plugins/logging.ts');
   const level = logLevel();
   if (!LOG_LEVELS.includes(level)) throw new UserError(`GOVGRAPH_LOG_LEVEL=${level}: not a log level; use one of ${LOG_LEVELS.join(', ')}`);
+  const { envSecretProblem } = await import('../identity/secret.ts');
+  const weak = envSecretProblem();
+  if (weak) throw new UserError(weak);
   const jwksUrl = setting('GOVGRAPH_JWKS_URL');
   const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
   if (jwksUrl !== undefined && !isHttpUrl(jwksUrl)) {

@@ -31,8 +31,8 @@ export function registerTokenCommand(program: Command): void {
       .option('--ttl <ttl>', 'lifetime, like 30m, 8h or 7d', DEFAULT_TTL),
   ).action(async (opts: TokenOptions) => {
     const platform = await loadCommandPlatform(opts.platform);
-    const { envSecret, storedSecret } = await import('../identity/secret.ts');
-    const { parseTtl, signToken } = await import('../identity/token.ts');
+    const { envSecret, envSecretProblem, storedSecret } = await import('../identity/secret.ts');
+    const { signToken, ttlProblem } = await import('../identity/token.ts');
     if (!departmentByCode(platform, opts.dept)) {
       throw new UserError(`no department ${opts.dept} on the platform; its departments are: ${platform.departments.map((d) => d.code).join(', ')}`);
     }
@@ -40,11 +40,10 @@ export function registerTokenCommand(program: Command): void {
     const unknown = roles.filter((r) => !isRole(r));
     if (unknown.length) throw new UserError(`unknown role${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; roles are: ${ROLES.join(', ')}`);
     if (!opts.user.trim()) throw new UserError('--user must not be empty');
-    try {
-      parseTtl(opts.ttl);
-    } catch (error) {
-      throw new UserError((error as Error).message);
-    }
+    const ttl = ttlProblem(opts.ttl);
+    if (ttl) throw new UserError(`--ttl ${opts.ttl}: ${ttl}`);
+    const weak = envSecretProblem();
+    if (weak) throw new UserError(weak);
 
     let secret = envSecret();
     announce(opts, { platform: opts.platform, store: !secret });

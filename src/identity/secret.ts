@@ -41,6 +41,24 @@ export function envSecret(env: NodeJS.ProcessEnv = process.env): Uint8Array | nu
   return value !== undefined ? encoder.encode(value) : null;
 }
 
+/** HS256 needs a key of at least the hash's size, 256 bits (RFC 7518 §3.2); the stored secret has 43 bytes. */
+export const MIN_SECRET_BYTES = 32;
+
+/**
+ * Why GOVGRAPH_JWT_SECRET cannot sign or check tokens (shorter than MIN_SECRET_BYTES), or null: `serve` and
+ * `token` refuse to start with it. `audit verify` still reads a log keyed with it, so that one can be
+ * checked before the secret is changed.
+ */
+export function envSecretProblem(env: NodeJS.ProcessEnv = process.env): string | null {
+  const secret = envSecret(env);
+  if (!secret || secret.length >= MIN_SECRET_BYTES) return null;
+  return (
+    `GOVGRAPH_JWT_SECRET: ${secret.length} byte${secret.length === 1 ? '' : 's'}; an HS256 secret needs at least ${MIN_SECRET_BYTES} ` +
+    `(256 bits, RFC 7518 §3.2). Make one with \`openssl rand -base64 32\`, or leave GOVGRAPH_JWT_SECRET unset for the secret kept in ` +
+    'the store. A new secret changes the audit key: run govgraph audit verify first (docs/operations.md)'
+  );
+}
+
 /** GOVGRAPH_JWT_SECRET when set (the store is not touched), otherwise the stored secret. */
 export async function platformSecret(store: Store, env: NodeJS.ProcessEnv = process.env): Promise<Uint8Array> {
   return envSecret(env) ?? storedSecret(store);
