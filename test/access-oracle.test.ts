@@ -10,6 +10,7 @@ import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import { addGrant, GrantInputError, revokeGrant, type Grant } from '../src/access/grants.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
+import { DEFAULT_LIMITS } from '../src/model/platform.ts';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
 import {
   answerItem, answerResource, answerUse, itemOf, loadOracle, masked, operatorsOf, rowFilterArg, rowItem, rowVisible, shanghaiDate,
@@ -95,8 +96,13 @@ async function providerRecords(r: OResource, keys: unknown[]): Promise<Map<unkno
 }
 
 beforeAll(async () => {
-  // Cases are batched 20 to a document, two aliases each: past the default maxAliases (SPEC §13).
-  gw = await startTestGateway({ demo: true, limits: { maxAliases: 1000 } });
+  // Cases are batched 20 to a document, two aliases each: past the default maxAliases (SPEC §13). Lookups
+  // and links by masked items are masked probes; their quota is test/masked-probes.test.ts's, not this
+  // test's, so it is out of the way here (a refusal by the quota would be no answer of the table).
+  gw = await startTestGateway({
+    demo: true,
+    limits: { maxAliases: 1000, maskedProbes: { ...DEFAULT_LIMITS.maskedProbes, perHour: 1_000_000, perDay: 1_000_000 } },
+  });
   oracle = loadOracle(DEMO_PLATFORM_FILE, demoCatalogueFiles());
   catalogues = await publishedCatalogues(gw.store);
   // Every demo link points at its target's key, which is how the provider's records are kept here.

@@ -189,3 +189,98 @@ describe('masked probes, the filter written in the document', () => {
     expect(await values(UNMASKED)).toBe(0);
   });
 });
+
+// A link looks the linked resource up by its linked item with eq (docs/access-rules.md), so following it
+// is a lookup by that item: when the item is masked for the reader, every value a link batch compares
+// with it is a masked probe, on the same quota as a lookup's. The reader here provides the linking
+// resource (it holds the ID numbers in clear on its side, 430000-MZ-00001 `recipient`) and tries to
+// confirm which of its candidates the household register holds, a page of links at a time.
+describe('masked probes through a link to a masked item', () => {
+  let gw: TestGateway;
+  const LINKING = '430000-MZ-00001';
+  const pool = candidates(2 * perHour);
+  const target = pool[pool.length - 1];
+  const PAGE = `query($first: Int, $after: String) { civilAffairs { minimumLivingAllowances(first: $first, after: $after) {
+    nodes { caseNo recipient { birthDate } } pageInfo { hasNextPage endCursor } } } }`;
+  const BENEFITS = `{ humanResources { unemploymentBenefits(first: ${2 * perHour}) { nodes { claimNo claimant { birthDate } } } } }`;
+  const values = async (dept: string) =>
+    (await probeUsage(gw.store, '2000-01-01', '2999-12-31')).filter((p) => p.department === dept && p.resource === PROVIDER_RESOURCE).reduce((n, p) => n + p.values, 0);
+
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    const model = (code: string) => gw.gateway.holder.schema.model.byCode.get(code)!;
+    await gw.store.insert(model(PROVIDER_RESOURCE).collection, [
+      { idNumber: target, fullName: '张三', birthDate: '1990-03-14', regionCode: '430102' },
+    ]);
+    // The reader's own records, one candidate each, in the attacker's order (the real one last).
+    await gw.store.insert(model(LINKING).collection, pool.map((idNumber, i) => ({
+      caseNo: `DB${String(i).padStart(14, '0')}`, idNumber, category: 'urban', householdSize: 1, approvedOn: '2026-01-01', status: 'active',
+    })));
+    await gw.store.insert(model('430000-RST-00002').collection, pool.map((idNumber, i) => ({
+      claimNo: `SY${String(i).padStart(12, '0')}`, idNumber, startDate: '2026-01-01', status: 'paying',
+    })));
+    const ctx = { platform: gw.platform, catalogues: gw.gateway.holder.schema.model.catalogues };
+    for (const [requester, unmasked] of [[PROBER, []], [UNMASKED, ['idNumber']]] as const) {
+      await addGrant(gw.store, ctx, {
+        requester, resource: PROVIDER_RESOURCE, items: ['idNumber', 'birthDate'], purposes: [PURPOSE], unmasked: [...unmasked], createdBy: 'test',
+      });
+    }
+  });
+  afterAll(() => gw?.close());
+
+  it('counts each value a link batch looks up by the masked item, and refuses the link past the quota as a lookup', async () => {
+    const page = (variables: Record<string, unknown>) => gw.query(PAGE, { dept: PROBER, purpose: PURPOSE, variables });
+    const first = await page({ first: 20 });
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.civilAffairs.minimumLivingAllowances.nodes).toHaveLength(20);
+    expect(await values(PROBER)).toBe(20);
+    // Page on until the quota stops the links: the candidate the register holds is never reached.
+    let after = first.data?.civilAffairs.minimumLivingAllowances.pageInfo.endCursor;
+    let linked = 20;
+    let refused: Awaited<ReturnType<typeof page>> | undefined;
+    while (after && !refused) {
+      const res = await page({ first: 20, after });
+      const conn = res.data?.civilAffairs.minimumLivingAllowances;
+      expect(conn.nodes).toHaveLength(20);
+      if (res.errors) refused = res;
+      else linked += 20;
+      after = conn.pageInfo.endCursor;
+    }
+    expect(linked).toBe(perHour);
+    expect(await values(PROBER)).toBe(perHour);
+    // The refusal is the lookup's: RATE_LIMITED (HTTP 429, Retry-After), once, on the link; the page stands.
+    expect(refused!.status).toBe(429);
+    expect(refused!.errors).toHaveLength(1);
+    expect(refused!.errors![0]).toMatchObject({
+      path: ['civilAffairs', 'minimumLivingAllowances', 'nodes', 0, 'recipient'],
+      extensions: { code: 'RATE_LIMITED', resource: PROVIDER_RESOURCE, quota: 'perHour' },
+    });
+    expect(refused!.errors![0].message).toMatch(/the quota is 100 an hour and 500 a day \(limits\.maskedProbes\)\./);
+    expect(refused!.data?.civilAffairs.minimumLivingAllowances.nodes.every((n: { caseNo: string; recipient: unknown }) => n.caseNo && n.recipient === null)).toBe(true);
+    // One quota for both ways of looking up: a lookup by the masked key is refused too.
+    const lookup = await gw.query(LOOKUP, { dept: PROBER, purpose: PURPOSE, variables: { id: target } });
+    expect(lookup.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', resource: PROVIDER_RESOURCE });
+  });
+
+  it('refuses a batch of more values than the quota whole, reading nothing of the linked resource', async () => {
+    // Another department, granted the linking resource with its ID numbers in clear.
+    const ctx = { platform: gw.platform, catalogues: gw.gateway.holder.schema.model.catalogues };
+    await addGrant(gw.store, ctx, { requester: BRUTE, resource: PROVIDER_RESOURCE, items: ['idNumber', 'birthDate'], purposes: [PURPOSE], createdBy: 'test' });
+    await addGrant(gw.store, ctx, { requester: BRUTE, resource: LINKING, items: ['caseNo', 'idNumber'], purposes: [PURPOSE], unmasked: ['idNumber'], createdBy: 'test' });
+    const all = await gw.query(PAGE, { dept: BRUTE, purpose: PURPOSE, variables: { first: 2 * perHour } });
+    expect(all.status).toBe(429);
+    expect(all.errors?.map((e) => e.extensions?.code)).toEqual(['RATE_LIMITED']);
+    const nodes = all.data?.civilAffairs.minimumLivingAllowances.nodes as { recipient: unknown }[];
+    expect(nodes).toHaveLength(2 * perHour);
+    expect(nodes.filter((n) => n.recipient !== null)).toEqual([]);
+    expect(await values(BRUTE)).toBe(0);
+  });
+
+  it('counts nothing for a department whose grant unmasks the linked item', async () => {
+    const res = await gw.query(BENEFITS, { dept: UNMASKED, purpose: PURPOSE });
+    expect(res.errors).toBeUndefined();
+    const linked = (res.data?.humanResources.unemploymentBenefits.nodes as { claimant: unknown }[]).filter((n) => n.claimant !== null);
+    expect(linked).toEqual([{ claimNo: `SY${String(pool.length - 1).padStart(12, '0')}`, claimant: { birthDate: '1990-03-14' } }]);
+    expect(await values(UNMASKED)).toBe(0);
+  });
+});

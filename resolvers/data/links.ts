@@ -2,20 +2,26 @@
 // batch of rows at once (one store read per link and level, never one per row), the linked records shaped
 // by the link's own plan (./plan.ts) and put on the rows under the link's field, where graphql reads them
 // as it reads an item. A record the link points to that is missing or outside the requester's row scope
-// is null.
+// is null. A link is a lookup by its linked item: when that item is masked for the requester, the values
+// of a batch are masked probes, taken from the lookup's quota before anything of the linked resource is
+// read; past the quota the link is null on those rows with the lookup's RATE_LIMITED, once per path
+// pattern.
 import { valueKey, type Row, type Value } from '../../src/store/port.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
+import { takeProbes } from '../../src/limits/probes.ts';
+import { limitsOf } from '../../src/model/platform.ts';
 import type { RequestContext } from '../request.ts';
-import { shapeRows, type ReadPlan } from './plan.ts';
+import { shapeRows, type LinkPlan, type ReadPlan } from './plan.ts';
 import { noteRead, noteRecords } from './records.ts';
 
 /** Reads the links of `rows` (this request's own copies, as stored), then shapes them; returns them. */
 export async function withLinks(ctx: RequestContext, plan: ReadPlan, rows: Row[]): Promise<Row[]> {
-  if (rows.length > 0) await Promise.all(plan.links.map(({ link, plan: target }) => readLink(ctx, link, target, rows)));
+  if (rows.length > 0) await Promise.all(plan.links.map((link) => readLink(ctx, link, rows)));
   return shapeRows(ctx, plan, rows);
 }
 
-async function readLink(ctx: RequestContext, link: ReadPlan['links'][number]['link'], plan: ReadPlan, rows: Row[]): Promise<void> {
+async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): Promise<void> {
+  const { link, plan } = linkPlan;
   const { item, field, target, targetItem } = link;
   // Each row's value, keyed by value (a decimal matches the decimal asked for by value, not by identity).
   const keys = rows.map((row) => {
@@ -25,6 +31,7 @@ async function readLink(ctx: RequestContext, link: ReadPlan['links'][number]['li
   const values = new Map<string | number | boolean | null, Value>();
   rows.forEach((row, i) => keys[i] !== undefined && values.set(keys[i], row[item.name]));
   if (values.size === 0) return;
+  if (linkPlan.probes && !(await probesTaken(ctx, linkPlan, values.size, rows))) return;
   noteRead(ctx, target, { filtered: [targetItem.name] });
   const fields = plan.projection.includes(targetItem.name) ? plan.projection : [...plan.projection, targetItem.name];
   // The linked resource's row scope applies as to a direct read: a record outside it is null.
@@ -39,4 +46,23 @@ async function readLink(ctx: RequestContext, link: ReadPlan['links'][number]['li
   // Shaped in the order of the rows that link them, so a denial is located at the first of them.
   await withLinks(ctx, plan, [...new Set(linkedRows.filter((r): r is Row => r !== null))]);
   rows.forEach((row, i) => ((row as Record<string, unknown>)[field] = linkedRows[i]));
+}
+
+/**
+ * Takes `n` masked probes of the link's linked resource for the requester (the quota of a lookup by the
+ * same item); when the quota refuses them, or refused them earlier in this request, the link is null on
+ * `rows`, and the refusal is the error of the first row of the first batch refused.
+ */
+async function probesTaken(ctx: RequestContext, linkPlan: LinkPlan, n: number, rows: Row[]): Promise<boolean> {
+  const { field, target } = linkPlan.link;
+  const refusal = linkPlan.refused
+    ? null
+    : await takeProbes(ctx.store, limitsOf(ctx.platform).maskedProbes, ctx.identity.dept.code, new Map([[target.resource.code, n]]));
+  if (!refusal && !linkPlan.refused) return true;
+  for (const row of rows) (row as Record<string, unknown>)[field] = null;
+  if (refusal) {
+    linkPlan.refused = true;
+    (rows[0] as Record<string, unknown>)[field] = refusal;
+  }
+  return false;
 }

@@ -6,7 +6,8 @@
 //   - the denials: the selected item and link fields the item rules refuse, each one error for the path
 //     pattern (SPEC §6), placed on the first row the plan shapes so that graphql locates it there;
 //   - the links: for each selected link the rules allow, the linked resource's own plan (./links.ts reads
-//     the linked records of a whole page at once and puts them on the rows).
+//     the linked records of a whole page at once and puts them on the rows), and whether its values are
+//     masked probes (the linked item is masked for the requester: a link is a lookup by that item).
 // The item and link rules are asked through the same answers the rule map is generated from
 // (src/rules/data-rules.ts); the rows then leave the resolver shaped, and item and link fields need no
 // resolver.
@@ -17,7 +18,7 @@ import { selectedFields } from '../../src/generate/selection.ts';
 import { applyMask } from '../../src/formats/masks.ts';
 import type { MaskName } from '../../src/model/catalogue.ts';
 import { deniedError } from '../../src/rules/errors.ts';
-import { itemAnswer, linkAnswer, recordRefusal, type Refusal } from '../../src/rules/data-rules.ts';
+import { isRefusal, itemAnswer, linkAnswer, recordRefusal, type Refusal } from '../../src/rules/data-rules.ts';
 import type { Row } from '../../src/store/port.ts';
 import type { RequestContext } from '../request.ts';
 
@@ -29,9 +30,21 @@ export interface ReadPlan {
   /** Denied items read all the same (the key, which links, cursors and objections need): null in every row. */
   hidden: string[];
   /** The selected links the rules allow, each with the plan of the records it returns. */
-  links: { link: LinkModel; plan: ReadPlan }[];
+  links: LinkPlan[];
   /** Set once the denials were placed on a row: one error per path pattern, whatever the pages and batches. */
   placed: boolean;
+}
+
+export interface LinkPlan {
+  link: LinkModel;
+  plan: ReadPlan;
+  /**
+   * The linked item is masked for the requester: each value a batch looks up is a masked probe, counted
+   * on the quota of a lookup by that item (src/limits/probes.ts) before the linked records are read.
+   */
+  probes: boolean;
+  /** Set once the quota refused a batch: the link is null for the rest of the request, its one error placed. */
+  refused: boolean;
 }
 
 /** A field's path with list indices wildcarded: `dept.list.nodes.*.employer`. */
@@ -67,8 +80,8 @@ function planRead(ctx: RequestContext, model: ResourceModel, info: GraphQLResolv
     if (!link) continue;
     if (readable(link.item.name)) fields.add(link.item.name);
     const answer = linkAnswer(model, link, access);
-    if (answer !== true) denials.push({ field: name, refusal: answer, error: deniedError(answer.d, answer.model, answer.item) });
-    else links.push({ link, plan: planRead(ctx, link.target, info, below) });
+    if (isRefusal(answer)) denials.push({ field: name, refusal: answer, error: deniedError(answer.d, answer.model, answer.item) });
+    else links.push({ link, plan: planRead(ctx, link.target, info, below), probes: answer.probes, refused: false });
   }
   const hidden = denials.map((d) => d.field).filter((f) => fields.has(f));
   return { model, projection: [...fields], texts, denials, hidden, links, placed: false };

@@ -16,6 +16,12 @@ export type Decision =
   | { allowed: true; mask: MaskName | null }
   | { allowed: false; code: AccessCode; message: string };
 
+/**
+ * Allowed, but masked: comparing a value with such an item (an `eq`, each value of an `in`, a lookup by
+ * it, each value a link looks up by it) is a masked probe, counted against the quota of SPEC §13.
+ */
+export const isMasked = (d: Decision): boolean => d.allowed && d.mask !== null;
+
 export interface AccessQuery {
   requester: Department;
   purpose: string | null;

@@ -22,6 +22,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { AccessContext } from '../access/context.ts';
+import { isMasked } from '../access/decide.ts';
 import type { ResourceModel, SchemaModel } from '../generate/model.ts';
 import type { Limits } from '../model/platform.ts';
 import { badUserInput } from './refusals.ts';
@@ -171,10 +172,7 @@ export function argumentFigures(q: {
     maskedValues ??= new Map();
     maskedValues.set(model.resource.code, (maskedValues.get(model.resource.code) ?? 0) + n);
   };
-  const masked = (model: ResourceModel, item: string): boolean => {
-    const d = q.access.peekItem(model, item);
-    return d.allowed && d.mask !== null;
-  };
+  const masked = (model: ResourceModel, item: string): boolean => isMasked(q.access.peekItem(model, item));
   const compare = (model: ResourceModel, c: Comparison): void => {
     if (!masked(model, c.item)) return;
     if (c.op === 'in' && c.values > q.limits.maskedProbes.maxIn) {

@@ -3,7 +3,7 @@
 import { allow } from 'graphql-shield';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AccessContext } from '../access/context.ts';
-import type { Decision } from '../access/decide.ts';
+import { isMasked, type Decision } from '../access/decide.ts';
 import type { LinkModel, ResourceModel, SchemaModel } from '../generate/model.ts';
 import { connectionTypeName } from '../model/names.ts';
 import { RECORD_OBJECTIONS_FIELD } from '../model/catalogue.ts';
@@ -46,15 +46,28 @@ export function itemAnswer(model: ResourceModel, item: string, access: AccessCon
 }
 
 /**
- * A link field: read access to its own item, and the linked resource's rules as for a direct lookup of
- * the linked item with eq (SPEC §6).
+ * An allowed link, and whether following it probes: it looks the linked resource up by the linked item,
+ * so when that item is masked for the requester every value it looks up is a masked probe, counted on
+ * the quota a lookup by that item counts on (SPEC §13, src/limits/probes.ts).
  */
-export function linkAnswer(model: ResourceModel, link: LinkModel, access: AccessContext): true | Refusal {
+export interface LinkAllowed {
+  probes: boolean;
+}
+
+/**
+ * A link field: read access to its own item, and the linked resource's rules as for a direct lookup of
+ * the linked item with eq (SPEC §6), its values counted as that lookup's would be.
+ */
+export function linkAnswer(model: ResourceModel, link: LinkModel, access: AccessContext): LinkAllowed | Refusal {
   const own = itemAnswer(model, link.item.name, access);
   if (own !== true) return own;
   // eq never probes, so the masked-item refusal (an Error) cannot come back here.
-  return resourceAnswer(link.target, access, [{ item: link.targetItem.name, operator: 'eq' }]) as true | Refusal;
+  const target = resourceAnswer(link.target, access, [{ item: link.targetItem.name, operator: 'eq' }]) as true | Refusal;
+  if (target !== true) return target;
+  return { probes: isMasked(access.peekItem(link.target, link.targetItem.name)) };
 }
+
+export const isRefusal = (a: LinkAllowed | Refusal): a is Refusal => 'd' in a;
 
 /** A refusal recorded in the request's decisions (for the audit log) and as the error of the field. */
 export function recordRefusal(ctx: RequestContext, r: Refusal): void {
@@ -99,9 +112,10 @@ function itemRule(model: ResourceModel, item: string) {
 }
 
 function linkRule(model: ResourceModel, link: LinkModel) {
-  return guardedRule(`link:${model.resource.code}:${link.field}`, 'no_cache', (_p, _a, ctx, info) =>
-    located(ctx, linkAnswer(model, link, ctx.access), info),
-  );
+  return guardedRule(`link:${model.resource.code}:${link.field}`, 'no_cache', (_p, _a, ctx, info) => {
+    const answer = linkAnswer(model, link, ctx.access);
+    return located(ctx, isRefusal(answer) ? answer : true, info);
+  });
 }
 
 export function dataRules(model: SchemaModel): RuleMap {
