@@ -8,12 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
-import { addGrant, GrantInputError, revokeGrant, type Grant } from '../src/access/grants.ts';
+import { addGrant, GrantInputError, revokeGrant, type Grant, type GrantInput } from '../src/access/grants.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { DEFAULT_LIMITS } from '../src/model/platform.ts';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
 import {
-  answerItem, answerResource, answerUse, itemOf, loadOracle, masked, operatorsOf, rowFilterArg, rowItem, rowVisible, shanghaiDate,
+  answerItem, answerResource, answerUse, coveringGrants, itemOf, loadOracle, masked, operatorsOf, rowFilterArg, rowItem, rowVisible, shanghaiDate,
   type Answer, type Asker, type ODepartment, type OGrant, type OLink, type OPlatform, type OResource,
 } from './helpers/oracle.ts';
 
@@ -120,6 +120,26 @@ afterAll(() => gw?.close());
 
 const DAY = 86_400_000;
 
+/** Division codes of the requester's region among the resource's records (none without row scope). */
+function divisionsWithin(r: OResource, requester: ODepartment): string[] {
+  const item = rowItem(r);
+  if (!item) return [];
+  return [...new Set(pools.get(r.code)!.map((row) => String(row[item])))].filter((v) => v.startsWith(requester.region.replace(/(00)+$/, '')));
+}
+
+/** Stores a grant as the operator would; null when it is refused (outside the scope, method or purposes). */
+async function grantIfValid(input: Omit<GrantInput, 'createdBy'>, madeAt: Date): Promise<OGrant | null> {
+  let g: Grant;
+  try {
+    g = await addGrant(gw.store, { platform: gw.platform, catalogues }, { ...input, createdBy: 'oracle-test' }, madeAt);
+  } catch (err) {
+    if (err instanceof GrantInputError) return null; // refused, nothing stored
+    throw err;
+  }
+  grants.push({ ...g });
+  return g;
+}
+
 async function randomGrant(now: Date): Promise<void> {
   const r = pick(oracle.resources.filter((x) => x.share.type === 'conditional'));
   const requester = pick(oracle.departments.filter((d) => d.code !== r.provider));
@@ -127,22 +147,38 @@ async function randomGrant(now: Date): Promise<void> {
   const items = some(r.items.filter((i) => i.share?.type !== 'none').map((i) => i.name), 1, r.items.length);
   const unmasked = chance(0.5) ? some(items, 0, items.length) : [];
   // On a resource with row scope, some grants narrow it to a few division codes of the requester's region.
-  const within = rowItem(r) ? [...new Set(pools.get(r.code)!.map((row) => String(row[rowItem(r)!])))].filter((v) => v.startsWith(requester.region.replace(/(00)+$/, ''))) : [];
+  const within = divisionsWithin(r, requester);
   const rows = within.length && chance(0.5) ? some(within, 1, 2) : null;
   // Most grants are in force; some ended yesterday, some start the day after tomorrow.
   const when = rand();
   const madeAt = when < 0.15 ? new Date(now.getTime() - 3 * DAY) : when < 0.25 ? new Date(now.getTime() + 2 * DAY) : now;
   const until = when < 0.15 ? shanghaiDate(new Date(now.getTime() - DAY)) : chance(0.3) ? shanghaiDate(new Date(now.getTime() + 30 * DAY)) : null;
-  let g: Grant;
-  try {
-    g = await addGrant(gw.store, { platform: gw.platform, catalogues }, {
-      requester: requester.code, resource: r.code, items, purposes, unmasked, rows, until, createdBy: 'oracle-test',
-    }, madeAt);
-  } catch (err) {
-    if (err instanceof GrantInputError) return; // outside the scope, method or purposes: refused, nothing stored
-    throw err;
+  await grantIfValid({ requester: requester.code, resource: r.code, items, purposes, unmasked, rows, until }, madeAt);
+}
+
+/**
+ * Several grants of one requester on a row-scoped resource for one purpose, in force: one with rows, one
+ * without, listing some items in common (their masks lifted by the one with rows only) and some apart.
+ */
+async function severalGrants(now: Date): Promise<void> {
+  const scoped = oracle.resources.filter((x) => x.share.type === 'conditional' && rowItem(x));
+  for (let tries = 0; tries < 20; tries++) {
+    const r = pick(scoped);
+    const requester = pick(oracle.departments.filter((d) => d.code !== r.provider));
+    const within = divisionsWithin(r, requester);
+    if (!within.length) continue;
+    const purposes = [pick(r.share.scope?.purposes ?? oracle.purposes)];
+    const items = some(r.items.filter((i) => i.share?.type !== 'none').map((i) => i.name), 3, r.items.length);
+    const cut1 = int(1, items.length - 2);
+    const cut2 = int(cut1 + 1, items.length - 1);
+    const [common, onlyRows, onlyRegion] = [items.slice(0, cut1), items.slice(cut1, cut2), items.slice(cut2)];
+    const withRows = await grantIfValid({
+      requester: requester.code, resource: r.code, purposes, items: [...common, ...onlyRows], unmasked: some([...common, ...onlyRows], 1, items.length), rows: some(within, 1, 2),
+    }, now);
+    if (!withRows) continue;
+    await grantIfValid({ requester: requester.code, resource: r.code, purposes, items: [...common, ...onlyRegion], unmasked: [], rows: null }, now);
+    return;
   }
-  grants.push({ ...g });
 }
 
 async function shuffleGrants(): Promise<void> {
@@ -151,6 +187,7 @@ async function shuffleGrants(): Promise<void> {
     if (g.revokedAt === null && chance(0.35)) g.revokedAt = (await revokeGrant(gw.store, g.id, 'oracle-test')).revokedAt;
   }
   for (let i = 0; i < 6; i++) await randomGrant(now);
+  if (chance(0.5)) await severalGrants(now);
 }
 
 // ---- random cases -----------------------------------------------------------------------------------
@@ -321,6 +358,9 @@ class Checker {
       const d = answerItem(this.asker, r, item);
       const lifted = d.allowed && !d.mask && item.sensitive && this.asker.dept.code !== r.provider;
       count(`item:${lifted ? 'unmasked by a grant' : outcome(d)}`);
+      const held = coveringGrants(this.asker, r, name);
+      if (!d.allowed && d.code === 'GRANT_REQUIRED' && held.length) count('item:GRANT_REQUIRED, its grants short of the rows seen');
+      if (d.allowed && d.mask && held.some((g) => g.unmasked.includes(name))) count('item:masked, its unmasking grants short of the rows seen');
       if (!d.allowed && present) this.expectError([...path, name], { code: d.code, resource: r.code, item: name });
       got.forEach((g, i) => {
         if (g === null) return;
@@ -428,7 +468,9 @@ function checkCase(asker: Asker, c: Case, data: Rec | null, errors: GraphQLError
     return ck.finish(errors);
   }
   const page = expectedPages.get(pageKey(asker, c))!;
-  if (rowFilterArg(asker, r)) count(`rows:${c.counts ? 'counted' : 'listed'} within ${asker.grants.some((g) => g.requester === asker.dept.code && g.resource === r.code && g.rows) ? 'grant rows' : 'the region'}`);
+  const held = coveringGrants(asker, r, null);
+  if (rowFilterArg(asker, r)) count(`rows:${c.counts ? 'counted' : 'listed'} within ${held.length && held.every((g) => g.rows) ? 'grant rows' : 'the region'}`);
+  if (rowItem(r) && held.some((g) => g.rows) && held.some((g) => !g.rows)) count('rows:several grants, with rows and without');
   if (!got) {
     ck.problem(`${c.alias}.r: ${JSON.stringify(got)}, expected a page`);
     return ck.finish(errors);
@@ -565,7 +607,8 @@ describe('the access rules against an oracle written apart from them', () => {
       expect(tally.get(`lookup:${code}`) ?? 0, `lookup:${code}`).toBeGreaterThan(0);
     }
     for (const k of ['item:masked', 'item:plain', 'item:unmasked by a grant', 'item:GRANT_REQUIRED', 'item:NOT_SHARED', 'item:METHOD_NOT_API', 'item:PURPOSE_OUT_OF_SCOPE',
-      'rows:listed within the region', 'rows:counted within the region', 'rows:link outside',
+      'rows:listed within the region', 'rows:counted within the region', 'rows:link outside', 'rows:listed within grant rows', 'rows:several grants, with rows and without',
+      'item:GRANT_REQUIRED, its grants short of the rows seen', 'item:masked, its unmasking grants short of the rows seen',
       'document:without errors', 'list:use BAD_USER_INPUT', 'list:use GRANT_REQUIRED', 'link:plain', 'link:GRANT_REQUIRED', 'list:returned', 'lookup:returned']) {
       expect(tally.get(k) ?? 0, k).toBeGreaterThan(0);
     }

@@ -153,6 +153,74 @@ describe('a grant narrows the rows, never widens them', () => {
   });
 });
 
+// Several active grants of one department for one purpose. A grant without rows lets the department see
+// the resource's own row scope (its region); a grant with rows, the records within them; together, the
+// records within what any of them reaches, never past the region. An item is read on all of those records
+// or on none: the grants listing it must reach every one (else GRANT_REQUIRED), and a mask is lifted only
+// when the grants lifting it reach every one (else the item is masked). The purpose here is
+// building-control, which the grants of the tests above do not cover.
+describe('several grants: what each reaches, and the items each lists', () => {
+  const BC = 'building-control';
+  async function grantFor(requester: string, items: string[], rows: string[] | null, unmasked: string[] = []) {
+    const catalogues = await publishedCatalogues(gw.store);
+    return addGrant(gw.store, { platform: gw.platform, catalogues }, { requester, resource: PARCELS, items, purposes: [BC], unmasked, rows, createdBy: 'test' });
+  }
+  const read = (dept: string, selection: string) =>
+    gw.query(`{ naturalResources { parcels(first: 20) { nodes { ${selection} } totalCount } } }`, { dept, purpose: BC });
+
+  it('a grant without rows beside one with rows for the same items: the whole region, no further', async () => {
+    await grantFor('610200-ZJ', ['parcelNo', 'division', 'area'], ['610202']);
+    expect((await read('610200-ZJ', 'parcelNo area')).data?.naturalResources.parcels).toEqual({
+      nodes: [{ parcelNo: 'P05', area: 500 }], totalCount: 1,
+    });
+    await grantFor('610200-ZJ', ['parcelNo', 'division', 'area'], null);
+    const both = await read('610200-ZJ', 'parcelNo area');
+    expect(both.errors).toBeUndefined();
+    expect(both.data?.naturalResources.parcels).toEqual({ nodes: [{ parcelNo: 'P04', area: 400 }, { parcelNo: 'P05', area: 500 }], totalCount: 2 });
+  });
+
+  it('a grant without rows for other items does not carry the items of a grant with rows to the rest of the region', async () => {
+    await grantFor('610100-ZJ', ['parcelNo', 'division', 'area', 'holder'], ['610102'], ['holder']);
+    // Alone, the narrow grant shows its items on its county.
+    expect((await read('610100-ZJ', 'parcelNo area holder')).data?.naturalResources.parcels).toEqual({
+      nodes: [{ parcelNo: 'P02', area: 200, holder: '张三丰' }, { parcelNo: 'P03', area: 300, holder: '张三丰' }], totalCount: 2,
+    });
+    await grantFor('610100-ZJ', ['parcelNo', 'division'], null);
+    const res = await read('610100-ZJ', 'parcelNo division area holder');
+    // The city now sees every record of its region, but area and holder (listed by the grant for 610102
+    // only) on none of them: P01 (610101) was never granted them.
+    expect(res.data?.naturalResources.parcels).toEqual({
+      nodes: [
+        { parcelNo: 'P01', division: '610101', area: null, holder: null },
+        { parcelNo: 'P02', division: '610102', area: null, holder: null },
+        { parcelNo: 'P03', division: '610102', area: null, holder: null },
+      ],
+      totalCount: 3,
+    });
+    expect(res.errors?.map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.item])).toEqual([
+      ['naturalResources.parcels.nodes.0.area', 'GRANT_REQUIRED', 'area'],
+      ['naturalResources.parcels.nodes.0.holder', 'GRANT_REQUIRED', 'holder'],
+    ]);
+    expect(res.errors?.[0].message).toBe(
+      'Item `area` of 610000-ZR-00001 (Land parcels) is shared on conditions: the active grants of department 610100-ZJ listing it for purpose `building-control` reach the records of 610102 only, not every record its grants for the purpose let it see (those of 610100); request sharing of it for those records from its provider 610000-ZR.',
+    );
+    const lookup = await gw.query(`{ naturalResources { parcel(parcelNo: "P01") { parcelNo area } } }`, { dept: '610100-ZJ', purpose: BC });
+    expect(lookup.data).toEqual({ naturalResources: { parcel: { parcelNo: 'P01', area: null } } });
+    expect(lookup.errors?.[0].extensions).toMatchObject({ code: 'GRANT_REQUIRED', item: 'area' });
+  });
+
+  it('a mask is lifted only where the grants lifting it reach every record seen', async () => {
+    await grantFor('610000-JT', ['parcelNo', 'holder'], ['610102'], ['holder']);
+    expect((await read('610000-JT', 'parcelNo holder')).data?.naturalResources.parcels.nodes).toEqual([
+      { parcelNo: 'P02', holder: '张三丰' }, { parcelNo: 'P03', holder: '张三丰' },
+    ]);
+    await grantFor('610000-JT', ['parcelNo', 'holder'], null);
+    const res = await read('610000-JT', 'parcelNo holder');
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.naturalResources.parcels.nodes).toEqual(['P01', 'P02', 'P03', 'P04', 'P05'].map((parcelNo) => ({ parcelNo, holder: '张**' })));
+  });
+});
+
 describe('catalogue checks of scope.rows', () => {
   const platformFile = fixture('platform.yaml');
   const resource = (rows: unknown, items: unknown[] = [{ name: 'k', type: 'string', required: true }, { name: 'division', type: 'string' }]) => ({

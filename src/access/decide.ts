@@ -5,6 +5,7 @@ import type { MaskName, Resource } from '../model/catalogue.ts';
 import type { Department } from '../model/platform.ts';
 import { effectiveItems, resourceShare, type EffectiveItem, type EffectiveShare } from './effective-share.ts';
 import { grantCovers, type Grant } from './grant-model.ts';
+import { decideRows, divisionOf, grantsReach, grantsReachRows } from './row-scope.ts';
 
 export type AccessCode =
   | 'NOT_SHARED' | 'METHOD_NOT_API' | 'OUT_OF_SCOPE' | 'PURPOSE_REQUIRED' | 'PURPOSE_OUT_OF_SCOPE' | 'GRANT_REQUIRED';
@@ -124,9 +125,29 @@ function coveringGrants(c: Case): Grant[] {
   return c.grants.filter((g) => grantCovers(g, q));
 }
 
+/**
+ * The grants reach every record the requester sees of the resource (SPEC §6 row scope: a grant's rows
+ * narrow what it gives, and the requester sees what any of its grants reaches). A decision holds for
+ * every row, so an item's grants must reach them all; always true for a resource without row scope.
+ */
+function reachEveryRow(c: Case, grants: readonly Grant[]): boolean {
+  return grantsReachRows(c.requester, grants, decideRows(c));
+}
+
 const grantRequiredRow = deny(6, 'GRANT_REQUIRED',
-  (c) => c.share.type === 'conditional' && coveringGrants(c).length === 0,
-  (c) => `${subject(c)} is shared on conditions: department ${c.requester.code} holds no active grant covering it for purpose \`${c.purpose}\`; request sharing from its provider ${c.resource.provider}.`);
+  (c) => {
+    if (c.share.type !== 'conditional') return false;
+    const covering = coveringGrants(c);
+    return covering.length === 0 || !reachEveryRow(c, covering);
+  },
+  (c) => {
+    const covering = coveringGrants(c);
+    if (covering.length === 0) {
+      return `${subject(c)} is shared on conditions: department ${c.requester.code} holds no active grant covering it for purpose \`${c.purpose}\`; request sharing from its provider ${c.resource.provider}.`;
+    }
+    const divisions = (prefixes: readonly string[]) => list(prefixes.map(divisionOf));
+    return `${subject(c)} is shared on conditions: the active grants of department ${c.requester.code} listing it for purpose \`${c.purpose}\` reach the records of ${divisions(grantsReach(c.requester, covering))} only, not every record its grants for the purpose let it see (those of ${divisions(decideRows(c)!.prefixes)}); request sharing of it for those records from its provider ${c.resource.provider}.`;
+  });
 
 const otherwiseRow: AccessRow = {
   row: 7,
@@ -134,8 +155,9 @@ const otherwiseRow: AccessRow = {
   decide: (c) => {
     const item = c.item;
     if (!item || item.mask === null) return allow(null);
-    const unmasked = coveringGrants(c).some((g) => g.unmasked.includes(item.name));
-    return allow(unmasked ? null : item.mask);
+    // Unmasked when grants lifting the mask reach every record seen (row 6 has checked the rows for reading).
+    const lifting = coveringGrants(c).filter((g) => g.unmasked.includes(item.name));
+    return allow(lifting.length > 0 && reachEveryRow(c, lifting) ? null : item.mask);
   },
 };
 

@@ -3,6 +3,12 @@
 // grant's `rows` (division codes) may narrow that further, never widen it. Pure: the decision is a list
 // of prefixes; `rowFilter` turns it into the one store filter that lists, counts, cursors, lookups and
 // links all add to their queries, so that every way of reading sees the same rows.
+//
+// Several grants of the department for the purpose: each reaches its rows within the region, or the whole
+// region when it has none (the resource's own row scope), and the department sees what any of them
+// reaches. An item's decision (decide.ts, rows 6 and 7) then asks whether the grants listing the item, or
+// unmasking it, reach every one of those records (`grantsReachRows`): a decision holds for every row, so
+// an item is read on all the records seen or on none.
 import type { Resource } from '../model/catalogue.ts';
 import type { Department, Level } from '../model/platform.ts';
 import type { Filter } from '../store/port.ts';
@@ -51,20 +57,35 @@ function clip(region: string, codes: readonly string[]): string[] {
   return [...out].filter((p, _i, all) => !all.some((q) => q !== p && p.startsWith(q))).sort();
 }
 
+/** What grants reach within the requester's region (prefixes): each grant's rows, or the whole region for a grant without rows. */
+export function grantsReach(requester: Department, grants: readonly Grant[]): string[] {
+  return clip(regionPrefix(requester.region), grants.flatMap((g) => g.rows ?? [requester.region]));
+}
+
 /** The row scope of the request on the resource; null when it sees every row (no row scope, or its provider). */
 export function decideRows(q: RowScopeQuery): RowScope | null {
   const rows = q.resource.share.scope?.rows;
   if (!rows || q.requester.code === q.resource.provider) return null;
-  const region = regionPrefix(q.requester.region);
   const covering = q.purpose === null ? [] : q.grants.filter((g) => grantCovers(g, {
     requester: q.requester.code, resource: q.resource.code, item: null, purpose: q.purpose as string, now: q.now,
   }));
-  // A grant without rows does not narrow; when every covering grant has rows, their codes (within the
-  // region) are what the requester sees.
-  const narrowing = covering.length > 0 && covering.every((g) => g.rows != null);
-  const prefixes = narrowing ? clip(region, covering.flatMap((g) => g.rows ?? [])) : [region];
-  return { item: rows.item, prefixes };
+  // No grant (an unconditional resource, or a request the table refuses): the region. Otherwise what any
+  // covering grant reaches: a grant without rows does not narrow, so the union never passes the region.
+  return { item: rows.item, prefixes: covering.length ? grantsReach(q.requester, covering) : [regionPrefix(q.requester.region)] };
 }
+
+/**
+ * Whether `grants` (some of the requester's grants for the resource and purpose) reach every record the
+ * requester sees of it (`scope`, from decideRows; null: no row scope, every grant reaches every record).
+ */
+export function grantsReachRows(requester: Department, grants: readonly Grant[], scope: RowScope | null): boolean {
+  if (!scope) return true;
+  const reached = grantsReach(requester, grants);
+  return scope.prefixes.every((seen) => reached.some((p) => seen.startsWith(p)));
+}
+
+/** A region prefix as a division code, for messages: 4301 → 430100. */
+export const divisionOf = (prefix: string): string => prefix.padEnd(6, '0');
 
 /** The store filter for a row scope: matches nothing when no prefix is left. */
 export function rowFilter(scope: RowScope): Filter {

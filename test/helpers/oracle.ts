@@ -16,7 +16,10 @@
 //   is replaced whole;
 // - row scope: a record is seen when its row item starts with the requester's region cut of its
 //   trailing "00" pairs and, when every covering grant lists rows, with one of those cut the same way;
-//   a lookup or link to a record outside is null without an error.
+//   a lookup or link to a record outside is null without an error;
+// - several grants and row scope: an item's answer holds on every record seen, so the grants listing the
+//   item must between them see every record the requester's grants for the resource and purpose see
+//   (else GRANT_REQUIRED), and the grants unmasking it every such record too (else it is masked).
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
@@ -165,7 +168,7 @@ export function globMatches(pattern: string, code: string): boolean {
 }
 
 /** The requester's active grants for the resource, for the purpose, covering the item (any item when null). */
-function coveringGrants(a: Asker, r: OResource, item: string | null): OGrant[] {
+export function coveringGrants(a: Asker, r: OResource, item: string | null): OGrant[] {
   return a.grants.filter((g) =>
     g.requester === a.dept.code && g.resource === r.code && g.purposes.includes(a.purpose ?? '') &&
     (item === null || g.items.includes(item)) && grantActive(g, a.now));
@@ -184,9 +187,10 @@ export function answerItem(a: Asker, r: OResource, item: OItem | null): Answer {
   if (a.purpose === null) return denied('PURPOSE_REQUIRED'); // row 4
   if (shares.some((s) => s.scope?.purposes && !s.scope.purposes.includes(a.purpose!))) return denied('PURPOSE_OUT_OF_SCOPE'); // row 5
   const grants = coveringGrants(a, r, item?.name ?? null);
-  if (shares.some((s) => s.type === 'conditional') && grants.length === 0) return denied('GRANT_REQUIRED'); // row 6
+  if (shares.some((s) => s.type === 'conditional') && !(grants.length > 0 && seeEveryRecord(a, r, grants))) return denied('GRANT_REQUIRED'); // row 6
   if (!item?.sensitive) return allowed(null); // row 7
-  return allowed(grants.some((g) => g.unmasked.includes(item.name)) ? null : item.mask);
+  const unmasking = grants.filter((g) => g.unmasked.includes(item.name));
+  return allowed(unmasking.length > 0 && seeEveryRecord(a, r, unmasking) ? null : item.mask);
 }
 
 export function itemOf(r: OResource, name: string): OItem {
@@ -235,6 +239,31 @@ export function rowVisible(a: Asker, r: OResource, value: unknown): boolean {
   const grants = coveringGrants(a, r, null);
   if (grants.length === 0 || grants.some((g) => !g.rows)) return true;
   return grants.some((g) => g.rows!.some((code) => value.startsWith(cut(code))));
+}
+
+/** The division prefixes one grant lets the asker see of a row-scoped resource (none: nothing of it). */
+function seenThrough(a: Asker, g: OGrant): string[] {
+  const region = cut(a.dept.region);
+  if (!g.rows) return [region];
+  const out: string[] = [];
+  for (const p of g.rows.map(cut)) {
+    if (p.startsWith(region)) out.push(p); // within the region
+    else if (region.startsWith(p)) out.push(region); // wider than the region: the region
+  }
+  return out;
+}
+
+/**
+ * Whether the grants `some` between them see every record of the row-scoped resource that the asker's
+ * grants for it and the purpose see (true without row scope, and for the provider). Prefix sets: every
+ * prefix seen must start with one that `some` sees, as the records under it are unbounded otherwise.
+ */
+export function seeEveryRecord(a: Asker, r: OResource, some: readonly OGrant[]): boolean {
+  if (!rowItem(r) || a.dept.code === r.provider) return true;
+  const all = coveringGrants(a, r, null);
+  const seen = all.length ? all.flatMap((g) => seenThrough(a, g)) : [cut(a.dept.region)];
+  const through = some.flatMap((g) => seenThrough(a, g));
+  return seen.every((s) => through.some((p) => s.startsWith(p)));
 }
 
 /** The same rule as a filter argument of the resource's list field (for the provider's read); null = none. */
