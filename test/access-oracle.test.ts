@@ -11,6 +11,7 @@ import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import { addGrant, GrantInputError, revokeGrant, type Grant, type GrantInput } from '../src/access/grants.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { DEFAULT_LIMITS } from '../src/model/platform.ts';
+import { ROW_ORDER } from '../src/store/port.ts';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
 import {
   answerItem, answerResource, answerUse, coveringGrants, itemOf, loadOracle, masked, operatorsOf, rowFilterArg, rowItem, rowVisible, shanghaiDate,
@@ -293,7 +294,8 @@ function requestDocument(cases: Case[]): { document: string; variables: Record<s
 const expectedPages = new Map<string, { nodes: Rec[]; totalCount: number; hasNextPage: boolean }>();
 
 async function providerPages(asker: Asker, cases: Case[]): Promise<void> {
-  const wanted = cases.filter((c) => !expectedPages.has(pageKey(asker, c)));
+  const wanted = cases.filter((c) => !expectedPages.has(pageKey(asker, c)) && !keyDenied(asker, c.resource));
+  await Promise.all(cases.filter((c) => !expectedPages.has(pageKey(asker, c)) && keyDenied(asker, c.resource)).map((c) => storedOrderPage(asker, c)));
   const byProvider = new Map<string, Case[]>();
   for (const c of wanted) byProvider.set(c.resource.provider, [...(byProvider.get(c.resource.provider) ?? []), c]);
   await Promise.all([...byProvider.values()].map(async (group) => {
@@ -311,7 +313,81 @@ async function providerPages(asker: Asker, cases: Case[]): Promise<void> {
 }
 
 /** The provider's page for the case, restricted to the rows the asker sees (the oracle's row scope). */
-const pageKey = (a: Asker, c: Case) => JSON.stringify([c.resource.code, c.first, filterValue(c), orderValue(c), rowFilterArg(a, c.resource)]);
+const pageKey = (a: Asker, c: Case) => JSON.stringify([c.resource.code, c.first, filterValue(c), orderValue(c), rowFilterArg(a, c.resource), keyDenied(a, c.resource)]);
+
+// A reader who may not read the key does not get key order (it would tell of the key's values): ties,
+// and the whole order without orderBy, follow the order the records were stored in. The provider cannot
+// ask for that order, so the expected page is made here: every matching key, as the provider lists them
+// (by the orderBy item, then the key), regrouped by the stored order within equal orderBy values.
+
+const keyDenied = (a: Asker, r: OResource): boolean => !answerItem(a, r, itemOf(r, r.key)).allowed;
+
+/** Per resource: each key's place in the order the store keeps the records in. */
+const storedPlaces = new Map<string, Promise<Map<unknown, number>>>();
+function storedPlace(r: OResource): Promise<Map<unknown, number>> {
+  let places = storedPlaces.get(r.code);
+  if (!places) {
+    const collection = gw.gateway.holder.schema.model.byCode.get(r.code)!.collection;
+    places = gw.store.find(collection, { sort: [{ field: ROW_ORDER, direction: 'asc' }], projection: [r.key] })
+      .then((rows) => new Map(rows.map((row, i) => [row[r.key], i])));
+    storedPlaces.set(r.code, places);
+  }
+  return places;
+}
+
+/** Every record matching the case's filter within the asker's rows, as the provider lists them (key and orderBy item). */
+const matching = new Map<string, Promise<Rec[]>>();
+function allMatching(a: Asker, c: Case): Promise<Rec[]> {
+  const r = c.resource;
+  const id = JSON.stringify([r.code, filterValue(c), orderValue(c), rowFilterArg(a, r)]);
+  let found = matching.get(id);
+  if (!found) {
+    found = (async () => {
+      const out: Rec[] = [];
+      const vars: string[] = ['$after: String'];
+      const variables: Record<string, unknown> = {};
+      const args = listArgs({ ...c, first: 1000 }, '', vars, variables, rowFilterArg(a, r));
+      const fields = [...new Set([r.key, ...(c.order ? [c.order.item] : [])])].join(' ');
+      const document = `query(${vars.join(', ')}) { d: ${deptField(r.provider)} { r: ${r.list}(${args}, after: $after) { nodes { ${fields} } pageInfo { hasNextPage endCursor } } } }`;
+      let after: string | null = null;
+      do {
+        const conn: { nodes: Rec[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = (await asProvider(r, document, { ...variables, after })).data!.d.r;
+        out.push(...conn.nodes);
+        after = conn.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null;
+      } while (after);
+      return out;
+    })();
+    matching.set(id, found);
+  }
+  return found;
+}
+
+/** An orderBy value as one of its kind compares (a decimal by value: "450.10" is "450.1", "-0" is "0"). */
+function sameOrderValue(r: OResource, item: string, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  const m = itemOf(r, item).type === 'decimal' ? /^(-?)(\d*)\.?(\d*)$/.exec(String(v)) : null;
+  if (!m) return v;
+  const [int, frac] = [m[2].replace(/^0+/, ''), m[3].replace(/0+$/, '')];
+  return int || frac ? `${m[1]}${int || '0'}${frac ? `.${frac}` : ''}` : '0';
+}
+
+async function storedOrderPage(a: Asker, c: Case): Promise<void> {
+  const r = c.resource;
+  const [all, places] = await Promise.all([allMatching(a, c), storedPlace(r)]);
+  // Runs of equal orderBy values (the provider's order keeps them together), each in stored order.
+  const runs: Rec[][] = [];
+  let last: unknown = Symbol('none');
+  for (const row of all) {
+    const v = c.order ? sameOrderValue(r, c.order.item, row[c.order.item]) : null;
+    if (runs.length === 0 || v !== last) runs.push([]);
+    runs[runs.length - 1].push(row);
+    last = v;
+  }
+  const ordered = runs.flatMap((run) => [...run].sort((x, y) => places.get(x[r.key])! - places.get(y[r.key])!));
+  const keys = ordered.slice(0, c.first).map((row) => row[r.key]);
+  const records = await providerRecords(r, keys);
+  expectedPages.set(pageKey(a, c), { nodes: keys.map((k) => records.get(k)!), totalCount: all.length, hasNextPage: all.length > c.first });
+}
 
 // ---- checking one case --------------------------------------------------------------------------------
 
@@ -469,6 +545,7 @@ function checkCase(asker: Asker, c: Case, data: Rec | null, errors: GraphQLError
   }
   const page = expectedPages.get(pageKey(asker, c))!;
   const held = coveringGrants(asker, r, null);
+  if (keyDenied(asker, r)) count(`list:in stored order, the key denied${page.totalCount > c.first && c.first > 1 ? ', a part' : ''}`);
   if (rowFilterArg(asker, r)) count(`rows:${c.counts ? 'counted' : 'listed'} within ${held.length && held.every((g) => g.rows) ? 'grant rows' : 'the region'}`);
   if (rowItem(r) && held.some((g) => g.rows) && held.some((g) => !g.rows)) count('rows:several grants, with rows and without');
   if (!got) {
@@ -607,7 +684,7 @@ describe('the access rules against an oracle written apart from them', () => {
       expect(tally.get(`lookup:${code}`) ?? 0, `lookup:${code}`).toBeGreaterThan(0);
     }
     for (const k of ['item:masked', 'item:plain', 'item:unmasked by a grant', 'item:GRANT_REQUIRED', 'item:NOT_SHARED', 'item:METHOD_NOT_API', 'item:PURPOSE_OUT_OF_SCOPE',
-      'rows:listed within the region', 'rows:counted within the region', 'rows:link outside', 'rows:listed within grant rows', 'rows:several grants, with rows and without',
+      'rows:listed within the region', 'rows:counted within the region', 'rows:link outside', 'rows:listed within grant rows', 'list:in stored order, the key denied, a part', 'rows:several grants, with rows and without',
       'item:GRANT_REQUIRED, its grants short of the rows seen', 'item:masked, its unmasking grants short of the rows seen',
       'document:without errors', 'list:use BAD_USER_INPUT', 'list:use GRANT_REQUIRED', 'link:plain', 'link:GRANT_REQUIRED', 'list:returned', 'lookup:returned']) {
       expect(tally.get(k) ?? 0, k).toBeGreaterThan(0);

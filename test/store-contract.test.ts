@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
 import { databaseFromUri, fromBson, openMongoStore, toBson, toDocument, toMongoFilter } from '../src/store/mongo.ts';
@@ -18,6 +19,7 @@ import {
   DuplicateKeyError,
   eq,
   or,
+  ROW_ORDER,
   StoreUnavailableError,
   type CompareOp,
   type Filter,
@@ -279,7 +281,8 @@ function contract(harness: () => Harness): void {
       await expect(store.find(c, { filter: eq("a') OR 1=1 --", 1) })).rejects.toThrow(/invalid field name/);
       await expect(store.find(c, { sort: [asc('$where')] })).rejects.toThrow(/invalid field name/);
       await expect(store.find(c, { projection: ['a.b'] })).rejects.toThrow(/invalid field name/);
-      await expect(store.find(c, { filter: eq('_id', 1) })).rejects.toThrow(/invalid field name/);
+      await expect(store.find(c, { filter: inList('_id', [1]) })).rejects.toThrow(/invalid field name/);
+      await expect(store.find(c, { filter: startsWith(ROW_ORDER, '1') })).rejects.toThrow(/invalid field name/);
     });
   });
 
@@ -427,6 +430,31 @@ function contract(harness: () => Harness): void {
         for (const size of [1, 7, 61]) expect(await walk(sort, size)).toEqual(expected);
       });
     }
+    it('walks the order the rows were stored in (ROW_ORDER) as the last key, and rows carry it only when projected', async () => {
+      // Stored out of key order, one at a time and in one batch.
+      const order = [4, 1, 7, 0, 6, 2, 5, 3].map((i) => PEOPLE[i]);
+      const shuffled = `_stored_${++next}`;
+      for (const row of order.slice(0, 3)) await store.insert(shuffled, [row]);
+      await store.insert(shuffled, order.slice(3));
+      const stored = ids(order);
+      for (const base of [[], [asc('city')], [desc('active')]] as SortKey[][]) {
+        const sort = withKeyTieBreak(base, ROW_ORDER);
+        const expected = ids(sortRows(order.map((r, i) => ({ ...r, [ROW_ORDER]: i })), sort));
+        expect(ids(await store.find(shuffled, { sort }))).toEqual(expected);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let pages = 0; pages < 20; pages++) {
+          const page = await store.find(shuffled, { filter: cursor ? afterFilter(sort, cursor) : undefined, sort, limit: 3, projection: withSortFields(['id'], sort) });
+          seen.push(...ids(page).map(String));
+          if (page.length < 3) break;
+          expect(Object.keys(page[0]).sort()).toEqual([...new Set([ROW_ORDER, 'id', ...base.map((s) => s.field)])].sort());
+          cursor = encodeCursor(sort, page[page.length - 1]);
+        }
+        expect(seen).toEqual(expected);
+      }
+      expect(ids(await store.find(shuffled, { sort: [desc(ROW_ORDER)] }))).toEqual([...stored].reverse());
+      expect(Object.keys((await store.find(shuffled, { sort: [asc(ROW_ORDER)], limit: 1 }))[0])).not.toContain(ROW_ORDER);
+    });
     it('walks with a filter', async () => {
       const sort = withKeyTieBreak([desc('grp'), asc('flag')], 'id');
       const filter = or(ne('grp', 'b'), eq('flag', true));
@@ -1137,7 +1165,10 @@ describe('MongoDB translation (no server needed)', () => {
     expect(toMongoFilter(startsWith('name', 'a.b*(c)'))).toEqual({ name: { $regex: '^a\\.b\\*\\(c\\)' } });
     expect(toMongoFilter(contains('name', '[x]$'))).toEqual({ name: { $regex: '\\[x\\]\\$' } });
     expect(() => toMongoFilter(eq('$where', 1))).toThrow(/invalid field name/);
-    expect(() => toMongoFilter(eq('_id', 1))).toThrow(/invalid field name/);
+    expect(() => toMongoFilter(inList('_id', [1]))).toThrow(/invalid field name/);
+    // ROW_ORDER (`_id`) only in a compare, with the hex string a row carries: a cursor's condition.
+    expect(toMongoFilter(cmp(ROW_ORDER, 'gt', '65f000000000000000000001'))).toEqual({ _id: { $gt: ObjectId.createFromHexString('65f000000000000000000001') } });
+    expect(toMongoFilter(eq(ROW_ORDER, 1))).toEqual({ _id: { $in: [] } });
   });
   it('writes decimals as Decimal128 and reads Decimal128 back as decimals with the same text', async () => {
     const { Decimal128 } = await import('mongodb');

@@ -5,7 +5,7 @@ import { filterUses, orderUses, toSort, toStoreFilter, type FilterArg, type Orde
 import { selectedFields } from '../../src/generate/selection.ts';
 import { maxPageSize } from '../../src/model/platform.ts';
 import { afterFilter, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../../src/store/keyset.ts';
-import type { Filter, Row, SortKey } from '../../src/store/port.ts';
+import { ROW_ORDER, type Filter, type Row, type SortKey } from '../../src/store/port.ts';
 import type { RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
 import { pathPattern, planFor } from './plan.ts';
@@ -51,7 +51,10 @@ export function listResolver(model: ResourceModel) {
     const first = pageSize(args.first, maxPageSize(ctx.platform));
     // The row scope is part of every query of the list: the page, the count and the rows after a cursor.
     const filter = withinRows(toStoreFilter(args.filter), ctx.access.rows(model)) as Filter;
-    const sort = withKeyTieBreak(toSort(args.orderBy), model.resource.key);
+    // Records come in key order (SPEC §5), ties of an orderBy broken by the key; but the order of a key
+    // the requester may not read would tell of its values, so the store's own order breaks them then.
+    const tie = ctx.access.peekItem(model, model.resource.key).allowed ? model.resource.key : ROW_ORDER;
+    const sort = withKeyTieBreak(toSort(args.orderBy), tie);
     noteRead(ctx, model, { filtered: filterUses(args.filter).map((u) => u.item), ordered: orderUses(args.orderBy).map((u) => u.item) });
     let pageFilter: Filter = filter;
     if (args.after) pageFilter = { kind: 'and', filters: [filter, afterCursor(ctx, model, sort, args.after)] };
@@ -73,6 +76,7 @@ export function listResolver(model: ResourceModel) {
     // before the rows are shaped (masked) in place; only when pageInfo is selected (a seal costs 2% of a
     // 100-record page's request).
     const endCursor = last && top.has('pageInfo') ? ctx.cursors.seal(JSON.stringify([model.resource.code, encodeCursor(sort, last)])) : null;
+    if (tie === ROW_ORDER) for (const row of page) delete row[ROW_ORDER];
     return { nodes: await withLinks(ctx, plan, page), pageInfo: { hasNextPage: rows.length > first, endCursor }, count };
   };
 }

@@ -4,8 +4,9 @@
 // the sort it was made for (a decimal as `{ d: text }`, compared by value again on the next page). The next page is `find({ filter: and(userFilter, afterFilter(sort, cursor)),
 // sort, limit })`: the condition (f1 > v1) OR (f1 = v1 AND f2 > v2) OR ... with each "greater" read in
 // the key's direction and the port's null order (nulls first in ASC, last in DESC). The last sort key
-// must be the resource key (unique and never null), which `withKeyTieBreak` guarantees; the rows of a
-// page must carry every sort field, which `withSortFields` guarantees for a projection.
+// must be unique and never null: the resource key, or the store's ROW_ORDER where the key may not decide
+// the order; `withKeyTieBreak` puts it last. The rows of a page must carry every sort field, which
+// `withSortFields` guarantees for a projection.
 //
 // Fields known never to be null (the key always; required items when the caller says so) get simpler
 // conditions: "before v" in DESC is then `lt v` rather than `lt v OR eq null`, a plain range that an
@@ -36,7 +37,8 @@ export class InvalidCursorError extends Error {
 
 /**
  * Makes the order total and the key last: appends the key, ascending, when the sort lacks it, and drops
- * the keys after it when it is there (the key is unique, so they never decide anything).
+ * the keys after it when it is there (the key is unique, so they never decide anything). `key`: the
+ * resource key, or ROW_ORDER (port.ts).
  */
 export function withKeyTieBreak(sort: readonly SortKey[], key: string): SortKey[] {
   const at = sort.findIndex((s) => s.field === key);

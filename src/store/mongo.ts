@@ -3,7 +3,8 @@
 // - Filters become MongoDB queries; `eq: null`, `ne`, `in` with null already have the port's meaning in
 //   MongoDB; gt/gte/lt/lte with null and an empty `or` become a condition that matches nothing.
 // - Rows never carry `_id` (projection `{ _id: 0 }`); a projection returns every projected field, null
-//   when the document has none, as the SQLite store does.
+//   when the document has none, as the SQLite store does. ROW_ORDER is `_id` itself: sorted by, compared
+//   with (as the hex string a row carries it as) and projected as that string.
 // - Writes that must be all-or-nothing (`insert`, `upsert`) run in a transaction when the deployment
 //   supports them (replica set or sharded cluster). On a standalone server they run as one ordered bulk
 //   write and, when it fails, the adapter undoes what it wrote (removes the inserted documents, restores
@@ -35,6 +36,7 @@ import {
 import {
   checkMeterStep,
   DuplicateKeyError,
+  ROW_ORDER,
   StoreUnavailableError,
   type Filter,
   type IndexSpec,
@@ -100,6 +102,11 @@ export function toMongoFilter(filter: Filter | undefined): MongoFilter<Document>
     case 'or':
       return filter.filters.length === 0 ? NEVER : { $or: filter.filters.map(toMongoFilter) };
     case 'compare': {
+      if (filter.field === ROW_ORDER) {
+        // A cursor's condition: the hex string a row carried its ObjectId as.
+        if (typeof filter.value !== 'string' || !ObjectId.isValid(filter.value)) return NEVER;
+        return { _id: { [`$${filter.op}`]: ObjectId.createFromHexString(filter.value) } };
+      }
       const field = checkField(filter.field);
       if (filter.value === null && filter.op !== 'eq' && filter.op !== 'ne') return NEVER;
       return { [field]: { [`$${filter.op}`]: toBson(filter.value) } };
@@ -139,7 +146,9 @@ function projectRows(docs: Document[], projection: string[] | undefined): Row[] 
   if (projection === undefined) return docs.map(fromDocument);
   return docs.map((doc) => {
     const row: Row = {};
-    for (const field of projection) row[field] = (fromBson(doc[field]) as Value | undefined) ?? null;
+    for (const field of projection) {
+      row[field] = field === ROW_ORDER ? (doc._id as ObjectId).toHexString() : ((fromBson(doc[field]) as Value | undefined) ?? null);
+    }
     return row;
   });
 }
@@ -194,9 +203,9 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
   }
 
   const find = async (collection: string, filter: Filter | undefined, projection?: string[], options: Document = {}) => {
-    const fields = projection === undefined ? undefined : [...new Set(projection.map(checkField))];
+    const fields = projection === undefined ? undefined : [...new Set(projection.map((f) => (f === ROW_ORDER ? f : checkField(f))))];
     const mongoProjection: Document = { _id: 0 };
-    for (const field of fields ?? []) mongoProjection[field] = 1;
+    for (const field of fields ?? []) mongoProjection[field] = 1; // ROW_ORDER: `_id: 1`
     const docs = await run(`find in ${collection}`, () =>
       coll(collection).find(toMongoFilter(filter), { projection: mongoProjection, ...options }).toArray(),
     );
@@ -229,7 +238,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       if (query.limit === 0) return [];
       const options: Document = {};
       if (query.sort && query.sort.length > 0) {
-        options.sort = Object.fromEntries(query.sort.map((s) => [checkField(s.field), s.direction === 'desc' ? -1 : 1]));
+        options.sort = Object.fromEntries(query.sort.map((s) => [s.field === ROW_ORDER ? '_id' : checkField(s.field), s.direction === 'desc' ? -1 : 1]));
       }
       if (query.skip) options.skip = query.skip;
       if (query.limit !== undefined) options.limit = query.limit;

@@ -9,7 +9,7 @@
 //   field written as numbers before must be imported again.
 // - null and a missing field are the same thing; `eq: null` matches both; nulls sort first in ASC.
 // - strings compare by code point (binary collation), as MongoDB does by default.
-// - the internal `_id` of an adapter never appears in returned rows.
+// - the internal `_id` of an adapter never appears in returned rows, unless projected as ROW_ORDER.
 
 import { Decimal } from '../formats/decimal.ts';
 
@@ -25,6 +25,15 @@ export type Filter =
   | { kind: 'in'; field: string; values: Value[] }
   | { kind: 'startsWith'; field: string; value: string } // case-sensitive prefix
   | { kind: 'contains'; field: string; value: string }; // case-sensitive substring
+
+/**
+ * The adapter's own order of a collection's rows (SQLite's rowid, MongoDB's ObjectId): the order they were
+ * stored in, unique, never null, and no item's. It may be a sort key, a projected field (a row then carries
+ * it: a number on SQLite, a hex string on MongoDB, for a cursor only) and the field of a compare filter (a
+ * cursor's condition); nowhere else, and it is never written. Lists break ties by it instead of the key
+ * when the reader may not read the key (resolvers/data/list.ts).
+ */
+export const ROW_ORDER = '_id';
 
 export interface SortKey {
   field: string;

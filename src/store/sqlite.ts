@@ -39,6 +39,7 @@ import Database from 'better-sqlite3';
 import {
   checkMeterStep,
   DuplicateKeyError,
+  ROW_ORDER,
   StoreUnavailableError,
   type Filter,
   type FindQuery,
@@ -114,6 +115,8 @@ const table = (collection: string): string => quoteId(`c:${checkCollection(colle
 const indexName = (collection: string, fields: string[]): string => `ix:${fields.join(',')}@${collection}`;
 /** The expression every index, filter and sort uses for a field. */
 const expr = (field: string): string => `json_extract(doc, '$.${checkField(field)}')`;
+/** The same, where ROW_ORDER may be named too (a sort, a compare filter): the rowid. */
+const orderExpr = (field: string): string => (field === ROW_ORDER ? 'id' : expr(field));
 const param = (value: Value): Param =>
   typeof value === 'boolean' ? (value ? 1 : 0) : value instanceof Decimal ? value.orderKey : value;
 
@@ -186,7 +189,7 @@ function compileFilter(filter: Filter | undefined): Sql {
       };
     }
     case 'compare': {
-      const e = expr(filter.field);
+      const e = orderExpr(filter.field);
       const { op, value } = filter;
       if (op === 'eq') return value === null ? { sql: `${e} IS NULL`, params: [] } : { sql: `${e} = ?`, params: [param(value)] };
       if (op === 'ne') {
@@ -228,7 +231,7 @@ function compileFilter(filter: Filter | undefined): Sql {
 
 function compileSort(sort: SortKey[] | undefined): string {
   if (!sort || sort.length === 0) return 'id';
-  return sort.map((s) => `${expr(s.field)} ${s.direction === 'desc' ? 'DESC' : 'ASC'}`).join(', ');
+  return sort.map((s) => `${orderExpr(s.field)} ${s.direction === 'desc' ? 'DESC' : 'ASC'}`).join(', ');
 }
 
 /**
@@ -509,13 +512,17 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     }
   }
 
-  /** The query's SQL; `select` replaces the projection's columns (the ids of a cached read). */
+  /**
+   * The query's SQL; `select` replaces the projection's columns (the ids of a cached read). A projection
+   * naming ROW_ORDER selects the rowid, then the projection's columns.
+   */
   function findStatement(collection: string, query: FindQuery, select?: string): Sql & { pick?: string[] } {
     checkCount('limit', query.limit);
     checkCount('skip', query.skip);
     const where = compileFilter(query.filter);
-    const projection = compileProjection(query.projection);
-    let sql = `SELECT ${select ?? projection.sql} FROM ${table(collection)} WHERE ${where.sql} ORDER BY ${compileSort(query.sort)}`;
+    const withId = query.projection?.includes(ROW_ORDER) ?? false;
+    const projection = compileProjection(withId ? query.projection!.filter((f) => f !== ROW_ORDER) : query.projection);
+    let sql = `SELECT ${select ?? (withId ? `id, ${projection.sql}` : projection.sql)} FROM ${table(collection)} WHERE ${where.sql} ORDER BY ${compileSort(query.sort)}`;
     const params = [...where.params];
     if (query.limit !== undefined || query.skip !== undefined) {
       sql += ' LIMIT ? OFFSET ?';
@@ -561,8 +568,21 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     );
   };
 
+  /** Rows carrying their rowid as ROW_ORDER (its projection names it): read past the cache. */
+  const findWithRowOrder = (collection: string, query: FindQuery): Promise<Row[]> => {
+    const { sql, params, pick } = findStatement(collection, query);
+    return read(`find in ${collection}`, [], () =>
+      (prepare(sql).raw().all(...params) as [number, string][]).map(([id, doc]) => {
+        const row = pick ? pickFields(parseDoc(doc), pick) : parseDoc(doc);
+        row[ROW_ORDER] = id;
+        return row;
+      }),
+    );
+  };
+
   const find = async (collection: string, query: FindQuery, rows = query.limit): Promise<Row[]> => {
     if (query.limit === 0) return [];
+    if (query.projection?.includes(ROW_ORDER)) return findWithRowOrder(collection, query);
     if (docs !== undefined && rows !== undefined && rows > 1 && rows <= CACHED_READ_MAX_ROWS) return findCached(collection, query);
     const { sql, params, pick } = findStatement(collection, query);
     return read(`find in ${collection}`, [], () => {
