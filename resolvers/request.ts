@@ -2,6 +2,7 @@
 // purpose, grants) so that resolvers hold only what a field means. It lives below the server: resolvers
 // and rules read it, the server fills it in.
 import type DataLoader from 'dataloader';
+import type { GraphQLError } from 'graphql';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import type { Platform } from '../src/model/platform.ts';
 import type { Row, Store, Value } from '../src/store/port.ts';
@@ -64,6 +65,12 @@ export interface RequestAudit {
    * be). Apollo runs willSendResponse hooks together; a plugin that reads the final response waits on it.
    */
   written: Promise<void>;
+  /**
+   * The first refusal of the request's input by a limit (the limits plugin's, a masked item filtered with
+   * `contains` or ordered by, a `first` over the page maximum): its audit entry names it, with its code
+   * (SPEC §10: denied requests are logged too). Its message is stored: it names limits and items, never a value.
+   */
+  refusal?: GraphQLError;
 }
 
 const perRequest = new WeakMap<RequestContext, RequestAudit>();
@@ -73,4 +80,10 @@ export function requestAudit(ctx: RequestContext): RequestAudit {
   let a = perRequest.get(ctx);
   if (!a) perRequest.set(ctx, (a = { operationName: null, documentHash: null, actions: new Set(), written: Promise.resolve() }));
   return a;
+}
+
+/** Notes `refusal` as the request's refusal for its audit entry (the first one noted stays); returns it. */
+export function noteRefusal<E extends GraphQLError>(ctx: RequestContext, refusal: E): E {
+  requestAudit(ctx).refusal ??= refusal;
+  return refusal;
 }

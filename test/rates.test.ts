@@ -10,7 +10,7 @@ import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import { signToken } from '../src/identity/token.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { takeRequest, RATE_BUCKETS } from '../src/limits/rates.ts';
-import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
+import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { countingStore, type CountingStore } from './helpers/counting-store.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
@@ -97,7 +97,7 @@ describe('a refused rate reads nothing', () => {
   }, 60_000);
   afterAll(() => gw?.close());
 
-  it('is refused before grants, the document or any store read other than the meter; the audit log gets no data read', async () => {
+  it('is refused before grants, the document or any store read other than the meter; the audit log gets the refusal', async () => {
     // The user's bucket is emptied beforehand (as by requests to another instance), so this department's
     // first request here would otherwise read its grants (the grants cache is empty for it) and the data.
     for (let i = 0; i < rate.perUser.requests; i++) expect(await takeRequest(gw.store, gw.platform.limits!.rate, { dept: '430000-SCJG', user: 'zhao' })).toBeNull();
@@ -109,13 +109,17 @@ describe('a refused rate reads nothing', () => {
     expect(res.status).toBe(429);
     expect(res.data ?? null).toBeNull();
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'perUser' });
-    expect(counting.calls).toEqual([`meter ${RATE_BUCKETS}`]);
-    expect(await gw.store.count(AUDIT_COLLECTION)).toBe(audited);
+    // The meter, then the refusal's audit entry (SPEC §10): nothing else is read.
+    expect(counting.calls.filter((c) => !c.includes(AUDIT_COLLECTION) && !c.startsWith('watch'))).toEqual([`meter ${RATE_BUCKETS}`]);
+    const [entry] = (await gw.store.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'desc' }], limit: 1 })).map(fromRow);
+    expect(entry).toMatchObject({ kind: 'read', outcome: 'refused', department: '430000-SCJG', user: 'zhao', resources: [] });
+    expect(entry.detail).toMatch(/^RATE_LIMITED: User zhao of 430000-SCJG has sent more than 2 requests per 60 s/);
+    expect(await gw.store.count(AUDIT_COLLECTION)).toBe(audited + 1);
     // Another user of the department is served, and its read is audited.
     counting.reset();
     const other = await gw.query('{ marketRegulation { enterpriseRegistrations(first: 5) { nodes { creditCode } } } }', { dept: '430000-SCJG' });
     expect(other.errors).toBeUndefined();
     expect(counting.calls.slice(0, 2)).toEqual([`meter ${RATE_BUCKETS}`, 'find _grants']);
-    expect(await gw.store.count(AUDIT_COLLECTION)).toBe(audited + 1);
+    expect(await gw.store.count(AUDIT_COLLECTION)).toBe(audited + 2);
   });
 });

@@ -6,7 +6,7 @@ import { selectedFields } from '../../src/generate/selection.ts';
 import { maxPageSize } from '../../src/model/platform.ts';
 import { afterFilter, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../../src/store/keyset.ts';
 import { ROW_ORDER, type Filter, type Row, type SortKey } from '../../src/store/port.ts';
-import type { RequestContext } from '../request.ts';
+import { noteRefusal, type RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
 import { pathPattern, planFor } from './plan.ts';
 import { withLinks } from './links.ts';
@@ -25,12 +25,16 @@ export interface Connection {
   count: () => Promise<number>;
 }
 
-const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+const badInput = (message: string, extensions: Record<string, unknown> = {}) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
 
-function pageSize(first: number | null | undefined, max: number): number {
+function pageSize(ctx: RequestContext, model: ResourceModel, first: number | null | undefined, max: number): number {
   const n = first ?? 20;
   if (n < 0) throw badInput(`first must be 0 or more; got ${n}.`);
-  if (n > max) throw badInput(`first may be at most ${max} on this platform; got ${n}. Page through with after.`);
+  if (n > max) {
+    // A refusal by a limit, for the audit entry: named without the figure sent (it may be a variable's value).
+    noteRefusal(ctx, badInput(`first may be at most ${max} on this platform (maxPageSize).`, { resource: model.resource.code }));
+    throw badInput(`first may be at most ${max} on this platform; got ${n}. Page through with after.`);
+  }
   return n;
 }
 
@@ -48,7 +52,7 @@ function afterCursor(ctx: RequestContext, model: ResourceModel, sort: SortKey[],
 
 export function listResolver(model: ResourceModel) {
   return async (_parent: unknown, args: ListArgs, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Connection> => {
-    const first = pageSize(args.first, maxPageSize(ctx.platform));
+    const first = pageSize(ctx, model, args.first, maxPageSize(ctx.platform));
     // The row scope is part of every query of the list: the page, the count and the rows after a cursor.
     const filter = withinRows(toStoreFilter(args.filter), ctx.access.rows(model)) as Filter;
     // Records come in key order (SPEC §5), ties of an orderBy broken by the key; but the order of a key

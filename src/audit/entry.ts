@@ -161,10 +161,11 @@ export function outcomeOfParts(resources: readonly AuditResource[]): AuditOutcom
 
 /**
  * The outcome as one provider sees the entry: a read's outcome over that provider's parts only (what
- * other providers' resources did is not its business); an action's outcome as it is.
+ * other providers' resources did is not its business); an action's outcome, a read that failed and a
+ * request refused before it ran (by a limit) as they are.
  */
 export function outcomeFor(entry: Pick<AuditEntry, 'kind' | 'outcome' | 'resources'>, provider: string): AuditOutcome {
-  if (entry.kind !== 'read' || entry.outcome === 'error') return entry.outcome;
+  if (entry.kind !== 'read' || entry.outcome === 'error' || entry.outcome === 'refused') return entry.outcome;
   return outcomeOfParts(entry.resources.filter((r) => r.provider === provider));
 }
 

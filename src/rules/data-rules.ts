@@ -1,7 +1,7 @@
 // graphql-shield rules for the data schema, generated from the schema model. Every rule asks the one
 // access decision (through the request's memo); nothing here restates the table of SPEC §6.
 import { allow } from 'graphql-shield';
-import type { GraphQLResolveInfo } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { AccessContext } from '../access/context.ts';
 import { isMasked, type Decision } from '../access/decide.ts';
 import type { LinkModel, ResourceModel, SchemaModel } from '../generate/model.ts';
@@ -9,7 +9,7 @@ import { connectionTypeName } from '../model/names.ts';
 import { RECORD_OBJECTIONS_FIELD } from '../model/catalogue.ts';
 import { OPERATORS } from '../model/operators.ts';
 import { filterUses, orderUses, type FilterArg, type ItemUse, type OrderArg } from '../generate/filter.ts';
-import type { RequestContext } from '../../resolvers/request.ts';
+import { noteRefusal, type RequestContext } from '../../resolvers/request.ts';
 import { authenticated, guardedRule } from './common.ts';
 import { badUserInput, deniedError, deniedOnce } from './errors.ts';
 
@@ -82,6 +82,7 @@ function refuse(ctx: RequestContext, r: Refusal): Error {
 
 function checkResource(model: ResourceModel, ctx: RequestContext, uses: ItemUse[]): true | Error {
   const answer = resourceAnswer(model, ctx.access, uses);
+  if (answer instanceof GraphQLError) return noteRefusal(ctx, answer); // a masked item probed: its audit entry names it
   return answer === true || answer instanceof Error ? answer : refuse(ctx, answer);
 }
 

@@ -23,13 +23,13 @@ import { platformSecret } from '../identity/secret.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
 import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
-import { createLogger, loggingPlugin } from './plugins/logging.ts';
-import { auditPlugin, documentHash } from './plugins/audit.ts';
+import { createLogger, loggingPlugin, noteRefused } from './plugins/logging.ts';
+import { auditPlugin, auditRefusal, documentHash, leadingOperationName } from './plugins/audit.ts';
 import { checkpointFileFromEnv, startCheckpoints } from '../audit/checkpoint.ts';
 import { limitsPlugin, notTrusted } from './plugins/limits.ts';
 import { documentLimitRules } from '../limits/document.ts';
 import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts';
-import { TrustedDocumentStore, sentDocument, withDocumentId } from '../limits/trusted.ts';
+import { TrustedDocumentStore, sentDocument, withDocumentId, type SentDocument } from '../limits/trusted.ts';
 import { takeRequest } from '../limits/rates.ts';
 import { SchemaHolder } from './schema-holder.ts';
 import { buildGatewaySchemaInSteps } from './assemble.ts';
@@ -140,6 +140,20 @@ function authError(err: unknown): GraphQLError {
   return err as GraphQLError;
 }
 
+/**
+ * The operation name of a request before its document is parsed: the one it sends (POST body or GET
+ * parameter), else that of a document that starts with a named operation.
+ */
+function sentOperationName(sent: HTTPGraphQLRequest): string | null {
+  const body = sent.body;
+  const params = body === undefined ? new URLSearchParams(sent.search) : undefined;
+  const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const name = params ? params.get('operationName') : fields?.operationName;
+  if (typeof name === 'string') return name;
+  const query = params ? params.get('query') : fields?.query;
+  return typeof query === 'string' ? leadingOperationName(query) : null;
+}
+
 /** A caller's x-request-id when it is a plain token (it goes into logs and the audit log), else a new one. */
 function requestIdOf(header: string | string[] | undefined): string {
   return typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
@@ -247,6 +261,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // profiles cost no more per request than one).
   const decisionsByProfile = new LRUCache<string, ProfileDecisions>({ max: DECISION_PROFILES });
   const trustMode = trusted.config.mode;
+  const refusedAs = (err: unknown, requestId: string, department: string, sent: HTTPGraphQLRequest) =>
+    noteRefused(err, { requestId, department, operationName: sentOperationName(sent) });
   const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest): Promise<RequestContext> => {
     let identity, purpose;
     try {
@@ -265,28 +281,50 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       throw authError(err);
     }
     const now = new Date();
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    // A refusal from here on is of a known department: its log line, metrics and audit entry say so (refusedAs).
     if (limitsOn) {
       // SPEC §13, before anything that costs: under `require` a document not in the manifests (an unknown
       // hash included) is refused before the rate is counted; then the rate buckets (from this instance's
       // leases, a store step when a lease is due: src/limits/rates.ts), before grants, parsing or any read.
+      // A refusal has its audit entry (SPEC §10), written before it is answered.
+      let refusal: GraphQLError | null = null;
+      let document: SentDocument | undefined;
       if (trustMode === 'require') {
-        const document = sentDocument(sent.body, sent.search);
-        if (!trusted.admits(document, limits.maxTokens)) throw notTrusted(document.hash ?? (document.query === undefined ? undefined : documentHash(document.query)));
+        document = sentDocument(sent.body, sent.search);
+        if (!trusted.admits(document, limits.maxTokens)) refusal = notTrusted(document.hash ?? (document.query === undefined ? undefined : documentHash(document.query)));
       }
-      if (limits.rate.perUser || limits.rate.perDepartment) {
+      if (!refusal && (limits.rate.perUser || limits.rate.perDepartment)) {
         // A promise only when a store step is due; from a lease the answer is at hand.
-        let refused = takeRequest(store, limits.rate, { dept: identity.dept.code, user: identity.user }, now.getTime());
-        if (refused instanceof Promise) refused = await refused;
-        if (refused) throw refused;
+        let taken = takeRequest(store, limits.rate, { dept: identity.dept.code, user: identity.user }, now.getTime());
+        if (taken instanceof Promise) {
+          try {
+            taken = await taken;
+          } catch (err) {
+            throw refusedAs(err, requestId, identity.dept.code, sent); // STORE_UNAVAILABLE
+          }
+        }
+        refusal = taken;
+      }
+      if (refusal) {
+        document ??= sentDocument(sent.body, sent.search);
+        const hash = document.hash ?? (document.query === undefined ? null : documentHash(document.query));
+        const answer = await auditRefusal(store, { requestId, identity, purpose }, { operationName: sentOperationName(sent), documentHash: hash }, refusal);
+        throw refusedAs(answer, requestId, identity.dept.code, sent);
       }
     }
-    const grants = await grantCache.activeFor(identity.dept.code, now);
+    let grants;
+    try {
+      grants = await grantCache.activeFor(identity.dept.code, now);
+    } catch (err) {
+      throw refusedAs(err, requestId, identity.dept.code, sent); // STORE_UNAVAILABLE
+    }
     // The access decisions of this department, purpose and set of active grants, as earlier requests took them.
     const profile = accessProfile({ requester: identity.dept, purpose, grants });
     let decisions = decisionsByProfile.get(profile);
     if (!decisions) decisionsByProfile.set(profile, (decisions = profileDecisions()));
     return {
-      requestId: requestIdOf(req.headers['x-request-id']),
+      requestId,
       platform,
       store,
       identity,

@@ -8,7 +8,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from '../store/port.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
-import { errorCodes, outcomeOf } from './plugins/logging.ts';
+import { contextFailureCode, errorCodes, outcomeOf, refusalOutcome, refusedRequest } from './plugins/logging.ts';
 import { requestAudit } from './plugins/audit.ts';
 
 export const MAX_OPERATION_NAMES = 200;
@@ -81,10 +81,13 @@ export function createMetrics(): GatewayMetrics {
 /** Counts each GraphQL request once its answer is final (after the audit plugin's fail-closed check). */
 export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<RequestContext> {
   return {
+    // Refused while the context was made: a token refused counts as operation `unauthenticated`; a request
+    // whose token was verified (refused by a rate, as an untrusted document, or by the store) by its name.
     async contextCreationDidFail({ error }) {
-      const code = String((error as { extensions?: { code?: unknown } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-      const outcome = DENIAL_CODES.has(code) ? 'denied' : 'error';
-      metrics.requests.inc({ operation: 'unauthenticated', outcome });
+      const code = contextFailureCode(error);
+      const outcome = refusalOutcome(code);
+      const request = refusedRequest(error);
+      metrics.requests.inc({ operation: request ? metrics.operationLabel(request.operationName) : 'unauthenticated', outcome });
       if (DENIAL_CODES.has(code)) metrics.denials.inc({ code, resource: '-' });
     },
     async requestDidStart({ contextValue }) {

@@ -10,10 +10,37 @@
 // Workflow actions write their own entries (src/workflow/audit.ts), before they change anything; this
 // plugin tells them the operation name and document hash (`requestAudit`), and records the mutations a
 // role rule refused before their resolver ran.
+//
+// Requests a limit refuses (SPEC §13: a document over maxDepth, maxAliases, maxTokens or maxCost; a
+// filter over its bounds, an `in` over maskedProbes.maxIn, a masked item filtered with `contains` or ordered
+// by, a `first` over the page maximum, the masked probes' quota; an untrusted document; a rate) read
+// nothing, and get an entry too (SPEC §10: denied requests are logged): kind `read`, outcome `refused`, the
+// refusal's code and message as its detail (the limits' messages name limits, figures of the document,
+// paths and items, never a value), and the resources the document selects where it was parsed (the item
+// the refusal names denied with its code). The plugins, rules and resolvers that refuse note the refusal
+// (`noteRefusal`); the validation rules' and the parser's are found in the response. Those refused while
+// the context is made (rates, untrusted documents) are written by `auditRefusal`, the others here. A
+// refusal beside data that was read joins that read's entry. Like every entry, it is written before the
+// answer leaves; when it cannot be, the answer is AUDIT_UNAVAILABLE (HTTP 503) instead of the refusal.
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { Kind, type GraphQLFormattedError } from 'graphql';
+import { HeaderMap } from '@apollo/server';
+import {
+  GraphQLError,
+  Kind,
+  TypeInfo,
+  getNamedType,
+  getOperationAST,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import { outcomeOfParts, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
+import type { Catalogue } from '../../model/catalogue.ts';
+import { connectionTypeName } from '../../model/names.ts';
+import type { Store } from '../../store/port.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { isTimedOut } from '../../limits/timeout.ts';
 import { requestAudit, type RequestAudit, type RequestContext } from '../../../resolvers/request.ts';
@@ -87,7 +114,10 @@ export function readResources(ctx: RequestContext): AuditResource[] {
 /** The outcome of the request's read (src/audit/entry.ts). */
 export const readOutcome = outcomeOfParts;
 
-function baseEntry(ctx: RequestContext, audit: RequestAudit): Omit<NewAuditEntry, 'kind' | 'action' | 'resources' | 'outcome' | 'detail'> {
+/** Who sent a request: what its entry says of the requester. */
+type Requester = Pick<RequestContext, 'requestId' | 'identity' | 'purpose'>;
+
+function baseEntry(ctx: Requester, audit: Pick<RequestAudit, 'operationName' | 'documentHash'>): Omit<NewAuditEntry, 'kind' | 'action' | 'resources' | 'outcome' | 'detail'> {
   return {
     time: new Date().toISOString(),
     requestId: ctx.requestId,
@@ -125,6 +155,110 @@ function hashOf(document: object, source: string): string {
   if (hash === undefined) hashes.set(document, (hash = documentHash(source)));
   return hash;
 }
+
+const LEADING_OPERATION = /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
+
+/** The name of the operation a document's text starts with, read without parsing it (a refusal's entry). */
+export const leadingOperationName = (text: string | undefined): string | null =>
+  text === undefined ? null : (LEADING_OPERATION.exec(text)?.[1] ?? null);
+
+const AUDIT_UNAVAILABLE_MESSAGE = 'The audit log cannot be written, so no data is returned; try again shortly.';
+
+/** The answer to a refused request whose entry could not be written: HTTP 503, the refusal's Retry-After kept. */
+function auditUnavailable(refusal: GraphQLError): GraphQLError {
+  const retryAfter = (refusal.extensions.http as { headers?: HeaderMap } | undefined)?.headers?.get('retry-after');
+  return new GraphQLError(AUDIT_UNAVAILABLE_MESSAGE, {
+    extensions: { code: 'AUDIT_UNAVAILABLE', http: { status: 503, headers: new HeaderMap(retryAfter ? [['retry-after', retryAfter]] : []) } },
+  });
+}
+
+/** The entry of a request refused before it read anything: its code and message (the limits' messages hold no value). */
+function refusalEntry(who: Requester, doc: Pick<RequestAudit, 'operationName' | 'documentHash'>, refusal: Pick<GraphQLFormattedError, 'message' | 'extensions'>, resources: AuditResource[]): NewAuditEntry {
+  return { ...baseEntry(who, doc), kind: 'read', action: null, resources, outcome: 'refused', detail: refusalDetail(refusal) };
+}
+
+/**
+ * Writes the entry of a request refused while its context was made, once its identity is verified (a rate,
+ * an untrusted document under `require`), and returns what to answer: the refusal, or AUDIT_UNAVAILABLE
+ * when the entry could not be written.
+ */
+export async function auditRefusal(store: Store, who: Requester, doc: Pick<RequestAudit, 'operationName' | 'documentHash'>, refusal: GraphQLError): Promise<GraphQLError> {
+  try {
+    await appendAudit(store, refusalEntry(who, doc, refusal, []));
+    return refusal;
+  } catch {
+    return auditUnavailable(refusal);
+  }
+}
+
+interface ResourceType {
+  resource: string;
+  provider: string;
+}
+const resourceTypes = new WeakMap<readonly Catalogue[], Map<string, ResourceType>>();
+
+/** The GraphQL types that hold a resource's records or its connection, for the catalogues in effect. */
+function resourceTypesOf(catalogues: readonly Catalogue[]): Map<string, ResourceType> {
+  let types = resourceTypes.get(catalogues);
+  if (!types) {
+    types = new Map();
+    for (const c of catalogues) {
+      for (const r of c.resources) {
+        const t = { resource: r.code, provider: r.provider };
+        types.set(r.graphql.type, t).set(connectionTypeName(r.graphql.type), t);
+      }
+    }
+    resourceTypes.set(catalogues, types);
+  }
+  return types;
+}
+
+const emptyPart = (resource: string, provider: string): AuditResource => ({
+  resource, provider, items: [], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false,
+});
+
+const byResource = (a: AuditResource, b: AuditResource) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0);
+
+/**
+ * The resources a document selects (lists, lookups, links; in any operation or fragment), as a refused
+ * request's entry names them: nothing read.
+ */
+export function documentResources(schema: GraphQLSchema | undefined, document: DocumentNode | undefined, catalogues: readonly Catalogue[]): AuditResource[] {
+  if (!schema || !document) return [];
+  const types = resourceTypesOf(catalogues);
+  const found = new Map<string, string>();
+  const typeInfo = new TypeInfo(schema);
+  visit(document, visitWithTypeInfo(typeInfo, {
+    Field() {
+      const type = typeInfo.getType();
+      const r = type ? types.get(getNamedType(type).name) : undefined;
+      if (r) found.set(r.resource, r.provider);
+    },
+  }));
+  return [...found.entries()].map(([resource, provider]) => emptyPart(resource, provider)).sort(byResource);
+}
+
+/** `parts` with the resource and item a refusal names (`extensions.resource`, `.item`), the item denied with its code. */
+function withRefusal(parts: AuditResource[], refusal: GraphQLError, catalogues: readonly Catalogue[]): AuditResource[] {
+  const { resource, item, code } = refusal.extensions;
+  if (typeof resource !== 'string') return parts;
+  let part = parts.find((p) => p.resource === resource);
+  const out = part ? parts : [...parts];
+  if (!part) {
+    const provider = [...resourceTypesOf(catalogues).values()].find((t) => t.resource === resource)?.provider ?? 'unknown';
+    out.push((part = emptyPart(resource, provider)));
+    out.sort(byResource);
+  }
+  if (typeof item === 'string' && !part.denied.some((d) => d.item === item)) {
+    part.denied = [...part.denied, { item, code: String(code) }].sort((a, b) => (a.item < b.item ? -1 : 1));
+  }
+  return out;
+}
+
+const refusalDetail = (refusal: Pick<GraphQLFormattedError, 'message' | 'extensions'>): string => `${String(refusal.extensions?.code ?? 'ERROR')}: ${refusal.message}`;
+
+/** Refusals of a document found in the response, not marked by a plugin: the validation rules' and the parser's. */
+const DOCUMENT_REFUSALS = new Set(['QUERY_TOO_COMPLEX']);
 
 export const auditPlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart(start) {
@@ -164,7 +298,10 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     const detail = [`stopped at limits.timeoutMs = ${bound} ms after ${figure} ms (QUERY_TOO_COMPLEX): no data returned`, forwarded].filter(Boolean).join('; ');
     if (resources.length || forwarded) entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources, outcome: 'error', detail });
   } else if (resources.length) {
-    entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources, outcome: readOutcome(resources), detail: forwarded });
+    // A refusal beside the data read (an alias refused for a masked `contains`, say) is part of the entry.
+    const parts = audit.refusal ? withRefusal(resources, audit.refusal, ctx.published) : resources;
+    const detail = [audit.refusal && refusalDetail(audit.refusal), forwarded].filter(Boolean).join('; ') || null;
+    entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources: parts, outcome: readOutcome(parts), detail });
   } else if (forwarded) {
     const outcome = forwards.every((f) => f.outcome === 'answered') ? 'allowed' : 'error';
     entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources: [], outcome, detail: forwarded });
@@ -172,15 +309,26 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   for (const r of refusedMutations(rc, audit, errors)) {
     entries.push({ ...baseEntry(ctx, audit), kind: 'workflow', action: r.action, resources: [], outcome: 'refused', detail: r.detail });
   }
+  // A request refused by a limit that read nothing (so none of the above applies): the refusal a plugin, a
+  // rule or a resolver noted (requestAudit(ctx).refusal), or a document the validation rules or the parser
+  // refused (no operation resolved; their messages are the limits' own).
+  const refusal: Pick<GraphQLFormattedError, 'message' | 'extensions'> | undefined = entries.length || stopped ? undefined
+    : audit.refusal ?? (rc.operation ? undefined : errors.find((e) => DOCUMENT_REFUSALS.has(String(e.extensions?.code))));
+  if (refusal) {
+    // A document refused by validation or the parser has no operation resolved: its name is read from it.
+    const named = audit.operationName ?? (rc.document ? getOperationAST(rc.document, rc.request.operationName)?.name?.value : undefined) ?? leadingOperationName(rc.source);
+    const doc = { operationName: named ?? null, documentHash: audit.documentHash ?? (rc.source === undefined ? null : documentHash(rc.source)) };
+    const selected = documentResources(rc.schema, rc.document, ctx.published);
+    entries.push(refusalEntry(ctx, doc, refusal, audit.refusal ? withRefusal(selected, audit.refusal, ctx.published) : selected));
+  }
   try {
     // Appended together: they join the same group-committed batch (src/audit/log.ts).
     await Promise.all(entries.map((entry) => appendAudit(ctx.store, entry)));
   } catch {
     body.singleResult.data = null;
-    body.singleResult.errors = [{
-      message: 'The audit log cannot be written, so no data is returned; try again shortly.',
-      extensions: { code: 'AUDIT_UNAVAILABLE' },
-    }];
+    body.singleResult.errors = [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }];
+    // A refusal's status (400, 429) no longer says what happened: the service is unavailable.
+    if (refusal) rc.response.http.status = 503;
   }
 }
 

@@ -8,7 +8,8 @@
 // - trusted documents: under `require` a document not in the manifests is refused (DOCUMENT_NOT_TRUSTED)
 //   as the context is made, before the rate is counted (checked here again on the parsed document); under
 //   `log` it runs and a warning names its hash.
-// All of it before the operation runs: a refused request reads nothing.
+// All of it before the operation runs: a refused request reads nothing. Its refusal is noted for the audit
+// plugin, which writes the request's entry with it (SPEC §10: denied requests are logged too).
 import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { limitsOf, maxPageSize, type Platform } from '../../model/platform.ts';
@@ -18,7 +19,7 @@ import { argumentFigures } from '../../limits/arguments.ts';
 import { costOf, tooComplex } from '../../limits/document.ts';
 import { takeProbes } from '../../limits/probes.ts';
 import type { TrustedDocumentStore } from '../../limits/trusted.ts';
-import type { RequestContext } from '../../../resolvers/request.ts';
+import { noteRefusal, type RequestContext } from '../../../resolvers/request.ts';
 
 export interface LimitsPluginOptions {
   /** The schema model of the schema in effect (the holder's). */
@@ -43,11 +44,16 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
   const maxPage = maxPageSize(platform);
   const trusted = opts.trusted;
   const mode = trusted?.config.mode ?? 'off';
-  const refusal = (err: unknown) => Promise.reject(err);
-  const check = (rc: GraphQLRequestContextDidResolveOperation<RequestContext>): Promise<void> => {
+  type Context = GraphQLRequestContextDidResolveOperation<RequestContext>;
+  // Marked for the audit plugin: a refused request gets an entry with the refusal's code (SPEC §10).
+  const refusal = (rc: Context, err: unknown) => {
+    if (err instanceof GraphQLError && typeof err.extensions.code === 'string') noteRefusal(rc.contextValue, err);
+    return Promise.reject(err);
+  };
+  const check = (rc: Context): Promise<void> => {
     const ctx = rc.contextValue;
     if (mode !== 'off' && !trusted!.trusts(rc.queryHash, rc.document)) {
-      if (mode === 'require') return refusal(notTrusted(rc.queryHash));
+      if (mode === 'require') return refusal(rc, notTrusted(rc.queryHash));
       opts.warn?.({ requestId: ctx.requestId, department: ctx.identity?.dept.code, operationName: rc.operationName, hash: rc.queryHash }, 'untrusted document');
     }
     const { operation, document, schema } = rc;
@@ -56,11 +62,9 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
     const figures = argumentFigures({ schema, document, operation, variables, model: opts.model(), access: ctx.access, limits });
     // A `contains` cannot use an index: it reads every record of its resource, a page maximum at least.
     const cost = costOf(schema, document, operation, maxPage, variables) + figures.contains * maxPage;
-    if (cost > limits.maxCost) return refusal(tooComplex('maxCost', 'estimated number of field values (contains counts as a page maximum)', cost, limits.maxCost));
+    if (cost > limits.maxCost) return refusal(rc, tooComplex('maxCost', 'estimated number of field values (contains counts as a page maximum)', cost, limits.maxCost));
     if (figures.maskedValues.size > 0 && ctx.identity) {
-      return takeProbes(store, limits.maskedProbes, ctx.identity.dept.code, figures.maskedValues).then((over) => {
-        if (over) throw over;
-      });
+      return takeProbes(store, limits.maskedProbes, ctx.identity.dept.code, figures.maskedValues).then((over) => (over ? refusal(rc, over) : undefined));
     }
     return DONE;
   };
@@ -70,7 +74,7 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
       try {
         return check(rc);
       } catch (err) {
-        return refusal(err);
+        return refusal(rc, err);
       }
     },
   };

@@ -10,6 +10,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { setting } from '../../model/settings.ts';
+import { StoreUnavailableError } from '../../store/port.ts';
 import { requestAudit } from './audit.ts';
 import type { RequestContext } from '../../../resolvers/request.ts';
 
@@ -53,12 +54,46 @@ export function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[
   return codes.every((c) => DENIAL_CODES.has(c)) ? 'denied' : 'error';
 }
 
+/** What is known of a request refused while its context was made, once its token was verified. */
+export interface RefusedRequest {
+  requestId: string;
+  department: string;
+  operationName: string | null;
+}
+
+const refusedRequests = new WeakMap<object, RefusedRequest>();
+
+/** Notes whose request `err` refused (for the log line and the metrics of contextCreationDidFail); returns it. */
+export function noteRefused(err: unknown, request: RefusedRequest): unknown {
+  if (typeof err === 'object' && err !== null) refusedRequests.set(err, request);
+  return err;
+}
+
+/** The request a refusal of context creation refused, when its token was verified. */
+export const refusedRequest = (err: unknown): RefusedRequest | undefined =>
+  typeof err === 'object' && err !== null ? refusedRequests.get(err) : undefined;
+
+/** The code a failure of context creation answers with, as format-error.ts makes the answer. */
+export function contextFailureCode(err: unknown): string {
+  if (err instanceof StoreUnavailableError) return 'STORE_UNAVAILABLE';
+  const code = (err as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+}
+
+/** The outcome of a request refused with `code` and no data. */
+export const refusalOutcome = (code: string): Outcome => (DENIAL_CODES.has(code) ? 'denied' : 'error');
+
 export function loggingPlugin(logger: Logger = createLogger()): ApolloServerPlugin<RequestContext> {
   return {
     // Authentication happens while the context is made; a refusal there never reaches requestDidStart.
+    // Later refusals (a rate, an untrusted document, the store) are of a known department: the line names
+    // the request id (that of its audit entry), the department and the operation name.
     async contextCreationDidFail({ error }) {
-      const code = String((error as { extensions?: { code?: unknown } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-      logger.info({ outcome: DENIAL_CODES.has(code) ? 'denied' : 'error', codes: [code] }, 'graphql request refused');
+      const code = contextFailureCode(error);
+      const outcome = refusalOutcome(code);
+      const line = { ...refusedRequest(error), outcome, codes: [code] };
+      if (outcome === 'error' && code !== 'RATE_LIMITED' && code !== 'DOCUMENT_NOT_TRUSTED') logger.warn(line, 'graphql request refused');
+      else logger.info(line, 'graphql request refused');
     },
 
     async requestDidStart({ contextValue }) {
