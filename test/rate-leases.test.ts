@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leaseSize, takeRequest, RATE_BUCKETS } from '../src/limits/rates.ts';
+import { ALONE_RETRY_MS, leaseSize, takeRequest, watchRateMeter, RATE_BUCKETS, type RateMeterEvent } from '../src/limits/rates.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
-import type { Store } from '../src/store/port.ts';
+import { StoreUnavailableError, type Store } from '../src/store/port.ts';
 
 /** A store handle that counts its meter steps. */
 function counted(store: Store): Store & { steps: number } {
@@ -79,5 +79,36 @@ describe('rate leases', () => {
     // The user's bucket in the store: one lease of 20, nothing given back there; the lease holds 19 again.
     const rows = await a.find(RATE_BUCKETS, { filter: { kind: 'compare', field: 'key', op: 'eq', value: 'user|D2|u3' } });
     expect(rows[0]?.level).toBeCloseTo(20, 0);
+  });
+
+  it('while the store cannot be written, an instance counts alone from the level it last read, then pays what it served into the store', async () => {
+    let locked = false;
+    const c: Store = Object.create(a);
+    c.meter = (collection, step, options) => (locked ? Promise.reject(new StoreUnavailableError('locked')) : a.meter(collection, step, options));
+    const events: RateMeterEvent[] = [];
+    watchRateMeter(c, (e) => events.push(e));
+    const small = { perUser: { requests: 10, perMs: 600_000 }, perDepartment: null }; // a lease of 1
+    const user = { dept: 'D3', user: 'u4' };
+    const level = async () => Number((await a.find(RATE_BUCKETS, { filter: { kind: 'compare', field: 'key', op: 'eq', value: 'user|D3|u4' } }))[0]?.level);
+    for (let i = 0; i < 3; i++) expect(await takeRequest(c, small, user, T0)).toBeNull();
+    locked = true;
+    const answers = [];
+    for (let i = 0; i < 9; i++) answers.push(await takeRequest(c, small, user, T0 + 10));
+    // 7 more (10 - 3), then refused by the count kept here; a user never seen is counted from empty.
+    expect(answers.map((r) => r?.extensions.code ?? null)).toEqual([...Array(7).fill(null), 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect(events).toEqual([{ alone: true, reason: 'locked' }]);
+    expect(await takeRequest(c, small, { dept: 'D3', user: 'u5' }, T0 + 10)).toBeNull();
+    // Within ALONE_RETRY_MS nothing asks the store; after it, a request starts paying (and fails: still locked).
+    expect(await takeRequest(c, small, { dept: 'D3', user: 'u5' }, T0 + ALONE_RETRY_MS + 20)).toBeNull();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(events).toHaveLength(1);
+    locked = false;
+    expect(await level()).toBeCloseTo(3, 1);
+    // The store answers again: the next request after the pause pays the 7 served, then the store counts.
+    expect((await takeRequest(c, small, user, T0 + 2 * ALONE_RETRY_MS + 40))?.extensions.code).toBe('RATE_LIMITED');
+    await expect.poll(() => events.length).toBe(2);
+    expect(events[1]).toEqual({ alone: false, paid: 9 });
+    expect(await level()).toBeCloseTo(10, 1);
+    expect((await takeRequest(c, small, user, T0 + 2 * ALONE_RETRY_MS + 50))?.extensions.code).toBe('RATE_LIMITED');
   });
 });

@@ -4,9 +4,19 @@
 // answers at once, and a read of resource data (which must write its audit entry) fails closed with
 // AUDIT_UNAVAILABLE after the store's bound instead of waiting for the lock; once the lock is gone, the
 // same read succeeds.
+//
+// With the rates on (second part), a request that writes nothing answers as usual too, within the rates:
+// the instance counts the buckets alone while the store's meter cannot be written, and pays what it counted
+// into the store afterwards; a refused request, whose audit entry cannot be written, fails closed.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
+import { verifyAuditChain } from '../src/audit/verify.ts';
+import { RATE_BUCKETS } from '../src/limits/rates.ts';
+import { createLogger } from '../src/server/plugins/logging.ts';
+import { eq } from '../src/store/port.ts';
 import { DEFAULT_LOCK_WAIT_MS, SQLITE_FILE } from '../src/store/sqlite.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
@@ -22,16 +32,16 @@ beforeAll(async () => {
 afterAll(() => gw?.close());
 
 /** A process that holds the write lock of the store's file for `ms`, resolving once it has it. */
-function holdLock(file: string, ms: number): Promise<{ released: Promise<void> }> {
+function holdLock(file: string, ms: number, begin = 'BEGIN EXCLUSIVE'): Promise<{ released: Promise<void> }> {
   const script = `
     const Database = require('better-sqlite3');
     const db = new Database(process.argv[1]);
-    db.exec('BEGIN EXCLUSIVE');
+    db.exec(process.argv[3]);
     db.exec('CREATE TABLE IF NOT EXISTS _held (x)');
     db.prepare('INSERT INTO _held VALUES (1)').run();
     console.log('locked');
     setTimeout(() => { db.exec('COMMIT'); db.close(); }, Number(process.argv[2]));`;
-  const child = spawn(process.execPath, ['-e', script, file, String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', script, file, String(ms), begin], { stdio: ['ignore', 'pipe', 'inherit'] });
   const released = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     child.stdout.once('data', () => resolve({ released }));
@@ -84,5 +94,93 @@ describe('a store locked by another process', () => {
     expect(sorted[Math.floor(sorted.length * 0.9)]).toBeLessThan(100);
     expect(sorted.at(-1)).toBeLessThan(1000);
     expect((await gw.query(DATA_READ, GA)).errors).toBeUndefined();
+  }, 60_000);
+});
+
+describe('a store locked by another process, with the rates on', () => {
+  const USER = { requests: 10, perMs: 600_000 }; // a lease of 1: every request is a step of the store's meter
+  const DEPT = { requests: 40, perMs: 60_000 }; // leases of 2, lapsing after 1 s
+  const lines: Record<string, any>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  let rated: TestGateway;
+  beforeAll(async () => {
+    rated = await startTestGateway({ demo: true, rates: true, limits: { rate: { perUser: USER, perDepartment: DEPT } }, gateway: { logger: createLogger(sink, 'info') } });
+  });
+  afterAll(() => rated?.close());
+
+  const WHO = 'query Who { me { user } }';
+  const ask = async (user: string, document = WHO) => {
+    const started = performance.now();
+    const res = await fetch(`${rated.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await rated.token('430000-MZ', [], user)}`, 'x-request-id': `${user}-${lines.length}-${Math.random()}` },
+      body: JSON.stringify({ query: document }),
+    });
+    const body = (await res.json()) as { data?: unknown; errors?: { extensions: Record<string, unknown> }[] };
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), code: body.errors?.[0]?.extensions.code ?? null, ms: performance.now() - started, body };
+  };
+  const userLevel = async (user: string) =>
+    Number((await rated.store.find(RATE_BUCKETS, { filter: eq('key', `user|430000-MZ|${user}`) }))[0]?.level ?? 0);
+
+  it('answers requests that write nothing as usual, within the rates counted alone; refusals fail closed; the store is charged afterwards', async () => {
+    for (let i = 0; i < 3; i++) expect((await ask('wang')).status).toBe(200);
+    expect(await userLevel('wang')).toBeCloseTo(3, 0);
+
+    const { released } = await holdLock(join(rated.dataDir, SQLITE_FILE), 10_000, 'BEGIN IMMEDIATE');
+    let held = true;
+    void released.then(() => (held = false));
+    await new Promise((r) => setTimeout(r, 1100)); // the department's lease has lapsed: every request needs the store
+
+    // wang had 3 of 10 in the store: 7 more answer, each at once (the first after the meter's short wait).
+    const served = [];
+    for (let i = 0; i < 7; i++) served.push(await ask('wang'));
+    expect(served.map((r) => [r.status, r.code])).toEqual(Array(7).fill([200, null]));
+    expect(held).toBe(true);
+    expect(Math.max(...served.map((r) => r.ms))).toBeLessThan(1000);
+    // Past the bucket wang is refused; the refusal's audit entry cannot be written: AUDIT_UNAVAILABLE (503)
+    // after the store's bound, its Retry-After kept. Meanwhile another user's bucket (never stepped here) is
+    // counted alone from empty.
+    const [refused, others] = await Promise.all([
+      ask('wang'),
+      (async () => {
+        const out = [];
+        for (let i = 0; i < 10; i++) out.push(await ask('li'));
+        return out;
+      })(),
+    ]);
+    expect(held).toBe(true);
+    expect(others.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(Math.max(...others.map((r) => r.ms))).toBeLessThan(1000);
+    expect([refused.status, refused.code]).toEqual([503, 'AUDIT_UNAVAILABLE']);
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(refused.ms).toBeGreaterThanOrEqual(DEFAULT_LOCK_WAIT_MS - 100);
+    // The log says what the client got (not INTERNAL_SERVER_ERROR), and that the instance counts alone.
+    const refusedLines = lines.filter((l) => l.msg === 'graphql request refused');
+    expect(refusedLines.map((l) => [l.department, l.operationName, l.outcome, l.codes])).toEqual([['430000-MZ', 'Who', 'error', ['AUDIT_UNAVAILABLE']]]);
+    expect(lines.filter((l) => l.event === 'rate-meter').map((l) => l.alone)).toEqual([true]);
+    const metrics = await (await fetch(`${rated.gateway.url}/metrics`)).text();
+    expect(metrics).toContain('govgraph_graphql_requests_total{operation="Who",outcome="error"} 1');
+    expect(metrics).not.toMatch(/operation="unauthenticated"/);
+
+    await released;
+    // The instance pays what it counted alone into the store (in the background, started by a request after
+    // a pause), then steps the store's buckets again: wang's bucket holds the 7 served during the lock.
+    await new Promise((r) => setTimeout(r, 1100));
+    const after = await ask('wang');
+    expect([after.status, after.code]).toEqual([429, 'RATE_LIMITED']);
+    await expect.poll(() => lines.filter((l) => l.event === 'rate-meter').map((l) => l.alone), { timeout: 5000 }).toEqual([true, false]);
+    expect(await userLevel('wang')).toBeGreaterThan(9.5);
+    const again = await ask('wang');
+    expect([again.status, again.code]).toEqual([429, 'RATE_LIMITED']);
+
+    // Refusals answered as refusals have their entries; the chain verifies.
+    const entries = (await rated.store.find(AUDIT_COLLECTION, { filter: eq('user', 'wang') })).map(fromRow);
+    expect(entries.map((e) => [e.kind, e.outcome, e.operationName, e.detail?.split(':')[0]])).toEqual(Array(2).fill(['read', 'refused', 'Who', 'RATE_LIMITED']));
+    expect(await verifyAuditChain(rated.store)).toMatchObject({ ok: true });
   }, 60_000);
 });

@@ -14,8 +14,18 @@
 // and a lapsed lease leaves fewer than L tokens unused. A bucket under 40 requests has L = 1: every request
 // is a store step, exactly as without leases. Near the bucket's edge, when the store refuses a whole lease,
 // the request asks for its one token alone.
+//
+// When the store cannot be written (another process holds SQLite's write lock: a long `data import`; a
+// MongoDB that does not answer), a step waits METER_WAIT_MS at most, not the store's 5 s: the instance
+// then counts alone. Each bucket goes on here, in memory, from the level this instance last read in the
+// store (a bucket it never stepped starts empty), with the same capacity and rate, and each token taken
+// alone is owed to the store. No request waits for the store meanwhile: once every ALONE_RETRY_MS a
+// request starts, in the background, paying the owed tokens into the store's buckets (a step that may go
+// over the capacity: those requests were served); when they are paid, the instance steps the store again.
+// So while the store is locked a bucket admits at most its rate on each instance, and afterwards the store
+// knows every request served, the ones of the lock included.
 import type { RateBucket, Limits } from '../model/platform.ts';
-import type { MeterReading, Store } from '../store/port.ts';
+import { StoreUnavailableError, type MeterReading, type Store } from '../store/port.ts';
 import { rateLimited } from './refusals.ts';
 import type { GraphQLError } from 'graphql';
 
@@ -39,58 +49,183 @@ const MAX_LEASE_MS = 1000;
 export const leaseSize = (b: RateBucket) => Math.min(MAX_LEASE, Math.max(1, Math.floor(b.requests / 20)));
 const leaseMs = (b: RateBucket) => Math.min(b.perMs / 20, MAX_LEASE_MS);
 
-interface Lease { tokens: number; until: number }
-/** The unused tokens of this instance's leases, per store and bucket. */
-const leases = new WeakMap<Store, Map<string, Lease>>();
-const MIN_SWEEP_AT = 10_000;
-/** The size at which a store's leases are next swept of the lapsed and empty: twice what a sweep leaves. */
-const sweepAt = new WeakMap<Store, number>();
+/** The longest a step of the shared meter waits for another process's write lock before the instance counts alone. */
+export const METER_WAIT_MS = 250;
+/** While counting alone, how often a request starts paying the owed tokens into the store (in the background). */
+export const ALONE_RETRY_MS = 1000;
 
-function leasesOf(store: Store, now: number): Map<string, Lease> {
-  let map = leases.get(store);
-  if (!map) leases.set(store, (map = new Map()));
-  if (map.size > (sweepAt.get(store) ?? MIN_SWEEP_AT)) {
-    for (const [k, l] of map) if (l.until <= now || l.tokens === 0) map.delete(k);
-    sweepAt.set(store, Math.max(MIN_SWEEP_AT, 2 * map.size));
-  }
-  return map;
+/** What this instance knows of one bucket. */
+interface Bucket {
+  key: string;
+  rate: RateBucket;
+  /** The unused tokens of its lease, until `until`. */
+  tokens: number;
+  until: number;
+  /** The bucket's level at `at`: as this instance last read it in the store, then as counted alone. */
+  level: number;
+  at: number;
+  /** Tokens taken (given back, when negative) while counting alone, not yet paid into the store. */
+  owed: number;
 }
 
-const leaseId = (key: string, bucket: RateBucket) => `${key}|${bucket.requests}|${bucket.perMs}`;
+/** Per store: this instance's buckets, and whether it counts alone. */
+interface Meter {
+  buckets: Map<string, Bucket>;
+  /** The size at which the buckets are next swept of the lapsed and settled: twice what a sweep leaves. */
+  sweepAt: number;
+  /** Counting alone since a step could not be taken; null while the store's meter is used. */
+  alone: { retryAt: number; paying: boolean; paid: number } | null;
+  listeners: Set<(event: RateMeterEvent) => void>;
+}
+
+/** The instance stopped or started using the store's buckets. */
+export type RateMeterEvent = { alone: true; reason: string } | { alone: false; paid: number };
+
+const meters = new WeakMap<Store, Meter>();
+const MIN_SWEEP_AT = 10_000;
+
+function meterOf(store: Store): Meter {
+  let m = meters.get(store);
+  if (!m) meters.set(store, (m = { buckets: new Map(), sweepAt: MIN_SWEEP_AT, alone: null, listeners: new Set() }));
+  return m;
+}
+
+/** Calls `listener` when the instance starts counting alone and when it uses the store's buckets again. */
+export function watchRateMeter(store: Store, listener: (event: RateMeterEvent) => void): () => void {
+  const m = meterOf(store);
+  m.listeners.add(listener);
+  return () => m.listeners.delete(listener);
+}
+
+function bucketsOf(store: Store, now: number): Map<string, Bucket> {
+  const m = meterOf(store);
+  // Not while counting alone: the levels counted here are the bound on what this instance admits.
+  if (!m.alone && m.buckets.size > m.sweepAt) {
+    for (const [k, b] of m.buckets) if ((b.until <= now || b.tokens === 0) && b.owed === 0) m.buckets.delete(k);
+    m.sweepAt = Math.max(MIN_SWEEP_AT, 2 * m.buckets.size);
+  }
+  return m.buckets;
+}
+
+const bucketId = (key: string, bucket: RateBucket) => `${key}|${bucket.requests}|${bucket.perMs}`;
+
+function bucketAt(store: Store, key: string, bucket: RateBucket, now: number): Bucket {
+  const map = bucketsOf(store, now);
+  const id = bucketId(key, bucket);
+  let b = map.get(id);
+  if (!b) map.set(id, (b = { key, rate: bucket, tokens: 0, until: 0, level: 0, at: now, owed: 0 }));
+  return b;
+}
 
 /** One token of `bucket` at `key` from this instance's lease, when it holds one that still runs. */
 function fromLease(store: Store, key: string, bucket: RateBucket, now: number): boolean {
-  const held = leasesOf(store, now).get(leaseId(key, bucket));
+  const held = meterOf(store).buckets.get(bucketId(key, bucket));
   if (!held || held.tokens <= 0 || now >= held.until) return false;
   held.tokens--;
   return true;
+}
+
+/** A step of the store's meter for `key`, remembered as the bucket's level; waits METER_WAIT_MS at most. */
+async function stepStore(store: Store, key: string, bucket: RateBucket, now: number, amount: number): Promise<MeterReading> {
+  const r = await store.meter(RATE_BUCKETS, step(key, bucket, now, amount), { waitMs: METER_WAIT_MS });
+  const b = bucketAt(store, key, bucket, now);
+  b.level = r.level;
+  b.at = Math.max(b.at, now);
+  return r;
 }
 
 /** One token of `bucket` at `key` from the store: a lease, or one token alone at the bucket's edge. */
 async function fromStore(store: Store, key: string, bucket: RateBucket, now: number): Promise<MeterReading> {
   const size = leaseSize(bucket);
   if (size > 1) {
-    const r = await store.meter(RATE_BUCKETS, step(key, bucket, now, size));
+    const r = await stepStore(store, key, bucket, now, size);
     if (r.taken) {
-      const map = leasesOf(store, now);
-      const id = leaseId(key, bucket);
-      const current = map.get(id);
+      const held = bucketAt(store, key, bucket, now);
       // Leases taken by concurrent requests add up; the earlier lapse time is kept.
-      if (current && now < current.until) current.tokens += size - 1;
-      else map.set(id, { tokens: size - 1, until: now + leaseMs(bucket) });
+      if (now < held.until) held.tokens += size - 1;
+      else Object.assign(held, { tokens: size - 1, until: now + leaseMs(bucket) });
       return r;
     }
   }
-  return store.meter(RATE_BUCKETS, step(key, bucket, now));
+  return stepStore(store, key, bucket, now, 1);
 }
 
-/** A token given back: to this instance's lease when it still runs, else to the store. */
+/** One token (or `amount` given back) counted by this instance alone: the level it knows, drained, in memory. */
+function fromAlone(store: Store, key: string, bucket: RateBucket, now: number, amount = 1): MeterReading {
+  const b = bucketAt(store, key, bucket, now);
+  const drained = Math.max(0, b.level - (bucket.requests / bucket.perMs) * Math.max(0, now - b.at));
+  b.at = Math.max(b.at, now);
+  const taken = amount <= 0 || drained + amount <= bucket.requests;
+  b.level = taken ? Math.max(0, drained + amount) : drained;
+  if (taken) b.owed += amount;
+  return { taken, level: b.level };
+}
+
+/**
+ * One token (or one given back) from the store's bucket, or, when the store cannot be written within
+ * METER_WAIT_MS or the instance already counts alone, from this instance alone.
+ */
+async function fromShared(store: Store, key: string, bucket: RateBucket, now: number, amount = 1): Promise<MeterReading> {
+  const m = meterOf(store);
+  if (m.alone) {
+    if (now >= m.alone.retryAt && !m.alone.paying) void payOwed(store, m, now);
+    return fromAlone(store, key, bucket, now, amount);
+  }
+  try {
+    return amount === 1 ? await fromStore(store, key, bucket, now) : await stepStore(store, key, bucket, now, amount);
+  } catch (err) {
+    if (!(err instanceof StoreUnavailableError)) throw err;
+    if (!m.alone) {
+      m.alone = { retryAt: now + ALONE_RETRY_MS, paying: false, paid: 0 };
+      for (const l of m.listeners) l({ alone: true, reason: err.message });
+    }
+    return fromAlone(store, key, bucket, now, amount);
+  }
+}
+
+/**
+ * Pays what was counted alone into the store's buckets, one step each (over the capacity when need be:
+ * those requests were served); when all is paid, the instance uses the store's buckets again. A step that
+ * fails leaves the rest owed and tries again ALONE_RETRY_MS later.
+ */
+async function payOwed(store: Store, m: Meter, now: number): Promise<void> {
+  const alone = m.alone!;
+  alone.paying = true;
+  try {
+    for (const b of m.buckets.values()) {
+      if (b.owed === 0) continue;
+      const owed = b.owed;
+      // Kept until a level over the capacity has drained (a row past its expiry reads as empty).
+      const ttlMs = b.rate.perMs * (1 + Math.max(0, owed) / b.rate.requests);
+      const r = await store.meter(RATE_BUCKETS, { ...step(b.key, b.rate, now, owed), capacity: Number.MAX_SAFE_INTEGER, ttlMs }, { waitMs: METER_WAIT_MS });
+      b.owed -= owed;
+      b.level = r.level;
+      b.at = Math.max(b.at, now);
+      alone.paid += owed;
+    }
+    // Requests counted alone while this paid are paid by the next request's turn.
+    for (const b of m.buckets.values()) {
+      if (b.owed !== 0) {
+        alone.retryAt = now;
+        return;
+      }
+    }
+    m.alone = null;
+    for (const l of m.listeners) l({ alone: false, paid: alone.paid });
+  } catch {
+    // Still locked (or closed): the rest stays owed; the next request after the pause tries again.
+    alone.retryAt = now + ALONE_RETRY_MS;
+  } finally {
+    alone.paying = false;
+  }
+}
+
+/** A token given back: to this instance's lease when it still runs, else to the bucket it came from. */
 async function giveBack(store: Store, key: string, bucket: RateBucket, now: number): Promise<void> {
-  const held = leases.get(store)?.get(leaseId(key, bucket));
+  const held = meterOf(store).buckets.get(bucketId(key, bucket));
   if (held && now < held.until) held.tokens++;
-  else await store.meter(RATE_BUCKETS, step(key, bucket, now, -1));
+  else await fromShared(store, key, bucket, now, -1);
 }
-
 const userKeyOf = (who: { dept: string; user: string }) => `user|${who.dept}|${who.user}`;
 
 /**
@@ -110,12 +245,12 @@ async function fromStores(store: Store, rate: Limits['rate'], who: { dept: strin
   const { perUser, perDepartment } = rate;
   const userKey = userKeyOf(who);
   if (perUser && !userTaken) {
-    const r = await fromStore(store, userKey, perUser, now);
+    const r = await fromShared(store, userKey, perUser, now);
     if (!r.taken) return rateLimited(`User ${who.user} of ${who.dept} has sent more than ${describe(perUser)} (limits.rate.perUser).`, wait(r.level, perUser), { limit: 'perUser' });
   }
   if (perDepartment) {
     const deptKey = `dept|${who.dept}`;
-    const r = fromLease(store, deptKey, perDepartment, now) ? null : await fromStore(store, deptKey, perDepartment, now);
+    const r = fromLease(store, deptKey, perDepartment, now) ? null : await fromShared(store, deptKey, perDepartment, now);
     if (r && !r.taken) {
       if (perUser) await giveBack(store, userKey, perUser, now);
       return rateLimited(`Department ${who.dept} has sent more than ${describe(perDepartment)} (limits.rate.perDepartment).`, wait(r.level, perDepartment), { limit: 'perDepartment' });

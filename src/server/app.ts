@@ -30,7 +30,7 @@ import { limitsPlugin, notTrusted } from './plugins/limits.ts';
 import { documentLimitRules } from '../limits/document.ts';
 import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts';
 import { TrustedDocumentStore, sentDocument, withDocumentId, type SentDocument } from '../limits/trusted.ts';
-import { takeRequest } from '../limits/rates.ts';
+import { takeRequest, watchRateMeter } from '../limits/rates.ts';
 import { SchemaHolder } from './schema-holder.ts';
 import { buildGatewaySchemaInSteps } from './assemble.ts';
 import { departmentCatalogues } from '../generate/department-view.ts';
@@ -224,6 +224,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   holder.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => metrics.schemaInstalled(coreSupergraphSdl));
 
   const limits = limitsOf(platform);
+  // Rates counted on this instance alone while the store cannot be written (src/limits/rates.ts): said once each way.
+  const unwatchRates = watchRateMeter(store, (e) => {
+    if (e.alone) logger.warn({ event: 'rate-meter', alone: true, reason: e.reason }, 'rate buckets: the store cannot be written; this instance counts requests alone');
+    else logger.info({ event: 'rate-meter', alone: false, paid: e.paid }, 'rate buckets: the store is written again; the requests counted alone are paid into it');
+  });
   const trusted = new TrustedDocumentStore(trustedDocumentsOf(platform), (message) => logger.warn(message));
   const server = new ApolloServer<RequestContext>({
     // SPEC §13's time limit around the holder's executor (src/server/deadline.ts).
@@ -301,7 +306,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           try {
             taken = await taken;
           } catch (err) {
-            throw refusedAs(err, requestId, identity.dept.code, sent); // STORE_UNAVAILABLE
+            throw refusedAs(err, requestId, identity.dept.code, sent); // a bug: a store not written makes the instance count alone
           }
         }
         refusal = taken;
@@ -585,6 +590,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await checkpoints.stop(); // the head as the last request left it
       connected.stop();
       grantCache.stop();
+      unwatchRates();
       state = 'stopped';
       const summary = { durationMs: Date.now() - started, forcedConnections };
       logger.info({ event: 'drain-end', ...summary }, 'drained');

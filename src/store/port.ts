@@ -77,6 +77,16 @@ export interface MeterStep {
   ttlMs: number;
 }
 
+/** How one meter step may wait. */
+export interface MeterOptions {
+  /**
+   * How long the step may wait for a write lock another process holds before it fails with
+   * StoreUnavailableError; default the store's own bound (SQLite: 5 s). MongoDB takes no lock a step
+   * waits for and ignores it.
+   */
+  waitMs?: number;
+}
+
 export interface MeterReading {
   /** True when the amount was added; false when it would have passed the capacity (nothing added). */
   taken: boolean;
@@ -162,7 +172,7 @@ export interface Store {
    * number of processes on one store, behave as if run one after the other. Rows have the fields
    * `key`, `level`, `at` and `expiresAt`; a meter collection holds nothing else.
    */
-  meter(collection: string, step: MeterStep): Promise<MeterReading>;
+  meter(collection: string, step: MeterStep, options?: MeterOptions): Promise<MeterReading>;
   /**
    * Calls `listener` with the collection's name after every write through this connection (in this
    * process only; writes of other processes are not announced). Returns the function that stops it.

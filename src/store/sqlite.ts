@@ -44,6 +44,7 @@ import {
   type Filter,
   type FindQuery,
   type IndexSpec,
+  type MeterOptions,
   type MeterReading,
   type MeterStep,
   type Row,
@@ -493,11 +494,11 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     }
   }
 
-  /** Runs a write in one immediate transaction, creating the collection first. */
-  async function write<T>(what: string, collection: string, run: () => T): Promise<T> {
+  /** Runs a write in one immediate transaction, creating the collection first; waits `waitMs` at most for a lock. */
+  async function write<T>(what: string, collection: string, run: () => T, waitMs = lockWaitMs): Promise<T> {
     if (!db.open) throw new StoreUnavailableError(`the SQLite store ${file} is closed`);
     try {
-      return await whenUnlocked(what, lockWaitMs, () => {
+      return await whenUnlocked(what, waitMs, () => {
         try {
           return db.transaction(() => {
             ensureTable(db, collection);
@@ -597,7 +598,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
   const meters = new Map<string, number>();
   const METER_SWEEP_EVERY = 1000;
 
-  async function meterStep(collection: string, step: MeterStep): Promise<MeterReading> {
+  async function meterStep(collection: string, step: MeterStep, options?: MeterOptions): Promise<MeterReading> {
     checkMeterStep(step);
     const steps = meters.get(collection); // undefined: the key index may not exist yet
     const reading = await write(`meter in ${collection}`, collection, () => {
@@ -616,7 +617,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       if (found) prepare(`UPDATE ${t} SET doc = ? WHERE id = ?`).run(doc, found.id);
       else prepare(`INSERT INTO ${t} (doc) VALUES (?)`).run(doc);
       return { taken, level };
-    });
+    }, Math.min(options?.waitMs ?? lockWaitMs, lockWaitMs));
     meters.set(collection, (steps ?? 0) + 1);
     return reading;
   }
@@ -806,8 +807,8 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       }
     },
 
-    async meter(collection, step) {
-      return meterStep(collection, step);
+    async meter(collection, step, options) {
+      return meterStep(collection, step, options);
     },
 
     async close() {
