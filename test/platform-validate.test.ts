@@ -151,6 +151,22 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     problems: [{ path: 'connected[1].region', message: '"430100" is already the region of connected[0]; list each connected platform once' }],
   },
   {
+    // The drain's delay would run into its deadline: the process exits with /readyz still saying 503.
+    name: 'a drain delay as long as the shutdown timeout',
+    mutate: (d) => (d.server = { drainDelayMs: 30_000, shutdownTimeoutMs: 30_000 }),
+    problems: [{ path: 'server.drainDelayMs', message: '30000 ms leaves no time for the requests in flight within server.shutdownTimeoutMs (30000 ms), whose last 1000 ms close what is still open; make it less than 29000 ms, or shutdownTimeoutMs longer' }],
+  },
+  {
+    name: 'a drain delay longer than the default shutdown timeout',
+    mutate: (d) => (d.server = { drainDelayMs: 60_000 }),
+    problems: [{ path: 'server.drainDelayMs', message: '60000 ms leaves no time for the requests in flight within server.shutdownTimeoutMs (30000 ms, the default), whose last 1000 ms close what is still open; make it less than 29000 ms, or shutdownTimeoutMs longer' }],
+  },
+  {
+    name: 'a shutdown timeout shorter than the default drain delay',
+    mutate: (d) => (d.server = { shutdownTimeoutMs: 5000 }),
+    problems: [{ path: 'server.shutdownTimeoutMs', message: '5000 ms is not longer than the default server.drainDelayMs (5000 ms) plus 500 ms to close what is still open; make it longer than 5500 ms, or set drainDelayMs shorter' }],
+  },
+  {
     name: 'a connected platform with a malformed URL',
     mutate: (d) => (d.connected = [{ region: '430100', name: 'Changsha', url: 'not a url', namespace: 'changsha' }]),
     problems: [{ path: 'connected[0].url', message: '"not a url" is not a valid URL like "https://changsha.example/graphql"' }],

@@ -116,6 +116,9 @@ export interface ServerSettings {
 export const DEFAULT_DRAIN_DELAY_MS = 5000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
+/** The last part of shutdownTimeoutMs a drain keeps for closing what is still open (1 s, a tenth at most). */
+export const closingMs = (shutdownTimeoutMs: number): number => Math.min(1000, shutdownTimeoutMs / 10);
+
 export const DEFAULT_MAX_PAGE_SIZE = 1000;
 
 export function maxPageSize(p: Platform): number {

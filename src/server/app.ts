@@ -9,6 +9,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import {
+  closingMs,
   DEFAULT_DRAIN_DELAY_MS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type Platform,
@@ -562,7 +563,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       const started = Date.now();
       state = 'draining';
       logger.info({ event: 'drain-start', drainDelayMs: delayMs, shutdownTimeoutMs, connections: sockets.size }, 'draining: not ready, finishing requests');
-      const deadline = started + shutdownTimeoutMs - Math.min(1000, shutdownTimeoutMs / 10);
+      const deadline = started + shutdownTimeoutMs - closingMs(shutdownTimeoutMs);
       await sleep(Math.max(0, Math.min(delayMs, deadline - Date.now())));
       // No new connections from here. Not http.Server's close(): it also closes every connection without a
       // request in progress, which includes one just accepted whose first request is on its way (its

@@ -1,7 +1,7 @@
 // Checks of a platform file beyond its JSON Schema: each a named function yielding problems; the list
 // `platformChecks` is applied in order by validatePlatform.
 import { levelOfRegion, regionPrefix, withinRegion } from '../../access/row-scope.ts';
-import type { Level, Platform } from '../../model/platform.ts';
+import { closingMs, DEFAULT_DRAIN_DELAY_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type Level, type Platform } from '../../model/platform.ts';
 import { connectedTypePrefix, departmentTypeName, PLATFORM_QUERY_FIELDS } from '../names.ts';
 import type { Problem } from '../problems.ts';
 import { listOf, problem, repeats } from './util.ts';
@@ -130,6 +130,23 @@ function* connectedRegionsUnique(p: Platform): Iterable<Problem> {
   }
 }
 
+/**
+ * The drain's delay ends before its deadline (src/server/app.ts): the process would otherwise exit while
+ * /readyz still says 503, never refusing new connections nor letting requests in flight finish.
+ */
+function* drainDelayWithinShutdown(p: Platform): Iterable<Problem> {
+  const delay = p.server?.drainDelayMs;
+  const timeout = p.server?.shutdownTimeoutMs;
+  if (delay === undefined && timeout === undefined) return;
+  const d = delay ?? DEFAULT_DRAIN_DELAY_MS;
+  const t = timeout ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const room = t - closingMs(t);
+  if (d < room) return;
+  yield delay !== undefined
+    ? problem('server.drainDelayMs', `${d} ms leaves no time for the requests in flight within server.shutdownTimeoutMs (${t} ms${timeout === undefined ? ', the default' : ''}), whose last ${closingMs(t)} ms close what is still open; make it less than ${room} ms, or shutdownTimeoutMs longer`)
+    : problem('server.shutdownTimeoutMs', `${t} ms is not longer than the default server.drainDelayMs (${d} ms) plus ${closingMs(t)} ms to close what is still open; make it longer than ${d + closingMs(t)} ms, or set drainDelayMs shorter`);
+}
+
 export const platformChecks: readonly PlatformCheck[] = [
   platformRegionOfItsLevel,
   departmentRegionsOfTheirLevels,
@@ -140,4 +157,5 @@ export const platformChecks: readonly PlatformCheck[] = [
   purposeCodesUnique,
   connectedNamespacesFree,
   connectedRegionsUnique,
+  drainDelayWithinShutdown,
 ];
