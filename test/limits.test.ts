@@ -2,11 +2,15 @@
 // message naming the limit, the document's figure and the bound; every query of the docs passes.
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
+import { Kind, getIntrospectionQuery, parse, specifiedRules, validate, type GraphQLResolveInfo, type OperationDefinitionNode } from 'graphql';
 import { countingStore, type CountingStore } from './helpers/counting-store.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { watchLoopHolds } from './helpers/loop-hold.ts';
+import type { AccessContext } from '../src/access/context.ts';
+import { selectedFields } from '../src/generate/selection.ts';
+import { argumentFigures } from '../src/limits/arguments.ts';
 import { countTokens, documentLimitRules } from '../src/limits/document.ts';
-import { DEFAULT_LIMITS } from '../src/model/platform.ts';
+import { DEFAULT_LIMITS, limitsOf } from '../src/model/platform.ts';
 import { durationMs, validatePlatform } from '../src/catalogue/platform.ts';
 import { readDocument } from '../src/catalogue/read.ts';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
@@ -148,6 +152,61 @@ describe('document limits on a gateway', () => {
     const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
     expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
+
+  // A kilobyte of text, 2^n fields: n nested fragments, each spreading the next twice. Every walk of the
+  // document (its cost, its arguments, the read plans) takes each fragment once, so it is refused at once
+  // and the event loop stays free; walked spread by spread, 22 of them held the loop for seconds (26 of them, for
+  // minutes).
+  describe('nested fragments each spreading the next twice', () => {
+    const twiceOver = (n: number, on: string, leaf: string) =>
+      `${Array.from({ length: n }, (_, i) => `fragment F${i} on ${on} { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F${n} on ${on} { ${leaf} }`;
+    const N = 22;
+    const registrations = twiceOver(N, 'EmploymentRegistration', 'registrationNo');
+    const fields = 2 ** N + 3;
+
+    it.each([
+      ['under a list of first: 1', `{ humanResources { employmentRegistrations(first: 1) { nodes { ...F0 } } } } ${registrations}`, undefined, `estimated number of field values is ${fields}`],
+      // The list holds nothing, but planning and compiling the operation walk every field below it.
+      ['under a list of first: 0', `{ humanResources { employmentRegistrations(first: 0) { nodes { ...F0 } } } } ${registrations}`, undefined, `number of fields selected, fragments followed is ${fields}`],
+      ['under a list of first: $n, n = 0', `query($n: Int) { humanResources { employmentRegistrations(first: $n) { nodes { ...F0 } } } } ${registrations}`, { n: 0 }, `number of fields selected, fragments followed is ${fields}`],
+    ])('refuses them %s within 2 s, before any store read, the loop never held', async (_what, document, variables, figure) => {
+      expect(document.length).toBeLessThan(1500);
+      store.reset();
+      const holds = watchLoopHolds();
+      const started = performance.now();
+      const res = await gw.query(document, { dept: MZ, purpose: 'social-assistance', variables });
+      const took = performance.now() - started;
+      const held = holds.stop();
+      expect(res.errors).toEqual([expect.objectContaining({
+        message: `The document is too complex: its ${figure}, over the limit maxCost = 200000. Split it into smaller requests.`,
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', figure: fields, bound: 200000 },
+      })]);
+      expect(store.calls.filter((c) => /^(find|count|findByValues) r_/.test(c))).toEqual([]);
+      expect(took).toBeLessThan(2000);
+      if (held !== null) expect(held).toBeLessThan(1000);
+    });
+
+    it('counts the contains of a filter in them once per spread, walking each fragment once', () => {
+      const schema = gw.gateway.holder.schema.schema;
+      const document = parse(`{ humanResources { ...F0 } } ${twiceOver(24, 'HumanResourcesResources', 'employmentRegistrations(first: 0, filter: { position: { contains: "x" } }) { totalCount }')}`);
+      const operation = document.definitions[0] as OperationDefinitionNode;
+      const access = { peekItem: () => ({ allowed: true, mask: null }) } as unknown as AccessContext; // no masked item is compared
+      const started = performance.now();
+      const figures = argumentFigures({ schema, document, operation, variables: undefined, model: gw.gateway.holder.schema.model, access, limits: limitsOf(gw.platform) });
+      expect(figures.contains).toBe(2 ** 24);
+      expect(performance.now() - started).toBeLessThan(2000);
+    });
+
+    it('the read plans collect each fragment once', () => {
+      const document = parse(`{ ...F0 } ${twiceOver(24, 'Query', 'me { department }')}`);
+      const fragments = Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
+      const operation = document.definitions[0] as OperationDefinitionNode;
+      const started = performance.now();
+      const selected = selectedFields({ fragments } as unknown as GraphQLResolveInfo, [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'x' }, selectionSet: operation.selectionSet }]);
+      expect([...selected.keys()]).toEqual(['me']);
+      expect(performance.now() - started).toBeLessThan(2000);
+    });
+  });
 });
 
 describe('filters written in the document', () => {
@@ -223,6 +282,10 @@ describe('contains counts toward the cost', () => {
     expect((await gw.query(q, { dept: MZ, purpose: 'social-assistance', variables: { n: 10 } })).errors).toBeUndefined();
     const refused = await gw.query(q, { dept: MZ, purpose: 'social-assistance', variables: { n: 1000 } });
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', figure: 6003, bound: 5000 });
+    // What drove it: the page of the variables (no contains in this one).
+    expect(refused.errors?.[0].message).toBe(
+      'The document is too complex: its estimated number of field values (with the pages its variables ask for) is 6003, over the limit maxCost = 5000. Split it into smaller requests.',
+    );
     // Without the variable, the schema's default page (20) applies.
     expect((await gw.query(q, { dept: MZ, purpose: 'social-assistance' })).errors).toBeUndefined();
   });

@@ -2,7 +2,12 @@
 // only what is asked for. @skip/@include are ignored: reading a little more is harmless.
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
-function collect(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, into: Map<string, FieldNode[]>): void {
+/**
+ * `spread`: the fragments already collected at this level. A fragment spread again adds the same fields
+ * (graphql's own collectFields skips it too): nested fragments each spreading the next twice are walked
+ * once each, not 2^n times.
+ */
+function collect(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, into: Map<string, FieldNode[]>, spread: Set<string>): void {
   if (!set) return;
   for (const sel of set.selections) {
     if (sel.kind === Kind.FIELD) {
@@ -10,9 +15,10 @@ function collect(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, in
       if (list) list.push(sel);
       else into.set(sel.name.value, [sel]);
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-      collect(info, sel.selectionSet, into);
-    } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
-      collect(info, info.fragments[sel.name.value]?.selectionSet, into);
+      collect(info, sel.selectionSet, into, spread);
+    } else if (sel.kind === Kind.FRAGMENT_SPREAD && !spread.has(sel.name.value)) {
+      spread.add(sel.name.value);
+      collect(info, info.fragments[sel.name.value]?.selectionSet, into, spread);
     }
   }
 }
@@ -20,6 +26,7 @@ function collect(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, in
 /** Fields selected directly under the field being resolved, by name. */
 export function selectedFields(info: GraphQLResolveInfo, nodes: readonly FieldNode[] = info.fieldNodes): Map<string, FieldNode[]> {
   const out = new Map<string, FieldNode[]>();
-  for (const node of nodes) collect(info, node.selectionSet, out);
+  const spread = new Set<string>();
+  for (const node of nodes) collect(info, node.selectionSet, out, spread);
   return out;
 }

@@ -25,6 +25,7 @@ import type { AccessContext } from '../access/context.ts';
 import { isMasked } from '../access/decide.ts';
 import type { ResourceModel, SchemaModel } from '../generate/model.ts';
 import type { Limits } from '../model/platform.ts';
+import { COST_CEILING } from './document.ts';
 import { badUserInput } from './refusals.ts';
 
 type Site = { model: ResourceModel; kind: 'list' | 'lookup' };
@@ -55,6 +56,9 @@ export interface ArgumentFigures {
 }
 
 type FilterValue = Record<string, unknown>;
+
+/** Counts stop growing at the ceiling of costs (src/limits/document.ts): far over every bound already. */
+const capped = (n: number): number => Math.min(n, COST_CEILING);
 
 function checkVariablesShape(variables: unknown, maxDepth: number): void {
   // Iterative: a variable nested 100,000 deep must not overflow the stack before it is refused.
@@ -170,10 +174,10 @@ export function argumentFigures(q: {
   let maskedValues: Map<string, number> | undefined;
   const probe = (model: ResourceModel, n: number) => {
     maskedValues ??= new Map();
-    maskedValues.set(model.resource.code, (maskedValues.get(model.resource.code) ?? 0) + n);
+    maskedValues.set(model.resource.code, capped((maskedValues.get(model.resource.code) ?? 0) + n));
   };
   const masked = (model: ResourceModel, item: string): boolean => isMasked(q.access.peekItem(model, item));
-  const compare = (model: ResourceModel, c: Comparison): void => {
+  const compare = (model: ResourceModel, c: Comparison, times: number): void => {
     if (!masked(model, c.item)) return;
     if (c.op === 'in' && c.values > q.limits.maskedProbes.maxIn) {
       throw badUserInput(
@@ -181,16 +185,16 @@ export function argumentFigures(q: {
         { resource: model.resource.code, item: c.item },
       );
     }
-    probe(model, c.values);
+    probe(model, c.values * times);
   };
-  for (const { site, field, node, at, filter } of found) {
+  for (const { site, field, node, at, filter, times } of found) {
     if (site.kind === 'lookup') {
-      if (site.model.items.has(site.model.resource.key) && masked(site.model, site.model.resource.key)) probe(site.model, 1);
+      if (site.model.items.has(site.model.resource.key) && masked(site.model, site.model.resource.key)) probe(site.model, times);
       continue;
     }
     if (filter && filter !== OVER_BOUNDS) {
-      contains += filter.contains;
-      for (const c of filter.comparisons) compare(site.model, c);
+      contains = capped(contains + filter.contains * times);
+      for (const c of filter.comparisons) compare(site.model, c, times);
       continue;
     }
     // The variables decide the filter, or it is over its bounds: walked for this request, each comparison
@@ -201,12 +205,18 @@ export function argumentFigures(q: {
     } catch {
       continue; // the executor reports arguments that do not coerce
     }
-    if (args.filter) contains += filterFigures(site, args.filter as FilterValue, at, q.limits, (c) => compare(site.model, c)).contains;
+    if (args.filter) {
+      const figures = filterFigures(site, args.filter as FilterValue, at, q.limits, (c) => compare(site.model, c, times));
+      contains = capped(contains + figures.contains * times);
+    }
   }
   return contains === 0 && !maskedValues ? NO_FIGURES : { contains, maskedValues: maskedValues ?? new Map() };
 }
 
-/** A list or lookup field with arguments, where an operation selects it (once per selection, fragments followed). */
+/**
+ * A list or lookup field with arguments, where an operation selects it, and how many times the operation
+ * selects it there (fragments followed: a fragment spread twice counts its fields twice).
+ */
 interface ArgumentSite {
   site: Site;
   field: GraphQLField<unknown, unknown>;
@@ -218,6 +228,7 @@ interface ArgumentSite {
    * it is over limits.filter); undefined when the variables decide them.
    */
   filter?: FilterFigures;
+  times: number;
 }
 
 /** A filter over limits.filter: each request is refused with a fresh error, from the walk itself. */
@@ -249,20 +260,37 @@ function argumentSites(schema: GraphQLSchema, model: SchemaModel, document: Docu
   if (!bySchema) sitesByOperation.set(schema, (bySchema = new WeakMap()));
   const known = bySchema.get(operation);
   if (known?.model === model && known.limits === limits) return known;
-  const found: ArgumentSite[] = [];
   const sites = sitesOf(model);
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const walk = (set: SelectionSetNode, type: GraphQLNamedType, inFragments: Set<string>): void => {
+  // The sites within one instance of each fragment (by name and the type it selects on) with their
+  // counts, found once: a fragment spread many times, or fragments spreading each other twice over, are
+  // walked once each, and a spread adds its fragment's counts (so the walk is bounded by the document).
+  const inFragment = new Map<string, Map<ArgumentSite, number>>();
+  const inFragments = new Set<string>(); // on the current path: a cycle (refused by graphql's own rule) stops here
+  const add = (into: Map<ArgumentSite, number>, site: ArgumentSite, times: number) => {
+    into.set(site, capped((into.get(site) ?? 0) + times));
+  };
+  const walk = (set: SelectionSetNode, type: GraphQLNamedType, into: Map<ArgumentSite, number>): void => {
     for (const sel of set.selections) {
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const f = fragments.get(sel.name.value);
         if (!f || inFragments.has(f.name.value)) continue;
-        walk(f.selectionSet, schema.getType(f.typeCondition.name.value) ?? type, new Set([...inFragments, f.name.value]));
+        const on = schema.getType(f.typeCondition.name.value) ?? type;
+        const key = `${f.name.value} ${on.name}`;
+        let own = inFragment.get(key);
+        if (!own) {
+          own = new Map();
+          inFragments.add(f.name.value);
+          walk(f.selectionSet, on, own);
+          inFragments.delete(f.name.value);
+          inFragment.set(key, own);
+        }
+        for (const [site, times] of own) add(into, site, times);
         continue;
       }
       if (sel.kind === Kind.INLINE_FRAGMENT) {
-        walk(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) ?? type : type, inFragments);
+        walk(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) ?? type : type, into);
         continue;
       }
       const fields = isObjectType(type) || isInterfaceType(type) ? type.getFields() : undefined;
@@ -270,17 +298,19 @@ function argumentSites(schema: GraphQLSchema, model: SchemaModel, document: Docu
       if (!field) continue;
       const site = sites.get(`${type.name}.${field.name}`);
       if (site && sel.arguments?.length) {
-        const found1: ArgumentSite = { site, field, node: sel, at: sel.alias?.value ?? field.name };
+        const found1: ArgumentSite = { site, field, node: sel, at: sel.alias?.value ?? field.name, times: 0 };
         if (site.kind === 'list') {
           if (!sel.arguments.some(hasVariable)) found1.filter = fixedFilter(found1, limits);
         }
-        found.push(found1);
+        add(into, found1, 1);
       }
-      if (sel.selectionSet) walk(sel.selectionSet, getNamedType(field.type), inFragments);
+      if (sel.selectionSet) walk(sel.selectionSet, getNamedType(field.type), into);
     }
   };
   const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : null;
-  if (root) walk(operation.selectionSet, root, new Set());
+  const all = new Map<ArgumentSite, number>();
+  if (root) walk(operation.selectionSet, root, all);
+  const found = [...all].map(([site, times]) => ({ ...site, times }));
   const sitesOfOperation = { model, limits, found, withVariables: (operation.variableDefinitions?.length ?? 0) > 0 };
   bySchema.set(operation, sitesOfOperation);
   return sitesOfOperation;

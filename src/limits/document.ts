@@ -22,6 +22,7 @@ import {
   isInputObjectType,
   isUnionType,
   valueFromAST,
+  visit,
   type ASTVisitor,
   type DocumentNode,
   type FieldNode,
@@ -153,7 +154,21 @@ interface CostWalk {
   dynamic: boolean;
   /** Fragments on the current path (a cycle is refused by graphql's own rule; here it just stops). */
   inFragments: Set<string>;
+  /**
+   * The figures of each fragment by name, page and type it selects on, within this walk (one document,
+   * one set of variables): a fragment spread many times, or fragments that spread each other twice over,
+   * are walked once each, so the walk is bounded by the document's size (n nested fragments each
+   * spreading the next twice cost 2^n, but take n steps).
+   */
+  fragments: Map<string, Figures>;
 }
+
+/**
+ * Costs stop growing here: a figure this large is over every bound, and past it (a few dozen nested
+ * fragments spread twice each) sums and products would lose their precision, then become Infinity.
+ */
+export const COST_CEILING = Number.MAX_SAFE_INTEGER;
+const capped = (n: number): number => Math.min(n, COST_CEILING);
 
 /** The page a field with `first` asks for: the literal, a variable's default, else the page maximum. */
 function pageOf(field: GraphQLField<unknown, unknown>, node: FieldNode, walk: CostWalk, operation: OperationDefinitionNode): number | undefined {
@@ -178,38 +193,58 @@ function pageOf(field: GraphQLField<unknown, unknown>, node: FieldNode, walk: Co
 }
 
 /**
- * Values under one instance of `type` for `selections`: each field is one value, a list field's children
- * count once per element. `page` is the `first` of the field just above (a connection's `nodes` list).
+ * What a selection set asks of one instance of its type: `cost`, the values it may hold (each field is one
+ * value, a list field's children count once per element); `fields`, the fields it selects with fragments
+ * followed, each list counted as one element. `fields` is what planning and compiling the operation walk
+ * through: a list with `first: 0` holds nothing, but below it nested fragments spreading each other twice
+ * over still make millions of fields of a one-kilobyte document.
  */
+interface Figures {
+  cost: number;
+  fields: number;
+}
+
+/** Values under one instance of `type` for `set`; `page` is the `first` of the field just above (a connection's `nodes` list). */
 function selectionCost(
   set: SelectionSetNode,
   type: GraphQLNamedType,
   walk: CostWalk,
   operation: OperationDefinitionNode,
   page: number | undefined,
-): number {
+): Figures {
   let cost = 0;
+  let fields = 0;
+  const add = (f: Figures, times = 1) => {
+    cost = capped(cost + times * f.cost);
+    fields = capped(fields + f.fields);
+  };
   for (const sel of set.selections) {
     if (sel.kind === Kind.FRAGMENT_SPREAD) {
       const name = sel.name.value;
       const fragment = walk.fragment(name);
       if (!fragment || walk.inFragments.has(name)) continue;
       const on = walk.schema.getType(fragment.typeCondition.name.value) ?? type;
-      walk.inFragments.add(name);
-      cost += selectionCost(fragment.selectionSet, on, walk, operation, page);
-      walk.inFragments.delete(name);
+      const key = `${name} ${page} ${on.name}`;
+      let own = walk.fragments.get(key);
+      if (!own) {
+        walk.inFragments.add(name);
+        own = selectionCost(fragment.selectionSet, on, walk, operation, page);
+        walk.inFragments.delete(name);
+        walk.fragments.set(key, own);
+      }
+      add(own);
       continue;
     }
     if (sel.kind === Kind.INLINE_FRAGMENT) {
       const on = sel.typeCondition ? walk.schema.getType(sel.typeCondition.name.value) ?? type : type;
-      cost += selectionCost(sel.selectionSet, on, walk, operation, page);
+      add(selectionCost(sel.selectionSet, on, walk, operation, page));
       continue;
     }
-    cost += 1;
+    add({ cost: 1, fields: 1 });
     if (!sel.selectionSet) continue;
-    const fields = isObjectType(type) || isInterfaceType(type) ? type.getFields() : undefined;
+    const typeFields = isObjectType(type) || isInterfaceType(type) ? type.getFields() : undefined;
     const name = sel.name.value;
-    const field = fields?.[name] ?? (name === '__schema' ? walk.schema.getQueryType()?.getFields()['__schema'] : undefined);
+    const field = typeFields?.[name] ?? (name === '__schema' ? walk.schema.getQueryType()?.getFields()['__schema'] : undefined);
     let fieldType: GraphQLNamedType | undefined;
     let size = 1;
     let childPage: number | undefined;
@@ -227,16 +262,26 @@ function selectionCost(
       }
     }
     if (!fieldType) continue; // unknown field: graphql's own rules report it
-    cost += size * selectionCost(sel.selectionSet, fieldType, walk, operation, childPage);
+    add(selectionCost(sel.selectionSet, fieldType, walk, operation, childPage), size);
   }
-  return cost;
+  return { cost, fields };
 }
 
 /**
- * The estimated cost of each operation of a validated document, kept with the document; `dynamic` when a
- * variable `first` makes it depend on the request (then `cost` is the least it can be).
+ * The figures of each operation of a validated document, kept with the document; `dynamic` when a
+ * variable `first` makes its cost depend on the request (then `cost` is the least it can be, and `byPages`
+ * keeps the costs of the last few values of those variables).
  */
-const costs = new WeakMap<OperationDefinitionNode, { cost: number; dynamic: boolean }>();
+interface KnownCost extends Figures {
+  dynamic: boolean;
+  /** The variables given to a `first` anywhere in the document, by name. */
+  pageVariables?: string[];
+  byPages?: Map<string, number>;
+}
+const costs = new WeakMap<OperationDefinitionNode, KnownCost>();
+
+/** Costs kept per operation for distinct values of its `first` variables (most recent last). */
+const PAGES_KEPT = 16;
 
 function computeCost(
   schema: GraphQLSchema,
@@ -244,18 +289,30 @@ function computeCost(
   fragment: CostWalk['fragment'],
   maxPage: number,
   variables?: Record<string, unknown>,
-): { cost: number; dynamic: boolean } {
+): KnownCost {
   const root = operation.operation === 'query' ? schema.getQueryType()
     : operation.operation === 'mutation' ? schema.getMutationType()
       : schema.getSubscriptionType();
-  if (!root) return { cost: 0, dynamic: false };
-  const walk: CostWalk = { fragment, schema, maxPage, variables, dynamic: false, inFragments: new Set() };
-  return { cost: selectionCost(operation.selectionSet, root, walk, operation, undefined), dynamic: walk.dynamic };
+  if (!root) return { cost: 0, fields: 0, dynamic: false };
+  const walk: CostWalk = { fragment, schema, maxPage, variables, dynamic: false, inFragments: new Set(), fragments: new Map() };
+  return { ...selectionCost(operation.selectionSet, root, walk, operation, undefined), dynamic: walk.dynamic };
+}
+
+/** The names of the variables given to a `first` anywhere in the document: all a dynamic cost depends on. */
+function pageVariablesOf(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(arg) {
+      if (arg.name.value === 'first' && arg.value.kind === Kind.VARIABLE) names.add(arg.value.name.value);
+    },
+  });
+  return [...names].sort();
 }
 
 /**
  * The estimated cost of an operation under a request's variables: the one its validation computed (kept
- * with the document) unless a variable `first` makes it depend on the variables.
+ * with the document) unless a variable `first` makes it depend on the variables; then computed once per
+ * value of those variables (the last few kept).
  */
 export function costOf(
   schema: GraphQLSchema,
@@ -264,20 +321,39 @@ export function costOf(
   maxPage: number,
   variables: Record<string, unknown> = {},
 ): number {
-  const known = costs.get(operation);
-  if (known && !known.dynamic) return known.cost;
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  if (!known) costs.set(operation, computeCost(schema, operation, (n) => fragments.get(n), maxPage));
-  return computeCost(schema, operation, (n) => fragments.get(n), maxPage, variables).cost;
+  const fragment = (n: string) => {
+    if (fragments.size === 0) for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    return fragments.get(n);
+  };
+  let known = costs.get(operation);
+  if (!known) costs.set(operation, (known = computeCost(schema, operation, fragment, maxPage)));
+  if (!known.dynamic) return known.cost;
+  known.pageVariables ??= pageVariablesOf(document);
+  known.byPages ??= new Map();
+  // What pageOf reads of each: a number, none (the default applies) or anything else (the page maximum).
+  const key = JSON.stringify(known.pageVariables.map((n) => {
+    const v = variables[n];
+    return typeof v === 'number' ? v : v == null ? null : '?';
+  }));
+  let cost = known.byPages.get(key);
+  if (cost === undefined) {
+    cost = computeCost(schema, operation, fragment, maxPage, variables).cost;
+    if (known.byPages.size >= PAGES_KEPT) known.byPages.delete(known.byPages.keys().next().value!);
+  } else {
+    known.byPages.delete(key); // most recent last
+  }
+  known.byPages.set(key, cost);
+  return cost;
 }
 
 function costRule(bound: number, maxPage: number): ValidationRule {
   return (context) => ({
     OperationDefinition(operation) {
-      const { cost, dynamic } = computeCost(context.getSchema(), operation, (n) => context.getFragment(n) ?? undefined, maxPage);
-      costs.set(operation, { cost, dynamic });
-      if (cost > bound) context.reportError(tooComplex('maxCost', 'estimated number of field values', cost, bound, operation));
+      const known = computeCost(context.getSchema(), operation, (n) => context.getFragment(n) ?? undefined, maxPage);
+      costs.set(operation, known);
+      if (known.cost > bound) context.reportError(tooComplex('maxCost', 'estimated number of field values', known.cost, bound, operation));
+      else if (known.fields > bound) context.reportError(tooComplex('maxCost', 'number of fields selected, fragments followed', known.fields, bound, operation));
       return false; // nothing below needs visiting
     },
   });

@@ -62,7 +62,14 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
     const figures = argumentFigures({ schema, document, operation, variables, model: opts.model(), access: ctx.access, limits });
     // A `contains` cannot use an index: it reads every record of its resource, a page maximum at least.
     const cost = costOf(schema, document, operation, maxPage, variables) + figures.contains * maxPage;
-    if (cost > limits.maxCost) return refusal(rc, tooComplex('maxCost', 'estimated number of field values (contains counts as a page maximum)', cost, limits.maxCost));
+    if (cost > limits.maxCost) {
+      // Validation refused what the document alone asks; here the cost grew with the request: its
+      // `contains` conditions, or the pages its variables ask for.
+      const what = figures.contains > 0
+        ? 'estimated number of field values (contains counts as a page maximum)'
+        : 'estimated number of field values (with the pages its variables ask for)';
+      return refusal(rc, tooComplex('maxCost', what, cost, limits.maxCost));
+    }
     if (figures.maskedValues.size > 0 && ctx.identity) {
       return takeProbes(store, limits.maskedProbes, ctx.identity.dept.code, figures.maskedValues).then((over) => (over ? refusal(rc, over) : undefined));
     }
