@@ -44,10 +44,11 @@ describe('the platform file', () => {
     });
     expect(platform?.trustedDocuments).toEqual({ mode: 'require', manifests: ['/etc/govgraph/clients/persisted-documents.json'] });
     expect(durationMs('500ms')).toBe(500);
+    expect(() => durationMs('0s')).toThrow('not a duration longer than zero: 0s');
   });
   it('refuses bad limits with a path and a message', () => {
     const { problems } = validatePlatform({ ...base, limits: { maxDepth: 0, rate: { perUser: { requests: 5, per: 'soon' } } }, trustedDocuments: { mode: 'maybe' } });
-    expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['limits.maxDepth', 'limits.rate.perUser', 'trustedDocuments.mode']));
+    expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['limits.maxDepth', 'limits.rate.perUser.per', 'trustedDocuments.mode']));
   });
 });
 

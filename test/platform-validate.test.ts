@@ -171,6 +171,25 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     mutate: (d) => (d.connected = [{ region: '430100', name: 'Changsha', url: 'not a url', namespace: 'changsha' }]),
     problems: [{ path: 'connected[0].url', message: '"not a url" is not a valid URL like "https://changsha.example/graphql"' }],
   },
+  {
+    // A bucket refilled per 0 ms was accepted, and then every request failed with INTERNAL_SERVER_ERROR.
+    name: 'a rate period of zero',
+    mutate: (d) => (d.limits = { rate: { perUser: { requests: 5, per: '0s' } } }),
+    problems: [{ path: 'limits.rate.perUser.per', message: '"0s" is not a valid duration longer than zero (e.g. 60s, 500ms, 1h) like "60s"' }],
+  },
+  {
+    name: 'a rate period of zero written with more digits',
+    mutate: (d) => (d.limits = { rate: { perDepartment: { requests: 5, per: '000ms' } } }),
+    problems: [{ path: 'limits.rate.perDepartment.per', message: '"000ms" is not a valid duration longer than zero (e.g. 60s, 500ms, 1h) like "60s"' }],
+  },
+  {
+    name: 'a rate bucket that is neither off nor requests per period',
+    mutate: (d) => (d.limits = { rate: { perDepartment: 'on', perUser: { requests: 5 } } }),
+    problems: [
+      { path: 'limits.rate.perDepartment', message: 'expected "off", got "on"' },
+      { path: 'limits.rate.perUser.per', message: 'is required' },
+    ],
+  },
 ];
 
 describe('validatePlatform', () => {

@@ -27,11 +27,15 @@ export function validatePlatform(doc: unknown, file?: string): { platform?: Plat
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `60s`, `500ms`, `1h` (the schema's `duration` pattern) in milliseconds. */
+/**
+ * `60s`, `500ms`, `1h` (the schema's `duration` pattern) in milliseconds. Never 0: a rate bucket refilled
+ * per 0 ms would divide by zero on every request.
+ */
 export function durationMs(text: string): number {
   const m = /^([0-9]+)(ms|s|m|h|d)$/.exec(text);
-  if (!m) throw new Error(`not a duration: ${text}`);
-  return Number(m[1]) * UNIT_MS[m[2]];
+  const ms = m ? Number(m[1]) * UNIT_MS[m[2]] : 0;
+  if (!(ms > 0)) throw new Error(`not a duration longer than zero: ${text}`);
+  return ms;
 }
 
 function bucket(raw: RawBucket | undefined, fallback: RateBucket | null): RateBucket | null {
