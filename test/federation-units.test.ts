@@ -11,6 +11,7 @@ import type { AuthenticationError } from '../src/identity/errors.ts';
 import { PlatformKeys, publicKeySet, rotateSigningKey, storedKeys, RETIRED_KEY_GRACE_MS } from '../src/identity/platform-keys.ts';
 import { ConnectedPlatforms } from '../src/federation/connected.ts';
 import { composeSchema } from '../src/federation/compose.ts';
+import { forwardedPlugin } from '../src/server/plugins/forwarded.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -315,3 +316,17 @@ async function signRaw(keys: PlatformKeys, header: Record<string, unknown>, payl
   const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
   return `${input}.${sign(null, Buffer.from(input), key).toString('base64url')}`;
 }
+
+describe('a forwarded request', () => {
+  const ctx = { identity: { via: '610000' }, published: [], platform: { departments: [] } };
+  const listen = async () => (await forwardedPlugin.requestDidStart!({ contextValue: ctx } as never))!;
+
+  it('whose document names no operation is left to the execution, which answers graphql\'s own error (OPERATION_RESOLUTION_FAILURE)', async () => {
+    await expect((await listen()).didResolveOperation!({ operation: undefined } as never)).resolves.toBeUndefined();
+  });
+
+  it('that selects anything but the departments\' data fields is refused', async () => {
+    const operation = parse('{ auditLog { totalCount } }').definitions[0];
+    await expect((await listen()).didResolveOperation!({ operation } as never)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+  });
+});

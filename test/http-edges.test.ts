@@ -106,6 +106,26 @@ describe('every /graphql answer is JSON', () => {
     expectGraphQLError(await request(`${url()}/graphql`, { headers: { authorization: auth.authorization } }), 400, 'BAD_REQUEST');
   });
 
+  it('several operations and none named, or a name the document lacks: graphql\'s own error (400), not an internal one', async () => {
+    const post = async (body: object) => {
+      const a = await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+      expectGraphQLError(a, 400, 'OPERATION_RESOLUTION_FAILURE');
+      return JSON.parse(a.text) as unknown;
+    };
+    const logged = logLines.length;
+    const two = 'query a { me { department } } query b { me { user } }';
+    const several = { errors: [{ message: 'Must provide operation name if query contains multiple operations.', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] };
+    const unknown = { errors: [{ message: 'Unknown operation named "x".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] };
+    expect(await post({ query: two })).toEqual(several);
+    expect(await post({ query: 'mutation m { __typename } query b { me { user } }' })).toEqual(several);
+    expect(await post({ query: two, operationName: 'x' })).toEqual(unknown);
+    expect(await post({ query: '{ me { department } }', operationName: 'x' })).toEqual(unknown);
+    expect(logLines.slice(logged).join('\n')).not.toMatch(/TypeError|Internal server error/);
+    // Named, it runs.
+    const named = await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: JSON.stringify({ query: two, operationName: 'a' }) });
+    expect(JSON.parse(named.text)).toEqual({ data: { me: { department: '430000-GA' } } });
+  });
+
   it('a request that is not HTTP gets a JSON 400 too', async () => {
     const net = await import('node:net');
     const text = await new Promise<string>((resolve) => {

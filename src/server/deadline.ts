@@ -8,7 +8,10 @@ export function withDeadline(executor: GatewayExecutor, timeoutMs: number): Gate
   const deadlines = new Deadlines(timeoutMs); // one timer for every request of this gateway
   return (rc) => {
     const work = executor(rc);
-    if (rc.operation.operation !== 'query') return work;
+    // No operation when the document has several and the request names none, or one it lacks (the type
+    // says otherwise): the executor answers graphql's own error at once, which Apollo turns into
+    // OPERATION_RESOLUTION_FAILURE (HTTP 400).
+    if (rc.operation?.operation !== 'query') return work;
     return deadlines.within(work, (rc.context as RequestContext).now.getTime());
   };
 }

@@ -22,8 +22,11 @@ export const forwardedPlugin: ApolloServerPlugin<RequestContext> = {
     if (!contextValue.identity?.via) return;
     return {
       async didResolveOperation({ operation }) {
+        // No operation (several in the document and none named, or an unknown name): nothing can run, and
+        // the execution answers graphql's own error for it (OPERATION_RESOLUTION_FAILURE).
+        if (!operation) return;
         const data = dataFields(contextValue);
-        const refused = !operation || operation.operation !== 'query'
+        const refused = operation.operation !== 'query'
           || operation.selectionSet.selections.some((s) => s.kind !== Kind.FIELD || (s.name.value !== '__typename' && !data.has(s.name.value)));
         if (refused) {
           throw new GraphQLError('A request forwarded by a connected platform may only read the departments\' data fields.', {
