@@ -2,6 +2,7 @@
 // JSON, bodies over the limit get 413 unread, nothing of a body reaches the log, CORS only for listed
 // origins, large answers compressed, no framework fingerprint, GraphiQL and introspection switches,
 // /healthz, /readyz and /metrics.
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -124,6 +125,31 @@ describe('every /graphql answer is JSON', () => {
     // Named, it runs.
     const named = await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: JSON.stringify({ query: two, operationName: 'a' }) });
     expect(JSON.parse(named.text)).toEqual({ data: { me: { department: '430000-GA' } } });
+  });
+
+  it('a persisted query whose hash is not its text\'s, or malformed: BAD_REQUEST saying what is wrong, not an internal error', async () => {
+    const query = '{ me { department } }';
+    const actual = createHash('sha256').update(query).digest('hex');
+    const cases: [object, string][] = [
+      [{ query, extensions: { persistedQuery: { version: 1, sha256Hash: 'ab'.repeat(32) } } },
+        `extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it (that is ${actual}): send the hash of exactly this text, or the hash alone.`],
+      [{ query, extensions: { persistedQuery: { version: 1 } } }, 'extensions.persistedQuery.sha256Hash must be the SHA-256 of the document, in hexadecimal.'],
+      [{ query, extensions: { persistedQuery: { version: 2, sha256Hash: actual } } }, 'extensions.persistedQuery.version must be 1 (Apollo\'s automatic persisted queries).'],
+      [{ query, extensions: { persistedQuery: true } }, 'extensions.persistedQuery.version must be 1 (Apollo\'s automatic persisted queries).'],
+    ];
+    for (const [body, message] of cases) {
+      const a = await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+      expectGraphQLError(a, 400, 'BAD_REQUEST');
+      expect(JSON.parse(a.text)).toEqual({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+    }
+    // The same in a GET's parameters.
+    const search = new URLSearchParams({ query, extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: 'ab'.repeat(32) } }) });
+    expect(expectGraphQLError(await request(`${url()}/graphql?${search}`, { headers: { authorization: auth.authorization } }), 400, 'BAD_REQUEST')).toMatch(/is not the SHA-256 of the query/);
+    // The right hash with its text registers and runs; the hash alone then runs too.
+    const good = { query, extensions: { persistedQuery: { version: 1, sha256Hash: actual } } };
+    expect(JSON.parse((await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: JSON.stringify(good) })).text)).toEqual({ data: { me: { department: '430000-GA' } } });
+    const byHash = { extensions: good.extensions };
+    expect(JSON.parse((await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: JSON.stringify(byHash) })).text)).toEqual({ data: { me: { department: '430000-GA' } } });
   });
 
   it('a request that is not HTTP gets a JSON 400 too', async () => {

@@ -165,10 +165,10 @@ export interface SentDocument {
 }
 
 /**
- * The document of a GraphQL-over-HTTP request as sent: a POST's JSON body (after withDocumentId), or a
- * GET's `query` and `extensions` parameters. Anything malformed names no document here (Apollo refuses it).
+ * The `query` and `extensions` of a GraphQL-over-HTTP request as sent: a POST's JSON body (after
+ * withDocumentId), or a GET's parameters. Anything malformed is left undefined here (Apollo refuses it).
  */
-export function sentDocument(body: unknown, search: string): SentDocument {
+function requestParts(body: unknown, search: string): { query: unknown; extensions: unknown } {
   let query: unknown;
   let extensions: unknown;
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
@@ -182,12 +182,47 @@ export function sentDocument(body: unknown, search: string): SentDocument {
       extensions = undefined;
     }
   }
-  const persisted = extensions && typeof extensions === 'object' ? (extensions as Record<string, unknown>).persistedQuery : undefined;
+  return { query, extensions };
+}
+
+/** Apollo's persisted query extension of a request, when there is one (Apollo takes any truthy value as one). */
+function persistedQueryOf(extensions: unknown): unknown {
+  return extensions && typeof extensions === 'object' ? (extensions as Record<string, unknown>).persistedQuery : undefined;
+}
+
+/**
+ * The document of a GraphQL-over-HTTP request as sent: a POST's JSON body (after withDocumentId), or a
+ * GET's `query` and `extensions` parameters. Anything malformed names no document here (Apollo refuses it).
+ */
+export function sentDocument(body: unknown, search: string): SentDocument {
+  const { query, extensions } = requestParts(body, search);
+  const persisted = persistedQueryOf(extensions);
   const hash = persisted && typeof persisted === 'object' ? (persisted as Record<string, unknown>).sha256Hash : undefined;
   return {
     ...(typeof query === 'string' ? { query } : {}),
     ...(typeof hash === 'string' ? { hash } : {}),
   };
+}
+
+/**
+ * What is wrong with a request's persisted query (`extensions.persistedQuery`, or a `documentId` made
+ * into one), in words for the client; undefined when nothing is. Apollo refuses these itself but gives its
+ * errors no code, so they came out as INTERNAL_SERVER_ERROR: the gateway refuses them first, as BAD_REQUEST.
+ */
+export function persistedQueryProblem(body: unknown, search: string): string | undefined {
+  const { query, extensions } = requestParts(body, search);
+  const persisted = persistedQueryOf(extensions);
+  if (!persisted) return undefined;
+  const { version, sha256Hash } = (typeof persisted === 'object' ? persisted : {}) as Record<string, unknown>;
+  if (version !== 1) return 'extensions.persistedQuery.version must be 1 (Apollo\'s automatic persisted queries).';
+  if (typeof sha256Hash !== 'string') return 'extensions.persistedQuery.sha256Hash must be the SHA-256 of the document, in hexadecimal.';
+  if (typeof query === 'string') {
+    const actual = sha256(query);
+    if (actual !== sha256Hash) {
+      return `extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it (that is ${actual}): send the hash of exactly this text, or the hash alone.`;
+    }
+  }
+  return undefined;
 }
 
 /**

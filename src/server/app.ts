@@ -30,7 +30,7 @@ import { checkpointFileFromEnv, startCheckpoints } from '../audit/checkpoint.ts'
 import { limitsPlugin, notTrusted } from './plugins/limits.ts';
 import { documentLimitRules } from '../limits/document.ts';
 import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts';
-import { TrustedDocumentStore, sentDocument, withDocumentId, type SentDocument } from '../limits/trusted.ts';
+import { TrustedDocumentStore, persistedQueryProblem, sentDocument, withDocumentId, type SentDocument } from '../limits/trusted.ts';
 import { takeRequest, watchRateMeter } from '../limits/rates.ts';
 import { SchemaHolder } from './schema-holder.ts';
 import { buildGatewaySchemaInSteps } from './assemble.ts';
@@ -369,6 +369,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         await sendGraphQLError(req, res, err.status, 'BAD_REQUEST', err.message);
         return;
       }
+    }
+    // A persisted query whose version or hash is wrong (the hash not the text's): the client's error. Apollo
+    // refuses it too, but without a code (INTERNAL_SERVER_ERROR, as if the gateway had failed).
+    const persisted = persistedQueryProblem(body, url.search);
+    if (persisted) {
+      await sendGraphQLError(req, res, 400, 'BAD_REQUEST', persisted);
+      return;
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: req.method ?? 'GET',
