@@ -162,3 +162,31 @@ describe('trustedDocuments: log', () => {
     expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'untrusted document')).toEqual([]);
   });
 });
+
+describe('trustedDocuments: a manifest that cannot be read', () => {
+  it('is reported once, not at every poll, and again once it changes or comes back broken after being read', async () => {
+    const { TrustedDocumentStore } = await import('../src/limits/trusted.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'gg-manifest-'));
+    const file = join(dir, 'persisted-documents.json');
+    const said: string[] = [];
+    try {
+      const store = new TrustedDocumentStore({ mode: 'off', manifests: [file] }, (m) => said.push(m));
+      store.reload();
+      store.reload();
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/persisted-documents\.json: ENOENT/);
+      writeFileSync(file, JSON.stringify({ abc: '{ __typename }' }));
+      store.reload();
+      expect(store.size).toBe(2);
+      writeFileSync(file, 'not json');
+      const later = new Date(Date.now() + 5000);
+      (await import('node:fs')).utimesSync(file, later, later);
+      store.reload();
+      store.reload();
+      expect(said).toHaveLength(2);
+      expect(store.size).toBe(2); // the last good contents are kept
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

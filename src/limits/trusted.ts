@@ -42,6 +42,8 @@ export class TrustedDocumentStore {
   private registered = new Map<string, string>();
   /** Verdicts on document texts sent whole, by the sha256 of the text (bounded, most recent last). */
   private texts = new Map<string, { version: number; trusted: boolean }>();
+  /** A manifest that cannot be read, by file → the problem last reported (said once, not at every poll). */
+  private failing = new Map<string, string>();
 
   constructor(
     readonly config: TrustConfig,
@@ -58,9 +60,12 @@ export class TrustedDocumentStore {
         const { mtimeMs } = statSync(file);
         if (this.manifests.get(file)?.mtimeMs === mtimeMs) continue;
         this.manifests.set(file, { mtimeMs, documents: readManifest(file) });
+        this.failing.delete(file);
         changed = true;
       } catch (error) {
-        this.onError(`trusted documents: ${file}: ${(error as Error).message}`);
+        const problem = `trusted documents: ${file}: ${(error as Error).message}`;
+        if (this.failing.get(file) !== problem) this.onError(problem);
+        this.failing.set(file, problem);
       }
     }
     if (changed) {
