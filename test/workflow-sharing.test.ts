@@ -75,6 +75,11 @@ describe('the walkthrough: request, approve, read', () => {
     expect(wider.errors![0].extensions!.problems).toEqual([
       { path: 'items[1]', message: 'gender was not requested; an approval may only narrow the items (idNumber, fullName, birthDate, phone).' },
     ]);
+    // Every problem at once: the approval's own (an item not requested) and the grant's (an unmasked item
+    // not granted), not the first stage's alone.
+    const both = await gw.query(DECIDE, { ...GA_APPROVER, variables: { input: { id: requestId, decision: 'APPROVE', items: ['idNumber', 'gender'], unmasked: ['fullName'] } } });
+    expect(codes(both)).toEqual(['BAD_USER_INPUT']);
+    expect((both.errors![0].extensions!.problems as { path: string }[]).map((p) => p.path)).toEqual(['items[1]', 'unmasked[0]']);
     const noRole = await gw.query(DECIDE, { dept: '430000-GA', roles: ['applicant'], variables: { input: { id: requestId, decision: 'APPROVE' } } });
     expect(codes(noRole)).toEqual(['FORBIDDEN']);
     const still = await gw.query(`{ sharingRequests(id: "${requestId}") { status } }`, GA_APPROVER);

@@ -303,13 +303,14 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
     if (request.until && until && until > request.until) {
       problems.push({ path: 'until', message: `${until} is later than the end date requested (${request.until}); an approval may only shorten it.` });
     }
-    if (problems.length) throw badInput(listProblems('The approval is refused:', problems), problems);
     const grantInput = {
       requester: request.requester, resource: request.resource, items, purposes: request.purposes, unmasked,
       rows: input.rows ?? null, until, createdBy: actor.user, requestId: request.id,
     };
+    // Every problem at once: the approval's own, then the grant's on the paths not already named.
     const grantCheck = grantProblems({ platform: env.platform, catalogues: await publishedCatalogues(env.store) }, grantInput, env.now);
-    if (grantCheck.length) throw badInput(listProblems('The approval is refused:', grantCheck), grantCheck);
+    problems.push(...grantCheck.filter((g) => !problems.some((p) => p.path === g.path)));
+    if (problems.length) throw badInput(listProblems('The approval is refused:', problems), problems);
     return {
       detail: `sharing request ${request.id} approved: ${items.join(', ')}${unmasked.length ? ` (unmasked: ${unmasked.join(', ')})` : ''} for ${request.purposes.join(', ')}${input.rows ? ` rows of ${input.rows.join(', ')}` : ''} until ${until ?? 'no end'}`,
       resources: resources(items),
