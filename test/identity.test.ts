@@ -295,6 +295,9 @@ describe('the purpose header', () => {
       code: 'BAD_USER_INPUT',
       message: `Unknown purpose "tax-collection" in the \`x-purpose\` header; send one of: ${valid}.`,
     });
+    // A name typed in Chinese reaches Node as Latin-1 characters of its UTF-8 bytes; the message says it as typed.
+    expect(bad(Buffer.from('社会救助', 'utf8').toString('latin1')).message).toBe(`Unknown purpose "社会救助" in the \`x-purpose\` header; send one of: ${valid}.`);
+    expect(bad('café').message).toMatch(/^Unknown purpose "café"/);
     expect(bad('')).toEqual({ code: 'BAD_USER_INPUT', message: `The \`x-purpose\` header is empty; send one of: ${valid}.` });
     const several = { code: 'BAD_USER_INPUT', message: `Send one purpose in the \`x-purpose\` header, not several; valid codes: ${valid}.` };
     expect(bad('social-assistance, administrative-licensing')).toEqual(several);

@@ -18,6 +18,17 @@ function vocabulary(platform: Platform): Set<string> {
   return codes;
 }
 
+/**
+ * The header as the client typed it: Node reads header bytes as Latin-1, so a name typed in Chinese (sent
+ * as UTF-8) would come back to its sender as mojibake. Codes are ASCII (the platform file's pattern), so
+ * this only serves the message.
+ */
+function asSent(value: string): string {
+  if (!/[\u0080-\u00ff]/.test(value) || /[^\u0000-\u00ff]/.test(value)) return value;
+  const text = Buffer.from(value, 'latin1').toString('utf8');
+  return text.includes('\ufffd') ? value : text;
+}
+
 export function parsePurpose(header: string | string[] | undefined, platform: Platform): string | null {
   if (header === undefined) return null;
   const valid = () => platform.purposes.map((p) => p.code).join(', ');
@@ -31,7 +42,7 @@ export function parsePurpose(header: string | string[] | undefined, platform: Pl
     throw new BadUserInputError(`The \`x-purpose\` header is longer than ${MAX_PURPOSE_LENGTH} characters; send one of: ${valid()}.`);
   }
   if (!vocabulary(platform).has(code)) {
-    throw new BadUserInputError(`Unknown purpose ${JSON.stringify(code)} in the \`x-purpose\` header; send one of: ${valid()}.`);
+    throw new BadUserInputError(`Unknown purpose ${JSON.stringify(asSent(code))} in the \`x-purpose\` header; send one of: ${valid()}.`);
   }
   return code;
 }
