@@ -13,7 +13,8 @@ import { parseTtl, signToken } from '../src/identity/token.ts';
 import { HEADER_MESSAGE, TOKEN_MESSAGE, createVerifier } from '../src/identity/verify.ts';
 import type { Platform } from '../src/model/platform.ts';
 import type { Store } from '../src/store/port.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
+import { SQLITE_FILE, openSqliteStore } from '../src/store/sqlite.ts';
+import Database from 'better-sqlite3';
 
 const platform: Platform = {
   platform: { region: '430000', level: 'province', name: 'Hunan', competentDepartment: '430000-ZWB', holidays: [] },
@@ -226,6 +227,26 @@ describe('the stored secret', () => {
       expect(await createVerifier({ secret: sb, platform }).verify(`Bearer ${token}`)).toMatchObject({ user: 'u' });
     } finally {
       await a.close();
+      await b.close();
+    }
+  });
+
+  it('once made, is read without waiting for another process’s write lock (a long data import)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'govgraph-secret-'));
+    dirs.push(dir);
+    const a = await openSqliteStore(dir);
+    const made = await storedSecret(a);
+    await a.close();
+    const b = await openSqliteStore(dir);
+    const holder = new Database(path.join(dir, SQLITE_FILE));
+    try {
+      holder.exec('BEGIN IMMEDIATE');
+      const started = performance.now();
+      expect(Buffer.from(await storedSecret(b)).equals(Buffer.from(made))).toBe(true);
+      expect(performance.now() - started).toBeLessThan(1000); // the lock's bound is 5 s
+    } finally {
+      holder.exec('COMMIT');
+      holder.close();
       await b.close();
     }
   });

@@ -20,9 +20,11 @@ async function readSecret(store: Store): Promise<string | null> {
 
 /** The secret kept in the store, made (32 random bytes, base64url) when there is none yet. */
 export async function storedSecret(store: Store): Promise<Uint8Array> {
-  await store.ensureIndex(SETTINGS, { fields: ['key'], unique: true });
+  // Read first: making the index is a write, and a secret already made must not wait for another
+  // process's write lock (a long `data import`) before `token` or `serve` can go on.
   const existing = await readSecret(store);
   if (existing) return encoder.encode(existing);
+  await store.ensureIndex(SETTINGS, { fields: ['key'], unique: true });
   const made = randomBytes(SECRET_BYTES).toString('base64url');
   try {
     await store.insert(SETTINGS, [{ key: JWT_SECRET_KEY, value: made }]);
