@@ -117,3 +117,17 @@ describe('the audit log of objections', () => {
     ]);
   });
 });
+
+describe('a refused answer to an objection', () => {
+  it('names the objection’s resource (no item), so that its provider sees another department’s attempt', async () => {
+    const [o] = await gw.store.find(OBJECTIONS, { filter: eq('resource', VEHICLES) });
+    const other = await gw.query(`mutation($input: ObjectionAnswerInput!) { answerObjection(input: $input) { status } }`,
+      { dept: '370000-MZT', roles: ['approver'], variables: { input: { id: o.id, decision: 'REJECT', reason: 'not ours' } } });
+    expect(codes(other)).toEqual(['FORBIDDEN']);
+    const r = await gw.query(`{ auditLog(filter: { outcome: REFUSED, kind: WORKFLOW }, first: 50) { nodes { department action resources { resource items } } } }`,
+      { dept: '370000-GAT' });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.auditLog.nodes.filter((n: { action: string }) => n.action === 'answerObjection'))
+      .toEqual([{ department: '370000-MZT', action: 'answerObjection', resources: [{ resource: VEHICLES, items: [] }] }]);
+  });
+});

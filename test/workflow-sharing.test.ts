@@ -70,6 +70,10 @@ describe('the walkthrough: request, approve, read', () => {
   it('refuses a decision by another department’s approver, and an approval that widens the request', async () => {
     const other = await gw.query(DECIDE, { dept: '430000-MZ', roles: ['approver'], variables: { input: { id: requestId, decision: 'APPROVE' } } });
     expect(codes(other)).toEqual(['FORBIDDEN']);
+    // The refusal names the resource (no items), so the provider sees another department's attempt.
+    const log = await gw.query(`{ auditLog(filter: { outcome: REFUSED, kind: WORKFLOW }, first: 50) { nodes { department action resources { resource items } } } }`, { dept: '430000-GA' });
+    expect(log.data!.auditLog.nodes.filter((n: { action: string }) => n.action === 'decideSharingRequest'))
+      .toEqual([{ department: '430000-MZ', action: 'decideSharingRequest', resources: [{ resource: '430000-GA-00001', items: [] }] }]);
     const wider = await gw.query(DECIDE, { ...GA_APPROVER, variables: { input: { id: requestId, decision: 'APPROVE', items: ['idNumber', 'gender'] } } });
     expect(codes(wider)).toEqual(['BAD_USER_INPUT']);
     expect(wider.errors![0].extensions!.problems).toEqual([

@@ -218,9 +218,10 @@ export async function answerObjection(
   actor: Actor,
   input: { id: string; decision: ObjectionDecision; reason?: string | null },
 ): Promise<Objection> {
-  return perform(env, actor, 'answerObjection', async () => {
-    requireRole(actor, 'approver', 'answer objections');
+  return perform(env, actor, 'answerObjection', async (about) => {
     const o = await getObjection(env.store, input.id);
+    if (o) about(concerning(o.resource, o.provider)); // a refusal's provider sees it (no item: not the objection's)
+    requireRole(actor, 'approver', 'answer objections');
     if (!o) throw notFound(`No objection ${input.id}.`);
     requireDepartment(actor, o.provider, `answer objections to ${o.resource}`);
     if (o.status !== 'open') throw conflict(`Objection ${o.id} was already answered (${o.status.toUpperCase()}) by ${o.answeredBy} on ${o.answeredAt}.`);

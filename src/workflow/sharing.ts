@@ -189,10 +189,11 @@ function refusal(problems: CodedProblem[]): WorkflowError {
 
 /** An applicant asks the provider of a conditional resource for a grant; refused at once with the reason. */
 export async function requestSharing(env: WorkflowEnv, actor: Actor, input: SharingRequestInput): Promise<SharingRequest> {
-  return perform(env, actor, 'requestSharing', async () => {
-    requireRole(actor, 'applicant', 'request sharing');
+  return perform(env, actor, 'requestSharing', async (about) => {
     const catalogues = await publishedCatalogues(env.store);
     const resource = findResource(catalogues, input.resource);
+    if (resource) about(concerning(resource.code, resource.provider)); // a refusal's provider sees it
+    requireRole(actor, 'applicant', 'request sharing');
     if (!resource) throw notFound(`No published resource ${input.resource}; the catalogues query lists them.`);
     if (resource.provider === actor.dept.code) throw badInput(`${actor.dept.code} provides ${resource.code} itself; it needs no grant.`);
     const items = [...new Set(input.items)];
@@ -265,9 +266,10 @@ export interface DecisionInput {
  * possibly narrowed; rejecting needs a reason. A decided request cannot be decided again (CONFLICT).
  */
 export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input: DecisionInput): Promise<SharingRequest> {
-  return perform(env, actor, 'decideSharingRequest', async () => {
-    requireRole(actor, 'approver', 'decide sharing requests');
+  return perform(env, actor, 'decideSharingRequest', async (about) => {
     const request = await getSharingRequest(env.store, input.id);
+    if (request) about(concerning(request.resource, request.provider)); // a refusal's provider sees it
+    requireRole(actor, 'approver', 'decide sharing requests');
     if (!request) throw notFound(`No sharing request ${input.id}.`);
     requireDepartment(actor, request.provider, `decide requests for ${request.resource}`);
     if (request.status !== 'pending') {
@@ -333,11 +335,13 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
 
 /** An approver of the providing department ends a grant at once. */
 export async function revokeGrant(env: WorkflowEnv, actor: Actor, input: { id: string; reason?: string | null }): Promise<Grant> {
-  return perform(env, actor, 'revokeGrant', async () => {
-    requireRole(actor, 'approver', 'revoke grants');
+  return perform(env, actor, 'revokeGrant', async (about) => {
     const grant = await getGrant(env.store, input.id);
+    const provider = grant ? await providerOf(env.store, grant.resource) : null;
+    // A refusal names the resource (no items), so its provider sees the attempt too.
+    if (grant && provider) about(concerning(grant.resource, provider));
+    requireRole(actor, 'approver', 'revoke grants');
     if (!grant) throw notFound(`No grant ${input.id}.`);
-    const provider = await providerOf(env.store, grant.resource);
     if (provider !== actor.dept.code) throw forbidden(`Only the provider of ${grant.resource} (${provider ?? 'unknown'}) may revoke its grants; you act for ${actor.dept.code}.`);
     if (grant.revokedAt) throw conflict(`Grant ${grant.id} was already revoked by ${grant.revokedBy} on ${grant.revokedAt}.`);
     const reason = input.reason?.trim();
