@@ -64,6 +64,17 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     ],
   },
   {
+    // A token, a grant or an audit entry naming "430000-ga" must not be a second department.
+    name: 'two department codes differing only in case',
+    mutate: (d) => (d.departments[1].code = '430000-ga'),
+    problems: [
+      {
+        path: 'departments[1].code',
+        message: '"430000-ga" differs from the code "430000-GA" of departments[0] only in case; department codes must be unique ignoring case',
+      },
+    ],
+  },
+  {
     name: 'two departments of one graphqlName',
     mutate: (d) => (d.departments[2].graphqlName = 'publicSecurity'),
     problems: [

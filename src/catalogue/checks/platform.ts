@@ -9,8 +9,16 @@ import { listOf, problem, repeats } from './util.ts';
 export type PlatformCheck = (p: Platform) => Iterable<Problem>;
 
 function* departmentCodesUnique(p: Platform): Iterable<Problem> {
-  for (const [i, first, code] of repeats(p.departments, (d) => d.code)) {
-    yield problem(`departments[${i}].code`, `"${code}" is already the code of departments[${first}]; department codes must be unique`);
+  // Ignoring case: resource codes are compared so (catalogue/codes.ts), and "430000-ga" beside "430000-GA"
+  // would be two departments a person cannot tell apart in a token, a grant or the audit log.
+  for (const [i, first] of repeats(p.departments, (d) => d.code.toUpperCase())) {
+    const [code, other] = [p.departments[i].code, p.departments[first].code];
+    yield problem(
+      `departments[${i}].code`,
+      code === other
+        ? `"${code}" is already the code of departments[${first}]; department codes must be unique`
+        : `"${code}" differs from the code "${other}" of departments[${first}] only in case; department codes must be unique ignoring case`,
+    );
   }
 }
 
