@@ -226,6 +226,28 @@ describe('through the workflow', () => {
       `resources[0].code: resource 430000-GA-00100 of ${PROVIDER} was last published by catalogue "T-GA" (version 1, compiled by ${PROVIDER})`,
     ]);
   });
+
+  it('two first publications of one new code at once: one wins, the other is refused, whatever their collections', async () => {
+    // Each was checked against a history without the code; they race to publish. Different collections,
+    // so the collections' bindings alone do not settle it: the code is claimed too.
+    const mine = providerCatalogue(resource('430000-GA-00200', PROVIDER));
+    const theirs = catalogue('T-SCJG', OTHER, [resource('430000-GA-00200', OTHER, { share: OPEN, source: { collection: 'scjg_copy' } })]);
+    const versions: number[] = [];
+    for (const c of [mine, theirs]) {
+      const { version } = await submit(c);
+      await approve(c.id, version.version);
+      versions.push(version.version);
+    }
+    const results = await Promise.allSettled([mine, theirs].map((c, i) => publishCatalogue(env, actor(c.compiler, 'compiler'), { id: c.id, version: versions[i] })));
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(lost.reason.code).toBe('CATALOGUE_INVALID');
+    expect(lost.reason.problems.map((p: { path: string; message: string }) => `${p.path}: ${p.message}`.split(';')[0])).toEqual([
+      expect.stringMatching(/^resources\[\d\]\.code: resource code 430000-GA-00200 was claimed by 430000-(GA|SCJG) a moment ago, by a publication that got there first$/),
+    ]);
+    const published = await store.find(CATALOGUE_VERSIONS, { filter: { kind: 'compare', field: 'status', op: 'eq', value: 'published' } });
+    expect(published).toHaveLength(1);
+  });
 });
 
 describe('what counts as widening another provider\'s sharing', () => {

@@ -859,6 +859,21 @@ function contract(harness: () => Harness): void {
       }
     });
 
+    it('lets exactly one of two handles racing for a new code win, whatever their collections', async () => {
+      const other = await h.open();
+      try {
+        const results = await Promise.all([
+          claimCollections(store, [catalogueOf('430000-GA-00078', '430000-GA')]),
+          claimCollections(other, [catalogueOf('430000-GA-00078', '430000-MZ', 'mz_copy')]),
+        ]);
+        expect(results.map(([p]) => p.length).sort()).toEqual([0, 1]);
+        expect(results.flat(2).map((p) => p.path)).toEqual(['resources[0].code']);
+        expect(await store.count(COLLECTION_OWNERS, eq('key', 'code:430000-ga-00078'))).toBe(1);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('refuses names reserved for the platform and the stores', () => {
       for (const name of ['_audit', '_Grants', 'system.users', 'sqlite_master', 'SQLITE_x']) expect(reservedCollection(name), name).not.toBeNull();
       for (const name of ['ga_household', 'r_430000_ga_00001']) expect(reservedCollection(name), name).toBeNull();

@@ -12,7 +12,11 @@
 //   one name (in both stores an insert under a unique index is atomic), so a publication can never
 //   succeed over a collection another resource has claimed. Versions published before bindings existed
 //   are claimed first, in the order they were published, so the first publisher keeps its collection.
+// - The resource code itself is claimed the same way, under the key `code:<code in lower case>` (no
+//   collection key has a colon): two first publications of one new code with different collections
+//   would otherwise both pass the history's checks (codes.ts) and both be published.
 import { collectionOf, type Catalogue, type Resource } from '../model/catalogue.ts';
+import { codeKey } from './codes.ts';
 import { and, DuplicateKeyError, eq, type Row, type Store } from '../store/port.ts';
 import type { Problem } from './problems.ts';
 import { catalogueVersions, type CatalogueVersions } from './repository.ts';
@@ -50,6 +54,12 @@ function ownerOf(row: Row): CollectionOwner {
 const sameOwner = (o: CollectionOwner, r: Resource) => o.resource === r.code && o.provider === r.provider;
 
 function taken(r: Resource, i: number, o: CollectionOwner): Problem {
+  if (o.key.startsWith(CODE_CLAIM)) {
+    return {
+      path: `resources[${i}].code`,
+      message: `resource code ${o.resource} was claimed by ${o.provider} a moment ago, by a publication that got there first; a resource code belongs to its first provider for good: give the resource a code of its own`,
+    };
+  }
   return {
     path: pathOf(r, i),
     message: `the store collection "${collectionOf(r)}" belongs to resource ${o.resource} of ${o.provider} (as "${o.collection}"); a resource can never read another resource's collection, so name another`,
@@ -66,10 +76,17 @@ async function bindingOf(store: Store, key: string): Promise<CollectionOwner | n
   return rows.length ? ownerOf(rows[0]) : null;
 }
 
-/** Records the binding unless the key is bound; returns the binding in force and whether this call made it. */
-async function bind(store: Store, r: Resource, now: Date): Promise<{ owner: CollectionOwner; made: boolean }> {
+const CODE_CLAIM = 'code:';
+
+/** What a publication of the resource claims: its collection, and its code. */
+function claimsOf(r: Resource): CollectionOwner[] {
   const collection = collectionOf(r);
-  const owner: CollectionOwner = { key: collectionKey(collection), collection, resource: r.code, provider: r.provider };
+  const owner = { collection, resource: r.code, provider: r.provider };
+  return [{ key: collectionKey(collection), ...owner }, { key: CODE_CLAIM + codeKey(r.code), ...owner }];
+}
+
+/** Records the binding unless the key is bound; returns the binding in force and whether this call made it. */
+async function bind(store: Store, owner: CollectionOwner, now: Date): Promise<{ owner: CollectionOwner; made: boolean }> {
   try {
     await store.insert(COLLECTION_OWNERS, [{ ...owner, boundAt: now.toISOString() }]);
     return { owner, made: true };
@@ -83,7 +100,7 @@ async function bind(store: Store, r: Resource, now: Date): Promise<{ owner: Coll
 
 /** Binds the collections of every version ever published, oldest publication first (stores from before bindings). */
 async function bindHistory(store: Store, versions: CatalogueVersions, now: Date): Promise<void> {
-  for (const v of await versions.everPublished()) for (const r of v.catalogue.resources) await bind(store, r, now);
+  for (const v of await versions.everPublished()) for (const r of v.catalogue.resources) for (const c of claimsOf(r)) await bind(store, c, now);
 }
 
 /**
@@ -129,9 +146,14 @@ export async function claimCollections(
   for (const catalogue of catalogues) {
     const mine: Problem[] = [];
     for (const [i, r] of catalogue.resources.entries()) {
-      const { owner, made: isNew } = await bind(store, r, now);
-      if (isNew) made.push(owner);
-      if (!sameOwner(owner, r)) mine.push(taken(r, i, owner));
+      for (const claim of claimsOf(r)) {
+        const { owner, made: isNew } = await bind(store, claim, now);
+        if (isNew) made.push(owner);
+        if (!sameOwner(owner, r)) {
+          mine.push(taken(r, i, owner)); // one problem a resource: its collection's, else its code's
+          break;
+        }
+      }
     }
     problems.push(mine);
   }
