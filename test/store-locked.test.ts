@@ -14,7 +14,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { verifyAuditChain } from '../src/audit/verify.ts';
-import { RATE_BUCKETS } from '../src/limits/rates.ts';
+import { METER_WAIT_MS, RATE_BUCKETS } from '../src/limits/rates.ts';
 import { createLogger } from '../src/server/plugins/logging.ts';
 import { eq } from '../src/store/port.ts';
 import { DEFAULT_LOCK_WAIT_MS, SQLITE_FILE } from '../src/store/sqlite.ts';
@@ -24,6 +24,8 @@ const HOLD_MS = 10_000;
 const GA = { dept: '430000-GA' };
 const DATA_READ = '{ publicSecurity { householdRegistrations(first: 1) { nodes { idNumber } } } }';
 const NO_DATA = '{ __typename }';
+// idNumber is masked for 430000-MZ under social-assistance: the filter is a masked probe.
+const PROBE = '{ humanResources { employmentRegistrations(filter: { idNumber: { eq: "430102199001011234" } }) { totalCount } } }';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -84,6 +86,15 @@ describe('a store locked by another process', () => {
     expect(readMs).toBeGreaterThanOrEqual(DEFAULT_LOCK_WAIT_MS - 100);
     expect(readMs).toBeLessThan(DEFAULT_LOCK_WAIT_MS + 2000);
 
+    // A read that compares a masked item counts a masked probe first (a meter step): it waits the meter's
+    // short bound, not the store's, and fails closed before reading anything (it took 2 × the store's bound).
+    const [probe, probeMs] = await timed(() => gw.query(PROBE, { dept: '430000-MZ', purpose: 'social-assistance' }));
+    expect(held).toBe(true);
+    expect(probe.data ?? null).toBeNull();
+    expect(probe.errors?.map((e) => e.extensions?.code)).toEqual(['STORE_UNAVAILABLE']);
+    expect(probeMs).toBeGreaterThanOrEqual(METER_WAIT_MS - 50);
+    expect(probeMs).toBeLessThan(METER_WAIT_MS + 1500);
+
     await released;
     await probes;
     expect(health.length).toBeGreaterThan(20);
@@ -94,6 +105,7 @@ describe('a store locked by another process', () => {
     expect(sorted[Math.floor(sorted.length * 0.9)]).toBeLessThan(100);
     expect(sorted.at(-1)).toBeLessThan(1000);
     expect((await gw.query(DATA_READ, GA)).errors).toBeUndefined();
+    expect((await gw.query(PROBE, { dept: '430000-MZ', purpose: 'social-assistance' })).errors).toBeUndefined();
   }, 60_000);
 });
 

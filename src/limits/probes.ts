@@ -2,10 +2,14 @@
 // toward a quota per department and resource: `limits.maskedProbes.perHour` in each clock hour and
 // `perDay` in each platform day (UTC+08:00, as the usage report's days). Counted with the store's atomic
 // meter (Store.meter), so the quota holds across every instance on one store. Past it, RATE_LIMITED saying
-// when the window resets. The day's counts and refusals stay 400 days for the usage report.
+// when the window resets. The day's counts and refusals stay 400 days for the usage report. A step waits
+// METER_WAIT_MS at most for another process's write lock (a long `data import`), then the request fails
+// closed (STORE_UNAVAILABLE): a quota against probing is not counted in memory, and the request's audit
+// entry could not be written anyway.
 import type { GraphQLError } from 'graphql';
 import type { Limits } from '../model/platform.ts';
 import { and, type Store } from '../store/port.ts';
+import { METER_WAIT_MS } from './rates.ts';
 import { rateLimited } from './refusals.ts';
 
 export const MASKED_PROBES = '_masked_probes';
@@ -34,6 +38,7 @@ function windowsAt(now: number): Windows {
 }
 
 const counter = (key: string, amount: number, capacity: number, now: number, ttlMs: number) => ({ key, amount, capacity, drainPerMs: 0, now, ttlMs });
+const SHORT = { waitMs: METER_WAIT_MS };
 
 /**
  * Counts the masked values of one request (by resource code) for department `dept`; a RATE_LIMITED error
@@ -51,7 +56,7 @@ export async function takeProbes(
     if (n <= 0) continue;
     const who = `${dept}|${resource}`;
     const hourKey = `h|${w.hour}|${who}`;
-    const hour = await store.meter(MASKED_PROBES, counter(hourKey, n, quota.perHour, now, 2 * HOUR));
+    const hour = await store.meter(MASKED_PROBES, counter(hourKey, n, quota.perHour, now, 2 * HOUR), SHORT);
     let refusal: GraphQLError | null = null;
     if (!hour.taken) {
       refusal = rateLimited(
@@ -60,9 +65,9 @@ export async function takeProbes(
         { resource, quota: 'perHour' },
       );
     } else {
-      const day = await store.meter(MASKED_PROBES, counter(`d|${w.day}|${who}`, n, quota.perDay, now, KEEP_DAYS));
+      const day = await store.meter(MASKED_PROBES, counter(`d|${w.day}|${who}`, n, quota.perDay, now, KEEP_DAYS), SHORT);
       if (!day.taken) {
-        await store.meter(MASKED_PROBES, counter(hourKey, -n, quota.perHour, now, 2 * HOUR));
+        await store.meter(MASKED_PROBES, counter(hourKey, -n, quota.perHour, now, 2 * HOUR), SHORT);
         refusal = rateLimited(
           `Department ${dept} has compared items of ${resource} that are masked for it with ${day.level} values today (${w.day}, UTC+08:00), and this request compares ${n} more; the quota is ${quota.perDay} a day (limits.maskedProbes). A grant that unmasks the item lifts it.`,
           w.dayEnds - now,
@@ -71,7 +76,7 @@ export async function takeProbes(
       }
     }
     if (refusal) {
-      await store.meter(MASKED_PROBES, counter(`r|${w.day}|${who}`, 1, Number.MAX_SAFE_INTEGER, now, KEEP_DAYS));
+      await store.meter(MASKED_PROBES, counter(`r|${w.day}|${who}`, 1, Number.MAX_SAFE_INTEGER, now, KEEP_DAYS), SHORT);
       return refusal;
     }
   }
