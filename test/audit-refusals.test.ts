@@ -1,6 +1,6 @@
 // SPEC §10: denied requests are logged too. Every request a limit refuses once its token is verified
 // (SPEC §13: depth, aliases, tokens, cost, filter bounds, an `in` or a `contains` on a masked item, a `first`
-// over the page maximum, the masked probes' quota, the rate, an untrusted document) has an audit entry:
+// over the page maximum, the masked probes' quota, the rate, an untrusted document, an unknown purpose) has an audit entry:
 // kind read, outcome refused, the refusal's code and message as its detail, the resources involved where
 // the document was parsed (the item probed denied with the code), never the variables. The chain verifies.
 // When the entry cannot be written, the refusal fails closed like any request (AUDIT_UNAVAILABLE, 503).
@@ -49,7 +49,7 @@ afterAll(() => gw?.close());
 
 let n = 0;
 /** Sends `document` as a user of its own (the rate is 2 a minute) and returns the answer and the request's entries. */
-async function send(document: string, opts: { user?: string; variables?: Record<string, unknown>; gateway?: Gateway } = {}) {
+async function send(document: string, opts: { user?: string; variables?: Record<string, unknown>; gateway?: Gateway; purpose?: string } = {}) {
   const requestId = `refusal-${++n}`;
   const url = (opts.gateway ?? gw.gateway).url;
   const res = await fetch(`${url}/graphql`, {
@@ -57,7 +57,7 @@ async function send(document: string, opts: { user?: string; variables?: Record<
     headers: {
       'content-type': 'application/json',
       authorization: `Bearer ${await gw.token(RST, [], opts.user ?? `user-${n}`)}`,
-      'x-purpose': PURPOSE,
+      'x-purpose': opts.purpose ?? PURPOSE,
       'x-request-id': requestId,
     },
     body: JSON.stringify({ query: document, variables: opts.variables }),
@@ -175,6 +175,18 @@ describe('a request refused by a limit has its audit entry', () => {
     }
   });
 
+  it('an unknown purpose (refused before the document is read): no purpose in the entry, the one sent in its detail', async () => {
+    const doc = 'query Me { me { user } }';
+    const sent = await send(doc, { purpose: 'recruiting' });
+    expect([sent.status, sent.code]).toEqual([400, 'BAD_USER_INPUT']);
+    expect(sent.body.errors![0].message).toMatch(/^Unknown purpose "recruiting" in the `x-purpose` header; send one of: /);
+    expect(sent.entries).toHaveLength(1);
+    expect(sent.entries[0]).toMatchObject({
+      kind: 'read', action: null, outcome: 'refused', department: RST, purpose: null, operationName: 'Me', documentHash: sha256(doc), resources: [],
+      detail: `BAD_USER_INPUT: ${sent.body.errors![0].message}`,
+    });
+  });
+
   it('a data read with a refused alias beside it: one entry, the refusal among its parts', async () => {
     const doc = `{ adminService { ok: electronicLicences(first: 1) { nodes { licenceNo } } bad: electronicLicences(first: 1, orderBy: [{ field: holderName }]) { nodes { licenceNo } } } }`;
     const sent = await send(doc);
@@ -186,7 +198,7 @@ describe('a request refused by a limit has its audit entry', () => {
 
   it('the chain holds every entry and verifies; the provider sees the refusals about its resource', async () => {
     expect(await verifyAuditChain(gw.store)).toMatchObject({ ok: true });
-    expect(await gw.store.count(AUDIT_COLLECTION, eq('outcome', 'refused'))).toBe(11);
+    expect(await gw.store.count(AUDIT_COLLECTION, eq('outcome', 'refused'))).toBe(12);
     const log = await gw.query('{ auditLog(filter: { outcome: REFUSED }, first: 20) { nodes { outcome detail resources { resource } } } }', {
       token: await gw.token('430000-ZWB', [], 'zwb-auditor'),
     });

@@ -141,6 +141,11 @@ function authError(err: unknown): GraphQLError {
   return err as GraphQLError;
 }
 
+/** What a refusal's audit entry says of the document sent: its operation's name and its hash. */
+function refusedDocument(sent: HTTPGraphQLRequest, document = sentDocument(sent.body, sent.search)) {
+  return { operationName: sentOperationName(sent), documentHash: document.hash ?? (document.query === undefined ? null : documentHash(document.query)) };
+}
+
 /**
  * The operation name of a request before its document is parsed: the one it sends (POST body or GET
  * parameter), else that of a document that starts with a named operation.
@@ -270,7 +275,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const refusedAs = (err: unknown, requestId: string, department: string, sent: HTTPGraphQLRequest) =>
     noteRefused(err, { requestId, department, operationName: sentOperationName(sent) });
   const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest): Promise<RequestContext> => {
-    let identity, purpose;
+    let identity, sentPurpose;
     try {
       // A department token verified before and still valid is known: its claims were looked at then.
       const known = req.headers[FORWARDED_HEADER] === undefined ? verifier.known(req.headers.authorization) : undefined;
@@ -278,10 +283,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         // A request forwarded by a connected platform (SPEC §12): its signed identity and purpose, only.
         const f = await forwarded.verify(req.headers.authorization, req.headers[FORWARDED_HEADER]);
         identity = f.identity;
-        purpose = parsePurpose(f.purpose ?? undefined, platform);
+        sentPurpose = f.purpose ?? undefined;
       } else {
         identity = known ?? (await verifier.verify(req.headers.authorization));
-        purpose = parsePurpose(req.headers['x-purpose'], platform);
+        sentPurpose = req.headers['x-purpose'];
       }
     } catch (err) {
       throw authError(err);
@@ -289,6 +294,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const now = new Date();
     const requestId = requestIdOf(req.headers['x-request-id']);
     // A refusal from here on is of a known department: its log line, metrics and audit entry say so (refusedAs).
+    let purpose;
+    try {
+      purpose = parsePurpose(sentPurpose, platform);
+    } catch (err) {
+      // An unknown purpose is refused like a limit: with its entry (SPEC §10), the purpose as sent in its message.
+      const answer = await auditRefusal(store, { requestId, identity, purpose: null }, refusedDocument(sent), authError(err));
+      throw refusedAs(answer, requestId, identity.dept.code, sent);
+    }
     if (limitsOn) {
       // SPEC §13, before anything that costs: under `require` a document not in the manifests (an unknown
       // hash included) is refused before the rate is counted; then the rate buckets (from this instance's
@@ -313,9 +326,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         refusal = taken;
       }
       if (refusal) {
-        document ??= sentDocument(sent.body, sent.search);
-        const hash = document.hash ?? (document.query === undefined ? null : documentHash(document.query));
-        const answer = await auditRefusal(store, { requestId, identity, purpose }, { operationName: sentOperationName(sent), documentHash: hash }, refusal);
+        const answer = await auditRefusal(store, { requestId, identity, purpose }, refusedDocument(sent, document), refusal);
         throw refusedAs(answer, requestId, identity.dept.code, sent);
       }
     }
