@@ -2,7 +2,10 @@
 // what it removes, renames (same element), retypes or shares more tightly is listed with the departments
 // whose audited reads of the last 90 days used it. The auditor sees them in reviewCatalogue's view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EffectiveShare } from '../src/access/effective-share.ts';
+import { compileGlobSet } from '../src/access/glob.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { tightenings } from '../src/catalogue/widening.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
 import { breakingChanges } from '../src/workflow/warnings.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -67,6 +70,26 @@ describe('breakingChanges (pure)', () => {
     expect(breakingChanges(c, next, readers).map((w) => w.kind === 'BREAKING_CHANGE' && [w.resource, w.item, w.change, w.usedBy])).toEqual([
       ['430000-ZRZYT-00001', null, 'renamed', []],
       ['430000-ZRZYT-00002', null, 'removed', ['430000-SCJG']],
+    ]);
+  });
+});
+
+describe('what counts as sharing more tightly (the widening check read the other way)', () => {
+  const share = (s: Partial<EffectiveShare>): EffectiveShare => ({
+    type: 'conditional', methods: ['api', 'download'], purposes: null, levels: null, departments: [], ...s,
+  });
+  it('names each part an item loses, and nothing for the same share or a wider one', () => {
+    const before = share({ purposes: ['a', 'b'], departments: [compileGlobSet(['430000-*'])] });
+    expect(tightenings(before, before)).toEqual([]);
+    expect(tightenings(before, share({ type: 'unconditional', purposes: ['a', 'b', 'c'] }))).toEqual([]);
+    expect(tightenings(before, share({
+      type: 'none', methods: ['api'], purposes: ['a'], levels: ['province'], departments: [compileGlobSet(['430100-*'])],
+    }))).toEqual([
+      'shared none instead of conditional',
+      'no longer by download',
+      'purposes narrowed to a',
+      'levels narrowed to province',
+      'departments limited to 430100-*',
     ]);
   });
 });

@@ -1,7 +1,8 @@
 // What a new version of a resource shares beyond what an earlier publication of it shared: a looser
 // type, more methods, more purposes, levels or departments, row scope dropped, an item no longer
 // sensitive or masked less. Only the provider may widen its resource's sharing (codes.ts); a catalogue
-// compiled by another department may keep or tighten it.
+// compiled by another department may keep or tighten it. The same parts, read the other way, are what a
+// new version takes away (`tightenings`: the submission's breaking-change warnings, SPEC §14).
 //
 // Shares are compared in their effective form (src/access/effective-share.ts: an item's is the
 // resource's tightened by its own), part by part, each part a named value of ASPECTS. Department
@@ -20,10 +21,14 @@ export interface Widening<P> {
   against: P;
 }
 
-/** One part of a share: its path under `share`, and what `after` allows beyond `before` (null: nothing). */
+/**
+ * One part of a share: its path under `share`, what `after` allows beyond `before`, and what it takes
+ * away from it (null: nothing).
+ */
 interface Aspect {
   path: string;
   wider(before: EffectiveShare, after: EffectiveShare, platform: Platform): string | null;
+  tighter(before: EffectiveShare, after: EffectiveShare): string | null;
 }
 
 /** An optional restriction (null: none) loosened: dropped, or with entries added. */
@@ -34,12 +39,18 @@ function loosened(before: readonly string[] | null, after: readonly string[] | n
   return extra.length ? more(extra) : null;
 }
 
+/** `after` allows less than `before` of an optional restriction (null = unrestricted). */
+const narrower = (before: readonly string[] | null, after: readonly string[] | null) => after !== null && (before === null || before.some((x) => !after.includes(x)));
+
 const reached = (s: EffectiveShare, code: string) => s.departments.every((g) => g.test(code));
+/** A share's department patterns, in one order: two shares with the same patterns let in the same departments. */
+const patterns = (s: EffectiveShare) => s.departments.map((g) => [...g.patterns].sort().join(',')).sort();
 
 const ASPECTS: readonly Aspect[] = [
   {
     path: 'share.type',
     wider: (a, b) => (SHARE_TYPE_ORDER.indexOf(b.type) < SHARE_TYPE_ORDER.indexOf(a.type) ? `shared ${b.type} instead of ${a.type}` : null),
+    tighter: (a, b) => (SHARE_TYPE_ORDER.indexOf(b.type) > SHARE_TYPE_ORDER.indexOf(a.type) ? `shared ${b.type} instead of ${a.type}` : null),
   },
   {
     path: 'share.methods',
@@ -47,14 +58,20 @@ const ASPECTS: readonly Aspect[] = [
       const extra = b.methods.filter((m) => !a.methods.includes(m));
       return extra.length ? `offered by ${listOf(extra)} too` : null;
     },
+    tighter: (a, b) => {
+      const lost = a.methods.filter((m) => !b.methods.includes(m));
+      return lost.length ? `no longer by ${lost.join(', ')}` : null;
+    },
   },
   {
     path: 'share.scope.purposes',
     wider: (a, b) => loosened(a.purposes, b.purposes, 'for any purpose', (extra) => `for ${listOf(extra)} too`),
+    tighter: (a, b) => (narrower(a.purposes, b.purposes) ? `purposes narrowed to ${b.purposes!.join(', ')}` : null),
   },
   {
     path: 'share.scope.levels',
     wider: (a, b) => loosened(a.levels, b.levels, 'at any level', (extra) => `at the ${listOf(extra)} level${extra.length > 1 ? 's' : ''} too`),
+    tighter: (a, b) => (narrower(a.levels, b.levels) ? `levels narrowed to ${b.levels!.join(', ')}` : null),
   },
   {
     path: 'share.scope.departments',
@@ -62,8 +79,15 @@ const ASPECTS: readonly Aspect[] = [
       const extra = platform.departments.filter((d) => reached(b, d.code) && !reached(a, d.code)).map((d) => d.code);
       return extra.length ? `to departments ${listOf(extra, 4)} too` : null;
     },
+    tighter: (a, b) =>
+      b.departments.length && patterns(a).join(' ') !== patterns(b).join(' ') ? `departments limited to ${patterns(b).join(' and ')}` : null,
   },
 ];
+
+/** What `after` (an item's new effective share) takes away from `before`, in words; empty when nothing. */
+export function tightenings(before: EffectiveShare, after: EffectiveShare): string[] {
+  return ASPECTS.flatMap((aspect) => aspect.tighter(before, after) ?? []);
+}
 
 /** Every aspect `after` widens, at `prefix` + the aspect's path. */
 function widerShare(before: EffectiveShare, after: EffectiveShare, platform: Platform, prefix: string): { path: string; what: string }[] {

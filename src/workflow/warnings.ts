@@ -13,9 +13,10 @@
 //   once it drops it (src/catalogue/codes.ts). The compiler sets them first: the auditor checks the
 //   provider agrees.
 import { decide } from '../access/decide.ts';
-import { effectiveItems, type EffectiveItem, type EffectiveShare } from '../access/effective-share.ts';
+import { effectiveItems, type EffectiveItem } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
-import { SHARE_TYPE_ORDER, type Catalogue, type Resource } from '../model/catalogue.ts';
+import { tightenings } from '../catalogue/widening.ts';
+import type { Catalogue, Resource } from '../model/catalogue.ts';
 import { departmentByCode, type Platform } from '../model/platform.ts';
 
 export type SubmissionWarning =
@@ -58,23 +59,6 @@ export type BreakingChange = 'removed' | 'renamed' | 'retyped' | 'tightened';
 
 /** How far back the audit log is read for the departments a breaking change concerns. */
 export const READERS_DAYS = 90;
-
-const sameList = (a: readonly string[] | null, b: readonly string[] | null) => JSON.stringify(a && [...a].sort()) === JSON.stringify(b && [...b].sort());
-/** `b` allows less than `a` of an optional restriction (null = unrestricted). */
-const narrower = (a: readonly string[] | null, b: readonly string[] | null) => b !== null && (a === null || a.some((x) => !b.includes(x)));
-
-/** What an item's new effective share settings take away, in words; empty when nothing. */
-function tightening(a: EffectiveShare, b: EffectiveShare): string[] {
-  const out: string[] = [];
-  if (SHARE_TYPE_ORDER.indexOf(b.type) > SHARE_TYPE_ORDER.indexOf(a.type)) out.push(`shared ${b.type} instead of ${a.type}`);
-  const lost = a.methods.filter((m) => !b.methods.includes(m));
-  if (lost.length) out.push(`no longer by ${lost.join(', ')}`);
-  if (narrower(a.purposes, b.purposes)) out.push(`purposes narrowed to ${b.purposes!.join(', ')}`);
-  if (narrower(a.levels, b.levels)) out.push(`levels narrowed to ${b.levels!.join(', ')}`);
-  const patterns = (s: EffectiveShare) => s.departments.map((g) => [...g.patterns].sort().join(',')).sort();
-  if (b.departments.length && !sameList(patterns(a), patterns(b))) out.push(`departments limited to ${patterns(b).join(' and ')}`);
-  return out;
-}
 
 /**
  * What a new version removes, renames (an item of the same `element` under another name; a resource
@@ -132,7 +116,7 @@ export function breakingChanges(
         warn({ path: at(item.name), change: 'retyped', resource: old.code, item: item.name, renamedTo: null },
           `Item ${item.name} of ${old.code} is retyped: ${what}`, used);
       }
-      const tighter = tightening(before.get(item.name)!.share, is.share);
+      const tighter = tightenings(before.get(item.name)!.share, is.share);
       if (!before.get(item.name)!.sensitivity && is.sensitivity) tighter.push(`now ${is.sensitivity}, masked`);
       if (tighter.length) {
         warn({ path: at(item.name), change: 'tightened', resource: old.code, item: item.name, renamedTo: null },
