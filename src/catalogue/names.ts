@@ -53,6 +53,16 @@ export const RESERVED_TYPE_NAMES: readonly string[] = [...new Set([
   ...platformTypes,
 ])];
 
+/**
+ * Names every JavaScript object has (Object.prototype's; GraphQL refuses the `__` ones already). Records,
+ * filters and the schema's field maps are objects keyed by item and link field names, where such a name
+ * reads the inherited member when a record lacks the item: item names and link fields must avoid them.
+ */
+export const OBJECT_MEMBER_NAMES: readonly string[] = Object.getOwnPropertyNames(Object.prototype).filter((n) => !n.startsWith('__'));
+
+/** The field of a record the stores keep for themselves (MongoDB's `_id`, the row order of both stores). */
+export const STORE_ID_FIELD = '_id';
+
 /** Fields every generated filter input has besides one per item; item names must avoid them. */
 export const FILTER_COMBINATORS: readonly string[] = ['and', 'or'];
 
