@@ -1,13 +1,18 @@
 // A platform unlike the demo (test/fixtures/sichuan): another province, its own departments, purposes,
 // resource codes, keys that are not strings, and names a JavaScript object already has. Each case
 // states what a catalogue compiler or a department developer gets there.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { readDocument } from '../src/catalogue/read.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { validateCatalogue } from '../src/catalogue/validate.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
+import { importRecords } from '../src/records/import.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/sichuan', name);
 const platform = loadPlatform(fixture('platform.yaml'));
@@ -48,5 +53,42 @@ describe('catalogue validation on another platform', () => {
       { path: 'resources[0].items[11].link.field', message: '"hasOwnProperty" is a property every JavaScript object has, and records are such objects; choose another link field name' },
     ]));
     expect(problems).toHaveLength(5);
+  });
+});
+
+describe('a gateway serving the other platform', () => {
+  let gw: TestGateway;
+  let dir: string;
+  const HEALTH = { dept: '510104-MZ', purpose: 'health-check', roles: ['applicant' as const] };
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('vehicles.yaml'), fixture('blood.yaml')] });
+    dir = mkdtempSync(join(tmpdir(), 'govgraph-sichuan-'));
+    const files: Record<string, string> = {
+      '510000-WJW-B01': 'bloodType,units\na_pos,12\no_neg,3\n',
+    };
+    const resources = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
+    for (const [code, text] of Object.entries(files)) {
+      const file = join(dir, `${code}.csv`);
+      writeFileSync(file, text);
+      expect((await importRecords(gw.store, resources.find((r) => r.code === code)!, file)).problems).toEqual([]);
+    }
+  }, 30_000);
+  afterAll(async () => {
+    await gw?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes an objection to a record keyed by an enum with the key as the schema shows it', async () => {
+    const read = await gw.query('{ health { bloodStocks { nodes { bloodType units } } } }', HEALTH);
+    expect(read.data).toEqual({ health: { bloodStocks: { nodes: [{ bloodType: 'A_POS', units: 12 }, { bloodType: 'O_NEG', units: 3 }] } } });
+    const raised = await gw.query(
+      'mutation { raiseObjection(input: { resource: "510000-WJW-B01", key: "O_NEG", item: "units", reason: "库存已为零", proposedValue: "0" }) { key item status } }',
+      HEALTH,
+    );
+    expect(raised.errors).toBeUndefined();
+    expect(raised.data).toEqual({ raiseObjection: { key: 'o_neg', item: 'units', status: 'OPEN' } });
+    const after = await gw.query('{ health { bloodStock(bloodType: O_NEG) { units _objections { item status } } } }', HEALTH);
+    expect(after.data).toEqual({ health: { bloodStock: { units: 3, _objections: [{ item: 'units', status: 'OPEN' }] } } });
   });
 });

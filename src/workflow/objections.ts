@@ -15,6 +15,7 @@ import { decideRows, withinRows } from '../access/row-scope.ts';
 import { effectiveItems } from '../access/effective-share.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import { collectionOf, type Resource } from '../model/catalogue.ts';
+import { enumValueName } from '../model/names.ts';
 import { deadlinesOf, limitsOf } from '../model/platform.ts';
 import { takeProbes } from '../limits/probes.ts';
 import { importRecords, type ImportOptions, type ImportSummary } from '../records/import.ts';
@@ -112,7 +113,9 @@ export function objectionDeadline(env: WorkflowEnv, o: Objection): Deadline {
  */
 function keyValue(resource: Resource, key: string): Value {
   const item = resource.items.find((i) => i.name === resource.key)!;
-  const converted = convertValue(item, key, true);
+  // An enum key is read in the schema's naming (o_neg as O_NEG): either spelling names the record.
+  const value = item.type === 'enum' ? (item.values?.find((v) => enumValueName(v) === key) ?? key) : key;
+  const converted = convertValue(item, value, true);
   if (!converted.ok) throw badInput(`key: the value given is not ${converted.expected}, so it cannot be a ${resource.key} of ${resource.code}.`, [{ path: 'key', message: `is not ${converted.expected}` }]);
   return converted.value;
 }
