@@ -65,7 +65,7 @@ describe('a gateway serving the other platform', () => {
     gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('vehicles.yaml'), fixture('blood.yaml')] });
     dir = mkdtempSync(join(tmpdir(), 'govgraph-sichuan-'));
     const files: Record<string, string> = {
-      '510000-WJW-B01': 'bloodType,units\na_pos,12\no_neg,3\n',
+      '510000-WJW-B01': 'bloodType,units,contact\na_pos,12,13800000001\no_neg,3,13900000002\n',
     };
     const resources = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
     for (const [code, text] of Object.entries(files)) {
@@ -90,5 +90,34 @@ describe('a gateway serving the other platform', () => {
     expect(raised.data).toEqual({ raiseObjection: { key: 'o_neg', item: 'units', status: 'OPEN' } });
     const after = await gw.query('{ health { bloodStock(bloodType: O_NEG) { units _objections { item status } } } }', HEALTH);
     expect(after.data).toEqual({ health: { bloodStock: { units: 3, _objections: [{ item: 'units', status: 'OPEN' }] } } });
+  });
+
+  it('grants an item tightened to conditional in an unconditional resource, through the workflow', async () => {
+    const READ = '{ health { bloodStocks { nodes { bloodType contact } } } }';
+    const before = await gw.query(READ, HEALTH);
+    expect(before.errors?.map((e) => [e.extensions?.code, e.extensions?.item])).toEqual([['GRANT_REQUIRED', 'contact']]);
+    // The item needs a grant, so a request for it is made; one for an item that needs none is refused.
+    const needless = await gw.query(
+      'mutation { requestSharing(input: { resource: "510000-WJW-B01", items: ["units"], purposes: ["health-check"], justification: "调配", until: "2027-06-30" }) { id } }',
+      HEALTH,
+    );
+    expect(needless.errors?.[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      problems: [{ path: 'items[0]', message: 'Item `units` of 510000-WJW-B01 (血库库存) is shared unconditionally: no grant is needed, read it within its scope of use.' }],
+    });
+    const asked = await gw.query(
+      'mutation { requestSharing(input: { resource: "510000-WJW-B01", items: ["contact"], purposes: ["health-check"], justification: "调配", until: "2027-06-30" }) { id status } }',
+      HEALTH,
+    );
+    expect(asked.errors).toBeUndefined();
+    expect(asked.data!.requestSharing.status).toBe('PENDING');
+    const decided = await gw.query(
+      `mutation { decideSharingRequest(input: { id: "${asked.data!.requestSharing.id}", decision: APPROVE }) { status grant { items } } }`,
+      { dept: '510000-WJW', roles: ['approver'] },
+    );
+    expect(decided.data).toEqual({ decideSharingRequest: { status: 'APPROVED', grant: { items: ['contact'] } } });
+    const after = await gw.query(READ, HEALTH);
+    expect(after.errors).toBeUndefined();
+    expect(after.data).toEqual({ health: { bloodStocks: { nodes: [{ bloodType: 'A_POS', contact: '138****0001' }, { bloodType: 'O_NEG', contact: '139****0002' }] } } });
   });
 });

@@ -145,10 +145,10 @@ describe('requests refused at once, with the reason', () => {
     return { code: r.errors![0].extensions!.code, problems: r.errors![0].extensions!.problems as { path: string; code?: string }[] | undefined, message: r.errors![0].message };
   };
 
-  it('an unconditional resource needs no request', async () => {
+  it('an unconditional item needs no request (only legalRepresentativeId of this resource is conditional)', async () => {
     const r = await refused({ resource: '430000-SCJG-00001', items: ['creditCode'], purposes: ['market-regulation'] });
     expect(r.code).toBe('BAD_USER_INPUT');
-    expect(r.message).toMatch(/shared unconditionally: no request is needed/);
+    expect(r.message).toMatch(/items\[0\]: Item `creditCode` of 430000-SCJG-00001 \(Enterprise registration\) is shared unconditionally: no grant is needed/);
   });
 
   it('a resource not shared cannot be requested', async () => {

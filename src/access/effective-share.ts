@@ -90,3 +90,12 @@ export function effectiveItems(resource: Resource): Map<string, EffectiveItem> {
   }
   return map;
 }
+
+/**
+ * Whether grants apply to the resource: some item is shared on conditions, by the resource's type or by
+ * its own (an unconditional resource may tighten an item to conditional, which only a grant opens).
+ */
+export function needsGrants(resource: Resource): boolean {
+  for (const item of effectiveItems(resource).values()) if (item.share.type === 'conditional') return true;
+  return false;
+}

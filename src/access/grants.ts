@@ -12,7 +12,7 @@ import type { Catalogue, Resource } from '../model/catalogue.ts';
 import { departmentByCode, type Department, type Platform } from '../model/platform.ts';
 import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
 import { decide, HARD_NO } from './decide.ts';
-import { effectiveItems, resourceShare } from './effective-share.ts';
+import { effectiveItems, needsGrants, resourceShare } from './effective-share.ts';
 import { isGrantActive, type Grant } from './grant-model.ts';
 import { withinRegion } from './row-scope.ts';
 import { text, strings } from '../store/row-values.ts';
@@ -124,7 +124,7 @@ export function grantProblems(
   const share = resource ? resourceShare(resource) : null;
   if (!resource) {
     problem('resource', `No published resource ${JSON.stringify(input.resource)}.`);
-  } else if (resource.share.type !== 'conditional') {
+  } else if (!needsGrants(resource)) {
     problem('resource', `${resource.code} (${resource.name}) is shared ${resource.share.type === 'none' ? 'with no one' : 'unconditionally'}; grants are only for conditional resources.`);
   } else if (requester && requester.code === resource.provider) {
     problem('requester', `${requester.code} provides ${resource.code}; its provider needs no grant.`);
@@ -143,7 +143,7 @@ export function grantProblems(
   // The resource's own rows 1–3 (not shared, not through the API, outside the scope): a grant cannot
   // lift them, so a grant they would deny is refused rather than stored to no effect.
   let closedWhole = false;
-  if (resource && requester && resource.share.type === 'conditional' && requester.code !== resource.provider) {
+  if (resource && requester && needsGrants(resource) && requester.code !== resource.provider) {
     const d = decide({ requester, purpose: purposes[0] ?? null, resource, item: null, grants: [], now });
     closedWhole = !d.allowed && HARD_NO.has(d.code);
     if (closedWhole) problem('requester', (d as { message: string }).message);
@@ -156,6 +156,9 @@ export function grantProblems(
       const item = effective.get(name);
       if (!item) {
         problem(`items[${i}]`, `${resource.code} has no item ${JSON.stringify(name)}; its items are: ${[...effective.keys()].join(', ')}.`);
+      } else if (item.share.type === 'unconditional' && needsGrants(resource)) {
+        // A conditional item of an unconditional resource is granted; the others are read without one.
+        problem(`items[${i}]`, `Item \`${name}\` of ${resource.code} (${resource.name}) is shared unconditionally: no grant is needed, read it within its scope of use.`);
       } else if (requester && requester.code !== resource.provider && !closedWhole) {
         // The item's own rows 1–3 (tightened to none, methods without api, a narrower scope) as well.
         const d = decide({ requester, purpose: purposes[0] ?? null, resource, item, grants: [], now });

@@ -8,7 +8,7 @@
 // every requested item must be readable for every requested purpose (`decide`).
 import { randomUUID } from 'node:crypto';
 import { decide } from '../access/decide.ts';
-import { effectiveItems } from '../access/effective-share.ts';
+import { effectiveItems, needsGrants } from '../access/effective-share.ts';
 import {
   addGrant,
   getGrant,
@@ -146,7 +146,7 @@ export function requestProblems(
   if (resource.share.type === 'none') {
     return [{ path: 'resource', code: 'NOT_SHARED', message: `${resource.code} (${resource.name}) is not shared; no request can open it.` }];
   }
-  if (resource.share.type === 'unconditional') {
+  if (!needsGrants(resource)) {
     return [{ path: 'resource', message: `${resource.code} (${resource.name}) is shared unconditionally: no request is needed, read it within its scope of use.` }];
   }
   // The grant the request asks for must be one the platform could make...
