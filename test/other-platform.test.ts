@@ -1,10 +1,12 @@
 // A platform unlike the demo (test/fixtures/sichuan): another province, its own departments, purposes,
 // resource codes, keys that are not strings, and names a JavaScript object already has. Each case
 // states what a catalogue compiler or a department developer gets there.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { readDocument } from '../src/catalogue/read.ts';
@@ -119,5 +121,35 @@ describe('a gateway serving the other platform', () => {
     const after = await gw.query(READ, HEALTH);
     expect(after.errors).toBeUndefined();
     expect(after.data).toEqual({ health: { bloodStocks: { nodes: [{ bloodType: 'A_POS', contact: '138****0001' }, { bloodType: 'O_NEG', contact: '139****0002' }] } } });
+  });
+});
+
+describe('a store served with another platform file than its catalogues were published on', () => {
+  const bin = fileURLToPath(new URL('../bin/govgraph.js', import.meta.url));
+  const govgraph = (...args: string[]) =>
+    promisify(execFile)(process.execPath, [bin, ...args], { timeout: 30_000 }).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'govgraph-sichuan-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('says which departments the platform file lacks, without a stack trace', async () => {
+    const data = join(dir, 'data');
+    const imported = await govgraph('catalogue', 'import', '--publish', fixture('vehicles.yaml'), '--platform', fixture('platform.yaml'), '--data', data);
+    expect(imported.code).toBe(0);
+    // The operator removed the police from the platform file (or forgot --platform and got the demo's).
+    const edited = join(dir, 'platform.yaml');
+    writeFileSync(edited, readFileSync(fixture('platform.yaml'), 'utf8').replace(/^ {2}- \{ code: "510000-GA".*\n/m, ''));
+    const printed = await govgraph('schema', 'print', '--platform', edited, '--data', data);
+    expect(printed.code).toBe(1);
+    expect(printed.stderr).not.toMatch(/\n\s+at /);
+    expect(printed.stderr.trim().split('\n').slice(1)).toEqual([
+      'govgraph: the catalogues published in this store were published with departments this platform file does not have; use the platform file they were published with (--platform FILE, env GOVGRAPH_PLATFORM), or add the departments to it:',
+      '  catalogue "SC-GA" resources[0].provider: 510000-GA is not a department of the platform',
+    ]);
   });
 });

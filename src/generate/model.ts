@@ -39,14 +39,34 @@ export interface SchemaModel {
 /** Item types whose GraphQL output type is String whatever their type: personal or secret data. */
 export const isSensitive = (item: Item): boolean => item.sensitivity !== undefined;
 
+/**
+ * The published catalogues name providers the platform file lacks: the store was published with another
+ * platform file (the demo's, when --platform was left out), or a department was removed from it. The
+ * operator's to fix, so a message without a stack (SPEC §8), every resource concerned as `path: message`.
+ */
+export class PlatformMismatchError extends Error {
+  readonly userFacing = true;
+  constructor(readonly problems: { path: string; message: string }[]) {
+    super(
+      'the catalogues published in this store were published with departments this platform file does not have; use the platform ' +
+        'file they were published with (--platform FILE, env GOVGRAPH_PLATFORM), or add the departments to it:\n' +
+        problems.map((p) => `  ${p.path}: ${p.message}`).join('\n'),
+    );
+    this.name = 'PlatformMismatchError';
+  }
+}
+
 export function buildSchemaModel(platform: Platform, catalogues: Catalogue[]): SchemaModel {
   const byCode = new Map<string, ResourceModel>();
   const byType = new Map<string, ResourceModel>();
   const deptByCode = new Map(platform.departments.map((d) => [d.code, d]));
+  const missing = catalogues.flatMap((c) =>
+    c.resources.flatMap((r, i) => (deptByCode.has(r.provider) ? [] : [{ path: `catalogue "${c.id}" resources[${i}].provider`, message: `${r.provider} is not a department of the platform` }])),
+  );
+  if (missing.length) throw new PlatformMismatchError(missing);
   for (const catalogue of catalogues) {
     for (const resource of catalogue.resources) {
-      const provider = deptByCode.get(resource.provider);
-      if (!provider) throw new Error(`resource ${resource.code}: provider ${resource.provider} is not a department of the platform`);
+      const provider = deptByCode.get(resource.provider)!;
       const model: ResourceModel = {
         resource,
         catalogue,
