@@ -153,3 +153,31 @@ describe('a store served with another platform file than its catalogues were pub
     ]);
   });
 });
+
+describe('GraphQL names that every JavaScript object has', () => {
+  let gw: TestGateway;
+  let dir: string;
+  beforeAll(async () => {
+    // Valid GraphQL names for a department, a list and a lookup; the schema's field maps are objects.
+    dir = mkdtempSync(join(tmpdir(), 'govgraph-sichuan-names-'));
+    const platformFile = join(dir, 'platform.yaml');
+    writeFileSync(platformFile, readFileSync(fixture('platform.yaml'), 'utf8').replace('graphqlName: police,', 'graphqlName: toString,'));
+    const catalogueFile = join(dir, 'vehicles.yaml');
+    writeFileSync(catalogueFile, readFileSync(fixture('vehicles.yaml'), 'utf8').replace('list: vehicles, byKey: vehicle', 'list: constructor, byKey: valueOf'));
+    gw = await startTestGateway({ platformFile, catalogueFiles: [catalogueFile] });
+    const vehicles = (await publishedCatalogues(gw.store))[0].resources[0];
+    const file = join(dir, 'vehicles.csv');
+    writeFileSync(file, 'serial,plate,regionCode\n7,川A00007,510104\n');
+    expect((await importRecords(gw.store, vehicles, file)).problems).toEqual([]);
+  }, 30_000);
+  afterAll(async () => {
+    await gw?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves a department called toString, a list called constructor and a lookup called valueOf', async () => {
+    const r = await gw.query('{ toString { constructor { nodes { serial plate } totalCount } valueOf(serial: 7) { plate } } }', { dept: '510104-MZ', purpose: 'tax-audit' });
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toEqual({ toString: { constructor: { nodes: [{ serial: 7, plate: '川A00007' }], totalCount: 1 }, valueOf: { plate: '川A00007' } } });
+  });
+});

@@ -101,10 +101,10 @@ export function* buildExecutableSchema(parts: SchemaParts): Steps<BuiltSchema> {
       for (const f of node.fields ?? []) {
         const field = f.name.value;
         const where = `${name}.${field}`;
-        if (field in fields) throw new Error(`${where} is defined twice.`);
+        if (Object.hasOwn(fields, field)) throw new Error(`${where} is defined twice.`);
         const args: Record<string, GraphQLArgumentConfig> = {};
         for (const a of f.arguments ?? []) args[a.name.value] = inputValue(a, `${where}(${a.name.value})`);
-        const given = own[field] as Resolve | { resolve?: Resolve } | undefined;
+        const given = (Object.hasOwn(own, field) ? own[field] : undefined) as Resolve | { resolve?: Resolve } | undefined;
         const resolve = typeof given === 'function' ? given : given?.resolve;
         fields[field] = {
           type: outputTypeOf(f.type, where),
@@ -116,7 +116,7 @@ export function* buildExecutableSchema(parts: SchemaParts): Steps<BuiltSchema> {
         if (++n % FIELDS_PER_STEP === 0) yield;
       }
     }
-    for (const field of Object.keys(own)) if (!(field in fields)) throw new Error(`${name}.${field} defined in resolvers, but not in schema.`);
+    for (const field of Object.keys(own)) if (!Object.hasOwn(fields, field)) throw new Error(`${name}.${field} defined in resolvers, but not in schema.`);
     return fields;
   }
 
@@ -142,7 +142,7 @@ export function* buildExecutableSchema(parts: SchemaParts): Steps<BuiltSchema> {
       fields: () => {
         const fields: Record<string, GraphQLInputFieldConfig> = {};
         for (const f of def.fields ?? []) {
-          if (f.name.value in fields) throw new Error(`${name}.${f.name.value} is defined twice.`);
+          if (Object.hasOwn(fields, f.name.value)) throw new Error(`${name}.${f.name.value} is defined twice.`);
           fields[f.name.value] = inputValue(f, `${name}.${f.name.value}`);
         }
         return fields;
@@ -156,10 +156,10 @@ export function* buildExecutableSchema(parts: SchemaParts): Steps<BuiltSchema> {
     const values: GraphQLEnumValueConfigMap = {};
     for (const v of def.values ?? []) {
       const value = v.name.value;
-      if (value in values) throw new Error(`${name}.${value} is defined twice.`);
-      values[value] = { value: value in internal ? internal[value] : value, description: v.description?.value, deprecationReason: deprecation(v) };
+      if (Object.hasOwn(values, value)) throw new Error(`${name}.${value} is defined twice.`);
+      values[value] = { value: Object.hasOwn(internal, value) ? internal[value] : value, description: v.description?.value, deprecationReason: deprecation(v) };
     }
-    for (const value of Object.keys(internal)) if (!(value in values)) throw new Error(`${name}.${value} was defined in resolvers, but not present within ${name}.`);
+    for (const value of Object.keys(internal)) if (!Object.hasOwn(values, value)) throw new Error(`${name}.${value} was defined in resolvers, but not present within ${name}.`);
     return new GraphQLEnumType({ name, description: def.description?.value, values });
   }
 
