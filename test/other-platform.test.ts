@@ -58,6 +58,18 @@ describe('catalogue validation on another platform', () => {
   });
 });
 
+describe('item names that differ only in case', () => {
+  it('are refused: the embedded store names its indexes without case, and the second item went unindexed', () => {
+    const problems = problemsOf((d) => {
+      d.resources[0].items.push({ name: 'Plate', type: 'string' }, { name: 'REGIONCODE', type: 'string' });
+    });
+    expect(problems).toEqual([
+      { path: 'resources[0].items[7].name', message: '"Plate" and the name of items[1] ("plate") differ only in case; the embedded store would not index both: choose names that differ by more than case' },
+      { path: 'resources[0].items[8].name', message: '"REGIONCODE" and the name of items[6] ("regionCode") differ only in case; the embedded store would not index both: choose names that differ by more than case' },
+    ]);
+  });
+});
+
 describe('a gateway serving the other platform', () => {
   let gw: TestGateway;
   let dir: string;

@@ -14,6 +14,20 @@ const itemNamesUnique: ResourceCheck = function* (r, at) {
   }
 };
 
+// The embedded store names an item's index after the item, and SQLite compares index names without case:
+// of two items differing only in case, the second would silently go unindexed.
+const itemNamesDifferBeyondCase: ResourceCheck = function* (r, at) {
+  const firstAt = new Map<string, number>();
+  for (const [j, item] of r.items.entries()) {
+    const f = firstAt.get(item.name.toLowerCase());
+    if (f === undefined) firstAt.set(item.name.toLowerCase(), j);
+    else if (r.items[f]!.name !== item.name) {
+      // (the same name twice is itemNamesUnique's)
+      yield problem(`${at}.items[${j}].name`, `"${item.name}" and the name of items[${f}] ("${r.items[f]!.name}") differ only in case; the embedded store would not index both: choose names that differ by more than case`);
+    }
+  }
+};
+
 const itemNameUsable: ItemCheck = function* (item, at) {
   if (FILTER_COMBINATORS.includes(item.name)) {
     yield problem(`${at}.name`, `"${item.name}" is taken by the filter's ${FILTER_COMBINATORS.join('/')} combinators; choose another item name`);
@@ -78,6 +92,6 @@ const maskOnlyOnSensitive: ItemCheck = function* (item, at) {
 };
 
 export const itemChecks: CheckFamily = {
-  resource: [itemNamesUnique],
+  resource: [itemNamesUnique, itemNamesDifferBeyondCase],
   item: [itemNameUsable, valuesOnlyOnEnum, enumValuesValid, stringSettingsOnStrings, patternCompiles, maskOnlyOnSensitive],
 };
