@@ -60,6 +60,31 @@ describe('the row filter (pure)', () => {
     expect(ask('610000-ZR')).toBeNull();
     expect(ask('610100-ZJ')).toEqual({ item: 'division', prefixes: ['6101'] });
   });
+  it("an unconditional resource shows its region whatever grants its conditional items have: a grant's rows never narrow it", async () => {
+    const [parcelsResource] = (await publishedCatalogues(gw.store))[0].resources;
+    // Unconditional, but holder conditional: grants may exist (for holder), with rows.
+    const open = structuredClone(parcelsResource);
+    open.share = { ...open.share, type: 'unconditional' };
+    open.items = open.items.map((i) => (i.name === 'holder' ? { ...i, share: { type: 'conditional' as const, conditions: 'Under a grant' } } : i));
+    const grant = {
+      id: 'g', requester: '610100-ZJ', resource: PARCELS, items: ['holder'], purposes: ['land-survey'], unmasked: [], rows: ['610102'],
+      from: '2000-01-01T00:00:00Z', until: null, revokedAt: null, revokedBy: null, createdAt: '2000-01-01T00:00:00Z', createdBy: 'test', requestId: null,
+    };
+    const city = gw.platform.departments.find((d) => d.code === '610100-ZJ')!;
+    expect(decideRows({ requester: city, purpose: 'land-survey', resource: open, grants: [grant], now: new Date() })).toEqual({ item: 'division', prefixes: ['6101'] });
+    // So such a grant with rows would never open its item: it is refused (nothing stored).
+    const catalogues = (await publishedCatalogues(gw.store)).map((c) => ({ ...c, resources: c.resources.map((r) => (r.code === PARCELS ? open : r)) }));
+    const refused = await addGrant(gw.store, { platform: gw.platform, catalogues }, {
+      requester: '610100-ZJ', resource: PARCELS, items: ['holder'], purposes: ['land-survey'], rows: ['610102'], createdBy: 'test',
+    }).then(() => null, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(GrantInputError);
+    expect((refused as GrantInputError).problems).toEqual([{
+      path: 'rows',
+      message: `${PARCELS} (Land parcels) is shared unconditionally: its records are those of the requester's whole region, so a grant for its conditional items cannot narrow them; leave rows out.`,
+    }]);
+    // The same grant on the conditional resource narrows it.
+    expect(decideRows({ requester: city, purpose: 'land-survey', resource: parcelsResource, grants: [grant], now: new Date() })).toEqual({ item: 'division', prefixes: ['610102'] });
+  });
 });
 
 describe('a department sees only the records of its region', () => {

@@ -188,6 +188,9 @@ function rowProblems(resource: Resource | undefined, requester: Department | und
   if (rows.length === 0) out.push({ path: 'rows', message: 'List at least one division code, or leave rows out for the whole region.' });
   if (resource && !resource.share.scope?.rows) {
     out.push({ path: 'rows', message: `${resource.code} (${resource.name}) has no row scope; rows can only narrow a resource whose scope has rows.` });
+  } else if (resource?.share.type === 'unconditional') {
+    // Its records are the region's for everyone: an item granted on fewer would never be read (row-scope.ts).
+    out.push({ path: 'rows', message: `${resource.code} (${resource.name}) is shared unconditionally: its records are those of the requester's whole region, so a grant for its conditional items cannot narrow them; leave rows out.` });
     return out;
   }
   rows.forEach((code, i) => {

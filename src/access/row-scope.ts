@@ -66,7 +66,9 @@ export function grantsReach(requester: Department, grants: readonly Grant[]): st
 export function decideRows(q: RowScopeQuery): RowScope | null {
   const rows = q.resource.share.scope?.rows;
   if (!rows || q.requester.code === q.resource.provider) return null;
-  const covering = q.purpose === null ? [] : q.grants.filter((g) => grantCovers(g, {
+  // An unconditional resource is read without grants: its rows are the region, even when grants exist for
+  // its conditional items (a grant opens an item; it never narrows what the resource shows without one).
+  const covering = q.purpose === null || q.resource.share.type === 'unconditional' ? [] : q.grants.filter((g) => grantCovers(g, {
     requester: q.requester.code, resource: q.resource.code, item: null, purpose: q.purpose as string, now: q.now,
   }));
   // No grant (an unconditional resource, or a request the table refuses): the region. Otherwise what any
