@@ -294,8 +294,8 @@ function requestDocument(cases: Case[]): { document: string; variables: Record<s
 const expectedPages = new Map<string, { nodes: Rec[]; totalCount: number; hasNextPage: boolean }>();
 
 async function providerPages(asker: Asker, cases: Case[]): Promise<void> {
-  const wanted = cases.filter((c) => !expectedPages.has(pageKey(asker, c)) && !keyDenied(asker, c.resource));
-  await Promise.all(cases.filter((c) => !expectedPages.has(pageKey(asker, c)) && keyDenied(asker, c.resource)).map((c) => storedOrderPage(asker, c)));
+  const wanted = cases.filter((c) => !expectedPages.has(pageKey(asker, c)) && !keyHidden(asker, c.resource));
+  await Promise.all(cases.filter((c) => !expectedPages.has(pageKey(asker, c)) && keyHidden(asker, c.resource)).map((c) => storedOrderPage(asker, c)));
   const byProvider = new Map<string, Case[]>();
   for (const c of wanted) byProvider.set(c.resource.provider, [...(byProvider.get(c.resource.provider) ?? []), c]);
   await Promise.all([...byProvider.values()].map(async (group) => {
@@ -313,14 +313,18 @@ async function providerPages(asker: Asker, cases: Case[]): Promise<void> {
 }
 
 /** The provider's page for the case, restricted to the rows the asker sees (the oracle's row scope). */
-const pageKey = (a: Asker, c: Case) => JSON.stringify([c.resource.code, c.first, filterValue(c), orderValue(c), rowFilterArg(a, c.resource), keyDenied(a, c.resource)]);
+const pageKey = (a: Asker, c: Case) => JSON.stringify([c.resource.code, c.first, filterValue(c), orderValue(c), rowFilterArg(a, c.resource), keyHidden(a, c.resource)]);
 
-// A reader who may not read the key does not get key order (it would tell of the key's values): ties,
-// and the whole order without orderBy, follow the order the records were stored in. The provider cannot
+// A reader who may not read the key, or reads it masked, does not get key order (it would tell of the
+// key's values, the hidden ones too): ties, and the whole order without orderBy, follow the order the
+// records were stored in. The provider cannot
 // ask for that order, so the expected page is made here: every matching key, as the provider lists them
 // (by the orderBy item, then the key), regrouped by the stored order within equal orderBy values.
 
-const keyDenied = (a: Asker, r: OResource): boolean => !answerItem(a, r, itemOf(r, r.key)).allowed;
+const keyHidden = (a: Asker, r: OResource): boolean => {
+  const key = answerItem(a, r, itemOf(r, r.key));
+  return !key.allowed || key.mask !== null;
+};
 
 /** Per resource: each key's place in the order the store keeps the records in. */
 const storedPlaces = new Map<string, Promise<Map<unknown, number>>>();
@@ -545,7 +549,7 @@ function checkCase(asker: Asker, c: Case, data: Rec | null, errors: GraphQLError
   }
   const page = expectedPages.get(pageKey(asker, c))!;
   const held = coveringGrants(asker, r, null);
-  if (keyDenied(asker, r)) count(`list:in stored order, the key denied${page.totalCount > c.first && c.first > 1 ? ', a part' : ''}`);
+  if (keyHidden(asker, r)) count(`list:in stored order, the key denied${page.totalCount > c.first && c.first > 1 ? ', a part' : ''}`);
   if (rowFilterArg(asker, r)) count(`rows:${c.counts ? 'counted' : 'listed'} within ${held.length && held.every((g) => g.rows) ? 'grant rows' : 'the region'}`);
   if (rowItem(r) && held.some((g) => g.rows) && held.some((g) => !g.rows)) count('rows:several grants, with rows and without');
   if (!got) {

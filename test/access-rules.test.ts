@@ -19,7 +19,7 @@ import { buildGatewaySchema } from '../src/server/assemble.ts';
 import { connectionTypeName } from '../src/model/names.ts';
 import { signToken } from '../src/identity/token.ts';
 import { dataRules } from '../src/rules/data-rules.ts';
-import { eq } from '../src/store/port.ts';
+import { eq, ROW_ORDER, type Filter, type Row } from '../src/store/port.ts';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
 import { masked } from './helpers/oracle.ts';
 
@@ -406,6 +406,13 @@ describe('row 6: GRANT_REQUIRED', () => {
   });
 });
 
+/**
+ * The household records in the order stored: the order of a list for a reader who sees the key (the ID
+ * number) masked or not at all, as key order would tell the hidden digits (test/list-order.test.ts).
+ */
+const storedHouseholds = (limit: number, filter?: Filter): Promise<Row[]> =>
+  gw.store.find(gw.gateway.holder.schema.model.byCode.get('430000-GA-00001')!.collection, { filter, sort: [{ field: ROW_ORDER, direction: 'asc' }], limit });
+
 describe('row 7: allowed, masked unless a grant unmasks', () => {
   const query = `query($id: String!) {
     publicSecurity {
@@ -417,12 +424,13 @@ describe('row 7: allowed, masked unless a grant unmasks', () => {
     await grant({ ...HOUSEHOLD_GRANT });
     const r = await gw.query(query, { ...MZ, variables: { id: people[0].idNumber } });
     expect(r.errors).toBeUndefined();
+    const first = await storedHouseholds(2);
     expect(r.data).toEqual({
       publicSecurity: {
-        householdRegistrations: { nodes: [
-          { idNumber: '430102********846X', fullName: '赵**', gender: 'FEMALE', phone: '185****2240' },
-          { idNumber: '430102********6035', fullName: '李**', gender: 'MALE', phone: '199****0486' },
-        ] },
+        // In the order stored: the ID number is masked for MZ.
+        householdRegistrations: { nodes: first.map((p) => ({
+          idNumber: masked('idcard', p.idNumber as string), fullName: masked('name', p.fullName as string), gender: (p.gender as string).toUpperCase(), phone: masked('phone', p.phone as string),
+        })) },
         householdRegistration: { idNumber: '430102********846X', fullName: '赵**', phone: '185****2240' },
       },
       adminService: { electronicLicence: { holderName: '胡**', holder: { idNumber: '430103********2574', fullName: '胡**' } } },
@@ -450,7 +458,8 @@ describe('row 7: allowed, masked unless a grant unmasks', () => {
     await grant({ ...HOUSEHOLD_GRANT, purposes: ['social-assistance'] });
     await grant({ ...HOUSEHOLD_GRANT, purposes: ['administrative-licensing'], unmasked: ['fullName'] });
     const r = await gw.query(`{ publicSecurity { householdRegistrations(first: 1) { nodes { fullName } } } }`, MZ);
-    expect(r.data!.publicSecurity.householdRegistrations.nodes).toEqual([{ fullName: '赵**' }]);
+    const [first] = await storedHouseholds(1);
+    expect(r.data!.publicSecurity.householdRegistrations.nodes).toEqual([{ fullName: masked('name', first.fullName as string) }]);
   });
 });
 
@@ -648,13 +657,13 @@ describe('errors: one per denied item and path, however many rows', () => {
     await grant({ ...HOUSEHOLD_GRANT });
     const page = (sel: string) => `{ publicSecurity { householdRegistrations(first: 50, filter: { employerCode: { ne: null } }) { nodes { ${sel} } } } }`;
     const r = await gw.query(page('idNumber gender ethnicity regionCode employer { name legalRepresentativeId }'), MZ);
-    const raw = await gw.query(page('idNumber gender'), { dept: '430000-GA' });
+    const raw = await storedHouseholds(50, { kind: 'compare', field: 'employerCode', op: 'ne', value: null });
     const nodes = r.data!.publicSecurity.householdRegistrations.nodes;
     expect(nodes).toHaveLength(50);
     nodes.forEach((n: Rec, i: number) => {
-      const p = raw.data!.publicSecurity.householdRegistrations.nodes[i];
-      expect(n.idNumber).toBe(masked('idcard', p.idNumber));
-      expect(n.gender).toBe(p.gender);
+      const p = raw[i];
+      expect(n.idNumber).toBe(masked('idcard', p.idNumber as string));
+      expect(n.gender).toBe((p.gender as string).toUpperCase());
       expect(n.ethnicity).toBeNull();
       expect(n.regionCode).toBeNull();
       expect(n.employer.name).toBeTruthy();

@@ -3,6 +3,7 @@
 // and a revocation ends it at once. Every refusal carries its code and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workingDayCalendar, platformDate } from '../src/calendar/working-days.ts';
+import { ROW_ORDER } from '../src/store/port.ts';
 import { SHARING_REQUESTS } from '../src/workflow/sharing.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { GA_APPROVER, RST_APPLICANT } from './helpers/workflow.ts';
@@ -107,13 +108,14 @@ describe('the walkthrough: request, approve, read', () => {
   });
 
   it('shows the data as decided: the ID masked, the name unmasked, the phone still refused', async () => {
-    const own = await gw.query(READ, { dept: '430000-GA' });
-    const truth = own.data!.publicSecurity.householdRegistrations.nodes;
+    // In the order stored: the ID number is masked for the applicant, and key order would tell its hidden digits.
+    const truth = await gw.store.find(gw.gateway.holder.schema.model.byCode.get(household.resource)!.collection, { sort: [{ field: ROW_ORDER, direction: 'asc' }], limit: 3 });
     const r = await gw.query(READ, EMPLOYMENT);
     const nodes = r.data!.publicSecurity.householdRegistrations.nodes;
     expect(nodes).toHaveLength(3);
     nodes.forEach((n: Record<string, string | null>, i: number) => {
-      expect(n.idNumber).toBe(truth[i].idNumber.slice(0, 6) + '********' + truth[i].idNumber.slice(14));
+      const id = truth[i].idNumber as string;
+      expect(n.idNumber).toBe(id.slice(0, 6) + '********' + id.slice(14));
       expect(n.fullName).toBe(truth[i].fullName);
       expect(n.birthDate).toBe(truth[i].birthDate);
       expect(n.phone).toBeNull();

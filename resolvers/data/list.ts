@@ -56,8 +56,11 @@ export function listResolver(model: ResourceModel) {
     // The row scope is part of every query of the list: the page, the count and the rows after a cursor.
     const filter = withinRows(toStoreFilter(args.filter), ctx.access.rows(model)) as Filter;
     // Records come in key order (SPEC §5), ties of an orderBy broken by the key; but the order of a key
-    // the requester may not read would tell of its values, so the store's own order breaks them then.
-    const tie = ctx.access.peekItem(model, model.resource.key).allowed ? model.resource.key : ROW_ORDER;
+    // the requester may not read, or reads masked, would tell of its values (a masked ID number shows its
+    // region and last four: key order sorts by the hidden birth date), so the store's own order breaks
+    // them then, as an orderBy on a masked item is refused.
+    const key = ctx.access.peekItem(model, model.resource.key);
+    const tie = key.allowed && key.mask === null ? model.resource.key : ROW_ORDER;
     const sort = withKeyTieBreak(toSort(args.orderBy), tie);
     noteRead(ctx, model, { filtered: filterUses(args.filter).map((u) => u.item), ordered: orderUses(args.orderBy).map((u) => u.item) });
     let pageFilter: Filter = filter;
