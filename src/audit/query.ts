@@ -155,9 +155,14 @@ export async function listAudit(
 
 /**
  * An entry as `visibility` may see it: a provider-only reader sees only its own resources, and the
- * outcome of its own parts.
+ * outcome of its own parts. The detail (a refusal's message, what connected platforms answered) is not
+ * split by resource, so it is shown only when the entry is about the reader's resources alone: a refusal
+ * of another provider's item would name that item and resource. The reader's own refusals stay in its
+ * parts (the item denied, with its code).
  */
 function narrow(entry: AuditEntry, visibility: AuditVisibility): AuditEntry {
   if (visibility.kind === 'all' || entry.department === visibility.dept) return entry;
-  return { ...entry, resources: entry.resources.filter((r) => r.provider === visibility.dept), outcome: outcomeFor(entry, visibility.dept) };
+  const resources = entry.resources.filter((r) => r.provider === visibility.dept);
+  const detail = resources.length === entry.resources.length ? entry.detail : null;
+  return { ...entry, resources, outcome: outcomeFor(entry, visibility.dept), detail };
 }
