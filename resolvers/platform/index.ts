@@ -15,7 +15,7 @@ import {
   seesRequest,
 } from '../../src/workflow/sharing.ts';
 import { usageReport } from '../../src/workflow/usage.ts';
-import { answerObjection, listObjections, objectionDeadline, raiseObjection } from '../../src/workflow/objections.ts';
+import { answerObjection, listObjections, objectionDeadline, objectionSeenBy, raiseObjection } from '../../src/workflow/objections.ts';
 import { consistencyReport } from '../../src/workflow/consistency.ts';
 import { answerDemand, demandDeadline, listDemands, requestData } from '../../src/workflow/demands.ts';
 import { actorOf, envOf, translated } from './context.ts';
@@ -122,13 +122,16 @@ const resolvers: Resolvers = {
         ),
       ),
 
-    objections: (_p, args, ctx) =>
-      listObjections(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
+    objections: async (_p, args, ctx) => {
+      const viewer = { dept: ctx.identity.dept.code, roles: ctx.identity.roles };
+      const list = await listObjections(envOf(ctx), viewer, {
         id: args.id ?? undefined,
         status: args.status ?? undefined,
         resource: args.resource ?? undefined,
         overdue: args.overdue ?? undefined,
-      }),
+      });
+      return list.map((o) => objectionSeenBy(o, viewer, findPublishedResource(ctx.published, o.resource)?.resource));
+    },
 
     demands: (_p, args, ctx) =>
       listDemands(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {

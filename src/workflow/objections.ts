@@ -14,13 +14,14 @@ import { decide } from '../access/decide.ts';
 import { decideRows, withinRows } from '../access/row-scope.ts';
 import { effectiveItems } from '../access/effective-share.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
-import { collectionOf, type Resource } from '../model/catalogue.ts';
+import { collectionOf, type MaskName, type Resource } from '../model/catalogue.ts';
 import { enumValueName } from '../model/names.ts';
 import { deadlinesOf, limitsOf } from '../model/platform.ts';
 import { takeProbes } from '../limits/probes.ts';
 import { importRecords, type ImportOptions, type ImportSummary } from '../records/import.ts';
 import { convertValue } from '../records/validate.ts';
 import { appendAudit } from '../audit/log.ts';
+import { applyMask, effectiveMask } from '../formats/masks.ts';
 import { and, DuplicateKeyError, eq, type Filter, type Row, type Store, type Value } from '../store/port.ts';
 import { text } from '../store/row-values.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
@@ -306,6 +307,29 @@ const supervises = (env: WorkflowEnv, v: ObjectionViewer) =>
 /** Whether the viewer sees this objection: it raised it, it provides the resource, or it supervises. */
 export function seesObjection(env: WorkflowEnv, v: ObjectionViewer, o: Objection): boolean {
   return o.department === v.dept || o.provider === v.dept || supervises(env, v);
+}
+
+/**
+ * The objection as `viewer` sees it. The raiser (who typed them) and the provider (whose data they are)
+ * see the key and the proposed value as stored; a supervisor who sees it only as supervisor reads the
+ * data under its own department's rules, so it gets them masked as the catalogue masks those items when
+ * they are personal or secret (an ID number key as `430102********3990`), as the consistency report masks
+ * its keys. A resource no longer published masks both in full. The reason and the answer are the
+ * departments' own words and are shown as written.
+ */
+export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource: Resource | undefined): Objection {
+  if (o.department === viewer.dept || o.provider === viewer.dept) return o;
+  const maskOf = (name: string): MaskName | undefined => {
+    const item = resource?.items.find((i) => i.name === name);
+    return item ? effectiveMask(item) : 'full';
+  };
+  const keyMask = maskOf(resource?.key ?? '');
+  const valueMask = maskOf(o.item);
+  return {
+    ...o,
+    key: o.key === null || !keyMask ? o.key : applyMask(keyMask, String(o.key)),
+    proposedValue: o.proposedValue === null || !valueMask ? o.proposedValue : applyMask(valueMask, o.proposedValue),
+  };
 }
 
 /** Objections the viewer sees (its own, those about its resources; supervisors all), oldest first. */
