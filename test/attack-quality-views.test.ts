@@ -1,7 +1,11 @@
 // Attacks on the data-quality answers (SPEC §14) as a supervisor reads them: a supervisor of the
 // competent department lists every objection, but reads the data under its own department's rules, so
 // an objection must not hand it the record's key or the proposed value of a personal item in clear
-// (the consistency report masks its keys for the same reader).
+// (the consistency report masks its keys for the same reader, and no less than the catalogue does).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addGrant } from '../src/access/grants.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
@@ -43,5 +47,51 @@ describe('an objection to a personal item, as each viewer lists it', () => {
       key: `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`, proposedValue: '欧***',
     }]);
     expect(JSON.stringify(supervisor.data)).not.toContain(idNumber);
+  });
+});
+
+// Two providers' resources keyed by a passport number that the catalogue masks in full: the report's
+// sample keys must hide no less than the catalogue does (an idcard mask would show 10 of 12 characters).
+const PASSPORTS = (code: string, provider: string, type: string, list: string, byKey: string) => `
+id: QT-${provider.slice(7)}-PASSPORTS
+kind: departmental
+title: Passports of ${provider}
+compiler: "${provider}"
+resources:
+  - code: "${code}"
+    name: Passports
+    provider: "${provider}"
+    graphql: { type: ${type}, list: ${list}, byKey: ${byKey} }
+    key: passportNo
+    share: { type: unconditional, methods: [api] }
+    items:
+      - { name: passportNo, type: string, required: true, element: QT-PASSPORT, sensitivity: secret, mask: full }
+      - { name: holder, type: string, element: QT-HOLDER }
+`;
+
+describe('the consistency report of a key masked in full', () => {
+  let quality: TestGateway;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'govgraph-quality-views-'));
+    const police = join(dir, 'police.yaml');
+    const health = join(dir, 'health.yaml');
+    writeFileSync(police, PASSPORTS('370000-GAT-90', '370000-GAT', 'PolicePassport', 'policePassports', 'policePassport'));
+    writeFileSync(health, PASSPORTS('370000-WJW-90', '370000-WJW', 'HealthPassport', 'healthPassports', 'healthPassport'));
+    quality = await startTestGateway({ platformFile: fileURLToPath(new URL('./fixtures/quality/platform.yaml', import.meta.url)), catalogueFiles: [police, health] });
+    const resources = (await publishedCatalogues(quality.store)).flatMap((c) => c.resources);
+    const of = (code: string) => collectionOf(resources.find((r) => r.code === code)!);
+    await quality.store.insert(of('370000-GAT-90'), [{ passportNo: 'E12345678901', holder: 'A' }, { passportNo: 'E98765432109', holder: 'B' }]);
+    await quality.store.insert(of('370000-WJW-90'), [{ passportNo: 'E12345678901', holder: 'A' }, { passportNo: 'E98765432109', holder: 'C' }]);
+  });
+  afterAll(async () => {
+    await quality?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('masks the sample keys with the key item\'s own mask when it hides more than an idcard mask', async () => {
+    const r = await quality.query(`{ consistencyReport(element: "QT-HOLDER") { compared differing sampleKeys } }`, { dept: '370000-DSJ', roles: ['supervisor'] });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.consistencyReport).toEqual([{ compared: 2, differing: 1, sampleKeys: ['************'] }]);
   });
 });
