@@ -25,6 +25,18 @@ const HASH_DOMAIN = 'govgraph-audit-v2\n';
 export type AuditKind = 'read' | 'workflow' | 'operator';
 export type AuditOutcome = 'allowed' | 'partial' | 'denied' | 'error' | 'ok' | 'refused';
 
+/** The longest operation name an entry keeps (names of the docs and typed clients are far shorter). */
+export const MAX_OPERATION_NAME = 128;
+
+/**
+ * The operation name an entry records: the client's choice, so only a GraphQL name of at most
+ * MAX_OPERATION_NAME characters; anything else (a megabyte of text sent with a request refused by its
+ * rate, which costs its sender nothing more) is recorded as none.
+ */
+export function recordedOperationName(name: unknown): string | null {
+  return typeof name === 'string' && name.length <= MAX_OPERATION_NAME && /^[_A-Za-z][_0-9A-Za-z]*$/.test(name) ? name : null;
+}
+
 export const AUDIT_KINDS: readonly AuditKind[] = ['read', 'workflow', 'operator'];
 export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['allowed', 'partial', 'denied', 'error', 'ok', 'refused'];
 

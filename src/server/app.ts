@@ -26,6 +26,7 @@ import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
 import { createLogger, loggingPlugin, noteRefused } from './plugins/logging.ts';
 import { auditPlugin, auditRefusal, documentHash, leadingOperationName } from './plugins/audit.ts';
+import { recordedOperationName } from '../audit/entry.ts';
 import { checkpointFileFromEnv, startCheckpoints } from '../audit/checkpoint.ts';
 import { limitsPlugin, notTrusted } from './plugins/limits.ts';
 import { documentLimitRules } from '../limits/document.ts';
@@ -155,9 +156,9 @@ function sentOperationName(sent: HTTPGraphQLRequest): string | null {
   const params = body === undefined ? new URLSearchParams(sent.search) : undefined;
   const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   const name = params ? params.get('operationName') : fields?.operationName;
-  if (typeof name === 'string') return name;
+  if (typeof name === 'string') return recordedOperationName(name);
   const query = params ? params.get('query') : fields?.query;
-  return typeof query === 'string' ? leadingOperationName(query) : null;
+  return typeof query === 'string' ? recordedOperationName(leadingOperationName(query)) : null;
 }
 
 /** A caller's x-request-id when it is a plain token (it goes into logs and the audit log), else a new one. */

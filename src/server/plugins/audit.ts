@@ -37,7 +37,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-import { outcomeOfParts, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
+import { outcomeOfParts, recordedOperationName, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import { connectionTypeName } from '../../model/names.ts';
 import type { Store } from '../../store/port.ts';
@@ -125,7 +125,7 @@ function baseEntry(ctx: Requester, audit: Pick<RequestAudit, 'operationName' | '
     user: ctx.identity.user,
     purpose: ctx.purpose,
     ...(ctx.identity.via ? { via: ctx.identity.via } : {}),
-    operationName: audit.operationName,
+    operationName: recordedOperationName(audit.operationName),
     documentHash: audit.documentHash,
   };
 }
@@ -263,10 +263,10 @@ const DOCUMENT_REFUSALS = new Set(['QUERY_TOO_COMPLEX']);
 export const auditPlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart(start) {
     const audit = requestAudit(start.contextValue);
-    audit.operationName = start.request.operationName ?? null;
+    audit.operationName = recordedOperationName(start.request.operationName);
     return {
       async didResolveOperation(rc) {
-        audit.operationName = rc.operationName ?? audit.operationName;
+        audit.operationName = recordedOperationName(rc.operationName) ?? audit.operationName;
         audit.documentHash = hashOf(rc.document, rc.source);
       },
       async willSendResponse(rc) {

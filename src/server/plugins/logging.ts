@@ -11,6 +11,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { setting } from '../../model/settings.ts';
 import { StoreUnavailableError } from '../../store/port.ts';
+import { recordedOperationName } from '../../audit/entry.ts';
 import { requestAudit } from './audit.ts';
 import type { RequestContext } from '../../../resolvers/request.ts';
 
@@ -109,7 +110,7 @@ export function loggingPlugin(logger: Logger = createLogger()): ApolloServerPlug
             requestId: contextValue.requestId,
             department: contextValue.identity?.dept.code ?? null,
             purpose: contextValue.purpose ?? null,
-            operationName: operationName ?? request.operationName ?? null,
+            operationName: recordedOperationName(operationName ?? request.operationName),
             durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
             outcome,
             codes: errorCodes(result.errors),

@@ -1,0 +1,62 @@
+// Attacks through the operation name a client sends (SPEC §10, §13): it is the client's choice, and a
+// request refused before its operation is resolved (a rate, a limit) is audited with the name as sent.
+// A refused request costs its sender nothing more than its bucket, so the name must not let it write
+// a megabyte into the audit log with each refusal: only a GraphQL name of sane length is recorded.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
+import { eq } from '../src/store/port.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway({ demo: true, rates: true, limits: { maxDepth: 4, rate: { perUser: { requests: 1, perMs: 60_000 }, perDepartment: null } } });
+});
+afterAll(() => gw?.close());
+
+const HUGE = 'Op' + 'x'.repeat(500_000);
+let n = 0;
+async function send(body: Record<string, unknown>, user: string) {
+  const requestId = `opname-${++n}`;
+  const res = await fetch(`${gw.gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.token('430000-RST', [], user)}`, 'x-request-id': requestId },
+    body: JSON.stringify(body),
+  });
+  const answer = (await res.json()) as { errors?: { extensions: { code: string } }[] };
+  const rows = await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', requestId) });
+  return { code: answer.errors?.[0]?.extensions.code, entries: rows.map(fromRow), stored: JSON.stringify(rows).length };
+}
+
+describe('the operation name of a refused request, as audited', () => {
+  it('a rate-limited request with a huge name: refused, its entry without the name', async () => {
+    await send({ query: '{ me { user } }' }, 'rated');
+    const sent = await send({ query: `query ${HUGE} { me { user } }`, operationName: HUGE }, 'rated');
+    expect(sent.code).toBe('RATE_LIMITED');
+    expect(sent.entries).toHaveLength(1);
+    expect(sent.entries[0].operationName).toBeNull();
+    expect(sent.stored).toBeLessThan(10_000);
+  });
+
+  it('a name that is not a GraphQL name is not recorded either', async () => {
+    await send({ query: '{ me { user } }' }, 'odd');
+    const sent = await send({ query: '{ me { user } }', operationName: 'a\nb"<script>' }, 'odd');
+    expect(sent.code).toBe('RATE_LIMITED');
+    expect(sent.entries[0].operationName).toBeNull();
+  });
+
+  it('a document over a limit with a huge name: refused, its entry without the name', async () => {
+    const deep = `query ${HUGE} { humanResources { employmentRegistrations(first: 1) { nodes { employer { name } } } } }`;
+    const sent = await send({ query: deep, operationName: HUGE }, 'deep');
+    expect(sent.code).toBe('QUERY_TOO_COMPLEX');
+    expect(sent.entries).toHaveLength(1);
+    expect(sent.entries[0].operationName).toBeNull();
+    expect(sent.stored).toBeLessThan(10_000);
+  });
+
+  it('a well-formed name is recorded as sent', async () => {
+    await send({ query: '{ me { user } }' }, 'plain');
+    const sent = await send({ query: 'query Mine { me { user } }', operationName: 'Mine' }, 'plain');
+    expect(sent.code).toBe('RATE_LIMITED');
+    expect(sent.entries[0].operationName).toBe('Mine');
+  });
+});
