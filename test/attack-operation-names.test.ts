@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { eq } from '../src/store/port.ts';
+import { startGateway } from '../src/server/app.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 let gw: TestGateway;
@@ -58,5 +59,27 @@ describe('the operation name of a refused request, as audited', () => {
     const sent = await send({ query: 'query Mine { me { user } }', operationName: 'Mine' }, 'plain');
     expect(sent.code).toBe('RATE_LIMITED');
     expect(sent.entries[0].operationName).toBe('Mine');
+  });
+});
+
+describe('the document hash of an untrusted request, as audited', () => {
+  it('a documentId of 500 KB under trustedDocuments: require is refused before the rate, and not stored', async () => {
+    const platform = { ...gw.platform, trustedDocuments: { mode: 'require' as const, manifests: ['examples/client/gql/persisted-documents.json'] } };
+    const strict = await startGateway({ platform, store: gw.store, port: 0, pollMs: 0 });
+    try {
+      const requestId = 'opname-hash-1';
+      const res = await fetch(`${strict.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.token('430000-RST', [], 'hasher')}`, 'x-request-id': requestId },
+        body: JSON.stringify({ documentId: 'f'.repeat(500_000) }),
+      });
+      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('DOCUMENT_NOT_TRUSTED');
+      const rows = await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', requestId) });
+      expect(rows).toHaveLength(1);
+      expect(fromRow(rows[0]).documentHash).toBeNull();
+      expect(JSON.stringify(rows).length).toBeLessThan(10_000);
+    } finally {
+      await strict.close();
+    }
   });
 });

@@ -37,6 +37,16 @@ export function recordedOperationName(name: unknown): string | null {
   return typeof name === 'string' && name.length <= MAX_OPERATION_NAME && /^[_A-Za-z][_0-9A-Za-z]*$/.test(name) ? name : null;
 }
 
+/**
+ * The document hash an entry records for a request refused before parsing: the hash the client sent
+ * (`documentId` or a persisted-query hash) when it looks like one (at most 128 letters, digits and
+ * `_:.-`, as a SHA-256 in hexadecimal is), else none: an untrusted document is refused before its rate
+ * is counted, so its hash must not carry a megabyte of the client's text into the log.
+ */
+export function recordedDocumentHash(hash: string | null): string | null {
+  return hash !== null && /^[\w:.-]{1,128}$/.test(hash) ? hash : null;
+}
+
 export const AUDIT_KINDS: readonly AuditKind[] = ['read', 'workflow', 'operator'];
 export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['allowed', 'partial', 'denied', 'error', 'ok', 'refused'];
 

@@ -26,7 +26,7 @@ import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
 import { createLogger, loggingPlugin, noteRefused } from './plugins/logging.ts';
 import { auditPlugin, auditRefusal, documentHash, leadingOperationName } from './plugins/audit.ts';
-import { recordedOperationName } from '../audit/entry.ts';
+import { recordedDocumentHash, recordedOperationName } from '../audit/entry.ts';
 import { checkpointFileFromEnv, startCheckpoints } from '../audit/checkpoint.ts';
 import { limitsPlugin, notTrusted } from './plugins/limits.ts';
 import { documentLimitRules } from '../limits/document.ts';
@@ -144,7 +144,7 @@ function authError(err: unknown): GraphQLError {
 
 /** What a refusal's audit entry says of the document sent: its operation's name and its hash. */
 function refusedDocument(sent: HTTPGraphQLRequest, document = sentDocument(sent.body, sent.search)) {
-  return { operationName: sentOperationName(sent), documentHash: document.hash ?? (document.query === undefined ? null : documentHash(document.query)) };
+  return { operationName: sentOperationName(sent), documentHash: recordedDocumentHash(document.hash ?? (document.query === undefined ? null : documentHash(document.query))) };
 }
 
 /**
