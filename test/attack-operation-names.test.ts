@@ -3,7 +3,7 @@
 // A refused request costs its sender nothing more than its bucket, so the name must not let it write
 // a megabyte into the audit log with each refusal: only a GraphQL name of sane length is recorded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
+import { AUDIT_COLLECTION, fromRow, MAX_DETAIL } from '../src/audit/entry.ts';
 import { eq } from '../src/store/port.ts';
 import { startGateway } from '../src/server/app.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -81,5 +81,25 @@ describe('the document hash of an untrusted request, as audited', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('the detail of a refusal, as audited', () => {
+  it('a refusal naming a path with an alias of 200 KB is stored cut to a bounded length', async () => {
+    const alias = 'a'.repeat(200_000);
+    const values = JSON.stringify(Array.from({ length: 21 }, (_, i) => `张${i}`));
+    const requestId = 'opname-detail-1';
+    const res = await fetch(`${gw.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.token('430000-RST', [], 'aliaser')}`, 'x-purpose': 'employment-services', 'x-request-id': requestId },
+      body: JSON.stringify({ query: `{ adminService { ${alias}: electronicLicences(filter: { holderName: { in: ${values} } }) { totalCount } } }` }),
+    });
+    const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const rows = await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', requestId) });
+    expect(rows).toHaveLength(1);
+    const { detail } = fromRow(rows[0]);
+    expect(detail).toMatch(/^BAD_USER_INPUT: a{10}/);
+    expect(detail!.length).toBeLessThanOrEqual(MAX_DETAIL);
   });
 });

@@ -47,6 +47,15 @@ export function recordedDocumentHash(hash: string | null): string | null {
   return hash !== null && /^[\w:.-]{1,128}$/.test(hash) ? hash : null;
 }
 
+/** The longest detail an entry keeps: a refusal's message names paths, and aliases are the client's. */
+export const MAX_DETAIL = 2000;
+
+/** A detail cut to MAX_DETAIL characters (code points kept whole), the cut marked with `…`. */
+export function recordedDetail(detail: string): string {
+  if (detail.length <= MAX_DETAIL) return detail;
+  return Array.from(detail.slice(0, MAX_DETAIL)).slice(0, -1).join('') + '…';
+}
+
 export const AUDIT_KINDS: readonly AuditKind[] = ['read', 'workflow', 'operator'];
 export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['allowed', 'partial', 'denied', 'error', 'ok', 'refused'];
 

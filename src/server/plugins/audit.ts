@@ -37,7 +37,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-import { outcomeOfParts, recordedOperationName, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
+import { outcomeOfParts, recordedDetail, recordedOperationName, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import { connectionTypeName } from '../../model/names.ts';
 import type { Store } from '../../store/port.ts';
@@ -143,7 +143,7 @@ function refusedMutations(rc: GraphQLRequestContextWillSendResponse<RequestConte
     const key = e.path?.length === 1 ? String(e.path[0]) : null;
     if (!key || audit.actions.has(key) || !fieldByKey.has(key)) continue;
     audit.actions.add(key);
-    out.push({ action: fieldByKey.get(key)!, detail: `${String(e.extensions?.code ?? 'ERROR')}: ${e.message}` });
+    out.push({ action: fieldByKey.get(key)!, detail: refusalDetail(e) });
   }
   return out;
 }
@@ -255,7 +255,7 @@ function withRefusal(parts: AuditResource[], refusal: GraphQLError, catalogues: 
   return out;
 }
 
-const refusalDetail = (refusal: Pick<GraphQLFormattedError, 'message' | 'extensions'>): string => `${String(refusal.extensions?.code ?? 'ERROR')}: ${refusal.message}`;
+const refusalDetail = (refusal: Pick<GraphQLFormattedError, 'message' | 'extensions'>): string => recordedDetail(`${String(refusal.extensions?.code ?? 'ERROR')}: ${refusal.message}`);
 
 /** Refusals of a document found in the response, not marked by a plugin: the validation rules' and the parser's. */
 const DOCUMENT_REFUSALS = new Set(['QUERY_TOO_COMPLEX']);
