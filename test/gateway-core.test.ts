@@ -226,6 +226,20 @@ describe('bad input', () => {
     ]);
   });
 
+  it('refuses a missing or ill-typed variable with BAD_USER_INPUT naming it, not an internal error', async () => {
+    const doc = `query Page($n: Int!) { humanResources { employmentRegistrations(first: $n) { nodes { position } } } }`;
+    const missing = await gw.query(doc, RST);
+    expect(missing.status).toBe(400);
+    expect(missing.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+      ['BAD_USER_INPUT', 'Variable "$n" of required type "Int!" was not provided.'],
+    ]);
+    const wrong = await gw.query(doc, { ...RST, variables: { n: 'two' } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+      ['BAD_USER_INPUT', 'Variable "$n" got invalid value "two"; Int cannot represent non-integer value: "two"'],
+    ]);
+  });
+
   it('refuses a cursor it did not make', async () => {
     const r = await gw.query(`{ publicSecurity { householdRegistrations(after: "bm90LWEtY3Vyc29y") { nodes { idNumber } } } }`, GA);
     expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

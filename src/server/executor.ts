@@ -90,6 +90,10 @@ export async function executeOperation(op: Operation): Promise<ExecutionResult> 
   const query = compiledFor(op.schema, op.document, op.operationName);
   if (query) {
     const result = await query.query(undefined, op.context, op.variables ?? {});
+    // No `data` at all: the variables did not coerce, and nothing ran. graphql-jit's errors for them carry
+    // no variable node, by which Apollo knows a client's mistake (BAD_USER_INPUT, HTTP 400) from a bug
+    // ("Internal server error."); graphql-js refuses the same variables with the errors Apollo expects.
+    if (!('data' in result)) return execute({ schema: op.schema, document: op.document, contextValue: op.context, variableValues: op.variables, operationName: op.operationName });
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
   }
   return execute({ schema: op.schema, document: op.document, contextValue: op.context, variableValues: op.variables, operationName: op.operationName });
