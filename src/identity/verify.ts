@@ -44,7 +44,8 @@ export interface Verifier {
 
 export const HEADER_MESSAGE =
   'Missing or malformed Authorization header: send `Authorization: Bearer <token>` (an operator makes one with `govgraph token`).';
-export const TOKEN_MESSAGE = 'The token is invalid or expired; get a new one with `govgraph token`.';
+export const TOKEN_MESSAGE =
+  "The token is invalid or expired; get a new one with `govgraph token` run on this gateway's store (the same --data or --mongodb-uri, or GOVGRAPH_JWT_SECRET): a token made for another data folder is signed with another secret.";
 
 export const SECRET_ALGORITHMS = ['HS256'];
 export const KEY_SET_ALGORITHMS = ['RS256', 'ES256'];
