@@ -70,7 +70,9 @@ describe('bad input: refused with its code, nothing changed', () => {
     const before = await versions('HN-GA');
     const noRole = await gw.query(SUBMIT, { dept: '430000-GA', roles: ['applicant'], variables: { doc: gaWithDistrict() } });
     expect(codes(noRole)).toEqual(['FORBIDDEN']);
-    expect(noRole.errors![0].message).toBe("This needs the compiler role; your token's roles are: applicant.");
+    expect(noRole.errors![0].message).toBe(
+      "This needs the compiler role; your token's roles are: applicant. Ask for a token that carries it (an operator makes one with `govgraph token --dept 430000-GA --roles compiler`).",
+    );
     const other = await gw.query(SUBMIT, { dept: '430000-MZ', roles: ['compiler'], variables: { doc: gaWithDistrict() } });
     expect(codes(other)).toEqual(['FORBIDDEN']);
     expect(other.errors![0].message).toBe('Only department 430000-GA may submit a catalogue compiled by 430000-GA; you act for 430000-MZ.');

@@ -21,7 +21,10 @@ export function hasRole(role: Role) {
     r = rule(`role:${role}`, { cache: 'contextual' })((_p, _a, ctx: RequestContext) =>
       ctx.identity?.roles.includes(role)
         ? true
-        : forbidden(`This needs the ${role} role; your token's roles are: ${ctx.identity?.roles.join(', ') || 'none'}.`),
+        : forbidden(
+            `This needs the ${role} role; your token's roles are: ${ctx.identity?.roles.join(', ') || 'none'}. ` +
+              `Ask for a token that carries it (an operator makes one with \`govgraph token --dept ${ctx.identity?.dept.code ?? 'CODE'} --roles ${role}\`).`,
+          ),
     );
     roleRules.set(role, r);
   }
