@@ -183,6 +183,8 @@ describe('bad input', () => {
     const r = await gw.query(`{ publicSecurity { householdRegistrations(filter: { birthDate: { gt: "1990-02-30" } }) { nodes { idNumber } } } }`, GA);
     expect(r.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
     expect(r.errors?.[0].message).toContain('"1990-02-30" is not a date');
+    // It points at the value, so that GraphiQL and an editor underline it.
+    expect(r.errors?.[0].locations).toEqual([{ line: 1, column: 70 }]);
   });
 
   it('refuses a bad decimal or date-time, and compares good ones by value', async () => {

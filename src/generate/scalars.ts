@@ -53,11 +53,17 @@ function serializeDateTime(v: unknown): string {
 }
 
 /** A literal as the parser of its scalar sees it: strings as written, numbers as the text of the number
- * for decimals (no digit lost) and as numbers otherwise. */
+ * for decimals (no digit lost) and as numbers otherwise. A refusal points at the literal (graphql-js
+ * reports a scalar's own error as it is, so without the node it would have no location). */
 const literal = (parse: (v: unknown) => unknown) => (ast: ValueNode) => {
-  if (ast.kind === Kind.STRING) return parse(ast.value);
-  if (ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parse(parse === parseDecimal ? ast.value : Number(ast.value));
-  throw bad(`Expected a literal value, got ${ast.kind}.`);
+  try {
+    if (ast.kind === Kind.STRING) return parse(ast.value);
+    if (ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parse(parse === parseDecimal ? ast.value : Number(ast.value));
+    throw bad(`Expected a literal value, got ${ast.kind}.`);
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    throw new GraphQLError(error.message, { nodes: ast, extensions: error.extensions });
+  }
 };
 
 export const DateScalar = new GraphQLScalarType({

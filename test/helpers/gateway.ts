@@ -16,7 +16,7 @@ import type { Store } from '../../src/store/port.ts';
 export interface GraphQLResponse {
   status: number;
   data?: Record<string, any> | null;
-  errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }>;
+  errors?: Array<{ message: string; locations?: { line: number; column: number }[]; path?: (string | number)[]; extensions?: Record<string, any> }>;
 }
 
 export interface TestGateway {
