@@ -3,6 +3,7 @@
 // naming that operation.
 import { generate } from '@graphql-codegen/cli';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +69,16 @@ describe('examples/client', () => {
       /The gateway answered 401: UNAUTHENTICATED/,
     );
     expect(lines).toEqual([]);
+  });
+
+  test('main() where no gateway listens fails naming the address and why, not "fetch failed"', async () => {
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const { port } = free.address() as AddressInfo;
+    await new Promise((resolve) => free.close(resolve));
+    await expect(main({ url: `http://127.0.0.1:${port}`, token: 'any', purpose: 'social-assistance' }, () => {})).rejects.toThrow(
+      `Cannot reach the gateway at http://127.0.0.1:${port}/graphql (connect ECONNREFUSED 127.0.0.1:${port}): is it running there? GOVGRAPH_URL names it.`,
+    );
   });
 });
 

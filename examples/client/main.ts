@@ -41,7 +41,8 @@ export interface Result<TData> {
 }
 
 async function post(config: ClientConfig, payload: object): Promise<{ response: Response; body: { data?: unknown; errors?: GatewayError[] } }> {
-  const response = await fetch(`${config.url}/graphql`, {
+  const url = `${config.url}/graphql`;
+  const response = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -50,6 +51,10 @@ async function post(config: ClientConfig, payload: object): Promise<{ response: 
       'x-purpose': config.purpose,
     },
     body: JSON.stringify(payload),
+  }).catch((err: unknown) => {
+    // fetch says only "fetch failed"; the reason (refused, unknown host, ...) is its cause.
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+    throw new Error(`Cannot reach the gateway at ${url} (${cause}): is it running there? GOVGRAPH_URL names it.`, { cause: err });
   });
   return { response, body: (await response.json()) as { data?: unknown; errors?: GatewayError[] } };
 }
