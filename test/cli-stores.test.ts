@@ -54,6 +54,16 @@ describe('a command run where there is no store', () => {
     expect(existsSync(join(elsewhere, 'data'))).toBe(false);
   });
 
+  it('schema print --dept with a code the platform lacks lists its departments, as token does, before any store', async () => {
+    expect(await govgraph(elsewhere, 'schema', 'print', '--dept', '430000-XX')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        `govgraph: Department 430000-XX is not a department of the platform (${DEMO_PLATFORM_FILE}); its departments are: ` +
+        '430000-GA, 430000-SCJG, 430000-MZ, 430000-RST, 430000-ZRZYT, 430000-ZWB, 430100-MZ, 430100-SCJG, 430121-MZ, 430300-MZ\n',
+    });
+  });
+
   it('names --data when the folder came from it; catalogue validate works without a store', async () => {
     const r = await govgraph(elsewhere, 'audit', 'verify', '--data', 'nowhere');
     expect(r.stderr).toContain(`no store at ${join(elsewhere, 'nowhere', 'govgraph.sqlite')} (--data nowhere)`);

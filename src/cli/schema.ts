@@ -21,7 +21,9 @@ export function registerSchemaCommands(program: Command): void {
       const platform = await loadCommandPlatform(opts.platform);
       const department = opts.dept === undefined ? undefined : platform.departments.find((d) => d.code === opts.dept);
       if (opts.dept !== undefined && !department) {
-        throw new UserError(`Department ${opts.dept} is not a department of the platform (${opts.platform}).`);
+        throw new UserError(
+          `Department ${opts.dept} is not a department of the platform (${opts.platform}); its departments are: ${platform.departments.map((d) => d.code).join(', ')}`,
+        );
       }
       announce(opts, { platform: opts.platform, store: true });
       const store = await openCommandStore(opts);
