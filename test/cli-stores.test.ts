@@ -39,7 +39,7 @@ describe('a command run where there is no store', () => {
   const said = `govgraph: platform ${DEMO_PLATFORM_FILE} (the demo platform: there is no ./platform.yaml here); store ${store}\n`;
   const refusal =
     `govgraph: no store at ${store} (the default ./data); run the command where the data folder is, pass --data DIR ` +
-    '(env GOVGRAPH_DATA_DIR) or --mongodb-uri URI, or make a store with govgraph serve --demo or catalogue import\n';
+    '(env GOVGRAPH_DATA_DIR) or --mongodb-uri URI, or make a store with govgraph catalogue import (or serve --demo, on the demo platform)\n';
 
   it.each([
     ['token', '--dept', '430000-GA'],

@@ -128,7 +128,7 @@ export async function openCommandStore(opts: CommonOptions, how: { create?: bool
     const from = setting('GOVGRAPH_DATA_DIR') === opts.data ? 'GOVGRAPH_DATA_DIR' : opts.data === DEFAULT_DATA_DIR ? 'the default' : '--data';
     throw new UserError(
       `no store at ${sqliteFile(opts.data)} (${from} ${opts.data}); run the command where the data folder is, pass --data DIR ` +
-        '(env GOVGRAPH_DATA_DIR) or --mongodb-uri URI, or make a store with govgraph serve --demo or catalogue import',
+        '(env GOVGRAPH_DATA_DIR) or --mongodb-uri URI, or make a store with govgraph catalogue import (or serve --demo, on the demo platform)',
     );
   }
   const { openStore } = await import('../store/open.ts');
