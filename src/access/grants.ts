@@ -214,6 +214,14 @@ export async function addGrant(
   input: GrantInput,
   now: Date = new Date(),
 ): Promise<Grant> {
+  return storeGrant(store, newGrant(ctx, input, now));
+}
+
+/**
+ * A grant in force from `now`, validated and not yet stored (GrantInputError when invalid): for a caller
+ * that records the grant in the audit log before it stores it.
+ */
+export function newGrant(ctx: { platform: Platform; catalogues: readonly Catalogue[] }, input: GrantInput, now: Date = new Date()): Grant {
   const problems = grantProblems(ctx, input, now);
   if (problems.length) throw new GrantInputError(problems);
   const at = now.toISOString();
@@ -233,6 +241,11 @@ export async function addGrant(
     createdBy: input.createdBy,
     requestId: input.requestId ?? null,
   };
+  return grant;
+}
+
+/** Stores a grant made by newGrant. */
+export async function storeGrant(store: Store, grant: Grant): Promise<Grant> {
   await ensureGrantIndexes(store);
   await store.insert(GRANTS, [toRow(grant)]);
   return grant;

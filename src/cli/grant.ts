@@ -1,8 +1,9 @@
 // `govgraph grant add|list|revoke` (SPEC §11): the operator's way to manage grants beside the sharing
-// workflow. Each change is recorded in the audit log as the operator's action.
+// workflow. Each change is recorded in the audit log as the operator's action, before it is made (as the
+// workflow's): a command killed between the two writes leaves an entry, never a grant the log misses.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { addGrant, getGrant, isGrantActive, listGrants, revokeGrant, type Grant } from '../access/grants.ts';
+import { getGrant, GrantNotFoundError, isGrantActive, listGrants, newGrant, revokeGrant, storeGrant, type Grant } from '../access/grants.ts';
 import { appendAudit } from '../audit/log.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
@@ -90,7 +91,7 @@ export function registerGrantCommands(program: Command): void {
     const platform = await loadCommandPlatform(opts.platform);
     await withStore(opts, async (store) => {
       const catalogues = await publishedCatalogues(store);
-      const g = await addGrant(store, { platform, catalogues }, {
+      const g = newGrant({ platform, catalogues }, {
         requester: opts.requester,
         resource: opts.resource,
         items: commaList(opts.items),
@@ -101,6 +102,7 @@ export function registerGrantCommands(program: Command): void {
         createdBy: OPERATOR,
       });
       await audit(store, 'addGrant', g, providerOf(catalogues, g.resource), `grant ${g.id}: ${describeGrant(g)}`);
+      await storeGrant(store, g);
       console.log(`grant ${g.id}: ${describeGrant(g)}`);
     });
   });
@@ -135,13 +137,14 @@ export function registerGrantCommands(program: Command): void {
   ).action(async (id: string, opts: CommonOptions) => {
     await withStore(opts, async (store) => {
       const before = await getGrant(store, id);
-      const g = await revokeGrant(store, id, OPERATOR);
-      if (before && before.revokedAt !== null) {
-        console.log(`grant ${g.id} was already revoked at ${g.revokedAt}`);
+      if (!before) throw new GrantNotFoundError(id);
+      if (before.revokedAt !== null) {
+        console.log(`grant ${before.id} was already revoked at ${before.revokedAt}`);
         return;
       }
       const catalogues = await publishedCatalogues(store);
-      await audit(store, 'revokeGrant', g, providerOf(catalogues, g.resource), `grant ${g.id} revoked`);
+      await audit(store, 'revokeGrant', before, providerOf(catalogues, before.resource), `grant ${before.id} revoked`);
+      const g = await revokeGrant(store, id, OPERATOR);
       console.log(`grant ${g.id} revoked at ${g.revokedAt}`);
     });
   });

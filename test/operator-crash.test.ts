@@ -1,0 +1,91 @@
+// Changes under kill -9 (SPEC §10, §11): a real `govgraph` process is killed with SIGKILL the moment its
+// change reaches the store, watched from another connection to the data folder. Whatever the moment, the
+// store must be one an operator can go on from: no change the audit log misses, no decision half made
+// that nobody can finish, and `audit verify` passes.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GRANTS, listGrants } from '../src/access/grants.ts';
+import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
+import { verifyAuditChain } from '../src/audit/verify.ts';
+import { importCatalogueFiles } from '../src/catalogue/import.ts';
+import { loadPlatform } from '../src/catalogue/platform.ts';
+import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
+import { SQLITE_FILE, openSqliteStore } from '../src/store/sqlite.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'govgraph-operator-crash-'));
+const data = join(dir, 'data');
+const platform = loadPlatform(DEMO_PLATFORM_FILE);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+vi.setConfig({ testTimeout: 180_000 });
+
+async function withStore<T>(work: (store: Awaited<ReturnType<typeof openSqliteStore>>) => Promise<T>): Promise<T> {
+  const store = await openSqliteStore(data);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const auditLog = () => withStore(async (s) => (await s.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'asc' }] })).map(fromRow));
+
+/**
+ * Runs `govgraph ARGS` and kills it with SIGKILL as soon as `sql` (on the collection's documents) finds
+ * a row: the change has just been committed, and the process gets no step further.
+ */
+function killWhen(sql: string, ...args: string[]): Promise<{ killed: boolean; code: number | null }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: DEMO_PLATFORM_FILE };
+  delete env.MONGODB_URI;
+  const child = spawn(process.execPath, [join(root, 'bin', 'govgraph.js'), ...args], { cwd: dir, env, stdio: 'ignore' });
+  const db = new Database(join(data, SQLITE_FILE), { readonly: true, fileMustExist: true });
+  let killed = false;
+  return new Promise((resolve) => {
+    const poll = () => {
+      if (child.exitCode !== null || killed) return;
+      let found: unknown;
+      try {
+        found = db.prepare(sql).get();
+      } catch {
+        found = undefined; // the table is not made yet
+      }
+      if (found) killed = child.kill('SIGKILL');
+      else setImmediate(poll);
+    };
+    child.on('exit', (code) => {
+      db.close();
+      resolve({ killed, code });
+    });
+    poll();
+  });
+}
+
+const table = (collection: string) => `"c:${collection}"`;
+
+beforeAll(async () => {
+  await withStore((store) => importCatalogueFiles(store, platform, demoCatalogueFiles(), { publish: true }));
+});
+
+describe('grant add and grant revoke killed as their change is stored', () => {
+  it('leave the change in the audit log: the entry is written before the grant', async () => {
+    const added = await killWhen(`SELECT 1 FROM ${table(GRANTS)}`,
+      'grant', 'add', '--requester', '430000-MZ', '--resource', '430000-GA-00001', '--items', 'idNumber,fullName', '--purposes', 'social-assistance');
+    expect(added.killed).toBe(true);
+    const [grant] = await withStore((s) => listGrants(s));
+    expect(grant).toBeDefined();
+    const addEntries = (await auditLog()).filter((e) => e.action === 'addGrant');
+    expect(addEntries.map((e) => e.detail)).toEqual([expect.stringContaining(`grant ${grant.id}:`)]);
+
+    const revoked = await killWhen(`SELECT 1 FROM ${table(GRANTS)} WHERE json_extract(doc, '$.revokedAt') IS NOT NULL`, 'grant', 'revoke', grant.id);
+    expect(revoked.killed).toBe(true);
+    expect((await withStore((s) => listGrants(s)))[0].revokedAt).not.toBeNull();
+    expect((await auditLog()).filter((e) => e.action === 'revokeGrant').map((e) => e.detail)).toEqual([`grant ${grant.id} revoked`]);
+    expect((await withStore((s) => verifyAuditChain(s))).ok).toBe(true);
+  });
+});
