@@ -15,7 +15,10 @@ import { verifyAuditChain } from '../src/audit/verify.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
+import type { Role } from '../src/identity/roles.ts';
+import { departmentByCode } from '../src/model/platform.ts';
 import { SQLITE_FILE, openSqliteStore } from '../src/store/sqlite.ts';
+import { getSharingRequest, requestSharing, SHARING_REQUESTS } from '../src/workflow/sharing.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-operator-crash-'));
@@ -40,7 +43,7 @@ const auditLog = () => withStore(async (s) => (await s.find(AUDIT_COLLECTION, { 
  * Runs `govgraph ARGS` and kills it with SIGKILL as soon as `sql` (on the collection's documents) finds
  * a row: the change has just been committed, and the process gets no step further.
  */
-function killWhen(sql: string, ...args: string[]): Promise<{ killed: boolean; code: number | null }> {
+function killWhen(sql: string | null, ...args: string[]): Promise<{ killed: boolean; code: number | null }> {
   const env: NodeJS.ProcessEnv = { ...process.env, GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: DEMO_PLATFORM_FILE };
   delete env.MONGODB_URI;
   const child = spawn(process.execPath, [join(root, 'bin', 'govgraph.js'), ...args], { cwd: dir, env, stdio: 'ignore' });
@@ -51,7 +54,7 @@ function killWhen(sql: string, ...args: string[]): Promise<{ killed: boolean; co
       if (child.exitCode !== null || killed) return;
       let found: unknown;
       try {
-        found = db.prepare(sql).get();
+        found = sql !== null && db.prepare(sql).get();
       } catch {
         found = undefined; // the table is not made yet
       }
@@ -86,6 +89,31 @@ describe('grant add and grant revoke killed as their change is stored', () => {
     expect(revoked.killed).toBe(true);
     expect((await withStore((s) => listGrants(s)))[0].revokedAt).not.toBeNull();
     expect((await auditLog()).filter((e) => e.action === 'revokeGrant').map((e) => e.detail)).toEqual([`grant ${grant.id} revoked`]);
+    expect((await withStore((s) => verifyAuditChain(s))).ok).toBe(true);
+  });
+});
+
+describe('request decide killed as its approval is stored', () => {
+  it('leaves a decision that deciding again finishes: the request approved with its one grant', async () => {
+    const applicant = { dept: departmentByCode(platform, '430000-RST')!, user: 'li.na', roles: ['applicant'] as Role[], purpose: null, requestId: 'test' };
+    const request = await withStore((store) =>
+      requestSharing({ store, platform, now: new Date() }, applicant, {
+        resource: '430000-GA-00001', items: ['idNumber', 'fullName'], purposes: ['social-assistance'], justification: 'employment checks',
+      }),
+    );
+    const decide = ['request', 'decide', request.id, '--approve', '--items', 'idNumber', '--dept', '430000-GA'];
+    const run = await killWhen(`SELECT 1 FROM ${table(SHARING_REQUESTS)} WHERE json_extract(doc, '$.status') = 'approved'`, ...decide);
+    expect(run.killed).toBe(true);
+
+    // The approver runs the command again: the approval is finished (or found finished), not refused.
+    const again = await killWhen(null, ...decide);
+    const decided = await withStore((s) => getSharingRequest(s, request.id));
+    const grants = await withStore((s) => listGrants(s, { requester: '430000-RST' }));
+    expect({ status: decided?.status, grants: grants.map((g) => ({ id: g.id, items: g.items, requestId: g.requestId })) }).toEqual({
+      status: 'approved',
+      grants: [{ id: decided?.grantId, items: ['idNumber'], requestId: request.id }],
+    });
+    expect([0, 1]).toContain(again.code); // 1 (CONFLICT) only when the first run had stored its grant
     expect((await withStore((s) => verifyAuditChain(s))).ok).toBe(true);
   });
 });

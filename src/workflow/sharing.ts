@@ -10,11 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { decide } from '../access/decide.ts';
 import { effectiveItems, needsGrants } from '../access/effective-share.ts';
 import {
-  addGrant,
   getGrant,
   grantProblems,
   GrantInputError,
+  newGrant,
   revokeGrant as revokeStoredGrant,
+  storeGrant,
   type Grant,
 } from '../access/grants.ts';
 import { listVersions, publishedCatalogues } from '../catalogue/repository.ts';
@@ -102,6 +103,27 @@ async function ensureIndexes(store: Store): Promise<void> {
 export async function getSharingRequest(store: Store, id: string): Promise<SharingRequest | null> {
   const rows = await store.find(SHARING_REQUESTS, { filter: eq('id', id), limit: 1 });
   return rows.length ? fromRow(rows[0]) : null;
+}
+
+/**
+ * The grant an approval made but did not store: the request and its grant are two writes, and a process
+ * killed between them leaves the request approved, naming a grant that is not there. The approval keeps
+ * the grant it made (`approvedGrant`), so deciding again stores that very grant (its id is unique: two
+ * processes finishing it at once store it once). Null when the request has its grant, or is no approval.
+ */
+async function unstoredGrant(store: Store, request: SharingRequest): Promise<Grant | null> {
+  if (request.status !== 'approved' || !request.grantId || (await getGrant(store, request.grantId))) return null;
+  const [row] = await store.find(SHARING_REQUESTS, { filter: eq('id', request.id), projection: ['approvedGrant'], limit: 1 });
+  return typeof row?.approvedGrant === 'string' ? (JSON.parse(row.approvedGrant) as Grant) : null;
+}
+
+/** Stores an approval's grant, once: another process may be storing it too. */
+async function storeApprovedGrant(store: Store, grant: Grant): Promise<void> {
+  try {
+    await storeGrant(store, grant);
+  } catch (err) {
+    if (!(err instanceof DuplicateKeyError && (await getGrant(store, grant.id)))) throw err;
+  }
 }
 
 export function requestDeadline(env: WorkflowEnv, r: SharingRequest): Deadline {
@@ -273,7 +295,17 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
     if (!request) throw notFound(`No sharing request ${input.id}.`);
     requireDepartment(actor, request.provider, `decide requests for ${request.resource}`);
     if (request.status !== 'pending') {
-      throw conflict(`Sharing request ${request.id} was already ${request.status} by ${request.decidedBy} on ${request.decidedAt}.`);
+      const unstored = await unstoredGrant(env.store, request);
+      if (!unstored) throw conflict(`Sharing request ${request.id} was already ${request.status} by ${request.decidedBy} on ${request.decidedAt}.`);
+      // Approved, but the process died before storing the grant: this decision finishes that one.
+      return {
+        detail: `sharing request ${request.id} approved by ${request.decidedBy} on ${request.decidedAt}: its grant ${unstored.id}, not stored then, stored now`,
+        resources: [concerning(request.resource, request.provider, unstored.items)],
+        apply: async () => {
+          await storeApprovedGrant(env.store, unstored);
+          return (await getSharingRequest(env.store, request.id))!;
+        },
+      };
     }
     const reason = input.reason?.trim() || null;
     const claim = async (set: Row) => {
@@ -317,16 +349,23 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
       detail: `sharing request ${request.id} approved: ${items.join(', ')}${unmasked.length ? ` (unmasked: ${unmasked.join(', ')})` : ''} for ${request.purposes.join(', ')}${input.rows ? ` rows of ${input.rows.join(', ')}` : ''} until ${until ?? 'no end'}`,
       resources: resources(items),
       apply: async () => {
-        await claim({ status: 'approved', ...decided });
         let grant: Grant;
         try {
-          grant = await addGrant(env.store, { platform: env.platform, catalogues: await publishedCatalogues(env.store) }, grantInput, env.now);
+          grant = newGrant({ platform: env.platform, catalogues: await publishedCatalogues(env.store) }, grantInput, env.now);
         } catch (err) {
-          await env.store.update(SHARING_REQUESTS, eq('id', request.id), { status: 'pending', decidedBy: null, decidedAt: null, reason: null, openKey: openKey(request) });
           if (err instanceof GrantInputError) throw badInput(err.message, err.problems);
           throw err;
         }
-        await env.store.update(SHARING_REQUESTS, eq('id', request.id), { grantId: grant.id });
+        // The approval names and keeps its grant before the grant is stored (see unstoredGrant).
+        await claim({ status: 'approved', ...decided, grantId: grant.id, approvedGrant: JSON.stringify(grant) });
+        try {
+          await storeApprovedGrant(env.store, grant);
+        } catch (err) {
+          await env.store.update(SHARING_REQUESTS, and(eq('id', request.id), eq('grantId', grant.id)), {
+            status: 'pending', decidedBy: null, decidedAt: null, reason: null, grantId: null, approvedGrant: null, openKey: openKey(request),
+          });
+          throw err;
+        }
         return (await getSharingRequest(env.store, request.id))!;
       },
     };
