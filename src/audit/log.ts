@@ -80,12 +80,28 @@ interface Writer {
   waiting: Pending[];
   writing: boolean;
   tail?: { seq: number; hash: string } | null; // undefined: read it
+  /** Why the last batch could not be written; null once one is. */
+  failing: string | null;
+  listeners: Set<(event: AuditWriteEvent) => void>;
+}
+
+/**
+ * What an operator needs to hear of the writer: that the log cannot be written and why (the store's
+ * reason, never an entry), once and again only when the reason changes; and once when it is written again.
+ */
+export type AuditWriteEvent = { available: false; reason: string } | { available: true };
+
+/** Calls `listener` as the writer of `store` starts failing, fails for another reason, or writes again. */
+export function watchAuditWrites(store: Store, listener: (event: AuditWriteEvent) => void): () => void {
+  const w = writerOf(store);
+  w.listeners.add(listener);
+  return () => w.listeners.delete(listener);
 }
 
 function writerOf(store: Store): Writer {
   let writer = writers.get(store);
   if (!writer) {
-    const w: Writer = { waiting: [], writing: false };
+    const w: Writer = { waiting: [], writing: false, failing: null, listeners: new Set() };
     writers.set(store, (writer = w));
     store.watch((collection) => {
       if (collection === AUDIT_COLLECTION) w.tail = undefined;
@@ -116,13 +132,21 @@ async function flush(store: Store, w: Writer): Promise<void> {
       try {
         const entries = await appendBatch(store, w, batch.map((p) => p.input));
         batch.forEach((p, i) => p.resolve(entries[i]));
+        if (w.failing !== null) tell(w, { available: true });
       } catch (err) {
         for (const p of batch) p.reject(err);
+        const reason = err instanceof Error ? err.message : String(err);
+        if (reason !== w.failing) tell(w, { available: false, reason });
       }
     }
   } finally {
     w.writing = false;
   }
+}
+
+function tell(w: Writer, event: AuditWriteEvent): void {
+  w.failing = event.available ? null : event.reason;
+  for (const listener of w.listeners) listener(event);
 }
 
 /** At most this many entries in one insert: a burst is written in several transactions, in order. */

@@ -28,6 +28,7 @@ import { createLogger, loggingPlugin, noteRefused } from './plugins/logging.ts';
 import { auditPlugin, auditRefusal, documentHash, leadingOperationName } from './plugins/audit.ts';
 import { recordedDocumentHash, recordedOperationName } from '../audit/entry.ts';
 import { checkpointFileFromEnv, startCheckpoints } from '../audit/checkpoint.ts';
+import { watchAuditWrites } from '../audit/log.ts';
 import { limitsPlugin, notTrusted } from './plugins/limits.ts';
 import { documentLimitRules } from '../limits/document.ts';
 import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts';
@@ -235,6 +236,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const unwatchRates = watchRateMeter(store, (e) => {
     if (e.alone) logger.warn({ event: 'rate-meter', alone: true, reason: e.reason }, 'rate buckets: the store cannot be written; this instance counts requests alone');
     else logger.info({ event: 'rate-meter', alone: false, paid: e.paid }, 'rate buckets: the store is written again; the requests counted alone are paid into it');
+  });
+  // Requests get AUDIT_UNAVAILABLE without the cause (a full disk, a read-only file): the log says it, once.
+  const unwatchAudit = watchAuditWrites(store, (e) => {
+    if (!e.available) logger.error({ event: 'audit-log', available: false, reason: e.reason }, 'audit log: cannot be written; requests that read data get AUDIT_UNAVAILABLE');
+    else logger.info({ event: 'audit-log', available: true }, 'audit log: written again');
   });
   const trusted = new TrustedDocumentStore(trustedDocumentsOf(platform), (message) => logger.warn(message));
   const server = new ApolloServer<RequestContext>({
@@ -611,6 +617,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       connected.stop();
       grantCache.stop();
       unwatchRates();
+      unwatchAudit();
       state = 'stopped';
       const summary = { durationMs: Date.now() - started, forcedConnections };
       logger.info({ event: 'drain-end', ...summary }, 'drained');
