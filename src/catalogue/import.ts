@@ -5,7 +5,7 @@ import type { Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import { DocumentInvalidError } from './problems.ts';
 import { validateCatalogueFiles } from './files.ts';
-import { addVersion, catalogueVersions, ensureCatalogueIndexes, listVersions, markPublished, type CatalogueVersion } from './repository.ts';
+import { addVersion, catalogueVersions, ensureCatalogueIndexes, listVersions, markPublished, supersedeOlder, type CatalogueVersion } from './repository.ts';
 import { ensureResourceIndexes } from './indexes.ts';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
@@ -88,6 +88,8 @@ async function storeCatalogues(
     const same = await sameLatest(store, catalogue);
     if (same) {
       if (opts.publish && same.status !== 'published' && (await markPublished(store, catalogue.id, same.version))) same.status = 'published';
+      // Published already, by an import killed before it superseded the older version: finish that.
+      else if (opts.publish && same.status === 'published') await supersedeOlder(store, catalogue.id, same.version);
       out.push({ file, version: same, unchanged: true });
       continue;
     }

@@ -186,10 +186,18 @@ export async function markPublished(store: Store, id: string, version: number, n
     publishedAt: now.toISOString(),
   });
   if (claimed === 0) return false;
+  await supersedeOlder(store, id, version);
+  return true;
+}
+
+/**
+ * Supersedes the versions of `id` older than `version` that are still published: the second write of a
+ * publication, also run again to finish one whose process died between the two (import, withdraw).
+ */
+export async function supersedeOlder(store: Store, id: string, version: number): Promise<void> {
   await store.update(
     CATALOGUE_VERSIONS,
     and(eq('id', id), eq('status', 'published'), { kind: 'compare', field: 'version', op: 'lt', value: version }),
     { status: 'superseded' },
   );
-  return true;
 }

@@ -14,6 +14,7 @@ import {
   ensureCatalogueIndexes,
   listVersions,
   markPublished,
+  supersedeOlder,
   type CatalogueVersion,
   type CatalogueVersions,
   type VersionStatus,
@@ -259,7 +260,9 @@ export async function withdrawCatalogue(
     const versions = await reader.list(input.id);
     if (!versions.length) throw notFound(`No catalogue ${input.id}.`);
     requireDepartment(actor, versions[0].catalogue.compiler, `withdraw catalogue ${input.id}`);
-    const v = versions.find((x) => x.status === 'published');
+    // The newest published version is the one in effect; an older one still published is what a
+    // publication killed before its second write leaves (markPublished): superseded here first.
+    const v = versions.filter((x) => x.status === 'published').at(-1);
     if (!v) throw conflict(`Catalogue ${input.id} has no published version to withdraw.`);
     const reason = input.reason.trim();
     if (!reason) throw badInput('Say why the catalogue is withdrawn: give a reason.');
@@ -269,6 +272,7 @@ export async function withdrawCatalogue(
       detail: `${label(v)} withdrawn: ${reason}`,
       resources: resourcesOf(v.catalogue),
       apply: async () => {
+        await supersedeOlder(env.store, v.id, v.version);
         const n = await env.store.update(CATALOGUE_VERSIONS, and(eq('id', v.id), eq('version', v.version), eq('status', 'published')), {
           status: 'withdrawn',
         });
