@@ -1,9 +1,12 @@
 // A store served with a platform file it was not published with (found starting `govgraph serve --data
 // DIR` in a folder without platform.yaml, which takes the demo platform): its catalogues name departments
 // the file does not hold. `serve` and `schema print` said so with a stack trace; now in one line naming
-// what does not fit and what to pass, exit status 1.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+// what does not fit and what to pass, exit status 1. A running gateway whose file lacks the department
+// of a catalogue another instance publishes (instances given different platform files) logged
+// `{"error":"Error","msg":"unexpected error"}` at every poll, every 2 s, saying nothing of the cause; now
+// one line with the reason.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,15 +16,17 @@ import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import type { Platform } from '../src/model/platform.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-platform-mismatch-'));
 const data = join(dir, 'data');
+const ROWS_PLATFORM = join(root, 'test/fixtures/rows/platform.yaml');
 vi.setConfig({ testTimeout: 120_000 });
 
 beforeAll(async () => {
   const store = await openSqliteStore(data);
-  await importCatalogueFiles(store, loadPlatform(join(root, 'test/fixtures/rows/platform.yaml')), [join(root, 'test/fixtures/rows/catalogue.yaml')], { publish: true });
+  await importCatalogueFiles(store, loadPlatform(ROWS_PLATFORM), [join(root, 'test/fixtures/rows/catalogue.yaml')], { publish: true });
   await store.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,5 +52,44 @@ describe('a store served with another platform file', () => {
         expect.stringMatching(/^ {2}catalogue "\S+" resources\[1\]\.provider: \S+ is not a department of the platform$/),
       ]);
     }
+  });
+});
+
+describe('a gateway whose platform file lacks a department another instance publishes for', () => {
+  it('logs the reason once, not an unexplained error at every poll', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: ROWS_PLATFORM };
+    delete env.MONGODB_URI;
+    const child = spawn(process.execPath, [join(root, 'bin', 'govgraph.js'), 'serve', '--port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await vi.waitFor(() => expect(stdout).toContain('GraphQL'), { timeout: 60_000, interval: 100 });
+
+    // Another instance, with a platform file holding one more department, publishes a catalogue for it.
+    const rows = loadPlatform(ROWS_PLATFORM);
+    const wider: Platform = { ...rows, departments: [...rows.departments, { code: '610000-XX', name: 'Extra Department', graphqlName: 'extraDepartment', level: 'province', region: '610000' }] };
+    const file = join(dir, 'extra.yaml');
+    writeFileSync(file, [
+      'id: SX-XX', 'kind: departmental', 'title: Extra catalogue', 'compiler: "610000-XX"', 'resources:',
+      '  - { code: "610000-XX-00001", name: Extra things, summary: Extra things, provider: "610000-XX", providerUnit: Office,',
+      '      classification: "1-01-001", format: database, updateCycle: daily, open: false,',
+      '      graphql: { type: ExtraThing, list: extraThings, byKey: extraThing }, key: thingNo,',
+      '      share: { type: unconditional, methods: [api] }, items: [{ name: thingNo, type: string, required: true }] }',
+    ].join('\n'));
+    const store = await openSqliteStore(data);
+    await importCatalogueFiles(store, wider, [file], { publish: true });
+    await store.close();
+
+    await new Promise((r) => setTimeout(r, 7_000)); // three polls or more
+    child.kill('SIGTERM');
+    await exited;
+    const errors = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(errors.map(({ error, reason, msg }) => ({ error, reason, msg }))).toEqual([{
+      error: 'PlatformMismatchError',
+      reason: 'resource 610000-XX-00001: provider 610000-XX is not a department of the platform; the catalogues in effect in this store were published with another platform file: pass that one (--platform FILE, env GOVGRAPH_PLATFORM)',
+      msg: 'error',
+    }]);
   });
 });

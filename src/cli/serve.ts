@@ -21,20 +21,26 @@ const DEMO_PURPOSE = 'social-assistance';
 
 /**
  * An unexpected error (a bug, a driver failure) in the log: its kind and code only. A stack names files
- * and a message can echo a request, so neither goes into the log (docs/operations.md, Logs).
+ * and a message can echo a request, so neither goes into the log (docs/operations.md, Logs); the message
+ * of an error written for the operator (`userFacing`: a store published with another platform file, seen
+ * by the schema poll) does, as the command line would print it. The poll runs every 2 s: the same line is
+ * said again at most once a minute.
  */
+const REPEAT_LOG_MS = 60_000;
+let lastError: { line: string; at: number } | null = null;
 function logError(err: unknown): void {
-  const e = err as { name?: unknown; code?: unknown; cause?: { name?: unknown; code?: unknown } } | null;
-  const line = {
-    level: 50,
-    time: Date.now(),
-    service: 'govgraph',
+  const e = err as { name?: unknown; code?: unknown; message?: unknown; userFacing?: unknown; cause?: { name?: unknown; code?: unknown } } | null;
+  const line = JSON.stringify({
     error: typeof e?.name === 'string' ? e.name : typeof err,
     ...(typeof e?.code === 'string' || typeof e?.code === 'number' ? { code: e.code } : {}),
     ...(typeof e?.cause?.name === 'string' ? { cause: e.cause.name } : {}),
-    msg: 'unexpected error',
-  };
-  process.stderr.write(JSON.stringify(line) + '\n');
+    ...(e?.userFacing === true && typeof e.message === 'string' ? { reason: e.message } : {}),
+  });
+  const now = Date.now();
+  if (lastError?.line === line && now - lastError.at < REPEAT_LOG_MS) return;
+  lastError = { line, at: now };
+  const fields = JSON.parse(line) as Record<string, unknown>;
+  process.stderr.write(JSON.stringify({ level: 50, time: now, service: 'govgraph', ...fields, msg: fields.reason ? 'error' : 'unexpected error' }) + '\n');
 }
 
 /** The port, said as where it came from when it is wrong (`--port x` or `PORT=x`). */
