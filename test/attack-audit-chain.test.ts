@@ -4,7 +4,7 @@
 // or the lost tail, against signed checkpoints kept in the store and in a file outside it.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -106,6 +106,20 @@ describe('a rewritten chain', () => {
     await appendEntries(1, 2);
     await store.insert(AUDIT_CHECKPOINTS, [{ seq: 2, hash: 'f'.repeat(64), time: new Date().toISOString(), mac: '0'.repeat(64) }]);
     expect((await verifyAuditChain(store)).firstBroken).toEqual({ seq: 2, reason: "the checkpoint in the store does not carry the platform's signature (it was altered or forged)" });
+  });
+
+  it('a checkpoint line cut short by an interrupted write (a crash, a full disk) is not glued to the next', async () => {
+    await appendEntries(1, 2);
+    const whole = JSON.stringify(await writeCheckpoint(store, file));
+    appendFileSync(file, whole.slice(0, 60)); // the next write stopped there: no newline
+    await appendEntries(3, 4);
+    await writeCheckpoint(store, file);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines.map((l) => (l ? JSON.parse(l === whole.slice(0, 60) ? 'null' : l)?.seq ?? 'cut' : ''))).toEqual([2, 'cut', 4, '']);
+    expect(await verifyAuditChain(store, undefined, { checkpointFile: file })).toMatchObject({ ok: true, checkpoint: { seq: 4 } });
+    // Any other line that is no checkpoint is still reported.
+    appendFileSync(file, '{"seq":4,"hash":"x"}\n');
+    expect((await verifyAuditChain(store, undefined, { checkpointFile: file })).ok).toBe(false);
   });
 });
 

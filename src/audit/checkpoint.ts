@@ -8,7 +8,7 @@
 // deleting the newest entries (the tail), or rewriting entries and rehashing every later one, shows even
 // to someone who could rewrite the whole store. A checkpoint whose signature does not verify is itself
 // reported: it was altered or forged.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/port.ts';
 import { setting } from '../model/settings.ts';
@@ -56,9 +56,31 @@ export async function writeCheckpoint(store: Store, file: string | null, now = n
   const head = { seq: tail?.seq ?? 0, hash: tail?.hash ?? GENESIS_HASH, time: now.toISOString() };
   const checkpoint: Checkpoint = { ...head, mac: macOf(head, key) };
   await store.insert(AUDIT_CHECKPOINTS, [{ ...checkpoint }]);
-  if (file) appendFileSync(file, JSON.stringify(checkpoint) + '\n', { mode: 0o600 });
+  // After a line cut short (a crash or a full disk in the middle of a write), on a line of its own.
+  if (file) appendFileSync(file, (endsLine(file) ? '' : '\n') + JSON.stringify(checkpoint) + '\n', { mode: 0o600 });
   return checkpoint;
 }
+
+/** Whether the file is missing, empty or ends with a newline. */
+function endsLine(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw err;
+  }
+  try {
+    const { size } = fstatSync(fd);
+    const last = Buffer.alloc(1);
+    return size === 0 || (readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === 0x0a);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A line a write stopped in the middle of: the start of a JSON object that never ends. */
+const cutShort = (line: string): boolean => line.startsWith('{') && !line.trimEnd().endsWith('}');
 
 /** Every checkpoint of the store and of the file, with whether its signature verifies. */
 export async function readCheckpoints(store: Store, file: string | null): Promise<FoundCheckpoint[]> {
@@ -78,6 +100,7 @@ export async function readCheckpoints(store: Store, file: string | null): Promis
       try {
         parsed = JSON.parse(line);
       } catch {
+        if (cutShort(line)) return; // names no entry: not a checkpoint
         parsed = null;
       }
       add(parsed, `${file} line ${i + 1}`);
