@@ -2,6 +2,7 @@
 // context is built (the grants read) or while a resolver reads records.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError, type Store } from '../src/store/port.ts';
+import { openFailureHint } from '../src/store/sqlite.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 let down: 'grants' | 'records' | null = null;
@@ -38,4 +39,18 @@ describe('a store that fails', () => {
       }
     });
   }
+});
+
+// Found by hand: a data folder on a full file system (a tmpfs filled up) made every command say only
+// `cannot open the SQLite store …: disk I/O error`; one this user may not write (run as another user),
+// `attempt to write a readonly database`. SQLite's codes say which; the message now names the cause.
+describe('a store that cannot be opened', () => {
+  const hint = (code: string, free = 0) => openFailureHint(Object.assign(new Error('x'), { code }), '/srv/data', () => free);
+  it('says the file system is full, or that this user cannot write the folder', () => {
+    expect(hint('SQLITE_IOERR_SHMSIZE')).toBe('; the file system of /srv/data is full');
+    expect(hint('SQLITE_FULL')).toBe('; the file system of /srv/data is full');
+    expect(hint('SQLITE_IOERR_SHMSIZE', 10 * 2 ** 30)).toBe(''); // room left: another I/O error
+    expect(hint('SQLITE_READONLY_DIRECTORY')).toBe('; this user cannot write /srv/data or the files in it, which SQLite needs also to read (its write-ahead log)');
+    expect(hint('SQLITE_NOTADB')).toBe('');
+  });
 });

@@ -33,7 +33,7 @@
 // A projection returns every projected field, null when the document has none. Field names are
 // GraphQL names other than `_id` (MongoDB's), checked before they reach SQL.
 
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -443,6 +443,22 @@ function makeFolder(dir: string): void {
   }
 }
 
+/**
+ * What SQLite's answer leaves out when a store cannot be opened: a full file system says only `disk I/O
+ * error` (it cannot grow the shared-memory file), a folder this user cannot write `attempt to write a
+ * readonly database` (every connection writes the write-ahead log, also to read).
+ */
+export function openFailureHint(error: unknown, dataDir: string, freeBytes = (dir: string) => { const s = statfsSync(dir); return s.bavail * s.bsize; }): string {
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (code.startsWith('SQLITE_READONLY')) return `; this user cannot write ${dataDir} or the files in it, which SQLite needs also to read (its write-ahead log)`;
+  if (!code.startsWith('SQLITE_IOERR') && !code.startsWith('SQLITE_FULL')) return '';
+  try {
+    return freeBytes(dataDir) < 1024 * 1024 ? `; the file system of ${dataDir} is full` : '';
+  } catch {
+    return '';
+  }
+}
+
 export async function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   const file = path.join(dataDir, SQLITE_FILE);
   const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
@@ -465,7 +481,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     });
   } catch (error) {
     if (error instanceof StoreUnavailableError) throw error;
-    throw new StoreUnavailableError(`cannot open the SQLite store ${file}: ${(error as Error).message}`, { cause: error });
+    throw new StoreUnavailableError(`cannot open the SQLite store ${file}: ${(error as Error).message}${openFailureHint(error, dataDir)}`, { cause: error });
   }
 
   // Prepared statements, cached by SQL text (least recently used dropped first).
