@@ -88,7 +88,7 @@ describe('a gateway whose platform file lacks a department another instance publ
     const errors = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(errors.map(({ error, reason, msg }) => ({ error, reason, msg }))).toEqual([{
       error: 'PlatformMismatchError',
-      reason: 'resource 610000-XX-00001: provider 610000-XX is not a department of the platform; the catalogues in effect in this store were published with another platform file: pass that one (--platform FILE, env GOVGRAPH_PLATFORM)',
+      reason: 'the catalogues published in this store were published with departments this platform file does not have; use the platform file they were published with (--platform FILE, env GOVGRAPH_PLATFORM), or add the departments to it:\n  catalogue "SX-XX" resources[0].provider: 610000-XX is not a department of the platform',
       msg: 'error',
     }]);
   });
