@@ -52,7 +52,8 @@ describe('an objection to a personal item, as each viewer lists it', () => {
 
 // Two providers' resources keyed by a passport number that the catalogue masks in full: the report's
 // sample keys must hide no less than the catalogue does (an idcard mask would show 10 of 12 characters).
-const PASSPORTS = (code: string, provider: string, type: string, list: string, byKey: string) => `
+const SECRET_FULL = ', sensitivity: secret, mask: full';
+const PASSPORTS = (code: string, provider: string, type: string, list: string, byKey: string, keySensitivity = SECRET_FULL) => `
 id: QT-${provider.slice(7)}-PASSPORTS
 kind: departmental
 title: Passports of ${provider}
@@ -65,18 +66,22 @@ resources:
     key: passportNo
     share: { type: unconditional, methods: [api] }
     items:
-      - { name: passportNo, type: string, required: true, element: QT-PASSPORT, sensitivity: secret, mask: full }
+      - { name: passportNo, type: string, required: true, element: QT-PASSPORT${keySensitivity} }
       - { name: holder, type: string, element: QT-HOLDER }
 `;
 
-describe('the consistency report of a key masked in full', () => {
+describe.each([
+  ['both keys', SECRET_FULL],
+  // The left resource's key is not sensitive, the right's is: both join items hold the sample keys.
+  ['the right resource\'s key only', ''],
+])('the consistency report of a key masked in full (%s)', (_, leftKey) => {
   let quality: TestGateway;
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'govgraph-quality-views-'));
     const police = join(dir, 'police.yaml');
     const health = join(dir, 'health.yaml');
-    writeFileSync(police, PASSPORTS('370000-GAT-90', '370000-GAT', 'PolicePassport', 'policePassports', 'policePassport'));
+    writeFileSync(police, PASSPORTS('370000-GAT-90', '370000-GAT', 'PolicePassport', 'policePassports', 'policePassport', leftKey));
     writeFileSync(health, PASSPORTS('370000-WJW-90', '370000-WJW', 'HealthPassport', 'healthPassports', 'healthPassport'));
     quality = await startTestGateway({ platformFile: fileURLToPath(new URL('./fixtures/quality/platform.yaml', import.meta.url)), catalogueFiles: [police, health] });
     const resources = (await publishedCatalogues(quality.store)).flatMap((c) => c.resources);
@@ -89,7 +94,7 @@ describe('the consistency report of a key masked in full', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('masks the sample keys with the key item\'s own mask when it hides more than an idcard mask', async () => {
+  it('masks the sample keys with the key items\' own mask when it hides more than an idcard mask', async () => {
     const r = await quality.query(`{ consistencyReport(element: "QT-HOLDER") { compared differing sampleKeys } }`, { dept: '370000-DSJ', roles: ['supervisor'] });
     expect(r.errors).toBeUndefined();
     expect(r.data!.consistencyReport).toEqual([{ compared: 2, differing: 1, sampleKeys: ['************'] }]);

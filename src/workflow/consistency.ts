@@ -2,8 +2,8 @@
 // data `element` and belong to resources sharing a key element are compared record by record. The join
 // runs in the store (`compareJoined`), streaming, so no resource is loaded into memory; the report gives,
 // per pair of resources, the records compared, those that differ, and up to SAMPLE_KEYS of their keys
-// masked as an `idcard` mask would (the first 6 and last 4 characters kept), or as the key item's own
-// mask when it is personal or secret (each mask keeps no more than `idcard`).
+// masked as an `idcard` mask would (the first 6 and last 4 characters kept), or as a join item's own
+// mask when it is personal or secret in either resource (each mask keeps no more than `idcard`).
 //
 // Decisions where the spec is silent:
 // - The key element of a pair is the element of either resource's key item that the other resource also
@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
-import { applyMask, effectiveMask } from '../formats/masks.ts';
+import { applyMask, effectiveMask, maskOf } from '../formats/masks.ts';
 import { collectionOf, type Item, type MaskName, type Resource } from '../model/catalogue.ts';
 import type { Store } from '../store/port.ts';
 import type { Actor, WorkflowEnv } from './actor.ts';
@@ -84,10 +84,13 @@ async function indexed(store: Store, collection: string, field: string): Promise
 }
 
 /**
- * The mask of the sample keys: the key item's own when it is personal or secret (every mask keeps no
- * more than `idcard` does, and `full` keeps nothing), else `idcard`.
+ * The mask of the sample keys, values of both join items: of each item's own mask when it is personal or
+ * secret, else `idcard`, the one that keeps least (each mask keeps a part of those that keep more, and
+ * `full` keeps nothing): a key secret in one resource is not shown by the other's looser mask.
  */
-const sampleMask = (key: Item): MaskName => effectiveMask(key) ?? 'idcard';
+const sampleMask = (...keys: Item[]): MaskName =>
+  keys.map((k) => effectiveMask(k) ?? 'idcard').reduce((a, b) => (kept(b) < kept(a) ? b : a));
+const kept = (name: MaskName) => maskOf(name).keepFirst + maskOf(name).keepLast;
 
 /** Runs the comparisons in the store. */
 export async function compareConsistency(env: Pick<WorkflowEnv, 'store'>, element?: string): Promise<ConsistencyPair[]> {
@@ -106,7 +109,7 @@ export async function compareConsistency(env: Pick<WorkflowEnv, 'store'>, elemen
       element: c.element, left: c.left.code, right: c.right.code, leftItem: c.leftItem.name, rightItem: c.rightItem.name,
       keyElement: c.keyElement, leftKey: c.leftKey.name, rightKey: c.rightKey.name,
       compared: result.compared, differing: result.differing,
-      sampleKeys: result.sampleKeys.map((k) => applyMask(sampleMask(c.leftKey), String(k))),
+      sampleKeys: result.sampleKeys.map((k) => applyMask(sampleMask(c.leftKey, c.rightKey), String(k))),
     });
   }
   return out;
