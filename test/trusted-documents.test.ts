@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../examples/client/main.ts';
+import { MAX_OPERATION_NAME } from '../src/audit/entry.ts';
 import { createLogger } from '../src/server/plugins/logging.ts';
 import type { TrustMode } from '../src/model/platform.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -160,6 +161,15 @@ describe('trustedDocuments: log', () => {
     lines.splice(0);
     await post(gw, { documentId: ENTERPRISE_ID, variables: { creditCode: 'x' } });
     expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'untrusted document')).toEqual([]);
+  });
+
+  it('logs an operation name only when the request log would record it (a GraphQL name of sane length)', async () => {
+    lines.splice(0);
+    const long = 'Q' + 'x'.repeat(MAX_OPERATION_NAME);
+    expect((await post(gw, { query: `query ${long} { me { department } }` })).errors).toBeUndefined();
+    await post(gw, { query: 'query Mine { me { department } }' });
+    const warnings = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'untrusted document');
+    expect(warnings.map((w) => w.operationName ?? null)).toEqual([null, 'Mine']);
   });
 });
 

@@ -20,6 +20,7 @@ import { costOf, tooComplex } from '../../limits/document.ts';
 import { takeProbes } from '../../limits/probes.ts';
 import type { TrustedDocumentStore } from '../../limits/trusted.ts';
 import { noteRefusal, type RequestContext } from '../../../resolvers/request.ts';
+import { recordedOperationName } from '../../audit/entry.ts';
 
 export interface LimitsPluginOptions {
   /** The schema model of the schema in effect (the holder's). */
@@ -54,7 +55,7 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
     const ctx = rc.contextValue;
     if (mode !== 'off' && !trusted!.trusts(rc.queryHash, rc.document)) {
       if (mode === 'require') return refusal(rc, notTrusted(rc.queryHash));
-      opts.warn?.({ requestId: ctx.requestId, department: ctx.identity?.dept.code, operationName: rc.operationName, hash: rc.queryHash }, 'untrusted document');
+      opts.warn?.({ requestId: ctx.requestId, department: ctx.identity?.dept.code, operationName: recordedOperationName(rc.operationName), hash: rc.queryHash }, 'untrusted document');
     }
     const { operation, document, schema } = rc;
     if (!operation) return DONE;
