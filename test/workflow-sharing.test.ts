@@ -147,6 +147,12 @@ describe('requests refused at once, with the reason', () => {
     return { code: r.errors![0].extensions!.code, problems: r.errors![0].extensions!.problems as { path: string; code?: string }[] | undefined, message: r.errors![0].message };
   };
 
+  it('a resource unconditional in every item needs no request', async () => {
+    const r = await refused({ resource: '430000-ZWB-00001', items: ['licenceNo'], purposes: ['employment-services'] });
+    expect(r.code).toBe('BAD_USER_INPUT');
+    expect(r.message).toMatch(/430000-ZWB-00001 \(.*\) is shared unconditionally: no request is needed/);
+  });
+
   it('an unconditional item needs no request (only legalRepresentativeId of this resource is conditional)', async () => {
     const r = await refused({ resource: '430000-SCJG-00001', items: ['creditCode'], purposes: ['market-regulation'] });
     expect(r.code).toBe('BAD_USER_INPUT');
