@@ -381,9 +381,17 @@ function contract(harness: () => Harness): void {
       await store.insert(`${c}_register`, REGISTER);
       await store.ensureIndex(`${c}_register`, { fields: ['pid'] });
     });
-    it('counts the pairs joined and those that differ, with the first differing keys in order', async () => {
+    it('counts the pairs joined and those that differ, with the first differing keys in stored order', async () => {
       const result = await store.compareJoined({ collection: c, on: 'id', field: 'city' }, { collection: `${c}_register`, on: 'pid', field: 'town' }, 20);
       expect(result).toEqual({ compared: 6, differing: 3, sampleKeys: ['p02', 'p04', 'p06'] });
+    });
+    it('lists the sample keys in the order the left rows were stored, not in key order', async () => {
+      // The keys are shown masked to a supervisor: their order must not tell the hidden characters.
+      const left = `${c}_unsorted`;
+      await store.insert(left, [{ id: 'p06', city: 'X' }, { id: 'p02', city: 'X' }, { id: 'p04', city: 'X' }]);
+      const right = { collection: `${c}_register`, on: 'pid', field: 'town' };
+      expect(await store.compareJoined({ collection: left, on: 'id', field: 'city' }, right, 20)).toEqual({ compared: 4, differing: 4, sampleKeys: ['p06', 'p02', 'p04'] });
+      expect((await store.compareJoined({ collection: left, on: 'id', field: 'city' }, right, 2)).sampleKeys).toEqual(['p06', 'p02']);
     });
     it('limits the sample, and reads missing collections as empty', async () => {
       const right = { collection: `${c}_register`, on: 'pid', field: 'town' };
@@ -561,8 +569,8 @@ function contract(harness: () => Harness): void {
       const byAmount = await store.compareJoined({ collection: c, on: 'amount', field: 'id' }, { collection: right, on: 'amount', field: 'pid' }, 10);
       // 450.1 (d01, d02, d20) with d01; 0 (d05, d06, d07) with d05; .88 (d11) with d10; .90 (d12) with d12.
       expect([byAmount.compared, byAmount.differing]).toEqual([8, 5]);
-      // One key per value, in order of value; its text is one of the texts of that value.
-      expect(byAmount.sampleKeys.map((k) => [k instanceof Decimal, compareDecimalTexts(String(k), ['0', '450.1', '12345678901234567.88'][byAmount.sampleKeys.indexOf(k)])])).toEqual([
+      // One key per value, in the order stored (d01, d05, d11 first of theirs); its text is one of the texts of that value.
+      expect(byAmount.sampleKeys.map((k) => [k instanceof Decimal, compareDecimalTexts(String(k), ['450.1', '0', '12345678901234567.88'][byAmount.sampleKeys.indexOf(k)])])).toEqual([
         [true, 0], [true, 0], [true, 0],
       ]);
     });

@@ -354,14 +354,15 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       // counting the pairs and listing the first differing keys; the server streams the left side.
       const pipeline: Document[] = [
         { $match: { [lo]: { $ne: null } } },
-        { $project: { _id: 0, k: `$${lo}`, v: { $ifNull: [`$${lf}`, null] } } },
+        { $project: { k: `$${lo}`, v: { $ifNull: [`$${lf}`, null] } } }, // _id kept: the sample's order
         { $lookup: { from: right.collection, localField: 'k', foreignField: ro, as: 'r', pipeline: [{ $project: { _id: 0, v: { $ifNull: [`$${rf}`, null] } } }] } },
         { $unwind: '$r' },
         { $project: { k: 1, d: { $ne: ['$v', '$r.v'] } } },
         {
           $facet: {
             totals: [{ $group: { _id: null, compared: { $sum: 1 }, differing: { $sum: { $cond: ['$d', 1, 0] } } } }],
-            sample: [{ $match: { d: true } }, { $group: { _id: '$k' } }, { $sort: { _id: 1 } }, { $limit: Math.max(sample, 1) }],
+            // In the order the left rows were stored (their first row's _id), not key order: see JoinComparison.
+            sample: [{ $match: { d: true } }, { $group: { _id: '$k', o: { $min: '$_id' } } }, { $sort: { o: 1 } }, { $limit: Math.max(sample, 1) }],
           },
         },
       ];

@@ -130,7 +130,11 @@ export interface JoinSide {
 export interface JoinComparison {
   compared: number;
   differing: number;
-  /** The left side's join values of differing pairs, in ascending order, at most `sample`. */
+  /**
+   * The left side's join values of differing pairs, at most `sample`, in the order the left rows were
+   * stored (ROW_ORDER of each value's first row), not in key order: they are shown masked, and key order
+   * would tell the hidden characters (an ID number's birth date), as a list's order would (SPEC §5).
+   */
   sampleKeys: Value[];
 }
 

@@ -766,7 +766,8 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       const from = `FROM ${lt} AS l JOIN ${rt} AS r ON ${q('l', left.on)} = ${q('r', right.on)} WHERE ${q('l', left.on)} IS NOT NULL`;
       return read(`compare ${left.collection} with ${right.collection}`, { compared: 0, differing: 0, sampleKeys: [] }, () => {
         const totals = prepare(`SELECT count(*) AS compared, coalesce(sum(${differs}), 0) AS differing ${from}`).get() as { compared: number; differing: number };
-        const keys = sample === 0 ? [] : prepare(`SELECT DISTINCT ${q('l', left.on)} AS k ${from} AND ${differs} ORDER BY k LIMIT ?`).pluck().all(sample) as Value[];
+        // In the order the left rows were stored (their first row's rowid), not key order: see JoinComparison.
+        const keys = sample === 0 ? [] : prepare(`SELECT k FROM (SELECT ${q('l', left.on)} AS k, min(l.id) AS o ${from} AND ${differs} GROUP BY k) ORDER BY o LIMIT ?`).pluck().all(sample) as Value[];
         // Decimal join values are order keys here: the texts of the sample, through the join field's index.
         const texts = new Map<unknown, string>();
         if (keys.length > 0) {

@@ -1,7 +1,8 @@
 // Consistency between departments (SPEC §14, Art. 13): items of different providers that carry the same
 // data `element` and belong to resources sharing a key element are compared record by record. The join
 // runs in the store (`compareJoined`), streaming, so no resource is loaded into memory; the report gives,
-// per pair of resources, the records compared, those that differ, and up to SAMPLE_KEYS of their keys
+// per pair of resources, the records compared, those that differ, and up to SAMPLE_KEYS of their keys (in
+// the order the left records were stored: key order would tell the masked keys' hidden characters),
 // masked as an `idcard` mask would (the first 6 and last 4 characters kept), or as a join item's own
 // mask when it is personal or secret in either resource (each mask keeps no more than `idcard`).
 //
