@@ -10,7 +10,7 @@ import { parsePurpose } from '../src/identity/purpose.ts';
 import { ROLES } from '../src/identity/roles.ts';
 import { JWT_SECRET_KEY, SETTINGS, platformSecret, storedSecret } from '../src/identity/secret.ts';
 import { parseTtl, signToken } from '../src/identity/token.ts';
-import { HEADER_MESSAGE, TOKEN_MESSAGE, createVerifier } from '../src/identity/verify.ts';
+import { HEADER_MESSAGE, KEY_SET_TOKEN_MESSAGE, TOKEN_MESSAGE, createVerifier } from '../src/identity/verify.ts';
 import type { Platform } from '../src/model/platform.ts';
 import type { Store } from '../src/store/port.ts';
 import { SQLITE_FILE, openSqliteStore } from '../src/store/sqlite.ts';
@@ -106,7 +106,7 @@ describe('bearer tokens with the platform secret', () => {
     expect(await refusal(hs.verify(`Bearer ${await sign(good, { key: otherSecret })}`))).toEqual(invalid('bad-signature'));
     // The usual cause: `govgraph token` run on another data folder (an exported GOVGRAPH_DATA_DIR), whose
     // secret is not this gateway's. The message says where a token that works comes from.
-    expect(TOKEN_MESSAGE).toBe(
+    expect((await refusal(hs.verify(`Bearer ${await sign(good, { key: otherSecret })}`))).message).toBe(
       'The token is invalid or expired; get a new one with `govgraph token` run on this gateway\'s store (the same --data or --mongodb-uri, or GOVGRAPH_JWT_SECRET): a token made for another data folder is signed with another secret.',
     );
   });
@@ -187,7 +187,8 @@ describe('keys from a JWKS URL', () => {
 
   it('refuses a key not in the set, HS256 tokens, and HS256 signed with the public key', async () => {
     const v = createVerifier({ jwksUrl: url, platform });
-    const invalid = (reason: string) => ({ code: 'UNAUTHENTICATED', message: TOKEN_MESSAGE, reason });
+    // `govgraph token` cannot make these tokens: the message sends the client to the identity provider.
+    const invalid = (reason: string) => ({ code: 'UNAUTHENTICATED', message: KEY_SET_TOKEN_MESSAGE, reason });
     expect(await refusal(v.verify(`Bearer ${await sign(good, { key: stranger, alg: 'RS256', kid: 'rsa-1' })}`))).toEqual(invalid('bad-signature'));
     expect(await refusal(v.verify(`Bearer ${await sign(good, { key: stranger, alg: 'RS256', kid: 'other' })}`))).toEqual(invalid('bad-signature'));
     expect(await refusal(v.verify(`Bearer ${await sign(good)}`))).toEqual(invalid('algorithm-not-allowed'));

@@ -47,6 +47,10 @@ export const HEADER_MESSAGE =
 export const TOKEN_MESSAGE =
   "The token is invalid or expired; get a new one with `govgraph token` run on this gateway's store (the same --data or --mongodb-uri, or GOVGRAPH_JWT_SECRET): a token made for another data folder is signed with another secret.";
 
+/** The same, on a gateway whose tokens come from an identity provider only (GOVGRAPH_JWKS_URL, no secret). */
+export const KEY_SET_TOKEN_MESSAGE =
+  "The token is invalid or expired; get a new one from the identity provider that issues this platform's tokens (this gateway accepts those signed by a key of GOVGRAPH_JWKS_URL).";
+
 export const SECRET_ALGORITHMS = ['HS256'];
 export const KEY_SET_ALGORITHMS = ['RS256', 'ES256'];
 export const CLOCK_TOLERANCE_SECONDS = 30;
@@ -59,9 +63,7 @@ function headerError(reason: AuthenticationFailure): AuthenticationError {
   return new AuthenticationError(HEADER_MESSAGE, reason);
 }
 
-function tokenError(reason: AuthenticationFailure, cause?: unknown): AuthenticationError {
-  return new AuthenticationError(TOKEN_MESSAGE, reason, { cause });
-}
+type TokenError = (reason: AuthenticationFailure, cause?: unknown) => AuthenticationError;
 
 /** The reason a jose error gives, or null when it is not about the token. */
 function joseReason(error: unknown): AuthenticationFailure | null {
@@ -92,6 +94,9 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pl
   const departments = new Map(opts.platform.departments.map((d) => [d.code, d]));
   const now = opts.now ?? Date.now;
   const verified = new LRUCache<string, Verified>({ max: VERIFIED_TOKENS });
+  // Where a working token comes from: `govgraph token` only makes tokens signed with the store's secret.
+  const message = secret ? TOKEN_MESSAGE : KEY_SET_TOKEN_MESSAGE;
+  const tokenError: TokenError = (reason, cause) => new AuthenticationError(message, reason, { cause });
 
   async function verify(authorization: string | undefined): Promise<Identity> {
     if (authorization === undefined || authorization.trim() === '') throw headerError('missing-header');
@@ -129,7 +134,7 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pl
       }
       throw error;
     }
-    const identity = identityOf(payload, departments);
+    const identity = identityOf(payload, departments, tokenError);
     verified.set(match[1], { identity, until: (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000 });
     return identity;
   }
@@ -144,7 +149,7 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pl
 }
 
 /** The identity a verified payload names; AuthenticationError when a claim is missing or wrong. */
-function identityOf(payload: JWTPayload, departments: Map<string, Department>): Identity {
+function identityOf(payload: JWTPayload, departments: Map<string, Department>, tokenError: TokenError): Identity {
   const { sub, dept, roles } = payload as JWTPayload & { dept?: unknown; roles?: unknown };
   if (typeof sub !== 'string' || sub === '' || typeof dept !== 'string') throw tokenError('missing-claims');
   if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
