@@ -42,6 +42,16 @@ export interface Verifier {
   known(authorization: string | undefined): Identity | undefined;
 }
 
+/**
+ * The name a department's counters (rate buckets, masked-probe quotas) are kept under. A department
+ * forwarded by a connected platform (SPEC §12) is that platform's: department codes are each platform's
+ * own, so two connected platforms may both forward an "XCZX", and one must not empty the other's bucket.
+ * Its code is joined to the forwarding platform's region with `@`, which no department code holds.
+ */
+export function counterKey(identity: Identity): string {
+  return identity.via ? `${identity.dept.code}@${identity.via}` : identity.dept.code;
+}
+
 export const HEADER_MESSAGE =
   'Missing or malformed Authorization header: send `Authorization: Bearer <token>` (an operator makes one with `govgraph token`).';
 export const TOKEN_MESSAGE =

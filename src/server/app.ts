@@ -18,7 +18,7 @@ import type { Store } from '../store/port.ts';
 import { accessProfile, createAccessContext, profileDecisions, type ProfileDecisions } from '../access/context.ts';
 import { LRUCache } from 'lru-cache';
 import { GrantCache } from '../access/grant-cache.ts';
-import { createVerifier } from '../identity/verify.ts';
+import { counterKey, createVerifier } from '../identity/verify.ts';
 import { parsePurpose } from '../identity/purpose.ts';
 import { platformSecret } from '../identity/secret.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
@@ -322,7 +322,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       }
       if (!refusal && (limits.rate.perUser || limits.rate.perDepartment)) {
         // A promise only when a store step is due; from a lease the answer is at hand.
-        let taken = takeRequest(store, limits.rate, { dept: identity.dept.code, user: identity.user }, now.getTime());
+        let taken = takeRequest(store, limits.rate, { dept: counterKey(identity), user: identity.user }, now.getTime());
         if (taken instanceof Promise) {
           try {
             taken = await taken;

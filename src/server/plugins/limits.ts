@@ -18,6 +18,7 @@ import type { SchemaModel } from '../../generate/model.ts';
 import { argumentFigures } from '../../limits/arguments.ts';
 import { costOf, tooComplex } from '../../limits/document.ts';
 import { takeProbes } from '../../limits/probes.ts';
+import { counterKey } from '../../identity/verify.ts';
 import type { TrustedDocumentStore } from '../../limits/trusted.ts';
 import { noteRefusal, type RequestContext } from '../../../resolvers/request.ts';
 import { recordedOperationName } from '../../audit/entry.ts';
@@ -72,7 +73,7 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
       return refusal(rc, tooComplex('maxCost', what, cost, limits.maxCost));
     }
     if (figures.maskedValues.size > 0 && ctx.identity) {
-      return takeProbes(store, limits.maskedProbes, ctx.identity.dept.code, figures.maskedValues).then((over) => (over ? refusal(rc, over) : undefined));
+      return takeProbes(store, limits.maskedProbes, counterKey(ctx.identity), figures.maskedValues).then((over) => (over ? refusal(rc, over) : undefined));
     }
     return DONE;
   };
