@@ -183,6 +183,22 @@ export class ConnectedPlatforms {
     return out;
   }
 
+  /**
+   * The local schema with each namespace as its platform shows `dept` (its `?view=department` schema, as
+   * `schema print --dept` asks it), for the department's introspection (SPEC §15): the namespaces of
+   * `extend` are each platform's whole data schema, fetched as the competent department, which names
+   * resources and items the platform never lets `dept` read. A platform that does not answer now is left out.
+   */
+  async extendFor(local: GraphQLSchema, dept: Department): Promise<GraphQLSchema> {
+    const view = new ConnectedPlatforms(this.platform, this.keys, { pollMs: 0, view: dept });
+    try {
+      await view.refresh();
+    } finally {
+      view.stop();
+    }
+    return view.extend(local);
+  }
+
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

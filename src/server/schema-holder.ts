@@ -11,7 +11,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { GraphQLSchema } from 'graphql';
 import { executeOperation } from './executor.ts';
-import type { Platform } from '../model/platform.ts';
+import type { Department, Platform } from '../model/platform.ts';
 import { CATALOGUE_VERSIONS, publishedVersions } from '../catalogue/repository.ts';
 import { eq } from '../store/port.ts';
 import type { Store } from '../store/port.ts';
@@ -27,6 +27,8 @@ type Listener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
 /** Adds to every schema the holder serves (the connected platforms' namespaces, SPEC §12). */
 export interface SchemaExtension {
   extend(schema: GraphQLSchema): GraphQLSchema;
+  /** The schema with the extension as `dept` may see it (its introspection); `extend`'s when absent. */
+  extendFor?(schema: GraphQLSchema, dept: Department): Promise<GraphQLSchema>;
   onChange(listener: () => void): () => void;
 }
 

@@ -67,7 +67,7 @@ export class DepartmentViews {
     if (!schema) {
       const views = byDept;
       schema = buildGatewaySchemaInSteps(this.platform, departmentCatalogues(this.platform, published, dept), { rules: false }).then(
-        (built) => (this.extension ? this.extension.extend(built.schema) : built.schema),
+        (built) => (this.extension?.extendFor ? this.extension.extendFor(built.schema, dept) : this.extension ? this.extension.extend(built.schema) : built.schema),
       );
       // A build that failed is not kept: the next request tries again.
       schema.catch(() => views.delete(key));

@@ -1,0 +1,88 @@
+// Introspection across the hop (SPEC §12, §15): a department of the province introspecting its gateway gets
+// the city's namespace as the city would show that department (`schema print --dept` on the province), not
+// the city's whole data schema: a city resource shared with city departments only is no type of its view.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+let work: string;
+let city: TestGateway;
+let province: TestGateway;
+
+/** The city's housing catalogue with a second resource, a waiting list shared with the city's own levels only. */
+const housing = (text: string) => `${text.trimEnd()}
+  - code: "520100-ZJJ-02"
+    name: 轮候名单
+    summary: 保障房轮候名单
+    provider: "520100-ZJJ"
+    providerUnit: 住房科
+    classification: "4-01"
+    format: database
+    updateCycle: daily
+    open: false
+    graphql: { type: WaitingApplicant, list: waitingApplicants, byKey: waitingApplicant }
+    key: applicationNo
+    share: { type: unconditional, methods: [api], scope: { levels: [city, county] } }
+    items:
+      - { name: applicationNo, type: string, required: true }
+      - { name: applicant, type: string, sensitivity: personal, mask: name }
+`;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'govgraph-connected-introspection-'));
+  const provincePort = await freePort();
+  const cityFile = join(work, 'city.yaml');
+  writeFileSync(cityFile, readFileSync(fixture('city.yaml'), 'utf8').replace('PROVINCE_URL', `http://127.0.0.1:${provincePort}`));
+  const catalogue = join(work, 'city-housing.yaml');
+  writeFileSync(catalogue, housing(readFileSync(fixture('city-housing.yaml'), 'utf8')));
+  city = await startTestGateway({ platformFile: cityFile, catalogueFiles: [catalogue] });
+  const provinceFile = join(work, 'province.yaml');
+  writeFileSync(provinceFile, readFileSync(fixture('platform.yaml'), 'utf8').replace(/connected: \[\]/,
+    `connected:\n  - { region: "520100", name: 贵阳市数据共享平台, url: "${city.gateway.url}", namespace: guiyang, timeoutMs: 3000 }`));
+  province = await startTestGateway({
+    platformFile: provinceFile,
+    catalogueFiles: [fixture('police.yaml'), fixture('rural.yaml')],
+    gateway: { port: provincePort, connectedPollMs: 0 },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await province?.close();
+  await city?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const typeNames = async (gw: TestGateway, dept: string) => {
+  const res = await gw.query('{ __schema { types { name } } }', { dept });
+  expect(res.errors).toBeUndefined();
+  return (res.data!.__schema.types as { name: string }[]).map((t) => t.name);
+};
+
+describe('introspecting a connected platform\'s namespace', () => {
+  it('shows a province department the city\'s resources it may read, not those shared with city departments only', async () => {
+    // The city's own county department sees both.
+    expect(await typeNames(city, '520102-ZJJ')).toEqual(expect.arrayContaining(['SubsidisedHome', 'WaitingApplicant']));
+    const names = await typeNames(province, '520000-SWJ');
+    expect(names).toContain('Guiyang_SubsidisedHome');
+    expect(names).not.toContain('Guiyang_WaitingApplicant');
+  });
+
+  it('and the read of that resource through the namespace is refused by the city all the same', async () => {
+    const res = await province.query('{ guiyang { gyHousing { waitingApplicants { totalCount } } } }', { dept: '520000-SWJ', purpose: 'poverty-relief' });
+    expect(JSON.stringify(res)).not.toContain('"totalCount":');
+  });
+});
