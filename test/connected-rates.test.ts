@@ -1,7 +1,7 @@
-// Rates of forwarded requests (SPEC §12, §13) on a province connected to two cities. Department codes are
-// each platform's own (SPEC §3: nothing reads a region out of a code), so two cities may both have a
-// department "XCZX": on the province they are two departments, each with its own rate bucket. One city's
-// department that sends too much must not leave the other city's department of the same code refused.
+// Rates of forwarded requests (SPEC §12, §13) on a city connected to its province and to one of its
+// counties. Department codes are each platform's own: the province may have a department coded
+// "520102-XCZX" (its code names a division within the province) and so may the county. On the city they
+// are two departments, each with its own rate bucket: one that sends too much must not leave the other refused.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -16,11 +16,11 @@ import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
 
-/** A stand-in city platform: it publishes its signing keys and nothing else (the province only verifies with them). */
+/** A stand-in connected platform: it publishes its signing keys and nothing else (the province only verifies with them). */
 interface City { region: string; url: string; keys: PlatformKeys; server: Server; close(): Promise<void> }
 
 async function city(region: string, work: string): Promise<City> {
-  const dir = mkdtempSync(join(work, `city-${region}-`));
+  const dir = mkdtempSync(join(work, `platform-${region}-`));
   const store = await openSqliteStore(dir);
   const keys = new PlatformKeys(store);
   const server = createServer(async (req, res) => {
@@ -41,22 +41,22 @@ async function city(region: string, work: string): Promise<City> {
 }
 
 let work: string;
-let guiyang: City;
-let liupanshui: City;
-let province: TestGateway;
+let guizhou: City;
+let nanming: City;
+let guiyang: TestGateway;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-rates-'));
-  [guiyang, liupanshui] = await Promise.all([city('520100', work), city('520200', work)]);
-  const provinceFile = join(work, 'province.yaml');
-  writeFileSync(provinceFile, readFileSync(fixture('platform.yaml'), 'utf8').replace(/connected: \[\]/, [
+  [guizhou, nanming] = await Promise.all([city('520000', work), city('520102', work)]);
+  const cityFile = join(work, 'city.yaml');
+  writeFileSync(cityFile, readFileSync(fixture('city.yaml'), 'utf8').replace(/connected:\n.*\n?$/, [
     'connected:',
-    `  - { region: "520100", name: 贵阳市平台, url: "${guiyang.url}", namespace: guiyang, timeoutMs: 1000 }`,
-    `  - { region: "520200", name: 六盘水市平台, url: "${liupanshui.url}", namespace: liupanshui, timeoutMs: 1000 }`,
+    `  - { region: "520000", name: 贵州省平台, url: "${guizhou.url}", namespace: guizhou, timeoutMs: 1000 }`,
+    `  - { region: "520102", name: 南明区平台, url: "${nanming.url}", namespace: nanming, timeoutMs: 1000 }`,
   ].join('\n')));
-  province = await startTestGateway({
-    platformFile: provinceFile,
-    catalogueFiles: [fixture('police.yaml'), fixture('rural.yaml')],
+  guiyang = await startTestGateway({
+    platformFile: cityFile,
+    catalogueFiles: [fixture('city-housing.yaml')],
     rates: true,
     limits: { rate: { perDepartment: { requests: 2, perMs: 60_000 }, perUser: null } },
     gateway: { connectedPollMs: 0 },
@@ -64,16 +64,16 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await province?.close();
   await guiyang?.close();
-  await liupanshui?.close();
+  await guizhou?.close();
+  await nanming?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
 /** A request forwarded by `from` for its department `dept` (of level `level` in `region`). */
 async function forwarded(from: City, dept: string, level: Level, region: string): Promise<{ status: number; code?: string }> {
-  const token = await signForwarded(from.keys, { iss: from.region, aud: '520000', sub: 'clerk', dept, deptLevel: level, deptRegion: region, purpose: null });
-  const res = await fetch(`${province.gateway.url}/graphql`, {
+  const token = await signForwarded(from.keys, { iss: from.region, aud: '520100', sub: 'clerk', dept, deptLevel: level, deptRegion: region, purpose: null });
+  const res = await fetch(`${guiyang.gateway.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, [FORWARDED_HEADER]: from.region },
     body: JSON.stringify({ query: '{ __typename }' }),
@@ -82,12 +82,12 @@ async function forwarded(from: City, dept: string, level: Level, region: string)
   return { status: res.status, code: body.errors?.[0]?.extensions?.code };
 }
 
-describe('rates of departments forwarded by two connected cities', () => {
-  it('a department of one city that exhausts its bucket leaves the same code of the other city its own', async () => {
-    expect(await forwarded(guiyang, 'XCZX', 'city', '520100')).toEqual({ status: 200, code: undefined });
-    expect(await forwarded(guiyang, 'XCZX', 'city', '520100')).toEqual({ status: 200, code: undefined });
-    expect(await forwarded(guiyang, 'XCZX', 'city', '520100')).toEqual({ status: 429, code: 'RATE_LIMITED' });
-    // Liupanshui's XCZX is another department: its first request is served.
-    expect(await forwarded(liupanshui, 'XCZX', 'city', '520200')).toEqual({ status: 200, code: undefined });
+describe('rates of departments forwarded by two connected platforms', () => {
+  it('a department of one platform that exhausts its bucket leaves the same code of the other platform its own', async () => {
+    expect(await forwarded(guizhou, '520102-XCZX', 'province', '520000')).toEqual({ status: 200, code: undefined });
+    expect(await forwarded(guizhou, '520102-XCZX', 'province', '520000')).toEqual({ status: 200, code: undefined });
+    expect(await forwarded(guizhou, '520102-XCZX', 'province', '520000')).toEqual({ status: 429, code: 'RATE_LIMITED' });
+    // Nanming's 520102-XCZX is another department: its first request is served.
+    expect(await forwarded(nanming, '520102-XCZX', 'county', '520102')).toEqual({ status: 200, code: undefined });
   });
 });

@@ -5,7 +5,8 @@
 //
 // B accepts it only when its own `connected` lists A (by region; the keys come from A's url), the
 // signature verifies with A's published keys, D's region lies within A's region and agrees with D's
-// level, D is not one of B's own departments, and the jti was not seen before. Roles never travel.
+// level, D's code has a department code's shape and names a division within A's region too, D is not
+// one of B's own departments, and the jti was not seen before. Roles never travel.
 // Every refusal is UNAUTHENTICATED with one message; the reason goes to the log.
 import { KeyObject, randomUUID, sign, verify as verifySignature } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
@@ -21,6 +22,8 @@ export const FORWARDED_HEADER = 'x-govgraph-forwarded-by';
 export const FORWARDED_TTL_SECONDS = 30;
 export const MAX_FORWARDED_TTL_SECONDS = 60;
 export const FORWARDED_JTI = '_forwarded_jti';
+/** A department code as the platform file's schema writes it (schema/platform.schema.json): its division, a dash, letters and digits. */
+const DEPARTMENT_CODE = /^([0-9]{6})-[A-Za-z0-9]+$/;
 
 export const FORWARDED_MESSAGE = 'The forwarded identity is not accepted: this platform accepts forwarded requests only from the platforms it is connected to, signed, fresh and used once.';
 
@@ -180,6 +183,11 @@ export function createForwardedVerifier(opts: { platform: Platform; store: Store
       if (typeof deptRegion !== 'string' || !/^[0-9]{6}$/.test(deptRegion) || !LEVELS.includes(deptLevel as Level)) return refuse('invalid');
       if (levelOfRegion(deptRegion) !== deptLevel) return refuse('invalid');
       if (!withinRegion(deptRegion, known.entry.region)) return refuse('outside-region');
+      // The code too: share scopes read a division out of a department code ("4301*"), so a code naming a
+      // division outside the forwarding platform's region would pass a scope meant for another's departments.
+      const coded = DEPARTMENT_CODE.exec(dept);
+      if (!coded) return refuse('invalid');
+      if (!withinRegion(coded[1], known.entry.region)) return refuse('outside-region');
       // A forwarded department is never one of this platform's own: it would read as their provider.
       if (own.has(dept)) return refuse('unknown-department');
       if (purpose !== null && purpose !== undefined && typeof purpose !== 'string') return refuse('invalid');

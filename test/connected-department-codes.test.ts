@@ -1,0 +1,90 @@
+// Department codes across the hop (SPEC §12, §6): a connected platform's department is accepted only
+// within that platform's region, and a share scope's department patterns read a region out of a code
+// ("520200-*": Liupanshui's departments). So the code a city forwards must name a division of that city's
+// region too: Guiyang forwarding a department coded "520200-…" would pass a scope meant for Liupanshui's.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORWARDED_HEADER, signForwarded } from '../src/identity/forwarded.ts';
+import { PlatformKeys } from '../src/identity/platform-keys.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
+
+/** A stand-in city platform: it publishes its signing keys and nothing else (the province only verifies with them). */
+interface City { region: string; url: string; keys: PlatformKeys; server: Server; close(): Promise<void> }
+
+async function city(region: string, work: string): Promise<City> {
+  const dir = mkdtempSync(join(work, `city-${region}-`));
+  const store = await openSqliteStore(dir);
+  const keys = new PlatformKeys(store);
+  const server = createServer(async (req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/.well-known/jwks.json') res.end(JSON.stringify(await keys.jwks()));
+    else res.writeHead(404).end('{"errors":[{"message":"not here"}]}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return {
+    region, url, keys, server,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await store.close();
+    },
+  };
+}
+
+let work: string;
+let guiyang: City;
+let province: TestGateway;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'govgraph-connected-codes-'));
+  guiyang = await city('520100', work);
+  const provinceFile = join(work, 'province.yaml');
+  writeFileSync(provinceFile, readFileSync(fixture('platform.yaml'), 'utf8').replace(/connected: \[\]/, [
+    'connected:',
+    `  - { region: "520100", name: 贵阳市平台, url: "${guiyang.url}", namespace: guiyang, timeoutMs: 1000 }`,
+  ].join('\n')));
+  // The monitoring list shared with Liupanshui's departments only.
+  const rural = join(work, 'rural.yaml');
+  writeFileSync(rural, readFileSync(fixture('rural.yaml'), 'utf8').replace('purposes: [poverty-relief, tax-audit]', 'departments: ["520200-*"]'));
+  province = await startTestGateway({ platformFile: provinceFile, catalogueFiles: [fixture('police.yaml'), rural], gateway: { connectedPollMs: 0 } });
+}, 60_000);
+
+afterAll(async () => {
+  await province?.close();
+  await guiyang?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** A read of the monitoring list forwarded by Guiyang for its department `dept` (a city department of 520100). */
+async function read(dept: string): Promise<{ status: number; data?: unknown; code?: string }> {
+  const token = await signForwarded(guiyang.keys, { iss: '520100', aud: '520000', sub: 'clerk', dept, deptLevel: 'city', deptRegion: '520100', purpose: 'poverty-relief' });
+  const res = await fetch(`${province.gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, [FORWARDED_HEADER]: '520100' },
+    body: JSON.stringify({ query: '{ ruralRevival { monitoredHouseholds { totalCount } } }' }),
+  });
+  const body = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+  return { status: res.status, data: body.data, code: body.errors?.[0]?.extensions?.code };
+}
+
+describe('the department codes a connected city forwards', () => {
+  it('a code of its own region: the province\'s scope decides (out of Liupanshui\'s scope)', async () => {
+    expect(await read('520100-ZJJ')).toMatchObject({ status: 200, code: 'OUT_OF_SCOPE' });
+  });
+
+  it('a code of another city\'s region is refused, not let into that city\'s scope', async () => {
+    expect(await read('520200-XCZX2')).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+  });
+
+  it('a code that is no department code (the platforms\' shape: division, dash, letters and digits) is refused', async () => {
+    expect(await read('520100-X|Y')).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+  });
+});
