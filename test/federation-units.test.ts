@@ -310,6 +310,30 @@ describe('the forwarded-identity verifier', () => {
   });
 });
 
+describe('a connected platform whose key set answer is huge', () => {
+  it('is refused as unknown, read no further than MAX_JWKS_BYTES (it is not held in memory whole)', async () => {
+    const keys = new PlatformKeys(await store());
+    // The real keys, then 20 MB of blanks: valid JSON, that a key set never needs.
+    const padding = Buffer.alloc(1024 * 1024, 0x20);
+    const jwks = createServer(async (_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.write(JSON.stringify(await keys.jwks()));
+      for (let i = 0; i < 20 && !res.destroyed; i++) if (!res.write(padding)) await new Promise((r) => res.once('drain', r));
+      res.end();
+    });
+    servers.push(jwks);
+    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
+    const platform = {
+      platform: { region: '610100', level: 'city', name: 'c', competentDepartment: '610100-ZWB', holidays: [] },
+      purposes: [], departments: [{ code: '610100-ZWB', name: 'z', graphqlName: 'z', level: 'city', region: '610100' }],
+      connected: [{ region: '610000', name: 'Province', url: `http://127.0.0.1:${(jwks.address() as { port: number }).port}`, namespace: 'province' }],
+    } as unknown as Platform;
+    const verifier = createForwardedVerifier({ platform, store: await store() });
+    const reason = await verifier.verify(`Bearer ${await signForwarded(keys, claims)}`, '610000').then(() => 'accepted', (e: AuthenticationError) => e.reason);
+    expect(reason).toBe('unknown-platform');
+  });
+});
+
 /** A compact JWS with any header and payload, signed with the platform's Ed25519 key. */
 async function signRaw(keys: PlatformKeys, header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string> {
   const { key } = await keys.signing();

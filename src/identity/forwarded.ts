@@ -9,7 +9,7 @@
 // one of B's own departments, and the jti was not seen before. Roles never travel.
 // Every refusal is UNAUTHENTICATED with one message; the reason goes to the log.
 import { KeyObject, randomUUID, sign, verify as verifySignature } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import { levelOfRegion, withinRegion } from '../access/row-scope.ts';
 import { LEVELS, type ConnectedPlatform, type Department, type Level, type Platform } from '../model/platform.ts';
 import { DuplicateKeyError, type Store } from '../store/port.ts';
@@ -96,12 +96,39 @@ function keyObjectOf(key: CryptoKey | KeyObject | Uint8Array | object): KeyObjec
   return out;
 }
 
+/** The largest key set answer read: a platform publishes one or two Ed25519 keys, a few hundred bytes. */
+export const MAX_JWKS_BYTES = 64 * 1024;
+
+/**
+ * fetch for jose's remote key sets, reading at most MAX_JWKS_BYTES of the answer: jose reads it whole
+ * (response.json()) within its timeout, so a connected platform answering megabytes at loopback speed
+ * would have them held and parsed, at every refetch (an unknown kid in anyone's token asks for one).
+ */
+async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
+  const res = await fetch(url, init);
+  if (!res.body) return res;
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_JWKS_BYTES) {
+      await reader.cancel();
+      throw new Error(`the key set at ${url} is larger than ${MAX_JWKS_BYTES} bytes`);
+    }
+    chunks.push(value);
+  }
+  return new Response(Buffer.concat(chunks), { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
 export function createForwardedVerifier(opts: { platform: Platform; store: Store }): ForwardedVerifier {
   const { platform, store } = opts;
   const own = new Set(platform.departments.map((d) => d.code));
   const keySets = new Map(platform.connected.map((c) => [c.region, {
     entry: c,
-    keys: createRemoteJWKSet(new URL('/.well-known/jwks.json', platformBase(c) + '/'), { cooldownDuration: 1000, timeoutDuration: 3000, cacheMaxAge: 60_000 }),
+    keys: createRemoteJWKSet(new URL('/.well-known/jwks.json', platformBase(c) + '/'), { cooldownDuration: 1000, timeoutDuration: 3000, cacheMaxAge: 60_000, [customFetch]: boundedFetch }),
   }]));
   let indexed = false;
   let pruned = 0;
