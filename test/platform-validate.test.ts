@@ -144,6 +144,17 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     ],
   },
   {
+    // Prefixes City_ and City_X_: the first platform's type X_Permit and the second's Permit are both City_X_Permit.
+    name: 'two connected platforms one of whose type prefixes starts with the other\'s',
+    mutate: (d) => (d.connected = [
+      { region: '430100', name: 'Changsha', url: 'https://changsha.example/graphql', namespace: 'city' },
+      { region: '430200', name: 'Zhuzhou', url: 'https://zhuzhou.example/graphql', namespace: 'city_X' },
+    ]),
+    problems: [
+      { path: 'connected[1].namespace', message: '"city_X" gives its types the prefix City_X_, which starts with City_, the prefix of "city" of connected[0]: a type X_Permit there and Permit here would both be City_X_Permit; choose a namespace that does not start with another\'s and _' },
+    ],
+  },
+  {
     // The department's type (Changsha_adminResources) would come under the connected platform's prefix.
     name: 'a department whose type starts with the prefix of a connected platform\'s types',
     mutate: (d) => {

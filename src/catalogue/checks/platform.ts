@@ -112,6 +112,18 @@ function* connectedNamespacesFree(p: Platform): Iterable<Problem> {
     if (ns === other) continue; // the same namespace twice, said above
     yield problem(`connected[${i}].namespace`, `"${ns}" gives its types the prefix ${prefix} as "${other}" of connected[${first}] does; choose namespaces that differ in more than the case of their first letter`);
   }
+  // `city` and `city_X` give City_ and City_X_: a type X_Permit of the first and Permit of the second would merge.
+  for (const [i, c] of p.connected.entries()) {
+    const prefix = connectedTypePrefix(c.namespace);
+    const first = p.connected.findIndex((o) => connectedTypePrefix(o.namespace) !== prefix && prefix.startsWith(connectedTypePrefix(o.namespace)));
+    if (first < 0) continue;
+    const [other, shorter] = [p.connected[first]!.namespace, connectedTypePrefix(p.connected[first]!.namespace)];
+    yield problem(
+      `connected[${i}].namespace`,
+      `"${c.namespace}" gives its types the prefix ${prefix}, which starts with ${shorter}, the prefix of "${other}" of connected[${first}]: `
+        + `a type ${prefix.slice(shorter.length)}Permit there and Permit here would both be ${prefix}Permit; choose a namespace that does not start with another's and _`,
+    );
+  }
   for (const [i, c] of p.connected.entries()) {
     const dept = p.departments.findIndex((d) => d.graphqlName === c.namespace);
     if (dept >= 0) {
