@@ -69,7 +69,9 @@ function regionOfLevel(path: string, region: string, level: Level, whose: string
 
 // A department's region decides the rows it sees (row scope) and what connected platforms accept of it:
 // its level and region must agree with each other and with the platform's. Its code is free: SPEC §3
-// writes codes as region-abbreviation, but nothing reads the region out of a code.
+// writes codes as region-abbreviation, and only two things read a division out of a code: share scopes'
+// patterns ("4301*"), and a connected platform, which accepts a forwarded department only when its
+// code's division lies within this platform's region (src/identity/forwarded.ts).
 function* platformRegionOfItsLevel(p: Platform): Iterable<Problem> {
   yield* regionOfLevel('platform.region', p.platform.region, p.platform.level, 'platform.level', p);
 }
