@@ -3,41 +3,15 @@
 // ("520200-*": Liupanshui's departments). So the code a city forwards must name a division of that city's
 // region too: Guiyang forwarding a department coded "520200-…" would pass a scope meant for Liupanshui's.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORWARDED_HEADER, signForwarded } from '../src/identity/forwarded.ts';
-import { PlatformKeys } from '../src/identity/platform-keys.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { keysOnlyPlatform as city, type KeysOnlyPlatform as City } from './helpers/keys-only-platform.ts';
 
 const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
-
-/** A stand-in city platform: it publishes its signing keys and nothing else (the province only verifies with them). */
-interface City { region: string; url: string; keys: PlatformKeys; server: Server; close(): Promise<void> }
-
-async function city(region: string, work: string): Promise<City> {
-  const dir = mkdtempSync(join(work, `city-${region}-`));
-  const store = await openSqliteStore(dir);
-  const keys = new PlatformKeys(store);
-  const server = createServer(async (req, res) => {
-    res.setHeader('content-type', 'application/json');
-    if (req.url === '/.well-known/jwks.json') res.end(JSON.stringify(await keys.jwks()));
-    else res.writeHead(404).end('{"errors":[{"message":"not here"}]}');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return {
-    region, url, keys, server,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-      await store.close();
-    },
-  };
-}
 
 let work: string;
 let guiyang: City;
