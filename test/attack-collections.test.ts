@@ -2,11 +2,9 @@
 // another department's collection, in another case, under a code that derives the same name, or one
 // whose owner is no longer in effect; or names a platform collection. Each is refused (CATALOGUE_INVALID
 // with the path), through the workflow and through `govgraph catalogue import`, and nothing is stored.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
@@ -14,7 +12,7 @@ import { COLLECTION_OWNERS } from '../src/catalogue/collections.ts';
 import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
 import { DEMO_CATALOGUES_DIR, DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import type { Catalogue, Resource } from '../src/model/catalogue.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
+import { runGovgraph, withSqliteStore } from './helpers/cli.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { GA_COMPILER, PUBLISH, REVIEW, SUBMIT, ZWB_AUDITOR, demoCatalogue } from './helpers/workflow.ts';
 
@@ -117,7 +115,6 @@ describe('through the workflow (submit, review, publish)', () => {
 });
 
 describe('through `govgraph catalogue import`', () => {
-  const run = promisify(execFile);
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'govgraph-attack-collections-'));
@@ -126,20 +123,14 @@ describe('through `govgraph catalogue import`', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function govgraph(...args: string[]) {
-    return run('node', ['bin/govgraph.js', 'catalogue', 'import', '--platform', DEMO_PLATFORM_FILE, '--data', join(dir, 'data'), ...args]).then(
-      (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
-  }
-  const counts = async () => {
-    const store = await openSqliteStore(join(dir, 'data'));
-    try {
-      return [await store.count(CATALOGUE_VERSIONS), await store.count(AUDIT_COLLECTION), await store.count(COLLECTION_OWNERS)];
-    } finally {
-      await store.close();
-    }
-  };
+  const govgraph = (...args: string[]) =>
+    runGovgraph(['catalogue', 'import', '--platform', DEMO_PLATFORM_FILE, '--data', join(dir, 'data'), ...args]);
+  const counts = () =>
+    withSqliteStore(join(dir, 'data'), async (store) => [
+      await store.count(CATALOGUE_VERSIONS),
+      await store.count(AUDIT_COLLECTION),
+      await store.count(COLLECTION_OWNERS),
+    ]);
 
   it.each([
     ['another case', 'R_430000_GA_00001', 'resources[1].source.collection'],

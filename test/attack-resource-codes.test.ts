@@ -5,11 +5,9 @@
 // the provider, in a catalogue it compiles, may publish it again after it left the platform or share it
 // more widely. Each attack is refused with CATALOGUE_INVALID and the path, at submission and at
 // publication, by `govgraph catalogue validate` and by `govgraph catalogue import`; nothing is stored.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadPlatform } from '../src/catalogue/platform.ts';
@@ -21,6 +19,7 @@ import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/port.ts';
 import { publishCatalogue, reviewCatalogue, submitCatalogue, withdrawCatalogue } from '../src/workflow/catalogues.ts';
 import type { Actor, WorkflowEnv } from '../src/workflow/actor.ts';
+import { runGovgraph } from './helpers/cli.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { PUBLISH, REVIEW, SUBMIT } from './helpers/workflow.ts';
 
@@ -310,13 +309,8 @@ describe('through the gateway: the records of a superseded code stay the provide
 });
 
 describe('through `govgraph catalogue validate` and `import`', () => {
-  const run = promisify(execFile);
   let dir: string;
-  const govgraph = (...args: string[]) =>
-    run('node', ['bin/govgraph.js', 'catalogue', ...args, '--platform', PLATFORM_FILE, '--data', join(dir, 'data')]).then(
-      (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+  const govgraph = (...args: string[]) => runGovgraph(['catalogue', ...args, '--platform', PLATFORM_FILE, '--data', join(dir, 'data')]);
   const write = (name: string, c: Catalogue) => {
     const file = join(dir, name);
     writeFileSync(file, stringify(c));

@@ -1,37 +1,27 @@
 // `govgraph catalogue import` (SPEC §11): the operator's bootstrap. A batch with one bad document is
 // refused whole, every problem listed, nothing stored; a good batch is stored and published.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
 import { DEMO_CATALOGUES_DIR, DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
+import { runGovgraph, withSqliteStore } from './helpers/cli.ts';
 
-const run = promisify(execFile);
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'govgraph-catalogue-import-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const govgraph = (...args: string[]) =>
-  run('node', ['bin/govgraph.js', 'catalogue', 'import', '--data', join(dir, 'data'), ...args]).then(
-    (r) => ({ code: 0, ...r }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+const govgraph = (...args: string[]) => runGovgraph(['catalogue', 'import', '--data', join(dir, 'data'), ...args]);
 
-const counts = async () => {
-  const store = await openSqliteStore(join(dir, 'data'));
-  try {
-    return { versions: await store.count(CATALOGUE_VERSIONS), audit: await store.count(AUDIT_COLLECTION) };
-  } finally {
-    await store.close();
-  }
-};
+const counts = () =>
+  withSqliteStore(join(dir, 'data'), async (store) => ({
+    versions: await store.count(CATALOGUE_VERSIONS),
+    audit: await store.count(AUDIT_COLLECTION),
+  }));
 
 it('refuses a batch with one bad document whole, and imports a good one', async () => {
   const legal = join(DEMO_CATALOGUES_DIR, 'legal-entities.yaml');

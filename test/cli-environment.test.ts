@@ -2,16 +2,16 @@
 // but empty counts as unset. `HOST=` used to make `serve` listen on every interface (and print
 // `http://:4000/graphql`), and `PORT=x` was reported as `--port x`, an option nobody had passed. A
 // value that is not one of its kind is refused in one line naming the variable.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkpointFileFromEnv } from '../src/audit/checkpoint.ts';
 import { envSecret } from '../src/identity/secret.ts';
 import { logLevel } from '../src/server/plugins/logging.ts';
+import { cliEnv, runGovgraph } from './helpers/cli.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'govgraph.js');
@@ -19,18 +19,10 @@ const work = mkdtempSync(join(tmpdir(), 'govgraph-cli-env-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const guizhou = join(root, 'test', 'fixtures', 'guizhou');
 
-function envWith(set: Record<string, string>) {
-  const env = { ...process.env };
-  for (const name of ['GOVGRAPH_DATA_DIR', 'GOVGRAPH_PLATFORM', 'MONGODB_URI', 'PORT', 'HOST', 'GOVGRAPH_LOG_LEVEL', 'GOVGRAPH_JWKS_URL', 'GOVGRAPH_AUDIT_CHECKPOINTS']) delete env[name];
-  return Object.assign(env, set);
-}
+const envWith = (set: Record<string, string>) =>
+  cliEnv(set, ['PORT', 'HOST', 'GOVGRAPH_LOG_LEVEL', 'GOVGRAPH_JWKS_URL', 'GOVGRAPH_AUDIT_CHECKPOINTS']);
 
-function govgraph(set: Record<string, string>, ...args: string[]) {
-  return promisify(execFile)(process.execPath, [bin, ...args], { cwd: work, env: envWith(set), timeout: 20_000 }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
+const govgraph = (set: Record<string, string>, ...args: string[]) => runGovgraph(args, { cwd: work, env: envWith(set), timeout: 20_000 });
 
 describe('settings from the environment', () => {
   it('take the default when set but empty', async () => {

@@ -2,37 +2,23 @@
 // uses; only `serve --demo` and `catalogue import` make a store (once their input passed), the others refuse a
 // folder without one and say where they looked (a command run from another folder used to make an empty
 // ./data with a new secret, whose tokens the running gateway refused).
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
+import { cliEnv, runGovgraph } from './helpers/cli.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'bin', 'govgraph.js');
 const elsewhere = mkdtempSync(join(tmpdir(), 'govgraph-cli-stores-'));
 afterAll(() => rmSync(elsewhere, { recursive: true, force: true }));
 
 /** Runs govgraph in `cwd` with neither GOVGRAPH_DATA_DIR nor GOVGRAPH_PLATFORM set. */
-function govgraph(cwd: string, ...args: string[]) {
-  return govgraphWith({}, cwd, ...args);
-}
+const govgraph = (cwd: string, ...args: string[]) => runGovgraph(args, { cwd });
 
 /** The same, with `set` in its environment. */
-function govgraphWith(set: Record<string, string>, cwd: string, ...args: string[]) {
-  const env = { ...process.env };
-  delete env.GOVGRAPH_DATA_DIR;
-  delete env.GOVGRAPH_PLATFORM;
-  delete env.MONGODB_URI;
-  Object.assign(env, set);
-  return promisify(execFile)(process.execPath, [bin, ...args], { cwd, env }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
+const govgraphWith = (set: Record<string, string>, cwd: string, ...args: string[]) => runGovgraph(args, { cwd, env: cliEnv(set) });
 
 describe('a command run where there is no store', () => {
   const store = join(elsewhere, 'data', 'govgraph.sqlite');

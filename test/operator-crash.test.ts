@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GRANTS, listGrants } from '../src/access/grants.ts';
@@ -19,8 +18,8 @@ import type { Role } from '../src/identity/roles.ts';
 import { departmentByCode } from '../src/model/platform.ts';
 import { SQLITE_FILE, openSqliteStore } from '../src/store/sqlite.ts';
 import { getSharingRequest, requestSharing, SHARING_REQUESTS } from '../src/workflow/sharing.ts';
+import { GOVGRAPH_BIN, cliEnv, withSqliteStore } from './helpers/cli.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-operator-crash-'));
 const data = join(dir, 'data');
 const platform = loadPlatform(DEMO_PLATFORM_FILE);
@@ -28,14 +27,7 @@ const platform = loadPlatform(DEMO_PLATFORM_FILE);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 vi.setConfig({ testTimeout: 180_000 });
 
-async function withStore<T>(work: (store: Awaited<ReturnType<typeof openSqliteStore>>) => Promise<T>): Promise<T> {
-  const store = await openSqliteStore(data);
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
+const withStore = <T>(work: (store: Awaited<ReturnType<typeof openSqliteStore>>) => Promise<T>) => withSqliteStore(data, work);
 
 const auditLog = () => withStore(async (s) => (await s.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'asc' }] })).map(fromRow));
 
@@ -44,9 +36,8 @@ const auditLog = () => withStore(async (s) => (await s.find(AUDIT_COLLECTION, { 
  * a row: the change has just been committed, and the process gets no step further.
  */
 function killWhen(sql: string | null, ...args: string[]): Promise<{ killed: boolean; code: number | null }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: DEMO_PLATFORM_FILE };
-  delete env.MONGODB_URI;
-  const child = spawn(process.execPath, [join(root, 'bin', 'govgraph.js'), ...args], { cwd: dir, env, stdio: 'ignore' });
+  const env = cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: DEMO_PLATFORM_FILE });
+  const child = spawn(process.execPath, [GOVGRAPH_BIN, ...args], { cwd: dir, env, stdio: 'ignore' });
   const db = new Database(join(data, SQLITE_FILE), { readonly: true, fileMustExist: true });
   let killed = false;
   return new Promise((resolve) => {

@@ -1,12 +1,10 @@
 // A platform unlike the demo (test/fixtures/sichuan): another province, its own departments, purposes,
 // resource codes, keys that are not strings, and names a JavaScript object already has. Each case
 // states what a catalogue compiler or a department developer gets there.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { readDocument } from '../src/catalogue/read.ts';
@@ -14,6 +12,7 @@ import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { validateCatalogue } from '../src/catalogue/validate.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { importRecords } from '../src/records/import.ts';
+import { runGovgraph } from './helpers/cli.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/sichuan', name);
@@ -137,12 +136,7 @@ describe('a gateway serving the other platform', () => {
 });
 
 describe('a store served with another platform file than its catalogues were published on', () => {
-  const bin = fileURLToPath(new URL('../bin/govgraph.js', import.meta.url));
-  const govgraph = (...args: string[]) =>
-    promisify(execFile)(process.execPath, [bin, ...args], { timeout: 30_000 }).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+  const govgraph = (...args: string[]) => runGovgraph(args, { timeout: 30_000 });
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'govgraph-sichuan-cli-'));

@@ -5,18 +5,18 @@
 // of a catalogue another instance publishes (instances given different platform files) logged
 // `{"error":"Error","msg":"unexpected error"}` at every poll, every 2 s, saying nothing of the cause; now
 // one line with the reason.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Platform } from '../src/model/platform.ts';
+import { GOVGRAPH_BIN, cliEnv, runGovgraph } from './helpers/cli.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-platform-mismatch-'));
@@ -31,14 +31,8 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function govgraph(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: DEMO_PLATFORM_FILE };
-  delete env.MONGODB_URI;
-  return promisify(execFile)(process.execPath, [join(root, 'bin', 'govgraph.js'), ...args], { cwd: dir, env }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
+const govgraph = (...args: string[]) =>
+  runGovgraph(args, { cwd: dir, env: cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: DEMO_PLATFORM_FILE }) });
 
 describe('a store served with another platform file', () => {
   it('is refused by serve and schema print in one line, without a stack trace', async () => {
@@ -57,9 +51,8 @@ describe('a store served with another platform file', () => {
 
 describe('a gateway whose platform file lacks a department another instance publishes for', () => {
   it('logs the reason once, not an unexplained error at every poll', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: ROWS_PLATFORM };
-    delete env.MONGODB_URI;
-    const child = spawn(process.execPath, [join(root, 'bin', 'govgraph.js'), 'serve', '--port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: ROWS_PLATFORM });
+    const child = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

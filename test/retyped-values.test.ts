@@ -3,18 +3,17 @@
 // for such a value with one CONFLICT error per item and path pattern, naming the resource and the item and
 // never the value; the rest of the response answers as usual, under graphql-jit and under the graphql-js
 // fallback alike. Importing the records again with the new types makes the reads clean.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import type { Catalogue, Resource } from '../src/model/catalogue.ts';
 import { importRecords } from '../src/records/import.ts';
+import { runGovgraph } from './helpers/cli.ts';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/retyped/${name}`, import.meta.url));
@@ -190,13 +189,9 @@ describe('reads of records stored before a retyping publication', () => {
 });
 
 describe('the operator', () => {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const govgraph = (...args: string[]) => {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env.MONGODB_URI;
-    delete env.GOVGRAPH_DATA_DIR;
-    return promisify(execFile)(process.execPath, [join(root, 'bin', 'govgraph.js'), ...args, '--platform', fixture('platform.yaml'), '--data', join(dir, 'cli-data')], { cwd: dir, env })
-      .then((r) => ({ code: 0, stdout: r.stdout }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout + e.stderr }));
+  const govgraph = async (...args: string[]) => {
+    const r = await runGovgraph([...args, '--platform', fixture('platform.yaml'), '--data', join(dir, 'cli-data')], { cwd: dir });
+    return { code: r.code, stdout: r.code === 0 ? r.stdout : r.stdout + r.stderr };
   };
 
   it('is told by the publication which records must be imported again, and imports them with data import', async () => {

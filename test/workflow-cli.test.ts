@@ -4,12 +4,10 @@
 // may not do is refused (FORBIDDEN) exactly as for a token, an unknown version or request is NOT_FOUND,
 // every action done or refused is in the audit log as the field's, and input the command cannot even
 // hand to the workflow gets one line, a non-zero exit and no trace in the store.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AUDIT_COLLECTION, fromRow, type AuditEntry } from '../src/audit/entry.ts';
 import { appendAudit } from '../src/audit/log.ts';
@@ -22,6 +20,7 @@ import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Role } from '../src/identity/roles.ts';
 import { getSharingRequest, requestSharing, SHARING_REQUESTS } from '../src/workflow/sharing.ts';
 import { getGrant } from '../src/access/grants.ts';
+import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-workflow-cli-'));
@@ -33,23 +32,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // Every step is a process of its own (about a second each on an idle machine, several on a busy one).
 vi.setConfig({ testTimeout: 180_000 });
 
-function govgraph(...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: DEMO_PLATFORM_FILE };
-  delete env.MONGODB_URI;
-  return promisify(execFile)(process.execPath, [join(root, 'bin', 'govgraph.js'), ...args], { cwd: dir, env }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
+const govgraph = (...args: string[]) =>
+  runGovgraph(args, { cwd: dir, env: cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: DEMO_PLATFORM_FILE }) });
 
-async function withStore<T>(work: (store: Awaited<ReturnType<typeof openSqliteStore>>) => Promise<T>): Promise<T> {
-  const store = await openSqliteStore(data);
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
+const withStore = <T>(work: (store: Awaited<ReturnType<typeof openSqliteStore>>) => Promise<T>) => withSqliteStore(data, work);
 
 const auditLog = () =>
   withStore(async (s) => (await s.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'asc' }] })).map(fromRow));
