@@ -53,3 +53,23 @@ describe("a provider's view of a request that also read another provider's resou
     expect(zwb[0].detail).toMatch(/^BAD_USER_INPUT: holderName of 430000-ZWB-00001 is masked/);
   });
 });
+
+describe("a provider's filters over another department's entries", () => {
+  it("cannot stretch a resource code over the other providers' parts (a code holds no '|')", async () => {
+    // Employment registrations (430000-RST) with the employer link to market regulation (430000-SCJG).
+    const doc = `{ humanResources { employmentRegistrations(first: 1) { nodes { position employer { name } } } } }`;
+    const sent = await gw.query(doc, { dept: '430000-MZ', purpose: 'social-assistance', headers: { 'x-request-id': 'views-3' } });
+    expect(sent.errors).toBeUndefined();
+    const seen = async (resource: string) => {
+      const r = await gw.query(LOG, { token: await gw.token('430000-SCJG', [], 'scjg-reader'), variables: { f: { resource } } });
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      return (r.data!.auditLog.nodes as Node[]).filter((n) => n.requestId === 'views-3');
+    };
+    expect(await seen('430000-SCJG-00001')).toHaveLength(1);
+    // The stored parts are '|430000-RST-00001@430000-RST|430000-SCJG-00001@430000-SCJG|': a resource
+    // "code" spanning the bar would match only when the request read the other provider's resource too.
+    expect(await seen('430000-RST-00001@430000-RST|430000-SCJG-00001')).toEqual([]);
+    expect(await seen('430000-SCJG-00001@430000-SCJG|430000-RST-00001')).toEqual([]);
+    expect(await seen('430000-GA-00001@430000-GA|430000-SCJG-00001')).toEqual([]);
+  });
+});

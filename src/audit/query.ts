@@ -71,6 +71,14 @@ export function auditVisibility(viewer: AuditViewer, competentDepartment: string
 const contains = (field: string, value: string): Filter => ({ kind: 'contains', field, value });
 
 /**
+ * `contains '|CODE|'` over a bar list (entry.ts), for a code a reader typed: a resource or department code
+ * never holds '|', and one that does would match across the bars, over two neighbouring codes
+ * ('A@P|B' matches '|A@P|B@ME|'), so that a provider could tell what else an entry about its resources
+ * touched. Such a code names nothing: it matches no entry.
+ */
+const listed = (field: string, code: string): Filter => (code.includes('|') ? or() : contains(field, barNeedle(code)));
+
+/**
  * What a reader sees, with its filters: a supervisor every entry; any other department its own requests
  * (the filters over the whole entry) and the entries about its resources (the filters over its own parts
  * only: a `resource` of another provider, a `provider` other than itself or an `outcome` that only other
@@ -82,7 +90,7 @@ function visibleFilter(v: AuditVisibility, f: AuditFilter): Filter {
   const own = and(eq('department', me), auditFilter(f));
   const parts: Filter[] = [contains('providers', barNeedle(me))];
   if (f.department !== undefined) parts.push(eq('department', f.department));
-  if (f.resource !== undefined) parts.push(contains('parts', barNeedle(`${f.resource}@${me}`)));
+  if (f.resource !== undefined) parts.push(listed('parts', `${f.resource}@${me}`));
   if (f.provider !== undefined && f.provider !== me) parts.push(or());
   if (f.outcome !== undefined) parts.push(contains('providerOutcomes', barNeedle(`${me}:${f.outcome}`)));
   if (f.kind !== undefined) parts.push(eq('kind', f.kind));
@@ -95,8 +103,8 @@ function visibleFilter(v: AuditVisibility, f: AuditFilter): Filter {
 export function auditFilter(f: AuditFilter): Filter {
   const parts: Filter[] = [];
   if (f.department !== undefined) parts.push(eq('department', f.department));
-  if (f.resource !== undefined) parts.push({ kind: 'contains', field: 'resourceCodes', value: barNeedle(f.resource) });
-  if (f.provider !== undefined) parts.push({ kind: 'contains', field: 'providers', value: barNeedle(f.provider) });
+  if (f.resource !== undefined) parts.push(listed('resourceCodes', f.resource));
+  if (f.provider !== undefined) parts.push(listed('providers', f.provider));
   if (f.outcome !== undefined) parts.push(eq('outcome', f.outcome));
   if (f.kind !== undefined) parts.push(eq('kind', f.kind));
   if (f.from !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'gte', value: f.from });
