@@ -10,6 +10,7 @@ import { valueKey, type Row, type Value } from '../../src/store/port.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
 import { takeProbes } from '../../src/limits/probes.ts';
 import { limitsOf } from '../../src/model/platform.ts';
+import { counterKey } from '../../src/identity/verify.ts';
 import type { RequestContext } from '../request.ts';
 import { shapeRows, type LinkPlan, type ReadPlan } from './plan.ts';
 import { noteRead, noteRecords } from './records.ts';
@@ -57,7 +58,8 @@ async function probesTaken(ctx: RequestContext, linkPlan: LinkPlan, n: number, r
   const { field, target } = linkPlan.link;
   const refusal = linkPlan.refused
     ? null
-    : await takeProbes(ctx.store, limitsOf(ctx.platform).maskedProbes, ctx.identity.dept.code, new Map([[target.resource.code, n]]));
+    // The lookup's own quota: of the department, at the platform that forwarded it when one did (counterKey).
+    : await takeProbes(ctx.store, limitsOf(ctx.platform).maskedProbes, counterKey(ctx.identity), new Map([[target.resource.code, n]]));
   if (!refusal && !linkPlan.refused) return true;
   for (const row of rows) (row as Record<string, unknown>)[field] = null;
   if (refusal) {
