@@ -103,3 +103,31 @@ describe('the detail of a refusal, as audited', () => {
     expect(detail!.length).toBeLessThanOrEqual(MAX_DETAIL);
   });
 });
+
+describe('the detail of a workflow action, as audited', () => {
+  // An applicant's own text goes into a workflow entry's detail: a demand's items, or the item of an
+  // objection refused. Bounded as a read's refusal is, or each request writes a megabyte into the chain.
+  const BIG = 'y'.repeat(500_000);
+  async function action(user: string, document: string, input: Record<string, unknown>) {
+    const requestId = `workflow-detail-${user}`;
+    const token = await gw.token('430000-MZ', ['applicant'], user);
+    await gw.query(document, { token, purpose: 'social-assistance', variables: { input }, headers: { 'x-request-id': requestId } });
+    return (await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', requestId) })).map(fromRow);
+  }
+
+  it('a demand for items of 500 KB: filed, its entry cut to a bounded length', async () => {
+    const entries = await action('demander', 'mutation($input: DemandInput!) { requestData(input: $input) { id } }',
+      { title: 'Pensions', description: 'For eligibility', items: [BIG], purposes: ['social-assistance'], provider: '430000-GA' });
+    expect(entries.map((e) => [e.action, e.outcome])).toEqual([['requestData', 'ok']]);
+    expect(entries[0].detail).toMatch(/^demand .* to 430000-GA: Pensions \(y{10}/);
+    expect(entries[0].detail!.length).toBeLessThanOrEqual(MAX_DETAIL);
+  });
+
+  it('an objection to an item named with 500 KB: refused, its entry cut to a bounded length', async () => {
+    const entries = await action('objector', 'mutation($input: ObjectionInput!) { raiseObjection(input: $input) { id } }',
+      { resource: '430000-GA-00001', key: '43010219350227846X', item: BIG, reason: 'Wrong' });
+    expect(entries.map((e) => [e.action, e.outcome])).toEqual([['raiseObjection', 'refused']]);
+    expect(entries[0].detail).toMatch(/^BAD_USER_INPUT: 430000-GA-00001 has no item y{10}/);
+    expect(entries[0].detail!.length).toBeLessThanOrEqual(MAX_DETAIL);
+  });
+});

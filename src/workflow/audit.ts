@@ -5,7 +5,7 @@
 // an `error` entry, best effort. Variables are not stored (SPEC §10): no detail and no refusal message
 // holds a record's key value or other record data a caller typed.
 import { appendAudit, AuditUnavailableError } from '../audit/log.ts';
-import type { AuditOutcome, AuditResource } from '../audit/entry.ts';
+import { recordedDetail, type AuditOutcome, type AuditResource } from '../audit/entry.ts';
 import type { Actor, WorkflowEnv } from './actor.ts';
 import { WorkflowError } from './errors.ts';
 
@@ -41,7 +41,9 @@ async function record(env: WorkflowEnv, actor: Actor, action: string, outcome: A
     action,
     resources,
     outcome,
-    detail,
+    // Cut as a read's refusal is: a detail may hold the caller's own text (a demand's items, an
+    // objection's unknown item in its refusal), and each request must not write a megabyte into the chain.
+    detail: recordedDetail(detail),
   });
   actor.onAudit?.(entry);
   return entry;
