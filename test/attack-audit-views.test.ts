@@ -1,8 +1,17 @@
 // Attacks on what a providing department sees of another department's audit entries (SPEC §10): an
 // entry is narrowed to the provider's own resources, so nothing in it may tell what else the request
-// touched: not the other providers' parts, nor their refusals in the entry's detail.
+// touched: not the other providers' parts, nor their refusals in the entry's detail, nor the document
+// (its hash confirms a guess of the whole text, literal values included), nor what connected platforms
+// answered. The requester and supervisors see the entry whole.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { ZWB_SUPERVISOR } from './helpers/workflow.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -71,5 +80,95 @@ describe("a provider's filters over another department's entries", () => {
     expect(await seen('430000-RST-00001@430000-RST|430000-SCJG-00001')).toEqual([]);
     expect(await seen('430000-SCJG-00001@430000-SCJG|430000-RST-00001')).toEqual([]);
     expect(await seen('430000-GA-00001@430000-GA|430000-SCJG-00001')).toEqual([]);
+  });
+});
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const ENTRY = `query($f: AuditFilter) { auditLog(filter: $f, first: 50) { nodes { requestId department documentHash detail resources { resource } } } }`;
+type Seen = { requestId: string; department: string; documentHash: string | null; detail: string | null; resources: { resource: string }[] };
+
+describe("a provider's view of the requester's document", () => {
+  it('shows the provider no document hash: with the literal values in it, a guess of the text is confirmed', async () => {
+    // A lookup of one licence by its number, the number written in the document (the log keeps no values).
+    const doc = `{ adminService { electronicLicences(first: 1, filter: { licenceNo: { eq: "HN-CJZ-0000000003" } }) { nodes { licenceType } } } }`;
+    expect((await gw.query(doc, { ...RST, headers: { 'x-request-id': 'views-doc' } })).errors).toBeUndefined();
+    const seen = async (as: { token: string }) => {
+      const r = await gw.query(ENTRY, { ...as, variables: { f: { department: '430000-RST' } } });
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      return (r.data!.auditLog.nodes as Seen[]).find((n) => n.requestId === 'views-doc')!;
+    };
+    const zwb = await seen({ token: await gw.token('430000-ZWB', ['approver']) });
+    expect(zwb).toEqual({ requestId: 'views-doc', department: '430000-RST', documentHash: null, detail: null, resources: [{ resource: '430000-ZWB-00001' }] });
+    // The requester and the supervisor see it.
+    expect((await seen({ token: await gw.token('430000-RST') })).documentHash).toBe(sha256(doc));
+    expect((await seen({ token: await gw.token(ZWB_SUPERVISOR.dept, ZWB_SUPERVISOR.roles) })).documentHash).toBe(sha256(doc));
+  });
+});
+
+// A province (Guizhou, 520000) connected to its city (Guiyang, 520100), each a gateway of its own.
+const guizhou = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe("a provider's view of a request that also asked a connected platform", () => {
+  let work: string;
+  let city: TestGateway;
+  let province: TestGateway;
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'govgraph-views-'));
+    const provincePort = await freePort();
+    const cityFile = join(work, 'city.yaml');
+    writeFileSync(cityFile, readFileSync(guizhou('city.yaml'), 'utf8').replace('PROVINCE_URL', `http://127.0.0.1:${provincePort}`));
+    city = await startTestGateway({ platformFile: cityFile, catalogueFiles: [guizhou('city-housing.yaml')] });
+    const provinceFile = join(work, 'province.yaml');
+    writeFileSync(provinceFile, readFileSync(guizhou('platform.yaml'), 'utf8').replace(/connected: \[\]/,
+      `connected:\n  - { region: "520100", name: 贵阳市数据共享平台, url: "${city.gateway.url}", namespace: guiyang, timeoutMs: 3000 }`));
+    province = await startTestGateway({
+      platformFile: provinceFile,
+      catalogueFiles: [guizhou('police.yaml'), guizhou('rural.yaml')],
+      gateway: { port: provincePort, connectedPollMs: 0 },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await province?.close();
+    await city?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const seenBy = async (token: string, requestId: string): Promise<Seen> => {
+    const r = await province.query(ENTRY, { token, variables: { f: { department: '520000-SWJ' } } });
+    expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    return (r.data!.auditLog.nodes as Seen[]).find((n) => n.requestId === requestId)!;
+  };
+
+  it("does not show the provider what the connected platform answered, only what concerns its own resources", async () => {
+    // Taxation reads the rural revival bureau's households and the city's homes in one request, and asks
+    // for the households' `notes` (not shared): a refusal of the provider's own item.
+    const doc = `{ guiyang { gyHousing { subsidisedHomes { totalCount } } } ruralRevival { monitoredHouseholds { nodes { hh notes } } } }`;
+    const sent = await province.query(doc, { dept: '520000-SWJ', purpose: 'poverty-relief', headers: { 'x-request-id': 'views-fwd' } });
+    expect(sent.data?.guiyang).toEqual({ gyHousing: { subsidisedHomes: { totalCount: 0 } } });
+
+    const own = await seenBy(await province.token('520000-SWJ'), 'views-fwd');
+    expect(own.detail).toBe('connected platforms: guiyang (520100) answered');
+    expect(own.documentHash).toBe(sha256(doc));
+
+    const xczx = await seenBy(await province.token('520000-XCZX', ['approver']), 'views-fwd');
+    expect(xczx).toEqual({ requestId: 'views-fwd', department: '520000-SWJ', documentHash: null, detail: null, resources: [{ resource: '520000-XCZX-0001' }] });
+  });
+
+  it("keeps the refusal of the provider's own item in the detail, without the connected platform's part", async () => {
+    const doc = `{ guiyang { gyHousing { subsidisedHomes { totalCount } } } ruralRevival { ok: monitoredHouseholds { totalCount } bad: monitoredHouseholds(orderBy: [{ field: sfzh }]) { nodes { hh } } } }`;
+    await province.query(doc, { dept: '520000-SWJ', purpose: 'poverty-relief', headers: { 'x-request-id': 'views-fwd-2' } });
+    const own = await seenBy(await province.token('520000-SWJ'), 'views-fwd-2');
+    expect(own.detail).toMatch(/^BAD_USER_INPUT: sfzh of 520000-XCZX-0001 is masked .*; connected platforms: guiyang \(520100\) answered$/);
+    const xczx = await seenBy(await province.token('520000-XCZX', ['approver']), 'views-fwd-2');
+    expect(xczx.detail).toMatch(/^BAD_USER_INPUT: sfzh of 520000-XCZX-0001 is masked/);
+    expect(xczx.detail).not.toMatch(/connected|guiyang|520100/);
   });
 });

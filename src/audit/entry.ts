@@ -56,6 +56,23 @@ export function recordedDetail(detail: string): string {
   return Array.from(detail.slice(0, MAX_DETAIL)).slice(0, -1).join('') + '…';
 }
 
+/**
+ * How a read's detail notes what the connected platforms answered for the request (SPEC §12): the
+ * note's start, and the note always comes last, after '; ' when the detail holds a refusal too.
+ */
+export const FORWARDED_NOTE = 'connected platforms: ';
+
+/**
+ * A read's detail without the note of what connected platforms answered: what concerns this platform's
+ * own resources (a refusal), null when the note was all of it. The last note is cut, since a refusal's
+ * message comes first; a message holding the words itself only loses its end.
+ */
+export function localDetail(detail: string | null): string | null {
+  const at = detail === null ? -1 : detail.lastIndexOf(FORWARDED_NOTE);
+  if (at < 0) return detail;
+  return at >= 2 && detail!.slice(at - 2, at) === '; ' ? detail!.slice(0, at - 2) : null;
+}
+
 export const AUDIT_KINDS: readonly AuditKind[] = ['read', 'workflow', 'operator'];
 export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['allowed', 'partial', 'denied', 'error', 'ok', 'refused'];
 

@@ -5,8 +5,9 @@
 // - any other department sees the entries of its own requests (`department` is its code) and the
 //   entries about resources it provides (`providers` contains '|CODE|').
 // In an entry a department sees only as a provider, `resources` is narrowed to the resources it
-// provides: the other providers' parts are not its business. Such a node keeps the stored `hash`, which
-// then no longer recomputes from the node; the chain is checked on the store, not on what a reader sees.
+// provides: the other providers' parts are not its business, nor is the requester's document (see
+// `narrow`). Such a node keeps the stored `hash`, which then no longer recomputes from the node; the
+// chain is checked on the store, not on what a reader sees.
 //
 // Order and pages: newest first (seq descending), which is what a supervisor reading the log expects.
 // The cursor is an opaque string naming a seq; `after` returns the entries older than it.
@@ -19,6 +20,7 @@ import {
   AUDIT_COLLECTION,
   barNeedle,
   fromRow,
+  localDetail,
   outcomeFor,
   type AuditEntry,
   type AuditKind,
@@ -165,12 +167,16 @@ export async function listAudit(
  * An entry as `visibility` may see it: a provider-only reader sees only its own resources, and the
  * outcome of its own parts. The detail (a refusal's message, what connected platforms answered) is not
  * split by resource, so it is shown only when the entry is about the reader's resources alone: a refusal
- * of another provider's item would name that item and resource. The reader's own refusals stay in its
- * parts (the item denied, with its code).
+ * of another provider's item would name that item and resource. Even then, what connected platforms
+ * answered is left out: it is about another platform's data. The reader's own refusals stay in its parts
+ * (the item denied, with its code). The document hash is left out too: it is the hash of the whole
+ * text, so it confirms a guess of it, the other parts and the values written in it (a key looked up)
+ * included, which the log never stores.
  */
 function narrow(entry: AuditEntry, visibility: AuditVisibility): AuditEntry {
   if (visibility.kind === 'all' || entry.department === visibility.dept) return entry;
   const resources = entry.resources.filter((r) => r.provider === visibility.dept);
-  const detail = resources.length === entry.resources.length ? entry.detail : null;
-  return { ...entry, resources, outcome: outcomeFor(entry, visibility.dept), detail };
+  const alone = resources.length === entry.resources.length;
+  const detail = !alone ? null : entry.kind === 'read' ? localDetail(entry.detail) : entry.detail;
+  return { ...entry, resources, outcome: outcomeFor(entry, visibility.dept), documentHash: null, detail };
 }

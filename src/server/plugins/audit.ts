@@ -37,7 +37,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-import { outcomeOfParts, recordedDetail, recordedOperationName, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
+import { FORWARDED_NOTE, outcomeOfParts, recordedDetail, recordedOperationName, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import { connectionTypeName } from '../../model/names.ts';
 import type { Store } from '../../store/port.ts';
@@ -291,7 +291,7 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   // What the connected platforms answered for this request's namespaces (SPEC §12: both audit).
   const forwards = ctx.forwards ?? [];
   const forwarded = forwards.length
-    ? 'connected platforms: ' + forwards.map((f) => `${f.namespace} (${f.platform}) ${f.outcome}${f.errors ? ` with ${f.errors} error${f.errors > 1 ? 's' : ''}` : ''}`).join('; ')
+    ? FORWARDED_NOTE + forwards.map((f) => `${f.namespace} (${f.platform}) ${f.outcome}${f.errors ? ` with ${f.errors} error${f.errors > 1 ? 's' : ''}` : ''}`).join('; ')
     : null;
   if (stopped) {
     const { figure, bound } = stopped.extensions as { figure: number; bound: number };
