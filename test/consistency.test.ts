@@ -3,6 +3,7 @@
 // written here, so nothing depends on the demo's sizes; only supervisors of the competent department
 // read the report, its sample keys are masked, and it is audited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addGrant } from '../src/access/grants.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { collectionOf, type Resource } from '../src/model/catalogue.ts';
 import { consistencyPairs } from '../src/workflow/consistency.ts';
@@ -13,7 +14,13 @@ let household: Resource;
 let allowance: Resource;
 beforeAll(async () => {
   gw = await startTestGateway();
-  const resources = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
+  const catalogues = await publishedCatalogues(gw.store);
+  const resources = catalogues.flatMap((c) => c.resources);
+  // The sample keys are shown as the supervisor's department reads both resources' keys and names.
+  for (const resource of ['430000-GA-00001', '430000-MZ-00001']) {
+    await addGrant(gw.store, { platform: gw.platform, catalogues },
+      { requester: '430000-ZWB', resource, items: ['idNumber', 'fullName'], purposes: ['social-assistance'], createdBy: 'test' });
+  }
   household = resources.find((r) => r.code === '430000-GA-00001')!;
   allowance = resources.find((r) => r.code === '430000-MZ-00001')!;
   const id = (n: number) => `4301021990010${String(n).padStart(5, '0')}`;
@@ -29,7 +36,7 @@ afterAll(() => gw?.close());
 
 const REPORT = `query($e: String) { consistencyReport(element: $e) {
   element left right leftItem rightItem keyElement leftKey rightKey compared differing sampleKeys } }`;
-const SUPERVISOR = { dept: '430000-ZWB', roles: ['supervisor' as const] };
+const SUPERVISOR = { dept: '430000-ZWB', roles: ['supervisor' as const], purpose: 'social-assistance' };
 
 describe('the pairs to compare', () => {
   it('joins two providers’ resources on the element of a key item both carry, each other element once', () => {
@@ -51,6 +58,9 @@ describe('consistencyReport', () => {
       keyElement: 'DE-0001', leftKey: 'idNumber', rightKey: 'idNumber', compared: 3, differing: 2,
       sampleKeys: ['430102********0002', '430102********0004'],
     }]);
+    // Without a purpose its department reads neither key (PURPOSE_REQUIRED): the counts, no key.
+    const unstated = await gw.query(REPORT, { dept: SUPERVISOR.dept, roles: SUPERVISOR.roles, variables: { e: 'DE-0002' } });
+    expect(unstated.data!.consistencyReport).toEqual([expect.objectContaining({ compared: 3, differing: 2, sampleKeys: [] })]);
     const all = await gw.query(REPORT, SUPERVISOR);
     expect(all.data!.consistencyReport.map((p: { element: string }) => p.element)).toContain('DE-0002');
     const none = await gw.query(REPORT, { ...SUPERVISOR, variables: { e: 'DE-9999' } });

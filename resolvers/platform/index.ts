@@ -130,7 +130,8 @@ const resolvers: Resolvers = {
         resource: args.resource ?? undefined,
         overdue: args.overdue ?? undefined,
       });
-      return list.map((o) => objectionSeenBy(o, viewer, findPublishedResource(ctx.published, o.resource)?.resource));
+      const reader = { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now };
+      return list.map((o) => objectionSeenBy(o, viewer, findPublishedResource(ctx.published, o.resource)?.resource, reader));
     },
 
     demands: (_p, args, ctx) =>
@@ -140,7 +141,7 @@ const resolvers: Resolvers = {
         overdue: args.overdue ?? undefined,
       }),
 
-    consistencyReport: (_p, args, ctx, info) => translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element)),
+    consistencyReport: (_p, args, ctx, info) => translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element, ctx.grants)),
   },
 
   Mutation: {

@@ -222,7 +222,7 @@ export type ConsistencyPair = {
   right: Scalars['String']['output'];
   rightItem: Scalars['String']['output'];
   rightKey: Scalars['String']['output'];
-  /** Up to 20 join keys of differing records, masked as an idcard mask would (first 6 and last 4 kept); raise an objection to settle one. */
+  /** Up to 20 join keys of differing records, always masked (an idcard mask at least: first 6 and last 4 kept), as your department reads both key items; none unless it may read both resources' key and compared items with your purpose and grants. Raise an objection to settle one. */
   sampleKeys: Array<Scalars['String']['output']>;
 };
 

@@ -6,6 +6,13 @@
 // masked as an `idcard` mask would (the first 6 and last 4 characters kept), or as a join item's own
 // mask when it is personal or secret in either resource (each mask keeps no more than `idcard`).
 //
+// A supervisor reads the sample keys as its department reads the data (`decide` with its purpose and
+// grants): a key is a value of both join items, and a sample tells of each record whether its compared
+// items differ, so the keys are given only when the department may read all four items, masked by the
+// join items' masks for it (`idcard` when it reads one in clear: SPEC §14 says the keys come masked);
+// otherwise none. The counts are given whatever it may read: they are the report's own figures (SPEC
+// §14), totals over the resources that name no record.
+//
 // Decisions where the spec is silent:
 // - The key element of a pair is the element of either resource's key item that the other resource also
 //   carries (the left one's first); the pair is joined on the items carrying it. A pair with none is
@@ -14,6 +21,10 @@
 //   element itself is not compared with itself.
 // - Values compare as stored: null and missing are one, and a null against a value differs.
 import { randomUUID } from 'node:crypto';
+import { decide } from '../access/decide.ts';
+import { effectiveItems } from '../access/effective-share.ts';
+import { activeGrantsFor, type Grant } from '../access/grants.ts';
+import type { DataReader } from '../access/seen-value.ts';
 import { appendAudit } from '../audit/log.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import { applyMask, effectiveMask, maskOf } from '../formats/masks.ts';
@@ -85,32 +96,56 @@ async function indexed(store: Store, collection: string, field: string): Promise
 }
 
 /**
- * The mask of the sample keys, values of both join items: of each item's own mask when it is personal or
- * secret, else `idcard`, the one that keeps least (each mask keeps a part of those that keep more, and
- * `full` keeps nothing): a key secret in one resource is not shown by the other's looser mask.
+ * The mask of the sample keys, values of both join items, from each item's mask for the reader (null:
+ * not masked): `idcard` for an item not masked, and of the two the one that keeps least (each mask keeps
+ * a part of those that keep more, and `full` keeps nothing): a key secret in one resource is not shown by
+ * the other's looser mask.
  */
-const sampleMask = (...keys: Item[]): MaskName =>
-  keys.map((k) => effectiveMask(k) ?? 'idcard').reduce((a, b) => (kept(b) < kept(a) ? b : a));
+const sampleMask = (...masks: (MaskName | null | undefined)[]): MaskName =>
+  masks.map((m) => m ?? 'idcard').reduce((a, b) => (kept(b) < kept(a) ? b : a));
 const kept = (name: MaskName) => maskOf(name).keepFirst + maskOf(name).keepLast;
 
-/** Runs the comparisons in the store. */
-export async function compareConsistency(env: Pick<WorkflowEnv, 'store'>, element?: string): Promise<ConsistencyPair[]> {
+/** How a pair's sample keys are shown: masked so, or (null) not at all. */
+export type SampleView = (c: Candidate) => MaskName | null;
+
+/** The operator's view: masked by the catalogue's masks of the join items, `idcard` at least. */
+const catalogueMasks: SampleView = (c) => sampleMask(effectiveMask(c.leftKey), effectiveMask(c.rightKey));
+
+/** A department's view (see the header): as `decide` answers for it on the four items of the pair. */
+function readerMasks(reader: DataReader): SampleView {
+  return (c) => {
+    const decision = (r: Resource, i: Item) => decide({ ...reader, resource: r, item: effectiveItems(r).get(i.name)! });
+    const [leftKey, rightKey, ...compared] = [
+      decision(c.left, c.leftKey), decision(c.right, c.rightKey), decision(c.left, c.leftItem), decision(c.right, c.rightItem),
+    ];
+    if (!leftKey.allowed || !rightKey.allowed || !compared.every((d) => d.allowed)) return null;
+    return sampleMask(leftKey.mask, rightKey.mask);
+  };
+}
+
+/** Runs the comparisons in the store, the sample keys shown as `view` says. */
+export async function compareConsistency(
+  env: Pick<WorkflowEnv, 'store'>,
+  element?: string,
+  view: SampleView = catalogueMasks,
+): Promise<ConsistencyPair[]> {
   const resources = (await publishedCatalogues(env.store)).flatMap((c) => c.resources);
   const out: ConsistencyPair[] = [];
   for (const c of consistencyPairs(resources, element)) {
     // The join fields are indexed so that the store joins by index, not by scanning the right side per row.
     await indexed(env.store, collectionOf(c.right), c.rightKey.name);
     await indexed(env.store, collectionOf(c.left), c.leftKey.name);
+    const mask = view(c);
     const result = await env.store.compareJoined(
       { collection: collectionOf(c.left), on: c.leftKey.name, field: c.leftItem.name },
       { collection: collectionOf(c.right), on: c.rightKey.name, field: c.rightItem.name },
-      SAMPLE_KEYS,
+      mask === null ? 0 : SAMPLE_KEYS,
     );
     out.push({
       element: c.element, left: c.left.code, right: c.right.code, leftItem: c.leftItem.name, rightItem: c.rightItem.name,
       keyElement: c.keyElement, leftKey: c.leftKey.name, rightKey: c.rightKey.name,
       compared: result.compared, differing: result.differing,
-      sampleKeys: result.sampleKeys.map((k) => applyMask(sampleMask(c.leftKey, c.rightKey), String(k))),
+      sampleKeys: mask === null ? [] : result.sampleKeys.map((k) => applyMask(mask, String(k))),
     });
   }
   return out;
@@ -128,13 +163,19 @@ const about = (pairs: ConsistencyPair[]) => {
     .map((code) => ({ code, items: seen.get(code)! }));
 };
 
-/** The report as a supervisor of the competent department asks for it, audited as a workflow action. */
-export async function consistencyReport(env: WorkflowEnv, actor: Actor, element?: string | null): Promise<ConsistencyPair[]> {
+/**
+ * The report as a supervisor of the competent department asks for it, audited as a workflow action; the
+ * sample keys as its department reads them with the actor's purpose and `grants` (by default those it
+ * holds now).
+ */
+export async function consistencyReport(env: WorkflowEnv, actor: Actor, element?: string | null, grants?: readonly Grant[]): Promise<ConsistencyPair[]> {
   const resources = new Map((await publishedCatalogues(env.store)).flatMap((c) => c.resources).map((r) => [r.code, r]));
   return perform(env, actor, 'consistencyReport', async () => {
     requireRole(actor, 'supervisor', 'read consistency reports');
     requireCompetent(env, actor, 'read consistency reports');
-    const pairs = await compareConsistency(env, element ?? undefined);
+    const held = grants ?? (await activeGrantsFor(env.store, actor.dept.code, env.now));
+    const reader = { requester: actor.dept, purpose: actor.purpose, grants: held, now: env.now };
+    const pairs = await compareConsistency(env, element ?? undefined, readerMasks(reader));
     return {
       detail: `consistency report${element ? ` for ${element}` : ''}: ${pairs.length} pairs, ${pairs.reduce((n, p) => n + p.differing, 0)} records differing`,
       resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)),

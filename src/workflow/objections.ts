@@ -11,17 +11,18 @@
 import { randomUUID } from 'node:crypto';
 import { activeGrantsFor, type Grant } from '../access/grants.ts';
 import { decide } from '../access/decide.ts';
+import { seenValue, type DataReader } from '../access/seen-value.ts';
 import { decideRows, withinRows } from '../access/row-scope.ts';
 import { effectiveItems } from '../access/effective-share.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
-import { collectionOf, type MaskName, type Resource } from '../model/catalogue.ts';
+import { collectionOf, type Resource } from '../model/catalogue.ts';
 import { enumValueName } from '../model/names.ts';
 import { deadlinesOf, limitsOf } from '../model/platform.ts';
 import { takeProbes } from '../limits/probes.ts';
 import { importRecords, type ImportOptions, type ImportSummary } from '../records/import.ts';
 import { convertValue } from '../records/validate.ts';
 import { appendAudit } from '../audit/log.ts';
-import { applyMask, effectiveMask } from '../formats/masks.ts';
+import { applyMask } from '../formats/masks.ts';
 import { and, DuplicateKeyError, eq, type Filter, type Row, type Store, type Value } from '../store/port.ts';
 import { text } from '../store/row-values.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
@@ -311,24 +312,26 @@ export function seesObjection(env: WorkflowEnv, v: ObjectionViewer, o: Objection
 
 /**
  * The objection as `viewer` sees it. The raiser (who typed them) and the provider (whose data they are)
- * see the key and the proposed value as stored; a supervisor who sees it only as supervisor reads the
- * data under its own department's rules, so it gets them masked as the catalogue masks those items when
- * they are personal or secret (an ID number key as `430102********3990`), as the consistency report masks
- * its keys. A resource no longer published masks both in full. The reason and the answer are the
- * departments' own words and are shown as written.
+ * see the key and the proposed value as stored. A supervisor who sees it only as supervisor (SPEC §14:
+ * supervisors list every objection) reads the record's values as its department reads the data: as
+ * `decide` answers for `reader` (its department, purpose and grants) on the key item and on the item
+ * objected to. Masked, they come masked (an ID number key as `430102********3990`); denied (no purpose,
+ * no grant, outside the scope), the proposed value is null and the key masked in full, which keeps
+ * only its length (the field cannot be null). So does a resource no longer published: nothing decides.
+ * The reason and the answer are the departments' own words and are shown as written.
  */
-export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource: Resource | undefined): Objection {
+export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource: Resource | undefined, reader: DataReader): Objection {
   if (o.department === viewer.dept || o.provider === viewer.dept) return o;
-  const maskOf = (name: string): MaskName | undefined => {
-    const item = resource?.items.find((i) => i.name === name);
-    return item ? effectiveMask(item) : 'full';
+  const items = resource ? effectiveItems(resource) : undefined;
+  const seen = (name: string | undefined, value: string): string | null => {
+    const item = name === undefined ? undefined : items?.get(name);
+    return item ? seenValue(decide({ ...reader, resource: resource!, item }), value) : null;
   };
-  const keyMask = maskOf(resource?.key ?? '');
-  const valueMask = maskOf(o.item);
+  const key = o.key === null ? null : String(o.key);
   return {
     ...o,
-    key: o.key === null || !keyMask ? o.key : applyMask(keyMask, String(o.key)),
-    proposedValue: o.proposedValue === null || !valueMask ? o.proposedValue : applyMask(valueMask, o.proposedValue),
+    key: key === null ? null : (seen(resource?.key, key) ?? applyMask('full', key)),
+    proposedValue: o.proposedValue === null ? null : seen(o.item, o.proposedValue),
   };
 }
 
