@@ -171,4 +171,29 @@ describe("a provider's view of a request that also asked a connected platform", 
     expect(xczx.detail).toMatch(/^BAD_USER_INPUT: sfzh of 520000-XCZX-0001 is masked/);
     expect(xczx.detail).not.toMatch(/connected|guiyang|520100/);
   });
+
+  it('records a refusal of the provider\'s item when the connected platform answered and nothing else was read', async () => {
+    // Ordering by a masked item is refused before anything is read; beside a namespace that answered, the
+    // entry held only the namespace's note: the provider never saw the attempt. Now the refusal joins the
+    // entry as it joins a read's (its part denied, the outcome DENIED: nothing of it was read).
+    const doc = `{ guiyang { gyHousing { subsidisedHomes { totalCount } } } ruralRevival { monitoredHouseholds(orderBy: [{ field: sfzh }]) { nodes { hh } } } }`;
+    const sent = await province.query(doc, { dept: '520000-SWJ', purpose: 'poverty-relief', headers: { 'x-request-id': 'views-fwd-3' } });
+    expect(sent.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    const PARTS = `query($f: AuditFilter) { auditLog(filter: $f, first: 50) { nodes { requestId outcome detail resources { resource denied { item code } } } } }`;
+    const seen = async (token: string) => {
+      const r = await province.query(PARTS, { token, variables: { f: { department: '520000-SWJ' } } });
+      return (r.data!.auditLog.nodes as { requestId: string }[]).filter((n) => n.requestId === 'views-fwd-3');
+    };
+    const own = await seen(await province.token('520000-SWJ'));
+    expect(own).toEqual([{
+      requestId: 'views-fwd-3', outcome: 'DENIED',
+      detail: expect.stringMatching(/^BAD_USER_INPUT: sfzh of 520000-XCZX-0001 is masked .*; connected platforms: guiyang \(520100\) answered$/),
+      resources: [{ resource: '520000-XCZX-0001', denied: [{ item: 'sfzh', code: 'BAD_USER_INPUT' }] }],
+    }]);
+    const xczx = await seen(await province.token('520000-XCZX', ['approver']));
+    expect(xczx).toEqual([{
+      requestId: 'views-fwd-3', outcome: 'DENIED', detail: expect.stringMatching(/^BAD_USER_INPUT: sfzh of 520000-XCZX-0001 is masked for you/),
+      resources: [{ resource: '520000-XCZX-0001', denied: [{ item: 'sfzh', code: 'BAD_USER_INPUT' }] }],
+    }]);
+  });
 });

@@ -20,8 +20,9 @@
 // the refusal names denied with its code). The plugins, rules and resolvers that refuse note the refusal
 // (`noteRefusal`); the validation rules' and the parser's are found in the response. Those refused while
 // the context is made (rates, untrusted documents) are written by `auditRefusal`, the others here. A
-// refusal beside data that was read joins that read's entry. Like every entry, it is written before the
-// answer leaves; when it cannot be, the answer is AUDIT_UNAVAILABLE (HTTP 503) instead of the refusal.
+// refusal beside data that was read (or beside what a connected platform answered) joins that read's
+// entry. Like every entry, it is written before the answer leaves; when it cannot be, the answer is
+// AUDIT_UNAVAILABLE (HTTP 503) instead of the refusal.
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
@@ -297,8 +298,10 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     const { figure, bound } = stopped.extensions as { figure: number; bound: number };
     const detail = [`stopped at limits.timeoutMs = ${bound} ms after ${figure} ms (QUERY_TOO_COMPLEX): no data returned`, forwarded].filter(Boolean).join('; ');
     if (resources.length || forwarded) entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources, outcome: 'error', detail });
-  } else if (resources.length) {
-    // A refusal beside the data read (an alias refused for a masked `contains`, say) is part of the entry.
+  } else if (resources.length || (forwarded && audit.refusal)) {
+    // A refusal beside the data read (an alias refused for a masked `contains`, say) is part of the entry;
+    // so is one beside what connected platforms answered, though nothing was read here (the entry of the
+    // namespace alone would hide the attempt from the refused resource's provider).
     const parts = audit.refusal ? withRefusal(resources, audit.refusal, ctx.published) : resources;
     const detail = [audit.refusal && refusalDetail(audit.refusal), forwarded].filter(Boolean).join('; ') || null;
     entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources: parts, outcome: readOutcome(parts), detail });
