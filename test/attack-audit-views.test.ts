@@ -61,6 +61,23 @@ describe("a provider's view of a request that also read another provider's resou
     const zwb = await entriesSeenBy('430000-ZWB', 'views-2');
     expect(zwb[0].detail).toMatch(/^BAD_USER_INPUT: holderName of 430000-ZWB-00001 is masked/);
   });
+
+  it("does not show the operation's name, which names what else it read", async () => {
+    const NAMED = `query($f: AuditFilter) { auditLog(filter: $f, first: 50) { nodes { requestId operationName } } }`;
+    const named = async (dept: string, requestId: string) => {
+      const r = await gw.query(NAMED, { token: await gw.token(dept), variables: { f: { department: '430000-RST' } } });
+      return (r.data!.auditLog.nodes as { requestId: string; operationName: string | null }[]).find((n) => n.requestId === requestId)!.operationName;
+    };
+    const both = `query EnterprisesAndCriminalCases { marketRegulation { enterpriseRegistrations(first: 1) { nodes { creditCode } } }
+      publicSecurity { criminalCaseFiles(first: 1) { nodes { caseNo } } } }`;
+    await gw.query(both, { ...RST, headers: { 'x-request-id': 'views-named-1' } });
+    expect(await named('430000-RST', 'views-named-1')).toBe('EnterprisesAndCriminalCases');
+    expect(await named('430000-SCJG', 'views-named-1')).toBeNull();
+    expect(await named('430000-GA', 'views-named-1')).toBeNull();
+    // A request about the provider's resources alone: its name is about them.
+    await gw.query(`query Enterprises { marketRegulation { enterpriseRegistrations(first: 1) { nodes { creditCode } } } }`, { ...RST, headers: { 'x-request-id': 'views-named-2' } });
+    expect(await named('430000-SCJG', 'views-named-2')).toBe('Enterprises');
+  });
 });
 
 describe("a provider's filters over another department's entries", () => {
@@ -150,7 +167,7 @@ describe("a provider's view of a request that also asked a connected platform", 
   it("does not show the provider what the connected platform answered, only what concerns its own resources", async () => {
     // Taxation reads the rural revival bureau's households and the city's homes in one request, and asks
     // for the households' `notes` (not shared): a refusal of the provider's own item.
-    const doc = `{ guiyang { gyHousing { subsidisedHomes { totalCount } } } ruralRevival { monitoredHouseholds { nodes { hh notes } } } }`;
+    const doc = `query HomesAndHouseholds { guiyang { gyHousing { subsidisedHomes { totalCount } } } ruralRevival { monitoredHouseholds { nodes { hh notes } } } }`;
     const sent = await province.query(doc, { dept: '520000-SWJ', purpose: 'poverty-relief', headers: { 'x-request-id': 'views-fwd' } });
     expect(sent.data?.guiyang).toEqual({ gyHousing: { subsidisedHomes: { totalCount: 0 } } });
 
@@ -160,6 +177,13 @@ describe("a provider's view of a request that also asked a connected platform", 
 
     const xczx = await seenBy(await province.token('520000-XCZX', ['approver']), 'views-fwd');
     expect(xczx).toEqual({ requestId: 'views-fwd', department: '520000-SWJ', documentHash: null, detail: null, resources: [{ resource: '520000-XCZX-0001' }] });
+    // Nor the operation's name, which may name what it asked the city.
+    const name = async (dept: string) => {
+      const r = await province.query(`{ auditLog(filter: { department: "520000-SWJ" }, first: 50) { nodes { requestId operationName } } }`, { token: await province.token(dept) });
+      return (r.data!.auditLog.nodes as { requestId: string; operationName: string | null }[]).find((n) => n.requestId === 'views-fwd')!.operationName;
+    };
+    expect(await name('520000-SWJ')).toBe('HomesAndHouseholds');
+    expect(await name('520000-XCZX')).toBeNull();
   });
 
   it("keeps the refusal of the provider's own item in the detail, without the connected platform's part", async () => {

@@ -169,14 +169,23 @@ export async function listAudit(
  * split by resource, so it is shown only when the entry is about the reader's resources alone: a refusal
  * of another provider's item would name that item and resource. Even then, what connected platforms
  * answered is left out: it is about another platform's data. The reader's own refusals stay in its parts
- * (the item denied, with its code). The document hash is left out too: it is the hash of the whole
- * text, so it confirms a guess of it, the other parts and the values written in it (a key looked up)
- * included, which the log never stores.
+ * (the item denied, with its code). The operation's name, the client's name for the whole document
+ * (`EnterprisesAndCriminalCases`), is shown only when the request was about the reader's resources alone
+ * and asked no connected platform. The document hash never is: it is the hash of the whole text, so it
+ * confirms a guess of it, the other parts and the values written in it (a key looked up) included, which
+ * the log never stores.
  */
 function narrow(entry: AuditEntry, visibility: AuditVisibility): AuditEntry {
   if (visibility.kind === 'all' || entry.department === visibility.dept) return entry;
   const resources = entry.resources.filter((r) => r.provider === visibility.dept);
+  const local = entry.kind === 'read' ? localDetail(entry.detail) : entry.detail;
   const alone = resources.length === entry.resources.length;
-  const detail = !alone ? null : entry.kind === 'read' ? localDetail(entry.detail) : entry.detail;
-  return { ...entry, resources, outcome: outcomeFor(entry, visibility.dept), documentHash: null, detail };
+  return {
+    ...entry,
+    resources,
+    outcome: outcomeFor(entry, visibility.dept),
+    operationName: alone && local === entry.detail ? entry.operationName : null,
+    documentHash: null,
+    detail: alone ? local : null,
+  };
 }
