@@ -2,7 +2,9 @@
 // someone else than the department asked, or by nothing new. A promise of a code already in effect is
 // refused; a promise "fulfilled" by republishing a code that was in effect before (through the workflow
 // or the operator's `catalogue import`), or by another department publishing the promised code as its
-// own resource, fulfils nothing. The asked department's new resource still fulfils it.
+// own resource, fulfils nothing. The asked department's new resource still fulfils it. Codes compare
+// ignoring case: a promise of another department's code written in lower case is refused, one of the
+// asked department's new code so written is kept.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,6 +91,35 @@ describe('a demand is fulfilled only by the asked department, with a resource ne
     expect(await status(republished)).toEqual({ status: 'WILL_CATALOGUE', resource: VEHICLES, fulfilledBy: null });
     expect(await status(kept)).toEqual({ status: 'FULFILLED', resource: '370000-GAT-03', fulfilledBy: 'QT-GAT@2' });
     expect(await status(byOther)).toMatchObject({ status: 'WILL_CATALOGUE' });
+  });
+
+  it('refuses a code in effect written in another case, and names it as published so that its provider sees the attempt', async () => {
+    // Codes are compared in lower case (src/catalogue/codes.ts): 370000-wjw-01 is the Health Commission's
+    // resource, which the police can never publish, so the promise could never be kept, and kept the
+    // demand off the overdue lists for good.
+    const id = await file();
+    const r = await gw.query(ANSWER, { ...GAT_APPROVER, variables: { input: { id, decision: 'WILL_CATALOGUE', resource: '370000-wjw-01' } } });
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+    expect(r.errors![0].extensions!.problems).toEqual([{ path: 'resource', message: expect.stringContaining('already published') }]);
+    expect(await status(id)).toEqual({ status: 'OPEN', resource: null, fulfilledBy: null });
+    const audit = await gw.query(`{ auditLog(filter: { resource: "370000-WJW-01", department: "370000-GAT" }, first: 10) { nodes { action outcome } } }`, { dept: '370000-WJW' });
+    expect(audit.data!.auditLog.nodes).toContainEqual({ action: 'answerDemand', outcome: 'REFUSED' });
+  });
+
+  it('refuses a code another department once published, though no longer in effect', async () => {
+    // The Health Commission published 370000-GAT-09 as its own (above), then drops it: the code stays its.
+    await publish(catalogue('health.yaml'));
+    const id = await file();
+    const r = await gw.query(ANSWER, { ...GAT_APPROVER, variables: { input: { id, decision: 'WILL_CATALOGUE', resource: '370000-GAT-09' } } });
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+    expect(r.errors![0].extensions!.problems).toEqual([{ path: 'resource', message: expect.stringContaining('370000-WJW') }]);
+  });
+
+  it('is fulfilled by the asked department\'s new resource whose code was promised in another case', async () => {
+    const id = await file();
+    expect(codes(await gw.query(ANSWER, { ...GAT_APPROVER, variables: { input: { id, decision: 'WILL_CATALOGUE', resource: '370000-gat-04' } } }))).toBeUndefined();
+    await publish(withResource(withResource(catalogue('police.yaml'), '370000-GAT-03', '370000-GAT', 'VehicleOwner'), '370000-GAT-04', '370000-GAT', 'Licence'));
+    expect(await status(id)).toEqual({ status: 'FULFILLED', resource: '370000-gat-04', fulfilledBy: 'QT-GAT@3' });
   });
 });
 

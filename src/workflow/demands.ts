@@ -3,14 +3,17 @@
 // working days, promising a resource code (WILL_CATALOGUE) or declining on a basis (CANNOT_SHARE). A
 // promise is FULFILLED by itself when a catalogue version publishing that resource code is published.
 // Only the asked department keeps the promise: the code must not be in effect when it is promised (a
-// demand is for data no catalogue offers), and it is FULFILLED only by a publication that brings the
-// code into effect as a resource the asked department provides; a republication of a code already in
-// effect, or the code published as another department's resource, fulfils nothing.
+// demand is for data no catalogue offers), nor another department's (once published, a code is its
+// provider's for good), and it is FULFILLED only by a publication that brings the code into effect as a
+// resource the asked department provides; a republication of a code already in effect, or the code
+// published as another department's resource, fulfils nothing. Codes are compared in lower case, as
+// everywhere (src/catalogue/codes.ts).
 //
 // Demands live in `_demands`, flat rows; `items` and `purposes` are JSON arrays in strings.
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
-import { publishedCatalogues } from '../catalogue/repository.ts';
+import { codeKey } from '../catalogue/codes.ts';
+import { catalogueVersions, publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { deadlinesOf, departmentByCode } from '../model/platform.ts';
 import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
@@ -155,24 +158,46 @@ export interface DemandAnswer {
 
 const RESOURCE_CODE = /^[0-9]{6}-[A-Za-z0-9]+-[0-9A-Za-z]+$/;
 
+/** Where a code was published, compared as codes are (lower case): the code as spelt there, and whose it is. */
+interface Publication {
+  code: string;
+  catalogue: string;
+  provider: string;
+}
+
 /** The resource in effect with this code, if any. */
-function inEffect(catalogues: readonly Catalogue[], code: string) {
-  for (const c of catalogues) for (const r of c.resources) if (r.code === code) return { catalogue: c.id, provider: r.provider };
+function inEffect(catalogues: readonly Catalogue[], code: string): Publication | null {
+  for (const c of catalogues) {
+    for (const r of c.resources) if (codeKey(r.code) === codeKey(code)) return { code: r.code, catalogue: c.id, provider: r.provider };
+  }
+  return null;
+}
+
+/** The first publication of a code, in effect or not: a code once published is its provider's for good. */
+async function firstPublished(store: Store, code: string): Promise<Publication | null> {
+  for (const v of await catalogueVersions(store).everPublished()) {
+    const r = v.catalogue.resources.find((x) => codeKey(x.code) === codeKey(code));
+    if (r) return { code: r.code, catalogue: v.id, provider: r.provider };
+  }
   return null;
 }
 
 /**
  * The asked department's approver answers an OPEN demand; a promise names a resource code not in effect
  * (a demand is for data no catalogue offers, and a code already published could only be "fulfilled" by
- * republishing what was there before).
+ * republishing what was there before), and not another department's (once published, a code is its
+ * provider's for good, so the asked department could never publish it). Codes are compared as codes are
+ * (lower case): 430000-ga-00001 is the household register's code.
  */
 export async function answerDemand(env: WorkflowEnv, actor: Actor, input: DemandAnswer): Promise<Demand> {
   return perform(env, actor, 'answerDemand', async (about) => {
     const d = await getDemand(env.store, input.id);
     const promised = input.resource?.trim() || null;
-    const published = promised && RESOURCE_CODE.test(promised) ? inEffect(await publishedCatalogues(env.store), promised) : null;
-    // A refusal names the resource promised too, so that its provider sees the attempt.
-    if (d && promised && RESOURCE_CODE.test(promised)) about(concerning(promised, published?.provider ?? d.provider));
+    const code = promised && RESOURCE_CODE.test(promised) ? promised : null;
+    const published = code ? inEffect(await publishedCatalogues(env.store), code) : null;
+    const first = code && !published ? await firstPublished(env.store, code) : null;
+    // A refusal names the resource promised too, as published, so that its provider sees the attempt.
+    if (d && code) about(concerning(published?.code ?? first?.code ?? code, published?.provider ?? first?.provider ?? d.provider));
     requireRole(actor, 'approver', 'answer demands');
     if (!d) throw notFound(`No demand ${input.id}.`);
     requireDepartment(actor, d.provider, `answer demands to ${d.provider}`);
@@ -189,6 +214,11 @@ export async function answerDemand(env: WorkflowEnv, actor: Actor, input: Demand
         problems.push({
           path: 'resource',
           message: `${resource} is already published (catalogue ${published.catalogue}, provided by ${published.provider}); promise the code of a resource your department will newly publish`,
+        });
+      } else if (first && first.provider !== d.provider) {
+        problems.push({
+          path: 'resource',
+          message: `${resource} was published as ${first.code} of ${first.provider} (catalogue ${first.catalogue}) and stays its code; promise a code your department may publish`,
         });
       }
     }
@@ -222,23 +252,23 @@ export async function fulfilDemands(
   version: { id: string; version: number; catalogue: Catalogue },
   before: readonly Catalogue[],
 ): Promise<Demand[]> {
-  const earlier = new Set(before.flatMap((c) => c.resources.map((r) => r.code)));
-  const fresh = new Map(version.catalogue.resources.filter((r) => !earlier.has(r.code)).map((r) => [r.code, r]));
+  // Codes compared as codes are (lower case): a promise of 430000-zrzyt-00003 is kept by 430000-ZRZYT-00003.
+  const earlier = new Set(before.flatMap((c) => c.resources.map((r) => codeKey(r.code))));
+  const fresh = new Map(version.catalogue.resources.filter((r) => !earlier.has(codeKey(r.code))).map((r) => [codeKey(r.code), r]));
   if (!fresh.size) return [];
-  const rows = await env.store.find(DEMANDS, {
-    filter: and(eq('status', 'will-catalogue'), { kind: 'in', field: 'resource', values: [...fresh.keys()] }),
-  });
+  const rows = await env.store.find(DEMANDS, { filter: eq('status', 'will-catalogue') });
   const out: Demand[] = [];
   for (const d of rows.map(fromRow)) {
-    const provider = fresh.get(d.resource!)!.provider;
-    if (provider !== d.provider) continue; // another department's resource under the promised code
+    const resource = fresh.get(codeKey(d.resource!));
+    if (resource?.provider !== d.provider) continue; // not published now, or another department's resource under the promised code
+    const { code, provider } = resource;
     const fulfilledAt = env.now.toISOString();
     const fulfilledBy = `${version.id}@${version.version}`;
     await appendAudit(env.store, {
       time: fulfilledAt, requestId: by.requestId, department: by.department, user: by.user, purpose: null,
       operationName: null, documentHash: null, kind: by.kind, action: 'fulfilDemand',
-      resources: [concerning(d.resource!, provider)], outcome: 'ok',
-      detail: `demand ${d.id} of ${d.requester} fulfilled: ${version.id} v${version.version} publishes ${d.resource}`,
+      resources: [concerning(code, provider)], outcome: 'ok',
+      detail: `demand ${d.id} of ${d.requester} fulfilled: ${version.id} v${version.version} publishes ${code}`,
     });
     const n = await env.store.update(DEMANDS, and(eq('id', d.id), eq('status', 'will-catalogue')), { status: 'fulfilled', fulfilledAt, fulfilledBy });
     if (n) out.push({ ...d, status: 'fulfilled', fulfilledAt, fulfilledBy });
