@@ -32,6 +32,9 @@ export interface ConnectedStatus {
   checkedAt: string | null;
 }
 
+/** A connected platform's status as /healthz shows it to anyone: without its url, in words for callers. */
+export type PublicConnectedStatus = Omit<ConnectedStatus, 'url'>;
+
 /** What a request that delegates into a namespace must offer: who asks, for which purpose. */
 interface Asker {
   identity: { user: string; dept: Department };
@@ -61,21 +64,41 @@ export interface SchemaDocument {
  */
 const REQUEST_REFUSALS: readonly string[] = ['BAD_USER_INPUT', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED'];
 
-function unavailable(c: ConnectedPlatform, reason: string): GraphQLError {
-  return new GraphQLError(`The connected platform ${c.name} (${c.region}) is unavailable: ${reason}`, {
-    extensions: { code: 'PLATFORM_UNAVAILABLE', platform: c.region },
-  });
+/**
+ * Why a connected platform failed, said for operators (the log, `platform status`) with its url, and for
+ * callers and /healthz, which anyone may ask, with `url` null: a connected platform's url is an address
+ * of the internal network, of no use to a department developer and of some to an attacker.
+ */
+type Reason = (url: string | null) => string;
+const said = (text: string): Reason => () => text;
+/** "<url> did not answer ..." for operators, "it did not answer ..." for callers. */
+const of = (rest: string): Reason => (url) => `${url ?? 'it'} ${rest}`;
+
+/** PLATFORM_UNAVAILABLE for callers, with the same message naming the url for operators. */
+class Unavailable extends GraphQLError {
+  readonly forOperators: string;
+  constructor(c: ConnectedPlatform, reason: Reason) {
+    const message = (url: string | null) => `The connected platform ${c.name} (${c.region}) is unavailable: ${reason(url)}`;
+    super(message(null), { extensions: { code: 'PLATFORM_UNAVAILABLE', platform: c.region } });
+    this.forOperators = message(platformBase(c));
+  }
+}
+
+function unavailable(c: ConnectedPlatform, reason: Reason): Unavailable {
+  return new Unavailable(c, reason);
 }
 
 /** Why a request failed, in a sentence for a person. */
-function failure(c: ConnectedPlatform, err: unknown): string {
+function failure(c: ConnectedPlatform, err: unknown): Reason {
   if (err instanceof TransportError) {
-    if (err.code === 'TIMEOUT') return `no answer within ${c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS} ms.`;
-    if (err.code === 'ECONNREFUSED') return `nothing listens at ${platformBase(c)} (connection refused).`;
-    if (err.code === 'TOO_LARGE') return `${platformBase(c)} sent ${err.message}.`;
-    if (err.code !== 'ERROR') return `${err.code} at ${platformBase(c)}.`;
+    if (err.code === 'TIMEOUT') return said(`no answer within ${c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS} ms.`);
+    if (err.code === 'ECONNREFUSED') return (url) => `nothing listens at ${url ?? 'its address'} (connection refused).`;
+    if (err.code === 'TOO_LARGE') return of(`sent ${err.message}.`);
+    if (err.code !== 'ERROR') return (url) => `${err.code} at ${url ?? 'its address'}.`;
+    // Node's own words may name the address ("connect EHOSTUNREACH 10.1.2.3:4000"): for operators only.
+    return (url) => (url ? `${err.message}.` : 'the connection failed.');
   }
-  return `${(err as Error).message}.`;
+  return said(`${(err as Error).message}.`);
 }
 
 /** An answer in the GraphQL-over-HTTP shape: data an object or null, errors a list of objects with a message. */
@@ -122,6 +145,8 @@ function textOf(document: DocumentNode): string {
 
 export class ConnectedPlatforms {
   private readonly statuses = new Map<string, ConnectedStatus>();
+  /** Each status's last error as callers get it (without the url). */
+  private readonly callerErrors = new Map<string, string | null>();
   private readonly schemas = new Map<string, { version: string; config: SubschemaConfig }>();
   private federated: GraphQLSchema | null = null;
   /** Why the namespaces were left out of the last schema extended, or null. */
@@ -160,6 +185,11 @@ export class ConnectedPlatforms {
     // A schema that answered but could not be put beside this platform's own is not reachable-and-well.
     const left = this.leftOut;
     return [...this.statuses.values()].map((s) => (left && s.reachable ? { ...s, lastError: s.lastError ?? left } : { ...s }));
+  }
+
+  /** The status for /healthz, which needs no login: no url, and the last errors as callers get them. */
+  publicStatus(): PublicConnectedStatus[] {
+    return this.status().map(({ url: _url, ...s }) => ({ ...s, lastError: s.lastError === null ? null : this.callerErrors.get(s.region) ?? s.lastError }));
   }
 
   /** The local schema with the namespaces of the platforms whose schema is known. */
@@ -234,13 +264,16 @@ export class ConnectedPlatforms {
     if (changed.some(Boolean)) this.restitch();
   }
 
-  private note(c: ConnectedPlatform, patch: Partial<ConnectedStatus>): void {
+  /** Notes what the last call found: the platform's state, and its problem (null when none). */
+  private note(c: ConnectedPlatform, patch: Partial<ConnectedStatus>, problem: Reason | null): void {
     const s = this.statuses.get(c.region)!;
     const before = s.lastError;
-    Object.assign(s, patch, { checkedAt: new Date().toISOString() });
+    const lastError = problem ? problem(platformBase(c)) : null;
+    Object.assign(s, patch, { lastError, checkedAt: new Date().toISOString() });
+    this.callerErrors.set(c.region, problem ? problem(null) : null);
     // Logged when it changes, not at every poll: a platform down for an hour is one line, and one when it is back.
-    if (patch.lastError && patch.lastError !== before) this.options.log?.('warn', 'connected platform unavailable', { platform: c.region, namespace: c.namespace, reason: patch.lastError });
-    else if (patch.lastError === null && before) this.options.log?.('info', 'connected platform available again', { platform: c.region, namespace: c.namespace });
+    if (lastError && lastError !== before) this.options.log?.('warn', 'connected platform unavailable', { platform: c.region, namespace: c.namespace, reason: lastError });
+    else if (lastError === null && before) this.options.log?.('info', 'connected platform available again', { platform: c.region, namespace: c.namespace });
   }
 
   private async refreshOne(c: ConnectedPlatform): Promise<boolean> {
@@ -248,12 +281,12 @@ export class ConnectedPlatforms {
     try {
       doc = await this.fetchSchema(c);
     } catch (err) {
-      this.note(c, { reachable: false, lastError: err instanceof GraphQLError ? err.message : failure(c, err) });
+      this.note(c, { reachable: false }, err instanceof Unavailable ? (url) => (url ? err.forOperators : err.message) : failure(c, err));
       return false;
     }
     const known = this.schemas.get(c.region);
     if (known?.version === doc.version) {
-      this.note(c, { reachable: true, lastError: null });
+      this.note(c, { reachable: true }, null);
       return false;
     }
     try {
@@ -265,10 +298,10 @@ export class ConnectedPlatforms {
       if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
       if (!alone.getQueryType()?.getFields()[c.namespace]) throw new Error('it has no data fields (no Query type).');
       this.schemas.set(c.region, { version: doc.version, config });
-      this.note(c, { reachable: true, schemaVersion: doc.version, lastError: null });
+      this.note(c, { reachable: true, schemaVersion: doc.version }, null);
       return true;
     } catch (err) {
-      this.note(c, { reachable: true, lastError: `its schema cannot be stitched: ${(err as Error).message}` });
+      this.note(c, { reachable: true }, said(`its schema cannot be stitched: ${(err as Error).message}`));
       return false;
     }
   }
@@ -297,15 +330,17 @@ export class ConnectedPlatforms {
       timeoutMs: c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS,
     });
     const body = res.body as (Partial<SchemaDocument> & { errors?: { message: string }[] }) | undefined;
-    if (!body || typeof body !== 'object') throw unavailable(c, `${platformBase(c)} did not answer as a govgraph gateway (HTTP ${res.status}).`);
+    if (!body || typeof body !== 'object') throw unavailable(c, of(`did not answer as a govgraph gateway (HTTP ${res.status}).`));
     if (res.status === 401) {
-      throw unavailable(c, `it refused this platform (HTTP 401): ${body.errors?.[0]?.message ?? 'no reason given'} `
+      throw unavailable(c, said(`it refused this platform (HTTP 401): ${body.errors?.[0]?.message ?? 'no reason given'} `
         + `It verifies this platform's signature with the keys at the url its own \`connected\` lists for region ${this.platform.platform.region}: `
-        + 'that entry must exist and this platform\'s gateway must serve /.well-known/jwks.json there.');
+        + 'that entry must exist and this platform\'s gateway must serve /.well-known/jwks.json there.'));
     }
-    if (res.status < 200 || res.status > 299) throw unavailable(c, `it refused this platform (HTTP ${res.status}): ${body.errors?.[0]?.message ?? 'no reason given'}`);
-    if (typeof body.sdl !== 'string' || typeof body.version !== 'string') throw unavailable(c, `${platformBase(c)} did not answer as a govgraph gateway.`);
-    if (body.region !== c.region) throw unavailable(c, `${platformBase(c)} answers as platform ${body.region}, not ${c.region}; check the url.`);
+    if (res.status < 200 || res.status > 299) throw unavailable(c, said(`it refused this platform (HTTP ${res.status}): ${body.errors?.[0]?.message ?? 'no reason given'}`));
+    if (typeof body.sdl !== 'string' || typeof body.version !== 'string') throw unavailable(c, of('did not answer as a govgraph gateway.'));
+    if (body.region !== c.region) throw unavailable(c, (url) => url
+      ? `${url} answers as platform ${body.region}, not ${c.region}; check the url.`
+      : `it answers as platform ${body.region}, not ${c.region}: this platform's file lists a wrong url for it.`);
     return body as SchemaDocument;
   }
 
@@ -353,7 +388,7 @@ export class ConnectedPlatforms {
     const body = res.body as ExecutionResult | undefined;
     if (!isExecutionResult(body)) {
       note('unavailable', 1);
-      return { errors: [unavailable(c, `${platformBase(c)} did not answer as a govgraph gateway (HTTP ${res.status}).`)] };
+      return { errors: [unavailable(c, of(`did not answer as a govgraph gateway (HTTP ${res.status}).`))] };
     }
     if ((res.status < 200 || res.status > 299) && !body.data) {
       const refusal = body.errors?.[0];
@@ -363,7 +398,7 @@ export class ConnectedPlatforms {
         return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${refusal.message}`, { extensions: { code, platform: c.region } })] };
       }
       note('unavailable', 1);
-      return { errors: [unavailable(c, `it refused the request (HTTP ${res.status}): ${body.errors?.[0]?.message ?? 'no reason given'}`)] };
+      return { errors: [unavailable(c, said(`it refused the request (HTTP ${res.status}): ${body.errors?.[0]?.message ?? 'no reason given'}`))] };
     }
     note('answered', body.errors?.length ?? 0);
     // Errors pass through as the platform gave them (code, resource, item); stitching puts their paths

@@ -430,10 +430,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const routes = new Map<string, Route>();
   const route = (r: Route) => routes.set(r.path, r);
   route({ path: '/graphql', methods: ['GET', 'POST', 'OPTIONS'], handle: graphql });
+  // Anyone may ask /healthz: the connected platforms without their urls (internal network addresses),
+  // their problems as callers are told them; the log and `platform status` name the urls.
   route({
     path: '/healthz',
     methods: ['GET', 'HEAD'],
-    handle: (req, res) => sendJson(req, res, 200, connected.any ? { status: 'ok', connected: connected.status() } : { status: 'ok' }),
+    handle: (req, res) => sendJson(req, res, 200, connected.any ? { status: 'ok', connected: connected.publicStatus() } : { status: 'ok' }),
   });
   // The public keys connected platforms verify this one's forwarded identities with (SPEC §12).
   route({
