@@ -50,6 +50,13 @@ export interface ForwardNote {
   errors: number;
 }
 
+/** A department's view of the namespaces (extendFor): the platforms that did not answer when it was made. */
+interface DepartmentView {
+  schema: Promise<GraphQLSchema>;
+  startedAt: number;
+  lacking: string[];
+}
+
 export interface SchemaDocument {
   region: string;
   name: string;
@@ -152,6 +159,8 @@ export class ConnectedPlatforms {
   /** Why the namespaces were left out of the last schema extended, or null. */
   private leftOut: string | null = null;
   private composed = new WeakMap<GraphQLSchema, GraphQLSchema>();
+  /** The department views of `extendFor`, by the local view each extends. */
+  private views = new WeakMap<GraphQLSchema, DepartmentView>();
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private readonly competent: Department;
@@ -217,16 +226,36 @@ export class ConnectedPlatforms {
    * The local schema with each namespace as its platform shows `dept` (its `?view=department` schema, as
    * `schema print --dept` asks it), for the department's introspection (SPEC §15): the namespaces of
    * `extend` are each platform's whole data schema, fetched as the competent department, which names
-   * resources and items the platform never lets `dept` read. A platform that does not answer now is left out.
+   * resources and items the platform never lets `dept` read. A platform that does not answer now is left
+   * out. Kept per local view (one per department and publication) until a connected schema changes; a
+   * view that lacks a platform is made again once that platform has answered a poll since (it was down,
+   * or slow, when the view was made: its namespace is due as soon as the gateway's own schema has it).
    */
-  async extendFor(local: GraphQLSchema, dept: Department): Promise<GraphQLSchema> {
-    const view = new ConnectedPlatforms(this.platform, this.keys, { pollMs: 0, view: dept });
-    try {
-      await view.refresh();
-    } finally {
-      view.stop();
-    }
-    return view.extend(local);
+  extendFor(local: GraphQLSchema, dept: Department): Promise<GraphQLSchema> {
+    const kept = this.views.get(local);
+    if (kept && !this.answeredSince(kept)) return kept.schema;
+    const made: DepartmentView = { startedAt: Date.now(), lacking: [], schema: Promise.resolve(local) };
+    made.schema = (async () => {
+      const view = new ConnectedPlatforms(this.platform, this.keys, { pollMs: 0, view: dept });
+      try {
+        await view.refresh();
+      } finally {
+        view.stop();
+      }
+      made.lacking = view.status().filter((s) => s.schemaVersion === null).map((s) => s.region);
+      return view.extend(local);
+    })();
+    made.schema.catch(() => this.views.get(local) === made && this.views.delete(local));
+    this.views.set(local, made);
+    return made.schema;
+  }
+
+  /** Whether a platform the view lacks has answered a poll since the view was started. */
+  private answeredSince(view: DepartmentView): boolean {
+    return view.lacking.some((region) => {
+      const s = this.statuses.get(region);
+      return !!s && s.reachable && s.lastError === null && s.checkedAt !== null && Date.parse(s.checkedAt) > view.startedAt;
+    });
   }
 
   onChange(listener: () => void): () => void {
@@ -310,6 +339,7 @@ export class ConnectedPlatforms {
     const subschemas = [...this.schemas.values()].map((s) => s.config);
     this.federated = subschemas.length ? stitchSchemas({ subschemas }) : null;
     this.composed = new WeakMap();
+    this.views = new WeakMap();
     for (const l of this.listeners) l();
   }
 

@@ -27,7 +27,7 @@ type Listener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
 /** Adds to every schema the holder serves (the connected platforms' namespaces, SPEC §12). */
 export interface SchemaExtension {
   extend(schema: GraphQLSchema): GraphQLSchema;
-  /** The schema with the extension as `dept` may see it (its introspection); `extend`'s when absent. */
+  /** The schema with the extension as `dept` may see it (its introspection), kept by the extension as long as it holds; `extend`'s when absent. */
   extendFor?(schema: GraphQLSchema, dept: Department): Promise<GraphQLSchema>;
   onChange(listener: () => void): () => void;
 }

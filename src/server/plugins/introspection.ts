@@ -7,7 +7,8 @@
 // An operation whose root selects only introspection (`__schema`, `__type`, and `__typename`) is executed
 // on the department's view instead of the gateway's schema. An operation that mixes `__schema` or `__type`
 // with other fields is refused: adding a field must not show the whole schema. Views are built once per
-// department and publication, and again when a connected platform's namespace changes. Anonymous requests
+// department and publication; the connected platforms' namespaces in them are kept by
+// src/federation/connected.ts until one changes or a platform missing from a view answers. Anonymous requests
 // never get this far: the context refuses them (UNAUTHENTICATED), and `server.introspection: false` turns
 // introspection off for everyone.
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
@@ -46,19 +47,26 @@ export function rootFields(document: DocumentNode, operation: OperationDefinitio
 
 /** The department's view schemas, per publication (the catalogues array the request was built on). */
 export class DepartmentViews {
-  private cache = new WeakMap<readonly Catalogue[], Map<string, Promise<GraphQLSchema>>>();
+  private readonly cache = new WeakMap<readonly Catalogue[], Map<string, Promise<GraphQLSchema>>>();
 
   constructor(
     private readonly platform: Platform,
     private readonly extension?: SchemaExtension,
-  ) {
-    extension?.onChange(() => {
-      this.cache = new WeakMap();
-    });
+  ) {}
+
+  /**
+   * Built in steps the first time (src/server/steps.ts): a big platform's view takes seconds to build. The
+   * connected platforms' namespaces are added at each call: the extension keeps what it added, and knows
+   * when a namespace changed or a platform that was down answers again.
+   */
+  async schemaFor(published: readonly Catalogue[], dept: Department): Promise<GraphQLSchema> {
+    const local = await this.localView(published, dept);
+    if (this.extension?.extendFor) return this.extension.extendFor(local, dept);
+    return this.extension ? this.extension.extend(local) : local;
   }
 
-  /** Built in steps the first time (src/server/steps.ts): a big platform's view takes seconds to build. */
-  schemaFor(published: readonly Catalogue[], dept: Department): Promise<GraphQLSchema> {
+  /** The department's view of this platform's own catalogues. */
+  private localView(published: readonly Catalogue[], dept: Department): Promise<GraphQLSchema> {
     let byDept = this.cache.get(published);
     if (!byDept) this.cache.set(published, (byDept = new Map()));
     // A forwarded department (SPEC §12) is decided by its level and region, as any other.
@@ -66,9 +74,7 @@ export class DepartmentViews {
     let schema = byDept.get(key);
     if (!schema) {
       const views = byDept;
-      schema = buildGatewaySchemaInSteps(this.platform, departmentCatalogues(this.platform, published, dept), { rules: false }).then(
-        (built) => (this.extension?.extendFor ? this.extension.extendFor(built.schema, dept) : this.extension ? this.extension.extend(built.schema) : built.schema),
-      );
+      schema = buildGatewaySchemaInSteps(this.platform, departmentCatalogues(this.platform, published, dept), { rules: false }).then((built) => built.schema);
       // A build that failed is not kept: the next request tries again.
       schema.catch(() => views.delete(key));
       byDept.set(key, schema);
