@@ -20,6 +20,14 @@ import { Namespace, PrefixTypes } from './transforms.ts';
 
 export const SCHEMA_PATH = '/.well-known/govgraph/schema';
 
+/**
+ * The largest schema document read from a connected platform (its data SDL in JSON), then refused: it is
+ * asked for every few seconds, and parsing and stitching it holds the event loop (about 2 s a megabyte
+ * measured on a shared 2-core machine). The data schema of a platform at the catalogue bounds
+ * (src/catalogue/limits.ts: 2,000 resources) with the demo's items is 5.8 MB.
+ */
+export const MAX_SCHEMA_BYTES = 8 * 1024 * 1024;
+
 export interface ConnectedStatus {
   region: string;
   name: string;
@@ -100,7 +108,7 @@ function failure(c: ConnectedPlatform, err: unknown): Reason {
   if (err instanceof TransportError) {
     if (err.code === 'TIMEOUT') return said(`no answer within ${c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS} ms.`);
     if (err.code === 'ECONNREFUSED') return (url) => `nothing listens at ${url ?? 'its address'} (connection refused).`;
-    if (err.code === 'TOO_LARGE') return of(`sent ${err.message}.`);
+    if (err.code === 'TOO_LARGE') return of(`sent an answer of ${err.message}, the most this gateway reads of a connected platform's answer; it was read no further.`);
     if (err.code !== 'ERROR') return (url) => `${err.code} at ${url ?? 'its address'}.`;
     // Node's own words may name the address ("connect EHOSTUNREACH 10.1.2.3:4000"): for operators only.
     return (url) => (url ? `${err.message}.` : 'the connection failed.');
@@ -354,11 +362,18 @@ export class ConnectedPlatforms {
 
   private async fetchSchema(c: ConnectedPlatform): Promise<SchemaDocument> {
     const asker = { identity: { user: `platform:${this.platform.platform.region}`, dept: this.options.view ?? this.competent }, purpose: null };
-    const res = await this.client(c).request(this.options.view ? `${SCHEMA_PATH}?view=department` : SCHEMA_PATH, {
-      method: 'GET',
-      headers: await this.headers(c, asker),
-      timeoutMs: c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS,
-    });
+    let res;
+    try {
+      res = await this.client(c).request(this.options.view ? `${SCHEMA_PATH}?view=department` : SCHEMA_PATH, {
+        method: 'GET',
+        headers: await this.headers(c, asker),
+        timeoutMs: c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS,
+        maxBytes: MAX_SCHEMA_BYTES,
+      });
+    } catch (err) {
+      if (!(err instanceof TransportError && err.code === 'TOO_LARGE')) throw err;
+      throw unavailable(c, of(`sent a schema document larger than ${MAX_SCHEMA_BYTES} bytes (${MAX_SCHEMA_BYTES / 1024 / 1024} MiB), the most this gateway reads of a connected platform's schema; it was read no further.`));
+    }
     const body = res.body as (Partial<SchemaDocument> & { errors?: { message: string }[] }) | undefined;
     if (!body || typeof body !== 'object') throw unavailable(c, of(`did not answer as a govgraph gateway (HTTP ${res.status}).`));
     if (res.status === 401) {
@@ -413,7 +428,10 @@ export class ConnectedPlatforms {
       });
     } catch (err) {
       note('unavailable', 1);
-      return { errors: [unavailable(c, failure(c, err))] };
+      const refused = unavailable(c, failure(c, err));
+      // Not a platform that is down (the schema poll says that, once): one that answers too much, logged each time.
+      if (err instanceof TransportError && err.code === 'TOO_LARGE') this.options.log?.('warn', 'connected platform answer refused', { platform: c.region, namespace: c.namespace, reason: refused.forOperators });
+      return { errors: [refused] };
     }
     const body = res.body as ExecutionResult | undefined;
     if (!isExecutionResult(body)) {

@@ -5,7 +5,11 @@
 import http from 'node:http';
 import https from 'node:https';
 
-/** An answer larger than this is refused: a connected platform's page is bounded by its maxPageSize. */
+/**
+ * An answer to a delegated request larger than this is refused: a connected platform's answer is bounded
+ * by its own limits (maxCost field values, 200,000 by default), far below it. What a request may read
+ * less (a schema document) it says in `maxBytes`.
+ */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 export interface JsonAnswer {
@@ -26,7 +30,7 @@ export class TransportError extends Error {
 }
 
 export interface PlatformClient {
-  request(path: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; timeoutMs: number }): Promise<JsonAnswer>;
+  request(path: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; timeoutMs: number; maxBytes?: number }): Promise<JsonAnswer>;
   close(): void;
 }
 
@@ -38,6 +42,8 @@ export function platformClient(base: string): PlatformClient {
   const prefix = url.pathname.replace(/\/+$/, '');
   return {
     request(path, init) {
+      const maxBytes = init.maxBytes ?? MAX_ANSWER_BYTES;
+      const tooLarge = () => new TransportError(`more than ${maxBytes} bytes`, 'TOO_LARGE');
       return new Promise<JsonAnswer>((resolve, reject) => {
         let settled = false;
         const fail = (err: Error) => {
@@ -53,11 +59,13 @@ export function platformClient(base: string): PlatformClient {
           protocol: url.protocol, hostname: url.hostname, port: url.port, path: prefix + path,
           method: init.method, headers, agent,
         }, (res) => {
+          // Said before it is sent: refused without reading a byte of it.
+          if (Number(res.headers['content-length']) > maxBytes) return fail(tooLarge());
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
-            if (size > MAX_ANSWER_BYTES) fail(new TransportError(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`, 'TOO_LARGE'));
+            if (size > maxBytes) fail(tooLarge());
             else chunks.push(chunk);
           });
           res.on('error', fail);

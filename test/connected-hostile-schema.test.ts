@@ -1,0 +1,112 @@
+// A listed connected platform that costs the connecting gateway CPU and memory through its schema
+// (SPEC §12): one that serves a schema document of tens of megabytes at every poll, each with a new
+// version, had it read, parsed and stitched every 3 s (64 MB was the only bound, that of any answer).
+// Now a schema document is read up to MAX_SCHEMA_BYTES, then refused with the reason in the log and
+// `platform status`; an answer to the namespace that says it is larger than MAX_ANSWER_BYTES is refused
+// before it is read.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_SCHEMA_BYTES } from '../src/federation/connected.ts';
+import { MAX_ANSWER_BYTES } from '../src/federation/http-client.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SDL = 'type Query { housing: Housing } type Housing { permits: Int }';
+
+/** A stand-in platform answering its schema document with `sdl(n)` and version `v<n>` at its n-th ask. */
+async function schemaServer(region: string, sdl: (n: number) => string): Promise<{ url: string; server: Server; asked: () => number }> {
+  let n = 0;
+  const server = createServer((req, res) => {
+    // Its answers to the namespace say they are larger than any answer read: refused before a byte is read.
+    if (req.url === '/graphql') return void res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(MAX_ANSWER_BYTES + 1) }).flushHeaders();
+    if (!req.url?.startsWith('/.well-known/govgraph/schema')) return void res.writeHead(404).end();
+    n++;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ region, name: `platform ${region}`, version: `v${n}`, sdl: sdl(n) }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, asked: () => n };
+}
+
+const logLines: Record<string, unknown>[] = [];
+const logger = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { logLines.push(JSON.parse(String(chunk))); done(); } }));
+const servers: Server[] = [];
+let work: string;
+let platformFile: string;
+let gw: TestGateway;
+let bumping: Awaited<ReturnType<typeof schemaServer>>;
+
+beforeAll(async () => {
+  // Over the bound by a little, with a new schema (a new field) at every ask; a block string keeps it cheap to parse.
+  const huge = await schemaServer('610100', (n) => `type Query { housing: Housing v${n}: Int } type Housing { permits: Int } """${'x'.repeat(MAX_SCHEMA_BYTES)}""" scalar Pad`);
+  // The same schema, a new version at every ask.
+  bumping = await schemaServer('610200', () => SDL);
+  servers.push(huge.server, bumping.server);
+  work = mkdtempSync(join(tmpdir(), 'govgraph-connected-hostile-'));
+  platformFile = join(work, 'province.yaml');
+  writeFileSync(platformFile, readFileSync(join(root, 'test/fixtures/levels/province.yaml'), 'utf8').replace(/connected:[\s\S]*$/, [
+    'connected:',
+    `  - { region: "610100", name: City huge, url: "${huge.url}", namespace: huge, timeoutMs: 5000 }`,
+    `  - { region: "610200", name: City bumping, url: "${bumping.url}", namespace: bumping, timeoutMs: 5000 }`,
+    '',
+  ].join('\n')));
+  gw = await startTestGateway({
+    platformFile,
+    catalogueFiles: [join(root, 'test/fixtures/levels/province-catalogue.yaml')],
+    gateway: { logger, connectedPollMs: 0 },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await gw?.close();
+  for (const s of servers) s.closeAllConnections(), s.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const TOO_LARGE = new RegExp(`: http://127\\.0\\.0\\.1:\\d+ sent a schema document larger than ${MAX_SCHEMA_BYTES} bytes \\(8 MiB\\), the most this gateway reads of a connected platform's schema; it was read no further\\.$`);
+
+describe('a connected platform\'s schema document', () => {
+  it('larger than MAX_SCHEMA_BYTES: refused, read no further, the reason logged and in /healthz', async () => {
+    const status = () => gw.gateway.connected.status().find((s) => s.namespace === 'huge')!;
+    expect(status()).toMatchObject({ reachable: false, schemaVersion: null });
+    expect(status().lastError).toMatch(TOO_LARGE);
+    const line = logLines.find((l) => l.event === 'connected-platform' && l.namespace === 'huge');
+    expect(line).toMatchObject({ level: 40, msg: 'connected platform unavailable' });
+    expect(String(line!.reason)).toMatch(TOO_LARGE);
+    const health = (await (await fetch(`${gw.gateway.url}/healthz`)).json()) as { connected: { namespace: string; lastError: string }[] };
+    expect(health.connected.find((c) => c.namespace === 'huge')!.lastError)
+      .toBe(`The connected platform City huge (610100) is unavailable: it sent a schema document larger than ${MAX_SCHEMA_BYTES} bytes (8 MiB), the most this gateway reads of a connected platform's schema; it was read no further.`);
+  });
+
+  it('an answer to the namespace larger than MAX_ANSWER_BYTES: PLATFORM_UNAVAILABLE for the caller, logged with the url', async () => {
+    const started = Date.now();
+    const res = await gw.query('{ bumping { housing { permits } } naturalResources { parcels { totalCount } } }', { dept: '610000-MZ', purpose: 'land-survey' });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(res.data).toEqual({ bumping: null, naturalResources: { parcels: { totalCount: 0 } } });
+    expect(res.errors).toEqual([expect.objectContaining({
+      message: 'The connected platform City bumping (610200) is unavailable: it sent an answer of more than 67108864 bytes, the most this gateway reads of a connected platform\'s answer; it was read no further.',
+      extensions: { code: 'PLATFORM_UNAVAILABLE', platform: '610200' },
+    })]);
+    const line = logLines.find((l) => l.msg === 'connected platform answer refused');
+    expect(line).toMatchObject({ level: 40, platform: '610200', namespace: 'bumping' });
+    expect(String(line!.reason)).toMatch(/: http:\/\/127\.0\.0\.1:\d+ sent an answer of more than 67108864 bytes/);
+  });
+
+  it('platform status names the bound', async () => {
+    const out = await new Promise<{ code: number; stdout: string }>((resolve) => execFile(process.execPath,
+      [join(root, 'bin/govgraph.js'), 'platform', 'status', '--platform', platformFile, '--data', gw.dataDir],
+      (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout })));
+    expect(out.code).toBe(1);
+    const lines = out.stdout.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('huge  '));
+    expect(lines[at + 1]).toMatch(/^ {2}unreachable; schema unknown; last error: /);
+    expect(lines[at + 1].replace(/^.*?; last error: /, '')).toMatch(TOO_LARGE);
+  }, 60_000);
+});
