@@ -3,7 +3,9 @@
 // version, had it read, parsed and stitched every 3 s (64 MB was the only bound, that of any answer).
 // Now a schema document is read up to MAX_SCHEMA_BYTES, then refused with the reason in the log and
 // `platform status`; an answer to the namespace that says it is larger than MAX_ANSWER_BYTES is refused
-// before it is read.
+// before it is read. One that bumps its version at every poll without changing its schema had it
+// stitched again each time (and every department's introspection view dropped): a schema whose text is
+// the one in effect is not stitched again, whatever version it claims.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -83,6 +85,18 @@ describe('a connected platform\'s schema document', () => {
     const health = (await (await fetch(`${gw.gateway.url}/healthz`)).json()) as { connected: { namespace: string; lastError: string }[] };
     expect(health.connected.find((c) => c.namespace === 'huge')!.lastError)
       .toBe(`The connected platform City huge (610100) is unavailable: it sent a schema document larger than ${MAX_SCHEMA_BYTES} bytes (8 MiB), the most this gateway reads of a connected platform's schema; it was read no further.`);
+  });
+
+  it('the same text under a new version: not stitched again, the version noted', async () => {
+    let changes = 0;
+    const stop = gw.gateway.connected.onChange(() => changes++);
+    try {
+      for (let i = 0; i < 3; i++) await gw.gateway.connected.refresh();
+    } finally {
+      stop();
+    }
+    expect(changes).toBe(0);
+    expect(gw.gateway.connected.status().find((s) => s.namespace === 'bumping')).toMatchObject({ reachable: true, lastError: null, schemaVersion: `v${bumping.asked()}` });
   });
 
   it('an answer to the namespace larger than MAX_ANSWER_BYTES: PLATFORM_UNAVAILABLE for the caller, logged with the url', async () => {

@@ -4,6 +4,7 @@
 // its type names prefixed; requests into a namespace are delegated to the platform with the requester's
 // identity signed by this platform. A platform that is down, refuses or is slow makes its namespace null
 // with PLATFORM_UNAVAILABLE; nothing is retried in a loop (the next request, or the next poll, tries again).
+import { createHash } from 'node:crypto';
 import { createBatchingExecutor } from '@graphql-tools/batch-execute';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import type { SubschemaConfig } from '@graphql-tools/delegate';
@@ -162,7 +163,8 @@ export class ConnectedPlatforms {
   private readonly statuses = new Map<string, ConnectedStatus>();
   /** Each status's last error as callers get it (without the url). */
   private readonly callerErrors = new Map<string, string | null>();
-  private readonly schemas = new Map<string, { version: string; config: SubschemaConfig }>();
+  /** Each platform's schema in effect here: its version, the hash of its text, and its stitching config. */
+  private readonly schemas = new Map<string, { version: string; hash: string; config: SubschemaConfig }>();
   private federated: GraphQLSchema | null = null;
   /** Why the namespaces were left out of the last schema extended, or null. */
   private leftOut: string | null = null;
@@ -326,6 +328,14 @@ export class ConnectedPlatforms {
       this.note(c, { reachable: true }, null);
       return false;
     }
+    // A new version of the same text (a publication that changed no data field, or a platform bumping
+    // its version at every poll) is not parsed and stitched again: only its version is noted.
+    const hash = createHash('sha256').update(doc.sdl).digest('base64url');
+    if (known?.hash === hash) {
+      known.version = doc.version;
+      this.note(c, { reachable: true, schemaVersion: doc.version }, null);
+      return false;
+    }
     try {
       const config = this.subschema(c, doc.sdl);
       // Refused here, alone, what cannot be stitched or would make the served schema invalid (a schema
@@ -334,7 +344,7 @@ export class ConnectedPlatforms {
       const problems = validateSchema(alone);
       if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
       if (!alone.getQueryType()?.getFields()[c.namespace]) throw new Error('it has no data fields (no Query type).');
-      this.schemas.set(c.region, { version: doc.version, config });
+      this.schemas.set(c.region, { version: doc.version, hash, config });
       this.note(c, { reachable: true, schemaVersion: doc.version }, null);
       return true;
     } catch (err) {
