@@ -40,6 +40,20 @@ const housing = (text: string) => `${text.trimEnd()}
     items:
       - { name: applicationNo, type: string, required: true }
       - { name: applicant, type: string, sensitivity: personal, mask: name }
+  - code: "520100-ZJJ-03"
+    name: 房产税源
+    summary: 房产税源明细, 只与大数据局共享
+    provider: "520100-ZJJ"
+    providerUnit: 住房科
+    classification: "4-01"
+    format: database
+    updateCycle: daily
+    open: false
+    graphql: { type: PropertyTaxSource, list: propertyTaxSources, byKey: propertyTaxSource }
+    key: sourceNo
+    share: { type: unconditional, methods: [api], scope: { departments: ["*-DSJ"] } }
+    items:
+      - { name: sourceNo, type: string, required: true }
 `;
 
 beforeAll(async () => {
@@ -79,6 +93,14 @@ describe('introspecting a connected platform\'s namespace', () => {
     const names = await typeNames(province, '520000-SWJ');
     expect(names).toContain('Guiyang_SubsidisedHome');
     expect(names).not.toContain('Guiyang_WaitingApplicant');
+  });
+
+  // Two province departments whose views of the province's own catalogues are the same, and whom the city
+  // shows different things: each gets its own view of the namespace, whichever asks first.
+  it('shows each department the city\'s view of it, also when its view of the province\'s own catalogues is another\'s', async () => {
+    expect(await typeNames(province, '520000-SWJ')).not.toContain('Guiyang_PropertyTaxSource');
+    expect(await typeNames(province, '520000-DSJ')).toContain('Guiyang_PropertyTaxSource');
+    expect(await typeNames(province, '520000-SWJ')).not.toContain('Guiyang_PropertyTaxSource');
   });
 
   it('and the read of that resource through the namespace is refused by the city all the same', async () => {

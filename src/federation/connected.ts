@@ -169,8 +169,8 @@ export class ConnectedPlatforms {
   /** Why the namespaces were left out of the last schema extended, or null. */
   private leftOut: string | null = null;
   private composed = new WeakMap<GraphQLSchema, GraphQLSchema>();
-  /** The department views of `extendFor`, by the local view each extends. */
-  private views = new WeakMap<GraphQLSchema, DepartmentView>();
+  /** The department views of `extendFor`, by the local view each extends and the department. */
+  private views = new WeakMap<GraphQLSchema, Map<string, DepartmentView>>();
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private readonly competent: Department;
@@ -237,12 +237,17 @@ export class ConnectedPlatforms {
    * `schema print --dept` asks it), for the department's introspection (SPEC §15): the namespaces of
    * `extend` are each platform's whole data schema, fetched as the competent department, which names
    * resources and items the platform never lets `dept` read. A platform that does not answer now is left
-   * out. Kept per local view (one per department and publication) until a connected schema changes; a
+   * out. Kept per local view and department until a connected schema changes; a
    * view that lacks a platform is made again once that platform has answered a poll since (it was down,
    * or slow, when the view was made: its namespace is due as soon as the gateway's own schema has it).
    */
   extendFor(local: GraphQLSchema, dept: Department): Promise<GraphQLSchema> {
-    const kept = this.views.get(local);
+    // By department too: departments that see the same of this platform may see different things there.
+    let byDept = this.views.get(local);
+    if (!byDept) this.views.set(local, (byDept = new Map()));
+    const views = byDept;
+    const key = `${dept.code}|${dept.level}|${dept.region}`;
+    const kept = views.get(key);
     if (kept && !this.answeredSince(kept)) return kept.schema;
     const made: DepartmentView = { startedAt: Date.now(), lacking: [], schema: Promise.resolve(local) };
     made.schema = (async () => {
@@ -255,8 +260,8 @@ export class ConnectedPlatforms {
       made.lacking = view.status().filter((s) => s.schemaVersion === null).map((s) => s.region);
       return view.extend(local);
     })();
-    made.schema.catch(() => this.views.get(local) === made && this.views.delete(local));
-    this.views.set(local, made);
+    made.schema.catch(() => views.get(key) === made && views.delete(key));
+    views.set(key, made);
     return made.schema;
   }
 

@@ -35,8 +35,6 @@ import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts'
 import { TrustedDocumentStore, persistedQueryProblem, sentDocument, withDocumentId, type SentDocument } from '../limits/trusted.ts';
 import { takeRequest, watchRateMeter } from '../limits/rates.ts';
 import { SchemaHolder } from './schema-holder.ts';
-import { buildGatewaySchemaInSteps } from './assemble.ts';
-import { departmentCatalogues } from '../generate/department-view.ts';
 import { deadlineGateway } from './deadline.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { DepartmentViews, introspectionPlugin } from './plugins/introspection.ts';
@@ -242,6 +240,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (!e.available) logger.error({ event: 'audit-log', available: false, reason: e.reason }, 'audit log: cannot be written; requests that read data get AUDIT_UNAVAILABLE');
     else logger.info({ event: 'audit-log', available: true }, 'audit log: written again');
   });
+  // The department views of the schema: for introspection, and for connected platforms' `?view=department`.
+  const views = new DepartmentViews(platform, connected.any ? connected : undefined);
   const trusted = new TrustedDocumentStore(trustedDocumentsOf(platform), (message) => logger.warn(message));
   const server = new ApolloServer<RequestContext>({
     // SPEC §13's time limit around the holder's executor (src/server/deadline.ts).
@@ -269,7 +269,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       loggingPlugin(logger), // one structured line per request (GOVGRAPH_LOG_LEVEL)
       metricsPlugin(metrics),
       // Introspection answers with the department's view of the schema (`schema print --dept`).
-      introspectionPlugin(new DepartmentViews(platform, connected.any ? connected : undefined)),
+      introspectionPlugin(views),
       ...(opts.plugins ?? []),
     ],
   });
@@ -461,9 +461,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       }
       // ?view=department: what the forwarded department may read at all (`govgraph schema print --dept`
       // on the connecting platform), as `schema print --dept` cuts this platform's own schema.
-      const built = url.searchParams.get('view') === 'department'
-        ? await buildGatewaySchemaInSteps(platform, departmentCatalogues(platform, holder.catalogues, asker.identity.dept), { rules: false })
-        : holder.schema;
+      // Built once per distinct view (plugins/introspection.ts): the forwarding platform names the department.
+      const built = url.searchParams.get('view') === 'department' ? await views.viewFor(holder.catalogues, asker.identity.dept) : holder.schema;
       await sendJson(req, res, 200, {
         region: platform.platform.region,
         name: platform.platform.name,

@@ -7,10 +7,11 @@
 // An operation whose root selects only introspection (`__schema`, `__type`, and `__typename`) is executed
 // on the department's view instead of the gateway's schema. An operation that mixes `__schema` or `__type`
 // with other fields is refused: adding a field must not show the whole schema. Views are built once per
-// department and publication; the connected platforms' namespaces in them are kept by
+// distinct view and publication; the connected platforms' namespaces in them are kept by
 // src/federation/connected.ts until one changes or a platform missing from a view answers. Anonymous requests
 // never get this far: the context refuses them (UNAUTHENTICATED), and `server.introspection: false` turns
 // introspection off for everyone.
+import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import {
   execute, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
@@ -19,7 +20,8 @@ import { departmentCatalogues } from '../../generate/department-view.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import type { Department, Platform } from '../../model/platform.ts';
 import type { RequestContext } from '../../../resolvers/request.ts';
-import { buildGatewaySchemaInSteps } from '../assemble.ts';
+import { LRUCache } from 'lru-cache';
+import { buildGatewaySchemaInSteps, type GatewaySchema } from '../assemble.ts';
 import type { SchemaExtension } from '../schema-holder.ts';
 
 const INTROSPECTION = new Set(['__schema', '__type']);
@@ -45,9 +47,23 @@ export function rootFields(document: DocumentNode, operation: OperationDefinitio
   return names;
 }
 
-/** The department's view schemas, per publication (the catalogues array the request was built on). */
+/** Distinct views kept per publication; more are built again when asked (a build of a big platform's view takes seconds). */
+const VIEWS_KEPT = 16;
+/** Departments whose view is known per publication (the key of their view). */
+const DEPARTMENTS_KEPT = 1024;
+
+/**
+ * The department's view schemas, per publication (the catalogues array the request was built on), each
+ * built once per distinct view: by what it holds (the resources and items the department may read at
+ * all), not by department code. Departments of another platform (forwarded, SPEC §12) are named by the
+ * platform that forwards them, any code within its region: the same view for all of them that read the
+ * same, and bounded caches, so that naming new codes costs no build and no memory that stays.
+ */
 export class DepartmentViews {
-  private readonly cache = new WeakMap<readonly Catalogue[], Map<string, Promise<GraphQLSchema>>>();
+  private readonly cache = new WeakMap<readonly Catalogue[], {
+    keys: LRUCache<string, string>;
+    views: LRUCache<string, Promise<GatewaySchema>>;
+  }>();
 
   constructor(
     private readonly platform: Platform,
@@ -55,32 +71,49 @@ export class DepartmentViews {
   ) {}
 
   /**
-   * Built in steps the first time (src/server/steps.ts): a big platform's view takes seconds to build. The
-   * connected platforms' namespaces are added at each call: the extension keeps what it added, and knows
-   * when a namespace changed or a platform that was down answers again.
+   * The schema the department introspects: its view with the connected platforms' namespaces, added at
+   * each call (the extension keeps what it added, and knows when a namespace changed or a platform that
+   * was down answers again).
    */
   async schemaFor(published: readonly Catalogue[], dept: Department): Promise<GraphQLSchema> {
-    const local = await this.localView(published, dept);
+    const local = (await this.viewFor(published, dept)).schema;
     if (this.extension?.extendFor) return this.extension.extendFor(local, dept);
     return this.extension ? this.extension.extend(local) : local;
   }
 
-  /** The department's view of this platform's own catalogues. */
-  private localView(published: readonly Catalogue[], dept: Department): Promise<GraphQLSchema> {
-    let byDept = this.cache.get(published);
-    if (!byDept) this.cache.set(published, (byDept = new Map()));
-    // A forwarded department (SPEC §12) is decided by its level and region, as any other.
-    const key = `${dept.code}|${dept.level}|${dept.region}`;
-    let schema = byDept.get(key);
-    if (!schema) {
-      const views = byDept;
-      schema = buildGatewaySchemaInSteps(this.platform, departmentCatalogues(this.platform, published, dept), { rules: false }).then((built) => built.schema);
-      // A build that failed is not kept: the next request tries again.
-      schema.catch(() => views.delete(key));
-      byDept.set(key, schema);
+  /** The department's view of this platform's own catalogues; built in steps the first time (src/server/steps.ts). */
+  viewFor(published: readonly Catalogue[], dept: Department): Promise<GatewaySchema> {
+    let kept = this.cache.get(published);
+    if (!kept) this.cache.set(published, (kept = { keys: new LRUCache({ max: DEPARTMENTS_KEPT }), views: new LRUCache({ max: VIEWS_KEPT }) }));
+    // A forwarded department (SPEC §12) is decided by its code, level and region, as any other.
+    const deptKey = `${dept.code}|${dept.level}|${dept.region}`;
+    let key = kept.keys.get(deptKey);
+    let cut: Catalogue[] | null = null;
+    if (key === undefined) {
+      cut = departmentCatalogues(this.platform, published, dept);
+      kept.keys.set(deptKey, (key = viewKey(cut)));
     }
-    return schema;
+    let view = kept.views.get(key);
+    if (!view) {
+      const views = kept.views;
+      const k = key;
+      view = buildGatewaySchemaInSteps(this.platform, cut ?? departmentCatalogues(this.platform, published, dept), { rules: false });
+      // A build that failed is not kept: the next request tries again.
+      view.catch(() => views.get(k) === view && views.delete(k));
+      views.set(key, view);
+    }
+    return view;
   }
+}
+
+/** What a view holds: the resources and items left of the publication (a view is built from nothing else). */
+function viewKey(cut: readonly Catalogue[]): string {
+  const hash = createHash('sha256');
+  for (const c of cut) {
+    hash.update(`${c.id}\n`);
+    for (const r of c.resources) hash.update(`${r.code}:${r.items.map((i) => i.name).join(',')}\n`);
+  }
+  return hash.digest('base64url');
 }
 
 function single(result: { data?: unknown; errors?: readonly unknown[] }, status?: number): GraphQLResponse {
