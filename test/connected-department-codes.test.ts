@@ -58,6 +58,15 @@ describe('the department codes a connected city forwards', () => {
     expect(await read('520200-XCZX2')).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
   });
 
+  // The province's own departments include Guiyang's rural revival office (520100-XCZX, a city department of
+  // the province's platform). Department codes are unique ignoring case on a platform (its check), so a code
+  // differing from one of them only in case names that department, and its reads would go into the
+  // province's audit log under a code its readers take for their own office's.
+  it('a code of one of the province\'s own departments, in any case, is refused', async () => {
+    expect(await read('520100-XCZX')).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(await read('520100-xczx')).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+  });
+
   it('a code that is no department code (the platforms\' shape: division, dash, letters and digits) is refused', async () => {
     expect(await read('520100-X|Y')).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
   });

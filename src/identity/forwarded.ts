@@ -6,7 +6,7 @@
 // B accepts it only when its own `connected` lists A (by region; the keys come from A's url), the
 // signature verifies with A's published keys, D's region lies within A's region and agrees with D's
 // level, D's code has a department code's shape and names a division within A's region too, D is not
-// one of B's own departments, and the jti was not seen before. Roles never travel.
+// one of B's own departments (in any case), and the jti was not seen before. Roles never travel.
 // Every refusal is UNAUTHENTICATED with one message; the reason goes to the log.
 import { KeyObject, randomUUID, sign, verify as verifySignature } from 'node:crypto';
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
@@ -125,7 +125,8 @@ async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
 
 export function createForwardedVerifier(opts: { platform: Platform; store: Store }): ForwardedVerifier {
   const { platform, store } = opts;
-  const own = new Set(platform.departments.map((d) => d.code));
+  // Ignoring case, as the platform's check makes its department codes unique (src/catalogue/checks/platform.ts).
+  const own = new Set(platform.departments.map((d) => d.code.toUpperCase()));
   const keySets = new Map(platform.connected.map((c) => [c.region, {
     entry: c,
     keys: createRemoteJWKSet(new URL('/.well-known/jwks.json', platformBase(c) + '/'), { cooldownDuration: 1000, timeoutDuration: 3000, cacheMaxAge: 60_000, [customFetch]: boundedFetch }),
@@ -216,7 +217,7 @@ export function createForwardedVerifier(opts: { platform: Platform; store: Store
       if (!coded) return refuse('invalid');
       if (!withinRegion(coded[1], known.entry.region)) return refuse('outside-region');
       // A forwarded department is never one of this platform's own: it would read as their provider.
-      if (own.has(dept)) return refuse('unknown-department');
+      if (own.has(dept.toUpperCase())) return refuse('unknown-department');
       if (purpose !== null && purpose !== undefined && typeof purpose !== 'string') return refuse('invalid');
       await once(jti, exp as number);
       const department: Department = { code: dept, name: `${dept} (via ${known.entry.name})`, graphqlName: '', level: deptLevel as Level, region: deptRegion };
