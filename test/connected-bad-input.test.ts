@@ -87,9 +87,22 @@ beforeAll(async () => {
       errors: result.errors?.map((e) => ({ ...e.toJSON(), extensions: { code: 'INTERNAL_SERVER_ERROR', ...e.extensions, stacktrace: (e.originalError ?? e).stack?.split('\n') } })),
     });
   }));
+  // A platform whose errors carry Apollo's `extensions.http`, the channel a gateway's own errors set its HTTP answer with.
+  const bossy = makeExecutableSchema({
+    typeDefs: SDL,
+    resolvers: {
+      Query: { housing: () => ({ permits: [{ permitNo: 'C1' }] }) },
+      Permit: { applicant: () => { throw new GraphQLError('Item `applicant` is not shared.', { extensions: { code: 'NOT_SHARED', http: { status: 401 } } }); } },
+    },
+  });
+  urls.bossy = await serve(platformLike('610800', SDL, async (body, res) => {
+    const { query, variables } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
+    const result = await graphql({ schema: bossy, source: query, variableValues: variables });
+    json(res, 200, { data: result.data, errors: result.errors?.map((e) => e.toJSON()) });
+  }));
   const entries = [
     ['refused', '610100'], ['html', '610200'], ['elsewhere', '610700'], ['unparsable', '610300'],
-    ['unstitchable', '610400'], ['junk', '610500'], ['leaky', '610600'],
+    ['unstitchable', '610400'], ['junk', '610500'], ['leaky', '610600'], ['bossy', '610800'],
   ].map(([ns, region]) => `  - { region: "${region}", name: City ${ns}, url: "${urls[ns]}", namespace: ${ns}, timeoutMs: 2000 }`);
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-bad-'));
   platformFile = join(work, 'province.yaml');
@@ -172,6 +185,17 @@ describe('connected platforms that are not what the platform file says', () => {
       expect.objectContaining({ message: 'Internal server error.', path: ['leaky', 'housing', 'permits', 0, 'applicant'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
     ]));
     expect(JSON.stringify(res)).not.toMatch(/stacktrace|resolvers\.js|\n\s+at /);
+  });
+
+  // Failure is local: an error in a namespace never sets the status of the whole answer (Apollo applies an
+  // error's extensions.http to the response it is in, so a connected platform's error could make it a 401).
+  it('a connected platform\'s error under the namespace does not set the HTTP status of the answer', async () => {
+    const res = await gw.query('{ bossy { housing { permits { permitNo applicant } } } naturalResources { parcels { totalCount } } }', { dept: '610000-MZ', purpose: 'land-survey' });
+    expect(res).toEqual({
+      status: 200,
+      data: { bossy: { housing: { permits: [{ permitNo: 'C1', applicant: null }] } }, naturalResources: { parcels: { totalCount: 0 } } },
+      errors: [{ message: 'Item `applicant` is not shared.', locations: [{ line: 1, column: 40 }], path: ['bossy', 'housing', 'permits', 0, 'applicant'], extensions: { code: 'NOT_SHARED' } }],
+    });
   });
 
   it('platform status lists each with its reason and exits 1', async () => {

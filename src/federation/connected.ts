@@ -126,6 +126,13 @@ function isExecutionResult(body: unknown): body is ExecutionResult {
   return errors === undefined || (Array.isArray(errors) && errors.every((e) => e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string'));
 }
 
+/** A connected platform's error extensions as passed on: without Apollo's `http` (this gateway's answer's status and headers). */
+function passedOn(extensions: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!extensions || !('http' in extensions)) return extensions;
+  const { http: _http, ...rest } = extensions;
+  return rest;
+}
+
 /** How often an operation selects each field at its root (fragments included), per operation. */
 const rootSelections = new WeakMap<object, Map<string, number>>();
 
@@ -465,7 +472,8 @@ export class ConnectedPlatforms {
     }
     note('answered', body.errors?.length ?? 0);
     // Errors pass through as the platform gave them (code, resource, item); stitching puts their paths
-    // under the namespace.
-    return { ...body, errors: body.errors?.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) };
+    // under the namespace. All but `extensions.http`: Apollo sets the HTTP status of the answer an error
+    // is in from it, and an error in a namespace must not make this gateway's whole answer a 401.
+    return { ...body, errors: body.errors?.map((e) => new GraphQLError(e.message, { path: e.path, extensions: passedOn(e.extensions) })) };
   }
 }
