@@ -24,9 +24,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { loadPlatform } from '../src/catalogue/platform.ts';
-import { limitsOf } from '../src/model/platform.ts';
-import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import { ensureDemo } from '../src/demo/setup.ts';
 import { signToken } from '../src/identity/token.ts';
 import { startGateway } from '../src/server/app.ts';
@@ -37,6 +34,7 @@ import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { platformSecret } from '../src/identity/secret.ts';
 import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { naivePeer, rawLimit, type PeerData } from './peers.ts';
+import { benchPlatform as demoBenchPlatform, DENIED_QUERY, ITEMS, LIST_QUERY, lookupQuery, PURPOSE, REQUESTER } from './demo-queries.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,19 +44,14 @@ const SECONDS = arg('seconds', 10);
 const CONNECTIONS = arg('connections', 10);
 const ROUNDS = arg('rounds', 3);
 const PROFILES = 100;
+/** The platform served: the demo and 100 more departments with the requester's level and region. */
+const benchPlatform = () => demoBenchPlatform(PROFILES);
 const PAIRED = arg('paired', 1000);
 // --only WORD: measure only the cases whose name contains WORD (quick checks while working).
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 
-const ITEMS = ['registrationNo', 'idNumber', 'fullName', 'gender', 'employerCode', 'employerName', 'position',
-  'contractType', 'contractStart', 'contractEnd', 'weeklyHours', 'insured'];
 const FLOOR = 'lookup floor: the gateway answering { __typename } (token, HTTP, Apollo, plugins; nothing read, no audit entry)';
 const UNAUDITED = 'lookup by key: gateway, audit entries built but not stored (a what-if: inserts into the log dropped)';
-const LIST_QUERY = `{ humanResources { employmentRegistrations(first: 100) { nodes { ${ITEMS.join(' ')} employer { creditCode name } } } } }`;
-// The same with one item the requester may not read (monthlyWage is not shared): null with one error,
-// located once by the read plan.
-const DENIED_QUERY = LIST_QUERY.replace('insured', 'insured monthlyWage');
-
 interface Servers { dir: string; raw: string; on: string; off: string; unaudited: string; naive: string; limit: string; token: string; key: string; profiles: { token: string; purpose: string | null }[] }
 interface Figures { name: string; rps: number; p50: number; p99: number; errors: number }
 
@@ -83,21 +76,6 @@ async function rawServer(store: Store): Promise<{ url: string; close(): void }> 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
 }
 
-/** The platform served: the demo and 100 more departments with the requester's level and region. */
-function benchPlatform() {
-  const loaded = loadPlatform(DEMO_PLATFORM_FILE);
-  // 100 more departments with the requester's level and region, so 100 distinct access profiles read the
-  // same answer (the demo's own department x purpose profiles answer in different sizes).
-  const requester = loaded.departments.find((d) => d.code === '430000-MZ')!;
-  const clones = Array.from({ length: PROFILES }, (_, i) => ({
-    ...requester, code: `${requester.region}-B${String(i + 1).padStart(3, '0')}`, name: `Bench department ${i + 1}`, graphqlName: `benchDepartment${i + 1}`,
-  }));
-  // One token sends every request: the request rates (SPEC §13) would refuse most of them; bench/limits.ts
-  // measures what the limits cost.
-  const platform = { ...loaded, departments: [...loaded.departments, ...clones], limits: { ...limitsOf(loaded), rate: { perDepartment: null, perUser: null } } };
-  return { platform, clones };
-}
-
 /** Runs until its stdin ends; then `close`. */
 function untilStdinEnds(close: () => Promise<void>) {
   process.stdin.on('data', () => {});
@@ -117,10 +95,10 @@ async function serveGateway() {
   process.stderr.write('loading the demo data...\n');
   await ensureDemo(store, platform);
   const on = await startGateway({ platform, store, port: 0, pollMs: 0 });
-  const token = await signToken(on.secret, { dept: '430000-MZ', user: 'bench', roles: [], ttl: '1h' });
+  const token = await signToken(on.secret, { dept: REQUESTER, user: 'bench', roles: [], ttl: '1h' });
   // The cloned departments, each a distinct access profile with the same rights and the same answer.
   const profiles: Servers['profiles'] = [];
-  for (const d of clones) profiles.push({ token: await signToken(on.secret, { dept: d.code, user: 'bench', roles: [], ttl: '1h' }), purpose: 'social-assistance' });
+  for (const d of clones) profiles.push({ token: await signToken(on.secret, { dept: d.code, user: 'bench', roles: [], ttl: '1h' }), purpose: PURPOSE });
   const key = String((await store.find('r_430000_rst_00001', { projection: ['registrationNo'], limit: 1, skip: 500 }))[0].registrationNo);
   console.log(JSON.stringify({ dir, on: on.url, token, key, profiles }));
   untilStdinEnds(async () => {
@@ -169,7 +147,7 @@ async function servePeers(dir: string) {
   const store = await openSqliteStore(dir);
   const resource = (await publishedCatalogues(store)).flatMap((c) => c.resources).find((r) => r.code === '430000-RST-00001')!;
   const provider = platform.departments.find((d) => d.code === resource.provider)!;
-  const access = createAccessContext({ requester: platform.departments.find((d) => d.code === '430000-MZ')!, purpose: 'social-assistance', grants: [], now: new Date() });
+  const access = createAccessContext({ requester: platform.departments.find((d) => d.code === REQUESTER)!, purpose: PURPOSE, grants: [], now: new Date() });
   const rows = await store.find('r_430000_rst_00001', { sort: [{ field: 'registrationNo', direction: 'asc' }] });
   const employers = await store.find('r_430000_scjg_00001', {});
   const data: PeerData = {
@@ -290,7 +268,7 @@ async function main() {
   const peers = await start(['--peers', gateway.first.dir as string]);
   const children = [peers, baselines, gateway];
   const s = { ...gateway.first, ...baselines.first, ...peers.first } as unknown as Servers;
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${s.token}`, 'x-purpose': 'social-assistance' };
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${s.token}`, 'x-purpose': PURPOSE };
   try {
     // Check once that each answers what it should before measuring it.
     for (const url of [s.on, s.off, s.naive]) {
@@ -308,7 +286,7 @@ async function main() {
 
 /** Each case under load (autocannon), in rounds; the table of figures and the targets. */
 async function throughput(s: Servers, headers: Record<string, string>) {
-  const lookup = `{ humanResources { employmentRegistration(registrationNo: "${s.key}") { ${ITEMS.join(' ')} } } }`;
+  const lookup = lookupQuery(s.key);
   const post = (url: string, query: string): autocannon.Options => ({ url: `${url}/graphql`, method: 'POST', headers, body: JSON.stringify({ query }) });
   const profiles: autocannon.Options = {
     url: `${s.on}/graphql`,

@@ -34,7 +34,7 @@ import { documentLimitRules } from '../limits/document.ts';
 import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts';
 import { TrustedDocumentStore, persistedQueryProblem, sentDocument, withDocumentId, type SentDocument } from '../limits/trusted.ts';
 import { takeRequest, watchRateMeter } from '../limits/rates.ts';
-import { SchemaHolder } from './schema-holder.ts';
+import { SchemaHolder, type OperationExecutor } from './schema-holder.ts';
 import { deadlineGateway } from './deadline.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { DepartmentViews, introspectionPlugin } from './plugins/introspection.ts';
@@ -58,6 +58,8 @@ export interface GatewayOptions {
   rules?: boolean;
   /** Apply the limits of SPEC §13 (default true); off only in the benchmark measuring their cost (bench/limits.ts). */
   limits?: boolean;
+  /** The executor (default graphql-jit); another only in the benchmark comparing executors (bench/executors.ts). */
+  executor?: OperationExecutor;
   /** How often to look for newly published catalogues, ms (default 2000; 0 = never). */
   pollMs?: number;
   jwksUrl?: string;
@@ -224,7 +226,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     log: (level, message, fields) => logger[level]({ event: 'connected-platform', ...fields }, message),
   });
   const holder = new SchemaHolder(platform, store, {
-    rules: opts.rules, pollMs: opts.pollMs, onError: opts.log, extension: connected.any ? connected : undefined,
+    rules: opts.rules, pollMs: opts.pollMs, onError: opts.log, extension: connected.any ? connected : undefined, execute: opts.executor,
   });
   holder.watch(grantCache);
   holder.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => metrics.schemaInstalled(coreSupergraphSdl));

@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import type { GraphQLSchema } from 'graphql';
-import { executeOperation } from './executor.ts';
+import type { ExecutionResult, GraphQLSchema } from 'graphql';
+import { executeOperation, type Operation } from './executor.ts';
 import type { Department, Platform } from '../model/platform.ts';
 import { CATALOGUE_VERSIONS, publishedVersions } from '../catalogue/repository.ts';
 import { eq } from '../store/port.ts';
@@ -23,6 +23,12 @@ import { dedupeErrors } from '../rules/errors.ts';
 import { replaceUnfitValues } from './unfit-values.ts';
 
 type Listener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
+
+/**
+ * Runs an operation on a build: graphql-jit (executeOperation) unless told otherwise. Another executor is
+ * for benchmarks only (bench/executors.ts measures an executor of its own against graphql-jit).
+ */
+export type OperationExecutor = (op: Operation, built: GatewaySchema | undefined) => Promise<ExecutionResult>;
 
 /** Adds to every schema the holder serves (the connected platforms' namespaces, SPEC §12). */
 export interface SchemaExtension {
@@ -50,7 +56,7 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
   constructor(
     private readonly platform: Platform,
     private readonly store: Store,
-    private readonly options: BuildOptions & { pollMs?: number; onError?: (err: unknown) => void; extension?: SchemaExtension } = {},
+    private readonly options: BuildOptions & { pollMs?: number; onError?: (err: unknown) => void; extension?: SchemaExtension; execute?: OperationExecutor } = {},
   ) {
     // A connected platform's schema changed: serve the same build with the new namespaces.
     options.extension?.onChange(() => {
@@ -165,13 +171,8 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
   private readonly execute: GatewayExecutor = async (rc) => {
     const ctx = rc.context as RequestContext;
     const schema = rc.schema;
-    const result = await executeOperation({
-      schema,
-      document: rc.document,
-      context: ctx,
-      variables: rc.request.variables,
-      operationName: rc.request.operationName,
-    });
+    const op = { schema, document: rc.document, context: ctx, variables: rc.request.variables, operationName: rc.request.operationName };
+    const result = this.options.execute ? await this.options.execute(op, this.builds.get(schema)) : await executeOperation(op);
     if (!result.errors) return result;
     // Stored values that no longer fit their item's type (a retyping publication): one error per item and
     // path pattern instead of one per row (unfit-values.ts). Looked at only when there are errors.
