@@ -86,7 +86,7 @@ function contexts(store: Store, built: GatewaySchema) {
 type Executor = (op: Operation, built: GatewaySchema) => Promise<ExecutionResult>;
 const EXECUTORS: [string, Executor][] = [
   ['graphql-jit (as served)', (op) => executeOperation(op)],
-  ['own, records copied', (op, built) => executeOwn(op, built.model)],
+  ['own, records built', (op, built) => executeOwn(op, built.model)],
   ['own, rows reused', (op, built) => executeOwn(op, built.model, { reuseRows: true })],
   ['graphql-jit again (A/A)', (op) => executeOperation(op)],
 ];
