@@ -504,6 +504,18 @@ describe('auditUsage', () => {
     });
   });
 
+  it('counts a read of only the count or a page as a request, not as a denial', async () => {
+    // `{ list { totalCount } }` reads no item and returns no record; nothing was refused either.
+    const countOnly = { ...part(R2, SCJG, [], 0), counted: true };
+    const pageOnly = part(R2, SCJG, [], 0);
+    await appendAll(store, [
+      read(9, GA, 'social-assistance', 'allowed', [countOnly], '2026-05-01T01:00:00.000Z'),
+      read(10, GA, 'social-assistance', 'partial', [pageOnly, part(R1, GA, ['name'], 1)], '2026-05-02T01:00:00.000Z'),
+    ]);
+    const may = await auditUsage(store, { from: '2026-05-01', to: '2026-06-01', resource: R2 });
+    expect(may.resources.map((r) => r.byRequester)).toEqual([[{ department: GA, purpose: 'social-assistance', requests: 2, records: 0, denied: 0 }]]);
+  });
+
   it('limits to a period, a resource or a provider', async () => {
     const march = await auditUsage(store, { from: '2026-03-01', to: '2026-03-03' });
     expect(march.resources.map((r) => [r.resource, r.requests, r.records, r.denied])).toEqual([

@@ -3,11 +3,11 @@
 //
 // For every resource that read entries in the period name, and within it for every requesting
 // department and purpose:
-// - `requests`: read entries whose outcome is allowed or partial and in which at least one item of the
-//   resource was read;
+// - `requests`: read entries whose outcome is allowed or partial and that read the resource: at least
+//   one of its items, or only its count or page (`totalCount`, `pageInfo`: nothing refused there);
 // - `records`: the sum of the records those entries returned from the resource;
-// - `denied`: read entries that touched the resource but read none of its items (a denied request, or a
-//   partial one in which this resource was denied whole).
+// - `denied`: read entries that touched the resource but read none of it (a denied request, or a
+//   partial one in which this resource was denied whole or every item it selected was refused).
 // Entries with outcome `error` are left out: they say nothing about use.
 //
 // It is a scan of the read entries of the period (and resource or provider, when given) in seq order,
@@ -15,7 +15,7 @@
 // (resource, department, purpose) groups, not with the number of entries. Who may see which figures
 // (supervisors everything, a provider its own resources via `provider`) is the caller's rule.
 import { and, eq, type Filter, type Store } from '../store/port.ts';
-import { AUDIT_COLLECTION, fromRow } from './entry.ts';
+import { AUDIT_COLLECTION, fromRow, type AuditResource } from './entry.ts';
 import { auditFilter } from './query.ts';
 
 export const USAGE_PAGE_SIZE = 500;
@@ -71,7 +71,7 @@ export async function auditUsage(store: Store, period: UsagePeriod, pageSize = U
         group = { department: entry.department, purpose: entry.purpose, requests: 0, records: 0, denied: 0 };
         res.groups.set(key, group);
       }
-      if (used && part.items.length > 0) {
+      if (used && readSomething(part)) {
         group.requests += 1;
         group.records += part.records;
       } else {
@@ -96,6 +96,11 @@ export async function auditUsage(store: Store, period: UsagePeriod, pageSize = U
       };
     });
   return { from: period.from ?? null, to: period.to ?? null, resources };
+}
+
+/** The part returned something of the resource: an item, a record, a count, or a page refused nothing. */
+function readSomething(part: AuditResource): boolean {
+  return part.items.length > 0 || part.records > 0 || part.counted || part.denied.length === 0;
 }
 
 function sum(rows: readonly UsageFigures[], field: keyof UsageFigures): number {
