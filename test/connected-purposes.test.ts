@@ -69,6 +69,19 @@ describe('a province and its city with purposes of their own', () => {
     expect(health.connected).toEqual([expect.objectContaining({ namespace: 'guiyang', reachable: true, lastError: null })]);
   });
 
+  it('refuses the alias then under the namespace, naming it: graphql-tools took { then: ... } in the city\'s answer for a promise (an internal error)', async () => {
+    const res = await province.query('{ guiyang { then: gyHousing { subsidisedHomes { nodes { then: homeNo } } } } }', { dept: '520102-XCZX', purpose: 'poverty-relief' });
+    const message = 'The alias "then" cannot be used under the namespace guiyang of a connected platform: the answers from there are read by a library that takes an object with a then key for a promise; choose another alias.';
+    expect(res.data).toBeUndefined();
+    expect(res.errors).toEqual([
+      { message, locations: [{ line: 1, column: 13 }], extensions: { code: 'BAD_USER_INPUT' } },
+      { message, locations: [{ line: 1, column: 57 }], extensions: { code: 'BAD_USER_INPUT' } },
+    ]);
+    // Above the namespace the alias is this platform's own answer, read by graphql-js: it stands.
+    const root = await province.query('{ then: guiyang { gyHousing { subsidisedHomes { totalCount } } } }', { dept: '520102-XCZX', purpose: 'poverty-relief' });
+    expect(root).toEqual({ status: 200, data: { then: { gyHousing: { subsidisedHomes: { totalCount: 1 } } } } });
+  });
+
   it('a purpose both know: the city\'s row scope by the province department\'s division code', async () => {
     const read = (dept: string) => province.query('{ guiyang { gyHousing { subsidisedHomes { nodes { homeNo tenant } totalCount } } } }', { dept, purpose: 'poverty-relief' });
     expect((await read('520102-XCZX')).data).toEqual({ guiyang: { gyHousing: { subsidisedHomes: { nodes: [{ homeNo: 'H1', tenant: '王**' }], totalCount: 1 } } } });

@@ -57,6 +57,21 @@ describe('catalogue validation on another platform', () => {
   });
 });
 
+describe('names a connected platform would take for a promise', () => {
+  it('refuses then as an item, a link field, a list or a lookup name: graphql-tools on the connected side failed on { then: ... }', () => {
+    const problems = problemsOf((d) => {
+      d.resources[0].graphql.list = 'then';
+      d.resources[0].items.push({ name: 'then', type: 'string' }, { name: 'ownerPlate', type: 'string', link: { resource: '510000-GA-V01', item: 'plate', field: 'then' } });
+    });
+    const message = (what: string) => `"then" would be a key of the answers, which a platform connected to this one reads with graphql-tools, and it takes an object with a then key for a promise; choose another ${what}`;
+    expect(problems).toEqual([
+      { path: 'resources[0].graphql.list', message: message('list name') },
+      { path: 'resources[0].items[8].link.field', message: message('link field name') },
+      { path: 'resources[0].items[7].name', message: message('item name') },
+    ]);
+  });
+});
+
 describe('item names that differ only in case', () => {
   it('are refused: the embedded store names its indexes without case, and the second item went unindexed', () => {
     const problems = problemsOf((d) => {

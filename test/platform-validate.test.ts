@@ -107,6 +107,12 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     ],
   },
   {
+    // A connected platform reads this one's answers with graphql-tools, which took { then: ... } for a promise.
+    name: 'a graphqlName then',
+    mutate: (d) => (d.departments[2].graphqlName = 'then'),
+    problems: [{ path: 'departments[2].graphqlName', message: '"then" would be a key of the answers, which a platform connected to this one reads with graphql-tools, and it takes an object with a then key for a promise; choose another graphqlName' }],
+  },
+  {
     name: 'a competent department that is not a department',
     mutate: (d) => (d.platform.competentDepartment = '430000-XX'),
     problems: [

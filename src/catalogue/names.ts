@@ -60,6 +60,19 @@ export const RESERVED_TYPE_NAMES: readonly string[] = [...new Set([
  */
 export const OBJECT_MEMBER_NAMES: readonly string[] = Object.getOwnPropertyNames(Object.prototype).filter((n) => !n.startsWith('__'));
 
+/**
+ * `then`: a platform connected to this one reads its answers through graphql-tools, whose promise check
+ * (@whatwg-node/promise-helpers' `isPromise`: `value?.then != null`) takes every object of the answer
+ * with a `then` key for a promise and fails on it ("value.then is not a function"), so that the whole
+ * namespace became an internal error there. A department, list, lookup, item or link named so is an
+ * object key in every answer about it: such names are refused, as a client's alias is under a namespace.
+ */
+export const PROMISE_MEMBER = 'then';
+
+/** The message for a name that is `then` (PROMISE_MEMBER); `what` says what it names. */
+export const promiseMemberMessage = (what: string): string =>
+  `"${PROMISE_MEMBER}" would be a key of the answers, which a platform connected to this one reads with graphql-tools, and it takes an object with a then key for a promise; choose another ${what}`;
+
 /** The field of a record the stores keep for themselves (MongoDB's `_id`, the row order of both stores). */
 export const STORE_ID_FIELD = '_id';
 

@@ -31,6 +31,7 @@ import { checkpointFileFromEnv, startCheckpoints } from '../audit/checkpoint.ts'
 import { watchAuditWrites } from '../audit/log.ts';
 import { limitsPlugin, notTrusted } from './plugins/limits.ts';
 import { documentLimitRules } from '../limits/document.ts';
+import { promiseKeyRule } from '../federation/promise-keys.ts';
 import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts';
 import { TrustedDocumentStore, persistedQueryProblem, sentDocument, withDocumentId, type SentDocument } from '../limits/trusted.ts';
 import { takeRequest, watchRateMeter } from '../limits/rates.ts';
@@ -255,7 +256,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     includeStacktraceInErrorResponses: opts.development ?? false,
     formatError: createFormatError({ development: opts.development ?? false, log: opts.log, maxTokens: limits.maxTokens }),
     // SPEC §13: the document's limits, checked once per document (Apollo caches validated documents).
-    ...(opts.limits === false ? {} : { parseOptions: { maxTokens: limits.maxTokens }, validationRules: documentLimitRules(limits, maxPageSize(platform)) }),
+    ...(opts.limits === false ? {} : { parseOptions: { maxTokens: limits.maxTokens } }),
+    validationRules: [...(opts.limits === false ? [] : documentLimitRules(limits, maxPageSize(platform))), promiseKeyRule(platform)],
     // documentId and extensions.persistedQuery are looked up in the trusted documents' manifests.
     persistedQueries: { cache: trusted.cache },
     // Compact JSON: Apollo pretty-prints by default, which costs a tenth of a 100-record response.

@@ -1,7 +1,7 @@
 // Checks of each resource's GraphQL names: its type (and the types generated from it) and its list and
 // lookup fields must be free platform-wide.
 import type { Resource } from '../../model/catalogue.ts';
-import { connectedTypePrefix, departmentTypeName, generatedTypeNames, RESERVED_TYPE_NAMES } from '../names.ts';
+import { connectedTypePrefix, departmentTypeName, generatedTypeNames, PROMISE_MEMBER, promiseMemberMessage, RESERVED_TYPE_NAMES } from '../names.ts';
 import type { CheckContext, CheckFamily, ResourceCheck } from './context.ts';
 import { problem } from './util.ts';
 
@@ -104,7 +104,8 @@ const fieldNamesFree: ResourceCheck = function* (r, at, i, ctx) {
   for (const part of ['list', 'byKey'] as const) {
     const name = r.graphql[part];
     const owner = ownerOf(o, name, i);
-    if (owner) yield problem(`${at}.graphql.${part}`, `"${name}" is already ${owner}; list and lookup names are unique on the platform`);
+    if (name === PROMISE_MEMBER) yield problem(`${at}.graphql.${part}`, promiseMemberMessage(part === 'list' ? 'list name' : 'lookup name'));
+    else if (owner) yield problem(`${at}.graphql.${part}`, `"${name}" is already ${owner}; list and lookup names are unique on the platform`);
   }
   if (r.graphql.list === r.graphql.byKey) {
     yield problem(`${at}.graphql.byKey`, `"${r.graphql.byKey}" is also the list field's name; the lookup needs a name of its own`);

@@ -1,6 +1,6 @@
 // Checks of each item: names free within the resource, and the settings that only fit some item types
 // (values for enums, length/format/pattern for strings, mask for personal or secret items).
-import { FILTER_COMBINATORS, OBJECT_MEMBER_NAMES, STORE_ID_FIELD } from '../names.ts';
+import { FILTER_COMBINATORS, OBJECT_MEMBER_NAMES, PROMISE_MEMBER, promiseMemberMessage, STORE_ID_FIELD } from '../names.ts';
 import { RECORD_OBJECTIONS_FIELD } from '../../model/catalogue.ts';
 import { enumValueName } from '../../model/names.ts';
 import { compiledPattern } from '../../records/validate.ts';
@@ -37,6 +37,8 @@ const itemNameUsable: ItemCheck = function* (item, at) {
     yield problem(`${at}.name`, `"${item.name}" cannot be a value of the resource's OrderField enum; choose another item name`);
   } else if (item.name === STORE_ID_FIELD) {
     yield problem(`${at}.name`, `"${item.name}" is the store's own identifier of a record; choose another item name`);
+  } else if (item.name === PROMISE_MEMBER) {
+    yield problem(`${at}.name`, promiseMemberMessage('item name'));
   } else if (OBJECT_MEMBER_NAMES.includes(item.name)) {
     yield problem(`${at}.name`, `"${item.name}" is a property every JavaScript object has, and records are such objects; choose another item name`);
   }

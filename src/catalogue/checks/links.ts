@@ -4,7 +4,7 @@ import { RECORD_OBJECTIONS_FIELD } from '../../model/catalogue.ts';
 import type { ItemType } from '../../model/catalogue.ts';
 import type { CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
 import { STRING_TYPES } from './context.ts';
-import { OBJECT_MEMBER_NAMES } from '../names.ts';
+import { OBJECT_MEMBER_NAMES, PROMISE_MEMBER, promiseMemberMessage } from '../names.ts';
 import { listOf, problem } from './util.ts';
 
 /** A link joins equal values: the same type, or string and text. */
@@ -19,7 +19,9 @@ const linkFieldsFree: ResourceCheck = function* (r, at) {
   for (const [j, item] of r.items.entries()) {
     if (!item.link) continue;
     const owner = fieldOwner.get(item.link.field);
-    if (OBJECT_MEMBER_NAMES.includes(item.link.field)) {
+    if (item.link.field === PROMISE_MEMBER) {
+      yield problem(`${at}.items[${j}].link.field`, promiseMemberMessage('link field name'));
+    } else if (OBJECT_MEMBER_NAMES.includes(item.link.field)) {
       yield problem(`${at}.items[${j}].link.field`, `"${item.link.field}" is a property every JavaScript object has, and records are such objects; choose another link field name`);
     } else if (owner) {
       yield problem(`${at}.items[${j}].link.field`, `"${item.link.field}" is already ${owner}; a link adds a field of its own`);

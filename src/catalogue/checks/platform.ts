@@ -2,7 +2,7 @@
 // `platformChecks` is applied in order by validatePlatform.
 import { levelOfRegion, regionPrefix, withinRegion } from '../../access/row-scope.ts';
 import { closingMs, DEFAULT_DRAIN_DELAY_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type Level, type Platform } from '../../model/platform.ts';
-import { connectedTypePrefix, departmentTypeName, PLATFORM_QUERY_FIELDS } from '../names.ts';
+import { connectedTypePrefix, departmentTypeName, PLATFORM_QUERY_FIELDS, PROMISE_MEMBER, promiseMemberMessage } from '../names.ts';
 import type { Problem } from '../problems.ts';
 import { listOf, problem, repeats } from './util.ts';
 
@@ -42,6 +42,8 @@ function* graphqlNamesNotPlatformFields(p: Platform): Iterable<Problem> {
         `departments[${i}].graphqlName`,
         `"${d.graphqlName}" is a field the platform itself defines on Query; choose another name (reserved: ${PLATFORM_QUERY_FIELDS.join(', ')})`,
       );
+    } else if (d.graphqlName === PROMISE_MEMBER) {
+      yield problem(`departments[${i}].graphqlName`, promiseMemberMessage('graphqlName'));
     }
   }
 }
