@@ -4,6 +4,7 @@
 // a megabyte into the audit log with each refusal: only a GraphQL name of sane length is recorded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, fromRow, MAX_DETAIL } from '../src/audit/entry.ts';
+import { MAX_LIST, MAX_NAME } from '../src/model/input-bounds.ts';
 import { eq } from '../src/store/port.ts';
 import { startGateway } from '../src/server/app.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -106,7 +107,8 @@ describe('the detail of a refusal, as audited', () => {
 
 describe('the detail of a workflow action, as audited', () => {
   // An applicant's own text goes into a workflow entry's detail: a demand's items, or the item of an
-  // objection refused. Bounded as a read's refusal is, or each request writes a megabyte into the chain.
+  // objection refused. Each argument is bounded (src/model/input-bounds.ts, test/attack-input-bounds.test.ts),
+  // but a detail naming many of them is not: it is cut as a read's refusal is.
   const BIG = 'y'.repeat(500_000);
   async function action(user: string, document: string, input: Record<string, unknown>) {
     const requestId = `workflow-detail-${user}`;
@@ -115,19 +117,19 @@ describe('the detail of a workflow action, as audited', () => {
     return (await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', requestId) })).map(fromRow);
   }
 
-  it('a demand for items of 500 KB: filed, its entry cut to a bounded length', async () => {
+  it('a demand for as many items as it may name, each as long as it may be: filed, its entry cut to a bounded length', async () => {
+    const items = Array.from({ length: MAX_LIST }, (_, i) => `${i}`.padEnd(MAX_NAME, 'y'));
     const entries = await action('demander', 'mutation($input: DemandInput!) { requestData(input: $input) { id } }',
-      { title: 'Pensions', description: 'For eligibility', items: [BIG], purposes: ['social-assistance'], provider: '430000-GA' });
+      { title: 'Pensions', description: 'For eligibility', items, purposes: ['social-assistance'], provider: '430000-GA' });
     expect(entries.map((e) => [e.action, e.outcome])).toEqual([['requestData', 'ok']]);
-    expect(entries[0].detail).toMatch(/^demand .* to 430000-GA: Pensions \(y{10}/);
+    expect(entries[0].detail).toMatch(/^demand .* to 430000-GA: Pensions \(0y{10}/);
     expect(entries[0].detail!.length).toBeLessThanOrEqual(MAX_DETAIL);
   });
 
-  it('an objection to an item named with 500 KB: refused, its entry cut to a bounded length', async () => {
+  it('an objection to an item named with 500 KB: refused by the bound on names, its entry without the name', async () => {
     const entries = await action('objector', 'mutation($input: ObjectionInput!) { raiseObjection(input: $input) { id } }',
       { resource: '430000-GA-00001', key: '43010219350227846X', item: BIG, reason: 'Wrong' });
     expect(entries.map((e) => [e.action, e.outcome])).toEqual([['raiseObjection', 'refused']]);
-    expect(entries[0].detail).toMatch(/^BAD_USER_INPUT: 430000-GA-00001 has no item y{10}/);
-    expect(entries[0].detail!.length).toBeLessThanOrEqual(MAX_DETAIL);
+    expect(entries[0].detail).toBe(`BAD_USER_INPUT: raiseObjection is refused: the platform keeps no longer input.\n  item: has 500000 characters; at most ${MAX_NAME}`);
   });
 });

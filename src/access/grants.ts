@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { platformDate } from '../calendar/working-days.ts';
 import { isRealDate } from '../formats/calendar.ts';
 import type { Problem } from '../catalogue/problems.ts';
+import { boundProblems } from '../model/input-bounds.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import { departmentByCode, type Department, type Platform } from '../model/platform.ts';
 import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
@@ -105,12 +106,25 @@ function findResource(catalogues: readonly Catalogue[], code: string): Resource 
 
 const unique = (xs: readonly string[]): string[] => [...new Set(xs.map((x) => x.trim()).filter((x) => x !== ''))];
 
-/** Every problem of the input, for the platform and the published catalogues. */
+/**
+ * What a grant input may hold (src/model/input-bounds.ts): the operator's `grant add` and an approval
+ * both make grants, and an approval's lists are the approver's to type.
+ */
+const GRANT_BOUNDS = {
+  requester: 'name', resource: 'name', items: 'names', purposes: 'names', unmasked: 'names', rows: 'names', until: 'name', createdBy: 'user',
+} as const;
+
+/**
+ * Every problem of the input, for the platform and the published catalogues; an input over its bounds
+ * gets those problems only (the others would repeat what was typed).
+ */
 export function grantProblems(
   ctx: { platform: Platform; catalogues: readonly Catalogue[] },
   input: GrantInput,
   now: Date,
 ): Problem[] {
+  const over = boundProblems(input, GRANT_BOUNDS);
+  if (over.length) return over;
   const problems: Problem[] = [];
   const problem = (path: string, message: string) => problems.push({ path, message });
   const items = unique(input.items);

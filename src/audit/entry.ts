@@ -16,6 +16,7 @@
 // Without the key nobody can make a hash that verifies: an entry edited and rehashed with the public
 // algorithm is named as altered.
 import { createHmac } from 'node:crypto';
+import { MAX_NAME, MAX_TEXT } from '../model/input-bounds.ts';
 import type { Row, Value } from '../store/port.ts';
 
 export const AUDIT_COLLECTION = '_audit';
@@ -26,7 +27,7 @@ export type AuditKind = 'read' | 'workflow' | 'operator';
 export type AuditOutcome = 'allowed' | 'partial' | 'denied' | 'error' | 'ok' | 'refused';
 
 /** The longest operation name an entry keeps (names of the docs and typed clients are far shorter). */
-export const MAX_OPERATION_NAME = 128;
+export const MAX_OPERATION_NAME = MAX_NAME;
 
 /**
  * The operation name an entry records: the client's choice, so only a GraphQL name of at most
@@ -47,8 +48,11 @@ export function recordedDocumentHash(hash: string | null): string | null {
   return hash !== null && /^[\w:.-]{1,128}$/.test(hash) ? hash : null;
 }
 
-/** The longest detail an entry keeps: a refusal's message names paths, and aliases are the client's. */
-export const MAX_DETAIL = 2000;
+/**
+ * The longest detail an entry keeps: a refusal's message names paths, and aliases are the client's; as
+ * long as the free text the workflow keeps (src/model/input-bounds.ts).
+ */
+export const MAX_DETAIL = MAX_TEXT;
 
 /** A detail cut to MAX_DETAIL characters (code points kept whole), the cut marked with `…`. */
 export function recordedDetail(detail: string): string {

@@ -7,6 +7,7 @@
 import { appendAudit, AuditUnavailableError } from '../audit/log.ts';
 import { recordedDetail, type AuditOutcome, type AuditResource } from '../audit/entry.ts';
 import type { Actor, WorkflowEnv } from './actor.ts';
+import { requireBounded, type WorkflowAction } from './bounds.ts';
 import { WorkflowError } from './errors.ts';
 
 export interface Plan<T> {
@@ -53,14 +54,21 @@ async function record(env: WorkflowEnv, actor: Actor, action: string, outcome: A
 export type Concern = (...resources: AuditResource[]) => void;
 
 /**
- * Runs an action: `check` validates and returns the plan (or throws a WorkflowError: recorded as
- * refused, with the resources it named through `about`, rethrown); the entry is written; then the plan
- * is applied.
+ * Runs an action: its `input` is held to the action's bounds (bounds.ts), then `check` validates it and
+ * returns the plan (or throws a WorkflowError: recorded as refused, with the resources it named through
+ * `about`, rethrown); the entry is written; then the plan is applied.
  */
-export async function perform<T>(env: WorkflowEnv, actor: Actor, action: string, check: (about: Concern) => Promise<Plan<T>>): Promise<T> {
+export async function perform<T>(
+  env: WorkflowEnv,
+  actor: Actor,
+  action: WorkflowAction,
+  input: object,
+  check: (about: Concern) => Promise<Plan<T>>,
+): Promise<T> {
   let plan: Plan<T>;
   let concerned: AuditResource[] = [];
   try {
+    requireBounded(action, input);
     plan = await check((...resources) => {
       concerned = resources;
     });

@@ -129,7 +129,7 @@ const BREAKING_CHANGES_PER_TURN = 50;
  * CATALOGUE_INVALID and every problem.
  */
 export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: unknown): Promise<Submission> {
-  return perform(env, actor, 'submitCatalogue', async () => {
+  return perform(env, actor, 'submitCatalogue', {}, async () => {
     requireRole(actor, 'compiler', 'submit catalogues');
     // One reader for the whole submission: each stored version is parsed once (issue 9 point 3).
     const versions = catalogueVersions(env.store);
@@ -176,7 +176,7 @@ export async function reviewCatalogue(
   actor: Actor,
   input: { id: string; version: number; decision: ReviewDecision; comment?: string | null },
 ): Promise<CatalogueVersion> {
-  return perform(env, actor, 'reviewCatalogue', async () => {
+  return perform(env, actor, 'reviewCatalogue', input, async () => {
     requireRole(actor, 'auditor', 'review catalogues');
     requireCompetent(env, actor, 'review catalogues');
     const v = await currentVersion(catalogueVersions(env.store), input.id, input.version);
@@ -214,7 +214,7 @@ export async function publishCatalogue(
   input: { id: string; version: number },
   schema?: SchemaService,
 ): Promise<CatalogueVersion> {
-  return perform(env, actor, 'publishCatalogue', async () => {
+  return perform(env, actor, 'publishCatalogue', input, async () => {
     requireRole(actor, 'compiler', 'publish catalogues');
     // One reader for the whole publication: each stored version is parsed once (issue 9 point 3).
     const versions = catalogueVersions(env.store);
@@ -254,7 +254,7 @@ export async function withdrawCatalogue(
   input: { id: string; reason: string },
   schema?: SchemaService,
 ): Promise<CatalogueVersion> {
-  return perform(env, actor, 'withdrawCatalogue', async () => {
+  return perform(env, actor, 'withdrawCatalogue', input, async () => {
     requireRole(actor, 'compiler', 'withdraw catalogues');
     const reader = catalogueVersions(env.store);
     const versions = await reader.list(input.id);

@@ -170,7 +170,7 @@ const about = (pairs: ConsistencyPair[]) => {
  */
 export async function consistencyReport(env: WorkflowEnv, actor: Actor, element?: string | null, grants?: readonly Grant[]): Promise<ConsistencyPair[]> {
   const resources = new Map((await publishedCatalogues(env.store)).flatMap((c) => c.resources).map((r) => [r.code, r]));
-  return perform(env, actor, 'consistencyReport', async () => {
+  return perform(env, actor, 'consistencyReport', { element }, async () => {
     requireRole(actor, 'supervisor', 'read consistency reports');
     requireCompetent(env, actor, 'read consistency reports');
     const held = grants ?? (await activeGrantsFor(env.store, actor.dept.code, env.now));

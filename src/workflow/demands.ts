@@ -109,7 +109,7 @@ export interface DemandInput {
 
 /** An applicant asks a department for data no catalogue offers. */
 export async function requestData(env: WorkflowEnv, actor: Actor, input: DemandInput): Promise<Demand> {
-  return perform(env, actor, 'requestData', async () => {
+  return perform(env, actor, 'requestData', input, async () => {
     requireRole(actor, 'applicant', 'file demands for data');
     const problems: CodedProblem[] = [];
     const title = input.title.trim();
@@ -117,7 +117,6 @@ export async function requestData(env: WorkflowEnv, actor: Actor, input: DemandI
     const items = [...new Set(input.items.map((i) => i.trim()).filter(Boolean))];
     const purposes = [...new Set(input.purposes)];
     if (!title) problems.push({ path: 'title', message: 'is empty; say in a few words what data is needed' });
-    if (title.length > 200) problems.push({ path: 'title', message: `has ${title.length} characters; at most 200` });
     if (!description) problems.push({ path: 'description', message: 'is empty; say what the data is needed for' });
     if (!items.length) problems.push({ path: 'items', message: 'name at least one data item wanted' });
     const known = new Set(env.platform.purposes.map((p) => p.code));
@@ -190,7 +189,7 @@ async function firstPublished(store: Store, code: string): Promise<Publication |
  * (lower case): 430000-ga-00001 is the household register's code.
  */
 export async function answerDemand(env: WorkflowEnv, actor: Actor, input: DemandAnswer): Promise<Demand> {
-  return perform(env, actor, 'answerDemand', async (about) => {
+  return perform(env, actor, 'answerDemand', input, async (about) => {
     const d = await getDemand(env.store, input.id);
     const promised = input.resource?.trim() || null;
     const code = promised && RESOURCE_CODE.test(promised) ? promised : null;

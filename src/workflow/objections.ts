@@ -142,7 +142,7 @@ export interface ObjectionInput {
  * that record's item.
  */
 export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: ObjectionInput, grants?: readonly Grant[]): Promise<Objection> {
-  return perform(env, actor, 'raiseObjection', async (about) => {
+  return perform(env, actor, 'raiseObjection', input, async (about) => {
     const found = findPublishedResource(await publishedCatalogues(env.store), input.resource);
     if (found) about(concerning(found.resource.code, found.resource.provider));
     requireRole(actor, 'applicant', 'raise objections');
@@ -223,7 +223,7 @@ export async function answerObjection(
   actor: Actor,
   input: { id: string; decision: ObjectionDecision; reason?: string | null },
 ): Promise<Objection> {
-  return perform(env, actor, 'answerObjection', async (about) => {
+  return perform(env, actor, 'answerObjection', input, async (about) => {
     const o = await getObjection(env.store, input.id);
     if (o) about(concerning(o.resource, o.provider)); // a refusal's provider sees it (no item: not the objection's)
     requireRole(actor, 'approver', 'answer objections');

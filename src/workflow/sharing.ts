@@ -211,7 +211,7 @@ function refusal(problems: CodedProblem[]): WorkflowError {
 
 /** An applicant asks the provider of a conditional resource for a grant; refused at once with the reason. */
 export async function requestSharing(env: WorkflowEnv, actor: Actor, input: SharingRequestInput): Promise<SharingRequest> {
-  return perform(env, actor, 'requestSharing', async (about) => {
+  return perform(env, actor, 'requestSharing', input, async (about) => {
     const catalogues = await publishedCatalogues(env.store);
     const resource = findResource(catalogues, input.resource);
     if (resource) about(concerning(resource.code, resource.provider)); // a refusal's provider sees it
@@ -288,7 +288,7 @@ export interface DecisionInput {
  * possibly narrowed; rejecting needs a reason. A decided request cannot be decided again (CONFLICT).
  */
 export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input: DecisionInput): Promise<SharingRequest> {
-  return perform(env, actor, 'decideSharingRequest', async (about) => {
+  return perform(env, actor, 'decideSharingRequest', input, async (about) => {
     const request = await getSharingRequest(env.store, input.id);
     if (request) about(concerning(request.resource, request.provider)); // a refusal's provider sees it
     requireRole(actor, 'approver', 'decide sharing requests');
@@ -374,7 +374,7 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
 
 /** An approver of the providing department ends a grant at once. */
 export async function revokeGrant(env: WorkflowEnv, actor: Actor, input: { id: string; reason?: string | null }): Promise<Grant> {
-  return perform(env, actor, 'revokeGrant', async (about) => {
+  return perform(env, actor, 'revokeGrant', input, async (about) => {
     const grant = await getGrant(env.store, input.id);
     const provider = grant ? await providerOf(env.store, grant.resource) : null;
     // A refusal names the resource (no items), so its provider sees the attempt too.

@@ -1,0 +1,77 @@
+// Bounds on what a caller's input may make the platform keep: the workflow stores a caller's own text
+// (a request's justification, a demand's description and items, an objection's reason) and shows it to
+// other departments, and the request body alone (1 MB) bounds nothing worth having. One place for the
+// numbers: the workflow's inputs (src/workflow/bounds.ts), the grants' lists (src/access/grants.ts) and
+// the audit log's own cuts (src/audit/entry.ts) take them from here.
+//
+// Characters are counted as Unicode code points: 2,000 Chinese characters are 2,000, as a person counts.
+
+/** Free text a person writes: a justification, a description, a reason, a comment, a proposed value. */
+export const MAX_TEXT = 2000;
+/** A title: as long as a catalogue's title may be (schema/catalogue.schema.json). */
+export const MAX_TITLE = 200;
+/** A name or identifier: a code, an id, an item, a purpose, a key value, a date. */
+export const MAX_NAME = 128;
+/** A user name (a token's `sub`): any e-mail address (254 characters at most) fits. */
+export const MAX_USER = 256;
+/**
+ * Entries of a list of names (items, purposes, division codes): as many as a resource may have items
+ * (MAX_RESOURCE_ITEMS, src/catalogue/limits.ts), so a request for every item of any resource fits.
+ */
+export const MAX_LIST = 200;
+
+/** The kinds of bounded input, each a value: its limit and how the limit is said. */
+export type BoundKind = 'text' | 'title' | 'name' | 'user' | 'names';
+const LENGTH: Readonly<Record<Exclude<BoundKind, 'names'>, number>> = { text: MAX_TEXT, title: MAX_TITLE, name: MAX_NAME, user: MAX_USER };
+
+/** The bounded fields of one input, by the argument's path: what a caller types there. */
+export type InputBounds = Readonly<Record<string, BoundKind>>;
+
+export interface BoundProblem {
+  path: string;
+  message: string;
+}
+
+/** Characters of `s` as code points; counted only when its UTF-16 length may be over `max`. */
+export function characters(s: string, max: number): number {
+  if (s.length <= max) return s.length;
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+function lengthProblem(path: string, value: unknown, max: number): BoundProblem | null {
+  if (typeof value !== 'string') return null;
+  // As typed, not trimmed: not every action trims what it stores (a proposed value is kept as given).
+  const n = characters(value, max);
+  return n > max ? { path, message: `has ${n} characters; at most ${max}` } : null;
+}
+
+/**
+ * Every field of `input` over its bound, as `{ path, message }` (the message names the figure and the
+ * limit, never the text). A list over MAX_LIST entries is one problem, its entries not looked at. Fields
+ * absent or null are not bounded here: whether they are required is the caller's check.
+ */
+export function boundProblems(input: object, bounds: InputBounds): BoundProblem[] {
+  const problems: BoundProblem[] = [];
+  const values = input as Record<string, unknown>;
+  for (const [field, kind] of Object.entries(bounds)) {
+    const value = values[field];
+    const path = field;
+    if (kind !== 'names') {
+      const p = lengthProblem(path, value, LENGTH[kind]);
+      if (p) problems.push(p);
+      continue;
+    }
+    if (!Array.isArray(value)) continue;
+    if (value.length > MAX_LIST) {
+      problems.push({ path, message: `has ${value.length} entries; at most ${MAX_LIST}` });
+      continue;
+    }
+    value.forEach((entry, i) => {
+      const p = lengthProblem(`${path}[${i}]`, entry, MAX_NAME);
+      if (p) problems.push(p);
+    });
+  }
+  return problems;
+}

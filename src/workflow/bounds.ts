@@ -1,0 +1,34 @@
+// What each workflow action lets its caller store, bounded (src/model/input-bounds.ts): every argument a
+// caller types, by its path in the action's input. `perform` (audit.ts) checks them before the action's
+// own checks, so the GraphQL field and the command that call an action get the same refusal, nothing is
+// stored, and no refusal message repeats the text (the audit entry of the refusal holds the path, the
+// figure and the limit). Arguments checked against the platform anyway (a purpose, an item) are bounded
+// too: their refusal messages would otherwise repeat what was typed.
+import { boundProblems, type InputBounds } from '../model/input-bounds.ts';
+import { badInput, listProblems } from './errors.ts';
+
+export const INPUT_BOUNDS = {
+  // The catalogue lifecycle; a submitted document is bounded by the catalogue schema's own lengths.
+  submitCatalogue: {},
+  reviewCatalogue: { id: 'name', comment: 'text' },
+  publishCatalogue: { id: 'name' },
+  withdrawCatalogue: { id: 'name', reason: 'text' },
+  // Conditional sharing.
+  requestSharing: { resource: 'name', items: 'names', purposes: 'names', justification: 'text', until: 'name' },
+  decideSharingRequest: { id: 'name', items: 'names', until: 'name', unmasked: 'names', rows: 'names', reason: 'text' },
+  revokeGrant: { id: 'name', reason: 'text' },
+  // Data quality and demand.
+  raiseObjection: { resource: 'name', key: 'name', item: 'name', reason: 'text', proposedValue: 'text' },
+  answerObjection: { id: 'name', reason: 'text' },
+  requestData: { title: 'title', description: 'text', items: 'names', purposes: 'names', provider: 'name' },
+  answerDemand: { id: 'name', basis: 'text', resource: 'name' },
+  consistencyReport: { element: 'name' },
+} as const satisfies Record<string, InputBounds>;
+
+export type WorkflowAction = keyof typeof INPUT_BOUNDS;
+
+/** BAD_USER_INPUT with every argument over its bound (`path: has N characters; at most M`). */
+export function requireBounded(action: WorkflowAction, input: object): void {
+  const problems = boundProblems(input, INPUT_BOUNDS[action]);
+  if (problems.length) throw badInput(listProblems(`${action} is refused: the platform keeps no longer input.`, problems), problems);
+}
