@@ -15,7 +15,7 @@ import { loadPlatform } from '../src/catalogue/platform.ts';
 import { CATALOGUE_VERSIONS, publishedCatalogues } from '../src/catalogue/repository.ts';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
-import { MAX_LIST, MAX_TEXT } from '../src/model/input-bounds.ts';
+import { MAX_LIST, MAX_TEXT, MAX_USER } from '../src/model/input-bounds.ts';
 import { eq } from '../src/store/port.ts';
 import { DEMANDS } from '../src/workflow/demands.ts';
 import { OBJECTIONS } from '../src/workflow/objections.ts';
@@ -149,6 +149,15 @@ describe('catalogue reviews', () => {
   });
 });
 
+describe('user names', () => {
+  it('a token whose user is longer than the bound is refused as invalid; one at the bound is accepted', async () => {
+    const long = await gw.query('{ me { user } }', { token: await gw.token('430000-RST', ['applicant'], 'u'.repeat(MAX_USER + 1)) });
+    expect(long.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    const fits = await gw.query('{ me { user } }', { token: await gw.token('430000-RST', ['applicant'], '用'.repeat(MAX_USER)) });
+    expect(fits.data).toEqual({ me: { user: '用'.repeat(MAX_USER) } });
+  });
+});
+
 describe('the commands', () => {
   const dir = mkdtempSync(join(tmpdir(), 'govgraph-input-bounds-'));
   const data = join(dir, 'data');
@@ -175,6 +184,18 @@ describe('the commands', () => {
     expect(r.stderr).not.toContain('www');
     const status = await withSqliteStore(data, async (s) => (await s.find(SHARING_REQUESTS, { filter: eq('id', requestId) }))[0].status);
     expect(status).toBe('pending');
+  }, 60_000);
+
+  it('`token --user` and a workflow command\'s `--user` longer than the bound are refused, writing nothing', async () => {
+    const name = 'v'.repeat(MAX_USER + 1);
+    const token = await govgraph('token', '--dept', '430000-RST', '--user', name);
+    expect([token.code, token.stdout]).toEqual([1, '']);
+    expect(token.stderr).toContain(`govgraph: --user: has ${MAX_USER + 1} characters; at most ${MAX_USER}\n`);
+    const before = await withSqliteStore(data, (s) => s.count(AUDIT_COLLECTION));
+    const decide = await govgraph('request', 'decide', requestId, '--dept', '430000-GA', '--reject', '--reason', 'no', '--user', name);
+    expect(decide.code).toBe(1);
+    expect(decide.stderr).toContain(`govgraph: --user: has ${MAX_USER + 1} characters; at most ${MAX_USER}\n`);
+    expect(await withSqliteStore(data, (s) => s.count(AUDIT_COLLECTION))).toBe(before);
   }, 60_000);
 
   it('`grant add` with more items than the bound is refused, and no grant is stored', async () => {

@@ -19,6 +19,7 @@ import { departmentByCode } from '../model/platform.ts';
 import type { Actor, WorkflowEnv } from '../workflow/actor.ts';
 import { WorkflowError } from '../workflow/errors.ts';
 import { UserError } from './options.ts';
+import { userNameProblem } from './token.ts';
 
 export const OPERATOR_USER = 'operator';
 
@@ -46,8 +47,9 @@ export function actorFor(env: WorkflowEnv, opts: ActingOptions, role: Role, fall
   const code = opts.dept ?? fallback;
   if (!code) throw new UserError('--dept CODE is needed: the department the command acts for');
   const dept = departmentOf(env, code);
+  const problem = userNameProblem(opts.user);
+  if (problem) throw new UserError(`--user: ${problem}`);
   const user = opts.user.trim();
-  if (!user) throw new UserError('--user must not be empty');
   return { dept, user, roles: [role], purpose: null, requestId: randomUUID(), operationName: null, documentHash: null };
 }
 

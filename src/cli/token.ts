@@ -2,6 +2,7 @@
 // signed with the platform secret, and nothing else, so that `TOKEN=$(govgraph token ...)` works.
 import type { Command } from 'commander';
 import { ROLES, isRole, type Role } from '../identity/roles.ts';
+import { MAX_USER, characters } from '../model/input-bounds.ts';
 import { departmentByCode } from '../model/platform.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
@@ -18,6 +19,17 @@ interface TokenOptions extends CommonOptions {
 /** Comma-separated values, trimmed, empties dropped. */
 export function commaList(value: string | undefined): string[] {
   return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/**
+ * Why a user name given to a command cannot be one, or null: the workflow keeps it in every row and
+ * audit entry the user makes, and a gateway refuses a token whose user is longer (src/identity/verify.ts).
+ */
+export function userNameProblem(user: string): string | null {
+  const name = user.trim();
+  if (!name) return 'must not be empty';
+  const n = characters(name, MAX_USER);
+  return n > MAX_USER ? `has ${n} characters; at most ${MAX_USER}` : null;
 }
 
 export function registerTokenCommand(program: Command): void {
@@ -39,7 +51,8 @@ export function registerTokenCommand(program: Command): void {
     const roles = commaList(opts.roles);
     const unknown = roles.filter((r) => !isRole(r));
     if (unknown.length) throw new UserError(`unknown role${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; roles are: ${ROLES.join(', ')}`);
-    if (!opts.user.trim()) throw new UserError('--user must not be empty');
+    const userProblem = userNameProblem(opts.user);
+    if (userProblem) throw new UserError(`--user: ${userProblem}`);
     const ttl = ttlProblem(opts.ttl);
     if (ttl) throw new UserError(`--ttl ${opts.ttl}: ${ttl}`);
     const weak = envSecretProblem();

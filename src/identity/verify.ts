@@ -19,6 +19,7 @@
 //   time. A kept token past its `exp` (with the same tolerance) is dropped and refused as expired.
 import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { MAX_USER, characters } from '../model/input-bounds.ts';
 import type { Department, Platform } from '../model/platform.ts';
 import { AuthenticationError, KeySetUnavailableError, type AuthenticationFailure } from './errors.ts';
 import { isRole, type Role } from './roles.ts';
@@ -162,6 +163,9 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pl
 function identityOf(payload: JWTPayload, departments: Map<string, Department>, tokenError: TokenError): Identity {
   const { sub, dept, roles } = payload as JWTPayload & { dept?: unknown; roles?: unknown };
   if (typeof sub !== 'string' || sub === '' || typeof dept !== 'string') throw tokenError('missing-claims');
+  // The user is kept in every audit entry and workflow row the token's requests make: an identity
+  // provider's user names fit (an e-mail address is at most 254 characters), a megabyte does not.
+  if (characters(sub, MAX_USER) > MAX_USER) throw tokenError('invalid');
   if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
     throw tokenError('invalid');
   }
