@@ -2,7 +2,7 @@
 // uses; only `serve --demo` and `catalogue import` make a store (once their input passed), the others refuse a
 // folder without one and say where they looked (a command run from another folder used to make an empty
 // ./data with a new secret, whose tokens the running gateway refused).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,5 +115,36 @@ describe('an import that is refused', () => {
     const r = await govgraph(elsewhere, 'catalogue', 'import', join(guizhou, 'police.yaml'), '--publish', '--platform', platform, '--data', data);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(data, 'govgraph.sqlite'))).toBe(true);
+  });
+});
+
+// A file where the data folder should be reached SQLite's open as mkdir's `EEXIST: file already exists,
+// mkdir '...'` (serve --demo, catalogue import) or as "no store at" (the others, as if only the store were
+// missing). Every command that takes --data now refuses it first, in one line naming where the path came from.
+describe('a data folder that is not a folder', () => {
+  const file = join(elsewhere, 'a-file');
+  writeFileSync(file, 'not a folder\n');
+  const civilAffairs = join(root, 'demo', 'catalogues', 'civil-affairs.yaml');
+  const isAFile = `${file} is a file, not a folder; name the folder of the store (it holds govgraph.sqlite)`;
+
+  it.each([
+    ['serve', '--demo', '--port', '0'],
+    ['catalogue', 'import', civilAffairs],
+    ['data', 'import', '--resource', '430000-MZ-00001', civilAffairs],
+    ['grant', 'list'],
+  ])('%s %s is refused in one line naming --data or GOVGRAPH_DATA_DIR', async (...args) => {
+    expect(await govgraph(elsewhere, ...args, '--data', file)).toEqual({ code: 1, stdout: '', stderr: `govgraph: --data: ${isAFile}\n` });
+    expect(await govgraphWith({ GOVGRAPH_DATA_DIR: file }, elsewhere, ...args)).toEqual({ code: 1, stdout: '', stderr: `govgraph: GOVGRAPH_DATA_DIR: ${isAFile}\n` });
+  });
+
+  it('names the file on the way to the folder, and a folder where the store file should be', async () => {
+    expect((await govgraph(elsewhere, 'grant', 'list', '--data', join(file, 'data'))).stderr).toBe(
+      `govgraph: --data: ${join(file, 'data')}: ${isAFile}\n`,
+    );
+    const folder = join(elsewhere, 'store-is-a-folder');
+    mkdirSync(join(folder, 'govgraph.sqlite'), { recursive: true });
+    expect(await govgraph(elsewhere, 'grant', 'list', '--data', folder)).toEqual({
+      code: 1, stdout: '', stderr: `govgraph: --data: ${folder}: ${join(folder, 'govgraph.sqlite')} is a folder; the store is a file of that name (SQLite's)\n`,
+    });
   });
 });

@@ -13,12 +13,16 @@ import { registerQualityCommands } from './quality.ts';
 import { registerPlatformCommands } from './platform.ts';
 import { registerSharingCommands } from './sharing.ts';
 import { refuseEmptyValues } from './options.ts';
+import { refuseDataFolderNotAFolder } from './data-folder.ts';
 
 const program = new Command('govgraph')
   .description('GraphQL gateway of a government information resource sharing platform')
   .version((JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version, '-V, --version', 'print the version')
   .showHelpAfterError()
-  .hook('preAction', (_program, command) => refuseEmptyValues(command));
+  .hook('preAction', (_program, command) => {
+    refuseEmptyValues(command);
+    refuseDataFolderNotAFolder(command);
+  });
 
 registerServeCommand(program);
 registerCatalogueCommands(program);
