@@ -10,7 +10,7 @@
 // reported: it was altered or forged.
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Store } from '../store/port.ts';
+import { StoreUnavailableError, type Store } from '../store/port.ts';
 import { setting } from '../model/settings.ts';
 import { canonicalJson, GENESIS_HASH } from './entry.ts';
 import { auditKey } from './key.ts';
@@ -110,6 +110,21 @@ export async function readCheckpoints(store: Store, file: string | null): Promis
 }
 
 /**
+ * A checkpoint not written, for the log: named, with the cause's code (ENOSPC, EACCES of the file). When
+ * the store could not take it (locked by another process for longer than its bound: a data import, a
+ * backup; MongoDB not answering), the store's reason is the operator's to read, as for the audit log's own
+ * writes, so it is said (`userFacing`: serve's log line carries it as `reason`) instead of an unexplained
+ * "unexpected error".
+ */
+function checkpointError(err: unknown): Error {
+  const code = (err as { code?: unknown }).code;
+  const error = Object.assign(new Error('audit checkpoint not written', { cause: err }), { name: 'AuditCheckpointError', ...(code !== undefined ? { code } : {}) });
+  if (!(err instanceof StoreUnavailableError)) return error;
+  error.message = `The audit checkpoint cannot be written to the store, tried again within a minute: ${err.message}`;
+  return Object.assign(error, { userFacing: true });
+}
+
+/**
  * Writes a checkpoint every `intervalMs` while the head moves (and at once), and a last one on stop.
  * A failure to write one is reported through `log` and tried again at the next tick; requests go on.
  */
@@ -125,9 +140,7 @@ export function startCheckpoints(store: Store, opts: { file: string | null; inte
         await writeCheckpoint(store, opts.file);
         last = head;
       } catch (err) {
-        // Named, with the cause's code (ENOSPC, EACCES): the log's line for it says what failed.
-        const code = (err as { code?: unknown }).code;
-        opts.log?.(Object.assign(new Error('audit checkpoint not written', { cause: err }), { name: 'AuditCheckpointError', ...(code !== undefined ? { code } : {}) }));
+        opts.log?.(checkpointError(err));
       }
     });
     return running;

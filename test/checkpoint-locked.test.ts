@@ -1,0 +1,68 @@
+// A gateway started while another process holds the store's write lock (a long data import, a backup)
+// cannot write the checkpoint it signs at start-up. Its log said only
+// {"error":"AuditCheckpointError","cause":"StoreUnavailableError","msg":"unexpected error"}, and the
+// operator could not tell a lock from a bug; it now says what happened, as the audit log's and the rate
+// buckets' lines do when the store is locked, and that it is tried again.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { importCatalogueFiles } from '../src/catalogue/import.ts';
+import { loadPlatform } from '../src/catalogue/platform.ts';
+import { DEFAULT_LOCK_WAIT_MS, openSqliteStore, SQLITE_FILE } from '../src/store/sqlite.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'govgraph-checkpoint-locked-'));
+const data = join(dir, 'data');
+const PLATFORM = join(root, 'test/fixtures/rows/platform.yaml');
+
+vi.setConfig({ testTimeout: 120_000 });
+
+beforeAll(async () => {
+  const store = await openSqliteStore(data);
+  await importCatalogueFiles(store, loadPlatform(PLATFORM), [join(root, 'test/fixtures/rows/catalogue.yaml')], { publish: true });
+  await store.close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Another process holding the write lock (BEGIN IMMEDIATE, as an import does) until killed; resolves once it has it. */
+function holdLock(file: string): Promise<ChildProcess> {
+  const script = `
+    const Database = require('better-sqlite3');
+    const db = new Database(process.argv[1]);
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('CREATE TABLE IF NOT EXISTS _held (x)');
+    console.log('locked');
+    setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['-e', script, file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
+  });
+}
+
+describe('a gateway started on a store locked by another process', () => {
+  it('logs why its start-up checkpoint is not written, in words, not as an unexpected error', async () => {
+    const holder = await holdLock(join(data, SQLITE_FILE));
+    const env: NodeJS.ProcessEnv = { ...process.env, GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: PLATFORM };
+    delete env.MONGODB_URI;
+    delete env.GOVGRAPH_AUDIT_CHECKPOINTS;
+    const child = spawn(process.execPath, [join(root, 'bin', 'govgraph.js'), 'serve', '--port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const logged = () => stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    await vi.waitFor(() => expect(logged().length, stderr).toBeGreaterThan(0), { timeout: 60_000, interval: 100 });
+    child.kill('SIGKILL');
+    holder.kill('SIGKILL');
+    await exited;
+    expect(logged().map(({ level, error, reason, msg }) => ({ level, error, reason, msg }))).toEqual([{
+      level: 50,
+      error: 'AuditCheckpointError',
+      reason: `The audit checkpoint cannot be written to the store, tried again within a minute: insert into _audit_checkpoints: the database stayed locked by another process for ${DEFAULT_LOCK_WAIT_MS} ms`,
+      msg: 'error',
+    }]);
+  });
+});
