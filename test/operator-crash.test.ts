@@ -8,15 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { GRANTS, listGrants } from '../src/access/grants.ts';
+import { GRANTS, listGrants, newGrant, storeGrant } from '../src/access/grants.ts';
 import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { verifyAuditChain } from '../src/audit/verify.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import type { Role } from '../src/identity/roles.ts';
 import { departmentByCode } from '../src/model/platform.ts';
+import { eq } from '../src/store/port.ts';
 import { SQLITE_FILE, openSqliteStore } from '../src/store/sqlite.ts';
+import { concerning, perform } from '../src/workflow/audit.ts';
 import { getSharingRequest, requestSharing, SHARING_REQUESTS } from '../src/workflow/sharing.ts';
 import { GOVGRAPH_BIN, cliEnv, withSqliteStore } from './helpers/cli.ts';
 
@@ -106,5 +109,57 @@ describe('request decide killed as its approval is stored', () => {
     });
     expect([0, 1]).toContain(again.code); // 1 (CONFLICT) only when the first run had stored its grant
     expect((await withStore((s) => verifyAuditChain(s))).ok).toBe(true);
+  });
+});
+
+// Before approvals kept their grant on the request (ca82bb9), decideSharingRequest claimed the request
+// approved, then made and stored the grant, then named it on the request. A store of that time, killed
+// after the claim, holds a request approved with no grantId: deciding again was refused (CONFLICT, "already
+// approved"), so the requester never got the grant, and operations.md's advice (decide it again) failed.
+describe('an approval interrupted before approvals kept their grant (a store of older code)', () => {
+  const approver = { dept: departmentByCode(platform, '430000-GA')!, user: 'zhao.min', roles: ['approver'] as Role[], purpose: null, requestId: 'old' };
+
+  /** A request of `dept`, then what the old code left: its approval's audit entry and the claim, nothing after. */
+  async function oldHalfApproval(dept: string) {
+    const applicant = { dept: departmentByCode(platform, dept)!, user: 'li.na', roles: ['applicant'] as Role[], purpose: null, requestId: 'old' };
+    return withStore(async (store) => {
+      const env = { store, platform, now: new Date() };
+      const r = await requestSharing(env, applicant, {
+        resource: '430000-GA-00001', items: ['idNumber', 'fullName'], purposes: ['social-assistance'], justification: 'checks', until: '2027-06-30',
+      });
+      await perform(env, approver, 'decideSharingRequest', async () => ({
+        detail: `sharing request ${r.id} approved: idNumber for social-assistance until 2027-06-30`,
+        resources: [concerning(r.resource, r.provider, ['idNumber'])],
+        apply: () => store.update(SHARING_REQUESTS, eq('id', r.id), { status: 'approved', decidedBy: 'zhao.min', decidedAt: env.now.toISOString(), reason: null, openKey: `decided|${r.id}` }),
+      }));
+      return r;
+    });
+  }
+
+  it('deciding it again approves it anew, as this decision narrows it, with one grant named on the request', async () => {
+    const request = await oldHalfApproval('430000-MZ');
+    const decide = ['request', 'decide', request.id, '--approve', '--items', 'idNumber', '--unmasked', 'idNumber', '--until', '2027-03-31', '--dept', '430000-GA'];
+    expect((await killWhen(null, ...decide)).code).toBe(0);
+    const decided = await withStore((s) => getSharingRequest(s, request.id));
+    const grants = (await withStore((s) => listGrants(s))).filter((g) => g.requestId === request.id);
+    expect({ status: decided?.status, decidedBy: decided?.decidedBy, grants: grants.map(({ id, items, unmasked, until }) => ({ id, items, unmasked, until })) }).toEqual({
+      status: 'approved', decidedBy: 'zhao.min', grants: [{ id: decided?.grantId, items: ['idNumber'], unmasked: ['idNumber'], until: '2027-03-31' }],
+    });
+    expect((await killWhen(null, ...decide)).code).toBe(1); // finished: CONFLICT as for any decided request
+    expect((await withStore((s) => verifyAuditChain(s))).ok).toBe(true);
+  });
+
+  it('deciding it again names the grant it had stored, when the old code got that far, and makes no second one', async () => {
+    const request = await oldHalfApproval('430000-RST');
+    const stored = await withStore(async (store) => {
+      const grant = newGrant({ platform, catalogues: await publishedCatalogues(store) }, {
+        requester: request.requester, resource: request.resource, items: ['idNumber'], purposes: request.purposes, until: '2027-06-30', createdBy: 'zhao.min', requestId: request.id,
+      }, new Date());
+      await storeGrant(store, grant);
+      return grant;
+    });
+    expect((await killWhen(null, 'request', 'decide', request.id, '--approve', '--dept', '430000-GA')).code).toBe(0);
+    expect((await withStore((s) => getSharingRequest(s, request.id)))?.grantId).toBe(stored.id);
+    expect((await withStore((s) => listGrants(s))).filter((g) => g.requestId === request.id).map((g) => g.id)).toEqual([stored.id]);
   });
 });

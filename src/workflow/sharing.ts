@@ -13,6 +13,7 @@ import {
   getGrant,
   grantProblems,
   GrantInputError,
+  listGrants,
   newGrant,
   revokeGrant as revokeStoredGrant,
   storeGrant,
@@ -124,6 +125,20 @@ async function storeApprovedGrant(store: Store, grant: Grant): Promise<void> {
   } catch (err) {
     if (!(err instanceof DuplicateKeyError && (await getGrant(store, grant.id)))) throw err;
   }
+}
+
+/**
+ * An approval made before approvals kept their grant (`grantId` in the claiming write) and interrupted
+ * between its writes: the request approved without `grantId`. The grant was made after the claim: it is
+ * missing, or stored (it names the request) but not linked. Nothing of it can be finished as it was decided
+ * (the narrowing is only in its audit entry), so deciding again links the grant stored, or approves anew.
+ */
+const lostGrant = (request: SharingRequest): boolean => request.status === 'approved' && !request.grantId;
+
+/** The grant an approval stored for this request, found by the request it names. */
+async function grantOfRequest(store: Store, request: SharingRequest): Promise<Grant | null> {
+  const grants = await listGrants(store, { requester: request.requester, resource: request.resource });
+  return grants.find((g) => g.requestId === request.id) ?? null;
 }
 
 export function requestDeadline(env: WorkflowEnv, r: SharingRequest): Deadline {
@@ -285,7 +300,8 @@ export interface DecisionInput {
 
 /**
  * An approver of the providing department decides a pending request: approving creates the grant,
- * possibly narrowed; rejecting needs a reason. A decided request cannot be decided again (CONFLICT).
+ * possibly narrowed; rejecting needs a reason. A decided request cannot be decided again (CONFLICT), but
+ * for an approval interrupted before its grant was stored, which deciding again finishes.
  */
 export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input: DecisionInput): Promise<SharingRequest> {
   return perform(env, actor, 'decideSharingRequest', input, async (about) => {
@@ -294,7 +310,24 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
     requireRole(actor, 'approver', 'decide sharing requests');
     if (!request) throw notFound(`No sharing request ${input.id}.`);
     requireDepartment(actor, request.provider, `decide requests for ${request.resource}`);
-    if (request.status !== 'pending') {
+    const lost = lostGrant(request);
+    const approvedOn = `approved by ${request.decidedBy} on ${request.decidedAt}`;
+    if (lost) {
+      const stored = await grantOfRequest(env.store, request);
+      if (stored) {
+        return {
+          detail: `sharing request ${request.id} ${approvedOn}: its grant ${stored.id}, stored then but not named on the request, named now`,
+          resources: [concerning(request.resource, request.provider, stored.items)],
+          apply: async () => {
+            await env.store.update(SHARING_REQUESTS, and(eq('id', request.id), eq('grantId', null)), { grantId: stored.id });
+            return (await getSharingRequest(env.store, request.id))!;
+          },
+        };
+      }
+      if (input.decision === 'reject') {
+        throw conflict(`Sharing request ${request.id} was ${approvedOn}, but its grant was never stored (the approval was interrupted); approve it again to make its grant.`);
+      }
+    } else if (request.status !== 'pending') {
       const unstored = await unstoredGrant(env.store, request);
       if (!unstored) throw conflict(`Sharing request ${request.id} was already ${request.status} by ${request.decidedBy} on ${request.decidedAt}.`);
       // Approved, but the process died before storing the grant: this decision finishes that one.
@@ -308,8 +341,10 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
       };
     }
     const reason = input.reason?.trim() || null;
+    // A pending request is claimed by its decision; an approval that lost its grant (above) by its new grant.
+    const claimable = lost ? and(eq('id', request.id), eq('status', 'approved'), eq('grantId', null)) : and(eq('id', request.id), eq('status', 'pending'));
     const claim = async (set: Row) => {
-      const n = await env.store.update(SHARING_REQUESTS, and(eq('id', request.id), eq('status', 'pending')), { ...set, openKey: openKey({ ...request, status: 'approved' }) });
+      const n = await env.store.update(SHARING_REQUESTS, claimable, { ...set, openKey: openKey({ ...request, status: 'approved' }) });
       if (n === 0) throw conflict(`Sharing request ${request.id} was decided meanwhile.`);
     };
     const decided = { decidedBy: actor.user, decidedAt: env.now.toISOString(), reason };
@@ -346,7 +381,7 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
     problems.push(...grantCheck.filter((g) => !problems.some((p) => p.path === g.path)));
     if (problems.length) throw badInput(listProblems('The approval is refused:', problems), problems);
     return {
-      detail: `sharing request ${request.id} approved: ${items.join(', ')}${unmasked.length ? ` (unmasked: ${unmasked.join(', ')})` : ''} for ${request.purposes.join(', ')}${input.rows ? ` rows of ${input.rows.join(', ')}` : ''} until ${until ?? 'no end'}`,
+      detail: `sharing request ${request.id} ${lost ? `${approvedOn}, its grant never stored, approved again` : 'approved'}: ${items.join(', ')}${unmasked.length ? ` (unmasked: ${unmasked.join(', ')})` : ''} for ${request.purposes.join(', ')}${input.rows ? ` rows of ${input.rows.join(', ')}` : ''} until ${until ?? 'no end'}`,
       resources: resources(items),
       apply: async () => {
         let grant: Grant;
@@ -356,12 +391,14 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
           if (err instanceof GrantInputError) throw badInput(err.message, err.problems);
           throw err;
         }
-        // The approval names and keeps its grant before the grant is stored (see unstoredGrant).
-        await claim({ status: 'approved', ...decided, grantId: grant.id, approvedGrant: JSON.stringify(grant) });
+        // The approval names and keeps its grant before the grant is stored (see unstoredGrant). Approved
+        // again (a lost grant), the request keeps the decision it had: the audit log holds both.
+        const kept = { grantId: grant.id, approvedGrant: JSON.stringify(grant) };
+        await claim(lost ? kept : { status: 'approved', ...decided, ...kept });
         try {
           await storeApprovedGrant(env.store, grant);
         } catch (err) {
-          await env.store.update(SHARING_REQUESTS, and(eq('id', request.id), eq('grantId', grant.id)), {
+          await env.store.update(SHARING_REQUESTS, and(eq('id', request.id), eq('grantId', grant.id)), lost ? { grantId: null, approvedGrant: null } : {
             status: 'pending', decidedBy: null, decidedAt: null, reason: null, grantId: null, approvedGrant: null, openKey: openKey(request),
           });
           throw err;
