@@ -1,14 +1,18 @@
-// A gateway started while another process holds the store's write lock (a long data import, a backup)
+// Another process holds the store's write lock (a long data import, a backup): what the operator reads.
+//
+// A gateway started while another process holds the store's write lock
 // cannot write the checkpoint it signs at start-up. Its log said only
 // {"error":"AuditCheckpointError","cause":"StoreUnavailableError","msg":"unexpected error"}, and the
 // operator could not tell a lock from a bug; it now says what happened, as the audit log's and the rate
 // buckets' lines do when the store is locked, and that it is tried again.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { listGrants } from '../src/access/grants.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { DEFAULT_LOCK_WAIT_MS, openSqliteStore, SQLITE_FILE } from '../src/store/sqlite.ts';
@@ -64,5 +68,29 @@ describe('a gateway started on a store locked by another process', () => {
       reason: `The audit checkpoint cannot be written to the store, tried again within a minute: insert into _audit_checkpoints: the database stayed locked by another process for ${DEFAULT_LOCK_WAIT_MS} ms`,
       msg: 'error',
     }]);
+  });
+});
+
+// A command whose audit entry cannot be written (another process holds the write lock longer than the
+// store's bound; a full disk) is refused, its entry coming first. It printed AuditUnavailableError's stack
+// and its causes'; now one line.
+describe('a command run while another process holds the store\'s write lock', () => {
+  it('is refused in one line, and changes nothing', async () => {
+    const holder = await holdLock(join(data, SQLITE_FILE));
+    const env: NodeJS.ProcessEnv = { ...process.env, GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: PLATFORM };
+    delete env.MONGODB_URI;
+    const run = promisify(execFile)(process.execPath, [join(root, 'bin', 'govgraph.js'), 'grant', 'add', '--requester', '610100-ZJ', '--resource', '610000-ZR-00001', '--items', 'parcelNo,area', '--purposes', 'building-control'], { cwd: dir, env });
+    const r = await run.then(
+      (x) => ({ code: 0, stderr: x.stderr }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+    holder.kill('SIGKILL');
+    expect({ code: r.code, last: r.stderr.trimEnd().split('\n').slice(1) }).toEqual({
+      code: 1,
+      last: [`govgraph: The audit log cannot be written: ensureIndex on _audit: the database stayed locked by another process for ${DEFAULT_LOCK_WAIT_MS} ms`],
+    });
+    const store = await openSqliteStore(data);
+    expect(await listGrants(store)).toEqual([]);
+    await store.close();
   });
 });

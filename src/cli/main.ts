@@ -39,8 +39,11 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   // Errors meant for the user carry a plain message, and so does a store that cannot be opened or reached
-  // (the operator's to fix: a folder, a URI, a server); anything else is a bug worth a stack.
-  if (err instanceof Error && ((err as { userFacing?: boolean }).userFacing || err.name === 'StoreUnavailableError')) {
+  // (the operator's to fix: a folder, a URI, a server), or an audit log it cannot write (a full disk,
+  // another process holding the write lock: the action is refused, its entry coming first); anything else
+  // is a bug worth a stack.
+  const operators = ['StoreUnavailableError', 'AuditUnavailableError'];
+  if (err instanceof Error && ((err as { userFacing?: boolean }).userFacing || operators.includes(err.name))) {
     console.error(`govgraph: ${err.message}`);
   } else {
     console.error(err);
