@@ -53,4 +53,14 @@ describe('a store that cannot be opened', () => {
     expect(hint('SQLITE_READONLY_DIRECTORY')).toBe('; this user cannot write /srv/data or the files in it, which SQLite needs also to read (its write-ahead log)');
     expect(hint('SQLITE_NOTADB')).toBe('');
   });
+
+  // Found with a tmpfs remounted read-only: `unable to open database file` (SQLITE_CANTOPEN: SQLite cannot
+  // make its write-ahead log), and the same for root, whom no permission stops.
+  it('says the file system is mounted read-only', () => {
+    const onReadOnly = (code: string) => openFailureHint(Object.assign(new Error('x'), { code }), '/srv/data', () => 10 * 2 ** 30, () => 'EROFS');
+    const readOnly = '; the file system of /srv/data is mounted read-only, and SQLite writes beside the store also to read (its write-ahead log): mount it read-write';
+    expect(onReadOnly('SQLITE_CANTOPEN')).toBe(readOnly);
+    expect(onReadOnly('SQLITE_READONLY_DIRECTORY')).toBe(readOnly);
+    expect(openFailureHint(Object.assign(new Error('x'), { code: 'SQLITE_CANTOPEN' }), '/srv/data', () => 0, () => null)).toBe(''); // writable: another cause
+  });
 });

@@ -33,7 +33,7 @@
 // A projection returns every projected field, null when the document has none. Field names are
 // GraphQL names other than `_id` (MongoDB's), checked before they reach SQL.
 
-import { mkdirSync, statSync, statfsSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -443,13 +443,32 @@ function makeFolder(dir: string): void {
   }
 }
 
+/** Why this process may not write into `dir` (EROFS, EACCES), or null. */
+function writeRefusal(dir: string): string | null {
+  try {
+    accessSync(dir, constants.W_OK);
+    return null;
+  } catch (error) {
+    return String((error as NodeJS.ErrnoException).code ?? '');
+  }
+}
+
 /**
  * What SQLite's answer leaves out when a store cannot be opened: a full file system says only `disk I/O
  * error` (it cannot grow the shared-memory file), a folder this user cannot write `attempt to write a
- * readonly database` (every connection writes the write-ahead log, also to read).
+ * readonly database` (every connection writes the write-ahead log, also to read), and a folder on a file
+ * system mounted read-only `unable to open database file` (it cannot make that log).
  */
-export function openFailureHint(error: unknown, dataDir: string, freeBytes = (dir: string) => { const s = statfsSync(dir); return s.bavail * s.bsize; }): string {
+export function openFailureHint(
+  error: unknown,
+  dataDir: string,
+  freeBytes = (dir: string) => { const s = statfsSync(dir); return s.bavail * s.bsize; },
+  refusal = writeRefusal,
+): string {
   const code = String((error as { code?: unknown }).code ?? '');
+  if ((code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') && refusal(dataDir) === 'EROFS') {
+    return `; the file system of ${dataDir} is mounted read-only, and SQLite writes beside the store also to read (its write-ahead log): mount it read-write`;
+  }
   if (code.startsWith('SQLITE_READONLY')) return `; this user cannot write ${dataDir} or the files in it, which SQLite needs also to read (its write-ahead log)`;
   if (!code.startsWith('SQLITE_IOERR') && !code.startsWith('SQLITE_FULL')) return '';
   try {
