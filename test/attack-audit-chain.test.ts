@@ -159,6 +159,24 @@ describe('the gateway and the command', () => {
     const blind = await verify([], { ...process.env, GOVGRAPH_AUDIT_CHECKPOINTS: '' });
     expect(blind).toEqual({ code: 0, stdout: expect.stringContaining('audit chain ok: 2 entries, no signed checkpoint (store only;') });
   }, 120_000);
+
+  // A mistyped path (or a volume not mounted) was read as a file without checkpoints: `audit chain ok`,
+  // exit 0, the check against the copy outside the store silently skipped; a folder ended in a stack trace.
+  it('`govgraph audit verify` refuses a checkpoint file that is not there or is a folder, by option or env', async () => {
+    const run = promisify(execFile);
+    const verify = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+      run('node', ['bin/govgraph.js', 'audit', 'verify', '--data', join(dir, 'data'), ...args], { env }).then(
+        (r) => ({ code: 0, stderr: r.stderr.split('\n').slice(1).join('\n') }),
+        (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr.split('\n').slice(1).join('\n') }),
+      );
+    const missing = join(dir, 'no-such-checkpoints.jsonl');
+    const hint = 'name the file the gateways append their checkpoints to\n';
+    expect(await verify(['--checkpoints', missing])).toEqual({ code: 1, stderr: `govgraph: --checkpoints ${missing}: cannot be read (ENOENT); ${hint}` });
+    expect(await verify(['--checkpoints', dir])).toEqual({ code: 1, stderr: `govgraph: --checkpoints ${dir}: cannot be read (EISDIR); ${hint}` });
+    expect(await verify([], { ...process.env, GOVGRAPH_AUDIT_CHECKPOINTS: missing })).toEqual({
+      code: 1, stderr: `govgraph: GOVGRAPH_AUDIT_CHECKPOINTS=${missing}: cannot be read (ENOENT); ${hint}`,
+    });
+  }, 120_000);
 });
 
 // The file outside the store going away (a volume unmounted, a folder removed) must show in the log as
