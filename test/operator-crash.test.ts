@@ -127,7 +127,7 @@ describe('an approval interrupted before approvals kept their grant (a store of 
       const r = await requestSharing(env, applicant, {
         resource: '430000-GA-00001', items: ['idNumber', 'fullName'], purposes: ['social-assistance'], justification: 'checks', until: '2027-06-30',
       });
-      await perform(env, approver, 'decideSharingRequest', async () => ({
+      await perform(env, approver, 'decideSharingRequest', { id: r.id, decision: 'approve' }, async () => ({
         detail: `sharing request ${r.id} approved: idNumber for social-assistance until 2027-06-30`,
         resources: [concerning(r.resource, r.provider, ['idNumber'])],
         apply: () => store.update(SHARING_REQUESTS, eq('id', r.id), { status: 'approved', decidedBy: 'zhao.min', decidedAt: env.now.toISOString(), reason: null, openKey: `decided|${r.id}` }),
