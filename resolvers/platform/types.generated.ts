@@ -634,7 +634,7 @@ export type RequesterUsage = {
   department?: Maybe<Scalars['String']['output']>;
   purpose?: Maybe<Scalars['String']['output']>;
   records: Scalars['Int']['output'];
-  /** Requests that read at least one item of the resource. */
+  /** Requests that read the resource: at least one of its items, or only its count or a page. */
   requests: Scalars['Int']['output'];
 };
 
