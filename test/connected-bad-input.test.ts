@@ -142,7 +142,7 @@ describe('connected platforms that are not what the platform file says', () => {
     const health = (await (await fetch(`${gw.gateway.url}/healthz`)).json()) as { status: string; connected: { namespace: string; reachable: boolean; lastError: string | null; schemaVersion: string | null }[] };
     expect(health.status).toBe('ok');
     // Anyone may ask /healthz: the connected platforms' addresses are not in it.
-    expect(Object.keys(health.connected[0]).sort()).toEqual(['checkedAt', 'lastError', 'name', 'namespace', 'reachable', 'region', 'schemaVersion']);
+    expect(Object.keys(health.connected[0]).sort()).toEqual(['checkedAt', 'lastError', 'name', 'namespace', 'pendingSchema', 'reachable', 'region', 'schemaVersion']);
     expect(JSON.stringify(health)).not.toContain('127.0.0.1');
     const by = Object.fromEntries(health.connected.map((c) => [c.namespace, c]));
     for (const [ns, reason] of Object.entries(CALLER_REASONS)) {

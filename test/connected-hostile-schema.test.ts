@@ -5,7 +5,10 @@
 // `platform status`; an answer to the namespace that says it is larger than MAX_ANSWER_BYTES is refused
 // before it is read. One that bumps its version at every poll without changing its schema had it
 // stitched again each time (and every department's introspection view dropped): a schema whose text is
-// the one in effect is not stitched again, whatever version it claims.
+// the one in effect is not stitched again, whatever version it claims. One that serves a different
+// schema at every poll had it parsed and stitched every 3 s (about 15 s at 8 MiB, the gateway stalled for
+// every caller meanwhile): a platform's schema is now built at most once a minute, its first schema and
+// the first change after a quiet period at once, and the namespace answers from the last one built meanwhile.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -15,7 +18,12 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_SCHEMA_BYTES } from '../src/federation/connected.ts';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLObjectType } from 'graphql';
+import { ConnectedPlatforms, MAX_SCHEMA_BYTES } from '../src/federation/connected.ts';
+import { PlatformKeys } from '../src/identity/platform-keys.ts';
+import type { Platform } from '../src/model/platform.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
 import { MAX_ANSWER_BYTES } from '../src/federation/http-client.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
@@ -123,4 +131,70 @@ describe('a connected platform\'s schema document', () => {
     expect(lines[at + 1]).toMatch(/^ {2}unreachable; schema unknown; last error: /);
     expect(lines[at + 1].replace(/^.*?; last error: /, '')).toMatch(TOO_LARGE);
   }, 60_000);
+});
+
+describe('a connected platform whose schema changes at every poll', () => {
+  const LOCAL = makeExecutableSchema({ typeDefs: 'type Query { own: Int }', resolvers: { Query: { own: () => 1 } } });
+  /** A new field v<n> at its n-th ask. */
+  const changing = (n: number) => `type Query { housing: Housing v${n}: Int } type Housing { permits: Int }`;
+
+  async function province(url: string, rebuildIntervalMs?: number) {
+    const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+    const platform = {
+      platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
+      purposes: [], departments: [{ code: '610000-ZWB', name: 'z', graphqlName: 'z', level: 'province', region: '610000' }],
+      connected: [{ region: '610300', name: 'City changing', url, namespace: 'changing', timeoutMs: 3000 }],
+    } as unknown as Platform;
+    const store = await openSqliteStore(mkdtempSync(join(work, 'keys-')));
+    const connected = new ConnectedPlatforms(platform, new PlatformKeys(store), {
+      pollMs: 0, rebuildIntervalMs, log: (level, message, fields) => lines.push({ level, message, fields }),
+    });
+    let changes = 0;
+    connected.onChange(() => changes++);
+    const fields = () => Object.keys((connected.extend(LOCAL).getQueryType()!.getFields().changing.type as GraphQLObjectType).getFields());
+    return { connected, lines, changes: () => changes, fields, status: () => connected.status()[0], close: () => (connected.stop(), store.close()) };
+  }
+
+  it('is built once, the changes after it skipped, the last one built in effect, the pending one in the status and logged once', async () => {
+    const city = await schemaServer('610300', changing);
+    servers.push(city.server);
+    const p = await province(city.url);
+    try {
+      // The first schema starts no wait (a publication right after the start shows at once); the second does.
+      await p.connected.refresh();
+      await p.connected.refresh();
+      expect(p.changes()).toBe(2);
+      for (let i = 0; i < 3; i++) await p.connected.refresh();
+      expect(p.changes()).toBe(2);
+      expect(p.fields()).toEqual(['housing', 'v2']);
+      expect(p.status()).toMatchObject({ reachable: true, lastError: null, schemaVersion: 'v2' });
+      expect(p.status().pendingSchema).toMatch(/^v5, to be built at \d{4}-\d\d-\d\dT[\d:.]+Z or later \(/);
+      const warned = p.lines.filter((l) => l.message === 'connected platform schema changed again; built later');
+      expect(warned).toEqual([{ level: 'warn', message: 'connected platform schema changed again; built later', fields: expect.objectContaining({ platform: '610300', namespace: 'changing', version: 'v3' }) }]);
+      const health = p.connected.publicStatus()[0];
+      expect(health.pendingSchema).toBe(p.status().pendingSchema);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('the first change after a quiet period is built at once, its skipped changes counted in the log', async () => {
+    const city = await schemaServer('610300', changing);
+    servers.push(city.server);
+    const p = await province(city.url, 100);
+    try {
+      for (let i = 0; i < 3; i++) await p.connected.refresh();
+      expect(p.changes()).toBe(2);
+      // The wait is the interval or 20 times what the build took, whichever is longer: a tiny schema builds in milliseconds.
+      await new Promise((r) => setTimeout(r, 2000));
+      await p.connected.refresh();
+      expect(p.changes()).toBe(3);
+      expect(p.fields()).toEqual(['housing', 'v4']);
+      expect(p.status()).toMatchObject({ schemaVersion: 'v4', pendingSchema: null });
+      expect(p.lines.find((l) => l.message === 'connected platform schema built after changes skipped'))
+        .toEqual({ level: 'info', message: 'connected platform schema built after changes skipped', fields: { platform: '610300', namespace: 'changing', skipped: 1 } });
+    } finally {
+      await p.close();
+    }
+  });
 });

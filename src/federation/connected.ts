@@ -18,6 +18,7 @@ import { composeSchema } from './compose.ts';
 import { platformClient, TransportError, type PlatformClient } from './http-client.ts';
 import { plannedProxyingResolver } from './delegation.ts';
 import { Namespace, PrefixTypes } from './transforms.ts';
+import { SchemaRebuilds } from './schema-rebuilds.ts';
 
 export const SCHEMA_PATH = '/.well-known/govgraph/schema';
 
@@ -37,6 +38,8 @@ export interface ConnectedStatus {
   reachable: boolean;
   /** The signature of the connected platform's published catalogues in effect here (its schema version). */
   schemaVersion: string | null;
+  /** A changed schema seen there and not yet built here (SchemaRebuilds): its version, and when it will be. */
+  pendingSchema: string | null;
   lastError: string | null;
   checkedAt: string | null;
 }
@@ -182,6 +185,9 @@ export class ConnectedPlatforms {
   private timer: NodeJS.Timeout | null = null;
   private readonly competent: Department;
   private readonly clients = new Map<string, PlatformClient>();
+  private readonly rebuilds: SchemaRebuilds;
+  /** Each platform's last text that could not be stitched (its hash), and why. */
+  private readonly unstitchable = new Map<string, { hash: string; problem: Reason }>();
 
   constructor(
     private readonly platform: Platform,
@@ -192,13 +198,16 @@ export class ConnectedPlatforms {
       log?: (level: 'warn' | 'info', message: string, fields: Record<string, unknown>) => void;
       /** Ask each platform for its schema as this department of ours sees it (`schema print --dept`), not its whole data schema. */
       view?: Department;
+      /** The least time between two builds of a platform's schema (REBUILD_INTERVAL_MS). */
+      rebuildIntervalMs?: number;
     } = {},
   ) {
+    this.rebuilds = new SchemaRebuilds(options.rebuildIntervalMs);
     this.competent = departmentByCode(platform, platform.platform.competentDepartment)!;
     for (const c of platform.connected) {
       this.statuses.set(c.region, {
         region: c.region, name: c.name, namespace: c.namespace, url: c.url,
-        reachable: false, schemaVersion: null, lastError: null, checkedAt: null,
+        reachable: false, schemaVersion: null, pendingSchema: null, lastError: null, checkedAt: null,
       });
     }
   }
@@ -337,7 +346,7 @@ export class ConnectedPlatforms {
     }
     const known = this.schemas.get(c.region);
     if (known?.version === doc.version) {
-      this.note(c, { reachable: true }, null);
+      this.note(c, { reachable: true, pendingSchema: null }, null);
       return false;
     }
     // A new version of the same text (a publication that changed no data field, or a platform bumping
@@ -345,9 +354,22 @@ export class ConnectedPlatforms {
     const hash = createHash('sha256').update(doc.sdl).digest('base64url');
     if (known?.hash === hash) {
       known.version = doc.version;
-      this.note(c, { reachable: true, schemaVersion: doc.version }, null);
+      this.note(c, { reachable: true, schemaVersion: doc.version, pendingSchema: null }, null);
       return false;
     }
+    // The text that could not be stitched last time, again: the same problem, not built again.
+    const failed = this.unstitchable.get(c.region);
+    if (failed?.hash === hash) {
+      this.note(c, { reachable: true, pendingSchema: null }, failed.problem);
+      return false;
+    }
+    if (!this.rebuilds.due(c.region)) {
+      const pendingSchema = `${doc.version}, to be built at ${this.rebuilds.nextAt(c.region)} or later (a connected platform's schema is built at most once a minute, one slow to build less often)`;
+      if (this.rebuilds.skip(c.region)) this.options.log?.('warn', 'connected platform schema changed again; built later', { platform: c.region, namespace: c.namespace, version: doc.version, at: this.rebuilds.nextAt(c.region) });
+      this.note(c, { reachable: true, pendingSchema }, null);
+      return false;
+    }
+    const started = performance.now();
     try {
       const config = this.subschema(c, doc.sdl);
       // Refused here, alone, what cannot be stitched or would make the served schema invalid (a schema
@@ -357,12 +379,24 @@ export class ConnectedPlatforms {
       if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
       if (!alone.getQueryType()?.getFields()[c.namespace]) throw new Error('it has no data fields (no Query type).');
       this.schemas.set(c.region, { version: doc.version, hash, config });
-      this.note(c, { reachable: true, schemaVersion: doc.version }, null);
+      // The first schema in effect (at the start, or when the platform first answers) starts no wait:
+      // a publication there right after this gateway started shows at once. Failures always count.
+      if (known) this.built(c, performance.now() - started);
+      this.note(c, { reachable: true, schemaVersion: doc.version, pendingSchema: null }, null);
       return true;
     } catch (err) {
-      this.note(c, { reachable: true }, said(`its schema cannot be stitched: ${(err as Error).message}`));
+      this.built(c, performance.now() - started);
+      const problem = said(`its schema cannot be stitched: ${(err as Error).message}`);
+      this.unstitchable.set(c.region, { hash, problem });
+      this.note(c, { reachable: true, pendingSchema: null }, problem);
       return false;
     }
+  }
+
+  /** A build of the platform's schema ended (SchemaRebuilds): the changes it skipped are logged. */
+  private built(c: ConnectedPlatform, tookMs: number): void {
+    const skipped = this.rebuilds.built(c.region, tookMs);
+    if (skipped) this.options.log?.('info', 'connected platform schema built after changes skipped', { platform: c.region, namespace: c.namespace, skipped });
   }
 
   private restitch(): void {
