@@ -19,6 +19,7 @@ import { platformClient, TransportError, type PlatformClient } from './http-clie
 import { plannedProxyingResolver } from './delegation.ts';
 import { Namespace, PrefixTypes } from './transforms.ts';
 import { SchemaRebuilds } from './schema-rebuilds.ts';
+import { theirError, theirLabel } from './their-text.ts';
 
 export const SCHEMA_PATH = '/.well-known/govgraph/schema';
 
@@ -117,7 +118,13 @@ function failure(c: ConnectedPlatform, err: unknown): Reason {
     // Node's own words may name the address ("connect EHOSTUNREACH 10.1.2.3:4000"): for operators only.
     return (url) => (url ? `${err.message}.` : 'the connection failed.');
   }
-  return said(`${(err as Error).message}.`);
+  return said(`${theirError((err as Error).message)}.`);
+}
+
+/** The reason a platform gives for refusing this one, as shown (its first error's message, cut). */
+function refusal(body: { errors?: { message?: unknown }[] }): string {
+  const message = Array.isArray(body.errors) ? body.errors[0]?.message : undefined;
+  return message === undefined ? 'no reason given' : theirError(message);
 }
 
 /** An answer in the GraphQL-over-HTTP shape: data an object or null, errors a list of objects with a message. */
@@ -239,8 +246,9 @@ export class ConnectedPlatforms {
         this.leftOut = null;
       } catch (err) {
         // A namespace whose types clash with this platform's own: served without the namespaces rather than not at all.
-        this.options.log?.('warn', 'connected platforms left out of the schema', { reason: (err as Error).message });
-        this.leftOut = `left out of this gateway's schema: ${(err as Error).message} (a type of this platform's catalogues under a connected platform's prefix; rename it)`;
+        const reason = theirError((err as Error).message);
+        this.options.log?.('warn', 'connected platforms left out of the schema', { reason });
+        this.leftOut = `left out of this gateway's schema: ${reason} (a type of this platform's catalogues under a connected platform's prefix; rename it)`;
         out = local;
       }
       this.composed.set(local, out);
@@ -354,7 +362,7 @@ export class ConnectedPlatforms {
     const hash = createHash('sha256').update(doc.sdl).digest('base64url');
     if (known?.hash === hash) {
       known.version = doc.version;
-      this.note(c, { reachable: true, schemaVersion: doc.version, pendingSchema: null }, null);
+      this.note(c, { reachable: true, schemaVersion: theirLabel(doc.version), pendingSchema: null }, null);
       return false;
     }
     // The text that could not be stitched last time, again: the same problem, not built again.
@@ -364,8 +372,8 @@ export class ConnectedPlatforms {
       return false;
     }
     if (!this.rebuilds.due(c.region)) {
-      const pendingSchema = `${doc.version}, to be built at ${this.rebuilds.nextAt(c.region)} or later (a connected platform's schema is built at most once a minute, one slow to build less often)`;
-      if (this.rebuilds.skip(c.region)) this.options.log?.('warn', 'connected platform schema changed again; built later', { platform: c.region, namespace: c.namespace, version: doc.version, at: this.rebuilds.nextAt(c.region) });
+      const pendingSchema = `${theirLabel(doc.version)}, to be built at ${this.rebuilds.nextAt(c.region)} or later (a connected platform's schema is built at most once a minute, one slow to build less often)`;
+      if (this.rebuilds.skip(c.region)) this.options.log?.('warn', 'connected platform schema changed again; built later', { platform: c.region, namespace: c.namespace, version: theirLabel(doc.version), at: this.rebuilds.nextAt(c.region) });
       this.note(c, { reachable: true, pendingSchema }, null);
       return false;
     }
@@ -382,11 +390,11 @@ export class ConnectedPlatforms {
       // The first schema in effect (at the start, or when the platform first answers) starts no wait:
       // a publication there right after this gateway started shows at once. Failures always count.
       if (known) this.built(c, performance.now() - started);
-      this.note(c, { reachable: true, schemaVersion: doc.version, pendingSchema: null }, null);
+      this.note(c, { reachable: true, schemaVersion: theirLabel(doc.version), pendingSchema: null }, null);
       return true;
     } catch (err) {
       this.built(c, performance.now() - started);
-      const problem = said(`its schema cannot be stitched: ${(err as Error).message}`);
+      const problem = said(`its schema cannot be stitched: ${theirError((err as Error).message)}`);
       this.unstitchable.set(c.region, { hash, problem });
       this.note(c, { reachable: true, pendingSchema: null }, problem);
       return false;
@@ -433,15 +441,15 @@ export class ConnectedPlatforms {
     const body = res.body as (Partial<SchemaDocument> & { errors?: { message: string }[] }) | undefined;
     if (!body || typeof body !== 'object') throw unavailable(c, of(`did not answer as a govgraph gateway (HTTP ${res.status}).`));
     if (res.status === 401) {
-      throw unavailable(c, said(`it refused this platform (HTTP 401): ${body.errors?.[0]?.message ?? 'no reason given'} `
+      throw unavailable(c, said(`it refused this platform (HTTP 401): ${refusal(body)} `
         + `It verifies this platform's signature with the keys at the url its own \`connected\` lists for region ${this.platform.platform.region}: `
         + 'that entry must exist and this platform\'s gateway must serve /.well-known/jwks.json there.'));
     }
-    if (res.status < 200 || res.status > 299) throw unavailable(c, said(`it refused this platform (HTTP ${res.status}): ${body.errors?.[0]?.message ?? 'no reason given'}`));
+    if (res.status < 200 || res.status > 299) throw unavailable(c, said(`it refused this platform (HTTP ${res.status}): ${refusal(body)}`));
     if (typeof body.sdl !== 'string' || typeof body.version !== 'string') throw unavailable(c, of('did not answer as a govgraph gateway.'));
     if (body.region !== c.region) throw unavailable(c, (url) => url
-      ? `${url} answers as platform ${body.region}, not ${c.region}; check the url.`
-      : `it answers as platform ${body.region}, not ${c.region}: this platform's file lists a wrong url for it.`);
+      ? `${url} answers as platform ${theirLabel(body.region)}, not ${c.region}; check the url.`
+      : `it answers as platform ${theirLabel(body.region)}, not ${c.region}: this platform's file lists a wrong url for it.`);
     return body as SchemaDocument;
   }
 
