@@ -148,3 +148,33 @@ describe('a data folder that is not a folder', () => {
     });
   });
 });
+
+// A folder where the platform file should be reached the reader as `cannot be read: EISDIR: illegal
+// operation on a directory, read`. Every command that takes --platform now refuses it first, in one line
+// naming where the path came from, as for --data above.
+describe('a platform file that is a folder', () => {
+  const folder = join(elsewhere, 'config');
+  mkdirSync(folder, { recursive: true });
+  const isAFolder = `${folder} is a folder, not a platform file; name the platform's YAML or JSON file (such as platform.yaml)`;
+  const civilAffairs = join(root, 'demo', 'catalogues', 'civil-affairs.yaml');
+
+  it.each([
+    ['serve', '--port', '0'],
+    ['schema', 'print'],
+    ['catalogue', 'validate', civilAffairs],
+    ['catalogue', 'import', civilAffairs],
+    ['grant', 'list'],
+  ])('%s %s is refused in one line naming --platform or GOVGRAPH_PLATFORM', async (...args) => {
+    expect(await govgraph(elsewhere, ...args, '--platform', folder)).toEqual({ code: 1, stdout: '', stderr: `govgraph: --platform: ${isAFolder}\n` });
+    expect(await govgraphWith({ GOVGRAPH_PLATFORM: folder }, elsewhere, ...args)).toEqual({ code: 1, stdout: '', stderr: `govgraph: GOVGRAPH_PLATFORM: ${isAFolder}\n` });
+    expect(existsSync(join(elsewhere, 'data'))).toBe(false);
+  });
+
+  it('and a folder named platform.yaml where the default is looked for', async () => {
+    const here = join(elsewhere, 'default-is-a-folder');
+    mkdirSync(join(here, 'platform.yaml'), { recursive: true });
+    expect(await govgraph(here, 'schema', 'print')).toEqual({
+      code: 1, stdout: '', stderr: `govgraph: the default platform file: platform.yaml is a folder, not a platform file; name the platform's YAML or JSON file (such as platform.yaml)\n`,
+    });
+  });
+});

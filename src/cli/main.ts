@@ -14,6 +14,7 @@ import { registerPlatformCommands } from './platform.ts';
 import { registerSharingCommands } from './sharing.ts';
 import { refuseEmptyValues } from './options.ts';
 import { refuseDataFolderNotAFolder } from './data-folder.ts';
+import { refusePlatformNotAFile } from './platform-file.ts';
 
 const program = new Command('govgraph')
   .description('GraphQL gateway of a government information resource sharing platform')
@@ -21,6 +22,7 @@ const program = new Command('govgraph')
   .showHelpAfterError()
   .hook('preAction', (_program, command) => {
     refuseEmptyValues(command);
+    refusePlatformNotAFile(command);
     refuseDataFolderNotAFolder(command);
   });
 
