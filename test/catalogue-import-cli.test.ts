@@ -40,6 +40,17 @@ it('refuses a batch with one bad document whole, and imports a good one', async 
   expect(await counts()).toEqual({ versions: 4, audit: 1 }); // the operator's action is in the audit log
 });
 
+// The platform file given as a catalogue: one line saying so, not the schema's missing and unknown fields.
+it('says so when a platform file is given as a catalogue, and stores nothing', async () => {
+  const refused = await govgraph(DEMO_PLATFORM_FILE);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr.split('\n').slice(1)).toEqual([
+    'Nothing was imported:',
+    `${DEMO_PLATFORM_FILE}: this is a platform file, not a catalogue (it has departments:); the platform file goes with --platform`,
+    '',
+  ]);
+});
+
 it('makes no new version of a catalogue imported again unchanged, and a new one when it changed', async () => {
   const legal = join(DEMO_CATALOGUES_DIR, 'legal-entities.yaml');
   const again = await govgraph('--publish', legal);

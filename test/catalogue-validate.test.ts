@@ -12,6 +12,7 @@ import { loadPlatform } from '../src/catalogue/platform.ts';
 import { DocumentInvalidError, type Problem } from '../src/catalogue/problems.ts';
 import { readDocument, readDocuments } from '../src/catalogue/read.ts';
 import { validateCatalogue, validateCatalogues } from '../src/catalogue/validate.ts';
+import { runGovgraph } from './helpers/cli.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = 'test/fixtures/catalogue/';
@@ -786,6 +787,22 @@ describe('govgraph catalogue validate', () => {
       `${fixtures}syntax-error.json:5:3: JSON syntax error: expected "," or "}", found "\\""`,
       '',
     ]);
+  });
+
+  // A platform file given as a catalogue (or a catalogue given with --platform) used to be answered with
+  // the schema's list of missing and unknown fields, without saying what had happened.
+  it('says so in one line when a platform file is given as a catalogue, or a catalogue as the platform file', async () => {
+    const validate = (...args: string[]) => runGovgraph(['catalogue', 'validate', '--data', noData, ...args], { cwd: root });
+    expect(await validate('--platform', fixtures + 'platform.yaml', fixtures + 'platform.yaml')).toEqual({
+      code: 1,
+      stdout: `${fixtures}platform.yaml: this is a platform file, not a catalogue (it has departments:); the platform file goes with --platform\n`,
+      stderr: `govgraph: platform ${fixtures}platform.yaml\n`,
+    });
+    expect(await validate('--platform', fixtures + 'household.yaml', fixtures + 'household.yaml')).toEqual({
+      code: 1,
+      stdout: `${fixtures}household.yaml: this is a catalogue, not a platform file (it has resources:); catalogues go as the arguments of catalogue validate or import\n`,
+      stderr: '',
+    });
   });
 
   it('exits 0 when every document is valid', async () => {

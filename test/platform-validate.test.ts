@@ -1,5 +1,7 @@
 // The platform file (SPEC §3): the JSON Schema and the checks beyond it, with exact problems.
-import { join } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadPlatform, validatePlatform } from '../src/catalogue/platform.ts';
@@ -243,15 +245,28 @@ describe('validatePlatform', () => {
   });
 
   it('loadPlatform throws every problem at once', () => {
-    expect(() => loadPlatform(join(file, '..', 'household.yaml'))).toThrow(DocumentInvalidError);
+    const notAPlatform = join(mkdtempSync(join(tmpdir(), 'govgraph-platform-')), 'not-a-platform.yaml');
+    writeFileSync(notAPlatform, 'name: a platform without its fields\n');
     try {
-      loadPlatform(join(file, '..', 'enterprise.json'));
+      loadPlatform(notAPlatform);
       expect.unreachable();
     } catch (err) {
       expect((err as DocumentInvalidError).problems.slice(0, 3)).toEqual([
         { path: 'platform', message: 'is required' },
         { path: 'purposes', message: 'is required' },
         { path: 'departments', message: 'is required' },
+      ]);
+    } finally {
+      rmSync(dirname(notAPlatform), { recursive: true, force: true });
+    }
+  });
+
+  // A catalogue given as the platform file: one problem saying so, not the schema's missing and unknown fields.
+  it('says a catalogue given as the platform file is one', () => {
+    for (const catalogue of ['household.yaml', 'enterprise.json']) {
+      expect(() => loadPlatform(join(file, '..', catalogue))).toThrow(DocumentInvalidError);
+      expect(validatePlatform(readDocument(join(file, '..', catalogue))).problems).toEqual([
+        { path: '', message: 'this is a catalogue, not a platform file (it has resources:); catalogues go as the arguments of catalogue validate or import' },
       ]);
     }
   });

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { otherKindProblem } from './document-kind.ts';
 import type { Problem } from './problems.ts';
 import { packagePath } from '../package-root.ts';
 
@@ -19,11 +20,13 @@ function load(name: string): ValidateFunction {
 
 const validators = new Map<string, ValidateFunction>();
 
-/** Problems of `doc` against schema/<name>; empty when it conforms. */
+/** Problems of `doc` against schema/<name>; empty when it conforms, one when it is the other kind of document. */
 export function schemaProblems(name: 'platform.schema.json' | 'catalogue.schema.json', doc: unknown): Problem[] {
   let validate = validators.get(name);
   if (!validate) validators.set(name, (validate = load(name)));
   if (validate(doc)) return [];
+  const otherKind = otherKindProblem(name, doc); // a platform file where a catalogue belongs, or the reverse
+  if (otherKind) return [otherKind];
   const seen = new Set<string>();
   const out: Problem[] = [];
   for (const e of validate.errors ?? []) {
