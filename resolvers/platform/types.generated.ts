@@ -258,11 +258,12 @@ export type Demand = {
 };
 
 export type DemandAnswerInput = {
-  /** Required for CANNOT_SHARE: the law or policy that stops the sharing. */
+  /** Required for CANNOT_SHARE: the law or policy that stops the sharing. At most 2000 characters. */
   basis?: InputMaybe<Scalars['String']['input']>;
   decision: DemandDecision;
+  /** The demand's id. At most 128 characters. */
   id: Scalars['ID']['input'];
-  /** Required for WILL_CATALOGUE: the code of the resource to be published. */
+  /** Required for WILL_CATALOGUE: the code of the resource to be published. At most 128 characters. */
   resource?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -271,13 +272,15 @@ export type DemandDecision =
   | 'will-catalogue';
 
 export type DemandInput = {
+  /** The data wanted and what for. At most 2000 characters. */
   description: Scalars['String']['input'];
-  /** The data items wanted, in your words. */
+  /** The data items wanted, in your words. At most 200 entries of at most 128 characters each. */
   items: Array<Scalars['String']['input']>;
-  /** The department asked to provide the data. */
+  /** The department asked to provide the data. At most 128 characters. */
   provider: Scalars['String']['input'];
-  /** Purpose codes the data would serve. */
+  /** Purpose codes the data would serve. At most 200 entries of at most 128 characters each. */
   purposes: Array<Scalars['String']['input']>;
+  /** The demand's title. At most 200 characters. */
   title: Scalars['String']['input'];
 };
 
@@ -485,8 +488,9 @@ export type Objection = {
 
 export type ObjectionAnswerInput = {
   decision: ObjectionDecision;
+  /** The objection's id. At most 128 characters. */
   id: Scalars['ID']['input'];
-  /** Required to REJECT: why the record is right. */
+  /** Required to REJECT: why the record is right. At most 2000 characters. */
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -495,13 +499,15 @@ export type ObjectionDecision =
   | 'reject';
 
 export type ObjectionInput = {
-  /** The item believed wrong: one you may read. */
+  /** The item believed wrong: one you may read. At most 128 characters. */
   item: Scalars['String']['input'];
-  /** The record's key value, as text (an int key as digits). */
+  /** The record's key value, as text (an int key as digits). At most 128 characters. */
   key: Scalars['String']['input'];
+  /** The value believed right, as text. At most 2000 characters. */
   proposedValue?: InputMaybe<Scalars['String']['input']>;
+  /** Why the value is believed wrong. At most 2000 characters. */
   reason: Scalars['String']['input'];
-  /** The resource's code. */
+  /** The resource's code. At most 128 characters. */
   resource: Scalars['String']['input'];
 };
 
@@ -730,14 +736,15 @@ export type SharingDecision =
 
 export type SharingDecisionInput = {
   decision: SharingDecision;
+  /** The request's id. At most 128 characters. */
   id: Scalars['ID']['input'];
-  /** APPROVE: the items granted, among those requested (default: all requested). */
+  /** APPROVE: the items granted, among those requested (default: all requested). At most 200 entries of at most 128 characters each. */
   items?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** The decision's comment; required to REJECT. */
+  /** The decision's comment; required to REJECT. At most 2000 characters. */
   reason?: InputMaybe<Scalars['String']['input']>;
-  /** APPROVE: division codes narrowing the resource's row scope, within the requester's region (default: its whole region). */
+  /** APPROVE: division codes narrowing the resource's row scope, within the requester's region (default: its whole region). At most 200 entries of at most 128 characters each. */
   rows?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** APPROVE: items read unmasked, among those granted (default: none). */
+  /** APPROVE: items read unmasked, among those granted (default: none). At most 200 entries of at most 128 characters each. */
   unmasked?: InputMaybe<Array<Scalars['String']['input']>>;
   /** APPROVE: the grant's end date, no later than the one requested (default: the one requested). */
   until?: InputMaybe<Scalars['Date']['input']>;
@@ -773,10 +780,13 @@ export type SharingRequest = {
 };
 
 export type SharingRequestInput = {
+  /** The items requested. At most 200 entries of at most 128 characters each. */
   items: Array<Scalars['String']['input']>;
+  /** Why the data is needed, for the approver. At most 2000 characters. */
   justification: Scalars['String']['input'];
+  /** The purpose codes the items would serve. At most 200 entries of at most 128 characters each. */
   purposes: Array<Scalars['String']['input']>;
-  /** The conditional resource's code. */
+  /** The conditional resource's code. At most 128 characters. */
   resource: Scalars['String']['input'];
   /** The end date requested; none = until revoked. */
   until?: InputMaybe<Scalars['Date']['input']>;

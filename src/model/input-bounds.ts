@@ -24,6 +24,14 @@ export const MAX_LIST = 200;
 export type BoundKind = 'text' | 'title' | 'name' | 'user' | 'names';
 const LENGTH: Readonly<Record<Exclude<BoundKind, 'names'>, number>> = { text: MAX_TEXT, title: MAX_TITLE, name: MAX_NAME, user: MAX_USER };
 
+/**
+ * How a bound is said in the description of the argument it bounds (schema/platform.graphql, static; a test
+ * holds every bounded argument's description to this sentence, so the schema says the numbers in force).
+ */
+export function boundNote(kind: BoundKind): string {
+  return kind === 'names' ? `At most ${MAX_LIST} entries of at most ${MAX_NAME} characters each.` : `At most ${LENGTH[kind]} characters.`;
+}
+
 /** The bounded fields of one input, by the argument's path: what a caller types there. */
 export type InputBounds = Readonly<Record<string, BoundKind>>;
 
