@@ -764,6 +764,11 @@ describe('reading documents', () => {
     const file = join(dir, 'missing.yaml');
     expect(() => readDocuments(file)).toThrow(`${file}: cannot be read: no such file`);
   });
+
+  // A folder given for the documents in it used to be `cannot be read: EISDIR: illegal operation on a directory, read`.
+  it('says a folder is one, and how to name the documents in it', () => {
+    expect(() => readDocuments(dir)).toThrow(`${dir}: a folder, not a file; name the documents in it (such as ${join(dir, '*.yaml')})`);
+  });
 });
 
 describe('govgraph catalogue validate', () => {

@@ -8,6 +8,7 @@
 // node it names (`&a [*a]`: a value that contains itself, which every later walk would follow forever).
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseAllDocuments, visit, type Document } from 'yaml';
 import { DocumentInvalidError, type Problem } from './problems.ts';
 
@@ -51,7 +52,10 @@ export function readDocuments(file: string): unknown[] {
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    const code = (err as NodeJS.ErrnoException).code;
+    // A folder given for its documents (`catalogue validate catalogues/`) read as `EISDIR: illegal operation on a directory`.
+    if (code === 'EISDIR') throw new DocumentInvalidError([{ path: file, message: `a folder, not a file; name the documents in it (such as ${join(file, '*.yaml')})` }], file);
+    const reason = code === 'ENOENT' ? 'no such file' : (err as Error).message;
     throw new DocumentInvalidError([{ path: file, message: `cannot be read: ${reason}` }], file);
   }
   if (!isUtf8(bytes)) {
