@@ -4,13 +4,12 @@
 // (its hash confirms a guess of the whole text, literal values included), nor what connected platforms
 // answered. The requester and supervisors see the entry whole.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { guizhouFixture as guizhou, freePort, writeCityFile, writeProvinceFile } from './helpers/guizhou.ts';
 import { ZWB_SUPERVISOR } from './helpers/workflow.ts';
 
 let gw: TestGateway;
@@ -123,16 +122,6 @@ describe("a provider's view of the requester's document", () => {
 });
 
 // A province (Guizhou, 520000) connected to its city (Guiyang, 520100), each a gateway of its own.
-const guizhou = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 describe("a provider's view of a request that also asked a connected platform", () => {
   let work: string;
   let city: TestGateway;
@@ -140,12 +129,9 @@ describe("a provider's view of a request that also asked a connected platform", 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'govgraph-views-'));
     const provincePort = await freePort();
-    const cityFile = join(work, 'city.yaml');
-    writeFileSync(cityFile, readFileSync(guizhou('city.yaml'), 'utf8').replace('PROVINCE_URL', `http://127.0.0.1:${provincePort}`));
+    const cityFile = writeCityFile(work, provincePort);
     city = await startTestGateway({ platformFile: cityFile, catalogueFiles: [guizhou('city-housing.yaml')] });
-    const provinceFile = join(work, 'province.yaml');
-    writeFileSync(provinceFile, readFileSync(guizhou('platform.yaml'), 'utf8').replace(/connected: \[\]/,
-      `connected:\n  - { region: "520100", name: 贵阳市数据共享平台, url: "${city.gateway.url}", namespace: guiyang, timeoutMs: 3000 }`));
+    const provinceFile = writeProvinceFile(work, `${city.gateway.url}`);
     province = await startTestGateway({
       platformFile: provinceFile,
       catalogueFiles: [guizhou('police.yaml'), guizhou('rural.yaml')],

@@ -2,23 +2,12 @@
 // built while the city did not answer has no `guiyang` namespace. When the city answers again, the view
 // must get it, as the gateway's own schema does: before, the view was kept until the city's next
 // publication (a restart of the city with the same catalogues never brought the namespace back).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-
-const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+import { guizhouFixture as fixture, freePort, writeCityFile, writeProvinceFile } from './helpers/guizhou.ts';
 
 /** Polls until `check` passes (or the time is up, when its last failure is thrown). */
 async function eventually(check: () => Promise<void>, ms = 10_000): Promise<void> {
@@ -63,11 +52,8 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-recovery-'));
   cityPort = await freePort();
   const provincePort = await freePort();
-  cityFile = join(work, 'city.yaml');
-  writeFileSync(cityFile, readFileSync(fixture('city.yaml'), 'utf8').replace('PROVINCE_URL', `http://127.0.0.1:${provincePort}`));
-  const provinceFile = join(work, 'province.yaml');
-  writeFileSync(provinceFile, readFileSync(fixture('platform.yaml'), 'utf8').replace(/connected: \[\]/,
-    `connected:\n  - { region: "520100", name: 贵阳市数据共享平台, url: "http://127.0.0.1:${cityPort}", namespace: guiyang, timeoutMs: 2000 }`));
+  cityFile = writeCityFile(work, provincePort);
+  const provinceFile = writeProvinceFile(work, `http://127.0.0.1:${cityPort}`, 2000);
   // The city down when the province starts; the province asks it every 200 ms.
   province = await startTestGateway({
     platformFile: provinceFile,

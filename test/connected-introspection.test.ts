@@ -2,22 +2,11 @@
 // the city's namespace as the city would show that department (`schema print --dept` on the province), not
 // the city's whole data schema: a city resource shared with city departments only is no type of its view.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-
-const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+import { guizhouFixture as fixture, freePort, writeCityFile, writeProvinceFile } from './helpers/guizhou.ts';
 
 let work: string;
 let city: TestGateway;
@@ -59,14 +48,11 @@ const housing = (text: string) => `${text.trimEnd()}
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-introspection-'));
   const provincePort = await freePort();
-  const cityFile = join(work, 'city.yaml');
-  writeFileSync(cityFile, readFileSync(fixture('city.yaml'), 'utf8').replace('PROVINCE_URL', `http://127.0.0.1:${provincePort}`));
+  const cityFile = writeCityFile(work, provincePort);
   const catalogue = join(work, 'city-housing.yaml');
   writeFileSync(catalogue, housing(readFileSync(fixture('city-housing.yaml'), 'utf8')));
   city = await startTestGateway({ platformFile: cityFile, catalogueFiles: [catalogue] });
-  const provinceFile = join(work, 'province.yaml');
-  writeFileSync(provinceFile, readFileSync(fixture('platform.yaml'), 'utf8').replace(/connected: \[\]/,
-    `connected:\n  - { region: "520100", name: 贵阳市数据共享平台, url: "${city.gateway.url}", namespace: guiyang, timeoutMs: 3000 }`));
+  const provinceFile = writeProvinceFile(work, `${city.gateway.url}`);
   province = await startTestGateway({
     platformFile: provinceFile,
     catalogueFiles: [fixture('police.yaml'), fixture('rural.yaml')],

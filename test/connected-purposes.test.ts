@@ -4,25 +4,14 @@
 // refusal (BAD_USER_INPUT, naming the city's purposes), not PLATFORM_UNAVAILABLE, and the city stays
 // reachable. With a purpose both know, the city's row scope applies to the province's departments by
 // their division codes.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDocument } from '../src/catalogue/read.ts';
 import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-
-const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+import { guizhouFixture as fixture, freePort, writeCityFile, writeProvinceFile } from './helpers/guizhou.ts';
 
 let work: string;
 let city: TestGateway;
@@ -31,16 +20,13 @@ let province: TestGateway;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'govgraph-guizhou-'));
   const provincePort = await freePort();
-  const cityFile = join(work, 'city.yaml');
-  writeFileSync(cityFile, readFileSync(fixture('city.yaml'), 'utf8').replace('PROVINCE_URL', `http://127.0.0.1:${provincePort}`));
+  const cityFile = writeCityFile(work, provincePort);
   city = await startTestGateway({ platformFile: cityFile, catalogueFiles: [fixture('city-housing.yaml')] });
   await city.store.insert(collectionOf((readDocument(fixture('city-housing.yaml')) as Catalogue).resources[0]), [
     { homeNo: 'H1', qh: '520102', tenant: '王小明', rent: '300.00' },
     { homeNo: 'H2', qh: '520103', tenant: '李四', rent: '150.5' },
   ]);
-  const provinceFile = join(work, 'province.yaml');
-  writeFileSync(provinceFile, readFileSync(fixture('platform.yaml'), 'utf8').replace(/connected: \[\]/,
-    `connected:\n  - { region: "520100", name: 贵阳市数据共享平台, url: "${city.gateway.url}", namespace: guiyang, timeoutMs: 3000 }`));
+  const provinceFile = writeProvinceFile(work, `${city.gateway.url}`);
   province = await startTestGateway({
     platformFile: provinceFile,
     catalogueFiles: [fixture('police.yaml'), fixture('rural.yaml')],
