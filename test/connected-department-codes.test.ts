@@ -5,13 +5,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORWARDED_HEADER, signForwarded } from '../src/identity/forwarded.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { guizhouFixture as fixture, writeProvinceFile } from './helpers/guizhou.ts';
 import { keysOnlyPlatform as city, type KeysOnlyPlatform as City } from './helpers/keys-only-platform.ts';
 
-const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
 
 let work: string;
 let guiyang: City;
@@ -20,11 +19,7 @@ let province: TestGateway;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-codes-'));
   guiyang = await city('520100', work);
-  const provinceFile = join(work, 'province.yaml');
-  writeFileSync(provinceFile, readFileSync(fixture('platform.yaml'), 'utf8').replace(/connected: \[\]/, [
-    'connected:',
-    `  - { region: "520100", name: 贵阳市平台, url: "${guiyang.url}", namespace: guiyang, timeoutMs: 1000 }`,
-  ].join('\n')));
+  const provinceFile = writeProvinceFile(work, guiyang.url, 1000);
   // The monitoring list shared with Liupanshui's departments only.
   const rural = join(work, 'rural.yaml');
   writeFileSync(rural, readFileSync(fixture('rural.yaml'), 'utf8').replace('purposes: [poverty-relief, tax-audit]', 'departments: ["520200-*"]'));

@@ -5,7 +5,6 @@
 // other refused forwarded tokens, and a publication on the city visible on the province within 10 s.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,7 @@ import { PlatformKeys } from '../src/identity/platform-keys.ts';
 import { signToken } from '../src/identity/token.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { freePort } from './helpers/guizhou.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixture = (name: string) => join(root, 'test/fixtures/levels', name);
@@ -37,16 +37,6 @@ interface Instance {
 
 const levels: Record<Level, Instance> = {} as never;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitReady(i: Instance, ms = 90_000): Promise<void> {
   const until = Date.now() + ms;

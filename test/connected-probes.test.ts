@@ -5,16 +5,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { FORWARDED_HEADER, signForwarded } from '../src/identity/forwarded.ts';
 import { probeUsage } from '../src/limits/probes.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { guizhouFixture as fixture, writeProvinceFile } from './helpers/guizhou.ts';
 import { keysOnlyPlatform as city, type KeysOnlyPlatform as City } from './helpers/keys-only-platform.ts';
 
-const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
 const DEPT = '520100-ZJJ'; // a forwarded department is never one of the province's own
 
 let work: string;
@@ -24,11 +23,7 @@ let province: TestGateway;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-probes-'));
   guiyang = await city('520100', work);
-  const provinceFile = join(work, 'province.yaml');
-  writeFileSync(provinceFile, readFileSync(fixture('platform.yaml'), 'utf8').replace(/connected: \[\]/, [
-    'connected:',
-    `  - { region: "520100", name: 贵阳市平台, url: "${guiyang.url}", namespace: guiyang, timeoutMs: 1000 }`,
-  ].join('\n')));
+  const provinceFile = writeProvinceFile(work, guiyang.url, 1000);
   // The residents shared unconditionally (a forwarded department holds no grant); their ID numbers masked.
   const police = join(work, 'police.yaml');
   writeFileSync(police, readFileSync(fixture('police.yaml'), 'utf8').replace(/type: conditional\n\s*conditions: .*\n\s*basis: .*\n/, 'type: unconditional\n')
