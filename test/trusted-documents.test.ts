@@ -171,6 +171,21 @@ describe('trustedDocuments: log', () => {
     const warnings = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'untrusted document');
     expect(warnings.map((w) => w.operationName ?? null)).toEqual([null, 'Mine']);
   });
+
+  it('keeps APQ registrations per department: a hash sent alone does not tell whether another department sent its text', async () => {
+    // The question one department asked, with a value in it; another guesses the text and sends its hash.
+    const asked = '{ marketRegulation { enterpriseRegistrations(filter: { name: { eq: "a guessed name" } }, first: 1) { totalCount } } }';
+    const hashAlone = { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(asked) } } };
+    const registered = await post(gw, { query: asked, ...hashAlone }, '430000-GA');
+    expect(registered.errors).toBeUndefined();
+    expect((await post(gw, hashAlone, '430000-GA')).data).toEqual(registered.data);
+    const other = await post(gw, hashAlone, '430000-MZ');
+    expect(other.errors?.map((e) => e.extensions.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    expect(other.data).toBeUndefined();
+    // The other department's client then sends the text, as APQ does, and has its own registration.
+    expect((await post(gw, { query: asked, ...hashAlone }, '430000-MZ')).errors).toBeUndefined();
+    expect((await post(gw, hashAlone, '430000-MZ')).errors).toBeUndefined();
+  });
 });
 
 describe('trustedDocuments: a manifest that cannot be read', () => {

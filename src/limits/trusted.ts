@@ -38,7 +38,11 @@ export class TrustedDocumentStore {
   private verdicts = new WeakMap<DocumentNode, { version: number; trusted: boolean }>();
   private version = 0;
   private timer: NodeJS.Timeout | null = null;
-  /** Documents registered through Apollo's APQ protocol (only when not `require`), most recent last. */
+  /**
+   * Documents registered through Apollo's APQ protocol (only when not `require`), by requester and hash,
+   * most recent last. Each department sees only its own: one shared registry would tell a department,
+   * for the hash of a text it guessed (an ID number in a filter), whether another department sent it.
+   */
   private registered = new Map<string, string>();
   /** Verdicts on document texts sent whole, by the sha256 of the text (bounded, most recent last). */
   private texts = new Map<string, { version: number; trusted: boolean }>();
@@ -146,22 +150,36 @@ export class TrustedDocumentStore {
     return trusted;
   }
 
-  /** Apollo's persisted-query cache (keys prefixed `apq:` by Apollo): the manifests, then registrations. */
+  /** The document `requester` registered under `hash` through APQ (and not one of the manifests'), if any. */
+  registeredBy(requester: string, hash: string): string | undefined {
+    return this.registered.get(registrationKey(requester, hash));
+  }
+
+  /** Registers `text` under `hash` for `requester` alone (APQ); nothing under `require`, where only the manifests count. */
+  register(requester: string, hash: string, text: string): void {
+    if (this.config.mode === 'require') return;
+    const key = registrationKey(requester, hash);
+    this.registered.delete(key);
+    this.registered.set(key, text);
+    if (this.registered.size > MAX_REGISTERED) this.registered.delete(this.registered.keys().next().value!);
+  }
+
+  /**
+   * Apollo's persisted-query cache (keys prefixed `apq:` by Apollo): the manifests only. APQ registrations
+   * are per requester, which this interface does not know: plugins/persisted-queries.ts looks them up
+   * and makes them, and Apollo's own registration here is dropped.
+   */
   readonly cache: KeyValueCache<string> = {
-    get: async (key) => {
-      const hash = key.replace(/^apq:/, '');
-      return this.byHash.get(hash) ?? this.registered.get(hash);
-    },
-    set: async (key, value) => {
-      // Under `require` only the manifests hold documents; otherwise APQ registrations are kept (bounded).
-      if (this.config.mode === 'require') return;
-      this.registered.delete(key.replace(/^apq:/, ''));
-      this.registered.set(key.replace(/^apq:/, ''), value);
-      if (this.registered.size > 1000) this.registered.delete(this.registered.keys().next().value!);
-    },
-    delete: async (key) => this.registered.delete(key.replace(/^apq:/, '')),
+    get: async (key) => this.byHash.get(key.replace(/^apq:/, '')),
+    set: async () => undefined,
+    delete: async () => false,
   };
 }
+
+/** How many APQ registrations are kept in all (the least recently registered dropped first). */
+const MAX_REGISTERED = 1000;
+
+const registrationKey = (requester: string, hash: string) => `${requester}\n${hash}`;
 
 /** The document a request names: its text, its hash (`documentId` or Apollo's persisted-query hash), or both. */
 export interface SentDocument {

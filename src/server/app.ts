@@ -49,6 +49,7 @@ import { PlatformKeys } from '../identity/platform-keys.ts';
 import { ConnectedPlatforms, SCHEMA_PATH } from '../federation/connected.ts';
 import { dataSdl } from '../federation/data-sdl.ts';
 import { forwardedPlugin } from './plugins/forwarded.ts';
+import { persistedQueriesPlugin } from './plugins/persisted-queries.ts';
 
 export interface GatewayOptions {
   platform: Platform;
@@ -258,7 +259,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // SPEC §13: the document's limits, checked once per document (Apollo caches validated documents).
     ...(opts.limits === false ? {} : { parseOptions: { maxTokens: limits.maxTokens } }),
     validationRules: [...(opts.limits === false ? [] : documentLimitRules(limits, maxPageSize(platform))), promiseKeyRule(platform)],
-    // documentId and extensions.persistedQuery are looked up in the trusted documents' manifests.
+    // documentId and extensions.persistedQuery are looked up in the trusted documents' manifests, then
+    // in the requester's own APQ registrations (plugins/persisted-queries.ts).
     persistedQueries: { cache: trusted.cache },
     // Compact JSON: Apollo pretty-prints by default, which costs a tenth of a 100-record response.
     stringifyResult: (value) => JSON.stringify(value),
@@ -267,6 +269,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       forwardedPlugin,
+      persistedQueriesPlugin(trusted),
       // Trusted documents, rates, filter bounds, masked probes: before the operation runs.
       ...(opts.limits === false ? [] : [limitsPlugin(platform, store, { model: () => holder.schema.model, trusted, warn: (fields, message) => logger.warn(fields, message) })]),
       auditPlugin,
