@@ -111,9 +111,12 @@ export interface ServerSettings {
   introspection?: boolean;
   drainDelayMs?: number;
   shutdownTimeoutMs?: number;
+  /** How long a client may send none of its request body, or take none of its answer, before it is cut off. */
+  clientIdleMs?: number;
 }
 
 export const DEFAULT_DRAIN_DELAY_MS = 5000;
+export const DEFAULT_CLIENT_IDLE_MS = 30_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
 /** The last part of shutdownTimeoutMs a drain keeps for closing what is still open (1 s, a tenth at most). */

@@ -10,6 +10,7 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import {
   closingMs,
+  DEFAULT_CLIENT_IDLE_MS,
   DEFAULT_DRAIN_DELAY_MS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type Platform,
@@ -210,6 +211,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const settings = { ...platform.server, ...opts.server };
   const maxRequestBytes = limitsOf(platform).maxRequestBytes;
   const drainDelayMs = settings.drainDelayMs ?? DEFAULT_DRAIN_DELAY_MS;
+  const clientIdleMs = settings.clientIdleMs ?? DEFAULT_CLIENT_IDLE_MS;
   const shutdownTimeoutMs = settings.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const corsOrigins = new Set(settings.corsOrigins ?? []);
   const logger = opts.logger ?? createLogger();
@@ -384,13 +386,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     let body: unknown;
     if (req.method === 'POST') {
       try {
-        const bytes = await readBody(req, maxRequestBytes);
+        const bytes = await readBody(req, maxRequestBytes, clientIdleMs);
         // Apollo answers a POST without a JSON media type itself (400, JSON), as GraphQL over HTTP says.
         if (isJsonMediaType(req.headers['content-type'])) body = withDocumentId(parseJsonBody(bytes));
       } catch (err) {
         if (!(err instanceof BodyError)) throw err;
-        // The rest of an oversized body is not read: the connection closes after the answer.
-        if (err.status === 413) res.setHeader('Connection', 'close');
+        // The rest of an oversized or stalled body is not read: the connection closes after the answer.
+        if (err.status === 413 || err.status === 408) res.setHeader('Connection', 'close');
         await sendGraphQLError(req, res, err.status, 'BAD_REQUEST', err.message);
         return;
       }
@@ -546,6 +548,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         conn.lastActive = Date.now();
       });
     }
+    // An answer handed to the socket (res.end) that the client stops taking is given up after clientIdleMs:
+    // a client that never reads would otherwise hold its connection and the whole answer in memory for as
+    // long as it likes (node has no such bound). With no 'timeout' listener, node destroys the socket. Only
+    // from here: while the gateway works on a request the connection is rightly silent; once the answer
+    // is taken, a kept-alive connection gets node's keepAliveTimeout instead.
+    res.once('prefinish', () => req.socket.setTimeout(clientIdleMs));
     const path = (req.url ?? '').split('?')[0];
     const label = routes.has(path) ? path : path.startsWith('/graphiql') ? '/graphiql' : 'other';
     res.once('finish', () => metrics.http.inc({ route: label, status: res.statusCode }));

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 
 export class BodyError extends Error {
   constructor(
-    readonly status: 400 | 413 | 415,
+    readonly status: 400 | 408 | 413 | 415,
     message: string,
   ) {
     super(message);
@@ -18,14 +18,26 @@ function tooLarge(limit: number): BodyError {
   return new BodyError(413, `The request body is larger than the limit of ${limit} bytes (limits.maxRequestBytes).`);
 }
 
-/** The raw body, at most `limit` bytes; BodyError 413 past it (the rest is not read). */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The raw body, at most `limit` bytes; BodyError 413 past it (the rest is not read). A body none of whose
+ * bytes come for `idleMs` is given up with BodyError 408: a client trickling a body (or sending none of
+ * the bytes its Content-Length announced) would otherwise hold the connection and what it sent for
+ * node's requestTimeout, five minutes.
+ */
+export function readBody(req: IncomingMessage, limit: number, idleMs = Infinity): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const onIdle = () => {
+      cleanup();
+      req.pause();
+      reject(new BodyError(408, `The request body stopped arriving: none of it came for ${idleMs / 1000} s (server.clientIdleMs).`));
+    };
+    const idle = Number.isFinite(idleMs) ? setTimeout(onIdle, idleMs) : undefined;
     const onData = (chunk: Buffer) => {
+      idle?.refresh();
       size += chunk.length;
       if (size > limit) {
         cleanup();
@@ -44,6 +56,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       reject(new BodyError(400, 'The request body could not be read.'));
     };
     const cleanup = () => {
+      clearTimeout(idle);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
