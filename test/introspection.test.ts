@@ -76,4 +76,19 @@ describe('introspection answers with the department\'s view', () => {
     const typename = await gw.query('{ __typename me { department } }', { dept: '430000-MZ' });
     expect(typename).toEqual({ status: 200, data: { __typename: 'Query', me: { department: '430000-MZ' } } });
   });
+
+  it('offers no names of the whole schema in the suggestions of a validation error ("Did you mean ...?")', async () => {
+    // Each misspells, or comes close to, a name of the Public Security Department's criminal case files,
+    // which Civil Affairs can never read: the whole schema's suggestions would spell them out.
+    for (const [document, variables] of [
+      ['{ publicSecurity { criminalCase { caseNo } } }', undefined],
+      ['fragment F on CriminalCaseFil { caseNo } { ...F }', undefined],
+      ['query($f: CriminalCaseFileFilter) { publicSecurity { criminalCaseFiles(filter: $f) { totalCount } } }', { f: { caseN: { eq: 'x' } } }],
+    ] as const) {
+      const r = await gw.query(document, { dept: '430000-MZ', variables });
+      expect(r.status, document).toBe(400);
+      expect(r.errors?.length, document).toBeGreaterThan(0);
+      for (const e of r.errors ?? []) expect(e.message, document).not.toMatch(/Did you mean|criminalCaseFile"|CriminalCaseFile"|"caseNo"/);
+    }
+  });
 });

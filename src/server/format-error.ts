@@ -13,8 +13,16 @@ const KNOWN_CODES = new Set([
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND',
 ]);
 
+/**
+ * graphql's suggestions at the end of a validation or variable error (` Did you mean "caseNo"?`). They
+ * come from the whole schema, not the department's view (plugins/introspection.ts), so they would name
+ * resources, types, items and enum values that view leaves out: they are cut from every message.
+ */
+const SUGGESTION = / ?Did you mean [^?]*\?$/;
+
 export function createFormatError(opts: { development: boolean; log?: (err: unknown) => void; maxTokens?: number }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (SUGGESTION.test(formatted.message)) formatted = { ...formatted, message: formatted.message.replace(SUGGESTION, '') };
     const unwrapped = unwrapResolverError(error);
     // Apollo wraps a failure of the context function ("Context creation failed") without a path.
     const original = unwrapped instanceof GraphQLError && unwrapped.originalError ? unwrapped.originalError : unwrapped;
