@@ -80,6 +80,11 @@ describe('document limits on a gateway', () => {
       for (let i = 0; i < 50; i++) sel = `legalRepresentativePerson { employer { ${sel} } }`;
       return `{ marketRegulation { enterpriseRegistrations(first: 1) { nodes { ${sel} } } } }`;
     }, /selection depth is \d+, over the limit maxDepth = 15/],
+    // Within maxTokens, but more than graphql itself will read or check.
+    ['a list value nested 3,900 deep', () => `{ marketRegulation { enterpriseRegistrations(filter: { name: { in: ${'['.repeat(3900)} } }) { totalCount } } }`,
+      /^The document is too complex: its values or selections are nested too deeply for the parser\. Split it into smaller requests\.$/],
+    ['one field repeated 1,000 times', () => `{ ${'__typename '.repeat(1000)} }`,
+      /^The document is too complex: it repeats fields or fragments too often to be checked\. Split it into smaller requests\.$/],
   ];
   for (const [name, make, message] of cases) {
     it(`refuses ${name} before any store read`, async () => {

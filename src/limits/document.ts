@@ -97,6 +97,27 @@ export function tokenLimitError(error: unknown, bound: number): GraphQLError | u
   return tooComplex('maxTokens', 'number of lexical tokens', figure, bound);
 }
 
+/**
+ * Documents graphql itself gives up on, within maxTokens: its parser runs out of stack on values or
+ * selections nested a thousand deep, and its validation stops at its own work budget (one field repeated
+ * hundreds of times at one level, or fragments spread over and over). Apollo answers them with graphql's
+ * bare words ("Maximum call stack size exceeded", "Validation aborted."); here they are QUERY_TOO_COMPLEX
+ * in a sentence, as a document over one of the platform's limits is. Undefined for any other error.
+ */
+export function gaveUpError(code: string | undefined, error: unknown): GraphQLError | undefined {
+  const what = code === 'GRAPHQL_PARSE_FAILED' && outOfStack(error) ? 'its values or selections are nested too deeply for the parser'
+    : code === 'GRAPHQL_VALIDATION_FAILED' && error instanceof GraphQLError && error.message === 'Validation aborted.' ? 'it repeats fields or fragments too often to be checked'
+      : undefined;
+  return what === undefined ? undefined : new GraphQLError(`The document is too complex: ${what}. Split it into smaller requests.`, { extensions: { code: QUERY_TOO_COMPLEX } });
+}
+
+function outOfStack(error: unknown): boolean {
+  for (let e = error, n = 0; e instanceof Error && n < 5; e = (e as GraphQLError).originalError ?? e.cause, n++) {
+    if (e instanceof RangeError) return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Cost: field values the response may hold.
 

@@ -3,7 +3,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { StoreUnavailableError } from '../store/port.ts';
-import { tokenLimitError } from '../limits/document.ts';
+import { gaveUpError, tokenLimitError } from '../limits/document.ts';
 
 const KNOWN_CODES = new Set([
   'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE',
@@ -34,6 +34,8 @@ export function createFormatError(opts: { development: boolean; log?: (err: unkn
       const { http: _http, ...extensions } = tokens.extensions;
       return { message: tokens.message, extensions };
     }
+    const gaveUp = gaveUpError(code, original);
+    if (gaveUp) return { message: gaveUp.message, extensions: gaveUp.extensions };
     const ownCode = original instanceof GraphQLError ? (original.extensions?.code as string | undefined) : undefined;
     if (code === 'GRAPHQL_VALIDATION_FAILED' && ownCode && KNOWN_CODES.has(ownCode)) {
       code = ownCode;
