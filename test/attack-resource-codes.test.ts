@@ -135,7 +135,10 @@ describe('through the workflow', () => {
       'resources[0].code: "430000-ga-00090" is resource code 430000-GA-00090 in another case; a resource code is written as it was first published, and belongs to its provider for good',
       `resources[0].provider: resource 430000-GA-00090 was first published with provider ${PROVIDER} (catalogue "T-GA" version 1) and belongs to it for good; it cannot be provided by ${OTHER}: give the resource a code of its own`,
     ]);
-    const kept = catalogue('T-SCJG', OTHER, [resource('430000-ga-00001', OTHER, { share: OPEN, source: { collection: 'scjg_kept' } })]);
+    const kept = catalogue('T-SCJG', OTHER, [resource('430000-ga-00001', OTHER, {
+      share: OPEN, source: { collection: 'scjg_kept' },
+      graphql: { type: 'KeptRecord', list: 'keptRecords', byKey: 'keptRecord' }, // R_430000_ga_00001 would clash by case too
+    })]);
     expect(await refusal(submit(kept))).toEqual([
       'resources[0].code: "430000-ga-00001" is the code of a resource in catalogue "T-GA" ("430000-GA-00001") in another case; resource codes are unique on the platform, whatever their case',
     ]);

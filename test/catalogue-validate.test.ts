@@ -300,6 +300,48 @@ const uniquenessCases: Case[] = [
       },
     ],
   },
+  // GraphQL tells types apart by case, typed clients do not: graphql-codegen names TypeScript types in
+  // PascalCase, so that HOUSEHOLDRegistrationFilter and HouseholdRegistrationFilter became one identifier
+  // declared twice, and the client generated from the schema failed to compile.
+  {
+    name: 'a type name that differs from another resource\'s only in case',
+    mutate: (d) => (addSecondResource(d).graphql.type = 'HOUSEHOLDRegistration'),
+    problems: [
+      {
+        path: 'resources[1].graphql.type',
+        message:
+          '"HOUSEHOLDRegistration" differs only in case from HouseholdRegistration, the type of resource 430000-GA-00001 (resources[0]) (typed clients\' PascalCase type names would merge them); choose another type name',
+      },
+    ],
+  },
+  {
+    name: 'a type name whose generated type differs from another catalogue\'s type only in case',
+    mutate: (d) => (d.resources[0].graphql.type = 'Enterprise'),
+    others: [
+      enterprise,
+      {
+        ...civilAffairs,
+        resources: [{ ...civilAffairs.resources[0], graphql: { type: 'EnterpriseFILTER', list: 'a', byKey: 'b' } }],
+      },
+    ],
+    problems: [
+      {
+        path: 'resources[0].graphql.type',
+        message:
+          '"Enterprise" would generate the type EnterpriseFilter, which differs only in case from EnterpriseFILTER, the type of resource 430100-MZ-00001 (catalogue "HN-MZ") (typed clients\' PascalCase type names would merge them); choose another type name',
+      },
+    ],
+  },
+  {
+    name: 'a type name that differs from one the platform defines only in case',
+    mutate: (d) => (d.resources[0].graphql.type = 'PAGEINFO'),
+    problems: [
+      {
+        path: 'resources[0].graphql.type',
+        message: '"PAGEINFO" differs only in case from PageInfo, a type the platform defines (typed clients\' PascalCase type names would merge them); choose another type name',
+      },
+    ],
+  },
   {
     name: 'a type name the platform defines',
     mutate: (d) => (d.resources[0].graphql.type = 'PageInfo'),
@@ -617,6 +659,11 @@ describe('validateCatalogue: broken documents', () => {
       message: '"Changsha_HouseholdRegistration" starts with Changsha_, the prefix of the types of connected platform changsha (430100); choose another type name',
     }]);
     expect(validateCatalogue(doc, platform, [enterprise]).problems).toEqual([]); // no platform connected: a name like any other
+    doc.resources[0].graphql.type = 'CHANGSHA_HouseholdRegistration'; // one name for a typed client (type names ignore case)
+    expect(validateCatalogue(doc, connected, [enterprise]).problems).toEqual([{
+      path: 'resources[0].graphql.type',
+      message: '"CHANGSHA_HouseholdRegistration" starts with Changsha_ (ignoring case), the prefix of the types of connected platform changsha (430100); choose another type name',
+    }]);
   });
 
   it('refuses a document that is not a mapping', () => {

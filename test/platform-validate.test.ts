@@ -98,6 +98,19 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     ],
   },
   {
+    // GraphQL tells the two types apart, but graphql-codegen's PascalCase names (PublicsecurityResources for
+    // both) do not: a typed client declaring both failed to compile.
+    name: 'two graphqlNames giving type names that differ only in case',
+    mutate: (d) => (d.departments[2].graphqlName = 'publicsecurity'),
+    problems: [
+      {
+        path: 'departments[2].graphqlName',
+        message:
+          '"publicsecurity" gives the type PublicsecurityResources, which differs only in case from PublicSecurityResources, the type of departments[0] (430000-GA) (typed clients\' PascalCase type names would merge them); choose another name',
+      },
+    ],
+  },
+  {
     name: 'a graphqlName the platform uses on Query',
     mutate: (d) => (d.departments[2].graphqlName = 'catalogues'),
     problems: [

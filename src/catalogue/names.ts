@@ -41,6 +41,14 @@ export const PLATFORM_QUERY_FIELDS: readonly string[] = platformSdl.definitions.
  */
 export const connectedTypePrefix = (namespace: string): string => namespace[0]!.toUpperCase() + namespace.slice(1) + '_';
 
+/**
+ * The key by which type names must be unique: the name ignoring case. GraphQL tells `Permit` from
+ * `PERMIT`, but a typed client does not: graphql-codegen names TypeScript types in PascalCase
+ * (`PERMITFilter` and `PermitFilter` both become `PermitFilter`, `RK_Permit` and `Rk_Permit` both
+ * `Rk_Permit`), and the generated file then declares one identifier twice and fails to compile.
+ */
+export const typeNameKey = (name: string): string => name.toLowerCase();
+
 /** Type names the schema defines whatever the catalogues hold. */
 export const RESERVED_TYPE_NAMES: readonly string[] = [...new Set([
   // built-in and custom scalars

@@ -1,37 +1,52 @@
 // Checks of each resource's GraphQL names: its type (and the types generated from it) and its list and
 // lookup fields must be free platform-wide.
 import type { Resource } from '../../model/catalogue.ts';
-import { connectedTypePrefix, departmentTypeName, generatedTypeNames, PROMISE_MEMBER, promiseMemberMessage, RESERVED_TYPE_NAMES } from '../names.ts';
+import {
+  connectedTypePrefix, departmentTypeName, generatedTypeNames, PROMISE_MEMBER, promiseMemberMessage, RESERVED_TYPE_NAMES, typeNameKey,
+} from '../names.ts';
 import type { CheckContext, CheckFamily, ResourceCheck } from './context.ts';
 import { problem } from './util.ts';
+
+/** Who holds a name, as the name was written (a type name is found by its key, which ignores case). */
+interface Owner {
+  name: string;
+  owner: string;
+}
 
 /**
  * Who owns each name, found once per catalogue (a map per name, not a scan per resource, so that checking
  * n resources stays linear): names the platform holds, the first resource of this catalogue that takes
- * each name (with its index), and the other catalogues' resources.
+ * each name (with its index), and the other catalogues' resources. Maps are keyed by `key(name)`.
  */
 interface Owners {
-  fixed: Map<string, string>;
-  own: Map<string, { index: number; owner: string }>;
-  others: Map<string, string>;
+  key: (name: string) => string;
+  fixed: Map<string, Owner>;
+  own: Map<string, Owner & { index: number }>;
+  others: Map<string, Owner>;
 }
 
-function owners(ctx: CheckContext, names: (r: Resource) => [string, string][], fixed: Map<string, string>): Owners {
-  const own = new Map<string, { index: number; owner: string }>();
+function owners(ctx: CheckContext, names: (r: Resource) => [string, string][], fixed: Map<string, Owner>, key: (name: string) => string): Owners {
+  const own = new Map<string, Owner & { index: number }>();
   ctx.catalogue.resources.forEach((r, j) => {
-    for (const [name, what] of names(r)) if (!own.has(name)) own.set(name, { index: j, owner: `${what} (resources[${j}])` });
+    for (const [name, what] of names(r)) if (!own.has(key(name))) own.set(key(name), { name, index: j, owner: `${what} (resources[${j}])` });
   });
-  const others = new Map<string, string>();
+  const others = new Map<string, Owner>();
   for (const c of ctx.others) {
-    for (const r of c.resources) for (const [name, what] of names(r)) if (!others.has(name)) others.set(name, `${what} (catalogue "${c.id}")`);
+    for (const r of c.resources) for (const [name, what] of names(r)) if (!others.has(key(name))) others.set(key(name), { name, owner: `${what} (catalogue "${c.id}")` });
   }
-  return { fixed, own, others };
+  return { key, fixed, own, others };
 }
 
 /** The owner of `name` as seen by resource `before`: the platform, an earlier resource, another catalogue. */
-function ownerOf(o: Owners, name: string, before: number): string | undefined {
-  const own = o.own.get(name);
-  return o.fixed.get(name) ?? (own && own.index < before ? own.owner : undefined) ?? o.others.get(name);
+function ownerOf(o: Owners, name: string, before: number): Owner | undefined {
+  const k = o.key(name);
+  const own = o.own.get(k);
+  return o.fixed.get(k) ?? (own && own.index < before ? own : undefined) ?? o.others.get(k);
+}
+
+/** What `name` clashes with: the same name, or (type names) one that differs from it only in case. */
+function clash(name: string, holder: Owner): string {
+  return holder.name === name ? `is already ${holder.owner}` : `differs only in case from ${holder.name}, ${holder.owner} (typed clients' PascalCase type names would merge them)`;
 }
 
 const typeNames = (r: Resource): [string, string][] => [
@@ -47,12 +62,13 @@ const typeCache = new WeakMap<CheckContext, Owners>();
 function typeOwners(ctx: CheckContext): Owners {
   let o = typeCache.get(ctx);
   if (!o) {
-    const fixed = new Map<string, string>();
-    for (const name of RESERVED_TYPE_NAMES) fixed.set(name, 'a type the platform defines');
-    for (const d of ctx.platform.departments) {
-      if (!fixed.has(departmentTypeName(d.graphqlName))) fixed.set(departmentTypeName(d.graphqlName), `the type holding the resources of department ${d.code}`);
-    }
-    o = owners(ctx, typeNames, fixed);
+    const fixed = new Map<string, Owner>();
+    const hold = (name: string, owner: string) => {
+      if (!fixed.has(typeNameKey(name))) fixed.set(typeNameKey(name), { name, owner });
+    };
+    for (const name of RESERVED_TYPE_NAMES) hold(name, 'a type the platform defines');
+    for (const d of ctx.platform.departments) hold(departmentTypeName(d.graphqlName), `the type holding the resources of department ${d.code}`);
+    o = owners(ctx, typeNames, fixed, typeNameKey);
     typeCache.set(ctx, o);
   }
   return o;
@@ -62,7 +78,7 @@ const fieldCache = new WeakMap<CheckContext, Owners>();
 function fieldOwners(ctx: CheckContext): Owners {
   let o = fieldCache.get(ctx);
   if (!o) {
-    o = owners(ctx, fieldNames, new Map());
+    o = owners(ctx, fieldNames, new Map(), (name) => name);
     fieldCache.set(ctx, o);
   }
   return o;
@@ -74,7 +90,8 @@ function fieldOwners(ctx: CheckContext): Owners {
  * clash with one of them and leave every namespace out of the schema.
  */
 function connectedPrefixOf(ctx: CheckContext, name: string) {
-  return ctx.platform.connected.find((c) => name.startsWith(connectedTypePrefix(c.namespace)));
+  const k = typeNameKey(name);
+  return ctx.platform.connected.find((c) => k.startsWith(typeNameKey(connectedTypePrefix(c.namespace))));
 }
 
 const typeNameFree: ResourceCheck = function* (r, at, i, ctx) {
@@ -82,20 +99,20 @@ const typeNameFree: ResourceCheck = function* (r, at, i, ctx) {
   const o = typeOwners(ctx);
   const owner = ownerOf(o, type, i);
   if (owner) {
-    yield problem(`${at}.graphql.type`, `"${type}" is already ${owner}; choose another type name`);
+    yield problem(`${at}.graphql.type`, `"${type}" ${clash(type, owner)}; choose another type name`);
     return;
   }
   const connected = connectedPrefixOf(ctx, type);
   if (connected) {
-    yield problem(`${at}.graphql.type`, `"${type}" starts with ${connectedTypePrefix(connected.namespace)}, the prefix of the types of connected platform ${connected.namespace} (${connected.region}); choose another type name`);
+    yield problem(`${at}.graphql.type`, `"${type}" starts with ${connectedTypePrefix(connected.namespace)}${type.startsWith(connectedTypePrefix(connected.namespace)) ? '' : ' (ignoring case)'}, the prefix of the types of connected platform ${connected.namespace} (${connected.region}); choose another type name`);
     return;
   }
-  const own = new Set<string>([type]);
+  const own = new Set<string>([typeNameKey(type)]);
   for (const g of generatedTypeNames(r)) {
     const gOwner = ownerOf(o, g, i);
-    if (gOwner) yield problem(`${at}.graphql.type`, `"${type}" would generate the type ${g}, which is already ${gOwner}; choose another type name`);
-    else if (own.has(g)) yield problem(`${at}.graphql.type`, `"${type}" would generate the type ${g} twice (an enum item's name makes it collide with another generated type); rename the item or the type`);
-    own.add(g);
+    if (gOwner) yield problem(`${at}.graphql.type`, `"${type}" would generate the type ${g}, which ${clash(g, gOwner)}; choose another type name`);
+    else if (own.has(typeNameKey(g))) yield problem(`${at}.graphql.type`, `"${type}" would generate the type ${g} twice (an enum item's name makes it collide with another generated type); rename the item or the type`);
+    own.add(typeNameKey(g));
   }
 };
 
@@ -105,7 +122,7 @@ const fieldNamesFree: ResourceCheck = function* (r, at, i, ctx) {
     const name = r.graphql[part];
     const owner = ownerOf(o, name, i);
     if (name === PROMISE_MEMBER) yield problem(`${at}.graphql.${part}`, promiseMemberMessage(part === 'list' ? 'list name' : 'lookup name'));
-    else if (owner) yield problem(`${at}.graphql.${part}`, `"${name}" is already ${owner}; list and lookup names are unique on the platform`);
+    else if (owner) yield problem(`${at}.graphql.${part}`, `"${name}" is already ${owner.owner}; list and lookup names are unique on the platform`);
   }
   if (r.graphql.list === r.graphql.byKey) {
     yield problem(`${at}.graphql.byKey`, `"${r.graphql.byKey}" is also the list field's name; the lookup needs a name of its own`);

@@ -2,7 +2,7 @@
 // `platformChecks` is applied in order by validatePlatform.
 import { levelOfRegion, regionPrefix, withinRegion } from '../../access/row-scope.ts';
 import { closingMs, DEFAULT_DRAIN_DELAY_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type Level, type Platform } from '../../model/platform.ts';
-import { connectedTypePrefix, departmentTypeName, PLATFORM_QUERY_FIELDS, PROMISE_MEMBER, promiseMemberMessage } from '../names.ts';
+import { connectedTypePrefix, departmentTypeName, PLATFORM_QUERY_FIELDS, PROMISE_MEMBER, promiseMemberMessage, typeNameKey } from '../names.ts';
 import type { Problem } from '../problems.ts';
 import { listOf, problem, repeats } from './util.ts';
 
@@ -23,14 +23,17 @@ function* departmentCodesUnique(p: Platform): Iterable<Problem> {
 }
 
 function* graphqlNamesUnique(p: Platform): Iterable<Problem> {
-  for (const [i, first, name] of repeats(p.departments, (d) => departmentTypeName(d.graphqlName))) {
-    const other = p.departments[first];
-    const same = other.graphqlName === p.departments[i].graphqlName;
+  // Type names are unique ignoring case (typeNameKey): a typed client's PascalCase names would merge them.
+  for (const [i, first] of repeats(p.departments, (d) => typeNameKey(departmentTypeName(d.graphqlName)))) {
+    const [mine, other] = [p.departments[i], p.departments[first]];
+    const [type, otherType] = [departmentTypeName(mine.graphqlName), departmentTypeName(other.graphqlName)];
     yield problem(
       `departments[${i}].graphqlName`,
-      same
-        ? `"${p.departments[i].graphqlName}" is already the graphqlName of departments[${first}] (${other.code}); graphqlNames must be unique`
-        : `"${p.departments[i].graphqlName}" and the graphqlName "${other.graphqlName}" of departments[${first}] (${other.code}) both give the type ${name}; choose another name`,
+      other.graphqlName === mine.graphqlName
+        ? `"${mine.graphqlName}" is already the graphqlName of departments[${first}] (${other.code}); graphqlNames must be unique`
+        : type === otherType
+          ? `"${mine.graphqlName}" and the graphqlName "${other.graphqlName}" of departments[${first}] (${other.code}) both give the type ${type}; choose another name`
+          : `"${mine.graphqlName}" gives the type ${type}, which differs only in case from ${otherType}, the type of departments[${first}] (${other.code}) (typed clients' PascalCase type names would merge them); choose another name`,
     );
   }
 }
