@@ -39,7 +39,7 @@ export interface ConnectedStatus {
   reachable: boolean;
   /** The signature of the connected platform's published catalogues in effect here (its schema version). */
   schemaVersion: string | null;
-  /** A changed schema seen there and not yet built here (SchemaRebuilds): its version, and when it will be. */
+  /** A changed schema seen there and not yet built here (SchemaRebuilds): its version, and when it will be; null while it does not answer. */
   pendingSchema: string | null;
   lastError: string | null;
   checkedAt: string | null;
@@ -349,7 +349,9 @@ export class ConnectedPlatforms {
     try {
       doc = await this.fetchSchema(c);
     } catch (err) {
-      this.note(c, { reachable: false }, err instanceof Unavailable ? (url) => (url ? err.forOperators : err.message) : failure(c, err));
+      // No change pending from a platform that does not answer: a build needs its schema fetched again,
+      // so none will be made at the time announced. Once it answers, a change it still has is pending again.
+      this.note(c, { reachable: false, pendingSchema: null }, err instanceof Unavailable ? (url) => (url ? err.forOperators : err.message) : failure(c, err));
       return false;
     }
     const known = this.schemas.get(c.region);
