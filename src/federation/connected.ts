@@ -9,6 +9,7 @@ import { createBatchingExecutor } from '@graphql-tools/batch-execute';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import type { SubschemaConfig } from '@graphql-tools/delegate';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
+import { LRUCache } from 'lru-cache';
 import { buildSchema, GraphQLError, Kind, print, validateSchema, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { departmentByCode, DEFAULT_CONNECTED_TIMEOUT_MS, type ConnectedPlatform, type Department, type Platform } from '../model/platform.ts';
 import { connectedTypePrefix } from '../catalogue/names.ts';
@@ -62,6 +63,12 @@ export interface ForwardNote {
   outcome: 'answered' | 'unavailable';
   errors: number;
 }
+
+/** A platform's schema text built here: its stitching config, or why it cannot be stitched. */
+type Built = { config: SubschemaConfig } | { problem: Reason };
+
+/** Department view schema texts kept built per connected platform (the distinct views a gateway keeps, src/server/plugins/introspection.ts). */
+const VIEW_TEXTS_KEPT = 16;
 
 /** A department's view of the namespaces (extendFor): the platforms that did not answer when it was made. */
 interface DepartmentView {
@@ -195,6 +202,12 @@ export class ConnectedPlatforms {
   private readonly rebuilds: SchemaRebuilds;
   /** Each platform's last text that could not be stitched (its hash), and why. */
   private readonly unstitchable = new Map<string, { hash: string; problem: Reason }>();
+  /**
+   * The department view texts of each platform built for extendFor's views, by region and hash: a view
+   * is made for each department whose view is not kept and for all of them after any publication, here
+   * or there, and most of them get a text built before (parsing and stitching a big one takes seconds).
+   */
+  private readonly viewTexts: LRUCache<string, Built>;
 
   constructor(
     private readonly platform: Platform,
@@ -207,8 +220,11 @@ export class ConnectedPlatforms {
       view?: Department;
       /** The least time between two builds of a platform's schema (REBUILD_INTERVAL_MS). */
       rebuildIntervalMs?: number;
+      /** Texts built before, by `region|hash`, to take instead of building them again (extendFor's views share the gateway's). */
+      built?: LRUCache<string, Built>;
     } = {},
   ) {
+    this.viewTexts = options.built ?? new LRUCache({ max: VIEW_TEXTS_KEPT * Math.max(1, platform.connected.length) });
     this.rebuilds = new SchemaRebuilds(options.rebuildIntervalMs);
     this.competent = departmentByCode(platform, platform.platform.competentDepartment)!;
     for (const c of platform.connected) {
@@ -275,7 +291,7 @@ export class ConnectedPlatforms {
     if (kept && !this.answeredSince(kept)) return kept.schema;
     const made: DepartmentView = { startedAt: Date.now(), lacking: [], schema: Promise.resolve(local) };
     made.schema = (async () => {
-      const view = new ConnectedPlatforms(this.platform, this.keys, { pollMs: 0, view: dept });
+      const view = new ConnectedPlatforms(this.platform, this.keys, { pollMs: 0, view: dept, built: this.viewTexts });
       try {
         await view.refresh();
       } finally {
@@ -373,6 +389,10 @@ export class ConnectedPlatforms {
       this.note(c, { reachable: true, pendingSchema: null }, failed.problem);
       return false;
     }
+    // A view's text built before for another view: taken as it was built (a view is made once, for
+    // introspection, by a gateway that asks; the gateway's own schema is rate-bounded below instead).
+    const before = this.options.built?.get(`${c.region}|${hash}`);
+    if (before) return this.take(c, doc, hash, before);
     if (!this.rebuilds.due(c.region)) {
       const pendingSchema = `${theirLabel(doc.version)}, to be built at ${this.rebuilds.nextAt(c.region)} or later (a connected platform's schema is built at most once a minute, one slow to build less often)`;
       if (this.rebuilds.skip(c.region)) this.options.log?.('warn', 'connected platform schema changed again; built later', { platform: c.region, namespace: c.namespace, version: theirLabel(doc.version), at: this.rebuilds.nextAt(c.region) });
@@ -380,26 +400,39 @@ export class ConnectedPlatforms {
       return false;
     }
     const started = performance.now();
+    const made = this.build(c, doc.sdl);
+    this.options.built?.set(`${c.region}|${hash}`, made);
+    // The first schema in effect (at the start, or when the platform first answers) starts no wait:
+    // a publication there right after this gateway started shows at once. Failures always count.
+    if (known || 'problem' in made) this.built(c, performance.now() - started);
+    return this.take(c, doc, hash, made);
+  }
+
+  /** Puts a built text in effect, or notes why it cannot be; true when the schema changed. */
+  private take(c: ConnectedPlatform, doc: SchemaDocument, hash: string, made: Built): boolean {
+    if ('problem' in made) {
+      this.unstitchable.set(c.region, { hash, problem: made.problem });
+      this.note(c, { reachable: true, pendingSchema: null }, made.problem);
+      return false;
+    }
+    this.schemas.set(c.region, { version: doc.version, hash, config: made.config });
+    this.note(c, { reachable: true, schemaVersion: theirLabel(doc.version), pendingSchema: null }, null);
+    return true;
+  }
+
+  /** Parses a platform's schema text and stitches it alone. */
+  private build(c: ConnectedPlatform, sdl: string): Built {
     try {
-      const config = this.subschema(c, doc.sdl);
+      const config = this.subschema(c, sdl);
       // Refused here, alone, what cannot be stitched or would make the served schema invalid (a schema
       // without Query leaves an empty namespace type), so that one platform never breaks the others.
       const alone = stitchSchemas({ subschemas: [config] });
       const problems = validateSchema(alone);
       if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
       if (!alone.getQueryType()?.getFields()[c.namespace]) throw new Error('it has no data fields (no Query type).');
-      this.schemas.set(c.region, { version: doc.version, hash, config });
-      // The first schema in effect (at the start, or when the platform first answers) starts no wait:
-      // a publication there right after this gateway started shows at once. Failures always count.
-      if (known) this.built(c, performance.now() - started);
-      this.note(c, { reachable: true, schemaVersion: theirLabel(doc.version), pendingSchema: null }, null);
-      return true;
+      return { config };
     } catch (err) {
-      this.built(c, performance.now() - started);
-      const problem = said(`its schema cannot be stitched: ${theirError((err as Error).message)}`);
-      this.unstitchable.set(c.region, { hash, problem });
-      this.note(c, { reachable: true, pendingSchema: null }, problem);
-      return false;
+      return { problem: said(`its schema cannot be stitched: ${theirError((err as Error).message)}`) };
     }
   }
 
