@@ -194,6 +194,15 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     problems: [{ path: 'connected[1].region', message: '"430100" is already the region of connected[0]; list each connected platform once' }],
   },
   {
+    // The platform at that url would be trusted as both regions: it could forward departments of either.
+    name: 'one url listed twice among the connected platforms, written differently',
+    mutate: (d) => (d.connected = [
+      { region: '430100', name: 'Changsha', url: 'https://changsha.example/graphql', namespace: 'changsha' },
+      { region: '430200', name: 'Zhuzhou', url: 'HTTPS://Changsha.example:443/', namespace: 'zhuzhou' },
+    ]),
+    problems: [{ path: 'connected[1].url', message: '"HTTPS://Changsha.example:443/" is the address of connected[0] (region 430100) too; a platform serves one region: list each connected platform once, at its own url' }],
+  },
+  {
     // The drain's delay would run into its deadline: the process exits with /readyz still saying 503.
     name: 'a drain delay as long as the shutdown timeout',
     mutate: (d) => (d.server = { drainDelayMs: 30_000, shutdownTimeoutMs: 30_000 }),

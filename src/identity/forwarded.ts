@@ -11,7 +11,7 @@
 import { KeyObject, randomUUID, sign, verify as verifySignature } from 'node:crypto';
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import { levelOfRegion, withinRegion } from '../access/row-scope.ts';
-import { LEVELS, type ConnectedPlatform, type Department, type Level, type Platform } from '../model/platform.ts';
+import { LEVELS, platformBase, type ConnectedPlatform, type Department, type Level, type Platform } from '../model/platform.ts';
 import { DuplicateKeyError, type Store } from '../store/port.ts';
 import { AuthenticationError, type AuthenticationFailure } from './errors.ts';
 import { SIGNING_ALGORITHM, type PlatformKeys } from './platform-keys.ts';
@@ -78,10 +78,7 @@ export function claimsForwarded(headers: Record<string, string | string[] | unde
   }
 }
 
-/** The base url of a connected platform: its `url` without a trailing `/graphql`. */
-export function platformBase(c: ConnectedPlatform): string {
-  return c.url.replace(/\/+$/, '').replace(/\/graphql$/, '');
-}
+export { platformBase };
 
 export interface ForwardedVerifier {
   verify(authorization: string | undefined, forwardedBy: string | string[] | undefined): Promise<{ identity: Identity; purpose: string | null }>;

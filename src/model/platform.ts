@@ -25,6 +25,11 @@ export interface ConnectedPlatform {
   timeoutMs?: number;
 }
 
+/** The base url of a connected platform: its `url` without a trailing `/graphql`. */
+export function platformBase(c: ConnectedPlatform): string {
+  return c.url.replace(/\/+$/, '').replace(/\/graphql$/, '');
+}
+
 /** A token bucket: `requests` at once, refilled at `requests` per `perMs` (SPEC §13). */
 export interface RateBucket {
   requests: number;

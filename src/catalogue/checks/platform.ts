@@ -1,7 +1,7 @@
 // Checks of a platform file beyond its JSON Schema: each a named function yielding problems; the list
 // `platformChecks` is applied in order by validatePlatform.
 import { levelOfRegion, regionPrefix, withinRegion } from '../../access/row-scope.ts';
-import { closingMs, DEFAULT_DRAIN_DELAY_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type Level, type Platform } from '../../model/platform.ts';
+import { closingMs, platformBase, DEFAULT_DRAIN_DELAY_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type ConnectedPlatform, type Level, type Platform } from '../../model/platform.ts';
 import { connectedTypePrefix, departmentTypeName, PLATFORM_QUERY_FIELDS, PROMISE_MEMBER, promiseMemberMessage, typeNameKey } from '../names.ts';
 import type { Problem } from '../problems.ts';
 import { listOf, problem, repeats } from './util.ts';
@@ -158,6 +158,27 @@ function* connectedRegionsUnique(p: Platform): Iterable<Problem> {
 }
 
 /**
+ * One entry per url: the platform there has one region, and it is trusted as the region each entry names
+ * (its forwarded tokens are verified with the keys at that url). A second entry let it forward departments
+ * of the other region too, and the connecting side's namespace for one of them could never answer.
+ */
+function* connectedUrlsUnique(p: Platform): Iterable<Problem> {
+  for (const [i, first] of repeats(p.connected, sameAddress)) {
+    yield problem(`connected[${i}].url`, `"${p.connected[i]!.url}" is the address of connected[${first}] (region ${p.connected[first]!.region}) too; a platform serves one region: list each connected platform once, at its own url`);
+  }
+}
+
+/** A connected platform's address as compared: scheme, host and port as URL normalises them, and its path. */
+function sameAddress(c: ConnectedPlatform): string {
+  try {
+    const url = new URL(platformBase(c));
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return c.url; // not a URL: its own check says so
+  }
+}
+
+/**
  * The drain's delay ends before its deadline (src/server/app.ts): the process would otherwise exit while
  * /readyz still says 503, never refusing new connections nor letting requests in flight finish.
  */
@@ -184,5 +205,6 @@ export const platformChecks: readonly PlatformCheck[] = [
   purposeCodesUnique,
   connectedNamespacesFree,
   connectedRegionsUnique,
+  connectedUrlsUnique,
   drainDelayWithinShutdown,
 ];
