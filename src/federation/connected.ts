@@ -129,9 +129,9 @@ function failure(c: ConnectedPlatform, err: unknown): Reason {
 }
 
 /** The reason a platform gives for refusing this one, as shown (its first error's message, cut). */
-function refusal(body: { errors?: { message?: unknown }[] }): string {
+function refusal(body: { errors?: readonly { message?: unknown }[] }): string {
   const message = Array.isArray(body.errors) ? body.errors[0]?.message : undefined;
-  return message === undefined ? 'no reason given' : theirError(message);
+  return message === undefined ? 'no reason given' : theirError(withoutStack(String(message)));
 }
 
 /** An answer in the GraphQL-over-HTTP shape: data an object or null, errors a list of objects with a message. */
@@ -143,11 +143,30 @@ function isExecutionResult(body: unknown): body is ExecutionResult {
   return errors === undefined || (Array.isArray(errors) && errors.every((e) => e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string'));
 }
 
-/** A connected platform's error extensions as passed on: without Apollo's `http` (this gateway's answer's status and headers). */
+/**
+ * A connected platform's error extensions as passed on: its plain values only (a govgraph platform's are
+ * `code`, `resource`, `item`, `limit`, ...). Not Apollo's `http` (it would set the status and headers of
+ * this gateway's whole answer), nor a stack (`stacktrace`, `exception.stacktrace` of a platform running in
+ * development mode: format-error.ts drops this gateway's own, not one nested in another's).
+ */
 function passedOn(extensions: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (!extensions || !('http' in extensions)) return extensions;
-  const { http: _http, ...rest } = extensions;
-  return rest;
+  if (!extensions) return extensions;
+  const plain = Object.entries(extensions).filter(([key, v]) => key !== 'stacktrace' && (v === null || ['string', 'number', 'boolean'].includes(typeof v)));
+  return plain.length === Object.keys(extensions).length ? extensions : Object.fromEntries(plain);
+}
+
+/** A connected platform's error message up to its first stack frame ("\n    at f (/srv/x.js:1:2)"), if any. */
+function withoutStack(message: string): string {
+  const frame = message.search(/\n\s*at \S/);
+  return frame < 0 ? message : message.slice(0, frame);
+}
+
+/** A redirect, never followed: the url listed is where the platform answers. Where it points is for operators. */
+function redirected(res: { status: number; location?: string }): Reason | null {
+  if (res.status < 300 || res.status > 399) return null;
+  return (url) => url
+    ? `${url} answered with a redirect (HTTP ${res.status}) to ${theirLabel(res.location ?? 'nowhere')}, which this gateway does not follow: list the url the platform answers at.`
+    : `it answered with a redirect (HTTP ${res.status}), which this gateway does not follow.`;
 }
 
 /** How often an operation selects each field at its root (fragments included), per operation. */
@@ -473,6 +492,8 @@ export class ConnectedPlatforms {
       if (!(err instanceof TransportError && err.code === 'TOO_LARGE')) throw err;
       throw unavailable(c, of(`sent a schema document larger than ${MAX_SCHEMA_BYTES} bytes (${MAX_SCHEMA_BYTES / 1024 / 1024} MiB), the most this gateway reads of a connected platform's schema; it was read no further.`));
     }
+    const away = redirected(res);
+    if (away) throw unavailable(c, away);
     const body = res.body as (Partial<SchemaDocument> & { errors?: { message: string }[] }) | undefined;
     if (!body || typeof body !== 'object') throw unavailable(c, of(`did not answer as a govgraph gateway (HTTP ${res.status}).`));
     if (res.status === 401) {
@@ -532,25 +553,30 @@ export class ConnectedPlatforms {
       if (err instanceof TransportError && err.code === 'TOO_LARGE') this.options.log?.('warn', 'connected platform answer refused', { platform: c.region, namespace: c.namespace, reason: refused.forOperators });
       return { errors: [refused] };
     }
+    const away = redirected(res);
+    if (away) {
+      note('unavailable', 1);
+      return { errors: [unavailable(c, away)] };
+    }
     const body = res.body as ExecutionResult | undefined;
     if (!isExecutionResult(body)) {
       note('unavailable', 1);
       return { errors: [unavailable(c, of(`did not answer as a govgraph gateway (HTTP ${res.status}).`))] };
     }
     if ((res.status < 200 || res.status > 299) && !body.data) {
-      const refusal = body.errors?.[0];
-      const code = refusal?.extensions?.code;
-      if (refusal && typeof code === 'string' && REQUEST_REFUSALS.includes(code)) {
+      const first = body.errors?.[0];
+      const code = first?.extensions?.code;
+      if (first && typeof code === 'string' && REQUEST_REFUSALS.includes(code)) {
         note('answered', 1);
-        return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${refusal.message}`, { extensions: { code, platform: c.region } })] };
+        return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${withoutStack(first.message)}`, { extensions: { code, platform: c.region } })] };
       }
       note('unavailable', 1);
-      return { errors: [unavailable(c, said(`it refused the request (HTTP ${res.status}): ${body.errors?.[0]?.message ?? 'no reason given'}`))] };
+      return { errors: [unavailable(c, said(`it refused the request (HTTP ${res.status}): ${refusal(body)}`))] };
     }
     note('answered', body.errors?.length ?? 0);
     // Errors pass through as the platform gave them (code, resource, item); stitching puts their paths
     // under the namespace. All but `extensions.http`: Apollo sets the HTTP status of the answer an error
     // is in from it, and an error in a namespace must not make this gateway's whole answer a 401.
-    return { ...body, errors: body.errors?.map((e) => new GraphQLError(e.message, { path: e.path, extensions: passedOn(e.extensions) })) };
+    return { ...body, errors: body.errors?.map((e) => new GraphQLError(withoutStack(e.message), { path: e.path, extensions: passedOn(e.extensions) })) };
   }
 }

@@ -16,6 +16,8 @@ export interface JsonAnswer {
   status: number;
   /** The parsed body; undefined when it is not JSON. */
   body: unknown;
+  /** Where a redirect points (its Location header), never followed. */
+  location?: string;
 }
 
 /** A failure that is not an HTTP answer: the name says which (TimeoutError, or the socket's code). */
@@ -81,7 +83,7 @@ export function platformClient(base: string): PlatformClient {
             } catch {
               body = undefined;
             }
-            resolve({ status: res.statusCode ?? 0, body });
+            resolve({ status: res.statusCode ?? 0, body, location: res.headers.location });
           });
         });
         const timer = setTimeout(() => fail(new TransportError(`no answer within ${init.timeoutMs} ms`, 'TIMEOUT')), init.timeoutMs);

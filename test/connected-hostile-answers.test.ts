@@ -1,0 +1,109 @@
+// What a listed connected platform answers to a namespace read (SPEC §8, §12), as the caller gets it:
+// - an error carrying a stack (Apollo's `extensions.exception.stacktrace` of a city in development mode,
+//   or frames in the message itself) passed on whole when its code was one of SPEC §8's;
+// - the message of a refusal of the whole request (HTTP 4xx/5xx) passed on uncut, stack and all;
+// - an HTTP redirect (never followed) had its body taken as the answer, and on the schema poll was
+//   "refused this platform (HTTP 302): no reason given".
+// Now a passed-on error keeps its message up to the first stack frame and only plain extension values
+// (code, resource, item, ...); a refusal's message is cut as other text of the platform's is; a
+// redirect makes the namespace PLATFORM_UNAVAILABLE, saying where it pointed to the operator only.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SDL = 'type Query { housing: Housing } type Housing { permits: Int }';
+const STACK = '\n    at Object.<anonymous> (/srv/city/src/secret.ts:12:5)\n    at Module._compile (node:internal/modules/cjs/loader:1364:14)';
+
+/** What the stand-in city answers to the namespace read now; its schema document is always good. */
+let answer: (data: Record<string, unknown>) => { status: number; headers?: Record<string, string>; body: unknown };
+/** Whether its schema document is a redirect. */
+let schemaRedirects = false;
+
+let work: string;
+let city: Server;
+let gw: TestGateway;
+
+/** The delegated document's root fields by alias: the namespace's answer is keyed so. */
+function rootAliases(query: string): string[] {
+  return [...query.matchAll(/^ {2}(\w+): /gm)].map((m) => m[1]);
+}
+
+beforeAll(async () => {
+  city = createServer((req, res) => {
+    if (req.url?.startsWith('/.well-known/govgraph/schema')) {
+      if (schemaRedirects) return void res.writeHead(301, { location: 'http://10.9.9.9:4000/.well-known/govgraph/schema', 'content-type': 'application/json' }).end('{}');
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ region: '610100', name: 'City', version: 'v1', sdl: SDL }));
+    }
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      const [housing] = rootAliases(JSON.parse(text).query);
+      const { status, headers, body } = answer({ __typename: 'Query', [housing]: { __typename: 'Housing', permits: 7 } });
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
+  work = mkdtempSync(join(tmpdir(), 'govgraph-connected-answers-'));
+  const platformFile = join(work, 'province.yaml');
+  writeFileSync(platformFile, readFileSync(join(root, 'test/fixtures/levels/province.yaml'), 'utf8')
+    .replace('CITY_URL', `http://127.0.0.1:${(city.address() as { port: number }).port}`));
+  gw = await startTestGateway({ platformFile, catalogueFiles: [join(root, 'test/fixtures/levels/province-catalogue.yaml')], gateway: { connectedPollMs: 0 } });
+}, 60_000);
+
+afterAll(async () => {
+  await gw?.close();
+  city.closeAllConnections();
+  city.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const read = () => gw.query('{ city { housing { permits } } }', { dept: '610000-MZ', purpose: 'land-survey' });
+
+describe('a connected platform\'s answer to a namespace read', () => {
+  it('an error with a stack, in its extensions or its message: passed on without it', async () => {
+    const denied = (data: Record<string, unknown>) => Object.keys(data).find((k) => k !== '__typename' && data[k] !== 'Query')!;
+    answer = (data) => ({ status: 200, body: { data: { ...data, [denied(data)]: { __typename: 'Housing', permits: null } }, errors: [
+      { message: `Error: boom${STACK}`, path: [denied(data), 'permits'], extensions: { code: 'FORBIDDEN', resource: '610100-ZJ-00001', exception: { stacktrace: ['Error: boom', STACK] }, stacktrace: ['Error: boom'] } },
+    ] } });
+    const res = await read();
+    expect(res.data).toEqual({ city: { housing: { permits: null } } });
+    expect(res.errors).toEqual([{ message: 'Error: boom', locations: [{ line: 1, column: 20 }], path: ['city', 'housing', 'permits'], extensions: { code: 'FORBIDDEN', resource: '610100-ZJ-00001' } }]);
+  });
+
+  it('a refusal of the request with a long message and a stack: cut, without the stack', async () => {
+    answer = () => ({ status: 500, body: { errors: [{ message: `${'x'.repeat(100_000)}${STACK}` }] } });
+    const res = await read();
+    expect(res.data).toEqual({ city: null });
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0].extensions).toEqual({ code: 'PLATFORM_UNAVAILABLE', platform: '610100' });
+    expect(res.errors![0].message).toBe(`The connected platform Test City Sharing Platform (610100) is unavailable: it refused the request (HTTP 500): ${'x'.repeat(300)}… (100000 characters, cut)`);
+  });
+
+  it('a redirect: not followed, its body not taken for an answer; PLATFORM_UNAVAILABLE', async () => {
+    answer = (data) => ({ status: 307, headers: { location: 'http://10.9.9.9:4000/graphql' }, body: { data } });
+    const res = await read();
+    expect(res.data).toEqual({ city: null });
+    expect(res.errors).toEqual([expect.objectContaining({
+      message: 'The connected platform Test City Sharing Platform (610100) is unavailable: it answered with a redirect (HTTP 307), which this gateway does not follow.',
+      extensions: { code: 'PLATFORM_UNAVAILABLE', platform: '610100' },
+    })]);
+  });
+
+  it('a redirect of its schema document: said so, with where it points for the operator only', async () => {
+    schemaRedirects = true;
+    try {
+      await gw.gateway.connected.refresh();
+      const [status] = gw.gateway.connected.status();
+      expect(status).toMatchObject({ reachable: false });
+      expect(status.lastError).toMatch(/^The connected platform Test City Sharing Platform \(610100\) is unavailable: http:\/\/127\.0\.0\.1:\d+ answered with a redirect \(HTTP 301\) to http:\/\/10\.9\.9\.9:4000\/\.well-known\/govgraph\/schema, which this gateway does not follow: list the url the platform answers at\.$/);
+      expect(gw.gateway.connected.publicStatus()[0].lastError).toBe('The connected platform Test City Sharing Platform (610100) is unavailable: it answered with a redirect (HTTP 301), which this gateway does not follow.');
+    } finally {
+      schemaRedirects = false;
+    }
+  });
+});
