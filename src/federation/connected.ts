@@ -499,7 +499,9 @@ export class ConnectedPlatforms {
     if (res.status === 401) {
       throw unavailable(c, said(`it refused this platform (HTTP 401): ${refusal(body)} `
         + `It verifies this platform's signature with the keys at the url its own \`connected\` lists for region ${this.platform.platform.region}: `
-        + 'that entry must exist and this platform\'s gateway must serve /.well-known/jwks.json there.'));
+        + 'that entry must exist and this platform\'s gateway must serve /.well-known/jwks.json there. '
+        // The token's audience is the region listed here: a platform listed under another region than its own refuses it alike.
+        + `And it must be the platform of region ${c.region}, as this platform's file lists it: the requests are signed for that region.`));
     }
     if (res.status < 200 || res.status > 299) throw unavailable(c, said(`it refused this platform (HTTP ${res.status}): ${refusal(body)}`));
     if (typeof body.sdl !== 'string' || typeof body.version !== 'string') throw unavailable(c, of('did not answer as a govgraph gateway.'));
