@@ -171,10 +171,10 @@ describe('the gateway and the command', () => {
       );
     const missing = join(dir, 'no-such-checkpoints.jsonl');
     const hint = 'name the file the gateways append their checkpoints to\n';
-    expect(await verify(['--checkpoints', missing])).toEqual({ code: 1, stderr: `govgraph: --checkpoints ${missing}: cannot be read (ENOENT); ${hint}` });
-    expect(await verify(['--checkpoints', dir])).toEqual({ code: 1, stderr: `govgraph: --checkpoints ${dir}: cannot be read (EISDIR); ${hint}` });
+    expect(await verify(['--checkpoints', missing])).toEqual({ code: 1, stderr: `govgraph: --checkpoints ${missing}: no such file; ${hint}` });
+    expect(await verify(['--checkpoints', dir])).toEqual({ code: 1, stderr: `govgraph: --checkpoints ${dir}: a folder, not a file; ${hint}` });
     expect(await verify([], { ...process.env, GOVGRAPH_AUDIT_CHECKPOINTS: missing })).toEqual({
-      code: 1, stderr: `govgraph: GOVGRAPH_AUDIT_CHECKPOINTS=${missing}: cannot be read (ENOENT); ${hint}`,
+      code: 1, stderr: `govgraph: GOVGRAPH_AUDIT_CHECKPOINTS=${missing}: no such file; ${hint}`,
     });
   }, 120_000);
 });

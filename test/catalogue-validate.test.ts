@@ -809,7 +809,7 @@ describe('reading documents', () => {
 
   it('names a file that does not exist', () => {
     const file = join(dir, 'missing.yaml');
-    expect(() => readDocuments(file)).toThrow(`${file}: cannot be read: no such file`);
+    expect(() => readDocuments(file)).toThrow(`${file}: no such file`);
   });
 
   // A folder given for the documents in it used to be `cannot be read: EISDIR: illegal operation on a directory, read`.

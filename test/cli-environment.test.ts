@@ -108,7 +108,7 @@ describe('settings from the environment', () => {
   it('a checkpoint file that cannot be written is refused at start, not found out at the first checkpoint', async () => {
     const file = join(work, 'no-such-folder', 'checkpoints.jsonl');
     expect(await govgraph({ GOVGRAPH_AUDIT_CHECKPOINTS: file }, 'serve', '--port', '0')).toEqual({
-      code: 1, stdout: '', stderr: `govgraph: GOVGRAPH_AUDIT_CHECKPOINTS=${file}: cannot be written (ENOENT); name a file in a folder that exists and that this user may write\n`,
+      code: 1, stdout: '', stderr: `govgraph: GOVGRAPH_AUDIT_CHECKPOINTS=${file}: cannot be made: there is no folder ${join(work, 'no-such-folder')}; name a file in a folder that exists and that this user may write\n`,
     });
   });
 

@@ -99,7 +99,7 @@ describe('an import that is refused', () => {
     ['data import of an unknown resource', ['data', 'import', '--resource', '520000-GAT-00001', records, '--platform', platform], 'no store at'],
     ['data import of a file that is not there', ['data', 'import', '--resource', '520000-GAT-00001', join(elsewhere, 'none.jsonl'), '--platform', platform], 'no store at'],
     ['catalogue import of a bad document', ['catalogue', 'import', notACatalogue, '--publish', '--platform', platform], `${notACatalogue}: kind: is required`],
-    ['catalogue import of a file that is not there', ['catalogue', 'import', join(elsewhere, 'none.yaml'), '--platform', platform], 'none.yaml: cannot be read: no such file'],
+    ['catalogue import of a file that is not there', ['catalogue', 'import', join(elsewhere, 'none.yaml'), '--platform', platform], 'none.yaml: no such file'],
     ['catalogue import with a bad platform file', ['catalogue', 'import', join(guizhou, 'police.yaml'), '--platform', notACatalogue], `${notACatalogue}: platform: is required`],
   ])('%s leaves no folder and no store behind', async (what, args, says) => {
     const folder = join(elsewhere, what.replaceAll(' ', '-'));
@@ -155,7 +155,7 @@ describe('a data folder that is not a folder', () => {
 describe('a platform file that is a folder', () => {
   const folder = join(elsewhere, 'config');
   mkdirSync(folder, { recursive: true });
-  const isAFolder = `${folder} is a folder, not a platform file; name the platform's YAML or JSON file (such as platform.yaml)`;
+  const isAFolder = `${folder}: a folder, not a file; name the platform's YAML or JSON file (such as platform.yaml)`;
   const civilAffairs = join(root, 'demo', 'catalogues', 'civil-affairs.yaml');
 
   it.each([
@@ -174,7 +174,7 @@ describe('a platform file that is a folder', () => {
     const here = join(elsewhere, 'default-is-a-folder');
     mkdirSync(join(here, 'platform.yaml'), { recursive: true });
     expect(await govgraph(here, 'schema', 'print')).toEqual({
-      code: 1, stdout: '', stderr: `govgraph: the default platform file: platform.yaml is a folder, not a platform file; name the platform's YAML or JSON file (such as platform.yaml)\n`,
+      code: 1, stdout: '', stderr: `govgraph: the default platform file: platform.yaml: a folder, not a file; name the platform's YAML or JSON file (such as platform.yaml)\n`,
     });
   });
 });

@@ -76,7 +76,7 @@ describe('the catalogue lifecycle from the command line', () => {
     const before = await auditLog();
     const cases: [string[], string][] = [
       [['catalogue', 'submit', HR, '--dept', '430000-XX'], '--dept 430000-XX: no such department on the platform; its departments are: '],
-      [['catalogue', 'submit', join(dir, 'missing.yaml'), '--dept', '430000-RST'], `${join(dir, 'missing.yaml')}: cannot be read (ENOENT)`],
+      [['catalogue', 'submit', join(dir, 'missing.yaml'), '--dept', '430000-RST'], `${join(dir, 'missing.yaml')}: no such file`],
       [['catalogue', 'review', 'HN-RST', 'one', '--approve'], 'version "one": give a whole number from 1 on'],
       [['request', 'decide', 'x', '--dept', '430000-GA', '--approve', '--until', '2027-02-30'], '--until "2027-02-30": write a date as YYYY-MM-DD'],
     ];

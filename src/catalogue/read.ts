@@ -10,6 +10,7 @@ import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, visit, type Document } from 'yaml';
+import { fileFailure, FOLDER_NOT_FILE, unreadableFile } from '../model/named-file.ts';
 import { DocumentInvalidError, type Problem } from './problems.ts';
 
 /** How deep mappings and sequences may nest (a catalogue needs about six levels). */
@@ -48,15 +49,14 @@ export function readDocument(file: string): unknown {
 
 /** Reads every document of a file: a JSON file holds one; a YAML file one or several (---). */
 export function readDocuments(file: string): unknown[] {
+  // A folder given for its documents (`catalogue validate catalogues/`) is said to be one, with what to do.
+  const unreadable = unreadableFile(file);
+  if (unreadable) throw new DocumentInvalidError([{ path: file, message: unreadable === FOLDER_NOT_FILE ? `${unreadable}; name the documents in it (such as ${join(file, '*.yaml')})` : unreadable }], file);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    // A folder given for its documents (`catalogue validate catalogues/`) read as `EISDIR: illegal operation on a directory`.
-    if (code === 'EISDIR') throw new DocumentInvalidError([{ path: file, message: `a folder, not a file; name the documents in it (such as ${join(file, '*.yaml')})` }], file);
-    const reason = code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new DocumentInvalidError([{ path: file, message: `cannot be read: ${reason}` }], file);
+    throw new DocumentInvalidError([{ path: file, message: fileFailure(err) }], file);
   }
   if (!isUtf8(bytes)) {
     throw new DocumentInvalidError([{ path: `${file}:${firstNonUtf8Line(bytes)}`, message: 'not valid UTF-8; save the file as UTF-8' }], file);

@@ -1,24 +1,15 @@
 // `govgraph audit verify` (SPEC §10, §11): checks the audit log's hash chain on the store.
 import type { Command } from 'commander';
 import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv } from '../audit/checkpoint.ts';
-import { accessSync, constants, statSync } from 'node:fs';
+import { requireReadableFile } from './file-argument.ts';
 import { announce, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 /**
- * The checkpoint file must be one to read. A path that named nothing (a typo, a volume not mounted) was
+ * The checkpoint file must be one to read (file-argument.ts). A path that named nothing (a typo, a volume not mounted) was
  * taken as a file without checkpoints: `audit chain ok`, without the check against the copy outside the
  * store that the operator asked for; a folder ended in EISDIR's stack.
  */
-function refuseUnreadable(file: string, named: string): void {
-  let problem: string | null = null;
-  try {
-    if (statSync(file).isDirectory()) problem = 'EISDIR';
-    else accessSync(file, constants.R_OK);
-  } catch (err) {
-    problem = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-  }
-  if (problem) throw new UserError(`${named}: cannot be read (${problem}); name the file the gateways append their checkpoints to`);
-}
+const CHECKPOINTS_HINT = 'name the file the gateways append their checkpoints to';
 
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('the audit log');
@@ -31,7 +22,7 @@ export function registerAuditCommands(program: Command): void {
   ).action(async (opts: CommonOptions & { checkpoints?: string }) => {
     announce(opts, { platform: opts.platform, store: true });
     const checkpointFile = opts.checkpoints ?? checkpointFileFromEnv();
-    if (checkpointFile) refuseUnreadable(checkpointFile, opts.checkpoints ? `--checkpoints ${checkpointFile}` : `${CHECKPOINT_FILE_ENV}=${checkpointFile}`);
+    if (checkpointFile) requireReadableFile(checkpointFile, opts.checkpoints ? `--checkpoints ${checkpointFile}` : `${CHECKPOINT_FILE_ENV}=${checkpointFile}`, CHECKPOINTS_HINT);
     const store = await openCommandStore(opts);
     const { verifyAuditChain } = await import('../audit/verify.ts');
     try {

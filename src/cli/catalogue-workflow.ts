@@ -12,6 +12,8 @@ import {
   actorFor, minute, positiveInt, refusedAsUserError, statusOption, table, upper, viewerFor, withActingOptions, type ActingOptions,
 } from './acting.ts';
 import { platformDate } from '../calendar/working-days.ts';
+import { fileFailure } from '../model/named-file.ts';
+import { requireReadableFile } from './file-argument.ts';
 import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
 import { withWorkflowEnv } from './quality.ts';
 
@@ -50,10 +52,11 @@ export async function inEffect(env: Pick<WorkflowEnv, 'store'>, id: string): Pro
 }
 
 function readDocument(file: string): string {
+  requireReadableFile(file);
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UserError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UserError(`${file}: ${fileFailure(err)}`);
   }
 }
 
@@ -80,15 +83,15 @@ export function registerCatalogueWorkflowCommands(catalogue: Command): void {
     ),
     'compiler',
     { help: "the catalogue's compiler department", required: true },
-  ).action((file: string, opts: CommonOptions & ActingOptions) =>
-    withWorkflowEnv(opts, async (env) => {
-      const text = readDocument(file);
+  ).action((file: string, opts: CommonOptions & ActingOptions) => {
+    const text = readDocument(file); // before the store is opened: a wrong argument does nothing
+    return withWorkflowEnv(opts, async (env) => {
       const { submitCatalogue } = await import('../workflow/catalogues.ts');
       const { version, warnings } = await refusedAsUserError(() => submitCatalogue(env, actorFor(env, opts, 'compiler'), text));
       console.log(`${version.id} version ${version.version} submitted by ${version.submittedBy} of ${version.catalogue.compiler} (${resources(version.catalogue)}); an auditor of ${env.platform.platform.competentDepartment} reviews it next`);
       for (const w of warnings) console.log(`  warning ${w.kind} ${w.path}: ${w.message}`);
-    }),
-  );
+    });
+  });
 
   withActingOptions(
     withCommonOptions(

@@ -8,6 +8,7 @@ import { loadPlatform } from '../catalogue/platform.ts';
 import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv } from '../audit/checkpoint.ts';
 import { setting } from '../model/settings.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { requireWritableFile } from './file-argument.ts';
 
 interface ServeOptions extends CommonOptions {
   port: string;
@@ -70,10 +71,13 @@ async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined }> {
   // error" in the log every minute, while the operator believed the checkpoints went off-site.
   const checkpoints = checkpointFileFromEnv();
   if (checkpoints) {
+    const label = `${CHECKPOINT_FILE_ENV}=${checkpoints}`;
+    const hint = 'name a file in a folder that exists and that this user may write';
+    requireWritableFile(checkpoints, label, hint);
     try {
       closeSync(openSync(checkpoints, 'a', 0o600));
     } catch (err) {
-      throw new UserError(`${CHECKPOINT_FILE_ENV}=${checkpoints}: cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); name a file in a folder that exists and that this user may write`);
+      throw new UserError(`${label}: cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); ${hint}`);
     }
   }
   return { jwksUrl };

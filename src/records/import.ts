@@ -13,6 +13,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { collectionOf, type Resource } from '../model/catalogue.ts';
+import { fileFailure, unreadableFile, unwritableFile } from '../model/named-file.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
 import { sameValue, valueKey, type Row, type Store } from '../store/port.ts';
 import { readRecordRuns, recordFileFormat, RecordFileError, type ReadProgress } from './read.ts';
@@ -101,12 +102,20 @@ export async function importRecords(
   const started = performance.now();
   const { skipInvalid = false, onProgress, batchSize = DEFAULT_BATCH_SIZE } = options;
   const maxListed = options.maxListedProblems ?? MAX_LISTED_PROBLEMS;
+  // The files are checked before anything is read or written: a folder reached the stream as an unhandled
+  // EISDIR with its stack, and with --skip-invalid a rejects file that cannot be made only after the
+  // batches before the first reject were written.
+  const unreadable = unreadableFile(file);
+  if (unreadable) throw new RecordFileError(`${file}: ${unreadable}`);
+  const rejectsPath = options.rejectsFile ?? defaultRejectsFile(file);
+  const unwritable = skipInvalid ? unwritableFile(rejectsPath) : null;
+  if (unwritable) throw new RecordFileError(`rejects file ${rejectsPath}: ${unwritable}`);
   const fromText = recordFileFormat(file) === 'csv'; // CSV cells are text; JSON values carry their type
   let totalBytes: number;
   try {
     totalBytes = (await stat(file)).size;
   } catch (err) {
-    throw new RecordFileError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new RecordFileError(`${file}: ${fileFailure(err)}`);
   }
 
   const summary: ImportSummary = {
@@ -119,7 +128,6 @@ export async function importRecords(
       summary.problemCount++;
     }
   };
-  const rejectsPath = options.rejectsFile ?? defaultRejectsFile(file);
   let rejects: WriteStream | undefined;
   const progress: ReadProgress = { bytesRead: 0 };
   const report = (bytesRead: number) =>
