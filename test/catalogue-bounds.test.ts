@@ -8,6 +8,8 @@ import { MAX_CATALOGUE_RESOURCES, MAX_PLATFORM_RESOURCES, MAX_RESOURCE_ITEMS } f
 import { validateCatalogue } from '../src/catalogue/validate.ts';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
+import { MAX_NAME, MAX_TEXT } from '../src/model/input-bounds.ts';
+import { guizhouFixture } from './helpers/guizhou.ts';
 
 const platform = loadPlatform(DEMO_PLATFORM_FILE);
 const template = readDocuments('demo/catalogues/civil-affairs.yaml')[0] as Catalogue;
@@ -88,4 +90,65 @@ describe('bounds', () => {
     // garbage collector's share of a larger heap grows (measured 7-13x for 4x under load 6-9).
     expect(large / small).toBeLessThan(28);
   }, 120_000);
+});
+
+// Issue: the text of a catalogue had no length bounds but on a few fields. An item named with 300,000
+// letters, a type name or a resource code as long, validated `ok` and went into the generated schema,
+// GraphiQL and every introspection. Every string of the catalogue schema now has a maxLength: names,
+// codes and identifiers MAX_NAME (128), a pattern MAX_TEXT (2,000), the text fields their own tighter
+// lengths (a resource's name 50, a summary 256, conditions 500, ...).
+describe('lengths of the catalogue text', () => {
+  const schema = JSON.parse(readFileSync('schema/catalogue.schema.json', 'utf8')) as object;
+  const guizhou = loadPlatform(guizhouFixture('platform.yaml'));
+  const police = readDocuments(guizhouFixture('police.yaml'))[0] as Catalogue;
+
+  /** Every string of the schema that takes free values (no enum, no format), by its JSON Pointer. */
+  function freeStrings(node: unknown, at = ''): [string, Record<string, unknown>][] {
+    if (Array.isArray(node)) return node.flatMap((n, i) => freeStrings(n, `${at}/${i}`));
+    if (node === null || typeof node !== 'object') return [];
+    const n = node as Record<string, unknown>;
+    const own: [string, Record<string, unknown>][] = n.type === 'string' && !n.enum && !n.format ? [[at, n]] : [];
+    return [...own, ...Object.entries(n).flatMap(([k, v]) => freeStrings(v, `${at}/${k}`))];
+  }
+
+  it('bounds every string of the JSON Schema, names at MAX_NAME and nothing past MAX_TEXT', () => {
+    const strings = freeStrings(schema);
+    expect(strings.length).toBeGreaterThan(20);
+    expect(strings.filter(([, s]) => typeof s.maxLength !== 'number').map(([at]) => at)).toEqual([]);
+    expect(strings.filter(([, s]) => (s.maxLength as number) > MAX_TEXT).map(([at]) => at)).toEqual([]);
+    const names = ['departmentCode', 'resourceCode', 'purposeCode', 'graphqlTypeName', 'graphqlFieldName'];
+    expect(names.map((d) => (schema as { definitions: Record<string, { maxLength?: number }> }).definitions[d].maxLength)).toEqual(names.map(() => MAX_NAME));
+  });
+
+  it('refuses names, codes and text over their bounds as `path: has N characters; at most M`, counting characters', () => {
+    const long = structuredClone(police);
+    const r = long.resources[0];
+    r.code = `${r.provider}-${'9'.repeat(MAX_NAME)}`;
+    r.graphql.type = 'R'.repeat(300_000);
+    r.items[1].name = 'x'.repeat(MAX_NAME + 1);
+    r.items[1].title = '姓'.repeat(101); // 101 characters, however many bytes
+    r.items[0].element = 'E'.repeat(MAX_NAME + 1);
+    r.share.conditions = '条'.repeat(501);
+    r.share.scope!.departments = ['5'.repeat(MAX_NAME + 1)];
+    r.items[2].pattern = '.'.repeat(MAX_TEXT + 1);
+    expect(validateCatalogue(long, guizhou, []).problems).toEqual([
+      { path: 'resources[0].code', message: `has ${r.provider.length + 1 + MAX_NAME} characters; at most ${MAX_NAME}` },
+      { path: 'resources[0].graphql.type', message: `has 300000 characters; at most ${MAX_NAME}` },
+      { path: 'resources[0].share.conditions', message: 'has 501 characters; at most 500' },
+      { path: 'resources[0].share.scope.departments[0]', message: `has ${MAX_NAME + 1} characters; at most ${MAX_NAME}` },
+      { path: 'resources[0].items[0].element', message: `has ${MAX_NAME + 1} characters; at most ${MAX_NAME}` },
+      { path: 'resources[0].items[1].name', message: `has ${MAX_NAME + 1} characters; at most ${MAX_NAME}` },
+      { path: 'resources[0].items[1].title', message: 'has 101 characters; at most 100' },
+      { path: 'resources[0].items[2].pattern', message: `has ${MAX_TEXT + 1} characters; at most ${MAX_TEXT}` },
+    ]);
+  });
+
+  it('takes text at its bounds, a character outside the BMP counting one', () => {
+    const full = structuredClone(police);
+    const r = full.resources[0];
+    r.name = '𠀀'.repeat(50); // 50 characters, 100 UTF-16 code units
+    r.items[1].title = '姓'.repeat(100);
+    r.share.conditions = '条'.repeat(500);
+    expect(validateCatalogue(full, guizhou, []).problems).toEqual([]);
+  });
 });

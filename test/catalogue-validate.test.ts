@@ -77,12 +77,12 @@ const schemaCases: Case[] = [
   {
     name: 'a resource name over 50 characters',
     mutate: (d) => (d.resources[0].name = 'Household registration of permanent residents, 2026'),
-    problems: [{ path: 'resources[0].name', message: 'is 51 characters long; at most 50 allowed' }],
+    problems: [{ path: 'resources[0].name', message: 'has 51 characters; at most 50' }],
   },
   {
     name: 'a summary over 256 characters',
     mutate: (d) => (d.resources[0].summary = 'x'.repeat(257)),
-    problems: [{ path: 'resources[0].summary', message: 'is 257 characters long; at most 256 allowed' }],
+    problems: [{ path: 'resources[0].summary', message: 'has 257 characters; at most 256' }],
   },
   {
     name: 'a share without methods',

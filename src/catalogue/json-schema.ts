@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { otherKindProblem } from './document-kind.ts';
 import type { Problem } from './problems.ts';
+import { characters } from '../model/input-bounds.ts';
 import { packagePath } from '../package-root.ts';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
@@ -146,11 +147,8 @@ function toProblem(e: ErrorObject): Problem | undefined {
       return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent)}` };
     case 'format':
       return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent)}` };
-    case 'maxLength':
-      return {
-        path,
-        message: `is ${[...String(e.data)].length} characters long; at most ${String(params.limit)} allowed`,
-      };
+    case 'maxLength': // said as the workflow's input bounds are (src/model/input-bounds.ts), never quoting the text
+      return { path, message: `has ${characters(String(e.data), Number(params.limit))} characters; at most ${String(params.limit)}` };
     case 'minLength':
       return { path, message: params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters long` };
     case 'minItems':
