@@ -2,16 +2,21 @@
 // code and resource, store latency by operation and collection (the audit log's writes are the `_audit`
 // collection's), the schema in effect, and the process's own metrics. Every label has a bounded set of
 // values: operation names are the client's choice, so only the first MAX_OPERATION_NAMES distinct
-// well-formed names get their own series; the rest count as `other`.
+// well-formed names get their own series; the rest count as `other`. A denial's resource is a resource of
+// this platform's catalogues in effect, or one a connected platform's error names: that text is the other
+// platform's choice (one new series per request it answered), so only the first MAX_CONNECTED_RESOURCES
+// distinct well-formed codes get their own series, as operation names.
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from '../store/port.ts';
+import type { Catalogue } from '../model/catalogue.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
 import { contextFailureCode, errorCodes, outcomeOf, refusalOutcome, refusedRequest } from './plugins/logging.ts';
 import { requestAudit } from './plugins/audit.ts';
 
 export const MAX_OPERATION_NAMES = 200;
+export const MAX_CONNECTED_RESOURCES = 200;
 
 const DENIAL_CODES = new Set([
   'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE',
@@ -30,6 +35,8 @@ export interface GatewayMetrics {
   readonly http: Counter<'route' | 'status'>;
   /** The label for a client's operation name (bounded). */
   operationLabel(name: string | null | undefined): string;
+  /** The label for the resource a denial names: its code when `published` has it, else bounded as operation names. */
+  resourceLabel(resource: unknown, published: readonly Catalogue[]): string;
   /** Marks `sdl` as the schema in effect. */
   schemaInstalled(sdl: string): void;
 }
@@ -38,6 +45,7 @@ export function createMetrics(): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'govgraph_' });
   const seen = new Set<string>();
+  const seenConnected = new Set<string>();
   const schema = new Gauge({ name: 'govgraph_schema_version', help: 'The schema in effect: 1 for the hash of its SDL', labelNames: ['version'], registers: [registry] });
   const schemaLoadedAt = new Gauge({ name: 'govgraph_schema_loaded_timestamp_seconds', help: 'When the schema in effect was installed', registers: [registry] });
   return {
@@ -69,6 +77,15 @@ export function createMetrics(): GatewayMetrics {
       if (seen.size >= MAX_OPERATION_NAMES) return 'other';
       seen.add(name);
       return name;
+    },
+    resourceLabel(resource, published) {
+      if (typeof resource !== 'string' || resource === '') return '-';
+      if (resourceCodes(published).has(resource)) return resource;
+      if (!/^[0-9A-Za-z][0-9A-Za-z_.-]{0,63}$/.test(resource)) return 'other';
+      if (seenConnected.has(resource)) return resource;
+      if (seenConnected.size >= MAX_CONNECTED_RESOURCES) return 'other';
+      seenConnected.add(resource);
+      return resource;
     },
     schemaInstalled(sdl) {
       schema.reset();
@@ -103,13 +120,20 @@ export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Reque
           for (const e of result.errors ?? []) {
             const code = errorCodes([e])[0];
             if (!DENIAL_CODES.has(code)) continue;
-            const resource = e.extensions?.resource;
-            metrics.denials.inc({ code, resource: typeof resource === 'string' ? resource : '-' });
+            metrics.denials.inc({ code, resource: metrics.resourceLabel(e.extensions?.resource, contextValue.published ?? []) });
           }
         },
       };
     },
   };
+}
+
+// The resource codes of a set of catalogues in effect, made once per set (every request of a publication shares it).
+const codesOf = new WeakMap<readonly Catalogue[], ReadonlySet<string>>();
+function resourceCodes(published: readonly Catalogue[]): ReadonlySet<string> {
+  let codes = codesOf.get(published);
+  if (!codes) codesOf.set(published, (codes = new Set(published.flatMap((c) => c.resources.map((r) => r.code)))));
+  return codes;
 }
 
 const TIMED_OPERATIONS = new Set(['find', 'count', 'findByValues', 'insert', 'upsert', 'update', 'delete', 'ensureIndex', 'listIndexes', 'dropCollection']);
