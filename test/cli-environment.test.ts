@@ -105,6 +105,15 @@ describe('settings from the environment', () => {
     }
   });
 
+  // fetch refuses a URL with credentials: every token of the identity provider was refused, request after request.
+  it('a JWKS URL with a user name or password is refused in one line that does not repeat them', async () => {
+    const refused = await govgraph({ GOVGRAPH_JWKS_URL: 'https://admin:S3cret@idp.example.gov.cn/jwks?x=1' }, 'serve', '--port', '0');
+    expect(refused).toEqual({
+      code: 1, stdout: '',
+      stderr: 'govgraph: GOVGRAPH_JWKS_URL (https://idp.example.gov.cn/jwks): holds a user name or password, which the gateway cannot send (fetch refuses a URL with credentials); name a key set URL without them\n',
+    });
+  });
+
   it('a checkpoint file that cannot be written is refused at start, not found out at the first checkpoint', async () => {
     const file = join(work, 'no-such-folder', 'checkpoints.jsonl');
     expect(await govgraph({ GOVGRAPH_AUDIT_CHECKPOINTS: file }, 'serve', '--port', '0')).toEqual({

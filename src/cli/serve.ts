@@ -67,6 +67,11 @@ async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined }> {
   if (jwksUrl !== undefined && !isHttpUrl(jwksUrl)) {
     throw new UserError(`GOVGRAPH_JWKS_URL=${jwksUrl}: not an http:// or https:// URL (your identity provider's JSON Web Key Set)`);
   }
+  // fetch refuses a URL with credentials: every token of the provider would be refused, for ever.
+  if (jwksUrl !== undefined && (new URL(jwksUrl).username || new URL(jwksUrl).password)) {
+    const { shownUrl } = await import('../identity/verify.ts');
+    throw new UserError(`GOVGRAPH_JWKS_URL (${shownUrl(jwksUrl)}): holds a user name or password, which the gateway cannot send (fetch refuses a URL with credentials); name a key set URL without them`);
+  }
   // A checkpoint file that cannot be written failed only at the first checkpoint, as an "unexpected
   // error" in the log every minute, while the operator believed the checkpoints went off-site.
   const checkpoints = checkpointFileFromEnv();

@@ -34,8 +34,12 @@ export class BadUserInputError extends Error {
   }
 }
 
-/** The key set of a JWKS URL cannot be fetched: the platform's fault, not the client's token. */
+/**
+ * The key set of a JWKS URL cannot be fetched: the platform's fault, not the client's token. Its message
+ * is written for the operator (the gateway's log): the URL without credentials or query, and why.
+ */
 export class KeySetUnavailableError extends Error {
+  readonly userFacing = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'KeySetUnavailableError';

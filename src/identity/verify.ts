@@ -91,6 +91,19 @@ function joseReason(error: unknown): AuthenticationFailure | null {
   return null;
 }
 
+/** A JWKS URL as the log shows it: no user name, password or query (where credentials would be). */
+export function shownUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname}`;
+}
+
+/** Why a key set could not be fetched: fetch's own message is only `fetch failed`, its cause's code says why. */
+function fetchFailure(error: unknown): string {
+  const e = error as { message?: unknown; cause?: { code?: unknown } } | null;
+  const code = typeof e?.cause?.code === 'string' ? ` (${e.cause.code})` : '';
+  return `${typeof e?.message === 'string' ? e.message : String(error)}${code}`;
+}
+
 interface Verified {
   identity: Identity;
   /** Until when the token is accepted: `exp` plus the clock tolerance, in ms. */
@@ -141,7 +154,7 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pl
       const reason = joseReason(error);
       if (reason) throw tokenError(reason, error);
       if (keySet && (usedKeySet || error instanceof errors.JOSEError)) {
-        throw new KeySetUnavailableError(`cannot fetch the JSON Web Key Set ${jwksUrl}: ${(error as Error).message}`, { cause: error });
+        throw new KeySetUnavailableError(`cannot fetch the JSON Web Key Set of GOVGRAPH_JWKS_URL (${shownUrl(jwksUrl!)}): ${fetchFailure(error)}`, { cause: error });
       }
       throw error;
     }

@@ -20,6 +20,7 @@ import { accessProfile, createAccessContext, profileDecisions, type ProfileDecis
 import { LRUCache } from 'lru-cache';
 import { GrantCache } from '../access/grant-cache.ts';
 import { counterKey, createVerifier } from '../identity/verify.ts';
+import { KeySetUnavailableError } from '../identity/errors.ts';
 import { parsePurpose } from '../identity/purpose.ts';
 import { platformSecret } from '../identity/secret.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
@@ -137,6 +138,12 @@ export class ListenError extends Error {
 }
 
 function authError(err: unknown): GraphQLError {
+  if (err instanceof KeySetUnavailableError) {
+    // The identity provider's keys could not be fetched: not the client's token, and nothing it can fix.
+    return new GraphQLError(KEY_SET_UNAVAILABLE_MESSAGE, {
+      extensions: { code: 'PLATFORM_UNAVAILABLE', http: { status: 503, headers: new HeaderMap([['retry-after', '5']]) } },
+    });
+  }
   const code = (err as { code?: string }).code;
   if (code === 'UNAUTHENTICATED' || code === 'BAD_USER_INPUT') {
     return new GraphQLError((err as Error).message, {
@@ -145,6 +152,9 @@ function authError(err: unknown): GraphQLError {
   }
   return err as GraphQLError;
 }
+
+export const KEY_SET_UNAVAILABLE_MESSAGE =
+  "Tokens signed by the identity provider cannot be checked now: the platform cannot fetch the provider's keys. Try again shortly; the platform's operators have the reason in the gateway's log.";
 
 /** What a refusal's audit entry says of the document sent: its operation's name and its hash. */
 function refusedDocument(sent: HTTPGraphQLRequest, document = sentDocument(sent.body, sent.search)) {
@@ -305,6 +315,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         sentPurpose = req.headers['x-purpose'];
       }
     } catch (err) {
+      if (err instanceof KeySetUnavailableError) opts.log?.(err); // the reason, for the operator (said once a minute)
       throw authError(err);
     }
     const now = new Date();
