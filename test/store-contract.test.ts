@@ -399,6 +399,16 @@ function contract(harness: () => Harness): void {
       expect(await store.compareJoined({ collection: c, on: 'id', field: 'city' }, right, 0)).toEqual({ compared: 6, differing: 3, sampleKeys: [] });
       expect(await store.compareJoined({ collection: 'never_written', on: 'id', field: 'city' }, right, 5)).toEqual({ compared: 0, differing: 0, sampleKeys: [] });
     });
+    it('joins only the rows of each side that its filter keeps (a row scope): counts and sample alike', async () => {
+      // Left: p01, p04, p06 (age 30 or more); right: the register's Changsha rows.
+      const left = { collection: c, on: 'id', field: 'city', filter: { kind: 'compare', field: 'age', op: 'gte', value: 30 } as Filter };
+      const right = { collection: `${c}_register`, on: 'pid', field: 'town' };
+      const changsha: Filter = { kind: 'startsWith', field: 'town', value: 'Chang' };
+      expect(await store.compareJoined(left, right, 20)).toEqual({ compared: 4, differing: 2, sampleKeys: ['p04', 'p06'] });
+      expect(await store.compareJoined({ ...left, filter: undefined }, { ...right, filter: changsha }, 20)).toEqual({ compared: 3, differing: 1, sampleKeys: ['p02'] });
+      expect(await store.compareJoined(left, { ...right, filter: changsha }, 20)).toEqual({ compared: 2, differing: 0, sampleKeys: [] });
+      expect(await store.compareJoined({ ...left, filter: or() }, right, 20)).toEqual({ compared: 0, differing: 0, sampleKeys: [] });
+    });
     it('refuses a field name that is not a GraphQL name', async () => {
       await expect(store.compareJoined({ collection: c, on: "id') OR 1=1 --", field: 'city' }, { collection: c, on: 'id', field: 'city' }, 1)).rejects.toThrow(/invalid field name/);
     });

@@ -353,9 +353,9 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       // $lookup with a sub-pipeline on the right's join field (served by its index), then one $facet
       // counting the pairs and listing the first differing keys; the server streams the left side.
       const pipeline: Document[] = [
-        { $match: { [lo]: { $ne: null } } },
+        { $match: left.filter ? { $and: [{ [lo]: { $ne: null } }, toMongoFilter(left.filter)] } : { [lo]: { $ne: null } } },
         { $project: { k: `$${lo}`, v: { $ifNull: [`$${lf}`, null] } } }, // _id kept: the sample's order
-        { $lookup: { from: right.collection, localField: 'k', foreignField: ro, as: 'r', pipeline: [{ $project: { _id: 0, v: { $ifNull: [`$${rf}`, null] } } }] } },
+        { $lookup: { from: right.collection, localField: 'k', foreignField: ro, as: 'r', pipeline: [...(right.filter ? [{ $match: toMongoFilter(right.filter) }] : []), { $project: { _id: 0, v: { $ifNull: [`$${rf}`, null] } } }] } },
         { $unwind: '$r' },
         { $project: { k: 1, d: { $ne: ['$v', '$r.v'] } } },
         {

@@ -119,11 +119,16 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-/** One side of a compared join: a collection, the field it is joined on, and the field compared. */
+/**
+ * One side of a compared join: a collection, the field it is joined on, the field compared, and the rows
+ * that take part (`filter`; all when left out): a department's row scope, so that the figures and the
+ * sample count only the records it sees.
+ */
 export interface JoinSide {
   collection: string;
   on: string;
   field: string;
+  filter?: Filter;
 }
 
 /** What `compareJoined` finds: pairs joined, pairs whose fields differ, and the first keys that differ. */

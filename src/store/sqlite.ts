@@ -782,11 +782,19 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       const [lt, rt] = [table(left.collection), table(right.collection)];
       const q = (alias: string, field: string) => `json_extract(${alias}.doc, '$.${checkField(field)}')`;
       const differs = `${q('l', left.field)} IS NOT ${q('r', right.field)}`;
-      const from = `FROM ${lt} AS l JOIN ${rt} AS r ON ${q('l', left.on)} = ${q('r', right.on)} WHERE ${q('l', left.on)} IS NOT NULL`;
+      // A side with a filter is the subquery of its rows (SQLite flattens it, the join keeps the index).
+      const side = (t: string, filter: Filter | undefined) => {
+        if (filter === undefined) return { sql: t, params: [] as Param[] };
+        const where = compileFilter(filter);
+        return { sql: `(SELECT id, doc FROM ${t} WHERE ${where.sql})`, params: where.params };
+      };
+      const [ls, rs] = [side(lt, left.filter), side(rt, right.filter)];
+      const params = [...ls.params, ...rs.params];
+      const from = `FROM ${ls.sql} AS l JOIN ${rs.sql} AS r ON ${q('l', left.on)} = ${q('r', right.on)} WHERE ${q('l', left.on)} IS NOT NULL`;
       return read(`compare ${left.collection} with ${right.collection}`, { compared: 0, differing: 0, sampleKeys: [] }, () => {
-        const totals = prepare(`SELECT count(*) AS compared, coalesce(sum(${differs}), 0) AS differing ${from}`).get() as { compared: number; differing: number };
+        const totals = prepare(`SELECT count(*) AS compared, coalesce(sum(${differs}), 0) AS differing ${from}`).get(...params) as { compared: number; differing: number };
         // In the order the left rows were stored (their first row's rowid), not key order: see JoinComparison.
-        const keys = sample === 0 ? [] : prepare(`SELECT k FROM (SELECT ${q('l', left.on)} AS k, min(l.id) AS o ${from} AND ${differs} GROUP BY k) ORDER BY o LIMIT ?`).pluck().all(sample) as Value[];
+        const keys = sample === 0 ? [] : prepare(`SELECT k FROM (SELECT ${q('l', left.on)} AS k, min(l.id) AS o ${from} AND ${differs} GROUP BY k) ORDER BY o LIMIT ?`).pluck().all(...params, sample) as Value[];
         // Decimal join values are order keys here: the texts of the sample, through the join field's index.
         const texts = new Map<unknown, string>();
         if (keys.length > 0) {
