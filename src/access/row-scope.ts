@@ -77,6 +77,26 @@ export function decideRows(q: RowScopeQuery): RowScope | null {
 }
 
 /**
+ * The rows a department's figures about a resource count when they are given whatever it may read (the
+ * consistency report's counts, SPEC §14): with a purpose its grants cover, the rows it reads
+ * (decideRows); with none (no purpose, or a purpose no grant covers), the rows all its active grants for
+ * the resource reach, whatever their purpose, since a grant's rows are the provider's word on where the
+ * department may look; its region when it holds none. So leaving the purpose out never counts records
+ * that a read with the purpose would not show: a department granted one county sees that county's
+ * figures with or without a purpose, and a department with no grant its region's, as it would read an
+ * unconditional resource.
+ */
+export function decideFigureRows(q: RowScopeQuery): RowScope | null {
+  const read = decideRows(q);
+  if (!read || q.resource.share.type === 'unconditional') return read;
+  const covers = (g: Grant, purpose: string) =>
+    grantCovers(g, { requester: q.requester.code, resource: q.resource.code, item: null, purpose, now: q.now });
+  if (q.purpose !== null && q.grants.some((g) => covers(g, q.purpose as string))) return read;
+  const held = q.grants.filter((g) => g.purposes.some((p) => covers(g, p)));
+  return held.length ? { item: read.item, prefixes: grantsReach(q.requester, held) } : read;
+}
+
+/**
  * Whether `grants` (some of the requester's grants for the resource and purpose) reach every record the
  * requester sees of it (`scope`, from decideRows; null: no row scope, every grant reaches every record).
  */

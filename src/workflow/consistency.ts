@@ -10,8 +10,12 @@
 // grants): a key is a value of both join items, and a sample tells of each record whether its compared
 // items differ, so the keys are given only when the department may read all four items, masked by the
 // join items' masks for it (`idcard` when it reads one in clear: SPEC §14 says the keys come masked);
-// otherwise none. The counts are given whatever it may read: they are the report's own figures (SPEC
-// §14), totals over the resources that name no record.
+// otherwise none. The counts are given whatever items it may read (the report's own figures, SPEC §14,
+// that name no record), but over the records its department sees: a resource under row scope (SPEC §6)
+// counts, and gives sample keys of, only the records within the department's rows (its region, or what
+// its grants reach), as its lists and totalCount do; a record outside is as missing. Without a purpose
+// its grants cover, the rows all its grants reach (decideFigureRows): leaving the purpose out widens
+// nothing. A supervisor of the providing department sees all of that resource's records (row 0).
 //
 // Decisions where the spec is silent:
 // - The key element of a pair is the element of either resource's key item that the other resource also
@@ -24,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import { decide } from '../access/decide.ts';
 import { effectiveItems } from '../access/effective-share.ts';
 import { activeGrantsFor, type Grant } from '../access/grants.ts';
+import { decideFigureRows, rowFilter, type RowScope } from '../access/row-scope.ts';
 import type { DataReader } from '../access/seen-value.ts';
 import { appendAudit } from '../audit/log.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
@@ -105,29 +110,44 @@ const sampleMask = (...masks: (MaskName | null | undefined)[]): MaskName =>
   masks.map((m) => m ?? 'idcard').reduce((a, b) => (kept(b) < kept(a) ? b : a));
 const kept = (name: MaskName) => maskOf(name).keepFirst + maskOf(name).keepLast;
 
-/** How a pair's sample keys are shown: masked so, or (null) not at all. */
-export type SampleView = (c: Candidate) => MaskName | null;
+/**
+ * How a reader sees a pair: the records of each resource that count (`rows`: its row scope, SPEC §6;
+ * null, every record) and the mask of the sample keys (`mask`; null, no key at all).
+ */
+export interface ConsistencyView {
+  rows(r: Resource): RowScope | null;
+  mask(c: Candidate): MaskName | null;
+}
 
-/** The operator's view: masked by the catalogue's masks of the join items, `idcard` at least. */
-const catalogueMasks: SampleView = (c) => sampleMask(effectiveMask(c.leftKey), effectiveMask(c.rightKey));
+/** The operator's view: every record, the keys masked by the catalogue's masks of the join items, `idcard` at least. */
+const catalogueView: ConsistencyView = {
+  rows: () => null,
+  mask: (c) => sampleMask(effectiveMask(c.leftKey), effectiveMask(c.rightKey)),
+};
 
-/** A department's view (see the header): as `decide` answers for it on the four items of the pair. */
-function readerMasks(reader: DataReader): SampleView {
-  return (c) => {
-    const decision = (r: Resource, i: Item) => decide({ ...reader, resource: r, item: effectiveItems(r).get(i.name)! });
-    const [leftKey, rightKey, ...compared] = [
-      decision(c.left, c.leftKey), decision(c.right, c.rightKey), decision(c.left, c.leftItem), decision(c.right, c.rightItem),
-    ];
-    if (!leftKey.allowed || !rightKey.allowed || !compared.every((d) => d.allowed)) return null;
-    return sampleMask(leftKey.mask, rightKey.mask);
+/**
+ * A department's view (see the header): the records its row scope lets it see of each resource, as its
+ * lists and counts do, and keys as `decide` answers for it on the four items of the pair.
+ */
+function readerView(reader: DataReader): ConsistencyView {
+  return {
+    rows: (r) => decideFigureRows({ ...reader, resource: r }),
+    mask: (c) => {
+      const decision = (r: Resource, i: Item) => decide({ ...reader, resource: r, item: effectiveItems(r).get(i.name)! });
+      const [leftKey, rightKey, ...compared] = [
+        decision(c.left, c.leftKey), decision(c.right, c.rightKey), decision(c.left, c.leftItem), decision(c.right, c.rightItem),
+      ];
+      if (!leftKey.allowed || !rightKey.allowed || !compared.every((d) => d.allowed)) return null;
+      return sampleMask(leftKey.mask, rightKey.mask);
+    },
   };
 }
 
-/** Runs the comparisons in the store, the sample keys shown as `view` says. */
+/** Runs the comparisons in the store, over the records and with the sample keys `view` says. */
 export async function compareConsistency(
   env: Pick<WorkflowEnv, 'store'>,
   element?: string,
-  view: SampleView = catalogueMasks,
+  view: ConsistencyView = catalogueView,
 ): Promise<ConsistencyPair[]> {
   const resources = (await publishedCatalogues(env.store)).flatMap((c) => c.resources);
   const out: ConsistencyPair[] = [];
@@ -135,10 +155,16 @@ export async function compareConsistency(
     // The join fields are indexed so that the store joins by index, not by scanning the right side per row.
     await indexed(env.store, collectionOf(c.right), c.rightKey.name);
     await indexed(env.store, collectionOf(c.left), c.leftKey.name);
-    const mask = view(c);
+    const mask = view.mask(c);
+    // The row scope is a filter of each side's rows in the store: the figures count, and the sample
+    // takes, only records the reader sees (a record outside is as missing, SPEC §6).
+    const within = (r: Resource) => {
+      const scope = view.rows(r);
+      return scope ? { filter: rowFilter(scope) } : {};
+    };
     const result = await env.store.compareJoined(
-      { collection: collectionOf(c.left), on: c.leftKey.name, field: c.leftItem.name },
-      { collection: collectionOf(c.right), on: c.rightKey.name, field: c.rightItem.name },
+      { collection: collectionOf(c.left), on: c.leftKey.name, field: c.leftItem.name, ...within(c.left) },
+      { collection: collectionOf(c.right), on: c.rightKey.name, field: c.rightItem.name, ...within(c.right) },
       mask === null ? 0 : SAMPLE_KEYS,
     );
     out.push({
@@ -150,6 +176,14 @@ export async function compareConsistency(
   }
   return out;
 }
+
+/**
+ * The audit entry's detail: the pairs, not the records compared or differing. Supervisors read every
+ * entry (SPEC §10), the operator's too, whose figures count every record: in the log they would tell a
+ * supervisor how many records differ outside the rows its own report counts (SPEC §6).
+ */
+const reportDetail = (pairs: ConsistencyPair[], element?: string | null) =>
+  `consistency report${element ? ` for ${element}` : ''}: ${pairs.length} pair${pairs.length === 1 ? '' : 's'} of resources compared`;
 
 const about = (pairs: ConsistencyPair[]) => {
   const seen = new Map<string, string[]>();
@@ -175,9 +209,9 @@ export async function consistencyReport(env: WorkflowEnv, actor: Actor, element?
     requireCompetent(env, actor, 'read consistency reports');
     const held = grants ?? (await activeGrantsFor(env.store, actor.dept.code, env.now));
     const reader = { requester: actor.dept, purpose: actor.purpose, grants: held, now: env.now };
-    const pairs = await compareConsistency(env, element ?? undefined, readerMasks(reader));
+    const pairs = await compareConsistency(env, element ?? undefined, readerView(reader));
     return {
-      detail: `consistency report${element ? ` for ${element}` : ''}: ${pairs.length} pairs, ${pairs.reduce((n, p) => n + p.differing, 0)} records differing`,
+      detail: reportDetail(pairs, element),
       resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)),
       apply: async () => pairs,
     };
@@ -192,7 +226,7 @@ export async function operatorConsistencyReport(env: WorkflowEnv, element?: stri
     time: env.now.toISOString(), requestId: randomUUID(), department: null, user: 'operator', purpose: null,
     operationName: null, documentHash: null, kind: 'operator', action: 'consistencyReport',
     resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)), outcome: 'ok',
-    detail: `consistency report${element ? ` for ${element}` : ''}: ${pairs.length} pairs, ${pairs.reduce((n, p) => n + p.differing, 0)} records differing`,
+    detail: reportDetail(pairs, element),
   });
   return pairs;
 }
