@@ -61,6 +61,27 @@ describe("the supervisor's own reads (what the views must not exceed)", () => {
   });
 });
 
+describe('objections, as the supervisor lists them', () => {
+  it("show the key and proposed value of a record within its rows, and neither of one outside", async () => {
+    const r = await gw.query(OBJECTIONS, { ...SUPERVISOR, purpose: 'benefit-check' });
+    expect(r.errors).toBeUndefined();
+    const byRaiser = Object.fromEntries(r.data!.objections.map(({ id: _id, ...o }: { id: string; raisedBy: string }) => [o.raisedBy, o]));
+    expect(byRaiser).toEqual({
+      '450200-MZJ': { key: '450202********4567', item: 'fullName', proposedValue: '韦**', raisedBy: '450200-MZJ' },
+      // Outside its rows, as for an item it may not read: the key masked in full, no proposed value.
+      '450100-MZJ': { key: '*'.repeat(18), item: 'fullName', proposedValue: null, raisedBy: '450100-MZJ' },
+    });
+    expect(JSON.stringify(r.data)).not.toMatch(/450102|1234/);
+  });
+
+  it('still show the raiser and the provider the key they know', async () => {
+    for (const dept of ['450100-MZJ', '450000-GAT']) {
+      const r = await gw.query(OBJECTIONS, { dept, purpose: 'benefit-check' });
+      expect(r.data!.objections.map((o: { key: string }) => o.key)).toContain(NANNING);
+    }
+  });
+});
+
 describe('the consistency report, as the supervisor reads it', () => {
   // Of the five residents, three names differ from the recipients': Nanning's, Liuzhou's and the one
   // without a division (its provider's alone). The operator's report counts them all.

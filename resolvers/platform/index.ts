@@ -15,7 +15,7 @@ import {
   seesRequest,
 } from '../../src/workflow/sharing.ts';
 import { usageReport } from '../../src/workflow/usage.ts';
-import { answerObjection, listObjections, objectionDeadline, objectionSeenBy, raiseObjection } from '../../src/workflow/objections.ts';
+import { answerObjection, listObjections, objectionDeadline, objectionsSeenBy, raiseObjection } from '../../src/workflow/objections.ts';
 import { consistencyReport } from '../../src/workflow/consistency.ts';
 import { answerDemand, demandDeadline, listDemands, requestData } from '../../src/workflow/demands.ts';
 import { actorOf, envOf, translated } from './context.ts';
@@ -131,7 +131,7 @@ const resolvers: Resolvers = {
         overdue: args.overdue ?? undefined,
       });
       const reader = { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now };
-      return list.map((o) => objectionSeenBy(o, viewer, findPublishedResource(ctx.published, o.resource)?.resource, reader));
+      return objectionsSeenBy(envOf(ctx), viewer, list, (code) => findPublishedResource(ctx.published, code)?.resource, reader);
     },
 
     demands: (_p, args, ctx) =>

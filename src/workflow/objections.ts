@@ -25,6 +25,7 @@ import { appendAudit } from '../audit/log.ts';
 import { applyMask } from '../formats/masks.ts';
 import { and, DuplicateKeyError, eq, type Filter, type Row, type Store, type Value } from '../store/port.ts';
 import { text } from '../store/row-values.ts';
+import { Decimal } from '../formats/decimal.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
 import { concerning, perform } from './audit.ts';
 import { answerDeadline, type Deadline } from './deadlines.ts';
@@ -315,14 +316,16 @@ export function seesObjection(env: WorkflowEnv, v: ObjectionViewer, o: Objection
  * see the key and the proposed value as stored. A supervisor who sees it only as supervisor (SPEC §14:
  * supervisors list every objection) reads the record's values as its department reads the data: as
  * `decide` answers for `reader` (its department, purpose and grants) on the key item and on the item
- * objected to. Masked, they come masked (an ID number key as `430102********3990`); denied (no purpose,
- * no grant, outside the scope), the proposed value is null and the key masked in full, which keeps
- * only its length (the field cannot be null). So does a resource no longer published: nothing decides.
- * The reason and the answer are the departments' own words and are shown as written.
+ * objected to, and only when the record lies within the department's rows (`inRows`, from
+ * `recordsInRows`: SPEC §6's row scope). Masked, they come masked (an ID number key as
+ * `430102********3990`); denied (no purpose, no grant, outside the scope, a record outside its rows),
+ * the proposed value is null and the key masked in full, which keeps only its length (the field cannot
+ * be null). So does a resource no longer published: nothing decides. The reason and the answer are the
+ * departments' own words and are shown as written.
  */
-export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource: Resource | undefined, reader: DataReader): Objection {
+export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource: Resource | undefined, reader: DataReader, inRows: boolean): Objection {
   if (o.department === viewer.dept || o.provider === viewer.dept) return o;
-  const items = resource ? effectiveItems(resource) : undefined;
+  const items = resource && inRows ? effectiveItems(resource) : undefined;
   const seen = (name: string | undefined, value: string): string | null => {
     const item = name === undefined ? undefined : items?.get(name);
     return item ? seenValue(decide({ ...reader, resource: resource!, item }), value) : null;
@@ -333,6 +336,66 @@ export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource:
     key: key === null ? null : (seen(resource?.key, key) ?? applyMask('full', key)),
     proposedValue: o.proposedValue === null ? null : seen(o.item, o.proposedValue),
   };
+}
+
+/** A key as the store compares it: a decimal by value ("0.50" is the record 0.5), anything else as JSON. */
+const keyText = (v: Value) => (v instanceof Decimal ? `decimal:${v.orderKey}` : JSON.stringify(v));
+
+/**
+ * Which of the objections' records (all of one resource) lie within the reader's rows, by their key's
+ * `keyText`; null when the reader sees every record of the resource (no row scope, or its provider).
+ * The store is asked with the row filter of the reader's own lists (one query for the lot), so a record
+ * outside the rows is as absent as one that is no longer there.
+ */
+export async function recordsInRows(store: Store, resource: Resource, reader: DataReader, objections: readonly Objection[]): Promise<Set<string> | null> {
+  const rows = decideRows({ ...reader, resource });
+  if (!rows) return null;
+  const keys: Value[] = [];
+  for (const o of objections) {
+    try {
+      if (o.key !== null) keys.push(keyValue(resource, String(o.key)));
+    } catch {
+      // A key that no longer fits the key item (a retyping publication) names no record the reader sees.
+    }
+  }
+  if (!keys.length) return new Set();
+  const found = await store.find(collectionOf(resource), {
+    filter: withinRows({ kind: 'in', field: resource.key, values: keys }, rows),
+    projection: [resource.key],
+  });
+  return new Set(found.map((r) => keyText(r[resource.key] ?? null)));
+}
+
+/** The objections as `viewer` sees them (objectionSeenBy), each resource's records' rows asked of the store once. */
+export async function objectionsSeenBy(
+  env: Pick<WorkflowEnv, 'store'>,
+  viewer: ObjectionViewer,
+  objections: readonly Objection[],
+  resourceOf: (code: string) => Resource | undefined,
+  reader: DataReader,
+): Promise<Objection[]> {
+  const supervised = objections.filter((o) => o.department !== viewer.dept && o.provider !== viewer.dept);
+  const inRows = new Map<string, Set<string> | null>();
+  for (const code of new Set(supervised.map((o) => o.resource))) {
+    const resource = resourceOf(code);
+    if (resource) inRows.set(code, await recordsInRows(env.store, resource, reader, supervised.filter((o) => o.resource === code)));
+  }
+  return objections.map((o) => {
+    const resource = resourceOf(o.resource);
+    const within = inRows.get(o.resource);
+    const seen = within === undefined || within === null || (o.key !== null && within.has(keyText(keyOrNull(resource, o.key))));
+    return objectionSeenBy(o, viewer, resource, reader, seen);
+  });
+}
+
+/** The objection's key as the store keeps it for the resource's key item (null when it cannot be one). */
+function keyOrNull(resource: Resource | undefined, key: Value): Value {
+  if (!resource || key === null) return null;
+  try {
+    return keyValue(resource, String(key));
+  } catch {
+    return null;
+  }
 }
 
 /** Objections the viewer sees (its own, those about its resources; supervisors all), oldest first. */
