@@ -171,8 +171,60 @@ export function entryFields(rest: Omit<AuditEntry, 'hash'>): Omit<AuditEntry, 'h
 
 /** The hash an entry must carry, computed from every other field under the audit key. */
 export function entryHash(rest: Omit<AuditEntry, 'hash'>, key: Uint8Array): string {
-  const hashed = entryFields(rest);
-  return createHmac('sha256', key).update(HASH_DOMAIN).update(canonicalJson(hashed)).digest('hex');
+  return createHmac('sha256', key).update(HASH_DOMAIN).update(entryJson(entryFields(rest))).digest('hex');
+}
+
+/**
+ * `canonicalJson` of an entry's fields, made faster (issue 10: a third of a request's audit work went to
+ * the generic walk): the entry and its parts rebuilt with their keys already in sorted order and written
+ * by one `JSON.stringify`, which keeps insertion order and leaves `undefined` members out as the walk
+ * does. Only for entries of the expected shape (strings, finite numbers, booleans, nulls, arrays of
+ * strings); anything else (a stored row edited by hand, say) takes the generic walk, so the text is the
+ * same for every entry.
+ */
+export function entryJson(fields: Omit<AuditEntry, 'hash'>): string {
+  if (!plainEntry(fields)) return canonicalJson(fields);
+  return JSON.stringify({
+    action: fields.action,
+    department: fields.department,
+    detail: fields.detail,
+    documentHash: fields.documentHash,
+    kind: fields.kind,
+    operationName: fields.operationName,
+    outcome: fields.outcome,
+    prevHash: fields.prevHash,
+    purpose: fields.purpose,
+    requestId: fields.requestId,
+    resources: fields.resources.map((r) => ({
+      counted: r.counted,
+      denied: r.denied.map((d) => ({ code: d.code, item: d.item })),
+      filtered: r.filtered,
+      items: r.items,
+      masked: r.masked,
+      ordered: r.ordered,
+      provider: r.provider,
+      records: r.records,
+      resource: r.resource,
+    })),
+    seq: fields.seq,
+    time: fields.time,
+    user: fields.user,
+    via: fields.via,
+  });
+}
+
+const scalar = (v: unknown): boolean =>
+  v === null || v === undefined || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+const strings = (v: unknown): boolean => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+
+/** The fields hold only what the fast path writes as the generic walk would (entryJson). */
+function plainEntry(f: Omit<AuditEntry, 'hash'>): boolean {
+  if (![f.action, f.department, f.detail, f.documentHash, f.kind, f.operationName, f.outcome, f.prevHash, f.purpose, f.requestId, f.seq, f.time, f.user, f.via].every(scalar)) return false;
+  return Array.isArray(f.resources) && f.resources.every((r) =>
+    [r.counted, r.provider, r.records, r.resource].every(scalar) &&
+    strings(r.filtered) && strings(r.items) && strings(r.masked) && strings(r.ordered) &&
+    Array.isArray(r.denied) && r.denied.every((d) => scalar(d.code) && scalar(d.item)),
+  );
 }
 
 /** '|a|b|' of the distinct values in first-seen order; '' when none. */
