@@ -206,7 +206,7 @@ export type CatalogueVersion = {
 /** Two resources of different providers compared on one data element, record by record, joined on a shared key element (Art. 13). */
 export type ConsistencyPair = {
   __typename?: 'ConsistencyPair';
-  /** Records joined. */
+  /** Records joined, of those your department sees of each resource (its row scope: region or granted rows). */
   compared: Scalars['Int']['output'];
   /** Records whose values of the element differ (null against a value differs). */
   differing: Scalars['Int']['output'];
@@ -466,11 +466,11 @@ export type Objection = {
   dueDate: Scalars['Date']['output'];
   id: Scalars['ID']['output'];
   item: Scalars['String']['output'];
-  /** The record's key value, as text. */
+  /** The record's key value, as text; to a supervisor who neither raised it nor provides the resource, as its department reads the key (masked in full when it may not read it, or the record lies outside its rows). */
   key: Scalars['String']['output'];
   /** Still OPEN after its due date. */
   overdue: Scalars['Boolean']['output'];
-  /** The value the raising department believes right. */
+  /** The value the raising department believes right; to a supervisor, as its department reads the item on that record (null when it may not). */
   proposedValue?: Maybe<Scalars['String']['output']>;
   /** The providing department's code: its approvers answer. */
   provider: Scalars['String']['output'];
@@ -536,7 +536,7 @@ export type Query = {
   catalogue?: Maybe<Catalogue>;
   /** Catalogues and their versions, as your department may see them; `overdue: true` lists those late with a revision. */
   catalogues: Array<Catalogue>;
-  /** Per pair of published resources of different providers holding the element (all elements when none is given): records compared, records differing, masked sample keys. Supervisors of the competent department. */
+  /** Per pair of published resources of different providers holding the element (all elements when none is given): records compared, records differing, masked sample keys, over the records your department sees of each (row scope). Supervisors of the competent department. */
   consistencyReport: Array<ConsistencyPair>;
   /** Demands your department filed or must answer (supervisors of the competent department: all). */
   demands: Array<Demand>;
