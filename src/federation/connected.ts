@@ -227,6 +227,8 @@ export class ConnectedPlatforms {
    * or there, and most of them get a text built before (parsing and stitching a big one takes seconds).
    */
   private readonly viewTexts: LRUCache<string, Built>;
+  /** Each platform's schema ask in flight (refreshOne). */
+  private readonly asking = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly platform: Platform,
@@ -379,7 +381,21 @@ export class ConnectedPlatforms {
     else if (lastError === null && before) this.options.log?.('info', 'connected platform available again', { platform: c.region, namespace: c.namespace });
   }
 
-  private async refreshOne(c: ConnectedPlatform): Promise<boolean> {
+  /**
+   * One platform's schema, asked once at a time: a platform that answers slowly (byte by byte, up to its
+   * timeoutMs, which may be an hour) was asked again at every poll meanwhile, each ask holding a socket
+   * and up to MAX_SCHEMA_BYTES, and an older answer could land after a newer one and put its schema back.
+   * A call meanwhile waits for the ask in flight; its caller re-stitches nothing (the first one does).
+   */
+  private refreshOne(c: ConnectedPlatform): Promise<boolean> {
+    const asking = this.asking.get(c.region);
+    if (asking) return asking.then(() => false);
+    const ask = this.askOne(c).finally(() => this.asking.delete(c.region));
+    this.asking.set(c.region, ask);
+    return ask;
+  }
+
+  private async askOne(c: ConnectedPlatform): Promise<boolean> {
     let doc: SchemaDocument;
     try {
       doc = await this.fetchSchema(c);

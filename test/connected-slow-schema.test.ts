@@ -1,0 +1,67 @@
+// A listed connected platform that answers its schema document byte by byte (slowloris, SPEC §12):
+// timeoutMs bounds each ask, but the poll asked again every few seconds meanwhile. With a timeoutMs of
+// up to an hour (the platform file allows 3,600,000 ms) and a 3 s poll, that is up to 1,200 asks open at
+// once, each a socket and up to MAX_SCHEMA_BYTES held; and an older answer landing after a newer one put
+// its schema back. Now a platform is asked for its schema once at a time.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectedPlatforms } from '../src/federation/connected.ts';
+import { PlatformKeys } from '../src/identity/platform-keys.ts';
+import type { Platform } from '../src/model/platform.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+
+let work: string;
+let server: Server;
+let url: string;
+let open = 0;
+let mostOpen = 0;
+let asked = 0;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'govgraph-connected-slow-'));
+  // A space every 50 ms, never the end of the document.
+  server = createServer((_req, res) => {
+    asked++;
+    mostOpen = Math.max(mostOpen, ++open);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const drip = setInterval(() => res.write(' '), 50);
+    res.on('close', () => (clearInterval(drip), open--));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('a connected platform answering its schema byte by byte', () => {
+  it('is asked once at a time, each ask bounded by its timeoutMs', async () => {
+    const platform = {
+      platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
+      purposes: [], departments: [{ code: '610000-ZWB', name: 'z', graphqlName: 'z', level: 'province', region: '610000' }],
+      connected: [{ region: '610300', name: 'City slow', url, namespace: 'slow', timeoutMs: 1500 }],
+    } as unknown as Platform;
+    const store = await openSqliteStore(mkdtempSync(join(work, 'keys-')));
+    const connected = new ConnectedPlatforms(platform, new PlatformKeys(store), { pollMs: 100 });
+    try {
+      const started = Date.now();
+      await connected.start();
+      expect(Date.now() - started).toBeLessThan(3000);
+      // The poll ticks every 100 ms, and a refresh asked for meanwhile waits for the ask in flight.
+      await Promise.all([new Promise((r) => setTimeout(r, 2000)), connected.refresh()]);
+      expect(connected.status()[0]).toMatchObject({ reachable: false, lastError: 'no answer within 1500 ms.' });
+      expect(mostOpen).toBe(1);
+      expect(asked).toBeGreaterThanOrEqual(2);
+      expect(asked).toBeLessThanOrEqual(3);
+    } finally {
+      connected.stop();
+      await store.close();
+    }
+  }, 30_000);
+});
