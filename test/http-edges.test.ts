@@ -175,6 +175,20 @@ describe('every /graphql answer is JSON', () => {
 });
 
 describe('edges', () => {
+  it('no /graphql answer may be stored by a cache: records over GET, errors, refusals', async () => {
+    // A GET's answer (personal data, masked or not) would otherwise land in the browser's disk cache.
+    const get = await request(`${url()}/graphql?query=${encodeURIComponent('{ me { department } }')}`, { headers: { authorization: auth.authorization, 'apollo-require-preflight': '1' } });
+    expect([get.status, get.text]).toEqual([200, '{"data":{"me":{"department":"430000-GA"}}}']);
+    const answers = [
+      get,
+      await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: '{"query":"{ me { department } }"}' }),
+      await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: 'not json' }),
+      await request(`${url()}/graphql`, { method: 'POST', headers: json, body: '{"query":"{ me { department } }"}' }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 400, 401]);
+    for (const a of answers) expect(a.headers['cache-control']).toBe('no-store');
+  });
+
   it('GET / points at GraphiQL', async () => {
     const a = await request(`${url()}/`);
     expect(a.status).toBe(302);

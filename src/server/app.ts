@@ -389,6 +389,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   let state: GatewayState = 'starting';
 
   async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    // Answers hold records (personal data among them) for one requester: no cache may keep them, not
+    // even the browser's own for a GET.
+    res.setHeader('Cache-Control', 'no-store');
     if (handleCors(req, res, corsOrigins)) return;
     if (state !== 'ready' && state !== 'draining') {
       await sendGraphQLError(req, res, 503, 'PLATFORM_UNAVAILABLE', 'The gateway is starting; try again shortly.', { 'Retry-After': '1' });
