@@ -122,4 +122,19 @@ describe('a refused rate reads nothing', () => {
     expect(counting.calls.slice(0, 2)).toEqual([`meter ${RATE_BUCKETS}`, 'find _grants']);
     expect(await gw.store.count(AUDIT_COLLECTION)).toBe(audited + 2);
   });
+
+  it('counts a request with an unknown purpose: a stream of them is refused by the rate, not refused and audited for ever', async () => {
+    const token = await gw.token('430000-SCJG', [], 'qian');
+    const ask = (purpose: string) => gw.query('{ me { user } }', { token, purpose });
+    const first = await ask('no-such-purpose');
+    expect([first.status, first.errors?.[0].extensions?.code]).toEqual([400, 'BAD_USER_INPUT']);
+    // Its token was taken: one more request fits in the user's bucket of 2, then the rate refuses any.
+    expect((await ask('social-assistance')).status).toBe(200);
+    const audited = await gw.store.count(AUDIT_COLLECTION);
+    for (const purpose of ['no-such-purpose', 'social-assistance']) {
+      const res = await ask(purpose);
+      expect([res.status, res.errors?.[0].extensions?.code], purpose).toEqual([429, 'RATE_LIMITED']);
+    }
+    expect(await gw.store.count(AUDIT_COLLECTION)).toBe(audited + 2);
+  });
 });

@@ -321,13 +321,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const now = new Date();
     const requestId = requestIdOf(req.headers['x-request-id']);
     // A refusal from here on is of a known department: its log line, metrics and audit entry say so (refusedAs).
-    let purpose;
+    let purpose: string | null = null;
+    let badPurpose: GraphQLError | null = null;
     try {
       purpose = parsePurpose(sentPurpose, platform);
     } catch (err) {
-      // An unknown purpose is refused like a limit: with its entry (SPEC §10), the purpose as sent in its message.
-      const answer = await auditRefusal(store, { requestId, identity, purpose: null }, refusedDocument(sent), authError(err));
-      throw refusedAs(answer, requestId, identity.dept.code, sent);
+      badPurpose = authError(err);
     }
     if (limitsOn) {
       // SPEC §13, before anything that costs: under `require` a document not in the manifests (an unknown
@@ -336,7 +335,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       // A refusal has its audit entry (SPEC §10), written before it is answered.
       let refusal: GraphQLError | null = null;
       let document: SentDocument | undefined;
-      if (trustMode === 'require') {
+      if (trustMode === 'require' && !badPurpose) {
         document = sentDocument(sent.body, sent.search);
         if (!trusted.admits(document, limits.maxTokens)) refusal = notTrusted(document.hash ?? (document.query === undefined ? undefined : documentHash(document.query)));
       }
@@ -356,6 +355,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         const answer = await auditRefusal(store, { requestId, identity, purpose }, refusedDocument(sent, document), refusal);
         throw refusedAs(answer, requestId, identity.dept.code, sent);
       }
+    }
+    if (badPurpose) {
+      // An unknown purpose is refused like a limit: with its entry (SPEC §10), the purpose as sent in its
+      // message. Only once its rate is taken: each refusal writes an audit entry, so a stream of them
+      // must meet the rate as any requests do.
+      const answer = await auditRefusal(store, { requestId, identity, purpose: null }, refusedDocument(sent), badPurpose);
+      throw refusedAs(answer, requestId, identity.dept.code, sent);
     }
     let grants;
     try {
