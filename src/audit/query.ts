@@ -15,12 +15,15 @@
 // Filters: `from` inclusive, `to` exclusive, both compared to `time` as ISO strings, so a date works
 // too ('2026-11-01' as `to` ends with the last entry of October 31, UTC).
 import { DEFAULT_MAX_PAGE_SIZE } from '../model/platform.ts';
+import { MAX_USER, shownNullable } from '../model/input-bounds.ts';
 import { and, eq, or, type Filter, type Store } from '../store/port.ts';
 import {
   AUDIT_COLLECTION,
   barNeedle,
   fromRow,
   localDetail,
+  MAX_DETAIL,
+  MAX_OPERATION_NAME,
   outcomeFor,
   type AuditEntry,
   type AuditKind,
@@ -158,9 +161,23 @@ export async function listAudit(
     store.count(AUDIT_COLLECTION, base),
   ]);
   const hasNextPage = rows.length > page.first;
-  const nodes = rows.slice(0, page.first).map((row) => narrow(fromRow(row), visibility));
+  const nodes = rows.slice(0, page.first).map((row) => shown(narrow(fromRow(row), visibility)));
   const last = nodes[nodes.length - 1];
   return { nodes, pageInfo: { hasNextPage, endCursor: last ? auditCursor(last.seq) : null }, totalCount };
+}
+
+/**
+ * An entry as the log's view shows it: what an older version wrote before the entry's own cuts (a detail
+ * of megabytes, a user or operation name as long) is cut with a marker (shownText). Only here: the hash
+ * chain is verified over the entries as stored.
+ */
+function shown(entry: AuditEntry): AuditEntry {
+  return {
+    ...entry,
+    user: shownNullable(entry.user, MAX_USER),
+    operationName: shownNullable(entry.operationName, MAX_OPERATION_NAME),
+    detail: shownNullable(entry.detail, MAX_DETAIL),
+  };
 }
 
 /**

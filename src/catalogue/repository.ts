@@ -1,6 +1,7 @@
 // Catalogue versions in the store (SPEC §9). Each version keeps the validated document as JSON; exactly
 // one version of a catalogue id is `published` at a time.
 import type { Catalogue } from '../model/catalogue.ts';
+import { MAX_TEXT, shownNullable } from '../model/input-bounds.ts';
 import { and, eq, type FindQuery, type Row, type Store } from '../store/port.ts';
 
 export const CATALOGUE_VERSIONS = '_catalogue_versions';
@@ -34,7 +35,7 @@ function fromRow(r: Row): CatalogueVersion {
     submittedBy: String(r.submittedBy),
     submittedAt: String(r.submittedAt),
     reviewedBy: (r.reviewedBy as string | null) ?? null,
-    reviewComment: (r.reviewComment as string | null) ?? null,
+    reviewComment: shownNullable((r.reviewComment as string | null) ?? null, MAX_TEXT), // cut as shown if kept from before the bounds
     reviewedAt: (r.reviewedAt as string | null) ?? null,
     publishedAt: (r.publishedAt as string | null) ?? null,
   };

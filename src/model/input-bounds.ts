@@ -83,3 +83,36 @@ export function boundProblems(input: object, bounds: InputBounds): BoundProblem[
   }
   return problems;
 }
+
+/**
+ * Text the store kept from before these bounds (an objection's reason, a demand's description written by
+ * an older version, megabytes long), as it is shown: within `max` characters it is itself; past it, its
+ * first `max` characters and a marker saying how long it was (`… [cut: 3000000 characters in all]`). The
+ * row keeps the whole text: this is applied where rows are read (the workflow's fromRow functions and the
+ * audit log's views), never where they are written, so nothing cut is ever stored back.
+ */
+export function shownText(s: string, max: number): string {
+  const n = characters(s, max);
+  if (n <= max) return s;
+  let kept = '';
+  let i = 0;
+  for (const c of s) {
+    if (i++ === max) break;
+    kept += c;
+  }
+  return `${kept}… [cut: ${n} characters in all]`;
+}
+
+/** shownText for a text field that may be null. */
+export const shownNullable = (s: string | null, max: number): string | null => (s === null ? null : shownText(s, max));
+
+/**
+ * A list of names kept from before these bounds, as shown: at most MAX_LIST entries (the last saying how
+ * many there were, when there were more), each shownText at MAX_NAME. Only for lists nothing decides on
+ * (a demand's wanted items): a grant's lists decide access and are never cut.
+ */
+export function shownNames(names: readonly string[]): string[] {
+  const shown = names.slice(0, names.length > MAX_LIST ? MAX_LIST - 1 : MAX_LIST).map((n) => shownText(n, MAX_NAME));
+  if (names.length > MAX_LIST) shown.push(`… [cut: ${names.length} entries in all]`);
+  return shown;
+}

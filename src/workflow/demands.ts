@@ -18,6 +18,7 @@ import type { Catalogue } from '../model/catalogue.ts';
 import { deadlinesOf, departmentByCode } from '../model/platform.ts';
 import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
 import { strings, text } from '../store/row-values.ts';
+import { MAX_TEXT, MAX_TITLE, shownNames, shownNullable, shownText } from '../model/input-bounds.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
 import { concerning, perform } from './audit.ts';
 import { answerDeadline, type Deadline } from './deadlines.ts';
@@ -60,9 +61,10 @@ function toRow(d: Demand): Row {
 function fromRow(r: Row): Demand {
   return {
     id: String(r.id),
-    title: String(r.title),
-    description: String(r.description),
-    items: strings(r.items),
+    // Text from before the input bounds is cut as shown (shownText); the row keeps it whole.
+    title: shownText(String(r.title), MAX_TITLE),
+    description: shownText(String(r.description), MAX_TEXT),
+    items: shownNames(strings(r.items)),
     purposes: strings(r.purposes),
     provider: String(r.provider),
     requester: String(r.requester),
@@ -71,7 +73,7 @@ function fromRow(r: Row): Demand {
     status: r.status as DemandStatus,
     answeredBy: text(r.answeredBy),
     answeredAt: text(r.answeredAt),
-    basis: text(r.basis),
+    basis: shownNullable(text(r.basis), MAX_TEXT),
     resource: text(r.resource),
     fulfilledAt: text(r.fulfilledAt),
     fulfilledBy: text(r.fulfilledBy),

@@ -26,6 +26,7 @@ import { applyMask } from '../formats/masks.ts';
 import { and, DuplicateKeyError, eq, type Filter, type Row, type Store, type Value } from '../store/port.ts';
 import { text } from '../store/row-values.ts';
 import { Decimal } from '../formats/decimal.ts';
+import { MAX_TEXT, shownNullable, shownText } from '../model/input-bounds.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
 import { concerning, perform } from './audit.ts';
 import { answerDeadline, type Deadline } from './deadlines.ts';
@@ -81,12 +82,13 @@ function fromRow(r: Row): Objection {
     department: String(r.department),
     raisedBy: String(r.raisedBy),
     raisedAt: String(r.raisedAt),
-    reason: String(r.reason),
-    proposedValue: text(r.proposedValue),
+    // Text from before the input bounds is cut as shown (shownText); the row keeps it whole.
+    reason: shownText(String(r.reason), MAX_TEXT),
+    proposedValue: shownNullable(text(r.proposedValue), MAX_TEXT),
     status: r.status as ObjectionStatus,
     answeredBy: text(r.answeredBy),
     answeredAt: text(r.answeredAt),
-    answer: text(r.answer),
+    answer: shownNullable(text(r.answer), MAX_TEXT),
     correctedAt: text(r.correctedAt),
   };
 }

@@ -28,6 +28,7 @@ import { concerning, perform } from './audit.ts';
 import { decisionDeadline, type Deadline } from './deadlines.ts';
 import { WorkflowError, badInput, conflict, forbidden, listProblems, notFound, type CodedProblem, type WorkflowCode } from './errors.ts';
 import { text, strings } from '../store/row-values.ts';
+import { MAX_TEXT, shownNullable, shownText } from '../model/input-bounds.ts';
 
 export const SHARING_REQUESTS = '_sharing_requests';
 
@@ -73,14 +74,16 @@ function fromRow(r: Row): SharingRequest {
     provider: String(r.provider),
     items: strings(r.items),
     purposes: strings(r.purposes),
-    justification: String(r.justification),
+    // Text from before the input bounds is cut as shown (shownText); the row keeps it whole. The lists
+    // are not: a decision grants them.
+    justification: shownText(String(r.justification), MAX_TEXT),
     until: text(r.until),
     status: r.status as RequestStatus,
     requestedBy: String(r.requestedBy),
     requestedAt: String(r.requestedAt),
     decidedBy: text(r.decidedBy),
     decidedAt: text(r.decidedAt),
-    reason: text(r.reason),
+    reason: shownNullable(text(r.reason), MAX_TEXT),
     grantId: text(r.grantId),
   };
 }
