@@ -4,6 +4,7 @@
 // nor sends the megabytes on: each is shown cut with a marker saying how long it was, and the row keeps
 // it whole. The rows are written straight into the store, as the older version left them.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GRANTS } from '../src/access/grants.ts';
 import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { readDocuments } from '../src/catalogue/read.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
@@ -21,6 +22,14 @@ vi.setConfig({ testTimeout: 120_000 });
 const CHARS = 3_000_000;
 const long = (c: string) => c.repeat(CHARS); // 3 million characters, 9 MB in UTF-8 for a CJK one
 const cut = (c: string, max: number) => `${c.repeat(max)}… [cut: ${CHARS} characters in all]`;
+
+/** 5,000 names of 128 + 11 characters or more, each cut to 128 and the list to 200 entries when shown. */
+const manyNames = Array.from({ length: 5000 }, (_, i) => `${'x'.repeat(MAX_NAME + 10)}${i}`);
+const shownManyNames = (list: string[]) => {
+  expect(list).toHaveLength(MAX_LIST);
+  expect(list[0]).toBe(`${'x'.repeat(MAX_NAME)}… [cut: ${MAX_NAME + 11} characters in all]`);
+  expect(list.at(-1)).toBe('… [cut: 5000 entries in all]');
+};
 
 const police = readDocuments(guizhouFixture('police.yaml'))[0] as Catalogue;
 const resource = police.resources[0];
@@ -41,7 +50,7 @@ beforeAll(async () => {
     answeredAt: at, answer: long('答'), correctedAt: null, slot: 'closed:old-objection',
   }]);
   await gw.store.insert(DEMANDS, [{
-    id: 'old-demand', title: long('题'), description: long('述'), items: JSON.stringify(Array.from({ length: 5000 }, (_, i) => `${'x'.repeat(MAX_NAME + 10)}${i}`)),
+    id: 'old-demand', title: long('题'), description: long('述'), items: JSON.stringify(manyNames),
     purposes: JSON.stringify([]), provider, requester, requestedBy: 'old.user', requestedAt: at, status: 'cannot-share', answeredBy: 'old.approver',
     answeredAt: at, basis: long('据'), resource: null, fulfilledAt: null, fulfilledBy: null,
   }]);
@@ -49,6 +58,11 @@ beforeAll(async () => {
     id: 'old-request', requester, resource: resource.code, provider, items: JSON.stringify([resource.key]), purposes: JSON.stringify([]),
     justification: long('因'), until: null, status: 'rejected', requestedBy: 'old.user', requestedAt: at, decidedBy: 'old.approver', decidedAt: at,
     reason: long('拒'), grantId: null, openKey: 'decided|old-request',
+  }]);
+  // A grant whose lists an older version let grow (revoked: what is read is its view, not its access).
+  await gw.store.insert(GRANTS, [{
+    id: 'old-grant', requester, resource: resource.code, items: JSON.stringify(manyNames), purposes: JSON.stringify([]), unmasked: JSON.stringify(manyNames),
+    rows: null, from: at, until: null, revokedAt: at, revokedBy: 'old.approver', createdAt: at, createdBy: 'old.approver', requestId: null,
   }]);
   // An audit entry of the older version: its detail, user and operation name as long (the chain is not
   // what this test reads; the entry's view is).
@@ -68,9 +82,13 @@ describe('rows written before the input bounds', () => {
     expect(demands.errors).toBeUndefined();
     const [demand] = demands.data!.demands;
     expect({ ...demand, items: undefined }).toEqual({ title: cut('题', MAX_TITLE), description: cut('述', MAX_TEXT), basis: cut('据', MAX_TEXT), items: undefined });
-    expect(demand.items).toHaveLength(MAX_LIST);
-    expect(demand.items[0]).toBe(`${'x'.repeat(MAX_NAME)}… [cut: ${MAX_NAME + 11} characters in all]`);
-    expect(demand.items.at(-1)).toBe('… [cut: 5000 entries in all]');
+    shownManyNames(demand.items);
+
+    const grants = await gw.query('{ grants { id items unmasked } }', approver);
+    expect(grants.errors).toBeUndefined();
+    const grant = grants.data!.grants.find((g: { id: string }) => g.id === 'old-grant');
+    shownManyNames(grant.items);
+    shownManyNames(grant.unmasked);
 
     const requests = await gw.query('{ sharingRequests(id: "old-request") { justification reason } }', approver);
     expect(requests.errors).toBeUndefined();
@@ -84,11 +102,12 @@ describe('rows written before the input bounds', () => {
 
   it('are shown cut by the command lists', async () => {
     const govgraph = (...args: string[]) => runGovgraph(args, { env: cliEnv({ GOVGRAPH_DATA_DIR: gw.dataDir, GOVGRAPH_PLATFORM: platformFile }) });
-    for (const [args, text] of [[['objection', 'list'], cut('理', MAX_TEXT)], [['demand', 'list'], cut('题', MAX_TITLE)], [['request', 'list'], cut('拒', MAX_TEXT)]] as const) {
+    for (const [args, text] of [[['objection', 'list'], cut('理', MAX_TEXT)], [['demand', 'list'], cut('题', MAX_TITLE)], [['request', 'list'], cut('拒', MAX_TEXT)],
+      [['grant', 'list'], `${'x'.repeat(MAX_NAME)}… [cut: ${MAX_NAME + 11} characters in all]`]] as const) {
       const r = await govgraph(...args);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain(text);
-      expect(r.stdout.length).toBeLessThan(20_000);
+      expect(r.stdout.length).toBeLessThan(100_000); // a grant's two lists of 200 names: about 64,000; whole, 1.4 MB
     }
   });
 

@@ -6,6 +6,7 @@ import { listAudit } from '../../src/audit/query.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';
 import { defaultPageSize, departmentByCode } from '../../src/model/platform.ts';
+import { shownNames } from '../../src/model/input-bounds.ts';
 import type { RequestContext } from '../request.ts';
 import { listCatalogues, publishCatalogue, reviewCatalogue, seesDrafts, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
 import { revisionState } from '../../src/workflow/deadlines.ts';
@@ -294,6 +295,9 @@ const resolvers: Resolvers = {
   },
 
   SharingRequest: {
+    // A list from before the input bounds is shown cut (shownNames); the request keeps it whole.
+    items: (r) => shownNames(r.items),
+    purposes: (r) => shownNames(r.purposes),
     resourceName: (r, _a, ctx) => findPublishedResource(ctx.published, r.resource)?.resource.name ?? null,
     dueDate: (r, _a, ctx) => requestDeadline(envOf(ctx), r).dueDate,
     overdue: (r, _a, ctx) => requestDeadline(envOf(ctx), r).overdue,
@@ -304,6 +308,11 @@ const resolvers: Resolvers = {
   },
 
   Grant: {
+    // As shown only: access is decided on the grant's whole lists, read apart from this view.
+    items: (g) => shownNames(g.items),
+    purposes: (g) => shownNames(g.purposes),
+    unmasked: (g) => shownNames(g.unmasked),
+    rows: (g) => (g.rows ? shownNames(g.rows) : null),
     provider: (g, _a, ctx) => providerIn(ctx, g.resource),
     active: (g, _a, ctx) => isGrantActive(g, ctx.now),
     request: async (g, _a, ctx) => {

@@ -7,6 +7,7 @@ import { getGrant, GrantNotFoundError, isGrantActive, listGrants, newGrant, revo
 import { appendAudit } from '../audit/log.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
+import { shownNames } from '../model/input-bounds.ts';
 import type { Store } from '../store/port.ts';
 import { announce, loadCommandPlatform, openCommandStore, withCommonOptions, type CommonOptions } from './options.ts';
 import { commaList } from './token.ts';
@@ -52,9 +53,10 @@ export function grantStatus(g: Grant, now: Date): 'active' | 'revoked' | 'expire
 
 /** One line a person reads: who may read what, for which purposes, until when. */
 export function describeGrant(g: Grant): string {
-  const unmasked = g.unmasked.length ? `, unmasked ${g.unmasked.join(', ')}` : '';
-  const rows = g.rows ? `, rows of ${g.rows.join(', ')}` : '';
-  return `${g.requester} may read ${g.items.join(', ')} of ${g.resource} for ${g.purposes.join(', ')}${unmasked}${rows}, until ${g.until ?? 'revoked'}`;
+  // Lists kept from before the input bounds are shown cut (shownNames).
+  const unmasked = g.unmasked.length ? `, unmasked ${shownNames(g.unmasked).join(', ')}` : '';
+  const rows = g.rows ? `, rows of ${shownNames(g.rows).join(', ')}` : '';
+  return `${g.requester} may read ${shownNames(g.items).join(', ')} of ${g.resource} for ${shownNames(g.purposes).join(', ')}${unmasked}${rows}, until ${g.until ?? 'revoked'}`;
 }
 
 interface AddOptions extends CommonOptions {

@@ -8,6 +8,7 @@ import {
   actorFor, minute, refusedAsUserError, statusOption, table, upper, viewerFor, withActingOptions, type ActingOptions,
 } from './acting.ts';
 import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { shownNames } from '../model/input-bounds.ts';
 import { withWorkflowEnv } from './quality.ts';
 import { commaList } from './token.ts';
 
@@ -84,8 +85,8 @@ export function registerSharingCommands(program: Command): void {
           r.status === 'pending' ? `${d.dueDate}${d.overdue ? ' OVERDUE' : ''}` : minute(r.decidedAt),
           r.requester,
           r.resource,
-          r.items.join(','),
-          r.purposes.join(','),
+          shownNames(r.items).join(','),
+          shownNames(r.purposes).join(','),
           r.until ?? '',
           r.grantId ?? r.reason ?? '',
         ];

@@ -108,8 +108,9 @@ export const shownNullable = (s: string | null, max: number): string | null => (
 
 /**
  * A list of names kept from before these bounds, as shown: at most MAX_LIST entries (the last saying how
- * many there were, when there were more), each shownText at MAX_NAME. Only for lists nothing decides on
- * (a demand's wanted items): a grant's lists decide access and are never cut.
+ * many there were, when there were more), each shownText at MAX_NAME. Where a list decides nothing (a
+ * demand's wanted items) it is cut as read; a grant's and a request's lists decide access and a grant, so
+ * they are cut only in their views (the GraphQL types, the command lists).
  */
 export function shownNames(names: readonly string[]): string[] {
   const shown = names.slice(0, names.length > MAX_LIST ? MAX_LIST - 1 : MAX_LIST).map((n) => shownText(n, MAX_NAME));
