@@ -69,6 +69,8 @@ describe('a file argument that is not a file to read', () => {
     ['data import writing its rejects into a folder', () => dataImport(record, '--skip-invalid', '--rejects', folder), `rejects file ${folder}: a folder, not a file`],
     ['data import writing its rejects where there is no folder', () => dataImport(record, '--skip-invalid', '--rejects', join(missing, 'r.jsonl')),
       `rejects file ${join(missing, 'r.jsonl')}: cannot be made: there is no folder ${missing}`],
+    ['data import writing its rejects under a file', () => dataImport(record, '--skip-invalid', '--rejects', join(record, 'r.jsonl')),
+      `rejects file ${join(record, 'r.jsonl')}: cannot be made: ${record} is not a folder`],
     ['audit verify against a folder of checkpoints', () => govgraph('audit', 'verify', '--checkpoints', folder),
       `--checkpoints ${folder}: a folder, not a file; name the file the gateways append their checkpoints to`],
     ['a platform file that is not there, for a command that does not read it', () => govgraph('grant', 'list', '--platform', missing),

@@ -52,9 +52,9 @@ export function unwritableFile(path: string): string | null {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') return 'cannot be written (permission denied)';
-    if (code !== 'ENOENT') return fileFailure(err).replace('cannot be read', 'cannot be written');
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') return fileFailure(err).replace('cannot be read', 'cannot be written');
   }
-  // Not there yet: its folder must be one to make it in.
+  // Not there yet (or under a file): its folder must be one to make it in.
   const folder = dirname(path);
   try {
     if (!statSync(folder).isDirectory()) return `cannot be made: ${folder} is not a folder`;
