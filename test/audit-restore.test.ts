@@ -91,3 +91,34 @@ it('the documented restore names what the restore lost against the old file, and
       'After a restore, keep the checkpoint file of before as evidence and start a new one (docs/operations.md, Restoring the embedded store)\n',
   });
 }, 60_000);
+
+// A backup of another platform's store (another secret, so another audit key) restored into this folder:
+// every checkpoint of this folder's file failed its signature, and verify called the file "altered or
+// forged", sending the operator after an intruder rather than to the backup they restored.
+it('a backup of another store restored here: the file was signed under another key, said as such', async () => {
+  const other = join(dir, 'other');
+  const otherBackup = join(dir, 'other-backup.sqlite');
+  const mine = join(dir, 'mine-checkpoints.jsonl');
+  rmSync(data, { recursive: true, force: true });
+  await gatewayWrites(1, 2, mine, ['2026-12-04T01:00:00.000Z', '2026-12-04T02:00:00.000Z']);
+  const store = await openSqliteStore(other); // its own secret, made on first use
+  try {
+    for (let n = 1; n <= 4; n++) await appendAudit(store, entry(n));
+    await writeCheckpoint(store, null, new Date('2026-12-04T03:00:00.000Z'));
+  } finally {
+    await store.close();
+  }
+  const source = new Database(join(other, 'govgraph.sqlite'), { readonly: true });
+  await source.backup(otherBackup);
+  source.close();
+  copyFileSync(otherBackup, join(data, 'govgraph.sqlite'));
+  rmSync(join(data, 'govgraph.sqlite-wal'), { force: true });
+  rmSync(join(data, 'govgraph.sqlite-shm'), { force: true });
+  expect(await verify('--checkpoints', mine)).toEqual({
+    code: 1,
+    stdout:
+      `audit chain broken at entry #0: none of the 2 checkpoints in ${mine} carries this store's signature (the first at line 1): ` +
+      'the file was signed under another audit key, by the gateways of another store (a backup of another platform restored here: ' +
+      'keep its checkpoint file with it) or before the platform secret changed; if neither, the file was altered or forged\n',
+  });
+}, 60_000);

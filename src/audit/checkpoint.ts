@@ -82,6 +82,9 @@ function endsLine(file: string): boolean {
 /** A line a write stopped in the middle of: the start of a JSON object that never ends. */
 const cutShort = (line: string): boolean => line.startsWith('{') && !line.trimEnd().endsWith('}');
 
+/** Where a checkpoint of the store is said to be (`FoundCheckpoint.where`). */
+export const STORE_CHECKPOINTS = 'the store';
+
 /** Every checkpoint of the store and of the file, with whether its signature verifies. */
 export async function readCheckpoints(store: Store, file: string | null): Promise<FoundCheckpoint[]> {
   const key = await auditKey(store);
@@ -92,7 +95,7 @@ export async function readCheckpoints(store: Store, file: string | null): Promis
     const wellFormed = Number.isSafeInteger(c.seq) && c.seq >= 0;
     found.push({ ...c, seq: wellFormed ? c.seq : -1, where, signed: wellFormed && signedBy(c, key) });
   };
-  for (const row of await store.find(AUDIT_CHECKPOINTS, {})) add(row, 'the store');
+  for (const row of await store.find(AUDIT_CHECKPOINTS, {})) add(row, STORE_CHECKPOINTS);
   if (file && existsSync(file)) {
     readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
       if (!line.trim()) return;

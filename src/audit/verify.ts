@@ -29,7 +29,7 @@ import {
   type AuditEntry,
 } from './entry.ts';
 import type { Filter, Row, Store } from '../store/port.ts';
-import { readCheckpoints, type FoundCheckpoint } from './checkpoint.ts';
+import { readCheckpoints, STORE_CHECKPOINTS, type FoundCheckpoint } from './checkpoint.ts';
 import { auditKey } from './key.ts';
 
 export const VERIFY_PAGE_SIZE = 500;
@@ -47,6 +47,22 @@ export interface VerifyOptions {
   checkpointFile?: string | null;
 }
 
+/**
+ * Why a checkpoint's signature does not verify. When none of the file's does, the file was signed under
+ * another audit key as a whole: most likely the gateways of another store wrote it (a backup of another
+ * platform restored into this folder), or the platform secret changed since; an altered file is the
+ * last explanation, not the only one.
+ */
+function forgedReason(forged: FoundCheckpoint, found: readonly FoundCheckpoint[], file: string | null): string {
+  const inFile = found.filter((c) => c.where !== STORE_CHECKPOINTS);
+  if (file && forged.where !== STORE_CHECKPOINTS && inFile.length > 0 && inFile.every((c) => !c.signed)) {
+    return `none of the ${inFile.length} checkpoints in ${file} carries this store's signature (the first at ${forged.where.slice(file.length + 1)}): `
+      + 'the file was signed under another audit key, by the gateways of another store (a backup of another platform restored here: '
+      + 'keep its checkpoint file with it) or before the platform secret changed; if neither, the file was altered or forged';
+  }
+  return `the checkpoint in ${forged.where} does not carry the platform's signature (it was altered or forged)`;
+}
+
 export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE, opts: VerifyOptions = {}): Promise<AuditVerification> {
   const key = await auditKey(store);
   const found = await readCheckpoints(store, opts.checkpointFile ?? null);
@@ -59,7 +75,7 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
   let prevHash = GENESIS_HASH;
   let entries = 0;
   const broken = (seq: number, reason: string): AuditVerification => ({ ok: false, entries, firstBroken: { seq, reason }, ...anchored });
-  if (forged) return broken(Math.max(forged.seq, 0), `the checkpoint in ${forged.where} does not carry the platform's signature (it was altered or forged)`);
+  if (forged) return broken(Math.max(forged.seq, 0), forgedReason(forged, found, opts.checkpointFile ?? null));
   for (;;) {
     const filter: Filter | undefined =
       expectedSeq === 1 ? undefined : { kind: 'compare', field: 'seq', op: 'gt', value: expectedSeq - 1 };
