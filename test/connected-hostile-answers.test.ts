@@ -7,6 +7,8 @@
 // Now a passed-on error keeps its message up to the first stack frame and only plain extension values
 // (code, resource, item, ...); a refusal's message is cut as other text of the platform's is; a
 // redirect makes the namespace PLATFORM_UNAVAILABLE, saying where it pointed to the operator only.
+// - two errors at one field the platform answered null: graphql-tools combined them into one, which went
+//   out as "Internal server error." without either code; now each passes on as the platform gave it.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -73,6 +75,20 @@ describe('a connected platform\'s answer to a namespace read', () => {
     const res = await read();
     expect(res.data).toEqual({ city: { housing: { permits: null } } });
     expect(res.errors).toEqual([{ message: 'Error: boom', locations: [{ line: 1, column: 20 }], path: ['city', 'housing', 'permits'], extensions: { code: 'FORBIDDEN', resource: '610100-ZJ-00001' } }]);
+  });
+
+  it('two errors at one path: both passed on with their codes, the other fields of the namespace kept', async () => {
+    const field = (data: Record<string, unknown>) => Object.keys(data).find((k) => k !== '__typename')!;
+    answer = (data) => ({ status: 200, body: { data: { ...data, [field(data)]: null }, errors: [
+      { message: 'First refusal.', path: [field(data)], extensions: { code: 'FORBIDDEN', resource: '610100-ZJ-00001' } },
+      { message: 'Second refusal.', path: [field(data)], extensions: { code: 'RATE_LIMITED' } },
+    ] } });
+    const res = await gw.query('{ city { housing { permits } } me { department } }', { dept: '610000-MZ', purpose: 'land-survey' });
+    expect(res.data).toEqual({ city: { housing: null }, me: { department: '610000-MZ' } });
+    expect(res.errors?.map((e) => [e.message, e.path, e.extensions])).toEqual([
+      ['First refusal.', ['city', 'housing'], { code: 'FORBIDDEN', resource: '610100-ZJ-00001' }],
+      ['Second refusal.', ['city', 'housing'], { code: 'RATE_LIMITED' }],
+    ]);
   });
 
   it('a refusal of the request with a long message and a stack: cut, without the stack', async () => {

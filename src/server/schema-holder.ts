@@ -21,6 +21,7 @@ import type { SchemaService } from '../workflow/catalogues.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
 import { dedupeErrors } from '../rules/errors.ts';
 import { replaceUnfitValues } from './unfit-values.ts';
+import { spreadCombinedErrors } from '../federation/combined-errors.ts';
 
 type Listener = Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0];
 
@@ -177,7 +178,8 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
     // Stored values that no longer fit their item's type (a retyping publication): one error per item and
     // path pattern instead of one per row (unfit-values.ts). Looked at only when there are errors.
     const built = this.builds.get(schema);
-    const errors = built ? replaceUnfitValues(result.errors, built.model, schema, rc.document, rc.request.operationName) : result.errors;
+    const connected = spreadCombinedErrors(result.errors);
+    const errors = built ? replaceUnfitValues(connected, built.model, schema, rc.document, rc.request.operationName) : connected;
     // One error per denied item and path pattern (SPEC §6): a denial is one located error for every row of
     // its path pattern (deniedOnce); its repeats are dropped here, before Apollo formats each of them.
     return { ...result, errors: dedupeErrors(errors) };
