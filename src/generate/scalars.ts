@@ -68,6 +68,7 @@ const literal = (parse: (v: unknown) => unknown) => (ast: ValueNode) => {
 
 export const DateScalar = new GraphQLScalarType({
   name: 'Date',
+  description: "A calendar date, YYYY-MM-DD.",
   serialize: serializeDate,
   parseValue: parseDate,
   parseLiteral: literal(parseDate),
@@ -75,6 +76,7 @@ export const DateScalar = new GraphQLScalarType({
 
 export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
+  description: "A point in time, ISO 8601 with an offset; returned in UTC.",
   serialize: serializeDateTime,
   parseValue: parseDateTime,
   parseLiteral: literal(parseDateTime),
@@ -82,9 +84,12 @@ export const DateTimeScalar = new GraphQLScalarType({
 
 export const DecimalScalar = new GraphQLScalarType({
   name: 'Decimal',
+  description: "A decimal number, returned as a string so that no digit is lost: the text imported, scale included (\"450.10\"). Send it as a string; a JSON number only with at most 15 significant digits.",
   serialize: serializeDecimal,
   parseValue: parseDecimal,
   parseLiteral: literal(parseDecimal),
 });
 
+// The descriptions are the scalars' own: the schema takes each scalar from here, description included
+// (as makeExecutableSchema would), and the SDL prints the same text (generate/sdl.ts).
 export const scalarResolvers = { Date: DateScalar, DateTime: DateTimeScalar, Decimal: DecimalScalar };

@@ -2,6 +2,8 @@
 // with connections, filters and orderings. A pure function of the schema model; deterministic, so the demo's
 // SDL can be kept in schema/ and compared.
 import { readFileSync } from 'node:fs';
+import type { GraphQLScalarType } from 'graphql';
+import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars.ts';
 import { RECORD_OBJECTIONS_FIELD, type Item } from '../model/catalogue.ts';
 import { isSensitive, type DepartmentModel, type ResourceModel, type SchemaModel } from './model.ts';
 import {
@@ -9,20 +11,23 @@ import {
 } from '../model/names.ts';
 import { KIND_SCALAR, OPERATORS, OPERATORS_BY_KIND, kindFilterName, kindOf, type ScalarKind } from '../model/operators.ts';
 import { PLATFORM_SDL_FILE } from '../model/platform-sdl.ts';
-import { defaultPageSize } from '../model/platform.ts';
+import { defaultPageSize, maxPageSize, type Platform } from '../model/platform.ts';
 
 const describe = (text: string, indent = ''): string =>
   `${indent}"""\n${text.split('\n').map((l) => `${indent}${l.replace(/"""/g, '\\"""')}`).join('\n')}\n${indent}"""\n`;
 
-const COMMON_SDL = `"A calendar date, YYYY-MM-DD."
-scalar Date
-"A point in time, ISO 8601 with an offset; returned in UTC."
-scalar DateTime
-"A decimal number, returned as a string so that no digit is lost."
-scalar Decimal
+const scalarSDL = (t: GraphQLScalarType): string => describe(t.description ?? t.name) + `scalar ${t.name}\n`;
 
-enum OrderDirection { ASC DESC }
+const COMMON_SDL = `${[DateScalar, DateTimeScalar, DecimalScalar].map(scalarSDL).join('')}
+"The direction of an order."
+enum OrderDirection {
+  "Ascending: smallest first."
+  ASC
+  "Descending: largest first."
+  DESC
+}
 
+"Where a page stands in the list."
 type PageInfo {
   "True when another page follows this one."
   hasNextPage: Boolean!
@@ -37,7 +42,7 @@ function kindFilterSDL(kind: Exclude<ScalarKind, 'enum'>): string {
     const o = OPERATORS[op];
     return `  "${o.description}"\n  ${op}: ${o.list ? `[${scalar}!]` : scalar}`;
   });
-  return `input ${kindFilterName(kind)} {\n${fields.join('\n')}\n}\n`;
+  return `"Conditions on a ${scalar} item; the operators given all apply."\ninput ${kindFilterName(kind)} {\n${fields.join('\n')}\n}\n`;
 }
 
 /** GraphQL output type of an item: personal and secret items are Strings so that a mask fits. */
@@ -68,6 +73,11 @@ function itemDescription(item: Item): string {
   return parts.join(' · ');
 }
 
+function filterDescription(item: Item): string {
+  const title = item.title ?? item.name;
+  return isSensitive(item) ? `${title} · ${item.sensitivity}: only eq and in, unless a grant unmasks it` : title;
+}
+
 function resourceSDL(model: ResourceModel): string {
   const r = model.resource;
   const t = model.typeName;
@@ -96,19 +106,27 @@ function resourceSDL(model: ResourceModel): string {
   for (const item of r.items) {
     if (kindOf(item) !== 'enum') continue;
     const e = enumTypeName(t, item.name);
-    if (!isSensitive(item)) out.push(`enum ${e} {\n${(item.values ?? []).map((v) => `  "${v}"\n  ${enumValueName(v)}`).join('\n')}\n}\n`);
+    const title = item.title ?? item.name;
+    if (!isSensitive(item)) out.push(describe(`${title}: the values of item ${item.name} of ${r.name}.`) + `enum ${e} {\n${(item.values ?? []).map((v) => `  "${v}"\n  ${enumValueName(v)}`).join('\n')}\n}\n`);
     const vt = isSensitive(item) ? 'String' : e;
-    out.push(`input ${enumFilterTypeName(t, item.name)} {\n  eq: ${vt}\n  ne: ${vt}\n  in: [${vt}!]\n}\n`);
+    const ops = (['eq', 'ne', 'in'] as const).map((op) => `  "${OPERATORS[op].description}"\n  ${op}: ${OPERATORS[op].list ? `[${vt}!]` : vt}`);
+    out.push(describe(`Conditions on ${title} (item ${item.name} of ${r.name}).`) + `input ${enumFilterTypeName(t, item.name)} {\n${ops.join('\n')}\n}\n`);
   }
 
-  const filterFields = r.items.map((i) => `  ${i.name}: ${itemFilterType(model, i)}`);
+  // GraphiQL's documentation and the generated clients show these: each filter field and order value
+  // says which item it is, and a masked item the only operators it takes.
+  const filterFields = r.items.map((i) => describe(filterDescription(i), '  ') + `  ${i.name}: ${itemFilterType(model, i)}`);
   out.push(
-    `"Conditions on ${r.name}; the fields of one filter all apply (and)."\ninput ${filterTypeName(t)} {\n${filterFields.join('\n')}\n  and: [${filterTypeName(t)}!]\n  or: [${filterTypeName(t)}!]\n}\n`,
+    `"Conditions on ${r.name}; the fields of one filter all apply (and)."\ninput ${filterTypeName(t)} {\n${filterFields.join('\n')}\n  "Every one of these filters applies."\n  and: [${filterTypeName(t)}!]\n  "At least one of these filters applies."\n  or: [${filterTypeName(t)}!]\n}\n`,
   );
-  out.push(`enum ${orderFieldTypeName(t)} {\n${r.items.map((i) => `  ${i.name}`).join('\n')}\n}\n`);
-  out.push(`input ${orderTypeName(t)} {\n  field: ${orderFieldTypeName(t)}!\n  direction: OrderDirection = ASC\n}\n`);
+  out.push(describe(`The items of ${r.name} a list can be ordered by.`) + `enum ${orderFieldTypeName(t)} {\n${r.items.map((i) => describe(i.title ?? i.name, '  ') + `  ${i.name}`).join('\n')}\n}\n`);
   out.push(
-    `type ${connectionTypeName(t)} {\n  nodes: [${t}!]!\n  pageInfo: PageInfo!\n  "Records matching the filter, all pages together."\n  totalCount: Int!\n}\n`,
+    describe(`One step of an order of ${r.name} records.`) + `input ${orderTypeName(t)} {\n  "The item to order by; it needs read access, unmasked."\n  field: ${orderFieldTypeName(t)}!\n` +
+      `  "ASC (the default) or DESC."\n  direction: OrderDirection = ASC\n}\n`,
+  );
+  out.push(
+    describe(`A page of ${r.name} records.`) + `type ${connectionTypeName(t)} {\n  "The records of this page."\n  nodes: [${t}!]!\n  "Whether another page follows, and the cursor to it."\n  pageInfo: PageInfo!\n` +
+      `  "Records matching the filter, all pages together."\n  totalCount: Int!\n}\n`,
   );
   return out.join('\n');
 }
@@ -116,21 +134,31 @@ function resourceSDL(model: ResourceModel): string {
 /** Fields of a department's type per SDL part: the first part defines the type, the others extend it. */
 const DEPARTMENT_PART = 100;
 
-function departmentField(m: ResourceModel, first: number): string {
+/** The arguments of every list field; `first` is the page a list gets without one, `max` the largest. */
+function listArguments(t: string, page: { first: number; max: number }): string {
+  return [
+    `    "Only the records matching these conditions. Filtering by an item needs read access to it."\n    filter: ${filterTypeName(t)}`,
+    `    "The order of the records, entry by entry; ties in key order where you read the key unmasked."\n    orderBy: [${orderTypeName(t)}!]`,
+    `    "Records in this page, at most ${page.max}."\n    first: Int = ${page.first}`,
+    `    "The endCursor of the page before, for the page after it."\n    after: String`,
+  ].join('\n');
+}
+
+function departmentField(m: ResourceModel, page: { first: number; max: number }): string {
   const r = m.resource;
   const t = m.typeName;
   const key = m.items.get(r.key)!;
   return (
     describe(`${r.name} (${r.code}): a page of records, in key order unless orderBy says otherwise.`, '  ') +
-    `  ${r.graphql.list}(filter: ${filterTypeName(t)}, orderBy: [${orderTypeName(t)}!], first: Int = ${first}, after: String): ${connectionTypeName(t)}\n` +
+    `  ${r.graphql.list}(\n${listArguments(t, page)}\n  ): ${connectionTypeName(t)}\n` +
     describe(`One ${r.name} record by its key, ${r.key}.`, '  ') +
-    `  ${r.graphql.byKey}(${r.key}: ${isSensitive(key) ? 'String' : itemOutputType(m, key)}!): ${t}`
+    `  ${r.graphql.byKey}(\n${describe(key.title ?? key.name, '    ')}    ${r.key}: ${isSensitive(key) ? 'String' : itemOutputType(m, key)}!\n  ): ${t}`
   );
 }
 
-function* departmentSDL(d: DepartmentModel, first: number): Generator<string> {
+function* departmentSDL(d: DepartmentModel, page: { first: number; max: number }): Generator<string> {
   for (let from = 0; from < d.resources.length; from += DEPARTMENT_PART) {
-    const block = `{\n${d.resources.slice(from, from + DEPARTMENT_PART).map((m) => departmentField(m, first)).join('\n')}\n}\n`;
+    const block = `{\n${d.resources.slice(from, from + DEPARTMENT_PART).map((m) => departmentField(m, page)).join('\n')}\n}\n`;
     yield from === 0 ? describe(`Resources provided by ${d.department.name} (${d.department.code}).`) + `type ${d.typeName} ${block}` : `extend type ${d.typeName} ${block}`;
   }
 }
@@ -142,13 +170,15 @@ export function queryFieldsSDL(model: SchemaModel): string {
     .join('\n');
 }
 
+const pageSizes = (p: Platform) => ({ first: defaultPageSize(p), max: maxPageSize(p) });
+
 /** The data SDL in parts, one for the common types, one per department and one per resource. */
 function* dataSDLParts(model: SchemaModel): Generator<string> {
   yield COMMON_SDL;
   for (const kind of Object.keys(KIND_SCALAR) as Exclude<ScalarKind, 'enum'>[]) yield kindFilterSDL(kind);
-  const first = defaultPageSize(model.platform);
+  const page = pageSizes(model.platform);
   for (const d of model.departments) {
-    yield* departmentSDL(d, first);
+    yield* departmentSDL(d, page);
     for (const m of d.resources) yield resourceSDL(m);
   }
 }

@@ -4,6 +4,7 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Contract type: the values of item contractType of Employment registration. */
 export type EmploymentRegistrationContractType =
   /** fixed_term */
   | 'FIXED_TERM'
@@ -14,6 +15,7 @@ export type EmploymentRegistrationContractType =
   /** project_based */
   | 'PROJECT_BASED';
 
+/** Enterprise type: the values of item enterpriseType of Enterprise registration. */
 export type EnterpriseRegistrationEnterpriseType =
   /** cooperative */
   | 'COOPERATIVE'
@@ -28,6 +30,7 @@ export type EnterpriseRegistrationEnterpriseType =
   /** sole_proprietorship */
   | 'SOLE_PROPRIETORSHIP';
 
+/** Registration status: the values of item status of Enterprise registration. */
 export type EnterpriseRegistrationStatus =
   /** active */
   | 'ACTIVE'

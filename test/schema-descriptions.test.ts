@@ -1,0 +1,64 @@
+// Every part of the schema generated from catalogues carries a description: GraphiQL's documentation,
+// an editor's hover and the comments of generated clients show it. A developer used to meet bare list
+// arguments (what is `first`'s maximum?), filter fields and order values without the item's title, and
+// the scalars Date, DateTime and Decimal without the description their SDL gives them (the executable
+// schema took the scalar objects, which had none).
+import { readFileSync } from 'node:fs';
+import {
+  isEnumType, isInputObjectType, isIntrospectionType, isObjectType, isSpecifiedScalarType, isTypeDefinitionNode, parse, type GraphQLSchema,
+} from 'graphql';
+import { describe, expect, test } from 'vitest';
+import { validateCatalogueFiles } from '../src/catalogue/files.ts';
+import { loadPlatform } from '../src/catalogue/platform.ts';
+import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
+import { PLATFORM_SDL_FILE } from '../src/model/platform-sdl.ts';
+import { buildGatewaySchema } from '../src/server/assemble.ts';
+
+/** The types schema/platform.graphql defines: the platform's own, not generated from catalogues. */
+const platformTypes = new Set(parse(readFileSync(PLATFORM_SDL_FILE, 'utf8')).definitions.filter(isTypeDefinitionNode).map((d) => d.name.value));
+
+/** Each type, field, argument, input field and enum value of the generated part that has no description. */
+function undescribed(schema: GraphQLSchema): string[] {
+  const missing: string[] = [];
+  const departments = new Set(Object.values(schema.getQueryType()!.getFields()).filter((f) => !platformTypes.has(f.type.toString().replace(/[![\]]/g, ''))).map((f) => f.name));
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isIntrospectionType(type) || isSpecifiedScalarType(type) || platformTypes.has(type.name)) continue;
+    if (type.name !== 'Query' && !type.description) missing.push(type.name);
+    if (isObjectType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        if (type.name === 'Query' && !departments.has(field.name)) continue;
+        if (!field.description) missing.push(`${type.name}.${field.name}`);
+        for (const arg of field.args) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+      }
+    }
+    if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) if (!field.description) missing.push(`${type.name}.${field.name}`);
+    if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+  }
+  return missing;
+}
+
+describe('descriptions of the generated schema', () => {
+  const platform = loadPlatform(DEMO_PLATFORM_FILE);
+  const report = validateCatalogueFiles(demoCatalogueFiles(), platform, []);
+  const { schema } = buildGatewaySchema(platform, report.catalogues!, { rules: false });
+
+  test('every type, field, argument, input field and enum value generated from the catalogues has one', () => {
+    expect(undescribed(schema)).toEqual([]);
+  });
+
+  test('the served scalars keep their descriptions, and Decimal says how to send it', () => {
+    expect(schema.getType('Date')?.description).toBe('A calendar date, YYYY-MM-DD.');
+    expect(schema.getType('DateTime')?.description).toBe('A point in time, ISO 8601 with an offset; returned in UTC.');
+    expect(schema.getType('Decimal')?.description).toMatch(/returned as a string so that no digit is lost.*Send it as a string/);
+  });
+
+  test('a filter field names its item, and a masked item the only operators it takes', () => {
+    const resource = report.catalogues!.flatMap((c) => c.resources).find((r) => r.items.some((i) => i.sensitivity))!;
+    const item = resource.items.find((i) => i.sensitivity)!;
+    const filter = schema.getType(`${resource.graphql.type}Filter`);
+    if (!isInputObjectType(filter)) throw new Error('no filter type');
+    expect(filter.getFields()[item.name]!.description).toBe(`${item.title ?? item.name} · ${item.sensitivity}: only eq and in, unless a grant unmasks it`);
+    const list = Object.values(schema.getTypeMap()).filter(isObjectType).flatMap((t) => Object.values(t.getFields())).find((f) => f.name === resource.graphql.list)!;
+    expect(list.args.find((a) => a.name === 'first')!.description).toBe('Records in this page, at most 1000.');
+  });
+});
