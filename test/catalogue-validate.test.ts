@@ -12,6 +12,7 @@ import { loadPlatform } from '../src/catalogue/platform.ts';
 import { DocumentInvalidError, type Problem } from '../src/catalogue/problems.ts';
 import { readDocument, readDocuments } from '../src/catalogue/read.ts';
 import { validateCatalogue, validateCatalogues } from '../src/catalogue/validate.ts';
+import { validateCatalogueFiles } from '../src/catalogue/files.ts';
 import { runGovgraph } from './helpers/cli.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -733,6 +734,29 @@ describe('validateCatalogues: documents validated together', () => {
         // The first HN-GA is not compared with the second: only the clash of ids is reported.
         { path: 'id', message: '"HN-GA" is also the id of document 1 of this batch; catalogue ids are unique' },
       ],
+    ]);
+  });
+
+  // A document of the batch refused by its shape (here a type name GraphQL does not take) is left out of
+  // the others' checks; their links to its resources used to say that no such resource exists anywhere,
+  // sending the developer to look for a typo in the right code.
+  it("says a link's resource is in a refused document of the batch, not that there is none", () => {
+    const badHousehold = structuredClone(household) as Doc;
+    badHousehold.resources[0].graphql.type = 'Household-Registration';
+    const results = validateCatalogues([badHousehold, civilAffairs], platform, [enterprise]);
+    expect(results[1]!.problems).toEqual([
+      {
+        path: 'resources[0].items[1].link.resource',
+        message: '"430000-GA-00001" is a resource of document 1 of this batch, which is refused for problems of its own; the link counts once they are fixed',
+      },
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'govgraph-batch-'));
+    writeFileSync(join(dir, 'ga.json'), JSON.stringify(badHousehold));
+    writeFileSync(join(dir, 'mz.json'), JSON.stringify(civilAffairs));
+    const report = validateCatalogueFiles([join(dir, 'ga.json'), join(dir, 'mz.json')], platform, [enterprise]);
+    expect(report.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      `${join(dir, 'ga.json')}: resources[0].graphql.type: "Household-Registration" is not a valid GraphQL type name (letters, digits and _, starting with a capital letter) like "HouseholdRegistration"`,
+      `${join(dir, 'mz.json')}: resources[0].items[1].link.resource: "430000-GA-00001" is a resource of ${join(dir, 'ga.json')}, which is refused for problems of its own; the link counts once they are fixed`,
     ]);
   });
 

@@ -59,6 +59,7 @@ export function validateCatalogueFiles(
     documents.map((e) => e.source!.doc),
     platform,
     published,
+    documents.map((e) => e.label),
   );
   documents.forEach((e, i) => Object.assign(e, results[i]));
   const problems = entries.flatMap((e) => prefixProblems(e.label, e.problems));

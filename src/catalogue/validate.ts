@@ -33,17 +33,27 @@ export interface CatalogueResult {
  * Validates one document. `others` are the catalogues in effect; one with the document's id is the
  * version being replaced and is not checked against.
  */
-export function validateCatalogue(doc: unknown, platform: Platform, others: readonly Catalogue[]): CatalogueResult {
+export function validateCatalogue(
+  doc: unknown,
+  platform: Platform,
+  others: readonly Catalogue[],
+  refusedInBatch?: ReadonlyMap<string, string>,
+): CatalogueResult {
   const stored = asStored(doc);
   const problems = [...refusedKeyProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
   if (problems.length) return { problems };
   const catalogue = normalise(stored as Catalogue);
-  problems.push(...semanticProblems(catalogue, platform, others));
+  problems.push(...semanticProblems(catalogue, platform, others, refusedInBatch));
   return problems.length ? { problems } : { catalogue, problems };
 }
 
-function semanticProblems(catalogue: Catalogue, platform: Platform, others: readonly Catalogue[]): Problem[] {
-  const ctx = makeContext(platform, catalogue, others);
+function semanticProblems(
+  catalogue: Catalogue,
+  platform: Platform,
+  others: readonly Catalogue[],
+  refusedInBatch?: ReadonlyMap<string, string>,
+): Problem[] {
+  const ctx = makeContext(platform, catalogue, others, refusedInBatch);
   const out: Problem[] = [];
   for (const family of checkFamilies) for (const check of family.catalogue ?? []) out.push(...check(ctx));
   for (const [i, r] of catalogue.resources.entries()) {
@@ -84,11 +94,13 @@ function normalise(doc: Catalogue): Catalogue {
  * Validates several documents together: they may link to one another, and replace published catalogues
  * of the same ids. `published` are the catalogues in effect before the batch. One result per document,
  * in order; prefix each one's problems with its file (prefixProblems) when reporting them together.
+ * `labels` name the documents in messages about one another (their files, for files.ts).
  */
 export function validateCatalogues(
   docs: readonly unknown[],
   platform: Platform,
   published: readonly Catalogue[],
+  labels: readonly string[] = docs.map((_, i) => `document ${i + 1} of this batch`),
 ): CatalogueResult[] {
   const shaped = docs.map((doc): CatalogueResult => {
     const stored = asStored(doc);
@@ -96,6 +108,7 @@ export function validateCatalogues(
     return problems.length ? { problems } : { catalogue: stored as Catalogue, problems };
   });
   const batchIds = new Set(shaped.flatMap((s) => (s.catalogue ? [s.catalogue.id] : [])));
+  const refused = refusedResourceCodes(docs, shaped, labels);
   return shaped.map((s, i): CatalogueResult => {
     if (!s.catalogue) return s;
     const id = s.catalogue.id;
@@ -106,10 +119,28 @@ export function validateCatalogues(
       ...published.filter((c) => c.id === id || !batchIds.has(c.id)),
       ...shaped.flatMap((t, j) => (j !== i && t.catalogue && t.catalogue.id !== id ? [t.catalogue] : [])),
     ];
-    const result = validateCatalogue(s.catalogue, platform, others);
+    const result = validateCatalogue(s.catalogue, platform, others, refused);
     problems.push(...result.problems);
     return problems.length ? { problems } : result;
   });
+}
+
+/**
+ * The resource codes of the batch's documents refused before any check (a bad type name, a missing
+ * field), each with where it is: the others' links to them are told so, not that no such resource exists.
+ */
+function refusedResourceCodes(docs: readonly unknown[], shaped: readonly CatalogueResult[], labels: readonly string[]): Map<string, string> {
+  const refused = new Map<string, string>();
+  shaped.forEach((s, i) => {
+    if (s.catalogue) return;
+    const resources = (docs[i] as { resources?: unknown } | null)?.resources;
+    if (!Array.isArray(resources)) return;
+    for (const r of resources as unknown[]) {
+      const code = (r as { code?: unknown } | null)?.code;
+      if (typeof code === 'string' && !refused.has(code)) refused.set(code, labels[i]!);
+    }
+  });
+  return refused;
 }
 
 /** True when every result holds a catalogue. */

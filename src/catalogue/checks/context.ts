@@ -24,6 +24,11 @@ export interface CheckContext {
   purposeCodes: Set<string>;
   /** A resource by code: this catalogue's (first of that code) before the others'. */
   resource(code: string): ResourceRef | undefined;
+  /**
+   * Where a resource of that code stands in a document of the same batch that is refused before any
+   * check (its file, or `document 1 of this batch`): not in effect, but a link to it is not a typo either.
+   */
+  refusedInBatch(code: string): string | undefined;
 }
 
 export type CatalogueCheck = (ctx: CheckContext) => Iterable<Problem>;
@@ -38,7 +43,12 @@ export interface CheckFamily {
   item?: readonly ItemCheck[];
 }
 
-export function makeContext(platform: Platform, catalogue: Catalogue, others: readonly Catalogue[]): CheckContext {
+export function makeContext(
+  platform: Platform,
+  catalogue: Catalogue,
+  others: readonly Catalogue[],
+  refused: ReadonlyMap<string, string> = new Map(),
+): CheckContext {
   const rest = others.filter((c) => c.id !== catalogue.id);
   const departments = new Map(platform.departments.map((d) => [d.code, d]));
   const byCode = new Map<string, ResourceRef>();
@@ -58,6 +68,7 @@ export function makeContext(platform: Platform, catalogue: Catalogue, others: re
     department: (code) => departments.get(code),
     purposeCodes: new Set(platform.purposes.map((p) => p.code)),
     resource: (code) => byCode.get(code),
+    refusedInBatch: (code) => refused.get(code),
   };
 }
 

@@ -36,7 +36,13 @@ const linkTargetExists: ItemCheck = function* (item, at, _r, ctx) {
   if (!link) return;
   const target = ctx.resource(link.resource);
   if (!target) {
-    yield problem(`${at}.link.resource`, `"${link.resource}" is not a resource of this catalogue or of any catalogue in effect`);
+    const refused = ctx.refusedInBatch(link.resource);
+    yield problem(
+      `${at}.link.resource`,
+      refused
+        ? `"${link.resource}" is a resource of ${refused}, which is refused for problems of its own; the link counts once they are fixed`
+        : `"${link.resource}" is not a resource of this catalogue or of any catalogue in effect`,
+    );
     return;
   }
   const linked = target.resource.items.find((x) => x.name === link.item);
