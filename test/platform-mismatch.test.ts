@@ -6,7 +6,7 @@
 // `{"error":"Error","msg":"unexpected error"}` at every poll, every 2 s, saying nothing of the cause; now
 // one line with the reason.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,5 +84,38 @@ describe('a gateway whose platform file lacks a department another instance publ
       reason: 'the catalogues published in this store were published with departments this platform file does not have; use the platform file they were published with (--platform FILE, env GOVGRAPH_PLATFORM), or add the departments to it:\n  catalogue "SX-XX" resources[0].provider: 610000-XX is not a department of the platform',
       msg: 'error',
     }]);
+  });
+});
+
+// A department added to the platform file after a catalogue was published can give its type the name of
+// a published resource's (`tax` → TaxResources): validation checked the name against the departments of
+// the day it was published. `serve` and `schema print` then failed with "There can be only one type
+// named" and a stack.
+describe('a department added to the platform file whose type a published resource already has', () => {
+  it('is refused by schema print in one line naming the department and the resource, without a stack', async () => {
+    const store = join(dir, 'tax-data');
+    const rows = loadPlatform(ROWS_PLATFORM);
+    const catalogue = (id: string, compiler: string, code: string, type: string, list: string) => [
+      `id: ${id}`, 'kind: departmental', 'title: A catalogue', `compiler: "${compiler}"`, 'resources:',
+      `  - { code: "${code}", name: Things, provider: "${compiler}", graphql: { type: ${type}, list: ${list}, byKey: ${list}One },`,
+      '      key: thingNo, share: { type: unconditional, methods: [api] }, items: [{ name: thingNo, type: string, required: true }] }',
+    ].join('\n');
+    writeFileSync(join(dir, 'zr.yaml'), catalogue('SX-ZR-TAX', '610000-ZR', '610000-ZR-00900', 'TaxResources', 'taxThings'));
+    writeFileSync(join(dir, 'tax.yaml'), catalogue('SX-TAX', '610000-SW', '610000-SW-00001', 'Invoice', 'invoices'));
+    const s = await openSqliteStore(store);
+    await importCatalogueFiles(s, rows, [join(dir, 'zr.yaml')], { publish: true });
+    const wider: Platform = { ...rows, departments: [...rows.departments, { code: '610000-SW', name: 'Tax Bureau', graphqlName: 'tax', level: 'province', region: '610000' }] };
+    await importCatalogueFiles(s, wider, [join(dir, 'tax.yaml')], { publish: true });
+    await s.close();
+    const platformFile = join(dir, 'wider.yaml'); // the rows platform file with the tax department added
+    writeFileSync(platformFile, `${readFileSync(ROWS_PLATFORM, 'utf8').trimEnd()}\n  - { code: "610000-SW", name: Tax Bureau, graphqlName: tax, level: province, region: "610000" }\n`);
+
+    const r = await runGovgraph(['schema', 'print'], { cwd: dir, env: cliEnv({ GOVGRAPH_DATA_DIR: store, GOVGRAPH_PLATFORM: platformFile }) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stderr.trimEnd().split('\n').slice(1)).toEqual([
+      'govgraph: the platform file gives departments type names that the catalogues published in this store already use; choose another graphqlName for each (or publish the resource under another graphql type):',
+      `  departments[${rows.departments.length}].graphqlName: "tax" gives the type TaxResources, which is already the type of resource 610000-ZR-00900 (catalogue "SX-ZR-TAX")`,
+    ]);
   });
 });

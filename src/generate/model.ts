@@ -4,6 +4,7 @@ import type { Catalogue, Item, Resource } from '../model/catalogue.ts';
 import { collectionOf } from '../model/catalogue.ts';
 import type { Department, Platform } from '../model/platform.ts';
 import { departmentTypeName } from '../model/names.ts';
+import { generatedTypeNames } from '../catalogue/names.ts';
 
 export interface LinkModel {
   item: Item; // the item of this resource holding the value
@@ -46,14 +47,35 @@ export const isSensitive = (item: Item): boolean => item.sensitivity !== undefin
  */
 export class PlatformMismatchError extends Error {
   readonly userFacing = true;
-  constructor(readonly problems: { path: string; message: string }[]) {
-    super(
-      'the catalogues published in this store were published with departments this platform file does not have; use the platform ' +
-        'file they were published with (--platform FILE, env GOVGRAPH_PLATFORM), or add the departments to it:\n' +
-        problems.map((p) => `  ${p.path}: ${p.message}`).join('\n'),
-    );
+  constructor(
+    readonly problems: { path: string; message: string }[],
+    lead = 'the catalogues published in this store were published with departments this platform file does not have; use the platform ' +
+      'file they were published with (--platform FILE, env GOVGRAPH_PLATFORM), or add the departments to it:',
+  ) {
+    super(`${lead}\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
     this.name = 'PlatformMismatchError';
   }
+}
+
+/**
+ * A department added to the platform file (or renamed in it) after catalogues were published can give
+ * its type (`tax` → TaxResources) a name a published resource already has, or generates: validation
+ * refused that name when the catalogue was published, against the departments of that day. The schema
+ * then failed to build with "There can be only one type named" and a stack, in `serve`, `schema print`
+ * and every publication; it is the operator's to fix, in one message.
+ */
+function departmentTypeClashes(platform: Platform, departments: readonly DepartmentModel[], byCode: ReadonlyMap<string, ResourceModel>) {
+  const owners = new Map<string, string>();
+  for (const m of byCode.values()) {
+    for (const name of [m.typeName, ...generatedTypeNames(m.resource)]) {
+      if (!owners.has(name)) owners.set(name, `${name === m.typeName ? 'the type of' : 'a type generated for'} resource ${m.resource.code} (catalogue "${m.catalogue.id}")`);
+    }
+  }
+  return departments.flatMap((d) => {
+    const owner = owners.get(d.typeName);
+    const i = platform.departments.indexOf(d.department);
+    return owner ? [{ path: `departments[${i}].graphqlName`, message: `"${d.department.graphqlName}" gives the type ${d.typeName}, which is already ${owner}` }] : [];
+  });
 }
 
 export function buildSchemaModel(platform: Platform, catalogues: Catalogue[]): SchemaModel {
@@ -96,6 +118,13 @@ export function buildSchemaModel(platform: Platform, catalogues: Catalogue[]): S
       .filter((m) => m.provider.code === department.code)
       .sort((a, b) => a.resource.code.localeCompare(b.resource.code));
     if (resources.length) departments.push({ department, typeName: departmentTypeName(department.graphqlName), resources });
+  }
+  const clashes = departmentTypeClashes(platform, departments, byCode);
+  if (clashes.length) {
+    throw new PlatformMismatchError(
+      clashes,
+      "the platform file gives departments type names that the catalogues published in this store already use; choose another graphqlName for each (or publish the resource under another graphql type):",
+    );
   }
   return { platform, catalogues, departments, byCode, byType };
 }
