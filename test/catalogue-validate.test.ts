@@ -343,6 +343,27 @@ const uniquenessCases: Case[] = [
       },
     ],
   },
+  // A catalogue published before its department was added to the platform file was checked against the
+  // departments of its day: the schema could not be built once a department whose type it holds provided
+  // a resource ("There can be only one type named PublicSecurityResources", with a stack).
+  {
+    name: "a provider whose department's type a catalogue in effect already has",
+    mutate: () => {},
+    others: [
+      enterprise,
+      {
+        ...civilAffairs,
+        resources: [{ ...civilAffairs.resources[0], graphql: { type: 'PublicSecurityResources', list: 'a', byKey: 'b' } }],
+      },
+    ],
+    problems: [
+      {
+        path: 'resources[0].provider',
+        message:
+          'department 430000-GA would get the type PublicSecurityResources in the schema, which is already the type of resource 430100-MZ-00001 (catalogue "HN-MZ"); choose another graphqlName for the department in the platform file',
+      },
+    ],
+  },
   {
     name: 'a type name the platform defines',
     mutate: (d) => (d.resources[0].graphql.type = 'PageInfo'),

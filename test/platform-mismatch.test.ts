@@ -87,11 +87,11 @@ describe('a gateway whose platform file lacks a department another instance publ
   });
 });
 
-// A department added to the platform file after a catalogue was published can give its type the name of
-// a published resource's (`tax` → TaxResources): validation checked the name against the departments of
-// the day it was published. `serve` and `schema print` then failed with "There can be only one type
-// named" and a stack.
-describe('a department added to the platform file whose type a published resource already has', () => {
+// A department renamed in the platform file after catalogues were published can give its type the name
+// of a published resource's (`taxBureau` renamed `tax` → TaxResources): validation checked the names
+// against the platform file of the day they were published. `serve` and `schema print` then failed with
+// "There can be only one type named" and a stack.
+describe('a department of the platform file whose type a published resource already has', () => {
   it('is refused by schema print in one line naming the department and the resource, without a stack', async () => {
     const store = join(dir, 'tax-data');
     const rows = loadPlatform(ROWS_PLATFORM);
@@ -104,10 +104,10 @@ describe('a department added to the platform file whose type a published resourc
     writeFileSync(join(dir, 'tax.yaml'), catalogue('SX-TAX', '610000-SW', '610000-SW-00001', 'Invoice', 'invoices'));
     const s = await openSqliteStore(store);
     await importCatalogueFiles(s, rows, [join(dir, 'zr.yaml')], { publish: true });
-    const wider: Platform = { ...rows, departments: [...rows.departments, { code: '610000-SW', name: 'Tax Bureau', graphqlName: 'tax', level: 'province', region: '610000' }] };
+    const wider: Platform = { ...rows, departments: [...rows.departments, { code: '610000-SW', name: 'Tax Bureau', graphqlName: 'taxBureau', level: 'province', region: '610000' }] };
     await importCatalogueFiles(s, wider, [join(dir, 'tax.yaml')], { publish: true });
     await s.close();
-    const platformFile = join(dir, 'wider.yaml'); // the rows platform file with the tax department added
+    const platformFile = join(dir, 'wider.yaml'); // the rows platform file with the tax department, renamed
     writeFileSync(platformFile, `${readFileSync(ROWS_PLATFORM, 'utf8').trimEnd()}\n  - { code: "610000-SW", name: Tax Bureau, graphqlName: tax, level: province, region: "610000" }\n`);
 
     const r = await runGovgraph(['schema', 'print'], { cwd: dir, env: cliEnv({ GOVGRAPH_DATA_DIR: store, GOVGRAPH_PLATFORM: platformFile }) });

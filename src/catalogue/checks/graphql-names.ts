@@ -4,7 +4,7 @@ import type { Resource } from '../../model/catalogue.ts';
 import {
   connectedTypePrefix, departmentTypeName, generatedTypeNames, PROMISE_MEMBER, promiseMemberMessage, RESERVED_TYPE_NAMES, typeNameKey,
 } from '../names.ts';
-import type { CheckContext, CheckFamily, ResourceCheck } from './context.ts';
+import type { CatalogueCheck, CheckContext, CheckFamily, ResourceCheck } from './context.ts';
 import { problem } from './util.ts';
 
 /** Who holds a name, as the name was written (a type name is found by its key, which ignores case). */
@@ -129,6 +129,27 @@ const fieldNamesFree: ResourceCheck = function* (r, at, i, ctx) {
   }
 };
 
+/**
+ * The type a providing department gets in the schema (`tax` → TaxResources) must be free of the types
+ * of the catalogues in effect: one published before the department was added to the platform file was
+ * checked against the departments of its day, and the schema would not build once this catalogue made
+ * the department a provider.
+ */
+const providerTypesFree: CatalogueCheck = function* (ctx) {
+  const first = new Map<string, number>();
+  ctx.catalogue.resources.forEach((r, i) => first.has(r.provider) || first.set(r.provider, i));
+  for (const [code, i] of first) {
+    const department = ctx.department(code);
+    if (!department) continue;
+    const type = departmentTypeName(department.graphqlName);
+    const holder = typeOwners(ctx).others.get(typeNameKey(type));
+    if (holder) {
+      yield problem(`resources[${i}].provider`, `department ${code} would get the type ${type} in the schema, which ${clash(type, holder)}; choose another graphqlName for the department in the platform file`);
+    }
+  }
+};
+
 export const graphqlNameChecks: CheckFamily = {
+  catalogue: [providerTypesFree],
   resource: [typeNameFree, fieldNamesFree],
 };
