@@ -22,10 +22,10 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLObjectType } from 'graphql';
 import { ConnectedPlatforms, MAX_SCHEMA_BYTES } from '../src/federation/connected.ts';
 import { PlatformKeys } from '../src/identity/platform-keys.ts';
-import type { Platform } from '../src/model/platform.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { MAX_ANSWER_BYTES } from '../src/federation/http-client.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { provinceListing } from './helpers/stand-in-province.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SDL = 'type Query { housing: Housing } type Housing { permits: Int }';
@@ -140,11 +140,7 @@ describe('a connected platform whose schema changes at every poll', () => {
 
   async function province(url: string, rebuildIntervalMs?: number) {
     const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
-    const platform = {
-      platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
-      purposes: [], departments: [{ code: '610000-ZWB', name: 'z', graphqlName: 'z', level: 'province', region: '610000' }],
-      connected: [{ region: '610300', name: 'City changing', url, namespace: 'changing', timeoutMs: 3000 }],
-    } as unknown as Platform;
+    const platform = provinceListing([{ region: '610300', name: 'City changing', url, namespace: 'changing', timeoutMs: 3000 }]);
     const store = await openSqliteStore(mkdtempSync(join(work, 'keys-')));
     const connected = new ConnectedPlatforms(platform, new PlatformKeys(store), {
       pollMs: 0, rebuildIntervalMs, log: (level, message, fields) => lines.push({ level, message, fields }),

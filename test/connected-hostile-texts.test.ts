@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectedPlatforms } from '../src/federation/connected.ts';
 import { PlatformKeys } from '../src/identity/platform-keys.ts';
-import type { Platform } from '../src/model/platform.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { provinceListing } from './helpers/stand-in-province.ts';
 
 const LONG = 1_000_000;
 const SDL = 'type Query { housing: Housing } type Housing { permits: Int }';
@@ -42,11 +42,7 @@ beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     listed.push({ region, name: `City ${region}`, url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, namespace: `c${region}`, timeoutMs: 5000 });
   }
-  const platform = {
-    platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
-    purposes: [], departments: [{ code: '610000-ZWB', name: 'z', graphqlName: 'z', level: 'province', region: '610000' }],
-    connected: listed,
-  } as unknown as Platform;
+  const platform = provinceListing(listed);
   const store = await openSqliteStore(mkdtempSync(join(work, 'keys-')));
   connected = new ConnectedPlatforms(platform, new PlatformKeys(store), { pollMs: 0, log: (_level, message, fields) => lines.push({ message, fields }) });
   close = async () => (connected.stop(), store.close());

@@ -11,22 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, GOVGRAPH_BIN, runGovgraph } from './helpers/cli.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { eventually } from './helpers/eventually.ts';
 import { guizhouFixture as fixture, freePort, writeCityFile, writeProvinceFile } from './helpers/guizhou.ts';
 
 interface Health { reachable: boolean; schemaVersion: string | null; pendingSchema: string | null; lastError: string | null }
-
-/** Polls until `check` passes (or the time is up, when its last failure is thrown). */
-async function eventually<T>(check: () => Promise<T>, ms = 45_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 let work: string;
 let cityDir: string;

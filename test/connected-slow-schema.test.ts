@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectedPlatforms } from '../src/federation/connected.ts';
 import { PlatformKeys } from '../src/identity/platform-keys.ts';
-import type { Platform } from '../src/model/platform.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { provinceListing } from './helpers/stand-in-province.ts';
 
 let work: string;
 let server: Server;
@@ -42,11 +42,7 @@ afterAll(async () => {
 
 describe('a connected platform answering its schema byte by byte', () => {
   it('is asked once at a time, each ask bounded by its timeoutMs', async () => {
-    const platform = {
-      platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
-      purposes: [], departments: [{ code: '610000-ZWB', name: 'z', graphqlName: 'z', level: 'province', region: '610000' }],
-      connected: [{ region: '610300', name: 'City slow', url, namespace: 'slow', timeoutMs: 1500 }],
-    } as unknown as Platform;
+    const platform = provinceListing([{ region: '610300', name: 'City slow', url, namespace: 'slow', timeoutMs: 1500 }]);
     const store = await openSqliteStore(mkdtempSync(join(work, 'keys-')));
     const connected = new ConnectedPlatforms(platform, new PlatformKeys(store), { pollMs: 100 });
     try {

@@ -11,8 +11,9 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { ConnectedPlatforms } from '../src/federation/connected.ts';
 import { PlatformKeys } from '../src/identity/platform-keys.ts';
-import type { Department, Platform } from '../src/model/platform.ts';
+import type { Department } from '../src/model/platform.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { provinceListing } from './helpers/stand-in-province.ts';
 
 let work: string;
 let server: Server;
@@ -51,11 +52,7 @@ function parsedIn(view: GraphQLSchema): GraphQLSchema[] {
 
 describe('a connected platform\'s department views', () => {
   it('are built once per view schema text, for every department and rebuild; a new text is built', async () => {
-    const platform = {
-      platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
-      purposes: [], departments: [dept('610000-ZWB')],
-      connected: [{ region: '610300', name: 'City', url, namespace: 'city', timeoutMs: 3000 }],
-    } as unknown as Platform;
+    const platform = provinceListing([{ region: '610300', name: 'City', url, namespace: 'city', timeoutMs: 3000 }], [dept('610000-ZWB')]);
     const store = await openSqliteStore(mkdtempSync(join(work, 'keys-')));
     const connected = new ConnectedPlatforms(platform, new PlatformKeys(store), { pollMs: 0 });
     try {

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { buildSchema, execute, GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Platform } from '../src/model/platform.ts';
+import { provinceListing } from './helpers/stand-in-province.ts';
 
 const dirs: string[] = [];
 const servers: Server[] = [];
@@ -56,11 +57,7 @@ async function stitchedCity(
   });
   servers.push(city);
   await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
-  const platform = {
-    platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
-    purposes: [], departments: [{ code: '610000-ZWB', name: 'z', graphqlName: 'z', level: 'province', region: '610000' }],
-    connected: [{ region: '610100', name: 'City', url: `http://127.0.0.1:${(city.address() as { port: number }).port}`, namespace: 'city', timeoutMs: 3000 }],
-  } as unknown as Platform;
+  const platform = provinceListing([{ region: '610100', name: 'City', url: `http://127.0.0.1:${(city.address() as { port: number }).port}`, namespace: 'city', timeoutMs: 3000 }]);
   const connected = new ConnectedPlatforms(platform, new PlatformKeys(await store()), { pollMs: 0 });
   await connected.refresh();
   return { platform, connected, schema: connected.extend(makeExecutableSchema({ typeDefs: 'type Query { own: Int }', resolvers: { Query: { own: () => 1 } } })) };
@@ -107,11 +104,7 @@ describe('a connected platform that never answers', () => {
     servers.push(hanging);
     await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
     const port = (hanging.address() as { port: number }).port;
-    const platform = {
-      platform: { region: '610000', level: 'province', name: 'p', competentDepartment: '610000-ZWB', holidays: [] },
-      purposes: [], departments: [{ code: '610000-ZWB', name: 'z', graphqlName: 'z', level: 'province', region: '610000' }],
-      connected: [{ region: '610100', name: 'Slow City', url: `http://127.0.0.1:${port}`, namespace: 'slow', timeoutMs: 300 }],
-    } as unknown as Platform;
+    const platform = provinceListing([{ region: '610100', name: 'Slow City', url: `http://127.0.0.1:${port}`, namespace: 'slow', timeoutMs: 300 }]);
     const connected = new ConnectedPlatforms(platform, new PlatformKeys(await store()), { pollMs: 0 });
     await connected.refresh();
     expect(connected.status()[0]).toMatchObject({ reachable: true, schemaVersion: 'v1', lastError: null });
