@@ -1,11 +1,13 @@
-// Every part of the schema generated from catalogues carries a description: GraphiQL's documentation,
-// an editor's hover and the comments of generated clients show it. A developer used to meet bare list
-// arguments (what is `first`'s maximum?), filter fields and order values without the item's title, and
-// the scalars Date, DateTime and Decimal without the description their SDL gives them (the executable
-// schema took the scalar objects, which had none).
+// Every part of the schema carries a description: GraphiQL's documentation, an editor's hover and the
+// comments of generated clients show it. A developer used to meet bare list arguments of the generated
+// part (what is `first`'s maximum?), filter fields and order values without the item's title, and the
+// scalars Date, DateTime and Decimal without the description their SDL gives them (the executable schema
+// took the scalar objects, which had none); and most fields, arguments, input fields and enum values of
+// the platform's own part (schema/platform.graphql: the workflow, the audit log, ...) had none at all.
 import { readFileSync } from 'node:fs';
 import {
-  isEnumType, isInputObjectType, isIntrospectionType, isObjectType, isSpecifiedScalarType, isTypeDefinitionNode, parse, type GraphQLSchema,
+  isEnumType, isInputObjectType, isIntrospectionType, isObjectType, isSpecifiedScalarType, isTypeDefinitionNode, Kind, parse,
+  type GraphQLNamedType, type GraphQLSchema,
 } from 'graphql';
 import { describe, expect, test } from 'vitest';
 import { validateCatalogueFiles } from '../src/catalogue/files.ts';
@@ -14,27 +16,45 @@ import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import { PLATFORM_SDL_FILE } from '../src/model/platform-sdl.ts';
 import { buildGatewaySchema } from '../src/server/assemble.ts';
 
-/** The types schema/platform.graphql defines: the platform's own, not generated from catalogues. */
-const platformTypes = new Set(parse(readFileSync(PLATFORM_SDL_FILE, 'utf8')).definitions.filter(isTypeDefinitionNode).map((d) => d.name.value));
+const platformDocument = parse(readFileSync(PLATFORM_SDL_FILE, 'utf8'));
 
-/** Each type, field, argument, input field and enum value of the generated part that has no description. */
-function undescribed(schema: GraphQLSchema): string[] {
+/** The types schema/platform.graphql defines: the platform's own, not generated from catalogues. */
+const platformTypes = new Set(platformDocument.definitions.filter(isTypeDefinitionNode).map((d) => d.name.value));
+
+/** The Query fields schema/platform.graphql adds (`extend type Query`): me, catalogues, auditLog, ... */
+const platformQueryFields = new Set(
+  platformDocument.definitions.flatMap((d) => (d.kind === Kind.OBJECT_TYPE_EXTENSION && d.name.value === 'Query' ? d.fields ?? [] : [])).map((f) => f.name.value),
+);
+
+/** The type (but Query and Mutation), and each of its fields, arguments, input fields and enum values that `field` keeps, without a description. */
+function undescribedParts(type: GraphQLNamedType, field: (name: string) => boolean = () => true): string[] {
   const missing: string[] = [];
-  const departments = new Set(Object.values(schema.getQueryType()!.getFields()).filter((f) => !platformTypes.has(f.type.toString().replace(/[![\]]/g, ''))).map((f) => f.name));
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (isIntrospectionType(type) || isSpecifiedScalarType(type) || platformTypes.has(type.name)) continue;
-    if (type.name !== 'Query' && !type.description) missing.push(type.name);
-    if (isObjectType(type)) {
-      for (const field of Object.values(type.getFields())) {
-        if (type.name === 'Query' && !departments.has(field.name)) continue;
-        if (!field.description) missing.push(`${type.name}.${field.name}`);
-        for (const arg of field.args) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
-      }
+  if (type.name !== 'Query' && type.name !== 'Mutation' && !type.description) missing.push(type.name);
+  if (isObjectType(type)) {
+    for (const f of Object.values(type.getFields()).filter((f) => field(f.name))) {
+      if (!f.description) missing.push(`${type.name}.${f.name}`);
+      for (const arg of f.args) if (!arg.description) missing.push(`${type.name}.${f.name}(${arg.name})`);
     }
-    if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) if (!field.description) missing.push(`${type.name}.${field.name}`);
-    if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
   }
+  if (isInputObjectType(type)) for (const f of Object.values(type.getFields())) if (!f.description) missing.push(`${type.name}.${f.name}`);
+  if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
   return missing;
+}
+
+/** Each part of the generated part of the schema that has no description. */
+function undescribed(schema: GraphQLSchema): string[] {
+  const departments = new Set(Object.values(schema.getQueryType()!.getFields()).filter((f) => !platformTypes.has(f.type.toString().replace(/[![\]]/g, ''))).map((f) => f.name));
+  return Object.values(schema.getTypeMap())
+    .filter((type) => !isIntrospectionType(type) && !isSpecifiedScalarType(type) && !platformTypes.has(type.name))
+    .flatMap((type) => undescribedParts(type, (name) => type.name !== 'Query' || departments.has(name)));
+}
+
+/** Each part of the platform's own schema (schema/platform.graphql), as served, that has no description. */
+function undescribedPlatform(schema: GraphQLSchema): string[] {
+  return [
+    ...undescribedParts(schema.getQueryType()!, (name) => platformQueryFields.has(name)),
+    ...[...platformTypes].flatMap((name) => undescribedParts(schema.getType(name)!)),
+  ];
 }
 
 describe('descriptions of the generated schema', () => {
@@ -60,5 +80,15 @@ describe('descriptions of the generated schema', () => {
     expect(filter.getFields()[item.name]!.description).toBe(`${item.title ?? item.name} · ${item.sensitivity}: only eq and in, unless a grant unmasks it`);
     const list = Object.values(schema.getTypeMap()).filter(isObjectType).flatMap((t) => Object.values(t.getFields())).find((f) => f.name === resource.graphql.list)!;
     expect(list.args.find((a) => a.name === 'first')!.description).toBe('Records in this page, at most 1000.');
+  });
+});
+
+describe('descriptions of the platform schema', () => {
+  const platform = loadPlatform(DEMO_PLATFORM_FILE);
+  const { schema } = buildGatewaySchema(platform, [], { rules: false });
+
+  test('every type, field, argument, input field and enum value of schema/platform.graphql has one', () => {
+    expect(platformQueryFields.size).toBeGreaterThan(0);
+    expect(undescribedPlatform(schema)).toEqual([]);
   });
 });

@@ -28,30 +28,41 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
 };
 
+/** The first entry that breaks the chain. */
 export type AuditBrokenEntry = {
   __typename?: 'AuditBrokenEntry';
+  /** What is wrong with it. */
   reason: Scalars['String']['output'];
+  /** Its sequence number. */
   seq: Scalars['Int']['output'];
 };
 
 /** A signed checkpoint of the audit log's head: the newest entry's sequence number when it was signed. */
 export type AuditCheckpoint = {
   __typename?: 'AuditCheckpoint';
+  /** The sequence number of the log's newest entry when it was signed. */
   seq: Scalars['Int']['output'];
+  /** When it was signed. */
   time: Scalars['DateTime']['output'];
 };
 
+/** A page of audit entries. */
 export type AuditConnection = {
   __typename?: 'AuditConnection';
   /** Newest first. */
   nodes: Array<AuditEntry>;
+  /** Pass endCursor as `after` for the next page. */
   pageInfo: PageInfo;
+  /** Entries you may read that match the filter, over every page. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** An item denied, with the access code. */
 export type AuditDenial = {
   __typename?: 'AuditDenial';
+  /** The error code, e.g. GRANT_REQUIRED. */
   code: Scalars['String']['output'];
+  /** The item denied. */
   item: Scalars['String']['output'];
 };
 
@@ -60,31 +71,47 @@ export type AuditEntry = {
   __typename?: 'AuditEntry';
   /** The workflow or operator action, e.g. submitCatalogue. */
   action?: Maybe<Scalars['String']['output']>;
+  /** The requesting department's code; null when there is none (an operator's command). */
   department?: Maybe<Scalars['String']['output']>;
+  /** What happened, in words: the action done, or why it was refused or failed. */
   detail?: Maybe<Scalars['String']['output']>;
   /** SHA-256 of the GraphQL document. */
   documentHash?: Maybe<Scalars['String']['output']>;
+  /** HMAC-SHA256 of the entry under the platform's audit key. */
   hash: Scalars['String']['output'];
+  /** What the entry records. */
   kind: AuditKind;
+  /** The GraphQL operation name the client gave, if any. */
   operationName?: Maybe<Scalars['String']['output']>;
+  /** How the request or action ended. */
   outcome: AuditOutcome;
+  /** The previous entry's hash (64 zeros for the first entry). */
   prevHash: Scalars['String']['output'];
+  /** The purpose declared in x-purpose, if any. */
   purpose?: Maybe<Scalars['String']['output']>;
+  /** The request's id: the caller's x-request-id when it is a plain token, else one made. */
   requestId: Scalars['String']['output'];
+  /** Per resource: items read, denied and masked, and records. */
   resources: Array<AuditResource>;
+  /** Sequence number: the first entry is 1, each next one the previous plus 1. */
   seq: Scalars['Int']['output'];
+  /** When it was written. */
   time: Scalars['DateTime']['output'];
+  /** The user (JWT sub), or the operator. */
   user?: Maybe<Scalars['String']['output']>;
   /** The region of the connected platform that forwarded the request; null for a direct one. */
   via?: Maybe<Scalars['String']['output']>;
 };
 
+/** Narrows the entries you may read; every part given must match. */
 export type AuditFilter = {
   /** The requesting department. */
   department?: InputMaybe<Scalars['String']['input']>;
   /** From this instant, inclusive. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Entries of this kind. */
   kind?: InputMaybe<AuditKind>;
+  /** Entries with this outcome (to a provider, the outcome over its own resources). */
   outcome?: InputMaybe<AuditOutcome>;
   /** A providing department the entry is about. */
   provider?: InputMaybe<Scalars['String']['input']>;
@@ -94,47 +121,69 @@ export type AuditFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** What an audit entry records. */
 export type AuditKind =
+  /** An operator's command or the platform's own action (an import, a grant made by command, an objection corrected by an import). */
   | 'operator'
+  /** A request for resource data: read, denied or refused. */
   | 'read'
+  /** A workflow action: a mutation of this schema. */
   | 'workflow';
 
+/** How the request or action ended. */
 export type AuditOutcome =
+  /** A read that was denied nothing. */
   | 'allowed'
+  /** A read denied everything it asked of the resources. */
   | 'denied'
+  /** A read or an action that failed after it was allowed (a store or a connected platform failing). */
   | 'error'
+  /** A workflow or operator action carried out (an ERROR entry follows when it then fails). */
   | 'ok'
+  /** A read denied some items that still read something. */
   | 'partial'
+  /** Refused before it ran: a workflow refusal (its code in detail), or a read refused by a limit. */
   | 'refused';
 
+/** What an entry records of one resource. */
 export type AuditResource = {
   __typename?: 'AuditResource';
   /** The request asked how many records match (totalCount). */
   counted: Scalars['Boolean']['output'];
+  /** Items denied, with their codes. */
   denied: Array<AuditDenial>;
   /** Items the request filtered by (a lookup: the key; a link: the linked item). Names only, never values. */
   filtered: Array<Scalars['String']['output']>;
   /** Items read (workflow entries: the items concerned). */
   items: Array<Scalars['String']['output']>;
+  /** Items returned masked. */
   masked: Array<Scalars['String']['output']>;
   /** Items the request ordered by. */
   ordered: Array<Scalars['String']['output']>;
+  /** The providing department's code. */
   provider: Scalars['String']['output'];
+  /** Records returned. */
   records: Scalars['Int']['output'];
+  /** The resource's code. */
   resource: Scalars['String']['output'];
 };
 
+/** The result of checking the audit log's hash chain. */
 export type AuditVerification = {
   __typename?: 'AuditVerification';
   /** The newest signed checkpoint of the log's head the chain was checked against (store or checkpoint file); null when there is none. */
   checkpoint?: Maybe<AuditCheckpoint>;
   /** Entries checked (up to and including the first broken one). */
   entries: Scalars['Int']['output'];
+  /** The first broken entry; null when ok. */
   firstBroken?: Maybe<AuditBrokenEntry>;
+  /** True when every entry and checkpoint checks. */
   ok: Scalars['Boolean']['output'];
 };
 
+/** How a version changes what the version in effect offers. */
 export type BreakingChange =
+  /** A resource or an item taken away. */
   | 'removed'
   /** An item carrying the same data element under another name, or the resource under other GraphQL names. */
   | 'renamed'
@@ -148,8 +197,11 @@ export type Catalogue = {
   __typename?: 'Catalogue';
   /** The compiling department's code. */
   compiler: Scalars['String']['output'];
+  /** The catalogue's id, the same for all its versions. */
   id: Scalars['ID']['output'];
+  /** Kind of the newest version you can see. */
   kind: CatalogueKind;
+  /** True when the revision it owes is overdue (see revision). */
   overdue: Scalars['Boolean']['output'];
   /** The version in effect, if any. */
   published?: Maybe<CatalogueVersion>;
@@ -161,11 +213,16 @@ export type Catalogue = {
   versions: Array<CatalogueVersion>;
 };
 
+/** What a catalogue covers (SPEC §2). */
 export type CatalogueKind =
+  /** A basic catalogue (基础目录). */
   | 'basic'
+  /** A departmental catalogue (部门目录). */
   | 'departmental'
+  /** A subject catalogue (主题目录). */
   | 'subject';
 
+/** Where a catalogue version stands in its lifecycle (SPEC §9). */
 export type CatalogueStatus =
   /** Approved by an auditor; its compiler may publish it. */
   | 'approved'
@@ -180,24 +237,38 @@ export type CatalogueStatus =
   /** Was in effect until its compiler withdrew it. */
   | 'withdrawn';
 
+/** One version of a catalogue, as submitted, and where it stands. */
 export type CatalogueVersion = {
   __typename?: 'CatalogueVersion';
+  /** The compiling department's code. */
   compiler: Scalars['String']['output'];
   /** The version as YAML-compatible JSON text, as submitted (normalised). */
   document: Scalars['String']['output'];
+  /** The catalogue's id. */
   id: Scalars['ID']['output'];
+  /** The version's kind. */
   kind: CatalogueKind;
+  /** When it was published; null while never published. */
   publishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The resources of this version. */
   resources: Array<ResourceInfo>;
+  /** The review's comment, if any (a rejection always has one). */
   reviewComment?: Maybe<Scalars['String']['output']>;
+  /** When it was reviewed; null until reviewed. */
   reviewedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The auditor who reviewed it; null until reviewed. */
   reviewedBy?: Maybe<Scalars['String']['output']>;
+  /** The revision the version carries, with its due date as of this version; null when it carries none. */
   revision?: Maybe<Revision>;
+  /** Where the version stands. */
   status: CatalogueStatus;
+  /** When it was submitted. */
   submittedAt: Scalars['DateTime']['output'];
+  /** The user who submitted it. */
   submittedBy: Scalars['String']['output'];
+  /** The version's title. */
   title: Scalars['String']['output'];
+  /** The version's number within its catalogue. */
   version: Scalars['Int']['output'];
   /** Warnings against the catalogues in effect and the active grants, as of now. */
   warnings: Array<SubmissionWarning>;
@@ -218,9 +289,13 @@ export type ConsistencyPair = {
   left: Scalars['String']['output'];
   /** The items carrying the element in each. */
   leftItem: Scalars['String']['output'];
+  /** The item carrying the key element in left. */
   leftKey: Scalars['String']['output'];
+  /** The right resource's code. */
   right: Scalars['String']['output'];
+  /** The item carrying the element in right. */
   rightItem: Scalars['String']['output'];
+  /** The item carrying the key element in right. */
   rightKey: Scalars['String']['output'];
   /** Up to 20 join keys of differing records, always masked (an idcard mask at least: first 6 and last 4 kept), as your department reads both key items; none unless it may read both resources' key and compared items with your purpose and grants. Raise an objection to settle one. */
   sampleKeys: Array<Scalars['String']['output']>;
@@ -229,16 +304,21 @@ export type ConsistencyPair = {
 /** A department's need for data that no catalogue offers (supply–demand matching). */
 export type Demand = {
   __typename?: 'Demand';
+  /** When it was answered; null while OPEN. */
   answeredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The approver who answered it; null while OPEN. */
   answeredBy?: Maybe<Scalars['String']['output']>;
   /** CANNOT_SHARE: the basis; WILL_CATALOGUE: an optional note. */
   basis?: Maybe<Scalars['String']['output']>;
+  /** The data wanted and what for. */
   description: Scalars['String']['output'];
   /** The provider answers within the platform's demandDays working days of the demand. */
   dueDate: Scalars['Date']['output'];
+  /** When a published catalogue version fulfilled it. */
   fulfilledAt?: Maybe<Scalars['DateTime']['output']>;
   /** The catalogue version that fulfilled it, as id@version. */
   fulfilledBy?: Maybe<Scalars['String']['output']>;
+  /** The demand's id. */
   id: Scalars['ID']['output'];
   /** The data items wanted, as the requester named them. */
   items: Array<Scalars['String']['output']>;
@@ -246,20 +326,27 @@ export type Demand = {
   overdue: Scalars['Boolean']['output'];
   /** The department asked to provide the data. */
   provider: Scalars['String']['output'];
+  /** The purpose codes the data would serve. */
   purposes: Array<Scalars['String']['output']>;
+  /** When it was filed. */
   requestedAt: Scalars['DateTime']['output'];
+  /** The user who filed it. */
   requestedBy: Scalars['String']['output'];
   /** The requesting department. */
   requester: Scalars['String']['output'];
   /** WILL_CATALOGUE: the resource code promised. */
   resource?: Maybe<Scalars['String']['output']>;
+  /** Where the demand stands. */
   status: DemandStatus;
+  /** The demand's title. */
   title: Scalars['String']['output'];
 };
 
+/** An answer to an OPEN demand (answerDemand). */
 export type DemandAnswerInput = {
   /** Required for CANNOT_SHARE: the law or policy that stops the sharing. At most 2000 characters. */
   basis?: InputMaybe<Scalars['String']['input']>;
+  /** Will catalogue, or cannot share. */
   decision: DemandDecision;
   /** The demand's id. At most 128 characters. */
   id: Scalars['ID']['input'];
@@ -267,10 +354,14 @@ export type DemandAnswerInput = {
   resource?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The asked department's answer to a demand. */
 export type DemandDecision =
+  /** The data cannot be shared, on the basis given. */
   | 'cannot-share'
+  /** The data will be catalogued as the resource named; the demand becomes FULFILLED when it is published. */
   | 'will-catalogue';
 
+/** A demand for data no catalogue offers (requestData). */
 export type DemandInput = {
   /** The data wanted and what for. At most 2000 characters. */
   description: Scalars['String']['input'];
@@ -284,6 +375,7 @@ export type DemandInput = {
   title: Scalars['String']['input'];
 };
 
+/** Where a demand stands. */
 export type DemandStatus =
   /** The provider cannot share the data (see basis). */
   | 'cannot-share'
@@ -297,22 +389,35 @@ export type DemandStatus =
 /** A provider's permission for a department to read items of a conditional resource for purposes. */
 export type Grant = {
   __typename?: 'Grant';
+  /** Not revoked, in force and not past its end date, now. */
   active: Scalars['Boolean']['output'];
+  /** When it was made. */
   createdAt: Scalars['DateTime']['output'];
+  /** The user who made it (the approver, or the operator for a grant made by command). */
   createdBy: Scalars['String']['output'];
+  /** In force from this instant. */
   from: Scalars['DateTime']['output'];
+  /** The grant's id. */
   id: Scalars['ID']['output'];
+  /** The items it covers. */
   items: Array<Scalars['String']['output']>;
+  /** The providing department's code; null when the resource is no longer known. */
   provider?: Maybe<Scalars['String']['output']>;
+  /** The purpose codes it covers. */
   purposes: Array<Scalars['String']['output']>;
   /** The request it decided, when made through the workflow. */
   request?: Maybe<SharingRequest>;
+  /** The department code it lets read. */
   requester: Scalars['String']['output'];
+  /** The resource's code. */
   resource: Scalars['String']['output'];
+  /** When it was revoked; null while not revoked. */
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The user who revoked it. */
   revokedBy?: Maybe<Scalars['String']['output']>;
   /** Division codes narrowing the resource's row scope; null = the requester's whole region. */
   rows?: Maybe<Array<Scalars['String']['output']>>;
+  /** Items read unmasked, among its items. */
   unmasked: Array<Scalars['String']['output']>;
   /** Last day (inclusive, platform calendar); null = no end. */
   until?: Maybe<Scalars['Date']['output']>;
@@ -321,34 +426,47 @@ export type Grant = {
 /** What a request by you with your declared purpose would get of one item, by the access table (SPEC §6). */
 export type ItemAccess = {
   __typename?: 'ItemAccess';
+  /** Whether you would read the item. */
   allowed: Scalars['Boolean']['output'];
   /** The error code when denied (e.g. GRANT_REQUIRED). */
   code?: Maybe<Scalars['String']['output']>;
   /** The mask applied when allowed but masked. */
   mask?: Maybe<Scalars['String']['output']>;
+  /** Why it is denied, in a sentence. */
   message?: Maybe<Scalars['String']['output']>;
 };
 
+/** One item (信息项) of a resource. */
 export type ItemInfo = {
   __typename?: 'ItemInfo';
+  /** The data element code it carries, if any. */
   element?: Maybe<Scalars['String']['output']>;
+  /** The mask a sensitive item is read with unless a grant unmasks it (full when the catalogue names none); null when not sensitive. */
   mask?: Maybe<Scalars['String']['output']>;
+  /** The item's name: its field in the resource's GraphQL type. */
   name: Scalars['String']['output'];
+  /** personal or secret; null when the item is not sensitive. */
   sensitivity?: Maybe<Scalars['String']['output']>;
   /** The item's effective share settings (the resource's, tightened by the item's). */
   share: ShareInfo;
+  /** The item's title. */
   title?: Maybe<Scalars['String']['output']>;
+  /** The item's type in the catalogue: string, text, int, float, decimal, boolean, date, datetime or enum. */
   type: Scalars['String']['output'];
+  /** What you would get of it with your declared purpose and grants. */
   yourAccess: ItemAccess;
 };
 
 /** Values a department compared with items masked for it (filters' eq and in, lookups by a masked key), per resource and platform day (limits.maskedProbes). */
 export type MaskedProbeUsage = {
   __typename?: 'MaskedProbeUsage';
+  /** The platform day. */
   day: Scalars['Date']['output'];
+  /** The probing department's code. */
   department: Scalars['String']['output'];
   /** Requests refused because the quota was used up. */
   refused: Scalars['Int']['output'];
+  /** The resource's code. */
   resource: Scalars['String']['output'];
   /** Values counted toward the quota. */
   values: Scalars['Int']['output'];
@@ -359,9 +477,11 @@ export type Me = {
   __typename?: 'Me';
   /** The requesting department's code. */
   department: Scalars['String']['output'];
+  /** The requesting department's name. */
   departmentName: Scalars['String']['output'];
   /** The purpose the request declared in x-purpose, if any. */
   purpose?: Maybe<Scalars['String']['output']>;
+  /** Your token's roles, e.g. compiler, auditor, applicant, approver, supervisor (SPEC §7). */
   roles: Array<Scalars['String']['output']>;
   /** The user (JWT sub). */
   user: Scalars['String']['output'];
@@ -459,12 +579,17 @@ export type Objection = {
   __typename?: 'Objection';
   /** The answer's comment (required to reject). */
   answer?: Maybe<Scalars['String']['output']>;
+  /** When it was answered; null while OPEN. */
   answeredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The approver who answered it; null while OPEN. */
   answeredBy?: Maybe<Scalars['String']['output']>;
+  /** CORRECTED: when the import that changed the item ran. */
   correctedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The provider answers within the platform's objectionDays working days of the objection. */
   dueDate: Scalars['Date']['output'];
+  /** The objection's id. */
   id: Scalars['ID']['output'];
+  /** The item believed wrong. */
   item: Scalars['String']['output'];
   /** The record's key value, as text; to a supervisor who neither raised it nor provides the resource, as its department reads the key (masked in full when it may not read it, or the record lies outside its rows). */
   key: Scalars['String']['output'];
@@ -474,19 +599,25 @@ export type Objection = {
   proposedValue?: Maybe<Scalars['String']['output']>;
   /** The providing department's code: its approvers answer. */
   provider: Scalars['String']['output'];
+  /** When it was raised. */
   raisedAt: Scalars['DateTime']['output'];
   /** The raising department's code. */
   raisedBy: Scalars['String']['output'];
   /** The user who raised it. */
   raisedByUser: Scalars['String']['output'];
+  /** Why the value is believed wrong. */
   reason: Scalars['String']['output'];
   /** The resource's code. */
   resource: Scalars['String']['output'];
+  /** The resource's name; null when it is no longer published. */
   resourceName?: Maybe<Scalars['String']['output']>;
+  /** Where the objection stands. */
   status: ObjectionStatus;
 };
 
+/** An answer to an OPEN objection (answerObjection). */
 export type ObjectionAnswerInput = {
+  /** Confirm or reject. */
   decision: ObjectionDecision;
   /** The objection's id. At most 128 characters. */
   id: Scalars['ID']['input'];
@@ -494,10 +625,14 @@ export type ObjectionAnswerInput = {
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The provider's answer to an objection. */
 export type ObjectionDecision =
+  /** The record is wrong: the objection becomes CONFIRMED until an import corrects it. */
   | 'confirm'
+  /** The record is right; a reason is required. */
   | 'reject';
 
+/** An objection to one item of one record (raiseObjection). */
 export type ObjectionInput = {
   /** The item believed wrong: one you may read. At most 128 characters. */
   item: Scalars['String']['input'];
@@ -511,6 +646,7 @@ export type ObjectionInput = {
   resource: Scalars['String']['input'];
 };
 
+/** Where an objection stands. */
 export type ObjectionStatus =
   /** The provider agrees the record is wrong; it becomes CORRECTED when a data import changes the item. */
   | 'confirmed'
@@ -627,18 +763,26 @@ export type QueryUsageArgs = {
 /** A standing objection (OPEN or CONFIRMED) to a record, as every read of the record carries it. */
 export type RecordObjection = {
   __typename?: 'RecordObjection';
+  /** The provider answers by this date. */
   dueDate: Scalars['Date']['output'];
+  /** The objection's id (objections(id:) gives the rest). */
   id: Scalars['ID']['output'];
+  /** The item it doubts. */
   item: Scalars['String']['output'];
+  /** OPEN or CONFIRMED. */
   status: ObjectionStatus;
 };
 
+/** Use of a resource by one requesting department with one purpose. */
 export type RequesterUsage = {
   __typename?: 'RequesterUsage';
   /** Requests denied the resource. */
   denied: Scalars['Int']['output'];
+  /** The requesting department's code. */
   department?: Maybe<Scalars['String']['output']>;
+  /** The purpose declared; null when none was. */
   purpose?: Maybe<Scalars['String']['output']>;
+  /** Records returned by those requests. */
   records: Scalars['Int']['output'];
   /** Requests that read the resource: at least one of its items, or only its count or a page. */
   requests: Scalars['Int']['output'];
@@ -647,43 +791,69 @@ export type RequesterUsage = {
 /** A catalogue resource: what it holds, who provides it, how it is shared, and what you may read of it. */
 export type ResourceInfo = {
   __typename?: 'ResourceInfo';
+  /** The id of the catalogue that publishes it. */
   catalogue: Scalars['String']['output'];
+  /** The resource's code. */
   code: Scalars['String']['output'];
   /** True when you hold an active grant to it. */
   granted: Scalars['Boolean']['output'];
   /** GraphQL names: the type, and the list and lookup fields under Query.<provider>. */
   graphqlType: Scalars['String']['output'];
+  /** Its items, with their effective share settings and your access. */
   items: Array<ItemInfo>;
+  /** The list field under Query.<provider>. */
   listField: Scalars['String']['output'];
+  /** The lookup field (by key) under Query.<provider>. */
   lookupField: Scalars['String']['output'];
+  /** The resource's name. */
   name: Scalars['String']['output'];
+  /** The providing department's code. */
   provider: Scalars['String']['output'];
+  /** The providing department's name. */
   providerName?: Maybe<Scalars['String']['output']>;
+  /** The resource's share settings (an item may tighten them). */
   share: ShareInfo;
+  /** The resource's summary, if any. */
   summary?: Maybe<Scalars['String']['output']>;
+  /** How often its data is updated (realtime, daily, weekly, ten-days, monthly, quarterly, yearly, irregular), if stated. */
   updateCycle?: Maybe<Scalars['String']['output']>;
 };
 
+/** One item of a published resource. */
 export type ResourceItemRef = {
   __typename?: 'ResourceItemRef';
+  /** The item's name. */
   item: Scalars['String']['output'];
+  /** The providing department's code. */
   provider: Scalars['String']['output'];
+  /** The resource's code. */
   resource: Scalars['String']['output'];
+  /** The resource's name. */
   resourceName: Scalars['String']['output'];
 };
 
+/** Use of one resource in the period. */
 export type ResourceUsage = {
   __typename?: 'ResourceUsage';
+  /** The same figures per requesting department and purpose. */
   byRequester: Array<RequesterUsage>;
+  /** Requests denied the resource. */
   denied: Scalars['Int']['output'];
+  /** The providing department's code. */
   provider: Scalars['String']['output'];
+  /** Records returned by those requests. */
   records: Scalars['Int']['output'];
+  /** Requests that read the resource: at least one of its items, or only its count or a page. */
   requests: Scalars['Int']['output'];
+  /** The resource's code. */
   resource: Scalars['String']['output'];
 };
 
+/** An auditor's decision on a submitted version. */
 export type ReviewDecision =
+  /** The version becomes APPROVED: its compiler may publish it. */
   | 'approve'
+  /** The version becomes REJECTED; a comment is required. */
   | 'reject';
 
 /** A revision a catalogue owes (Art. 10): due 15 working days after `since`. */
@@ -691,30 +861,43 @@ export type Revision = {
   __typename?: 'Revision';
   /** 15 working days after `since`, on the platform's calendar. */
   dueDate: Scalars['Date']['output'];
+  /** The compiler's note on the revision, if any. */
   note?: Maybe<Scalars['String']['output']>;
   /** Due date passed and no version carrying the revision published. */
   overdue: Scalars['Boolean']['output'];
   /** When a version carrying this revision was first published; null while none is. */
   publishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The day the cause arose: the 15 working days count from it. */
   since: Scalars['Date']['output'];
+  /** Why the revision is owed. */
   trigger: RevisionTrigger;
 };
 
+/** Why a catalogue owes a revision (Art. 10). */
 export type RevisionTrigger =
+  /** The compiling department's functions changed. */
   | 'function-change'
+  /** A law or regulation it rests on was revised. */
   | 'law-revision'
+  /** A routine update. */
   | 'routine';
 
+/** Share settings: type, conditions, basis, methods and scope of use. */
 export type ShareInfo = {
   __typename?: 'ShareInfo';
+  /** CONDITIONAL, NONE: the law or policy the share type rests on. */
   basis?: Maybe<Scalars['String']['output']>;
+  /** CONDITIONAL: the conditions of sharing. */
   conditions?: Maybe<Scalars['String']['output']>;
   /** Sharing methods; only `api` is served through GraphQL. */
   methods: Array<Scalars['String']['output']>;
+  /** The scope of use. */
   scope: ShareScope;
+  /** The share type. */
   type: ShareType;
 };
 
+/** Who may use it and what for (使用范围). */
 export type ShareScope = {
   __typename?: 'ShareScope';
   /** Department code patterns; null = any department. */
@@ -725,16 +908,25 @@ export type ShareScope = {
   purposes?: Maybe<Array<Scalars['String']['output']>>;
 };
 
+/** How a resource or an item is shared (共享类型). */
 export type ShareType =
+  /** Read only with an active grant from the provider (requestSharing). */
   | 'conditional'
+  /** Not shared (see basis). */
   | 'none'
+  /** Read without a grant, within the scope of use. */
   | 'unconditional';
 
+/** An approver's decision on a pending sharing request. */
 export type SharingDecision =
+  /** Make a grant of the items, purposes and end date requested, narrowed as the input says. */
   | 'approve'
+  /** Refuse the request; a reason is required. */
   | 'reject';
 
+/** A decision on a pending sharing request (decideSharingRequest). */
 export type SharingDecisionInput = {
+  /** Approve or reject. */
   decision: SharingDecision;
   /** The request's id. At most 128 characters. */
   id: Scalars['ID']['input'];
@@ -750,35 +942,48 @@ export type SharingDecisionInput = {
   until?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** A department's request to read items of a conditional resource (SPEC §9). */
 export type SharingRequest = {
   __typename?: 'SharingRequest';
+  /** When it was decided; null while PENDING. */
   decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The approver who decided it; null while PENDING. */
   decidedBy?: Maybe<Scalars['String']['output']>;
   /** 10 working days after the request, on the platform's calendar. */
   dueDate: Scalars['Date']['output'];
   /** The grant an approval made. */
   grant?: Maybe<Grant>;
+  /** The request's id. */
   id: Scalars['ID']['output'];
+  /** The items requested. */
   items: Array<Scalars['String']['output']>;
+  /** Why the data is needed. */
   justification: Scalars['String']['output'];
   /** Still pending after its due date. */
   overdue: Scalars['Boolean']['output'];
   /** The providing department's code: its approvers decide. */
   provider: Scalars['String']['output'];
+  /** The purpose codes requested. */
   purposes: Array<Scalars['String']['output']>;
   /** The decision's comment; required for a rejection. */
   reason?: Maybe<Scalars['String']['output']>;
+  /** When it was made. */
   requestedAt: Scalars['DateTime']['output'];
+  /** The user who made it. */
   requestedBy: Scalars['String']['output'];
   /** The requesting department's code. */
   requester: Scalars['String']['output'];
+  /** The resource's code. */
   resource: Scalars['String']['output'];
+  /** The resource's name; null when it is no longer published. */
   resourceName?: Maybe<Scalars['String']['output']>;
+  /** Where the request stands. */
   status: SharingRequestStatus;
   /** The end date requested. */
   until?: Maybe<Scalars['Date']['output']>;
 };
 
+/** A request for a grant (requestSharing). */
 export type SharingRequestInput = {
   /** The items requested. At most 200 entries of at most 128 characters each. */
   items: Array<Scalars['String']['input']>;
@@ -792,17 +997,23 @@ export type SharingRequestInput = {
   until?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** Where a sharing request stands. */
 export type SharingRequestStatus =
+  /** Approved: see grant. */
   | 'approved'
+  /** Waiting for the provider's approver. */
   | 'pending'
+  /** Rejected: see reason. */
   | 'rejected';
 
+/** Which side of a sharing request your department is on. */
 export type SharingSide =
   /** Requests for resources your department provides. */
   | 'provider'
   /** Requests your department made. */
   | 'requester';
 
+/** Something a submitted version would repeat or break. A warning never refuses the version. */
 export type SubmissionWarning = {
   __typename?: 'SubmissionWarning';
   /** BREAKING_CHANGE: what changes. */
@@ -811,8 +1022,11 @@ export type SubmissionWarning = {
   element?: Maybe<Scalars['String']['output']>;
   /** BREAKS_GRANT: the active grants affected (ids). */
   grants?: Maybe<Array<Scalars['ID']['output']>>;
+  /** BREAKS_GRANT, BREAKING_CHANGE: the item; null when the warning concerns the whole resource. */
   item?: Maybe<Scalars['String']['output']>;
+  /** What the warning is about. */
   kind: SubmissionWarningKind;
+  /** The warning, in a sentence. */
   message: Scalars['String']['output'];
   /** Where in the document, e.g. resources[0].items[2]. */
   path: Scalars['String']['output'];
@@ -826,6 +1040,7 @@ export type SubmissionWarning = {
   usedBy?: Maybe<Array<Scalars['String']['output']>>;
 };
 
+/** What a submission warning is about. */
 export type SubmissionWarningKind =
   /** Against the version in effect, the version removes, renames, retypes or shares more tightly a resource or an item (see change, usedBy). */
   | 'BREAKING_CHANGE'
@@ -836,18 +1051,25 @@ export type SubmissionWarningKind =
   /** An item collects a data element another department's published resource already provides (Art. 11.3). */
   | 'REPEATED_COLLECTION';
 
+/** What submitCatalogue stored, and what it warns of. */
 export type SubmitCatalogueResult = {
   __typename?: 'SubmitCatalogueResult';
+  /** The version stored, SUBMITTED. */
   version: CatalogueVersion;
+  /** Warnings against the catalogues in effect and the active grants; the version is stored all the same. */
   warnings: Array<SubmissionWarning>;
 };
 
+/** Use of resources over a period of platform days, from the audit log. */
 export type UsageReport = {
   __typename?: 'UsageReport';
+  /** The first day, inclusive. */
   from: Scalars['Date']['output'];
   /** Probes of masked items: supervisors see every department's, a provider those on its resources. */
   maskedProbes: Array<MaskedProbeUsage>;
+  /** Per resource you may see, by resource code. */
   resources: Array<ResourceUsage>;
+  /** The last day, inclusive. */
   to: Scalars['Date']['output'];
 };
 
