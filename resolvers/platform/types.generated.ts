@@ -111,7 +111,7 @@ export type AuditFilter = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   /** Entries of this kind. */
   kind?: InputMaybe<AuditKind>;
-  /** Entries with this outcome (to a provider, the outcome over its own resources). */
+  /** Entries with this outcome; on another department's entry about your resources, the outcome over your resources alone. */
   outcome?: InputMaybe<AuditOutcome>;
   /** A providing department the entry is about. */
   provider?: InputMaybe<Scalars['String']['input']>;
@@ -127,7 +127,7 @@ export type AuditKind =
   | 'operator'
   /** A request for resource data: read, denied or refused. */
   | 'read'
-  /** A workflow action: a mutation of this schema. */
+  /** A workflow action: a mutation of this schema, or consistencyReport. */
   | 'workflow';
 
 /** How the request or action ended. */
