@@ -765,7 +765,7 @@ export type RecordObjection = {
   __typename?: 'RecordObjection';
   /** The provider answers by this date. */
   dueDate: Scalars['Date']['output'];
-  /** The objection's id (objections(id:) gives the rest). */
+  /** The objection's id. */
   id: Scalars['ID']['output'];
   /** The item it doubts. */
   item: Scalars['String']['output'];
