@@ -92,15 +92,16 @@ describe('bounds', () => {
   }, 120_000);
 });
 
+const schema = JSON.parse(readFileSync('schema/catalogue.schema.json', 'utf8')) as object;
+const guizhou = loadPlatform(guizhouFixture('platform.yaml'));
+const police = readDocuments(guizhouFixture('police.yaml'))[0] as Catalogue;
+
 // Issue: the text of a catalogue had no length bounds but on a few fields. An item named with 300,000
 // letters, a type name or a resource code as long, validated `ok` and went into the generated schema,
 // GraphiQL and every introspection. Every string of the catalogue schema now has a maxLength: names,
 // codes and identifiers MAX_NAME (128), a pattern MAX_TEXT (2,000), the text fields their own tighter
 // lengths (a resource's name 50, a summary 256, conditions 500, ...).
 describe('lengths of the catalogue text', () => {
-  const schema = JSON.parse(readFileSync('schema/catalogue.schema.json', 'utf8')) as object;
-  const guizhou = loadPlatform(guizhouFixture('platform.yaml'));
-  const police = readDocuments(guizhouFixture('police.yaml'))[0] as Catalogue;
 
   /** Every string of the schema that takes free values (no enum, no format), by its JSON Pointer. */
   function freeStrings(node: unknown, at = ''): [string, Record<string, unknown>][] {
@@ -150,5 +151,40 @@ describe('lengths of the catalogue text', () => {
     r.items[1].title = '姓'.repeat(100);
     r.share.conditions = '条'.repeat(500);
     expect(validateCatalogue(full, guizhou, []).problems).toEqual([]);
+  });
+});
+
+// The lists of a catalogue had no bound but the resources' and the items': an enum item of a million
+// values, or a million related codes or scope patterns, validated and (the values) went into the
+// schema as one GraphQL enum. Every list now has a bound or is a set of a fixed vocabulary.
+describe('lengths of the catalogue lists', () => {
+
+  /** Every array of the schema whose entries are not a set of a fixed vocabulary (enum items, unique), by its JSON Pointer. */
+  function openLists(node: unknown, at = ''): [string, Record<string, unknown>][] {
+    if (Array.isArray(node)) return node.flatMap((n, i) => openLists(n, `${at}/${i}`));
+    if (node === null || typeof node !== 'object') return [];
+    const n = node as Record<string, unknown>;
+    const fixed = n.uniqueItems === true && Array.isArray((n.items as { enum?: unknown } | undefined)?.enum);
+    const own: [string, Record<string, unknown>][] = n.type === 'array' && !fixed ? [[at, n]] : [];
+    return [...own, ...Object.entries(n).flatMap(([k, v]) => openLists(v, `${at}/${k}`))];
+  }
+
+  it('bounds every list of the JSON Schema', () => {
+    const lists = openLists(schema);
+    expect(lists.length).toBeGreaterThan(5);
+    expect(lists.filter(([, l]) => typeof l.maxItems !== 'number').map(([at]) => at)).toEqual([]);
+  });
+
+  it('refuses enum values, related codes and scope entries over their bounds', () => {
+    const long = structuredClone(police);
+    const r = long.resources[0];
+    r.related = Array.from({ length: 201 }, (_, i) => `${r.provider}-${String(90000 + i)}`);
+    r.share.scope = { ...r.share.scope, departments: Array.from({ length: 201 }, (_, i) => `${String(520000 + i)}-*`) };
+    const item = r.items.find((i) => i.type === 'string')!;
+    Object.assign(item, { type: 'enum', values: Array.from({ length: 1001 }, (_, i) => `V${i}`) });
+    const problems = validateCatalogue(long, guizhou, []).problems;
+    expect(problems).toContainEqual({ path: 'resources[0].related', message: 'lists 201 entries; at most 200 allowed' });
+    expect(problems).toContainEqual({ path: 'resources[0].share.scope.departments', message: 'lists 201 entries; at most 200 allowed' });
+    expect(problems).toContainEqual({ path: `resources[0].items[${r.items.indexOf(item)}].values`, message: 'lists 1001 entries; at most 1000 allowed' });
   });
 });
