@@ -6,7 +6,7 @@
 // a good platform's error messages reach the caller unchanged. The url, an internal network address, is
 // for operators: the log and `platform status` name it; /healthz (no login) and callers' errors do not.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as netServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,8 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { graphql, GraphQLError } from 'graphql';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { startLevelsProvince } from './helpers/stand-in-province.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SDL = 'type Query { housing: Housing } type Housing { permits: [Permit!] } type Permit { permitNo: String applicant: String }';
@@ -105,13 +106,7 @@ beforeAll(async () => {
     ['unstitchable', '610400'], ['junk', '610500'], ['leaky', '610600'], ['bossy', '610800'],
   ].map(([ns, region]) => `  - { region: "${region}", name: City ${ns}, url: "${urls[ns]}", namespace: ${ns}, timeoutMs: 2000 }`);
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-bad-'));
-  platformFile = join(work, 'province.yaml');
-  writeFileSync(platformFile, readFileSync(join(root, 'test/fixtures/levels/province.yaml'), 'utf8').replace(/connected:[\s\S]*$/, `connected:\n${entries.join('\n')}\n`));
-  gw = await startTestGateway({
-    platformFile,
-    catalogueFiles: [join(root, 'test/fixtures/levels/province-catalogue.yaml')],
-    gateway: { logger, connectedPollMs: 0 },
-  });
+  ({ gw, platformFile } = await startLevelsProvince(work, entries, { logger, connectedPollMs: 0 }));
 }, 60_000);
 
 afterAll(async () => {

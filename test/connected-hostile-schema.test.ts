@@ -10,7 +10,7 @@
 // every caller meanwhile): a platform's schema is now built at most once a minute, its first schema and
 // the first change after a quiet period at once, and the namespace answers from the last one built meanwhile.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +24,8 @@ import { ConnectedPlatforms, MAX_SCHEMA_BYTES } from '../src/federation/connecte
 import { PlatformKeys } from '../src/identity/platform-keys.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { MAX_ANSWER_BYTES } from '../src/federation/http-client.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { provinceListing } from './helpers/stand-in-province.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { provinceListing, startLevelsProvince } from './helpers/stand-in-province.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SDL = 'type Query { housing: Housing } type Housing { permits: Int }';
@@ -60,18 +60,10 @@ beforeAll(async () => {
   bumping = await schemaServer('610200', () => SDL);
   servers.push(huge.server, bumping.server);
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-hostile-'));
-  platformFile = join(work, 'province.yaml');
-  writeFileSync(platformFile, readFileSync(join(root, 'test/fixtures/levels/province.yaml'), 'utf8').replace(/connected:[\s\S]*$/, [
-    'connected:',
+  ({ gw, platformFile } = await startLevelsProvince(work, [
     `  - { region: "610100", name: City huge, url: "${huge.url}", namespace: huge, timeoutMs: 5000 }`,
     `  - { region: "610200", name: City bumping, url: "${bumping.url}", namespace: bumping, timeoutMs: 5000 }`,
-    '',
-  ].join('\n')));
-  gw = await startTestGateway({
-    platformFile,
-    catalogueFiles: [join(root, 'test/fixtures/levels/province-catalogue.yaml')],
-    gateway: { logger, connectedPollMs: 0 },
-  });
+  ], { logger, connectedPollMs: 0 }));
 }, 60_000);
 
 afterAll(async () => {
