@@ -260,6 +260,69 @@ describe('a planned namespace read', () => {
   });
 });
 
+describe('a namespace answer without errors', () => {
+  it('answers what graphql-tools\' merged resolvers make of it, whatever the platform sends', async () => {
+    // An operation's first read goes through graphql-tools' handling of the answer; its later reads may
+    // serve the answer as plain values (src/federation/plain-answer.ts). Both must agree, on answers a
+    // govgraph platform sends and on ones it never would.
+    const sdl = 'type Query { housing: Housing } type Housing { permits: [Permit] } type Permit { no: String fee: Int kind: Kind id: ID at: Date } enum Kind { A B } scalar Date';
+    let answer: unknown = null;
+    const city = createServer(async (req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/.well-known/govgraph/schema')) {
+        res.end(JSON.stringify({ region: '610100', name: 'city', version: 'v1', sdl }));
+        return;
+      }
+      for await (const _ of req);
+      res.end(JSON.stringify(answer));
+    });
+    servers.push(city);
+    await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
+    const platform = provinceListing([{ region: '610100', name: 'City', url: `http://127.0.0.1:${(city.address() as { port: number }).port}`, namespace: 'city', timeoutMs: 3000 }]);
+    const connected = new ConnectedPlatforms(platform, new PlatformKeys(await store()), { pollMs: 0 });
+    await connected.refresh();
+    const schema = connected.extend(makeExecutableSchema({ typeDefs: 'type Query { own: Int }', resolvers: { Query: { own: () => 1 } } }));
+    // The delegated request hoists the namespace's fields under aliases of graphql-tools' WrapType.
+    const housing = (h: unknown) => ({ data: { __typename: 'Query', __gqtld0__: h, __gqtld1__: 'Query' } });
+    const permits = (p: unknown) => housing({ __typename: 'Housing', permits: p });
+    const permit = { __typename: 'Permit', no: 'B1', fee: 1, kind: 'A', id: '7', at: '2026-12-03' };
+    const answers = [
+      permits([permit, { ...permit, no: null }, null]),
+      permits([{ ...permit, no: 5 }]), permits([{ ...permit, fee: 1.5 }]), permits([{ ...permit, fee: '1' }]), permits([{ ...permit, fee: 2 ** 40 }]),
+      permits([{ ...permit, kind: 'C' }]), permits([{ ...permit, kind: 1 }]), permits([{ ...permit, id: 3 }]), permits([{ ...permit, at: { y: 2026 } }]),
+      permits([{ ...permit, extra: { a: 1 } }]), permits([{ __typename: 'Permit', no: 'B1' }]), permits([{ ...permit, __typename: 'Other' }]),
+      permits({ ...permit }), permits(['x']), permits([[permit]]), permits('x'), permits(null), housing(null), housing('x'), housing([]), { data: null }, { data: {} },
+    ];
+    const queries = ['{ city { housing { permits { no fee kind id at } } } }', '{ city { __typename housing { __typename permits { __typename no fee } } } }'];
+    for (const query of queries) {
+      for (const a of answers) {
+        answer = a;
+        const document = parse(query);
+        const results = [];
+        for (let i = 0; i < 3; i++) {
+          const result = await execute({ schema, document, contextValue: { identity: { user: 'u', dept: platform.departments[0] }, purpose: null, forwards: [] } });
+          results.push({ data: result.data, errors: result.errors?.map((e) => [e.path, e.message]) });
+        }
+        expect([query, a, results[1]]).toEqual([query, a, results[0]]);
+        expect(results[2]).toEqual(results[0]);
+      }
+    }
+    // Aliases (the answer keyed by them) and a fragment: graphql-tools' own handling every time.
+    answer = housing({ __typename: 'Housing', list: [{ __typename: 'Permit', n: 'B1', fee: 1 }] });
+    for (const query of ['{ city { housing { list: permits { n: no fee } } } }', '{ city { housing { list: permits { ...P } } } } fragment P on City_Permit { n: no fee }']) {
+      const document = parse(query);
+      for (let i = 0; i < 2; i++) {
+        const result = await execute({ schema, document, contextValue: { identity: { user: 'u', dept: platform.departments[0] }, purpose: null, forwards: [] } });
+        expect(result).toEqual({ data: { city: { housing: { list: [{ n: 'B1', fee: 1 }] } } } });
+      }
+    }
+    answer = answers[0];
+    const result = await execute({ schema, document: parse(queries[0]), contextValue: { identity: { user: 'u', dept: platform.departments[0] }, purpose: null, forwards: [] } });
+    expect(result).toEqual({ data: { city: { housing: { permits: [{ no: 'B1', fee: 1, kind: 'A', id: '7', at: '2026-12-03' }, { no: null, fee: 1, kind: 'A', id: '7', at: '2026-12-03' }, null] } } } });
+    connected.stop();
+  });
+});
+
 describe('the forwarded-identity verifier', () => {
   it('accepts the listed platform\'s token once; refuses tampered, re-signed, unsigned, future and critical-header tokens', async () => {
     const issuerStore = await store();

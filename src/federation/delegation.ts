@@ -21,6 +21,7 @@ import {
   delegateToSchema,
   getCoercedVariableValues,
   getGraphQLResolveInfo,
+  resolveExternalValue,
   Transformer,
   type DelegationContext,
   type ICreateProxyingResolverOptions,
@@ -30,6 +31,7 @@ import {
 } from '@graphql-tools/delegate';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 import { Kind, OperationTypeNode, type DocumentNode, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { canonical, plainSelection } from './plain-answer.ts';
 
 /** A delegation planned for one operation's selection of the namespace field. */
 interface Plan {
@@ -42,6 +44,8 @@ interface Plan {
   variables: string[];
   /** Each transform's record of the request transformation (WrapType's hoisted paths), read by its result transformation. */
   contexts: Record<string, unknown>[];
+  /** Whether an answer without errors may be served as plain values (src/federation/plain-answer.ts). */
+  plain: boolean;
 }
 
 /** The parts of graphql-tools' Transformer that carry a planned request's records into its answer. */
@@ -97,7 +101,9 @@ export function plannedProxyingResolver({ subschemaConfig, operation }: ICreateP
     const transformer = new Transformer(delegation);
     let plan = plans.get(info.fieldNodes[0]);
     let request: ExecutionRequest;
+    let planned = false;
     if (plan && plan.schema === info.schema && plan.operation === info.operation && sameNodes(plan.fieldNodes, info.fieldNodes)) {
+      planned = true;
       const kept = records(transformer).transformations;
       plan.contexts.forEach((c, i) => (kept[i].context = c));
       // The values of the variables the delegated document uses, as graphql-tools' finalisation takes them.
@@ -142,11 +148,28 @@ export function plannedProxyingResolver({ subschemaConfig, operation }: ICreateP
           document: request.document,
           variables: request.document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? (d.variableDefinitions ?? []).map((v) => v.variable.name.value) : [])),
           contexts: kept.transformations.map((t) => t.context),
+          plain: plainSelection(info.fieldNodes, info.fragments),
         };
         plans.set(info.fieldNodes[0], plan);
       }
     }
     const executor = subschema.executor as Executor;
-    return Promise.resolve(executor(request)).then((result) => transformer.transformResult(result as ExecutionResult));
+    const fast = planned && plan!.plain;
+    return Promise.resolve(executor(request)).then((answer) => {
+      const result = answer as ExecutionResult;
+      if (!fast || (result.errors && result.errors.length > 0)) return transformer.transformResult(result);
+      // No errors, nothing renamed back, no type merging: what graphql-tools' Transformer does, step by
+      // step, with the last step (checkResultAndHandleErrors: errors merged into the data, none here, then
+      // resolveExternalValue) skipped when the answer is canonical (plain-answer.ts).
+      let out = result;
+      const kept = records(transformer).transformations;
+      for (let i = kept.length - 1; i >= 0; i--) {
+        const { transform, context: record } = kept[i];
+        if (transform.transformResult) out = transform.transformResult(out, delegation, record);
+      }
+      const data = out.data == null ? undefined : (out.data as Record<string, unknown>)[delegation.fieldName];
+      if (data != null && canonical(data, info.returnType)) return data;
+      return resolveExternalValue(data ?? null, [], schema, context, info, info.returnType, false);
+    });
   };
 }
