@@ -358,6 +358,10 @@ function contract(harness: () => Harness): void {
       expect(ids(await store.findByValues(c, 'age', [25])).sort()).toEqual(['p02', 'p05']);
       expect(await store.findByValues(c, 'id', [])).toEqual([]);
     });
+    it('returns a row once, however many times its value is given; null finds the rows without the field', async () => {
+      expect(ids(await store.findByValues(c, 'age', [25, 30, 25, 25])).sort()).toEqual(['p01', 'p02', 'p05']);
+      expect(ids(await store.findByValues(c, 'city', ['Changsha', null, 'Changsha'])).sort()).toEqual(['p01', 'p03', 'p04', 'p06']);
+    });
   });
 
   describe('compareJoined', () => {
@@ -503,9 +507,11 @@ function contract(harness: () => Harness): void {
         const projected = await store.find(c, { filter: inList('id', ['d01', 'd10', 'd14', 'd05']), projection, sort: [asc('id')] });
         expect(projected.map((r) => String(r.amount))).toEqual(['450.10', '-0', '12345678901234567.89', '0.00000010']);
       }
-      expect((await store.findByValues(c, 'amount', [dec('450.1')], ['id', 'amount'])).map((r) => [r.id, String(r.amount)]).sort()).toEqual([
-        ['d01', '450.10'], ['d02', '450.1'], ['d20', '450.100'],
-      ]);
+      for (const values of [[dec('450.1')], [dec('450.1'), dec('450.10')]]) {
+        expect((await store.findByValues(c, 'amount', values, ['id', 'amount'])).map((r) => [r.id, String(r.amount)]).sort()).toEqual([
+          ['d01', '450.10'], ['d02', '450.1'], ['d20', '450.100'],
+        ]);
+      }
     });
 
     const FILTERS: { label: string; filter: Filter; keep: (a: string | null | undefined) => boolean }[] = [
