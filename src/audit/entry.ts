@@ -140,19 +140,27 @@ export function canonicalJson(value: unknown): string {
  * caller's object may carry (a field an older entry lacks stays absent, so its hash is unchanged).
  */
 export function entryFields(rest: Omit<AuditEntry, 'hash'>): Omit<AuditEntry, 'hash'> {
+  return chainFields(rest, rest.time, rest.seq, rest.prevHash);
+}
+
+/**
+ * The own fields of a new entry at its place in the chain: `entryFields` without first copying the
+ * entry to add its time, seq and prevHash (a spread costs more than the rest of the build).
+ */
+export function chainFields(e: NewAuditEntry, time: string, seq: number, prevHash: string): Omit<AuditEntry, 'hash'> {
   return {
-    seq: rest.seq,
-    time: rest.time,
-    requestId: rest.requestId,
-    department: rest.department,
-    user: rest.user,
-    purpose: rest.purpose,
-    ...(rest.via ? { via: rest.via } : {}),
-    operationName: rest.operationName,
-    documentHash: rest.documentHash,
-    kind: rest.kind,
-    action: rest.action,
-    resources: rest.resources.map((r) => ({
+    seq,
+    time,
+    requestId: e.requestId,
+    department: e.department,
+    user: e.user,
+    purpose: e.purpose,
+    ...(e.via ? { via: e.via } : {}),
+    operationName: e.operationName,
+    documentHash: e.documentHash,
+    kind: e.kind,
+    action: e.action,
+    resources: e.resources.map((r) => ({
       resource: r.resource,
       provider: r.provider,
       items: r.items,
@@ -163,15 +171,20 @@ export function entryFields(rest: Omit<AuditEntry, 'hash'>): Omit<AuditEntry, 'h
       ordered: r.ordered,
       counted: r.counted,
     })),
-    outcome: rest.outcome,
-    detail: rest.detail,
-    prevHash: rest.prevHash,
+    outcome: e.outcome,
+    detail: e.detail,
+    prevHash,
   };
 }
 
 /** The hash an entry must carry, computed from every other field under the audit key. */
 export function entryHash(rest: Omit<AuditEntry, 'hash'>, key: Uint8Array): string {
-  return createHmac('sha256', key).update(HASH_DOMAIN).update(entryJson(entryFields(rest))).digest('hex');
+  return fieldsHash(entryFields(rest), key);
+}
+
+/** The hash of fields already cut to an entry's own (`entryFields`, `chainFields`). */
+export function fieldsHash(fields: Omit<AuditEntry, 'hash'>, key: Uint8Array): string {
+  return createHmac('sha256', key).update(HASH_DOMAIN).update(entryJson(fields)).digest('hex');
 }
 
 /**

@@ -18,8 +18,8 @@
 import {
   AUDIT_COLLECTION,
   GENESIS_HASH,
-  entryFields,
-  entryHash,
+  chainFields,
+  fieldsHash,
   toRow,
   type AuditEntry,
   type NewAuditEntry,
@@ -65,7 +65,9 @@ export async function auditTail(store: Store): Promise<{ seq: number; hash: stri
 }
 
 interface Pending {
+  /** Read when its batch is written: callers hand over an entry they no longer change. */
   input: NewAuditEntry;
+  time: string;
   resolve(entry: AuditEntry): void;
   reject(err: unknown): void;
 }
@@ -116,7 +118,7 @@ const writers = new WeakMap<Store, Writer>();
 export function appendAudit(store: Store, entry: NewAuditEntry): Promise<AuditEntry> {
   const w = writerOf(store);
   return new Promise<AuditEntry>((resolve, reject) => {
-    w.waiting.push({ input: { ...entry, time: entry.time ?? new Date().toISOString() }, resolve, reject });
+    w.waiting.push({ input: entry, time: entry.time ?? new Date().toISOString(), resolve, reject });
     // The first entry of an idle writer waits one turn of the event loop for the entries of the other
     // requests finishing in the same turn; later ones wait for the batch being written.
     if (!w.writing && w.waiting.length === 1) setImmediate(() => void flush(store, w));
@@ -130,7 +132,7 @@ async function flush(store: Store, w: Writer): Promise<void> {
     while (w.waiting.length) {
       const batch = w.waiting.splice(0, MAX_BATCH);
       try {
-        const entries = await appendBatch(store, w, batch.map((p) => p.input));
+        const entries = await appendBatch(store, w, batch);
         batch.forEach((p, i) => p.resolve(entries[i]));
         if (w.failing !== null) tell(w, { available: true });
       } catch (err) {
@@ -152,13 +154,13 @@ function tell(w: Writer, event: AuditWriteEvent): void {
 /** At most this many entries in one insert: a burst is written in several transactions, in order. */
 const MAX_BATCH = 256;
 
-function chained(input: NewAuditEntry, seq: number, prevHash: string, key: Uint8Array): AuditEntry {
-  const unhashed = entryFields({ ...input, time: input.time!, seq, prevHash });
-  return { ...unhashed, hash: entryHash(unhashed, key) };
+function chained(p: Pick<Pending, 'input' | 'time'>, seq: number, prevHash: string, key: Uint8Array): AuditEntry {
+  const fields = chainFields(p.input, p.time, seq, prevHash);
+  return Object.assign(fields, { hash: fieldsHash(fields, key) });
 }
 
 /** Writes the entries as one all-or-nothing insert after the tail; retried when another writer took the tail. */
-async function appendBatch(store: Store, w: Writer, inputs: NewAuditEntry[]): Promise<AuditEntry[]> {
+async function appendBatch(store: Store, w: Writer, inputs: Pick<Pending, 'input' | 'time'>[]): Promise<AuditEntry[]> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
     try {

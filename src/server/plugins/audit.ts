@@ -118,7 +118,10 @@ export const readOutcome = outcomeOfParts;
 /** Who sent a request: what its entry says of the requester. */
 type Requester = Pick<RequestContext, 'requestId' | 'identity' | 'purpose'>;
 
-function baseEntry(ctx: Requester, audit: Pick<RequestAudit, 'operationName' | 'documentHash'>): Omit<NewAuditEntry, 'kind' | 'action' | 'resources' | 'outcome' | 'detail'> {
+type EntryWhat = Pick<NewAuditEntry, 'kind' | 'action' | 'resources' | 'outcome' | 'detail'>;
+
+/** The entry of a request: who sent it and which document, then what it did (one object, no spread of another). */
+function requestEntry(ctx: Requester, audit: Pick<RequestAudit, 'operationName' | 'documentHash'>, what: EntryWhat): NewAuditEntry {
   return {
     time: new Date().toISOString(),
     requestId: ctx.requestId,
@@ -128,6 +131,11 @@ function baseEntry(ctx: Requester, audit: Pick<RequestAudit, 'operationName' | '
     ...(ctx.identity.via ? { via: ctx.identity.via } : {}),
     operationName: recordedOperationName(audit.operationName),
     documentHash: audit.documentHash,
+    kind: what.kind,
+    action: what.action,
+    resources: what.resources,
+    outcome: what.outcome,
+    detail: what.detail,
   };
 }
 
@@ -175,7 +183,7 @@ function auditUnavailable(refusal: GraphQLError): GraphQLError {
 
 /** The entry of a request refused before it read anything: its code and message (the limits' messages hold no value). */
 function refusalEntry(who: Requester, doc: Pick<RequestAudit, 'operationName' | 'documentHash'>, refusal: Pick<GraphQLFormattedError, 'message' | 'extensions'>, resources: AuditResource[]): NewAuditEntry {
-  return { ...baseEntry(who, doc), kind: 'read', action: null, resources, outcome: 'refused', detail: refusalDetail(refusal) };
+  return requestEntry(who, doc, { kind: 'read', action: null, resources, outcome: 'refused', detail: refusalDetail(refusal) });
 }
 
 /**
@@ -297,20 +305,20 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   if (stopped) {
     const { figure, bound } = stopped.extensions as { figure: number; bound: number };
     const detail = [`stopped at limits.timeoutMs = ${bound} ms after ${figure} ms (QUERY_TOO_COMPLEX): no data returned`, forwarded].filter(Boolean).join('; ');
-    if (resources.length || forwarded) entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources, outcome: 'error', detail });
+    if (resources.length || forwarded) entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources, outcome: 'error', detail }));
   } else if (resources.length || (forwarded && audit.refusal)) {
     // A refusal beside the data read (an alias refused for a masked `contains`, say) is part of the entry;
     // so is one beside what connected platforms answered, though nothing was read here (the entry of the
     // namespace alone would hide the attempt from the refused resource's provider).
     const parts = audit.refusal ? withRefusal(resources, audit.refusal, ctx.published) : resources;
     const detail = [audit.refusal && refusalDetail(audit.refusal), forwarded].filter(Boolean).join('; ') || null;
-    entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources: parts, outcome: readOutcome(parts), detail });
+    entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: parts, outcome: readOutcome(parts), detail }));
   } else if (forwarded) {
     const outcome = forwards.every((f) => f.outcome === 'answered') ? 'allowed' : 'error';
-    entries.push({ ...baseEntry(ctx, audit), kind: 'read', action: null, resources: [], outcome, detail: forwarded });
+    entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: [], outcome, detail: forwarded }));
   }
   for (const r of refusedMutations(rc, audit, errors)) {
-    entries.push({ ...baseEntry(ctx, audit), kind: 'workflow', action: r.action, resources: [], outcome: 'refused', detail: r.detail });
+    entries.push(requestEntry(ctx, audit, { kind: 'workflow', action: r.action, resources: [], outcome: 'refused', detail: r.detail }));
   }
   // A request refused by a limit that read nothing (so none of the above applies): the refusal a plugin, a
   // rule or a resolver noted (requestAudit(ctx).refusal), or a document the validation rules or the parser
