@@ -6,7 +6,8 @@
 // - the floor: the gateway answering `{ __typename }` (nothing read, no audit entry), and the gateway with
 //   its audit inserts dropped (what storing the entries costs; a what-if, never served);
 // - rules on: the gateway as served; and once more with a denied item selected (every field wrapped).
-// Each server runs in a child process of its own kind: the gateway as served (this file with --serve),
+// Each server runs in a child process of its own kind, compiled and under plain node as `govgraph serve`
+// runs (serverCommand): the gateway as served (this file with --serve),
 // the gateway without rules and the raw store server (--baselines), the two in-memory peers (--peers);
 // autocannon runs in this one. So the load generator does not share an event loop with what it
 // measures, and no server's heap or garbage weighs on another's figures (the naive peer makes a great
@@ -14,8 +15,8 @@
 // The comparisons of the gateway with itself (a denied item, 100 access profiles) and with the naive peer are also measured
 // paired: sequential requests, the two queries alternated request by request, so that whatever else the
 // machine does weighs on both alike; an A/A pair (the same query twice) shows what is noise.
-// Run: npx tsx bench/gateway.ts [--seconds 10] [--connections 10] [--rounds 3] [--paired 1000] [--only WORD]
-import { spawn } from 'node:child_process';
+// Run: npx tsx bench/gateway.ts [--seconds 10] [--connections 10] [--rounds 3] [--paired 1000] [--only WORD] [--tsx]
+import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -256,9 +257,24 @@ async function pairedComparisons(s: Servers, headers: Record<string, string>) {
   }
 }
 
+/**
+ * How the servers' children run: compiled by tsc (tsconfig.bench.json) and run under plain node, as
+ * `govgraph serve` runs the gateway from dist/. Through tsx's loader (`--tsx`, as before 3 December) every
+ * closure is named as it is made and every `require` resolved again (Apollo's query hash requires
+ * `crypto` per request): 14-20% of the gateway's CPU per request, and almost nothing of the raw limit's.
+ */
+function serverCommand(): string[] {
+  if (process.argv.includes('--tsx')) return ['--import', 'tsx', fileURLToPath(import.meta.url)];
+  process.stderr.write('compiling the servers (tsconfig.bench.json)...\n');
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.bench.json')], { stdio: 'inherit' });
+  return [join(root, '.tmp/bench-build/bench/gateway.js')];
+}
+
 async function main() {
+  const server = serverCommand();
   const start = async (args: string[]) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...server, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     return { child, first: JSON.parse((await lines.next()).value as string) as Record<string, unknown> };
   };
