@@ -10,12 +10,13 @@
 // a read of 100 of the province's own records on the province (one gateway pass: what the province's own
 // pass costs, besides the hop).
 // Run: npx tsx bench/federation.ts [--requests 300] [--rounds 3] [--interleave] [--only direct,federated]
+// or compiled, as `govgraph serve` runs (no tsx loader in the gateways' path):
+//   npx tsc -p tsconfig.bench.json && node .tmp/bench-build/bench/federation.js [options]
 // (--only: those series alone, no ratio checked: for `node --cpu-prof --import tsx bench/federation.ts --only federated`)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { signToken } from '../src/identity/token.ts';
@@ -24,6 +25,7 @@ import { collectionOf } from '../src/model/catalogue.ts';
 import { startGateway } from '../src/server/app.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { createLogger } from '../src/server/plugins/logging.ts';
+import { packagePath } from '../src/package-root.ts';
 
 const arg = process.argv.indexOf('--requests');
 const REQUESTS = arg > 0 ? Number(process.argv[arg + 1]) : 300;
@@ -33,7 +35,7 @@ const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
 const onlyArg = process.argv.indexOf('--only');
 const ONLY = onlyArg > 0 ? new Set(process.argv[onlyArg + 1].split(',')) : null;
 const INTERLEAVE = process.argv.includes('--interleave');
-const fixture = (name: string) => fileURLToPath(new URL(`../test/fixtures/levels/${name}`, import.meta.url));
+const fixture = (name: string) => packagePath('test', 'fixtures', 'levels', name);
 
 const freePort = () => new Promise<number>((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => {
