@@ -37,13 +37,20 @@ export function applyMask(mask: MaskName, value: string): string {
   const { keepFirst, keepLast } = maskOf(mask);
   // Without surrogate pairs every code point is one UTF-16 unit: slice the string itself (the common case,
   // Chinese text included), instead of splitting it into an array of code points.
-  const chars: string | string[] = SURROGATE.test(value) ? Array.from(value) : value;
-  const n = chars.length;
-  if (n <= keepFirst + keepLast) return '*'.repeat(n);
-  const head = chars.slice(0, keepFirst);
-  const tail = chars.slice(n - keepLast);
-  return (typeof head === 'string' ? head : head.join('')) + '*'.repeat(n - keepFirst - keepLast) + (typeof tail === 'string' ? tail : tail.join(''));
+  if (SURROGATE.test(value)) return masked(Array.from(value), keepFirst, keepLast).join('');
+  const n = value.length;
+  if (n <= keepFirst + keepLast) return stars(n);
+  return value.slice(0, keepFirst) + stars(n - keepFirst - keepLast) + value.slice(n - keepLast);
 }
+
+function masked(chars: string[], keepFirst: number, keepLast: number): string[] {
+  const n = chars.length;
+  return n <= keepFirst + keepLast ? [stars(n)] : [...chars.slice(0, keepFirst), stars(n - keepFirst - keepLast), ...chars.slice(n - keepLast)];
+}
+
+/** The runs of '*' of short values made once: a list's page masks two items on every row. */
+const STARS = Array.from({ length: 33 }, (_, n) => '*'.repeat(n));
+const stars = (n: number): string => (n < STARS.length ? STARS[n] : '*'.repeat(n));
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
