@@ -5,7 +5,7 @@ import DataLoader from 'dataloader';
 import type { ResourceModel } from '../../src/generate/model.ts';
 import type { Row, Value } from '../../src/store/port.ts';
 import type { RequestContext } from '../request.ts';
-import { rawRecord } from './plan.ts';
+import { rawKey } from './plan.ts';
 import { standingObjections, type Objection } from '../../src/workflow/objections.ts';
 
 export { RECORD_OBJECTIONS_FIELD as OBJECTIONS_FIELD } from '../../src/model/catalogue.ts';
@@ -29,7 +29,7 @@ function loaderFor(ctx: RequestContext, model: ResourceModel): DataLoader<Value,
 
 export function objectionsResolver(model: ResourceModel) {
   return (row: Row, _args: unknown, ctx: RequestContext): Promise<Objection[]> | Objection[] => {
-    const key = rawRecord(row)[model.resource.key];
+    const key = rawKey(row, model.resource.key);
     return key === null || key === undefined ? [] : loaderFor(ctx, model).load(key);
   };
 }

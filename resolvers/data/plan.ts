@@ -19,7 +19,7 @@ import { applyMask } from '../../src/formats/masks.ts';
 import type { MaskName } from '../../src/model/catalogue.ts';
 import { deniedError } from '../../src/rules/errors.ts';
 import { isRefusal, itemAnswer, linkAnswer, recordRefusal, type Refusal } from '../../src/rules/data-rules.ts';
-import type { Row } from '../../src/store/port.ts';
+import type { Row, Value } from '../../src/store/port.ts';
 import type { RequestContext } from '../request.ts';
 
 export interface ReadPlan {
@@ -99,37 +99,33 @@ export function planFor(ctx: RequestContext, model: ResourceModel, pattern: stri
   return plan;
 }
 
-const RAW = Symbol('the values the shaping replaced');
+const RAW_KEY = Symbol('the key as stored, when the shaping replaced it');
 
-/** The record as the store returned it (the key and other items unmasked), for objections. */
-export function rawRecord(row: Row): Row {
-  const replaced = (row as Row & { [RAW]?: Row })[RAW];
-  return replaced ? { ...row, ...replaced } : row;
+/** The key of a record as the store returned it (unmasked), for objections. */
+export function rawKey(row: Row, key: string): Value | undefined {
+  return RAW_KEY in row ? (row as Row & { [RAW_KEY]?: Value })[RAW_KEY] : row[key];
 }
 
 /**
  * Shapes rows read with the plan's projection, in place (they are this request's own copies, and their
  * links were read first, from the values as stored): text items as text (masked), denied items null, and
- * the denials' errors on the first row of the path pattern. What shaping replaced stays under a symbol
- * (rawRecord): a masked key still finds its objections. A refusal is recorded (audit) only when a row
+ * the denials' errors on the first row of the path pattern. A key the shaping replaces stays under a
+ * symbol (rawKey): a masked key still finds its objections. A refusal is recorded (audit) only when a row
  * carries it: a page without rows shows no error and records none.
  */
 export function shapeRows(ctx: RequestContext, plan: ReadPlan, rows: Row[]): Row[] {
   const { texts, hidden } = plan;
   if (texts.length || hidden.length) {
+    const key = plan.model.resource.key;
+    const keyShaped = hidden.includes(key) || texts.some((t) => t.item === key);
     for (const row of rows) {
-      const replaced: Row = {};
+      if (keyShaped) (row as Row & { [RAW_KEY]?: Value })[RAW_KEY] = row[key];
       for (const { item, mask } of texts) {
         const value = row[item];
         if (value === null || value === undefined) continue;
-        replaced[item] = value;
         row[item] = mask ? applyMask(mask, String(value)) : String(value);
       }
-      for (const item of hidden) {
-        replaced[item] = row[item] ?? null;
-        row[item] = null;
-      }
-      (row as Row & { [RAW]?: Row })[RAW] = replaced;
+      for (const item of hidden) row[item] = null;
     }
   }
   if (plan.denials.length > 0 && !plan.placed && rows.length > 0) {
