@@ -1,0 +1,112 @@
+// This checkout's answer path against another checkout's (the code before a change), in one process: the
+// list query executed, its JSON and its UTF-8 bytes, CPU per operation, the variants alternated per
+// operation in turn, medians. The A/A is a second copy of the other checkout (its modules loaded again
+// from another folder): two instances of the same code, each with its own schema and JIT history.
+// Each variant builds its schema with its own code and answers through its own executor; the store, the
+// contexts and the demo data are shared. Stops if the answers differ.
+// Run: npx tsx bench/ab-in-process.ts --base DIR --aa DIR2 [--ops 2000] [--query list|denied]
+//   (DIR, DIR2: clones of the code before, with node_modules linked to the same folder as this one's)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { accessProfile, createAccessContext, profileDecisions } from '../src/access/context.ts';
+import { GrantCache } from '../src/access/grant-cache.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import type { Catalogue } from '../src/model/catalogue.ts';
+import { ensureDemo } from '../src/demo/setup.ts';
+import { buildGatewaySchema } from '../src/server/assemble.ts';
+import { createCursorCodec } from '../src/server/cursors.ts';
+import { executeOperation } from '../src/server/executor.ts';
+import { utf8 } from '../src/server/http/respond.ts';
+import { dedupeErrors } from '../src/rules/errors.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import type { RequestContext } from '../resolvers/request.ts';
+import { benchPlatform, DENIED_QUERY, LIST_QUERY, PURPOSE, REQUESTER } from './demo-queries.ts';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const OPS = Number(arg('ops') ?? 2000);
+const WARM = 200;
+const query = arg('query') === 'denied' ? DENIED_QUERY : LIST_QUERY;
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+interface Variant {
+  name: string;
+  build: typeof buildGatewaySchema;
+  execute: (op: { schema: GraphQLSchema; document: DocumentNode; context: unknown }) => Promise<ExecutionResult>;
+  /** The answer's bytes as that code sends them. */
+  encode: (text: string) => Buffer;
+}
+
+async function checkout(name: string, dir: string): Promise<Variant> {
+  const src = (file: string) => import(resolve(dir, file));
+  const respond = await src('src/server/http/respond.ts');
+  return {
+    name,
+    build: (await src('src/server/assemble.ts')).buildGatewaySchema,
+    execute: (await src('src/server/executor.ts')).executeOperation,
+    encode: respond.utf8 ?? ((t: string) => Buffer.from(t)),
+  };
+}
+
+const [base, aa] = [arg('base'), arg('aa')];
+if (!base || !aa) throw new Error('usage: --base DIR --aa DIR2 (two clones of the code before)');
+const variants: Variant[] = [
+  await checkout('before', base),
+  { name: 'this checkout', build: buildGatewaySchema, execute: executeOperation, encode: utf8 },
+  await checkout('before, a second copy (A/A)', aa),
+];
+
+const { platform } = benchPlatform(0);
+const dir = mkdtempSync(join(tmpdir(), 'govgraph-ab-'));
+const store = await openSqliteStore(dir);
+try {
+  process.stderr.write('loading the demo data...\n');
+  await ensureDemo(store, platform);
+  const catalogues: Catalogue[] = await publishedCatalogues(store);
+  const grantCache = new GrantCache(store);
+  const cursors = createCursorCodec(new Uint8Array(32));
+  const dept = platform.departments.find((d) => d.code === REQUESTER)!;
+  const runs = variants.map((v) => ({ ...v, built: v.build(platform, catalogues), decisions: profileDecisions(), exec: [] as number[], total: [] as number[] }));
+  const context = async (run: (typeof runs)[number]): Promise<RequestContext> => {
+    const now = new Date();
+    const grants = await grantCache.activeFor(dept.code, now);
+    accessProfile({ requester: dept, purpose: PURPOSE, grants });
+    return {
+      requestId: 'bench', platform, store, identity: { user: 'bench', dept, roles: [] }, purpose: PURPOSE, now,
+      access: createAccessContext({ requester: dept, purpose: PURPOSE, grants, now }, run.decisions),
+      grants, cursors, loaders: new Map(), records: new Map(), reads: new Map(),
+      schema: { check: () => {}, refresh: async () => false }, forwards: [], published: run.built.catalogues,
+    };
+  };
+  const document = parse(query);
+  const answer = (r: ExecutionResult) => JSON.stringify(r.errors ? { ...r, errors: dedupeErrors(r.errors) } : r);
+  const first = await Promise.all(runs.map(async (run) => answer(await run.execute({ schema: run.built.schema, document, context: await context(run) }))));
+  if (first.some((a) => a !== first[0])) throw new Error('the answers differ');
+  for (let n = 0; n < OPS + WARM; n++) {
+    for (let k = 0; k < runs.length; k++) {
+      const run = runs[(n + k) % runs.length]; // rotated: none always runs after the same one
+      const ctx = await context(run);
+      const c0 = cpuNow();
+      const result = await run.execute({ schema: run.built.schema, document, context: ctx });
+      const c1 = cpuNow();
+      run.encode(JSON.stringify(result));
+      if (n >= WARM) run.exec.push(c1 - c0), run.total.push(cpuNow() - c0);
+    }
+  }
+  console.log(`${arg('query') ?? 'list'}: ${OPS} operations of each, the same answer (${first[0].length} UTF-16 units); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end\n`);
+  console.log('| code | execution, CPU µs (median) | + JSON + UTF-8, CPU µs (median) | vs before |');
+  console.log('|---|---:|---:|---:|');
+  const b = median(runs[0].total);
+  for (const run of runs) console.log(`| ${run.name} | ${median(run.exec)} | ${median(run.total)} | ${(median(run.total) / b).toFixed(3)} |`);
+} finally {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,87 @@
+// The list query's answer path in process, split in its phases: the execution (graphql-jit over the read
+// plans: store reads, masks, the link, the answer's records), the answer's JSON, and its UTF-8 bytes as
+// sendBody makes them (src/server/http/respond.ts) beside Buffer.from, alternated with an A/A pair.
+// CPU per operation (process.cpuUsage), medians. No HTTP, Apollo pipeline or audit entry: bench/gateway.ts.
+// Run: npx tsx bench/list-phases.ts [--ops 1500]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'graphql';
+import { accessProfile, createAccessContext, profileDecisions } from '../src/access/context.ts';
+import { GrantCache } from '../src/access/grant-cache.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { ensureDemo } from '../src/demo/setup.ts';
+import { buildGatewaySchema } from '../src/server/assemble.ts';
+import { createCursorCodec } from '../src/server/cursors.ts';
+import { executeOperation } from '../src/server/executor.ts';
+import { utf8 } from '../src/server/http/respond.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import type { RequestContext } from '../resolvers/request.ts';
+import { benchPlatform, LIST_QUERY, PURPOSE, REQUESTER } from './demo-queries.ts';
+
+const i = process.argv.indexOf('--ops');
+const OPS = i > 0 ? Number(process.argv[i + 1]) : 1500;
+const WARM = 200;
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const { platform } = benchPlatform(0);
+const dir = mkdtempSync(join(tmpdir(), 'govgraph-list-phases-'));
+const store = await openSqliteStore(dir);
+try {
+  process.stderr.write('loading the demo data...\n');
+  await ensureDemo(store, platform);
+  const built = buildGatewaySchema(platform, await publishedCatalogues(store));
+  const grantCache = new GrantCache(store);
+  const decisions = profileDecisions();
+  const cursors = createCursorCodec(new Uint8Array(32));
+  const dept = platform.departments.find((d) => d.code === REQUESTER)!;
+  // The context of a request as the gateway makes it (src/server/app.ts), one access profile.
+  const context = async (n: number): Promise<RequestContext> => {
+    const now = new Date();
+    const grants = await grantCache.activeFor(dept.code, now);
+    accessProfile({ requester: dept, purpose: PURPOSE, grants });
+    return {
+      requestId: `bench-${n}`, platform, store, identity: { user: 'bench', dept, roles: [] }, purpose: PURPOSE, now,
+      access: createAccessContext({ requester: dept, purpose: PURPOSE, grants, now }, decisions),
+      grants, cursors, loaders: new Map(), records: new Map(), reads: new Map(),
+      schema: { check: () => {}, refresh: async () => false }, forwards: [], published: built.catalogues,
+    };
+  };
+  const document = parse(LIST_QUERY);
+  const encoders: [string, (text: string) => Buffer][] = [['Buffer.from', (t) => Buffer.from(t)], ['utf8 (as sent)', utf8], ['Buffer.from again (A/A)', (t) => Buffer.from(t)]];
+  const phases = { execution: [] as number[], 'JSON.stringify': [] as number[] };
+  const encoded = encoders.map(() => [] as number[]);
+  let text = '';
+  for (let n = 0; n < OPS + WARM; n++) {
+    const ctx = await context(n);
+    const c0 = cpuNow();
+    const result = await executeOperation({ schema: built.schema, document, context: ctx });
+    const c1 = cpuNow();
+    text = JSON.stringify(result);
+    const c2 = cpuNow();
+    // Rotated: none always runs after the same one. Ten times each: one takes tens of µs.
+    const times = encoders.map((_, k) => {
+      const j = (n + k) % encoders.length;
+      const t0 = cpuNow();
+      for (let r = 0; r < 10; r++) encoders[j][1](text);
+      return [j, (cpuNow() - t0) / 10] as const;
+    });
+    if (n < WARM) continue;
+    phases.execution.push(c1 - c0);
+    phases['JSON.stringify'].push(c2 - c1);
+    for (const [k, t] of times) encoded[k].push(t);
+  }
+  for (const [, encode] of encoders) if (!encode(text).equals(Buffer.from(text))) throw new Error('the encodings differ');
+  console.log(`list query in process: ${OPS} operations; answer ${text.length} UTF-16 units, ${Buffer.byteLength(text)} bytes; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end\n`);
+  console.log('| phase | CPU µs/op (median) |');
+  console.log('|---|---:|');
+  for (const [name, xs] of Object.entries(phases)) console.log(`| ${name} | ${median(xs)} |`);
+  for (const [k, [name]] of encoders.entries()) console.log(`| UTF-8: ${name} | ${median(encoded[k]).toFixed(1)} |`);
+} finally {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
