@@ -10,19 +10,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import { accessProfile, createAccessContext, profileDecisions } from '../src/access/context.ts';
-import { GrantCache } from '../src/access/grant-cache.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { ensureDemo } from '../src/demo/setup.ts';
 import { buildGatewaySchema } from '../src/server/assemble.ts';
-import { createCursorCodec } from '../src/server/cursors.ts';
 import { executeOperation } from '../src/server/executor.ts';
 import { utf8 } from '../src/server/http/respond.ts';
 import { dedupeErrors } from '../src/rules/errors.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
-import type { RequestContext } from '../resolvers/request.ts';
-import { benchPlatform, DENIED_QUERY, LIST_QUERY, PURPOSE, REQUESTER } from './demo-queries.ts';
+import { benchPlatform, DENIED_QUERY, LIST_QUERY } from './demo-queries.ts';
+import { requestContexts } from './request-context.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -71,29 +68,19 @@ try {
   process.stderr.write('loading the demo data...\n');
   await ensureDemo(store, platform);
   const catalogues: Catalogue[] = await publishedCatalogues(store);
-  const grantCache = new GrantCache(store);
-  const cursors = createCursorCodec(new Uint8Array(32));
-  const dept = platform.departments.find((d) => d.code === REQUESTER)!;
-  const runs = variants.map((v) => ({ ...v, built: v.build(platform, catalogues), decisions: profileDecisions(), exec: [] as number[], total: [] as number[] }));
-  const context = async (run: (typeof runs)[number]): Promise<RequestContext> => {
-    const now = new Date();
-    const grants = await grantCache.activeFor(dept.code, now);
-    accessProfile({ requester: dept, purpose: PURPOSE, grants });
-    return {
-      requestId: 'bench', platform, store, identity: { user: 'bench', dept, roles: [] }, purpose: PURPOSE, now,
-      access: createAccessContext({ requester: dept, purpose: PURPOSE, grants, now }, run.decisions),
-      grants, cursors, loaders: new Map(), records: new Map(), reads: new Map(),
-      schema: { check: () => {}, refresh: async () => false }, forwards: [], published: run.built.catalogues,
-    };
-  };
+  const runs = variants.map((v) => {
+    const built = v.build(platform, catalogues);
+    // Each its own access decisions, as each gateway keeps its own.
+    return { ...v, built, context: requestContexts(platform, store, built.catalogues), exec: [] as number[], total: [] as number[] };
+  });
   const document = parse(query);
   const answer = (r: ExecutionResult) => JSON.stringify(r.errors ? { ...r, errors: dedupeErrors(r.errors) } : r);
-  const first = await Promise.all(runs.map(async (run) => answer(await run.execute({ schema: run.built.schema, document, context: await context(run) }))));
+  const first = await Promise.all(runs.map(async (run) => answer(await run.execute({ schema: run.built.schema, document, context: await run.context() }))));
   if (first.some((a) => a !== first[0])) throw new Error('the answers differ');
   for (let n = 0; n < OPS + WARM; n++) {
     for (let k = 0; k < runs.length; k++) {
       const run = runs[(n + k) % runs.length]; // rotated: none always runs after the same one
-      const ctx = await context(run);
+      const ctx = await run.context();
       const c0 = cpuNow();
       const result = await run.execute({ schema: run.built.schema, document, context: ctx });
       const c1 = cpuNow();

@@ -22,21 +22,18 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { parse, type DocumentNode, type ExecutionResult } from 'graphql';
-import { accessProfile, createAccessContext, profileDecisions, type ProfileDecisions } from '../src/access/context.ts';
-import { GrantCache } from '../src/access/grant-cache.ts';
 import { ensureDemo } from '../src/demo/setup.ts';
 import { signToken } from '../src/identity/token.ts';
 import { startGateway } from '../src/server/app.ts';
 import { buildGatewaySchema, type GatewaySchema } from '../src/server/assemble.ts';
-import { createCursorCodec } from '../src/server/cursors.ts';
 import { executeOperation, type Operation } from '../src/server/executor.ts';
 import { dedupeErrors } from '../src/rules/errors.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
-import type { Store } from '../src/store/port.ts';
 import type { RequestContext } from '../resolvers/request.ts';
 import { benchPlatform, DENIED_QUERY, LIST_QUERY, lookupQuery, PURPOSE, REQUESTER } from './demo-queries.ts';
 import { executeOwn, handles } from './own-executor.ts';
+import { requestContexts } from './request-context.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -62,27 +59,6 @@ function queries(key: string): { name: string; query: string; variables?: Record
 }
 
 /** The context of a request by the requester, made as the gateway makes it (src/server/app.ts). */
-function contexts(store: Store, built: GatewaySchema) {
-  const grantCache = new GrantCache(store);
-  const decisionsByProfile = new Map<string, ProfileDecisions>();
-  const cursors = createCursorCodec(new Uint8Array(32));
-  const dept = platform.departments.find((d) => d.code === REQUESTER)!;
-  let n = 0;
-  return async (): Promise<RequestContext> => {
-    const now = new Date();
-    const grants = await grantCache.activeFor(dept.code, now);
-    const profile = accessProfile({ requester: dept, purpose: PURPOSE, grants });
-    let decisions = decisionsByProfile.get(profile);
-    if (!decisions) decisionsByProfile.set(profile, (decisions = profileDecisions()));
-    return {
-      requestId: `bench-${n++}`, platform, store, identity: { user: 'bench', dept, roles: [] }, purpose: PURPOSE, now,
-      access: createAccessContext({ requester: dept, purpose: PURPOSE, grants, now }, decisions),
-      grants, cursors, loaders: new Map(), records: new Map(), reads: new Map(),
-      schema: { check: () => {}, refresh: async () => false }, forwards: [], published: built.catalogues,
-    };
-  };
-}
-
 type Executor = (op: Operation, built: GatewaySchema) => Promise<ExecutionResult>;
 const EXECUTORS: [string, Executor][] = [
   ['graphql-jit (as served)', (op) => executeOperation(op)],
@@ -110,7 +86,7 @@ async function inProcess(): Promise<void> {
     process.stderr.write('loading the demo data...\n');
     await ensureDemo(store, platform);
     const built = buildGatewaySchema(platform, await publishedCatalogues(store));
-    const context = contexts(store, built);
+    const context = requestContexts(platform, store, built.catalogues);
     const key = String((await store.find('r_430000_rst_00001', { projection: ['registrationNo'], limit: 1, skip: 500 }))[0].registrationNo);
     // The same parsed document for both, as Apollo keeps one per query text.
     const cases = queries(key).map((q) => ({ ...q, document: parse(q.query) }));

@@ -7,17 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'graphql';
-import { accessProfile, createAccessContext, profileDecisions } from '../src/access/context.ts';
-import { GrantCache } from '../src/access/grant-cache.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { ensureDemo } from '../src/demo/setup.ts';
 import { buildGatewaySchema } from '../src/server/assemble.ts';
-import { createCursorCodec } from '../src/server/cursors.ts';
 import { executeOperation } from '../src/server/executor.ts';
 import { utf8 } from '../src/server/http/respond.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
-import type { RequestContext } from '../resolvers/request.ts';
-import { benchPlatform, LIST_QUERY, PURPOSE, REQUESTER } from './demo-queries.ts';
+import { benchPlatform, LIST_QUERY } from './demo-queries.ts';
+import { requestContexts } from './request-context.ts';
 
 const i = process.argv.indexOf('--ops');
 const OPS = i > 0 ? Number(process.argv[i + 1]) : 1500;
@@ -35,29 +32,14 @@ try {
   process.stderr.write('loading the demo data...\n');
   await ensureDemo(store, platform);
   const built = buildGatewaySchema(platform, await publishedCatalogues(store));
-  const grantCache = new GrantCache(store);
-  const decisions = profileDecisions();
-  const cursors = createCursorCodec(new Uint8Array(32));
-  const dept = platform.departments.find((d) => d.code === REQUESTER)!;
-  // The context of a request as the gateway makes it (src/server/app.ts), one access profile.
-  const context = async (n: number): Promise<RequestContext> => {
-    const now = new Date();
-    const grants = await grantCache.activeFor(dept.code, now);
-    accessProfile({ requester: dept, purpose: PURPOSE, grants });
-    return {
-      requestId: `bench-${n}`, platform, store, identity: { user: 'bench', dept, roles: [] }, purpose: PURPOSE, now,
-      access: createAccessContext({ requester: dept, purpose: PURPOSE, grants, now }, decisions),
-      grants, cursors, loaders: new Map(), records: new Map(), reads: new Map(),
-      schema: { check: () => {}, refresh: async () => false }, forwards: [], published: built.catalogues,
-    };
-  };
+  const context = requestContexts(platform, store, built.catalogues);
   const document = parse(LIST_QUERY);
   const encoders: [string, (text: string) => Buffer][] = [['Buffer.from', (t) => Buffer.from(t)], ['utf8 (as sent)', utf8], ['Buffer.from again (A/A)', (t) => Buffer.from(t)]];
   const phases = { execution: [] as number[], 'JSON.stringify': [] as number[] };
   const encoded = encoders.map(() => [] as number[]);
   let text = '';
   for (let n = 0; n < OPS + WARM; n++) {
-    const ctx = await context(n);
+    const ctx = await context();
     const c0 = cpuNow();
     const result = await executeOperation({ schema: built.schema, document, context: ctx });
     const c1 = cpuNow();
