@@ -84,6 +84,20 @@ describe('raising an objection does not tell whether a key exists', () => {
   });
 });
 
+describe('objections on a record whose key the reader sees masked', () => {
+  it('are listed with the record: found by the key as stored, not as shown', async () => {
+    // Another department raises one (its own probe quota); the reader lists the records, keys masked.
+    const DSJ = { dept: '370000-DSJ', roles: ['applicant' as const], purpose: 'benefit-check' };
+    const raised = await raise({ resource: RESIDENTS, key: RESIDENT, item: 'name' }, DSJ);
+    expect(raised.errors).toBeUndefined();
+    const r = await gw.query(`{ police { residents(first: 5) { nodes { idNo _objections { item status } } } } }`, MZT);
+    expect(r.errors).toBeUndefined();
+    const nodes = r.data!.police.residents.nodes as { idNo: string; _objections: unknown[] }[];
+    expect(nodes.map((n) => n.idNo)).toEqual([`${RESIDENT.slice(0, 6)}********${RESIDENT.slice(-4)}`]);
+    expect(nodes[0]._objections).toEqual([{ item: 'name', status: 'OPEN' }]);
+  });
+});
+
 describe('the audit log of objections', () => {
   it('stores no key value typed or stored, not in details, refusals or the correction entry', async () => {
     const [o] = await gw.store.find(OBJECTIONS, { filter: eq('resource', VEHICLES) });
