@@ -2,8 +2,8 @@
 // list query executed, its JSON and its UTF-8 bytes, CPU per operation, the variants alternated per
 // operation in turn, medians. The A/A is a second copy of the other checkout (its modules loaded again
 // from another folder): two instances of the same code, each with its own schema and JIT history.
-// Each variant builds its schema with its own code and answers through its own executor; the store, the
-// contexts and the demo data are shared. Stops if the answers differ.
+// Each variant builds its schema with its own code, answers through its own executor and reads through
+// its own store's code (a connection of its own on one folder of the demo data). Stops if the answers differ.
 // Run: npx tsx bench/ab-in-process.ts --base DIR --aa DIR2 [--ops 2000] [--query list|denied]
 //   (DIR, DIR2: clones of the code before, with node_modules linked to the same folder as this one's)
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,6 +40,7 @@ interface Variant {
   execute: (op: { schema: GraphQLSchema; document: DocumentNode; context: unknown }) => Promise<ExecutionResult>;
   /** The answer's bytes as that code sends them. */
   encode: (text: string) => Buffer;
+  open: typeof openSqliteStore;
 }
 
 async function checkout(name: string, dir: string): Promise<Variant> {
@@ -50,6 +51,7 @@ async function checkout(name: string, dir: string): Promise<Variant> {
     build: (await src('src/server/assemble.ts')).buildGatewaySchema,
     execute: (await src('src/server/executor.ts')).executeOperation,
     encode: respond.utf8 ?? ((t: string) => Buffer.from(t)),
+    open: (await src('src/store/sqlite.ts')).openSqliteStore,
   };
 }
 
@@ -57,7 +59,7 @@ const [base, aa] = [arg('base'), arg('aa')];
 if (!base || !aa) throw new Error('usage: --base DIR --aa DIR2 (two clones of the code before)');
 const variants: Variant[] = [
   await checkout('before', base),
-  { name: 'this checkout', build: buildGatewaySchema, execute: executeOperation, encode: utf8 },
+  { name: 'this checkout', build: buildGatewaySchema, execute: executeOperation, encode: utf8, open: openSqliteStore },
   await checkout('before, a second copy (A/A)', aa),
 ];
 
@@ -68,11 +70,12 @@ try {
   process.stderr.write('loading the demo data...\n');
   await ensureDemo(store, platform);
   const catalogues: Catalogue[] = await publishedCatalogues(store);
-  const runs = variants.map((v) => {
+  const runs = await Promise.all(variants.map(async (v) => {
     const built = v.build(platform, catalogues);
+    const own = await v.open(dir);
     // Each its own access decisions, as each gateway keeps its own.
-    return { ...v, built, context: requestContexts(platform, store, built.catalogues), exec: [] as number[], total: [] as number[] };
-  });
+    return { ...v, built, store: own, context: requestContexts(platform, own, built.catalogues), exec: [] as number[], total: [] as number[] };
+  }));
   const document = parse(query);
   const answer = (r: ExecutionResult) => JSON.stringify(r.errors ? { ...r, errors: dedupeErrors(r.errors) } : r);
   const first = await Promise.all(runs.map(async (run) => answer(await run.execute({ schema: run.built.schema, document, context: await run.context() }))));
@@ -93,6 +96,7 @@ try {
   console.log('|---|---:|---:|---:|');
   const b = median(runs[0].total);
   for (const run of runs) console.log(`| ${run.name} | ${median(run.exec)} | ${median(run.total)} | ${(median(run.total) / b).toFixed(3)} |`);
+  for (const run of runs) await run.store.close();
 } finally {
   await store.close();
   rmSync(dir, { recursive: true, force: true });

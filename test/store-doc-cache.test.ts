@@ -136,6 +136,63 @@ describe('the document cache against other writers', () => {
   });
 });
 
+describe('the ids a read found, kept with the documents', () => {
+  // A page and a page's links read twice answer the second time from the ids kept: every change of which
+  // rows a statement finds (or their order) must be seen as a change of a document is.
+  const linked = () => store.findByValues(C, 'v', ['old', 'x'], ['code', 'v']);
+
+  it('a statement’s parameters are part of what is kept: another value or page is read anew', async () => {
+    expect((await store.find(C, byCode('P001'))).map((r) => r.code)).toEqual(['P001']);
+    expect((await store.find(C, byCode('P002'))).map((r) => r.code)).toEqual(['P002']);
+    await cachedPage();
+    expect((await store.find(C, { ...PAGE, skip: 10 }))[0]!.code).toBe('P010');
+    expect((await store.findByValues(C, 'code', ['P005', 'P006'])).map((r) => r.code)).toEqual(['P005', 'P006']);
+    expect((await store.findByValues(C, 'code', ['P007'])).map((r) => r.code)).toEqual(['P007']);
+  });
+
+  it('this store’s own writes change which rows a page and a link find', async () => {
+    await cachedPage();
+    expect(await linked()).toHaveLength(30);
+    await linked();
+    await store.insert(C, [{ code: 'A0', v: 'x' }]);
+    expect((await store.find(C, PAGE))[0]!.code).toBe('A0');
+    expect((await linked()).map((r) => r.code)).toContain('A0');
+    await store.update(C, byCode('P000').filter, { code: 'Z' });
+    expect((await store.find(C, PAGE)).map((r) => r.code)).not.toContain('P000');
+    await store.delete(C, byCode('A0').filter);
+    expect((await linked()).map((r) => r.code)).not.toContain('A0');
+  });
+
+  it('another process’s commit that moves a row into a page, or a value into a link, is seen', async () => {
+    await cachedPage();
+    await linked();
+    await linked();
+    const script = `
+      const Database = require('better-sqlite3');
+      const db = new Database(process.argv[1]);
+      db.prepare(\`INSERT INTO "c:${C}" (doc) VALUES ('{"code":"A1","v":"x"}')\`).run();
+      db.prepare(\`UPDATE "c:${C}" SET doc = json_set(doc, '$.code', 'Z') WHERE json_extract(doc, '$.code') = 'P001'\`).run();
+      db.close();`;
+    const child = spawnSync(process.execPath, ['-e', script, join(dir, SQLITE_FILE)], { encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    const page = (await store.find(C, PAGE)).map((r) => r.code);
+    expect(page.slice(0, 3)).toEqual(['A1', 'P000', 'P002']);
+    expect((await linked()).map((r) => r.code)).toContain('A1');
+  });
+
+  it('counts a statement’s characters and its ids in the bound', () => {
+    const cache = new DocCache(1_000);
+    cache.checkDataVersion(1);
+    const statement = 'S'.repeat(100);
+    cache.setIds(C, statement, [1, 2, 3]);
+    expect(cache.size).toBe(100 + 3 * 8);
+    expect(cache.ids(C, statement)).toEqual([1, 2, 3]);
+    cache.forget(C);
+    expect(cache.ids(C, statement)).toBeUndefined();
+  });
+});
+
 describe('the document cache’s bound', () => {
   it('counts the documents’ text, so that a few wide records fill it as many narrow ones do', () => {
     const cache = new DocCache(100_000);

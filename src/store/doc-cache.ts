@@ -1,8 +1,10 @@
 // Documents of the embedded store already parsed, kept between reads (bounded), so that a page read
 // again costs its index walk and not SQLite's row text and JSON.parse of every document: those were most
-// of a page's read (bench/doc-cache.ts).
+// of a page's read (bench/doc-cache.ts). With them, the row ids that a read's statement found (a page,
+// a page's links), so that the same read again costs neither: the index walk was what a page read again
+// still paid, and most of a list request's reads (bench/store-reads.ts).
 //
-// Why the documents can be trusted, without a poll or a notice from other processes:
+// Why the documents and the ids can be trusted, without a poll or a notice from other processes:
 // - another connection (a second gateway, an import, the workflow's worker, the CLI) that commits
 //   changes SQLite's `PRAGMA data_version` for this connection; every cached read asks it first, in
 //   the same read transaction as the rows it reads, and a different answer forgets everything;
@@ -16,12 +18,18 @@ import type { Row } from './port.ts';
 interface Entry {
   epoch: number;
   generation: number;
-  doc: Row;
-  size: number; // the length of its stored JSON text
+  value: Row | readonly number[];
+  size: number; // the length of a document's stored JSON text; of a statement and its ids
 }
 
-/** Entries by collection, then by row id (a number key: a string key made per row cost 5% of a list request). */
-type Generation = Map<string, Map<number, Entry>>;
+/**
+ * Entries by collection, then by row id for a document (a number key: a string key made per row cost 5%
+ * of a list request), or by a read's statement (its SQL and parameters) for the ids it found.
+ */
+type Generation = Map<string, Map<number | string, Entry>>;
+
+/** What an entry of ids counts per id, beside its statement's characters. */
+const ID_SIZE = 8;
 
 /**
  * Two generations of entries: what is read or kept goes into the young one; when it holds half the
@@ -60,26 +68,40 @@ export class DocCache {
   }
 
   get(collection: string, id: number): Row | undefined {
-    let entry = this.#young.get(collection)?.get(id);
-    if (entry === undefined) {
-      entry = this.#old.get(collection)?.get(id);
-      if (entry !== undefined) this.#keep(collection, id, entry);
-    }
-    return entry !== undefined && entry.epoch === this.#epoch && entry.generation === (this.#generations.get(collection) ?? 0)
-      ? entry.doc
-      : undefined;
+    return this.#find(collection, id) as Row | undefined;
   }
 
   /** Keeps `doc`, parsed from stored JSON text of `size` characters. */
   set(collection: string, id: number, doc: Row, size: number): void {
-    this.#keep(collection, id, { epoch: this.#epoch, generation: this.#generations.get(collection) ?? 0, doc, size });
+    this.#keep(collection, id, { epoch: this.#epoch, generation: this.#generations.get(collection) ?? 0, value: doc, size });
   }
 
-  #keep(collection: string, id: number, entry: Entry): void {
+  /** The ids that `statement` (a read's SQL and parameters, one string) found in `collection`, in its order. */
+  ids(collection: string, statement: string): readonly number[] | undefined {
+    return this.#find(collection, statement) as readonly number[] | undefined;
+  }
+
+  setIds(collection: string, statement: string, ids: readonly number[]): void {
+    const size = statement.length + ids.length * ID_SIZE;
+    this.#keep(collection, statement, { epoch: this.#epoch, generation: this.#generations.get(collection) ?? 0, value: ids, size });
+  }
+
+  #find(collection: string, key: number | string): Entry['value'] | undefined {
+    let entry = this.#young.get(collection)?.get(key);
+    if (entry === undefined) {
+      entry = this.#old.get(collection)?.get(key);
+      if (entry !== undefined) this.#keep(collection, key, entry);
+    }
+    return entry !== undefined && entry.epoch === this.#epoch && entry.generation === (this.#generations.get(collection) ?? 0)
+      ? entry.value
+      : undefined;
+  }
+
+  #keep(collection: string, key: number | string, entry: Entry): void {
     let docs = this.#young.get(collection);
     if (docs === undefined) this.#young.set(collection, (docs = new Map()));
-    const replaced = docs.get(id);
-    docs.set(id, entry);
+    const replaced = docs.get(key);
+    docs.set(key, entry);
     this.#youngSize += entry.size - (replaced?.size ?? 0);
     if (this.#youngSize * 2 >= this.capacity) {
       this.#old = this.#young;
