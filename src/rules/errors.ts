@@ -10,8 +10,21 @@ function denialOptions(d: Denial, model: ResourceModel, item: string | null) {
   return { extensions: { code: d.code, resource: model.resource.code, ...(item ? { item } : {}) } };
 }
 
+/** The denials made, by decision: a decision is memoised per access profile (src/access/context.ts). */
+const denials = new WeakMap<Denial, Map<string, GraphQLError>>();
+
+/**
+ * The error of a denial, made once per decision, resource and item and the same object for every request
+ * of the profile: nothing changes an error once made (graphql and Apollo copy what they locate or format),
+ * and making one cost about as much as executing the 13th column of a 100-row page.
+ */
 export function deniedError(d: Denial, model: ResourceModel, item: string | null): GraphQLError {
-  return withoutStack(() => new GraphQLError(d.message, denialOptions(d, model, item)));
+  let byField = denials.get(d);
+  if (!byField) denials.set(d, (byField = new Map()));
+  const key = `${model.resource.code}|${item ?? ''}`;
+  let error = byField.get(key);
+  if (!error) byField.set(key, (error = withoutStack(() => new GraphQLError(d.message, denialOptions(d, model, item)))));
+  return error;
 }
 
 /** Located denials of a request, by rule and path pattern (list indices wildcarded). */
