@@ -68,10 +68,12 @@ function hasOwnScalarLiteral(schema: GraphQLSchema, document: DocumentNode): boo
 /**
  * graphql-jit's errors only inherit GraphQLError's prototype: without the original's extensions they have
  * none at all, where Apollo and the error formatting expect graphql-js's `{}`. Rebuilt as graphql-js
- * errors, with the locations graphql-jit computed.
+ * errors, with the locations graphql-jit computed. One whose original is a graphql-js error (a denial,
+ * mostly) already holds what the copy would: the original's extensions, its stack, message, path and
+ * locations, which Apollo formats through the same prototype (`toJSON`); it goes on as it is.
  */
 function asGraphQLError(e: GraphQLError): GraphQLError {
-  if (e.constructor === GraphQLError) return e;
+  if (e.constructor === GraphQLError || e.originalError instanceof GraphQLError) return e;
   // Its stack would be graphql-jit's, and the original error (a denial, mostly) has none worth keeping.
   const out = withoutStack(() => new GraphQLError(e.message, { path: e.path, originalError: e.originalError ?? undefined, extensions: e.extensions ?? undefined }));
   (out as { locations?: unknown }).locations = e.locations;
