@@ -2,8 +2,8 @@
 // process: three gateways (before, this, before again from a second clone: the A/A), each on its own
 // store of the demo data, loaded in turn by autocannon (a child process, 10 connections) in short blocks
 // alternated in rotation; the process's CPU per request of each block, medians. Stops if their status
-// and body differ. The list query of bench/gateway.ts.
-// Run: npx tsx bench/ab-gateways.ts --base DIR --aa DIR2 [--blocks 15] [--seconds 2]
+// and body differ. The list query of bench/gateway.ts, or (--query denied) the same with a denied item.
+// Run: npx tsx bench/ab-gateways.ts --base DIR --aa DIR2 [--blocks 15] [--seconds 2] [--query list|denied]
 //   (DIR, DIR2: clones of the code before, with node_modules linked to the same folder as this one's)
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { ensureDemo } from '../src/demo/setup.ts';
 import { signToken } from '../src/identity/token.ts';
 import { startGateway } from '../src/server/app.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
-import { benchPlatform, LIST_QUERY, PURPOSE, REQUESTER } from './demo-queries.ts';
+import { benchPlatform, DENIED_QUERY, LIST_QUERY, PURPOSE, REQUESTER } from './demo-queries.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,7 +41,8 @@ for (const [k, [name, start]] of starts.entries()) {
   const token = await signToken(gw.secret, { dept: REQUESTER, user: 'bench', roles: [], ttl: '1h' });
   gateways.push({ name, store, gw, token, cpu: [] });
 }
-const body = JSON.stringify({ query: LIST_QUERY });
+const queryName = arg('query') === 'denied' ? 'denied' : 'list';
+const body = JSON.stringify({ query: queryName === 'denied' ? DENIED_QUERY : LIST_QUERY });
 const headers = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': PURPOSE });
 const answers = await Promise.all(gateways.map(async (g) => {
   const r = await fetch(`${g.gw.url}/graphql`, { method: 'POST', headers: headers(g.token), body });
@@ -75,7 +76,7 @@ try {
       g.cpu.push((cpuNow() - c0) / r.n);
     }
   }
-  console.log(`list query, ${BLOCKS} blocks of ${SECONDS} s per gateway, the same answers; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end\n`);
+  console.log(`${queryName} query, ${BLOCKS} blocks of ${SECONDS} s per gateway, the same answers; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end\n`);
   console.log('| gateway | CPU µs per request (median of blocks) | vs before |');
   console.log('|---|---:|---:|');
   const before = median(gateways[0].cpu);
