@@ -12,6 +12,9 @@ import https from 'node:https';
  */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
+/** How long a kept-alive connection to a connected platform may stay idle, when the platform says no less. */
+const IDLE_SOCKET_MS = 30_000;
+
 export interface JsonAnswer {
   status: number;
   /** The parsed body; undefined when it is not JSON. */
@@ -39,7 +42,10 @@ export interface PlatformClient {
 export function platformClient(base: string): PlatformClient {
   const url = new URL(base);
   const secure = url.protocol === 'https:';
-  const agent = new (secure ? https : http).Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 64, maxFreeSockets: 16 });
+  // An idle timeout of its own makes the agent honour the connected platform's `Keep-Alive: timeout=N`
+  // (node drops a free socket a second before it): without one, node 20's agent ignores that hint and
+  // reuses a socket the platform is closing at that moment, and the read fails with ECONNRESET.
+  const agent = new (secure ? https : http).Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 64, maxFreeSockets: 16, timeout: IDLE_SOCKET_MS });
   const send = secure ? https.request : http.request;
   const prefix = url.pathname.replace(/\/+$/, '');
   return {
