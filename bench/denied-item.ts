@@ -6,18 +6,12 @@
 // µs per operation, medians, and each against the list query.
 // Run: npx tsc -p tsconfig.bench.json && node .tmp/bench-build/bench/denied-item.js [--ops 3000]   (compiled, as
 // served; `npx tsx bench/denied-item.ts` runs it through tsx's loader, where making an error costs more)
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parse } from 'graphql';
-import { publishedCatalogues } from '../src/catalogue/repository.ts';
-import { ensureDemo } from '../src/demo/setup.ts';
-import { buildGatewaySchema } from '../src/server/assemble.ts';
 import { executeOperation } from '../src/server/executor.ts';
 import { dedupeErrors } from '../src/rules/errors.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
-import { benchPlatform, DENIED_QUERY, LIST_QUERY } from './demo-queries.ts';
-import { requestContexts } from './request-context.ts';
+import { DENIED_QUERY, LIST_QUERY } from './demo-queries.ts';
+import { demoInProcess } from './request-context.ts';
 
 const i = process.argv.indexOf('--ops');
 const OPS = i > 0 ? Number(process.argv[i + 1]) : 3000;
@@ -28,14 +22,8 @@ const queries = [
   { name: 'with a 13th item, denied (monthlyWage)', text: DENIED_QUERY, errors: true },
 ].map((q) => ({ ...q, document: parse(q.text), cpu: [] as number[] }));
 
-const { platform } = benchPlatform(0);
-const dir = mkdtempSync(join(tmpdir(), 'govgraph-denied-item-'));
-const store = await openSqliteStore(dir);
+const { store, built, context, close } = await demoInProcess('denied-item');
 try {
-  process.stderr.write('loading the demo data...\n');
-  await ensureDemo(store, platform);
-  const built = buildGatewaySchema(platform, await publishedCatalogues(store));
-  const context = requestContexts(platform, store, built.catalogues);
   const cpuNow = () => {
     const u = process.cpuUsage();
     return u.user + u.system;
@@ -59,6 +47,5 @@ try {
   console.log('|---|---:|---:|');
   for (const q of queries) console.log(`| ${q.name} | ${median(q.cpu)} | ${(median(q.cpu) / list).toFixed(3)} |`);
 } finally {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await close();
 }

@@ -25,15 +25,14 @@ import { parse, type DocumentNode, type ExecutionResult } from 'graphql';
 import { ensureDemo } from '../src/demo/setup.ts';
 import { signToken } from '../src/identity/token.ts';
 import { startGateway } from '../src/server/app.ts';
-import { buildGatewaySchema, type GatewaySchema } from '../src/server/assemble.ts';
+import { type GatewaySchema } from '../src/server/assemble.ts';
 import { executeOperation, type Operation } from '../src/server/executor.ts';
 import { dedupeErrors } from '../src/rules/errors.ts';
-import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { RequestContext } from '../resolvers/request.ts';
 import { benchPlatform, DENIED_QUERY, LIST_QUERY, lookupQuery, PURPOSE, REQUESTER } from './demo-queries.ts';
 import { executeOwn, handles } from './own-executor.ts';
-import { requestContexts } from './request-context.ts';
+import { demoInProcess } from './request-context.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -80,13 +79,8 @@ const cpuNow = () => {
 };
 
 async function inProcess(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'govgraph-executors-'));
-  const store = await openSqliteStore(dir);
+  const { store, built, context, close } = await demoInProcess('executors');
   try {
-    process.stderr.write('loading the demo data...\n');
-    await ensureDemo(store, platform);
-    const built = buildGatewaySchema(platform, await publishedCatalogues(store));
-    const context = requestContexts(platform, store, built.catalogues);
     const key = String((await store.find('r_430000_rst_00001', { projection: ['registrationNo'], limit: 1, skip: 500 }))[0].registrationNo);
     // The same parsed document for both, as Apollo keeps one per query text.
     const cases = queries(key).map((q) => ({ ...q, document: parse(q.query) }));
@@ -126,8 +120,7 @@ async function inProcess(): Promise<void> {
       }
     }
   } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -3,18 +3,12 @@
 // sendBody makes them (src/server/http/respond.ts) beside Buffer.from, alternated with an A/A pair.
 // CPU per operation (process.cpuUsage), medians. No HTTP, Apollo pipeline or audit entry: bench/gateway.ts.
 // Run: npx tsx bench/list-phases.ts [--ops 1500]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parse } from 'graphql';
-import { publishedCatalogues } from '../src/catalogue/repository.ts';
-import { ensureDemo } from '../src/demo/setup.ts';
-import { buildGatewaySchema } from '../src/server/assemble.ts';
 import { executeOperation } from '../src/server/executor.ts';
 import { utf8 } from '../src/server/http/respond.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
-import { benchPlatform, LIST_QUERY } from './demo-queries.ts';
-import { requestContexts } from './request-context.ts';
+import { LIST_QUERY } from './demo-queries.ts';
+import { demoInProcess } from './request-context.ts';
 
 const i = process.argv.indexOf('--ops');
 const OPS = i > 0 ? Number(process.argv[i + 1]) : 1500;
@@ -25,14 +19,8 @@ const cpuNow = () => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const { platform } = benchPlatform(0);
-const dir = mkdtempSync(join(tmpdir(), 'govgraph-list-phases-'));
-const store = await openSqliteStore(dir);
+const { store, built, context, close } = await demoInProcess('list-phases');
 try {
-  process.stderr.write('loading the demo data...\n');
-  await ensureDemo(store, platform);
-  const built = buildGatewaySchema(platform, await publishedCatalogues(store));
-  const context = requestContexts(platform, store, built.catalogues);
   const document = parse(LIST_QUERY);
   const encoders: [string, (text: string) => Buffer][] = [['Buffer.from', (t) => Buffer.from(t)], ['utf8 (as sent)', utf8], ['Buffer.from again (A/A)', (t) => Buffer.from(t)]];
   const phases = { execution: [] as number[], 'JSON.stringify': [] as number[] };
@@ -64,6 +52,5 @@ try {
   for (const [name, xs] of Object.entries(phases)) console.log(`| ${name} | ${median(xs)} |`);
   for (const [k, [name]] of encoders.entries()) console.log(`| UTF-8: ${name} | ${median(encoded[k]).toFixed(1)} |`);
 } finally {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await close();
 }
