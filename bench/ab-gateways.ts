@@ -1,6 +1,6 @@
 // This checkout's gateway against another checkout's (the code before a change), end to end, in one
 // process: three gateways (before, this, before again from a second clone: the A/A), each on its own
-// store of the demo data, loaded in turn by autocannon (a child process, 10 connections) in short blocks
+// store of the demo data, opened with its own checkout's store code, loaded in turn by autocannon (a child process, 10 connections) in short blocks
 // alternated in rotation; the process's CPU per request of each block, medians. Stops if their status
 // and body differ. The list query of bench/gateway.ts, or (--query denied) the same with a denied item.
 // Run: npx tsx bench/ab-gateways.ts --base DIR --aa DIR2 [--blocks 15] [--seconds 2] [--query list|denied]
@@ -27,15 +27,19 @@ process.env.GOVGRAPH_LOG_LEVEL ??= 'warn';
 
 const { platform } = benchPlatform(0);
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-ab-gateways-'));
-const starts: [string, typeof startGateway][] = [
-  ['before', (await import(resolve(base, 'src/server/app.ts'))).startGateway],
-  ['this checkout', startGateway],
-  ['before, a second copy (A/A)', (await import(resolve(aa, 'src/server/app.ts'))).startGateway],
+const checkout = async (root: string): Promise<[typeof startGateway, typeof openSqliteStore]> => [
+  (await import(resolve(root, 'src/server/app.ts'))).startGateway,
+  (await import(resolve(root, 'src/store/sqlite.ts'))).openSqliteStore,
+];
+const starts: [string, [typeof startGateway, typeof openSqliteStore]][] = [
+  ['before', await checkout(base)],
+  ['this checkout', [startGateway, openSqliteStore]],
+  ['before, a second copy (A/A)', await checkout(aa)],
 ];
 process.stderr.write('loading the demo data three times...\n');
 const gateways: { name: string; store: Awaited<ReturnType<typeof openSqliteStore>>; gw: Awaited<ReturnType<typeof startGateway>>; token: string; cpu: number[] }[] = [];
-for (const [k, [name, start]] of starts.entries()) {
-  const store = await openSqliteStore(join(dir, String(k)));
+for (const [k, [name, [start, open]]] of starts.entries()) {
+  const store = await open(join(dir, String(k)));
   await ensureDemo(store, platform);
   const gw = await start({ platform, store, port: 0, pollMs: 0 });
   const token = await signToken(gw.secret, { dept: REQUESTER, user: 'bench', roles: [], ttl: '1h' });
