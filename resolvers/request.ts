@@ -11,11 +11,15 @@ import type { Grant } from '../src/access/grant-model.ts';
 import type { Identity } from '../src/identity/verify.ts';
 import type { SchemaService } from '../src/workflow/catalogues.ts';
 import type { ForwardNote } from '../src/federation/connected.ts';
+import type { Cancellation } from '../src/limits/cancel.ts';
 
 export interface RequestContext {
   requestId: string;
   platform: Platform;
+  /** The store. A resolver reads through `readStore(ctx)`, which refuses once the request is cancelled. */
   store: Store;
+  /** Whether nobody waits for the request any more (its client left, its time limit answered). */
+  cancel?: Cancellation;
   identity: Identity;
   purpose: string | null;
   now: Date;
@@ -86,4 +90,13 @@ export function requestAudit(ctx: RequestContext): RequestAudit {
 export function noteRefusal<E extends GraphQLError>(ctx: RequestContext, refusal: E): E {
   requestAudit(ctx).refusal ??= refusal;
   return refusal;
+}
+
+/**
+ * The store, for a read of this request: refused with REQUEST_CANCELLED once the request is cancelled
+ * (its client left, its time limit answered: src/limits/cancel.ts). Every read of a resolver asks here.
+ */
+export function readStore(ctx: RequestContext): Store {
+  ctx.cancel?.check();
+  return ctx.store;
 }

@@ -11,7 +11,7 @@ import { withinRows } from '../../src/access/row-scope.ts';
 import { takeProbes } from '../../src/limits/probes.ts';
 import { limitsOf } from '../../src/model/platform.ts';
 import { counterKey } from '../../src/identity/verify.ts';
-import type { RequestContext } from '../request.ts';
+import { readStore, type RequestContext } from '../request.ts';
 import { shapeRows, type LinkPlan, type ReadPlan } from './plan.ts';
 import { noteRead, noteRecords } from './records.ts';
 
@@ -38,8 +38,8 @@ async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): P
   // The linked resource's row scope applies as to a direct read: a record outside it is null.
   const scope = ctx.access.rows(target);
   const found = scope
-    ? await ctx.store.find(target.collection, { filter: withinRows({ kind: 'in', field: targetItem.name, values: [...values.values()] }, scope), projection: fields })
-    : await ctx.store.findByValues(target.collection, targetItem.name, [...values.values()], fields);
+    ? await readStore(ctx).find(target.collection, { filter: withinRows({ kind: 'in', field: targetItem.name, values: [...values.values()] }, scope), projection: fields })
+    : await readStore(ctx).findByValues(target.collection, targetItem.name, [...values.values()], fields);
   noteRecords(ctx, target, found.length);
   const byValue = new Map<string | number | boolean | null, Row>();
   for (const r of found) byValue.set(valueKey(r[targetItem.name]), r);
@@ -59,7 +59,7 @@ async function probesTaken(ctx: RequestContext, linkPlan: LinkPlan, n: number, r
   const refusal = linkPlan.refused
     ? null
     // The lookup's own quota: of the department, at the platform that forwarded it when one did (counterKey).
-    : await takeProbes(ctx.store, limitsOf(ctx.platform).maskedProbes, counterKey(ctx.identity), new Map([[target.resource.code, n]]));
+    : await takeProbes(readStore(ctx), limitsOf(ctx.platform).maskedProbes, counterKey(ctx.identity), new Map([[target.resource.code, n]]));
   if (!refusal && !linkPlan.refused) return true;
   for (const row of rows) (row as Record<string, unknown>)[field] = null;
   if (refusal) {

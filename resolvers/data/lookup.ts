@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ResourceModel } from '../../src/generate/model.ts';
 import type { Row, Value } from '../../src/store/port.ts';
-import type { RequestContext } from '../request.ts';
+import { readStore, type RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
 import { pathPattern, planFor } from './plan.ts';
 import { withLinks } from './links.ts';
@@ -13,7 +13,7 @@ export function lookupResolver(model: ResourceModel) {
   return async (_parent: unknown, args: Record<string, Value>, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Row | null> => {
     noteRead(ctx, model, { filtered: [key] });
     const plan = planFor(ctx, model, pathPattern(info), info, info.fieldNodes);
-    const rows = await ctx.store.find(model.collection, {
+    const rows = await readStore(ctx).find(model.collection, {
       // A record outside the requester's row scope is null, as a missing one.
       filter: withinRows({ kind: 'compare', field: key, op: 'eq', value: args[key] }, ctx.access.rows(model)),
       projection: plan.projection,

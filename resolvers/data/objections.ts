@@ -4,7 +4,7 @@
 import DataLoader from 'dataloader';
 import type { ResourceModel } from '../../src/generate/model.ts';
 import type { Row, Value } from '../../src/store/port.ts';
-import type { RequestContext } from '../request.ts';
+import { readStore, type RequestContext } from '../request.ts';
 import { rawKey } from './plan.ts';
 import { standingObjections, type Objection } from '../../src/workflow/objections.ts';
 
@@ -16,7 +16,7 @@ function loaderFor(ctx: RequestContext, model: ResourceModel): DataLoader<Value,
   if (!loader) {
     loader = new DataLoader<Value, Objection[]>(async (keys) => {
       const byKey = new Map<string, Objection[]>();
-      for (const o of await standingObjections(ctx.store, model.resource.code, keys)) {
+      for (const o of await standingObjections(readStore(ctx), model.resource.code, keys)) {
         const k = JSON.stringify(o.key);
         byKey.set(k, [...(byKey.get(k) ?? []), o]);
       }

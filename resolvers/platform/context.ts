@@ -4,12 +4,12 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { GrantInputError, GrantNotFoundError } from '../../src/access/grants.ts';
 import { AuditUnavailableError } from '../../src/audit/log.ts';
 import { AuditQueryError } from '../../src/audit/query.ts';
-import { requestAudit, type RequestContext } from '../request.ts';
+import { readStore, requestAudit, type RequestContext } from '../request.ts';
 import type { Actor, WorkflowEnv } from '../../src/workflow/actor.ts';
 import { WorkflowError } from '../../src/workflow/errors.ts';
 
 export function envOf(ctx: RequestContext): WorkflowEnv {
-  return { store: ctx.store, platform: ctx.platform, now: ctx.now };
+  return { store: readStore(ctx), platform: ctx.platform, now: ctx.now };
 }
 
 /** The caller as the workflow sees it; its audit entries are noted so the audit plugin does not repeat them. */

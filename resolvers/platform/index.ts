@@ -7,7 +7,7 @@ import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';
 import { defaultPageSize, departmentByCode } from '../../src/model/platform.ts';
 import { shownNames } from '../../src/model/input-bounds.ts';
-import type { RequestContext } from '../request.ts';
+import { readStore, type RequestContext } from '../request.ts';
 import { listCatalogues, publishCatalogue, reviewCatalogue, seesDrafts, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
 import { revisionState } from '../../src/workflow/deadlines.ts';
 import { findPublishedResource, resourceView, shareView } from '../../src/workflow/resource-info.ts';
@@ -65,7 +65,7 @@ const resolvers: Resolvers = {
     },
 
     grants: async (_p, args, ctx) => {
-      const all = await listGrants(ctx.store, {
+      const all = await listGrants(readStore(ctx), {
         resource: args.resource ?? undefined,
         requester: args.requester ?? undefined,
         active: args.active === true,
@@ -93,7 +93,7 @@ const resolvers: Resolvers = {
         // Left out, `first` is the schema's default of 50, or the platform's page maximum when smaller.
         const given = info.fieldNodes.some((n) => n.arguments?.some((a) => a.name.value === 'first'));
         return listAudit(
-          ctx.store,
+          readStore(ctx),
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
           {
             department: f.department ?? undefined,
@@ -110,12 +110,12 @@ const resolvers: Resolvers = {
         );
       }),
 
-    verifyAuditChain: (_p, _a, ctx) => verifyAuditChain(ctx.store, undefined, { checkpointFile: checkpointFileFromEnv() }),
+    verifyAuditChain: (_p, _a, ctx) => verifyAuditChain(readStore(ctx), undefined, { checkpointFile: checkpointFileFromEnv() }),
 
     usage: (_p, args, ctx) =>
       translated(() =>
         usageReport(
-          ctx.store,
+          readStore(ctx),
           ctx.platform,
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
           { from: args.from, to: args.to, resource: args.resource },
@@ -303,7 +303,7 @@ const resolvers: Resolvers = {
     overdue: (r, _a, ctx) => requestDeadline(envOf(ctx), r).overdue,
     grant: async (r, _a, ctx) => {
       if (!r.grantId) return null;
-      return getGrant(ctx.store, r.grantId);
+      return getGrant(readStore(ctx), r.grantId);
     },
   },
 
@@ -317,7 +317,7 @@ const resolvers: Resolvers = {
     active: (g, _a, ctx) => isGrantActive(g, ctx.now),
     request: async (g, _a, ctx) => {
       if (!g.requestId) return null;
-      const r = await getSharingRequest(ctx.store, g.requestId);
+      const r = await getSharingRequest(readStore(ctx), g.requestId);
       return r && seesRequest(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, r) ? r : null;
     },
   },
@@ -339,7 +339,7 @@ function cataloguesOnce(ctx: RequestContext, id: string): ReturnType<typeof list
  * for a resource no longer published (a grant can outlive it).
  */
 async function providerIn(ctx: RequestContext, code: string): Promise<string | null> {
-  return findPublishedResource(ctx.published, code)?.resource.provider ?? providerOf(ctx.store, code);
+  return findPublishedResource(ctx.published, code)?.resource.provider ?? providerOf(readStore(ctx), code);
 }
 
 export function platformResolvers() {

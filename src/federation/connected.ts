@@ -21,6 +21,7 @@ import { plannedProxyingResolver } from './delegation.ts';
 import { Namespace, PrefixTypes } from './transforms.ts';
 import { SchemaRebuilds } from './schema-rebuilds.ts';
 import { theirError, theirLabel } from './their-text.ts';
+import { cancelledError, type Cancellation } from '../limits/cancel.ts';
 
 export const SCHEMA_PATH = '/.well-known/govgraph/schema';
 
@@ -55,6 +56,8 @@ interface Asker {
   purpose: string | null;
   /** Per-request notes for the audit log: what each connected platform answered. */
   forwards?: ForwardNote[];
+  /** The request's cancellation (src/limits/cancel.ts): nothing is forwarded after it, and a request in flight is aborted. */
+  cancel?: Cancellation;
 }
 
 export interface ForwardNote {
@@ -558,13 +561,17 @@ export class ConnectedPlatforms {
     const note = (outcome: ForwardNote['outcome'], errors: number) => asker.forwards?.push({ namespace: c.namespace, platform: c.region, outcome, errors });
     let res;
     try {
+      asker.cancel?.check();
       res = await this.client(c).request('/graphql', {
         method: 'POST',
         headers: await this.headers(c, asker),
         body: JSON.stringify({ query: textOf(request.document), variables: request.variables, operationName: request.operationName }),
         timeoutMs,
+        signal: asker.cancel?.signal,
       });
     } catch (err) {
+      // Cancelled (its client left, its time limit answered): nothing answered, nobody to tell.
+      if (asker.cancel?.reason) return { errors: [cancelledError(asker.cancel.reason)] };
       note('unavailable', 1);
       const refused = unavailable(c, failure(c, err));
       // Not a platform that is down (the schema poll says that, once): one that answers too much, logged each time.

@@ -34,8 +34,11 @@ export class TransportError extends Error {
   }
 }
 
+const cancelled = () => new TransportError('the request was cancelled', 'CANCELLED');
+
 export interface PlatformClient {
-  request(path: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; timeoutMs: number; maxBytes?: number }): Promise<JsonAnswer>;
+  /** `signal`: the request is aborted when it is (its own request cancelled, src/limits/cancel.ts), failing with code CANCELLED. */
+  request(path: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; timeoutMs: number; maxBytes?: number; signal?: AbortSignal }): Promise<JsonAnswer>;
   close(): void;
 }
 
@@ -52,15 +55,22 @@ export function platformClient(base: string): PlatformClient {
     request(path, init) {
       const maxBytes = init.maxBytes ?? MAX_ANSWER_BYTES;
       const tooLarge = () => new TransportError(`more than ${maxBytes} bytes`, 'TOO_LARGE');
+      const signal = init.signal;
+      if (signal?.aborted) return Promise.reject(cancelled());
       return new Promise<JsonAnswer>((resolve, reject) => {
         let settled = false;
-        const fail = (err: Error) => {
-          if (settled) return;
+        const done = () => {
           settled = true;
           clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        };
+        const fail = (err: Error) => {
+          if (settled) return;
+          done();
           req.destroy();
           reject(err);
         };
+        const onAbort = () => fail(cancelled());
         const headers: Record<string, string | number> = { ...init.headers, accept: 'application/json' };
         if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body);
         const req = send({
@@ -79,8 +89,7 @@ export function platformClient(base: string): PlatformClient {
           res.on('error', fail);
           res.on('end', () => {
             if (settled) return;
-            settled = true;
-            clearTimeout(timer);
+            done();
             const text = Buffer.concat(chunks).toString('utf8');
             const json = /^application\/([\w.+-]*\+)?json\b/i.test(res.headers['content-type'] ?? '') && !res.headers['content-encoding'];
             let body: unknown;
@@ -94,6 +103,7 @@ export function platformClient(base: string): PlatformClient {
         });
         const timer = setTimeout(() => fail(new TransportError(`no answer within ${init.timeoutMs} ms`, 'TIMEOUT')), init.timeoutMs);
         req.on('error', (err: NodeJS.ErrnoException) => fail(new TransportError(err.message, err.code ?? 'ERROR')));
+        signal?.addEventListener('abort', onAbort, { once: true });
         req.end(init.body);
       });
     },

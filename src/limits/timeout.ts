@@ -1,12 +1,14 @@
 // The time limit of SPEC §13 (`limits.timeoutMs`): a query still running that long after its request
 // was read is answered with QUERY_TOO_COMPLEX naming the limit, and no data. Its work is no longer waited
-// for: the answer and its audit entry go out at the deadline, and whatever the execution still does is
-// dropped when it ends (each store operation has its own bound: SQLite's lock retry, MongoDB's timeouts).
+// for: the answer and its audit entry go out at the deadline, the request is cancelled (./cancel.ts: its
+// execution reads nothing more), and what it still does is dropped when it ends (a store operation under
+// way when the limit answered has its own bound: SQLite's lock retry, MongoDB's timeouts).
 //
 // Mutations are not cut: a workflow action stopped between two of its writes would be half done. They
 // run to their end, each store write within the store's own bound.
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { QUERY_TOO_COMPLEX } from './document.ts';
+import type { Cancellation } from './cancel.ts';
 
 export const TIMEOUT_LIMIT = 'timeoutMs';
 
@@ -26,6 +28,7 @@ interface Watched {
   deadline: number;
   startedAt: number;
   resolve(result: ExecutionResult): void;
+  cancel: Cancellation | undefined;
 }
 
 /**
@@ -48,12 +51,12 @@ export class Deadlines {
 
   /**
    * The result of `work`, or, when it has not settled `timeoutMs` after `startedAt` (ms since the epoch),
-   * a result with no data and the time limit's error. `work` is never awaited past the deadline; its
-   * later result or failure is ignored.
+   * a result with no data and the time limit's error. `work` is never awaited past the deadline: `cancel`
+   * is cancelled then, so that it reads no more, and its later result or failure is ignored.
    */
-  within<T extends ExecutionResult>(work: Promise<T>, startedAt: number): Promise<T | ExecutionResult> {
+  within<T extends ExecutionResult>(work: Promise<T>, startedAt: number, cancel?: Cancellation): Promise<T | ExecutionResult> {
     return new Promise<T | ExecutionResult>((resolve, reject) => {
-      const entry: Watched = { deadline: startedAt + this.timeoutMs, startedAt, resolve };
+      const entry: Watched = { deadline: startedAt + this.timeoutMs, startedAt, resolve, cancel };
       this.pending.add(entry);
       if (entry.deadline < this.timerAt) this.arm(entry.deadline);
       work.then(
@@ -83,6 +86,7 @@ export class Deadlines {
     for (const entry of this.pending) {
       if (entry.deadline <= now) {
         this.pending.delete(entry);
+        entry.cancel?.cancel('time-limit'); // before the answer: its audit entry holds nothing read after it
         entry.resolve({ data: null, errors: [timedOut(now - entry.startedAt, this.timeoutMs)] });
       } else if (entry.deadline < next) next = entry.deadline;
     }

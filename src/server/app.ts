@@ -39,6 +39,7 @@ import { TrustedDocumentStore, persistedQueryProblem, sentDocument, withDocument
 import { takeRequest, watchRateMeter } from '../limits/rates.ts';
 import { SchemaHolder, type OperationExecutor } from './schema-holder.ts';
 import { deadlineGateway } from './deadline.ts';
+import { Cancellation } from '../limits/cancel.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { DepartmentViews, introspectionPlugin } from './plugins/introspection.ts';
 import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
@@ -300,7 +301,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const trustMode = trusted.config.mode;
   const refusedAs = (err: unknown, requestId: string, department: string, sent: HTTPGraphQLRequest) =>
     noteRefused(err, { requestId, department, operationName: sentOperationName(sent) });
-  const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest): Promise<RequestContext> => {
+  const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation): Promise<RequestContext> => {
     let identity, sentPurpose;
     try {
       // A department token verified before and still valid is known: its claims were looked at then.
@@ -377,6 +378,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       requestId,
       platform,
       store,
+      cancel,
       identity,
       purpose,
       now,
@@ -430,7 +432,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       search: url.search,
       body,
     };
-    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, httpGraphQLRequest) });
+    // A client that leaves before its answer is sent cancels its query: nothing more is read for it.
+    const cancel = new Cancellation();
+    res.once('close', () => res.writableEnded || cancel.cancel('client-closed'));
+    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, httpGraphQLRequest, cancel) });
     if (answer.body.kind === 'complete') {
       await sendBody(req, res, answer.status ?? 200, answer.headers, answer.body.string);
       return;

@@ -44,6 +44,7 @@ import { connectionTypeName } from '../../model/names.ts';
 import type { Store } from '../../store/port.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { isTimedOut } from '../../limits/timeout.ts';
+import { isCancelled } from '../../limits/cancel.ts';
 import { requestAudit, type RequestAudit, type RequestContext } from '../../../resolvers/request.ts';
 
 export { requestAudit, type RequestAudit } from '../../../resolvers/request.ts';
@@ -311,8 +312,11 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     // so is one beside what connected platforms answered, though nothing was read here (the entry of the
     // namespace alone would hide the attempt from the refused resource's provider).
     const parts = audit.refusal ? withRefusal(resources, audit.refusal, ctx.published) : resources;
-    const detail = [audit.refusal && refusalDetail(audit.refusal), forwarded].filter(Boolean).join('; ') || null;
-    entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: parts, outcome: readOutcome(parts), detail }));
+    // A query whose client left stopped reading (src/limits/cancel.ts): the entry holds what it read
+    // before, with the error its later reads were refused with.
+    const cancelled = errors.find(isCancelled);
+    const detail = [cancelled && refusalDetail(cancelled), audit.refusal && refusalDetail(audit.refusal), forwarded].filter(Boolean).join('; ') || null;
+    entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: parts, outcome: cancelled ? 'error' : readOutcome(parts), detail }));
   } else if (forwarded) {
     const outcome = forwards.every((f) => f.outcome === 'answered') ? 'allowed' : 'error';
     entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: [], outcome, detail: forwarded }));
