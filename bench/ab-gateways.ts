@@ -2,8 +2,9 @@
 // process: three gateways (before, this, before again from a second clone: the A/A), each on its own
 // store of the demo data, opened with its own checkout's store code, loaded in turn by autocannon (a child process, 10 connections) in short blocks
 // alternated in rotation; the process's CPU per request of each block, medians. Stops if their status
-// and body differ. The list query of bench/gateway.ts, or (--query denied) the same with a denied item.
-// Run: npx tsx bench/ab-gateways.ts --base DIR --aa DIR2 [--blocks 15] [--seconds 2] [--query list|denied]
+// and body differ. The list query of bench/gateway.ts, or (--query denied) the same with a denied item,
+// (--query lookup) its lookup by key, (--query floor) `{ __typename }`.
+// Run: npx tsx bench/ab-gateways.ts --base DIR --aa DIR2 [--blocks 15] [--seconds 2] [--query list|denied|lookup|floor]
 //   (DIR, DIR2: clones of the code before, with node_modules linked to the same folder as this one's)
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { ensureDemo } from '../src/demo/setup.ts';
 import { signToken } from '../src/identity/token.ts';
 import { startGateway } from '../src/server/app.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
-import { benchPlatform, DENIED_QUERY, LIST_QUERY, PURPOSE, REQUESTER } from './demo-queries.ts';
+import { benchPlatform, DENIED_QUERY, LIST_QUERY, lookupQuery, PURPOSE, REQUESTER } from './demo-queries.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,8 +46,14 @@ for (const [k, [name, [start, open]]] of starts.entries()) {
   const token = await signToken(gw.secret, { dept: REQUESTER, user: 'bench', roles: [], ttl: '1h' });
   gateways.push({ name, store, gw, token, cpu: [] });
 }
-const queryName = arg('query') === 'denied' ? 'denied' : 'list';
-const body = JSON.stringify({ query: queryName === 'denied' ? DENIED_QUERY : LIST_QUERY });
+const queryName = arg('query') ?? 'list';
+// The lookup's key: a record of the middle of the demo's (the same in every store).
+const key = async () => String((await gateways[0].store.find('r_430000_rst_00001', { projection: ['registrationNo'], limit: 1, skip: 500 }))[0].registrationNo);
+const queries: Record<string, () => Promise<string>> = {
+  list: async () => LIST_QUERY, denied: async () => DENIED_QUERY, lookup: async () => lookupQuery(await key()), floor: async () => '{ __typename }',
+};
+if (!queries[queryName]) throw new Error(`--query: one of ${Object.keys(queries).join(', ')}`);
+const body = JSON.stringify({ query: await queries[queryName]() });
 const headers = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': PURPOSE });
 const answers = await Promise.all(gateways.map(async (g) => {
   const r = await fetch(`${g.gw.url}/graphql`, { method: 'POST', headers: headers(g.token), body });

@@ -25,12 +25,16 @@ async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): P
   const { link, plan } = linkPlan;
   const { item, field, target, targetItem } = link;
   // Each row's value, keyed by value (a decimal matches the decimal asked for by value, not by identity).
-  const keys = rows.map((row) => {
-    const value = row[item.name];
-    return value === null || value === undefined ? undefined : valueKey(value);
-  });
+  // Plain loops: this runs for every row of every page (issue 10).
+  const keys: (string | number | boolean | null | undefined)[] = new Array(rows.length);
   const values = new Map<string | number | boolean | null, Value>();
-  rows.forEach((row, i) => keys[i] !== undefined && values.set(keys[i], row[item.name]));
+  for (let i = 0; i < rows.length; i++) {
+    const value = rows[i][item.name];
+    if (value === null || value === undefined) continue;
+    const key = valueKey(value);
+    keys[i] = key;
+    values.set(key, value);
+  }
   if (values.size === 0) return;
   if (linkPlan.probes && !(await probesTaken(ctx, linkPlan, values.size, rows))) return;
   noteRead(ctx, target, { filtered: [targetItem.name] });
@@ -43,10 +47,17 @@ async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): P
   noteRecords(ctx, target, found.length);
   const byValue = new Map<string | number | boolean | null, Row>();
   for (const r of found) byValue.set(valueKey(r[targetItem.name]), r);
-  const linkedRows = keys.map((k) => (k === undefined ? null : byValue.get(k) ?? null));
+  const linkedRows: (Row | null)[] = new Array(rows.length);
+  const linked = new Set<Row>(); // each once, in the order of the rows that link them
+  for (let i = 0; i < rows.length; i++) {
+    const key = keys[i];
+    const r = key === undefined ? null : byValue.get(key) ?? null;
+    linkedRows[i] = r;
+    if (r !== null) linked.add(r);
+  }
   // Shaped in the order of the rows that link them, so a denial is located at the first of them.
-  await withLinks(ctx, plan, [...new Set(linkedRows.filter((r): r is Row => r !== null))]);
-  rows.forEach((row, i) => ((row as Record<string, unknown>)[field] = linkedRows[i]));
+  await withLinks(ctx, plan, [...linked]);
+  for (let i = 0; i < rows.length; i++) (rows[i] as Record<string, unknown>)[field] = linkedRows[i];
 }
 
 /**

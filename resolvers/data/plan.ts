@@ -15,8 +15,7 @@ import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { LinkModel, ResourceModel } from '../../src/generate/model.ts';
 import { isSensitive } from '../../src/generate/model.ts';
 import { selectedFields } from '../../src/generate/selection.ts';
-import { applyMask } from '../../src/formats/masks.ts';
-import type { MaskName } from '../../src/model/catalogue.ts';
+import { keptMask, maskOf } from '../../src/formats/masks.ts';
 import { deniedError } from '../../src/rules/errors.ts';
 import { isRefusal, itemAnswer, linkAnswer, recordRefusal, type Refusal } from '../../src/rules/data-rules.ts';
 import type { Row, Value } from '../../src/store/port.ts';
@@ -25,7 +24,7 @@ import type { RequestContext } from '../request.ts';
 export interface ReadPlan {
   model: ResourceModel;
   projection: string[];
-  texts: { item: string; mask: MaskName | null }[];
+  texts: { item: string; mask: ((value: string) => string) | null }[];
   denials: { field: string; refusal: Refusal; error: Error }[];
   /** Denied items read all the same (the key, which links, cursors and objections need): null in every row. */
   hidden: string[];
@@ -69,7 +68,7 @@ function planRead(ctx: RequestContext, model: ResourceModel, info: GraphQLResolv
       const d = access.peekItem(model, name);
       if (d.allowed && access.item(model, name).allowed) {
         fields.add(name);
-        if (isSensitive(item)) texts.push({ item: name, mask: d.mask });
+        if (isSensitive(item)) texts.push({ item: name, mask: d.mask === null ? null : keptMask(maskOf(d.mask)) });
       } else {
         const answer = itemAnswer(model, name, access);
         if (answer !== true) denials.push({ field: name, refusal: answer, error: deniedError(answer.d, answer.model, answer.item) });
@@ -118,14 +117,19 @@ export function shapeRows(ctx: RequestContext, plan: ReadPlan, rows: Row[]): Row
   if (texts.length || hidden.length) {
     const key = plan.model.resource.key;
     const keyShaped = hidden.includes(key) || texts.some((t) => t.item === key);
-    for (const row of rows) {
+    // Plain loops: this runs for every row of every page (issue 10).
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r];
       if (keyShaped) (row as Row & { [RAW_KEY]?: Value })[RAW_KEY] = row[key];
-      for (const { item, mask } of texts) {
+      for (let t = 0; t < texts.length; t++) {
+        const { item, mask } = texts[t];
         const value = row[item];
         if (value === null || value === undefined) continue;
-        row[item] = mask ? applyMask(mask, String(value)) : String(value);
+        const text = typeof value === 'string' ? value : String(value);
+        if (mask) row[item] = mask(text);
+        else if (text !== value) row[item] = text;
       }
-      for (const item of hidden) row[item] = null;
+      for (let h = 0; h < hidden.length; h++) row[hidden[h]] = null;
     }
   }
   if (plan.denials.length > 0 && !plan.placed && rows.length > 0) {
