@@ -47,17 +47,18 @@ async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): P
   noteRecords(ctx, target, found.length);
   const byValue = new Map<string | number | boolean | null, Row>();
   for (const r of found) byValue.set(valueKey(r[targetItem.name]), r);
-  const linkedRows: (Row | null)[] = new Array(rows.length);
-  const linked = new Set<Row>(); // each once, in the order of the rows that link them
-  for (let i = 0; i < rows.length; i++) {
-    const key = keys[i];
-    const r = key === undefined ? null : byValue.get(key) ?? null;
-    linkedRows[i] = r;
-    if (r !== null) linked.add(r);
+  // Each linked record once, in the order of the rows that link them (`values` is in that order).
+  const linked: Row[] = [];
+  for (const key of values.keys()) {
+    const r = byValue.get(key);
+    if (r !== undefined) linked.push(r);
   }
   // Shaped in the order of the rows that link them, so a denial is located at the first of them.
-  await withLinks(ctx, plan, [...linked]);
-  for (let i = 0; i < rows.length; i++) (rows[i] as Record<string, unknown>)[field] = linkedRows[i];
+  await withLinks(ctx, plan, linked);
+  for (let i = 0; i < rows.length; i++) {
+    const key = keys[i];
+    (rows[i] as Record<string, unknown>)[field] = key === undefined ? null : byValue.get(key) ?? null;
+  }
 }
 
 /**
