@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MASKS, applyMask, effectiveMask } from '../src/formats/masks.ts';
+import { MASKS, applyMask, effectiveMask, keptMask, maskOf } from '../src/formats/masks.ts';
 
 describe('masks', () => {
   it('lists the five masks of the spec', () => {
@@ -26,6 +26,19 @@ describe('masks', () => {
     expect(applyMask('idcard', '1234567890')).toBe('**********');
     expect(applyMask('phone', '1234567')).toBe('*******');
     expect(applyMask('full', '')).toBe('');
+  });
+  it('a kept mask answers as the mask, for values seen again and past its bound', () => {
+    for (const mask of MASKS) {
+      const kept = keptMask(mask);
+      expect(keptMask(maskOf(mask.name))).toBe(kept);
+      // 50,000 distinct values (past two generations of 20,000), each asked twice, some with surrogate pairs.
+      for (let round = 0; round < 2; round++) {
+        for (let i = 0; i < 50_000; i += round + 1) {
+          const value = i % 7 === 0 ? `𠀀${i}张` : `43010219${i}`;
+          expect(kept(value)).toBe(applyMask(mask.name, value));
+        }
+      }
+    }
   });
   it('a personal or secret item without a mask gets full', () => {
     expect(effectiveMask({ sensitivity: 'personal' })).toBe('full');
