@@ -51,7 +51,8 @@ export function maskWith({ keepFirst, keepLast }: Mask, value: string): string {
  * `mask` as a function whose answers are kept: a list's page read again masks the same values on every
  * request (two masks on each of 100 rows in the bench's list). Two generations of at most MASKED_KEPT
  * values each, as the document cache keeps documents (src/store/doc-cache.ts): least recently used in
- * effect. It keeps what the document cache holds already, the values, and their masked forms.
+ * effect. Only values of at most MASKED_KEPT_CHARS units are kept (ID numbers, names, phone numbers):
+ * a long text would make the count no bound on memory.
  */
 export function keptMask(mask: Mask): (value: string) => string {
   let kept = KEPT.get(mask);
@@ -59,6 +60,7 @@ export function keptMask(mask: Mask): (value: string) => string {
   let young = new Map<string, string>();
   let old = new Map<string, string>();
   kept = (value) => {
+    if (value.length > MASKED_KEPT_CHARS) return maskWith(mask, value);
     let out = young.get(value);
     if (out === undefined) {
       out = old.get(value) ?? maskWith(mask, value);
@@ -72,6 +74,7 @@ export function keptMask(mask: Mask): (value: string) => string {
 }
 
 const MASKED_KEPT = 20_000;
+const MASKED_KEPT_CHARS = 64;
 const KEPT = new Map<Mask, (value: string) => string>();
 
 function masked(chars: string[], keepFirst: number, keepLast: number): string[] {
