@@ -17,6 +17,17 @@ import { OBJECTIONS } from '../src/workflow/objections.ts';
 import { Cancellation } from '../src/limits/cancel.ts';
 import { withDeadline } from '../src/server/deadline.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { Writable } from 'node:stream';
+import { createLogger, loggingPlugin } from '../src/server/plugins/logging.ts';
+
+/** The gateway's request log lines, parsed. */
+const logLines: Record<string, unknown>[] = [];
+const logSink = new Writable({
+  write(chunk, _enc, done) {
+    for (const l of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(l) as Record<string, unknown>);
+    done();
+  },
+});
 
 const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/cancel', name);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,7 +66,7 @@ const FULL_READS = ALIASES * (1 + LEVELS);
 let gw: TestGateway;
 
 beforeAll(async () => {
-  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('catalogue.yaml')], limits: { timeoutMs: TIMEOUT_MS }, wrapStore: slowStore });
+  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('catalogue.yaml')], limits: { timeoutMs: TIMEOUT_MS }, wrapStore: slowStore, gateway: { plugins: [loggingPlugin(createLogger(logSink, 'info'))] } });
   const units = (readDocument(fixture('catalogue.yaml')) as Catalogue).resources[0];
   const no = (i: number) => `U${String(i).padStart(4, '0')}`;
   await gw.store.insert(collectionOf(units), Array.from({ length: 1000 }, (_, i) => ({ unitNo: no(i), name: `Unit ${i}`, parentNo: no(i + 1) })));
@@ -131,6 +142,9 @@ describe('a cancelled query reads nothing more', () => {
     expect(entry.resources[0]).toMatchObject({ resource: '650000-TJ-00001', records: ALIASES * PAGE, items: ['parentNo', 'unitNo'] });
     expect(entry.resources[0].records).toBeLessThan(full.records);
     full.seq = entry.seq;
+    // Its log line: an error outcome with the code, at info (a client that hung up is no fault of the gateway's).
+    const line = logLines.find((l) => l.requestId === entry.requestId);
+    expect(line).toMatchObject({ level: 30, outcome: 'error', codes: ['REQUEST_CANCELLED'] });
   }, 20_000);
 
   it('when its time limit answers: no read after it; its entry, written then, is the only one', async () => {

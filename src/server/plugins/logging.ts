@@ -13,6 +13,7 @@ import { setting } from '../../model/settings.ts';
 import { StoreUnavailableError } from '../../store/port.ts';
 import { recordedOperationName } from '../../audit/entry.ts';
 import { requestAudit } from './audit.ts';
+import { REQUEST_CANCELLED } from '../../limits/cancel.ts';
 import type { RequestContext } from '../../../resolvers/request.ts';
 
 export type Outcome = 'ok' | 'partial' | 'denied' | 'error';
@@ -115,7 +116,9 @@ export function loggingPlugin(logger: Logger = createLogger()): ApolloServerPlug
             outcome,
             codes: errorCodes(result.errors),
           };
-          if (outcome === 'error') logger.warn(line, 'graphql request');
+          // A client that hung up (REQUEST_CANCELLED alone) is no fault of the gateway's: info, not warn.
+          const hungUp = line.codes.length === 1 && line.codes[0] === REQUEST_CANCELLED;
+          if (outcome === 'error' && !hungUp) logger.warn(line, 'graphql request');
           else logger.info(line, 'graphql request');
         },
       };
