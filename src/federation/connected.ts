@@ -63,7 +63,8 @@ interface Asker {
 export interface ForwardNote {
   namespace: string;
   platform: string;
-  outcome: 'answered' | 'unavailable';
+  /** `cancelled`: its own request was cancelled while the forward was under way (src/limits/cancel.ts). */
+  outcome: 'answered' | 'unavailable' | 'cancelled';
   errors: number;
 }
 
@@ -560,8 +561,10 @@ export class ConnectedPlatforms {
     const asker = request.context as Asker;
     const note = (outcome: ForwardNote['outcome'], errors: number) => asker.forwards?.push({ namespace: c.namespace, platform: c.region, outcome, errors });
     let res;
+    let underWay = false;
     try {
       asker.cancel?.check();
+      underWay = true;
       res = await this.client(c).request('/graphql', {
         method: 'POST',
         headers: await this.headers(c, asker),
@@ -570,8 +573,12 @@ export class ConnectedPlatforms {
         signal: asker.cancel?.signal,
       });
     } catch (err) {
-      // Cancelled (its client left, its time limit answered): nothing answered, nobody to tell.
-      if (asker.cancel?.reason) return { errors: [cancelledError(asker.cancel.reason)] };
+      // Cancelled (its client left, its time limit answered): nothing answered, nobody to tell. Put on
+      // record when it was under way: the connected platform may have read, and audited, the request.
+      if (asker.cancel?.reason) {
+        if (underWay) note('cancelled', 0);
+        return { errors: [cancelledError(asker.cancel.reason)] };
+      }
       note('unavailable', 1);
       const refused = unavailable(c, failure(c, err));
       // Not a platform that is down (the schema poll says that, once): one that answers too much, logged each time.

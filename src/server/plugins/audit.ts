@@ -319,7 +319,9 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: parts, outcome: cancelled ? 'error' : readOutcome(parts), detail }));
   } else if (forwarded) {
     const outcome = forwards.every((f) => f.outcome === 'answered') ? 'allowed' : 'error';
-    entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: [], outcome, detail: forwarded }));
+    const cancelled = errors.find(isCancelled);
+    const detail = [cancelled && refusalDetail(cancelled), forwarded].filter(Boolean).join('; ');
+    entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: [], outcome, detail }));
   }
   for (const r of refusedMutations(rc, audit, errors)) {
     entries.push(requestEntry(ctx, audit, { kind: 'workflow', action: r.action, resources: [], outcome: 'refused', detail: r.detail }));
