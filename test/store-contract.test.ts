@@ -958,6 +958,41 @@ function contract(harness: () => Harness): void {
 
   });
 
+  describe('claimOnce (a key taken once until it expires)', () => {
+    const later = () => Date.now() + 60_000;
+    it('is true for a new key and false for a key already claimed, per space', async () => {
+      expect(await store.claimOnce('_jti', 'k1', later())).toBe(true);
+      expect(await store.claimOnce('_jti', 'k1', later())).toBe(false);
+      expect(await store.claimOnce('_jti', 'k2', later())).toBe(true);
+      expect(await store.claimOnce('_other', 'k1', later())).toBe(true);
+    });
+
+    it("sees another handle's claim, and of 20 concurrent claims of one key from two handles exactly one wins", async () => {
+      const other = await h.open();
+      try {
+        expect(await other.claimOnce('_jti', 'from-other', later())).toBe(true);
+        expect(await store.claimOnce('_jti', 'from-other', later())).toBe(false);
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).claimOnce('_jti', 'raced', later())));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('claims an expired key again, once', async () => {
+      expect(await store.claimOnce('_jti', 'short', Date.now() - 1)).toBe(true);
+      expect(await store.claimOnce('_jti', 'short', Date.now() - 1)).toBe(true);
+      expect(await store.claimOnce('_jti', 'short', later())).toBe(true);
+      expect(await store.claimOnce('_jti', 'short', later())).toBe(false);
+    });
+
+    it('refuses a claim without a space or a key, or with an expiry that is not a number', async () => {
+      await expect(store.claimOnce('', 'k', later())).rejects.toThrow(/space and a key/);
+      await expect(store.claimOnce('_jti', '', later())).rejects.toThrow(/space and a key/);
+      await expect(store.claimOnce('_jti', 'k', Number.NaN)).rejects.toThrow(/expiresAt/);
+    });
+  });
+
   describe('instances', () => {
     it('keeps data and indexes across a close and a reopen', async () => {
       const c = await people();
@@ -1098,6 +1133,28 @@ describe('SQLite store', () => {
       expect(again.file).toBe(path.join(dir, 'other', 'nested', 'govgraph.sqlite'));
       expect(await again.find('t', {})).toEqual([{ id: 1 }]);
       await again.close();
+    });
+
+    it('prunes expired claims (claimOnce) from their own table, keeping the live ones', async () => {
+      const data = path.join(dir, 'claims');
+      const first = await openSqliteStore(data);
+      for (const key of ['gone-1', 'gone-2']) expect(await first.claimOnce('_jti', key, Date.now() - 1)).toBe(true);
+      expect(await first.claimOnce('_jti', 'live', Date.now() + 60_000)).toBe(true);
+      await first.close();
+      const count = () => {
+        const raw = new Database(path.join(data, 'govgraph.sqlite'), { readonly: true });
+        try {
+          return raw.prepare('SELECT key FROM _govgraph_once ORDER BY key').pluck().all();
+        } finally {
+          raw.close();
+        }
+      };
+      expect(count()).toEqual(['gone-1', 'gone-2', 'live']);
+      // A new handle prunes at its first claim (then once a minute).
+      const second = await openSqliteStore(data);
+      expect(await second.claimOnce('_jti', 'live', Date.now() + 60_000)).toBe(false);
+      await second.close();
+      expect(count()).toEqual(['live']);
     });
 
     it('raises StoreUnavailableError once closed', async () => {

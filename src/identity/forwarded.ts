@@ -12,7 +12,7 @@ import { KeyObject, randomUUID, sign, verify as verifySignature } from 'node:cry
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import { levelOfRegion, withinRegion } from '../access/row-scope.ts';
 import { LEVELS, platformBase, type ConnectedPlatform, type Department, type Level, type Platform } from '../model/platform.ts';
-import { DuplicateKeyError, type Store } from '../store/port.ts';
+import type { Store } from '../store/port.ts';
 import { AuthenticationError, type AuthenticationFailure } from './errors.ts';
 import { SIGNING_ALGORITHM, type PlatformKeys } from './platform-keys.ts';
 import { BEARER, CLOCK_TOLERANCE_SECONDS, type Identity } from './verify.ts';
@@ -128,29 +128,16 @@ export function createForwardedVerifier(opts: { platform: Platform; store: Store
     entry: c,
     keys: createRemoteJWKSet(new URL('/.well-known/jwks.json', platformBase(c) + '/'), { cooldownDuration: 1000, timeoutDuration: 3000, cacheMaxAge: 60_000, [customFetch]: boundedFetch }),
   }]));
-  let indexed = false;
-  let pruned = 0;
   const refuse = (reason: AuthenticationFailure, cause?: unknown): never => {
     throw new AuthenticationError(FORWARDED_MESSAGE, reason, { cause });
   };
 
+  // The jti claimed in the store, so that a replay to another instance of this platform fails too; kept
+  // as long as any instance could still accept the token (its exp, the clock tolerance and a token's
+  // longest life again, for clocks apart).
   async function once(jti: string, exp: number): Promise<void> {
-    if (!indexed) {
-      await store.ensureIndex(FORWARDED_JTI, { fields: ['jti'], unique: true });
-      await store.ensureIndex(FORWARDED_JTI, { fields: ['exp'] });
-      indexed = true;
-    }
-    const now = Math.floor(Date.now() / 1000);
-    if (now - pruned > 60) {
-      pruned = now;
-      await store.delete(FORWARDED_JTI, { kind: 'compare', field: 'exp', op: 'lt', value: now - CLOCK_TOLERANCE_SECONDS - MAX_FORWARDED_TTL_SECONDS });
-    }
-    try {
-      await store.insert(FORWARDED_JTI, [{ jti, exp }]);
-    } catch (err) {
-      if (err instanceof DuplicateKeyError) refuse('replayed');
-      throw err;
-    }
+    const keepUntil = (exp + CLOCK_TOLERANCE_SECONDS + MAX_FORWARDED_TTL_SECONDS) * 1000;
+    if (!(await store.claimOnce(FORWARDED_JTI, jti, keepUntil))) refuse('replayed');
   }
 
   return {

@@ -34,6 +34,7 @@ import {
   type Filter as MongoFilter,
 } from 'mongodb';
 import {
+  checkClaim,
   checkMeterStep,
   DuplicateKeyError,
   ROW_ORDER,
@@ -50,6 +51,8 @@ import { announceWrites } from './changes.ts';
 import { Decimal, plainDecimalText } from '../formats/decimal.ts';
 
 const DEFAULT_DB = 'govgraph';
+/** The collection of keys claimed once (Store.claimOnce); `_` names are the platform's, never a resource's. */
+const CLAIMS = '_govgraph_once';
 const FIELD = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const NEVER: MongoFilter<Document> = { _id: { $in: [] } };
 
@@ -228,6 +231,32 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
     }
     return ready;
   };
+
+  // Keys claimed once (port.ts, ClaimsOnce): one insertOne under a unique index on space and key. The
+  // TTL index removes expired claims within a minute or so; one found expired before that is taken over
+  // by a conditional update (atomic on the document: of two processes, one matches).
+  let claimIndexes: Promise<unknown> | undefined;
+  async function claimOnce(space: string, key: string, expiresAt: number): Promise<boolean> {
+    checkClaim(space, key, expiresAt);
+    const what = `claimOnce in ${space}`;
+    const claims = coll(CLAIMS);
+    claimIndexes ??= Promise.all([
+      claims.createIndex({ space: 1, key: 1 }, { unique: true }),
+      claims.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 }),
+    ]).catch((error: unknown) => {
+      claimIndexes = undefined;
+      throw error;
+    });
+    await run(what, () => claimIndexes!);
+    try {
+      await claims.insertOne({ space, key, expiresAt: new Date(expiresAt) });
+      return true;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw translate(error, what);
+    }
+    const expired = await run(what, () => claims.updateOne({ space, key, expiresAt: { $lte: new Date() } }, { $set: { expiresAt: new Date(expiresAt) } }));
+    return expired.matchedCount === 1;
+  }
 
   const store: Omit<Store, 'watch'> = {
     kind: 'mongodb',
@@ -445,6 +474,8 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       if (!doc) throw new StoreUnavailableError(`meter in ${collection}: MongoDB returned no document`);
       return { taken: doc.taken === true, level: Number(doc.level) };
     },
+
+    claimOnce,
 
     async close() {
       await client.close();

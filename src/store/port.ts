@@ -143,7 +143,7 @@ export interface JoinComparison {
   sampleKeys: Value[];
 }
 
-export interface Store {
+export interface Store extends ClaimsOnce {
   readonly kind: 'sqlite' | 'mongodb';
   find(collection: string, query: FindQuery): Promise<Row[]>;
   count(collection: string, filter?: Filter): Promise<number>;
@@ -205,3 +205,20 @@ export const sameValue = (a: Value | undefined, b: Value | undefined): boolean =
 export const and = (...filters: Filter[]): Filter => ({ kind: 'and', filters });
 export const or = (...filters: Filter[]): Filter => ({ kind: 'or', filters });
 export const eq = (field: string, value: Value): Filter => ({ kind: 'compare', field, op: 'eq', value });
+
+/**
+ * Keys claimed once (a forwarded token's `jti`, SPEC §12): `Store.claimOnce(space, key, expiresAt)` is
+ * true when `key` was not claimed in `space`, or its claim expired (`expiresAt` is ms since the epoch,
+ * compared with the store's process clock), false when a live claim holds it, from this process or any
+ * other on the same store. Expired claims are pruned by the adapter. One narrow write, not a collection's:
+ * no change notice, no document cache, no index of the caller's (docs/benchmarks.md, "Connected platforms").
+ */
+export interface ClaimsOnce {
+  claimOnce(space: string, key: string, expiresAt: number): Promise<boolean>;
+}
+
+/** A claim that makes sense (both adapters refuse the same). */
+export function checkClaim(space: string, key: string, expiresAt: number): void {
+  if (typeof space !== 'string' || space.length === 0 || typeof key !== 'string' || key.length === 0) throw new Error('claimOnce: a claim needs a space and a key');
+  if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) throw new Error('claimOnce: expiresAt must be a finite number');
+}

@@ -37,6 +37,7 @@ import { accessSync, constants, mkdirSync, statSync, statfsSync } from 'node:fs'
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  checkClaim,
   checkMeterStep,
   DuplicateKeyError,
   ROW_ORDER,
@@ -58,6 +59,8 @@ import { DocCache } from './doc-cache.ts';
 import { Decimal } from '../formats/decimal.ts';
 
 export const SQLITE_FILE = 'govgraph.sqlite';
+/** The table of keys claimed once (Store.claimOnce): not a collection's (those are `c:<name>`). */
+const CLAIMS = '_govgraph_once';
 
 /** The longest SQLite may wait for a lock synchronously, holding the event loop (`busy_timeout`). */
 export const SYNC_LOCK_WAIT_MS = 5;
@@ -723,6 +726,37 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     return reading;
   }
 
+  // Keys claimed once (port.ts, ClaimsOnce): a table of their own, keyed by space and key, not a
+  // collection of JSON documents: one prepared statement a claim, in autocommit, without the write
+  // transaction, change notice and document cache of a collection's insert (docs/benchmarks.md).
+  let claimsReady = false;
+  let claimsPruned = 0;
+  const CLAIMS_PRUNE_MS = 60_000;
+  async function claimOnce(space: string, key: string, expiresAt: number): Promise<boolean> {
+    checkClaim(space, key, expiresAt);
+    if (!db.open) throw new StoreUnavailableError(`the SQLite store ${file} is closed`);
+    const now = Date.now();
+    try {
+      return await whenUnlocked(`claimOnce in ${space}`, lockWaitMs, () => {
+        if (!claimsReady) {
+          db.exec(`CREATE TABLE IF NOT EXISTS ${CLAIMS} (space TEXT NOT NULL, key TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (space, key)) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS ${CLAIMS}_expiry ON ${CLAIMS} (expires_at)`);
+          claimsReady = true;
+        }
+        if (now - claimsPruned > CLAIMS_PRUNE_MS) {
+          prepare(`DELETE FROM ${CLAIMS} WHERE expires_at <= ?`).run(now);
+          claimsPruned = now;
+        }
+        // A key whose claim expired is claimed again: the row's expiry moves on.
+        const claim = prepare(`INSERT INTO ${CLAIMS} (space, key, expires_at) VALUES (?, ?, ?)
+          ON CONFLICT (space, key) DO UPDATE SET expires_at = excluded.expires_at WHERE expires_at <= ?`);
+        return claim.run(space, key, expiresAt, now).changes === 1;
+      });
+    } catch (error) {
+      throw translate(error, `claimOnce in ${space}`);
+    }
+  }
+
   const store: Omit<SqliteStore, 'watch'> = {
     kind: 'sqlite',
     file,
@@ -925,6 +959,8 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     async meter(collection, step, options) {
       return meterStep(collection, step, options);
     },
+
+    claimOnce,
 
     async close() {
       statements.clear();
