@@ -16,7 +16,8 @@ import { openSqliteStore } from '../src/store/sqlite.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSchema, execute, GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { buildSchema, execute, GraphQLError, parse, print, type GraphQLSchema } from 'graphql';
+import { withoutTypenames } from '../src/federation/typenames.ts';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Platform } from '../src/model/platform.ts';
 import { provinceListing } from './helpers/stand-in-province.ts';
@@ -246,6 +247,10 @@ describe('a planned namespace read', () => {
     expect(sentPlanned.map((r) => [r.query, r.variables, r.sub])).toEqual(sentFresh.map((r) => [r.query, r.variables, r.sub]));
     expect(sentPlanned.map((r) => [r.variables, r.sub])).toEqual([[{ first: 2 }, 'u1'], [{ first: 1, kind: 'B' }, 'u2'], [{ kind: null }, 'u3'], [{}, 'u4']]);
     expect(new Set([...sentPlanned, ...sentFresh].map((r) => r.jti)).size).toBe(8);
+    // Without the __typename of concrete object types below the root (src/federation/typenames.ts), also where the operation asks one.
+    expect(sentPlanned[0].query.replace(/\s+/g, ' ')).toBe(
+      'query Q($first: Int, $kind: Kind) { __typename __gqtld0__: housing { permits(first: $first, kind: $kind) { ...P } } __gqtld1__: __typename } fragment P on Permit { no fee }',
+    );
     // The namespace selected twice (batched into one request to the platform), planned: the same answer each time.
     const twice = 'query T($kind: City_Kind) { a: city { housing { permits(first: 1) { no } } } b: city { housing { list: permits(kind: $kind) { fee } } } }';
     const batched = parse(twice);
@@ -292,6 +297,9 @@ describe('a namespace answer without errors', () => {
       permits([{ ...permit, kind: 'C' }]), permits([{ ...permit, kind: 1 }]), permits([{ ...permit, id: 3 }]), permits([{ ...permit, at: { y: 2026 } }]),
       permits([{ ...permit, extra: { a: 1 } }]), permits([{ __typename: 'Permit', no: 'B1' }]), permits([{ ...permit, __typename: 'Other' }]),
       permits({ ...permit }), permits(['x']), permits([[permit]]), permits('x'), permits(null), housing(null), housing('x'), housing([]), { data: null }, { data: {} },
+      // As a platform answers the delegated document now: no __typename below the root.
+      housing({ permits: [{ no: 'B1', fee: 1, kind: 'A', id: '7', at: '2026-12-03' }, null] }),
+      { ...housing({ permits: [{ no: 'B1', fee: null }] }), errors: [{ message: 'Item `fee` is not shared.', path: ['__gqtld0__', 'permits', 0, 'fee'], extensions: { code: 'NOT_SHARED' } }] },
     ];
     const queries = ['{ city { housing { permits { no fee kind id at } } } }', '{ city { __typename housing { __typename permits { __typename no fee } } } }'];
     for (const query of queries) {
@@ -408,5 +416,24 @@ describe('a forwarded request', () => {
   it('that selects anything but the departments\' data fields is refused', async () => {
     const operation = parse('{ auditLog { totalCount } }').definitions[0];
     await expect((await listen()).didResolveOperation!({ operation } as never)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('the delegated document without typenames (typenames.ts)', () => {
+  it('drops the __typename of concrete object types below the root, keeps the root\'s, abstract types\', aliased, conditional and lone ones', () => {
+    const schema = buildSchema(`type Query { housing: Housing node: Node any: Any }
+      type Housing { permits: [Permit] }
+      interface Node { id: ID }
+      type Permit implements Node { id: ID no: String }
+      union Any = Permit | Housing`);
+    const document = parse(`query($x: Boolean!) { __typename housing { __typename permits { __typename no t: __typename } }
+      node { __typename id ... on Permit { __typename no } }
+      any { __typename ...H }
+      again: housing { __typename @include(if: $x) permits { __typename } } }
+      fragment H on Housing { __typename permits { __typename id } }`);
+    expect(print(withoutTypenames(document, schema)).replace(/\s+/g, ' ')).toBe(
+      'query ($x: Boolean!) { __typename housing { permits { no t: __typename } } node { __typename id ... on Permit { no } } any { __typename ...H } ' +
+        'again: housing { __typename @include(if: $x) permits { __typename } } } fragment H on Housing { permits { id } }',
+    );
   });
 });

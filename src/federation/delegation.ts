@@ -32,6 +32,7 @@ import {
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 import { Kind, OperationTypeNode, type DocumentNode, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { canonical, plainSelection } from './plain-answer.ts';
+import { withoutTypenames } from './typenames.ts';
 
 /** A delegation planned for one operation's selection of the namespace field. */
 interface Plan {
@@ -141,6 +142,8 @@ export function plannedProxyingResolver({ subschemaConfig, operation }: ICreateP
       const kept = records(transformer);
       // Overlapping aliases are renamed in the document and renamed back in the answer: not planned.
       if (!kept.hasOverlappingAliases) {
+        // This first read sends the planned document too: the platform sees one document per operation.
+        request = { ...request, document: withoutTypenames(request.document, subschema.schema) };
         plan = {
           schema: info.schema,
           operation: info.operation,
