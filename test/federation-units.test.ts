@@ -3,7 +3,8 @@
 // connected platform that accepts the connection but never answers, which makes its namespace null with
 // PLATFORM_UNAVAILABLE within its timeoutMs.
 import { createServer, type Server } from 'node:http';
-import { sign } from 'node:crypto';
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { signEd25519, verifyEd25519 } from '../src/identity/ed25519.ts';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createForwardedVerifier, signForwarded } from '../src/identity/forwarded.ts';
@@ -328,6 +329,24 @@ describe('a namespace answer without errors', () => {
     const result = await execute({ schema, document: parse(queries[0]), contextValue: { identity: { user: 'u', dept: platform.departments[0] }, purpose: null, forwards: [] } });
     expect(result).toEqual({ data: { city: { housing: { permits: [{ no: 'B1', fee: 1, kind: 'A', id: '7', at: '2026-12-03' }, { no: null, fee: 1, kind: 'A', id: '7', at: '2026-12-03' }, null] } } } });
     connected.stop();
+  });
+});
+
+describe('Ed25519 through libsodium (ed25519.ts)', () => {
+  it('signs as node:crypto does, and verifies what node:crypto verifies, nothing else', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const other = generateKeyPairSync('ed25519').publicKey;
+    for (const text of ['', 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ1In0', '申请人'.repeat(50)]) {
+      const message = Buffer.from(text);
+      const signature = signEd25519(message, privateKey);
+      expect(signature.equals(sign(null, message, privateKey))).toBe(true);
+      expect(verifyEd25519(message, signature, publicKey)).toBe(true);
+      const tampered = Buffer.from(signature);
+      tampered[5] ^= 1;
+      for (const [m, s, k] of [[Buffer.from(text + 'x'), signature, publicKey], [message, tampered, publicKey], [message, signature, other], [message, signature.subarray(0, 63), publicKey]] as const) {
+        expect([verifyEd25519(m, s, k), s.length === 64 && verify(null, m, k, s)]).toEqual([false, false]);
+      }
+    }
   });
 });
 

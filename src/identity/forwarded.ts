@@ -8,7 +8,8 @@
 // level, D's code has a department code's shape and names a division within A's region too, D is not
 // one of B's own departments (in any case), and the jti was not seen before. Roles never travel.
 // Every refusal is UNAUTHENTICATED with one message; the reason goes to the log.
-import { KeyObject, randomUUID, sign, verify as verifySignature } from 'node:crypto';
+import { KeyObject, randomUUID } from 'node:crypto';
+import { signEd25519, verifyEd25519 } from './ed25519.ts';
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import { levelOfRegion, withinRegion } from '../access/row-scope.ts';
 import { LEVELS, platformBase, type ConnectedPlatform, type Department, type Level, type Platform } from '../model/platform.ts';
@@ -54,7 +55,7 @@ export async function signForwarded(keys: PlatformKeys, c: ForwardedClaims, now 
     iss: c.iss, aud: c.aud, sub: c.sub, iat, exp: iat + FORWARDED_TTL_SECONDS, jti: randomUUID(),
   });
   const input = `${header}.${payload}`;
-  return `${input}.${sign(null, Buffer.from(input), key).toString('base64url')}`;
+  return `${input}.${signEd25519(Buffer.from(input), key).toString('base64url')}`;
 }
 
 /** The claims a forwarded identity is made of; the presence of any of them makes a token "forwarded". */
@@ -175,7 +176,7 @@ export function createForwardedVerifier(opts: { platform: Platform; store: Store
       }
       let signed = false;
       try {
-        signed = key.asymmetricKeyType === 'ed25519' && verifySignature(null, Buffer.from(`${headerPart}.${payloadPart}`), key, Buffer.from(signaturePart, 'base64url'));
+        signed = key.asymmetricKeyType === 'ed25519' && key.type === 'public' && verifyEd25519(Buffer.from(`${headerPart}.${payloadPart}`), Buffer.from(signaturePart, 'base64url'), key);
       } catch (err) {
         return refuse('bad-signature', err);
       }
