@@ -2,14 +2,15 @@
 // forwarded token as the city's gateway makes it (src/identity/forwarded.ts: its decoding, the issuer's
 // key from its published key set, the Ed25519 signature, the claims, the `jti` stored once through the
 // store as the gateway wraps it), token after token, each signed beforehand by the province's key with a
-// fresh `jti`. Beside it, in the same blocks, its two fixed parts alone: the signature check with
-// node:crypto, and the `jti` claimed alone (Store.claimOnce). Far less noisy than
+// fresh `jti`. Beside it, in the same blocks, its two fixed parts alone: the signature check (libsodium,
+// src/identity/ed25519.ts), and the `jti` claimed alone (Store.claimOnce). Far less noisy than
 // bench/federation.ts: to compare two versions of the check, run this same file in both checkouts,
 // alternated.
 // Run: npx tsx bench/federation-forwarded.ts [--tokens 1000] [--blocks 8]
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createPublicKey, randomUUID, verify } from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
+import { verifyEd25519 } from '../src/identity/ed25519.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createForwardedVerifier, signForwarded } from '../src/identity/forwarded.ts';
@@ -58,7 +59,7 @@ const series = {
     for (const t of list) await verifier.verify(t, '610000');
   },
   async signature(list: string[]) {
-    for (let i = 0; i < list.length; i++) if (!verify(null, input, publicKey, signature)) throw new Error('bad signature');
+    for (let i = 0; i < list.length; i++) if (!verifyEd25519(input, signature, publicKey)) throw new Error('bad signature');
   },
   async claim(list: string[]) {
     const jtis = list.map(() => randomUUID());

@@ -1150,7 +1150,7 @@ describe('SQLite store', () => {
         }
       };
       expect(count()).toEqual(['gone-1', 'gone-2', 'live']);
-      // A new handle prunes at its first claim (then once a minute).
+      // A new handle prunes at its first claim (then every 10 s).
       const second = await openSqliteStore(data);
       expect(await second.claimOnce('_jti', 'live', Date.now() + 60_000)).toBe(false);
       await second.close();
