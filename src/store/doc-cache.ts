@@ -6,8 +6,9 @@
 //
 // Why the documents and the ids can be trusted, without a poll or a notice from other processes:
 // - another connection (a second gateway, an import, the workflow's worker, the CLI) that commits
-//   changes SQLite's `PRAGMA data_version` for this connection; every cached read asks it first, in
-//   the same read transaction as the rows it reads, and a different answer forgets everything;
+//   changes SQLite's `PRAGMA data_version` for this connection; every cached read asks it first (in
+//   the same read transaction as the rows it reads, or alone when the cache holds every row), and a
+//   different answer forgets everything;
 // - this connection's own writes do not change that number, so each write forgets the documents of
 //   the collection it wrote.
 // Forgetting only moves a number on (entries made under an older one are never returned again and
@@ -52,6 +53,11 @@ export class DocCache {
   /** Characters of the documents held, at most `capacity` (one kept in both generations counts twice). */
   get size(): number {
     return this.#youngSize + this.#oldSize;
+  }
+
+  /** `PRAGMA data_version` is the one the cache was last checked against (nothing is forgotten). */
+  isDataVersion(version: unknown): boolean {
+    return version === this.#dataVersion;
   }
 
   /** `PRAGMA data_version` as read in the current read transaction; false when it forgot everything. */
