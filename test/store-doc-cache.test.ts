@@ -150,6 +150,19 @@ describe('the ids a read found, kept with the documents', () => {
     expect((await store.findByValues(C, 'code', ['P007'])).map((r) => r.code)).toEqual(['P007']);
   });
 
+  it('a link’s values are compared one by one: the same count, first and last with another middle is read anew', async () => {
+    const codes = (values: string[]) => store.findByValues(C, 'code', values).then((rows) => rows.map((r) => r.code));
+    for (let i = 0; i < 2; i++) expect(await codes(['P001', 'P002', 'P009'])).toEqual(['P001', 'P002', 'P009']);
+    expect(await codes(['P001', 'P003', 'P009'])).toEqual(['P001', 'P003', 'P009']);
+    expect(await codes(['P001', 'P001', 'P009'])).toEqual(['P001', 'P009']);
+    expect(await codes(['P001', 'P002', 'P009'])).toEqual(['P001', 'P002', 'P009']);
+    await store.insert(C, [{ code: 7, v: 'number' }, { code: '7', v: 'text' }]);
+    for (let i = 0; i < 2; i++) {
+      expect((await store.findByValues(C, 'code', [7, 'P001'])).map((r) => r.v)).toEqual(['old', 'number']);
+      expect((await store.findByValues(C, 'code', ['7', 'P001'])).map((r) => r.v)).toEqual(['old', 'text']);
+    }
+  });
+
   it('this store’s own writes change which rows a page and a link find', async () => {
     await cachedPage();
     expect(await linked()).toHaveLength(30);

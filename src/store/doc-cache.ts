@@ -14,13 +14,19 @@
 // Forgetting only moves a number on (entries made under an older one are never returned again and
 // age out), so that it costs nothing: with several gateways on one store every request's audit entry
 // makes the others forget.
-import type { Row } from './port.ts';
+import type { Row, Value } from './port.ts';
 
 interface Entry {
   epoch: number;
   generation: number;
-  value: Row | readonly number[];
-  size: number; // the length of a document's stored JSON text; of a statement and its ids
+  value: Row | Ids;
+  size: number; // the length of a document's stored JSON text; of a statement, its ids and values
+}
+
+/** The ids a read found; with the values it looked for when its statement's key leaves them out. */
+interface Ids {
+  ids: readonly number[];
+  values: readonly Value[] | undefined;
 }
 
 /**
@@ -82,14 +88,20 @@ export class DocCache {
     this.#keep(collection, id, { epoch: this.#epoch, generation: this.#generations.get(collection) ?? 0, value: doc, size });
   }
 
-  /** The ids that `statement` (a read's SQL and parameters, one string) found in `collection`, in its order. */
-  ids(collection: string, statement: string): readonly number[] | undefined {
-    return this.#find(collection, statement) as readonly number[] | undefined;
+  /**
+   * The ids that `statement` (a read's SQL and parameters, one string) found in `collection`, in its order.
+   * With `values`: the statement's key leaves them out, and its ids are those of the same values (===).
+   */
+  ids(collection: string, statement: string, values?: readonly Value[]): readonly number[] | undefined {
+    const found = this.#find(collection, statement) as Ids | undefined;
+    if (found === undefined || !sameValues(found.values, values)) return undefined;
+    return found.ids;
   }
 
-  setIds(collection: string, statement: string, ids: readonly number[]): void {
-    const size = statement.length + ids.length * ID_SIZE;
-    this.#keep(collection, statement, { epoch: this.#epoch, generation: this.#generations.get(collection) ?? 0, value: ids, size });
+  setIds(collection: string, statement: string, ids: readonly number[], values?: readonly Value[]): void {
+    let size = statement.length + ids.length * ID_SIZE;
+    for (const v of values ?? []) size += typeof v === 'string' ? v.length : ID_SIZE;
+    this.#keep(collection, statement, { epoch: this.#epoch, generation: this.#generations.get(collection) ?? 0, value: { ids, values }, size });
   }
 
   #find(collection: string, key: number | string): Entry['value'] | undefined {
@@ -116,4 +128,11 @@ export class DocCache {
       this.#youngSize = 0;
     }
   }
+}
+
+function sameValues(a: readonly Value[] | undefined, b: readonly Value[] | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
