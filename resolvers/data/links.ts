@@ -24,40 +24,50 @@ export async function withLinks(ctx: RequestContext, plan: ReadPlan, rows: Row[]
 async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): Promise<void> {
   const { link, plan } = linkPlan;
   const { item, field, target, targetItem } = link;
-  // Each row's value, keyed by value (a decimal matches the decimal asked for by value, not by identity).
-  // Plain loops: this runs for every row of every page (issue 10).
-  const keys: (string | number | boolean | null | undefined)[] = new Array(rows.length);
-  const values = new Map<string | number | boolean | null, Value>();
+  // Each row's value by its place among the distinct values (a decimal matches the decimal asked for by
+  // value, not by identity; -1: none). Plain loops and arrays, one Map: this runs for every row of every
+  // page (issue 10).
+  const slots: number[] = new Array(rows.length);
+  const slotOf = new Map<string | number | boolean | null, number>();
+  const values: Value[] = [];
   for (let i = 0; i < rows.length; i++) {
     const value = rows[i][item.name];
-    if (value === null || value === undefined) continue;
+    if (value === null || value === undefined) {
+      slots[i] = -1;
+      continue;
+    }
     const key = valueKey(value);
-    keys[i] = key;
-    values.set(key, value);
+    let slot = slotOf.get(key);
+    if (slot === undefined) {
+      slot = values.length;
+      slotOf.set(key, slot);
+      values.push(value);
+    }
+    slots[i] = slot;
   }
-  if (values.size === 0) return;
-  if (linkPlan.probes && !(await probesTaken(ctx, linkPlan, values.size, rows))) return;
+  if (values.length === 0) return;
+  if (linkPlan.probes && !(await probesTaken(ctx, linkPlan, values.length, rows))) return;
   noteRead(ctx, target, { filtered: [targetItem.name] });
   const fields = plan.projection.includes(targetItem.name) ? plan.projection : [...plan.projection, targetItem.name];
   // The linked resource's row scope applies as to a direct read: a record outside it is null.
   const scope = ctx.access.rows(target);
   const found = scope
-    ? await readStore(ctx).find(target.collection, { filter: withinRows({ kind: 'in', field: targetItem.name, values: [...values.values()] }, scope), projection: fields })
-    : await readStore(ctx).findByValues(target.collection, targetItem.name, [...values.values()], fields);
+    ? await readStore(ctx).find(target.collection, { filter: withinRows({ kind: 'in', field: targetItem.name, values }, scope), projection: fields })
+    : await readStore(ctx).findByValues(target.collection, targetItem.name, values, fields);
   noteRecords(ctx, target, found.length);
-  const byValue = new Map<string | number | boolean | null, Row>();
-  for (const r of found) byValue.set(valueKey(r[targetItem.name]), r);
+  const linkedAt: (Row | undefined)[] = new Array(values.length);
+  for (const r of found) {
+    const slot = slotOf.get(valueKey(r[targetItem.name]));
+    if (slot !== undefined) linkedAt[slot] = r;
+  }
   // Each linked record once, in the order of the rows that link them (`values` is in that order).
   const linked: Row[] = [];
-  for (const key of values.keys()) {
-    const r = byValue.get(key);
-    if (r !== undefined) linked.push(r);
-  }
+  for (let s = 0; s < linkedAt.length; s++) if (linkedAt[s] !== undefined) linked.push(linkedAt[s]!);
   // Shaped in the order of the rows that link them, so a denial is located at the first of them.
   await withLinks(ctx, plan, linked);
   for (let i = 0; i < rows.length; i++) {
-    const key = keys[i];
-    (rows[i] as Record<string, unknown>)[field] = key === undefined ? null : byValue.get(key) ?? null;
+    const slot = slots[i];
+    (rows[i] as Record<string, unknown>)[field] = slot < 0 ? null : linkedAt[slot] ?? null;
   }
 }
 
