@@ -17,6 +17,7 @@ import { OBJECTIONS } from '../src/workflow/objections.ts';
 import { Cancellation } from '../src/limits/cancel.ts';
 import { withDeadline } from '../src/server/deadline.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { withHeldReads } from './helpers/held-reads.ts';
 import { Writable } from 'node:stream';
 import { createLogger, loggingPlugin } from '../src/server/plugins/logging.ts';
 
@@ -41,20 +42,12 @@ const DEPT = '650000-ZWB';
 /** Reads of record collections (not the platform's `_` ones): counted, each held `delayMs` first; reads of objections counted. */
 const reads = { count: 0, delayMs: 0, objections: 0 };
 function slowStore(inner: Store): Store {
-  return new Proxy(inner, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      if (prop !== 'find' && prop !== 'count' && prop !== 'findByValues') return value.bind(target);
-      return async (collection: string, ...rest: unknown[]) => {
-        if (collection === OBJECTIONS) reads.objections++;
-        if (!collection.startsWith('_')) {
-          reads.count++;
-          if (reads.delayMs) await sleep(reads.delayMs);
-        }
-        return value.call(target, collection, ...rest);
-      };
-    },
+  return withHeldReads(inner, async (collection) => {
+    if (collection === OBJECTIONS) reads.objections++;
+    if (!collection.startsWith('_')) {
+      reads.count++;
+      if (reads.delayMs) await sleep(reads.delayMs);
+    }
   });
 }
 

@@ -14,6 +14,7 @@ import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
 import type { Store } from '../src/store/port.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { freePort } from './helpers/guizhou.ts';
+import { withHeldReads } from './helpers/held-reads.ts';
 
 const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/cancel', name);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,19 +28,10 @@ const QUERY = `{ city { cityStatistics { units(first: 50) { nodes { ${parents(LE
 /** The city's reads of its units: counted, each held DELAY_MS first. */
 const reads = { count: 0 };
 function slowStore(inner: Store): Store {
-  return new Proxy(inner, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      if (prop !== 'find' && prop !== 'count' && prop !== 'findByValues') return value.bind(target);
-      return async (collection: string, ...rest: unknown[]) => {
-        if (!collection.startsWith('_')) {
-          reads.count++;
-          await sleep(DELAY_MS);
-        }
-        return value.call(target, collection, ...rest);
-      };
-    },
+  return withHeldReads(inner, async (collection) => {
+    if (collection.startsWith('_')) return;
+    reads.count++;
+    await sleep(DELAY_MS);
   });
 }
 
