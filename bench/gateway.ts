@@ -46,6 +46,10 @@ const CONNECTIONS = arg('connections', 10);
 const ROUNDS = arg('rounds', 3);
 // --profiles N: the access profiles sent in turn (issue 10: 100 within 10% of one; 1,000 no dearer than one).
 const PROFILES = arg('profiles', 100);
+if (!Number.isInteger(PROFILES) || PROFILES < 1) {
+  console.error('--profiles: a whole number of access profiles from 1, like 100 or 1000');
+  process.exit(2);
+}
 /** The platform served: the demo and PROFILES more departments with the requester's level and region. */
 const benchPlatform = () => demoBenchPlatform(PROFILES);
 const PAIRED = arg('paired', 1000);

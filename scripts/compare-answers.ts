@@ -9,7 +9,7 @@
 // store's secret) and its grants. Ids a gateway makes (a sharing request's, a grant's) are named in the
 // table; each is replaced by a label in both answers before they are compared, and the script says so.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -152,7 +152,7 @@ function queriesOf(file: string): string[] {
 
 // ---- sending, comparing ----
 
-async function token(g: Gateway, ex: Example): Promise<string> {
+function token(g: Gateway, ex: Example): string {
   const args = ['token', '--dept', ex.dept, ...(ex.user ? ['--user', ex.user] : []), ...(ex.roles ? ['--roles', ex.roles] : [])];
   const key = args.join(' ');
   if (!g.tokens.has(key)) g.tokens.set(key, govgraph(g, args));
@@ -160,7 +160,7 @@ async function token(g: Gateway, ex: Example): Promise<string> {
 }
 
 async function send(g: Gateway, ex: Example, query: string): Promise<{ status: number; body: string }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${await token(g, ex)}` };
+  const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${token(g, ex)}` };
   if (ex.purpose) headers['x-purpose'] = ex.purpose;
   const text = query.replace('<request id>', g.made['request id'] ?? '<request id>');
   const r = await fetch(`${g.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: text }) });
@@ -240,4 +240,5 @@ for (const [d, doc] of documents.entries()) {
   }
 }
 console.log(`\n${n} queries: ${n - differ} same, ${differ} differ`);
+rmSync(dir, { recursive: true, force: true });
 process.exit(differ ? 1 : 0);
