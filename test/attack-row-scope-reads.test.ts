@@ -17,7 +17,7 @@ import { startTestGateway, type GraphQLResponse, type TestGateway } from './help
 const fixture = (path: string) => fileURLToPath(new URL(`./fixtures/${path}`, import.meta.url));
 const PLOTS = '610000-ZR-00101';
 const PERMITS = '610000-ZR-00102';
-const RESIDENTS = '610000-ZR-00103';
+const RESIDENTS = '610000-JT-00001'; // another provider's
 const CITY = '610100-ZJ'; // sees 6101…: T1, T2; R1, R4
 const R1 = '610101199001011234';
 const R2 = '610201198502023456'; // the second city's resident: hidden from CITY
@@ -58,7 +58,7 @@ const plotsOf = (r: GraphQLResponse) => r.data!.naturalResources.plots as Page;
 const keys = (p: Page) => p.nodes.map((n) => n.plotNo);
 
 beforeAll(async () => {
-  gw = await startTestGateway({ platformFile: fixture('rows/platform.yaml'), catalogueFiles: [fixture('rowsattack/catalogue.yaml')] });
+  gw = await startTestGateway({ platformFile: fixture('rows/platform.yaml'), catalogueFiles: [fixture('rowsattack/catalogue.yaml'), fixture('rowsattack/housing.yaml')] });
   const resources = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
   collection = (code: string) => collectionOf(resources.find((r) => r.code === code)!);
   await gw.store.insert(collection(PLOTS), plots);
@@ -129,12 +129,12 @@ describe('orders and cursors', () => {
 });
 
 describe('a row-scope item read masked (the residents, by their ID number)', () => {
-  const LIST = `query($filter: PlotResidentFilter, $orderBy: [PlotResidentOrder!]) { naturalResources {
+  const LIST = `query($filter: PlotResidentFilter, $orderBy: [PlotResidentOrder!]) { housing {
     plotResidents(filter: $filter, orderBy: $orderBy) { nodes { idNumber fullName } totalCount } } }`;
 
   it('lists and counts the region only, masked', async () => {
     const r = await asCity(LIST);
-    expect(r).toEqual({ status: 200, data: { naturalResources: { plotResidents: {
+    expect(r).toEqual({ status: 200, data: { housing: { plotResidents: {
       nodes: [{ idNumber: '610101********1234', fullName: '李*' }, { idNumber: '610102********7890', fullName: '钱*' }], totalCount: 2,
     } } } });
   });
@@ -150,22 +150,22 @@ describe('a row-scope item read masked (the residents, by their ID number)', () 
     for (const [filter, want] of tries) {
       const r = await asCity(LIST, { filter });
       expect(r.errors).toBeUndefined();
-      expect(r.data!.naturalResources.plotResidents).toEqual(want);
+      expect(r.data!.housing.plotResidents).toEqual(want);
     }
   });
 
   it('refuses prefixes and orders on it, so the rows cannot be probed past by range either', async () => {
     for (const variables of [{ filter: { idNumber: { startsWith: '6102' } } }, { orderBy: [{ field: 'idNumber', direction: 'ASC' }] }]) {
       const r = await asCity(LIST, variables);
-      expect(r.data).toEqual({ naturalResources: { plotResidents: null } });
+      expect(r.data).toEqual({ housing: { plotResidents: null } });
       expect(codes(r)).toEqual([['BAD_USER_INPUT', 'idNumber']]);
     }
   });
 
   it('a lookup outside is null as a missing record, with no error', async () => {
-    const q = `{ naturalResources { a: plotResident(idNumber: "${R1}") { idNumber } b: plotResident(idNumber: "${R2}") { idNumber fullName }
+    const q = `{ housing { a: plotResident(idNumber: "${R1}") { idNumber } b: plotResident(idNumber: "${R2}") { idNumber fullName }
       c: plotResident(idNumber: "${R3}") { idNumber } d: plotResident(idNumber: "610101199901019999") { idNumber } } }`;
-    expect(await asCity(q)).toEqual({ status: 200, data: { naturalResources: { a: { idNumber: '610101********1234' }, b: null, c: null, d: null } } });
+    expect(await asCity(q)).toEqual({ status: 200, data: { housing: { a: { idNumber: '610101********1234' }, b: null, c: null, d: null } } });
   });
 });
 
@@ -173,29 +173,45 @@ describe('links, every way and nested', () => {
   it('each link meets the rows of the resource it leads into, whatever resource it starts from', async () => {
     const q = `{ naturalResources {
       plotPermits(first: 10) { nodes { permitNo plot { plotNo owner { idNumber plot { plotNo } } permit { permitNo plot { plotNo } } } } }
-      plotResidents(first: 10) { nodes { idNumber plot { plotNo permit { plotNo } owner { fullName } } } }
       plots(first: 10) { nodes { plotNo owner { idNumber } permit { permitNo } } }
-    } }`;
+    } housing { plotResidents(first: 10) { nodes { idNumber plot { plotNo permit { plotNo } owner { fullName } } } } } }`;
     const r = await asCity(q);
     expect(r.errors).toBeUndefined();
-    expect(r.data).toEqual({ naturalResources: {
-      // Permits have no row scope: all four, their plots only where the city sees them.
-      plotPermits: { nodes: [
-        { permitNo: 'B1', plot: { plotNo: 'T1', owner: { idNumber: '610101********1234', plot: { plotNo: 'T1' } }, permit: { permitNo: 'B1', plot: { plotNo: 'T1' } } } },
-        { permitNo: 'B2', plot: { plotNo: 'T2', owner: null, permit: { permitNo: 'B2', plot: { plotNo: 'T2' } } } }, // its owner R2 is the second city's
-        { permitNo: 'B3', plot: null },
-        { permitNo: 'B4', plot: null },
-      ] },
-      plotResidents: { nodes: [
-        { idNumber: '610101********1234', plot: { plotNo: 'T1', permit: { plotNo: 'T1' }, owner: { fullName: '李*' } } },
-        { idNumber: '610102********7890', plot: null }, // T3 is the second city's
-      ] },
-      plots: { nodes: [
-        { plotNo: 'T1', owner: { idNumber: '610101********1234' }, permit: { permitNo: 'B1' } },
-        { plotNo: 'T2', owner: null, permit: { permitNo: 'B2' } },
-      ] },
-    } });
+    expect(r.data).toEqual({
+      naturalResources: {
+        // Permits have no row scope: all four, their plots only where the city sees them.
+        plotPermits: { nodes: [
+          { permitNo: 'B1', plot: { plotNo: 'T1', owner: { idNumber: '610101********1234', plot: { plotNo: 'T1' } }, permit: { permitNo: 'B1', plot: { plotNo: 'T1' } } } },
+          { permitNo: 'B2', plot: { plotNo: 'T2', owner: null, permit: { permitNo: 'B2', plot: { plotNo: 'T2' } } } }, // its owner R2 is the second city's
+          { permitNo: 'B3', plot: null },
+          { permitNo: 'B4', plot: null },
+        ] },
+        plots: { nodes: [
+          { plotNo: 'T1', owner: { idNumber: '610101********1234' }, permit: { permitNo: 'B1' } },
+          { plotNo: 'T2', owner: null, permit: { permitNo: 'B2' } },
+        ] },
+      },
+      housing: {
+        plotResidents: { nodes: [
+          { idNumber: '610101********1234', plot: { plotNo: 'T1', permit: { plotNo: 'T1' }, owner: { fullName: '李*' } } },
+          { idNumber: '610102********7890', plot: null }, // T3 is the second city's
+        ] },
+      },
+    });
     expect(JSON.stringify(r)).not.toMatch(HIDDEN);
+  });
+
+  it("the plots' provider reads every plot, but their owners (another provider's) only within its own region", async () => {
+    const r = await gw.query(`{ naturalResources { plots(first: 10) { nodes { plotNo owner { idNumber } } } } }`, { dept: '610000-ZR', purpose: 'land-survey' });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.naturalResources.plots.nodes).toEqual([
+      { plotNo: 'T1', owner: { idNumber: '610101********1234' } },
+      { plotNo: 'T2', owner: { idNumber: '610201********3456' } },
+      { plotNo: 'T3', owner: { idNumber: '610101********1234' } },
+      { plotNo: 'T4', owner: null }, // R3 lives in another province
+      { plotNo: 'T5', owner: null },
+      { plotNo: 'T6', owner: null },
+    ]);
   });
 });
 
@@ -261,9 +277,8 @@ describe('the audit entry of a request', () => {
   it('counts only the records the request was shown: list, lookup and links', async () => {
     const q = `query Counted { naturalResources {
       plots(first: 10) { nodes { plotNo } totalCount } hidden: plot(plotNo: "T3") { plotNo }
-      plotResidents(first: 10) { nodes { plot { plotNo } } } resident: plotResident(idNumber: "${R2}") { fullName }
       plotPermits(first: 10) { nodes { plot { plotNo } } }
-    } }`;
+    } housing { plotResidents(first: 10) { nodes { plot { plotNo } } } resident: plotResident(idNumber: "${R2}") { fullName } } }`;
     const r = await asCity(q);
     expect(r.errors).toBeUndefined();
     const log = await gw.query(`{ auditLog(filter: { department: "${CITY}" }, first: 20) { nodes { operationName resources { resource records } } } }`, { dept: CITY });
