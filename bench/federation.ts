@@ -8,12 +8,16 @@
 // Two more series say where the difference goes: the same query sent straight to the city with a
 // forwarded token (what the province's hop costs the city: the signature check and the jti insert), and
 // a read of 100 of the province's own records on the province (one gateway pass: what the province's own
-// pass costs, besides the hop).
+// pass costs, besides the hop). And two that say what the connecting side cannot go below: the province
+// reading one record of its own (a gateway pass with next to no data: HTTP, Apollo, identity, limits,
+// the audit entry), and the same client against a bare node:http server answering a fixed JSON (what the
+// client and one loopback round trip cost, in every series).
 // Run: npx tsx bench/federation.ts [--requests 300] [--rounds 3] [--interleave] [--only direct,federated]
 // or compiled, as `govgraph serve` runs (no tsx loader in the gateways' path):
 //   npx tsc -p tsconfig.bench.json && node .tmp/bench-build/bench/federation.js [options]
 // (--only: those series alone, no ratio checked: for `node --cpu-prof --import tsx bench/federation.ts --only federated`)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as httpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,10 +74,19 @@ for (const level of ['city', 'province'] as const) {
   gateways.push({ level, store, gateway: await startGateway({ platform, store, port: ports[level], pollMs: 0, connectedPollMs: 500, logger }) });
 }
 const [city, province] = gateways;
+// A bare HTTP server on loopback, answering every request with the same small JSON.
+const bareAnswer = JSON.stringify({ data: { bare: true } });
+const bare = httpServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(bareAnswer));
+});
+const barePort = await new Promise<number>((resolve) => bare.listen(0, '127.0.0.1', () => resolve((bare.address() as { port: number }).port)));
 const token = async (g: (typeof gateways)[number], dept: string) => signToken(g.gateway.secret, { dept, user: 'bench', roles: [], ttl: '1h' });
-interface Target { url: string; query: string; headers: () => Promise<Record<string, string>> }
+type Series = 'direct' | 'forwarded' | 'federated' | 'provinceOwn' | 'provinceOne' | 'bare';
+/** `records`: how many records its answer holds (0: not a gateway's answer). */
+interface Target { url: string; query: string; headers: () => Promise<Record<string, string>>; records?: number }
 const bearer = (token: string) => async () => ({ authorization: `Bearer ${token}`, 'x-purpose': 'land-survey' });
-const targets: Record<'direct' | 'forwarded' | 'federated' | 'provinceOwn', Target> = {
+const targets: Record<Series, Target> = {
   direct: { url: `${city.gateway.url}/graphql`, headers: bearer(await token(city, '610100-MZ')), query: '{ cityHousing { permits(first: 100) { nodes { permitNo applicant } } } }' },
   // As the province sends it: its signed token (one per request, signed here outside the timing), the header.
   forwarded: {
@@ -86,6 +99,8 @@ const targets: Record<'direct' | 'forwarded' | 'federated' | 'provinceOwn', Targ
   },
   federated: { url: `${province.gateway.url}/graphql`, headers: bearer(await token(province, '610000-MZ')), query: '{ city { cityHousing { permits(first: 100) { nodes { permitNo applicant } } } } }' },
   provinceOwn: { url: `${province.gateway.url}/graphql`, headers: bearer(await token(province, '610000-MZ')), query: '{ naturalResources { parcels(first: 100) { nodes { parcelNo division } } } }' },
+  provinceOne: { url: `${province.gateway.url}/graphql`, headers: bearer(await token(province, '610000-MZ')), query: '{ naturalResources { parcels(first: 1) { nodes { parcelNo division } } } }', records: 1 },
+  bare: { url: `http://127.0.0.1:${barePort}/graphql`, headers: bearer('none'), query: '{ bare }', records: 0 },
 };
 
 async function once(t: Target, headers?: Record<string, string>): Promise<number> {
@@ -98,7 +113,7 @@ async function once(t: Target, headers?: Record<string, string>): Promise<number
   });
   const body = (await res.json()) as { data?: unknown; errors?: unknown };
   const nodes = JSON.stringify(body.data ?? null).match(/permitNo|parcelNo/g)?.length ?? 0;
-  if (nodes !== 100) throw new Error(`expected 100 records, got ${JSON.stringify(body).slice(0, 300)}`);
+  if (nodes !== (t.records ?? 100)) throw new Error(`expected 100 records, got ${JSON.stringify(body).slice(0, 300)}`);
   return performance.now() - started;
 }
 
@@ -107,8 +122,7 @@ for (let i = 0; i < 50; i++) {
   try { await once(targets.federated); break; } catch (err) { if (i === 49) throw err; await new Promise((r) => setTimeout(r, 200)); }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-type Series = 'direct' | 'forwarded' | 'federated' | 'provinceOwn';
-const SERIES: Series[] = (['direct', 'federated', 'forwarded', 'provinceOwn'] as const).filter((k) => !ONLY || ONLY.has(k));
+const SERIES: Series[] = (['direct', 'federated', 'forwarded', 'provinceOwn', 'provinceOne', 'bare'] as const).filter((k) => !ONLY || ONLY.has(k));
 /**
  * One round: REQUESTS sequential requests of each series, the series one after the other in blocks
  * (direct, federated, forwarded, own), after a warm-up; with --interleave, request by request (direct,
@@ -142,7 +156,7 @@ async function round(): Promise<Record<Series, { wall: number; cpu: number }>> {
   }
   return Object.fromEntries(SERIES.map((k) => [k, { wall: median(times.get(k)!), cpu: cpuUsed.get(k)! / 1000 / REQUESTS }])) as Record<Series, { wall: number; cpu: number }>;
 }
-const results: Record<Series, { wall: number; cpu: number }[]> = { direct: [], forwarded: [], federated: [], provinceOwn: [] };
+const results: Record<Series, { wall: number; cpu: number }[]> = { direct: [], forwarded: [], federated: [], provinceOwn: [], provinceOne: [], bare: [] };
 for (let r = 0; r < ROUNDS; r++) {
   const out = await round();
   for (const k of SERIES) results[k].push(out[k]);
@@ -153,6 +167,7 @@ if (ONLY) {
     await g.gateway.close();
     await g.store.close();
   }
+  bare.close();
   rmSync(work, { recursive: true, force: true });
   process.exit(0);
 }
@@ -169,12 +184,20 @@ row('direct to the city', 'direct', '100 records');
 row('through the province', 'federated', `namespace city, 100 records: **${(wall('federated') / wall('direct')).toFixed(2)}x** wall, ${(cpu('federated') / cpu('direct')).toFixed(2)}x CPU (bound 1.5x)`);
 row('the city, forwarded token', 'forwarded', `the city's side of the hop: ${signed(cpu('forwarded') - cpu('direct'))} ms CPU (signature check, jti)`);
 row('the province, 100 own records', 'provinceOwn', 'one gateway pass on the connecting side');
+row('the province, 1 own record', 'provinceOne', 'a gateway pass with next to no data');
+row('a bare node:http server', 'bare', 'the client and one loopback round trip');
 console.log(`\nthe connecting side (federated - forwarded): ${(wall('federated') - wall('forwarded')).toFixed(2)} ms wall, ${(cpu('federated') - cpu('forwarded')).toFixed(2)} ms CPU (the province's pass, signing, the second HTTP request)`);
 // What the bound leaves: a federated read is a direct read plus the hop's two sides, so 1.5x allows the
 // connecting side and the city's side together half a direct read; one gateway pass of the province
 // over its own records is the nearest measure of what the connecting side's pass cannot go below.
 const allowed = 0.5 * wall('direct');
 console.log(`the bound leaves the hop (both sides) ${allowed.toFixed(2)} ms wall; the connecting side alone takes ${((wall('federated') - wall('forwarded')) / wall('direct')).toFixed(2)}x a direct read, and one gateway pass over the province's own 100 records ${(wall('provinceOwn') / wall('direct')).toFixed(2)}x`);
+// The least the hop's two sides could cost, whatever the delegation: the province's pass with next to no
+// data (its 1-record read less the client's round trip) and the city's check of the forwarded token.
+// The loopback round trip to the city, its answer's parse and the province's own work on 100 records
+// come on top of it.
+const floor = wall('provinceOne') - wall('bare') + Math.max(0, wall('forwarded') - wall('direct'));
+console.log(`the least the hop could cost: the province's pass with 1 record less a bare round trip ${(wall('provinceOne') - wall('bare')).toFixed(2)} ms + the city's side of the hop ${signed(wall('forwarded') - wall('direct'))} ms = ${floor.toFixed(2)} ms wall, ${(floor / allowed).toFixed(2)}x what the bound leaves, before the round trip to the city and the province's work on 100 records`);
 // The ratio round by round (the two series of a round run within seconds of each other, so a change of
 // the machine's load between rounds weighs less on it than on the ratio of the series' medians).
 const perRound = (f: (r: { wall: number; cpu: number }) => number) => results.federated.map((r, i) => f(r) / f(results.direct[i]));
@@ -184,5 +207,6 @@ for (const g of [province, city]) {
   await g.gateway.close();
   await g.store.close();
 }
+bare.close();
 rmSync(work, { recursive: true, force: true });
 if (wall('federated') / wall('direct') > 1.5) process.exitCode = 1;
