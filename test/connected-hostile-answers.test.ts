@@ -10,14 +10,15 @@
 // - two errors at one field the platform answered null: graphql-tools combined them into one, which went
 //   out as "Internal server error." without either code; now each passes on as the platform gave it.
 // - 100,000 errors in one answer (6.5 MB, far below MAX_ANSWER_BYTES) held this gateway's event loop for
-//   13 s, each placed and relocated by graphql-tools; now more than MAX_ANSWER_ERRORS refuse the answer.
+//   13 s, each placed and relocated by graphql-tools; now more than the document could be denied at
+//   (src/federation/answer-errors.ts) refuse the answer.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ANSWER_ERRORS } from '../src/federation/connected.ts';
+import { MIN_ANSWER_ERRORS } from '../src/federation/answer-errors.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -103,7 +104,7 @@ describe('a connected platform\'s answer to a namespace read', () => {
     expect(res.errors![0].message).toBe(`The connected platform Test City Sharing Platform (610100) is unavailable: it refused the request (HTTP 500): ${'x'.repeat(300)}… (100000 characters, cut)`);
   });
 
-  it('more errors than MAX_ANSWER_ERRORS: refused whole, at once; as many are taken', async () => {
+  it('more errors than the document could be denied at (at least MIN_ANSWER_ERRORS): refused whole, at once; as many are taken', async () => {
     const errors = (data: Record<string, unknown>, n: number) => {
       const field = Object.keys(data).find((k) => k !== '__typename')!;
       return { status: 200, body: { data: { ...data, [field]: { __typename: 'Housing', permits: null } }, errors: Array.from({ length: n }, (_, i) => ({ message: `Refusal ${i}.`, path: [field, 'permits'], extensions: { code: 'NOT_SHARED' } })) } };
@@ -115,11 +116,11 @@ describe('a connected platform\'s answer to a namespace read', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(res.data).toEqual({ city: null, me: { department: '610000-MZ' } });
     expect(res.errors).toEqual([expect.objectContaining({
-      message: `The connected platform Test City Sharing Platform (610100) is unavailable: it answered with 100000 errors, more than the ${MAX_ANSWER_ERRORS} this gateway takes of a connected platform's answer (a govgraph gateway gives one per denied item and path, not one per record); the answer was not used.`,
+      message: `The connected platform Test City Sharing Platform (610100) is unavailable: it answered with 100000 errors, more than the ${MIN_ANSWER_ERRORS} this gateway takes of a connected platform's answer to this request (a govgraph gateway gives one per denied item and path, not one per record); the answer was not used.`,
       path: ['city'],
       extensions: { code: 'PLATFORM_UNAVAILABLE', platform: '610100' },
     })]);
-    answer = (data) => errors(data, MAX_ANSWER_ERRORS);
+    answer = (data) => errors(data, MIN_ANSWER_ERRORS);
     expect((await read()).data).toEqual({ city: { housing: { permits: null } } });
   });
 

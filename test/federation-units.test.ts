@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSchema, execute, GraphQLError, parse, print, type GraphQLSchema } from 'graphql';
 import { withoutTypenames } from '../src/federation/typenames.ts';
+import { answerErrorBound, MAX_ANSWER_ERRORS, MIN_ANSWER_ERRORS } from '../src/federation/answer-errors.ts';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Platform } from '../src/model/platform.ts';
 import { provinceListing } from './helpers/stand-in-province.ts';
@@ -454,5 +455,21 @@ describe('the delegated document without typenames (typenames.ts)', () => {
       'query ($x: Boolean!) { __typename housing { permits { no t: __typename } } node { __typename id ... on Permit { no } } any { __typename ...H } ' +
         'again: housing { __typename @include(if: $x) permits { __typename } } } fragment H on Housing { permits { id } }',
     );
+  });
+});
+
+describe('the errors an answer to a delegated document may hold (answer-errors.ts)', () => {
+  // 200 items, as a resource may have at most: `a0 ... a199`.
+  const items = Array.from({ length: 200 }, (_, i) => `a${i}`).join(' ');
+  it('at least MIN_ANSWER_ERRORS, whatever the document selects', () => {
+    expect(answerErrorBound(parse('{ housing { permits } }'))).toBe(MIN_ANSWER_ERRORS);
+  });
+  it('every field the document selects, a fragment counted at each place it is spread, inline fragments too', () => {
+    // A typed client's fragment of 200 items, spread on a list and on five links: 6 x 200 + the 8 fields above them.
+    const doc = parse(`{ housing { permits { nodes { ...P plot { ...P } owner { ...P } heir { ...P } lessee { ...P } ... on Permit { permit { ...P } } } } } } fragment P on Permit { ${items} }`);
+    expect(answerErrorBound(doc)).toBe(6 * 200 + 8);
+    // Spread twice at every level of nine fragments: 2^9 x 200 fields, counted once per fragment, bounded.
+    const levels = Array.from({ length: 9 }, (_, i) => `fragment F${i} on T { x: f { ...F${i + 1} } y: f { ...F${i + 1} } }`).join(' ');
+    expect(answerErrorBound(parse(`{ a { ...F0 } } ${levels} fragment F9 on T { ${items} }`))).toBe(MAX_ANSWER_ERRORS);
   });
 });

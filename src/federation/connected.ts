@@ -15,6 +15,7 @@ import { departmentByCode, DEFAULT_CONNECTED_TIMEOUT_MS, type ConnectedPlatform,
 import { connectedTypePrefix } from '../catalogue/names.ts';
 import { FORWARDED_HEADER, platformBase, signForwarded } from '../identity/forwarded.ts';
 import type { PlatformKeys } from '../identity/platform-keys.ts';
+import { answerErrorBound } from './answer-errors.ts';
 import { composeSchema } from './compose.ts';
 import { platformClient, TransportError, type PlatformClient } from './http-client.ts';
 import { plannedProxyingResolver } from './delegation.ts';
@@ -94,16 +95,6 @@ export interface SchemaDocument {
  * rate there): they pass on with their code, and the platform counts as answering, not as unavailable.
  */
 const REQUEST_REFUSALS: readonly string[] = ['BAD_USER_INPUT', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED'];
-
-/**
- * The most errors taken from a connected platform's answer to a namespace read; an answer with more is
- * refused whole. A govgraph gateway gives one error per denied item and path pattern, not one per record
- * (SPEC §6; unfit values too, src/server/unfit-values.ts), so a real answer holds a few per field of the
- * delegated document. Each error costs this gateway far more than a value (graphql-tools places it in the
- * data, relocates it under the namespace, each with a stack): 100,000 of them, 6.5 MB, held the event
- * loop for 13 s on loopback, past the platform's timeoutMs and for every request of this gateway.
- */
-export const MAX_ANSWER_ERRORS = 1000;
 
 /**
  * Why a connected platform failed, said for operators (the log, `platform status`) with its url, and for
@@ -615,9 +606,10 @@ export class ConnectedPlatforms {
       note('unavailable', 1);
       return { errors: [unavailable(c, said(`it refused the request (HTTP ${res.status}): ${refusal(body)}`))] };
     }
-    if (body.errors && body.errors.length > MAX_ANSWER_ERRORS) {
+    const errorBound = answerErrorBound(request.document);
+    if (body.errors && body.errors.length > errorBound) {
       note('unavailable', 1);
-      const refused = unavailable(c, said(`it answered with ${body.errors.length} errors, more than the ${MAX_ANSWER_ERRORS} this gateway takes of a connected platform's answer (a govgraph gateway gives one per denied item and path, not one per record); the answer was not used.`));
+      const refused = unavailable(c, said(`it answered with ${body.errors.length} errors, more than the ${errorBound} this gateway takes of a connected platform's answer to this request (a govgraph gateway gives one per denied item and path, not one per record); the answer was not used.`));
       this.options.log?.('warn', 'connected platform answer refused', { platform: c.region, namespace: c.namespace, reason: refused.forOperators });
       return { errors: [refused] };
     }
