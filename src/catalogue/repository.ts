@@ -175,11 +175,27 @@ export async function addVersion(
   return stored;
 }
 
+/** The number of the newest published version of `id` newer than `version`, or null when there is none. */
+export async function newerPublished(store: Store, id: string, version: number): Promise<number | null> {
+  const rows = await store.find(CATALOGUE_VERSIONS, {
+    filter: and(eq('id', id), eq('status', 'published'), { kind: 'compare', field: 'version', op: 'gt', value: version }),
+    sort: [{ field: 'version', direction: 'desc' }],
+    projection: ['version'],
+    limit: 1,
+  });
+  return rows.length ? Number(rows[0].version) : null;
+}
+
 /**
  * Publishes an approved version, then supersedes the older published ones. Claimed on its status, so two
  * publishes of one version cannot both win (returns false for the loser); in that order, so there is never
  * a moment with no version in effect; and readers take the newest published version of each id, so two
  * versions published at once leave the newer in effect.
+ *
+ * A version older than one published meanwhile (by another process that passed its checks at the same
+ * time) would be marked published while never in effect, and stay so: it goes back to approved and the
+ * publication loses (false). Killed before that, the newer is in effect and the next publication or a
+ * withdrawal supersedes the older, as after any publication killed between its writes.
  */
 export async function markPublished(store: Store, id: string, version: number, now = new Date()): Promise<boolean> {
   const claimed = await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version), eq('status', 'approved')), {
@@ -188,6 +204,10 @@ export async function markPublished(store: Store, id: string, version: number, n
   });
   if (claimed === 0) return false;
   await supersedeOlder(store, id, version);
+  if ((await newerPublished(store, id, version)) !== null) {
+    await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version), eq('status', 'published')), { status: 'approved', publishedAt: null });
+    return false;
+  }
   return true;
 }
 

@@ -14,6 +14,7 @@ import {
   ensureCatalogueIndexes,
   listVersions,
   markPublished,
+  newerPublished,
   supersedeOlder,
   type CatalogueVersion,
   type CatalogueVersions,
@@ -221,6 +222,9 @@ export async function publishCatalogue(
     const v = await currentVersion(versions, input.id, input.version);
     requireDepartment(actor, v.catalogue.compiler, `publish catalogue ${v.id}`);
     requireStatus(v, 'approved', 'published');
+    // An approved version older than the one in effect would be marked published and never take effect.
+    const newer = await newerPublished(env.store, v.id, v.version);
+    if (newer !== null) throw conflict(`${label(v)} is older than v${newer}, which is in effect; submit its document again as a new version to publish it.`);
     const { others, all, inEffect } = await catalogueSetWith(versions, v.catalogue, v.id);
     const problems = await offThread({ kind: 'recheck', catalogue: v.catalogue, platform: env.platform, others });
     if (problems.length) throw invalid(`${label(v)} no longer fits the catalogues in effect:`, problems);
@@ -237,7 +241,7 @@ export async function publishCatalogue(
         if (lost.length) throw invalid(`${label(v)} cannot be published:`, lost);
         for (const r of v.catalogue.resources) await ensureResourceIndexes(env.store, r);
         if (!(await markPublished(env.store, v.id, v.version, env.now))) {
-          throw conflict(`${label(v)} was published or changed by someone else meanwhile; nothing was changed.`);
+          throw conflict(`${label(v)} was not published: someone else published it, or a newer version of ${v.id}, meanwhile.`);
         }
         await schema?.refresh();
         await fulfilDemands(env, { department: actor.dept.code, user: actor.user, requestId: actor.requestId, kind: 'workflow' }, v, inEffect);
