@@ -3,8 +3,9 @@
 // or writes a file, is one line naming the argument, exit status 1, no stack, and nothing stored.
 // `catalogue submit folder/` answered `folder: cannot be read (EISDIR)`, `data import` of a folder named
 // x.jsonl died of an unhandled EISDIR with its stack, `--rejects folder/` likewise, and `--platform` naming
-// nothing went unnoticed by the commands that do not read the platform.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+// nothing went unnoticed by the commands that do not read the platform. `catalogue submit` of a file saved in
+// GBK stored a version whose title held U+FFFD in place of the bytes; it is refused at the line now.
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -30,11 +31,15 @@ const folder = join(dir, 'records.jsonl'); // a folder with a record file's name
 const missing = join(dir, 'missing.jsonl');
 const loop = join(dir, 'loop.jsonl'); // a symbolic link to itself: there, but never a file
 const record = join(dir, 'one.jsonl');
+// The catalogue with its title saved in GBK (贵州 as B9 F3 D6 DD): read as UTF-8 it would be stored as U+FFFD.
+const gbk = join(dir, 'police-gbk.yaml');
 
 beforeAll(async () => {
   mkdirSync(folder);
   symlinkSync(loop, loop);
   writeFileSync(record, '{}\n'); // invalid: with --skip-invalid it goes to the rejects file
+  const [head, tail] = readFileSync(catalogueFile, 'utf8').split('title: 贵州');
+  writeFileSync(gbk, Buffer.concat([Buffer.from(`${head}title: `), Buffer.from([0xb9, 0xf3, 0xd6, 0xdd]), Buffer.from(tail)]));
   await withSqliteStore(data, (store) => importCatalogueFiles(store, loadPlatform(platformFile), [catalogueFile], { publish: true }));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,6 +68,7 @@ describe('a file argument that is not a file to read', () => {
     ['catalogue submit of a folder', () => submit(dir), `${dir}: a folder, not a file`],
     ['catalogue submit of a missing file', () => submit(missing), `${missing}: no such file`],
     ['catalogue submit of a loop of links', () => submit(loop), `${loop}: cannot be read (a loop of symbolic links)`],
+    ['catalogue submit of a file that is not UTF-8', () => submit(gbk), `${gbk}:3: not valid UTF-8; save the file as UTF-8`],
     ['data import of a folder', () => dataImport(folder), `${folder}: a folder, not a file`],
     ['data import of a missing file', () => dataImport(missing), `${missing}: no such file`],
     ['data import of a loop of links', () => dataImport(loop), `${loop}: cannot be read (a loop of symbolic links)`],

@@ -65,7 +65,7 @@ export function readDocuments(file: string): unknown[] {
 }
 
 /** The 1-based line holding the first byte sequence that is not UTF-8. */
-function firstNonUtf8Line(bytes: Buffer): number {
+export function firstNonUtf8Line(bytes: Buffer): number {
   let line = 1;
   let start = 0;
   for (let nl = bytes.indexOf(10); nl !== -1; nl = bytes.indexOf(10, start)) {

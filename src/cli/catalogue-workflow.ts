@@ -2,6 +2,7 @@
 // command line. Each is a thin caller of the workflow function the GraphQL field of the same name calls
 // (submitCatalogue, reviewCatalogue, publishCatalogue, the catalogues query), acting as src/cli/acting.ts
 // says; docs/workflow.md walks through them.
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { VersionStatus } from '../catalogue/repository.ts';
@@ -51,13 +52,20 @@ export async function inEffect(env: Pick<WorkflowEnv, 'store'>, id: string): Pro
   return (await publishedCatalogues(env.store)).find((c) => c.id === id);
 }
 
-function readDocument(file: string): string {
+/** The text of a catalogue document; bytes that are not UTF-8 are refused at their line, as `catalogue validate` does. */
+async function readDocument(file: string): Promise<string> {
   requireReadableFile(file);
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     throw new UserError(`${file}: ${fileFailure(err)}`);
   }
+  if (!isUtf8(bytes)) {
+    const { firstNonUtf8Line } = await import('../catalogue/read.ts');
+    throw new UserError(`${file}:${firstNonUtf8Line(bytes)}: not valid UTF-8; save the file as UTF-8`);
+  }
+  return bytes.toString('utf8');
 }
 
 interface ReviewOptions extends CommonOptions, ActingOptions {
@@ -83,8 +91,8 @@ export function registerCatalogueWorkflowCommands(catalogue: Command): void {
     ),
     'compiler',
     { help: "the catalogue's compiler department", required: true },
-  ).action((file: string, opts: CommonOptions & ActingOptions) => {
-    const text = readDocument(file); // before the store is opened: a wrong argument does nothing
+  ).action(async (file: string, opts: CommonOptions & ActingOptions) => {
+    const text = await readDocument(file); // before the store is opened: a wrong argument does nothing
     return withWorkflowEnv(opts, async (env) => {
       const { submitCatalogue } = await import('../workflow/catalogues.ts');
       const { version, warnings } = await refusedAsUserError(() => submitCatalogue(env, actorFor(env, opts, 'compiler'), text));
