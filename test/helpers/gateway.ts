@@ -38,6 +38,8 @@ export async function startTestGateway(opts: {
   platformFile?: string;
   catalogueFiles?: string[];
   wrapStore?: (s: Store) => Store;
+  /** How long the store waits for another process's lock (the store's default: 5 s). */
+  lockWaitMs?: number;
   gateway?: Partial<GatewayOptions>;
   /** Keep the platform's request rates (off by default: tests send bursts from one token; test/rates.test.ts tests them). */
   rates?: boolean;
@@ -48,7 +50,7 @@ export async function startTestGateway(opts: {
   const loaded = loadPlatform(opts.platformFile ?? DEMO_PLATFORM_FILE);
   const limits = { ...limitsOf(loaded), ...opts.limits };
   const platform: Platform = { ...loaded, limits: opts.rates ? limits : { ...limits, rate: { perDepartment: null, perUser: null } } };
-  const raw = await openSqliteStore(dataDir);
+  const raw = await openSqliteStore(dataDir, { lockWaitMs: opts.lockWaitMs });
   if (opts.demo) await ensureDemo(raw, platform);
   else if (opts.catalogueFiles ?? !opts.platformFile) {
     await importCatalogueFiles(raw, platform, opts.catalogueFiles ?? demoCatalogueFiles(), { publish: true });

@@ -140,6 +140,13 @@ function requestEntry(ctx: Requester, audit: Pick<RequestAudit, 'operationName' 
   };
 }
 
+/**
+ * Failures of the store, not refusals: an action that failed so changed nothing, and gets no entry here
+ * (as perform() writes none for them). The store has just waited its whole bound (under another process's
+ * lock, 5 s): an entry now would wait it again, and the request answered after 10 s, AUDIT_UNAVAILABLE.
+ */
+const STORE_FAILURES = new Set(['AUDIT_UNAVAILABLE', 'STORE_UNAVAILABLE']);
+
 /** Mutations a rule refused before their resolver (and so their own audit entry) ran. */
 function refusedMutations(rc: GraphQLRequestContextWillSendResponse<RequestContext>, audit: RequestAudit, errors: readonly GraphQLFormattedError[]) {
   const op = rc.operation;
@@ -151,7 +158,7 @@ function refusedMutations(rc: GraphQLRequestContextWillSendResponse<RequestConte
   const out: { action: string; detail: string }[] = [];
   for (const e of errors) {
     const key = e.path?.length === 1 ? String(e.path[0]) : null;
-    if (!key || audit.actions.has(key) || !fieldByKey.has(key)) continue;
+    if (!key || audit.actions.has(key) || !fieldByKey.has(key) || STORE_FAILURES.has(String(e.extensions?.code))) continue;
     audit.actions.add(key);
     out.push({ action: fieldByKey.get(key)!, detail: refusalDetail(e) });
   }
