@@ -21,6 +21,7 @@ import { importRecords } from '../src/records/import.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
 import { GOVGRAPH_BIN, cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
+import { holdLock } from './helpers/lock-holder.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`fixtures/yunnan/${name}`, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-gateway-killed-'));
@@ -59,22 +60,6 @@ async function serve(platformFile: string): Promise<{ child: ChildProcess; port:
 const read = (port: number, token: string) =>
   fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: READ })
     .then((r) => r.json() as Promise<{ data?: { police?: { residents: { nodes: unknown[] } } } }>);
-
-/** A process that holds the write lock (BEGIN IMMEDIATE: readers go on) until `release()`. */
-async function holdLock(file: string): Promise<{ release(): Promise<void> }> {
-  const script = `
-    const db = new (require('better-sqlite3'))(process.argv[1]);
-    db.exec('BEGIN IMMEDIATE');
-    console.log('locked');
-    process.stdin.once('data', () => { db.exec('COMMIT'); db.close(); process.exit(0); });`;
-  const child = spawn(process.execPath, ['-e', script, file], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
-  });
-  return { release: () => (child.stdin!.end('go\n'), exited) };
-}
 
 const entries = () => withSqliteStore(data, (s) => s.count(AUDIT_COLLECTION));
 

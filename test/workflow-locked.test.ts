@@ -4,7 +4,6 @@
 // rule had refused it, and waited the bound again (10 s, not 5, by default), to answer AUDIT_UNAVAILABLE.
 // Now a store failure gets no second entry: the answer comes after one bound, with the action's own code,
 // and nothing was changed; once the lock is gone the same mutation goes through, and the chain holds.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import type { Store } from '../src/store/port.ts';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
 import { SHARING_REQUESTS } from '../src/workflow/sharing.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { holdLock } from './helpers/lock-holder.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`fixtures/yunnan/${name}`, import.meta.url));
 const LOCK_WAIT_MS = 2000;
@@ -38,22 +38,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => gw?.close());
-
-/** A process that holds the write lock (BEGIN IMMEDIATE: readers go on) until `release()`. */
-async function holdLock(file: string): Promise<{ release(): Promise<void> }> {
-  const script = `
-    const db = new (require('better-sqlite3'))(process.argv[1]);
-    db.exec('BEGIN IMMEDIATE');
-    console.log('locked');
-    process.stdin.once('data', () => { db.exec('COMMIT'); db.close(); process.exit(0); });`;
-  const child = spawn(process.execPath, ['-e', script, file], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
-  });
-  return { release: () => (child.stdin.end('go\n'), exited) };
-}
 
 async function locked<T>(run: () => Promise<T>): Promise<{ result: T; ms: number; tried: string[] }> {
   const lock = await holdLock(join(gw.dataDir, SQLITE_FILE));
