@@ -12,7 +12,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyAuditChain } from '../src/audit/verify.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
-import { addVersion, listVersions, publishedCatalogues } from '../src/catalogue/repository.ts';
+import { addVersion, CATALOGUE_VERSIONS, listVersions, markPublished, publishedCatalogues } from '../src/catalogue/repository.ts';
+import type { Store } from '../src/store/port.ts';
 import type { Role } from '../src/identity/roles.ts';
 import { departmentByCode } from '../src/model/platform.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
@@ -76,5 +77,34 @@ describe('an approved version older than the one in effect', () => {
     }
     expect(await statuses()).toEqual(['1 superseded', '2 approved', '3 published']);
     expect(await inEffect()).toBe('监测对象及帮扶资金（第三版）');
+  });
+
+  it('loses, under `catalogue import --publish`, to a newer version another process published meanwhile: said, and not published', async () => {
+    const store = await openSqliteStore(data);
+    try {
+      // The moment between the import's new version (4) and its claim: another process adds version 5 and
+      // publishes it.
+      let landed = false;
+      const racing = new Proxy(store, {
+        get(target, key, receiver) {
+          if (key !== 'update') return Reflect.get(target, key, receiver);
+          return async (...args: Parameters<Store['update']>) => {
+            if (!landed && args[0] === CATALOGUE_VERSIONS) {
+              landed = true;
+              const [latest] = (await listVersions(target, 'GZ-XCZX')).slice(-1);
+              const newer = await addVersion(target, { ...latest.catalogue, resources: [{ ...latest.catalogue.resources[0], summary: '第五版' }] }, 'operator', 'approved');
+              await markPublished(target, 'GZ-XCZX', newer.version);
+            }
+            return target.update(...args);
+          };
+        },
+      });
+      const [imported] = await importCatalogueFiles(racing, platform, [join(FIXTURES, 'rural.yaml')], { publish: true }).then((all) => all.filter((i) => i.version.id === 'GZ-XCZX'));
+      expect({ version: imported.version.version, status: imported.version.status, newerInEffect: imported.newerInEffect }).toEqual({ version: 4, status: 'approved', newerInEffect: 5 });
+    } finally {
+      await store.close();
+    }
+    expect(await statuses()).toEqual(['1 superseded', '2 approved', '3 approved', '4 approved', '5 published']);
+    expect(await inEffect()).toBe('第五版');
   });
 });

@@ -5,7 +5,7 @@ import type { Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import { DocumentInvalidError } from './problems.ts';
 import { validateCatalogueFiles } from './files.ts';
-import { addVersion, catalogueVersions, ensureCatalogueIndexes, listVersions, markPublished, supersedeOlder, type CatalogueVersion } from './repository.ts';
+import { addVersion, catalogueVersions, ensureCatalogueIndexes, listVersions, markPublished, newerPublished, supersedeOlder, type CatalogueVersion } from './repository.ts';
 import { ensureResourceIndexes } from './indexes.ts';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
@@ -18,6 +18,11 @@ export interface ImportedCatalogue {
   version: CatalogueVersion;
   /** The document is the same as the catalogue's latest stored version, which was kept (no new version). */
   unchanged?: boolean;
+  /**
+   * Asked to publish, it was not: another process published this newer version of the catalogue
+   * meanwhile, which is in effect (this version stays approved).
+   */
+  newerInEffect?: number;
 }
 
 /** JSON with object keys sorted, so that two equal documents compare equal whatever their key order. */
@@ -95,6 +100,14 @@ async function storeCatalogues(
     }
     const version = await addVersion(store, catalogue, opts.by ?? 'operator', 'approved');
     if (opts.publish && (await markPublished(store, catalogue.id, version.version))) version.status = 'published';
+    else if (opts.publish) {
+      // Lost to a newer version another process published meanwhile (markPublished gave its claim back).
+      const newer = await newerPublished(store, catalogue.id, version.version);
+      if (newer !== null) {
+        out.push({ file, version, newerInEffect: newer });
+        continue;
+      }
+    }
     out.push({ file, version });
   }
   return out;

@@ -93,8 +93,12 @@ export function registerCatalogueCommands(program: Command): void {
       // In effect before the import: what they publish anew fulfils demands, what was there does not.
       const before = await publishedCatalogues(store);
       const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false });
-      for (const { file, version, unchanged } of imported) {
+      for (const { file, version, unchanged, newerInEffect } of imported) {
         console.log(`${file}: ${version.id} version ${version.version} ${version.status} (${plural(version.catalogue.resources.length, 'resource')}${unchanged ? '; unchanged, no new version' : ''})`);
+        if (newerInEffect !== undefined) {
+          console.error(`${file}: ${version.id} version ${version.version} was not published: another process published version ${newerInEffect} meanwhile, which is in effect; import the file again to publish it as a newer version.`);
+          process.exitCode = 1;
+        }
         if (version.status !== 'published') continue;
         if (!unchanged) for (const line of await retypedLines(before.find((c) => c.id === version.id), version.catalogue)) console.log(line);
         const env = { store, platform, now: new Date() };
