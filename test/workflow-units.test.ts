@@ -95,9 +95,11 @@ describe('markPublished', () => {
       for (let i = 0; i < 3; i++) await repo.addVersion(store, cat, 'op', 'approved');
       expect(await repo.markPublished(store, 'HN-X', 1)).toBe(true);
       expect(await repo.markPublished(store, 'HN-X', 1)).toBe(false); // already published: the claim fails
-      // Two publishes at once: both claimed, the newer stays in effect.
-      expect(await Promise.all([repo.markPublished(store, 'HN-X', 3), repo.markPublished(store, 'HN-X', 2)])).toEqual([true, true]);
+      // Two publishes at once: the newer is in effect, the older loses (given back to approved, or
+      // superseded by the newer when that came first): never published beside it.
+      expect(await Promise.all([repo.markPublished(store, 'HN-X', 3), repo.markPublished(store, 'HN-X', 2)])).toEqual([true, false]);
       expect((await repo.publishedVersions(store)).map((v) => v.version)).toEqual([3]);
+      expect(['approved', 'superseded']).toContain((await repo.listVersions(store, 'HN-X')).find((v) => v.version === 2)!.status);
       expect((await repo.listVersions(store, 'HN-X')).find((v) => v.version === 1)!.status).toBe('superseded');
     } finally {
       await store.close();

@@ -193,8 +193,8 @@ export async function newerPublished(store: Store, id: string, version: number):
  * versions published at once leave the newer in effect.
  *
  * A version older than one published meanwhile (by another process that passed its checks at the same
- * time) would be marked published while never in effect, and stay so: it goes back to approved and the
- * publication loses (false). Killed before that, the newer is in effect and the next publication or a
+ * time) would be marked published while never in effect, and stay so: it goes back to approved (unless
+ * the newer one's publication superseded it first) and the publication loses (false). Killed before that, the newer is in effect and the next publication or a
  * withdrawal supersedes the older, as after any publication killed between its writes.
  */
 export async function markPublished(store: Store, id: string, version: number, now = new Date()): Promise<boolean> {
