@@ -25,6 +25,19 @@ export interface ImportedCatalogue {
   newerInEffect?: number;
 }
 
+/**
+ * Publishes an approved version (its status set here when it is); a publication that lost to a newer
+ * version another process published meanwhile (markPublished gave its claim back) says which.
+ */
+async function publish(store: Store, version: CatalogueVersion): Promise<Pick<ImportedCatalogue, 'newerInEffect'>> {
+  if (await markPublished(store, version.id, version.version)) {
+    version.status = 'published';
+    return {};
+  }
+  const newer = await newerPublished(store, version.id, version.version);
+  return newer === null ? {} : { newerInEffect: newer };
+}
+
 /** JSON with object keys sorted, so that two equal documents compare equal whatever their key order. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -92,23 +105,13 @@ async function storeCatalogues(
     // An unchanged catalogue imported again makes no new version (publishing the kept one if asked).
     const same = await sameLatest(store, catalogue);
     if (same) {
-      if (opts.publish && same.status !== 'published' && (await markPublished(store, catalogue.id, same.version))) same.status = 'published';
       // Published already, by an import killed before it superseded the older version: finish that.
-      else if (opts.publish && same.status === 'published') await supersedeOlder(store, catalogue.id, same.version);
-      out.push({ file, version: same, unchanged: true });
+      if (opts.publish && same.status === 'published') await supersedeOlder(store, catalogue.id, same.version);
+      out.push({ file, version: same, unchanged: true, ...(opts.publish && same.status !== 'published' ? await publish(store, same) : {}) });
       continue;
     }
     const version = await addVersion(store, catalogue, opts.by ?? 'operator', 'approved');
-    if (opts.publish && (await markPublished(store, catalogue.id, version.version))) version.status = 'published';
-    else if (opts.publish) {
-      // Lost to a newer version another process published meanwhile (markPublished gave its claim back).
-      const newer = await newerPublished(store, catalogue.id, version.version);
-      if (newer !== null) {
-        out.push({ file, version, newerInEffect: newer });
-        continue;
-      }
-    }
-    out.push({ file, version });
+    out.push({ file, version, ...(opts.publish ? await publish(store, version) : {}) });
   }
   return out;
 }

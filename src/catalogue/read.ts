@@ -52,6 +52,11 @@ export function readDocuments(file: string): unknown[] {
   // A folder given for its documents (`catalogue validate catalogues/`) is said to be one, with what to do.
   const unreadable = unreadableFile(file);
   if (unreadable) throw new DocumentInvalidError([{ path: file, message: unreadable === FOLDER_NOT_FILE ? `${unreadable}; name the documents in it (such as ${join(file, '*.yaml')})` : unreadable }], file);
+  return parseDocuments(readUtf8(file), file);
+}
+
+/** The text of a file, refused (DocumentInvalidError) when it cannot be read or is not UTF-8, at the line. */
+export function readUtf8(file: string): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -61,11 +66,11 @@ export function readDocuments(file: string): unknown[] {
   if (!isUtf8(bytes)) {
     throw new DocumentInvalidError([{ path: `${file}:${firstNonUtf8Line(bytes)}`, message: 'not valid UTF-8; save the file as UTF-8' }], file);
   }
-  return parseDocuments(bytes.toString('utf8'), file);
+  return bytes.toString('utf8');
 }
 
 /** The 1-based line holding the first byte sequence that is not UTF-8. */
-export function firstNonUtf8Line(bytes: Buffer): number {
+function firstNonUtf8Line(bytes: Buffer): number {
   let line = 1;
   let start = 0;
   for (let nl = bytes.indexOf(10); nl !== -1; nl = bytes.indexOf(10, start)) {

@@ -194,8 +194,9 @@ export async function newerPublished(store: Store, id: string, version: number):
  *
  * A version older than one published meanwhile (by another process that passed its checks at the same
  * time) would be marked published while never in effect, and stay so: it goes back to approved (unless
- * the newer one's publication superseded it first) and the publication loses (false). Killed before that, the newer is in effect and the next publication or a
- * withdrawal supersedes the older, as after any publication killed between its writes.
+ * the newer one's publication superseded it first) and the publication loses (false). Killed before that,
+ * the newer is in effect and the next publication or a withdrawal supersedes the older, as after any
+ * publication killed between its writes.
  */
 export async function markPublished(store: Store, id: string, version: number, now = new Date()): Promise<boolean> {
   const claimed = await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version), eq('status', 'approved')), {

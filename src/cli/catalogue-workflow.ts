@@ -2,8 +2,6 @@
 // command line. Each is a thin caller of the workflow function the GraphQL field of the same name calls
 // (submitCatalogue, reviewCatalogue, publishCatalogue, the catalogues query), acting as src/cli/acting.ts
 // says; docs/workflow.md walks through them.
-import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { VersionStatus } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
@@ -13,7 +11,6 @@ import {
   actorFor, minute, positiveInt, refusedAsUserError, statusOption, table, upper, viewerFor, withActingOptions, type ActingOptions,
 } from './acting.ts';
 import { platformDate } from '../calendar/working-days.ts';
-import { fileFailure } from '../model/named-file.ts';
 import { requireReadableFile } from './file-argument.ts';
 import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
 import { withWorkflowEnv } from './quality.ts';
@@ -55,17 +52,14 @@ export async function inEffect(env: Pick<WorkflowEnv, 'store'>, id: string): Pro
 /** The text of a catalogue document; bytes that are not UTF-8 are refused at their line, as `catalogue validate` does. */
 async function readDocument(file: string): Promise<string> {
   requireReadableFile(file);
-  let bytes: Buffer;
+  const { readUtf8 } = await import('../catalogue/read.ts');
+  const { DocumentInvalidError, formatProblem } = await import('../catalogue/problems.ts');
   try {
-    bytes = readFileSync(file);
+    return readUtf8(file);
   } catch (err) {
-    throw new UserError(`${file}: ${fileFailure(err)}`);
+    if (err instanceof DocumentInvalidError) throw new UserError(err.problems.map(formatProblem).join('\n'));
+    throw err;
   }
-  if (!isUtf8(bytes)) {
-    const { firstNonUtf8Line } = await import('../catalogue/read.ts');
-    throw new UserError(`${file}:${firstNonUtf8Line(bytes)}: not valid UTF-8; save the file as UTF-8`);
-  }
-  return bytes.toString('utf8');
 }
 
 interface ReviewOptions extends CommonOptions, ActingOptions {
