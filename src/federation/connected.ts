@@ -11,13 +11,14 @@ import type { SubschemaConfig } from '@graphql-tools/delegate';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 import { LRUCache } from 'lru-cache';
 import { buildSchema, GraphQLError, Kind, print, validateSchema, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from 'graphql';
-import { departmentByCode, DEFAULT_CONNECTED_TIMEOUT_MS, type ConnectedPlatform, type Department, type Platform } from '../model/platform.ts';
+import { departmentByCode, DEFAULT_CONNECTED_TIMEOUT_MS, limitsOf, type ConnectedPlatform, type Department, type Platform } from '../model/platform.ts';
 import { connectedTypePrefix } from '../catalogue/names.ts';
 import { FORWARDED_HEADER, platformBase, signForwarded } from '../identity/forwarded.ts';
 import type { PlatformKeys } from '../identity/platform-keys.ts';
 import { answerErrorBound } from './answer-errors.ts';
+import { answerValueBounds, type ValueBounds } from './answer-values.ts';
 import { composeSchema } from './compose.ts';
-import { platformClient, TransportError, type PlatformClient } from './http-client.ts';
+import { platformClient, TooManyValues, TransportError, type PlatformClient } from './http-client.ts';
 import { plannedProxyingResolver } from './delegation.ts';
 import { Namespace, PrefixTypes } from './transforms.ts';
 import { SchemaRebuilds } from './schema-rebuilds.ts';
@@ -133,6 +134,14 @@ function failure(c: ConnectedPlatform, err: unknown): Reason {
   return said(`${theirError((err as Error).message)}.`);
 }
 
+/** An answer refused for the values it holds (answer-values.ts), with the figures. */
+function tooManyValues(err: TooManyValues, maxCost: number): Reason {
+  const { where, bound } = err.over;
+  return said(where === 'data'
+    ? `it answered with more than ${bound} JSON values in its data (${err.bytes} bytes), more than a response of this gateway may hold under its limits.maxCost of ${maxCost} field values; the answer was not used.`
+    : `it answered with more than ${bound} JSON values outside its data (errors, extensions; ${err.bytes} bytes), more than this gateway takes besides the data; the answer was not used.`);
+}
+
 /** The reason a platform gives for refusing this one, as shown (its first error's message, cut). */
 function refusal(body: { errors?: readonly { message?: unknown }[] }): string {
   const message = Array.isArray(body.errors) ? body.errors[0]?.message : undefined;
@@ -232,6 +241,8 @@ export class ConnectedPlatforms {
    * or there, and most of them get a text built before (parsing and stitching a big one takes seconds).
    */
   private readonly viewTexts: LRUCache<string, Built>;
+  /** The most JSON values an answer to a namespace read may hold (answer-values.ts), from this platform's maxCost. */
+  private readonly valueBounds: ValueBounds;
   /** Each platform's schema ask in flight (refreshOne). */
   private readonly asking = new Map<string, Promise<boolean>>();
 
@@ -253,6 +264,7 @@ export class ConnectedPlatforms {
     this.viewTexts = options.built ?? new LRUCache({ max: VIEW_TEXTS_KEPT * Math.max(1, platform.connected.length) });
     this.rebuilds = new SchemaRebuilds(options.rebuildIntervalMs);
     this.competent = departmentByCode(platform, platform.platform.competentDepartment)!;
+    this.valueBounds = answerValueBounds(limitsOf(platform).maxCost);
     for (const c of platform.connected) {
       this.statuses.set(c.region, {
         region: c.region, name: c.name, namespace: c.namespace, url: c.url,
@@ -571,6 +583,7 @@ export class ConnectedPlatforms {
         headers: await this.headers(c, asker),
         body: JSON.stringify({ query: textOf(request.document), variables: request.variables, operationName: request.operationName }),
         timeoutMs,
+        maxValues: this.valueBounds,
         signal: asker.cancel?.signal,
       });
     } catch (err) {
@@ -581,9 +594,9 @@ export class ConnectedPlatforms {
         return { errors: [cancelledError(asker.cancel.reason)] };
       }
       note('unavailable', 1);
-      const refused = unavailable(c, failure(c, err));
+      const refused = unavailable(c, err instanceof TooManyValues ? tooManyValues(err, limitsOf(this.platform).maxCost) : failure(c, err));
       // Not a platform that is down (the schema poll says that, once): one that answers too much, logged each time.
-      if (err instanceof TransportError && err.code === 'TOO_LARGE') this.options.log?.('warn', 'connected platform answer refused', { platform: c.region, namespace: c.namespace, reason: refused.forOperators });
+      if (err instanceof TransportError && (err.code === 'TOO_LARGE' || err instanceof TooManyValues)) this.options.log?.('warn', 'connected platform answer refused', { platform: c.region, namespace: c.namespace, reason: refused.forOperators });
       return { errors: [refused] };
     }
     const away = redirected(res);

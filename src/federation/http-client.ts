@@ -4,6 +4,7 @@
 // on loopback (docs/benchmarks.md). The answer is read whole, up to a bound, and parsed once.
 import http from 'node:http';
 import https from 'node:https';
+import { valuesOver, type OverBound, type ValueBounds } from './answer-values.ts';
 
 /**
  * An answer to a delegated request larger than this is refused: a connected platform's answer is bounded
@@ -34,11 +35,25 @@ export class TransportError extends Error {
   }
 }
 
+/** An answer holding more JSON values than the request allowed (answer-values.ts), refused before it is parsed. */
+export class TooManyValues extends TransportError {
+  constructor(
+    readonly over: OverBound,
+    readonly bytes: number,
+  ) {
+    super(`more than ${over.bound} values ${over.where === 'data' ? 'in its data' : 'outside its data'}`, 'TOO_MANY_VALUES');
+  }
+}
+
 const cancelled = () => new TransportError('the request was cancelled', 'CANCELLED');
 
 export interface PlatformClient {
   /** `signal`: the request is aborted when it is (its own request cancelled, src/limits/cancel.ts), failing with code CANCELLED. */
-  request(path: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; timeoutMs: number; maxBytes?: number; signal?: AbortSignal }): Promise<JsonAnswer>;
+  /**
+   * `maxValues`: a JSON answer holding more values is refused before it is parsed (answer-values.ts),
+   * failing with TooManyValues.
+   */
+  request(path: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; timeoutMs: number; maxBytes?: number; maxValues?: ValueBounds; signal?: AbortSignal }): Promise<JsonAnswer>;
   close(): void;
 }
 
@@ -90,8 +105,11 @@ export function platformClient(base: string): PlatformClient {
           res.on('end', () => {
             if (settled) return;
             done();
-            const text = Buffer.concat(chunks).toString('utf8');
+            const bytes = Buffer.concat(chunks);
             const json = /^application\/([\w.+-]*\+)?json\b/i.test(res.headers['content-type'] ?? '') && !res.headers['content-encoding'];
+            const over = json && init.maxValues ? valuesOver(bytes, init.maxValues) : null;
+            if (over) return reject(new TooManyValues(over, bytes.length));
+            const text = bytes.toString('utf8');
             let body: unknown;
             try {
               body = json ? JSON.parse(text) : undefined;
