@@ -8,8 +8,9 @@ import { valuesOver, type OverBound, type ValueBounds } from './answer-values.ts
 
 /**
  * An answer to a delegated request larger than this is refused: a connected platform's answer is bounded
- * by its own limits (maxCost field values, 200,000 by default), far below it. What a request may read
- * less (a schema document) it says in `maxBytes`.
+ * by its own limits (maxCost field values, 200,000 by default), far below it; the values it holds are
+ * bounded by this platform's maxCost (`maxValues`, answer-values.ts). What a request may read less (a
+ * schema document) it says in `maxBytes`.
  */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
