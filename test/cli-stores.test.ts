@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
+import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import { cliEnv, runGovgraph } from './helpers/cli.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -31,12 +31,20 @@ describe('a command run where there is no store', () => {
     ['token', '--dept', '430000-GA'],
     ['schema', 'print'],
     ['serve', '--port', '0'],
-    ['audit', 'verify'],
-    ['grant', 'list'],
     ['platform', 'rotate-key'],
     ['catalogue', 'list'],
   ])('%s %s refuses, says where it looked, and makes nothing', async (...args) => {
     expect(await govgraph(elsewhere, ...args)).toEqual({ code: 1, stdout: '', stderr: said + refusal });
+    expect(existsSync(join(elsewhere, 'data'))).toBe(false);
+  });
+
+  // These read the store alone: they name no platform file (see 'what a command says it uses' below).
+  it.each([
+    ['audit', 'verify'],
+    ['grant', 'list'],
+    ['grant', 'revoke', 'no-such-grant'],
+  ])('%s %s refuses, says where it looked (the store only), and makes nothing', async (...args) => {
+    expect(await govgraph(elsewhere, ...args)).toEqual({ code: 1, stdout: '', stderr: `govgraph: store ${store}\n${refusal}` });
     expect(existsSync(join(elsewhere, 'data'))).toBe(false);
   });
 
@@ -56,6 +64,42 @@ describe('a command run where there is no store', () => {
     const v = await govgraph(elsewhere, 'catalogue', 'validate', join(root, 'demo', 'catalogues', 'civil-affairs.yaml'));
     expect(v.stderr).toBe(`govgraph: platform ${DEMO_PLATFORM_FILE} (the demo platform: there is no ./platform.yaml here)\n`);
     expect(existsSync(join(elsewhere, 'data'))).toBe(false);
+  });
+});
+
+// SPEC §15: commands say which platform file and store they use. `grant list`, `grant revoke` and `audit
+// verify` said `platform FILE; store ...` though they never read the file: they read grants, catalogues
+// and the audit log (its key is the store's secret) from the store, and a grant's dates are on the
+// platform's fixed calendar. They name the store only; `grant add`, which checks the grant against the
+// platform's departments and purposes, names both. A platform file the commands do not read would change
+// nothing they show: the test gives one that differs from the store's (Guizhou's, over the demo's store).
+describe('what a command says it uses', () => {
+  const here = join(elsewhere, 'uses');
+  const data = join(here, 'data');
+  const store = join(data, 'govgraph.sqlite');
+  const guizhou = join(root, 'test', 'fixtures', 'guizhou', 'platform.yaml');
+  const run = (...args: string[]) => govgraph(here, ...args, '--data', data);
+
+  it('grant add names the platform file and the store; grant list, grant revoke and audit verify the store only', async () => {
+    mkdirSync(here, { recursive: true });
+    const imported = await run('catalogue', 'import', ...demoCatalogueFiles(), '--publish');
+    expect(imported.code, imported.stderr).toBe(0);
+
+    const added = await run('grant', 'add', '--requester', '430000-MZ', '--resource', '430000-GA-00001', '--items', 'idNumber,fullName', '--purposes', 'social-assistance');
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toBe(`govgraph: platform ${DEMO_PLATFORM_FILE} (the demo platform: there is no ./platform.yaml here); store ${store}\n`);
+    const id = /^grant (\S+):/.exec(added.stdout)![1];
+
+    for (const platform of [[], ['--platform', guizhou]]) {
+      const listed = await run('grant', 'list', ...platform);
+      expect(listed).toEqual({ code: 0, stdout: expect.stringContaining(`${id}  active `), stderr: `govgraph: store ${store}\n` });
+      const verified = await run('audit', 'verify', ...platform);
+      expect(verified).toEqual({ code: 0, stdout: expect.stringMatching(/^audit chain ok: /), stderr: `govgraph: store ${store}\n` });
+    }
+    const revoked = await run('grant', 'revoke', id, '--platform', guizhou);
+    expect(revoked).toEqual({ code: 0, stdout: expect.stringMatching(new RegExp(`^grant ${id} revoked at `)), stderr: `govgraph: store ${store}\n` });
+    const again = await run('grant', 'revoke', id);
+    expect(again).toEqual({ code: 0, stdout: expect.stringMatching(new RegExp(`^grant ${id} was already revoked at `)), stderr: `govgraph: store ${store}\n` });
   });
 });
 

@@ -57,7 +57,7 @@ function refusedInOneLine(r: CliResult, line: string): void {
   expect(r.stdout).toBe('');
   const lines = r.stderr.trimEnd().split('\n');
   expect(lines.at(-1)).toBe(`govgraph: ${line}`);
-  expect(lines.slice(0, -1).every((l) => l.startsWith('govgraph: platform '))).toBe(true);
+  expect(lines.slice(0, -1).every((l) => /^govgraph: (platform|store) /.test(l))).toBe(true);
 }
 
 describe('a file argument that is not a file to read', () => {

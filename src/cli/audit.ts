@@ -20,7 +20,9 @@ export function registerAuditCommands(program: Command): void {
       .description('check the hash chain of the audit log against its signed checkpoints and name the first broken entry')
       .option('--checkpoints <file>', `the checkpoint file outside the store (env ${CHECKPOINT_FILE_ENV})`),
   ).action(async (opts: CommonOptions & { checkpoints?: string }) => {
-    announce(opts, { platform: opts.platform, store: true });
+    // The audit key comes from the store (key.ts: the platform secret kept there, or GOVGRAPH_JWT_SECRET),
+    // never from the platform file: the command names the store only (SPEC §15).
+    announce(opts, { store: true });
     const checkpointFile = opts.checkpoints ?? checkpointFileFromEnv();
     if (checkpointFile) requireReadableFile(checkpointFile, opts.checkpoints ? `--checkpoints ${checkpointFile}` : `${CHECKPOINT_FILE_ENV}=${checkpointFile}`, CHECKPOINTS_HINT);
     const store = await openCommandStore(opts);

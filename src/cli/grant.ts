@@ -14,8 +14,14 @@ import { commaList } from './token.ts';
 
 export const OPERATOR = 'operator';
 
-async function withStore<T>(opts: CommonOptions, work: (store: Store) => Promise<T>): Promise<T> {
-  announce(opts, { platform: opts.platform, store: true });
+/**
+ * Runs `work` on the store, having said what the command uses (SPEC §15): the platform file only for
+ * `grant add`, which checks the grant against it. `list` and `revoke` read grants and the published
+ * catalogues from the store alone (a grant's dates are on the platform's fixed calendar), so they name
+ * only the store: naming the platform file made `--platform other.yaml` look as if it changed what they show.
+ */
+async function withStore<T>(opts: CommonOptions, usesPlatform: boolean, work: (store: Store) => Promise<T>): Promise<T> {
+  announce(opts, { platform: usesPlatform ? opts.platform : null, store: true });
   const store = await openCommandStore(opts);
   try {
     return await work(store);
@@ -91,7 +97,7 @@ export function registerGrantCommands(program: Command): void {
       .option('--until <date>', 'last day of the grant, YYYY-MM-DD (default: until revoked)'),
   ).action(async (opts: AddOptions) => {
     const platform = await loadCommandPlatform(opts.platform);
-    await withStore(opts, async (store) => {
+    await withStore(opts, true, async (store) => {
       const catalogues = await publishedCatalogues(store);
       const g = newGrant({ platform, catalogues }, {
         requester: opts.requester,
@@ -117,7 +123,7 @@ export function registerGrantCommands(program: Command): void {
       .option('--resource <code>', 'only grants of this resource')
       .option('--active', 'only grants in force now'),
   ).action(async (opts: ListOptions) => {
-    await withStore(opts, async (store) => {
+    await withStore(opts, false, async (store) => {
       const now = new Date();
       const grants = await listGrants(store, { requester: opts.requester, resource: opts.resource, active: opts.active, now });
       if (grants.length === 0) {
@@ -137,7 +143,7 @@ export function registerGrantCommands(program: Command): void {
       .description('end a grant at once')
       .argument('<id>', 'grant id (see `govgraph grant list`)'),
   ).action(async (id: string, opts: CommonOptions) => {
-    await withStore(opts, async (store) => {
+    await withStore(opts, false, async (store) => {
       const before = await getGrant(store, id);
       if (!before) throw new GrantNotFoundError(id);
       if (before.revokedAt !== null) {
