@@ -4,7 +4,7 @@
 // or the lost tail, against signed checkpoints kept in the store and in a file outside it.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ import { appendAudit } from '../src/audit/log.ts';
 import { verifyAuditChain } from '../src/audit/verify.ts';
 import { eq, type Store } from '../src/store/port.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { cliEnv, runGovgraph } from './helpers/cli.ts';
 import { startTestGateway } from './helpers/gateway.ts';
 
 let dir: string;
@@ -117,9 +118,12 @@ describe('a rewritten chain', () => {
     const lines = readFileSync(file, 'utf8').split('\n');
     expect(lines.map((l) => (l ? JSON.parse(l === whole.slice(0, 60) ? 'null' : l)?.seq ?? 'cut' : ''))).toEqual([2, 'cut', 4, '']);
     expect(await verifyAuditChain(store, undefined, { checkpointFile: file })).toMatchObject({ ok: true, checkpoint: { seq: 4 } });
-    // Any other line that is no checkpoint is still reported.
+    // Any other line that is no checkpoint is still reported, as what it is.
     appendFileSync(file, '{"seq":4,"hash":"x"}\n');
-    expect((await verifyAuditChain(store, undefined, { checkpointFile: file })).ok).toBe(false);
+    expect(await verifyAuditChain(store, undefined, { checkpointFile: file })).toEqual({
+      ok: false, entries: 0, checkpoint: { seq: 4, time: expect.any(String) },
+      firstBroken: { seq: 0, reason: `${file}:4: not a checkpoint (a JSON object without time, mac) among the gateways' checkpoints: the line was altered, or written there by something else` },
+    });
   });
 });
 
@@ -176,6 +180,74 @@ describe('the gateway and the command', () => {
     expect(await verify([], { ...process.env, GOVGRAPH_AUDIT_CHECKPOINTS: missing })).toEqual({
       code: 1, stderr: `govgraph: GOVGRAPH_AUDIT_CHECKPOINTS=${missing}: no such file; ${hint}`,
     });
+  }, 120_000);
+});
+
+// A file that is not a checkpoint file (another JSON file, a text file, an empty one: the wrong path given
+// to --checkpoints) was read as checkpoints failing their signature: `audit chain broken at entry #0: ...
+// the file was altered or forged`, as if the log had been attacked; an empty one passed as `audit chain
+// ok` without the check outside the store the operator asked for. The command now says what is wrong with
+// the file, as `FILE: message` or `FILE:LINE: message`, exit 1; a real checkpoint file that does not
+// match the store is still reported as altered or forged.
+describe('audit verify against a file that is not a checkpoint file', () => {
+  const verify = (checkpoints: string) => runGovgraph(['audit', 'verify', '--data', join(dir, 'data'), '--checkpoints', checkpoints], { cwd: dir, env: cliEnv() });
+  const saysStore = () => `govgraph: store ${join(dir, 'data', 'govgraph.sqlite')}\n`;
+  const aLine = 'a checkpoint file holds one JSON object of seq, hash, time and mac a line, as the gateways append them';
+  const at = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('says what is wrong with the file in one line, exit 1, without a stack trace', async () => {
+    await appendEntries(1, 3);
+    await writeCheckpoint(store, file);
+    await writeCheckpoint(store, file);
+    const empty = at('empty.jsonl', '');
+    const blank = at('blank.jsonl', '\n  \n');
+    const pretty = at('package.json', JSON.stringify({ name: 'govgraph', version: '0.1.0' }, null, 2) + '\n');
+    const oneLine = at('one-line.json', '{"name":"govgraph","seq":1}\n');
+    const array = at('array.json', '[{"seq":1,"hash":"x","time":"t","mac":"m"}]\n');
+    const text = at('notes.txt', 'checkpoints are kept in /var/log/govgraph\n');
+    const cut = at('cut.jsonl', readFileSync(file, 'utf8').slice(0, 40));
+    const mixed = at('mixed.jsonl', readFileSync(file, 'utf8') + 'Dec 04 12:00:00 govgraph started\n');
+    const cases: [string, string][] = [
+      [empty, `${empty}: not a checkpoint file: it is empty, so there is nothing to check the log against (a gateway appends a checkpoint when it starts and every minute the log moves)`],
+      [blank, `${blank}: not a checkpoint file: it is empty, so there is nothing to check the log against (a gateway appends a checkpoint when it starts and every minute the log moves)`],
+      [pretty, `${pretty}: not a checkpoint file: line 2 is not JSON; ${aLine}`],
+      [oneLine, `${oneLine}: not a checkpoint file: line 1 is a JSON object without hash, time, mac; ${aLine}`],
+      [array, `${array}: not a checkpoint file: line 1 is JSON, but not an object; ${aLine}`],
+      [text, `${text}: not a checkpoint file: line 1 is not JSON; ${aLine}`],
+      [cut, `${cut}: not a checkpoint file: it holds no whole checkpoint (line 1 was cut short); ${aLine}`],
+      [mixed, `${mixed}:3: not a checkpoint (not JSON) among the gateways' checkpoints: the line was altered, or written there by something else`],
+    ];
+    for (const [path, message] of cases) {
+      expect(await verify(path), path).toEqual({ code: 1, stdout: '', stderr: `${saysStore()}govgraph: ${message}\n` });
+    }
+  }, 120_000);
+
+  it('a real checkpoint file that does not match the store is still altered or forged', async () => {
+    await appendEntries(1, 3);
+    await writeCheckpoint(store, file);
+    await appendEntries(4, 4);
+    const c = await writeCheckpoint(store, file);
+    const altered = at('altered.jsonl', readFileSync(file, 'utf8').replace(c.mac, c.mac.replace(/^./, (d) => (d === '0' ? '1' : '0'))));
+    const r = await verify(altered);
+    expect(r).toEqual({ code: 1, stdout: `audit chain broken at entry #4: the checkpoint in ${altered} line 2 does not carry the platform's signature (it was altered or forged)\n`, stderr: saysStore() });
+
+    // Another store's checkpoints (a backup of another platform restored here), every line well formed.
+    const other = await openSqliteStore(join(dir, 'other'));
+    const othersFile = join(dir, 'others.jsonl');
+    try {
+      await appendAudit(other, entry(1));
+      await writeCheckpoint(other, othersFile);
+    } finally {
+      await other.close();
+    }
+    const o = await verify(othersFile);
+    expect(o.code).toBe(1);
+    expect(o.stdout).toMatch(new RegExp(`^audit chain broken at entry #1: none of the 1 checkpoints in ${othersFile} carries this store's signature .*; if neither, the file was altered or forged\n$`));
+    expect(o.stderr).toBe(saysStore());
   }, 120_000);
 });
 

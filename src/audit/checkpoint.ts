@@ -85,8 +85,71 @@ const cutShort = (line: string): boolean => line.startsWith('{') && !line.trimEn
 /** Where a checkpoint of the store is said to be (`FoundCheckpoint.where`). */
 export const STORE_CHECKPOINTS = 'the store';
 
-/** Every checkpoint of the store and of the file, with whether its signature verifies. */
-export async function readCheckpoints(store: Store, file: string | null): Promise<FoundCheckpoint[]> {
+/** The fields of every line a gateway appends (writeCheckpoint). */
+const CHECKPOINT_FIELDS = ['seq', 'hash', 'time', 'mac'] as const;
+const WHAT_A_LINE_IS = 'a checkpoint file holds one JSON object of seq, hash, time and mac a line, as the gateways append them';
+
+/**
+ * A line of a checkpoint file: a checkpoint (a JSON object with the four fields; whether its signature
+ * verifies, and so whether it was altered or forged, is verify's to say), or why it is none: not JSON, not
+ * an object, an object without one of the fields, or 'cut' for a line a write stopped in the middle of.
+ */
+function checkpointLine(line: string): { raw: Record<string, unknown> } | { why: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return { why: cutShort(line) ? 'cut' : 'not JSON' };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { why: 'JSON, but not an object' };
+  const missing = CHECKPOINT_FIELDS.filter((f) => !(f in parsed));
+  return missing.length ? { why: `a JSON object without ${missing.join(', ')}` } : { raw: parsed as Record<string, unknown> };
+}
+
+export interface CheckpointFileLines {
+  /** The lines that are checkpoints, parsed, with their line numbers (from 1). */
+  checkpoints: { line: number; raw: Record<string, unknown> }[];
+  /**
+   * What is wrong with the file, as `FILE: message` or `FILE:LINE: message`, or null: an empty file, a
+   * file none of whose lines is a checkpoint (another JSON file, a text file), or a line among
+   * checkpoints that is none. Lines cut short by an interrupted write are passed over, as blank ones.
+   * Such a file used to be read as checkpoints failing their signature ("altered or forged"), or, empty,
+   * as no checkpoints at all (`audit chain ok`, the check outside the store silently skipped).
+   */
+  problem: string | null;
+}
+
+/** The checkpoint file's lines, and what is wrong with it, if anything. */
+export function readCheckpointFile(file: string): CheckpointFileLines {
+  const text = readFileSync(file, 'utf8');
+  const checkpoints: CheckpointFileLines['checkpoints'] = [];
+  let bad: { line: number; why: string } | null = null;
+  let firstCut: number | null = null;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].trim()) continue;
+    const read = checkpointLine(lines[i]);
+    if ('raw' in read) checkpoints.push({ line: i + 1, raw: read.raw });
+    else if (read.why === 'cut') firstCut ??= i + 1;
+    else bad ??= { line: i + 1, why: read.why };
+  }
+  let problem: string | null = null;
+  if (!text.trim()) {
+    problem = `${file}: not a checkpoint file: it is empty, so there is nothing to check the log against (a gateway appends a checkpoint when it starts and every minute the log moves)`;
+  } else if (checkpoints.length === 0) {
+    const which = bad ? `line ${bad.line} is ${bad.why}` : `it holds no whole checkpoint (line ${firstCut} was cut short)`;
+    problem = `${file}: not a checkpoint file: ${which}; ${WHAT_A_LINE_IS}`;
+  } else if (bad) {
+    problem = `${file}:${bad.line}: not a checkpoint (${bad.why}) among the gateways' checkpoints: the line was altered, or written there by something else`;
+  }
+  return { checkpoints, problem };
+}
+
+/**
+ * Every checkpoint of the store and of the file, with whether its signature verifies, and what is wrong
+ * with the file (readCheckpointFile), if anything.
+ */
+export async function readCheckpoints(store: Store, file: string | null): Promise<{ found: FoundCheckpoint[]; fileProblem: string | null }> {
   const key = await auditKey(store);
   const found: FoundCheckpoint[] = [];
   const add = (raw: unknown, where: string) => {
@@ -96,20 +159,10 @@ export async function readCheckpoints(store: Store, file: string | null): Promis
     found.push({ ...c, seq: wellFormed ? c.seq : -1, where, signed: wellFormed && signedBy(c, key) });
   };
   for (const row of await store.find(AUDIT_CHECKPOINTS, {})) add(row, STORE_CHECKPOINTS);
-  if (file && existsSync(file)) {
-    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-      if (!line.trim()) return;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        if (cutShort(line)) return; // names no entry: not a checkpoint
-        parsed = null;
-      }
-      add(parsed, `${file} line ${i + 1}`);
-    });
-  }
-  return found;
+  if (!file || !existsSync(file)) return { found, fileProblem: null };
+  const { checkpoints, problem } = readCheckpointFile(file);
+  for (const { line, raw } of checkpoints) add(raw, `${file} line ${line}`);
+  return { found, fileProblem: problem };
 }
 
 /**

@@ -15,7 +15,9 @@
 //    A store restored from a backup looks the same to the checkpoints signed after the backup: the reasons
 //    say so, and say when a checkpoint signed later names an earlier entry (the log went back, then went
 //    on). docs/operations.md, Restoring the embedded store, keeps those apart with a new checkpoint file.
-// A checkpoint whose signature does not verify is reported too (it was altered or forged), at its seq.
+// A checkpoint whose signature does not verify is reported too (it was altered or forged), at its seq;
+// a checkpoint file that is not one (empty, another file, a line that is no checkpoint) at seq 0, saying
+// what is wrong with it (checkpoint.ts, readCheckpointFile).
 // The first entry that fails is reported with its seq (for a gap, the seq found after it).
 import {
   AUDIT_COLLECTION,
@@ -65,7 +67,7 @@ function forgedReason(forged: FoundCheckpoint, found: readonly FoundCheckpoint[]
 
 export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE, opts: VerifyOptions = {}): Promise<AuditVerification> {
   const key = await auditKey(store);
-  const found = await readCheckpoints(store, opts.checkpointFile ?? null);
+  const { found, fileProblem } = await readCheckpoints(store, opts.checkpointFile ?? null);
   const forged = found.filter((c) => !c.signed).sort((a, b) => a.seq - b.seq)[0];
   const checkpoints = found.filter((c) => c.signed).sort((a, b) => a.seq - b.seq);
   const newest = checkpoints.at(-1);
@@ -75,6 +77,7 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
   let prevHash = GENESIS_HASH;
   let entries = 0;
   const broken = (seq: number, reason: string): AuditVerification => ({ ok: false, entries, firstBroken: { seq, reason }, ...anchored });
+  if (fileProblem) return broken(0, fileProblem);
   if (forged) return broken(Math.max(forged.seq, 0), forgedReason(forged, found, opts.checkpointFile ?? null));
   for (;;) {
     const filter: Filter | undefined =

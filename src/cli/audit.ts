@@ -1,6 +1,6 @@
 // `govgraph audit verify` (SPEC §10, §11): checks the audit log's hash chain on the store.
 import type { Command } from 'commander';
-import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv } from '../audit/checkpoint.ts';
+import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv, readCheckpointFile } from '../audit/checkpoint.ts';
 import { requireReadableFile } from './file-argument.ts';
 import { announce, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
@@ -24,7 +24,14 @@ export function registerAuditCommands(program: Command): void {
     // never from the platform file: the command names the store only (SPEC §15).
     announce(opts, { store: true });
     const checkpointFile = opts.checkpoints ?? checkpointFileFromEnv();
-    if (checkpointFile) requireReadableFile(checkpointFile, opts.checkpoints ? `--checkpoints ${checkpointFile}` : `${CHECKPOINT_FILE_ENV}=${checkpointFile}`, CHECKPOINTS_HINT);
+    if (checkpointFile) {
+      requireReadableFile(checkpointFile, opts.checkpoints ? `--checkpoints ${checkpointFile}` : `${CHECKPOINT_FILE_ENV}=${checkpointFile}`, CHECKPOINTS_HINT);
+      // A file that is not a checkpoint file (empty, another JSON or text file, a line that is no checkpoint)
+      // is the operator's to fix, said as `FILE: ...` or `FILE:LINE: ...`; it was reported as checkpoints
+      // altered or forged, and an empty one as `audit chain ok` without the check outside the store.
+      const { problem } = readCheckpointFile(checkpointFile);
+      if (problem) throw new UserError(problem);
+    }
     const store = await openCommandStore(opts);
     const { verifyAuditChain } = await import('../audit/verify.ts');
     try {
