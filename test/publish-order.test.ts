@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyAuditChain } from '../src/audit/verify.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
@@ -16,7 +17,7 @@ import { addVersion, CATALOGUE_VERSIONS, listVersions, markPublished, publishedC
 import type { Store } from '../src/store/port.ts';
 import type { Role } from '../src/identity/roles.ts';
 import { departmentByCode } from '../src/model/platform.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
+import { openSqliteStore, SQLITE_FILE } from '../src/store/sqlite.ts';
 import { publishCatalogue } from '../src/workflow/catalogues.ts';
 import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
 
@@ -106,5 +107,59 @@ describe('an approved version older than the one in effect', () => {
     }
     expect(await statuses()).toEqual(['1 superseded', '2 approved', '3 approved', '4 approved', '5 published']);
     expect(await inEffect()).toBe('第五版');
+  });
+});
+
+// The same race under the command itself, in a process of its own. No lock can make it land: between the
+// import's new version (its INSERT) and its claim (the UPDATE after it) the process neither reads nor
+// waits, so another process's writes cannot be slipped in from outside (holding the write lock only
+// stops the import before its INSERT, and the newer version must come after it). A trigger put into the
+// store's database by the test lands them there instead: when the import's version 4 is inserted, the
+// database writes what another process's `addVersion` + `markPublished` of version 5 writes (the row of
+// version 5, published, with its own document; the older published version superseded). The import
+// then runs as in the race: claims version 4, finds version 5 published, gives its claim back.
+describe('`govgraph catalogue import --publish` losing to another process that published a newer version', () => {
+  it('says so on standard error, prints the version approved, exits 1; imported again, it is published', async () => {
+    const rural = join(FIXTURES, 'rural.yaml');
+    const fifth = await withSqliteStore(data, async (s) => {
+      const [v1] = await listVersions(s, 'GZ-XCZX');
+      return JSON.stringify({ ...v1.catalogue, resources: [{ ...v1.catalogue.resources[0], summary: '第五版' }] });
+    });
+    const versions = `"c:${CATALOGUE_VERSIONS}"`;
+    const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
+    const db = new Database(join(data, SQLITE_FILE));
+    try {
+      db.exec(`CREATE TRIGGER another_process_publishes AFTER INSERT ON ${versions}
+        WHEN json_extract(NEW.doc, '$.id') = 'GZ-XCZX' AND json_extract(NEW.doc, '$.version') = 4
+        BEGIN
+          INSERT INTO ${versions} (doc) VALUES (json_set(NEW.doc, '$.version', 5, '$.status', 'published', '$.submittedBy', 'li',
+            '$.submittedAt', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '$.publishedAt', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '$.document', ${quoted(fifth)}));
+          UPDATE ${versions} SET doc = json_set(doc, '$.status', 'superseded')
+            WHERE json_extract(doc, '$.id') = 'GZ-XCZX' AND json_extract(doc, '$.status') = 'published' AND json_extract(doc, '$.version') < 5;
+        END`);
+    } finally {
+      db.close();
+    }
+    const run = () => runGovgraph(['catalogue', 'import', rural, '--publish', '--data', data, '--platform', PLATFORM_FILE], { cwd: dir, env: cliEnv() });
+
+    const lost = await run();
+    expect(lost).toEqual({
+      code: 1,
+      stdout: `${rural}: GZ-XCZX version 4 approved (1 resource)\n`,
+      stderr: `govgraph: platform ${PLATFORM_FILE}; store ${join(data, SQLITE_FILE)}\n`
+        + `${rural}: GZ-XCZX version 4 was not published: another process published version 5 meanwhile, which is in effect; import the file again to publish it as a newer version.\n`,
+    });
+    expect(await statuses()).toEqual(['1 superseded', '2 approved', '3 approved', '4 approved', '5 published']);
+    expect(await inEffect()).toBe('第五版');
+
+    // As the message says: imported again (no other process this time), the file is published as version 6.
+    const trigger = new Database(join(data, SQLITE_FILE));
+    trigger.exec('DROP TRIGGER another_process_publishes');
+    trigger.close();
+    const again = await run();
+    expect({ code: again.code, stdout: again.stdout }).toEqual({ code: 0, stdout: `${rural}: GZ-XCZX version 6 published (1 resource)\n` });
+    expect(await statuses()).toEqual(['1 superseded', '2 approved', '3 approved', '4 approved', '5 superseded', '6 published']);
+    expect(await inEffect()).toBe('监测对象及帮扶资金');
+    expect((await withSqliteStore(data, (s) => verifyAuditChain(s))).ok).toBe(true);
   });
 });
