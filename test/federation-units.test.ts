@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createForwardedVerifier, signForwarded } from '../src/identity/forwarded.ts';
 import type { AuthenticationError } from '../src/identity/errors.ts';
 import { PlatformKeys, publicKeySet, rotateSigningKey, storedKeys, RETIRED_KEY_GRACE_MS } from '../src/identity/platform-keys.ts';
+import { SETTINGS } from '../src/identity/secret.ts';
 import { ConnectedPlatforms } from '../src/federation/connected.ts';
 import { composeSchema } from '../src/federation/compose.ts';
 import { forwardedPlugin } from '../src/server/plugins/forwarded.ts';
@@ -91,6 +92,30 @@ describe('signing keys', () => {
     const later = publicKeySet(await storedKeys(s), new Date(t0.getTime() + RETIRED_KEY_GRACE_MS + 1));
     expect(later.keys.map((k) => k.kid)).toEqual([current.kid]);
     await expect(jwtVerify(old, createLocalJWKSet(later))).rejects.toThrow();
+  });
+
+  // The rotation read the keys twice: the list it built on (storedKeys) and the value its update compares
+  // with. Another process's rotation landing between the two reads was dropped by an update whose
+  // comparison held: that process had said its key was current, and the key was gone.
+  it('rotate: a rotation by another process between its reads of the keys is kept', async () => {
+    const s = await store();
+    await storedKeys(s);
+    let reads = 0;
+    let other: Awaited<ReturnType<typeof rotateSigningKey>> | undefined;
+    const racing = new Proxy(s, {
+      get(target, key, receiver) {
+        if (key !== 'find') return Reflect.get(target, key, receiver);
+        return async (...args: Parameters<typeof target.find>) => {
+          if (args[0] === SETTINGS && ++reads === 2) other = await rotateSigningKey(target);
+          return target.find(...args);
+        };
+      },
+    });
+    const mine = await rotateSigningKey(racing);
+    expect(other).toBeDefined();
+    const keys = await storedKeys(s);
+    expect(keys.map((k) => k.kid)).toEqual([mine.current.kid, other!.current.kid, other!.retired[0].kid]);
+    expect(keys.filter((k) => k.retiredAt === null).map((k) => k.kid)).toEqual([mine.current.kid]);
   });
 });
 

@@ -69,8 +69,13 @@ export async function storedKeys(store: Store, now = new Date()): Promise<Stored
 /** Makes a new current key and retires the old one; keys retired longer ago than the grace are dropped. */
 export async function rotateSigningKey(store: Store, now = new Date()): Promise<{ current: StoredKey; retired: StoredKey[] }> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const before = await storedKeys(store, now);
+    // The new list is made from the very value the update compares with: made from an earlier read
+    // (storedKeys' own), a key another process added between the two reads was dropped by an update
+    // whose comparison still held.
+    await storedKeys(store, now); // the first key, when there is none yet
     const raw = await readRow(store);
+    if (raw === null) continue; // the row emptied meanwhile: read it again
+    const before = JSON.parse(raw) as StoredKey[];
     const kept = before
       .map((k) => (k.retiredAt ? k : { ...k, retiredAt: now.toISOString() }))
       .filter((k) => now.getTime() - Date.parse(k.retiredAt!) < RETIRED_KEY_GRACE_MS);
