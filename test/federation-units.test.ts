@@ -94,20 +94,21 @@ describe('signing keys', () => {
     await expect(jwtVerify(old, createLocalJWKSet(later))).rejects.toThrow();
   });
 
-  // The rotation read the keys twice: the list it built on (storedKeys) and the value its update compares
-  // with. Another process's rotation landing between the two reads was dropped by an update whose
-  // comparison held: that process had said its key was current, and the key was gone.
-  it('rotate: a rotation by another process between its reads of the keys is kept', async () => {
+  // A rotation by another process landing between this one's read of the keys and its update: the update
+  // must not hold (it compares with what was read), and the retry keeps the other's key. Once the list was
+  // built from an earlier read than the value compared, and the other process's key was dropped though
+  // that process had said it was current.
+  it('rotate: a rotation by another process between its read of the keys and its update is kept', async () => {
     const s = await store();
     await storedKeys(s);
-    let reads = 0;
+    let updates = 0;
     let other: Awaited<ReturnType<typeof rotateSigningKey>> | undefined;
     const racing = new Proxy(s, {
       get(target, key, receiver) {
-        if (key !== 'find') return Reflect.get(target, key, receiver);
-        return async (...args: Parameters<typeof target.find>) => {
-          if (args[0] === SETTINGS && ++reads === 2) other = await rotateSigningKey(target);
-          return target.find(...args);
+        if (key !== 'update') return Reflect.get(target, key, receiver);
+        return async (...args: Parameters<typeof target.update>) => {
+          if (args[0] === SETTINGS && ++updates === 1) other = await rotateSigningKey(target);
+          return target.update(...args);
         };
       },
     });

@@ -68,13 +68,12 @@ export async function storedKeys(store: Store, now = new Date()): Promise<Stored
 
 /** Makes a new current key and retires the old one; keys retired longer ago than the grace are dropped. */
 export async function rotateSigningKey(store: Store, now = new Date()): Promise<{ current: StoredKey; retired: StoredKey[] }> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    // The new list is made from the very value the update compares with: made from an earlier read
-    // (storedKeys' own), a key another process added between the two reads was dropped by an update
-    // whose comparison still held.
-    await storedKeys(store, now); // the first key, when there is none yet
-    const raw = await readRow(store);
-    if (raw === null) continue; // the row emptied meanwhile: read it again
+  // Each lost compare-and-set means another rotation landed; a handful of operators at once never
+  // exhausts the attempts.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    // The new list is made from the very value the update compares with: made from an earlier read, a
+    // key another process added between the two reads was dropped by an update whose comparison held.
+    const raw = (await readRow(store)) ?? JSON.stringify(await storedKeys(store, now)); // the first key, when there is none yet
     const before = JSON.parse(raw) as StoredKey[];
     const kept = before
       .map((k) => (k.retiredAt ? k : { ...k, retiredAt: now.toISOString() }))
