@@ -80,7 +80,7 @@ describe('what a command says it uses', () => {
   const guizhou = join(root, 'test', 'fixtures', 'guizhou', 'platform.yaml');
   const run = (...args: string[]) => govgraph(here, ...args, '--data', data);
 
-  it('grant add names the platform file and the store; grant list, grant revoke and audit verify the store only', async () => {
+  it('grant add names the platform file and the store; grant list, grant revoke, audit verify and data import the store only', async () => {
     mkdirSync(here, { recursive: true });
     const imported = await run('catalogue', 'import', ...demoCatalogueFiles(), '--publish');
     expect(imported.code, imported.stderr).toBe(0);
@@ -95,6 +95,9 @@ describe('what a command says it uses', () => {
       expect(listed).toEqual({ code: 0, stdout: expect.stringContaining(`${id}  active `), stderr: `govgraph: store ${store}\n` });
       const verified = await run('audit', 'verify', ...platform);
       expect(verified).toEqual({ code: 0, stdout: expect.stringMatching(/^audit chain ok: /), stderr: `govgraph: store ${store}\n` });
+      const imported = await run('data', 'import', '--resource', '520000-GAT-00001', join(here, 'none.jsonl'), ...platform);
+      expect(imported.code).toBe(1);
+      expect(imported.stderr.split('\n').slice(0, 2)).toEqual([`govgraph: store ${store}`, expect.stringMatching(/^govgraph: no published resource 520000-GAT-00001; /)]);
     }
     const revoked = await run('grant', 'revoke', id, '--platform', guizhou);
     expect(revoked).toEqual({ code: 0, stdout: expect.stringMatching(new RegExp(`^grant ${id} revoked at `)), stderr: `govgraph: store ${store}\n` });

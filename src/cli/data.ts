@@ -83,7 +83,8 @@ export function registerDataCommands(program: Command): void {
       .option('--skip-invalid', 'write the valid records and put the rejects in a file, instead of refusing the whole file (exit code 3 when any was rejected)')
       .option('--rejects <file>', 'where --skip-invalid writes the rejects (default FILE.rejects.jsonl)'),
   ).action(async (file: string, opts: ImportCommandOptions) => {
-    announce(opts, { platform: opts.platform, store: true });
+    // The records are checked against the resource as published in the store: the platform file is not read.
+    announce(opts, { store: true });
     // Records go into a resource published in the store: where there is no store there is none, and the
     // import is refused without making one (it used to leave an empty store, with a new secret, behind).
     const store = await openCommandStore(opts);
