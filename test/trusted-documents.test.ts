@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../examples/client/main.ts';
+import { EnterpriseByCreditCodeDocument } from '../examples/client/gql/graphql.ts';
 import { MAX_OPERATION_NAME } from '../src/audit/entry.ts';
 import { createLogger } from '../src/server/plugins/logging.ts';
 import type { TrustMode } from '../src/model/platform.ts';
@@ -74,6 +75,18 @@ describe('trustedDocuments: require', () => {
       const res = await post(gw, body);
       expect(res.errors, JSON.stringify(body)).toBeUndefined();
       expect(res.data).toEqual({ marketRegulation: { enterpriseRegistration: null } });
+    }
+  });
+
+  it('runs a manifest operation sent as the client wrote it: its typed document\'s text, whose fields and variables the manifest lists sorted', async () => {
+    const written = EnterpriseByCreditCodeDocument.toString();
+    expect(written.replace(/\s+/g, ' ').trim()).not.toBe(ENTERPRISE); // the manifest sorts `name` after `establishedOn`
+    const res = await post(gw, { query: written, variables: { creditCode: '91430000000000000X' } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ marketRegulation: { enterpriseRegistration: null } });
+    // Sorting never makes another operation trusted: a field more or less, or another argument, is refused.
+    for (const other of [written.replace('status', ''), written.replace('$creditCode)', '"91430000000000000X")').replace('($creditCode: String!)', '')]) {
+      expect((await post(gw, { query: other, variables: { creditCode: 'x' } })).errors?.[0].extensions.code).toBe('DOCUMENT_NOT_TRUSTED');
     }
   });
 

@@ -6,10 +6,42 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { parse, print, type DocumentNode } from 'graphql';
+import { Kind, parse, print, visit, type ASTNode, type DocumentNode } from 'graphql';
 import type { TrustedDocuments as TrustConfig } from '../model/platform.ts';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+const byText = <T extends ASTNode>(nodes: readonly T[] | undefined): T[] | undefined =>
+  nodes && [...nodes].map((node) => [print(node), node] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, node]) => node);
+
+/**
+ * A document printed with everything whose order means nothing sorted: definitions, selections,
+ * arguments, variable definitions and the fields of input objects (list values keep their order). The
+ * client preset writes its manifest with selections and variables sorted (`normalizeAndPrintDocumentNode`),
+ * while the client sends the operation as it was written: both print the same here.
+ */
+export function canonicalPrint(document: DocumentNode): string {
+  const sorted = visit(document, {
+    leave(node) {
+      switch (node.kind) {
+        case Kind.DOCUMENT:
+          return { ...node, definitions: byText(node.definitions)! };
+        case Kind.SELECTION_SET:
+          return { ...node, selections: byText(node.selections)! };
+        case Kind.OPERATION_DEFINITION:
+          return { ...node, variableDefinitions: byText(node.variableDefinitions) };
+        case Kind.FIELD:
+        case Kind.DIRECTIVE:
+          return { ...node, arguments: byText(node.arguments) };
+        case Kind.OBJECT:
+          return { ...node, fields: byText(node.fields)! };
+        default:
+          return undefined;
+      }
+    },
+  });
+  return print(sorted);
+}
 
 interface Manifest {
   mtimeMs: number;
@@ -32,7 +64,10 @@ export class TrustedDocumentStore {
   private manifests = new Map<string, Manifest>();
   /** hash (as the manifest names it, and the sha256 of its text) → text. */
   private byHash = new Map<string, string>();
-  /** The manifests' documents printed canonically, so the same operation sent as text is recognised. */
+  /**
+   * The manifests' documents printed canonically (`canonicalPrint`), so the same operation sent as text
+   * is recognised however it is spaced, and in whatever order its selections and arguments are written.
+   */
   private printed = new Set<string>();
   /** Per parsed document (Apollo keeps them): trusted or not, for the manifests of `version`. */
   private verdicts = new WeakMap<DocumentNode, { version: number; trusted: boolean }>();
@@ -83,7 +118,7 @@ export class TrustedDocumentStore {
       const printed = new Set<string>();
       for (const text of new Set(byHash.values())) {
         try {
-          printed.add(print(parse(text)));
+          printed.add(canonicalPrint(parse(text)));
         } catch {
           // a document that does not parse can still be asked for by its hash, and fails then
         }
@@ -119,7 +154,7 @@ export class TrustedDocumentStore {
     if (!document) return false;
     const known = this.verdicts.get(document);
     if (known?.version === this.version) return known.trusted;
-    const trusted = this.printed.has(print(document));
+    const trusted = this.printed.has(canonicalPrint(document));
     this.verdicts.set(document, { version: this.version, trusted });
     return trusted;
   }
@@ -140,7 +175,7 @@ export class TrustedDocumentStore {
     if (known?.version === this.version) return known.trusted;
     let trusted: boolean;
     try {
-      trusted = this.printed.has(print(parse(sent.query, { maxTokens, noLocation: true })));
+      trusted = this.printed.has(canonicalPrint(parse(sent.query, { maxTokens, noLocation: true })));
     } catch {
       trusted = false; // a document that does not parse is in no manifest
     }
