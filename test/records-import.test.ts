@@ -207,6 +207,11 @@ describe('importRecords', () => {
     }
     const g = file('no-id.csv', ['caseNo,fullName', 'DB0001,张伟', 'DB0002,李娜']);
     expect((await importRecords(store, resource, g)).problems).toEqual(['line 1: the header lacks the required item idNumber']);
+    // A required column misspelled is both: the one problem says so, so that one correction suffices.
+    const h = file('misspelled.csv', ['caseNo,idNumbr', `DB0001,${ID1}`]);
+    expect((await importRecords(store, resource, h)).problems).toEqual([
+      'line 1: column "idNumbr" of the header is not an item of 430000-MZ-00009 (items: caseNo, idNumber, fullName, householdSize, active, approvedOn, remarks); the header lacks the required item idNumber',
+    ]);
     expect(await rows()).toEqual([]);
   });
 

@@ -80,17 +80,22 @@ async function write(out: WriteStream, text: string): Promise<void> {
 /** Ends the batches handed to the store, so that it writes nothing. */
 class Refused extends Error {}
 
-/** Checks a CSV header against the items once, so that a wrong column is one problem, not one a row. */
+/**
+ * Checks a CSV header against the items once, so that a wrong column is one problem, not one a row. The
+ * problem says all that is wrong with the header (a misspelled required column is both a column that is
+ * not an item and a required item missing), so that one correction makes the header right.
+ */
 function headerProblem(resource: Resource, columns: string[]): string | undefined {
   const items = resource.items.map((i) => i.name);
+  const parts: string[] = [];
   const unknown = columns.filter((c) => !items.includes(c));
   if (unknown.length) {
     const list = unknown.map((c) => `"${c}"`).join(', ');
-    return `${unknown.length === 1 ? 'column' : 'columns'} ${list} of the header ${unknown.length === 1 ? 'is not an item' : 'are not items'} of ${resource.code} (items: ${items.join(', ')})`;
+    parts.push(`${unknown.length === 1 ? 'column' : 'columns'} ${list} of the header ${unknown.length === 1 ? 'is not an item' : 'are not items'} of ${resource.code} (items: ${items.join(', ')})`);
   }
   const missing = resource.items.filter((i) => i.required && !columns.includes(i.name)).map((i) => i.name);
-  if (missing.length) return `the header lacks the required item${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`;
-  return undefined;
+  if (missing.length) parts.push(`the header lacks the required item${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`);
+  return parts.length ? parts.join('; ') : undefined;
 }
 
 export async function importRecords(
