@@ -58,6 +58,8 @@ describe('raising an objection', () => {
     expect(codes(await raise({ key: '91430000MA4L000000' }))).toEqual(['NOT_FOUND']); // no such record
     expect(codes(await raise({ resource: '430000-XX-00001' }))).toEqual(['NOT_FOUND']);
     expect(codes(await raise({ item: 'legalRepresentativeId' }))).toEqual(['GRANT_REQUIRED']); // not readable without a grant
+    // named like a read's denial, so that /metrics counts it under the resource (not `-`)
+    expect((await raise({ item: 'legalRepresentativeId' })).errors?.[0].extensions).toEqual({ code: 'GRANT_REQUIRED', resource: ENTERPRISES, item: 'legalRepresentativeId' });
     expect(codes(await raise({}, { ...RST, purpose: undefined }))).toEqual(['PURPOSE_REQUIRED']);
     expect(codes(await raise({ item: 'nosuchitem' }))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await raise({ reason: '  ' }))).toEqual(['BAD_USER_INPUT']);

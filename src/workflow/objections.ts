@@ -164,7 +164,8 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
     for (const { name, d } of decisions) {
       if (d.allowed) continue;
       about({ ...concerning(resource.code, resource.provider, [item.name]), denied: [{ item: name, code: d.code }] });
-      throw new WorkflowError(d.code, `You may object only to what you may read: ${d.message}`);
+      // Named like a read's denial (resource and item), so that the provider's denials by resource count it.
+      throw new WorkflowError(d.code, `You may object only to what you may read: ${d.message}`, [], { resource: resource.code, item: name });
     }
     const reason = input.reason.trim();
     if (!reason) throw badInput('Say what is wrong with the record: give a reason.', [{ path: 'reason', message: 'is empty' }]);
