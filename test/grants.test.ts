@@ -155,6 +155,12 @@ describe('addGrant', () => {
     expect(await refused({ items: [], unmasked: [] })).toEqual([{ path: 'items', message: 'List at least one item.' }]);
   });
 
+  it('refuses to unmask a granted item that has no mask, saying it is read in clear once granted', async () => {
+    expect(await refused({ items: ['idNumber', 'birthDate'], unmasked: ['idNumber', 'birthDate'] })).toEqual([
+      { path: 'unmasked[1]', message: 'Item `birthDate` of 430000-GA-00001 has no mask: it is read in clear once granted; leave it out of unmasked.' },
+    ]);
+  });
+
   it('refuses purposes outside the vocabulary or the scope of use', async () => {
     expect(await refused({ purposes: ['fishing', 'tax-collection'] })).toEqual([
       { path: 'purposes[0]', message: 'Unknown purpose "fishing"; valid codes: administrative-licensing, social-assistance, tax-collection.' },
