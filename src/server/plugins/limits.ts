@@ -33,7 +33,7 @@ export interface LimitsPluginOptions {
 
 export function notTrusted(hash: string | undefined): GraphQLError {
   return new GraphQLError(
-    'This gateway runs only trusted documents (trustedDocuments: require): send the documentId of an operation from your typed client\'s persisted documents, or the operation exactly as it was persisted. Ask the platform operator to add your client\'s persisted-documents.json to the manifests.',
+    'This gateway runs only trusted documents (trustedDocuments: require): send the documentId of an operation from your typed client\'s persisted documents, or its text as persisted (spacing and the order of fields, arguments and variables do not matter). Ask the platform operator to add your client\'s persisted-documents.json to the manifests.',
     { extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash, http: { status: 400 } } },
   );
 }
