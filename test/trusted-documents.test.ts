@@ -7,11 +7,13 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../examples/client/main.ts';
 import { EnterpriseByCreditCodeDocument } from '../examples/client/gql/graphql.ts';
 import { MAX_OPERATION_NAME } from '../src/audit/entry.ts';
 import { createLogger } from '../src/server/plugins/logging.ts';
+import { canonicalPrint } from '../src/limits/trusted.ts';
 import type { TrustMode } from '../src/model/platform.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
@@ -76,6 +78,15 @@ describe('trustedDocuments: require', () => {
       expect(res.errors, JSON.stringify(body)).toBeUndefined();
       expect(res.data).toEqual({ marketRegulation: { enterpriseRegistration: null } });
     }
+  });
+
+  it('prints alike what differs only in an order that means nothing; a mutation\'s root fields keep theirs', () => {
+    const same = (a: string, b: string) => canonicalPrint(parse(a)) === canonicalPrint(parse(b));
+    expect(same('query Q($b: Int, $a: String) { y(p: 1, q: { s: 2, r: [3, 1] }) { d c } x }', 'query Q($a: String, $b: Int) { x y(q: { r: [3, 1], s: 2 }, p: 1) { c d } }')).toBe(true);
+    expect(same('{ y(q: { r: [3, 1] }) }', '{ y(q: { r: [1, 3] }) }')).toBe(false); // a list keeps its order
+    expect(same('{ a: x b: y }', '{ a: y b: x }')).toBe(false); // aliases stay with their fields
+    expect(same('mutation M { revoke { id b a } grant { id } }', 'mutation M { revoke { a b id } grant { id } }')).toBe(true);
+    expect(same('mutation M { revoke { id } grant { id } }', 'mutation M { grant { id } revoke { id } }')).toBe(false); // run in order
   });
 
   it('runs a manifest operation sent as the client wrote it: its typed document\'s text, whose fields and variables the manifest lists sorted', async () => {

@@ -18,15 +18,18 @@ const byText = <T extends ASTNode>(nodes: readonly T[] | undefined): T[] | undef
  * A document printed with everything whose order means nothing sorted: definitions, selections,
  * arguments, variable definitions and the fields of input objects (list values keep their order). The
  * client preset writes its manifest with selections and variables sorted (`normalizeAndPrintDocumentNode`),
- * while the client sends the operation as it was written: both print the same here.
+ * while the client sends the operation as it was written: both print the same here. A mutation's root
+ * fields keep their order: they run one after the other, so two orders are two operations (the preset
+ * sorts them too; a client whose text differs so sends the documentId, which runs the manifest's).
  */
 export function canonicalPrint(document: DocumentNode): string {
   const sorted = visit(document, {
-    leave(node) {
+    leave(node, _key, parent) {
       switch (node.kind) {
         case Kind.DOCUMENT:
           return { ...node, definitions: byText(node.definitions)! };
         case Kind.SELECTION_SET:
+          if (isMutationRoot(parent)) return undefined;
           return { ...node, selections: byText(node.selections)! };
         case Kind.OPERATION_DEFINITION:
           return { ...node, variableDefinitions: byText(node.variableDefinitions) };
@@ -42,6 +45,9 @@ export function canonicalPrint(document: DocumentNode): string {
   });
   return print(sorted);
 }
+
+const isMutationRoot = (parent: unknown): boolean =>
+  !!parent && !Array.isArray(parent) && (parent as ASTNode).kind === Kind.OPERATION_DEFINITION && (parent as { operation: string }).operation === 'mutation';
 
 interface Manifest {
   mtimeMs: number;
