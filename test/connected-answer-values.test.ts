@@ -6,18 +6,17 @@
 // allowance outside it (errors, extensions), and the namespace is PLATFORM_UNAVAILABLE at once, with a
 // warning naming the platform and the figures; the rest of the request answers. An honest answer at
 // maxCost passes. This platform's maxCost is set small (60) so that the answers are small too.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerValueBounds } from '../src/federation/answer-values.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { levelsCityEntry, startLevelsProvince } from './helpers/stand-in-province.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const MAX_COST = 60;
 const BOUNDS = answerValueBounds(MAX_COST);
 const SDL = 'type Query { housing(first: Int = 20): [Housing!]! } type Housing { permits: Int }';
@@ -45,10 +44,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-values-'));
-  const platformFile = join(work, 'province.yaml');
-  writeFileSync(platformFile, readFileSync(join(root, 'test/fixtures/levels/province.yaml'), 'utf8')
-    .replace('CITY_URL', `http://127.0.0.1:${(city.address() as { port: number }).port}`));
-  gw = await startTestGateway({ platformFile, catalogueFiles: [join(root, 'test/fixtures/levels/province-catalogue.yaml')], limits: { maxCost: MAX_COST }, gateway: { connectedPollMs: 0, logger } });
+  const url = `http://127.0.0.1:${(city.address() as { port: number }).port}`;
+  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(url)], { connectedPollMs: 0, logger }, { maxCost: MAX_COST }));
 }, 60_000);
 
 afterAll(async () => {

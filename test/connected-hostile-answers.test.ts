@@ -12,16 +12,15 @@
 // - 100,000 errors in one answer (6.5 MB, far below MAX_ANSWER_BYTES) held this gateway's event loop for
 //   13 s, each placed and relocated by graphql-tools; now more than the document could be denied at
 //   (src/federation/answer-errors.ts) refuse the answer.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_ANSWER_ERRORS } from '../src/federation/answer-errors.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { levelsCityEntry, startLevelsProvince } from './helpers/stand-in-province.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const SDL = 'type Query { housing: Housing } type Housing { permits: Int }';
 const STACK = '\n    at Object.<anonymous> (/srv/city/src/secret.ts:12:5)\n    at Module._compile (node:internal/modules/cjs/loader:1364:14)';
 
@@ -55,10 +54,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-answers-'));
-  const platformFile = join(work, 'province.yaml');
-  writeFileSync(platformFile, readFileSync(join(root, 'test/fixtures/levels/province.yaml'), 'utf8')
-    .replace('CITY_URL', `http://127.0.0.1:${(city.address() as { port: number }).port}`));
-  gw = await startTestGateway({ platformFile, catalogueFiles: [join(root, 'test/fixtures/levels/province-catalogue.yaml')], gateway: { connectedPollMs: 0 } });
+  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(`http://127.0.0.1:${(city.address() as { port: number }).port}`)], { connectedPollMs: 0 }));
 }, 60_000);
 
 afterAll(async () => {

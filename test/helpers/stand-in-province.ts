@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GatewayOptions } from '../../src/server/app.ts';
-import type { ConnectedPlatform, Department, Platform } from '../../src/model/platform.ts';
+import type { ConnectedPlatform, Department, Limits, Platform } from '../../src/model/platform.ts';
 import { startTestGateway, type TestGateway } from './gateway.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,11 +22,21 @@ export function provinceListing(connected: readonly Partial<ConnectedPlatform>[]
 
 /**
  * The levels fixture's province (test/fixtures/levels, 610000, with its catalogue) as a gateway whose
- * `connected` list is `entries` (YAML list lines), its platform file written in `work`.
+ * `connected` list is `entries` (YAML list lines), its platform file written in `work`; `limits` as
+ * startTestGateway takes them.
  */
-export async function startLevelsProvince(work: string, entries: readonly string[], gateway: Partial<GatewayOptions>): Promise<{ gw: TestGateway; platformFile: string }> {
+export async function startLevelsProvince(
+  work: string,
+  entries: readonly string[],
+  gateway: Partial<GatewayOptions>,
+  limits?: Partial<Limits>,
+): Promise<{ gw: TestGateway; platformFile: string }> {
   const platformFile = join(work, 'province.yaml');
   writeFileSync(platformFile, readFileSync(join(root, 'test/fixtures/levels/province.yaml'), 'utf8').replace(/connected:[\s\S]*$/, `connected:\n${entries.join('\n')}\n`));
-  const gw = await startTestGateway({ platformFile, catalogueFiles: [join(root, 'test/fixtures/levels/province-catalogue.yaml')], gateway });
+  const gw = await startTestGateway({ platformFile, catalogueFiles: [join(root, 'test/fixtures/levels/province-catalogue.yaml')], gateway, limits });
   return { gw, platformFile };
 }
+
+/** The levels fixture's entry for its city (610100, namespace `city`), at `url`. */
+export const levelsCityEntry = (url: string): string =>
+  `  - { region: "610100", name: Test City Sharing Platform, url: "${url}", namespace: city, timeoutMs: 3000 }`;
