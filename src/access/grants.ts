@@ -164,8 +164,8 @@ export function grantProblems(
   }
 
   if (items.length === 0) problem('items', 'List at least one item.');
-  if (resource) {
-    const effective = effectiveItems(resource);
+  const effective = resource ? effectiveItems(resource) : null;
+  if (resource && effective) {
     items.forEach((name, i) => {
       const item = effective.get(name);
       if (!item) {
@@ -180,11 +180,11 @@ export function grantProblems(
       }
     });
   }
-  const effective = resource ? effectiveItems(resource) : null;
   unmasked.forEach((name, i) => {
+    const item = effective?.get(name);
     if (!items.includes(name)) problem(`unmasked[${i}]`, `${JSON.stringify(name)} is not among the granted items; only a granted item can be unmasked.`);
     // Stored, it would say the department reads in clear by this grant what it reads in clear anyway.
-    else if (resource && effective!.get(name) && !effective!.get(name)!.mask) problem(`unmasked[${i}]`, `Item \`${name}\` of ${resource.code} has no mask: it is read in clear once granted; leave it out of unmasked.`);
+    else if (item && !item.mask) problem(`unmasked[${i}]`, `Item \`${name}\` of ${resource!.code} has no mask: it is read in clear once granted; leave it out of unmasked.`);
   });
 
   if (input.rows != null) rowProblems(resource, requester, unique(input.rows)).forEach((p) => problems.push(p));
