@@ -30,7 +30,7 @@ describe('the platform file', () => {
     const { platform, problems } = validatePlatform(
       {
         ...base,
-        limits: { maxDepth: 8, rate: { perDepartment: 'off', perUser: { requests: 5, per: '2m' } }, maskedProbes: { perHour: 10 } },
+        limits: { maxDepth: 8, rate: { perDepartment: 'off', perUser: { requests: 5, per: '2m' }, perPlatform: { requests: 50, per: '1m' } }, maskedProbes: { perHour: 10 } },
         trustedDocuments: { mode: 'require', manifests: ['clients/persisted-documents.json'] },
       },
       '/etc/govgraph/platform.yaml',
@@ -39,7 +39,7 @@ describe('the platform file', () => {
     expect(platform?.limits).toEqual({
       ...DEFAULT_LIMITS,
       maxDepth: 8,
-      rate: { perDepartment: null, perUser: { requests: 5, perMs: 120_000 } },
+      rate: { perDepartment: null, perUser: { requests: 5, perMs: 120_000 }, perPlatform: { requests: 50, perMs: 60_000 } },
       maskedProbes: { ...DEFAULT_LIMITS.maskedProbes, perHour: 10 },
     });
     expect(platform?.trustedDocuments).toEqual({ mode: 'require', manifests: ['/etc/govgraph/clients/persisted-documents.json'] });

@@ -11,7 +11,7 @@ type RawBucket = 'off' | { requests: number; per: string };
 type RawPlatform = Omit<Platform, 'limits' | 'trustedDocuments'> & {
   limits?: Partial<Omit<Limits, 'rate' | 'filter' | 'maskedProbes'>> & {
     filter?: Partial<Limits['filter']>;
-    rate?: { perDepartment?: RawBucket; perUser?: RawBucket };
+    rate?: { perDepartment?: RawBucket; perUser?: RawBucket; perPlatform?: RawBucket };
     maskedProbes?: Partial<Limits['maskedProbes']>;
   };
   trustedDocuments?: Partial<TrustedDocuments>;
@@ -61,6 +61,7 @@ function withDefaults(doc: RawPlatform, file?: string): Platform {
     rate: {
       perDepartment: bucket(l.rate?.perDepartment, d.rate.perDepartment),
       perUser: bucket(l.rate?.perUser, d.rate.perUser),
+      perPlatform: bucket(l.rate?.perPlatform, d.rate.perPlatform ?? null),
     },
     maskedProbes: { ...d.maskedProbes, ...l.maskedProbes },
   };

@@ -1,10 +1,12 @@
 // Request rates (SPEC §13): a token bucket per department and one per user, kept in the store with the
-// store's atomic meter (Store.meter), so that they hold across every instance on one store.
+// store's atomic meter (Store.meter), so that they hold across every instance on one store. A request a
+// connected platform forwards (SPEC §12) also takes from that platform's bucket: its department codes are
+// its own, each with its own bucket, so only that one bounds what it forwards under codes it makes up.
 //
 // A bucket of `requests` per `per` is a meter whose level counts the tokens in use: capacity `requests`,
 // draining `requests / per` a millisecond. A request takes one token from the user's bucket, then one from
-// the department's; when the department's is empty the user's token is given back. A refused request takes
-// nothing. Rows expire `per` after their last step (by then the bucket is full again).
+// the department's (then the platform's); when one is empty the tokens taken before it are given back. A
+// refused request takes nothing. Rows expire `per` after their last step (by then the bucket is full again).
 //
 // Leases: a store step per bucket and request is a write transaction per bucket and request (a third of
 // a lookup's throughput). So an instance takes tokens from the store a few at a time: a lease of L = 5% of
@@ -226,34 +228,56 @@ async function giveBack(store: Store, key: string, bucket: RateBucket, now: numb
   if (held && now < held.until) held.tokens++;
   else await fromShared(store, key, bucket, now, -1);
 }
-const userKeyOf = (who: { dept: string; user: string }) => `user|${who.dept}|${who.user}`;
+/** Who a request is for: its user and department, and the connected platform that forwarded it, if one did. */
+export interface RateSubject {
+  dept: string;
+  user: string;
+  /** The forwarding platform's region (SPEC §12); its requests also take from its platform's bucket. */
+  via?: string;
+}
+
+/** One bucket a request takes a token from, and what its refusal says. */
+interface Take {
+  key: string;
+  rate: RateBucket;
+  refusal: (level: number) => GraphQLError;
+}
+
+/** The buckets a request of `who` takes from, in order: its user's, its department's, its platform's. */
+function takesOf(rate: Limits['rate'], who: RateSubject): Take[] {
+  const takes: Take[] = [];
+  const { perUser, perDepartment, perPlatform } = rate;
+  if (perUser) takes.push({ key: `user|${who.dept}|${who.user}`, rate: perUser, refusal: (level) =>
+    rateLimited(`User ${who.user} of ${who.dept} has sent more than ${describe(perUser)} (limits.rate.perUser).`, wait(level, perUser), { limit: 'perUser' }) });
+  if (perDepartment) takes.push({ key: `dept|${who.dept}`, rate: perDepartment, refusal: (level) =>
+    rateLimited(`Department ${who.dept} has sent more than ${describe(perDepartment)} (limits.rate.perDepartment).`, wait(level, perDepartment), { limit: 'perDepartment' }) });
+  if (perPlatform && who.via !== undefined) { const via = who.via; takes.push({ key: `platform|${via}`, rate: perPlatform, refusal: (level) =>
+    rateLimited(`The connected platform of region ${via} has forwarded more than ${describe(perPlatform)} (limits.rate.perPlatform).`, wait(level, perPlatform), { limit: 'perPlatform' }) }); }
+  return takes;
+}
 
 /**
- * Takes a token for one request of `user` of `dept`; a RATE_LIMITED error when a bucket is empty. When
- * this instance's leases hold the tokens (nearly every request) it answers at once, with no promise and
- * no store step; otherwise a promise of the answer, after the store steps it needs.
+ * Takes a token for one request of `who` from each of its buckets; a RATE_LIMITED error when one is
+ * empty, the tokens already taken given back. When this instance's leases hold the tokens (nearly every
+ * request) it answers at once, with no promise and no store step; otherwise a promise of the answer,
+ * after the store steps it needs.
  */
-export function takeRequest(store: Store, rate: Limits['rate'], who: { dept: string; user: string }, now = Date.now()): GraphQLError | null | Promise<GraphQLError | null> {
-  const { perUser, perDepartment } = rate;
-  if (perUser && !fromLease(store, userKeyOf(who), perUser, now)) return fromStores(store, rate, who, now, false);
-  if (perDepartment && !fromLease(store, `dept|${who.dept}`, perDepartment, now)) return fromStores(store, rate, who, now, true);
+export function takeRequest(store: Store, rate: Limits['rate'], who: RateSubject, now = Date.now()): GraphQLError | null | Promise<GraphQLError | null> {
+  const takes = takesOf(rate, who);
+  for (let i = 0; i < takes.length; i++) {
+    if (!fromLease(store, takes[i].key, takes[i].rate, now)) return fromStores(store, takes, i, now);
+  }
   return null;
 }
 
-/** The rest of takeRequest once a lease is short: the user's token unless `userTaken`, then the department's. */
-async function fromStores(store: Store, rate: Limits['rate'], who: { dept: string; user: string }, now: number, userTaken: boolean): Promise<GraphQLError | null> {
-  const { perUser, perDepartment } = rate;
-  const userKey = userKeyOf(who);
-  if (perUser && !userTaken) {
-    const r = await fromShared(store, userKey, perUser, now);
-    if (!r.taken) return rateLimited(`User ${who.user} of ${who.dept} has sent more than ${describe(perUser)} (limits.rate.perUser).`, wait(r.level, perUser), { limit: 'perUser' });
-  }
-  if (perDepartment) {
-    const deptKey = `dept|${who.dept}`;
-    const r = fromLease(store, deptKey, perDepartment, now) ? null : await fromShared(store, deptKey, perDepartment, now);
+/** The rest of takeRequest once a lease is short: the tokens of takes[from..], those before it taken. */
+async function fromStores(store: Store, takes: Take[], from: number, now: number): Promise<GraphQLError | null> {
+  for (let i = from; i < takes.length; i++) {
+    const { key, rate, refusal } = takes[i];
+    const r = i > from && fromLease(store, key, rate, now) ? null : await fromShared(store, key, rate, now);
     if (r && !r.taken) {
-      if (perUser) await giveBack(store, userKey, perUser, now);
-      return rateLimited(`Department ${who.dept} has sent more than ${describe(perDepartment)} (limits.rate.perDepartment).`, wait(r.level, perDepartment), { limit: 'perDepartment' });
+      for (const t of takes.slice(0, i)) await giveBack(store, t.key, t.rate, now);
+      return refusal(r.level);
     }
   }
   return null;

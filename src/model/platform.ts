@@ -46,8 +46,12 @@ export interface Limits {
   timeoutMs: number;
   /** Filters (issue 9): conditions in one filter argument, nesting of and/or. */
   filter: { maxConditions: number; maxDepth: number };
-  /** null: no bucket of that kind. */
-  rate: { perDepartment: RateBucket | null; perUser: RateBucket | null };
+  /**
+   * null: no bucket of that kind (`perPlatform` absent: none either). `perPlatform` holds the requests
+   * forwarded by one connected platform (SPEC §12), whatever department they name: its departments' codes
+   * are its own, each with its own bucket, so only this one bounds a platform that makes codes up.
+   */
+  rate: { perDepartment: RateBucket | null; perUser: RateBucket | null; perPlatform?: RateBucket | null };
   /** Values compared with a masked item (issue 8): `in` size, and a quota per department and resource. */
   maskedProbes: { maxIn: number; perHour: number; perDay: number };
 }
@@ -70,7 +74,12 @@ export const DEFAULT_LIMITS: Limits = {
   maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
   timeoutMs: 15_000,
   filter: { maxConditions: 50, maxDepth: 5 },
-  rate: { perDepartment: { requests: 1200, perMs: 60_000 }, perUser: { requests: 300, perMs: 60_000 } },
+  rate: {
+    perDepartment: { requests: 1200, perMs: 60_000 },
+    perUser: { requests: 300, perMs: 60_000 },
+    // Ten busy departments' worth: a city forwards for many, but not for codes made up without end.
+    perPlatform: { requests: 12_000, perMs: 60_000 },
+  },
   maskedProbes: { maxIn: 20, perHour: 100, perDay: 500 },
 };
 

@@ -340,9 +340,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         document = sentDocument(sent.body, sent.search);
         if (!trusted.admits(document, limits.maxTokens)) refusal = notTrusted(document.hash ?? (document.query === undefined ? undefined : documentHash(document.query)));
       }
-      if (!refusal && (limits.rate.perUser || limits.rate.perDepartment)) {
+      if (!refusal && (limits.rate.perUser || limits.rate.perDepartment || (identity.via && limits.rate.perPlatform))) {
         // A promise only when a store step is due; from a lease the answer is at hand.
-        let taken = takeRequest(store, limits.rate, { dept: counterKey(identity), user: identity.user }, now.getTime());
+        let taken = takeRequest(store, limits.rate, { dept: counterKey(identity), user: identity.user, via: identity.via }, now.getTime());
         if (taken instanceof Promise) {
           try {
             taken = await taken;
