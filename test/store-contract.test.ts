@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
-import { databaseFromUri, fromBson, openMongoStore, toBson, toDocument, toMongoFilter } from '../src/store/mongo.ts';
+import { databaseFromUri, fromBson, openMongoStore, toBson, toDocument, toMongoFilter, translate } from '../src/store/mongo.ts';
 import { Decimal } from '../src/formats/decimal.ts';
 import { openStore } from '../src/store/open.ts';
 import {
@@ -1280,6 +1280,17 @@ describe('MongoDB translation (no server needed)', () => {
       expect([back instanceof Decimal, String(back)]).toEqual([true, text]);
     }
     expect(fromBson(Decimal128.fromString('NaN'))).toBe('NaN'); // not one govgraph writes: its text, no failure
+  });
+  it('names the unique index of a duplicate key, never the value (a record\'s) the server quotes', async () => {
+    const { MongoBulkWriteError, MongoServerError } = await import('mongodb');
+    const errmsg = 'E11000 duplicate key error collection: govgraph.r_x index: idNo_1 dup key: { idNo: "430102199001011234" }';
+    const single = new MongoServerError({ code: 11000, errmsg, keyPattern: { idNo: 1 }, keyValue: { idNo: '430102199001011234' } });
+    const bulk = new MongoBulkWriteError({ message: errmsg, code: 11000, writeErrors: [{ code: 11000, index: 1, errmsg, err: { code: 11000, index: 1, errmsg } }] } as never, {} as never);
+    for (const [error, index] of [[single, 'the unique index on idNo'], [bulk, 'the unique index idNo_1']] as const) {
+      const translated = translate(error, 'insert into r_x');
+      expect(translated).toBeInstanceOf(DuplicateKeyError);
+      expect((translated as Error).message).toBe(`insert into r_x: duplicate key on ${index}`);
+    }
   });
   it('takes the database from the URI path, else govgraph', () => {
     expect(databaseFromUri('mongodb://u:p@h1:27017,h2:27017/hunan?replicaSet=rs0')).toBe('hunan');

@@ -132,9 +132,23 @@ function isDuplicateKey(error: unknown): boolean {
   return Array.isArray(writeErrors) && writeErrors.some((e) => e.code === 11000);
 }
 
+/**
+ * The unique index a duplicate-key error names, by its fields (`keyPattern`) or else its name. Never the
+ * server's message: it quotes the value (`dup key: { id: "..." }`), a record's, which would reach the
+ * log or the terminal; SQLite's names only the index.
+ */
+function duplicateIndex(error: unknown): string {
+  const writeErrors = (error as { writeErrors?: { code?: number; err?: { keyPattern?: unknown; errmsg?: unknown } }[] }).writeErrors;
+  const first = Array.isArray(writeErrors) ? writeErrors.find((e) => e.code === 11000)?.err : undefined;
+  const keyPattern = (error as { keyPattern?: unknown }).keyPattern ?? first?.keyPattern;
+  if (keyPattern !== null && typeof keyPattern === 'object' && Object.keys(keyPattern).length > 0) return `the unique index on ${Object.keys(keyPattern).join(', ')}`;
+  const name = /\bindex: (\S+) dup key/.exec(String(first?.errmsg ?? (error as Error).message ?? ''))?.[1];
+  return name === undefined ? 'a unique index' : `the unique index ${name}`;
+}
+
 /** Duplicate keys become DuplicateKeyError, other driver errors StoreUnavailableError. */
-function translate(error: unknown, what: string): unknown {
-  if (isDuplicateKey(error)) return new DuplicateKeyError(`${what}: ${(error as Error).message}`);
+export function translate(error: unknown, what: string): unknown {
+  if (isDuplicateKey(error)) return new DuplicateKeyError(`${what}: duplicate key on ${duplicateIndex(error)}`);
   if (error instanceof MongoError) {
     return new StoreUnavailableError(`${what}: MongoDB failed: ${error.message}`, { cause: error });
   }
