@@ -116,6 +116,7 @@ const FILTER_CASES: { label: string; filter: Filter; expected: string[] }[] = [
   { label: 'contains escapes specials', filter: contains('name', 'x (1'), expected: ['p07'] },
   { label: 'contains is case-sensitive', filter: contains('name', 'LI'), expected: [] },
   { label: 'contains on a date string', filter: contains('born', '-01-'), expected: ['p01', 'p06'] },
+  { label: 'contains and startsWith a NUL character match nothing (no failure)', filter: or(contains('name', 'A\u0000'), startsWith('name', '\u0000')), expected: [] },
   { label: 'string eq null (null and missing)', filter: eq('name', null), expected: ['p08'] },
   { label: 'string ne null', filter: ne('name', null), expected: ['p01', 'p02', 'p03', 'p04', 'p05', 'p06', 'p07'] },
   { label: 'city ne (matches null)', filter: ne('city', 'Changsha'), expected: ['p02', 'p03', 'p05', 'p07', 'p08'] },
@@ -1260,6 +1261,11 @@ describe('MongoDB translation (no server needed)', () => {
     expect(toMongoFilter(eq('a', null))).toEqual({ a: { $eq: null } });
     expect(toMongoFilter(startsWith('name', 'a.b*(c)'))).toEqual({ name: { $regex: '^a\\.b\\*\\(c\\)' } });
     expect(toMongoFilter(contains('name', '[x]$'))).toEqual({ name: { $regex: '\\[x\\]\\$' } });
+    // MongoDB refuses a pattern with a NUL byte: written as an escape, it matches a NUL as the text does.
+    const nul = toMongoFilter(startsWith('name', 'a\u0000(b')) as { name: { $regex: string } };
+    expect(nul).toEqual({ name: { $regex: '^a\\x00\\(b' } });
+    expect(nul.name.$regex).not.toContain('\u0000');
+    expect(new RegExp(nul.name.$regex).test('a\u0000(bc')).toBe(true);
     expect(() => toMongoFilter(eq('$where', 1))).toThrow(/invalid field name/);
     expect(() => toMongoFilter(inList('_id', [1]))).toThrow(/invalid field name/);
     // ROW_ORDER (`_id`) only in a compare, with the hex string a row carries: a cursor's condition.

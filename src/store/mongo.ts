@@ -69,7 +69,11 @@ export function databaseFromUri(uri: string): string | undefined {
   return match && match[1] ? decodeURIComponent(match[1]) : undefined;
 }
 
-const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * User text as a literal regular expression: metacharacters escaped, and NUL written `\x00` (MongoDB
+ * refuses a pattern holding a NUL byte, so a `contains` of one failed as "store unavailable").
+ */
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\0/g, '\\x00');
 
 /** A port value as BSON: a decimal as Decimal128 (its text, digits and scale). */
 export const toBson = (value: Value): unknown => (value instanceof Decimal ? Decimal128.fromString(value.text) : value);
