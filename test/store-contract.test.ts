@@ -937,6 +937,17 @@ function contract(harness: () => Harness): void {
       expect(await store.meter(c, win(t0 + 1010, 11))).toEqual({ taken: false, level: 0 });
     });
 
+    it('keeps a row until its ttl after the latest time it was stepped at, whatever the clock of a later step', async () => {
+      const c = fresh();
+      const t0 = 1_800_000_000_000;
+      const win = (now: number, amount: number) => ({ key: 'w', amount, capacity: 10, drainPerMs: 0, now, ttlMs: 1000 });
+      expect(await store.meter(c, win(t0, 1))).toEqual({ taken: true, level: 1 });
+      // An instance whose clock is 500 ms behind: the row keeps the time t0, so it lives until t0 + 1000.
+      expect(await store.meter(c, win(t0 - 500, 1))).toEqual({ taken: true, level: 2 });
+      expect(await store.meter(c, win(t0 + 700, 0))).toEqual({ taken: true, level: 2 });
+      expect(await store.meter(c, win(t0 + 2700, 0))).toEqual({ taken: true, level: 0 });
+    });
+
     it('refuses steps that make no sense', async () => {
       await expect(store.meter(fresh(), { ...bucket('', 1), key: '' })).rejects.toThrow(/key/);
       await expect(store.meter(fresh(), { ...bucket('k', 1), amount: Number.NaN })).rejects.toThrow(/amount/);

@@ -472,9 +472,11 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
           $set: {
             level: { $toDouble: { $cond: ['$taken', { $max: [0, { $add: ['$_drained', step.amount] }] }, '$_drained'] } },
             at: { $cond: [live, { $max: ['$at', step.now] }, step.now] }, // a clock behind the last step's never counts time twice
-            expiresAt: new Date(step.now + step.ttlMs),
           },
         },
+        // From the row's time (the later of the last step's and this one's), as SQLite does: a step from a
+        // clock behind does not shorten the row's life.
+        { $set: { expiresAt: { $add: [new Date(0), '$at', step.ttlMs] } } },
         { $unset: '_drained' },
       ];
       await run(`meter in ${collection}`, () => meterIndexesOf(collection));
