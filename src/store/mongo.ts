@@ -55,6 +55,8 @@ const DEFAULT_DB = 'govgraph';
 const CLAIMS = '_govgraph_once';
 const FIELD = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const NEVER: MongoFilter<Document> = { _id: { $in: [] } };
+/** The most indexes MongoDB keeps on one collection, `_id`'s included. */
+const MAX_INDEXES = 64;
 
 function checkField(field: string): string {
   if (typeof field !== 'string' || !FIELD.test(field) || field === '_id') {
@@ -428,11 +430,19 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       if (index.fields.length === 0) throw new Error(`ensureIndex on ${collection}: an index needs fields`);
       const fields = index.fields.map(checkField);
       const unique = index.unique === true;
-      const existing = (await store.listIndexes(collection)).find((i) => i.fields.join(',') === fields.join(','));
+      const indexes = await store.listIndexes(collection);
+      const existing = indexes.find((i) => i.fields.join(',') === fields.join(','));
       if (existing && existing.unique !== unique) {
         throw new Error(`ensureIndex on ${collection}: an index on ${fields.join(', ')} exists with unique=${existing.unique}`);
       }
       if (existing) return;
+      // MongoDB keeps at most 64 indexes a collection, `_id`'s included (a resource may have 200 items, each
+      // indexed). One that is not unique only speeds reads up: past the limit it is left out, and reads
+      // filtering or sorting on the field scan; a unique one is a rule, and is refused.
+      if (indexes.length + 1 >= MAX_INDEXES) {
+        if (!unique) return;
+        throw new Error(`ensureIndex on ${collection}: MongoDB keeps at most ${MAX_INDEXES} indexes a collection, and ${collection} has them; the unique index on ${fields.join(', ')} cannot be made`);
+      }
       await run(`ensureIndex on ${collection}`, () =>
         coll(collection).createIndex(Object.fromEntries(fields.map((f) => [f, 1])), { unique }),
       );
