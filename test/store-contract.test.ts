@@ -753,6 +753,48 @@ function contract(harness: () => Harness): void {
       expect(await store.count(c)).toBe(8);
       expect(await store.find(c, { filter: eq('id', 'p02'), projection: ['name'] })).toEqual([{ name: 'bob' }]);
     });
+    it('of two imports into one collection at once, leaves the whole of each import that succeeded, never a part of one', async () => {
+      // On MongoDB the second to begin drops the first's staging collection as a leftover; the first's later
+      // batches must not make a new one that replaces the collection. On SQLite the second waits for the first.
+      const c = await people();
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      const other = await h.open();
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      let aBegun!: () => void;
+      const aHasBegun = new Promise<void>((resolve) => (aBegun = resolve));
+      let bSettled!: () => void;
+      const bHasSettled = new Promise<void>((resolve) => (bSettled = resolve));
+      const A = [[{ id: 'a1', by: 'a' }, { id: 'p01', by: 'a' }], [{ id: 'a2', by: 'a' }]];
+      const B = [[{ id: 'b1', by: 'b' }], [{ id: 'p02', by: 'b' }]];
+      async function* importA(): AsyncGenerator<Row[]> {
+        yield A[0];
+        aBegun(); // its first batch is written
+        await Promise.race([bHasSettled, sleep(1000)]);
+        yield A[1];
+      }
+      try {
+        const a = store.upsertAll(c, 'id', importA());
+        await aHasBegun;
+        const b = other.upsertAll(c, 'id', batches(...B)).finally(bSettled);
+        const [ra, rb] = await Promise.allSettled([a, b]);
+        expect([ra.status, rb.status]).toContain('fulfilled');
+        for (const r of [ra, rb]) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(StoreUnavailableError);
+        const rows = await store.find(c, { projection: ['id', 'by'], sort: [asc('id')] });
+        const applied = (tag: string, imported: Row[][], settled: PromiseSettledResult<unknown>) => {
+          const ids = imported.flat().map((r) => r.id);
+          const tagged = rows.filter((r) => r.by === tag).map((r) => r.id).sort();
+          expect(tagged.length === 0 || tagged.join() === [...ids].sort().join(), `${tag}: ${tagged.join()}`).toBe(true);
+          if (settled.status === 'rejected') expect(tagged).toEqual([]);
+          return tagged.length > 0;
+        };
+        const withA = applied('a', A, ra);
+        const withB = applied('b', B, rb);
+        expect(rows.length).toBe(8 + (withA ? 2 : 0) + (withB ? 1 : 0));
+        expect(await store.listIndexes(c)).toEqual([{ fields: ['id'], unique: true }]);
+      } finally {
+        await other.close();
+      }
+    });
     it('leaves nothing behind when there are no rows', async () => {
       const c = `_load_${++next}`;
       expect(await store.upsertAll(c, 'id', batches())).toEqual({ inserted: 0, updated: 0 });

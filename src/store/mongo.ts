@@ -15,7 +15,8 @@
 //   `dropTarget`: a rename within one database is atomic, so readers see the old rows or every new one,
 //   whatever the deployment, and a process killed before the rename leaves only a staging collection that
 //   nobody reads (the next import into the collection drops it). Two concurrent imports into one
-//   collection: the last rename wins.
+//   collection: the one begun later drops the other's staging collection, which then fails before its
+//   rename, having written nothing (its staging collection's UUID changed), or had ended already.
 // - A unique index treats a missing field as null and accepts one such document (SQLite accepts many):
 //   unique indexes are meant for required fields.
 // - Decimals (port.ts) are BSON Decimal128 values, which keep their digits and scale ("450.10") and which
@@ -225,6 +226,13 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
     }
   }
 
+  /** The UUID of a collection (a new one for a collection dropped and made again), or undefined when there is none. */
+  const uuidOf = async (name: string): Promise<string | undefined> => {
+    const [found] = await db.listCollections({ name }, { nameOnly: false }).toArray();
+    const uuid = (found as { info?: { uuid?: { toString(encoding: 'hex'): string } } } | undefined)?.info?.uuid;
+    return uuid?.toString('hex');
+  };
+
   const find = async (collection: string, filter: Filter | undefined, projection?: string[], options: Document = {}) => {
     const fields = projection === undefined ? undefined : [...new Set(projection.map((f) => (f === ROW_ORDER ? f : checkField(f))))];
     const mongoProjection: Document = { _id: 0 };
@@ -348,6 +356,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       const staging = `${prefix}${new ObjectId().toHexString()}`;
       const result: UpsertResult = { inserted: 0, updated: 0 };
       let begun = false;
+      let stagingUuid: string | undefined;
       try {
         for await (const rows of batches) {
           rows.forEach((row, i) => {
@@ -365,6 +374,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
             for (const index of await store.listIndexes(collection)) {
               await coll(staging).createIndex(Object.fromEntries(index.fields.map((f) => [f, 1])), { unique: index.unique === true });
             }
+            stagingUuid = await uuidOf(staging);
           }
           if (rows.length === 0) continue;
           const written = await coll(staging).bulkWrite(
@@ -374,7 +384,15 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
           result.inserted += written.upsertedCount;
           result.updated += written.matchedCount;
         }
-        if (begun) await coll(staging).rename(collection, { dropTarget: true });
+        if (begun) {
+          // Another import into the collection that began meanwhile dropped this one's staging collection
+          // (as a leftover), and the writes since made a new one holding only the later batches: renaming
+          // that would replace the collection with part of this import.
+          if ((await uuidOf(staging)) !== stagingUuid) {
+            throw new StoreUnavailableError(`${what}: another import into ${collection} began meanwhile and dropped this one's staging collection; nothing of this import was written, run it again`);
+          }
+          await coll(staging).rename(collection, { dropTarget: true });
+        }
         return result;
       } catch (error) {
         if (begun) await coll(staging).drop().catch(() => undefined);

@@ -157,7 +157,8 @@ export interface Store extends ClaimsOnce {
    * Upserts every row of every batch by `key` as one unit, also against a crash (kill -9 at any moment):
    * readers see all the rows or none of them, and the store opens either way. When iterating `batches`
    * throws, nothing is written and the error is rethrown. A key repeated across batches: the last row wins.
-   * Meant for data import: one at a time per collection (on MongoDB the last of two concurrent ones wins).
+   * Meant for data import: one at a time per collection (on SQLite a second waits for the first; on
+   * MongoDB the first, unless it has ended, fails having written nothing).
    */
   upsertAll(collection: string, key: string, batches: AsyncIterable<Row[]>): Promise<UpsertResult>;
   /** Sets fields on every row matching `filter`; returns how many matched. */
