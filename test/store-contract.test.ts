@@ -1052,6 +1052,14 @@ function contract(harness: () => Harness): void {
       expect(await store.claimOnce('_jti', 'short', later())).toBe(false);
     });
 
+    it('holds a claim whose expiry is later than a date can be, and takes one earlier than any again', async () => {
+      expect(await store.claimOnce('_jti', 'far', 1e300)).toBe(true);
+      expect(await store.claimOnce('_jti', 'far', 1e300)).toBe(false);
+      expect(await store.claimOnce('_jti', 'past', -1e300)).toBe(true);
+      expect(await store.claimOnce('_jti', 'past', later())).toBe(true);
+      expect(await store.claimOnce('_jti', 'past', later())).toBe(false);
+    });
+
     it('refuses a claim without a space or a key, or with an expiry that is not a number', async () => {
       await expect(store.claimOnce('', 'k', later())).rejects.toThrow(/space and a key/);
       await expect(store.claimOnce('_jti', '', later())).rejects.toThrow(/space and a key/);

@@ -56,6 +56,8 @@ const DEFAULT_DB = 'govgraph';
 const CLAIMS = '_govgraph_once';
 const FIELD = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const NEVER: MongoFilter<Document> = { _id: { $in: [] } };
+/** The latest (and, negated, earliest) time a JavaScript Date holds, in ms since the epoch. */
+const MAX_DATE_MS = 8.64e15;
 /** The most indexes MongoDB keeps on one collection, `_id`'s included. */
 const MAX_INDEXES = 64;
 
@@ -276,13 +278,16 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       throw error;
     });
     await run(what, () => claimIndexes!);
+    // A Date holds ±8.64e15 ms; past that it is invalid, and BSON writes an invalid Date as 1970: a claim
+    // far in the future would be expired at once (and the key claimable again). Held at the bound instead.
+    const until = new Date(Math.min(Math.max(expiresAt, -MAX_DATE_MS), MAX_DATE_MS));
     try {
-      await claims.insertOne({ space, key, expiresAt: new Date(expiresAt) });
+      await claims.insertOne({ space, key, expiresAt: until });
       return true;
     } catch (error) {
       if (!isDuplicateKey(error)) throw translate(error, what);
     }
-    const expired = await run(what, () => claims.updateOne({ space, key, expiresAt: { $lte: new Date() } }, { $set: { expiresAt: new Date(expiresAt) } }));
+    const expired = await run(what, () => claims.updateOne({ space, key, expiresAt: { $lte: new Date() } }, { $set: { expiresAt: until } }));
     return expired.matchedCount === 1;
   }
 
