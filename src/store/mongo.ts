@@ -379,7 +379,12 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
             for (const index of await store.listIndexes(collection)) {
               await coll(staging).createIndex(Object.fromEntries(index.fields.map((f) => [f, 1])), { unique: index.unique === true });
             }
-            stagingUuid = await uuidOf(staging);
+            // `$out` of an empty collection without indexes may leave no collection behind: made here, so
+            // that the UUID is the staging collection's from the start.
+            if ((stagingUuid = await uuidOf(staging)) === undefined) {
+              await db.createCollection(staging);
+              stagingUuid = await uuidOf(staging);
+            }
           }
           if (rows.length === 0) continue;
           const written = await coll(staging).bulkWrite(
