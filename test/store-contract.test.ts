@@ -795,6 +795,13 @@ function contract(harness: () => Harness): void {
         await other.close();
       }
     });
+    it('loads a collection that exists empty, without indexes', async () => {
+      const c = `_load_${++next}`;
+      await store.insert(c, [{ id: 'gone' }]);
+      expect(await store.delete(c, and())).toBe(1);
+      expect(await store.upsertAll(c, 'id', batches([{ id: 1, v: 'a' }], [{ id: 2, v: 'b' }]))).toEqual({ inserted: 2, updated: 0 });
+      expect(await store.find(c, { sort: [asc('id')] })).toEqual([{ id: 1, v: 'a' }, { id: 2, v: 'b' }]);
+    });
     it('leaves nothing behind when there are no rows', async () => {
       const c = `_load_${++next}`;
       expect(await store.upsertAll(c, 'id', batches())).toEqual({ inserted: 0, updated: 0 });
