@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
-import { databaseFromUri, fromBson, openMongoStore, toBson, toDocument, toMongoFilter, translate } from '../src/store/mongo.ts';
+import { databaseFromUri, fromBson, openMongoStore, toBson, toDocument, toMongoFilter, toMongoSort, translate } from '../src/store/mongo.ts';
 import { Decimal } from '../src/formats/decimal.ts';
 import { openStore } from '../src/store/open.ts';
 import {
@@ -294,6 +294,20 @@ function contract(harness: () => Harness): void {
     });
     it.each(SORT_CASES)('sorts $label', async ({ sort, expected }) => {
       expect(ids(await store.find(c, { sort }))).toEqual(expected);
+    });
+    it('sorts by the first direction of a field named twice, and pages by it', async () => {
+      const sort = withKeyTieBreak([asc('age'), desc('age')], 'id');
+      const expected = ['p03', 'p07', 'p02', 'p05', 'p01', 'p06', 'p04', 'p08'];
+      expect(ids(await store.find(c, { sort }))).toEqual(expected);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 10 && seen.length < 8; pages++) {
+        const page = await store.find(c, { filter: cursor ? afterFilter(sort, cursor) : undefined, sort, limit: 3, projection: withSortFields(['id'], sort) });
+        seen.push(...ids(page).map(String));
+        if (page.length < 3) break;
+        cursor = encodeCursor(sort, page[page.length - 1]);
+      }
+      expect(seen).toEqual(expected);
     });
     it('sorts with a filter', async () => {
       expect(ids(await store.find(c, { filter: ne('city', 'Changsha'), sort: [desc('born')] }))).toEqual(['p07', 'p05', 'p02', 'p03', 'p08']);
@@ -1351,6 +1365,13 @@ describe('MongoDB translation (no server needed)', () => {
     // ROW_ORDER (`_id`) only in a compare, with the hex string a row carries: a cursor's condition.
     expect(toMongoFilter(cmp(ROW_ORDER, 'gt', '65f000000000000000000001'))).toEqual({ _id: { $gt: ObjectId.createFromHexString('65f000000000000000000001') } });
     expect(toMongoFilter(eq(ROW_ORDER, 1))).toEqual({ _id: { $in: [] } });
+  });
+  it('turns sorts into sort documents, a field named again keeping its first direction (as SQLite)', () => {
+    expect(toMongoSort([desc('age'), asc(ROW_ORDER)])).toEqual({ age: -1, _id: 1 });
+    const sort = toMongoSort([asc('age'), desc('name'), desc('age'), asc('id')]);
+    expect(sort).toEqual({ age: 1, name: -1, id: 1 });
+    expect(Object.keys(sort)).toEqual(['age', 'name', 'id']);
+    expect(() => toMongoSort([asc('$where')])).toThrow(/invalid field name/);
   });
   it('writes decimals as Decimal128 and reads Decimal128 back as decimals with the same text', async () => {
     const { Decimal128 } = await import('mongodb');

@@ -44,6 +44,7 @@ import {
   type IndexSpec,
   type MeterReading,
   type Row,
+  type SortKey,
   type Store,
   type UpsertResult,
   type Value,
@@ -132,6 +133,21 @@ export function toMongoFilter(filter: Filter | undefined): MongoFilter<Document>
     default:
       throw new Error(`unknown filter ${JSON.stringify(filter satisfies never)}`);
   }
+}
+
+/**
+ * A sort as MongoDB's sort document. A field named again keeps its first direction, as in SQLite's
+ * ORDER BY, where a later key on it never decides anything; in a document the later one would replace
+ * the direction (an orderBy of age ASC, then age DESC, sorted DESC here and ASC there, and its cursors
+ * were made for ASC).
+ */
+export function toMongoSort(sort: SortKey[]): Document {
+  const out: Document = {};
+  for (const s of sort) {
+    const field = s.field === ROW_ORDER ? '_id' : checkField(s.field);
+    if (!(field in out)) out[field] = s.direction === 'desc' ? -1 : 1;
+  }
+  return out;
 }
 
 function isDuplicateKey(error: unknown): boolean {
@@ -299,9 +315,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       checkCount('skip', query.skip);
       if (query.limit === 0) return [];
       const options: Document = {};
-      if (query.sort && query.sort.length > 0) {
-        options.sort = Object.fromEntries(query.sort.map((s) => [s.field === ROW_ORDER ? '_id' : checkField(s.field), s.direction === 'desc' ? -1 : 1]));
-      }
+      if (query.sort && query.sort.length > 0) options.sort = toMongoSort(query.sort);
       if (query.skip) options.skip = query.skip;
       if (query.limit !== undefined) options.limit = query.limit;
       return find(collection, query.filter, query.projection, options);
