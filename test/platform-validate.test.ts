@@ -203,6 +203,43 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     problems: [{ path: 'connected[1].url', message: '"HTTPS://Changsha.example:443/" is the address of connected[0] (region 430100) too; a platform serves one region: list each connected platform once, at its own url' }],
   },
   {
+    // Art. 15 connects a city to its province and a county to its city: regions one within the other.
+    // "000000" (prefix empty) would let the platform at that url forward a department of any region.
+    name: 'connected platforms whose regions are unrelated to the platform\'s or no division',
+    mutate: (d) => (d.connected = [
+      { region: '520100', name: 'Guiyang', url: 'https://guiyang.example', namespace: 'guiyang' },
+      { region: '000000', name: 'Everywhere', url: 'https://everywhere.example', namespace: 'everywhere' },
+      { region: '430100', name: 'Changsha', url: 'https://changsha.example', namespace: 'changsha' },
+      { region: '430102', name: 'Furong', url: 'https://furong.example', namespace: 'furong' },
+    ]),
+    problems: [
+      { path: 'connected[0].region', message: '"520100" neither lies within this platform\'s region 430000 nor contains it; a platform is connected to the platform of the region it lies within (a city to its province, a county to its city) and to those of the regions within it' },
+      { path: 'connected[1].region', message: '"000000" is not the code of an administrative division (two digits of a province, then two of a city and two of a county)' },
+    ],
+  },
+  {
+    // Asked at <url>/graphql and for keys at /.well-known/jwks.json of the host: another path splits them.
+    name: 'connected urls that are not a gateway\'s address',
+    mutate: (d) => (d.connected = [
+      { region: '430100', name: 'A', url: 'https://a.example/api/v1', namespace: 'a' },
+      { region: '430200', name: 'B', url: 'ftp://b.example', namespace: 'b' },
+      { region: '430300', name: 'C', url: 'https://user:secret@c.example/graphql', namespace: 'c' },
+      { region: '430400', name: 'D', url: 'https://d.example/graphql?x=1', namespace: 'd' },
+      { region: '430500', name: 'E', url: 'http://127.0.0.1:99999', namespace: 'e' },
+      { region: '430600', name: 'F', url: 'https://f.example/GraphQL', namespace: 'f' },
+      { region: '430700', name: 'G', url: 'https://g.example/', namespace: 'g' },
+      { region: '430800', name: 'H', url: 'https://h.example:8443/graphql/', namespace: 'h' },
+    ]),
+    problems: [
+      { path: 'connected[0].url', message: '"https://a.example/api/v1" has the path /api/v1; give the gateway\'s address (https://a.example), optionally ending in /graphql: it is asked at /graphql and for its keys at /.well-known/jwks.json' },
+      { path: 'connected[1].url', message: '"ftp://b.example" is a ftp URL; a connected platform\'s gateway is reached over https:// (or http:// on a trusted network)' },
+      { path: 'connected[2].url', message: '"https://user:secret@c.example/graphql" holds a user name or password, which connected platforms do not use (they trust each other by signed requests) and which would be written to the log; give the address without it (https://c.example)' },
+      { path: 'connected[3].url', message: '"https://d.example/graphql?x=1" has a query or fragment; give the gateway\'s address without it (https://d.example)' },
+      { path: 'connected[4].url', message: '"http://127.0.0.1:99999" is not a valid URL (a port is a number from 1 to 65535); give the gateway\'s address like "https://changsha.example"' },
+      { path: 'connected[5].url', message: '"https://f.example/GraphQL" has the path /GraphQL; give the gateway\'s address (https://f.example), optionally ending in /graphql: it is asked at /graphql and for its keys at /.well-known/jwks.json' },
+    ],
+  },
+  {
     // The drain's delay would run into its deadline: the process exits with /readyz still saying 503.
     name: 'a drain delay as long as the shutdown timeout',
     mutate: (d) => (d.server = { drainDelayMs: 30_000, shutdownTimeoutMs: 30_000 }),

@@ -150,6 +150,60 @@ function* connectedNamespacesFree(p: Platform): Iterable<Problem> {
   }
 }
 
+/**
+ * A connected platform serves a region related to this one by the prefix rule (Art. 15: a city is
+ * connected to its province, a county to its city): one lies within the other. Its region is also what
+ * this platform accepts of it (a forwarded department must lie within it, src/identity/forwarded.ts), so
+ * "000000", whose prefix is empty, would let the platform at that url forward a department of any region,
+ * and an unrelated region ("520100" listed by 510000) is a typing slip or not Art. 15's connection.
+ */
+function* connectedRegionsRelated(p: Platform): Iterable<Problem> {
+  const own = p.platform.region;
+  if (!levelOfRegion(own)) return; // platformRegionOfItsLevel says so
+  for (const [i, c] of p.connected.entries()) {
+    if (c.region === own) continue; // connectedNamespacesFree says so
+    if (!levelOfRegion(c.region)) {
+      yield problem(`connected[${i}].region`, `"${c.region}" is not the code of an administrative division (two digits of a province, then two of a city and two of a county)`);
+    } else if (!withinRegion(c.region, own) && !withinRegion(own, c.region)) {
+      yield problem(
+        `connected[${i}].region`,
+        `"${c.region}" neither lies within this platform's region ${own} nor contains it; a platform is connected to the platform of the region it lies within (a city to its province, a county to its city) and to those of the regions within it`,
+      );
+    }
+  }
+}
+
+/**
+ * A connected platform's url is its gateway's address: http or https, a host and a port, and at most a
+ * trailing / or /graphql. The gateway asks `<address>/graphql` for the schema and the data and
+ * `/.well-known/jwks.json` at the host for its keys, so another path would send the two to different
+ * places (404 from the one, or keys of another service); a user name and password would be written to
+ * the log and `platform status`, a query or fragment be sent with every request or dropped.
+ */
+function* connectedUrlsUsable(p: Platform): Iterable<Problem> {
+  for (const [i, c] of p.connected.entries()) {
+    let url: URL;
+    try {
+      url = new URL(c.url);
+    } catch {
+      // The JSON Schema's format took it (a port past 65535, say), but no request can be made to it.
+      yield problem(`connected[${i}].url`, `"${c.url}" is not a valid URL (a port is a number from 1 to 65535); give the gateway's address like "https://changsha.example"`);
+      continue;
+    }
+    const path = `connected[${i}].url`;
+    const address = `${url.protocol}//${url.host}`;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      yield problem(path, `"${c.url}" is a ${url.protocol.slice(0, -1)} URL; a connected platform's gateway is reached over https:// (or http:// on a trusted network)`);
+    } else if (url.username || url.password) {
+      yield problem(path, `"${c.url}" holds a user name or password, which connected platforms do not use (they trust each other by signed requests) and which would be written to the log; give the address without it (${address})`);
+    } else if (url.search || url.hash || c.url.includes('?') || c.url.includes('#')) {
+      yield problem(path, `"${c.url}" has a query or fragment; give the gateway's address without it (${address})`);
+    } else if (!/^\/(graphql)?\/*$/.test(url.pathname)) {
+      yield problem(path, `"${c.url}" has the path ${url.pathname}; give the gateway's address (${address}), optionally ending in /graphql: it is asked at /graphql and for its keys at /.well-known/jwks.json`);
+    }
+  }
+}
+
 /** One entry per connected platform: its keys and its requests are found by region, so a second listing would shadow the first. */
 function* connectedRegionsUnique(p: Platform): Iterable<Problem> {
   for (const [i, first, region] of repeats(p.connected, (c) => c.region)) {
@@ -204,7 +258,9 @@ export const platformChecks: readonly PlatformCheck[] = [
   competentDepartmentExists,
   purposeCodesUnique,
   connectedNamespacesFree,
+  connectedRegionsRelated,
   connectedRegionsUnique,
+  connectedUrlsUsable,
   connectedUrlsUnique,
   drainDelayWithinShutdown,
 ];
