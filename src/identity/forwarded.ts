@@ -7,7 +7,7 @@
 // signature verifies with A's published keys, D's region lies within A's region and agrees with D's
 // level, D's code has a department code's shape and names a division within A's region too, D is not
 // one of B's own departments (in any case), and the jti was not seen before. Roles never travel.
-// Every refusal is UNAUTHENTICATED with one message; the reason goes to the log.
+// Every refusal is UNAUTHENTICATED with one message; the reason goes to the log (`refusal`).
 import { KeyObject, randomUUID } from 'node:crypto';
 import { signEd25519, verifyEd25519 } from './ed25519.ts';
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
@@ -83,6 +83,30 @@ export { platformBase };
 
 export interface ForwardedVerifier {
   verify(authorization: string | undefined, forwardedBy: string | string[] | undefined): Promise<{ identity: Identity; purpose: string | null }>;
+  /**
+   * What this platform's operator is told of a refusal `err` of verify (the caller gets FORWARDED_MESSAGE
+   * only): the region the token names as its issuer (unverified; null when it names none), which check
+   * failed, and what to look at, naming the url listed for that region. Null when `err` is no refusal.
+   */
+  refusal(err: unknown, authorization: string | undefined): ForwardedRefusal | null;
+}
+
+export interface ForwardedRefusal {
+  platform: string | null;
+  failure: AuthenticationFailure;
+  reason: string;
+}
+
+/** The region a token names as its issuer, unverified: a region code or null. */
+function issuerOf(authorization: string | undefined): string | null {
+  const match = typeof authorization === 'string' ? BEARER.exec(authorization.trim()) : null;
+  if (!match) return null;
+  try {
+    const iss = decodeJwt(match[1]).iss;
+    return typeof iss === 'string' && /^[0-9]{6}$/.test(iss) ? iss : null;
+  } catch {
+    return null;
+  }
 }
 
 /** node:crypto's view of a key jose's key set imported, made once per key. */
@@ -141,7 +165,39 @@ export function createForwardedVerifier(opts: { platform: Platform; store: Store
     if (!(await store.claimOnce(FORWARDED_JTI, jti, keepUntil))) refuse('replayed');
   }
 
+  function explain(failure: AuthenticationFailure, issuer: string | null): string {
+    const entry = issuer === null ? undefined : keySets.get(issuer)?.entry;
+    const keysAt = entry ? `${platformBase(entry)}/.well-known/jwks.json` : '';
+    const who = entry ? `${entry.name} (${entry.region})` : 'the platform';
+    switch (failure) {
+      case 'unknown-platform':
+        if (issuer === null) return 'the token names no region as its issuer (iss)';
+        if (!entry) return `region ${issuer} is not among this platform's connected platforms: list it (region and url) to accept its requests`;
+        return `the keys of ${who} could not be fetched from ${keysAt} (nothing answers there, or not with a key set): check the url listed for ${issuer}`;
+      case 'bad-signature':
+        return `the signature does not verify with the keys at ${keysAt || 'the url listed'}: the gateway there is not the one that signed; check the url listed for ${issuer}`;
+      case 'replayed':
+        return 'the token was used before (each forwarded token is accepted once)';
+      case 'expired':
+      case 'not-yet-valid':
+      case 'too-long-lived':
+        return `the token is ${failure === 'expired' ? 'expired' : failure === 'not-yet-valid' ? 'not valid yet' : `valid for more than ${MAX_FORWARDED_TTL_SECONDS} s`}: check the clocks of both machines`;
+      case 'outside-region':
+        return `the department it forwards lies outside ${who}'s region`;
+      case 'unknown-department':
+        return "the department it forwards is one of this platform's own";
+      default:
+        return `the token is not a forwarded identity this gateway accepts (${failure})`;
+    }
+  }
+
   return {
+    refusal(err, authorization) {
+      if (!(err instanceof AuthenticationError)) return null;
+      const platform = issuerOf(authorization);
+      return { platform, failure: err.reason, reason: explain(err.reason, platform) };
+    },
+
     async verify(authorization, forwardedBy) {
       const match = typeof authorization === 'string' ? BEARER.exec(authorization.trim()) : null;
       if (!match) return refuse('malformed-header');

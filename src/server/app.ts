@@ -214,6 +214,9 @@ const DECISION_PROFILES = 2000;
 
 /** How long a connection accepted during the drain may take to send its first request. */
 const IDLE_GRACE_MS = 1000;
+/** A refused forwarded request is logged at most once a minute per platform and failure, of so many pairs. */
+const FORWARDED_REFUSAL_REPEAT_MS = 60_000;
+const FORWARDED_REFUSALS_KEPT = 256;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -301,13 +304,32 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const trustMode = trusted.config.mode;
   const refusedAs = (err: unknown, requestId: string, department: string, sent: HTTPGraphQLRequest) =>
     noteRefused(err, { requestId, department, operationName: sentOperationName(sent) });
+  // A refused forwarded request, for this platform's operator (SPEC §12): the caller is told one message,
+  // the log which platform and why. A platform listed on one side only, or at a url whose keys are another
+  // gateway's, is refused at each schema ask (every 3 s) and request: said at most once a minute per
+  // platform and failure (the oldest pair forgotten past FORWARDED_REFUSALS_KEPT).
+  const saidRefusals = new Map<string, number>();
+  const logForwardedRefusal = (err: unknown, authorization: string | undefined): void => {
+    const refusal = forwarded.refusal(err, authorization);
+    if (!refusal) return;
+    const key = `${refusal.platform}|${refusal.failure}`;
+    const now = Date.now();
+    const last = saidRefusals.get(key);
+    if (last !== undefined && now - last < FORWARDED_REFUSAL_REPEAT_MS) return;
+    saidRefusals.delete(key);
+    saidRefusals.set(key, now);
+    if (saidRefusals.size > FORWARDED_REFUSALS_KEPT) saidRefusals.delete(saidRefusals.keys().next().value!);
+    logger.warn({ event: 'forwarded-refused', ...refusal }, 'forwarded request refused');
+  };
   const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation): Promise<RequestContext> => {
     let identity, sentPurpose;
+    let claimedForwarded = false;
     try {
       // A department token verified before and still valid is known: its claims were looked at then.
       const known = req.headers[FORWARDED_HEADER] === undefined ? verifier.known(req.headers.authorization) : undefined;
       if (!known && claimsForwarded(req.headers)) {
         // A request forwarded by a connected platform (SPEC §12): its signed identity and purpose, only.
+        claimedForwarded = true;
         const f = await forwarded.verify(req.headers.authorization, req.headers[FORWARDED_HEADER]);
         identity = f.identity;
         sentPurpose = f.purpose ?? undefined;
@@ -317,6 +339,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       }
     } catch (err) {
       if (err instanceof KeySetUnavailableError) opts.log?.(err); // the reason, for the operator (said once a minute)
+      if (claimedForwarded) logForwardedRefusal(err, req.headers.authorization);
       throw authError(err);
     }
     const now = new Date();
@@ -486,6 +509,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       try {
         asker = await forwarded.verify(req.headers.authorization, req.headers[FORWARDED_HEADER]);
       } catch (err) {
+        logForwardedRefusal(err, req.headers.authorization);
         await sendJson(req, res, 401, { errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
         return;
       }
