@@ -37,6 +37,7 @@ const platformLike = (region: string, sdl: string, graphql: GraphQLAnswer): Answ
 };
 
 const servers: Server[] = [];
+const closers: (() => Promise<unknown>)[] = [];
 async function serve(answer: Answer): Promise<string> {
   const server = createServer(answer);
   servers.push(server);
@@ -60,6 +61,12 @@ const urls: Record<string, string> = {};
 
 beforeAll(async () => {
   urls.refused = await nothingListens();
+  urls.unknown = 'http://no-such-host.invalid:4000';
+  // Accepts the connection and closes it at once, as a gateway killed in the middle of a request does.
+  const resetting = netServer((socket) => socket.resetAndDestroy());
+  closers.push(() => new Promise((r) => resetting.close(r)));
+  await new Promise<void>((r) => resetting.listen(0, '127.0.0.1', r));
+  urls.reset = `http://127.0.0.1:${(resetting.address() as { port: number }).port}`;
   urls.html = await serve((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html><body>It works!</body></html>'); });
   urls.elsewhere = await serve(platformLike('620100', SDL, (_req, res) => json(res, 200, { data: null })));
   urls.unparsable = await serve(platformLike('610300', 'type Query { housing: ', (_req, res) => json(res, 200, { data: null })));
@@ -104,6 +111,7 @@ beforeAll(async () => {
   const entries = [
     ['refused', '610100'], ['html', '610200'], ['elsewhere', '610700'], ['unparsable', '610300'],
     ['unstitchable', '610400'], ['junk', '610500'], ['leaky', '610600'], ['bossy', '610800'],
+    ['unknown', '610900'], ['reset', '611000'],
   ].map(([ns, region]) => `  - { region: "${region}", name: City ${ns}, url: "${urls[ns]}", namespace: ${ns}, timeoutMs: 2000 }`);
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-bad-'));
   ({ gw, platformFile } = await startLevelsProvince(work, entries, { logger, connectedPollMs: 0 }));
@@ -112,6 +120,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.close();
   for (const s of servers) s.closeAllConnections(), s.close();
+  for (const close of closers) await close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -121,6 +130,9 @@ const REASONS: Record<string, string | RegExp> = {
   elsewhere: /http:\/\/127\.0\.0\.1:\d+ answers as platform 620100, not 610700; check the url\.$/,
   unparsable: /^its schema cannot be stitched: Syntax Error: /,
   unstitchable: /^its schema cannot be stitched: /,
+  // Node's codes in words an operator can act on, the code after them ("ENOTFOUND at http://…" before).
+  unknown: /the host name of http:\/\/no-such-host\.invalid:4000 is not known: check the url, and this machine's name service \(ENOTFOUND\)\.$/,
+  reset: /the connection to http:\/\/127\.0\.0\.1:\d+ was closed in the middle of the request \(the gateway there stopped, or something between closed it\) \(ECONNRESET\)\.$/,
 };
 /** The same reasons as /healthz and callers get them: without the url. */
 const CALLER_REASONS: Record<string, string | RegExp> = {
@@ -128,6 +140,8 @@ const CALLER_REASONS: Record<string, string | RegExp> = {
   refused: /nothing listens at its address \(connection refused\)\.$/,
   html: /it did not answer as a govgraph gateway \(HTTP 200\)\.$/,
   elsewhere: /it answers as platform 620100, not 610700: this platform's file lists a wrong url for it\.$/,
+  unknown: /the host name of its address is not known: check the url, and this machine's name service \(ENOTFOUND\)\.$/,
+  reset: /the connection to its address was closed in the middle of the request \(the gateway there stopped, or something between closed it\) \(ECONNRESET\)\.$/,
 };
 
 describe('connected platforms that are not what the platform file says', () => {
@@ -203,7 +217,7 @@ describe('connected platforms that are not what the platform file says', () => {
       const at = out.stdout.split('\n').findIndex((l) => l.startsWith(`${ns}  `));
       expect(at, ns).toBeGreaterThan(0);
       const [, state, lastError] = /^  (.*?); schema unknown; last error: (.*)$/.exec(out.stdout.split('\n')[at + 1])!;
-      expect(state, ns).toBe(ns === 'refused' || ns === 'html' || ns === 'elsewhere' ? 'unreachable' : 'answers, with a problem');
+      expect(state, ns).toBe(['refused', 'html', 'elsewhere', 'unknown', 'reset'].includes(ns) ? 'unreachable' : 'answers, with a problem');
       expect(lastError.replace(/^The connected platform .*? is unavailable: /, ''), ns).toMatch(reason);
     }
     expect(out.stdout).toMatch(/^junk {2}610500 {2}City junk {2}http:\/\/127\.0\.0\.1:\d+\n {2}reachable; schema X@1$/m);

@@ -121,12 +121,23 @@ function unavailable(c: ConnectedPlatform, reason: Reason): Unavailable {
   return new Unavailable(c, reason);
 }
 
+/** The network failures an operator meets most, in words (the code follows in brackets); others by their code. */
+const NETWORK_FAILURES: Record<string, (where: string) => string> = {
+  ENOTFOUND: (where) => `the host name of ${where} is not known: check the url, and this machine's name service`,
+  EAI_AGAIN: (where) => `the host name of ${where} could not be looked up just now (the name service did not answer)`,
+  ECONNRESET: (where) => `the connection to ${where} was closed in the middle of the request (the gateway there stopped, or something between closed it)`,
+  EHOSTUNREACH: (where) => `there is no route to ${where} from this machine`,
+  ENETUNREACH: (where) => `the network of ${where} cannot be reached from this machine`,
+};
+
 /** Why a request failed, in a sentence for a person. */
 function failure(c: ConnectedPlatform, err: unknown): Reason {
   if (err instanceof TransportError) {
     if (err.code === 'TIMEOUT') return said(`no answer within ${c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS} ms.`);
     if (err.code === 'ECONNREFUSED') return (url) => `nothing listens at ${url ?? 'its address'} (connection refused).`;
     if (err.code === 'TOO_LARGE') return of(`sent an answer of ${err.message}, the most this gateway reads of a connected platform's answer; it was read no further.`);
+    const known = NETWORK_FAILURES[err.code];
+    if (known) return (url) => `${known(url ?? 'its address')} (${err.code}).`;
     if (err.code !== 'ERROR') return (url) => `${err.code} at ${url ?? 'its address'}.`;
     // Node's own words may name the address ("connect EHOSTUNREACH 10.1.2.3:4000"): for operators only.
     return (url) => (url ? `${err.message}.` : 'the connection failed.');
