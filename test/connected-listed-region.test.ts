@@ -17,9 +17,10 @@ let province: TestGateway;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-region-'));
   const [cityPort, provincePort] = [await freePort(), await freePort()];
-  // The city lists the Guizhou province (520000) as 530000.
+  // The city lists the Guizhou province (520000) as 520102, a county of its own: a region the platform
+  // file's checks take (it lies within the city's); an unrelated one (530000) they refuse at validation.
   const cityFile = writeCityFile(work, provincePort);
-  writeFileSync(cityFile, readFileSync(cityFile, 'utf8').replace('region: "520000"', 'region: "530000"'));
+  writeFileSync(cityFile, readFileSync(cityFile, 'utf8').replace('region: "520000"', 'region: "520102"'));
   const logger = pino({ level: 'silent' });
   city = await startTestGateway({ platformFile: cityFile, catalogueFiles: [fixture('city-housing.yaml')], gateway: { port: cityPort, connectedPollMs: 0, logger } });
   province = await startTestGateway({
@@ -39,9 +40,9 @@ afterAll(async () => {
 describe('a connected platform listed under another region than its own', () => {
   it('refuses the requests signed for that region; the side that lists it so is told to check the region', () => {
     const [ofProvince] = city.gateway.connected.status();
-    expect(ofProvince).toMatchObject({ region: '530000', reachable: false, schemaVersion: null });
+    expect(ofProvince).toMatchObject({ region: '520102', reachable: false, schemaVersion: null });
     expect(ofProvince.lastError).toContain('it refused this platform (HTTP 401): ');
-    expect(ofProvince.lastError).toMatch(/ And it must be the platform of region 530000, as this platform's file lists it: the requests are signed for that region\.$/);
+    expect(ofProvince.lastError).toMatch(/ And it must be the platform of region 520102, as this platform's file lists it: the requests are signed for that region\.$/);
     // The province, listed wrongly, is refused by the city, which lists no platform 520000.
     const [ofCity] = province.gateway.connected.status();
     expect(ofCity).toMatchObject({ region: '520100', reachable: false, schemaVersion: null });
