@@ -9,7 +9,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jo
 import { afterAll, describe, expect, it } from 'vitest';
 import { createForwardedVerifier, signForwarded } from '../src/identity/forwarded.ts';
 import type { AuthenticationError } from '../src/identity/errors.ts';
-import { PlatformKeys, publicKeySet, rotateSigningKey, storedKeys, RETIRED_KEY_GRACE_MS } from '../src/identity/platform-keys.ts';
+import { NEW_KEY_SIGNS_AFTER_MS, PlatformKeys, publicKeySet, rotateSigningKey, storedKeys, RETIRED_KEY_GRACE_MS } from '../src/identity/platform-keys.ts';
 import { SETTINGS } from '../src/identity/secret.ts';
 import { ConnectedPlatforms } from '../src/federation/connected.ts';
 import { composeSchema } from '../src/federation/compose.ts';
@@ -87,11 +87,34 @@ describe('signing keys', () => {
     const set = publicKeySet(await storedKeys(s), t0);
     expect(set.keys.map((k) => k.kid)).toEqual([current.kid, retired[0].kid]);
     await expect(jwtVerify(old, createLocalJWKSet(set))).resolves.toBeTruthy();
-    const fresh = await signForwarded(new PlatformKeys(s), claims);
+    const fresh = await signForwarded(new PlatformKeys(s, () => t0.getTime() + NEW_KEY_SIGNS_AFTER_MS), claims);
     expect(decodeProtectedHeader(fresh).kid).toBe(current.kid);
     const later = publicKeySet(await storedKeys(s), new Date(t0.getTime() + RETIRED_KEY_GRACE_MS + 1));
     expect(later.keys.map((k) => k.kid)).toEqual([current.kid]);
     await expect(jwtVerify(old, createLocalJWKSet(later))).rejects.toThrow();
+  });
+
+  // Instances over one store read the keys every 5 s each, and a connected platform fetches them from any
+  // instance: a token signed with the new key by the first instance to read it was refused while the
+  // instance that served the keys still published the old set. The new key signs once all publish it.
+  it('rotate: the new key is published at once and signs only NEW_KEY_SIGNS_AFTER_MS later; meanwhile the old one signs', async () => {
+    const s = await store();
+    const t0 = Date.now();
+    const [{ kid: first }] = await storedKeys(s, new Date(t0 - 60_000));
+    const { current } = await rotateSigningKey(s, new Date(t0));
+    const soon = new PlatformKeys(s, () => t0 + 1);
+    expect((await soon.jwks()).keys.map((k) => k.kid)).toEqual([current.kid, first]);
+    expect((await soon.signing()).kid).toBe(first);
+    expect((await new PlatformKeys(s, () => t0 + NEW_KEY_SIGNS_AFTER_MS - 1).signing()).kid).toBe(first);
+    expect((await new PlatformKeys(s, () => t0 + NEW_KEY_SIGNS_AFTER_MS).signing()).kid).toBe(current.kid);
+    // Two rotations within seconds: the key before both signs until the newest is old enough.
+    const { current: third } = await rotateSigningKey(s, new Date(t0 + 2_000));
+    expect((await new PlatformKeys(s, () => t0 + 3_000).signing()).kid).toBe(first);
+    expect((await new PlatformKeys(s, () => t0 + 2_000 + NEW_KEY_SIGNS_AFTER_MS).signing()).kid).toBe(third.kid);
+    // The first key a platform makes signs at once: there is no other.
+    const fresh = await store();
+    const [made] = await storedKeys(fresh);
+    expect((await new PlatformKeys(fresh).signing()).kid).toBe(made.kid);
   });
 
   // A rotation by another process landing between this one's read of the keys and its update: the update

@@ -17,6 +17,14 @@ export const SIGNING_ALGORITHM = 'EdDSA';
 export const RETIRED_KEY_GRACE_MS = 120_000;
 /** How long a process keeps the keys it read before reading them again (a rotation reaches it within this). */
 const CACHE_MS = 5_000;
+/**
+ * A new key signs only this long after it was made; until then the key it replaced signs (retired, it is
+ * published RETIRED_KEY_GRACE_MS, far longer). Every process on the store publishes the new key within
+ * CACHE_MS of its making, and a connected platform fetches the keys from whichever instance its request
+ * reaches: signed at once by the first instance to read it, a token was refused while the instance that
+ * served the keys still published the old set.
+ */
+export const NEW_KEY_SIGNS_AFTER_MS = 2 * CACHE_MS;
 
 export interface StoredKey {
   kid: string;
@@ -94,20 +102,39 @@ export function publicKeySet(keys: readonly StoredKey[], now = new Date()): { ke
   };
 }
 
+/**
+ * The key that signs at `now`: the current one once it is NEW_KEY_SIGNS_AFTER_MS old; before, the key
+ * retired last among those that are that old and still published for a while (two rotations within
+ * seconds: the one before both). None: the current one, as for the first key made.
+ */
+export function signingKeyOf(keys: readonly StoredKey[], now: number): StoredKey {
+  const old = (k: StoredKey) => now - Date.parse(k.createdAt) >= NEW_KEY_SIGNS_AFTER_MS;
+  const current = keys.find((k) => k.retiredAt === null) ?? keys[0];
+  if (old(current)) return current;
+  const previous = keys
+    .filter((k) => k.retiredAt !== null && old(k) && now - Date.parse(k.retiredAt) < RETIRED_KEY_GRACE_MS - NEW_KEY_SIGNS_AFTER_MS)
+    .sort((a, b) => Date.parse(b.retiredAt!) - Date.parse(a.retiredAt!))[0];
+  return previous ?? current;
+}
+
 /** A process's view of its platform's keys, read again from the store every few seconds. */
 export class PlatformKeys {
   private cached: { at: number; keys: StoredKey[]; signing: SigningKey } | null = null;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private async load(): Promise<NonNullable<PlatformKeys['cached']>> {
-    if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached;
+    const now = this.now();
+    if (this.cached && now - this.cached.at < CACHE_MS) return this.cached;
     const keys = await storedKeys(this.store);
-    const current = keys.find((k) => k.retiredAt === null) ?? keys[0];
+    const current = signingKeyOf(keys, now);
     const signing = this.cached?.signing.kid === current.kid
       ? this.cached.signing
       : { kid: current.kid, key: createPrivateKey({ key: current.privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' }) };
-    this.cached = { at: Date.now(), keys, signing };
+    this.cached = { at: now, keys, signing };
     return this.cached;
   }
 
