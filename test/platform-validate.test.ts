@@ -218,7 +218,7 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     ],
   },
   {
-    // Asked at <url>/graphql and for keys at /.well-known/jwks.json of the host: another path splits them.
+    // A path is a proxy's prefix (/api/v1 passes): the schema, data and keys are all asked under it.
     name: 'connected urls that are not a gateway\'s address',
     mutate: (d) => (d.connected = [
       { region: '430100', name: 'A', url: 'https://a.example/api/v1', namespace: 'a' },
@@ -231,12 +231,11 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
       { region: '430800', name: 'H', url: 'https://h.example:8443/graphql/', namespace: 'h' },
     ]),
     problems: [
-      { path: 'connected[0].url', message: '"https://a.example/api/v1" has the path /api/v1; give the gateway\'s address (https://a.example), optionally ending in /graphql: it is asked at /graphql and for its keys at /.well-known/jwks.json' },
       { path: 'connected[1].url', message: '"ftp://b.example" is a ftp URL; a connected platform\'s gateway is reached over https:// (or http:// on a trusted network)' },
       { path: 'connected[2].url', message: '"https://user:secret@c.example/graphql" holds a user name or password, which connected platforms do not use (they trust each other by signed requests) and which would be written to the log; give the address without it (https://c.example)' },
       { path: 'connected[3].url', message: '"https://d.example/graphql?x=1" has a query or fragment; give the gateway\'s address without it (https://d.example)' },
       { path: 'connected[4].url', message: '"http://127.0.0.1:99999" is not a valid URL (a port is a number from 1 to 65535); give the gateway\'s address like "https://changsha.example"' },
-      { path: 'connected[5].url', message: '"https://f.example/GraphQL" has the path /GraphQL; give the gateway\'s address (https://f.example), optionally ending in /graphql: it is asked at /graphql and for its keys at /.well-known/jwks.json' },
+      { path: 'connected[5].url', message: '"https://f.example/GraphQL" ends in GraphQL; a gateway is asked at /graphql, in lower case: write it so, or leave it out' },
     ],
   },
   {

@@ -151,7 +151,8 @@ export function createForwardedVerifier(opts: { platform: Platform; store: Store
   const own = new Set(platform.departments.map((d) => d.code.toUpperCase()));
   const keySets = new Map(platform.connected.map((c) => [c.region, {
     entry: c,
-    keys: createRemoteJWKSet(new URL('/.well-known/jwks.json', platformBase(c) + '/'), { cooldownDuration: 1000, timeoutDuration: 3000, cacheMaxAge: 60_000, [customFetch]: boundedFetch }),
+    // Under the url's path, as its schema and data: a gateway behind a proxy's path prefix serves them all there.
+    keys: createRemoteJWKSet(new URL(`${platformBase(c)}/.well-known/jwks.json`), { cooldownDuration: 1000, timeoutDuration: 3000, cacheMaxAge: 60_000, [customFetch]: boundedFetch }),
   }]));
   const refuse = (reason: AuthenticationFailure, cause?: unknown): never => {
     throw new AuthenticationError(FORWARDED_MESSAGE, reason, { cause });

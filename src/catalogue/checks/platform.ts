@@ -174,11 +174,11 @@ function* connectedRegionsRelated(p: Platform): Iterable<Problem> {
 }
 
 /**
- * A connected platform's url is its gateway's address: http or https, a host and a port, and at most a
- * trailing / or /graphql. The gateway asks `<address>/graphql` for the schema and the data and
- * `/.well-known/jwks.json` at the host for its keys, so another path would send the two to different
- * places (404 from the one, or keys of another service); a user name and password would be written to
- * the log and `platform status`, a query or fragment be sent with every request or dropped.
+ * A connected platform's url is its gateway's address: http or https, a host and a port, and a path
+ * where a proxy serves the gateway under a prefix (`https://sc.example/govgraph`), with or without
+ * `/graphql` at its end; the schema, the data and the keys are all asked under that path. A user name and
+ * password would be written to the log and `platform status`, a query or fragment be sent with every
+ * request or dropped.
  */
 function* connectedUrlsUsable(p: Platform): Iterable<Problem> {
   for (const [i, c] of p.connected.entries()) {
@@ -198,8 +198,9 @@ function* connectedUrlsUsable(p: Platform): Iterable<Problem> {
       yield problem(path, `"${c.url}" holds a user name or password, which connected platforms do not use (they trust each other by signed requests) and which would be written to the log; give the address without it (${address})`);
     } else if (url.search || url.hash || c.url.includes('?') || c.url.includes('#')) {
       yield problem(path, `"${c.url}" has a query or fragment; give the gateway's address without it (${address})`);
-    } else if (!/^\/(graphql)?\/*$/.test(url.pathname)) {
-      yield problem(path, `"${c.url}" has the path ${url.pathname}; give the gateway's address (${address}), optionally ending in /graphql: it is asked at /graphql and for its keys at /.well-known/jwks.json`);
+    } else if (/\/graphql\/*$/i.test(url.pathname) && !/\/graphql\/*$/.test(url.pathname)) {
+      // Only /graphql is taken off the path: /GraphQL would be taken for a proxy's prefix, and asked at /GraphQL/graphql.
+      yield problem(path, `"${c.url}" ends in ${url.pathname.replace(/\/+$/, '').split('/').pop()}; a gateway is asked at /graphql, in lower case: write it so, or leave it out`);
     }
   }
 }
