@@ -19,6 +19,7 @@ import { departmentByCode } from '../model/platform.ts';
 import type { Actor, WorkflowEnv } from '../workflow/actor.ts';
 import { WorkflowError } from '../workflow/errors.ts';
 import { UserError } from './options.ts';
+import { terminalText } from './terminal.ts';
 import { userNameProblem } from './token.ts';
 
 export const OPERATOR_USER = 'operator';
@@ -86,7 +87,9 @@ export function statusOption<T extends string>(given: string | undefined, allowe
 export const upper = (s: string) => s.toUpperCase().replace(/-/g, '_');
 
 /** Rows as a table: a header line, then the rows, columns padded to their widest cell (the last left ragged). */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], given: readonly (readonly string[])[]): string {
+  // A cell may hold text a department typed (a request's reason): its control characters escaped (terminal.ts).
+  const rows = given.map((r) => r.map(terminalText));
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(widths[i] - width(c)))).join('  ').trimEnd();

@@ -8,6 +8,7 @@ import { OPERATOR } from './grant.ts';
 import { randomUUID } from 'node:crypto';
 import { registerCatalogueWorkflowCommands, retypedLines } from './catalogue-workflow.ts';
 import { announce, loadCommandPlatform, openCommandStore, sqliteFile, withCommonOptions, type CommonOptions } from './options.ts';
+import { terminalText } from './terminal.ts';
 
 /** Loads the platform file; its problems are printed as `FILE: path: message` and the command fails. */
 export async function loadPlatformOrReport(file: string, write: (line: string) => void = console.error): Promise<Platform | undefined> {
@@ -103,7 +104,7 @@ export function registerCatalogueCommands(program: Command): void {
         if (!unchanged) for (const line of await retypedLines(before.find((c) => c.id === version.id), version.catalogue)) console.log(line);
         const env = { store, platform, now: new Date() };
         for (const d of await fulfilDemands(env, { department: null, user: OPERATOR, requestId: randomUUID(), kind: 'operator' }, version, before)) {
-          console.log(`  fulfils demand ${d.id} of ${d.requester} (${d.title})`);
+          console.log(terminalText(`  fulfils demand ${d.id} of ${d.requester} (${d.title})`));
         }
       }
     } catch (err) {

@@ -9,6 +9,7 @@ import { operatorConsistencyReport } from '../workflow/consistency.ts';
 import { demandDeadline, listDemands, type DemandStatus } from '../workflow/demands.ts';
 import { listObjections, objectionDeadline, type ObjectionStatus } from '../workflow/objections.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { terminalText } from './terminal.ts';
 
 interface ListOptions extends CommonOptions {
   overdue?: boolean;
@@ -59,7 +60,8 @@ export function registerQualityCommands(program: Command): void {
       });
       for (const o of list) {
         const d = objectionDeadline(env, o);
-        console.log(`${o.id}  ${upper(o.status)}  due ${d.dueDate}${d.overdue ? ' OVERDUE' : ''}  ${o.resource} ${JSON.stringify(o.key)} ${o.item}  by ${o.department}: ${o.reason}`);
+        // Stored text a department typed is printed with its control characters escaped (terminal.ts).
+        console.log(terminalText(`${o.id}  ${upper(o.status)}  due ${d.dueDate}${d.overdue ? ' OVERDUE' : ''}  ${o.resource} ${JSON.stringify(o.key)} ${o.item}  by ${o.department}: ${o.reason}`));
       }
       console.error(`${list.length} objection${list.length === 1 ? '' : 's'}`);
     }),
@@ -80,7 +82,7 @@ export function registerQualityCommands(program: Command): void {
       });
       for (const d of list) {
         const due = demandDeadline(env, d);
-        console.log(`${d.id}  ${upper(d.status)}  due ${due.dueDate}${due.overdue ? ' OVERDUE' : ''}  ${d.requester} -> ${d.provider}: ${d.title}${d.resource ? `  (${d.resource})` : ''}`);
+        console.log(terminalText(`${d.id}  ${upper(d.status)}  due ${due.dueDate}${due.overdue ? ' OVERDUE' : ''}  ${d.requester} -> ${d.provider}: ${d.title}${d.resource ? `  (${d.resource})` : ''}`));
       }
       console.error(`${list.length} demand${list.length === 1 ? '' : 's'}`);
     }),
