@@ -8,7 +8,7 @@
 // the access code of the row that refuses. One open objection per record, item and department is kept by
 // the store: `slot` names the record, item and department while the objection is OPEN or CONFIRMED and
 // the objection itself once it is closed, under a unique index, so two processes racing get one CONFLICT.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { activeGrantsFor, type Grant } from '../access/grants.ts';
 import { decide } from '../access/decide.ts';
 import { seenValue, type DataReader } from '../access/seen-value.ts';
@@ -238,12 +238,14 @@ export async function answerObjection(
     if (input.decision === 'reject' && !reason) throw badInput('Say why the record is right: give a reason.', [{ path: 'reason', message: 'is required to reject' }]);
     const status: ObjectionStatus = input.decision === 'confirm' ? 'confirmed' : 'rejected';
     const answered = { ...o, status, answeredBy: actor.user, answeredAt: env.now.toISOString(), answer: reason };
+    // Confirmed: what the record's item holds now, as a fingerprint, so that any later import finds it changed.
+    const confirmedValue = status === 'confirmed' ? await itemFingerprint(env.store, o) : null;
     return {
       detail: `objection ${o.id} ${status}`, // the reason, about the record, stays with the objection
       resources: [concerning(o.resource, o.provider, [o.item])],
       apply: async () => {
         const { slot, status: s, answeredBy, answeredAt, answer } = toRow(answered);
-        const n = await env.store.update(OBJECTIONS, and(eq('id', o.id), eq('status', 'open')), { slot, status: s, answeredBy, answeredAt, answer });
+        const n = await env.store.update(OBJECTIONS, and(eq('id', o.id), eq('status', 'open')), { slot, status: s, answeredBy, answeredAt, answer, confirmedValue });
         if (n === 0) throw conflict(`Objection ${o.id} was answered meanwhile.`);
         return answered;
       },
@@ -253,12 +255,42 @@ export async function answerObjection(
 
 // ---- corrections by data import ------------------------------------------------------------------
 
-/** The confirmed objections to a resource, by the key's JSON text: what an import must watch. */
-export async function confirmedObjections(store: Store, resource: string): Promise<Map<string, Objection[]>> {
+/**
+ * A fingerprint of a stored value (SHA-256 of its text as the store compares it: a decimal by value), so
+ * that the objection row keeps no record value, only whether the item still holds what was confirmed.
+ */
+const fingerprint = (v: Value | undefined) => createHash('sha256').update(keyText(v ?? null)).digest('hex');
+
+/**
+ * The fingerprint of what the objection's record holds in its item now; null when the resource is no
+ * longer published or the record is gone (then an import that changes the item corrects it, as before).
+ */
+async function itemFingerprint(store: Store, o: Objection): Promise<string | null> {
+  const found = findPublishedResource(await publishedCatalogues(store), o.resource);
+  if (!found) return null;
+  const { resource } = found;
+  const key = keyOrNull(resource, o.key); // as the store keeps it: a decimal key by value
+  if (key === null) return null;
+  const [row] = await store.findByValues(collectionOf(resource), resource.key, [key], [resource.key, o.item]);
+  return row ? fingerprint(row[o.item]) : null;
+}
+
+/** A confirmed objection, with the fingerprint of its item's value when it was confirmed (null for older rows). */
+interface Confirmed {
+  objection: Objection;
+  confirmedValue: string | null;
+}
+
+async function confirmedRows(store: Store, resource: string): Promise<Confirmed[]> {
   await ensureObjectionIndexes(store);
   const rows = await store.find(OBJECTIONS, { filter: and(eq('resource', resource), eq('status', 'confirmed')) });
+  return rows.map((r) => ({ objection: fromRow(r), confirmedValue: text(r.confirmedValue) }));
+}
+
+/** The confirmed objections to a resource, by the key's JSON text: what an import must watch. */
+export async function confirmedObjections(store: Store, resource: string): Promise<Map<string, Objection[]>> {
   const out = new Map<string, Objection[]>();
-  for (const o of rows.map(fromRow)) {
+  for (const { objection: o } of await confirmedRows(store, resource)) {
     const k = JSON.stringify(o.key);
     out.set(k, [...(out.get(k) ?? []), o]);
   }
@@ -266,10 +298,13 @@ export async function confirmedObjections(store: Store, resource: string): Promi
 }
 
 /**
- * Imports records (SPEC §11) and marks CORRECTED each confirmed objection whose record's item the import
- * changed, each with an operator entry in the audit log written before the change. An import that
- * changes nothing objected to corrects nothing; a crash between the import and the marks leaves the
- * objection CONFIRMED (its provider can import the record again).
+ * Imports records (SPEC §11) and marks CORRECTED each confirmed objection whose record's item no longer
+ * holds what it held when the objection was confirmed (its fingerprint, kept on the objection), each with
+ * an operator entry in the audit log written before the change. An import that leaves the item as it was
+ * corrects nothing. Being a state, not an event of this import, it survives a crash: an import killed
+ * after its records were committed and before the marks leaves the objection CONFIRMED, and the next
+ * import of the resource (the same file again, which changes nothing more) marks it. An objection
+ * confirmed before fingerprints were kept is corrected when this import changes its item, as it was.
  */
 export async function importCorrecting(
   env: Pick<WorkflowEnv, 'store' | 'now'>,
@@ -278,19 +313,37 @@ export async function importCorrecting(
   file: string,
   options: ImportOptions = {},
 ): Promise<{ summary: ImportSummary; corrected: Objection[] }> {
-  const confirmed = await confirmedObjections(env.store, resource.code);
-  const watch = new Map([...confirmed].map(([k, os]) => [k, [...new Set(os.map((o) => o.item))]]));
+  const confirmed = await confirmedRows(env.store, resource.code);
+  const older = confirmed.filter((c) => c.confirmedValue === null).map((c) => c.objection);
+  const watch = new Map<string, string[]>();
+  for (const o of older) watch.set(JSON.stringify(o.key), [...new Set([...(watch.get(JSON.stringify(o.key)) ?? []), o.item])]);
   const summary = await importRecords(env.store, resource, file, { ...options, watch });
+  if (summary.refused) return { summary, corrected: [] };
   const changed = new Set((summary.changed ?? []).map((c) => JSON.stringify([c.key, c.item])));
+  // What the fingerprinted objections' records hold now: one read for the lot.
+  const fingerprinted = confirmed.filter((c) => c.confirmedValue !== null);
+  const now = new Map<string, Row>();
+  if (fingerprinted.length) {
+    const items = [...new Set(fingerprinted.map((c) => c.objection.item))];
+    const keys = fingerprinted.map((c) => keyOrNull(resource, c.objection.key)).filter((k) => k !== null);
+    const rows = keys.length ? await env.store.findByValues(collectionOf(resource), resource.key, keys, [resource.key, ...items]) : [];
+    for (const row of rows) now.set(keyText(row[resource.key] ?? null), row);
+  }
+  const isCorrected = ({ objection: o, confirmedValue }: Confirmed): boolean => {
+    if (confirmedValue === null) return changed.has(JSON.stringify([JSON.stringify(o.key), o.item]));
+    const row = now.get(keyText(keyOrNull(resource, o.key)));
+    return row !== undefined && fingerprint(row[o.item]) !== confirmedValue;
+  };
   const corrected: Objection[] = [];
-  for (const o of [...confirmed.values()].flat()) {
-    if (!changed.has(JSON.stringify([JSON.stringify(o.key), o.item]))) continue;
+  for (const c of confirmed) {
+    if (!isCorrected(c)) continue;
+    const o = c.objection;
     const correctedAt = env.now.toISOString();
     await appendAudit(env.store, {
       time: correctedAt, requestId: operator.requestId, department: null, user: operator.user, purpose: null,
       operationName: null, documentHash: null, kind: 'operator', action: 'correctObjection',
       resources: [concerning(o.resource, o.provider, [o.item])], outcome: 'ok',
-      detail: `objection ${o.id} corrected: the import of ${file} changed ${o.item} of the ${o.resource} record objected to`,
+      detail: `objection ${o.id} corrected: after the import of ${file}, ${o.item} of the ${o.resource} record objected to no longer holds what was confirmed wrong`,
     });
     const row = toRow({ ...o, status: 'corrected', correctedAt });
     const n = await env.store.update(OBJECTIONS, and(eq('id', o.id), eq('status', 'confirmed')), { status: row.status, slot: row.slot, correctedAt });
