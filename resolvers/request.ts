@@ -100,3 +100,25 @@ export function readStore(ctx: RequestContext): Store {
   ctx.cancel?.check();
   return ctx.store;
 }
+
+/**
+ * The store for a resolver that reads page after page in one call (the usage figures scan the audit log):
+ * every call made through it is refused with REQUEST_CANCELLED once the request is cancelled, not only
+ * the first. With `readStore` alone a scan went on to its end after its time limit had answered (and
+ * held up a drain, blocking the event loop a page at a time, until the process was killed).
+ */
+export function scanStore(ctx: RequestContext): Store {
+  const store = readStore(ctx);
+  const cancel = ctx.cancel;
+  if (!cancel) return store;
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        cancel.check();
+        return value.apply(target, args);
+      };
+    },
+  });
+}

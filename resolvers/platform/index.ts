@@ -7,7 +7,7 @@ import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';
 import { defaultPageSize, departmentByCode } from '../../src/model/platform.ts';
 import { shownNames } from '../../src/model/input-bounds.ts';
-import { readStore, type RequestContext } from '../request.ts';
+import { readStore, scanStore, type RequestContext } from '../request.ts';
 import { listCatalogues, publishCatalogue, reviewCatalogue, seesDrafts, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
 import { revisionState } from '../../src/workflow/deadlines.ts';
 import { findPublishedResource, resourceView, shareView } from '../../src/workflow/resource-info.ts';
@@ -115,7 +115,7 @@ const resolvers: Resolvers = {
     usage: (_p, args, ctx) =>
       translated(() =>
         usageReport(
-          readStore(ctx),
+          scanStore(ctx), // a scan of the audit log: stops at its next page once the request is cancelled
           ctx.platform,
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
           { from: args.from, to: args.to, resource: args.resource },

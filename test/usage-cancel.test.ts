@@ -1,0 +1,77 @@
+// The supervisors' `usage` field (SPEC §10, §14) stopped by its time limit (limits.timeoutMs, SPEC §13).
+// The figures are a scan of the audit log, a page of 500 entries at a time, in one resolver call. The
+// time limit answered QUERY_TOO_COMPLEX ("stopped after ... ms"), but the resolver had taken the store
+// once, so the scan went on reading page after page to its end: on a log of a few hundred thousand
+// entries it held the event loop for two more minutes, and a SIGTERM drain waited for it until the
+// process was killed at shutdownTimeoutMs. Once the request is cancelled, the scan reads no more pages.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_COLLECTION, GENESIS_HASH, toRow, type AuditEntry } from '../src/audit/entry.ts';
+import { USAGE_PAGE_SIZE } from '../src/audit/usage.ts';
+import type { Store } from '../src/store/port.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/quality/${name}`, import.meta.url));
+const TIMEOUT_MS = 400;
+const PAGE_MS = 150;
+const PAGES = 20;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The usage scan's pages of the audit log (finds of USAGE_PAGE_SIZE entries) take PAGE_MS each, counted. */
+const pages = { read: 0 };
+function slowScan(inner: Store): Store {
+  return new Proxy(inner, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      if (prop !== 'find') return value.bind(target);
+      return async (collection: string, options: { limit?: number } = {}) => {
+        if (collection === AUDIT_COLLECTION && options.limit === USAGE_PAGE_SIZE) {
+          await sleep(PAGE_MS);
+          pages.read++;
+        }
+        return value.call(target, collection, options);
+      };
+    },
+  });
+}
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway({
+    platformFile: fixture('platform.yaml'),
+    catalogueFiles: [fixture('police.yaml'), fixture('health.yaml')],
+    limits: { timeoutMs: TIMEOUT_MS },
+    wrapStore: slowScan,
+  });
+  // PAGES pages of read entries after what the log holds (the chain is not what this test checks).
+  const [last] = await gw.store.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
+  const first = Number(last?.seq ?? 0) + 1;
+  const rows = [];
+  for (let seq = first; seq < first + PAGES * USAGE_PAGE_SIZE; seq++) {
+    const entry: AuditEntry = {
+      seq, time: new Date().toISOString(), requestId: `r${seq}`, department: '370000-MZT', user: 'u', purpose: 'benefit-check',
+      operationName: null, documentHash: null, kind: 'read', action: null, outcome: 'allowed', detail: null,
+      resources: [{ resource: '370000-GAT-02', provider: '370000-GAT', items: ['colour'], denied: [], masked: [], records: 1, filtered: [], ordered: [], counted: false }],
+      prevHash: GENESIS_HASH, hash: GENESIS_HASH,
+    };
+    rows.push(toRow(entry));
+  }
+  await gw.store.insert(AUDIT_COLLECTION, rows);
+}, 60_000);
+afterAll(() => gw?.close());
+
+describe('a usage report stopped by its time limit', () => {
+  it('reads no more pages of the audit log once the limit has answered', async () => {
+    const year = new Date().getFullYear();
+    const res = await gw.query(`{ usage(from: "${year - 1}-01-01", to: "${year + 1}-12-31") { resources { resource requests } } }`,
+      { dept: '370000-DSJ', roles: ['supervisor'] });
+    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    // A page under way when the limit answered may end; none starts after it.
+    await sleep(2 * PAGE_MS);
+    const settled = pages.read;
+    await sleep(4 * PAGE_MS);
+    expect(pages.read).toBe(settled);
+    expect(settled).toBeLessThan(PAGES / 2);
+  }, 30_000);
+});
