@@ -6,6 +6,7 @@
 // good, unless the provider imported a wrong value and then the right one again. A confirmed objection
 // now keeps a fingerprint of the value confirmed wrong, and any later import marks it once the record no
 // longer holds that value.
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +72,9 @@ describe('a data import killed after its records were committed, before its obje
     expect(row.status).toBe('corrected');
     // The objection keeps no record value, only its fingerprint; the audit entry names no value either.
     expect(JSON.stringify(row)).not.toContain('"red"');
+    // Salted with the objection's id: a table of common values' plain hashes does not read it back.
+    expect(row.confirmedValue).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.confirmedValue).not.toBe(createHash('sha256').update('"red"').digest('hex'));
     const entries = JSON.stringify(await gw.store.find(AUDIT_COLLECTION, { filter: eq('action', 'correctObjection') }));
     expect(entries).toContain(`objection ${id} corrected`);
     expect(entries).not.toContain(PLATE);

@@ -256,10 +256,11 @@ export async function answerObjection(
 // ---- corrections by data import ------------------------------------------------------------------
 
 /**
- * A fingerprint of a stored value (SHA-256 of its text as the store compares it: a decimal by value), so
- * that the objection row keeps no record value, only whether the item still holds what was confirmed.
+ * A fingerprint of a stored value (SHA-256 of its text as the store compares it, a decimal by value, after
+ * the objection's own random id, so that no table of common values' hashes reads it back), so that the
+ * objection row keeps no record value, only whether the item still holds what was confirmed wrong.
  */
-const fingerprint = (v: Value | undefined) => createHash('sha256').update(keyText(v ?? null)).digest('hex');
+const fingerprint = (o: Pick<Objection, 'id'>, v: Value | undefined) => createHash('sha256').update(`${o.id}\n${keyText(v ?? null)}`).digest('hex');
 
 /**
  * The fingerprint of what the objection's record holds in its item now; null when the resource is no
@@ -272,7 +273,7 @@ async function itemFingerprint(store: Store, o: Objection): Promise<string | nul
   const key = keyOrNull(resource, o.key); // as the store keeps it: a decimal key by value
   if (key === null) return null;
   const [row] = await store.findByValues(collectionOf(resource), resource.key, [key], [resource.key, o.item]);
-  return row ? fingerprint(row[o.item]) : null;
+  return row ? fingerprint(o, row[o.item]) : null;
 }
 
 /** A confirmed objection, with the fingerprint of its item's value when it was confirmed (null for older rows). */
@@ -332,7 +333,7 @@ export async function importCorrecting(
   const isCorrected = ({ objection: o, confirmedValue }: Confirmed): boolean => {
     if (confirmedValue === null) return changed.has(JSON.stringify([JSON.stringify(o.key), o.item]));
     const row = now.get(keyText(keyOrNull(resource, o.key)));
-    return row !== undefined && fingerprint(row[o.item]) !== confirmedValue;
+    return row !== undefined && fingerprint(o, row[o.item]) !== confirmedValue;
   };
   const corrected: Objection[] = [];
   for (const c of confirmed) {
