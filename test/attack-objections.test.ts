@@ -145,3 +145,20 @@ describe('a refused answer to an objection', () => {
       .toEqual([{ department: '370000-MZT', action: 'answerObjection', resources: [{ resource: VEHICLES, items: [] }] }]);
   });
 });
+
+describe('a resource code written in another case', () => {
+  it('is the resource (codes ignore case): the same refusal, and its provider sees the attempt under the code', async () => {
+    const r = await raise({ resource: ` ${VEHICLES.toLowerCase()}`, key: PLATE, item: 'colour' });
+    expect(codes(r)).toEqual(['PURPOSE_OUT_OF_SCOPE']);
+    const log = await gw.query(`{ auditLog(filter: { outcome: REFUSED, kind: WORKFLOW }, first: 1) { nodes { action resources { resource } } } }`, { dept: '370000-GAT' });
+    expect(log.data!.auditLog.nodes).toEqual([{ action: 'raiseObjection', resources: [{ resource: VEHICLES }] }]);
+  });
+
+  it('asks for a grant of the resource: found, and answered under the code as published', async () => {
+    const r = await gw.query(`mutation($input: SharingRequestInput!) { requestSharing(input: $input) { resource status } }`, {
+      ...MZT, variables: { input: { resource: RESIDENTS.toLowerCase(), items: ['name'], purposes: ['benefit-check'], justification: 'casework' } },
+    });
+    // The residents are shared unconditionally: refused for that, not as an unknown resource.
+    expect(r.errors?.[0]?.extensions?.problems).toEqual([{ path: 'resource', message: `${RESIDENTS} (Residents) is shared unconditionally: no request is needed, read it within its scope of use.` }]);
+  });
+});

@@ -2,6 +2,7 @@
 // or CSV records into a published resource, all-or-nothing unless --skip-invalid. A progress bar on a
 // terminal; a summary line with the time taken and the rate. Exit 0 when every record was written, 1 when
 // the file was refused, 3 when --skip-invalid wrote the valid records and rejected others.
+import { codeKey } from '../catalogue/codes.ts';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Resource } from '../model/catalogue.ts';
@@ -25,7 +26,7 @@ export async function findPublishedResource(store: Store, code: string): Promise
   if (resources.length === 0) {
     throw new UserError('no catalogue is published yet; publish one first (govgraph catalogue import FILE... --publish)');
   }
-  const resource = resources.find((r) => r.code === code);
+  const resource = resources.find((r) => codeKey(r.code) === codeKey(code.trim())); // codes ignore case, as everywhere
   if (!resource) {
     const known = resources.map((r) => r.code).sort();
     throw new UserError(`no published resource ${code}; published resources are: ${known.join(', ')}`);

@@ -4,6 +4,7 @@
 import { decide, type Decision } from '../access/decide.ts';
 import { effectiveItems, resourceShare, type EffectiveItem, type EffectiveShare } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
+import { codeKey } from '../catalogue/codes.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import type { Department } from '../model/platform.ts';
 
@@ -65,6 +66,9 @@ export function resourceView(
 }
 
 export function findPublishedResource(catalogues: readonly Catalogue[], code: string): { catalogue: Catalogue; resource: Resource } | null {
-  for (const catalogue of catalogues) for (const resource of catalogue.resources) if (resource.code === code) return { catalogue, resource };
+  // Codes ignore case, as everywhere (codes.ts): an attempt written in another case is the resource's,
+  // and its provider sees it in the audit log.
+  const key = codeKey(code.trim());
+  for (const catalogue of catalogues) for (const resource of catalogue.resources) if (codeKey(resource.code) === key) return { catalogue, resource };
   return null;
 }

@@ -6,6 +6,7 @@
 // Whether a request can be made at all is asked of the access decision and the grant checks, not
 // restated: a hypothetical grant covering everything requested must pass `grantProblems`, and with it
 // every requested item must be readable for every requested purpose (`decide`).
+import { findPublishedResource } from './resource-info.ts';
 import { randomUUID } from 'node:crypto';
 import { decide } from '../access/decide.ts';
 import { effectiveItems, needsGrants } from '../access/effective-share.ts';
@@ -149,8 +150,7 @@ export function requestDeadline(env: WorkflowEnv, r: SharingRequest): Deadline {
 }
 
 function findResource(catalogues: readonly Catalogue[], code: string): Resource | undefined {
-  for (const c of catalogues) for (const r of c.resources) if (r.code === code) return r;
-  return undefined;
+  return findPublishedResource(catalogues, code)?.resource;
 }
 
 /** The providing department of a resource, published or once published (for grants outliving it). */
