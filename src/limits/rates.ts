@@ -228,6 +228,7 @@ async function giveBack(store: Store, key: string, bucket: RateBucket, now: numb
   if (held && now < held.until) held.tokens++;
   else await fromShared(store, key, bucket, now, -1);
 }
+
 /** Who a request is for: its user and department, and the connected platform that forwarded it, if one did. */
 export interface RateSubject {
   dept: string;
@@ -243,16 +244,24 @@ interface Take {
   refusal: (level: number) => GraphQLError;
 }
 
+type Limit = 'perUser' | 'perDepartment' | 'perPlatform';
+
+/** A bucket of `limit` at `key`, whose refusal names `sender`. */
+const take = (limit: Limit, key: string, rate: RateBucket, sender: string): Take => ({
+  key,
+  rate,
+  refusal: (level) =>
+    rateLimited(`${sender} has ${limit === 'perPlatform' ? 'forwarded' : 'sent'} more than ${describe(rate)} (limits.rate.${limit}).`, wait(level, rate), { limit }),
+});
+
 /** The buckets a request of `who` takes from, in order: its user's, its department's, its platform's. */
 function takesOf(rate: Limits['rate'], who: RateSubject): Take[] {
   const takes: Take[] = [];
-  const { perUser, perDepartment, perPlatform } = rate;
-  if (perUser) takes.push({ key: `user|${who.dept}|${who.user}`, rate: perUser, refusal: (level) =>
-    rateLimited(`User ${who.user} of ${who.dept} has sent more than ${describe(perUser)} (limits.rate.perUser).`, wait(level, perUser), { limit: 'perUser' }) });
-  if (perDepartment) takes.push({ key: `dept|${who.dept}`, rate: perDepartment, refusal: (level) =>
-    rateLimited(`Department ${who.dept} has sent more than ${describe(perDepartment)} (limits.rate.perDepartment).`, wait(level, perDepartment), { limit: 'perDepartment' }) });
-  if (perPlatform && who.via !== undefined) { const via = who.via; takes.push({ key: `platform|${via}`, rate: perPlatform, refusal: (level) =>
-    rateLimited(`The connected platform of region ${via} has forwarded more than ${describe(perPlatform)} (limits.rate.perPlatform).`, wait(level, perPlatform), { limit: 'perPlatform' }) }); }
+  if (rate.perUser) takes.push(take('perUser', `user|${who.dept}|${who.user}`, rate.perUser, `User ${who.user} of ${who.dept}`));
+  if (rate.perDepartment) takes.push(take('perDepartment', `dept|${who.dept}`, rate.perDepartment, `Department ${who.dept}`));
+  if (rate.perPlatform && who.via !== undefined) {
+    takes.push(take('perPlatform', `platform|${who.via}`, rate.perPlatform, `The connected platform of region ${who.via}`));
+  }
   return takes;
 }
 
