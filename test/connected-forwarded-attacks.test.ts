@@ -281,7 +281,7 @@ describe('the forwarded-identity verifier', () => {
       roles: ['supervisor', 'auditor', 'approver'], via: '620000', name: 'Competent Department', graphqlName: 'cityService', dept: '610000-MZ',
     }));
     expect(await verifier.verify(`Bearer ${token}`, '610000')).toEqual({
-      identity: { user: 'clerk', dept: { code: '610000-MZ', name: '610000-MZ (via Province)', graphqlName: '', level: 'province', region: '610000' }, roles: [], via: '610000' },
+      identity: { user: 'clerk', dept: { code: '610000-MZ', name: '610000-MZ (via Province)', graphqlName: '', level: 'province', region: '610000', via: '610000' }, roles: [], via: '610000' },
       purpose: 'land-survey',
     });
   });

@@ -48,11 +48,11 @@ export const profileDecisions = (): ProfileDecisions => ({ items: new WeakMap(),
 
 /**
  * What the decisions of a request depend on besides the schema (two requests with the same profile get
- * the same decisions): the department (its code, level and region: a forwarded department is described
- * by its token), the purpose and the active grants.
+ * the same decisions): the department (its code, level and region, and the platform that forwarded it: a
+ * forwarded department is described by its token and holds no grant), the purpose and the active grants.
  */
 export function accessProfile(q: { requester: Department; purpose: string | null; grants: readonly Grant[] }): string {
-  return [q.requester.code, q.requester.level, q.requester.region, q.purpose ?? '', ...q.grants.map((g) => g.id).sort()].join('|');
+  return [q.requester.code, q.requester.level, q.requester.region, q.requester.via ?? '', q.purpose ?? '', ...q.grants.map((g) => g.id).sort()].join('|');
 }
 
 /**

@@ -29,6 +29,16 @@ export function isGrantActive(g: Grant, now: Date): boolean {
   return g.until.length <= 10 ? platformDate(now) <= g.until : Date.parse(g.until) >= now.getTime();
 }
 
+/**
+ * The grants a requester holds of `grants`: none for a department forwarded by a connected platform (SPEC
+ * §12: it is read as any department of its level and region, roles and grants never travel). Grants name
+ * their requester by code, and a code is each platform's own: a grant stored here for a code (a department
+ * this platform once listed, since moved to the city's platform) is not the forwarded department's.
+ */
+export function grantsHeld<G extends Grant>(requester: { via?: string }, grants: readonly G[]): readonly G[] {
+  return requester.via === undefined ? grants : [];
+}
+
 /** Active, for this requester and resource, covering the item (any item when null) and the purpose. */
 export function grantCovers(
   g: Grant,

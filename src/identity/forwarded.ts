@@ -262,7 +262,7 @@ export function createForwardedVerifier(opts: { platform: Platform; store: Store
       if (own.has(dept.toUpperCase())) return refuse('unknown-department');
       if (purpose !== null && purpose !== undefined && typeof purpose !== 'string') return refuse('invalid');
       await once(jti, exp as number);
-      const department: Department = { code: dept, name: `${dept} (via ${known.entry.name})`, graphqlName: '', level: deptLevel as Level, region: deptRegion };
+      const department: Department = { code: dept, name: `${dept} (via ${known.entry.name})`, graphqlName: '', level: deptLevel as Level, region: deptRegion, via: known.entry.region };
       return { identity: { user: sub, dept: department, roles: [], via: known.entry.region }, purpose: (purpose as string | null | undefined) ?? null };
     },
   };

@@ -9,6 +9,11 @@ export interface Department {
   graphqlName: string; // field of Query holding the department's resources
   level: Level;
   region: string; // administrative division code
+  /**
+   * A department of a connected platform whose request that platform forwarded (SPEC §12): its region. It
+   * holds no grant here: grants are this platform's, given to its own departments (src/access/grant-model.ts).
+   */
+  via?: string;
 }
 
 export interface Purpose {
