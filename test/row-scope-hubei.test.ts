@@ -132,3 +132,117 @@ describe('a department of the connected city platform, forwarded to the province
     expect(own.data).toEqual({ police: { residents: { nodes: [{ rkbh: 'R1', qh: '420102' }], totalCount: 1 } } });
   });
 });
+
+describe("grants' rows: the operator's and the approver's", () => {
+  const REQUEST = `mutation($input: SharingRequestInput!) { requestSharing(input: $input) { id } }`;
+  const DECIDE = `mutation($input: SharingDecisionInput!) { decideSharingRequest(input: $input) { status grant { id rows } } }`;
+  const REVOKE = `mutation($id: ID!) { revokeGrant(id: $id) { revokedAt } }`;
+  const APPROVER = { dept: '420000-GAT', roles: ['approver' as const] };
+  const ask = async (dept: string) => {
+    const asked = await province.query(REQUEST, { dept, roles: ['applicant'], purpose: 'census', variables: { input: {
+      resource: RESIDENTS, items: ['rkbh', 'qh', 'xm', 'dzbh'], purposes: ['census'], justification: '人口普查',
+    } } });
+    expect(asked.errors).toBeUndefined();
+    return asked.data!.requestSharing.id as string;
+  };
+  const refusals = async (id: string, rows: unknown) => {
+    const r = await province.query(DECIDE, { ...APPROVER, variables: { input: { id, decision: 'APPROVE', rows } } });
+    expect(r.data?.decideSharingRequest ?? null).toBeNull();
+    return r.errors?.[0].extensions?.code === 'BAD_USER_INPUT'
+      ? (r.errors[0].extensions.problems as { path: string; message: string }[]).map((p) => `${p.path}: ${p.message}`)
+      : [String(r.errors?.[0].message)];
+  };
+
+  it("the approver narrows a city's rows within its region, never past it, another province's, or to nothing", async () => {
+    const id = await ask('420100-MZJ');
+    expect(await refusals(id, ['420000'])).toEqual(['rows[0]: 420000 lies outside the region 420100 of 420100-MZJ; a grant may narrow the rows a department sees, never widen them.']);
+    expect(await refusals(id, ['420502'])).toEqual(['rows[0]: 420502 lies outside the region 420100 of 420100-MZJ; a grant may narrow the rows a department sees, never widen them.']);
+    expect(await refusals(id, ['430102'])).toEqual(['rows[0]: 430102 lies outside the region 420100 of 420100-MZJ; a grant may narrow the rows a department sees, never widen them.']);
+    expect(await refusals(id, [])).toEqual(['rows: List at least one division code, or leave rows out for the whole region.']);
+    expect(await refusals(id, ['  '])).toEqual(['rows: List at least one division code, or leave rows out for the whole region.']);
+    for (const odd of ['4201', '42010', '4201020', '42O102', '420102a', '４２０１０２', '420102\u200b']) {
+      expect((await refusals(id, [odd]))[0]).toMatch(/^rows\[0\]: .* is not a division code/);
+    }
+    // Padded and repeated codes are one code; the request stays pending through every refusal.
+    const approved = await province.query(DECIDE, { ...APPROVER, variables: { input: { id, decision: 'APPROVE', rows: [' 420102', '420102 ', '420102'] } } });
+    expect(approved.errors).toBeUndefined();
+    expect(approved.data!.decideSharingRequest).toMatchObject({ status: 'APPROVED', grant: { rows: ['420102'] } });
+  });
+
+  it('the approver of another department, or the requester itself, cannot set rows', async () => {
+    const id = await ask('420500-MZJ');
+    for (const who of [{ dept: '420500-MZJ', roles: ['approver' as const] }, { dept: '420000-MZT', roles: ['approver' as const] }]) {
+      const r = await province.query(DECIDE, { ...who, variables: { input: { id, decision: 'APPROVE', rows: ['420500'] } } });
+      expect(r.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it("the approved rows narrow the city's lists, counts, cursors, filters, orders, lookups and links; revoked, they are gone", async () => {
+    // 420100-MZJ also holds the subsidy grant of the first test (its whole city); census is the approved one.
+    const read = (doc: string, variables: Record<string, unknown> = {}) => province.query(doc, { dept: '420100-MZJ', purpose: 'census', variables });
+    const walked: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const r = await read(`query($after: String) { police { residents(first: 1, after: $after, orderBy: [{ field: rkbh, direction: DESC }], filter: { or: [{ qh: { startsWith: "42" } }, { rkbh: { in: ["R2", "R3", "R4", "R5", "R6"] } }] }) {
+        nodes { rkbh qh xm } totalCount pageInfo { hasNextPage endCursor } } } }`, { after });
+      expect(r.errors).toBeUndefined();
+      const c = r.data!.police.residents;
+      expect(c.totalCount).toBe(1);
+      walked.push(...c.nodes.map((n: { rkbh: string; xm: string }) => `${n.rkbh}:${n.xm}`));
+      if (!c.pageInfo.hasNextPage) break;
+      after = c.pageInfo.endCursor;
+    }
+    expect(walked).toEqual(['R1:张**']);
+    // The province's cursor after R1 in key order, handed to the city: nothing past its rows.
+    const provinceCursor = (await province.query('{ police { residents(first: 1) { pageInfo { endCursor } } } }', { dept: '420000-GAT' })).data!.police.residents.pageInfo.endCursor;
+    const next = await read('query($after: String) { police { residents(first: 5, after: $after) { nodes { rkbh } totalCount } } }', { after: provinceCursor });
+    expect(next.data!.police.residents).toEqual({ nodes: [], totalCount: 1 });
+    for (const key of ['R1', 'R2', 'R3', 'R4', 'R5', 'R6']) {
+      const r = await read(`{ police { resident(rkbh: "${key}") { rkbh address { dzbh } } permit(zbh: "Z${key.slice(1)}") { zbh holder { rkbh qh } } } }`);
+      expect(r.errors).toBeUndefined();
+      const seen = key === 'R1';
+      expect(r.data!.police.resident).toEqual(seen ? { rkbh: 'R1', address: { dzbh: 'D1' } } : null);
+      expect(r.data!.police.permit).toEqual({ zbh: `Z${key.slice(1)}`, holder: seen ? { rkbh: 'R1', qh: '420102' } : null });
+    }
+    // The addresses (unconditional) show the whole city, grants or none: a resident's address link too.
+    const addresses = await read('{ police { addresses { totalCount } } }');
+    expect(addresses.data!.police.addresses.totalCount).toBe(3);
+    // grant list shows the rows; the revocation ends them.
+    const [g] = (await listGrants(province.store, { requester: '420100-MZJ', active: true })).filter((x) => x.purposes.includes('census'));
+    expect(g.rows).toEqual(['420102']);
+    const revoked = await province.query(REVOKE, { ...APPROVER, variables: { id: g.id } });
+    expect(revoked.errors).toBeUndefined();
+    const after2 = await read('{ police { residents { nodes { rkbh } totalCount } } }');
+    expect(after2.data).toEqual({ police: { residents: null } });
+    expect(after2.errors?.[0].extensions?.code).toBe('GRANT_REQUIRED');
+  });
+
+  it("the operator's --rows: a province department narrowed to two cities, a county refused a city", async () => {
+    await grant('420000-MZT', ['420100', '420500'], ['rkbh', 'qh']).then((g) => expect(g.rows).toEqual(['420100', '420500']));
+    // With its earlier grant for the whole province beside it, it sees the province; that one revoked, the two cities.
+    const [whole] = (await listGrants(province.store, { requester: '420000-MZT', active: true })).filter((g) => g.rows === null);
+    await province.query(REVOKE, { ...APPROVER, variables: { id: whole.id } });
+    const r = await province.query('{ police { residents { nodes { rkbh } totalCount } } }', { dept: '420000-MZT', purpose: 'subsidy' });
+    expect(r.data!.police.residents.totalCount).toBe(4);
+    await expect(grant('420102-MZJ', ['420100'])).rejects.toThrow('420100 lies outside the region 420102 of 420102-MZJ');
+    await expect(grant('420500-TJJ', ['420502'])).rejects.toThrow('420502 lies outside the region 420100 of 420500-TJJ');
+  });
+});
+
+describe('a publication changing the row scope while grants with rows exist', () => {
+  const SUBMIT = `mutation($doc: String!) { submitCatalogue(document: $doc) { version { id version } warnings { kind path message resource item grants } } }`;
+  const document = (rows: string | null) => {
+    const text = readFileSync(fixture('police.yaml'), 'utf8');
+    return rows === null ? text.replace('        rows: { item: qh }\n', '') : text.replace('rows: { item: qh }', `rows: { item: ${rows} }`);
+  };
+  it('is warned of: dropping it would show the grants\' holders every record, another item would narrow by other values', async () => {
+    const narrowed = await grant('420500-MZJ', ['420502'], ['rkbh', 'qh', 'dzbh']);
+    for (const [rows, words] of [[null, 'no longer has row scope'], ['dzbh', 'by dzbh instead of qh']] as const) {
+      const r = await province.query(SUBMIT, { dept: '420000-GAT', roles: ['compiler'], variables: { doc: document(rows) } });
+      expect(r.errors).toBeUndefined();
+      const w = (r.data!.submitCatalogue.warnings as { kind: string; message: string; grants: string[] | null }[]).filter((x) => x.kind === 'BREAKS_GRANT');
+      expect(w).toEqual([expect.objectContaining({ resource: RESIDENTS, item: null, grants: expect.arrayContaining([narrowed.id]) })]);
+      expect(w[0].message).toContain(words);
+    }
+  });
+});

@@ -3,7 +3,9 @@
 // - REPEATED_COLLECTION (Art. 11.3): an item whose data `element` another department's published
 //   resource already provides; the resource and item to use instead are named.
 // - BREAKS_GRANT: an active grant names an item that the version would no longer let its holder read
-//   (the item or resource is gone, or the access decision for the grant's purposes would now deny it).
+//   (the item or resource is gone, or the access decision for the grant's purposes would now deny it),
+//   or has rows that the version's row scope would no longer read as the grant was given (dropped, or on
+//   another item).
 //   The decision is the access table's own (`decide`), not a restatement of it.
 // - BREAKING_CHANGE (SPEC §14): what the version removes, renames, retypes or shares more tightly than
 //   the version in effect, with the departments whose audited reads of the last 90 days used it.
@@ -210,6 +212,17 @@ export function brokenGrants(
       add(g.resource, { path: 'resources', resource: g.resource, item: null,
         message: `Resource ${g.resource} (${old.name}) is no longer in the catalogue; active grants to it stop working.` }, g.id);
       continue;
+    }
+    // A grant's rows are division codes matched against the resource's row-scope item (SPEC §6): without
+    // row scope they narrow nothing, and the holder would read every record; on another item they match
+    // that item's values instead.
+    const rowsBefore = old.share.scope?.rows?.item;
+    const rowsAfter = fresh.share.scope?.rows?.item;
+    if (g.rows && rowsBefore !== undefined && rowsAfter !== rowsBefore) {
+      add(`${g.resource}.rows`, { path: `resources[${ri}].share.scope.rows`, resource: g.resource, item: null,
+        message: rowsAfter === undefined
+          ? `Resource ${g.resource} (${old.name}) no longer has row scope, but active grants narrow it with rows; their holders would read every record it holds, not only those of the divisions their grants name.`
+          : `Resource ${g.resource} (${old.name}) would narrow its rows by ${rowsAfter} instead of ${rowsBefore}; the division codes of active grants' rows would then be matched against ${rowsAfter}.` }, g.id);
     }
     const oldItems = effectiveItems(old);
     const newItems = effectiveItems(fresh);
