@@ -246,3 +246,30 @@ describe('a publication changing the row scope while grants with rows exist', ()
     }
   });
 });
+
+describe('the audit log and usage figures of forwarded and direct reads', () => {
+  it('count only the records within the rows of the department, on both platforms', async () => {
+    const doc = 'query CountedVia { hubei { police { addresses(first: 10) { nodes { dzbh } totalCount } permits(first: 10) { nodes { holder { rkbh } } } } } }';
+    const r = await city.query(doc, { dept: '420102-RSJ', purpose: 'subsidy' });
+    expect(r.data!.hubei.police.addresses).toEqual({ nodes: [{ dzbh: 'D1' }], totalCount: 1 });
+    const direct = await province.query('query CountedHere { police { addresses(first: 10) { totalCount } a: address(dzbh: "D3") { dzbh } b: address(dzbh: "D1") { dzbh } } }', { dept: '420102-MZJ', purpose: 'subsidy' });
+    expect(direct.data!.police).toEqual({ addresses: { totalCount: 1 }, a: null, b: { dzbh: 'D1' } });
+    const log = await province.query('{ auditLog(first: 50) { nodes { department via operationName resources { resource records counted } } } }', { dept: '420000-DSJ', roles: ['supervisor'] });
+    const entries = log.data!.auditLog.nodes as { department: string; via: string | null; operationName: string; resources: { resource: string; records: number }[] }[];
+    const records = (name: string) => Object.fromEntries(entries.find((e) => e.operationName === name)!.resources.map((x) => [x.resource, x.records]));
+    const forwarded = entries.find((e) => e.operationName === 'CountedVia')!;
+    expect([forwarded.department, forwarded.via]).toEqual(['420102-RSJ', '420100']);
+    // Addresses: one in the county; permits: 6 listed (unconditional, no row scope); residents: no grant, denied.
+    expect(records('CountedVia')).toMatchObject({ '420000-GAT-00003': 1, '420000-GAT-00002': 6 });
+    expect(records('CountedHere')).toMatchObject({ '420000-GAT-00003': 1 }); // a count returns no record; D3 lies in Yichang
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const usage = await province.query(`{ usage(from: "${today}", to: "${today}", resource: "420000-GAT-00003") { resources { records byRequester { department records } } } }`, { dept: '420000-DSJ', roles: ['supervisor'] });
+    const by = Object.fromEntries((usage.data!.usage.resources[0].byRequester as { department: string; records: number }[]).map((x) => [x.department, x.records]));
+    // Every entry of the two counties counts at most the one address of their county, and usage is their sum.
+    for (const dept of ['420102-RSJ', '420102-MZJ']) {
+      const counts = entries.filter((e) => e.department === dept).map((e) => e.resources.find((x) => x.resource === '420000-GAT-00003')?.records ?? 0);
+      expect(Math.max(...counts)).toBe(1);
+      expect(Object.entries(by).filter(([k]) => k.startsWith(dept)).reduce((n, [, v]) => n + v, 0)).toBe(counts.reduce((n, c) => n + c, 0));
+    }
+  });
+});
