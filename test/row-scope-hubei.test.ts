@@ -9,10 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decide } from '../src/access/decide.ts';
+import { effectiveItems } from '../src/access/effective-share.ts';
 import { addGrant, listGrants, storeGrant, type Grant } from '../src/access/grants.ts';
+import { decideFigureRows, decideRows } from '../src/access/row-scope.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { readDocument } from '../src/catalogue/read.ts';
 import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
+import type { Department } from '../src/model/platform.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/hubei/${name}`, import.meta.url));
@@ -271,5 +275,23 @@ describe('the audit log and usage figures of forwarded and direct reads', () => 
       expect(Math.max(...counts)).toBe(1);
       expect(Object.entries(by).filter(([k]) => k.startsWith(dept)).reduce((n, [, v]) => n + v, 0)).toBe(counts.reduce((n, c) => n + c, 0));
     }
+  });
+});
+
+describe('the access table for a forwarded department (pure)', () => {
+  it('gives it no grant: the resource is GRANT_REQUIRED and its rows the region, whatever is stored under its code', () => {
+    const resource = (readDocument(fixture('police.yaml')) as Catalogue).resources[0];
+    const g: Grant = {
+      id: 'g', requester: '420102-RSJ', resource: RESIDENTS, items: ['rkbh', 'qh'], purposes: ['subsidy'], unmasked: [], rows: ['420102'],
+      from: '2026-01-01T00:00:00.000Z', until: null, revokedAt: null, revokedBy: null, createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'x', requestId: null,
+    };
+    const own: Department = { code: '420102-RSJ', name: 'x', graphqlName: 'x', level: 'county', region: '420102' };
+    const q = (requester: Department) => ({ requester, purpose: 'subsidy', resource, item: effectiveItems(resource).get('rkbh')!, grants: [g], now: new Date() });
+    expect(decide(q(own))).toEqual({ allowed: true, mask: null });
+    expect(decide(q({ ...own, via: '420100' }))).toMatchObject({ allowed: false, code: 'GRANT_REQUIRED' });
+    const city: Department = { ...own, level: 'city', region: '420100' };
+    expect(decideRows(q(city))).toEqual({ item: 'qh', prefixes: ['420102'] });
+    expect(decideRows(q({ ...city, via: '420100' }))).toEqual({ item: 'qh', prefixes: ['4201'] });
+    expect(decideFigureRows({ ...q({ ...city, via: '420100' }), purpose: null })).toEqual({ item: 'qh', prefixes: ['4201'] });
   });
 });
