@@ -16,7 +16,7 @@
 // too ('2026-11-01' as `to` ends with the last entry of October 31, UTC).
 import { DEFAULT_MAX_PAGE_SIZE } from '../model/platform.ts';
 import { MAX_USER, shownNullable } from '../model/input-bounds.ts';
-import { and, eq, or, type Filter, type Store } from '../store/port.ts';
+import { and, eq, or, type Filter, type Row, type Store } from '../store/port.ts';
 import {
   AUDIT_COLLECTION,
   barNeedle,
@@ -145,25 +145,60 @@ export async function listAudit(
   }
   const visibility = auditVisibility(viewer, competentDepartment);
   const base = visibleFilter(visibility, filter);
-  const pageFilter =
-    page.after === undefined || page.after === null
-      ? base
-      : and(base, { kind: 'compare', field: 'seq', op: 'lt', value: cursorSeq(page.after) });
-
+  const span = await seqSpan(store);
+  const top = page.after === undefined || page.after === null ? span?.newest : Math.min(cursorSeq(page.after) - 1, span?.newest ?? 0);
   const [rows, totalCount] = await Promise.all([
-    page.first === 0
-      ? Promise.resolve([])
-      : store.find(AUDIT_COLLECTION, {
-          filter: pageFilter,
-          sort: [{ field: 'seq', direction: 'desc' }],
-          limit: page.first + 1,
-        }),
-    store.count(AUDIT_COLLECTION, base),
+    page.first === 0 || !span || top === undefined ? Promise.resolve([]) : newestMatching(store, base, span.oldest, top, page.first + 1),
+    span ? countMatching(store, base, span) : Promise.resolve(0),
   ]);
   const hasNextPage = rows.length > page.first;
   const nodes = rows.slice(0, page.first).map((row) => shown(narrow(fromRow(row), visibility)));
   const last = nodes[nodes.length - 1];
   return { nodes, pageInfo: { hasNextPage, endCursor: last ? auditCursor(last.seq) : null }, totalCount };
+}
+
+/**
+ * Entries (by seq) that one store step of a listing or a count looks at, at most. A department's view is
+ * its own requests or the entries naming it among their providers, a substring that no index finds: over
+ * the whole log at once, one step of SQLite (which is synchronous) held the event loop for a second per
+ * million entries, and a document of thirty `auditLog { totalCount }` aliases for half a minute. Walked
+ * in windows of the seq index, each step is bounded, other requests are served between them, and a
+ * request stopped by its time limit or left by its client reads no further window.
+ */
+export const AUDIT_SCAN_WINDOW = 20_000;
+
+const seqWindow = (above: number, upTo: number): Filter =>
+  and({ kind: 'compare', field: 'seq', op: 'gt', value: above }, { kind: 'compare', field: 'seq', op: 'lte', value: upTo });
+
+/** The oldest and newest seq of the log (two steps of the seq index), or undefined when it is empty. */
+async function seqSpan(store: Store): Promise<{ oldest: number; newest: number } | undefined> {
+  const [[newest], [oldest]] = await Promise.all([
+    store.find(AUDIT_COLLECTION, { projection: ['seq'], sort: [{ field: 'seq', direction: 'desc' }], limit: 1 }),
+    store.find(AUDIT_COLLECTION, { projection: ['seq'], sort: [{ field: 'seq', direction: 'asc' }], limit: 1 }),
+  ]);
+  return newest && oldest ? { oldest: Number(oldest.seq), newest: Number(newest.seq) } : undefined;
+}
+
+/** Up to `limit` entries matching `filter` with a seq from `top` down to `oldest`, newest first, a window at a time. */
+async function newestMatching(store: Store, filter: Filter, oldest: number, top: number, limit: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (let upTo = top; upTo >= oldest && rows.length < limit; upTo -= AUDIT_SCAN_WINDOW) {
+    rows.push(...(await store.find(AUDIT_COLLECTION, {
+      filter: and(filter, seqWindow(upTo - AUDIT_SCAN_WINDOW, upTo)),
+      sort: [{ field: 'seq', direction: 'desc' }],
+      limit: limit - rows.length,
+    })));
+  }
+  return rows;
+}
+
+/** The entries matching `filter`, counted a window at a time. */
+async function countMatching(store: Store, filter: Filter, span: { oldest: number; newest: number }): Promise<number> {
+  let total = 0;
+  for (let upTo = span.newest; upTo >= span.oldest; upTo -= AUDIT_SCAN_WINDOW) {
+    total += await store.count(AUDIT_COLLECTION, and(filter, seqWindow(upTo - AUDIT_SCAN_WINDOW, upTo)));
+  }
+  return total;
 }
 
 /**
