@@ -3,8 +3,9 @@
 // count and the page were each one step over the whole log, which held the event loop for about a second
 // per million entries (thirty `auditLog { totalCount }` aliases, within every document limit: half a
 // minute), and a request stopped by its time limit went on to the end of the scans it had started.
-// The log is now walked in windows of its seq index (AUDIT_SCAN_WINDOW entries a step), and no window
-// is read once the request is cancelled.
+// A provider's usage figures read pages of 500 matching entries, each one step over the whole log when
+// few entries are about its resources (seconds on a log of millions). The log is now walked in windows of
+// its seq index (AUDIT_SCAN_WINDOW entries a step), and no window is read once the request is cancelled.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, GENESIS_HASH, toRow, type AuditEntry } from '../src/audit/entry.ts';
@@ -75,6 +76,16 @@ describe("a department's audit log over a large log", () => {
     // One step over the whole log took 300-500 ms here (and grows with the log); a window, a few dozen.
     if (held !== null) expect(held).toBeLessThan(200);
   }, 120_000);
+
+  it("reads a provider's usage figures (few entries about its resources) a window at a time, too", async () => {
+    const year = new Date().getFullYear();
+    const holds = watchLoopHolds();
+    const res = await gw.query(`{ usage(from: "${year - 1}-01-01", to: "${year + 1}-12-31") { resources { resource requests } } }`, { dept: '370000-WJW' });
+    const held = holds.stop();
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.usage.resources).toEqual([]);
+    if (held !== null) expect(held).toBeLessThan(200);
+  }, 60_000);
 });
 
 describe("a department's audit log stopped by its time limit", () => {

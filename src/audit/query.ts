@@ -167,11 +167,12 @@ export async function listAudit(
  */
 export const AUDIT_SCAN_WINDOW = 20_000;
 
-const seqWindow = (above: number, upTo: number): Filter =>
+/** The entries with a seq above `above` and up to `upTo`: a range of the seq index. */
+export const seqWindow = (above: number, upTo: number): Filter =>
   and({ kind: 'compare', field: 'seq', op: 'gt', value: above }, { kind: 'compare', field: 'seq', op: 'lte', value: upTo });
 
 /** The oldest and newest seq of the log (two steps of the seq index), or undefined when it is empty. */
-async function seqSpan(store: Store): Promise<{ oldest: number; newest: number } | undefined> {
+export async function seqSpan(store: Store): Promise<{ oldest: number; newest: number } | undefined> {
   const [[newest], [oldest]] = await Promise.all([
     store.find(AUDIT_COLLECTION, { projection: ['seq'], sort: [{ field: 'seq', direction: 'desc' }], limit: 1 }),
     store.find(AUDIT_COLLECTION, { projection: ['seq'], sort: [{ field: 'seq', direction: 'asc' }], limit: 1 }),

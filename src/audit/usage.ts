@@ -16,7 +16,7 @@
 // (supervisors everything, a provider its own resources via `provider`) is the caller's rule.
 import { and, eq, type Filter, type Store } from '../store/port.ts';
 import { AUDIT_COLLECTION, fromRow, type AuditResource } from './entry.ts';
-import { auditFilter } from './query.ts';
+import { AUDIT_SCAN_WINDOW, auditFilter, seqSpan, seqWindow } from './query.ts';
 
 export const USAGE_PAGE_SIZE = 500;
 
@@ -154,24 +154,24 @@ export async function itemReaders(
  * to the newest entry when the scan starts. Each page is bounded on `seq` at both ends: with a lower
  * bound alone, SQLite read a page of a period (`time` between two instants) through the time index and
  * sorted all of the period's entries for every page of 500, so a year of 255,000 entries took two minutes
- * (and the GraphQL field its 15 s timeout); with both bounds it walks the seq index once.
+ * (and the GraphQL field its 15 s timeout); with both bounds it walks the seq index once. The upper bound
+ * is at most AUDIT_SCAN_WINDOW entries ahead: a page of a filter that few entries match (a provider's
+ * resources among millions of others' entries) was one step of SQLite over the whole log, holding the
+ * event loop for seconds; a window short of a page goes on with the next window.
  */
 async function* readEntries(store: Store, filter: Filter, pageSize: number) {
-  const [newest] = await store.find(AUDIT_COLLECTION, { projection: ['seq'], sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
-  if (!newest) return;
-  const lastSeq = Number(newest.seq);
-  let afterSeq = 0;
-  for (;;) {
+  const span = await seqSpan(store);
+  if (!span) return;
+  let afterSeq = span.oldest - 1;
+  while (afterSeq < span.newest) {
+    const upTo = Math.min(afterSeq + AUDIT_SCAN_WINDOW, span.newest);
     const rows = await store.find(AUDIT_COLLECTION, {
-      filter: and(filter, { kind: 'compare', field: 'seq', op: 'gt', value: afterSeq }, { kind: 'compare', field: 'seq', op: 'lte', value: lastSeq }),
+      filter: and(filter, seqWindow(afterSeq, upTo)),
       projection: ['seq', 'time', 'department', 'purpose', 'outcome', 'resources'],
       sort: [{ field: 'seq', direction: 'asc' }],
       limit: pageSize,
     });
-    for (const row of rows) {
-      afterSeq = Number(row.seq);
-      yield fromRow(row);
-    }
-    if (rows.length < pageSize) return;
+    for (const row of rows) yield fromRow(row);
+    afterSeq = rows.length < pageSize ? upTo : Number(rows[rows.length - 1]!.seq);
   }
 }
