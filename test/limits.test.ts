@@ -295,4 +295,14 @@ describe('contains counts toward the cost', () => {
     // Without the variable, the schema's default page (20) applies.
     expect((await gw.query(q, { dept: MZ, purpose: 'social-assistance' })).errors).toBeUndefined();
   });
+
+  it('estimates a first given as null as the default page the list serves, not a page maximum', async () => {
+    const nodes = '{ nodes { registrationNo fullName position gender employerCode contractType } }';
+    // A variable sent as null is null, not its default of 1000.
+    const q = `query($n: Int = 1000) { humanResources { employmentRegistrations(first: $n) ${nodes} } }`;
+    expect((await gw.query(q, { dept: MZ, purpose: 'social-assistance', variables: { n: null } })).errors).toBeUndefined();
+    expect((await gw.query(q, { dept: MZ, purpose: 'social-assistance' })).errors?.[0].extensions).toMatchObject({ limit: 'maxCost', figure: 6003 });
+    const written = await gw.query(`{ humanResources { employmentRegistrations(first: null) ${nodes} } }`, { dept: MZ, purpose: 'social-assistance' });
+    expect(written.errors).toBeUndefined();
+  });
 });

@@ -41,6 +41,21 @@ describe('a maxPageSize below the default page', () => {
     });
   });
 
+  // An explicit null (`first: null`, or a variable sent as null) is no `first` either: it was refused as
+  // "got 20", a figure the client never sent, and its cost estimated as a page maximum.
+  it('a first given as null, written or as a variable, gets the same page', async () => {
+    const page = { nodes: Array.from({ length: 10 }, (_, i) => ({ hh: `HH${String(i).padStart(4, '0')}` })) };
+    const written = await gw.query('{ ruralRevival { monitoredHouseholds(first: null) { nodes { hh } } } }', { dept: '520000-XCZX' });
+    expect(written.errors).toBeUndefined();
+    expect(written.data?.ruralRevival.monitoredHouseholds).toEqual(page);
+    const variable = await gw.query('query($n: Int = 10) { ruralRevival { monitoredHouseholds(first: $n) { nodes { hh } } } }', { dept: '520000-XCZX', variables: { n: null } });
+    expect(variable.errors).toBeUndefined();
+    expect(variable.data?.ruralRevival.monitoredHouseholds).toEqual(page);
+    const audit = await gw.query('{ auditLog(first: null) { nodes { seq } } }', { dept: '520000-DSJ', roles: ['supervisor'] });
+    expect(audit.errors).toBeUndefined();
+    expect(audit.data?.auditLog.nodes.length).toBeLessThanOrEqual(10);
+  });
+
   it('a first over the maximum is still refused, naming it', async () => {
     const res = await gw.query('{ ruralRevival { monitoredHouseholds(first: 11) { totalCount } } }', { dept: '520000-XCZX' });
     expect(res.errors).toEqual([expect.objectContaining({ message: 'first may be at most 10 on this platform; got 11. Page through with after.', extensions: { code: 'BAD_USER_INPUT' } })]);

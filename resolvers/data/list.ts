@@ -3,7 +3,7 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { ResourceModel } from '../../src/generate/model.ts';
 import { filterUses, orderUses, toSort, toStoreFilter, type FilterArg, type OrderArg } from '../../src/generate/filter.ts';
 import { selectedFields } from '../../src/generate/selection.ts';
-import { maxPageSize } from '../../src/model/platform.ts';
+import { defaultPageSize, maxPageSize } from '../../src/model/platform.ts';
 import { afterFilter, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../../src/store/keyset.ts';
 import { ROW_ORDER, type Filter, type Row, type SortKey } from '../../src/store/port.ts';
 import { noteRefusal, readStore, type RequestContext } from '../request.ts';
@@ -28,7 +28,8 @@ export interface Connection {
 const badInput = (message: string, extensions: Record<string, unknown> = {}) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
 
 function pageSize(ctx: RequestContext, model: ResourceModel, first: number | null | undefined, max: number): number {
-  const n = first ?? 20;
+  // Left out, the schema's default; given as null (written, or a variable sent as null), the same page.
+  const n = first ?? defaultPageSize(ctx.platform);
   if (n < 0) throw badInput(`first must be 0 or more; got ${n}.`);
   if (n > max) {
     // A refusal by a limit, for the audit entry: named without the figure sent (it may be a variable's value).

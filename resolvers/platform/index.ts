@@ -26,6 +26,9 @@ import type { Resolvers } from './types.generated.ts';
 const isSupervisor = (ctx: RequestContext) =>
   ctx.identity.dept.code === ctx.platform.platform.competentDepartment && ctx.identity.roles.includes('supervisor');
 
+/** The audit log's page when `first` is left out: the schema's default (schema/platform.graphql). */
+const AUDIT_PAGE = 50;
+
 const resolvers: Resolvers = {
   ...ENUM_VALUES,
 
@@ -90,8 +93,8 @@ const resolvers: Resolvers = {
     auditLog: (_p, args, ctx, info) =>
       translated(() => {
         const f = args.filter ?? {};
-        // Left out, `first` is the schema's default of 50, or the platform's page maximum when smaller.
-        const given = info.fieldNodes.some((n) => n.arguments?.some((a) => a.name.value === 'first'));
+        // Left out or given as null, `first` is the schema's default of 50, or the platform's page maximum when smaller.
+        const given = args.first !== null && info.fieldNodes.some((n) => n.arguments?.some((a) => a.name.value === 'first'));
         return listAudit(
           scanStore(ctx), // walked a window at a time (src/audit/query.ts): stops at its next window once the request is cancelled
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
@@ -104,7 +107,7 @@ const resolvers: Resolvers = {
             from: f.from ?? undefined,
             to: f.to ?? undefined,
           },
-          { first: given ? args.first : defaultPageSize(ctx.platform, args.first), after: args.after },
+          { first: given ? args.first : defaultPageSize(ctx.platform, AUDIT_PAGE), after: args.after },
           ctx.platform.platform.competentDepartment,
           ctx.platform.platform.maxPageSize,
         );

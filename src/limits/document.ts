@@ -191,26 +191,32 @@ interface CostWalk {
 export const COST_CEILING = Number.MAX_SAFE_INTEGER;
 const capped = (n: number): number => Math.min(n, COST_CEILING);
 
-/** The page a field with `first` asks for: the literal, a variable's default, else the page maximum. */
+/**
+ * The page a field with `first` asks for: the literal or the variable's value (sent, else its default);
+ * left out or null, the field's default, as the resolvers take it; anything else, the page maximum.
+ */
 function pageOf(field: GraphQLField<unknown, unknown>, node: FieldNode, walk: CostWalk, operation: OperationDefinitionNode): number | undefined {
   const def = field.args.find((a) => a.name === 'first');
   if (!def) return undefined;
+  const page = (value: unknown): number =>
+    typeof value === 'number' ? Math.max(0, Math.min(value, walk.maxPage))
+      : value == null && typeof def.defaultValue === 'number' ? def.defaultValue
+        : walk.maxPage;
   const arg = node.arguments?.find((a) => a.name.value === 'first');
-  if (!arg) return typeof def.defaultValue === 'number' ? def.defaultValue : walk.maxPage;
+  if (!arg) return page(undefined);
   if (arg.value.kind === Kind.VARIABLE) {
     // Known only with the request's variables: while validating, the least it can be (so that only a
-    // document over the bound whatever its variables is refused there); per request, its value.
+    // document over the bound whatever its variables is refused there); per request, its value. A
+    // variable sent as null is null, whatever its default.
     const name = arg.value.name.value;
     if (!walk.variables) {
       walk.dynamic = true;
       return 0;
     }
     const v = operation.variableDefinitions?.find((d) => d.variable.name.value === name);
-    const given = walk.variables[name] ?? (v?.defaultValue ? valueFromAST(v.defaultValue, def.type) : undefined) ?? def.defaultValue;
-    return typeof given === 'number' ? Math.max(0, Math.min(given, walk.maxPage)) : walk.maxPage;
+    return page(Object.hasOwn(walk.variables, name) ? walk.variables[name] : v?.defaultValue ? valueFromAST(v.defaultValue, def.type) : undefined);
   }
-  const value = valueFromAST(arg.value, def.type);
-  return typeof value === 'number' ? Math.max(0, Math.min(value, walk.maxPage)) : walk.maxPage;
+  return page(valueFromAST(arg.value, def.type));
 }
 
 /**
@@ -352,10 +358,11 @@ export function costOf(
   if (!known.dynamic) return known.cost;
   known.pageVariables ??= pageVariablesOf(document);
   known.byPages ??= new Map();
-  // What pageOf reads of each: a number, none (the default applies) or anything else (the page maximum).
+  // What pageOf reads of each: a number, none sent (the variable's default applies), null (the field's)
+  // or anything else (the page maximum).
   const key = JSON.stringify(known.pageVariables.map((n) => {
     const v = variables[n];
-    return typeof v === 'number' ? v : v == null ? null : '?';
+    return typeof v === 'number' ? v : !Object.hasOwn(variables, n) || v === undefined ? 'none' : v === null ? null : '?';
   }));
   let cost = known.byPages.get(key);
   if (cost === undefined) {
