@@ -239,6 +239,21 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     ],
   },
   {
+    // The address a refusal says to write instead keeps a proxy's path prefix: the gateway is there, not at
+    // the proxy's root (it named https://p.example for each of these).
+    name: 'connected urls under a proxy\'s path prefix with credentials, a query or a fragment',
+    mutate: (d) => (d.connected = [
+      { region: '430100', name: 'P', url: 'https://user:secret@p.example/govgraph', namespace: 'p' },
+      { region: '430200', name: 'Q', url: 'https://q.example/sharing/govgraph/graphql/?x=1', namespace: 'q' },
+      { region: '430300', name: 'R', url: 'https://r.example:8443/govgraph/GraphQL#top', namespace: 'r' },
+    ]),
+    problems: [
+      { path: 'connected[0].url', message: '"https://user:secret@p.example/govgraph" holds a user name or password, which connected platforms do not use (they trust each other by signed requests) and which would be written to the log; give the address without it (https://p.example/govgraph)' },
+      { path: 'connected[1].url', message: '"https://q.example/sharing/govgraph/graphql/?x=1" has a query or fragment; give the gateway\'s address without it (https://q.example/sharing/govgraph)' },
+      { path: 'connected[2].url', message: '"https://r.example:8443/govgraph/GraphQL#top" has a query or fragment; give the gateway\'s address without it (https://r.example:8443/govgraph)' },
+    ],
+  },
+  {
     // The drain's delay would run into its deadline: the process exits with /readyz still saying 503.
     name: 'a drain delay as long as the shutdown timeout',
     mutate: (d) => (d.server = { drainDelayMs: 30_000, shutdownTimeoutMs: 30_000 }),

@@ -191,7 +191,9 @@ function* connectedUrlsUsable(p: Platform): Iterable<Problem> {
       continue;
     }
     const path = `connected[${i}].url`;
-    const address = `${url.protocol}//${url.host}`;
+    // The address to write instead keeps a proxy's path prefix (without `/graphql`, which may be left out):
+    // `https://sc.example` would ask the proxy's root, not the gateway under its prefix.
+    const address = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '').replace(/\/graphql$/i, '')}`;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       yield problem(path, `"${c.url}" is a ${url.protocol.slice(0, -1)} URL; a connected platform's gateway is reached over https:// (or http:// on a trusted network)`);
     } else if (url.username || url.password) {
