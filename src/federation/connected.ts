@@ -625,7 +625,9 @@ export class ConnectedPlatforms {
       const code = first?.extensions?.code;
       if (first && typeof code === 'string' && REQUEST_REFUSALS.includes(code)) {
         note('answered', 1);
-        return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${withoutStack(first.message)}`, { extensions: { code, platform: c.region } })] };
+        // Its plain extensions pass on (the limit, figure and bound, retryAfter), as a data error's do.
+        const extensions = { ...passedOn(first.extensions), code, platform: c.region };
+        return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${withoutStack(first.message)}`, { extensions })] };
       }
       note('unavailable', 1);
       return { errors: [unavailable(c, said(`it refused the request (HTTP ${res.status}): ${refusal(body)}`))] };
