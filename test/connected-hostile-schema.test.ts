@@ -72,7 +72,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const TOO_LARGE = new RegExp(`: http://127\\.0\\.0\\.1:\\d+ sent a schema document larger than ${MAX_SCHEMA_BYTES} bytes \\(8 MiB\\), the most this gateway reads of a connected platform's schema; it was read no further\\.$`);
+const TOO_LARGE = new RegExp(`^http://127\\.0\\.0\\.1:\\d+ sent a schema document larger than ${MAX_SCHEMA_BYTES} bytes \\(8 MiB\\), the most this gateway reads of a connected platform's schema; it was read no further\\.$`);
 
 describe('a connected platform\'s schema document', () => {
   it('larger than MAX_SCHEMA_BYTES: refused, read no further, the reason logged and in /healthz', async () => {
@@ -84,7 +84,7 @@ describe('a connected platform\'s schema document', () => {
     expect(String(line!.reason)).toMatch(TOO_LARGE);
     const health = (await (await fetch(`${gw.gateway.url}/healthz`)).json()) as { connected: { namespace: string; lastError: string }[] };
     expect(health.connected.find((c) => c.namespace === 'huge')!.lastError)
-      .toBe(`The connected platform City huge (610100) is unavailable: it sent a schema document larger than ${MAX_SCHEMA_BYTES} bytes (8 MiB), the most this gateway reads of a connected platform's schema; it was read no further.`);
+      .toBe(`it sent a schema document larger than ${MAX_SCHEMA_BYTES} bytes (8 MiB), the most this gateway reads of a connected platform's schema; it was read no further.`);
   });
 
   it('the same text under a new version: not stitched again, the version noted', async () => {

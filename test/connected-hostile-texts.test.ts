@@ -64,7 +64,7 @@ describe('what a connected platform says about itself', () => {
 
   it('the message of its refusal, the region it answers as, the names of a schema that cannot be stitched: cut at 300 characters', () => {
     const byRegion = (region: string) => connected.status().find((s) => s.region === region)!;
-    expect(byRegion('610200').lastError).toMatch(new RegExp(`: it refused this platform \\(HTTP 401\\): no y{297}… \\(${LONG + 3} characters, cut\\) It verifies`));
+    expect(byRegion('610200').lastError).toMatch(new RegExp(`^it refused this platform \\(HTTP 401\\): no y{297}… \\(${LONG + 3} characters, cut\\) It verifies`));
     expect(byRegion('610300').lastError).toMatch(new RegExp(` answers as platform rz{127}… \\(${LONG + 1} characters, cut\\), not 610300; check the url\\.$`));
     expect(byRegion('610400').lastError).toMatch(/^its schema cannot be stitched: Unknown type "Tt{285}… \(\d+ characters, cut\)$/);
   });

@@ -110,10 +110,13 @@ const of = (rest: string): Reason => (url) => `${url ?? 'it'} ${rest}`;
 /** PLATFORM_UNAVAILABLE for callers, with the same message naming the url for operators. */
 class Unavailable extends GraphQLError {
   readonly forOperators: string;
+  /** The reason alone, as `lastError` says it (the platform is named beside it). */
+  readonly reason: Reason;
   constructor(c: ConnectedPlatform, reason: Reason) {
     const message = (url: string | null) => `The connected platform ${c.name} (${c.region}) is unavailable: ${reason(url)}`;
     super(message(null), { extensions: { code: 'PLATFORM_UNAVAILABLE', platform: c.region } });
     this.forOperators = message(platformBase(c));
+    this.reason = reason;
   }
 }
 
@@ -430,7 +433,7 @@ export class ConnectedPlatforms {
     } catch (err) {
       // No change pending from a platform that does not answer: a build needs its schema fetched again,
       // so none will be made at the time announced. Once it answers, a change it still has is pending again.
-      this.note(c, { reachable: false, pendingSchema: null }, err instanceof Unavailable ? (url) => (url ? err.forOperators : err.message) : failure(c, err));
+      this.note(c, { reachable: false, pendingSchema: null }, err instanceof Unavailable ? err.reason : failure(c, err));
       return false;
     }
     const known = this.schemas.get(c.region);
