@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { guizhouFixture as fixture, freePort, writeCityFile, writeProvinceFile } from './helpers/guizhou.ts';
+import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
 
 let work: string;
 let city: TestGateway;
@@ -52,12 +52,7 @@ beforeAll(async () => {
   const catalogue = join(work, 'city-housing.yaml');
   writeFileSync(catalogue, housing(readFileSync(fixture('city-housing.yaml'), 'utf8')));
   city = await startTestGateway({ platformFile: cityFile, catalogueFiles: [catalogue] });
-  const provinceFile = writeProvinceFile(work, `${city.gateway.url}`);
-  province = await startTestGateway({
-    platformFile: provinceFile,
-    catalogueFiles: [fixture('police.yaml'), fixture('rural.yaml')],
-    gateway: { port: provincePort, connectedPollMs: 0 },
-  });
+  province = await startGuizhouProvince(work, city.gateway.url, provincePort);
 }, 60_000);
 
 afterAll(async () => {

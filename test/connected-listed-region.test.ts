@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { guizhouFixture as fixture, freePort, writeCityFile, writeProvinceFile } from './helpers/guizhou.ts';
+import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
 
 let work: string;
 let city: TestGateway;
@@ -23,11 +23,7 @@ beforeAll(async () => {
   writeFileSync(cityFile, readFileSync(cityFile, 'utf8').replace('region: "520000"', 'region: "520102"'));
   const logger = pino({ level: 'silent' });
   city = await startTestGateway({ platformFile: cityFile, catalogueFiles: [fixture('city-housing.yaml')], gateway: { port: cityPort, connectedPollMs: 0, logger } });
-  province = await startTestGateway({
-    platformFile: writeProvinceFile(work, `http://127.0.0.1:${cityPort}`),
-    catalogueFiles: [fixture('police.yaml'), fixture('rural.yaml')],
-    gateway: { port: provincePort, connectedPollMs: 0, logger },
-  });
+  province = await startGuizhouProvince(work, `http://127.0.0.1:${cityPort}`, provincePort, { logger });
   await city.gateway.connected.refresh();
 }, 60_000);
 

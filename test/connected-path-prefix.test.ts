@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDocument } from '../src/catalogue/read.ts';
 import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { guizhouFixture as fixture, freePort, writeCityFile, writeProvinceFile } from './helpers/guizhou.ts';
+import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
 
 let work: string;
 let city: TestGateway;
@@ -54,11 +54,7 @@ beforeAll(async () => {
   await city.store.insert(collectionOf((readDocument(fixture('city-housing.yaml')) as Catalogue).resources[0]), [
     { homeNo: 'H1', qh: '520102', tenant: '王小明', rent: '300.00' },
   ]);
-  province = await startTestGateway({
-    platformFile: writeProvinceFile(work, `${at}/gy/graphql`),
-    catalogueFiles: [fixture('police.yaml'), fixture('rural.yaml')],
-    gateway: { port: provincePort, connectedPollMs: 0 },
-  });
+  province = await startGuizhouProvince(work, `${at}/gy/graphql`, provincePort);
 }, 60_000);
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, GOVGRAPH_BIN, runGovgraph } from './helpers/cli.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { eventually } from './helpers/eventually.ts';
-import { guizhouFixture as fixture, freePort, writeCityFile, writeProvinceFile } from './helpers/guizhou.ts';
+import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
 
 interface Health { reachable: boolean; schemaVersion: string | null; pendingSchema: string | null; lastError: string | null }
 
@@ -61,11 +61,7 @@ beforeAll(async () => {
   const out = await runGovgraph(['catalogue', 'import', fixture('city-housing.yaml'), '--publish', '--platform', cityFile, '--data', cityDir]);
   expect(out.code).toBe(0);
   await startCity();
-  province = await startTestGateway({
-    platformFile: writeProvinceFile(work, `http://127.0.0.1:${cityPort}`, 5000),
-    catalogueFiles: [fixture('police.yaml'), fixture('rural.yaml')],
-    gateway: { port: provincePort, connectedPollMs: 200 },
-  });
+  province = await startGuizhouProvince(work, `http://127.0.0.1:${cityPort}`, provincePort, { connectedPollMs: 200 }, 5000);
 }, 120_000);
 
 afterAll(async () => {

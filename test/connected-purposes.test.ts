@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDocument } from '../src/catalogue/read.ts';
 import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { guizhouFixture as fixture, freePort, writeCityFile, writeProvinceFile } from './helpers/guizhou.ts';
+import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
 
 let work: string;
 let city: TestGateway;
@@ -26,12 +26,7 @@ beforeAll(async () => {
     { homeNo: 'H1', qh: '520102', tenant: '王小明', rent: '300.00' },
     { homeNo: 'H2', qh: '520103', tenant: '李四', rent: '150.5' },
   ]);
-  const provinceFile = writeProvinceFile(work, `${city.gateway.url}`);
-  province = await startTestGateway({
-    platformFile: provinceFile,
-    catalogueFiles: [fixture('police.yaml'), fixture('rural.yaml')],
-    gateway: { port: provincePort, connectedPollMs: 0 },
-  });
+  province = await startGuizhouProvince(work, city.gateway.url, provincePort);
 }, 60_000);
 
 afterAll(async () => {

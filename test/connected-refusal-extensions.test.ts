@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { guizhouFixture as fixture, freePort, writeCityFile, writeProvinceFile } from './helpers/guizhou.ts';
+import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
 
 let work: string;
 let city: TestGateway;
@@ -23,11 +23,7 @@ beforeAll(async () => {
     rates: true,
     limits: { rate: { perUser: null, perDepartment: null, perPlatform: { requests: 1, perMs: 60_000 } } },
   });
-  province = await startTestGateway({
-    platformFile: writeProvinceFile(work, city.gateway.url),
-    catalogueFiles: [fixture('police.yaml'), fixture('rural.yaml')],
-    gateway: { port: provincePort, connectedPollMs: 0 },
-  });
+  province = await startGuizhouProvince(work, city.gateway.url, provincePort);
 }, 60_000);
 
 afterAll(async () => {

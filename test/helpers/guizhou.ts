@@ -4,6 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { GatewayOptions } from '../../src/server/app.ts';
+import { startTestGateway, type TestGateway } from './gateway.ts';
 
 export const guizhouFixture = (name: string) => join(fileURLToPath(new URL('../fixtures/guizhou', import.meta.url)), name);
 
@@ -32,4 +34,16 @@ export function writeProvinceFile(work: string, cityUrl: string, timeoutMs = 300
   writeFileSync(file, readFileSync(guizhouFixture('platform.yaml'), 'utf8').replace(/connected: \[\]/,
     `connected:\n  - { region: "520100", name: 贵阳市数据共享平台, url: "${cityUrl}", namespace: guiyang, timeoutMs: ${timeoutMs} }`));
   return file;
+}
+
+/**
+ * The province (its police and rural catalogues) as a gateway on `port`, its city at `cityUrl`; the
+ * connected platform asked only when a test says so (`connectedPollMs: 0`) unless `gateway` says otherwise.
+ */
+export function startGuizhouProvince(work: string, cityUrl: string, port: number, gateway: Partial<GatewayOptions> = {}, timeoutMs?: number): Promise<TestGateway> {
+  return startTestGateway({
+    platformFile: writeProvinceFile(work, cityUrl, timeoutMs),
+    catalogueFiles: [guizhouFixture('police.yaml'), guizhouFixture('rural.yaml')],
+    gateway: { port, connectedPollMs: 0, ...gateway },
+  });
 }
