@@ -58,6 +58,19 @@ describe('a command run where there is no store', () => {
     });
   });
 
+  it('token --dept with a code the platform lacks names the platform file it read, as schema print does', async () => {
+    // A developer of another platform running `govgraph token` where there is no ./platform.yaml (and no
+    // GOVGRAPH_PLATFORM) reads the demo platform: the refusal must say so, not only list the demo's codes.
+    expect(await govgraph(elsewhere, 'token', '--dept', '420000-MZT')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        `govgraph: Department 420000-MZT is not a department of the platform (${DEMO_PLATFORM_FILE}); its departments are: ` +
+        '430000-GA, 430000-SCJG, 430000-MZ, 430000-RST, 430000-ZRZYT, 430000-ZWB, 430100-MZ, 430100-SCJG, 430121-MZ, 430300-MZ\n',
+    });
+    expect(existsSync(join(elsewhere, 'data'))).toBe(false);
+  });
+
   it('names --data when the folder came from it; catalogue validate works without a store', async () => {
     const r = await govgraph(elsewhere, 'audit', 'verify', '--data', 'nowhere');
     expect(r.stderr).toContain(`no store at ${join(elsewhere, 'nowhere', 'govgraph.sqlite')} (--data nowhere)`);

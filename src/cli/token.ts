@@ -46,7 +46,11 @@ export function registerTokenCommand(program: Command): void {
     const { envSecret, envSecretProblem, storedSecret } = await import('../identity/secret.ts');
     const { signToken, ttlProblem } = await import('../identity/token.ts');
     if (!departmentByCode(platform, opts.dept)) {
-      throw new UserError(`no department ${opts.dept} on the platform; its departments are: ${platform.departments.map((d) => d.code).join(', ')}`);
+      // Named as schema print names it: run where there is no ./platform.yaml, the demo platform is read, and
+      // its departments alone would not tell a developer of another platform why their code is refused.
+      throw new UserError(
+        `Department ${opts.dept} is not a department of the platform (${opts.platform}); its departments are: ${platform.departments.map((d) => d.code).join(', ')}`,
+      );
     }
     const roles = commaList(opts.roles);
     const unknown = roles.filter((r) => !isRole(r));
