@@ -176,6 +176,14 @@ describe('requests refused at once, with the reason', () => {
     expect(item.problems).toEqual([expect.objectContaining({ path: 'items[1]', code: 'PURPOSE_OUT_OF_SCOPE' })]);
   });
 
+  it('a purpose code the platform does not list is BAD_USER_INPUT, as in the x-purpose header, not PURPOSE_OUT_OF_SCOPE', async () => {
+    // The household register lists four purposes; an unknown code is no purpose outside them, and the
+    // problem says it is unknown (a developer copying another platform's codes must learn that).
+    const r = await refused({ purposes: ['social-assistance', 'curiosity'] });
+    expect(r.code).toBe('BAD_USER_INPUT');
+    expect(r.problems).toEqual([{ path: 'purposes[1]', message: expect.stringMatching(/^Unknown purpose "curiosity"; valid codes: /) }]);
+  });
+
   it('an item that does not exist is refused', async () => {
     const r = await refused({ items: ['idNumber', 'shoeSize'] });
     expect(r.code).toBe('BAD_USER_INPUT');

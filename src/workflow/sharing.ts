@@ -199,8 +199,12 @@ export function requestProblems(
     const m = /^purposes\[(\d+)\]$/.exec(path);
     return m ? input.purposes[Number(m[1])] : (input.purposes[0] ?? null);
   };
+  // A code the platform does not list is bad input, as in the x-purpose header and a demand, not a
+  // purpose outside the resource's scope (which it would be for any resource that lists purposes).
+  const vocabulary = new Set(env.platform.purposes.map((x) => x.code));
   for (const p of grantProblems({ platform: env.platform, catalogues }, hypothetical, env.now)) {
-    const about = p.path === 'requester' || p.path.startsWith('purposes[');
+    const purpose = p.path.startsWith('purposes[') ? purposeAt(p.path) : null;
+    const about = p.path === 'requester' || (purpose != null && vocabulary.has(purpose));
     const d = about ? decide({ requester, purpose: purposeAt(p.path), resource, item: null, grants: [], now: env.now }) : null;
     problems.push(d && !d.allowed && ACCESS_CODE_ORDER.includes(d.code as WorkflowCode) ? { ...p, code: d.code } : p);
   }
