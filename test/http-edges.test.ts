@@ -3,12 +3,15 @@
 // origins, large answers compressed, no framework fingerprint, GraphiQL and introspection switches,
 // /healthz, /readyz and /metrics.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/server/plugins/logging.ts';
 import { startGateway } from '../src/server/app.ts';
+import { graphiqlAssetsDir } from '../src/server/graphiql.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 interface Answer {
@@ -188,6 +191,24 @@ describe('edges', () => {
     expect(answers.map((a) => a.status)).toEqual([200, 200, 400, 401]);
     for (const a of answers) expect(a.headers['cache-control']).toBe('no-store');
   });
+
+  it.skipIf(!existsSync(join(graphiqlAssetsDir, 'graphiql.js')))(
+    "GraphiQL's welcome names the platform's purpose codes, since the placeholder purpose keeps the schema from loading",
+    async () => {
+      // On a platform the developer has never seen, `<purpose code>` left in the headers editor is refused
+      // (HTTP 400, unknown purpose) beside a good token, and the Docs say only "Error fetching schema".
+      const page = await request(`${url()}/graphiql`);
+      const config = JSON.parse(/<script type="application\/json" id="govgraph-graphiql-config">(.*?)<\/script>/s.exec(page.text)![1]!) as { defaultQuery: string; defaultHeaders: string };
+      expect(config.defaultHeaders).toContain('<purpose code>');
+      const codes = gw.platform.purposes.map((p) => p.code);
+      const named = config.defaultQuery.replace(/\n#\s+/g, ' ');
+      expect(named).toContain(`a purpose code as x-purpose, one of ${codes.join(', ')} (or delete the x-purpose line: the schema needs none;`);
+      const unknown = await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, 'x-purpose': '<purpose code>' }, body: '{"query":"{ __typename }"}' });
+      expect(unknown.status).toBe(400);
+      const none = await request(`${url()}/graphql`, { method: 'POST', headers: { ...json, authorization: auth.authorization! }, body: '{"query":"{ __schema { queryType { name } } }"}' });
+      expect([none.status, none.text]).toEqual([200, '{"data":{"__schema":{"queryType":{"name":"Query"}}}}']);
+    },
+  );
 
   it('GET / points at GraphiQL', async () => {
     const a = await request(`${url()}/`);

@@ -483,7 +483,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
 
   const graphiqlEnabled = settings.graphiql ?? true;
-  const graphiql = graphiqlHandler({ graphqlPath: '/graphql', defaultHeaders: opts.graphiqlHeaders });
+  const graphiql = graphiqlHandler({
+    graphqlPath: '/graphql',
+    defaultHeaders: opts.graphiqlHeaders,
+    purposes: platform.purposes.map((p) => p.code),
+  });
   const routes = new Map<string, Route>();
   const route = (r: Route) => routes.set(r.path, r);
   route({ path: '/graphql', methods: ['GET', 'POST', 'OPTIONS'], handle: graphql });

@@ -16,16 +16,36 @@ export const graphiqlPlaceholderHeaders: Readonly<Record<string, string>> = {
   'x-purpose': '<purpose code>',
 };
 
-/** The welcome text when the headers editor holds placeholders: the developer pastes a token. */
-const placeholderQueryText = `# Welcome to govgraph.
-# 1. Put a token from \`npx govgraph token --dept CODE\` in the
-#    Authorization header below, and a purpose code as x-purpose.
-# 2. The schema and its Docs load once the token is accepted.
-# 3. Run a query with the run button or Ctrl-Enter.
-query {
-  __typename
+/**
+ * The welcome text when the headers editor holds placeholders: the developer pastes a token, and a purpose
+ * code of this platform, which the text names. The placeholder `<purpose code>` left in place is refused
+ * (an unknown purpose, HTTP 400) even beside a good token, so the schema and its Docs would not load: a
+ * developer new to the platform learns its codes here, or deletes the line (introspection needs none).
+ */
+export function placeholderWelcome(purposes: readonly string[] = []): string {
+  const lines = ['# Welcome to govgraph.', '# 1. Put a token from `npx govgraph token --dept CODE` in the', '#    Authorization header below, and a purpose code as x-purpose'];
+  if (purposes.length) {
+    lines[2] += ', one of';
+    let line = '#   ';
+    for (const [i, code] of purposes.entries()) {
+      const word = ` ${code}${i < purposes.length - 1 ? ',' : ''}`;
+      if (line.length + word.length > 72 && line !== '#   ') {
+        lines.push(line);
+        line = '#   ';
+      }
+      line += word;
+    }
+    lines.push(line);
+  }
+  lines.push(
+    '#    (or delete the x-purpose line: the schema needs none; reading',
+    "#    another department's data does).",
+    '# 2. The schema and its Docs load once the token is accepted and',
+    '#    x-purpose is one of those codes or left out.',
+    '# 3. Run a query with the run button or Ctrl-Enter.',
+  );
+  return `${lines.join('\n')}\nquery {\n  __typename\n}\n`;
 }
-`;
 
 /** The welcome text when the gateway prefilled the headers (\`serve --demo\`: its token and purpose). */
 const prefilledQueryText = `# Welcome to govgraph.
@@ -61,6 +81,8 @@ export interface GraphiqlOptions {
   defaultHeaders?: Record<string, string>;
   /** Query editor contents for a new tab. */
   defaultQuery?: string;
+  /** The platform's purpose codes, which the welcome text names when the headers hold placeholders. */
+  purposes?: readonly string[];
 }
 
 /** JSON that is safe inside a `<script>` element. */
@@ -133,12 +155,17 @@ export type GraphiqlHandler = (req: IncomingMessage, res: ServerResponse, subpat
  * GraphiQL at its root (the gateway mounts it at `/graphiql`) and the page's files under `assets/`. The
  * endpoint is `graphqlPath` on the page's own origin.
  */
-export function graphiqlHandler(opts: GraphiqlOptions & { base?: string }): GraphiqlHandler {
-  const config = {
+/** What the page gives GraphiQL: the endpoint, the headers editor's and the query editor's first contents. */
+export function graphiqlConfig(opts: GraphiqlOptions): { endpoint: string; defaultHeaders: string; defaultQuery: string } {
+  return {
     endpoint: opts.graphqlPath,
     defaultHeaders: JSON.stringify(opts.defaultHeaders ?? graphiqlPlaceholderHeaders, null, 2),
-    defaultQuery: opts.defaultQuery ?? (opts.defaultHeaders ? prefilledQueryText : placeholderQueryText),
+    defaultQuery: opts.defaultQuery ?? (opts.defaultHeaders ? prefilledQueryText : placeholderWelcome(opts.purposes)),
   };
+}
+
+export function graphiqlHandler(opts: GraphiqlOptions & { base?: string }): GraphiqlHandler {
+  const config = graphiqlConfig(opts);
   const base = opts.base ?? '/graphiql';
   const assets = assetCache();
   return async (req, res, subpath) => {
