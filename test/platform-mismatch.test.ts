@@ -35,10 +35,13 @@ const govgraph = (...args: string[]) =>
   runGovgraph(args, { cwd: dir, env: cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: DEMO_PLATFORM_FILE }) });
 
 describe('a store served with another platform file', () => {
-  it('is refused by serve and schema print in one line, without a stack trace', async () => {
-    for (const args of [['serve', '--port', '0'], ['schema', 'print']]) {
+  // token too: it signed a token for a department of the wrong file (the demo's 430000-MZ, as the README
+  // makes one), which the store's gateway then refused with 401 as if made for another data folder.
+  it('is refused by serve, schema print and token in one line, without a stack trace', async () => {
+    for (const args of [['serve', '--port', '0'], ['schema', 'print'], ['token', '--dept', '430000-MZ']]) {
       const r = await govgraph(...args);
       expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stdout, args.join(' ')).not.toMatch(/^eyJ/); // no token
       expect(r.stderr, args.join(' ')).not.toMatch(/^\s+at /m); // no stack
       expect(r.stderr.trimEnd().split('\n').slice(1)).toEqual([
         'govgraph: the catalogues published in this store were published with departments this platform file does not have; use the platform file they were published with (--platform FILE, env GOVGRAPH_PLATFORM), or add the departments to it:',

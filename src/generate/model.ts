@@ -78,14 +78,24 @@ function departmentTypeClashes(platform: Platform, departments: readonly Departm
   });
 }
 
+/**
+ * PlatformMismatchError when the published catalogues name providers the platform file lacks. Also asked
+ * by `govgraph token`, which would otherwise sign, over such a store, a token for a department of the
+ * wrong platform file (the demo's, --platform left out) that the gateway then refuses.
+ */
+export function assertPlatformHasProviders(platform: Platform, catalogues: readonly Catalogue[]): void {
+  const codes = new Set(platform.departments.map((d) => d.code));
+  const missing = catalogues.flatMap((c) =>
+    c.resources.flatMap((r, i) => (codes.has(r.provider) ? [] : [{ path: `catalogue "${c.id}" resources[${i}].provider`, message: `${r.provider} is not a department of the platform` }])),
+  );
+  if (missing.length) throw new PlatformMismatchError(missing);
+}
+
 export function buildSchemaModel(platform: Platform, catalogues: Catalogue[]): SchemaModel {
   const byCode = new Map<string, ResourceModel>();
   const byType = new Map<string, ResourceModel>();
   const deptByCode = new Map(platform.departments.map((d) => [d.code, d]));
-  const missing = catalogues.flatMap((c) =>
-    c.resources.flatMap((r, i) => (deptByCode.has(r.provider) ? [] : [{ path: `catalogue "${c.id}" resources[${i}].provider`, message: `${r.provider} is not a department of the platform` }])),
-  );
-  if (missing.length) throw new PlatformMismatchError(missing);
+  assertPlatformHasProviders(platform, catalogues);
   for (const catalogue of catalogues) {
     for (const resource of catalogue.resources) {
       const provider = deptByCode.get(resource.provider)!;
