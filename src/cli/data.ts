@@ -80,7 +80,7 @@ export function registerDataCommands(program: Command): void {
       .command('import')
       .description('import JSON Lines (.jsonl, .ndjson, .json) or CSV records into a resource, upserting by its key')
       .argument('<file>', 'records to import')
-      .requiredOption('--resource <code>', 'the resource code, e.g. 430000-GA-00001')
+      .requiredOption('--resource <code>', 'the code of a published resource (an unknown code is answered with the published ones)')
       .option('--skip-invalid', 'write the valid records and put the rejects in a file, instead of refusing the whole file (exit code 3 when any was rejected)')
       .option('--rejects <file>', 'where --skip-invalid writes the rejects (default FILE.rejects.jsonl)'),
   ).action(async (file: string, opts: ImportCommandOptions) => {
