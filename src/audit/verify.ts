@@ -15,6 +15,11 @@
 //    A store restored from a backup looks the same to the checkpoints signed after the backup: the reasons
 //    say so, and say when a checkpoint signed later names an earlier entry (the log went back, then went
 //    on). docs/operations.md, Restoring the embedded store, keeps those apart with a new checkpoint file.
+// 8. the store's queries read the entry's filter columns (seq, department, the bar lists, outcome, kind,
+//    time) as the entry holds them: a stored document with a field written twice (`{"department":"A",
+//    ..., "department":"B"}`) is read by SQLite's json_extract with the first and by JSON.parse with the
+//    last, so it would hide the entry from (or show it in) the views' filters while checks 1-5 pass.
+//    One count per page, by the store's own filter path; the rows are named only when it differs.
 // A checkpoint whose signature does not verify is reported too (it was altered or forged), at its seq;
 // a checkpoint file that is not one (empty, another file, a line that is no checkpoint) at seq 0, saying
 // what is wrong with it (checkpoint.ts, readCheckpointFile).
@@ -30,7 +35,7 @@ import {
   resourceCodesOf,
   type AuditEntry,
 } from './entry.ts';
-import type { Filter, Row, Store } from '../store/port.ts';
+import { and, eq, or, type Filter, type Row, type Store, type Value } from '../store/port.ts';
 import { readCheckpoints, STORE_CHECKPOINTS, type FoundCheckpoint } from './checkpoint.ts';
 import { auditKey } from './key.ts';
 
@@ -87,10 +92,12 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
       sort: [{ field: 'seq', direction: 'asc' }],
       limit: pageSize,
     });
+    const misread = await misreadRows(store, rows);
     for (const row of rows) {
       entries += 1;
       const problem = checkRow(row, expectedSeq, prevHash, key);
       if (typeof problem === 'string') return broken(Number(row.seq), problem);
+      if (misread.has(row)) return broken(problem.seq, MISREAD);
       while (next < checkpoints.length && checkpoints[next].seq <= problem.seq) {
         const c = checkpoints[next++];
         if (c.seq === problem.seq && c.hash !== problem.hash) return broken(c.seq, differs(c) + wentBack(c, checkpoints));
@@ -133,9 +140,34 @@ function wentBack(c: FoundCheckpoint, checkpoints: readonly FoundCheckpoint[]): 
   );
 }
 
+/** The fields the audit views, the usage figures and verify itself filter or sort the log by. */
+const FILTER_COLUMNS = ['seq', 'department', 'resourceCodes', 'providers', 'parts', 'providerOutcomes', 'outcome', 'kind', 'time'] as const;
+
+const MISREAD =
+  "the store's queries read the entry's fields otherwise than its contents (a field written twice in the stored document): the entry was altered";
+
+/** The row as the store's filters must find it: each filter column equal to the value the row holds. */
+const asFiltered = (row: Row): Filter =>
+  and(...FILTER_COLUMNS.map((f) => eq(f, (row[f] ?? null) as Value)));
+
+/** The rows of a page that the store's filters do not find by the values they hold (usually none: one count). */
+async function misreadRows(store: Store, rows: readonly Row[]): Promise<Set<Row>> {
+  const misread = new Set<Row>();
+  if (rows.length === 0) return misread;
+  // Within the page's seq window, so that the count walks the seq index and not the whole log.
+  const seqs = rows.map((r) => Number(r.seq)).filter(Number.isFinite);
+  const window: Filter[] = seqs.length === rows.length
+    ? [{ kind: 'compare', field: 'seq', op: 'gte', value: Math.min(...seqs) }, { kind: 'compare', field: 'seq', op: 'lte', value: Math.max(...seqs) }]
+    : [];
+  if ((await store.count(AUDIT_COLLECTION, and(...window, or(...rows.map(asFiltered))))) === rows.length) return misread;
+  for (const row of rows) if ((await store.count(AUDIT_COLLECTION, asFiltered(row))) !== 1) misread.add(row);
+  return misread;
+}
+
 /** The entry when it is sound, or the reason it is not. */
 function checkRow(row: Row, expectedSeq: number, prevHash: string, key: Uint8Array): AuditEntry | string {
   const seq = Number(row.seq);
+  if (!Number.isInteger(seq)) return `seq ${JSON.stringify(row.seq)} is not a whole number (the entry was altered)`;
   if (seq !== expectedSeq) {
     return expectedSeq === seq - 1
       ? `entry #${expectedSeq} is missing`
