@@ -298,11 +298,19 @@ export async function getGrant(store: Store, id: string): Promise<Grant | null> 
 
 /** Ends a grant at once. Revoking a revoked grant changes nothing and returns it as it is. */
 export async function revokeGrant(store: Store, id: string, by: string, now: Date = new Date()): Promise<Grant> {
+  return (await revokeGrantOnce(store, id, by, now)).grant;
+}
+
+/**
+ * Ends a grant at once, saying whether this call did: `revoked` is false when it was revoked already, or
+ * by another writer between the read and the conditional write (two approvers at once: one revokes).
+ */
+export async function revokeGrantOnce(store: Store, id: string, by: string, now: Date = new Date()): Promise<{ grant: Grant; revoked: boolean }> {
   const existing = await getGrant(store, id);
   if (!existing) throw new GrantNotFoundError(id);
-  if (existing.revokedAt !== null) return existing;
-  await store.update(GRANTS, and(eq('id', id), eq('revokedAt', null)), { revokedAt: now.toISOString(), revokedBy: by });
-  return (await getGrant(store, id))!;
+  if (existing.revokedAt !== null) return { grant: existing, revoked: false };
+  const n = await store.update(GRANTS, and(eq('id', id), eq('revokedAt', null)), { revokedAt: now.toISOString(), revokedBy: by });
+  return { grant: (await getGrant(store, id))!, revoked: n > 0 };
 }
 
 /** The department's grants that are not revoked, whatever their dates: one store read. */

@@ -2,7 +2,8 @@
 // when the entry cannot be written the action does not happen (AuditUnavailableError). A refused action
 // is recorded too (outcome `refused`), with the reason and the resources the check had named by then, so
 // that a provider sees the refused attempts on its resources; a failure after the entry was written gets
-// an `error` entry, best effort. Variables are not stored (SPEC §10): no detail and no refusal message
+// an `error` entry, best effort, and a refusal then (the store's conditional write lost a race: CONFLICT)
+// a `refused` entry saying the action was not done. Variables are not stored (SPEC §10): no detail and no refusal message
 // holds a record's key value or other record data a caller typed.
 import { appendAudit, AuditUnavailableError } from '../audit/log.ts';
 import { recordedDetail, type AuditOutcome, type AuditResource } from '../audit/entry.ts';
@@ -83,7 +84,12 @@ export async function perform<T>(
     if (plan.done) await record(env, actor, action, 'ok', plan.done, plan.resources).catch(() => undefined);
     return result;
   } catch (err) {
-    if (!(err instanceof AuditUnavailableError)) {
+    if (err instanceof WorkflowError) {
+      // Refused by the store's conditional write after the entry (another instance decided, revoked or
+      // published the same thing meanwhile: CONFLICT): the entry above said what was to be done, this one
+      // that it was not, as a refusal, so the log holds one "ok" without a "refused" after it per action done.
+      await record(env, actor, action, 'refused', `${plan.detail} — not done: ${err.code}: ${err.message}`, plan.resources).catch(() => undefined);
+    } else if (!(err instanceof AuditUnavailableError)) {
       await record(env, actor, action, 'error', `${plan.detail} — failed: ${(err as Error).message}`, plan.resources).catch(() => undefined);
     }
     throw err;

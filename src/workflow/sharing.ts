@@ -16,7 +16,7 @@ import {
   GrantInputError,
   listGrants,
   newGrant,
-  revokeGrant as revokeStoredGrant,
+  revokeGrantOnce,
   storeGrant,
   type Grant,
 } from '../access/grants.ts';
@@ -431,7 +431,13 @@ export async function revokeGrant(env: WorkflowEnv, actor: Actor, input: { id: s
     return {
       detail: `grant ${grant.id} to ${grant.requester} for ${grant.resource} revoked${reason ? `: ${reason}` : ''}`,
       resources: [concerning(grant.resource, provider, grant.items)],
-      apply: () => revokeStoredGrant(env.store, grant.id, actor.user, env.now),
+      apply: async () => {
+        // Two approvers revoking at once both pass the check above: the store's conditional write (revokedAt
+        // still null) lets one through, the other is told who revoked it (it did nothing).
+        const { grant: now, revoked } = await revokeGrantOnce(env.store, grant.id, actor.user, env.now);
+        if (!revoked) throw conflict(`Grant ${grant.id} was revoked meanwhile by ${now.revokedBy} on ${now.revokedAt}.`);
+        return now;
+      },
     };
   });
 }
