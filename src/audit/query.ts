@@ -14,6 +14,7 @@
 // `totalCount` counts every entry matching visibility and filters, regardless of the cursor.
 // Filters: `from` inclusive, `to` exclusive, both compared to `time` as ISO strings, so a date works
 // too ('2026-11-01' as `to` ends with the last entry of October 31, UTC).
+import { readDateTime } from '../formats/datetime.ts';
 import { DEFAULT_MAX_PAGE_SIZE } from '../model/platform.ts';
 import { MAX_USER, shownNullable } from '../model/input-bounds.ts';
 import { and, eq, or, type Filter, type Row, type Store } from '../store/port.ts';
@@ -152,7 +153,7 @@ export async function listAudit(
     span ? countMatching(store, base, span) : Promise.resolve(0),
   ]);
   const hasNextPage = rows.length > page.first;
-  const nodes = rows.slice(0, page.first).map((row) => shown(narrow(fromRow(row), visibility)));
+  const nodes = rows.slice(0, page.first).map((row) => viewOf(row, visibility));
   const last = nodes[nodes.length - 1];
   return { nodes, pageInfo: { hasNextPage, endCursor: last ? auditCursor(last.seq) : null }, totalCount };
 }
@@ -171,11 +172,21 @@ export const AUDIT_SCAN_WINDOW = 20_000;
 export const seqWindow = (above: number, upTo: number): Filter =>
   and({ kind: 'compare', field: 'seq', op: 'gt', value: above }, { kind: 'compare', field: 'seq', op: 'lte', value: upTo });
 
+/**
+ * The seqs a log holds: whole numbers from 1. A row altered in the store to hold another seq (a string,
+ * which SQLite sorts after every number, or null, before them) is left out of the span: taken as the
+ * newest, it made every window empty and the whole log vanished from every view (`audit verify` names it).
+ */
+const NUMERIC_SEQ: Filter = and(
+  { kind: 'compare', field: 'seq', op: 'gte', value: 1 },
+  { kind: 'compare', field: 'seq', op: 'lte', value: Number.MAX_SAFE_INTEGER },
+);
+
 /** The oldest and newest seq of the log (two steps of the seq index), or undefined when it is empty. */
 export async function seqSpan(store: Store): Promise<{ oldest: number; newest: number } | undefined> {
   const [[newest], [oldest]] = await Promise.all([
-    store.find(AUDIT_COLLECTION, { projection: ['seq'], sort: [{ field: 'seq', direction: 'desc' }], limit: 1 }),
-    store.find(AUDIT_COLLECTION, { projection: ['seq'], sort: [{ field: 'seq', direction: 'asc' }], limit: 1 }),
+    store.find(AUDIT_COLLECTION, { filter: NUMERIC_SEQ, projection: ['seq'], sort: [{ field: 'seq', direction: 'desc' }], limit: 1 }),
+    store.find(AUDIT_COLLECTION, { filter: NUMERIC_SEQ, projection: ['seq'], sort: [{ field: 'seq', direction: 'asc' }], limit: 1 }),
   ]);
   return newest && oldest ? { oldest: Number(oldest.seq), newest: Number(newest.seq) } : undefined;
 }
@@ -200,6 +211,56 @@ async function countMatching(store: Store, filter: Filter, span: { oldest: numbe
     total += await store.count(AUDIT_COLLECTION, and(filter, seqWindow(upTo - AUDIT_SCAN_WINDOW, upTo)));
   }
   return total;
+}
+
+const KINDS: ReadonlySet<string> = new Set<AuditKind>(['read', 'workflow', 'operator']);
+const OUTCOMES: ReadonlySet<string> = new Set<AuditOutcome>(['allowed', 'partial', 'denied', 'error', 'ok', 'refused']);
+/** The time a damaged entry shows when its own is not a time (the field cannot be null). */
+const NO_TIME = '1970-01-01T00:00:00.000Z';
+
+/**
+ * A stored row as `visibility` sees it. A row that cannot be read as an entry (altered or damaged in the
+ * store: `resources` not JSON, a kind, outcome or time that is none) is shown as what it is, an entry that
+ * cannot be read, with no resources and outcome `error`, rather than failing the whole page for every
+ * reader with an internal error: a supervisor must be able to read the rest of the log to look into it.
+ */
+function viewOf(row: Row, visibility: AuditVisibility): AuditEntry {
+  let entry: AuditEntry;
+  try {
+    entry = fromRow(row);
+    if (!KINDS.has(entry.kind)) throw new TypeError(`kind ${JSON.stringify(entry.kind)} is not a kind of entry`);
+    if (!OUTCOMES.has(entry.outcome)) throw new TypeError(`outcome ${JSON.stringify(entry.outcome)} is not an outcome`);
+    if (readDateTime(entry.time) === undefined) throw new TypeError(`time ${JSON.stringify(entry.time)} is not a time`);
+  } catch (err) {
+    return damaged(row, err instanceof Error ? err.message : String(err));
+  }
+  return shown(narrow(entry, visibility));
+}
+
+function damaged(row: Row, reason: string): AuditEntry {
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const kind = String(row.kind);
+  return {
+    seq: Number(row.seq),
+    time: readDateTime(row.time) !== undefined ? String(row.time) : NO_TIME,
+    requestId: String(row.requestId ?? ''),
+    department: text(row.department),
+    user: shownNullable(text(row.user), MAX_USER),
+    purpose: text(row.purpose),
+    operationName: null,
+    documentHash: null,
+    kind: KINDS.has(kind) ? (kind as AuditKind) : 'read',
+    action: null,
+    resources: [],
+    outcome: 'error',
+    detail: shownNullable(
+      `This entry cannot be read as stored (${reason}): it was altered or damaged in the store. ` +
+        '`govgraph audit verify` (or verifyAuditChain) names the first broken entry.',
+      MAX_DETAIL,
+    ),
+    prevHash: String(row.prevHash ?? ''),
+    hash: String(row.hash ?? ''),
+  };
 }
 
 /**
