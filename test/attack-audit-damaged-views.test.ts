@@ -3,7 +3,8 @@
 // not a number. `audit verify` names it; the log's views must still serve every other entry to every
 // reader (a supervisor looks into it there), showing the damaged one as an entry that cannot be read,
 // with plain words and nothing of its resources, never an internal error for the whole page, nor an
-// empty log (a seq stored as a string sorted after every number and emptied every view).
+// empty log (a seq stored as a string sorted after every number and emptied every view), nor a log that
+// can no longer be written (that seq taken as the tail stopped every later entry: AUDIT_UNAVAILABLE).
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { eq, type Row } from '../src/store/port.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -21,8 +22,9 @@ beforeEach(async () => {
   [target] = await gw.store.find('_audit', { sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
 });
 afterEach(async () => {
-  // Put back as it was, for the next case.
+  // Put back as it was, for the next case (with what was written after it).
   await gw.store.delete('_audit', eq('requestId', String(target.requestId)));
+  await gw.store.delete('_audit', { kind: 'compare', field: 'seq', op: 'gte', value: Number(target.seq) });
   await gw.store.insert('_audit', [target]);
 });
 
@@ -58,6 +60,10 @@ it('an entry whose seq was made a string does not empty the log for every reader
   const after = await seenBy('430000-ZWB', ['supervisor']);
   expect(after.totalCount).toBe(before.totalCount - 1);
   expect(after.nodes.map((n) => n.seq)).toEqual(before.nodes.map((n) => n.seq).filter((s) => s !== target.seq));
+  // Nor stops the log: the next read is written after the newest whole-number entry and answered.
+  const read = await gw.query(`{ marketRegulation { enterpriseRegistrations(first: 1) { nodes { creditCode } } } }`, { dept: '430000-RST', purpose: 'employment-services' });
+  expect(read.errors, JSON.stringify(read.errors)).toBeUndefined();
+  expect((await seenBy('430000-ZWB', ['supervisor'])).totalCount).toBeGreaterThan(after.totalCount);
   const v = await gw.query(`{ verifyAuditChain { ok } }`, { token: await gw.token('430000-ZWB', ['supervisor'], 'reader') });
   expect(v.data!.verifyAuditChain.ok).toBe(false);
 });

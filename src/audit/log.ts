@@ -24,7 +24,7 @@ import {
   type AuditEntry,
   type NewAuditEntry,
 } from './entry.ts';
-import { DuplicateKeyError, type Store } from '../store/port.ts';
+import { and, DuplicateKeyError, type Filter, type Store } from '../store/port.ts';
 import { auditKey } from './key.ts';
 
 export const MAX_APPEND_ATTEMPTS = 25;
@@ -54,9 +54,21 @@ export function ensureAuditIndexes(store: Store): Promise<void> {
   return ready;
 }
 
+/**
+ * The seqs a log holds: whole numbers from 1. A row altered in the store to hold another seq (a string,
+ * which SQLite sorts after every number, or null, before them) is passed over by the tail and by the
+ * views' span: taken as the tail, its NaN stopped every later entry (every read then AUDIT_UNAVAILABLE,
+ * "not a JSON number: NaN"); taken as the newest, it emptied every view. `audit verify` names it.
+ */
+export const WHOLE_SEQ: Filter = and(
+  { kind: 'compare', field: 'seq', op: 'gte', value: 1 },
+  { kind: 'compare', field: 'seq', op: 'lte', value: Number.MAX_SAFE_INTEGER },
+);
+
 /** The seq and hash of the last entry, or null for an empty log. */
 export async function auditTail(store: Store): Promise<{ seq: number; hash: string } | null> {
   const rows = await store.find(AUDIT_COLLECTION, {
+    filter: WHOLE_SEQ,
     projection: ['seq', 'hash'],
     sort: [{ field: 'seq', direction: 'desc' }],
     limit: 1,

@@ -30,6 +30,7 @@ import {
   type AuditKind,
   type AuditOutcome,
 } from './entry.ts';
+import { WHOLE_SEQ } from './log.ts';
 
 export interface AuditViewer {
   dept: string;
@@ -172,21 +173,11 @@ export const AUDIT_SCAN_WINDOW = 20_000;
 export const seqWindow = (above: number, upTo: number): Filter =>
   and({ kind: 'compare', field: 'seq', op: 'gt', value: above }, { kind: 'compare', field: 'seq', op: 'lte', value: upTo });
 
-/**
- * The seqs a log holds: whole numbers from 1. A row altered in the store to hold another seq (a string,
- * which SQLite sorts after every number, or null, before them) is left out of the span: taken as the
- * newest, it made every window empty and the whole log vanished from every view (`audit verify` names it).
- */
-const NUMERIC_SEQ: Filter = and(
-  { kind: 'compare', field: 'seq', op: 'gte', value: 1 },
-  { kind: 'compare', field: 'seq', op: 'lte', value: Number.MAX_SAFE_INTEGER },
-);
-
 /** The oldest and newest seq of the log (two steps of the seq index), or undefined when it is empty. */
 export async function seqSpan(store: Store): Promise<{ oldest: number; newest: number } | undefined> {
   const [[newest], [oldest]] = await Promise.all([
-    store.find(AUDIT_COLLECTION, { filter: NUMERIC_SEQ, projection: ['seq'], sort: [{ field: 'seq', direction: 'desc' }], limit: 1 }),
-    store.find(AUDIT_COLLECTION, { filter: NUMERIC_SEQ, projection: ['seq'], sort: [{ field: 'seq', direction: 'asc' }], limit: 1 }),
+    store.find(AUDIT_COLLECTION, { filter: WHOLE_SEQ, projection: ['seq'], sort: [{ field: 'seq', direction: 'desc' }], limit: 1 }),
+    store.find(AUDIT_COLLECTION, { filter: WHOLE_SEQ, projection: ['seq'], sort: [{ field: 'seq', direction: 'asc' }], limit: 1 }),
   ]);
   return newest && oldest ? { oldest: Number(oldest.seq), newest: Number(newest.seq) } : undefined;
 }
