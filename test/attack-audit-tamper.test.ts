@@ -87,6 +87,22 @@ describe('each tamper is named at the first broken entry', () => {
   });
 });
 
+describe('a bogus checkpoint put in the store', () => {
+  const forge = (seq: number) =>
+    tamper((db) => db.prepare(`INSERT INTO "c:_audit_checkpoints" (doc) VALUES (?)`).run(JSON.stringify({ seq, hash: 'f'.repeat(64), time: new Date().toISOString(), mac: '0'.repeat(64) })));
+  it('does not hide an entry altered before it: the altered entry is named', async () => {
+    tamper((db, doc) => { const r = doc(4); put(db, r.id, r.doc.replace('"D2"', '"D9"')); });
+    forge(8);
+    expect(await verdict()).toMatch(/^#4: hash does not match the entry's contents/);
+  });
+  it('is named at its seq when the entries before it are sound', async () => {
+    forge(8);
+    expect(await verdict()).toMatch(/^#8: the checkpoint in the store does not carry the platform's signature/);
+    tamper((db, doc) => { const r = doc(9); put(db, r.id, r.doc.replace('"D1"', '"D9"')); });
+    expect(await verdict()).toMatch(/^#8: the checkpoint in the store does not carry/);
+  });
+});
+
 describe('a field written twice in a stored document', () => {
   it('hides the entry from the department filter while the hash check reads the true department: named', async () => {
     tamper((db, doc) => { const r = doc(4); put(db, r.id, r.doc.replace('{', '{"department":"D9",')); });

@@ -81,9 +81,15 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let entries = 0;
-  const broken = (seq: number, reason: string): AuditVerification => ({ ok: false, entries, firstBroken: { seq, reason }, ...anchored });
-  if (fileProblem) return broken(0, fileProblem);
-  if (forged) return broken(Math.max(forged.seq, 0), forgedReason(forged, found, opts.checkpointFile ?? null));
+  // A checkpoint that does not carry the signature is named at its seq, unless an entry before it is
+  // broken: that one is named (the first broken, as SPEC §10 says), so a bogus checkpoint put in the
+  // store does not hide the entry that was altered.
+  const forgedAt = forged ? Math.max(forged.seq, 0) : Infinity;
+  const forgedBroken = (): AuditVerification =>
+    ({ ok: false, entries, firstBroken: { seq: forgedAt, reason: forgedReason(forged!, found, opts.checkpointFile ?? null) }, ...anchored });
+  const broken = (seq: number, reason: string): AuditVerification =>
+    forgedAt <= seq ? forgedBroken() : { ok: false, entries, firstBroken: { seq, reason }, ...anchored };
+  if (fileProblem) return { ok: false, entries, firstBroken: { seq: 0, reason: fileProblem }, ...anchored };
   for (;;) {
     const filter: Filter | undefined =
       expectedSeq === 1 ? undefined : { kind: 'compare', field: 'seq', op: 'gt', value: expectedSeq - 1 };
@@ -118,6 +124,7 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
         `(the tail of the log was deleted, or the store was restored from a backup older than that checkpoint)${wentBack(beyond, checkpoints)}`,
     );
   }
+  if (forged) return forgedBroken();
   return { ok: true, entries, ...anchored };
 }
 
