@@ -18,6 +18,7 @@ import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Actor } from '../src/workflow/actor.ts';
 import { publishCatalogue, reviewCatalogue, submitCatalogue, withdrawCatalogue } from '../src/workflow/catalogues.ts';
 import { decideSharingRequest, getSharingRequest, requestSharing, revokeGrant } from '../src/workflow/sharing.ts';
+import { revokeAsOperator } from '../src/cli/grant.ts';
 import { demoCatalogue } from './helpers/workflow.ts';
 
 const platform = loadPlatform(DEMO_PLATFORM_FILE);
@@ -147,4 +148,19 @@ it('an auditor reviewing a version while its compiler withdraws the catalogue: b
   expect(rows.filter((r) => r.status === 'published')).toEqual([]);
   expect(rows.find((r) => r.version === s.version.version)!.status).toBe('approved');
   expect((await verifyAuditChain(a)).ok).toBe(true);
+});
+
+it('`govgraph grant revoke` racing an approver: the command that lost says CONFLICT, and the log says it was not done', async () => {
+  const id = await pendingRequest();
+  const grant = (await decideSharingRequest(envA(), actor('430000-GA', ['approver']), { id, decision: 'approve' })).grantId!;
+  // The approver revokes on the other instance between the command's read and its write.
+  const racing: Store = Object.create(b);
+  racing.update = async (collection, filter, set) => {
+    if (collection === GRANTS) await revokeGrant(envA(), actor('430000-GA', ['approver'], 'approver'), { id: grant });
+    return b.update(collection, filter, set);
+  };
+  await expect(revokeAsOperator(racing, grant)).rejects.toThrow(new RegExp(`^CONFLICT: Grant ${grant} was revoked meanwhile by approver on `));
+  expect((await a.find(GRANTS, { filter: eq('id', grant) }))[0].revokedBy).toBe('approver');
+  const entries = (await entriesOf('revokeGrant')).filter((e) => e.detail?.includes(grant) && e.user === 'operator');
+  expect(entries.map((e) => e.outcome)).toEqual(['ok', 'refused']);
 });

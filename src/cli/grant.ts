@@ -3,13 +3,13 @@
 // workflow's): a command killed between the two writes leaves an entry, never a grant the log misses.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { getGrant, GrantNotFoundError, isGrantActive, listGrants, newGrant, revokeGrant, storeGrant, type Grant } from '../access/grants.ts';
+import { getGrant, GrantNotFoundError, isGrantActive, listGrants, newGrant, revokeGrantOnce, storeGrant, type Grant } from '../access/grants.ts';
 import { appendAudit } from '../audit/log.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { shownNames } from '../model/input-bounds.ts';
 import type { Store } from '../store/port.ts';
-import { announce, loadCommandPlatform, openCommandStore, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 import { commaList } from './token.ts';
 
 export const OPERATOR = 'operator';
@@ -35,9 +35,9 @@ function providerOf(catalogues: readonly Catalogue[], resource: string): string 
   return '';
 }
 
-async function audit(store: Store, action: string, grant: Grant, provider: string, detail: string): Promise<void> {
+async function audit(store: Store, action: string, grant: Grant, provider: string, detail: string, outcome: 'ok' | 'refused' = 'ok', requestId = randomUUID()): Promise<void> {
   await appendAudit(store, {
-    requestId: randomUUID(),
+    requestId,
     department: null,
     user: OPERATOR,
     purpose: null,
@@ -46,7 +46,7 @@ async function audit(store: Store, action: string, grant: Grant, provider: strin
     kind: 'operator',
     action,
     resources: [{ resource: grant.resource, provider, items: [], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false }],
-    outcome: 'ok',
+    outcome,
     detail,
   });
 }
@@ -144,16 +144,29 @@ export function registerGrantCommands(program: Command): void {
       .argument('<id>', 'grant id (see `govgraph grant list`)'),
   ).action(async (id: string, opts: CommonOptions) => {
     await withStore(opts, false, async (store) => {
-      const before = await getGrant(store, id);
-      if (!before) throw new GrantNotFoundError(id);
-      if (before.revokedAt !== null) {
-        console.log(`grant ${before.id} was already revoked at ${before.revokedAt}`);
-        return;
-      }
-      const catalogues = await publishedCatalogues(store);
-      await audit(store, 'revokeGrant', before, providerOf(catalogues, before.resource), `grant ${before.id} revoked`);
-      const g = await revokeGrant(store, id, OPERATOR);
-      console.log(`grant ${g.id} revoked at ${g.revokedAt}`);
+      console.log(await revokeAsOperator(store, id));
     });
   });
+}
+
+/**
+ * `grant revoke`: ends the grant, audited as the operator; returns the line the command prints. An
+ * approver (or another operator) may revoke it between the read and the write: one of the two revokes
+ * it, and the other fails with CONFLICT, logged `refused`, as revokeGrant does.
+ */
+export async function revokeAsOperator(store: Store, id: string): Promise<string> {
+  const before = await getGrant(store, id);
+  if (!before) throw new GrantNotFoundError(id);
+  if (before.revokedAt !== null) return `grant ${before.id} was already revoked at ${before.revokedAt}`;
+  const catalogues = await publishedCatalogues(store);
+  const provider = providerOf(catalogues, before.resource);
+  const requestId = randomUUID();
+  await audit(store, 'revokeGrant', before, provider, `grant ${before.id} revoked`, 'ok', requestId);
+  const { grant: g, revoked } = await revokeGrantOnce(store, id, OPERATOR);
+  if (!revoked) {
+    const said = `Grant ${g.id} was revoked meanwhile by ${g.revokedBy} on ${g.revokedAt}.`;
+    await audit(store, 'revokeGrant', before, provider, `grant ${before.id} revoked — not done: CONFLICT: ${said}`, 'refused', requestId).catch(() => undefined);
+    throw new UserError(`CONFLICT: ${said}`);
+  }
+  return `grant ${g.id} revoked at ${g.revokedAt}`;
 }
