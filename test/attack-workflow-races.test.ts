@@ -13,7 +13,7 @@ import { loadPlatform } from '../src/catalogue/platform.ts';
 import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
-import { eq, type Store } from '../src/store/port.ts';
+import { and, eq, type Store } from '../src/store/port.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Actor } from '../src/workflow/actor.ts';
 import { publishCatalogue, reviewCatalogue, submitCatalogue, withdrawCatalogue } from '../src/workflow/catalogues.ts';
@@ -163,4 +163,25 @@ it('`govgraph grant revoke` racing an approver: the command that lost says CONFL
   expect((await a.find(GRANTS, { filter: eq('id', grant) }))[0].revokedBy).toBe('approver');
   const entries = (await entriesOf('revokeGrant')).filter((e) => e.detail?.includes(grant) && e.user === 'operator');
   expect(entries.map((e) => e.outcome)).toEqual(['ok', 'refused']);
+});
+
+it('two compilers submitting versions of one catalogue at once: each entry names the version stored, the loser gets CONFLICT', async () => {
+  const ga = demoCatalogue('public-security.yaml');
+  const compilers = [1, 2, 3, 4].map((i) => actor('430000-GA', ['compiler'], `compiler-${i}`));
+  const results = await Promise.allSettled(compilers.map((c, i) => submitCatalogue(i % 2 ? envB() : envA(), c, { ...ga, title: `Concurrent ${i}` })));
+  expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
+  const log = await entriesOf('submitCatalogue');
+  for (const [i, r] of results.entries()) {
+    const entries = log.filter((e) => e.requestId === compilers[i].requestId);
+    if (r.status === 'fulfilled') {
+      // The entry names the version this submission stored, and that version holds its document.
+      expect(entries.map((e) => [e.outcome, e.detail])).toEqual([['ok', `HN-GA v${r.value.version.version} submitted`]]);
+      const [row] = await a.find(CATALOGUE_VERSIONS, { filter: and(eq('id', 'HN-GA'), eq('version', r.value.version.version)) });
+      expect(row.submittedBy).toBe(compilers[i].user);
+    } else {
+      expect((r.reason as { code?: string }).code).toBe('CONFLICT');
+      expect((r.reason as Error).message).toMatch(/^HN-GA v\d+ was submitted meanwhile by another submission; submit again/);
+      expect(entries.map((e) => e.outcome)).toEqual(['ok', 'refused']);
+    }
+  }
 });

@@ -150,14 +150,16 @@ export async function addVersion(
   by: string,
   status: VersionStatus = 'submitted',
   now = new Date(),
+  /** The version number to store (a submission's, named in its audit entry); default: the next one. */
+  planned?: number,
 ): Promise<CatalogueVersion> {
-  const last = await store.find(CATALOGUE_VERSIONS, {
+  const last = planned !== undefined ? [] : await store.find(CATALOGUE_VERSIONS, {
     filter: eq('id', catalogue.id),
     sort: [{ field: 'version', direction: 'desc' }],
     projection: ['version'],
     limit: 1,
   });
-  const version = last.length ? Number(last[0].version) + 1 : 1;
+  const version = planned ?? (last.length ? Number(last[0].version) + 1 : 1);
   const stored: CatalogueVersion = {
     id: catalogue.id,
     version,

@@ -25,7 +25,7 @@ import { invalid } from './document.ts';
 
 export { parseCatalogueText } from './document.ts';
 import type { Catalogue } from '../model/catalogue.ts';
-import { and, eq } from '../store/port.ts';
+import { and, DuplicateKeyError, eq } from '../store/port.ts';
 import { requireCompetent, requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
 import { concerning, perform } from './audit.ts';
 import { revisionState, type RevisionState } from './deadlines.ts';
@@ -160,7 +160,19 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
       resources: resourcesOf(catalogue),
       apply: async () => {
         await ensureCatalogueIndexes(env.store);
-        const version = await addVersion(env.store, catalogue, actor.user, 'submitted', env.now);
+        // Stored under the number its entry names: two submissions of one catalogue at once both planned
+        // it, the unique (id, version) lets one through, and the other is refused (it stored nothing),
+        // rather than taking the next number behind an entry that names another or failing with the
+        // store's own words.
+        let version: CatalogueVersion;
+        try {
+          version = await addVersion(env.store, catalogue, actor.user, 'submitted', env.now, next);
+        } catch (err) {
+          if (err instanceof DuplicateKeyError) {
+            throw conflict(`${catalogue.id} v${next} was submitted meanwhile by another submission; submit again to store this document as the next version.`);
+          }
+          throw err;
+        }
         return { version, warnings };
       },
     };
