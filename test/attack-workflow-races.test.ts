@@ -2,7 +2,8 @@
 // Stores on one data folder, as two gateways) acting on the same record at once. Each time exactly one
 // action takes effect; the loser gets CONFLICT with a plain sentence, and the log holds one "done" entry
 // for the record, the loser's attempt marked as such.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -184,4 +185,26 @@ it('two compilers submitting versions of one catalogue at once: each entry names
       expect(entries.map((e) => e.outcome)).toEqual(['ok', 'refused']);
     }
   }
+});
+
+it('`catalogue import` storing a version while a compiler submits one: both stored, under numbers of their own', async () => {
+  const ga = demoCatalogue('public-security.yaml');
+  const file = join(dir, 'ga-import.yaml');
+  writeFileSync(file, stringify({ ...ga, title: 'Imported at once' }));
+  // The submission stores its version (the same next number) between the import's read and its insert.
+  let raced = false;
+  const racing: Store = Object.create(b);
+  racing.insert = async (collection, rows) => {
+    if (collection === CATALOGUE_VERSIONS && !raced) {
+      raced = true;
+      await submitCatalogue(envA(), actor('430000-GA', ['compiler'], 'racing-compiler'), { ...ga, title: 'Submitted at once' });
+    }
+    return b.insert(collection, rows);
+  };
+  const [imported] = await importCatalogueFiles(racing, platform, [file], { publish: false });
+  expect(raced).toBe(true);
+  const rows = await a.find(CATALOGUE_VERSIONS, { filter: eq('id', 'HN-GA') });
+  const version = (title: string) => rows.filter((r) => JSON.parse(String(r.document)).title === title).map((r) => r.version);
+  expect(version('Imported at once')).toEqual([imported.version.version]);
+  expect(version('Submitted at once')).toEqual([imported.version.version - 1]);
 });

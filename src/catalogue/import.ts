@@ -2,7 +2,7 @@
 // without the review workflow. All documents are validated together first; one problem refuses them all.
 import type { Catalogue } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
-import type { Store } from '../store/port.ts';
+import { DuplicateKeyError, type Store } from '../store/port.ts';
 import { DocumentInvalidError } from './problems.ts';
 import { validateCatalogueFiles } from './files.ts';
 import { addVersion, catalogueVersions, ensureCatalogueIndexes, listVersions, markPublished, newerPublished, supersedeOlder, type CatalogueVersion } from './repository.ts';
@@ -110,8 +110,26 @@ async function storeCatalogues(
       out.push({ file, version: same, unchanged: true, ...(opts.publish && same.status !== 'published' ? await publish(store, same) : {}) });
       continue;
     }
-    const version = await addVersion(store, catalogue, opts.by ?? 'operator', 'approved');
+    const version = await addNextVersion(store, catalogue, opts.by ?? 'operator');
     out.push({ file, version, ...(opts.publish ? await publish(store, version) : {}) });
   }
   return out;
+}
+
+/** At most this many tries to take the next version number while submissions take it first. */
+const VERSION_ATTEMPTS = 10;
+
+/**
+ * Stores the catalogue as its next version. A submission (or another import) storing the same number at
+ * once makes the unique (id, version) refuse this one: the number is read again and taken anew (the
+ * import's audit entry names no version), rather than failing with the store's own words.
+ */
+async function addNextVersion(store: Store, catalogue: Catalogue, by: string): Promise<CatalogueVersion> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await addVersion(store, catalogue, by, 'approved');
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError) || attempt >= VERSION_ATTEMPTS) throw err;
+    }
+  }
 }
