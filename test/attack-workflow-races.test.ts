@@ -208,3 +208,17 @@ it('`catalogue import` storing a version while a compiler submits one: both stor
   expect(version('Imported at once')).toEqual([imported.version.version]);
   expect(version('Submitted at once')).toEqual([imported.version.version - 1]);
 });
+
+it('two auditors reviewing one version at once (approve, reject): one review, one CONFLICT, logged refused', async () => {
+  const ga = demoCatalogue('public-security.yaml');
+  const s = await submitCatalogue(envA(), actor('430000-GA', ['compiler']), { ...ga, title: 'Reviewed at once' });
+  const auditors = [actor('430000-ZWB', ['auditor'], 'auditor-1'), actor('430000-ZWB', ['auditor'], 'auditor-2')];
+  const results = await Promise.allSettled([
+    reviewCatalogue(envA(), auditors[0], { id: 'HN-GA', version: s.version.version, decision: 'approve', comment: 'ok' }),
+    reviewCatalogue(envB(), auditors[1], { id: 'HN-GA', version: s.version.version, decision: 'reject', comment: 'no' }),
+  ]);
+  expect(oneWinner(results)).toBe(`HN-GA v${s.version.version} was reviewed meanwhile.`);
+  const [row] = await a.find(CATALOGUE_VERSIONS, { filter: and(eq('id', 'HN-GA'), eq('version', s.version.version)) });
+  expect(row.status).toBe(results[0].status === 'fulfilled' ? 'approved' : 'rejected');
+  expect(await raceEntries('reviewCatalogue', auditors, results)).toEqual(expect.arrayContaining([WON, LOST]));
+});
