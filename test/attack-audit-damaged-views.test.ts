@@ -52,6 +52,9 @@ it.each([
     expect(node.detail).toMatch(reason);
   }
   expect((await seenBy('430000-ZWB', ['supervisor'])).nodes.length).toBeGreaterThan(1);
+  // The usage figures leave it out rather than fail.
+  const usage = await gw.query(`{ usage(from: "2000-01-01", to: "2099-12-31") { resources { resource requests } } }`, { token: await gw.token('430000-SCJG', [], 'reader') });
+  expect(usage.errors, JSON.stringify(usage.errors)).toBeUndefined();
 });
 
 it('an entry whose seq was made a string does not empty the log for every reader', async () => {
