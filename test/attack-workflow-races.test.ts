@@ -222,3 +222,21 @@ it('two auditors reviewing one version at once (approve, reject): one review, on
   expect(row.status).toBe(results[0].status === 'fulfilled' ? 'approved' : 'rejected');
   expect(await raceEntries('reviewCatalogue', auditors, results)).toEqual(expect.arrayContaining([WON, LOST]));
 });
+
+it('two decisions finishing an approval whose grant was never stored: one stores it, the other gets CONFLICT', async () => {
+  const id = await pendingRequest();
+  const approved = await decideSharingRequest(envA(), actor('430000-GA', ['approver']), { id, decision: 'approve' });
+  await a.delete(GRANTS, eq('id', approved.grantId!)); // as an approval killed before its second write leaves it
+  const approvers = [actor('430000-GA', ['approver'], 'finisher-1'), actor('430000-GA', ['approver'], 'finisher-2')];
+  const results = await Promise.allSettled([
+    decideSharingRequest(envA(), approvers[0], { id, decision: 'approve' }),
+    decideSharingRequest(envB(), approvers[1], { id, decision: 'approve' }),
+  ]);
+  // Stored meanwhile (both checked first), or already approved (the loser checked after the store).
+  const message = oneWinner(results);
+  expect([`Sharing request ${id}'s grant ${approved.grantId} was stored meanwhile; nothing was left to finish.`, `Sharing request ${id} was already approved by u on ${approved.decidedAt}.`]).toContain(message);
+  expect(await a.count(GRANTS, eq('id', approved.grantId!))).toBe(1);
+  const loser = message.includes('meanwhile') ? LOST : { won: false, entries: ['refused'] };
+  expect(await raceEntries('decideSharingRequest', approvers, results)).toEqual(expect.arrayContaining([WON, loser]));
+  await revokeGrant(envA(), actor('430000-GA', ['approver']), { id: approved.grantId! });
+});

@@ -122,12 +122,14 @@ async function unstoredGrant(store: Store, request: SharingRequest): Promise<Gra
   return typeof row?.approvedGrant === 'string' ? (JSON.parse(row.approvedGrant) as Grant) : null;
 }
 
-/** Stores an approval's grant, once: another process may be storing it too. */
-async function storeApprovedGrant(store: Store, grant: Grant): Promise<void> {
+/** Stores an approval's grant, once: another process may be storing it too. True when this call stored it. */
+async function storeApprovedGrant(store: Store, grant: Grant): Promise<boolean> {
   try {
     await storeGrant(store, grant);
+    return true;
   } catch (err) {
     if (!(err instanceof DuplicateKeyError && (await getGrant(store, grant.id)))) throw err;
+    return false;
   }
 }
 
@@ -342,7 +344,10 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
         detail: `sharing request ${request.id} approved by ${request.decidedBy} on ${request.decidedAt}: its grant ${unstored.id}, not stored then, stored now`,
         resources: [concerning(request.resource, request.provider, unstored.items)],
         apply: async () => {
-          await storeApprovedGrant(env.store, unstored);
+          // Two decisions finishing it at once (or the approval itself, still alive): one stores it.
+          if (!(await storeApprovedGrant(env.store, unstored))) {
+            throw conflict(`Sharing request ${request.id}'s grant ${unstored.id} was stored meanwhile; nothing was left to finish.`);
+          }
           return (await getSharingRequest(env.store, request.id))!;
         },
       };
