@@ -2,13 +2,13 @@
 // or CSV records into a published resource, all-or-nothing unless --skip-invalid. A progress bar on a
 // terminal; a summary line with the time taken and the rate. Exit 0 when every record was written, 1 when
 // the file was refused, 3 when --skip-invalid wrote the valid records and rejected others.
-import { codeKey } from '../catalogue/codes.ts';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Resource } from '../model/catalogue.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import { formatDuration, formatRate, summaryLine, type ImportProgress, type ImportSummary } from '../records/import.ts';
 import { importCorrecting, type Objection } from '../workflow/objections.ts';
+import { findPublishedResource as findIn } from '../workflow/resource-info.ts';
 import { OPERATOR } from './grant.ts';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/port.ts';
@@ -22,16 +22,16 @@ interface ImportCommandOptions extends CommonOptions {
 
 /** The published resource with this code, or a UserError listing the codes there are. */
 export async function findPublishedResource(store: Store, code: string): Promise<Resource> {
-  const resources = (await publishedCatalogues(store)).flatMap((c) => c.resources);
-  if (resources.length === 0) {
+  const catalogues = await publishedCatalogues(store);
+  if (catalogues.length === 0) {
     throw new UserError('no catalogue is published yet; publish one first (govgraph catalogue import FILE... --publish)');
   }
-  const resource = resources.find((r) => codeKey(r.code) === codeKey(code.trim())); // codes ignore case, as everywhere
-  if (!resource) {
-    const known = resources.map((r) => r.code).sort();
+  const found = findIn(catalogues, code); // codes ignore case, as the workflow's lookups
+  if (!found) {
+    const known = catalogues.flatMap((c) => c.resources.map((r) => r.code)).sort();
     throw new UserError(`no published resource ${code}; published resources are: ${known.join(', ')}`);
   }
-  return resource;
+  return found.resource;
 }
 
 /** A progress bar on stderr over the bytes of the file, with the rate, the elapsed time and the ETA. */
