@@ -1188,6 +1188,17 @@ describe('SQLite store', () => {
     };
   });
 
+  describe('every read that may walk the collection on a reader thread', () => {
+    contract(() => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'govgraph-store-'));
+      dirs.push(dir);
+      return {
+        open: () => openSqliteStore(path.join(dir, 'data'), { readerThreadRows: -1 }),
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    });
+  });
+
   describe('SQLite specifics', () => {
     let dir: string;
     let store: SqliteStore;

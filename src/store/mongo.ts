@@ -318,11 +318,13 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       if (query.sort && query.sort.length > 0) options.sort = toMongoSort(query.sort);
       if (query.skip) options.skip = query.skip;
       if (query.limit !== undefined) options.limit = query.limit;
+      if (query.signal) options.signal = query.signal;
       return find(collection, query.filter, query.projection, options);
     },
 
-    async count(collection, filter) {
-      return run(`count in ${collection}`, () => coll(collection).countDocuments(toMongoFilter(filter)));
+    async count(collection, filter, options) {
+      const signal = options?.signal;
+      return run(`count in ${collection}`, () => coll(collection).countDocuments(toMongoFilter(filter), signal ? { signal } : {}));
     },
 
     async findByValues(collection, field, values, projection) {

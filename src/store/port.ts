@@ -47,6 +47,17 @@ export interface FindQuery {
   sort?: SortKey[];
   limit?: number;
   skip?: number;
+  /** See ReadOptions. */
+  signal?: AbortSignal;
+}
+
+/**
+ * How a read may be stopped: once `signal` aborts (its request was cancelled), a read not yet under way
+ * is not started and one under way is no longer waited for (MongoDB's driver ends it; SQLite's reader
+ * threads finish it and drop its answer); the read rejects with the signal's reason.
+ */
+export interface ReadOptions {
+  signal?: AbortSignal;
 }
 
 export interface IndexSpec {
@@ -146,7 +157,7 @@ export interface JoinComparison {
 export interface Store extends ClaimsOnce {
   readonly kind: 'sqlite' | 'mongodb';
   find(collection: string, query: FindQuery): Promise<Row[]>;
-  count(collection: string, filter?: Filter): Promise<number>;
+  count(collection: string, filter?: Filter, options?: ReadOptions): Promise<number>;
   /** Rows whose `field` is one of `values` (any order, missing values simply absent). */
   findByValues(collection: string, field: string, values: Value[], projection?: string[]): Promise<Row[]>;
   /** Inserts rows; all-or-nothing; DuplicateKeyError on a unique-index violation. */
@@ -202,6 +213,14 @@ export function valueKey(value: Value): string | number | boolean | null {
 
 /** Two stored values are the same as the store compares them: decimals by value ("450.1" = "450.10"). */
 export const sameValue = (a: Value | undefined, b: Value | undefined): boolean => valueKey(a ?? null) === valueKey(b ?? null);
+
+/** The store whose `find` and `count` stop once `signal` aborts (ReadOptions); everything else as `store`'s. */
+export function readsStoppedBy(store: Store, signal: AbortSignal): Store {
+  const view = Object.create(store) as Store;
+  view.find = (collection, query) => store.find(collection, query.signal ? query : { ...query, signal });
+  view.count = (collection, filter, options) => store.count(collection, filter, { ...options, signal });
+  return view;
+}
 
 export const and = (...filters: Filter[]): Filter => ({ kind: 'and', filters });
 export const or = (...filters: Filter[]): Filter => ({ kind: 'or', filters });

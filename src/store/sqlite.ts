@@ -56,6 +56,7 @@ import {
 } from './port.ts';
 import { announceWrites } from './changes.ts';
 import { DocCache } from './doc-cache.ts';
+import { ReaderThreads, type ReadMode } from './sqlite-readers.ts';
 import { Decimal } from '../formats/decimal.ts';
 
 export const SQLITE_FILE = 'govgraph.sqlite';
@@ -74,7 +75,20 @@ export interface SqliteStoreOptions {
   lockWaitMs?: number;
   /** How much parsed documents reads keep (doc-cache.ts), in characters of their stored JSON; 0 for none. */
   docCacheChars?: number;
+  /** Collections of more rows than this read on reader threads what may walk much of them; default 50,000. */
+  readerThreadRows?: number;
+  /** How many reader threads at most; default 2. */
+  readerThreads?: number;
 }
+
+/**
+ * Above this many rows a collection's reads that may walk much of it run on reader threads
+ * (sqlite-readers.ts): a walk of 50,000 documents holds a thread about 0.1 s, and a thread's read costs
+ * about 0.1 ms more than one on the event loop.
+ */
+export const DEFAULT_READER_THREAD_ROWS = 50_000;
+/** A page with no filter walks no more than its limit and skip: up to this many rows it stays on the event loop. */
+const PAGE_WALK_MAX = 1000;
 
 /** 32 million characters of stored JSON: about 90,000 of the demo's records, 1,000 of a catalogue with 2,000 items. */
 export const DEFAULT_DOC_CACHE_CHARS = 32_000_000;
@@ -85,12 +99,43 @@ export const DEFAULT_DOC_CACHE_CHARS = 32_000_000;
  */
 const CACHED_READ_MAX_ROWS = 1000;
 
+/**
+ * How far a read may walk, by its shape: a page with no filter stops after its rows, a lookup by the values
+ * of one item reads what an index finds; anything else (a `contains`, a range, several conditions, a count of
+ * everything) may walk the whole collection.
+ */
+type Walk = 'page' | 'lookup' | 'any';
+
+function walkOf(filter: Filter | undefined, limit?: number, skip?: number): Walk {
+  if (filter?.kind === 'and' && filter.filters.length <= 1) return walkOf(filter.filters[0], limit, skip);
+  if (filter === undefined) return limit !== undefined && limit + (skip ?? 0) <= PAGE_WALK_MAX ? 'page' : 'any';
+  return filter.kind === 'in' || (filter.kind === 'compare' && filter.op === 'eq') ? 'lookup' : 'any';
+}
+
+/**
+ * True when a read of this walk and plan (EXPLAIN QUERY PLAN's lines) stays short on any collection: a page
+ * with no filter that needs no sort of its own, or a lookup that finds its rows through unique indexes
+ * (`unique`: their names), whose rows are no more than its values, sorted or not.
+ */
+function staysShort(walk: Walk, plan: string[], unique: ReadonlySet<string>): boolean {
+  if (walk === 'page') return !plan.some((line) => line.includes('TEMP B-TREE'));
+  if (walk === 'any') return false;
+  return plan.every((line) => {
+    if (line.startsWith('SCAN')) return line.startsWith('SCAN json_each'); // the values of an `in`
+    if (!line.startsWith('SEARCH')) return true;
+    const index = /USING (?:COVERING )?INDEX (.+?) \(/.exec(line)?.[1];
+    return line.includes('USING INTEGER PRIMARY KEY') || (index !== undefined && unique.has(index));
+  });
+}
+
 /** The SQLite store, with what tests and tools need beyond the port. */
 export interface SqliteStore extends Store {
   readonly kind: 'sqlite';
   readonly file: string;
   /** The `EXPLAIN QUERY PLAN` lines of the statement `find` would run. */
   explainFind(collection: string, query: FindQuery): string[];
+  /** How many reads have run on reader threads (sqlite-readers.ts) since the store was opened. */
+  readonly threadReads: number;
 }
 
 type Param = string | number | null;
@@ -568,6 +613,61 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
   }
 
 
+  // Reads that may walk much of a large collection run on reader threads (sqlite-readers.ts).
+  const readerRows = options.readerThreadRows ?? DEFAULT_READER_THREAD_ROWS;
+  const readers = new ReaderThreads(file, { busyMs: lockWaitMs, size: options.readerThreads });
+  /** About how many rows each collection holds (its largest rowid), asked at most once a second. */
+  const sizes = new Map<string, { rows: number; at: number }>();
+  let threadReads = 0;
+  /** Whether each read's SQL stays short (staysShort), by its text. */
+  const shortReads = new Map<string, boolean>();
+
+  function isLarge(collection: string): boolean {
+    const now = Date.now();
+    let size = sizes.get(collection);
+    if (size === undefined || now - size.at > 1000) {
+      let rows = 0;
+      try {
+        rows = Number(prepare(`SELECT coalesce(max(id), 0) FROM ${table(collection)}`).pluck().get());
+      } catch {
+        // No such collection (it reads as empty) or a store that fails: the read itself says so.
+      }
+      if (sizes.size >= STATEMENT_CACHE_SIZE) sizes.clear();
+      sizes.set(collection, (size = { rows, at: now }));
+    }
+    return size.rows > readerRows;
+  }
+
+  /** True when a read of a large collection with this SQL should run on a reader thread. */
+  function onThread(walk: Walk, { sql, params }: Sql): boolean {
+    let short = shortReads.get(sql);
+    if (short === undefined) {
+      if (walk === 'any') return true;
+      let plan: string[];
+      try {
+        plan = (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+      } catch {
+        return true; // the thread's read gives the error
+      }
+      const unique = new Set(prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql LIKE 'CREATE UNIQUE %'").pluck().all() as string[]);
+      if (shortReads.size >= STATEMENT_CACHE_SIZE) shortReads.clear();
+      shortReads.set(sql, (short = staysShort(walk, plan, unique)));
+    }
+    return !short;
+  }
+
+  /** A read on a reader thread; a collection that does not exist reads as empty, as `read` has it. */
+  async function readOnThread<T>(what: string, empty: T, { sql, params }: Sql, mode: ReadMode, signal?: AbortSignal): Promise<T> {
+    if (!db.open) throw new StoreUnavailableError(`the SQLite store ${file} is closed`);
+    threadReads++;
+    try {
+      return (await readers.read(sql, params, mode, signal)) as T;
+    } catch (error) {
+      if (isNoSuchTable(error)) return empty;
+      throw translate(error, what);
+    }
+  }
+
   /** Runs a read (or a single statement); a collection that does not exist reads as empty. */
   async function read<T>(what: string, empty: T, run: () => T): Promise<T> {
     try {
@@ -714,21 +814,33 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     );
   };
 
+  /** A row read with its rowid, carrying it as ROW_ORDER. */
+  const withRowOrder = (pick: Statement['pick']) => ([id, doc]: [number, string]): Row => {
+    const row = pick ? pick(parseDoc(doc)) : parseDoc(doc);
+    row[ROW_ORDER] = id;
+    return row;
+  };
+
   /** Rows carrying their rowid as ROW_ORDER (its projection names it): read past the cache. */
   const findWithRowOrder = (collection: string, query: FindQuery): Promise<Row[]> => {
     const { sql, params, pick } = findStatement(collection, query);
-    return read(`find in ${collection}`, [], () =>
-      (prepare(sql).raw().all(...params) as [number, string][]).map(([id, doc]) => {
-        const row = pick ? pick(parseDoc(doc)) : parseDoc(doc);
-        row[ROW_ORDER] = id;
-        return row;
-      }),
-    );
+    return read(`find in ${collection}`, [], () => (prepare(sql).raw().all(...params) as [number, string][]).map(withRowOrder(pick)));
   };
 
   const find = async (collection: string, query: FindQuery, rows = query.limit): Promise<Row[]> => {
     if (query.limit === 0) return [];
-    if (query.projection?.includes(ROW_ORDER)) return findWithRowOrder(collection, query);
+    if (query.signal?.aborted) throw query.signal.reason;
+    const withId = query.projection?.includes(ROW_ORDER) ?? false;
+    if (isLarge(collection)) {
+      const statement = findStatement(collection, query);
+      if (onThread(walkOf(query.filter, query.limit, query.skip), statement)) {
+        const what = `find in ${collection}`;
+        if (withId) return ((await readOnThread(what, [], statement, 'rows', query.signal)) as [number, string][]).map(withRowOrder(statement.pick));
+        const docs = (await readOnThread(what, [], statement, 'all', query.signal)) as string[];
+        return docs.map(statement.pick ? (doc) => statement.pick!(parseDoc(doc)) : parseDoc);
+      }
+    }
+    if (withId) return findWithRowOrder(collection, query);
     return readRows(collection, query.projection, rows, (ids) => findStatement(collection, query, ids ? 'id' : undefined));
   };
 
@@ -812,10 +924,14 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       return find(collection, query);
     },
 
-    async count(collection, filter) {
+    async count(collection, filter, options) {
+      const signal = options?.signal;
+      if (signal?.aborted) throw signal.reason;
       const where = compileFilter(filter);
       const sql = `SELECT count(*) FROM ${table(collection)} WHERE ${where.sql}`;
-      return read(`count in ${collection}`, 0, () => prepare(sql).pluck().get(...where.params) as number);
+      const what = `count in ${collection}`;
+      if (isLarge(collection) && onThread(walkOf(filter), { sql, params: where.params })) return readOnThread(what, 0, { sql, params: where.params }, 'value', signal);
+      return read(what, 0, () => prepare(sql).pluck().get(...where.params) as number);
     },
 
     async findByValues(collection, field, values, projection) {
@@ -971,6 +1087,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       if (existing !== undefined && (existing === 1) !== unique) {
         throw new Error(`ensureIndex on ${collection}: an index on ${fields.join(', ')} exists with unique=${existing === 1}`);
       }
+      shortReads.clear(); // a read's plan may change with the index
       await write(`ensureIndex on ${collection}`, collection, () => {
         db.exec(
           `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteId(name)} ON ${table(collection)} (${fields.map(expr).join(', ')})`,
@@ -996,6 +1113,8 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
         await whenUnlocked(`dropCollection ${collection}`, lockWaitMs, () =>
           db.transaction(() => {
             docs?.forget(collection);
+            shortReads.clear();
+            sizes.delete(collection);
             db.exec(`DROP TABLE IF EXISTS ${table(collection)}`);
             prepare('DELETE FROM _govgraph_indexes WHERE collection = ?').run(collection);
           }).immediate(),
@@ -1012,8 +1131,13 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     claimOnce,
 
     async close() {
+      await readers.close();
       statements.clear();
       if (db.open) db.close();
+    },
+
+    get threadReads() {
+      return threadReads;
     },
 
     explainFind(collection, query) {

@@ -1,0 +1,192 @@
+// Reader threads of the embedded store: SQLite reads that no index bounds, run off the event loop.
+//
+// better-sqlite3 is synchronous, so a read on the gateway's own connection holds the event loop until it
+// ends: a `contains` page over a million records held it 2.4 s, and every other request, `/healthz` and the
+// time limit waited for it. sqlite.ts sends such reads (a large collection, a plan that may walk much of
+// it: sqlite-read-plan.ts) here instead. Each thread has a connection of its own to the same file; in WAL
+// mode it reads the last committed state, as the gateway's own connection would (a write of this process
+// is committed before its caller goes on, so a read after it sees it).
+//
+// A read queued behind others is dropped when its signal aborts before it starts (its request was
+// cancelled). A statement already running ends as it would: SQLite offers no interrupt through
+// better-sqlite3, and ending a thread does not stop its native code either.
+//
+// The threads' code is plain JavaScript evaluated as a CommonJS worker (`eval: true`), so that it runs
+// the same from the TypeScript sources (tests) and the built files; it requires better-sqlite3 by the
+// path this module resolves.
+
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+export type ReadParam = string | number | null;
+
+/** `all`: every row's first column; `rows`: every row as an array; `value`: the first row's first column. */
+export type ReadMode = 'all' | 'rows' | 'value';
+
+interface Job {
+  id: number;
+  sql: string;
+  params: ReadParam[];
+  mode: ReadMode;
+}
+
+interface Reply {
+  id: number;
+  result?: unknown;
+  error?: { message: string; code: string };
+}
+
+const THREAD_CODE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = ' + workerData.busyMs);
+db.pragma('query_only = 1');
+const statements = new Map();
+function statement(sql) {
+  let s = statements.get(sql);
+  if (s === undefined) {
+    if (statements.size >= 200) statements.delete(statements.keys().next().value);
+    s = db.prepare(sql);
+    statements.set(sql, s);
+  }
+  return s;
+}
+parentPort.on('message', (job) => {
+  try {
+    const s = statement(job.sql);
+    const result = job.mode === 'rows' ? s.raw(true).all(...job.params)
+      : job.mode === 'value' ? s.pluck(true).get(...job.params)
+      : s.pluck(true).all(...job.params);
+    parentPort.postMessage({ id: job.id, result });
+  } catch (error) {
+    parentPort.postMessage({ id: job.id, error: { message: String(error && error.message), code: String(error && error.code) } });
+  }
+});
+`;
+
+const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
+
+interface Pending {
+  job: Job;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  signal?: AbortSignal;
+}
+
+interface Thread {
+  worker: Worker;
+  busy: Pending | undefined;
+}
+
+export interface ReaderThreadsOptions {
+  /** How many threads at most (default 2): they share the machine's cores with the gateway. */
+  size?: number;
+  /** How long a thread's read waits for a lock synchronously (it holds only its own thread). */
+  busyMs: number;
+}
+
+/** A pool of reader threads on one SQLite file, started on its first read. */
+export class ReaderThreads {
+  private readonly threads: Thread[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+  private readonly size: number;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: ReaderThreadsOptions,
+  ) {
+    this.size = Math.max(1, options.size ?? 2);
+  }
+
+  /**
+   * Runs a read on a thread. An error of SQLite comes back as better-sqlite3's SqliteError (its message and
+   * code), so the caller translates it as it would its own. Rejects with the signal's reason when the
+   * signal aborts first.
+   */
+  read(sql: string, params: ReadParam[], mode: ReadMode, signal?: AbortSignal): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error(`the reader threads of ${this.file} are closed`));
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const pending: Pending = { job: { id: this.nextId++, sql, params, mode }, resolve, reject, signal };
+      if (signal) {
+        const onAbort = () => {
+          // Queued: dropped. Running: its answer is no longer waited for (the thread finishes it).
+          const at = this.queue.indexOf(pending);
+          if (at >= 0) this.queue.splice(at, 1);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        const settle = { resolve, reject };
+        pending.resolve = (value) => (signal.removeEventListener('abort', onAbort), settle.resolve(value));
+        pending.reject = (error) => (signal.removeEventListener('abort', onAbort), settle.reject(error));
+      }
+      this.queue.push(pending);
+      this.dispatch();
+    });
+  }
+
+  /** Reads waiting for a thread, and threads reading (for tests and the log). */
+  get load(): { queued: number; running: number } {
+    return { queued: this.queue.length, running: this.threads.filter((t) => t.busy).length };
+  }
+
+  /** Ends the threads; reads queued or under way fail (a statement under way ends first: terminate waits for it). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const closed = () => new Error(`the reader threads of ${this.file} are closed`);
+    for (const pending of this.queue.splice(0)) pending.reject(closed());
+    const threads = this.threads.splice(0);
+    for (const thread of threads) thread.busy?.reject(closed());
+    await Promise.all(threads.map((t) => t.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const thread = this.threads.find((t) => t.busy === undefined) ?? this.start();
+      if (thread === undefined) return;
+      const pending = this.queue.shift()!;
+      thread.busy = pending;
+      thread.worker.ref(); // a read under way keeps the process alive, as a read of its own connection would
+      thread.worker.postMessage(pending.job);
+    }
+  }
+
+  /** A new thread when the pool has room, else undefined. */
+  private start(): Thread | undefined {
+    if (this.threads.length >= this.size) return undefined;
+    const worker = new Worker(THREAD_CODE, {
+      eval: true,
+      workerData: { driver: driverPath, file: this.file, busyMs: this.options.busyMs },
+    });
+    const thread: Thread = { worker, busy: undefined };
+    worker.on('message', (reply: Reply) => {
+      const pending = thread.busy;
+      thread.busy = undefined;
+      thread.worker.unref(); // an idle thread keeps no process alive
+      if (pending !== undefined && pending.job.id === reply.id) {
+        const error = reply.error;
+        if (error) pending.reject(error.code.startsWith('SQLITE_') ? new Database.SqliteError(error.message, error.code) : new Error(error.message));
+        else pending.resolve(reply.result);
+      }
+      this.dispatch();
+    });
+    worker.on('error', (error) => this.lose(thread, error));
+    worker.on('exit', () => this.lose(thread, new Error('a reader thread of the SQLite store ended')));
+    this.threads.push(thread);
+    return thread;
+  }
+
+  /** A thread failed or ended: its read fails, and the next read starts another. */
+  private lose(thread: Thread, error: unknown): void {
+    const at = this.threads.indexOf(thread);
+    if (at < 0) return;
+    this.threads.splice(at, 1);
+    thread.busy?.reject(error);
+    thread.busy = undefined;
+    if (!this.closed) this.dispatch();
+  }
+}

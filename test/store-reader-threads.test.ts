@@ -1,0 +1,144 @@
+// The embedded store's reader threads (src/store/sqlite-readers.ts): a read that may walk much of a large
+// collection runs off the event loop, answers what the gateway's own connection would, and is dropped
+// while it waits once its signal aborts. Timers keep running through such a read: that is what lets the
+// time limit, `/healthz` and every other request answer while it goes on.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.ts';
+import type { Filter, FindQuery, Row } from '../src/store/port.ts';
+
+const ROWS = 300_000;
+const C = 'r_990000_big_people';
+const contains = (field: string, value: string): Filter => ({ kind: 'contains', field, value });
+
+/** The longest the event loop went without running a 2 ms timer while `work` ran, and how long `work` took. */
+async function loopHeld<T>(work: () => Promise<T>): Promise<{ heldMs: number; tookMs: number; result: T }> {
+  let heldMs = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    heldMs = Math.max(heldMs, now - last);
+    last = now;
+  }, 2);
+  const start = performance.now();
+  try {
+    const result = await work();
+    return { heldMs: Math.max(heldMs, performance.now() - last), tookMs: performance.now() - start, result };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+describe('SQLite reader threads', () => {
+  let dir: string;
+  let threads: SqliteStore; // the default: large collections' long reads on threads
+  let inline: SqliteStore; // the same folder, every read on the event loop
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'govgraph-readers-'));
+    threads = await openSqliteStore(dir);
+    inline = await openSqliteStore(dir, { readerThreadRows: Number.POSITIVE_INFINITY });
+    await threads.ensureIndex(C, { fields: ['id'], unique: true });
+    await threads.ensureIndex(C, { fields: ['region'] });
+    async function* batches() {
+      for (let b = 0; b < ROWS / 10_000; b++) {
+        yield Array.from({ length: 10_000 }, (_, i): Row => {
+          const n = b * 10_000 + i;
+          return { id: `P${String(n).padStart(7, '0')}`, name: `resident ${n} of the county ${'x'.repeat(30)}`, region: `42${String(n % 7).padStart(2, '0')}00`, age: n % 97 };
+        });
+      }
+    }
+    await threads.upsertAll(C, 'id', batches());
+  }, 120_000);
+  afterAll(async () => {
+    await threads?.close();
+    await inline?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const slowFind: FindQuery = { filter: contains('name', 'no such text'), sort: [{ field: 'id', direction: 'asc' }], limit: 50 };
+
+  it('reads a page with `contains` over 300,000 records without holding the event loop', async () => {
+    const before = threads.threadReads;
+    const onThread = await loopHeld(() => threads.find(C, slowFind));
+    const onLoop = await loopHeld(() => inline.find(C, slowFind));
+    expect(onThread.result).toEqual([]);
+    expect(onLoop.result).toEqual([]);
+    expect(threads.threadReads).toBe(before + 1);
+    // On the event loop the read holds it for its whole length; on a thread timers keep running.
+    expect(onLoop.heldMs).toBeGreaterThan(onLoop.tookMs * 0.8);
+    expect(onThread.heldMs).toBeLessThan(Math.max(onThread.tookMs / 4, 10));
+  });
+
+  it('counts with `contains` on a thread, and gives what the event loop would', async () => {
+    const before = threads.threadReads;
+    const counted = await loopHeld(() => threads.count(C, contains('name', '99')));
+    expect(threads.threadReads).toBe(before + 1);
+    expect(counted.result).toBe(await inline.count(C, contains('name', '99')));
+    expect(counted.result).toBeGreaterThan(1000);
+    expect(counted.heldMs).toBeLessThan(Math.max(counted.tookMs / 4, 10));
+  });
+
+  it('answers every kind of long read as the event loop does: ranges, sorts no index serves, projections, row order, skip', async () => {
+    const queries: FindQuery[] = [
+      { filter: { kind: 'compare', field: 'age', op: 'gte', value: 95 }, sort: [{ field: 'age', direction: 'desc' }, { field: 'id', direction: 'asc' }], limit: 20, skip: 7 },
+      { filter: { kind: 'and', filters: [{ kind: 'compare', field: 'region', op: 'eq', value: '420300' }, contains('name', '77')] }, projection: ['id', 'age'], limit: 30 },
+      { filter: { kind: 'startsWith', field: 'id', value: 'P00012' }, projection: ['id', '_id'], sort: [{ field: 'id', direction: 'desc' }] },
+      { sort: [{ field: 'name', direction: 'desc' }], limit: 5 },
+      { filter: { kind: 'in', field: 'region', values: ['420100', null] }, limit: 3 },
+    ];
+    for (const query of queries) {
+      const before = threads.threadReads;
+      expect(await threads.find(C, query)).toEqual(await inline.find(C, query));
+      expect(threads.threadReads, JSON.stringify(query)).toBe(before + 1);
+    }
+  });
+
+  it('keeps short reads on the event loop: a lookup by a unique key, its values, a first page in key order', async () => {
+    const before = threads.threadReads;
+    expect(await threads.find(C, { filter: { kind: 'compare', field: 'id', op: 'eq', value: 'P0000042' }, limit: 1 })).toHaveLength(1);
+    expect(await threads.find(C, { filter: { kind: 'in', field: 'id', values: ['P0000001', 'P0000002', 'P9999999'] } })).toHaveLength(2);
+    expect(await threads.findByValues(C, 'id', ['P0000003', 'P0000004'])).toHaveLength(2);
+    expect(await threads.find(C, { sort: [{ field: 'id', direction: 'asc' }], limit: 50 })).toHaveLength(50);
+    expect(await threads.count(C, { kind: 'compare', field: 'id', op: 'eq', value: 'P0000042' })).toBe(1);
+    expect(threads.threadReads).toBe(before);
+    // A value of an item many records share is no lookup: it may find most of them.
+    await threads.count(C, { kind: 'compare', field: 'region', op: 'eq', value: '420100' });
+    expect(threads.threadReads).toBe(before + 1);
+  });
+
+  it('drops a read waiting for a thread once its signal aborts, with the signal’s reason', async () => {
+    const one = await openSqliteStore(dir, { readerThreads: 1 });
+    try {
+      const first = one.find(C, slowFind);
+      const controller = new AbortController();
+      const second = one.count(C, contains('name', 'abc'), { signal: controller.signal });
+      const reason = new Error('the client left');
+      const aborted = performance.now();
+      setTimeout(() => controller.abort(reason), 5);
+      await expect(second).rejects.toBe(reason);
+      const refusedAfter = performance.now() - aborted;
+      const firstRows = await first;
+      const firstEnded = performance.now() - aborted;
+      expect(firstRows).toEqual([]);
+      expect(refusedAfter).toBeLessThan(firstEnded);
+      // A signal aborted before the read: refused at once, on the event loop as on a thread.
+      await expect(one.find(C, { ...slowFind, signal: controller.signal })).rejects.toBe(reason);
+      await expect(one.count(C, undefined, { signal: controller.signal })).rejects.toBe(reason);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('reads a collection that does not exist as empty, and fails plainly once closed', async () => {
+    const all = await openSqliteStore(dir, { readerThreadRows: -1 });
+    expect(await all.find('r_990000_none', { filter: contains('name', 'x') })).toEqual([]);
+    expect(await all.count('r_990000_none', contains('name', 'x'))).toBe(0);
+    expect(all.threadReads).toBe(2);
+    const pending = all.count(C, contains('name', 'nothing like it')).then(String, (error: Error) => error.message);
+    await all.close();
+    expect(await pending).toMatch(/reader threads .* are closed/);
+    await expect(all.find(C, slowFind)).rejects.toThrow(/closed/);
+  });
+});
