@@ -664,6 +664,8 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       return (await readers.read(sql, params, mode, signal)) as T;
     } catch (error) {
       if (isNoSuchTable(error)) return empty;
+      // The thread waited for the lock itself (its busy timeout is lockWaitMs), holding only itself.
+      if (isBusy(error)) throw new StoreUnavailableError(`${what}: the database stayed locked by another process for ${lockWaitMs} ms`, { cause: error });
       throw translate(error, what);
     }
   }
