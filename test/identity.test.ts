@@ -128,8 +128,16 @@ describe('bearer tokens with the platform secret', () => {
     expect(await refusal(hs.verify(`Bearer ${await sign({ ...good, roles: 'supervisor' })}`))).toEqual(invalid('invalid'));
   });
 
-  it('a department the platform does not have', async () => {
-    expect(await refusal(hs.verify(`Bearer ${await sign({ ...good, dept: '990000-XX' })}`))).toEqual(invalid('unknown-department'));
+  it('a department the platform does not have, said plainly (the signature is good: `govgraph token` would refuse it too)', async () => {
+    const refused = await refusal(hs.verify(`Bearer ${await sign({ ...good, dept: '990000-XX' })}`));
+    expect(refused).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'unknown-department' });
+    expect(refused.message).toBe(
+      'The token\'s department "990000-XX" is not one of this platform\'s departments (its platform file does not list it, or no longer does): ask the platform\'s operator for a token of a listed department.',
+    );
+    // A long or odd claim is quoted and cut, never printed raw.
+    const odd = await refusal(hs.verify(`Bearer ${await sign({ ...good, dept: `\u001b[2J${'X'.repeat(500)}` })}`));
+    expect(odd.message).toContain('"\\u001b[2JXXXX');
+    expect(odd.message.length).toBeLessThan(300);
   });
 });
 

@@ -183,6 +183,11 @@ function identityOf(payload: JWTPayload, departments: Map<string, Department>, t
     throw tokenError('invalid');
   }
   const department = departments.get(dept);
-  if (!department) throw tokenError('unknown-department');
+  if (!department) {
+    // Told plainly, the signature being good: the general message would send its holder to `govgraph token`,
+    // which refuses that department too. The code is the token's own, quoted (and cut: a claim may be long).
+    const shown = JSON.stringify(dept.length > 64 ? `${dept.slice(0, 64)}…` : dept);
+    throw new AuthenticationError(`The token's department ${shown} is not one of this platform's departments (its platform file does not list it, or no longer does): ask the platform's operator for a token of a listed department.`, 'unknown-department');
+  }
   return { user: sub, dept: department, roles: [...new Set(((roles as string[] | undefined) ?? []).filter(isRole))] };
 }
