@@ -106,6 +106,10 @@ describe('SQLite reader threads', () => {
     // A value of an item many records share is no lookup: it may find most of them.
     await threads.count(C, { kind: 'compare', field: 'region', op: 'eq', value: '420100' });
     expect(threads.threadReads).toBe(before + 1);
+    const linked = await threads.findByValues(C, 'region', ['420600'], ['id']);
+    expect(threads.threadReads).toBe(before + 2);
+    expect(linked).toEqual(await inline.findByValues(C, 'region', ['420600'], ['id']));
+    expect(linked.length).toBe(Math.floor(ROWS / 7));
   });
 
   it('drops a read waiting for a thread once its signal aborts, with the signal’s reason', async () => {

@@ -121,7 +121,7 @@ function staysShort(walk: Walk, plan: string[], unique: ReadonlySet<string>): bo
   if (walk === 'page') return !plan.some((line) => line.includes('TEMP B-TREE'));
   if (walk === 'any') return false;
   return plan.every((line) => {
-    if (line.startsWith('SCAN')) return line.startsWith('SCAN json_each'); // the values of an `in`
+    if (line.startsWith('SCAN')) return line.includes('VIRTUAL TABLE'); // the values of an `in` (json_each)
     if (!line.startsWith('SEARCH')) return true;
     const index = /USING (?:COVERING )?INDEX (.+?) \(/.exec(line)?.[1];
     return line.includes('USING INTEGER PRIMARY KEY') || (index !== undefined && unique.has(index));
@@ -946,6 +946,14 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       // made only when SQLite is read: the cache finds the ids by the values themselves (valuesKey).
       const params = values.map(param);
       const statement = (ids: boolean) => valuesStatement(collection, field, JSON.stringify([...new Set(params)]), projection, ids);
+      if (isLarge(collection)) {
+        // Through an index that is not unique, a value may find much of the collection.
+        const read = statement(false);
+        if (onThread('lookup', read)) {
+          const docs = (await readOnThread(`find in ${collection}`, [], read, 'all')) as string[];
+          return docs.map(read.pick ? (doc) => read.pick!(parseDoc(doc)) : parseDoc);
+        }
+      }
       return readRows(collection, projection, values.length, statement, valuesKey(field, params));
     },
 
