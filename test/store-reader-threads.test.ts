@@ -106,8 +106,12 @@ describe('SQLite reader threads', () => {
     // A value of an item many records share is no lookup: it may find most of them.
     await threads.count(C, { kind: 'compare', field: 'region', op: 'eq', value: '420100' });
     expect(threads.threadReads).toBe(before + 1);
+    // Nor is null, even through a unique index (which holds any number of nulls).
+    await threads.count(C, { kind: 'compare', field: 'id', op: 'eq', value: null });
+    await threads.find(C, { filter: { kind: 'in', field: 'id', values: ['P0000001', null] }, limit: 5 });
+    expect(threads.threadReads).toBe(before + 3);
     const linked = await threads.findByValues(C, 'region', ['420600'], ['id']);
-    expect(threads.threadReads).toBe(before + 2);
+    expect(threads.threadReads).toBe(before + 4);
     expect(linked).toEqual(await inline.findByValues(C, 'region', ['420600'], ['id']));
     expect(linked.length).toBe(Math.floor(ROWS / 7));
   });

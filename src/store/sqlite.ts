@@ -109,7 +109,9 @@ type Walk = 'page' | 'lookup' | 'any';
 function walkOf(filter: Filter | undefined, limit?: number, skip?: number): Walk {
   if (filter?.kind === 'and' && filter.filters.length <= 1) return walkOf(filter.filters[0], limit, skip);
   if (filter === undefined) return limit !== undefined && limit + (skip ?? 0) <= PAGE_WALK_MAX ? 'page' : 'any';
-  return filter.kind === 'in' || (filter.kind === 'compare' && filter.op === 'eq') ? 'lookup' : 'any';
+  // Null is no lookup: a unique index holds any number of nulls.
+  if (filter.kind === 'in') return filter.values.some((v) => v === null || v === undefined) ? 'any' : 'lookup';
+  return filter.kind === 'compare' && filter.op === 'eq' && filter.value !== null ? 'lookup' : 'any';
 }
 
 /**
