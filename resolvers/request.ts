@@ -5,7 +5,7 @@ import type DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import type { Platform } from '../src/model/platform.ts';
-import { readsStoppedBy, type Row, type Store, type Value } from '../src/store/port.ts';
+import type { Row, Store, Value } from '../src/store/port.ts';
 import type { AccessContext } from '../src/access/context.ts';
 import type { Grant } from '../src/access/grant-model.ts';
 import type { Identity } from '../src/identity/verify.ts';
@@ -97,16 +97,19 @@ export function noteRefusal<E extends GraphQLError>(ctx: RequestContext, refusal
  * (its client left, its time limit answered: src/limits/cancel.ts). Every read of a resolver asks here.
  */
 export function readStore(ctx: RequestContext): Store {
-  const cancel = ctx.cancel;
-  if (!cancel) return ctx.store;
-  cancel.check();
-  let store = stoppingStores.get(ctx);
-  if (store === undefined) stoppingStores.set(ctx, (store = readsStoppedBy(ctx.store, cancel.signal)));
-  return store;
+  ctx.cancel?.check();
+  return ctx.store;
 }
 
-/** Each request's store whose reads stop when it is cancelled: one that waits for a reader thread is dropped. */
-const stoppingStores = new WeakMap<RequestContext, Store>();
+/**
+ * What a data read gives the store to stop it once the request is cancelled (ReadOptions): a read waiting
+ * for a reader thread of the embedded store is dropped, and MongoDB's driver ends one under way. Given per
+ * read, not as a store of the request's own: caches of the workflow, the audit log and the limits are
+ * kept per store object.
+ */
+export function readSignal(ctx: RequestContext): AbortSignal | undefined {
+  return ctx.cancel?.signal;
+}
 
 /**
  * The store for a resolver that reads page after page in one call (the usage figures scan the audit log):

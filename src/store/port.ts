@@ -214,14 +214,6 @@ export function valueKey(value: Value): string | number | boolean | null {
 /** Two stored values are the same as the store compares them: decimals by value ("450.1" = "450.10"). */
 export const sameValue = (a: Value | undefined, b: Value | undefined): boolean => valueKey(a ?? null) === valueKey(b ?? null);
 
-/** The store whose `find` and `count` stop once `signal` aborts (ReadOptions); everything else as `store`'s. */
-export function readsStoppedBy(store: Store, signal: AbortSignal): Store {
-  const view = Object.create(store) as Store;
-  view.find = (collection, query) => store.find(collection, query.signal ? query : { ...query, signal });
-  view.count = (collection, filter, options) => store.count(collection, filter, { ...options, signal });
-  return view;
-}
-
 export const and = (...filters: Filter[]): Filter => ({ kind: 'and', filters });
 export const or = (...filters: Filter[]): Filter => ({ kind: 'or', filters });
 export const eq = (field: string, value: Value): Filter => ({ kind: 'compare', field, op: 'eq', value });
