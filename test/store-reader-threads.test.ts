@@ -95,6 +95,20 @@ describe('SQLite reader threads', () => {
     }
   });
 
+  it('joins two large collections for the consistency report on a thread, with the figures the event loop gives', async () => {
+    const left = { collection: C, on: 'id', field: 'region' };
+    const right = { collection: C, on: 'id', field: 'region', filter: { kind: 'compare', field: 'age', op: 'lt', value: 50 } as Filter };
+    const before = threads.threadReads;
+    const joined = await loopHeld(() => threads.compareJoined(left, { ...right, field: 'name' }, 5));
+    expect(threads.threadReads).toBe(before + 2); // the figures, then the sample
+    expect(joined.result).toEqual(await inline.compareJoined(left, { ...right, field: 'name' }, 5));
+    expect(joined.result.compared).toBeGreaterThan(100_000);
+    expect(joined.result.differing).toBe(joined.result.compared);
+    expect(joined.result.sampleKeys).toEqual(['P0000000', 'P0000001', 'P0000002', 'P0000003', 'P0000004']);
+    expect(joined.heldMs).toBeLessThan(Math.max(joined.tookMs / 4, 10));
+    expect((await threads.compareJoined(left, right, 0)).differing).toBe(0);
+  });
+
   it('keeps short reads on the event loop: a lookup by a unique key, its values, a first page in key order', async () => {
     const before = threads.threadReads;
     expect(await threads.find(C, { filter: { kind: 'compare', field: 'id', op: 'eq', value: 'P0000042' }, limit: 1 })).toHaveLength(1);

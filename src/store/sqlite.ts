@@ -45,6 +45,7 @@ import {
   type Filter,
   type FindQuery,
   type IndexSpec,
+  type JoinComparison,
   type MeterOptions,
   type MeterReading,
   type MeterStep,
@@ -1073,18 +1074,31 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       const [ls, rs] = [side(lt, left.filter), side(rt, right.filter)];
       const params = [...ls.params, ...rs.params];
       const from = `FROM ${ls.sql} AS l JOIN ${rs.sql} AS r ON ${q('l', left.on)} = ${q('r', right.on)} WHERE ${q('l', left.on)} IS NOT NULL`;
-      return read(`compare ${left.collection} with ${right.collection}`, { compared: 0, differing: 0, sampleKeys: [] }, () => {
-        const totals = prepare(`SELECT count(*) AS compared, coalesce(sum(${differs}), 0) AS differing ${from}`).get(...params) as { compared: number; differing: number };
-        // In the order the left rows were stored (their first row's rowid), not key order: see JoinComparison.
-        const keys = sample === 0 ? [] : prepare(`SELECT k FROM (SELECT ${q('l', left.on)} AS k, min(l.id) AS o ${from} AND ${differs} GROUP BY k) ORDER BY o LIMIT ?`).pluck().all(...params, sample) as Value[];
-        // Decimal join values are order keys here: the texts of the sample, through the join field's index.
+      const what = `compare ${left.collection} with ${right.collection}`;
+      const totalsSql = `SELECT count(*) AS compared, coalesce(sum(${differs}), 0) AS differing ${from}`;
+      // In the order the left rows were stored (their first row's rowid), not key order: see JoinComparison.
+      const keysSql = `SELECT k FROM (SELECT ${q('l', left.on)} AS k, min(l.id) AS o ${from} AND ${differs} GROUP BY k) ORDER BY o LIMIT ?`;
+      // Decimal join values are order keys here: the texts of the sample, through the join field's index.
+      const textsOf = (keys: Value[]): Value[] => {
         const texts = new Map<unknown, string>();
         if (keys.length > 0) {
           const sql = `SELECT ${expr(left.on)} AS k, json_extract(doc, '$."${DECIMALS}".${left.on}') AS t FROM ${lt} WHERE ${expr(left.on)} IN (SELECT value FROM json_each(?)) AND t IS NOT NULL`;
           for (const { k, t } of prepare(sql).all(JSON.stringify(keys)) as { k: unknown; t: string }[]) texts.set(k, t);
         }
-        const sampleKeys = keys.map((k) => (texts.has(k) ? Decimal.fromStored(texts.get(k)!) : k));
-        return { compared: totals.compared, differing: totals.differing, sampleKeys };
+        return keys.map((k) => (texts.has(k) ? Decimal.fromStored(texts.get(k)!) : k));
+      };
+      const none: JoinComparison = { compared: 0, differing: 0, sampleKeys: [] };
+      if (isLarge(left.collection) || isLarge(right.collection)) {
+        // Both joins walk every row of a side: on reader threads.
+        const totals = (await readOnThread(what, [[0, 0]], { sql: totalsSql, params }, 'rows')) as [number, number][];
+        const keys = sample === 0 ? [] : ((await readOnThread(what, [], { sql: keysSql, params: [...params, sample] }, 'all')) as Value[]);
+        const [[compared, differing]] = totals;
+        return { compared, differing, sampleKeys: await read(what, [], () => textsOf(keys)) };
+      }
+      return read(what, none, () => {
+        const totals = prepare(totalsSql).get(...params) as { compared: number; differing: number };
+        const keys = sample === 0 ? [] : (prepare(keysSql).pluck().all(...params, sample) as Value[]);
+        return { compared: totals.compared, differing: totals.differing, sampleKeys: textsOf(keys) };
       });
     },
 
