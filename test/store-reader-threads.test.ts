@@ -130,6 +130,21 @@ describe('SQLite reader threads', () => {
     expect(linked.length).toBe(Math.floor(ROWS / 7));
   });
 
+  it('reads a lookup of more values than a page holds on a thread: 100,000 keys of a request walk as long as a scan', async () => {
+    const keys = Array.from({ length: 5000 }, (_, i) => `P${String(i * 3).padStart(7, '0')}`);
+    const sorted: FindQuery = { filter: { kind: 'in', field: 'id', values: keys }, sort: [{ field: 'name', direction: 'desc' }, { field: 'id', direction: 'asc' }], projection: ['id', 'age'], limit: 21 };
+    const before = threads.threadReads;
+    expect(await threads.find(C, sorted)).toEqual(await inline.find(C, sorted));
+    expect(await threads.count(C, sorted.filter)).toBe(5000);
+    const linked = await threads.findByValues(C, 'id', keys, ['id']);
+    expect(threads.threadReads).toBe(before + 3);
+    expect(linked).toEqual(await inline.findByValues(C, 'id', keys, ['id']));
+    // A page's worth stays on the event loop.
+    await threads.find(C, { ...sorted, filter: { kind: 'in', field: 'id', values: keys.slice(0, 1000) } });
+    await threads.findByValues(C, 'id', keys.slice(0, 1000), ['id']);
+    expect(threads.threadReads).toBe(before + 3);
+  });
+
   it('drops a read waiting for a thread once its signal aborts, with the signal’s reason', async () => {
     const one = await openSqliteStore(dir, { readerThreads: 1 });
     try {

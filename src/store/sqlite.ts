@@ -90,6 +90,8 @@ export interface SqliteStoreOptions {
 export const DEFAULT_READER_THREAD_ROWS = 50_000;
 /** A page with no filter walks no more than its limit and skip: up to this many rows it stays on the event loop. */
 const PAGE_WALK_MAX = 1000;
+/** A lookup (`in`, findByValues) of more values than this may walk as long as a scan: it runs on a thread. */
+const LOOKUP_VALUES_MAX = 1000;
 
 /** 32 million characters of stored JSON: about 90,000 of the demo's records, 1,000 of a catalogue with 2,000 items. */
 export const DEFAULT_DOC_CACHE_CHARS = 32_000_000;
@@ -110,8 +112,9 @@ type Walk = 'page' | 'lookup' | 'any';
 function walkOf(filter: Filter | undefined, limit?: number, skip?: number): Walk {
   if (filter?.kind === 'and' && filter.filters.length <= 1) return walkOf(filter.filters[0], limit, skip);
   if (filter === undefined) return limit !== undefined && limit + (skip ?? 0) <= PAGE_WALK_MAX ? 'page' : 'any';
-  // Null is no lookup: a unique index holds any number of nulls.
-  if (filter.kind === 'in') return filter.values.some((v) => v === null || v === undefined) ? 'any' : 'lookup';
+  // Null is no lookup: a unique index holds any number of nulls. Nor are more values than a page's rows: a
+  // request's variables may hold 100,000 keys (a 1 MB body), each found and sorted on the event loop.
+  if (filter.kind === 'in') return filter.values.length > LOOKUP_VALUES_MAX || filter.values.some((v) => v === null || v === undefined) ? 'any' : 'lookup';
   return filter.kind === 'compare' && filter.op === 'eq' && filter.value !== null ? 'lookup' : 'any';
 }
 
@@ -952,7 +955,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       if (isLarge(collection)) {
         // Through an index that is not unique, a value may find much of the collection.
         const read = statement(false);
-        if (onThread('lookup', read)) {
+        if (onThread(values.length > LOOKUP_VALUES_MAX ? 'any' : 'lookup', read)) {
           const docs = (await readOnThread(`find in ${collection}`, [], read, 'all')) as string[];
           return docs.map(read.pick ? (doc) => read.pick!(parseDoc(doc)) : parseDoc);
         }
