@@ -21,7 +21,10 @@ import Database from 'better-sqlite3';
 
 export type ReadParam = string | number | null;
 
-/** `all`: every row's first column; `rows`: every row as an array; `value`: the first row's first column. */
+/**
+ * `all`: every row's first column; `rows`: every row as an array (an id and a text); `value`: the first
+ * row's first column. Many rows of `all` and `rows` come as PackedRows.
+ */
 export type ReadMode = 'all' | 'rows' | 'value';
 
 interface Job {
@@ -34,7 +37,31 @@ interface Job {
 interface Reply {
   id: number;
   result?: unknown;
+  /** Many texts (`all`: the rows; `rows`: their second columns, `ids` the first) as UTF-8 and where each ends. */
+  packed?: { bytes: Uint8Array; ends: Float64Array; ids?: Float64Array };
   error?: { message: string; code: string };
+}
+
+/**
+ * The rows of an `all` or `rows` read whose texts came packed, decoded as they are asked for (`at(i)`), so
+ * that the caller decodes and parses them a slice at a time (sqlite.ts: parseInTurns).
+ */
+export class PackedRows {
+  private readonly buffer: Buffer;
+  constructor(private readonly packed: NonNullable<Reply['packed']>) {
+    this.buffer = Buffer.from(packed.bytes.buffer, packed.bytes.byteOffset, packed.bytes.byteLength);
+  }
+  get length(): number {
+    return this.packed.ends.length;
+  }
+  /** The row's text (`all`), or its second column (`rows`). */
+  text(i: number): string {
+    return this.buffer.toString('utf8', i === 0 ? 0 : this.packed.ends[i - 1], this.packed.ends[i]);
+  }
+  /** The row's first column (`rows`). */
+  id(i: number): number {
+    return this.packed.ids![i]!;
+  }
 }
 
 const THREAD_CODE = `
@@ -53,13 +80,39 @@ function statement(sql) {
   }
   return s;
 }
+// Texts as one UTF-8 buffer and where each ends, handed over without a copy: a message of many strings
+// is copied into the gateway's heap on its event loop at once (30 MB of documents held it 35 ms).
+function pack(texts) {
+  if (texts.length < 64 || !texts.every((t) => typeof t === 'string')) return undefined;
+  let size = 0;
+  for (const t of texts) size += Buffer.byteLength(t);
+  const bytes = new Uint8Array(size);
+  const ends = new Float64Array(texts.length);
+  const encoder = new TextEncoder();
+  let at = 0;
+  for (let i = 0; i < texts.length; i++) {
+    at += encoder.encodeInto(texts[i], bytes.subarray(at)).written;
+    ends[i] = at;
+  }
+  return { bytes, ends };
+}
 parentPort.on('message', (job) => {
   try {
     const s = statement(job.sql);
-    const result = job.mode === 'rows' ? s.raw(true).all(...job.params)
-      : job.mode === 'value' ? s.pluck(true).get(...job.params)
-      : s.pluck(true).all(...job.params);
-    parentPort.postMessage({ id: job.id, result });
+    if (job.mode === 'value') {
+      parentPort.postMessage({ id: job.id, result: s.pluck(true).get(...job.params) });
+      return;
+    }
+    const rows = job.mode === 'rows' ? s.raw(true).all(...job.params) : s.pluck(true).all(...job.params);
+    const packed = pack(job.mode === 'rows' ? rows.map((r) => r[1]) : rows);
+    if (packed === undefined) {
+      parentPort.postMessage({ id: job.id, result: rows });
+      return;
+    }
+    const ids = job.mode === 'rows' ? Float64Array.from(rows, (r) => r[0]) : undefined;
+    const transfer = [packed.bytes.buffer, packed.ends.buffer];
+    if (ids) transfer.push(ids.buffer);
+    parentPort.postMessage({ id: job.id, packed: { bytes: packed.bytes, ends: packed.ends, ids } }, transfer);
   } catch (error) {
     parentPort.postMessage({ id: job.id, error: { message: String(error && error.message), code: String(error && error.code) } });
   }
@@ -170,7 +223,7 @@ export class ReaderThreads {
       if (pending !== undefined && pending.job.id === reply.id) {
         const error = reply.error;
         if (error) pending.reject(error.code.startsWith('SQLITE_') ? new Database.SqliteError(error.message, error.code) : new Error(error.message));
-        else pending.resolve(reply.result);
+        else pending.resolve(reply.packed ? new PackedRows(reply.packed) : reply.result);
       }
       this.dispatch();
     });
