@@ -2,12 +2,12 @@
 // collection runs off the event loop, answers what the gateway's own connection would, and is dropped
 // while it waits once its signal aborts. Timers keep running through such a read: that is what lets the
 // time limit, `/healthz` and every other request answer while it goes on.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.ts';
-import { ROW_ORDER, type Filter, type FindQuery, type Row } from '../src/store/port.ts';
+import { openSqliteStore, SQLITE_FILE, type SqliteStore } from '../src/store/sqlite.ts';
+import { ROW_ORDER, StoreUnavailableError, type Filter, type FindQuery, type Row } from '../src/store/port.ts';
 
 const ROWS = 300_000;
 const C = 'r_990000_big_people';
@@ -198,9 +198,31 @@ describe('SQLite reader threads', () => {
     expect(await all.find('r_990000_none', { filter: contains('name', 'x') })).toEqual([]);
     expect(await all.count('r_990000_none', contains('name', 'x'))).toBe(0);
     expect(all.threadReads).toBe(2);
-    const pending = all.count(C, contains('name', 'nothing like it')).then(String, (error: Error) => error.message);
+    const pending = all.count(C, contains('name', 'nothing like it')).then(String, (error: Error) => error);
     await all.close();
-    expect(await pending).toMatch(/reader threads .* are closed/);
+    // Unavailable, as a closed store is to a read on the event loop (a client reads STORE_UNAVAILABLE, not an internal error).
+    const closed = await pending;
+    expect(closed).toBeInstanceOf(StoreUnavailableError);
+    expect((closed as Error).message).toMatch(new RegExp(`^count in ${C}: the reader threads .* are closed$`));
     await expect(all.find(C, slowFind)).rejects.toThrow(/closed/);
+  });
+
+  it('fails a read whose thread fails as the store unavailable, and reads again with a new thread after', async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'govgraph-readers-'));
+    const store = await openSqliteStore(own, { readerThreadRows: -1 });
+    const file = path.join(own, SQLITE_FILE);
+    try {
+      await store.insert('r_990000_few', [{ name: 'one' }, { name: 'two' }]);
+      // The thread opens the file by its name: moved away, the thread fails as it starts.
+      renameSync(file, `${file}.away`);
+      const failed = await store.find('r_990000_few', { filter: contains('name', 'o') }).then(() => undefined, (error: unknown) => error);
+      expect(failed).toBeInstanceOf(StoreUnavailableError);
+      expect((failed as Error).message).toMatch(/^find in r_990000_few: a reader thread of the SQLite store failed: SQLITE_CANTOPEN$/);
+      renameSync(`${file}.away`, file);
+      expect(await store.find('r_990000_few', { filter: contains('name', 'o'), projection: ['name'] })).toEqual([{ name: 'one' }, { name: 'two' }]);
+    } finally {
+      await store.close();
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 });

@@ -133,6 +133,22 @@ interface Thread {
   busy: Pending | undefined;
 }
 
+/** A read the threads could not run: they are closed, or its thread failed or ended (a crash, terminate). */
+export class ReaderThreadError extends Error {
+  override name = 'ReaderThreadError';
+}
+
+/**
+ * What a thread's uncaught error says. It crosses as a copy: better-sqlite3's SqliteError arrives as a plain
+ * object with its code alone (no message), which said "undefined".
+ */
+function described(error: unknown): string {
+  const e = error as { message?: unknown; code?: unknown } | null | undefined;
+  const message = typeof e?.message === 'string' && e.message !== '' ? e.message : undefined;
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  return message && code ? `${message} (${code})` : message ?? code ?? String(error);
+}
+
 export interface ReaderThreadsOptions {
   /** How many threads at most (default 2): they share the machine's cores with the gateway. */
   size?: number;
@@ -157,11 +173,11 @@ export class ReaderThreads {
 
   /**
    * Runs a read on a thread. An error of SQLite comes back as better-sqlite3's SqliteError (its message and
-   * code), so the caller translates it as it would its own. Rejects with the signal's reason when the
-   * signal aborts first.
+   * code), so the caller translates it as it would its own; threads closed, failed or ended give a
+   * ReaderThreadError. Rejects with the signal's reason when the signal aborts first.
    */
   read(sql: string, params: ReadParam[], mode: ReadMode, signal?: AbortSignal): Promise<unknown> {
-    if (this.closed) return Promise.reject(new Error(`the reader threads of ${this.file} are closed`));
+    if (this.closed) return Promise.reject(new ReaderThreadError(`the reader threads of ${this.file} are closed`));
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const pending: Pending = { job: { id: this.nextId++, sql, params, mode }, resolve, reject, signal };
@@ -190,7 +206,7 @@ export class ReaderThreads {
   /** Ends the threads; reads queued or under way fail (a statement under way ends first: terminate waits for it). */
   async close(): Promise<void> {
     this.closed = true;
-    const closed = () => new Error(`the reader threads of ${this.file} are closed`);
+    const closed = () => new ReaderThreadError(`the reader threads of ${this.file} are closed`);
     for (const pending of this.queue.splice(0)) pending.reject(closed());
     const threads = this.threads.splice(0);
     for (const thread of threads) thread.busy?.reject(closed());
@@ -227,14 +243,14 @@ export class ReaderThreads {
       }
       this.dispatch();
     });
-    worker.on('error', (error) => this.lose(thread, error));
-    worker.on('exit', () => this.lose(thread, new Error('a reader thread of the SQLite store ended')));
+    worker.on('error', (error) => this.lose(thread, new ReaderThreadError(`a reader thread of the SQLite store failed: ${described(error)}`, { cause: error })));
+    worker.on('exit', (code) => this.lose(thread, new ReaderThreadError(`a reader thread of the SQLite store ended (exit code ${code})`)));
     this.threads.push(thread);
     return thread;
   }
 
   /** A thread failed or ended: its read fails, and the next read starts another. */
-  private lose(thread: Thread, error: unknown): void {
+  private lose(thread: Thread, error: ReaderThreadError): void {
     const at = this.threads.indexOf(thread);
     if (at < 0) return;
     this.threads.splice(at, 1);

@@ -57,7 +57,7 @@ import {
 } from './port.ts';
 import { announceWrites } from './changes.ts';
 import { DocCache } from './doc-cache.ts';
-import { PackedRows, ReaderThreads, type ReadMode } from './sqlite-readers.ts';
+import { PackedRows, ReaderThreadError, ReaderThreads, type ReadMode } from './sqlite-readers.ts';
 import { Decimal } from '../formats/decimal.ts';
 
 export const SQLITE_FILE = 'govgraph.sqlite';
@@ -672,6 +672,9 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       return (await readers.read(sql, params, mode, signal)) as T;
     } catch (error) {
       if (isNoSuchTable(error)) return empty;
+      // The threads closed with the store, or this read's thread crashed or was ended: the store is
+      // unavailable to it, as a closed connection is to a read on the event loop.
+      if (error instanceof ReaderThreadError) throw new StoreUnavailableError(`${what}: ${error.message}`, { cause: error });
       // The thread waited for the lock itself (its busy timeout is lockWaitMs), holding only itself.
       if (isBusy(error)) throw new StoreUnavailableError(`${what}: the database stayed locked by another process for ${lockWaitMs} ms`, { cause: error });
       throw translate(error, what);
