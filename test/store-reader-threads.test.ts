@@ -188,6 +188,26 @@ describe('SQLite reader threads', () => {
       // A signal aborted before the read: refused at once, on the event loop as on a thread.
       await expect(one.find(C, { ...slowFind, signal: controller.signal })).rejects.toBe(reason);
       await expect(one.count(C, undefined, { signal: controller.signal })).rejects.toBe(reason);
+      await expect(one.findByValues(C, 'id', ['P0000001'], ['id'], { signal: controller.signal })).rejects.toBe(reason);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('drops a link’s read (findByValues) waiting for a thread once its signal aborts', async () => {
+    const one = await openSqliteStore(dir, { readerThreads: 1 });
+    try {
+      const first = one.find(C, slowFind);
+      const controller = new AbortController();
+      const reason = new Error('the time limit answered');
+      const linked = one.findByValues(C, 'region', ['420100'], ['id'], { signal: controller.signal });
+      let settled = false;
+      const refused = linked.then(() => 'read', (error: unknown) => error).finally(() => (settled = true));
+      setTimeout(() => controller.abort(reason), 5);
+      expect(await refused).toBe(reason);
+      expect(await first).toEqual([]);
+      expect(settled).toBe(true);
+      expect(one.threadReads).toBe(2);
     } finally {
       await one.close();
     }

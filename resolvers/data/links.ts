@@ -53,7 +53,7 @@ async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): P
   const scope = ctx.access.rows(target);
   const found = scope
     ? await readStore(ctx).find(target.collection, { filter: withinRows({ kind: 'in', field: targetItem.name, values }, scope), projection: fields, signal: readSignal(ctx) })
-    : await readStore(ctx).findByValues(target.collection, targetItem.name, values, fields);
+    : await readStore(ctx).findByValues(target.collection, targetItem.name, values, fields, { signal: readSignal(ctx) });
   noteRecords(ctx, target, found.length);
   const linkedAt: (Row | undefined)[] = new Array(values.length);
   for (const r of found) {

@@ -327,9 +327,9 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       return run(`count in ${collection}`, () => coll(collection).countDocuments(toMongoFilter(filter), signal ? { signal } : {}));
     },
 
-    async findByValues(collection, field, values, projection) {
+    async findByValues(collection, field, values, projection, options) {
       if (values.length === 0) return [];
-      return find(collection, { kind: 'in', field, values }, projection);
+      return find(collection, { kind: 'in', field, values }, projection, options?.signal ? { signal: options.signal } : {});
     },
 
     async insert(collection, rows) {

@@ -159,7 +159,7 @@ export interface Store extends ClaimsOnce {
   find(collection: string, query: FindQuery): Promise<Row[]>;
   count(collection: string, filter?: Filter, options?: ReadOptions): Promise<number>;
   /** Rows whose `field` is one of `values` (any order, missing values simply absent). */
-  findByValues(collection: string, field: string, values: Value[], projection?: string[]): Promise<Row[]>;
+  findByValues(collection: string, field: string, values: Value[], projection?: string[], options?: ReadOptions): Promise<Row[]>;
   /** Inserts rows; all-or-nothing; DuplicateKeyError on a unique-index violation. */
   insert(collection: string, rows: Row[]): Promise<void>;
   /** Inserts or replaces rows by `key`, all-or-nothing (one transaction). */

@@ -970,11 +970,13 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       return read(what, 0, () => prepare(sql).pluck().get(...where.params) as number);
     },
 
-    async findByValues(collection, field, values, projection) {
+    async findByValues(collection, field, values, projection, options) {
       if (values.length === 0) return [];
+      const signal = options?.signal;
+      if (signal?.aborted) throw signal.reason;
       // As many rows as values on a unique field, the usual case (a page's links).
       if (values.some((v) => v === null || v === undefined) || projection?.includes(ROW_ORDER)) {
-        return find(collection, { filter: { kind: 'in', field, values }, projection }, values.length);
+        return find(collection, { filter: { kind: 'in', field, values }, projection, signal }, values.length);
       }
       // Distinct as the store compares them (a decimal by its order key, true as 1); their JSON text is
       // made only when SQLite is read: the cache finds the ids by the values themselves (valuesKey).
@@ -984,7 +986,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
         // Through an index that is not unique, a value may find much of the collection.
         const read = statement(false);
         if (onThread(values.length > LOOKUP_VALUES_MAX ? 'any' : 'lookup', read)) {
-          return parseThreadRows(await readOnThread(`find in ${collection}`, [], read, 'all'), false, read.pick);
+          return parseThreadRows(await readOnThread(`find in ${collection}`, [], read, 'all', signal), false, read.pick);
         }
       }
       return readRows(collection, projection, values.length, statement, valuesKey(field, params));
