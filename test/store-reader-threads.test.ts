@@ -170,6 +170,25 @@ describe('SQLite reader threads', () => {
     }
   });
 
+  it('reads the first field of a unique index of two on a thread: it finds every row sharing it', async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'govgraph-readers-'));
+    const store = await openSqliteStore(own, { readerThreadRows: 1000 });
+    const V = 'r_990000_versions';
+    try {
+      await store.ensureIndex(V, { fields: ['id', 'version'], unique: true });
+      await store.insert(V, Array.from({ length: 3000 }, (_, i): Row => ({ id: `D${i % 3}`, version: Math.floor(i / 3) })));
+      expect(await store.count(V, { kind: 'compare', field: 'id', op: 'eq', value: 'D1' })).toBe(1000);
+      expect(await store.find(V, { filter: { kind: 'in', field: 'id', values: ['D2'] }, limit: 2, sort: [{ field: 'version', direction: 'desc' }] })).toEqual([{ id: 'D2', version: 999 }, { id: 'D2', version: 998 }]);
+      expect(store.threadReads).toBe(2);
+      // The plan names a term for each field it finds by (what staysShort counts): both here.
+      const one: Filter = { kind: 'and', filters: [{ kind: 'compare', field: 'id', op: 'eq', value: 'D1' }, { kind: 'compare', field: 'version', op: 'eq', value: 7 }] };
+      expect(store.explainFind(V, { filter: one }).join()).toMatch(/=\? AND .*=\?/);
+    } finally {
+      await store.close();
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   it('drops a read waiting for a thread once its signal aborts, with the signal’s reason', async () => {
     const one = await openSqliteStore(dir, { readerThreads: 1 });
     try {

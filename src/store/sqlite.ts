@@ -131,9 +131,19 @@ function staysShort(walk: Walk, plan: string[], unique: ReadonlySet<string>): bo
   return plan.every((line) => {
     if (line.startsWith('SCAN')) return line.includes('VIRTUAL TABLE'); // the values of an `in` (json_each)
     if (!line.startsWith('SEARCH')) return true;
-    const index = /USING (?:COVERING )?INDEX (.+?) \(/.exec(line)?.[1];
-    return line.includes('USING INTEGER PRIMARY KEY') || (index !== undefined && unique.has(index));
+    if (line.includes('USING INTEGER PRIMARY KEY')) return true;
+    const found = /USING (?:COVERING )?INDEX (.+?) \((.*)\)$/.exec(line);
+    if (found === undefined || found === null || !unique.has(found[1]!)) return false;
+    // A unique index finds one row only by a value for each of its fields: by the first of (id, version)
+    // alone, every version of an id.
+    return found[2]!.split(' AND ').filter((term) => term.endsWith('=?')).length >= indexFields(found[1]!);
   });
+}
+
+/** How many fields an index of indexName's making has (`ix:a,b@collection`: 2). */
+function indexFields(index: string): number {
+  const fields = /^ix:([^@]*)@/.exec(index)?.[1];
+  return fields === undefined ? Number.POSITIVE_INFINITY : fields.split(',').length;
 }
 
 /** The SQLite store, with what tests and tools need beyond the port. */
