@@ -85,7 +85,7 @@ export interface SqliteStoreOptions {
 /**
  * Above this many rows a collection's reads that may walk much of it run on reader threads
  * (sqlite-readers.ts): a walk of 50,000 documents holds a thread about 0.1 s, and a thread's read costs
- * about 0.1 ms more than one on the event loop.
+ * 0.05 to 0.09 ms more than one on the event loop (bench/reader-threads.ts).
  */
 export const DEFAULT_READER_THREAD_ROWS = 50_000;
 /** A page with no filter walks no more than its limit and skip: up to this many rows it stays on the event loop. */
