@@ -109,6 +109,17 @@ describe('SQLite reader threads', () => {
     expect((await threads.compareJoined(left, right, 0)).differing).toBe(0);
   });
 
+  it('counts a collection of fewer but long records as large by its characters', async () => {
+    const wide = 'r_990000_big_documents';
+    await threads.insert(wide, Array.from({ length: 3000 }, (_, i): Row => ({ id: `D${i}`, text: `${i} ${'long text of a document '.repeat(400)}` })));
+    const before = threads.threadReads;
+    expect(await threads.count(wide, contains('text', 'absent'))).toBe(0); // 3,000 records of 10,000 characters
+    expect(threads.threadReads).toBe(before + 1);
+    await threads.insert('r_990000_small_documents', Array.from({ length: 3000 }, (_, i): Row => ({ id: `S${i}`, text: `${i} short` })));
+    expect(await threads.count('r_990000_small_documents', contains('text', 'absent'))).toBe(0);
+    expect(threads.threadReads).toBe(before + 1);
+  });
+
   it('keeps short reads on the event loop: a lookup by a unique key, its values, a first page in key order', async () => {
     const before = threads.threadReads;
     expect(await threads.find(C, { filter: { kind: 'compare', field: 'id', op: 'eq', value: 'P0000042' }, limit: 1 })).toHaveLength(1);

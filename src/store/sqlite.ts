@@ -76,7 +76,7 @@ export interface SqliteStoreOptions {
   lockWaitMs?: number;
   /** How much parsed documents reads keep (doc-cache.ts), in characters of their stored JSON; 0 for none. */
   docCacheChars?: number;
-  /** Collections of more rows than this read on reader threads what may walk much of them; default 50,000. */
+  /** Collections of more rows than this (or of more than 500 characters a row times this) read on reader threads what may walk much of them; default 50,000. */
   readerThreadRows?: number;
   /** How many reader threads at most; default 2. */
   readerThreads?: number;
@@ -88,6 +88,10 @@ export interface SqliteStoreOptions {
  * 0.05 to 0.09 ms more than one on the event loop (bench/reader-threads.ts).
  */
 export const DEFAULT_READER_THREAD_ROWS = 50_000;
+/** The length of a record of the row threshold: a collection of larger records goes on threads with fewer of them. */
+const RECORD_CHARS = 500;
+/** How many of a collection's last documents its mean record length is taken from. */
+const SIZE_SAMPLE = 20;
 /** A page with no filter walks no more than its limit and skip: up to this many rows it stays on the event loop. */
 const PAGE_WALK_MAX = 1000;
 /** How many characters of documents a reader thread's answer is parsed by between turns of the event loop (about 4 ms). */
@@ -634,26 +638,35 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
   // Reads that may walk much of a large collection run on reader threads (sqlite-readers.ts).
   const readerRows = options.readerThreadRows ?? DEFAULT_READER_THREAD_ROWS;
   const readers = new ReaderThreads(file, { busyMs: lockWaitMs, size: options.readerThreads });
-  /** About how many rows each collection holds (its largest rowid), asked at most once a second. */
-  const sizes = new Map<string, { rows: number; at: number }>();
+  /** About how large each collection is (isLarge), asked at most once a second. */
+  const sizes = new Map<string, { rows: number; chars: number; at: number }>();
   let threadReads = 0;
   /** Whether each read's SQL stays short (staysShort), by its text. */
   const shortReads = new Map<string, boolean>();
 
+  /**
+   * Whether a collection holds more rows than `readerRows`, or more characters of documents than that many
+   * records of RECORD_CHARS each (40,000 records of 10,000 characters walk as long as 800,000 small ones):
+   * its largest rowid, times the mean length of its last SIZE_SAMPLE documents (read in rowid order).
+   */
   function isLarge(collection: string): boolean {
     const now = Date.now();
     let size = sizes.get(collection);
     if (size === undefined || now - size.at > 1000) {
       let rows = 0;
+      let chars = 0;
       try {
-        rows = Number(prepare(`SELECT coalesce(max(id), 0) FROM ${table(collection)}`).pluck().get());
+        const t = table(collection);
+        rows = Number(prepare(`SELECT coalesce(max(id), 0) FROM ${t}`).pluck().get());
+        const mean = Number(prepare(`SELECT coalesce(avg(length(doc)), 0) FROM (SELECT doc FROM ${t} ORDER BY id DESC LIMIT ${SIZE_SAMPLE})`).pluck().get());
+        chars = rows * mean;
       } catch {
         // No such collection (it reads as empty) or a store that fails: the read itself says so.
       }
       if (sizes.size >= STATEMENT_CACHE_SIZE) sizes.clear();
-      sizes.set(collection, (size = { rows, at: now }));
+      sizes.set(collection, (size = { rows, chars, at: now }));
     }
-    return size.rows > readerRows;
+    return size.rows > readerRows || size.chars > readerRows * RECORD_CHARS;
   }
 
   /** True when a read of a large collection with this SQL should run on a reader thread. */
