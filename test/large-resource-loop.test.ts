@@ -58,6 +58,7 @@ describe('a query that walks a large resource on the embedded store', () => {
 
   it('leaves /healthz answering and the time limit answering on time while sixteen of them are read', async () => {
     const healthz: number[] = [];
+    const queued: number[] = [];
     let reading = true;
     const probe = (async () => {
       while (reading) {
@@ -65,6 +66,9 @@ describe('a query that walks a large resource on the embedded store', () => {
         const res = await fetch(`${gw.gateway.url}/healthz`);
         expect(res.status).toBe(200);
         healthz.push(performance.now() - start);
+        // The operator sees the threads' queue in /metrics.
+        const metrics = await (await fetch(`${gw.gateway.url}/metrics`)).text();
+        queued.push(Number(/^govgraph_store_reader_threads\{state="queued"\} (\d+)$/m.exec(metrics)?.[1] ?? NaN));
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     })();
@@ -77,5 +81,8 @@ describe('a query that walks a large resource on the embedded store', () => {
     for (const a of answers) expect(a.ms).toBeLessThan(TIMEOUT_MS + 400);
     expect(healthz.length).toBeGreaterThan(5);
     expect(Math.max(...healthz)).toBeLessThan(250);
+    expect(queued.every(Number.isInteger)).toBe(true);
+    expect(Math.max(...queued)).toBeGreaterThan(0);
+    expect(await (await fetch(`${gw.gateway.url}/metrics`)).text()).toMatch(/^govgraph_store_reader_threads\{state="queued"\} 0$/m);
   });
 });

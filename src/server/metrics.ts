@@ -39,6 +39,13 @@ export interface GatewayMetrics {
   resourceLabel(resource: unknown, published: readonly Catalogue[]): string;
   /** Marks `sdl` as the schema in effect. */
   schemaInstalled(sdl: string): void;
+  /** Where the store's reader threads' load is read from (the embedded store only). */
+  watchReaders(load: () => ReaderLoad): void;
+}
+
+interface ReaderLoad {
+  queued: number;
+  running: number;
 }
 
 export function createMetrics(): GatewayMetrics {
@@ -48,7 +55,23 @@ export function createMetrics(): GatewayMetrics {
   const seenConnected = new Set<string>();
   const schema = new Gauge({ name: 'govgraph_schema_version', help: 'The schema in effect: 1 for the hash of its SDL', labelNames: ['version'], registers: [registry] });
   const schemaLoadedAt = new Gauge({ name: 'govgraph_schema_loaded_timestamp_seconds', help: 'When the schema in effect was installed', registers: [registry] });
+  let readerLoad: (() => ReaderLoad) | undefined;
+  new Gauge({
+    name: 'govgraph_store_reader_threads',
+    help: "The embedded store's long reads (src/store/sqlite-readers.ts): queued for a reader thread, and running on one",
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      if (!readerLoad) return;
+      const { queued, running } = readerLoad();
+      this.set({ state: 'queued' }, queued);
+      this.set({ state: 'running' }, running);
+    },
+  });
   return {
+    watchReaders(load) {
+      readerLoad = load;
+    },
     registry,
     requests: new Counter({ name: 'govgraph_graphql_requests_total', help: 'GraphQL requests by operation name and outcome (ok, partial, denied, error)', labelNames: ['operation', 'outcome'], registers: [registry] }),
     duration: new Histogram({
@@ -140,6 +163,8 @@ const TIMED_OPERATIONS = new Set(['find', 'count', 'findByValues', 'insert', 'up
 
 /** The store with every collection operation of the port timed; resource collections share the label `records`. */
 export function instrumentStore(store: Store, metrics: GatewayMetrics): Store {
+  const readers = store as Store & { readonly readerLoad?: ReaderLoad };
+  if (readers.readerLoad !== undefined) metrics.watchReaders(() => readers.readerLoad!);
   // Each method's wrapper is made once (per method as the store has it): the store is asked many times per request.
   const wrappers = new Map<PropertyKey, { of: unknown; wrapper: unknown }>();
   return new Proxy(store, {

@@ -158,6 +158,8 @@ export interface SqliteStore extends Store {
   explainFind(collection: string, query: FindQuery): string[];
   /** How many reads have run on reader threads (sqlite-readers.ts) since the store was opened. */
   readonly threadReads: number;
+  /** Reads waiting for a reader thread, and threads reading, now (the gateway's /metrics). */
+  readonly readerLoad: { queued: number; running: number };
 }
 
 type Param = string | number | null;
@@ -1219,6 +1221,10 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
 
     get threadReads() {
       return threadReads;
+    },
+
+    get readerLoad() {
+      return readers.load;
     },
 
     explainFind(collection, query) {
