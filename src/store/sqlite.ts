@@ -58,6 +58,7 @@ import {
 import { announceWrites } from './changes.ts';
 import { DocCache } from './doc-cache.ts';
 import { PackedRows, ReaderThreadError, ReaderThreads, type ReadMode } from './sqlite-readers.ts';
+import { LOOKUP_VALUES_MAX, staysShort, walkOf, type Walk } from './sqlite-read-plan.ts';
 import { Decimal } from '../formats/decimal.ts';
 
 export const SQLITE_FILE = 'govgraph.sqlite';
@@ -92,12 +93,8 @@ export const DEFAULT_READER_THREAD_ROWS = 50_000;
 const RECORD_CHARS = 500;
 /** How many of a collection's last documents its mean record length is taken from. */
 const SIZE_SAMPLE = 20;
-/** A page with no filter walks no more than its limit and skip: up to this many rows it stays on the event loop. */
-const PAGE_WALK_MAX = 1000;
 /** How many characters of documents a reader thread's answer is parsed by between turns of the event loop (about 4 ms). */
 const PARSE_SLICE_CHARS = 1_000_000;
-/** A lookup (`in`, findByValues) of more values than this may walk as long as a scan: it runs on a thread. */
-const LOOKUP_VALUES_MAX = 1000;
 
 /** 32 million characters of stored JSON: about 90,000 of the demo's records, 1,000 of a catalogue with 2,000 items. */
 export const DEFAULT_DOC_CACHE_CHARS = 32_000_000;
@@ -107,48 +104,6 @@ export const DEFAULT_DOC_CACHE_CHARS = 32_000_000;
  * the read transaction around `PRAGMA data_version` costs more than parsing one document (bench/doc-cache.ts).
  */
 const CACHED_READ_MAX_ROWS = 1000;
-
-/**
- * How far a read may walk, by its shape: a page with no filter stops after its rows, a lookup by the values
- * of one item reads what an index finds; anything else (a `contains`, a range, several conditions, a count of
- * everything) may walk the whole collection.
- */
-type Walk = 'page' | 'lookup' | 'any';
-
-function walkOf(filter: Filter | undefined, limit?: number, skip?: number): Walk {
-  if (filter?.kind === 'and' && filter.filters.length <= 1) return walkOf(filter.filters[0], limit, skip);
-  if (filter === undefined) return limit !== undefined && limit + (skip ?? 0) <= PAGE_WALK_MAX ? 'page' : 'any';
-  // Null is no lookup: a unique index holds any number of nulls. Nor are more values than a page's rows: a
-  // request's variables may hold 100,000 keys (a 1 MB body), each found and sorted on the event loop.
-  if (filter.kind === 'in') return filter.values.length > LOOKUP_VALUES_MAX || filter.values.some((v) => v === null || v === undefined) ? 'any' : 'lookup';
-  return filter.kind === 'compare' && filter.op === 'eq' && filter.value !== null ? 'lookup' : 'any';
-}
-
-/**
- * True when a read of this walk and plan (EXPLAIN QUERY PLAN's lines) stays short on any collection: a page
- * with no filter that needs no sort of its own, or a lookup that finds its rows through unique indexes
- * (`unique`: their names), whose rows are no more than its values, sorted or not.
- */
-function staysShort(walk: Walk, plan: string[], unique: ReadonlySet<string>): boolean {
-  if (walk === 'page') return !plan.some((line) => line.includes('TEMP B-TREE'));
-  if (walk === 'any') return false;
-  return plan.every((line) => {
-    if (line.startsWith('SCAN')) return line.includes('VIRTUAL TABLE'); // the values of an `in` (json_each)
-    if (!line.startsWith('SEARCH')) return true;
-    if (line.includes('USING INTEGER PRIMARY KEY')) return true;
-    const found = /USING (?:COVERING )?INDEX (.+?) \((.*)\)$/.exec(line);
-    if (found === undefined || found === null || !unique.has(found[1]!)) return false;
-    // A unique index finds one row only by a value for each of its fields: by the first of (id, version)
-    // alone, every version of an id.
-    return found[2]!.split(' AND ').filter((term) => term.endsWith('=?')).length >= indexFields(found[1]!);
-  });
-}
-
-/** How many fields an index of indexName's making has (`ix:a,b@collection`: 2). */
-function indexFields(index: string): number {
-  const fields = /^ix:([^@]*)@/.exec(index)?.[1];
-  return fields === undefined ? Number.POSITIVE_INFINITY : fields.split(',').length;
-}
 
 /** The SQLite store, with what tests and tools need beyond the port. */
 export interface SqliteStore extends Store {
