@@ -5,10 +5,10 @@ import type DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import type { Platform } from '../src/model/platform.ts';
-import type { Row, Store, Value } from '../src/store/port.ts';
+import type { ReadOptions, Row, Store, Value } from '../src/store/port.ts';
 import type { AccessContext } from '../src/access/context.ts';
 import type { Grant } from '../src/access/grant-model.ts';
-import type { Identity } from '../src/identity/verify.ts';
+import { counterKey, type Identity } from '../src/identity/verify.ts';
 import type { SchemaService } from '../src/workflow/catalogues.ts';
 import type { ForwardNote } from '../src/federation/connected.ts';
 import type { Cancellation } from '../src/limits/cancel.ts';
@@ -102,13 +102,14 @@ export function readStore(ctx: RequestContext): Store {
 }
 
 /**
- * What a data read gives the store to stop it once the request is cancelled (ReadOptions): a read waiting
- * for a reader thread of the embedded store is dropped, and MongoDB's driver ends one under way. Given per
- * read, not as a store of the request's own: caches of the workflow, the audit log and the limits are
- * kept per store object.
+ * What a data read tells the store (ReadOptions): the request's signal, which stops it once the request is
+ * cancelled (a read waiting for a reader thread of the embedded store is dropped, MongoDB's driver ends one
+ * under way), and its owner, the requesting department, whose long reads wait in turn with other
+ * departments'. Given per read, not as a store of the request's own: caches of the workflow, the audit
+ * log and the limits are kept per store object.
  */
-export function readSignal(ctx: RequestContext): AbortSignal | undefined {
-  return ctx.cancel?.signal;
+export function readOptions(ctx: RequestContext): ReadOptions {
+  return { signal: ctx.cancel?.signal, owner: counterKey(ctx.identity) };
 }
 
 /**

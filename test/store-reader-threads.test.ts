@@ -243,6 +243,23 @@ describe('SQLite reader threads', () => {
     }
   });
 
+  it('serves owners in turn: one department’s many long reads delay its own, not another’s', async () => {
+    const one = await openSqliteStore(dir, { readerThreads: 1 });
+    try {
+      const done: string[] = [];
+      const read = (owner: string, n: number) => one.count(C, contains('name', `absent ${owner}${n}`), { owner }).then(() => done.push(`${owner}${n}`));
+      const reads = [read('A', 1), read('A', 2), read('A', 3), read('A', 4)];
+      reads.push(read('B', 1), read('B', 2));
+      await Promise.all(reads);
+      // A1 was under way, A2 queued first; from then on A's and B's reads alternate. In one queue B1 would
+      // have come fifth: a read waits for at most one read of each other owner waiting, not for all of them.
+      expect(done).toEqual(['A1', 'A2', 'B1', 'A3', 'B2', 'A4']);
+      expect(one.readerLoad).toEqual({ queued: 0, running: 0 });
+    } finally {
+      await one.close();
+    }
+  });
+
   it('reads a collection that does not exist as empty, and fails plainly once closed', async () => {
     const all = await openSqliteStore(dir, { readerThreadRows: -1 });
     expect(await all.find('r_990000_none', { filter: contains('name', 'x') })).toEqual([]);

@@ -11,7 +11,7 @@ import { withinRows } from '../../src/access/row-scope.ts';
 import { takeProbes } from '../../src/limits/probes.ts';
 import { limitsOf } from '../../src/model/platform.ts';
 import { counterKey } from '../../src/identity/verify.ts';
-import { readSignal, readStore, type RequestContext } from '../request.ts';
+import { readOptions, readStore, type RequestContext } from '../request.ts';
 import { shapeRows, type LinkPlan, type ReadPlan } from './plan.ts';
 import { noteRead, noteRecords } from './records.ts';
 
@@ -52,8 +52,8 @@ async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): P
   // The linked resource's row scope applies as to a direct read: a record outside it is null.
   const scope = ctx.access.rows(target);
   const found = scope
-    ? await readStore(ctx).find(target.collection, { filter: withinRows({ kind: 'in', field: targetItem.name, values }, scope), projection: fields, signal: readSignal(ctx) })
-    : await readStore(ctx).findByValues(target.collection, targetItem.name, values, fields, { signal: readSignal(ctx) });
+    ? await readStore(ctx).find(target.collection, { filter: withinRows({ kind: 'in', field: targetItem.name, values }, scope), projection: fields, ...readOptions(ctx) })
+    : await readStore(ctx).findByValues(target.collection, targetItem.name, values, fields, readOptions(ctx));
   noteRecords(ctx, target, found.length);
   const linkedAt: (Row | undefined)[] = new Array(values.length);
   for (const r of found) {

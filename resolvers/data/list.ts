@@ -6,7 +6,7 @@ import { selectedFields } from '../../src/generate/selection.ts';
 import { defaultPageSize, maxPageSize } from '../../src/model/platform.ts';
 import { afterFilter, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../../src/store/keyset.ts';
 import { ROW_ORDER, type Filter, type Row, type SortKey } from '../../src/store/port.ts';
-import { noteRefusal, readSignal, readStore, type RequestContext } from '../request.ts';
+import { noteRefusal, readOptions, readStore, type RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
 import { pathPattern, planFor } from './plan.ts';
 import { withLinks } from './links.ts';
@@ -68,14 +68,14 @@ export function listResolver(model: ResourceModel) {
     if (args.after) pageFilter = { kind: 'and', filters: [filter, afterCursor(ctx, model, sort, args.after)] };
     const count = () => {
       noteRead(ctx, model, { counted: true });
-      return readStore(ctx).count(model.collection, filter, { signal: readSignal(ctx) });
+      return readStore(ctx).count(model.collection, filter, readOptions(ctx));
     };
     const top = selectedFields(info);
     if (!top.has('nodes') && !top.has('pageInfo')) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null }, count };
 
     const plan = planFor(ctx, model, `${pathPattern(info)}.nodes.*`, info, top.get('nodes') ?? []);
     const projection = withSortFields(plan.projection, sort);
-    const rows = await readStore(ctx).find(model.collection, { filter: pageFilter, projection, sort, limit: first + 1, signal: readSignal(ctx) });
+    const rows = await readStore(ctx).find(model.collection, { filter: pageFilter, projection, sort, limit: first + 1, ...readOptions(ctx) });
     const page = rows.slice(0, first);
     noteRecords(ctx, model, page.length);
     const last = page[page.length - 1];

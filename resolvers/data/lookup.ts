@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ResourceModel } from '../../src/generate/model.ts';
 import type { Row, Value } from '../../src/store/port.ts';
-import { readSignal, readStore, type RequestContext } from '../request.ts';
+import { readOptions, readStore, type RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
 import { pathPattern, planFor } from './plan.ts';
 import { withLinks } from './links.ts';
@@ -18,7 +18,7 @@ export function lookupResolver(model: ResourceModel) {
       filter: withinRows({ kind: 'compare', field: key, op: 'eq', value: args[key] }, ctx.access.rows(model)),
       projection: plan.projection,
       limit: 1,
-      signal: readSignal(ctx),
+      ...readOptions(ctx),
     });
     noteRecords(ctx, model, rows.length);
     return (await withLinks(ctx, plan, rows))[0] ?? null;

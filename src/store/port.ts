@@ -40,15 +40,14 @@ export interface SortKey {
   direction: 'asc' | 'desc';
 }
 
-export interface FindQuery {
+/** A query of `find`, with how it may be stopped and whose it is (ReadOptions). */
+export interface FindQuery extends ReadOptions {
   filter?: Filter;
   /** Fields to return; undefined returns every field. */
   projection?: string[];
   sort?: SortKey[];
   limit?: number;
   skip?: number;
-  /** See ReadOptions. */
-  signal?: AbortSignal;
 }
 
 /**
@@ -58,6 +57,12 @@ export interface FindQuery {
  */
 export interface ReadOptions {
   signal?: AbortSignal;
+  /**
+   * Whose read it is (the requesting department). Where reads wait for the store's own workers (the
+   * embedded store's reader threads), each owner's wait in turn with the others', so that one owner's many
+   * long reads delay its own. MongoDB's server schedules its own work: the adapter leaves it aside.
+   */
+  owner?: string;
 }
 
 export interface IndexSpec {

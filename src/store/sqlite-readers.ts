@@ -7,6 +7,8 @@
 // mode it reads the last committed state, as the gateway's own connection would (a write of this process
 // is committed before its caller goes on, so a read after it sees it).
 //
+// Reads wait in one queue per owner (the requesting department), served in turn: a department sending many
+// long reads makes its own wait, not another's, whose next read starts once a thread is free.
 // A read queued behind others is dropped when its signal aborts before it starts (its request was
 // cancelled). A statement already running ends as it would: SQLite offers no interrupt through
 // better-sqlite3, and ending a thread does not stop its native code either.
@@ -159,7 +161,9 @@ export interface ReaderThreadsOptions {
 /** A pool of reader threads on one SQLite file, started on its first read. */
 export class ReaderThreads {
   private readonly threads: Thread[] = [];
-  private readonly queue: Pending[] = [];
+  /** Reads waiting, by owner; an owner's place in `turns` says whose read goes next (round robin). */
+  private readonly queues = new Map<string, Pending[]>();
+  private turns: string[] = [];
   private nextId = 1;
   private closed = false;
   private readonly size: number;
@@ -174,9 +178,10 @@ export class ReaderThreads {
   /**
    * Runs a read on a thread. An error of SQLite comes back as better-sqlite3's SqliteError (its message and
    * code), so the caller translates it as it would its own; threads closed, failed or ended give a
-   * ReaderThreadError. Rejects with the signal's reason when the signal aborts first.
+   * ReaderThreadError. Rejects with the signal's reason when the signal aborts first. `owner`: whose read it
+   * is (reads wait in turn by owner).
    */
-  read(sql: string, params: ReadParam[], mode: ReadMode, signal?: AbortSignal): Promise<unknown> {
+  read(sql: string, params: ReadParam[], mode: ReadMode, { signal, owner = '' }: { signal?: AbortSignal; owner?: string } = {}): Promise<unknown> {
     if (this.closed) return Promise.reject(new ReaderThreadError(`the reader threads of ${this.file} are closed`));
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
@@ -184,8 +189,7 @@ export class ReaderThreads {
       if (signal) {
         const onAbort = () => {
           // Queued: dropped. Running: its answer is no longer waited for (the thread finishes it).
-          const at = this.queue.indexOf(pending);
-          if (at >= 0) this.queue.splice(at, 1);
+          this.unqueue(pending, owner);
           reject(signal.reason);
         };
         signal.addEventListener('abort', onAbort, { once: true });
@@ -193,34 +197,60 @@ export class ReaderThreads {
         pending.resolve = (value) => (signal.removeEventListener('abort', onAbort), settle.resolve(value));
         pending.reject = (error) => (signal.removeEventListener('abort', onAbort), settle.reject(error));
       }
-      this.queue.push(pending);
+      const queue = this.queues.get(owner);
+      if (queue) queue.push(pending);
+      else {
+        this.queues.set(owner, [pending]);
+        this.turns.push(owner);
+      }
       this.dispatch();
     });
   }
 
   /** Reads waiting for a thread, and threads reading (for tests and the log). */
   get load(): { queued: number; running: number } {
-    return { queued: this.queue.length, running: this.threads.filter((t) => t.busy).length };
+    let queued = 0;
+    for (const queue of this.queues.values()) queued += queue.length;
+    return { queued, running: this.threads.filter((t) => t.busy).length };
   }
 
   /** Ends the threads; reads queued or under way fail (a statement under way ends first: terminate waits for it). */
   async close(): Promise<void> {
     this.closed = true;
     const closed = () => new ReaderThreadError(`the reader threads of ${this.file} are closed`);
-    for (const pending of this.queue.splice(0)) pending.reject(closed());
+    const queued = [...this.queues.values()].flat();
+    this.queues.clear();
+    this.turns = [];
+    for (const pending of queued) pending.reject(closed());
     const threads = this.threads.splice(0);
     for (const thread of threads) thread.busy?.reject(closed());
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0) {
+    while (this.turns.length > 0) {
       const thread = this.threads.find((t) => t.busy === undefined) ?? this.start();
       if (thread === undefined) return;
-      const pending = this.queue.shift()!;
+      const owner = this.turns.shift()!;
+      const queue = this.queues.get(owner)!;
+      const pending = queue.shift()!;
+      if (queue.length > 0) this.turns.push(owner); // the owner's next read after every other owner's
+      else this.queues.delete(owner);
       thread.busy = pending;
       thread.worker.ref(); // a read under way keeps the process alive, as a read of its own connection would
       thread.worker.postMessage(pending.job);
+    }
+  }
+
+  /** Takes a read its signal dropped out of its owner's queue. */
+  private unqueue(pending: Pending, owner: string): void {
+    const queue = this.queues.get(owner);
+    const at = queue ? queue.indexOf(pending) : -1;
+    if (at < 0) return;
+    queue!.splice(at, 1);
+    if (queue!.length === 0) {
+      this.queues.delete(owner);
+      this.turns = this.turns.filter((o) => o !== owner);
     }
   }
 

@@ -49,6 +49,7 @@ import {
   type MeterOptions,
   type MeterReading,
   type MeterStep,
+  type ReadOptions,
   type Row,
   type SortKey,
   type Store,
@@ -645,11 +646,11 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
   }
 
   /** A read on a reader thread; a collection that does not exist reads as empty, as `read` has it. */
-  async function readOnThread<T>(what: string, empty: T, { sql, params }: Sql, mode: ReadMode, signal?: AbortSignal): Promise<T> {
+  async function readOnThread<T>(what: string, empty: T, { sql, params }: Sql, mode: ReadMode, options: ReadOptions = {}): Promise<T> {
     if (!db.open) throw new StoreUnavailableError(`the SQLite store ${file} is closed`);
     threadReads++;
     try {
-      return (await readers.read(sql, params, mode, signal)) as T;
+      return (await readers.read(sql, params, mode, { signal: options.signal, owner: options.owner })) as T;
     } catch (error) {
       if (isNoSuchTable(error)) return empty;
       // The threads closed with the store, or this read's thread crashed or was ended: the store is
@@ -853,7 +854,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       const statement = findStatement(collection, query);
       if (onThread(walkOf(query.filter, query.limit, query.skip), statement)) {
         const what = `find in ${collection}`;
-        return parseThreadRows(await readOnThread(what, [], statement, withId ? 'rows' : 'all', query.signal), withId, statement.pick);
+        return parseThreadRows(await readOnThread(what, [], statement, withId ? 'rows' : 'all', query), withId, statement.pick);
       }
     }
     if (withId) return findWithRowOrder(collection, query);
@@ -946,7 +947,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       const where = compileFilter(filter);
       const sql = `SELECT count(*) FROM ${table(collection)} WHERE ${where.sql}`;
       const what = `count in ${collection}`;
-      if (isLarge(collection) && onThread(walkOf(filter), { sql, params: where.params })) return readOnThread(what, 0, { sql, params: where.params }, 'value', signal);
+      if (isLarge(collection) && onThread(walkOf(filter), { sql, params: where.params })) return readOnThread(what, 0, { sql, params: where.params }, 'value', options);
       return read(what, 0, () => prepare(sql).pluck().get(...where.params) as number);
     },
 
@@ -966,7 +967,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
         // Through an index that is not unique, a value may find much of the collection.
         const read = statement(false);
         if (onThread(values.length > LOOKUP_VALUES_MAX ? 'any' : 'lookup', read)) {
-          return parseThreadRows(await readOnThread(`find in ${collection}`, [], read, 'all', signal), false, read.pick);
+          return parseThreadRows(await readOnThread(`find in ${collection}`, [], read, 'all', options), false, read.pick);
         }
       }
       return readRows(collection, projection, values.length, statement, valuesKey(field, params));
