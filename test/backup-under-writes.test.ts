@@ -61,7 +61,7 @@ afterAll(() => {
 /** Runs a documented backup with a deadline; what it made, checked. */
 function checkBackup(): { integrity: string; a: number; b: number } {
   const [file] = readdirSync(backups);
-  expect(file).toMatch(/^govgraph-\d{4}-\d{2}-\d{2}\.sqlite$/);
+  expect(file).toMatch(/^govgraph-\d{4}-\d{2}-\d{2}-\d{6}\.sqlite$/);
   const db = new Database(join(backups, file), { readonly: true });
   try {
     return {
@@ -98,5 +98,20 @@ describe('an online backup while another process writes', () => {
     expect(made.integrity).toBe('ok');
     expect(made.b).toBeGreaterThan(0);
     expect(made.a).toBe(made.b);
+  }, 60_000);
+
+  it.skipIf(!shell)('runs again the same day: each backup a file of its own (VACUUM INTO refuses a file that exists)', async () => {
+    rmSync(backups, { recursive: true, force: true });
+    mkdirSync(backups);
+    const shellLines = documented('**Online, with the sqlite3 shell**', 'sh');
+    const node = documented('**Online, from Node**', 'js');
+    for (const [i, run] of [() => spawnSync('sh', ['-c', shellLines], { cwd: dir, encoding: 'utf8' }), () => spawnSync(process.execPath, ['--input-type=module', '-e', node], { cwd: dir, encoding: 'utf8' })].entries()) {
+      for (let n = 0; n < 2; n++) {
+        if (i + n > 0) await new Promise((resolve) => setTimeout(resolve, 1100)); // the next second
+        const done = run();
+        expect(done.status, done.stderr).toBe(0);
+      }
+      expect(readdirSync(backups)).toHaveLength(2 * (i + 1));
+    }
   }, 60_000);
 });
