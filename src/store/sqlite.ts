@@ -627,6 +627,10 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     return size.rows > readerRows || size.chars > readerRows * RECORD_CHARS;
   }
 
+  /** SQLite's plan for a statement: the `detail` of each line of EXPLAIN QUERY PLAN. */
+  const planOf = ({ sql, params }: Sql): string[] =>
+    (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+
   /** True when a read of a large collection with this SQL should run on a reader thread. */
   function onThread(walk: Walk, { sql, params }: Sql): boolean {
     let short = shortReads.get(sql);
@@ -634,7 +638,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       if (walk === 'any') return true;
       let plan: string[];
       try {
-        plan = (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+        plan = planOf({ sql, params });
       } catch {
         return true; // the thread's read gives the error
       }
@@ -1184,8 +1188,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     },
 
     explainFind(collection, query) {
-      const { sql, params } = findStatement(collection, query);
-      return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+      return planOf(findStatement(collection, query));
     },
   };
   return announceWrites(store);
