@@ -139,6 +139,14 @@ describe('addGrant', () => {
     ]);
   });
 
+  it('reads the resource code in any case, as requestSharing does, and stores it as published', async () => {
+    // Codes ignore case (src/catalogue/codes.ts): `grant add --resource 430000-ga-00001` was refused as
+    // "No published resource", and a grant stored under that spelling would never match the rules.
+    const g = await addGrant(store, ctx, input({ resource: ' 430000-ga-00001' }), NOW);
+    expect(g.resource).toBe('430000-GA-00001');
+    expect((await listGrants(store, { resource: '430000-GA-00001' })).map((x) => x.id)).toEqual([g.id]);
+  });
+
   it('refuses a resource that is not conditional', async () => {
     expect(await refused({ resource: '430000-GA-00002', items: ['code'], unmasked: [], purposes: ['tax-collection'] })).toEqual([
       { path: 'resource', message: '430000-GA-00002 (Police stations) is shared unconditionally; grants are only for conditional resources.' },

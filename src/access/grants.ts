@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { platformDate } from '../calendar/working-days.ts';
 import { isRealDate } from '../formats/calendar.ts';
+import { codeKey } from '../catalogue/codes.ts';
 import type { Problem } from '../catalogue/problems.ts';
 import { boundProblems } from '../model/input-bounds.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
@@ -99,8 +100,10 @@ export async function ensureGrantIndexes(store: Store): Promise<void> {
 
 // ---- validation ----------------------------------------------------------------------------------
 
+/** The published resource a code names; codes ignore case (codes.ts), as requestSharing and data import read them. */
 function findResource(catalogues: readonly Catalogue[], code: string): Resource | undefined {
-  for (const c of catalogues) for (const r of c.resources) if (r.code === code) return r;
+  const key = codeKey(code.trim());
+  for (const c of catalogues) for (const r of c.resources) if (codeKey(r.code) === key) return r;
   return undefined;
 }
 
@@ -245,7 +248,8 @@ export function newGrant(ctx: { platform: Platform; catalogues: readonly Catalog
   const grant: Grant = {
     id: randomUUID(),
     requester: input.requester,
-    resource: input.resource,
+    // The code as published: the rules and the grant filters match grants by it.
+    resource: findResource(ctx.catalogues, input.resource)!.code,
     items: unique(input.items),
     purposes: unique(input.purposes),
     unmasked: unique(input.unmasked ?? []),
