@@ -208,6 +208,10 @@ describe('sharing requests and usage from the command line', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(new RegExp(`^govgraph: CONFLICT: Sharing request ${requestId} was already approved by li\\.gang on \\S+\\.$`, 'm'));
     expect(await withStore((s) => s.count(SHARING_REQUESTS))).toBe(1);
+    // The decision's time is a UTC instant beside the pending requests' due days (the platform's calendar),
+    // so the cell says so: 23:41 UTC on the 18th is already the 19th in Asia/Shanghai.
+    const listed = await govgraph('request', 'list');
+    expect(listed.stdout).toMatch(new RegExp(`^${requestId} {2}APPROVED {2}\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC {2}430000-MZ `, 'm'));
   });
 
   it('prints usage as a table, a provider seeing only its own resources', async () => {

@@ -82,7 +82,8 @@ export function registerSharingCommands(program: Command): void {
         return [
           r.id,
           upper(r.status),
-          r.status === 'pending' ? `${d.dueDate}${d.overdue ? ' OVERDUE' : ''}` : minute(r.decidedAt),
+          // The due date is a day of the platform's calendar (Asia/Shanghai); the decision an instant, said in UTC.
+          r.status === 'pending' ? `${d.dueDate}${d.overdue ? ' OVERDUE' : ''}` : `${minute(r.decidedAt)} UTC`,
           r.requester,
           r.resource,
           shownNames(r.items).join(','),
