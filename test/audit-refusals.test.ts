@@ -213,6 +213,9 @@ describe('a request refused by a limit has its audit entry', () => {
     try {
       const sent = await send(licences('first: 2, filter: { holderName: { contains: "张" } }'));
       expect([sent.status, sent.code, sent.body.data ?? null]).toEqual([503, 'AUDIT_UNAVAILABLE', null]);
+      // A read refused nothing fails closed the same way (docs/operations.md: "like a read").
+      const read = await send(licences('first: 2'));
+      expect([read.status, read.code, read.body.data ?? null]).toEqual([503, 'AUDIT_UNAVAILABLE', null]);
       for (let i = 0; i < 2; i++) await send('{ me { user } }', { user: 'flood-2' });
       const limited = await send('{ me { user } }', { user: 'flood-2' });
       expect([limited.status, limited.code]).toEqual([503, 'AUDIT_UNAVAILABLE']);

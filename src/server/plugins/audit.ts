@@ -351,8 +351,9 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   } catch {
     body.singleResult.data = null;
     body.singleResult.errors = [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }];
-    // A refusal's status (400, 429) no longer says what happened: the service is unavailable.
-    if (refusal) rc.response.http.status = 503;
+    // The service is unavailable, whatever the request was: a read answers 503 as a refusal does (its
+    // 400 or 429 no longer says what happened), so a load balancer or client retries it later.
+    rc.response.http.status = 503;
   }
 }
 
