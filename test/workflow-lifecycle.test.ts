@@ -84,6 +84,17 @@ describe('bad input: refused with its code, nothing changed', () => {
     const v = s.data!.submitCatalogue.version.version;
     const outsider = await gw.query(REVIEW, { dept: '430000-GA', roles: ['auditor'], variables: { id: 'HN-GA', v, d: 'APPROVE' } });
     expect(codes(outsider)).toEqual(['FORBIDDEN']);
+    // Without the role as well, the department is what is wrong: a token of 430000-GA with the auditor
+    // role would be refused all the same, so the message must not send the caller for one.
+    const competent = 'This is for the competent department 430000-ZWB; you act for 430000-GA.';
+    expect(outsider.errors![0].message).toBe(competent);
+    const neither = await gw.query(REVIEW, { dept: '430000-GA', roles: ['compiler'], variables: { id: 'HN-GA', v, d: 'APPROVE' } });
+    expect(neither.errors!.map((e) => [e.extensions?.code, e.message])).toEqual([['FORBIDDEN', competent]]);
+    // The competent department without the role is told which role to ask for.
+    const noRole = await gw.query(REVIEW, { dept: '430000-ZWB', roles: ['supervisor'], variables: { id: 'HN-GA', v, d: 'APPROVE' } });
+    expect(noRole.errors![0].message).toBe(
+      "This needs the auditor role; your token's roles are: supervisor. Ask for a token that carries it (an operator makes one with `govgraph token --dept 430000-ZWB --roles auditor`).",
+    );
     await gw.query(REVIEW, { ...ZWB_AUDITOR, variables: { id: 'HN-GA', v, d: 'APPROVE' } });
     const wrongDept = await gw.query(PUBLISH, { dept: '430000-MZ', roles: ['compiler'], variables: { id: 'HN-GA', v } });
     expect(codes(wrongDept)).toEqual(['FORBIDDEN']);

@@ -38,7 +38,11 @@ export const competentDepartment = rule('competent-department', { cache: 'contex
     : forbidden(`This is for the competent department ${ctx.platform.platform.competentDepartment}; you act for ${ctx.identity?.dept.code}.`),
 );
 
-/** The rule of every root field of the platform schema. */
+/**
+ * The rule of every root field of the platform schema. A field of the competent department checks the
+ * department first: shield's `and` answers the first refusal in order, and the role's message (a token of
+ * your department with the role) would send another department for a token that is refused all the same.
+ */
 export const PLATFORM_ROOT_RULES = {
   Query: {
     me: authenticated,
@@ -49,14 +53,14 @@ export const PLATFORM_ROOT_RULES = {
     grants: authenticated, // visibility: held, given, all for supervisors
     auditLog: authenticated, // visibility per listAudit: own requests, own resources, all for supervisors
     usage: authenticated, // own resources; all for supervisors
-    verifyAuditChain: and(hasRole('supervisor'), competentDepartment),
+    verifyAuditChain: and(competentDepartment, hasRole('supervisor')),
     objections: authenticated, // visibility: raised, about own resources, all for supervisors
     demands: authenticated, // visibility: filed, asked of, all for supervisors
-    consistencyReport: and(hasRole('supervisor'), competentDepartment),
+    consistencyReport: and(competentDepartment, hasRole('supervisor')),
   },
   Mutation: {
     submitCatalogue: hasRole('compiler'),
-    reviewCatalogue: and(hasRole('auditor'), competentDepartment),
+    reviewCatalogue: and(competentDepartment, hasRole('auditor')),
     publishCatalogue: hasRole('compiler'),
     withdrawCatalogue: hasRole('compiler'),
     requestSharing: hasRole('applicant'),
