@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import http from 'node:http';
 import { Writable } from 'node:stream';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/server/plugins/logging.ts';
 import { startGateway } from '../src/server/app.ts';
@@ -91,6 +91,20 @@ describe('every /graphql answer is JSON', () => {
     const bad = Buffer.concat([Buffer.from('{"query":"{ __typename }","x":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
     expect(expectGraphQLError(await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: bad }), 400, 'BAD_REQUEST')).toMatch(/UTF-8/);
     expectGraphQLError(await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: '' }), 400, 'BAD_REQUEST');
+  });
+
+  it('a compressed body (Content-Encoding): 415 saying to send it uncompressed, not "not valid UTF-8"', async () => {
+    const body = gzipSync(JSON.stringify({ query: '{ __typename }' }));
+    for (const coding of ['gzip', 'BR', 'deflate, gzip']) {
+      const a = await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, 'content-encoding': coding }, body });
+      expect(expectGraphQLError(a, 415, 'BAD_REQUEST')).toBe(
+        'The request body has a Content-Encoding (compressed); the gateway reads only uncompressed bodies: send it without Content-Encoding.',
+      );
+      expect(a.headers.connection).toBe('close');
+    }
+    // identity is no coding: the body is read as it is.
+    const plain = await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, 'content-encoding': 'identity' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect([plain.status, JSON.parse(plain.text)]).toEqual([200, { data: { __typename: 'Query' } }]);
   });
 
   it('a body over maxRequestBytes: 413, from Content-Length or while streaming, and the connection closes', async () => {

@@ -436,8 +436,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         if (isJsonMediaType(req.headers['content-type'])) body = withDocumentId(parseJsonBody(bytes));
       } catch (err) {
         if (!(err instanceof BodyError)) throw err;
-        // The rest of an oversized or stalled body is not read: the connection closes after the answer.
-        if (err.status === 413 || err.status === 408) res.setHeader('Connection', 'close');
+        // The rest of an oversized, stalled or compressed body is not read: the connection closes after the answer.
+        if (err.status === 413 || err.status === 408 || err.status === 415) res.setHeader('Connection', 'close');
         await sendGraphQLError(req, res, err.status, 'BAD_REQUEST', err.message);
         return;
       }

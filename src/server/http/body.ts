@@ -19,12 +19,25 @@ function tooLarge(limit: number): BodyError {
 }
 
 /**
+ * A body in a content coding (`Content-Encoding: gzip`, `br`, ...): 415, unread (RFC 9110 §15.5.16). The
+ * gateway does not decode request bodies, and read as they are such bytes were refused as "not valid
+ * UTF-8", which does not tell the client what to change. The header's value is not quoted.
+ */
+function encodedBody(req: IncomingMessage): BodyError | null {
+  const coding = req.headers['content-encoding']?.trim().toLowerCase();
+  if (!coding || coding === 'identity') return null;
+  return new BodyError(415, 'The request body has a Content-Encoding (compressed); the gateway reads only uncompressed bodies: send it without Content-Encoding.');
+}
+
+/**
  * The raw body, at most `limit` bytes; BodyError 413 past it (the rest is not read). A body none of whose
  * bytes come for `idleMs` is given up with BodyError 408: a client trickling a body (or sending none of
  * the bytes its Content-Length announced) would otherwise hold the connection and what it sent for
- * node's requestTimeout, five minutes.
+ * node's requestTimeout, five minutes. A compressed body is refused first, with BodyError 415.
  */
 export function readBody(req: IncomingMessage, limit: number, idleMs = Infinity): Promise<Buffer> {
+  const encoded = encodedBody(req);
+  if (encoded) return Promise.reject(encoded);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise((resolve, reject) => {
