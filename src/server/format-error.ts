@@ -14,6 +14,9 @@ const KNOWN_CODES = new Set([
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND',
 ]);
 
+const INTROSPECTION_OFF =
+  'Introspection is turned off on this platform (server.introspection: false); the operator can give you the schema as your department sees it (govgraph schema print --dept CODE).';
+
 /**
  * graphql's suggestions at the end of a validation or variable error (` Did you mean "caseNo"?`). They
  * come from the whole schema, not the department's view (plugins/introspection.ts), so they would name
@@ -37,6 +40,11 @@ export function createFormatError(opts: { development: boolean; log?: (err: unkn
     }
     const gaveUp = gaveUpError(code, original);
     if (gaveUp) return { message: gaveUp.message, extensions: gaveUp.extensions };
+    // `server.introspection: false`: Apollo's message tells its programmer to pass `introspection: true`
+    // to ApolloServer, naming the framework (no fingerprint, issue 9) and no step the client can take.
+    if (formatted.extensions?.validationErrorCode === 'INTROSPECTION_DISABLED') {
+      return { message: INTROSPECTION_OFF, locations: formatted.locations, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+    }
     const ownCode = original instanceof GraphQLError ? (original.extensions?.code as string | undefined) : undefined;
     if (code === 'GRAPHQL_VALIDATION_FAILED' && ownCode && KNOWN_CODES.has(ownCode)) {
       code = ownCode;
