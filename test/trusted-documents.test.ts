@@ -142,6 +142,11 @@ describe('trustedDocuments: require', () => {
     expect([getText.status, getText.errors?.[0].extensions]).toEqual([400, { code: 'DOCUMENT_NOT_TRUSTED', hash: sha256(ME) }]);
     const getTrusted = await get({ query: ENTERPRISE, variables: JSON.stringify({ creditCode: 'x' }) });
     expect(getTrusted.errors).toBeUndefined();
+    // A GET's `documentId` parameter, as a POST body's (GraphQL over HTTP's persisted documents).
+    const getUnknownId = await get({ documentId: '3'.repeat(64) });
+    expect([getUnknownId.status, getUnknownId.errors?.[0].extensions]).toEqual([400, { code: 'DOCUMENT_NOT_TRUSTED', hash: '3'.repeat(64) }]);
+    const getById = await get({ documentId: ENTERPRISE_ID, variables: JSON.stringify({ creditCode: 'x' }) });
+    expect([getById.status, getById.errors]).toEqual([200, undefined]);
     // A text that does not even parse is in no manifest either.
     expect((await post(gw, { query: '{ me { ' })).errors?.[0].extensions.code).toBe('DOCUMENT_NOT_TRUSTED');
   });

@@ -335,3 +335,17 @@ export function withDocumentId(body: unknown): unknown {
   const extensions = (rest.extensions && typeof rest.extensions === 'object' ? rest.extensions : {}) as Record<string, unknown>;
   return { ...rest, extensions: { ...extensions, persistedQuery: { version: 1, sha256Hash: documentId } } };
 }
+
+/**
+ * A GET's query string with a `documentId` parameter (GraphQL over HTTP's persisted documents, as a POST
+ * body's) made into Apollo's `extensions` parameter; unchanged when there is none, or a `query` or
+ * `extensions` beside it.
+ */
+export function withDocumentIdParam(search: string): string {
+  const params = new URLSearchParams(search);
+  const documentId = params.get('documentId');
+  if (documentId === null || params.has('query') || params.has('extensions')) return search;
+  params.delete('documentId');
+  params.set('extensions', JSON.stringify({ persistedQuery: { version: 1, sha256Hash: documentId } }));
+  return `?${params}`;
+}

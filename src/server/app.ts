@@ -35,7 +35,7 @@ import { limitsPlugin, notTrusted } from './plugins/limits.ts';
 import { documentLimitRules } from '../limits/document.ts';
 import { promiseKeyRule } from '../federation/promise-keys.ts';
 import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts';
-import { TrustedDocumentStore, persistedQueryProblem, sentDocument, withDocumentId, type SentDocument } from '../limits/trusted.ts';
+import { TrustedDocumentStore, persistedQueryProblem, sentDocument, withDocumentId, withDocumentIdParam, type SentDocument } from '../limits/trusted.ts';
 import { takeRequest, watchRateMeter } from '../limits/rates.ts';
 import { SchemaHolder, type OperationExecutor } from './schema-holder.ts';
 import { deadlineGateway } from './deadline.ts';
@@ -444,7 +444,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     // A persisted query whose version or hash is wrong (the hash not the text's): the client's error. Apollo
     // refuses it too, but without a code (INTERNAL_SERVER_ERROR, as if the gateway had failed).
-    const persisted = persistedQueryProblem(body, url.search);
+    // A GET names a persisted document by `documentId` as a POST body does.
+    const search = req.method === 'GET' ? withDocumentIdParam(url.search) : url.search;
+    const persisted = persistedQueryProblem(body, search);
     if (persisted) {
       await sendGraphQLError(req, res, 400, 'BAD_REQUEST', persisted);
       return;
@@ -452,7 +454,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: req.method ?? 'GET',
       headers: headerMap(req),
-      search: url.search,
+      search,
       body,
     };
     // A client that leaves before its answer is sent cancels its query: nothing more is read for it.
