@@ -151,6 +151,9 @@ describe('visibility, filters and pages', () => {
     const r = await gw.query(`query($d: Date!) { usage(from: $d, to: $d, resource: "430000-ZWB-00001") { resources { resource requests records byRequester { department purpose requests records } } } }`, { ...ZWB_SUPERVISOR, variables: { d: today } });
     expect(r.data!.usage.resources).toEqual([{ resource: '430000-ZWB-00001', requests: 1, records: 2,
       byRequester: [{ department: '430000-RST', purpose: 'employment-services', requests: 1, records: 2 }] }]);
+    // The code in another case is the same resource, not an empty report.
+    const lower = await gw.query(`query($d: Date!) { usage(from: $d, to: $d, resource: "430000-zwb-00001") { resources { resource requests records byRequester { department purpose requests records } } } }`, { ...ZWB_SUPERVISOR, variables: { d: today } });
+    expect(lower.data!.usage.resources).toEqual(r.data!.usage.resources);
   });
 });
 

@@ -231,6 +231,8 @@ describe('sharing requests and usage from the command line', () => {
       '',
     ].join('\n'));
     expect(all.stderr).toBe(ANNOUNCED + `usage ${today} to ${today}: 1 resource read, as 430000-ZWB sees them\n`);
+    // A resource code in another case is the resource's, as in every other command (not an empty report).
+    expect((await govgraph('usage', '--from', today, '--to', today, '--resource', '430000-ga-00001')).stdout).toBe(all.stdout);
     expect((await govgraph('usage', '--from', today, '--to', today, '--dept', '430000-SCJG')).stdout).toBe('');
   });
 });

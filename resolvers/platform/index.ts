@@ -121,7 +121,8 @@ const resolvers: Resolvers = {
           scanStore(ctx), // a scan of the audit log: stops at its next page once the request is cancelled
           ctx.platform,
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
-          { from: args.from, to: args.to, resource: args.resource },
+          // A code in another case is the resource's, as the audit log writes it (as published).
+          { from: args.from, to: args.to, resource: args.resource == null ? args.resource : (findPublishedResource(ctx.published, args.resource)?.resource.code ?? args.resource) },
           (code) => findPublishedResource(ctx.published, code)?.resource.provider,
         ),
       ),

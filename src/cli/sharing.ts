@@ -3,6 +3,7 @@
 // (listSharingRequests, decideSharingRequest, usageReport), acting as src/cli/acting.ts says.
 import type { Command } from 'commander';
 import { publishedCatalogues } from '../catalogue/repository.ts';
+import { findPublishedResource } from '../workflow/resource-info.ts';
 import type { RequestStatus, SharingSide } from '../workflow/sharing.ts';
 import {
   actorFor, minute, refusedAsUserError, statusOption, table, upper, viewerFor, withActingOptions, type ActingOptions,
@@ -157,7 +158,9 @@ export function registerSharingCommands(program: Command): void {
       const viewer = viewerFor(env, opts.dept);
       const published = await publishedCatalogues(env.store);
       const providerOf = (code: string) => published.flatMap((c) => c.resources).find((r) => r.code === code)?.provider;
-      const report = await refusedAsUserError(() => usageReport(env.store, env.platform, viewer, { from, to, resource: opts.resource ?? null }, providerOf));
+      // A code in another case is the resource's, as the audit log writes it (as published).
+      const resource = opts.resource === undefined ? null : (findPublishedResource(published, opts.resource)?.resource.code ?? opts.resource);
+      const report = await refusedAsUserError(() => usageReport(env.store, env.platform, viewer, { from, to, resource }, providerOf));
       const rows: string[][] = [];
       for (const r of report.resources) {
         rows.push([r.resource, r.provider, '', '', String(r.requests), String(r.records), String(r.denied)]);
