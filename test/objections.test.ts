@@ -132,6 +132,9 @@ describe('listing and answering', () => {
     expect(stranger.data!.objections).toEqual([]);
     const filtered = await gw.query(`{ objections(status: OPEN, resource: "${ENTERPRISES}", overdue: false) { id } }`, { dept: '430000-SCJG' });
     expect(filtered.data!.objections).toHaveLength(3);
+    // The code in another case names the same resource, as when the objection was raised.
+    const lower = await gw.query(`{ objections(status: OPEN, resource: "${ENTERPRISES.toLowerCase()}", overdue: false) { id } }`, { dept: '430000-SCJG' });
+    expect(lower.data!.objections).toEqual(filtered.data!.objections);
   });
 
   it('is answered only by the provider’s approver, once', async () => {

@@ -464,7 +464,11 @@ export async function listObjections(
   await ensureObjectionIndexes(env.store);
   const conditions: Filter[] = [];
   if (filter.status) conditions.push(eq('status', filter.status));
-  if (filter.resource) conditions.push(eq('resource', filter.resource));
+  if (filter.resource) {
+    // A code in another case is the resource's, as when the objection was raised (stored as published).
+    const found = findPublishedResource(await publishedCatalogues(env.store), filter.resource);
+    conditions.push(eq('resource', found?.resource.code ?? filter.resource));
+  }
   if (filter.id) conditions.push(eq('id', filter.id));
   const rows = await env.store.find(OBJECTIONS, {
     filter: and(...conditions),
