@@ -112,6 +112,8 @@ describe('what a command says it uses', () => {
       expect(imported.code).toBe(1);
       expect(imported.stderr.split('\n').slice(0, 2)).toEqual([`govgraph: store ${store}`, expect.stringMatching(/^govgraph: no published resource 520000-GAT-00001; /)]);
     }
+    // A resource code in another case is the resource's, as grant add takes it.
+    expect((await run('grant', 'list', '--resource', '430000-ga-00001')).stdout).toContain(`${id}  active `);
     const revoked = await run('grant', 'revoke', id, '--platform', guizhou);
     expect(revoked).toEqual({ code: 0, stdout: expect.stringMatching(new RegExp(`^grant ${id} revoked at `)), stderr: `govgraph: store ${store}\n` });
     const again = await run('grant', 'revoke', id);

@@ -105,6 +105,11 @@ describe('the walkthrough: request, approve, read', () => {
     });
     const twice = await gw.query(DECIDE, { ...GA_APPROVER, variables: { input: { id: requestId, decision: 'REJECT', reason: 'changed my mind' } } });
     expect(codes(twice)).toEqual(['CONFLICT']);
+    // Listed by the resource's code in any case, as requestSharing takes it.
+    for (const code of ['430000-GA-00001', '430000-ga-00001']) {
+      const listed = await gw.query(`{ sharingRequests(resource: "${code}") { id } grants(resource: "${code}") { id } }`, GA_APPROVER);
+      expect(listed.data, code).toEqual({ sharingRequests: [{ id: requestId }], grants: [{ id: grantId }] });
+    }
   });
 
   it('shows the data as decided: the ID masked, the name unmasked, the phone still refused', async () => {

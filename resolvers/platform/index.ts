@@ -69,7 +69,8 @@ const resolvers: Resolvers = {
 
     grants: async (_p, args, ctx) => {
       const all = await listGrants(readStore(ctx), {
-        resource: args.resource ?? undefined,
+        // A code in another case is the resource's, as grants are made (they keep the code as published).
+        resource: args.resource == null ? undefined : (findPublishedResource(ctx.published, args.resource)?.resource.code ?? args.resource),
         requester: args.requester ?? undefined,
         active: args.active === true,
         now: ctx.now,

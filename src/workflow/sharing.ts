@@ -462,10 +462,12 @@ export async function listSharingRequests(
 ): Promise<SharingRequest[]> {
   await ensureIndexes(env.store);
   const all = viewer.dept === env.platform.platform.competentDepartment && viewer.roles.includes('supervisor');
+  // A code in another case is the resource's, as requestSharing takes it (requests keep the code as published).
+  const resource = filter.resource ? (findResource(await publishedCatalogues(env.store), filter.resource)?.code ?? filter.resource) : undefined;
   const rows = await env.store.find(SHARING_REQUESTS, {
     filter: and(
       ...(filter.status ? [eq('status', filter.status)] : []),
-      ...(filter.resource ? [eq('resource', filter.resource)] : []),
+      ...(resource ? [eq('resource', resource)] : []),
     ),
     sort: [{ field: 'requestedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
   });
