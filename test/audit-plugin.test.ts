@@ -138,6 +138,9 @@ describe('visibility, filters and pages', () => {
     const f = { department: '430000-RST', outcome: 'ALLOWED', resource: '430000-ZWB-00001' };
     const one = (await gw.query(LOG, { ...ZWB_SUPERVISOR, variables: { f, first: 100 } })).data!.auditLog;
     expect(one.nodes.map((e: { requestId: string }) => e.requestId)).toEqual(['req-allowed-1']);
+    // The resource's code in another case is the same resource.
+    const lower = (await gw.query(LOG, { ...ZWB_SUPERVISOR, variables: { f: { ...f, resource: '430000-zwb-00001' }, first: 100 } })).data!.auditLog;
+    expect(lower.nodes.map((e: { requestId: string }) => e.requestId)).toEqual(['req-allowed-1']);
     const p1 = (await gw.query(LOG, { ...ZWB_SUPERVISOR, variables: { first: 2 } })).data!.auditLog;
     const p2 = (await gw.query(LOG, { ...ZWB_SUPERVISOR, variables: { first: 2, after: p1.pageInfo.endCursor } })).data!.auditLog;
     expect(p1.pageInfo.hasNextPage).toBe(true);

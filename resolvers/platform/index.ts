@@ -101,7 +101,8 @@ const resolvers: Resolvers = {
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
           {
             department: f.department ?? undefined,
-            resource: f.resource ?? undefined,
+            // A code in another case is the resource's, as the log writes it (as published).
+            resource: f.resource == null ? undefined : (findPublishedResource(ctx.published, f.resource)?.resource.code ?? f.resource),
             provider: f.provider ?? undefined,
             outcome: f.outcome ?? undefined,
             kind: f.kind ?? undefined,
