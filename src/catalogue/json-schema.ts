@@ -136,7 +136,9 @@ function toProblem(e: ErrorObject): Problem | undefined {
         .map((t) => article[t] ?? t)
         .join(' or ');
       const quote = params.type === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean');
-      const hint = quote ? ` (in YAML, quote it: "${String(e.data)}")` : '';
+      // Quoting helps only where the text then has the form asked for (a code, not `per: 60`, which needs a unit).
+      const form = typeof parent?.pattern === 'string' && !new RegExp(parent.pattern, 'u').test(String(e.data)) ? expectedForm(parent) : undefined;
+      const hint = !quote ? '' : form ? ` (a ${form})` : ` (in YAML, quote it: "${String(e.data)}")`;
       return { path, message: `expected ${want}, got ${show(e.data)}${hint}` };
     }
     case 'enum':
