@@ -105,6 +105,19 @@ describe('settings from the environment', () => {
     }
   });
 
+  // The gateways check HS256 tokens beside an identity provider only under GOVGRAPH_JWT_SECRET.
+  it('token refuses to sign with the stored secret when GOVGRAPH_JWKS_URL is set, and says what to do', async () => {
+    const args = ['token', '--dept', '520000-SWJ', '--platform', join(guizhou, 'platform.yaml'), '--data', join(work, 'token-store')];
+    const refused = await govgraph({ GOVGRAPH_JWKS_URL: 'https://idp.example.gov.cn/jwks.json' }, ...args);
+    expect(refused).toEqual({
+      code: 1, stdout: '',
+      stderr: 'govgraph: GOVGRAPH_JWKS_URL is set: the gateways take tokens from the identity provider, and refuse tokens signed with the secret kept in the store. Get a token from the provider, or set the same GOVGRAPH_JWT_SECRET for the gateways and for govgraph token\n',
+    });
+    const signed = await govgraph({ GOVGRAPH_JWKS_URL: 'https://idp.example.gov.cn/jwks.json', GOVGRAPH_JWT_SECRET: 'an-operator-secret-of-at-least-32-bytes!' }, ...args);
+    expect(signed.code, signed.stderr).toBe(0);
+    expect(signed.stdout).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  });
+
   // fetch refuses a URL with credentials: every token of the identity provider was refused, request after request.
   it('a JWKS URL with a user name or password is refused in one line that does not repeat them', async () => {
     const refused = await govgraph({ GOVGRAPH_JWKS_URL: 'https://admin:S3cret@idp.example.gov.cn/jwks?x=1' }, 'serve', '--port', '0');

@@ -51,7 +51,30 @@ describe('an identity provider whose keys cannot be fetched', () => {
     }]);
   });
 
-  it('a token signed with the platform secret is still checked with the secret', async () => {
-    expect(await gw.query('{ me { user } }', { dept: '520000-SWJ' })).toMatchObject({ status: 200, data: { me: { user: 'tester' } } });
+  // SPEC §7: "keys from GOVGRAPH_JWKS_URL in production". The secret kept in the store is in every backup
+  // of it: whoever read one could sign a token of any department and role, beside the provider's.
+  it('a token signed with the secret kept in the store is refused: tokens come from the identity provider', async () => {
+    const refused = await gw.query('{ me { user } }', { dept: '520000-SWJ' });
+    expect(refused.status).toBe(401);
+    expect(refused.data ?? null).toBeNull();
+    expect(refused.errors).toEqual([{ message: expect.stringMatching(/get a new one from the identity provider/), extensions: { code: 'UNAUTHENTICATED' } }]);
+  });
+});
+
+describe('an identity provider beside a secret the operator gives (GOVGRAPH_JWT_SECRET)', () => {
+  it('checks HS256 tokens with that secret, and the provider\'s with its keys', async () => {
+    process.env.GOVGRAPH_JWT_SECRET = 'an-operator-secret-of-at-least-32-bytes!';
+    let both: TestGateway | undefined;
+    try {
+      both = await startTestGateway({
+        platformFile: fixture('platform.yaml'),
+        catalogueFiles: [fixture('police.yaml')],
+        gateway: { jwksUrl, log: () => {} },
+      });
+      expect(await both.query('{ me { user } }', { dept: '520000-SWJ' })).toMatchObject({ status: 200, data: { me: { user: 'tester' } } });
+    } finally {
+      delete process.env.GOVGRAPH_JWT_SECRET;
+      await both?.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { ROLES, isRole, type Role } from '../identity/roles.ts';
 import { MAX_USER, characters } from '../model/input-bounds.ts';
 import { departmentByCode } from '../model/platform.ts';
+import { setting } from '../model/settings.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 export const DEFAULT_TTL = '8h';
@@ -63,6 +64,14 @@ export function registerTokenCommand(program: Command): void {
     if (weak) throw new UserError(weak);
 
     let secret = envSecret();
+    if (!secret && setting('GOVGRAPH_JWKS_URL') !== undefined) {
+      // A gateway with an identity provider checks HS256 tokens only under GOVGRAPH_JWT_SECRET
+      // (src/server/app.ts): one signed with the stored secret would be refused there.
+      throw new UserError(
+        'GOVGRAPH_JWKS_URL is set: the gateways take tokens from the identity provider, and refuse tokens signed with the secret kept in the store. ' +
+          'Get a token from the provider, or set the same GOVGRAPH_JWT_SECRET for the gateways and for govgraph token',
+      );
+    }
     announce(opts, { platform: opts.platform, store: !secret });
     if (!secret) {
       const store = await openCommandStore(opts);

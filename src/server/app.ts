@@ -22,7 +22,7 @@ import { GrantCache } from '../access/grant-cache.ts';
 import { counterKey, createVerifier } from '../identity/verify.ts';
 import { KeySetUnavailableError } from '../identity/errors.ts';
 import { parsePurpose } from '../identity/purpose.ts';
-import { platformSecret } from '../identity/secret.ts';
+import { envSecret, platformSecret } from '../identity/secret.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
 import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
@@ -235,7 +235,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // writes to them; other instances' writes are seen on the publication poll.
   const grantCache = new GrantCache(store);
   const secret = await platformSecret(store);
-  const verifier = createVerifier({ secret, jwksUrl: opts.jwksUrl, platform });
+  // With an identity provider (SPEC §7: "keys from GOVGRAPH_JWKS_URL in production") tokens are its own,
+  // and HS256 ones are checked only under a secret the operator gives (GOVGRAPH_JWT_SECRET): the secret
+  // kept in the store is in every backup, and whoever reads one could sign any department's token.
+  const tokenSecret = opts.jwksUrl && !envSecret() ? undefined : secret;
+  const verifier = createVerifier({ secret: tokenSecret, jwksUrl: opts.jwksUrl, platform });
   const cursors = createCursorCodec(secret);
   const keys = new PlatformKeys(store);
   const forwarded = createForwardedVerifier({ platform, store });
