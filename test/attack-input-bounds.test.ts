@@ -15,7 +15,7 @@ import { loadPlatform } from '../src/catalogue/platform.ts';
 import { CATALOGUE_VERSIONS, publishedCatalogues } from '../src/catalogue/repository.ts';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
-import { MAX_LIST, MAX_TEXT, MAX_USER } from '../src/model/input-bounds.ts';
+import { MAX_LIST, MAX_NAME, MAX_TEXT, MAX_USER } from '../src/model/input-bounds.ts';
 import { eq } from '../src/store/port.ts';
 import { DEMANDS } from '../src/workflow/demands.ts';
 import { OBJECTIONS } from '../src/workflow/objections.ts';
@@ -195,6 +195,14 @@ describe('the commands', () => {
     const decide = await govgraph('request', 'decide', requestId, '--dept', '430000-GA', '--reject', '--reason', 'no', '--user', name);
     expect(decide.code).toBe(1);
     expect(decide.stderr).toContain(`govgraph: --user: has ${MAX_USER + 1} characters; at most ${MAX_USER}\n`);
+    expect(await withSqliteStore(data, (s) => s.count(AUDIT_COLLECTION))).toBe(before);
+  }, 60_000);
+
+  it('`consistency report --element` over the bound is refused as the GraphQL field refuses it, auditing nothing', async () => {
+    const before = await withSqliteStore(data, (s) => s.count(AUDIT_COLLECTION));
+    const r = await govgraph('consistency', 'report', '--element', 'E'.repeat(MAX_NAME + 1));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`govgraph: consistencyReport is refused: the platform keeps no longer input.\n  element: ${over(MAX_NAME + 1, MAX_NAME)}\n`);
     expect(await withSqliteStore(data, (s) => s.count(AUDIT_COLLECTION))).toBe(before);
   }, 60_000);
 

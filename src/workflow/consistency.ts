@@ -38,6 +38,7 @@ import type { Store } from '../store/port.ts';
 import type { Actor, WorkflowEnv } from './actor.ts';
 import { requireCompetent, requireRole } from './actor.ts';
 import { concerning, perform } from './audit.ts';
+import { requireBounded } from './bounds.ts';
 
 export const SAMPLE_KEYS = 20;
 
@@ -220,6 +221,7 @@ export async function consistencyReport(env: WorkflowEnv, actor: Actor, element?
 
 /** The report as the operator runs it (`govgraph consistency report`), with an operator entry in the audit log. */
 export async function operatorConsistencyReport(env: WorkflowEnv, element?: string): Promise<ConsistencyPair[]> {
+  requireBounded('consistencyReport', { element }); // the field's bound (bounds.ts), before anything is read or audited
   const resources = new Map((await publishedCatalogues(env.store)).flatMap((c) => c.resources).map((r) => [r.code, r]));
   const pairs = await compareConsistency(env, element);
   await appendAudit(env.store, {
