@@ -72,6 +72,25 @@ describe('breakingChanges (pure)', () => {
       ['430000-ZRZYT-00002', null, 'removed', ['430000-SCJG']],
     ]);
   });
+
+  it('names row scope added, or put on another item, as sharing every item more tightly', () => {
+    const withRows = demoCatalogue('population.yaml');
+    const resource = withRows.resources.find((r) => r.share.scope?.rows)!;
+    const readers = new Map([[resource.code, new Map([[resource.key, new Set(['430000-RST'])]])]]);
+    const without = structuredClone(withRows);
+    delete without.resources.find((r) => r.code === resource.code)!.share.scope!.rows;
+    const tightened = (from: typeof withRows, to: typeof withRows) => breakingChanges(from, to, readers)
+      .flatMap((w) => (w.kind === 'BREAKING_CHANGE' && w.change === 'tightened' ? [[w.item, w.usedBy, w.message]] : []));
+    const added = tightened(without, withRows);
+    expect(added.map(([item]) => item)).toEqual(resource.items.map((i) => i.name));
+    expect(added[0]).toEqual([resource.key, ['430000-RST'], `Item ${resource.key} of ${resource.code} is shared more tightly: rows limited to the reader's region by regionCode; read in the last 90 days by 430000-RST`]);
+    const moved = structuredClone(withRows);
+    const other = moved.resources.find((r) => r.code === resource.code)!;
+    const otherItem = other.items.find((i) => i.type === 'string' && i.name !== 'regionCode' && !i.share)!.name;
+    other.share.scope!.rows = { item: otherItem };
+    expect(tightened(withRows, moved)[0][2]).toContain(`rows limited by ${otherItem} instead of regionCode`);
+    expect(tightened(withRows, without)).toEqual([]); // dropping it is a widening, not a breaking change
+  });
 });
 
 describe('what counts as sharing more tightly (the widening check read the other way)', () => {

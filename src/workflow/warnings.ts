@@ -97,6 +97,12 @@ export function breakingChanges(
     }
     const before = effectiveItems(old);
     const after = effectiveItems(fresh);
+    // Row scope narrows every item's records (SPEC §6): added, or put on another item, it is a narrower
+    // scope (its removal is a widening, widening.ts).
+    const rowsBefore = old.share.scope?.rows?.item;
+    const rowsAfter = fresh.share.scope?.rows?.item;
+    const rowsTighter = rowsAfter === undefined || rowsAfter === rowsBefore ? null
+      : rowsBefore === undefined ? `rows limited to the reader's region by ${rowsAfter}` : `rows limited by ${rowsAfter} instead of ${rowsBefore}`;
     for (const item of old.items) {
       const used = usedBy(old.code, [item.name]);
       const is = after.get(item.name);
@@ -120,6 +126,7 @@ export function breakingChanges(
       }
       const tighter = tightenings(before.get(item.name)!.share, is.share);
       if (!before.get(item.name)!.sensitivity && is.sensitivity) tighter.push(`now ${is.sensitivity}, masked`);
+      if (rowsTighter) tighter.push(rowsTighter);
       if (tighter.length) {
         warn({ path: at(item.name), change: 'tightened', resource: old.code, item: item.name, renamedTo: null },
           `Item ${item.name} of ${old.code} is shared more tightly: ${tighter.join('; ')}`, used);
