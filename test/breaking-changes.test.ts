@@ -91,6 +91,17 @@ describe('breakingChanges (pure)', () => {
     expect(tightened(withRows, moved)[0][2]).toContain(`rows limited by ${otherItem} instead of regionCode`);
     expect(tightened(withRows, without)).toEqual([]); // dropping it is a widening, not a breaking change
   });
+
+  it('names a mask made full, after one that showed part of the value, as sharing the item more tightly', () => {
+    const c = demoCatalogue('population.yaml');
+    const resource = c.resources.find((r) => r.items.some((i) => i.mask && i.mask !== 'full'))!;
+    const item = resource.items.find((i) => i.mask && i.mask !== 'full')!;
+    const next = structuredClone(c);
+    next.resources.find((r) => r.code === resource.code)!.items.find((i) => i.name === item.name)!.mask = 'full';
+    const tightened = breakingChanges(c, next, new Map()).flatMap((w) => (w.kind === 'BREAKING_CHANGE' ? [[w.item, w.change, w.message]] : []));
+    expect(tightened).toEqual([[item.name, 'tightened', `Item ${item.name} of ${resource.code} is shared more tightly: masked "full" instead of "${item.mask}"`]]);
+    expect(breakingChanges(next, c, new Map())).toEqual([]); // the other way is a widening
+  });
 });
 
 describe('what counts as sharing more tightly (the widening check read the other way)', () => {

@@ -125,7 +125,10 @@ export function breakingChanges(
           `Item ${item.name} of ${old.code} is retyped: ${what}`, used);
       }
       const tighter = tightenings(before.get(item.name)!.share, is.share);
-      if (!before.get(item.name)!.sensitivity && is.sensitivity) tighter.push(`now ${is.sensitivity}, masked`);
+      const was = before.get(item.name)!;
+      if (!was.sensitivity && is.sensitivity) tighter.push(`now ${is.sensitivity}, masked`);
+      // Any other mask is a widening (widening.ts); `full` after a mask that showed part of the value is this.
+      else if (was.mask !== null && was.mask !== 'full' && is.mask === 'full') tighter.push(`masked "full" instead of "${was.mask}"`);
       if (rowsTighter) tighter.push(rowsTighter);
       if (tighter.length) {
         warn({ path: at(item.name), change: 'tightened', resource: old.code, item: item.name, renamedTo: null },
