@@ -11,7 +11,7 @@ import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
 import { eq } from '../src/store/port.ts';
 import { addGrant } from '../src/access/grants.ts';
-import { importCorrecting, OBJECTIONS } from '../src/workflow/objections.ts';
+import { importCorrecting, listObjections, objectionDeadline, OBJECTIONS } from '../src/workflow/objections.ts';
 import { countingStore, type CountingStore } from './helpers/counting-store.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
@@ -152,6 +152,23 @@ describe('listing and answering', () => {
     // CONFIRMED still stands: reads carry it, and the raiser cannot raise a second one yet.
     const r = await gw.query(`{ marketRegulation { enterpriseRegistration(creditCode: "${keys[0]}") { _objections { status } } } }`, RST);
     expect(r.data!.marketRegulation.enterpriseRegistration._objections).toEqual([{ status: 'CONFIRMED' }]);
+  });
+});
+
+describe('overdue', () => {
+  it('lists only the OPEN objections past their due date under overdue: true, the others under false', async () => {
+    const env = (now: Date) => ({ store: gw.store, platform: gw.platform, now });
+    const provider = { dept: '430000-SCJG', roles: [] };
+    const open = (await listObjections(env(new Date()), provider, { status: 'open' })).map((o) => o.id);
+    expect(open.length).toBeGreaterThan(0);
+    expect(await listObjections(env(new Date()), provider, { overdue: true })).toEqual([]);
+    // The day after the latest due date, on the platform calendar.
+    const due = (await listObjections(env(new Date()), provider)).map((o) => objectionDeadline(env(new Date()), o).dueDate).sort().at(-1)!;
+    const later = new Date(`${workingDayCalendar(gw.platform.platform.holidays).addWorkingDays(due, 1)}T12:00:00+08:00`);
+    const overdue = await listObjections(env(later), provider, { overdue: true });
+    expect(overdue.map((o) => o.id).sort()).toEqual([...open].sort()); // the CONFIRMED one is answered: never overdue
+    expect(overdue.every((o) => objectionDeadline(env(later), o).overdue)).toBe(true);
+    expect((await listObjections(env(later), provider, { overdue: false })).map((o) => o.status)).toEqual(['confirmed']);
   });
 });
 
