@@ -76,6 +76,14 @@ describe('consistencyReport', () => {
     }
   });
 
+  it('refuses an empty element (not an answer of no pairs), naming the argument', async () => {
+    for (const e of ['', '  ']) {
+      const r = await gw.query(REPORT, { ...SUPERVISOR, variables: { e } });
+      expect(r.data).toBeNull();
+      expect(r.errors!.map((x) => [x.extensions!.code, x.extensions!.problems])).toEqual([['BAD_USER_INPUT', [{ path: 'element', message: 'is empty' }]]]);
+    }
+  });
+
   it('is audited, naming both resources so that their providers see the entry', async () => {
     const q = `{ auditLog(filter: { resource: "430000-MZ-00001" }, first: 5) { nodes { action outcome detail resources { resource items } } } }`;
     const entry = (await gw.query(q, SUPERVISOR)).data!.auditLog.nodes.find((n: { action: string }) => n.action === 'consistencyReport');

@@ -39,6 +39,7 @@ import type { Actor, WorkflowEnv } from './actor.ts';
 import { requireCompetent, requireRole } from './actor.ts';
 import { concerning, perform } from './audit.ts';
 import { requireBounded } from './bounds.ts';
+import { badInput } from './errors.ts';
 
 export const SAMPLE_KEYS = 20;
 
@@ -208,6 +209,10 @@ export async function consistencyReport(env: WorkflowEnv, actor: Actor, element?
   return perform(env, actor, 'consistencyReport', { element }, async () => {
     requireRole(actor, 'supervisor', 'read consistency reports');
     requireCompetent(env, actor, 'read consistency reports');
+    // An empty element is no element's code: said so, as the command says it, not answered with no pairs.
+    if (element != null && element.trim() === '') {
+      throw badInput('consistencyReport is refused: name a data element, or leave element out for every element.', [{ path: 'element', message: 'is empty' }]);
+    }
     const held = grants ?? (await activeGrantsFor(env.store, actor.dept.code, env.now));
     const reader = { requester: actor.dept, purpose: actor.purpose, grants: held, now: env.now };
     const pairs = await compareConsistency(env, element ?? undefined, readerView(reader));
