@@ -4,7 +4,7 @@
 // may not do is refused (FORBIDDEN) exactly as for a token, an unknown version or request is NOT_FOUND,
 // every action done or refused is in the audit log as the field's, and input the command cannot even
 // hand to the workflow gets one line, a non-zero exit and no trace in the store.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,16 @@ describe('the catalogue lifecycle from the command line', () => {
     }
     expect(await auditLog()).toEqual(before);
     expect(await withStore((s) => s.count(CATALOGUE_VERSIONS))).toBe(demoCatalogueFiles().length - 1);
+  });
+
+  it('names the file in a document that does not parse, at its line and column', async () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'id: HN-X\ncompiler: 430000-RST\nresources: [\n  - a: b\n');
+    const r = await govgraph('catalogue', 'submit', file, '--dept', '430000-RST');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('govgraph: CATALOGUE_INVALID: The document does not parse:');
+    expect(r.stderr).toContain(`  ${file}:4:3: YAML syntax error: `);
+    expect(r.stderr).not.toContain('document:');
   });
 
   it('submits, refuses the wrong reviewer and publisher and an unknown version, reviews, publishes and lists', async () => {

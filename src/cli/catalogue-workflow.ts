@@ -89,7 +89,7 @@ export function registerCatalogueWorkflowCommands(catalogue: Command): void {
     const text = await readDocument(file); // before the store is opened: a wrong argument does nothing
     return withWorkflowEnv(opts, async (env) => {
       const { submitCatalogue } = await import('../workflow/catalogues.ts');
-      const { version, warnings } = await refusedAsUserError(() => submitCatalogue(env, actorFor(env, opts, 'compiler'), text));
+      const { version, warnings } = await refusedAsUserError(() => submitCatalogue(env, actorFor(env, opts, 'compiler'), text, file));
       console.log(`${version.id} version ${version.version} submitted by ${version.submittedBy} of ${version.catalogue.compiler} (${resources(version.catalogue)}); an auditor of ${env.platform.platform.competentDepartment} reviews it next`);
       for (const w of warnings) console.log(`  warning ${w.kind} ${w.path}: ${w.message}`);
     });

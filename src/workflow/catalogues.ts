@@ -127,9 +127,9 @@ const BREAKING_CHANGES_PER_TURN = 50;
 /**
  * Validates a catalogue document against the platform and the catalogues in effect and stores it as a
  * new `submitted` version. Compiler of the catalogue's compiler department; refused whole with
- * CATALOGUE_INVALID and every problem.
+ * CATALOGUE_INVALID and every problem. `source` names the document in a parse error (the file a command read).
  */
-export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: unknown): Promise<Submission> {
+export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: unknown, source?: string): Promise<Submission> {
   return perform(env, actor, 'submitCatalogue', {}, async () => {
     requireRole(actor, 'compiler', 'submit catalogues');
     // One reader for the whole submission: each stored version is parsed once (issue 9 point 3).
@@ -137,7 +137,7 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     const published = (await versions.published()).map((v) => v.catalogue);
     // Parsed and validated on the worker thread in one task: a catalogue at the bounds takes hundreds of
     // milliseconds to check, and only the checked catalogue comes back to be parsed on the event loop.
-    const checked = await offThread({ kind: 'submission', document, platform: env.platform, others: published });
+    const checked = await offThread({ kind: 'submission', document, platform: env.platform, others: published, source });
     if ('refused' in checked) throw new WorkflowError('CATALOGUE_INVALID', checked.refused.message, checked.refused.problems);
     const { id, compiler: claimed } = checked.claims;
     if (claimed !== null) requireDepartment(actor, claimed, `submit a catalogue compiled by ${claimed}`);

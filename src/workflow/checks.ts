@@ -19,7 +19,7 @@ import { WorkflowError } from './errors.ts';
 
 export type CheckTask =
   /** A submitted document (its text, or the value) parsed and validated. */
-  | { kind: 'submission'; document: unknown; platform: Platform; others: readonly Catalogue[] }
+  | { kind: 'submission'; document: unknown; platform: Platform; others: readonly Catalogue[]; source?: string }
   /** The problems of a stored version against the catalogues in effect now (none: it may be published). */
   | { kind: 'recheck'; catalogue: Catalogue; platform: Platform; others: readonly Catalogue[] }
   | { kind: 'clashes'; platform: Platform; catalogues: Catalogue[] };
@@ -46,10 +46,10 @@ function definedTypes(sdl: string): Set<string> {
 
 let platformTypes: Set<string> | null = null;
 
-function checkSubmission(document: unknown, platform: Platform, others: readonly Catalogue[]): SubmissionAnswer {
+function checkSubmission(document: unknown, platform: Platform, others: readonly Catalogue[], source?: string): SubmissionAnswer {
   let doc: unknown;
   try {
-    doc = typeof document === 'string' ? parseCatalogueText(document) : document;
+    doc = typeof document === 'string' ? parseCatalogueText(document, source) : document;
   } catch (err) {
     if (err instanceof WorkflowError) return { refused: { message: err.message, problems: err.problems } };
     throw err;
@@ -63,7 +63,7 @@ function checkSubmission(document: unknown, platform: Platform, others: readonly
 
 /** Runs a check where it is called (the worker calls it, and so does the workflow without a worker). */
 export function runCheck<T extends CheckTask>(task: T): CheckAnswer<T> {
-  if (task.kind === 'submission') return checkSubmission(task.document, task.platform, task.others) as CheckAnswer<T>;
+  if (task.kind === 'submission') return checkSubmission(task.document, task.platform, task.others, task.source) as CheckAnswer<T>;
   if (task.kind === 'recheck') return validateCatalogue(task.catalogue, task.platform, task.others).problems as CheckAnswer<T>;
   platformTypes ??= definedTypes(readFileSync(PLATFORM_SDL_FILE, 'utf8'));
   const own = platformTypes;

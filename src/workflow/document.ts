@@ -9,11 +9,14 @@ export function invalid(head: string, problems: Problem[]): WorkflowError {
   return new WorkflowError('CATALOGUE_INVALID', listProblems(head, problems), problems);
 }
 
-/** The one document of `text` (YAML or JSON); CATALOGUE_INVALID when it does not parse or holds several. */
-export function parseCatalogueText(text: string): unknown {
+/**
+ * The one document of `text` (YAML or JSON); CATALOGUE_INVALID when it does not parse or holds several.
+ * `source` names it in a parse error's place (`police.yaml:2:1`): the file a command read, else `document`.
+ */
+export function parseCatalogueText(text: string, source = 'document'): unknown {
   let docs: unknown[];
   try {
-    docs = parseDocuments(text, 'document');
+    docs = parseDocuments(text, source);
   } catch (err) {
     if (err instanceof DocumentInvalidError) throw invalid('The document does not parse:', err.problems);
     throw err;
