@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { DuplicateKeyError, StoreUnavailableError } from '../src/store/port.ts';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.ts';
 
 let dir: string;
@@ -31,4 +33,19 @@ it('makes a collection again that another connection dropped after this one wrot
   await other.insert('notes', [{ n: 5 }]);
   await mine.insert('notes', [{ n: 6 }]);
   expect((await mine.find('notes', { sort: [{ field: 'n', direction: 'asc' }] })).map((r) => r.n)).toEqual([5, 6]);
+});
+
+// Only a unique index's violation is a duplicate key. A trigger someone added to the file made every
+// insert a "duplicate": the audit log retried its sequence number 25 times, then blamed another writer.
+it('a constraint other than a unique index is the store failing, not a duplicate key', async () => {
+  const [mine] = stores;
+  await mine.ensureIndex('notes', { fields: ['n'], unique: true });
+  await mine.insert('notes', [{ n: 1 }]);
+  await expect(mine.insert('notes', [{ n: 1 }])).rejects.toBeInstanceOf(DuplicateKeyError);
+  const raw = new Database(join(dir, 'govgraph.sqlite'));
+  raw.exec(`CREATE TRIGGER refuse BEFORE INSERT ON "c:notes" BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END`);
+  raw.close();
+  const failed = await mine.insert('notes', [{ n: 2 }]).catch((e: unknown) => e);
+  expect(failed).toBeInstanceOf(StoreUnavailableError);
+  expect((failed as Error).message).toMatch(/refused by a trigger/);
 });

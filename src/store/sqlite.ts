@@ -341,10 +341,16 @@ function isSqliteError(error: unknown): error is InstanceType<typeof Database.Sq
 
 const isNoSuchTable = (error: unknown): boolean => isSqliteError(error) && /no such table/.test(error.message);
 
-/** Constraint violations become DuplicateKeyError, other SQLite errors StoreUnavailableError. */
+/**
+ * A unique index's violation becomes DuplicateKeyError, other SQLite errors StoreUnavailableError. Other
+ * constraints (a trigger someone added to the file, a CHECK) are no duplicate: callers that retry on one
+ * (the audit log's next sequence number) would retry for nothing and then blame another writer.
+ */
+const DUPLICATE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+
 function translate(error: unknown, what: string): unknown {
   if (!isSqliteError(error)) return error;
-  if (error.code.startsWith('SQLITE_CONSTRAINT')) return new DuplicateKeyError(`${what}: ${error.message}`);
+  if (DUPLICATE_CODES.has(error.code)) return new DuplicateKeyError(`${what}: ${error.message}`);
   return new StoreUnavailableError(`${what}: SQLite failed: ${error.message}`, { cause: error });
 }
 
