@@ -40,6 +40,7 @@ describe('settings from the environment', () => {
     expect(checkpointFileFromEnv({ GOVGRAPH_AUDIT_CHECKPOINTS: '/var/log/cp.jsonl' })).toBe('/var/log/cp.jsonl');
     expect(logLevel({ GOVGRAPH_LOG_LEVEL: ' ' })).toBe('info');
     expect(logLevel({ GOVGRAPH_LOG_LEVEL: ' warn ' })).toBe('warn');
+    expect(logLevel({ GOVGRAPH_LOG_LEVEL: 'WARN' })).toBe('warn');
   });
 
   it('name the variable when its value is wrong, and an empty --host is refused', async () => {

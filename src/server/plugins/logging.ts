@@ -28,7 +28,8 @@ const DENIAL_CODES = new Set([
 export const LOG_LEVELS: readonly string[] = [...Object.keys(pino.levels.values), 'silent'];
 
 export function logLevel(env: NodeJS.ProcessEnv = process.env): string {
-  return setting('GOVGRAPH_LOG_LEVEL', env)?.trim() ?? (env.VITEST ? 'silent' : 'info');
+  // In any case (`WARN` is `warn`): pino's levels are lower case, an operator's habits are not always.
+  return setting('GOVGRAPH_LOG_LEVEL', env)?.trim().toLowerCase() ?? (env.VITEST ? 'silent' : 'info');
 }
 
 export function createLogger(destination?: DestinationStream, level = logLevel()): Logger {
