@@ -10,7 +10,7 @@ import { shownNames } from '../../src/model/input-bounds.ts';
 import { readStore, scanStore, type RequestContext } from '../request.ts';
 import { listCatalogues, publishCatalogue, reviewCatalogue, seesDrafts, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
 import { revisionState } from '../../src/workflow/deadlines.ts';
-import { findPublishedResource, resourceView, shareView } from '../../src/workflow/resource-info.ts';
+import { findPublishedResource, publishedCode, resourceView, shareView } from '../../src/workflow/resource-info.ts';
 import {
   decideSharingRequest, getSharingRequest, listSharingRequests, providerOf, requestDeadline, requestSharing, revokeGrant,
   seesRequest,
@@ -70,7 +70,7 @@ const resolvers: Resolvers = {
     grants: async (_p, args, ctx) => {
       const all = await listGrants(readStore(ctx), {
         // A code in another case is the resource's, as grants are made (they keep the code as published).
-        resource: args.resource == null ? undefined : (findPublishedResource(ctx.published, args.resource)?.resource.code ?? args.resource),
+        resource: args.resource == null ? undefined : publishedCode(ctx.published, args.resource),
         requester: args.requester ?? undefined,
         active: args.active === true,
         now: ctx.now,
@@ -102,7 +102,7 @@ const resolvers: Resolvers = {
           {
             department: f.department ?? undefined,
             // A code in another case is the resource's, as the log writes it (as published).
-            resource: f.resource == null ? undefined : (findPublishedResource(ctx.published, f.resource)?.resource.code ?? f.resource),
+            resource: f.resource == null ? undefined : publishedCode(ctx.published, f.resource),
             provider: f.provider ?? undefined,
             outcome: f.outcome ?? undefined,
             kind: f.kind ?? undefined,
@@ -124,7 +124,7 @@ const resolvers: Resolvers = {
           ctx.platform,
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
           // A code in another case is the resource's, as the audit log writes it (as published).
-          { from: args.from, to: args.to, resource: args.resource == null ? args.resource : (findPublishedResource(ctx.published, args.resource)?.resource.code ?? args.resource) },
+          { from: args.from, to: args.to, resource: args.resource == null ? args.resource : publishedCode(ctx.published, args.resource) },
           (code) => findPublishedResource(ctx.published, code)?.resource.provider,
         ),
       ),

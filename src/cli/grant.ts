@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/log.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { shownNames } from '../model/input-bounds.ts';
-import { findPublishedResource } from '../workflow/resource-info.ts';
+import { publishedCode } from '../workflow/resource-info.ts';
 import type { Store } from '../store/port.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 import { commaList } from './token.ts';
@@ -127,7 +127,7 @@ export function registerGrantCommands(program: Command): void {
     await withStore(opts, false, async (store) => {
       const now = new Date();
       // A code in another case is the resource's, as grant add takes it (grants keep the code as published).
-      const resource = opts.resource === undefined ? undefined : (findPublishedResource(await publishedCatalogues(store), opts.resource)?.resource.code ?? opts.resource);
+      const resource = opts.resource === undefined ? undefined : publishedCode(await publishedCatalogues(store), opts.resource);
       const grants = await listGrants(store, { requester: opts.requester, resource, active: opts.active, now });
       if (grants.length === 0) {
         console.log('no grants');

@@ -31,7 +31,7 @@ import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './
 import { concerning, perform } from './audit.ts';
 import { answerDeadline, type Deadline } from './deadlines.ts';
 import { WorkflowError, badInput, conflict, notFound } from './errors.ts';
-import { findPublishedResource } from './resource-info.ts';
+import { findPublishedResource, publishedCode } from './resource-info.ts';
 
 export const OBJECTIONS = '_objections';
 
@@ -466,8 +466,7 @@ export async function listObjections(
   if (filter.status) conditions.push(eq('status', filter.status));
   if (filter.resource) {
     // A code in another case is the resource's, as when the objection was raised (stored as published).
-    const found = findPublishedResource(await publishedCatalogues(env.store), filter.resource);
-    conditions.push(eq('resource', found?.resource.code ?? filter.resource));
+    conditions.push(eq('resource', publishedCode(await publishedCatalogues(env.store), filter.resource)));
   }
   if (filter.id) conditions.push(eq('id', filter.id));
   const rows = await env.store.find(OBJECTIONS, {

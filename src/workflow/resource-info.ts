@@ -65,6 +65,14 @@ export function resourceView(
   };
 }
 
+/**
+ * A code as its published resource writes it, whatever its case; as given when none is published. Filters
+ * by resource use it: grants, requests, objections and audit entries keep the code as published.
+ */
+export function publishedCode(catalogues: readonly Catalogue[], code: string): string {
+  return findPublishedResource(catalogues, code)?.resource.code ?? code;
+}
+
 export function findPublishedResource(catalogues: readonly Catalogue[], code: string): { catalogue: Catalogue; resource: Resource } | null {
   // Codes ignore case, as everywhere (codes.ts): an attempt written in another case is the resource's,
   // and its provider sees it in the audit log.

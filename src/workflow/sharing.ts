@@ -6,7 +6,7 @@
 // Whether a request can be made at all is asked of the access decision and the grant checks, not
 // restated: a hypothetical grant covering everything requested must pass `grantProblems`, and with it
 // every requested item must be readable for every requested purpose (`decide`).
-import { findPublishedResource } from './resource-info.ts';
+import { findPublishedResource, publishedCode } from './resource-info.ts';
 import { randomUUID } from 'node:crypto';
 import { decide } from '../access/decide.ts';
 import { effectiveItems, needsGrants } from '../access/effective-share.ts';
@@ -463,7 +463,7 @@ export async function listSharingRequests(
   await ensureIndexes(env.store);
   const all = viewer.dept === env.platform.platform.competentDepartment && viewer.roles.includes('supervisor');
   // A code in another case is the resource's, as requestSharing takes it (requests keep the code as published).
-  const resource = filter.resource ? (findResource(await publishedCatalogues(env.store), filter.resource)?.code ?? filter.resource) : undefined;
+  const resource = filter.resource ? publishedCode(await publishedCatalogues(env.store), filter.resource) : undefined;
   const rows = await env.store.find(SHARING_REQUESTS, {
     filter: and(
       ...(filter.status ? [eq('status', filter.status)] : []),
