@@ -263,3 +263,33 @@ describe('a checkpoint file that cannot be written', () => {
     for (const err of logged) expect(err).toMatchObject({ name: 'AuditCheckpointError', code: 'ENOENT', message: 'audit checkpoint not written' });
   });
 });
+
+// Two gateways on one store with different secrets: each one's entries break the chain from the first,
+// for good. A gateway signs no checkpoint over a newest entry its key does not verify (that would anchor
+// it), and says why in its log, each minute the head stays so.
+describe('a second gateway with another secret', () => {
+  it('gets no checkpoint over its entry from this one, and this one says why', async () => {
+    await appendEntries(1, 3);
+    await writeCheckpoint(store, file);
+    process.env.GOVGRAPH_JWT_SECRET = 'another-secret-of-at-least-thirty-two-bytes';
+    const other = await openSqliteStore(join(dir, 'data'));
+    try {
+      await appendAudit(other, entry(4));
+      await expect(writeCheckpoint(store, file)).rejects.toThrow(
+        /^The audit log's newest entry #4 does not verify under this gateway's key, so no checkpoint signs it: another gateway writes to this store with another GOVGRAPH_JWT_SECRET/,
+      );
+      const logged: unknown[] = [];
+      await startCheckpoints(store, { file, log: (err) => logged.push(err) }).stop();
+      expect(logged.length).toBeGreaterThan(0);
+      expect(logged.every((e) => (e as Error).name === 'AuditHeadError' && (e as { userFacing?: boolean }).userFacing === true)).toBe(true);
+      expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).seq)).toEqual([3]);
+      // This gateway's own entry on top: it signs again (verify still names #4).
+      await appendAudit(store, entry(5));
+      expect(await writeCheckpoint(store, file)).toMatchObject({ seq: 5 });
+      expect(await verifyAuditChain(store)).toMatchObject({ ok: false, firstBroken: { seq: 4 } });
+    } finally {
+      delete process.env.GOVGRAPH_JWT_SECRET;
+      await other.close();
+    }
+  });
+});

@@ -10,9 +10,9 @@
 // reported: it was altered or forged.
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { StoreUnavailableError, type Store } from '../store/port.ts';
+import { eq, StoreUnavailableError, type Store } from '../store/port.ts';
 import { setting } from '../model/settings.ts';
-import { canonicalJson, GENESIS_HASH } from './entry.ts';
+import { AUDIT_COLLECTION, canonicalJson, entryHash, fromRow, GENESIS_HASH } from './entry.ts';
 import { auditKey } from './key.ts';
 import { auditTail } from './log.ts';
 
@@ -49,10 +49,39 @@ function signedBy(c: Checkpoint, key: Uint8Array): boolean {
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
+/**
+ * Why this instance must not sign the log's head: its newest entry does not verify under this instance's
+ * key. Another gateway on the store runs with another secret (its entries break the chain from the first
+ * one: audit verify cannot pass again), the secret changed since, or the entry was altered. A checkpoint
+ * would anchor it; the operator is told instead, each minute the head stays so.
+ */
+export class AuditHeadError extends Error {
+  override name = 'AuditHeadError';
+  readonly userFacing = true;
+}
+
+async function headProblem(store: Store, tail: { seq: number; hash: string }, key: Uint8Array): Promise<string | null> {
+  const [row] = await store.find(AUDIT_COLLECTION, { filter: eq('seq', tail.seq), limit: 1 });
+  let verifies = false;
+  try {
+    verifies = !!row && entryHash(fromRow(row), key) === tail.hash;
+  } catch {
+    // an entry that cannot be read or hashed does not verify either
+  }
+  if (verifies) return null;
+  return (
+    `The audit log's newest entry #${tail.seq} does not verify under this gateway's key, so no checkpoint signs it: another gateway ` +
+    'writes to this store with another GOVGRAPH_JWT_SECRET (give every instance the same one, or none), the secret changed since the ' +
+    'entry was written, or the entry was altered. Run govgraph audit verify'
+  );
+}
+
 /** Signs the log's head now and writes it to the store and, when named, appends it to the file. */
 export async function writeCheckpoint(store: Store, file: string | null, now = new Date()): Promise<Checkpoint> {
   const key = await auditKey(store);
   const tail = await auditTail(store);
+  const problem = tail && (await headProblem(store, tail, key));
+  if (problem) throw new AuditHeadError(problem);
   const head = { seq: tail?.seq ?? 0, hash: tail?.hash ?? GENESIS_HASH, time: now.toISOString() };
   const checkpoint: Checkpoint = { ...head, mac: macOf(head, key) };
   await store.insert(AUDIT_CHECKPOINTS, [{ ...checkpoint }]);
@@ -173,6 +202,7 @@ export async function readCheckpoints(store: Store, file: string | null): Promis
  * "unexpected error".
  */
 function checkpointError(err: unknown): Error {
+  if (err instanceof AuditHeadError) return err;
   const code = (err as { code?: unknown }).code;
   const error = Object.assign(new Error('audit checkpoint not written', { cause: err }), { name: 'AuditCheckpointError', ...(code !== undefined ? { code } : {}) });
   if (!(err instanceof StoreUnavailableError)) return error;
