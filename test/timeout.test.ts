@@ -114,6 +114,27 @@ describe('Deadlines', () => {
     expect(deadlines.size).toBe(0);
   });
 
+  it('answers work that ends past its deadline, holding the event loop so that the timer had no turn, as the timer would have', async () => {
+    // A query whose reads of the embedded store run on its own connection (synchronous) never lets the
+    // timer fire; the same query read on reader threads is cut: both must answer alike
+    // (test/reader-threads-answers.test.ts). It answered with its data.
+    const deadlines = new Deadlines(20);
+    const hold = <T>(ms: number, value: () => T) => Promise.resolve().then(() => {
+      const end = Date.now() + ms;
+      while (Date.now() < end); // the event loop held, as by a synchronous read
+      return value();
+    });
+    const t0 = Date.now();
+    expect(await deadlines.within(hold(60, () => ({ data: { a: 1 } })), t0)).toMatchObject({
+      data: null, errors: [{ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'timeoutMs', bound: 20 } }],
+    });
+    // A failure past the deadline too: the timer would have answered first.
+    expect(await deadlines.within(hold(60, () => { throw new Error('store down'); }), Date.now())).toMatchObject({ data: null, errors: [{ extensions: { limit: 'timeoutMs' } }] });
+    // Within the deadline, the work's own result.
+    expect(await deadlines.within(hold(1, () => ({ data: { b: 2 } })), Date.now())).toEqual({ data: { b: 2 } });
+    expect(deadlines.size).toBe(0);
+  });
+
   it('serves a request that started before the one the timer waits for at its own deadline', async () => {
     const deadlines = new Deadlines(300);
     const t0 = Date.now();

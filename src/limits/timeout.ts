@@ -52,18 +52,34 @@ export class Deadlines {
   /**
    * The result of `work`, or, when it has not settled `timeoutMs` after `startedAt` (ms since the epoch),
    * a result with no data and the time limit's error. `work` is never awaited past the deadline: `cancel`
-   * is cancelled then, so that it reads no more, and its later result or failure is ignored.
+   * is cancelled then, so that it reads no more, and its later result or failure is ignored. Work that
+   * settles past the deadline before the timer fired gets the same answer.
    */
   within<T extends ExecutionResult>(work: Promise<T>, startedAt: number, cancel?: Cancellation): Promise<T | ExecutionResult> {
     return new Promise<T | ExecutionResult>((resolve, reject) => {
       const entry: Watched = { deadline: startedAt + this.timeoutMs, startedAt, resolve, cancel };
       this.pending.add(entry);
       if (entry.deadline < this.timerAt) this.arm(entry.deadline);
+      // Work that ends past its deadline before the timer had a turn (it held the event loop: reads of the
+      // embedded store on its own connection are synchronous) is answered as the timer would have: a query
+      // whose reads ran on reader threads was cut at the same point, and both must answer alike.
+      const settle = (answer: () => void) => {
+        if (!this.pending.delete(entry)) return;
+        const now = this.now();
+        if (entry.deadline <= now) this.stop(entry, now);
+        else answer();
+      };
       work.then(
-        (result) => this.pending.delete(entry) && resolve(result),
-        (err) => this.pending.delete(entry) && reject(err),
+        (result) => settle(() => resolve(result)),
+        (err) => settle(() => reject(err)),
       );
     });
+  }
+
+  /** Answers a request past its deadline: cancelled first (its audit entry holds nothing read after it), then no data and the limit's error. */
+  private stop(entry: Watched, now: number): void {
+    entry.cancel?.cancel('time-limit');
+    entry.resolve({ data: null, errors: [timedOut(now - entry.startedAt, this.timeoutMs)] });
   }
 
   /** Requests still running (tests, and the timer's own bookkeeping). */
@@ -86,8 +102,7 @@ export class Deadlines {
     for (const entry of this.pending) {
       if (entry.deadline <= now) {
         this.pending.delete(entry);
-        entry.cancel?.cancel('time-limit'); // before the answer: its audit entry holds nothing read after it
-        entry.resolve({ data: null, errors: [timedOut(now - entry.startedAt, this.timeoutMs)] });
+        this.stop(entry, now);
       } else if (entry.deadline < next) next = entry.deadline;
     }
     if (next < Infinity) this.arm(next);
