@@ -428,6 +428,16 @@ function contract(harness: () => Harness): void {
       expect(await store.compareJoined(left, { ...right, filter: changsha }, 20)).toEqual({ compared: 2, differing: 0, sampleKeys: [] });
       expect(await store.compareJoined({ ...left, filter: or() }, right, 20)).toEqual({ compared: 0, differing: 0, sampleKeys: [] });
     });
+    it('gives a sample of many keys whole (reader threads send 64 texts or more packed)', async () => {
+      const left = `${c}_many`;
+      const right = `${c}_many_register`;
+      await store.insert(left, Array.from({ length: 100 }, (_, i) => ({ id: `m${String(99 - i).padStart(3, '0')}`, city: 'X' })));
+      await store.insert(right, Array.from({ length: 100 }, (_, i) => ({ pid: `m${String(i).padStart(3, '0')}`, town: i % 10 === 0 ? 'X' : 'Y' })));
+      await store.ensureIndex(right, { fields: ['pid'] });
+      const result = await store.compareJoined({ collection: left, on: 'id', field: 'city' }, { collection: right, on: 'pid', field: 'town' }, 80);
+      const differing = Array.from({ length: 100 }, (_, i) => 99 - i).filter((n) => n % 10 !== 0).map((n) => `m${String(n).padStart(3, '0')}`);
+      expect(result).toEqual({ compared: 100, differing: 90, sampleKeys: differing.slice(0, 80) });
+    });
     it('refuses a field name that is not a GraphQL name', async () => {
       await expect(store.compareJoined({ collection: c, on: "id') OR 1=1 --", field: 'city' }, { collection: c, on: 'id', field: 'city' }, 1)).rejects.toThrow(/invalid field name/);
     });

@@ -1114,7 +1114,9 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       if (isLarge(left.collection) || isLarge(right.collection)) {
         // Both joins walk every row of a side: on reader threads.
         const totals = (await readOnThread(what, [[0, 0]], { sql: totalsSql, params }, 'rows')) as [number, number][];
-        const keys = sample === 0 ? [] : ((await readOnThread(what, [], { sql: keysSql, params: [...params, sample] }, 'all')) as Value[]);
+        const found = sample === 0 ? [] : await readOnThread<Value[] | PackedRows>(what, [], { sql: keysSql, params: [...params, sample] }, 'all');
+        // 64 keys or more, all texts, come packed (sqlite-readers.ts): a sample of 80 failed with `keys.map is not a function`.
+        const keys = found instanceof PackedRows ? Array.from({ length: found.length }, (_, i): Value => found.text(i)) : found;
         const [[compared, differing]] = totals;
         return { compared, differing, sampleKeys: await read(what, [], () => textsOf(keys)) };
       }
