@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addGrant } from '../src/access/grants.ts';
+import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
@@ -103,7 +104,10 @@ let loopCut: Side;
 
 async function open(readerThreadRows: number, port: number, timeoutMs?: number): Promise<Side> {
   const store = await openSqliteStore(dataDir, { readerThreadRows });
-  const limits = { ...limitsOf(platform), rate: { perDepartment: null, perUser: null }, ...(timeoutMs ? { timeoutMs } : {}) };
+  // No request rates, and no quota of values compared with a masked item (a link by the masked key of
+  // persons): both are counted in the store the two gateways share, so the second of a pair would pay for both.
+  const base = limitsOf(platform);
+  const limits = { ...base, rate: { perDepartment: null, perUser: null }, maskedProbes: { ...base.maskedProbes, perHour: 1e9, perDay: 1e9 }, ...(timeoutMs ? { timeoutMs } : {}) };
   const gateway = await startGateway({ platform: { ...platform, limits }, store, port, pollMs: 0 });
   return { store, gateway };
 }
@@ -149,10 +153,12 @@ interface Ask {
   variables?: Record<string, unknown>;
   dept: string;
   purpose?: string;
+  /** The token's user: each of a pair its own, to find its audit entry. */
+  user?: string;
 }
 
-async function send(side: Side, { doc, variables, dept, purpose }: Ask): Promise<Answer> {
-  const token = await signToken(side.gateway.secret, { dept, user: 'tester', roles: [], ttl: '1h' });
+async function send(side: Side, { doc, variables, dept, purpose, user = 'tester' }: Ask): Promise<Answer> {
+  const token = await signToken(side.gateway.secret, { dept, user, roles: [], ttl: '1h' });
   const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   if (purpose) headers['x-purpose'] = purpose;
   const res = await fetch(`${side.gateway.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: doc, variables }) });
@@ -177,6 +183,9 @@ function comparable(side: Side, answer: Answer): Answer {
 }
 
 let compared = 0;
+let sent = 0;
+/** The users of the pairs whose audit entries are compared (auditedAlike). */
+let audited: [string, string][] = [];
 /** What the answers compared held: records, and errors by code. */
 const held = new Map<string, number>();
 const tally = (what: string, n = 1) => held.set(what, (held.get(what) ?? 0) + n);
@@ -191,11 +200,41 @@ function count(answer: Answer): void {
 }
 /** Both answers, compared whole; the threads' answer returned. */
 async function same(ask: Ask, sides: [Side, Side] = [threads, loop]): Promise<Answer> {
-  const [a, b] = await Promise.all(sides.map((side) => send(side, ask)));
+  const n = ++sent;
+  const users: [string, string] = [`threads-${n}`, `loop-${n}`];
+  audited.push(users);
+  const [a, b] = await Promise.all(sides.map((side, i) => send(side, { ...ask, user: users[i] })));
   compared++;
   count(a!);
   expect(comparable(sides[0], a), `${ask.dept} ${ask.purpose} ${ask.doc} ${JSON.stringify(ask.variables)}`).toEqual(comparable(sides[1], b));
   return a;
+}
+
+/**
+ * The audit entries of each pair sent since the last call: alike but for what names the request (a
+ * request refused before it ran, such as a document that does not validate, has none on either side).
+ * A query cut by the time limit is audited as far as its execution got when it was cut, which the two
+ * paths reach at different points (the event loop's reads ran to their end: its links were read, its
+ * count counted): of those, the outcome, the detail and the records each resource returned (none).
+ */
+async function auditedAlike(): Promise<void> {
+  const pairs = audited;
+  audited = [];
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the entries' group commit
+  const rows = await loop.store.find(AUDIT_COLLECTION, { filter: { kind: 'or', filters: ['threads-', 'loop-'].map((value) => ({ kind: 'startsWith', field: 'user', value })) } });
+  const byUser = new Map<string, unknown[]>();
+  for (const row of rows) {
+    const { seq: _s, time: _t, requestId: _r, user, prevHash: _p, hash: _h, ...entry } = fromRow(row);
+    const cut = entry.detail?.includes('limits.timeoutMs') ?? false;
+    const shown = { ...entry, detail: entry.detail?.replace(/after \d+ ms/, 'after N ms') ?? null, resources: entry.resources.map((r) => (cut ? { resource: r.resource, records: r.records } : r)) };
+    byUser.set(user!, [...(byUser.get(user!) ?? []), shown]);
+  }
+  let entries = 0;
+  for (const [t, l] of pairs) {
+    entries += byUser.get(t)?.length ?? 0;
+    expect(byUser.get(t), `audit of ${t} / ${l}`).toEqual(byUser.get(l));
+  }
+  expect(entries).toBeGreaterThan(pairs.length / 2);
 }
 
 const PAYMENT_FIELDS = 'paymentNo fullName qh amount paidOn batch note bankAccount reviewNote personNo person { personNo name born }';
@@ -273,6 +312,7 @@ describe('the same answers on reader threads and on the event loop', () => {
   });
 
   it('hand-written lists: every operator on allowed, masked and denied items, as each department', async () => {
+    audited = [];
     const filters: (Record<string, unknown> | undefined)[] = [
       undefined,
       { paymentNo: { eq: 'P00042' } },
@@ -307,6 +347,10 @@ describe('the same answers on reader threads and on the event loop', () => {
       { and: [{ or: [{ qh: { startsWith: '6205' } }, { qh: { eq: null } }] }, { paidOn: { ne: null } }] },
       { and: [] },
       { or: [] },
+      { paymentNo: { in: [] } },
+      // More keys than a lookup (1,000): a walk, on a thread.
+      { paymentNo: { in: Array.from({ length: 1200 }, (_, i) => `P${String(i * 3).padStart(5, '0')}`) } },
+      { fullName: { in: NAMES.filter((n) => n !== null) } },
     ];
     const orders = [undefined, [{ field: 'amount', direction: 'ASC' }], [{ field: 'amount', direction: 'DESC' }], [{ field: 'note', direction: 'ASC' }, { field: 'paidOn', direction: 'DESC' }], [{ field: 'batch', direction: 'DESC' }], [{ field: 'fullName', direction: 'ASC' }]];
     for (const dept of DEPARTMENTS) {
@@ -323,9 +367,11 @@ describe('the same answers on reader threads and on the event loop', () => {
       await same({ doc: LIST(), variables: { first: 3 }, dept });
       await same({ doc: LIST(), variables: { first: 3 }, dept, purpose: 'audit' });
     }
+    await auditedAlike();
   });
 
   it('lookups and links both ways', async () => {
+    audited = [];
     const keys = ['P00000', 'P00001', 'P00017', 'P01500', 'P02999', 'P03000', 'nope', ''];
     const people = ['Q0000', 'Q0001', 'Q0400', 'Q0799', 'Q-missing'];
     for (const dept of DEPARTMENTS) {
@@ -342,9 +388,11 @@ describe('the same answers on reader threads and on the event loop', () => {
       }
       await same({ doc: LIST(), variables: { first: 1000, orderBy: [{ field: 'paidOn', direction: 'ASC' }] }, dept, purpose: 'subsidy' });
     }
+    await auditedAlike();
   });
 
   it('a few hundred random queries', async () => {
+    audited = [];
     const r = random(99);
     for (let n = 0; n < 400; n++) {
       const dept = pick(DEPARTMENTS, r);
@@ -352,6 +400,19 @@ describe('the same answers on reader threads and on the event loop', () => {
       const fields = r() < 0.7 ? PAYMENT_FIELDS : 'paymentNo amount note';
       await same({ doc: LIST(fields, count), variables: { filter: filterOf(r), orderBy: orderOf(r), first: pick([1, 7, 50, 200], r) }, dept, purpose: purposeOf(r) });
     }
+    await auditedAlike();
+  }, 120_000);
+
+  it('random queries sent many at once: the threads’ queues answer each as the loop does', async () => {
+    audited = [];
+    const r = random(1234);
+    for (let round = 0; round < 15; round++) {
+      await Promise.all(Array.from({ length: 10 }, () => {
+        const dept = pick(DEPARTMENTS, r);
+        return same({ doc: LIST(PAYMENT_FIELDS, r() < 0.5), variables: { filter: filterOf(r), orderBy: orderOf(r), first: pick([5, 100, 400], r) }, dept, purpose: purposeOf(r) });
+      }));
+    }
+    await auditedAlike();
   }, 120_000);
 
   it('paging forward through the whole list: every page equal, and each side reads the other’s cursors', async () => {
@@ -386,10 +447,29 @@ describe('the same answers on reader threads and on the event loop', () => {
         }
         expect(new Set(keys).size).toBe(keys.length);
       }
+      // Persons: their key masked for all but the provider, so their pages break ties by the store's own order.
+      for (const orderBy of [undefined, [{ field: 'born', direction: 'DESC' }], [{ field: 'name', direction: 'ASC' }]]) {
+        const doc = `query($orderBy: [GsPersonOrder!], $after: String) { labour { persons(first: 61, orderBy: $orderBy, after: $after) { totalCount nodes { personNo name born lastPayment { paymentNo } } pageInfo { hasNextPage endCursor } } } }`;
+        const after: [string | null, string | null] = [null, null];
+        let read = 0;
+        for (let page = 0; page < 50; page++) {
+          const answers = await Promise.all([threads, loop].map((side, i) => send(side, { doc, variables: { orderBy, after: after[i] }, dept, purpose: 'subsidy' })));
+          compared++;
+          expect(comparable(threads, answers[0]!), `${dept} persons ${JSON.stringify(orderBy)} page ${page}`).toEqual(comparable(loop, answers[1]!));
+          const c = answers[0]!.data?.labour?.persons;
+          if (!c) break;
+          read += c.nodes.length;
+          if (!c.pageInfo.hasNextPage) break;
+          after[0] = c.pageInfo.endCursor;
+          after[1] = answers[1]!.data.labour.persons.pageInfo.endCursor;
+        }
+        expect(read).toBe(PEOPLE);
+      }
     }
   }, 120_000);
 
-  it('a query cut by a small time limit: both refuse it the same way', async () => {
+  it('a query cut by a small time limit: both refuse it the same way, and audit it alike', async () => {
+    audited = [];
     threadsCut = await open(-1, PORTS.threadsCut, 1);
     loopCut = await open(Number.POSITIVE_INFINITY, PORTS.loopCut, 1);
     for (const dept of DEPARTMENTS.slice(0, 3)) {
@@ -398,6 +478,7 @@ describe('the same answers on reader threads and on the event loop', () => {
         expect(a.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
       }
     }
+    await auditedAlike();
   });
 });
 
