@@ -210,6 +210,32 @@ describe('keys from a JWKS URL', () => {
     expect(await v.verify(`Bearer ${await sign(good, { key: rsa, alg: 'RS256', kid: 'rsa-1' })}`)).toMatchObject({ user: 'li.wei' });
   });
 
+  // A token verified once was kept until its `exp`: a provider that removed the key (rotation, a leak)
+  // still had its tokens accepted, for years with a long `exp`, while new tokens of the key were refused.
+  it('a kept token whose key the provider no longer publishes is checked again, and refused', async () => {
+    const old = await generateKeyPair('RS256', { extractable: true });
+    const next = await generateKeyPair('ES256', { extractable: true });
+    let published = [{ ...(await exportJWK(old.publicKey)), kid: 'old', alg: 'RS256' }];
+    const rotating = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: published }));
+    });
+    await new Promise<void>((resolve) => rotating.listen(0, '127.0.0.1', resolve));
+    try {
+      const v = createVerifier({ jwksUrl: `http://127.0.0.1:${(rotating.address() as AddressInfo).port}/jwks.json`, platform, keySetTimes: { cooldownDuration: 0 } });
+      const oldToken = `Bearer ${await sign({ ...good, exp: now() + 100 * 366 * 86400 }, { key: old.privateKey, alg: 'RS256', kid: 'old' })}`;
+      expect(await v.verify(oldToken)).toMatchObject({ user: 'li.wei' });
+      expect(v.known(oldToken)).toMatchObject({ user: 'li.wei' });
+      // The provider rotates: the new key only. A token of it makes the gateway fetch the set again.
+      published = [{ ...(await exportJWK(next.publicKey)), kid: 'next', alg: 'ES256' }];
+      expect(await v.verify(`Bearer ${await sign(good, { key: next.privateKey, alg: 'ES256', kid: 'next' })}`)).toMatchObject({ user: 'li.wei' });
+      expect(v.known(oldToken)).toBeUndefined();
+      expect(await refusal(v.verify(oldToken))).toEqual({ code: 'UNAUTHENTICATED', message: KEY_SET_TOKEN_MESSAGE, reason: 'bad-signature' });
+    } finally {
+      await new Promise<void>((resolve) => rotating.close(() => resolve()));
+    }
+  });
+
   it('a key set that cannot be fetched is not the client token’s fault', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -17,8 +17,11 @@
 //   token expires, so later requests with it skip the signature check. Only tokens that passed every
 //   check are kept; a forged, `none`, expired or unknown-department token is checked, and refused, every
 //   time. A kept token past its `exp` (with the same tolerance) is dropped and refused as expired.
+// - A kept token signed by a key of the key set is kept only while the gateway's copy of the key set holds
+//   that key: a provider that removes a key (rotation, a leak) has its tokens refused once the gateway has
+//   fetched the set again, as a token not kept would be, not until their `exp` (which may be years away).
 import { LRUCache } from 'lru-cache';
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, exportJWK, jwksCache, jwtVerify, type CryptoKey, type ExportedJWKSCache, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { MAX_USER, characters } from '../model/input-bounds.ts';
 import type { Department, Platform } from '../model/platform.ts';
 import { AuthenticationError, KeySetUnavailableError, type AuthenticationFailure } from './errors.ts';
@@ -108,12 +111,47 @@ interface Verified {
   identity: Identity;
   /** Until when the token is accepted: `exp` plus the clock tolerance, in ms. */
   until: number;
+  /** The key of the key set that verified it (keyName), absent for a token of the secret. */
+  key?: string;
 }
 
-export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; platform: Platform; now?: () => number }): Verifier {
+/** A public key's own material (RSA modulus and exponent, EC curve and point): what names it in a key set. */
+function keyName(jwk: JWK): string {
+  return JSON.stringify([jwk.kty, jwk.crv ?? null, jwk.n ?? null, jwk.e ?? null, jwk.x ?? null, jwk.y ?? null]);
+}
+
+/** Options of jose's remote key set, for tests: how soon an unknown `kid` may fetch the set again. */
+export interface KeySetTimes {
+  cooldownDuration?: number;
+  cacheMaxAge?: number;
+}
+
+export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; platform: Platform; now?: () => number; keySetTimes?: KeySetTimes }): Verifier {
   const { secret, jwksUrl } = opts;
   if (!secret && !jwksUrl) throw new Error('createVerifier needs a secret or a JWKS URL');
-  const keySet = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl)) : null;
+  // jose writes each key set it fetched here (jwks, and uat: when): the keys a kept token's key is looked for in.
+  const fetched: Partial<ExportedJWKSCache> = {};
+  const keySet = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl), { ...opts.keySetTimes, [jwksCache]: fetched as Record<string, never> }) : null;
+  let current: { uat: number | undefined; keys: Set<string> } = { uat: undefined, keys: new Set() };
+  const currentKeys = (): Set<string> => {
+    if (current.uat !== fetched.uat) current = { uat: fetched.uat, keys: new Set((fetched.jwks?.keys ?? []).map(keyName)) };
+    return current.keys;
+  };
+  const keyNames = new WeakMap<CryptoKey, string>();
+  const nameOf = async (key: CryptoKey): Promise<string> => {
+    let name = keyNames.get(key);
+    if (name === undefined) keyNames.set(key, (name = keyName(await exportJWK(key))));
+    return name;
+  };
+  /** The kept identity of a token, while it is valid and its key is still in the key set; else undefined. */
+  const keptFor = (token: string): Verified | undefined => {
+    const kept = verified.get(token);
+    if (kept?.key !== undefined && !currentKeys().has(kept.key)) {
+      verified.delete(token); // the provider no longer publishes its key: the token is checked again, and refused
+      return undefined;
+    }
+    return kept;
+  };
   const algorithms = [...(secret ? SECRET_ALGORITHMS : []), ...(keySet ? KEY_SET_ALGORITHMS : [])];
   const departments = new Map(opts.platform.departments.map((d) => [d.code, d]));
   const now = opts.now ?? Date.now;
@@ -127,7 +165,7 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pl
     if (authorization.length > MAX_HEADER_LENGTH) throw headerError('malformed-header');
     const match = BEARER.exec(authorization.trim());
     if (!match) throw headerError('malformed-header');
-    const kept = verified.get(match[1]);
+    const kept = keptFor(match[1]);
     if (kept) {
       if (now() <= kept.until) return kept.identity;
       verified.delete(match[1]);
@@ -136,11 +174,12 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pl
 
     let payload: JWTPayload;
     let usedKeySet = false;
+    let usedKey: CryptoKey | undefined;
     const getKey: JWTVerifyGetKey = async (header, token) => {
       if (header.alg === 'HS256' && secret) return secret;
       if (keySet) {
         usedKeySet = true;
-        return keySet(header, token);
+        return (usedKey = await keySet(header, token));
       }
       throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
     };
@@ -159,13 +198,14 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pl
       throw error;
     }
     const identity = identityOf(payload, departments, tokenError);
-    verified.set(match[1], { identity, until: (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000 });
+    const key = usedKey ? await nameOf(usedKey) : undefined;
+    verified.set(match[1], { identity, until: (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000, key });
     return identity;
   }
 
   function known(authorization: string | undefined): Identity | undefined {
     const match = authorization === undefined || authorization.length > MAX_HEADER_LENGTH ? null : BEARER.exec(authorization.trim());
-    const kept = match ? verified.get(match[1]) : undefined;
+    const kept = match ? keptFor(match[1]) : undefined;
     return kept && now() <= kept.until ? kept.identity : undefined;
   }
 
