@@ -117,8 +117,10 @@ describe('request log', () => {
   test('a forged token: one denied line with UNAUTHENTICATED and no token', async () => {
     const forged = (await gw.token('430000-MZ')).replace(/.{4}$/, 'AAAA');
     const { line, raw } = await logged(() => gw.query('{ me { department } }', { token: forged }));
-    expect(line).toMatchObject({ outcome: 'denied', codes: ['UNAUTHENTICATED'] });
+    // Which check failed is for the operator (the client is told only that the token is invalid or expired).
+    expect(line).toMatchObject({ outcome: 'denied', codes: ['UNAUTHENTICATED'], reason: 'bad-signature' });
     expect(raw).not.toContain(forged.split('.')[2]!);
+    expect((await logged(() => gw.query('{ me { department } }', { token: 'not-a-token' }))).line).toMatchObject({ codes: ['UNAUTHENTICATED'], reason: 'malformed-header' });
   });
 });
 

@@ -26,7 +26,7 @@ import { envSecret, platformSecret } from '../identity/secret.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
 import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
-import { createLogger, loggingPlugin, noteRefused } from './plugins/logging.ts';
+import { createLogger, loggingPlugin, noteRefused, noteRefusalReason } from './plugins/logging.ts';
 import { auditPlugin, auditRefusal, documentHash, leadingOperationName } from './plugins/audit.ts';
 import { recordedDocumentHash, recordedOperationName } from '../audit/entry.ts';
 import { checkpointFileFromEnv, startCheckpoints } from '../audit/checkpoint.ts';
@@ -344,7 +344,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     } catch (err) {
       if (err instanceof KeySetUnavailableError) opts.log?.(err); // the reason, for the operator (said once a minute)
       if (claimedForwarded) logForwardedRefusal(err, req.headers.authorization);
-      throw authError(err);
+      throw noteRefusalReason(authError(err), err); // which check failed, for the log line (not the client)
     }
     const now = new Date();
     const requestId = requestIdOf(req.headers['x-request-id']);

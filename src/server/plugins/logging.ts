@@ -11,6 +11,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { setting } from '../../model/settings.ts';
 import { StoreUnavailableError } from '../../store/port.ts';
+import { AuthenticationError } from '../../identity/errors.ts';
 import { recordedOperationName } from '../../audit/entry.ts';
 import { requestAudit } from './audit.ts';
 import { REQUEST_CANCELLED } from '../../limits/cancel.ts';
@@ -76,6 +77,20 @@ export function noteRefused(err: unknown, request: RefusedRequest): unknown {
 export const refusedRequest = (err: unknown): RefusedRequest | undefined =>
   typeof err === 'object' && err !== null ? refusedRequests.get(err) : undefined;
 
+const refusalReasons = new WeakMap<object, string>();
+
+/**
+ * Notes why the token of the request `refusal` answers was refused (an AuthenticationError's `reason`: which
+ * check failed, which the client is not told), for its log line; returns `refusal`.
+ */
+export function noteRefusalReason(refusal: unknown, cause: unknown): unknown {
+  const reason = (cause as { reason?: unknown } | null)?.reason;
+  if (cause instanceof AuthenticationError && typeof reason === 'string' && typeof refusal === 'object' && refusal !== null) {
+    refusalReasons.set(refusal, reason);
+  }
+  return refusal;
+}
+
 /** The code a failure of context creation answers with, as format-error.ts makes the answer. */
 export function contextFailureCode(err: unknown): string {
   if (err instanceof StoreUnavailableError) return 'STORE_UNAVAILABLE';
@@ -94,7 +109,8 @@ export function loggingPlugin(logger: Logger = createLogger()): ApolloServerPlug
     async contextCreationDidFail({ error }) {
       const code = contextFailureCode(error);
       const outcome = refusalOutcome(code);
-      const line = { ...refusedRequest(error), outcome, codes: [code] };
+      const reason = typeof error === 'object' && error !== null ? refusalReasons.get(error) : undefined;
+      const line = { ...refusedRequest(error), outcome, codes: [code], ...(reason ? { reason } : {}) };
       if (outcome === 'error' && code !== 'RATE_LIMITED' && code !== 'DOCUMENT_NOT_TRUSTED') logger.warn(line, 'graphql request refused');
       else logger.info(line, 'graphql request refused');
     },
