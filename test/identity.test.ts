@@ -10,7 +10,7 @@ import { parsePurpose } from '../src/identity/purpose.ts';
 import { ROLES } from '../src/identity/roles.ts';
 import { JWT_SECRET_KEY, SETTINGS, platformSecret, storedSecret } from '../src/identity/secret.ts';
 import { parseTtl, signToken } from '../src/identity/token.ts';
-import { HEADER_MESSAGE, KEY_SET_TOKEN_MESSAGE, TOKEN_MESSAGE, createVerifier } from '../src/identity/verify.ts';
+import { FETCH_RETRY_MS, HEADER_MESSAGE, KEY_SET_TOKEN_MESSAGE, MAX_PROVIDER_JWKS_BYTES, TOKEN_MESSAGE, createVerifier } from '../src/identity/verify.ts';
 import type { Platform } from '../src/model/platform.ts';
 import type { Store } from '../src/store/port.ts';
 import { SQLITE_FILE, openSqliteStore } from '../src/store/sqlite.ts';
@@ -233,6 +233,52 @@ describe('keys from a JWKS URL', () => {
       expect(await refusal(v.verify(oldToken))).toEqual({ code: 'UNAUTHENTICATED', message: KEY_SET_TOKEN_MESSAGE, reason: 'bad-signature' });
     } finally {
       await new Promise<void>((resolve) => rotating.close(() => resolve()));
+    }
+  });
+
+  // jose's own errors for these answers are plain JOSEErrors, which read as a malformed token: every
+  // token of the provider was refused 401 ('get a new one from the identity provider') and the log said
+  // nothing of the provider. And each token jose lacked a key for fetched again, the provider failing.
+  it('a provider answering no key set (error, redirect, login page, megabytes) is unavailable, fetched again only after a pause', async () => {
+    let answer: (res: import('node:http').ServerResponse) => void = () => {};
+    let fetches = 0;
+    const provider = createServer((req, res) => {
+      fetches++;
+      answer(res);
+    });
+    await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+    let clock = Date.now();
+    try {
+      const v = createVerifier({ jwksUrl: `http://127.0.0.1:${(provider.address() as AddressInfo).port}/jwks.json?k=1`, platform, now: () => clock });
+      const token = `Bearer ${await sign(good, { key: rsa, alg: 'RS256', kid: 'rsa-1' })}`;
+      const failure = async () => {
+        clock += FETCH_RETRY_MS; // past the pause after the previous failure
+        const error = await v.verify(token).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(KeySetUnavailableError);
+        return (error as Error).message.replace(/^cannot fetch the JSON Web Key Set of GOVGRAPH_JWKS_URL \(http:\/\/127\.0\.0\.1:\d+\/jwks\.json\): /, '');
+      };
+      answer = (res) => { res.statusCode = 500; res.end('oops'); };
+      expect(await failure()).toBe('the provider answered HTTP 500');
+      answer = (res) => { res.statusCode = 302; res.setHeader('location', 'https://login.example.org/keys?session=s3cret'); res.end(); };
+      expect(await failure()).toBe('the provider answered HTTP 302, a redirect to https://login.example.org/keys, which is not followed: set GOVGRAPH_JWKS_URL to the key set\'s own URL');
+      answer = (res) => { res.setHeader('content-type', 'text/html'); res.end('<html><body>Sign in</body></html>'); };
+      expect(await failure()).toBe('the provider\'s answer is not JSON (content-type "text/html")');
+      answer = (res) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ keys: [rsaPublic], pad: 'x'.repeat(MAX_PROVIDER_JWKS_BYTES) })); };
+      expect(await failure()).toBe(`the provider's answer is larger than ${MAX_PROVIDER_JWKS_BYTES} bytes`);
+      // Within the pause, tokens are refused at once, without a fetch each.
+      const before = fetches;
+      for (let i = 0; i < 20; i++) {
+        const kid = `unknown-${i}`;
+        expect(await v.verify(`Bearer ${await sign(good, { key: rsa, alg: 'RS256', kid })}`).catch((e: unknown) => e)).toBeInstanceOf(KeySetUnavailableError);
+      }
+      expect(fetches).toBe(before);
+      // The provider answers its key set again: after the pause, its tokens are accepted.
+      answer = (res) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ keys: [rsaPublic] })); };
+      clock += FETCH_RETRY_MS;
+      expect(await v.verify(token)).toMatchObject({ user: 'li.wei' });
+      expect(fetches).toBe(before + 1);
+    } finally {
+      await new Promise<void>((resolve) => provider.close(() => resolve()));
     }
   });
 

@@ -12,7 +12,10 @@
 // - Clocks of gateway instances and identity providers may drift: `exp` and `nbf` get 30 s of tolerance.
 // - With both a secret and a JWKS URL, an HS256 token is checked with the secret and an RS256/ES256 one
 //   with the key set; the caller decides what to trust by what it passes.
-// - A key set that cannot be fetched is the platform's failure, not the client's: KeySetUnavailableError.
+// - A key set that cannot be fetched is the platform's failure, not the client's: KeySetUnavailableError,
+//   also when the provider answers something else than a key set (an error status, a redirect, a login
+//   page, more than MAX_PROVIDER_JWKS_BYTES). A failed fetch is not tried again for FETCH_RETRY_MS: tokens
+//   that need the set meanwhile are refused at once (503), rather than each waiting for a fetch of its own.
 // - A token is verified once: its identity is kept (a bounded LRU cache, by the token's text) until the
 //   token expires, so later requests with it skip the signature check. Only tokens that passed every
 //   check are kept; a forged, `none`, expired or unknown-department token is checked, and refused, every
@@ -21,7 +24,7 @@
 //   that key: a provider that removes a key (rotation, a leak) has its tokens refused once the gateway has
 //   fetched the set again, as a token not kept would be, not until their `exp` (which may be years away).
 import { LRUCache } from 'lru-cache';
-import { createRemoteJWKSet, errors, exportJWK, jwksCache, jwtVerify, type CryptoKey, type ExportedJWKSCache, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, exportJWK, jwksCache, jwtVerify, type CryptoKey, type ExportedJWKSCache, type JWK, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { MAX_USER, characters } from '../model/input-bounds.ts';
 import type { Department, Platform } from '../model/platform.ts';
 import { AuthenticationError, KeySetUnavailableError, type AuthenticationFailure } from './errors.ts';
@@ -107,6 +110,73 @@ function fetchFailure(error: unknown): string {
   return `${typeof e?.message === 'string' ? e.message : String(error)}${code}`;
 }
 
+/** The largest key set answer of an identity provider read: a few keys are a few kilobytes. */
+export const MAX_PROVIDER_JWKS_BYTES = 256 * 1024;
+/** How long a failed fetch of the provider's key set is answered without fetching again (the 503's Retry-After). */
+export const FETCH_RETRY_MS = 5_000;
+
+/** Why the provider's answer is no key set; its message goes into KeySetUnavailableError's. */
+class KeySetAnswerError extends Error {}
+
+/**
+ * fetch for the provider's key set (jose's customFetch): an answer that is no key set is said as such
+ * (jose's own `Expected 200 OK` and JSON errors read as a malformed token: 401 for the client, nothing
+ * for the operator), the answer is read up to MAX_PROVIDER_JWKS_BYTES, and a failure is repeated without
+ * fetching for FETCH_RETRY_MS (jose fetches again for every token it lacks a key for, failure or not).
+ */
+function providerFetch(now: () => number): (url: string, init: RequestInit) => Promise<Response> {
+  let failed: { error: unknown; at: number } | null = null;
+  const fetchOnce = async (url: string, init: RequestInit): Promise<Response> => {
+    const res = await fetch(url, init);
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      const location = res.headers.get('location');
+      let to: URL | null = null;
+      try {
+        if (location) to = new URL(location, url);
+      } catch {
+        // not a URL: said as the status alone
+      }
+      throw new KeySetAnswerError(to
+        ? `the provider answered HTTP ${res.status}, a redirect to ${shownUrl(to.href)}, which is not followed: set GOVGRAPH_JWKS_URL to the key set's own URL`
+        : `the provider answered HTTP ${res.status}`);
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    if (res.body) {
+      const reader = res.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.length;
+        if (size > MAX_PROVIDER_JWKS_BYTES) {
+          await reader.cancel();
+          throw new KeySetAnswerError(`the provider's answer is larger than ${MAX_PROVIDER_JWKS_BYTES} bytes`);
+        }
+        chunks.push(value);
+      }
+    }
+    const body = Buffer.concat(chunks);
+    try {
+      JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new KeySetAnswerError(`the provider's answer is not JSON (content-type ${JSON.stringify(res.headers.get('content-type') ?? 'none')})`);
+    }
+    return new Response(body, { status: 200, headers: res.headers });
+  };
+  return async (url, init) => {
+    if (failed && now() - failed.at < FETCH_RETRY_MS) throw failed.error;
+    try {
+      const res = await fetchOnce(url, init);
+      failed = null;
+      return res;
+    } catch (error) {
+      failed = { error, at: now() };
+      throw error;
+    }
+  };
+}
+
 interface Verified {
   identity: Identity;
   /** Until when the token is accepted: `exp` plus the clock tolerance, in ms. */
@@ -131,7 +201,7 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pl
   if (!secret && !jwksUrl) throw new Error('createVerifier needs a secret or a JWKS URL');
   // jose writes each key set it fetched here (jwks, and uat: when): the keys a kept token's key is looked for in.
   const fetched: Partial<ExportedJWKSCache> = {};
-  const keySet = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl), { ...opts.keySetTimes, [jwksCache]: fetched as Record<string, never> }) : null;
+  const keySet = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl), { ...opts.keySetTimes, [jwksCache]: fetched as Record<string, never>, [customFetch]: providerFetch(opts.now ?? Date.now) }) : null;
   let current: { uat: number | undefined; keys: Set<string> } = { uat: undefined, keys: new Set() };
   const currentKeys = (): Set<string> => {
     if (current.uat !== fetched.uat) current = { uat: fetched.uat, keys: new Set((fetched.jwks?.keys ?? []).map(keyName)) };
