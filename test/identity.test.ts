@@ -10,7 +10,7 @@ import { parsePurpose } from '../src/identity/purpose.ts';
 import { ROLES } from '../src/identity/roles.ts';
 import { JWT_SECRET_KEY, SETTINGS, platformSecret, storedSecret } from '../src/identity/secret.ts';
 import { parseTtl, signToken } from '../src/identity/token.ts';
-import { FETCH_RETRY_MS, HEADER_MESSAGE, KEY_SET_TOKEN_MESSAGE, MAX_PROVIDER_JWKS_BYTES, TOKEN_MESSAGE, createVerifier } from '../src/identity/verify.ts';
+import { BOTH_TOKEN_MESSAGE, FETCH_RETRY_MS, HEADER_MESSAGE, KEY_SET_TOKEN_MESSAGE, MAX_PROVIDER_JWKS_BYTES, TOKEN_MESSAGE, createVerifier } from '../src/identity/verify.ts';
 import type { Platform } from '../src/model/platform.ts';
 import type { Store } from '../src/store/port.ts';
 import { SQLITE_FILE, openSqliteStore } from '../src/store/sqlite.ts';
@@ -208,6 +208,11 @@ describe('keys from a JWKS URL', () => {
     const v = createVerifier({ secret, jwksUrl: url, platform });
     expect(await v.verify(`Bearer ${await sign(good)}`)).toMatchObject({ user: 'li.wei' });
     expect(await v.verify(`Bearer ${await sign(good, { key: rsa, alg: 'RS256', kid: 'rsa-1' })}`)).toMatchObject({ user: 'li.wei' });
+    // A refused token's holder is told both ways to a token: the general message sent it to `govgraph token`
+    // "run on this gateway's store", which refuses to sign with the store's secret beside a provider.
+    const expired = `Bearer ${await sign({ ...good, exp: now() - 3600 }, { key: rsa, alg: 'RS256', kid: 'rsa-1' })}`;
+    expect(await refusal(v.verify(expired))).toEqual({ code: 'UNAUTHENTICATED', message: BOTH_TOKEN_MESSAGE, reason: 'expired' });
+    expect(await refusal(v.verify(`Bearer ${await sign(good, { key: otherSecret })}`))).toEqual({ code: 'UNAUTHENTICATED', message: BOTH_TOKEN_MESSAGE, reason: 'bad-signature' });
   });
 
   // A token verified once was kept until its `exp`: a provider that removed the key (rotation, a leak)

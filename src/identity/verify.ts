@@ -68,6 +68,13 @@ export const TOKEN_MESSAGE =
 export const KEY_SET_TOKEN_MESSAGE =
   "The token is invalid or expired; get a new one from the identity provider that issues this platform's tokens (this gateway accepts those signed by a key of GOVGRAPH_JWKS_URL).";
 
+/**
+ * The same, on a gateway that takes both (GOVGRAPH_JWKS_URL and GOVGRAPH_JWT_SECRET): `govgraph token` signs
+ * with GOVGRAPH_JWT_SECRET only there (src/cli/token.ts), never with the store's secret.
+ */
+export const BOTH_TOKEN_MESSAGE =
+  "The token is invalid or expired; get a new one from the identity provider that issues this platform's tokens (this gateway accepts those signed by a key of GOVGRAPH_JWKS_URL), or from `govgraph token` run with this gateway's GOVGRAPH_JWT_SECRET.";
+
 export const SECRET_ALGORITHMS = ['HS256'];
 export const KEY_SET_ALGORITHMS = ['RS256', 'ES256'];
 export const CLOCK_TOLERANCE_SECONDS = 30;
@@ -227,7 +234,7 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pl
   const now = opts.now ?? Date.now;
   const verified = new LRUCache<string, Verified>({ max: VERIFIED_TOKENS });
   // Where a working token comes from: `govgraph token` only makes tokens signed with the store's secret.
-  const message = secret ? TOKEN_MESSAGE : KEY_SET_TOKEN_MESSAGE;
+  const message = secret && keySet ? BOTH_TOKEN_MESSAGE : secret ? TOKEN_MESSAGE : KEY_SET_TOKEN_MESSAGE;
   const tokenError: TokenError = (reason, cause) => new AuthenticationError(message, reason, { cause });
 
   async function verify(authorization: string | undefined): Promise<Identity> {
