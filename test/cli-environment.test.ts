@@ -20,7 +20,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const guizhou = join(root, 'test', 'fixtures', 'guizhou');
 
 const envWith = (set: Record<string, string>) =>
-  cliEnv(set, ['PORT', 'HOST', 'GOVGRAPH_LOG_LEVEL', 'GOVGRAPH_JWKS_URL', 'GOVGRAPH_AUDIT_CHECKPOINTS']);
+  cliEnv(set, ['PORT', 'HOST', 'GOVGRAPH_LOG_LEVEL', 'GOVGRAPH_JWKS_URL', 'GOVGRAPH_JWT_ISSUER', 'GOVGRAPH_JWT_AUDIENCE', 'GOVGRAPH_AUDIT_CHECKPOINTS']);
 
 const govgraph = (set: Record<string, string>, ...args: string[]) => runGovgraph(args, { cwd: work, env: envWith(set), timeout: 20_000 });
 
@@ -117,6 +117,13 @@ describe('settings from the environment', () => {
     const signed = await govgraph({ GOVGRAPH_JWKS_URL: 'https://idp.example.gov.cn/jwks.json', GOVGRAPH_JWT_SECRET: 'an-operator-secret-of-at-least-32-bytes!' }, ...args);
     expect(signed.code, signed.stderr).toBe(0);
     expect(signed.stdout).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  });
+
+  it('an issuer or audience for the identity provider\'s tokens without GOVGRAPH_JWKS_URL is refused in one line', async () => {
+    expect(await govgraph({ GOVGRAPH_JWT_AUDIENCE: 'govgraph' }, 'serve', '--port', '0')).toEqual({
+      code: 1, stdout: '',
+      stderr: 'govgraph: GOVGRAPH_JWT_AUDIENCE=govgraph: checks the tokens of an identity provider, and GOVGRAPH_JWKS_URL is not set; set it, or leave GOVGRAPH_JWT_AUDIENCE unset\n',
+    });
   });
 
   // fetch refuses a URL with credentials: every token of the identity provider was refused, request after request.

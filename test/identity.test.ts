@@ -204,6 +204,21 @@ describe('keys from a JWKS URL', () => {
     expect(await refusal(v.verify(`Bearer ${confused}`))).toEqual(invalid('algorithm-not-allowed'));
   });
 
+  // A provider that also signs tokens for other systems: without these checks a token it made for one of
+  // them, carrying a `dept` claim, got in. HS256 tokens (govgraph token's) name neither and are not held to them.
+  it('with GOVGRAPH_JWT_ISSUER and GOVGRAPH_JWT_AUDIENCE, a provider token must name both', async () => {
+    const v = createVerifier({ secret, jwksUrl: url, platform, provider: { issuer: 'https://idp.example.gov.cn', audience: 'govgraph' } });
+    const rs = (claims: Record<string, unknown>) => sign(claims, { key: rsa, alg: 'RS256', kid: 'rsa-1' });
+    const ours = { ...good, iss: 'https://idp.example.gov.cn', aud: 'govgraph' };
+    expect(await v.verify(`Bearer ${await rs(ours)}`)).toMatchObject({ user: 'li.wei' });
+    expect(await v.verify(`Bearer ${await rs({ ...ours, aud: ['mail', 'govgraph'] })}`)).toMatchObject({ user: 'li.wei' });
+    const refused = (reason: string) => ({ code: 'UNAUTHENTICATED', message: BOTH_TOKEN_MESSAGE, reason });
+    expect(await refusal(v.verify(`Bearer ${await rs({ ...ours, aud: 'mail' })}`))).toEqual(refused('wrong-audience'));
+    expect(await refusal(v.verify(`Bearer ${await rs({ ...good, iss: 'https://idp.example.gov.cn' })}`))).toEqual(refused('wrong-audience'));
+    expect(await refusal(v.verify(`Bearer ${await rs({ ...ours, iss: 'https://other.example' })}`))).toEqual(refused('wrong-issuer'));
+    expect(await v.verify(`Bearer ${await sign(good)}`)).toMatchObject({ user: 'li.wei' });
+  });
+
   it('with a secret and a key set, each algorithm goes to its own key', async () => {
     const v = createVerifier({ secret, jwksUrl: url, platform });
     expect(await v.verify(`Bearer ${await sign(good)}`)).toMatchObject({ user: 'li.wei' });

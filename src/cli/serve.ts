@@ -52,10 +52,10 @@ function parsePort(text: string, fromEnvironment: boolean): number {
 }
 
 /**
- * GOVGRAPH_LOG_LEVEL, GOVGRAPH_JWT_SECRET, GOVGRAPH_JWKS_URL and GOVGRAPH_AUDIT_CHECKPOINTS, checked before
+ * GOVGRAPH_LOG_LEVEL, GOVGRAPH_JWT_SECRET, GOVGRAPH_JWKS_URL (with GOVGRAPH_JWT_ISSUER and GOVGRAPH_JWT_AUDIENCE) and GOVGRAPH_AUDIT_CHECKPOINTS, checked before
  * anything starts (pino and URL threw with a stack; a short secret signed and checked tokens).
  */
-async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined }> {
+async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined; provider: { issuer?: string; audience?: string } }> {
   const { LOG_LEVELS, logLevel } = await import('../server/plugins/logging.ts');
   const level = logLevel();
   if (!LOG_LEVELS.includes(level)) throw new UserError(`GOVGRAPH_LOG_LEVEL=${level}: not a log level; use one of ${LOG_LEVELS.join(', ')}`);
@@ -72,6 +72,13 @@ async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined }> {
     const { shownUrl } = await import('../identity/verify.ts');
     throw new UserError(`GOVGRAPH_JWKS_URL (${shownUrl(jwksUrl)}): holds a user name or password, which the gateway cannot send (fetch refuses a URL with credentials); name a key set URL without them`);
   }
+  // What the provider's tokens must name besides (src/identity/verify.ts ProviderClaims): meaningless without it.
+  const provider = { issuer: setting('GOVGRAPH_JWT_ISSUER')?.trim(), audience: setting('GOVGRAPH_JWT_AUDIENCE')?.trim() };
+  for (const [name, value] of [['GOVGRAPH_JWT_ISSUER', provider.issuer], ['GOVGRAPH_JWT_AUDIENCE', provider.audience]] as const) {
+    if (value !== undefined && jwksUrl === undefined) {
+      throw new UserError(`${name}=${value}: checks the tokens of an identity provider, and GOVGRAPH_JWKS_URL is not set; set it, or leave ${name} unset`);
+    }
+  }
   // A checkpoint file that cannot be written failed only at the first checkpoint, as an "unexpected
   // error" in the log every minute, while the operator believed the checkpoints went off-site.
   const checkpoints = checkpointFileFromEnv();
@@ -85,7 +92,7 @@ async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined }> {
       throw new UserError(`${label}: cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); ${hint}`);
     }
   }
-  return { jwksUrl };
+  return { jwksUrl, provider };
 }
 
 /**
@@ -112,7 +119,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (opts: ServeOptions, cmd: Command) => {
       const port = parsePort(opts.port, cmd.getOptionValueSource('port') === 'default' && setting('PORT') !== undefined);
       const host = opts.host; // never empty: an empty --host, which Node takes as every interface, is refused (options.ts)
-      const { jwksUrl } = await checkedEnvironment();
+      const { jwksUrl, provider } = await checkedEnvironment();
       // --demo serves the demo platform unless the operator named a platform file (--platform or
       // GOVGRAPH_PLATFORM, which commander reports as the option's default): a ./platform.yaml found here is not a choice.
       const named = cmd.getOptionValueSource('platform') !== 'default' || setting('GOVGRAPH_PLATFORM') !== undefined;
@@ -141,6 +148,7 @@ export function registerServeCommand(program: Command): void {
           port,
           host,
           jwksUrl,
+          provider,
           development: process.env.NODE_ENV === 'development',
           log: logError,
           graphiqlHeaders: demoToken ? { Authorization: `Bearer ${demoToken}`, 'x-purpose': DEMO_PURPOSE } : undefined,

@@ -21,6 +21,7 @@ export class AuthenticationError extends Error {
 export type AuthenticationFailure =
   | 'missing-header' | 'malformed-header' | 'expired' | 'not-yet-valid' | 'bad-signature'
   | 'algorithm-not-allowed' | 'malformed-token' | 'missing-claims' | 'unknown-department' | 'invalid'
+  | 'wrong-issuer' | 'wrong-audience'
   // forwarded identities (SPEC §12)
   | 'unknown-platform' | 'outside-region' | 'replayed' | 'not-forwarded' | 'too-long-lived';
 

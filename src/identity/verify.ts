@@ -203,7 +203,25 @@ export interface KeySetTimes {
   cacheMaxAge?: number;
 }
 
-export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; platform: Platform; now?: () => number; keySetTimes?: KeySetTimes }): Verifier {
+/**
+ * What the identity provider's tokens must also name (GOVGRAPH_JWT_ISSUER, GOVGRAPH_JWT_AUDIENCE), when the
+ * operator says so: a provider that signs tokens for other systems too would otherwise let a token made
+ * for one of them, with a `dept` claim, in here. HS256 tokens (govgraph token's) name neither.
+ */
+export interface ProviderClaims {
+  issuer?: string;
+  audience?: string;
+}
+
+/** Why a provider token's `iss` or `aud` is not the one asked for, or null. */
+function providerClaimsProblem(payload: JWTPayload, want: ProviderClaims): 'wrong-issuer' | 'wrong-audience' | null {
+  if (want.issuer !== undefined && payload.iss !== want.issuer) return 'wrong-issuer';
+  const aud = payload.aud;
+  if (want.audience !== undefined && !(aud === want.audience || (Array.isArray(aud) && aud.includes(want.audience)))) return 'wrong-audience';
+  return null;
+}
+
+export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; provider?: ProviderClaims; platform: Platform; now?: () => number; keySetTimes?: KeySetTimes }): Verifier {
   const { secret, jwksUrl } = opts;
   if (!secret && !jwksUrl) throw new Error('createVerifier needs a secret or a JWKS URL');
   // jose writes each key set it fetched here (jwks, and uat: when): the keys a kept token's key is looked for in.
@@ -274,6 +292,8 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pl
       }
       throw error;
     }
+    const wrong = usedKeySet && opts.provider ? providerClaimsProblem(payload, opts.provider) : null;
+    if (wrong) throw tokenError(wrong);
     const identity = identityOf(payload, departments, tokenError);
     const key = usedKey ? await nameOf(usedKey) : undefined;
     verified.set(match[1], { identity, until: (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000, key });

@@ -19,7 +19,7 @@ import type { Store } from '../store/port.ts';
 import { accessProfile, createAccessContext, profileDecisions, type ProfileDecisions } from '../access/context.ts';
 import { LRUCache } from 'lru-cache';
 import { GrantCache } from '../access/grant-cache.ts';
-import { counterKey, createVerifier } from '../identity/verify.ts';
+import { counterKey, createVerifier, type ProviderClaims } from '../identity/verify.ts';
 import { KeySetUnavailableError } from '../identity/errors.ts';
 import { parsePurpose } from '../identity/purpose.ts';
 import { envSecret, platformSecret } from '../identity/secret.ts';
@@ -68,6 +68,8 @@ export interface GatewayOptions {
   /** How often to look for newly published catalogues, ms (default 2000; 0 = never). */
   pollMs?: number;
   jwksUrl?: string;
+  /** What the identity provider's tokens must name besides (GOVGRAPH_JWT_ISSUER, GOVGRAPH_JWT_AUDIENCE). */
+  provider?: ProviderClaims;
   development?: boolean;
   plugins?: ApolloServerPlugin<RequestContext>[];
   /** More routes (exact path): another part of the gateway adds its endpoints here. */
@@ -239,7 +241,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // and HS256 ones are checked only under a secret the operator gives (GOVGRAPH_JWT_SECRET): the secret
   // kept in the store is in every backup, and whoever reads one could sign any department's token.
   const tokenSecret = opts.jwksUrl && !envSecret() ? undefined : secret;
-  const verifier = createVerifier({ secret: tokenSecret, jwksUrl: opts.jwksUrl, platform });
+  const verifier = createVerifier({ secret: tokenSecret, jwksUrl: opts.jwksUrl, provider: opts.provider, platform });
   const cursors = createCursorCodec(secret);
   const keys = new PlatformKeys(store);
   const forwarded = createForwardedVerifier({ platform, store });
