@@ -173,6 +173,9 @@ export interface SharingRequestInput {
   until?: string | null;
 }
 
+/** Names as typed in a list: trimmed, blanks dropped, each once. */
+const names = (given: readonly string[]): string[] => [...new Set(given.map((x) => x.trim()).filter((x) => x !== ''))];
+
 /** The access codes a refusal may carry, in the order of the access table; the first present wins. */
 const ACCESS_CODE_ORDER: readonly WorkflowCode[] = ['NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE', 'PURPOSE_OUT_OF_SCOPE'];
 
@@ -242,8 +245,10 @@ export async function requestSharing(env: WorkflowEnv, actor: Actor, input: Shar
     requireRole(actor, 'applicant', 'request sharing');
     if (!resource) throw notFound(`No published resource ${input.resource}; the catalogues query lists them.`);
     if (resource.provider === actor.dept.code) throw badInput(`${actor.dept.code} provides ${resource.code} itself; it needs no grant.`);
-    const items = [...new Set(input.items)];
-    const purposes = [...new Set(input.purposes)];
+    // Names and codes trimmed, blanks dropped, as the grant checks take them and `grant add` stores them:
+    // ' aid-review' was refused as outside the scope of use, and ' area' stored as requested.
+    const items = names(input.items);
+    const purposes = names(input.purposes);
     const justification = input.justification.trim();
     const clean = { ...input, items, purposes, justification };
     const problems = requestProblems(actor.dept, resource, clean, catalogues, env);

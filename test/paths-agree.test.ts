@@ -1,0 +1,86 @@
+// One action, two paths: a GraphQL field and the command that do one thing take the same input the same
+// way (codes and names trimmed, in any case where codes ignore it), refuse the same input, and record the
+// same in the audit log. On a platform of its own (650000, written here), not the demo's.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { getSharingRequest } from '../src/workflow/sharing.ts';
+import { cliEnv, runGovgraph } from './helpers/cli.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+vi.setConfig({ testTimeout: 120_000 });
+
+const dir = mkdtempSync(join(tmpdir(), 'govgraph-paths-'));
+const platformFile = join(dir, 'platform.yaml');
+const catalogueFile = join(dir, 'register.yaml');
+
+writeFileSync(platformFile, `platform:
+  region: "650000"
+  level: province
+  name: Paths Test Platform
+  competentDepartment: "650000-SJJ"
+purposes:
+  - { code: aid-review, name: Aid review }
+  - { code: tax-check, name: Tax check }
+departments:
+  - { code: "650000-SJJ", name: Data Bureau, graphqlName: dataBureau, level: province, region: "650000" }
+  - { code: "650000-GAT", name: Public Security, graphqlName: security, level: province, region: "650000" }
+  - { code: "650000-MZT", name: Civil Affairs, graphqlName: civil, level: province, region: "650000" }
+  - { code: "650000-SWJ", name: Taxation, graphqlName: tax, level: province, region: "650000" }
+connected: []
+`);
+writeFileSync(catalogueFile, `id: XJ-Gat
+kind: departmental
+title: Residents register
+compiler: "650000-GAT"
+resources:
+  - code: "650000-GAT-R01"
+    name: Residents
+    provider: "650000-GAT"
+    graphql: { type: Resident, list: residents, byKey: resident }
+    key: pid
+    share:
+      type: conditional
+      conditions: aid only
+      basis: register law
+      methods: [api]
+      scope: { purposes: [aid-review, tax-check] }
+    items:
+      - { name: pid, type: string, required: true, sensitivity: personal, mask: idcard }
+      - { name: fullName, type: string, sensitivity: personal, mask: name }
+      - { name: area, type: string, length: 6 }
+`);
+
+let gw: TestGateway;
+const govgraph = (...args: string[]) =>
+  runGovgraph(args, { cwd: dir, env: cliEnv({ GOVGRAPH_DATA_DIR: gw.dataDir, GOVGRAPH_PLATFORM: platformFile }) });
+
+const REQUEST = `mutation($i: SharingRequestInput!) { requestSharing(input: $i) { id resource items purposes } }`;
+const APPLICANT = (dept: string) => ({ dept, roles: ['applicant' as const] });
+
+beforeAll(async () => {
+  gw = await startTestGateway({ platformFile, catalogueFiles: [catalogueFile] });
+});
+afterAll(async () => {
+  await gw?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('requestSharing takes items and purposes as grant add does', () => {
+  it('trims them: a purpose with a space is the purpose, not one outside the scope; the request keeps them trimmed', async () => {
+    const r = await gw.query(REQUEST, {
+      ...APPLICANT('650000-MZT'),
+      variables: { i: { resource: '650000-GAT-R01', items: [' area', 'fullName ', 'area'], purposes: ['aid-review '], justification: 'aid cases' } },
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.requestSharing).toMatchObject({ resource: '650000-GAT-R01', items: ['area', 'fullName'], purposes: ['aid-review'] });
+    const stored = await getSharingRequest(gw.store, r.data!.requestSharing.id);
+    expect([stored!.items, stored!.purposes]).toEqual([['area', 'fullName'], ['aid-review']]);
+
+    // The operator's grant add, given the same, stores the same lists.
+    const added = await govgraph('grant', 'add', '--requester', '650000-SWJ', '--resource', '650000-GAT-R01', '--items', ' area,fullName ', '--purposes', 'aid-review ');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/650000-SWJ may read area, fullName of 650000-GAT-R01 for aid-review, until revoked/);
+  });
+});
