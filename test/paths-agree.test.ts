@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { getGrant } from '../src/access/grants.ts';
 import { getSharingRequest } from '../src/workflow/sharing.ts';
 import { cliEnv, runGovgraph } from './helpers/cli.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -57,7 +58,9 @@ const govgraph = (...args: string[]) =>
   runGovgraph(args, { cwd: dir, env: cliEnv({ GOVGRAPH_DATA_DIR: gw.dataDir, GOVGRAPH_PLATFORM: platformFile }) });
 
 const REQUEST = `mutation($i: SharingRequestInput!) { requestSharing(input: $i) { id resource items purposes } }`;
+const DECIDE = `mutation($i: SharingDecisionInput!) { decideSharingRequest(input: $i) { id status grant { items unmasked } } }`;
 const APPLICANT = (dept: string) => ({ dept, roles: ['applicant' as const] });
+const GAT_APPROVER = { dept: '650000-GAT', roles: ['approver' as const] };
 
 beforeAll(async () => {
   gw = await startTestGateway({ platformFile, catalogueFiles: [catalogueFile] });
@@ -82,5 +85,29 @@ describe('requestSharing takes items and purposes as grant add does', () => {
     const added = await govgraph('grant', 'add', '--requester', '650000-SWJ', '--resource', '650000-GAT-R01', '--items', ' area,fullName ', '--purposes', 'aid-review ');
     expect(added.code).toBe(0);
     expect(added.stdout).toMatch(/650000-SWJ may read area, fullName of 650000-GAT-R01 for aid-review, until revoked/);
+  });
+});
+
+describe('decideSharingRequest takes items as request decide does', () => {
+  it('trims the items approved: "fullName " is the item requested, through the field as through the command', async () => {
+    const viaField = await gw.query(REQUEST, {
+      ...APPLICANT('650000-SWJ'),
+      variables: { i: { resource: '650000-GAT-R01', items: ['area', 'fullName'], purposes: ['tax-check'], justification: 'tax cases' } },
+    });
+    const id = viaField.data!.requestSharing.id as string;
+    const d = await gw.query(DECIDE, { ...GAT_APPROVER, variables: { i: { id, decision: 'APPROVE', items: ['fullName '], unmasked: [' fullName'] } } });
+    expect(d.errors).toBeUndefined();
+    expect(d.data!.decideSharingRequest).toMatchObject({ status: 'APPROVED', grant: { items: ['fullName'], unmasked: ['fullName'] } });
+
+    // The same decision through the command, on a request of another department.
+    const other = await gw.query(REQUEST, {
+      ...APPLICANT('650000-SJJ'),
+      variables: { i: { resource: '650000-GAT-R01', items: ['area', 'fullName'], purposes: ['tax-check'], justification: 'checks' } },
+    });
+    const otherId = other.data!.requestSharing.id as string;
+    const c = await govgraph('request', 'decide', otherId, '--dept', '650000-GAT', '--approve', '--items', 'fullName ', '--unmasked', ' fullName');
+    expect(c.code).toBe(0);
+    const decided = await getSharingRequest(gw.store, otherId);
+    expect((await getGrant(gw.store, decided!.grantId!))).toMatchObject({ items: ['fullName'], unmasked: ['fullName'] });
   });
 });

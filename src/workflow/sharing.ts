@@ -379,8 +379,12 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
       };
     }
 
-    const items = input.items?.length ? [...new Set(input.items)] : request.items;
-    const unmasked = [...new Set(input.unmasked ?? [])];
+    // Trimmed, as `request decide --items` hands them over and the grant checks read them: 'name ' was
+    // refused as not requested through the field, and granted through the command.
+    const given = input.items?.map((i) => i.trim());
+    const items = given?.length ? [...new Set(given)] : request.items;
+    const unmasked = names(input.unmasked ?? []);
+    const rows = input.rows == null ? null : input.rows.map((r) => r.trim());
     const until = input.until ?? request.until;
     const problems: CodedProblem[] = [];
     items.forEach((name, i) => {
@@ -391,14 +395,14 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
     }
     const grantInput = {
       requester: request.requester, resource: request.resource, items, purposes: request.purposes, unmasked,
-      rows: input.rows ?? null, until, createdBy: actor.user, requestId: request.id,
+      rows, until, createdBy: actor.user, requestId: request.id,
     };
     // Every problem at once: the approval's own, then the grant's on the paths not already named.
     const grantCheck = grantProblems({ platform: env.platform, catalogues: await publishedCatalogues(env.store) }, grantInput, env.now);
     problems.push(...grantCheck.filter((g) => !problems.some((p) => p.path === g.path)));
     if (problems.length) throw badInput(listProblems('The approval is refused:', problems), problems);
     return {
-      detail: `sharing request ${request.id} ${lost ? `${approvedOn}, its grant never stored, approved again` : 'approved'}: ${items.join(', ')}${unmasked.length ? ` (unmasked: ${unmasked.join(', ')})` : ''} for ${request.purposes.join(', ')}${input.rows ? ` rows of ${input.rows.join(', ')}` : ''} until ${until ?? 'no end'}`,
+      detail: `sharing request ${request.id} ${lost ? `${approvedOn}, its grant never stored, approved again` : 'approved'}: ${items.join(', ')}${unmasked.length ? ` (unmasked: ${unmasked.join(', ')})` : ''} for ${request.purposes.join(', ')}${rows ? ` rows of ${rows.join(', ')}` : ''} until ${until ?? 'no end'}`,
       resources: resources(items),
       apply: async () => {
         let grant: Grant;
