@@ -111,3 +111,35 @@ describe('decideSharingRequest takes items as request decide does', () => {
     expect((await getGrant(gw.store, decided!.grantId!))).toMatchObject({ items: ['fullName'], unmasked: ['fullName'] });
   });
 });
+
+describe('a filter given empty is refused, through the field as through the command', () => {
+  it('names the argument (BAD_USER_INPUT), never answers everything or nothing', async () => {
+    const SUPERVISOR = { dept: '650000-SJJ', roles: ['supervisor' as const] };
+    const cases: [string, string[]][] = [
+      ['{ sharingRequests(resource: $e) { id } }', ['resource']],
+      ['{ sharingRequests(id: $e) { id } }', ['id']],
+      ['{ grants(resource: $e, requester: $e) { id } }', ['resource', 'requester']],
+      ['{ objections(resource: $e) { id } }', ['resource']],
+      ['{ objections(id: $e) { id } }', ['id']],
+      ['{ demands(id: $e) { id } }', ['id']],
+      ['{ catalogues(compiler: $e) { id } }', ['compiler']],
+      ['{ catalogues(id: $e) { id } }', ['id']],
+      ['{ usage(from: "2026-01-01", to: "2026-01-31", resource: $e) { from } }', ['resource']],
+      ['{ auditLog(filter: { resource: $e, provider: $e, department: $e }) { totalCount } }', ['filter.department', 'filter.resource', 'filter.provider']],
+    ];
+    for (const e of ['', '  ']) {
+      for (const [body, paths] of cases) {
+        const doc = `query($e: ${body.includes('id: $e') ? 'ID' : 'String'}!) ${body}`;
+        const r = await gw.query(doc, { ...SUPERVISOR, variables: { e } });
+        expect([body, r.data, r.errors?.map((x) => [x.extensions!.code, x.extensions!.problems])]).toEqual([
+          body, null, [['BAD_USER_INPUT', paths.map((path) => ({ path, message: 'is empty' }))]],
+        ]);
+      }
+    }
+    // The commands refuse the same before they read anything.
+    for (const args of [['request', 'list', '--resource', ''], ['grant', 'list', '--requester', ' '], ['objection', 'list', '--resource', ''], ['usage', '--from', '2026-01-01', '--to', '2026-01-31', '--resource', '']]) {
+      const r = await govgraph(...args);
+      expect([args, r.code, r.stderr]).toEqual([args, 1, expect.stringMatching(/: an empty value; write --\w+ <code>, or leave --\w+ out\n$/)]);
+    }
+  });
+});

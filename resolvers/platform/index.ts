@@ -21,10 +21,23 @@ import { consistencyReport } from '../../src/workflow/consistency.ts';
 import { answerDemand, demandDeadline, listDemands, requestData } from '../../src/workflow/demands.ts';
 import { actorOf, envOf, translated } from './context.ts';
 import { ENUM_VALUES } from './enums.ts';
+import { badInput, listProblems } from '../../src/workflow/errors.ts';
 import type { Resolvers } from './types.generated.ts';
 
 const isSupervisor = (ctx: RequestContext) =>
   ctx.identity.dept.code === ctx.platform.platform.competentDepartment && ctx.identity.roles.includes('supervisor');
+
+/**
+ * A filter given empty or blank names nothing: refused, naming it, as the commands refuse `--resource ''`
+ * and consistencyReport an empty element. It was read as no filter by some fields (sharingRequests and
+ * objections listed everything) and as a code matching nothing by others (grants, usage: an empty answer).
+ */
+function requireNamed(field: string, given: Record<string, string | null | undefined>): void {
+  const problems = Object.entries(given)
+    .filter(([, v]) => typeof v === 'string' && v.trim() === '')
+    .map(([path]) => ({ path, message: 'is empty' }));
+  if (problems.length) throw badInput(listProblems(`${field} is refused: an empty filter names nothing; give a value, or leave it out.`, problems), problems);
+}
 
 /** The audit log's page when `first` is left out: the schema's default (schema/platform.graphql). */
 const AUDIT_PAGE = 50;
@@ -42,11 +55,14 @@ const resolvers: Resolvers = {
     }),
 
     catalogues: (_p, args, ctx) =>
-      listCatalogues(envOf(ctx), ctx.identity.dept.code, {
-        id: args.id ?? undefined,
-        compiler: args.compiler ?? undefined,
-        status: args.status ?? undefined,
-        overdue: args.overdue ?? undefined,
+      translated(() => {
+        requireNamed('catalogues', { id: args.id, compiler: args.compiler });
+        return listCatalogues(envOf(ctx), ctx.identity.dept.code, {
+          id: args.id ?? undefined,
+          compiler: args.compiler ?? undefined,
+          status: args.status ?? undefined,
+          overdue: args.overdue ?? undefined,
+        });
       }),
 
     catalogue: async (_p, args, ctx) => (await listCatalogues(envOf(ctx), ctx.identity.dept.code, { id: args.id }))[0] ?? null,
@@ -58,6 +74,7 @@ const resolvers: Resolvers = {
     },
 
     sharingRequests: async (_p, args, ctx) => {
+      await translated(async () => requireNamed('sharingRequests', { id: args.id, resource: args.resource }));
       const list = await listSharingRequests(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
         side: args.side ?? undefined,
         status: args.status ?? undefined,
@@ -68,6 +85,7 @@ const resolvers: Resolvers = {
     },
 
     grants: async (_p, args, ctx) => {
+      await translated(async () => requireNamed('grants', { resource: args.resource, requester: args.requester }));
       const all = await listGrants(readStore(ctx), {
         // A code in another case is the resource's, as grants are made (they keep the code as published).
         resource: args.resource == null ? undefined : publishedCode(ctx.published, args.resource),
@@ -94,6 +112,7 @@ const resolvers: Resolvers = {
     auditLog: (_p, args, ctx, info) =>
       translated(() => {
         const f = args.filter ?? {};
+        requireNamed('auditLog', { 'filter.department': f.department, 'filter.resource': f.resource, 'filter.provider': f.provider });
         // Left out or given as null, `first` is the schema's default of 50, or the platform's page maximum when smaller.
         const given = args.first !== null && info.fieldNodes.some((n) => n.arguments?.some((a) => a.name.value === 'first'));
         return listAudit(
@@ -118,18 +137,20 @@ const resolvers: Resolvers = {
     verifyAuditChain: (_p, _a, ctx) => verifyAuditChain(readStore(ctx), undefined, { checkpointFile: checkpointFileFromEnv() }),
 
     usage: (_p, args, ctx) =>
-      translated(() =>
-        usageReport(
+      translated(() => {
+        requireNamed('usage', { resource: args.resource });
+        return usageReport(
           scanStore(ctx), // a scan of the audit log: stops at its next page once the request is cancelled
           ctx.platform,
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
           // A code in another case is the resource's, as the audit log writes it (as published).
           { from: args.from, to: args.to, resource: args.resource == null ? args.resource : publishedCode(ctx.published, args.resource) },
           (code) => findPublishedResource(ctx.published, code)?.resource.provider,
-        ),
-      ),
+        );
+      }),
 
     objections: async (_p, args, ctx) => {
+      await translated(async () => requireNamed('objections', { id: args.id, resource: args.resource }));
       const viewer = { dept: ctx.identity.dept.code, roles: ctx.identity.roles };
       const list = await listObjections(envOf(ctx), viewer, {
         id: args.id ?? undefined,
@@ -142,10 +163,13 @@ const resolvers: Resolvers = {
     },
 
     demands: (_p, args, ctx) =>
-      listDemands(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
-        id: args.id ?? undefined,
-        status: args.status ?? undefined,
-        overdue: args.overdue ?? undefined,
+      translated(() => {
+        requireNamed('demands', { id: args.id });
+        return listDemands(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
+          id: args.id ?? undefined,
+          status: args.status ?? undefined,
+          overdue: args.overdue ?? undefined,
+        });
       }),
 
     consistencyReport: (_p, args, ctx, info) => translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element, ctx.grants)),
