@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getGrant } from '../src/access/grants.ts';
+import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { getSharingRequest } from '../src/workflow/sharing.ts';
 import { cliEnv, runGovgraph } from './helpers/cli.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -15,6 +16,7 @@ vi.setConfig({ testTimeout: 120_000 });
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-paths-'));
 const platformFile = join(dir, 'platform.yaml');
 const catalogueFile = join(dir, 'register.yaml');
+const laterFile = join(dir, 'permits.yaml');
 
 writeFileSync(platformFile, `platform:
   region: "650000"
@@ -53,6 +55,22 @@ resources:
       - { name: area, type: string, length: 6 }
 `);
 
+writeFileSync(laterFile, `id: XJ-Gat-Permits
+kind: departmental
+title: Permits register
+compiler: "650000-GAT"
+resources:
+  - code: "650000-GAT-P01"
+    name: Permits
+    provider: "650000-GAT"
+    graphql: { type: Permit, list: permits, byKey: permit }
+    key: permitNo
+    share: { type: conditional, conditions: permit checks, basis: permit rules, methods: [api], scope: { purposes: [aid-review] } }
+    items:
+      - { name: permitNo, type: string, required: true }
+      - { name: holder, type: string }
+`);
+
 let gw: TestGateway;
 const govgraph = (...args: string[]) =>
   runGovgraph(args, { cwd: dir, env: cliEnv({ GOVGRAPH_DATA_DIR: gw.dataDir, GOVGRAPH_PLATFORM: platformFile }) });
@@ -63,7 +81,7 @@ const APPLICANT = (dept: string) => ({ dept, roles: ['applicant' as const] });
 const GAT_APPROVER = { dept: '650000-GAT', roles: ['approver' as const] };
 
 beforeAll(async () => {
-  gw = await startTestGateway({ platformFile, catalogueFiles: [catalogueFile] });
+  gw = await startTestGateway({ platformFile, catalogueFiles: [catalogueFile, laterFile] });
 });
 afterAll(async () => {
   await gw?.close();
@@ -141,5 +159,32 @@ describe('a filter given empty is refused, through the field as through the comm
       const r = await govgraph(...args);
       expect([args, r.code, r.stderr]).toEqual([args, 1, expect.stringMatching(/: an empty value; write --\w+ <code>, or leave --\w+ out\n$/)]);
     }
+  });
+});
+
+describe('grant revoke names the provider as revokeGrant does', () => {
+  it('of a grant whose resource is no longer published: its provider reads the revocation', async () => {
+    const add = () => govgraph('grant', 'add', '--requester', '650000-MZT', '--resource', '650000-GAT-P01', '--items', 'holder', '--purposes', 'aid-review');
+    const ids = [] as string[];
+    for (let i = 0; i < 2; i++) {
+      const r = await add();
+      expect(r.code).toBe(0);
+      ids.push(/^grant ([0-9a-f-]+):/.exec(r.stdout)![1]);
+    }
+    const w = await gw.query(`mutation { withdrawCatalogue(id: "XJ-Gat-Permits", reason: "register closed") { status } }`, { dept: '650000-GAT', roles: ['compiler'] });
+    expect(w.errors).toBeUndefined();
+
+    const viaField = await gw.query(`mutation($id: ID!) { revokeGrant(id: $id) { id } }`, { ...GAT_APPROVER, variables: { id: ids[0] } });
+    expect(viaField.errors).toBeUndefined();
+    expect((await govgraph('grant', 'revoke', ids[1])).code).toBe(0);
+
+    const log = (await gw.store.find(AUDIT_COLLECTION, {})).map(fromRow).filter((e) => e.action === 'revokeGrant');
+    expect(log.map((e) => [e.kind, e.outcome, e.resources.map((r) => [r.resource, r.provider])])).toEqual([
+      ['workflow', 'ok', [['650000-GAT-P01', '650000-GAT']]],
+      ['operator', 'ok', [['650000-GAT-P01', '650000-GAT']]],
+    ]);
+    // The provider's own view of the log has both.
+    const seen = await gw.query(`{ auditLog(filter: { resource: "650000-GAT-P01" }) { nodes { action kind } } }`, GAT_APPROVER);
+    expect(seen.data!.auditLog.nodes.filter((n: { action: string }) => n.action === 'revokeGrant')).toHaveLength(2);
   });
 });

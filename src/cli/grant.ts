@@ -9,6 +9,7 @@ import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { shownNames } from '../model/input-bounds.ts';
 import { publishedCode } from '../workflow/resource-info.ts';
+import { providerOf as providerInStore } from '../workflow/sharing.ts';
 import type { Store } from '../store/port.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 import { commaList } from './token.ts';
@@ -161,8 +162,9 @@ export async function revokeAsOperator(store: Store, id: string): Promise<string
   const before = await getGrant(store, id);
   if (!before) throw new GrantNotFoundError(id);
   if (before.revokedAt !== null) return `grant ${before.id} was already revoked at ${before.revokedAt}`;
-  const catalogues = await publishedCatalogues(store);
-  const provider = providerOf(catalogues, before.resource);
+  // The provider as revokeGrant names it: of a resource no longer published too (a grant outlives its
+  // resource), so that the provider reads the revocation of its grant in the audit log; an empty provider hid it.
+  const provider = (await providerInStore(store, before.resource)) ?? '';
   const requestId = randomUUID();
   await audit(store, 'revokeGrant', before, provider, `grant ${before.id} revoked`, 'ok', requestId);
   const { grant: g, revoked } = await revokeGrantOnce(store, id, OPERATOR);
