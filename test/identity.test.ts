@@ -120,6 +120,7 @@ describe('bearer tokens with the platform secret', () => {
     ['sub', { dept: '430000-GA', exp: now() + 60 }],
     ['dept', { sub: 'u', exp: now() + 60 }],
     ['an empty sub', { sub: '', dept: '430000-GA', exp: now() + 60 }],
+    ['a blank sub (govgraph token refuses a blank --user)', { sub: ' \t ', dept: '430000-GA', exp: now() + 60 }],
   ])('missing %s', async (_name, claims) => {
     expect(await refusal(hs.verify(`Bearer ${await sign(claims)}`))).toEqual(invalid('missing-claims'));
   });

@@ -312,7 +312,8 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pr
 /** The identity a verified payload names; AuthenticationError when a claim is missing or wrong. */
 function identityOf(payload: JWTPayload, departments: Map<string, Department>, tokenError: TokenError): Identity {
   const { sub, dept, roles } = payload as JWTPayload & { dept?: unknown; roles?: unknown };
-  if (typeof sub !== 'string' || sub === '' || typeof dept !== 'string') throw tokenError('missing-claims');
+  // A blank sub names no one, as `govgraph token --user ' '` is refused: the audit log would name a user of spaces.
+  if (typeof sub !== 'string' || sub.trim() === '' || typeof dept !== 'string') throw tokenError('missing-claims');
   // The user is kept in every audit entry and workflow row the token's requests make: an identity
   // provider's user names fit (an e-mail address is at most 254 characters), a megabyte does not.
   if (characters(sub, MAX_USER) > MAX_USER) throw tokenError('invalid');
