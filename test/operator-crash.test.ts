@@ -82,7 +82,7 @@ describe('grant add and grant revoke killed as their change is stored', () => {
     const revoked = await killWhen(`SELECT 1 FROM ${table(GRANTS)} WHERE json_extract(doc, '$.revokedAt') IS NOT NULL`, 'grant', 'revoke', grant.id);
     expect(revoked.killed).toBe(true);
     expect((await withStore((s) => listGrants(s)))[0].revokedAt).not.toBeNull();
-    expect((await auditLog()).filter((e) => e.action === 'revokeGrant').map((e) => e.detail)).toEqual([`grant ${grant.id} revoked`]);
+    expect((await auditLog()).filter((e) => e.action === 'revokeGrant').map((e) => e.detail)).toEqual([`grant ${grant.id} to 430000-MZ for 430000-GA-00001 revoked`]);
     expect((await withStore((s) => verifyAuditChain(s))).ok).toBe(true);
   });
 });

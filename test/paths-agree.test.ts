@@ -183,6 +183,11 @@ describe('grant revoke names the provider as revokeGrant does', () => {
       ['workflow', 'ok', [['650000-GAT-P01', '650000-GAT']]],
       ['operator', 'ok', [['650000-GAT-P01', '650000-GAT']]],
     ]);
+    // And in the same words, with the same items concerned.
+    expect(log.map((e) => [e.detail, e.resources[0].items])).toEqual([
+      [`grant ${ids[0]} to 650000-MZT for 650000-GAT-P01 revoked`, ['holder']],
+      [`grant ${ids[1]} to 650000-MZT for 650000-GAT-P01 revoked`, ['holder']],
+    ]);
     // The provider's own view of the log has both.
     const seen = await gw.query(`{ auditLog(filter: { resource: "650000-GAT-P01" }) { nodes { action kind } } }`, GAT_APPROVER);
     expect(seen.data!.auditLog.nodes.filter((n: { action: string }) => n.action === 'revokeGrant')).toHaveLength(2);

@@ -37,7 +37,7 @@ function providerOf(catalogues: readonly Catalogue[], resource: string): string 
   return '';
 }
 
-async function audit(store: Store, action: string, grant: Grant, provider: string, detail: string, outcome: 'ok' | 'refused' = 'ok', requestId = randomUUID()): Promise<void> {
+async function audit(store: Store, action: string, grant: Grant, provider: string, detail: string, outcome: 'ok' | 'refused' = 'ok', requestId = randomUUID(), items: readonly string[] = []): Promise<void> {
   await appendAudit(store, {
     requestId,
     department: null,
@@ -47,7 +47,7 @@ async function audit(store: Store, action: string, grant: Grant, provider: strin
     documentHash: null,
     kind: 'operator',
     action,
-    resources: [{ resource: grant.resource, provider, items: [], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false }],
+    resources: [{ resource: grant.resource, provider, items: [...items], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false }],
     outcome,
     detail,
   });
@@ -166,11 +166,14 @@ export async function revokeAsOperator(store: Store, id: string): Promise<string
   // resource), so that the provider reads the revocation of its grant in the audit log; an empty provider hid it.
   const provider = (await providerInStore(store, before.resource)) ?? '';
   const requestId = randomUUID();
-  await audit(store, 'revokeGrant', before, provider, `grant ${before.id} revoked`, 'ok', requestId);
+  // Said as revokeGrant says it (whom and what the grant was for, its items concerned): a supervisor reads
+  // one action in the log, whichever path took it; the operator's read `grant ID revoked` alone.
+  const done = `grant ${before.id} to ${before.requester} for ${before.resource} revoked`;
+  await audit(store, 'revokeGrant', before, provider, done, 'ok', requestId, before.items);
   const { grant: g, revoked } = await revokeGrantOnce(store, id, OPERATOR);
   if (!revoked) {
     const said = `Grant ${g.id} was revoked meanwhile by ${g.revokedBy} on ${g.revokedAt}.`;
-    await audit(store, 'revokeGrant', before, provider, `grant ${before.id} revoked — not done: CONFLICT: ${said}`, 'refused', requestId).catch(() => undefined);
+    await audit(store, 'revokeGrant', before, provider, `${done} — not done: CONFLICT: ${said}`, 'refused', requestId, before.items).catch(() => undefined);
     throw new UserError(`CONFLICT: ${said}`);
   }
   return `grant ${g.id} revoked at ${g.revokedAt}`;
