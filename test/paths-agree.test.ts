@@ -193,3 +193,14 @@ describe('grant revoke names the provider as revokeGrant does', () => {
     expect(seen.data!.auditLog.nodes.filter((n: { action: string }) => n.action === 'revokeGrant')).toHaveLength(2);
   });
 });
+
+describe('requestData takes purpose codes as the x-purpose header and requestSharing do', () => {
+  it('trims them: " aid-review" is the purpose, not "not a purpose of this platform"', async () => {
+    const r = await gw.query(`mutation($i: DemandInput!) { requestData(input: $i) { purposes items provider } }`, {
+      ...APPLICANT('650000-MZT'),
+      variables: { i: { title: 'Permit holders', description: 'aid cases', items: [' holder '], purposes: [' aid-review', 'tax-check '], provider: '650000-GAT' } },
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.requestData).toEqual({ purposes: ['aid-review', 'tax-check'], items: ['holder'], provider: '650000-GAT' });
+  });
+});

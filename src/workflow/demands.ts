@@ -117,7 +117,8 @@ export async function requestData(env: WorkflowEnv, actor: Actor, input: DemandI
     const title = input.title.trim();
     const description = input.description.trim();
     const items = [...new Set(input.items.map((i) => i.trim()).filter(Boolean))];
-    const purposes = [...new Set(input.purposes)];
+    // Trimmed as its items are, and as the x-purpose header and requestSharing take a purpose code.
+    const purposes = [...new Set(input.purposes.map((p) => p.trim()).filter(Boolean))];
     if (!title) problems.push({ path: 'title', message: 'is empty; say in a few words what data is needed' });
     if (!description) problems.push({ path: 'description', message: 'is empty; say what the data is needed for' });
     if (!items.length) problems.push({ path: 'items', message: 'name at least one data item wanted' });
