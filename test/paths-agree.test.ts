@@ -204,3 +204,22 @@ describe('requestData takes purpose codes as the x-purpose header and requestSha
     expect(r.data!.requestData).toEqual({ purposes: ['aid-review', 'tax-check'], items: ['holder'], provider: '650000-GAT' });
   });
 });
+
+describe('raiseObjection takes an item name as requestSharing does', () => {
+  it('trims it: " area" is the item, not "not an item of the resource"', async () => {
+    await gw.store.insert('r_650000_gat_r01', [{ pid: '650101199001011234', fullName: 'Ali', area: '650101' }]);
+    const asked = await gw.query(REQUEST, {
+      ...APPLICANT('650000-SWJ'),
+      variables: { i: { resource: '650000-GAT-R01', items: ['pid', 'area'], purposes: ['aid-review'], justification: 'aid checks' } },
+    });
+    const approved = await gw.query(DECIDE, { ...GAT_APPROVER, variables: { i: { id: asked.data!.requestSharing.id, decision: 'APPROVE' } } });
+    expect(approved.errors).toBeUndefined();
+    const r = await gw.query(`mutation($i: ObjectionInput!) { raiseObjection(input: $i) { item resource } }`, {
+      ...APPLICANT('650000-SWJ'),
+      purpose: 'aid-review',
+      variables: { i: { resource: '650000-gat-r01', key: '650101199001011234', item: ' area ', reason: 'wrong area' } },
+    });
+    expect(r.errors?.[0]?.message).toBeUndefined();
+    expect(r.data!.raiseObjection).toEqual({ item: 'area', resource: '650000-GAT-R01' });
+  });
+});

@@ -155,7 +155,8 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
       throw badInput(`${actor.dept.code} provides ${resource.code} itself: correct the record with a data import instead of objecting.`);
     }
     const items = effectiveItems(resource);
-    const item = items.get(input.item);
+    // The item's name trimmed, as requestSharing and grant add take item names (the key is the record's, as typed).
+    const item = items.get(input.item.trim());
     if (!item) throw badInput(`${resource.code} has no item ${input.item} (items: ${resource.items.map((i) => i.name).join(', ')}).`, [{ path: 'item', message: 'is not an item of the resource' }]);
     about(concerning(resource.code, resource.provider, [item.name]));
     const held = grants ?? (await activeGrantsFor(env.store, actor.dept.code, env.now));
