@@ -223,3 +223,20 @@ describe('raiseObjection takes an item name as requestSharing does', () => {
     expect(r.data!.raiseObjection).toEqual({ item: 'area', resource: '650000-GAT-R01' });
   });
 });
+
+describe('a period that ends before it starts, over the audit log', () => {
+  it('is refused by auditLog as by usage and the usage command (BAD_USER_INPUT), not answered with no entries', async () => {
+    const SUPERVISOR = { dept: '650000-SJJ', roles: ['supervisor' as const] };
+    const log = await gw.query(`{ auditLog(filter: { from: "2026-12-06T00:00:00Z", to: "2026-12-01T00:00:00Z" }) { totalCount } }`, SUPERVISOR);
+    expect([log.data, log.errors?.map((e) => [e.extensions!.code, e.message])]).toEqual([
+      null, [['BAD_USER_INPUT', 'The period ends (2026-12-01T00:00:00.000Z) before it starts (2026-12-06T00:00:00.000Z).']],
+    ]);
+    const usage = await gw.query(`{ usage(from: "2026-12-06", to: "2026-12-01") { from } }`, SUPERVISOR);
+    expect(usage.errors?.map((e) => [e.extensions!.code, e.message])).toEqual([['BAD_USER_INPUT', 'The period ends (2026-12-01) before it starts (2026-12-06).']]);
+    const command = await govgraph('usage', '--from', '2026-12-06', '--to', '2026-12-01');
+    expect([command.code, command.stderr]).toEqual([1, expect.stringContaining('govgraph: BAD_USER_INPUT: The period ends (2026-12-01) before it starts (2026-12-06).\n')]);
+    // A period of one instant or more is answered.
+    const same = await gw.query(`{ auditLog(filter: { from: "2026-12-01T00:00:00Z", to: "2026-12-01T00:00:00Z" }) { totalCount } }`, SUPERVISOR);
+    expect(same.errors).toBeUndefined();
+  });
+});

@@ -117,7 +117,7 @@ export type AuditFilter = {
   provider?: InputMaybe<Scalars['String']['input']>;
   /** A resource the entry is about. */
   resource?: InputMaybe<Scalars['String']['input']>;
-  /** Before this instant, exclusive. */
+  /** Before this instant, exclusive; before from: BAD_USER_INPUT. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
