@@ -192,6 +192,20 @@ describe('grant revoke names the provider as revokeGrant does', () => {
     const seen = await gw.query(`{ auditLog(filter: { resource: "650000-GAT-P01" }) { nodes { action kind } } }`, GAT_APPROVER);
     expect(seen.data!.auditLog.nodes.filter((n: { action: string }) => n.action === 'revokeGrant')).toHaveLength(2);
   });
+
+  it('a resource no longer published is found by its code in any case, as while it was published', async () => {
+    // Its grants, and the entries about it, outlive it: the filters find them by the code as published.
+    const SUPERVISOR = { dept: '650000-SJJ', roles: ['supervisor' as const] };
+    const r = await gw.query(`query($c: String!) {
+      grants(resource: $c) { resource }
+      auditLog(filter: { resource: $c, kind: WORKFLOW }) { nodes { action } }
+    }`, { ...SUPERVISOR, variables: { c: '650000-gat-p01 ' } });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.grants).toEqual([{ resource: '650000-GAT-P01' }, { resource: '650000-GAT-P01' }]);
+    expect(r.data!.auditLog.nodes.map((n: { action: string }) => n.action)).toEqual(['revokeGrant', 'withdrawCatalogue']);
+    const listed = await govgraph('grant', 'list', '--resource', '650000-gat-p01');
+    expect(listed.stdout.trim().split('\n')).toHaveLength(2);
+  });
 });
 
 describe('requestData takes purpose codes as the x-purpose header and requestSharing do', () => {

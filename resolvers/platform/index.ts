@@ -88,7 +88,7 @@ const resolvers: Resolvers = {
       await translated(async () => requireNamed('grants', { resource: args.resource, requester: args.requester }));
       const all = await listGrants(readStore(ctx), {
         // A code in another case is the resource's, as grants are made (they keep the code as published).
-        resource: args.resource == null ? undefined : publishedCode(ctx.published, args.resource),
+        resource: args.resource == null ? undefined : await publishedCode(readStore(ctx), ctx.published, args.resource),
         requester: args.requester ?? undefined,
         active: args.active === true,
         now: ctx.now,
@@ -110,7 +110,7 @@ const resolvers: Resolvers = {
     },
 
     auditLog: (_p, args, ctx, info) =>
-      translated(() => {
+      translated(async () => {
         const f = args.filter ?? {};
         requireNamed('auditLog', { 'filter.department': f.department, 'filter.resource': f.resource, 'filter.provider': f.provider });
         // Left out or given as null, `first` is the schema's default of 50, or the platform's page maximum when smaller.
@@ -121,7 +121,7 @@ const resolvers: Resolvers = {
           {
             department: f.department ?? undefined,
             // A code in another case is the resource's, as the log writes it (as published).
-            resource: f.resource == null ? undefined : publishedCode(ctx.published, f.resource),
+            resource: f.resource == null ? undefined : await publishedCode(readStore(ctx), ctx.published, f.resource),
             provider: f.provider ?? undefined,
             outcome: f.outcome ?? undefined,
             kind: f.kind ?? undefined,
@@ -137,14 +137,14 @@ const resolvers: Resolvers = {
     verifyAuditChain: (_p, _a, ctx) => verifyAuditChain(readStore(ctx), undefined, { checkpointFile: checkpointFileFromEnv() }),
 
     usage: (_p, args, ctx) =>
-      translated(() => {
+      translated(async () => {
         requireNamed('usage', { resource: args.resource });
         return usageReport(
           scanStore(ctx), // a scan of the audit log: stops at its next page once the request is cancelled
           ctx.platform,
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
           // A code in another case is the resource's, as the audit log writes it (as published).
-          { from: args.from, to: args.to, resource: args.resource == null ? args.resource : publishedCode(ctx.published, args.resource) },
+          { from: args.from, to: args.to, resource: args.resource == null ? args.resource : await publishedCode(readStore(ctx), ctx.published, args.resource) },
           (code) => findPublishedResource(ctx.published, code)?.resource.provider,
         );
       }),

@@ -128,7 +128,7 @@ export function registerGrantCommands(program: Command): void {
     await withStore(opts, false, async (store) => {
       const now = new Date();
       // A code in another case is the resource's, as grant add takes it (grants keep the code as published).
-      const resource = opts.resource === undefined ? undefined : publishedCode(await publishedCatalogues(store), opts.resource);
+      const resource = opts.resource === undefined ? undefined : await publishedCode(store, await publishedCatalogues(store), opts.resource);
       const grants = await listGrants(store, { requester: opts.requester, resource, active: opts.active, now });
       if (grants.length === 0) {
         console.log('no grants');

@@ -159,7 +159,7 @@ export function registerSharingCommands(program: Command): void {
       const published = await publishedCatalogues(env.store);
       const providerOf = (code: string) => published.flatMap((c) => c.resources).find((r) => r.code === code)?.provider;
       // A code in another case is the resource's, as the audit log writes it (as published).
-      const resource = opts.resource === undefined ? null : publishedCode(published, opts.resource);
+      const resource = opts.resource === undefined ? null : await publishedCode(env.store, published, opts.resource);
       const report = await refusedAsUserError(() => usageReport(env.store, env.platform, viewer, { from, to, resource }, providerOf));
       const rows: string[][] = [];
       for (const r of report.resources) {

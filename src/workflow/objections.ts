@@ -467,7 +467,7 @@ export async function listObjections(
   if (filter.status) conditions.push(eq('status', filter.status));
   if (filter.resource) {
     // A code in another case is the resource's, as when the objection was raised (stored as published).
-    conditions.push(eq('resource', publishedCode(await publishedCatalogues(env.store), filter.resource)));
+    conditions.push(eq('resource', await publishedCode(env.store, await publishedCatalogues(env.store), filter.resource)));
   }
   if (filter.id) conditions.push(eq('id', filter.id));
   const rows = await env.store.find(OBJECTIONS, {

@@ -5,7 +5,9 @@ import { decide, type Decision } from '../access/decide.ts';
 import { effectiveItems, resourceShare, type EffectiveItem, type EffectiveShare } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
 import { codeKey } from '../catalogue/codes.ts';
+import { listVersions } from '../catalogue/repository.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
+import type { Store } from '../store/port.ts';
 import type { Department } from '../model/platform.ts';
 
 export interface ShareView {
@@ -66,11 +68,16 @@ export function resourceView(
 }
 
 /**
- * A code as its published resource writes it, whatever its case; as given when none is published. Filters
- * by resource use it: grants, requests, objections and audit entries keep the code as published.
+ * A code as its resource was published, whatever its case: by the catalogues in effect (`catalogues`), or
+ * by a version no longer in effect (a resource withdrawn or dropped); as given when it never was. Filters
+ * by resource use it: grants, requests, objections and audit entries keep the code as published, and
+ * outlive the resource (a code in another case found nothing once its resource had left the platform).
  */
-export function publishedCode(catalogues: readonly Catalogue[], code: string): string {
-  return findPublishedResource(catalogues, code)?.resource.code ?? code;
+export async function publishedCode(store: Store, catalogues: readonly Catalogue[], code: string): Promise<string> {
+  const inEffect = findPublishedResource(catalogues, code);
+  if (inEffect) return inEffect.resource.code;
+  const once = (await listVersions(store)).filter((v) => v.status === 'published' || v.status === 'superseded' || v.status === 'withdrawn');
+  return findPublishedResource(once.map((v) => v.catalogue), code)?.resource.code ?? code;
 }
 
 export function findPublishedResource(catalogues: readonly Catalogue[], code: string): { catalogue: Catalogue; resource: Resource } | null {

@@ -472,7 +472,7 @@ export async function listSharingRequests(
   await ensureIndexes(env.store);
   const all = viewer.dept === env.platform.platform.competentDepartment && viewer.roles.includes('supervisor');
   // A code in another case is the resource's, as requestSharing takes it (requests keep the code as published).
-  const resource = filter.resource ? publishedCode(await publishedCatalogues(env.store), filter.resource) : undefined;
+  const resource = filter.resource ? await publishedCode(env.store, await publishedCatalogues(env.store), filter.resource) : undefined;
   const rows = await env.store.find(SHARING_REQUESTS, {
     filter: and(
       ...(filter.status ? [eq('status', filter.status)] : []),
