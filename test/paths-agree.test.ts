@@ -50,9 +50,25 @@ resources:
       methods: [api]
       scope: { purposes: [aid-review, tax-check] }
     items:
-      - { name: pid, type: string, required: true, sensitivity: personal, mask: idcard }
-      - { name: fullName, type: string, sensitivity: personal, mask: name }
+      - { name: pid, type: string, required: true, sensitivity: personal, mask: idcard, element: XJ-E1 }
+      - { name: fullName, type: string, sensitivity: personal, mask: name, element: XJ-E2 }
       - { name: area, type: string, length: 6 }
+`);
+const aidFile = join(dir, 'aid.yaml');
+writeFileSync(aidFile, `id: XJ-Mzt
+kind: departmental
+title: Aid register
+compiler: "650000-MZT"
+resources:
+  - code: "650000-MZT-A01"
+    name: Aid cases
+    provider: "650000-MZT"
+    graphql: { type: AidCase, list: aidCases, byKey: aidCase }
+    key: pid
+    share: { type: unconditional, methods: [api] }
+    items:
+      - { name: pid, type: string, required: true, element: XJ-E1 }
+      - { name: fullName, type: string, element: XJ-E2 }
 `);
 
 writeFileSync(laterFile, `id: XJ-Gat-Permits
@@ -81,7 +97,7 @@ const APPLICANT = (dept: string) => ({ dept, roles: ['applicant' as const] });
 const GAT_APPROVER = { dept: '650000-GAT', roles: ['approver' as const] };
 
 beforeAll(async () => {
-  gw = await startTestGateway({ platformFile, catalogueFiles: [catalogueFile, laterFile] });
+  gw = await startTestGateway({ platformFile, catalogueFiles: [catalogueFile, laterFile, aidFile] });
 });
 afterAll(async () => {
   await gw?.close();
@@ -252,5 +268,23 @@ describe('a period that ends before it starts, over the audit log', () => {
     // A period of one instant or more is answered.
     const same = await gw.query(`{ auditLog(filter: { from: "2026-12-01T00:00:00Z", to: "2026-12-01T00:00:00Z" }) { totalCount } }`, SUPERVISOR);
     expect(same.errors).toBeUndefined();
+  });
+});
+
+describe('the consistency report takes an element as the command does', () => {
+  it('trims it: " XJ-E2 " is the element, through the field and the command, not a report of no pairs', async () => {
+    const SUPERVISOR = { dept: '650000-SJJ', roles: ['supervisor' as const] };
+    const report = (e: string) => gw.query(`query($e: String) { consistencyReport(element: $e) { element left right } }`, { ...SUPERVISOR, variables: { e } });
+    const pair = { element: 'XJ-E2', left: '650000-GAT-R01', right: '650000-MZT-A01' };
+    expect((await report('XJ-E2')).data!.consistencyReport).toEqual([pair]);
+    expect((await report(' XJ-E2 ')).data!.consistencyReport).toEqual([pair]);
+    const command = await govgraph('consistency', 'report', '--element', ' XJ-E2 ');
+    expect([command.code, command.stdout]).toEqual([0, expect.stringMatching(/^XJ-E2  650000-GAT-R01\.fullName <> 650000-MZT-A01\.fullName  on XJ-E1/)]);
+    const log = (await gw.store.find(AUDIT_COLLECTION, {})).map(fromRow).filter((e) => e.action === 'consistencyReport');
+    expect(log.map((e) => [e.kind, e.detail])).toEqual([
+      ['workflow', 'consistency report for XJ-E2: 1 pair of resources compared'],
+      ['workflow', 'consistency report for XJ-E2: 1 pair of resources compared'],
+      ['operator', 'consistency report for XJ-E2: 1 pair of resources compared'],
+    ]);
   });
 });

@@ -215,9 +215,11 @@ export async function consistencyReport(env: WorkflowEnv, actor: Actor, element?
     }
     const held = grants ?? (await activeGrantsFor(env.store, actor.dept.code, env.now));
     const reader = { requester: actor.dept, purpose: actor.purpose, grants: held, now: env.now };
-    const pairs = await compareConsistency(env, element ?? undefined, readerView(reader));
+    // Trimmed, as the command's element and every code the workflow takes: ' DE-0002' matched no element.
+    const named = element?.trim();
+    const pairs = await compareConsistency(env, named, readerView(reader));
     return {
-      detail: reportDetail(pairs, element),
+      detail: reportDetail(pairs, named),
       resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)),
       apply: async () => pairs,
     };
@@ -228,12 +230,13 @@ export async function consistencyReport(env: WorkflowEnv, actor: Actor, element?
 export async function operatorConsistencyReport(env: WorkflowEnv, element?: string): Promise<ConsistencyPair[]> {
   requireBounded('consistencyReport', { element }); // the field's bound (bounds.ts), before anything is read or audited
   const resources = new Map((await publishedCatalogues(env.store)).flatMap((c) => c.resources).map((r) => [r.code, r]));
-  const pairs = await compareConsistency(env, element);
+  const named = element?.trim(); // as the field's (data element codes hold no spaces)
+  const pairs = await compareConsistency(env, named);
   await appendAudit(env.store, {
     time: env.now.toISOString(), requestId: randomUUID(), department: null, user: 'operator', purpose: null,
     operationName: null, documentHash: null, kind: 'operator', action: 'consistencyReport',
     resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)), outcome: 'ok',
-    detail: reportDetail(pairs, element),
+    detail: reportDetail(pairs, named),
   });
   return pairs;
 }
