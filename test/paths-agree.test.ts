@@ -119,6 +119,10 @@ describe('requestSharing takes items and purposes as grant add does', () => {
     const added = await govgraph('grant', 'add', '--requester', '650000-SWJ', '--resource', '650000-GAT-R01', '--items', ' area,fullName ', '--purposes', 'aid-review ');
     expect(added.code).toBe(0);
     expect(added.stdout).toMatch(/650000-SWJ may read area, fullName of 650000-GAT-R01 for aid-review, until revoked/);
+    // Each entry names the items concerned, trimmed: the request's as the grant's.
+    const log = (await gw.store.find(AUDIT_COLLECTION, {})).map(fromRow);
+    const items = (action: string) => log.filter((e) => e.action === action).map((e) => e.resources.map((x) => x.items));
+    expect([items('requestSharing'), items('addGrant')]).toEqual([[[['area', 'fullName']]], [[['area', 'fullName']]]]);
   });
 });
 

@@ -111,7 +111,8 @@ export function registerGrantCommands(program: Command): void {
         until: opts.until ?? null,
         createdBy: OPERATOR,
       });
-      await audit(store, 'addGrant', g, providerOf(catalogues, g.resource), `grant ${g.id}: ${describeGrant(g)}`);
+      // Its items concerned, as an approval's entry names those it grants.
+      await audit(store, 'addGrant', g, providerOf(catalogues, g.resource), `grant ${g.id}: ${describeGrant(g)}`, 'ok', randomUUID(), g.items);
       await storeGrant(store, g);
       console.log(`grant ${g.id}: ${describeGrant(g)}`);
     });
