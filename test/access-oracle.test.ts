@@ -17,6 +17,7 @@ import {
   answerItem, answerResource, answerUse, coveringGrants, itemOf, loadOracle, masked, operatorsOf, rowFilterArg, rowItem, rowVisible, shanghaiDate,
   type Answer, type Asker, type ODepartment, type OGrant, type OLink, type OPlatform, type OResource,
 } from './helpers/oracle.ts';
+import { mulberry32 } from './helpers/random.ts';
 
 const SEED = Number(process.env.ORACLE_SEED ?? 20261116);
 const ROUNDS = Number(process.env.ORACLE_ROUNDS ?? 24);
@@ -29,16 +30,6 @@ const POOL = 300; // records per resource read by the provider up front: lookup 
 
 // ---- seeded randomness -------------------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = mulberry32(SEED);
 const chance = (p: number) => rand() < p;

@@ -4,18 +4,11 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, entryFields, entryHash, entryJson, type AuditEntry, type AuditResource } from '../src/audit/entry.ts';
+import { mulberry32 } from './helpers/random.ts';
 
 type Fields = Omit<AuditEntry, 'hash'>;
 
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 // Text that JSON escapes, or that sorts and encodes unlike ASCII: quotes, backslashes, controls, line
 // separators, letters outside ASCII, an astral letter and a lone surrogate.

@@ -23,6 +23,7 @@ import { createCursorCodec } from '../src/server/cursors.ts';
 import { startGateway, type Gateway } from '../src/server/app.ts';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.ts';
 import { runGovgraph } from './helpers/cli.ts';
+import { mulberry32 } from './helpers/random.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/threads/${name}`, import.meta.url));
 // Ports of this test: 4860-4863.
@@ -35,17 +36,8 @@ const PROVIDER = '620000-RST';
 /** The provider, the province's civil affairs (grant without reviewNote), a city (grant, unmasked name), a city whose grant has rows, one with no grant. */
 const DEPARTMENTS = [PROVIDER, '620000-MZT', '620100-MZJ', '620500-MZJ', '620000-SJJ'];
 
-/** mulberry32: the same queries and records at every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same queries and records at every run. */
+const random = mulberry32;
 const rnd = random(20261205);
 const pick = <T>(list: readonly T[], r = rnd): T => list[Math.floor(r() * list.length)]!;
 

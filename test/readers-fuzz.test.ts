@@ -14,18 +14,13 @@ import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import type { Resource } from '../src/model/catalogue.ts';
 import { readRecords } from '../src/records/read.ts';
 import { validateRecord } from '../src/records/validate.ts';
+import { mulberry32 } from './helpers/random.ts';
 
 const CASES = 1000; // per reader
 
 /** A small deterministic generator (mulberry32), so that a failure can be replayed. */
 function rng(seed: number) {
-  let a = seed;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   return { next, int, pick: <T>(list: readonly T[]): T => list[int(list.length)] };
 }
