@@ -78,7 +78,9 @@ describe('a query that walks a large resource on the embedded store', () => {
     const codes = answers.map((a) => a.body.errors?.[0]?.extensions?.code ?? 'ok');
     // Those the threads read within the limit answered; the rest were cut by the time limit, on time.
     expect(codes.every((c) => c === 'ok' || c === 'QUERY_TOO_COMPLEX'), codes.join()).toBe(true);
-    for (const a of answers) expect(a.ms).toBeLessThan(TIMEOUT_MS + 400);
+    // On time: within half a second of the limit (about 1.1 s here; 1.4 s seen once with other test runs
+    // beside it on the two cores). Held by reads on the loop, they came one after another past 1.6 s.
+    for (const a of answers) expect(a.ms).toBeLessThan(TIMEOUT_MS + 500);
     expect(healthz.length).toBeGreaterThan(5);
     expect(Math.max(...healthz)).toBeLessThan(250);
     expect(queued.every(Number.isInteger)).toBe(true);
