@@ -15,7 +15,7 @@
 // Each rule is a named check of CODE_CHECKS. Problems come at `resources[i].code`, `.provider`, or the
 // share setting that widens; they refuse a document at `catalogue validate` (with a store), submission,
 // publication and `catalogue import`, beside the collections' bindings (collections.ts, history.ts).
-import type { Catalogue, Resource } from '../model/catalogue.ts';
+import { catalogueIdKey, type Catalogue, type Resource } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
 import type { Problem } from './problems.ts';
 import type { CatalogueVersions } from './repository.ts';
@@ -123,7 +123,7 @@ const CODE_CHECKS: readonly CodeCheck[] = [spelledAsPublished, providerKept, rep
  */
 export async function codeProblems(platform: Platform, catalogue: Catalogue, versions: CatalogueVersions): Promise<Problem[]> {
   const histories = await codeHistories(versions);
-  const current = (await versions.published()).find((v) => v.id === catalogue.id);
+  const current = (await versions.published()).find((v) => catalogueIdKey(v.id) === catalogueIdKey(catalogue.id)); // its id in any case
   const kept = new Map<string, Publication>();
   if (current?.catalogue.compiler === catalogue.compiler) {
     for (const resource of current.catalogue.resources) kept.set(resource.code, { catalogue: current.id, version: current.version, compiler: catalogue.compiler, resource });

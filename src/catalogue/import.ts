@@ -5,7 +5,18 @@ import type { Platform } from '../model/platform.ts';
 import { DuplicateKeyError, type Store } from '../store/port.ts';
 import { DocumentInvalidError } from './problems.ts';
 import { validateCatalogueFiles } from './files.ts';
-import { addVersion, catalogueVersions, ensureCatalogueIndexes, listVersions, markPublished, newerPublished, supersedeOlder, type CatalogueVersion } from './repository.ts';
+import {
+  addVersion,
+  catalogueVersions,
+  ensureCatalogueIndexes,
+  listVersions,
+  markPublished,
+  newerPublished,
+  otherOwner,
+  supersedeOlder,
+  takenIdMessage,
+  type CatalogueVersion,
+} from './repository.ts';
 import { ensureResourceIndexes } from './indexes.ts';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
@@ -62,8 +73,18 @@ export async function importCatalogueFiles(
   const versions = catalogueVersions(store);
   const report = validateCatalogueFiles(files, platform, (await versions.published()).map((v) => v.catalogue));
   if (!report.catalogues) throw new DocumentInvalidError(report.problems);
-  const valid = report.entries.map((e) => ({ file: e.label, catalogue: e.catalogue! }));
+  const valid: { file: string; catalogue: Catalogue }[] = [];
   const taken: Problem[] = [];
+  for (const e of report.entries) {
+    // An id names one department's catalogue for good, in any case, as at submission: another
+    // department's document cannot take it over; one of the same department's is stored under the id
+    // as first written.
+    const owner = await otherOwner(versions, e.catalogue!.id, e.catalogue!.compiler);
+    if (owner) taken.push(...prefixProblems(e.label, [{ path: 'id', message: takenIdMessage(owner) }]));
+    const [spelled] = await versions.spellings(e.catalogue!.id);
+    valid.push({ file: e.label, catalogue: spelled === undefined || spelled === e.catalogue!.id ? e.catalogue! : { ...e.catalogue!, id: spelled } });
+  }
+  if (taken.length) throw new DocumentInvalidError(taken);
   for (const { file, catalogue } of valid) taken.push(...prefixProblems(file, await historyProblems(store, platform, catalogue, versions)));
   if (taken.length) throw new DocumentInvalidError(taken);
   return storeCatalogues(store, valid, opts);

@@ -1,6 +1,6 @@
 // Catalogue versions in the store (SPEC §9). Each version keeps the validated document as JSON; exactly
 // one version of a catalogue id is `published` at a time.
-import type { Catalogue } from '../model/catalogue.ts';
+import { catalogueIdKey, type Catalogue } from '../model/catalogue.ts';
 import { MAX_TEXT, shownNullable } from '../model/input-bounds.ts';
 import { and, eq, type FindQuery, type Row, type Store } from '../store/port.ts';
 
@@ -68,9 +68,20 @@ const key = (id: string, version: number) => `${id}@${version}`;
  * per action and drop it with the action: it keeps the versions that action read, no longer.
  */
 export interface CatalogueVersions {
+  /** Version `version` of catalogue `id` in any case (see `list`). */
   get(id: string, version: number): Promise<CatalogueVersion | null>;
-  /** The versions of catalogue `id` (of every catalogue when omitted), by id, oldest first. */
+  /**
+   * The versions of catalogue `id` (of every catalogue when omitted), by id, oldest first. An id names its
+   * catalogue in any case: the versions stored under `id` as written, else under the id equal to it
+   * ignoring case that was written first (`spellings`); each version keeps the id as it was stored.
+   */
   list(id?: string): Promise<CatalogueVersion[]>;
+  /**
+   * The ids stored equal to `id` ignoring case (catalogueIdKey): `id` itself first when stored so, then
+   * in the order they were first written. One at most, but for a store written before ids were compared
+   * ignoring case.
+   */
+  spellings(id: string): Promise<string[]>;
   /** The versions in effect, in id order. */
   published(): Promise<CatalogueVersion[]>;
   /** Every version ever published (published, superseded or withdrawn), oldest publication first. */
@@ -110,15 +121,55 @@ export function catalogueVersions(store: Store): CatalogueVersions {
     return out;
   }
 
+  async function exactly(id: string, version: number): Promise<CatalogueVersion | null> {
+    if (!read.has(key(id, version))) return readWhole(id, version);
+    const [head] = await heads({ filter: and(eq('id', id), eq('version', version)), limit: 1 });
+    return head ? whole(head) : null;
+  }
+
+  // Ids are compared ignoring case, as resource codes are (codes.ts), without a store feature: the store
+  // is asked for the id as written (what callers mostly give, one indexed read), and only when it holds
+  // none, the ids of every version are read (a few fields) and compared here.
+  async function spellings(id: string): Promise<string[]> {
+    const wanted = catalogueIdKey(id);
+    const firstWritten = new Map<string, string>();
+    for (const r of await store.find(CATALOGUE_VERSIONS, { projection: ['id', 'submittedAt'] })) {
+      const stored = String(r.id);
+      if (catalogueIdKey(stored) !== wanted) continue;
+      const at = String(r.submittedAt);
+      const seen = firstWritten.get(stored);
+      if (seen === undefined || at < seen) firstWritten.set(stored, at);
+    }
+    return [...firstWritten]
+      .sort(([a, atA], [b, atB]) => (a === id ? -1 : b === id ? 1 : atA < atB ? -1 : atA > atB ? 1 : a < b ? -1 : a > b ? 1 : 0))
+      .map(([stored]) => stored);
+  }
+
+  /** The id as stored when `id` is not stored as written (null: no catalogue has it in any case). */
+  async function otherCase(id: string): Promise<string | null> {
+    const spelled = (await spellings(id))[0];
+    return spelled === undefined || spelled === id ? null : spelled;
+  }
+
+  const storedAsWritten = async (id: string) => (await heads({ filter: eq('id', id), limit: 1 })).length > 0;
+
   return {
     async get(id, version) {
-      if (!read.has(key(id, version))) return readWhole(id, version);
-      const [head] = await heads({ filter: and(eq('id', id), eq('version', version)), limit: 1 });
-      return head ? whole(head) : null;
+      const found = await exactly(id, version);
+      if (found || (await storedAsWritten(id))) return found;
+      const spelled = await otherCase(id);
+      return spelled === null ? null : exactly(spelled, version);
     },
     async list(id) {
-      return wholes(await heads({ filter: id === undefined ? undefined : eq('id', id), sort: byIdThenVersion('asc') }));
+      const of = (filter?: string) => heads({ filter: filter === undefined ? undefined : eq('id', filter), sort: byIdThenVersion('asc') });
+      let found = await of(id);
+      if (id !== undefined && !found.length) {
+        const spelled = await otherCase(id);
+        if (spelled !== null) found = await of(spelled);
+      }
+      return wholes(found);
     },
+    spellings,
     async published() {
       const found = await heads({ filter: eq('status', 'published'), sort: byIdThenVersion('desc') });
       // Between a publish and its superseding write two versions of an id are published: the newer is in effect.
@@ -225,3 +276,20 @@ export async function supersedeOlder(store: Store, id: string, version: number):
     { status: 'superseded' },
   );
 }
+
+/**
+ * An id names one department's catalogue for good, in any case (SPEC §9; docs/workflow.md): the oldest
+ * version stored under `id`, or under an id equal to it ignoring case, that `compiler` did not compile,
+ * or null when `compiler` may use the id. Another department's catalogue cannot take it over.
+ */
+export async function otherOwner(versions: CatalogueVersions, id: string, compiler: string): Promise<CatalogueVersion | null> {
+  for (const spelled of await versions.spellings(id)) {
+    const owner = (await versions.list(spelled)).find((v) => v.catalogue.compiler !== compiler);
+    if (owner) return owner;
+  }
+  return null;
+}
+
+/** The refusal of an id taken by `owner` (otherOwner), naming the id as first written. */
+export const takenIdMessage = (owner: CatalogueVersion): string =>
+  `Catalogue id ${owner.id} is already used by ${owner.catalogue.compiler}'s catalogue "${owner.catalogue.title}"; choose another id.`;

@@ -1,7 +1,7 @@
 // Validation of catalogue documents (SPEC §4): the JSON Schema first, then every check family against
 // the platform and the other catalogues in effect. An invalid document is refused whole, with every
 // problem listed; a valid one comes back normalised.
-import type { Catalogue } from '../model/catalogue.ts';
+import { catalogueIdKey, type Catalogue } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
 import { catalogueChecks } from './checks/catalogue.ts';
 import { makeContext, type CheckFamily } from './checks/context.ts';
@@ -107,17 +107,21 @@ export function validateCatalogues(
     const problems = [...refusedKeyProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
     return problems.length ? { problems } : { catalogue: stored as Catalogue, problems };
   });
-  const batchIds = new Set(shaped.flatMap((s) => (s.catalogue ? [s.catalogue.id] : [])));
+  // Ids are compared ignoring case (catalogueIdKey): `hn-x` replaces the published `HN-X`, and is `HN-X` twice in one batch.
+  const keyOf = (c: Catalogue) => catalogueIdKey(c.id);
+  const batchIds = new Set(shaped.flatMap((s) => (s.catalogue ? [keyOf(s.catalogue)] : [])));
   const refused = refusedResourceCodes(docs, shaped, labels);
   return shaped.map((s, i): CatalogueResult => {
     if (!s.catalogue) return s;
-    const id = s.catalogue.id;
-    const twin = shaped.findIndex((t) => t.catalogue?.id === id);
+    const id = keyOf(s.catalogue);
+    const twin = shaped.findIndex((t) => t.catalogue !== undefined && keyOf(t.catalogue) === id);
     const problems: Problem[] =
-      twin < i ? [{ path: 'id', message: `"${id}" is also the id of document ${twin + 1} of this batch; catalogue ids are unique` }] : [];
+      twin < i
+        ? [{ path: 'id', message: `"${s.catalogue.id}" is also the id of document ${twin + 1} of this batch${shaped[twin].catalogue!.id === s.catalogue.id ? '' : ` ("${shaped[twin].catalogue!.id}": ids are compared ignoring case)`}; catalogue ids are unique` }]
+        : [];
     const others = [
-      ...published.filter((c) => c.id === id || !batchIds.has(c.id)),
-      ...shaped.flatMap((t, j) => (j !== i && t.catalogue && t.catalogue.id !== id ? [t.catalogue] : [])),
+      ...published.filter((c) => keyOf(c) === id || !batchIds.has(keyOf(c))),
+      ...shaped.flatMap((t, j) => (j !== i && t.catalogue && keyOf(t.catalogue) !== id ? [t.catalogue] : [])),
     ];
     const result = validateCatalogue(s.catalogue, platform, others, refused);
     problems.push(...result.problems);

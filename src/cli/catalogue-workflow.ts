@@ -46,7 +46,9 @@ export async function retypedLines(before: Catalogue | undefined, after: Catalog
 /** The published version of a catalogue, before a command publishes another. */
 export async function inEffect(env: Pick<WorkflowEnv, 'store'>, id: string): Promise<Catalogue | undefined> {
   const { publishedCatalogues } = await import('../catalogue/repository.ts');
-  return (await publishedCatalogues(env.store)).find((c) => c.id === id);
+  const { catalogueIdKey } = await import('../model/catalogue.ts');
+  // The id as the operator typed it, in any case: ids are compared ignoring case (repository.ts).
+  return (await publishedCatalogues(env.store)).find((c) => catalogueIdKey(c.id) === catalogueIdKey(id));
 }
 
 /** The text of a catalogue document; bytes that are not UTF-8 are refused at their line, as `catalogue validate` does. */

@@ -89,6 +89,16 @@ export interface Catalogue {
   resources: Resource[];
 }
 
+/**
+ * A catalogue id as ids are compared: its ASCII letters in lower case. Ids are ASCII (catalogue.schema.json);
+ * an id names one department's catalogue for good in any case, as a resource code names its provider's
+ * data (src/catalogue/codes.ts). Only ASCII letters fold, so no other character (a Kelvin sign, a dotted
+ * capital I) is taken for a letter of an id.
+ */
+export function catalogueIdKey(id: string): string {
+  return id.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
 /** The field every resource type has besides its items and links (SPEC §14); no item or link may take its name. */
 export const RECORD_OBJECTIONS_FIELD = '_objections';
 

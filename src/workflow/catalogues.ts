@@ -15,7 +15,9 @@ import {
   listVersions,
   markPublished,
   newerPublished,
+  otherOwner,
   supersedeOlder,
+  takenIdMessage,
   type CatalogueVersion,
   type CatalogueVersions,
   type VersionStatus,
@@ -141,15 +143,15 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     if ('refused' in checked) throw new WorkflowError('CATALOGUE_INVALID', checked.refused.message, checked.refused.problems);
     const { id, compiler: claimed } = checked.claims;
     if (claimed !== null) requireDepartment(actor, claimed, `submit a catalogue compiled by ${claimed}`);
-    // An id names one department's catalogue for good: another department cannot take it over.
+    // An id names one department's catalogue for good, in any case: another department cannot take it over.
+    const owner = id !== null ? await otherOwner(versions, id, actor.dept.code) : null;
+    if (owner) throw conflict(takenIdMessage(owner));
+    // The versions of the catalogue, under its id as first written (`list` finds it in any case).
     const earlier = id !== null ? await versions.list(id) : [];
-    const owner = earlier.find((v) => v.catalogue.compiler !== actor.dept.code);
-    if (owner) {
-      throw conflict(`Catalogue id ${owner.id} is already used by ${owner.catalogue.compiler}'s catalogue "${owner.catalogue.title}"; choose another id.`);
-    }
     const result = checked.result;
     if (!result.catalogue) throw invalid('The catalogue is refused:', result.problems);
-    const catalogue = result.catalogue;
+    // Stored under the id as first written, whatever case this document writes it in.
+    const catalogue = earlier.length && earlier[0].id !== result.catalogue.id ? { ...result.catalogue, id: earlier[0].id } : result.catalogue;
     requireDepartment(actor, catalogue.compiler, `submit a catalogue compiled by ${catalogue.compiler}`);
     const taken = await historyProblems(env.store, env.platform, catalogue, versions);
     if (taken.length) throw invalid('The catalogue is refused:', taken);
@@ -275,11 +277,11 @@ export async function withdrawCatalogue(
     const reader = catalogueVersions(env.store);
     const versions = await reader.list(input.id);
     if (!versions.length) throw notFound(`No catalogue ${input.id}.`);
-    requireDepartment(actor, versions[0].catalogue.compiler, `withdraw catalogue ${input.id}`);
+    requireDepartment(actor, versions[0].catalogue.compiler, `withdraw catalogue ${versions[0].id}`);
     // The newest published version is the one in effect; an older one still published is what a
     // publication killed before its second write leaves (markPublished): superseded here first.
     const v = versions.filter((x) => x.status === 'published').at(-1);
-    if (!v) throw conflict(`Catalogue ${input.id} has no published version to withdraw.`);
+    if (!v) throw conflict(`Catalogue ${versions[0].id} has no published version to withdraw.`);
     const reason = input.reason.trim();
     if (!reason) throw badInput('Say why the catalogue is withdrawn: give a reason.');
     const { all } = await catalogueSetWith(reader, null, v.id);

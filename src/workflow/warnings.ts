@@ -18,7 +18,7 @@ import { decide } from '../access/decide.ts';
 import { effectiveItems, type EffectiveItem } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
 import { tightenings } from '../catalogue/widening.ts';
-import type { Catalogue, Resource } from '../model/catalogue.ts';
+import { catalogueIdKey, type Catalogue, type Resource } from '../model/catalogue.ts';
 import { departmentByCode, type Platform } from '../model/platform.ts';
 
 export type SubmissionWarning =
@@ -162,7 +162,7 @@ export function repeatedCollection(catalogue: Catalogue, published: readonly Cat
   type Holder = { resource: Resource; item: string };
   const holders = new Map<string, { first: Holder; other?: Holder }>();
   for (const c of published) {
-    if (c.id === catalogue.id) continue; // the version being replaced
+    if (catalogueIdKey(c.id) === catalogueIdKey(catalogue.id)) continue; // the version being replaced (its id in any case)
     for (const r of c.resources) {
       for (const i of r.items) {
         if (!i.element) continue;

@@ -1,7 +1,7 @@
 // What every catalogue check sees, and the shape of a check family. A family holds small named checks at
 // three levels (the catalogue, each resource, each item); validate.ts applies every family's checks in
 // one loop, in document order.
-import type { Catalogue, Item, Resource } from '../../model/catalogue.ts';
+import { catalogueIdKey, type Catalogue, type Item, type Resource } from '../../model/catalogue.ts';
 import type { Department, Platform } from '../../model/platform.ts';
 import type { Problem } from '../problems.ts';
 
@@ -49,7 +49,9 @@ export function makeContext(
   others: readonly Catalogue[],
   refused: ReadonlyMap<string, string> = new Map(),
 ): CheckContext {
-  const rest = others.filter((c) => c.id !== catalogue.id);
+  // The version it replaces is the catalogue of its id in any case (ids are compared ignoring case).
+  const id = catalogueIdKey(catalogue.id);
+  const rest = others.filter((c) => catalogueIdKey(c.id) !== id);
   const departments = new Map(platform.departments.map((d) => [d.code, d]));
   const byCode = new Map<string, ResourceRef>();
   catalogue.resources.forEach((resource, index) => {
@@ -64,7 +66,7 @@ export function makeContext(
     platform,
     catalogue,
     others: rest,
-    replaced: others.find((c) => c.id === catalogue.id),
+    replaced: others.find((c) => catalogueIdKey(c.id) === id),
     department: (code) => departments.get(code),
     purposeCodes: new Set(platform.purposes.map((p) => p.code)),
     resource: (code) => byCode.get(code),
