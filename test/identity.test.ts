@@ -125,6 +125,14 @@ describe('bearer tokens with the platform secret', () => {
     expect(await refusal(hs.verify(`Bearer ${await sign(claims)}`))).toEqual(invalid('missing-claims'));
   });
 
+  it.each([
+    ['a dept that is a list', { ...good, dept: ['430000-GA'] }],
+    ['a dept that is a number', { ...good, dept: 430000 }],
+    ['a dept that is null', { ...good, dept: null }],
+  ])('%s is a claim of the wrong type: invalid, not missing-claims', async (_name, claims) => {
+    expect(await refusal(hs.verify(`Bearer ${await sign(claims)}`))).toEqual(invalid('invalid'));
+  });
+
   it('roles that are not a list of strings', async () => {
     expect(await refusal(hs.verify(`Bearer ${await sign({ ...good, roles: 'supervisor' })}`))).toEqual(invalid('invalid'));
   });

@@ -313,7 +313,10 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pr
 function identityOf(payload: JWTPayload, departments: Map<string, Department>, tokenError: TokenError): Identity {
   const { sub, dept, roles } = payload as JWTPayload & { dept?: unknown; roles?: unknown };
   // A blank sub names no one, as `govgraph token --user ' '` is refused: the audit log would name a user of spaces.
-  if (typeof sub !== 'string' || sub.trim() === '' || typeof dept !== 'string') throw tokenError('missing-claims');
+  // A claim there but of the wrong type (a `dept` list, a numeric `sub`) is `invalid`, as the log's reasons
+  // say; `missing-claims` is for a claim left out (or a blank `sub`).
+  if (sub === undefined || dept === undefined || (typeof sub === 'string' && sub.trim() === '')) throw tokenError('missing-claims');
+  if (typeof sub !== 'string' || typeof dept !== 'string') throw tokenError('invalid');
   // The user is kept in every audit entry and workflow row the token's requests make: an identity
   // provider's user names fit (an e-mail address is at most 254 characters), a megabyte does not.
   if (characters(sub, MAX_USER) > MAX_USER) throw tokenError('invalid');
