@@ -203,6 +203,10 @@ describe('record readers', () => {
       'line 4: not valid UTF-8; save the file as UTF-8',
     ]);
     expect(await read('q.csv', 'caseNo,remarks\nA,x\nB,say "hi"\n')).toEqual([expect.stringMatching(/^line 3: Invalid Opening Quote/)]);
+    // A quote never closed: the line it opened on, not the file's last line (csv-parse's).
+    expect(await read('open.csv', 'caseNo,remarks\nA,"two\nlines"\nB,"never closed\nC,y\nD,z\n')).toEqual([
+      'line 4: a quoted field opened on this line is never closed (the file ends inside it); close it, and write a quote inside a quoted field as ""',
+    ]);
     expect(await read('deep.jsonl', `{"caseNo":"A","remarks":${'['.repeat(100_000)}${']'.repeat(100_000)}}\n{"caseNo":"B","remarks":${'['.repeat(40)}${']'.repeat(40)}}\n`)).toEqual([
       expect.stringMatching(/^line 1: /),
       'line 2: values nest more than 32 levels deep; a record is flat',

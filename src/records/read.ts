@@ -317,9 +317,15 @@ async function* readCsv(file: string, progress?: ReadProgress, options: ReadOpti
       const e = (failed ?? err) as NotUtf8;
       run.push({ line: e.line, problem: e.message, fatal: true });
     } else if (err instanceof CsvError) {
-      const e = err as CsvError & { lines?: number };
-      const line = e.lines ?? lastLine + 1;
-      run.push({ line, problem: `line ${line}: ${e.message}`, fatal: true });
+      const e = err as CsvError & { lines?: number; empty_lines?: number };
+      if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+        // csv-parse names the file's last line; the quote opened in the record after the last one read.
+        const line = lastLine + 1 + ((e.empty_lines ?? lastEmpty) - lastEmpty);
+        run.push({ line, problem: `line ${line}: a quoted field opened on this line is never closed (the file ends inside it); close it, and write a quote inside a quoted field as ""`, fatal: true });
+      } else {
+        const line = e.lines ?? lastLine + 1;
+        run.push({ line, problem: `line ${line}: ${e.message}`, fatal: true });
+      }
     } else {
       throw err;
     }
