@@ -69,7 +69,7 @@ async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined; prov
   }
   // fetch refuses a URL with credentials: every token of the provider would be refused, for ever.
   if (jwksUrl !== undefined && (new URL(jwksUrl).username || new URL(jwksUrl).password)) {
-    const { shownUrl } = await import('../identity/verify.ts');
+    const { shownUrl } = await import('../identity/provider-key-set.ts');
     throw new UserError(`GOVGRAPH_JWKS_URL (${shownUrl(jwksUrl)}): holds a user name or password, which the gateway cannot send (fetch refuses a URL with credentials); name a key set URL without them`);
   }
   // What the provider's tokens must name besides (src/identity/verify.ts ProviderClaims): meaningless without it.
