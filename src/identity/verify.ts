@@ -168,7 +168,8 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pr
   const departments = new Map(opts.platform.departments.map((d) => [d.code, d]));
   const now = opts.now ?? Date.now;
   const verified = new LRUCache<string, Verified>({ max: VERIFIED_TOKENS });
-  // Where a working token comes from: `govgraph token` only makes tokens signed with the store's secret.
+  // Where a working token comes from: the provider's, or `govgraph token` with the secret this gateway checks
+  // (beside a provider, GOVGRAPH_JWT_SECRET only: src/server/app.ts).
   const message = secret && keySet ? BOTH_TOKEN_MESSAGE : secret ? TOKEN_MESSAGE : KEY_SET_TOKEN_MESSAGE;
   const tokenError: TokenError = (reason, cause) => new AuthenticationError(message, reason, { cause });
 
