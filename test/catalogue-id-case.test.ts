@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
+import { importCatalogueFiles } from '../src/catalogue/import.ts';
+import { DocumentInvalidError } from '../src/catalogue/problems.ts';
+import { CATALOGUE_VERSIONS, claimCatalogueId } from '../src/catalogue/repository.ts';
+import type { Catalogue } from '../src/model/catalogue.ts';
 import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { PUBLISH, REVIEW, SUBMIT } from './helpers/workflow.ts';
@@ -166,5 +169,78 @@ describe('commands: an id in another case names the same catalogue', () => {
     expect(same.code, same.stderr).toBe(0);
     expect(same.stdout).toContain('SC-WJW version 3 published (1 resource; unchanged, no new version)');
     expect(await stored()).toEqual(['SC-WJW v1 superseded', 'SC-WJW v2 superseded', 'SC-WJW v3 published']);
+  });
+});
+
+// Two first submissions of one new id in two cases at once, by two departments (two gateways on one
+// folder, or one): both read no version of it, so the versions alone cannot settle it; the id's claim
+// (claimCatalogueId) lets one through and refuses the other as taken.
+describe('a new id submitted in two cases at once', () => {
+  let gw: TestGateway;
+  let arrived = 0;
+  let release: () => void = () => undefined;
+  const bothArrived = new Promise<void>((resolve) => (release = resolve));
+  beforeAll(async () => {
+    gw = await startTestGateway({
+      platformFile: PLATFORM,
+      // Each submission waits at its version's write until the other reaches it too (or 2 s passed, when
+      // the other was refused before): both have read the versions before either writes one.
+      wrapStore: (store) => ({
+        ...store,
+        close: store.close.bind(store),
+        async insert(collection, rows) {
+          if (collection === CATALOGUE_VERSIONS) {
+            if (++arrived === 2) release();
+            await Promise.race([bothArrived, new Promise((resolve) => setTimeout(resolve, 2000))]);
+          }
+          return store.insert(collection, rows);
+        },
+      }),
+    });
+  });
+  afterAll(() => gw?.close());
+
+  it("lets one department's submission through and refuses the other's as taking the id", async () => {
+    const [health, police] = await Promise.all([
+      gw.query(SUBMIT, { ...WJW, variables: { doc: blood('sc-new') } }),
+      gw.query(SUBMIT, { ...GA, variables: { doc: vehicles('SC-NEW') } }),
+    ]);
+    const outcomes = [health, police].map((r) => r.errors?.[0]?.extensions?.code ?? 'ok').sort();
+    expect(outcomes).toEqual(['CONFLICT', 'ok']);
+    const [won, lost] = health.errors ? [police, health] : [health, police];
+    const winner = won === health ? { id: 'sc-new', dept: '510000-WJW', title: 'Health catalogue' } : { id: 'SC-NEW', dept: '510000-GA', title: '四川省公安厅资源目录' };
+    expect(lost.errors![0].message).toBe(`Catalogue id ${winner.id} is already used by ${winner.dept}'s catalogue "${winner.title}"; choose another id.`);
+    const rows = await gw.store.find(CATALOGUE_VERSIONS, { projection: ['id', 'version', 'submittedBy'] });
+    expect(rows.map((r) => `${String(r.id)} v${Number(r.version)}`)).toEqual([`${winner.id} v1`]);
+  });
+
+  it('refuses the other department in any case afterwards, and stores its own submission in another case under the id as claimed', async () => {
+    const owner = (await gw.store.find(CATALOGUE_VERSIONS, { limit: 1 }))[0];
+    const [mine, theirs] = owner.id === 'sc-new' ? [WJW, GA] : [GA, WJW];
+    const doc = (id: string, dept: typeof WJW) => (dept === WJW ? blood(id) : vehicles(id));
+    const refused = await gw.query(SUBMIT, { ...theirs, variables: { doc: doc('Sc-New', theirs) } });
+    expect(codes(refused)).toEqual(['CONFLICT']);
+    const next = await gw.query(SUBMIT, { ...mine, variables: { doc: doc('SC-new', mine) } });
+    expect(next.errors).toBeUndefined();
+    expect(next.data!.submitCatalogue.version).toEqual({ id: owner.id, version: 2, status: 'SUBMITTED' });
+  });
+
+  it('catalogue import refuses a new id that another department claimed meanwhile in another case, and takes its own claim\'s spelling', async () => {
+    // As when another gateway's submission has claimed the id and not yet stored its version.
+    await claimCatalogueId(gw.store, { id: 'SC-THIRD', compiler: '510000-GA', title: 'Police, third' } as Catalogue);
+    const dir = mkdtempSync(join(tmpdir(), 'govgraph-id-claim-'));
+    try {
+      const path = join(dir, 'health.yaml');
+      writeFileSync(path, blood('sc-third'));
+      const refused = await importCatalogueFiles(gw.store, gw.platform, [path], { publish: false }).catch((e: Error) => e);
+      expect(refused).toBeInstanceOf(DocumentInvalidError);
+      expect((refused as Error).message).toContain(`${path}: id: Catalogue id SC-THIRD is already used by 510000-GA's catalogue "Police, third"; choose another id.`);
+      await claimCatalogueId(gw.store, { id: 'SC-FOURTH', compiler: '510000-WJW', title: 'Health, fourth' } as Catalogue);
+      writeFileSync(path, blood('sc-fourth'));
+      const [imported] = await importCatalogueFiles(gw.store, gw.platform, [path], { publish: false });
+      expect(imported.version.id).toBe('SC-FOURTH');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -13,6 +13,8 @@ import {
   markPublished,
   newerPublished,
   otherOwner,
+  claimCatalogueId,
+  claimedIdMessage,
   supersedeOlder,
   takenIdMessage,
   type CatalogueVersion,
@@ -86,6 +88,14 @@ export async function importCatalogueFiles(
   }
   if (taken.length) throw new DocumentInvalidError(taken);
   for (const { file, catalogue } of valid) taken.push(...prefixProblems(file, await historyProblems(store, platform, catalogue, versions)));
+  if (taken.length) throw new DocumentInvalidError(taken);
+  // Each id claimed, as at submission (claimCatalogueId): a new id claimed in another case meanwhile is
+  // refused when another department's, and gives the spelling when the same department's.
+  for (const entry of valid) {
+    const held = await claimCatalogueId(store, entry.catalogue);
+    if (held.compiler !== entry.catalogue.compiler) taken.push(...prefixProblems(entry.file, [{ path: 'id', message: claimedIdMessage(held) }]));
+    else if (held.id !== entry.catalogue.id && !(await versions.spellings(entry.catalogue.id)).length) entry.catalogue = { ...entry.catalogue, id: held.id };
+  }
   if (taken.length) throw new DocumentInvalidError(taken);
   return storeCatalogues(store, valid, opts);
 }

@@ -2,9 +2,11 @@
 // one version of a catalogue id is `published` at a time.
 import { catalogueIdKey, type Catalogue } from '../model/catalogue.ts';
 import { MAX_TEXT, shownNullable } from '../model/input-bounds.ts';
-import { and, eq, type FindQuery, type Row, type Store } from '../store/port.ts';
+import { and, DuplicateKeyError, eq, type FindQuery, type Row, type Store } from '../store/port.ts';
 
 export const CATALOGUE_VERSIONS = '_catalogue_versions';
+/** One row per catalogue id ignoring case (catalogueIdKey), naming the department that holds it. */
+export const CATALOGUE_IDS = '_catalogue_ids';
 
 export type VersionStatus = 'submitted' | 'approved' | 'rejected' | 'published' | 'superseded' | 'withdrawn';
 
@@ -292,4 +294,40 @@ export async function otherOwner(versions: CatalogueVersions, id: string, compil
 
 /** The refusal of an id taken by `owner` (otherOwner), naming the id as first written. */
 export const takenIdMessage = (owner: CatalogueVersion): string =>
-  `Catalogue id ${owner.id} is already used by ${owner.catalogue.compiler}'s catalogue "${owner.catalogue.title}"; choose another id.`;
+  claimedIdMessage({ id: owner.id, compiler: owner.catalogue.compiler, title: owner.catalogue.title });
+
+/** Who holds a catalogue id: its spelling as first written, its department, the title it was claimed with. */
+export interface IdClaim {
+  id: string;
+  compiler: string;
+  title: string;
+}
+
+/**
+ * Claims `catalogue`'s id, in any case, for its compiler; returns the claim in force: this one, or one
+ * made before in any case, whose department and spelling the caller compares with its own. otherOwner
+ * reads the versions, so two first submissions of one new id in two cases at once (two departments, two
+ * gateways) could both pass it; the claim's unique key lets one through. Claimed once the document is
+ * found valid, before its audit entry and its version: a claim whose version was never stored (the audit
+ * log was unavailable, the process died) keeps the id for the department that tried. A store written
+ * before claims has none for its catalogues; the next version of each claims its id, after otherOwner
+ * has checked the versions.
+ */
+export async function claimCatalogueId(store: Store, catalogue: Catalogue): Promise<IdClaim> {
+  await store.ensureIndex(CATALOGUE_IDS, { fields: ['key'], unique: true });
+  const mine: IdClaim = { id: catalogue.id, compiler: catalogue.compiler, title: catalogue.title };
+  const idKey = catalogueIdKey(catalogue.id);
+  try {
+    await store.insert(CATALOGUE_IDS, [{ key: idKey, ...mine }]);
+    return mine;
+  } catch (err) {
+    if (!(err instanceof DuplicateKeyError)) throw err;
+    const [held] = await store.find(CATALOGUE_IDS, { filter: eq('key', idKey), limit: 1 });
+    if (!held) throw err;
+    return { id: String(held.id), compiler: String(held.compiler), title: String(held.title) };
+  }
+}
+
+/** The refusal of an id claimed by another department (claimCatalogueId), as otherOwner's. */
+export const claimedIdMessage = (held: IdClaim): string =>
+  `Catalogue id ${held.id} is already used by ${held.compiler}'s catalogue "${held.title}"; choose another id.`;

@@ -16,6 +16,8 @@ import {
   markPublished,
   newerPublished,
   otherOwner,
+  claimCatalogueId,
+  claimedIdMessage,
   supersedeOlder,
   takenIdMessage,
   type CatalogueVersion,
@@ -151,10 +153,15 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     const result = checked.result;
     if (!result.catalogue) throw invalid('The catalogue is refused:', result.problems);
     // Stored under the id as first written, whatever case this document writes it in.
-    const catalogue = earlier.length && earlier[0].id !== result.catalogue.id ? { ...result.catalogue, id: earlier[0].id } : result.catalogue;
+    let catalogue = earlier.length && earlier[0].id !== result.catalogue.id ? { ...result.catalogue, id: earlier[0].id } : result.catalogue;
     requireDepartment(actor, catalogue.compiler, `submit a catalogue compiled by ${catalogue.compiler}`);
     const taken = await historyProblems(env.store, env.platform, catalogue, versions);
     if (taken.length) throw invalid('The catalogue is refused:', taken);
+    // A new id claimed in another case meanwhile (claimCatalogueId): another department's is refused as
+    // taken, and one of this department's gives the spelling, as an earlier version's does.
+    const held = await claimCatalogueId(env.store, catalogue);
+    if (held.compiler !== catalogue.compiler) throw conflict(claimedIdMessage(held));
+    if (!earlier.length && held.id !== catalogue.id) catalogue = { ...catalogue, id: held.id };
     const warnings = await submissionWarnings(env, catalogue, versions);
     const next = (earlier.at(-1)?.version ?? 0) + 1;
     return {
