@@ -185,6 +185,25 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     problems: [{ path: 'departments[2].graphqlName', message: '"changsha_admin" gives the type Changsha_adminResources, which starts with Changsha_, the prefix of the types of connected[0] (changsha); choose another name' }],
   },
   {
+    // Fz_ and FZ_ are two prefixes, but typed clients' PascalCase names merge Fz_Permit and FZ_Permit, and a
+    // department type FZ_xResources meets the connected fz's Fz_XResources: prefixes compare ignoring case.
+    name: 'connected type prefixes and a department type that differ from another prefix only in case',
+    mutate: (d) => {
+      d.departments[2].graphqlName = 'CS_admin';
+      d.connected = [
+        { region: '430100', name: 'Changsha', url: 'https://changsha.example/graphql', namespace: 'cs' },
+        { region: '430200', name: 'Zhuzhou', url: 'https://zhuzhou.example/graphql', namespace: 'cS' },
+        { region: '430300', name: 'Xiangtan', url: 'https://xiangtan.example/graphql', namespace: 'CS_x' },
+      ];
+    },
+    problems: [
+      { path: 'connected[1].namespace', message: '"cS" gives its types the prefix CS_, which differs only in case from Cs_, the prefix of "cs" of connected[0] (typed clients\' PascalCase type names would merge their types); choose namespaces that differ in more than case' },
+      { path: 'connected[2].namespace', message: '"CS_x" gives its types the prefix CS_x_, which starts with Cs_ (ignoring case), the prefix of "cs" of connected[0]: a type x_Permit there and Permit here would both be CS_x_Permit; choose a namespace that does not start with another\'s and _' },
+      { path: 'departments[2].graphqlName', message: '"CS_admin" gives the type CS_adminResources, which starts with Cs_ (ignoring case), the prefix of the types of connected[0] (cs); choose another name' },
+      { path: 'departments[2].graphqlName', message: '"CS_admin" gives the type CS_adminResources, which starts with CS_, the prefix of the types of connected[1] (cS); choose another name' },
+    ],
+  },
+  {
     // Keys and forwarded requests are found by region: a second listing would shadow the first one's url.
     name: 'one region listed twice among the connected platforms',
     mutate: (d) => (d.connected = [

@@ -114,20 +114,30 @@ function* connectedNamespacesFree(p: Platform): Iterable<Problem> {
     yield problem(`connected[${i}].namespace`, `"${ns}" is already the namespace of connected[${first}]; namespaces must be unique`);
   }
   // `city` and `City` are two fields but one type prefix: stitching would merge the two platforms' types.
-  for (const [i, first, prefix] of repeats(p.connected, (c) => connectedTypePrefix(c.namespace))) {
+  // `fz` and `fZ` give Fz_ and FZ_, two prefixes, but type names are unique ignoring case (typeNameKey):
+  // a typed client's PascalCase names merge Fz_Permit and FZ_Permit, as the catalogue checks say of a
+  // resource type under a prefix (checks/graphql-names.ts). So prefixes are compared by that key.
+  const prefixKey = (c: ConnectedPlatform) => typeNameKey(connectedTypePrefix(c.namespace));
+  for (const [i, first] of repeats(p.connected, prefixKey)) {
     const [ns, other] = [p.connected[i]!.namespace, p.connected[first]!.namespace];
     if (ns === other) continue; // the same namespace twice, said above
-    yield problem(`connected[${i}].namespace`, `"${ns}" gives its types the prefix ${prefix} as "${other}" of connected[${first}] does; choose namespaces that differ in more than the case of their first letter`);
+    const [prefix, otherPrefix] = [connectedTypePrefix(ns), connectedTypePrefix(other)];
+    yield problem(
+      `connected[${i}].namespace`,
+      prefix === otherPrefix
+        ? `"${ns}" gives its types the prefix ${prefix} as "${other}" of connected[${first}] does; choose namespaces that differ in more than the case of their first letter`
+        : `"${ns}" gives its types the prefix ${prefix}, which differs only in case from ${otherPrefix}, the prefix of "${other}" of connected[${first}] (typed clients' PascalCase type names would merge their types); choose namespaces that differ in more than case`,
+    );
   }
   // `city` and `city_X` give City_ and City_X_: a type X_Permit of the first and Permit of the second would merge.
   for (const [i, c] of p.connected.entries()) {
     const prefix = connectedTypePrefix(c.namespace);
-    const first = p.connected.findIndex((o) => connectedTypePrefix(o.namespace) !== prefix && prefix.startsWith(connectedTypePrefix(o.namespace)));
+    const first = p.connected.findIndex((o) => prefixKey(o) !== prefixKey(c) && typeNameKey(prefix).startsWith(prefixKey(o)));
     if (first < 0) continue;
     const [other, shorter] = [p.connected[first]!.namespace, connectedTypePrefix(p.connected[first]!.namespace)];
     yield problem(
       `connected[${i}].namespace`,
-      `"${c.namespace}" gives its types the prefix ${prefix}, which starts with ${shorter}, the prefix of "${other}" of connected[${first}]: `
+      `"${c.namespace}" gives its types the prefix ${prefix}, which starts with ${shorter}${prefix.startsWith(shorter) ? '' : ' (ignoring case)'}, the prefix of "${other}" of connected[${first}]: `
         + `a type ${prefix.slice(shorter.length)}Permit there and Permit here would both be ${prefix}Permit; choose a namespace that does not start with another's and _`,
     );
   }
@@ -140,8 +150,10 @@ function* connectedNamespacesFree(p: Platform): Iterable<Problem> {
     }
     const prefix = connectedTypePrefix(c.namespace);
     for (const [j, d] of p.departments.entries()) {
-      if (departmentTypeName(d.graphqlName).startsWith(prefix)) {
-        yield problem(`departments[${j}].graphqlName`, `"${d.graphqlName}" gives the type ${departmentTypeName(d.graphqlName)}, which starts with ${prefix}, the prefix of the types of connected[${i}] (${c.namespace}); choose another name`);
+      // Ignoring case, as type names are unique (typeNameKey): FZ_xResources beside the connected fz's Fz_XResources.
+      const type = departmentTypeName(d.graphqlName);
+      if (typeNameKey(type).startsWith(typeNameKey(prefix))) {
+        yield problem(`departments[${j}].graphqlName`, `"${d.graphqlName}" gives the type ${type}, which starts with ${prefix}${type.startsWith(prefix) ? '' : ' (ignoring case)'}, the prefix of the types of connected[${i}] (${c.namespace}); choose another name`);
       }
     }
     if (c.region === p.platform.region) {
