@@ -198,6 +198,21 @@ describe('the commands', () => {
     expect(await withSqliteStore(data, (s) => s.count(AUDIT_COLLECTION))).toBe(before);
   }, 60_000);
 
+  it('`token --user` and a workflow command\'s `--user` that show nothing or hold a control character are refused, as a gateway refuses such a sub', async () => {
+    const before = await withSqliteStore(data, (s) => s.count(AUDIT_COLLECTION));
+    for (const [name, said] of [
+      ['\u200b', 'shows nothing (only spaces or invisible characters such as U+200B); give a name a person can read'],
+      ['\u3000\u3164', 'shows nothing (only spaces or invisible characters such as U+200B); give a name a person can read'],
+      ['zhao\nsupervisor', 'holds a control character (a line break, a tab, an escape); give the name on one line'],
+    ]) {
+      const token = await govgraph('token', '--dept', '430000-RST', '--user', name);
+      expect([token.code, token.stdout, token.stderr.split('\n').find((l) => l.startsWith('govgraph: --user'))]).toEqual([1, '', `govgraph: --user: ${said}`]);
+      const decide = await govgraph('request', 'decide', requestId, '--dept', '430000-GA', '--reject', '--reason', 'no', '--user', name);
+      expect([decide.code, decide.stderr.split('\n').find((l) => l.startsWith('govgraph: --user'))]).toEqual([1, `govgraph: --user: ${said}`]);
+    }
+    expect(await withSqliteStore(data, (s) => s.count(AUDIT_COLLECTION))).toBe(before);
+  }, 60_000);
+
   it('`consistency report --element` over the bound is refused as the GraphQL field refuses it, auditing nothing', async () => {
     const before = await withSqliteStore(data, (s) => s.count(AUDIT_COLLECTION));
     const r = await govgraph('consistency', 'report', '--element', 'E'.repeat(MAX_NAME + 1));

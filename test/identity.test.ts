@@ -122,6 +122,10 @@ describe('bearer tokens with the platform secret', () => {
     ['dept', { sub: 'u', exp: now() + 60 }],
     ['an empty sub', { sub: '', dept: '430000-GA', exp: now() + 60 }],
     ['a blank sub (govgraph token refuses a blank --user)', { sub: ' \t ', dept: '430000-GA', exp: now() + 60 }],
+    // trim() leaves these: a zero-width space, a Hangul filler, a byte order mark and a Braille blank show nothing.
+    ['a sub of a zero-width space', { sub: '\u200b', dept: '430000-GA', exp: now() + 60 }],
+    ['a sub of a Hangul filler', { sub: '\u3164', dept: '430000-GA', exp: now() + 60 }],
+    ['a sub of a byte order mark and a Braille blank', { sub: '\ufeff\u2800 \u3000', dept: '430000-GA', exp: now() + 60 }],
   ])('missing %s', async (_name, claims) => {
     expect(await refusal(hs.verify(`Bearer ${await sign(claims)}`))).toEqual(invalid('missing-claims'));
   });
@@ -132,6 +136,13 @@ describe('bearer tokens with the platform secret', () => {
     ['a dept that is null', { ...good, dept: null }],
   ])('%s is a claim of the wrong type: invalid, not missing-claims', async (_name, claims) => {
     expect(await refusal(hs.verify(`Bearer ${await sign(claims)}`))).toEqual(invalid('invalid'));
+  });
+
+  it('a sub holding a control character: invalid (a line break makes a second line of every listing that prints the user)', async () => {
+    for (const sub of ['clerk\nsupervisor', 'clerk\u001b[2J', 'clerk\u0085']) {
+      expect(await refusal(hs.verify(`Bearer ${await sign({ ...good, sub })}`))).toEqual(invalid('invalid'));
+    }
+    expect((await hs.verify(`Bearer ${await sign({ ...good, sub: '王小明 (clerk)' })}`)).user).toBe('王小明 (clerk)');
   });
 
   it('roles that are not a list of strings', async () => {

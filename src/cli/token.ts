@@ -2,7 +2,7 @@
 // signed with the platform secret, and nothing else, so that `TOKEN=$(govgraph token ...)` works.
 import type { Command } from 'commander';
 import { ROLES, isRole, type Role } from '../identity/roles.ts';
-import { MAX_USER, characters } from '../model/input-bounds.ts';
+import { MAX_USER, characters, userNameFault } from '../model/input-bounds.ts';
 import { departmentByCode } from '../model/platform.ts';
 import { setting } from '../model/settings.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
@@ -28,9 +28,16 @@ export function commaList(value: string | undefined): string[] {
  */
 export function userNameProblem(user: string): string | null {
   const name = user.trim();
-  if (!name) return 'must not be empty';
-  const n = characters(name, MAX_USER);
-  return n > MAX_USER ? `has ${n} characters; at most ${MAX_USER}` : null;
+  switch (userNameFault(name)) {
+    case 'blank':
+      return name === '' ? 'must not be empty' : 'shows nothing (only spaces or invisible characters such as U+200B); give a name a person can read';
+    case 'control':
+      return 'holds a control character (a line break, a tab, an escape); give the name on one line';
+    case 'long':
+      return `has ${characters(name, MAX_USER)} characters; at most ${MAX_USER}`;
+    default:
+      return null;
+  }
 }
 
 export function registerTokenCommand(program: Command): void {

@@ -12,6 +12,7 @@ import { KeyObject, randomUUID } from 'node:crypto';
 import { signEd25519, verifyEd25519 } from './ed25519.ts';
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import { levelOfRegion, withinRegion } from '../access/row-scope.ts';
+import { userNameFault } from '../model/input-bounds.ts';
 import { LEVELS, platformBase, type ConnectedPlatform, type Department, type Level, type Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import { AuthenticationError, type AuthenticationFailure } from './errors.ts';
@@ -249,6 +250,9 @@ export function createForwardedVerifier(opts: { platform: Platform; store: Store
       if (!(payload.aud === audience || (Array.isArray(payload.aud) && payload.aud.includes(audience)))) return refuse('invalid');
       const { sub, dept, deptLevel, deptRegion, purpose, jti, exp, iat } = payload as JWTPayload & Record<string, unknown>;
       if (typeof sub !== 'string' || !sub || typeof dept !== 'string' || !dept || typeof jti !== 'string' || !jti) return refuse('missing-claims');
+      // The user as a department's own token names one (src/identity/verify.ts): it is kept in this platform's audit log.
+      const subFault = userNameFault(sub);
+      if (subFault) return refuse(subFault === 'blank' ? 'missing-claims' : 'invalid');
       if ((exp as number) - (iat as number) > MAX_FORWARDED_TTL_SECONDS) return refuse('too-long-lived');
       if (typeof deptRegion !== 'string' || !/^[0-9]{6}$/.test(deptRegion) || !LEVELS.includes(deptLevel as Level)) return refuse('invalid');
       if (levelOfRegion(deptRegion) !== deptLevel) return refuse('invalid');

@@ -25,7 +25,7 @@
 //   fetched the set again, as a token not kept would be, not until their `exp` (which may be years away).
 import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, customFetch, errors, exportJWK, jwksCache, jwtVerify, type CryptoKey, type ExportedJWKSCache, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { MAX_USER, characters } from '../model/input-bounds.ts';
+import { userNameFault } from '../model/input-bounds.ts';
 import type { Department, Platform } from '../model/platform.ts';
 import { AuthenticationError, KeySetUnavailableError, type AuthenticationFailure } from './errors.ts';
 import { keyName, providerFetch, shownUrl, type KeySetTimes } from './provider-key-set.ts';
@@ -233,11 +233,14 @@ function identityOf(payload: JWTPayload, departments: Map<string, Department>, t
   // A blank sub names no one, as `govgraph token --user ' '` is refused: the audit log would name a user of spaces.
   // A claim there but of the wrong type (a `dept` list, a numeric `sub`) is `invalid`, as the log's reasons
   // say; `missing-claims` is for a claim left out (or a blank `sub`).
-  if (sub === undefined || dept === undefined || (typeof sub === 'string' && sub.trim() === '')) throw tokenError('missing-claims');
+  // A sub that shows nothing (U+200B, U+3164, U+FEFF: trim() leaves them) is blank too, as govgraph token's --user.
+  const subFault = typeof sub === 'string' ? userNameFault(sub) : null;
+  if (sub === undefined || dept === undefined || subFault === 'blank') throw tokenError('missing-claims');
   if (typeof sub !== 'string' || typeof dept !== 'string') throw tokenError('invalid');
   // The user is kept in every audit entry and workflow row the token's requests make: an identity
-  // provider's user names fit (an e-mail address is at most 254 characters), a megabyte does not.
-  if (characters(sub, MAX_USER) > MAX_USER) throw tokenError('invalid');
+  // provider's user names fit (an e-mail address is at most 254 characters), a megabyte does not, and a
+  // control character (a line break) would make a second line of every listing that prints the user.
+  if (subFault !== null) throw tokenError('invalid');
   if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
     throw tokenError('invalid');
   }

@@ -48,6 +48,27 @@ export function characters(s: string, max: number): number {
   return n;
 }
 
+/**
+ * Characters that show nothing: white space and the characters Unicode says a renderer may ignore (zero
+ * width spaces and joiners, U+FEFF, soft hyphens, Hangul fillers, variation selectors), and the Braille
+ * blank. `trim()` takes the white space alone, so a name of U+200B or U+3164 passed for a name.
+ */
+const INVISIBLE = /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
+/** Control characters (C0, DEL, C1): a line break in a name makes a second line of every listing that prints it. */
+const CONTROL = /\p{Cc}/u;
+
+/**
+ * Why a user name (a token's `sub`, a command's `--user`) cannot name anyone, or null: the workflow keeps
+ * it in every row and audit entry the user makes, and people read it there. `blank`: it shows nothing
+ * (empty, spaces, or characters that show nothing); `control`: it holds a control character; `long`: over
+ * MAX_USER characters.
+ */
+export function userNameFault(user: string): 'blank' | 'control' | 'long' | null {
+  if (INVISIBLE.test(user)) return 'blank';
+  if (CONTROL.test(user)) return 'control';
+  return characters(user, MAX_USER) > MAX_USER ? 'long' : null;
+}
+
 function lengthProblem(path: string, value: unknown, max: number): BoundProblem | null {
   if (typeof value !== 'string') return null;
   // As typed, not trimmed: not every action trims what it stores (a proposed value is kept as given).
