@@ -510,6 +510,24 @@ const itemCases: Case[] = [
       { path: 'resources[0].items[3].pattern', message: '"^(Changsha" is not a valid regular expression: /^(Changsha/u: Unterminated group' },
     ],
   },
+  {
+    // Repeated collection and the consistency report find items by their element as written: de-0001
+    // beside another department's DE-0001 escaped both.
+    name: 'a data element written in another case than in a catalogue in effect, or earlier in this one',
+    mutate: (d) => {
+      d.resources[0].items[0].element = 'de-0001';
+      d.resources[0].items[2].element = 'DE-0009';
+      d.resources[0].items[3].element = 'de-0009';
+    },
+    others: [enterprise, {
+      ...civilAffairs,
+      resources: [{ ...civilAffairs.resources[0], items: [{ ...civilAffairs.resources[0].items[0], element: 'DE-0001' }, civilAffairs.resources[0].items[1]] }],
+    }],
+    problems: [
+      { path: 'resources[0].items[0].element', message: '"de-0001" is data element DE-0001 (item recipientNo of 430100-MZ-00001, catalogue "HN-MZ") in another case; write it DE-0001, so that repeated collection and the consistency report find it' },
+      { path: 'resources[0].items[3].element', message: '"de-0009" is data element DE-0009 (resources[0].items[2]) in another case; write it DE-0009, so that repeated collection and the consistency report find it' },
+    ],
+  },
 ];
 
 const linkCases: Case[] = [

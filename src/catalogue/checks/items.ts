@@ -4,7 +4,7 @@ import { FILTER_COMBINATORS, OBJECT_MEMBER_NAMES, PROMISE_MEMBER, promiseMemberM
 import { RECORD_OBJECTIONS_FIELD } from '../../model/catalogue.ts';
 import { enumValueName } from '../../model/names.ts';
 import { compiledPattern } from '../../records/validate.ts';
-import type { CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
+import type { CatalogueCheck, CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
 import { STRING_TYPES } from './context.ts';
 import { problem, repeats } from './util.ts';
 
@@ -93,7 +93,40 @@ const maskOnlyOnSensitive: ItemCheck = function* (item, at) {
   }
 };
 
+/**
+ * A data element is written one way on the platform: repeated collection (SPEC §9) and the consistency
+ * report (§14) find items by their element as written, so `de-0001` beside another department's published
+ * `DE-0001` escaped both, silently. Compared as codes are (lower case; element codes are ASCII), against
+ * the catalogues in effect, then the items before it in this one.
+ */
+const elementsSpelledAlike: CatalogueCheck = function* (ctx) {
+  const first = new Map<string, { element: string; where: string }>();
+  for (const c of ctx.others) {
+    for (const r of c.resources) {
+      for (const item of r.items) {
+        const key = item.element?.toLowerCase();
+        if (key !== undefined && !first.has(key)) first.set(key, { element: item.element!, where: `item ${item.name} of ${r.code}, catalogue "${c.id}"` });
+      }
+    }
+  }
+  for (const [i, r] of ctx.catalogue.resources.entries()) {
+    for (const [j, item] of r.items.entries()) {
+      if (item.element === undefined) continue;
+      const key = item.element.toLowerCase();
+      const holder = first.get(key);
+      if (!holder) first.set(key, { element: item.element, where: `resources[${i}].items[${j}]` });
+      else if (holder.element !== item.element) {
+        yield problem(
+          `resources[${i}].items[${j}].element`,
+          `"${item.element}" is data element ${holder.element} (${holder.where}) in another case; write it ${holder.element}, so that repeated collection and the consistency report find it`,
+        );
+      }
+    }
+  }
+};
+
 export const itemChecks: CheckFamily = {
+  catalogue: [elementsSpelledAlike],
   resource: [itemNamesUnique, itemNamesDifferBeyondCase],
   item: [itemNameUsable, valuesOnlyOnEnum, enumValuesValid, stringSettingsOnStrings, patternCompiles, maskOnlyOnSensitive],
 };
