@@ -222,6 +222,20 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     problems: [{ path: 'connected[1].url', message: '"HTTPS://Changsha.example:443/" is the address of connected[0] (region 430100) too; a platform serves one region: list each connected platform once, at its own url' }],
   },
   {
+    // A host name's final dot and a path's percent-encoded letters are spellings URL leaves apart.
+    name: 'one url listed twice, with the host name\'s final dot or a percent-encoded path',
+    mutate: (d) => (d.connected = [
+      { region: '430100', name: 'Changsha', url: 'https://changsha.example/gov/graphql', namespace: 'changsha' },
+      { region: '430200', name: 'Zhuzhou', url: 'https://changsha.example./gov', namespace: 'zhuzhou' },
+      { region: '430300', name: 'Xiangtan', url: 'https://changsha.example/%67%6Fv/', namespace: 'xiangtan' },
+      { region: '430400', name: 'Hengyang', url: 'https://changsha.example/gov%2Fx', namespace: 'hengyang' },
+    ]),
+    problems: [
+      { path: 'connected[1].url', message: '"https://changsha.example./gov" is the address of connected[0] (region 430100) too; a platform serves one region: list each connected platform once, at its own url' },
+      { path: 'connected[2].url', message: '"https://changsha.example/%67%6Fv/" is the address of connected[0] (region 430100) too; a platform serves one region: list each connected platform once, at its own url' },
+    ],
+  },
+  {
     // Art. 15 connects a city to its province and a county to its city: regions one within the other.
     // "000000" (prefix empty) would let the platform at that url forward a department of any region.
     name: 'connected platforms whose regions are unrelated to the platform\'s or no division',

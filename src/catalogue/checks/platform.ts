@@ -237,11 +237,21 @@ function* connectedUrlsUnique(p: Platform): Iterable<Problem> {
   }
 }
 
-/** A connected platform's address as compared: scheme, host and port as URL normalises them, and its path. */
+/**
+ * A connected platform's address as compared: scheme, host and port as URL normalises them, and its path.
+ * URL leaves two spellings of one address apart, which are joined here: a host name's final dot
+ * (`changsha.example.` is the fully qualified `changsha.example`) and a path's percent-encoded letters,
+ * digits and `-._~` (`/%67ov` is `/gov` to every server).
+ */
 function sameAddress(c: ConnectedPlatform): string {
   try {
     const url = new URL(platformBase(c));
-    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+    const host = url.hostname.replace(/\.$/, '') + (url.port ? `:${url.port}` : '');
+    const path = url.pathname.replace(/%([0-9A-Fa-f]{2})/g, (m, hex: string) => {
+      const ch = String.fromCharCode(parseInt(hex, 16));
+      return /[A-Za-z0-9._~-]/.test(ch) ? ch : m.toUpperCase();
+    });
+    return `${url.protocol}//${host}${path.replace(/\/+$/, '')}`;
   } catch {
     return c.url; // not a URL: its own check says so
   }
