@@ -131,6 +131,24 @@ describe('validateRecord', () => {
     });
   });
 
+  it('a row scope\'s item written with full-width digits, blanks or invisible characters is refused: it would match no region', () => {
+    const scoped: Resource = {
+      ...resource, code: '430000-GA-00010', share: { type: 'unconditional', methods: ['api'], scope: { rows: { item: 'caseNo' } } },
+      items: [{ name: 'idNumber', type: 'string', required: true }, { name: 'caseNo', type: 'string' }, { name: 'notes', type: 'text' }],
+    };
+    const problems = (caseNo: string) => validateRecord(scoped, { idNumber: ID, caseNo, notes: ` ${caseNo}` }, 3).problems;
+    const refused = (value: string, plain: string) =>
+      [`line 3: caseNo: ${JSON.stringify(value)} is not written as a division code is (ASCII digits and letters, no spaces or invisible characters), so the row scope would show the record to no department of its region; write ${JSON.stringify(plain)}`];
+    expect(problems('４３０１０２')).toEqual(refused('４３０１０２', '430102'));
+    expect(problems(' 430102')).toEqual(refused(' 430102', '430102'));
+    expect(problems('430102\u3000')).toEqual(refused('430102\u3000', '430102'));
+    expect(problems('\u200b430102')).toEqual(refused('\u200b430102', '430102'));
+    expect(problems('\ufeff43010219491231002X')).toEqual(refused('\ufeff43010219491231002X', '43010219491231002X'));
+    // As written, and any other item (notes holds a blank before the value): taken.
+    expect(problems('430102')).toEqual([]);
+    expect(problems('43010219491231002X')).toEqual([]);
+  });
+
   it('a required item must have a value', () => {
     expect(validateRecord(resource, {}, 4)).toEqual({ problems: ['line 4: idNumber: a value is required'] });
     expect(validateRecord(resource, { idNumber: '' }, 4)).toEqual({ problems: ['line 4: idNumber: a value is required'] });

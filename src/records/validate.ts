@@ -173,6 +173,20 @@ export const CHECKS: readonly ValueCheck[] = [
   },
 ];
 
+/**
+ * The row scope (SPEC §6) shows a record to a department when the value of the scope's item starts with the
+ * department's region prefix (`3501`), compared character by character: a value written with full-width
+ * digits (`３５０１０２`), a blank before or after it, or an invisible character (U+200B, U+FEFF) reads as
+ * the division to a person, the provider included, and matches no region, so the record was hidden from
+ * every department of its region, silently. Such a value is refused, naming the spelling to write.
+ */
+export function rowScopeValueProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const plain = value.normalize('NFKC').replace(/\p{Default_Ignorable_Code_Point}/gu, '').trim();
+  if (plain === value) return undefined;
+  return `${show(value)} is not written as a division code is (ASCII digits and letters, no spaces or invisible characters), so the row scope would show the record to no department of its region; write ${show(plain)}`;
+}
+
 /** A value as it appears in messages: JSON, cut short when long. */
 export function show(value: unknown): string {
   let s: string;
@@ -210,6 +224,7 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
   const order = resource.items.map((i) => i.name);
   const names = new Set(order);
   const itemList = [...names].join(', ');
+  const rowItem = resource.share.scope?.rows?.item;
 
   return (input, line) => {
     let problems: string[] | undefined;
@@ -229,6 +244,10 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
       }
       for (const c of checks) {
         const problem = c.check(converted, item);
+        if (problem !== undefined) at(name, problem);
+      }
+      if (name === rowItem) {
+        const problem = rowScopeValueProblem(converted);
         if (problem !== undefined) at(name, problem);
       }
       row[name] = converted;
