@@ -204,6 +204,24 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     ],
   },
   {
+    // A catalogue takes department codes and names of at most 128 characters, and a gateway an x-purpose
+    // header of at most 100: longer ones made a department that could never compile or provide a catalogue,
+    // and a purpose that scopes could list but no request could send.
+    name: 'a department code, a graphqlName or a namespace over 128 characters, a purpose code over 100',
+    mutate: (d) => {
+      d.departments[2].code = `430100-${'A'.repeat(122)}`;
+      d.departments[2].graphqlName = `a${'b'.repeat(128)}`;
+      d.purposes[0].code = 'a'.repeat(101);
+      d.connected = [{ region: '430100', name: 'Changsha', url: 'https://changsha.example', namespace: `c${'d'.repeat(128)}` }];
+    },
+    problems: [
+      { path: 'purposes[0].code', message: 'has 101 characters; at most 100' },
+      { path: 'departments[2].code', message: 'has 129 characters; at most 128' },
+      { path: 'departments[2].graphqlName', message: 'has 129 characters; at most 128' },
+      { path: 'connected[0].namespace', message: 'has 129 characters; at most 128' },
+    ],
+  },
+  {
     // Keys and forwarded requests are found by region: a second listing would shadow the first one's url.
     name: 'one region listed twice among the connected platforms',
     mutate: (d) => (d.connected = [
