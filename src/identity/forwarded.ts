@@ -12,7 +12,7 @@ import { KeyObject, randomUUID } from 'node:crypto';
 import { signEd25519, verifyEd25519 } from './ed25519.ts';
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import { levelOfRegion, withinRegion } from '../access/row-scope.ts';
-import { userNameFault } from '../model/input-bounds.ts';
+import { MAX_NAME, userNameFault } from '../model/input-bounds.ts';
 import { LEVELS, platformBase, type ConnectedPlatform, type Department, type Level, type Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import { AuthenticationError, type AuthenticationFailure } from './errors.ts';
@@ -259,7 +259,9 @@ export function createForwardedVerifier(opts: { platform: Platform; store: Store
       if (!withinRegion(deptRegion, known.entry.region)) return refuse('outside-region');
       // The code too: share scopes read a division out of a department code ("4301*"), so a code naming a
       // division outside the forwarding platform's region would pass a scope meant for another's departments.
-      const coded = DEPARTMENT_CODE.exec(dept);
+      // At most as long as a platform file's or a catalogue's department code (128): the code is kept in the
+      // audit log and as the key of the department's rate buckets and views.
+      const coded = dept.length <= MAX_NAME ? DEPARTMENT_CODE.exec(dept) : null;
       if (!coded) return refuse('invalid');
       if (!withinRegion(coded[1], known.entry.region)) return refuse('outside-region');
       // A forwarded department is never one of this platform's own: it would read as their provider.
