@@ -46,6 +46,13 @@ describe('a demand', () => {
     const bad = await gw.query(FILE, { ...RST, variables: { input: { ...demand, title: ' ', items: [], purposes: ['nope'], provider: '430000-XX' } } });
     expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
     expect(bad.errors![0].extensions!.problems.map((p: { path: string }) => p.path)).toEqual(['title', 'items', 'purposes[0]', 'provider']);
+    // Text that shows nothing (trim() leaves U+200B and U+3164) is empty as spaces are.
+    const invisible = await gw.query(FILE, { ...RST, variables: { input: { ...demand, title: '\u200b', description: '\u3164 \ufeff', items: ['\u200b', '\u2800'] } } });
+    expect(invisible.errors![0].extensions!.problems).toEqual([
+      { path: 'title', message: 'is empty; say in a few words what data is needed' },
+      { path: 'description', message: 'is empty; say what the data is needed for' },
+      { path: 'items', message: 'name at least one data item wanted' },
+    ]);
     expect(codes(await gw.query(FILE, { ...RST, variables: { input: { ...demand, provider: '430000-RST' } } }))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await gw.query(FILE, { dept: '430000-RST', roles: ['approver'], variables: { input: demand } }))).toEqual(['FORBIDDEN']);
     expect(await gw.store.count(DEMANDS)).toBe(before);

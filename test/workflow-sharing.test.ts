@@ -51,6 +51,13 @@ describe('the walkthrough: request, approve, read', () => {
     expect(info.items.find((i: { name: string }) => i.name === 'address').yourAccess).toEqual({ allowed: false, code: 'PURPOSE_OUT_OF_SCOPE' });
   });
 
+  it('refuses a justification that shows nothing (U+200B, U+3164), as an empty one', async () => {
+    const r = await gw.query(REQUEST, { ...RST_APPLICANT, variables: { input: { ...household, justification: '\u200b\u3164' } } });
+    expect(r.errors!.map((e) => [e.extensions!.code, e.extensions!.problems])).toEqual([
+      ['BAD_USER_INPUT', [{ path: 'justification', message: 'Say why the data is needed: give a justification.' }]],
+    ]);
+  });
+
   it('records the request with its due date, 10 working days later', async () => {
     const r = await gw.query(REQUEST, { ...RST_APPLICANT, variables: { input: household } });
     expect(r.errors).toBeUndefined();

@@ -58,6 +58,14 @@ const INVISIBLE = /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
 const CONTROL = /\p{Cc}/u;
 
 /**
+ * A person's text as kept: trimmed, and empty when it shows nothing (`\u200b`, `\u3164`): a required
+ * text (a title, a reason, a justification) that is empty is refused, and these passed for text.
+ */
+export function visibleTrim(s: string): string {
+  return INVISIBLE.test(s) ? '' : s.trim();
+}
+
+/**
  * Why a user name (a token's `sub`, a command's `--user`) cannot name anyone, or null: the workflow keeps
  * it in every row and audit entry the user makes, and people read it there. `blank`: it shows nothing
  * (empty, spaces, or characters that show nothing); `control`: it holds a control character; `long`: over

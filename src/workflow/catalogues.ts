@@ -29,6 +29,7 @@ import { invalid } from './document.ts';
 
 export { parseCatalogueText } from './document.ts';
 import type { Catalogue } from '../model/catalogue.ts';
+import { visibleTrim } from '../model/input-bounds.ts';
 import { and, DuplicateKeyError, eq } from '../store/port.ts';
 import { requireCompetent, requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
 import { concerning, perform } from './audit.ts';
@@ -203,7 +204,7 @@ export async function reviewCatalogue(
     requireCompetent(env, actor, 'review catalogues');
     const v = await currentVersion(catalogueVersions(env.store), input.id, input.version);
     requireStatus(v, 'submitted', 'reviewed');
-    const comment = input.comment?.trim() || null;
+    const comment = (input.comment != null && visibleTrim(input.comment)) || null;
     if (input.decision === 'reject' && !comment) throw badInput('Say why the version is rejected: give a comment.');
     const status: VersionStatus = input.decision === 'approve' ? 'approved' : 'rejected';
     const review = { status, reviewedBy: actor.user, reviewComment: comment, reviewedAt: env.now.toISOString() };
@@ -289,7 +290,7 @@ export async function withdrawCatalogue(
     // publication killed before its second write leaves (markPublished): superseded here first.
     const v = versions.filter((x) => x.status === 'published').at(-1);
     if (!v) throw conflict(`Catalogue ${versions[0].id} has no published version to withdraw.`);
-    const reason = input.reason.trim();
+    const reason = visibleTrim(input.reason);
     if (!reason) throw badInput('Say why the catalogue is withdrawn: give a reason.');
     const { all } = await catalogueSetWith(reader, null, v.id);
     await checkBuildable(env, schema, all, `Withdrawing ${label(v)}`);

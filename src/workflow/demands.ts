@@ -18,7 +18,7 @@ import type { Catalogue } from '../model/catalogue.ts';
 import { deadlinesOf, departmentByCode } from '../model/platform.ts';
 import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
 import { strings, text } from '../store/row-values.ts';
-import { MAX_TEXT, MAX_TITLE, shownNames, shownNullable, shownText } from '../model/input-bounds.ts';
+import { MAX_TEXT, MAX_TITLE, shownNames, shownNullable, shownText, visibleTrim } from '../model/input-bounds.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
 import { concerning, perform } from './audit.ts';
 import { answerDeadline, type Deadline } from './deadlines.ts';
@@ -114,9 +114,9 @@ export async function requestData(env: WorkflowEnv, actor: Actor, input: DemandI
   return perform(env, actor, 'requestData', input, async () => {
     requireRole(actor, 'applicant', 'file demands for data');
     const problems: CodedProblem[] = [];
-    const title = input.title.trim();
-    const description = input.description.trim();
-    const items = [...new Set(input.items.map((i) => i.trim()).filter(Boolean))];
+    const title = visibleTrim(input.title);
+    const description = visibleTrim(input.description);
+    const items = [...new Set(input.items.map(visibleTrim).filter(Boolean))];
     // Trimmed as its items are, and as the x-purpose header and requestSharing take a purpose code.
     const purposes = [...new Set(input.purposes.map((p) => p.trim()).filter(Boolean))];
     if (!title) problems.push({ path: 'title', message: 'is empty; say in a few words what data is needed' });
@@ -204,7 +204,7 @@ export async function answerDemand(env: WorkflowEnv, actor: Actor, input: Demand
     if (!d) throw notFound(`No demand ${input.id}.`);
     requireDepartment(actor, d.provider, `answer demands to ${d.provider}`);
     if (d.status !== 'open') throw conflict(`Demand ${d.id} was already answered (${d.status.toUpperCase()}) by ${d.answeredBy} on ${d.answeredAt}.`);
-    const basis = input.basis?.trim() || null;
+    const basis = (input.basis != null && visibleTrim(input.basis)) || null;
     const resource = promised;
     const problems: CodedProblem[] = [];
     if (input.decision === 'cannot-share' && !basis) problems.push({ path: 'basis', message: 'is required to decline: name the law or policy that stops the sharing' });

@@ -26,7 +26,7 @@ import { applyMask } from '../formats/masks.ts';
 import { and, DuplicateKeyError, eq, type Filter, type Row, type Store, type Value } from '../store/port.ts';
 import { text } from '../store/row-values.ts';
 import { Decimal } from '../formats/decimal.ts';
-import { MAX_TEXT, shownNullable, shownText } from '../model/input-bounds.ts';
+import { MAX_TEXT, shownNullable, shownText, visibleTrim } from '../model/input-bounds.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
 import { concerning, perform } from './audit.ts';
 import { answerDeadline, type Deadline } from './deadlines.ts';
@@ -168,7 +168,7 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
       // Named like a read's denial (resource and item), so that the provider's denials by resource count it.
       throw new WorkflowError(d.code, `You may object only to what you may read: ${d.message}`, [], { resource: resource.code, item: name });
     }
-    const reason = input.reason.trim();
+    const reason = visibleTrim(input.reason);
     if (!reason) throw badInput('Say what is wrong with the record: give a reason.', [{ path: 'reason', message: 'is empty' }]);
     const key = keyValue(resource, input.key);
     // Asking whether a record with this key exists compares the key with the records: with a masked key,
@@ -235,7 +235,7 @@ export async function answerObjection(
     if (!o) throw notFound(`No objection ${input.id}.`);
     requireDepartment(actor, o.provider, `answer objections to ${o.resource}`);
     if (o.status !== 'open') throw conflict(`Objection ${o.id} was already answered (${o.status.toUpperCase()}) by ${o.answeredBy} on ${o.answeredAt}.`);
-    const reason = input.reason?.trim() || null;
+    const reason = (input.reason != null && visibleTrim(input.reason)) || null;
     if (input.decision === 'reject' && !reason) throw badInput('Say why the record is right: give a reason.', [{ path: 'reason', message: 'is required to reject' }]);
     const status: ObjectionStatus = input.decision === 'confirm' ? 'confirmed' : 'rejected';
     const answered = { ...o, status, answeredBy: actor.user, answeredAt: env.now.toISOString(), answer: reason };

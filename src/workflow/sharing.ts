@@ -29,7 +29,7 @@ import { concerning, perform } from './audit.ts';
 import { decisionDeadline, type Deadline } from './deadlines.ts';
 import { WorkflowError, badInput, conflict, forbidden, listProblems, notFound, type CodedProblem, type WorkflowCode } from './errors.ts';
 import { text, strings } from '../store/row-values.ts';
-import { MAX_TEXT, shownNullable, shownText } from '../model/input-bounds.ts';
+import { MAX_TEXT, shownNullable, shownText, visibleTrim } from '../model/input-bounds.ts';
 
 export const SHARING_REQUESTS = '_sharing_requests';
 
@@ -249,7 +249,7 @@ export async function requestSharing(env: WorkflowEnv, actor: Actor, input: Shar
     // ' aid-review' was refused as outside the scope of use, and ' area' stored as requested.
     const items = names(input.items);
     const purposes = names(input.purposes);
-    const justification = input.justification.trim();
+    const justification = visibleTrim(input.justification);
     const clean = { ...input, items, purposes, justification };
     const problems = requestProblems(actor.dept, resource, clean, catalogues, env);
     if (!justification) problems.push({ path: 'justification', message: 'Say why the data is needed: give a justification.' });
@@ -357,7 +357,7 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
         },
       };
     }
-    const reason = input.reason?.trim() || null;
+    const reason = (input.reason != null && visibleTrim(input.reason)) || null;
     // A pending request is claimed by its decision; an approval that lost its grant (above) by its new grant.
     const claimable = lost ? and(eq('id', request.id), eq('status', 'approved'), eq('grantId', null)) : and(eq('id', request.id), eq('status', 'pending'));
     const claim = async (set: Row) => {
@@ -441,7 +441,7 @@ export async function revokeGrant(env: WorkflowEnv, actor: Actor, input: { id: s
     if (!grant) throw notFound(`No grant ${input.id}.`);
     if (provider !== actor.dept.code) throw forbidden(`Only the provider of ${grant.resource} (${provider ?? 'unknown'}) may revoke its grants; you act for ${actor.dept.code}.`);
     if (grant.revokedAt) throw conflict(`Grant ${grant.id} was already revoked by ${grant.revokedBy} on ${grant.revokedAt}.`);
-    const reason = input.reason?.trim();
+    const reason = input.reason == null ? undefined : visibleTrim(input.reason);
     return {
       detail: `grant ${grant.id} to ${grant.requester} for ${grant.resource} revoked${reason ? `: ${reason}` : ''}`,
       resources: [concerning(grant.resource, provider, grant.items)],
