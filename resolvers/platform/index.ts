@@ -272,7 +272,7 @@ const resolvers: Resolvers = {
     // and the competent department, and only before publication.
     warnings: (v, _a, ctx) =>
       (v.status === 'submitted' || v.status === 'approved') && seesDrafts(envOf(ctx), ctx.identity.dept.code, v.catalogue.compiler)
-        ? submissionWarnings(envOf(ctx), v.catalogue)
+        ? submissionWarnings(envOf(ctx), v.catalogue, ctx.identity.dept.code)
         : [],
   },
 

@@ -104,24 +104,43 @@ export interface Submission {
   warnings: SubmissionWarning[];
 }
 
-/** The warnings a document gets against the catalogues in effect and the active grants. */
-export async function submissionWarnings(env: WorkflowEnv, catalogue: Catalogue, versions = catalogueVersions(env.store)): Promise<SubmissionWarning[]> {
+/**
+ * The warnings a document gets against the catalogues in effect and the active grants, as department
+ * `viewer` may read them (null: whole, for the operator). Which departments read a resource, and which hold
+ * grants to it, are its provider's to know and the competent department's (SPEC §10: a providing department
+ * reads the entries about its resources, usage figures and grants likewise; workflow.md): the compiler
+ * of a basic or subject catalogue that carries another provider's resource is neither. For such a resource
+ * its BREAKING_CHANGE warnings name no department (`usedBy` empty, the message sends to the provider),
+ * and it gets no BREAKS_GRANT warning (grant ids, and messages naming the holders); the auditor of the
+ * competent department sees them whole when reviewing the version.
+ */
+export async function submissionWarnings(
+  env: WorkflowEnv,
+  catalogue: Catalogue,
+  viewer: string | null,
+  versions = catalogueVersions(env.store),
+): Promise<SubmissionWarning[]> {
   const published = (await versions.published()).map((v) => v.catalogue);
   const current = published.find((c) => c.id === catalogue.id);
+  const withheld = new Set(
+    viewer === null || viewer === env.platform.platform.competentDepartment
+      ? []
+      : (current?.resources ?? []).filter((r) => r.provider !== viewer).map((r) => r.code),
+  );
   const grants = current ? await listGrants(env.store, { active: true, now: env.now }) : [];
   const codes = new Set(current?.resources.map((r) => r.code) ?? []);
   const since = new Date(env.now.getTime() - READERS_DAYS * 24 * 60 * 60 * 1000).toISOString();
-  const readers = current ? await itemReaders(env.store, [...codes], since) : new Map();
+  const readers = current ? await itemReaders(env.store, [...codes].filter((c) => !withheld.has(c)), since) : new Map();
   const warnings = [
     ...otherProviders(current, catalogue),
     ...repeatedCollection(catalogue, published),
-    ...brokenGrants(env.platform, current, catalogue, grants.filter((g) => codes.has(g.resource)), env.now),
+    ...brokenGrants(env.platform, current, catalogue, grants.filter((g) => codes.has(g.resource) && !withheld.has(g.resource)), env.now),
   ];
   // The version in effect compared a few dozen resources at a time, the event loop getting a turn between
   // (a catalogue at the bounds takes tens of milliseconds to compare: issue 9 point 3).
   const resources = current?.resources ?? [];
   for (let from = 0; from < resources.length; from += BREAKING_CHANGES_PER_TURN) {
-    warnings.push(...breakingChanges({ ...current!, resources: resources.slice(from, from + BREAKING_CHANGES_PER_TURN) }, catalogue, readers));
+    warnings.push(...breakingChanges({ ...current!, resources: resources.slice(from, from + BREAKING_CHANGES_PER_TURN) }, catalogue, readers, withheld));
     await nextTurn();
   }
   return warnings;
@@ -163,7 +182,7 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     const held = await claimCatalogueId(env.store, catalogue);
     if (held.compiler !== catalogue.compiler) throw conflict(claimedIdMessage(held));
     if (!earlier.length && held.id !== catalogue.id) catalogue = { ...catalogue, id: held.id };
-    const warnings = await submissionWarnings(env, catalogue, versions);
+    const warnings = await submissionWarnings(env, catalogue, actor.dept.code, versions);
     const next = (earlier.at(-1)?.version ?? 0) + 1;
     return {
       detail: `${catalogue.id} v${next} submitted${warnings.length ? ` with ${warnings.length} warning(s)` : ''}`,

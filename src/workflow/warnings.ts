@@ -66,19 +66,25 @@ export const READERS_DAYS = 90;
  * What a new version removes, renames (an item of the same `element` under another name; a resource
  * under another GraphQL type), retypes or shares more tightly than the version in effect (SPEC §14), each
  * with the departments whose audited reads of the last READERS_DAYS days used it (`readers`: resource →
- * item → departments).
+ * item → departments). For a resource in `withheld` (another provider's, for a reader who may not know
+ * who reads it: see submissionWarnings in catalogues.ts), the departments are left out and the message sends to its provider.
  */
 export function breakingChanges(
   current: Catalogue | undefined,
   next: Catalogue,
   readers: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>,
+  withheld: ReadonlySet<string> = new Set(),
 ): SubmissionWarning[] {
   if (!current) return [];
   const out: SubmissionWarning[] = [];
   const usedBy = (code: string, items: readonly string[]) =>
     [...new Set(items.flatMap((i) => [...(readers.get(code)?.get(i) ?? [])]))].sort();
+  const providers = new Map(current.resources.map((r) => [r.code, r.provider]));
   const warn = (w: Omit<Extract<SubmissionWarning, { kind: 'BREAKING_CHANGE' }>, 'kind' | 'usedBy' | 'message'>, message: string, used: string[]) =>
-    out.push({ kind: 'BREAKING_CHANGE', ...w, usedBy: used, message: used.length ? `${message}; read in the last ${READERS_DAYS} days by ${used.join(', ')}` : message });
+    out.push(withheld.has(w.resource)
+      ? { kind: 'BREAKING_CHANGE', ...w, usedBy: [],
+          message: `${message}; which departments read it is for its provider ${providers.get(w.resource)} to tell (its usage figures)` }
+      : { kind: 'BREAKING_CHANGE', ...w, usedBy: used, message: used.length ? `${message}; read in the last ${READERS_DAYS} days by ${used.join(', ')}` : message });
   // By code, not by a search per resource: a catalogue at the bounds has 500 (issue 9: linear checks).
   const indexOf = new Map(next.resources.map((r, i) => [r.code, i]));
   for (const old of current.resources) {

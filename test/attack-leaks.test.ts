@@ -1,0 +1,78 @@
+// Leak channels around the rules (SPEC §6, §9, §10), on a platform of its own (test/fixtures/zhejiang):
+// what one department may learn of another's reads, grants and requests through the platform's answers
+// other than the data itself.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addGrant } from '../src/access/grants.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/zhejiang/${name}`, import.meta.url));
+const POLICE_RESOURCE = '330000-GA-00010'; // provided by 330000-GA, carried by the tax bureau's subject catalogue
+const TAX_RESOURCE = '330000-SW-00010'; // the tax bureau's own
+const READER = '330200-MZ';
+
+let gw: TestGateway;
+let grantId: string;
+
+beforeAll(async () => {
+  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('welfare.yaml')] });
+  const [police, tax] = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
+  await gw.store.insert(collectionOf(police), [{ pid: 'P1', grade: 2, cause: 'accident' }]);
+  await gw.store.insert(collectionOf(tax), [{ reliefNo: 'T1', amount: 300, reason: 'disability' }]);
+  const grant = await addGrant(gw.store, { platform: gw.platform, catalogues: await publishedCatalogues(gw.store) }, {
+    requester: READER, resource: POLICE_RESOURCE, items: ['pid', 'grade', 'cause'], purposes: ['welfare'], createdBy: 'test',
+  });
+  grantId = grant.id;
+  // The Ningbo bureau reads both resources: an audit entry about each provider's resource.
+  const read = await gw.query(`{ zjPolice { zjDisabledPersons { nodes { pid grade cause } } } zjTax { zjTaxReliefs { nodes { reliefNo reason } } } }`,
+    { dept: READER, purpose: 'welfare' });
+  expect(read.errors).toBeUndefined();
+  expect(read.data!.zjPolice.zjDisabledPersons.nodes).toHaveLength(1);
+}, 60_000);
+afterAll(() => gw?.close());
+
+const WARNINGS = `{ kind message resource item grants usedBy }`;
+type Warning = { kind: string; message: string; resource: string | null; item: string | null; grants: string[] | null; usedBy: string[] | null };
+
+describe('submission warnings of a catalogue carrying another provider\'s resource', () => {
+  it('tell its compiler no department that reads that resource or holds a grant to it; the auditor sees them whole', async () => {
+    // Version 2 drops `cause` of the police's resource and `reason` of the tax bureau's own.
+    const doc = parse(readFileSync(fixture('welfare.yaml'), 'utf8')) as Catalogue;
+    for (const r of doc.resources) r.items = r.items.filter((i) => i.name !== 'cause' && i.name !== 'reason');
+    const sub = await gw.query(`mutation($doc: String!) { submitCatalogue(document: $doc) { version { id version } warnings ${WARNINGS} } }`,
+      { dept: '330000-SW', roles: ['compiler'], variables: { doc: JSON.stringify(doc) } });
+    expect(sub.errors).toBeUndefined();
+    const warnings: Warning[] = sub.data!.submitCatalogue.warnings;
+    // The police's resource: the change, not who reads it (SPEC §10: the audit log about a resource is its
+    // provider's) nor who holds grants to it (grants are seen by holder, provider and supervisors).
+    const police = warnings.filter((w) => w.resource === POLICE_RESOURCE);
+    expect(police.map((w) => [w.kind, w.item, w.usedBy, w.grants])).toEqual([['BREAKING_CHANGE', 'cause', [], null]]);
+    expect(police[0].message).toBe(`Item cause of ${POLICE_RESOURCE} is removed; which departments read it is for its provider 330000-GA to tell (its usage figures)`);
+    expect(JSON.stringify(police)).not.toContain(READER);
+    expect(JSON.stringify(warnings)).not.toContain(grantId);
+    // What the compiler may see of its audit log and grants agrees: nothing of the reads and grant.
+    const own = await gw.query(`{ auditLog(filter: { resource: "${POLICE_RESOURCE}", kind: READ }) { totalCount } grants(resource: "${POLICE_RESOURCE}") { id } }`,
+      { dept: '330000-SW' });
+    expect(own.data).toEqual({ auditLog: { totalCount: 0 }, grants: [] });
+    // Its own resource: who reads it, as its usage figures say.
+    const tax = warnings.filter((w) => w.resource === TAX_RESOURCE);
+    expect(tax.map((w) => [w.kind, w.item, w.usedBy])).toEqual([['BREAKING_CHANGE', 'reason', [READER]]]);
+
+    // The same version as the compiler reads it later, and as the competent department's auditor does.
+    const { id, version } = sub.data!.submitCatalogue.version;
+    const VERSION = `{ catalogue(id: "${id}") { versions { version warnings ${WARNINGS} } } }`;
+    const later = await gw.query(VERSION, { dept: '330000-SW', roles: ['compiler'] });
+    const laterWarnings: Warning[] = later.data!.catalogue.versions.find((v: { version: number }) => v.version === version).warnings;
+    expect(laterWarnings).toEqual(warnings);
+    const audited = await gw.query(VERSION, { dept: '330000-DSJ', roles: ['auditor'] });
+    const whole: Warning[] = audited.data!.catalogue.versions.find((v: { version: number }) => v.version === version).warnings;
+    expect(whole.filter((w) => w.resource === POLICE_RESOURCE).map((w) => [w.kind, w.item, w.usedBy, w.grants])).toEqual([
+      ['BREAKS_GRANT', 'cause', null, [grantId]],
+      ['BREAKING_CHANGE', 'cause', [READER], null],
+    ]);
+  });
+});
