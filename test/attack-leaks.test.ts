@@ -76,3 +76,35 @@ describe('submission warnings of a catalogue carrying another provider\'s resour
     ]);
   });
 });
+
+/** A catalogue of one resource that `dept` provides, with a title that must not travel. */
+function ownCatalogue(id: string, dept: string, title: string, n: number): Catalogue {
+  const doc = parse(readFileSync(fixture('welfare.yaml'), 'utf8')) as Catalogue;
+  const r = doc.resources[1];
+  return {
+    ...doc, id, kind: 'departmental', title, compiler: dept, subject: undefined,
+    resources: [{ ...r, code: `${dept}-${String(n).padStart(5, '0')}`, provider: dept,
+      graphql: { type: `Draft${n}`, list: `drafts${n}`, byKey: `draft${n}` } }],
+  };
+}
+
+describe('a catalogue id taken by another department', () => {
+  const SUBMIT = `mutation($doc: String!) { submitCatalogue(document: $doc) { version { id version status } } }`;
+  it('is refused without naming the department or title of drafts the submitter may not see', async () => {
+    const draft = await gw.query(SUBMIT, { dept: '330000-GA', roles: ['compiler'],
+      variables: { doc: JSON.stringify(ownCatalogue('ZJ-DRAFT', '330000-GA', 'Covert surveillance programme', 20)) } });
+    expect(draft.data?.submitCatalogue.version.status).toBe('SUBMITTED');
+    // The Hangzhou bureau cannot see the draft (SPEC §9; catalogues: drafts for their compiler and the competent department)...
+    const seen = await gw.query(`{ catalogue(id: "ZJ-DRAFT") { id } catalogues(compiler: "330000-GA") { id } }`, { dept: '330100-MZ' });
+    expect(seen.data).toEqual({ catalogue: null, catalogues: [] });
+    // ...nor learn its title or compiler by taking the id.
+    const taken = await gw.query(SUBMIT, { dept: '330100-MZ', roles: ['compiler'],
+      variables: { doc: JSON.stringify(ownCatalogue('zj-draft', '330100-MZ', 'Hangzhou catalogue', 1)) } });
+    expect(taken.errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect(taken.errors?.[0].message).toBe('Catalogue id zj-draft is already used by another department\'s catalogue; choose another id.');
+    // A catalogue every department sees is named, as the catalogues query names it.
+    const published = await gw.query(SUBMIT, { dept: '330100-MZ', roles: ['compiler'],
+      variables: { doc: JSON.stringify(ownCatalogue('zj-welfare', '330100-MZ', 'Hangzhou catalogue', 1)) } });
+    expect(published.errors?.[0].message).toBe('Catalogue id ZJ-WELFARE is already used by 330000-SW\'s catalogue "Zhejiang welfare subject catalogue"; choose another id.');
+  });
+});

@@ -167,7 +167,12 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     if (claimed !== null) requireDepartment(actor, claimed, `submit a catalogue compiled by ${claimed}`);
     // An id names one department's catalogue for good, in any case: another department cannot take it over.
     const owner = id !== null ? await otherOwner(versions, id, actor.dept.code) : null;
-    if (owner) throw conflict(takenIdMessage(owner));
+    if (owner) {
+      // Named only as the catalogues query would show it: another department's drafts (submitted, approved,
+      // rejected) are its own and the competent department's to see, their compiler and title included.
+      const shown = seesDrafts(env, actor.dept.code, owner.catalogue.compiler) || (await versions.list(owner.id)).some((v) => PUBLIC_STATUSES.includes(v.status));
+      throw conflict(shown ? takenIdMessage(owner) : `Catalogue id ${id} is already used by another department's catalogue; choose another id.`);
+    }
     // The versions of the catalogue, under its id as first written (`list` finds it in any case).
     const earlier = id !== null ? await versions.list(id) : [];
     const result = checked.result;
@@ -180,7 +185,10 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     // A new id claimed in another case meanwhile (claimCatalogueId): another department's is refused as
     // taken, and one of this department's gives the spelling, as an earlier version's does.
     const held = await claimCatalogueId(env.store, catalogue);
-    if (held.compiler !== catalogue.compiler) throw conflict(claimedIdMessage(held));
+    if (held.compiler !== catalogue.compiler) {
+      // Its versions are drafts or not stored yet (otherOwner found none): named as drafts are, above.
+      throw conflict(seesDrafts(env, actor.dept.code, held.compiler) ? claimedIdMessage(held) : `Catalogue id ${id ?? catalogue.id} is already used by another department's catalogue; choose another id.`);
+    }
     if (!earlier.length && held.id !== catalogue.id) catalogue = { ...catalogue, id: held.id };
     const warnings = await submissionWarnings(env, catalogue, actor.dept.code, versions);
     const next = (earlier.at(-1)?.version ?? 0) + 1;
