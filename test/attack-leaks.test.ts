@@ -108,3 +108,44 @@ describe('a catalogue id taken by another department', () => {
     expect(published.errors?.[0].message).toBe('Catalogue id ZJ-WELFARE is already used by 330000-SW\'s catalogue "Zhejiang welfare subject catalogue"; choose another id.');
   });
 });
+
+describe('a demand fulfilled by a publication of another department', () => {
+  it('is not told to the publishing compiler, which neither filed nor was asked it; its provider reads the entry', async () => {
+    // The Hangzhou bureau asks the police for data no catalogue offers; the police promise a code.
+    const filed = await gw.query(`mutation { requestData(input: { title: "Missing persons", description: "Residents reported missing",
+      items: ["pid", "reportedAt"], purposes: ["welfare"], provider: "330000-GA" }) { id } }`, { dept: '330100-MZ', roles: ['applicant'] });
+    expect(filed.errors).toBeUndefined();
+    const demand: string = filed.data!.requestData.id;
+    const promised = await gw.query(`mutation { answerDemand(input: { id: "${demand}", decision: WILL_CATALOGUE, resource: "330000-GA-00011" }) { status } }`,
+      { dept: '330000-GA', roles: ['approver'] });
+    expect(promised.data?.answerDemand.status).toBe('WILL_CATALOGUE');
+    // The tax bureau's subject catalogue brings the promised police resource into effect.
+    const doc = parse(readFileSync(fixture('welfare.yaml'), 'utf8')) as Catalogue;
+    const base = doc.resources[0];
+    doc.resources.push({ ...base, code: '330000-GA-00011', name: 'Missing persons', classification: '9-01-011',
+      graphql: { type: 'ZjMissingPerson', list: 'zjMissingPersons', byKey: 'zjMissingPerson' } });
+    const sub = await gw.query(`mutation($doc: String!) { submitCatalogue(document: $doc) { version { id version } } }`,
+      { dept: '330000-SW', roles: ['compiler'], variables: { doc: JSON.stringify(doc) } });
+    expect(sub.errors).toBeUndefined();
+    const { id, version } = sub.data!.submitCatalogue.version;
+    const review = await gw.query(`mutation { reviewCatalogue(id: "${id}", version: ${version}, decision: APPROVE) { status } }`, { dept: '330000-DSJ', roles: ['auditor'] });
+    expect(review.errors).toBeUndefined();
+    const pub = await gw.query(`mutation { publishCatalogue(id: "${id}", version: ${version}) { status } }`, { dept: '330000-SW', roles: ['compiler'] });
+    expect(pub.data?.publishCatalogue.status).toBe('PUBLISHED');
+    const status = await gw.query(`{ demands(id: "${demand}") { status } }`, { dept: '330100-MZ' });
+    expect(status.data?.demands).toEqual([{ status: 'FULFILLED' }]);
+
+    // Demands are seen by their requester, their provider and supervisors (SPEC §14): the tax bureau sees
+    // neither the demand nor, in its own entries, who filed it.
+    const LOG = `{ demands { id } auditLog(first: 100) { nodes { department action detail resources { resource } } } }`;
+    const tax = await gw.query(LOG, { dept: '330000-SW' });
+    expect(tax.data!.demands).toEqual([]);
+    expect(JSON.stringify(tax.data!.auditLog)).not.toContain(demand);
+    expect(JSON.stringify(tax.data!.auditLog)).not.toContain('330100-MZ');
+    // The provider reads the fulfilment, with who filed the demand.
+    const police = await gw.query(LOG, { dept: '330000-GA' });
+    const fulfilled = police.data!.auditLog.nodes.filter((e: { action: string | null }) => e.action === 'fulfilDemand');
+    expect(fulfilled).toHaveLength(1);
+    expect(fulfilled[0].detail).toContain(`demand ${demand} of 330100-MZ fulfilled`);
+  });
+});

@@ -266,8 +266,13 @@ export async function fulfilDemands(
     const { code, provider } = resource;
     const fulfilledAt = env.now.toISOString();
     const fulfilledBy = `${version.id}@${version.version}`;
+    // A demand is its requester's, its provider's and supervisors' to see (seesDemand). The compiler of a
+    // basic or subject catalogue that carries the provider's resource is neither: an entry under its
+    // department would show it, as its own request, who asked the provider for what. The entry then names
+    // no department; the provider and supervisors read it, with the publisher's user.
+    const department = by.department === d.provider || by.department === d.requester ? by.department : null;
     await appendAudit(env.store, {
-      time: fulfilledAt, requestId: by.requestId, department: by.department, user: by.user, purpose: null,
+      time: fulfilledAt, requestId: by.requestId, department, user: by.user, purpose: null,
       operationName: null, documentHash: null, kind: by.kind, action: 'fulfilDemand',
       resources: [concerning(code, provider)], outcome: 'ok',
       detail: `demand ${d.id} of ${d.requester} fulfilled: ${version.id} v${version.version} publishes ${code}`,
