@@ -102,7 +102,22 @@ describe('a catalogue id taken by another department', () => {
       variables: { doc: JSON.stringify(ownCatalogue('zj-draft', '330100-MZ', 'Hangzhou catalogue', 1)) } });
     expect(taken.errors?.[0].extensions?.code).toBe('CONFLICT');
     expect(taken.errors?.[0].message).toBe('Catalogue id zj-draft is already used by another department\'s catalogue; choose another id.');
-    // A catalogue every department sees is named, as the catalogues query names it.
+    // Publishing or withdrawing it answers as for an id that does not exist, word for word.
+    const act = (doc: string) => gw.query(doc, { dept: '330100-MZ', roles: ['compiler'] });
+    const [publish, publishNone, withdraw, withdrawNone] = await Promise.all([
+      act(`mutation { publishCatalogue(id: "ZJ-DRAFT", version: 1) { id } }`),
+      act(`mutation { publishCatalogue(id: "ZJ-NONE", version: 1) { id } }`),
+      act(`mutation { withdrawCatalogue(id: "ZJ-DRAFT", reason: "r") { id } }`),
+      act(`mutation { withdrawCatalogue(id: "ZJ-NONE", reason: "r") { id } }`),
+    ]);
+    const said = (r: typeof publish) => [r.errors?.[0].extensions?.code, r.errors?.[0].message.replace('ZJ-DRAFT', 'ZJ-NONE')];
+    expect(said(publish)).toEqual(['NOT_FOUND', 'Catalogue ZJ-NONE has no version 1.']);
+    expect(said(publishNone)).toEqual(said(publish));
+    expect(said(withdraw)).toEqual(['NOT_FOUND', 'No catalogue ZJ-NONE.']);
+    expect(said(withdrawNone)).toEqual(said(withdraw));
+    // A catalogue every department sees is named, as the catalogues query names it (and refused as another's).
+    const other = await act(`mutation { withdrawCatalogue(id: "ZJ-WELFARE", reason: "r") { id } }`);
+    expect(other.errors?.[0].message).toBe('Only department 330000-SW may withdraw catalogue ZJ-WELFARE; you act for 330100-MZ.');
     const published = await gw.query(SUBMIT, { dept: '330100-MZ', roles: ['compiler'],
       variables: { doc: JSON.stringify(ownCatalogue('zj-welfare', '330100-MZ', 'Hangzhou catalogue', 1)) } });
     expect(published.errors?.[0].message).toBe('Catalogue id ZJ-WELFARE is already used by 330000-SW\'s catalogue "Zhejiang welfare subject catalogue"; choose another id.');

@@ -170,8 +170,7 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     if (owner) {
       // Named only as the catalogues query would show it: another department's drafts (submitted, approved,
       // rejected) are its own and the competent department's to see, their compiler and title included.
-      const shown = seesDrafts(env, actor.dept.code, owner.catalogue.compiler) || (await versions.list(owner.id)).some((v) => PUBLIC_STATUSES.includes(v.status));
-      throw conflict(shown ? takenIdMessage(owner) : `Catalogue id ${id} is already used by another department's catalogue; choose another id.`);
+      throw conflict((await seesCatalogue(env, versions, actor, owner)) ? takenIdMessage(owner) : `Catalogue id ${id} is already used by another department's catalogue; choose another id.`);
     }
     // The versions of the catalogue, under its id as first written (`list` finds it in any case).
     const earlier = id !== null ? await versions.list(id) : [];
@@ -269,6 +268,8 @@ export async function publishCatalogue(
     // One reader for the whole publication: each stored version is parsed once (issue 9 point 3).
     const versions = catalogueVersions(env.store);
     const v = await currentVersion(versions, input.id, input.version);
+    // Another department's catalogue of drafts alone is as missing as one that does not exist, word for word.
+    if (!(await seesCatalogue(env, versions, actor, v))) throw notFound(`Catalogue ${input.id} has no version ${input.version}.`);
     requireDepartment(actor, v.catalogue.compiler, `publish catalogue ${v.id}`);
     requireStatus(v, 'approved', 'published');
     // An approved version older than the one in effect would be marked published and never take effect.
@@ -311,7 +312,8 @@ export async function withdrawCatalogue(
     requireRole(actor, 'compiler', 'withdraw catalogues');
     const reader = catalogueVersions(env.store);
     const versions = await reader.list(input.id);
-    if (!versions.length) throw notFound(`No catalogue ${input.id}.`);
+    // Another department's catalogue of drafts alone is as missing as one that does not exist, word for word.
+    if (!versions.length || !(await seesCatalogue(env, reader, actor, versions[0]))) throw notFound(`No catalogue ${input.id}.`);
     requireDepartment(actor, versions[0].catalogue.compiler, `withdraw catalogue ${versions[0].id}`);
     // The newest published version is the one in effect; an older one still published is what a
     // publication killed before its second write leaves (markPublished): superseded here first.
@@ -355,6 +357,15 @@ export function seesDrafts(env: WorkflowEnv, viewerDept: string, compiler: strin
 }
 
 const PUBLIC_STATUSES: readonly VersionStatus[] = ['published', 'superseded', 'withdrawn'];
+
+/**
+ * Whether `actor`'s department sees the catalogue of `version` at all (listCatalogues): it sees drafts of
+ * it, or one of its versions was published. Another department's drafts (submitted, approved, rejected)
+ * are its own and the competent department's: a refusal naming their compiler or title would show them.
+ */
+async function seesCatalogue(env: WorkflowEnv, versions: CatalogueVersions, actor: Actor, version: CatalogueVersion): Promise<boolean> {
+  return seesDrafts(env, actor.dept.code, version.catalogue.compiler) || (await versions.list(version.id)).some((v) => PUBLIC_STATUSES.includes(v.status));
+}
 
 /**
  * Catalogues as `viewerDept` sees them: every department sees the published (and past) versions of
