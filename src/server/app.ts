@@ -53,6 +53,7 @@ import { ConnectedPlatforms, SCHEMA_PATH } from '../federation/connected.ts';
 import { dataSdl } from '../federation/data-sdl.ts';
 import { forwardedPlugin } from './plugins/forwarded.ts';
 import { persistedQueriesPlugin } from './plugins/persisted-queries.ts';
+import { createDocumentStore } from './document-store.ts';
 
 export interface GatewayOptions {
   platform: Platform;
@@ -284,6 +285,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // documentId and extensions.persistedQuery are looked up in the trusted documents' manifests, then
     // in the requester's own APQ registrations (plugins/persisted-queries.ts).
     persistedQueries: { cache: trusted.cache },
+    // Parsed and validated documents, bounded by their texts too (src/server/document-store.ts): Apollo's
+    // default cache counts a document's AST only, and kept megabytes of comment for a few hundred bytes.
+    documentStore: createDocumentStore(),
     // Compact JSON: Apollo pretty-prints by default, which costs a tenth of a 100-record response.
     stringifyResult: (value) => JSON.stringify(value),
     plugins: [
