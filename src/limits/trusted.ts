@@ -111,6 +111,8 @@ export class TrustedDocumentStore {
    * for the hash of a text it guessed (an ID number in a filter), whether another department sent it.
    */
   private registered = new Map<string, string>();
+  /** The characters of the registered texts, together. */
+  private registeredChars = 0;
   /** Verdicts on document texts sent whole, by the sha256 of the text (bounded, most recent last). */
   private texts = new Map<string, { version: number; trusted: boolean }>();
   /** A manifest that cannot be read, by file → the problem last reported (said once, not at every poll). */
@@ -235,9 +237,18 @@ export class TrustedDocumentStore {
   register(requester: string, hash: string, text: string): void {
     if (this.config.mode === 'require') return;
     const key = registrationKey(requester, hash);
-    this.registered.delete(key);
+    this.forget(key);
     this.registered.set(key, text);
-    if (this.registered.size > MAX_REGISTERED) this.registered.delete(this.registered.keys().next().value!);
+    this.registeredChars += text.length;
+    // Bounded in number and in characters: a text may be a megabyte of comment around `{ __typename }`.
+    while (this.registered.size > MAX_REGISTERED || this.registeredChars > MAX_REGISTERED_CHARS) this.forget(this.registered.keys().next().value!);
+  }
+
+  private forget(key: string): void {
+    const text = this.registered.get(key);
+    if (text === undefined) return;
+    this.registered.delete(key);
+    this.registeredChars -= text.length;
   }
 
   /**
@@ -252,8 +263,13 @@ export class TrustedDocumentStore {
   };
 }
 
-/** How many APQ registrations are kept in all (the least recently registered dropped first). */
-const MAX_REGISTERED = 1000;
+/**
+ * How many APQ registrations are kept in all, and how many characters of text (the least recently
+ * registered dropped first). A text is at most maxRequestBytes: a count alone let a department's 1,000
+ * registrations of a megabyte each hold a gigabyte of the gateway's memory.
+ */
+export const MAX_REGISTERED = 1000;
+export const MAX_REGISTERED_CHARS = 16 * 2 ** 20;
 
 const registrationKey = (requester: string, hash: string) => `${requester}\n${hash}`;
 
