@@ -19,7 +19,7 @@ import type { Store } from '../store/port.ts';
 import { accessProfile, createAccessContext, profileDecisions, type ProfileDecisions } from '../access/context.ts';
 import { LRUCache } from 'lru-cache';
 import { GrantCache } from '../access/grant-cache.ts';
-import { counterKey, createVerifier, type ProviderClaims } from '../identity/verify.ts';
+import { counterKey, createVerifier, type Identity, type ProviderClaims } from '../identity/verify.ts';
 import { KeySetUnavailableError } from '../identity/errors.ts';
 import { parsePurpose } from '../identity/purpose.ts';
 import { envSecret, platformSecret } from '../identity/secret.ts';
@@ -91,6 +91,11 @@ export interface GatewayOptions {
   /** How often to fetch the connected platforms' schemas, ms (default 3000; 0 = at start only). */
   connectedPollMs?: number;
 }
+
+/** The caller of a request as its token says (verified before its body is read), or why it was refused. */
+type Caller =
+  | { ok: true; identity: Identity; sentPurpose: string | string[] | undefined }
+  | { ok: false; error: unknown; claimedForwarded: boolean };
 
 /** A route of the gateway: an exact path, the methods it answers, and its handler. */
 export interface Route {
@@ -331,8 +336,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (saidRefusals.size > FORWARDED_REFUSALS_KEPT) saidRefusals.delete(saidRefusals.keys().next().value!);
     logger.warn({ event: 'forwarded-refused', ...refusal }, 'forwarded request refused');
   };
-  const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation): Promise<RequestContext> => {
-    let identity, sentPurpose;
+  /**
+   * The caller of a request, verified once, before its body is read (graphql() below): a request without a
+   * good token is refused by the context with nothing of its body read or held, so clients without a token
+   * cannot make the gateway hold a body each (up to maxRequestBytes, trickled for minutes) on many
+   * connections. Settled, never rejected: the context answers a failure as it always has.
+   */
+  const verifyCaller = async (req: http.IncomingMessage): Promise<Caller> => {
     let claimedForwarded = false;
     try {
       // A department token verified before and still valid is known: its claims were looked at then.
@@ -341,17 +351,21 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         // A request forwarded by a connected platform (SPEC §12): its signed identity and purpose, only.
         claimedForwarded = true;
         const f = await forwarded.verify(req.headers.authorization, req.headers[FORWARDED_HEADER]);
-        identity = f.identity;
-        sentPurpose = f.purpose ?? undefined;
-      } else {
-        identity = known ?? (await verifier.verify(req.headers.authorization));
-        sentPurpose = req.headers['x-purpose'];
+        return { ok: true, identity: f.identity, sentPurpose: f.purpose ?? undefined };
       }
-    } catch (err) {
+      return { ok: true, identity: known ?? (await verifier.verify(req.headers.authorization)), sentPurpose: req.headers['x-purpose'] };
+    } catch (error) {
+      return { ok: false, error, claimedForwarded };
+    }
+  };
+  const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller): Promise<RequestContext> => {
+    if (!caller.ok) {
+      const err = caller.error;
       if (err instanceof KeySetUnavailableError) opts.log?.(err); // the reason, for the operator (said once a minute)
-      if (claimedForwarded) logForwardedRefusal(err, req.headers.authorization);
+      if (caller.claimedForwarded) logForwardedRefusal(err, req.headers.authorization);
       throw noteRefusalReason(authError(err), err); // which check failed, for the log line (not the client)
     }
+    const { identity, sentPurpose } = caller;
     const now = new Date();
     const requestId = requestIdOf(req.headers['x-request-id']);
     // A refusal from here on is of a known department: its log line, metrics and audit entry say so (refusedAs).
@@ -438,8 +452,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await sendGraphQLError(req, res, 503, 'PLATFORM_UNAVAILABLE', 'The gateway is starting; try again shortly.', { 'Retry-After': '1' });
       return;
     }
+    // The token first: without a good one the body is not read (verifyCaller), and the connection closes
+    // after the refusal, so whatever the client still sends of it is never taken.
+    const caller = await verifyCaller(req);
     let body: unknown;
-    if (req.method === 'POST') {
+    if (req.method === 'POST' && !caller.ok) res.setHeader('Connection', 'close');
+    else if (req.method === 'POST') {
       try {
         const bytes = await readBody(req, maxRequestBytes, clientIdleMs);
         // Apollo answers a POST without a JSON media type itself (400, JSON), as GraphQL over HTTP says.
@@ -456,7 +474,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // refuses it too, but without a code (INTERNAL_SERVER_ERROR, as if the gateway had failed).
     // A GET names a persisted document by `documentId` as a POST body does.
     const search = req.method === 'GET' ? withDocumentIdParam(url.search) : url.search;
-    const persisted = persistedQueryProblem(body, search);
+    const persisted = caller.ok ? persistedQueryProblem(body, search) : undefined;
     if (persisted) {
       await sendGraphQLError(req, res, 400, 'BAD_REQUEST', persisted);
       return;
@@ -470,7 +488,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // A client that leaves before its answer is sent cancels its query: nothing more is read for it.
     const cancel = new Cancellation();
     res.once('close', () => res.writableEnded || cancel.cancel('client-closed'));
-    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, httpGraphQLRequest, cancel) });
+    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, httpGraphQLRequest, cancel, caller) });
     if (answer.body.kind === 'complete') {
       await sendBody(req, res, answer.status ?? 200, answer.headers, answer.body.string);
       return;
