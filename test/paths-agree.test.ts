@@ -228,6 +228,38 @@ describe('grant revoke names the provider as revokeGrant does', () => {
   });
 });
 
+describe("a listed department's code in another case is the department's in every filter", () => {
+  it('finds its grants, catalogues and audit entries through the fields and the commands, as its code as listed does', async () => {
+    const SUPERVISOR = { dept: '650000-SJJ', roles: ['supervisor' as const] };
+    const q = `query($d: String!) {
+      grants(requester: $d) { requester }
+      catalogues(compiler: $d) { id }
+      byRequester: auditLog(filter: { department: $d }) { totalCount }
+      byProvider: auditLog(filter: { provider: $d }) { totalCount }
+    }`;
+    const listed = await gw.query(q, { ...SUPERVISOR, variables: { d: '650000-GAT' } });
+    const otherCase = await gw.query(q, { ...SUPERVISOR, variables: { d: ' 650000-gat ' } });
+    expect(listed.errors).toBeUndefined();
+    expect(otherCase).toEqual(listed);
+    expect(listed.data!.catalogues.length).toBeGreaterThan(0);
+    expect(listed.data!.byProvider.totalCount).toBeGreaterThan(0);
+    const mztGrants = async (code: string) => (await gw.query(`{ grants(requester: "${code}") { id } }`, SUPERVISOR)).data!.grants;
+    expect((await mztGrants('650000-mzt')).length).toBeGreaterThan(0);
+    expect(await mztGrants('650000-mzt')).toEqual(await mztGrants('650000-MZT'));
+
+    const lines = async (...args: string[]) => {
+      const r = await govgraph(...args);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    expect(await lines('grant', 'list', '--requester', '650000-mzt')).toBe(await lines('grant', 'list', '--requester', '650000-MZT'));
+    expect(await lines('grant', 'list', '--requester', '650000-MZT')).not.toBe('no grants\n');
+    expect(await lines('catalogue', 'list', '--compiler', '650000-gat')).toBe(await lines('catalogue', 'list', '--compiler', '650000-GAT'));
+    // A code no department has in any case finds nothing, as before.
+    expect(await lines('grant', 'list', '--requester', '650000-XYZ')).toBe('no grants\n');
+  });
+});
+
 describe('requestData takes purpose codes as the x-purpose header and requestSharing do', () => {
   it('trims them: " aid-review" is the purpose, not "not a purpose of this platform"', async () => {
     const r = await gw.query(`mutation($i: DemandInput!) { requestData(input: $i) { purposes items provider } }`, {

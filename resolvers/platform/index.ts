@@ -5,7 +5,7 @@ import { getGrant, isGrantActive, listGrants } from '../../src/access/grants.ts'
 import { listAudit } from '../../src/audit/query.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';
-import { defaultPageSize, departmentByCode } from '../../src/model/platform.ts';
+import { defaultPageSize, departmentByCode, listedDepartmentCode } from '../../src/model/platform.ts';
 import { shownNames } from '../../src/model/input-bounds.ts';
 import { readStore, scanStore, type RequestContext } from '../request.ts';
 import { listCatalogues, publishCatalogue, reviewCatalogue, seesDrafts, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
@@ -59,7 +59,7 @@ const resolvers: Resolvers = {
         requireNamed('catalogues', { id: args.id, compiler: args.compiler });
         return listCatalogues(envOf(ctx), ctx.identity.dept.code, {
           id: args.id ?? undefined,
-          compiler: args.compiler ?? undefined,
+          compiler: args.compiler == null ? undefined : listedDepartmentCode(ctx.platform, args.compiler),
           status: args.status ?? undefined,
           overdue: args.overdue ?? undefined,
         });
@@ -89,7 +89,7 @@ const resolvers: Resolvers = {
       const all = await listGrants(readStore(ctx), {
         // A code in another case is the resource's, as grants are made (they keep the code as published).
         resource: args.resource == null ? undefined : await publishedCode(readStore(ctx), ctx.published, args.resource),
-        requester: args.requester ?? undefined,
+        requester: args.requester == null ? undefined : listedDepartmentCode(ctx.platform, args.requester),
         active: args.active === true,
         now: ctx.now,
       });
@@ -119,10 +119,11 @@ const resolvers: Resolvers = {
           scanStore(ctx), // walked a window at a time (src/audit/query.ts): stops at its next window once the request is cancelled
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
           {
-            department: f.department ?? undefined,
+            // A listed department's code in another case is that department's, as resource codes are.
+            department: f.department == null ? undefined : listedDepartmentCode(ctx.platform, f.department),
             // A code in another case is the resource's, as the log writes it (as published).
             resource: f.resource == null ? undefined : await publishedCode(readStore(ctx), ctx.published, f.resource),
-            provider: f.provider ?? undefined,
+            provider: f.provider == null ? undefined : listedDepartmentCode(ctx.platform, f.provider),
             outcome: f.outcome ?? undefined,
             kind: f.kind ?? undefined,
             from: f.from ?? undefined,

@@ -10,6 +10,7 @@ import type { SchemaService } from '../workflow/catalogues.ts';
 import {
   actorFor, minute, positiveInt, refusedAsUserError, statusOption, table, upper, viewerFor, withActingOptions, type ActingOptions,
 } from './acting.ts';
+import { listedDepartmentCode } from '../model/platform.ts';
 import { platformDate } from '../calendar/working-days.ts';
 import { requireReadableFile } from './file-argument.ts';
 import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
@@ -160,7 +161,7 @@ export function registerCatalogueWorkflowCommands(catalogue: Command): void {
       const viewer = viewerFor(env, opts.dept);
       const list = await listCatalogues(env, viewer.dept, {
         status: statusOption(opts.status, VERSION_STATUSES),
-        compiler: opts.compiler,
+        compiler: opts.compiler === undefined ? undefined : listedDepartmentCode(env.platform, opts.compiler),
         overdue: opts.overdue ? true : undefined,
       });
       const rows = list.flatMap((c) =>

@@ -130,7 +130,10 @@ export function registerGrantCommands(program: Command): void {
       const now = new Date();
       // A code in another case is the resource's, as grant add takes it (grants keep the code as published).
       const resource = opts.resource === undefined ? undefined : await publishedCode(store, await publishedCatalogues(store), opts.resource);
-      const grants = await listGrants(store, { requester: opts.requester, resource, active: opts.active, now });
+      // A department's code in another case is the department's, as the grants keep it (grant list reads
+      // the store alone: the codes the grants hold, not the platform's, say which).
+      const requester = opts.requester === undefined ? undefined : await requesterAsStored(store, opts.requester);
+      const grants = await listGrants(store, { requester, resource, active: opts.active, now });
       if (grants.length === 0) {
         console.log('no grants');
         return;
@@ -178,4 +181,12 @@ export async function revokeAsOperator(store: Store, id: string): Promise<string
     throw new UserError(`CONFLICT: ${said}`);
   }
   return `grant ${g.id} revoked at ${g.revokedAt}`;
+}
+
+/** `code` as the grants hold it when one requester's code equals it ignoring case (and blanks); else as given. */
+async function requesterAsStored(store: Store, code: string): Promise<string> {
+  const key = code.trim().toLowerCase();
+  const held = new Set((await listGrants(store)).map((g) => g.requester));
+  if (held.has(code.trim())) return code.trim();
+  return [...held].find((r) => r.toLowerCase() === key) ?? code;
 }

@@ -159,3 +159,16 @@ export const trustedDocumentsOf = (p: Platform): TrustedDocuments => p.trustedDo
 export function departmentByCode(p: Platform, code: string): Department | undefined {
   return p.departments.find((d) => d.code === code);
 }
+
+/**
+ * A department code given to a filter, as the platform lists it: a listed department's code in another
+ * case (or with blanks around it) is that department's, as resource codes are found in any case; any
+ * other code is kept as given (a department the platform no longer lists still has its entries and grants).
+ * Tokens and `--dept` name a department exactly: those act, a filter only finds.
+ */
+export function listedDepartmentCode(p: Platform, code: string): string {
+  const trimmed = code.trim();
+  if (departmentByCode(p, trimmed)) return trimmed;
+  const key = trimmed.toLowerCase();
+  return p.departments.find((d) => d.code.toLowerCase() === key)?.code ?? code;
+}
