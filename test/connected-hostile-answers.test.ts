@@ -120,6 +120,17 @@ describe('a connected platform\'s answer to a namespace read', () => {
     expect((await read()).data).toEqual({ city: { housing: { permits: null } } });
   });
 
+  it('an error whose path is not a list: placed at the namespace, not spread into one path element per character', async () => {
+    // A string counts as one JSON value however long (answer-values.ts): 50 MB of it was a path of 50
+    // million elements, 1.4 GB and seconds of this gateway's event loop.
+    for (const path of ['x'.repeat(2_000_000), 'notalist', { 0: 'housing' }, ['housing', { a: 1 }]]) {
+      answer = () => ({ status: 200, body: { data: null, errors: [{ message: 'Not found.', path, extensions: { code: 'NOT_FOUND' } }] } });
+      const res = await gw.query('{ city { housing { permits } } me { department } }', { dept: '610000-MZ', purpose: 'land-survey' });
+      expect(res.data).toEqual({ city: null, me: { department: '610000-MZ' } });
+      expect(res.errors).toEqual([expect.objectContaining({ message: 'Not found.', path: ['city'], extensions: { code: 'NOT_FOUND' } })]);
+    }
+  });
+
   it('a redirect: not followed, its body not taken for an answer; PLATFORM_UNAVAILABLE', async () => {
     answer = (data) => ({ status: 307, headers: { location: 'http://10.9.9.9:4000/graphql' }, body: { data } });
     const res = await read();

@@ -183,6 +183,16 @@ function passedOn(extensions: Record<string, unknown> | undefined): Record<strin
   return plain.length === Object.keys(extensions).length ? extensions : Object.fromEntries(plain);
 }
 
+/**
+ * An error's `path` as GraphQL-over-HTTP writes it, a list of field names and list indices; anything else
+ * is no path (the error is placed at the namespace). graphql-tools spreads the path it is given: a string
+ * became a path of one element per character, 50 million of them from a 50 MB answer that counts as one
+ * JSON value (answer-values.ts), 1.4 GB and 3 s of this gateway's event loop.
+ */
+function responsePath(path: unknown): readonly (string | number)[] | undefined {
+  return Array.isArray(path) && path.every((p) => typeof p === 'string' || Number.isInteger(p)) ? path as (string | number)[] : undefined;
+}
+
 /** A connected platform's error message up to its first stack frame ("\n    at f (/srv/x.js:1:2)"), if any. */
 function withoutStack(message: string): string {
   const frame = message.search(/\n\s*at \S/);
@@ -646,6 +656,6 @@ export class ConnectedPlatforms {
     // Errors pass through as the platform gave them (code, resource, item); stitching puts their paths
     // under the namespace. All but `extensions.http`: Apollo sets the HTTP status of the answer an error
     // is in from it, and an error in a namespace must not make this gateway's whole answer a 401.
-    return { ...body, errors: body.errors?.map((e) => new GraphQLError(withoutStack(e.message), { path: e.path, extensions: passedOn(e.extensions) })) };
+    return { ...body, errors: body.errors?.map((e) => new GraphQLError(withoutStack(e.message), { path: responsePath(e.path), extensions: passedOn(e.extensions) })) };
   }
 }
