@@ -100,6 +100,15 @@ describe('a connected platform\'s answer to a namespace read', () => {
     expect(res.errors![0].message).toBe(`The connected platform Test City Sharing Platform (610100) is unavailable: it refused the request (HTTP 500): ${'x'.repeat(300)}… (100000 characters, cut)`);
   });
 
+  it('a refusal under one of its codes (BAD_USER_INPUT, ...) with a long message and long texts: cut as well', async () => {
+    answer = () => ({ status: 400, body: { errors: [{ message: `Unknown purpose ${'y'.repeat(100_000)}${STACK}`, extensions: { code: 'BAD_USER_INPUT', limit: 'z'.repeat(100_000), bound: 7 } }] } });
+    const res = await read();
+    expect(res.data).toEqual({ city: null });
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0].message).toBe(`The connected platform Test City Sharing Platform (610100) refused the request: Unknown purpose ${'y'.repeat(284)}… (100016 characters, cut)`);
+    expect(res.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', platform: '610100', limit: `${'z'.repeat(300)}… (100000 characters, cut)`, bound: 7 });
+  });
+
   it('more errors than the document could be denied at (at least MIN_ANSWER_ERRORS): refused whole, at once; as many are taken', async () => {
     const errors = (data: Record<string, unknown>, n: number) => {
       const field = Object.keys(data).find((k) => k !== '__typename')!;

@@ -639,8 +639,10 @@ export class ConnectedPlatforms {
       if (first && typeof code === 'string' && REQUEST_REFUSALS.includes(code)) {
         note('answered', 1);
         // Its plain extensions pass on (the limit, figure and bound, retryAfter), as a data error's do.
-        const extensions = { ...passedOn(first.extensions), code, platform: c.region };
-        return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${withoutStack(first.message)}`, { extensions })] };
+        // Its message and texts cut as the other refusals' (their-text.ts): an honest one is a sentence.
+        const texts = Object.entries(passedOn(first.extensions) ?? {}).map(([k, v]) => [k, typeof v === 'string' ? theirError(v) : v]);
+        const extensions = { ...Object.fromEntries(texts), code, platform: c.region };
+        return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${theirError(withoutStack(first.message))}`, { extensions })] };
       }
       note('unavailable', 1);
       return { errors: [unavailable(c, said(`it refused the request (HTTP ${res.status}): ${refusal(body)}`))] };
