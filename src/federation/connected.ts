@@ -24,6 +24,7 @@ import { Namespace, PrefixTypes } from './transforms.ts';
 import { SchemaRebuilds } from './schema-rebuilds.ts';
 import { theirError, theirLabel } from './their-text.ts';
 import { cancelledError, type Cancellation } from '../limits/cancel.ts';
+import { ConnectedPlatformError, KNOWN_CODES } from '../server/format-error.ts';
 
 export const SCHEMA_PATH = '/.well-known/govgraph/schema';
 
@@ -96,6 +97,9 @@ export interface SchemaDocument {
  * rate there): they pass on with their code, and the platform counts as answering, not as unavailable.
  */
 const REQUEST_REFUSALS: readonly string[] = ['BAD_USER_INPUT', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED'];
+
+/** A namespace read's failure of one kind is logged at most once in this time (readFailed). */
+const READ_FAILURE_LOG_MS = 60_000;
 
 /**
  * Why a connected platform failed, said for operators (the log, `platform status`) with its url, and for
@@ -267,6 +271,8 @@ export class ConnectedPlatforms {
   private readonly viewTexts: LRUCache<string, Built>;
   /** The most JSON values an answer to a namespace read may hold (answer-values.ts), from this platform's maxCost. */
   private readonly valueBounds: ValueBounds;
+  /** When each platform's namespace reads last logged a failure of each kind (readFailed). */
+  private readonly readFailures = new Map<string, number>();
   /** Each platform's schema ask in flight (refreshOne). */
   private readonly asking = new Map<string, Promise<boolean>>();
 
@@ -593,6 +599,21 @@ export class ConnectedPlatforms {
     };
   }
 
+  /**
+   * A namespace read that failed (no answer in time, a redirect, a refusal, an error without a known
+   * code), in the log for the operator, with the url: the schema poll says only what the schema ask
+   * met, and a platform whose schema answers while its reads fail looked well. A warning at most once a
+   * minute per platform and kind of failure; every caller is told (PLATFORM_UNAVAILABLE, or the error).
+   */
+  private readFailed(c: ConnectedPlatform, kind: string, reason: string): void {
+    const key = `${c.region}|${kind}`;
+    const now = Date.now();
+    const last = this.readFailures.get(key);
+    if (last !== undefined && now - last < READ_FAILURE_LOG_MS) return;
+    this.readFailures.set(key, now);
+    this.options.log?.('warn', 'connected platform request failed', { platform: c.region, namespace: c.namespace, reason });
+  }
+
   /** One delegated request: the sub-selection of the namespace, the identity signed, bounded by the timeout. */
   private async forward(c: ConnectedPlatform, request: ExecutionRequest, timeoutMs: number): Promise<ExecutionResult> {
     const asker = request.context as Asker;
@@ -621,17 +642,22 @@ export class ConnectedPlatforms {
       const refused = unavailable(c, err instanceof TooManyValues ? tooManyValues(err, limitsOf(this.platform).maxCost) : failure(c, err));
       // Not a platform that is down (the schema poll says that, once): one that answers too much, logged each time.
       if (err instanceof TransportError && (err.code === 'TOO_LARGE' || err instanceof TooManyValues)) this.options.log?.('warn', 'connected platform answer refused', { platform: c.region, namespace: c.namespace, reason: refused.forOperators });
+      else this.readFailed(c, err instanceof TransportError ? err.code : 'error', refused.forOperators);
       return { errors: [refused] };
     }
     const away = redirected(res);
     if (away) {
       note('unavailable', 1);
-      return { errors: [unavailable(c, away)] };
+      const refused = unavailable(c, away);
+      this.readFailed(c, 'redirect', refused.forOperators);
+      return { errors: [refused] };
     }
     const body = res.body as ExecutionResult | undefined;
     if (!isExecutionResult(body)) {
       note('unavailable', 1);
-      return { errors: [unavailable(c, of(`did not answer as a govgraph gateway (HTTP ${res.status}).`))] };
+      const refused = unavailable(c, of(`did not answer as a govgraph gateway (HTTP ${res.status}).`));
+      this.readFailed(c, 'not-govgraph', refused.forOperators);
+      return { errors: [refused] };
     }
     if ((res.status < 200 || res.status > 299) && !body.data) {
       const first = body.errors?.[0];
@@ -645,7 +671,9 @@ export class ConnectedPlatforms {
         return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${theirError(withoutStack(first.message))}`, { extensions })] };
       }
       note('unavailable', 1);
-      return { errors: [unavailable(c, said(`it refused the request (HTTP ${res.status}): ${refusal(body)}`))] };
+      const refused = unavailable(c, said(`it refused the request (HTTP ${res.status}): ${refusal(body)}`));
+      this.readFailed(c, `http-${res.status}`, refused.forOperators);
+      return { errors: [refused] };
     }
     const errorBound = answerErrorBound(request.document);
     if (body.errors && body.errors.length > errorBound) {
@@ -655,9 +683,16 @@ export class ConnectedPlatforms {
       return { errors: [refused] };
     }
     note('answered', body.errors?.length ?? 0);
+    const codeless = body.errors?.find((e) => !KNOWN_CODES.has(e.extensions?.code as string));
+    if (codeless) this.readFailed(c, 'unknown-code', `${platformBase(c)} answered an error without one of SPEC §8's codes (${theirLabel(codeless.extensions?.code ?? 'no code')}: ${theirError(withoutStack(codeless.message))}); callers get "Internal server error." for it`);
     // Errors pass through as the platform gave them (code, resource, item); stitching puts their paths
     // under the namespace. All but `extensions.http`: Apollo sets the HTTP status of the answer an error
     // is in from it, and an error in a namespace must not make this gateway's whole answer a 401.
-    return { ...body, errors: body.errors?.map((e) => new GraphQLError(withoutStack(e.message), { path: responsePath(e.path), extensions: passedOn(e.extensions) })) };
+    return {
+      ...body,
+      errors: body.errors?.map((e) => KNOWN_CODES.has(e.extensions?.code as string)
+        ? new GraphQLError(withoutStack(e.message), { path: responsePath(e.path), extensions: passedOn(e.extensions) })
+        : new GraphQLError('Internal server error.', { path: responsePath(e.path), extensions: { code: 'INTERNAL_SERVER_ERROR' }, originalError: new ConnectedPlatformError('Internal server error.') })),
+    };
   }
 }

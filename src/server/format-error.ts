@@ -5,7 +5,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { StoreUnavailableError } from '../store/port.ts';
 import { gaveUpError, tokenLimitError } from '../limits/document.ts';
 
-const KNOWN_CODES = new Set([
+export const KNOWN_CODES: ReadonlySet<string> = new Set([
   'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE',
   'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED', 'BAD_USER_INPUT', 'CATALOGUE_INVALID', 'NOT_FOUND', 'CONFLICT',
   'QUERY_TOO_COMPLEX', 'RATE_LIMITED', 'DOCUMENT_NOT_TRUSTED', 'STORE_UNAVAILABLE', 'AUDIT_UNAVAILABLE', 'PLATFORM_UNAVAILABLE',
@@ -23,6 +23,26 @@ const INTROSPECTION_OFF =
  * resources, types, items and enum values that view leaves out: they are cut from every message.
  */
 const SUGGESTION = / ?Did you mean [^?]*\?$/;
+
+/**
+ * A connected platform's error without one of SPEC §8's codes (a bug there, or a platform sending codes of
+ * its own): "Internal server error." as on that platform itself. Not this gateway's unexpected error: the
+ * connected platforms' code logs it, naming the platform (src/federation/connected.ts). The original error
+ * of the GraphQLError placed in the answer: graphql-tools, relocating an error under the namespace, keeps
+ * its original error, not the error itself.
+ */
+export class ConnectedPlatformError extends Error {
+  override readonly name = 'ConnectedPlatformError';
+}
+
+/** Whether `error` or an error it wraps (graphql-tools and graphql-jit wrap it again) is a ConnectedPlatformError. */
+function fromConnectedPlatform(error: unknown): boolean {
+  let e = error;
+  for (let depth = 0; e instanceof Error && depth < 8; depth++, e = (e as { originalError?: unknown }).originalError) {
+    if (e instanceof ConnectedPlatformError) return true;
+  }
+  return false;
+}
 
 export function createFormatError(opts: { development: boolean; log?: (err: unknown) => void; maxTokens?: number }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -53,6 +73,9 @@ export function createFormatError(opts: { development: boolean; log?: (err: unkn
     if (original instanceof StoreUnavailableError) {
       opts.log?.(original);
       return { message: 'The data store is unavailable; try again shortly.', path: formatted.path, locations: formatted.locations, extensions: { code: 'STORE_UNAVAILABLE' } };
+    }
+    if (fromConnectedPlatform(unwrapped)) {
+      return { message: 'Internal server error.', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     }
     if (code && KNOWN_CODES.has(code)) {
       if (opts.development) return formatted;

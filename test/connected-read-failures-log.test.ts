@@ -1,0 +1,94 @@
+// A namespace read that fails, in the connecting gateway's log. The schema poll logged what the schema ask
+// met, and the reads' failures went nowhere: a connected platform whose schema answered while every read
+// timed out, redirected or was refused looked well in the log and /healthz. And an error of its answer
+// without one of SPEC §8's codes was logged as this gateway's own "unexpected error" (`GraphQLError`, no
+// platform named), at level error, once a minute. Now each kind of read failure is a warning naming the
+// platform and the reason, at most once a minute per platform and kind; the caller's answer is as before.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestGateway } from './helpers/gateway.ts';
+import { startLevelsProvince } from './helpers/stand-in-province.ts';
+
+const SDL = 'type Query { housing: Housing } type Housing { permits: Int }';
+
+/** What the stand-in city does with a namespace read now. */
+let mode: 'codeless' | 'hang' | 'redirect' | 'refuse' = 'codeless';
+
+const logLines: Record<string, unknown>[] = [];
+const logger = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { logLines.push(JSON.parse(String(chunk))); done(); } }));
+const unexpected: unknown[] = [];
+
+let work: string;
+let city: Server;
+let url: string;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  city = createServer((req, res) => {
+    if (req.url?.startsWith('/.well-known/govgraph/schema')) {
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ region: '610100', name: 'City', version: 'v1', sdl: SDL }));
+    }
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      const alias = /^ {2}(\w+): /m.exec(JSON.parse(text).query)![1];
+      const json = (status: number, body: unknown, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+      if (mode === 'hang') return;
+      if (mode === 'redirect') return json(307, {}, { location: 'http://10.9.9.9:4000/graphql' });
+      if (mode === 'refuse') return json(503, { errors: [{ message: 'Down for maintenance.' }] });
+      json(200, { data: { __typename: 'Query', [alias]: null }, errors: [{ message: 'Their own words.', path: [alias], extensions: { code: 'THEIR_OWN_CODE' } }] });
+    });
+  });
+  await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(city.address() as { port: number }).port}`;
+  work = mkdtempSync(join(tmpdir(), 'govgraph-connected-read-log-'));
+  ({ gw } = await startLevelsProvince(work, [`  - { region: "610100", name: Test City Sharing Platform, url: "${url}", namespace: city, timeoutMs: 300 }`], {
+    connectedPollMs: 0, logger, log: (err) => unexpected.push(err),
+  }));
+}, 60_000);
+
+afterAll(async () => {
+  await gw?.close();
+  city.closeAllConnections();
+  city.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const read = () => gw.query('{ city { housing { permits } } me { department } }', { dept: '610000-MZ', purpose: 'land-survey' });
+const failures = () => logLines.filter((l) => l.msg === 'connected platform request failed');
+
+describe('a connected platform\'s failed namespace read in the log', () => {
+  it('an error without a known code: "Internal server error." for the caller, a warning naming the platform, not this gateway\'s unexpected error', async () => {
+    mode = 'codeless';
+    const res = await read();
+    expect(res.data).toEqual({ city: { housing: null }, me: { department: '610000-MZ' } });
+    expect(res.errors).toEqual([expect.objectContaining({ message: 'Internal server error.', path: ['city', 'housing'], extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+    await read();
+    expect(unexpected).toEqual([]);
+    expect(failures()).toEqual([expect.objectContaining({
+      level: 40, event: 'connected-platform', platform: '610100', namespace: 'city',
+      reason: `${url} answered an error without one of SPEC §8's codes (THEIR_OWN_CODE: Their own words.); callers get "Internal server error." for it`,
+    })]);
+  });
+
+  it('no answer in time, a redirect, a refusal: each kind once a minute, naming the reason and, for a redirect, where it points', async () => {
+    const before = failures().length;
+    for (const m of ['hang', 'hang', 'redirect', 'redirect', 'refuse', 'refuse'] as const) {
+      mode = m;
+      const res = await read();
+      expect(res.data).toEqual({ city: null, me: { department: '610000-MZ' } });
+      expect(res.errors![0].extensions).toEqual({ code: 'PLATFORM_UNAVAILABLE', platform: '610100' });
+    }
+    expect(failures().slice(before).map((l) => l.reason)).toEqual([
+      'The connected platform Test City Sharing Platform (610100) is unavailable: no answer within 300 ms.',
+      `The connected platform Test City Sharing Platform (610100) is unavailable: ${url} answered with a redirect (HTTP 307) to http://10.9.9.9:4000/graphql, which this gateway does not follow: list the url the platform answers at.`,
+      'The connected platform Test City Sharing Platform (610100) is unavailable: it refused the request (HTTP 503): Down for maintenance.',
+    ]);
+    expect(unexpected).toEqual([]);
+  });
+});
