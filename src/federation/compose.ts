@@ -46,9 +46,13 @@ export function composeSchema(local: GraphQLSchema, federated: GraphQLSchema | n
   for (const [name, f] of Object.entries(fields)) added[name] = { ...f, type: isNonNullType(f.type) ? f.type.ofType : f.type };
   const query = new GraphQLObjectType({ ...own, fields: { ...own.fields, ...added } });
   const config = local.toConfig();
+  const roots = new Set<unknown>([federated!.getMutationType(), federated!.getSubscriptionType()].filter((t) => t));
   const types = [
     ...config.types.filter((t) => t.name !== own.name),
-    ...Object.values(federated!.getTypeMap()).filter((t) => t !== outer && !t.name.startsWith('__') && !isSpecifiedScalarType(t)),
+    // Not the stitched schema's other roots: a connected platform whose schema has a Mutation (or a
+    // Subscription) type made one named so here, which clashed with this platform's own, and every
+    // namespace was left out, blamed on this platform's catalogues. Only its Query is read (SPEC §12).
+    ...Object.values(federated!.getTypeMap()).filter((t) => t !== outer && !roots.has(t) && !t.name.startsWith('__') && !isSpecifiedScalarType(t)),
   ];
   return new GraphQLSchema({ ...config, query, types, extensions: { ...config.extensions, ...federated!.extensions } });
 }
