@@ -21,7 +21,7 @@ import { composeSchema } from './compose.ts';
 import { platformClient, TooManyValues, TransportError, type PlatformClient } from './http-client.ts';
 import { plannedProxyingResolver } from './delegation.ts';
 import { Namespace, PrefixTypes } from './transforms.ts';
-import { SchemaRebuilds } from './schema-rebuilds.ts';
+import { BuildBudget, SchemaRebuilds } from './schema-rebuilds.ts';
 import { theirError, theirLabel } from './their-text.ts';
 import { cancelledError, type Cancellation } from '../limits/cancel.ts';
 import { ConnectedPlatformError, KNOWN_CODES } from '../server/format-error.ts';
@@ -273,6 +273,13 @@ export class ConnectedPlatforms {
   private readonly valueBounds: ValueBounds;
   /** When each platform's namespace reads last logged a failure of each kind (readFailed). */
   private readonly readFailures = new Map<string, number>();
+  /**
+   * The build time of extendFor's view texts, per platform (BuildBudget). A platform answering each view
+   * ask with a text not seen before had each department's introspection hold this gateway's event loop
+   * for the build, 15 to 20 s at 1.5 MB, every caller waiting: the gateway's own schema was rate-bounded
+   * (rebuilds), the views were not.
+   */
+  private readonly viewBuilds: BuildBudget;
   /** Each platform's schema ask in flight (refreshOne). */
   private readonly asking = new Map<string, Promise<boolean>>();
 
@@ -289,10 +296,19 @@ export class ConnectedPlatforms {
       rebuildIntervalMs?: number;
       /** Texts built before, by `region|hash`, to take instead of building them again (extendFor's views share the gateway's). */
       built?: LRUCache<string, Built>;
+      /**
+       * The build time of view texts, shared by extendFor's views (BuildBudget): a text not built before
+       * is built only while the platform's budget lasts; until then the view lacks that namespace (made
+       * again once the platform has answered a poll since).
+       */
+      viewBuilds?: BuildBudget;
+      /** The burst of this gateway's BuildBudget for its views (VIEW_BUILD_BURST_MS). */
+      viewBuildBurstMs?: number;
     } = {},
   ) {
     this.viewTexts = options.built ?? new LRUCache({ max: VIEW_TEXTS_KEPT * Math.max(1, platform.connected.length) });
     this.rebuilds = new SchemaRebuilds(options.rebuildIntervalMs);
+    this.viewBuilds = new BuildBudget(options.viewBuildBurstMs);
     this.competent = departmentByCode(platform, platform.platform.competentDepartment)!;
     this.valueBounds = answerValueBounds(limitsOf(platform).maxCost);
     for (const c of platform.connected) {
@@ -359,7 +375,7 @@ export class ConnectedPlatforms {
     if (kept && !this.answeredSince(kept)) return kept.schema;
     const made: DepartmentView = { startedAt: Date.now(), lacking: [], schema: Promise.resolve(local) };
     made.schema = (async () => {
-      const view = new ConnectedPlatforms(this.platform, this.keys, { pollMs: 0, view: dept, built: this.viewTexts });
+      const view = new ConnectedPlatforms(this.platform, this.keys, { pollMs: 0, view: dept, built: this.viewTexts, viewBuilds: this.viewBuilds });
       try {
         await view.refresh();
       } finally {
@@ -475,6 +491,12 @@ export class ConnectedPlatforms {
     // introspection, by a gateway that asks; the gateway's own schema is rate-bounded below instead).
     const before = this.options.built?.get(`${c.region}|${hash}`);
     if (before) return this.take(c, doc, hash, before);
+    const viewBuilds = this.options.viewBuilds;
+    if (viewBuilds && !viewBuilds.due(c.region)) {
+      // Left out of this view (schemaVersion null: extendFor's view lacks it, and is made again later).
+      this.note(c, { reachable: true, pendingSchema: `${theirLabel(doc.version)}, to be built at ${viewBuilds.nextAt(c.region)} or later (the build time of a platform's views is bounded: a twentieth of the time, after a burst)` }, null);
+      return false;
+    }
     if (!this.rebuilds.due(c.region)) {
       const pendingSchema = `${theirLabel(doc.version)}, to be built at ${this.rebuilds.nextAt(c.region)} or later (a connected platform's schema is built at most once a minute, one slow to build less often)`;
       if (this.rebuilds.skip(c.region)) this.options.log?.('warn', 'connected platform schema changed again; built later', { platform: c.region, namespace: c.namespace, version: theirLabel(doc.version), at: this.rebuilds.nextAt(c.region) });
@@ -487,6 +509,7 @@ export class ConnectedPlatforms {
     // The first schema in effect (at the start, or when the platform first answers) starts no wait:
     // a publication there right after this gateway started shows at once. Failures always count.
     if (known || 'problem' in made) this.built(c, performance.now() - started);
+    viewBuilds?.built(c.region, performance.now() - started);
     return this.take(c, doc, hash, made);
   }
 

@@ -54,3 +54,42 @@ export class SchemaRebuilds {
     return skipped;
   }
 }
+
+/** The build time a platform's department views may spend at once (BuildBudget). */
+export const VIEW_BUILD_BURST_MS = 2000;
+
+/**
+ * The time a connected platform's department view texts may cost this gateway (extendFor in
+ * connected.ts): views are built on demand, one per distinct text, so a platform answering each view ask
+ * with a text not seen before had every department's introspection hold the event loop for the build
+ * (15 to 20 s for 1.5 MB of types). A bucket of build time per platform: a burst of VIEW_BUILD_BURST_MS
+ * (an honest platform's views build in tens of milliseconds, many departments' at once), refilled at a
+ * REBUILD_COST_FACTOR-th of the time passing; a build is made while the bucket is not empty, and what it
+ * took is taken out of it, so a 16 s build is followed by about 5 minutes without one.
+ */
+export class BuildBudget {
+  private readonly levels = new Map<string, { ms: number; at: number }>();
+
+  constructor(private readonly burstMs = VIEW_BUILD_BURST_MS) {}
+
+  private level(region: string, now: number): number {
+    const l = this.levels.get(region);
+    return l ? Math.min(this.burstMs, l.ms + (now - l.at) / REBUILD_COST_FACTOR) : this.burstMs;
+  }
+
+  /** Whether a text of the platform may be built now. */
+  due(region: string, now = Date.now()): boolean {
+    return this.level(region, now) > 0;
+  }
+
+  /** When the platform's next build may start, as an ISO time. */
+  nextAt(region: string, now = Date.now()): string {
+    const level = this.level(region, now);
+    return new Date(level > 0 ? now : now - level * REBUILD_COST_FACTOR).toISOString();
+  }
+
+  /** A build that took `tookMs`, ended now. */
+  built(region: string, tookMs: number, now = Date.now()): void {
+    this.levels.set(region, { ms: this.level(region, now) - tookMs, at: now });
+  }
+}
