@@ -174,15 +174,19 @@ export function registerServeCommand(program: Command): void {
       }
       const shutdownTimeoutMs = platform.server?.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
       let stopping = false;
+      // What the stop says is a log line like the drain's own (JSON, never a stack): a log collector reads
+      // every line after the start as JSON (docs/operations.md, Logs).
+      const stopLine = (level: number, fields: Record<string, unknown>, msg: string) =>
+        process.stderr.write(JSON.stringify({ level, time: Date.now(), service: 'govgraph', ...fields, msg }) + '\n');
       const stop = (signal: NodeJS.Signals) => {
         if (stopping) {
-          console.error(`govgraph: ${signal} again, stopping without finishing the drain`);
+          stopLine(40, { event: 'drain-abort', signal }, `${signal} again: stopping without finishing the drain`);
           process.exit(1);
         }
         stopping = true;
         // The drain closes what is left at the deadline; this is the backstop should anything hang.
         setTimeout(() => {
-          console.error(`govgraph: not stopped within shutdownTimeoutMs (${shutdownTimeoutMs} ms), exiting`);
+          stopLine(50, { event: 'drain-timeout', shutdownTimeoutMs }, 'not stopped within shutdownTimeoutMs, exiting');
           process.exit(1);
         }, shutdownTimeoutMs).unref();
         gateway
@@ -191,7 +195,7 @@ export function registerServeCommand(program: Command): void {
           .then(
             () => process.exit(0),
             (err) => {
-              console.error(err);
+              logError(err); // its kind and code, not console.error's stack
               process.exit(1);
             },
           );
