@@ -188,6 +188,21 @@ function passedOn(extensions: Record<string, unknown> | undefined): Record<strin
 }
 
 /**
+ * A connected platform's error as about that platform: `platform` is the field by which this gateway says
+ * which connected platform an error is about (PLATFORM_UNAVAILABLE), and a connected platform's answer
+ * holds none of another's (one hop), so one given is replaced by its own region, not passed on as said.
+ */
+function namedAs(c: ConnectedPlatform, extensions: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  return extensions && 'platform' in extensions ? { ...extensions, platform: c.region } : extensions;
+}
+
+/** Whether the operation asks `__typename` at its root (unaliased), as graphql-tools' delegation does. */
+function asksRootTypename(document: DocumentNode): boolean {
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return operation?.kind === Kind.OPERATION_DEFINITION && operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && !s.alias && s.name.value === '__typename');
+}
+
+/**
  * An error's `path` as GraphQL-over-HTTP writes it, a list of field names and list indices; anything else
  * is no path (the error is placed at the namespace). graphql-tools spreads the path it is given: a string
  * became a path of one element per character, 50 million of them from a 50 MB answer that counts as one
@@ -705,6 +720,13 @@ export class ConnectedPlatforms {
       this.options.log?.('warn', 'connected platform answer refused', { platform: c.region, namespace: c.namespace, reason: refused.forOperators });
       return { errors: [refused] };
     }
+    if (body.data && !('__typename' in body.data) && asksRootTypename(request.document)) {
+      // graphql-tools finds the namespace's fields by it: without it the namespace was null, silently.
+      note('unavailable', 1);
+      const refused = unavailable(c, of('answered without the __typename it was asked at its root: not a govgraph gateway\'s answer.'));
+      this.readFailed(c, 'not-govgraph', refused.forOperators);
+      return { errors: [refused] };
+    }
     note('answered', body.errors?.length ?? 0);
     const codeless = body.errors?.find((e) => !KNOWN_CODES.has(e.extensions?.code as string));
     if (codeless) this.readFailed(c, 'unknown-code', `${platformBase(c)} answered an error without one of SPEC §8's codes (${theirLabel(codeless.extensions?.code ?? 'no code')}: ${theirError(withoutStack(codeless.message))}); callers get "Internal server error." for it`);
@@ -714,7 +736,7 @@ export class ConnectedPlatforms {
     return {
       ...body,
       errors: body.errors?.map((e) => KNOWN_CODES.has(e.extensions?.code as string)
-        ? new GraphQLError(withoutStack(e.message), { path: responsePath(e.path), extensions: passedOn(e.extensions) })
+        ? new GraphQLError(withoutStack(e.message), { path: responsePath(e.path), extensions: namedAs(c, passedOn(e.extensions)) })
         : new GraphQLError('Internal server error.', { path: responsePath(e.path), extensions: { code: 'INTERNAL_SERVER_ERROR' }, originalError: new ConnectedPlatformError('Internal server error.') })),
     };
   }

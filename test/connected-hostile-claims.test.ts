@@ -1,0 +1,80 @@
+// A connected platform's answer that claims what it cannot: an error naming another platform in
+// `extensions.platform` (the field this gateway uses to say which connected platform an error is about),
+// and data without the `__typename` the delegated document asks at its root, which left the namespace null
+// with no error and no log line. The first is named as the platform that answered; the second is refused as
+// an answer of no govgraph gateway, PLATFORM_UNAVAILABLE with the reason, as other malformed answers are.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestGateway } from './helpers/gateway.ts';
+import { levelsCityEntry, startLevelsProvince } from './helpers/stand-in-province.ts';
+
+const SDL = 'type Query { housing: Permit } type Permit { id: String no: String }';
+
+/** How the stand-in city answers: with an error claiming another platform, or without its root's __typename. */
+let mode: 'claims-platform' | 'no-root-typename' | 'honest' = 'honest';
+
+let work: string;
+let city: Server;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  city = createServer((req, res) => {
+    if (req.url?.startsWith('/.well-known/govgraph/schema')) {
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ region: '610100', name: 'City', version: 'v1', sdl: SDL }));
+    }
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      const query = JSON.parse(text).query as string;
+      const data: Record<string, unknown> = mode === 'no-root-typename' ? {} : { __typename: 'Query' };
+      const aliases = [...query.matchAll(/^ {2}(\w+): housing/gm)].map(([, alias]) => alias);
+      for (const alias of aliases) data[alias] = { __typename: 'Permit', id: '1', no: mode === 'claims-platform' ? null : 'n' };
+      const errors = mode === 'claims-platform'
+        ? [{ message: 'Item no of resource 610100-ZJJ-01 is not shared with your department.', path: [aliases[0], 'no'], extensions: { code: 'NOT_SHARED', resource: '610100-ZJJ-01', item: 'no', platform: '610000' } }]
+        : undefined;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data, errors }));
+    });
+  });
+  await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
+  work = mkdtempSync(join(tmpdir(), 'govgraph-connected-claims-'));
+  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(`http://127.0.0.1:${(city.address() as { port: number }).port}`)], { connectedPollMs: 0 }));
+}, 60_000);
+
+afterAll(async () => {
+  await gw?.close();
+  city.closeAllConnections();
+  city.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const read = () => gw.query('{ city { housing { id no } } naturalResources { parcels { totalCount } } }', { dept: '610000-MZ', purpose: 'land-survey' });
+
+describe("a connected platform's answer claiming what it cannot", () => {
+  it('honest: the namespace answers', async () => {
+    mode = 'honest';
+    const res = await read();
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ city: { housing: { id: '1', no: 'n' } }, naturalResources: { parcels: { totalCount: 0 } } });
+  });
+
+  it("an error naming another platform is named as the platform that answered; its code, resource and item pass on", async () => {
+    mode = 'claims-platform';
+    const res = await read();
+    expect(res.data).toEqual({ city: { housing: { id: '1', no: null } }, naturalResources: { parcels: { totalCount: 0 } } });
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0].path).toEqual(['city', 'housing', 'no']);
+    expect(res.errors![0].extensions).toEqual({ code: 'NOT_SHARED', resource: '610100-ZJJ-01', item: 'no', platform: '610100' });
+  });
+
+  it('data without its root __typename: the namespace is PLATFORM_UNAVAILABLE with the reason, the rest answers', async () => {
+    mode = 'no-root-typename';
+    const res = await read();
+    expect(res.data).toEqual({ city: null, naturalResources: { parcels: { totalCount: 0 } } });
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0].extensions).toMatchObject({ code: 'PLATFORM_UNAVAILABLE', platform: '610100' });
+    expect(res.errors![0].path).toEqual(['city']);
+  });
+});
