@@ -24,7 +24,7 @@ import { Namespace, PrefixTypes } from './transforms.ts';
 import { BuildBudget, SchemaRebuilds } from './schema-rebuilds.ts';
 import { theirError, theirLabel } from './their-text.ts';
 import { cancelledError, type Cancellation } from '../limits/cancel.ts';
-import { ConnectedPlatformError, KNOWN_CODES } from '../server/format-error.ts';
+import { ConnectedPlatformError, KNOWN_CODES } from '../model/error-codes.ts';
 
 export const SCHEMA_PATH = '/.well-known/govgraph/schema';
 

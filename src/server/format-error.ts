@@ -4,15 +4,8 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { StoreUnavailableError } from '../store/port.ts';
 import { gaveUpError, tokenLimitError } from '../limits/document.ts';
+import { ConnectedPlatformError, KNOWN_CODES } from '../model/error-codes.ts';
 
-export const KNOWN_CODES: ReadonlySet<string> = new Set([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE',
-  'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED', 'BAD_USER_INPUT', 'CATALOGUE_INVALID', 'NOT_FOUND', 'CONFLICT',
-  'QUERY_TOO_COMPLEX', 'RATE_LIMITED', 'DOCUMENT_NOT_TRUSTED', 'STORE_UNAVAILABLE', 'AUDIT_UNAVAILABLE', 'PLATFORM_UNAVAILABLE',
-  'REQUEST_CANCELLED', // a query's read after its client left or its time limit answered (src/limits/cancel.ts)
-  // Apollo's own, for documents that do not parse or validate:
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND',
-]);
 
 const INTROSPECTION_OFF =
   'Introspection is turned off on this platform (server.introspection: false); the operator can give you the schema as your department sees it (govgraph schema print --dept CODE).';
@@ -24,16 +17,6 @@ const INTROSPECTION_OFF =
  */
 const SUGGESTION = / ?Did you mean [^?]*\?$/;
 
-/**
- * A connected platform's error without one of SPEC §8's codes (a bug there, or a platform sending codes of
- * its own): "Internal server error." as on that platform itself. Not this gateway's unexpected error: the
- * connected platforms' code logs it, naming the platform (src/federation/connected.ts). The original error
- * of the GraphQLError placed in the answer: graphql-tools, relocating an error under the namespace, keeps
- * its original error, not the error itself.
- */
-export class ConnectedPlatformError extends Error {
-  override readonly name = 'ConnectedPlatformError';
-}
 
 /** Whether `error` or an error it wraps (graphql-tools and graphql-jit wrap it again) is a ConnectedPlatformError. */
 function fromConnectedPlatform(error: unknown): boolean {
