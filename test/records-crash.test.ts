@@ -3,7 +3,7 @@
 // record of the file or none of them, and a re-import over existing records must show every record old
 // or every record new.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,4 +117,45 @@ describe('data import killed with SIGKILL', () => {
     // The test means something only if some imports were killed mid-way and left nothing.
     expect(outcomes.filter((o) => o.includes('killed, none')).length, outcomes.join('\n')).toBeGreaterThanOrEqual(2);
   }, 300_000);
+});
+
+// --skip-invalid writes its rejects as it reads. Killed midway, an import wrote no record; the rejects
+// file must then be the last finished import's, not one truncated and refilled with rejects of records
+// that were never imported (a run killed just after the file was opened left it empty).
+describe('data import --skip-invalid killed with SIGKILL', () => {
+  it('leaves the rejects file of the last import that ended as it was', async () => {
+    const file = join(dir, 'some-bad.jsonl');
+    const lines: string[] = [];
+    for (let i = 0; i < N; i++) lines.push(JSON.stringify({ caseNo: `R${String(i).padStart(6, '0')}`, householdSize: i % 500 === 7 ? 'many' : 3 }));
+    writeFileSync(file, lines.join('\n') + '\n');
+    const data = join(dir, 'skip');
+    cpSync(seeded, data, { recursive: true });
+    const rejects = join(dir, 'skip.rejects.jsonl');
+    const args = ['bin/govgraph.js', 'data', 'import', '--resource', resource.code, '--data', data, '--skip-invalid', '--rejects', rejects, file];
+    const run = (kill: boolean) => new Promise<{ code: number | null; killed: boolean }>((resolve) => {
+      const child = spawn(process.execPath, args, { stdio: 'ignore' });
+      let killed = false;
+      const before = existsSync(rejects) ? readFileSync(rejects, 'utf8') : null;
+      // Killed as soon as this run has begun writing rejects, wherever it writes them.
+      const poll = setInterval(() => {
+        if (!kill || killed) return;
+        const now = existsSync(rejects) ? readFileSync(rejects, 'utf8') : null;
+        if (now !== before || existsSync(`${rejects}.part`)) killed = child.kill('SIGKILL');
+      }, 2);
+      child.on('exit', (code) => {
+        clearInterval(poll);
+        resolve({ code, killed });
+      });
+    });
+    expect((await run(false)).code).toBe(3);
+    const finished = readFileSync(rejects, 'utf8');
+    expect(finished.trim().split('\n')).toHaveLength(N / 500);
+
+    expect((await run(true)).killed).toBe(true);
+    expect(readFileSync(rejects, 'utf8')).toBe(finished);
+
+    expect((await run(false)).code).toBe(3); // run again: the same rejects, nothing left beside them
+    expect(readFileSync(rejects, 'utf8')).toBe(finished);
+    expect(existsSync(`${rejects}.part`)).toBe(false);
+  }, 60_000);
 });

@@ -10,7 +10,7 @@
 // batch and the keys seen (to find a key that appears twice). With `skipInvalid`, the good rows are
 // written and the rejects go to a JSON Lines file with their line numbers and reasons.
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { collectionOf, type Resource } from '../model/catalogue.ts';
 import { fileFailure, unreadableFile, unwritableFile } from '../model/named-file.ts';
@@ -115,6 +115,11 @@ export async function importRecords(
   const rejectsPath = options.rejectsFile ?? defaultRejectsFile(file);
   const unwritable = skipInvalid ? unwritableFile(rejectsPath) : null;
   if (unwritable) throw new RecordFileError(`rejects file ${rejectsPath}: ${unwritable}`);
+  // The rejects are written beside the file they go to and take its name once the import has ended
+  // (committed, or refused: the rejects then list what was read): an import killed midway, or failing
+  // in the store, leaves the rejects file of the last import that ended as it was, not rejects of
+  // records that were never written (nor kept) in its place.
+  const partPath = `${rejectsPath}.part`;
   const fromText = recordFileFormat(file) === 'csv'; // CSV cells are text; JSON values carry their type
   let totalBytes: number;
   try {
@@ -195,7 +200,7 @@ export async function importRecords(
           summary.rejected++;
           note(problems);
           if (skipInvalid) {
-            rejects ??= createWriteStream(rejectsPath, { encoding: 'utf8' });
+            rejects ??= createWriteStream(partPath, { encoding: 'utf8' });
             await write(rejects, JSON.stringify({ line: r.line, problems, record: r.record ?? null }) + '\n');
           }
         } else if (row && (skipInvalid || summary.problemCount === 0)) {
@@ -217,6 +222,7 @@ export async function importRecords(
     }
   }
 
+  let ended = false;
   try {
     await ensureResourceIndexes(store, resource);
     const result = await store.upsertAll(collection, resource.key, batches());
@@ -224,14 +230,20 @@ export async function importRecords(
     summary.inserted = result.inserted;
     summary.updated = result.updated;
     summary.written = result.inserted + result.updated;
+    ended = true;
   } catch (err) {
     if (!(err instanceof Refused)) throw err;
-    summary.refused = true;
+    summary.refused = ended = true;
   } finally {
     if (rejects) {
       rejects.end();
       await once(rejects, 'finish');
-      summary.rejectsFile = rejectsPath;
+      if (ended) {
+        await rename(partPath, rejectsPath);
+        summary.rejectsFile = rejectsPath;
+      } else {
+        await rm(partPath, { force: true });
+      }
     }
     summary.elapsedMs = performance.now() - started;
   }
