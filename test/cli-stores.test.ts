@@ -20,6 +20,12 @@ const govgraph = (cwd: string, ...args: string[]) => runGovgraph(args, { cwd });
 /** The same, with `set` in its environment. */
 const govgraphWith = (set: Record<string, string>, cwd: string, ...args: string[]) => runGovgraph(args, { cwd, env: cliEnv(set) });
 
+// What `token` and `schema print` add when the demo platform was read for want of a named one: a developer
+// of another platform, run from another folder, saw only the demo's codes and no way to name their own file.
+const demoHint =
+  '. That is the demo platform, read because no platform file was named and there is no ./platform.yaml here: ' +
+  'name yours with --platform FILE (env GOVGRAPH_PLATFORM)\n';
+
 describe('a command run where there is no store', () => {
   const store = join(elsewhere, 'data', 'govgraph.sqlite');
   const said = `govgraph: platform ${DEMO_PLATFORM_FILE} (the demo platform: there is no ./platform.yaml here); store ${store}\n`;
@@ -54,7 +60,8 @@ describe('a command run where there is no store', () => {
       stdout: '',
       stderr:
         `govgraph: Department 430000-XX is not a department of the platform (${DEMO_PLATFORM_FILE}); its departments are: ` +
-        '430000-GA, 430000-SCJG, 430000-MZ, 430000-RST, 430000-ZRZYT, 430000-ZWB, 430100-MZ, 430100-SCJG, 430121-MZ, 430300-MZ\n',
+        '430000-GA, 430000-SCJG, 430000-MZ, 430000-RST, 430000-ZRZYT, 430000-ZWB, 430100-MZ, 430100-SCJG, 430121-MZ, 430300-MZ' +
+        demoHint,
     });
   });
 
@@ -66,9 +73,17 @@ describe('a command run where there is no store', () => {
       stdout: '',
       stderr:
         `govgraph: Department 420000-MZT is not a department of the platform (${DEMO_PLATFORM_FILE}); its departments are: ` +
-        '430000-GA, 430000-SCJG, 430000-MZ, 430000-RST, 430000-ZRZYT, 430000-ZWB, 430100-MZ, 430100-SCJG, 430121-MZ, 430300-MZ\n',
+        '430000-GA, 430000-SCJG, 430000-MZ, 430000-RST, 430000-ZRZYT, 430000-ZWB, 430100-MZ, 430100-SCJG, 430121-MZ, 430300-MZ' +
+        demoHint,
     });
     expect(existsSync(join(elsewhere, 'data'))).toBe(false);
+  });
+
+  it('a code the platform lacks gets no demo hint when the platform file was named (here the demo file itself, by GOVGRAPH_PLATFORM)', async () => {
+    const r = await govgraphWith({ GOVGRAPH_PLATFORM: DEMO_PLATFORM_FILE }, elsewhere, 'token', '--dept', '420000-MZT');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('its departments are: 430000-GA');
+    expect(r.stderr).not.toContain('--platform FILE');
   });
 
   it('names --data when the folder came from it; catalogue validate works without a store', async () => {

@@ -93,6 +93,17 @@ function platformSource(file: string): string {
   return file === DEMO_PLATFORM_FILE ? ' (the demo platform: there is no ./platform.yaml here)' : '';
 }
 
+/**
+ * The refusal of a `--dept` code the platform file lacks (`token`, `schema print`): the file's departments,
+ * and, when the file is the demo's because none was named and there is no ./platform.yaml here, how to
+ * name one's own: a developer of another platform would otherwise see only the demo's codes.
+ */
+export function unknownDepartmentMessage(code: string, file: string, platform: Platform): string {
+  const listed = `Department ${code} is not a department of the platform (${file}); its departments are: ${platform.departments.map((d) => d.code).join(', ')}`;
+  if (file !== DEMO_PLATFORM_FILE || setting('GOVGRAPH_PLATFORM') === file) return listed;
+  return `${listed}. That is the demo platform, read because no platform file was named and there is no ./platform.yaml here: name yours with --platform FILE (env GOVGRAPH_PLATFORM)`;
+}
+
 /** Where the embedded store of a data folder lives. */
 export function sqliteFile(dataDir: string): string {
   return join(resolve(dataDir), 'govgraph.sqlite');

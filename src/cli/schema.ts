@@ -4,7 +4,7 @@
 // platform's key); a platform that does not answer is left out with a note on stderr, as the gateway
 // leaves its namespace out until it answers. --no-connected prints this platform's own schema only.
 import type { Command } from 'commander';
-import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, unknownDepartmentMessage, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 interface PrintOptions extends CommonOptions {
   dept?: string;
@@ -21,9 +21,7 @@ export function registerSchemaCommands(program: Command): void {
       const platform = await loadCommandPlatform(opts.platform);
       const department = opts.dept === undefined ? undefined : platform.departments.find((d) => d.code === opts.dept);
       if (opts.dept !== undefined && !department) {
-        throw new UserError(
-          `Department ${opts.dept} is not a department of the platform (${opts.platform}); its departments are: ${platform.departments.map((d) => d.code).join(', ')}`,
-        );
+        throw new UserError(unknownDepartmentMessage(opts.dept, opts.platform, platform));
       }
       announce(opts, { platform: opts.platform, store: true });
       const store = await openCommandStore(opts);

@@ -5,7 +5,7 @@ import { ROLES, isRole, type Role } from '../identity/roles.ts';
 import { MAX_USER, characters, userNameFault } from '../model/input-bounds.ts';
 import { departmentByCode } from '../model/platform.ts';
 import { setting } from '../model/settings.ts';
-import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, unknownDepartmentMessage, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 export const DEFAULT_TTL = '8h';
 export const DEFAULT_USER = 'developer';
@@ -56,9 +56,7 @@ export function registerTokenCommand(program: Command): void {
     if (!departmentByCode(platform, opts.dept)) {
       // Named as schema print names it: run where there is no ./platform.yaml, the demo platform is read, and
       // its departments alone would not tell a developer of another platform why their code is refused.
-      throw new UserError(
-        `Department ${opts.dept} is not a department of the platform (${opts.platform}); its departments are: ${platform.departments.map((d) => d.code).join(', ')}`,
-      );
+      throw new UserError(unknownDepartmentMessage(opts.dept, opts.platform, platform));
     }
     const roles = commaList(opts.roles);
     const unknown = roles.filter((r) => !isRole(r));
