@@ -33,7 +33,7 @@
 // A projection returns every projected field, null when the document has none. Field names are
 // GraphQL names other than `_id` (MongoDB's), checked before they reach SQL.
 
-import { accessSync, constants, mkdirSync, statSync, statfsSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -505,9 +505,9 @@ function connect(file: string): Database.Database {
  * `mkdir -p`, one level at a time. Node's `mkdirSync(dir, { recursive: true })` never returns where
  * mkdir answers ENOENT under a parent that exists (a folder under /proc): `serve --data /proc/x` hung.
  */
-function makeFolder(dir: string): void {
+function makeFolder(dir: string, mode?: number): void {
   try {
-    mkdirSync(dir);
+    mkdirSync(dir, mode === undefined ? undefined : { mode });
     return;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -516,7 +516,7 @@ function makeFolder(dir: string): void {
   }
   makeFolder(path.dirname(dir)); // the parent was missing: make it, then this one once more
   try {
-    mkdirSync(dir);
+    mkdirSync(dir, mode === undefined ? undefined : { mode });
   } catch (error) {
     // Another process made it meanwhile.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw error;
@@ -565,7 +565,19 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
   const docs = cacheChars > 0 ? new DocCache(cacheChars) : undefined;
   let db: Database.Database;
   try {
-    makeFolder(dataDir);
+    // The store keeps the platform's secret (it signs tokens of any department and role, keys the
+    // audit log and cursors): a folder it makes is its owner's alone, and so is a store file it makes
+    // (SQLite gives the write-ahead log and shared memory the store file's mode). A folder or file
+    // that exists keeps the mode its operator gave it.
+    makeFolder(dataDir, 0o700);
+    if (!existsSync(file)) {
+      try {
+        closeSync(openSync(file, 'a', 0o600));
+      } catch {
+        // A folder this user cannot write, a read-only or full file system: SQLite's own refusal
+        // below says which (openFailureHint), as it did before this file was made first.
+      }
+    }
     db = connect(file);
     await whenUnlocked(`open ${file}`, lockWaitMs, () => {
       db.pragma('journal_mode = WAL');
