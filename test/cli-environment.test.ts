@@ -3,12 +3,13 @@
 // `http://:4000/graphql`), and `PORT=x` was reported as `--port x`, an option nobody had passed. A
 // value that is not one of its kind is refused in one line naming the variable.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkpointFileFromEnv } from '../src/audit/checkpoint.ts';
+import { checkpointsInDataFolder } from '../src/cli/serve.ts';
 import { envSecret } from '../src/identity/secret.ts';
 import { logLevel } from '../src/server/plugins/logging.ts';
 import { cliEnv, runGovgraph } from './helpers/cli.ts';
@@ -140,6 +141,24 @@ describe('settings from the environment', () => {
     expect(await govgraph({ GOVGRAPH_AUDIT_CHECKPOINTS: file }, 'serve', '--port', '0')).toEqual({
       code: 1, stdout: '', stderr: `govgraph: GOVGRAPH_AUDIT_CHECKPOINTS=${file}: cannot be made: there is no folder ${join(work, 'no-such-folder')}; name a file in a folder that exists and that this user may write\n`,
     });
+  });
+
+  // The checkpoint file anchors the store's audit log from outside it; named inside the data folder it was
+  // taken without a word, and whoever rewrites the store (or restores the folder) rewrote it along.
+  it('a checkpoint file in the data folder is refused at start, by any path to it', async () => {
+    const data = join(work, 'cp-data');
+    mkdirSync(data);
+    symlinkSync(data, join(work, 'cp-link'));
+    for (const file of [join(data, 'checkpoints.jsonl'), join(work, 'cp-data', 'sub', '..', 'checkpoints.jsonl'), join(work, 'cp-link', 'checkpoints.jsonl')]) {
+      const refused = await govgraph({ GOVGRAPH_AUDIT_CHECKPOINTS: file, GOVGRAPH_DATA_DIR: data }, 'serve', '--port', '0');
+      expect(refused).toEqual({
+        code: 1, stdout: '',
+        stderr: `govgraph: GOVGRAPH_AUDIT_CHECKPOINTS=${file}: lies in the data folder ${realpathSync(data)}, beside the store whose audit log it anchors: ` +
+          'whoever can rewrite the store rewrites it too, and a copy or restore of the folder takes it along; name a file outside the data folder (another disk, a log volume shipped elsewhere)\n',
+      });
+    }
+    expect(checkpointsInDataFolder(join(work, 'cp-data-2', 'checkpoints.jsonl'), data)).toBeNull(); // a folder whose name only starts so
+    expect(checkpointsInDataFolder(join(work, 'checkpoints.jsonl'), data)).toBeNull();
   });
 
   // A store that cannot be opened or reached is the operator's to fix: its reason in one line, exit 1.

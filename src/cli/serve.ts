@@ -1,6 +1,7 @@
 // govgraph serve: the gateway. With --demo, the demo platform is loaded into the data folder on first run.
 // SIGTERM and SIGINT drain (SPEC §15); a second signal during the drain stops at once.
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { DEMO_PLATFORM_FILE } from '../demo/paths.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type Platform } from '../model/platform.ts';
@@ -55,7 +56,7 @@ function parsePort(text: string, fromEnvironment: boolean): number {
  * GOVGRAPH_LOG_LEVEL, GOVGRAPH_JWT_SECRET, GOVGRAPH_JWKS_URL (with GOVGRAPH_JWT_ISSUER and GOVGRAPH_JWT_AUDIENCE) and GOVGRAPH_AUDIT_CHECKPOINTS, checked before
  * anything starts (pino and URL threw with a stack; a short secret signed and checked tokens).
  */
-async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined; provider: { issuer?: string; audience?: string } }> {
+async function checkedEnvironment(dataDir: string | null): Promise<{ jwksUrl: string | undefined; provider: { issuer?: string; audience?: string } }> {
   const { LOG_LEVELS, logLevel } = await import('../server/plugins/logging.ts');
   const level = logLevel();
   if (!LOG_LEVELS.includes(level)) throw new UserError(`GOVGRAPH_LOG_LEVEL=${level}: not a log level; use one of ${LOG_LEVELS.join(', ')}`);
@@ -86,6 +87,16 @@ async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined; prov
     const label = `${CHECKPOINT_FILE_ENV}=${checkpoints}`;
     const hint = 'name a file in a folder that exists and that this user may write';
     requireWritableFile(checkpoints, label, hint);
+    const folder = dataDir === null ? null : checkpointsInDataFolder(checkpoints, dataDir);
+    if (folder) {
+      // The file anchors the store's log from outside it: kept beside the store, it is rewritten by whoever
+      // rewrites the store, and a copy or restore of the folder takes it along (the restore's report of
+      // what was lost, docs/operations.md, then has nothing to compare with).
+      throw new UserError(
+        `${label}: lies in the data folder ${folder}, beside the store whose audit log it anchors: whoever can rewrite the store rewrites it too, ` +
+          'and a copy or restore of the folder takes it along; name a file outside the data folder (another disk, a log volume shipped elsewhere)',
+      );
+    }
     try {
       closeSync(openSync(checkpoints, 'a', 0o600));
     } catch (err) {
@@ -93,6 +104,21 @@ async function checkedEnvironment(): Promise<{ jwksUrl: string | undefined; prov
     }
   }
   return { jwksUrl, provider };
+}
+
+/** The data folder (as resolved, symbolic links followed where they exist) when `file` lies in it, else null. */
+export function checkpointsInDataFolder(file: string, dataDir: string): string | null {
+  const real = (p: string): string => {
+    const full = resolve(p);
+    try {
+      return realpathSync(full);
+    } catch {
+      const parent = dirname(full);
+      return parent === full ? full : join(real(parent), basename(full));
+    }
+  };
+  const folder = real(dataDir);
+  return real(file).startsWith(folder.endsWith(sep) ? folder : folder + sep) ? folder : null;
 }
 
 /**
@@ -119,7 +145,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (opts: ServeOptions, cmd: Command) => {
       const port = parsePort(opts.port, cmd.getOptionValueSource('port') === 'default' && setting('PORT') !== undefined);
       const host = opts.host; // never empty: an empty --host, which Node takes as every interface, is refused (options.ts)
-      const { jwksUrl, provider } = await checkedEnvironment();
+      const { jwksUrl, provider } = await checkedEnvironment(opts.mongodbUri ? null : opts.data);
       // --demo serves the demo platform unless the operator named a platform file (--platform or
       // GOVGRAPH_PLATFORM, which commander reports as the option's default): a ./platform.yaml found here is not a choice.
       const named = cmd.getOptionValueSource('platform') !== 'default' || setting('GOVGRAPH_PLATFORM') !== undefined;
