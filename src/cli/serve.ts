@@ -106,6 +106,23 @@ async function checkedEnvironment(dataDir: string | null): Promise<{ jwksUrl: st
   return { jwksUrl, provider };
 }
 
+/**
+ * Where this gateway's tokens come from, said when it starts on a platform of one's own: `govgraph token`
+ * run elsewhere reads ./platform.yaml (else the demo's) and ./data, whose secret this gateway refuses.
+ * The command names the platform file and store as resolved, and never a MongoDB URI (it may hold a password).
+ */
+export function tokenHint(platformFile: string, opts: Pick<CommonOptions, 'data' | 'mongodbUri'>, jwksUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const secretSet = setting('GOVGRAPH_JWT_SECRET', env) !== undefined;
+  if (jwksUrl !== undefined && !secretSet) return 'tokens: from your identity provider (GOVGRAPH_JWKS_URL)';
+  // Quoted for the shell when a path holds anything but letters, digits and ./_-@+=:, (a space, a quote).
+  const shell = (text: string) => (/^[\w./@+=:,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+  const store = opts.mongodbUri ? '--mongodb-uri "$MONGODB_URI"' : `--data ${shell(resolve(opts.data))}`;
+  return (
+    `tokens (in the govgraph folder${secretSet ? ', with the same GOVGRAPH_JWT_SECRET' : ''}): ` +
+    `npx govgraph token --dept CODE [--roles applicant,approver] --platform ${shell(resolve(platformFile))} ${store}`
+  );
+}
+
 /** The data folder (as resolved, symbolic links followed where they exist) when `file` lies in it, else null. */
 export function checkpointsInDataFolder(file: string, dataDir: string): string | null {
   const real = (p: string): string => {
@@ -191,6 +208,7 @@ export function registerServeCommand(program: Command): void {
       console.log(`  GraphiQL  ${gateway.url}/graphiql`);
       const checkpointFile = checkpointFileFromEnv();
       console.log(`  audit checkpoints every minute to the store${checkpointFile ? ` and ${checkpointFile}` : ` only (name a file outside it with ${CHECKPOINT_FILE_ENV})`}`);
+      if (!demoToken) console.log(`  ${tokenHint(platformFile, opts, jwksUrl)}`);
       if (demoToken) {
         console.log(`\nA demo token for the Provincial Department of Civil Affairs (${DEMO_DEPT}), valid 8 hours`);
         console.log('(GraphiQL opens with it in its headers):');

@@ -21,6 +21,8 @@ export interface ServedProcess {
   child: ChildProcess;
   port: number;
   exited: Promise<unknown>;
+  /** What it printed so far, standard output and error. */
+  output(): string;
 }
 
 export interface YunnanFolder {
@@ -68,7 +70,7 @@ export async function yunnanFolder(prefix: string): Promise<YunnanFolder> {
       }, 20);
       void exited.then((code) => (clearInterval(timer), reject(new Error(`serve exited ${String(code)}: ${out}`))));
     });
-    return { child, port, exited };
+    return { child, port, exited, output: () => out };
   }
 
   const read: YunnanFolder['read'] = (port, first) =>
