@@ -5,12 +5,11 @@
 // interfaces and unions under a namespace resolve without throwing: that field is an error, the rest of
 // the answer stands and the gateway keeps serving.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from './helpers/gateway.ts';
-import { levelsCityEntry, startLevelsProvince } from './helpers/stand-in-province.ts';
+import { levelsCityEntry, rootAliases, startLevelsProvince, startStandInCity } from './helpers/stand-in-province.ts';
 
 const SDL = 'type Query { housing: Thing } interface Thing { id: String } type Permit implements Thing { id: String no: String } type Other implements Thing { id: String }';
 
@@ -18,33 +17,22 @@ const SDL = 'type Query { housing: Thing } interface Thing { id: String } type P
 let typename: string | undefined;
 
 let work: string;
-let city: Server;
+let city: { url: string; close(): void };
 let gw: TestGateway;
 
 beforeAll(async () => {
-  city = createServer((req, res) => {
-    if (req.url?.startsWith('/.well-known/govgraph/schema')) {
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ region: '610100', name: 'City', version: 'v1', sdl: SDL }));
-    }
-    let text = '';
-    req.on('data', (chunk) => (text += chunk));
-    req.on('end', () => {
-      const query = JSON.parse(text).query as string;
-      const data: Record<string, unknown> = { __typename: 'Query' };
-      // The delegated document's root fields by alias.
-      for (const [, alias] of query.matchAll(/^ {2}(\w+): housing/gm)) data[alias] = { ...(typename === undefined ? {} : { __typename: typename }), id: '1', no: 'n' };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }));
-    });
+  city = await startStandInCity(SDL, (query) => {
+    const data: Record<string, unknown> = { __typename: 'Query' };
+    for (const alias of rootAliases(query, 'housing')) data[alias] = { ...(typename === undefined ? {} : { __typename: typename }), id: '1', no: 'n' };
+    return { body: { data } };
   });
-  await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-abstract-'));
-  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(`http://127.0.0.1:${(city.address() as { port: number }).port}`)], { connectedPollMs: 0 }));
+  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(city.url)], { connectedPollMs: 0 }));
 }, 60_000);
 
 afterAll(async () => {
   await gw?.close();
-  city.closeAllConnections();
-  city.close();
+  city?.close();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -4,12 +4,11 @@
 // with no error and no log line. The first is named as the platform that answered; the second is refused as
 // an answer of no govgraph gateway, PLATFORM_UNAVAILABLE with the reason, as other malformed answers are.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from './helpers/gateway.ts';
-import { levelsCityEntry, startLevelsProvince } from './helpers/stand-in-province.ts';
+import { levelsCityEntry, rootAliases, startLevelsProvince, startStandInCity } from './helpers/stand-in-province.ts';
 
 const SDL = 'type Query { housing: Permit } type Permit { id: String no: String }';
 
@@ -17,36 +16,26 @@ const SDL = 'type Query { housing: Permit } type Permit { id: String no: String 
 let mode: 'claims-platform' | 'no-root-typename' | 'honest' = 'honest';
 
 let work: string;
-let city: Server;
+let city: { url: string; close(): void };
 let gw: TestGateway;
 
 beforeAll(async () => {
-  city = createServer((req, res) => {
-    if (req.url?.startsWith('/.well-known/govgraph/schema')) {
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ region: '610100', name: 'City', version: 'v1', sdl: SDL }));
-    }
-    let text = '';
-    req.on('data', (chunk) => (text += chunk));
-    req.on('end', () => {
-      const query = JSON.parse(text).query as string;
-      const data: Record<string, unknown> = mode === 'no-root-typename' ? {} : { __typename: 'Query' };
-      const aliases = [...query.matchAll(/^ {2}(\w+): housing/gm)].map(([, alias]) => alias);
-      for (const alias of aliases) data[alias] = { __typename: 'Permit', id: '1', no: mode === 'claims-platform' ? null : 'n' };
-      const errors = mode === 'claims-platform'
-        ? [{ message: 'Item no of resource 610100-ZJJ-01 is not shared with your department.', path: [aliases[0], 'no'], extensions: { code: 'NOT_SHARED', resource: '610100-ZJJ-01', item: 'no', platform: '610000' } }]
-        : undefined;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data, errors }));
-    });
+  city = await startStandInCity(SDL, (query) => {
+    const data: Record<string, unknown> = mode === 'no-root-typename' ? {} : { __typename: 'Query' };
+    const aliases = rootAliases(query, 'housing');
+    for (const alias of aliases) data[alias] = { __typename: 'Permit', id: '1', no: mode === 'claims-platform' ? null : 'n' };
+    const errors = mode === 'claims-platform'
+      ? [{ message: 'Item no of resource 610100-ZJJ-01 is not shared with your department.', path: [aliases[0], 'no'], extensions: { code: 'NOT_SHARED', resource: '610100-ZJJ-01', item: 'no', platform: '610000' } }]
+      : undefined;
+    return { body: { data, errors } };
   });
-  await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-claims-'));
-  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(`http://127.0.0.1:${(city.address() as { port: number }).port}`)], { connectedPollMs: 0 }));
+  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(city.url)], { connectedPollMs: 0 }));
 }, 60_000);
 
 afterAll(async () => {
   await gw?.close();
-  city.closeAllConnections();
-  city.close();
+  city?.close();
   rmSync(work, { recursive: true, force: true });
 });
 

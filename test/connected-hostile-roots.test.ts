@@ -4,41 +4,31 @@
 // the schema, and the status blamed "a type of this platform's catalogues". Only a platform's Query is
 // read (SPEC §12): its other roots are not taken into this gateway's schema.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from './helpers/gateway.ts';
-import { levelsCityEntry, startLevelsProvince } from './helpers/stand-in-province.ts';
+import { levelsCityEntry, rootAliases, startLevelsProvince, startStandInCity } from './helpers/stand-in-province.ts';
 
 const SDL = 'type Query { housing: Housing } type Housing { permits: Int } type Mutation { drop: Int } type Subscription { ticks: Int }';
 
 let work: string;
-let city: Server;
+let city: { url: string; close(): void };
 let gw: TestGateway;
 
 beforeAll(async () => {
-  city = createServer((req, res) => {
-    if (req.url?.startsWith('/.well-known/govgraph/schema')) {
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ region: '610100', name: 'City', version: 'v1', sdl: SDL }));
-    }
-    let text = '';
-    req.on('data', (chunk) => (text += chunk));
-    req.on('end', () => {
-      const data: Record<string, unknown> = { __typename: 'Query' };
-      for (const [, alias] of (JSON.parse(text).query as string).matchAll(/^ {2}(\w+): housing/gm)) data[alias] = { permits: 7 };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }));
-    });
+  city = await startStandInCity(SDL, (query) => {
+    const data: Record<string, unknown> = { __typename: 'Query' };
+    for (const alias of rootAliases(query, 'housing')) data[alias] = { permits: 7 };
+    return { body: { data } };
   });
-  await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-roots-'));
-  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(`http://127.0.0.1:${(city.address() as { port: number }).port}`)], { connectedPollMs: 0 }));
+  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(city.url)], { connectedPollMs: 0 }));
 }, 60_000);
 
 afterAll(async () => {
   await gw?.close();
-  city.closeAllConnections();
-  city.close();
+  city?.close();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -5,14 +5,13 @@
 // platform named), at level error, once a minute. Now each kind of read failure is a warning naming the
 // platform and the reason, at most once a minute per platform and kind; the caller's answer is as before.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from './helpers/gateway.ts';
-import { startLevelsProvince } from './helpers/stand-in-province.ts';
+import { rootAliases, startLevelsProvince, startStandInCity } from './helpers/stand-in-province.ts';
 
 const SDL = 'type Query { housing: Housing } type Housing { permits: Int }';
 
@@ -24,28 +23,19 @@ const logger = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) {
 const unexpected: unknown[] = [];
 
 let work: string;
-let city: Server;
+let city: { url: string; close(): void };
 let url: string;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  city = createServer((req, res) => {
-    if (req.url?.startsWith('/.well-known/govgraph/schema')) {
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ region: '610100', name: 'City', version: 'v1', sdl: SDL }));
-    }
-    let text = '';
-    req.on('data', (chunk) => (text += chunk));
-    req.on('end', () => {
-      const alias = /^ {2}(\w+): /m.exec(JSON.parse(text).query)![1];
-      const json = (status: number, body: unknown, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
-      if (mode === 'hang') return;
-      if (mode === 'redirect') return json(307, {}, { location: 'http://10.9.9.9:4000/graphql' });
-      if (mode === 'refuse') return json(503, { errors: [{ message: 'Down for maintenance.' }] });
-      json(200, { data: { __typename: 'Query', [alias]: null }, errors: [{ message: 'Their own words.', path: [alias], extensions: { code: 'THEIR_OWN_CODE' } }] });
-    });
+  city = await startStandInCity(SDL, (query) => {
+    const [alias] = rootAliases(query, 'housing');
+    if (mode === 'hang') return undefined;
+    if (mode === 'redirect') return { status: 307, body: {}, headers: { location: 'http://10.9.9.9:4000/graphql' } };
+    if (mode === 'refuse') return { status: 503, body: { errors: [{ message: 'Down for maintenance.' }] } };
+    return { body: { data: { __typename: 'Query', [alias]: null }, errors: [{ message: 'Their own words.', path: [alias], extensions: { code: 'THEIR_OWN_CODE' } }] } };
   });
-  await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(city.address() as { port: number }).port}`;
+  url = city.url;
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-read-log-'));
   ({ gw } = await startLevelsProvince(work, [`  - { region: "610100", name: Test City Sharing Platform, url: "${url}", namespace: city, timeoutMs: 300 }`], {
     connectedPollMs: 0, logger, log: (err) => unexpected.push(err),
@@ -54,8 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw?.close();
-  city.closeAllConnections();
-  city.close();
+  city?.close();
   rmSync(work, { recursive: true, force: true });
 });
 

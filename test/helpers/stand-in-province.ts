@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GatewayOptions } from '../../src/server/app.ts';
@@ -40,3 +41,36 @@ export async function startLevelsProvince(
 /** The levels fixture's entry for its city (610100, namespace `city`), at `url`. */
 export const levelsCityEntry = (url: string): string =>
   `  - { region: "610100", name: Test City Sharing Platform, url: "${url}", namespace: city, timeoutMs: 3000 }`;
+
+/** What a stand-in city answers a namespace read with: a status and a JSON body (and headers); none: it never answers. */
+export type StandInAnswer = { status?: number; body: unknown; headers?: Record<string, string> } | undefined;
+
+/**
+ * A stand-in connected city on loopback (610100), for tests of what a connecting gateway makes of a
+ * connected platform's schema and answers: it serves `sdl` as its data schema and answers each namespace
+ * read with `answer(query)`, the delegated document's text.
+ */
+export async function startStandInCity(sdl: string, answer: (query: string) => StandInAnswer): Promise<{ url: string; close(): void }> {
+  const city = createServer((req, res) => {
+    if (req.url?.startsWith('/.well-known/govgraph/schema')) {
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ region: '610100', name: 'City', version: 'v1', sdl }));
+    }
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      const a = answer(JSON.parse(text).query as string);
+      if (a) res.writeHead(a.status ?? 200, { 'content-type': 'application/json', ...a.headers }).end(JSON.stringify(a.body));
+    });
+  });
+  await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(city.address() as { port: number }).port}`,
+    close() {
+      city.closeAllConnections();
+      city.close();
+    },
+  };
+}
+
+/** The aliases the delegated document gives root field `field` (graphql-tools aliases each, two spaces in). */
+export const rootAliases = (query: string, field: string): string[] => [...query.matchAll(new RegExp(`^ {2}(\\w+): ${field}\\b`, 'gm'))].map(([, alias]) => alias);
