@@ -4,37 +4,28 @@
 // no handler caught it: one request killed the connecting gateway (an unhandled rejection). Now the
 // interfaces and unions under a namespace resolve without throwing: that field is an error, the rest of
 // the answer stands and the gateway keeps serving.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from './helpers/gateway.ts';
-import { levelsCityEntry, rootAliases, startLevelsProvince, startStandInCity } from './helpers/stand-in-province.ts';
+import { rootAliases, startProvinceOfStandInCity } from './helpers/stand-in-province.ts';
 
 const SDL = 'type Query { housing: Thing } interface Thing { id: String } type Permit implements Thing { id: String no: String } type Other implements Thing { id: String }';
 
 /** The `__typename` the stand-in city gives the object under `housing` (none when undefined). */
 let typename: string | undefined;
 
-let work: string;
-let city: { url: string; close(): void };
+let stand: Awaited<ReturnType<typeof startProvinceOfStandInCity>>;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  city = await startStandInCity(SDL, (query) => {
+  stand = await startProvinceOfStandInCity(SDL, (query) => {
     const data: Record<string, unknown> = { __typename: 'Query' };
     for (const alias of rootAliases(query, 'housing')) data[alias] = { ...(typename === undefined ? {} : { __typename: typename }), id: '1', no: 'n' };
     return { body: { data } };
   });
-  work = mkdtempSync(join(tmpdir(), 'govgraph-connected-abstract-'));
-  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(city.url)], { connectedPollMs: 0 }));
+  ({ gw } = stand);
 }, 60_000);
 
-afterAll(async () => {
-  await gw?.close();
-  city?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => stand?.close());
 
 const read = () => gw.query('{ city { housing { id ... on City_Permit { no } } } naturalResources { parcels { totalCount } } }', { dept: '610000-MZ', purpose: 'land-survey' });
 

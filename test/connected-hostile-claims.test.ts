@@ -3,24 +3,20 @@
 // and data without the `__typename` the delegated document asks at its root, which left the namespace null
 // with no error and no log line. The first is named as the platform that answered; the second is refused as
 // an answer of no govgraph gateway, PLATFORM_UNAVAILABLE with the reason, as other malformed answers are.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from './helpers/gateway.ts';
-import { levelsCityEntry, rootAliases, startLevelsProvince, startStandInCity } from './helpers/stand-in-province.ts';
+import { rootAliases, startProvinceOfStandInCity } from './helpers/stand-in-province.ts';
 
 const SDL = 'type Query { housing: Permit } type Permit { id: String no: String }';
 
 /** How the stand-in city answers: with an error claiming another platform, or without its root's __typename. */
 let mode: 'claims-platform' | 'no-root-typename' | 'honest' = 'honest';
 
-let work: string;
-let city: { url: string; close(): void };
+let stand: Awaited<ReturnType<typeof startProvinceOfStandInCity>>;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  city = await startStandInCity(SDL, (query) => {
+  stand = await startProvinceOfStandInCity(SDL, (query) => {
     const data: Record<string, unknown> = mode === 'no-root-typename' ? {} : { __typename: 'Query' };
     const aliases = rootAliases(query, 'housing');
     for (const alias of aliases) data[alias] = { __typename: 'Permit', id: '1', no: mode === 'claims-platform' ? null : 'n' };
@@ -29,15 +25,10 @@ beforeAll(async () => {
       : undefined;
     return { body: { data, errors } };
   });
-  work = mkdtempSync(join(tmpdir(), 'govgraph-connected-claims-'));
-  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(city.url)], { connectedPollMs: 0 }));
+  ({ gw } = stand);
 }, 60_000);
 
-afterAll(async () => {
-  await gw?.close();
-  city?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => stand?.close());
 
 const read = () => gw.query('{ city { housing { id no } } naturalResources { parcels { totalCount } } }', { dept: '610000-MZ', purpose: 'land-survey' });
 

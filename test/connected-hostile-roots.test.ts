@@ -3,34 +3,25 @@
 // platform's own Mutation it clashed, so every namespace, of every connected platform, was left out of
 // the schema, and the status blamed "a type of this platform's catalogues". Only a platform's Query is
 // read (SPEC §12): its other roots are not taken into this gateway's schema.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from './helpers/gateway.ts';
-import { levelsCityEntry, rootAliases, startLevelsProvince, startStandInCity } from './helpers/stand-in-province.ts';
+import { rootAliases, startProvinceOfStandInCity } from './helpers/stand-in-province.ts';
 
 const SDL = 'type Query { housing: Housing } type Housing { permits: Int } type Mutation { drop: Int } type Subscription { ticks: Int }';
 
-let work: string;
-let city: { url: string; close(): void };
+let stand: Awaited<ReturnType<typeof startProvinceOfStandInCity>>;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  city = await startStandInCity(SDL, (query) => {
+  stand = await startProvinceOfStandInCity(SDL, (query) => {
     const data: Record<string, unknown> = { __typename: 'Query' };
     for (const alias of rootAliases(query, 'housing')) data[alias] = { permits: 7 };
     return { body: { data } };
   });
-  work = mkdtempSync(join(tmpdir(), 'govgraph-connected-roots-'));
-  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(city.url)], { connectedPollMs: 0 }));
+  ({ gw } = stand);
 }, 60_000);
 
-afterAll(async () => {
-  await gw?.close();
-  city?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => stand?.close());
 
 describe('a connected platform whose schema has a Mutation and a Subscription', () => {
   it('its namespace is served from its Query; its other roots are not taken, and nothing is left out', async () => {

@@ -4,14 +4,11 @@
 // without one of SPEC §8's codes was logged as this gateway's own "unexpected error" (`GraphQLError`, no
 // platform named), at level error, once a minute. Now each kind of read failure is a warning naming the
 // platform and the reason, at most once a minute per platform and kind; the caller's answer is as before.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from './helpers/gateway.ts';
-import { rootAliases, startLevelsProvince, startStandInCity } from './helpers/stand-in-province.ts';
+import { rootAliases, startProvinceOfStandInCity } from './helpers/stand-in-province.ts';
 
 const SDL = 'type Query { housing: Housing } type Housing { permits: Int }';
 
@@ -22,31 +19,23 @@ const logLines: Record<string, unknown>[] = [];
 const logger = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { logLines.push(JSON.parse(String(chunk))); done(); } }));
 const unexpected: unknown[] = [];
 
-let work: string;
-let city: { url: string; close(): void };
+let stand: Awaited<ReturnType<typeof startProvinceOfStandInCity>>;
 let url: string;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  city = await startStandInCity(SDL, (query) => {
+  stand = await startProvinceOfStandInCity(SDL, (query) => {
     const [alias] = rootAliases(query, 'housing');
     if (mode === 'hang') return undefined;
     if (mode === 'redirect') return { status: 307, body: {}, headers: { location: 'http://10.9.9.9:4000/graphql' } };
     if (mode === 'refuse') return { status: 503, body: { errors: [{ message: 'Down for maintenance.' }] } };
     return { body: { data: { __typename: 'Query', [alias]: null }, errors: [{ message: 'Their own words.', path: [alias], extensions: { code: 'THEIR_OWN_CODE' } }] } };
-  });
-  url = city.url;
-  work = mkdtempSync(join(tmpdir(), 'govgraph-connected-read-log-'));
-  ({ gw } = await startLevelsProvince(work, [`  - { region: "610100", name: Test City Sharing Platform, url: "${url}", namespace: city, timeoutMs: 300 }`], {
-    connectedPollMs: 0, logger, log: (err) => unexpected.push(err),
-  }));
+  }, { connectedPollMs: 0, logger, log: (err) => unexpected.push(err) },
+    (at) => `  - { region: "610100", name: Test City Sharing Platform, url: "${at}", namespace: city, timeoutMs: 300 }`);
+  ({ gw, url } = stand);
 }, 60_000);
 
-afterAll(async () => {
-  await gw?.close();
-  city?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => stand?.close());
 
 const read = () => gw.query('{ city { housing { permits } } me { department } }', { dept: '610000-MZ', purpose: 'land-survey' });
 const failures = () => logLines.filter((l) => l.msg === 'connected platform request failed');

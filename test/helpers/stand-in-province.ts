@@ -1,6 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { GatewayOptions } from '../../src/server/app.ts';
 import type { ConnectedPlatform, Department, Limits, Platform } from '../../src/model/platform.ts';
@@ -74,3 +75,27 @@ export async function startStandInCity(sdl: string, answer: (query: string) => S
 
 /** The aliases the delegated document gives root field `field` (graphql-tools aliases each, two spaces in). */
 export const rootAliases = (query: string, field: string): string[] => [...query.matchAll(new RegExp(`^ {2}(\\w+): ${field}\\b`, 'gm'))].map(([, alias]) => alias);
+
+/**
+ * The levels province (startLevelsProvince) listing a stand-in city (startStandInCity) at `entry(url)`
+ * (default levelsCityEntry), its files in a folder of its own; `close` stops both and removes the folder.
+ */
+export async function startProvinceOfStandInCity(
+  sdl: string,
+  answer: (query: string) => StandInAnswer,
+  gateway: Partial<GatewayOptions> = { connectedPollMs: 0 },
+  entry: (url: string) => string = levelsCityEntry,
+): Promise<{ gw: TestGateway; url: string; close(): Promise<void> }> {
+  const city = await startStandInCity(sdl, answer);
+  const work = mkdtempSync(join(tmpdir(), 'govgraph-stand-in-city-'));
+  const { gw } = await startLevelsProvince(work, [entry(city.url)], gateway);
+  return {
+    gw,
+    url: city.url,
+    async close() {
+      await gw.close();
+      city.close();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
