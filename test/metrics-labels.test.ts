@@ -30,7 +30,7 @@ beforeAll(async () => {
       }
       const resource = answered % 2 ? `520100-ZJ-${answered}` : `${answered}-${'x'.repeat(300)}`;
       answered++;
-      res.end(JSON.stringify({ data: { housing: { permits: null } }, errors: [{ message: 'no', path: ['housing', 'permits'], extensions: { code: 'NOT_SHARED', resource } }] }));
+      res.end(JSON.stringify({ data: { __typename: 'Query', housing: { permits: null } }, errors: [{ message: 'no', path: ['housing', 'permits'], extensions: { code: 'NOT_SHARED', resource } }] }));
     });
   });
   await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
