@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeCheckpoint } from '../src/audit/checkpoint.ts';
 import { AUDIT_COLLECTION, type NewAuditEntry } from '../src/audit/entry.ts';
-import { appendAudit } from '../src/audit/log.ts';
+import { appendAudit, auditTail } from '../src/audit/log.ts';
 import { verifyAuditChain } from '../src/audit/verify.ts';
 import { eq } from '../src/store/port.ts';
 import { openSqliteStore, SQLITE_FILE } from '../src/store/sqlite.ts';
@@ -84,6 +84,18 @@ describe('each tamper is named at the first broken entry', () => {
   it('a seq that is not a whole number is said as such, not as "entries #10 to #9.5 are missing"', async () => {
     tamper((db, doc) => { const r = doc(10); put(db, r.id, r.doc.replace('"seq":10', '"seq":10.5')); });
     expect(await verdict()).toBe('#10.5: seq 10.5 is not a whole number (the entry was altered)');
+  });
+  it('the newest seq written as a string ("10"), which hides the entry from every view and the writers, is named', async () => {
+    tamper((db, doc) => { const r = doc(10); put(db, r.id, r.doc.replace('"seq":10', '"seq":"10"')); });
+    const store = await openSqliteStore(data);
+    try {
+      // What the attack does: SQLite sorts the text after every number, so the views' span and the tail
+      // pass it over (the next entry would take seq 10 again), while Number("10") hashed as before.
+      expect(await auditTail(store)).toEqual({ seq: 9, hash: expect.any(String) });
+    } finally {
+      await store.close();
+    }
+    expect(await verdict()).toBe('#10: seq "10" is not a whole number (the entry was altered)');
   });
 });
 
