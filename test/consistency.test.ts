@@ -48,6 +48,13 @@ describe('the pairs to compare', () => {
     const noKey = { ...household, items: household.items.map((i) => (i.name === 'idNumber' ? { ...i, element: undefined } : i)) };
     expect(consistencyPairs([allowance, noKey])).toEqual([]); // no shared key element
   });
+  it('takes the element asked for in another case as the element (written one way on the platform), not as none', () => {
+    // `de-0002` answered no pair: read as "nothing to compare", while DE-0002's records differ.
+    const asked = (e: string) => consistencyPairs([allowance, household], e).map((p) => [p.element, p.left.code, p.right.code]);
+    expect(asked('de-0002')).toEqual(asked('DE-0002'));
+    expect(asked('de-0002')).toEqual([['DE-0002', '430000-GA-00001', '430000-MZ-00001']]);
+    expect(asked('de-0001')).toEqual([]); // the key element still is not compared with itself
+  });
 });
 
 describe('consistencyReport', () => {

@@ -74,6 +74,10 @@ const withElement = (r: Resource, element: string) => r.items.find((i) => i.elem
 
 /** The pairs to compare among the published resources, for one element or every element. */
 export function consistencyPairs(resources: readonly Resource[], element?: string): Candidate[] {
+  // The element asked for in any case: an element is written one way on the platform (a catalogue that
+  // writes it in another case is refused, catalogue/checks/items.ts), and `de-0002` answered no pair,
+  // which reads as nothing to compare.
+  const asked = element?.toLowerCase();
   const sorted = [...resources].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const out: Candidate[] = [];
   for (const [i, left] of sorted.entries()) {
@@ -83,7 +87,7 @@ export function consistencyPairs(resources: readonly Resource[], element?: strin
       const keyElement = keyElements.find((e) => withElement(left, e) && withElement(right, e));
       if (!keyElement) continue;
       const elements = [...new Set(left.items.flatMap((it) => (it.element ? [it.element] : [])))]
-        .filter((e) => e !== keyElement && (element === undefined || e === element) && withElement(right, e))
+        .filter((e) => e !== keyElement && (asked === undefined || e.toLowerCase() === asked) && withElement(right, e))
         .sort();
       for (const e of elements) {
         out.push({
