@@ -4,7 +4,7 @@
 // or the lost tail, against signed checkpoints kept in the store and in a file outside it.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -78,6 +78,23 @@ describe('a deleted tail', () => {
     const c = await writeCheckpoint(store, file);
     await appendEntries(4, 6);
     expect(await verifyAuditChain(store, undefined, { checkpointFile: file })).toEqual({ ok: true, entries: 6, checkpoint: { seq: 3, time: c.time } });
+  });
+});
+
+describe('a checkpoint file named but gone (removed, its volume not mounted)', () => {
+  it('is said at entry #0, not passed over as a check of the store alone (the gateway\'s verifyAuditChain)', async () => {
+    await appendEntries(1, 5);
+    await writeCheckpoint(store, file);
+    // The insider's deletion of the tail and the store's checkpoints, with the file out of the way.
+    await store.delete(AUDIT_COLLECTION, { kind: 'compare', field: 'seq', op: 'gte', value: 4 });
+    await store.delete(AUDIT_CHECKPOINTS, { kind: 'and', filters: [] });
+    rmSync(file);
+    const v = await verifyAuditChain(store, undefined, { checkpointFile: file });
+    expect(v.ok).toBe(false);
+    expect(v.firstBroken).toEqual({ seq: 0, reason: expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no such file`)) });
+    const folder = join(dir, 'a-folder');
+    mkdirSync(folder);
+    expect((await verifyAuditChain(store, undefined, { checkpointFile: folder })).firstBroken).toEqual({ seq: 0, reason: expect.stringContaining('cannot be read (EISDIR)') });
   });
 });
 

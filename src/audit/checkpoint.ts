@@ -8,7 +8,7 @@
 // deleting the newest entries (the tail), or rewriting entries and rehashing every later one, shows even
 // to someone who could rewrite the whole store. A checkpoint whose signature does not verify is itself
 // reported: it was altered or forged.
-import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { eq, StoreUnavailableError, type Store } from '../store/port.ts';
 import { setting } from '../model/settings.ts';
@@ -188,8 +188,20 @@ export async function readCheckpoints(store: Store, file: string | null): Promis
     found.push({ ...c, seq: wellFormed ? c.seq : -1, where, signed: wellFormed && signedBy(c, key) });
   };
   for (const row of await store.find(AUDIT_CHECKPOINTS, {})) add(row, STORE_CHECKPOINTS);
-  if (!file || !existsSync(file)) return { found, fileProblem: null };
-  const { checkpoints, problem } = readCheckpointFile(file);
+  if (!file) return { found, fileProblem: null };
+  // A file named but not there (removed, its volume not mounted) or not readable is said, not passed
+  // over: the gateway's verifyAuditChain (which takes GOVGRAPH_AUDIT_CHECKPOINTS as named) answered
+  // ok from the store alone, so a tail deleted with the store's checkpoints passed unseen. (The command
+  // refuses such a file before it verifies: cli/audit.ts.)
+  let lines: CheckpointFileLines;
+  try {
+    lines = readCheckpointFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const what = code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(err)})`;
+    return { found, fileProblem: `${file}: ${what}: the checkpoints outside the store were not checked; name the file the gateways append their checkpoints to` };
+  }
+  const { checkpoints, problem } = lines;
   for (const { line, raw } of checkpoints) add(raw, `${file} line ${line}`);
   return { found, fileProblem: problem };
 }
