@@ -44,6 +44,11 @@ export interface RequestContext {
   forwards?: ForwardNote[];
   /** The catalogues in effect when the request started, as the gateway holds them (never read per field). */
   published: readonly Catalogue[];
+  /**
+   * The file outside the store this gateway appends its audit checkpoints to (null: none), which
+   * verifyAuditChain reads; absent, GOVGRAPH_AUDIT_CHECKPOINTS.
+   */
+  checkpointFile?: string | null;
 }
 
 export interface ResourceRead {

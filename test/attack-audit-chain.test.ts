@@ -161,6 +161,31 @@ describe('the gateway and the command', () => {
     expect(last).toEqual({ seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/), time: expect.any(String), mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
+  it("a gateway's verifyAuditChain reads the file the gateway writes its checkpoints to, and says when there is none", async () => {
+    const gw = await startTestGateway({ gateway: { auditCheckpoints: { file, intervalMs: 60_000 } } });
+    try {
+      await gw.query(`{ adminService { electronicLicences(first: 1) { totalCount } } }`, { dept: '430000-RST', purpose: 'employment-services' });
+      await writeCheckpoint(gw.store, file); // as the gateway's next tick would: the read's entry anchored
+      // The insider deletes the newest entry with the store's checkpoints: only the file still names it.
+      const [tail] = await gw.store.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
+      await gw.store.delete(AUDIT_COLLECTION, eq('seq', tail.seq as number));
+      await gw.store.delete(AUDIT_CHECKPOINTS, { kind: 'and', filters: [] });
+      const v = await gw.query(`{ verifyAuditChain { ok storeOnly firstBroken { seq reason } } }`, { dept: '430000-ZWB', roles: ['supervisor'] });
+      expect(v.data!.verifyAuditChain).toEqual({
+        ok: false, storeOnly: false, firstBroken: { seq: tail.seq, reason: expect.stringContaining(`(${file} line `) },
+      });
+    } finally {
+      await gw.close();
+    }
+    const bare = await startTestGateway({ gateway: { auditCheckpoints: { file: null } } });
+    try {
+      const v = await bare.query(`{ verifyAuditChain { ok storeOnly } }`, { dept: '430000-ZWB', roles: ['supervisor'] });
+      expect(v.data!.verifyAuditChain).toEqual({ ok: true, storeOnly: true });
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('`govgraph audit verify` names the lost tail (exit 1) with --checkpoints, and the env names the file too', async () => {
     await appendEntries(1, 3);
     await writeCheckpoint(store, file);

@@ -135,7 +135,11 @@ const resolvers: Resolvers = {
         );
       }),
 
-    verifyAuditChain: (_p, _a, ctx) => verifyAuditChain(readStore(ctx), undefined, { checkpointFile: checkpointFileFromEnv() }),
+    // The file this gateway writes its checkpoints to; and whether there is none (the CLI's "store only").
+    verifyAuditChain: async (_p, _a, ctx) => {
+      const checkpointFile = ctx.checkpointFile === undefined ? checkpointFileFromEnv() : ctx.checkpointFile;
+      return { ...(await verifyAuditChain(readStore(ctx), undefined, { checkpointFile })), storeOnly: !checkpointFile };
+    },
 
     usage: (_p, args, ctx) =>
       translated(async () => {

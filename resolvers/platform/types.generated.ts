@@ -179,6 +179,12 @@ export type AuditVerification = {
   firstBroken?: Maybe<AuditBrokenEntry>;
   /** True when every entry and checkpoint checks. */
   ok: Scalars['Boolean']['output'];
+  /**
+   * True when the gateway names no checkpoint file outside the store (GOVGRAPH_AUDIT_CHECKPOINTS): the chain
+   * was checked against the store's checkpoints alone, which whoever can write the store deletes with the
+   * newest entries (or the whole log), so ok does not tell that nothing was deleted.
+   */
+  storeOnly: Scalars['Boolean']['output'];
 };
 
 /** How a version changes what the version in effect offers. */
@@ -1319,6 +1325,7 @@ export type AuditVerificationResolvers<ContextType = RequestContext, ParentType 
   entries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   firstBroken?: Resolver<Maybe<ResolversTypes['AuditBrokenEntry']>, ParentType, ContextType>;
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  storeOnly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type BreakingChangeResolvers = { REMOVED: 'removed', RENAMED: 'renamed', RETYPED: 'retyped', TIGHTENED: 'tightened' };

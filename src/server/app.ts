@@ -375,6 +375,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       return { ok: false, error, claimedForwarded };
     }
   };
+  // The file the checkpoints go to, and verifyAuditChain reads: one, so that a gateway given a file of its
+  // own (opts) is not checked against GOVGRAPH_AUDIT_CHECKPOINTS, or against the store alone.
+  const checkpointFile = opts.auditCheckpoints?.file === undefined ? checkpointFileFromEnv() : opts.auditCheckpoints.file;
   const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller): Promise<RequestContext> => {
     if (!caller.ok) {
       const err = caller.error;
@@ -454,6 +457,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       reads: new Map(),
       schema: holder,
       forwards: [],
+      checkpointFile,
       published: holder.catalogues,
     };
   };
@@ -696,7 +700,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   state = 'ready';
   const port = (httpServer.address() as AddressInfo).port;
   const checkpoints = startCheckpoints(store, {
-    file: opts.auditCheckpoints?.file === undefined ? checkpointFileFromEnv() : opts.auditCheckpoints.file,
+    file: checkpointFile,
     intervalMs: opts.auditCheckpoints?.intervalMs,
     log: opts.log,
   });
