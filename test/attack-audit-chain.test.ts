@@ -98,6 +98,33 @@ describe('a checkpoint file named but gone (removed, its volume not mounted)', (
   });
 });
 
+describe('a log keyed with GOVGRAPH_JWT_SECRET, verified without it exported', () => {
+  it('says the secret is missing, without making one in the store or calling the log forged', async () => {
+    const secret = 'a'.repeat(40);
+    const saved = process.env.GOVGRAPH_JWT_SECRET;
+    process.env.GOVGRAPH_JWT_SECRET = secret;
+    const data = join(dir, 'keyed');
+    try {
+      const keyed = await openSqliteStore(data);
+      for (let n = 1; n <= 3; n++) await appendAudit(keyed, entry(n));
+      await writeCheckpoint(keyed, null);
+      await keyed.close();
+    } finally {
+      if (saved === undefined) delete process.env.GOVGRAPH_JWT_SECRET;
+      else process.env.GOVGRAPH_JWT_SECRET = saved;
+    }
+    const again = await openSqliteStore(data);
+    try {
+      const v = await verifyAuditChain(again, undefined, { env: {} });
+      expect(v).toEqual({ ok: false, entries: 0, firstBroken: { seq: 0, reason: expect.stringMatching(/^the audit log cannot be checked: GOVGRAPH_JWT_SECRET is unset and the store keeps no platform secret/) } });
+      expect(await again.find('_settings', {})).toEqual([]); // no secret made by a check
+      expect(await verifyAuditChain(again, undefined, { env: { GOVGRAPH_JWT_SECRET: secret } })).toMatchObject({ ok: true, entries: 3 });
+    } finally {
+      await again.close();
+    }
+  });
+});
+
 describe('a rewritten chain', () => {
   it('edited and rehashed with the public algorithm (SHA-256, no key) is named at the edited entry', async () => {
     await appendEntries(1, 6);

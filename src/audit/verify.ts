@@ -37,7 +37,8 @@ import {
   type AuditEntry,
 } from './entry.ts';
 import { and, eq, or, type Filter, type Row, type Store, type Value } from '../store/port.ts';
-import { readCheckpoints, STORE_CHECKPOINTS, type FoundCheckpoint } from './checkpoint.ts';
+import { AUDIT_CHECKPOINTS, readCheckpoints, STORE_CHECKPOINTS, type FoundCheckpoint } from './checkpoint.ts';
+import { envSecret, hasStoredSecret } from '../identity/secret.ts';
 import { auditKey } from './key.ts';
 
 export const VERIFY_PAGE_SIZE = 500;
@@ -53,6 +54,8 @@ export interface AuditVerification {
 export interface VerifyOptions {
   /** The operator's checkpoint file (GOVGRAPH_AUDIT_CHECKPOINTS), read beside the store's checkpoints. */
   checkpointFile?: string | null;
+  /** Where GOVGRAPH_JWT_SECRET is read (process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -71,8 +74,27 @@ function forgedReason(forged: FoundCheckpoint, found: readonly FoundCheckpoint[]
   return `the checkpoint in ${forged.where} does not carry the platform's signature (it was altered or forged)`;
 }
 
+/**
+ * Why the log cannot be checked at all: GOVGRAPH_JWT_SECRET unset and no secret in the store, while the
+ * log or its checkpoints exist. The key was then GOVGRAPH_JWT_SECRET's (an operator who did not export the
+ * gateways' one), or the store's secret was deleted. Making a secret here (as the gateways do on a new
+ * store) wrote one into the store and answered "the checkpoint ... was altered or forged" at entry #1.
+ */
+const NO_SECRET =
+  'the audit log cannot be checked: GOVGRAPH_JWT_SECRET is unset and the store keeps no platform secret, so the log was keyed with ' +
+  'the GOVGRAPH_JWT_SECRET of the gateways (run audit verify with the same one exported), or the secret kept in the store was deleted ' +
+  '(then no entry verifies again)';
+
+async function keyless(store: Store, env: NodeJS.ProcessEnv): Promise<boolean> {
+  if (envSecret(env) || (await hasStoredSecret(store))) return false;
+  const [entry] = await store.find(AUDIT_COLLECTION, { projection: ['seq'], limit: 1 });
+  const [checkpoint] = await store.find(AUDIT_CHECKPOINTS, { projection: ['seq'], limit: 1 });
+  return entry !== undefined || checkpoint !== undefined;
+}
+
 export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE, opts: VerifyOptions = {}): Promise<AuditVerification> {
-  const key = await auditKey(store);
+  if (await keyless(store, opts.env ?? process.env)) return { ok: false, entries: 0, firstBroken: { seq: 0, reason: NO_SECRET } };
+  const key = await auditKey(store, opts.env);
   const { found, fileProblem } = await readCheckpoints(store, opts.checkpointFile ?? null);
   const forged = found.filter((c) => !c.signed).sort((a, b) => a.seq - b.seq)[0];
   const checkpoints = found.filter((c) => c.signed).sort((a, b) => a.seq - b.seq);

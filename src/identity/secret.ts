@@ -18,6 +18,11 @@ async function readSecret(store: Store): Promise<string | null> {
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
+/** Whether the store keeps a platform secret (none is made). */
+export async function hasStoredSecret(store: Store): Promise<boolean> {
+  return (await readSecret(store)) !== null;
+}
+
 /** The secret kept in the store, made (32 random bytes, base64url) when there is none yet. */
 export async function storedSecret(store: Store): Promise<Uint8Array> {
   // Read first: making the index is a write, and a secret already made must not wait for another
