@@ -3,12 +3,10 @@
 // (a keep-alive client then goes to another instance, as behind a load balancer); then new connections
 // are refused; no request the gateway accepted is lost or reset; idle keep-alive connections are closed;
 // one log line at the start of the drain and one at its end; exit 0.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
@@ -18,8 +16,8 @@ import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import { signToken } from '../src/identity/token.ts';
 import { storedSecret } from '../src/identity/secret.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { spawnServe } from './helpers/served.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-drain-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -77,24 +75,7 @@ it('drains under load: readiness 503 first, nothing accepted is lost or reset, t
   const token = await signToken(await storedSecret(store), { dept: '430000-GA', user: 'load', roles: [], ttl: '1h' });
   await store.close();
 
-  const child = spawn(process.execPath, [join(root, 'bin', 'govgraph.js'), 'serve', '--port', '0', '--data', join(dir, 'data'), '--platform', platformFile], {
-    env: { ...process.env, GOVGRAPH_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /GraphQL\s+http:\/\/127\.0\.0\.1:(\d+)\/graphql/.exec(out);
-      if (m) {
-        clearInterval(timer);
-        resolve(Number(m[1]));
-      }
-    }, 20);
-    void exited.then((code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
+  const { child, port, exited, output } = await spawnServe(['--data', join(dir, 'data'), '--platform', platformFile], { ...process.env, GOVGRAPH_LOG_LEVEL: 'info' });
 
   // Readiness, polled on new connections (a load balancer's probe).
   const readiness: { sent: number; at: number; status: number | string }[] = [];
@@ -162,7 +143,7 @@ it('drains under load: readiness 503 first, nothing accepted is lost or reset, t
   expect(readiness.some((r) => r.status === 503)).toBe(true);
   expect(readiness.filter((r) => r.at < signalled - 50).every((r) => r.status === 200)).toBe(true);
   expect(code).toBe(0);
-  const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const lines = output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
   const drainLines = lines.filter((l) => typeof l.event === 'string' && l.event.startsWith('drain'));
   expect(drainLines.map((l) => l.event)).toEqual(['drain-start', 'drain-end']);
   expect(drainLines[0]).toMatchObject({ drainDelayMs: DRAIN_DELAY_MS, shutdownTimeoutMs: 10_000 });

@@ -1,14 +1,13 @@
 // A real `govgraph serve` stopped by a second SIGTERM during its drain (SPEC §15: "a second signal stops at
 // once"): exit status 1, and what it says about it is a JSON log line like the drain's own (event
 // drain-abort), not a plain-text line on standard error that a log collector reading JSON would reject.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/store/sqlite.ts';
-import { GOVGRAPH_BIN } from './helpers/cli.ts';
+import { spawnServe } from './helpers/served.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-stop-log-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,30 +31,7 @@ it('a second SIGTERM during the drain exits 1 at once, saying so in a JSON log l
   const platformFile = join(dir, 'platform.yaml');
   writeFileSync(platformFile, PLATFORM);
   await (await openSqliteStore(join(dir, 'data'))).close();
-  const child = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--port', '0', '--data', join(dir, 'data'), '--platform', platformFile], {
-    env: { ...process.env, GOVGRAPH_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let afterSignal = '';
-  let signalled = false;
-  const take = (d: Buffer) => {
-    out += d;
-    if (signalled) afterSignal += d;
-  };
-  child.stdout.on('data', take);
-  child.stderr.on('data', take);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /GraphQL\s+http:\/\/127\.0\.0\.1:(\d+)\/graphql/.exec(out);
-      if (m) {
-        clearInterval(timer);
-        resolve(Number(m[1]));
-      }
-    }, 20);
-    void exited.then((code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
+  const { child, port, exited, output } = await spawnServe(['--data', join(dir, 'data'), '--platform', platformFile], { ...process.env, GOVGRAPH_LOG_LEVEL: 'info' });
   const ready = await new Promise<number>((resolve) =>
     http.get({ host: '127.0.0.1', port, path: '/readyz', agent: false }, (res) => {
       res.resume();
@@ -64,17 +40,18 @@ it('a second SIGTERM during the drain exits 1 at once, saying so in a JSON log l
   );
   expect(ready).toBe(200);
 
-  signalled = true;
+  const signalledAt = output().length;
+  const afterSignal = () => output().slice(signalledAt);
   child.kill('SIGTERM');
-  while (!afterSignal.includes('"drain-start"')) await new Promise((r) => setTimeout(r, 20));
+  while (!afterSignal().includes('"drain-start"')) await new Promise((r) => setTimeout(r, 20));
   const second = Date.now();
   child.kill('SIGTERM');
   expect(await exited).toBe(1);
   expect(Date.now() - second).toBeLessThan(2000); // at once, not after the 3 s drain delay
 
-  const lines = afterSignal.split('\n').filter((l) => l.trim() !== '');
+  const lines = afterSignal().split('\n').filter((l) => l.trim() !== '');
   for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
   const abort = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'drain-abort');
   expect(abort).toMatchObject({ level: 40, service: 'govgraph', signal: 'SIGTERM' });
-  expect(afterSignal).not.toMatch(/\n\s+at /); // no stack
+  expect(afterSignal()).not.toMatch(/\n\s+at /); // no stack
 }, 20_000);

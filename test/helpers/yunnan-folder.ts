@@ -1,7 +1,6 @@
 // A data folder on Yunnan's platform (test/fixtures/yunnan) for tests of real `govgraph serve` processes
 // killed or raced on one store: rates off (the load is one user's, far over the default bucket), the
 // police catalogue published with its residents, checkpoints written to a file beside it.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,17 +12,12 @@ import { publishedCatalogues } from '../../src/catalogue/repository.ts';
 import { storedSecret } from '../../src/identity/secret.ts';
 import { signToken } from '../../src/identity/token.ts';
 import { importRecords } from '../../src/records/import.ts';
-import { GOVGRAPH_BIN, cliEnv, withSqliteStore } from './cli.ts';
+import { cliEnv, withSqliteStore } from './cli.ts';
+import { spawnServe, type ServedProcess } from './served.ts';
+
+export type { ServedProcess };
 
 export const yunnanFixture = (name: string) => fileURLToPath(new URL(`../fixtures/yunnan/${name}`, import.meta.url));
-
-export interface ServedProcess {
-  child: ChildProcess;
-  port: number;
-  exited: Promise<unknown>;
-  /** What it printed so far, standard output and error. */
-  output(): string;
-}
 
 export interface YunnanFolder {
   dir: string;
@@ -57,21 +51,7 @@ export async function yunnanFolder(prefix: string): Promise<YunnanFolder> {
   const token = await signToken(secret, { dept: '530000-GAT', user: 'load', roles: [], ttl: '1h' });
   const env = cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: platformFile, GOVGRAPH_AUDIT_CHECKPOINTS: checkpoints });
 
-  async function serve(): Promise<ServedProcess> {
-    const child = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const m = /GraphQL\s+http:\/\/127\.0\.0\.1:(\d+)\/graphql/.exec(out);
-        if (m) (clearInterval(timer), resolve(Number(m[1])));
-      }, 20);
-      void exited.then((code) => (clearInterval(timer), reject(new Error(`serve exited ${String(code)}: ${out}`))));
-    });
-    return { child, port, exited, output: () => out };
-  }
+  const serve = (): Promise<ServedProcess> => spawnServe([], env);
 
   const read: YunnanFolder['read'] = (port, first) =>
     fetch(`http://127.0.0.1:${port}/graphql`, {

@@ -1,0 +1,30 @@
+// A real `govgraph serve` process for the tests that need one (a signal, a kill, a second process on the
+// folder): started on a port of its own choosing, its port read from the address it prints.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { GOVGRAPH_BIN } from './cli.ts';
+
+export interface ServedProcess {
+  child: ChildProcess;
+  port: number;
+  /** Its exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
+  /** What it printed so far, standard output and error. */
+  output(): string;
+}
+
+/** `govgraph serve --port 0 ...args` with `env`, once it prints its address; rejects if it exits first. */
+export async function spawnServe(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ServedProcess> {
+  const child = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /GraphQL\s+http:\/\/127\.0\.0\.1:(\d+)\/graphql/.exec(out);
+      if (m) (clearInterval(timer), resolve(Number(m[1])));
+    }, 20);
+    void exited.then((code) => (clearInterval(timer), reject(new Error(`serve exited ${String(code)}: ${out}`))));
+  });
+  return { child, port, exited, output: () => out };
+}
