@@ -210,7 +210,7 @@ describe('three levels of government on loopback', () => {
     const own = await withStore(levels.province, (s) => s.find('_audit', { sort: [{ field: 'seq', direction: 'asc' }] }));
     expect(own.map((e) => e.detail)).toContain('connected platforms: city (610100) answered with 1 error');
     // The chain with the via entries verifies under the city's own secret.
-    expect(await withStore(levels.city, (s) => verifyAuditChain(s))).toMatchObject({ ok: true });
+    expect(await withStore(levels.city, (s) => verifyAuditChain(s, undefined, { env: { GOVGRAPH_JWT_SECRET: levels.city.secret } }))).toMatchObject({ ok: true });
   });
 
   it('the city stopped: PLATFORM_UNAVAILABLE in its namespace, the rest answers; then it recovers', async () => {
