@@ -296,6 +296,9 @@ export async function otherOwner(versions: CatalogueVersions, id: string, compil
 export const takenIdMessage = (owner: CatalogueVersion): string =>
   claimedIdMessage({ id: owner.id, compiler: owner.catalogue.compiler, title: owner.catalogue.title });
 
+/** The refusal of an id whose holder the submitter may not see (drafts, or a claim not stored yet): the id as it wrote it. */
+export const unnamedTakenMessage = (id: string): string => `Catalogue id ${id} is already used by another department's catalogue; choose another id.`;
+
 /** Who holds a catalogue id: its spelling as first written, its department, the title it was claimed with. */
 export interface IdClaim {
   id: string;

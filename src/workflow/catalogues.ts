@@ -18,6 +18,7 @@ import {
   otherOwner,
   claimCatalogueId,
   claimedIdMessage,
+  unnamedTakenMessage,
   supersedeOlder,
   takenIdMessage,
   type CatalogueVersion,
@@ -170,7 +171,7 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     if (owner) {
       // Named only as the catalogues query would show it: another department's drafts (submitted, approved,
       // rejected) are its own and the competent department's to see, their compiler and title included.
-      throw conflict((await seesCatalogue(env, versions, actor, owner)) ? takenIdMessage(owner) : `Catalogue id ${id} is already used by another department's catalogue; choose another id.`);
+      throw conflict((await seesCatalogue(env, versions, actor, owner)) ? takenIdMessage(owner) : unnamedTakenMessage(id!));
     }
     // The versions of the catalogue, under its id as first written (`list` finds it in any case).
     const earlier = id !== null ? await versions.list(id) : [];
@@ -186,7 +187,7 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     const held = await claimCatalogueId(env.store, catalogue);
     if (held.compiler !== catalogue.compiler) {
       // Its versions are drafts or not stored yet (otherOwner found none): named as drafts are, above.
-      throw conflict(seesDrafts(env, actor.dept.code, held.compiler) ? claimedIdMessage(held) : `Catalogue id ${id ?? catalogue.id} is already used by another department's catalogue; choose another id.`);
+      throw conflict(seesDrafts(env, actor.dept.code, held.compiler) ? claimedIdMessage(held) : unnamedTakenMessage(id ?? catalogue.id));
     }
     if (!earlier.length && held.id !== catalogue.id) catalogue = { ...catalogue, id: held.id };
     const warnings = await submissionWarnings(env, catalogue, actor.dept.code, versions);
