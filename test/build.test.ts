@@ -25,3 +25,30 @@ describe('the compiled command', () => {
     expect(stdout).not.toMatch(/SPEC|§/);
   });
 });
+
+describe('npm run build', () => {
+  // Issue 2, point 1: `npm run build` type-checks everything (tests, bench, examples, codegen.ts), not only
+  // the sources it compiles to dist/ (tsconfig.build.json covers src and resolvers alone).
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> };
+  /** The commands a script runs, with `npm run X` steps expanded. */
+  const commands = (name: string): string[] =>
+    (pkg.scripts[name] ?? '').split('&&').map((s) => s.trim()).flatMap((step) => {
+      const nested = /^npm run (\S+)$/.exec(step);
+      return nested ? commands(nested[1]!) : [step];
+    });
+
+  it('type-checks every TypeScript file of the project with tsconfig.json, before it compiles', () => {
+    const steps = commands('build');
+    const check = steps.findIndex((s) => /^tsc -p tsconfig\.json --noEmit$/.test(s));
+    expect(check, `npm run build runs: ${steps.join(' && ')}`).toBeGreaterThanOrEqual(0);
+    expect(check).toBeLessThan(steps.findIndex((s) => s.includes('tsconfig.build.json')));
+    // tsconfig.json covers every top-level folder and file holding TypeScript.
+    const listed = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.json', '--listFilesOnly'], { cwd: root, encoding: 'utf8' });
+    expect(listed.status).toBe(0);
+    const checked = new Set(listed.stdout.split('\n').filter((f) => f.startsWith(root) && !f.includes('/node_modules/')).map((f) => f.slice(root.length).split('/')[0]));
+    const tracked = spawnSync('git', ['ls-files', '*.ts'], { cwd: root, encoding: 'utf8' });
+    const tops = new Set(tracked.stdout.split('\n').filter((f) => f && !f.endsWith('.d.ts')).map((f) => f.split('/')[0]!));
+    expect(tops.size).toBeGreaterThan(3);
+    for (const top of tops) expect(checked, `${top} is not type-checked by tsconfig.json`).toContain(top);
+  });
+});
