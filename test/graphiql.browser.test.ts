@@ -3,8 +3,10 @@
 // button and reads the result pane. Every request the browser makes is recorded: none may leave the
 // machine. Screenshots go to test/artifacts/.
 //
-// `startServer()` is the one place that knows which server is under test: the real gateway
-// (startGateway) over the demo platform in a temporary SQLite store, with a real token and purpose.
+// `startDemoServer()` and `startYunnanServer()` are the places that know which server is under test: the
+// real gateway (startGateway) in a temporary SQLite store, with a real token and purpose, over the demo
+// platform and over another province's (test/fixtures/yunnan: other codes, names, purposes and types),
+// so that nothing of the page depends on the demo's departments or catalogues. Every case runs on both.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +19,8 @@ import { graphiqlAssetsDir } from '../src/server/graphiql.ts';
 import { signToken } from '../src/identity/token.ts';
 import { startGateway } from '../src/server/app.ts';
 import { startTestGateway } from './helpers/gateway.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { importRecords } from '../src/records/import.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 const chromiumArgs = [
@@ -34,6 +38,10 @@ const artifacts = join(root, 'test', 'artifacts');
 
 /** A server under test and what the cases need to know about it. */
 interface ServerUnderTest {
+  /** Short name, for the screenshots' file names. */
+  name: string;
+  /** Texts of the welcome text in the query editor on a first visit (the platform's purpose codes). */
+  welcomeTexts: string[];
   /** Origin of the server, e.g. `http://127.0.0.1:4321`; GraphiQL is at `/graphiql`. */
   url: string;
   close(): Promise<void>;
@@ -62,7 +70,7 @@ interface ServerUnderTest {
 const demoDept = '430000-MZ';
 const demoPurpose = 'social-assistance';
 
-async function startServer(): Promise<ServerUnderTest> {
+async function startDemoServer(): Promise<ServerUnderTest> {
   const gw = await startTestGateway({ demo: true });
   const token = await gw.token(demoDept, ['applicant'], 'demo-developer');
   const forged = await signToken(new TextEncoder().encode('not the platform secret, 32 bytes!'), { dept: demoDept, user: 'demo-developer', roles: [], ttl: '1h' });
@@ -76,6 +84,8 @@ async function startServer(): Promise<ServerUnderTest> {
     graphiqlHeaders: { Authorization: `Bearer ${token}`, 'x-purpose': demoPurpose },
   });
   return {
+    name: 'demo',
+    welcomeTexts: ['social-assistance', 'administrative-licensing'],
     url: gw.gateway.url,
     close: async () => {
       await prefilled.close();
@@ -97,6 +107,53 @@ async function startServer(): Promise<ServerUnderTest> {
     ],
     // monthlyWage is not shared: 430000-MZ's view of the schema has no such field.
     hiddenText: 'Monthly wage (yuan)',
+    prefilled: { url: prefilled.url, close: () => prefilled.close() },
+  };
+}
+
+// ---- the real gateway over another province's platform (test/fixtures/yunnan) ----
+
+const yunnanFile = (name: string) => fileURLToPath(new URL(`./fixtures/yunnan/${name}`, import.meta.url));
+/** A county's civil affairs bureau of Kunming, for minimum living allowance reviews. */
+const yunnanDept = '530102-MZJ';
+const yunnanPurpose = 'minimum-living-allowance';
+
+async function startYunnanServer(): Promise<ServerUnderTest> {
+  const gw = await startTestGateway({
+    platformFile: yunnanFile('platform.yaml'),
+    catalogueFiles: [yunnanFile('police.yaml'), yunnanFile('agriculture.yaml')],
+  });
+  const coops = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources).find((r) => r.code === '530000-NYNCT-001')!;
+  await importRecords(gw.store, coops, yunnanFile('coops.jsonl'));
+  const token = await gw.token(yunnanDept, ['applicant'], 'kunming-developer');
+  const forged = await signToken(new TextEncoder().encode('not the platform secret, 32 bytes!'), { dept: yunnanDept, user: 'kunming-developer', roles: [], ttl: '1h' });
+  const dataQuery = '{ agriculture { cooperatives(first: 2) { nodes { creditCode name crop } } } }';
+  const direct = await gw.query(dataQuery, { token, purpose: yunnanPurpose });
+  const first = direct.data?.agriculture?.cooperatives?.nodes?.[0]?.name;
+  if (typeof first !== 'string' || direct.errors) throw new Error(`the Yunnan gateway answered ${JSON.stringify(direct)}`);
+  const prefilled = await startGateway({
+    platform: gw.platform, store: gw.store, port: 0, pollMs: 0,
+    graphiqlHeaders: { Authorization: `Bearer ${token}`, 'x-purpose': yunnanPurpose },
+  });
+  return {
+    name: 'yunnan',
+    welcomeTexts: ['minimum-living-allowance', 'plateau-agriculture', 'housing-fund'],
+    url: gw.gateway.url,
+    close: async () => {
+      await prefilled.close();
+      await gw.close();
+    },
+    goodHeaders: { Authorization: `Bearer ${token}`, 'x-purpose': yunnanPurpose },
+    badHeaders: { Authorization: `Bearer ${forged}`, 'x-purpose': yunnanPurpose },
+    dataQuery,
+    dataText: first,
+    // subsidy is shared on conditions, and only for plateau-agriculture: not for this purpose.
+    deniedQuery: '{ agriculture { cooperatives(first: 2) { nodes { name subsidy } } } }',
+    deniedCode: 'PURPOSE_OUT_OF_SCOPE',
+    docsType: 'Cooperative',
+    docsTexts: ['高原特色农业专业合作社 · provider 530000-NYNCT · unconditional · monthly', '统一社会信用代码', '合作社名称'],
+    // email is offered only for download, never through the API: not in any department's view of the schema.
+    hiddenText: 'email',
     prefilled: { url: prefilled.url, close: () => prefilled.close() },
   };
 }
@@ -170,7 +227,10 @@ test.runIf(chromiumMissing && inCI)('Chromium is installed in CI', () => {
   expect.fail(`${chromiumPath} is absent but CI=true: .ci/run installs it (apt-get install -y --no-install-recommends chromium)`);
 });
 
-describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped when it is absent outside CI)`, () => {
+describe.skipIf(chromiumMissing).each([
+  { platform: 'the demo platform', startServer: startDemoServer },
+  { platform: 'another province (Yunnan)', startServer: startYunnanServer },
+])(`GraphiQL in Chromium (${chromiumPath}; skipped when it is absent outside CI) on $platform`, ({ startServer }) => {
   let server: ServerUnderTest;
   let context: BrowserContext;
   let userDataDir: string;
@@ -212,6 +272,8 @@ describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped
     // The headers editor is visible and prefilled with the placeholders.
     expect(await editorText(page, headersEditor)).toContain('Bearer <paste a token from govgraph token>');
     expect(await editorText(page, headersEditor)).toContain('x-purpose');
+    // The welcome text in the query editor names this platform's purpose codes.
+    for (const text of server.welcomeTexts) expect(await editorText(page, queryEditor)).toContain(text);
 
     await fillEditor(page, headersEditor, JSON.stringify(server.goodHeaders));
     await fillEditor(page, queryEditor, server.dataQuery);
@@ -219,7 +281,7 @@ describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped
     const result = await runAndReadResult(page, server.dataText);
     expect(result).toContain('"data"');
     expect(result).not.toContain('"errors"');
-    await page.screenshot({ path: join(artifacts, 'graphiql-a-data.png') });
+    await page.screenshot({ path: join(artifacts, `graphiql-${server.name}-a-data.png`) });
 
     // With the token accepted, the schema loads and the documentation shows the catalogue's descriptions.
     await page.getByRole('button', { name: /documentation explorer/i }).click();
@@ -234,7 +296,7 @@ describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped
       for (let node: Element | null = el; node; node = node.parentElement) node.scrollTop = 0;
       for (const node of el.querySelectorAll('*')) if (node.scrollTop > 0) node.scrollTop = 0;
     });
-    await page.screenshot({ path: join(artifacts, 'graphiql-a-docs.png') });
+    await page.screenshot({ path: join(artifacts, `graphiql-${server.name}-a-docs.png`) });
 
     // The Monaco workers were loaded from the gateway too.
     expect(requests.some((url) => url.endsWith('/graphiql/assets/graphql.worker.js'))).toBe(true);
@@ -250,7 +312,7 @@ describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped
     const result = await runAndReadResult(page, server.deniedCode);
     expect(result).toContain('"errors"');
     expect(result).toContain('"data"');
-    await page.screenshot({ path: join(artifacts, 'graphiql-b-denied.png') });
+    await page.screenshot({ path: join(artifacts, `graphiql-${server.name}-b-denied.png`) });
     await page.close();
   });
 
@@ -259,7 +321,7 @@ describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped
     await openGraphiql(page, server.url);
     // The schema fetch with the placeholder headers fails visibly, not with a blank page.
     await expect.poll(() => editorText(page, resultPane), { timeout: 20_000 }).toContain('UNAUTHENTICATED');
-    await page.screenshot({ path: join(artifacts, 'graphiql-c-no-token.png') });
+    await page.screenshot({ path: join(artifacts, `graphiql-${server.name}-c-no-token.png`) });
 
     await fillEditor(page, headersEditor, JSON.stringify(server.badHeaders));
     await fillEditor(page, queryEditor, server.dataQuery);
@@ -271,7 +333,7 @@ describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped
     expect(JSON.stringify(await (await answer).json())).toContain('UNAUTHENTICATED');
     expect(result).toContain('"errors"');
     expect(result).not.toContain(server.dataText);
-    await page.screenshot({ path: join(artifacts, 'graphiql-c-unauthenticated.png') });
+    await page.screenshot({ path: join(artifacts, `graphiql-${server.name}-c-unauthenticated.png`) });
     await page.close();
   });
 
@@ -310,7 +372,7 @@ describe.skipIf(chromiumMissing)(`GraphiQL in Chromium (${chromiumPath}; skipped
     const docs = page.locator('.graphiql-doc-explorer');
     await docs.getByText(server.docsType, { exact: true }).first().click({ timeout: 20_000 });
     await expect.poll(() => docs.innerText(), { timeout: 20_000 }).toContain(server.docsTexts[0]);
-    await page.screenshot({ path: join(artifacts, 'graphiql-d-reloaded.png') });
+    await page.screenshot({ path: join(artifacts, `graphiql-${server.name}-d-reloaded.png`) });
     await page.close();
   });
 
