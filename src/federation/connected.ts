@@ -21,7 +21,7 @@ import { composeSchema } from './compose.ts';
 import { platformClient, TooManyValues, TransportError, type PlatformClient } from './http-client.ts';
 import { plannedProxyingResolver } from './delegation.ts';
 import { Namespace, PrefixTypes } from './transforms.ts';
-import { BuildBudget, SchemaRebuilds } from './schema-rebuilds.ts';
+import { BuildBudget, REBUILD_BURST, SchemaRebuilds } from './schema-rebuilds.ts';
 import { theirError, theirLabel } from './their-text.ts';
 import { cancelledError, type Cancellation } from '../limits/cancel.ts';
 import { ConnectedPlatformError, KNOWN_CODES } from '../model/error-codes.ts';
@@ -307,8 +307,10 @@ export class ConnectedPlatforms {
       log?: (level: 'warn' | 'info', message: string, fields: Record<string, unknown>) => void;
       /** Ask each platform for its schema as this department of ours sees it (`schema print --dept`), not its whole data schema. */
       view?: Department;
-      /** The least time between two builds of a platform's schema (REBUILD_INTERVAL_MS). */
+      /** The time in which a build is given back to a platform's bucket (REBUILD_INTERVAL_MS). */
       rebuildIntervalMs?: number;
+      /** The builds a platform's bucket holds (REBUILD_BURST). */
+      rebuildBurst?: number;
       /** Texts built before, by `region|hash`, to take instead of building them again (extendFor's views share the gateway's). */
       built?: LRUCache<string, Built>;
       /**
@@ -322,7 +324,7 @@ export class ConnectedPlatforms {
     } = {},
   ) {
     this.viewTexts = options.built ?? new LRUCache({ max: VIEW_TEXTS_KEPT * Math.max(1, platform.connected.length) });
-    this.rebuilds = new SchemaRebuilds(options.rebuildIntervalMs);
+    this.rebuilds = new SchemaRebuilds(options.rebuildIntervalMs, options.rebuildBurst);
     this.viewBuilds = new BuildBudget(options.viewBuildBurstMs);
     this.competent = departmentByCode(platform, platform.platform.competentDepartment)!;
     this.valueBounds = answerValueBounds(limitsOf(platform).maxCost);
@@ -513,7 +515,7 @@ export class ConnectedPlatforms {
       return false;
     }
     if (!this.rebuilds.due(c.region)) {
-      const pendingSchema = `${theirLabel(doc.version)}, to be built at ${this.rebuilds.nextAt(c.region)} or later (a connected platform's schema is built at most once a minute, one slow to build less often)`;
+      const pendingSchema = `${theirLabel(doc.version)}, to be built at ${this.rebuilds.nextAt(c.region)} or later (a connected platform's schema is built at each change up to ${REBUILD_BURST} in a row, then once a minute; one slow to build less often)`;
       if (this.rebuilds.skip(c.region)) this.options.log?.('warn', 'connected platform schema changed again; built later', { platform: c.region, namespace: c.namespace, version: theirLabel(doc.version), at: this.rebuilds.nextAt(c.region) });
       this.note(c, { reachable: true, pendingSchema }, null);
       return false;

@@ -1,25 +1,34 @@
 // How often a connected platform's schema is parsed and stitched here (SPEC §12). A listed platform
 // that serves a different schema at every poll (a new field, any text under MAX_SCHEMA_BYTES) would
 // have it parsed and stitched on the event loop every 3 s, about 15 s at 8 MiB: every caller of this
-// gateway waits meanwhile. A platform's first change after a quiet period is built at once (a
-// publication shows within the poll, as SPEC §12's 10 s ask); a change after that waits until the
-// platform's wait is over, the namespace answering from its last good schema meanwhile. Failed builds
-// count as builds: they cost the same. The first schema put in effect does not (ConnectedPlatforms):
-// a publication right after this gateway started shows at once too.
+// gateway waits meanwhile. So each platform has a bucket of builds: REBUILD_BURST of them at once, one
+// more each REBUILD_INTERVAL_MS. An honest platform's publications are built at the poll that sees them
+// (SPEC §12 asks for them within 10 s: a fixed minute between two builds showed the second of two
+// publications within a minute up to a minute late); a platform changing its schema at every poll has
+// its burst built, then one change a minute, the namespace answering from its last good schema
+// meanwhile. Failed builds count as builds: they cost the same. The first schema put in effect does not
+// (ConnectedPlatforms): a publication right after this gateway started shows at once too.
 
-/** The least time between two builds of a platform's schema. */
+/** The time in which one build is given back to a platform's bucket. */
 export const REBUILD_INTERVAL_MS = 60_000;
+
+/** The builds a platform's bucket holds: publications made in a row, each shown within the poll. */
+export const REBUILD_BURST = 5;
 
 /**
  * The wait after a build is also at least this many times what the build took: a schema that takes
- * 15 s to build holds the event loop at most a twentieth of the time (every 5 minutes), one of 50 ms
- * still every minute.
+ * 15 s to build holds the event loop at most a twentieth of the time (every 5 minutes), whatever is
+ * left in its bucket.
  */
 export const REBUILD_COST_FACTOR = 20;
 
 interface Wait {
-  /** When the next build may start (ms since the epoch). */
-  until: number;
+  /** Builds left in the bucket at `at` (a fraction: refilled continuously). */
+  builds: number;
+  /** When `builds` was counted (ms since the epoch). */
+  at: number;
+  /** No build before this time (ms since the epoch): REBUILD_COST_FACTOR times the last build. */
+  notBefore: number;
   /** Changes seen and not built since the last build. */
   skipped: number;
 }
@@ -27,11 +36,25 @@ interface Wait {
 export class SchemaRebuilds {
   private readonly waits = new Map<string, Wait>();
 
-  constructor(private readonly intervalMs = REBUILD_INTERVAL_MS) {}
+  constructor(
+    private readonly intervalMs = REBUILD_INTERVAL_MS,
+    private readonly burst = REBUILD_BURST,
+  ) {}
+
+  private level(wait: Wait, now: number): number {
+    return Math.min(this.burst, wait.builds + (now - wait.at) / this.intervalMs);
+  }
+
+  /** When the platform may build next (ms since the epoch). */
+  private dueAt(wait: Wait, now: number): number {
+    const refilled = this.level(wait, now) >= 1 ? now : wait.at + (1 - wait.builds) * this.intervalMs;
+    return Math.max(refilled, wait.notBefore);
+  }
 
   /** Whether a changed schema of the platform may be built now. */
   due(region: string, now = Date.now()): boolean {
-    return now >= (this.waits.get(region)?.until ?? 0);
+    const wait = this.waits.get(region);
+    return !wait || now >= this.dueAt(wait, now);
   }
 
   /** A change not built now; true for the first one since the last build (to log it once). */
@@ -42,15 +65,17 @@ export class SchemaRebuilds {
   }
 
   /** When the platform's next build may start, as an ISO time, or null when at once. */
-  nextAt(region: string): string | null {
-    const until = this.waits.get(region)?.until;
-    return until === undefined ? null : new Date(until).toISOString();
+  nextAt(region: string, now = Date.now()): string | null {
+    const wait = this.waits.get(region);
+    return wait === undefined ? null : new Date(Math.max(now, this.dueAt(wait, now))).toISOString();
   }
 
-  /** A build that took `tookMs`, ended now: starts the platform's wait; returns the changes it skipped. */
+  /** A build that took `tookMs`, ended now: takes one from the platform's bucket; returns the changes it skipped. */
   built(region: string, tookMs: number, now = Date.now()): number {
-    const skipped = this.waits.get(region)?.skipped ?? 0;
-    this.waits.set(region, { until: now + Math.max(this.intervalMs, REBUILD_COST_FACTOR * tookMs), skipped: 0 });
+    const wait = this.waits.get(region);
+    const skipped = wait?.skipped ?? 0;
+    const level = wait ? this.level(wait, now) : this.burst;
+    this.waits.set(region, { builds: level - 1, at: now, notBefore: now + REBUILD_COST_FACTOR * tookMs, skipped: 0 });
     return skipped;
   }
 }
