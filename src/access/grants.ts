@@ -173,13 +173,20 @@ export function grantProblems(
       const item = effective.get(name);
       if (!item) {
         problem(`items[${i}]`, `${resource.code} has no item ${JSON.stringify(name)}; its items are: ${[...effective.keys()].join(', ')}.`);
-      } else if (item.share.type === 'unconditional' && needsGrants(resource)) {
+        return;
+      }
+      // The item's own rows 1–3 (tightened to none, methods without api, a narrower scope) as well, first:
+      // an unconditional item outside the requester's own scope is not "read without a grant" by it.
+      if (requester && requester.code !== resource.provider && !closedWhole) {
+        const d = decide({ requester, purpose: purposes[0] ?? null, resource, item, grants: [], now });
+        if (!d.allowed && HARD_NO.has(d.code)) {
+          problem(`items[${i}]`, `${d.message} A grant cannot open it.`);
+          return;
+        }
+      }
+      if (item.share.type === 'unconditional' && needsGrants(resource)) {
         // A conditional item of an unconditional resource is granted; the others are read without one.
         problem(`items[${i}]`, `Item \`${name}\` of ${resource.code} (${resource.name}) is shared unconditionally: no grant is needed, read it within its scope of use.`);
-      } else if (requester && requester.code !== resource.provider && !closedWhole) {
-        // The item's own rows 1–3 (tightened to none, methods without api, a narrower scope) as well.
-        const d = decide({ requester, purpose: purposes[0] ?? null, resource, item, grants: [], now });
-        if (!d.allowed && HARD_NO.has(d.code)) problem(`items[${i}]`, `${d.message} A grant cannot open it.`);
       }
     });
   }
