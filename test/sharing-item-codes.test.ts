@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { grantProblems } from '../src/access/grants.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import type { Platform } from '../src/model/platform.ts';
+import type { WorkflowEnv } from '../src/workflow/actor.ts';
+import { requestProblems } from '../src/workflow/sharing.ts';
 
 const platform: Platform = {
   platform: { region: '620000', level: 'province', name: 'Gansu', competentDepartment: '620000-DSJ', holidays: [] },
@@ -53,6 +55,37 @@ const catalogues = [
 ] as unknown as Catalogue[];
 
 const NOW = new Date('2026-12-05T02:00:00Z');
+const env = { platform, now: NOW } as unknown as WorkflowEnv;
+const dept = (code: string) => platform.departments.find((d) => d.code === code)!;
+const ask = (requester: string, resource: typeof register, items: string[], purposes: string[]) =>
+  requestProblems(dept(requester), resource, { resource: resource.code, items, purposes, justification: 'checks' }, catalogues, env);
+
+describe('a request for an item its own share settings close to the requester', () => {
+  it('carries the code of the row that closes the item: NOT_SHARED, METHOD_NOT_API, OUT_OF_SCOPE', () => {
+    expect(ask('620100-MZJ', register, ['bornOn', 'remarks', 'fingerprintRef'], ['pension-review'])).toEqual([
+      { path: 'items[1]', code: 'NOT_SHARED', message: expect.stringMatching(/^Item `remarks` of 620000-GAT-00007 .*is not shared.* A grant cannot open it\.$/) },
+      { path: 'items[2]', code: 'METHOD_NOT_API', message: expect.stringMatching(/^Item `fingerprintRef` of 620000-GAT-00007 .* A grant cannot open it\.$/) },
+    ]);
+    expect(ask('620200-MZJ', register, ['bornOn', 'cityFile'], ['pension-review'])).toEqual([
+      { path: 'items[1]', code: 'OUT_OF_SCOPE', message: expect.stringMatching(/^Item `cityFile` of 620000-GAT-00007 .*department 620200-MZJ \(city\) is outside that scope\. A grant cannot open it\.$/) },
+    ]);
+  });
+
+  it('answers an unconditional item outside the requester scope with OUT_OF_SCOPE, not "no grant is needed"', () => {
+    const problems = ask('620200-MZJ', ledger, ['condNote', 'cityNote', 'provNote', 'entryNo'], ['tax-check']);
+    expect(problems).toEqual([
+      { path: 'items[1]', code: 'OUT_OF_SCOPE', message: expect.stringMatching(/^Item `cityNote` of 620000-DSJ-00001 .*shared only with departments 6201\*; department 620200-MZJ \(city\) is outside that scope\. A grant cannot open it\.$/) },
+      { path: 'items[2]', code: 'OUT_OF_SCOPE', message: expect.stringMatching(/^Item `provNote` of 620000-DSJ-00001 .*province level; department 620200-MZJ \(city\) is outside that scope\. A grant cannot open it\.$/) },
+      // Within its scope, an unconditional item is read without a grant: bad input, no access code.
+      { path: 'items[3]', message: 'Item `entryNo` of 620000-DSJ-00001 (Benefit ledger) is shared unconditionally: no grant is needed, read it within its scope of use.' },
+    ]);
+    // A department within the item's scope is still told it needs no grant.
+    expect(ask('620100-MZJ', ledger, ['condNote', 'cityNote'], ['tax-check'])).toEqual([
+      { path: 'items[1]', message: 'Item `cityNote` of 620000-DSJ-00001 (Benefit ledger) is shared unconditionally: no grant is needed, read it within its scope of use.' },
+    ]);
+  });
+
+});
 
 describe('a grant for an item its own share settings close to the requester', () => {
   it('is refused for the row that closes it, not as an unconditional item that needs no grant', () => {

@@ -8,7 +8,7 @@
 // every requested item must be readable for every requested purpose (`decide`).
 import { findPublishedResource, publishedCode } from './resource-info.ts';
 import { randomUUID } from 'node:crypto';
-import { decide } from '../access/decide.ts';
+import { decide, HARD_NO } from '../access/decide.ts';
 import { effectiveItems, needsGrants } from '../access/effective-share.ts';
 import {
   getGrant,
@@ -207,11 +207,21 @@ export function requestProblems(
   // A code the platform does not list is bad input, as in the x-purpose header and a demand, not a
   // purpose outside the resource's scope (which it would be for any resource that lists purposes).
   const vocabulary = new Set(env.platform.purposes.map((x) => x.code));
+  // An item that its own share settings close to the requester (`none`, no api, a narrower scope) carries
+  // that row's code too, as the items' checks below would give it.
+  const items = effectiveItems(resource);
+  const itemAt = (path: string) => {
+    const m = /^items\[(\d+)\]$/.exec(path);
+    return m ? items.get(input.items[Number(m[1])]!) ?? null : null;
+  };
   for (const p of grantProblems({ platform: env.platform, catalogues }, hypothetical, env.now)) {
     const purpose = p.path.startsWith('purposes[') ? purposeAt(p.path) : null;
-    const about = p.path === 'requester' || (purpose != null && vocabulary.has(purpose));
-    const d = about ? decide({ requester, purpose: purposeAt(p.path), resource, item: null, grants: [], now: env.now }) : null;
-    problems.push(d && !d.allowed && ACCESS_CODE_ORDER.includes(d.code as WorkflowCode) ? { ...p, code: d.code } : p);
+    const item = itemAt(p.path);
+    const about = p.path === 'requester' || (purpose != null && vocabulary.has(purpose)) || item !== null;
+    const d = about ? decide({ requester, purpose: purposeAt(p.path), resource, item, grants: [], now: env.now }) : null;
+    // On an item, only the rows a grant cannot lift: those are what grantProblems refused it for.
+    const coded = d && !d.allowed && ACCESS_CODE_ORDER.includes(d.code as WorkflowCode) && (item === null || HARD_NO.has(d.code));
+    problems.push(coded ? { ...p, code: d.code } : p);
   }
   if (problems.length) return problems;
   // ...and with it, every item must be readable for every purpose: what is left to deny is the items'
@@ -220,7 +230,6 @@ export function requestProblems(
     id: 'hypothetical', ...hypothetical, unmasked: [], from: env.now.toISOString(), until: null,
     revokedAt: null, revokedBy: null, createdAt: env.now.toISOString(), requestId: null,
   };
-  const items = effectiveItems(resource);
   input.items.forEach((name, i) => {
     const item = items.get(name)!;
     for (const purpose of input.purposes) {
