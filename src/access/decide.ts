@@ -5,6 +5,7 @@ import type { MaskName, Resource } from '../model/catalogue.ts';
 import type { Department } from '../model/platform.ts';
 import { effectiveItems, resourceShare, type EffectiveItem, type EffectiveShare } from './effective-share.ts';
 import { grantCovers, grantsHeld, type Grant } from './grant-model.ts';
+import { grantsInForce } from './item-since.ts';
 import { decideRows, divisionOf, grantsReach, grantsReachRows } from './row-scope.ts';
 
 export type AccessCode =
@@ -168,7 +169,7 @@ export const ACCESS_ROWS: readonly AccessRow[] = [
 ];
 
 function firstAnswer(q: AccessQuery): { row: number; decision: Decision } {
-  const c: Case = { ...q, grants: grantsHeld(q.requester, q.grants), share: q.item ? q.item.share : resourceShare(q.resource) };
+  const c: Case = { ...q, grants: grantsInForce(q.resource, grantsHeld(q.requester, q.grants)), share: q.item ? q.item.share : resourceShare(q.resource) };
   for (const row of ACCESS_ROWS) {
     const decision = row.decide(c);
     if (decision) return { row: row.row, decision };

@@ -13,6 +13,7 @@ import type { Resource } from '../model/catalogue.ts';
 import type { Department, Level } from '../model/platform.ts';
 import type { Filter } from '../store/port.ts';
 import { grantCovers, grantsHeld, type Grant } from './grant-model.ts';
+import { grantsInForce } from './item-since.ts';
 
 /** A division code with its trailing `00` pairs removed: 430000 → 43, 430100 → 4301, 430102 → 430102. */
 export function regionPrefix(code: string): string {
@@ -66,7 +67,7 @@ export function grantsReach(requester: Department, grants: readonly Grant[]): st
 export function decideRows(q: RowScopeQuery): RowScope | null {
   const rows = q.resource.share.scope?.rows;
   if (!rows || q.requester.code === q.resource.provider) return null;
-  const grants = grantsHeld(q.requester, q.grants);
+  const grants = grantsInForce(q.resource, grantsHeld(q.requester, q.grants));
   // An unconditional resource is read without grants: its rows are the region, even when grants exist for
   // its conditional items (a grant opens an item; it never narrows what the resource shows without one).
   const covering = q.purpose === null || q.resource.share.type === 'unconditional' ? [] : grants.filter((g) => grantCovers(g, {
@@ -92,7 +93,7 @@ export function decideFigureRows(q: RowScopeQuery): RowScope | null {
   if (!read || q.resource.share.type === 'unconditional') return read;
   const covers = (g: Grant, purpose: string) =>
     grantCovers(g, { requester: q.requester.code, resource: q.resource.code, item: null, purpose, now: q.now });
-  const grants = grantsHeld(q.requester, q.grants);
+  const grants = grantsInForce(q.resource, grantsHeld(q.requester, q.grants));
   if (q.purpose !== null && grants.some((g) => covers(g, q.purpose as string))) return read;
   const held = grants.filter((g) => g.purposes.some((p) => covers(g, p)));
   return held.length ? { item: read.item, prefixes: grantsReach(q.requester, held) } : read;

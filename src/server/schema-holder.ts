@@ -7,6 +7,7 @@
 // asked for while another runs (say a publish while a poll is reading the store) waits for it and then
 // reads the store again, and no refresh that read older versions can install after a newer one.
 import { createHash } from 'node:crypto';
+import { ItemHistory } from '../access/item-since.ts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
@@ -53,12 +54,15 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
   private prepared: { key: string; built: GatewaySchema } | null = null;
   /** Polled with the publications (grants, ...): called on every poll tick. */
   private readonly watchers: { poll(): Promise<unknown> }[] = [];
+  /** The publication history, for the times since which items have been in effect. */
+  private readonly history: ItemHistory;
 
   constructor(
     private readonly platform: Platform,
     private readonly store: Store,
     private readonly options: BuildOptions & { pollMs?: number; onError?: (err: unknown) => void; extension?: SchemaExtension; execute?: OperationExecutor } = {},
   ) {
+    this.history = new ItemHistory(store);
     // A connected platform's schema changed: serve the same build with the new namespaces.
     options.extension?.onChange(() => {
       if (this.current) this.install(this.current, this.signature);
@@ -139,6 +143,9 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
     // effect answers requests until this one is installed.
     const built = this.prepared?.key === key ? this.prepared.built : await buildGatewaySchemaInSteps(this.platform, catalogues, this.options);
     this.prepared = null;
+    // Each item's time in effect, on this build's resources, before any request decides on them: a grant
+    // from before an item's name came back does not cover it (src/access/item-since.ts).
+    await this.history.mark(built.catalogues);
     this.install(built, signature);
     return true;
   }

@@ -1,0 +1,135 @@
+// A grant is given for the items of a resource as they are published when it is given (SPEC §9: the
+// approver decides on the catalogue in effect). A later version may drop an item, or the resource, and a
+// version after it may bring the name back, for the same data or for other data (a `notes` item that was
+// remarks becomes criminal-record notes). The grants given before the name left are not grants for what
+// came back: the approver never decided on it, and the submission told the holders they lose it
+// (warnings.ts, BREAKS_GRANT "their holders lose it"). So each item of a published resource has the time
+// since which it has been in effect without a break (`since`): the publication of the oldest version of
+// its catalogue from which on every version published carried it, with no withdrawal in between. A grant
+// made before that time does not cover the item, in reads and unmasking (decide.ts) and in the rows it
+// reaches (row-scope.ts); a grant none of whose items is still covered is not held for the resource.
+//
+// The times are attached to the Resource objects of a build (the schema holder marks them before it
+// installs the build), so a request decides on the schema it runs on and its own times: the second
+// gateway on a store computes the same ones from the same history. Resources without times (a build no
+// holder installed, the workflow's own reads of the catalogues) keep every grant as it is.
+import { catalogueIdKey, type Catalogue, type Resource } from '../model/catalogue.ts';
+import { codeKey } from '../catalogue/codes.ts';
+import { CATALOGUE_VERSIONS } from '../catalogue/repository.ts';
+import { and, eq, type Store } from '../store/port.ts';
+import type { Grant } from './grant-model.ts';
+
+interface ItemTimes {
+  /** Item name → since when (ms) it has been in effect without a break. */
+  items: ReadonlyMap<string, number>;
+  /** The latest of them: a grant made at or after it is in force whole. */
+  latest: number;
+}
+
+const times = new WeakMap<Resource, ItemTimes>();
+
+/** Since when `item` of this resource (of a build) has been in effect without a break; undefined: not known. */
+export function itemSince(resource: Resource, item: string): number | undefined {
+  return times.get(resource)?.items.get(item);
+}
+
+/**
+ * The grants as they are in force for this resource: a grant for it made before an item it names came
+ * back (see above) no longer names that item (nor unmasks it); one naming none any more is left out.
+ * Grants for other resources are kept as they are.
+ */
+export function grantsInForce<G extends Grant>(resource: Resource, grants: readonly G[]): readonly G[] {
+  const t = times.get(resource);
+  if (!t || !grants.length) return grants;
+  let changed = false;
+  const out: G[] = [];
+  for (const g of grants) {
+    const made = Date.parse(g.createdAt);
+    if (g.resource !== resource.code || !(made < t.latest)) {
+      out.push(g);
+      continue;
+    }
+    const current = (name: string) => {
+      const since = t.items.get(name);
+      return since !== undefined && made >= since;
+    };
+    const items = g.items.filter(current);
+    changed = true;
+    if (items.length) out.push({ ...g, items, unmasked: g.unmasked.filter(current) });
+  }
+  return changed ? out : grants;
+}
+
+/** What one version published: resource code key → its item names. Versions never change their document. */
+type Carried = Map<string, Set<string>>;
+
+/**
+ * Reads the store's publication history and marks the resources of `catalogues` (the catalogues in
+ * effect, as a build holds them) with their items' times. Keeps what it parsed: a version's document
+ * never changes, so each refresh parses only the versions published since.
+ */
+export class ItemHistory {
+  private readonly carried = new Map<string, Carried>();
+
+  constructor(private readonly store: Store) {}
+
+  private async carriedBy(id: string, version: number): Promise<Carried | null> {
+    const key = `${id}@${version}`;
+    const known = this.carried.get(key);
+    if (known) return known;
+    const [row] = await this.store.find(CATALOGUE_VERSIONS, { filter: and(eq('id', id), eq('version', version)), projection: ['document'], limit: 1 });
+    if (!row) return null;
+    const doc = JSON.parse(String(row.document)) as Catalogue;
+    const c: Carried = new Map(doc.resources.map((r) => [codeKey(r.code), new Set(r.items.map((i) => i.name))]));
+    this.carried.set(key, c);
+    return c;
+  }
+
+  async mark(catalogues: readonly Catalogue[]): Promise<void> {
+    const heads = (await this.store.find(CATALOGUE_VERSIONS, {
+      filter: { kind: 'in', field: 'status', values: ['published', 'superseded', 'withdrawn'] },
+      projection: ['id', 'version', 'status', 'publishedAt'],
+    }))
+      // A version superseded by a newer publication that came first was never in effect: no publishedAt.
+      .filter((h) => h.publishedAt != null)
+      .map((h) => ({ id: String(h.id), version: Number(h.version), status: String(h.status), at: Date.parse(String(h.publishedAt)) }));
+    const byCatalogue = new Map<string, typeof heads>();
+    for (const h of heads) {
+      const k = catalogueIdKey(h.id);
+      let list = byCatalogue.get(k);
+      if (!list) byCatalogue.set(k, (list = []));
+      list.push(h);
+    }
+    for (const catalogue of catalogues) {
+      const versions = (byCatalogue.get(catalogueIdKey(catalogue.id)) ?? []).sort((a, b) => b.version - a.version);
+      const current = versions.findIndex((v) => v.status === 'published');
+      if (current < 0) continue;
+      // Each item's run back from the version in effect: it ends at a version that did not carry it, or at
+      // a withdrawal (nothing was in effect after it until the next publication).
+      const open = new Map<string, Map<string, number>>();
+      for (const r of catalogue.resources) open.set(codeKey(r.code), new Map(r.items.map((i) => [i.name, versions[current].at])));
+      const running = new Map([...open].map(([code, items]) => [code, new Set(items.keys())]));
+      for (let i = current + 1; i < versions.length; i++) {
+        const v = versions[i];
+        if (v.status === 'withdrawn') break;
+        const carried = await this.carriedBy(v.id, v.version);
+        if (!carried) break;
+        let any = false;
+        for (const [code, names] of running) {
+          const had = carried.get(code);
+          for (const name of [...names]) {
+            if (had?.has(name)) {
+              open.get(code)!.set(name, v.at);
+              any = true;
+            } else names.delete(name);
+          }
+        }
+        if (!any) break;
+      }
+      for (const r of catalogue.resources) {
+        const items = open.get(codeKey(r.code))!;
+        times.set(r, { items, latest: Math.max(...items.values()) });
+      }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+// Catalogue revisions and what was built on the old version (SPEC §5, §6, §9), on a platform of its own
+// (Gansu, 620000): a grant given for an item is not a grant for another item that a later version
+// publishes under the same name after a version dropped it, nor for a resource brought back after a
+// version dropped it; items kept across versions stay granted. Two gateways on one store decide alike.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addGrant } from '../src/access/grants.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { signToken } from '../src/identity/token.ts';
+import { startGateway, type Gateway } from '../src/server/app.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import type { Store } from '../src/store/port.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { eventually } from './helpers/eventually.ts';
+
+const PLATFORM = `platform:
+  region: "620000"
+  level: province
+  name: Gansu test platform
+  competentDepartment: "620000-SJJ"
+  holidays: []
+purposes:
+  - { code: relief, name: Relief }
+departments:
+  - { code: "620000-SJJ", name: Data Bureau, graphqlName: gsData, level: province, region: "620000" }
+  - { code: "620000-GAT", name: Police, graphqlName: gsPolice, level: province, region: "620000" }
+  - { code: "620100-MZJ", name: Lanzhou Civil Affairs, graphqlName: lzCivil, level: city, region: "620100" }
+connected: []
+`;
+
+const NOTES = '      - { name: notes, title: Notes, type: string, sensitivity: personal, mask: name }\n';
+const RECORD_NOTES = '      - { name: notes, title: Criminal record notes, type: string, sensitivity: personal, mask: partial }\n';
+const VEHICLES = `  - code: "620000-GAT-00002"
+    name: Vehicles
+    provider: "620000-GAT"
+    graphql: { type: GsVehicle, list: vehicles, byKey: vehicle }
+    key: plate
+    share: { type: conditional, conditions: Under a grant, basis: Regs, methods: [api], scope: { purposes: [relief] } }
+    items:
+      - { name: plate, title: Plate, type: string, required: true }
+      - { name: colour, title: Colour, type: string }
+`;
+const catalogue = (notes: string, vehicles: string) => `id: GS-GAT
+kind: departmental
+title: Gansu police catalogue
+compiler: "620000-GAT"
+resources:
+  - code: "620000-GAT-00001"
+    name: Residents
+    provider: "620000-GAT"
+    graphql: { type: GsResident, list: residents, byKey: resident }
+    key: idNumber
+    share:
+      type: conditional
+      conditions: Under a grant
+      basis: Regs
+      methods: [api]
+      scope: { purposes: [relief], rows: { item: division } }
+    items:
+      - { name: idNumber, title: ID, type: string, required: true }
+      - { name: division, title: Division, type: string }
+${notes}${vehicles}`;
+
+const RESIDENTS = '620000-GAT-00001';
+const VEHICLE_CODE = '620000-GAT-00002';
+const READ = '{ gsPolice { residents { nodes { idNumber notes } } } }';
+const READ_VEHICLES = '{ gsPolice { vehicles { nodes { plate colour } } } }';
+
+let work: string;
+let gw: TestGateway;
+let second: { store: Store; gateway: Gateway };
+
+async function publish(text: string): Promise<void> {
+  const as = (dept: string, roles: ('compiler' | 'auditor')[]) => ({ dept, roles });
+  const s = await gw.query('mutation($d: String!) { submitCatalogue(document: $d) { version { version } } }', { ...as('620000-GAT', ['compiler']), variables: { d: text } });
+  expect(s.errors).toBeUndefined();
+  const version = s.data!.submitCatalogue.version.version as number;
+  const r = await gw.query(`mutation { reviewCatalogue(id: "GS-GAT", version: ${version}, decision: APPROVE, comment: "ok") { status } }`, as('620000-SJJ', ['auditor']));
+  expect(r.errors).toBeUndefined();
+  const p = await gw.query(`mutation { publishCatalogue(id: "GS-GAT", version: ${version}) { status } }`, as('620000-GAT', ['compiler']));
+  expect(p.errors).toBeUndefined();
+}
+
+async function grant(resource: string, items: string[], unmasked: string[] = []) {
+  return addGrant(gw.store, { platform: gw.platform, catalogues: await publishedCatalogues(gw.store) }, {
+    requester: '620100-MZJ', resource, items, purposes: ['relief'], unmasked, createdBy: 'test',
+  });
+}
+
+/** The same read through the second gateway (its own store handle on the same folder, polling). */
+async function readOnSecond(document: string) {
+  const token = await signToken(second.gateway.secret, { dept: '620100-MZJ', user: 'tester', roles: [], ttl: '1h' });
+  const res = await fetch(`${second.gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'relief' },
+    body: JSON.stringify({ query: document }),
+  });
+  return (await res.json()) as { data?: any; errors?: { extensions: { code: string; item?: string } }[] };
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'govgraph-evolution-'));
+  writeFileSync(join(work, 'platform.yaml'), PLATFORM);
+  writeFileSync(join(work, 'v1.yaml'), catalogue(NOTES, VEHICLES));
+  gw = await startTestGateway({ platformFile: join(work, 'platform.yaml'), catalogueFiles: [join(work, 'v1.yaml')] });
+  await gw.store.upsert('r_620000_gat_00001', 'idNumber', [
+    { idNumber: 'P1', division: '620102', notes: 'remark one' },
+    { idNumber: 'P2', division: '620103', notes: 'remark two' },
+  ]);
+  await gw.store.upsert('r_620000_gat_00002', 'plate', [{ plate: 'A1', colour: 'red' }]);
+  const store = await openSqliteStore(gw.dataDir);
+  second = { store, gateway: await startGateway({ platform: gw.platform, store, port: 0, pollMs: 100 }) };
+}, 30_000);
+
+afterAll(async () => {
+  await second?.gateway.close();
+  await second?.store.close();
+  await gw?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('a grant and the versions after it', () => {
+  it('does not open an item published again under a name a version dropped, nor a resource brought back', async () => {
+    await grant(RESIDENTS, ['idNumber', 'division', 'notes'], ['notes']);
+    await grant(VEHICLE_CODE, ['plate', 'colour']);
+    const before = await gw.query(READ, { dept: '620100-MZJ', purpose: 'relief' });
+    expect(before.errors).toBeUndefined();
+    expect(before.data!.gsPolice.residents.nodes[0]).toEqual({ idNumber: 'P1', notes: 'remark one' });
+    expect((await gw.query(READ_VEHICLES, { dept: '620100-MZJ', purpose: 'relief' })).data!.gsPolice.vehicles.nodes).toEqual([{ plate: 'A1', colour: 'red' }]);
+
+    // Version 2 drops the item notes and the vehicles: the grants' holders lose them (BREAKS_GRANT says so).
+    await publish(catalogue('', ''));
+    // Version 3 publishes another item under the name notes (criminal-record notes, personal) and the vehicles again.
+    await publish(catalogue(RECORD_NOTES, VEHICLES));
+
+    for (const read of [(d: string) => gw.query(d, { dept: '620100-MZJ', purpose: 'relief' }), readOnSecond]) {
+      await eventually(async () => {
+        const after = await read(READ);
+        // The item kept (idNumber) is read as before; the new notes is not the granted one: not read, masked or not.
+        expect(after.data!.gsPolice.residents.nodes[0]).toEqual({ idNumber: 'P1', notes: null });
+        expect(after.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'GRANT_REQUIRED', item: 'notes' }) })]);
+        const vehicles = await read(READ_VEHICLES);
+        expect(vehicles.data!.gsPolice.vehicles).toBeNull();
+        expect(vehicles.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'GRANT_REQUIRED' }) })]);
+      }, 8000);
+    }
+
+    // A grant made for the item as published now covers it (masked: this one does not unmask it).
+    await grant(RESIDENTS, ['idNumber', 'notes']);
+    const granted = await gw.query(READ, { dept: '620100-MZJ', purpose: 'relief' });
+    expect(granted.errors).toBeUndefined();
+    expect(granted.data!.gsPolice.residents.nodes[0]).toEqual({ idNumber: 'P1', notes: 'r********e' });
+    await grant(VEHICLE_CODE, ['plate']);
+    const vehicles = await gw.query(READ_VEHICLES, { dept: '620100-MZJ', purpose: 'relief' });
+    expect(vehicles.data!.gsPolice.vehicles.nodes).toEqual([{ plate: 'A1', colour: null }]);
+  }, 30_000);
+});
