@@ -63,6 +63,22 @@ resources:
       - { name: division, title: Division, type: string }
 ${notes}${vehicles}`;
 
+const LINKING = (link: boolean) => `id: GS-LZ-MZJ
+kind: departmental
+title: Lanzhou civil affairs catalogue
+compiler: "620100-MZJ"
+resources:
+  - code: "620100-MZJ-00001"
+    name: Allowances
+    provider: "620100-MZJ"
+    graphql: { type: LzAllowance, list: allowances, byKey: allowance }
+    key: caseNo
+    share: { type: unconditional, methods: [api] }
+    items:
+      - { name: caseNo, title: Case, type: string, required: true }
+      - { name: holderId, title: Holder, type: string${link ? ', link: { resource: "620000-GAT-00001", item: idNumber, field: holder }' : ''} }
+`;
+
 const RESIDENTS = '620000-GAT-00001';
 const VEHICLE_CODE = '620000-GAT-00002';
 const READ = '{ gsPolice { residents { nodes { idNumber notes } } } }';
@@ -72,14 +88,14 @@ let work: string;
 let gw: TestGateway;
 let second: { store: Store; gateway: Gateway };
 
-async function publish(text: string): Promise<void> {
+async function publish(text: string, id = 'GS-GAT', compiler = '620000-GAT'): Promise<void> {
   const as = (dept: string, roles: ('compiler' | 'auditor')[]) => ({ dept, roles });
-  const s = await gw.query('mutation($d: String!) { submitCatalogue(document: $d) { version { version } } }', { ...as('620000-GAT', ['compiler']), variables: { d: text } });
+  const s = await gw.query('mutation($d: String!) { submitCatalogue(document: $d) { version { version } } }', { ...as(compiler, ['compiler']), variables: { d: text } });
   expect(s.errors).toBeUndefined();
   const version = s.data!.submitCatalogue.version.version as number;
-  const r = await gw.query(`mutation { reviewCatalogue(id: "GS-GAT", version: ${version}, decision: APPROVE, comment: "ok") { status } }`, as('620000-SJJ', ['auditor']));
+  const r = await gw.query(`mutation { reviewCatalogue(id: "${id}", version: ${version}, decision: APPROVE, comment: "ok") { status } }`, as('620000-SJJ', ['auditor']));
   expect(r.errors).toBeUndefined();
-  const p = await gw.query(`mutation { publishCatalogue(id: "GS-GAT", version: ${version}) { status } }`, as('620000-GAT', ['compiler']));
+  const p = await gw.query(`mutation { publishCatalogue(id: "${id}", version: ${version}) { status } }`, as(compiler, ['compiler']));
   expect(p.errors).toBeUndefined();
 }
 
@@ -104,7 +120,8 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'govgraph-evolution-'));
   writeFileSync(join(work, 'platform.yaml'), PLATFORM);
   writeFileSync(join(work, 'v1.yaml'), catalogue(NOTES, VEHICLES));
-  gw = await startTestGateway({ platformFile: join(work, 'platform.yaml'), catalogueFiles: [join(work, 'v1.yaml')] });
+  writeFileSync(join(work, 'linking.yaml'), LINKING(true));
+  gw = await startTestGateway({ platformFile: join(work, 'platform.yaml'), catalogueFiles: [join(work, 'v1.yaml'), join(work, 'linking.yaml')] });
   await gw.store.upsert('r_620000_gat_00001', 'idNumber', [
     { idNumber: 'P1', division: '620102', notes: 'remark one' },
     { idNumber: 'P2', division: '620103', notes: 'remark two' },
@@ -155,5 +172,25 @@ describe('a grant and the versions after it', () => {
     await grant(VEHICLE_CODE, ['plate']);
     const vehicles = await gw.query(READ_VEHICLES, { dept: '620100-MZJ', purpose: 'relief' });
     expect(vehicles.data!.gsPolice.vehicles.nodes).toEqual([{ plate: 'A1', colour: null }]);
+  }, 30_000);
+});
+
+describe('withdrawing a catalogue another catalogue in effect links into', () => {
+  const WITHDRAW = 'mutation { withdrawCatalogue(id: "GS-GAT", reason: "revision") { status } }';
+  const HOLDER = '{ lzCivil { allowances { nodes { caseNo holder { idNumber } } } } }';
+  it('is refused, as a version dropping the linked resource is, until the linking catalogue drops the link', async () => {
+    const refused = await gw.query(WITHDRAW, { dept: '620000-GAT', roles: ['compiler'] });
+    expect(refused.errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect(refused.errors?.[0].message).toContain('resource 620000-GAT-00001 is linked from catalogue "GS-LZ-MZJ" (resources[0].items[1].link, resource 620100-MZJ-00001)');
+    // Nothing changed: the linking department's field is still in the schema, and the catalogue in effect.
+    const read = await gw.query(HOLDER, { dept: '620100-MZJ', purpose: 'relief' });
+    expect(read.errors?.some((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')).toBeFalsy();
+    const list = await gw.query('{ catalogue(id: "GS-GAT") { published { version } } }', { dept: '620000-GAT' });
+    expect(list.data!.catalogue.published).not.toBeNull();
+
+    await publish(LINKING(false), 'GS-LZ-MZJ', '620100-MZJ');
+    const done = await gw.query(WITHDRAW, { dept: '620000-GAT', roles: ['compiler'] });
+    expect(done.errors).toBeUndefined();
+    expect(done.data!.withdrawCatalogue.status).toBe('WITHDRAWN');
   }, 30_000);
 });

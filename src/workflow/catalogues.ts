@@ -27,6 +27,7 @@ import {
 } from '../catalogue/repository.ts';
 import { offThread } from './off-thread.ts';
 import { invalid } from './document.ts';
+import { codeKey } from '../catalogue/codes.ts';
 
 export { parseCatalogueText } from './document.ts';
 import type { Catalogue } from '../model/catalogue.ts';
@@ -302,6 +303,21 @@ export async function publishCatalogue(
   });
 }
 
+/** Links of the other catalogues in effect (`others`) into resources of `catalogue`, as sentences. */
+function linksInto(catalogue: Catalogue, others: readonly Catalogue[]): string[] {
+  const codes = new Set(catalogue.resources.map((r) => codeKey(r.code)));
+  const out: string[] = [];
+  for (const other of others) {
+    if (other.id === catalogue.id) continue;
+    other.resources.forEach((r, ri) => r.items.forEach((item, ii) => {
+      if (item.link && codes.has(codeKey(item.link.resource))) {
+        out.push(`resource ${item.link.resource} is linked from catalogue "${other.id}" (resources[${ri}].items[${ii}].link, resource ${r.code})`);
+      }
+    }));
+  }
+  return out;
+}
+
 /** The compiler withdraws the published version: the catalogue's resources leave the schema. */
 export async function withdrawCatalogue(
   env: WorkflowEnv,
@@ -323,6 +339,13 @@ export async function withdrawCatalogue(
     const reason = visibleTrim(input.reason);
     if (!reason) throw badInput('Say why the catalogue is withdrawn: give a reason.');
     const { all } = await catalogueSetWith(reader, null, v.id);
+    // A publication dropping a resource that another catalogue in effect links to is refused
+    // (checks/catalogue.ts, linkedResourcesKept); a withdrawal drops them all, and would take the linking
+    // departments' link fields out of the schema behind their backs (their queries and typed clients fail).
+    const linked = linksInto(v.catalogue, all);
+    if (linked.length) {
+      throw conflict(`${label(v)} cannot be withdrawn: ${linked.join('; ')}. Those catalogues' compilers drop the links in new versions first; meanwhile a version of ${v.id} sharing the resources with no one (share type none) stops their reads.`);
+    }
     await checkBuildable(env, schema, all, `Withdrawing ${label(v)}`);
     return {
       detail: `${label(v)} withdrawn: ${reason}`,
