@@ -123,3 +123,23 @@ describe('what counts as sharing more tightly (the widening check read the other
     ]);
   });
 });
+
+describe('a sensitivity added to or taken from an item of another type than string', () => {
+  it('is a RETYPED warning: the field returns String while the item is personal or secret, its own type otherwise', () => {
+    const c = demoCatalogue('legal-entities.yaml');
+    const r = c.resources[0];
+    const capital = r.items.find((i) => i.name === 'registeredCapital')!;
+    expect(capital.sensitivity).toBeUndefined();
+    const masked = { ...c, resources: [{ ...r, items: r.items.map((i) => (i === capital ? { ...i, sensitivity: 'secret' as const, mask: 'full' as const } : i)) }] };
+    const summary = (from: typeof c, to: typeof c) =>
+      breakingChanges(from, to, new Map()).filter((w) => w.kind === 'BREAKING_CHANGE' && w.item === 'registeredCapital')
+        .map((w) => [w.kind === 'BREAKING_CHANGE' ? w.change : null, w.message]);
+    const added = summary(c, masked);
+    expect(added.map(([change]) => change).sort()).toEqual(['retyped', 'tightened']);
+    expect(added.find(([change]) => change === 'retyped')![1]).toContain('its field returns String instead of ');
+    // Taken away: a widening, not a tightening, but the field's type changes back all the same.
+    const taken = summary(masked, c);
+    expect(taken).toEqual([['retyped', expect.stringContaining('instead of String (no longer secret')]]);
+  });
+});
+

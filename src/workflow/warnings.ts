@@ -18,7 +18,8 @@ import { decide } from '../access/decide.ts';
 import { effectiveItems, type EffectiveItem } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
 import { tightenings } from '../catalogue/widening.ts';
-import { catalogueIdKey, type Catalogue, type Resource } from '../model/catalogue.ts';
+import { KIND_SCALAR, kindOf } from '../model/operators.ts';
+import { catalogueIdKey, type Catalogue, type Item, type Resource } from '../model/catalogue.ts';
 import { departmentByCode, type Platform } from '../model/platform.ts';
 
 export type SubmissionWarning =
@@ -58,6 +59,13 @@ export type SubmissionWarning =
     };
 
 export type BreakingChange = 'removed' | 'renamed' | 'retyped' | 'tightened';
+
+/** What an item's field returns in the schema (src/generate/sdl.ts, itemOutputType): String for personal and secret items. */
+function fieldType(item: Item): string {
+  if (item.sensitivity) return 'String';
+  const kind = kindOf(item);
+  return kind === 'enum' ? 'its enum' : KIND_SCALAR[kind];
+}
 
 /** How far back the audit log is read for the departments a breaking change concerns. */
 export const READERS_DAYS = 90;
@@ -129,6 +137,12 @@ export function breakingChanges(
         const what = is.item.type !== item.type ? `${item.type} becomes ${is.item.type}` : `loses the values ${lostValues.join(', ')}`;
         warn({ path: at(item.name), change: 'retyped', resource: old.code, item: item.name, renamedTo: null },
           `Item ${item.name} of ${old.code} is retyped: ${what}`, used);
+      } else if (fieldType(item) !== fieldType(is.item)) {
+        // Same type, another field type: a personal or secret item is a String whatever its type (SPEC §4),
+        // so a sensitivity added to or taken from a number, decimal, date, boolean or enum item changes what
+        // the field returns (3200 becomes "3200") and what typed clients and persisted queries were made for.
+        warn({ path: at(item.name), change: 'retyped', resource: old.code, item: item.name, renamedTo: null },
+          `Item ${item.name} of ${old.code} is retyped in the schema: its field returns ${fieldType(is.item)} instead of ${fieldType(item)} (${is.item.sensitivity ? `now ${is.item.sensitivity}, and such an item is a String so that its mask fits` : `no longer ${item.sensitivity}, so it is read in its own type`})`, used);
       }
       const tighter = tightenings(before.get(item.name)!.share, is.share);
       const was = before.get(item.name)!;
