@@ -113,7 +113,7 @@ async function readOnSecond(document: string) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'relief' },
     body: JSON.stringify({ query: document }),
   });
-  return (await res.json()) as { data?: any; errors?: { extensions: { code: string; item?: string } }[] };
+  return (await res.json()) as { data?: any; errors?: { message: string; extensions: { code: string; item?: string } }[] };
 }
 
 beforeAll(async () => {
@@ -158,6 +158,8 @@ describe('a grant and the versions after it', () => {
         // The item kept (idNumber) is read as before; the new notes is not the granted one: not read, masked or not.
         expect(after.data!.gsPolice.residents.nodes[0]).toEqual({ idNumber: 'P1', notes: null });
         expect(after.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'GRANT_REQUIRED', item: 'notes' }) })]);
+        // The holder is told why the grant that `grant list` shows does not open it.
+        expect(after.errors![0].message).toContain('were given before a version of the catalogue dropped it and published it again');
         const vehicles = await read(READ_VEHICLES);
         expect(vehicles.data!.gsPolice.vehicles).toBeNull();
         expect(vehicles.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'GRANT_REQUIRED' }) })]);

@@ -38,6 +38,8 @@ export interface AccessQuery {
 /** What a row sees: the query with the share settings that apply to it. */
 interface Case extends AccessQuery {
   share: EffectiveShare;
+  /** The grants held before those made for an item's earlier publication were set aside (item-since.ts). */
+  held: readonly Grant[];
 }
 
 /** One row of the table: answers with a decision, or null to let the next row decide. */
@@ -144,7 +146,10 @@ const grantRequiredRow = deny(6, 'GRANT_REQUIRED',
   (c) => {
     const covering = coveringGrants(c);
     if (covering.length === 0) {
-      return `${subject(c)} is shared on conditions: department ${c.requester.code} holds no active grant covering it for purpose \`${c.purpose}\`; request sharing from its provider ${c.resource.provider}.`;
+      const earlier = c.grants !== c.held && coveringGrants({ ...c, grants: c.held }).length > 0;
+      return earlier
+        ? `${subject(c)} is shared on conditions: the active grants of department ${c.requester.code} naming it for purpose \`${c.purpose}\` were given before a version of the catalogue dropped it and published it again, and do not cover what is published under that name now; request sharing of it again from its provider ${c.resource.provider}.`
+        : `${subject(c)} is shared on conditions: department ${c.requester.code} holds no active grant covering it for purpose \`${c.purpose}\`; request sharing from its provider ${c.resource.provider}.`;
     }
     const divisions = (prefixes: readonly string[]) => list(prefixes.map(divisionOf));
     return `${subject(c)} is shared on conditions: the active grants of department ${c.requester.code} listing it for purpose \`${c.purpose}\` reach the records of ${divisions(grantsReach(c.requester, covering))} only, not every record its grants for the purpose let it see (those of ${divisions(decideRows(c)!.prefixes)}); request sharing of it for those records from its provider ${c.resource.provider}.`;
@@ -169,7 +174,8 @@ export const ACCESS_ROWS: readonly AccessRow[] = [
 ];
 
 function firstAnswer(q: AccessQuery): { row: number; decision: Decision } {
-  const c: Case = { ...q, grants: grantsInForce(q.resource, grantsHeld(q.requester, q.grants)), share: q.item ? q.item.share : resourceShare(q.resource) };
+  const held = grantsHeld(q.requester, q.grants);
+  const c: Case = { ...q, held, grants: grantsInForce(q.resource, held), share: q.item ? q.item.share : resourceShare(q.resource) };
   for (const row of ACCESS_ROWS) {
     const decision = row.decide(c);
     if (decision) return { row: row.row, decision };
