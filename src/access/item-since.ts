@@ -7,7 +7,8 @@
 // since which it has been in effect without a break (`since`): the publication of the oldest version of
 // its catalogue from which on every version published carried it, with no withdrawal in between. A grant
 // made before that time does not cover the item, in reads and unmasking (decide.ts) and in the rows it
-// reaches (row-scope.ts); a grant none of whose items is still covered is not held for the resource.
+// reaches (row-scope.ts); a grant none of whose items is still covered is not held for the resource. An
+// item whose run starts with its first publication ever keeps every grant (none can be older than it).
 //
 // The times are attached to the Resource objects of a build (the schema holder marks them before it
 // installs the build), so a request decides on the schema it runs on and its own times: the second
@@ -100,6 +101,7 @@ export class ItemHistory {
       if (!list) byCatalogue.set(k, (list = []));
       list.push(h);
     }
+    const firstSeen = await this.firstSeen(heads);
     for (const catalogue of catalogues) {
       const versions = (byCatalogue.get(catalogueIdKey(catalogue.id)) ?? []).sort((a, b) => b.version - a.version);
       const current = versions.findIndex((v) => v.status === 'published');
@@ -128,8 +130,23 @@ export class ItemHistory {
       }
       for (const r of catalogue.resources) {
         const items = open.get(codeKey(r.code))!;
+        // An item whose run is its first publication anywhere has nothing earlier to tell apart: no grant
+        // could name it before (grants name published items only), so it keeps every grant, and a grant
+        // made right after the publication by a process whose clock is a little behind is not set aside.
+        for (const [name, since] of items) if ((firstSeen.get(`${codeKey(r.code)}\0${name}`) ?? Infinity) >= since) items.set(name, 0);
         times.set(r, { items, latest: Math.max(...items.values()) });
       }
     }
+  }
+
+  /** When each item (`code key NUL name`) was first published, in any catalogue. */
+  private async firstSeen(heads: readonly { id: string; version: number; at: number }[]): Promise<Map<string, number>> {
+    const first = new Map<string, number>();
+    for (const h of [...heads].sort((a, b) => a.at - b.at)) {
+      for (const [code, names] of (await this.carriedBy(h.id, h.version)) ?? []) {
+        for (const name of names) if (!first.has(`${code}\0${name}`)) first.set(`${code}\0${name}`, h.at);
+      }
+    }
+    return first;
   }
 }
