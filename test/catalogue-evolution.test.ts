@@ -166,6 +166,11 @@ describe('a grant and the versions after it', () => {
       }, 8000);
     }
 
+    // Nor may its holder object to the new item's values: one objects only to what one may read.
+    const objection = await gw.query('mutation { raiseObjection(input: { resource: "620000-GAT-00001", key: "P1", item: "notes", reason: "wrong" }) { id } }',
+      { dept: '620100-MZJ', purpose: 'relief', roles: ['applicant'] });
+    expect(objection.errors?.[0].extensions?.code).toBe('GRANT_REQUIRED');
+
     // A grant made for the item as published now covers it (masked: this one does not unmask it).
     await grant(RESIDENTS, ['idNumber', 'notes']);
     const granted = await gw.query(READ, { dept: '620100-MZJ', purpose: 'relief' });

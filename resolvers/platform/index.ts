@@ -18,6 +18,7 @@ import {
 import { usageReport } from '../../src/workflow/usage.ts';
 import { answerObjection, listObjections, objectionDeadline, objectionsSeenBy, raiseObjection } from '../../src/workflow/objections.ts';
 import { consistencyReport } from '../../src/workflow/consistency.ts';
+import { grantsInForceAmong } from '../../src/access/item-since.ts';
 import { answerDemand, demandDeadline, listDemands, requestData } from '../../src/workflow/demands.ts';
 import { actorOf, envOf, translated } from './context.ts';
 import { ENUM_VALUES } from './enums.ts';
@@ -177,7 +178,7 @@ const resolvers: Resolvers = {
         });
       }),
 
-    consistencyReport: (_p, args, ctx, info) => translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element, ctx.grants)),
+    consistencyReport: (_p, args, ctx, info) => translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element, grantsInForceAmong(ctx.published, ctx.grants))),
   },
 
   Mutation: {
@@ -219,7 +220,7 @@ const resolvers: Resolvers = {
           item: input.item,
           reason: input.reason,
           proposedValue: input.proposedValue,
-        }, ctx.grants),
+        }, grantsInForceAmong(ctx.published, ctx.grants)),
       ),
     answerObjection: (_p, { input }, ctx, info) =>
       translated(() => answerObjection(envOf(ctx), actorOf(ctx, info), { id: input.id, decision: input.decision, reason: input.reason })),

@@ -61,6 +61,20 @@ export function grantsInForce<G extends Grant>(resource: Resource, grants: reado
   return changed ? out : grants;
 }
 
+/**
+ * grantsInForce for grants of several resources, each against its resource among `catalogues` (a build's,
+ * whose resources carry their items' times): for the workflow's own decisions on a request (an objection,
+ * a consistency report), which read the catalogues from the store.
+ */
+export function grantsInForceAmong<G extends Grant>(catalogues: readonly Catalogue[], grants: readonly G[]): readonly G[] {
+  if (!grants.length) return grants;
+  const byCode = new Map(catalogues.flatMap((c) => c.resources.map((r) => [r.code, r] as const)));
+  return grants.flatMap((g) => {
+    const r = byCode.get(g.resource);
+    return r ? grantsInForce(r, [g]) : [g];
+  });
+}
+
 /** What one version published: resource code key → its item names. Versions never change their document. */
 type Carried = Map<string, Set<string>>;
 
