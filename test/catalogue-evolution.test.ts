@@ -215,3 +215,47 @@ describe('withdrawing a catalogue another catalogue in effect links into', () =>
     expect(done.data!.withdrawCatalogue.status).toBe('WITHDRAWN');
   }, 30_000);
 });
+
+describe('a request that started before a publication', () => {
+  it('is held to the limits of the schema it runs on, not to the schema published meanwhile', async () => {
+    const masked = VEHICLES.replace('{ name: colour, title: Colour, type: string }', '{ name: colour, title: Colour, type: string, sensitivity: personal, mask: partial }');
+    writeFileSync(join(work, 'masked.yaml'), catalogue(NOTES, masked));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const own = await startTestGateway({
+      platformFile: join(work, 'platform.yaml'),
+      catalogueFiles: [join(work, 'masked.yaml')],
+      gateway: { plugins: [{ async requestDidStart(rc) { if (rc.request.http?.headers.get('x-hold')) { held(); await gate; } } }] },
+    });
+    try {
+      await addGrant(own.store, { platform: own.platform, catalogues: await publishedCatalogues(own.store) }, {
+        requester: '620100-MZJ', resource: VEHICLE_CODE, items: ['plate', 'colour'], purposes: ['relief'], createdBy: 'test',
+      });
+      const values = Array.from({ length: 21 }, (_, i) => `c${i}`);
+      const probe = `{ gsPolice { vehicles(filter: { colour: { in: ${JSON.stringify(values)} } }) { nodes { plate } } } }`;
+      // colour is masked for the reader: an in of 21 values is over the bound of 20.
+      const plain = await own.query(probe, { dept: '620100-MZJ', purpose: 'relief' });
+      expect(plain.errors?.[0].message).toContain('takes at most 20 values');
+      // The same request, held after it started, while a version taking the mask away is published.
+      const pending = own.query(probe, { dept: '620100-MZJ', purpose: 'relief', headers: { 'x-hold': '1' } });
+      await holding;
+      const as = (dept: string, roles: ('compiler' | 'auditor')[]) => ({ dept, roles });
+      const s = await own.query('mutation($d: String!) { submitCatalogue(document: $d) { version { version } } }', { ...as('620000-GAT', ['compiler']), variables: { d: catalogue(NOTES, VEHICLES) } });
+      const version = s.data!.submitCatalogue.version.version as number;
+      await own.query(`mutation { reviewCatalogue(id: "GS-GAT", version: ${version}, decision: APPROVE, comment: "ok") { status } }`, as('620000-SJJ', ['auditor']));
+      const p = await own.query(`mutation { publishCatalogue(id: "GS-GAT", version: ${version}) { status } }`, as('620000-GAT', ['compiler']));
+      expect(p.errors).toBeUndefined();
+      release();
+      // It runs on the schema it started with, where colour is masked: the bound of that schema holds.
+      const answer = await pending;
+      expect(answer.errors?.[0].message).toContain('takes at most 20 values');
+      // A request started after the publication reads colour unmasked, with no bound.
+      expect((await own.query(probe, { dept: '620100-MZJ', purpose: 'relief' })).errors).toBeUndefined();
+    } finally {
+      release();
+      await own.close();
+    }
+  }, 30_000);
+});

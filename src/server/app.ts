@@ -313,13 +313,21 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // Compact JSON: Apollo pretty-prints by default, which costs a tenth of a 100-record response.
     stringifyResult: (value) => JSON.stringify(value),
     plugins: [
+      // The context was made before Apollo picked the request's schema: a publication in between leaves
+      // the context with the catalogues of the schema before. The request's own build's, from here on.
+      {
+        async requestDidStart(rc) {
+          const built = holder.buildOf(rc.schema);
+          if (built) rc.contextValue.published = built.catalogues;
+        },
+      },
       // No per-field cache hints are used, and Apollo's landing page loads from a CDN: both off.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       forwardedPlugin,
       persistedQueriesPlugin(trusted),
       // Trusted documents, rates, filter bounds, masked probes: before the operation runs.
-      ...(opts.limits === false ? [] : [limitsPlugin(platform, store, { model: () => holder.schema.model, trusted, warn: (fields, message) => logger.warn(fields, message) })]),
+      ...(opts.limits === false ? [] : [limitsPlugin(platform, store, { model: (schema) => holder.buildOf(schema)?.model ?? holder.schema.model, trusted, warn: (fields, message) => logger.warn(fields, message) })]),
       auditPlugin,
       loggingPlugin(logger), // one structured line per request (GOVGRAPH_LOG_LEVEL)
       metricsPlugin(metrics),

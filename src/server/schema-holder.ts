@@ -83,6 +83,16 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
     return this.current !== null;
   }
 
+  /**
+   * The build a schema handed to Apollo was made from. A request keeps the schema it started with (Apollo
+   * picks it after the request's context is made), so what a request checks besides executing (its
+   * limits, its audit entry's resources, its introspection view) is asked of its own build, never of the
+   * one in effect now: a publication in between would mix the old schema with the new rules.
+   */
+  buildOf(schema: GraphQLSchema): GatewaySchema | undefined {
+    return this.builds.get(schema);
+  }
+
   /** The catalogues of the schema in effect (empty before the first load). */
   get catalogues(): readonly Catalogue[] {
     return this.current?.catalogues ?? [];

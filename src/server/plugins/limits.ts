@@ -11,7 +11,7 @@
 // All of it before the operation runs: a refused request reads nothing. Its refusal is noted for the audit
 // plugin, which writes the request's entry with it (SPEC §10: denied requests are logged too).
 import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation, GraphQLRequestListener } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { limitsOf, maxPageSize, type Platform } from '../../model/platform.ts';
 import type { Store } from '../../store/port.ts';
 import type { SchemaModel } from '../../generate/model.ts';
@@ -24,8 +24,8 @@ import { noteRefusal, type RequestContext } from '../../../resolvers/request.ts'
 import { recordedOperationName } from '../../audit/entry.ts';
 
 export interface LimitsPluginOptions {
-  /** The schema model of the schema in effect (the holder's). */
-  model: () => SchemaModel;
+  /** The schema model of the request's schema (the build it was validated against). */
+  model: (schema: GraphQLSchema) => SchemaModel;
   trusted?: TrustedDocumentStore;
   /** Warnings: untrusted documents under `log`, manifests that cannot be read. */
   warn?: (fields: Record<string, unknown>, message: string) => void;
@@ -61,7 +61,7 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
     const { operation, document, schema } = rc;
     if (!operation) return DONE;
     const variables = rc.request.variables;
-    const figures = argumentFigures({ schema, document, operation, variables, model: opts.model(), access: ctx.access, limits });
+    const figures = argumentFigures({ schema, document, operation, variables, model: opts.model(schema), access: ctx.access, limits });
     // A `contains` cannot use an index: it reads every record of its resource, a page maximum at least.
     const cost = costOf(schema, document, operation, maxPage, variables) + figures.contains * maxPage;
     if (cost > limits.maxCost) {
