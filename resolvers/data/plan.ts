@@ -15,7 +15,7 @@ import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { LinkModel, ResourceModel } from '../../src/generate/model.ts';
 import { isSensitive } from '../../src/generate/model.ts';
 import { selectedFields } from '../../src/generate/selection.ts';
-import { keptMask, maskOf } from '../../src/formats/masks.ts';
+import { itemMask } from '../../src/formats/masks.ts';
 import { deniedError } from '../../src/rules/errors.ts';
 import { isRefusal, itemAnswer, linkAnswer, recordRefusal, type Refusal } from '../../src/rules/data-rules.ts';
 import type { Row, Value } from '../../src/store/port.ts';
@@ -68,7 +68,7 @@ function planRead(ctx: RequestContext, model: ResourceModel, info: GraphQLResolv
       const d = access.peekItem(model, name);
       if (d.allowed && access.item(model, name).allowed) {
         fields.add(name);
-        if (isSensitive(item)) texts.push({ item: name, mask: d.mask === null ? null : keptMask(maskOf(d.mask)) });
+        if (isSensitive(item)) texts.push({ item: name, mask: d.mask === null ? null : itemMask(d.mask, item) });
       } else {
         const answer = itemAnswer(model, name, access);
         if (answer !== true) denials.push({ field: name, refusal: answer, error: deniedError(answer.d, answer.model, answer.item) });

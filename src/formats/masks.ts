@@ -88,6 +88,21 @@ const stars = (n: number): string => (n < STARS.length ? STARS[n] : '*'.repeat(n
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
+/**
+ * An item whose values are a few known words (a boolean, an enum) under `full`: one '*' per character
+ * would tell `true` (****) from `false` (*****), and one enum value from another, by length alone. Every
+ * value of such an item is masked as long as its longest value, so the mask hides which one it is. Other
+ * items and masks follow their value's length (SPEC §4): a kept first character tells more than a length.
+ */
+export function itemMask(mask: MaskName, item: { type: string; values?: readonly string[] }): (value: string) => string {
+  const words = mask !== 'full' ? null : item.type === 'boolean' ? ['true', 'false'] : item.type === 'enum' ? item.values : null;
+  if (words?.length) {
+    const text = stars(Math.max(...words.map((w) => Array.from(w).length)));
+    return (value) => (value === '' ? '' : text);
+  }
+  return keptMask(maskOf(mask));
+}
+
 /** The mask a `personal` or `secret` item gets: its own, or `full` when it names none (SPEC §4). */
 export function effectiveMask(item: { sensitivity?: string; mask?: MaskName }): MaskName | undefined {
   if (item.sensitivity === undefined) return undefined;

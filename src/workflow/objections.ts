@@ -386,7 +386,7 @@ export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource:
   const items = resource && inRows ? effectiveItems(resource) : undefined;
   const seen = (name: string | undefined, value: string): string | null => {
     const item = name === undefined ? undefined : items?.get(name);
-    return item ? seenValue(decide({ ...reader, resource: resource!, item }), value) : null;
+    return item ? seenValue(decide({ ...reader, resource: resource!, item }), value, item.item) : null;
   };
   const key = o.key === null ? null : String(o.key);
   return {
