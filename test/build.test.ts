@@ -2,7 +2,8 @@
 // other tests run the sources, GOVGRAPH_FROM_SOURCE=1). The build is made here when dist/ is older than
 // the sources, as `npm install` makes it.
 import { execFile, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import ts from 'typescript';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -50,5 +51,27 @@ describe('npm run build', () => {
     const tops = new Set(tracked.stdout.split('\n').filter((f) => f && !f.endsWith('.d.ts')).map((f) => f.split('/')[0]!));
     expect(tops.size).toBeGreaterThan(3);
     for (const top of tops) expect(checked, `${top} is not type-checked by tsconfig.json`).toContain(top);
+  });
+});
+
+// Help and messages are string literals and templates of src/: none may cite the specification or the
+// design notes, which are not in this repository (issue 13: "help and messages that cite only what a user
+// can open"). A connected platform's codeless error was logged citing "SPEC §8's codes".
+describe('the texts of the sources', () => {
+  it('cite no section of the specification and no design or style note (an RFC may be cited); comments may', () => {
+    const files = (readdirSync(`${root}src`, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => `${root}src/${f}`);
+    const cited: string[] = [];
+    for (const file of files) {
+      const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node): void => {
+        if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+          if (/\bSPEC\b|\bDESIGN-|\bSTYLE\.md\b/.test(node.text)) cited.push(`${file.slice(root.length)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.text}`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(files.length).toBeGreaterThan(50);
+    expect(cited).toEqual([]);
   });
 });

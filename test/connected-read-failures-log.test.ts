@@ -1,7 +1,7 @@
 // A namespace read that fails, in the connecting gateway's log. The schema poll logged what the schema ask
 // met, and the reads' failures went nowhere: a connected platform whose schema answered while every read
 // timed out, redirected or was refused looked well in the log and /healthz. And an error of its answer
-// without one of SPEC §8's codes was logged as this gateway's own "unexpected error" (`GraphQLError`, no
+// without one of govgraph's error codes was logged as this gateway's own "unexpected error" (`GraphQLError`, no
 // platform named), at level error, once a minute. Now each kind of read failure is a warning naming the
 // platform and the reason, at most once a minute per platform and kind; the caller's answer is as before.
 import { Writable } from 'node:stream';
@@ -50,7 +50,7 @@ describe('a connected platform\'s failed namespace read in the log', () => {
     expect(unexpected).toEqual([]);
     expect(failures()).toEqual([expect.objectContaining({
       level: 40, event: 'connected-platform', platform: '610100', namespace: 'city',
-      reason: `${url} answered an error without one of SPEC §8's codes (THEIR_OWN_CODE: Their own words.); callers get "Internal server error." for it`,
+      reason: `${url} answered an error without one of govgraph's error codes (src/model/error-codes.ts lists them) (THEIR_OWN_CODE: Their own words.); callers get "Internal server error." for it`,
     })]);
   });
 

@@ -731,7 +731,7 @@ export class ConnectedPlatforms {
     }
     note('answered', body.errors?.length ?? 0);
     const codeless = body.errors?.find((e) => !KNOWN_CODES.has(e.extensions?.code as string));
-    if (codeless) this.readFailed(c, 'unknown-code', `${platformBase(c)} answered an error without one of SPEC §8's codes (${theirLabel(codeless.extensions?.code ?? 'no code')}: ${theirError(withoutStack(codeless.message))}); callers get "Internal server error." for it`);
+    if (codeless) this.readFailed(c, 'unknown-code', `${platformBase(c)} answered an error without one of govgraph's error codes (src/model/error-codes.ts lists them) (${theirLabel(codeless.extensions?.code ?? 'no code')}: ${theirError(withoutStack(codeless.message))}); callers get "Internal server error." for it`);
     // Errors pass through as the platform gave them (code, resource, item); stitching puts their paths
     // under the namespace. All but `extensions.http`: Apollo sets the HTTP status of the answer an error
     // is in from it, and an error in a namespace must not make this gateway's whole answer a 401.
