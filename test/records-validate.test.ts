@@ -121,6 +121,17 @@ describe('validateRecord', () => {
     expect(allowance('0'.repeat(1000) + '1').problems).toHaveLength(1); // not read at all
   });
 
+  it('a number past a double\'s range is refused, never stored as null: a CSV cell 1e400, a JSON number 1e400', () => {
+    // Number('1e400') is Infinity, which the store's JSON keeps as null: a required float was imported
+    // empty, exit status 0. JSON.parse gives Infinity for the JSON number, shown as "null" in the message.
+    const float = "a number within a double's range (about ±1.8e308)";
+    expect(validateRecord(resource, { idNumber: ID, height: '1e400' }, 2, { fromText: true }).problems).toEqual([`line 2: height: "1e400" is not ${float}`]);
+    expect(validateRecord(resource, { idNumber: ID, height: '-1e999' }, 2, { fromText: true }).problems).toEqual([`line 2: height: "-1e999" is not ${float}`]);
+    expect(validateRecord(resource, { idNumber: ID, height: '1e300' }, 2, { fromText: true }).row!.height).toBe(1e300);
+    expect(validateRecord(resource, JSON.parse(`{"idNumber":"${ID}","height":1e400}`), 4).problems).toEqual([`line 4: height: a number past a double's range (over 1.8e308) is not ${float}`]);
+    expect(validateRecord(resource, JSON.parse(`{"idNumber":"${ID}","age":-1e400}`), 4).problems).toEqual(["line 4: age: a number past a double's range (below -1.8e308) is not an integer"]);
+  });
+
   it('reports every problem of a record, in item order', () => {
     expect(validateRecord(resource, { idNumber: '110105194912310021', age: 'x', status: 'gone' }, 12, { fromText: true })).toEqual({
       problems: [

@@ -38,8 +38,12 @@ const INT_MIN = -(2 ** 31);
 const INT_MAX = 2 ** 31 - 1;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/**
+ * A float's value: a JSON number, or a CSV cell written as one; undefined for anything else. It may be
+ * past a double's range (a cell `1e400` reads as Infinity, and JSON.parse gives Infinity for the number).
+ */
 function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'number') return value;
   if (typeof value === 'string' && NUMBER.test(value.trim())) return Number(value.trim());
   return undefined;
 }
@@ -66,7 +70,9 @@ export const TYPES: readonly TypeConverter[] = [
     convert(value, _item, fromText) {
       if (typeof value === 'string' && !fromText) return fail('a number (a JSON number, not a string)');
       const n = toNumber(value);
-      return n === undefined ? fail('a number') : ok(n);
+      if (n === undefined || Number.isNaN(n)) return fail('a number');
+      // Infinity would be stored as JSON's null: a required float imported empty, with exit status 0.
+      return Number.isFinite(n) ? ok(n) : fail('a number within a double\'s range (about ±1.8e308)');
     },
   },
   {
@@ -189,6 +195,8 @@ export function rowScopeValueProblem(value: unknown): string | undefined {
 
 /** A value as it appears in messages: JSON, cut short when long. */
 export function show(value: unknown): string {
+  // JSON.parse reads a number past a double's range (1e400) as Infinity, which JSON.stringify writes null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return `a number past a double's range (${value < 0 ? 'below -' : 'over '}1.8e308)`;
   let s: string;
   try {
     s = JSON.stringify(value) ?? String(value);
