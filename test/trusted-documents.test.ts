@@ -249,7 +249,8 @@ describe('trustedDocuments: a manifest that cannot be read', () => {
       store.reload();
       store.reload();
       expect(said).toHaveLength(1);
-      expect(said[0]).toMatch(/persisted-documents\.json: ENOENT/);
+      // In words, as every file an operator names: not Node's `ENOENT: no such file or directory, stat '...'`.
+      expect(said).toEqual([`trusted documents: ${file}: no such file`]);
       writeFileSync(file, JSON.stringify({ abc: '{ __typename }' }));
       store.reload();
       expect(store.size).toBe(2);
@@ -259,6 +260,10 @@ describe('trustedDocuments: a manifest that cannot be read', () => {
       store.reload();
       store.reload();
       expect(said).toHaveLength(2);
+      expect(said[1].startsWith(`trusted documents: ${file}: not JSON (`)).toBe(true);
+      const folder: string[] = [];
+      new TrustedDocumentStore({ mode: 'off', manifests: [dir] }, (m) => folder.push(m));
+      expect(folder).toEqual([`trusted documents: ${dir}: a folder, not a file`]);
       expect(store.size).toBe(2); // the last good contents are kept
     } finally {
       rmSync(dir, { recursive: true, force: true });

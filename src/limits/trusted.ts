@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { Kind, parse, print, visit, type ASTNode, type DocumentNode } from 'graphql';
+import { fileFailure } from '../model/named-file.ts';
 import type { TrustedDocuments as TrustConfig } from '../model/platform.ts';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -80,7 +81,14 @@ interface Manifest {
 
 /** Reads a client preset manifest: a JSON object from hash to document text. */
 export function readManifest(file: string): Map<string, string> {
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    // Said in words, as for every file an operator names: not the file system's `ENOENT: no such file or
+    // directory, stat '...'` or `EISDIR: illegal operation on a directory, read`.
+    throw new Error(error instanceof SyntaxError ? `not JSON (${error.message})` : fileFailure(error));
+  }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${file}: not a JSON object of hash to document`);
   const documents = new Map<string, string>();
   for (const [hash, text] of Object.entries(parsed)) {
@@ -130,7 +138,12 @@ export class TrustedDocumentStore {
     let changed = false;
     for (const file of this.config.manifests) {
       try {
-        const { mtimeMs } = statSync(file);
+        let mtimeMs: number;
+        try {
+          ({ mtimeMs } = statSync(file));
+        } catch (error) {
+          throw new Error(fileFailure(error));
+        }
         if (this.manifests.get(file)?.mtimeMs === mtimeMs) continue;
         this.manifests.set(file, { mtimeMs, documents: readManifest(file) });
         this.failing.delete(file);
