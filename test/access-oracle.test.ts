@@ -440,7 +440,7 @@ class Checker {
           this.same(`${pattern(path)}.${i}.${name} (denied ${d.code})`, g[name], null);
           if (raw !== null && (item.sensitive || name === r.key)) this.secrets.add(String(raw));
         } else if (d.mask && raw !== null) {
-          this.same(`${pattern(path)}.${i}.${name} (masked ${d.mask})`, g[name], masked(d.mask, String(raw)));
+          this.same(`${pattern(path)}.${i}.${name} (masked ${d.mask})`, g[name], masked(d.mask, String(raw), item));
           this.secrets.add(String(raw));
         } else {
           this.same(`${pattern(path)}.${i}.${name}`, g[name], raw);

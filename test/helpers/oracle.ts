@@ -49,6 +49,8 @@ export interface OItem {
   /** The mask a sensitive item gets (its own, `full` when it names none); null when not sensitive. */
   mask: string | null;
   share: Share | null;
+  /** An enum's values. */
+  values?: string[];
 }
 
 export interface OLink {
@@ -94,6 +96,7 @@ export function loadOracle(platformFile: string, catalogueFiles: string[]): OPla
         sensitive: i.sensitivity !== undefined,
         mask: i.sensitivity !== undefined ? (i.mask ?? 'full') : null,
         share: i.share ?? null,
+        values: i.values,
       }));
       const links: OLink[] = r.items
         .filter((i: Record<string, any>) => i.link)
@@ -284,7 +287,13 @@ export const rowItem = (r: OResource): string | null => r.share.scope?.rows?.ite
 /** Characters kept at the start and at the end (SPEC §4). */
 const KEPT: Record<string, [number, number]> = { idcard: [6, 4], name: [1, 0], phone: [3, 4], partial: [1, 1], full: [0, 0] };
 
-export function masked(mask: string, value: string): string {
+/**
+ * `value` under `mask`. A boolean or enum item (`item`) under `full` is masked as long as its longest
+ * value, whatever its value (docs/access-rules.md, Masks): lengths alone would tell its values apart.
+ */
+export function masked(mask: string, value: string, item?: { type: string; values?: string[] }): string {
+  const words = mask !== 'full' ? undefined : item?.type === 'boolean' ? ['true', 'false'] : item?.type === 'enum' ? item.values : undefined;
+  if (words?.length && value !== '') return '*'.repeat(Math.max(...words.map((w) => Array.from(w).length)));
   const [first, last] = KEPT[mask] ?? fail(`no mask ${mask}`);
   const chars = Array.from(value);
   if (chars.length <= first + last) return '*'.repeat(chars.length);
