@@ -18,7 +18,8 @@ import {
 import { usageReport } from '../../src/workflow/usage.ts';
 import { answerObjection, listObjections, objectionDeadline, objectionsSeenBy, raiseObjection } from '../../src/workflow/objections.ts';
 import { consistencyReport } from '../../src/workflow/consistency.ts';
-import { grantsInForceAmong } from '../../src/access/item-since.ts';
+import { grantShownAmong, grantsInForceAmong, SET_ASIDE_REASON, type GrantShown } from '../../src/access/item-since.ts';
+import type { Grant } from '../../src/access/grant-model.ts';
 import { answerDemand, demandDeadline, listDemands, requestData } from '../../src/workflow/demands.ts';
 import { actorOf, envOf, translated } from './context.ts';
 import { ENUM_VALUES } from './enums.ts';
@@ -94,7 +95,9 @@ const resolvers: Resolvers = {
         active: args.active === true,
         now: ctx.now,
       });
-      const filtered = args.active === false ? all.filter((g) => !isGrantActive(g, ctx.now)) : all;
+      // Active as the Grant type shows it: a grant whose items are all set aside covers nothing.
+      const active = (g: Grant) => isGrantActive(g, ctx.now) && shownGrant(ctx, g).inForce;
+      const filtered = args.active === false ? all.filter((g) => !active(g)) : args.active === true ? all.filter(active) : all;
       if (isSupervisor(ctx)) return filtered;
       const dept = ctx.identity.dept.code;
       const providers = new Map<string, string | null>();
@@ -344,13 +347,21 @@ const resolvers: Resolvers = {
   },
 
   Grant: {
-    // As shown only: access is decided on the grant's whole lists, read apart from this view.
-    items: (g) => shownNames(g.items),
+    // As shown only: access is decided on the grant's whole lists, read apart from this view. Its items
+    // as in force against the build the request runs on (item-since.ts): those set aside are named in
+    // setAside, not listed as covered.
+    items: (g, _a, ctx) => shownNames(shownGrant(ctx, g).grant.items),
+    setAside: (g, _a, ctx) => shownNames(shownGrant(ctx, g).setAside),
+    setAsideNote: (g, _a, ctx) => {
+      const shown = shownGrant(ctx, g);
+      if (!shown.setAside.length) return null;
+      return `${shown.inForce ? 'Items' : 'Every item it names:'} ${shown.setAside.join(', ')} ${shown.inForce ? 'were' : 'was'} ${SET_ASIDE_REASON}.`;
+    },
     purposes: (g) => shownNames(g.purposes),
-    unmasked: (g) => shownNames(g.unmasked),
+    unmasked: (g, _a, ctx) => shownNames(shownGrant(ctx, g).grant.unmasked),
     rows: (g) => (g.rows ? shownNames(g.rows) : null),
     provider: (g, _a, ctx) => providerIn(ctx, g.resource),
-    active: (g, _a, ctx) => isGrantActive(g, ctx.now),
+    active: (g, _a, ctx) => isGrantActive(g, ctx.now) && shownGrant(ctx, g).inForce,
     request: async (g, _a, ctx) => {
       if (!g.requestId) return null;
       const r = await getSharingRequest(readStore(ctx), g.requestId);
@@ -358,6 +369,17 @@ const resolvers: Resolvers = {
     },
   },
 };
+
+const shownPerRequest = new WeakMap<RequestContext, { show: ReturnType<typeof grantShownAmong>; shown: WeakMap<Grant, GrantShown<Grant>> }>();
+
+/** A grant as in force against the request's build (its resources carry their items' times), once per request and grant. */
+function shownGrant(ctx: RequestContext, g: Grant): GrantShown<Grant> {
+  let per = shownPerRequest.get(ctx);
+  if (!per) shownPerRequest.set(ctx, (per = { show: grantShownAmong(ctx.published), shown: new WeakMap() }));
+  let shown = per.shown.get(g);
+  if (!shown) per.shown.set(g, (shown = per.show(g)));
+  return shown;
+}
 
 const listedPerRequest = new WeakMap<RequestContext, Map<string, ReturnType<typeof listCatalogues>>>();
 

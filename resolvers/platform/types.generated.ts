@@ -395,7 +395,7 @@ export type DemandStatus =
 /** A provider's permission for a department to read items of a conditional resource for purposes. */
 export type Grant = {
   __typename?: 'Grant';
-  /** Not revoked, in force and not past its end date, now. */
+  /** Not revoked, in force and not past its end date, now; false also when every item it names is in setAside (it covers nothing). */
   active: Scalars['Boolean']['output'];
   /** When it was made. */
   createdAt: Scalars['DateTime']['output'];
@@ -405,7 +405,7 @@ export type Grant = {
   from: Scalars['DateTime']['output'];
   /** The grant's id. */
   id: Scalars['ID']['output'];
-  /** The items it covers. */
+  /** The items it covers: those it names, less those in setAside. */
   items: Array<Scalars['String']['output']>;
   /** The providing department's code; null when the resource is no longer known. */
   provider?: Maybe<Scalars['String']['output']>;
@@ -423,7 +423,11 @@ export type Grant = {
   revokedBy?: Maybe<Scalars['String']['output']>;
   /** Division codes narrowing the resource's row scope; null = the requester's whole region. */
   rows?: Maybe<Array<Scalars['String']['output']>>;
-  /** Items read unmasked, among its items. */
+  /** Items it names that it no longer covers: it was given before a version of the catalogue dropped them and published them again, and does not cover what is published under those names now (request them again). Empty for most grants. */
+  setAside: Array<Scalars['String']['output']>;
+  /** Why the items of setAside are not covered, in words; null when setAside is empty. */
+  setAsideNote?: Maybe<Scalars['String']['output']>;
+  /** Items read unmasked, among its items (those in setAside left out). */
   unmasked: Array<Scalars['String']['output']>;
   /** Last day (inclusive, platform calendar); null = no end. */
   until?: Maybe<Scalars['Date']['output']>;
@@ -1426,6 +1430,8 @@ export type GrantResolvers<ContextType = RequestContext, ParentType extends Reso
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   revokedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rows?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  setAside?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  setAsideNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   unmasked?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   until?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 };

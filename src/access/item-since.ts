@@ -75,6 +75,38 @@ export function grantsInForceAmong<G extends Grant>(catalogues: readonly Catalog
   });
 }
 
+/** Why a view names a grant's items as set aside (grant list, the grants query, their docs). */
+export const SET_ASIDE_REASON =
+  'given before a version of the catalogue dropped them and published them again: the grant does not cover what is published under those names now';
+
+/** A grant as the views of grants show it (`grant list`, the `grants` query), against the catalogues in effect. */
+export interface GrantShown<G extends Grant> {
+  /** The grant with its items (and those unmasked) as in force: the items set aside left out. */
+  grant: G;
+  /** The items it names that are set aside (see above), in its own order; empty for most grants. */
+  setAside: string[];
+  /** False when every item it names is set aside: it is no longer held for the resource. */
+  inForce: boolean;
+}
+
+/**
+ * For the views of grants: each grant as in force against its resource among `catalogues` (whose resources
+ * carry their items' times: a build's, or catalogues ItemHistory marked), with the items set aside named
+ * rather than dropped. The access decision does not use it (it uses grantsInForce); a grant whose resource
+ * is not among `catalogues`, or carries no times, is shown as it is.
+ */
+export function grantShownAmong(catalogues: readonly Catalogue[]): <G extends Grant>(g: G) => GrantShown<G> {
+  const byCode = new Map(catalogues.flatMap((c) => c.resources.map((r) => [r.code, r] as const)));
+  return <G extends Grant>(g: G): GrantShown<G> => {
+    const r = byCode.get(g.resource);
+    const [kept] = r ? grantsInForce(r, [g]) : [g];
+    const items = kept?.items ?? [];
+    const setAside = g.items.filter((i) => !items.includes(i));
+    if (!setAside.length) return { grant: g, setAside, inForce: true };
+    return { grant: { ...g, items, unmasked: kept?.unmasked ?? [] }, setAside, inForce: kept !== undefined };
+  };
+}
+
 /** What one version published: resource code key → its item names. Versions never change their document. */
 type Carried = Map<string, Set<string>>;
 
