@@ -121,3 +121,16 @@ describe('the grants query', () => {
     expect((inactive.data!.grants as { id: string }[]).map((g) => g.id)).toEqual([wholly]);
   });
 });
+
+describe('govgraph grant list', () => {
+  it('reads the items set aside from the publication history in the store, and says so', async () => {
+    const listed = await runGovgraph(['grant', 'list', '--data', gw.dataDir], { env: cliEnv() });
+    expect(listed.code).toBe(0);
+    const line = (id: string) => listed.stdout.split('\n').find((l) => l.startsWith(id)) ?? '';
+    expect(line(partly)).toContain(`${partly}  active   ${HOLDER} may read idNumber, division of ${RESIDENTS} for relief, until revoked; set aside: notes (given before a version of the catalogue dropped them and published them again`);
+    expect(line(wholly)).toContain(`${wholly}  set-aside  ${HOLDER} may read nothing of ${VEHICLE_CODE} for relief, until revoked; set aside: plate, colour (given before`);
+    const active = await runGovgraph(['grant', 'list', '--active', '--data', gw.dataDir], { env: cliEnv() });
+    expect(active.stdout).toContain(partly);
+    expect(active.stdout).not.toContain(wholly);
+  }, 30_000);
+});

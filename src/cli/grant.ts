@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { getGrant, GrantNotFoundError, isGrantActive, listGrants, newGrant, revokeGrantOnce, storeGrant, type Grant } from '../access/grants.ts';
+import { grantShownAmong, ItemHistory, SET_ASIDE_REASON } from '../access/item-since.ts';
 import { appendAudit } from '../audit/log.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
@@ -53,18 +54,24 @@ async function audit(store: Store, action: string, grant: Grant, provider: strin
   });
 }
 
-export function grantStatus(g: Grant, now: Date): 'active' | 'revoked' | 'expired' | 'pending' {
+/** `inForce` false: every item the grant names is set aside (item-since.ts), so it covers nothing. */
+export function grantStatus(g: Grant, now: Date, inForce = true): 'active' | 'revoked' | 'expired' | 'pending' | 'set-aside' {
   if (g.revokedAt !== null) return 'revoked';
-  if (isGrantActive(g, now)) return 'active';
+  if (isGrantActive(g, now)) return inForce ? 'active' : 'set-aside';
   return Date.parse(g.from) > now.getTime() ? 'pending' : 'expired';
 }
 
-/** One line a person reads: who may read what, for which purposes, until when. */
-export function describeGrant(g: Grant): string {
+/**
+ * One line a person reads: who may read what, for which purposes, until when; with `setAside`, the items
+ * the grant names that it no longer covers (item-since.ts), `g` being the grant as in force.
+ */
+export function describeGrant(g: Grant, setAside: readonly string[] = []): string {
   // Lists kept from before the input bounds are shown cut (shownNames).
   const unmasked = g.unmasked.length ? `, unmasked ${shownNames(g.unmasked).join(', ')}` : '';
   const rows = g.rows ? `, rows of ${shownNames(g.rows).join(', ')}` : '';
-  return `${g.requester} may read ${shownNames(g.items).join(', ')} of ${g.resource} for ${shownNames(g.purposes).join(', ')}${unmasked}${rows}, until ${g.until ?? 'revoked'}`;
+  const aside = setAside.length ? `; set aside: ${shownNames(setAside).join(', ')} (${SET_ASIDE_REASON})` : '';
+  const items = g.items.length ? shownNames(g.items).join(', ') : 'nothing';
+  return `${g.requester} may read ${items} of ${g.resource} for ${shownNames(g.purposes).join(', ')}${unmasked}${rows}, until ${g.until ?? 'revoked'}${aside}`;
 }
 
 interface AddOptions extends CommonOptions {
@@ -124,23 +131,30 @@ export function registerGrantCommands(program: Command): void {
       .description('list grants, oldest first')
       .option('--requester <code>', 'only grants to this department')
       .option('--resource <code>', 'only grants of this resource')
-      .option('--active', 'only grants in force now'),
+      .option('--active', 'only grants in force now (not those whose items are all set aside)'),
   ).action(async (opts: ListOptions) => {
     await withStore(opts, false, async (store) => {
       const now = new Date();
+      const catalogues = await publishedCatalogues(store);
       // A code in another case is the resource's, as grant add takes it (grants keep the code as published).
-      const resource = opts.resource === undefined ? undefined : await publishedCode(store, await publishedCatalogues(store), opts.resource);
+      const resource = opts.resource === undefined ? undefined : await publishedCode(store, catalogues, opts.resource);
       // A department's code in another case is the department's, as the grants keep it (grant list reads
       // the store alone: the codes the grants hold, not the platform's, say which).
       const requester = opts.requester === undefined ? undefined : await requesterAsStored(store, opts.requester);
-      const grants = await listGrants(store, { requester, resource, active: opts.active, now });
+      // Each grant as in force, as the gateways decide (item-since.ts): the catalogues in effect marked
+      // with their items' times from the publication history, which is in the store.
+      await new ItemHistory(store).mark(catalogues);
+      const show = grantShownAmong(catalogues);
+      const grants = (await listGrants(store, { requester, resource, active: opts.active, now }))
+        .map((g) => ({ stored: g, ...show(g) }))
+        .filter((s) => !opts.active || s.inForce);
       if (grants.length === 0) {
         console.log('no grants');
         return;
       }
-      for (const g of grants) {
+      for (const { stored: g, grant: shown, setAside, inForce } of grants) {
         const by = g.requestId ? `request ${g.requestId}` : `by ${g.createdBy}`;
-        console.log(`${g.id}  ${grantStatus(g, now).padEnd(7)}  ${describeGrant(g)}  (${by}, ${g.createdAt})`);
+        console.log(`${g.id}  ${grantStatus(g, now, inForce).padEnd(7)}  ${describeGrant(shown, setAside)}  (${by}, ${g.createdAt})`);
       }
     });
   });
