@@ -134,3 +134,20 @@ describe('govgraph grant list', () => {
     expect(active.stdout).not.toContain(wholly);
   }, 30_000);
 });
+
+describe('the catalogue view', () => {
+  it('shows a resource whose grant covers nothing any more as not granted, in resourceInfo and in the catalogue', async () => {
+    const info = await gw.query(`{ v: resourceInfo(code: "${VEHICLE_CODE}") { granted } r: resourceInfo(code: "${RESIDENTS}") { granted } }`, { dept: HOLDER, purpose: 'relief' });
+    expect(info.errors).toBeUndefined();
+    expect(info.data).toEqual({ v: { granted: false }, r: { granted: true } });
+    const listed = await gw.query('{ catalogue(id: "NX-GAT") { published { resources { code granted items { name yourAccess { allowed code message } } } } } }', { dept: HOLDER, purpose: 'relief' });
+    expect(listed.errors).toBeUndefined();
+    const resources = listed.data!.catalogue.published.resources as { code: string; granted: boolean; items: { name: string; yourAccess: { allowed: boolean; code: string | null; message: string | null } }[] }[];
+    expect(resources.map((r) => [r.code, r.granted])).toEqual([[RESIDENTS, true], [VEHICLE_CODE, false]]);
+    const access = (code: string, item: string) => resources.find((r) => r.code === code)!.items.find((i) => i.name === item)!.yourAccess;
+    expect(access(RESIDENTS, 'division').allowed).toBe(true);
+    // The item set aside is not open, and the view says why, as a read would.
+    expect(access(RESIDENTS, 'notes')).toMatchObject({ allowed: false, code: 'GRANT_REQUIRED', message: expect.stringContaining('dropped it and published it again') });
+    expect(access(VEHICLE_CODE, 'plate')).toMatchObject({ allowed: false, code: 'GRANT_REQUIRED' });
+  });
+});

@@ -75,6 +75,26 @@ export function grantsInForceAmong<G extends Grant>(catalogues: readonly Catalog
   });
 }
 
+/**
+ * A resource of a catalogue version read from the store (it carries no times), timed as the resource of
+ * the same code among `catalogues` (a build's) times its items: a copy, so a view of a version decides on
+ * the grants as in force; an item the build's resource does not carry has no time (a grant older than the
+ * build's latest time does not cover it). The resource itself when the build has no timed resource of its code.
+ */
+export function timedLike(resource: Resource, catalogues: readonly Catalogue[]): Resource {
+  if (times.has(resource)) return resource;
+  for (const c of catalogues) {
+    for (const r of c.resources) {
+      const t = r.code === resource.code ? times.get(r) : undefined;
+      if (!t) continue;
+      const copy = { ...resource };
+      times.set(copy, t);
+      return copy;
+    }
+  }
+  return resource;
+}
+
 /** Why a view names a grant's items as set aside (grant list, the grants query, their docs). */
 export const SET_ASIDE_REASON =
   'given before a version of the catalogue dropped them and published them again: the grant does not cover what is published under those names now';

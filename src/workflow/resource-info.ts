@@ -4,6 +4,7 @@
 import { decide, type Decision } from '../access/decide.ts';
 import { effectiveItems, resourceShare, type EffectiveItem, type EffectiveShare } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
+import { grantsInForce } from '../access/item-since.ts';
 import { codeKey } from '../catalogue/codes.ts';
 import { listVersions } from '../catalogue/repository.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
@@ -63,7 +64,8 @@ export function resourceView(
     catalogue,
     share: shareView(resource, resourceShare(resource)),
     items,
-    granted: viewer.grants.some((g) => g.resource === resource.code),
+    // As the decision holds them (item-since.ts): a grant none of whose items is still covered is not held.
+    granted: grantsInForce(resource, viewer.grants).some((g) => g.resource === resource.code),
   };
 }
 
