@@ -151,3 +151,21 @@ describe('the catalogue view', () => {
     expect(access(VEHICLE_CODE, 'plate')).toMatchObject({ allowed: false, code: 'GRANT_REQUIRED' });
   });
 });
+
+describe('the submission warning BREAKS_GRANT', () => {
+  it('names the grants that lose an item they cover, not those whose items are already set aside', async () => {
+    // Version 4 would drop division (covered by the residents grant), notes (set aside from it) and the
+    // vehicles (whose grant covers nothing any more).
+    const s = await gw.query('mutation($d: String!) { submitCatalogue(document: $d) { version { version } warnings { kind resource item grants } } }', {
+      dept: '640000-GAT', roles: ['compiler'], variables: { d: catalogue(RECORD_NOTES.replace('notes', 'remarks'), '') },
+    });
+    expect(s.errors).toBeUndefined();
+    const breaks = (s.data!.submitCatalogue.warnings as { kind: string }[]).filter((w) => w.kind === 'BREAKS_GRANT');
+    expect(breaks).toEqual([{ kind: 'BREAKS_GRANT', resource: RESIDENTS, item: 'division', grants: [partly] }]);
+    // The version's own warnings, as the auditor reads them before deciding, say the same.
+    const listed = await gw.query('{ catalogue(id: "NX-GAT") { versions { status warnings { kind resource item grants } } } }', SUPERVISOR);
+    expect(listed.errors).toBeUndefined();
+    const submitted = (listed.data!.catalogue.versions as { status: string; warnings: { kind: string }[] }[]).find((v) => v.status === 'SUBMITTED')!;
+    expect(submitted.warnings.filter((w) => w.kind === 'BREAKS_GRANT')).toEqual(breaks);
+  }, 30_000);
+});

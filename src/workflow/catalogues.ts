@@ -3,6 +3,7 @@
 // and that the actor's department owns what it acts on, writes its audit entry, then changes the store.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { listGrants } from '../access/grants.ts';
+import { grantsInForceAmong, ItemHistory } from '../access/item-since.ts';
 import { claimCollections } from '../catalogue/collections.ts';
 import { historyProblems } from '../catalogue/history.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
@@ -31,6 +32,7 @@ import { codeKey } from '../catalogue/codes.ts';
 
 export { parseCatalogueText } from './document.ts';
 import type { Catalogue } from '../model/catalogue.ts';
+import type { Grant } from '../access/grant-model.ts';
 import { visibleTrim } from '../model/input-bounds.ts';
 import { and, DuplicateKeyError, eq } from '../store/port.ts';
 import { requireCompetent, requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
@@ -129,7 +131,7 @@ export async function submissionWarnings(
       ? []
       : (current?.resources ?? []).filter((r) => r.provider !== viewer).map((r) => r.code),
   );
-  const grants = current ? await listGrants(env.store, { active: true, now: env.now }) : [];
+  const grants = current ? await grantsInForce(env, current, await listGrants(env.store, { active: true, now: env.now })) : [];
   const codes = new Set(current?.resources.map((r) => r.code) ?? []);
   const since = new Date(env.now.getTime() - READERS_DAYS * 24 * 60 * 60 * 1000).toISOString();
   const readers = current ? await itemReaders(env.store, [...codes].filter((c) => !withheld.has(c)), since) : new Map();
@@ -149,6 +151,20 @@ export async function submissionWarnings(
 }
 
 const BREAKING_CHANGES_PER_TURN = 50;
+
+/**
+ * The grants as in force against the catalogue in effect (item-since.ts): an item a grant names that an
+ * earlier version dropped and a later one published again is not the grant's to lose, and a grant none of
+ * whose items is covered any more loses nothing; BREAKS_GRANT named them as if their holders read them.
+ * The catalogue is read from the store without item times: a copy of it is marked from the publication
+ * history (the catalogue read stays as it is).
+ */
+async function grantsInForce(env: WorkflowEnv, current: Catalogue, grants: readonly Grant[]): Promise<readonly Grant[]> {
+  if (!grants.length) return grants;
+  const timed = { ...current, resources: current.resources.map((r) => ({ ...r })) };
+  await new ItemHistory(env.store).mark([timed]);
+  return grantsInForceAmong([timed], grants);
+}
 
 /**
  * Validates a catalogue document against the platform and the catalogues in effect and stores it as a
