@@ -108,11 +108,11 @@ describe('the grants query', () => {
       const byId = new Map((r.data!.grants as { id: string }[]).map((g) => [g.id, g]));
       expect(byId.get(partly)).toEqual({
         id: partly, items: ['idNumber', 'division'], unmasked: [], setAside: ['notes'], active: true,
-        setAsideNote: expect.stringContaining('notes were given before a version of the catalogue dropped them and published them again'),
+        setAsideNote: expect.stringContaining('Set aside: notes; the grant was given before a version of the catalogue dropped them and published them again'),
       });
       expect(byId.get(wholly)).toEqual({
         id: wholly, items: [], unmasked: [], setAside: ['plate', 'colour'], active: false,
-        setAsideNote: expect.stringContaining('Every item it names: plate, colour was given before a version of the catalogue dropped them'),
+        setAsideNote: expect.stringContaining('Set aside: every item it names (plate, colour), so it covers nothing; the grant was given before'),
       });
     }
     const active = await gw.query(GRANTS('(active: true)'), SUPERVISOR);
@@ -127,8 +127,8 @@ describe('govgraph grant list', () => {
     const listed = await runGovgraph(['grant', 'list', '--data', gw.dataDir], { env: cliEnv() });
     expect(listed.code).toBe(0);
     const line = (id: string) => listed.stdout.split('\n').find((l) => l.startsWith(id)) ?? '';
-    expect(line(partly)).toContain(`${partly}  active   ${HOLDER} may read idNumber, division of ${RESIDENTS} for relief, until revoked; set aside: notes (given before a version of the catalogue dropped them and published them again`);
-    expect(line(wholly)).toContain(`${wholly}  set-aside  ${HOLDER} may read nothing of ${VEHICLE_CODE} for relief, until revoked; set aside: plate, colour (given before`);
+    expect(line(partly)).toContain(`${partly}  active   ${HOLDER} may read idNumber, division of ${RESIDENTS} for relief, until revoked; set aside: notes (the grant was given before a version of the catalogue dropped them and published them again`);
+    expect(line(wholly)).toContain(`${wholly}  set-aside  ${HOLDER} may read nothing of ${VEHICLE_CODE} for relief, until revoked; set aside: plate, colour (the grant was given before`);
     const active = await runGovgraph(['grant', 'list', '--active', '--data', gw.dataDir], { env: cliEnv() });
     expect(active.stdout).toContain(partly);
     expect(active.stdout).not.toContain(wholly);

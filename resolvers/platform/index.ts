@@ -358,7 +358,8 @@ const resolvers: Resolvers = {
     setAsideNote: (g, _a, ctx) => {
       const shown = shownGrant(ctx, g);
       if (!shown.setAside.length) return null;
-      return `${shown.inForce ? 'Items' : 'Every item it names:'} ${shown.setAside.join(', ')} ${shown.inForce ? 'were' : 'was'} ${SET_ASIDE_REASON}.`;
+      const named = shown.inForce ? shown.setAside.join(', ') : `every item it names (${shown.setAside.join(', ')}), so it covers nothing`;
+      return `Set aside: ${named}; ${SET_ASIDE_REASON}. Request them again from the resource's provider.`;
     },
     purposes: (g) => shownNames(g.purposes),
     unmasked: (g, _a, ctx) => shownNames(shownGrant(ctx, g).grant.unmasked),

@@ -97,7 +97,7 @@ export function timedLike(resource: Resource, catalogues: readonly Catalogue[]):
 
 /** Why a view names a grant's items as set aside (grant list, the grants query, their docs). */
 export const SET_ASIDE_REASON =
-  'given before a version of the catalogue dropped them and published them again: the grant does not cover what is published under those names now';
+  'the grant was given before a version of the catalogue dropped them and published them again, and does not cover what is published under those names now';
 
 /** A grant as the views of grants show it (`grant list`, the `grants` query), against the catalogues in effect. */
 export interface GrantShown<G extends Grant> {
