@@ -329,18 +329,18 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     // A bucket refilled per 0 ms was accepted, and then every request failed with INTERNAL_SERVER_ERROR.
     name: 'a rate period of zero',
     mutate: (d) => (d.limits = { rate: { perUser: { requests: 5, per: '0s' } } }),
-    problems: [{ path: 'limits.rate.perUser.per', message: '"0s" is not a valid duration longer than zero (e.g. 60s, 500ms, 1h) like "60s"' }],
+    problems: [{ path: 'limits.rate.perUser.per', message: '"0s" is not a valid duration longer than zero in ms, s, m, h or d like "60s"' }],
   },
   {
     // Quoting it, as a hint used to say, gives "60", which is no duration either: the hint names the form.
     name: 'a rate period written as a bare number',
     mutate: (d) => (d.limits = { rate: { perUser: { requests: 5, per: 60 } } }),
-    problems: [{ path: 'limits.rate.perUser.per', message: 'expected a string, got 60 (a duration longer than zero (e.g. 60s, 500ms, 1h) like "60s")' }],
+    problems: [{ path: 'limits.rate.perUser.per', message: 'expected a string, got 60 (a duration longer than zero in ms, s, m, h or d like "60s")' }],
   },
   {
     name: 'a rate period of zero written with more digits',
     mutate: (d) => (d.limits = { rate: { perDepartment: { requests: 5, per: '000ms' } } }),
-    problems: [{ path: 'limits.rate.perDepartment.per', message: '"000ms" is not a valid duration longer than zero (e.g. 60s, 500ms, 1h) like "60s"' }],
+    problems: [{ path: 'limits.rate.perDepartment.per', message: '"000ms" is not a valid duration longer than zero in ms, s, m, h or d like "60s"' }],
   },
   {
     name: 'a rate bucket that is neither off nor requests per period',
