@@ -255,8 +255,9 @@ describe("a listed department's code in another case is the department's in ever
     expect(await lines('grant', 'list', '--requester', '650000-mzt')).toBe(await lines('grant', 'list', '--requester', '650000-MZT'));
     expect(await lines('grant', 'list', '--requester', '650000-MZT')).not.toBe('no grants\n');
     expect(await lines('catalogue', 'list', '--compiler', '650000-gat')).toBe(await lines('catalogue', 'list', '--compiler', '650000-GAT'));
-    // A code no department has in any case finds nothing, as before.
-    expect(await lines('grant', 'list', '--requester', '650000-XYZ')).toBe('no grants\n');
+    // A code no department has in any case, and no grant holds, is refused, naming it (not "no grants").
+    const unknown = await govgraph('grant', 'list', '--requester', '650000-XYZ');
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([1, '', expect.stringContaining('govgraph: --requester 650000-XYZ: no such department on the platform, and no grant names it; ')]);
   });
 });
 

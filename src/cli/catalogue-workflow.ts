@@ -3,16 +3,16 @@
 // (submitCatalogue, reviewCatalogue, publishCatalogue, the catalogues query), acting as src/cli/acting.ts
 // says; docs/workflow.md walks through them.
 import type { Command } from 'commander';
-import type { VersionStatus } from '../catalogue/repository.ts';
+import { listVersions, type VersionStatus } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import type { WorkflowEnv } from '../workflow/actor.ts';
 import type { SchemaService } from '../workflow/catalogues.ts';
 import {
   actorFor, minute, positiveInt, refusedAsUserError, statusOption, table, upper, viewerFor, withActingOptions, type ActingOptions,
 } from './acting.ts';
-import { listedDepartmentCode } from '../model/platform.ts';
 import { platformDate } from '../calendar/working-days.ts';
 import { requireReadableFile } from './file-argument.ts';
+import { departmentFilter } from './filters.ts';
 import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
 import { withWorkflowEnv } from './quality.ts';
 
@@ -161,7 +161,12 @@ export function registerCatalogueWorkflowCommands(catalogue: Command): void {
       const viewer = viewerFor(env, opts.dept);
       const list = await listCatalogues(env, viewer.dept, {
         status: statusOption(opts.status, VERSION_STATUSES),
-        compiler: opts.compiler === undefined ? undefined : listedDepartmentCode(env.platform, opts.compiler),
+        // A compiler in another case is the department's; one neither the platform file nor any catalogue
+        // names is refused, not answered with no catalogues (filters.ts).
+        compiler: opts.compiler === undefined ? undefined : departmentFilter(
+          '--compiler', opts.compiler, env.platform.departments.map((d) => d.code),
+          (await listVersions(env.store)).map((v) => v.catalogue.compiler), 'catalogue',
+        ),
         overdue: opts.overdue ? true : undefined,
       });
       const rows = list.flatMap((c) =>

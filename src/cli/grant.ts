@@ -9,10 +9,10 @@ import { appendAudit } from '../audit/log.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { shownNames } from '../model/input-bounds.ts';
-import { publishedCode } from '../workflow/resource-info.ts';
 import { providerOf as providerInStore } from '../workflow/sharing.ts';
 import type { Store } from '../store/port.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { departmentFilter, resourceFilter } from './filters.ts';
 import { commaList } from './token.ts';
 
 export const OPERATOR = 'operator';
@@ -133,16 +133,21 @@ export function registerGrantCommands(program: Command): void {
       .option('--resource <code>', 'only grants of this resource')
       .option('--active', 'only grants in force now (not those whose items are all set aside)'),
   ).action(async (opts: ListOptions) => {
-    await withStore(opts, false, async (store) => {
+    // With --requester the platform file says which departments there are (one with no grant yet is no
+    // unknown one), so the command names it; otherwise it reads the store alone.
+    const platform = opts.requester === undefined ? null : await loadCommandPlatform(opts.platform);
+    await withStore(opts, platform !== null, async (store) => {
       const now = new Date();
-      const catalogues = await publishedCatalogues(store);
-      // A code in another case is the resource's, as grant add takes it (grants keep the code as published).
-      const resource = opts.resource === undefined ? undefined : await publishedCode(store, catalogues, opts.resource);
-      // A department's code in another case is the department's, as the grants keep it (grant list reads
-      // the store alone: the codes the grants hold, not the platform's, say which).
-      const requester = opts.requester === undefined ? undefined : await requesterAsStored(store, opts.requester);
+      // A code in another case is the resource's, as grant add takes it (grants keep the code as published);
+      // a code never published is refused (filters.ts).
+      const resource = opts.resource === undefined ? undefined : await resourceFilter(store, opts.resource);
+      // A department's code in another case is the department's, as the grants keep it, or as the platform
+      // lists it; a code neither knows is refused (filters.ts).
+      const requester = opts.requester === undefined || platform === null ? undefined
+        : departmentFilter('--requester', opts.requester, platform.departments.map((d) => d.code), (await listGrants(store)).map((g) => g.requester), 'grant');
       // Each grant as in force, as the gateways decide (item-since.ts): the catalogues in effect marked
       // with their items' times from the publication history, which is in the store.
+      const catalogues = await publishedCatalogues(store);
       await new ItemHistory(store).mark(catalogues);
       const show = grantShownAmong(catalogues);
       const grants = (await listGrants(store, { requester, resource, active: opts.active, now }))
@@ -195,12 +200,4 @@ export async function revokeAsOperator(store: Store, id: string): Promise<string
     throw new UserError(`CONFLICT: ${said}`);
   }
   return `grant ${g.id} revoked at ${g.revokedAt}`;
-}
-
-/** `code` as the grants hold it when one requester's code equals it ignoring case (and blanks); else as given. */
-async function requesterAsStored(store: Store, code: string): Promise<string> {
-  const key = code.trim().toLowerCase();
-  const held = new Set((await listGrants(store)).map((g) => g.requester));
-  if (held.has(code.trim())) return code.trim();
-  return [...held].find((r) => r.toLowerCase() === key) ?? code;
 }

@@ -9,6 +9,8 @@ import { operatorConsistencyReport } from '../workflow/consistency.ts';
 import { demandDeadline, listDemands, type DemandStatus } from '../workflow/demands.ts';
 import { listObjections, objectionDeadline, type ObjectionStatus } from '../workflow/objections.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { elementFilter, resourceFilter } from './filters.ts';
+import { requireBounded } from '../workflow/bounds.ts';
 import { terminalText } from './terminal.ts';
 
 interface ListOptions extends CommonOptions {
@@ -55,7 +57,8 @@ export function registerQualityCommands(program: Command): void {
     withWorkflowEnv(opts, async (env) => {
       const list = await listObjections(env, operatorView(env), {
         status: status(opts.status, OBJECTION_STATUSES),
-        resource: opts.resource,
+        // A resource never published is refused, not answered "0 objections" (filters.ts).
+        resource: opts.resource === undefined ? undefined : await resourceFilter(env.store, opts.resource),
         overdue: opts.overdue ? true : undefined,
       });
       for (const o of list) {
@@ -96,6 +99,10 @@ export function registerQualityCommands(program: Command): void {
       .option('--element <code>', 'only this data element (default: every element two providers hold)'),
   ).action((opts: CommonOptions & { element?: string }) =>
     withWorkflowEnv(opts, async (env) => {
+      if (opts.element !== undefined) {
+        requireBounded('consistencyReport', { element: opts.element }); // the field's bound first, as before
+        await elementFilter(env.store, opts.element); // an element no published resource carries is refused (filters.ts)
+      }
       const pairs = await operatorConsistencyReport(env, opts.element);
       for (const p of pairs) {
         console.log(`${p.element}  ${p.left}.${p.leftItem} <> ${p.right}.${p.rightItem}  on ${p.keyElement} (${p.leftKey} = ${p.rightKey}): ${p.compared} compared, ${p.differing} differ`);

@@ -3,11 +3,11 @@
 // (listSharingRequests, decideSharingRequest, usageReport), acting as src/cli/acting.ts says.
 import type { Command } from 'commander';
 import { publishedCatalogues } from '../catalogue/repository.ts';
-import { publishedCode } from '../workflow/resource-info.ts';
 import type { RequestStatus, SharingSide } from '../workflow/sharing.ts';
 import {
   actorFor, minute, refusedAsUserError, statusOption, table, upper, viewerFor, withActingOptions, type ActingOptions,
 } from './acting.ts';
+import { resourceFilter } from './filters.ts';
 import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
 import { shownNames } from '../model/input-bounds.ts';
 import { withWorkflowEnv } from './quality.ts';
@@ -76,7 +76,8 @@ export function registerSharingCommands(program: Command): void {
         side,
         status: statusOption(opts.status, REQUEST_STATUSES),
         overdue: opts.overdue ? true : undefined,
-        resource: opts.resource,
+        // A resource never published is refused, not answered with no requests (filters.ts).
+        resource: opts.resource === undefined ? undefined : await resourceFilter(env.store, opts.resource),
       });
       const rows = list.map((r) => {
         const d = requestDeadline(env, r);
@@ -158,8 +159,9 @@ export function registerSharingCommands(program: Command): void {
       const viewer = viewerFor(env, opts.dept);
       const published = await publishedCatalogues(env.store);
       const providerOf = (code: string) => published.flatMap((c) => c.resources).find((r) => r.code === code)?.provider;
-      // A code in another case is the resource's, as the audit log writes it (as published).
-      const resource = opts.resource === undefined ? null : await publishedCode(env.store, published, opts.resource);
+      // A code in another case is the resource's, as the audit log writes it (as published); a code never
+      // published is refused (filters.ts).
+      const resource = opts.resource === undefined ? null : await resourceFilter(env.store, opts.resource, published);
       const report = await refusedAsUserError(() => usageReport(env.store, env.platform, viewer, { from, to, resource }, providerOf));
       const rows: string[][] = [];
       for (const r of report.resources) {

@@ -76,10 +76,20 @@ export function resourceView(
  * outlive the resource (a code in another case found nothing once its resource had left the platform).
  */
 export async function publishedCode(store: Store, catalogues: readonly Catalogue[], code: string): Promise<string> {
+  return (await everPublishedCode(store, catalogues, code)) ?? code;
+}
+
+/** As publishedCode, but null when no resource of that code (in any case) was ever published on the platform. */
+export async function everPublishedCode(store: Store, catalogues: readonly Catalogue[], code: string): Promise<string | null> {
   const inEffect = findPublishedResource(catalogues, code);
   if (inEffect) return inEffect.resource.code;
+  return findPublishedResource(await everPublishedCatalogues(store), code)?.resource.code ?? null;
+}
+
+/** Every catalogue version ever published: in effect, superseded or withdrawn (not drafts or refused ones). */
+export async function everPublishedCatalogues(store: Store): Promise<Catalogue[]> {
   const once = (await listVersions(store)).filter((v) => v.status === 'published' || v.status === 'superseded' || v.status === 'withdrawn');
-  return findPublishedResource(once.map((v) => v.catalogue), code)?.resource.code ?? code;
+  return once.map((v) => v.catalogue);
 }
 
 export function findPublishedResource(catalogues: readonly Catalogue[], code: string): { catalogue: Catalogue; resource: Resource } | null {
