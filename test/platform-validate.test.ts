@@ -326,6 +326,17 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     problems: [{ path: 'connected[0].url', message: '"not a url" is not a valid URL like "https://changsha.example/graphql"' }],
   },
   {
+    // It started without a word and refused every document, introspection too (the manifests are listed at start).
+    name: 'trusted documents required with no manifest',
+    mutate: (d) => (d.trustedDocuments = { mode: 'require', manifests: [] }),
+    problems: [{ path: 'trustedDocuments.manifests', message: 'mode require runs only the documents of the manifests, and none is listed, so every document would be refused; list the persisted-documents.json of the clients you accept, or use mode log to see which clients send what' }],
+  },
+  {
+    name: 'trusted documents required with the manifests left out',
+    mutate: (d) => (d.trustedDocuments = { mode: 'require' }),
+    problems: [{ path: 'trustedDocuments.manifests', message: 'mode require runs only the documents of the manifests, and none is listed, so every document would be refused; list the persisted-documents.json of the clients you accept, or use mode log to see which clients send what' }],
+  },
+  {
     // A bucket refilled per 0 ms was accepted, and then every request failed with INTERNAL_SERVER_ERROR.
     name: 'a rate period of zero',
     mutate: (d) => (d.limits = { rate: { perUser: { requests: 5, per: '0s' } } }),

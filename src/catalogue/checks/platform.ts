@@ -274,6 +274,20 @@ function* drainDelayWithinShutdown(p: Platform): Iterable<Problem> {
     : problem('server.shutdownTimeoutMs', `${t} ms is not longer than the default server.drainDelayMs (${d} ms) plus ${closingMs(t)} ms to close what is still open; make it longer than ${d + closingMs(t)} ms, or set drainDelayMs shorter`);
 }
 
+/**
+ * `require` trusts only the documents of the manifests, and the list of manifests is read at start alone
+ * (their contents are read again when they change, not the list): with none, the gateway started without
+ * a word and refused every document, introspection too, until the file was changed and it was restarted.
+ */
+function* requiredDocumentsHaveManifests(p: Platform): Iterable<Problem> {
+  const t = p.trustedDocuments;
+  if (t?.mode !== 'require' || t.manifests.length > 0) return;
+  yield problem(
+    'trustedDocuments.manifests',
+    'mode require runs only the documents of the manifests, and none is listed, so every document would be refused; list the persisted-documents.json of the clients you accept, or use mode log to see which clients send what',
+  );
+}
+
 export const platformChecks: readonly PlatformCheck[] = [
   platformRegionOfItsLevel,
   departmentRegionsOfTheirLevels,
@@ -288,4 +302,5 @@ export const platformChecks: readonly PlatformCheck[] = [
   connectedUrlsUsable,
   connectedUrlsUnique,
   drainDelayWithinShutdown,
+  requiredDocumentsHaveManifests,
 ];
