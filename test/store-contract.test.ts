@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
-import { databaseFromUri, fromBson, openMongoStore, toBson, toDocument, toMongoFilter, toMongoSort, translate } from '../src/store/mongo.ts';
+import { databaseFromUri, fromBson, openMongoStore, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
 import { Decimal } from '../src/formats/decimal.ts';
 import { openStore } from '../src/store/open.ts';
 import {
@@ -649,6 +649,22 @@ function contract(harness: () => Harness): void {
       expect(await store.count(c)).toBe(8);
       expect(await store.findByValues(c, 'id', ['p09', 'p10', 'p11'])).toEqual([]);
       expect(await store.findByValues(c, 'id', ['p01'], ['name'])).toEqual([{ name: 'Alice' }]);
+    });
+    it('keeps numbers as JSON does (-0 reads back 0, NaN and infinities null), leaves an undefined field out, and an update sets one null', async () => {
+      // MongoDB's BSON keeps -0, NaN and the infinities, and the driver writes undefined as null.
+      const c = `_json_${++next}`;
+      const odd = { neg: -0, nan: Number.NaN, inf: Number.POSITIVE_INFINITY, ninf: Number.NEGATIVE_INFINITY, gone: undefined } as unknown as Row;
+      await store.insert(c, [{ id: 'j1', ...odd }]);
+      await store.upsert(c, 'id', [{ id: 'j2', ...odd }]);
+      const expected = { neg: 0, nan: null, inf: null, ninf: null };
+      const rows = await store.find(c, { sort: [asc('id')] });
+      expect(rows).toStrictEqual([{ id: 'j1', ...expected }, { id: 'j2', ...expected }]);
+      expect(rows.map((r) => Object.is(r.neg, 0))).toEqual([true, true]);
+      expect(await store.count(c, and(eq('nan', null), eq('inf', null), eq('neg', 0)))).toBe(2);
+      expect(await store.update(c, eq('id', 'j1'), { neg: -0, later: undefined } as unknown as Row)).toBe(1);
+      const [j1] = await store.find(c, { filter: eq('id', 'j1') });
+      expect(j1).toStrictEqual({ id: 'j1', ...expected, later: null });
+      expect(Object.is(j1.neg, 0)).toBe(true);
     });
     it('inserts into arbitrary collection names', async () => {
       for (const name of ['_catalogue_versions', 'with "quotes"; DROP TABLE x; --', 'dots.and spaces']) {
@@ -1408,6 +1424,14 @@ describe('MongoDB translation (no server needed)', () => {
       expect([back instanceof Decimal, String(back)]).toEqual([true, text]);
     }
     expect(fromBson(Decimal128.fromString('NaN'))).toBe('NaN'); // not one govgraph writes: its text, no failure
+  });
+  it('writes numbers as JSON holds them (-0 as 0, NaN and infinities as null), leaving undefined out; an update sets undefined null', () => {
+    const doc = toDocument({ id: 'x', a: -0, b: Number.NaN, c: Number.POSITIVE_INFINITY, d: Number.NEGATIVE_INFINITY, e: undefined, f: 1.5, g: -3 } as unknown as Row);
+    expect(doc).toStrictEqual({ id: 'x', a: 0, b: null, c: null, d: null, f: 1.5, g: -3 });
+    expect(Object.is(doc.a, 0)).toBe(true);
+    const set = toSetDocument({ a: -0, e: undefined, n: null } as unknown as Row);
+    expect(set).toStrictEqual({ a: 0, e: null, n: null });
+    expect(Object.is(set.a, 0)).toBe(true);
   });
   it('names the unique index of a duplicate key, never the value (a record\'s) the server quotes', async () => {
     const { MongoBulkWriteError, MongoServerError } = await import('mongodb');

@@ -22,6 +22,8 @@
 // - Decimals (port.ts) are BSON Decimal128 values, which keep their digits and scale ("450.10") and which
 //   MongoDB compares, sorts and indexes by value ("450.1" = "450.10"); a Decimal128 read back becomes a
 //   Decimal with the same text (Decimal128 writes small values as "1.0E-7": made plain again).
+// - Numbers are written as JSON holds them, as the embedded store keeps them: -0 as 0, NaN and ±Infinity
+//   as null; a field whose value is undefined is left out (an update sets it null). See toStored.
 
 import {
   Decimal128,
@@ -94,10 +96,31 @@ export function fromBson(value: unknown): unknown {
   return /^-?\d/.test(text) ? Decimal.fromStored(plainDecimalText(text)) : text;
 }
 
-/** A row as a document to write: decimals as Decimal128. */
+/**
+ * A row's value as a document holds it: as JSON text holds it, which is what the embedded store keeps and
+ * what port.ts promises (JSON scalars). BSON would keep -0, NaN and the infinities as they are, so a row
+ * read back differed from SQLite's (0, null, null) and `eq: null` missed a NaN: -0 is written 0, NaN and
+ * ±Infinity null.
+ */
+export function toStored(value: Value): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value + 0 : null; // -0 + 0 is 0
+  return toBson(value);
+}
+
+/**
+ * A row as a document to write: decimals as Decimal128, numbers as toStored writes them. A field whose
+ * value is undefined is left out, as JSON.stringify leaves it out (the driver would write it null).
+ */
 export function toDocument(row: Row): Document {
   const doc: Document = {};
-  for (const field in row) doc[field] = toBson(row[field]);
+  for (const field in row) if (row[field] !== undefined) doc[field] = toStored(row[field]);
+  return doc;
+}
+
+/** The `$set` of an update: as toDocument, but a field set to undefined is set to null, as SQLite's update does. */
+export function toSetDocument(set: Row): Document {
+  const doc: Document = {};
+  for (const field in set) doc[field] = toStored(set[field] ?? null);
   return doc;
 }
 
@@ -430,7 +453,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       const fields = Object.keys(set).map(checkField);
       if (fields.length === 0) return store.count(collection, filter);
       const result = await run(`update in ${collection}`, () =>
-        coll(collection).updateMany(toMongoFilter(filter), { $set: toDocument(set) }),
+        coll(collection).updateMany(toMongoFilter(filter), { $set: toSetDocument(set) }),
       );
       return result.matchedCount;
     },
