@@ -502,6 +502,15 @@ function contract(harness: () => Harness): void {
       expect(ids(await store.find(shuffled, { sort: [desc(ROW_ORDER)] }))).toEqual([...stored].reverse());
       expect(Object.keys((await store.find(shuffled, { sort: [asc(ROW_ORDER)], limit: 1 }))[0])).not.toContain(ROW_ORDER);
     });
+    it('compares ROW_ORDER with the value a row carries; ne of a value no row carries (null, other text) matches every row, eq none', async () => {
+      const [first] = await store.find(c, { sort: [asc(ROW_ORDER)], limit: 1, projection: [ROW_ORDER, 'id'] });
+      expect(await store.count(c, eq(ROW_ORDER, first[ROW_ORDER]))).toBe(1);
+      expect(await store.count(c, ne(ROW_ORDER, first[ROW_ORDER]))).toBe(rows.length - 1);
+      for (const value of [null, 'not a row order']) {
+        expect(await store.count(c, ne(ROW_ORDER, value)), String(value)).toBe(rows.length);
+        expect(await store.count(c, eq(ROW_ORDER, value)), String(value)).toBe(0);
+      }
+    });
     it('walks with a filter', async () => {
       const sort = withKeyTieBreak([desc('grp'), asc('flag')], 'id');
       const filter = or(ne('grp', 'b'), eq('flag', true));
@@ -1402,6 +1411,11 @@ describe('MongoDB translation (no server needed)', () => {
     // ROW_ORDER (`_id`) only in a compare, with the hex string a row carries: a cursor's condition.
     expect(toMongoFilter(cmp(ROW_ORDER, 'gt', '65f000000000000000000001'))).toEqual({ _id: { $gt: ObjectId.createFromHexString('65f000000000000000000001') } });
     expect(toMongoFilter(eq(ROW_ORDER, 1))).toEqual({ _id: { $in: [] } });
+    // No row's order is null or other text: ne matches every row (SQLite's `id IS NOT ?`), eq and the others none.
+    for (const value of [null, 'x', 1]) {
+      expect(toMongoFilter(ne(ROW_ORDER, value))).toEqual({});
+      for (const op of ['eq', 'gt', 'lte'] as const) expect(toMongoFilter(cmp(ROW_ORDER, op, value))).toEqual({ _id: { $in: [] } });
+    }
   });
   it('turns sorts into sort documents, a field named again keeping its first direction (as SQLite)', () => {
     expect(toMongoSort([desc('age'), asc(ROW_ORDER)])).toEqual({ age: -1, _id: 1 });

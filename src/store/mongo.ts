@@ -139,8 +139,10 @@ export function toMongoFilter(filter: Filter | undefined): MongoFilter<Document>
       return filter.filters.length === 0 ? NEVER : { $or: filter.filters.map(toMongoFilter) };
     case 'compare': {
       if (filter.field === ROW_ORDER) {
-        // A cursor's condition: the hex string a row carried its ObjectId as.
-        if (typeof filter.value !== 'string' || !ObjectId.isValid(filter.value)) return NEVER;
+        // A cursor's condition: the hex string a row carried its ObjectId as. No row's order is anything else
+        // (null, a number, other text): `ne` then matches every row, as SQLite's `id IS NOT ?` does, and
+        // the other operators none.
+        if (typeof filter.value !== 'string' || !ObjectId.isValid(filter.value)) return filter.op === 'ne' ? {} : NEVER;
         return { _id: { [`$${filter.op}`]: ObjectId.createFromHexString(filter.value) } };
       }
       const field = checkField(filter.field);
