@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
-import { databaseFromUri, fromBson, openMongoStore, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
+import { databaseFromUri, fromBson, openMongoStore, restoreFields, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
 import { Decimal } from '../src/formats/decimal.ts';
 import { openStore } from '../src/store/open.ts';
 import {
@@ -879,6 +879,18 @@ function contract(harness: () => Harness): void {
       await expect(store.update(c, eq('id', 'p02'), { id: 'p01' })).rejects.toBeInstanceOf(DuplicateKeyError);
       expect(await store.count(c, eq('id', 'p02'))).toBe(1);
     });
+    it('is all-or-nothing: a unique violation on a later row leaves every row as it was (one statement on SQLite)', async () => {
+      // MongoDB's updateMany is not one unit: the row it reached first kept the new values. (A unique index
+      // on a field most rows lack would not do here: MongoDB's takes one missing value only.)
+      const c = await people();
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      const before = await store.find(c, { sort: [asc('id')] });
+      // Both rows to one id, with a field p08 lacks (name) and one both have (score).
+      await expect(store.update(c, inList('id', ['p02', 'p08']), { id: 'p99', name: 'same', score: null })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(store.update(c, inList('id', ['p08', 'p02']), { id: 'p01' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await store.find(c, { sort: [asc('id')] })).toStrictEqual(before);
+      expect(await store.count(c, eq('id', 'p99'))).toBe(0);
+    });
     it('deletes every matching row and returns how many', async () => {
       const c = await people();
       expect(await store.delete(c, cmp('age', 'lt', 30))).toBe(3);
@@ -1457,6 +1469,11 @@ describe('MongoDB translation (no server needed)', () => {
       expect(translated).toBeInstanceOf(DuplicateKeyError);
       expect((translated as Error).message).toBe(`insert into r_x: duplicate key on ${index}`);
     }
+  });
+  it('puts back the fields an update set as a document held them before (restoreFields), removing those it lacked', () => {
+    expect(restoreFields({ _id: 1, a: 1, b: null }, ['a', 'b', 'c'])).toEqual({ $set: { a: 1, b: null }, $unset: { c: '' } });
+    expect(restoreFields({ _id: 1 }, ['c'])).toEqual({ $unset: { c: '' } });
+    expect(restoreFields({ _id: 1, a: 2 }, ['a'])).toEqual({ $set: { a: 2 } });
   });
   it('takes the database from the URI path, else govgraph', () => {
     expect(databaseFromUri('mongodb://u:p@h1:27017,h2:27017/hunan?replicaSet=rs0')).toBe('hunan');

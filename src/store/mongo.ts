@@ -5,11 +5,12 @@
 // - Rows never carry `_id` (projection `{ _id: 0 }`); a projection returns every projected field, null
 //   when the document has none, as the SQLite store does. ROW_ORDER is `_id` itself: sorted by, compared
 //   with (as the hex string a row carries it as) and projected as that string.
-// - Writes that must be all-or-nothing (`insert`, `upsert`) run in a transaction when the deployment
-//   supports them (replica set or sharded cluster). On a standalone server they run as one ordered bulk
-//   write and, when it fails, the adapter undoes what it wrote (removes the inserted documents, restores
-//   the replaced ones). That undo is not isolated: a reader may briefly see the partial write, and a
-//   crash in between leaves it. Run MongoDB as a replica set (even of one member) for real atomicity.
+// - Writes that must be all-or-nothing (`insert`, `upsert`, `update`) run in a transaction when the
+//   deployment supports them (replica set or sharded cluster). On a standalone server they run directly
+//   (one ordered bulk write, one updateMany) and, when that fails, the adapter undoes what it wrote
+//   (removes the inserted documents, restores the replaced ones and the fields an update set). That undo
+//   is not isolated: a reader may briefly see the partial write, and a crash in between leaves it. Run
+//   MongoDB as a replica set (even of one member) for real atomicity.
 // - `upsertAll` (data import) writes into a staging collection (`<collection>.importing.<id>`, a
 //   server-side copy of the collection with its indexes) and then renames it over the collection with
 //   `dropTarget`: a rename within one database is atomic, so readers see the old rows or every new one,
@@ -194,6 +195,20 @@ function duplicateIndex(error: unknown): string {
   if (keyPattern !== null && typeof keyPattern === 'object' && Object.keys(keyPattern).length > 0) return `the unique index on ${Object.keys(keyPattern).join(', ')}`;
   const name = /\bindex: (\S+) dup key/.exec(String(first?.errmsg ?? (error as Error).message ?? ''))?.[1];
   return name === undefined ? 'a unique index' : `the unique index ${name}`;
+}
+
+/**
+ * The update putting `fields` of a document back as `before` holds them (read before a write that failed
+ * midway): those it had set again, those it had not removed.
+ */
+export function restoreFields(before: Document, fields: string[]): Document {
+  const $set: Document = {};
+  const $unset: Document = {};
+  for (const f of fields) {
+    if (Object.hasOwn(before, f)) $set[f] = before[f];
+    else $unset[f] = '';
+  }
+  return { ...(Object.keys($set).length > 0 ? { $set } : {}), ...(Object.keys($unset).length > 0 ? { $unset } : {}) };
 }
 
 /** Duplicate keys become DuplicateKeyError, other driver errors StoreUnavailableError. */
@@ -454,8 +469,18 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
     async update(collection, filter, set) {
       const fields = Object.keys(set).map(checkField);
       if (fields.length === 0) return store.count(collection, filter);
-      const result = await run(`update in ${collection}`, () =>
-        coll(collection).updateMany(toMongoFilter(filter), { $set: toSetDocument(set) }),
+      const what = `update in ${collection}`;
+      const query = toMongoFilter(filter);
+      // All-or-nothing, as SQLite's one UPDATE statement: updateMany is not, and a unique violation on a
+      // later row left the earlier ones changed. Without a transaction, the fields set are read first (each
+      // matched row's, with its _id), to put back when the write fails midway.
+      const before = transactions
+        ? []
+        : await run(what, () => coll(collection).find(query, { projection: Object.fromEntries(fields.map((f) => [f, 1])) }).toArray());
+      const result = await atomically(
+        what,
+        (session) => coll(collection).updateMany(query, { $set: toSetDocument(set) }, { session }),
+        () => Promise.all(before.map((doc) => coll(collection).updateOne({ _id: doc._id }, restoreFields(doc, fields)))),
       );
       return result.matchedCount;
     },

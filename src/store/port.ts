@@ -177,7 +177,7 @@ export interface Store extends ClaimsOnce {
    * MongoDB the first, unless it has ended, fails having written nothing).
    */
   upsertAll(collection: string, key: string, batches: AsyncIterable<Row[]>): Promise<UpsertResult>;
-  /** Sets fields on every row matching `filter`; returns how many matched. */
+  /** Sets fields on every row matching `filter`, all-or-nothing (a unique violation on any row changes none); returns how many matched. */
   update(collection: string, filter: Filter, set: Row): Promise<number>;
   /** Deletes every row matching `filter`; returns how many. */
   delete(collection: string, filter: Filter): Promise<number>;
