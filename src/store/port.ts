@@ -196,7 +196,10 @@ export interface Store extends ClaimsOnce {
    * `step.amount` if the result stays within `step.capacity` (or the amount is negative; the level never
    * goes below 0), and records the level, `now` and the expiry. Concurrent steps on one key, from any
    * number of processes on one store, behave as if run one after the other. Rows have the fields
-   * `key`, `level`, `at` and `expiresAt`; a meter collection holds nothing else.
+   * `key`, `level`, `at` and `expiresAt` (ms since the epoch); a meter collection holds nothing else.
+   * On MongoDB `expiresAt` is a Date (its TTL index removes rows by it: a `find` returns it as a Date, and
+   * a filter comparing it with a number matches nothing) and a row also keeps `taken`, its last step's
+   * answer: read rows by `key` and `level` only, as the quota figures do (limits/probes.ts).
    */
   meter(collection: string, step: MeterStep, options?: MeterOptions): Promise<MeterReading>;
   /**
