@@ -78,9 +78,10 @@ describe('a query that walks a large resource on the embedded store', () => {
     const codes = answers.map((a) => a.body.errors?.[0]?.extensions?.code ?? 'ok');
     // Those the threads read within the limit answered; the rest were cut by the time limit, on time.
     expect(codes.every((c) => c === 'ok' || c === 'QUERY_TOO_COMPLEX'), codes.join()).toBe(true);
-    // On time: within half a second of the limit (about 1.1 s here; 1.4 s seen once with other test runs
-    // beside it on the two cores). Held by reads on the loop, they came one after another past 1.6 s.
-    for (const a of answers) expect(a.ms).toBeLessThan(TIMEOUT_MS + 500);
+    // On time: within 0.8 s of the limit (about 1.1 s here; 1.4 s and 1.52 s seen with other test runs
+    // and helpers beside it on the two cores). Held by reads on the loop, they came one after another, the
+    // first past 1.6 s and each later one later still.
+    for (const a of answers) expect(a.ms).toBeLessThan(TIMEOUT_MS + 800);
     expect(healthz.length).toBeGreaterThan(5);
     expect(Math.max(...healthz)).toBeLessThan(250);
     expect(queued.every(Number.isInteger)).toBe(true);
