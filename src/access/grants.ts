@@ -234,10 +234,36 @@ function rowProblems(resource: Resource | undefined, requester: Department | und
 
 // ---- operations ----------------------------------------------------------------------------------
 
+/** What a grant is checked against: the platform and the catalogues in effect. */
+export interface GrantContext {
+  platform: Platform;
+  catalogues: readonly Catalogue[];
+  /**
+   * The versions in effect that `catalogues` are (publishedVersions), with their publication times: a
+   * grant checked against them is recorded as made no earlier than the publication of the version that
+   * carries its resource (see madeAfterPublication).
+   */
+  versions?: readonly { catalogue: Catalogue; publishedAt: string | null }[];
+}
+
+/**
+ * A grant's creation time: `now`, or the publication of the version in effect carrying its resource when
+ * that is later. A grant names items as published when it is given, and a grant made before an item came
+ * back after a version dropped it does not cover it (item-since.ts compares its creation time with the
+ * publication's). A grant checked against the version that published the item again was decided on it:
+ * made by a process whose clock is behind the publishing one's, its own time would set it aside at once.
+ */
+function madeAfterPublication(ctx: GrantContext, resource: Resource, now: Date): string {
+  const key = codeKey(resource.code);
+  const carrying = ctx.versions?.find((v) => v.catalogue.resources.some((r) => codeKey(r.code) === key));
+  const published = carrying?.publishedAt ? Date.parse(carrying.publishedAt) : NaN;
+  return new Date(published > now.getTime() ? published : now.getTime()).toISOString();
+}
+
 /** Validates and stores a grant in force from `now`; GrantInputError (nothing written) when invalid. */
 export async function addGrant(
   store: Store,
-  ctx: { platform: Platform; catalogues: readonly Catalogue[] },
+  ctx: GrantContext,
   input: GrantInput,
   now: Date = new Date(),
 ): Promise<Grant> {
@@ -248,15 +274,16 @@ export async function addGrant(
  * A grant in force from `now`, validated and not yet stored (GrantInputError when invalid): for a caller
  * that records the grant in the audit log before it stores it.
  */
-export function newGrant(ctx: { platform: Platform; catalogues: readonly Catalogue[] }, input: GrantInput, now: Date = new Date()): Grant {
+export function newGrant(ctx: GrantContext, input: GrantInput, now: Date = new Date()): Grant {
   const problems = grantProblems(ctx, input, now);
   if (problems.length) throw new GrantInputError(problems);
   const at = now.toISOString();
+  const resource = findResource(ctx.catalogues, input.resource)!;
   const grant: Grant = {
     id: randomUUID(),
     requester: input.requester,
     // The code as published: the rules and the grant filters match grants by it.
-    resource: findResource(ctx.catalogues, input.resource)!.code,
+    resource: resource.code,
     items: unique(input.items),
     purposes: unique(input.purposes),
     unmasked: unique(input.unmasked ?? []),
@@ -265,7 +292,7 @@ export function newGrant(ctx: { platform: Platform; catalogues: readonly Catalog
     until: input.until ?? null,
     revokedAt: null,
     revokedBy: null,
-    createdAt: at,
+    createdAt: madeAfterPublication(ctx, resource, now),
     createdBy: input.createdBy,
     requestId: input.requestId ?? null,
   };

@@ -1,0 +1,101 @@
+// Attacks on the grants set aside by a catalogue revision (src/access/item-since.ts), on a platform of its
+// own (Qinghai, 630000): clocks of the processes that make grants, a catalogue submitted again unchanged,
+// a withdrawal, and the views.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
+import { decideSharingRequest, requestSharing } from '../src/workflow/sharing.ts';
+import type { Actor } from '../src/workflow/actor.ts';
+import { eq, and } from '../src/store/port.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const PLATFORM = `platform:
+  region: "630000"
+  level: province
+  name: Qinghai test platform
+  competentDepartment: "630000-DSJ"
+  holidays: []
+purposes:
+  - { code: aid, name: Aid }
+departments:
+  - { code: "630000-DSJ", name: Data Bureau, graphqlName: qhData, level: province, region: "630000" }
+  - { code: "630000-GA", name: Police, graphqlName: qhPolice, level: province, region: "630000" }
+  - { code: "630100-MZ", name: Xining Civil Affairs, graphqlName: xnCivil, level: city, region: "630100" }
+connected: []
+`;
+const REMARK = '      - { name: remark, title: Remark, type: string }\n';
+const doc = (remark: string) => `id: QH-GA
+kind: departmental
+title: Qinghai police catalogue
+compiler: "630000-GA"
+resources:
+  - code: "630000-GA-00001"
+    name: Persons
+    provider: "630000-GA"
+    graphql: { type: QhPerson, list: persons, byKey: person }
+    key: pid
+    share: { type: conditional, conditions: Under a grant, basis: Regs, methods: [api], scope: { purposes: [aid] } }
+    items:
+      - { name: pid, title: ID, type: string, required: true }
+      - { name: age, title: Age, type: int }
+${remark}`;
+const CODE = '630000-GA-00001';
+const READ = '{ qhPolice { persons { nodes { pid remark } } } }';
+
+let work: string;
+let gw: TestGateway;
+const dept = (code: string) => gw.platform.departments.find((d) => d.code === code)!;
+const actor = (code: string, roles: Actor['roles']): Actor => ({ dept: dept(code), user: 'u', roles, purpose: null, requestId: `r-${Math.random()}` });
+
+async function publish(text: string): Promise<string> {
+  const s = await gw.query('mutation($d: String!) { submitCatalogue(document: $d) { version { version } } }', { dept: '630000-GA', roles: ['compiler'], variables: { d: text } });
+  expect(s.errors).toBeUndefined();
+  const version = s.data!.submitCatalogue.version.version as number;
+  expect((await gw.query(`mutation { reviewCatalogue(id: "QH-GA", version: ${version}, decision: APPROVE, comment: "ok") { status } }`, { dept: '630000-DSJ', roles: ['auditor'] })).errors).toBeUndefined();
+  expect((await gw.query(`mutation { publishCatalogue(id: "QH-GA", version: ${version}) { status } }`, { dept: '630000-GA', roles: ['compiler'] })).errors).toBeUndefined();
+  const [row] = await gw.store.find(CATALOGUE_VERSIONS, { filter: and(eq('id', 'QH-GA'), eq('version', version)), projection: ['publishedAt'] });
+  return String(row.publishedAt);
+}
+
+/** A grant approved through the workflow by a process whose clock reads `now`. */
+async function approved(items: string[], now: Date): Promise<string> {
+  const env = { store: gw.store, platform: gw.platform, now };
+  const r = await requestSharing(env, actor('630100-MZ', ['applicant']), { resource: CODE, items, purposes: ['aid'], justification: 'aid cases' });
+  return (await decideSharingRequest(env, actor('630000-GA', ['approver']), { id: r.id, decision: 'approve' })).grantId!;
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'govgraph-set-aside-'));
+  writeFileSync(join(work, 'platform.yaml'), PLATFORM);
+  writeFileSync(join(work, 'v1.yaml'), doc(REMARK));
+  gw = await startTestGateway({ platformFile: join(work, 'platform.yaml'), catalogueFiles: [join(work, 'v1.yaml')] });
+  await gw.store.upsert('r_630000_ga_00001', 'pid', [{ pid: 'Q1', age: 30, remark: 'r1' }]);
+}, 30_000);
+afterAll(async () => {
+  await gw?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('a grant approved right after an item came back', () => {
+  it('covers it, though the approving process clock is a little behind the publishing one', async () => {
+    await approved(['pid', 'remark'], new Date());
+    await publish(doc(''));
+    const back = await publish(doc(REMARK));
+    // The old grant no longer covers remark.
+    const old = await gw.query(READ, { dept: '630100-MZ', purpose: 'aid' });
+    expect(old.errors?.[0].extensions?.code).toBe('GRANT_REQUIRED');
+    // An approval on the catalogue in effect (remark as published again), by a process 20 s behind.
+    await approved(['pid', 'remark'], new Date(Date.parse(back) - 20_000));
+    const r = await gw.query(READ, { dept: '630100-MZ', purpose: 'aid' });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.qhPolice.persons.nodes).toEqual([{ pid: 'Q1', remark: 'r1' }]);
+  }, 30_000);
+
+  it('keeps covering it when the catalogue is submitted again unchanged', async () => {
+    await publish(doc(REMARK));
+    const r = await gw.query(READ, { dept: '630100-MZ', purpose: 'aid' });
+    expect(r.errors).toBeUndefined();
+  }, 30_000);
+});
