@@ -5,7 +5,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
+import { grantsInForce, ItemHistory } from '../src/access/item-since.ts';
+import type { Grant } from '../src/access/grant-model.ts';
+import { addVersion, CATALOGUE_VERSIONS, markPublished, publishedCatalogues } from '../src/catalogue/repository.ts';
+import type { Catalogue } from '../src/model/catalogue.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
 import { decideSharingRequest, requestSharing } from '../src/workflow/sharing.ts';
 import type { Actor } from '../src/workflow/actor.ts';
 import { eq, and } from '../src/store/port.ts';
@@ -98,4 +102,37 @@ describe('a grant approved right after an item came back', () => {
     const r = await gw.query(READ, { dept: '630100-MZ', purpose: 'aid' });
     expect(r.errors).toBeUndefined();
   }, 30_000);
+});
+
+describe('a store written before catalogue ids were compared ignoring case', () => {
+  it('times each catalogue on its own versions, not on those of an id equal to it in another case', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'govgraph-set-aside-legacy-'));
+    const store = await openSqliteStore(dir);
+    try {
+      const resource = (code: string) => ({ code, name: code, provider: '630000-GA', key: 'pid', items: [{ name: 'pid' }, { name: 'age' }] });
+      const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+      // Two catalogues of one department, stored before ids were compared ignoring case.
+      const lower = { id: 'qh-x', compiler: '630000-GA', resources: [resource('630000-GA-00002')] } as unknown as Catalogue;
+      const upper = { id: 'QH-X', compiler: '630000-GA', resources: [resource('630000-GA-00003')] } as unknown as Catalogue;
+      await addVersion(store, lower, 'old', 'approved', at(1));
+      await markPublished(store, 'qh-x', 1, at(1));
+      for (const s of [20, 30, 40]) {
+        const v = await addVersion(store, upper, 'old', 'approved', at(s));
+        await markPublished(store, 'QH-X', v.version, at(s));
+      }
+      const catalogues = await publishedCatalogues(store);
+      expect(catalogues.map((c) => c.id).sort()).toEqual(['QH-X', 'qh-x']);
+      await new ItemHistory(store).mark(catalogues);
+      const grant: Grant = {
+        id: 'g', requester: '630100-MZ', resource: '630000-GA-00002', items: ['pid', 'age'], purposes: ['aid'], unmasked: [], rows: null,
+        from: at(10).toISOString(), until: null, revokedAt: null, revokedBy: null, createdAt: at(10).toISOString(), createdBy: 'old', requestId: null,
+      };
+      // qh-x has had one version, in effect since before the grant: nothing of it is set aside.
+      const r = catalogues.find((c) => c.id === 'qh-x')!.resources[0];
+      expect(grantsInForce(r, [grant])).toEqual([grant]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -14,7 +14,7 @@
 // installs the build), so a request decides on the schema it runs on and its own times: the second
 // gateway on a store computes the same ones from the same history. Resources without times (a build no
 // holder installed, the workflow's own reads of the catalogues) keep every grant as it is.
-import { catalogueIdKey, type Catalogue, type Resource } from '../model/catalogue.ts';
+import type { Catalogue, Resource } from '../model/catalogue.ts';
 import { codeKey } from '../catalogue/codes.ts';
 import { CATALOGUE_VERSIONS } from '../catalogue/repository.ts';
 import { and, eq, type Store } from '../store/port.ts';
@@ -160,16 +160,20 @@ export class ItemHistory {
       // A version superseded by a newer publication that came first was never in effect: no publishedAt.
       .filter((h) => h.publishedAt != null)
       .map((h) => ({ id: String(h.id), version: Number(h.version), status: String(h.status), at: Date.parse(String(h.publishedAt)) }));
+    // By the id as stored, as the versions in effect are read (publishedVersions): a submission or import
+    // in another case is stored under the id as first written, and two ids equal but for case are two
+    // catalogues only in a store written before ids were compared ignoring case, where both may be in
+    // effect; one's versions are not the other's history (their numbers would interleave).
     const byCatalogue = new Map<string, typeof heads>();
     for (const h of heads) {
-      const k = catalogueIdKey(h.id);
+      const k = h.id;
       let list = byCatalogue.get(k);
       if (!list) byCatalogue.set(k, (list = []));
       list.push(h);
     }
     const firstSeen = await this.firstSeen(heads);
     for (const catalogue of catalogues) {
-      const versions = (byCatalogue.get(catalogueIdKey(catalogue.id)) ?? []).sort((a, b) => b.version - a.version);
+      const versions = (byCatalogue.get(catalogue.id) ?? []).sort((a, b) => b.version - a.version);
       const current = versions.findIndex((v) => v.status === 'published');
       if (current < 0) continue;
       // Each item's run back from the version in effect: it ends at a version that did not carry it, or at
