@@ -11,6 +11,7 @@ import { addVersion, CATALOGUE_VERSIONS, markPublished, publishedCatalogues } fr
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { decideSharingRequest, requestSharing } from '../src/workflow/sharing.ts';
+import { publishCatalogue, reviewCatalogue, submitCatalogue } from '../src/workflow/catalogues.ts';
 import type { Actor } from '../src/workflow/actor.ts';
 import { eq, and } from '../src/store/port.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -97,10 +98,28 @@ describe('a grant approved right after an item came back', () => {
     expect(r.data!.qhPolice.persons.nodes).toEqual([{ pid: 'Q1', remark: 'r1' }]);
   }, 30_000);
 
-  it('keeps covering it when the catalogue is submitted again unchanged', async () => {
-    await publish(doc(REMARK));
+  it('keeps covering it when the catalogue is submitted again unchanged, its id in another case', async () => {
+    await publish(doc(REMARK).replace('id: QH-GA', 'id: qh-ga'));
     const r = await gw.query(READ, { dept: '630100-MZ', purpose: 'aid' });
     expect(r.errors).toBeUndefined();
+  }, 30_000);
+});
+
+describe('a version published by a process whose clock is behind', () => {
+  it('does not bring the item back to grants given before a version dropped it', async () => {
+    // A grant for remark as published now (the platform's clocks in step).
+    const before = await approved(['pid', 'remark'], new Date());
+    await publish(doc(''));
+    // The version publishing remark again comes from a process whose clock is an hour behind.
+    const env = { store: gw.store, platform: gw.platform, now: new Date(Date.now() - 3_600_000) };
+    const s = await submitCatalogue(env, actor('630000-GA', ['compiler']), doc(REMARK));
+    await reviewCatalogue(env, actor('630000-DSJ', ['auditor']), { id: 'QH-GA', version: s.version.version, decision: 'approve', comment: 'ok' });
+    await publishCatalogue(env, actor('630000-GA', ['compiler']), { id: 'QH-GA', version: s.version.version }, gw.gateway.holder);
+    const r = await gw.query(READ, { dept: '630100-MZ', purpose: 'aid' });
+    expect(r.data!.qhPolice.persons.nodes).toEqual([{ pid: 'Q1', remark: null }]);
+    expect(r.errors?.[0].extensions?.code).toBe('GRANT_REQUIRED');
+    const listed = await gw.query(`{ grants { id setAside } }`, { dept: '630100-MZ' });
+    expect(listed.data!.grants.find((g: { id: string }) => g.id === before).setAside).toEqual(['remark']);
   }, 30_000);
 });
 

@@ -171,6 +171,15 @@ export class ItemHistory {
       if (!list) byCatalogue.set(k, (list = []));
       list.push(h);
     }
+    // A catalogue's versions are published in the order of their numbers (an older one is never published
+    // after a newer: workflow/catalogues.ts, markPublished), but each publication is timed by its own
+    // process's clock. A version's time is no earlier than an older version's: a publication by a process
+    // whose clock is behind would otherwise date an item's return before the version that dropped it, and
+    // the grants given before the drop would cover what came back.
+    for (const list of byCatalogue.values()) {
+      list.sort((a, b) => a.version - b.version);
+      for (let i = 1; i < list.length; i++) list[i].at = Math.max(list[i].at, list[i - 1].at);
+    }
     const firstSeen = await this.firstSeen(heads);
     for (const catalogue of catalogues) {
       const versions = (byCatalogue.get(catalogue.id) ?? []).sort((a, b) => b.version - a.version);
