@@ -123,6 +123,51 @@ describe('a version published by a process whose clock is behind', () => {
   }, 30_000);
 });
 
+describe('a resource moved to another catalogue by a process whose clock is behind', () => {
+  const moved = (id: string, withResource: boolean) => `id: ${id}
+kind: departmental
+title: Qinghai police ${id}
+compiler: "630000-GA"
+resources:
+  - code: "630000-GA-0000${id === 'QH-M1' ? 6 : 7}"
+    name: Filler ${id}
+    provider: "630000-GA"
+    graphql: { type: QhFiller${id === 'QH-M1' ? 'One' : 'Two'}, list: fillers${id === 'QH-M1' ? 'One' : 'Two'}, byKey: filler${id === 'QH-M1' ? 'One' : 'Two'} }
+    key: fid
+    share: { type: unconditional, methods: [api] }
+    items:
+      - { name: fid, title: ID, type: string, required: true }
+${withResource ? `  - code: "630000-GA-00005"
+    name: Moved
+    provider: "630000-GA"
+    graphql: { type: QhMoved, list: movedOnes, byKey: movedOne }
+    key: mid
+    share: { type: conditional, conditions: Under a grant, basis: Regs, methods: [api], scope: { purposes: [aid] } }
+    items:
+      - { name: mid, title: ID, type: string, required: true }
+` : ''}`;
+  async function publishAs(text: string, id: string, now: Date) {
+    const env = { store: gw.store, platform: gw.platform, now };
+    const s = await submitCatalogue(env, actor('630000-GA', ['compiler']), text);
+    await reviewCatalogue(env, actor('630000-DSJ', ['auditor']), { id, version: s.version.version, decision: 'approve', comment: 'ok' });
+    await publishCatalogue(env, actor('630000-GA', ['compiler']), { id, version: s.version.version }, gw.gateway.holder);
+  }
+  it('sets aside the grants given before it left its first catalogue', async () => {
+    await publishAs(moved('QH-M1', true), 'QH-M1', new Date());
+    await gw.store.upsert('r_630000_ga_00005', 'mid', [{ mid: 'M1' }]);
+    const env = { store: gw.store, platform: gw.platform, now: new Date() };
+    const r = await requestSharing(env, actor('630100-MZ', ['applicant']), { resource: '630000-GA-00005', items: ['mid'], purposes: ['aid'], justification: 'aid cases' });
+    await decideSharingRequest(env, actor('630000-GA', ['approver']), { id: r.id, decision: 'approve' });
+    const read = '{ qhPolice { movedOnes { nodes { mid } } } }';
+    expect((await gw.query(read, { dept: '630100-MZ', purpose: 'aid' })).errors).toBeUndefined();
+    await publishAs(moved('QH-M1', false), 'QH-M1', new Date());
+    // Published again in another catalogue of its provider, by a process an hour behind.
+    await publishAs(moved('QH-M2', true), 'QH-M2', new Date(Date.now() - 3_600_000));
+    const after = await gw.query(read, { dept: '630100-MZ', purpose: 'aid' });
+    expect(after.errors?.[0].extensions?.code).toBe('GRANT_REQUIRED');
+  }, 30_000);
+});
+
 describe('a store written before catalogue ids were compared ignoring case', () => {
   it('times each catalogue on its own versions, not on those of an id equal to it in another case', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'govgraph-set-aside-legacy-'));

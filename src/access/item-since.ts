@@ -9,6 +9,9 @@
 // made before that time does not cover the item, in reads and unmasking (decide.ts) and in the rows it
 // reaches (row-scope.ts); a grant none of whose items is still covered is not held for the resource. An
 // item whose run starts with its first publication ever keeps every grant (none can be older than it).
+// Publications are timed by the clocks of the processes that make them: an item's time is never earlier
+// than a version, in any catalogue, that dropped it before (so a process whose clock is behind cannot date
+// a return before the departure), and "first publication" is told by the versions, not by their times.
 //
 // The times are attached to the Resource objects of a build (the schema holder marks them before it
 // installs the build), so a request decides on the schema it runs on and its own times: the second
@@ -180,15 +183,19 @@ export class ItemHistory {
       list.sort((a, b) => a.version - b.version);
       for (let i = 1; i < list.length; i++) list[i].at = Math.max(list[i].at, list[i - 1].at);
     }
-    const firstSeen = await this.firstSeen(heads);
+    const { carriers, dropped } = await this.itemHistory(byCatalogue);
     for (const catalogue of catalogues) {
-      const versions = (byCatalogue.get(catalogue.id) ?? []).sort((a, b) => b.version - a.version);
+      const versions = [...(byCatalogue.get(catalogue.id) ?? [])].sort((a, b) => b.version - a.version);
       const current = versions.findIndex((v) => v.status === 'published');
       if (current < 0) continue;
       // Each item's run back from the version in effect: it ends at a version that did not carry it, or at
       // a withdrawal (nothing was in effect after it until the next publication).
       const open = new Map<string, Map<string, number>>();
-      for (const r of catalogue.resources) open.set(codeKey(r.code), new Map(r.items.map((i) => [i.name, versions[current].at])));
+      const from = new Map<string, Map<string, number>>(); // the oldest version of each item's run
+      for (const r of catalogue.resources) {
+        open.set(codeKey(r.code), new Map(r.items.map((i) => [i.name, versions[current].at])));
+        from.set(codeKey(r.code), new Map(r.items.map((i) => [i.name, versions[current].version])));
+      }
       const running = new Map([...open].map(([code, items]) => [code, new Set(items.keys())]));
       for (let i = current + 1; i < versions.length; i++) {
         const v = versions[i];
@@ -201,6 +208,7 @@ export class ItemHistory {
           for (const name of [...names]) {
             if (had?.has(name)) {
               open.get(code)!.set(name, v.at);
+              from.get(code)!.set(name, v.version);
               any = true;
             } else names.delete(name);
           }
@@ -208,24 +216,57 @@ export class ItemHistory {
         if (!any) break;
       }
       for (const r of catalogue.resources) {
-        const items = open.get(codeKey(r.code))!;
-        // An item whose run is its first publication anywhere has nothing earlier to tell apart: no grant
-        // could name it before (grants name published items only), so it keeps every grant, and a grant
-        // made right after the publication by a process whose clock is a little behind is not set aside.
-        for (const [name, since] of items) if ((firstSeen.get(`${codeKey(r.code)}\0${name}`) ?? Infinity) >= since) items.set(name, 0);
+        const code = codeKey(r.code);
+        const items = open.get(code)!;
+        for (const [name, since] of items) {
+          const key = `${code}\0${name}`;
+          const first = from.get(code)!.get(name)!;
+          // An item no version outside its run ever carried has nothing earlier to tell apart: no grant
+          // could name it before (grants name published items only), so it keeps every grant, and a grant
+          // made right after the publication by a process whose clock is a little behind is not set aside.
+          // Told by the versions, not by their times, which each publishing process's clock gives.
+          const outside = [...(carriers.get(key) ?? [])].some((c) => c.id !== catalogue.id || c.version < first);
+          // Otherwise no earlier than the latest version that dropped it, in any catalogue: the item left
+          // before its run began (a code is in one catalogue in effect at a time), whatever the clock of the
+          // process that published the run's first version (another catalogue's times are not in step).
+          items.set(name, outside ? Math.max(since, dropped.get(key) ?? -Infinity) : 0);
+        }
         times.set(r, { items, latest: Math.max(...items.values()) });
       }
     }
   }
 
-  /** When each item (`code key NUL name`) was first published, in any catalogue. */
-  private async firstSeen(heads: readonly { id: string; version: number; at: number }[]): Promise<Map<string, number>> {
-    const first = new Map<string, number>();
-    for (const h of [...heads].sort((a, b) => a.at - b.at)) {
-      for (const [code, names] of (await this.carriedBy(h.id, h.version)) ?? []) {
-        for (const name of names) if (!first.has(`${code}\0${name}`)) first.set(`${code}\0${name}`, h.at);
+  /**
+   * From every version ever published, oldest first in each catalogue: which versions carried each item
+   * (`code key NUL name`), and the time of the latest version that dropped it (a version of a catalogue
+   * not carrying what the version before carried, or a withdrawal of a version carrying it, timed at
+   * least by its publication: the withdrawal's own time is not kept).
+   */
+  private async itemHistory(byCatalogue: ReadonlyMap<string, readonly { id: string; version: number; status: string; at: number }[]>) {
+    const carriers = new Map<string, { id: string; version: number }[]>();
+    const dropped = new Map<string, number>();
+    const drop = (key: string, at: number) => dropped.set(key, Math.max(dropped.get(key) ?? -Infinity, at));
+    for (const list of byCatalogue.values()) {
+      let before = new Set<string>();
+      for (const v of list) {
+        const carried = await this.carriedBy(v.id, v.version);
+        const now = new Set<string>();
+        for (const [code, names] of carried ?? []) {
+          for (const name of names) {
+            const key = `${code}\0${name}`;
+            now.add(key);
+            let list = carriers.get(key);
+            if (!list) carriers.set(key, (list = []));
+            list.push({ id: v.id, version: v.version });
+          }
+        }
+        for (const key of before) if (!now.has(key)) drop(key, v.at);
+        if (v.status === 'withdrawn') {
+          for (const key of now) drop(key, v.at);
+          before = new Set();
+        } else before = now;
       }
     }
-    return first;
+    return { carriers, dropped };
   }
 }
