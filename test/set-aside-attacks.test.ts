@@ -123,6 +123,21 @@ describe('a version published by a process whose clock is behind', () => {
   }, 30_000);
 });
 
+describe('an item a version dropped and no version published again', () => {
+  it('is not named set aside, whatever another item of the resource did', async () => {
+    const id = await approved(['pid', 'age'], new Date());
+    const noAge = (remark: string) => doc(remark).replace('      - { name: age, title: Age, type: int }\n', '');
+    await publish(noAge(''));
+    await publish(noAge(REMARK));
+    // age is simply no longer published (BREAKS_GRANT warned of it): not "dropped and published again".
+    const listed = await gw.query('{ grants { id items setAside setAsideNote } }', { dept: '630100-MZ' });
+    const g = listed.data!.grants.find((x: { id: string }) => x.id === id);
+    expect(g).toEqual({ id, items: ['pid', 'age'], setAside: [], setAsideNote: null });
+    const r = await gw.query('{ qhPolice { persons { nodes { pid } } } }', { dept: '630100-MZ', purpose: 'aid' });
+    expect(r.errors).toBeUndefined();
+  }, 30_000);
+});
+
 describe('a resource moved to another catalogue by a process whose clock is behind', () => {
   const moved = (id: string, withResource: boolean) => `id: ${id}
 kind: departmental

@@ -53,9 +53,13 @@ export function grantsInForce<G extends Grant>(resource: Resource, grants: reado
       out.push(g);
       continue;
     }
+    // Only what the resource publishes is set aside: an item it does not carry (a version dropped it and
+    // none published it again) stays named as it is, as in a grant of a resource no item came back to
+    // (it opens nothing: no field reads it). A resource carrying items without times (a version's, timed
+    // like the build's: timedLike) has those set aside.
     const current = (name: string) => {
       const since = t.items.get(name);
-      return since !== undefined && made >= since;
+      return since !== undefined ? made >= since : !resource.items.some((i) => i.name === name);
     };
     const items = g.items.filter(current);
     changed = true;
