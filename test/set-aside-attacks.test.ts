@@ -11,7 +11,7 @@ import { addVersion, CATALOGUE_VERSIONS, markPublished, publishedCatalogues } fr
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { decideSharingRequest, requestSharing } from '../src/workflow/sharing.ts';
-import { publishCatalogue, reviewCatalogue, submitCatalogue } from '../src/workflow/catalogues.ts';
+import { publishCatalogue, reviewCatalogue, submitCatalogue, withdrawCatalogue } from '../src/workflow/catalogues.ts';
 import type { Actor } from '../src/workflow/actor.ts';
 import { eq, and } from '../src/store/port.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -178,6 +178,52 @@ ${withResource ? `  - code: "630000-GA-00005"
     await publishAs(moved('QH-M1', false), 'QH-M1', new Date());
     // Published again in another catalogue of its provider, by a process an hour behind.
     await publishAs(moved('QH-M2', true), 'QH-M2', new Date(Date.now() - 3_600_000));
+    const after = await gw.query(read, { dept: '630100-MZ', purpose: 'aid' });
+    expect(after.errors?.[0].extensions?.code).toBe('GRANT_REQUIRED');
+  }, 30_000);
+});
+
+describe('a resource published in another catalogue after its catalogue was withdrawn', () => {
+  const cat = (id: string, n: number, withResource: boolean) => `id: ${id}
+kind: departmental
+title: Qinghai police ${id}
+compiler: "630000-GA"
+resources:
+  - code: "630000-GA-0001${n}"
+    name: Filler ${id}
+    provider: "630000-GA"
+    graphql: { type: QhFill${n}, list: fills${n}, byKey: fill${n} }
+    key: fid
+    share: { type: unconditional, methods: [api] }
+    items:
+      - { name: fid, title: ID, type: string, required: true }
+${withResource ? `  - code: "630000-GA-00020"
+    name: Kept
+    provider: "630000-GA"
+    graphql: { type: QhKept, list: keptOnes, byKey: keptOne }
+    key: kid
+    share: { type: conditional, conditions: Under a grant, basis: Regs, methods: [api], scope: { purposes: [aid] } }
+    items:
+      - { name: kid, title: ID, type: string, required: true }
+` : ''}`;
+  async function publishAs(text: string, id: string, now: Date) {
+    const env = { store: gw.store, platform: gw.platform, now };
+    const s = await submitCatalogue(env, actor('630000-GA', ['compiler']), text);
+    await reviewCatalogue(env, actor('630000-DSJ', ['auditor']), { id, version: s.version.version, decision: 'approve', comment: 'ok' });
+    await publishCatalogue(env, actor('630000-GA', ['compiler']), { id, version: s.version.version }, gw.gateway.holder);
+  }
+  it('sets aside the grants given before the withdrawal, whatever the clock of the next publisher', async () => {
+    await publishAs(cat('QH-W1', 1, true), 'QH-W1', new Date());
+    await gw.store.upsert('r_630000_ga_00020', 'kid', [{ kid: 'K1' }]);
+    const env = { store: gw.store, platform: gw.platform, now: new Date() };
+    const r = await requestSharing(env, actor('630100-MZ', ['applicant']), { resource: '630000-GA-00020', items: ['kid'], purposes: ['aid'], justification: 'aid cases' });
+    await decideSharingRequest(env, actor('630000-GA', ['approver']), { id: r.id, decision: 'approve' });
+    const read = '{ qhPolice { keptOnes { nodes { kid } } } }';
+    expect((await gw.query(read, { dept: '630100-MZ', purpose: 'aid' })).errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await withdrawCatalogue({ ...env, now: new Date() }, actor('630000-GA', ['compiler']), { id: 'QH-W1', reason: 'reorganised' }, gw.gateway.holder);
+    // Published again in another catalogue of its provider, by a process whose clock is a minute behind.
+    await publishAs(cat('QH-W2', 2, true), 'QH-W2', new Date(Date.now() - 60_000));
     const after = await gw.query(read, { dept: '630100-MZ', purpose: 'aid' });
     expect(after.errors?.[0].extensions?.code).toBe('GRANT_REQUIRED');
   }, 30_000);

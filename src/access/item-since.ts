@@ -162,11 +162,16 @@ export class ItemHistory {
   async mark(catalogues: readonly Catalogue[]): Promise<void> {
     const heads = (await this.store.find(CATALOGUE_VERSIONS, {
       filter: { kind: 'in', field: 'status', values: ['published', 'superseded', 'withdrawn'] },
-      projection: ['id', 'version', 'status', 'publishedAt'],
+      projection: ['id', 'version', 'status', 'publishedAt', 'withdrawnAt'],
     }))
       // A version superseded by a newer publication that came first was never in effect: no publishedAt.
       .filter((h) => h.publishedAt != null)
-      .map((h) => ({ id: String(h.id), version: Number(h.version), status: String(h.status), at: Date.parse(String(h.publishedAt)) }));
+      .map((h) => {
+        const at = Date.parse(String(h.publishedAt));
+        // A withdrawal's own time (kept since withdrawals record it; before, its publication's).
+        const left = h.withdrawnAt == null ? NaN : Date.parse(String(h.withdrawnAt));
+        return { id: String(h.id), version: Number(h.version), status: String(h.status), at, left: left > at ? left : at };
+      });
     // By the id as stored, as the versions in effect are read (publishedVersions): a submission or import
     // in another case is stored under the id as first written, and two ids equal but for case are two
     // catalogues only in a store written before ids were compared ignoring case, where both may be in
@@ -185,7 +190,7 @@ export class ItemHistory {
     // the grants given before the drop would cover what came back.
     for (const list of byCatalogue.values()) {
       list.sort((a, b) => a.version - b.version);
-      for (let i = 1; i < list.length; i++) list[i].at = Math.max(list[i].at, list[i - 1].at);
+      for (let i = 1; i < list.length; i++) list[i].at = Math.max(list[i].at, list[i - 1].left, list[i - 1].at);
     }
     const { carriers, dropped } = await this.itemHistory(byCatalogue);
     for (const catalogue of catalogues) {
@@ -243,10 +248,10 @@ export class ItemHistory {
   /**
    * From every version ever published, oldest first in each catalogue: which versions carried each item
    * (`code key NUL name`), and the time of the latest version that dropped it (a version of a catalogue
-   * not carrying what the version before carried, or a withdrawal of a version carrying it, timed at
-   * least by its publication: the withdrawal's own time is not kept).
+   * not carrying what the version before carried, or a withdrawal of a version carrying it, at the time
+   * the withdrawal recorded, or for one withdrawn before withdrawals recorded it, its publication's).
    */
-  private async itemHistory(byCatalogue: ReadonlyMap<string, readonly { id: string; version: number; status: string; at: number }[]>) {
+  private async itemHistory(byCatalogue: ReadonlyMap<string, readonly { id: string; version: number; status: string; at: number; left: number }[]>) {
     const carriers = new Map<string, { id: string; version: number }[]>();
     const dropped = new Map<string, number>();
     const drop = (key: string, at: number) => dropped.set(key, Math.max(dropped.get(key) ?? -Infinity, at));
@@ -266,7 +271,7 @@ export class ItemHistory {
         }
         for (const key of before) if (!now.has(key)) drop(key, v.at);
         if (v.status === 'withdrawn') {
-          for (const key of now) drop(key, v.at);
+          for (const key of now) drop(key, Math.max(v.at, v.left));
           before = new Set();
         } else before = now;
       }

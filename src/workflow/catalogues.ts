@@ -370,6 +370,8 @@ export async function withdrawCatalogue(
         await supersedeOlder(env.store, v.id, v.version);
         const n = await env.store.update(CATALOGUE_VERSIONS, and(eq('id', v.id), eq('version', v.version), eq('status', 'published')), {
           status: 'withdrawn',
+          // When it left: the times of the items it carried are no earlier (src/access/item-since.ts).
+          withdrawnAt: env.now.toISOString(),
         });
         if (n === 0) throw conflict(`${label(v)} changed meanwhile.`);
         await schema?.refresh();
