@@ -123,6 +123,20 @@ describe('a version published by a process whose clock is behind', () => {
   }, 30_000);
 });
 
+describe('a version dropping an item published by a process whose clock is ahead', () => {
+  it('does not set aside a grant given on the item published again after it', async () => {
+    const env = { store: gw.store, platform: gw.platform, now: new Date(Date.now() + 3_600_000) };
+    const s = await submitCatalogue(env, actor('630000-GA', ['compiler']), doc(''));
+    await reviewCatalogue(env, actor('630000-DSJ', ['auditor']), { id: 'QH-GA', version: s.version.version, decision: 'approve', comment: 'ok' });
+    await publishCatalogue(env, actor('630000-GA', ['compiler']), { id: 'QH-GA', version: s.version.version }, gw.gateway.holder);
+    await publish(doc(REMARK));
+    // Approved on remark as published now, by a process whose clock is right.
+    await approved(['pid', 'remark'], new Date());
+    const r = await gw.query(READ, { dept: '630100-MZ', purpose: 'aid' });
+    expect(r.errors).toBeUndefined();
+  }, 30_000);
+});
+
 describe('an item a version dropped and no version published again', () => {
   it('is not named set aside, whatever another item of the resource did', async () => {
     const id = await approved(['pid', 'age'], new Date());

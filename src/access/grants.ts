@@ -16,6 +16,7 @@ import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
 import { decide, HARD_NO } from './decide.ts';
 import { effectiveItems, needsGrants, resourceShare } from './effective-share.ts';
 import { isGrantActive, type Grant } from './grant-model.ts';
+import { inForceWholeFrom } from './item-since.ts';
 import { withinRegion } from './row-scope.ts';
 import { text, strings } from '../store/row-values.ts';
 
@@ -234,30 +235,27 @@ function rowProblems(resource: Resource | undefined, requester: Department | und
 
 // ---- operations ----------------------------------------------------------------------------------
 
-/** What a grant is checked against: the platform and the catalogues in effect. */
+/**
+ * What a grant is checked against: the platform and the catalogues in effect. Catalogues marked with their
+ * items' times (ItemHistory, item-since.ts) make the grant no older than the items it is checked against.
+ */
 export interface GrantContext {
   platform: Platform;
   catalogues: readonly Catalogue[];
-  /**
-   * The versions in effect that `catalogues` are (publishedVersions), with their publication times: a
-   * grant checked against them is recorded as made no earlier than the publication of the version that
-   * carries its resource (see madeAfterPublication).
-   */
-  versions?: readonly { catalogue: Catalogue; publishedAt: string | null }[];
 }
 
 /**
- * A grant's creation time: `now`, or the publication of the version in effect carrying its resource when
- * that is later. A grant names items as published when it is given, and a grant made before an item came
- * back after a version dropped it does not cover it (item-since.ts compares its creation time with the
- * publication's). A grant checked against the version that published the item again was decided on it:
- * made by a process whose clock is behind the publishing one's, its own time would set it aside at once.
+ * A grant's creation time: `now`, or when later, the time from which a grant covers every item of its
+ * resource as published now (inForceWholeFrom; known when the catalogues were marked with their items'
+ * times). A grant names items as published when it is given, and one made before an item came back after
+ * a version dropped it does not cover it (item-since.ts compares its creation time with the times of
+ * publications, which each publishing process's clock gives). A grant checked against the item as
+ * published again was decided on it: made by a process whose clock is behind, its own time would set it
+ * aside at once.
  */
-function madeAfterPublication(ctx: GrantContext, resource: Resource, now: Date): string {
-  const key = codeKey(resource.code);
-  const carrying = ctx.versions?.find((v) => v.catalogue.resources.some((r) => codeKey(r.code) === key));
-  const published = carrying?.publishedAt ? Date.parse(carrying.publishedAt) : NaN;
-  return new Date(published > now.getTime() ? published : now.getTime()).toISOString();
+function madeAfter(resource: Resource, now: Date): string {
+  const floor = inForceWholeFrom(resource) ?? -Infinity;
+  return new Date(floor > now.getTime() ? floor : now.getTime()).toISOString();
 }
 
 /** Validates and stores a grant in force from `now`; GrantInputError (nothing written) when invalid. */
@@ -292,7 +290,7 @@ export function newGrant(ctx: GrantContext, input: GrantInput, now: Date = new D
     until: input.until ?? null,
     revokedAt: null,
     revokedBy: null,
-    createdAt: madeAfterPublication(ctx, resource, now),
+    createdAt: madeAfter(resource, now),
     createdBy: input.createdBy,
     requestId: input.requestId ?? null,
   };

@@ -37,6 +37,11 @@ export function itemSince(resource: Resource, item: string): number | undefined 
   return times.get(resource)?.items.get(item);
 }
 
+/** The time from which a grant covers every item of this resource (of a marked build); undefined: not known. */
+export function inForceWholeFrom(resource: Resource): number | undefined {
+  return times.get(resource)?.latest;
+}
+
 /**
  * The grants as they are in force for this resource: a grant for it made before an item it names came
  * back (see above) no longer names that item (nor unmasks it); one naming none any more is left out.
@@ -190,7 +195,9 @@ export class ItemHistory {
     // the grants given before the drop would cover what came back.
     for (const list of byCatalogue.values()) {
       list.sort((a, b) => a.version - b.version);
-      for (let i = 1; i < list.length; i++) list[i].at = Math.max(list[i].at, list[i - 1].left, list[i - 1].at);
+      // Strictly later: a grant made on an older version, recorded at that version's time (grants.ts,
+      // newGrant), is older than the next.
+      for (let i = 1; i < list.length; i++) list[i].at = Math.max(list[i].at, list[i - 1].left + 1, list[i - 1].at + 1);
     }
     const { carriers, dropped } = await this.itemHistory(byCatalogue);
     for (const catalogue of catalogues) {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { getGrant, GrantNotFoundError, isGrantActive, listGrants, newGrant, revokeGrantOnce, storeGrant, type Grant } from '../access/grants.ts';
 import { grantShownAmong, ItemHistory, SET_ASIDE_REASON } from '../access/item-since.ts';
 import { appendAudit } from '../audit/log.ts';
-import { publishedCatalogues, publishedVersions } from '../catalogue/repository.ts';
+import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { shownNames } from '../model/input-bounds.ts';
 import { providerOf as providerInStore } from '../workflow/sharing.ts';
@@ -107,10 +107,10 @@ export function registerGrantCommands(program: Command): void {
   ).action(async (opts: AddOptions) => {
     const platform = await loadCommandPlatform(opts.platform);
     await withStore(opts, true, async (store) => {
-      // With the versions' publication times: the grant is decided on the items as published now.
-      const versions = await publishedVersions(store);
-      const catalogues = versions.map((v) => v.catalogue);
-      const g = newGrant({ platform, catalogues, versions }, {
+      // With their items' times: the grant is decided on the items as published now (newGrant).
+      const catalogues = await publishedCatalogues(store);
+      await new ItemHistory(store).mark(catalogues);
+      const g = newGrant({ platform, catalogues }, {
         requester: opts.requester,
         resource: opts.resource,
         items: commaList(opts.items),

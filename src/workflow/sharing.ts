@@ -20,7 +20,8 @@ import {
   storeGrant,
   type Grant,
 } from '../access/grants.ts';
-import { listVersions, publishedCatalogues, publishedVersions } from '../catalogue/repository.ts';
+import { listVersions, publishedCatalogues } from '../catalogue/repository.ts';
+import { ItemHistory } from '../access/item-since.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import type { Department } from '../model/platform.ts';
 import { and, DuplicateKeyError, eq, type Row, type Store } from '../store/port.ts';
@@ -416,9 +417,10 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
       apply: async () => {
         let grant: Grant;
         try {
-          // With the versions' publication times: the grant is decided on the items as published now.
-          const versions = await publishedVersions(env.store);
-          grant = newGrant({ platform: env.platform, catalogues: versions.map((v) => v.catalogue), versions }, grantInput, env.now);
+          // With their items' times: the grant is decided on the items as published now (newGrant).
+          const catalogues = await publishedCatalogues(env.store);
+          await new ItemHistory(env.store).mark(catalogues);
+          grant = newGrant({ platform: env.platform, catalogues }, grantInput, env.now);
         } catch (err) {
           if (err instanceof GrantInputError) throw badInput(err.message, err.problems);
           throw err;
