@@ -54,6 +54,14 @@ let gw: TestGateway;
 const dept = (code: string) => gw.platform.departments.find((d) => d.code === code)!;
 const actor = (code: string, roles: Actor['roles']): Actor => ({ dept: dept(code), user: 'u', roles, purpose: null, requestId: `r-${Math.random()}` });
 
+/** Submits, approves and publishes a catalogue as a process whose clock reads `now`. */
+async function publishAs(text: string, id: string, now: Date) {
+  const env = { store: gw.store, platform: gw.platform, now };
+  const s = await submitCatalogue(env, actor('630000-GA', ['compiler']), text);
+  await reviewCatalogue(env, actor('630000-DSJ', ['auditor']), { id, version: s.version.version, decision: 'approve', comment: 'ok' });
+  await publishCatalogue(env, actor('630000-GA', ['compiler']), { id, version: s.version.version }, gw.gateway.holder);
+}
+
 async function publish(text: string): Promise<string> {
   const s = await gw.query('mutation($d: String!) { submitCatalogue(document: $d) { version { version } } }', { dept: '630000-GA', roles: ['compiler'], variables: { d: text } });
   expect(s.errors).toBeUndefined();
@@ -175,12 +183,6 @@ ${withResource ? `  - code: "630000-GA-00005"
     items:
       - { name: mid, title: ID, type: string, required: true }
 ` : ''}`;
-  async function publishAs(text: string, id: string, now: Date) {
-    const env = { store: gw.store, platform: gw.platform, now };
-    const s = await submitCatalogue(env, actor('630000-GA', ['compiler']), text);
-    await reviewCatalogue(env, actor('630000-DSJ', ['auditor']), { id, version: s.version.version, decision: 'approve', comment: 'ok' });
-    await publishCatalogue(env, actor('630000-GA', ['compiler']), { id, version: s.version.version }, gw.gateway.holder);
-  }
   it('sets aside the grants given before it left its first catalogue', async () => {
     await publishAs(moved('QH-M1', true), 'QH-M1', new Date());
     await gw.store.upsert('r_630000_ga_00005', 'mid', [{ mid: 'M1' }]);
@@ -220,12 +222,6 @@ ${withResource ? `  - code: "630000-GA-00020"
     items:
       - { name: kid, title: ID, type: string, required: true }
 ` : ''}`;
-  async function publishAs(text: string, id: string, now: Date) {
-    const env = { store: gw.store, platform: gw.platform, now };
-    const s = await submitCatalogue(env, actor('630000-GA', ['compiler']), text);
-    await reviewCatalogue(env, actor('630000-DSJ', ['auditor']), { id, version: s.version.version, decision: 'approve', comment: 'ok' });
-    await publishCatalogue(env, actor('630000-GA', ['compiler']), { id, version: s.version.version }, gw.gateway.holder);
-  }
   it('sets aside the grants given before the withdrawal, whatever the clock of the next publisher', async () => {
     await publishAs(cat('QH-W1', 1, true), 'QH-W1', new Date());
     await gw.store.upsert('r_630000_ga_00020', 'kid', [{ kid: 'K1' }]);
