@@ -12,7 +12,15 @@
 //   wait (wall, from when it was due), and the longest the event loop was held between two of its turns,
 //   in CPU time of the main thread (test/helpers/loop-hold.ts; on a loaded machine a wall-clock wait is
 //   mostly other processes' time).
-// Run: npx tsx bench/big-catalogues.ts [--ready] [--old] [--sizes 500,1000,2000]
+// - with --versions N (and --ready), the store holds N published versions of each catalogue (the gateway
+//   reads the publication history at start-up and at each publication: src/access/item-since.ts): each
+//   later version retitled, the first resource of each catalogue dropping its last item in odd versions and
+//   publishing it again in even ones;
+// - with --warnings K (and --ready), K submitted versions of the first catalogue and five grants of another
+//   department to its resources, then the catalogues query listing every version's warnings, asked three
+//   times by the compiler: warningsMs, the median wall time (one gateway in this process, nothing else).
+// Run: npx tsx bench/big-catalogues.ts [--ready] [--old] [--sizes 500,1000,2000] [--versions N] [--warnings K]
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +37,8 @@ import { dataRules } from '../src/rules/data-rules.ts';
 import { platformRules } from '../src/rules/platform-rules.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
+import { addVersion } from '../src/catalogue/repository.ts';
+import { storeGrant } from '../src/access/grants.ts';
 import { MAX_PLATFORM_RESOURCES } from '../src/catalogue/limits.ts';
 import { validateCatalogue } from '../src/catalogue/validate.ts';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
@@ -50,9 +60,11 @@ const arg = (name: string) => {
 const SIZES = (arg('--sizes') ?? `500,1000,${MAX_PLATFORM_RESOURCES}`).split(',').map(Number);
 const READY = process.argv.includes('--ready');
 const OLD = process.argv.includes('--old');
+const VERSIONS = Number(arg('--versions') ?? 1);
+const WARNINGS = Number(arg('--warnings') ?? 0);
 const loaded = loadPlatform(DEMO_PLATFORM_FILE);
 // A catalogue at the bounds is larger than the default request body; the probe's requests are not rated.
-const platform: Platform = { ...loaded, limits: { ...limitsOf(loaded), maxRequestBytes: 32 * 1024 * 1024, rate: { perDepartment: null, perUser: null } } };
+const platform: Platform = { ...loaded, limits: { ...limitsOf(loaded), maxRequestBytes: 32 * 1024 * 1024, timeoutMs: 600_000, rate: { perDepartment: null, perUser: null } } };
 
 function cpu<T>(f: () => T): { ms: number; value: T } {
   const start = process.cpuUsage();
@@ -97,6 +109,24 @@ async function publishWhileProbing(url: string, secret: Uint8Array, doc: { id: s
   return { publishMs: Math.round(performance.now() - started), longestWaitMs: Math.round(longestWait), longestHoldCpuMs: holds.stop() };
 }
 
+/** The catalogues query with every version's warnings, as the compiler: the median of three. */
+async function warningsQuery(url: string, secret: Uint8Array): Promise<number> {
+  const bearer = await signToken(secret, { dept: '430000-MZ', user: 'bench', roles: ['compiler'], ttl: '1h' });
+  const query = '{ catalogues { id versions { version status warnings { kind resource item grants } } } }';
+  const ask = async () => {
+    const started = performance.now();
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query }) });
+    const body = (await res.json()) as { data?: { catalogues: { versions: { warnings: unknown[] }[] }[] }; errors?: unknown[] };
+    if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 500));
+    const warned = body.data!.catalogues.flatMap((c) => c.versions).filter((v) => v.warnings.length).length;
+    if (warned < WARNINGS) throw new Error(`${warned} versions with warnings, ${WARNINGS} expected`);
+    return performance.now() - started;
+  };
+  const times: number[] = [];
+  for (let k = 0; k < 3; k++) times.push(await ask());
+  return Math.round(times.sort((a, b) => a - b)[1]);
+}
+
 /** The gateway schema as src/server/assemble.ts built it before the build in steps (commit a39a5e1). */
 function oldBuild(catalogues: ReturnType<typeof bigPlatformCatalogues>) {
   const model = buildSchemaModel(platform, catalogues);
@@ -132,10 +162,37 @@ for (const total of SIZES) {
       });
       const store = await openSqliteStore(join(dir, 'data'));
       await importCatalogueFiles(store, platform, files, { publish: true });
+      for (let v = 2; v <= VERSIONS; v++) {
+        const revised = catalogues.map((c, i) => {
+          const [first, ...rest] = c.resources;
+          const doc = { ...c, title: `${c.title} (version ${v})`, resources: [v % 2 ? first : { ...first, items: first.items.slice(0, -1) }, ...rest] };
+          const file = join(dir, `catalogue-${i}-v${v}.json`);
+          writeFileSync(file, JSON.stringify(doc));
+          return file;
+        });
+        await importCatalogueFiles(store, platform, revised, { publish: true });
+      }
+      if (WARNINGS) {
+        const [first] = catalogues;
+        const requester = platform.departments.find((d) => d.code !== first.resources[0].provider)!.code;
+        const at = new Date(Date.now() - 86_400_000).toISOString();
+        for (const r of first.resources.slice(0, 5)) {
+          await storeGrant(store, {
+            id: randomUUID(), requester, resource: r.code, items: r.items.map((i) => i.name), purposes: ['bench'], unmasked: [],
+            rows: null, from: at, until: null, revokedAt: null, revokedBy: null, createdAt: at, createdBy: 'bench', requestId: null,
+          });
+        }
+        // Each submitted version drops an item of one resource: BREAKING_CHANGE and BREAKS_GRANT warnings.
+        for (let k = 0; k < WARNINGS; k++) {
+          const resources = first.resources.map((r, j) => (j === k % 5 ? { ...r, items: r.items.slice(0, -2) } : r));
+          await addVersion(store, { ...first, title: `${first.title} (draft ${k})`, resources }, 'bench');
+        }
+      }
       const started = performance.now();
       const gateway = await startGateway({ platform, store, port: 0, pollMs: 0, auditCheckpoints: { file: null }, logger: pino({ level: 'silent' }) });
       row.readyMs = Math.round(performance.now() - started);
       const [next] = bigPlatformCatalogues(total, { items: 10 }).slice(-1);
+      if (WARNINGS) row.warningsMs = await warningsQuery(gateway.url, gateway.secret);
       Object.assign(row, await publishWhileProbing(gateway.url, gateway.secret, next));
       await gateway.close();
       await store.close();
