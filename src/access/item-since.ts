@@ -145,7 +145,8 @@ type Carried = Map<string, Set<string>>;
 /**
  * Reads the store's publication history and marks the resources of `catalogues` (the catalogues in
  * effect, as a build holds them) with their items' times. Keeps what it parsed: a version's document
- * never changes, so each refresh parses only the versions published since.
+ * never changes, so each refresh parses only the versions published since. Take the store's one (itemHistoryOf) rather than a new one: a new
+ * one reads and parses every version ever published again.
  */
 export class ItemHistory {
   private readonly carried = new Map<string, Carried>();
@@ -285,4 +286,16 @@ export class ItemHistory {
     }
     return { carriers, dropped };
   }
+}
+
+const histories = new WeakMap<Store, ItemHistory>();
+
+/**
+ * The store's ItemHistory, one per store in the process: the schema holder, the submission warnings (once
+ * per version a query lists) and `grant list` share what it parsed.
+ */
+export function itemHistoryOf(store: Store): ItemHistory {
+  let h = histories.get(store);
+  if (!h) histories.set(store, (h = new ItemHistory(store)));
+  return h;
 }

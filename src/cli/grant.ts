@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { getGrant, GrantNotFoundError, isGrantActive, listGrants, newGrant, revokeGrantOnce, storeGrant, type Grant } from '../access/grants.ts';
-import { grantShownAmong, ItemHistory, SET_ASIDE_REASON } from '../access/item-since.ts';
+import { grantShownAmong, itemHistoryOf, SET_ASIDE_REASON } from '../access/item-since.ts';
 import { appendAudit } from '../audit/log.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
@@ -109,7 +109,7 @@ export function registerGrantCommands(program: Command): void {
     await withStore(opts, true, async (store) => {
       // With their items' times: the grant is decided on the items as published now (newGrant).
       const catalogues = await publishedCatalogues(store);
-      await new ItemHistory(store).mark(catalogues);
+      await itemHistoryOf(store).mark(catalogues);
       const g = newGrant({ platform, catalogues }, {
         requester: opts.requester,
         resource: opts.resource,
@@ -150,7 +150,7 @@ export function registerGrantCommands(program: Command): void {
       // Each grant as in force, as the gateways decide (item-since.ts): the catalogues in effect marked
       // with their items' times from the publication history, which is in the store.
       const catalogues = await publishedCatalogues(store);
-      await new ItemHistory(store).mark(catalogues);
+      await itemHistoryOf(store).mark(catalogues);
       const show = grantShownAmong(catalogues);
       const grants = (await listGrants(store, { requester, resource, active: opts.active, now }))
         .map((g) => ({ stored: g, ...show(g) }))

@@ -7,7 +7,7 @@
 // asked for while another runs (say a publish while a poll is reading the store) waits for it and then
 // reads the store again, and no refresh that read older versions can install after a newer one.
 import { createHash } from 'node:crypto';
-import { ItemHistory } from '../access/item-since.ts';
+import { itemHistoryOf, type ItemHistory } from '../access/item-since.ts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
@@ -62,7 +62,7 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
     private readonly store: Store,
     private readonly options: BuildOptions & { pollMs?: number; onError?: (err: unknown) => void; extension?: SchemaExtension; execute?: OperationExecutor } = {},
   ) {
-    this.history = new ItemHistory(store);
+    this.history = itemHistoryOf(store);
     // A connected platform's schema changed: serve the same build with the new namespaces.
     options.extension?.onChange(() => {
       if (this.current) this.install(this.current, this.signature);

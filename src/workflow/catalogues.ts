@@ -3,7 +3,7 @@
 // and that the actor's department owns what it acts on, writes its audit entry, then changes the store.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { listGrants } from '../access/grants.ts';
-import { grantsInForceAmong, ItemHistory } from '../access/item-since.ts';
+import { grantsInForceAmong, itemHistoryOf } from '../access/item-since.ts';
 import { claimCollections } from '../catalogue/collections.ts';
 import { historyProblems } from '../catalogue/history.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
@@ -162,7 +162,7 @@ const BREAKING_CHANGES_PER_TURN = 50;
 async function grantsInForce(env: WorkflowEnv, current: Catalogue, grants: readonly Grant[]): Promise<readonly Grant[]> {
   if (!grants.length) return grants;
   const timed = { ...current, resources: current.resources.map((r) => ({ ...r })) };
-  await new ItemHistory(env.store).mark([timed]);
+  await itemHistoryOf(env.store).mark([timed]);
   return grantsInForceAmong([timed], grants);
 }
 

@@ -21,7 +21,7 @@ import {
   type Grant,
 } from '../access/grants.ts';
 import { listVersions, publishedCatalogues } from '../catalogue/repository.ts';
-import { ItemHistory } from '../access/item-since.ts';
+import { itemHistoryOf } from '../access/item-since.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import type { Department } from '../model/platform.ts';
 import { and, DuplicateKeyError, eq, type Row, type Store } from '../store/port.ts';
@@ -419,7 +419,7 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
         try {
           // With their items' times: the grant is decided on the items as published now (newGrant).
           const catalogues = await publishedCatalogues(env.store);
-          await new ItemHistory(env.store).mark(catalogues);
+          await itemHistoryOf(env.store).mark(catalogues);
           grant = newGrant({ platform: env.platform, catalogues }, grantInput, env.now);
         } catch (err) {
           if (err instanceof GrantInputError) throw badInput(err.message, err.problems);

@@ -1,0 +1,78 @@
+// What the publication history costs once it is read (src/access/item-since.ts): each version's document
+// is read and parsed once per process and store, not once per submission warning asked (the catalogues
+// query lists the warnings of every version under review: one reading of the whole history per version
+// was an N+1).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeGrant } from '../src/access/grants.ts';
+import type { Grant } from '../src/access/grant-model.ts';
+import { loadPlatform } from '../src/catalogue/platform.ts';
+import { addVersion, CATALOGUE_VERSIONS, markPublished } from '../src/catalogue/repository.ts';
+import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
+import type { Catalogue } from '../src/model/catalogue.ts';
+import type { Store } from '../src/store/port.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import { submissionWarnings } from '../src/workflow/catalogues.ts';
+import { bigPlatformCatalogues } from './helpers/big-platform.ts';
+
+const platform = loadPlatform(DEMO_PLATFORM_FILE);
+const [catalogue] = bigPlatformCatalogues(3);
+const [first] = catalogue.resources;
+const requester = platform.departments.find((d) => d.code !== first.provider)!.code;
+const withItems = (items: typeof first.items): Catalogue => ({ ...catalogue, resources: catalogue.resources.map((r, i) => (i ? r : { ...r, items })) });
+
+let dir: string;
+let raw: Store;
+let store: Store;
+/** The finds that read one version's document, as ItemHistory reads the history. */
+let documentReads = 0;
+const grant: Grant = {
+  id: 'g-1', requester, resource: first.code, items: first.items.map((i) => i.name), purposes: ['p'], unmasked: [], rows: null,
+  from: '2020-01-01T00:00:00.000Z', until: null, revokedAt: null, revokedBy: null, createdAt: '2020-01-01T00:00:00.000Z', createdBy: 'test', requestId: null,
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'govgraph-item-history-'));
+  raw = await openSqliteStore(dir);
+  store = new Proxy(raw, {
+    get(target, p) {
+      if (p === 'find') {
+        return (collection: string, query: Parameters<Store['find']>[1]) => {
+          if (collection === CATALOGUE_VERSIONS && query?.projection?.length === 1 && query.projection[0] === 'document') documentReads++;
+          return target.find(collection, query);
+        };
+      }
+      const v = Reflect.get(target, p) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  // Published, then a version without the last item of the first resource, then one with it again.
+  const versions = [catalogue, withItems(first.items.slice(0, -1)), catalogue];
+  for (const [k, c] of versions.entries()) {
+    const v = await addVersion(store, c, 'test', 'approved');
+    expect(await markPublished(store, c.id, v.version, new Date(Date.UTC(2021, 0, 1 + k)))).toBe(true);
+  }
+  await storeGrant(store, grant);
+});
+
+afterAll(async () => {
+  await raw.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the publication history, read once', () => {
+  it('reads each version of the history once for the warnings of many submitted versions, with the same warnings', async () => {
+    const env = { store, platform, now: new Date() };
+    const draft = withItems(first.items.slice(0, -2));
+    const before = documentReads;
+    const once = await submissionWarnings(env, draft, null);
+    const read = documentReads - before;
+    for (let k = 0; k < 5; k++) expect(await submissionWarnings(env, draft, null)).toEqual(once);
+    expect(documentReads - before).toBe(read);
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThanOrEqual(3);
+  });
+
+});
