@@ -1,15 +1,17 @@
 // What the publication history costs once it is read (src/access/item-since.ts): each version's document
 // is read and parsed once per process and store, not once per submission warning asked (the catalogues
 // query lists the warnings of every version under review: one reading of the whole history per version
-// was an N+1).
+// was an N+1), and the grants in force are worked out once per list of grants and resource, not at every
+// access decision of a request.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeGrant } from '../src/access/grants.ts';
 import type { Grant } from '../src/access/grant-model.ts';
+import { grantsInForce, itemHistoryOf } from '../src/access/item-since.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
-import { addVersion, CATALOGUE_VERSIONS, markPublished } from '../src/catalogue/repository.ts';
+import { addVersion, CATALOGUE_VERSIONS, markPublished, publishedCatalogues } from '../src/catalogue/repository.ts';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import type { Store } from '../src/store/port.ts';
@@ -20,6 +22,7 @@ import { bigPlatformCatalogues } from './helpers/big-platform.ts';
 const platform = loadPlatform(DEMO_PLATFORM_FILE);
 const [catalogue] = bigPlatformCatalogues(3);
 const [first] = catalogue.resources;
+const dropped = first.items.at(-1)!.name;
 const requester = platform.departments.find((d) => d.code !== first.provider)!.code;
 const withItems = (items: typeof first.items): Catalogue => ({ ...catalogue, resources: catalogue.resources.map((r, i) => (i ? r : { ...r, items })) });
 
@@ -75,4 +78,16 @@ describe('the publication history, read once', () => {
     expect(read).toBeLessThanOrEqual(3);
   });
 
+  it('works out the grants in force once per list of grants and resource, with the item set aside', async () => {
+    const catalogues = await publishedCatalogues(store);
+    await itemHistoryOf(store).mark(catalogues);
+    const resource = catalogues[0].resources[0];
+    const grants = [grant];
+    const answer = grantsInForce(resource, grants);
+    expect(answer[0].items).not.toContain(dropped);
+    expect(answer[0].items).toHaveLength(first.items.length - 1);
+    expect(grantsInForce(resource, grants)).toBe(answer);
+    // Another list (another request's) is worked out on its own, to the same grants.
+    expect(grantsInForce(resource, [grant])).toEqual(answer);
+  });
 });

@@ -50,11 +50,30 @@ export function inForceWholeFrom(resource: Resource): number | undefined {
 export function grantsInForce<G extends Grant>(resource: Resource, grants: readonly G[]): readonly G[] {
   const t = times.get(resource);
   if (!t || !grants.length) return grants;
+  // Every access decision asks it, for each item of a request (decide.ts, row-scope.ts), with the same list
+  // of grants (a request's, which nothing changes): the answer is kept per list and resource times.
+  let known = answers.get(grants);
+  const kept = known?.get(t);
+  if (kept?.code === resource.code) return kept.grants as readonly G[];
+  const answer = inForce(resource.code, t, grants);
+  if (!known) answers.set(grants, (known = new WeakMap()));
+  known.set(t, { code: resource.code, grants: answer });
+  return answer;
+}
+
+/** grantsInForce's answers: grants list → the resource's times → the resource's code and the grants in force. */
+const answers = new WeakMap<readonly Grant[], WeakMap<ItemTimes, { code: string; grants: readonly Grant[] }>>();
+
+function inForce<G extends Grant>(code: string, t: ItemTimes, grants: readonly G[]): readonly G[] {
   let changed = false;
   const out: G[] = [];
   for (const g of grants) {
+    if (g.resource !== code) {
+      out.push(g);
+      continue;
+    }
     const made = Date.parse(g.createdAt);
-    if (g.resource !== resource.code || !(made < t.latest)) {
+    if (!(made < t.latest)) {
       out.push(g);
       continue;
     }

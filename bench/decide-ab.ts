@@ -1,0 +1,96 @@
+// The access decision alone (decideItems over the 15 items of the demo's employment registrations), this
+// clone's against other clones' (another commit's src/access/decide.ts), in one process, interleaved: the
+// set-up of rules-cost.ts (--grants N: grants given before an item was dropped and published again).
+// Run: npx tsx bench/decide-ab.ts --grants 5 --clones before=/path/to/clone,other=/path/to/other
+//
+// (Set-up shared with rules-cost.ts:)
+// What the rules cost on one operation, in-process and without HTTP, so that the figure does not drown in
+// the noise of a load test: the benchmark's 100-record list query (12 items and a link) executed with
+// graphql's `execute` against
+//   - the schema without rules (baseline),
+//   - the one schema the gateway serves (shield on the entry fields; items shaped by the read plan),
+//   - the same resolvers with shield's wrapper on every field (graphql-shield as it comes),
+// and the same query with one denied item, as served and fully wrapped. Interleaved rounds; the
+// minimum and median per operation are printed.
+// With --grants N, the department holds N grants to the resource (every item, for the purpose), given
+// before a version of its catalogue dropped an item and the next published it again: where the gateway
+// times items (src/access/item-since.ts, marked as the schema holder does), every access decision sets
+// that item aside from each grant (the costliest case of grantsInForce).
+// Run: npx tsx bench/rules-cost.ts [--rounds 30] [--grants N]
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execute, parse, type GraphQLSchema } from 'graphql';
+import { createAccessContext } from '../src/access/context.ts';
+import { decideItems } from '../src/access/decide.ts';
+import { loadPlatform } from '../src/catalogue/platform.ts';
+import { importCatalogueFiles } from '../src/catalogue/import.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
+import { ensureDemo } from '../src/demo/setup.ts';
+import { applyMiddleware } from 'graphql-middleware';
+import { buildGatewaySchema, permissions } from '../src/server/assemble.ts';
+import { dataRules } from '../src/rules/data-rules.ts';
+import { platformRules } from '../src/rules/platform-rules.ts';
+import { createCursorCodec } from '../src/server/cursors.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+
+const i = process.argv.indexOf('--rounds');
+const ROUNDS = i > 0 ? Number(process.argv[i + 1]) : 30;
+const PER_ROUND = 20;
+const g = process.argv.indexOf('--grants');
+const GRANTS = g > 0 ? Number(process.argv[g + 1]) : 0;
+
+const dir = mkdtempSync(join(tmpdir(), 'govgraph-rules-cost-'));
+const platform = loadPlatform(DEMO_PLATFORM_FILE);
+const store = await openSqliteStore(dir);
+await ensureDemo(store, platform);
+let catalogues = await publishedCatalogues(store);
+const hr = catalogues.find((c) => c.resources.some((r) => r.graphql.list === 'employmentRegistrations'))!;
+const resource = hr.resources.find((r) => r.graphql.list === 'employmentRegistrations')!;
+if (GRANTS) {
+  // Two versions: the first drops `insured`, the next publishes it again.
+  for (const [v, items] of [[2, resource.items.filter((i) => i.name !== 'insured')], [3, resource.items]] as const) {
+    const file = join(dir, `hr-v${v}.json`);
+    writeFileSync(file, JSON.stringify({ ...hr, resources: hr.resources.map((r) => (r === resource ? { ...r, items } : r)) }));
+    await importCatalogueFiles(store, platform, [file], { publish: true });
+  }
+  catalogues = await publishedCatalogues(store);
+}
+const on = buildGatewaySchema(platform, catalogues);
+const grants = Array.from({ length: GRANTS }, (_, k) => ({
+  id: `bench-${k}`, requester: '430000-MZ', resource: resource.code, items: resource.items.map((i) => i.name), purposes: ['social-assistance'],
+  unmasked: [], rows: null, from: '2000-01-01T00:00:00.000Z', until: null, revokedAt: null, revokedBy: null,
+  createdAt: '2000-01-01T00:00:00.000Z', createdBy: 'bench', requestId: null,
+}));
+// Timed as the schema holder times a build's resources, where the gateway does (not before item-since.ts).
+const history = existsSync(new URL('../src/access/item-since.ts', import.meta.url)) ? await import('../src/access/item-since.ts' as string) : null;
+if (history) {
+  await new history.ItemHistory(store).mark(on.catalogues);
+  const timed = on.catalogues.flatMap((c) => c.resources).find((r) => r.code === resource.code)!;
+  const inForce = history.grantsInForce(timed, grants) as typeof grants;
+  console.log(`items timed; of ${grants.length} grants in force, items: ${inForce[0]?.items.length ?? 0} of ${resource.items.length}`);
+}
+
+// Other clones' decide.ts (and item-since.ts where they have it, marking the same resources as their
+// schema holder would), to compare in one process, interleaved.
+const others: Array<[string, (q: any) => unknown]> = [];
+for (const spec of (process.argv[process.argv.indexOf('--clones') + 1] ?? '').split(',').filter(Boolean)) {
+  const [label, root] = spec.split('=');
+  const since = join(root, 'src/access/item-since.ts');
+  if (existsSync(since)) await new (await import(since)).ItemHistory(store).mark(on.catalogues);
+  others.push([label, (await import(join(root, 'src/access/decide.ts'))).decideItems]);
+}
+const dept = platform.departments.find((d) => d.code === '430000-MZ')!;
+const timed = on.catalogues.flatMap((c) => c.resources).find((r) => r.code === resource.code)!;
+const q = { requester: dept, purpose: 'social-assistance', resource: timed, grants, now: new Date() };
+const fns: Array<[string, (q: any) => unknown]> = [...others, ['this clone', decideItems]];
+const res: Record<string, number[]> = Object.fromEntries(fns.map(([n]) => [n, []]));
+for (let r = 0; r < 40; r++) for (const [n, f] of fns) {
+  const t = performance.now();
+  for (let k = 0; k < 1000; k++) f(q);
+  if (r >= 5) res[n].push(((performance.now() - t) / 1000) * 1000);
+}
+for (const [n, v] of Object.entries(res)) { v.sort((a, b) => a - b); console.log(`${n}: decideItems ${resource.items.length} items, ${GRANTS} grants: min ${v[0].toFixed(1)} median ${v[Math.floor(v.length / 2)].toFixed(1)} µs`); }
+await store.close();
+rmSync(dir, { recursive: true, force: true });
