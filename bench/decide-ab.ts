@@ -2,46 +2,23 @@
 // clone's against other clones' (another commit's src/access/decide.ts), in one process, interleaved: the
 // set-up of rules-cost.ts (--grants N: grants given before an item was dropped and published again).
 // Run: npx tsx bench/decide-ab.ts --grants 5 --clones before=/path/to/clone,other=/path/to/other
-//
-// (Set-up shared with rules-cost.ts:)
-// What the rules cost on one operation, in-process and without HTTP, so that the figure does not drown in
-// the noise of a load test: the benchmark's 100-record list query (12 items and a link) executed with
-// graphql's `execute` against
-//   - the schema without rules (baseline),
-//   - the one schema the gateway serves (shield on the entry fields; items shaped by the read plan),
-//   - the same resolvers with shield's wrapper on every field (graphql-shield as it comes),
-// and the same query with one denied item, as served and fully wrapped. Interleaved rounds; the
-// minimum and median per operation are printed.
-// With --grants N, the department holds N grants to the resource (every item, for the purpose), given
-// before a version of its catalogue dropped an item and the next published it again: where the gateway
-// times items (src/access/item-since.ts, marked as the schema holder does), every access decision sets
-// that item aside from each grant (the costliest case of grantsInForce).
-// Run: npx tsx bench/rules-cost.ts [--rounds 30] [--grants N]
+
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execute, parse, type GraphQLSchema } from 'graphql';
-import { createAccessContext } from '../src/access/context.ts';
 import { decideItems } from '../src/access/decide.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
 import { ensureDemo } from '../src/demo/setup.ts';
-import { applyMiddleware } from 'graphql-middleware';
-import { buildGatewaySchema, permissions } from '../src/server/assemble.ts';
-import { dataRules } from '../src/rules/data-rules.ts';
-import { platformRules } from '../src/rules/platform-rules.ts';
-import { createCursorCodec } from '../src/server/cursors.ts';
+import { buildGatewaySchema } from '../src/server/assemble.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 
-const i = process.argv.indexOf('--rounds');
-const ROUNDS = i > 0 ? Number(process.argv[i + 1]) : 30;
-const PER_ROUND = 20;
 const g = process.argv.indexOf('--grants');
 const GRANTS = g > 0 ? Number(process.argv[g + 1]) : 0;
 
-const dir = mkdtempSync(join(tmpdir(), 'govgraph-rules-cost-'));
+const dir = mkdtempSync(join(tmpdir(), 'govgraph-decide-ab-'));
 const platform = loadPlatform(DEMO_PLATFORM_FILE);
 const store = await openSqliteStore(dir);
 await ensureDemo(store, platform);
