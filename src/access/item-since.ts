@@ -55,7 +55,7 @@ export function grantsInForce<G extends Grant>(resource: Resource, grants: reado
   let known = answers.get(grants);
   const kept = known?.get(t);
   if (kept?.code === resource.code) return kept.grants as readonly G[];
-  const answer = inForce(resource.code, t, grants);
+  const answer = inForce(resource, t, grants);
   if (!known) answers.set(grants, (known = new WeakMap()));
   known.set(t, { code: resource.code, grants: answer });
   return answer;
@@ -64,7 +64,8 @@ export function grantsInForce<G extends Grant>(resource: Resource, grants: reado
 /** grantsInForce's answers: grants list → the resource's times → the resource's code and the grants in force. */
 const answers = new WeakMap<readonly Grant[], WeakMap<ItemTimes, { code: string; grants: readonly Grant[] }>>();
 
-function inForce<G extends Grant>(code: string, t: ItemTimes, grants: readonly G[]): readonly G[] {
+function inForce<G extends Grant>(resource: Resource, t: ItemTimes, grants: readonly G[]): readonly G[] {
+  const code = resource.code;
   let changed = false;
   const out: G[] = [];
   for (const g of grants) {
