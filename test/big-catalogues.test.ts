@@ -60,7 +60,8 @@ describe('a catalogue at the bounds', () => {
     const submitted = await longestHold(() => submitCatalogue({ store, platform, now: new Date() }, compiler, doc));
     expect(submitted.answer.version).toMatchObject({ id: doc.id, version: 1, status: 'submitted' });
     console.log(`validation of ${MAX_CATALOGUE_RESOURCES} resources: loop held ${onLoop.maxMs.toFixed(0)} ms on the loop, ${submitted.maxMs.toFixed(0)} ms at most while submitted`);
-    expect(submitted.maxMs).toBeLessThan(onLoop.maxMs / 2);
+    // At most half: the holds are read in steps of 10 ms, and a loaded machine (ci65) gave 30 against 60.
+    expect(submitted.maxMs).toBeLessThanOrEqual(onLoop.maxMs / 2);
   }, 60_000);
 
   it('an invalid one gets its problems from the worker', async () => {
