@@ -11,23 +11,16 @@
 // times items (src/access/item-since.ts, marked as the schema holder does), every access decision sets
 // that item aside from each grant (the costliest case of grantsInForce).
 // Run: npx tsx bench/rules-cost.ts [--rounds 30] [--grants N]
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { execute, parse, type GraphQLSchema } from 'graphql';
 import { createAccessContext } from '../src/access/context.ts';
 import { decideItems } from '../src/access/decide.ts';
-import { loadPlatform } from '../src/catalogue/platform.ts';
-import { importCatalogueFiles } from '../src/catalogue/import.ts';
-import { publishedCatalogues } from '../src/catalogue/repository.ts';
-import { DEMO_PLATFORM_FILE } from '../src/demo/paths.ts';
-import { ensureDemo } from '../src/demo/setup.ts';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildGatewaySchema, permissions } from '../src/server/assemble.ts';
 import { dataRules } from '../src/rules/data-rules.ts';
 import { platformRules } from '../src/rules/platform-rules.ts';
 import { createCursorCodec } from '../src/server/cursors.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
+import { demoWithGrantsGivenBefore } from './grants-given-before.ts';
 
 const i = process.argv.indexOf('--rounds');
 const ROUNDS = i > 0 ? Number(process.argv[i + 1]) : 30;
@@ -35,36 +28,7 @@ const PER_ROUND = 20;
 const g = process.argv.indexOf('--grants');
 const GRANTS = g > 0 ? Number(process.argv[g + 1]) : 0;
 
-const dir = mkdtempSync(join(tmpdir(), 'govgraph-rules-cost-'));
-const platform = loadPlatform(DEMO_PLATFORM_FILE);
-const store = await openSqliteStore(dir);
-await ensureDemo(store, platform);
-let catalogues = await publishedCatalogues(store);
-const hr = catalogues.find((c) => c.resources.some((r) => r.graphql.list === 'employmentRegistrations'))!;
-const resource = hr.resources.find((r) => r.graphql.list === 'employmentRegistrations')!;
-if (GRANTS) {
-  // Two versions: the first drops `insured`, the next publishes it again.
-  for (const [v, items] of [[2, resource.items.filter((i) => i.name !== 'insured')], [3, resource.items]] as const) {
-    const file = join(dir, `hr-v${v}.json`);
-    writeFileSync(file, JSON.stringify({ ...hr, resources: hr.resources.map((r) => (r === resource ? { ...r, items } : r)) }));
-    await importCatalogueFiles(store, platform, [file], { publish: true });
-  }
-  catalogues = await publishedCatalogues(store);
-}
-const on = buildGatewaySchema(platform, catalogues);
-const grants = Array.from({ length: GRANTS }, (_, k) => ({
-  id: `bench-${k}`, requester: '430000-MZ', resource: resource.code, items: resource.items.map((i) => i.name), purposes: ['social-assistance'],
-  unmasked: [], rows: null, from: '2000-01-01T00:00:00.000Z', until: null, revokedAt: null, revokedBy: null,
-  createdAt: '2000-01-01T00:00:00.000Z', createdBy: 'bench', requestId: null,
-}));
-// Timed as the schema holder times a build's resources, where the gateway does (not before item-since.ts).
-const history = existsSync(new URL('../src/access/item-since.ts', import.meta.url)) ? await import('../src/access/item-since.ts' as string) : null;
-if (history) {
-  await new history.ItemHistory(store).mark(on.catalogues);
-  const timed = on.catalogues.flatMap((c) => c.resources).find((r) => r.code === resource.code)!;
-  const inForce = history.grantsInForce(timed, grants) as typeof grants;
-  console.log(`items timed; of ${grants.length} grants in force, items: ${inForce[0]?.items.length ?? 0} of ${resource.items.length}`);
-}
+const { dir, platform, store, catalogues, resource, on, grants } = await demoWithGrantsGivenBefore('rules-cost', GRANTS);
 const off = buildGatewaySchema(platform, catalogues, { rules: false });
 const rules = { ...dataRules(on.model), ...platformRules(), Query: { ...dataRules(on.model).Query, ...platformRules().Query } };
 const everyField = applyMiddleware(off.schema, permissions(rules) as never);
