@@ -21,7 +21,7 @@ import { publishCatalogue, reviewCatalogue, submitCatalogue, withdrawCatalogue }
 import type { Actor, WorkflowEnv } from '../src/workflow/actor.ts';
 import { runGovgraph } from './helpers/cli.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { PUBLISH, REVIEW, SUBMIT } from './helpers/workflow.ts';
+import { PUBLISH, REVIEW, SUBMIT, workflowActor } from './helpers/workflow.ts';
 
 const PLATFORM_FILE = 'test/fixtures/catalogue/platform.yaml';
 const platform = loadPlatform(PLATFORM_FILE);
@@ -78,13 +78,7 @@ describe('through the workflow', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const actor = (dept: string, role: Role): Actor => ({
-    dept: platform.departments.find((d) => d.code === dept)!,
-    user: `${role}@${dept}`,
-    roles: [role],
-    purpose: null,
-    requestId: 'test',
-  });
+  const actor = (dept: string, role: Role): Actor => workflowActor(platform, dept, role);
   const submit = (c: Catalogue) => submitCatalogue(env, actor(c.compiler, 'compiler'), c);
   async function approve(id: string, version: number) {
     await reviewCatalogue(env, actor(AUDITOR, 'auditor'), { id, version, decision: 'approve' });

@@ -18,6 +18,7 @@ import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/port.ts';
 import { publishCatalogue, reviewCatalogue, submitCatalogue, withdrawCatalogue, type SchemaService } from '../src/workflow/catalogues.ts';
 import type { Actor, WorkflowEnv } from '../src/workflow/actor.ts';
+import { workflowActor } from './helpers/workflow.ts';
 import { catalogueVersions } from '../src/catalogue/repository.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -40,13 +41,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const actor = (dept: string, role: Role): Actor => ({
-  dept: platform.departments.find((d) => d.code === dept)!,
-  user: `${role}@${dept}`,
-  roles: [role],
-  purpose: null,
-  requestId: 'test',
-});
+const actor = (dept: string, role: Role): Actor => workflowActor(platform, dept, role);
 
 /** A schema service whose build fails while `failing` is set; counts the swaps asked for. */
 function schemaService() {

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DEMO_CATALOGUES_DIR } from '../../src/demo/paths.ts';
 import type { Catalogue } from '../../src/model/catalogue.ts';
+import type { Role } from '../../src/identity/roles.ts';
+import type { Platform } from '../../src/model/platform.ts';
+import type { Actor } from '../../src/workflow/actor.ts';
 
 /** A demo catalogue as a plain object, to edit and submit. */
 export function demoCatalogue(file: string): Catalogue {
@@ -23,3 +26,12 @@ export const GA_APPROVER = { dept: '430000-GA', roles: ['approver' as const] };
 export const ZWB_AUDITOR = { dept: '430000-ZWB', roles: ['auditor' as const] };
 export const ZWB_SUPERVISOR = { dept: '430000-ZWB', roles: ['supervisor' as const] };
 export const RST_APPLICANT = { dept: '430000-RST', roles: ['applicant' as const] };
+
+/** A user of `dept` on `platform` acting in one role, as the workflow functions take it. */
+export const workflowActor = (platform: Platform, dept: string, role: Role): Actor => ({
+  dept: platform.departments.find((d) => d.code === dept)!,
+  user: `${role}@${dept}`,
+  roles: [role],
+  purpose: null,
+  requestId: 'test',
+});
