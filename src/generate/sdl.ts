@@ -47,9 +47,15 @@ function kindFilterSDL(kind: Exclude<ScalarKind, 'enum'>): string {
 
 /** GraphQL output type of an item: personal and secret items are Strings so that a mask fits. */
 export function itemOutputType(model: ResourceModel, item: Item): string {
+  const type = itemOutputKind(item);
+  return type === 'enum' ? enumTypeName(model.typeName, item.name) : type;
+}
+
+/** itemOutputType with an enum's type named `enum` (its name follows the resource's type name). */
+export function itemOutputKind(item: Item): string {
   if (isSensitive(item)) return 'String';
   const kind = kindOf(item);
-  return kind === 'enum' ? enumTypeName(model.typeName, item.name) : KIND_SCALAR[kind];
+  return kind === 'enum' ? 'enum' : KIND_SCALAR[kind];
 }
 
 function itemFilterType(model: ResourceModel, item: Item): string {

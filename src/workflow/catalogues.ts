@@ -5,6 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { listGrants } from '../access/grants.ts';
 import { grantsInForceAmong, itemHistoryOf } from '../access/item-since.ts';
 import { claimCollections } from '../catalogue/collections.ts';
+import { linksFrom } from '../catalogue/checks/catalogue.ts';
 import { historyProblems } from '../catalogue/history.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
 import type { Problem } from '../catalogue/problems.ts';
@@ -322,16 +323,7 @@ export async function publishCatalogue(
 /** Links of the other catalogues in effect (`others`) into resources of `catalogue`, as sentences. */
 function linksInto(catalogue: Catalogue, others: readonly Catalogue[]): string[] {
   const codes = new Set(catalogue.resources.map((r) => codeKey(r.code)));
-  const out: string[] = [];
-  for (const other of others) {
-    if (other.id === catalogue.id) continue;
-    other.resources.forEach((r, ri) => r.items.forEach((item, ii) => {
-      if (item.link && codes.has(codeKey(item.link.resource))) {
-        out.push(`resource ${item.link.resource} is linked from catalogue "${other.id}" (resources[${ri}].items[${ii}].link, resource ${r.code})`);
-      }
-    }));
-  }
-  return out;
+  return [...linksFrom(others, catalogue.id, (code) => codes.has(codeKey(code)))].map(({ link, from }) => `resource ${link.resource} is linked from ${from}`);
 }
 
 /** The compiler withdraws the published version: the catalogue's resources leave the schema. */

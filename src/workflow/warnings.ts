@@ -18,7 +18,7 @@ import { decide } from '../access/decide.ts';
 import { effectiveItems, type EffectiveItem } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
 import { tightenings } from '../catalogue/widening.ts';
-import { KIND_SCALAR, kindOf } from '../model/operators.ts';
+import { itemOutputKind } from '../generate/sdl.ts';
 import { catalogueIdKey, type Catalogue, type Item, type Resource } from '../model/catalogue.ts';
 import { departmentByCode, type Platform } from '../model/platform.ts';
 
@@ -60,11 +60,10 @@ export type SubmissionWarning =
 
 export type BreakingChange = 'removed' | 'renamed' | 'retyped' | 'tightened';
 
-/** What an item's field returns in the schema (src/generate/sdl.ts, itemOutputType): String for personal and secret items. */
+/** What an item's field returns in the schema, in words: String for personal and secret items. */
 function fieldType(item: Item): string {
-  if (item.sensitivity) return 'String';
-  const kind = kindOf(item);
-  return kind === 'enum' ? 'its enum' : KIND_SCALAR[kind];
+  const type = itemOutputKind(item);
+  return type === 'enum' ? 'its enum' : type;
 }
 
 /** How far back the audit log is read for the departments a breaking change concerns. */

@@ -1,5 +1,6 @@
 // Checks of the catalogue as a whole: its compiler, and what other catalogues link to in the version it
 // replaces.
+import type { Catalogue } from '../../model/catalogue.ts';
 import { MAX_PLATFORM_RESOURCES } from '../limits.ts';
 import type { CatalogueCheck, CheckFamily } from './context.ts';
 import { linkCompatible } from './links.ts';
@@ -12,32 +13,41 @@ const compilerExists: CatalogueCheck = function* (ctx) {
   }
 };
 
+/**
+ * The links of `others` (other catalogues than `catalogueId`) whose target resource `targets` accepts, each
+ * with where it is written (`from`: catalogue, path and resource, for a message).
+ */
+export function* linksFrom(others: readonly Catalogue[], catalogueId: string | null, targets: (code: string) => boolean) {
+  for (const other of others) {
+    if (other.id === catalogueId) continue;
+    for (const [ri, r] of other.resources.entries()) {
+      for (const [ii, item] of r.items.entries()) {
+        const link = item.link;
+        if (link && targets(link.resource)) yield { item, link, from: `catalogue "${other.id}" (resources[${ri}].items[${ii}].link, resource ${r.code})` };
+      }
+    }
+  }
+}
+
 /** Links from other catalogues into the replaced version must still resolve in the new one. */
 const linkedResourcesKept: CatalogueCheck = function* (ctx) {
   if (!ctx.replaced) return;
   const before = new Set(ctx.replaced.resources.map((r) => r.code));
-  for (const other of ctx.others) {
-    for (const [ri, r] of other.resources.entries()) {
-      for (const [ii, item] of r.items.entries()) {
-        const link = item.link;
-        if (!link || !before.has(link.resource)) continue;
-        const from = `catalogue "${other.id}" (resources[${ri}].items[${ii}].link, resource ${r.code})`;
-        const ti = ctx.catalogue.resources.findIndex((t) => t.code === link.resource);
-        if (ti < 0) {
-          yield problem('resources', `resource ${link.resource} is linked from ${from} and must stay in the catalogue`);
-          continue;
-        }
-        const target = ctx.catalogue.resources[ti];
-        const tj = target.items.findIndex((t) => t.name === link.item);
-        if (tj < 0) {
-          yield problem(`resources[${ti}].items`, `item "${link.item}" is linked from ${from} and must stay in resource ${target.code}`);
-        } else if (!linkCompatible(item.type, target.items[tj].type)) {
-          yield problem(
-            `resources[${ti}].items[${tj}].type`,
-            `"${target.items[tj].type}" no longer matches the ${item.type} item linked from ${from}`,
-          );
-        }
-      }
+  for (const { item, link, from } of linksFrom(ctx.others, null, (code) => before.has(code))) {
+    const ti = ctx.catalogue.resources.findIndex((t) => t.code === link.resource);
+    if (ti < 0) {
+      yield problem('resources', `resource ${link.resource} is linked from ${from} and must stay in the catalogue`);
+      continue;
+    }
+    const target = ctx.catalogue.resources[ti];
+    const tj = target.items.findIndex((t) => t.name === link.item);
+    if (tj < 0) {
+      yield problem(`resources[${ti}].items`, `item "${link.item}" is linked from ${from} and must stay in resource ${target.code}`);
+    } else if (!linkCompatible(item.type, target.items[tj].type)) {
+      yield problem(
+        `resources[${ti}].items[${tj}].type`,
+        `"${target.items[tj].type}" no longer matches the ${item.type} item linked from ${from}`,
+      );
     }
   }
 };
