@@ -10,9 +10,13 @@
 //   its first publication on and while the version in effect of that catalogue keeps it; in it the
 //   compiler may keep or tighten the resource's share settings (type, methods, scope, an item's
 //   sensitivity and mask), never widen them (widening.ts). Once dropped, only the provider publishes the
-//   code again, in a catalogue it compiles, with the settings it chooses.
+//   code again, in a catalogue it compiles, with the settings it chooses;
+// - its key item stays the one it was last published with: the records in its collection are stored,
+//   replaced and looked up by it under a unique index, and a version keyed by another item could not be
+//   published (the store keeps the index it made, which the other item's index contradicts) nor find the
+//   records already imported.
 //
-// Each rule is a named check of CODE_CHECKS. Problems come at `resources[i].code`, `.provider`, or the
+// Each rule is a named check of CODE_CHECKS. Problems come at `resources[i].code`, `.provider`, `.key`, or the
 // share setting that widens; they refuse a document at `catalogue validate` (with a store), submission,
 // publication and `catalogue import`, beside the collections' bindings (collections.ts, history.ts).
 import { catalogueIdKey, type Catalogue, type Resource } from '../model/catalogue.ts';
@@ -115,7 +119,18 @@ const sharingNotWidened: CodeCheck = function* (r, at, h, ctx) {
   }
 };
 
-const CODE_CHECKS: readonly CodeCheck[] = [spelledAsPublished, providerKept, republishedByProvider, sharingNotWidened];
+/** The records are keyed by the item the resource was last published with. */
+const keyKept: CodeCheck = function* (r, at, h) {
+  const { resource: last } = h.last;
+  if (r.key !== last.key) {
+    yield {
+      path: `${at}.key`,
+      message: `resource ${last.code} was last published keyed by ${last.key} (${where(h.last)}); its records are stored and found by that item, so it keeps it: to key the records by ${r.key}, publish them as a resource with a code of its own`,
+    };
+  }
+};
+
+const CODE_CHECKS: readonly CodeCheck[] = [spelledAsPublished, providerKept, republishedByProvider, sharingNotWidened, keyKept];
 
 /**
  * Problems of a catalogue's resource codes against every version ever published; changes nothing.
