@@ -12,6 +12,8 @@ import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { validateCatalogue } from '../src/catalogue/validate.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { importRecords } from '../src/records/import.ts';
+import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
+import { eq } from '../src/store/port.ts';
 import { runGovgraph } from './helpers/cli.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
@@ -118,6 +120,27 @@ describe('a gateway serving the other platform', () => {
     expect(raised.data).toEqual({ raiseObjection: { key: 'o_neg', item: 'units', status: 'OPEN' } });
     const after = await gw.query('{ health { bloodStock(bloodType: O_NEG) { units _objections { item status } } } }', HEALTH);
     expect(after.data).toEqual({ health: { bloodStock: { units: 3, _objections: [{ item: 'units', status: 'OPEN' }] } } });
+  });
+
+  it('puts a denied item on the audit record whether or not the page it was asked on holds a record', async () => {
+    // Denied requests are logged too: a read of an item the department may not read, on a page a filter
+    // left empty, answers no error (no row has the field) but is on record as denied, as on a full page.
+    const denied = async (filter: string, id: string) => {
+      const r = await gw.query(`{ health { bloodStocks${filter} { nodes { bloodType contact } } } }`, { ...HEALTH, headers: { 'x-request-id': id } });
+      const [row] = await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', id) });
+      const [part] = JSON.parse(String(row.resources));
+      return { r, outcome: row.outcome, items: part.items, denied: part.denied };
+    };
+    const empty = await denied('(filter: { units: { eq: -1 } })', 'sichuan-denied-empty');
+    expect(empty.r.errors).toBeUndefined();
+    expect(empty.r.data).toEqual({ health: { bloodStocks: { nodes: [] } } });
+    const full = await denied('', 'sichuan-denied-full');
+    expect(full.r.errors?.map((e) => e.extensions?.code)).toEqual(['GRANT_REQUIRED']);
+    for (const entry of [empty, full]) {
+      expect(entry.items).toEqual(['bloodType']);
+      expect(entry.denied).toEqual([{ item: 'contact', code: 'GRANT_REQUIRED' }]);
+      expect(entry.outcome).toBe('partial');
+    }
   });
 
   it('grants an item tightened to conditional in an unconditional resource, through the workflow', async () => {

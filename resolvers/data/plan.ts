@@ -62,6 +62,12 @@ function planRead(ctx: RequestContext, model: ResourceModel, info: GraphQLResolv
   const links: ReadPlan['links'] = [];
   // Recorded as read (access.item): the audit log lists what the request asked to read and may.
   const readable = (item: string) => access.peekItem(model, item).allowed && access.item(model, item).allowed;
+  // Recorded as refused when planned, as the items read are: a page or lookup with no record raises no
+  // field error, and a denied request is on record all the same.
+  const denied = (refusal: Refusal, field: string) => {
+    recordRefusal(ctx, refusal);
+    denials.push({ field, refusal, error: deniedError(refusal.d, refusal.model, refusal.item) });
+  };
   for (const [name, below] of selected) {
     const item = model.items.get(name);
     if (item) {
@@ -71,7 +77,7 @@ function planRead(ctx: RequestContext, model: ResourceModel, info: GraphQLResolv
         if (isSensitive(item)) texts.push({ item: name, mask: d.mask === null ? null : itemMask(d.mask, item) });
       } else {
         const answer = itemAnswer(model, name, access);
-        if (answer !== true) denials.push({ field: name, refusal: answer, error: deniedError(answer.d, answer.model, answer.item) });
+        if (answer !== true) denied(answer, name);
       }
       continue;
     }
@@ -79,7 +85,7 @@ function planRead(ctx: RequestContext, model: ResourceModel, info: GraphQLResolv
     if (!link) continue;
     if (readable(link.item.name)) fields.add(link.item.name);
     const answer = linkAnswer(model, link, access);
-    if (isRefusal(answer)) denials.push({ field: name, refusal: answer, error: deniedError(answer.d, answer.model, answer.item) });
+    if (isRefusal(answer)) denied(answer, name);
     else links.push({ link, plan: planRead(ctx, link.target, info, below), probes: answer.probes, refused: false });
   }
   const hidden = denials.map((d) => d.field).filter((f) => fields.has(f));
