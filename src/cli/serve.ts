@@ -10,6 +10,7 @@ import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv } from '../audit/checkpoint.
 import { setting } from '../model/settings.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 import { requireWritableFile } from './file-argument.ts';
+import { errorFields } from './error-fields.ts';
 
 interface ServeOptions extends CommonOptions {
   port: string;
@@ -22,22 +23,13 @@ const DEMO_DEPT = '430000-MZ';
 const DEMO_PURPOSE = 'social-assistance';
 
 /**
- * An unexpected error (a bug, a driver failure) in the log: its kind and code only. A stack names files
- * and a message can echo a request, so neither goes into the log (docs/operations.md, Logs); the message
- * of an error written for the operator (`userFacing`: a store published with another platform file, seen
- * by the schema poll) does, as the command line would print it. The poll runs every 2 s: the same line is
- * said again at most once a minute.
+ * An unexpected error (a bug, a driver failure) in the log, as errorFields says it: no message nor stack
+ * (docs/operations.md, Logs). The poll runs every 2 s: the same line is said again at most once a minute.
  */
 const REPEAT_LOG_MS = 60_000;
 let lastError: { line: string; at: number } | null = null;
 function logError(err: unknown): void {
-  const e = err as { name?: unknown; code?: unknown; message?: unknown; userFacing?: unknown; cause?: { name?: unknown; code?: unknown } } | null;
-  const line = JSON.stringify({
-    error: typeof e?.name === 'string' ? e.name : typeof err,
-    ...(typeof e?.code === 'string' || typeof e?.code === 'number' ? { code: e.code } : {}),
-    ...(typeof e?.cause?.name === 'string' ? { cause: e.cause.name } : {}),
-    ...(e?.userFacing === true && typeof e.message === 'string' ? { reason: e.message } : {}),
-  });
+  const line = JSON.stringify(errorFields(err));
   const now = Date.now();
   if (lastError?.line === line && now - lastError.at < REPEAT_LOG_MS) return;
   lastError = { line, at: now };

@@ -1,0 +1,35 @@
+// The log line of an unexpected error (src/cli/error-fields.ts): where govgraph's own code threw it, for
+// the operator's bug report, and never its message, which can echo a request or a record's value.
+import { describe, expect, it } from 'vitest';
+import { errorFields } from '../src/cli/error-fields.ts';
+
+const thrown = (stack: string, extra: Record<string, unknown> = {}) => Object.assign(new Error('idNumber 430102199001011234 not found'), { stack, ...extra });
+
+describe('an unexpected error in the log', () => {
+  it('names the innermost frame of govgraph\'s own code, skipping dependencies and Node', () => {
+    const err = thrown([
+      'Error: idNumber 430102199001011234 not found',
+      '    at Database.prepare (/opt/gg/node_modules/better-sqlite3/lib/methods/wrappers.js:5:21)',
+      '    at node:internal/process/task_queues:95:5',
+      '    at SqliteStore.find (file:///home/ops/src/govgraph/src/store/sqlite.ts:120:7)',
+      '    at read (file:///home/ops/src/govgraph/resolvers/data/plan.ts:40:3)',
+    ].join('\n'), { code: 'SQLITE_ERROR' });
+    expect(errorFields(err)).toEqual({ error: 'Error', code: 'SQLITE_ERROR', at: 'src/store/sqlite.ts:120' });
+  });
+
+  it('names a compiled file as run (dist/) and a Windows path alike', () => {
+    expect(errorFields(thrown('TypeError: x\n    at f (/srv/gg/dist/src/server/app.js:88:9)')).at).toBe('src/server/app.js:88');
+    expect(errorFields(thrown('TypeError: x\n    at C:\\gg\\resolvers\\data\\plan.ts:12:1')).at).toBe('resolvers/data/plan.ts:12');
+  });
+
+  it('says no place when no frame is govgraph\'s, and never the message', () => {
+    const fields = errorFields(new Error('idNumber 430102199001011234 not found'));
+    expect(fields).toEqual({ error: 'Error' }); // thrown here, in test/
+    expect(JSON.stringify(errorFields(thrown('Error: a\n    at /opt/gg/node_modules/mongodb/lib/x.js:1:1')))).not.toContain('430102');
+  });
+
+  it('says the message of an error written for the operator', () => {
+    const err = Object.assign(new Error('the store was published with another platform file'), { userFacing: true, stack: 'Error\n    at g (/gg/src/server/schema-holder.ts:70:1)' });
+    expect(errorFields(err)).toEqual({ error: 'Error', at: 'src/server/schema-holder.ts:70', reason: 'the store was published with another platform file' });
+  });
+});
