@@ -1059,7 +1059,9 @@ export type SubmissionWarningKind =
   /** A resource of another provider than the compiler, new to the catalogue: once published, its code and records are that provider's for good, and the catalogue may never widen its share settings (see resource). */
   | 'OTHER_PROVIDER'
   /** An item collects a data element another department's published resource already provides (Art. 11.3). */
-  | 'REPEATED_COLLECTION';
+  | 'REPEATED_COLLECTION'
+  /** The document is the same catalogue as the latest version of its id, whatever that version's status (key order and spacing do not count): it is stored all the same as a new version. Told at submission only (see the message: the version it repeats and its status). */
+  | 'UNCHANGED';
 
 /** What submitCatalogue stored, and what it warns of. */
 export type SubmitCatalogueResult = {

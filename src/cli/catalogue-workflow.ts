@@ -94,7 +94,7 @@ export function registerCatalogueWorkflowCommands(catalogue: Command): void {
       const { submitCatalogue } = await import('../workflow/catalogues.ts');
       const { version, warnings } = await refusedAsUserError(() => submitCatalogue(env, actorFor(env, opts, 'compiler'), text, file));
       console.log(`${version.id} version ${version.version} submitted by ${version.submittedBy} of ${version.catalogue.compiler} (${resources(version.catalogue)}); an auditor of ${env.platform.platform.competentDepartment} reviews it next`);
-      for (const w of warnings) console.log(`  warning ${w.kind} ${w.path}: ${w.message}`);
+      for (const w of warnings) console.log(`  warning ${w.kind}${w.path ? ` ${w.path}` : ""}: ${w.message}`);
     });
   });
 

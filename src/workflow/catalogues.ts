@@ -42,7 +42,7 @@ import { revisionState, type RevisionState } from './deadlines.ts';
 import { WorkflowError, badInput, conflict, listProblems, notFound } from './errors.ts';
 import { fulfilDemands } from './demands.ts';
 import { itemReaders } from '../audit/usage.ts';
-import { READERS_DAYS, breakingChanges, brokenGrants, otherProviders, repeatedCollection, type SubmissionWarning } from './warnings.ts';
+import { READERS_DAYS, breakingChanges, brokenGrants, otherProviders, repeatedCollection, unchangedSince, type SubmissionWarning } from './warnings.ts';
 
 /**
  * What publishing needs of the gateway, as a port (the server's schema holder implements it; the workflow
@@ -208,7 +208,8 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
       throw conflict(seesDrafts(env, actor.dept.code, held.compiler) ? claimedIdMessage(held) : unnamedTakenMessage(id ?? catalogue.id));
     }
     if (!earlier.length && held.id !== catalogue.id) catalogue = { ...catalogue, id: held.id };
-    const warnings = await submissionWarnings(env, catalogue, actor.dept.code, versions);
+    // The same catalogue as the latest version, whatever its status: stored all the same (SPEC §9), and said.
+    const warnings = [...unchangedSince(earlier.at(-1), catalogue), ...(await submissionWarnings(env, catalogue, actor.dept.code, versions))];
     const next = (earlier.at(-1)?.version ?? 0) + 1;
     return {
       detail: `${catalogue.id} v${next} submitted${warnings.length ? ` with ${warnings.length} warning(s)` : ''}`,

@@ -14,6 +14,9 @@
 //   that provider's for good, and this catalogue may never widen its share settings nor publish it again
 //   once it drops it (src/catalogue/codes.ts). The compiler sets them first: the auditor checks the
 //   provider agrees.
+// - UNCHANGED: the document is the same catalogue as the latest version of its id, whatever that version's
+//   status (parsed: key order and spacing do not count). It is stored all the same as a new version (SPEC
+//   §9); the compiler is told which version it repeats. Told at submission only.
 import { decide } from '../access/decide.ts';
 import { effectiveItems, type EffectiveItem } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
@@ -56,6 +59,14 @@ export type SubmissionWarning =
       path: string;
       message: string;
       resource: string;
+    }
+  | {
+      kind: 'UNCHANGED';
+      path: string;
+      message: string;
+      /** The version the document repeats, and its status. */
+      version: number;
+      status: string;
     };
 
 export type BreakingChange = 'removed' | 'renamed' | 'retyped' | 'tightened';
@@ -277,4 +288,30 @@ export function brokenGrants(
     }
   }
   return [...breaks.values()].map((b) => ({ kind: 'BREAKS_GRANT', path: b.path, message: b.message, resource: b.resource, item: b.item, grants: [...b.grants] }));
+}
+
+/** A value as JSON text with every object's keys in order: two parsed documents compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v);
+}
+
+/**
+ * UNCHANGED when `next` (the validated document) is the same catalogue as `latest`, the latest stored
+ * version of its id: both are parsed catalogues, compared with their keys in order (the document's key
+ * order and spacing do not count) and the id ignoring case (a version is stored under the id as first written).
+ */
+export function unchangedSince(latest: { version: number; status: string; catalogue: Catalogue } | undefined, next: Catalogue): SubmissionWarning[] {
+  if (!latest) return [];
+  const same = (c: Catalogue) => canonical({ ...c, id: catalogueIdKey(c.id) });
+  if (same(latest.catalogue) !== same(next)) return [];
+  return [{
+    kind: 'UNCHANGED',
+    path: '',
+    version: latest.version,
+    status: latest.status,
+    message: `The document is the same catalogue as ${latest.catalogue.id} v${latest.version} (${latest.status}): it is stored as a new version all the same, repeating v${latest.version}.`,
+  }];
 }
