@@ -73,7 +73,10 @@ function refusal(sent: Awaited<ReturnType<typeof send>>, document: string, code:
   expect(sent.entries).toHaveLength(1);
   const [entry] = sent.entries;
   expect(entry).toMatchObject({ kind: 'read', action: null, outcome: 'refused', department: RST, purpose: PURPOSE, documentHash: sha256(document) });
-  expect(entry.detail).toBe(`${code}: ${sent.body.errors![0].message}`);
+  // A rate bucket's refusal says that the bucket's next refusals until it resets are folded into it (src/limits/rate-entries.ts).
+  const { message, extensions } = sent.body.errors![0];
+  const folded = /\(limits\.rate\.\w+\)/.test(message) ? `; further refusals of this bucket until ${String(extensions.resetsAt)} are counted in the metrics, not written here` : '';
+  expect(entry.detail).toBe(`${code}: ${message}${folded}`);
   return entry;
 }
 

@@ -37,6 +37,7 @@ import { promiseKeyRule } from '../federation/promise-keys.ts';
 import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts';
 import { TrustedDocumentStore, persistedQueryProblem, sentDocument, withDocumentId, withDocumentIdParam, type SentDocument } from '../limits/trusted.ts';
 import { takeRequest, watchRateMeter } from '../limits/rates.ts';
+import { foldedNote, RateRefusalEntries } from '../limits/rate-entries.ts';
 import { SchemaHolder, type OperationExecutor } from './schema-holder.ts';
 import { deadlineGateway } from './deadline.ts';
 import { Cancellation } from '../limits/cancel.ts';
@@ -342,6 +343,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // profiles cost no more per request than one).
   const decisionsByProfile = new LRUCache<string, ProfileDecisions>({ max: DECISION_PROFILES });
   const trustMode = trusted.config.mode;
+  const rateEntries = new RateRefusalEntries();
   const refusedAs = (err: unknown, requestId: string, department: string, sent: HTTPGraphQLRequest) =>
     noteRefused(err, { requestId, department, operationName: sentOperationName(sent) });
   // A refused forwarded request, for this platform's operator (SPEC §12): the caller is told one message,
@@ -408,7 +410,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       // SPEC §13, before anything that costs: under `require` a document not in the manifests (an unknown
       // hash included) is refused before the rate is counted; then the rate buckets (from this instance's
       // leases, a store step when a lease is due: src/limits/rates.ts), before grants, parsing or any read.
-      // A refusal has its audit entry (SPEC §10), written before it is answered.
+      // A refusal has its audit entry (SPEC §10), written before it is answered (a rate bucket's first one).
       let refusal: GraphQLError | null = null;
       let document: SentDocument | undefined;
       if (trustMode === 'require' && !badPurpose) {
@@ -428,7 +430,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         refusal = taken;
       }
       if (refusal) {
-        const answer = await auditRefusal(store, { requestId, identity, purpose }, refusedDocument(sent, document), refusal);
+        // A rate refusal is written for the first refusal of its bucket only, until the bucket has a token
+        // again (src/limits/rate-entries.ts): the rest read nothing and are counted in the metrics.
+        const rateKey = { dept: counterKey(identity), user: identity.user, via: identity.via };
+        if (rateEntries.folded(refusal, rateKey, now.getTime())) throw refusedAs(refusal, requestId, identity.dept.code, sent);
+        const rated = refusal.extensions.code === 'RATE_LIMITED';
+        const answer = await auditRefusal(store, { requestId, identity, purpose }, refusedDocument(sent, document), refusal, rated ? foldedNote(refusal) : '');
+        if (rated && answer === refusal) rateEntries.wrote(refusal, rateKey, now.getTime());
         throw refusedAs(answer, requestId, identity.dept.code, sent);
       }
     }

@@ -19,7 +19,8 @@
 // paths and items, never a value), and the resources the document selects where it was parsed (the item
 // the refusal names denied with its code). The plugins, rules and resolvers that refuse note the refusal
 // (`noteRefusal`); the validation rules' and the parser's are found in the response. Those refused while
-// the context is made (rates, untrusted documents) are written by `auditRefusal`, the others here. A
+// the context is made (rates, untrusted documents) are written by `auditRefusal`, the others here; of a
+// rate bucket's refusals only the first until it has a token again (src/limits/rate-entries.ts). A
 // refusal beside data that was read (or beside what a connected platform answered) joins that read's
 // entry. Like every entry, it is written before the answer leaves; when it cannot be, the answer is
 // AUDIT_UNAVAILABLE (HTTP 503) instead of the refusal.
@@ -190,18 +191,19 @@ function auditUnavailable(refusal: GraphQLError): GraphQLError {
 }
 
 /** The entry of a request refused before it read anything: its code and message (the limits' messages hold no value). */
-function refusalEntry(who: Requester, doc: Pick<RequestAudit, 'operationName' | 'documentHash'>, refusal: Pick<GraphQLFormattedError, 'message' | 'extensions'>, resources: AuditResource[]): NewAuditEntry {
-  return requestEntry(who, doc, { kind: 'read', action: null, resources, outcome: 'refused', detail: refusalDetail(refusal) });
+function refusalEntry(who: Requester, doc: Pick<RequestAudit, 'operationName' | 'documentHash'>, refusal: Pick<GraphQLFormattedError, 'message' | 'extensions'>, resources: AuditResource[], note = ''): NewAuditEntry {
+  return requestEntry(who, doc, { kind: 'read', action: null, resources, outcome: 'refused', detail: refusalDetail(refusal, note) });
 }
 
 /**
  * Writes the entry of a request refused while its context was made, once its identity is verified (a rate,
  * an untrusted document under `require`), and returns what to answer: the refusal, or AUDIT_UNAVAILABLE
- * when the entry could not be written.
+ * when the entry could not be written. `note` is added to the entry's detail (the refusals of a rate bucket
+ * that the entry stands for: src/limits/rate-entries.ts).
  */
-export async function auditRefusal(store: Store, who: Requester, doc: Pick<RequestAudit, 'operationName' | 'documentHash'>, refusal: GraphQLError): Promise<GraphQLError> {
+export async function auditRefusal(store: Store, who: Requester, doc: Pick<RequestAudit, 'operationName' | 'documentHash'>, refusal: GraphQLError, note = ''): Promise<GraphQLError> {
   try {
-    await appendAudit(store, refusalEntry(who, doc, refusal, []));
+    await appendAudit(store, refusalEntry(who, doc, refusal, [], note));
     return refusal;
   } catch {
     return auditUnavailable(refusal);
@@ -272,7 +274,7 @@ function withRefusal(parts: AuditResource[], refusal: GraphQLError, catalogues: 
   return out;
 }
 
-const refusalDetail = (refusal: Pick<GraphQLFormattedError, 'message' | 'extensions'>): string => recordedDetail(`${String(refusal.extensions?.code ?? 'ERROR')}: ${refusal.message}`);
+const refusalDetail = (refusal: Pick<GraphQLFormattedError, 'message' | 'extensions'>, note = ''): string => recordedDetail(`${String(refusal.extensions?.code ?? 'ERROR')}: ${refusal.message}${note}`);
 
 /** Refusals of a document found in the response, not marked by a plugin: the validation rules' and the parser's. */
 const DOCUMENT_REFUSALS = new Set(['QUERY_TOO_COMPLEX']);

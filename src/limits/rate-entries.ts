@@ -1,0 +1,67 @@
+// Which RATE_LIMITED refusals get an audit entry (SPEC §10, §13). A refused request reads nothing; an
+// entry for each would let one user over their rate grow the audit log as fast as they can send. So the
+// first refusal of a bucket (a user's, a department's, a connected platform's) gets its entry, and the
+// refusals after it are not written until the bucket has a token again (the refusal's `resetsAt`): the
+// entry says when the bucket was found empty and by whom, and every refusal is still counted in the
+// metrics (govgraph_denials_total{code="RATE_LIMITED"}, govgraph_graphql_requests_total). Kept per
+// instance: each instance on one store writes the first refusal it answers for a bucket.
+import type { GraphQLError } from 'graphql';
+
+/** Buckets remembered at most (one small entry each); past it the expired ones go, then the oldest. */
+export const RATE_ENTRY_BUCKETS_KEPT = 10_000;
+
+export interface RateRefusalSubject {
+  /** The department's rate key (counterKey: the code, with the platform for a forwarded one). */
+  dept: string;
+  user: string;
+  via?: string;
+}
+
+/** The bucket a RATE_LIMITED refusal names (extensions.limit), as src/limits/rates.ts keys it. */
+function bucketOf(refusal: GraphQLError, who: RateRefusalSubject): string | null {
+  switch (refusal.extensions.limit) {
+    case 'perUser': return `user|${who.dept}|${who.user}`;
+    case 'perDepartment': return `dept|${who.dept}`;
+    case 'perPlatform': return who.via === undefined ? null : `platform|${who.via}`;
+    default: return null;
+  }
+}
+
+export class RateRefusalEntries {
+  /** Bucket → until when its refusals are not written (ms). */
+  private readonly quiet = new Map<string, number>();
+
+  constructor(private readonly kept = RATE_ENTRY_BUCKETS_KEPT) {}
+
+  /**
+   * Whether refusal `refusal` of `who` goes without an audit entry: a RATE_LIMITED refusal of a bucket
+   * whose first refusal was written (`wrote`) and that has had no token since (before that refusal's
+   * `resetsAt`). Any other refusal is written.
+   */
+  folded(refusal: GraphQLError, who: RateRefusalSubject, now = Date.now()): boolean {
+    const bucket = refusal.extensions.code === 'RATE_LIMITED' ? bucketOf(refusal, who) : null;
+    const until = bucket === null ? undefined : this.quiet.get(bucket);
+    return until !== undefined && now < until;
+  }
+
+  /**
+   * Notes that the entry of RATE_LIMITED refusal `refusal` was written: the refusals of its bucket until its
+   * `resetsAt` are folded into it. Only once written: a refusal answered AUDIT_UNAVAILABLE folds nothing,
+   * and the next refusal of the bucket is written.
+   */
+  wrote(refusal: GraphQLError, who: RateRefusalSubject, now = Date.now()): void {
+    const bucket = refusal.extensions.code === 'RATE_LIMITED' ? bucketOf(refusal, who) : null;
+    const resets = Date.parse(String(refusal.extensions.resetsAt));
+    if (bucket === null || Number.isNaN(resets)) return;
+    this.quiet.delete(bucket);
+    if (this.quiet.size >= this.kept) {
+      for (const [b, t] of this.quiet) if (t <= now) this.quiet.delete(b);
+      if (this.quiet.size >= this.kept) this.quiet.delete(this.quiet.keys().next().value!);
+    }
+    this.quiet.set(bucket, resets);
+  }
+}
+
+/** What the written entry adds to its refusal's detail: the refusals after it are counted, not written. */
+export const foldedNote = (refusal: GraphQLError): string =>
+  `; further refusals of this bucket until ${String(refusal.extensions.resetsAt)} are counted in the metrics, not written here`;
