@@ -51,10 +51,10 @@ export function registerPlatformCommands(program: Command): void {
     announce(opts, { platform: opts.platform, store: true });
     const store = await openCommandStore(opts);
     try {
-      const { rotateSigningKey, NEW_KEY_SIGNS_AFTER_MS, RETIRED_KEY_GRACE_MS } = await import('../identity/platform-keys.ts');
+      const { rotateSigningKey, NEW_KEY_SIGNS_AFTER_MS, retiredKeyGraceMs } = await import('../identity/platform-keys.ts');
       const { current, retired } = await rotateSigningKey(store);
       console.log(`signing key ${current.kid} is current; served at /.well-known/jwks.json within 5 s by every gateway on this store, which signs with it from ${NEW_KEY_SIGNS_AFTER_MS / 1000} s on`);
-      for (const k of retired) console.log(`  ${k.kid} retired at ${k.retiredAt}, published ${RETIRED_KEY_GRACE_MS / 1000} s more for the tokens it signed`);
+      for (const k of retired) console.log(`  ${k.kid} retired at ${k.retiredAt}, published ${retiredKeyGraceMs() / 1000} s more for the tokens it signed`);
     } finally {
       await store.close();
     }

@@ -16,13 +16,20 @@ import { MAX_NAME, userNameFault } from '../model/input-bounds.ts';
 import { LEVELS, platformBase, type ConnectedPlatform, type Department, type Level, type Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import { AuthenticationError, type AuthenticationFailure } from './errors.ts';
-import { SIGNING_ALGORITHM, type PlatformKeys } from './platform-keys.ts';
+import { MAX_FORWARDED_TTL_SECONDS, SIGNING_ALGORITHM, type PlatformKeys } from './platform-keys.ts';
 import { BEARER, CLOCK_TOLERANCE_SECONDS, type Identity } from './verify.ts';
 
 /** The header a forwarding platform sets to its region; a request with it must carry a forwarded token. */
 export const FORWARDED_HEADER = 'x-govgraph-forwarded-by';
 export const FORWARDED_TTL_SECONDS = 30;
-export const MAX_FORWARDED_TTL_SECONDS = 60;
+export { MAX_FORWARDED_TTL_SECONDS };
+/**
+ * How long a connected platform's key set is used before it is fetched again (at the next request after).
+ * A key it retired (`govgraph platform rotate-key` there) is published until its last token has expired
+ * (RETIRED_KEY_GRACE_MS, src/identity/platform-keys.ts), and accepted here at most this much longer. A
+ * key not in the set (a new one) fetches it again at once, at most once a second (cooldownDuration).
+ */
+export const KEY_SET_MAX_AGE_MS = 10_000;
 export const FORWARDED_JTI = '_forwarded_jti';
 /** A department code as the platform file's schema writes it (schema/platform.schema.json): its division, a dash, letters and digits. */
 const DEPARTMENT_CODE = /^([0-9]{6})-[A-Za-z0-9]+$/;
@@ -153,7 +160,7 @@ export function createForwardedVerifier(opts: { platform: Platform; store: Store
   const keySets = new Map(platform.connected.map((c) => [c.region, {
     entry: c,
     // Under the url's path, as its schema and data: a gateway behind a proxy's path prefix serves them all there.
-    keys: createRemoteJWKSet(new URL(`${platformBase(c)}/.well-known/jwks.json`), { cooldownDuration: 1000, timeoutDuration: 3000, cacheMaxAge: 60_000, [customFetch]: boundedFetch }),
+    keys: createRemoteJWKSet(new URL(`${platformBase(c)}/.well-known/jwks.json`), { cooldownDuration: 1000, timeoutDuration: 3000, cacheMaxAge: KEY_SET_MAX_AGE_MS, [customFetch]: boundedFetch }),
   }]));
   const refuse = (reason: AuthenticationFailure, cause?: unknown): never => {
     throw new AuthenticationError(FORWARDED_MESSAGE, reason, { cause });

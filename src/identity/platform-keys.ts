@@ -13,18 +13,39 @@ import { SETTINGS } from './secret.ts';
 
 export const SIGNING_KEYS_KEY = 'signing-keys';
 export const SIGNING_ALGORITHM = 'EdDSA';
-/** How long a retired key stays published: the longest forwarded token (60 s), clock tolerance, caches. */
-export const RETIRED_KEY_GRACE_MS = 120_000;
+/** The longest life of a forwarded token (`exp` - `iat`) a platform accepts (src/identity/forwarded.ts). */
+export const MAX_FORWARDED_TTL_SECONDS = 60;
 /** How long a process keeps the keys it read before reading them again (a rotation reaches it within this). */
 const CACHE_MS = 5_000;
 /**
  * A new key signs only this long after it was made; until then the key it replaced signs (retired, it is
- * published RETIRED_KEY_GRACE_MS, far longer). Every process on the store publishes the new key within
+ * published RETIRED_KEY_GRACE_MS, longer). Every process on the store publishes the new key within
  * CACHE_MS of its making, and a connected platform fetches the keys from whichever instance its request
  * reaches: signed at once by the first instance to read it, a token was refused while the instance that
  * served the keys still published the old set.
  */
 export const NEW_KEY_SIGNS_AFTER_MS = 2 * CACHE_MS;
+/** What a retired key's publication allows beyond its last token's life: the request in flight, the instances' clocks. */
+export const RETIRED_KEY_ALLOWANCE_MS = 5_000;
+/**
+ * How long a retired key stays published after its retirement: until the last token it can have signed
+ * has expired, and no longer (connected platforms accept a retired key as long as they find it
+ * published). It signs until the new key is NEW_KEY_SIGNS_AFTER_MS old, in a process that read the keys
+ * up to CACHE_MS before; that token lives at most MAX_FORWARDED_TTL_SECONDS; then the allowance: 80 s.
+ * (It was 120 s: with the processes' cache and a connected platform's 60 s key cache, a retired key was
+ * accepted up to about 185 s after the rotation.)
+ */
+export const RETIRED_KEY_GRACE_MS = NEW_KEY_SIGNS_AFTER_MS + CACHE_MS + MAX_FORWARDED_TTL_SECONDS * 1000 + RETIRED_KEY_ALLOWANCE_MS;
+/**
+ * The grace in effect: RETIRED_KEY_GRACE_MS, or GOVGRAPH_TEST_RETIRED_KEY_MS, for tests only (a whole number
+ * of milliseconds; test/retired-key-window.test.ts shortens its wait with it). Never set it in production:
+ * a grace shorter than the tokens' life refuses tokens the old key signed honestly.
+ */
+export function retiredKeyGraceMs(env: NodeJS.ProcessEnv = process.env): number {
+  const set = env.GOVGRAPH_TEST_RETIRED_KEY_MS;
+  return set !== undefined && /^[0-9]{1,9}$/.test(set) ? Number(set) : RETIRED_KEY_GRACE_MS;
+}
+const GRACE_MS = retiredKeyGraceMs();
 
 export interface StoredKey {
   kid: string;
@@ -85,7 +106,7 @@ export async function rotateSigningKey(store: Store, now = new Date()): Promise<
     const before = JSON.parse(raw) as StoredKey[];
     const kept = before
       .map((k) => (k.retiredAt ? k : { ...k, retiredAt: now.toISOString() }))
-      .filter((k) => now.getTime() - Date.parse(k.retiredAt!) < RETIRED_KEY_GRACE_MS);
+      .filter((k) => now.getTime() - Date.parse(k.retiredAt!) < GRACE_MS);
     const current = await makeKey(now);
     const n = await store.update(SETTINGS, and(eq('key', SIGNING_KEYS_KEY), eq('value', raw)), { value: JSON.stringify([current, ...kept]) });
     if (n === 1) return { current, retired: kept };
@@ -97,7 +118,7 @@ export async function rotateSigningKey(store: Store, now = new Date()): Promise<
 export function publicKeySet(keys: readonly StoredKey[], now = new Date()): { keys: JWK[] } {
   return {
     keys: keys
-      .filter((k) => k.retiredAt === null || now.getTime() - Date.parse(k.retiredAt) < RETIRED_KEY_GRACE_MS)
+      .filter((k) => k.retiredAt === null || now.getTime() - Date.parse(k.retiredAt) < GRACE_MS)
       .map((k) => ({ ...k.publicJwk, kid: k.kid, alg: SIGNING_ALGORITHM, use: 'sig' })),
   };
 }
@@ -112,7 +133,7 @@ export function signingKeyOf(keys: readonly StoredKey[], now: number): StoredKey
   const current = keys.find((k) => k.retiredAt === null) ?? keys[0];
   if (old(current)) return current;
   const previous = keys
-    .filter((k) => k.retiredAt !== null && old(k) && now - Date.parse(k.retiredAt) < RETIRED_KEY_GRACE_MS - NEW_KEY_SIGNS_AFTER_MS)
+    .filter((k) => k.retiredAt !== null && old(k) && now - Date.parse(k.retiredAt) < GRACE_MS - NEW_KEY_SIGNS_AFTER_MS)
     .sort((a, b) => Date.parse(b.retiredAt!) - Date.parse(a.retiredAt!))[0];
   return previous ?? current;
 }
