@@ -54,9 +54,8 @@ const isMutationRoot = (parent: unknown): boolean =>
  * A document's nesting depth and number of AST nodes, found in one walk: two documents that print alike
  * canonically differ only in the order of siblings, so they have the same shape. canonicalPrint prints
  * each node's subtree again at every level above it (to sort it among its siblings), so its cost grows
- * with the square of the nesting: a 4-kilobyte text of 1,300 nested selections took 0.6 s, and under
- * `require` that is spent before the rate is counted. A text whose shape is no manifest document's is in
- * no manifest, and is not printed at all.
+ * with the square of the nesting: a 4-kilobyte text of 1,300 nested selections took 0.6 s. A text whose
+ * shape is no manifest document's is in no manifest, and is not printed at all.
  */
 export function shapeOf(document: DocumentNode): string {
   let depth = 0;
@@ -213,8 +212,8 @@ export class TrustedDocumentStore {
   /**
    * Whether a request's document, as sent (before Apollo parses it), is trusted: its hash is in a
    * manifest, or its text is a manifest's document however spaced. A request that names no document
-   * (Apollo refuses it itself) is not this check's business. Used under `require`, before the rate is
-   * counted: a hash is a map lookup, a text its sha256, and only a text sent with other spacing is parsed
+   * (Apollo refuses it itself) is not this check's business. Used under `require`, once the rate is
+   * taken: a hash is a map lookup, a text its sha256, and only a text sent with other spacing is parsed
    * (at most `maxTokens` tokens; once per text, the verdict kept).
    */
   admits(sent: SentDocument, maxTokens?: number): boolean {

@@ -407,17 +407,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       badPurpose = authError(err);
     }
     if (limitsOn) {
-      // SPEC §13, before anything that costs: under `require` a document not in the manifests (an unknown
-      // hash included) is refused before the rate is counted; then the rate buckets (from this instance's
-      // leases, a store step when a lease is due: src/limits/rates.ts), before grants, parsing or any read.
-      // A refusal has its audit entry (SPEC §10), written before it is answered (a rate bucket's first one).
+      // SPEC §13, before anything that costs: the rate buckets first (from this instance's leases, a store
+      // step when a lease is due: src/limits/rates.ts), before grants, parsing or any read; then, under
+      // `require`, a document not in the manifests (an unknown hash included). Every request of a known
+      // department takes its token, refused or not: each refusal writes an audit entry (SPEC §10), so a
+      // stream of them meets the rate, and once the bucket is empty one entry stands for them all.
       let refusal: GraphQLError | null = null;
       let document: SentDocument | undefined;
-      if (trustMode === 'require' && !badPurpose) {
-        document = sentDocument(sent.body, sent.search);
-        if (!trusted.admits(document, limits.maxTokens)) refusal = notTrusted(document.hash ?? (document.query === undefined ? undefined : documentHash(document.query)));
-      }
-      if (!refusal && (limits.rate.perUser || limits.rate.perDepartment || (identity.via && limits.rate.perPlatform))) {
+      if (limits.rate.perUser || limits.rate.perDepartment || (identity.via && limits.rate.perPlatform)) {
         // A promise only when a store step is due; from a lease the answer is at hand.
         let taken = takeRequest(store, limits.rate, { dept: counterKey(identity), user: identity.user, via: identity.via }, now.getTime());
         if (taken instanceof Promise) {
@@ -428,6 +425,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           }
         }
         refusal = taken;
+      }
+      if (!refusal && trustMode === 'require' && !badPurpose) {
+        document = sentDocument(sent.body, sent.search);
+        if (!trusted.admits(document, limits.maxTokens)) refusal = notTrusted(document.hash ?? (document.query === undefined ? undefined : documentHash(document.query)));
       }
       if (refusal) {
         // A rate refusal is written for the first refusal of its bucket only, until the bucket has a token

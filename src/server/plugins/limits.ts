@@ -6,7 +6,7 @@
 // - arguments under the variables: filter bounds (BAD_USER_INPUT), `contains` toward the cost, the `in`
 //   cap and the quota of values compared with masked items (src/limits/arguments.ts, probes.ts).
 // - trusted documents: under `require` a document not in the manifests is refused (DOCUMENT_NOT_TRUSTED)
-//   as the context is made, before the rate is counted (checked here again on the parsed document); under
+//   as the context is made, once its rate is taken (checked here again on the parsed document); under
 //   `log` it runs and a warning names its hash.
 // All of it before the operation runs: a refused request reads nothing. Its refusal is noted for the audit
 // plugin, which writes the request's entry with it (SPEC §10: denied requests are logged too).
