@@ -54,7 +54,11 @@ export function registerPlatformCommands(program: Command): void {
       const { rotateSigningKey, NEW_KEY_SIGNS_AFTER_MS, retiredKeyGraceMs } = await import('../identity/platform-keys.ts');
       const { current, retired } = await rotateSigningKey(store);
       console.log(`signing key ${current.kid} is current; served at /.well-known/jwks.json within 5 s by every gateway on this store, which signs with it from ${NEW_KEY_SIGNS_AFTER_MS / 1000} s on`);
-      for (const k of retired) console.log(`  ${k.kid} retired at ${k.retiredAt}, published ${retiredKeyGraceMs() / 1000} s more for the tokens it signed`);
+      for (const k of retired) {
+        // Each retired key is published until its own retirement plus the grace: one retired earlier has less left.
+        const left = Math.max(0, Math.ceil((Date.parse(k.retiredAt!) + retiredKeyGraceMs() - Date.now()) / 1000));
+        console.log(`  ${k.kid} retired at ${k.retiredAt}, published ${left} s more for the tokens it signed`);
+      }
     } finally {
       await store.close();
     }
