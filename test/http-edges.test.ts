@@ -298,8 +298,15 @@ describe('/metrics', () => {
     const metrics = gw.gateway.metrics;
     expect(metrics.operationLabel('a{b="c"}')).toBe('other');
     expect(metrics.operationLabel(undefined)).toBe('anonymous');
-    for (let i = 0; i < 300; i++) metrics.operationLabel(`Op${i}`);
-    expect(metrics.operationLabel('OneMore')).toBe('other');
+    // One department sending made-up names takes its share of the series, not the others'.
+    for (let i = 0; i < 300; i++) metrics.operationLabel(`Flood${i}`, '999999-HOSTILE');
+    expect(metrics.operationLabel('Flood0', '999999-HOSTILE')).toBe('Flood0');
+    expect(metrics.operationLabel('Flood299', '999999-HOSTILE')).toBe('other');
+    expect(metrics.operationLabel('HonestQuery', '999999-OTHER')).toBe('HonestQuery');
+    expect(metrics.operationLabel('HonestQuery', '999999-HOSTILE')).toBe('HonestQuery'); // a name with a series keeps it for all
+    // The whole set stays bounded, however many departments send names.
+    for (let d = 0; d < 30; d++) for (let i = 0; i < 30; i++) metrics.operationLabel(`Op${d}x${i}`, `9999${d}-D`);
+    expect(metrics.operationLabel('OneMore', '888888-NEW')).toBe('other');
   });
 });
 

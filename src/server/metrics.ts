@@ -2,7 +2,9 @@
 // code and resource, store latency by operation and collection (the audit log's writes are the `_audit`
 // collection's), the schema in effect, and the process's own metrics. Every label has a bounded set of
 // values: operation names are the client's choice, so only the first MAX_OPERATION_NAMES distinct
-// well-formed names get their own series; the rest count as `other`. A denial's resource is a resource of
+// well-formed names get their own series, and at most MAX_OPERATION_NAMES_PER_DEPARTMENT of them first
+// sent by one department (so one department sending made-up names cannot take every series from the
+// others); the rest count as `other`. A denial's resource is a resource of
 // this platform's catalogues in effect, or one a connected platform's error names: that text is the other
 // platform's choice (one new series per request it answered), so only the first MAX_CONNECTED_RESOURCES
 // distinct well-formed codes get their own series, as operation names.
@@ -16,6 +18,7 @@ import { contextFailureCode, errorCodes, outcomeOf, refusalOutcome, refusedReque
 import { requestAudit } from './plugins/audit.ts';
 
 export const MAX_OPERATION_NAMES = 200;
+export const MAX_OPERATION_NAMES_PER_DEPARTMENT = 20;
 export const MAX_CONNECTED_RESOURCES = 200;
 
 const DENIAL_CODES = new Set([
@@ -34,7 +37,8 @@ export interface GatewayMetrics {
   readonly connectedUp: Gauge<'namespace'>;
   readonly http: Counter<'route' | 'status'>;
   /** The label for a client's operation name (bounded). */
-  operationLabel(name: string | null | undefined): string;
+  /** `department`: who sent it, when known; a name first sent by a department counts toward its share. */
+  operationLabel(name: string | null | undefined, department?: string): string;
   /** The label for the resource a denial names: its code when `published` has it, else bounded as operation names. */
   resourceLabel(resource: unknown, published: readonly Catalogue[]): string;
   /** Marks `sdl` as the schema in effect. */
@@ -52,6 +56,7 @@ export function createMetrics(): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'govgraph_' });
   const seen = new Set<string>();
+  const namesBy = new Map<string, number>(); // department → names it was first to send
   const seenConnected = new Set<string>();
   const schema = new Gauge({ name: 'govgraph_schema_version', help: 'The schema in effect: 1 for the hash of its SDL', labelNames: ['version'], registers: [registry] });
   const schemaLoadedAt = new Gauge({ name: 'govgraph_schema_loaded_timestamp_seconds', help: 'When the schema in effect was installed', registers: [registry] });
@@ -93,11 +98,15 @@ export function createMetrics(): GatewayMetrics {
     schemaLoadedAt,
     connectedUp: new Gauge({ name: 'govgraph_connected_platform_up', help: 'Connected platforms: 1 when the last call answered', labelNames: ['namespace'], registers: [registry] }),
     http: new Counter({ name: 'govgraph_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] }),
-    operationLabel(name) {
+    operationLabel(name, department) {
       if (!name) return 'anonymous';
       if (!/^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(name)) return 'other';
       if (seen.has(name)) return name;
       if (seen.size >= MAX_OPERATION_NAMES) return 'other';
+      const who = department ?? '';
+      const share = namesBy.get(who) ?? 0;
+      if (share >= MAX_OPERATION_NAMES_PER_DEPARTMENT) return 'other';
+      namesBy.set(who, share + 1);
       seen.add(name);
       return name;
     },
@@ -127,7 +136,7 @@ export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Reque
       const code = contextFailureCode(error);
       const outcome = refusalOutcome(code);
       const request = refusedRequest(error);
-      metrics.requests.inc({ operation: request ? metrics.operationLabel(request.operationName) : 'unauthenticated', outcome });
+      metrics.requests.inc({ operation: request ? metrics.operationLabel(request.operationName, request.department) : 'unauthenticated', outcome });
       if (DENIAL_CODES.has(code)) metrics.denials.inc({ code, resource: '-' });
     },
     async requestDidStart({ contextValue }) {
@@ -138,7 +147,7 @@ export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Reque
           const body = response.body;
           const result = body.kind === 'single' ? body.singleResult : body.initialResult;
           const outcome = outcomeOf(result.data, result.errors);
-          metrics.requests.inc({ operation: metrics.operationLabel(operationName ?? request.operationName), outcome });
+          metrics.requests.inc({ operation: metrics.operationLabel(operationName ?? request.operationName, contextValue.identity?.dept.code), outcome });
           end({ outcome });
           for (const e of result.errors ?? []) {
             const code = errorCodes([e])[0];
