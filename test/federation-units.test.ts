@@ -467,6 +467,31 @@ describe('a connected platform whose key set answer is huge', () => {
   });
 });
 
+describe('a connected platform listed at a port WHATWG fetch refuses ("bad port": 5060, 5061, 6000, 10080, ...)', () => {
+  it('has its keys fetched all the same, and its tokens accepted', async () => {
+    const keys = new PlatformKeys(await store());
+    const jwks = createServer(async (_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(await keys.jwks()));
+    });
+    servers.push(jwks);
+    // 5061 (SIP over TLS) is on fetch's list of blocked ports; a gateway may well listen there.
+    const listening = await new Promise<boolean>((r) => {
+      jwks.once('error', () => r(false));
+      jwks.listen(5061, '127.0.0.1', () => r(true));
+    });
+    if (!listening) return; // the port is taken on this machine: nothing to show
+    const platform = {
+      platform: { region: '610100', level: 'city', name: 'c', competentDepartment: '610100-ZWB', holidays: [] },
+      purposes: [], departments: [{ code: '610100-ZWB', name: 'z', graphqlName: 'z', level: 'city', region: '610100' }],
+      connected: [{ region: '610000', name: 'Province', url: 'http://127.0.0.1:5061', namespace: 'province' }],
+    } as unknown as Platform;
+    const verifier = createForwardedVerifier({ platform, store: await store() });
+    const reason = await verifier.verify(`Bearer ${await signForwarded(keys, claims)}`, '610000').then(() => 'accepted', (e: AuthenticationError) => e.reason);
+    expect(reason).toBe('accepted');
+  });
+});
+
 /** A compact JWS with any header and payload, signed with the platform's Ed25519 key. */
 async function signRaw(keys: PlatformKeys, header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string> {
   const { key } = await keys.signing();

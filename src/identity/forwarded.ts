@@ -9,6 +9,8 @@
 // one of B's own departments (in any case), and the jti was not seen before. Roles never travel.
 // Every refusal is UNAUTHENTICATED with one message; the reason goes to the log (`refusal`).
 import { KeyObject, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import { signEd25519, verifyEd25519 } from './ed25519.ts';
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import { levelOfRegion, withinRegion } from '../access/row-scope.ts';
@@ -133,24 +135,47 @@ export const MAX_JWKS_BYTES = 64 * 1024;
  * fetch for jose's remote key sets, reading at most MAX_JWKS_BYTES of the answer: jose reads it whole
  * (response.json()) within its timeout, so a connected platform answering megabytes at loopback speed
  * would have them held and parsed, at every refetch (an unknown kid in anyone's token asks for one).
+ * Asked with node:http(s), as the platform's schema and data are (src/federation/http-client.ts), not
+ * WHATWG fetch: fetch refuses the ports a browser blocks (5060, 5061, 6000, 6665-6669, 10080, ...) as
+ * "bad port", so a platform listed at one of them answered its schema asks but its keys were never
+ * fetched, and every request it forwarded was refused. Redirects are not followed (jose asks `manual`).
  */
 async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
-  const res = await fetch(url, init);
-  if (!res.body) return res;
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > MAX_JWKS_BYTES) {
-      await reader.cancel();
-      throw new Error(`the key set at ${url} is larger than ${MAX_JWKS_BYTES} bytes`);
-    }
-    chunks.push(value);
-  }
-  return new Response(Buffer.concat(chunks), { status: res.status, statusText: res.statusText, headers: res.headers });
+  const target = new URL(url);
+  const signal = init.signal ?? undefined;
+  if (signal?.aborted) throw signal.reason;
+  const headers: Record<string, string> = {};
+  new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+  return new Promise<Response>((resolve, reject) => {
+    let settled = false;
+    const settle = (err: unknown, res?: Response) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (err !== null) {
+        req.destroy();
+        reject(err);
+      } else resolve(res!);
+    };
+    const onAbort = () => settle(signal!.reason);
+    const req = (target.protocol === 'https:' ? https : http).get(target, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_JWKS_BYTES) settle(new Error(`the key set at ${url} is larger than ${MAX_JWKS_BYTES} bytes`));
+        else chunks.push(chunk);
+      });
+      res.on('error', (err) => settle(err));
+      res.on('end', () => {
+        // jose reads a 200's body and refuses any other status; a Response cannot carry a body under 204
+        // or 304, nor be made with a status outside 200-599, so any other is said as 502.
+        settle(null, res.statusCode === 200 ? new Response(Buffer.concat(chunks), { status: 200 }) : new Response(null, { status: 502 }));
+      });
+    });
+    req.on('error', (err) => settle(err));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 export function createForwardedVerifier(opts: { platform: Platform; store: Store }): ForwardedVerifier {
