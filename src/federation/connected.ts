@@ -176,6 +176,23 @@ function isExecutionResult(body: unknown): body is ExecutionResult {
 }
 
 /**
+ * The first root field the operation asks (by its response key, without @skip or @include) that the
+ * answer's data lacks; null when none does. A GraphQL answer holds every field selected (null when
+ * denied, with its error): graphql-tools makes a namespace whose fields are missing `null`, silently.
+ */
+function missingRootField(document: DocumentNode, data: Record<string, unknown>): string | null {
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (operation?.kind !== Kind.OPERATION_DEFINITION) return null;
+  for (const s of operation.selectionSet.selections) {
+    // __typename (graphql-tools asks it again under an alias) is no data; the unaliased one is checked apart.
+    if (s.kind !== Kind.FIELD || s.directives?.length || s.name.value === '__typename') continue;
+    const key = s.alias?.value ?? s.name.value;
+    if (!(key in data)) return key;
+  }
+  return null;
+}
+
+/**
  * A connected platform's error extensions as passed on: its plain values only (a govgraph platform's are
  * `code`, `resource`, `item`, `limit`, ...). Not Apollo's `http` (it would set the status and headers of
  * this gateway's whole answer), nor a stack (`stacktrace`, `exception.stacktrace` of a platform running in
@@ -726,6 +743,15 @@ export class ConnectedPlatforms {
       // graphql-tools finds the namespace's fields by it: without it the namespace was null, silently.
       note('unavailable', 1);
       const refused = unavailable(c, of('answered without the __typename it was asked at its root: not a govgraph gateway\'s answer.'));
+      this.readFailed(c, 'not-govgraph', refused.forOperators);
+      return { errors: [refused] };
+    }
+    // Neither data nor an error, or data without a field it was asked: no govgraph gateway answers so,
+    // and the namespace was null (or its departments were) without a word to the caller.
+    const missing = body.data ? missingRootField(request.document, body.data) : body.errors?.length ? null : 'data';
+    if (missing !== null) {
+      note('unavailable', 1);
+      const refused = unavailable(c, of(`answered without ${missing === 'data' ? 'data or an error' : 'a field it was asked at its root'}: not a govgraph gateway's answer.`));
       this.readFailed(c, 'not-govgraph', refused.forOperators);
       return { errors: [refused] };
     }
