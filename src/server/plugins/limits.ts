@@ -7,7 +7,8 @@
 //   cap and the quota of values compared with masked items (src/limits/arguments.ts, probes.ts).
 // - trusted documents: under `require` a document not in the manifests is refused (DOCUMENT_NOT_TRUSTED)
 //   as the context is made, once its rate is taken (checked here again on the parsed document); under
-//   `log` it runs and a warning names its hash.
+//   `log` it runs and a warning names its hash. Not a request a connected platform forwards: its document is
+//   that platform's delegation of its own client's, checked against the manifests there.
 // All of it before the operation runs: a refused request reads nothing. Its refusal is noted for the audit
 // plugin, which writes the request's entry with it (SPEC §10: denied requests are logged too).
 import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation, GraphQLRequestListener } from '@apollo/server';
@@ -54,7 +55,8 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
   };
   const check = (rc: Context): Promise<void> => {
     const ctx = rc.contextValue;
-    if (mode !== 'off' && !trusted!.trusts(rc.queryHash, rc.document)) {
+    // Not a forwarded request: its document is the connected platform's delegation (src/server/app.ts).
+    if (mode !== 'off' && !ctx.identity?.via && !trusted!.trusts(rc.queryHash, rc.document)) {
       if (mode === 'require') return refusal(rc, notTrusted(rc.queryHash));
       opts.warn?.({ requestId: ctx.requestId, department: ctx.identity?.dept.code, operationName: recordedOperationName(rc.operationName), hash: rc.queryHash }, 'untrusted document');
     }
