@@ -13,6 +13,7 @@ import { NEW_KEY_SIGNS_AFTER_MS, PlatformKeys, publicKeySet, rotateSigningKey, s
 import { SETTINGS } from '../src/identity/secret.ts';
 import { ConnectedPlatforms } from '../src/federation/connected.ts';
 import { composeSchema } from '../src/federation/compose.ts';
+import { platformClient } from '../src/federation/http-client.ts';
 import { forwardedPlugin } from '../src/server/plugins/forwarded.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -490,6 +491,24 @@ describe('a connected platform listed at a port WHATWG fetch refuses ("bad port"
     const verifier = createForwardedVerifier({ platform, store: await store() });
     const reason = await verifier.verify(`Bearer ${await signForwarded(keys, claims)}`, '610000').then(() => 'accepted', (e: AuthenticationError) => e.reason);
     expect(reason).toBe('accepted');
+  });
+});
+
+describe('a connected platform listed at an IPv6 address (http://[::1]:PORT)', () => {
+  it('is reached: the brackets of the URL are not taken for part of a host name (ENOTFOUND)', async (ctx) => {
+    const server = createServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    servers.push(server);
+    const listening = await new Promise<boolean>((r) => {
+      server.once('error', () => r(false));
+      server.listen(0, '::1', () => r(true));
+    });
+    if (!listening) return ctx.skip(); // no IPv6 loopback on this machine: said as skipped, not passed
+    const client = platformClient(`http://[::1]:${(server.address() as { port: number }).port}`);
+    try {
+      await expect(client.request('/.well-known/govgraph/schema', { method: 'GET', headers: {}, timeoutMs: 3000 })).resolves.toMatchObject({ status: 200, body: { ok: true } });
+    } finally {
+      client.close();
+    }
   });
 });
 

@@ -67,6 +67,10 @@ export function platformClient(base: string): PlatformClient {
   const agent = new (secure ? https : http).Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 64, maxFreeSockets: 16, timeout: IDLE_SOCKET_MS });
   const send = secure ? https.request : http.request;
   const prefix = url.pathname.replace(/\/+$/, '');
+  // An IPv6 literal is written in brackets in a URL (`http://[fd00::12]:4000`), and WHATWG's URL keeps them
+  // in `hostname`; node:http takes the address without them: with them it asked the name service for
+  // "[fd00::12]" and failed with ENOTFOUND, so a platform listed at an IPv6 address was never reached.
+  const hostname = url.hostname.startsWith('[') && url.hostname.endsWith(']') ? url.hostname.slice(1, -1) : url.hostname;
   return {
     request(path, init) {
       const maxBytes = init.maxBytes ?? MAX_ANSWER_BYTES;
@@ -90,7 +94,7 @@ export function platformClient(base: string): PlatformClient {
         const headers: Record<string, string | number> = { ...init.headers, accept: 'application/json' };
         if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body);
         const req = send({
-          protocol: url.protocol, hostname: url.hostname, port: url.port, path: prefix + path,
+          protocol: url.protocol, hostname, port: url.port, path: prefix + path,
           method: init.method, headers, agent,
         }, (res) => {
           // Said before it is sent: refused without reading a byte of it.
