@@ -127,12 +127,12 @@ describe('settings from the environment', () => {
     });
   });
 
-  // fetch refuses a URL with credentials: every token of the identity provider was refused, request after request.
+  // A key set is public: credentials in its URL would only reach the log (fetch refused such a URL, and every token with it).
   it('a JWKS URL with a user name or password is refused in one line that does not repeat them', async () => {
     const refused = await govgraph({ GOVGRAPH_JWKS_URL: 'https://admin:S3cret@idp.example.gov.cn/jwks?x=1' }, 'serve', '--port', '0');
     expect(refused).toEqual({
       code: 1, stdout: '',
-      stderr: 'govgraph: GOVGRAPH_JWKS_URL (https://idp.example.gov.cn/jwks): holds a user name or password, which the gateway cannot send (fetch refuses a URL with credentials); name a key set URL without them\n',
+      stderr: 'govgraph: GOVGRAPH_JWKS_URL (https://idp.example.gov.cn/jwks): holds a user name or password, which the gateway does not send (a key set is public: credentials in its URL would only reach the log); name a key set URL without them\n',
     });
   });
 

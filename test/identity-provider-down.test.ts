@@ -46,7 +46,7 @@ describe('an identity provider whose keys cannot be fetched', () => {
     const reasons = logged.map((e) => ({ name: (e as Error).name, message: (e as Error).message, userFacing: (e as { userFacing?: boolean }).userFacing }));
     expect(reasons).toEqual([{
       name: 'KeySetUnavailableError',
-      message: `cannot fetch the JSON Web Key Set of GOVGRAPH_JWKS_URL (${jwksUrl}): fetch failed (ECONNREFUSED)`,
+      message: `cannot fetch the JSON Web Key Set of GOVGRAPH_JWKS_URL (${jwksUrl}): connect ECONNREFUSED ${new URL(jwksUrl).host}`,
       userFacing: true, // src/cli/serve.ts logs the message of such an error as its reason
     }]);
   });

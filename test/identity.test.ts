@@ -214,6 +214,24 @@ describe('keys from a JWKS URL', () => {
     expect(await v.verify(`Bearer ${await sign(good, { key: ec, alg: 'ES256', kid: 'ec-1' })}`)).toMatchObject({ user: 'li.wei' });
   });
 
+  // WHATWG fetch refuses the ports a browser blocks (6665-6669, 5060, 10080, ...) as "bad port": a
+  // provider's key set served on one was never fetched, and every provider token was refused (503).
+  it('fetches a key set served on a port WHATWG fetch refuses', async (ctx) => {
+    const blocked = createServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [rsaPublic] })));
+    const listen = (port: number) => new Promise<boolean>((r) => {
+      blocked.once('error', () => r(false));
+      blocked.listen(port, '127.0.0.1', () => r(true));
+    });
+    const port = (await listen(6666)) ? 6666 : (await listen(6667)) ? 6667 : null;
+    if (port === null) return ctx.skip(); // both taken on this machine: said as skipped, not passed
+    try {
+      const v = createVerifier({ jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`, platform });
+      expect(await v.verify(`Bearer ${await sign(good, { key: rsa, alg: 'RS256', kid: 'rsa-1' })}`)).toMatchObject({ user: 'li.wei' });
+    } finally {
+      await new Promise<void>((resolve) => blocked.close(() => resolve()));
+    }
+  });
+
   it('refuses a key not in the set, HS256 tokens, and HS256 signed with the public key', async () => {
     const v = createVerifier({ jwksUrl: url, platform });
     // `govgraph token` cannot make these tokens: the message sends the client to the identity provider.

@@ -63,7 +63,7 @@ async function checkedEnvironment(dataDir: string | null): Promise<{ jwksUrl: st
   // fetch refuses a URL with credentials: every token of the provider would be refused, for ever.
   if (jwksUrl !== undefined && (new URL(jwksUrl).username || new URL(jwksUrl).password)) {
     const { shownUrl } = await import('../identity/provider-key-set.ts');
-    throw new UserError(`GOVGRAPH_JWKS_URL (${shownUrl(jwksUrl)}): holds a user name or password, which the gateway cannot send (fetch refuses a URL with credentials); name a key set URL without them`);
+    throw new UserError(`GOVGRAPH_JWKS_URL (${shownUrl(jwksUrl)}): holds a user name or password, which the gateway does not send (a key set is public: credentials in its URL would only reach the log); name a key set URL without them`);
   }
   // What the provider's tokens must name besides (src/identity/verify.ts ProviderClaims): meaningless without it.
   const provider = { issuer: setting('GOVGRAPH_JWT_ISSUER')?.trim(), audience: setting('GOVGRAPH_JWT_AUDIENCE')?.trim() };

@@ -9,9 +9,8 @@
 // one of B's own departments (in any case), and the jti was not seen before. Roles never travel.
 // Every refusal is UNAUTHENTICATED with one message; the reason goes to the log (`refusal`).
 import { KeyObject, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
 import { signEd25519, verifyEd25519 } from './ed25519.ts';
+import { fetchKeySet } from './key-set-fetch.ts';
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import { levelOfRegion, withinRegion } from '../access/row-scope.ts';
 import { MAX_NAME, userNameFault } from '../model/input-bounds.ts';
@@ -131,51 +130,13 @@ function keyObjectOf(key: CryptoKey | KeyObject | Uint8Array | object): KeyObjec
 /** The largest key set answer read: a platform publishes one or two Ed25519 keys, a few hundred bytes. */
 export const MAX_JWKS_BYTES = 64 * 1024;
 
-/**
- * fetch for jose's remote key sets, reading at most MAX_JWKS_BYTES of the answer: jose reads it whole
- * (response.json()) within its timeout, so a connected platform answering megabytes at loopback speed
- * would have them held and parsed, at every refetch (an unknown kid in anyone's token asks for one).
- * Asked with node:http(s), as the platform's schema and data are (src/federation/http-client.ts), not
- * WHATWG fetch: fetch refuses the ports a browser blocks (5060, 5061, 6000, 6665-6669, 10080, ...) as
- * "bad port", so a platform listed at one of them answered its schema asks but its keys were never
- * fetched, and every request it forwarded was refused. Redirects are not followed (jose asks `manual`).
- */
+/** fetch for jose's remote key sets of connected platforms (key-set-fetch.ts): read up to MAX_JWKS_BYTES. */
 async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
-  const target = new URL(url);
-  const signal = init.signal ?? undefined;
-  if (signal?.aborted) throw signal.reason;
-  const headers: Record<string, string> = {};
-  new Headers(init.headers).forEach((value, name) => (headers[name] = value));
-  return new Promise<Response>((resolve, reject) => {
-    let settled = false;
-    const settle = (err: unknown, res?: Response) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      if (err !== null) {
-        req.destroy();
-        reject(err);
-      } else resolve(res!);
-    };
-    const onAbort = () => settle(signal!.reason);
-    const req = (target.protocol === 'https:' ? https : http).get(target, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_JWKS_BYTES) settle(new Error(`the key set at ${url} is larger than ${MAX_JWKS_BYTES} bytes`));
-        else chunks.push(chunk);
-      });
-      res.on('error', (err) => settle(err));
-      res.on('end', () => {
-        // jose reads a 200's body and refuses any other status; a Response cannot carry a body under 204
-        // or 304, nor be made with a status outside 200-599, so any other is said as 502.
-        settle(null, res.statusCode === 200 ? new Response(Buffer.concat(chunks), { status: 200 }) : new Response(null, { status: 502 }));
-      });
-    });
-    req.on('error', (err) => settle(err));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  const answer = await fetchKeySet(url, init, MAX_JWKS_BYTES);
+  if (answer.body === null) throw new Error(`the key set at ${url} is larger than ${MAX_JWKS_BYTES} bytes`);
+  // jose reads a 200's body and refuses any other status; a Response cannot carry a body under 204 or
+  // 304, nor be made with a status outside 200-599, so any other is said as 502.
+  return answer.status === 200 ? new Response(answer.body, { status: 200 }) : new Response(null, { status: 502 });
 }
 
 export function createForwardedVerifier(opts: { platform: Platform; store: Store }): ForwardedVerifier {

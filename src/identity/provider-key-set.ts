@@ -2,6 +2,7 @@
 // checks tokens with it): what its answer may be, how a failure is repeated, how a key is named, and the
 // URL as the log shows it.
 import type { JWK } from 'jose';
+import { fetchKeySet } from './key-set-fetch.ts';
 
 /** A JWKS URL as the log shows it: no user name, password or query (where credentials would be). */
 export function shownUrl(url: string): string {
@@ -26,13 +27,11 @@ class KeySetAnswerError extends Error {}
 export function providerFetch(now: () => number): (url: string, init: RequestInit) => Promise<Response> {
   let failed: { error: unknown; at: number } | null = null;
   const fetchOnce = async (url: string, init: RequestInit): Promise<Response> => {
-    const res = await fetch(url, init);
+    const res = await fetchKeySet(url, init, MAX_PROVIDER_JWKS_BYTES);
     if (res.status !== 200) {
-      await res.body?.cancel();
-      const location = res.headers.get('location');
       let to: URL | null = null;
       try {
-        if (location) to = new URL(location, url);
+        if (res.location) to = new URL(res.location, url);
       } catch {
         // not a URL: said as the status alone
       }
@@ -40,28 +39,13 @@ export function providerFetch(now: () => number): (url: string, init: RequestIni
         ? `the provider answered HTTP ${res.status}, a redirect to ${shownUrl(to.href)}, which is not followed: set GOVGRAPH_JWKS_URL to the key set's own URL`
         : `the provider answered HTTP ${res.status}`);
     }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    if (res.body) {
-      const reader = res.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.length;
-        if (size > MAX_PROVIDER_JWKS_BYTES) {
-          await reader.cancel();
-          throw new KeySetAnswerError(`the provider's answer is larger than ${MAX_PROVIDER_JWKS_BYTES} bytes`);
-        }
-        chunks.push(value);
-      }
-    }
-    const body = Buffer.concat(chunks);
+    if (res.body === null) throw new KeySetAnswerError(`the provider's answer is larger than ${MAX_PROVIDER_JWKS_BYTES} bytes`);
     try {
-      JSON.parse(body.toString('utf8'));
+      JSON.parse(res.body.toString('utf8'));
     } catch {
-      throw new KeySetAnswerError(`the provider's answer is not JSON (content-type ${JSON.stringify(res.headers.get('content-type') ?? 'none')})`);
+      throw new KeySetAnswerError(`the provider's answer is not JSON (content-type ${JSON.stringify(res.contentType ?? 'none')})`);
     }
-    return new Response(body, { status: 200, headers: res.headers });
+    return new Response(res.body, { status: 200, headers: res.contentType ? { 'content-type': res.contentType } : {} });
   };
   return async (url, init) => {
     if (failed && now() - failed.at < FETCH_RETRY_MS) throw failed.error;

@@ -105,11 +105,11 @@ function joseReason(error: unknown): AuthenticationFailure | null {
   return null;
 }
 
-/** Why a key set could not be fetched: fetch's own message is only `fetch failed`, its cause's code says why. */
+/** Why a key set could not be fetched: the system's message (`connect ECONNREFUSED 10.1.2.3:443`), with its code when the message lacks it. */
 function fetchFailure(error: unknown): string {
-  const e = error as { message?: unknown; cause?: { code?: unknown } } | null;
-  const code = typeof e?.cause?.code === 'string' ? ` (${e.cause.code})` : '';
-  return `${typeof e?.message === 'string' ? e.message : String(error)}${code}`;
+  const e = error as { message?: unknown; code?: unknown } | null;
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  return typeof e?.code === 'string' && !message.includes(e.code) ? `${message} (${e.code})` : message;
 }
 
 interface Verified {
