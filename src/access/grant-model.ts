@@ -18,6 +18,13 @@ export interface Grant {
   createdAt: string;
   createdBy: string;
   requestId: string | null; // the sharing request it decided, when made by the workflow
+  /**
+   * The catalogue version the grant was decided on: the catalogue carrying its resource (its id as
+   * stored) and that version's number (src/access/item-since.ts). Null or absent for a grant stored before
+   * grants recorded it, or decided on catalogues not read from the store.
+   */
+  decidedOnCatalogue?: string | null;
+  decidedOnVersion?: number | null;
 }
 
 /** Not revoked, `from` reached, `until` not passed: a date is valid through the whole of that day on the

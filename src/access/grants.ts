@@ -11,12 +11,12 @@ import { codeKey } from '../catalogue/codes.ts';
 import type { Problem } from '../catalogue/problems.ts';
 import { boundProblems } from '../model/input-bounds.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
+import { versionOf } from '../catalogue/repository.ts';
 import { departmentByCode, type Department, type Platform } from '../model/platform.ts';
 import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
 import { decide, HARD_NO } from './decide.ts';
 import { effectiveItems, needsGrants, resourceShare } from './effective-share.ts';
 import { isGrantActive, type Grant } from './grant-model.ts';
-import { inForceWholeFrom } from './item-since.ts';
 import { withinRegion } from './row-scope.ts';
 import { text, strings } from '../store/row-values.ts';
 
@@ -86,6 +86,9 @@ function fromRow(r: Row): Grant {
     createdAt: String(r.createdAt),
     createdBy: String(r.createdBy),
     requestId: text(r.requestId),
+    // Absent from a row stored before grants recorded their decision (item-since.ts reads its time instead).
+    decidedOnCatalogue: text(r.decidedOnCatalogue),
+    decidedOnVersion: r.decidedOnVersion == null ? null : Number(r.decidedOnVersion),
   };
 }
 
@@ -236,26 +239,13 @@ function rowProblems(resource: Resource | undefined, requester: Department | und
 // ---- operations ----------------------------------------------------------------------------------
 
 /**
- * What a grant is checked against: the platform and the catalogues in effect. Catalogues marked with their
- * items' times (ItemHistory, item-since.ts) make the grant no older than the items it is checked against.
+ * What a grant is checked against: the platform and the catalogues in effect. Catalogues read from the
+ * store (publishedCatalogues) know the version they are (versionOf): the grant records it as the version
+ * it was decided on, and covers the items as that version publishes them (item-since.ts).
  */
 export interface GrantContext {
   platform: Platform;
   catalogues: readonly Catalogue[];
-}
-
-/**
- * A grant's creation time: `now`, or when later, the time from which a grant covers every item of its
- * resource as published now (inForceWholeFrom; known when the catalogues were marked with their items'
- * times). A grant names items as published when it is given, and one made before an item came back after
- * a version dropped it does not cover it (item-since.ts compares its creation time with the times of
- * publications, which each publishing process's clock gives). A grant checked against the item as
- * published again was decided on it: made by a process whose clock is behind, its own time would set it
- * aside at once.
- */
-function madeAfter(resource: Resource, now: Date): string {
-  const floor = inForceWholeFrom(resource) ?? -Infinity;
-  return new Date(floor > now.getTime() ? floor : now.getTime()).toISOString();
 }
 
 /** Validates and stores a grant in force from `now`; GrantInputError (nothing written) when invalid. */
@@ -277,6 +267,9 @@ export function newGrant(ctx: GrantContext, input: GrantInput, now: Date = new D
   if (problems.length) throw new GrantInputError(problems);
   const at = now.toISOString();
   const resource = findResource(ctx.catalogues, input.resource)!;
+  // The version the decision checked: a grant does not cover what a later version drops and brings back.
+  const catalogue = ctx.catalogues.find((c) => c.resources.includes(resource));
+  const decidedOn = catalogue && versionOf(catalogue);
   const grant: Grant = {
     id: randomUUID(),
     requester: input.requester,
@@ -290,9 +283,11 @@ export function newGrant(ctx: GrantContext, input: GrantInput, now: Date = new D
     until: input.until ?? null,
     revokedAt: null,
     revokedBy: null,
-    createdAt: madeAfter(resource, now),
+    createdAt: at,
     createdBy: input.createdBy,
     requestId: input.requestId ?? null,
+    decidedOnCatalogue: decidedOn?.id ?? null,
+    decidedOnVersion: decidedOn?.version ?? null,
   };
   return grant;
 }

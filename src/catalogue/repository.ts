@@ -28,12 +28,27 @@ export async function ensureCatalogueIndexes(store: Store): Promise<void> {
   await store.ensureIndex(CATALOGUE_VERSIONS, { fields: ['status'] });
 }
 
+/**
+ * The version each catalogue document read from the store is (its row's id as stored and number), kept
+ * beside the document rather than in it (the document is what was submitted): a grant records the version
+ * it was decided on (src/access/grants.ts), and the item runs start from the version a build holds
+ * (src/access/item-since.ts). A copy of the document (`{ ...catalogue }`) has none.
+ */
+const readAs = new WeakMap<Catalogue, { id: string; version: number }>();
+
+/** The catalogue version this document was read as (see readAs); undefined for a document not read from the store. */
+export function versionOf(catalogue: Catalogue): { id: string; version: number } | undefined {
+  return readAs.get(catalogue);
+}
+
 function fromRow(r: Row): CatalogueVersion {
+  const catalogue = JSON.parse(String(r.document)) as Catalogue;
+  readAs.set(catalogue, { id: String(r.id), version: Number(r.version) });
   return {
     id: String(r.id),
     version: Number(r.version),
     status: r.status as VersionStatus,
-    catalogue: JSON.parse(String(r.document)) as Catalogue,
+    catalogue,
     submittedBy: String(r.submittedBy),
     submittedAt: String(r.submittedAt),
     reviewedBy: (r.reviewedBy as string | null) ?? null,
