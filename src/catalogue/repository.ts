@@ -41,6 +41,14 @@ export function versionOf(catalogue: Catalogue): { id: string; version: number }
   return readAs.get(catalogue);
 }
 
+/**
+ * What a version carries: resource code → its item names, as JSON, stored with the version when it is
+ * created (`carries`), so the publication history (item-since.ts) is read without parsing documents.
+ */
+export function carriesOf(catalogue: Catalogue): string {
+  return JSON.stringify(Object.fromEntries(catalogue.resources.map((r) => [r.code, r.items.map((i) => i.name)])));
+}
+
 function fromRow(r: Row): CatalogueVersion {
   const catalogue = JSON.parse(String(r.document)) as Catalogue;
   readAs.set(catalogue, { id: String(r.id), version: Number(r.version) });
@@ -241,7 +249,7 @@ export async function addVersion(
     publishedAt: null,
   };
   const { catalogue: _parsed, ...fields } = stored;
-  await store.insert(CATALOGUE_VERSIONS, [{ ...fields, document: JSON.stringify(catalogue) }]);
+  await store.insert(CATALOGUE_VERSIONS, [{ ...fields, document: JSON.stringify(catalogue), carries: carriesOf(catalogue) }]);
   return stored;
 }
 

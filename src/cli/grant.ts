@@ -107,7 +107,7 @@ export function registerGrantCommands(program: Command): void {
   ).action(async (opts: AddOptions) => {
     const platform = await loadCommandPlatform(opts.platform);
     await withStore(opts, true, async (store) => {
-      // With their items' times: the grant is decided on the items as published now (newGrant).
+      // Marked with their items' runs; the grant records the version it is decided on (newGrant).
       const catalogues = await publishedCatalogues(store);
       await itemHistoryOf(store).mark(catalogues);
       const g = newGrant({ platform, catalogues }, {
@@ -148,7 +148,7 @@ export function registerGrantCommands(program: Command): void {
       const requester = opts.requester === undefined || platform === null ? undefined
         : departmentFilter('--requester', opts.requester, platform.departments.map((d) => d.code), (await listGrants(store)).map((g) => g.requester), 'grant');
       // Each grant as in force, as the gateways decide (item-since.ts): the catalogues in effect marked
-      // with their items' times from the publication history, which is in the store.
+      // with their items' runs from the publication history, which is in the store.
       const catalogues = await publishedCatalogues(store);
       await itemHistoryOf(store).mark(catalogues);
       const show = grantShownAmong(catalogues);

@@ -54,7 +54,7 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
   private prepared: { key: string; built: GatewaySchema } | null = null;
   /** Polled with the publications (grants, ...): called on every poll tick. */
   private readonly watchers: { poll(): Promise<unknown> }[] = [];
-  /** The publication history, for the times since which items have been in effect. */
+  /** The publication history, for the versions from which items have been in effect. */
   private readonly history: ItemHistory;
 
   constructor(
@@ -153,8 +153,9 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
     // effect answers requests until this one is installed.
     const built = this.prepared?.key === key ? this.prepared.built : await buildGatewaySchemaInSteps(this.platform, catalogues, this.options);
     this.prepared = null;
-    // Each item's time in effect, on this build's resources, before any request decides on them: a grant
-    // from before an item's name came back does not cover it (src/access/item-since.ts).
+    // Each item's run (the version from which it has been in effect), on this build's resources, before
+    // any request decides on them: a grant decided before an item's name came back does not cover it
+    // (src/access/item-since.ts).
     await this.history.mark(built.catalogues);
     this.install(built, signature);
     return true;

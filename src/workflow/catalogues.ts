@@ -157,7 +157,7 @@ const BREAKING_CHANGES_PER_TURN = 50;
  * The grants as in force against the catalogue in effect (item-since.ts): an item a grant names that an
  * earlier version dropped and a later one published again is not the grant's to lose, and a grant none of
  * whose items is covered any more loses nothing; BREAKS_GRANT named them as if their holders read them.
- * The catalogue is read from the store without item times: a copy of it is marked from the publication
+ * The catalogue is read from the store without item runs: a copy of it is marked from the publication
  * history (the catalogue read stays as it is).
  */
 async function grantsInForce(env: WorkflowEnv, current: Catalogue, grants: readonly Grant[]): Promise<readonly Grant[]> {

@@ -417,7 +417,7 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
       apply: async () => {
         let grant: Grant;
         try {
-          // With their items' times: the grant is decided on the items as published now (newGrant).
+          // Marked with their items' runs; the grant records the version it is decided on (newGrant).
           const catalogues = await publishedCatalogues(env.store);
           await itemHistoryOf(env.store).mark(catalogues);
           grant = newGrant({ platform: env.platform, catalogues }, grantInput, env.now);
