@@ -187,7 +187,7 @@ interface Head {
 /**
  * Reads the store's publication history and marks the resources of `catalogues` (the catalogues in
  * effect, as a build holds them) with their items' runs. Keeps what each version carries (it never
- * changes): a refresh reads the versions' small `carries` field (repository.ts) in one find and parses
+ * changes): a refresh reads the versions' small `carries` field (repository.ts) with their heads and parses
  * only the versions it has not seen. Take the store's one (itemHistoryOf) rather than a new one.
  */
 export class ItemHistory {
@@ -218,10 +218,14 @@ export class ItemHistory {
   }
 
   async mark(catalogues: readonly Catalogue[]): Promise<void> {
-    const rows = await this.store.find(CATALOGUE_VERSIONS, {
-      filter: { kind: 'in', field: 'status', values: ['published', 'superseded', 'withdrawn'] },
-      projection: ['id', 'version', 'status', 'publishedAt', 'withdrawnAt', 'carries'],
-    });
+    // Every version ever published with what it carries, in two finds of four fields each: the SQLite
+    // store extracts up to four fields in SQL, past that it parses each whole row (the document with it)
+    // in JavaScript, which took 80 ms at 500 resources x 20 versions, in one hold of the event loop.
+    const everPublished = { kind: 'in' as const, field: 'status', values: ['published', 'superseded', 'withdrawn'] };
+    const heads = await this.store.find(CATALOGUE_VERSIONS, { filter: everPublished, projection: ['id', 'version', 'status', 'publishedAt'] });
+    const more = await this.store.find(CATALOGUE_VERSIONS, { filter: everPublished, projection: ['id', 'version', 'withdrawnAt', 'carries'] });
+    const byKey = new Map(more.map((r) => [`${String(r.id)}@${Number(r.version)}`, r]));
+    const rows = heads.map((h) => ({ ...byKey.get(`${String(h.id)}@${Number(h.version)}`), ...h }));
     // By the id as stored, as the versions in effect are read (publishedVersions): a submission or import
     // in another case is stored under the id as first written, and two ids equal but for case are two
     // catalogues only in a store written before ids were compared ignoring case, where both may be in
