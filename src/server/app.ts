@@ -564,11 +564,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const route = (r: Route) => routes.set(r.path, r);
   route({ path: '/graphql', methods: ['GET', 'POST', 'OPTIONS'], handle: graphql });
   // Anyone may ask /healthz: the connected platforms without their urls (internal network addresses),
-  // their problems as callers are told them; the log and `platform status` name the urls.
+  // their problems as callers are told them; the log and `platform status` name the urls. Alive (200)
+  // once the schema is loaded (SPEC §11), and from then on whatever the store or the drain (that is
+  // /readyz's): before it, 503 `starting`, as /readyz says.
   route({
     path: '/healthz',
     methods: ['GET', 'HEAD'],
-    handle: (req, res) => sendJson(req, res, 200, connected.any ? { status: 'ok', connected: connected.publicStatus() } : { status: 'ok' }),
+    handle: (req, res) => {
+      const status = holder.loaded ? 'ok' : 'starting';
+      return sendJson(req, res, holder.loaded ? 200 : 503, connected.any ? { status, connected: connected.publicStatus() } : { status });
+    },
   });
   // The public keys connected platforms verify this one's forwarded identities with (SPEC §12).
   route({
