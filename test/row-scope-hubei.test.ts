@@ -289,6 +289,11 @@ describe('the access table for a forwarded department (pure)', () => {
     const q = (requester: Department) => ({ requester, purpose: 'subsidy', resource, item: effectiveItems(resource).get('rkbh')!, grants: [g], now: new Date() });
     expect(decide(q(own))).toEqual({ allowed: true, mask: null });
     expect(decide(q({ ...own, via: '420100' }))).toMatchObject({ allowed: false, code: 'GRANT_REQUIRED' });
+    // Not sent to ask its provider for a grant it cannot hold here.
+    const message = (decide(q({ ...own, via: '420100' })) as { message: string }).message;
+    expect(message).toContain('by grants this platform gives to its own departments only');
+    expect(message).toContain('the platform of 420100 forwarded');
+    expect(message).not.toContain('request sharing');
     const city: Department = { ...own, level: 'city', region: '420100' };
     expect(decideRows(q(city))).toEqual({ item: 'qh', prefixes: ['420102'] });
     expect(decideRows(q({ ...city, via: '420100' }))).toEqual({ item: 'qh', prefixes: ['4201'] });
