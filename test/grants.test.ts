@@ -106,6 +106,9 @@ describe('addGrant', () => {
       createdAt: '2026-06-15T02:00:00.000Z',
       createdBy: 'operator',
       requestId: null,
+      // The catalogues here were not read from a store: no version to record (item-since.ts then dates it).
+      decidedOnCatalogue: null,
+      decidedOnVersion: null,
     });
     expect(await listGrants(store)).toEqual([g]);
     expect(await activeGrantsFor(store, '430000-ZWB', NOW)).toEqual([g]);

@@ -22,7 +22,9 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'govgraph-metrics-labels-'));
   // A stand-in city: its schema, and every data answer a denial naming a resource it never named before.
   city = createServer((req, res) => {
-    req.resume().on('end', () => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
       res.setHeader('content-type', 'application/json');
       if (req.url?.startsWith('/.well-known/govgraph/schema')) {
         res.end(JSON.stringify({ region: '520100', name: 'c', version: 'v1', sdl: 'type Query { housing: Housing } type Housing { permits: Int }' }));
@@ -30,7 +32,9 @@ beforeAll(async () => {
       }
       const resource = answered % 2 ? `520100-ZJ-${answered}` : `${answered}-${'x'.repeat(300)}`;
       answered++;
-      res.end(JSON.stringify({ data: { __typename: 'Query', housing: { permits: null } }, errors: [{ message: 'no', path: ['housing', 'permits'], extensions: { code: 'NOT_SHARED', resource } }] }));
+      // Under the key it was asked (graphql-tools aliases the root fields it delegates), as a gateway answers.
+      const key = /([_A-Za-z0-9]+)\s*:\s*housing\b/.exec(JSON.parse(body || '{}').query ?? '')?.[1] ?? 'housing';
+      res.end(JSON.stringify({ data: { __typename: 'Query', [key]: { permits: null } }, errors: [{ message: 'no', path: [key, 'permits'], extensions: { code: 'NOT_SHARED', resource } }] }));
     });
   });
   await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
