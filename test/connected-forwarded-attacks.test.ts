@@ -37,6 +37,7 @@ import type { TestGateway } from './helpers/gateway.ts';
 import { freePort } from './helpers/guizhou.ts';
 import { keysOnlyPlatform, type KeysOnlyPlatform } from './helpers/keys-only-platform.ts';
 import { startLevelsProvince } from './helpers/stand-in-province.ts';
+import { waitReady } from './helpers/served.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixture = (name: string) => join(root, 'test/fixtures/levels', name);
@@ -48,17 +49,6 @@ let county: KeysOnlyPlatform;
 /** The city's two instances over one data folder. */
 const cities: { url: string; proc: ChildProcess | null }[] = [];
 const citySecret = 'secret-of-the-city-platform-in-the-attack-test';
-
-async function waitReady(url: string, ms = 90_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) return;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become ready`);
-}
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'govgraph-forwarded-attacks-'));

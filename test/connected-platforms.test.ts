@@ -21,6 +21,7 @@ import { collectionOf } from '../src/model/catalogue.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { eventually } from './helpers/eventually.ts';
 import { freePort } from './helpers/guizhou.ts';
+import { waitReady } from './helpers/served.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixture = (name: string) => join(root, 'test/fixtures/levels', name);
@@ -39,16 +40,6 @@ interface Instance {
 const levels: Record<Level, Instance> = {} as never;
 
 
-async function waitReady(i: Instance, ms = 90_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`${i.url}/readyz`)).status === 200) return;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${i.level} did not become ready`);
-}
 
 function start(i: Instance): Promise<void> {
   const proc = spawn(process.execPath, [join(root, 'bin/govgraph.js'), 'serve', '--platform', i.platformFile, '--data', i.dir, '--port', String(i.port)], {
@@ -56,7 +47,7 @@ function start(i: Instance): Promise<void> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   i.proc = proc;
-  return waitReady(i);
+  return waitReady(i.url, 90_000, i.level);
 }
 
 async function stop(i: Instance): Promise<void> {

@@ -21,6 +21,7 @@ import {
 } from '../src/identity/platform-keys.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { waitReady } from './helpers/served.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixture = (name: string) => join(root, 'test/fixtures/levels', name);
@@ -34,17 +35,6 @@ const B_URL = 'http://127.0.0.1:4961';
 let work: string;
 let aData: string;
 const procs: ChildProcess[] = [];
-
-async function waitReady(url: string, ms = 90_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) return;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become ready`);
-}
 
 const { GOVGRAPH_JWT_SECRET: _secret, GOVGRAPH_TEST_RETIRED_KEY_MS: _grace, ...inherited } = process.env;
 

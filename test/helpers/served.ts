@@ -28,3 +28,15 @@ export async function spawnServe(args: readonly string[], env: NodeJS.ProcessEnv
   });
   return { child, port, exited, output: () => out };
 }
+
+/** Waits until the gateway at `url` says it is ready (`/readyz` 200), asking every 100 ms; throws after `ms`. */
+export async function waitReady(url: string, ms = 90_000, name = url): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(`${url}/readyz`)).status === 200) return;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} did not become ready`);
+}
