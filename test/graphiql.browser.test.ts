@@ -300,6 +300,9 @@ describe.skipIf(chromiumMissing).each([
 
     // The Monaco workers were loaded from the gateway too.
     expect(requests.some((url) => url.endsWith('/graphiql/assets/graphql.worker.js'))).toBe(true);
+    // The page names its icon inline: a browser with favicons (not this headless one) asks the gateway,
+    // which has none, for /favicon.ico otherwise, and shows the 404 in its console.
+    expect(await page.evaluate(() => document.querySelector('link[rel="icon"]')?.getAttribute('href'))).toBe('data:,');
     await page.close();
   });
 

@@ -102,6 +102,7 @@ function pageHtml(base: string, config: unknown): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>govgraph · GraphiQL</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${assets}/graphiql.css">
 <style>html, body { height: 100%; margin: 0; } #graphiql { height: 100vh; }</style>
 <script type="application/json" id="govgraph-graphiql-config">${scriptJson(config)}</script>
@@ -116,7 +117,7 @@ function pageHtml(base: string, config: unknown): string {
 }
 
 const notBuiltHtml = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>govgraph · GraphiQL not built</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>govgraph · GraphiQL not built</title><link rel="icon" href="data:,"></head>
 <body><h1>GraphiQL is not built</h1>
 <p>Its files are made by <code>npm run build</code>.</p>
 </body></html>
