@@ -1,5 +1,10 @@
 // The log line of an unexpected error (src/cli/error-fields.ts): where govgraph's own code threw it, for
 // the operator's bug report, and never its message, which can echo a request or a record's value.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { errorFields } from '../src/cli/error-fields.ts';
 
@@ -20,6 +25,42 @@ describe('an unexpected error in the log', () => {
   it('names a compiled file as run (dist/) and a Windows path alike', () => {
     expect(errorFields(thrown('TypeError: x\n    at f (/srv/gg/dist/src/server/app.js:88:9)')).at).toBe('src/server/app.js:88');
     expect(errorFields(thrown('TypeError: x\n    at C:\\gg\\resolvers\\data\\plan.ts:12:1')).at).toBe('resolvers/data/plan.ts:12');
+  });
+
+  it('names the TypeScript source and line of a compiled file that has its source map beside it, as the build writes', () => {
+    // The gateway runs from dist/: its log named `src/store/boom.js` and the compiled line, which is no
+    // file of the repository and, types erased, not the line of the source either.
+    const work = mkdtempSync(join(tmpdir(), 'govgraph-error-fields-'));
+    try {
+      const source = [
+        'interface Row {',
+        '  key: string;',
+        '  value: number;',
+        '}',
+        '',
+        'export function boom(row: Row): never {',
+        "  throw new Error('bad row ' + row.key);",
+        '}',
+        '',
+      ].join('\n');
+      const out = ts.transpileModule(source, { fileName: 'boom.ts', compilerOptions: { sourceMap: true, module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+      const map = JSON.parse(out.sourceMapText!) as { sources: string[] };
+      map.sources = ['../../../src/store/boom.ts']; // as tsconfig.build.json writes it: dist/src/store/boom.js
+      const dir = join(work, 'gg', 'dist', 'src', 'store');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, 'boom.js');
+      writeFileSync(file, out.outputText);
+      writeFileSync(`${file}.map`, JSON.stringify(map));
+      const jsLines = out.outputText.split('\n');
+      const jsLine = jsLines.findIndex((l) => l.includes('throw')) + 1;
+      const jsColumn = jsLines[jsLine - 1].indexOf('throw') + 1;
+      expect(jsLine).not.toBe(7); // the interface is gone from the compiled file
+      const stack = `Error: bad row 430102199001011234\n    at boom (${pathToFileURL(file).href}:${jsLine}:${jsColumn})\n    at /srv/gg/dist/src/cli/main.js:3:1`;
+      expect(errorFields(thrown(stack)).at).toBe('src/store/boom.ts:7');
+      expect(errorFields(thrown(`TypeError: x\n    at ${file}:${jsLine}:${jsColumn}`)).at).toBe('src/store/boom.ts:7');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('says no place when no frame is govgraph\'s, and never the message', () => {

@@ -2,6 +2,13 @@
 // where it was thrown in govgraph's own code (a file and line, as `src/store/sqlite.ts:120`), so that an
 // operator can report it. Never its message (it can echo a request or a value) nor the whole stack; the
 // message of an error written for the operator (`userFacing`) is said, as the command line would print it.
+// The gateway runs compiled (dist/, `npm start`, `node bin/govgraph.js`): a frame of a compiled file is
+// named by the TypeScript source and line its source map (written beside it by the build) gives, since a
+// line of dist/ names no file of the repository; without a map, the compiled file and line as run.
+import { readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface ErrorFields {
   error: string;
@@ -27,11 +34,41 @@ export function errorFields(err: unknown): ErrorFields {
 function ownFrame(stack: string): string | undefined {
   for (const line of stack.split('\n').slice(1)) {
     if (line.includes('node_modules') || line.includes('node:')) continue;
-    const m = /[/\\]((?:src|resolvers)[/\\][^():\s]+?\.[cm]?[jt]s):(\d+)(?::\d+)?\)?\s*$/.exec(line);
+    const m = /[/\\]((?:src|resolvers)[/\\][^():\s]+?\.[cm]?[jt]s):(\d+)(?::(\d+))?\)?\s*$/.exec(line);
+    if (!m) continue;
+    const source = /\.[cm]?js$/.test(m[1]) ? sourceOf(line, Number(m[2]), Number(m[3] ?? 1)) : undefined;
     // The last `src/` of the path: a project kept under a folder named src still names its own file.
-    if (m) return `${lastOwnFolder(m[1])}:${m[2]}`;
+    return source ?? `${lastOwnFolder(m[1])}:${m[2]}`;
   }
   return undefined;
+}
+
+const maps = new Map<string, SourceMap | null>();
+
+/** The TypeScript file and line a compiled frame comes from, by the source map beside the compiled file. */
+function sourceOf(frame: string, line: number, column: number): string | undefined {
+  const loc = /\(([^()]+?):\d+(?::\d+)?\)\s*$/.exec(frame)?.[1] ?? /^\s*at\s+(.+?):\d+(?::\d+)?\s*$/.exec(frame)?.[1];
+  if (loc === undefined) return undefined;
+  let file: string;
+  try {
+    file = loc.startsWith('file:') ? fileURLToPath(loc) : loc;
+  } catch {
+    return undefined;
+  }
+  let map = maps.get(file);
+  if (map === undefined) {
+    try {
+      map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
+    } catch {
+      map = null; // no map (or not one): the compiled file is named
+    }
+    if (maps.size < 1000) maps.set(file, map);
+  }
+  const entry = map?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number } | undefined;
+  if (entry?.originalSource === undefined || entry.originalLine === undefined) return undefined;
+  const original = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : resolve(dirname(file), entry.originalSource);
+  const own = /[/\\]((?:src|resolvers)[/\\][^():\s]+?\.[cm]?[jt]s)$/.exec(original);
+  return own ? `${lastOwnFolder(own[1])}:${entry.originalLine + 1}` : undefined;
 }
 
 function lastOwnFolder(path: string): string {
