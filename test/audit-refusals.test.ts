@@ -76,7 +76,7 @@ function refusal(sent: Awaited<ReturnType<typeof send>>, document: string, code:
   // A rate bucket's refusal says that the bucket's next refusals until it resets are folded into it (src/limits/rate-entries.ts).
   const { message, extensions } = sent.body.errors![0];
   const folded = /\(limits\.rate\.\w+\)/.test(message) ? `; further refusals of this bucket until ${String(extensions.resetsAt)} are counted in the metrics, not written here` : '';
-  expect(entry.detail).toBe(`${code}: ${message}${folded}`);
+  expect(entry.detail).toBe(`${code}: ${folded ? message.replace(/\.$/, '') : message}${folded}`);
   return entry;
 }
 

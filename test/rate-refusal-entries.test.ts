@@ -34,7 +34,7 @@ describe('a gateway whose users and departments go over their rates', () => {
     const entries = await rateEntries();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ kind: 'read', outcome: 'refused', department: '510000-GA', user: 'wang', resources: [] });
-    expect(entries[0].detail).toMatch(/^RATE_LIMITED: User wang of 510000-GA has sent more than 2 requests per 60 s \(limits\.rate\.perUser\)\. Try again after (\S+) \(in \d+ s\)\.; further refusals of this bucket until \1 are counted in the metrics, not written here$/);
+    expect(entries[0].detail).toMatch(/^RATE_LIMITED: User wang of 510000-GA has sent more than 2 requests per 60 s \(limits\.rate\.perUser\)\. Try again after (\S+) \(in \d+ s\); further refusals of this bucket until \1 are counted in the metrics, not written here$/);
     expect(await denials()).toBe(50);
     expect(await verifyAuditChain(gw.store)).toMatchObject({ ok: true });
   });

@@ -274,7 +274,9 @@ function withRefusal(parts: AuditResource[], refusal: GraphQLError, catalogues: 
   return out;
 }
 
-const refusalDetail = (refusal: Pick<GraphQLFormattedError, 'message' | 'extensions'>, note = ''): string => recordedDetail(`${String(refusal.extensions?.code ?? 'ERROR')}: ${refusal.message}${note}`);
+const refusalDetail = (refusal: Pick<GraphQLFormattedError, 'message' | 'extensions'>, note = ''): string =>
+  // A note continues the message's last sentence (`…; further refusals …`): its full stop goes.
+  recordedDetail(`${String(refusal.extensions?.code ?? 'ERROR')}: ${note ? refusal.message.replace(/\.$/, '') : refusal.message}${note}`);
 
 /** Refusals of a document found in the response, not marked by a plugin: the validation rules' and the parser's. */
 const DOCUMENT_REFUSALS = new Set(['QUERY_TOO_COMPLEX']);
