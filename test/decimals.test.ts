@@ -223,10 +223,24 @@ describe('exact decimals through the gateway', () => {
     const summary = await importRecords(gw.store, payments, file);
     expect(summary.refused).toBe(true);
     expect(summary.problems).toEqual([
-      'line 1: amount: 12345678901234568 is not a decimal written as a string: a number with more than 15 significant digits may already have lost digits',
+      'line 1: amount: 12345678901234567.89 is not a decimal written as a string: a number with more than 15 significant digits may already have lost digits',
       'line 2: amount: "1e3" is not a decimal number (digits with an optional sign and fraction, e.g. "1234.50"; no exponent; at most 34 digits)',
     ]);
     expect((await page(PROVIDER, { filter: { paymentNo: { in: ['P98', 'P99'] } } })).nodes).toEqual([]);
+  });
+
+  it('refuses a JSON number written with more digits than a double keeps even when JSON.parse rounds it to a short one', async () => {
+    // JSON.parse reads 1.0000000000000000001 as 1, whose shortest text has one digit: only the text written
+    // shows the lost digits. An int or float item takes the number as a double does.
+    const file = join(dir, 'rounded.jsonl');
+    writeFileSync(file, '{"paymentNo":"P97","amount":1.0000000000000000001}\n{"paymentNo":"P96","amount":"7.25", "bonus" : 2.50000000000000001}\n');
+    const summary = await importRecords(gw.store, payments, file);
+    expect(summary.refused).toBe(true);
+    expect(summary.problems).toEqual([
+      'line 1: amount: 1.0000000000000000001 is not a decimal written as a string: a number with more than 15 significant digits may already have lost digits',
+      'line 2: bonus: 2.50000000000000001 is not a decimal written as a string: a number with more than 15 significant digits may already have lost digits',
+    ]);
+    expect((await page(PROVIDER, { filter: { paymentNo: { in: ['P96', 'P97'] } } })).nodes).toEqual([]);
   });
 
   it('counts a change of value, not of text, for the objections an import corrects (the watch of data import)', async () => {

@@ -74,9 +74,33 @@ export class Decimal {
 
 export const isDecimal = (value: unknown): value is Decimal => value instanceof Decimal;
 
+/**
+ * A number of a JSON text written with more significant digits than MAX_NUMBER_DIGITS, as the reader of JSON
+ * Lines gives it (src/records/read.ts): `value` is what JSON.parse made of it, `text` what was written.
+ * JSON.parse rounds `1.0000000000000000001` to 1, whose shortest text has one digit, so only the written
+ * text shows that digits were lost on the way in. A decimal refuses it; other types take `value`.
+ */
+export class WrittenNumber {
+  constructor(
+    readonly text: string,
+    readonly value: number,
+  ) {}
+
+  /** In a rejects file: the number as JSON.parse read it, as before it was marked. */
+  toJSON(): number {
+    return this.value;
+  }
+}
+
+/** Significant digits of a JSON number token as written (its mantissa: `1.50e3` has 3). */
+export function writtenSignificantDigits(token: string): number {
+  return significantDigits(token.replace(/[eE].*$/, ''));
+}
+
 /** The decimal a value is (text in the grammar, or a number within MAX_NUMBER_DIGITS), or what is expected. */
 export function checkDecimal(value: unknown): { value: Decimal } | { expected: string } {
   if (value instanceof Decimal) return { value };
+  if (value instanceof WrittenNumber) return { expected: NUMBER_EXPECTED };
   if (typeof value === 'string') {
     const d = Decimal.parse(value);
     return d ? { value: d } : { expected: DECIMAL_EXPECTED };

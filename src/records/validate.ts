@@ -9,7 +9,7 @@ import type { Item, ItemType, Resource } from '../model/catalogue.ts';
 import type { Row, Value } from '../store/port.ts';
 import { isRealDate } from '../formats/calendar.ts';
 import { readDateTime, DATETIME_EXPECTED } from '../formats/datetime.ts';
-import { checkDecimal } from '../formats/decimal.ts';
+import { checkDecimal, WrittenNumber } from '../formats/decimal.ts';
 import { formatOf } from '../formats/index.ts';
 
 /** A value that failed to convert: what a valid value is ("a date (YYYY-MM-DD)"). */
@@ -195,6 +195,7 @@ export function rowScopeValueProblem(value: unknown): string | undefined {
 
 /** A value as it appears in messages: JSON, cut short when long. */
 export function show(value: unknown): string {
+  if (value instanceof WrittenNumber) return value.text.length > 80 ? value.text.slice(0, 77) + '...' : value.text;
   // JSON.parse reads a number past a double's range (1e400) as Infinity, which JSON.stringify writes null.
   if (typeof value === 'number' && !Number.isFinite(value)) return `a number past a double's range (${value < 0 ? 'below -' : 'over '}1.8e308)`;
   let s: string;
@@ -245,7 +246,8 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
         row[name] = null;
         continue;
       }
-      const converted = convert(raw, item, fromText);
+      // A number written with more digits than a double keeps: a decimal refuses it, other types take the double.
+      const converted = convert(raw instanceof WrittenNumber && item.type !== 'decimal' ? raw.value : raw, item, fromText);
       if (converted instanceof Failed) {
         at(name, `${show(raw)} is not ${converted.expected}`);
         continue;
