@@ -82,6 +82,13 @@ describe('bearer tokens with the platform secret', () => {
     expect(await refusal(hs.verify(`Bearer ${token}`))).toEqual(invalid('expired'));
   });
 
+  it('a token first seen up to 30 s past its exp is accepted (drifting clocks), one 31 s past it refused as expired', async () => {
+    // operations.md: "A gateway accepts a token up to 30 s past its `exp`"; seen for the first time, not from the cache.
+    expect(await hs.verify(`Bearer ${await sign({ ...good, exp: now() - 1 })}`)).toMatchObject({ user: 'li.wei' });
+    expect(await hs.verify(`Bearer ${await sign({ ...good, exp: now() - 25 })}`)).toMatchObject({ user: 'li.wei' });
+    expect(await refusal(hs.verify(`Bearer ${await sign({ ...good, exp: now() - 31 })}`))).toEqual(invalid('expired'));
+  });
+
   it('not yet valid', async () => {
     const token = await sign({ ...good, nbf: now() + 3600 });
     expect(await refusal(hs.verify(`Bearer ${token}`))).toEqual(invalid('not-yet-valid'));
