@@ -230,6 +230,23 @@ describe('edges', () => {
     expect(a.headers.location).toBe('/graphiql');
   });
 
+  // Apollo answered both with its CSRF message, which names headers, not what the request lacks.
+  it('GET /graphql naming no operation: a browser is sent to GraphiQL, any other client told what to send; OPTIONS says what is allowed', async () => {
+    const browser = await request(`${url()}/graphql`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect([browser.status, browser.headers.location]).toEqual([302, '/graphiql']);
+    const client = await request(`${url()}/graphql`, { headers: { accept: 'application/json' } });
+    expect(client.status).toBe(400);
+    expect(JSON.parse(client.text)).toEqual({ errors: [{
+      message: 'GET /graphql names no operation: send a query by POST with a JSON body {"query": "…"}, or by GET with a `query` (or `documentId`) parameter. GraphiQL, to try queries in a browser, is at /graphiql.',
+      extensions: { code: 'BAD_REQUEST' },
+    }] });
+    const options = await request(`${url()}/graphql`, { method: 'OPTIONS' });
+    expect([options.status, options.headers.allow]).toEqual([204, 'GET, POST, OPTIONS']);
+    // A GET with a query is still a query.
+    const get = await request(`${url()}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { ...auth, 'apollo-require-preflight': 'true' } });
+    expect(JSON.parse(get.text)).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it('CORS: a listed origin may call, another gets no CORS headers and a refused preflight', async () => {
     const preflight = (origin: string) =>
       request(`${url()}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-purpose' } });

@@ -490,6 +490,20 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // even the browser's own for a GET.
     res.setHeader('Cache-Control', 'no-store');
     if (handleCors(req, res, corsOrigins)) return;
+    // An OPTIONS that is no CORS preflight, and a GET naming no operation (a browser opened the URL):
+    // Apollo answers both with its CSRF message, which names headers, not what is missing.
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { Allow: 'GET, POST, OPTIONS', 'Content-Length': 0 }).end();
+      return;
+    }
+    if (req.method === 'GET' && !['query', 'documentId', 'extensions'].some((p) => url.searchParams.has(p))) {
+      if (graphiqlEnabled && /\btext\/html\b/.test(req.headers.accept ?? '')) {
+        res.writeHead(302, { Location: '/graphiql', 'Content-Length': 0 }).end();
+        return;
+      }
+      await sendGraphQLError(req, res, 400, 'BAD_REQUEST', `GET ${url.pathname} names no operation: send a query by POST with a JSON body {"query": "…"}, or by GET with a \`query\` (or \`documentId\`) parameter.${graphiqlEnabled ? ' GraphiQL, to try queries in a browser, is at /graphiql.' : ''}`);
+      return;
+    }
     if (state !== 'ready' && state !== 'draining') {
       await sendGraphQLError(req, res, 503, 'PLATFORM_UNAVAILABLE', 'The gateway is starting; try again shortly.', { 'Retry-After': '1' });
       return;
