@@ -18,7 +18,7 @@ import {
 import { usageReport } from '../../src/workflow/usage.ts';
 import { answerObjection, listObjections, objectionDeadline, objectionsSeenBy, raiseObjection } from '../../src/workflow/objections.ts';
 import { consistencyReport } from '../../src/workflow/consistency.ts';
-import { grantShownAmong, grantsInForceAmong, SET_ASIDE_REASON, timedLike, type GrantShown } from '../../src/access/item-since.ts';
+import { grantShownAmong, grantsInForceAmong, NOT_PUBLISHED_REASON, SET_ASIDE_REASON, timedLike, type GrantShown } from '../../src/access/item-since.ts';
 import type { Grant } from '../../src/access/grant-model.ts';
 import { answerDemand, demandDeadline, listDemands, requestData } from '../../src/workflow/demands.ts';
 import { actorOf, envOf, translated } from './context.ts';
@@ -359,6 +359,7 @@ const resolvers: Resolvers = {
       const shown = shownGrant(ctx, g);
       if (!shown.setAside.length) return null;
       const named = shown.inForce ? shown.setAside.join(', ') : `every item it names (${shown.setAside.join(', ')}), so it covers nothing`;
+      if (shown.notPublished) return `Set aside: ${named}; ${NOT_PUBLISHED_REASON}.`;
       return `Set aside: ${named}; ${SET_ASIDE_REASON}. Request them again from the resource's provider.`;
     },
     purposes: (g) => shownNames(g.purposes),

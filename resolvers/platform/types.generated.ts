@@ -395,7 +395,7 @@ export type DemandStatus =
 /** A provider's permission for a department to read items of a conditional resource for purposes. */
 export type Grant = {
   __typename?: 'Grant';
-  /** Not revoked, in force and not past its end date, now; false also when every item it names is in setAside (it covers nothing). */
+  /** Not revoked, in force and not past its end date, now; false also when every item it names is in setAside (it covers nothing), as for a grant of a resource no catalogue in effect publishes. */
   active: Scalars['Boolean']['output'];
   /** When it was made. */
   createdAt: Scalars['DateTime']['output'];
@@ -423,7 +423,7 @@ export type Grant = {
   revokedBy?: Maybe<Scalars['String']['output']>;
   /** Division codes narrowing the resource's row scope; null = the requester's whole region. */
   rows?: Maybe<Array<Scalars['String']['output']>>;
-  /** Items it names that it no longer covers: it was given before a version of the catalogue dropped them and published them again, and does not cover what is published under those names now (request them again). Empty for most grants. */
+  /** Items it names that it no longer covers: it was given before a version of the catalogue dropped them and published them again, and does not cover what is published under those names now (request them again); or every item it names when no catalogue in effect publishes its resource (it gives nothing now). Empty for most grants. */
   setAside: Array<Scalars['String']['output']>;
   /** Why the items of setAside are not covered, in words; null when setAside is empty. */
   setAsideNote?: Maybe<Scalars['String']['output']>;

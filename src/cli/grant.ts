@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { getGrant, GrantNotFoundError, isGrantActive, listGrants, newGrant, revokeGrantOnce, storeGrant, type Grant } from '../access/grants.ts';
-import { grantShownAmong, itemHistoryOf, SET_ASIDE_REASON } from '../access/item-since.ts';
+import { grantShownAmong, itemHistoryOf, NOT_PUBLISHED_REASON, SET_ASIDE_REASON } from '../access/item-since.ts';
 import { appendAudit } from '../audit/log.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
@@ -54,22 +54,26 @@ async function audit(store: Store, action: string, grant: Grant, provider: strin
   });
 }
 
-/** `inForce` false: every item the grant names is set aside (item-since.ts), so it covers nothing. */
-export function grantStatus(g: Grant, now: Date, inForce = true): 'active' | 'revoked' | 'expired' | 'pending' | 'set-aside' {
+/**
+ * `inForce` false: every item the grant names is set aside (item-since.ts), so it covers nothing;
+ * `notPublished`: no catalogue in effect publishes its resource, so it gives nothing now.
+ */
+export function grantStatus(g: Grant, now: Date, inForce = true, notPublished = false): 'active' | 'revoked' | 'expired' | 'pending' | 'set-aside' | 'not-published' {
   if (g.revokedAt !== null) return 'revoked';
-  if (isGrantActive(g, now)) return inForce ? 'active' : 'set-aside';
+  if (isGrantActive(g, now)) return notPublished ? 'not-published' : inForce ? 'active' : 'set-aside';
   return Date.parse(g.from) > now.getTime() ? 'pending' : 'expired';
 }
 
 /**
  * One line a person reads: who may read what, for which purposes, until when; with `setAside`, the items
- * the grant names that it no longer covers (item-since.ts), `g` being the grant as in force.
+ * the grant names that it no longer covers (item-since.ts), `g` being the grant as in force, for the
+ * reason SET_ASIDE_REASON, or NOT_PUBLISHED_REASON with `notPublished` (its resource is not published).
  */
-export function describeGrant(g: Grant, setAside: readonly string[] = []): string {
+export function describeGrant(g: Grant, setAside: readonly string[] = [], notPublished = false): string {
   // Lists kept from before the input bounds are shown cut (shownNames).
   const unmasked = g.unmasked.length ? `, unmasked ${shownNames(g.unmasked).join(', ')}` : '';
   const rows = g.rows ? `, rows of ${shownNames(g.rows).join(', ')}` : '';
-  const aside = setAside.length ? `; set aside: ${shownNames(setAside).join(', ')} (${SET_ASIDE_REASON})` : '';
+  const aside = setAside.length ? `; set aside: ${shownNames(setAside).join(', ')} (${notPublished ? NOT_PUBLISHED_REASON : SET_ASIDE_REASON})` : '';
   const items = g.items.length ? shownNames(g.items).join(', ') : 'nothing';
   return `${g.requester} may read ${items} of ${g.resource} for ${shownNames(g.purposes).join(', ')}${unmasked}${rows}, until ${g.until ?? 'revoked'}${aside}`;
 }
@@ -159,9 +163,9 @@ export function registerGrantCommands(program: Command): void {
         console.log('no grants');
         return;
       }
-      for (const { stored: g, grant: shown, setAside, inForce } of grants) {
+      for (const { stored: g, grant: shown, setAside, inForce, notPublished } of grants) {
         const by = g.requestId ? `request ${g.requestId}` : `by ${g.createdBy}`;
-        console.log(`${g.id}  ${grantStatus(g, now, inForce).padEnd(7)}  ${describeGrant(shown, setAside)}  (${by}, ${g.createdAt})`);
+        console.log(`${g.id}  ${grantStatus(g, now, inForce, notPublished).padEnd(7)}  ${describeGrant(shown, setAside, notPublished)}  (${by}, ${g.createdAt})`);
       }
     });
   });
