@@ -272,7 +272,10 @@ export async function newerPublished(store: Store, id: string, version: number):
  *
  * A version older than one published meanwhile (by another process that passed its checks at the same
  * time) would be marked published while never in effect, and stay so: it goes back to approved (unless
- * the newer one's publication superseded it first) and the publication loses (false). Killed before that,
+ * the newer one's publication superseded it first: it stays superseded) and the publication loses
+ * (false). Either way it loses its publishedAt: the publication history (src/access/item-since.ts)
+ * leaves out a version with none, where one it kept would count as a version in effect, and an item it
+ * dropped as dropped and published again, setting aside the grants decided before it. Killed before that,
  * the newer is in effect and the next publication or a withdrawal supersedes the older, as after any
  * publication killed between its writes.
  */
@@ -285,6 +288,7 @@ export async function markPublished(store: Store, id: string, version: number, n
   await supersedeOlder(store, id, version);
   if ((await newerPublished(store, id, version)) !== null) {
     await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version), eq('status', 'published')), { status: 'approved', publishedAt: null });
+    await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version), eq('status', 'superseded')), { publishedAt: null });
     return false;
   }
   return true;
