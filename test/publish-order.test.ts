@@ -18,7 +18,7 @@ import type { Store } from '../src/store/port.ts';
 import type { Role } from '../src/identity/roles.ts';
 import { departmentByCode } from '../src/model/platform.ts';
 import { openSqliteStore, SQLITE_FILE } from '../src/store/sqlite.ts';
-import { publishCatalogue } from '../src/workflow/catalogues.ts';
+import { publishCatalogue, withdrawCatalogue } from '../src/workflow/catalogues.ts';
 import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
 
 const FIXTURES = fileURLToPath(new URL('fixtures/guizhou', import.meta.url));
@@ -59,6 +59,24 @@ describe('an approved version older than the one in effect', () => {
     expect(await statuses()).toEqual(['1 superseded', '2 approved', '3 published']);
     expect(await inEffect()).toBe('监测对象及帮扶资金（第三版）');
     expect((await withSqliteStore(data, (s) => verifyAuditChain(s))).ok).toBe(true);
+  });
+
+  it('is refused after a newer version was published and withdrawn, and stays approved', async () => {
+    const store = await openSqliteStore(data);
+    try {
+      const env = { store, platform, now: new Date() };
+      const compiler = { dept: departmentByCode(platform, '520000-XCZX')!, user: 'wang', roles: ['compiler'] as Role[], purpose: null, requestId: 'test' };
+      await publishCatalogue(env, compiler, { id: 'GZ-XCZX', version: 3 });
+      await withdrawCatalogue(env, compiler, { id: 'GZ-XCZX', reason: 'reorganised' });
+      await expect(publishCatalogue(env, compiler, { id: 'GZ-XCZX', version: 2 })).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: 'GZ-XCZX v2 is older than v3, which was published and is withdrawn now; submit its document again as a new version to publish it.',
+      });
+    } finally {
+      await store.close();
+    }
+    expect(await statuses()).toEqual(['1 superseded', '2 approved', '3 withdrawn']);
+    expect(await inEffect()).toBeUndefined();
   });
 
   it('loses to the newer one published by another process after its checks: claimed, then given back', async () => {

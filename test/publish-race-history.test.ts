@@ -1,10 +1,14 @@
-// Two publications of one catalogue at once, the newer landing between the older one's claim and its
+// Versions are published in the order of their numbers, as the publication history counts them
+// (src/access/item-since.ts). Two publications of one catalogue at once, the newer landing between the older one's claim and its
 // check for a newer version (src/catalogue/repository.ts, markPublished): the newer one's superseding
 // write supersedes the older before the older gives its claim back. The older version was never in
 // effect (readers take the newest published), and the publication history (src/access/item-since.ts)
 // leaves out a version superseded with no publishedAt; but the older kept the publishedAt of its claim,
 // so an item it dropped counted as dropped and published again, and the grants decided before it lost
-// that item for good. A store of its own; minimal catalogues.
+// that item for good. And an approved version older than one published and then withdrawn was published:
+// the history, counting by numbers, went from it back to the versions before the withdrawn one, and the
+// grants decided before the withdrawal read again what the withdrawn version had dropped (workflow.md:
+// grants to a withdrawn catalogue's resources do not come back). A store of its own; minimal catalogues.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,5 +69,19 @@ describe('an older version losing a publication race to a newer one that superse
     };
     const resource = catalogues.find((c) => c.id === 'SX-GA')!.resources[0];
     expect(grantsInForce(resource, [grant])).toEqual([grant]);
+  });
+
+  it('is not published after a newer version was published and withdrawn', async () => {
+    await addVersion(store, cat(['plate', 'colour']), 'op', 'approved');
+    expect(await markPublished(store, 'SX-GA', 1)).toBe(true);
+    await addVersion(store, cat(['plate', 'colour']), 'op', 'approved'); // version 2 keeps colour, not yet published
+    await addVersion(store, cat(['plate']), 'op', 'approved'); // version 3 drops it
+    expect(await markPublished(store, 'SX-GA', 3)).toBe(true);
+    // Withdrawn, as withdrawCatalogue writes it.
+    await store.update(CATALOGUE_VERSIONS, and(eq('id', 'SX-GA'), eq('version', 3)), { status: 'withdrawn', withdrawnAt: new Date().toISOString() });
+    expect(await markPublished(store, 'SX-GA', 2)).toBe(false);
+    const [v2] = await store.find(CATALOGUE_VERSIONS, { filter: and(eq('id', 'SX-GA'), eq('version', 2)), projection: ['status', 'publishedAt'] });
+    expect([v2.status, v2.publishedAt ?? null]).toEqual(['approved', null]);
+    expect((await publishedCatalogues(store)).map((c) => c.id)).toEqual([]);
   });
 });

@@ -265,13 +265,31 @@ export async function newerPublished(store: Store, id: string, version: number):
 }
 
 /**
+ * The newest version of `id` newer than `version` that was ever published (in effect, superseded or
+ * withdrawn: it has a publishedAt; a version that lost a publication race has none), or null. Versions are
+ * published in the order of their numbers: the publication history (src/access/item-since.ts) counts
+ * them so, and an older version published after a newer one was withdrawn would bring back, to the grants
+ * decided before that newer one, the items it dropped (and what the withdrawal took).
+ */
+export async function newerEverPublished(store: Store, id: string, version: number): Promise<{ version: number; status: VersionStatus } | null> {
+  const rows = await store.find(CATALOGUE_VERSIONS, {
+    filter: and(eq('id', id), { kind: 'in', field: 'status', values: [...EVER_PUBLISHED] }, { kind: 'compare', field: 'version', op: 'gt', value: version }),
+    sort: [{ field: 'version', direction: 'desc' }],
+    projection: ['version', 'status', 'publishedAt'],
+  });
+  const found = rows.find((r) => r.publishedAt != null);
+  return found ? { version: Number(found.version), status: found.status as VersionStatus } : null;
+}
+
+/**
  * Publishes an approved version, then supersedes the older published ones. Claimed on its status, so two
  * publishes of one version cannot both win (returns false for the loser); in that order, so there is never
  * a moment with no version in effect; and readers take the newest published version of each id, so two
  * versions published at once leave the newer in effect.
  *
  * A version older than one published meanwhile (by another process that passed its checks at the same
- * time) would be marked published while never in effect, and stay so: it goes back to approved (unless
+ * time; or published and withdrawn since: newerEverPublished) would be marked published while never in
+ * effect, and stay so: it goes back to approved (unless
  * the newer one's publication superseded it first: it stays superseded) and the publication loses
  * (false). Either way it loses its publishedAt: the publication history (src/access/item-since.ts)
  * leaves out a version with none, where one it kept would count as a version in effect, and an item it
@@ -286,7 +304,8 @@ export async function markPublished(store: Store, id: string, version: number, n
   });
   if (claimed === 0) return false;
   await supersedeOlder(store, id, version);
-  if ((await newerPublished(store, id, version)) !== null) {
+  // A newer version withdrawn meanwhile too: versions are published in the order of their numbers.
+  if ((await newerEverPublished(store, id, version)) !== null) {
     await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version), eq('status', 'published')), { status: 'approved', publishedAt: null });
     await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version), eq('status', 'superseded')), { publishedAt: null });
     return false;

@@ -16,6 +16,7 @@ import {
   ensureCatalogueIndexes,
   listVersions,
   markPublished,
+  newerEverPublished,
   newerPublished,
   otherOwner,
   claimCatalogueId,
@@ -295,6 +296,11 @@ export async function publishCatalogue(
     // An approved version older than the one in effect would be marked published and never take effect.
     const newer = await newerPublished(env.store, v.id, v.version);
     if (newer !== null) throw conflict(`${label(v)} is older than v${newer}, which is in effect; submit its document again as a new version to publish it.`);
+    // Nor after a newer one was published and withdrawn: versions are published in the order of their
+    // numbers, as the grants' publication history counts them (src/access/item-since.ts); published now,
+    // it would bring back to the grants decided before that newer version what it dropped.
+    const withdrawn = await newerEverPublished(env.store, v.id, v.version);
+    if (withdrawn !== null) throw conflict(`${label(v)} is older than v${withdrawn.version}, which was published and is ${withdrawn.status} now; submit its document again as a new version to publish it.`);
     const { others, all, inEffect } = await catalogueSetWith(versions, v.catalogue, v.id);
     const problems = await offThread({ kind: 'recheck', catalogue: v.catalogue, platform: env.platform, others });
     if (problems.length) throw invalid(`${label(v)} no longer fits the catalogues in effect:`, problems);
