@@ -84,4 +84,28 @@ describe('an older version losing a publication race to a newer one that superse
     expect([v2.status, v2.publishedAt ?? null]).toEqual(['approved', null]);
     expect((await publishedCatalogues(store)).map((c) => c.id)).toEqual([]);
   });
+
+  it('counts runs from the version in effect when a store has it published after a newer version was withdrawn', async () => {
+    // As a store written before such a publication was refused holds it: version 3, dropping colour, was
+    // published and withdrawn; version 2, carrying it as version 1 did, was published after.
+    await addVersion(store, cat(['plate', 'colour']), 'op', 'approved');
+    expect(await markPublished(store, 'SX-GA', 1)).toBe(true);
+    await addVersion(store, cat(['plate', 'colour']), 'op', 'approved');
+    await addVersion(store, cat(['plate']), 'op', 'approved');
+    expect(await markPublished(store, 'SX-GA', 3)).toBe(true);
+    await store.update(CATALOGUE_VERSIONS, and(eq('id', 'SX-GA'), eq('version', 3)), { status: 'withdrawn', withdrawnAt: new Date().toISOString() });
+    await store.update(CATALOGUE_VERSIONS, and(eq('id', 'SX-GA'), eq('version', 2)), { status: 'published', publishedAt: new Date(Date.now() + 1000).toISOString() });
+    const catalogues = await publishedCatalogues(store);
+    await new ItemHistory(store).mark(catalogues);
+    const at = new Date().toISOString();
+    const decided = (version: number): Grant => ({
+      id: `g${version}`, requester: '610100-MZ', resource: CODE, items: ['plate', 'colour'], purposes: ['aid'], unmasked: [], rows: null,
+      from: at, until: null, revokedAt: null, revokedBy: null, createdAt: at, createdBy: 'test', requestId: null,
+      decidedOnCatalogue: 'SX-GA', decidedOnVersion: version,
+    });
+    const resource = catalogues.find((c) => c.id === 'SX-GA')!.resources[0];
+    // Decided before the withdrawal: set aside whole (not held); decided on version 2 in effect: kept.
+    expect(grantsInForce(resource, [decided(1)])).toEqual([]);
+    expect(grantsInForce(resource, [decided(2)])).toEqual([decided(2)]);
+  });
 });

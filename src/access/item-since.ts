@@ -292,7 +292,11 @@ export class ItemHistory {
       const from = new Map<string, Map<string, number>>(); // the oldest version of each item's run
       for (const r of catalogue.resources) from.set(codeKey(r.code), new Map(r.items.map((i) => [i.name, versions[current].version])));
       const running = new Map([...from].map(([code, items]) => [code, new Set(items.keys())]));
-      for (let i = current + 1; i < versions.length; i++) {
+      // A version in effect older than one withdrawn was published after that withdrawal, out of the order
+      // of numbers (a store written before publishCatalogue refused it): what came before it in numbers is
+      // not what was in effect before it, so its items' runs start at it.
+      const outOfOrder = versions.slice(0, current).some((v) => v.status === 'withdrawn');
+      for (let i = outOfOrder ? versions.length : current + 1; i < versions.length; i++) {
         const v = versions[i];
         if (v.status === 'withdrawn') break;
         const had = carries(v);
