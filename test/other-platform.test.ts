@@ -143,6 +143,33 @@ describe('a gateway serving the other platform', () => {
     }
   });
 
+  it('records no denial of an item @skip/@include leave out of the response', async () => {
+    // The denial is recorded when the read is planned: a field the directives leave out is not asked for
+    // (graphql executes no part of it), so the entry must say nothing was denied, as the answer does.
+    const asked = async (query: string, id: string, variables?: Record<string, unknown>) => {
+      const r = await gw.query(query, { ...HEALTH, variables, headers: { 'x-request-id': id } });
+      const [row] = await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', id) });
+      const [part] = JSON.parse(String(row.resources));
+      return { r, outcome: row.outcome, items: part.items, denied: part.denied };
+    };
+    const left = [
+      await asked('{ health { bloodStocks { nodes { bloodType contact @skip(if: true) } } } }', 'skipped-denied'),
+      await asked('query ($on: Boolean!) { health { bloodStocks { nodes { bloodType contact @include(if: $on) } } } }', 'excluded-denied', { on: false }),
+      await asked('{ health { bloodStocks { nodes { bloodType ...C @skip(if: true) } } } } fragment C on BloodStock { contact }', 'skipped-spread'),
+      await asked('{ health { bloodStocks { nodes { bloodType ... @include(if: false) { contact } } } } }', 'excluded-inline'),
+    ];
+    for (const entry of left) {
+      expect(entry.r.errors).toBeUndefined();
+      expect(entry.items).toEqual(['bloodType']);
+      expect(entry.denied).toEqual([]);
+      expect(entry.outcome).toBe('allowed');
+    }
+    // Kept by one selection and left out by another, it is asked for: denied, as before.
+    const kept = await asked('{ health { bloodStocks { nodes { bloodType contact @skip(if: true) ... { contact } } } } }', 'kept-denied');
+    expect(kept.r.errors?.map((e) => e.extensions?.code)).toEqual(['GRANT_REQUIRED']);
+    expect(kept.denied).toEqual([{ item: 'contact', code: 'GRANT_REQUIRED' }]);
+  });
+
   it('grants an item tightened to conditional in an unconditional resource, through the workflow', async () => {
     const READ = '{ health { bloodStocks { nodes { bloodType contact } } } }';
     const before = await gw.query(READ, HEALTH);

@@ -1,6 +1,18 @@
 // Which fields a query selects below a field, fragments included, so that resolvers read from the store
-// only what is asked for. @skip/@include are ignored: reading a little more is harmless.
-import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+// only what is asked for. @skip/@include are followed as graphql's own collectFields follows them: a
+// field they leave out is not in the response, so it is neither read nor, when denied, recorded as a
+// denial (resolvers/data/plan.ts records a denied item when the read is planned).
+import {
+  getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, Kind,
+  type FieldNode, type FragmentSpreadNode, type GraphQLResolveInfo, type InlineFragmentNode, type SelectionSetNode,
+} from 'graphql';
+
+/** Whether @skip/@include leave `node` in the response (graphql's shouldIncludeNode). */
+function included(info: GraphQLResolveInfo, node: FieldNode | FragmentSpreadNode | InlineFragmentNode): boolean {
+  if (!node.directives?.length) return true;
+  if (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
+}
 
 /**
  * `spread`: the fragments already collected at this level. A fragment spread again adds the same fields
@@ -10,6 +22,7 @@ import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } 
 function collect(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, into: Map<string, FieldNode[]>, spread: Set<string>): void {
   if (!set) return;
   for (const sel of set.selections) {
+    if (!included(info, sel)) continue;
     if (sel.kind === Kind.FIELD) {
       const list = into.get(sel.name.value);
       if (list) list.push(sel);
