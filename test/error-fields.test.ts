@@ -69,6 +69,20 @@ describe('an unexpected error in the log', () => {
     expect(JSON.stringify(errorFields(thrown('Error: a\n    at /opt/gg/node_modules/mongodb/lib/x.js:1:1')))).not.toContain('430102');
   });
 
+  it('takes no line of a message for a frame, whatever the message holds', () => {
+    // A value put into a message (a record's, a request's) can hold a line that reads like a frame: the
+    // log must not say it as the place, nor anything of it.
+    const message = 'bad value 430102199001011234\n    at evil (/var/zhang-san/src/430102199001011234.ts:1:1)';
+    const err = Object.assign(new Error(message), {
+      stack: `Error: ${message}\n    at f (/srv/gg/dist/src/server/app.js:88:9)`,
+    });
+    expect(errorFields(err)).toEqual({ error: 'Error', at: 'src/server/app.js:88' });
+    const bare = Object.assign(new Error(message), { stack: `Error: ${message}\n    at /opt/gg/node_modules/x/lib/y.js:1:1` });
+    expect(JSON.stringify(errorFields(bare))).not.toContain('430102');
+    // A real error made with such a message: its own frames only (thrown here, in test/: no place).
+    expect(errorFields(new Error(message))).toEqual({ error: 'Error' });
+  });
+
   it('says the message of an error written for the operator', () => {
     const err = Object.assign(new Error('the store was published with another platform file'), { userFacing: true, stack: 'Error\n    at g (/gg/src/server/schema-holder.ts:70:1)' });
     expect(errorFields(err)).toEqual({ error: 'Error', at: 'src/server/schema-holder.ts:70', reason: 'the store was published with another platform file' });

@@ -20,7 +20,7 @@ export interface ErrorFields {
 
 export function errorFields(err: unknown): ErrorFields {
   const e = err as { name?: unknown; code?: unknown; message?: unknown; stack?: unknown; userFacing?: unknown; cause?: { name?: unknown } } | null;
-  const at = typeof e?.stack === 'string' ? ownFrame(e.stack) : undefined;
+  const at = typeof e?.stack === 'string' ? ownFrame(framesOf(e.stack, e.name, e.message)) : undefined;
   return {
     error: typeof e?.name === 'string' ? e.name : typeof err,
     ...(typeof e?.code === 'string' || typeof e?.code === 'number' ? { code: e.code } : {}),
@@ -30,9 +30,22 @@ export function errorFields(err: unknown): ErrorFields {
   };
 }
 
+/**
+ * The stack's frames, without its header (`Name: message`): a message can span lines, and one of them, a
+ * value a request or a record put there, can read like a frame (`    at x (/srv/src/430102….ts:1:1)`).
+ * V8 writes the header as the error's name and message when it was made; a stack set otherwise has its
+ * first line taken for the header.
+ */
+function framesOf(stack: string, name: unknown, message: unknown): string[] {
+  const head = typeof message === 'string' && message ? `${String(name)}: ${message}` : String(name);
+  const rest = stack.startsWith(head) ? stack.slice(head.length).split('\n').slice(1) : stack.split('\n').slice(1);
+  return rest;
+}
+
 /** The innermost stack frame in govgraph's own `src/` or `resolvers/`, as `folder/…/file:line`; not a dependency's or Node's. */
-function ownFrame(stack: string): string | undefined {
-  for (const line of stack.split('\n').slice(1)) {
+function ownFrame(frames: string[]): string | undefined {
+  for (const line of frames) {
+    if (!/^\s*at\s/.test(line)) continue; // a frame, not a line of a message
     if (line.includes('node_modules') || line.includes('node:')) continue;
     const m = /[/\\]((?:src|resolvers)[/\\][^():\s]+?\.[cm]?[jt]s):(\d+)(?::(\d+))?\)?\s*$/.exec(line);
     if (!m) continue;
