@@ -579,14 +579,17 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   route({ path: '/graphql', methods: ['GET', 'POST', 'OPTIONS'], handle: graphql });
   // Anyone may ask /healthz: the connected platforms without their urls (internal network addresses),
   // their problems as callers are told them; the log and `platform status` name the urls. Alive (200)
-  // once the schema is loaded (SPEC §11), and from then on whatever the store or the drain (that is
-  // /readyz's): before it, 503 `starting`, as /readyz says.
+  // once the start is done (SPEC §11: the schema loaded, and the connected platforms' first ask, which the
+  // start waits for up to their timeouts), and from then on whatever the store or the drain (that is
+  // /readyz's): before it, 503 `starting`, as /readyz and /graphql say (holder.loaded alone said 200 while
+  // the start still waited on a connected platform or a locked store).
   route({
     path: '/healthz',
     methods: ['GET', 'HEAD'],
     handle: (req, res) => {
-      const status = holder.loaded ? 'ok' : 'starting';
-      return sendJson(req, res, holder.loaded ? 200 : 503, connected.any ? { status, connected: connected.publicStatus() } : { status });
+      const started = state !== 'starting' && holder.loaded;
+      const status = started ? 'ok' : 'starting';
+      return sendJson(req, res, started ? 200 : 503, connected.any ? { status, connected: connected.publicStatus() } : { status });
     },
   });
   // The public keys connected platforms verify this one's forwarded identities with (SPEC §12).
