@@ -344,8 +344,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const decisionsByProfile = new LRUCache<string, ProfileDecisions>({ max: DECISION_PROFILES });
   const trustMode = trusted.config.mode;
   const rateEntries = new RateRefusalEntries();
-  const refusedAs = (err: unknown, requestId: string, department: string, sent: HTTPGraphQLRequest) =>
-    noteRefused(err, { requestId, department, operationName: sentOperationName(sent) });
+  const refusedAs = (err: unknown, requestId: string, identity: Identity, sent: HTTPGraphQLRequest) =>
+    noteRefused(err, { requestId, department: identity.dept.code, ...(identity.via ? { via: identity.via } : {}), operationName: sentOperationName(sent) });
   // A refused forwarded request, for this platform's operator (SPEC §12): the caller is told one message,
   // the log which platform and why. A platform listed on one side only, or at a url whose keys are another
   // gateway's, is refused at each schema ask (every 3 s) and request: said at most once a minute per
@@ -421,7 +421,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           try {
             taken = await taken;
           } catch (err) {
-            throw refusedAs(err, requestId, identity.dept.code, sent); // a bug: a store not written makes the instance count alone
+            throw refusedAs(err, requestId, identity, sent); // a bug: a store not written makes the instance count alone
           }
         }
         refusal = taken;
@@ -438,11 +438,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         // A rate refusal is written for the first refusal of its bucket only, until the bucket has a token
         // again (src/limits/rate-entries.ts): the rest read nothing and are counted in the metrics.
         const rateKey = { dept: counterKey(identity), user: identity.user, via: identity.via };
-        if (rateEntries.folded(refusal, rateKey, now.getTime())) throw refusedAs(refusal, requestId, identity.dept.code, sent);
+        if (rateEntries.folded(refusal, rateKey, now.getTime())) throw refusedAs(refusal, requestId, identity, sent);
         const rated = refusal.extensions.code === 'RATE_LIMITED';
         const answer = await auditRefusal(store, { requestId, identity, purpose }, refusedDocument(sent, document), refusal, rated ? foldedNote(refusal) : '');
         if (rated && answer === refusal) rateEntries.wrote(refusal, rateKey, now.getTime());
-        throw refusedAs(answer, requestId, identity.dept.code, sent);
+        throw refusedAs(answer, requestId, identity, sent);
       }
     }
     if (badPurpose) {
@@ -450,13 +450,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       // message. Only once its rate is taken: each refusal writes an audit entry, so a stream of them
       // must meet the rate as any requests do.
       const answer = await auditRefusal(store, { requestId, identity, purpose: null }, refusedDocument(sent), badPurpose);
-      throw refusedAs(answer, requestId, identity.dept.code, sent);
+      throw refusedAs(answer, requestId, identity, sent);
     }
     let grants;
     try {
       grants = await grantCache.activeFor(identity.dept.code, now);
     } catch (err) {
-      throw refusedAs(err, requestId, identity.dept.code, sent); // STORE_UNAVAILABLE
+      throw refusedAs(err, requestId, identity, sent); // STORE_UNAVAILABLE
     }
     // The access decisions of this department, purpose and set of active grants, as earlier requests took them.
     const profile = accessProfile({ requester: identity.dept, purpose, grants });

@@ -21,6 +21,13 @@ export const MAX_OPERATION_NAMES = 200;
 export const MAX_OPERATION_NAMES_PER_DEPARTMENT = 20;
 export const MAX_CONNECTED_RESOURCES = 200;
 
+/**
+ * Whose share of the operation-name series a request's name counts toward: its department's, for a
+ * department of a connected platform that department joined to the platform (src/identity/verify.ts
+ * counterKey): department codes are each platform's own, so two platforms' "XCZX" are two departments.
+ */
+const shareOf = (department: string, via: string | undefined): string => (via ? `${department}@${via}` : department);
+
 const DENIAL_CODES = new Set([
   'UNAUTHENTICATED', 'FORBIDDEN', 'PURPOSE_REQUIRED', 'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE',
   'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED', 'RATE_LIMITED', 'QUERY_TOO_COMPLEX', 'DOCUMENT_NOT_TRUSTED',
@@ -136,7 +143,7 @@ export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Reque
       const code = contextFailureCode(error);
       const outcome = refusalOutcome(code);
       const request = refusedRequest(error);
-      metrics.requests.inc({ operation: request ? metrics.operationLabel(request.operationName, request.department) : 'unauthenticated', outcome });
+      metrics.requests.inc({ operation: request ? metrics.operationLabel(request.operationName, shareOf(request.department, request.via)) : 'unauthenticated', outcome });
       if (DENIAL_CODES.has(code)) metrics.denials.inc({ code, resource: '-' });
     },
     async requestDidStart({ contextValue }) {
@@ -147,7 +154,8 @@ export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Reque
           const body = response.body;
           const result = body.kind === 'single' ? body.singleResult : body.initialResult;
           const outcome = outcomeOf(result.data, result.errors);
-          metrics.requests.inc({ operation: metrics.operationLabel(operationName ?? request.operationName, contextValue.identity?.dept.code), outcome });
+          const who = contextValue.identity;
+          metrics.requests.inc({ operation: metrics.operationLabel(operationName ?? request.operationName, who && shareOf(who.dept.code, who.via)), outcome });
           end({ outcome });
           for (const e of result.errors ?? []) {
             const code = errorCodes([e])[0];

@@ -62,6 +62,8 @@ export function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[
 export interface RefusedRequest {
   requestId: string;
   department: string;
+  /** The connected platform that forwarded it (its region), for a forwarded department. */
+  via?: string;
   operationName: string | null;
 }
 
