@@ -294,6 +294,11 @@ describe('the access table for a forwarded department (pure)', () => {
     expect(message).toContain('by grants this platform gives to its own departments only');
     expect(message).toContain('the platform of 420100 forwarded');
     expect(message).not.toContain('request sharing');
+    expect(message).toMatch(/do not read this item\.$/);
+    // Asked for the resource itself (no item), the message speaks of the resource, not of an item.
+    const whole = (decide({ ...q({ ...own, via: '420100' }), item: null }) as { code: string; message: string });
+    expect(whole.code).toBe('GRANT_REQUIRED');
+    expect(whole.message).toMatch(/^420\S+ \(.*\) is shared on conditions, by grants this platform gives to its own departments only: .* do not read this resource\.$/);
     const city: Department = { ...own, level: 'city', region: '420100' };
     expect(decideRows(q(city))).toEqual({ item: 'qh', prefixes: ['420102'] });
     expect(decideRows(q({ ...city, via: '420100' }))).toEqual({ item: 'qh', prefixes: ['4201'] });

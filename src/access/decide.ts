@@ -147,7 +147,7 @@ const grantRequiredRow = deny(6, 'GRANT_REQUIRED',
     // Grants are this platform's, given to its own departments (grant-model.ts, grantsHeld): a department
     // whose request a connected platform forwarded can hold none here, so it is not sent to ask for one.
     if (c.requester.via !== undefined) {
-      return `${subject(c)} is shared on conditions, by grants this platform gives to its own departments only: department ${c.requester.code}, whose request the platform of ${c.requester.via} forwarded, holds none here, so requests forwarded for it do not read this item.`;
+      return `${subject(c)} is shared on conditions, by grants this platform gives to its own departments only: department ${c.requester.code}, whose request the platform of ${c.requester.via} forwarded, holds none here, so requests forwarded for it do not read this ${c.item ? 'item' : 'resource'}.`;
     }
     const covering = coveringGrants(c);
     if (covering.length === 0) {
