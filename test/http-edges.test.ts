@@ -121,6 +121,10 @@ describe('every /graphql answer is JSON', () => {
     expectGraphQLError(await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: '[{"query":"{ __typename }"}]' }), 400, 'BAD_REQUEST');
     expectGraphQLError(await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: '{"variables":{}}' }), 400, 'BAD_REQUEST');
     expectGraphQLError(await request(`${url()}/graphql`, { method: 'PUT', headers: auth, body: '{}' }), 405, 'BAD_REQUEST');
+    // Its Allow lists what OPTIONS says is allowed (OPTIONS included), for HEAD as for PUT.
+    for (const method of ['PUT', 'HEAD']) {
+      expect((await request(`${url()}/graphql`, { method, headers: auth })).headers.allow).toBe('GET, POST, OPTIONS');
+    }
     expectGraphQLError(await request(`${url()}/graphql`, { headers: { authorization: auth.authorization } }), 400, 'BAD_REQUEST');
   });
 

@@ -675,7 +675,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     if (!r.methods.includes(req.method ?? '')) {
       if (r.path === '/graphql') {
-        await sendGraphQLError(req, res, 405, 'BAD_REQUEST', 'GraphQL answers GET and POST only.', { Allow: 'GET, POST' });
+        // Allow as the OPTIONS answer says it (9fc4675): OPTIONS is answered too.
+        await sendGraphQLError(req, res, 405, 'BAD_REQUEST', 'GraphQL answers GET and POST only.', { Allow: r.methods.join(', ') });
       } else {
         await sendJson(req, res, 405, { error: `method not allowed; use ${r.methods.join(' or ')}` }, { Allow: r.methods.join(', ') });
       }
