@@ -241,7 +241,7 @@ describe('edges', () => {
     const client = await request(`${url()}/graphql`, { headers: { accept: 'application/json' } });
     expect(client.status).toBe(400);
     expect(JSON.parse(client.text)).toEqual({ errors: [{
-      message: 'GET /graphql names no operation: send a query by POST with a JSON body {"query": "…"}, or by GET with a `query` (or `documentId`) parameter. GraphiQL, to try queries in a browser, is at /graphiql.',
+      message: 'GET /graphql names no operation: send a query by POST with a JSON body {"query": "…"}, or by GET with a `query` (or `documentId`) parameter and the header `apollo-require-preflight: true`. GraphiQL, to try queries in a browser, is at /graphiql.',
       extensions: { code: 'BAD_REQUEST' },
     }] });
     const options = await request(`${url()}/graphql`, { method: 'OPTIONS' });

@@ -501,7 +501,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         res.writeHead(302, { Location: '/graphiql', 'Content-Length': 0 }).end();
         return;
       }
-      await sendGraphQLError(req, res, 400, 'BAD_REQUEST', `GET ${url.pathname} names no operation: send a query by POST with a JSON body {"query": "…"}, or by GET with a \`query\` (or \`documentId\`) parameter.${graphiqlEnabled ? ' GraphiQL, to try queries in a browser, is at /graphiql.' : ''}`);
+      await sendGraphQLError(req, res, 400, 'BAD_REQUEST', `GET ${url.pathname} names no operation: send a query by POST with a JSON body {"query": "…"}, or by GET with a \`query\` (or \`documentId\`) parameter and the header \`apollo-require-preflight: true\`.${graphiqlEnabled ? ' GraphiQL, to try queries in a browser, is at /graphiql.' : ''}`);
       return;
     }
     if (state !== 'ready' && state !== 'draining') {
