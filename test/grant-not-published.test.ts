@@ -121,7 +121,7 @@ describe('a grant of a resource dropped and not published again', () => {
 
   it('is listed by grant list as not-published, reading nothing, and left out with --active', async () => {
     const out = await listed();
-    expect(line(out, residents)).toContain(`${residents}  active   ${HOLDER} may read idNumber of ${RESIDENTS}`);
+    expect(line(out, residents)).toContain(`${residents}  active         ${HOLDER} may read idNumber of ${RESIDENTS}`); // the status column as wide as not-published
     expect(line(out, vehicles)).toContain(`${vehicles}  not-published  ${HOLDER} may read nothing of ${VEHICLE_CODE} for relief, until revoked; set aside: plate, colour (its resource is published by no catalogue in effect`);
     const active = await listed('--active');
     expect(active).toContain(residents);

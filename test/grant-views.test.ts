@@ -127,7 +127,7 @@ describe('govgraph grant list', () => {
     const listed = await runGovgraph(['grant', 'list', '--data', gw.dataDir], { env: cliEnv() });
     expect(listed.code).toBe(0);
     const line = (id: string) => listed.stdout.split('\n').find((l) => l.startsWith(id)) ?? '';
-    expect(line(partly)).toContain(`${partly}  active   ${HOLDER} may read idNumber, division of ${RESIDENTS} for relief, until revoked; set aside: notes (the grant was given before a version of the catalogue dropped them and published them again`);
+    expect(line(partly)).toContain(`${partly}  active     ${HOLDER} may read idNumber, division of ${RESIDENTS} for relief, until revoked; set aside: notes (the grant was given before a version of the catalogue dropped them and published them again`);
     expect(line(wholly)).toContain(`${wholly}  set-aside  ${HOLDER} may read nothing of ${VEHICLE_CODE} for relief, until revoked; set aside: plate, colour (the grant was given before`);
     const active = await runGovgraph(['grant', 'list', '--active', '--data', gw.dataDir], { env: cliEnv() });
     expect(active.stdout).toContain(partly);

@@ -163,10 +163,13 @@ export function registerGrantCommands(program: Command): void {
         console.log('no grants');
         return;
       }
-      for (const { stored: g, grant: shown, setAside, inForce, notPublished } of grants) {
+      // The status column as wide as this listing's longest (`active`, `set-aside`, `not-published`, ...).
+      const statuses = grants.map((s) => grantStatus(s.stored, now, s.inForce, s.notPublished));
+      const width = Math.max(7, ...statuses.map((t) => t.length));
+      grants.forEach(({ stored: g, grant: shown, setAside, notPublished }, i) => {
         const by = g.requestId ? `request ${g.requestId}` : `by ${g.createdBy}`;
-        console.log(`${g.id}  ${grantStatus(g, now, inForce, notPublished).padEnd(7)}  ${describeGrant(shown, setAside, notPublished)}  (${by}, ${g.createdAt})`);
-      }
+        console.log(`${g.id}  ${statuses[i].padEnd(width)}  ${describeGrant(shown, setAside, notPublished)}  (${by}, ${g.createdAt})`);
+      });
     });
   });
 
