@@ -6,25 +6,18 @@
 // metrics (govgraph_denials_total{code="RATE_LIMITED"}, govgraph_graphql_requests_total). Kept per
 // instance: each instance on one store writes the first refusal it answers for a bucket.
 import type { GraphQLError } from 'graphql';
+import { bucketKey, type Limit, type RateSubject } from './rates.ts';
 
 /** Buckets remembered at most (one small entry each); past it the expired ones go, then the oldest. */
 export const RATE_ENTRY_BUCKETS_KEPT = 10_000;
 
-export interface RateRefusalSubject {
-  /** The department's rate key (counterKey: the code, with the platform for a forwarded one). */
-  dept: string;
-  user: string;
-  via?: string;
-}
 
-/** The bucket a RATE_LIMITED refusal names (extensions.limit), as src/limits/rates.ts keys it. */
-function bucketOf(refusal: GraphQLError, who: RateRefusalSubject): string | null {
-  switch (refusal.extensions.limit) {
-    case 'perUser': return `user|${who.dept}|${who.user}`;
-    case 'perDepartment': return `dept|${who.dept}`;
-    case 'perPlatform': return who.via === undefined ? null : `platform|${who.via}`;
-    default: return null;
-  }
+const LIMITS: ReadonlySet<unknown> = new Set<Limit>(['perUser', 'perDepartment', 'perPlatform']);
+
+/** The bucket a RATE_LIMITED refusal names (extensions.limit), keyed as src/limits/rates.ts takes from it. */
+function bucketOf(refusal: GraphQLError, who: RateSubject): string | null {
+  const limit = refusal.extensions.limit;
+  return LIMITS.has(limit) ? bucketKey(limit as Limit, who) : null;
 }
 
 export class RateRefusalEntries {
@@ -38,7 +31,7 @@ export class RateRefusalEntries {
    * whose first refusal was written (`wrote`) and that has had no token since (before that refusal's
    * `resetsAt`). Any other refusal is written.
    */
-  folded(refusal: GraphQLError, who: RateRefusalSubject, now = Date.now()): boolean {
+  folded(refusal: GraphQLError, who: RateSubject, now = Date.now()): boolean {
     const bucket = refusal.extensions.code === 'RATE_LIMITED' ? bucketOf(refusal, who) : null;
     const until = bucket === null ? undefined : this.quiet.get(bucket);
     return until !== undefined && now < until;
@@ -49,7 +42,7 @@ export class RateRefusalEntries {
    * `resetsAt` are folded into it. Only once written: a refusal answered AUDIT_UNAVAILABLE folds nothing,
    * and the next refusal of the bucket is written.
    */
-  wrote(refusal: GraphQLError, who: RateRefusalSubject, now = Date.now()): void {
+  wrote(refusal: GraphQLError, who: RateSubject, now = Date.now()): void {
     const bucket = refusal.extensions.code === 'RATE_LIMITED' ? bucketOf(refusal, who) : null;
     const resets = Date.parse(String(refusal.extensions.resetsAt));
     if (bucket === null || Number.isNaN(resets)) return;

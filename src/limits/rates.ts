@@ -244,7 +244,16 @@ interface Take {
   refusal: (level: number) => GraphQLError;
 }
 
-type Limit = 'perUser' | 'perDepartment' | 'perPlatform';
+export type Limit = 'perUser' | 'perDepartment' | 'perPlatform';
+
+/** The key of `who`'s bucket of `limit` (null: a platform's bucket for a request no platform forwarded). */
+export function bucketKey(limit: Limit, who: RateSubject): string | null {
+  switch (limit) {
+    case 'perUser': return `user|${who.dept}|${who.user}`;
+    case 'perDepartment': return `dept|${who.dept}`;
+    case 'perPlatform': return who.via === undefined ? null : `platform|${who.via}`;
+  }
+}
 
 /** A bucket of `limit` at `key`, whose refusal names `sender`. */
 const take = (limit: Limit, key: string, rate: RateBucket, sender: string): Take => ({
@@ -257,10 +266,10 @@ const take = (limit: Limit, key: string, rate: RateBucket, sender: string): Take
 /** The buckets a request of `who` takes from, in order: its user's, its department's, its platform's. */
 function takesOf(rate: Limits['rate'], who: RateSubject): Take[] {
   const takes: Take[] = [];
-  if (rate.perUser) takes.push(take('perUser', `user|${who.dept}|${who.user}`, rate.perUser, `User ${who.user} of ${who.dept}`));
-  if (rate.perDepartment) takes.push(take('perDepartment', `dept|${who.dept}`, rate.perDepartment, `Department ${who.dept}`));
+  if (rate.perUser) takes.push(take('perUser', bucketKey('perUser', who)!, rate.perUser, `User ${who.user} of ${who.dept}`));
+  if (rate.perDepartment) takes.push(take('perDepartment', bucketKey('perDepartment', who)!, rate.perDepartment, `Department ${who.dept}`));
   if (rate.perPlatform && who.via !== undefined) {
-    takes.push(take('perPlatform', `platform|${who.via}`, rate.perPlatform, `The connected platform of region ${who.via}`));
+    takes.push(take('perPlatform', bucketKey('perPlatform', who)!, rate.perPlatform, `The connected platform of region ${who.via}`));
   }
   return takes;
 }
