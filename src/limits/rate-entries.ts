@@ -11,7 +11,6 @@ import { bucketKey, type Limit, type RateSubject } from './rates.ts';
 /** Buckets remembered at most (one small entry each); past it the expired ones go, then the oldest. */
 export const RATE_ENTRY_BUCKETS_KEPT = 10_000;
 
-
 const LIMITS: ReadonlySet<unknown> = new Set<Limit>(['perUser', 'perDepartment', 'perPlatform']);
 
 /** The bucket a RATE_LIMITED refusal names (extensions.limit), keyed as src/limits/rates.ts takes from it. */
