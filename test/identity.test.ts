@@ -54,8 +54,18 @@ async function refusal(verify: Promise<unknown>) {
 describe('bearer tokens with the platform secret', () => {
   it('a valid token names the user, the department and the known roles', async () => {
     const token = await sign({ ...good, roles: ['compiler', 'approver', 'root', 'compiler'] });
-    expect(await hs.verify(`Bearer ${token}`)).toEqual({ user: 'li.wei', dept: GA, roles: ['compiler', 'approver'] });
+    expect(await hs.verify(`Bearer ${token}`)).toEqual({ user: 'li.wei', dept: GA, roles: ['compiler', 'approver'], otherRoles: ['root'] });
     expect(await hs.verify(`bearer  ${token} `)).toMatchObject({ user: 'li.wei' });
+  });
+
+  it('unknown roles are kept apart, a few and cut short, for a refusal to name', async () => {
+    const token = await sign({ ...good, roles: ['APPLICANT', 'Compiler', 'APPLICANT', 'x'.repeat(100), 'a', 'b', 'c', 'd'] });
+    expect(await hs.verify(`Bearer ${token}`)).toEqual({
+      user: 'li.wei',
+      dept: GA,
+      roles: [],
+      otherRoles: ['APPLICANT', 'Compiler', `${'x'.repeat(32)}…`, 'a', 'b'],
+    });
   });
 
   it('roles may be absent', async () => {

@@ -2,6 +2,7 @@
 // auditor use it (SPEC §9): submit → review → publish, and every bad input refused with its code and
 // nothing changed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../src/identity/roles.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { GA_COMPILER, PUBLISH, REVIEW, SUBMIT, VERSIONS, ZWB_AUDITOR, demoCatalogue } from './helpers/workflow.ts';
 
@@ -72,6 +73,11 @@ describe('bad input: refused with its code, nothing changed', () => {
     expect(codes(noRole)).toEqual(['FORBIDDEN']);
     expect(noRole.errors![0].message).toBe(
       "This needs the compiler role; your token's roles are: applicant. Ask for a token that carries it (an operator makes one with `govgraph token --dept 430000-GA --roles compiler`).",
+    );
+    // An identity provider's role in another case is not the platform's; the refusal names what it ignored.
+    const upper = await gw.query(SUBMIT, { dept: '430000-GA', roles: ['COMPILER' as Role, 'applicant'], variables: { doc: gaWithDistrict() } });
+    expect(upper.errors![0].message).toBe(
+      'This needs the compiler role; your token\'s roles are: applicant (it also carries "COMPILER", not roles of this platform, which are matched exactly: compiler, auditor, applicant, approver, supervisor). Ask for a token that carries it (an operator makes one with `govgraph token --dept 430000-GA --roles compiler`).',
     );
     const other = await gw.query(SUBMIT, { dept: '430000-MZ', roles: ['compiler'], variables: { doc: gaWithDistrict() } });
     expect(codes(other)).toEqual(['FORBIDDEN']);

@@ -35,6 +35,11 @@ export interface Identity {
   user: string;
   dept: Department;
   roles: Role[];
+  /**
+   * Roles the token carries that the platform does not know (at most a few, cut short), so that a refusal
+   * for a missing role can name them: an identity provider's `APPLICANT` is not `applicant`.
+   */
+  otherRoles?: string[];
   /** The region of the connected platform that forwarded the request (SPEC §12); absent for a direct one. */
   via?: string;
 }
@@ -251,5 +256,15 @@ function identityOf(payload: JWTPayload, departments: Map<string, Department>, t
     const shown = JSON.stringify(dept.length > 64 ? `${dept.slice(0, 64)}…` : dept);
     throw new AuthenticationError(`The token's department ${shown} is not one of this platform's departments (its platform file does not list it, or no longer does): ask the platform's operator for a token of a listed department.`, 'unknown-department');
   }
-  return { user: sub, dept: department, roles: [...new Set(((roles as string[] | undefined) ?? []).filter(isRole))] };
+  const carried = (roles as string[] | undefined) ?? [];
+  const other = carried.filter((r) => !isRole(r));
+  return {
+    user: sub,
+    dept: department,
+    roles: [...new Set(carried.filter(isRole))],
+    ...(other.length ? { otherRoles: [...new Set(other)].slice(0, MAX_OTHER_ROLES).map((r) => (r.length > 32 ? `${r.slice(0, 32)}…` : r)) } : {}),
+  };
 }
+
+/** Unknown roles kept for a refusal's message: an identity provider's token may carry dozens. */
+const MAX_OTHER_ROLES = 5;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { GraphQLError, Kind, parse } from 'graphql';
 import { allow, and, rule } from 'graphql-shield';
-import type { Role } from '../identity/roles.ts';
+import { ROLES, type Role } from '../identity/roles.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
 import { PLATFORM_SDL_FILE } from '../model/platform-sdl.ts';
 import { authenticated } from './common.ts';
@@ -22,13 +22,23 @@ export function hasRole(role: Role) {
       ctx.identity?.roles.includes(role)
         ? true
         : forbidden(
-            `This needs the ${role} role; your token's roles are: ${ctx.identity?.roles.join(', ') || 'none'}. ` +
+            `This needs the ${role} role; your token's roles are: ${ctx.identity?.roles.join(', ') || 'none'}${otherRolesNote(ctx)}. ` +
               `Ask for a token that carries it (an operator makes one with \`govgraph token --dept ${ctx.identity?.dept.code ?? 'CODE'} --roles ${role}\`).`,
           ),
     );
     roleRules.set(role, r);
   }
   return r;
+}
+
+/**
+ * The roles a token carries that are not the platform's, which it ignored (an identity provider's
+ * `APPLICANT`, `approver ` with a space): said, so that the holder knows why a role it sees is not counted.
+ */
+function otherRolesNote(ctx: RequestContext): string {
+  const other = ctx.identity?.otherRoles;
+  if (!other?.length) return '';
+  return ` (it also carries ${other.map((r) => JSON.stringify(r)).join(', ')}, not roles of this platform, which are matched exactly: ${ROLES.join(', ')})`;
 }
 
 /** The caller acts for the platform's competent department. */
