@@ -18,7 +18,7 @@ import {
 import { usageReport } from '../../src/workflow/usage.ts';
 import { answerObjection, listObjections, objectionDeadline, objectionsSeenBy, raiseObjection } from '../../src/workflow/objections.ts';
 import { consistencyReport } from '../../src/workflow/consistency.ts';
-import { grantShownAmong, grantsInForceAmong, NOT_PUBLISHED_REASON, SET_ASIDE_REASON, timedLike, type GrantShown } from '../../src/access/item-since.ts';
+import { grantShownAmong, grantsInForceAmong, NOT_PUBLISHED_REASON, SET_ASIDE_REASON, runsLike, type GrantShown } from '../../src/access/item-since.ts';
 import type { Grant } from '../../src/access/grant-model.ts';
 import { answerDemand, demandDeadline, listDemands, requestData } from '../../src/workflow/demands.ts';
 import { actorOf, envOf, translated } from './context.ts';
@@ -278,7 +278,7 @@ const resolvers: Resolvers = {
     // resources carry no times): its items' access and `granted` as the reads decide them.
     resources: (v, _a, ctx) =>
       v.catalogue.resources.map((r) =>
-        resourceView(v.catalogue, timedLike(r, ctx.published), { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now })),
+        resourceView(v.catalogue, runsLike(r, ctx.published), { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now })),
     document: (v) => JSON.stringify(v.catalogue, null, 2),
     // Warnings concern a version under review, and name other departments' grants: only for the compiler
     // and the competent department, and only before publication.

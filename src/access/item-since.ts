@@ -93,7 +93,7 @@ function inForce<G extends Grant>(resource: Resource, t: ItemRuns, grants: reado
     // Only what the resource publishes is set aside: an item it does not carry (a version dropped it and
     // none published it again) stays named as it is, as in a grant of a resource no item came back to
     // (it opens nothing: no field reads it). A resource carrying items without runs (a version's, marked
-    // like the build's: timedLike) has those set aside.
+    // like the build's: runsLike) has those set aside.
     const current = (name: string) => {
       const start = t.items.get(name);
       return start !== undefined ? version >= start : !resource.items.some((i) => i.name === name);
@@ -125,7 +125,7 @@ export function grantsInForceAmong<G extends Grant>(catalogues: readonly Catalog
  * an item the build's resource does not carry has no run (only a grant decided on the build's latest run
  * start or later covers it). The resource itself when the build has no marked resource of its code.
  */
-export function timedLike(resource: Resource, catalogues: readonly Catalogue[]): Resource {
+export function runsLike(resource: Resource, catalogues: readonly Catalogue[]): Resource {
   if (runs.has(resource)) return resource;
   for (const c of catalogues) {
     for (const r of c.resources) {
