@@ -149,12 +149,47 @@ describe('exact decimals through the gateway', () => {
     expect(r.data).toEqual({ finance: { payments: { nodes: [{ paymentNo: 'P07', amount: '12345678901234567.89' }] } } });
   });
 
+  // JSON.parse reads 0.10000000000000000001 as 0.1, whose text has one digit: only the request's text shows
+  // the lost digits. A Decimal refuses it (by POST and by GET, in a list too); a Float takes the double.
+  it('refuses a variable written as a JSON number with digits a double cannot keep, even when JSON.parse rounds it to a short one', async () => {
+    const token = await gw.token(AUDIT.dept);
+    const headers = { authorization: `Bearer ${token}`, 'x-purpose': AUDIT.purpose, 'content-type': 'application/json', 'apollo-require-preflight': 'true' };
+    const Q = 'query($f: PaymentFilter) { finance { payments(filter: $f) { totalCount } } }';
+    const post = async (variables: string) => {
+      const res = await fetch(`${gw.gateway.url}/graphql`, { method: 'POST', headers, body: `{"query":${JSON.stringify(Q)},"variables":${variables}}` });
+      return { status: res.status, ...((await res.json()) as { data?: unknown; errors?: { message: string; extensions: { code: string } }[] }) };
+    };
+    const get = async (variables: string) => {
+      const res = await fetch(`${gw.gateway.url}/graphql?${new URLSearchParams({ query: Q, variables })}`, { headers });
+      return { status: res.status, ...((await res.json()) as { data?: unknown; errors?: { message: string; extensions: { code: string } }[] }) };
+    };
+    const refused = (r: Awaited<ReturnType<typeof post>>, at: string) => {
+      expect(r.status).toBe(400);
+      expect(r.data ?? null).toBeNull();
+      expect(r.errors?.map((e) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+      expect(r.errors?.[0].message).toBe(
+        `Variable "$f" got invalid value 450.10000000000000000001 at "${at}"; Expected type "Decimal": a number with more than 15 significant digits has lost digits on the way in, write it as a string ("450.10000000000000000001").`,
+      );
+    };
+    refused(await post('{"f":{"amount":{"eq":450.10000000000000000001}}}'), 'f.amount.eq');
+    refused(await get('{"f":{"amount":{"eq":450.10000000000000000001}}}'), 'f.amount.eq');
+    refused(await post('{"f":{"amount":{"in":["9.75", 450.10000000000000000001]}}}'), 'f.amount.in[1]');
+    refused(await post('{"f":{"and":[{"amount":{"gt":"1"}},{"amount":{"lt":450.10000000000000000001}}]}}'), 'f.and[1].amount.lt');
+    // The same value as a string finds nothing (no amount is that), the rounded one as a number finds P02 and P10.
+    expect((await post('{"f":{"amount":{"eq":"450.10000000000000000001"}}}')).data).toEqual({ finance: { payments: { totalCount: 0 } } });
+    expect((await post('{"f":{"amount":{"eq":450.1}}}')).data).toEqual({ finance: { payments: { totalCount: 3 } } });
+    // A Float is a double: its long number is the one JSON.parse read, as before; a long number in a string is no number.
+    expect((await post('{"f":{"weight":{"gt":0.10000000000000000001}}}')).data).toEqual({ finance: { payments: { totalCount: 0 } } });
+    expect((await post('{"f":{"paymentNo":{"eq":"450.10000000000000000001"},"weight":{"gt":1}}}')).data).toEqual({ finance: { payments: { totalCount: 0 } } });
+  });
+
   it('refuses filter values that are not decimals, or too long, or a number that may have lost digits', async () => {
     for (const value of ['1e3', 'NaN', '12,5', ' 1', '0x10', '9'.repeat(35), '1'.repeat(100_000), 12345678901234567.89, true]) {
       const r = await list(AUDIT, { filter: { amount: { gt: value } } });
       expect(r.data ?? null, String(value).slice(0, 20)).toBeNull();
       expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-      expect(r.errors?.[0].message).toMatch(/is not a decimal/);
+      // A JSON number of 17 digits is refused from the request's text, before the scalar sees the double.
+      expect(r.errors?.[0].message).toMatch(typeof value === 'number' ? /got invalid value 12345678901234568 .*write it as a string/ : /is not a decimal/);
     }
     const literal = await gw.query(`{ finance { payments(filter: { amount: { gt: 1e3 } }) { totalCount } } }`, AUDIT);
     expect(literal.errors?.[0].message).toMatch(/"1e3" is not a decimal/);

@@ -162,3 +162,25 @@ describe('exact decimals (src/formats/decimal.ts)', async () => {
     expect(() => DecimalScalar.parseValue('9'.repeat(35))).toThrow(/at most 34 digits/);
   });
 });
+
+describe('numbers written with more digits than a double holds (src/formats/written-numbers.ts)', async () => {
+  const { longNumbers, markWrittenNumbers } = await import('../src/formats/written-numbers.ts');
+  const { WrittenNumber } = await import('../src/formats/decimal.ts');
+
+  it('finds each by its path, through keys with quotes and escapes, lists and nesting; none in strings', () => {
+    const text = '{"a\\"b":[1, {"c": 0.10000000000000000001}], "d": "2.00000000000000000001", "e\\\\": [[3, -12345678901234567.89e2]], "f": 1e300}';
+    expect(longNumbers(text)).toEqual([
+      { path: ['a"b', 1, 'c'], token: '0.10000000000000000001' },
+      { path: ['e\\', 0, 1], token: '-12345678901234567.89e2' },
+    ]);
+    const value = JSON.parse(text);
+    expect(markWrittenNumbers(text, value, (p) => p[0] === 'e\\')).toEqual([['e\\', 0, 1]]);
+    expect(value['e\\'][0][1]).toEqual(new WrittenNumber('-12345678901234567.89e2', -1234567890123456789));
+    expect(value['a"b'][1].c).toBe(0.1);
+  });
+
+  it('finds nothing in a text without one (the cheap test), nor at the top of a text that is a number alone', () => {
+    expect(longNumbers('{"id":"430102199001011234","n":123456789012345}')).toEqual([]);
+    expect(markWrittenNumbers('1.00000000000000000001', 1)).toEqual([]);
+  });
+});

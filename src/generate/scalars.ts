@@ -84,7 +84,7 @@ export const DateTimeScalar = new GraphQLScalarType({
 
 export const DecimalScalar = new GraphQLScalarType({
   name: 'Decimal',
-  description: "A decimal number, returned as a string so that no digit is lost: the text imported, scale included (\"450.10\"). Send it as a string: a JSON number is read as a double first, so one of more than 15 significant digits may arrive rounded.",
+  description: "A decimal number, returned as a string so that no digit is lost: the text imported, scale included (\"450.10\"). Send it as a string: a JSON number of more than 15 significant digits is refused, as a double cannot hold it.",
   serialize: serializeDecimal,
   parseValue: parseDecimal,
   parseLiteral: literal(parseDecimal),

@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { MAX_NUMBER_DIGITS, WrittenNumber, writtenSignificantDigits } from '../formats/decimal.ts';
+import { markWrittenNumbers } from '../formats/written-numbers.ts';
 
 /** The longest line (JSON Lines) or record (CSV) read; records are flat, this is far beyond any. */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -44,47 +44,6 @@ export interface ReadRecord {
   record?: Record<string, unknown>;
   problem?: string;
   fatal?: boolean;
-}
-
-/**
- * A number token of more than MAX_NUMBER_DIGITS characters after `:`, `,` or `[`: the cheap test that a
- * line may hold a number JSON.parse rounded (a string such as an 18-digit ID number is quoted, so it
- * passes only when it holds such text itself, and markWrittenNumbers then finds nothing).
- */
-const LONG_NUMBER = new RegExp(`[:,[]\\s*-?\\d[\\d.eE+-]{${MAX_NUMBER_DIGITS},}`);
-const NUMBER_TOKEN = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
-/**
- * Puts a WrittenNumber in place of each top-level value of `record` that `text` (the JSON object it was
- * parsed from) writes as a number with more than MAX_NUMBER_DIGITS significant digits: JSON.parse has
- * rounded it to a double (`1.0000000000000000001` is 1), and a decimal item must refuse it rather than
- * store the rounded value (SPEC §4: a float is never in between).
- */
-function markWrittenNumbers(text: string, record: Record<string, unknown>): void {
-  let depth = 0;
-  let key: string | undefined; // the last string read at depth 1: a key when a ':' follows it
-  let current: string | undefined; // the key whose value is being read at depth 1
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      if (depth === 1) key = JSON.parse(text.slice(i, j + 1)) as string;
-      i = j;
-    } else if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') depth--;
-    else if (c === ':' && depth === 1) current = key;
-    else if (c === ',' && depth === 1) current = undefined;
-    else if (c === '-' || (c >= '0' && c <= '9')) {
-      NUMBER_TOKEN.lastIndex = i;
-      const token = NUMBER_TOKEN.exec(text)?.[0] ?? c;
-      if (depth === 1 && current !== undefined && writtenSignificantDigits(token) > MAX_NUMBER_DIGITS) {
-        const parsed = record[current];
-        if (typeof parsed === 'number') record[current] = new WrittenNumber(token, parsed);
-      }
-      i += token.length - 1;
-    }
-  }
 }
 
 /** Updated while reading, for progress bars. */
@@ -195,7 +154,9 @@ async function* readJsonLines(file: string, progress?: ReadProgress): AsyncGener
       run.push({ line, problem: `line ${line}: values nest more than ${MAX_DEPTH} levels deep; a record is flat` });
       return true;
     }
-    if (LONG_NUMBER.test(text)) markWrittenNumbers(text, record);
+    // A record's items are its top-level values: a number rounded on the way in becomes a WrittenNumber,
+    // which a decimal item refuses and other types read as the number.
+    markWrittenNumbers(text, record, (path) => path.length === 1);
     run.push({ line, record });
     return true;
   };

@@ -44,6 +44,7 @@ import { Cancellation } from '../limits/cancel.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { DepartmentViews, introspectionPlugin } from './plugins/introspection.ts';
 import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
+import { writtenNumbersPlugin } from './plugins/written-numbers.ts';
 import { handleCors } from './http/cors.ts';
 import { sendBody, sendGraphQLError, sendJson } from './http/respond.ts';
 import { createMetrics, instrumentStore, metricsPlugin, type GatewayMetrics } from './metrics.ts';
@@ -325,6 +326,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       // No per-field cache hints are used, and Apollo's landing page loads from a CDN: both off.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      // Before the limits: the variables they read are the ones the operation will run with.
+      writtenNumbersPlugin,
       forwardedPlugin,
       persistedQueriesPlugin(trusted),
       // Trusted documents, rates, filter bounds, masked probes: before the operation runs.

@@ -3,6 +3,7 @@
 // ever goes into an error message or a log.
 
 import type { IncomingMessage } from 'node:http';
+import { markBodyNumbers } from '../plugins/written-numbers.ts';
 
 export class BodyError extends Error {
   constructor(
@@ -97,9 +98,12 @@ export function parseJsonBody(bytes: Buffer): unknown {
     throw new BodyError(400, 'The request body is not valid UTF-8.');
   }
   if (text.trim() === '') throw new BodyError(400, 'The request body is empty; send a JSON object with a "query".');
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new BodyError(400, 'The request body is not valid JSON.');
   }
+  markBodyNumbers(text, body);
+  return body;
 }

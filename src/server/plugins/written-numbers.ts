@@ -1,0 +1,100 @@
+// Variables written as JSON numbers with more significant digits than a double holds (SPEC §4: a decimal
+// is never a float in between). JSON.parse rounds `0.10000000000000000001` to 0.1, whose text has one
+// digit, so the Decimal scalar alone cannot tell that digits were lost: the request's JSON text is read
+// again for such numbers (only when a cheap test finds one, src/formats/written-numbers.ts), each marked
+// as a WrittenNumber. Once the operation is known, a mark where the variable's type asks for a Decimal
+// (or any other scalar of the platform's or a connected platform's, which would be sent the rounded
+// number) is refused with BAD_USER_INPUT; one where it asks for Float, Int, String or ID, or for nothing,
+// is the number JSON.parse read, as before.
+import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import {
+  GraphQLError,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+  isSpecifiedScalarType,
+  typeFromAST,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { WrittenNumber } from '../../formats/decimal.ts';
+import { markWrittenNumbers, type JsonStep } from '../../formats/written-numbers.ts';
+
+/** The paths of the WrittenNumbers in the variables of request bodies that hold any. */
+const marks = new WeakMap<object, JsonStep[][]>();
+
+/** Marks the long numbers of a POST body's `variables` (`body` is what JSON.parse made of `text`). */
+export function markBodyNumbers(text: string, body: unknown): void {
+  const paths = markWrittenNumbers(text, body, (path) => path[0] === 'variables');
+  if (paths.length) marks.set((body as { variables: object }).variables, paths.map((p) => p.slice(1)));
+}
+
+/** The same for a GET's `variables` parameter, which Apollo parses itself. */
+function markSearchNumbers(search: string, variables: object): JsonStep[][] {
+  const text = new URLSearchParams(search).get('variables');
+  return text === null ? [] : markWrittenNumbers(text, variables);
+}
+
+export const writtenNumbersPlugin: ApolloServerPlugin = {
+  async requestDidStart(rc) {
+    const { variables, http } = rc.request;
+    if (!variables) return;
+    const paths = marks.get(variables) ?? (http?.method === 'GET' ? markSearchNumbers(http.search, variables) : []);
+    if (!paths.length) return;
+    return {
+      async didResolveOperation(op: GraphQLRequestContextDidResolveOperation<never>) {
+        if (op.operation) for (const path of paths) settle(op.schema, op.operation, variables, path);
+      },
+    };
+  },
+};
+
+/** The WrittenNumber at `path` of `variables` settled by the type the operation declares there. */
+function settle(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>, path: JsonStep[]): void {
+  const name = path[0] as string;
+  const node = operation.variableDefinitions?.find((d) => d.variable.name.value === name)?.type;
+  let type = node && (typeFromAST(schema, node) as GraphQLInputType | undefined);
+  let parent: Record<JsonStep, unknown> = variables;
+  for (let i = 1; i < path.length; i++) {
+    const inner = parent[path[i - 1]];
+    if (inner === null || typeof inner !== 'object') return;
+    parent = inner as Record<JsonStep, unknown>;
+    type = type && stepInto(type, path[i]);
+  }
+  const last = path[path.length - 1];
+  const value = parent[last];
+  if (!(value instanceof WrittenNumber)) return;
+  const named = type && (isNonNullType(type) ? type.ofType : type);
+  // A value where a list is declared is coerced as a list of one.
+  const scalar = named && isListType(named) ? innermost(named) : named;
+  if (scalar && isScalarType(scalar) && !isSpecifiedScalarType(scalar)) throw lostDigits(value, scalar.name, path);
+  parent[last] = value.value;
+}
+
+/** The type of the value one step inside a value of `type`: a list's element, an input object's field. */
+function stepInto(type: GraphQLInputType, step: JsonStep): GraphQLInputType | undefined {
+  // A value that is not a list where a list is declared is coerced as a list of one: a key steps into it.
+  const t = typeof step === 'number' ? (isNonNullType(type) ? type.ofType : type) : innermost(type);
+  if (typeof step === 'number') return isListType(t) ? t.ofType : undefined;
+  if (!isInputObjectType(t)) return undefined;
+  const fields = t.getFields();
+  return Object.hasOwn(fields, step) ? fields[step].type : undefined;
+}
+
+function innermost(type: GraphQLInputType): GraphQLInputType {
+  let t = type;
+  while (isListType(t) || isNonNullType(t)) t = t.ofType;
+  return t;
+}
+
+/** Worded as graphql-js words a variable's bad value, with what to send instead. */
+function lostDigits(value: WrittenNumber, type: string, path: JsonStep[]): GraphQLError {
+  const written = value.text.length > 40 ? `${value.text.slice(0, 40)}…` : value.text;
+  const at = path.length > 1 ? ` at "${path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i ? `.${s}` : s)).join('')}"` : '';
+  return new GraphQLError(
+    `Variable "$${path[0]}" got invalid value ${written}${at}; Expected type "${type}": a number with more than 15 significant digits has lost digits on the way in, write it as a string ("${written}").`,
+    { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
+  );
+}
