@@ -15,6 +15,12 @@ export type JsonStep = string | number;
  */
 const LONG_NUMBER = new RegExp(`[:,[]\\s*-?\\d[\\d.eE+-]{${MAX_NUMBER_DIGITS},}`);
 const NUMBER_TOKEN = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+/**
+ * Numbers nested deeper are not looked for: each found costs its path, and a megabyte of numbers under
+ * 100,000 brackets would cost billions of steps. Records are flat; a request's variables nested this deep
+ * are refused by the limits (src/limits/arguments.ts) before anything reads them.
+ */
+const MAX_DEPTH = 64;
 
 interface Frame {
   list: boolean;
@@ -44,7 +50,7 @@ export function longNumbers(text: string): { path: JsonStep[]; token: string }[]
     else if (c === '-' || (c >= '0' && c <= '9')) {
       NUMBER_TOKEN.lastIndex = i;
       const token = NUMBER_TOKEN.exec(text)?.[0] ?? c;
-      if (writtenSignificantDigits(token) > MAX_NUMBER_DIGITS) found.push({ path: frames.map((f) => f.step as JsonStep), token });
+      if (frames.length <= MAX_DEPTH && writtenSignificantDigits(token) > MAX_NUMBER_DIGITS) found.push({ path: frames.map((f) => f.step as JsonStep), token });
       i += token.length - 1;
     }
   }
