@@ -1,0 +1,57 @@
+// `compareJoined` of the embedded store (port.ts, JoinComparison): two collections joined on a field, the
+// rows whose compared fields differ counted and sampled, on reader threads when a side is large.
+
+import type { Filter, JoinComparison, JoinSide, Value } from '../port.ts';
+import { PackedRows } from '../sqlite-readers.ts';
+import { Decimal } from '../../formats/decimal.ts';
+import type { Connection } from './connection.ts';
+import { DECIMALS } from './documents.ts';
+import { checkCount, checkField, compileFilter, expr, table, type Param } from './sql.ts';
+import type { ThreadReads } from './thread-reads.ts';
+
+/** `compareJoined(left, right, sample)` of the store on `conn`. */
+export async function joinedComparison(conn: Connection, threads: ThreadReads, left: JoinSide, right: JoinSide, sample: number): Promise<JoinComparison> {
+  const { prepare, read } = conn;
+  const { isLarge, readOnThread } = threads;
+  checkCount('sample', sample);
+  const [lt, rt] = [table(left.collection), table(right.collection)];
+  const q = (alias: string, field: string) => `json_extract(${alias}.doc, '$.${checkField(field)}')`;
+  const differs = `${q('l', left.field)} IS NOT ${q('r', right.field)}`;
+  // A side with a filter is the subquery of its rows (SQLite flattens it, the join keeps the index).
+  const side = (t: string, filter: Filter | undefined) => {
+    if (filter === undefined) return { sql: t, params: [] as Param[] };
+    const where = compileFilter(filter);
+    return { sql: `(SELECT id, doc FROM ${t} WHERE ${where.sql})`, params: where.params };
+  };
+  const [ls, rs] = [side(lt, left.filter), side(rt, right.filter)];
+  const params = [...ls.params, ...rs.params];
+  const from = `FROM ${ls.sql} AS l JOIN ${rs.sql} AS r ON ${q('l', left.on)} = ${q('r', right.on)} WHERE ${q('l', left.on)} IS NOT NULL`;
+  const what = `compare ${left.collection} with ${right.collection}`;
+  const totalsSql = `SELECT count(*) AS compared, coalesce(sum(${differs}), 0) AS differing ${from}`;
+  // In the order the left rows were stored (their first row's rowid), not key order: see JoinComparison.
+  const keysSql = `SELECT k FROM (SELECT ${q('l', left.on)} AS k, min(l.id) AS o ${from} AND ${differs} GROUP BY k) ORDER BY o LIMIT ?`;
+  // Decimal join values are order keys here: the texts of the sample, through the join field's index.
+  const textsOf = (keys: Value[]): Value[] => {
+    const texts = new Map<unknown, string>();
+    if (keys.length > 0) {
+      const sql = `SELECT ${expr(left.on)} AS k, json_extract(doc, '$."${DECIMALS}".${left.on}') AS t FROM ${lt} WHERE ${expr(left.on)} IN (SELECT value FROM json_each(?)) AND t IS NOT NULL`;
+      for (const { k, t } of prepare(sql).all(JSON.stringify(keys)) as { k: unknown; t: string }[]) texts.set(k, t);
+    }
+    return keys.map((k) => (texts.has(k) ? Decimal.fromStored(texts.get(k)!) : k));
+  };
+  const none: JoinComparison = { compared: 0, differing: 0, sampleKeys: [] };
+  if (isLarge(left.collection) || isLarge(right.collection)) {
+    // Both joins walk every row of a side: on reader threads.
+    const totals = (await readOnThread(what, [[0, 0]], { sql: totalsSql, params }, 'rows')) as [number, number][];
+    const found = sample === 0 ? [] : await readOnThread<Value[] | PackedRows>(what, [], { sql: keysSql, params: [...params, sample] }, 'all');
+    // 64 keys or more, all texts, come packed (sqlite-readers.ts): a sample of 80 failed with `keys.map is not a function`.
+    const keys = found instanceof PackedRows ? Array.from({ length: found.length }, (_, i): Value => found.text(i)) : found;
+    const [[compared, differing]] = totals;
+    return { compared, differing, sampleKeys: await read(what, [], () => textsOf(keys)) };
+  }
+  return read(what, none, () => {
+    const totals = prepare(totalsSql).get(...params) as { compared: number; differing: number };
+    const keys = sample === 0 ? [] : (prepare(keysSql).pluck().all(...params, sample) as Value[]);
+    return { compared: totals.compared, differing: totals.differing, sampleKeys: textsOf(keys) };
+  });
+}

@@ -1,0 +1,62 @@
+// The data folder of the embedded store (sqlite.ts): made with its owner's mode, and what SQLite's refusal
+// to open the store leaves out (a full or read-only file system, a folder this user cannot write).
+
+import { accessSync, constants, mkdirSync, statSync, statfsSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * `mkdir -p`, one level at a time. Node's `mkdirSync(dir, { recursive: true })` never returns where
+ * mkdir answers ENOENT under a parent that exists (a folder under /proc): `serve --data /proc/x` hung.
+ */
+export function makeFolder(dir: string, mode?: number): void {
+  try {
+    mkdirSync(dir, mode === undefined ? undefined : { mode });
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
+    if (code !== 'ENOENT' || path.dirname(dir) === dir) throw error;
+  }
+  makeFolder(path.dirname(dir)); // the parent was missing: make it, then this one once more
+  try {
+    mkdirSync(dir, mode === undefined ? undefined : { mode });
+  } catch (error) {
+    // Another process made it meanwhile.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw error;
+  }
+}
+
+/** Why this process may not write into `dir` (EROFS, EACCES), or null. */
+function writeRefusal(dir: string): string | null {
+  try {
+    accessSync(dir, constants.W_OK);
+    return null;
+  } catch (error) {
+    return String((error as NodeJS.ErrnoException).code ?? '');
+  }
+}
+
+/**
+ * What SQLite's answer leaves out when a store cannot be opened: a full file system says only `disk I/O
+ * error` (it cannot grow the shared-memory file), a folder this user cannot write `attempt to write a
+ * readonly database` (every connection writes the write-ahead log, also to read), and a folder on a file
+ * system mounted read-only `unable to open database file` (it cannot make that log).
+ */
+export function openFailureHint(
+  error: unknown,
+  dataDir: string,
+  freeBytes = (dir: string) => { const s = statfsSync(dir); return s.bavail * s.bsize; },
+  refusal = writeRefusal,
+): string {
+  const code = String((error as { code?: unknown }).code ?? '');
+  if ((code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') && refusal(dataDir) === 'EROFS') {
+    return `; the file system of ${dataDir} is mounted read-only, and SQLite writes beside the store also to read (its write-ahead log): mount it read-write`;
+  }
+  if (code.startsWith('SQLITE_READONLY')) return `; this user cannot write ${dataDir} or the files in it, which SQLite needs also to read (its write-ahead log)`;
+  if (!code.startsWith('SQLITE_IOERR') && !code.startsWith('SQLITE_FULL')) return '';
+  try {
+    return freeBytes(dataDir) < 1024 * 1024 ? `; the file system of ${dataDir} is full` : '';
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,128 @@
+// Upserts of the embedded store (sqlite.ts): rows replaced or inserted in batches, and `upsertAll`, the
+// atomic data import on a connection of its own.
+//
+// `upsertAll` (data import) runs on a connection of its own in one transaction: a crash at any moment
+// leaves either every row or none (WAL frames of an uncommitted transaction are ignored on recovery).
+// Into an empty collection it drops the collection's indexes inside the transaction and builds them
+// again after the last row (much faster than keeping 15 indexes up to date row by row); readers keep
+// seeing the committed collection, with its indexes, until the commit.
+
+import type Database from 'better-sqlite3';
+import type { Row, UpsertResult } from '../port.ts';
+import { keyedDocs } from './documents.ts';
+import { connect, translate, whenUnlocked } from './locks.ts';
+import { expr, param, quoteId, table, type Param } from './sql.ts';
+
+/** Page cache of the import connection (KiB): index pages stay in memory while rows go in. */
+const IMPORT_CACHE_KIB = 65536;
+
+/** Rows one INSERT statement writes (many rows a statement cost less than a statement a row). */
+const INSERT_ROWS = 100;
+
+/**
+ * Replaces each row by the rowid of its key or inserts it, inside the caller's transaction. `rowids`
+ * holds keys already written (by this call or earlier ones of the same transaction); with `lookup`,
+ * one read first finds the rows of every key of the batch (through the key index when there is one).
+ * New rows go in INSERT_ROWS at a time, in the order of the batch (a key given twice in the batch is
+ * written once, with its last row). SQLite gives each inserted row the largest rowid + 1, so the rows of
+ * one statement get consecutive rowids ending at `lastInsertRowid`; that is checked, never assumed.
+ */
+export function upsertRows(
+  db: Database.Database,
+  collection: string,
+  key: string,
+  rows: Row[],
+  docs: string[],
+  rowids: Map<Param, number>,
+  lookup: boolean,
+): UpsertResult {
+  const t = table(collection);
+  if (lookup) {
+    const keys = [...new Set(rows.map((row) => param(row[key])))];
+    const found = db.prepare(`SELECT id, ${expr(key)} AS k FROM ${t} WHERE ${expr(key)} IN (SELECT value FROM json_each(?))`);
+    for (const { id, k } of found.all(JSON.stringify(keys)) as { id: number; k: Param }[]) rowids.set(k, id);
+  }
+  const replace = db.prepare(`UPDATE ${t} SET doc = ? WHERE id = ?`);
+  const result = { inserted: 0, updated: 0 };
+  const newKeys: Param[] = [];
+  const newDocs: string[] = [];
+  rows.forEach((row, i) => {
+    const k = param(row[key]); // a Map tells 1 from "1", as the store does
+    const rowid = rowids.get(k); // a rowid, or -1 - n for the nth new row of this batch
+    if (rowid === undefined) {
+      rowids.set(k, -1 - newDocs.length);
+      newKeys.push(k);
+      newDocs.push(docs[i]);
+      result.inserted++;
+    } else if (rowid < 0) {
+      newDocs[-1 - rowid] = docs[i];
+      result.updated++;
+    } else {
+      replace.run(docs[i], rowid);
+      result.updated++;
+    }
+  });
+  if (newDocs.length === 0) return result;
+  let last = Number(db.prepare(`SELECT coalesce(max(id), 0) FROM ${t}`).pluck().get());
+  const insertOne = db.prepare(`INSERT INTO ${t} (doc) VALUES (?)`);
+  const insertMany = newDocs.length >= INSERT_ROWS ? db.prepare(`INSERT INTO ${t} (doc) VALUES ${'(?),'.repeat(INSERT_ROWS - 1)}(?)`) : undefined;
+  for (let from = 0; from < newDocs.length; ) {
+    const n = insertMany && newDocs.length - from >= INSERT_ROWS && last + INSERT_ROWS <= Number.MAX_SAFE_INTEGER ? INSERT_ROWS : 1;
+    const written = n === 1 ? insertOne.run(newDocs[from]) : insertMany!.run(newDocs.slice(from, from + n));
+    const end = Number(written.lastInsertRowid);
+    if (n > 1 && end !== last + n) throw new Error(`insert into ${collection}: rowids ${end - n + 1}..${end} do not follow ${last}`);
+    for (let j = 0; j < n; j++) rowids.set(newKeys[from + j], end - n + 1 + j);
+    last = Math.max(last, end);
+    from += n;
+  }
+  return result;
+}
+
+export const createTableSql = (collection: string): string => `CREATE TABLE IF NOT EXISTS ${table(collection)} (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)`;
+
+const ensureTable = (db: Database.Database, collection: string): void => {
+  db.prepare(createTableSql(collection)).run();
+};
+
+/** `upsertAll` of the store port: every batch of `batches` in one transaction of a connection of its own. */
+export async function importRows(file: string, lockWaitMs: number, collection: string, key: string, batches: AsyncIterable<Row[]>): Promise<UpsertResult> {
+  const what = `import into ${collection}`;
+  const conn = connect(file);
+  conn.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
+  const result = { inserted: 0, updated: 0 };
+  let begun = false;
+  let rebuild: string[] = []; // CREATE INDEX statements of the indexes dropped for the load
+  let lookup = true; // false while loading into a collection that was empty: no row to replace
+  const rowids = new Map<Param, number>();
+  try {
+    for await (const rows of batches) {
+      const docs = keyedDocs(collection, key, rows);
+      if (!begun) {
+        await whenUnlocked(what, lockWaitMs, () => conn.exec('BEGIN IMMEDIATE'));
+        begun = true;
+        ensureTable(conn, collection);
+        if (conn.prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${table(collection)})`).pluck().get() === 1) {
+          lookup = false;
+          const indexes = conn
+            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
+            .all(`c:${collection}`) as { name: string; sql: string }[];
+          for (const index of indexes) conn.exec(`DROP INDEX ${quoteId(index.name)}`);
+          rebuild = indexes.map((index) => index.sql);
+        }
+      }
+      const counts = upsertRows(conn, collection, key, rows, docs, rowids, lookup);
+      result.inserted += counts.inserted;
+      result.updated += counts.updated;
+    }
+    if (begun) {
+      for (const sql of rebuild) conn.exec(sql);
+      conn.exec('COMMIT');
+    }
+    return result;
+  } catch (error) {
+    if (conn.inTransaction) conn.exec('ROLLBACK');
+    throw translate(error, what);
+  } finally {
+    conn.close();
+  }
+}

@@ -1,0 +1,96 @@
+// Locks and errors of the embedded store (sqlite.ts): SQLite's answers as the port's errors, and operations
+// retried without blocking the event loop while another process holds the database.
+//
+// Locks never stall the event loop: better-sqlite3 is synchronous, so SQLite's own busy wait
+// (`busy_timeout`) is kept to a few milliseconds, and an operation that finds the database locked by
+// another process (a writer, an import, a backup) is retried asynchronously, with growing pauses, until
+// `lockWaitMs` has passed; then it fails with StoreUnavailableError. Meanwhile the process answers
+// everything else. In WAL mode readers are not blocked by a writer; only an exclusive lock blocks them.
+
+import Database from 'better-sqlite3';
+import { DuplicateKeyError, StoreUnavailableError } from '../port.ts';
+
+/** The longest SQLite may wait for a lock synchronously, holding the event loop (`busy_timeout`). */
+export const SYNC_LOCK_WAIT_MS = 5;
+
+function isSqliteError(error: unknown): error is InstanceType<typeof Database.SqliteError> {
+  return error instanceof Database.SqliteError;
+}
+
+export const isNoSuchTable = (error: unknown): boolean => isSqliteError(error) && /no such table/.test(error.message);
+
+/**
+ * A unique index's violation becomes DuplicateKeyError, other SQLite errors StoreUnavailableError. Other
+ * constraints (a trigger someone added to the file, a CHECK) are no duplicate: callers that retry on one
+ * (the audit log's next sequence number) would retry for nothing and then blame another writer.
+ */
+const DUPLICATE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+
+export function translate(error: unknown, what: string): unknown {
+  if (!isSqliteError(error)) return error;
+  if (DUPLICATE_CODES.has(error.code)) return new DuplicateKeyError(`${what}: ${error.message}`);
+  return new StoreUnavailableError(`${what}: SQLite failed: ${error.message}`, { cause: error });
+}
+
+export const isBusy = (error: unknown): boolean => isSqliteError(error) && error.code.startsWith('SQLITE_BUSY');
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** How long store operations may run back to back before the event loop gets a turn. */
+const TURN_MS = 10;
+/** When the current run of operations without a turn of the event loop began; -1 once a turn came. */
+let runStart = -1;
+
+/**
+ * Calls `then` once the event loop has polled for I/O and run its timers. One setImmediate is not enough:
+ * queued from the poll phase (an HTTP request, a worker's message) it runs in the same iteration's check
+ * phase, before any other request or timer; a second one, queued from the check phase, runs after both.
+ */
+export const afterTurn = (then: () => void) => setImmediate(() => setImmediate(then));
+
+/**
+ * better-sqlite3 is synchronous, so an awaited operation resumes its caller in a microtask: a loop of
+ * awaited operations (a publication claims a collection and makes indexes for each of its hundreds of
+ * resources) would never let a request in until it ends (issue 9: nothing holds the loop for 100 ms).
+ * Once operations have run for TURN_MS without a turn, the next one waits for one (afterTurn).
+ */
+function turnIfHeld(): Promise<void> | undefined {
+  const now = performance.now();
+  if (runStart < 0) {
+    runStart = now;
+    afterTurn(() => {
+      runStart = -1;
+    });
+    return undefined;
+  }
+  if (now - runStart < TURN_MS) return undefined;
+  return new Promise((resolve) => afterTurn(resolve));
+}
+
+/**
+ * Runs `operation` (synchronous, short) until it does not find the database locked, pausing between
+ * attempts without blocking the event loop; after `waitMs`, StoreUnavailableError.
+ */
+export async function whenUnlocked<T>(what: string, waitMs: number, operation: () => T): Promise<T> {
+  // Until this operation starts a run of its own: one that waited for a turn counts in the next run.
+  for (let held = turnIfHeld(); held; held = turnIfHeld()) await held;
+  const deadline = Date.now() + waitMs;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      return operation();
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new StoreUnavailableError(`${what}: the database stayed locked by another process for ${waitMs} ms`, { cause: error });
+      }
+      await sleep(Math.min(pause, left));
+    }
+  }
+}
+
+export function connect(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma(`busy_timeout = ${SYNC_LOCK_WAIT_MS}`);
+  return db;
+}
