@@ -1,0 +1,111 @@
+// The /graphql route: CORS, the answers Apollo would give badly (an OPTIONS, a GET naming no operation, a
+// gateway still starting), the caller before the body, then Apollo Server's answer, whole or streamed.
+
+import type http from 'node:http';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import type { RequestContext } from '../../resolvers/request.ts';
+import { persistedQueryProblem, withDocumentId, withDocumentIdParam } from '../limits/trusted.ts';
+import { Cancellation } from '../limits/cancel.ts';
+import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
+import { handleCors } from './http/cors.ts';
+import { sendBody, sendGraphQLError } from './http/respond.ts';
+import type { GatewayState } from './drain.ts';
+import type { Caller } from './request-context.ts';
+
+function headerMap(req: http.IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** What the /graphql route answers with. */
+export interface GraphQLRouteParts {
+  server: ApolloServer<RequestContext>;
+  corsOrigins: Set<string>;
+  graphiqlEnabled: boolean;
+  maxRequestBytes: number;
+  clientIdleMs: number;
+  /** The gateway's state now (starting → ready → draining). */
+  stateOf(): GatewayState;
+  verifyCaller(req: http.IncomingMessage): Promise<Caller>;
+  context(req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller): Promise<RequestContext>;
+}
+
+/** The handler of /graphql. */
+export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void> {
+  const { server, corsOrigins, graphiqlEnabled, maxRequestBytes, clientIdleMs, stateOf, verifyCaller, context } = parts;
+  async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    // Answers hold records (personal data among them) for one requester: no cache may keep them, not
+    // even the browser's own for a GET.
+    res.setHeader('Cache-Control', 'no-store');
+    if (handleCors(req, res, corsOrigins)) return;
+    // An OPTIONS that is no CORS preflight, and a GET naming no operation (a browser opened the URL):
+    // Apollo answers both with its CSRF message, which names headers, not what is missing.
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { Allow: 'GET, POST, OPTIONS', 'Content-Length': 0 }).end();
+      return;
+    }
+    if (req.method === 'GET' && !['query', 'documentId', 'extensions'].some((p) => url.searchParams.has(p))) {
+      if (graphiqlEnabled && /\btext\/html\b/.test(req.headers.accept ?? '')) {
+        res.writeHead(302, { Location: '/graphiql', 'Content-Length': 0 }).end();
+        return;
+      }
+      await sendGraphQLError(req, res, 400, 'BAD_REQUEST', `GET ${url.pathname} names no operation: send a query by POST with a JSON body {"query": "…"}, or by GET with a \`query\` (or \`documentId\`) parameter and the header \`apollo-require-preflight: true\`.${graphiqlEnabled ? ' GraphiQL, to try queries in a browser, is at /graphiql.' : ''}`);
+      return;
+    }
+    const state = stateOf();
+    if (state !== 'ready' && state !== 'draining') {
+      await sendGraphQLError(req, res, 503, 'PLATFORM_UNAVAILABLE', 'The gateway is starting; try again shortly.', { 'Retry-After': '1' });
+      return;
+    }
+    // The token first: without a good one the body is not read (verifyCaller), and the connection closes
+    // after the refusal, so whatever the client still sends of it is never taken.
+    const caller = await verifyCaller(req);
+    let body: unknown;
+    if (req.method === 'POST' && !caller.ok) res.setHeader('Connection', 'close');
+    else if (req.method === 'POST') {
+      try {
+        const bytes = await readBody(req, maxRequestBytes, clientIdleMs);
+        // Apollo answers a POST without a JSON media type itself (400, JSON), as GraphQL over HTTP says.
+        if (isJsonMediaType(req.headers['content-type'])) body = withDocumentId(parseJsonBody(bytes));
+      } catch (err) {
+        if (!(err instanceof BodyError)) throw err;
+        // The rest of an oversized, stalled or compressed body is not read: the connection closes after the answer.
+        if (err.status === 413 || err.status === 408 || err.status === 415) res.setHeader('Connection', 'close');
+        await sendGraphQLError(req, res, err.status, 'BAD_REQUEST', err.message);
+        return;
+      }
+    }
+    // A persisted query whose version or hash is wrong (the hash not the text's): the client's error. Apollo
+    // refuses it too, but without a code (INTERNAL_SERVER_ERROR, as if the gateway had failed).
+    // A GET names a persisted document by `documentId` as a POST body does.
+    const search = req.method === 'GET' ? withDocumentIdParam(url.search) : url.search;
+    const persisted = caller.ok ? persistedQueryProblem(body, search) : undefined;
+    if (persisted) {
+      await sendGraphQLError(req, res, 400, 'BAD_REQUEST', persisted);
+      return;
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: req.method ?? 'GET',
+      headers: headerMap(req),
+      search,
+      body,
+    };
+    // A client that leaves before its answer is sent cancels its query: nothing more is read for it.
+    const cancel = new Cancellation();
+    res.once('close', () => res.writableEnded || cancel.cancel('client-closed'));
+    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, httpGraphQLRequest, cancel, caller) });
+    if (answer.body.kind === 'complete') {
+      await sendBody(req, res, answer.status ?? 200, answer.headers, answer.body.string);
+      return;
+    }
+    for (const [name, value] of answer.headers) res.setHeader(name, value);
+    res.statusCode = answer.status ?? 200;
+    for await (const chunk of answer.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  return graphql;
+}

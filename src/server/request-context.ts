@@ -1,0 +1,248 @@
+// The context of a /graphql request (resolvers/request.ts): its caller verified from the token before the
+// body is read, then its rate and trusted-document limits, purpose and grants, or its refusal, audited.
+
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import { HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import { LRUCache } from 'lru-cache';
+import type { Limits, Platform } from '../model/platform.ts';
+import type { Store } from '../store/port.ts';
+import { accessProfile, createAccessContext, profileDecisions, type ProfileDecisions } from '../access/context.ts';
+import type { GrantCache } from '../access/grant-cache.ts';
+import { counterKey, type Identity, type Verifier } from '../identity/verify.ts';
+import { KeySetUnavailableError } from '../identity/errors.ts';
+import { parsePurpose } from '../identity/purpose.ts';
+import { claimsForwarded, FORWARDED_HEADER, type ForwardedVerifier } from '../identity/forwarded.ts';
+import type { CursorCodec, RequestContext } from '../../resolvers/request.ts';
+import { noteRefused, noteRefusalReason } from './plugins/logging.ts';
+import { auditRefusal, documentHash, leadingOperationName } from './plugins/audit.ts';
+import { notTrusted } from './plugins/limits.ts';
+import { recordedDocumentHash, recordedOperationName } from '../audit/entry.ts';
+import { sentDocument, type SentDocument, type TrustedDocumentStore } from '../limits/trusted.ts';
+import { takeRequest } from '../limits/rates.ts';
+import { foldedNote, RateRefusalEntries } from '../limits/rate-entries.ts';
+import type { Cancellation } from '../limits/cancel.ts';
+import type { SchemaHolder } from './schema-holder.ts';
+
+/** The caller of a request as its token says (verified before its body is read), or why it was refused. */
+export type Caller =
+  | { ok: true; identity: Identity; sentPurpose: string | string[] | undefined }
+  | { ok: false; error: unknown; claimedForwarded: boolean };
+
+function authError(err: unknown): GraphQLError {
+  if (err instanceof KeySetUnavailableError) {
+    // The identity provider's keys could not be fetched: not the client's token, and nothing it can fix.
+    return new GraphQLError(KEY_SET_UNAVAILABLE_MESSAGE, {
+      extensions: { code: 'PLATFORM_UNAVAILABLE', http: { status: 503, headers: new HeaderMap([['retry-after', '5']]) } },
+    });
+  }
+  const code = (err as { code?: string }).code;
+  if (code === 'UNAUTHENTICATED' || code === 'BAD_USER_INPUT') {
+    return new GraphQLError((err as Error).message, {
+      extensions: { code, http: { status: code === 'UNAUTHENTICATED' ? 401 : 400 } },
+    });
+  }
+  return err as GraphQLError;
+}
+
+export const KEY_SET_UNAVAILABLE_MESSAGE =
+  "Tokens signed by the identity provider cannot be checked now: the platform cannot fetch the provider's keys. Try again shortly; the platform's operators have the reason in the gateway's log.";
+
+/** What a refusal's audit entry says of the document sent: its operation's name and its hash. */
+function refusedDocument(sent: HTTPGraphQLRequest, document = sentDocument(sent.body, sent.search)) {
+  return { operationName: sentOperationName(sent), documentHash: recordedDocumentHash(document.hash ?? (document.query === undefined ? null : documentHash(document.query))) };
+}
+
+/**
+ * The operation name of a request before its document is parsed: the one it sends (POST body or GET
+ * parameter), else that of a document that starts with a named operation.
+ */
+function sentOperationName(sent: HTTPGraphQLRequest): string | null {
+  const body = sent.body;
+  const params = body === undefined ? new URLSearchParams(sent.search) : undefined;
+  const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const name = params ? params.get('operationName') : fields?.operationName;
+  if (typeof name === 'string') return recordedOperationName(name);
+  const query = params ? params.get('query') : fields?.query;
+  return typeof query === 'string' ? recordedOperationName(leadingOperationName(query)) : null;
+}
+
+/** A caller's x-request-id when it is a plain token (it goes into logs and the audit log), else a new one. */
+function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
+}
+
+/** The access profiles whose decisions a gateway keeps (each a few hundred small objects at most). */
+const DECISION_PROFILES = 2000;
+
+/** A refused forwarded request is logged at most once a minute per platform and failure, of so many pairs. */
+const FORWARDED_REFUSAL_REPEAT_MS = 60_000;
+const FORWARDED_REFUSALS_KEPT = 256;
+
+/** What the request contexts of a gateway are made from. */
+export interface RequestContextParts {
+  platform: Platform;
+  store: Store;
+  holder: SchemaHolder;
+  grantCache: GrantCache;
+  verifier: Verifier;
+  forwarded: ForwardedVerifier;
+  cursors: CursorCodec;
+  trusted: TrustedDocumentStore;
+  limits: Limits;
+  /** Apply the limits of SPEC §13 (GatewayOptions.limits). */
+  limitsOn: boolean;
+  /** The file the audit checkpoints go to, which verifyAuditChain reads. */
+  checkpointFile: string | null;
+  logger: Logger;
+  log?: (err: unknown) => void;
+}
+
+/** The caller of a request (`verifyCaller`), its context (`context`), and the log of refused forwarded requests. */
+export function requestContexts(parts: RequestContextParts) {
+  const { platform, store, holder, grantCache, verifier, forwarded, cursors, trusted, limits, limitsOn, checkpointFile, logger, log } = parts;
+  // Bounded: a profile not kept takes its decisions afresh, as every request did before (issue 10: 1,000
+  // profiles cost no more per request than one).
+  const decisionsByProfile = new LRUCache<string, ProfileDecisions>({ max: DECISION_PROFILES });
+  const trustMode = trusted.config.mode;
+  const rateEntries = new RateRefusalEntries();
+  const refusedAs = (err: unknown, requestId: string, identity: Identity, sent: HTTPGraphQLRequest) =>
+    noteRefused(err, { requestId, department: identity.dept.code, ...(identity.via ? { via: identity.via } : {}), operationName: sentOperationName(sent) });
+  // A refused forwarded request, for this platform's operator (SPEC §12): the caller is told one message,
+  // the log which platform and why. A platform listed on one side only, or at a url whose keys are another
+  // gateway's, is refused at each schema ask (every 3 s) and request: said at most once a minute per
+  // platform and failure (the oldest pair forgotten past FORWARDED_REFUSALS_KEPT).
+  const saidRefusals = new Map<string, number>();
+  const logForwardedRefusal = (err: unknown, authorization: string | undefined): void => {
+    const refusal = forwarded.refusal(err, authorization);
+    if (!refusal) return;
+    const key = `${refusal.platform}|${refusal.failure}`;
+    const now = Date.now();
+    const last = saidRefusals.get(key);
+    if (last !== undefined && now - last < FORWARDED_REFUSAL_REPEAT_MS) return;
+    saidRefusals.delete(key);
+    saidRefusals.set(key, now);
+    if (saidRefusals.size > FORWARDED_REFUSALS_KEPT) saidRefusals.delete(saidRefusals.keys().next().value!);
+    logger.warn({ event: 'forwarded-refused', ...refusal }, 'forwarded request refused');
+  };
+  /**
+   * The caller of a request, verified once, before its body is read (graphql() below): a request without a
+   * good token is refused by the context with nothing of its body read or held, so clients without a token
+   * cannot make the gateway hold a body each (up to maxRequestBytes, trickled for minutes) on many
+   * connections. Settled, never rejected: the context answers a failure as it always has.
+   */
+  const verifyCaller = async (req: http.IncomingMessage): Promise<Caller> => {
+    let claimedForwarded = false;
+    try {
+      // A department token verified before and still valid is known: its claims were looked at then.
+      const known = req.headers[FORWARDED_HEADER] === undefined ? verifier.known(req.headers.authorization) : undefined;
+      if (!known && claimsForwarded(req.headers)) {
+        // A request forwarded by a connected platform (SPEC §12): its signed identity and purpose, only.
+        claimedForwarded = true;
+        const f = await forwarded.verify(req.headers.authorization, req.headers[FORWARDED_HEADER]);
+        return { ok: true, identity: f.identity, sentPurpose: f.purpose ?? undefined };
+      }
+      return { ok: true, identity: known ?? (await verifier.verify(req.headers.authorization)), sentPurpose: req.headers['x-purpose'] };
+    } catch (error) {
+      return { ok: false, error, claimedForwarded };
+    }
+  };
+  const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller): Promise<RequestContext> => {
+    if (!caller.ok) {
+      const err = caller.error;
+      if (err instanceof KeySetUnavailableError) log?.(err); // the reason, for the operator (said once a minute)
+      if (caller.claimedForwarded) logForwardedRefusal(err, req.headers.authorization);
+      throw noteRefusalReason(authError(err), err); // which check failed, for the log line (not the client)
+    }
+    const { identity, sentPurpose } = caller;
+    const now = new Date();
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    // A refusal from here on is of a known department: its log line, metrics and audit entry say so (refusedAs).
+    let purpose: string | null = null;
+    let badPurpose: GraphQLError | null = null;
+    try {
+      purpose = parsePurpose(sentPurpose, platform);
+    } catch (err) {
+      badPurpose = authError(err);
+    }
+    if (limitsOn) {
+      // SPEC §13, before anything that costs: the rate buckets first (from this instance's leases, a store
+      // step when a lease is due: src/limits/rates.ts), before grants, parsing or any read; then, under
+      // `require`, a document not in the manifests (an unknown hash included). Every request of a known
+      // department takes its token, refused or not: each refusal writes an audit entry (SPEC §10), so a
+      // stream of them meets the rate, and once the bucket is empty one entry stands for them all.
+      let refusal: GraphQLError | null = null;
+      let document: SentDocument | undefined;
+      if (limits.rate.perUser || limits.rate.perDepartment || (identity.via && limits.rate.perPlatform)) {
+        // A promise only when a store step is due; from a lease the answer is at hand.
+        let taken = takeRequest(store, limits.rate, { dept: counterKey(identity), user: identity.user, via: identity.via }, now.getTime());
+        if (taken instanceof Promise) {
+          try {
+            taken = await taken;
+          } catch (err) {
+            throw refusedAs(err, requestId, identity, sent); // a bug: a store not written makes the instance count alone
+          }
+        }
+        refusal = taken;
+      }
+      // A request forwarded by a connected platform is that platform's delegation of its own client's
+      // document (graphql-tools' text, in no client's manifest), checked against its own manifests there;
+      // here it may read the departments' data fields only (SPEC §12). Under `require` every namespace
+      // read of every connected platform was refused, while /healthz and `platform status` said reachable.
+      if (!refusal && trustMode === 'require' && !badPurpose && !identity.via) {
+        document = sentDocument(sent.body, sent.search);
+        if (!trusted.admits(document, limits.maxTokens)) refusal = notTrusted(document.hash ?? (document.query === undefined ? undefined : documentHash(document.query)));
+      }
+      if (refusal) {
+        // A rate refusal is written for the first refusal of its bucket only, until the bucket has a token
+        // again (src/limits/rate-entries.ts): the rest read nothing and are counted in the metrics.
+        const rateKey = { dept: counterKey(identity), user: identity.user, via: identity.via };
+        if (rateEntries.folded(refusal, rateKey, now.getTime())) throw refusedAs(refusal, requestId, identity, sent);
+        const rated = refusal.extensions.code === 'RATE_LIMITED';
+        const answer = await auditRefusal(store, { requestId, identity, purpose }, refusedDocument(sent, document), refusal, rated ? foldedNote(refusal) : '');
+        if (rated && answer === refusal) rateEntries.wrote(refusal, rateKey, now.getTime());
+        throw refusedAs(answer, requestId, identity, sent);
+      }
+    }
+    if (badPurpose) {
+      // An unknown purpose is refused like a limit: with its entry (SPEC §10), the purpose as sent in its
+      // message. Only once its rate is taken: each refusal writes an audit entry, so a stream of them
+      // must meet the rate as any requests do.
+      const answer = await auditRefusal(store, { requestId, identity, purpose: null }, refusedDocument(sent), badPurpose);
+      throw refusedAs(answer, requestId, identity, sent);
+    }
+    let grants;
+    try {
+      grants = await grantCache.activeFor(identity.dept.code, now);
+    } catch (err) {
+      throw refusedAs(err, requestId, identity, sent); // STORE_UNAVAILABLE
+    }
+    // The access decisions of this department, purpose and set of active grants, as earlier requests took them.
+    const profile = accessProfile({ requester: identity.dept, purpose, grants });
+    let decisions = decisionsByProfile.get(profile);
+    if (!decisions) decisionsByProfile.set(profile, (decisions = profileDecisions()));
+    return {
+      requestId,
+      platform,
+      store,
+      cancel,
+      identity,
+      purpose,
+      now,
+      access: createAccessContext({ requester: identity.dept, purpose, grants, now }, decisions),
+      grants,
+      cursors,
+      loaders: new Map(),
+      records: new Map(),
+      reads: new Map(),
+      schema: holder,
+      forwards: [],
+      checkpointFile,
+      published: holder.catalogues,
+    };
+  };
+
+  return { verifyCaller, context, logForwardedRefusal };
+}

@@ -1,0 +1,177 @@
+// The gateway's routes by path: /graphql (graphql-route.ts), /healthz, /readyz, /metrics, this platform's
+// keys and data schema for connected platforms (SPEC §12), `/` pointing at GraphiQL; and the dispatch.
+
+import type http from 'node:http';
+import type { Platform } from '../model/platform.ts';
+import type { Store } from '../store/port.ts';
+import { SETTINGS } from '../identity/secret.ts';
+import { FORWARDED_HEADER, type ForwardedVerifier } from '../identity/forwarded.ts';
+import type { PlatformKeys } from '../identity/platform-keys.ts';
+import { SCHEMA_PATH, type ConnectedPlatforms } from '../federation/connected.ts';
+import { dataSdl } from '../federation/data-sdl.ts';
+import type { GraphiqlHandler } from './graphiql.ts';
+import type { DepartmentViews } from './plugins/introspection.ts';
+import { sendBody, sendGraphQLError, sendJson } from './http/respond.ts';
+import type { GatewayMetrics } from './metrics.ts';
+import type { SchemaHolder } from './schema-holder.ts';
+import type { GatewayState } from './drain.ts';
+
+/** A route of the gateway: an exact path, the methods it answers, and its handler. */
+export interface Route {
+  path: string;
+  methods: readonly string[];
+  handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void | Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What the routes answer from. */
+export interface RouteParts {
+  platform: Platform;
+  store: Store;
+  holder: SchemaHolder;
+  connected: ConnectedPlatforms;
+  keys: PlatformKeys;
+  forwarded: ForwardedVerifier;
+  views: DepartmentViews;
+  metrics: GatewayMetrics;
+  graphiqlEnabled: boolean;
+  /** The gateway's state now (starting → ready → draining). */
+  stateOf(): GatewayState;
+  logForwardedRefusal(err: unknown, authorization: string | undefined): void;
+}
+
+/** The gateway's routes, by path: /graphql answered by `graphql`, then those named here, then `more` (GatewayOptions.routes). */
+export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more: Route[]): Map<string, Route> {
+  const { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal } = parts;
+  // /readyz asks the store at most once a second.
+  let storeCheck: { at: number; ok: Promise<boolean> } | null = null;
+  const storeReachable = (): Promise<boolean> => {
+    if (!storeCheck || Date.now() - storeCheck.at > 1000) {
+      const ok = Promise.race([
+        store.count(SETTINGS).then(() => true, () => false),
+        sleep(2000).then(() => false),
+      ]);
+      storeCheck = { at: Date.now(), ok };
+    }
+    return storeCheck.ok;
+  };
+
+  const routes = new Map<string, Route>();
+  const route = (r: Route) => routes.set(r.path, r);
+  route({ path: '/graphql', methods: ['GET', 'POST', 'OPTIONS'], handle: graphql });
+  // Anyone may ask /healthz: the connected platforms without their urls (internal network addresses),
+  // their problems as callers are told them; the log and `platform status` name the urls. Alive (200)
+  // once the start is done (SPEC §11: the schema loaded, and the connected platforms' first ask, which the
+  // start waits for up to their timeouts), and from then on whatever the store or the drain (that is
+  // /readyz's): before it, 503 `starting`, as /readyz and /graphql say (holder.loaded alone said 200 while
+  // the start still waited on a connected platform or a locked store).
+  route({
+    path: '/healthz',
+    methods: ['GET', 'HEAD'],
+    handle: (req, res) => {
+      const started = stateOf() !== 'starting' && holder.loaded;
+      const status = started ? 'ok' : 'starting';
+      return sendJson(req, res, started ? 200 : 503, connected.any ? { status, connected: connected.publicStatus() } : { status });
+    },
+  });
+  // The public keys connected platforms verify this one's forwarded identities with (SPEC §12).
+  route({
+    path: '/.well-known/jwks.json',
+    methods: ['GET', 'HEAD'],
+    handle: async (req, res) => sendJson(req, res, 200, await keys.jwks()),
+  });
+  // This platform's data schema, for the platforms it lists as connected (signed request, SPEC §12).
+  route({
+    path: SCHEMA_PATH,
+    methods: ['GET'],
+    async handle(req, res, url) {
+      let asker;
+      try {
+        asker = await forwarded.verify(req.headers.authorization, req.headers[FORWARDED_HEADER]);
+      } catch (err) {
+        logForwardedRefusal(err, req.headers.authorization);
+        await sendJson(req, res, 401, { errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+        return;
+      }
+      if (!holder.loaded) {
+        await sendJson(req, res, 503, { errors: [{ message: 'The gateway is starting; try again shortly.', extensions: { code: 'PLATFORM_UNAVAILABLE' } }] });
+        return;
+      }
+      // ?view=department: what the forwarded department may read at all (`govgraph schema print --dept`
+      // on the connecting platform), as `schema print --dept` cuts this platform's own schema.
+      // Built once per distinct view (plugins/introspection.ts): the forwarding platform names the department.
+      const built = url.searchParams.get('view') === 'department' ? await views.viewFor(holder.catalogues, asker.identity.dept) : holder.schema;
+      await sendJson(req, res, 200, {
+        region: platform.platform.region,
+        name: platform.platform.name,
+        version: holder.version,
+        sdl: dataSdl(built.schema, built.model.departments.map((d) => d.department.graphqlName)),
+      });
+    },
+  });
+  route({
+    path: '/readyz',
+    methods: ['GET', 'HEAD'],
+    async handle(req, res) {
+      const state = stateOf();
+      const status = state !== 'ready' ? state : (await storeReachable()) ? 'ready' : 'store-unavailable';
+      await sendJson(req, res, status === 'ready' ? 200 : 503, { status });
+    },
+  });
+  route({
+    path: '/metrics',
+    methods: ['GET', 'HEAD'],
+    async handle(req, res) {
+      // Connected platforms up: read from their status at each scrape, so there is no second copy to keep.
+      for (const s of connected.status()) metrics.connectedUp.set({ namespace: s.namespace }, s.reachable ? 1 : 0);
+      await sendBody(req, res, 200, [['Content-Type', metrics.registry.contentType]], await metrics.registry.metrics());
+    },
+  });
+  if (graphiqlEnabled) {
+    route({
+      path: '/',
+      methods: ['GET', 'HEAD'],
+      handle: (_req, res) => void res.writeHead(302, { Location: '/graphiql', 'Content-Length': 0 }).end(),
+    });
+  }
+  for (const r of more) route(r);
+  return routes;
+}
+
+/** The gateway's handler: each request answered by its route; GraphiQL's own paths go to `graphiql` when it is on. */
+export function routeRequest(routes: Map<string, Route>, graphiqlEnabled: boolean, graphiql: GraphiqlHandler, stateOf: () => GatewayState) {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // While draining, every answer closes its connection, so keep-alive clients move to another instance.
+    if (stateOf() === 'draining') res.setHeader('Connection', 'close');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    } catch {
+      await sendJson(req, res, 400, { error: 'bad request target' });
+      return;
+    }
+    const path = url.pathname;
+    if (graphiqlEnabled && (path === '/graphiql' || path.startsWith('/graphiql/'))) {
+      await graphiql(req, res, path.slice('/graphiql'.length));
+      return;
+    }
+    const r = routes.get(path);
+    if (!r) {
+      await sendJson(req, res, 404, { error: `not found: GraphQL is at /graphql` });
+      return;
+    }
+    if (!r.methods.includes(req.method ?? '')) {
+      if (r.path === '/graphql') {
+        // Allow as the OPTIONS answer says it (9fc4675): OPTIONS is answered too.
+        await sendGraphQLError(req, res, 405, 'BAD_REQUEST', 'GraphQL answers GET and POST only.', { Allow: r.methods.join(', ') });
+      } else {
+        await sendJson(req, res, 405, { error: `method not allowed; use ${r.methods.join(' or ')}` }, { Allow: r.methods.join(', ') });
+      }
+      return;
+    }
+    await r.handle(req, res, url);
+  }
+
+  return handle;
+}
