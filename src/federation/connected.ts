@@ -4,75 +4,30 @@
 // its type names prefixed; requests into a namespace are delegated to the platform with the requester's
 // identity signed by this platform. A platform that is down, refuses or is slow makes its namespace null
 // with PLATFORM_UNAVAILABLE; nothing is retried in a loop (the next request, or the next poll, tries again).
+// Its parts: connected-schema.ts (asking for a schema, stitching it), forward.ts (the reads sent),
+// connected-status.ts (the status views), unavailable.ts (the reasons, for operators and callers).
 import { createHash } from 'node:crypto';
-import { createBatchingExecutor } from '@graphql-tools/batch-execute';
 import { stitchSchemas } from '@graphql-tools/stitch';
 import type { SubschemaConfig } from '@graphql-tools/delegate';
-import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
+import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 import { LRUCache } from 'lru-cache';
-import { buildSchema, GraphQLError, Kind, print, validateSchema, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { validateSchema, type GraphQLSchema } from 'graphql';
 import { departmentByCode, DEFAULT_CONNECTED_TIMEOUT_MS, limitsOf, type ConnectedPlatform, type Department, type Platform } from '../model/platform.ts';
-import { connectedTypePrefix } from '../catalogue/names.ts';
-import { FORWARDED_HEADER, platformBase, signForwarded } from '../identity/forwarded.ts';
+import { platformBase } from '../identity/forwarded.ts';
 import type { PlatformKeys } from '../identity/platform-keys.ts';
-import { answerErrorBound } from './answer-errors.ts';
 import { answerValueBounds, type ValueBounds } from './answer-values.ts';
 import { composeSchema } from './compose.ts';
-import { platformClient, TooManyValues, TransportError, type PlatformClient } from './http-client.ts';
-import { plannedProxyingResolver } from './delegation.ts';
-import { Namespace, PrefixTypes } from './transforms.ts';
+import { platformClient, type PlatformClient } from './http-client.ts';
 import { BuildBudget, REBUILD_BURST, SchemaRebuilds } from './schema-rebuilds.ts';
 import { theirError, theirLabel } from './their-text.ts';
-import { cancelledError, type Cancellation } from '../limits/cancel.ts';
-import { ConnectedPlatformError, KNOWN_CODES } from '../model/error-codes.ts';
+import { fetchSchema, stitchAlone, subschemaOf, type Built, type SchemaDocument } from './connected-schema.ts';
+import { ConnectedStatuses, type ConnectedStatus, type PublicConnectedStatus } from './connected-status.ts';
+import { forwardedHeaders, forwardRequest, type Asker, type Forwarder } from './forward.ts';
+import { failure, Unavailable, type Reason } from './unavailable.ts';
 
-export const SCHEMA_PATH = '/.well-known/govgraph/schema';
-
-/**
- * The largest schema document read from a connected platform (its data SDL in JSON), then refused: it is
- * asked for every few seconds, and parsing and stitching it holds the event loop (about 2 s a megabyte
- * measured on a shared 2-core machine). The data schema of a platform at the catalogue bounds
- * (src/catalogue/limits.ts: 2,000 resources) with the demo's items is 5.8 MB.
- */
-export const MAX_SCHEMA_BYTES = 8 * 1024 * 1024;
-
-export interface ConnectedStatus {
-  region: string;
-  name: string;
-  namespace: string;
-  url: string;
-  reachable: boolean;
-  /** The signature of the connected platform's published catalogues in effect here (its schema version). */
-  schemaVersion: string | null;
-  /** A changed schema seen there and not yet built here (SchemaRebuilds): its version, and when it will be; null while it does not answer. */
-  pendingSchema: string | null;
-  lastError: string | null;
-  checkedAt: string | null;
-}
-
-/** A connected platform's status as /healthz shows it to anyone: without its url, in words for callers. */
-export type PublicConnectedStatus = Omit<ConnectedStatus, 'url'>;
-
-/** What a request that delegates into a namespace must offer: who asks, for which purpose. */
-interface Asker {
-  identity: { user: string; dept: Department };
-  purpose: string | null;
-  /** Per-request notes for the audit log: what each connected platform answered. */
-  forwards?: ForwardNote[];
-  /** The request's cancellation (src/limits/cancel.ts): nothing is forwarded after it, and a request in flight is aborted. */
-  cancel?: Cancellation;
-}
-
-export interface ForwardNote {
-  namespace: string;
-  platform: string;
-  /** `cancelled`: its own request was cancelled while the forward was under way (src/limits/cancel.ts). */
-  outcome: 'answered' | 'unavailable' | 'cancelled';
-  errors: number;
-}
-
-/** A platform's schema text built here: its stitching config, or why it cannot be stitched. */
-type Built = { config: SubschemaConfig } | { problem: Reason };
+export { MAX_SCHEMA_BYTES, SCHEMA_PATH, type SchemaDocument } from './connected-schema.ts';
+export type { ConnectedStatus, PublicConnectedStatus } from './connected-status.ts';
+export type { ForwardNote } from './forward.ts';
 
 /** Department view schema texts kept built per connected platform (the distinct views a gateway keeps, src/server/plugins/introspection.ts). */
 const VIEW_TEXTS_KEPT = 16;
@@ -84,202 +39,11 @@ interface DepartmentView {
   lacking: string[];
 }
 
-export interface SchemaDocument {
-  region: string;
-  name: string;
-  version: string;
-  sdl: string;
-}
-
-/**
- * Refusals of a whole request that a connected platform gives for what the request asks under its own
- * vocabulary and limits (a purpose it does not know, a sub-selection over its limits, a department's
- * rate there): they pass on with their code, and the platform counts as answering, not as unavailable.
- */
-const REQUEST_REFUSALS: readonly string[] = ['BAD_USER_INPUT', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED'];
-
 /** A namespace read's failure of one kind is logged at most once in this time (readFailed). */
 const READ_FAILURE_LOG_MS = 60_000;
 
-/**
- * Why a connected platform failed, said for operators (the log, `platform status`) with its url, and for
- * callers and /healthz, which anyone may ask, with `url` null: a connected platform's url is an address
- * of the internal network, of no use to a department developer and of some to an attacker.
- */
-type Reason = (url: string | null) => string;
-const said = (text: string): Reason => () => text;
-/** "<url> did not answer ..." for operators, "it did not answer ..." for callers. */
-const of = (rest: string): Reason => (url) => `${url ?? 'it'} ${rest}`;
-
-/** PLATFORM_UNAVAILABLE for callers, with the same message naming the url for operators. */
-class Unavailable extends GraphQLError {
-  readonly forOperators: string;
-  /** The reason alone, as `lastError` says it (the platform is named beside it). */
-  readonly reason: Reason;
-  constructor(c: ConnectedPlatform, reason: Reason) {
-    const message = (url: string | null) => `The connected platform ${c.name} (${c.region}) is unavailable: ${reason(url)}`;
-    super(message(null), { extensions: { code: 'PLATFORM_UNAVAILABLE', platform: c.region } });
-    this.forOperators = message(platformBase(c));
-    this.reason = reason;
-  }
-}
-
-function unavailable(c: ConnectedPlatform, reason: Reason): Unavailable {
-  return new Unavailable(c, reason);
-}
-
-/** The network failures an operator meets most, in words (the code follows in brackets); others by their code. */
-const NETWORK_FAILURES: Record<string, (where: string) => string> = {
-  ENOTFOUND: (where) => `the host name of ${where} is not known: check the url, and this machine's name service`,
-  EAI_AGAIN: (where) => `the host name of ${where} could not be looked up just now (the name service did not answer)`,
-  ECONNRESET: (where) => `the connection to ${where} was closed in the middle of the request (the gateway there stopped, or something between closed it)`,
-  EHOSTUNREACH: (where) => `there is no route to ${where} from this machine`,
-  ENETUNREACH: (where) => `the network of ${where} cannot be reached from this machine`,
-};
-
-/** Why a request failed, in a sentence for a person. */
-function failure(c: ConnectedPlatform, err: unknown): Reason {
-  if (err instanceof TransportError) {
-    if (err.code === 'TIMEOUT') return said(`no answer within ${c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS} ms.`);
-    if (err.code === 'ECONNREFUSED') return (url) => `nothing listens at ${url ?? 'its address'} (connection refused).`;
-    if (err.code === 'TOO_LARGE') return of(`sent an answer of ${err.message}, the most this gateway reads of a connected platform's answer; it was read no further.`);
-    const known = NETWORK_FAILURES[err.code];
-    if (known) return (url) => `${known(url ?? 'its address')} (${err.code}).`;
-    if (err.code !== 'ERROR') return (url) => `${err.code} at ${url ?? 'its address'}.`;
-    // Node's own words may name the address ("connect EHOSTUNREACH 10.1.2.3:4000"): for operators only.
-    return (url) => (url ? `${err.message}.` : 'the connection failed.');
-  }
-  return said(`${theirError((err as Error).message)}.`);
-}
-
-/** An answer refused for the values it holds (answer-values.ts), with the figures. */
-function tooManyValues(err: TooManyValues, maxCost: number): Reason {
-  const { where, bound } = err.over;
-  return said(where === 'data'
-    ? `it answered with more than ${bound} JSON values in its data (${err.bytes} bytes), more than a response of this gateway may hold under its limits.maxCost of ${maxCost} field values; the answer was not used.`
-    : `it answered with more than ${bound} JSON values outside its data (errors, extensions; ${err.bytes} bytes), more than this gateway takes besides the data; the answer was not used.`);
-}
-
-/** The reason a platform gives for refusing this one, as shown (its first error's message, cut). */
-function refusal(body: { errors?: readonly { message?: unknown }[] }): string {
-  const message = Array.isArray(body.errors) ? body.errors[0]?.message : undefined;
-  return message === undefined ? 'no reason given' : theirError(withoutStack(String(message)));
-}
-
-/** An answer in the GraphQL-over-HTTP shape: data an object or null, errors a list of objects with a message. */
-function isExecutionResult(body: unknown): body is ExecutionResult {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
-  const { data, errors } = body as { data?: unknown; errors?: unknown };
-  if (data === undefined && errors === undefined) return false;
-  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return false;
-  return errors === undefined || (Array.isArray(errors) && errors.every((e) => e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string'));
-}
-
-/**
- * The first root field the operation asks (by its response key, without @skip or @include) that the
- * answer's data lacks; null when none does. A GraphQL answer holds every field selected (null when
- * denied, with its error): graphql-tools makes a namespace whose fields are missing `null`, silently.
- */
-function missingRootField(document: DocumentNode, data: Record<string, unknown>): string | null {
-  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-  if (operation?.kind !== Kind.OPERATION_DEFINITION) return null;
-  for (const s of operation.selectionSet.selections) {
-    // __typename (graphql-tools asks it again under an alias) is no data; the unaliased one is checked apart.
-    if (s.kind !== Kind.FIELD || s.directives?.length || s.name.value === '__typename') continue;
-    const key = s.alias?.value ?? s.name.value;
-    if (!(key in data)) return key;
-  }
-  return null;
-}
-
-/**
- * A connected platform's error extensions as passed on: its plain values only (a govgraph platform's are
- * `code`, `resource`, `item`, `limit`, ...). Not Apollo's `http` (it would set the status and headers of
- * this gateway's whole answer), nor a stack (`stacktrace`, `exception.stacktrace` of a platform running in
- * development mode: format-error.ts drops this gateway's own, not one nested in another's).
- */
-function passedOn(extensions: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (!extensions) return extensions;
-  const plain = Object.entries(extensions).filter(([key, v]) => key !== 'stacktrace' && (v === null || ['string', 'number', 'boolean'].includes(typeof v)));
-  return plain.length === Object.keys(extensions).length ? extensions : Object.fromEntries(plain);
-}
-
-/**
- * A connected platform's error as about that platform: `platform` is the field by which this gateway says
- * which connected platform an error is about (PLATFORM_UNAVAILABLE), and a connected platform's answer
- * holds none of another's (one hop), so one given is replaced by its own region, not passed on as said.
- */
-function namedAs(c: ConnectedPlatform, extensions: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  return extensions && 'platform' in extensions ? { ...extensions, platform: c.region } : extensions;
-}
-
-/** Whether the operation asks `__typename` at its root (unaliased), as graphql-tools' delegation does. */
-function asksRootTypename(document: DocumentNode): boolean {
-  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-  return operation?.kind === Kind.OPERATION_DEFINITION && operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && !s.alias && s.name.value === '__typename');
-}
-
-/**
- * An error's `path` as GraphQL-over-HTTP writes it, a list of field names and list indices; anything else
- * is no path (the error is placed at the namespace). graphql-tools spreads the path it is given: a string
- * became a path of one element per character, 50 million of them from a 50 MB answer that counts as one
- * JSON value (answer-values.ts), 1.4 GB and 3 s of this gateway's event loop.
- */
-function responsePath(path: unknown): readonly (string | number)[] | undefined {
-  return Array.isArray(path) && path.every((p) => typeof p === 'string' || Number.isInteger(p)) ? path as (string | number)[] : undefined;
-}
-
-/** A connected platform's error message up to its first stack frame ("\n    at f (/srv/x.js:1:2)"), if any. */
-function withoutStack(message: string): string {
-  const frame = message.search(/\n\s*at \S/);
-  return frame < 0 ? message : message.slice(0, frame);
-}
-
-/** A redirect, never followed: the url listed is where the platform answers. Where it points is for operators. */
-function redirected(res: { status: number; location?: string }): Reason | null {
-  if (res.status < 300 || res.status > 399) return null;
-  return (url) => url
-    ? `${url} answered with a redirect (HTTP ${res.status}) to ${theirLabel(res.location ?? 'nowhere')}, which this gateway does not follow: list the url the platform answers at.`
-    : `it answered with a redirect (HTTP ${res.status}), which this gateway does not follow.`;
-}
-
-/** How often an operation selects each field at its root (fragments included), per operation. */
-const rootSelections = new WeakMap<object, Map<string, number>>();
-
-/** Whether the operation of this delegation selects the namespace field more than once. */
-function selectsMoreThanOnce(info: GraphQLResolveInfo, namespace: string): boolean {
-  let counts = rootSelections.get(info.operation);
-  if (!counts) {
-    counts = new Map();
-    const seen = new Set<string>();
-    const count = (set: SelectionSetNode) => {
-      for (const s of set.selections) {
-        if (s.kind === Kind.FIELD) counts!.set(s.name.value, (counts!.get(s.name.value) ?? 0) + 1);
-        else if (s.kind === Kind.INLINE_FRAGMENT) count(s.selectionSet);
-        else if (!seen.has(s.name.value) && info.fragments[s.name.value]) {
-          seen.add(s.name.value);
-          count(info.fragments[s.name.value].selectionSet);
-        }
-      }
-    };
-    count(info.operation.selectionSet);
-    rootSelections.set(info.operation, counts);
-  }
-  return (counts.get(namespace) ?? 0) > 1;
-}
-
-/** The text of a delegated document: a planned delegation sends the same document object every time. */
-const printed = new WeakMap<DocumentNode, string>();
-function textOf(document: DocumentNode): string {
-  let text = printed.get(document);
-  if (text === undefined) printed.set(document, (text = print(document)));
-  return text;
-}
-
 export class ConnectedPlatforms {
-  private readonly statuses = new Map<string, ConnectedStatus>();
-  /** Each status's last error as callers get it (without the url). */
-  private readonly callerErrors = new Map<string, string | null>();
+  private readonly statuses: ConnectedStatuses;
   /** Each platform's schema in effect here: its version, the hash of its text, and its stitching config. */
   private readonly schemas = new Map<string, { version: string; hash: string; config: SubschemaConfig }>();
   private federated: GraphQLSchema | null = null;
@@ -314,6 +78,8 @@ export class ConnectedPlatforms {
   private readonly viewBuilds: BuildBudget;
   /** Each platform's schema ask in flight (refreshOne). */
   private readonly asking = new Map<string, Promise<boolean>>();
+  /** How namespace reads are sent (forward.ts). */
+  private readonly forwarding: Forwarder;
 
   constructor(
     private readonly platform: Platform,
@@ -345,12 +111,15 @@ export class ConnectedPlatforms {
     this.viewBuilds = new BuildBudget(options.viewBuildBurstMs);
     this.competent = departmentByCode(platform, platform.platform.competentDepartment)!;
     this.valueBounds = answerValueBounds(limitsOf(platform).maxCost);
-    for (const c of platform.connected) {
-      this.statuses.set(c.region, {
-        region: c.region, name: c.name, namespace: c.namespace, url: c.url,
-        reachable: false, schemaVersion: null, pendingSchema: null, lastError: null, checkedAt: null,
-      });
-    }
+    this.statuses = new ConnectedStatuses(platform, options.log);
+    this.forwarding = {
+      platform,
+      client: (c) => this.client(c),
+      headers: (c, asker) => this.headers(c, asker),
+      valueBounds: this.valueBounds,
+      log: options.log,
+      readFailed: (c, kind, reason) => this.readFailed(c, kind, reason),
+    };
   }
 
   get any(): boolean {
@@ -358,14 +127,12 @@ export class ConnectedPlatforms {
   }
 
   status(): ConnectedStatus[] {
-    // A schema that answered but could not be put beside this platform's own is not reachable-and-well.
-    const left = this.leftOut;
-    return [...this.statuses.values()].map((s) => (left && s.reachable ? { ...s, lastError: s.lastError ?? left } : { ...s }));
+    return this.statuses.status(this.leftOut);
   }
 
   /** The status for /healthz, which needs no login: no url, and the last errors as callers get them. */
   publicStatus(): PublicConnectedStatus[] {
-    return this.status().map(({ url: _url, ...s }) => ({ ...s, lastError: s.lastError === null ? null : this.callerErrors.get(s.region) ?? s.lastError }));
+    return this.statuses.publicStatus(this.leftOut);
   }
 
   /** The local schema with the namespaces of the platforms whose schema is known. */
@@ -468,14 +235,7 @@ export class ConnectedPlatforms {
 
   /** Notes what the last call found: the platform's state, and its problem (null when none). */
   private note(c: ConnectedPlatform, patch: Partial<ConnectedStatus>, problem: Reason | null): void {
-    const s = this.statuses.get(c.region)!;
-    const before = s.lastError;
-    const lastError = problem ? problem(platformBase(c)) : null;
-    Object.assign(s, patch, { lastError, checkedAt: new Date().toISOString() });
-    this.callerErrors.set(c.region, problem ? problem(null) : null);
-    // Logged when it changes, not at every poll: a platform down for an hour is one line, and one when it is back.
-    if (lastError && lastError !== before) this.options.log?.('warn', 'connected platform unavailable', { platform: c.region, namespace: c.namespace, reason: lastError });
-    else if (lastError === null && before) this.options.log?.('info', 'connected platform available again', { platform: c.region, namespace: c.namespace });
+    this.statuses.note(c, patch, problem);
   }
 
   /**
@@ -561,18 +321,7 @@ export class ConnectedPlatforms {
 
   /** Parses a platform's schema text and stitches it alone. */
   private build(c: ConnectedPlatform, sdl: string): Built {
-    try {
-      const config = this.subschema(c, sdl);
-      // Refused here, alone, what cannot be stitched or would make the served schema invalid (a schema
-      // without Query leaves an empty namespace type), so that one platform never breaks the others.
-      const alone = stitchSchemas({ subschemas: [config] });
-      const problems = validateSchema(alone);
-      if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
-      if (!alone.getQueryType()?.getFields()[c.namespace]) throw new Error('it has no data fields (no Query type).');
-      return { config };
-    } catch (err) {
-      return { problem: said(`its schema cannot be stitched: ${theirError((err as Error).message)}`) };
-    }
+    return stitchAlone(c, () => this.subschema(c, sdl));
   }
 
   /** A build of the platform's schema ended (SchemaRebuilds): the changes it skipped are logged. */
@@ -589,71 +338,19 @@ export class ConnectedPlatforms {
     for (const l of this.listeners) l();
   }
 
-  private async headers(c: ConnectedPlatform, asker: Asker): Promise<Record<string, string>> {
-    const dept = asker.identity.dept;
-    const token = await signForwarded(this.keys, {
-      iss: this.platform.platform.region, aud: c.region, sub: asker.identity.user,
-      dept: dept.code, deptLevel: dept.level, deptRegion: dept.region, purpose: asker.purpose,
-    });
-    return { authorization: `Bearer ${token}`, [FORWARDED_HEADER]: this.platform.platform.region, 'content-type': 'application/json' };
+  private headers(c: ConnectedPlatform, asker: Asker): Promise<Record<string, string>> {
+    return forwardedHeaders(this.keys, this.platform, c, asker);
   }
 
   private async fetchSchema(c: ConnectedPlatform): Promise<SchemaDocument> {
     const asker = { identity: { user: `platform:${this.platform.platform.region}`, dept: this.options.view ?? this.competent }, purpose: null };
-    let res;
-    try {
-      res = await this.client(c).request(this.options.view ? `${SCHEMA_PATH}?view=department` : SCHEMA_PATH, {
-        method: 'GET',
-        headers: await this.headers(c, asker),
-        timeoutMs: c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS,
-        maxBytes: MAX_SCHEMA_BYTES,
-      });
-    } catch (err) {
-      if (!(err instanceof TransportError && err.code === 'TOO_LARGE')) throw err;
-      throw unavailable(c, of(`sent a schema document larger than ${MAX_SCHEMA_BYTES} bytes (${MAX_SCHEMA_BYTES / 1024 / 1024} MiB), the most this gateway reads of a connected platform's schema; it was read no further.`));
-    }
-    const away = redirected(res);
-    if (away) throw unavailable(c, away);
-    const body = res.body as (Partial<SchemaDocument> & { errors?: { message: string }[] }) | undefined;
-    if (!body || typeof body !== 'object') throw unavailable(c, of(`did not answer as a govgraph gateway (HTTP ${res.status}).`));
-    if (res.status === 401) {
-      throw unavailable(c, said(`it refused this platform (HTTP 401): ${refusal(body)} `
-        + `It verifies this platform's signature with the keys at the url its own \`connected\` lists for region ${this.platform.platform.region}: `
-        + 'that entry must exist and this platform\'s gateway must serve /.well-known/jwks.json there. '
-        // The token's audience is the region listed here: a platform listed under another region than its own refuses it alike.
-        + `And it must be the platform of region ${c.region}, as this platform's file lists it: the requests are signed for that region.`));
-    }
-    if (res.status < 200 || res.status > 299) throw unavailable(c, said(`it refused this platform (HTTP ${res.status}): ${refusal(body)}`));
-    if (typeof body.sdl !== 'string' || typeof body.version !== 'string') throw unavailable(c, of('did not answer as a govgraph gateway.'));
-    if (body.region !== c.region) throw unavailable(c, (url) => url
-      ? `${url} answers as platform ${theirLabel(body.region)}, not ${c.region}; check the url.`
-      : `it answers as platform ${theirLabel(body.region)}, not ${c.region}: this platform's file lists a wrong url for it.`);
-    return body as SchemaDocument;
+    return fetchSchema(c, this.client(c), () => this.headers(c, asker), !!this.options.view, this.platform.platform.region);
   }
 
   private subschema(c: ConnectedPlatform, sdl: string): SubschemaConfig {
-    const prefix = connectedTypePrefix(c.namespace);
     const timeoutMs = c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS;
     const send = async (request: ExecutionRequest): Promise<ExecutionResult> => this.forward(c, request, timeoutMs);
-    // Batched: an operation that selects the namespace several times (aliases, fragments) sends the
-    // platform one request for all of them, through graphql-tools' batching executor made for that
-    // request. Only then: graphql-tools' own `batch: true` makes one per request whatever it selects,
-    // which measured about a third of the delegation's cost (docs/benchmarks.md), for nothing when the
-    // namespace is selected once (one request either way).
-    const batches = new WeakMap<object, Executor>();
-    const executor = (request: ExecutionRequest) => {
-      if (!request.info || !selectsMoreThanOnce(request.info, c.namespace) || !request.context) return send(request);
-      let batching = batches.get(request.context);
-      if (!batching) batches.set(request.context, (batching = createBatchingExecutor(send)));
-      return batching(request);
-    };
-    return {
-      schema: buildSchema(sdl),
-      executor: executor as Executor,
-      // graphql-tools' delegation, its request planned once per operation (src/federation/delegation.ts).
-      createProxyingResolver: plannedProxyingResolver,
-      transforms: [new PrefixTypes(prefix), new Namespace('Query', `${prefix}Query`, c.namespace)],
-    };
+    return subschemaOf(c, sdl, send);
   }
 
   /**
@@ -673,99 +370,6 @@ export class ConnectedPlatforms {
 
   /** One delegated request: the sub-selection of the namespace, the identity signed, bounded by the timeout. */
   private async forward(c: ConnectedPlatform, request: ExecutionRequest, timeoutMs: number): Promise<ExecutionResult> {
-    const asker = request.context as Asker;
-    const note = (outcome: ForwardNote['outcome'], errors: number) => asker.forwards?.push({ namespace: c.namespace, platform: c.region, outcome, errors });
-    let res;
-    let underWay = false;
-    try {
-      asker.cancel?.check();
-      underWay = true;
-      res = await this.client(c).request('/graphql', {
-        method: 'POST',
-        headers: await this.headers(c, asker),
-        body: JSON.stringify({ query: textOf(request.document), variables: request.variables, operationName: request.operationName }),
-        timeoutMs,
-        maxValues: this.valueBounds,
-        signal: asker.cancel?.signal,
-      });
-    } catch (err) {
-      // Cancelled (its client left, its time limit answered): nothing answered, nobody to tell. Put on
-      // record when it was under way: the connected platform may have read, and audited, the request.
-      if (asker.cancel?.reason) {
-        if (underWay) note('cancelled', 0);
-        return { errors: [cancelledError(asker.cancel.reason)] };
-      }
-      note('unavailable', 1);
-      const refused = unavailable(c, err instanceof TooManyValues ? tooManyValues(err, limitsOf(this.platform).maxCost) : failure(c, err));
-      // Not a platform that is down (the schema poll says that, once): one that answers too much, logged each time.
-      if (err instanceof TransportError && (err.code === 'TOO_LARGE' || err instanceof TooManyValues)) this.options.log?.('warn', 'connected platform answer refused', { platform: c.region, namespace: c.namespace, reason: refused.forOperators });
-      else this.readFailed(c, err instanceof TransportError ? err.code : 'error', refused.forOperators);
-      return { errors: [refused] };
-    }
-    const away = redirected(res);
-    if (away) {
-      note('unavailable', 1);
-      const refused = unavailable(c, away);
-      this.readFailed(c, 'redirect', refused.forOperators);
-      return { errors: [refused] };
-    }
-    const body = res.body as ExecutionResult | undefined;
-    if (!isExecutionResult(body)) {
-      note('unavailable', 1);
-      const refused = unavailable(c, of(`did not answer as a govgraph gateway (HTTP ${res.status}).`));
-      this.readFailed(c, 'not-govgraph', refused.forOperators);
-      return { errors: [refused] };
-    }
-    if ((res.status < 200 || res.status > 299) && !body.data) {
-      const first = body.errors?.[0];
-      const code = first?.extensions?.code;
-      if (first && typeof code === 'string' && REQUEST_REFUSALS.includes(code)) {
-        note('answered', 1);
-        // Its plain extensions pass on (the limit, figure and bound, retryAfter), as a data error's do.
-        // Its message and texts cut as the other refusals' (their-text.ts): an honest one is a sentence.
-        const texts = Object.entries(passedOn(first.extensions) ?? {}).map(([k, v]) => [k, typeof v === 'string' ? theirError(v) : v]);
-        const extensions = { ...Object.fromEntries(texts), code, platform: c.region };
-        return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${theirError(withoutStack(first.message))}`, { extensions })] };
-      }
-      note('unavailable', 1);
-      const refused = unavailable(c, said(`it refused the request (HTTP ${res.status}): ${refusal(body)}`));
-      this.readFailed(c, `http-${res.status}`, refused.forOperators);
-      return { errors: [refused] };
-    }
-    const errorBound = answerErrorBound(request.document);
-    if (body.errors && body.errors.length > errorBound) {
-      note('unavailable', 1);
-      const refused = unavailable(c, said(`it answered with ${body.errors.length} errors, more than the ${errorBound} this gateway takes of a connected platform's answer to this request (a govgraph gateway gives one per denied item and path, not one per record); the answer was not used.`));
-      this.options.log?.('warn', 'connected platform answer refused', { platform: c.region, namespace: c.namespace, reason: refused.forOperators });
-      return { errors: [refused] };
-    }
-    if (body.data && !('__typename' in body.data) && asksRootTypename(request.document)) {
-      // graphql-tools finds the namespace's fields by it: without it the namespace was null, silently.
-      note('unavailable', 1);
-      const refused = unavailable(c, of('answered without the __typename it was asked at its root: not a govgraph gateway\'s answer.'));
-      this.readFailed(c, 'not-govgraph', refused.forOperators);
-      return { errors: [refused] };
-    }
-    // Neither data nor an error, or data without a field it was asked: no govgraph gateway answers so,
-    // and the namespace was null (or its departments were) without a word to the caller.
-    const missing = body.data ? missingRootField(request.document, body.data) : body.errors?.length ? null : 'data';
-    if (missing !== null) {
-      note('unavailable', 1);
-      const refused = unavailable(c, of(`answered without ${missing === 'data' ? 'data or an error' : 'a field it was asked at its root'}: not a govgraph gateway's answer.`));
-      this.readFailed(c, 'not-govgraph', refused.forOperators);
-      return { errors: [refused] };
-    }
-    note('answered', body.errors?.length ?? 0);
-    const codeless = body.errors?.find((e) => !KNOWN_CODES.has(e.extensions?.code as string));
-    if (codeless) this.readFailed(c, 'unknown-code', `${platformBase(c)} answered an error without one of govgraph's error codes (src/model/error-codes.ts lists them) (${theirLabel(codeless.extensions?.code ?? 'no code')}: ${theirError(withoutStack(codeless.message))}); callers get "Internal server error." for it`);
-    // Errors pass through as the platform gave them (code, resource, item); stitching puts their paths
-    // under the namespace. All but `extensions.http`: Apollo sets the HTTP status of the answer an error
-    // is in from it, and an error in a namespace must not make this gateway's whole answer a 401.
-    return {
-      ...body,
-      errors: body.errors?.map((e) => KNOWN_CODES.has(e.extensions?.code as string)
-        ? new GraphQLError(withoutStack(e.message), { path: responsePath(e.path), extensions: namedAs(c, passedOn(e.extensions)) })
-        : new GraphQLError('Internal server error.', { path: responsePath(e.path), extensions: { code: 'INTERNAL_SERVER_ERROR' }, originalError: new ConnectedPlatformError('Internal server error.') })),
-    };
+    return forwardRequest(this.forwarding, c, request, timeoutMs);
   }
 }

@@ -1,0 +1,233 @@
+// Reads delegated into a connected platform's namespace (SPEC §12): sent with the requester's identity
+// signed by this platform, bounded in time and size, and the answer checked before graphql-tools takes it.
+
+import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
+import { GraphQLError, Kind, print, type DocumentNode } from 'graphql';
+import { limitsOf, type ConnectedPlatform, type Department, type Platform } from '../model/platform.ts';
+import { FORWARDED_HEADER, platformBase, signForwarded } from '../identity/forwarded.ts';
+import type { PlatformKeys } from '../identity/platform-keys.ts';
+import { answerErrorBound } from './answer-errors.ts';
+import type { ValueBounds } from './answer-values.ts';
+import { TooManyValues, TransportError, type PlatformClient } from './http-client.ts';
+import { theirError, theirLabel } from './their-text.ts';
+import { cancelledError, type Cancellation } from '../limits/cancel.ts';
+import { ConnectedPlatformError, KNOWN_CODES } from '../model/error-codes.ts';
+import { failure, of, refusal, redirected, said, tooManyValues, unavailable, withoutStack } from './unavailable.ts';
+
+/** What a request that delegates into a namespace must offer: who asks, for which purpose. */
+export interface Asker {
+  identity: { user: string; dept: Department };
+  purpose: string | null;
+  /** Per-request notes for the audit log: what each connected platform answered. */
+  forwards?: ForwardNote[];
+  /** The request's cancellation (src/limits/cancel.ts): nothing is forwarded after it, and a request in flight is aborted. */
+  cancel?: Cancellation;
+}
+
+export interface ForwardNote {
+  namespace: string;
+  platform: string;
+  /** `cancelled`: its own request was cancelled while the forward was under way (src/limits/cancel.ts). */
+  outcome: 'answered' | 'unavailable' | 'cancelled';
+  errors: number;
+}
+
+/**
+ * Refusals of a whole request that a connected platform gives for what the request asks under its own
+ * vocabulary and limits (a purpose it does not know, a sub-selection over its limits, a department's
+ * rate there): they pass on with their code, and the platform counts as answering, not as unavailable.
+ */
+const REQUEST_REFUSALS: readonly string[] = ['BAD_USER_INPUT', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED'];
+
+/** An answer in the GraphQL-over-HTTP shape: data an object or null, errors a list of objects with a message. */
+function isExecutionResult(body: unknown): body is ExecutionResult {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
+  const { data, errors } = body as { data?: unknown; errors?: unknown };
+  if (data === undefined && errors === undefined) return false;
+  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return false;
+  return errors === undefined || (Array.isArray(errors) && errors.every((e) => e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string'));
+}
+
+/**
+ * The first root field the operation asks (by its response key, without @skip or @include) that the
+ * answer's data lacks; null when none does. A GraphQL answer holds every field selected (null when
+ * denied, with its error): graphql-tools makes a namespace whose fields are missing `null`, silently.
+ */
+function missingRootField(document: DocumentNode, data: Record<string, unknown>): string | null {
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (operation?.kind !== Kind.OPERATION_DEFINITION) return null;
+  for (const s of operation.selectionSet.selections) {
+    // __typename (graphql-tools asks it again under an alias) is no data; the unaliased one is checked apart.
+    if (s.kind !== Kind.FIELD || s.directives?.length || s.name.value === '__typename') continue;
+    const key = s.alias?.value ?? s.name.value;
+    if (!(key in data)) return key;
+  }
+  return null;
+}
+
+/**
+ * A connected platform's error extensions as passed on: its plain values only (a govgraph platform's are
+ * `code`, `resource`, `item`, `limit`, ...). Not Apollo's `http` (it would set the status and headers of
+ * this gateway's whole answer), nor a stack (`stacktrace`, `exception.stacktrace` of a platform running in
+ * development mode: format-error.ts drops this gateway's own, not one nested in another's).
+ */
+function passedOn(extensions: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!extensions) return extensions;
+  const plain = Object.entries(extensions).filter(([key, v]) => key !== 'stacktrace' && (v === null || ['string', 'number', 'boolean'].includes(typeof v)));
+  return plain.length === Object.keys(extensions).length ? extensions : Object.fromEntries(plain);
+}
+
+/**
+ * A connected platform's error as about that platform: `platform` is the field by which this gateway says
+ * which connected platform an error is about (PLATFORM_UNAVAILABLE), and a connected platform's answer
+ * holds none of another's (one hop), so one given is replaced by its own region, not passed on as said.
+ */
+function namedAs(c: ConnectedPlatform, extensions: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  return extensions && 'platform' in extensions ? { ...extensions, platform: c.region } : extensions;
+}
+
+/** Whether the operation asks `__typename` at its root (unaliased), as graphql-tools' delegation does. */
+function asksRootTypename(document: DocumentNode): boolean {
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return operation?.kind === Kind.OPERATION_DEFINITION && operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && !s.alias && s.name.value === '__typename');
+}
+
+/**
+ * An error's `path` as GraphQL-over-HTTP writes it, a list of field names and list indices; anything else
+ * is no path (the error is placed at the namespace). graphql-tools spreads the path it is given: a string
+ * became a path of one element per character, 50 million of them from a 50 MB answer that counts as one
+ * JSON value (answer-values.ts), 1.4 GB and 3 s of this gateway's event loop.
+ */
+function responsePath(path: unknown): readonly (string | number)[] | undefined {
+  return Array.isArray(path) && path.every((p) => typeof p === 'string' || Number.isInteger(p)) ? path as (string | number)[] : undefined;
+}
+
+/** The text of a delegated document: a planned delegation sends the same document object every time. */
+const printed = new WeakMap<DocumentNode, string>();
+function textOf(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) printed.set(document, (text = print(document)));
+  return text;
+}
+
+/** The headers of a request to `c` on behalf of `asker`: its identity signed by this platform for `c`'s region. */
+export async function forwardedHeaders(keys: PlatformKeys, platform: Platform, c: ConnectedPlatform, asker: Asker): Promise<Record<string, string>> {
+  const dept = asker.identity.dept;
+  const token = await signForwarded(keys, {
+    iss: platform.platform.region, aud: c.region, sub: asker.identity.user,
+    dept: dept.code, deptLevel: dept.level, deptRegion: dept.region, purpose: asker.purpose,
+  });
+  return { authorization: `Bearer ${token}`, [FORWARDED_HEADER]: platform.platform.region, 'content-type': 'application/json' };
+}
+
+/** What a delegated request is sent with, and where its failures are said. */
+export interface Forwarder {
+  platform: Platform;
+  /** The keep-alive client of a connected platform. */
+  client(c: ConnectedPlatform): PlatformClient;
+  headers(c: ConnectedPlatform, asker: Asker): Promise<Record<string, string>>;
+  /** The most JSON values an answer may hold (answer-values.ts), from this platform's maxCost. */
+  valueBounds: ValueBounds;
+  /** A problem, for the gateway's log. */
+  log?: (level: 'warn' | 'info', message: string, fields: Record<string, unknown>) => void;
+  /** A namespace read that failed, logged at most once a minute per platform and kind of failure. */
+  readFailed(c: ConnectedPlatform, kind: string, reason: string): void;
+}
+
+/** One delegated request: the sub-selection of the namespace, the identity signed, bounded by the timeout. */
+export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request: ExecutionRequest, timeoutMs: number): Promise<ExecutionResult> {
+  const asker = request.context as Asker;
+  const note = (outcome: ForwardNote['outcome'], errors: number) => asker.forwards?.push({ namespace: c.namespace, platform: c.region, outcome, errors });
+  let res;
+  let underWay = false;
+  try {
+    asker.cancel?.check();
+    underWay = true;
+    res = await f.client(c).request('/graphql', {
+      method: 'POST',
+      headers: await f.headers(c, asker),
+      body: JSON.stringify({ query: textOf(request.document), variables: request.variables, operationName: request.operationName }),
+      timeoutMs,
+      maxValues: f.valueBounds,
+      signal: asker.cancel?.signal,
+    });
+  } catch (err) {
+    // Cancelled (its client left, its time limit answered): nothing answered, nobody to tell. Put on
+    // record when it was under way: the connected platform may have read, and audited, the request.
+    if (asker.cancel?.reason) {
+      if (underWay) note('cancelled', 0);
+      return { errors: [cancelledError(asker.cancel.reason)] };
+    }
+    note('unavailable', 1);
+    const refused = unavailable(c, err instanceof TooManyValues ? tooManyValues(err, limitsOf(f.platform).maxCost) : failure(c, err));
+    // Not a platform that is down (the schema poll says that, once): one that answers too much, logged each time.
+    if (err instanceof TransportError && (err.code === 'TOO_LARGE' || err instanceof TooManyValues)) f.log?.('warn', 'connected platform answer refused', { platform: c.region, namespace: c.namespace, reason: refused.forOperators });
+    else f.readFailed(c, err instanceof TransportError ? err.code : 'error', refused.forOperators);
+    return { errors: [refused] };
+  }
+  const away = redirected(res);
+  if (away) {
+    note('unavailable', 1);
+    const refused = unavailable(c, away);
+    f.readFailed(c, 'redirect', refused.forOperators);
+    return { errors: [refused] };
+  }
+  const body = res.body as ExecutionResult | undefined;
+  if (!isExecutionResult(body)) {
+    note('unavailable', 1);
+    const refused = unavailable(c, of(`did not answer as a govgraph gateway (HTTP ${res.status}).`));
+    f.readFailed(c, 'not-govgraph', refused.forOperators);
+    return { errors: [refused] };
+  }
+  if ((res.status < 200 || res.status > 299) && !body.data) {
+    const first = body.errors?.[0];
+    const code = first?.extensions?.code;
+    if (first && typeof code === 'string' && REQUEST_REFUSALS.includes(code)) {
+      note('answered', 1);
+      // Its plain extensions pass on (the limit, figure and bound, retryAfter), as a data error's do.
+      // Its message and texts cut as the other refusals' (their-text.ts): an honest one is a sentence.
+      const texts = Object.entries(passedOn(first.extensions) ?? {}).map(([k, v]) => [k, typeof v === 'string' ? theirError(v) : v]);
+      const extensions = { ...Object.fromEntries(texts), code, platform: c.region };
+      return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${theirError(withoutStack(first.message))}`, { extensions })] };
+    }
+    note('unavailable', 1);
+    const refused = unavailable(c, said(`it refused the request (HTTP ${res.status}): ${refusal(body)}`));
+    f.readFailed(c, `http-${res.status}`, refused.forOperators);
+    return { errors: [refused] };
+  }
+  const errorBound = answerErrorBound(request.document);
+  if (body.errors && body.errors.length > errorBound) {
+    note('unavailable', 1);
+    const refused = unavailable(c, said(`it answered with ${body.errors.length} errors, more than the ${errorBound} this gateway takes of a connected platform's answer to this request (a govgraph gateway gives one per denied item and path, not one per record); the answer was not used.`));
+    f.log?.('warn', 'connected platform answer refused', { platform: c.region, namespace: c.namespace, reason: refused.forOperators });
+    return { errors: [refused] };
+  }
+  if (body.data && !('__typename' in body.data) && asksRootTypename(request.document)) {
+    // graphql-tools finds the namespace's fields by it: without it the namespace was null, silently.
+    note('unavailable', 1);
+    const refused = unavailable(c, of('answered without the __typename it was asked at its root: not a govgraph gateway\'s answer.'));
+    f.readFailed(c, 'not-govgraph', refused.forOperators);
+    return { errors: [refused] };
+  }
+  // Neither data nor an error, or data without a field it was asked: no govgraph gateway answers so,
+  // and the namespace was null (or its departments were) without a word to the caller.
+  const missing = body.data ? missingRootField(request.document, body.data) : body.errors?.length ? null : 'data';
+  if (missing !== null) {
+    note('unavailable', 1);
+    const refused = unavailable(c, of(`answered without ${missing === 'data' ? 'data or an error' : 'a field it was asked at its root'}: not a govgraph gateway's answer.`));
+    f.readFailed(c, 'not-govgraph', refused.forOperators);
+    return { errors: [refused] };
+  }
+  note('answered', body.errors?.length ?? 0);
+  const codeless = body.errors?.find((e) => !KNOWN_CODES.has(e.extensions?.code as string));
+  if (codeless) f.readFailed(c, 'unknown-code', `${platformBase(c)} answered an error without one of govgraph's error codes (src/model/error-codes.ts lists them) (${theirLabel(codeless.extensions?.code ?? 'no code')}: ${theirError(withoutStack(codeless.message))}); callers get "Internal server error." for it`);
+  // Errors pass through as the platform gave them (code, resource, item); stitching puts their paths
+  // under the namespace. All but `extensions.http`: Apollo sets the HTTP status of the answer an error
+  // is in from it, and an error in a namespace must not make this gateway's whole answer a 401.
+  return {
+    ...body,
+    errors: body.errors?.map((e) => KNOWN_CODES.has(e.extensions?.code as string)
+      ? new GraphQLError(withoutStack(e.message), { path: responsePath(e.path), extensions: namedAs(c, passedOn(e.extensions)) })
+      : new GraphQLError('Internal server error.', { path: responsePath(e.path), extensions: { code: 'INTERNAL_SERVER_ERROR' }, originalError: new ConnectedPlatformError('Internal server error.') })),
+  };
+}
