@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { compareExact } from './helpers/decimal-oracle.ts';
 import {
   FORMATS, creditCodeCheckChar, idCardCheckDigit, isValidCreditCode, isValidEmail, isValidIdCard, isValidPhone,
@@ -182,5 +183,25 @@ describe('numbers written with more digits than a double holds (src/formats/writ
   it('finds nothing in a text without one (the cheap test), nor at the top of a text that is a number alone', () => {
     expect(longNumbers('{"id":"430102199001011234","n":123456789012345}')).toEqual([]);
     expect(markWrittenNumbers('1.00000000000000000001', 1)).toEqual([]);
+  });
+});
+
+describe('long numbers as deep as the limits let variables be (src/formats/written-numbers.ts, MAX_DEPTH)', async () => {
+  const { longNumbers, MAX_DEPTH } = await import('../src/formats/written-numbers.ts');
+  const { variablesDepth } = await import('../src/limits/arguments.ts');
+  const { DEFAULT_LIMITS } = await import('../src/model/platform.ts');
+  const schema = JSON.parse(readFileSync(new URL('../schema/platform.schema.json', import.meta.url), 'utf8'));
+
+  it('finds a number in variables nested as deep as the largest filter.maxDepth allows', () => {
+    const maxFilterDepth: number = schema.properties.limits.properties.filter.properties.maxDepth.maximum;
+    const deepest = variablesDepth({ ...DEFAULT_LIMITS, filter: { ...DEFAULT_LIMITS.filter, maxDepth: maxFilterDepth } });
+    // The body's object, its `variables` object (depth 0 of variablesDepth), then `deepest` levels more.
+    expect(MAX_DEPTH).toBeGreaterThanOrEqual(deepest + 2);
+    // A Decimal under 31 and/or (filter.maxDepth 40): 64 frames and more; it was not looked for.
+    let v = '{"sum":{"eq":0.10000000000000000001}}';
+    for (let i = 0; i < 31; i++) v = `{"and":[${v}]}`;
+    const found = longNumbers(`{"query":"q","variables":{"f":${v}}}`);
+    expect(found.map((f) => f.token)).toEqual(['0.10000000000000000001']);
+    expect(found[0].path).toEqual(['variables', 'f', ...Array.from({ length: 31 }, () => ['and', 0]).flat(), 'sum', 'eq']);
   });
 });
