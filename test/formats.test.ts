@@ -184,6 +184,13 @@ describe('numbers written with more digits than a double holds (src/formats/writ
     expect(longNumbers('{"id":"430102199001011234","n":123456789012345}')).toEqual([]);
     expect(markWrittenNumbers('1.00000000000000000001', 1)).toEqual([]);
   });
+
+  it('marks nothing where a key written twice took a later value (JSON.parse keeps the last)', () => {
+    const text = '{"variables":{"f":{"eq":0.10000000000000000001,"eq":10.5},"g":{"eq":10.5,"eq":0.10000000000000000001}}}';
+    const value = JSON.parse(text);
+    expect(markWrittenNumbers(text, value)).toEqual([['variables', 'g', 'eq']]);
+    expect(value.variables.f.eq).toBe(10.5);
+  });
 });
 
 describe('long numbers as deep as the limits let variables be (src/formats/written-numbers.ts, MAX_DEPTH)', async () => {

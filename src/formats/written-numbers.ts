@@ -74,7 +74,8 @@ export function markWrittenNumbers(text: string, value: unknown, where: (path: r
     const last = path[path.length - 1];
     if (parent === null || typeof parent !== 'object' || !Object.hasOwn(parent, last)) continue;
     const holder = parent as Record<JsonStep, unknown>;
-    if (typeof holder[last] !== 'number') continue;
+    // A key written twice is the last value JSON.parse read: a long number it replaced is not the value.
+    if (typeof holder[last] !== 'number' || holder[last] !== Number(token)) continue;
     holder[last] = new WrittenNumber(token, holder[last] as number);
     marked.push(path);
   }
