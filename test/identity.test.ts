@@ -66,6 +66,9 @@ describe('bearer tokens with the platform secret', () => {
       roles: [],
       otherRoles: ['APPLICANT', 'Compiler', `${'x'.repeat(32)}…`, 'a', 'b'],
     });
+    // Cut short without half of a surrogate pair.
+    const emoji = await sign({ ...good, roles: [`${'z'.repeat(31)}😀😀`] });
+    expect(await hs.verify(`Bearer ${emoji}`)).toMatchObject({ otherRoles: [`${'z'.repeat(31)}…`] });
   });
 
   it('roles may be absent', async () => {

@@ -262,9 +262,16 @@ function identityOf(payload: JWTPayload, departments: Map<string, Department>, t
     user: sub,
     dept: department,
     roles: [...new Set(carried.filter(isRole))],
-    ...(other.length ? { otherRoles: [...new Set(other)].slice(0, MAX_OTHER_ROLES).map((r) => (r.length > 32 ? `${r.slice(0, 32)}…` : r)) } : {}),
+    ...(other.length ? { otherRoles: [...new Set(other)].slice(0, MAX_OTHER_ROLES).map(cutRole) } : {}),
   };
 }
 
 /** Unknown roles kept for a refusal's message: an identity provider's token may carry dozens. */
 const MAX_OTHER_ROLES = 5;
+
+/** An unknown role as kept: at most 32 UTF-16 units, never half of a surrogate pair (a lone one would show as \ud83d). */
+function cutRole(r: string): string {
+  if (r.length <= 32) return r;
+  const cut = /[\uD800-\uDBFF]$/.test(r.slice(0, 32)) ? 31 : 32;
+  return `${r.slice(0, cut)}…`;
+}
