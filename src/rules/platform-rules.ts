@@ -38,8 +38,18 @@ export function hasRole(role: Role) {
 function otherRolesNote(ctx: RequestContext): string {
   const other = ctx.identity?.otherRoles;
   if (!other?.length) return '';
-  return ` (it also carries ${other.map((r) => JSON.stringify(r)).join(', ')}, not roles of this platform, which are matched exactly: ${ROLES.join(', ')})`;
+  return ` (it also carries ${other.map(quotedRole).join(', ')}, not roles of this platform, which are matched exactly: ${ROLES.join(', ')})`;
 }
+
+/**
+ * A role of the token's quoted as JSON, with what JSON leaves as it is but a reader cannot see escaped too:
+ * DEL and C1 controls (U+009B starts a terminal's escape sequence), format characters (U+202E turns the
+ * rest of the line around, U+200B shows nothing) and the line and paragraph separators.
+ */
+const quotedRole = (r: string): string =>
+  JSON.stringify(r).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) =>
+    Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  );
 
 /** The caller acts for the platform's competent department. */
 export const competentDepartment = rule('competent-department', { cache: 'contextual' })((_p, _a, ctx: RequestContext) =>
