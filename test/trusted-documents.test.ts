@@ -91,6 +91,7 @@ describe('trustedDocuments: require', () => {
     const variables = { creditCode: '91430000000000000X' };
     for (const body of [
       { documentId: ENTERPRISE_ID, variables },
+      { documentId: `sha256:${ENTERPRISE_ID}`, variables }, // GraphQL over HTTP's prefixed form
       { extensions: { persistedQuery: { version: 1, sha256Hash: ENTERPRISE_ID } }, variables },
       { query: ENTERPRISE, variables },
       { query: ENTERPRISE.replace(/ /g, '\n  '), variables },
@@ -126,7 +127,8 @@ describe('trustedDocuments: require', () => {
     const unknownId = 'sha256:' + '0'.repeat(64);
     const byDocumentId = await post(gw, { documentId: unknownId });
     expect(byDocumentId.status).toBe(400);
-    expect(byDocumentId.errors).toEqual([expect.objectContaining({ extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash: unknownId } })]);
+    // The hash named, without GraphQL over HTTP's algorithm prefix (as the manifests key it).
+    expect(byDocumentId.errors).toEqual([expect.objectContaining({ extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash: '0'.repeat(64) } })]);
     const byExtension = await post(gw, { extensions: { persistedQuery: { version: 1, sha256Hash: '1'.repeat(64) } } });
     expect(byExtension.errors?.[0].extensions).toEqual({ code: 'DOCUMENT_NOT_TRUSTED', hash: '1'.repeat(64) });
     // A GET names its document in the query string: the text, or the hash in `extensions`.
@@ -147,6 +149,8 @@ describe('trustedDocuments: require', () => {
     expect([getUnknownId.status, getUnknownId.errors?.[0].extensions]).toEqual([400, { code: 'DOCUMENT_NOT_TRUSTED', hash: '3'.repeat(64) }]);
     const getById = await get({ documentId: ENTERPRISE_ID, variables: JSON.stringify({ creditCode: 'x' }) });
     expect([getById.status, getById.errors]).toEqual([200, undefined]);
+    const getByPrefixedId = await get({ documentId: `sha256:${ENTERPRISE_ID}`, variables: JSON.stringify({ creditCode: 'x' }) });
+    expect([getByPrefixedId.status, getByPrefixedId.errors]).toEqual([200, undefined]);
     // A text that does not even parse is in no manifest either.
     expect((await post(gw, { query: '{ me { ' })).errors?.[0].extensions.code).toBe('DOCUMENT_NOT_TRUSTED');
   });

@@ -353,6 +353,12 @@ export function persistedQueryProblem(body: unknown, search: string): string | u
 }
 
 /**
+ * The hash a `documentId` names: GraphQL over HTTP's persisted documents may prefix it with its
+ * algorithm (`sha256:<hex>`); the client preset sends the hex alone, as the manifests key it.
+ */
+const hashOfDocumentId = (documentId: string): string => (documentId.startsWith('sha256:') ? documentId.slice('sha256:'.length) : documentId);
+
+/**
  * A GraphQL-over-HTTP body with `documentId` (the client preset's persisted documents) as Apollo's
  * persisted query extension, which Apollo resolves through TrustedDocumentStore.cache.
  */
@@ -361,7 +367,7 @@ export function withDocumentId(body: unknown): unknown {
   const { documentId, ...rest } = body as Record<string, unknown>;
   if (typeof documentId !== 'string' || 'query' in rest) return body;
   const extensions = (rest.extensions && typeof rest.extensions === 'object' ? rest.extensions : {}) as Record<string, unknown>;
-  return { ...rest, extensions: { ...extensions, persistedQuery: { version: 1, sha256Hash: documentId } } };
+  return { ...rest, extensions: { ...extensions, persistedQuery: { version: 1, sha256Hash: hashOfDocumentId(documentId) } } };
 }
 
 /**
@@ -374,6 +380,6 @@ export function withDocumentIdParam(search: string): string {
   const documentId = params.get('documentId');
   if (documentId === null || params.has('query') || params.has('extensions')) return search;
   params.delete('documentId');
-  params.set('extensions', JSON.stringify({ persistedQuery: { version: 1, sha256Hash: documentId } }));
+  params.set('extensions', JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hashOfDocumentId(documentId) } }));
   return `?${params}`;
 }
