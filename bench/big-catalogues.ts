@@ -25,7 +25,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { applyMiddleware } from 'graphql-middleware';
+import { applyMiddleware } from '../src/rules/shield.ts';
 import { pino } from 'pino';
 import { dataResolvers } from '../resolvers/data/index.ts';
 import { platformResolvers } from '../resolvers/platform/index.ts';

@@ -15,7 +15,7 @@ import { rmSync } from 'node:fs';
 import { execute, parse, type GraphQLSchema } from 'graphql';
 import { createAccessContext } from '../src/access/context.ts';
 import { decideItems } from '../src/access/decide.ts';
-import { applyMiddleware } from 'graphql-middleware';
+import { applyMiddleware } from '../src/rules/shield.ts';
 import { buildGatewaySchema, permissions } from '../src/server/assemble.ts';
 import { dataRules } from '../src/rules/data-rules.ts';
 import { platformRules } from '../src/rules/platform-rules.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { validateCatalogueFiles } from '../src/catalogue/files.ts';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
-import { applyMiddleware } from 'graphql-middleware';
+import { applyMiddleware } from '../src/rules/shield.ts';
 import { createAccessContext } from '../src/access/context.ts';
 import { buildGatewaySchema, permissions } from '../src/server/assemble.ts';
 import { buildSchemaModel } from '../src/generate/model.ts';

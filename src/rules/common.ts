@@ -1,4 +1,4 @@
-import { rule } from 'graphql-shield';
+import { rule } from './shield.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../../resolvers/request.ts';
 

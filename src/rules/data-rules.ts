@@ -1,6 +1,6 @@
 // graphql-shield rules for the data schema, generated from the schema model. Every rule asks the one
 // access decision (through the request's memo); nothing here restates the table of SPEC §6.
-import { allow } from 'graphql-shield';
+import { allow } from './shield.ts';
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { AccessContext } from '../access/context.ts';
 import { isMasked, type Decision } from '../access/decide.ts';

@@ -4,7 +4,7 @@
 // The platform's object types are parts of an answer a root field has already allowed: `allow`.
 import { readFileSync } from 'node:fs';
 import { GraphQLError, Kind, parse } from 'graphql';
-import { allow, and, rule } from 'graphql-shield';
+import { allow, and, rule } from './shield.ts';
 import { ROLES, type Role } from '../identity/roles.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
 import { PLATFORM_SDL_FILE } from '../model/platform-sdl.ts';

@@ -4,7 +4,7 @@
 import {
   GraphQLBoolean, GraphQLError, GraphQLObjectType, GraphQLSchema, defaultFieldResolver, type GraphQLFieldResolver, type GraphQLResolveInfo,
 } from 'graphql';
-import { deny, shield } from 'graphql-shield';
+import { deny, shield } from '../rules/shield.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
 import { dataResolvers } from '../../resolvers/data/index.ts';
