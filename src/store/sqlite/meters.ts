@@ -3,7 +3,7 @@
 
 import { checkMeterStep, type MeterOptions, type MeterReading, type MeterStep } from '../port.ts';
 import type { Connection } from './connection.ts';
-import { expr, indexName, quoteId, table } from './sql.ts';
+import { expr, indexName, quoteId, table, valueSql } from './sql.ts';
 
 /** The `meter` of a store on `conn`. */
 export function metersOf(conn: Connection) {
@@ -19,7 +19,8 @@ export function metersOf(conn: Connection) {
       const t = table(collection);
       if (steps === undefined) db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${quoteId(indexName(collection, ['key']))} ON ${t} (${expr('key')})`);
       if ((steps ?? 0) % METER_SWEEP_EVERY === 0) prepare(`DELETE FROM ${t} WHERE ${expr('expiresAt')} <= ?`).run(step.now);
-      const found = prepare(`SELECT id, doc FROM ${t} WHERE ${expr('key')} = ?`).get(step.key) as { id: number; doc: string } | undefined;
+      const key = valueSql(step.key);
+      const found = prepare(`SELECT id, doc FROM ${t} WHERE ${expr('key')} = ${key.sql}`).get(...key.params) as { id: number; doc: string } | undefined;
       const row = found ? (JSON.parse(found.doc) as { level: number; at: number; expiresAt: number }) : undefined;
       const live = row !== undefined && row.expiresAt > step.now;
       const drained = live ? Math.max(0, row.level - step.drainPerMs * Math.max(0, step.now - row.at)) : 0;

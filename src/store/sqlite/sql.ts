@@ -40,6 +40,23 @@ export const param = (value: Value): Param =>
 
 const COMPARE_SQL = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
+/** A lone surrogate: UTF-16 that is not well formed, and has no UTF-8 form. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * A parameter compared with a stored field, as SQL. A string holding a lone surrogate (a client's
+ * `"\ud800"`, a record imported with one) is kept in the document as that JSON escape, which
+ * json_extract decodes to the surrogate's three bytes; the driver's own conversion of the parameter comes
+ * from V8 and changed with Node 24 (Node 20 and 22 write the same three bytes, Node 24 writes U+FFFD), so
+ * on Node 24 such a string never equalled its stored self: filters missed the record and a page after a
+ * cursor on it started again at the same record. Such a string goes through JSON as the document did.
+ */
+export function valueSql(value: Param): Sql {
+  return typeof value === 'string' && LONE_SURROGATE.test(value)
+    ? { sql: "json_extract(?, '$')", params: [JSON.stringify(value)] }
+    : { sql: '?', params: [value] };
+}
+
 /** The smallest string greater than every string starting with `prefix` (code-point order), or undefined. */
 function prefixUpperBound(prefix: string): string | undefined {
   const points = Array.from(prefix, (c) => c.codePointAt(0)!);
@@ -68,12 +85,11 @@ export function compileFilter(filter: Filter | undefined): Sql {
     case 'compare': {
       const e = orderExpr(filter.field);
       const { op, value } = filter;
-      if (op === 'eq') return value === null ? { sql: `${e} IS NULL`, params: [] } : { sql: `${e} = ?`, params: [param(value)] };
-      if (op === 'ne') {
-        return value === null ? { sql: `${e} IS NOT NULL`, params: [] } : { sql: `${e} IS NOT ?`, params: [param(value)] };
-      }
-      if (value === null) return { sql: '0', params: [] };
-      return { sql: `${e} ${COMPARE_SQL[op]} ?`, params: [param(value)] };
+      if (value === null) return { sql: op === 'eq' ? `${e} IS NULL` : op === 'ne' ? `${e} IS NOT NULL` : '0', params: [] };
+      const v = valueSql(param(value));
+      if (op === 'eq') return { sql: `${e} = ${v.sql}`, params: v.params };
+      if (op === 'ne') return { sql: `${e} IS NOT ${v.sql}`, params: v.params };
+      return { sql: `${e} ${COMPARE_SQL[op]} ${v.sql}`, params: v.params };
     }
     case 'in': {
       const e = expr(filter.field);
@@ -93,13 +109,15 @@ export function compileFilter(filter: Filter | undefined): Sql {
       // an expression index, and LIKE ignores case).
       const e = expr(filter.field);
       const upper = prefixUpperBound(filter.value);
-      return upper === undefined
-        ? { sql: `(${e} >= ? AND typeof(${e}) = 'text')`, params: [filter.value] }
-        : { sql: `(${e} >= ? AND ${e} < ?)`, params: [filter.value, upper] };
+      const from = valueSql(filter.value);
+      if (upper === undefined) return { sql: `(${e} >= ${from.sql} AND typeof(${e}) = 'text')`, params: from.params };
+      const to = valueSql(upper);
+      return { sql: `(${e} >= ${from.sql} AND ${e} < ${to.sql})`, params: [...from.params, ...to.params] };
     }
     case 'contains': {
       const e = expr(filter.field);
-      return { sql: `(typeof(${e}) = 'text' AND instr(${e}, ?) > 0)`, params: [filter.value] };
+      const v = valueSql(filter.value);
+      return { sql: `(typeof(${e}) = 'text' AND instr(${e}, ${v.sql}) > 0)`, params: v.params };
     }
     default:
       throw new Error(`unknown filter ${JSON.stringify(filter satisfies never)}`);
