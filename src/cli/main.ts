@@ -16,6 +16,16 @@ import { refuseEmptyValues } from './options.ts';
 import { refuseDataFolderNotAFolder } from './data-folder.ts';
 import { refusePlatformNotAFile } from './platform-file.ts';
 
+// A reader that stops early (`govgraph schema print | head -1`) closes the pipe, and the next write fails
+// with EPIPE, which crashed the command with node's stack for an unhandled 'error'. The output has no
+// reader left: it is dropped, and the command finishes its work (an import run into `head` still imports)
+// with the exit code of that work.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 const program = new Command('govgraph')
   .description('GraphQL gateway of a government information resource sharing platform')
   .version((JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version, '-V, --version', 'print the version')
