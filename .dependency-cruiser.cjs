@@ -46,10 +46,19 @@ module.exports = {
       to: {},
     },
     ...upward,
+    {
+      name: 'graphql-shield through src/rules/shield.ts',
+      comment:
+        "graphql-shield's ES module build imports util.isUndefined, which Node 23 removed: src/rules/shield.ts " +
+        'loads its CommonJS build (and graphql-middleware from the same copy); types may come from the packages.',
+      severity: 'error',
+      from: { pathNot: '^src/rules/shield\\.ts$' },
+      to: { path: 'node_modules/(graphql-shield|graphql-middleware)/', dependencyTypesNot: ['type-only'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|dist)/|\\.generated\\.ts$' },
+    exclude: { path: '(^|/)dist/|\\.generated\\.ts$' },
     // type-only imports are dependencies too (a cycle of types is still a knot)
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
