@@ -18,7 +18,7 @@ describe('a gateway whose users and departments go over their rates', () => {
   let gw: TestGateway;
   const rate = { perUser: { requests: 2, perMs: 60_000 }, perDepartment: { requests: 6, perMs: 60_000 } };
   beforeAll(async () => {
-    gw = await startTestGateway({ platformFile: PLATFORM, rates: true, limits: { rate }, gateway: { port: 4951 } });
+    gw = await startTestGateway({ platformFile: PLATFORM, rates: true, limits: { rate } });
   }, 60_000);
   afterAll(() => gw?.close());
 

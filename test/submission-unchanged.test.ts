@@ -34,7 +34,7 @@ const DSJ = { dept: '510000-DSJ', roles: ['auditor' as const] };
 describe('submitCatalogue: a document the same as the latest version', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway({ platformFile: PLATFORM, catalogueFiles: [fixture('blood.yaml')], gateway: { port: 4950 } });
+    gw = await startTestGateway({ platformFile: PLATFORM, catalogueFiles: [fixture('blood.yaml')] });
   });
   afterAll(() => gw?.close());
 
