@@ -185,6 +185,24 @@ describe('every /graphql answer is JSON', () => {
     expect(text).toContain('"code":"BAD_REQUEST"');
   });
 
+  it('an Expect other than 100-continue: a JSON 417 BAD_REQUEST, not the bare 417 of node, and the connection closes', async () => {
+    const net = await import('node:net');
+    const body = '{"query":"{ __typename }"}';
+    const text = await new Promise<string>((resolve) => {
+      const socket = net.connect(gw.gateway.port, '127.0.0.1', () =>
+        socket.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: something-else\r\nContent-Length: ${body.length}\r\n\r\n${body}`),
+      );
+      let out = '';
+      socket.on('data', (d) => (out += d));
+      socket.on('close', () => resolve(out));
+      setTimeout(() => resolve(`${out}(still open)`), 3000).unref();
+    });
+    expect(text).toMatch(/^HTTP\/1\.1 417/);
+    expect(text).toContain('"code":"BAD_REQUEST"');
+    expect(text).toMatch(/connection: close/i);
+    expect(text).not.toContain('(still open)');
+  });
+
   it('no framework fingerprint: no X-Powered-By, JSON 404 for unknown paths', async () => {
     const a = await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: '{"query":"{ __typename }"}' });
     expect(a.status).toBe(200);

@@ -48,7 +48,7 @@ import { graphqlRoute } from './graphql-route.ts';
 import { gatewayRoutes, routeRequest, type Route } from './routes.ts';
 import { Connections, drainer, type DrainSummary, type GatewayState } from './drain.ts';
 import { listen } from './http/listen.ts';
-import { answerClientErrors } from './http/client-error.ts';
+import { answerClientErrors, answerExpectations } from './http/client-error.ts';
 import { sendGraphQLError } from './http/respond.ts';
 
 export { ListenError } from './http/listen.ts';
@@ -259,6 +259,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   connections.watch(httpServer);
   answerClientErrors(httpServer);
+  answerExpectations(httpServer, (req, res) => connections.request(req, res));
 
   const host = opts.host ?? '127.0.0.1';
   await listen(httpServer, opts.port ?? 4000, host);

@@ -3,6 +3,7 @@
 
 import type http from 'node:http';
 import type { Socket } from 'node:net';
+import { sendGraphQLError } from './respond.ts';
 
 /**
  * The answer to a request node's HTTP parser refused (its `clientError`), by the error's code: headers over
@@ -31,5 +32,17 @@ export function answerClientErrors(httpServer: http.Server): void {
     const { status, reason, message } = clientErrorAnswer(err.code);
     const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+}
+
+// An `Expect` other than 100-continue: node answers it itself (its default for 'checkExpectation') with a
+// bare 417, no JSON and no extensions.code, and keeps the connection open for the body the client, told
+// 417, may never send. Answer it in JSON (417 `BAD_REQUEST`, saying what to change) and close the
+// connection. Node calls this instead of the request handler.
+export function answerExpectations(httpServer: http.Server, onRequest: (req: http.IncomingMessage, res: http.ServerResponse) => void): void {
+  httpServer.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    onRequest(req, res);
+    res.setHeader('Connection', 'close');
+    sendGraphQLError(req, res, 417, 'BAD_REQUEST', 'The request\'s Expect header asks for what the gateway does not do: only `Expect: 100-continue` is understood; send the request without it.').catch(() => res.destroy());
   });
 }
