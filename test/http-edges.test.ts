@@ -93,7 +93,7 @@ describe('every /graphql answer is JSON', () => {
     expectGraphQLError(await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: '' }), 400, 'BAD_REQUEST');
   });
 
-  it('a compressed body (Content-Encoding): 415 saying to send it uncompressed, not "not valid UTF-8"', async () => {
+  it('a compressed body (Content-Encoding, or a transfer coding besides chunked): 415 saying to send it uncompressed, not "not valid UTF-8"', async () => {
     const body = gzipSync(JSON.stringify({ query: '{ __typename }' }));
     for (const coding of ['gzip', 'BR', 'deflate, gzip']) {
       const a = await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, 'content-encoding': coding }, body });
@@ -102,6 +102,13 @@ describe('every /graphql answer is JSON', () => {
       );
       expect(a.headers.connection).toBe('close');
     }
+    // A transfer coding besides chunked is a compressed body too: node takes off the chunks only.
+    const transfer = await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, 'transfer-encoding': 'gzip, chunked' }, body });
+    expect(expectGraphQLError(transfer, 415, 'BAD_REQUEST')).toBe(
+      'The request body has a Transfer-Encoding besides chunked (compressed); the gateway reads only uncompressed bodies: send it with Transfer-Encoding: chunked alone, or with a Content-Length.',
+    );
+    const chunked = await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, 'transfer-encoding': 'chunked' }, body: [Buffer.from('{"query":'), Buffer.from('"{ __typename }"}')] });
+    expect([chunked.status, JSON.parse(chunked.text)]).toEqual([200, { data: { __typename: 'Query' } }]);
     // identity is no coding: the body is read as it is.
     const plain = await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, 'content-encoding': 'identity' }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect([plain.status, JSON.parse(plain.text)]).toEqual([200, { data: { __typename: 'Query' } }]);

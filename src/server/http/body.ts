@@ -20,14 +20,23 @@ function tooLarge(limit: number): BodyError {
 }
 
 /**
- * A body in a content coding (`Content-Encoding: gzip`, `br`, ...): 415, unread (RFC 9110 §15.5.16). The
+ * A body in a content coding (`Content-Encoding: gzip`, `br`, ...) or a transfer coding besides chunked:
+ * 415, unread (RFC 9110 §15.5.16). The
  * gateway does not decode request bodies, and read as they are such bytes were refused as "not valid
  * UTF-8", which does not tell the client what to change. The header's value is not quoted.
  */
 function encodedBody(req: IncomingMessage): BodyError | null {
   const coding = req.headers['content-encoding']?.trim().toLowerCase();
-  if (!coding || coding === 'identity') return null;
-  return new BodyError(415, 'The request body has a Content-Encoding (compressed); the gateway reads only uncompressed bodies: send it without Content-Encoding.');
+  if (coding && coding !== 'identity') {
+    return new BodyError(415, 'The request body has a Content-Encoding (compressed); the gateway reads only uncompressed bodies: send it without Content-Encoding.');
+  }
+  // A transfer coding besides chunked (`gzip, chunked`): node takes the chunks off and hands on the
+  // compressed bytes as they are, which would be refused as "not valid UTF-8" and tell the client nothing.
+  const transfer = req.headers['transfer-encoding']?.toLowerCase().split(',').map((c) => c.trim());
+  if (transfer?.some((c) => c !== '' && c !== 'chunked' && c !== 'identity')) {
+    return new BodyError(415, 'The request body has a Transfer-Encoding besides chunked (compressed); the gateway reads only uncompressed bodies: send it with Transfer-Encoding: chunked alone, or with a Content-Length.');
+  }
+  return null;
 }
 
 /**
