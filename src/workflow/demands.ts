@@ -15,7 +15,7 @@ import { appendAudit } from '../audit/log.ts';
 import { codeKey } from '../catalogue/codes.ts';
 import { catalogueVersions, publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
-import { deadlinesOf, departmentByCode } from '../model/platform.ts';
+import { deadlinesOf, departmentByCode, listedDepartmentCode } from '../model/platform.ts';
 import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
 import { strings, text } from '../store/row-values.ts';
 import { MAX_TEXT, MAX_TITLE, shownNames, shownNullable, shownText, visibleTrim } from '../model/input-bounds.ts';
@@ -94,6 +94,9 @@ export async function getDemand(store: Store, id: string): Promise<Demand | null
   return rows.length ? fromRow(rows[0]) : null;
 }
 
+/** A status as the schema's DemandStatus spells it (will-catalogue is WILL_CATALOGUE), for messages. */
+const statusName = (s: DemandStatus) => s.toUpperCase().replace(/-/g, '_');
+
 /** Due `demandDays` working days after the demand; overdue while unanswered. */
 export function demandDeadline(env: WorkflowEnv, d: Demand): Deadline {
   return answerDeadline(env.platform, d.requestedAt, deadlinesOf(env.platform).demandDays, d.status === 'open', env.now);
@@ -127,7 +130,9 @@ export async function requestData(env: WorkflowEnv, actor: Actor, input: DemandI
       if (!known.has(p)) problems.push({ path: `purposes[${i}]`, message: `${p} is not a purpose of this platform (${[...known].join(', ')})` });
     });
     if (!purposes.length) problems.push({ path: 'purposes', message: 'name at least one purpose' });
-    const provider = departmentByCode(env.platform, input.provider);
+    // The asked department is named, not acting: found in any case and with blanks around it, as a
+    // department code in a filter is, and kept as the platform lists it (it answers under that code).
+    const provider = departmentByCode(env.platform, listedDepartmentCode(env.platform, input.provider));
     if (!provider) problems.push({ path: 'provider', message: `${input.provider} is not a department of this platform` });
     else if (provider.code === actor.dept.code) problems.push({ path: 'provider', message: 'is your own department; a demand asks another department' });
     if (problems.length) throw badInput(listProblems('The demand is refused:', problems), problems);
@@ -203,7 +208,7 @@ export async function answerDemand(env: WorkflowEnv, actor: Actor, input: Demand
     requireRole(actor, 'approver', 'answer demands');
     if (!d) throw notFound(`No demand ${input.id}.`);
     requireDepartment(actor, d.provider, `answer demands to ${d.provider}`);
-    if (d.status !== 'open') throw conflict(`Demand ${d.id} was already answered (${d.status.toUpperCase()}) by ${d.answeredBy} on ${d.answeredAt}.`);
+    if (d.status !== 'open') throw conflict(`Demand ${d.id} was already answered (${statusName(d.status)}) by ${d.answeredBy} on ${d.answeredAt}.`);
     const basis = (input.basis != null && visibleTrim(input.basis)) || null;
     const resource = promised;
     const problems: CodedProblem[] = [];
