@@ -119,9 +119,15 @@ function compareNullable(a: string | null, b: string | null): number {
   return compare(a, b);
 }
 
+/** The key under which itemReaders lists the departments that used a resource at all, a count alone included. */
+export const ANY_ITEM = '*';
+
 /**
- * Who read what (SPEC §14, breaking-change warnings): per resource and item, the departments whose
- * allowed or partial read entries since `from` read it. One scan of the read entries about each resource.
+ * Who used what (SPEC §14, breaking-change warnings): per resource and item, the departments whose
+ * allowed or partial read entries since `from` read it, or filtered or ordered by it (their queries
+ * break as well when it goes: the filter's and the order's fields are the item's); under ANY_ITEM (no
+ * item's name: GraphQL names hold no `*`), those that used the resource at all, a `totalCount` with no
+ * item read included. One scan of the read entries about each resource.
  */
 export async function itemReaders(
   store: Store,
@@ -138,7 +144,7 @@ export async function itemReaders(
       if (!entry.department || (entry.outcome !== 'allowed' && entry.outcome !== 'partial')) continue;
       for (const part of entry.resources) {
         if (part.resource !== code || part.provider === entry.department) continue;
-        for (const item of part.items) {
+        for (const item of [ANY_ITEM, ...part.items, ...part.filtered, ...part.ordered]) {
           let readers = byItem.get(item);
           if (!readers) byItem.set(item, (readers = new Set()));
           readers.add(entry.department);

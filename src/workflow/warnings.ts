@@ -20,6 +20,7 @@
 import { decide } from '../access/decide.ts';
 import { effectiveItems, type EffectiveItem } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
+import { ANY_ITEM } from '../audit/usage.ts';
 import { tightenings } from '../catalogue/widening.ts';
 import { itemOutputKind } from '../generate/sdl.ts';
 import { catalogueIdKey, type Catalogue, type Item, type Resource } from '../model/catalogue.ts';
@@ -108,7 +109,8 @@ export function breakingChanges(
   for (const old of current.resources) {
     const ri = indexOf.get(old.code) ?? -1;
     const fresh = next.resources[ri];
-    const allItems = old.items.map((i) => i.name);
+    // A resource removed or renamed breaks every query of it, a count of its records included.
+    const allItems = [ANY_ITEM, ...old.items.map((i) => i.name)];
     if (!fresh) {
       warn({ path: 'resources', change: 'removed', resource: old.code, item: null, renamedTo: null },
         `Resource ${old.code} (${old.name}) is removed`, usedBy(old.code, allItems));
