@@ -341,15 +341,19 @@ export async function importCorrecting(
     if (!isCorrected(c)) continue;
     const o = c.objection;
     const correctedAt = env.now.toISOString();
-    await appendAudit(env.store, {
+    const entry = (outcome: 'ok' | 'refused', detail: string) => appendAudit(env.store, {
       time: correctedAt, requestId: operator.requestId, department: null, user: operator.user, purpose: null,
       operationName: null, documentHash: null, kind: 'operator', action: 'correctObjection',
-      resources: [concerning(o.resource, o.provider, [o.item])], outcome: 'ok',
-      detail: `objection ${o.id} corrected: after the import of ${file}, ${o.item} of the ${o.resource} record objected to no longer holds what was confirmed wrong`,
+      resources: [concerning(o.resource, o.provider, [o.item])], outcome, detail,
     });
+    const detail = `objection ${o.id} corrected: after the import of ${file}, ${o.item} of the ${o.resource} record objected to no longer holds what was confirmed wrong`;
+    await entry('ok', detail);
     const row = toRow({ ...o, status: 'corrected', correctedAt });
     const n = await env.store.update(OBJECTIONS, and(eq('id', o.id), eq('status', 'confirmed')), { status: row.status, slot: row.slot, correctedAt });
     if (n) corrected.push({ ...o, status: 'corrected', correctedAt });
+    // Another import (another process) marked it between our read and our mark: the entry above said it
+    // was done, this one that it was not, as a workflow action that loses the store's race says (audit.ts).
+    else await entry('refused', `${detail} — not done: CONFLICT: another import marked objection ${o.id} meanwhile`).catch(() => undefined);
   }
   return { summary, corrected };
 }
