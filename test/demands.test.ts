@@ -74,7 +74,10 @@ describe('a demand', () => {
     expect(codes(await gw.query(ANSWER, { ...ZRZYT_APPROVER, variables: { input: { id, decision: 'WILL_CATALOGUE', resource: 'homesteads' } } }))).toEqual(['BAD_USER_INPUT']);
     const ok = await gw.query(ANSWER, { ...ZRZYT_APPROVER, variables: { input: { id, decision: 'WILL_CATALOGUE', resource: '430000-ZRZYT-00003' } } });
     expect(ok.data!.answerDemand).toEqual({ id, status: 'WILL_CATALOGUE', basis: null, resource: '430000-ZRZYT-00003', answeredBy: 'tester' });
-    expect(codes(await gw.query(ANSWER, { ...ZRZYT_APPROVER, variables: { input: { id, decision: 'CANNOT_SHARE', basis: 'x' } } }))).toEqual(['CONFLICT']);
+    const again = await gw.query(ANSWER, { ...ZRZYT_APPROVER, variables: { input: { id, decision: 'CANNOT_SHARE', basis: 'x' } } });
+    expect(codes(again)).toEqual(['CONFLICT']);
+    // The answer given is named as the schema's enum writes it, as the client sent it and reads it back.
+    expect(again.errors![0].message).toMatch(new RegExp(`^Demand ${id} was already answered \\(WILL_CATALOGUE\\) by tester on `));
   });
 
   it('is FULFILLED when a version publishing the promised resource is published', async () => {
