@@ -34,6 +34,21 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => gw?.close());
 
+describe('a second answer to a demand', () => {
+  const FILE = `mutation($input: DemandInput!) { requestData(input: $input) { id } }`;
+  const ANSWER = `mutation($input: DemandAnswerInput!) { answerDemand(input: $input) { status } }`;
+
+  it('names the first answer as the schema writes it (CANNOT_SHARE), not as the store keeps it', async () => {
+    const demand = { title: 'Driving records', description: 'For benefit checks', items: ['licence'], purposes: ['benefit-check'], provider: '370000-GAT' };
+    const id = (await gw.query(FILE, { ...MZT, variables: { input: demand } })).data!.requestData.id as string;
+    const first = await gw.query(ANSWER, { ...GAT_APPROVER, variables: { input: { id, decision: 'CANNOT_SHARE', basis: 'Road traffic safety law, art. 114' } } });
+    expect(first.data!.answerDemand).toEqual({ status: 'CANNOT_SHARE' });
+    const again = await gw.query(ANSWER, { ...GAT_APPROVER, variables: { input: { id, decision: 'WILL_CATALOGUE', resource: '370000-GAT-07' } } });
+    expect(codes(again)).toEqual(['CONFLICT']);
+    expect(again.errors![0].message).toContain('was already answered (CANNOT_SHARE) by ');
+  });
+});
+
 describe('a demand is fulfilled only by the asked department, with a resource newly published', () => {
   const FILE = `mutation($input: DemandInput!) { requestData(input: $input) { id } }`;
   const ANSWER = `mutation($input: DemandAnswerInput!) { answerDemand(input: $input) { status resource } }`;
