@@ -132,6 +132,13 @@ describe('reads of records stored before a retyping publication', () => {
     expect(errorsOf(r)).toEqual([unfit('income', 'int', 'civilAffairs.one.income'), unfit('status', 'enum', 'civilAffairs.one.status')]);
   });
 
+  it('reads a retyped secret item as stored for its provider, as the publication line says: a String, no CONFLICT', async () => {
+    const r = await gw.query(`{ civilAffairs { assistanceCases(first: 10, orderBy: [{ field: caseNo, direction: ASC }]) {
+      nodes { caseNo caseNote } } } }`, PROVIDER);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.civilAffairs.assistanceCases.nodes.map((n: { caseNote: string | null }) => n.caseNote)).toEqual(['visit-on-friday', 'ok', null, null]);
+  });
+
   it('tells another department no stored value, not of a masked item nor of a denied one', async () => {
     const r = await gw.query(`{ civilAffairs { assistanceCases(first: 10, orderBy: [{ field: caseNo, direction: ASC }]) {
       nodes { caseNo caseNote officer income } } } }`, AUDIT);
@@ -198,13 +205,14 @@ describe('the operator', () => {
     expect((await govgraph('catalogue', 'import', fixture('catalogue.yaml'), '--publish')).code).toBe(0);
     const published = await govgraph('catalogue', 'import', join(dir, 'v2.json'), '--publish');
     expect(published.code).toBe(0);
-    const again = (item: string, what: string) =>
-      `  Item ${item} of ${CODE} is retyped: ${what}: its records stored before must be imported again (govgraph data import --resource ${CODE} FILE); until then a stored value that does not fit reads as null with a CONFLICT error`;
+    const again = (item: string, what: string, until = 'a stored value that does not fit reads as null with a CONFLICT error') =>
+      `  Item ${item} of ${CODE} is retyped: ${what}: its records stored before must be imported again (govgraph data import --resource ${CODE} FILE); until then ${until}`;
     expect(published.stdout.split('\n').filter((l) => l.startsWith('  '))).toEqual([
       again('income', 'decimal becomes int'),
       again('householdSize', 'string becomes int'),
       again('status', 'loses the values suspended'),
-      again('caseNote', 'string becomes int'),
+      // The secret item is a String field: its stored text reads as stored (see the provider's read below).
+      again('caseNote', 'string becomes int', 'its stored values read as stored (a secret item is a String), masked for other departments'),
       again('officer', 'string becomes int'),
     ]);
     writeFileSync(join(dir, 'cli-v1.jsonl'), V1_RECORDS.map((r) => JSON.stringify(r)).join('\n') + '\n');

@@ -34,14 +34,20 @@ async function buildCheck(env: WorkflowEnv): Promise<SchemaService> {
 /**
  * What a publication's output line adds for each item it retypes (SPEC §14): the records stored before
  * keep values that may not fit the new type, and read as null with a CONFLICT error until the provider
- * imports them again. From the two documents only: no record is read.
+ * imports them again. A personal or secret item is a String field whatever its type (so that its mask
+ * fits), and no serialiser refuses its stored text: it reads as stored, masked for other departments, so
+ * its line says that instead. From the two documents only: no record is read.
  */
 export async function retypedLines(before: Catalogue | undefined, after: Catalogue): Promise<string[]> {
   const { breakingChanges } = await import('../workflow/warnings.ts');
-  return breakingChanges(before, after, new Map()).flatMap((w) =>
-    w.kind === 'BREAKING_CHANGE' && w.change === 'retyped'
-      ? [`  ${w.message}: its records stored before must be imported again (govgraph data import --resource ${w.resource} FILE); until then a stored value that does not fit reads as null with a CONFLICT error`]
-      : []);
+  return breakingChanges(before, after, new Map()).flatMap((w) => {
+    if (w.kind !== 'BREAKING_CHANGE' || w.change !== 'retyped') return [];
+    const sensitivity = after.resources.find((r) => r.code === w.resource)?.items.find((i) => i.name === w.item)?.sensitivity;
+    const until = sensitivity
+      ? `until then its stored values read as stored (a ${sensitivity} item is a String), masked for other departments`
+      : 'until then a stored value that does not fit reads as null with a CONFLICT error';
+    return [`  ${w.message}: its records stored before must be imported again (govgraph data import --resource ${w.resource} FILE); ${until}`];
+  });
 }
 
 /** The published version of a catalogue, before a command publishes another. */
