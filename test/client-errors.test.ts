@@ -46,3 +46,21 @@ describe('requests node refuses', () => {
     expect(text).toContain('not valid HTTP');
   });
 });
+
+// operations.md: every answer of /graphql says `Cache-Control: no-store`. Those refused outside the route's
+// own handler (node's parser, a method, an Expect) said nothing, so a cache was free to keep them.
+describe('every /graphql refusal says Cache-Control: no-store', () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['headers over the limit (431)', `GET /graphql HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, /^HTTP\/1\.1 431 /],
+    ['a request that is not HTTP (400)', 'GARBAGE /graphql HTTP/1.1\r\nHost: x\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['a method other than GET and POST (405)', 'PUT /graphql HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', /^HTTP\/1\.1 405 /],
+    ['an Expect other than 100-continue (417)', 'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: something-else\r\nContent-Length: 2\r\n\r\n{}', /^HTTP\/1\.1 417 /],
+  ];
+  for (const [name, raw, status] of cases) {
+    it(name, async () => {
+      const text = await send(raw);
+      expect(text).toMatch(status);
+      expect(text.split('\r\n\r\n')[0]).toMatch(/^cache-control: no-store$/im);
+    });
+  }
+});

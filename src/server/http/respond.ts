@@ -85,7 +85,11 @@ export function sendJson(
   return sendBody(req, res, status, Object.entries({ 'Content-Type': 'application/json; charset=utf-8', ...headers }), JSON.stringify(value));
 }
 
-/** A GraphQL-over-HTTP error answer: `{"errors":[{message, extensions:{code}}]}`. */
+/**
+ * A GraphQL-over-HTTP error answer: `{"errors":[{message, extensions:{code}}]}`. Every one says
+ * `Cache-Control: no-store`, as the /graphql route's own answers do (operations.md): also those given
+ * before or outside that route (a 405, a 417, a 500).
+ */
 export function sendGraphQLError(
   req: IncomingMessage,
   res: ServerResponse,
@@ -94,5 +98,5 @@ export function sendGraphQLError(
   message: string,
   headers: Record<string, string> = {},
 ): Promise<void> {
-  return sendJson(req, res, status, { errors: [{ message, extensions: { code } }] }, headers);
+  return sendJson(req, res, status, { errors: [{ message, extensions: { code } }] }, { 'Cache-Control': 'no-store', ...headers });
 }
