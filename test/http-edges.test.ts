@@ -344,6 +344,8 @@ describe('/metrics', () => {
     const metrics = gw.gateway.metrics;
     expect(metrics.operationLabel('a{b="c"}')).toBe('other');
     expect(metrics.operationLabel(undefined)).toBe('anonymous');
+    // The gateway's own labels are not a client's to take: refused tokens count as `unauthenticated`.
+    for (const reserved of ['unauthenticated', 'anonymous']) expect(metrics.operationLabel(reserved, '999999-NAMER')).toBe('other');
     // One department sending made-up names takes its share of the series, not the others'.
     for (let i = 0; i < 300; i++) metrics.operationLabel(`Flood${i}`, '999999-HOSTILE');
     expect(metrics.operationLabel('Flood0', '999999-HOSTILE')).toBe('Flood0');
