@@ -361,6 +361,12 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
       { path: 'limits.rate.perUser.per', message: 'is required' },
     ],
   },
+  {
+    // operations.md: `rate: off` is refused, naming the buckets; it said only "expected an object (a mapping)".
+    name: 'rate: off, which names no bucket',
+    mutate: (d) => (d.limits = { rate: 'off' }),
+    problems: [{ path: 'limits.rate', message: '"off" turns no bucket off by itself: name each bucket to turn off, rate: { perUser: off, perDepartment: off, perPlatform: off }' }],
+  },
 ];
 
 describe('validatePlatform', () => {

@@ -18,11 +18,21 @@ type RawPlatform = Omit<Platform, 'limits' | 'trustedDocuments'> & {
 };
 
 export function validatePlatform(doc: unknown, file?: string): { platform?: Platform; problems: Problem[] } {
-  const problems = schemaProblems('platform.schema.json', doc);
+  const problems = schemaProblems('platform.schema.json', doc).map((p) => rateOffProblem(doc, p) ?? p);
   if (problems.length) return { problems };
   const platform = withDefaults(doc as RawPlatform, file);
   for (const check of platformChecks) problems.push(...check(platform));
   return problems.length ? { problems } : { platform, problems };
+}
+
+/**
+ * `rate: off` is refused (operations.md: a bucket is turned off by name, so that a bucket added later is not
+ * off unawares); the schema's "expected an object" would not say what to write instead.
+ */
+function rateOffProblem(doc: unknown, problem: Problem): Problem | undefined {
+  const rate = (doc as { limits?: { rate?: unknown } } | null)?.limits?.rate;
+  if (problem.path !== 'limits.rate' || typeof rate !== 'string' || rate.trim().toLowerCase() !== 'off') return undefined;
+  return { path: problem.path, message: '"off" turns no bucket off by itself: name each bucket to turn off, rate: { perUser: off, perDepartment: off, perPlatform: off }' };
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
