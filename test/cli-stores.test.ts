@@ -140,6 +140,20 @@ describe('what a command says it uses', () => {
 // Civil Affairs: on another platform none of them fits. It used to make a store and list sixty catalogue
 // problems, or, over a folder already published, open GraphiQL with a token for a department the
 // platform does not have. It refuses in one line instead, before it makes anything.
+// A store holding one entry (a catalogue import's) said "audit chain ok: 1 entries" (seen on the docs walk).
+describe('audit verify counts its entries in English', () => {
+  it('one entry is "1 entry"', async () => {
+    const here = join(elsewhere, 'one-entry');
+    mkdirSync(here, { recursive: true });
+    const data = join(here, 'data');
+    const imported = await govgraph(here, 'catalogue', 'import', ...demoCatalogueFiles(), '--publish', '--data', data);
+    expect(imported.code, imported.stderr).toBe(0);
+    const verified = await govgraph(here, 'audit', 'verify', '--data', data);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/^audit chain ok: 1 entry, no signed checkpoint /);
+  });
+});
+
 describe('serve --demo with a platform that is not the demo\'s', () => {
   const guizhou = join(root, 'test', 'fixtures', 'guizhou', 'platform.yaml');
 
