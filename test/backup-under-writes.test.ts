@@ -100,6 +100,20 @@ describe('an online backup while another process writes', () => {
     expect(made.a).toBe(made.b);
   }, 60_000);
 
+  it.skipIf(!shell)('names both kinds by the time in UTC, on a machine whose clock shows local time (Asia/Shanghai)', () => {
+    // The shell's `date` wrote local time and Node's toISOString UTC: eight hours apart in Shanghai, so the two
+    // kinds did not sort together, nor meet on one name within a second as the doc says.
+    rmSync(backups, { recursive: true, force: true });
+    mkdirSync(backups);
+    const env = { ...process.env, TZ: 'Asia/Shanghai' };
+    const shellDone = spawnSync('sh', ['-c', documented('**Online, with the sqlite3 shell**', 'sh')], { cwd: dir, encoding: 'utf8', env });
+    expect(shellDone.status, shellDone.stderr).toBe(0);
+    const [made] = readdirSync(backups);
+    const stamp = /^govgraph-(\d{4}-\d\d-\d\d)-(\d\d)(\d\d)(\d\d)\.sqlite$/.exec(made)!;
+    const named = Date.parse(`${stamp[1]}T${stamp[2]}:${stamp[3]}:${stamp[4]}Z`);
+    expect(Math.abs(Date.now() - named)).toBeLessThan(120_000);
+  }, 60_000);
+
   it.skipIf(!shell)('runs again the same day: each backup a file of its own (VACUUM INTO refuses a file that exists)', async () => {
     rmSync(backups, { recursive: true, force: true });
     mkdirSync(backups);
