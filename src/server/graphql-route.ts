@@ -10,7 +10,7 @@ import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body
 import { handleCors } from './http/cors.ts';
 import { sendBody, sendGraphQLError } from './http/respond.ts';
 import type { GatewayState } from './drain.ts';
-import type { Caller } from './request-context.ts';
+import { requestIdOf, type Caller } from './request-context.ts';
 
 function headerMap(req: http.IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
@@ -30,7 +30,7 @@ export interface GraphQLRouteParts {
   /** The gateway's state now (starting → ready → draining). */
   stateOf(): GatewayState;
   verifyCaller(req: http.IncomingMessage): Promise<Caller>;
-  context(req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller): Promise<RequestContext>;
+  context(req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string): Promise<RequestContext>;
 }
 
 /** The handler of /graphql. */
@@ -55,6 +55,9 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
       await sendGraphQLError(req, res, 400, 'BAD_REQUEST', `GET ${url.pathname} names no operation: send a query by POST with a JSON body {"query": "…"}, or by GET with a \`query\` (or \`documentId\`) parameter and the header \`apollo-require-preflight: true\`.${graphiqlEnabled ? ' GraphiQL, to try queries in a browser, is at /graphiql.' : ''}`);
       return;
     }
+    // The request's id, in its log line and audit entry: the answer says it, so a developer can quote it.
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
     const state = stateOf();
     if (state !== 'ready' && state !== 'draining') {
       await sendGraphQLError(req, res, 503, 'PLATFORM_UNAVAILABLE', 'The gateway is starting; try again shortly.', { 'Retry-After': '1' });
@@ -96,7 +99,7 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     // A client that leaves before its answer is sent cancels its query: nothing more is read for it.
     const cancel = new Cancellation();
     res.once('close', () => res.writableEnded || cancel.cancel('client-closed'));
-    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, httpGraphQLRequest, cancel, caller) });
+    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, httpGraphQLRequest, cancel, caller, requestId) });
     if (answer.body.kind === 'complete') {
       await sendBody(req, res, answer.status ?? 200, answer.headers, answer.body.string);
       return;

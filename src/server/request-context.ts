@@ -69,8 +69,11 @@ function sentOperationName(sent: HTTPGraphQLRequest): string | null {
   return typeof query === 'string' ? recordedOperationName(leadingOperationName(query)) : null;
 }
 
-/** A caller's x-request-id when it is a plain token (it goes into logs and the audit log), else a new one. */
-function requestIdOf(header: string | string[] | undefined): string {
+/**
+ * A caller's x-request-id when it is a plain token (it goes into logs and the audit log), else a new one.
+ * The /graphql route takes it once and sends it back in the answer's own x-request-id header.
+ */
+export function requestIdOf(header: string | string[] | undefined): string {
   return typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
 }
 
@@ -149,7 +152,7 @@ export function requestContexts(parts: RequestContextParts) {
       return { ok: false, error, claimedForwarded };
     }
   };
-  const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller): Promise<RequestContext> => {
+  const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string): Promise<RequestContext> => {
     if (!caller.ok) {
       const err = caller.error;
       if (err instanceof KeySetUnavailableError) log?.(err); // the reason, for the operator (said once a minute)
@@ -158,7 +161,6 @@ export function requestContexts(parts: RequestContextParts) {
     }
     const { identity, sentPurpose } = caller;
     const now = new Date();
-    const requestId = requestIdOf(req.headers['x-request-id']);
     // A refusal from here on is of a known department: its log line, metrics and audit entry say so (refusedAs).
     let purpose: string | null = null;
     let badPurpose: GraphQLError | null = null;
