@@ -51,3 +51,17 @@ it('names it on refusals too: an unknown purpose (audited) and a missing token',
   const anonymous = await post({ 'x-request-id': 'anonymous-1' });
   expect(anonymous).toMatchObject({ status: 401, id: 'anonymous-1', code: 'UNAUTHENTICATED' });
 });
+
+const BY_ID = 'query($id: String) { auditLog(filter: { requestId: $id }) { totalCount nodes { requestId department } } }';
+const find = async (dept: string, id: string, roles: ('supervisor' | 'auditor')[] = []) =>
+  (await gw.query(BY_ID, { dept, roles, variables: { id } })).data?.auditLog as { totalCount: number; nodes: { requestId: string; department: string }[] };
+
+it('auditLog finds the entry by the request id its answer named, for those who may read it, and no one else', async () => {
+  const sent = await post({ ...(await as('430000-RST', 'employment-services')), 'x-request-id': 'quoted-by-developer' });
+  expect(sent.id).toBe('quoted-by-developer');
+  const one = { totalCount: 1, nodes: [{ requestId: 'quoted-by-developer', department: '430000-RST' }] };
+  expect(await find('430000-ZWB', 'quoted-by-developer', ['supervisor'])).toEqual(one); // the competent department's supervisor
+  expect(await find('430000-RST', 'quoted-by-developer')).toEqual(one); // the requester
+  expect(await find('430000-MZ', 'quoted-by-developer', ['supervisor'])).toEqual({ totalCount: 0, nodes: [] }); // neither
+  expect(await find('430000-RST', 'QUOTED-BY-DEVELOPER')).toEqual({ totalCount: 0, nodes: [] }); // ids are exact
+});

@@ -132,6 +132,7 @@ const resolvers: Resolvers = {
             kind: f.kind ?? undefined,
             from: f.from ?? undefined,
             to: f.to ?? undefined,
+            requestId: f.requestId ?? undefined,
           },
           { first: given ? args.first : defaultPageSize(ctx.platform, AUDIT_PAGE), after: args.after },
           ctx.platform.platform.competentDepartment,

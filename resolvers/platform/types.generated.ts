@@ -115,6 +115,8 @@ export type AuditFilter = {
   outcome?: InputMaybe<AuditOutcome>;
   /** A providing department the entry is about. */
   provider?: InputMaybe<Scalars['String']['input']>;
+  /** The request's id, as its answer's x-request-id header named it (on a connected platform, the forwarding platform's). */
+  requestId?: InputMaybe<Scalars['String']['input']>;
   /** A resource the entry is about. */
   resource?: InputMaybe<Scalars['String']['input']>;
   /** Before this instant, exclusive; before from: BAD_USER_INPUT. */

@@ -47,6 +47,7 @@ export function ensureAuditIndexes(store: Store): Promise<void> {
       await store.ensureIndex(AUDIT_COLLECTION, { fields: ['seq'], unique: true });
       await store.ensureIndex(AUDIT_COLLECTION, { fields: ['time'] });
       await store.ensureIndex(AUDIT_COLLECTION, { fields: ['department', 'seq'] });
+      await store.ensureIndex(AUDIT_COLLECTION, { fields: ['requestId'] }); // auditLog(filter: { requestId })
     })();
     indexReady.set(store, ready);
     ready.catch(() => indexReady.delete(store));

@@ -45,6 +45,7 @@ export interface AuditFilter {
   kind?: AuditKind;
   from?: string; // ISO date or datetime, inclusive
   to?: string; // ISO date or datetime, exclusive
+  requestId?: string; // the request's id (its answer's x-request-id)
 }
 
 export interface AuditPage {
@@ -103,6 +104,7 @@ function visibleFilter(v: AuditVisibility, f: AuditFilter): Filter {
   if (f.kind !== undefined) parts.push(eq('kind', f.kind));
   if (f.from !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'gte', value: f.from });
   if (f.to !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'lt', value: f.to });
+  if (f.requestId !== undefined) parts.push(eq('requestId', f.requestId));
   return or(own, and(...parts));
 }
 
@@ -116,6 +118,7 @@ export function auditFilter(f: AuditFilter): Filter {
   if (f.kind !== undefined) parts.push(eq('kind', f.kind));
   if (f.from !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'gte', value: f.from });
   if (f.to !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'lt', value: f.to });
+  if (f.requestId !== undefined) parts.push(eq('requestId', f.requestId));
   return and(...parts);
 }
 

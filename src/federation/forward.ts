@@ -18,6 +18,8 @@ import { failure, of, refusal, redirected, said, tooManyValues, unavailable, wit
 export interface Asker {
   identity: { user: string; dept: Department };
   purpose: string | null;
+  /** The request's id: sent on as the forwarded request's x-request-id, so both audit logs name it alike. */
+  requestId?: string;
   /** Per-request notes for the audit log: what each connected platform answered. */
   forwards?: ForwardNote[];
   /** The request's cancellation (src/limits/cancel.ts): nothing is forwarded after it, and a request in flight is aborted. */
@@ -117,7 +119,9 @@ export async function forwardedHeaders(keys: PlatformKeys, platform: Platform, c
     iss: platform.platform.region, aud: c.region, sub: asker.identity.user,
     dept: dept.code, deptLevel: dept.level, deptRegion: dept.region, purpose: asker.purpose,
   });
-  return { authorization: `Bearer ${token}`, [FORWARDED_HEADER]: platform.platform.region, 'content-type': 'application/json' };
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, [FORWARDED_HEADER]: platform.platform.region, 'content-type': 'application/json' };
+  if (asker.requestId) headers['x-request-id'] = asker.requestId;
+  return headers;
 }
 
 /** What a delegated request is sent with, and where its failures are said. */
