@@ -53,6 +53,19 @@ describe('a gateway whose users and departments go over their rates', () => {
     expect(entries.length).toBeLessThanOrEqual(1 + 10);
     expect(await verifyAuditChain(gw.store)).toMatchObject({ ok: true });
   });
+  it('writes one entry for refusals of a bucket that arrive together (found by the §13 walk: 4 entries on 2 instances)', async () => {
+    // The user's 2 tokens, then 20 requests at once: each found no entry written yet and wrote its own.
+    const token = await gw.token('510100-ZJ', [], 'li');
+    const before = (await rateEntries()).length;
+    const denied = await denials();
+    for (let i = 0; i < 2; i++) expect((await gw.query('{ me { user } }', { token })).status).toBe(200);
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => gw.query('{ me { user } }', { token }).then((r) => r.status)));
+    expect(statuses).toEqual(Array(20).fill(429));
+    const entries = (await rateEntries()).slice(before);
+    expect(entries.map((e) => [e.department, e.user])).toEqual([['510100-ZJ', 'li']]);
+    expect((await denials()) - denied).toBe(20);
+    expect(await verifyAuditChain(gw.store)).toMatchObject({ ok: true });
+  });
 });
 
 describe('RateRefusalEntries', () => {
@@ -98,5 +111,28 @@ describe('RateRefusalEntries', () => {
     // The oldest were forgotten (an entry more for them, never one fewer); the newest is remembered.
     expect(written(entries, refusal('perUser', 60_000, t), { dept: 'D', user: 'u4' }, t)).toBe(false);
     expect(written(entries, refusal('perUser', 60_000, t), { dept: 'D', user: 'u0' }, t)).toBe(true);
+  });
+
+  it('writes one entry at a time per bucket: refusals meanwhile wait and are folded, or unwritten when it failed', async () => {
+    const entries = new RateRefusalEntries();
+    const t = Date.now();
+    let writes = 0;
+    let release!: (answer: GraphQLError) => void;
+    const first = refusal('perUser', 60_000, t);
+    const slow = () => { writes++; return new Promise<GraphQLError>((r) => (release = r)); };
+    const answers = [entries.entry(first, who, slow, t), entries.entry(refusal('perUser', 60_000, t), who, slow, t + 1), entries.entry(refusal('perUser', 60_000, t), who, slow, t + 2)];
+    release(first);
+    expect(await Promise.all(answers)).toEqual([first, 'folded', 'folded']);
+    expect(writes).toBe(1);
+    // Another user's bucket: its own entry. A write that fails leaves the waiters unwritten, and the next refusal is written.
+    const other = { dept: '510000-GA', user: 'zhang' };
+    const failing = refusal('perUser', 60_000, t);
+    const unavailable = new GraphQLError('down', { extensions: { code: 'AUDIT_UNAVAILABLE' } });
+    const waiting = [entries.entry(failing, other, slow, t), entries.entry(refusal('perUser', 60_000, t), other, slow, t)];
+    release(unavailable);
+    expect(await Promise.all(waiting)).toEqual([unavailable, 'unwritten']);
+    const next = refusal('perUser', 60_000, t);
+    expect(await entries.entry(next, other, async () => next, t + 5)).toBe(next);
+    expect(writes).toBe(2);
   });
 });

@@ -22,6 +22,12 @@ function bucketOf(refusal: GraphQLError, who: RateSubject): string | null {
 export class RateRefusalEntries {
   /** Bucket → until when its refusals are not written (ms). */
   private readonly quiet = new Map<string, number>();
+  /**
+   * Bucket → whether its first refusal's entry was written, while it is being written. Refusals of the bucket
+   * that come meanwhile (a client sending many requests at once) wait for it, and are folded into it once
+   * it is written: without this, each of them saw no entry yet and wrote its own.
+   */
+  private readonly writing = new Map<string, Promise<boolean>>();
 
   constructor(private readonly kept = RATE_ENTRY_BUCKETS_KEPT) {}
 
@@ -34,6 +40,30 @@ export class RateRefusalEntries {
     const bucket = refusal.extensions.code === 'RATE_LIMITED' ? bucketOf(refusal, who) : null;
     const until = bucket === null ? undefined : this.quiet.get(bucket);
     return until !== undefined && now < until;
+  }
+
+  /**
+   * Writes the entry of refusal `refusal` of `who` (`write` answers the refusal itself once it is written,
+   * AUDIT_UNAVAILABLE else), unless it is folded into its bucket's written entry (`'folded'`). One entry
+   * per bucket is written at a time: a refusal of a bucket whose entry is being written waits for it, and
+   * is `'folded'` once it was written, `'unwritten'` when it could not be (answer it as that one was;
+   * the next refusal after it is written). Refusals other than a rate's are always written.
+   */
+  async entry(refusal: GraphQLError, who: RateSubject, write: () => Promise<GraphQLError>, now = Date.now()): Promise<GraphQLError | 'folded' | 'unwritten'> {
+    const bucket = refusal.extensions.code === 'RATE_LIMITED' ? bucketOf(refusal, who) : null;
+    if (bucket === null) return write();
+    if (this.folded(refusal, who, now)) return 'folded';
+    const pending = this.writing.get(bucket);
+    if (pending) return (await pending) ? 'folded' : 'unwritten';
+    const answer = write();
+    this.writing.set(bucket, answer.then((written) => written === refusal, () => false));
+    try {
+      const written = await answer;
+      if (written === refusal) this.wrote(refusal, who, now);
+      return written;
+    } finally {
+      this.writing.delete(bucket);
+    }
   }
 
   /**

@@ -17,7 +17,7 @@ import { parsePurpose } from '../identity/purpose.ts';
 import { claimsForwarded, FORWARDED_HEADER, type ForwardedVerifier } from '../identity/forwarded.ts';
 import type { CursorCodec, RequestContext } from '../../resolvers/request.ts';
 import { noteRefused, noteRefusalReason } from './plugins/logging.ts';
-import { auditRefusal, documentHash, leadingOperationName } from './plugins/audit.ts';
+import { auditRefusal, auditUnavailable, documentHash, leadingOperationName } from './plugins/audit.ts';
 import { notTrusted } from './plugins/limits.ts';
 import { recordedDocumentHash, recordedOperationName } from '../audit/entry.ts';
 import { sentDocument, type SentDocument, type TrustedDocumentStore } from '../limits/trusted.ts';
@@ -200,12 +200,12 @@ export function requestContexts(parts: RequestContextParts) {
       if (refusal) {
         // A rate refusal is written for the first refusal of its bucket only, until the bucket has a token
         // again (src/limits/rate-entries.ts): the rest read nothing and are counted in the metrics.
+        // Refusals of a bucket arriving together wait for the first one's entry, and are folded into it.
         const rateKey = { dept: counterKey(identity), user: identity.user, via: identity.via };
-        if (rateEntries.folded(refusal, rateKey, now.getTime())) throw refusedAs(refusal, requestId, identity, sent);
-        const rated = refusal.extensions.code === 'RATE_LIMITED';
-        const answer = await auditRefusal(store, { requestId, identity, purpose }, refusedDocument(sent, document), refusal, rated ? foldedNote(refusal) : '');
-        if (rated && answer === refusal) rateEntries.wrote(refusal, rateKey, now.getTime());
-        throw refusedAs(answer, requestId, identity, sent);
+        const note = refusal.extensions.code === 'RATE_LIMITED' ? foldedNote(refusal) : '';
+        const refused = refusal;
+        const answer = await rateEntries.entry(refused, rateKey, () => auditRefusal(store, { requestId, identity, purpose }, refusedDocument(sent, document), refused, note), now.getTime());
+        throw refusedAs(answer === 'folded' ? refusal : answer === 'unwritten' ? auditUnavailable(refusal) : answer, requestId, identity, sent);
       }
     }
     if (badPurpose) {

@@ -183,7 +183,7 @@ export const leadingOperationName = (text: string | undefined): string | null =>
 const AUDIT_UNAVAILABLE_MESSAGE = 'The audit log cannot be written, so no data is returned; try again shortly.';
 
 /** The answer to a refused request whose entry could not be written: HTTP 503, the refusal's Retry-After kept. */
-function auditUnavailable(refusal: GraphQLError): GraphQLError {
+export function auditUnavailable(refusal: GraphQLError): GraphQLError {
   const retryAfter = (refusal.extensions.http as { headers?: HeaderMap } | undefined)?.headers?.get('retry-after');
   return new GraphQLError(AUDIT_UNAVAILABLE_MESSAGE, {
     extensions: { code: 'AUDIT_UNAVAILABLE', http: { status: 503, headers: new HeaderMap(retryAfter ? [['retry-after', retryAfter]] : []) } },
