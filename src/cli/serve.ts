@@ -4,7 +4,8 @@ import { closeSync, openSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { DEMO_PLATFORM_FILE } from '../demo/paths.ts';
-import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type Platform } from '../model/platform.ts';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, trustedDocumentsOf, type Platform } from '../model/platform.ts';
+import { TrustedDocumentStore } from '../limits/trusted.ts';
 import { loadPlatform } from '../catalogue/platform.ts';
 import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv } from '../audit/checkpoint.ts';
 import { setting } from '../model/settings.ts';
@@ -145,6 +146,19 @@ function refuseDemoElsewhere(platform: Platform, platformFile: string): void {
   );
 }
 
+/**
+ * The trusted documents' manifests, read as the gateway reads them: a manifest that cannot be read (not
+ * there, not JSON), or that names by one hash another manifest's document, refuses the start, each as
+ * `trustedDocuments.manifests[i]: FILE: problem`. Started anyway, under `require` the clients of that
+ * manifest were refused with nothing but a warning in the log to say why; with a clash, a client's
+ * documentId ran another client's document. Once running, a manifest changed so keeps its last contents.
+ */
+export function refuseUnreadManifests(platform: Platform): void {
+  const unread = new TrustedDocumentStore(trustedDocumentsOf(platform)).unread;
+  if (unread.length === 0) return;
+  throw new UserError(`${unread.join('\n')}\nmend the manifest${unread.length > 1 ? 's' : ''} (or take ${unread.length > 1 ? 'them' : 'it'} out of trustedDocuments.manifests) and start again`);
+}
+
 export function registerServeCommand(program: Command): void {
   withCommonOptions(program.command('serve'))
     .description('serve GraphQL at /graphql, GraphiQL at /graphiql, /healthz, /readyz and /metrics')
@@ -162,6 +176,7 @@ export function registerServeCommand(program: Command): void {
       const platform = await loadCommandPlatform(platformFile);
       announce(opts, { platform: platformFile, store: true });
       if (opts.demo) refuseDemoElsewhere(platform, platformFile);
+      refuseUnreadManifests(platform);
       const store = await openCommandStore(opts, { create: opts.demo });
       const { ListenError, startGateway } = await import('../server/app.ts');
       const { signToken } = await import('../identity/token.ts');

@@ -97,6 +97,33 @@ export function readManifest(file: string): Map<string, string> {
   return documents;
 }
 
+/**
+ * The manifests' documents by hash: the hash each manifest names it by, and the sha256 of its text (the
+ * hash Apollo's clients and the preset's default send). `clash` says where one hash would name two
+ * documents (a client sending that hash would run another's document), as a problem of manifest `last`,
+ * the one just read, whose documents are indexed after the others'.
+ */
+function hashIndex(manifests: ReadonlyMap<string, Manifest>, last?: string): { byHash: Map<string, string>; clash?: string } {
+  const byHash = new Map<string, string>();
+  const from = new Map<string, string>();
+  const ordered = [...manifests].sort(([a], [b]) => Number(a === last) - Number(b === last));
+  for (const [file, { documents }] of ordered) {
+    for (const [hash, text] of documents) {
+      for (const h of [hash, sha256(text)]) {
+        const known = byHash.get(h);
+        if (known !== undefined && known !== text) {
+          const where = from.get(h) === file ? 'in this manifest' : `in ${from.get(h)}`;
+          const which = h === hash ? `${JSON.stringify(hash)} names` : `${JSON.stringify(hash)}: its document's sha256 ${h} names`;
+          return { byHash, clash: `${which} another document ${where}; a hash may name one document only` };
+        }
+        byHash.set(h, text);
+        from.set(h, file);
+      }
+    }
+  }
+  return { byHash };
+}
+
 export class TrustedDocumentStore {
   private manifests = new Map<string, Manifest>();
   /** hash (as the manifest names it, and the sha256 of its text) → text. */
@@ -123,7 +150,7 @@ export class TrustedDocumentStore {
   /** Verdicts on document texts sent whole, by the sha256 of the text (bounded, most recent last). */
   private texts = new Map<string, { version: number; trusted: boolean }>();
   /** A manifest that cannot be read, by file → the problem last reported (said once, not at every poll). */
-  private failing = new Map<string, string>();
+  private failing = new Map<string, { problem: string; message: string }>();
 
   constructor(
     readonly config: TrustConfig,
@@ -144,23 +171,22 @@ export class TrustedDocumentStore {
           throw new Error(fileFailure(error));
         }
         if (this.manifests.get(file)?.mtimeMs === mtimeMs) continue;
-        this.manifests.set(file, { mtimeMs, documents: readManifest(file) });
+        const next = new Map(this.manifests).set(file, { mtimeMs, documents: readManifest(file) });
+        // A hash names one document: another manifest's document under it would run in its place.
+        const clash = hashIndex(next, file).clash;
+        if (clash) throw new Error(clash);
+        this.manifests = next;
         this.failing.delete(file);
         changed = true;
       } catch (error) {
-        const problem = `trusted documents: ${file}: ${(error as Error).message}`;
-        if (this.failing.get(file) !== problem) this.onError(problem);
-        this.failing.set(file, problem);
+        const message = (error as Error).message;
+        const problem = `trusted documents: ${file}: ${message}`;
+        if (this.failing.get(file)?.problem !== problem) this.onError(problem);
+        this.failing.set(file, { problem, message });
       }
     }
     if (changed) {
-      const byHash = new Map<string, string>();
-      for (const { documents } of this.manifests.values()) {
-        for (const [hash, text] of documents) {
-          byHash.set(hash, text);
-          byHash.set(sha256(text), text);
-        }
-      }
+      const byHash = hashIndex(this.manifests).byHash;
       const printed = new Set<string>();
       const shapes = new Set<string>();
       for (const text of new Set(byHash.values())) {
@@ -178,6 +204,17 @@ export class TrustedDocumentStore {
       this.version++;
     }
     return changed;
+  }
+
+  /**
+   * The manifests not read at the last look, in the platform file's order, each as
+   * `trustedDocuments.manifests[i]: FILE: problem`: `serve` refuses to start with any (src/cli/serve.ts).
+   */
+  get unread(): string[] {
+    return this.config.manifests.flatMap((file, i) => {
+      const failing = this.failing.get(file);
+      return failing ? [`trustedDocuments.manifests[${i}]: ${file}: ${failing.message}`] : [];
+    });
   }
 
   watch(pollMs = 2000): void {

@@ -1,0 +1,107 @@
+// Trusted documents' manifests an operator gets wrong (SPEC §13; found by the §13 walk): one hash naming
+// two documents (two manifests, or a hash that is another document's sha256), and manifests that cannot
+// be read when `govgraph serve` starts. Documents of a platform of its own (a Gansu tax service); no gateway.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'graphql';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TrustedDocumentStore } from '../src/limits/trusted.ts';
+import { refuseUnreadManifests } from '../src/cli/serve.ts';
+import type { Platform } from '../src/model/platform.ts';
+
+const hash = (algorithm: string, text: string) => createHash(algorithm).update(text).digest('hex');
+const FIRMS = 'query Firms { taxService { taxpayers(first: 5) { nodes { taxNo } } } }';
+const OWNERS = 'query Owners { pensionOffice { pensioners(first: 1) { nodes { fullName } } } }';
+
+let dir: string;
+let first: string;
+let second: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gg-manifests-'));
+  first = join(dir, 'tax-client.json');
+  second = join(dir, 'pension-client.json');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes a manifest with a later modification time, as an edit seen by the next look. */
+function write(file: string, documents: Record<string, string>, secondsLater = 0): void {
+  writeFileSync(file, JSON.stringify(documents));
+  const at = new Date(Date.now() + secondsLater * 1000);
+  utimesSync(file, at, at);
+}
+
+describe('a hash that would name two documents', () => {
+  it("is not taken from a second manifest: the first client's documentId runs its own document", async () => {
+    write(first, { [hash('sha256', FIRMS)]: FIRMS });
+    write(second, { [hash('sha256', FIRMS)]: OWNERS });
+    const said: string[] = [];
+    const store = new TrustedDocumentStore({ mode: 'require', manifests: [first, second] }, (m) => said.push(m));
+    expect(said).toEqual([`trusted documents: ${second}: "${hash('sha256', FIRMS)}" names another document in ${first}; a hash may name one document only`]);
+    await expect(store.cache.get(`apq:${hash('sha256', FIRMS)}`)).resolves.toBe(FIRMS);
+    expect(store.trusts(undefined, parse(OWNERS))).toBe(false);
+    expect(store.unread).toEqual([`trustedDocuments.manifests[1]: ${second}: "${hash('sha256', FIRMS)}" names another document in ${first}; a hash may name one document only`]);
+  });
+
+  it("is not taken when a manifest keys a document by another document's sha256 (a sha1 manifest beside)", async () => {
+    write(first, { [hash('sha1', FIRMS)]: FIRMS });
+    write(second, { [hash('sha256', FIRMS)]: OWNERS });
+    const said: string[] = [];
+    const store = new TrustedDocumentStore({ mode: 'off', manifests: [first, second] }, (m) => said.push(m));
+    expect(said).toHaveLength(1);
+    await expect(store.cache.get(`apq:${hash('sha256', FIRMS)}`)).resolves.toBe(FIRMS);
+  });
+
+  it('is found within one manifest too', () => {
+    write(first, { a: FIRMS, [hash('sha256', FIRMS)]: OWNERS });
+    const said: string[] = [];
+    new TrustedDocumentStore({ mode: 'off', manifests: [first] }, (m) => said.push(m));
+    expect(said).toEqual([`trusted documents: ${first}: "${hash('sha256', FIRMS)}" names another document in this manifest; a hash may name one document only`]);
+  });
+
+  it('in an edit made while the gateway runs, keeps the last good contents of the edited manifest', async () => {
+    write(first, { [hash('sha256', FIRMS)]: FIRMS });
+    write(second, { [hash('sha256', OWNERS)]: OWNERS });
+    const said: string[] = [];
+    const store = new TrustedDocumentStore({ mode: 'require', manifests: [first, second] }, (m) => said.push(m));
+    expect(said).toEqual([]);
+    // The first manifest's edit takes the second's hash: the edit is refused, whichever comes first in the list.
+    write(first, { [hash('sha256', FIRMS)]: FIRMS, [hash('sha256', OWNERS)]: 'query Other { __typename }' }, 5);
+    store.reload();
+    expect(said).toEqual([`trusted documents: ${first}: "${hash('sha256', OWNERS)}" names another document in ${second}; a hash may name one document only`]);
+    await expect(store.cache.get(`apq:${hash('sha256', OWNERS)}`)).resolves.toBe(OWNERS);
+    await expect(store.cache.get(`apq:${hash('sha256', FIRMS)}`)).resolves.toBe(FIRMS);
+    // Mended, it is taken.
+    write(first, { [hash('sha256', FIRMS)]: FIRMS, other: 'query Other { __typename }' }, 10);
+    store.reload();
+    expect(store.unread).toEqual([]);
+    await expect(store.cache.get('apq:other')).resolves.toBe('query Other { __typename }');
+  });
+});
+
+describe('govgraph serve with a manifest it cannot read', () => {
+  const platform = (manifests: string[]) => ({ trustedDocuments: { mode: 'require', manifests } }) as unknown as Platform;
+
+  it('refuses to start, naming each manifest as path: problem', () => {
+    write(first, { [hash('sha256', FIRMS)]: FIRMS });
+    writeFileSync(second, '{ "abc": ');
+    const missing = join(dir, 'gone.json');
+    expect(() => refuseUnreadManifests(platform([first, second, missing]))).toThrow(
+      new RegExp(`^trustedDocuments\\.manifests\\[1\\]: ${second}: not JSON \\(.+\\)\\ntrustedDocuments\\.manifests\\[2\\]: ${missing}: no such file\\nmend the manifests`),
+    );
+  });
+
+  it('refuses to start with a hash naming two documents', () => {
+    write(first, { [hash('sha256', FIRMS)]: FIRMS });
+    write(second, { [hash('sha256', FIRMS)]: OWNERS });
+    expect(() => refuseUnreadManifests(platform([first, second]))).toThrow(`trustedDocuments.manifests[1]: ${second}: "${hash('sha256', FIRMS)}" names another document in ${first}`);
+  });
+
+  it('starts with manifests that read', () => {
+    write(first, { [hash('sha256', FIRMS)]: FIRMS });
+    write(second, { [hash('sha1', OWNERS)]: OWNERS });
+    expect(() => refuseUnreadManifests(platform([first, second]))).not.toThrow();
+    expect(() => refuseUnreadManifests({} as Platform)).not.toThrow();
+  });
+});
