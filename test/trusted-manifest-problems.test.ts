@@ -1,6 +1,7 @@
 // Trusted documents' manifests an operator gets wrong (SPEC §13; found by the §13 walk): one hash naming
 // two documents (two manifests, or a hash that is another document's sha256), and manifests that cannot
 // be read when `govgraph serve` starts. Documents of a platform of its own (a Gansu tax service); no gateway.
+// And a hash a client sends in upper case.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,5 +104,24 @@ describe('govgraph serve with a manifest it cannot read', () => {
     write(second, { [hash('sha1', OWNERS)]: OWNERS });
     expect(() => refuseUnreadManifests(platform([first, second]))).not.toThrow();
     expect(() => refuseUnreadManifests({} as Platform)).not.toThrow();
+  });
+});
+
+describe('a hash sent in another case (found by the §13 walk)', () => {
+  it('names the same document: documentId, Apollo\'s sha256Hash and the hash Apollo resolves', async () => {
+    write(first, { [hash('sha256', FIRMS)]: FIRMS });
+    write(second, { [hash('sha1', OWNERS)]: OWNERS });
+    const store = new TrustedDocumentStore({ mode: 'require', manifests: [first, second] });
+    for (const sent of [hash('sha256', FIRMS).toUpperCase(), hash('sha1', OWNERS).toUpperCase()]) {
+      expect(store.admits({ hash: sent })).toBe(true);
+      expect(store.trusts(sent, undefined)).toBe(true);
+    }
+    await expect(store.cache.get(`apq:${hash('sha256', FIRMS).toUpperCase()}`)).resolves.toBe(FIRMS);
+    // Not another hash: one character more, or a key that is no hexadecimal, stays unknown.
+    expect(store.admits({ hash: `${hash('sha256', FIRMS).toUpperCase()}0` })).toBe(false);
+    write(first, { 'Firms-v1': FIRMS }, 5);
+    store.reload();
+    expect(store.admits({ hash: 'Firms-v1' })).toBe(true);
+    expect(store.admits({ hash: 'FIRMS-V1' })).toBe(false);
   });
 });

@@ -237,7 +237,7 @@ export class TrustedDocumentStore {
    * in a manifest, or the text is a manifest's document however it is spaced (decided once per document).
    */
   trusts(queryHash: string | undefined, document: DocumentNode | undefined): boolean {
-    if (queryHash !== undefined && this.byHash.has(queryHash)) return true;
+    if (queryHash !== undefined && this.documentOf(queryHash) !== undefined) return true;
     if (!document) return false;
     const known = this.verdicts.get(document);
     if (known?.version === this.version) return known.trusted;
@@ -254,7 +254,7 @@ export class TrustedDocumentStore {
    * (at most `maxTokens` tokens; once per text, the verdict kept).
    */
   admits(sent: SentDocument, maxTokens?: number): boolean {
-    if (sent.hash !== undefined && this.byHash.has(sent.hash)) return true;
+    if (sent.hash !== undefined && this.documentOf(sent.hash) !== undefined) return true;
     if (sent.query === undefined) return sent.hash === undefined;
     const textHash = sha256(sent.query);
     if (this.byHash.has(textHash)) return true;
@@ -270,6 +270,16 @@ export class TrustedDocumentStore {
     this.texts.set(textHash, { version: this.version, trusted });
     if (this.texts.size > 1000) this.texts.delete(this.texts.keys().next().value!);
     return trusted;
+  }
+
+  /**
+   * The manifests' document of a hash as a client sent it. A hexadecimal hash names the same document in
+   * either case (the preset and Apollo's clients write it in lower case, other clients or hand-made
+   * requests may not): in upper case it was refused as not trusted, telling the client to have a manifest
+   * added that already held it.
+   */
+  private documentOf(hash: string): string | undefined {
+    return this.byHash.get(hash) ?? (/^[0-9a-fA-F]+$/.test(hash) ? this.byHash.get(hash.toLowerCase()) : undefined);
   }
 
   /** Whether `document` prints canonically as a manifest's document (printed only when its shape is one of theirs). */
@@ -306,7 +316,7 @@ export class TrustedDocumentStore {
    * and makes them, and Apollo's own registration here is dropped.
    */
   readonly cache: KeyValueCache<string> = {
-    get: async (key) => this.byHash.get(key.replace(/^apq:/, '')),
+    get: async (key) => this.documentOf(key.replace(/^apq:/, '')),
     set: async () => undefined,
     delete: async () => false,
   };
