@@ -68,7 +68,12 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     const caller = await verifyCaller(req);
     let body: unknown;
     if (req.method === 'POST' && !caller.ok) res.setHeader('Connection', 'close');
-    else if (req.method === 'POST') {
+    else if (req.method === 'GET' && caller.ok && parametersBytes(url.searchParams) > maxRequestBytes) {
+      // A GET carries in its URL what a POST carries in its body: the same bound (node's own stops at 16 KiB
+      // of headers), or a platform's smaller maxRequestBytes held for POST only (found by the §13 walk).
+      await sendGraphQLError(req, res, 414, 'BAD_REQUEST', `The request's parameters are larger than the limit of ${maxRequestBytes} bytes (limits.maxRequestBytes).`);
+      return;
+    } else if (req.method === 'POST') {
       try {
         const bytes = await readBody(req, maxRequestBytes, clientIdleMs);
         // Apollo answers a POST without a JSON media type itself (400, JSON), as GraphQL over HTTP says.
@@ -111,4 +116,11 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
   }
 
   return graphql;
+}
+
+/** The bytes of a GET's parameters, decoded (names and values in UTF-8): what its JSON body would hold by POST. */
+function parametersBytes(params: URLSearchParams): number {
+  let bytes = 0;
+  for (const [name, value] of params) bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+  return bytes;
 }
