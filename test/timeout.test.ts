@@ -135,6 +135,29 @@ describe('Deadlines', () => {
     expect(deadlines.size).toBe(0);
   });
 
+  it('answers work that ends at its deadline, and stops it only past it (found by the §13 walk)', async () => {
+    // A clock of its own: the work ends when the test says, at the millisecond it says.
+    let clock = 1_000_000;
+    const deadlines = new Deadlines(5, () => clock);
+    let end!: (r: { data: unknown }) => void;
+    const atLimit = deadlines.within(new Promise((r) => (end = r)), clock);
+    clock += 5;
+    end({ data: { a: 1 } });
+    expect(await atLimit).toEqual({ data: { a: 1 } });
+    const past = deadlines.within(new Promise((r) => (end = r)), clock);
+    clock += 6;
+    end({ data: { b: 2 } });
+    expect(await past).toMatchObject({ data: null, errors: [{ extensions: { limit: 'timeoutMs', figure: 6, bound: 5 } }] });
+    // The timer too: a sweep at the deadline leaves the request running; the next one stops it past it.
+    const running = deadlines.within(new Promise(() => undefined), clock);
+    clock += 5;
+    (deadlines as unknown as { sweep(): void }).sweep();
+    expect(deadlines.size).toBe(1);
+    clock += 1;
+    (deadlines as unknown as { sweep(): void }).sweep();
+    expect(await running).toMatchObject({ data: null, errors: [{ extensions: { figure: 6, bound: 5 } }] });
+  });
+
   it('serves a request that started before the one the timer waits for at its own deadline', async () => {
     const deadlines = new Deadlines(300);
     const t0 = Date.now();

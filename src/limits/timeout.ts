@@ -66,7 +66,7 @@ export class Deadlines {
       const settle = (answer: () => void) => {
         if (!this.pending.delete(entry)) return;
         const now = this.now();
-        if (entry.deadline <= now) this.stop(entry, now);
+        if (entry.deadline < now) this.stop(entry, now);
         else answer();
       };
       work.then(
@@ -99,8 +99,11 @@ export class Deadlines {
     this.timerAt = Infinity;
     const now = this.now();
     let next = Infinity;
+    // Past the deadline, not at it: a request that ran timeoutMs exactly is within its limit (it was
+    // answered "did not finish within timeoutMs = 1 ms and was stopped after 1 ms"); the timer fires
+    // again a millisecond later for it.
     for (const entry of this.pending) {
-      if (entry.deadline <= now) {
+      if (entry.deadline < now) {
         this.pending.delete(entry);
         this.stop(entry, now);
       } else if (entry.deadline < next) next = entry.deadline;
