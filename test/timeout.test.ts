@@ -1,6 +1,7 @@
 // limits.timeoutMs (SPEC §13) through a real gateway: a query whose store read is slower than the limit is
 // answered at the limit with QUERY_TOO_COMPLEX and no data, while /healthz and other requests go on; its
 // audit entry says it was stopped and returned nothing, and the read that ends later adds nothing.
+import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import type { Store } from '../src/store/port.ts';
@@ -139,17 +140,17 @@ describe('Deadlines', () => {
     // A clock of its own: the work ends when the test says, at the millisecond it says.
     let clock = 1_000_000;
     const deadlines = new Deadlines(5, () => clock);
-    let end!: (r: { data: unknown }) => void;
-    const atLimit = deadlines.within(new Promise((r) => (end = r)), clock);
+    let end!: (r: ExecutionResult) => void;
+    const atLimit = deadlines.within(new Promise<ExecutionResult>((r) => (end = r)), clock);
     clock += 5;
     end({ data: { a: 1 } });
     expect(await atLimit).toEqual({ data: { a: 1 } });
-    const past = deadlines.within(new Promise((r) => (end = r)), clock);
+    const past = deadlines.within(new Promise<ExecutionResult>((r) => (end = r)), clock);
     clock += 6;
     end({ data: { b: 2 } });
     expect(await past).toMatchObject({ data: null, errors: [{ extensions: { limit: 'timeoutMs', figure: 6, bound: 5 } }] });
     // The timer too: a sweep at the deadline leaves the request running; the next one stops it past it.
-    const running = deadlines.within(new Promise(() => undefined), clock);
+    const running = deadlines.within(new Promise<ExecutionResult>(() => undefined), clock);
     clock += 5;
     (deadlines as unknown as { sweep(): void }).sweep();
     expect(deadlines.size).toBe(1);
