@@ -99,9 +99,9 @@ describe('govgraph serve with a manifest it cannot read', () => {
     expect(() => refuseUnreadManifests(platform([first, second]))).toThrow(`trustedDocuments.manifests[1]: ${second}: "${hash('sha256', FIRMS)}" names another document in ${first}`);
   });
 
-  it('starts with manifests that read', () => {
+  it('starts with manifests that read, two of them holding one document under one hash', () => {
     write(first, { [hash('sha256', FIRMS)]: FIRMS });
-    write(second, { [hash('sha1', OWNERS)]: OWNERS });
+    write(second, { [hash('sha1', OWNERS)]: OWNERS, [hash('sha256', FIRMS)]: FIRMS });
     expect(() => refuseUnreadManifests(platform([first, second]))).not.toThrow();
     expect(() => refuseUnreadManifests({} as Platform)).not.toThrow();
   });
