@@ -13,6 +13,7 @@ import type { SchemaService } from '../src/workflow/catalogues.ts';
 import type { ForwardNote } from '../src/federation/connected.ts';
 import type { Cancellation } from '../src/limits/cancel.ts';
 
+import type { ValueCount } from '../src/limits/unpaged.ts';
 export interface RequestContext {
   requestId: string;
   platform: Platform;
@@ -49,6 +50,8 @@ export interface RequestContext {
    * verifyAuditChain reads; absent, GOVGRAPH_AUDIT_CHECKPOINTS.
    */
   checkpointFile?: string | null;
+  /** The field values the request's answer holds, as counted so far, and maxCost (none: no limits on it). */
+  valueCount?: ValueCount;
 }
 
 export interface ResourceRead {

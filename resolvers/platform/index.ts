@@ -5,9 +5,11 @@ import { getGrant, isGrantActive, listGrants } from '../../src/access/grants.ts'
 import { listAudit } from '../../src/audit/query.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';
-import { defaultPageSize, departmentByCode, listedDepartmentCode } from '../../src/model/platform.ts';
+import { defaultPageSize, departmentByCode, listedDepartmentCode, maxPageSize } from '../../src/model/platform.ts';
+import { countUnpagedList } from '../../src/limits/unpaged.ts';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { shownNames } from '../../src/model/input-bounds.ts';
-import { readStore, scanStore, type RequestContext } from '../request.ts';
+import { noteRefusal, readStore, scanStore, type RequestContext } from '../request.ts';
 import { listCatalogues, publishCatalogue, reviewCatalogue, seesDrafts, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
 import { revisionState } from '../../src/workflow/deadlines.ts';
 import { findPublishedResource, publishedCode, resourceView, shareView } from '../../src/workflow/resource-info.ts';
@@ -56,8 +58,8 @@ const resolvers: Resolvers = {
       purpose: ctx.purpose,
     }),
 
-    catalogues: (_p, args, ctx) =>
-      translated(() => {
+    catalogues: async (_p, args, ctx, info) =>
+      counted(ctx, info, await translated(() => {
         requireNamed('catalogues', { id: args.id, compiler: args.compiler });
         return listCatalogues(envOf(ctx), ctx.identity.dept.code, {
           id: args.id ?? undefined,
@@ -65,7 +67,7 @@ const resolvers: Resolvers = {
           status: args.status ?? undefined,
           overdue: args.overdue ?? undefined,
         });
-      }),
+      })),
 
     catalogue: async (_p, args, ctx) => (await listCatalogues(envOf(ctx), ctx.identity.dept.code, { id: args.id }))[0] ?? null,
 
@@ -75,7 +77,7 @@ const resolvers: Resolvers = {
       return resourceView(found.catalogue, found.resource, { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now });
     },
 
-    sharingRequests: async (_p, args, ctx) => {
+    sharingRequests: async (_p, args, ctx, info) => {
       await translated(async () => requireNamed('sharingRequests', { id: args.id, resource: args.resource }));
       const list = await listSharingRequests(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
         side: args.side ?? undefined,
@@ -83,10 +85,10 @@ const resolvers: Resolvers = {
         overdue: args.overdue ?? undefined,
         resource: args.resource ?? undefined,
       });
-      return args.id ? list.filter((r) => r.id === args.id) : list;
+      return counted(ctx, info, args.id ? list.filter((r) => r.id === args.id) : list);
     },
 
-    grants: async (_p, args, ctx) => {
+    grants: async (_p, args, ctx, info) => {
       await translated(async () => requireNamed('grants', { resource: args.resource, requester: args.requester }));
       const all = await listGrants(readStore(ctx), {
         // A code in another case is the resource's, as grants are made (they keep the code as published).
@@ -98,7 +100,7 @@ const resolvers: Resolvers = {
       // Active as the Grant type shows it: a grant whose items are all set aside covers nothing.
       const active = (g: Grant) => isGrantActive(g, ctx.now) && shownGrant(ctx, g).inForce;
       const filtered = args.active === false ? all.filter((g) => !active(g)) : args.active === true ? all.filter(active) : all;
-      if (isSupervisor(ctx)) return filtered;
+      if (isSupervisor(ctx)) return counted(ctx, info, filtered);
       const dept = ctx.identity.dept.code;
       const providers = new Map<string, string | null>();
       const out = [];
@@ -110,7 +112,7 @@ const resolvers: Resolvers = {
         if (!providers.has(g.resource)) providers.set(g.resource, await providerIn(ctx, g.resource));
         if (providers.get(g.resource) === dept) out.push(g);
       }
-      return out;
+      return counted(ctx, info, out);
     },
 
     auditLog: (_p, args, ctx, info) =>
@@ -159,7 +161,7 @@ const resolvers: Resolvers = {
         );
       }),
 
-    objections: async (_p, args, ctx) => {
+    objections: async (_p, args, ctx, info) => {
       await translated(async () => requireNamed('objections', { id: args.id, resource: args.resource }));
       const viewer = { dept: ctx.identity.dept.code, roles: ctx.identity.roles };
       const list = await listObjections(envOf(ctx), viewer, {
@@ -169,18 +171,18 @@ const resolvers: Resolvers = {
         overdue: args.overdue ?? undefined,
       });
       const reader = { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now };
-      return objectionsSeenBy(envOf(ctx), viewer, list, (code) => findPublishedResource(ctx.published, code)?.resource, reader);
+      return counted(ctx, info, await objectionsSeenBy(envOf(ctx), viewer, list, (code) => findPublishedResource(ctx.published, code)?.resource, reader));
     },
 
-    demands: (_p, args, ctx) =>
-      translated(() => {
+    demands: async (_p, args, ctx, info) =>
+      counted(ctx, info, await translated(() => {
         requireNamed('demands', { id: args.id });
         return listDemands(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
           id: args.id ?? undefined,
           status: args.status ?? undefined,
           overdue: args.overdue ?? undefined,
         });
-      }),
+      })),
 
     consistencyReport: (_p, args, ctx, info) => translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element, grantsInForceAmong(ctx.published, ctx.grants))),
   },
@@ -404,6 +406,20 @@ function cataloguesOnce(ctx: RequestContext, id: string): ReturnType<typeof list
  */
 async function providerIn(ctx: RequestContext, code: string): Promise<string | null> {
   return findPublishedResource(ctx.published, code)?.resource.provider ?? providerOf(readStore(ctx), code);
+}
+
+
+/**
+ * A list without `first` (the platform's own lists), counted against maxCost once read: its length was
+ * only estimated before the request ran (src/limits/unpaged.ts).
+ */
+function counted<T>(ctx: RequestContext, info: GraphQLResolveInfo, list: T[]): T[] {
+  try {
+    countUnpagedList(ctx.valueCount, info, list.length, maxPageSize(ctx.platform));
+  } catch (err) {
+    throw err instanceof GraphQLError ? noteRefusal(ctx, err) : err; // audited as a limit's refusal (SPEC §10)
+  }
+  return list;
 }
 
 export function platformResolvers() {

@@ -29,6 +29,7 @@ import {
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLNamedType,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -292,6 +293,26 @@ function selectionCost(
     add(selectionCost(sel.selectionSet, fieldType, walk, operation, childPage), size);
   }
   return { cost, fields };
+}
+
+/**
+ * The values one element of a list field holds, as the cost walk counts them: its selection (fragments
+ * followed, the request's variables giving the pages below it) under the list's element type. For a list
+ * whose length the cost could only estimate (UNPAGED_LIST_ESTIMATE), once it is read (src/limits/unpaged.ts).
+ */
+export function elementCost(
+  info: Pick<GraphQLResolveInfo, 'schema' | 'fragments' | 'operation' | 'fieldNodes' | 'returnType' | 'variableValues'>,
+  maxPage: number,
+): number {
+  const type = getNamedType(info.returnType);
+  const walk: CostWalk = {
+    fragment: (name) => info.fragments[name], schema: info.schema, maxPage, variables: info.variableValues, dynamic: false, inFragments: new Set(), fragments: new Map(),
+  };
+  let cost = 0;
+  for (const node of info.fieldNodes) {
+    if (node.selectionSet) cost = capped(cost + selectionCost(node.selectionSet, type, walk, info.operation, undefined).cost);
+  }
+  return cost;
 }
 
 /**

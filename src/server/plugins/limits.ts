@@ -74,6 +74,8 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
         : 'estimated number of field values (with the pages its variables ask for)';
       return refusal(rc, tooComplex('maxCost', what, cost, limits.maxCost));
     }
+    // The lists whose length was estimated add what they hold once read (src/limits/unpaged.ts).
+    ctx.valueCount = { spent: cost, bound: limits.maxCost };
     if (figures.maskedValues.size > 0 && ctx.identity) {
       return takeProbes(store, limits.maskedProbes, counterKey(ctx.identity), figures.maskedValues).then((over) => (over ? refusal(rc, over) : undefined));
     }

@@ -1,0 +1,31 @@
+// maxCost for the lists that take no `first` (SPEC §13: "field values the response may hold"). The
+// platform's own lists (sharingRequests, grants, objections, demands, catalogues) are not paged, and their
+// length is known only once read: before the request runs, the cost counts UNPAGED_LIST_ESTIMATE elements
+// for each (src/limits/document.ts). Departments make their entries themselves, so a list may hold
+// thousands: four aliases of `objections { id status }` over 30,000 objections answered 240,000 values in
+// 1.6 s under a maxCost of 500 (found by the §13 walk). Once such a list is read, each element past the
+// estimate adds what its selection holds to the request's count; over maxCost, the list is refused with
+// QUERY_TOO_COMPLEX, as are the lists read after it.
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { elementCost, QUERY_TOO_COMPLEX, UNPAGED_LIST_ESTIMATE } from './document.ts';
+
+/** The request's count of field values: the cost estimated before it ran, and what its lists added since. */
+export interface ValueCount {
+  spent: number;
+  readonly bound: number;
+}
+
+/**
+ * Counts a list without `first` that holds `length` elements against the request's `count` (none: no limits
+ * on this request); throws QUERY_TOO_COMPLEX once the count is over its bound.
+ */
+export function countUnpagedList(count: ValueCount | undefined, info: GraphQLResolveInfo, length: number, maxPage: number): void {
+  if (!count) return;
+  if (length > UNPAGED_LIST_ESTIMATE) count.spent += (length - UNPAGED_LIST_ESTIMATE) * elementCost(info, maxPage);
+  if (count.spent <= count.bound) return;
+  throw new GraphQLError(
+    `The document is too complex: its number of field values, with the ${length} entries ${info.fieldName} holds, is ${count.spent}, over the limit maxCost = ${count.bound}. ` +
+      'Narrow the list with its arguments, select fewer fields or aliases, or split it into smaller requests.',
+    { nodes: info.fieldNodes, extensions: { code: QUERY_TOO_COMPLEX, limit: 'maxCost', figure: count.spent, bound: count.bound } },
+  );
+}
