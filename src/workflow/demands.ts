@@ -16,7 +16,7 @@ import { codeKey } from '../catalogue/codes.ts';
 import { catalogueVersions, publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { deadlinesOf, departmentByCode, listedDepartmentCode } from '../model/platform.ts';
-import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
+import { and, eq, or, type Filter, type Row, type Store } from '../store/port.ts';
 import { strings, text } from '../store/row-values.ts';
 import { MAX_TEXT, MAX_TITLE, shownNames, shownNullable, shownText, visibleTrim } from '../model/input-bounds.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
@@ -86,6 +86,8 @@ async function ensureIndexes(store: Store): Promise<void> {
   if (indexed.has(store)) return;
   await store.ensureIndex(DEMANDS, { fields: ['id'], unique: true });
   await store.ensureIndex(DEMANDS, { fields: ['status', 'resource'] });
+  await store.ensureIndex(DEMANDS, { fields: ['requester'] });
+  await store.ensureIndex(DEMANDS, { fields: ['provider'] });
   indexed.add(store);
 }
 
@@ -310,6 +312,9 @@ export async function listDemands(
   const conditions: Filter[] = [];
   if (filter.status) conditions.push(eq('status', filter.status));
   if (filter.id) conditions.push(eq('id', filter.id));
+  // A department reads only the demands it may see, not the platform's (which any department adds to).
+  const all = viewer.dept === env.platform.platform.competentDepartment && viewer.roles.includes('supervisor');
+  if (!all) conditions.push(or(eq('requester', viewer.dept), eq('provider', viewer.dept)));
   const rows = await env.store.find(DEMANDS, {
     filter: and(...conditions),
     sort: [{ field: 'requestedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],

@@ -23,7 +23,7 @@ import { importRecords, type ImportOptions, type ImportSummary } from '../record
 import { convertValue } from '../records/validate.ts';
 import { appendAudit } from '../audit/log.ts';
 import { applyMask } from '../formats/masks.ts';
-import { and, DuplicateKeyError, eq, type Filter, type Row, type Store, type Value } from '../store/port.ts';
+import { and, DuplicateKeyError, eq, or, type Filter, type Row, type Store, type Value } from '../store/port.ts';
 import { text } from '../store/row-values.ts';
 import { Decimal } from '../formats/decimal.ts';
 import { MAX_TEXT, shownNullable, shownText, visibleTrim } from '../model/input-bounds.ts';
@@ -100,6 +100,8 @@ export async function ensureObjectionIndexes(store: Store): Promise<void> {
   await store.ensureIndex(OBJECTIONS, { fields: ['id'], unique: true });
   await store.ensureIndex(OBJECTIONS, { fields: ['slot'], unique: true });
   await store.ensureIndex(OBJECTIONS, { fields: ['resource', 'status', 'key'] });
+  await store.ensureIndex(OBJECTIONS, { fields: ['department'] });
+  await store.ensureIndex(OBJECTIONS, { fields: ['provider'] });
   indexed.add(store);
 }
 
@@ -474,6 +476,8 @@ export async function listObjections(
     conditions.push(eq('resource', await publishedCode(env.store, await publishedCatalogues(env.store), filter.resource)));
   }
   if (filter.id) conditions.push(eq('id', filter.id));
+  // A department reads only the objections it may see, not the platform's (which any department adds to).
+  if (!supervises(env, viewer)) conditions.push(or(eq('department', viewer.dept), eq('provider', viewer.dept)));
   const rows = await env.store.find(OBJECTIONS, {
     filter: and(...conditions),
     sort: [{ field: 'raisedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],

@@ -24,7 +24,7 @@ import { listVersions, publishedCatalogues } from '../catalogue/repository.ts';
 import { itemHistoryOf } from '../access/item-since.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import type { Department } from '../model/platform.ts';
-import { and, DuplicateKeyError, eq, type Row, type Store } from '../store/port.ts';
+import { and, DuplicateKeyError, eq, or, type Filter, type Row, type Store } from '../store/port.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
 import { concerning, perform } from './audit.ts';
 import { decisionDeadline, type Deadline } from './deadlines.ts';
@@ -486,10 +486,16 @@ export async function listSharingRequests(
   const all = viewer.dept === env.platform.platform.competentDepartment && viewer.roles.includes('supervisor');
   // A code in another case is the resource's, as requestSharing takes it (requests keep the code as published).
   const resource = filter.resource ? await publishedCode(env.store, await publishedCatalogues(env.store), filter.resource) : undefined;
+  // A department reads only the requests it may see, not the platform's whole history of them.
+  const sides: Filter[] = [];
+  if (filter.side === 'requester') sides.push(eq('requester', viewer.dept));
+  if (filter.side === 'provider') sides.push(eq('provider', viewer.dept));
+  if (!filter.side && !all) sides.push(or(eq('requester', viewer.dept), eq('provider', viewer.dept)));
   const rows = await env.store.find(SHARING_REQUESTS, {
     filter: and(
       ...(filter.status ? [eq('status', filter.status)] : []),
       ...(resource ? [eq('resource', resource)] : []),
+      ...sides,
     ),
     sort: [{ field: 'requestedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
   });
