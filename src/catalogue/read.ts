@@ -35,6 +35,31 @@ export function refusedKeyProblems(value: unknown, path = ''): Problem[] {
   });
 }
 
+/**
+ * Problems for text that is not well-formed Unicode, at any depth of a parsed value (keys too): half of a
+ * surrogate pair, which a JSON escape (`"\ud800"`) or a YAML one gives. It is no character: UTF-8 cannot
+ * hold it (the stores would keep U+FFFD instead of what was validated), and GraphQL refuses it in the
+ * descriptions the schema takes from a catalogue or the platform file, so that the gateway did not start.
+ */
+export function illFormedTextProblems(value: unknown, path = ''): Problem[] {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? [{ path, message: `holds ${illFormed(value)}` }] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => illFormedTextProblems(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.keys(value).flatMap((key) => {
+    if (!LONE_SURROGATE.test(key)) return illFormedTextProblems((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+    return [{ path: `${path}[${JSON.stringify(key)}]`, message: `the property name holds ${illFormed(key)}` }]; // escaped, as JSON escapes it
+  });
+}
+
+/** In Unicode mode a pair is one code point, so the range matches only a half that stands alone. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+function illFormed(text: string): string {
+  const chars = [...text];
+  const at = chars.findIndex((c) => LONE_SURROGATE.test(c));
+  return `half of a surrogate pair (\\u${chars[at]!.charCodeAt(0).toString(16)}, character ${at + 1}), which is no character and cannot be stored as UTF-8; write the character itself, or both halves of its pair`;
+}
+
 /** Reads a file holding exactly one document. */
 export function readDocument(file: string): unknown {
   const docs = readDocuments(file);
@@ -172,7 +197,7 @@ function parseYaml(text: string, file: string): unknown[] {
       }
     });
   const refused = docs.flatMap((doc, i) =>
-    refusedKeyProblems(doc).map((p) => ({ path: `${file}${docs.length > 1 ? ` (document ${i + 1})` : ''}: ${p.path}`, message: p.message })),
+    [...refusedKeyProblems(doc), ...illFormedTextProblems(doc)].map((p) => ({ path: `${file}${docs.length > 1 ? ` (document ${i + 1})` : ''}: ${p.path}`, message: p.message })),
   );
   if (refused.length) throw new DocumentInvalidError(refused, file);
   return docs;

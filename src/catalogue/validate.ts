@@ -12,7 +12,7 @@ import { resourceChecks } from './checks/resources.ts';
 import { shareChecks } from './checks/share.ts';
 import { schemaProblems } from './json-schema.ts';
 import type { Problem } from './problems.ts';
-import { refusedKeyProblems } from './read.ts';
+import { illFormedTextProblems, refusedKeyProblems } from './read.ts';
 
 /** Every check family, applied in this order at each level. */
 export const checkFamilies: readonly CheckFamily[] = [
@@ -40,7 +40,7 @@ export function validateCatalogue(
   refusedInBatch?: ReadonlyMap<string, string>,
 ): CatalogueResult {
   const stored = asStored(doc);
-  const problems = [...refusedKeyProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
+  const problems = [...refusedKeyProblems(stored), ...illFormedTextProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
   if (problems.length) return { problems };
   const catalogue = normalise(stored as Catalogue);
   problems.push(...semanticProblems(catalogue, platform, others, refusedInBatch));
@@ -104,7 +104,7 @@ export function validateCatalogues(
 ): CatalogueResult[] {
   const shaped = docs.map((doc): CatalogueResult => {
     const stored = asStored(doc);
-    const problems = [...refusedKeyProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
+    const problems = [...refusedKeyProblems(stored), ...illFormedTextProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
     return problems.length ? { problems } : { catalogue: stored as Catalogue, problems };
   });
   // Ids are compared ignoring case (catalogueIdKey): `hn-x` replaces the published `HN-X`, and is `HN-X` twice in one batch.

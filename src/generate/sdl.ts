@@ -123,7 +123,7 @@ function resourceSDL(model: ResourceModel): string {
   // says which item it is, and a masked item the only operators it takes.
   const filterFields = r.items.map((i) => describe(filterDescription(i), '  ') + `  ${i.name}: ${itemFilterType(model, i)}`);
   out.push(
-    `"Conditions on ${r.name}; the fields of one filter all apply (and)."\ninput ${filterTypeName(t)} {\n${filterFields.join('\n')}\n  "Every one of these filters applies."\n  and: [${filterTypeName(t)}!]\n  "At least one of these filters applies."\n  or: [${filterTypeName(t)}!]\n}\n`,
+    describe(`Conditions on ${r.name}; the fields of one filter all apply (and).`) + `input ${filterTypeName(t)} {\n${filterFields.join('\n')}\n  "Every one of these filters applies."\n  and: [${filterTypeName(t)}!]\n  "At least one of these filters applies."\n  or: [${filterTypeName(t)}!]\n}\n`,
   );
   out.push(describe(`The items of ${r.name} a list can be ordered by.`) + `enum ${orderFieldTypeName(t)} {\n${r.items.map((i) => describe(i.title ?? i.name, '  ') + `  ${i.name}`).join('\n')}\n}\n`);
   out.push(
