@@ -5,6 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { listGrants } from '../access/grants.ts';
 import { grantsInForceAmong, itemHistoryOf } from '../access/item-since.ts';
 import { claimCollections } from '../catalogue/collections.ts';
+import { PublicationBusyError, withPublicationLock } from '../catalogue/publication-lock.ts';
 import { linksFrom } from '../catalogue/checks/catalogue.ts';
 import { historyProblems } from '../catalogue/history.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
@@ -100,6 +101,16 @@ async function checkBuildable(env: WorkflowEnv, schema: SchemaService | undefine
   }
   if (clashes.length) {
     throw invalid(head, clashes.map((t) => ({ path: '', message: `type ${t} is already a type of the platform schema; rename the resource's graphql type` })));
+  }
+}
+
+/** `work` holding the store's publication lock (publication-lock.ts); a lock held too long is a CONFLICT. */
+async function publicationLocked(env: WorkflowEnv, what: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await withPublicationLock(env.store, what, work);
+  } catch (err) {
+    if (err instanceof PublicationBusyError) throw conflict(`${what} was not published: ${err.message}.`);
+    throw err;
   }
 }
 
@@ -312,13 +323,20 @@ export async function publishCatalogue(
       done: `${label(v)} published`,
       resources: resourcesOf(v.catalogue),
       apply: async () => {
-        // Claimed right before the status changes: a publication racing for the same collection loses here.
-        const [lost] = await claimCollections(env.store, [v.catalogue], env.now, versions);
-        if (lost.length) throw invalid(`${label(v)} cannot be published:`, lost);
-        for (const r of v.catalogue.resources) await ensureResourceIndexes(env.store, r);
-        if (!(await markPublished(env.store, v.id, v.version, env.now))) {
-          throw conflict(`${label(v)} was not published: someone else published it, or a newer version of ${v.id}, meanwhile.`);
-        }
+        await publicationLocked(env, label(v), async () => {
+          // Checked again holding the lock: a publication of another catalogue since the checks above
+          // (another department's `Permit` type, say) is in effect now, and the two may not both be.
+          const { others: now } = await catalogueSetWith(catalogueVersions(env.store), v.catalogue, v.id);
+          const meanwhile = await offThread({ kind: 'recheck', catalogue: v.catalogue, platform: env.platform, others: now });
+          if (meanwhile.length) throw invalid(`${label(v)} no longer fits the catalogues in effect (published meanwhile):`, meanwhile);
+          // Claimed right before the status changes: a publication racing for the same collection loses here.
+          const [lost] = await claimCollections(env.store, [v.catalogue], env.now, versions);
+          if (lost.length) throw invalid(`${label(v)} cannot be published:`, lost);
+          for (const r of v.catalogue.resources) await ensureResourceIndexes(env.store, r);
+          if (!(await markPublished(env.store, v.id, v.version, env.now))) {
+            throw conflict(`${label(v)} was not published: someone else published it, or a newer version of ${v.id}, meanwhile.`);
+          }
+        });
         await schema?.refresh();
         await fulfilDemands(env, { department: actor.dept.code, user: actor.user, requestId: actor.requestId, kind: 'workflow' }, v, inEffect);
         return { ...v, status: 'published', publishedAt: env.now.toISOString() }; // as this publication left it

@@ -1,0 +1,58 @@
+// One publication at a time on a store. A catalogue is checked against the catalogues in effect (its type,
+// list and lookup names, its codes, its links), and two publications checked at the same moment each
+// passed without the other: two departments' `Permit` types both published, and every gateway on the
+// store then failed to build its schema ("There can be only one type named") at its next start. Holding
+// this lock, a publication checks again against what is in effect and publishes before the next one looks.
+//
+// The lock is one row under a unique index, in both stores; the holder deletes it when done. A holder that
+// died keeps it until it is STALE_MS old, when the next publication takes it over (a conditional write,
+// so that of two taking it over one wins).
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { and, DuplicateKeyError, eq, type Store } from '../store/port.ts';
+
+export const PUBLICATION_LOCK = '_publication_lock';
+const KEY = 'publication';
+
+/** Older than this, a holder is taken for dead: longer than any publication's check and writes. */
+export const STALE_MS = 120_000;
+/** How long a publication waits for the one in progress before it gives up. */
+export const WAIT_MS = 20_000;
+
+/** Another publication held the lock for all of WAIT_MS. */
+export class PublicationBusyError extends Error {
+  constructor(readonly holder: string) {
+    super(`another publication (${holder}) is in progress on this store; try again in a moment`);
+    this.name = 'PublicationBusyError';
+  }
+}
+
+/** Runs `work` holding the store's publication lock; `what` names the publication to whoever waits. */
+export async function withPublicationLock<T>(store: Store, what: string, work: () => Promise<T>, waitMs = WAIT_MS): Promise<T> {
+  await store.ensureIndex(PUBLICATION_LOCK, { fields: ['key'], unique: true });
+  const token = randomUUID();
+  const deadline = Date.now() + waitMs;
+  let holder = '';
+  for (let pause = 20; ; pause = Math.min(pause * 2, 500)) {
+    const since = new Date().toISOString();
+    try {
+      await store.insert(PUBLICATION_LOCK, [{ key: KEY, token, what, since }]);
+      break;
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+    }
+    const [row] = await store.find(PUBLICATION_LOCK, { filter: eq('key', KEY), limit: 1 });
+    if (row) {
+      holder = String(row.what);
+      const stale = Date.now() - Date.parse(String(row.since)) > STALE_MS;
+      if (stale && (await store.update(PUBLICATION_LOCK, and(eq('key', KEY), eq('token', String(row.token))), { token, what, since })) === 1) break;
+    }
+    if (Date.now() + pause > deadline) throw new PublicationBusyError(holder);
+    await sleep(pause);
+  }
+  try {
+    return await work();
+  } finally {
+    await store.delete(PUBLICATION_LOCK, and(eq('key', KEY), eq('token', token)));
+  }
+}
