@@ -225,9 +225,10 @@ describe('through the workflow', () => {
 
   it('two first publications of one new code at once: one wins, the other is refused, whatever their collections', async () => {
     // Each was checked against a history without the code; they race to publish. Different collections,
-    // so the collections' bindings alone do not settle it: the code is claimed too.
+    // so the collections' bindings alone do not settle it: the code is claimed too. (Another department
+    // cannot provide a new code in the provider's space at all: their subject catalogue names the provider.)
     const mine = providerCatalogue(resource('430000-GA-00200', PROVIDER));
-    const theirs = catalogue('T-SCJG', OTHER, [resource('430000-GA-00200', OTHER, { share: OPEN, source: { collection: 'scjg_copy' } })]);
+    const theirs = catalogue('T-SCJG', OTHER, [resource('430000-GA-00200', PROVIDER, { source: { collection: 'scjg_copy' } })], 'subject');
     const versions: number[] = [];
     for (const c of [mine, theirs]) {
       const { version } = await submit(c);

@@ -11,6 +11,7 @@
 //   compiler may keep or tighten the resource's share settings (type, methods, scope, an item's
 //   sensitivity and mask), never widen them (widening.ts). Once dropped, only the provider publishes the
 //   code again, in a catalogue it compiles, with the settings it chooses;
+// - a code never published is its provider's code, a dash and a number (firstInProviderSpace);
 // - its key item stays the one it was last published with: the records in its collection are stored,
 //   replaced and looked up by it under a unique index, and a version keyed by another item could not be
 //   published (the store keeps the index it made, which the other item's index contradicts) nor find the
@@ -133,6 +134,28 @@ const keyKept: CodeCheck = function* (r, at, h) {
 const CODE_CHECKS: readonly CodeCheck[] = [spelledAsPublished, providerKept, republishedByProvider, sharingNotWidened, keyKept];
 
 /**
+ * A code's first publication: the code is its provider's code, a dash and a number (SPEC §4:
+ * 430000-GA-00001), so that it says whose data it names. Without this rule a department published a code
+ * in another's space (510000-GAT first publishing 510100-GAJ-00009, or a code of another province): the
+ * code was then the first publisher's for good (providerKept), the department it reads as could never
+ * publish it, and grants, requests and the audit log named that department's code for another's data.
+ * Codes published before the rule keep their history's checks.
+ */
+function* firstInProviderSpace(r: Resource, at: string, platform: Platform): Iterable<Problem> {
+  if (r.code.startsWith(`${r.provider}-`) || !platform.departments.some((d) => d.code === r.provider)) return;
+  const prefix = r.code.slice(0, r.code.lastIndexOf('-'));
+  const suffix = r.code.slice(prefix.length + 1);
+  const owner = platform.departments.find((d) => codeKey(d.code) === codeKey(prefix));
+  yield {
+    path: `${at}.code`,
+    message:
+      owner?.code === r.provider
+        ? `"${r.code}" writes the provider's code in another case; write it as the platform file does: ${r.provider}-${suffix}`
+        : `"${r.code}" is not a code of the provider ${r.provider}: a new resource code is its provider's code, a dash and a number (${r.provider}-${suffix}), and ${prefix} is the code of ${owner ? owner.name : 'no department of this platform'}`,
+  };
+}
+
+/**
  * Problems of a catalogue's resource codes against every version ever published; changes nothing.
  * `versions`: the action's reader, when it has read (or will read) those versions anyway.
  */
@@ -148,6 +171,7 @@ export async function codeProblems(platform: Platform, catalogue: Catalogue, ver
   catalogue.resources.forEach((r, i) => {
     const h = histories.get(codeKey(r.code));
     if (h) for (const check of CODE_CHECKS) out.push(...check(r, `resources[${i}]`, h, ctx));
+    else out.push(...firstInProviderSpace(r, `resources[${i}]`, platform));
   });
   return out;
 }

@@ -1,0 +1,109 @@
+// A new resource code is its provider's code, a dash and a number (SPEC §4: "430000-GA-00001"). Found by
+// the §3/§4/§5 names walk: Sichuan's public security department (510000-GAT) published "510100-GAJ-00009",
+// a code in Chengdu police's space, and "520000-GA-00001", one of another province, and both were taken;
+// since a code belongs to its first provider for good (src/catalogue/codes.ts), Chengdu police could then
+// never publish its own 510100-GAJ-00009, and grants and the audit log named Chengdu's code for another
+// department's data. Refused at submission and by `catalogue import`, as the codes' other rules are.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { historyProblems } from '../src/catalogue/history.ts';
+import { validatePlatform } from '../src/catalogue/platform.ts';
+import type { Catalogue } from '../src/model/catalogue.ts';
+import type { Platform } from '../src/model/platform.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import type { Store } from '../src/store/port.ts';
+import { publishCatalogue, reviewCatalogue, submitCatalogue } from '../src/workflow/catalogues.ts';
+import type { WorkflowEnv } from '../src/workflow/actor.ts';
+import { workflowActor } from './helpers/workflow.ts';
+
+const { platform: maybe, problems: platformProblems } = validatePlatform({
+  platform: { region: '510000', level: 'province', name: 'Sichuan codes test platform', competentDepartment: '510000-DSJ' },
+  purposes: [{ code: 'licensing', name: 'Licensing' }],
+  departments: [
+    { code: '510000-DSJ', name: 'Big Data Centre', graphqlName: 'scData', level: 'province', region: '510000' },
+    { code: '510000-GAT', name: 'Public Security', graphqlName: 'scPolice', level: 'province', region: '510000' },
+    { code: '510000-GA', name: 'Land Office', graphqlName: 'scLand', level: 'province', region: '510000' },
+    { code: '510100-GAJ', name: 'Chengdu Police', graphqlName: 'cdPolice', level: 'city', region: '510100' },
+  ],
+  connected: [],
+});
+const platform = maybe as Platform;
+
+const catalogue = (code: string, provider = '510000-GAT', compiler = '510000-GAT'): Catalogue =>
+  ({
+    id: `SC-${compiler}`,
+    kind: provider === compiler ? 'departmental' : 'subject',
+    ...(provider === compiler ? {} : { subject: 'population' }),
+    title: 'A catalogue',
+    compiler,
+    resources: [
+      {
+        code,
+        name: 'Permits',
+        provider,
+        graphql: { type: `Permit${compiler.replace(/\W/g, '')}`, list: `permits${compiler.replace(/\W/g, '')}`, byKey: `permit${compiler.replace(/\W/g, '')}` },
+        key: 'permitNo',
+        share: { type: 'unconditional', methods: ['api'] },
+        items: [{ name: 'permitNo', type: 'string', required: true }],
+      },
+    ],
+  }) as Catalogue;
+
+describe("a new resource code is its provider's", () => {
+  let dir: string;
+  let store: Store;
+  let env: WorkflowEnv;
+  beforeEach(async () => {
+    expect(platformProblems).toEqual([]);
+    dir = mkdtempSync(join(tmpdir(), 'gg-code-provider-'));
+    store = await openSqliteStore(dir);
+    env = { store, platform, now: new Date() };
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const problems = (c: Catalogue) => historyProblems(store, platform, c);
+
+  test("a code of the provider is taken, in a subject catalogue carrying another provider's resource too", async () => {
+    expect(await problems(catalogue('510000-GAT-00001'))).toEqual([]);
+    expect(await problems(catalogue('510100-GAJ-00001', '510100-GAJ', '510000-DSJ'))).toEqual([]);
+  });
+
+  test("a code in another department's space is refused at submission, naming that department", async () => {
+    const submitted = submitCatalogue(env, workflowActor(platform, '510000-GAT', 'compiler'), catalogue('510100-GAJ-00009'));
+    await expect(submitted).rejects.toMatchObject({
+      code: 'CATALOGUE_INVALID',
+      problems: [
+        {
+          path: 'resources[0].code',
+          message: '"510100-GAJ-00009" is not a code of the provider 510000-GAT: a new resource code is its provider\'s code, a dash and a number (510000-GAT-00009), and 510100-GAJ is the code of Chengdu Police',
+        },
+      ],
+    });
+    // 510000-GA is a prefix of 510000-GAT as text, not as a code.
+    expect(await problems(catalogue('510000-GA-00009'))).toEqual([
+      { path: 'resources[0].code', message: '"510000-GA-00009" is not a code of the provider 510000-GAT: a new resource code is its provider\'s code, a dash and a number (510000-GAT-00009), and 510000-GA is the code of Land Office' },
+    ]);
+  });
+
+  test('a code of another province, or of the provider in another case, is refused', async () => {
+    expect(await problems(catalogue('520000-GA-00001'))).toEqual([
+      { path: 'resources[0].code', message: '"520000-GA-00001" is not a code of the provider 510000-GAT: a new resource code is its provider\'s code, a dash and a number (510000-GAT-00001), and 520000-GA is the code of no department of this platform' },
+    ]);
+    expect(await problems(catalogue('510000-gat-00001'))).toEqual([
+      { path: 'resources[0].code', message: '"510000-gat-00001" writes the provider\'s code in another case; write it as the platform file does: 510000-GAT-00001' },
+    ]);
+  });
+
+  test('once published in its provider\'s space, the code is the provider\'s to publish again', async () => {
+    const c = catalogue('510000-GAT-00002');
+    const actor = workflowActor(platform, '510000-GAT', 'compiler');
+    const { version } = await submitCatalogue(env, actor, c);
+    await reviewCatalogue(env, workflowActor(platform, '510000-DSJ', 'auditor'), { id: c.id, version: version.version, decision: 'approve' });
+    await publishCatalogue(env, actor, { id: c.id, version: version.version });
+    expect(await problems({ ...c, title: 'A new version' })).toEqual([]);
+  });
+});
