@@ -706,6 +706,21 @@ describe('validateCatalogue: broken documents', () => {
     }]);
   });
 
+  // Found by the §3/§4/§5 names walk: the types generated for an enum item were not compared with the
+  // prefix, and an item `_kind` under the type Changsha gave Changsha_kind (and Changsha_kindFilter).
+  it('refuses an enum item whose generated type falls under the prefix of a connected platform\'s types', () => {
+    const connected = { ...platform, connected: [{ region: '430100', name: 'Changsha', url: 'https://changsha.example/graphql', namespace: 'changsha' }] };
+    const doc = structuredClone(household) as Doc;
+    doc.resources[0].graphql.type = 'Changsha';
+    doc.resources[0].items.push({ name: '_kind', type: 'enum', values: ['A', 'B'] });
+    const prefix = 'the prefix of the types of connected platform changsha (430100); rename the enum item or the type';
+    expect(validateCatalogue(doc, connected, [enterprise]).problems).toEqual([
+      { path: 'resources[0].graphql.type', message: `"Changsha" would generate the type Changsha_kind, which starts with Changsha_, ${prefix}` },
+      { path: 'resources[0].graphql.type', message: `"Changsha" would generate the type Changsha_kindFilter, which starts with Changsha_, ${prefix}` },
+    ]);
+    expect(validateCatalogue(doc, platform, [enterprise]).problems).toEqual([]); // no platform connected
+  });
+
   it('refuses a document that is not a mapping', () => {
     expect(validateCatalogue(['id: HN-GA'], platform, [])).toEqual({
       problems: [{ path: '', message: 'expected an object (a mapping), got a list' }],

@@ -110,7 +110,10 @@ const typeNameFree: ResourceCheck = function* (r, at, i, ctx) {
   const own = new Set<string>([typeNameKey(type)]);
   for (const g of generatedTypeNames(r)) {
     const gOwner = ownerOf(o, g, i);
+    // An enum item named `_x` under the type City gives City_x: a connected platform's prefix too.
+    const gConnected = gOwner ? undefined : connectedPrefixOf(ctx, g);
     if (gOwner) yield problem(`${at}.graphql.type`, `"${type}" would generate the type ${g}, which ${clash(g, gOwner)}; choose another type name`);
+    else if (gConnected) yield problem(`${at}.graphql.type`, `"${type}" would generate the type ${g}, which starts with ${connectedTypePrefix(gConnected.namespace)}${g.startsWith(connectedTypePrefix(gConnected.namespace)) ? '' : ' (ignoring case)'}, the prefix of the types of connected platform ${gConnected.namespace} (${gConnected.region}); rename the enum item or the type`);
     else if (own.has(typeNameKey(g))) yield problem(`${at}.graphql.type`, `"${type}" would generate the type ${g} twice (an enum item's name makes it collide with another generated type); rename the item or the type`);
     own.add(typeNameKey(g));
   }
