@@ -4,7 +4,10 @@
 //   and `serve` failed with a GraphQL syntax error and a stack: the filter input's description put the name
 //   in a one-line string without escaping its quotes;
 // - half of a surrogate pair (a JSON or YAML escape `\ud800`) in such a text was validated and published
-//   too, and GraphQL refuses it in any string: the same failure, and UTF-8 stores cannot hold it either.
+//   too, and GraphQL refuses it in any string: the same failure, and UTF-8 stores cannot hold it either;
+// - a resource name, title, legal basis or department name of spaces or of characters that show nothing
+//   (U+200B, U+3164) passed the JSON Schema's one character: a nameless resource in GraphiQL and every
+//   listing, and a conditional share whose required legal basis said nothing.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +87,28 @@ describe('catalogue text in the schema', () => {
     ]);
     // A whole pair is a character like any other.
     expect(validateCatalogue(catalogue('Permits \ud83d\ude00', 'ok'), platform(), []).problems).toEqual([]);
+  });
+
+  test('a name, title, conditions or legal basis that shows nothing is refused at its path', () => {
+    const doc = catalogue('\u200b \u3164', 'ok');
+    doc.title = '  ';
+    doc.resources[0]!.share.conditions = '\ufeff';
+    (doc.resources[0]!.items[1] as { share?: object }).share = { type: 'none', basis: '\u2800' };
+    const nothing = '(it is blank or holds only characters that show nothing)';
+    expect(validateCatalogue(doc, platform(), []).problems).toEqual([
+      { path: 'title', message: `"  " shows nothing ${nothing}; write the catalogue's title` },
+      { path: 'resources[0].name', message: `"\\u200b \\u3164" shows nothing ${nothing}; write the resource's name` },
+      { path: 'resources[0].share.conditions', message: `"\\ufeff" shows nothing ${nothing}; write the conditions of use` },
+      { path: 'resources[0].items[1].share.basis', message: `"\\u2800" shows nothing ${nothing}; write the legal basis` },
+    ]);
+    // Text with something to show around such characters is text.
+    expect(validateCatalogue(catalogue('绿色\u200b通道 permits', 'ok'), platform(), []).problems).toEqual([]);
+
+    const p = structuredClone(platformDoc);
+    p.departments[0]!.name = '\u3164';
+    expect(validatePlatform(p).problems).toEqual([
+      { path: 'departments[0].name', message: `"\\u3164" shows nothing ${nothing}; write the department's name` },
+    ]);
   });
 
   test('half of a surrogate pair in the platform file is refused at its path, in a file too', () => {

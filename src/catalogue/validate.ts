@@ -10,6 +10,7 @@ import { itemChecks } from './checks/items.ts';
 import { linkChecks } from './checks/links.ts';
 import { resourceChecks } from './checks/resources.ts';
 import { shareChecks } from './checks/share.ts';
+import { textChecks } from './checks/texts.ts';
 import { schemaProblems } from './json-schema.ts';
 import type { Problem } from './problems.ts';
 import { illFormedTextProblems, refusedKeyProblems } from './read.ts';
@@ -22,6 +23,7 @@ export const checkFamilies: readonly CheckFamily[] = [
   itemChecks,
   linkChecks,
   shareChecks,
+  textChecks,
 ];
 
 export interface CatalogueResult {

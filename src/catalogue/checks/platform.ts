@@ -4,6 +4,7 @@ import { levelOfRegion, regionPrefix, withinRegion } from '../../access/row-scop
 import { closingMs, platformBase, DEFAULT_DRAIN_DELAY_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type ConnectedPlatform, type Level, type Platform } from '../../model/platform.ts';
 import { connectedTypePrefix, departmentTypeName, PLATFORM_QUERY_FIELDS, PROMISE_MEMBER, promiseMemberMessage, typeNameKey } from '../names.ts';
 import type { Problem } from '../problems.ts';
+import { shown } from './texts.ts';
 import { listOf, problem, repeats } from './util.ts';
 
 export type PlatformCheck = (p: Platform) => Iterable<Problem>;
@@ -288,6 +289,13 @@ function* requiredDocumentsHaveManifests(p: Platform): Iterable<Problem> {
   );
 }
 
+/** Names people read (the platform's, each department's, each purpose's) show something (checks/texts.ts). */
+function* namesShown(p: Platform): Iterable<Problem> {
+  yield* shown(p.platform.name, 'platform.name', "platform's name");
+  for (const [i, d] of p.departments.entries()) yield* shown(d.name, `departments[${i}].name`, "department's name");
+  for (const [i, x] of p.purposes.entries()) yield* shown(x.name, `purposes[${i}].name`, "purpose's name");
+}
+
 export const platformChecks: readonly PlatformCheck[] = [
   platformRegionOfItsLevel,
   departmentRegionsOfTheirLevels,
@@ -303,4 +311,5 @@ export const platformChecks: readonly PlatformCheck[] = [
   connectedUrlsUnique,
   drainDelayWithinShutdown,
   requiredDocumentsHaveManifests,
+  namesShown,
 ];
