@@ -91,11 +91,48 @@ export function assertPlatformHasProviders(platform: Platform, catalogues: reado
   if (missing.length) throw new PlatformMismatchError(missing);
 }
 
+/**
+ * Names two published resources both take, which the schema cannot hold: a type (or one generated for
+ * it), or a list or lookup field of one department. Validation refuses them at publication; a store where
+ * two publications raced before publications took turns (src/catalogue/publication-lock.ts) holds them,
+ * and every gateway then failed to start with "There can be only one type named" and a stack.
+ */
+function publishedNameClashes(catalogues: readonly Catalogue[]): { path: string; message: string }[] {
+  const types = new Map<string, string>();
+  const fields = new Map<string, string>();
+  const out: { path: string; message: string }[] = [];
+  for (const c of catalogues) {
+    c.resources.forEach((r, i) => {
+      const at = `catalogue "${c.id}" resources[${i}]`;
+      const mine = `resource ${r.code} (catalogue "${c.id}")`;
+      for (const name of new Set([r.graphql.type, ...generatedTypeNames(r)])) {
+        const holder = types.get(name);
+        if (holder) out.push({ path: `${at}.graphql.type`, message: `gives the type ${name}, which ${holder} gives too` });
+        else types.set(name, mine);
+      }
+      for (const part of ['list', 'byKey'] as const) {
+        const key = `${r.provider}\u0000${r.graphql[part]}`;
+        const holder = fields.get(key);
+        if (holder) out.push({ path: `${at}.graphql.${part}`, message: `"${r.graphql[part]}" is a field of ${r.provider}'s resources that ${holder} has too` });
+        else fields.set(key, mine);
+      }
+    });
+  }
+  return out;
+}
+
 export function buildSchemaModel(platform: Platform, catalogues: Catalogue[]): SchemaModel {
   const byCode = new Map<string, ResourceModel>();
   const byType = new Map<string, ResourceModel>();
   const deptByCode = new Map(platform.departments.map((d) => [d.code, d]));
   assertPlatformHasProviders(platform, catalogues);
+  const taken = publishedNameClashes(catalogues);
+  if (taken.length) {
+    throw new PlatformMismatchError(
+      taken,
+      'catalogues published in this store take the same GraphQL names, which one schema cannot hold; publish a new version of one of each two under other names (govgraph catalogue submit, review and publish, or catalogue import --publish):',
+    );
+  }
   for (const catalogue of catalogues) {
     for (const resource of catalogue.resources) {
       const provider = deptByCode.get(resource.provider)!;
