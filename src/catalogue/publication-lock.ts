@@ -4,9 +4,10 @@
 // store then failed to build its schema ("There can be only one type named") at its next start. Holding
 // this lock, a publication checks again against what is in effect and publishes before the next one looks.
 //
-// The lock is one row under a unique index, in both stores; the holder deletes it when done. A holder that
-// died keeps it until it is STALE_MS old, when the next publication takes it over (a conditional write,
-// so that of two taking it over one wins).
+// The lock is one row under a unique index, in both stores; the holder deletes it when done, and renews it
+// every HEARTBEAT_MS meanwhile (an index build on a big collection may take minutes). A holder that died
+// (a killed `catalogue import`) stops renewing it: STALE_MS after its last renewal the next publication
+// takes it over (a conditional write, so that of two taking it over one wins).
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { and, DuplicateKeyError, eq, type Store } from '../store/port.ts';
@@ -14,21 +15,28 @@ import { and, DuplicateKeyError, eq, type Store } from '../store/port.ts';
 export const PUBLICATION_LOCK = '_publication_lock';
 const KEY = 'publication';
 
-/** Older than this, a holder is taken for dead: longer than any publication's check and writes. */
-export const STALE_MS = 120_000;
+/** A holder renews the lock this often. */
+export const HEARTBEAT_MS = 5_000;
+/** Not renewed for this long, a holder is taken for dead. */
+export const STALE_MS = 30_000;
 /** How long a publication waits for the one in progress before it gives up. */
 export const WAIT_MS = 20_000;
 
 /** Another publication held the lock for all of WAIT_MS. */
 export class PublicationBusyError extends Error {
   constructor(readonly holder: string) {
-    super(`another publication (${holder}) is in progress on this store; try again in a moment`);
+    super(`another publication (${holder}) is in progress on this store; try again in a moment (one whose process died holds it ${STALE_MS / 1000} s at most)`);
     this.name = 'PublicationBusyError';
   }
 }
 
 /** Runs `work` holding the store's publication lock; `what` names the publication to whoever waits. */
-export async function withPublicationLock<T>(store: Store, what: string, work: () => Promise<T>, waitMs = WAIT_MS): Promise<T> {
+export async function withPublicationLock<T>(
+  store: Store,
+  what: string,
+  work: () => Promise<T>,
+  { waitMs = WAIT_MS, heartbeatMs = HEARTBEAT_MS }: { waitMs?: number; heartbeatMs?: number } = {},
+): Promise<T> {
   await store.ensureIndex(PUBLICATION_LOCK, { fields: ['key'], unique: true });
   const token = randomUUID();
   const deadline = Date.now() + waitMs;
@@ -50,9 +58,13 @@ export async function withPublicationLock<T>(store: Store, what: string, work: (
     if (Date.now() + pause > deadline) throw new PublicationBusyError(holder);
     await sleep(pause);
   }
+  const mine = and(eq('key', KEY), eq('token', token));
+  const heartbeat = setInterval(() => void store.update(PUBLICATION_LOCK, mine, { since: new Date().toISOString() }).catch(() => undefined), heartbeatMs);
+  heartbeat.unref();
   try {
     return await work();
   } finally {
-    await store.delete(PUBLICATION_LOCK, and(eq('key', KEY), eq('token', token)));
+    clearInterval(heartbeat);
+    await store.delete(PUBLICATION_LOCK, mine);
   }
 }
