@@ -24,7 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
 import { claimCollections } from './collections.ts';
 import { historyProblems } from './history.ts';
-import { PublicationBusyError, withPublicationLock } from './publication-lock.ts';
+import { withPublicationLock } from './publication-lock.ts';
 import { prefixProblems, type Problem } from './problems.ts';
 
 export interface ImportedCatalogue {
@@ -76,12 +76,8 @@ export async function importCatalogueFiles(
   if (!opts.publish) return importFiles(store, platform, files, opts);
   // Validated against the catalogues in effect and published holding the store's publication lock, so
   // that no publication in between makes the two clash (publication-lock.ts).
-  try {
-    return await withPublicationLock(store, `catalogue import of ${files.join(', ')}`, () => importFiles(store, platform, files, opts));
-  } catch (err) {
-    if (err instanceof PublicationBusyError) throw new DocumentInvalidError([{ path: '', message: `not imported: ${err.message}` }], 'the import');
-    throw err;
-  }
+  // Another publication holding it past the wait is a PublicationBusyError, said without a stack.
+  return withPublicationLock(store, `catalogue import of ${files.join(', ')}`, () => importFiles(store, platform, files, opts));
 }
 
 async function importFiles(

@@ -24,6 +24,8 @@ export const WAIT_MS = 20_000;
 
 /** Another publication held the lock for all of WAIT_MS. */
 export class PublicationBusyError extends Error {
+  /** Commands print the message without a stack trace. */
+  readonly userFacing = true;
   constructor(readonly holder: string) {
     super(`another publication (${holder}) is in progress on this store; try again in a moment (one whose process died holds it ${STALE_MS / 1000} s at most)`);
     this.name = 'PublicationBusyError';
