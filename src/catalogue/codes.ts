@@ -11,7 +11,8 @@
 //   compiler may keep or tighten the resource's share settings (type, methods, scope, an item's
 //   sensitivity and mask), never widen them (widening.ts). Once dropped, only the provider publishes the
 //   code again, in a catalogue it compiles, with the settings it chooses;
-// - a code never published is its provider's code, a dash and a number (firstInProviderSpace);
+// - a code never published that lies in a department's space (its code and a dash) is that department's
+//   (firstInProviderSpace);
 // - its key item stays the one it was last published with: the records in its collection are stored,
 //   replaced and looked up by it under a unique index, and a version keyed by another item could not be
 //   published (the store keeps the index it made, which the other item's index contradicts) nor find the
@@ -134,24 +135,29 @@ const keyKept: CodeCheck = function* (r, at, h) {
 const CODE_CHECKS: readonly CodeCheck[] = [spelledAsPublished, providerKept, republishedByProvider, sharingNotWidened, keyKept];
 
 /**
- * A code's first publication: the code is its provider's code, a dash and a number (SPEC §4:
- * 430000-GA-00001), so that it says whose data it names. Without this rule a department published a code
- * in another's space (510000-GAT first publishing 510100-GAJ-00009, or a code of another province): the
- * code was then the first publisher's for good (providerKept), the department it reads as could never
- * publish it, and grants, requests and the audit log named that department's code for another's data.
- * Codes published before the rule keep their history's checks.
+ * A code's first publication: a code in a department's space (that department's code and a dash, in any
+ * case: 430000-GA-00001, SPEC §4) is that department's to publish, written as the platform file writes
+ * its code. Without this rule a department took codes in another's space (510000-GAT first publishing
+ * 510100-GAJ-00009): the code was then the first publisher's for good (providerKept), the department it
+ * reads as could never publish it, and grants, requests and the audit log named that department's code
+ * for another's data. A code in no listed department's space (a platform's own scheme, `SC-RK-0001`) is
+ * not refused: the spec sets no form for codes. Codes published before keep their history's checks.
  */
 function* firstInProviderSpace(r: Resource, at: string, platform: Platform): Iterable<Problem> {
   if (r.code.startsWith(`${r.provider}-`) || !platform.departments.some((d) => d.code === r.provider)) return;
-  const prefix = r.code.slice(0, r.code.lastIndexOf('-'));
-  const suffix = r.code.slice(prefix.length + 1);
-  const owner = platform.departments.find((d) => codeKey(d.code) === codeKey(prefix));
+  const key = codeKey(r.code);
+  // The longest code whose space it is: 510000-GA-… is Land Office's even where 510000-GAT is listed too.
+  const owner = platform.departments
+    .filter((d) => key.startsWith(`${codeKey(d.code)}-`))
+    .sort((a, b) => b.code.length - a.code.length)[0];
+  if (!owner) return;
+  const suffix = r.code.slice(owner.code.length + 1);
   yield {
     path: `${at}.code`,
     message:
-      owner?.code === r.provider
+      owner.code === r.provider
         ? `"${r.code}" writes the provider's code in another case; write it as the platform file does: ${r.provider}-${suffix}`
-        : `"${r.code}" is not a code of the provider ${r.provider}: a new resource code is its provider's code, a dash and a number (${r.provider}-${suffix}), and ${prefix} is the code of ${owner ? owner.name : 'no department of this platform'}`,
+        : `"${r.code}" is in the code space of ${owner.code} (${owner.name}), not of its provider ${r.provider}: a new code in a department's space is that department's to publish (write ${r.provider}-${suffix}, or a code in no department's space)`,
   };
 }
 
