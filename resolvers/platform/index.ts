@@ -184,7 +184,8 @@ const resolvers: Resolvers = {
         });
       })),
 
-    consistencyReport: (_p, args, ctx, info) => translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element, grantsInForceAmong(ctx.published, ctx.grants))),
+    consistencyReport: async (_p, args, ctx, info) =>
+      counted(ctx, info, await translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element, grantsInForceAmong(ctx.published, ctx.grants)))),
   },
 
   Mutation: {
@@ -266,6 +267,8 @@ const resolvers: Resolvers = {
     title: (c) => c.latest.catalogue.title,
     kind: (c) => c.latest.catalogue.kind,
     overdue: (c) => c.revision?.overdue ?? false,
+    // A department submits as many versions as it likes: counted once read, as the Query's lists are.
+    versions: (c, _a, ctx, info) => counted(ctx, info, c.versions),
   },
 
   CatalogueVersion: {
@@ -279,16 +282,17 @@ const resolvers: Resolvers = {
     },
     // Each resource timed as the build times the resource of its code (read from the store, a version's
     // resources carry no times): its items' access and `granted` as the reads decide them.
-    resources: (v, _a, ctx) =>
-      v.catalogue.resources.map((r) =>
-        resourceView(v.catalogue, runsLike(r, ctx.published), { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now })),
+    // Up to 500 resources of 200 items a version, written by its compiler: counted once read (unpaged.ts).
+    resources: (v, _a, ctx, info) =>
+      counted(ctx, info, v.catalogue.resources.map((r) =>
+        resourceView(v.catalogue, runsLike(r, ctx.published), { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now }))),
     document: (v) => JSON.stringify(v.catalogue, null, 2),
     // Warnings concern a version under review, and name other departments' grants: only for the compiler
     // and the competent department, and only before publication.
-    warnings: (v, _a, ctx) =>
-      (v.status === 'submitted' || v.status === 'approved') && seesDrafts(envOf(ctx), ctx.identity.dept.code, v.catalogue.compiler)
-        ? submissionWarnings(envOf(ctx), v.catalogue, ctx.identity.dept.code)
-        : [],
+    warnings: async (v, _a, ctx, info) =>
+      counted(ctx, info, (v.status === 'submitted' || v.status === 'approved') && seesDrafts(envOf(ctx), ctx.identity.dept.code, v.catalogue.compiler)
+        ? await submissionWarnings(envOf(ctx), v.catalogue, ctx.identity.dept.code)
+        : []),
   },
 
   Revision: {
@@ -319,6 +323,7 @@ const resolvers: Resolvers = {
     graphqlType: (r) => r.resource.graphql.type,
     listField: (r) => r.resource.graphql.list,
     lookupField: (r) => r.resource.graphql.byKey,
+    items: (r, _a, ctx, info) => counted(ctx, info, r.items),
   },
 
   ItemInfo: {
@@ -410,8 +415,10 @@ async function providerIn(ctx: RequestContext, code: string): Promise<string | n
 
 
 /**
- * A list without `first` (the platform's own lists), counted against maxCost once read: its length was
- * only estimated before the request ran (src/limits/unpaged.ts).
+ * A list without `first` (the platform's own lists, and the lists their entries hold: a catalogue's
+ * versions, a version's resources and warnings, a resource's items), counted against maxCost once read:
+ * its length was only estimated before the request ran (src/limits/unpaged.ts). Only the lists a
+ * department's own writing lengthens: the data reads' lists are paged, and cost nothing here.
  */
 function counted<T>(ctx: RequestContext, info: GraphQLResolveInfo, list: T[]): T[] {
   try {

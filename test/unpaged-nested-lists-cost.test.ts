@@ -1,0 +1,78 @@
+// maxCost for the lists without `first` below the platform's own lists (found by the review of the §13
+// walk's mend, which counted the Query's lists only): a catalogue's versions, a version's resources, a
+// resource's items. A department writes them itself (up to 500 resources of 200 items a version), and the
+// cost counted 20 of each before the request ran: `catalogue(id) { published { resources { items { name } } } }`
+// was estimated at 423 values and answered 50 × 21 + 3. Sichuan's platform, a catalogue of its police made here.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
+import { UNPAGED_LIST_ESTIMATE } from '../src/limits/document.ts';
+import { eq } from '../src/store/port.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const PLATFORM = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/sichuan/platform.yaml');
+const MAX_COST = 500;
+// The estimate of `catalogue(id) { published { resources { items { name } } } }`: 3 + 20 × (1 + 20 × 1).
+const ESTIMATE = 3 + UNPAGED_LIST_ESTIMATE * (1 + UNPAGED_LIST_ESTIMATE);
+
+/** A catalogue of Sichuan's police: `resources` vehicle registers of `items` items each. */
+function policeCatalogue(id: string, first: number, resources: number, items: number) {
+  return {
+    id, kind: 'departmental', title: `Registers ${id}`, compiler: '510000-GA',
+    resources: Array.from({ length: resources }, (_, r) => ({
+      code: `510000-GA-${first + r}`, name: `Register ${r}`, provider: '510000-GA',
+      graphql: { type: `Register${id}x${r}`, list: `registers${id}x${r}`, byKey: `register${id}x${r}` },
+      key: 'serial',
+      share: { type: 'unconditional', methods: ['api'], scope: { purposes: ['tax-audit'] } },
+      items: [{ name: 'serial', title: 'Serial', type: 'int', required: true },
+        ...Array.from({ length: items - 1 }, (_, i) => ({ name: `field${i}`, type: 'string' }))],
+    })),
+  };
+}
+
+describe('lists without first inside the platform lists', () => {
+  let gw: TestGateway;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'govgraph-nested-'));
+    const many = join(dir, 'many.yaml');
+    const wide = join(dir, 'wide.yaml');
+    writeFileSync(many, stringify(policeCatalogue('MANY', 100, 50, 1))); // 50 resources of one item
+    writeFileSync(wide, stringify(policeCatalogue('WIDE', 200, 10, 60))); // 10 resources of 60 items
+    gw = await startTestGateway({ platformFile: PLATFORM, catalogueFiles: [many, wide], limits: { maxCost: MAX_COST } });
+  }, 60_000);
+  afterAll(async () => {
+    await gw?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const ask = (id: string, requestId = `nested-${id}`) =>
+    gw.query(`{ catalogue(id: "${id}") { published { resources { items { name } } } } }`, { dept: '510000-WJW', headers: { 'x-request-id': requestId } });
+
+  it('a version holding more resources than estimated is refused once read', async () => {
+    expect(ESTIMATE).toBeLessThanOrEqual(MAX_COST);
+    const res = await ask('MANY');
+    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(res.errors![0].message).toMatch(/with the 50 entries resources holds, is \d+, over the limit maxCost = 500\./);
+    expect(res.data?.catalogue?.published ?? null).toBeNull();
+  });
+
+  it('resources holding more items than estimated are refused once read', async () => {
+    const res = await ask('WIDE');
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', bound: MAX_COST });
+    expect(res.errors![0].message).toMatch(/with the 60 entries items holds/);
+    // Several resources' items go over it: one entry, the refusal's.
+    const entries = (await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', 'nested-WIDE') })).map(fromRow);
+    expect(entries.map((e) => [e.outcome, e.detail?.slice(0, 18)])).toEqual([['refused', 'QUERY_TOO_COMPLEX:']]);
+  });
+
+  it('and answered while they hold what the estimate counted', async () => {
+    const res = await gw.query('{ catalogue(id: "WIDE") { published { resources { name } } } }', { dept: '510000-WJW' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.catalogue.published.resources).toHaveLength(10);
+  });
+});
