@@ -125,3 +125,23 @@ describe('a hash sent in another case (found by the §13 walk)', () => {
     expect(store.admits({ hash: 'FIRMS-V1' })).toBe(false);
   });
 });
+
+describe('a manifest that writes its hexadecimal hashes in upper case (found by the review)', () => {
+  it('names its document to a client sending the hash in lower case, as the other way round', async () => {
+    write(first, { [hash('sha1', OWNERS).toUpperCase()]: OWNERS });
+    const store = new TrustedDocumentStore({ mode: 'require', manifests: [first] });
+    expect(store.admits({ hash: hash('sha1', OWNERS) })).toBe(true);
+    expect(store.trusts(hash('sha1', OWNERS), undefined)).toBe(true);
+    await expect(store.cache.get(`apq:${hash('sha1', OWNERS)}`)).resolves.toBe(OWNERS);
+  });
+
+  it('is a clash when it names another document than a hash differing in case only: a client could not say which it means', async () => {
+    write(first, { [hash('sha1', FIRMS)]: FIRMS });
+    write(second, { [hash('sha1', FIRMS).toUpperCase()]: OWNERS });
+    const said: string[] = [];
+    const store = new TrustedDocumentStore({ mode: 'require', manifests: [first, second] }, (m) => said.push(m));
+    expect(said).toEqual([`trusted documents: ${second}: "${hash('sha1', FIRMS).toUpperCase()}" names another document in ${first}; a hash may name one document only`]);
+    for (const sent of [hash('sha1', FIRMS), hash('sha1', FIRMS).toUpperCase()]) await expect(store.cache.get(`apq:${sent}`)).resolves.toBe(FIRMS);
+    expect(store.trusts(undefined, parse(OWNERS))).toBe(false);
+  });
+});

@@ -109,11 +109,11 @@ function hashIndex(manifests: ReadonlyMap<string, Manifest>, last?: string): { b
   const ordered = [...manifests].sort(([a], [b]) => Number(a === last) - Number(b === last));
   for (const [file, { documents }] of ordered) {
     for (const [hash, text] of documents) {
-      for (const h of [hash, sha256(text)]) {
+      for (const h of [hashKey(hash), sha256(text)]) {
         const known = byHash.get(h);
         if (known !== undefined && known !== text) {
           const where = from.get(h) === file ? 'in this manifest' : `in ${from.get(h)}`;
-          const which = h === hash ? `${JSON.stringify(hash)} names` : `${JSON.stringify(hash)}: its document's sha256 ${h} names`;
+          const which = h === hashKey(hash) ? `${JSON.stringify(hash)} names` : `${JSON.stringify(hash)}: its document's sha256 ${h} names`;
           return { byHash, clash: `${which} another document ${where}; a hash may name one document only` };
         }
         byHash.set(h, text);
@@ -123,6 +123,13 @@ function hashIndex(manifests: ReadonlyMap<string, Manifest>, last?: string): { b
   }
   return { byHash };
 }
+
+/**
+ * A hash as it is indexed and looked up: a hexadecimal one in lower case, whatever case its manifest or its
+ * client writes it in (so that one in upper case in a manifest is found by a client sending it in lower
+ * case, and two documents under one hash in two cases are a clash); any other key as written.
+ */
+const hashKey = (hash: string): string => (/^[0-9a-fA-F]+$/.test(hash) ? hash.toLowerCase() : hash);
 
 export class TrustedDocumentStore {
   private manifests = new Map<string, Manifest>();
@@ -279,7 +286,7 @@ export class TrustedDocumentStore {
    * added that already held it.
    */
   private documentOf(hash: string): string | undefined {
-    return this.byHash.get(hash) ?? (/^[0-9a-fA-F]+$/.test(hash) ? this.byHash.get(hash.toLowerCase()) : undefined);
+    return this.byHash.get(hashKey(hash));
   }
 
   /** Whether `document` prints canonically as a manifest's document (printed only when its shape is one of theirs). */
