@@ -135,4 +135,23 @@ describe('RateRefusalEntries', () => {
     expect(await entries.entry(next, other, async () => next, t + 5)).toBe(next);
     expect(writes).toBe(2);
   });
+
+  it('does not fold into an entry still being written a refusal after the bucket refilled (found by the review)', async () => {
+    // The first refusal's bucket had a token again 100 ms later, and was emptied again, while its entry was
+    // still being written (a store waiting for its lock): that refusal is another emptying, written for itself.
+    const entries = new RateRefusalEntries();
+    const t = Date.now();
+    let release!: (answer: GraphQLError) => void;
+    const first = refusal('perUser', 100, t);
+    const later = refusal('perUser', 100, t + 150);
+    const writing = entries.entry(first, who, () => new Promise<GraphQLError>((r) => (release = r)), t);
+    const meanwhile = entries.entry(refusal('perUser', 50, t + 50), who, async () => { throw new Error('not written: folded'); }, t + 50);
+    let laterWritten = false;
+    const own = entries.entry(later, who, async () => { laterWritten = true; return later; }, t + 150);
+    release(first);
+    expect(await Promise.all([writing, meanwhile, own])).toEqual([first, 'folded', later]);
+    expect(laterWritten).toBe(true);
+    // The later entry's quiet holds: a refusal before its reset is folded into it, even after the first's was noted.
+    expect(entries.folded(refusal('perUser', 10, t + 200), who, t + 200)).toBe(true);
+  });
 });

@@ -27,7 +27,7 @@ export class RateRefusalEntries {
    * that come meanwhile (a client sending many requests at once) wait for it, and are folded into it once
    * it is written: without this, each of them saw no entry yet and wrote its own.
    */
-  private readonly writing = new Map<string, Promise<boolean>>();
+  private readonly writing = new Map<string, { written: Promise<boolean>; until: number }>();
 
   constructor(private readonly kept = RATE_ENTRY_BUCKETS_KEPT) {}
 
@@ -54,15 +54,18 @@ export class RateRefusalEntries {
     if (bucket === null) return write();
     if (this.folded(refusal, who, now)) return 'folded';
     const pending = this.writing.get(bucket);
-    if (pending) return (await pending) ? 'folded' : 'unwritten';
+    // Not past the refusal being written's resetsAt: a refusal after it found the bucket empty again (it had
+    // a token meanwhile), an emptying of its own that the entry being written does not speak for.
+    if (pending && now < pending.until) return (await pending.written) ? 'folded' : 'unwritten';
     const answer = write();
-    this.writing.set(bucket, answer.then((written) => written === refusal, () => false));
+    const mine = { written: answer.then((written) => written === refusal, () => false), until: resetsOf(refusal) || Infinity };
+    this.writing.set(bucket, mine);
     try {
       const written = await answer;
       if (written === refusal) this.wrote(refusal, who, now);
       return written;
     } finally {
-      this.writing.delete(bucket);
+      if (this.writing.get(bucket) === mine) this.writing.delete(bucket);
     }
   }
 
@@ -73,8 +76,11 @@ export class RateRefusalEntries {
    */
   wrote(refusal: GraphQLError, who: RateSubject, now = Date.now()): void {
     const bucket = refusal.extensions.code === 'RATE_LIMITED' ? bucketOf(refusal, who) : null;
-    const resets = Date.parse(String(refusal.extensions.resetsAt));
+    const resets = resetsOf(refusal);
     if (bucket === null || Number.isNaN(resets)) return;
+    // An entry written late (its store was slow) does not shorten the quiet of a later refusal's.
+    const later = this.quiet.get(bucket);
+    if (later !== undefined && later > resets) return;
     this.quiet.delete(bucket);
     if (this.quiet.size >= this.kept) {
       for (const [b, t] of this.quiet) if (t <= now) this.quiet.delete(b);
@@ -83,6 +89,9 @@ export class RateRefusalEntries {
     this.quiet.set(bucket, resets);
   }
 }
+
+/** When the bucket a RATE_LIMITED refusal found empty has a token again (ms; NaN when it does not say). */
+const resetsOf = (refusal: GraphQLError): number => Date.parse(String(refusal.extensions.resetsAt));
 
 /** What the written entry adds to its refusal's detail: the refusals after it are counted, not written. */
 export const foldedNote = (refusal: GraphQLError): string =>
