@@ -65,3 +65,11 @@ it('auditLog finds the entry by the request id its answer named, for those who m
   expect(await find('430000-MZ', 'quoted-by-developer', ['supervisor'])).toEqual({ totalCount: 0, nodes: [] }); // neither
   expect(await find('430000-RST', 'QUOTED-BY-DEVELOPER')).toEqual({ totalCount: 0, nodes: [] }); // ids are exact
 });
+
+it('names it on the answers given before a query is read: a GET naming no operation, another method, an OPTIONS (found by the review)', async () => {
+  for (const [method, url] of [['GET', '/graphql'], ['PUT', '/graphql'], ['OPTIONS', '/graphql']] as const) {
+    const res = await fetch(`${gw.gateway.url}${url}`, { method, headers: { 'x-request-id': `early-${method}` } });
+    await res.arrayBuffer();
+    expect([method, res.headers.get('x-request-id')]).toEqual([method, `early-${method}`]);
+  }
+});

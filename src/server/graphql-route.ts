@@ -40,6 +40,10 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     // Answers hold records (personal data among them) for one requester: no cache may keep them, not
     // even the browser's own for a GET.
     res.setHeader('Cache-Control', 'no-store');
+    // The request's id, in its log line and audit entry: every answer says it (operations.md), those given
+    // before a query is read included, so a developer can quote it.
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
     if (handleCors(req, res, corsOrigins)) return;
     // An OPTIONS that is no CORS preflight, and a GET naming no operation (a browser opened the URL):
     // Apollo answers both with its CSRF message, which names headers, not what is missing.
@@ -55,9 +59,6 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
       await sendGraphQLError(req, res, 400, 'BAD_REQUEST', `GET ${url.pathname} names no operation: send a query by POST with a JSON body {"query": "…"}, or by GET with a \`query\` (or \`documentId\`) parameter and the header \`apollo-require-preflight: true\`.${graphiqlEnabled ? ' GraphiQL, to try queries in a browser, is at /graphiql.' : ''}`);
       return;
     }
-    // The request's id, in its log line and audit entry: the answer says it, so a developer can quote it.
-    const requestId = requestIdOf(req.headers['x-request-id']);
-    res.setHeader('x-request-id', requestId);
     const state = stateOf();
     if (state !== 'ready' && state !== 'draining') {
       await sendGraphQLError(req, res, 503, 'PLATFORM_UNAVAILABLE', 'The gateway is starting; try again shortly.', { 'Retry-After': '1' });

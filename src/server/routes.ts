@@ -15,6 +15,7 @@ import { sendBody, sendGraphQLError, sendJson } from './http/respond.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { SchemaHolder } from './schema-holder.ts';
 import type { GatewayState } from './drain.ts';
+import { requestIdOf } from './request-context.ts';
 
 /** A route of the gateway: an exact path, the methods it answers, and its handler. */
 export interface Route {
@@ -164,7 +165,8 @@ export function routeRequest(routes: Map<string, Route>, graphiqlEnabled: boolea
     if (!r.methods.includes(req.method ?? '')) {
       if (r.path === '/graphql') {
         // Allow as the OPTIONS answer says it (9fc4675): OPTIONS is answered too.
-        await sendGraphQLError(req, res, 405, 'BAD_REQUEST', 'GraphQL answers GET and POST only.', { Allow: r.methods.join(', ') });
+        // Named by its request id, as every /graphql answer is (graphql-route.ts).
+        await sendGraphQLError(req, res, 405, 'BAD_REQUEST', 'GraphQL answers GET and POST only.', { Allow: r.methods.join(', '), 'x-request-id': requestIdOf(req.headers['x-request-id']) });
       } else {
         await sendJson(req, res, 405, { error: `method not allowed; use ${r.methods.join(' or ')}` }, { Allow: r.methods.join(', ') });
       }
