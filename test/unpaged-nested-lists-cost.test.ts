@@ -75,4 +75,14 @@ describe('lists without first inside the platform lists', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data?.catalogue.published.resources).toHaveLength(10);
   });
+
+  it("counts no mutation's answer: a submission holds what its document sent, and is done when its answer is made", async () => {
+    const doc = stringify(policeCatalogue('SENT', 300, 50, 1));
+    const res = await gw.query('mutation($doc: String!) { submitCatalogue(document: $doc) { version { id status resources { items { name } } } } }',
+      { dept: '510000-GA', roles: ['compiler'], variables: { doc }, headers: { 'x-request-id': 'nested-submit' } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.submitCatalogue.version.resources).toHaveLength(50);
+    const entries = (await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', 'nested-submit') })).map(fromRow);
+    expect(entries.map((e) => e.outcome)).not.toContain('refused');
+  });
 });
