@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { UNPAGED_LIST_ESTIMATE } from '../src/limits/document.ts';
 import { eq } from '../src/store/port.ts';
+import { MASKED_PROBES } from '../src/limits/probes.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const PLATFORM = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/sichuan/platform.yaml');
@@ -84,5 +85,23 @@ describe('lists without first inside the platform lists', () => {
     expect(res.data?.submitCatalogue.version.resources).toHaveLength(50);
     const entries = (await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', 'nested-submit') })).map(fromRow);
     expect(entries.map((e) => e.outcome)).not.toContain('refused');
+  });
+
+  it("a usage report's masked probes, one a department, resource and day, are counted once read", async () => {
+    // Four departments probing a resource of the police's every day of November: 120 entries, estimated 20.
+    const departments = ['510000-WJW', '510000-DSJ', '510100-ZJ', '510104-MZ'];
+    for (const dept of departments) {
+      for (let day = 1; day <= 30; day++) {
+        const key = `d|2026-11-${String(day).padStart(2, '0')}|${dept}|510000-GA-100`;
+        await gw.store.meter(MASKED_PROBES, { key, amount: 1, capacity: 1000, drainPerMs: 0, now: Date.now(), ttlMs: 3_600_000 });
+      }
+    }
+    const usage = (fields: string) => gw.query(`{ usage(from: "2026-11-01", to: "2026-11-30") { maskedProbes { ${fields} } } }`, { dept: '510000-GA' });
+    const few = await usage('values');
+    expect(few.errors).toBeUndefined();
+    expect(few.data?.usage.maskedProbes).toHaveLength(departments.length * 30);
+    const res = await usage('department resource day values refused');
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', bound: MAX_COST });
+    expect(res.errors![0].message).toMatch(/with the 120 entries maskedProbes holds/);
   });
 });

@@ -295,6 +295,17 @@ const resolvers: Resolvers = {
         : []),
   },
 
+  // A usage report's lists grow with the resources read and the departments reading or probing them,
+  // a department and resource for each day of the period: counted once read, as the Query's lists are.
+  UsageReport: {
+    resources: (u, _a, ctx, info) => counted(ctx, info, u.resources),
+    maskedProbes: (u, _a, ctx, info) => counted(ctx, info, u.maskedProbes),
+  },
+
+  ResourceUsage: {
+    byRequester: (r, _a, ctx, info) => counted(ctx, info, r.byRequester),
+  },
+
   Revision: {
     trigger: (r) => r.revision.trigger,
     since: (r) => r.revision.since,
