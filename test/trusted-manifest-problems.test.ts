@@ -145,3 +145,24 @@ describe('a manifest that writes its hexadecimal hashes in upper case (found by 
     expect(store.trusts(undefined, parse(OWNERS))).toBe(false);
   });
 });
+
+describe('a manifest naming one hash twice in its JSON (found by the review)', () => {
+  it('is not taken when the two name different documents (JSON.parse kept the last silently)', () => {
+    const h = hash('sha1', FIRMS);
+    writeFileSync(first, `{"${h}": ${JSON.stringify(FIRMS)},\n "other": "query O { __typename }",\n "${h}": ${JSON.stringify(OWNERS)}}`);
+    const said: string[] = [];
+    const store = new TrustedDocumentStore({ mode: 'require', manifests: [first] }, (m) => said.push(m));
+    expect(said).toEqual([`trusted documents: ${first}: "${h}" names two documents in this manifest; a hash may name one document only`]);
+    expect(store.admits({ hash: h })).toBe(false);
+  });
+
+  it('is taken when both name the same document, escapes and all', async () => {
+    const text = 'query Q { a: __typename } # "quoted" \\\\ {';
+    writeFileSync(first, `{"k\\u0031": ${JSON.stringify(text)}, "k1": ${JSON.stringify(text)}, "x\\"y": "{ __typename }"}`);
+    const said: string[] = [];
+    const store = new TrustedDocumentStore({ mode: 'require', manifests: [first] }, (m) => said.push(m));
+    expect(said).toEqual([]);
+    await expect(store.cache.get('apq:k1')).resolves.toBe(text);
+    await expect(store.cache.get('apq:x"y')).resolves.toBe('{ __typename }');
+  });
+});

@@ -81,8 +81,10 @@ interface Manifest {
 /** Reads a client preset manifest: a JSON object from hash to document text. */
 export function readManifest(file: string): Map<string, string> {
   let parsed: unknown;
+  let json: string;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    json = readFileSync(file, 'utf8');
+    parsed = JSON.parse(json);
   } catch (error) {
     // Said in words, as for every file an operator names: not the file system's `ENOENT: no such file or
     // directory, stat '...'` or `EISDIR: illegal operation on a directory, read`.
@@ -94,7 +96,31 @@ export function readManifest(file: string): Map<string, string> {
     if (typeof text !== 'string') throw new Error(`${file}: ${JSON.stringify(hash)}: the document is not a string`);
     documents.set(hash, text);
   }
+  const twice = hashNamedTwice(json, documents);
+  if (twice !== undefined) throw new Error(`${JSON.stringify(twice)} names two documents in this manifest; a hash may name one document only`);
   return documents;
+}
+
+/** A JSON string literal, escapes included. */
+const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
+
+/**
+ * A hash that `json` (a flat object of strings, as `documents` read it) names twice with different texts:
+ * JSON.parse keeps the last silently, so a manifest merged by hand ran one of two documents under one hash.
+ * Its string literals alternate key and value, so they are read as pairs; only when the object has more of
+ * them than keys (a key written twice) is there anything to look for.
+ */
+function hashNamedTwice(json: string, documents: ReadonlyMap<string, string>): string | undefined {
+  const literals = json.match(JSON_STRING) ?? [];
+  if (literals.length === 2 * documents.size) return undefined;
+  const seen = new Map<string, string>();
+  for (let i = 0; i + 1 < literals.length; i += 2) {
+    const [hash, text] = [JSON.parse(literals[i]) as string, JSON.parse(literals[i + 1]) as string];
+    const known = seen.get(hash);
+    if (known !== undefined && known !== text) return hash;
+    seen.set(hash, text);
+  }
+  return undefined;
 }
 
 /**
