@@ -105,11 +105,11 @@ async function checkBuildable(env: WorkflowEnv, schema: SchemaService | undefine
 }
 
 /** `work` holding the store's publication lock (publication-lock.ts); a lock held too long is a CONFLICT. */
-async function publicationLocked(env: WorkflowEnv, what: string, work: () => Promise<void>): Promise<void> {
+async function publicationLocked(env: WorkflowEnv, what: string, notDone: string, work: () => Promise<void>): Promise<void> {
   try {
     await withPublicationLock(env.store, what, work);
   } catch (err) {
-    if (err instanceof PublicationBusyError) throw conflict(`${what} was not published: ${err.message}.`);
+    if (err instanceof PublicationBusyError) throw conflict(`${notDone}: ${err.message}.`);
     throw err;
   }
 }
@@ -323,7 +323,7 @@ export async function publishCatalogue(
       done: `${label(v)} published`,
       resources: resourcesOf(v.catalogue),
       apply: async () => {
-        await publicationLocked(env, label(v), async () => {
+        await publicationLocked(env, label(v), `${label(v)} was not published`, async () => {
           // Checked again holding the lock: a publication of another catalogue since the checks above
           // (another department's `Permit` type, say) is in effect now, and the two may not both be.
           const { others: now } = await catalogueSetWith(catalogueVersions(env.store), v.catalogue, v.id);
@@ -384,13 +384,20 @@ export async function withdrawCatalogue(
       detail: `${label(v)} withdrawn: ${reason}`,
       resources: resourcesOf(v.catalogue),
       apply: async () => {
-        await supersedeOlder(env.store, v.id, v.version);
-        const n = await env.store.update(CATALOGUE_VERSIONS, and(eq('id', v.id), eq('version', v.version), eq('status', 'published')), {
-          status: 'withdrawn',
-          // When it left: the times of the items it carried are no earlier (src/access/item-since.ts).
-          withdrawnAt: env.now.toISOString(),
+        // Holding the publication lock, the links are checked again: a catalogue linking into these
+        // resources, published since the check above, would otherwise be in effect linking to nothing.
+        await publicationLocked(env, `the withdrawal of ${label(v)}`, `${label(v)} was not withdrawn`, async () => {
+          const { all: now } = await catalogueSetWith(catalogueVersions(env.store), null, v.id);
+          const linkedNow = linksInto(v.catalogue, now);
+          if (linkedNow.length) throw conflict(`${label(v)} cannot be withdrawn: ${linkedNow.join('; ')} (published meanwhile).`);
+          await supersedeOlder(env.store, v.id, v.version);
+          const n = await env.store.update(CATALOGUE_VERSIONS, and(eq('id', v.id), eq('version', v.version), eq('status', 'published')), {
+            status: 'withdrawn',
+            // When it left: the times of the items it carried are no earlier (src/access/item-since.ts).
+            withdrawnAt: env.now.toISOString(),
+          });
+          if (n === 0) throw conflict(`${label(v)} changed meanwhile.`);
         });
-        if (n === 0) throw conflict(`${label(v)} changed meanwhile.`);
         await schema?.refresh();
         return { ...v, status: 'withdrawn' }; // as this withdrawal left it
       },
