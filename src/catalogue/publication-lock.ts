@@ -32,6 +32,19 @@ export class PublicationBusyError extends Error {
   }
 }
 
+/**
+ * Whether a holder's last renewal is too old to be alive. A `since` that is no time, or further ahead
+ * than a live holder's renewals put it (a row written by hand, a clock set years ahead), is taken as
+ * stale too: read as a time to come, it held every later publication back until then, each told that a
+ * dead holder keeps the lock 30 s at most.
+ */
+function isStale(since: unknown): boolean {
+  const at = typeof since === 'string' ? Date.parse(since) : Number.NaN;
+  if (!Number.isFinite(at)) return true;
+  const age = Date.now() - at;
+  return age > STALE_MS || age < -STALE_MS;
+}
+
 /** Runs `work` holding the store's publication lock; `what` names the publication to whoever waits. */
 export async function withPublicationLock<T>(
   store: Store,
@@ -53,9 +66,10 @@ export async function withPublicationLock<T>(
     }
     const [row] = await store.find(PUBLICATION_LOCK, { filter: eq('key', KEY), limit: 1 });
     if (row) {
-      holder = String(row.what);
-      const stale = Date.now() - Date.parse(String(row.since)) > STALE_MS;
-      if (stale && (await store.update(PUBLICATION_LOCK, and(eq('key', KEY), eq('token', String(row.token))), { token, what, since })) === 1) break;
+      holder = String(row.what ?? 'unnamed');
+      // Taken over with the token as read (a hand-written row may hold none, or a number), so that of two
+      // taking it over one wins.
+      if (isStale(row.since) && (await store.update(PUBLICATION_LOCK, and(eq('key', KEY), eq('token', row.token ?? null)), { token, what, since })) === 1) break;
     }
     if (Date.now() + pause > deadline) throw new PublicationBusyError(holder);
     await sleep(pause);

@@ -1,0 +1,45 @@
+// The publication lock's row as an operator may find it: written by hand, restored from a backup, or
+// left by a process whose clock was set wrong. Found by the review of the publication lock: a `since`
+// that was no time (NaN) or years ahead was never stale, so every publication waited 20 s and was
+// refused, told that a holder that died holds the lock 30 s at most, for good; a row without a token
+// (or with a number for one) could not be taken over either.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { PUBLICATION_LOCK, PublicationBusyError, STALE_MS, withPublicationLock } from '../src/catalogue/publication-lock.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import type { Row, Store } from '../src/store/port.ts';
+
+let dir: string;
+let store: Store;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gg-publication-lock-rows-'));
+  store = await openSqliteStore(dir);
+  await store.ensureIndex(PUBLICATION_LOCK, { fields: ['key'], unique: true });
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+
+test.each<[string, Row]>([
+  ['a since that is no time', { key: 'publication', token: 't', what: 'by hand', since: 'yesterday' }],
+  ['no since', { key: 'publication', token: 't', what: 'by hand' }],
+  ['a since years ahead', { key: 'publication', token: 't', what: 'by hand', since: '2099-01-01T00:00:00.000Z' }],
+  ['a since a minute ahead', { key: 'publication', token: 't', what: 'by hand', since: at(2 * STALE_MS) }],
+  ['no token, stale', { key: 'publication', what: 'by hand', since: at(-2 * STALE_MS) }],
+  ['a number for a token, stale', { key: 'publication', token: 7, what: 'by hand', since: at(-2 * STALE_MS) }],
+])('a lock row with %s is taken over, and released after', async (_, row) => {
+  await store.insert(PUBLICATION_LOCK, [row]);
+  expect(await withPublicationLock(store, 'next', async () => 'ran', { waitMs: 300 })).toBe('ran');
+  expect(await store.count(PUBLICATION_LOCK)).toBe(0);
+});
+
+test('a live holder whose clock runs a few seconds ahead still holds the lock', async () => {
+  await store.insert(PUBLICATION_LOCK, [{ key: 'publication', token: 't', what: 'a live publication', since: at(5_000) }]);
+  await expect(withPublicationLock(store, 'next', async () => 'ran', { waitMs: 200 })).rejects.toThrow(new PublicationBusyError('a live publication'));
+  expect(await store.count(PUBLICATION_LOCK)).toBe(1);
+});
