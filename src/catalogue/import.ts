@@ -24,7 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
 import { claimCollections } from './collections.ts';
 import { historyProblems } from './history.ts';
-import { withPublicationLock } from './publication-lock.ts';
+import { withPublicationLock, type StillHeld } from './publication-lock.ts';
 import { prefixProblems, type Problem } from './problems.ts';
 
 export interface ImportedCatalogue {
@@ -73,11 +73,11 @@ export async function importCatalogueFiles(
   files: string[],
   opts: { publish: boolean; by?: string },
 ): Promise<ImportedCatalogue[]> {
-  if (!opts.publish) return importFiles(store, platform, files, opts);
+  if (!opts.publish) return importFiles(store, platform, files, opts, async () => undefined);
   // Validated against the catalogues in effect and published holding the store's publication lock, so
   // that no publication in between makes the two clash (publication-lock.ts).
   // Another publication holding it past the wait is a PublicationBusyError, said without a stack.
-  return withPublicationLock(store, `catalogue import of ${files.join(', ')}`, () => importFiles(store, platform, files, opts));
+  return withPublicationLock(store, `catalogue import of ${files.join(', ')}`, (held) => importFiles(store, platform, files, opts, held));
 }
 
 async function importFiles(
@@ -85,6 +85,7 @@ async function importFiles(
   platform: Platform,
   files: string[],
   opts: { publish: boolean; by?: string },
+  held: StillHeld,
 ): Promise<ImportedCatalogue[]> {
   const versions = catalogueVersions(store);
   const report = validateCatalogueFiles(files, platform, (await versions.published()).map((v) => v.catalogue));
@@ -111,13 +112,14 @@ async function importFiles(
     else if (held.id !== entry.catalogue.id && !(await versions.spellings(entry.catalogue.id)).length) entry.catalogue = { ...entry.catalogue, id: held.id };
   }
   if (taken.length) throw new DocumentInvalidError(taken);
-  return storeCatalogues(store, valid, opts);
+  return storeCatalogues(store, valid, opts, held);
 }
 
 async function storeCatalogues(
   store: Store,
   catalogues: { file: string; catalogue: Catalogue }[],
   opts: { publish: boolean; by?: string },
+  held: StillHeld,
 ): Promise<ImportedCatalogue[]> {
   // The operator's action is recorded before it changes anything (SPEC §10): no entry, no import.
   await appendAudit(store, {
@@ -140,10 +142,16 @@ async function storeCatalogues(
   // duplicate values) fails before any version is stored.
   if (opts.publish) {
     // Each collection claimed for its resource before anything is published (collections.ts).
+    await held();
     const claims = await claimCollections(store, catalogues.map((c) => c.catalogue));
     const lost = claims.flatMap((problems, i) => prefixProblems(catalogues[i].file, problems));
     if (lost.length) throw new DocumentInvalidError(lost);
-    for (const { catalogue } of catalogues) for (const r of catalogue.resources) await ensureResourceIndexes(store, r);
+    for (const { catalogue } of catalogues) {
+      for (const r of catalogue.resources) {
+        await held(); // each step renews the lock (publication-lock.ts, StillHeld)
+        await ensureResourceIndexes(store, r);
+      }
+    }
   }
   const out: ImportedCatalogue[] = [];
   for (const { file, catalogue } of catalogues) {
@@ -151,11 +159,13 @@ async function storeCatalogues(
     const same = await sameLatest(store, catalogue);
     if (same) {
       // Published already, by an import killed before it superseded the older version: finish that.
+      if (opts.publish) await held();
       if (opts.publish && same.status === 'published') await supersedeOlder(store, catalogue.id, same.version);
       out.push({ file, version: same, unchanged: true, ...(opts.publish && same.status !== 'published' ? await publish(store, same) : {}) });
       continue;
     }
     const version = await addNextVersion(store, catalogue, opts.by ?? 'operator');
+    if (opts.publish) await held(); // the lock still this import's right before it publishes
     out.push({ file, version, ...(opts.publish ? await publish(store, version) : {}) });
   }
   return out;

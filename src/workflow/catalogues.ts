@@ -5,7 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { listGrants } from '../access/grants.ts';
 import { grantsInForceAmong, itemHistoryOf } from '../access/item-since.ts';
 import { claimCollections } from '../catalogue/collections.ts';
-import { PublicationBusyError, withPublicationLock } from '../catalogue/publication-lock.ts';
+import { PublicationBusyError, PublicationLockLostError, withPublicationLock, type StillHeld } from '../catalogue/publication-lock.ts';
 import { linksFrom } from '../catalogue/checks/catalogue.ts';
 import { historyProblems } from '../catalogue/history.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
@@ -105,11 +105,11 @@ async function checkBuildable(env: WorkflowEnv, schema: SchemaService | undefine
 }
 
 /** `work` holding the store's publication lock (publication-lock.ts); a lock held too long is a CONFLICT. */
-async function publicationLocked(env: WorkflowEnv, what: string, notDone: string, work: () => Promise<void>): Promise<void> {
+async function publicationLocked(env: WorkflowEnv, what: string, notDone: string, work: (held: StillHeld) => Promise<void>): Promise<void> {
   try {
     await withPublicationLock(env.store, what, work);
   } catch (err) {
-    if (err instanceof PublicationBusyError) throw conflict(`${notDone}: ${err.message}.`);
+    if (err instanceof PublicationBusyError || err instanceof PublicationLockLostError) throw conflict(`${notDone}: ${err.message}.`);
     throw err;
   }
 }
@@ -323,7 +323,7 @@ export async function publishCatalogue(
       done: `${label(v)} published`,
       resources: resourcesOf(v.catalogue),
       apply: async () => {
-        await publicationLocked(env, label(v), `${label(v)} was not published`, async () => {
+        await publicationLocked(env, label(v), `${label(v)} was not published`, async (held) => {
           // Checked again holding the lock: a publication of another catalogue since the checks above
           // (another department's `Permit` type, say) is in effect now, and the two may not both be.
           const { others: now } = await catalogueSetWith(catalogueVersions(env.store), v.catalogue, v.id);
@@ -332,7 +332,11 @@ export async function publishCatalogue(
           // Claimed right before the status changes: a publication racing for the same collection loses here.
           const [lost] = await claimCollections(env.store, [v.catalogue], env.now, versions);
           if (lost.length) throw invalid(`${label(v)} cannot be published:`, lost);
-          for (const r of v.catalogue.resources) await ensureResourceIndexes(env.store, r);
+          for (const r of v.catalogue.resources) {
+            await held(); // each step renews the lock (publication-lock.ts, StillHeld)
+            await ensureResourceIndexes(env.store, r);
+          }
+          await held();
           if (!(await markPublished(env.store, v.id, v.version, env.now))) {
             throw conflict(`${label(v)} was not published: someone else published it, or a newer version of ${v.id}, meanwhile.`);
           }
@@ -386,10 +390,11 @@ export async function withdrawCatalogue(
       apply: async () => {
         // Holding the publication lock, the links are checked again: a catalogue linking into these
         // resources, published since the check above, would otherwise be in effect linking to nothing.
-        await publicationLocked(env, `the withdrawal of ${label(v)}`, `${label(v)} was not withdrawn`, async () => {
+        await publicationLocked(env, `the withdrawal of ${label(v)}`, `${label(v)} was not withdrawn`, async (held) => {
           const { all: now } = await catalogueSetWith(catalogueVersions(env.store), null, v.id);
           const linkedNow = linksInto(v.catalogue, now);
           if (linkedNow.length) throw conflict(`${label(v)} cannot be withdrawn: ${linkedNow.join('; ')} (published meanwhile).`);
+          await held();
           await supersedeOlder(env.store, v.id, v.version);
           const n = await env.store.update(CATALOGUE_VERSIONS, and(eq('id', v.id), eq('version', v.version), eq('status', 'published')), {
             status: 'withdrawn',
