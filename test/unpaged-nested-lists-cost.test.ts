@@ -87,6 +87,21 @@ describe('lists without first inside the platform lists', () => {
     expect(entries.map((e) => e.outcome)).not.toContain('refused');
   });
 
+  it("an audit entry's resources, all a publication's, are counted once read", async () => {
+    // A publication's entries name every resource of the catalogue (up to 500); the police's log holds
+    // its import of 60 resources, estimated 20 (found by the review of the mends above, which left them).
+    const log = (first: number, fields: string) =>
+      gw.query(`{ auditLog(first: ${first}) { nodes { resources { ${fields} } } } }`, { dept: '510000-GA' });
+    const all = await log(20, 'resource');
+    expect(all.errors).toBeUndefined();
+    const sizes = (all.data?.auditLog.nodes as { resources: unknown[] }[]).map((n) => n.resources.length);
+    expect(Math.max(...sizes)).toBeGreaterThan(2 * UNPAGED_LIST_ESTIMATE);
+    // Estimated 4 × (1 + 20 × 6) = 484 values; the entry of 60 resources holds 60 × 6.
+    const res = await log(4, 'resource provider items masked filtered ordered');
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', bound: MAX_COST });
+    expect(res.errors![0].message).toMatch(/with the \d+ entries resources holds/);
+  });
+
   it("a usage report's masked probes, one a department, resource and day, are counted once read", async () => {
     // Four departments probing a resource of the police's every day of November: 120 entries, estimated 20.
     const departments = ['510000-WJW', '510000-DSJ', '510100-ZJ', '510104-MZ'];

@@ -306,6 +306,16 @@ const resolvers: Resolvers = {
     byRequester: (r, _a, ctx, info) => counted(ctx, info, r.byRequester),
   },
 
+  // A publication's or import's entry names every resource of its catalogues (up to 500 each), each with
+  // the items it denied: counted once read, as the Query's lists are.
+  AuditEntry: {
+    resources: (e, _a, ctx, info) => counted(ctx, info, e.resources),
+  },
+
+  AuditResource: {
+    denied: (r, _a, ctx, info) => counted(ctx, info, r.denied),
+  },
+
   Revision: {
     trigger: (r) => r.revision.trigger,
     since: (r) => r.revision.since,
