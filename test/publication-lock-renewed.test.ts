@@ -1,7 +1,7 @@
 // A long publication keeps the publication lock, and one whose lock was taken over stops before it
-// publishes. Found by the review of the publication lock: the holder's renewals ran on a timer, and a
-// publication's chain of SQLite calls (synchronous, each promise resolved at once) never let the timer
-// run: 1 s of index builds and reads under a 50 ms heartbeat renewed the lock not once, and a catalogue
+// publishes. Found by the review of the publication lock: the holder's renewals ran on a timer, whose
+// writes waited for a turn behind the publication's own chain of SQLite calls and were made only after it
+// ended: 1 s of index builds and reads under a 50 ms heartbeat renewed the lock not once, and a catalogue
 // import of 400 resources of 61 items spends 16 s building their 24,400 indexes. A publication starting
 // 30 s after the holder's last renewal could take the lock over while the holder worked, each checked
 // without the other, and nothing made the holder find out. Each step now renews the lock, and a holder

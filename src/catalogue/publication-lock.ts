@@ -59,10 +59,10 @@ export class PublicationLockLostError extends Error {
 /**
  * Given to the holder's work, which calls it between its steps and right before each change that
  * publishes: it renews the lock, or throws PublicationLockLostError when the lock is no longer the
- * holder's. The timer's renewals alone do not do: SQLite's calls are synchronous, and a publication's
- * chain of them (a catalogue's resources indexed one by one, 24,400 indexes and 16 s for 400 resources
- * of 61 items) never lets the timer run, so that a publication working for 30 s could be taken for dead
- * and another published beside it.
+ * holder's. The timer's renewals alone do not do: the timer fires, but its write waits for a turn behind
+ * the publication's own chain of SQLite calls (a catalogue's resources indexed one by one, 24,400 indexes
+ * and 16 s for 400 resources of 61 items; sqlite/locks.ts, turnIfHeld) and is made only once the chain
+ * ends, so that a publication working for 30 s could be taken for dead and another published beside it.
  */
 export type StillHeld = () => Promise<void>;
 
