@@ -103,6 +103,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
   const cacheChars = options.docCacheChars ?? DEFAULT_DOC_CACHE_CHARS;
   const docs = cacheChars > 0 ? new DocCache(cacheChars) : undefined;
   let db: Database.Database;
+  let tried: Database.Database | undefined;
   try {
     // The store keeps the platform's secret (it signs tokens of any department and role, keys the
     // audit log and cursors): a folder it makes is its owner's alone, and so is a store file it makes
@@ -117,8 +118,11 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
         // below says which (openFailureHint), as it did before this file was made first.
       }
     }
-    db = connect(file);
-    await whenUnlocked(`open ${file}`, lockWaitMs, () => {
+    db = await whenUnlocked(`open ${file}`, lockWaitMs, () => {
+      // A connection of its own each try: one that met another process's schema changes while it opened
+      // (SQLITE_SCHEMA, a publication making thousands of indexes) kept meeting them at every later try.
+      tried?.close();
+      const db = (tried = connect(file));
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.exec(`CREATE TABLE IF NOT EXISTS _govgraph_indexes (
@@ -128,8 +132,10 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       is_unique INTEGER NOT NULL,
       PRIMARY KEY (collection, name)
     )`);
+      return db;
     });
   } catch (error) {
+    tried?.close();
     if (error instanceof StoreUnavailableError) throw error;
     throw new StoreUnavailableError(`cannot open the SQLite store ${file}: ${(error as Error).message}${openFailureHint(error, dataDir)}`, { cause: error });
   }

@@ -34,6 +34,14 @@ export function translate(error: unknown, what: string): unknown {
 
 export const isBusy = (error: unknown): boolean => isSqliteError(error) && error.code.startsWith('SQLITE_BUSY');
 
+/**
+ * Another process changed the database's schema faster than SQLite could prepare the statement again (it
+ * tries a few times itself): a publication making its resources' indexes, thousands of them. The statement
+ * did not run, and is tried again as a locked one is: a gateway's read or a second command's opening of
+ * the store failed with "database schema has changed" meanwhile.
+ */
+export const isSchemaChanged = (error: unknown): boolean => isSqliteError(error) && error.code === 'SQLITE_SCHEMA';
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** How long store operations may run back to back before the event loop gets a turn. */
@@ -79,10 +87,11 @@ export async function whenUnlocked<T>(what: string, waitMs: number, operation: (
     try {
       return operation();
     } catch (error) {
-      if (!isBusy(error)) throw error;
+      if (!isBusy(error) && !isSchemaChanged(error)) throw error;
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new StoreUnavailableError(`${what}: the database stayed locked by another process for ${waitMs} ms`, { cause: error });
+        const why = isBusy(error) ? 'stayed locked by another process' : "had its schema changed by another process (indexes being made) at every try";
+        throw new StoreUnavailableError(`${what}: the database ${why} for ${waitMs} ms`, { cause: error });
       }
       await sleep(Math.min(pause, left));
     }

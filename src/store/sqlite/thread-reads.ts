@@ -6,7 +6,7 @@ import { PackedRows, ReaderThreadError, ReaderThreads, type ReadMode } from '../
 import { staysShort, type Walk } from '../sqlite-read-plan.ts';
 import { STATEMENT_CACHE_SIZE, type Connection } from './connection.ts';
 import { parseDoc } from './documents.ts';
-import { afterTurn, isBusy, isNoSuchTable, translate } from './locks.ts';
+import { afterTurn, isBusy, isNoSuchTable, isSchemaChanged, translate } from './locks.ts';
 import { table, type Sql, type Statement } from './sql.ts';
 
 /**
@@ -83,20 +83,27 @@ export function threadReadsOf(conn: Connection, options: { readerThreadRows?: nu
     return !short;
   }
 
+  /** Tries of a thread's read whose statement another process's schema changes kept SQLite from preparing. */
+  const SCHEMA_ATTEMPTS = 20;
+
   /** A read on a reader thread; a collection that does not exist reads as empty, as `read` has it. */
   async function readOnThread<T>(what: string, empty: T, { sql, params }: Sql, mode: ReadMode, options: ReadOptions = {}): Promise<T> {
     if (!db.open) throw new StoreUnavailableError(`the SQLite store ${file} is closed`);
     threadReads++;
-    try {
-      return (await readers.read(sql, params, mode, { signal: options.signal, owner: options.owner })) as T;
-    } catch (error) {
-      if (isNoSuchTable(error)) return empty;
-      // The threads closed with the store, or this read's thread crashed or was ended: the store is
-      // unavailable to it, as a closed connection is to a read on the event loop.
-      if (error instanceof ReaderThreadError) throw new StoreUnavailableError(`${what}: ${error.message}`, { cause: error });
-      // The thread waited for the lock itself (its busy timeout is lockWaitMs), holding only itself.
-      if (isBusy(error)) throw new StoreUnavailableError(`${what}: the database stayed locked by another process for ${lockWaitMs} ms`, { cause: error });
-      throw translate(error, what);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await readers.read(sql, params, mode, { signal: options.signal, owner: options.owner })) as T;
+      } catch (error) {
+        // Another process making indexes changed the schema under the statement (locks.ts): read again.
+        if (isSchemaChanged(error) && attempt < SCHEMA_ATTEMPTS) continue;
+        if (isNoSuchTable(error)) return empty;
+        // The threads closed with the store, or this read's thread crashed or was ended: the store is
+        // unavailable to it, as a closed connection is to a read on the event loop.
+        if (error instanceof ReaderThreadError) throw new StoreUnavailableError(`${what}: ${error.message}`, { cause: error });
+        // The thread waited for the lock itself (its busy timeout is lockWaitMs), holding only itself.
+        if (isBusy(error)) throw new StoreUnavailableError(`${what}: the database stayed locked by another process for ${lockWaitMs} ms`, { cause: error });
+        throw translate(error, what);
+      }
     }
   }
 
