@@ -89,15 +89,16 @@ describe("a new resource code is its provider's", () => {
     ]);
   });
 
-  test("a code of the provider in another case is refused; a code in no department's space is the platform's own scheme", async () => {
+  test("a code of the provider in another case is refused; a code in no listed department's space is nobody's, and taken", async () => {
     expect(await problems(catalogue('510000-gat-00001'))).toEqual([
       { path: 'resources[0].code', message: '"510000-gat-00001" writes the provider\'s code in another case; write it as the platform file does: 510000-GAT-00001' },
     ]);
     expect(await problems(catalogue('510100-gaj-00003'))).toEqual([
       { path: 'resources[0].code', message: '"510100-gaj-00003" is in the code space of 510100-GAJ (Chengdu Police), not of its provider 510000-GAT: a new code in a department\'s space is that department\'s to publish (write 510000-GAT-00003, or a code in no department\'s space)' },
     ]);
-    // The spec sets no form for codes: a platform may number its resources its own way.
-    expect(await problems(catalogue('SC-RK-0001'))).toEqual([]);
+    // A space no listed department holds (a department since reorganised under another code, another
+    // province's) is nobody's: the code is taken, as the catalogue schema's form allows.
+    expect(await problems(catalogue('510000-GAJ-00001'))).toEqual([]);
     expect(await problems(catalogue('520000-GA-00001'))).toEqual([]);
   });
 

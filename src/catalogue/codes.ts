@@ -140,8 +140,8 @@ const CODE_CHECKS: readonly CodeCheck[] = [spelledAsPublished, providerKept, rep
  * its code. Without this rule a department took codes in another's space (510000-GAT first publishing
  * 510100-GAJ-00009): the code was then the first publisher's for good (providerKept), the department it
  * reads as could never publish it, and grants, requests and the audit log named that department's code
- * for another's data. A code in no listed department's space (a platform's own scheme, `SC-RK-0001`) is
- * not refused: the spec sets no form for codes. Codes published before keep their history's checks.
+ * for another's data. A code in no listed department's space (that of a department since reorganised
+ * under another code, say) is nobody's, and is taken. Codes published before keep their history's checks.
  */
 function* firstInProviderSpace(r: Resource, at: string, platform: Platform): Iterable<Problem> {
   if (r.code.startsWith(`${r.provider}-`) || !platform.departments.some((d) => d.code === r.provider)) return;
