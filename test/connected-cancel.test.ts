@@ -3,20 +3,12 @@
 // city's query then reads nothing more either. Both audit logs say so. Two real gateways on loopback, each
 // with its own store (test/fixtures/cancel: units linking to their parent, read level by level, every
 // read of the city's held for a while so that the client can leave in the middle).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, fromRow, type AuditEntry } from '../src/audit/entry.ts';
-import { readDocument } from '../src/catalogue/read.ts';
-import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
 import type { Store } from '../src/store/port.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { freePort } from './helpers/guizhou.ts';
+import { startCityHop, type CityHop } from './helpers/city-hop.ts';
+import type { TestGateway } from './helpers/gateway.ts';
 import { withHeldReads } from './helpers/held-reads.ts';
-
-const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/cancel', name);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const DELAY_MS = 300; // long beside the time the abort takes to reach the city, also on a loaded machine
@@ -35,29 +27,18 @@ function slowStore(inner: Store): Store {
   });
 }
 
-let work: string;
+let hop: CityHop;
 let city: TestGateway;
 let province: TestGateway;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'govgraph-cancel-hop-'));
-  const provincePort = await freePort();
-  const cityFile = join(work, 'city.yaml');
-  writeFileSync(cityFile, readFileSync(fixture('city.yaml'), 'utf8').replace('PROVINCE_URL', `http://127.0.0.1:${provincePort}`));
-  city = await startTestGateway({ platformFile: cityFile, catalogueFiles: [fixture('catalogue-city.yaml')], wrapStore: slowStore });
-  const units = (readDocument(fixture('catalogue-city.yaml')) as Catalogue).resources[0];
   const no = (i: number) => `C${String(i).padStart(4, '0')}`;
-  await city.store.insert(collectionOf(units), Array.from({ length: 300 }, (_, i) => ({ unitNo: no(i), name: `Unit ${i}`, parentNo: no(i + 1) })));
-  const provinceFile = join(work, 'province.yaml');
-  writeFileSync(provinceFile, `${readFileSync(fixture('platform.yaml'), 'utf8')}connected:\n  - { region: "650100", name: Cancellation test city, url: "${city.gateway.url}", namespace: city, timeoutMs: 10000 }\n`);
-  province = await startTestGateway({ platformFile: provinceFile, catalogueFiles: [fixture('catalogue.yaml')], gateway: { port: provincePort, connectedPollMs: 0 } });
+  const units = Array.from({ length: 300 }, (_, i) => ({ unitNo: no(i), name: `Unit ${i}`, parentNo: no(i + 1) }));
+  hop = await startCityHop({ name: 'Cancellation test city', units, wrapCityStore: slowStore });
+  ({ city, province } = hop);
 }, 60_000);
 
-afterAll(async () => {
-  await province?.close();
-  await city?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => hop?.close());
 
 const lastEntry = async (gw: TestGateway): Promise<AuditEntry | undefined> => {
   const rows = await gw.store.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });

@@ -9,29 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
-import { validatePlatform } from '../src/catalogue/platform.ts';
 import { PUBLICATION_LOCK, PublicationBusyError, STALE_MS, withPublicationLock } from '../src/catalogue/publication-lock.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
-import type { Platform } from '../src/model/platform.ts';
 import { buildGatewaySchema } from '../src/server/assemble.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/port.ts';
 import type { WorkflowEnv } from '../src/workflow/actor.ts';
 import { publishCatalogue, reviewCatalogue, submitCatalogue } from '../src/workflow/catalogues.ts';
 import { workflowActor } from './helpers/workflow.ts';
+import { sichuanPlatform } from './helpers/sichuan.ts';
 
-const { platform: maybe } = validatePlatform({
-  platform: { region: '510000', level: 'province', name: 'Sichuan race test platform', competentDepartment: '510000-DSJ' },
-  purposes: [{ code: 'licensing', name: 'Licensing' }],
-  departments: [
-    { code: '510000-DSJ', name: 'Big Data Centre', graphqlName: 'scData', level: 'province', region: '510000' },
-    { code: '510000-GAT', name: 'Public Security', graphqlName: 'scPolice', level: 'province', region: '510000' },
-    { code: '510100-GAJ', name: 'Chengdu Police', graphqlName: 'cdPolice', level: 'city', region: '510100' },
-  ],
-  connected: [],
-});
-const platform = maybe as Platform;
+const platform = sichuanPlatform('Sichuan race test platform');
 
 /** A departmental catalogue of `dept` with one resource typed `type`. */
 const catalogue = (dept: string, type: string, list: string): Catalogue =>

@@ -8,25 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
-import { validatePlatform } from '../src/catalogue/platform.ts';
 import { addVersion, markPublished } from '../src/catalogue/repository.ts';
 import { buildSchemaModel, PlatformMismatchError } from '../src/generate/model.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
-import type { Platform } from '../src/model/platform.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { cliEnv, runGovgraph } from './helpers/cli.ts';
+import { sichuanPlatform, sichuanPlatformDoc } from './helpers/sichuan.ts';
 
-const platformDoc = {
-  platform: { region: '510000', level: 'province', name: 'Sichuan clash test platform', competentDepartment: '510000-DSJ' },
-  purposes: [{ code: 'licensing', name: 'Licensing' }],
-  departments: [
-    { code: '510000-DSJ', name: 'Big Data Centre', graphqlName: 'scData', level: 'province', region: '510000' },
-    { code: '510000-GAT', name: 'Public Security', graphqlName: 'scPolice', level: 'province', region: '510000' },
-    { code: '510100-GAJ', name: 'Chengdu Police', graphqlName: 'cdPolice', level: 'city', region: '510100' },
-  ],
-  connected: [],
-};
-const platform = validatePlatform(platformDoc).platform as Platform;
+const platformDoc = sichuanPlatformDoc('Sichuan clash test platform');
+const platform = sichuanPlatform('Sichuan clash test platform');
 
 const catalogue = (dept: string, list: string, code = `${dept}-00001`): Catalogue =>
   ({

@@ -9,27 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { historyProblems } from '../src/catalogue/history.ts';
-import { validatePlatform } from '../src/catalogue/platform.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
-import type { Platform } from '../src/model/platform.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/port.ts';
 import { publishCatalogue, reviewCatalogue, submitCatalogue } from '../src/workflow/catalogues.ts';
 import type { WorkflowEnv } from '../src/workflow/actor.ts';
 import { workflowActor } from './helpers/workflow.ts';
+import { sichuanPlatform } from './helpers/sichuan.ts';
 
-const { platform: maybe, problems: platformProblems } = validatePlatform({
-  platform: { region: '510000', level: 'province', name: 'Sichuan codes test platform', competentDepartment: '510000-DSJ' },
-  purposes: [{ code: 'licensing', name: 'Licensing' }],
-  departments: [
-    { code: '510000-DSJ', name: 'Big Data Centre', graphqlName: 'scData', level: 'province', region: '510000' },
-    { code: '510000-GAT', name: 'Public Security', graphqlName: 'scPolice', level: 'province', region: '510000' },
-    { code: '510000-GA', name: 'Land Office', graphqlName: 'scLand', level: 'province', region: '510000' },
-    { code: '510100-GAJ', name: 'Chengdu Police', graphqlName: 'cdPolice', level: 'city', region: '510100' },
-  ],
-  connected: [],
-});
-const platform = maybe as Platform;
+const platform = sichuanPlatform('Sichuan codes test platform', [
+  { code: '510000-GA', name: 'Land Office', graphqlName: 'scLand', level: 'province', region: '510000' },
+]);
 
 const catalogue = (code: string, provider = '510000-GAT', compiler = '510000-GAT'): Catalogue =>
   ({
@@ -56,7 +46,6 @@ describe("a new resource code is its provider's", () => {
   let store: Store;
   let env: WorkflowEnv;
   beforeEach(async () => {
-    expect(platformProblems).toEqual([]);
     dir = mkdtempSync(join(tmpdir(), 'gg-code-provider-'));
     store = await openSqliteStore(dir);
     env = { store, platform, now: new Date() };

@@ -1,0 +1,29 @@
+// A Sichuan platform of the tests' own (no demo department, code or name): the province's big data
+// centre (the competent department), its public security department and Chengdu's police, and whatever
+// departments a test adds.
+import { validatePlatform } from '../../src/catalogue/platform.ts';
+import type { Platform } from '../../src/model/platform.ts';
+
+type DepartmentDoc = { code: string; name: string; graphqlName: string; level: string; region: string };
+
+/** The platform file's document, named `name`, with `more` departments. */
+export function sichuanPlatformDoc(name: string, more: DepartmentDoc[] = []) {
+  return {
+    platform: { region: '510000', level: 'province', name, competentDepartment: '510000-DSJ' },
+    purposes: [{ code: 'licensing', name: 'Licensing' }],
+    departments: [
+      { code: '510000-DSJ', name: 'Big Data Centre', graphqlName: 'scData', level: 'province', region: '510000' },
+      { code: '510000-GAT', name: 'Public Security', graphqlName: 'scPolice', level: 'province', region: '510000' },
+      { code: '510100-GAJ', name: 'Chengdu Police', graphqlName: 'cdPolice', level: 'city', region: '510100' },
+      ...more,
+    ],
+    connected: [],
+  };
+}
+
+/** The platform itself; a document the platform checks refuse fails the test at once. */
+export function sichuanPlatform(name: string, more: DepartmentDoc[] = []): Platform {
+  const { platform, problems } = validatePlatform(sichuanPlatformDoc(name, more));
+  if (!platform) throw new Error(`the test platform is refused: ${JSON.stringify(problems)}`);
+  return platform;
+}
