@@ -8,7 +8,8 @@
 // every HEARTBEAT_MS meanwhile (an index build on a big collection may take minutes) and at each of its
 // steps (StillHeld), where it also finds out whether it was taken for dead. A holder that died
 // (a killed `catalogue import`) stops renewing it: STALE_MS after its last renewal the next publication
-// takes it over (a conditional write, so that of two taking it over one wins).
+// takes it over (a conditional write on the token and renewal it read, so that of two taking it over one
+// wins, and a holder that renews it meanwhile keeps it).
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { and, DuplicateKeyError, eq, type Store } from '../store/port.ts';
@@ -89,8 +90,10 @@ export async function withPublicationLock<T>(
     if (row) {
       holder = String(row.what ?? 'unnamed');
       // Taken over with the token as read (a hand-written row may hold none, or a number), so that of two
-      // taking it over one wins.
-      if (isStale(row.since) && (await store.update(PUBLICATION_LOCK, and(eq('key', KEY), eq('token', row.token ?? null)), { token, what, since })) === 1) break;
+      // taking it over one wins, and with the renewal as read, so that a holder renewing it since it was
+      // read keeps it: its renewal has told it the lock is still its own, and it goes on to publish.
+      const renewal = typeof row.since === 'string' ? [eq('since', row.since)] : [];
+      if (isStale(row.since) && (await store.update(PUBLICATION_LOCK, and(eq('key', KEY), eq('token', row.token ?? null), ...renewal), { token, what, since })) === 1) break;
     }
     if (Date.now() + pause > deadline) throw new PublicationBusyError(holder);
     await sleep(pause);
