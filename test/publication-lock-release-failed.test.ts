@@ -17,9 +17,9 @@ import type { Platform } from '../src/model/platform.ts';
 import { openSqliteStore, SQLITE_FILE } from '../src/store/sqlite.ts';
 import { eq, type Store } from '../src/store/port.ts';
 import type { WorkflowEnv } from '../src/workflow/actor.ts';
-import { publishCatalogue, reviewCatalogue, submitCatalogue } from '../src/workflow/catalogues.ts';
+import { publishCatalogue } from '../src/workflow/catalogues.ts';
 import { holdLock } from './helpers/lock-holder.ts';
-import { workflowActor } from './helpers/workflow.ts';
+import { approvedVersion, workflowActor } from './helpers/workflow.ts';
 
 const { platform: maybe } = validatePlatform({
   platform: { region: '460000', level: 'province', name: 'Hainan release test platform', competentDepartment: '460000-SJJ' },
@@ -96,9 +96,8 @@ test('a work that failed is told its own failure, not the release’s', async ()
 
 test('a workflow publication made is answered as published, when the release finds the store locked', async () => {
   const env: WorkflowEnv = { store, platform, now: new Date() };
-  const { version } = await submitCatalogue(env, workflowActor(platform, '460000-MZT', 'compiler'), catalogue);
-  await reviewCatalogue(env, workflowActor(platform, '460000-SJJ', 'auditor'), { id: 'HI-MZT', version: version.version, decision: 'approve' });
-  const published = publishCatalogue({ ...env, store: lockedAtRelease() }, workflowActor(platform, '460000-MZT', 'compiler'), { id: 'HI-MZT', version: version.version });
+  const version = await approvedVersion(env, catalogue);
+  const published = publishCatalogue({ ...env, store: lockedAtRelease() }, workflowActor(platform, '460000-MZT', 'compiler'), { id: 'HI-MZT', version });
   await expect(published).resolves.toMatchObject({ id: 'HI-MZT', status: 'published' });
   expect((await publishedCatalogues(store)).map((c) => c.id)).toEqual(['HI-MZT']);
   const outcomes = (await store.find(AUDIT_COLLECTION, { filter: eq('action', 'publishCatalogue') })).map((e) => e.outcome);

@@ -19,8 +19,8 @@ import type { Platform } from '../src/model/platform.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { eq, type Store } from '../src/store/port.ts';
 import type { WorkflowEnv } from '../src/workflow/actor.ts';
-import { publishCatalogue, reviewCatalogue, submitCatalogue } from '../src/workflow/catalogues.ts';
-import { workflowActor } from './helpers/workflow.ts';
+import { publishCatalogue } from '../src/workflow/catalogues.ts';
+import { approvedVersion, workflowActor } from './helpers/workflow.ts';
 
 const { platform: maybe } = validatePlatform({
   platform: { region: '460000', level: 'province', name: 'Hainan lock test platform', competentDepartment: '460000-SJJ' },
@@ -101,10 +101,9 @@ test('a catalogue import whose lock was taken over meanwhile stops before it pub
 
 test('a workflow publication whose lock was taken over meanwhile is a CONFLICT, not published', async () => {
   const env: WorkflowEnv = { store, platform, now: new Date() };
-  const { version } = await submitCatalogue(env, workflowActor(platform, '460000-GAT', 'compiler'), catalogue);
-  await reviewCatalogue(env, workflowActor(platform, '460000-SJJ', 'auditor'), { id: 'HI-GAT', version: version.version, decision: 'approve' });
+  const version = await approvedVersion(env, catalogue);
   const slow: WorkflowEnv = { ...env, store: slowIndexes([], 3, takenOver) };
-  await expect(publishCatalogue(slow, workflowActor(platform, '460000-GAT', 'compiler'), { id: 'HI-GAT', version: version.version })).rejects.toMatchObject({
+  await expect(publishCatalogue(slow, workflowActor(platform, '460000-GAT', 'compiler'), { id: 'HI-GAT', version })).rejects.toMatchObject({
     code: 'CONFLICT',
     message: expect.stringContaining('HI-GAT v1 was not published: HI-GAT v1 did not renew the publication lock for 30 s and another publication took it over'),
   });

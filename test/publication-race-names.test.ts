@@ -16,8 +16,8 @@ import { buildGatewaySchema } from '../src/server/assemble.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/port.ts';
 import type { WorkflowEnv } from '../src/workflow/actor.ts';
-import { publishCatalogue, reviewCatalogue, submitCatalogue } from '../src/workflow/catalogues.ts';
-import { workflowActor } from './helpers/workflow.ts';
+import { publishCatalogue } from '../src/workflow/catalogues.ts';
+import { approvedVersion, workflowActor } from './helpers/workflow.ts';
 import { sichuanPlatform } from './helpers/sichuan.ts';
 
 const platform = sichuanPlatform('Sichuan race test platform');
@@ -56,11 +56,7 @@ describe('publications at the same moment', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function approved(c: Catalogue): Promise<number> {
-    const { version } = await submitCatalogue(env, workflowActor(platform, c.compiler, 'compiler'), c);
-    await reviewCatalogue(env, workflowActor(platform, '510000-DSJ', 'auditor'), { id: c.id, version: version.version, decision: 'approve' });
-    return version.version;
-  }
+  const approved = (c: Catalogue) => approvedVersion(env, c);
 
   test('two departments taking one type name (in any case): one is published, the other refused, and the schema builds', async () => {
     const cats = [catalogue('510000-GAT', 'Permit', 'scPermits'), catalogue('510100-GAJ', 'PERMIT', 'cdPermits')];

@@ -12,9 +12,9 @@ import { historyProblems } from '../src/catalogue/history.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/port.ts';
-import { publishCatalogue, reviewCatalogue, submitCatalogue } from '../src/workflow/catalogues.ts';
+import { publishCatalogue, submitCatalogue } from '../src/workflow/catalogues.ts';
 import type { WorkflowEnv } from '../src/workflow/actor.ts';
-import { workflowActor } from './helpers/workflow.ts';
+import { approvedVersion, workflowActor } from './helpers/workflow.ts';
 import { sichuanPlatform } from './helpers/sichuan.ts';
 
 const platform = sichuanPlatform('Sichuan codes test platform', [
@@ -93,10 +93,7 @@ describe("a new resource code is its provider's", () => {
 
   test('once published in its provider\'s space, the code is the provider\'s to publish again', async () => {
     const c = catalogue('510000-GAT-00002');
-    const actor = workflowActor(platform, '510000-GAT', 'compiler');
-    const { version } = await submitCatalogue(env, actor, c);
-    await reviewCatalogue(env, workflowActor(platform, '510000-DSJ', 'auditor'), { id: c.id, version: version.version, decision: 'approve' });
-    await publishCatalogue(env, actor, { id: c.id, version: version.version });
+    await publishCatalogue(env, workflowActor(platform, '510000-GAT', 'compiler'), { id: c.id, version: await approvedVersion(env, c) });
     expect(await problems({ ...c, title: 'A new version' })).toEqual([]);
   });
 });

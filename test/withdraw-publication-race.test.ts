@@ -18,8 +18,8 @@ import { buildGatewaySchema } from '../src/server/assemble.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/port.ts';
 import type { WorkflowEnv } from '../src/workflow/actor.ts';
-import { publishCatalogue, reviewCatalogue, submitCatalogue, withdrawCatalogue } from '../src/workflow/catalogues.ts';
-import { workflowActor } from './helpers/workflow.ts';
+import { publishCatalogue, withdrawCatalogue } from '../src/workflow/catalogues.ts';
+import { approvedVersion, workflowActor } from './helpers/workflow.ts';
 
 const { platform: maybe } = validatePlatform({
   platform: { region: '450000', level: 'province', name: 'Guangxi withdrawal race platform', competentDepartment: '450000-SJJ' },
@@ -87,11 +87,7 @@ test('a publication linking into a catalogue, made while its withdrawal is under
     },
   }) as Store;
   const env: WorkflowEnv = { store: interleaved, platform, now: new Date() };
-  const approved = async (c: Catalogue) => {
-    const { version } = await submitCatalogue(env, workflowActor(platform, c.compiler, 'compiler'), c);
-    await reviewCatalogue(env, workflowActor(platform, '450000-SJJ', 'auditor'), { id: c.id, version: version.version, decision: 'approve' });
-    return version.version;
-  };
+  const approved = (c: Catalogue) => approvedVersion(env, c);
   await publishCatalogue(env, workflowActor(platform, '450000-GAT', 'compiler'), { id: 'GX-GAT', version: await approved(residents) });
   const linking = await approved(allowances);
 

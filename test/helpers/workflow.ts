@@ -7,7 +7,8 @@ import { DEMO_CATALOGUES_DIR } from '../../src/demo/paths.ts';
 import type { Catalogue } from '../../src/model/catalogue.ts';
 import type { Role } from '../../src/identity/roles.ts';
 import type { Platform } from '../../src/model/platform.ts';
-import type { Actor } from '../../src/workflow/actor.ts';
+import type { Actor, WorkflowEnv } from '../../src/workflow/actor.ts';
+import { reviewCatalogue, submitCatalogue } from '../../src/workflow/catalogues.ts';
 
 /** A demo catalogue as a plain object, to edit and submit. */
 export function demoCatalogue(file: string): Catalogue {
@@ -35,3 +36,14 @@ export const workflowActor = (platform: Platform, dept: string, role: Role): Act
   purpose: null,
   requestId: 'test',
 });
+
+/**
+ * `catalogue` submitted by a compiler of its compiler department and approved by an auditor of the
+ * platform's competent department: the number of the version, ready to publish.
+ */
+export async function approvedVersion(env: WorkflowEnv, catalogue: Catalogue): Promise<number> {
+  const { version } = await submitCatalogue(env, workflowActor(env.platform, catalogue.compiler, 'compiler'), catalogue);
+  const auditor = workflowActor(env.platform, env.platform.platform.competentDepartment, 'auditor');
+  await reviewCatalogue(env, auditor, { id: catalogue.id, version: version.version, decision: 'approve' });
+  return version.version;
+}
