@@ -587,7 +587,7 @@ function randomAsker(): { dept: ODepartment; purpose: string | null; favourite: 
 function allowedPart(a: Asker, c: Case): Case | null {
   const r = c.resource;
   if (!answerResource(a, r).allowed) return null;
-  if (c.kind === 'lookup' && !answerUse(a, r, r.key, 'eq').ok) return null;
+  if (c.kind === 'lookup' && !answerUse(a, r, r.key, 'lookup').ok) return null;
   const items = c.items.filter((i) => answerItem(a, r, itemOf(r, i)).allowed);
   let link = c.link;
   if (

@@ -9,7 +9,7 @@ import { isSensitive, type DepartmentModel, type ResourceModel, type SchemaModel
 import {
   connectionTypeName, enumFilterTypeName, enumTypeName, enumValueName, filterTypeName, orderFieldTypeName, orderTypeName,
 } from '../model/names.ts';
-import { KIND_SCALAR, OPERATORS, OPERATORS_BY_KIND, kindFilterName, kindOf, type ScalarKind } from '../model/operators.ts';
+import { KIND_SCALAR, OPERATORS, hasFewValues, OPERATORS_BY_KIND, kindFilterName, kindOf, type ScalarKind } from '../model/operators.ts';
 import { PLATFORM_SDL_FILE } from '../model/platform-sdl.ts';
 import { defaultPageSize, maxPageSize, type Platform } from '../model/platform.ts';
 
@@ -81,7 +81,11 @@ function itemDescription(item: Item): string {
 
 function filterDescription(item: Item): string {
   const title = item.title ?? item.name;
-  return isSensitive(item) ? `${title} · ${item.sensitivity}: only eq and in, unless a grant unmasks it` : title;
+  if (!isSensitive(item)) return title;
+  // A boolean's or enum's few values would each be told by an eq on them (src/rules/data-rules.ts).
+  return hasFewValues(item)
+    ? `${title} · ${item.sensitivity}: no filter, unless a grant unmasks it`
+    : `${title} · ${item.sensitivity}: only eq and in, unless a grant unmasks it`;
 }
 
 function resourceSDL(model: ResourceModel): string {

@@ -25,6 +25,7 @@ import type { AccessContext } from '../access/context.ts';
 import { isMasked } from '../access/decide.ts';
 import type { ResourceModel, SchemaModel } from '../generate/model.ts';
 import type { Limits } from '../model/platform.ts';
+import { hasFewValues } from '../model/operators.ts';
 import { COST_CEILING } from './document.ts';
 import { badUserInput } from './refusals.ts';
 
@@ -179,6 +180,9 @@ export function argumentFigures(q: {
   const masked = (model: ResourceModel, item: string): boolean => isMasked(q.access.peekItem(model, item));
   const compare = (model: ResourceModel, c: Comparison, times: number): void => {
     if (!masked(model, c.item)) return;
+    // A masked boolean or enum is not compared at all: the list's rule refuses it before anything is
+    // read (src/rules/data-rules.ts), so it takes nothing from the quota.
+    if (hasFewValues(model.items.get(c.item))) return;
     if (c.op === 'in' && c.values > q.limits.maskedProbes.maxIn) {
       throw badUserInput(
         `${c.path}: ${c.item} of ${model.resource.code} is masked for you, and in on a masked item takes at most ${q.limits.maskedProbes.maxIn} values (limits.maskedProbes.maxIn); this one has ${c.values}.`,

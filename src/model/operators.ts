@@ -64,3 +64,11 @@ export function kindOf(item: Item): ScalarKind {
 
 /** The shared filter input of a kind, e.g. `IntFilter`. */
 export const kindFilterName = (kind: Exclude<ScalarKind, 'enum'>): string => `${KIND_SCALAR[kind]}Filter`;
+
+/**
+ * An item whose values are a few words known to everyone (a boolean, an enum). An `eq` or `in` on it
+ * does not find a record by a value the reader knows, as on an ID number: it sorts the records by their
+ * values, `eq: true` telling every record's boolean at once, so a reader who sees it masked may not
+ * filter by it (docs/access-rules.md, No leaks around the rules).
+ */
+export const hasFewValues = (item: Item | undefined): boolean => item?.type === 'boolean' || item?.type === 'enum';

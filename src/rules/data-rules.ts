@@ -7,7 +7,7 @@ import { isMasked, type Decision } from '../access/decide.ts';
 import type { LinkModel, ResourceModel, SchemaModel } from '../generate/model.ts';
 import { connectionTypeName } from '../model/names.ts';
 import { RECORD_OBJECTIONS_FIELD } from '../model/catalogue.ts';
-import { OPERATORS } from '../model/operators.ts';
+import { hasFewValues, OPERATORS } from '../model/operators.ts';
 import { filterUses, orderUses, type FilterArg, type ItemUse, type OrderArg } from '../generate/filter.ts';
 import { noteRefusal, type RequestContext } from '../../resolvers/request.ts';
 import { authenticated, guardedRule } from './common.ts';
@@ -22,14 +22,23 @@ export type Refusal = { d: Denial; model: ResourceModel; item: string | null };
 /**
  * The resource can be read at all, and every item the arguments filter or order by may be used so.
  * Looks at the decisions without recording them as read; a refused item is recorded by the caller.
+ * `filtering`: the uses are a list's filter and order, where a masked item of few values is refused
+ * whole (a lookup or link finds one record by a unique or linked value, counted as a masked probe).
  */
-function resourceAnswer(model: ResourceModel, access: AccessContext, uses: ItemUse[]): true | Refusal | Error {
+function resourceAnswer(model: ResourceModel, access: AccessContext, uses: ItemUse[], filtering = false): true | Refusal | Error {
   const whole = access.resource(model);
   if (!whole.allowed) return { d: whole, model, item: null };
   for (const use of uses) {
     const d = access.peekItem(model, use.item);
     if (!d.allowed) return { d, model, item: use.item };
-    if (d.mask && (use.operator === 'orderBy' || OPERATORS[use.operator]?.probes)) {
+    if (!d.mask) continue;
+    if (filtering && hasFewValues(model.items.get(use.item))) {
+      return badUserInput(
+        `${use.item} of ${model.resource.code} is masked for you, and its values are a few known words: filtering by it would tell each record's hidden value, so you may neither filter nor order by it.`,
+        { resource: model.resource.code, item: use.item },
+      );
+    }
+    if (use.operator === 'orderBy' || OPERATORS[use.operator]?.probes) {
       return badUserInput(
         `${use.item} of ${model.resource.code} is masked for you: you may filter it only with eq or in, and not order by it.`,
         { resource: model.resource.code, item: use.item },
@@ -80,15 +89,15 @@ function refuse(ctx: RequestContext, r: Refusal): Error {
   return deniedError(r.d, r.model, r.item);
 }
 
-function checkResource(model: ResourceModel, ctx: RequestContext, uses: ItemUse[]): true | Error {
-  const answer = resourceAnswer(model, ctx.access, uses);
+function checkResource(model: ResourceModel, ctx: RequestContext, uses: ItemUse[], filtering = false): true | Error {
+  const answer = resourceAnswer(model, ctx.access, uses, filtering);
   if (answer instanceof GraphQLError) return noteRefusal(ctx, answer); // a masked item probed: its audit entry names it
   return answer === true || answer instanceof Error ? answer : refuse(ctx, answer);
 }
 
 function listRule(model: ResourceModel) {
   return guardedRule<{ filter?: FilterArg; orderBy?: OrderArg[] }>(`list:${model.resource.code}`, 'no_cache', (_p, args, ctx) =>
-    checkResource(model, ctx, [...filterUses(args.filter), ...orderUses(args.orderBy)]),
+    checkResource(model, ctx, [...filterUses(args.filter), ...orderUses(args.orderBy)], true),
   );
 }
 

@@ -12,6 +12,7 @@
 // - the resource as a whole (list, lookup, link target) is allowed when one item is; otherwise it gets
 //   the first row that denies its own settings (a grant for any of its items counts), and when its own
 //   settings let the request through, the lowest row among its items' denials (catalogue order on ties);
+// - on a masked item only eq and in filter, and on a masked boolean or enum nothing does;
 // - a mask keeps its first and last characters by code point; a value no longer than what a mask keeps
 //   is replaced whole;
 // - row scope: a record is seen when its row item starts with the requester's region cut of its
@@ -213,13 +214,16 @@ export function answerResource(a: Asker, r: OResource): Answer {
   return lowest;
 }
 
-/** Filtering (operator `eq`, `in`, ...) or ordering (`orderBy`) by an item. */
+/** Filtering (operator `eq`, `in`, ...), ordering (`orderBy`) or looking up (`lookup`) by an item. */
 export type UseAnswer = { ok: true } | { ok: false; code: DenialCode | 'BAD_USER_INPUT'; item: string };
 
 export function answerUse(a: Asker, r: OResource, item: string, operator: string): UseAnswer {
   const d = answerItem(a, r, itemOf(r, item));
   if (!d.allowed) return { ok: false, code: d.code, item };
-  if (d.mask !== null && operator !== 'eq' && operator !== 'in') return { ok: false, code: 'BAD_USER_INPUT', item };
+  if (d.mask === null || operator === 'lookup') return { ok: true }; // a lookup by the key is an eq on one record
+  const type = itemOf(r, item).type;
+  // A masked boolean or enum is not filtered at all: eq on it sorts the records by the hidden value.
+  if (type === 'boolean' || type === 'enum' || (operator !== 'eq' && operator !== 'in')) return { ok: false, code: 'BAD_USER_INPUT', item };
   return { ok: true };
 }
 
