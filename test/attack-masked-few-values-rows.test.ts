@@ -30,6 +30,13 @@ const insured: Person[] = [
   { cardNo: 'C5', division: null, idNumber: '420102195005051111', income: 2000, premium: '20', birthDate: '1950-05-05', chronic: true, tier: 'critical' },
   { cardNo: 'C6', division: '420100', idNumber: '420100194006062222', income: 8000, premium: '99', birthDate: '1940-06-06', chronic: false, tier: 'serious' },
 ];
+// Claims in one division for a person of another: K1 (Yichang) of C1 (Wuhan), K2 (Wuhan) of C2 (Yichang).
+const claims = [
+  { claimNo: 'K1', division: '420502', cardNo: 'C1' },
+  { claimNo: 'K2', division: '420102', cardNo: 'C2' },
+  { claimNo: 'K3', division: '420503', cardNo: 'C3' },
+  { claimNo: 'K4', division: '420503', cardNo: 'C4' },
+];
 const aidCases = [
   { caseNo: 'A1', division: '420502', severe: true, cardNo: 'C2' },
   { caseNo: 'A2', division: '420503', severe: false, cardNo: 'C3' },
@@ -72,6 +79,7 @@ beforeAll(async () => {
     await importRecords(gw.store, resources.find((r) => r.code === code)!, file);
   };
   await load('420000-YBJ-00001', insured);
+  await load('420000-YBJ-00002', claims);
   await load('420000-YBJ-00003', aidCases);
 }, 60_000);
 afterAll(() => gw?.close());
@@ -201,4 +209,21 @@ describe('every item and operator, as the oracle of the table reads them', () =>
     }
     expect(cases).toBeGreaterThan(600);
   }, 60_000);
+
+  it('looks up and links to the records within the rows only, one outside answered as one missing', async () => {
+    const claimsOf = oracle.resource('420000-YBJ-00002');
+    const lookups = [...insured.map((p) => p.cardNo), 'C9'].map((k, i) => `l${i}: insuredPerson(cardNo: "${k}") { cardNo idNumber }`).join(' ');
+    for (const dept of ['420100-MZJ', YICHANG, '420000-SJJ', PROVIDER]) {
+      const asker: Asker = { dept: oracle.department(dept), purpose: PURPOSE, grants: [], now: new Date() };
+      const seen = (p: Person | undefined) => p !== undefined && rowVisible(asker, r, p.division);
+      const res = await gw.query(`{ hbInsurance { ${lookups} claims { nodes { claimNo person { cardNo } } } } }`, { dept, purpose: PURPOSE });
+      expect(res.errors, dept).toBeUndefined();
+      const found = [...insured.map((p) => p.cardNo), 'C9'].map((_, i) => res.data!.hbInsurance[`l${i}`]?.cardNo ?? null);
+      expect(found, dept).toEqual([...insured.map((p) => (seen(p) ? p.cardNo : null)), null]);
+      expect(res.data!.hbInsurance.claims.nodes, dept).toEqual(claims.filter((c) => rowVisible(asker, claimsOf, c.division)).map((c) => {
+        const person = insured.find((p) => p.cardNo === c.cardNo);
+        return { claimNo: c.claimNo, person: seen(person) ? { cardNo: c.cardNo } : null };
+      }));
+    }
+  });
 });
