@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addGrant, revokeGrant } from '../src/access/grants.ts';
+import { addGrant, listGrants, revokeGrant } from '../src/access/grants.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { importRecords } from '../src/records/import.ts';
 import type { Resource } from '../src/model/catalogue.ts';
@@ -37,10 +37,12 @@ const claims = [
   { claimNo: 'K3', division: '420503', cardNo: 'C3' },
   { claimNo: 'K4', division: '420503', cardNo: 'C4' },
 ];
-const aidCases = [
+const aidCases: Person[] = [
   { caseNo: 'A1', division: '420502', severe: true, cardNo: 'C2' },
   { caseNo: 'A2', division: '420503', severe: false, cardNo: 'C3' },
   { caseNo: 'A3', division: '420102', severe: true, cardNo: 'C1' },
+  { caseNo: 'A4', division: '420106', severe: false, cardNo: 'C6' },
+  { caseNo: 'A5', division: '430102', severe: true, cardNo: 'C4' },
 ];
 
 let gw: TestGateway;
@@ -173,41 +175,78 @@ describe('every item and operator, as the oracle of the table reads them', () =>
     }
     throw new Error(`no operator ${op}`);
   }
-  const probe = (item: string, op: string, v: Person[string]) =>
-    op === 'in' ? [v, insured[0][item]] : op === 'startsWith' || op === 'contains' ? String(v).slice(0, 4) : v;
+  const probe = (rows: Person[], item: string, op: string, v: Person[string]) =>
+    op === 'in' ? [v, rows[0][item]] : op === 'startsWith' || op === 'contains' ? String(v).slice(0, 4) : v;
+
+  /**
+   * Every item and operator of `code` (its list `list`, records `rows` keyed by `key`) for `asker`,
+   * against the oracle: the refusal it names, or exactly the records within the rows that match. With
+   * one value of every record, the other city's and Hunan's included (a value outside the rows must
+   * find nothing), one alias each. Returns the number of filters compared.
+   */
+  async function compare(asker: Asker, code: string, list: string, rows: Person[], key: string): Promise<number> {
+    const res0 = oracle.resource(code);
+    let cases = 0;
+    for (const item of res0.items) {
+      for (const op of operatorsOf(item)) {
+        const values = rows.map((p) => p[item.name]).filter((v) => v !== null).map((v) => probe(rows, item.name, op, v));
+        const document = `query(${values.map((_, i) => `$f${i}: ${res0.type}Filter`).join(', ')}) { hbInsurance { ${values
+          .map((_, i) => `v${i}: ${list}(filter: $f${i}) { nodes { ${key} } totalCount }`).join(' ')} } }`;
+        const variables = Object.fromEntries(values.map((v, i) => [`f${i}`, { [item.name]: { [op]: v } }]));
+        const res = await gw.query(document, { dept: asker.dept.code, purpose: PURPOSE, variables });
+        const use = answerUse(asker, res0, item.name, op);
+        const at = `${asker.dept.code} ${item.name} ${op}`;
+        if (!use.ok) {
+          expect(res.errors?.map((e) => [e.extensions?.code, e.extensions?.item]), at).toEqual(values.map(() => [use.code, use.item]));
+          expect(Object.values(res.data!.hbInsurance), at).toEqual(values.map(() => null));
+          cases += values.length;
+          continue;
+        }
+        expect(res.errors, at).toBeUndefined();
+        values.forEach((v, i) => {
+          const want = rows.filter((p) => rowVisible(asker, res0, p.division) && matches(p, item.name, op, v)).map((p) => p[key]);
+          const got = res.data!.hbInsurance[`v${i}`];
+          expect([got.nodes.map((n: Person) => n[key]), got.totalCount], `${at} ${JSON.stringify(v)}`).toEqual([want, want.length]);
+          cases++;
+        });
+      }
+    }
+    return cases;
+  }
 
   it('refuses what it refuses, and finds exactly the records within the rows that match, for four departments', async () => {
     let cases = 0;
     for (const dept of ['420100-MZJ', YICHANG, '420000-SJJ', PROVIDER]) {
       const asker: Asker = { dept: oracle.department(dept), purpose: PURPOSE, grants: [], now: new Date() };
-      for (const item of r.items) {
-        for (const op of operatorsOf(item)) {
-          // One value of every record, Hunan's and the other city's included (a value outside the rows
-          // must find nothing), one alias each.
-          const values = insured.map((p) => p[item.name]).filter((v) => v !== null).map((v) => probe(item.name, op, v));
-          const document = `query(${values.map((_, i) => `$f${i}: HbInsuredFilter`).join(', ')}) { hbInsurance { ${values
-            .map((_, i) => `v${i}: insured(filter: $f${i}) { nodes { cardNo } totalCount }`).join(' ')} } }`;
-          const variables = Object.fromEntries(values.map((v, i) => [`f${i}`, { [item.name]: { [op]: v } }]));
-          const res = await gw.query(document, { dept, purpose: PURPOSE, variables });
-          const use = answerUse(asker, r, item.name, op);
-          const at = `${dept} ${item.name} ${op}`;
-          if (!use.ok) {
-            expect(res.errors?.map((e) => [e.extensions?.code, e.extensions?.item]), at).toEqual(values.map(() => [use.code, use.item]));
-            expect(Object.values(res.data!.hbInsurance), at).toEqual(values.map(() => null));
-            cases += values.length;
-            continue;
-          }
-          expect(res.errors, at).toBeUndefined();
-          values.forEach((v, i) => {
-            const want = insured.filter((p) => rowVisible(asker, r, p.division) && matches(p, item.name, op, v)).map((p) => p.cardNo);
-            const got = res.data!.hbInsurance[`v${i}`];
-            expect([got.nodes.map((n: { cardNo: string }) => n.cardNo), got.totalCount], `${at} ${JSON.stringify(v)}`).toEqual([want, want.length]);
-            cases++;
-          });
-        }
-      }
+      cases += await compare(asker, '420000-YBJ-00001', 'insured', insured, 'cardNo');
     }
     expect(cases).toBeGreaterThan(600);
+  }, 60_000);
+
+  it("follows Wuhan's grants with rows: an item listed by a narrower grant only, masked, then unmasked", async () => {
+    const WUHAN = '420100-MZJ';
+    const withGrants = async (): Promise<Asker> => ({
+      dept: oracle.department(WUHAN), purpose: PURPOSE, now: new Date(),
+      grants: (await listGrants(gw.store)).filter((g) => g.requester === WUHAN),
+    });
+    const ctx = async () => ({ platform: gw.platform, catalogues: await publishedCatalogues(gw.store) });
+    const give = async (items: string[], unmasked: string[], rows: string[] | null) =>
+      addGrant(gw.store, await ctx(), { requester: WUHAN, resource: '420000-YBJ-00003', items, purposes: [PURPOSE], unmasked, rows, createdBy: 'test' });
+    const run = async () => {
+      await new Promise((r) => setTimeout(r, 50)); // the gateway's next request sees the grants
+      return compare(await withGrants(), '420000-YBJ-00003', 'aidCases', aidCases, 'caseNo');
+    };
+    // The whole city (a grant without rows), severe only on Jiang'an's (420102): severe GRANT_REQUIRED.
+    await give(['caseNo', 'division', 'severe'], [], ['420102']);
+    const city = await give(['caseNo', 'division', 'cardNo'], [], null);
+    let cases = await run();
+    // Jiang'an's alone: severe read masked, so not filtered.
+    await revokeGrant(gw.store, city.id, 'test');
+    cases += await run();
+    // Unmasked by a grant over the same rows: filtered as any item.
+    await give(['caseNo', 'severe'], ['severe'], ['420102']);
+    cases += await run();
+    expect(cases).toBeGreaterThan(40);
   }, 60_000);
 
   it('looks up and links to the records within the rows only, one outside answered as one missing', async () => {
