@@ -19,7 +19,7 @@ export class AuthenticationError extends Error {
 }
 
 export type AuthenticationFailure =
-  | 'missing-header' | 'malformed-header' | 'expired' | 'not-yet-valid' | 'bad-signature'
+  | 'missing-header' | 'malformed-header' | 'several-headers' | 'expired' | 'not-yet-valid' | 'bad-signature'
   | 'algorithm-not-allowed' | 'malformed-token' | 'missing-claims' | 'unknown-department' | 'invalid'
   | 'wrong-issuer' | 'wrong-audience'
   // forwarded identities (SPEC §12)

@@ -25,6 +25,7 @@ import { takeRequest } from '../limits/rates.ts';
 import { foldedNote, RateRefusalEntries } from '../limits/rate-entries.ts';
 import type { Cancellation } from '../limits/cancel.ts';
 import type { SchemaHolder } from './schema-holder.ts';
+import { authorizationOf } from './http/authorization.ts';
 
 /** The caller of a request as its token says (verified before its body is read), or why it was refused. */
 export type Caller =
@@ -139,15 +140,16 @@ export function requestContexts(parts: RequestContextParts) {
   const verifyCaller = async (req: http.IncomingMessage): Promise<Caller> => {
     let claimedForwarded = false;
     try {
+      const authorization = authorizationOf(req); // refused when sent more than once
       // A department token verified before and still valid is known: its claims were looked at then.
-      const known = req.headers[FORWARDED_HEADER] === undefined ? verifier.known(req.headers.authorization) : undefined;
+      const known = req.headers[FORWARDED_HEADER] === undefined ? verifier.known(authorization) : undefined;
       if (!known && claimsForwarded(req.headers)) {
         // A request forwarded by a connected platform (SPEC §12): its signed identity and purpose, only.
         claimedForwarded = true;
-        const f = await forwarded.verify(req.headers.authorization, req.headers[FORWARDED_HEADER]);
+        const f = await forwarded.verify(authorization, req.headers[FORWARDED_HEADER]);
         return { ok: true, identity: f.identity, sentPurpose: f.purpose ?? undefined };
       }
-      return { ok: true, identity: known ?? (await verifier.verify(req.headers.authorization)), sentPurpose: req.headers['x-purpose'] };
+      return { ok: true, identity: known ?? (await verifier.verify(authorization)), sentPurpose: req.headers['x-purpose'] };
     } catch (error) {
       return { ok: false, error, claimedForwarded };
     }

@@ -16,6 +16,7 @@ import type { GatewayMetrics } from './metrics.ts';
 import type { SchemaHolder } from './schema-holder.ts';
 import type { GatewayState } from './drain.ts';
 import { requestIdOf } from './request-context.ts';
+import { authorizationOf } from './http/authorization.ts';
 
 /** A route of the gateway: an exact path, the methods it answers, and its handler. */
 export interface Route {
@@ -89,7 +90,7 @@ export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more:
     async handle(req, res, url) {
       let asker;
       try {
-        asker = await forwarded.verify(req.headers.authorization, req.headers[FORWARDED_HEADER]);
+        asker = await forwarded.verify(authorizationOf(req), req.headers[FORWARDED_HEADER]);
       } catch (err) {
         logForwardedRefusal(err, req.headers.authorization);
         await sendJson(req, res, 401, { errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
