@@ -12,7 +12,7 @@ import type { Store } from '../store/port.ts';
 import { accessProfile, createAccessContext, profileDecisions, type ProfileDecisions } from '../access/context.ts';
 import type { GrantCache } from '../access/grant-cache.ts';
 import { counterKey, type Identity, type Verifier } from '../identity/verify.ts';
-import { KeySetUnavailableError } from '../identity/errors.ts';
+import { KeySetUnavailableError, type AuthenticationFailure } from '../identity/errors.ts';
 import { parsePurpose } from '../identity/purpose.ts';
 import { claimsForwarded, FORWARDED_HEADER, type ForwardedVerifier } from '../identity/forwarded.ts';
 import type { CursorCodec, RequestContext } from '../../resolvers/request.ts';
@@ -25,7 +25,7 @@ import { takeRequest } from '../limits/rates.ts';
 import { foldedNote, RateRefusalEntries } from '../limits/rate-entries.ts';
 import type { Cancellation } from '../limits/cancel.ts';
 import type { SchemaHolder } from './schema-holder.ts';
-import { authorizationOf } from './http/authorization.ts';
+import { authorizationOf, bearerChallenge } from './http/authorization.ts';
 
 /** The caller of a request as its token says (verified before its body is read), or why it was refused. */
 export type Caller =
@@ -40,10 +40,14 @@ function authError(err: unknown): GraphQLError {
     });
   }
   const code = (err as { code?: string }).code;
-  if (code === 'UNAUTHENTICATED' || code === 'BAD_USER_INPUT') {
+  if (code === 'UNAUTHENTICATED') {
+    const challenge = bearerChallenge((err as { reason?: AuthenticationFailure }).reason);
     return new GraphQLError((err as Error).message, {
-      extensions: { code, http: { status: code === 'UNAUTHENTICATED' ? 401 : 400 } },
+      extensions: { code, http: { status: 401, headers: new HeaderMap([['www-authenticate', challenge]]) } },
     });
+  }
+  if (code === 'BAD_USER_INPUT') {
+    return new GraphQLError((err as Error).message, { extensions: { code, http: { status: 400 } } });
   }
   return err as GraphQLError;
 }

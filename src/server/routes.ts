@@ -16,7 +16,8 @@ import type { GatewayMetrics } from './metrics.ts';
 import type { SchemaHolder } from './schema-holder.ts';
 import type { GatewayState } from './drain.ts';
 import { requestIdOf } from './request-context.ts';
-import { authorizationOf } from './http/authorization.ts';
+import { authorizationOf, bearerChallenge } from './http/authorization.ts';
+import type { AuthenticationFailure } from '../identity/errors.ts';
 
 /** A route of the gateway: an exact path, the methods it answers, and its handler. */
 export interface Route {
@@ -93,7 +94,8 @@ export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more:
         asker = await forwarded.verify(authorizationOf(req), req.headers[FORWARDED_HEADER]);
       } catch (err) {
         logForwardedRefusal(err, req.headers.authorization);
-        await sendJson(req, res, 401, { errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+        const challenge = bearerChallenge((err as { reason?: AuthenticationFailure }).reason);
+        await sendJson(req, res, 401, { errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] }, { 'WWW-Authenticate': challenge });
         return;
       }
       if (!holder.loaded) {

@@ -4,7 +4,7 @@
 // one's department whatever was checked on the way. RFC 9110 §5.3 lets a recipient refuse a repeated
 // field that is not a list, and Authorization is not one: such a request is refused as unauthenticated.
 import type http from 'node:http';
-import { AuthenticationError } from '../../identity/errors.ts';
+import { AuthenticationError, type AuthenticationFailure } from '../../identity/errors.ts';
 
 export const SEVERAL_HEADERS_MESSAGE =
   'Several Authorization headers: send one, `Authorization: Bearer <token>` (an operator makes one with `govgraph token`).';
@@ -18,4 +18,17 @@ export function authorizationOf(req: http.IncomingMessage): string | undefined {
   }
   if (seen > 1) throw new AuthenticationError(SEVERAL_HEADERS_MESSAGE, 'several-headers');
   return req.headers.authorization;
+}
+
+/**
+ * The challenge a 401 answer carries in `WWW-Authenticate` (RFC 9110 §11.6.1: a 401 must have one; RFC
+ * 6750 §3 for Bearer tokens), so that HTTP clients and proxies know which scheme to send: `Bearer` alone
+ * when no credentials came, `error="invalid_request"` when the header is not one Bearer token, and
+ * `error="invalid_token"` when a token came and was refused. Which check refused it is not said, as the
+ * body's message does not say it either.
+ */
+export function bearerChallenge(reason: AuthenticationFailure | undefined): string {
+  if (reason === 'missing-header') return 'Bearer';
+  if (reason === 'malformed-header' || reason === 'several-headers') return 'Bearer error="invalid_request"';
+  return 'Bearer error="invalid_token"';
 }
