@@ -99,7 +99,14 @@ function platformSource(file: string): string {
  * name one's own: a developer of another platform would otherwise see only the demo's codes.
  */
 export function unknownDepartmentMessage(code: string, file: string, platform: Platform): string {
-  const listed = `Department ${code} is not a department of the platform (${file}); its departments are: ${platform.departments.map((d) => d.code).join(', ')}`;
+  // A code in another case or with spaces around it (`--dept "$DEPT "`) is refused as the gateway refuses
+  // such a token's `dept`; shown bare, `530000-SJJ ` read as a code the list holds, so it is quoted, and
+  // the department it nearly names is offered.
+  const near = platform.departments.find((d) => d.code !== code && d.code.toUpperCase() === code.trim().toUpperCase());
+  const shown = /^[\p{L}\p{N}_.:-]*$/u.test(code) && code !== '' ? code : JSON.stringify(code);
+  const listed = near
+    ? `Department ${shown} is not a department of the platform (${file}); codes are matched exactly (case and spaces too, as the gateway matches a token's dept): did you mean ${near.code}?`
+    : `Department ${shown} is not a department of the platform (${file}); its departments are: ${platform.departments.map((d) => d.code).join(', ')}`;
   if (file !== DEMO_PLATFORM_FILE || setting('GOVGRAPH_PLATFORM') === file) return listed;
   return `${listed}. That is the demo platform, read because no platform file was named and there is no ./platform.yaml here: name yours with --platform FILE (env GOVGRAPH_PLATFORM)`;
 }
