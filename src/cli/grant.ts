@@ -6,10 +6,12 @@ import type { Command } from 'commander';
 import { getGrant, GrantNotFoundError, isGrantActive, listGrants, newGrant, revokeGrantOnce, storeGrant, type Grant } from '../access/grants.ts';
 import { grantShownAmong, itemHistoryOf, NOT_PUBLISHED_REASON, SET_ASIDE_REASON } from '../access/item-since.ts';
 import { appendAudit } from '../audit/log.ts';
+import type { AuditEntry } from '../audit/entry.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { shownNames } from '../model/input-bounds.ts';
 import { providerOf as providerInStore } from '../workflow/sharing.ts';
+import { undone } from '../workflow/audit.ts';
 import type { Store } from '../store/port.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 import { departmentFilter, resourceFilter } from './filters.ts';
@@ -38,8 +40,8 @@ function providerOf(catalogues: readonly Catalogue[], resource: string): string 
   return '';
 }
 
-async function audit(store: Store, action: string, grant: Grant, provider: string, detail: string, outcome: 'ok' | 'refused' = 'ok', requestId = randomUUID(), items: readonly string[] = []): Promise<void> {
-  await appendAudit(store, {
+async function audit(store: Store, action: string, grant: Grant, provider: string, detail: string, outcome: 'ok' | 'refused' = 'ok', requestId = randomUUID(), items: readonly string[] = []): Promise<AuditEntry> {
+  return appendAudit(store, {
     requestId,
     department: null,
     user: OPERATOR,
@@ -201,11 +203,11 @@ export async function revokeAsOperator(store: Store, id: string): Promise<string
   // Said as revokeGrant says it (whom and what the grant was for, its items concerned): a supervisor reads
   // one action in the log, whichever path took it; the operator's read `grant ID revoked` alone.
   const done = `grant ${before.id} to ${before.requester} for ${before.resource} revoked`;
-  await audit(store, 'revokeGrant', before, provider, done, 'ok', requestId, before.items);
+  const written = await audit(store, 'revokeGrant', before, provider, done, 'ok', requestId, before.items);
   const { grant: g, revoked } = await revokeGrantOnce(store, id, OPERATOR);
   if (!revoked) {
     const said = `Grant ${g.id} was revoked meanwhile by ${g.revokedBy} on ${g.revokedAt}.`;
-    await audit(store, 'revokeGrant', before, provider, `${done} — not done: CONFLICT: ${said}`, 'refused', requestId, before.items).catch(() => undefined);
+    await audit(store, 'revokeGrant', before, provider, `${done} — ${undone(written.seq, 'not done')}: CONFLICT: ${said}`, 'refused', requestId, before.items).catch(() => undefined);
     throw new UserError(`CONFLICT: ${said}`);
   }
   return `grant ${g.id} revoked at ${g.revokedAt}`;

@@ -51,6 +51,18 @@ async function record(env: WorkflowEnv, actor: Actor, action: string, outcome: A
   return entry;
 }
 
+/**
+ * How an entry that says an action was not done (or failed) after all names the `ok` entry it answers:
+ * `entry #SEQ not done`. Its request id alone did not say which: a document of two actions (two
+ * revocations), an operator's import correcting several objections, a client retrying with its own
+ * x-request-id (which the client chooses) or another department sending that id all write other entries
+ * of the same request id, and the log read "an `ok` entry is undone when a `refused` one of its request id
+ * follows it" made done actions look undone (docs/workflow.md, The audit trail).
+ */
+export function undone(seq: number, what: 'not done' | 'failed'): string {
+  return `entry #${seq} ${what}`;
+}
+
 /** Names the resources an action is about as soon as the check knows them (the last call counts). */
 export type Concern = (...resources: AuditResource[]) => void;
 
@@ -77,7 +89,7 @@ export async function perform<T>(
     if (err instanceof WorkflowError) await record(env, actor, action, 'refused', `${err.code}: ${err.message}`, concerned);
     throw err;
   }
-  await record(env, actor, action, 'ok', plan.detail, plan.resources);
+  const written = await record(env, actor, action, 'ok', plan.detail, plan.resources);
   try {
     const result = await plan.apply();
     // The change is made: a failure to record it now must not report the action as failed.
@@ -88,9 +100,9 @@ export async function perform<T>(
       // Refused by the store's conditional write after the entry (another instance decided, revoked or
       // published the same thing meanwhile: CONFLICT): the entry above said what was to be done, this one
       // that it was not, as a refusal, so the log holds one "ok" without a "refused" after it per action done.
-      await record(env, actor, action, 'refused', `${plan.detail} — not done: ${err.code}: ${err.message}`, plan.resources).catch(() => undefined);
+      await record(env, actor, action, 'refused', `${plan.detail} — ${undone(written.seq, 'not done')}: ${err.code}: ${err.message}`, plan.resources).catch(() => undefined);
     } else if (!(err instanceof AuditUnavailableError)) {
-      await record(env, actor, action, 'error', `${plan.detail} — failed: ${(err as Error).message}`, plan.resources).catch(() => undefined);
+      await record(env, actor, action, 'error', `${plan.detail} — ${undone(written.seq, 'failed')}: ${(err as Error).message}`, plan.resources).catch(() => undefined);
     }
     throw err;
   }

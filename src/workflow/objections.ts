@@ -28,7 +28,7 @@ import { text } from '../store/row-values.ts';
 import { Decimal } from '../formats/decimal.ts';
 import { MAX_TEXT, shownNullable, shownText, visibleTrim } from '../model/input-bounds.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
-import { concerning, perform } from './audit.ts';
+import { concerning, perform, undone } from './audit.ts';
 import { answerDeadline, type Deadline } from './deadlines.ts';
 import { WorkflowError, badInput, conflict, notFound } from './errors.ts';
 import { findPublishedResource, publishedCode } from './resource-info.ts';
@@ -349,13 +349,13 @@ export async function importCorrecting(
       resources: [concerning(o.resource, o.provider, [o.item])], outcome, detail,
     });
     const detail = `objection ${o.id} corrected: after the import of ${file}, ${o.item} of the ${o.resource} record objected to no longer holds what was confirmed wrong`;
-    await entry('ok', detail);
+    const written = await entry('ok', detail);
     const row = toRow({ ...o, status: 'corrected', correctedAt });
     const n = await env.store.update(OBJECTIONS, and(eq('id', o.id), eq('status', 'confirmed')), { status: row.status, slot: row.slot, correctedAt });
     if (n) corrected.push({ ...o, status: 'corrected', correctedAt });
     // Another import (another process) marked it between our read and our mark: the entry above said it
     // was done, this one that it was not, as a workflow action that loses the store's race says (audit.ts).
-    else await entry('refused', `${detail} — not done: CONFLICT: another import marked objection ${o.id} meanwhile`).catch(() => undefined);
+    else await entry('refused', `${detail} — ${undone(written.seq, 'not done')}: CONFLICT: another import marked objection ${o.id} meanwhile`).catch(() => undefined);
   }
   return { summary, corrected };
 }
