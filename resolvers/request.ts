@@ -83,6 +83,13 @@ export interface RequestAudit {
    * (SPEC §10: denied requests are logged too). Its message is stored: it names limits and items, never a value.
    */
   refusal?: GraphQLError;
+  /**
+   * Every refusal noted, the first included, in order: a document whose aliases probe the masked items
+   * of two providers (or page one of them past the maximum) is refused twice, and the entry names each
+   * item denied in its resource's part. Only the first was kept, so the second provider read an entry
+   * about its resource, refused, with nothing denied in it, and never saw its personal item probed.
+   */
+  refusals?: GraphQLError[];
 }
 
 const perRequest = new WeakMap<RequestContext, RequestAudit>();
@@ -94,9 +101,12 @@ export function requestAudit(ctx: RequestContext): RequestAudit {
   return a;
 }
 
-/** Notes `refusal` as the request's refusal for its audit entry (the first one noted stays); returns it. */
+/** Notes `refusal` for the request's audit entry (the first one noted stays its `refusal`; all are its `refusals`); returns it. */
 export function noteRefusal<E extends GraphQLError>(ctx: RequestContext, refusal: E): E {
-  requestAudit(ctx).refusal ??= refusal;
+  const audit = requestAudit(ctx);
+  audit.refusal ??= refusal;
+  const all = (audit.refusals ??= []);
+  if (!all.includes(refusal)) all.push(refusal);
   return refusal;
 }
 

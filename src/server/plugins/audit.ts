@@ -17,7 +17,7 @@
 // nothing, and get an entry too (SPEC §10: denied requests are logged): kind `read`, outcome `refused`, the
 // refusal's code and message as its detail (the limits' messages name limits, figures of the document,
 // paths and items, never a value), and the resources the document selects where it was parsed (the item
-// the refusal names denied with its code). The plugins, rules and resolvers that refuse note the refusal
+// each refusal names denied with its code: every refusal noted, not only the first). The plugins, rules and resolvers that refuse note the refusal
 // (`noteRefusal`); the validation rules' and the parser's are found in the response. Those refused while
 // the context is made (rates, untrusted documents) are written by `auditRefusal`, the others here; of a
 // rate bucket's refusals only the first until it has a token again (src/limits/rate-entries.ts). A
@@ -190,9 +190,9 @@ export function auditUnavailable(refusal: GraphQLError): GraphQLError {
   });
 }
 
-/** The entry of a request refused before it read anything: its code and message (the limits' messages hold no value). */
-function refusalEntry(who: Requester, doc: Pick<RequestAudit, 'operationName' | 'documentHash'>, refusal: Pick<GraphQLFormattedError, 'message' | 'extensions'>, resources: AuditResource[], note = ''): NewAuditEntry {
-  return requestEntry(who, doc, { kind: 'read', action: null, resources, outcome: 'refused', detail: refusalDetail(refusal, note) });
+/** The entry of a request refused before it read anything: its refusals' codes and messages (the limits' messages hold no value). */
+function refusalEntry(who: Requester, doc: Pick<RequestAudit, 'operationName' | 'documentHash'>, detail: string, resources: AuditResource[]): NewAuditEntry {
+  return requestEntry(who, doc, { kind: 'read', action: null, resources, outcome: 'refused', detail });
 }
 
 /**
@@ -203,7 +203,7 @@ function refusalEntry(who: Requester, doc: Pick<RequestAudit, 'operationName' | 
  */
 export async function auditRefusal(store: Store, who: Requester, doc: Pick<RequestAudit, 'operationName' | 'documentHash'>, refusal: GraphQLError, note = ''): Promise<GraphQLError> {
   try {
-    await appendAudit(store, refusalEntry(who, doc, refusal, [], note));
+    await appendAudit(store, refusalEntry(who, doc, refusalDetail(refusal, note), []));
     return refusal;
   } catch {
     return auditUnavailable(refusal);
@@ -278,6 +278,14 @@ const refusalDetail = (refusal: Pick<GraphQLFormattedError, 'message' | 'extensi
   // A note continues the message's last sentence (`…; further refusals …`): its full stop goes.
   recordedDetail(`${String(refusal.extensions?.code ?? 'ERROR')}: ${note ? refusal.message.replace(/\.$/, '') : refusal.message}${note}`);
 
+/** The detail of every refusal a request's resolvers and plugins noted, in order, cut as one detail is. */
+const refusalsDetail = (refusals: readonly GraphQLError[]): string =>
+  refusals.length === 1 ? refusalDetail(refusals[0]) : recordedDetail(refusals.map((r) => `${String(r.extensions.code ?? 'ERROR')}: ${r.message}`).join('; '));
+
+/** `parts` with the resource and item of each refusal (withRefusal). */
+const withRefusals = (parts: AuditResource[], refusals: readonly GraphQLError[], catalogues: readonly Catalogue[]): AuditResource[] =>
+  refusals.reduce((out, r) => withRefusal(out, r, catalogues), parts);
+
 /** Refusals of a document found in the response, not marked by a plugin: the validation rules' and the parser's. */
 const DOCUMENT_REFUSALS = new Set(['QUERY_TOO_COMPLEX']);
 
@@ -306,6 +314,8 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   if (!ctx.identity) return;
   const errors = body.singleResult.errors ?? [];
   const entries: NewAuditEntry[] = [];
+  // Every refusal noted (the first is `audit.refusal`): each names its resource and item in the entry.
+  const refusals = audit.refusals ?? [];
   // A query stopped at limits.timeoutMs returned nothing, whatever its execution had read by then.
   const stopped = errors.find(isTimedOut);
   const resources = stopped ? readResources(ctx).map((r) => ({ ...r, records: 0 })) : readResources(ctx);
@@ -318,15 +328,15 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     const { figure, bound } = stopped.extensions as { figure: number; bound: number };
     const detail = [`stopped at limits.timeoutMs = ${bound} ms after ${figure} ms (QUERY_TOO_COMPLEX): no data returned`, forwarded].filter(Boolean).join('; ');
     if (resources.length || forwarded) entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources, outcome: 'error', detail }));
-  } else if (resources.length || (forwarded && audit.refusal)) {
+  } else if (resources.length || (forwarded && refusals.length)) {
     // A refusal beside the data read (an alias refused for a masked `contains`, say) is part of the entry;
     // so is one beside what connected platforms answered, though nothing was read here (the entry of the
     // namespace alone would hide the attempt from the refused resource's provider).
-    const parts = audit.refusal ? withRefusal(resources, audit.refusal, ctx.published) : resources;
+    const parts = withRefusals(resources, refusals, ctx.published);
     // A query whose client left stopped reading (src/limits/cancel.ts): the entry holds what it read
     // before, with the error its later reads were refused with.
     const cancelled = errors.find(isCancelled);
-    const detail = [cancelled && refusalDetail(cancelled), audit.refusal && refusalDetail(audit.refusal), forwarded].filter(Boolean).join('; ') || null;
+    const detail = [cancelled && refusalDetail(cancelled), refusals.length && refusalsDetail(refusals), forwarded].filter(Boolean).join('; ') || null;
     entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: parts, outcome: cancelled ? 'error' : readOutcome(parts), detail }));
   } else if (forwarded) {
     const outcome = forwards.every((f) => f.outcome === 'answered') ? 'allowed' : 'error';
@@ -347,7 +357,7 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     const named = audit.operationName ?? (rc.document ? getOperationAST(rc.document, rc.request.operationName)?.name?.value : undefined) ?? leadingOperationName(rc.source);
     const doc = { operationName: named ?? null, documentHash: audit.documentHash ?? (rc.source === undefined ? null : documentHash(rc.source)) };
     const selected = documentResources(rc.schema, rc.document, ctx.published);
-    entries.push(refusalEntry(ctx, doc, refusal, audit.refusal ? withRefusal(selected, audit.refusal, ctx.published) : selected));
+    entries.push(refusalEntry(ctx, doc, refusals.length ? refusalsDetail(refusals) : refusalDetail(refusal), withRefusals(selected, refusals, ctx.published)));
   }
   try {
     // Appended together: they join the same group-committed batch (src/audit/log.ts).
