@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { PUBLICATION_LOCK, PublicationBusyError, STALE_MS, withPublicationLock } from '../src/catalogue/publication-lock.ts';
+import { PUBLICATION_LOCK, PublicationBusyError, PublicationLockRowError, STALE_MS, withPublicationLock } from '../src/catalogue/publication-lock.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Row, Store } from '../src/store/port.ts';
 
@@ -42,4 +42,23 @@ test('a live holder whose clock runs a few seconds ahead still holds the lock', 
   await store.insert(PUBLICATION_LOCK, [{ key: 'publication', token: 't', what: 'a live publication', since: at(5_000) }]);
   await expect(withPublicationLock(store, 'next', async () => 'ran', { waitMs: 200 })).rejects.toThrow(new PublicationBusyError('a live publication'));
   expect(await store.count(PUBLICATION_LOCK)).toBe(1);
+});
+
+// Found by the closing note of the last wave: a token that is a JSON object or array (no publication writes
+// one) failed every publication with SQLite's raw "RangeError: Too few parameter values were provided".
+test.each<[string, unknown, string]>([
+  ['an object', { by: 'hand' }, 'an object'],
+  ['an array', ['t', 1], 'an array'],
+])('a lock row whose token is %s stops the publication with a message saying which row to delete, and is left', async (_, token, said) => {
+  const row = { key: 'publication', token, what: 'by hand', since: at(-2 * STALE_MS) } as unknown as Row;
+  await store.insert(PUBLICATION_LOCK, [row]);
+  let ran = false;
+  const failed = await withPublicationLock(store, 'next', async () => (ran = true), { waitMs: 300 }).catch((e: unknown) => e);
+  expect(failed).toBeInstanceOf(PublicationLockRowError);
+  expect((failed as PublicationLockRowError).userFacing).toBe(true);
+  expect((failed as Error).message).toBe(
+    `the publication lock's row in the _publication_lock collection (key "publication") holds a token that is ${said}, not one a publication writes (a row written by hand?); no publication can run until that row is deleted from the store`,
+  );
+  expect(ran).toBe(false);
+  expect(await store.find(PUBLICATION_LOCK, {})).toEqual([row]);
 });

@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { and, DuplicateKeyError, eq, type Store } from '../store/port.ts';
+import { Decimal } from '../formats/decimal.ts';
 
 export const PUBLICATION_LOCK = '_publication_lock';
 const KEY = 'publication';
@@ -46,6 +47,28 @@ function isStale(since: unknown): boolean {
   const age = Date.now() - at;
   return age > STALE_MS || age < -STALE_MS;
 }
+
+/**
+ * A lock row whose token is a JSON object or array: no publication writes one (a row written by hand, or by
+ * another program). It cannot be taken over, which names the token as read and a store compares scalars
+ * only (SQLite's driver took the object for named parameters: a raw `RangeError` failed every publication),
+ * and it is not removed unasked either: the operator who wrote it is told which row to delete.
+ */
+export class PublicationLockRowError extends Error {
+  /** Commands print the message without a stack trace. */
+  readonly userFacing = true;
+  constructor(token: unknown) {
+    super(
+      `the publication lock's row in the ${PUBLICATION_LOCK} collection (key "${KEY}") holds a token that is ${Array.isArray(token) ? 'an array' : 'an object'}, ` +
+        'not one a publication writes (a row written by hand?); no publication can run until that row is deleted from the store',
+    );
+    this.name = 'PublicationLockRowError';
+  }
+}
+
+/** A value a filter can name: what the store port holds (port.ts, Value). */
+const isScalar = (value: unknown): boolean =>
+  value === null || value === undefined || value instanceof Decimal || ['string', 'number', 'boolean'].includes(typeof value);
 
 /** A holder that was taken for dead, its lock taken over by another publication, before it was done. */
 export class PublicationLockLostError extends Error {
@@ -88,7 +111,8 @@ export async function withPublicationLock<T>(
     }
     const [row] = await store.find(PUBLICATION_LOCK, { filter: eq('key', KEY), limit: 1 });
     if (row) {
-      holder = String(row.what ?? 'unnamed');
+      if (!isScalar(row.token)) throw new PublicationLockRowError(row.token);
+      holder = typeof row.what === 'string' ? row.what : row.what == null ? 'unnamed' : JSON.stringify(row.what);
       // Taken over with the token as read (a hand-written row may hold none, or a number), so that of two
       // taking it over one wins, and with the renewal as read, so that a holder renewing it since it was
       // read keeps it: its renewal has told it the lock is still its own, and it goes on to publish.
