@@ -285,6 +285,20 @@ function contract(harness: () => Harness): void {
       await expect(store.find(c, { filter: inList('_id', [1]) })).rejects.toThrow(/invalid field name/);
       await expect(store.find(c, { filter: startsWith(ROW_ORDER, '1') })).rejects.toThrow(/invalid field name/);
     });
+    // A row written by hand holds an object; read back and compared again (the publication lock's token), it
+    // failed on SQLite with a raw RangeError and matched as an embedded document on MongoDB.
+    it('refuses a value that is not one the store compares (an object, an array; not text for startsWith and contains), in reads and writes alike', async () => {
+      const object = { a: 1 } as unknown as Value;
+      const array = ['a'] as unknown as Value;
+      await expect(store.find(c, { filter: eq('name', object) })).rejects.toThrow('filter on name: an object is not a value the store compares (text, number, boolean, decimal or null)');
+      await expect(store.count(c, inList('name', ['Alice', array]))).rejects.toThrow('filter on name: an array is not a value the store compares');
+      await expect(store.find(c, { filter: cmp(ROW_ORDER, 'gt', object) })).rejects.toThrow('filter on _id: an object is not');
+      await expect(store.find(c, { filter: startsWith('name', 1 as unknown as string) })).rejects.toThrow('filter on name: a number is not text');
+      await expect(store.update(c, contains('name', object as unknown as string), { age: 1 })).rejects.toThrow('filter on name: an object is not text');
+      await expect(store.delete(c, eq('name', array))).rejects.toThrow('filter on name: an array is not');
+      expect(await store.count(c)).toBe(PEOPLE.length);
+      expect(ids(await store.find(c, { filter: eq('name', undefined as unknown as Value), sort: [asc('id')] }))).toEqual(['p08']); // undefined is null
+    });
   });
 
   describe('sort, skip, limit, projection, count', () => {
@@ -1420,6 +1434,12 @@ describe('MongoDB translation (no server needed)', () => {
     expect(new RegExp(nul.name.$regex).test('a\u0000(bc')).toBe(true);
     expect(() => toMongoFilter(eq('$where', 1))).toThrow(/invalid field name/);
     expect(() => toMongoFilter(inList('_id', [1]))).toThrow(/invalid field name/);
+    // Only the port's values: an object or array is refused as SQLite refuses it, not matched as an embedded document.
+    expect(() => toMongoFilter(eq('token', { a: 1 } as unknown as Value))).toThrow('filter on token: an object is not a value the store compares');
+    expect(() => toMongoFilter(inList('token', [['t']] as unknown as Value[]))).toThrow('filter on token: an array is not');
+    expect(() => toMongoFilter(contains('name', 1 as unknown as string))).toThrow('filter on name: a number is not text');
+    expect(() => toMongoFilter(ne(ROW_ORDER, {} as unknown as Value))).toThrow('filter on _id: an object is not');
+    expect(toMongoFilter(eq('a', undefined as unknown as Value))).toEqual({ a: { $eq: null } });
     // ROW_ORDER (`_id`) only in a compare, with the hex string a row carries: a cursor's condition.
     expect(toMongoFilter(cmp(ROW_ORDER, 'gt', '65f000000000000000000001'))).toEqual({ _id: { $gt: ObjectId.createFromHexString('65f000000000000000000001') } });
     expect(toMongoFilter(eq(ROW_ORDER, 1))).toEqual({ _id: { $in: [] } });

@@ -45,6 +45,7 @@ import {
   checkClaim,
   checkMeterStep,
   DuplicateKeyError,
+  filterValue,
   ROW_ORDER,
   StoreUnavailableError,
   type Filter,
@@ -147,19 +148,23 @@ export function toMongoFilter(filter: Filter | undefined): MongoFilter<Document>
         // A cursor's condition: the hex string a row carried its ObjectId as. No row's order is anything else
         // (null, a number, other text): `ne` then matches every row, as SQLite's `id IS NOT ?` does, and
         // the other operators none.
+        filterValue(ROW_ORDER, filter.value);
         if (typeof filter.value !== 'string' || !ObjectId.isValid(filter.value)) return filter.op === 'ne' ? {} : NEVER;
         return { _id: { [`$${filter.op}`]: ObjectId.createFromHexString(filter.value) } };
       }
       const field = checkField(filter.field);
-      if (filter.value === null && filter.op !== 'eq' && filter.op !== 'ne') return NEVER;
-      return { [field]: { [`$${filter.op}`]: toBson(filter.value) } };
+      const value = filterValue(field, filter.value) ?? null; // undefined: null, as SQLite reads it
+      if (value === null && filter.op !== 'eq' && filter.op !== 'ne') return NEVER;
+      return { [field]: { [`$${filter.op}`]: toBson(value) } };
     }
-    case 'in':
-      return { [checkField(filter.field)]: { $in: filter.values.map(toBson) } };
+    case 'in': {
+      const field = checkField(filter.field);
+      return { [field]: { $in: filter.values.map((v) => toBson(filterValue(field, v) ?? null)) } };
+    }
     case 'startsWith':
-      return { [checkField(filter.field)]: { $regex: `^${escapeRegex(filter.value)}` } };
+      return { [checkField(filter.field)]: { $regex: `^${escapeRegex(filterValue(filter.field, filter.value, true))}` } };
     case 'contains':
-      return { [checkField(filter.field)]: { $regex: escapeRegex(filter.value) } };
+      return { [checkField(filter.field)]: { $regex: escapeRegex(filterValue(filter.field, filter.value, true)) } };
     default:
       throw new Error(`unknown filter ${JSON.stringify(filter satisfies never)}`);
   }

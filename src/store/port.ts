@@ -222,6 +222,23 @@ export function valueKey(value: Value): string | number | boolean | null {
 /** Two stored values are the same as the store compares them: decimals by value ("450.1" = "450.10"). */
 export const sameValue = (a: Value | undefined, b: Value | undefined): boolean => valueKey(a ?? null) === valueKey(b ?? null);
 
+/**
+ * A filter's value, checked: a Value (a string for startsWith and contains). Both adapters refuse the same:
+ * an object or array (a row written by hand read back and compared again) was taken by SQLite's driver for
+ * named parameters (a raw RangeError) and matched by MongoDB as an embedded document. Never quoted: it may
+ * be a record's.
+ */
+export function filterValue<T extends Value>(field: string, value: T, text = false): T {
+  const ok = text
+    ? typeof value === 'string'
+    : value === null || value === undefined || value instanceof Decimal || ['string', 'number', 'boolean'].includes(typeof value); // undefined: null
+  if (!ok) {
+    const kind = Array.isArray(value) ? 'an array' : value === undefined ? 'undefined' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+    throw new Error(`filter on ${field}: ${kind} is not ${text ? 'text' : 'a value the store compares (text, number, boolean, decimal or null)'}`);
+  }
+  return value;
+}
+
 export const and = (...filters: Filter[]): Filter => ({ kind: 'and', filters });
 export const or = (...filters: Filter[]): Filter => ({ kind: 'or', filters });
 export const eq = (field: string, value: Value): Filter => ({ kind: 'compare', field, op: 'eq', value });

@@ -1,7 +1,7 @@
 // How a query of the store port becomes SQL (sqlite.ts): field and table names, filters, sorts,
 // projections, and the statements of `find` and `findByValues`.
 
-import { ROW_ORDER, type Filter, type FindQuery, type Row, type SortKey, type Value } from '../port.ts';
+import { filterValue, ROW_ORDER, type Filter, type FindQuery, type Row, type SortKey, type Value } from '../port.ts';
 import { Decimal } from '../../formats/decimal.ts';
 import { DECIMALS, DECIMALS_PATH } from './documents.ts';
 
@@ -84,7 +84,8 @@ export function compileFilter(filter: Filter | undefined): Sql {
     }
     case 'compare': {
       const e = orderExpr(filter.field);
-      const { op, value } = filter;
+      const { op } = filter;
+      const value = filterValue(filter.field, filter.value) ?? null; // undefined: null, as MongoDB's driver writes it
       if (value === null) return { sql: op === 'eq' ? `${e} IS NULL` : op === 'ne' ? `${e} IS NOT NULL` : '0', params: [] };
       const v = valueSql(param(value));
       if (op === 'eq') return { sql: `${e} = ${v.sql}`, params: v.params };
@@ -93,7 +94,7 @@ export function compileFilter(filter: Filter | undefined): Sql {
     }
     case 'in': {
       const e = expr(filter.field);
-      const present = filter.values.filter((v) => v !== null && v !== undefined);
+      const present = filter.values.map((v) => filterValue(filter.field, v)).filter((v) => v !== null && v !== undefined);
       const withNull = present.length !== filter.values.length;
       const parts: string[] = [];
       const params: Param[] = [];
@@ -108,7 +109,7 @@ export function compileFilter(filter: Filter | undefined): Sql {
       // A range on the indexed expression, so that an index serves prefixes (LIKE and GLOB cannot use
       // an expression index, and LIKE ignores case).
       const e = expr(filter.field);
-      const upper = prefixUpperBound(filter.value);
+      const upper = prefixUpperBound(filterValue(filter.field, filter.value, true));
       const from = valueSql(filter.value);
       if (upper === undefined) return { sql: `(${e} >= ${from.sql} AND typeof(${e}) = 'text')`, params: from.params };
       const to = valueSql(upper);
@@ -116,7 +117,7 @@ export function compileFilter(filter: Filter | undefined): Sql {
     }
     case 'contains': {
       const e = expr(filter.field);
-      const v = valueSql(filter.value);
+      const v = valueSql(filterValue(filter.field, filter.value, true));
       return { sql: `(typeof(${e}) = 'text' AND instr(${e}, ${v.sql}) > 0)`, params: v.params };
     }
     default:
