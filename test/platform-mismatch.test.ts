@@ -121,4 +121,38 @@ describe('a department of the platform file whose type a published resource alre
       `  departments[${rows.departments.length}].graphqlName: "tax" gives the type TaxResources, which is already the type of resource 610000-ZR-00900 (catalogue "SX-ZR-TAX")`,
     ]);
   });
+
+  // Found by the last closing note: a name differing only in case (`Taxresources`) built (GraphQL tells them
+  // apart), though publication refuses it (typed clients' PascalCase names merge them). Refused the same way.
+  it('is refused by schema print and serve when the type differs from the published one only in case', async () => {
+    const store = join(dir, 'tax-case-data');
+    const rows = loadPlatform(ROWS_PLATFORM);
+    writeFileSync(join(dir, 'zr-case.yaml'), [
+      'id: SX-ZR-CASE', 'kind: departmental', 'title: A catalogue', 'compiler: "610000-ZR"', 'resources:',
+      '  - { code: "610000-ZR-00901", name: Things, provider: "610000-ZR", graphql: { type: Levyresources, list: levyThings, byKey: levyThingsOne },',
+      '      key: thingNo, share: { type: unconditional, methods: [api] }, items: [{ name: thingNo, type: string, required: true }] }',
+    ].join('\n'));
+    writeFileSync(join(dir, 'levy-case.yaml'), [
+      'id: SX-LEVY', 'kind: departmental', 'title: A catalogue', 'compiler: "610000-LV"', 'resources:',
+      '  - { code: "610000-LV-00001", name: Levies, provider: "610000-LV", graphql: { type: Levy, list: levies, byKey: levy },',
+      '      key: levyNo, share: { type: unconditional, methods: [api] }, items: [{ name: levyNo, type: string, required: true }] }',
+    ].join('\n'));
+    const s = await openSqliteStore(store);
+    await importCatalogueFiles(s, rows, [join(dir, 'zr-case.yaml')], { publish: true });
+    const wider: Platform = { ...rows, departments: [...rows.departments, { code: '610000-LV', name: 'Levy Office', graphqlName: 'levyOffice', level: 'province', region: '610000' }] };
+    await importCatalogueFiles(s, wider, [join(dir, 'levy-case.yaml')], { publish: true });
+    await s.close();
+    const platformFile = join(dir, 'levy.yaml'); // the levy office renamed: `levy` gives LevyResources
+    writeFileSync(platformFile, `${readFileSync(ROWS_PLATFORM, 'utf8').trimEnd()}\n  - { code: "610000-LV", name: Levy Office, graphqlName: levy, level: province, region: "610000" }\n`);
+    const expected = [
+      'govgraph: the platform file gives departments type names that the catalogues published in this store already use; choose another graphqlName for each (or publish the resource under another graphql type):',
+      `  departments[${rows.departments.length}].graphqlName: "levy" gives the type LevyResources, which differs only in case from Levyresources, the type of resource 610000-ZR-00901 (catalogue "SX-ZR-CASE") (typed clients' PascalCase type names would merge them)`,
+    ];
+    for (const command of [['schema', 'print'], ['serve', '--port', '0']]) {
+      const r = await runGovgraph(command, { cwd: dir, env: cliEnv({ GOVGRAPH_DATA_DIR: store, GOVGRAPH_PLATFORM: platformFile }) });
+      expect(r.code).toBe(1);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(r.stderr.trimEnd().split('\n').slice(-2)).toEqual(expected);
+    }
+  });
 });

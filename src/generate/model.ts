@@ -4,7 +4,7 @@ import type { Catalogue, Item, Resource } from '../model/catalogue.ts';
 import { collectionOf } from '../model/catalogue.ts';
 import type { Department, Platform } from '../model/platform.ts';
 import { departmentTypeName } from '../model/names.ts';
-import { generatedTypeNames } from '../catalogue/names.ts';
+import { generatedTypeNames, typeNameKey } from '../catalogue/names.ts';
 
 export interface LinkModel {
   item: Item; // the item of this resource holding the value
@@ -65,16 +65,23 @@ export class PlatformMismatchError extends Error {
  * and every publication; it is the operator's to fix, in one message.
  */
 function departmentTypeClashes(platform: Platform, departments: readonly DepartmentModel[], byCode: ReadonlyMap<string, ResourceModel>) {
-  const owners = new Map<string, string>();
+  // By typeNameKey, as validation compares them: `Taxresources` beside a department's `TaxResources` builds
+  // (GraphQL tells them apart) but a typed client's PascalCase names merge them, and publication refuses it.
+  const owners = new Map<string, { name: string; owner: string }>();
   for (const m of byCode.values()) {
     for (const name of [m.typeName, ...generatedTypeNames(m.resource)]) {
-      if (!owners.has(name)) owners.set(name, `${name === m.typeName ? 'the type of' : 'a type generated for'} resource ${m.resource.code} (catalogue "${m.catalogue.id}")`);
+      const owner = `${name === m.typeName ? 'the type of' : 'a type generated for'} resource ${m.resource.code} (catalogue "${m.catalogue.id}")`;
+      if (!owners.has(typeNameKey(name))) owners.set(typeNameKey(name), { name, owner });
     }
   }
   return departments.flatMap((d) => {
-    const owner = owners.get(d.typeName);
+    const holder = owners.get(typeNameKey(d.typeName));
     const i = platform.departments.indexOf(d.department);
-    return owner ? [{ path: `departments[${i}].graphqlName`, message: `"${d.department.graphqlName}" gives the type ${d.typeName}, which is already ${owner}` }] : [];
+    if (!holder) return [];
+    const clash = holder.name === d.typeName
+      ? `which is already ${holder.owner}`
+      : `which differs only in case from ${holder.name}, ${holder.owner} (typed clients' PascalCase type names would merge them)`;
+    return [{ path: `departments[${i}].graphqlName`, message: `"${d.department.graphqlName}" gives the type ${d.typeName}, ${clash}` }];
   });
 }
 
