@@ -261,6 +261,9 @@ const resolvers: Resolvers = {
   },
 
   Demand: {
+    // The lists of names bounded by the input bounds, counted once read as the lists holding them are (unpaged.ts).
+    items: (d, _a, ctx, info) => counted(ctx, info, d.items),
+    purposes: (d, _a, ctx, info) => counted(ctx, info, d.purposes),
     dueDate: (d, _a, ctx) => demandDeadline(envOf(ctx), d).dueDate,
     overdue: (d, _a, ctx) => demandDeadline(envOf(ctx), d).overdue,
   },
@@ -369,8 +372,9 @@ const resolvers: Resolvers = {
 
   SharingRequest: {
     // A list from before the input bounds is shown cut (shownNames); the request keeps it whole.
-    items: (r) => shownNames(r.items),
-    purposes: (r) => shownNames(r.purposes),
+    // Up to 200 entries each (input-bounds.ts): counted once read, as the list holding the request is.
+    items: (r, _a, ctx, info) => counted(ctx, info, shownNames(r.items)),
+    purposes: (r, _a, ctx, info) => counted(ctx, info, shownNames(r.purposes)),
     resourceName: (r, _a, ctx) => findPublishedResource(ctx.published, r.resource)?.resource.name ?? null,
     dueDate: (r, _a, ctx) => requestDeadline(envOf(ctx), r).dueDate,
     overdue: (r, _a, ctx) => requestDeadline(envOf(ctx), r).overdue,
@@ -384,8 +388,9 @@ const resolvers: Resolvers = {
     // As shown only: access is decided on the grant's whole lists, read apart from this view. Its items
     // as in force against the build the request runs on (item-since.ts): those set aside are named in
     // setAside, not listed as covered.
-    items: (g, _a, ctx) => shownNames(shownGrant(ctx, g).grant.items),
-    setAside: (g, _a, ctx) => shownNames(shownGrant(ctx, g).setAside),
+    // Each list of names up to 200 entries (input-bounds.ts): counted once read, as the grants are.
+    items: (g, _a, ctx, info) => counted(ctx, info, shownNames(shownGrant(ctx, g).grant.items)),
+    setAside: (g, _a, ctx, info) => counted(ctx, info, shownNames(shownGrant(ctx, g).setAside)),
     setAsideNote: (g, _a, ctx) => {
       const shown = shownGrant(ctx, g);
       if (!shown.setAside.length) return null;
@@ -393,9 +398,9 @@ const resolvers: Resolvers = {
       if (shown.notPublished) return `Set aside: ${named}; ${NOT_PUBLISHED_REASON}.`;
       return `Set aside: ${named}; ${SET_ASIDE_REASON}. Request them again from the resource's provider.`;
     },
-    purposes: (g) => shownNames(g.purposes),
-    unmasked: (g, _a, ctx) => shownNames(shownGrant(ctx, g).grant.unmasked),
-    rows: (g) => (g.rows ? shownNames(g.rows) : null),
+    purposes: (g, _a, ctx, info) => counted(ctx, info, shownNames(g.purposes)),
+    unmasked: (g, _a, ctx, info) => counted(ctx, info, shownNames(shownGrant(ctx, g).grant.unmasked)),
+    rows: (g, _a, ctx, info) => (g.rows ? counted(ctx, info, shownNames(g.rows)) : null),
     provider: (g, _a, ctx) => providerIn(ctx, g.resource),
     active: (g, _a, ctx) => isGrantActive(g, ctx.now) && shownGrant(ctx, g).inForce,
     request: async (g, _a, ctx) => {
@@ -439,7 +444,8 @@ async function providerIn(ctx: RequestContext, code: string): Promise<string | n
 
 /**
  * A list without `first` (the platform's own lists, and the lists their entries hold: a catalogue's
- * versions, a version's resources and warnings, a resource's items), counted against maxCost once read:
+ * versions, a version's resources and warnings, a resource's items; the lists of names a request, grant or
+ * demand holds), counted against maxCost once read:
  * its length was only estimated before the request ran (src/limits/unpaged.ts). Only the lists a
  * department's own writing lengthens: the data reads' lists are paged, and cost nothing here.
  */

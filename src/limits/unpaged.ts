@@ -6,7 +6,11 @@
 // 1.6 s under a maxCost of 500 (found by the §13 walk). Once such a list is read, each element past the
 // estimate adds what its selection holds to the request's count; over maxCost, the list is refused with
 // QUERY_TOO_COMPLEX, as are the lists read after it.
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+//
+// A list of names (a sharing request's or a grant's items and purposes, a demand's wanted items) holds one
+// value an entry, up to the input bounds' 200 (src/model/input-bounds.ts): the cost counted such a field
+// as one value, so each entry past the first adds one.
+import { getNamedType, GraphQLError, isLeafType, type GraphQLResolveInfo } from 'graphql';
 import { elementCost, QUERY_TOO_COMPLEX, UNPAGED_LIST_ESTIMATE } from './document.ts';
 
 /** The request's count of field values: the cost estimated before it ran, and what its lists added since. */
@@ -21,7 +25,9 @@ export interface ValueCount {
  */
 export function countUnpagedList(count: ValueCount | undefined, info: GraphQLResolveInfo, length: number, maxPage: number): void {
   if (!count) return;
-  if (length > UNPAGED_LIST_ESTIMATE) count.spent += (length - UNPAGED_LIST_ESTIMATE) * elementCost(info, maxPage);
+  const names = isLeafType(getNamedType(info.returnType));
+  const estimate = names ? 1 : UNPAGED_LIST_ESTIMATE;
+  if (length > estimate) count.spent += (length - estimate) * (names ? 1 : elementCost(info, maxPage));
   if (count.spent <= count.bound) return;
   throw new GraphQLError(
     `The document is too complex: its number of field values, with the ${length} entries ${info.fieldName} holds, is ${count.spent}, over the limit maxCost = ${count.bound}. ` +
