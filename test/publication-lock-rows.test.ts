@@ -10,6 +10,12 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { PUBLICATION_LOCK, PublicationBusyError, PublicationLockRowError, STALE_MS, withPublicationLock } from '../src/catalogue/publication-lock.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Row, Store } from '../src/store/port.ts';
+import { validatePlatform } from '../src/catalogue/platform.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import type { Catalogue } from '../src/model/catalogue.ts';
+import type { Platform } from '../src/model/platform.ts';
+import { publishCatalogue } from '../src/workflow/catalogues.ts';
+import { approvedVersion, workflowActor } from './helpers/workflow.ts';
 
 let dir: string;
 let store: Store;
@@ -61,4 +67,31 @@ test.each<[string, unknown, string]>([
   );
   expect(ran).toBe(false);
   expect(await store.find(PUBLICATION_LOCK, {})).toEqual([row]);
+});
+
+test('a publication through the workflow (publishCatalogue: the mutation, catalogue publish) is refused as a CONFLICT saying so', async () => {
+  const { platform } = validatePlatform({
+    platform: { region: '620000', level: 'province', name: 'Gansu lock row platform', competentDepartment: '620000-SJJ' },
+    purposes: [{ code: 'relief', name: 'Relief' }],
+    departments: [
+      { code: '620000-SJJ', name: 'Data Bureau', graphqlName: 'gsData', level: 'province', region: '620000' },
+      { code: '620000-MZT', name: 'Civil Affairs', graphqlName: 'gsCivil', level: 'province', region: '620000' },
+    ],
+    connected: [],
+  });
+  const env = { store, platform: platform as Platform, now: new Date() };
+  const catalogue = {
+    id: 'GS-MZT', kind: 'departmental', title: 'Civil affairs catalogue', compiler: '620000-MZT',
+    resources: [{
+      code: '620000-MZT-00001', name: 'Allowances', provider: '620000-MZT', graphql: { type: 'GsAllowance', list: 'allowances', byKey: 'allowance' },
+      key: 'caseNo', share: { type: 'unconditional', methods: ['api'] }, items: [{ name: 'caseNo', title: 'Case', type: 'string', required: true }],
+    }],
+  } as unknown as Catalogue;
+  const version = await approvedVersion(env, catalogue);
+  await store.insert(PUBLICATION_LOCK, [{ key: 'publication', token: { by: 'hand' }, what: 'by hand', since: at(0) } as unknown as Row]);
+  await expect(publishCatalogue(env, workflowActor(env.platform, '620000-MZT', 'compiler'), { id: 'GS-MZT', version })).rejects.toMatchObject({
+    code: 'CONFLICT',
+    message: expect.stringContaining('GS-MZT v1 was not published: the publication lock\'s row in the _publication_lock collection (key "publication") holds a token that is an object'),
+  });
+  expect(await publishedCatalogues(store)).toEqual([]);
 });

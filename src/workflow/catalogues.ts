@@ -5,7 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { listGrants } from '../access/grants.ts';
 import { grantsInForceAmong, itemHistoryOf } from '../access/item-since.ts';
 import { claimCollections } from '../catalogue/collections.ts';
-import { PublicationBusyError, PublicationLockLostError, withPublicationLock, type StillHeld } from '../catalogue/publication-lock.ts';
+import { PublicationBusyError, PublicationLockLostError, PublicationLockRowError, withPublicationLock, type StillHeld } from '../catalogue/publication-lock.ts';
 import { linksFrom } from '../catalogue/checks/catalogue.ts';
 import { historyProblems } from '../catalogue/history.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
@@ -109,7 +109,7 @@ async function publicationLocked(env: WorkflowEnv, what: string, notDone: string
   try {
     await withPublicationLock(env.store, what, work);
   } catch (err) {
-    if (err instanceof PublicationBusyError || err instanceof PublicationLockLostError) throw conflict(`${notDone}: ${err.message}.`);
+    if (err instanceof PublicationBusyError || err instanceof PublicationLockLostError || err instanceof PublicationLockRowError) throw conflict(`${notDone}: ${err.message}.`);
     throw err;
   }
 }
