@@ -45,6 +45,11 @@ export interface FindQuery extends ReadOptions {
   filter?: Filter;
   /** Fields to return; undefined returns every field. */
   projection?: string[];
+  /**
+   * Without a sort, rows come in the adapter's order: SQLite's is the stored order (its rowid), MongoDB
+   * promises none (its natural order, "not guaranteed" by its documentation). A caller whose answer or
+   * writes follow the order sorts, by ROW_ORDER for the stored order.
+   */
   sort?: SortKey[];
   limit?: number;
   skip?: number;
