@@ -265,7 +265,12 @@ export async function fulfilDemands(
   const earlier = new Set(before.flatMap((c) => c.resources.map((r) => codeKey(r.code))));
   const fresh = new Map(version.catalogue.resources.filter((r) => !earlier.has(codeKey(r.code))).map((r) => [codeKey(r.code), r]));
   if (!fresh.size) return [];
-  const rows = await env.store.find(DEMANDS, { filter: eq('status', 'will-catalogue') });
+  // In the order the demands list shows (listDemands), so that their audit entries follow it on any store
+  // (unsorted, MongoDB promises no order: port.ts).
+  const rows = await env.store.find(DEMANDS, {
+    filter: eq('status', 'will-catalogue'),
+    sort: [{ field: 'requestedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
+  });
   const out: Demand[] = [];
   for (const d of rows.map(fromRow)) {
     const resource = fresh.get(codeKey(d.resource!));

@@ -287,7 +287,12 @@ interface Confirmed {
 
 async function confirmedRows(store: Store, resource: string): Promise<Confirmed[]> {
   await ensureObjectionIndexes(store);
-  const rows = await store.find(OBJECTIONS, { filter: and(eq('resource', resource), eq('status', 'confirmed')) });
+  // In the order the objections list shows (listObjections), so that the corrections' audit entries follow
+  // it on any store (unsorted, MongoDB promises no order: port.ts).
+  const rows = await store.find(OBJECTIONS, {
+    filter: and(eq('resource', resource), eq('status', 'confirmed')),
+    sort: [{ field: 'raisedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
+  });
   return rows.map((r) => ({ objection: fromRow(r), confirmedValue: text(r.confirmedValue) }));
 }
 
