@@ -858,6 +858,24 @@ function contract(harness: () => Harness): void {
         await other.close();
       }
     });
+    // MongoDB's import renames a staging copy over the collection: an index made meanwhile was dropped with it.
+    it('keeps an index made on the collection while an import into it is under way', async () => {
+      const c = `_import_index_${++next}`;
+      await store.insert(c, [{ id: 'a', n: 1 }]);
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      let made: Promise<void> | undefined;
+      async function* batches(): AsyncIterable<Row[]> {
+        yield [{ id: 'b', n: 2 }];
+        made = store.ensureIndex(c, { fields: ['n'] });
+        // MongoDB makes it at once, beside the import; SQLite's waits for the import's transaction.
+        if (store.kind === 'mongodb') await made;
+        yield [{ id: 'c', n: 3 }];
+      }
+      expect(await store.upsertAll(c, 'id', batches())).toEqual({ inserted: 2, updated: 0 });
+      await made;
+      expect(await store.listIndexes(c)).toEqual([{ fields: ['id'], unique: true }, { fields: ['n'], unique: false }]);
+      expect(ids(await store.find(c, { filter: cmp('n', 'gte', 2), sort: [asc('id')] }))).toEqual(['b', 'c']);
+    });
     it('loads a collection that exists empty, without indexes', async () => {
       const c = `_load_${++next}`;
       await store.insert(c, [{ id: 'gone' }]);

@@ -16,7 +16,8 @@
 //   is not isolated: a reader may briefly see the partial write, and a crash in between leaves it. Run
 //   MongoDB as a replica set (even of one member) for real atomicity.
 // - `upsertAll` (data import) writes into a staging collection (`<collection>.importing.<id>`, a
-//   server-side copy of the collection with its indexes) and then renames it over the collection with
+//   server-side copy of the collection with its indexes, and those made on the collection meanwhile
+//   once the rows are in) and then renames it over the collection with
 //   `dropTarget`: a rename within one database is atomic, so readers see the old rows or every new one,
 //   whatever the deployment, and a process killed before the rename leaves only a staging collection that
 //   nobody reads (the next import into the collection drops it). Two concurrent imports into one
@@ -427,6 +428,12 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       const result: UpsertResult = { inserted: 0, updated: 0 };
       let begun = false;
       let stagingUuid: string | undefined;
+      // The collection's indexes made on the staging collection (createIndex of one it has is a no-op).
+      const indexesOntoStaging = async () => {
+        for (const index of await store.listIndexes(collection)) {
+          await coll(staging).createIndex(Object.fromEntries(index.fields.map((f) => [f, 1])), { unique: index.unique === true });
+        }
+      };
       try {
         for await (const rows of batches) {
           rows.forEach((row, i) => {
@@ -441,9 +448,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
             const exists = (await db.listCollections({ name: collection }, { nameOnly: true }).toArray()).length > 0;
             if (exists) await coll(collection).aggregate([{ $out: staging }]).toArray();
             else await db.createCollection(staging);
-            for (const index of await store.listIndexes(collection)) {
-              await coll(staging).createIndex(Object.fromEntries(index.fields.map((f) => [f, 1])), { unique: index.unique === true });
-            }
+            await indexesOntoStaging();
             // `$out` of an empty collection without indexes may leave no collection behind: made here, so
             // that the UUID is the staging collection's from the start.
             if ((stagingUuid = await uuidOf(staging)) === undefined) {
@@ -460,6 +465,10 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
           result.updated += written.matchedCount;
         }
         if (begun) {
+          // Indexes made on the collection while this import ran (a publication's, of a newly filterable
+          // item) are made on the staging collection too: the rename drops the collection with them, and
+          // on SQLite they are kept (the index waits for the import's transaction).
+          await indexesOntoStaging();
           // Another import into the collection that began meanwhile dropped this one's staging collection
           // (as a leftover), and the writes since made a new one holding only the later batches: renaming
           // that would replace the collection with part of this import.
