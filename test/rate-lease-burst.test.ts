@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leaseSize, takeRequest, RATE_BUCKETS } from '../src/limits/rates.ts';
+import { leaseSize, takeRequest, watchRateMeter, RATE_BUCKETS, type RateMeterEvent } from '../src/limits/rates.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
-import type { Store } from '../src/store/port.ts';
+import { StoreUnavailableError, type Store } from '../src/store/port.ts';
 
 describe('a burst of concurrent requests on one instance', () => {
   const dir = mkdtempSync(join(tmpdir(), 'govgraph-lease-burst-'));
@@ -54,4 +54,22 @@ describe('a burst of concurrent requests on one instance', () => {
     expect(over.filter((a) => a === null).length).toBeLessThanOrEqual(2);
     expect(over.at(-1)?.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'perUser' });
   });
+
+  it('waits for a lease step the store fails, then counts alone without a step of its own', async () => {
+    let failed = 0;
+    const locked = Object.create(store) as Store;
+    locked.meter = () => {
+      failed++;
+      return new Promise((_, reject) => setTimeout(() => reject(new StoreUnavailableError('locked')), 50));
+    };
+    const events: RateMeterEvent[] = [];
+    const unwatch = watchRateMeter(locked, (e) => events.push(e));
+    const who = { dept: '610000-RST', user: 'burst' };
+    const answers = await Promise.all(Array.from({ length: 20 }, () => takeRequest(locked, { perUser, perDepartment: null }, who, T0)));
+    unwatch();
+    expect(answers.filter((a) => a !== null)).toEqual([]);
+    expect(failed).toBe(1);
+    expect(events).toEqual([{ alone: true, reason: 'locked' }]);
+  });
 });
+
