@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { GraphQLScalarType } from 'graphql';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars.ts';
-import { RECORD_OBJECTIONS_FIELD, type Item } from '../model/catalogue.ts';
+import { RECORD_OBJECTIONS_FIELD, type Item, type Scope } from '../model/catalogue.ts';
 import { isSensitive, type DepartmentModel, type ResourceModel, type SchemaModel } from './model.ts';
 import {
   connectionTypeName, enumFilterTypeName, enumTypeName, enumValueName, filterTypeName, orderFieldTypeName, orderTypeName,
@@ -76,7 +76,23 @@ function itemDescription(item: Item): string {
   if (item.share?.type) parts.push(`shared ${item.share.type}`);
   if (item.share?.methods) parts.push(`methods ${item.share.methods.join(', ')}`);
   if (item.share?.scope?.purposes) parts.push(`purposes ${item.share.scope.purposes.join(', ')}`);
-  return parts.join(' · ');
+  // An item shared more tightly than its resource says on what conditions and on what basis, as the
+  // resource's description does: GraphiQL's docs and the generated clients are where a developer reads it.
+  const lines = [parts.join(' · ')];
+  if (item.share?.scope) lines.push(...scopeLines(item.share.scope, item.share.scope.purposes !== undefined));
+  if (item.share?.conditions) lines.push(`Conditions: ${item.share.conditions}`);
+  if (item.share?.basis) lines.push(`Basis: ${item.share.basis}`);
+  return lines.join('\n');
+}
+
+/** The scope of use of a resource or item, one line (purposes left out where the line before names them). */
+function scopeLines(scope: Scope, purposesSaid = false): string[] {
+  const parts: string[] = [];
+  if (scope.purposes && !purposesSaid) parts.push(`purposes ${scope.purposes.join(', ')}`);
+  if (scope.levels) parts.push(`levels ${scope.levels.join(', ')}`);
+  if (scope.departments) parts.push(`departments ${scope.departments.join(', ')}`);
+  if (scope.rows) parts.push(`rows by ${scope.rows.item} (the records within the reading department's region)`);
+  return parts.length ? [`Scope of use: ${parts.join('; ')}.`] : [];
 }
 
 function filterDescription(item: Item): string {
@@ -95,6 +111,7 @@ function resourceSDL(model: ResourceModel): string {
   const head = [shareLine(model)];
   if (r.summary) head.push('', r.summary);
   head.push('', `Resource ${r.code}${r.providerUnit ? `, ${r.providerUnit}` : ''}. Methods: ${r.share.methods?.join(', ') ?? 'none'}.`);
+  if (r.share.scope) head.push(...scopeLines(r.share.scope));
   if (r.share.conditions) head.push(`Conditions: ${r.share.conditions}`);
   if (r.share.basis) head.push(`Basis: ${r.share.basis}`);
   const fields: string[] = [];
