@@ -72,8 +72,15 @@ describe('share settings in the schema\'s descriptions', () => {
 
   test('a resource says its scope of use: purposes, levels, departments and row scope', () => {
     expect(enterpriseType().description).toContain(
-      'Scope of use: purposes di-bao-review, shuang-sui-ji; levels province, city; departments 350000-*, 3501*; ' +
-        'rows by division (the records within the reading department\'s region).',
+      'Scope of use: purposes `di-bao-review`, `shuang-sui-ji`; levels province, city; departments `350000-*`, `3501*`; ' +
+        'rows by `division` (the records within the reading department\'s region).',
     );
+  });
+
+  test('the scope\'s codes and patterns are code spans: GraphiQL renders descriptions as Markdown', () => {
+    // Found in GraphiQL's docs explorer: `350000-*, 3501*` showed as "350000-, 3501", the text between the
+    // asterisks in italics. Outside code spans, no Markdown emphasis character is left in the line.
+    const scope = enterpriseType().description!.split('\n').find((line) => line.startsWith('Scope of use:'))!;
+    expect(scope.replace(/`[^`]*`/g, '')).not.toMatch(/[*_]/);
   });
 });

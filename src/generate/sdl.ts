@@ -85,13 +85,18 @@ function itemDescription(item: Item): string {
   return lines.join('\n');
 }
 
-/** The scope of use of a resource or item, one line (purposes left out where the line before names them). */
+/**
+ * The scope of use of a resource or item, one line (purposes left out where the line before names them).
+ * Descriptions are Markdown (GraphiQL renders them): codes and patterns go in code spans, or `350000-*, 3501*`
+ * shows as "350000-, 3501" with the text between the asterisks in italics.
+ */
 function scopeLines(scope: Scope, purposesSaid = false): string[] {
+  const codes = (list: readonly string[]) => list.map((c) => `\`${c}\``).join(', ');
   const parts: string[] = [];
-  if (scope.purposes && !purposesSaid) parts.push(`purposes ${scope.purposes.join(', ')}`);
+  if (scope.purposes && !purposesSaid) parts.push(`purposes ${codes(scope.purposes)}`);
   if (scope.levels) parts.push(`levels ${scope.levels.join(', ')}`);
-  if (scope.departments) parts.push(`departments ${scope.departments.join(', ')}`);
-  if (scope.rows) parts.push(`rows by ${scope.rows.item} (the records within the reading department's region)`);
+  if (scope.departments) parts.push(`departments ${codes(scope.departments)}`);
+  if (scope.rows) parts.push(`rows by ${codes([scope.rows.item])} (the records within the reading department's region)`);
   return parts.length ? [`Scope of use: ${parts.join('; ')}.`] : [];
 }
 
