@@ -151,7 +151,9 @@ async function startYunnanServer(): Promise<ServerUnderTest> {
     deniedQuery: '{ agriculture { cooperatives(first: 2) { nodes { name subsidy } } } }',
     deniedCode: 'PURPOSE_OUT_OF_SCOPE',
     docsType: 'Cooperative',
-    docsTexts: ['高原特色农业专业合作社 · provider 530000-NYNCT · unconditional · monthly', '统一社会信用代码', '合作社名称'],
+    // The subsidy's scope as rendered: descriptions are Markdown, and its department patterns keep their
+    // asterisks only in code spans (without them, "530000-*, 5301*" showed as "530000-, 5301" with ", 5301" in italics).
+    docsTexts: ['高原特色农业专业合作社 · provider 530000-NYNCT · unconditional · monthly', '统一社会信用代码', '合作社名称', 'departments 530000-*, 5301*'],
     // email is offered only for download, never through the API: not in any department's view of the schema.
     hiddenText: 'email',
     prefilled: { url: prefilled.url, close: () => prefilled.close() },
@@ -273,7 +275,8 @@ describe.skipIf(chromiumMissing).each([
     expect(await editorText(page, headersEditor)).toContain('Bearer <paste a token from govgraph token>');
     expect(await editorText(page, headersEditor)).toContain('x-purpose');
     // The welcome text in the query editor names this platform's purpose codes.
-    for (const text of server.welcomeTexts) expect(await editorText(page, queryEditor)).toContain(text);
+    // (polled: Monaco may draw the editor's lines a moment after they exist, and the case read '' once)
+    for (const text of server.welcomeTexts) await expect.poll(() => editorText(page, queryEditor)).toContain(text);
 
     await fillEditor(page, headersEditor, JSON.stringify(server.goodHeaders));
     await fillEditor(page, queryEditor, server.dataQuery);
