@@ -52,6 +52,11 @@ export interface RequestContext {
   checkpointFile?: string | null;
   /** The field values the request's answer holds, as counted so far, and maxCost (none: no limits on it). */
   valueCount?: ValueCount;
+  /**
+   * Set when the query had to wait for its department's turn (src/limits/turns.ts): the bound, and whether
+   * it ran. One that never ran (its time limit answered, or its client left, while it waited) read nothing.
+   */
+  turn?: { bound: number; ran: boolean };
 }
 
 export interface ResourceRead {

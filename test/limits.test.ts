@@ -30,7 +30,7 @@ describe('the platform file', () => {
     const { platform, problems } = validatePlatform(
       {
         ...base,
-        limits: { maxDepth: 8, rate: { perDepartment: 'off', perUser: { requests: 5, per: '2m' }, perPlatform: { requests: 50, per: '1m' } }, maskedProbes: { perHour: 10 } },
+        limits: { maxDepth: 8, concurrentPerDepartment: 1, rate: { perDepartment: 'off', perUser: { requests: 5, per: '2m' }, perPlatform: { requests: 50, per: '1m' } }, maskedProbes: { perHour: 10 } },
         trustedDocuments: { mode: 'require', manifests: ['clients/persisted-documents.json'] },
       },
       '/etc/govgraph/platform.yaml',
@@ -39,6 +39,7 @@ describe('the platform file', () => {
     expect(platform?.limits).toEqual({
       ...DEFAULT_LIMITS,
       maxDepth: 8,
+      concurrentPerDepartment: 1,
       rate: { perDepartment: null, perUser: { requests: 5, perMs: 120_000 }, perPlatform: { requests: 50, perMs: 60_000 } },
       maskedProbes: { ...DEFAULT_LIMITS.maskedProbes, perHour: 10 },
     });
@@ -49,6 +50,12 @@ describe('the platform file', () => {
   it('refuses bad limits with a path and a message', () => {
     const { problems } = validatePlatform({ ...base, limits: { maxDepth: 0, rate: { perUser: { requests: 5, per: 'soon' } } }, trustedDocuments: { mode: 'maybe' } });
     expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['limits.maxDepth', 'limits.rate.perUser.per', 'trustedDocuments.mode']));
+  });
+  it('refuses a bound of queries at once that is not a whole number of at least one', () => {
+    for (const bad of [0, 2.5, '4', 'off']) {
+      const { problems } = validatePlatform({ ...base, limits: { concurrentPerDepartment: bad } });
+      expect(problems.map((p) => p.path)).toEqual(['limits.concurrentPerDepartment']);
+    }
   });
 });
 

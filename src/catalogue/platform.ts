@@ -67,6 +67,7 @@ function withDefaults(doc: RawPlatform, file?: string): Platform {
     maxCost: l.maxCost ?? d.maxCost,
     maxRequestBytes: l.maxRequestBytes ?? d.maxRequestBytes,
     timeoutMs: l.timeoutMs ?? d.timeoutMs,
+    concurrentPerDepartment: l.concurrentPerDepartment ?? d.concurrentPerDepartment,
     filter: { ...d.filter, ...l.filter },
     rate: {
       perDepartment: bucket(l.rate?.perDepartment, d.rate.perDepartment),

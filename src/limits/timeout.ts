@@ -12,10 +12,15 @@ import type { Cancellation } from './cancel.ts';
 
 export const TIMEOUT_LIMIT = 'timeoutMs';
 
-/** The answer's error: the limit, the time the request had run, and the bound. */
-export function timedOut(elapsedMs: number, timeoutMs: number): GraphQLError {
+/**
+ * The answer's error: the limit, the time the request had run, and the bound; with `waitedForTurn` (the
+ * department's bound, src/limits/turns.ts), that it never ran, waiting all along for its department's turn.
+ */
+export function timedOut(elapsedMs: number, timeoutMs: number, waitedForTurn?: number): GraphQLError {
+  const waited = waitedForTurn === undefined ? ''
+    : ` It never ran: it waited all that time for its turn, ${waitedForTurn} queries of its department running at once (limits.concurrentPerDepartment).`;
   return new GraphQLError(
-    `The request did not finish within the limit timeoutMs = ${timeoutMs} ms and was stopped after ${elapsedMs} ms; no data is returned. Ask for fewer records, fewer links or a narrower filter, or try again later.`,
+    `The request did not finish within the limit timeoutMs = ${timeoutMs} ms and was stopped after ${elapsedMs} ms; no data is returned.${waited} Ask for fewer records, fewer links or a narrower filter, or try again later.`,
     { extensions: { code: QUERY_TOO_COMPLEX, limit: TIMEOUT_LIMIT, figure: elapsedMs, bound: timeoutMs } },
   );
 }

@@ -49,6 +49,11 @@ export interface Limits {
   maxCost: number;
   maxRequestBytes: number;
   timeoutMs: number;
+  /**
+   * Data queries of one department executing at once on one gateway; the others wait their turn within
+   * their time limit (src/limits/turns.ts).
+   */
+  concurrentPerDepartment: number;
   /** Filters (issue 9): conditions in one filter argument, nesting of and/or. */
   filter: { maxConditions: number; maxDepth: number };
   /**
@@ -78,6 +83,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxCost: 200_000,
   maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
   timeoutMs: 15_000,
+  concurrentPerDepartment: 4,
   filter: { maxConditions: 50, maxDepth: 5 },
   rate: {
     perDepartment: { requests: 1200, perMs: 60_000 },

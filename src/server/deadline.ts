@@ -1,12 +1,24 @@
 // Apollo's gateway, with the time limit of SPEC §13 around its executor (src/limits/timeout.ts): a query
 // runs until `timeoutMs` after its request was read (the request context's `now`), mutations to their end.
 // A query is cancellable (src/limits/cancel.ts): its reads stop when the limit answers or its client leaves.
+// A query of data waits first for its department's turn (src/limits/turns.ts), within its time limit.
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { Deadlines } from '../limits/timeout.ts';
+import type { ExecutionResult } from 'graphql';
+import { Deadlines, isTimedOut, timedOut } from '../limits/timeout.ts';
+import { DepartmentTurns, TAKEN, takesTurn } from '../limits/turns.ts';
+import { counterKey } from '../identity/verify.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
 
-export function withDeadline(executor: GatewayExecutor, timeoutMs: number): GatewayExecutor {
+export interface DeadlineLimits {
+  timeoutMs: number;
+  /** Data queries of one department executing at once (limits.concurrentPerDepartment); absent: no bound. */
+  concurrentPerDepartment?: number;
+}
+
+export function withDeadline(executor: GatewayExecutor, limits: number | DeadlineLimits): GatewayExecutor {
+  const { timeoutMs, concurrentPerDepartment } = typeof limits === 'number' ? { timeoutMs: limits } : limits;
   const deadlines = new Deadlines(timeoutMs); // one timer for every request of this gateway
+  const turns = concurrentPerDepartment ? new DepartmentTurns(concurrentPerDepartment) : undefined;
   return (rc) => {
     // No operation when the document has several and the request names none, or one it lacks (the type
     // says otherwise): the executor answers graphql's own error at once, which Apollo turns into
@@ -14,16 +26,56 @@ export function withDeadline(executor: GatewayExecutor, timeoutMs: number): Gate
     if (rc.operation?.operation !== 'query') return executor(rc);
     const ctx = rc.context as RequestContext;
     ctx.cancel?.arm();
-    return deadlines.within(executor(rc), ctx.now.getTime(), ctx.cancel);
+    const startedAt = ctx.now.getTime();
+    // Light platform fields and introspection do not wait; a department's data does (a forwarded
+    // request's department is `dept@platform`, counted as any other: counterKey).
+    if (!turns || !ctx.identity || !takesTurn(rc.document, rc.operation)) return deadlines.within(executor(rc), startedAt, ctx.cancel);
+    const key = counterKey(ctx.identity);
+    const turn = turns.take(key, ctx.cancel);
+    if (turn === TAKEN) return deadlines.within(inTurn(turns, key, () => executor(rc)), startedAt, ctx.cancel);
+    // Queued: marked for the audit plugin, which names what a query that never ran asked for.
+    const waiting: NonNullable<RequestContext['turn']> = { bound: turns.perDepartment, ran: false };
+    ctx.turn = waiting;
+    const work = turn.then(
+      () => {
+        waiting.ran = true;
+        return inTurn(turns, key, () => executor(rc));
+      },
+      // Its client left while it waited: dropped without running, answered (to nobody) as a cancelled query.
+      (reason: unknown): ExecutionResult => ({ data: null, errors: [reason as never] }),
+    );
+    return deadlines.within(work, startedAt, ctx.cancel).then((result) => (waiting.ran ? result : waitedOut(result, turns.perDepartment)));
   };
 }
 
-/** `gateway` as Apollo sees it, its executor under the time limit. */
-export function deadlineGateway(gateway: GatewayInterface, timeoutMs: number): GatewayInterface {
+/** `run` in a turn of `key`, given back when its work ends (past an answer at the time limit: it still runs). */
+function inTurn<T>(turns: DepartmentTurns, key: string, run: () => Promise<T>): Promise<T> {
+  let work: Promise<T>;
+  try {
+    work = run();
+  } catch (err) {
+    turns.release(key);
+    throw err;
+  }
+  return work.finally(() => turns.release(key));
+}
+
+/** The time limit's answer to a query that never had its turn says so. */
+function waitedOut(result: ExecutionResult, bound: number): ExecutionResult {
+  const errors = result.errors?.map((e) => {
+    if (!isTimedOut(e)) return e;
+    const { figure, bound: timeoutMs } = e.extensions as { figure: number; bound: number };
+    return timedOut(figure, timeoutMs, bound);
+  });
+  return errors ? { ...result, errors } : result;
+}
+
+/** `gateway` as Apollo sees it, its executor under the time limit and the departments' turns. */
+export function deadlineGateway(gateway: GatewayInterface, limits: DeadlineLimits): GatewayInterface {
   return {
     async load(options) {
       const loaded = await gateway.load(options);
-      return { ...loaded, executor: loaded.executor && withDeadline(loaded.executor, timeoutMs) };
+      return { ...loaded, executor: loaded.executor && withDeadline(loaded.executor, limits) };
     },
     stop: () => gateway.stop(),
     onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),

@@ -318,7 +318,12 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   const refusals = audit.refusals ?? [];
   // A query stopped at limits.timeoutMs returned nothing, whatever its execution had read by then.
   const stopped = errors.find(isTimedOut);
-  const resources = stopped ? readResources(ctx).map((r) => ({ ...r, records: 0 })) : readResources(ctx);
+  // A query that never had its department's turn (src/limits/turns.ts) read nothing: its entry names the
+  // resources its document asks for, as a refused request's does.
+  const unrun = ctx.turn && !ctx.turn.ran ? ctx.turn : undefined;
+  const resources = unrun ? documentResources(rc.schema, rc.document, ctx.published)
+    : stopped ? readResources(ctx).map((r) => ({ ...r, records: 0 })) : readResources(ctx);
+  const waited = unrun ? `it never ran, waiting for its turn (limits.concurrentPerDepartment = ${unrun.bound})` : null;
   // What the connected platforms answered for this request's namespaces (SPEC §12: both audit).
   const forwards = ctx.forwards ?? [];
   const forwarded = forwards.length
@@ -326,7 +331,7 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     : null;
   if (stopped) {
     const { figure, bound } = stopped.extensions as { figure: number; bound: number };
-    const detail = [`stopped at limits.timeoutMs = ${bound} ms after ${figure} ms (QUERY_TOO_COMPLEX): no data returned`, forwarded].filter(Boolean).join('; ');
+    const detail = [`stopped at limits.timeoutMs = ${bound} ms after ${figure} ms (QUERY_TOO_COMPLEX): no data returned`, waited, forwarded].filter(Boolean).join('; ');
     if (resources.length || forwarded) entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources, outcome: 'error', detail }));
   } else if (resources.length || (forwarded && refusals.length)) {
     // A refusal beside the data read (an alias refused for a masked `contains`, say) is part of the entry;
@@ -336,7 +341,7 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     // A query whose client left stopped reading (src/limits/cancel.ts): the entry holds what it read
     // before, with the error its later reads were refused with.
     const cancelled = errors.find(isCancelled);
-    const detail = [cancelled && refusalDetail(cancelled), refusals.length && refusalsDetail(refusals), forwarded].filter(Boolean).join('; ') || null;
+    const detail = [cancelled && refusalDetail(cancelled), waited, refusals.length && refusalsDetail(refusals), forwarded].filter(Boolean).join('; ') || null;
     entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: parts, outcome: cancelled ? 'error' : readOutcome(parts), detail }));
   } else if (forwarded) {
     const outcome = forwards.every((f) => f.outcome === 'answered') ? 'allowed' : 'error';

@@ -1,0 +1,120 @@
+// One department's queries take turns (SPEC §13: one query must never stall a gateway). Requests of all
+// departments share one event loop, and a rate counts requests, not what they cost: one department sending
+// many heavy queries at once delayed every other department by their sum (operations.md, "What the rates
+// do not bound"). `limits.concurrentPerDepartment` bounds how many data queries of one department execute
+// at once on this gateway; the others wait their turn in the order they came (queued, never refused),
+// while other departments' queries go ahead. Per gateway (instance), not per store: n instances run up
+// to n times the bound.
+//
+// A query waiting for its turn is under its time limit like any other (the executor waits inside
+// Deadlines.within, src/server/deadline.ts): at the deadline it is answered as timed out and leaves the
+// queue without running. One whose client leaves while it waits leaves the queue too (its Cancellation's
+// signal), and never runs. A turn is held until the query's work ends, past an answer at the time limit:
+// that work still holds the event loop until its cancelled reads stop.
+import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import type { Cancellation } from './cancel.ts';
+
+export const TURNS_LIMIT = 'concurrentPerDepartment';
+
+/** What `take` answers when the department had a turn free: the query runs at once, nothing allocated. */
+export const TAKEN = true;
+
+interface Department {
+  running: number;
+  /** Waiting queries, oldest first (a Set keeps insertion order and drops a leaving one in O(1)). */
+  waiting: Set<() => void>;
+}
+
+export class DepartmentTurns {
+  private readonly departments = new Map<string, Department>();
+
+  constructor(readonly perDepartment: number) {}
+
+  /**
+   * A turn for a query of department `key`: TAKEN when one is free (call `release` when its work ends),
+   * else a promise that settles when a turn is handed to it (then `release` too), or rejects with the
+   * cancellation's reason (REQUEST_CANCELLED) when it is cancelled first, holding no turn.
+   */
+  take(key: string, cancel?: Cancellation): typeof TAKEN | Promise<void> {
+    let dept = this.departments.get(key);
+    if (!dept) this.departments.set(key, (dept = { running: 0, waiting: new Set() }));
+    if (dept.running < this.perDepartment) {
+      dept.running++;
+      return TAKEN;
+    }
+    const waiting = dept.waiting;
+    return new Promise<void>((resolve, reject) => {
+      const signal = cancel?.signal;
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = () => {
+        waiting.delete(waiter);
+        reject(signal!.reason);
+      };
+      const waiter = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      waiting.add(waiter);
+    });
+  }
+
+  /** The turn of a query of `key` is over: handed to the department's oldest waiting query, if any. */
+  release(key: string): void {
+    const dept = this.departments.get(key);
+    if (!dept) return;
+    const next = dept.waiting.values().next();
+    if (!next.done) {
+      dept.waiting.delete(next.value);
+      next.value(); // the turn passes on: `running` stays
+      return;
+    }
+    dept.running--;
+    // A department with nothing running is forgotten: made-up codes (a connected platform's) leave nothing behind.
+    if (dept.running === 0) this.departments.delete(key);
+  }
+
+  /** Queries of `key` running and waiting (tests, metrics). */
+  load(key: string): { running: number; waiting: number } {
+    const dept = this.departments.get(key);
+    return { running: dept?.running ?? 0, waiting: dept?.waiting.size ?? 0 };
+  }
+}
+
+/**
+ * Root fields of the platform that read a few rows of the platform's own collections, bounded by their
+ * arguments or the requester's share: they never wait. Every other root field does: a department's
+ * namespace (its data, or a connected platform's), and the platform's reads that can be heavy
+ * (`auditLog`, `usage`, `verifyAuditChain`, `consistencyReport`), or a field added later.
+ */
+const LIGHT_ROOT_FIELDS = new Set([
+  'me', 'catalogues', 'catalogue', 'resourceInfo', 'sharingRequests', 'grants', 'objections', 'demands',
+  '__typename', '__schema', '__type',
+]);
+
+const takesTurnByOperation = new WeakMap<OperationDefinitionNode, boolean>();
+
+/** Whether a query waits for its department's turn: it selects a root field that is not light (fragments followed). */
+export function takesTurn(document: DocumentNode, operation: OperationDefinitionNode): boolean {
+  let known = takesTurnByOperation.get(operation);
+  if (known === undefined) {
+    known = selectsHeavy(document, operation.selectionSet, new Set());
+    takesTurnByOperation.set(operation, known);
+  }
+  return known;
+}
+
+function selectsHeavy(document: DocumentNode, set: SelectionSetNode, seen: Set<string>): boolean {
+  return set.selections.some((s) => {
+    if (s.kind === Kind.FIELD) return !LIGHT_ROOT_FIELDS.has(s.name.value);
+    if (s.kind === Kind.INLINE_FRAGMENT) return selectsHeavy(document, s.selectionSet, seen);
+    const name = s.name.value;
+    if (seen.has(name)) return false;
+    seen.add(name);
+    const fragment = document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === name);
+    return fragment ? selectsHeavy(document, fragment.selectionSet, seen) : false;
+  });
+}
