@@ -21,6 +21,8 @@ export interface RequestContext {
   store: Store;
   /** Whether nobody waits for the request any more (its client left, its time limit answered). */
   cancel?: Cancellation;
+  /** Calls `then` once the answer is written or the connection closed (the /graphql route's). */
+  whenAnswered?: (then: () => void) => void;
   identity: Identity;
   purpose: string | null;
   now: Date;

@@ -30,7 +30,7 @@ export interface GraphQLRouteParts {
   /** The gateway's state now (starting → ready → draining). */
   stateOf(): GatewayState;
   verifyCaller(req: http.IncomingMessage): Promise<Caller>;
-  context(req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string): Promise<RequestContext>;
+  context(req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string, whenAnswered: RequestContext['whenAnswered']): Promise<RequestContext>;
 }
 
 /** The handler of /graphql. */
@@ -105,7 +105,9 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     // A client that leaves before its answer is sent cancels its query: nothing more is read for it.
     const cancel = new Cancellation();
     res.once('close', () => res.writableEnded || cancel.cancel('client-closed'));
-    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, httpGraphQLRequest, cancel, caller, requestId) });
+    // Once the answer is written (or the connection closed): a query's turn lasts until then (src/limits/turns.ts).
+    const whenAnswered = (then: () => void) => (res.closed ? then() : res.once('close', then));
+    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, httpGraphQLRequest, cancel, caller, requestId, whenAnswered) });
     if (answer.body.kind === 'complete') {
       await sendBody(req, res, answer.status ?? 200, answer.headers, answer.body.string);
       return;

@@ -158,7 +158,7 @@ export function requestContexts(parts: RequestContextParts) {
       return { ok: false, error, claimedForwarded };
     }
   };
-  const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string): Promise<RequestContext> => {
+  const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string, whenAnswered?: RequestContext['whenAnswered']): Promise<RequestContext> => {
     if (!caller.ok) {
       const err = caller.error;
       if (err instanceof KeySetUnavailableError) log?.(err); // the reason, for the operator (said once a minute)
@@ -236,6 +236,7 @@ export function requestContexts(parts: RequestContextParts) {
       platform,
       store,
       cancel,
+      whenAnswered,
       identity,
       purpose,
       now,
