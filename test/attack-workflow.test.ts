@@ -86,7 +86,8 @@ describe.each(harnesses)('on %s', (_name, harness) => {
     const rows = await a.find(AUDIT_COLLECTION, { filter: { kind: 'compare', field: 'action', op: 'eq', value: 'publishCatalogue' } });
     expect(rows.map((r) => [r.outcome, r.detail])).toEqual([
       ['ok', `HN-GA v${submitted.version.version} publication attempted`],
-      ['error', `HN-GA v${submitted.version.version} publication attempted — failed: power cut`],
+      // The failure names the entry it answers (src/workflow/audit.ts, undone).
+      ['error', `HN-GA v${submitted.version.version} publication attempted — entry #${rows[0].seq} failed: power cut`],
     ]);
     // Published for real: "attempted", then "published".
     await publishCatalogue(env, actor('430000-GA', ['compiler']), { id: 'HN-GA', version: submitted.version.version });
