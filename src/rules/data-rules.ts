@@ -73,14 +73,43 @@ export function linkAnswer(model: ResourceModel, link: LinkModel, access: Access
   // eq never probes, so the masked-item refusal (an Error) cannot come back here.
   const target = resourceAnswer(link.target, access, [{ item: link.targetItem.name, operator: 'eq' }]) as true | Refusal;
   if (target !== true) return target;
-  return { probes: isMasked(access.peekItem(link.target, link.targetItem.name)) };
+  const probes = isMasked(access.peekItem(link.target, link.targetItem.name));
+  // By a masked boolean or enum, a link is the filter a list refuses (resourceAnswer): the reader's own
+  // records holding each of the few values would be told, for each, a record holding it.
+  if (probes && hasFewValues(link.targetItem)) return { d: fewValuesLinkDenial(link), model: link.target, item: link.targetItem.name };
+  return { probes };
 }
+
+/**
+ * The denial of a link by a masked item of few values: a grant unmasking the item lifts it. One per link,
+ * so that its error is one (deniedError) and noted once for the audit entry, however many rows link.
+ */
+const fewValuesDenials = new WeakMap<LinkModel, Denial>();
+function fewValuesLinkDenial(link: LinkModel): Denial {
+  let d = fewValuesDenials.get(link);
+  if (!d) {
+    const item = link.targetItem.name;
+    d = {
+      allowed: false,
+      code: 'GRANT_REQUIRED',
+      message: `${item} of ${link.target.resource.code} is masked for you, and its values are a few known words: following the link ${link.field} by it would tell the linked records' hidden values, so it is not followed unless a grant unmasks ${item}.`,
+    };
+    fewValuesDenials.set(link, d);
+    byFewValues.add(d);
+  }
+  return d;
+}
+/** The denials fewValuesLinkDenial made: not the access decision's, so noted as refusals (recordRefusal). */
+const byFewValues = new WeakSet<Denial>();
 
 export const isRefusal = (a: LinkAllowed | Refusal): a is Refusal => 'd' in a;
 
 /** A refusal recorded in the request's decisions (for the audit log) and as the error of the field. */
 export function recordRefusal(ctx: RequestContext, r: Refusal): void {
-  if (r.item) ctx.access.item(r.model, r.item);
+  // A link by a masked item of few values: the item's decision allows it masked, so the refusal itself
+  // names the item denied in the provider's part of the audit entry.
+  if (byFewValues.has(r.d)) noteRefusal(ctx, deniedError(r.d, r.model, r.item));
+  else if (r.item) ctx.access.item(r.model, r.item);
   else ctx.access.refuseResource(r.model);
 }
 
