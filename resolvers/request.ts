@@ -21,7 +21,7 @@ export interface RequestContext {
   store: Store;
   /** Whether nobody waits for the request any more (its client left, its time limit answered). */
   cancel?: Cancellation;
-  /** Calls `then` once the answer is written or the connection closed (the /graphql route's). */
+  /** Calls `then` once the answer is written (handed to the connection whole) or the connection closed (the /graphql route's). */
   whenAnswered?: (then: () => void) => void;
   identity: Identity;
   purpose: string | null;

@@ -105,20 +105,45 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     // A client that leaves before its answer is sent cancels its query: nothing more is read for it.
     const cancel = new Cancellation();
     res.once('close', () => res.writableEnded || cancel.cancel('client-closed'));
-    // Once the answer is written (or the connection closed): a query's turn lasts until then (src/limits/turns.ts).
-    const whenAnswered = (then: () => void) => (res.closed ? then() : res.once('close', then));
-    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, httpGraphQLRequest, cancel, caller, requestId, whenAnswered) });
-    if (answer.body.kind === 'complete') {
-      await sendBody(req, res, answer.status ?? 200, answer.headers, answer.body.string);
-      return;
+    // A query's turn lasts until its answer is written (src/limits/turns.ts): formatted, serialised and
+    // handed to the connection whole (res.end), or the connection closed first. Not until the client has
+    // taken it: that costs the gateway nothing, and a client reading slowly, or not at all, held its
+    // department's turn until clientIdleMs cut it off, every other query of the department waiting.
+    const answered = new Answered();
+    res.once('close', answered.done);
+    try {
+      const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, httpGraphQLRequest, cancel, caller, requestId, answered.then) });
+      if (answer.body.kind === 'complete') {
+        await sendBody(req, res, answer.status ?? 200, answer.headers, answer.body.string);
+        return;
+      }
+      for (const [name, value] of answer.headers) res.setHeader(name, value);
+      res.statusCode = answer.status ?? 200;
+      for await (const chunk of answer.body.asyncIterator) res.write(chunk);
+      res.end();
+    } finally {
+      // Written, or given up (a failure is answered by the server's handler): the turn is not held past here.
+      answered.done();
     }
-    for (const [name, value] of answer.headers) res.setHeader(name, value);
-    res.statusCode = answer.status ?? 200;
-    for await (const chunk of answer.body.asyncIterator) res.write(chunk);
-    res.end();
   }
 
   return graphql;
+}
+
+/** Calls each `then` once, when the request's answer is written or its connection closed, whichever comes first. */
+class Answered {
+  private waiting: (() => void)[] | null = [];
+
+  readonly then = (then: () => void): void => {
+    if (this.waiting) this.waiting.push(then);
+    else then();
+  };
+
+  readonly done = (): void => {
+    const waiting = this.waiting;
+    this.waiting = null;
+    for (const then of waiting ?? []) then();
+  };
 }
 
 /** The bytes of a GET's parameters, decoded (names and values in UTF-8): what its JSON body would hold by POST. */
