@@ -105,7 +105,9 @@ function bucketsOf(store: Store, now: number): Map<string, Bucket> {
   const m = meterOf(store);
   // Not while counting alone: the levels counted here are the bound on what this instance admits.
   if (!m.alone && m.buckets.size > m.sweepAt) {
-    for (const [k, b] of m.buckets) if ((b.until <= now || b.tokens === 0) && b.owed === 0) m.buckets.delete(k);
+    // Not a bucket whose lease step is under way (fromStore): its lease would go to a bucket no longer
+    // here, and the requests waiting for it would find a new, empty one and take leases of their own.
+    for (const [k, b] of m.buckets) if ((b.until <= now || b.tokens === 0) && b.owed === 0 && !b.leasing) m.buckets.delete(k);
     m.sweepAt = Math.max(MIN_SWEEP_AT, 2 * m.buckets.size);
   }
   return m.buckets;
