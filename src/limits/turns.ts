@@ -86,31 +86,21 @@ export class DepartmentTurns {
 
 /**
  * Root fields of the platform that read a few rows of the platform's own collections, bounded by their
- * arguments or the requester's share: they never wait, unless they select a heavy
- * field (HEAVY_NESTED_FIELDS, below). Every other root field does: a department's namespace (its data, or
- * a connected platform's), and the platform's reads that can be heavy (`auditLog`, `usage`,
- * `verifyAuditChain`, `consistencyReport`), or a field added later.
+ * arguments or the requester's share: they never wait. Every other root field does: a department's
+ * namespace (its data, or a connected platform's), and the platform's reads that can be heavy
+ * (`auditLog`, `usage`, `verifyAuditChain`, `consistencyReport`, `catalogues` and `catalogue`), or a field
+ * added later. `catalogues` reads every version of every catalogue whole from the store and parses it, at
+ * each alias (a catalogue of 500 resources of 40 items in 10 versions: 360 ms), whatever it selects; its
+ * versions' `warnings` scan the audit log of 90 days, as `usage` does; `catalogue` reads one history whole.
  */
 const LIGHT_ROOT_FIELDS = new Set([
-  'me', 'catalogues', 'catalogue', 'resourceInfo', 'sharingRequests', 'grants', 'objections', 'demands',
+  'me', 'resourceInfo', 'sharingRequests', 'grants', 'objections', 'demands',
   '__typename', '__schema', '__type',
 ]);
 
-/**
- * Fields of the platform's types that make a light root field heavy where they are selected: a catalogue
- * version's `warnings` read the audit log of the last 90 days for each resource of the catalogue in
- * effect (src/audit/usage.ts itemReaders, the scan `usage` makes), and its `document` is the whole
- * catalogue as JSON, as long as the catalogue (up to 500 resources of 200 items), counted as one value by
- * maxCost. A department's own data is never under a light root field, so its item names cannot match.
- */
-const HEAVY_NESTED_FIELDS = new Set(['warnings', 'document']);
-
 const takesTurnByOperation = new WeakMap<OperationDefinitionNode, boolean>();
 
-/**
- * Whether a query waits for its department's turn: it selects a root field that is not light, or a light
- * one with a heavy field under it (fragments followed).
- */
+/** Whether a query waits for its department's turn: it selects a root field that is not light (fragments followed). */
 export function takesTurn(document: DocumentNode, operation: OperationDefinitionNode): boolean {
   let known = takesTurnByOperation.get(operation);
   if (known === undefined) {
@@ -122,26 +112,12 @@ export function takesTurn(document: DocumentNode, operation: OperationDefinition
 
 function selectsHeavy(document: DocumentNode, set: SelectionSetNode, seen: Set<string>): boolean {
   return set.selections.some((s) => {
-    if (s.kind === Kind.FIELD) return !LIGHT_ROOT_FIELDS.has(s.name.value) || (!!s.selectionSet && reachesHeavy(document, s.selectionSet, new Set()));
+    if (s.kind === Kind.FIELD) return !LIGHT_ROOT_FIELDS.has(s.name.value);
     if (s.kind === Kind.INLINE_FRAGMENT) return selectsHeavy(document, s.selectionSet, seen);
-    const fragment = fragmentOf(document, s.name.value, seen);
+    const name = s.name.value;
+    if (seen.has(name)) return false;
+    seen.add(name);
+    const fragment = document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === name);
     return fragment ? selectsHeavy(document, fragment.selectionSet, seen) : false;
   });
-}
-
-/** Whether `set`, at any depth, selects a field of HEAVY_NESTED_FIELDS. */
-function reachesHeavy(document: DocumentNode, set: SelectionSetNode, seen: Set<string>): boolean {
-  return set.selections.some((s) => {
-    if (s.kind === Kind.FIELD) return HEAVY_NESTED_FIELDS.has(s.name.value) || (!!s.selectionSet && reachesHeavy(document, s.selectionSet, seen));
-    if (s.kind === Kind.INLINE_FRAGMENT) return reachesHeavy(document, s.selectionSet, seen);
-    const fragment = fragmentOf(document, s.name.value, seen);
-    return fragment ? reachesHeavy(document, fragment.selectionSet, seen) : false;
-  });
-}
-
-/** The fragment `name` of `document`, the first time it is met (`seen`): a fragment spread twice is looked at once. */
-function fragmentOf(document: DocumentNode, name: string, seen: Set<string>): FragmentDefinitionNode | undefined {
-  if (seen.has(name)) return undefined;
-  seen.add(name);
-  return document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === name);
 }
