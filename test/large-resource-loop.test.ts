@@ -20,9 +20,11 @@ const DEPT = '650000-ZWB';
 const query = (n: number, count = true) => `{ statistics { units(first: 20, filter: { name: { contains: "no such unit ${n}" } }) { ${count ? 'totalCount ' : ''}nodes { unitNo } } } }`;
 
 let gw: TestGateway;
+// The reader threads are under test here, not the department's turns (test/department-turns.test.ts):
+// sixteen queries of one department are let run at once, to queue at the threads.
 
 beforeAll(async () => {
-  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('catalogue.yaml')], limits: { timeoutMs: TIMEOUT_MS } });
+  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('catalogue.yaml')], limits: { timeoutMs: TIMEOUT_MS, concurrentPerDepartment: 100 } });
   const units = (readDocument(fixture('catalogue.yaml')) as Catalogue).resources[0];
   async function* batches() {
     for (let b = 0; b < RECORDS / 20_000; b++) {
