@@ -10,7 +10,9 @@
 // grants): a key is a value of both join items, and a sample tells of each record whether its compared
 // items differ, so the keys are given only when the department may read all four items, masked by the
 // join items' masks for it (`idcard` when it reads one in clear: SPEC §14 says the keys come masked);
-// otherwise none. The counts are given whatever items it may read (the report's own figures, SPEC §14,
+// otherwise none, and none either when a compared item is a boolean or an enum it reads masked on either
+// side (a key's "differs" beside the other side's value tells the hidden one, docs/access-rules.md).
+// The counts are given whatever items it may read (the report's own figures, SPEC §14,
 // that name no record), but over the records its department sees: a resource under row scope (SPEC §6)
 // counts, and gives sample keys of, only the records within the department's rows (its region, or what
 // its grants reach), as its lists and totalCount do; a record outside is as missing. Without a purpose
@@ -34,6 +36,7 @@ import { appendAudit } from '../audit/log.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import { applyMask, effectiveMask, maskOf } from '../formats/masks.ts';
 import { collectionOf, type Item, type MaskName, type Resource } from '../model/catalogue.ts';
+import { hasFewValues } from '../model/operators.ts';
 import type { Store } from '../store/port.ts';
 import type { Actor, WorkflowEnv } from './actor.ts';
 import { requireCompetent, requireRole } from './actor.ts';
@@ -144,6 +147,11 @@ function readerView(reader: DataReader): ConsistencyView {
         decision(c.left, c.leftKey), decision(c.right, c.rightKey), decision(c.left, c.leftItem), decision(c.right, c.rightItem),
       ];
       if (!leftKey.allowed || !rightKey.allowed || !compared.every((d) => d.allowed)) return null;
+      // A boolean or enum read masked on either side: a sample key says its record's two values differ,
+      // so with the other side read in clear (or known), each key tells the hidden value, as a filter on
+      // such an item would (it takes none: docs/access-rules.md). The counts stay, the keys go.
+      const hidesFewValues = ([c.leftItem, c.rightItem] as const).some((item, i) => compared[i].mask && hasFewValues(item));
+      if (hidesFewValues) return null;
       return sampleMask(leftKey.mask, rightKey.mask);
     },
   };

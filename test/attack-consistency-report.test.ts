@@ -1,0 +1,89 @@
+// Attacks on the consistency report (SPEC §14) on a platform of its own (test/fixtures/shanxi): two
+// providers hold the same residents keyed by ID number; the police's veteran flag and rank are in
+// clear, the veterans department's are personal (masked in full for every reader but itself).
+//
+// - A masked boolean or enum compared: a sample key says its record's two values differ, and the
+//   supervisor's department reads one of them in clear, so each sample key told the other's hidden value
+//   (the masked ID numbers of the sample are those of the police's list, read the same way). Such an item
+//   takes no filter (docs/access-rules.md); the report now gives its counts and no key.
+// - The report stopped by its time limit: each pair is a join of two resources in the store, and the
+//   report went on comparing pair after pair after the limit had answered (it read through the store the
+//   request started with, not one that stops once the request is cancelled, as auditLog and usage do).
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { collectionOf } from '../src/model/catalogue.ts';
+import type { Store } from '../src/store/port.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/shanxi/${name}`, import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const POLICE = '140000-GAT-90001';
+const VETERANS = '140000-TYJ-90001';
+const SUPERVISOR = { dept: '140000-SJJ', roles: ['supervisor' as const], purpose: 'veteran-care' };
+const TIMEOUT_MS = 1000;
+const JOIN_MS = 250;
+
+/** The store's joins, counted; each takes JOIN_MS once `slow` is set. */
+const joins = { count: 0, slow: false };
+
+const id = (n: number) => `14010219800101${String(n).padStart(4, '0')}`;
+const masked = (idNumber: string) => `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`;
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway({
+    platformFile: fixture('platform.yaml'),
+    catalogueFiles: [fixture('police.yaml'), fixture('veterans.yaml')],
+    limits: { timeoutMs: TIMEOUT_MS },
+    wrapStore: (inner: Store) =>
+      new Proxy(inner, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop, target);
+          if (typeof value !== 'function') return value;
+          if (prop !== 'compareJoined') return value.bind(target);
+          return async (...args: unknown[]) => {
+            joins.count++;
+            if (joins.slow) await sleep(JOIN_MS);
+            return value.apply(target, args);
+          };
+        },
+      }),
+  });
+  const resources = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
+  const of = (code: string) => collectionOf(resources.find((r) => r.code === code)!);
+  // Six residents: the police say none is a veteran; the veterans department, that the even ones are.
+  const ranks = ['none', 'private', 'officer'] as const;
+  await gw.store.insert(of(POLICE), [1, 2, 3, 4, 5, 6].map((n) => ({ idNumber: id(n), fullName: `王${n}`, veteran: false, rank: 'none' })));
+  await gw.store.insert(of(VETERANS), [1, 2, 3, 4, 5, 6].map((n) => ({
+    idNumber: id(n), fullName: n === 3 ? '王叁' : `王${n}`, veteran: n % 2 === 0, rank: ranks[n % 3],
+  })));
+}, 60_000);
+afterAll(() => gw?.close());
+
+const REPORT = (element: string) => `{ consistencyReport(element: "${element}") { element left right compared differing sampleKeys } }`;
+
+describe('a masked boolean or enum compared', () => {
+  it('gives the counts but no sample key: each key would tell the hidden value of its record', async () => {
+    // The supervisor's department reads the police's flags in clear and the veterans department's masked.
+    const list = await gw.query(`{ sxPolice { sxResidents { nodes { idNumber veteran rank } } } }`, SUPERVISOR);
+    expect(list.errors).toBeUndefined();
+    expect(list.data!.sxPolice.sxResidents.nodes[0]).toEqual({ idNumber: masked(id(1)), veteran: false, rank: 'NONE' });
+    const theirs = await gw.query(`{ sxVeterans { sxVeteranResidents { nodes { idNumber veteran } } } }`, SUPERVISOR);
+    expect(theirs.data!.sxVeterans.sxVeteranResidents.nodes[0]).toEqual({ idNumber: masked(id(1)), veteran: '*****' });
+
+    for (const [element, differing] of [['SX-VETERAN', 3], ['SX-RANK', 4]] as const) {
+      const r = await gw.query(REPORT(element), SUPERVISOR);
+      expect(r.errors).toBeUndefined();
+      // Before: the even residents' keys, masked as the list shows them: every hidden flag told.
+      expect(r.data!.consistencyReport).toEqual([{ element, left: POLICE, right: VETERANS, compared: 6, differing, sampleKeys: [] }]);
+    }
+  });
+
+  it('still gives the keys of an item the department reads in clear on both sides', async () => {
+    const r = await gw.query(REPORT('SX-NAME'), SUPERVISOR);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.consistencyReport).toEqual([{ element: 'SX-NAME', left: POLICE, right: VETERANS, compared: 6, differing: 1, sampleKeys: [masked(id(3))] }]);
+  });
+});
