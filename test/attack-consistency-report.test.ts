@@ -87,3 +87,22 @@ describe('a masked boolean or enum compared', () => {
     expect(r.data!.consistencyReport).toEqual([{ element: 'SX-NAME', left: POLICE, right: VETERANS, compared: 6, differing: 1, sampleKeys: [masked(id(3))] }]);
   });
 });
+
+describe('a report stopped by its time limit', () => {
+  it('compares no pair once the limit has answered', async () => {
+    joins.slow = true;
+    joins.count = 0;
+    try {
+      // Every element of the two resources: 14 pairs, 3.5 s of joins, over a limit of 1 s.
+      const r = await gw.query(`{ consistencyReport { element } }`, SUPERVISOR);
+      expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+      await sleep(JOIN_MS * 2); // a join under way when the limit answered may end
+      const settled = joins.count;
+      await sleep(JOIN_MS * 8);
+      expect(joins.count).toBe(settled);
+      expect(settled).toBeLessThan(14);
+    } finally {
+      joins.slow = false;
+    }
+  }, 30_000);
+});

@@ -243,6 +243,28 @@ describe('SQLite reader threads', () => {
     }
   });
 
+  it('drops the consistency report’s join (compareJoined) waiting for a thread once its signal aborts', async () => {
+    // It was given no signal: a report whose time limit had answered still joined two large resources.
+    const one = await openSqliteStore(dir, { readerThreads: 1 });
+    try {
+      const first = one.find(C, slowFind);
+      const controller = new AbortController();
+      const reason = new Error('the time limit answered');
+      const side = { collection: C, on: 'id', field: 'region' };
+      const joined = one.compareJoined(side, { ...side, field: 'name' }, 5, { signal: controller.signal, owner: '140000-SJJ' });
+      const refused = joined.then(() => 'joined', (error: unknown) => error);
+      setTimeout(() => controller.abort(reason), 5);
+      expect(await refused).toBe(reason);
+      expect(await first).toEqual([]);
+      // Aborted before the join: refused at once, its reads never queued.
+      const before = one.threadReads;
+      await expect(one.compareJoined(side, side, 5, { signal: controller.signal })).rejects.toBe(reason);
+      expect(one.threadReads).toBe(before);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('serves owners in turn: one department’s many long reads delay its own, not another’s', async () => {
     const one = await openSqliteStore(dir, { readerThreads: 1 });
     try {

@@ -9,7 +9,7 @@ import { defaultPageSize, departmentByCode, listedDepartmentCode, maxPageSize } 
 import { countUnpagedList } from '../../src/limits/unpaged.ts';
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { shownNames } from '../../src/model/input-bounds.ts';
-import { noteRefusal, readStore, scanStore, type RequestContext } from '../request.ts';
+import { noteRefusal, readOptions, readStore, scanStore, type RequestContext } from '../request.ts';
 import { listCatalogues, publishCatalogue, reviewCatalogue, seesDrafts, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
 import { revisionState } from '../../src/workflow/deadlines.ts';
 import { findPublishedResource, publishedCode, resourceView, shareView } from '../../src/workflow/resource-info.ts';
@@ -187,7 +187,11 @@ const resolvers: Resolvers = {
       })),
 
     consistencyReport: async (_p, args, ctx, info) =>
-      counted(ctx, info, await translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element, grantsInForceAmong(ctx.published, ctx.grants)))),
+      counted(ctx, info, await translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element, grantsInForceAmong(ctx.published, ctx.grants), {
+        // A join per pair of resources: none starts once the request is cancelled (its time limit answered,
+        // its client gone), as auditLog and usage stop; each tells the reader threads whose it is.
+        store: scanStore(ctx), options: readOptions(ctx),
+      }))),
   },
 
   Mutation: {

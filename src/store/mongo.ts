@@ -508,7 +508,7 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
       return result.deletedCount;
     },
 
-    async compareJoined(left, right, sample) {
+    async compareJoined(left, right, sample, options) {
       checkCount('sample', sample);
       const [lo, lf, ro, rf] = [checkField(left.on), checkField(left.field), checkField(right.on), checkField(right.field)];
       // $lookup with a sub-pipeline on the right's join field (served by its index), then one $facet
@@ -528,7 +528,8 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
         },
       ];
       const [out] = await run(`compare ${left.collection} with ${right.collection}`, () =>
-        coll(left.collection).aggregate(pipeline, { allowDiskUse: true }).toArray(),
+        // The request's signal ends the aggregation (the driver's Abortable option, as find and count take it).
+        coll(left.collection).aggregate(pipeline, { allowDiskUse: true, ...(options?.signal ? { signal: options.signal } : {}) }).toArray(),
       );
       const totals = (out?.totals as Document[] | undefined)?.[0];
       return {

@@ -189,9 +189,11 @@ export interface Store extends ClaimsOnce {
   /**
    * Joins two collections on `left.on = right.on` (rows whose join value is null take no part) and
    * compares `left.field` with `right.field` in each pair, null and missing being one value. Runs in the
-   * store, streaming: neither collection is loaded into memory. Index the join fields first.
+   * store, streaming: neither collection is loaded into memory. Index the join fields first. `options`
+   * as a data read's: its signal stops the join (one waiting for a reader thread, or under way on
+   * MongoDB), its owner waits in turn with other departments' reads for the reader threads.
    */
-  compareJoined(left: JoinSide, right: JoinSide, sample: number): Promise<JoinComparison>;
+  compareJoined(left: JoinSide, right: JoinSide, sample: number, options?: ReadOptions): Promise<JoinComparison>;
   ensureIndex(collection: string, index: IndexSpec): Promise<void>;
   listIndexes(collection: string): Promise<IndexSpec[]>;
   dropCollection(collection: string): Promise<void>;

@@ -279,8 +279,8 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       });
     },
 
-    async compareJoined(left, right, sample) {
-      return joinedComparison(conn, threads, left, right, sample);
+    async compareJoined(left, right, sample, options) {
+      return joinedComparison(conn, threads, left, right, sample, options);
     },
 
     async ensureIndex(collection, index) {

@@ -37,7 +37,7 @@ import { publishedCatalogues } from '../catalogue/repository.ts';
 import { applyMask, effectiveMask, maskOf } from '../formats/masks.ts';
 import { collectionOf, type Item, type MaskName, type Resource } from '../model/catalogue.ts';
 import { hasFewValues } from '../model/operators.ts';
-import type { Store } from '../store/port.ts';
+import type { ReadOptions, Store } from '../store/port.ts';
 import type { Actor, WorkflowEnv } from './actor.ts';
 import { requireCompetent, requireRole } from './actor.ts';
 import { concerning, perform } from './audit.ts';
@@ -157,11 +157,17 @@ function readerView(reader: DataReader): ConsistencyView {
   };
 }
 
-/** Runs the comparisons in the store, over the records and with the sample keys `view` says. */
+/**
+ * Runs the comparisons in the store, over the records and with the sample keys `view` says. `read`: what
+ * each join tells the store (a request's signal and department, ReadOptions). A request hands a store that
+ * refuses every call once it is cancelled (resolvers/request.ts scanStore), so that no pair is compared
+ * after its time limit has answered or its client has gone.
+ */
 export async function compareConsistency(
   env: Pick<WorkflowEnv, 'store'>,
   element?: string,
   view: ConsistencyView = catalogueView,
+  read: ReadOptions = {},
 ): Promise<ConsistencyPair[]> {
   const resources = (await publishedCatalogues(env.store)).flatMap((c) => c.resources);
   const out: ConsistencyPair[] = [];
@@ -180,6 +186,7 @@ export async function compareConsistency(
       { collection: collectionOf(c.left), on: c.leftKey.name, field: c.leftItem.name, ...within(c.left) },
       { collection: collectionOf(c.right), on: c.rightKey.name, field: c.rightItem.name, ...within(c.right) },
       mask === null ? 0 : SAMPLE_KEYS,
+      read,
     );
     out.push({
       element: c.element, left: c.left.code, right: c.right.code, leftItem: c.leftItem.name, rightItem: c.rightItem.name,
@@ -211,12 +218,20 @@ const about = (pairs: ConsistencyPair[]) => {
     .map((code) => ({ code, items: seen.get(code)! }));
 };
 
+/** How a request's report reads the records: the store of its reads (one that stops once it is cancelled) and what each join tells it. */
+export interface ReportReads {
+  store: Store;
+  options: ReadOptions;
+}
+
 /**
  * The report as a supervisor of the competent department asks for it, audited as a workflow action; the
  * sample keys as its department reads them with the actor's purpose and `grants` (by default those it
- * holds now).
+ * holds now). The joins read through `reads` (by default `env`'s store); the audit entry is written to `env`'s.
  */
-export async function consistencyReport(env: WorkflowEnv, actor: Actor, element?: string | null, grants?: readonly Grant[]): Promise<ConsistencyPair[]> {
+export async function consistencyReport(
+  env: WorkflowEnv, actor: Actor, element?: string | null, grants?: readonly Grant[], reads?: ReportReads,
+): Promise<ConsistencyPair[]> {
   const resources = new Map((await publishedCatalogues(env.store)).flatMap((c) => c.resources).map((r) => [r.code, r]));
   return perform(env, actor, 'consistencyReport', { element }, async () => {
     requireRole(actor, 'supervisor', 'read consistency reports');
@@ -229,7 +244,7 @@ export async function consistencyReport(env: WorkflowEnv, actor: Actor, element?
     const reader = { requester: actor.dept, purpose: actor.purpose, grants: held, now: env.now };
     // Trimmed, as the command's element and every code the workflow takes: ' DE-0002' matched no element.
     const named = element?.trim();
-    const pairs = await compareConsistency(env, named, readerView(reader));
+    const pairs = await compareConsistency({ store: reads?.store ?? env.store }, named, readerView(reader), reads?.options);
     return {
       detail: reportDetail(pairs, named),
       resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)),

@@ -1,7 +1,7 @@
 // `compareJoined` of the embedded store (port.ts, JoinComparison): two collections joined on a field, the
 // rows whose compared fields differ counted and sampled, on reader threads when a side is large.
 
-import type { Filter, JoinComparison, JoinSide, Value } from '../port.ts';
+import type { Filter, JoinComparison, JoinSide, ReadOptions, Value } from '../port.ts';
 import { PackedRows } from '../sqlite-readers.ts';
 import { Decimal } from '../../formats/decimal.ts';
 import type { Connection } from './connection.ts';
@@ -10,7 +10,10 @@ import { checkCount, checkField, compileFilter, expr, table, type Param } from '
 import type { ThreadReads } from './thread-reads.ts';
 
 /** `compareJoined(left, right, sample)` of the store on `conn`. */
-export async function joinedComparison(conn: Connection, threads: ThreadReads, left: JoinSide, right: JoinSide, sample: number): Promise<JoinComparison> {
+export async function joinedComparison(
+  conn: Connection, threads: ThreadReads, left: JoinSide, right: JoinSide, sample: number, options: ReadOptions = {},
+): Promise<JoinComparison> {
+  if (options.signal?.aborted) throw options.signal.reason;
   const { prepare, read } = conn;
   const { isLarge, readOnThread } = threads;
   checkCount('sample', sample);
@@ -42,8 +45,8 @@ export async function joinedComparison(conn: Connection, threads: ThreadReads, l
   const none: JoinComparison = { compared: 0, differing: 0, sampleKeys: [] };
   if (isLarge(left.collection) || isLarge(right.collection)) {
     // Both joins walk every row of a side: on reader threads.
-    const totals = (await readOnThread(what, [[0, 0]], { sql: totalsSql, params }, 'rows')) as [number, number][];
-    const found = sample === 0 ? [] : await readOnThread<Value[] | PackedRows>(what, [], { sql: keysSql, params: [...params, sample] }, 'all');
+    const totals = (await readOnThread(what, [[0, 0]], { sql: totalsSql, params }, 'rows', options)) as [number, number][];
+    const found = sample === 0 ? [] : await readOnThread<Value[] | PackedRows>(what, [], { sql: keysSql, params: [...params, sample] }, 'all', options);
     // 64 keys or more, all texts, come packed (sqlite-readers.ts): a sample of 80 failed with `keys.map is not a function`.
     const keys = found instanceof PackedRows ? Array.from({ length: found.length }, (_, i): Value => found.text(i)) : found;
     const [[compared, differing]] = totals;
