@@ -43,6 +43,7 @@ import { requireCompetent, requireRole } from './actor.ts';
 import { concerning, perform } from './audit.ts';
 import { requireBounded } from './bounds.ts';
 import { badInput } from './errors.ts';
+import { everPublishedCatalogues } from './resource-info.ts';
 
 export const SAMPLE_KEYS = 20;
 
@@ -218,6 +219,12 @@ const about = (pairs: ConsistencyPair[]) => {
     .map((code) => ({ code, items: seen.get(code)! }));
 };
 
+/** Whether a resource ever published (in effect, superseded or withdrawn) has an item of `element`, in any case. */
+async function knownElement(store: Store, element: string): Promise<boolean> {
+  const key = element.toLowerCase();
+  return (await everPublishedCatalogues(store)).some((c) => c.resources.some((r) => r.items.some((i) => i.element?.toLowerCase() === key)));
+}
+
 /** How a request's report reads the records: the store of its reads (one that stops once it is cancelled) and what each join tells it. */
 export interface ReportReads {
   store: Store;
@@ -244,6 +251,14 @@ export async function consistencyReport(
     const reader = { requester: actor.dept, purpose: actor.purpose, grants: held, now: env.now };
     // Trimmed, as the command's element and every code the workflow takes: ' DE-0002' matched no element.
     const named = element?.trim();
+    // An element no resource ever published carries is refused, as the command refuses it (cli/filters.ts):
+    // answered with no pairs, a typing slip (`SX-VETRAN`) read as "nothing to compare". An element that
+    // only one provider's resources carry is known: no pair, rightly.
+    if (named && !(await knownElement(reads?.store ?? env.store, named))) {
+      throw badInput(`consistencyReport is refused: no published resource has an item of data element ${named}.`, [
+        { path: 'element', message: `${named} is no published resource's data element` },
+      ]);
+    }
     const pairs = await compareConsistency({ store: reads?.store ?? env.store }, named, readerView(reader), reads?.options);
     return {
       detail: reportDetail(pairs, named),
