@@ -147,6 +147,17 @@ describe('a report stopped by its time limit', () => {
       await sleep(JOIN_MS * 8);
       expect(joins.count).toBe(settled);
       expect(settled).toBeLessThan(15);
+      // Nothing was answered, but both resources' records were read: their providers see the entry, as a
+      // stopped data read's names its resources (it wrote none: no workflow entry, no read entry).
+      const LOG = `{ auditLog(first: 100) { nodes { action outcome detail resources { resource items } } } }`;
+      for (const [dept, parts] of [['140000-SJJ', [POLICE, VETERANS]], ['140000-TYJ', [VETERANS]]] as const) {
+        const log = await gw.query(LOG, dept === '140000-SJJ' ? { dept, roles: ['supervisor'] } : { dept });
+        const stopped = log.data!.auditLog.nodes.filter((e: { action: string | null; outcome: string }) => e.action === 'consistencyReport' && /^error$/i.test(e.outcome));
+        expect(stopped).toEqual([expect.objectContaining({
+          resources: parts.map((resource) => ({ resource, items: expect.arrayContaining(['idNumber', 'fullName', 'note12']) })),
+        })]);
+        if (dept === '140000-SJJ') expect(stopped[0].detail).toMatch(/^stopped before it answered: REQUEST_CANCELLED: The request was cancelled: the time limit answered/);
+      }
     } finally {
       joins.slow = false;
     }

@@ -8,6 +8,7 @@
 import { appendAudit, AuditUnavailableError } from '../audit/log.ts';
 import { recordedDetail, type AuditOutcome, type AuditResource } from '../audit/entry.ts';
 import type { Actor, WorkflowEnv } from './actor.ts';
+import { isCancelled, REQUEST_CANCELLED } from '../limits/cancel.ts';
 import { requireBounded, type WorkflowAction } from './bounds.ts';
 import { WorkflowError } from './errors.ts';
 
@@ -87,6 +88,13 @@ export async function perform<T>(
     });
   } catch (err) {
     if (err instanceof WorkflowError) await record(env, actor, action, 'refused', `${err.code}: ${err.message}`, concerned);
+    // A query's action (consistencyReport) stopped while it read, its time limit answered or its client
+    // gone: nothing was answered, but the records of the resources named so far were read, and their
+    // providers see that, as a stopped data read's entry names its resources (best effort: the entry of a
+    // request nobody waits for must not fail it twice).
+    else if (isCancelled(err as { extensions?: Record<string, unknown> })) {
+      await record(env, actor, action, 'error', `stopped before it answered: ${REQUEST_CANCELLED}: ${(err as Error).message}`, concerned).catch(() => undefined);
+    }
     throw err;
   }
   const written = await record(env, actor, action, 'ok', plan.detail, plan.resources);

@@ -207,7 +207,9 @@ export async function compareConsistency(
 const reportDetail = (pairs: ConsistencyPair[], element?: string | null) =>
   `consistency report${element ? ` for ${element}` : ''}: ${pairs.length} pair${pairs.length === 1 ? '' : 's'} of resources compared`;
 
-const about = (pairs: ConsistencyPair[]) => {
+type PairItems = Pick<ConsistencyPair, 'left' | 'leftItem' | 'leftKey' | 'right' | 'rightItem' | 'rightKey'>;
+
+const about = (pairs: PairItems[]) => {
   const seen = new Map<string, string[]>();
   return pairs.flatMap((p) => [[p.left, p.leftItem, p.leftKey], [p.right, p.rightItem, p.rightKey]] as const)
     .filter(([code, ...items]) => {
@@ -240,7 +242,7 @@ export async function consistencyReport(
   env: WorkflowEnv, actor: Actor, element?: string | null, grants?: readonly Grant[], reads?: ReportReads,
 ): Promise<ConsistencyPair[]> {
   const resources = new Map((await publishedCatalogues(env.store)).flatMap((c) => c.resources).map((r) => [r.code, r]));
-  return perform(env, actor, 'consistencyReport', { element }, async () => {
+  return perform(env, actor, 'consistencyReport', { element }, async (concern) => {
     requireRole(actor, 'supervisor', 'read consistency reports');
     requireCompetent(env, actor, 'read consistency reports');
     // An empty element is no element's code: said so, as the command says it, not answered with no pairs.
@@ -259,6 +261,10 @@ export async function consistencyReport(
         { path: 'element', message: `${named} is no published resource's data element` },
       ]);
     }
+    // The resources about to be compared, for the entry of a report stopped on the way (perform).
+    const candidates = consistencyPairs([...resources.values()], named);
+    concern(...about(candidates.map((c) => ({ left: c.left.code, leftItem: c.leftItem.name, leftKey: c.leftKey.name, right: c.right.code, rightItem: c.rightItem.name, rightKey: c.rightKey.name })))
+      .map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)));
     const pairs = await compareConsistency({ store: reads?.store ?? env.store }, named, readerView(reader), reads?.options);
     return {
       detail: reportDetail(pairs, named),
