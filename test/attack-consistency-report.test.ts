@@ -11,6 +11,7 @@
 //   request started with, not one that stops once the request is cancelled, as auditLog and usage do).
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addGrant } from '../src/access/grants.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
 import type { Store } from '../src/store/port.ts';
@@ -53,6 +54,12 @@ beforeAll(async () => {
   });
   const resources = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
   const of = (code: string) => collectionOf(resources.find((r) => r.code === code)!);
+  // The competent department's grant for the veterans department's residents, every item, masks kept.
+  const catalogues = await publishedCatalogues(gw.store);
+  await addGrant(gw.store, { platform: gw.platform, catalogues }, {
+    requester: '140000-SJJ', resource: VETERANS, purposes: ['veteran-care'], createdBy: 'test',
+    items: resources.find((r) => r.code === VETERANS)!.items.map((i) => i.name),
+  });
   // Six residents: the police say none is a veteran; the veterans department, that the even ones are.
   const ranks = ['none', 'private', 'officer'] as const;
   await gw.store.insert(of(POLICE), [1, 2, 3, 4, 5, 6].map((n) => ({ idNumber: id(n), fullName: `王${n}`, veteran: false, rank: 'none' })));
@@ -85,6 +92,20 @@ describe('a masked boolean or enum compared', () => {
     const r = await gw.query(REPORT('SX-NAME'), SUPERVISOR);
     expect(r.errors).toBeUndefined();
     expect(r.data!.consistencyReport).toEqual([{ element: 'SX-NAME', left: POLICE, right: VETERANS, compared: 6, differing: 1, sampleKeys: [masked(id(3))] }]);
+  });
+});
+
+describe('a boolean a grant unmasks', () => {
+  it('gives the keys again: the department reads both values in clear, the key says nothing hidden', async () => {
+    await addGrant(gw.store, { platform: gw.platform, catalogues: await publishedCatalogues(gw.store) }, {
+      requester: '140000-SJJ', resource: VETERANS, items: ['idNumber', 'veteran'], unmasked: ['veteran'], purposes: ['veteran-care'], createdBy: 'test',
+    });
+    const veteran = await gw.query(REPORT('SX-VETERAN'), SUPERVISOR);
+    expect(veteran.errors).toBeUndefined();
+    expect(veteran.data!.consistencyReport).toEqual([expect.objectContaining({ differing: 3, sampleKeys: [2, 4, 6].map((n) => masked(id(n))) })]);
+    // The rank stays masked for it: still no key.
+    const rank = await gw.query(REPORT('SX-RANK'), SUPERVISOR);
+    expect(rank.data!.consistencyReport).toEqual([expect.objectContaining({ differing: 4, sampleKeys: [] })]);
   });
 });
 
