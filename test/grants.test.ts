@@ -109,6 +109,8 @@ describe('addGrant', () => {
       // The catalogues here were not read from a store: no version to record (item-since.ts then dates it).
       decidedOnCatalogue: null,
       decidedOnVersion: null,
+      // Its resource's provider, kept for good (a code's provider never changes): the grants lists read by it.
+      provider: '430000-GA',
     });
     expect(await listGrants(store)).toEqual([g]);
     expect(await activeGrantsFor(store, '430000-ZWB', NOW)).toEqual([g]);

@@ -90,29 +90,18 @@ const resolvers: Resolvers = {
 
     grants: async (_p, args, ctx, info) => {
       await translated(async () => requireNamed('grants', { resource: args.resource, requester: args.requester }));
-      const all = await listGrants(readStore(ctx), {
+      const listed = await listGrants(readStore(ctx), {
         // A code in another case is the resource's, as grants are made (they keep the code as published).
         resource: args.resource == null ? undefined : await publishedCode(readStore(ctx), ctx.published, args.resource),
         requester: args.requester == null ? undefined : listedDepartmentCode(ctx.platform, args.requester),
         active: args.active === true,
         now: ctx.now,
+        // A department's own and its resources' grants, read as such; a supervisor's are the platform's.
+        seenBy: isSupervisor(ctx) ? undefined : ctx.identity.dept.code,
       });
       // Active as the Grant type shows it: a grant whose items are all set aside covers nothing.
       const active = (g: Grant) => isGrantActive(g, ctx.now) && shownGrant(ctx, g).inForce;
-      const filtered = args.active === false ? all.filter((g) => !active(g)) : args.active === true ? all.filter(active) : all;
-      if (isSupervisor(ctx)) return counted(ctx, info, filtered);
-      const dept = ctx.identity.dept.code;
-      const providers = new Map<string, string | null>();
-      const out = [];
-      for (const g of filtered) {
-        if (g.requester === dept) {
-          out.push(g);
-          continue;
-        }
-        if (!providers.has(g.resource)) providers.set(g.resource, await providerIn(ctx, g.resource));
-        if (providers.get(g.resource) === dept) out.push(g);
-      }
-      return counted(ctx, info, out);
+      return counted(ctx, info, args.active === false ? listed.filter((g) => !active(g)) : args.active === true ? listed.filter(active) : listed);
     },
 
     auditLog: (_p, args, ctx, info) =>
@@ -405,7 +394,8 @@ const resolvers: Resolvers = {
     purposes: (g, _a, ctx, info) => counted(ctx, info, shownNames(g.purposes)),
     unmasked: (g, _a, ctx, info) => counted(ctx, info, shownNames(shownGrant(ctx, g).grant.unmasked)),
     rows: (g, _a, ctx, info) => (g.rows ? counted(ctx, info, shownNames(g.rows)) : null),
-    provider: (g, _a, ctx) => providerIn(ctx, g.resource),
+    // As stored with the grant (a code's provider is its first publication's for good), else as published.
+    provider: (g, _a, ctx) => g.provider ?? providerIn(ctx, g.resource),
     active: (g, _a, ctx) => isGrantActive(g, ctx.now) && shownGrant(ctx, g).inForce,
     request: async (g, _a, ctx) => {
       if (!g.requestId) return null;

@@ -25,6 +25,13 @@ export interface Grant {
    */
   decidedOnCatalogue?: string | null;
   decidedOnVersion?: number | null;
+  /**
+   * The provider of its resource: a code's provider is the one it was first published with, for good
+   * (src/catalogue/codes.ts), so the stored one never goes stale. The grant lists read a provider's
+   * grants by it (grants.ts). Null or absent for a grant stored before grants kept it, until the store's
+   * grants are given theirs (ensureGrantIndexes), or when its resource's provider cannot be found.
+   */
+  provider?: string | null;
 }
 
 /** Not revoked, `from` reached, `until` not passed: a date is valid through the whole of that day on the

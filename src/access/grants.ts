@@ -11,9 +11,9 @@ import { codeKey } from '../catalogue/codes.ts';
 import type { Problem } from '../catalogue/problems.ts';
 import { boundProblems } from '../model/input-bounds.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
-import { versionOf } from '../catalogue/repository.ts';
+import { catalogueVersions, versionOf } from '../catalogue/repository.ts';
 import { departmentByCode, type Department, type Platform } from '../model/platform.ts';
-import { and, eq, type Filter, type Row, type Store } from '../store/port.ts';
+import { and, eq, or, type Filter, type Row, type Store } from '../store/port.ts';
 import { decide, HARD_NO } from './decide.ts';
 import { effectiveItems, needsGrants, resourceShare } from './effective-share.ts';
 import { isGrantActive, type Grant } from './grant-model.ts';
@@ -89,6 +89,7 @@ function fromRow(r: Row): Grant {
     // Absent from a row stored before grants recorded their decision (item-since.ts reads its time instead).
     decidedOnCatalogue: text(r.decidedOnCatalogue),
     decidedOnVersion: r.decidedOnVersion == null ? null : Number(r.decidedOnVersion),
+    provider: text(r.provider),
   };
 }
 
@@ -99,7 +100,44 @@ export async function ensureGrantIndexes(store: Store): Promise<void> {
   await store.ensureIndex(GRANTS, { fields: ['id'], unique: true });
   await store.ensureIndex(GRANTS, { fields: ['requester', 'revokedAt'] });
   await store.ensureIndex(GRANTS, { fields: ['resource'] });
+  await store.ensureIndex(GRANTS, { fields: ['provider'] });
+  // Grants stored before grants kept their provider get it, so that a provider's list reads its own by the
+  // index. A store that cannot be written now (another process's long import) is tried again on the next
+  // call: the lists read the grants without a provider too (listGrants), so nothing is missed meanwhile.
+  try {
+    await fillProviders(store);
+  } catch {
+    return;
+  }
   indexed.add(store);
+}
+
+/** Gives each grant stored without a provider its resource's provider: one update a resource. */
+async function fillProviders(store: Store): Promise<void> {
+  const rows = await store.find(GRANTS, { filter: eq('provider', null), projection: ['resource'] });
+  if (!rows.length) return;
+  const providers = await providersOf(store, new Set(rows.map((r) => String(r.resource))));
+  for (const [code, provider] of providers) await store.update(GRANTS, and(eq('resource', code), eq('provider', null)), { provider });
+}
+
+/**
+ * The providers of these resource codes (as grants keep them: as published), by code: from the catalogues
+ * in effect, else from the versions ever published (a grant outlives its resource). A code's provider is
+ * its first publication's for good (codes.ts), so either tells it. Codes no version publishes are left out.
+ */
+async function providersOf(store: Store, codes: ReadonlySet<string>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const wanted = new Map([...codes].map((c) => [codeKey(c), c]));
+  const take = (catalogues: readonly Catalogue[]) => {
+    for (const c of catalogues) for (const r of c.resources) {
+      const code = wanted.get(codeKey(r.code));
+      if (code !== undefined && !out.has(code)) out.set(code, r.provider);
+    }
+  };
+  const versions = catalogueVersions(store);
+  take((await versions.published()).map((v) => v.catalogue));
+  if (out.size < wanted.size) take((await versions.everPublished()).map((v) => v.catalogue));
+  return out;
 }
 
 // ---- validation ----------------------------------------------------------------------------------
@@ -288,15 +326,20 @@ export function newGrant(ctx: GrantContext, input: GrantInput, now: Date = new D
     requestId: input.requestId ?? null,
     decidedOnCatalogue: decidedOn?.id ?? null,
     decidedOnVersion: decidedOn?.version ?? null,
+    provider: resource.provider,
   };
   return grant;
 }
 
-/** Stores a grant made by newGrant. */
+/**
+ * Stores a grant made by newGrant. One made before grants kept their provider (an approval's grant kept
+ * on its request, stored when the approval is finished) is given it.
+ */
 export async function storeGrant(store: Store, grant: Grant): Promise<Grant> {
   await ensureGrantIndexes(store);
-  await store.insert(GRANTS, [toRow(grant)]);
-  return grant;
+  const stored = grant.provider == null ? { ...grant, provider: (await providersOf(store, new Set([grant.resource]))).get(grant.resource) ?? null } : grant;
+  await store.insert(GRANTS, [toRow(stored)]);
+  return stored;
 }
 
 export interface GrantFilter {
@@ -305,6 +348,12 @@ export interface GrantFilter {
   /** Only grants active at `now` (default: the current time). */
   active?: boolean;
   now?: Date;
+  /**
+   * Only the grants this department sees: those it holds and those of the resources it provides. Read
+   * by the requester and provider in the store (indexed), not the platform's filtered after: any
+   * department's approvals add to the grants, kept for good once revoked or ended.
+   */
+  seenBy?: string;
 }
 
 /** Grants in the order they were made. */
@@ -313,13 +362,27 @@ export async function listGrants(store: Store, filter: GrantFilter = {}): Promis
   if (filter.requester !== undefined) parts.push(eq('requester', filter.requester));
   if (filter.resource !== undefined) parts.push(eq('resource', filter.resource));
   if (filter.active) parts.push(eq('revokedAt', null));
+  if (filter.seenBy !== undefined) {
+    await ensureGrantIndexes(store);
+    // With the grants not knowing their provider (stored meanwhile by an older writer, or of a resource
+    // none of whose versions is left): few, and told apart below.
+    parts.push(or(eq('requester', filter.seenBy), eq('provider', filter.seenBy), eq('provider', null)));
+  }
   const rows = await store.find(GRANTS, {
     filter: and(...parts),
     sort: [{ field: 'createdAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
   });
-  const grants = rows.map(fromRow);
+  let grants = rows.map(fromRow);
+  if (filter.seenBy !== undefined) grants = await seenBy(store, filter.seenBy, grants);
   const now = filter.now ?? new Date();
   return filter.active ? grants.filter((g) => isGrantActive(g, now)) : grants;
+}
+
+/** Those of `grants` that `dept` holds or provides; a grant without its provider is given it, as read. */
+async function seenBy(store: Store, dept: string, grants: Grant[]): Promise<Grant[]> {
+  const unknown = new Set(grants.filter((g) => g.provider == null && g.requester !== dept).map((g) => g.resource));
+  const providers = unknown.size ? await providersOf(store, unknown) : new Map<string, string>();
+  return grants.filter((g) => g.requester === dept || (g.provider ?? providers.get(g.resource)) === dept);
 }
 
 export async function getGrant(store: Store, id: string): Promise<Grant | null> {
