@@ -1,7 +1,8 @@
 // The grants list reads, for a department, only the grants it sees in the store (those it holds and
 // those of the resources it provides, by the provider each grant keeps, indexed), not every grant of the
 // platform filtered after (20,000 grants: 29 aliases of an empty answer took 2.7 s); the competent
-// department's supervisors still read all.
+// department's supervisors still read all. And the lists' `resource` argument is resolved among the
+// catalogues in effect the gateway holds, not by reading every published catalogue from the store.
 // On a Jiangxi platform of the test's own (test/helpers/jiangxi.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -115,3 +116,21 @@ it('a department reads its own grants and its resources\' grants, never the othe
   expect(ids(byRequester.data!.grants)).toEqual(ids(made.filter((g) => g.requester === JX.city && g.resource === C1)));
 });
 
+it('a resource argument is resolved among the catalogues in effect, without reading them from the store', async () => {
+  const request = { resource: P1, items: ['head'], purposes: ['household-checks'], justification: 'Household checks', until: '2099-12-31' };
+  const made = await gw.query('mutation($input: SharingRequestInput!) { requestSharing(input: $input) { id } }', {
+    dept: JX.commerce, roles: ['applicant'], variables: { input: request },
+  });
+  expect(made.errors).toBeUndefined();
+  const LISTS = `{ sharingRequests(resource: "${P1.toLowerCase()}") { id resource } objections(resource: "${P1.toLowerCase()}") { id } }`;
+  const expected = { sharingRequests: [{ id: made.data!.requestSharing.id, resource: P1 }], objections: [] };
+  for (const [dept, roles] of [[JX.commerce, []], [JX.police, []], [JX.supervisor, ['supervisor']]] as const) {
+    read.versions = 0;
+    const r = await gw.query(LISTS, { dept, roles: [...roles] });
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toEqual(expected);
+    expect(read.versions).toBe(0);
+  }
+  // Another department sees none of it, as before.
+  expect((await gw.query(LISTS, { dept: JX.civil })).data).toEqual({ sharingRequests: [], objections: [] });
+});

@@ -84,7 +84,7 @@ const resolvers: Resolvers = {
         status: args.status ?? undefined,
         overdue: args.overdue ?? undefined,
         resource: args.resource ?? undefined,
-      });
+      }, ctx.published);
       return counted(ctx, info, args.id ? list.filter((r) => r.id === args.id) : list);
     },
 
@@ -160,7 +160,7 @@ const resolvers: Resolvers = {
         status: args.status ?? undefined,
         resource: args.resource ?? undefined,
         overdue: args.overdue ?? undefined,
-      });
+      }, ctx.published);
       const reader = { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now };
       return counted(ctx, info, await objectionsSeenBy(envOf(ctx), viewer, list, (code) => findPublishedResource(ctx.published, code)?.resource, reader));
     },

@@ -92,10 +92,9 @@ export class DepartmentTurns {
  * `consistencyReport`), and its catalogues and workflow lists, whose cost grows with the platform, not
  * with the caller's share, at every alias: `catalogues` reads every version of every catalogue whole and
  * parses it (a catalogue of 500 resources of 40 items in 10 versions: 360 ms a call), a version's
- * `warnings` scan 90 days of the audit log; `grants` reads every grant of the platform, then keeps the
- * caller's (20,000 grants: 29 aliases, 2.7 s for an empty answer); `sharingRequests` and `objections` with
- * a `resource` read every published catalogue whole; a supervisor's lists are the platform's. And a field
- * added later.
+ * `warnings` scan 90 days of the audit log; a supervisor's lists are the platform's (a department's read
+ * its own entries, indexed), and a `resource` argument naming no resource in effect is looked up in every
+ * version ever published. And a field added later.
  */
 const LIGHT_ROOT_FIELDS = new Set(['me', 'resourceInfo', '__typename', '__schema', '__type']);
 

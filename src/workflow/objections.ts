@@ -15,7 +15,7 @@ import { seenValue, type DataReader } from '../access/seen-value.ts';
 import { decideRows, withinRows } from '../access/row-scope.ts';
 import { effectiveItems } from '../access/effective-share.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
-import { collectionOf, type Resource } from '../model/catalogue.ts';
+import { collectionOf, type Catalogue, type Resource } from '../model/catalogue.ts';
 import { enumValueName } from '../model/names.ts';
 import { deadlinesOf, limitsOf } from '../model/platform.ts';
 import { takeProbes } from '../limits/probes.ts';
@@ -467,18 +467,23 @@ function keyOrNull(resource: Resource | undefined, key: Value): Value {
   }
 }
 
-/** Objections the viewer sees (its own, those about its resources; supervisors all), oldest first. */
+/**
+ * Objections the viewer sees (its own, those about its resources; supervisors all), oldest first.
+ * `inEffect`: the catalogues in effect, when the caller holds them.
+ */
 export async function listObjections(
   env: WorkflowEnv,
   viewer: ObjectionViewer,
   filter: { status?: ObjectionStatus; resource?: string; overdue?: boolean; id?: string } = {},
+  inEffect?: readonly Catalogue[],
 ): Promise<Objection[]> {
   await ensureObjectionIndexes(env.store);
   const conditions: Filter[] = [];
   if (filter.status) conditions.push(eq('status', filter.status));
   if (filter.resource) {
-    // A code in another case is the resource's, as when the objection was raised (stored as published).
-    conditions.push(eq('resource', await publishedCode(env.store, await publishedCatalogues(env.store), filter.resource)));
+    // A code in another case is the resource's, as when the objection was raised (stored as published):
+    // found among the catalogues in effect the gateway holds (`inEffect`), read from the store only without them.
+    conditions.push(eq('resource', await publishedCode(env.store, inEffect ?? (await publishedCatalogues(env.store)), filter.resource)));
   }
   if (filter.id) conditions.push(eq('id', filter.id));
   // A department reads only the objections it may see, not the platform's (which any department adds to).

@@ -475,17 +475,19 @@ export type SharingSide = 'requester' | 'provider';
 
 /**
  * Requests a department sees: those it made and those for resources it provides; the competent
- * department's supervisors see all.
+ * department's supervisors see all. `inEffect`: the catalogues in effect, when the caller holds them.
  */
 export async function listSharingRequests(
   env: WorkflowEnv,
   viewer: { dept: string; roles: readonly string[] },
   filter: { side?: SharingSide; status?: RequestStatus; overdue?: boolean; resource?: string } = {},
+  inEffect?: readonly Catalogue[],
 ): Promise<SharingRequest[]> {
   await ensureIndexes(env.store);
   const all = viewer.dept === env.platform.platform.competentDepartment && viewer.roles.includes('supervisor');
-  // A code in another case is the resource's, as requestSharing takes it (requests keep the code as published).
-  const resource = filter.resource ? await publishedCode(env.store, await publishedCatalogues(env.store), filter.resource) : undefined;
+  // A code in another case is the resource's, as requestSharing takes it (requests keep the code as published):
+  // found among the catalogues in effect the gateway holds (`inEffect`), read from the store only without them.
+  const resource = filter.resource ? await publishedCode(env.store, inEffect ?? (await publishedCatalogues(env.store)), filter.resource) : undefined;
   // A department reads only the requests it may see, not the platform's whole history of them.
   const sides: Filter[] = [];
   if (filter.side === 'requester') sides.push(eq('requester', viewer.dept));
