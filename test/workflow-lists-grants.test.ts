@@ -10,22 +10,25 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addGrant, GRANTS } from '../src/access/grants.ts';
-import { publishedCatalogues, CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
-import { eq, type Store } from '../src/store/port.ts';
+import { addVersion, CATALOGUE_VERSIONS, markPublished, publishedCatalogues } from '../src/catalogue/repository.ts';
+import { and, eq, type Store } from '../src/store/port.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { JX, jiangxiCatalogues, writeJiangxiPlatform } from './helpers/jiangxi.ts';
+import { JX, jiangxiCatalogues, jiangxiResource, publishHistory, writeJiangxiPlatform } from './helpers/jiangxi.ts';
 
 /**
  * Rows the grants list's finds returned (sorted as listed: not the request's read of its own department's
- * grants in force, src/access/grant-cache.ts), and the finds of catalogue versions, since the last reset.
+ * grants in force, src/access/grant-cache.ts), the finds of catalogue versions and the versions they read
+ * with their documents, since the last reset.
  */
-const read = { grants: 0, versions: 0 };
+const read = { grants: 0, versions: 0, documents: 0 };
 function countingStore(inner: Store): Store {
   const store: Store = Object.create(inner);
   store.find = async (collection, query) => {
     const rows = await inner.find(collection, query);
     if (collection === GRANTS && query.sort) read.grants += rows.length;
     if (collection === CATALOGUE_VERSIONS) read.versions++;
+    // Versions read with their documents (whole, or the document alone).
+    if (collection === CATALOGUE_VERSIONS && (!query?.projection || query.projection.includes('document'))) read.documents += rows.length;
     return rows;
   };
   return store;
@@ -133,4 +136,30 @@ it('a resource argument is resolved among the catalogues in effect, without read
   }
   // Another department sees none of it, as before.
   expect((await gw.query(LISTS, { dept: JX.civil })).data).toEqual({ sharingRequests: [], objections: [] });
+});
+
+it('a code no catalogue in effect publishes is found in the versions\' codes, without reading their documents', async () => {
+  // Civil affairs' archive: published in version 1, dropped by version 2; and a history of 20 versions.
+  const archive = `${JX.civil}-00900`;
+  for (const resources of [[jiangxiResource(archive, JX.civil, 'A0')], [jiangxiResource(`${JX.civil}-00901`, JX.civil, 'A1')]]) {
+    const v = await addVersion(gw.store, { id: 'JX-MZT-ARCHIVE', kind: 'departmental', title: 'Archive', compiler: JX.civil, resources } as never, 'operator', 'approved');
+    expect(await markPublished(gw.store, 'JX-MZT-ARCHIVE', v.version)).toBe(true);
+  }
+  await publishHistory(gw.store, 2, 10);
+  // A grant of the archive outlives it: found by its code in another case, as before.
+  const [template] = await gw.store.find(GRANTS, { filter: eq('id', made.at(-1)!.id) });
+  await gw.store.insert(GRANTS, [{ ...template!, id: 'archive-grant', resource: archive, provider: JX.civil }]);
+  const QUERY = (code: string) => `{ grants(resource: "${code}") { id resource } objections(resource: "${code}") { id } sharingRequests(resource: "${code}") { id } }`;
+  for (const [code, grants] of [[archive.toLowerCase(), [{ id: 'archive-grant', resource: archive }]], ['360000-mzt-09999', []]] as const) {
+    read.documents = 0;
+    const r = await gw.query(QUERY(code), { dept: JX.civil });
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toEqual({ grants, objections: [], sharingRequests: [] });
+    expect(read.documents).toBe(0);
+  }
+  // A version stored before versions kept what they carry is read whole: the code is still found.
+  await gw.store.update(CATALOGUE_VERSIONS, and(eq('id', 'JX-MZT-ARCHIVE'), eq('version', 1)), { carries: null });
+  read.documents = 0;
+  expect((await gw.query(QUERY(archive.toLowerCase()), { dept: JX.civil })).data!.grants).toEqual([{ id: 'archive-grant', resource: archive }]);
+  expect(read.documents).toBe(3); // once per field
 });

@@ -93,8 +93,8 @@ export class DepartmentTurns {
  * with the caller's share, at every alias: `catalogues` reads every version of every catalogue whole and
  * parses it (a catalogue of 500 resources of 40 items in 10 versions: 360 ms a call), a version's
  * `warnings` scan 90 days of the audit log; a supervisor's lists are the platform's (a department's read
- * its own entries, indexed), and a `resource` argument naming no resource in effect is looked up in every
- * version ever published. And a field added later.
+ * its own entries, indexed), and a `resource` argument naming no resource in effect is looked up among
+ * the codes of every version ever published. And a field added later.
  */
 const LIGHT_ROOT_FIELDS = new Set(['me', 'resourceInfo', '__typename', '__schema', '__type']);
 
