@@ -440,14 +440,16 @@ async function seesCatalogue(env: WorkflowEnv, versions: CatalogueVersions, acto
 
 /**
  * Catalogues as `viewerDept` sees them: every department sees the published (and past) versions of
- * every catalogue; drafts only of its own, and the competent department all.
+ * every catalogue; drafts only of its own, and the competent department all. `read`: how the versions
+ * are read (those of catalogue `id`, or all), for a caller that reads them once for several lists.
  */
 export async function listCatalogues(
   env: WorkflowEnv,
   viewerDept: string,
   filter: { id?: string; compiler?: string; status?: VersionStatus; overdue?: boolean } = {},
+  read: (id?: string) => Promise<CatalogueVersion[]> = (id) => listVersions(env.store, id),
 ): Promise<CatalogueView[]> {
-  const all = await listVersions(env.store, filter.id);
+  const all = await read(filter.id);
   const byId = new Map<string, CatalogueVersion[]>();
   for (const v of all) byId.set(v.id, [...(byId.get(v.id) ?? []), v]);
   const out: CatalogueView[] = [];
