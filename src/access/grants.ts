@@ -363,7 +363,10 @@ export async function listGrants(store: Store, filter: GrantFilter = {}): Promis
   if (filter.resource !== undefined) parts.push(eq('resource', filter.resource));
   if (filter.active) parts.push(eq('revokedAt', null));
   if (filter.seenBy !== undefined) {
-    await ensureGrantIndexes(store);
+    // Made (and old grants given their provider) on the first list; a store that cannot be written now
+    // (another process's long import holds SQLite's lock) is read as it is: the filter below finds the
+    // same grants, without the index, and the next list tries again.
+    await ensureGrantIndexes(store).catch(() => undefined);
     // With the grants not knowing their provider (stored meanwhile by an older writer, or of a resource
     // none of whose versions is left): few, and told apart below.
     parts.push(or(eq('requester', filter.seenBy), eq('provider', filter.seenBy), eq('provider', null)));

@@ -313,7 +313,9 @@ export async function listDemands(
   viewer: DemandViewer,
   filter: { status?: DemandStatus; overdue?: boolean; id?: string } = {},
 ): Promise<Demand[]> {
-  await ensureIndexes(env.store);
+  // A list reads without them when the store cannot be written now (another process's long import holds
+  // SQLite's lock): the same entries, unindexed; a later call makes them.
+  await ensureIndexes(env.store).catch(() => undefined);
   const conditions: Filter[] = [];
   if (filter.status) conditions.push(eq('status', filter.status));
   if (filter.id) conditions.push(eq('id', filter.id));

@@ -477,7 +477,9 @@ export async function listObjections(
   filter: { status?: ObjectionStatus; resource?: string; overdue?: boolean; id?: string } = {},
   inEffect?: readonly Catalogue[],
 ): Promise<Objection[]> {
-  await ensureObjectionIndexes(env.store);
+  // A list reads without them when the store cannot be written now (another process's long import holds
+  // SQLite's lock): the same entries, unindexed; a later call makes them.
+  await ensureObjectionIndexes(env.store).catch(() => undefined);
   const conditions: Filter[] = [];
   if (filter.status) conditions.push(eq('status', filter.status));
   if (filter.resource) {

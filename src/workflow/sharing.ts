@@ -483,7 +483,9 @@ export async function listSharingRequests(
   filter: { side?: SharingSide; status?: RequestStatus; overdue?: boolean; resource?: string } = {},
   inEffect?: readonly Catalogue[],
 ): Promise<SharingRequest[]> {
-  await ensureIndexes(env.store);
+  // A list reads without them when the store cannot be written now (another process's long import holds
+  // SQLite's lock): the same entries, unindexed; a later call makes them.
+  await ensureIndexes(env.store).catch(() => undefined);
   const all = viewer.dept === env.platform.platform.competentDepartment && viewer.roles.includes('supervisor');
   // A code in another case is the resource's, as requestSharing takes it (requests keep the code as published):
   // found among the catalogues in effect the gateway holds (`inEffect`), read from the store only without them.
