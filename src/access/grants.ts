@@ -127,16 +127,19 @@ async function fillProviders(store: Store): Promise<void> {
  */
 async function providersOf(store: Store, codes: ReadonlySet<string>): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const wanted = new Map([...codes].map((c) => [codeKey(c), c]));
+  // Every spelling asked for: grants stored before `grant add` kept a code as published (9078f57) hold it
+  // as typed, so one resource's grants may spell it two ways; keeping one spelling a key hid the other's
+  // grants from their provider.
+  const wanted = new Map<string, string[]>();
+  for (const c of codes) wanted.set(codeKey(c), [...(wanted.get(codeKey(c)) ?? []), c]);
   const take = (catalogues: readonly Catalogue[]) => {
     for (const c of catalogues) for (const r of c.resources) {
-      const code = wanted.get(codeKey(r.code));
-      if (code !== undefined && !out.has(code)) out.set(code, r.provider);
+      for (const code of wanted.get(codeKey(r.code)) ?? []) if (!out.has(code)) out.set(code, r.provider);
     }
   };
   const versions = catalogueVersions(store);
   take((await versions.published()).map((v) => v.catalogue));
-  if (out.size < wanted.size) take((await versions.everPublished()).map((v) => v.catalogue));
+  if (out.size < codes.size) take((await versions.everPublished()).map((v) => v.catalogue));
   return out;
 }
 
