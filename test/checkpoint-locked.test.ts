@@ -87,7 +87,7 @@ describe('a command run while another process holds the store\'s write lock', ()
     holder.kill('SIGKILL');
     expect({ code: r.code, last: r.stderr.trimEnd().split('\n').slice(1) }).toEqual({
       code: 1,
-      last: [`govgraph: The audit log cannot be written: ensureIndex on _audit: the database stayed locked by another process for ${DEFAULT_LOCK_WAIT_MS} ms`],
+      last: [`govgraph: The audit log cannot be written: insert into _audit: the database stayed locked by another process for ${DEFAULT_LOCK_WAIT_MS} ms`],
     });
     const store = await openSqliteStore(data);
     expect(await listGrants(store)).toEqual([]);

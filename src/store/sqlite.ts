@@ -294,6 +294,10 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       if (existing !== undefined && (existing === 1) !== unique) {
         throw new Error(`ensureIndex on ${collection}: an index on ${fields.join(', ')} exists with unique=${existing === 1}`);
       }
+      // Recorded in the same write as it was made (and forgotten with its table): made. Without the write
+      // lock, so that a process started while another holds it (a long import) finds its workflow lists'
+      // indexes made, rather than waiting lockWaitMs at each list for nothing.
+      if (existing !== undefined) return;
       shortReads.clear(); // a read's plan may change with the index
       await write(`ensureIndex on ${collection}`, collection, () => {
         db.exec(
