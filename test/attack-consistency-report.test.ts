@@ -16,6 +16,7 @@ import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
 import type { Store } from '../src/store/port.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { aroundMethod } from './helpers/store-around.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/shanxi/${name}`, import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -39,17 +40,10 @@ beforeAll(async () => {
     catalogueFiles: [fixture('police.yaml'), fixture('veterans.yaml')],
     limits: { timeoutMs: TIMEOUT_MS },
     wrapStore: (inner: Store) =>
-      new Proxy(inner, {
-        get(target, prop) {
-          const value = Reflect.get(target, prop, target);
-          if (typeof value !== 'function') return value;
-          if (prop !== 'compareJoined') return value.bind(target);
-          return async (...args: unknown[]) => {
-            joins.count++;
-            if (joins.slow) await sleep(JOIN_MS);
-            return value.apply(target, args);
-          };
-        },
+      aroundMethod(inner, 'compareJoined', async (_args, call) => {
+        joins.count++;
+        if (joins.slow) await sleep(JOIN_MS);
+        return call();
       }),
   });
   const resources = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);

@@ -14,6 +14,7 @@ import { auditTail } from '../src/audit/log.ts';
 import { VERIFY_PAGE_SIZE, verifyAuditChain } from '../src/audit/verify.ts';
 import type { Store } from '../src/store/port.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { aroundMethod } from './helpers/store-around.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fixture = (name: string) => join(here, 'fixtures/liaoning', name);
@@ -34,19 +35,12 @@ beforeAll(async () => {
     catalogueFiles: [fixture('residents.yaml')],
     limits: { timeoutMs: TIMEOUT_MS },
     wrapStore: (inner: Store) =>
-      new Proxy(inner, {
-        get(target, prop) {
-          const value = Reflect.get(target, prop, target);
-          if (typeof value !== 'function') return value;
-          if (prop !== 'find') return value.bind(target);
-          return async (collection: string, ...rest: unknown[]) => {
-            if (collection === AUDIT_COLLECTION && reads.slow) {
-              await sleep(STEP_MS);
-              reads.audit++;
-            }
-            return value.call(target, collection, ...rest);
-          };
-        },
+      aroundMethod(inner, 'find', async ([collection], call) => {
+        if (collection === AUDIT_COLLECTION && reads.slow) {
+          await sleep(STEP_MS);
+          reads.audit++;
+        }
+        return call();
       }),
   });
   // A sound chain of PAGES pages after the import's entry, keyed as the gateway keys it.
