@@ -5,6 +5,7 @@
 // and body differ. The list query of bench/gateway.ts, or (--query denied) the same with a denied item,
 // (--query lookup) its lookup by key, (--query floor) `{ __typename }`.
 // Run: npx tsx bench/ab-gateways.ts --base DIR --aa DIR2 [--blocks 15] [--seconds 2] [--query list|denied|lookup|floor]
+//        [--turns N]
 //   (DIR, DIR2: clones of the code before, with node_modules linked to the same folder as this one's)
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,11 @@ const BLOCKS = Number(arg('blocks') ?? 15);
 const SECONDS = Number(arg('seconds') ?? 2);
 process.env.GOVGRAPH_LOG_LEVEL ??= 'warn';
 
-const { platform } = benchPlatform(0);
+const { platform: benched } = benchPlatform(0);
+// --turns N: limits.concurrentPerDepartment of every gateway (a checkout before it ignores the key). Left
+// out, this checkout's default holds, and the ten connections of one department take turns.
+const turns = arg('turns');
+const platform = turns ? { ...benched, limits: { ...benched.limits, concurrentPerDepartment: Number(turns) } } : benched;
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-ab-gateways-'));
 const checkout = async (root: string): Promise<[typeof startGateway, typeof openSqliteStore]> => [
   (await import(resolve(root, 'src/server/app.ts'))).startGateway,

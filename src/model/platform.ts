@@ -83,7 +83,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxCost: 200_000,
   maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
   timeoutMs: 15_000,
-  concurrentPerDepartment: 2,
+  concurrentPerDepartment: 4,
   filter: { maxConditions: 50, maxDepth: 5 },
   rate: {
     perDepartment: { requests: 1200, perMs: 60_000 },
