@@ -15,7 +15,7 @@
 // The comparisons of the gateway with itself (a denied item, 100 access profiles or --profiles N) and with the naive peer are also measured
 // paired: sequential requests, the two queries alternated request by request, so that whatever else the
 // machine does weighs on both alike; an A/A pair (the same query twice) shows what is noise.
-// Run: npx tsx bench/gateway.ts [--seconds 10] [--connections 10] [--rounds 3] [--paired 1000] [--profiles 100] [--only WORD] [--tsx]
+// Run: npx tsx bench/gateway.ts [--seconds 10] [--connections 10] [--rounds 3] [--paired 1000] [--profiles 100] [--turns N] [--only WORD] [--tsx]
 import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,8 +50,15 @@ if (!Number.isInteger(PROFILES) || PROFILES < 1) {
   console.error('--profiles: a whole number of access profiles from 1, like 100 or 1000');
   process.exit(2);
 }
+// --turns N: limits.concurrentPerDepartment of the gateways (left out, the default holds: every request is one
+// department's, so over ten connections all but the bound's number wait their turn).
+const TURNS = arg('turns', 0);
 /** The platform served: the demo and PROFILES more departments with the requester's level and region. */
-const benchPlatform = () => demoBenchPlatform(PROFILES);
+const benchPlatform = () => {
+  const benched = demoBenchPlatform(PROFILES);
+  if (!TURNS) return benched;
+  return { ...benched, platform: { ...benched.platform, limits: { ...benched.platform.limits, concurrentPerDepartment: TURNS } } };
+};
 const PAIRED = arg('paired', 1000);
 // --only WORD: measure only the cases whose name contains WORD (quick checks while working).
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
@@ -279,7 +286,7 @@ function serverCommand(): string[] {
 async function main() {
   const server = serverCommand();
   const start = async (args: string[]) => {
-    const child = spawn(process.execPath, [...server, ...args, '--profiles', String(PROFILES)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...server, ...args, '--profiles', String(PROFILES), '--turns', String(TURNS)], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     return { child, first: JSON.parse((await lines.next()).value as string) as Record<string, unknown> };
   };
