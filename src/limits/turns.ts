@@ -11,6 +11,13 @@
 // queue without running. One whose client leaves while it waits leaves the queue too (its Cancellation's
 // signal), and never runs. A turn is held until the query's work ends, past an answer at the time limit:
 // that work still holds the event loop until its cancelled reads stop.
+//
+// Waiting on a connected platform costs this gateway nothing, yet a query of a namespace held its turn
+// for as long as the platform took to answer (up to its timeoutMs, which may be two minutes): four reads
+// of a slow city kept every other query of the department waiting. A query whose root fields are all
+// namespaces (and light fields) lends its turn while it waits for the answers (src/server/deadline.ts,
+// TurnLending), and takes one again, in the queue like any other, before it reads what came back. A
+// query selecting its platform's own data too keeps its turn: its own reads run while the hop waits.
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Cancellation } from './cancel.ts';
 
@@ -108,6 +115,35 @@ export function takesTurn(document: DocumentNode, operation: OperationDefinition
     takesTurnByOperation.set(operation, known);
   }
   return known;
+}
+
+const awayByOperation = new WeakMap<OperationDefinitionNode, boolean>();
+
+/**
+ * Whether a query's only heavy work is waiting on connected platforms: each root field (fragments
+ * followed) is a namespace of one (`namespaces`, the same for a gateway's life) or light. Such a query
+ * lends its turn while it waits (src/server/deadline.ts).
+ */
+export function waitsOnlyAway(document: DocumentNode, operation: OperationDefinitionNode, namespaces: ReadonlySet<string>): boolean {
+  if (namespaces.size === 0) return false;
+  let known = awayByOperation.get(operation);
+  if (known === undefined) {
+    known = onlyAway(document, operation.selectionSet, namespaces, new Set());
+    awayByOperation.set(operation, known);
+  }
+  return known;
+}
+
+function onlyAway(document: DocumentNode, set: SelectionSetNode, namespaces: ReadonlySet<string>, seen: Set<string>): boolean {
+  return set.selections.every((s) => {
+    if (s.kind === Kind.FIELD) return LIGHT_ROOT_FIELDS.has(s.name.value) || namespaces.has(s.name.value);
+    if (s.kind === Kind.INLINE_FRAGMENT) return onlyAway(document, s.selectionSet, namespaces, seen);
+    const name = s.name.value;
+    if (seen.has(name)) return true;
+    seen.add(name);
+    const fragment = document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === name);
+    return fragment ? onlyAway(document, fragment.selectionSet, namespaces, seen) : true;
+  });
 }
 
 function selectsHeavy(document: DocumentNode, set: SelectionSetNode, seen: Set<string>): boolean {

@@ -166,7 +166,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const trusted = new TrustedDocumentStore(trustedDocumentsOf(platform), (message) => logger.warn(message));
   const server = new ApolloServer<RequestContext>({
     // SPEC §13's time limit around the holder's executor (src/server/deadline.ts).
-    gateway: opts.limits === false ? holder : deadlineGateway(holder, limits),
+    gateway: opts.limits === false ? holder : deadlineGateway(holder, { ...limits, namespaces: platform.connected.map((c) => c.namespace) }),
     // `serve` handles SIGTERM/SIGINT with the drain; Apollo's own handler would stop the server at once and
     // send the signal again, cutting the drain short (and the audit log's last checkpoint with it).
     stopOnTerminationSignals: false,

@@ -5,7 +5,8 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { ExecutionResult } from 'graphql';
 import { Deadlines, isTimedOut, timedOut } from '../limits/timeout.ts';
-import { DepartmentTurns, TAKEN, takesTurn } from '../limits/turns.ts';
+import { DepartmentTurns, TAKEN, takesTurn, waitsOnlyAway } from '../limits/turns.ts';
+import type { Cancellation } from '../limits/cancel.ts';
 import { counterKey } from '../identity/verify.ts';
 import type { RequestContext } from '../../resolvers/request.ts';
 
@@ -13,12 +14,15 @@ export interface DeadlineLimits {
   timeoutMs: number;
   /** Data queries of one department executing at once (limits.concurrentPerDepartment); absent: no bound. */
   concurrentPerDepartment?: number;
+  /** The namespaces of the connected platforms: a query of nothing else lends its turn while it waits on them. */
+  namespaces?: readonly string[];
 }
 
 export function withDeadline(executor: GatewayExecutor, limits: number | DeadlineLimits): GatewayExecutor {
   const { timeoutMs, concurrentPerDepartment } = typeof limits === 'number' ? { timeoutMs: limits } : limits;
   const deadlines = new Deadlines(timeoutMs); // one timer for every request of this gateway
   const turns = concurrentPerDepartment ? new DepartmentTurns(concurrentPerDepartment) : undefined;
+  const namespaces = new Set(typeof limits === 'number' ? [] : limits.namespaces ?? []);
   return (rc) => {
     // No operation when the document has several and the request names none, or one it lacks (the type
     // says otherwise): the executor answers graphql's own error at once, which Apollo turns into
@@ -31,15 +35,16 @@ export function withDeadline(executor: GatewayExecutor, limits: number | Deadlin
     // request's department is `dept@platform`, counted as any other: counterKey).
     if (!turns || !ctx.identity || !takesTurn(rc.document, rc.operation)) return deadlines.within(executor(rc), startedAt, ctx.cancel);
     const key = counterKey(ctx.identity);
+    const lending = waitsOnlyAway(rc.document, rc.operation, namespaces) ? new TurnLending(turns, key, ctx.cancel) : undefined;
     const turn = turns.take(key, ctx.cancel);
-    if (turn === TAKEN) return deadlines.within(inTurn(turns, key, ctx, () => executor(rc)), startedAt, ctx.cancel);
+    if (turn === TAKEN) return deadlines.within(inTurn(turns, key, ctx, () => executor(rc), lending), startedAt, ctx.cancel);
     // Queued: marked for the audit plugin, which names what a query that never ran asked for.
     const waiting: NonNullable<RequestContext['turn']> = { bound: turns.perDepartment, ran: false };
     ctx.turn = waiting;
     const work = turn.then(
       () => {
         waiting.ran = true;
-        return inTurn(turns, key, ctx, () => executor(rc));
+        return inTurn(turns, key, ctx, () => executor(rc), lending);
       },
       // Its client left while it waited: dropped without running, answered (to nobody) as a cancelled query.
       (reason: unknown): ExecutionResult => ({ data: null, errors: [reason as never] }),
@@ -54,11 +59,13 @@ export function withDeadline(executor: GatewayExecutor, limits: number | Deadlin
  * executor) cost the event loop more than its execution did (measured: a 4 MB answer of 28 aliases, 30 ms
  * executing, some 100 ms after), and a turn that ended with the execution left them to pile up.
  */
-function inTurn<T>(turns: DepartmentTurns, key: string, ctx: RequestContext, run: () => Promise<T>): Promise<T> {
+function inTurn<T>(turns: DepartmentTurns, key: string, ctx: RequestContext, run: () => Promise<T>, lending?: TurnLending): Promise<T> {
   let pending = ctx.whenAnswered ? 2 : 1;
   const over = () => {
-    if (--pending === 0) turns.release(key);
+    // A lent turn that was not taken back (the query cancelled while it waited for one) is not this query's to give.
+    if (--pending === 0 && (!lending || lending.holding)) turns.release(key);
   };
+  if (lending) ctx.lendTurn = () => lending.lend();
   ctx.whenAnswered?.(over);
   let work: Promise<T>;
   try {
@@ -68,6 +75,58 @@ function inTurn<T>(turns: DepartmentTurns, key: string, ctx: RequestContext, run
     throw err;
   }
   return work.finally(over);
+}
+
+/** A turn lent out while its query waits on a connected platform: `back` takes one again (queued), before the answer is read. */
+export interface LentTurn {
+  back(): Promise<void>;
+}
+
+/**
+ * The turn of a query whose root fields are all namespaces (src/limits/turns.ts): lent while each of its
+ * requests to a connected platform waits, so that the department's other queries run meanwhile, and
+ * taken back, in the queue like any other query's, when the answer has come (or the request failed).
+ * Several namespaces of one query wait together on one lent turn; the first answer takes it back.
+ */
+export class TurnLending {
+  /** Whether the query holds a turn now: given back at its end only then. */
+  holding = true;
+  private coming: Promise<void> | undefined;
+
+  constructor(
+    private readonly turns: DepartmentTurns,
+    private readonly key: string,
+    private readonly cancel?: Cancellation,
+  ) {}
+
+  lend(): LentTurn {
+    if (this.holding) {
+      this.holding = false;
+      this.turns.release(this.key);
+    }
+    let returned = false;
+    return {
+      back: () => {
+        if (returned) return Promise.resolve();
+        returned = true;
+        return this.takeBack();
+      },
+    };
+  }
+
+  private takeBack(): Promise<void> {
+    if (this.holding) return Promise.resolve();
+    this.coming ??= (async () => {
+      try {
+        const turn = this.turns.take(this.key, this.cancel);
+        if (turn !== TAKEN) await turn;
+        this.holding = true;
+      } finally {
+        this.coming = undefined;
+      }
+    })();
+    return this.coming;
+  }
 }
 
 /** The time limit's answer to a query that never had its turn says so. */
