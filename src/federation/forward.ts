@@ -109,6 +109,14 @@ function responsePath(path: unknown): readonly (string | number)[] | undefined {
   return Array.isArray(path) && path.every((p) => typeof p === 'string' || Number.isInteger(p)) ? path as (string | number)[] : undefined;
 }
 
+/**
+ * The codes a connected platform's answer may carry: SPEC §8's, but PLATFORM_UNAVAILABLE. Its answer holds
+ * its own departments' data only (one hop: it forwards nothing), so it can never honestly say that a
+ * platform is unavailable; that code is this gateway's word about its connected platforms, and one it
+ * wrote (naming any platform, or none) is an error without one of its codes.
+ */
+const THEIR_CODES: ReadonlySet<string> = new Set([...KNOWN_CODES].filter((code) => code !== 'PLATFORM_UNAVAILABLE'));
+
 /** The text of a delegated document: a planned delegation sends the same document object every time. */
 const printed = new WeakMap<DocumentNode, string>();
 function textOf(document: DocumentNode): string {
@@ -234,14 +242,14 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
     return { errors: [refused] };
   }
   note('answered', body.errors?.length ?? 0);
-  const codeless = body.errors?.find((e) => !KNOWN_CODES.has(e.extensions?.code as string));
+  const codeless = body.errors?.find((e) => !THEIR_CODES.has(e.extensions?.code as string));
   if (codeless) f.readFailed(c, 'unknown-code', `${platformBase(c)} answered an error without one of govgraph's error codes (src/model/error-codes.ts lists them) (${theirLabel(codeless.extensions?.code ?? 'no code')}: ${theirError(withoutStack(codeless.message))}); callers get "Internal server error." for it`);
   // Errors pass through as the platform gave them (code, resource, item); stitching puts their paths
   // under the namespace. All but `extensions.http`: Apollo sets the HTTP status of the answer an error
   // is in from it, and an error in a namespace must not make this gateway's whole answer a 401.
   return {
     ...body,
-    errors: body.errors?.map((e) => KNOWN_CODES.has(e.extensions?.code as string)
+    errors: body.errors?.map((e) => THEIR_CODES.has(e.extensions?.code as string)
       ? new GraphQLError(withoutStack(e.message), { path: responsePath(e.path), extensions: namedAs(c, passedOn(e.extensions)) })
       : new GraphQLError('Internal server error.', { path: responsePath(e.path), extensions: { code: 'INTERNAL_SERVER_ERROR' }, originalError: new ConnectedPlatformError('Internal server error.') })),
   };
