@@ -45,6 +45,8 @@ export interface GatewayMetrics {
   readonly schema: Gauge<'version'>;
   readonly schemaLoadedAt: Gauge;
   readonly connectedUp: Gauge<'namespace'>;
+  /** Namespace reads sent to connected platforms, by namespace (the platform file's) and outcome (ForwardNote's). */
+  readonly connectedReads: Counter<'namespace' | 'outcome'>;
   readonly http: Counter<'route' | 'status'>;
   /** The label for a client's operation name (bounded). */
   /** `department`: who sent it, when known; a name first sent by a department counts toward its share. */
@@ -106,7 +108,10 @@ export function createMetrics(): GatewayMetrics {
     }),
     schema,
     schemaLoadedAt,
-    connectedUp: new Gauge({ name: 'govgraph_connected_platform_up', help: 'Connected platforms: 1 when the last call answered', labelNames: ['namespace'], registers: [registry] }),
+    connectedUp: new Gauge({ name: 'govgraph_connected_platform_up', help: 'Connected platforms: 1 when the last schema ask (every 3 s) answered', labelNames: ['namespace'], registers: [registry] }),
+    // `up` is the schema poll's: a platform whose polls answer while every read of its data fails (times
+    // out, answers too much, not as a govgraph gateway) stayed up = 1, the failures in the log only.
+    connectedReads: new Counter({ name: 'govgraph_connected_platform_reads_total', help: 'Namespace reads sent to connected platforms, by namespace and outcome (answered, unavailable, cancelled)', labelNames: ['namespace', 'outcome'], registers: [registry] }),
     http: new Counter({ name: 'govgraph_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] }),
     operationLabel(name, department) {
       if (!name) return 'anonymous';
@@ -163,6 +168,7 @@ export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Reque
           const who = contextValue.identity;
           metrics.requests.inc({ operation: metrics.operationLabel(operationName ?? request.operationName, who && shareOf(who.dept.code, who.via)), outcome });
           end({ outcome });
+          for (const f of contextValue.forwards ?? []) metrics.connectedReads.inc({ namespace: f.namespace, outcome: f.outcome });
           for (const e of result.errors ?? []) {
             const code = errorCodes([e])[0];
             if (!DENIAL_CODES.has(code)) continue;
