@@ -84,6 +84,30 @@ export class DepartmentTurns {
     if (dept.running === 0) this.departments.delete(key);
   }
 
+  /** Turns lent out by queries of a department while they wait on connected platforms (lend). */
+  private readonly lentOut = new Map<string, number>();
+
+  /**
+   * A query of `key` in its turn lends it while it waits on a connected platform (src/server/deadline.ts):
+   * true when it may (the turn is passed on), at most `perDepartment` lent at once per department. Past that
+   * it keeps its turn: a department's reads in flight to connected platforms stay bounded (twice the bound),
+   * and so does its share of each platform's connections, which every department's reads of it share.
+   */
+  lend(key: string): boolean {
+    const lent = this.lentOut.get(key) ?? 0;
+    if (lent >= this.perDepartment) return false;
+    this.lentOut.set(key, lent + 1);
+    this.release(key);
+    return true;
+  }
+
+  /** A lent turn's wait is over (or its query ended): it no longer counts as lent. Take a turn again to go on. */
+  returned(key: string): void {
+    const lent = (this.lentOut.get(key) ?? 1) - 1;
+    if (lent <= 0) this.lentOut.delete(key);
+    else this.lentOut.set(key, lent);
+  }
+
   /** Queries of `key` running and waiting (tests, metrics). */
   load(key: string): { running: number; waiting: number } {
     const dept = this.departments.get(key);

@@ -63,7 +63,9 @@ function inTurn<T>(turns: DepartmentTurns, key: string, ctx: RequestContext, run
   let pending = ctx.whenAnswered ? 2 : 1;
   const over = () => {
     // A lent turn that was not taken back (the query cancelled while it waited for one) is not this query's to give.
-    if (--pending === 0 && (!lending || lending.holding)) turns.release(key);
+    if (--pending !== 0) return;
+    lending?.end();
+    if (!lending || lending.holding) turns.release(key);
   };
   if (lending) ctx.lendTurn = () => lending.lend();
   ctx.whenAnswered?.(over);
@@ -91,6 +93,8 @@ export interface LentTurn {
 export class TurnLending {
   /** Whether the query holds a turn now: given back at its end only then. */
   holding = true;
+  /** Whether its turn is lent out now (counted by the department's turns until it comes back or the query ends). */
+  private lent = false;
   private coming: Promise<void> | undefined;
 
   constructor(
@@ -100,18 +104,27 @@ export class TurnLending {
   ) {}
 
   lend(): LentTurn {
-    if (this.holding) {
+    // Past the department's lent turns, the query keeps its own while it waits (DepartmentTurns.lend).
+    if (this.holding && this.turns.lend(this.key)) {
       this.holding = false;
-      this.turns.release(this.key);
+      this.lent = true;
     }
     let returned = false;
     return {
       back: () => {
         if (returned) return Promise.resolve();
         returned = true;
+        this.end();
         return this.takeBack();
       },
     };
+  }
+
+  /** The lent turn's wait is over: the answer came, or the query ended (cancelled while it waited). */
+  end(): void {
+    if (!this.lent) return;
+    this.lent = false;
+    this.turns.returned(this.key);
   }
 
   private takeBack(): Promise<void> {
