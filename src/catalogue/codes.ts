@@ -143,13 +143,21 @@ const CODE_CHECKS: readonly CodeCheck[] = [spelledAsPublished, providerKept, rep
  * for another's data. A code in no listed department's space (that of a department since reorganised
  * under another code, say) is nobody's, and is taken. Codes published before keep their history's checks.
  */
-function* firstInProviderSpace(r: Resource, at: string, platform: Platform): Iterable<Problem> {
-  if (r.code.startsWith(`${r.provider}-`) || !platform.departments.some((d) => d.code === r.provider)) return;
-  const key = codeKey(r.code);
-  // The longest code whose space it is: 510000-GA-… is Land Office's even where 510000-GAT is listed too.
-  const owner = platform.departments
+/**
+ * The department in whose code space `code` lies (its department code and a dash, compared in lower case),
+ * or undefined: the longest code whose space it is, so 510000-GA-… is Land Office's even where 510000-GAT
+ * is listed too. A code never published in a department's space is that department's to publish.
+ */
+export function codeSpaceOwner(platform: Pick<Platform, 'departments'>, code: string): Platform['departments'][number] | undefined {
+  const key = codeKey(code);
+  return platform.departments
     .filter((d) => key.startsWith(`${codeKey(d.code)}-`))
     .sort((a, b) => b.code.length - a.code.length)[0];
+}
+
+function* firstInProviderSpace(r: Resource, at: string, platform: Platform): Iterable<Problem> {
+  if (r.code.startsWith(`${r.provider}-`) || !platform.departments.some((d) => d.code === r.provider)) return;
+  const owner = codeSpaceOwner(platform, r.code);
   if (!owner) return;
   const suffix = r.code.slice(owner.code.length + 1);
   yield {

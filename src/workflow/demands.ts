@@ -12,7 +12,7 @@
 // Demands live in `_demands`, flat rows; `items` and `purposes` are JSON arrays in strings.
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
-import { codeKey } from '../catalogue/codes.ts';
+import { codeKey, codeSpaceOwner } from '../catalogue/codes.ts';
 import { catalogueVersions, publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { deadlinesOf, departmentByCode, listedDepartmentCode } from '../model/platform.ts';
@@ -205,8 +205,11 @@ export async function answerDemand(env: WorkflowEnv, actor: Actor, input: Demand
     const code = promised && RESOURCE_CODE.test(promised) ? promised : null;
     const published = code ? inEffect(await publishedCatalogues(env.store), code) : null;
     const first = code && !published ? await firstPublished(env.store, code) : null;
-    // A refusal names the resource promised too, as published, so that its provider sees the attempt.
-    if (d && code) about(concerning(published?.code ?? first?.code ?? code, published?.provider ?? first?.provider ?? d.provider));
+    // A code never published belongs to the department in whose code space it lies, if any.
+    const space = code && !published && !first ? codeSpaceOwner(env.platform, code) : undefined;
+    // A refusal names the resource promised too, as published, so that its provider sees the attempt (of a
+    // code never published, the department in whose code space it lies).
+    if (d && code) about(concerning(published?.code ?? first?.code ?? code, published?.provider ?? first?.provider ?? space?.code ?? d.provider));
     requireRole(actor, 'approver', 'answer demands');
     if (!d) throw notFound(`No demand ${input.id}.`);
     requireDepartment(actor, d.provider, `answer demands to ${d.provider}`);
@@ -228,6 +231,13 @@ export async function answerDemand(env: WorkflowEnv, actor: Actor, input: Demand
         problems.push({
           path: 'resource',
           message: `${resource} was published as ${first.code} of ${first.provider} (catalogue ${first.catalogue}) and stays its code; promise a code your department may publish`,
+        });
+      } else if (space && space.code !== d.provider) {
+        // Never published, in another department's code space: only that department may publish it
+        // (src/catalogue/codes.ts), so the asked department could never keep the promise.
+        problems.push({
+          path: 'resource',
+          message: `${resource} is in the code space of ${space.code}, which alone may publish it; promise a code your department may publish (e.g. ${d.provider}-${resource.slice(space.code.length + 1)})`,
         });
       }
     }
