@@ -185,7 +185,7 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
     }
     // Within the department's row scope (SPEC §6): a record it cannot read is as missing as one that is not there.
     const rows = decideRows({ requester: actor.dept, purpose: actor.purpose, resource, grants: held, now: env.now });
-    const record = await env.store.find(collectionOf(resource), { filter: withinRows(eq(resource.key, key), rows), projection: [resource.key], limit: 1 });
+    const record = await env.store.find(collectionOf(resource), { filter: withinRows(eq(resource.key, key), rows), projection: [resource.key, item.name], limit: 1 });
     if (!record.length) throw notFound(`${resource.code} has no record with the ${resource.key} given (or none your department may read).`);
     await ensureObjectionIndexes(env.store);
     const objection: Objection = {
@@ -196,6 +196,9 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
       proposedValue: input.proposedValue ?? null, status: 'open',
       answeredBy: null, answeredAt: null, answer: null, correctedAt: null,
     };
+    // What the item held when it was doubted, as a fingerprint (no value): the correction is judged against
+    // it, so that a record the provider corrects before it confirms the objection counts as corrected.
+    const raisedValue = fingerprint(objection, record[0][item.name]);
     const standing = await env.store.find(OBJECTIONS, { filter: eq('slot', standingSlot(objection)), limit: 1 });
     if (standing.length) throw conflict(duplicate(fromRow(standing[0])));
     return {
@@ -204,7 +207,7 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
       resources: [concerning(resource.code, resource.provider, [item.name])],
       apply: async () => {
         try {
-          await env.store.insert(OBJECTIONS, [toRow(objection)]);
+          await env.store.insert(OBJECTIONS, [{ ...toRow(objection), raisedValue }]);
         } catch (err) {
           if (err instanceof DuplicateKeyError) throw conflict(duplicate(null, objection));
           throw err;
@@ -241,8 +244,11 @@ export async function answerObjection(
     if (input.decision === 'reject' && !reason) throw badInput('Say why the record is right: give a reason.', [{ path: 'reason', message: 'is required to reject' }]);
     const status: ObjectionStatus = input.decision === 'confirm' ? 'confirmed' : 'rejected';
     const answered = { ...o, status, answeredBy: actor.user, answeredAt: env.now.toISOString(), answer: reason };
-    // Confirmed: what the record's item holds now, as a fingerprint, so that any later import finds it changed.
-    const confirmedValue = status === 'confirmed' ? await itemFingerprint(env.store, o) : null;
+    // Confirmed: what the record's item held when the objection was raised, as a fingerprint, so that an
+    // import finds it changed, also one made before this answer (the provider corrected the record first:
+    // the next import of the resource marks it). An objection raised before raise-time fingerprints were
+    // kept: what the item holds now.
+    const confirmedValue = status === 'confirmed' ? ((await raisedFingerprint(env.store, o.id)) ?? (await itemFingerprint(env.store, o))) : null;
     return {
       detail: `objection ${o.id} ${status}`, // the reason, about the record, stays with the objection
       resources: [concerning(o.resource, o.provider, [o.item])],
@@ -277,6 +283,12 @@ async function itemFingerprint(store: Store, o: Objection): Promise<string | nul
   if (key === null) return null;
   const [row] = await store.findByValues(collectionOf(resource), resource.key, [key], [resource.key, o.item]);
   return row ? fingerprint(o, row[o.item]) : null;
+}
+
+/** The fingerprint of what the objection's item held when it was raised; null for an objection raised before it was kept. */
+async function raisedFingerprint(store: Store, id: string): Promise<string | null> {
+  const [row] = await store.find(OBJECTIONS, { filter: eq('id', id), projection: ['raisedValue'], limit: 1 });
+  return row ? text(row.raisedValue) : null;
 }
 
 /** A confirmed objection, with the fingerprint of its item's value when it was confirmed (null for older rows). */
