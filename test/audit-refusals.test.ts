@@ -130,6 +130,14 @@ describe('a request refused by a limit has its audit entry', () => {
     expect(entry.resources).toEqual([]);
   });
 
+  it("an introspection over graphql's own bound of nested type lists, within maxDepth", async () => {
+    // It came out as GRAPHQL_VALIDATION_FAILED, with no entry (found by the §13 walk).
+    const doc = '{ __type(name: "Query") { fields { type { fields { type { fields { name } } } } } } }';
+    const entry = refusal(await send(doc), doc, 'QUERY_TOO_COMPLEX');
+    expect(entry.detail).toMatch(/introspection nests the lists fields, inputFields, interfaces and possibleTypes three deep/);
+    expect(entry.resources).toEqual([]);
+  });
+
   it('a document over maxTokens (refused by the parser: no resources known)', async () => {
     const doc = `{ me { user${' user'.repeat(DEFAULT_LIMITS.maxTokens)} } }`;
     const entry = refusal(await send(doc), doc, 'QUERY_TOO_COMPLEX');
