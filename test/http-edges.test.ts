@@ -173,6 +173,18 @@ describe('every /graphql answer is JSON', () => {
     // The same in a GET's parameters.
     const search = new URLSearchParams({ query, extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: 'ab'.repeat(32) } }) });
     expect(expectGraphQLError(await request(`${url()}/graphql?${search}`, { headers: { authorization: auth.authorization } }), 400, 'BAD_REQUEST')).toMatch(/is not the SHA-256 of the query/);
+    // A documentId with another text beside it: refused as the persisted query's hash is, not the text run
+    // with the id ignored (found by the §13 walk); bare, prefixed or in upper case, the text's own id runs it.
+    const otherId = { query, documentId: 'ab'.repeat(32) };
+    const byOtherId = await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: JSON.stringify(otherId) });
+    expectGraphQLError(byOtherId, 400, 'BAD_REQUEST');
+    expect(JSON.parse(byOtherId.text)).toEqual({ errors: [{ message: `documentId is not the SHA-256 of the query sent with it (that is ${actual}): send the documentId alone, or the query alone.`, extensions: { code: 'BAD_REQUEST' } }] });
+    const getOtherId = new URLSearchParams(otherId);
+    expect(expectGraphQLError(await request(`${url()}/graphql?${getOtherId}`, { headers: { authorization: auth.authorization, 'apollo-require-preflight': 'true' } }), 400, 'BAD_REQUEST')).toMatch(/^documentId is not the SHA-256 of the query/);
+    for (const documentId of [actual, `sha256:${actual}`, actual.toUpperCase()]) {
+      const own = await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: JSON.stringify({ query, documentId }) });
+      expect(JSON.parse(own.text)).toEqual({ data: { me: { department: '430000-GA' } } });
+    }
     // The right hash with its text registers and runs; the hash alone then runs too.
     const good = { query, extensions: { persistedQuery: { version: 1, sha256Hash: actual } } };
     expect(JSON.parse((await request(`${url()}/graphql`, { method: 'POST', headers: auth, body: JSON.stringify(good) })).text)).toEqual({ data: { me: { department: '430000-GA' } } });

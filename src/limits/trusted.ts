@@ -375,21 +375,23 @@ export interface SentDocument {
  * The `query` and `extensions` of a GraphQL-over-HTTP request as sent: a POST's JSON body (after
  * withDocumentId), or a GET's parameters. Anything malformed is left undefined here (Apollo refuses it).
  */
-function requestParts(body: unknown, search: string): { query: unknown; extensions: unknown } {
+function requestParts(body: unknown, search: string): { query: unknown; extensions: unknown; documentId: unknown } {
   let query: unknown;
   let extensions: unknown;
+  let documentId: unknown;
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
-    ({ query, extensions } = body as Record<string, unknown>);
+    ({ query, extensions, documentId } = body as Record<string, unknown>);
   } else if (body === undefined) {
     const params = new URLSearchParams(search);
     query = params.get('query') ?? undefined;
+    documentId = params.get('documentId') ?? undefined;
     try {
       extensions = params.has('extensions') ? JSON.parse(params.get('extensions')!) : undefined;
     } catch {
       extensions = undefined;
     }
   }
-  return { query, extensions };
+  return { query, extensions, documentId };
 }
 
 /** Apollo's persisted query extension of a request, when there is one (Apollo takes any truthy value as one). */
@@ -417,7 +419,17 @@ export function sentDocument(body: unknown, search: string): SentDocument {
  * errors no code, so they came out as INTERNAL_SERVER_ERROR: the gateway refuses them first, as BAD_REQUEST.
  */
 export function persistedQueryProblem(body: unknown, search: string): string | undefined {
-  const { query, extensions } = requestParts(body, search);
+  const { query, extensions, documentId } = requestParts(body, search);
+  // A documentId with a text beside it (withDocumentId leaves both, and Apollo runs the text): the id must
+  // be the text's SHA-256, as a persisted query's hash must, or a client sending a manifest document's id
+  // with another text ran that text without a word under off and log (GraphQL over HTTP's persisted
+  // documents: the server checks that an identifier sent with its document matches it).
+  if (typeof documentId === 'string' && typeof query === 'string') {
+    const actual = sha256(query);
+    if (hashOfDocumentId(documentId).toLowerCase() !== actual) {
+      return `documentId is not the SHA-256 of the query sent with it (that is ${actual}): send the documentId alone, or the query alone.`;
+    }
+  }
   const persisted = persistedQueryOf(extensions);
   if (!persisted) return undefined;
   const { version, sha256Hash } = (typeof persisted === 'object' ? persisted : {}) as Record<string, unknown>;
