@@ -209,7 +209,7 @@ describe('a request refused by a limit has its audit entry', () => {
 
   it('the chain holds every entry and verifies; the provider sees the refusals about its resource', async () => {
     expect(await verifyAuditChain(gw.store)).toMatchObject({ ok: true });
-    expect(await gw.store.count(AUDIT_COLLECTION, eq('outcome', 'refused'))).toBe(12);
+    expect(await gw.store.count(AUDIT_COLLECTION, eq('outcome', 'refused'))).toBe(13);
     const log = await gw.query('{ auditLog(filter: { outcome: REFUSED }, first: 20) { nodes { outcome detail resources { resource } } } }', {
       token: await gw.token('430000-ZWB', [], 'zwb-auditor'),
     });
