@@ -214,7 +214,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // The file the checkpoints go to, and verifyAuditChain reads: one, so that a gateway given a file of its
   // own (opts) is not checked against GOVGRAPH_AUDIT_CHECKPOINTS, or against the store alone.
   const checkpointFile = opts.auditCheckpoints?.file === undefined ? checkpointFileFromEnv() : opts.auditCheckpoints.file;
-  const { verifyCaller, context, logForwardedRefusal } = requestContexts({
+  const { verifyCaller, context, refusedBodyRate, logForwardedRefusal } = requestContexts({
     platform, store, holder, grantCache, verifier, forwarded, cursors, trusted, limits,
     limitsOn: opts.limits !== false, checkpointFile, logger, log: opts.log,
   });
@@ -227,7 +227,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     defaultHeaders: opts.graphiqlHeaders,
     purposes: platform.purposes.map((p) => p.code),
   });
-  const graphql = graphqlRoute({ server, corsOrigins, graphiqlEnabled, maxRequestBytes, clientIdleMs, stateOf, verifyCaller, context });
+  const graphql = graphqlRoute({ server, corsOrigins, graphiqlEnabled, maxRequestBytes, clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate });
   const routes = gatewayRoutes(
     { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal },
     graphql,

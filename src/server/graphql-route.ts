@@ -31,11 +31,29 @@ export interface GraphQLRouteParts {
   stateOf(): GatewayState;
   verifyCaller(req: http.IncomingMessage): Promise<Caller>;
   context(req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string, whenAnswered: RequestContext['whenAnswered']): Promise<RequestContext>;
+  /** The rate of a request refused before Apollo saw it: its refusal when its bucket is empty, else undefined. */
+  refusedBodyRate(caller: Caller, requestId: string, sent: HTTPGraphQLRequest): Promise<unknown>;
 }
 
 /** The handler of /graphql. */
 export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void> {
-  const { server, corsOrigins, graphiqlEnabled, maxRequestBytes, clientIdleMs, stateOf, verifyCaller, context } = parts;
+  const { server, corsOrigins, graphiqlEnabled, maxRequestBytes, clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate } = parts;
+  /**
+   * A request of a verified caller refused here, before Apollo: it takes its rate token as every request
+   * does (so a stream of bodies that are not JSON meets the rate), and gets the rate's refusal instead once
+   * the bucket is empty, answered by Apollo as a refusal of the context is (429, Retry-After, its audit entry
+   * and log line); else `status` and `message`.
+   */
+  async function refuse(req: http.IncomingMessage, res: http.ServerResponse, caller: Caller, requestId: string, status: number, message: string): Promise<void> {
+    const sent: HTTPGraphQLRequest = { method: req.method ?? 'POST', headers: headerMap(req), search: '', body: {} };
+    const over = await refusedBodyRate(caller, requestId, sent);
+    if (over === undefined) {
+      await sendGraphQLError(req, res, status, 'BAD_REQUEST', message);
+      return;
+    }
+    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest: sent, context: () => Promise.reject(over) });
+    await sendBody(req, res, answer.status ?? 429, answer.headers, answer.body.kind === 'complete' ? answer.body.string : '');
+  }
   async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     // Answers hold records (personal data among them) for one requester: no cache may keep them, not
     // even the browser's own for a GET.
@@ -72,7 +90,7 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     else if (req.method === 'GET' && caller.ok && parametersBytes(url.searchParams) > maxRequestBytes) {
       // A GET carries in its URL what a POST carries in its body: the same bound (node's own stops at 16 KiB
       // of headers), or a platform's smaller maxRequestBytes held for POST only (found by the §13 walk).
-      await sendGraphQLError(req, res, 414, 'BAD_REQUEST', `The request's parameters are larger than the limit of ${maxRequestBytes} bytes (limits.maxRequestBytes).`);
+      await refuse(req, res, caller, requestId, 414, `The request's parameters are larger than the limit of ${maxRequestBytes} bytes (limits.maxRequestBytes).`);
       return;
     } else if (req.method === 'POST') {
       try {
@@ -83,7 +101,7 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
         if (!(err instanceof BodyError)) throw err;
         // The rest of an oversized, stalled or compressed body is not read: the connection closes after the answer.
         if (err.status === 413 || err.status === 408 || err.status === 415) res.setHeader('Connection', 'close');
-        await sendGraphQLError(req, res, err.status, 'BAD_REQUEST', err.message);
+        await refuse(req, res, caller, requestId, err.status, err.message);
         return;
       }
     }
@@ -93,7 +111,7 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     const search = req.method === 'GET' ? withDocumentIdParam(url.search) : url.search;
     const persisted = caller.ok ? persistedQueryProblem(body, search) : undefined;
     if (persisted) {
-      await sendGraphQLError(req, res, 400, 'BAD_REQUEST', persisted);
+      await refuse(req, res, caller, requestId, 400, persisted);
       return;
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = {

@@ -158,6 +158,50 @@ export function requestContexts(parts: RequestContextParts) {
       return { ok: false, error, claimedForwarded };
     }
   };
+  /** The request's rate tokens (src/limits/rates.ts): null when taken (or no bucket is set), else the refusal. */
+  const rateRefusal = (identity: Identity, requestId: string, sent: HTTPGraphQLRequest, now: Date): GraphQLError | null | Promise<GraphQLError | null> => {
+    if (!(limits.rate.perUser || limits.rate.perDepartment || (identity.via && limits.rate.perPlatform))) return null;
+    // A promise only when a store step is due; from a lease the answer is at hand.
+    const taken = takeRequest(store, limits.rate, { dept: counterKey(identity), user: identity.user, via: identity.via }, now.getTime());
+    if (!(taken instanceof Promise)) return taken;
+    return taken.catch((err: unknown) => {
+      throw refusedAs(err, requestId, identity, sent); // a bug: a store not written makes the instance count alone
+    });
+  };
+  /**
+   * A rate refusal as the context answers one (its audit entry written first, or folded into its bucket's),
+   * ready to throw; `purpose` as recorded in the entry.
+   */
+  const rateRefusalAnswer = async (refusal: GraphQLError, identity: Identity, purpose: string | null, requestId: string, sent: HTTPGraphQLRequest, now: Date, document?: SentDocument): Promise<unknown> => {
+    // A rate refusal is written for the first refusal of its bucket only, until the bucket has a token
+    // again (src/limits/rate-entries.ts): the rest read nothing and are counted in the metrics.
+    // Refusals of a bucket arriving together wait for the first one's entry, and are folded into it.
+    const rateKey = { dept: counterKey(identity), user: identity.user, via: identity.via };
+    const note = refusal.extensions.code === 'RATE_LIMITED' ? foldedNote(refusal) : '';
+    const answer = await rateEntries.entry(refusal, rateKey, () => auditRefusal(store, { requestId, identity, purpose }, refusedDocument(sent, document), refusal, note), now.getTime());
+    return refusedAs(answer === 'folded' ? refusal : answer === 'unwritten' ? auditUnavailable(refusal) : answer, requestId, identity, sent);
+  };
+  /**
+   * The rate of a request whose body was refused before Apollo saw it (not UTF-8 or JSON, too large, in a
+   * content coding, stalled): it takes its tokens as every request of a known department does, so a stream
+   * of them meets the rate, and its refusal, once the bucket is empty, is what it gets instead (undefined
+   * when the token was taken). Before, these requests took no token: one user sending megabyte bodies that
+   * were not JSON, as fast as the gateway answered, was never refused and slowed every other department.
+   */
+  const refusedBodyRate = async (caller: Caller, requestId: string, sent: HTTPGraphQLRequest): Promise<unknown> => {
+    if (!limitsOn || !caller.ok) return undefined;
+    const { identity, sentPurpose } = caller;
+    const now = new Date();
+    const refusal = await rateRefusal(identity, requestId, sent, now);
+    if (!refusal) return undefined;
+    let purpose: string | null = null;
+    try {
+      purpose = parsePurpose(sentPurpose, platform);
+    } catch {
+      // an unknown purpose: recorded as none, as the context records it
+    }
+    return rateRefusalAnswer(refusal, identity, purpose, requestId, sent, now);
+  };
   const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string, whenAnswered?: RequestContext['whenAnswered']): Promise<RequestContext> => {
     if (!caller.ok) {
       const err = caller.error;
@@ -181,20 +225,10 @@ export function requestContexts(parts: RequestContextParts) {
       // `require`, a document not in the manifests (an unknown hash included). Every request of a known
       // department takes its token, refused or not: each refusal writes an audit entry (SPEC §10), so a
       // stream of them meets the rate, and once the bucket is empty one entry stands for them all.
-      let refusal: GraphQLError | null = null;
+      let taken = rateRefusal(identity, requestId, sent, now);
+      if (taken instanceof Promise) taken = await taken;
+      let refusal = taken;
       let document: SentDocument | undefined;
-      if (limits.rate.perUser || limits.rate.perDepartment || (identity.via && limits.rate.perPlatform)) {
-        // A promise only when a store step is due; from a lease the answer is at hand.
-        let taken = takeRequest(store, limits.rate, { dept: counterKey(identity), user: identity.user, via: identity.via }, now.getTime());
-        if (taken instanceof Promise) {
-          try {
-            taken = await taken;
-          } catch (err) {
-            throw refusedAs(err, requestId, identity, sent); // a bug: a store not written makes the instance count alone
-          }
-        }
-        refusal = taken;
-      }
       // A request forwarded by a connected platform is that platform's delegation of its own client's
       // document (graphql-tools' text, in no client's manifest), checked against its own manifests there;
       // here it may read the departments' data fields only (SPEC §12). Under `require` every namespace
@@ -203,16 +237,7 @@ export function requestContexts(parts: RequestContextParts) {
         document = sentDocument(sent.body, sent.search);
         if (!trusted.admits(document, limits.maxTokens)) refusal = notTrusted(document.hash ?? (document.query === undefined ? undefined : documentHash(document.query)));
       }
-      if (refusal) {
-        // A rate refusal is written for the first refusal of its bucket only, until the bucket has a token
-        // again (src/limits/rate-entries.ts): the rest read nothing and are counted in the metrics.
-        // Refusals of a bucket arriving together wait for the first one's entry, and are folded into it.
-        const rateKey = { dept: counterKey(identity), user: identity.user, via: identity.via };
-        const note = refusal.extensions.code === 'RATE_LIMITED' ? foldedNote(refusal) : '';
-        const refused = refusal;
-        const answer = await rateEntries.entry(refused, rateKey, () => auditRefusal(store, { requestId, identity, purpose }, refusedDocument(sent, document), refused, note), now.getTime());
-        throw refusedAs(answer === 'folded' ? refusal : answer === 'unwritten' ? auditUnavailable(refusal) : answer, requestId, identity, sent);
-      }
+      if (refusal) throw await rateRefusalAnswer(refusal, identity, purpose, requestId, sent, now, document);
     }
     if (badPurpose) {
       // An unknown purpose is refused like a limit: with its entry (SPEC §10), the purpose as sent in its
@@ -253,5 +278,5 @@ export function requestContexts(parts: RequestContextParts) {
     };
   };
 
-  return { verifyCaller, context, logForwardedRefusal };
+  return { verifyCaller, context, refusedBodyRate, logForwardedRefusal };
 }
