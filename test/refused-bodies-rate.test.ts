@@ -32,7 +32,7 @@ async function post(user: string, body: string | Buffer, headers: Record<string,
   const res = await fetch(`${gw.gateway.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.token(dept, [], user)}`, 'x-request-id': requestId, ...headers },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   const json = (await res.json()) as { data?: unknown; errors?: { message: string; extensions: Record<string, unknown> }[] };
   return { status: res.status, retryAfter: res.headers.get('retry-after'), code: json.errors?.[0]?.extensions.code, message: json.errors?.[0]?.message, data: json.data, requestId };
