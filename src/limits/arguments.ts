@@ -193,7 +193,9 @@ export function argumentFigures(q: {
   };
   for (const { site, field, node, at, filter, times } of found) {
     if (site.kind === 'lookup') {
-      if (site.model.items.has(site.model.resource.key) && masked(site.model, site.model.resource.key)) probe(site.model, times);
+      const key = site.model.resource.key;
+      // A masked key of few values is refused by the lookup's rule (src/rules/data-rules.ts): no probe.
+      if (site.model.items.has(key) && masked(site.model, key) && !hasFewValues(site.model.items.get(key))) probe(site.model, times);
       continue;
     }
     if (filter && filter !== OVER_BOUNDS) {

@@ -22,17 +22,24 @@ export type Refusal = { d: Denial; model: ResourceModel; item: string | null };
 /**
  * The resource can be read at all, and every item the arguments filter or order by may be used so.
  * Looks at the decisions without recording them as read; a refused item is recorded by the caller.
- * `filtering`: the uses are a list's filter and order, where a masked item of few values is refused
- * whole (a lookup or link finds one record by a unique or linked value, counted as a masked probe).
+ * `by`: what the uses are. A list's filter and order, or a lookup by the key, refuse a masked item of few
+ * values whole: `eq: true`, or `riskBand(band: "high")` on a resource keyed by an enum, tells the hidden
+ * value of every record it finds. A link (the caller) judges it itself, as a denial of the link.
  */
-function resourceAnswer(model: ResourceModel, access: AccessContext, uses: ItemUse[], filtering = false): true | Refusal | Error {
+function resourceAnswer(model: ResourceModel, access: AccessContext, uses: ItemUse[], by: 'list' | 'lookup' | 'link'): true | Refusal | Error {
   const whole = access.resource(model);
   if (!whole.allowed) return { d: whole, model, item: null };
   for (const use of uses) {
     const d = access.peekItem(model, use.item);
     if (!d.allowed) return { d, model, item: use.item };
     if (!d.mask) continue;
-    if (filtering && hasFewValues(model.items.get(use.item))) {
+    if (by === 'lookup' && hasFewValues(model.items.get(use.item))) {
+      return badUserInput(
+        `${use.item} of ${model.resource.code} is masked for you, and its values are a few known words: looking a record up by it would tell the record's hidden value, so you may not look ${model.resource.code} up by ${use.item}; list it instead.`,
+        { resource: model.resource.code, item: use.item },
+      );
+    }
+    if (by === 'list' && hasFewValues(model.items.get(use.item))) {
       return badUserInput(
         `${use.item} of ${model.resource.code} is masked for you, and its values are a few known words: filtering by it would tell each record's hidden value, so you may neither filter nor order by it.`,
         { resource: model.resource.code, item: use.item },
@@ -71,7 +78,7 @@ export function linkAnswer(model: ResourceModel, link: LinkModel, access: Access
   const own = itemAnswer(model, link.item.name, access);
   if (own !== true) return own;
   // eq never probes, so the masked-item refusal (an Error) cannot come back here.
-  const target = resourceAnswer(link.target, access, [{ item: link.targetItem.name, operator: 'eq' }]) as true | Refusal;
+  const target = resourceAnswer(link.target, access, [{ item: link.targetItem.name, operator: 'eq' }], 'link') as true | Refusal;
   if (target !== true) return target;
   const probes = isMasked(access.peekItem(link.target, link.targetItem.name));
   // By a masked boolean or enum, a link is the filter a list refuses (resourceAnswer): the reader's own
@@ -118,21 +125,21 @@ function refuse(ctx: RequestContext, r: Refusal): Error {
   return deniedError(r.d, r.model, r.item);
 }
 
-function checkResource(model: ResourceModel, ctx: RequestContext, uses: ItemUse[], filtering = false): true | Error {
-  const answer = resourceAnswer(model, ctx.access, uses, filtering);
+function checkResource(model: ResourceModel, ctx: RequestContext, uses: ItemUse[], by: 'list' | 'lookup'): true | Error {
+  const answer = resourceAnswer(model, ctx.access, uses, by);
   if (answer instanceof GraphQLError) return noteRefusal(ctx, answer); // a masked item probed: its audit entry names it
   return answer === true || answer instanceof Error ? answer : refuse(ctx, answer);
 }
 
 function listRule(model: ResourceModel) {
   return guardedRule<{ filter?: FilterArg; orderBy?: OrderArg[] }>(`list:${model.resource.code}`, 'no_cache', (_p, args, ctx) =>
-    checkResource(model, ctx, [...filterUses(args.filter), ...orderUses(args.orderBy)], true),
+    checkResource(model, ctx, [...filterUses(args.filter), ...orderUses(args.orderBy)], 'list'),
   );
 }
 
 function lookupRule(model: ResourceModel) {
   return guardedRule(`lookup:${model.resource.code}`, 'no_cache', (_p, _a, ctx) =>
-    checkResource(model, ctx, [{ item: model.resource.key, operator: 'eq' }]),
+    checkResource(model, ctx, [{ item: model.resource.key, operator: 'eq' }], 'lookup'),
   );
 }
 
