@@ -10,6 +10,12 @@
 //   are ignored, so tokens of an identity provider that also serves other systems work; `roles` that
 //   is not an array of strings makes the token invalid.
 // - Clocks of gateway instances and identity providers may drift: `exp` and `nbf` get 30 s of tolerance.
+//   `iat` is not checked, in the future either: a token's life is bounded by `exp` (and `nbf`), which
+//   are checked; a future `iat` grants nothing they do not, and refusing it would refuse the tokens of a
+//   `govgraph token` or identity provider whose clock runs ahead, tokens taken today. (A forwarded token's
+//   `iat` is checked, src/identity/forwarded.ts: its lifetime is measured from it.)
+// - An HS256 token that names an `iss` or `aud` is held to GOVGRAPH_JWT_ISSUER / GOVGRAPH_JWT_AUDIENCE
+//   (secretClaimsProblem); `govgraph token`'s name neither and are taken as before.
 // - With both a secret and a JWKS URL, an HS256 token is checked with the secret and an RS256/ES256 one
 //   with the key set; the caller decides what to trust by what it passes.
 // - A key set that cannot be fetched is the platform's failure, not the client's: KeySetUnavailableError,
@@ -143,6 +149,19 @@ function providerClaimsProblem(payload: JWTPayload, want: ProviderClaims): 'wron
   return null;
 }
 
+/**
+ * Why an HS256 token's `iss` or `aud` is not this gateway's, or null. `govgraph token` names neither, and
+ * such a token is taken as before. One that names an audience is for the audience it names (RFC 7519
+ * §4.1.3: a recipient that does not identify itself with it must reject it), so it is taken only when it
+ * names GOVGRAPH_JWT_AUDIENCE; one that names an issuer, only when that is GOVGRAPH_JWT_ISSUER. Otherwise
+ * another system signing with a shared GOVGRAPH_JWT_SECRET had its tokens, made for itself, taken here.
+ */
+function secretClaimsProblem(payload: JWTPayload, ours: ProviderClaims): 'wrong-issuer' | 'wrong-audience' | null {
+  if (payload.iss !== undefined && payload.iss !== ours.issuer) return 'wrong-issuer';
+  if (payload.aud === undefined) return null;
+  return ours.audience !== undefined && (payload.aud === ours.audience || (Array.isArray(payload.aud) && payload.aud.includes(ours.audience))) ? null : 'wrong-audience';
+}
+
 export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; provider?: ProviderClaims; platform: Platform; now?: () => number; keySetTimes?: KeySetTimes }): Verifier {
   const { secret, jwksUrl } = opts;
   if (!secret && !jwksUrl) throw new Error('createVerifier needs a secret or a JWKS URL');
@@ -215,7 +234,7 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pr
       }
       throw error;
     }
-    const wrong = usedKeySet && opts.provider ? providerClaimsProblem(payload, opts.provider) : null;
+    const wrong = usedKeySet ? (opts.provider ? providerClaimsProblem(payload, opts.provider) : null) : secretClaimsProblem(payload, opts.provider ?? {});
     if (wrong) throw tokenError(wrong);
     const identity = identityOf(payload, departments, tokenError);
     const key = usedKey ? await nameOf(usedKey) : undefined;
