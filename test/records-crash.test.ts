@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
 import { addVersion, markPublished } from '../src/catalogue/repository.ts';
+import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
+import { verifyAuditChain } from '../src/audit/verify.ts';
 import { eq } from '../src/store/port.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 
@@ -89,6 +91,21 @@ async function sizes(data: string): Promise<Record<string, number>> {
   }
 }
 
+/**
+ * The import's audit entries (attempted, done) on the folder, and whether its chain verifies: records
+ * written must never be without the entry written before them (src/workflow/data-import.ts).
+ */
+async function importAudit(data: string, file: string): Promise<{ details: string[]; chain: boolean }> {
+  const store = await openSqliteStore(data);
+  try {
+    const rows = await store.find(AUDIT_COLLECTION, { filter: eq('action', 'data import'), sort: [{ field: 'seq', direction: 'asc' }] });
+    const details = rows.map((r) => String(r.detail)).filter((d) => d.startsWith(`data import of ${file} into`));
+    return { details, chain: (await verifyAuditChain(store)).ok };
+  } finally {
+    await store.close();
+  }
+}
+
 describe('data import killed with SIGKILL', () => {
   it('leaves every record or none, into an empty collection and over existing records', async () => {
     // An uninterrupted run: how long an import takes here, and the folder with the first file in it.
@@ -110,6 +127,15 @@ describe('data import killed with SIGKILL', () => {
         const r = await runImport(data, file, Math.round(whole.ms * fraction));
         const seen = await sizes(data);
         expect([before, after]).toContainEqual(seen);
+        // The entry before the records: written whenever they are; killed before its done entry, it stands alone.
+        const audit = await importAudit(data, file);
+        expect(audit.chain).toBe(true);
+        const written = JSON.stringify(seen) === JSON.stringify(after);
+        const attempted = audit.details.filter((d) => d.endsWith('attempted (all or nothing)')).length;
+        expect(attempted, audit.details.join('\n')).toBe(written || audit.details.length ? 1 : 0);
+        // Not killed: attempted and done; killed, the done entry only once the records are committed.
+        if (!r.killed) expect(audit.details).toHaveLength(2);
+        else expect(audit.details.length).toBeLessThanOrEqual(written ? 2 : 1);
         outcomes.push(`${label} ${fraction}: ${r.killed ? 'killed' : 'finished'}, ${seen === before || JSON.stringify(seen) === JSON.stringify(before) ? 'none' : 'all'}`);
         rmSync(data, { recursive: true, force: true });
       }

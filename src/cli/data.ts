@@ -94,6 +94,7 @@ export function registerDataCommands(program: Command): void {
       const bar = process.stderr.isTTY ? progressBar() : undefined;
       let summary: ImportSummary;
       let corrected: Objection[] = [];
+      let doneRecorded = true;
       try {
         const env = { store, now: new Date() };
         const done = await importCorrecting(env, { user: OPERATOR, requestId: randomUUID() }, resource, file, {
@@ -103,10 +104,12 @@ export function registerDataCommands(program: Command): void {
         });
         summary = done.summary;
         corrected = done.corrected;
+        doneRecorded = done.doneRecorded;
       } finally {
         bar?.stop();
       }
       reportImport(summary, (l) => console.log(l), (l) => console.error(l));
+      if (!doneRecorded) console.error('govgraph: the records were written, but the audit entry saying so could not be: the log holds the import as attempted only');
       for (const o of corrected) console.log(`objection ${o.id} (${o.item} of ${JSON.stringify(o.key)}, raised by ${o.department}) is now CORRECTED`);
       // 1: refused, nothing written; 3: written, but --skip-invalid rejected records (the line says how many).
       if (summary.refused) process.exitCode = 1;

@@ -98,6 +98,20 @@ function headerProblem(resource: Resource, columns: string[]): string | undefine
   return parts.length ? parts.join('; ') : undefined;
 }
 
+/**
+ * The files of an import checked before anything is read or written (RecordFileError): a folder reached
+ * the stream as an unhandled EISDIR with its stack, and with --skip-invalid a rejects file that cannot be
+ * made only after the batches before the first reject were written. Also before the import's audit entry
+ * (src/workflow/data-import.ts): a mistyped path is no import.
+ */
+export function checkImportFiles(file: string, options: Pick<ImportOptions, 'skipInvalid' | 'rejectsFile'> = {}): void {
+  const unreadable = unreadableFile(file);
+  if (unreadable) throw new RecordFileError(`${file}: ${unreadable}`);
+  const rejectsPath = options.rejectsFile ?? defaultRejectsFile(file);
+  const unwritable = options.skipInvalid ? unwritableFile(rejectsPath) : null;
+  if (unwritable) throw new RecordFileError(`rejects file ${rejectsPath}: ${unwritable}`);
+}
+
 export async function importRecords(
   store: Store,
   resource: Resource,
@@ -107,14 +121,8 @@ export async function importRecords(
   const started = performance.now();
   const { skipInvalid = false, onProgress, batchSize = DEFAULT_BATCH_SIZE } = options;
   const maxListed = options.maxListedProblems ?? MAX_LISTED_PROBLEMS;
-  // The files are checked before anything is read or written: a folder reached the stream as an unhandled
-  // EISDIR with its stack, and with --skip-invalid a rejects file that cannot be made only after the
-  // batches before the first reject were written.
-  const unreadable = unreadableFile(file);
-  if (unreadable) throw new RecordFileError(`${file}: ${unreadable}`);
+  checkImportFiles(file, options);
   const rejectsPath = options.rejectsFile ?? defaultRejectsFile(file);
-  const unwritable = skipInvalid ? unwritableFile(rejectsPath) : null;
-  if (unwritable) throw new RecordFileError(`rejects file ${rejectsPath}: ${unwritable}`);
   // The rejects are written beside the file they go to and take its name once the import has ended
   // (committed, or refused: the rejects then list what was read): an import killed midway, or failing
   // in the store, leaves the rejects file of the last import that ended as it was, not rejects of

@@ -19,7 +19,8 @@ import { collectionOf, type Catalogue, type Resource } from '../model/catalogue.
 import { enumValueName } from '../model/names.ts';
 import { deadlinesOf, limitsOf } from '../model/platform.ts';
 import { takeProbes } from '../limits/probes.ts';
-import { importRecords, type ImportOptions, type ImportSummary } from '../records/import.ts';
+import { type ImportOptions, type ImportSummary } from '../records/import.ts';
+import { auditedImport } from './data-import.ts';
 import { convertValue } from '../records/validate.ts';
 import { appendAudit } from '../audit/log.ts';
 import { applyMask } from '../formats/masks.ts';
@@ -319,7 +320,7 @@ export async function confirmedObjections(store: Store, resource: string): Promi
 }
 
 /**
- * Imports records (SPEC §11) and marks CORRECTED each confirmed objection whose record's item no longer
+ * Imports records (SPEC §11), with the import's own audit entries (src/workflow/data-import.ts), and marks CORRECTED each confirmed objection whose record's item no longer
  * holds what it held when the objection was confirmed (its fingerprint, kept on the objection), each with
  * an operator entry in the audit log written before the change. An import that leaves the item as it was
  * corrects nothing. Being a state, not an event of this import, it survives a crash: an import killed
@@ -333,13 +334,14 @@ export async function importCorrecting(
   resource: Resource,
   file: string,
   options: ImportOptions = {},
-): Promise<{ summary: ImportSummary; corrected: Objection[] }> {
+): Promise<{ summary: ImportSummary; corrected: Objection[]; doneRecorded: boolean }> {
   const confirmed = await confirmedRows(env.store, resource.code);
   const older = confirmed.filter((c) => c.confirmedValue === null).map((c) => c.objection);
   const watch = new Map<string, string[]>();
   for (const o of older) watch.set(JSON.stringify(o.key), [...new Set([...(watch.get(JSON.stringify(o.key)) ?? []), o.item])]);
-  const summary = await importRecords(env.store, resource, file, { ...options, watch });
-  if (summary.refused) return { summary, corrected: [] };
+  // The import's own entries (attempted, then done or not), before the corrections it makes.
+  const { summary, doneRecorded } = await auditedImport(env, operator, resource, file, { ...options, watch });
+  if (summary.refused) return { summary, corrected: [], doneRecorded };
   const changed = new Set((summary.changed ?? []).map((c) => JSON.stringify([c.key, c.item])));
   // What the fingerprinted objections' records hold now: one read for the lot.
   const fingerprinted = confirmed.filter((c) => c.confirmedValue !== null);
@@ -374,7 +376,7 @@ export async function importCorrecting(
     // was done, this one that it was not, as a workflow action that loses the store's race says (audit.ts).
     else await entry('refused', `${detail} — ${undone(written.seq, 'not done')}: CONFLICT: another import marked objection ${o.id} meanwhile`).catch(() => undefined);
   }
-  return { summary, corrected };
+  return { summary, corrected, doneRecorded };
 }
 
 // ---- reading -------------------------------------------------------------------------------------

@@ -1,0 +1,75 @@
+// The audit entries of `govgraph data import` (SPEC §10, §11): the operator's change of a resource's data,
+// recorded as its catalogue import is, so that a supervisor (every entry) and the resource's provider
+// (entries about its resources) see that the data of a resource was written, by whom, with which command,
+// and how many records, never a value (no key, no problem message: those quote the file's records).
+//
+// Two entries, as a publication writes (workflow.md, The audit trail): `data import of FILE into CODE
+// attempted` before anything is written (it cannot be written: no import, AuditUnavailableError), and once
+// the import has ended, `done` with its counts, or `— entry #N not done: refused ...` (nothing written) or
+// `— entry #N failed: ...`. The records are committed as one unit by the store (both adapters), and the
+// entries go to the log's chain as every entry does, so the chain verifies. A crash between the two (the
+// process killed while it writes or commits) leaves the `attempted` entry alone: the log then says the
+// data of the resource may have been written, never that it was when it was not, and no record is ever
+// written without an entry before it. The resource's records tell which (the import is all-or-nothing).
+import { appendAudit } from '../audit/log.ts';
+import { recordedDetail, type AuditOutcome } from '../audit/entry.ts';
+import type { Resource } from '../model/catalogue.ts';
+import { checkImportFiles, importRecords, type ImportOptions, type ImportSummary } from '../records/import.ts';
+import { RecordFileError } from '../records/read.ts';
+import type { Store } from '../store/port.ts';
+import { concerning, undone } from './audit.ts';
+
+export const DATA_IMPORT_ACTION = 'data import';
+
+export interface Importer {
+  /** Who runs the command (the operator's name in the entries) and the id the entries share. */
+  user: string;
+  requestId: string;
+}
+
+export interface AuditedImport {
+  summary: ImportSummary;
+  /** False when the records were written but the `done` entry could not be (the `attempted` one stands). */
+  doneRecorded: boolean;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The import of `file` into `resource`, with its entries before and after. */
+export async function auditedImport(
+  env: { store: Store },
+  importer: Importer,
+  resource: Resource,
+  file: string,
+  options: ImportOptions = {},
+): Promise<AuditedImport> {
+  const what = `data import of ${file} into ${resource.code}`;
+  const entry = (outcome: AuditOutcome, detail: string) => appendAudit(env.store, {
+    requestId: importer.requestId, department: null, user: importer.user, purpose: null,
+    operationName: null, documentHash: null, kind: 'operator', action: DATA_IMPORT_ACTION,
+    resources: [concerning(resource.code, resource.provider)], outcome, detail: recordedDetail(detail),
+  });
+  checkImportFiles(file, options); // a path that names no file to read is no import, and no entry
+  const attempted = await entry('ok', `${what} attempted (${options.skipInvalid ? '--skip-invalid: the valid records' : 'all or nothing'})`);
+  let summary: ImportSummary;
+  try {
+    summary = await importRecords(env.store, resource, file, options);
+  } catch (err) {
+    // Nothing was written (the store's unit is undone); the message names the file or the store, no record.
+    const outcome = err instanceof RecordFileError ? 'refused' : 'error';
+    const how = err instanceof RecordFileError ? 'not done' : 'failed';
+    await entry(outcome, `${what} — ${undone(attempted.seq, how)}: ${(err as Error).message}`).catch(() => undefined);
+    throw err;
+  }
+  const read = `${plural(summary.records, 'record')} read`;
+  if (summary.refused) {
+    await entry('refused', `${what} — ${undone(attempted.seq, 'not done')}: refused, ${plural(summary.problemCount, 'problem')} in ${summary.rejected} of ${read}; nothing written`)
+      .catch(() => undefined);
+    return { summary, doneRecorded: true };
+  }
+  const rejected = summary.rejected ? `, ${summary.rejected} rejected` : '';
+  // The records are committed: a failure to record it now must not report the import as failed.
+  const doneRecorded = await entry('ok', `${what} done (entry #${attempted.seq}): ${plural(summary.written, 'record')} written (${summary.inserted} new, ${summary.updated} updated) of ${read}${rejected}`)
+    .then(() => true, () => false);
+  return { summary, doneRecorded };
+}
