@@ -11,7 +11,9 @@
 // items differ, so the keys are given only when the department may read all four items, masked by the
 // join items' masks for it (`idcard` when it reads one in clear: SPEC §14 says the keys come masked);
 // otherwise none, and none either when a compared item is a boolean or an enum it reads masked on either
-// side (a key's "differs" beside the other side's value tells the hidden one, docs/access-rules.md).
+// side (a key's "differs" beside the other side's value tells the hidden one, docs/access-rules.md), or
+// any item it reads masked on one side and in clear on the other (the keys left out of a short sample say
+// the hidden value is the clear one).
 // The counts are given whatever items it may read (the report's own figures, SPEC §14,
 // that name no record), but over the records its department sees: a resource under row scope (SPEC §6)
 // counts, and gives sample keys of, only the records within the department's rows (its region, or what
@@ -152,7 +154,12 @@ function readerView(reader: DataReader): ConsistencyView {
       // so with the other side read in clear (or known), each key tells the hidden value, as a filter on
       // such an item would (it takes none: docs/access-rules.md). The counts stay, the keys go.
       const hidesFewValues = ([c.leftItem, c.rightItem] as const).some((item, i) => compared[i].mask && hasFewValues(item));
-      if (hidesFewValues) return null;
+      // Any item read masked on one side and in clear on the other: a key says the hidden value is not the
+      // one read in clear, and while fewer than SAMPLE_KEYS differ, each joined key left out says it is,
+      // every hidden value told at once, past the masked-probe quota an `eq` on the item counts against
+      // (SPEC §13). Read alike on both sides (in clear, or masked on both), a key tells no value.
+      const oneSideHidden = Boolean(compared[0].mask) !== Boolean(compared[1].mask);
+      if (hidesFewValues || oneSideHidden) return null;
       return sampleMask(leftKey.mask, rightKey.mask);
     },
   };
