@@ -29,7 +29,7 @@
 //   element itself is not compared with itself.
 // - Values compare as stored: null and missing are one, and a null against a value differs.
 import { randomUUID } from 'node:crypto';
-import { decide } from '../access/decide.ts';
+import { decide, isMasked } from '../access/decide.ts';
 import { effectiveItems } from '../access/effective-share.ts';
 import { activeGrantsFor, type Grant } from '../access/grants.ts';
 import { decideFigureRows, rowFilter, type RowScope } from '../access/row-scope.ts';
@@ -158,7 +158,7 @@ function readerView(reader: DataReader): ConsistencyView {
       // one read in clear, and while fewer than SAMPLE_KEYS differ, each joined key left out says it is,
       // every hidden value told at once, past the masked-probe quota an `eq` on the item counts against
       // (SPEC §13). Read alike on both sides (in clear, or masked on both), a key tells no value.
-      const oneSideHidden = Boolean(compared[0].mask) !== Boolean(compared[1].mask);
+      const oneSideHidden = isMasked(compared[0]) !== isMasked(compared[1]);
       if (hidesFewValues || oneSideHidden) return null;
       return sampleMask(leftKey.mask, rightKey.mask);
     },
