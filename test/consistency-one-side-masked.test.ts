@@ -2,8 +2,9 @@
 // and in clear on the other: Hefei's residents' phones are personal (masked for it), Wuhu's in clear. A
 // sample key said "Hefei's hidden phone is not Wuhu's", and, with fewer than 20 differing, every joined
 // key left out of the sample said it IS Wuhu's, a phone the department reads: each hidden phone told at
-// once, past the masked-probe quota an `eq` on it would count against (SPEC §13). Such a pair now gives
-// its counts and no key, as a masked boolean or enum compared does; an item read alike on both sides
+// once, past the masked-probe quota an `eq` on it would count against (SPEC §13). The count alone told as
+// much: `differing: 0` says every hidden phone is the one read in clear. Such a pair now gives the records
+// compared, no count of differing ones, no key, and says why (`withheld`); an item read alike on both sides
 // (in clear, or masked on both, where a key tells no value) keeps its keys. On an Anhui platform of the
 // test's own (test/fixtures/anhui-consistency, on test/fixtures/anhui-keys/platform.yaml).
 import { fileURLToPath } from 'node:url';
@@ -47,23 +48,27 @@ beforeAll(async () => {
 afterAll(() => gw?.close());
 
 const report = async (element: string) => {
-  const r = await gw.query(`{ consistencyReport(element: "${element}") { left right compared differing sampleKeys } }`, SUPERVISOR);
+  const r = await gw.query(`{ consistencyReport(element: "${element}") { left right compared differing sampleKeys withheld } }`, SUPERVISOR);
   expect(r.errors).toBeUndefined();
   return r.data!.consistencyReport;
 };
 
 describe('an item read masked on one side and in clear on the other', () => {
-  it('gives the counts and no sample key', async () => {
+  it('gives the records compared, no count of differing ones, no sample key, and why', async () => {
     // What the department reads: Wuhu's phones in clear, Hefei's masked.
     const lists = await gw.query('{ hfCivil { hfResidents { nodes { phone } } } whCivil { whResidents { nodes { phone } } } }', SUPERVISOR);
     expect(lists.data!.hfCivil.hfResidents.nodes[0].phone).toMatch(/\*/);
     expect(lists.data!.whCivil.whResidents.nodes[0].phone).toBe(phone(1));
     // Before: [masked(id(3))], so residents 1, 2, 4 and 5 had in Hefei the phones Wuhu shows in clear.
-    expect(await report('AH-PHONE')).toEqual([{ left: HEFEI, right: WUHU, compared: 5, differing: 1, sampleKeys: [] }]);
+    // Before that, differing: 1, and with residents 1 to 5 all alike in both cities, 0.
+    expect(await report('AH-PHONE')).toEqual([{
+      left: HEFEI, right: WUHU, compared: 5, differing: null, sampleKeys: [],
+      withheld: `${HEFEI}.phone is masked for your department, and ${WUHU}'s is not: the count of differing records would tell its values; a grant reading it in clear lifts this`,
+    }]);
   });
 
   it('keeps the keys of an item read alike on both sides: in clear, or masked on both', async () => {
-    expect(await report('AH-NAME')).toEqual([{ left: HEFEI, right: WUHU, compared: 5, differing: 1, sampleKeys: [masked(id(3))] }]);
-    expect(await report('AH-ADDRESS')).toEqual([{ left: HEFEI, right: WUHU, compared: 5, differing: 1, sampleKeys: [masked(id(3))] }]);
+    expect(await report('AH-NAME')).toEqual([{ left: HEFEI, right: WUHU, compared: 5, differing: 1, sampleKeys: [masked(id(3))], withheld: null }]);
+    expect(await report('AH-ADDRESS')).toEqual([{ left: HEFEI, right: WUHU, compared: 5, differing: 1, sampleKeys: [masked(id(3))], withheld: null }]);
   });
 });

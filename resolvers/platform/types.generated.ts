@@ -287,8 +287,8 @@ export type ConsistencyPair = {
   __typename?: 'ConsistencyPair';
   /** Records joined, of those your department sees of each resource (its row scope: region or granted rows). */
   compared: Scalars['Int']['output'];
-  /** Records whose values of the element differ (null against a value differs). */
-  differing: Scalars['Int']['output'];
+  /** Records whose values of the element differ (null against a value differs). Null when withheld: your department reads one resource's item in clear and the other's masked or not at all, and the count would tell the hidden values. */
+  differing?: Maybe<Scalars['Int']['output']>;
   /** The data element compared. */
   element: Scalars['String']['output'];
   /** The data element the records are joined on, and the items carrying it. */
@@ -307,6 +307,8 @@ export type ConsistencyPair = {
   rightKey: Scalars['String']['output'];
   /** Up to 20 join keys of differing records, always masked (an idcard mask at least: first 6 and last 4 kept), as your department reads both key items; none unless it may read both resources' key and compared items with your purpose and grants. Raise an objection to settle one. */
   sampleKeys: Array<Scalars['String']['output']>;
+  /** Why differing is null for your department, naming the item it does not read in clear; null when differing is given. */
+  withheld?: Maybe<Scalars['String']['output']>;
 };
 
 /** A department's need for data that no catalogue offers (supply–demand matching). */
@@ -1374,7 +1376,7 @@ export type CatalogueVersionResolvers<ContextType = RequestContext, ParentType e
 
 export type ConsistencyPairResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ConsistencyPair'] = ResolversParentTypes['ConsistencyPair']> = {
   compared?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  differing?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  differing?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   element?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   keyElement?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   left?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1384,6 +1386,7 @@ export type ConsistencyPairResolvers<ContextType = RequestContext, ParentType ex
   rightItem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rightKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sampleKeys?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  withheld?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {

@@ -60,9 +60,12 @@ export interface ConsistencyPair {
   leftKey: string;
   rightKey: string;
   compared: number;
-  differing: number;
+  /** Null when `withheld`: the count would tell values the reader may not read. */
+  differing: number | null;
   /** Keys (the left resource's join item) of differing records, masked. */
   sampleKeys: string[];
+  /** Why `differing` is not given to this reader (null: it is). */
+  withheld: string | null;
 }
 
 interface Candidate {
@@ -129,12 +132,15 @@ const kept = (name: MaskName) => maskOf(name).keepFirst + maskOf(name).keepLast;
 export interface ConsistencyView {
   rows(r: Resource): RowScope | null;
   mask(c: Candidate): MaskName | null;
+  /** Why the count of differing records is not given (null: it is). */
+  withheld(c: Candidate): string | null;
 }
 
 /** The operator's view: every record, the keys masked by the catalogue's masks of the join items, `idcard` at least. */
 const catalogueView: ConsistencyView = {
   rows: () => null,
   mask: (c) => sampleMask(effectiveMask(c.leftKey), effectiveMask(c.rightKey)),
+  withheld: () => null,
 };
 
 /**
@@ -142,25 +148,31 @@ const catalogueView: ConsistencyView = {
  * lists and counts do, and keys as `decide` answers for it on the four items of the pair.
  */
 function readerView(reader: DataReader): ConsistencyView {
+  const decision = (r: Resource, i: Item) => decide({ ...reader, resource: r, item: effectiveItems(r).get(i.name)! });
+  const compared = (c: Candidate) => [decision(c.left, c.leftItem), decision(c.right, c.rightItem)] as const;
   return {
     rows: (r) => decideFigureRows({ ...reader, resource: r }),
     mask: (c) => {
-      const decision = (r: Resource, i: Item) => decide({ ...reader, resource: r, item: effectiveItems(r).get(i.name)! });
-      const [leftKey, rightKey, ...compared] = [
-        decision(c.left, c.leftKey), decision(c.right, c.rightKey), decision(c.left, c.leftItem), decision(c.right, c.rightItem),
-      ];
-      if (!leftKey.allowed || !rightKey.allowed || !compared.every((d) => d.allowed)) return null;
+      const [leftKey, rightKey] = [decision(c.left, c.leftKey), decision(c.right, c.rightKey)];
+      const items = compared(c);
+      if (!leftKey.allowed || !rightKey.allowed || !items.every((d) => d.allowed)) return null;
       // A boolean or enum read masked on either side: a sample key says its record's two values differ,
       // so with the other side read in clear (or known), each key tells the hidden value, as a filter on
       // such an item would (it takes none: docs/access-rules.md). The counts stay, the keys go.
-      const hidesFewValues = ([c.leftItem, c.rightItem] as const).some((item, i) => compared[i].mask && hasFewValues(item));
-      // Any item read masked on one side and in clear on the other: a key says the hidden value is not the
-      // one read in clear, and while fewer than SAMPLE_KEYS differ, each joined key left out says it is,
-      // every hidden value told at once, past the masked-probe quota an `eq` on the item counts against
-      // (SPEC §13). Read alike on both sides (in clear, or masked on both), a key tells no value.
-      const oneSideHidden = isMasked(compared[0]) !== isMasked(compared[1]);
-      if (hidesFewValues || oneSideHidden) return null;
-      return sampleMask(leftKey.mask, rightKey.mask);
+      const hidesFewValues = ([c.leftItem, c.rightItem] as const).some((item, i) => items[i].mask && hasFewValues(item));
+      return hidesFewValues ? null : sampleMask(leftKey.mask, rightKey.mask);
+    },
+    withheld: (c) => {
+      // An item read in clear on one side and not on the other (masked, or not shared): the count of
+      // differing records tells the hidden values. `differing: 0` says every hidden value is the one read
+      // in clear beside it, a key in the sample that one is not (and, fewer than SAMPLE_KEYS differing,
+      // every key left out that it is), past the masked-probe quota an `eq` would count against (SPEC
+      // §13). Read alike on both sides (in clear, or hidden on both), a count tells no value.
+      const [left, right] = compared(c);
+      const clear = (d: typeof left) => d.allowed && !isMasked(d);
+      if (clear(left) === clear(right)) return null;
+      const [resource, item] = clear(left) ? [c.right, c.rightItem] : [c.left, c.leftItem];
+      return `${resource.code}.${item.name} is ${decision(resource, item).allowed ? 'masked' : 'not shared'} for your department, and ${c.left === resource ? c.right.code : c.left.code}'s is not: the count of differing records would tell its values; a grant reading it in clear lifts this`;
     },
   };
 }
@@ -183,7 +195,8 @@ export async function compareConsistency(
     // The join fields are indexed so that the store joins by index, not by scanning the right side per row.
     await indexed(env.store, collectionOf(c.right), c.rightKey.name);
     await indexed(env.store, collectionOf(c.left), c.leftKey.name);
-    const mask = view.mask(c);
+    const withheld = view.withheld(c);
+    const mask = withheld === null ? view.mask(c) : null;
     // The row scope is a filter of each side's rows in the store: the figures count, and the sample
     // takes, only records the reader sees (a record outside is as missing, SPEC §6).
     const within = (r: Resource) => {
@@ -199,7 +212,7 @@ export async function compareConsistency(
     out.push({
       element: c.element, left: c.left.code, right: c.right.code, leftItem: c.leftItem.name, rightItem: c.rightItem.name,
       keyElement: c.keyElement, leftKey: c.leftKey.name, rightKey: c.rightKey.name,
-      compared: result.compared, differing: result.differing,
+      compared: result.compared, differing: withheld === null ? result.differing : null, withheld,
       sampleKeys: mask === null ? [] : result.sampleKeys.map((k) => applyMask(mask, String(k))),
     });
   }
