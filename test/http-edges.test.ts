@@ -59,7 +59,7 @@ beforeAll(async () => {
   gw = await startTestGateway({
     gateway: {
       logger: createLogger(sink, 'trace'),
-      server: { corsOrigins: ['https://portal.example.gov.cn'] },
+      server: { corsOrigins: ['https://portal.example.gov.cn', 'https://Apps.Henan.example', 'https://ops.henan.example:443', 'https://河南.example'] },
       log: (err) => logLines.push(String(err)),
     },
   });
@@ -300,6 +300,22 @@ describe('edges', () => {
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
     const post = await request(`${url()}/graphql`, { method: 'POST', headers: { ...auth, origin: 'https://evil.example' }, body: '{"query":"{ __typename }"}' });
     expect(post.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  // Found by the §15 operations walk: the platform file took an origin in capitals or with its scheme's
+  // default port, which no browser sends (it writes the host in lower case, in punycode, without :443),
+  // so every preflight of the page the operator listed got 403. The origins are compared as browsers send them.
+  it('CORS: an origin listed in capitals, with its default port or in Chinese matches what the browser sends', async () => {
+    const preflight = (origin: string) =>
+      request(`${url()}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    for (const sent of ['https://apps.henan.example', 'https://ops.henan.example', 'https://xn--6krz30d.example']) {
+      const a = await preflight(sent);
+      expect([sent, a.status, a.headers['access-control-allow-origin']]).toEqual([sent, 204, sent]);
+    }
+    // Still exact otherwise: another scheme, port or a trailing slash is another origin.
+    for (const sent of ['http://apps.henan.example', 'https://apps.henan.example:8443', 'https://apps.henan.example/', 'null']) {
+      expect([sent, (await preflight(sent)).status]).toEqual([sent, 403]);
+    }
   });
 
   it('compresses a large answer (br or gzip, as accepted) and leaves a small one alone', async () => {

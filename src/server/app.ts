@@ -47,6 +47,7 @@ import { requestContexts } from './request-context.ts';
 import { graphqlRoute } from './graphql-route.ts';
 import { gatewayRoutes, routeRequest, type Route } from './routes.ts';
 import { Connections, drainer, type DrainSummary, type GatewayState } from './drain.ts';
+import { allowedOrigins } from './http/cors.ts';
 import { listen } from './http/listen.ts';
 import { answerClientErrors, answerExpectations } from './http/client-error.ts';
 import { sendGraphQLError } from './http/respond.ts';
@@ -124,7 +125,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const drainDelayMs = settings.drainDelayMs ?? DEFAULT_DRAIN_DELAY_MS;
   const clientIdleMs = settings.clientIdleMs ?? DEFAULT_CLIENT_IDLE_MS;
   const shutdownTimeoutMs = settings.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  const corsOrigins = new Set(settings.corsOrigins ?? []);
+  const corsOrigins = allowedOrigins(settings.corsOrigins ?? []);
   const logger = opts.logger ?? createLogger();
   const metrics = createMetrics();
   const store = instrumentStore(opts.store, metrics);

@@ -7,6 +7,24 @@ const ALLOWED_HEADERS = 'Authorization, Content-Type, x-purpose, x-request-id, a
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 
 /**
+ * The origins of the platform file as a browser sends them in `Origin`: its host in lower case, in
+ * punycode, without the scheme's default port. The platform file takes `https://Portal.Example.gov.cn`
+ * or `https://portal.example.gov.cn:443`, which matched no browser's `Origin` before, so the page was
+ * refused with nothing to say why.
+ */
+export function allowedOrigins(listed: readonly string[]): Set<string> {
+  return new Set(
+    listed.map((origin) => {
+      try {
+        return new URL(origin).origin;
+      } catch {
+        return origin; // the platform file's check refuses it first; kept as written
+      }
+    }),
+  );
+}
+
+/**
  * Sets the CORS headers for a listed origin. Returns true when the request was a preflight, which it
  * answers (204 for a listed origin, 403 for any other).
  */
