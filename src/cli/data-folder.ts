@@ -3,7 +3,7 @@
 // store at /x/y/govgraph.sqlite`, as if the folder only lacked a store; a folder named govgraph.sqlite in it
 // as `unable to open database file`. Checked before any command does anything, naming where the path came
 // from: `--data: /x/y is a file, not a folder`.
-import { statSync, type Stats } from 'node:fs';
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { setting } from '../model/settings.ts';
@@ -34,6 +34,28 @@ function what(path: string): string {
   return found?.isFIFO() ? 'a pipe' : 'a file';
 }
 
+/**
+ * The first folder on the way to `dir`, or `dir` itself, this user may not enter (EACCES), or null. A
+ * data folder of another user with mode 700 hid its store: `no store at …` told the operator to make one.
+ */
+function closedFolder(dir: string): string | null {
+  const folders: string[] = [];
+  for (let path = resolve(dir); ; path = dirname(path)) {
+    folders.unshift(path);
+    if (dirname(path) === path) break;
+  }
+  for (const folder of folders) {
+    try {
+      accessSync(folder, constants.X_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EACCES') return folder;
+      return null; // not there: the command says there is no store
+    }
+  }
+  return null;
+}
+
 /** Where the data folder came from, as the message names it. */
 function source(cmd: Command, dir: string): string {
   if (cmd.getOptionValueSource('data') === 'cli') return '--data';
@@ -41,7 +63,8 @@ function source(cmd: Command, dir: string): string {
 }
 
 /**
- * Refuses a data folder that is a file (or lies under one), and a store file that is a folder, naming the
+ * Refuses a data folder that is a file (or lies under one), one this user may not open, and a store file
+ * that is a folder, naming the
  * option or variable. Runs before every command's action that takes --data (main.ts); with a MongoDB URI
  * --data is not used, so not checked.
  */
@@ -53,6 +76,13 @@ export function refuseDataFolderNotAFolder(cmd: Command): void {
   const blocking = notAFolder(data);
   if (blocking === resolve(data)) throw new UserError(`${at} is ${what(blocking)}, not a folder; name the folder of the store (it holds govgraph.sqlite)`);
   if (blocking) throw new UserError(`${at}: ${blocking} is ${what(blocking)}, not a folder; name the folder of the store (it holds govgraph.sqlite)`);
+  const closed = closedFolder(data);
+  if (closed) {
+    throw new UserError(
+      `${at}: this user may not open the folder ${closed} (permission denied); ` +
+        'run the command as the user that owns the data folder, or give this user access to it',
+    );
+  }
   const file = sqliteFile(data);
   if (statOf(file)?.isDirectory()) throw new UserError(`${at}: ${file} is a folder; the store is a file of that name (SQLite's)`);
 }

@@ -36,11 +36,22 @@ function writeRefusal(dir: string): string | null {
   }
 }
 
+/** Whether the store file is there and this process may not read and write it (EACCES). */
+function unreadable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK | constants.W_OK);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EACCES';
+  }
+}
+
 /**
  * What SQLite's answer leaves out when a store cannot be opened: a full file system says only `disk I/O
  * error` (it cannot grow the shared-memory file), a folder this user cannot write `attempt to write a
  * readonly database` (every connection writes the write-ahead log, also to read), and a folder on a file
- * system mounted read-only `unable to open database file` (it cannot make that log).
+ * system mounted read-only `unable to open database file` (it cannot make that log), and so does a store
+ * file this user may not read (one made by root, mode 600, when the service runs as its own user).
  */
 export function openFailureHint(
   error: unknown,
@@ -51,6 +62,9 @@ export function openFailureHint(
   const code = String((error as { code?: unknown }).code ?? '');
   if ((code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') && refusal(dataDir) === 'EROFS') {
     return `; the file system of ${dataDir} is mounted read-only, and SQLite writes beside the store also to read (its write-ahead log): mount it read-write`;
+  }
+  if (code === 'SQLITE_CANTOPEN' && unreadable(path.join(dataDir, 'govgraph.sqlite'))) {
+    return `; this user may not read and write ${path.join(dataDir, 'govgraph.sqlite')} (permission denied): run as the user that owns the store, or give this user access to it`;
   }
   if (code.startsWith('SQLITE_READONLY')) return `; this user cannot write ${dataDir} or the files in it, which SQLite needs also to read (its write-ahead log)`;
   if (!code.startsWith('SQLITE_IOERR') && !code.startsWith('SQLITE_FULL')) return '';

@@ -1,0 +1,72 @@
+// A data folder or store another user owns (found by the §15 operations walk, run as nobody over a store
+// made by root): a folder this user may not open (mode 700 of another user) said `no store at …` and told
+// the operator to make one with catalogue import; a store file it may not read (mode 600 of another user)
+// said only SQLite's `unable to open database file`. Both now say permission denied, naming the folder or
+// file, and nothing is made. Run as the user nobody when the tests run as root, whom no mode bits stop.
+import { execFile } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GOVGRAPH_BIN, cliEnv, withSqliteStore } from './helpers/cli.ts';
+
+const asRoot = process.getuid?.() === 0;
+const NOBODY = 65534;
+const top = mkdtempSync(join(tmpdir(), 'govgraph-data-folder-permissions-'));
+afterAll(() => rmSync(top, { recursive: true, force: true }));
+
+/** `govgraph ...args` as another user than the data folder's owner (nobody, when the tests run as root). */
+function asOtherUser(args: string[]): Promise<{ code: number; stderr: string }> {
+  const user = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
+  return new Promise((done) => {
+    execFile(process.execPath, [GOVGRAPH_BIN, ...args], { cwd: top, env: cliEnv(), timeout: 30_000, ...user }, (error, _stdout, stderr) => {
+      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr });
+    });
+  });
+}
+
+/** A data folder with a store, owned by this process's user, the others given `mode`. */
+async function storeIn(name: string): Promise<string> {
+  const dir = join(top, name);
+  mkdirSync(dir);
+  await withSqliteStore(dir, async () => undefined);
+  return dir;
+}
+
+beforeAll(() => {
+  chmodSync(top, 0o755); // nobody may look in; each case closes what it tests
+  if (asRoot) chownSync(top, 0, 0);
+});
+
+describe('a data folder or store this user may not open', () => {
+  it('a folder it may not open: permission denied, naming the folder, not "no store at"', async () => {
+    const dir = await storeIn('closed');
+    chmodSync(dir, 0o700);
+    if (!asRoot) chmodSync(dir, 0o000);
+    for (const data of [dir, join(dir, 'below')]) {
+      const { code, stderr } = await asOtherUser(['grant', 'list', '--data', data]);
+      expect(code).toBe(1);
+      expect(stderr).toBe(
+        `govgraph: --data: ${data}: this user may not open the folder ${dir} (permission denied); ` +
+          'run the command as the user that owns the data folder, or give this user access to it\n',
+      );
+    }
+    chmodSync(dir, 0o700);
+    expect(readdirSync(dir).filter((f) => !f.startsWith('govgraph.sqlite'))).toEqual([]); // nothing made
+  });
+
+  it('a store file it may not read: permission denied, naming the file', async () => {
+    const dir = await storeIn('locked-file');
+    chmodSync(dir, 0o777);
+    const file = join(dir, 'govgraph.sqlite');
+    chmodSync(file, asRoot ? 0o600 : 0o000);
+    const { code, stderr } = await asOtherUser(['grant', 'list', '--data', dir]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`govgraph: store ${file}\n`);
+    expect(stderr).toContain(
+      `: unable to open database file; this user may not read and write ${file} (permission denied): ` +
+        'run as the user that owns the store, or give this user access to it\n',
+    );
+    expect(existsSync(join(dir, 'govgraph.sqlite-wal'))).toBe(false);
+  });
+});
