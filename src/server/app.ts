@@ -230,7 +230,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   const graphql = graphqlRoute({ server, corsOrigins, graphiqlEnabled, maxRequestBytes, clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate });
   const routes = gatewayRoutes(
-    { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal },
+    {
+      platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal,
+      logStoreFileGone: (reason) => logger.error({ event: 'store-file', reason }, 'store file gone: not ready; restart the gateway on the store file (restore it from a backup if it was deleted)'),
+    },
     graphql,
     opts.routes ?? [],
   );

@@ -42,17 +42,27 @@ export interface RouteParts {
   /** The gateway's state now (starting → ready → draining). */
   stateOf(): GatewayState;
   logForwardedRefusal(err: unknown, authorization: string | undefined): void;
+  /** Said once: the embedded store's file was deleted or replaced under the gateway. */
+  logStoreFileGone(reason: string): void;
 }
 
 /** The gateway's routes, by path: /graphql answered by `graphql`, then those named here, then `more` (GatewayOptions.routes). */
 export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more: Route[]): Map<string, Route> {
-  const { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal } = parts;
+  const { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal, logStoreFileGone } = parts;
   // /readyz asks the store at most once a second.
   let storeCheck: { at: number; ok: Promise<boolean> } | null = null;
+  let fileGoneSaid = false;
   const storeReachable = (): Promise<boolean> => {
     if (!storeCheck || Date.now() - storeCheck.at > 1000) {
+      // An embedded store whose file was deleted or replaced under the process still answers (SQLite
+      // keeps its descriptor), but what it writes, the audit log included, no restart will find.
+      const gone = (store as { fileGone?: () => string | null }).fileGone?.() ?? null;
+      if (gone !== null && !fileGoneSaid) {
+        fileGoneSaid = true;
+        logStoreFileGone(gone);
+      }
       const ok = Promise.race([
-        store.count(SETTINGS).then(() => true, () => false),
+        gone !== null ? Promise.resolve(false) : store.count(SETTINGS).then(() => true, () => false),
         sleep(2000).then(() => false),
       ]);
       storeCheck = { at: Date.now(), ok };

@@ -21,7 +21,7 @@
 // A projection returns every projected field, null when the document has none. Field names are
 // GraphQL names other than `_id` (MongoDB's), checked before they reach SQL.
 
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import {
@@ -93,6 +93,11 @@ export interface SqliteStore extends Store {
   explainFind(collection: string, query: FindQuery): string[];
   /** How many reads have run on reader threads (sqlite-readers.ts) since the store was opened. */
   readonly threadReads: number;
+  /**
+   * Why the store file is no longer at its path (deleted, moved, replaced) while this process holds it
+   * open, or null: /readyz says `store-unavailable` then, since what is written now is lost at restart.
+   */
+  fileGone(): string | null;
   /** Reads waiting for a reader thread, and threads reading, now (the gateway's /metrics). */
   readonly readerLoad: { queued: number; running: number };
 }
@@ -139,6 +144,9 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     if (error instanceof StoreUnavailableError) throw error;
     throw new StoreUnavailableError(`cannot open the SQLite store ${file}: ${(error as Error).message}${openFailureHint(error, dataDir)}`, { cause: error });
   }
+
+  // The file opened, to tell when the path no longer leads to it (fileGone).
+  const opened = statSync(file);
 
   const conn = connectionOf(db, file, lockWaitMs, docs);
   const { prepare, read, write } = conn;
@@ -340,6 +348,18 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     },
 
     claimOnce,
+
+    fileGone() {
+      // SQLite keeps reading and writing a store file deleted or moved away under it (its descriptor stays
+      // open): every read answered and every audit entry went into a file no later process would open.
+      try {
+        const now = statSync(file);
+        return now.ino === opened.ino && now.dev === opened.dev ? null : `${file} was replaced by another file since this process opened it`;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        return code === 'ENOENT' || code === 'ENOTDIR' ? `${file} was deleted or moved since this process opened it` : null;
+      }
+    },
 
     async close() {
       await readers.close();

@@ -1,0 +1,65 @@
+// The embedded store's file deleted or replaced under a running gateway (found by the §15 operations walk:
+// `rm data/govgraph.sqlite*` under a Henan gateway). SQLite keeps its descriptor open, so /readyz kept
+// saying ready and every request was answered, its audit entry written into a file no restart would open.
+// /readyz now says `store-unavailable`, and the log says why, once.
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/server/plugins/logging.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import { eventually } from './helpers/eventually.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const folder = mkdtempSync(join(tmpdir(), 'govgraph-store-file-gone-'));
+const platformFile = join(folder, 'platform.yaml');
+writeFileSync(
+  platformFile,
+  `platform: { region: "410000", level: province, name: Henan, competentDepartment: "410000-DSJ" }
+purposes: [{ code: licensing, name: Licensing }]
+departments:
+  - { code: "410000-DSJ", name: Big Data Bureau, graphqlName: bigData, level: province, region: "410000" }
+  - { code: "410100-MZ", name: Zhengzhou Civil Affairs, graphqlName: zzCivil, level: city, region: "410100" }
+`,
+);
+const gateways: TestGateway[] = [];
+afterAll(async () => {
+  for (const gw of gateways) await gw.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+async function gatewayLogging(): Promise<{ gw: TestGateway; lines: string[] }> {
+  const lines: string[] = [];
+  const sink = new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } });
+  const gw = await startTestGateway({ platformFile, gateway: { logger: createLogger(sink, 'info') } });
+  gateways.push(gw);
+  return { gw, lines };
+}
+
+const readyz = async (gw: TestGateway) => {
+  const res = await fetch(`${gw.gateway.url}/readyz`);
+  return [res.status, await res.json()];
+};
+
+describe('the store file deleted or replaced under a running gateway', () => {
+  it('deleted: /readyz 503 store-unavailable, and one log line saying so', async () => {
+    const { gw, lines } = await gatewayLogging();
+    expect(await readyz(gw)).toEqual([200, { status: 'ready' }]);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(gw.dataDir, `govgraph.sqlite${suffix}`), { force: true });
+    await eventually(async () => expect(await readyz(gw)).toEqual([503, { status: 'store-unavailable' }]), 5000);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await readyz(gw)).toEqual([503, { status: 'store-unavailable' }]);
+    const said = lines.filter((l) => l.includes('"event":"store-file"'));
+    expect(said).toHaveLength(1);
+    expect(JSON.parse(said[0]!).reason).toBe(`${join(gw.dataDir, 'govgraph.sqlite')} was deleted or moved since this process opened it`);
+  });
+
+  it('replaced by another file (a backup moved into its place): /readyz 503', async () => {
+    const { gw } = await gatewayLogging();
+    const other = join(folder, 'other');
+    await (await openSqliteStore(other)).close();
+    renameSync(join(other, 'govgraph.sqlite'), join(gw.dataDir, 'govgraph.sqlite'));
+    await eventually(async () => expect(await readyz(gw)).toEqual([503, { status: 'store-unavailable' }]), 5000);
+  });
+});
