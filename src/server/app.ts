@@ -158,7 +158,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     else logger.info({ event: 'rate-meter', alone: false, paid: e.paid }, 'rate buckets: the store is written again; the requests counted alone are paid into it');
   });
   // Requests get AUDIT_UNAVAILABLE without the cause (a full disk, a read-only file): the log says it, once.
+  let auditFailing = false;
   const unwatchAudit = watchAuditWrites(store, (e) => {
+    auditFailing = !e.available;
     if (!e.available) logger.error({ event: 'audit-log', available: false, reason: e.reason }, 'audit log: cannot be written; requests that read data get AUDIT_UNAVAILABLE');
     else logger.info({ event: 'audit-log', available: true }, 'audit log: written again');
   });
@@ -232,6 +234,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const routes = gatewayRoutes(
     {
       platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal,
+      auditFailing: () => auditFailing,
       logStoreFileGone: (reason) => logger.error({ event: 'store-file', reason }, 'store file gone: not ready; restart the gateway on the store file (restore it from a backup if it was deleted)'),
     },
     graphql,

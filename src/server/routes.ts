@@ -42,13 +42,15 @@ export interface RouteParts {
   /** The gateway's state now (starting → ready → draining). */
   stateOf(): GatewayState;
   logForwardedRefusal(err: unknown, authorization: string | undefined): void;
+  /** Whether the last audit entry could not be written (a full disk, a read-only store). */
+  auditFailing(): boolean;
   /** Said once: the embedded store's file was deleted or replaced under the gateway. */
   logStoreFileGone(reason: string): void;
 }
 
 /** The gateway's routes, by path: /graphql answered by `graphql`, then those named here, then `more` (GatewayOptions.routes). */
 export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more: Route[]): Map<string, Route> {
-  const { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal, logStoreFileGone } = parts;
+  const { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal, auditFailing, logStoreFileGone } = parts;
   // /readyz asks the store at most once a second.
   let storeCheck: { at: number; ok: Promise<boolean> } | null = null;
   let fileGoneSaid = false;
@@ -62,13 +64,19 @@ export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more:
         logStoreFileGone(gone);
       }
       const ok = Promise.race([
-        gone !== null ? Promise.resolve(false) : store.count(SETTINGS).then(() => true, () => false),
+        gone !== null ? Promise.resolve(false) : (auditFailing() ? writeProbe() : store.count(SETTINGS)).then(() => true, () => false),
         sleep(2000).then(() => false),
       ]);
       storeCheck = { at: Date.now(), ok };
     }
     return storeCheck.ok;
   };
+
+  // While audit entries cannot be written (a full disk, a read-only data folder), every request that reads
+  // data is refused (AUDIT_UNAVAILABLE), yet the store answered reads and /readyz said ready, so the load
+  // balancer kept the instance. Then readiness is a write, which also says when the store takes writes again
+  // (no request comes to a gateway out of the balancer to find out).
+  const writeProbe = () => store.upsert(SETTINGS, 'key', [{ key: 'readiness-probe', at: new Date().toISOString() }]);
 
   const routes = new Map<string, Route>();
   const route = (r: Route) => routes.set(r.path, r);
