@@ -20,7 +20,32 @@ writeFileSync(
 purposes: [{ code: licensing, name: Licensing }]
 departments:
   - { code: "410000-DSJ", name: Big Data Bureau, graphqlName: bigData, level: province, region: "410000" }
+  - { code: "410000-SW", name: Henan Tax, graphqlName: henanTax, level: province, region: "410000" }
   - { code: "410100-MZ", name: Zhengzhou Civil Affairs, graphqlName: zzCivil, level: city, region: "410100" }
+`,
+);
+const catalogueFile = join(folder, 'tax.yaml');
+writeFileSync(
+  catalogueFile,
+  `id: HA-SW
+kind: departmental
+title: Henan Tax catalogue
+compiler: "410000-SW"
+resources:
+  - code: "410000-SW-00001"
+    name: Taxpayers
+    summary: Registered taxpayers.
+    provider: "410000-SW"
+    providerUnit: Registry
+    classification: "3-05-101"
+    format: database
+    updateCycle: monthly
+    open: false
+    graphql: { type: Taxpayer, list: taxpayers, byKey: taxpayer }
+    key: taxNo
+    share: { type: unconditional, methods: [api], scope: { departments: ["4101*"] } }
+    items:
+      - { name: taxNo, title: Tax number, type: string, length: 12, required: true }
 `,
 );
 const gateways: TestGateway[] = [];
@@ -32,7 +57,7 @@ afterAll(async () => {
 async function gatewayLogging(): Promise<{ gw: TestGateway; lines: string[] }> {
   const lines: string[] = [];
   const sink = new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } });
-  const gw = await startTestGateway({ platformFile, gateway: { logger: createLogger(sink, 'info') } });
+  const gw = await startTestGateway({ platformFile, catalogueFiles: [catalogueFile], gateway: { logger: createLogger(sink, 'info') } });
   gateways.push(gw);
   return { gw, lines };
 }
@@ -43,13 +68,16 @@ const readyz = async (gw: TestGateway) => {
 };
 
 describe('the store file deleted or replaced under a running gateway', () => {
-  it('deleted: /readyz 503 store-unavailable, and one log line saying so', async () => {
+  it('deleted: /readyz 503 store-unavailable, and one log line saying so; a read is refused, not audited into the lost file', async () => {
     const { gw, lines } = await gatewayLogging();
+    const read = () => gw.query('{ henanTax { taxpayers { nodes { taxNo } } } }', { dept: '410100-MZ', purpose: 'licensing' });
+    expect((await read()).errors).toBeUndefined();
     expect(await readyz(gw)).toEqual([200, { status: 'ready' }]);
     for (const suffix of ['', '-wal', '-shm']) rmSync(join(gw.dataDir, `govgraph.sqlite${suffix}`), { force: true });
     await eventually(async () => expect(await readyz(gw)).toEqual([503, { status: 'store-unavailable' }]), 5000);
     await new Promise((r) => setTimeout(r, 1100));
     expect(await readyz(gw)).toEqual([503, { status: 'store-unavailable' }]);
+    expect((await read()).errors?.[0]?.extensions?.code).toBe('AUDIT_UNAVAILABLE');
     const said = lines.filter((l) => l.includes('"event":"store-file"'));
     expect(said).toHaveLength(1);
     expect(JSON.parse(said[0]!).reason).toBe(`${join(gw.dataDir, 'govgraph.sqlite')} was deleted or moved since this process opened it`);

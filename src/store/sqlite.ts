@@ -145,8 +145,19 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     throw new StoreUnavailableError(`cannot open the SQLite store ${file}: ${(error as Error).message}${openFailureHint(error, dataDir)}`, { cause: error });
   }
 
-  // The file opened, to tell when the path no longer leads to it (fileGone).
+  // The file opened, to tell when the path no longer leads to it.
   const opened = statSync(file);
+  const fileGone = (): string | null => {
+    // SQLite keeps reading and writing a store file deleted or moved away under it (its descriptor stays
+    // open): every read answered and every audit entry went into a file no later process would open.
+    try {
+      const now = statSync(file);
+      return now.ino === opened.ino && now.dev === opened.dev ? null : `${file} was replaced by another file since this process opened it`;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' || code === 'ENOTDIR' ? `${file} was deleted or moved since this process opened it` : null;
+    }
+  };
 
   const conn = connectionOf(db, file, lockWaitMs, docs);
   const { prepare, read, write } = conn;
@@ -227,6 +238,10 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
 
     async insert(collection, rows) {
       if (rows.length === 0) return;
+      // An audit entry written into a store file deleted or replaced under the process is lost at its
+      // next start: refused instead, so requests get AUDIT_UNAVAILABLE and the log says why.
+      const gone = collection === '_audit' ? fileGone() : null;
+      if (gone !== null) throw new StoreUnavailableError(`insert into ${collection}: ${gone}`);
       const docs = rows.map((row, i) => stringifyRow(row, collection, i));
       await write(`insert into ${collection}`, collection, () => {
         const insert = prepare(`INSERT INTO ${table(collection)} (doc) VALUES (?)`);
@@ -349,17 +364,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
 
     claimOnce,
 
-    fileGone() {
-      // SQLite keeps reading and writing a store file deleted or moved away under it (its descriptor stays
-      // open): every read answered and every audit entry went into a file no later process would open.
-      try {
-        const now = statSync(file);
-        return now.ino === opened.ino && now.dev === opened.dev ? null : `${file} was replaced by another file since this process opened it`;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        return code === 'ENOENT' || code === 'ENOTDIR' ? `${file} was deleted or moved since this process opened it` : null;
-      }
-    },
+    fileGone,
 
     async close() {
       await readers.close();
