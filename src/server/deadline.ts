@@ -114,13 +114,18 @@ export class TurnLending {
       back: () => {
         if (returned) return Promise.resolve();
         returned = true;
-        this.end();
         return this.takeBack();
       },
     };
   }
 
-  /** The lent turn's wait is over: the answer came, or the query ended (cancelled while it waited). */
+  /**
+   * The lent turn is back (taken again), or the query ended (cancelled while it waited for it). Not when an
+   * answer comes: a query queued for its turn back may still wait on another namespace (a query of a fast
+   * and a slow one), and holds the answers that came; counted as lent until then, it keeps the department's
+   * reads in flight, and answers waiting for a turn, within the bound (a query that stopped counting at its
+   * first answer let the next lend too: any number of queries under one turn had reads in flight).
+   */
   end(): void {
     if (!this.lent) return;
     this.lent = false;
@@ -134,6 +139,7 @@ export class TurnLending {
         const turn = this.turns.take(this.key, this.cancel);
         if (turn !== TAKEN) await turn;
         this.holding = true;
+        this.end();
       } finally {
         this.coming = undefined;
       }

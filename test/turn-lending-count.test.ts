@@ -1,0 +1,46 @@
+// The turns a department's queries lend while they wait on connected platforms (src/server/deadline.ts,
+// TurnLending) are bounded (DepartmentTurns.lend: at most concurrentPerDepartment at once), so that its
+// reads in flight to connected platforms stay within twice the bound. A query of two namespaces, one
+// answering at once and one slow, stopped counting as lent at the first answer, while it still waited on
+// the slow one, queued for its turn back: each such query let the next one lend too, and a department
+// under one turn had any number of queries with reads in flight (and of answers held, waiting for turns).
+import { describe, expect, it } from 'vitest';
+import { DepartmentTurns, TAKEN } from '../src/limits/turns.ts';
+import { TurnLending, type LentTurn } from '../src/server/deadline.ts';
+
+const KEY = '450000-SLT';
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A query of two namespaces (fast, slow) that took its turn at once and sent both reads, each lending. */
+function startAway(turns: DepartmentTurns): { fast: LentTurn; slow: LentTurn; lending: TurnLending } {
+  const lending = new TurnLending(turns, KEY);
+  return { lending, fast: lending.lend(), slow: lending.lend() };
+}
+
+describe('turns lent by queries of two namespaces', () => {
+  it('a query waiting on its slow namespace still counts as lent after its fast one answered', async () => {
+    const turns = new DepartmentTurns(1);
+    const inFlight = new Set<string>();
+    expect(turns.take(KEY)).toBe(TAKEN);
+    const q1 = startAway(turns);
+    inFlight.add('q1');
+    // Another query (the department's own data) takes the turn q1 lent; more queries queue behind it.
+    expect(turns.take(KEY)).toBe(TAKEN);
+    const queued = Array.from({ length: 5 }, (_, i) => ({ name: `q${i + 2}`, turn: turns.take(KEY) as Promise<void> }));
+    // q1's fast namespace answers: it queues for its turn back, its slow read still under way.
+    void q1.fast.back();
+    turns.release(KEY); // the own-data query ends
+    for (const q of queued) {
+      // Each queued query whose turn comes sends its two reads and lends its turn if it may; its fast
+      // namespace answers before the next query's reads go (a busy event loop, a platform next door).
+      const started = await Promise.race([q.turn.then(() => true), flush().then(() => false)]);
+      if (!started) break;
+      const it = startAway(turns);
+      inFlight.add(q.name);
+      void it.fast.back();
+      await flush();
+    }
+    // Queries with a read in flight: those lent, and those holding the one turn.
+    expect(inFlight.size).toBeLessThanOrEqual(2 * turns.perDepartment);
+  });
+});
