@@ -44,6 +44,15 @@ const step = (key: string, bucket: RateBucket, now: number, amount = 1) => ({
 
 const wait = (level: number, bucket: RateBucket) => ((level + 1 - bucket.requests) * bucket.perMs) / bucket.requests;
 
+/**
+ * The highest level a bucket keeps: its capacity in use and one bucket more owed, so that a request waits
+ * `per` at most (wait). A level counted under a larger rate (the platform file's rate lowered: 5000 requests
+ * per 60 s to 5 left thousands in use, draining 5 a minute, and Retry-After 1,120 s) or paid over the
+ * capacity after counting alone (payOwed) is brought down to it: from then on the bucket is the one the
+ * platform file says.
+ */
+export const ceilingOf = (bucket: RateBucket) => 2 * bucket.requests - 1;
+
 const describe = (b: RateBucket) => `${b.requests} requests per ${b.perMs / 1000} s`;
 
 const MAX_LEASE = 100;
@@ -133,7 +142,11 @@ function fromLease(store: Store, key: string, bucket: RateBucket, now: number): 
 
 /** A step of the store's meter for `key`, remembered as the bucket's level; waits METER_WAIT_MS at most. */
 async function stepStore(store: Store, key: string, bucket: RateBucket, now: number, amount: number): Promise<MeterReading> {
-  const r = await store.meter(RATE_BUCKETS, step(key, bucket, now, amount), { waitMs: METER_WAIT_MS });
+  let r = await store.meter(RATE_BUCKETS, step(key, bucket, now, amount), { waitMs: METER_WAIT_MS });
+  // Over the ceiling: the excess given back in a step of its own (the store keeps whatever level it is
+  // given; two instances doing so at once forgive a little more, once).
+  const over = r.level - ceilingOf(bucket);
+  if (over > 0) r = { taken: r.taken, level: (await store.meter(RATE_BUCKETS, step(key, bucket, now, -over), { waitMs: METER_WAIT_MS })).level };
   const b = bucketAt(store, key, bucket, now);
   b.level = r.level;
   b.at = Math.max(b.at, now);
@@ -177,7 +190,7 @@ async function fromStore(store: Store, key: string, bucket: RateBucket, now: num
 /** One token (or `amount` given back) counted by this instance alone: the level it knows, drained, in memory. */
 function fromAlone(store: Store, key: string, bucket: RateBucket, now: number, amount = 1): MeterReading {
   const b = bucketAt(store, key, bucket, now);
-  const drained = Math.max(0, b.level - (bucket.requests / bucket.perMs) * Math.max(0, now - b.at));
+  const drained = Math.min(ceilingOf(bucket), Math.max(0, b.level - (bucket.requests / bucket.perMs) * Math.max(0, now - b.at)));
   b.at = Math.max(b.at, now);
   const taken = amount <= 0 || drained + amount <= bucket.requests;
   b.level = taken ? Math.max(0, drained + amount) : drained;
