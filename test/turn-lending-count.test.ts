@@ -5,6 +5,7 @@
 // the slow one, queued for its turn back: each such query let the next one lend too, and a department
 // under one turn had any number of queries with reads in flight (and of answers held, waiting for turns).
 import { describe, expect, it } from 'vitest';
+import { Cancellation } from '../src/limits/cancel.ts';
 import { DepartmentTurns, TAKEN } from '../src/limits/turns.ts';
 import { TurnLending, type LentTurn } from '../src/server/deadline.ts';
 
@@ -43,4 +44,43 @@ describe('turns lent by queries of two namespaces', () => {
     // Queries with a read in flight: those lent, and those holding the one turn.
     expect(inFlight.size).toBeLessThanOrEqual(2 * turns.perDepartment);
   });
+
+  it('a query cancelled while it waits for its turn back stops counting as lent at its end, and takes no turn', async () => {
+    const turns = new DepartmentTurns(1);
+    const cancel = new Cancellation();
+    cancel.arm();
+    expect(turns.take(KEY)).toBe(TAKEN);
+    const lending = new TurnLending(turns, KEY, cancel);
+    const fast = lending.lend();
+    expect(turns.take(KEY)).toBe(TAKEN); // another query runs in the lent turn
+    const back = fast.back();
+    cancel.cancel('client-closed');
+    await expect(back).rejects.toThrow();
+    lending.end(); // its work over (inTurn): holding no turn, it gives none back
+    expect(lending.holding).toBe(false);
+    turns.release(KEY);
+    expect(turns.load(KEY)).toEqual({ running: 0, waiting: 0 });
+    // Nothing counted as lent: the next query lends its turn at once.
+    expect(turns.take(KEY)).toBe(TAKEN);
+    expect(new TurnLending(turns, KEY).lend() && turns.load(KEY)).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it('a query taking back its lent turn is served before the queries still to start', async () => {
+    const turns = new DepartmentTurns(1);
+    const order: string[] = [];
+    expect(turns.take(KEY)).toBe(TAKEN);
+    const lending = new TurnLending(turns, KEY);
+    const fast = lending.lend();
+    expect(turns.take(KEY)).toBe(TAKEN); // a query of the department's own data, in the lent turn
+    const fresh = (turns.take(KEY) as Promise<void>).then(() => order.push('new query'));
+    const back = fast.back().then(() => order.push('turn taken back'));
+    turns.release(KEY); // the own-data query ends
+    await flush();
+    expect(order).toEqual(['turn taken back']);
+    expect(lending.holding).toBe(true);
+    turns.release(KEY);
+    await Promise.all([back, fresh]);
+    expect(order).toEqual(['turn taken back', 'new query']);
+  });
 });
+

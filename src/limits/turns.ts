@@ -16,7 +16,7 @@
 // for as long as the platform took to answer (up to its timeoutMs, which may be two minutes): four reads
 // of a slow city kept every other query of the department waiting. A query whose root fields are all
 // namespaces (and light fields) lends its turn while it waits for the answers (src/server/deadline.ts,
-// TurnLending), and takes one again, in the queue like any other, before it reads what came back. A
+// TurnLending), and takes one again, ahead of the queries still to start, before it reads what came back. A
 // query selecting its platform's own data too keeps its turn: its own reads run while the hop waits.
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Cancellation } from './cancel.ts';
@@ -30,6 +30,12 @@ interface Department {
   running: number;
   /** Waiting queries, oldest first (a Set keeps insertion order and drops a leaving one in O(1)). */
   waiting: Set<() => void>;
+  /**
+   * Queries taking back a turn they lent (returning), served before `waiting`: their answers have come and
+   * are held until then, and each still counts as lent (DepartmentTurns.lend), so behind a queue of new
+   * namespace queries, each holding its turn for a platform's answer, they kept the department from lending.
+   */
+  returning: Set<() => void>;
 }
 
 export class DepartmentTurns {
@@ -42,14 +48,14 @@ export class DepartmentTurns {
    * else a promise that settles when a turn is handed to it (then `release` too), or rejects with the
    * cancellation's reason (REQUEST_CANCELLED) when it is cancelled first, holding no turn.
    */
-  take(key: string, cancel?: Cancellation): typeof TAKEN | Promise<void> {
+  take(key: string, cancel?: Cancellation, returning = false): typeof TAKEN | Promise<void> {
     let dept = this.departments.get(key);
-    if (!dept) this.departments.set(key, (dept = { running: 0, waiting: new Set() }));
+    if (!dept) this.departments.set(key, (dept = { running: 0, waiting: new Set(), returning: new Set() }));
     if (dept.running < this.perDepartment) {
       dept.running++;
       return TAKEN;
     }
-    const waiting = dept.waiting;
+    const waiting = returning ? dept.returning : dept.waiting;
     return new Promise<void>((resolve, reject) => {
       const signal = cancel?.signal;
       if (signal?.aborted) {
@@ -73,9 +79,10 @@ export class DepartmentTurns {
   release(key: string): void {
     const dept = this.departments.get(key);
     if (!dept) return;
-    const next = dept.waiting.values().next();
+    const queue = dept.returning.size ? dept.returning : dept.waiting;
+    const next = queue.values().next();
     if (!next.done) {
-      dept.waiting.delete(next.value);
+      queue.delete(next.value);
       next.value(); // the turn passes on: `running` stays
       return;
     }
@@ -111,7 +118,7 @@ export class DepartmentTurns {
   /** Queries of `key` running and waiting (tests, metrics). */
   load(key: string): { running: number; waiting: number } {
     const dept = this.departments.get(key);
-    return { running: dept?.running ?? 0, waiting: dept?.waiting.size ?? 0 };
+    return { running: dept?.running ?? 0, waiting: (dept?.waiting.size ?? 0) + (dept?.returning.size ?? 0) };
   }
 }
 

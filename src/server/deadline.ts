@@ -87,7 +87,8 @@ export interface LentTurn {
 /**
  * The turn of a query whose root fields are all namespaces (src/limits/turns.ts): lent while each of its
  * requests to a connected platform waits, so that the department's other queries run meanwhile, and
- * taken back, in the queue like any other query's, when the answer has come (or the request failed).
+ * taken back, ahead of the queries still to start (DepartmentTurns.take, returning), when the answer has
+ * come (or the request failed).
  * Several namespaces of one query wait together on one lent turn; the first answer takes it back.
  */
 export class TurnLending {
@@ -136,7 +137,7 @@ export class TurnLending {
     if (this.holding) return Promise.resolve();
     this.coming ??= (async () => {
       try {
-        const turn = this.turns.take(this.key, this.cancel);
+        const turn = this.turns.take(this.key, this.cancel, true);
         if (turn !== TAKEN) await turn;
         this.holding = true;
         this.end();
