@@ -6,7 +6,8 @@
 // under one turn had any number of queries with reads in flight (and of answers held, waiting for turns).
 import { describe, expect, it } from 'vitest';
 import { Cancellation } from '../src/limits/cancel.ts';
-import { DepartmentTurns, TAKEN } from '../src/limits/turns.ts';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { DepartmentTurns, TAKEN, waitsOnlyAway } from '../src/limits/turns.ts';
 import { TurnLending, type LentTurn } from '../src/server/deadline.ts';
 
 const KEY = '450000-SLT';
@@ -84,3 +85,19 @@ describe('turns lent by queries of two namespaces', () => {
   });
 });
 
+
+describe('which queries lend (waitsOnlyAway)', () => {
+  const away = (text: string) => {
+    const document = parse(text);
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+    return waitsOnlyAway(document, operation, new Set(['city', 'county']));
+  };
+  it('own data hidden in a fragment, an inline fragment, or a fragment spread twice keeps the turn', () => {
+    expect(away('{ city { a } county { b } me { user } }')).toBe(true);
+    expect(away('{ city { a } ...F } fragment F on Query { county { b } ...G } fragment G on Query { landParcels { c } }')).toBe(false);
+    expect(away('{ ... on Query { city { a } ... @include(if: true) { auditLog { totalCount } } } }')).toBe(false);
+    expect(away('{ ...F ...F } fragment F on Query { city { a } own: landParcels { c } }')).toBe(false);
+    expect(away('{ county: city { a } }')).toBe(true); // an alias is not the field
+    expect(away('{ city: landParcels { c } }')).toBe(false);
+  });
+});
