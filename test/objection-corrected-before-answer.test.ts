@@ -11,8 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { collectionOf, type Resource } from '../src/model/catalogue.ts';
+import { eq } from '../src/store/port.ts';
 import { importCorrecting } from '../src/workflow/objections.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
@@ -73,4 +75,27 @@ it('still waits, when confirmed unchanged, for an import that changes the item',
   expect((await importRecords([LI, { ...ZHANG, fullName: '张叁', district: '330106' }])).corrected).toEqual([]);
   expect(await statusOf(id)).toBe('CONFIRMED');
   expect((await importRecords([{ ...LI, fullName: '李斯' }])).corrected.map((o) => o.id)).toEqual([id]);
+});
+
+it('an objection raised by older code (no raise-time fingerprint) ends as before: judged from its confirmation', async () => {
+  const WANG = { idNo: '330102199202021111', fullName: '王五', income: '7000', district: '330102' };
+  await gw.store.insert(collectionOf(residents), [WANG]);
+  const id = await raise(WANG.idNo);
+  // Its row as older code wrote it.
+  expect(await gw.store.update('_objections', eq('id', id), { raisedValue: null })).toBe(1);
+  const fixed = { ...WANG, fullName: '王伍' };
+  await importRecords([fixed]);
+  await confirm(id);
+  expect((await importRecords([fixed])).corrected).toEqual([]); // confirmed as it stands: nothing changed since
+  expect((await importRecords([{ ...WANG, fullName: '汪五' }])).corrected.map((o) => o.id)).toEqual([id]);
+});
+
+it('keeps no value of the item at raise: a fingerprint, in no objection row and no audit entry', async () => {
+  const rows = await gw.store.find('_objections', {});
+  expect(rows.filter((row) => typeof row.raisedValue === 'string')).toHaveLength(2); // the other two's
+  for (const row of rows) {
+    expect(String(row.raisedValue ?? '')).toMatch(/^([0-9a-f]{64})?$/);
+    expect(JSON.stringify(row)).not.toMatch(/张三|张叁|李四|李斯|王五|王伍|汪五/);
+  }
+  expect(JSON.stringify(await gw.store.find(AUDIT_COLLECTION, {}))).not.toMatch(/张三|张叁|李四|李斯|王五|王伍|汪五/);
 });
