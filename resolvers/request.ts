@@ -59,11 +59,6 @@ export interface RequestContext {
    * it ran. One that never ran (its time limit answered, or its client left, while it waited) read nothing.
    */
   turn?: { bound: number; ran: boolean };
-  /**
-   * Set while a query of connected platforms' namespaces only holds its department's turn (src/server/deadline.ts):
-   * lends the turn while a request to a connected platform waits for its answer; `back` takes one again.
-   */
-  lendTurn?: () => { back(): Promise<void> };
 }
 
 export interface ResourceRead {

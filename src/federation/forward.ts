@@ -24,11 +24,6 @@ export interface Asker {
   forwards?: ForwardNote[];
   /** The request's cancellation (src/limits/cancel.ts): nothing is forwarded after it, and a request in flight is aborted. */
   cancel?: Cancellation;
-  /**
-   * Lends the department's turn while the connected platform answers (src/server/deadline.ts); absent when
-   * the query holds none or selects this platform's own data too. `back` is awaited before the answer is read.
-   */
-  lendTurn?: () => { back(): Promise<void> };
 }
 
 export interface ForwardNote {
@@ -157,24 +152,18 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
   const note = (outcome: ForwardNote['outcome'], errors: number) => asker.forwards?.push({ namespace: c.namespace, platform: c.region, outcome, errors });
   let res;
   let underWay = false;
-  let lent: { back(): Promise<void> } | undefined;
   try {
     asker.cancel?.check();
-    const headers = await f.headers(c, asker);
-    const body = JSON.stringify({ query: textOf(request.document), variables: request.variables, operationName: request.operationName });
     underWay = true;
-    // The wait costs this gateway nothing: the department's turn is lent meanwhile, and taken back
-    // before the answer is checked and parsed (which does cost), or the failure said.
-    lent = asker.lendTurn?.();
     res = await f.client(c).request('/graphql', {
-      method: 'POST', headers, body, timeoutMs,
+      method: 'POST',
+      headers: await f.headers(c, asker),
+      body: JSON.stringify({ query: textOf(request.document), variables: request.variables, operationName: request.operationName }),
+      timeoutMs,
       maxValues: f.valueBounds,
       signal: asker.cancel?.signal,
-      beforeRead: lent?.back,
     });
   } catch (err) {
-    // Cancelled while it waited for its turn back: the cancellation's reason is set, and said below.
-    if (lent && !asker.cancel?.reason) await lent.back().catch(() => undefined);
     // Cancelled (its client left, its time limit answered): nothing answered, nobody to tell. Put on
     // record when it was under way: the connected platform may have read, and audited, the request.
     if (asker.cancel?.reason) {

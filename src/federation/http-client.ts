@@ -54,11 +54,7 @@ export interface PlatformClient {
    * `maxValues`: a JSON answer holding more values is refused before it is parsed (answer-values.ts),
    * failing with TooManyValues.
    */
-  /**
-   * `beforeRead`: awaited once the whole answer has come, before it is checked and parsed (a department's
-   * turn taken back, src/server/deadline.ts); when it fails, the request fails with code CANCELLED.
-   */
-  request(path: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; timeoutMs: number; maxBytes?: number; maxValues?: ValueBounds; signal?: AbortSignal; beforeRead?: () => Promise<void> }): Promise<JsonAnswer>;
+  request(path: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; timeoutMs: number; maxBytes?: number; maxValues?: ValueBounds; signal?: AbortSignal }): Promise<JsonAnswer>;
   close(): void;
 }
 
@@ -114,10 +110,6 @@ export function platformClient(base: string): PlatformClient {
           res.on('end', () => {
             if (settled) return;
             done();
-            if (init.beforeRead) init.beforeRead().then(read, () => reject(cancelled()));
-            else read();
-          });
-          const read = () => {
             const bytes = Buffer.concat(chunks);
             const json = /^application\/([\w.+-]*\+)?json\b/i.test(res.headers['content-type'] ?? '') && !res.headers['content-encoding'];
             const over = json && init.maxValues ? valuesOver(bytes, init.maxValues) : null;
@@ -130,7 +122,7 @@ export function platformClient(base: string): PlatformClient {
               body = undefined;
             }
             resolve({ status: res.statusCode ?? 0, body, location: res.headers.location });
-          };
+          });
         });
         const timer = setTimeout(() => fail(new TransportError(`no answer within ${init.timeoutMs} ms`, 'TIMEOUT')), init.timeoutMs);
         req.on('error', (err: NodeJS.ErrnoException) => fail(new TransportError(err.message, err.code ?? 'ERROR')));

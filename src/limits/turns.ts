@@ -12,12 +12,12 @@
 // signal), and never runs. A turn is held until the query's work ends, past an answer at the time limit:
 // that work still holds the event loop until its cancelled reads stop.
 //
-// Waiting on a connected platform costs this gateway nothing, yet a query of a namespace held its turn
-// for as long as the platform took to answer (up to its timeoutMs, which may be two minutes): four reads
-// of a slow city kept every other query of the department waiting. A query whose root fields are all
-// namespaces (and light fields) lends its turn while it waits for the answers (src/server/deadline.ts,
-// TurnLending), and takes one again, ahead of the queries still to start, before it reads what came back. A
-// query selecting its platform's own data too keeps its turn: its own reads run while the hop waits.
+// Waiting on a connected platform costs this gateway nothing, yet a query of a namespace held its
+// department's turn for as long as the platform took to answer (up to its timeoutMs, which may be two
+// minutes): two reads of a slow city kept every other query of the department waiting. A query whose
+// root fields are all namespaces (and light fields, waitsOnlyAway) takes its turn among the department's
+// other such queries, a second set of turns of the same bound (src/server/deadline.ts): a slow platform
+// holds only them. A query selecting its platform's own data too takes an own turn, as before.
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Cancellation } from './cancel.ts';
 
@@ -30,12 +30,6 @@ interface Department {
   running: number;
   /** Waiting queries, oldest first (a Set keeps insertion order and drops a leaving one in O(1)). */
   waiting: Set<() => void>;
-  /**
-   * Queries taking back a turn they lent (returning), served before `waiting`: their answers have come and
-   * are held until then, and each still counts as lent (DepartmentTurns.lend), so behind a queue of new
-   * namespace queries, each holding its turn for a platform's answer, they kept the department from lending.
-   */
-  returning: Set<() => void>;
 }
 
 export class DepartmentTurns {
@@ -48,14 +42,14 @@ export class DepartmentTurns {
    * else a promise that settles when a turn is handed to it (then `release` too), or rejects with the
    * cancellation's reason (REQUEST_CANCELLED) when it is cancelled first, holding no turn.
    */
-  take(key: string, cancel?: Cancellation, returning = false): typeof TAKEN | Promise<void> {
+  take(key: string, cancel?: Cancellation): typeof TAKEN | Promise<void> {
     let dept = this.departments.get(key);
-    if (!dept) this.departments.set(key, (dept = { running: 0, waiting: new Set(), returning: new Set() }));
+    if (!dept) this.departments.set(key, (dept = { running: 0, waiting: new Set() }));
     if (dept.running < this.perDepartment) {
       dept.running++;
       return TAKEN;
     }
-    const waiting = returning ? dept.returning : dept.waiting;
+    const waiting = dept.waiting;
     return new Promise<void>((resolve, reject) => {
       const signal = cancel?.signal;
       if (signal?.aborted) {
@@ -79,10 +73,9 @@ export class DepartmentTurns {
   release(key: string): void {
     const dept = this.departments.get(key);
     if (!dept) return;
-    const queue = dept.returning.size ? dept.returning : dept.waiting;
-    const next = queue.values().next();
+    const next = dept.waiting.values().next();
     if (!next.done) {
-      queue.delete(next.value);
+      dept.waiting.delete(next.value);
       next.value(); // the turn passes on: `running` stays
       return;
     }
@@ -91,34 +84,10 @@ export class DepartmentTurns {
     if (dept.running === 0) this.departments.delete(key);
   }
 
-  /** Turns lent out by queries of a department while they wait on connected platforms (lend). */
-  private readonly lentOut = new Map<string, number>();
-
-  /**
-   * A query of `key` in its turn lends it while it waits on a connected platform (src/server/deadline.ts):
-   * true when it may (the turn is passed on), at most `perDepartment` lent at once per department. Past that
-   * it keeps its turn: a department's reads in flight to connected platforms stay bounded (twice the bound),
-   * and so does its share of each platform's connections, which every department's reads of it share.
-   */
-  lend(key: string): boolean {
-    const lent = this.lentOut.get(key) ?? 0;
-    if (lent >= this.perDepartment) return false;
-    this.lentOut.set(key, lent + 1);
-    this.release(key);
-    return true;
-  }
-
-  /** A lent turn's wait is over (or its query ended): it no longer counts as lent. Take a turn again to go on. */
-  returned(key: string): void {
-    const lent = (this.lentOut.get(key) ?? 1) - 1;
-    if (lent <= 0) this.lentOut.delete(key);
-    else this.lentOut.set(key, lent);
-  }
-
   /** Queries of `key` running and waiting (tests, metrics). */
   load(key: string): { running: number; waiting: number } {
     const dept = this.departments.get(key);
-    return { running: dept?.running ?? 0, waiting: (dept?.waiting.size ?? 0) + (dept?.returning.size ?? 0) };
+    return { running: dept?.running ?? 0, waiting: dept?.waiting.size ?? 0 };
   }
 }
 
@@ -153,7 +122,7 @@ const awayByOperation = new WeakMap<OperationDefinitionNode, boolean>();
 /**
  * Whether a query's only heavy work is waiting on connected platforms: each root field (fragments
  * followed) is a namespace of one (`namespaces`, the same for a gateway's life) or light. Such a query
- * lends its turn while it waits (src/server/deadline.ts).
+ * takes its turn among its department's other such queries (src/server/deadline.ts).
  */
 export function waitsOnlyAway(document: DocumentNode, operation: OperationDefinitionNode, namespaces: ReadonlySet<string>): boolean {
   if (namespaces.size === 0) return false;
