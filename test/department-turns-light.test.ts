@@ -45,9 +45,11 @@ describe("one department's queries of the catalogues take turns through the gate
       catalogueFiles: [fixture('catalogue.yaml')],
       limits: { timeoutMs: 10_000, concurrentPerDepartment: 1 },
       wrapStore: (store) => withHeldReads(store, async (collection, options) => {
-        // A version read whole (no projection), not the reads of the versions' heads; the grants listed
-        // (sorted as the list shows them), not the requester's own active grants read for its access.
-        const held = collection === CATALOGUE_VERSIONS && !(options as { projection?: unknown } | undefined)?.projection ? versionReads
+        // The versions as a list reads them (their summaries, or whole), not the reads of the versions'
+        // heads; the grants listed (sorted as the list shows them), not the requester's own active grants
+        // read for its access.
+        const projection = (options as { projection?: string[] } | undefined)?.projection;
+        const held = collection === CATALOGUE_VERSIONS && (!projection || projection.includes('summary')) ? versionReads
           : collection === GRANTS && (options as { sort?: unknown } | undefined)?.sort ? grantReads : null;
         if (!held) return;
         held.most = Math.max(held.most, ++held.inFlight);

@@ -31,6 +31,8 @@ import {
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.ts';
 import { claimCollections, collectionProblems, COLLECTION_OWNERS, reservedCollection } from '../src/catalogue/collections.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
+import { addVersion, CATALOGUE_VERSIONS, catalogueVersions, wholeDocument } from '../src/catalogue/repository.ts';
+import { providerLookup } from '../src/workflow/sharing.ts';
 
 /** Opens a new store instance on the same underlying database each time it is called. */
 interface Harness {
@@ -1197,6 +1199,28 @@ function contract(harness: () => Harness): void {
         await other.close();
       }
     });
+  });
+
+  // The catalogue lists read the versions' summaries, not their documents (repository.ts, listed); a
+  // version stored before summaries is read whole; a grant's provider is found from what versions carry.
+  it('lists catalogue versions by their summaries, one stored before them whole, and finds the newest version carrying a code', async () => {
+    const doc = (version: number) => ({
+      id: 'HB-CONTRACT', kind: 'departmental', title: `Contract v${version}`, compiler: '130000-T01',
+      resources: [{ code: `130000-T0${version}-00077`, name: 'Register', provider: `130000-T0${version}`, items: [{ name: 'permitNo' }] }],
+    }) as unknown as Catalogue;
+    for (const v of [1, 2, 3]) await addVersion(store, doc(v), 'tester', 'submitted', new Date(`2026-11-0${v}T00:00:00Z`));
+    await store.update(CATALOGUE_VERSIONS, and(eq('id', 'HB-CONTRACT'), eq('version', 2)), { summary: null }); // as stored before summaries
+    const listed = await catalogueVersions(store).listed('hb-contract');
+    expect(listed.map((v) => [v.id, v.version, v.status, v.submittedAt, v.catalogue.title, wholeDocument(v) !== null])).toEqual([
+      ['HB-CONTRACT', 1, 'submitted', '2026-11-01T00:00:00.000Z', 'Contract v1', false],
+      ['HB-CONTRACT', 2, 'submitted', '2026-11-02T00:00:00.000Z', 'Contract v2', true],
+      ['HB-CONTRACT', 3, 'submitted', '2026-11-03T00:00:00.000Z', 'Contract v3', false],
+    ]);
+    expect(listed[0].catalogue).toEqual({ compiler: '130000-T01', title: 'Contract v1', kind: 'departmental' });
+    const provider = providerLookup(store);
+    expect(await provider('130000-t02-00077')).toBe('130000-T02');
+    expect(await provider('130000-T03-00077')).toBe('130000-T03');
+    expect(await provider('130000-T09-00077')).toBeNull();
   });
 }
 

@@ -10,12 +10,16 @@ import { countUnpagedList } from '../../src/limits/unpaged.ts';
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { shownNames } from '../../src/model/input-bounds.ts';
 import { noteRefusal, readOptions, readStore, scanStore, type RequestContext } from '../request.ts';
-import { listVersions, type CatalogueVersion } from '../../src/catalogue/repository.ts';
-import { listCatalogues, publishCatalogue, reviewCatalogue, seesDrafts, submitCatalogue, submissionWarnings, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
+import { catalogueVersions, wholeDocument, type CatalogueVersions, type ListedVersion } from '../../src/catalogue/repository.ts';
+import {
+  listCatalogues, publishCatalogue, reviewCatalogue, seesDrafts, submitCatalogue, submissionWarnings, warningReads, withdrawCatalogue, type WarningReads,
+} from '../../src/workflow/catalogues.ts';
+import type { Catalogue } from '../../src/model/catalogue.ts';
+import type { SubmissionWarning } from '../../src/workflow/warnings.ts';
 import { revisionState } from '../../src/workflow/deadlines.ts';
 import { findPublishedResource, publishedCode, resourceView, shareView } from '../../src/workflow/resource-info.ts';
 import {
-  decideSharingRequest, getSharingRequest, listSharingRequests, providerOf, requestDeadline, requestSharing, revokeGrant,
+  decideSharingRequest, getSharingRequest, listSharingRequests, providerLookup, requestDeadline, requestSharing, revokeGrant,
   seesRequest,
 } from '../../src/workflow/sharing.ts';
 import { usageReport } from '../../src/workflow/usage.ts';
@@ -67,10 +71,10 @@ const resolvers: Resolvers = {
           compiler: args.compiler == null ? undefined : listedDepartmentCode(ctx.platform, args.compiler),
           status: args.status ?? undefined,
           overdue: args.overdue ?? undefined,
-        }, versionsOnce(ctx));
+        }, listedOnce(ctx));
       })),
 
-    catalogue: async (_p, args, ctx) => (await cataloguesOnce(ctx, args.id))[0] ?? null,
+    catalogue: async (_p, args, ctx) => (await listCatalogues(envOf(ctx), ctx.identity.dept.code, { id: args.id }, listedOnce(ctx)))[0] ?? null,
 
     resourceInfo: async (_p, args, ctx) => {
       const found = findPublishedResource(ctx.published, args.code);
@@ -276,21 +280,23 @@ const resolvers: Resolvers = {
     compiler: (v) => v.catalogue.compiler,
     revision: async (v, _a, ctx) => {
       if (!v.catalogue.revision) return null;
-      const all = await cataloguesOnce(ctx, v.id);
+      const all = await listCatalogues(envOf(ctx), ctx.identity.dept.code, { id: v.id }, listedOnce(ctx));
       return revisionState(ctx.platform, (all[0]?.versions ?? [v]).filter((x) => x.version <= v.version), ctx.now);
     },
     // Each resource timed as the build times the resource of its code (read from the store, a version's
     // resources carry no times): its items' access and `granted` as the reads decide them.
     // Up to 500 resources of 200 items a version, written by its compiler: counted once read (unpaged.ts).
-    resources: (v, _a, ctx, info) =>
-      counted(ctx, info, v.catalogue.resources.map((r) =>
-        resourceView(v.catalogue, runsLike(r, ctx.published), { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now }))),
-    document: (v) => JSON.stringify(v.catalogue, null, 2),
+    resources: async (v, _a, ctx, info) => {
+      const catalogue = await documentOf(ctx, v);
+      return counted(ctx, info, catalogue.resources.map((r) =>
+        resourceView(catalogue, runsLike(r, ctx.published), { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now })));
+    },
+    document: async (v, _a, ctx) => JSON.stringify(await documentOf(ctx, v), null, 2),
     // Warnings concern a version under review, and name other departments' grants: only for the compiler
     // and the competent department, and only before publication.
     warnings: async (v, _a, ctx, info) =>
       counted(ctx, info, (v.status === 'submitted' || v.status === 'approved') && seesDrafts(envOf(ctx), ctx.identity.dept.code, v.catalogue.compiler)
-        ? await submissionWarnings(envOf(ctx), v.catalogue, ctx.identity.dept.code)
+        ? await warningsOnce(ctx, v)
         : []),
   },
 
@@ -417,44 +423,78 @@ function shownGrant(ctx: RequestContext, g: Grant): GrantShown<Grant> {
   return shown;
 }
 
-const listedPerRequest = new WeakMap<RequestContext, Map<string, ReturnType<typeof listCatalogues>>>();
-
-/** A catalogue's versions as the requester may see them, read once per request and catalogue (not per row). */
-function cataloguesOnce(ctx: RequestContext, id: string): ReturnType<typeof listCatalogues> {
-  let byId = listedPerRequest.get(ctx);
-  if (!byId) listedPerRequest.set(ctx, (byId = new Map()));
-  let listed = byId.get(id);
-  if (!listed) byId.set(id, (listed = listCatalogues(envOf(ctx), ctx.identity.dept.code, { id }, versionsOnce(ctx))));
-  return listed;
+/**
+ * What the platform's catalogue fields read of the store, once per request whatever the aliases, lists and
+ * rows asking (dropped with the request: the next reads the store afresh). The versions are read without
+ * their documents (CatalogueVersions.listed): `catalogues` read and parsed every version of every catalogue
+ * (60 catalogues of 12 versions of 200 resources: ~3 s) to show ids and titles. A version's document is
+ * read when a field needs it (resources, document, warnings), once; its warnings are made once, and the
+ * reads they share (the active grants, the audit log's readers of the version in effect) once for all
+ * versions; a grant's provider is looked up once a code.
+ */
+interface PlatformReads {
+  versions: CatalogueVersions;
+  listed: Map<string | undefined, Promise<ListedVersion[]>>;
+  documents: Map<string, Promise<Catalogue>>;
+  warnings: Map<string, Promise<SubmissionWarning[]>>;
+  warningReads: WarningReads;
+  providerOf: (code: string) => Promise<string | null>;
 }
 
-const versionsPerRequest = new WeakMap<RequestContext, Map<string | undefined, Promise<CatalogueVersion[]>>>();
+const readsPerRequest = new WeakMap<RequestContext, PlatformReads>();
 
-/**
- * The catalogue versions (all, or catalogue `id`'s) read whole once per request, whatever the aliases and
- * arguments of the lists that take them: `catalogues` reads and parses every version of every catalogue
- * (50 catalogues of 10 versions: ~200 ms), and a query of 29 aliases read them 29 times. Dropped with the
- * request: the next reads the store afresh.
- */
-function versionsOnce(ctx: RequestContext): (id?: string) => Promise<CatalogueVersion[]> {
-  let byId = versionsPerRequest.get(ctx);
-  if (!byId) versionsPerRequest.set(ctx, (byId = new Map()));
-  const read = byId;
-  return (id) => {
-    let versions = read.get(id);
-    if (!versions) read.set(id, (versions = listVersions(readStore(ctx), id)));
-    return versions;
-  };
+function platformReads(ctx: RequestContext): PlatformReads {
+  let reads = readsPerRequest.get(ctx);
+  if (!reads) {
+    const store = readStore(ctx);
+    reads = {
+      versions: catalogueVersions(store), listed: new Map(), documents: new Map(), warnings: new Map(),
+      warningReads: warningReads(), providerOf: providerLookup(store),
+    };
+    readsPerRequest.set(ctx, reads);
+  }
+  return reads;
+}
+
+const once = <T>(memo: Map<string | undefined, Promise<T>>, key: string | undefined, read: () => Promise<T>): Promise<T> => {
+  let found = memo.get(key);
+  if (!found) memo.set(key, (found = read()));
+  return found;
+};
+
+/** The catalogue versions (all, or catalogue `id`'s) without their documents, read once per request. */
+function listedOnce(ctx: RequestContext): (id?: string) => Promise<ListedVersion[]> {
+  const reads = platformReads(ctx);
+  return (id) => once(reads.listed, id, () => reads.versions.listed(id));
+}
+
+/** A version's document: as it came (a mutation's version, one stored before summaries), else read once per request. */
+function documentOf(ctx: RequestContext, v: ListedVersion): Promise<Catalogue> {
+  const whole = wholeDocument(v);
+  if (whole) return Promise.resolve(whole);
+  const reads = platformReads(ctx);
+  return once(reads.documents, `${v.id}@${v.version}`, async () => {
+    const read = await reads.versions.get(v.id, v.version);
+    // A version is never deleted by the workflow; one taken out of the store by hand since it was listed.
+    if (!read) throw new GraphQLError(`Catalogue ${v.id} version ${v.version} is no longer in the store.`, { extensions: { code: 'NOT_FOUND' } });
+    return read.catalogue;
+  });
+}
+
+/** A version's warnings as the requester may read them, made once per request. */
+function warningsOnce(ctx: RequestContext, v: ListedVersion): Promise<SubmissionWarning[]> {
+  const reads = platformReads(ctx);
+  return once(reads.warnings, `${v.id}@${v.version}`, async () =>
+    submissionWarnings(envOf(ctx), await documentOf(ctx, v), ctx.identity.dept.code, reads.versions, reads.warningReads));
 }
 
 /**
  * The provider of a resource: from the catalogues in effect the gateway holds; the versions are read only
- * for a resource no longer published (a grant can outlive it).
+ * for a resource no longer published (a grant can outlive it), once a code per request.
  */
 async function providerIn(ctx: RequestContext, code: string): Promise<string | null> {
-  return findPublishedResource(ctx.published, code)?.resource.provider ?? providerOf(readStore(ctx), code);
+  return findPublishedResource(ctx.published, code)?.resource.provider ?? platformReads(ctx).providerOf(code);
 }
-
 
 /**
  * A list without `first` (the platform's own lists, and the lists their entries hold: a catalogue's

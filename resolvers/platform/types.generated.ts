@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { VersionStatus as VersionStatusModel, CatalogueVersion as CatalogueVersionModel } from '../../src/catalogue/repository.ts';
+import type { VersionStatus as VersionStatusModel, ListedVersion as ListedVersionModel } from '../../src/catalogue/repository.ts';
 import type { CatalogueKind as CatalogueKindModel, ShareType as ShareTypeModel } from '../../src/model/catalogue.ts';
 import type { RevisionTrigger as RevisionTriggerModel, RevisionState as RevisionStateModel } from '../../src/workflow/deadlines.ts';
-import type { ReviewDecision as ReviewDecisionModel, CatalogueView as CatalogueViewModel, Submission as SubmissionModel } from '../../src/workflow/catalogues.ts';
+import type { ReviewDecision as ReviewDecisionModel, ListedCatalogue as ListedCatalogueModel, Submission as SubmissionModel } from '../../src/workflow/catalogues.ts';
 import type { RequestStatus as RequestStatusModel, SharingSide as SharingSideModel, SharingDecision as SharingDecisionModel, SharingRequest as SharingRequestModel } from '../../src/workflow/sharing.ts';
 import type { AuditKind as AuditKindModel, AuditOutcome as AuditOutcomeModel, AuditEntry as AuditEntryModel } from '../../src/audit/entry.ts';
 import type { SubmissionWarning as SubmissionWarningModel, BreakingChange as BreakingChangeModel } from '../../src/workflow/warnings.ts';
@@ -1174,10 +1174,10 @@ export type ResolversTypes = {
   AuditVerification: ResolverTypeWrapper<AuditVerification>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BreakingChange: ResolverTypeWrapper<BreakingChangeModel>;
-  Catalogue: ResolverTypeWrapper<CatalogueViewModel>;
+  Catalogue: ResolverTypeWrapper<ListedCatalogueModel>;
   CatalogueKind: ResolverTypeWrapper<CatalogueKindModel>;
   CatalogueStatus: ResolverTypeWrapper<VersionStatusModel>;
-  CatalogueVersion: ResolverTypeWrapper<CatalogueVersionModel>;
+  CatalogueVersion: ResolverTypeWrapper<ListedVersionModel>;
   ConsistencyPair: ResolverTypeWrapper<ConsistencyPairModel>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1236,8 +1236,8 @@ export type ResolversParentTypes = {
   AuditResource: AuditResource;
   AuditVerification: AuditVerification;
   Boolean: Scalars['Boolean']['output'];
-  Catalogue: CatalogueViewModel;
-  CatalogueVersion: CatalogueVersionModel;
+  Catalogue: ListedCatalogueModel;
+  CatalogueVersion: ListedVersionModel;
   ConsistencyPair: ConsistencyPairModel;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];

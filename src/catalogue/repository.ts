@@ -23,6 +23,25 @@ export interface CatalogueVersion {
   publishedAt: string | null;
 }
 
+/**
+ * What the catalogue lists show of a version's document without its resources (the Catalogue and
+ * CatalogueVersion types' title, kind, compiler and revision), stored with the version as `summary` when
+ * it is created, so `catalogues` reads no document: a document is up to a megabyte of JSON, and a list
+ * of 60 catalogues of 12 versions read and parsed them all. A whole catalogue is one too.
+ */
+export type VersionSummary = Pick<Catalogue, 'compiler' | 'title' | 'kind' | 'revision'>;
+
+/** A version as the lists read it: its document's summary, or its document whole (a version stored before summaries). */
+export type ListedVersion = Omit<CatalogueVersion, 'catalogue'> & { catalogue: VersionSummary };
+
+/** The document of a listed version when it was read whole (a version stored before summaries, or not read by a list). */
+export const wholeDocument = (v: ListedVersion): Catalogue | null => (Array.isArray((v.catalogue as Catalogue).resources) ? (v.catalogue as Catalogue) : null);
+
+export function summaryOf(catalogue: Catalogue): string {
+  const { compiler, title, kind, revision } = catalogue;
+  return JSON.stringify(revision === undefined ? { compiler, title, kind } : { compiler, title, kind, revision });
+}
+
 export async function ensureCatalogueIndexes(store: Store): Promise<void> {
   await store.ensureIndex(CATALOGUE_VERSIONS, { fields: ['id', 'version'], unique: true });
   await store.ensureIndex(CATALOGUE_VERSIONS, { fields: ['status'] });
@@ -49,14 +68,12 @@ export function carriesOf(catalogue: Catalogue): string {
   return JSON.stringify(Object.fromEntries(catalogue.resources.map((r) => [r.code, r.items.map((i) => i.name)])));
 }
 
-function fromRow(r: Row): CatalogueVersion {
-  const catalogue = JSON.parse(String(r.document)) as Catalogue;
-  readAs.set(catalogue, { id: String(r.id), version: Number(r.version) });
+/** A version's fields but its document, as stored. */
+function fieldsOf(r: Row): Omit<CatalogueVersion, 'catalogue'> {
   return {
     id: String(r.id),
     version: Number(r.version),
     status: r.status as VersionStatus,
-    catalogue,
     submittedBy: String(r.submittedBy),
     submittedAt: String(r.submittedAt),
     reviewedBy: (r.reviewedBy as string | null) ?? null,
@@ -66,9 +83,24 @@ function fromRow(r: Row): CatalogueVersion {
   };
 }
 
+function fromRow(r: Row): CatalogueVersion {
+  const catalogue = JSON.parse(String(r.document)) as Catalogue;
+  readAs.set(catalogue, { id: String(r.id), version: Number(r.version) });
+  const { id, version, status, ...rest } = fieldsOf(r);
+  return { id, version, status, catalogue, ...rest }; // the fields in the order they always came
+}
+
 /** What tells versions apart and orders them, read without the document (few fields: the store projects them). */
 type VersionHead = Pick<CatalogueVersion, 'id' | 'version' | 'status' | 'publishedAt'>;
 const HEAD_FIELDS = ['id', 'version', 'status', 'publishedAt'];
+/** A version's fields but its document (and what it carries), with its summary. */
+const LISTED_FIELDS = ['id', 'version', 'status', 'submittedBy', 'submittedAt', 'reviewedBy', 'reviewComment', 'reviewedAt', 'publishedAt', 'summary'];
+
+function listedOf(r: Row): ListedVersion {
+  const { id, version, status, ...rest } = fieldsOf(r);
+  return { id, version, status, catalogue: JSON.parse(String(r.summary)) as VersionSummary, ...rest };
+}
+
 const headOf = (r: Row): VersionHead => ({
   id: String(r.id),
   version: Number(r.version),
@@ -107,6 +139,11 @@ export interface CatalogueVersions {
    * ignoring case.
    */
   spellings(id: string): Promise<string[]>;
+  /**
+   * As `list`, without reading the documents: each version with its summary (summaryOf), or whole when
+   * it was stored before summaries. A version's document is read with `get` when a field needs it.
+   */
+  listed(id?: string): Promise<ListedVersion[]>;
   /** The versions in effect, in id order. */
   published(): Promise<CatalogueVersion[]>;
   /** Every version ever published (published, superseded or withdrawn), oldest publication first. */
@@ -176,6 +213,17 @@ export function catalogueVersions(store: Store): CatalogueVersions {
     return spelled === undefined || spelled === id ? null : spelled;
   }
 
+  /** The rows (these fields) of the versions of `id` in any case (see `list`), or of every catalogue, by id, oldest first. */
+  async function listedRows(id: string | undefined, projection: string[]): Promise<Row[]> {
+    const of = (filter?: string) => store.find(CATALOGUE_VERSIONS, { filter: filter === undefined ? undefined : eq('id', filter), sort: byIdThenVersion('asc'), projection });
+    let found = await of(id);
+    if (id !== undefined && !found.length) {
+      const spelled = await otherCase(id);
+      if (spelled !== null) found = await of(spelled);
+    }
+    return found;
+  }
+
   const storedAsWritten = async (id: string) => (await heads({ filter: eq('id', id), limit: 1 })).length > 0;
 
   return {
@@ -186,13 +234,18 @@ export function catalogueVersions(store: Store): CatalogueVersions {
       return spelled === null ? null : exactly(spelled, version);
     },
     async list(id) {
-      const of = (filter?: string) => heads({ filter: filter === undefined ? undefined : eq('id', filter), sort: byIdThenVersion('asc') });
-      let found = await of(id);
-      if (id !== undefined && !found.length) {
-        const spelled = await otherCase(id);
-        if (spelled !== null) found = await of(spelled);
+      return wholes((await listedRows(id, HEAD_FIELDS)).map(headOf));
+    },
+    async listed(id) {
+      const out: ListedVersion[] = [];
+      for (const row of await listedRows(id, LISTED_FIELDS)) {
+        if (typeof row.summary === 'string') out.push(listedOf(row));
+        else {
+          const v = await whole(headOf(row)); // stored before summaries
+          if (v) out.push(v);
+        }
       }
-      return wholes(found);
+      return out;
     },
     spellings,
     async published() {
@@ -249,7 +302,7 @@ export async function addVersion(
     publishedAt: null,
   };
   const { catalogue: _parsed, ...fields } = stored;
-  await store.insert(CATALOGUE_VERSIONS, [{ ...fields, document: JSON.stringify(catalogue), carries: carriesOf(catalogue) }]);
+  await store.insert(CATALOGUE_VERSIONS, [{ ...fields, document: JSON.stringify(catalogue), carries: carriesOf(catalogue), summary: summaryOf(catalogue) }]);
   return stored;
 }
 

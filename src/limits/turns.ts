@@ -97,8 +97,8 @@ export class DepartmentTurns {
  * behind its department's batch. Every other root field does: a department's namespace (its data, or a
  * connected platform's), the platform's reads of its log (`auditLog`, `usage`, `verifyAuditChain`,
  * `consistencyReport`), and its catalogues and workflow lists, whose cost grows with the platform, not
- * with the caller's share: `catalogues` reads every version of every catalogue whole and parses it, once
- * a request (a catalogue of 500 resources of 40 items in 10 versions: 360 ms), a version's
+ * with the caller's share: `catalogues` reads every version of every catalogue once a request (their
+ * summaries, not their documents), a version's `resources` and `document` read it whole, its
  * `warnings` scan 90 days of the audit log; a supervisor's lists are the platform's (a department's read
  * its own entries, indexed), and a `resource` argument naming no resource in effect is looked up among
  * the codes of every version ever published. And a field added later.

@@ -27,6 +27,7 @@ import {
   takenIdMessage,
   type CatalogueVersion,
   type CatalogueVersions,
+  type ListedVersion,
   type VersionStatus,
 } from '../catalogue/repository.ts';
 import { offThread } from './off-thread.ts';
@@ -136,6 +137,7 @@ export async function submissionWarnings(
   catalogue: Catalogue,
   viewer: string | null,
   versions = catalogueVersions(env.store),
+  reads?: WarningReads,
 ): Promise<SubmissionWarning[]> {
   const published = (await versions.published()).map((v) => v.catalogue);
   const current = published.find((c) => c.id === catalogue.id);
@@ -144,10 +146,11 @@ export async function submissionWarnings(
       ? []
       : (current?.resources ?? []).filter((r) => r.provider !== viewer).map((r) => r.code),
   );
-  const grants = current ? await grantsInForce(env, current, await listGrants(env.store, { active: true, now: env.now })) : [];
+  const activeGrants = () => listGrants(env.store, { active: true, now: env.now });
+  const grants = current ? await grantsInForce(env, current, await (reads ? (reads.activeGrants ??= activeGrants()) : activeGrants())) : [];
   const codes = new Set(current?.resources.map((r) => r.code) ?? []);
   const since = new Date(env.now.getTime() - READERS_DAYS * 24 * 60 * 60 * 1000).toISOString();
-  const readers = current ? await itemReaders(env.store, [...codes].filter((c) => !withheld.has(c)), since) : new Map();
+  const readers = current ? await readersOf(env, [...codes].filter((c) => !withheld.has(c)), since, reads) : new Map();
   const warnings = [
     ...otherProviders(current, catalogue),
     ...repeatedCollection(catalogue, published),
@@ -164,6 +167,28 @@ export async function submissionWarnings(
 }
 
 const BREAKING_CHANGES_PER_TURN = 50;
+
+/**
+ * What the warnings of several versions read alike, read once for them all (one request's: its `now`
+ * and its viewer are the same): the active grants, and the departments that read the resources of a
+ * version in effect, a scan of 90 days of the audit log for each resource. The drafts of one catalogue
+ * are each compared with the same version in effect, and a list of them (or several aliases) scanned
+ * the log again for each. Make one per request and drop it with the request.
+ */
+export interface WarningReads {
+  activeGrants?: Promise<Grant[]>;
+  readers: Map<string, ReturnType<typeof itemReaders>>;
+}
+
+export const warningReads = (): WarningReads => ({ readers: new Map() });
+
+function readersOf(env: WorkflowEnv, codes: string[], since: string, reads: WarningReads | undefined): ReturnType<typeof itemReaders> {
+  if (!reads) return itemReaders(env.store, codes, since);
+  const key = JSON.stringify([since, ...codes]);
+  let found = reads.readers.get(key);
+  if (!found) reads.readers.set(key, (found = itemReaders(env.store, codes, since)));
+  return found;
+}
 
 /**
  * The grants as in force against the catalogue in effect (item-since.ts): an item a grant names that an
@@ -412,15 +437,18 @@ export async function withdrawCatalogue(
 
 // ---- reading -------------------------------------------------------------------------------------
 
-export interface CatalogueView {
+export interface CatalogueView<V extends ListedVersion = CatalogueVersion> {
   id: string;
   compiler: string;
   /** The newest version the viewer may see: its document gives title and kind. */
-  latest: CatalogueVersion;
-  published: CatalogueVersion | null;
-  versions: CatalogueVersion[];
+  latest: V;
+  published: V | null;
+  versions: V[];
   revision: RevisionState | null;
 }
+
+/** A catalogue as the GraphQL lists read it: its versions' summaries, their documents read when a field needs them. */
+export type ListedCatalogue = CatalogueView<ListedVersion>;
 
 /** Whether a viewer sees unpublished versions: the compiling department and the competent one do. */
 export function seesDrafts(env: WorkflowEnv, viewerDept: string, compiler: string): boolean {
@@ -441,18 +469,19 @@ async function seesCatalogue(env: WorkflowEnv, versions: CatalogueVersions, acto
 /**
  * Catalogues as `viewerDept` sees them: every department sees the published (and past) versions of
  * every catalogue; drafts only of its own, and the competent department all. `read`: how the versions
- * are read (those of catalogue `id`, or all), for a caller that reads them once for several lists.
+ * are read (those of catalogue `id`, or all), for a caller that reads them once for several lists, or
+ * without their documents (CatalogueVersions.listed); left out, each version is read whole.
  */
-export async function listCatalogues(
+export async function listCatalogues<V extends ListedVersion = CatalogueVersion>(
   env: WorkflowEnv,
   viewerDept: string,
   filter: { id?: string; compiler?: string; status?: VersionStatus; overdue?: boolean } = {},
-  read: (id?: string) => Promise<CatalogueVersion[]> = (id) => listVersions(env.store, id),
-): Promise<CatalogueView[]> {
-  const all = await read(filter.id);
-  const byId = new Map<string, CatalogueVersion[]>();
+  read?: (id?: string) => Promise<V[]>,
+): Promise<CatalogueView<V>[]> {
+  const all = read ? await read(filter.id) : ((await listVersions(env.store, filter.id)) as unknown as V[]);
+  const byId = new Map<string, V[]>();
   for (const v of all) byId.set(v.id, [...(byId.get(v.id) ?? []), v]);
-  const out: CatalogueView[] = [];
+  const out: CatalogueView<V>[] = [];
   for (const [id, versions] of byId) {
     const compiler = versions.at(-1)!.catalogue.compiler;
     const visible = seesDrafts(env, viewerDept, compiler) ? versions : versions.filter((v) => PUBLIC_STATUSES.includes(v.status));

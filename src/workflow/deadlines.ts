@@ -7,7 +7,7 @@ import {
   platformDate,
   workingDayCalendar,
 } from '../calendar/working-days.ts';
-import type { CatalogueVersion } from '../catalogue/repository.ts';
+import type { ListedVersion } from '../catalogue/repository.ts';
 import type { Revision } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
 
@@ -44,7 +44,7 @@ export interface RevisionState extends Deadline {
  * version carrying it is published (even late); until then it is overdue after its due date.
  * `versions` are one catalogue's versions in any order.
  */
-export function revisionState(platform: Platform, versions: readonly CatalogueVersion[], now: Date): RevisionState | null {
+export function revisionState(platform: Platform, versions: readonly ListedVersion[], now: Date): RevisionState | null {
   const newest = [...versions].sort((a, b) => b.version - a.version).find((v) => v.catalogue.revision);
   if (!newest) return null;
   const revision = newest.catalogue.revision!;
