@@ -2,7 +2,7 @@
 // `rm data/govgraph.sqlite*` under a Henan gateway). SQLite keeps its descriptor open, so /readyz kept
 // saying ready and every request was answered, its audit entry written into a file no restart would open.
 // /readyz now says `store-unavailable`, and the log says why, once.
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -13,41 +13,8 @@ import { eventually } from './helpers/eventually.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'govgraph-store-file-gone-'));
-const platformFile = join(folder, 'platform.yaml');
-writeFileSync(
-  platformFile,
-  `platform: { region: "410000", level: province, name: Henan, competentDepartment: "410000-DSJ" }
-purposes: [{ code: licensing, name: Licensing }]
-departments:
-  - { code: "410000-DSJ", name: Big Data Bureau, graphqlName: bigData, level: province, region: "410000" }
-  - { code: "410000-SW", name: Henan Tax, graphqlName: henanTax, level: province, region: "410000" }
-  - { code: "410100-MZ", name: Zhengzhou Civil Affairs, graphqlName: zzCivil, level: city, region: "410100" }
-`,
-);
-const catalogueFile = join(folder, 'tax.yaml');
-writeFileSync(
-  catalogueFile,
-  `id: HA-SW
-kind: departmental
-title: Henan Tax catalogue
-compiler: "410000-SW"
-resources:
-  - code: "410000-SW-00001"
-    name: Taxpayers
-    summary: Registered taxpayers.
-    provider: "410000-SW"
-    providerUnit: Registry
-    classification: "3-05-101"
-    format: database
-    updateCycle: monthly
-    open: false
-    graphql: { type: Taxpayer, list: taxpayers, byKey: taxpayer }
-    key: taxNo
-    share: { type: unconditional, methods: [api], scope: { departments: ["4101*"] } }
-    items:
-      - { name: taxNo, title: Tax number, type: string, length: 12, required: true }
-`,
-);
+const platformFile = 'test/fixtures/henan/platform.yaml';
+const catalogueFile = 'test/fixtures/henan/tax.yaml';
 const gateways: TestGateway[] = [];
 afterAll(async () => {
   for (const gw of gateways) await gw.close();
