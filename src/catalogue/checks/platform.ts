@@ -4,7 +4,7 @@ import { levelOfRegion, regionPrefix, withinRegion } from '../../access/row-scop
 import { closingMs, platformBase, DEFAULT_DRAIN_DELAY_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type ConnectedPlatform, type Level, type Platform } from '../../model/platform.ts';
 import { connectedTypePrefix, departmentTypeName, PLATFORM_QUERY_FIELDS, PROMISE_MEMBER, promiseMemberMessage, typeNameKey } from '../names.ts';
 import type { Problem } from '../problems.ts';
-import { shown } from './texts.ts';
+import { readingKey, sameReading, shown } from './texts.ts';
 import { listOf, problem, repeats } from './util.ts';
 
 export type PlatformCheck = (p: Platform) => Iterable<Problem>;
@@ -296,6 +296,27 @@ function* namesShown(p: Platform): Iterable<Problem> {
   for (const [i, x] of p.purposes.entries()) yield* shown(x.name, `purposes[${i}].name`, "purpose's name");
 }
 
+/**
+ * Names people choose among (a department's, a purpose's) differ as read (readingKey): a second "Café
+ * Bureau" written with e and U+0301, or with a zero-width space, was a second department that GraphiQL's
+ * descriptions, a grant's or request's view and the audit log showed under the same name as the first.
+ */
+function* namesDistinct(p: Platform): Iterable<Problem> {
+  const lists = [
+    { list: p.departments, at: 'departments', what: 'department' },
+    { list: p.purposes, at: 'purposes', what: 'purpose' },
+  ];
+  for (const { list, at, what } of lists) {
+    for (const [i, first] of repeats(list, (x: { name: string }) => readingKey(x.name))) {
+      const [mine, other] = [list[i]!, list[first]!];
+      yield problem(
+        `${at}[${i}].name`,
+        `${sameReading(mine.name, other.name, `${at}[${first}] (${other.code})`)}; ${what} names must be told apart by people: choose another name`,
+      );
+    }
+  }
+}
+
 export const platformChecks: readonly PlatformCheck[] = [
   platformRegionOfItsLevel,
   departmentRegionsOfTheirLevels,
@@ -312,4 +333,5 @@ export const platformChecks: readonly PlatformCheck[] = [
   drainDelayWithinShutdown,
   requiredDocumentsHaveManifests,
   namesShown,
+  namesDistinct,
 ];

@@ -15,6 +15,26 @@ export function* shown(text: string | undefined, path: string, what: string): It
   }
 }
 
+/**
+ * A name as a person reads it, by which names people choose among must differ: Unicode's compatibility
+ * form (NFKC: "é" composed or as e and U+0301, full-width "Ａ１" and "A1" are one name), without the
+ * characters that show nothing (U+200B, U+FEFF), blanks run together, and case ignored. Two names equal by
+ * this key look the same on a screen; as two departments or purposes they could not be told apart.
+ */
+export const readingKey = (name: string): string =>
+  name.normalize('NFKC').replace(/\p{Default_Ignorable_Code_Point}/gu, '').replace(/\s+/gu, ' ').trim().toLowerCase();
+
+/**
+ * What `name` is to `other`, two names equal by readingKey, as a message begins: the same name, or one
+ * that only reads the same, both written with their combining and invisible characters as \\uXXXX so that
+ * the message shows where they differ.
+ */
+export function sameReading(name: string, other: string, whose: string): string {
+  if (name === other) return `${JSON.stringify(name)} is already the name of ${whose}`;
+  const unseen = (text: string) => text.replace(/[\p{M}\p{Default_Ignorable_Code_Point}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  return `"${unseen(name)}" reads as "${unseen(other)}", the name of ${whose} (they differ only in Unicode form, width, case, blanks or invisible characters)`;
+}
+
 /** A text that shows nothing, written so that the message shows it: each character but a space as \\uXXXX. */
 const escaped = (text: string): string =>
   [...text].map((c) => (c === ' ' ? c : `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`)).join('');
