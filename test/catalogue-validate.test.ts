@@ -38,6 +38,7 @@ function problemsOf(mutate: (doc: Doc) => void, others: Catalogue[] = [enterpris
 function addSecondResource(doc: Doc): Doc {
   const r = structuredClone(doc.resources[0]);
   r.code = '430000-GA-00002';
+  r.name = 'Residence moves';
   r.source = { collection: 'ga_moves' };
   r.graphql = { type: 'ResidenceMove', list: 'residenceMoves', byKey: 'residenceMove' };
   r.related = [];

@@ -3,6 +3,7 @@ import { collectionOf, type Resource } from '../../model/catalogue.ts';
 import { codeKey } from '../codes.ts';
 import { collectionKey, reservedCollection } from '../collections.ts';
 import type { CheckContext, CheckFamily, ResourceCheck } from './context.ts';
+import { readingKey, sameReading } from './texts.ts';
 import { listOf, problem } from './util.ts';
 
 const providerExists: ResourceCheck = function* (r, at, _i, ctx) {
@@ -27,6 +28,7 @@ interface Placed {
   catalogue: string;
   code: string;
   provider: string;
+  name: string;
 }
 
 /**
@@ -40,7 +42,7 @@ function grouped(ctx: CheckContext, cache: WeakMap<CheckContext, Map<string, Pla
     const add = (r: Resource, index: number, catalogue: string) => {
       const key = keyOf(r);
       const list = groups!.get(key) ?? [];
-      list.push({ index, catalogue, code: r.code, provider: r.provider });
+      list.push({ index, catalogue, code: r.code, provider: r.provider, name: r.name });
       groups!.set(key, list);
     };
     ctx.catalogue.resources.forEach((r, j) => add(r, j, ctx.catalogue.id));
@@ -51,6 +53,7 @@ function grouped(ctx: CheckContext, cache: WeakMap<CheckContext, Map<string, Pla
 }
 const byCode = new WeakMap<CheckContext, Map<string, Placed[]>>();
 const byCollection = new WeakMap<CheckContext, Map<string, Placed[]>>();
+const byProviderName = new WeakMap<CheckContext, Map<string, Placed[]>>();
 
 // Compared by key (lower case): codes differing only in case would be one collection, one grant's
 // resource to a reader, and two to the platform.
@@ -85,6 +88,17 @@ const collectionUnique: ResourceCheck = function* (r, at, i, ctx) {
   }
 };
 
+// A department's resources are told apart by their names: its type in the schema lists them side by side,
+// and grants, requests and GraphiQL show each by its name. A second "Café registry" written with e and
+// U+0301, with a zero-width space or in full-width letters (readingKey) looked like the first.
+const nameReadsApart: ResourceCheck = function* (r, at, i, ctx) {
+  const same = grouped(ctx, byProviderName, (x) => `${x.provider}\n${readingKey(x.name)}`).get(`${r.provider}\n${readingKey(r.name)}`) ?? [];
+  const other = same.find((x) => x.index >= 0 && x.index < i) ?? same.find((x) => x.index < 0 && codeKey(x.code) !== codeKey(r.code));
+  if (!other) return;
+  const where = other.index >= 0 ? `resources[${other.index}]` : `catalogue "${other.catalogue}"`;
+  yield problem(`${at}.name`, `${sameReading(r.name, other.name, `resource ${other.code} (${where})`)}; the resources of one provider must be told apart by their names: choose another name`);
+};
+
 const collectionNotReserved: ResourceCheck = function* (r, at) {
   const why = reservedCollection(collectionOf(r));
   if (why) yield problem(r.source?.collection !== undefined ? `${at}.source.collection` : `${at}.code`, `"${collectionOf(r)}": ${why}`);
@@ -109,5 +123,5 @@ const relatedExist: ResourceCheck = function* (r, at, _i, ctx) {
 };
 
 export const resourceChecks: CheckFamily = {
-  resource: [providerExists, providerIsCompiler, codeUnique, collectionNotReserved, collectionUnique, keyItemRequired, relatedExist],
+  resource: [providerExists, providerIsCompiler, codeUnique, nameReadsApart, collectionNotReserved, collectionUnique, keyItemRequired, relatedExist],
 };
