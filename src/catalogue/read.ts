@@ -164,7 +164,10 @@ export function parseDocuments(text: string, file: string): unknown[] {
 }
 
 function parseYaml(text: string, file: string): unknown[] {
-  const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  // Merge keys (`<<: *common`) as YAML 1.1 and most tools read them, so that a compiler may write a share or
+  // an item's settings once: without them `<<` was a key of its own, refused as no field of a catalogue.
+  // Their aliases count towards MAX_ALIAS_COUNT as every other alias does.
+  const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, merge: true });
   const list = Array.isArray(parsed) ? parsed : [];
   const problems: Problem[] = [];
   for (const doc of list) {
