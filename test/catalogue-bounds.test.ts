@@ -22,6 +22,7 @@ function catalogue(n: number, id = 'HN-BIG', from = 0): Catalogue {
     return {
       ...structuredClone(base),
       code: `430000-MZ-${String(10000 + i)}`,
+      name: `Registration ${i}`,
       graphql: { type: `Registration${i}`, list: `registrations${i}`, byKey: `registration${i}` },
       related: [],
       items: base.items.map(({ link: _link, ...item }) => item),
