@@ -25,7 +25,7 @@ function policeCatalogue(id: string, first: number, resources: number, items: nu
   return {
     id, kind: 'departmental', title: `Registers ${id}`, compiler: '510000-GA',
     resources: Array.from({ length: resources }, (_, r) => ({
-      code: `510000-GA-${first + r}`, name: `Register ${r}`, provider: '510000-GA',
+      code: `510000-GA-${first + r}`, name: `Register ${first + r}`, provider: '510000-GA',
       graphql: { type: `Register${id}x${r}`, list: `registers${id}x${r}`, byKey: `register${id}x${r}` },
       key: 'serial',
       share: { type: 'unconditional', methods: ['api'], scope: { purposes: ['tax-audit'] } },
