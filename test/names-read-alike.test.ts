@@ -30,7 +30,6 @@ describe('names that read alike', () => {
   });
 
   it.each([
-    ['the same name', `${NFC} Bureau`, `"${NFC} Bureau" is already the name of departments[1] (650000-D0)`],
     ['NFD against NFC', `${NFD} Bureau`, `"Cafe\\u0301 Bureau" reads as "${NFC} Bureau", the name of departments[1] (650000-D0) (they differ only in Unicode form, width, case, blanks or invisible characters)`],
     ['a zero-width space', `${NFC}\u200b Bureau`, `"${NFC}\\u200b Bureau" reads as "${NFC} Bureau", the name of departments[1] (650000-D0) (they differ only in Unicode form, width, case, blanks or invisible characters)`],
     ['full-width letters and another case', `ＣＡＦ${NFC.slice(3).toUpperCase()}  bureau`, `"ＣＡＦÉ  bureau" reads as "${NFC} Bureau", the name of departments[1] (650000-D0) (they differ only in Unicode form, width, case, blanks or invisible characters)`],
@@ -38,6 +37,11 @@ describe('names that read alike', () => {
     expect(validatePlatform(platform([`${NFC} Bureau`, second])).problems).toEqual([
       { path: 'departments[2].name', message: `${start}; department names must be told apart by people: choose another name` },
     ]);
+  });
+
+  it('accepts a name written twice the same, as it always did (two counties\' bureaus may share one), and refuses a third that only reads as it', () => {
+    expect(validatePlatform(platform([`${NFC} Bureau`, `${NFC} Bureau`], ['relief', 'relief'])).problems).toEqual([]);
+    expect(validatePlatform(platform([`${NFC} Bureau`, `${NFC} Bureau`, `${NFD} Bureau`])).problems.map((p) => p.path)).toEqual(['departments[3].name']);
   });
 
   it('refuses a purpose whose name reads as another purpose\'s', () => {
@@ -70,8 +74,11 @@ describe('resource names that read alike', () => {
     expect(problemsOf(doc)).toEqual([]);
   });
 
+  it('accepts a name of one provider written twice the same, as it always did (catalogues copied from one another)', () => {
+    expect(problemsOf(catalogue('XJ-POP', [resource(1, `${NFC} registry`), resource(2, `${NFC} registry`)]))).toEqual([]);
+  });
+
   it.each([
-    ['the same name', `${NFC} registry`, `"${NFC} registry" is already the name of resource 650000-D0-00001 (resources[0])`],
     ['NFD against NFC', `${NFD} registry`, `"Cafe\\u0301 registry" reads as "${NFC} registry", the name of resource 650000-D0-00001 (resources[0]) (they differ only in Unicode form, width, case, blanks or invisible characters)`],
     ['a zero-width space', `${NFC} \u200bregistry`, `"${NFC} \\u200bregistry" reads as "${NFC} registry", the name of resource 650000-D0-00001 (resources[0]) (they differ only in Unicode form, width, case, blanks or invisible characters)`],
   ])('refuses a second resource of one provider of %s', (_what, second, start) => {

@@ -297,9 +297,12 @@ function* namesShown(p: Platform): Iterable<Problem> {
 }
 
 /**
- * Names people choose among (a department's, a purpose's) differ as read (readingKey): a second "Café
- * Bureau" written with e and U+0301, or with a zero-width space, was a second department that GraphiQL's
- * descriptions, a grant's or request's view and the audit log showed under the same name as the first.
+ * Names people choose among (a department's, a purpose's) that differ as written differ as read too
+ * (readingKey): a second "Café Bureau" written with e and U+0301, or with a zero-width space, was a second
+ * department that GraphiQL's descriptions, a grant's or request's view and the audit log showed under the
+ * same name as the first, one a person could not tell was another. A name written twice the same is
+ * plainly one name used twice, and was always accepted (two counties' bureaus may share one): it stays so,
+ * so that no platform file that loaded before is refused for it.
  */
 function* namesDistinct(p: Platform): Iterable<Problem> {
   const lists = [
@@ -309,6 +312,7 @@ function* namesDistinct(p: Platform): Iterable<Problem> {
   for (const { list, at, what } of lists) {
     for (const [i, first] of repeats(list, (x: { name: string }) => readingKey(x.name))) {
       const [mine, other] = [list[i]!, list[first]!];
+      if (mine.name === other.name) continue;
       yield problem(
         `${at}[${i}].name`,
         `${sameReading(mine.name, other.name, `${at}[${first}] (${other.code})`)}; ${what} names must be told apart by people: choose another name`,

@@ -90,9 +90,10 @@ const collectionUnique: ResourceCheck = function* (r, at, i, ctx) {
 
 // A department's resources are told apart by their names: its type in the schema lists them side by side,
 // and grants, requests and GraphiQL show each by its name. A second "Café registry" written with e and
-// U+0301, with a zero-width space or in full-width letters (readingKey) looked like the first.
+// U+0301, with a zero-width space or in full-width letters (readingKey) looked like the first. A name
+// written the same twice is accepted, as it always was (catalogues copied from one another do it).
 const nameReadsApart: ResourceCheck = function* (r, at, i, ctx) {
-  const same = grouped(ctx, byProviderName, (x) => `${x.provider}\n${readingKey(x.name)}`).get(`${r.provider}\n${readingKey(r.name)}`) ?? [];
+  const same = (grouped(ctx, byProviderName, (x) => `${x.provider}\n${readingKey(x.name)}`).get(`${r.provider}\n${readingKey(r.name)}`) ?? []).filter((x) => x.name !== r.name);
   const other = same.find((x) => x.index >= 0 && x.index < i) ?? same.find((x) => x.index < 0 && codeKey(x.code) !== codeKey(r.code));
   if (!other) return;
   const where = other.index >= 0 ? `resources[${other.index}]` : `catalogue "${other.catalogue}"`;

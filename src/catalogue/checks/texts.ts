@@ -25,12 +25,10 @@ export const readingKey = (name: string): string =>
   name.normalize('NFKC').replace(/\p{Default_Ignorable_Code_Point}/gu, '').replace(/\s+/gu, ' ').trim().toLowerCase();
 
 /**
- * What `name` is to `other`, two names equal by readingKey, as a message begins: the same name, or one
- * that only reads the same, both written with their combining and invisible characters as \\uXXXX so that
- * the message shows where they differ.
+ * What `name` is to `other`, two names written apart but equal by readingKey, as a message begins, both
+ * written with their combining and invisible characters as \\uXXXX so that the message shows where they differ.
  */
 export function sameReading(name: string, other: string, whose: string): string {
-  if (name === other) return `${JSON.stringify(name)} is already the name of ${whose}`;
   const unseen = (text: string) => text.replace(/[\p{M}\p{Default_Ignorable_Code_Point}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
   return `"${unseen(name)}" reads as "${unseen(other)}", the name of ${whose} (they differ only in Unicode form, width, case, blanks or invisible characters)`;
 }
