@@ -177,13 +177,13 @@ async function fillEditor(page: Page, container: string, text: string): Promise<
   // (a line break in it would let Monaco close a bracket, hence single-line text).
   if (text.includes('\n')) throw new Error('fillEditor takes single-line text');
   await page.keyboard.insertText(text);
-  await expect.poll(() => editorText(page, container).then(squash)).toBe(squash(text));
+  await expect.poll(() => editorText(page, container).then(squash), { timeout: 20_000 }).toBe(squash(text));
 }
 
 /** GraphiQL's prettify button formats the query, variables and headers editors. */
 async function prettify(page: Page, texts: string[]): Promise<void> {
   await page.getByRole('button', { name: /prettify/i }).click();
-  await expect.poll(() => editorText(page, headersEditor).then((t) => t.split('\n').length)).toBeGreaterThan(1);
+  await expect.poll(() => editorText(page, headersEditor).then((t) => t.split('\n').length), { timeout: 20_000 }).toBeGreaterThan(1);
   for (const [container, text] of [[headersEditor, texts[0]], [queryEditor, texts[1]]] as const) {
     expect(squash(await editorText(page, container))).toBe(squash(text ?? ''));
   }
@@ -276,7 +276,7 @@ describe.skipIf(chromiumMissing).each([
     expect(await editorText(page, headersEditor)).toContain('x-purpose');
     // The welcome text in the query editor names this platform's purpose codes.
     // (polled: Monaco may draw the editor's lines a moment after they exist, and the case read '' once)
-    for (const text of server.welcomeTexts) await expect.poll(() => editorText(page, queryEditor)).toContain(text);
+    for (const text of server.welcomeTexts) await expect.poll(() => editorText(page, queryEditor), { timeout: 20_000 }).toContain(text);
 
     await fillEditor(page, headersEditor, JSON.stringify(server.goodHeaders));
     await fillEditor(page, queryEditor, server.dataQuery);
