@@ -1,7 +1,9 @@
-// An HS256 token naming another audience was taken: RFC 7519 §4.1.3 says a recipient that does not identify
-// itself with a token's `aud` must reject it, and another system signing with a GOVGRAPH_JWT_SECRET shared
-// with it had its tokens (made for itself, with a `dept` claim) taken here. `govgraph token`'s tokens name
-// no `iss` or `aud` and are taken as before, as is one whose `iat` is ahead of the gateway's clock.
+// An HS256 token naming another audience was taken even when the operator named this gateway's
+// (GOVGRAPH_JWT_AUDIENCE): RFC 7519 §4.1.3 says a recipient that does not identify itself with a token's
+// `aud` must reject it, and another system signing with a GOVGRAPH_JWT_SECRET shared with it had its tokens
+// (made for itself, with a `dept` claim) taken here. On a gateway that names no audience or issuer, tokens
+// made by hand that name them are taken as they always were; `govgraph token`'s tokens name neither, and
+// are taken with their `iat` ahead of the gateway's clock too.
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { signToken } from '../src/identity/token.ts';
@@ -20,11 +22,18 @@ const hs = (claims: Record<string, unknown>, iat = now()) =>
 const refusal = (p: Promise<unknown>) => p.then(() => null, (e) => ({ message: e.message, reason: e.reason }));
 
 describe('an HS256 token', () => {
-  it('naming an audience or issuer is refused on a gateway that names none', async () => {
+  it('naming an audience or issuer is taken on a gateway that names none, as it always was', async () => {
     const v = createVerifier({ secret, platform });
+    expect(await v.verify(`Bearer ${await hs({ aud: 'govgraph-test' })}`)).toMatchObject({ user: 'wang.fang' });
+    expect(await v.verify(`Bearer ${await hs({ iss: 'https://harness.example' })}`)).toMatchObject({ user: 'wang.fang' });
+  });
+
+  it("naming another audience or issuer is refused where the gateway names its own (beside a key set)", async () => {
+    const v = createVerifier({ secret, platform, provider: { issuer: 'https://idp.ah.gov.cn', audience: 'govgraph' } });
     expect(await refusal(v.verify(`Bearer ${await hs({ aud: 'mail-system' })}`))).toEqual({ message: TOKEN_MESSAGE, reason: 'wrong-audience' });
     expect(await refusal(v.verify(`Bearer ${await hs({ aud: ['mail-system'] })}`))).toEqual({ message: TOKEN_MESSAGE, reason: 'wrong-audience' });
     expect(await refusal(v.verify(`Bearer ${await hs({ iss: 'https://mail.example' })}`))).toEqual({ message: TOKEN_MESSAGE, reason: 'wrong-issuer' });
+    expect(await v.verify(`Bearer ${await hs({ aud: 'govgraph' })}`)).toMatchObject({ user: 'wang.fang' });
   });
 
   it('is held to GOVGRAPH_JWT_AUDIENCE and GOVGRAPH_JWT_ISSUER when it names them', async () => {

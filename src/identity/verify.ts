@@ -15,7 +15,7 @@
 //   `govgraph token` or identity provider whose clock runs ahead, tokens taken today. (A forwarded token's
 //   `iat` is checked, src/identity/forwarded.ts: its lifetime is measured from it.)
 // - An HS256 token that names an `iss` or `aud` is held to GOVGRAPH_JWT_ISSUER / GOVGRAPH_JWT_AUDIENCE
-//   (secretClaimsProblem); `govgraph token`'s name neither and are taken as before.
+//   when the operator sets them (secretClaimsProblem); `govgraph token`'s name neither.
 // - With both a secret and a JWKS URL, an HS256 token is checked with the secret and an RS256/ES256 one
 //   with the key set; the caller decides what to trust by what it passes.
 // - A key set that cannot be fetched is the platform's failure, not the client's: KeySetUnavailableError,
@@ -150,16 +150,17 @@ function providerClaimsProblem(payload: JWTPayload, want: ProviderClaims): 'wron
 }
 
 /**
- * Why an HS256 token's `iss` or `aud` is not this gateway's, or null. `govgraph token` names neither, and
- * such a token is taken as before. One that names an audience is for the audience it names (RFC 7519
- * §4.1.3: a recipient that does not identify itself with it must reject it), so it is taken only when it
- * names GOVGRAPH_JWT_AUDIENCE; one that names an issuer, only when that is GOVGRAPH_JWT_ISSUER. Otherwise
- * another system signing with a shared GOVGRAPH_JWT_SECRET had its tokens, made for itself, taken here.
+ * Why an HS256 token's `iss` or `aud` is not this gateway's, or null, once the operator names them
+ * (GOVGRAPH_JWT_ISSUER, GOVGRAPH_JWT_AUDIENCE). One naming another audience is for that audience (RFC 7519
+ * §4.1.3): a token another system made for itself with a shared GOVGRAPH_JWT_SECRET was taken here. Held
+ * only to what the operator names, as a provider's tokens are: `govgraph token`'s tokens name neither, and
+ * tokens made by hand or by a test harness that name an `iss` or `aud` are taken on a gateway that names
+ * none, as they always were (an operator sharing the secret names the audience).
  */
 function secretClaimsProblem(payload: JWTPayload, ours: ProviderClaims): 'wrong-issuer' | 'wrong-audience' | null {
-  if (payload.iss !== undefined && payload.iss !== ours.issuer) return 'wrong-issuer';
-  if (payload.aud === undefined) return null;
-  return ours.audience !== undefined && (payload.aud === ours.audience || (Array.isArray(payload.aud) && payload.aud.includes(ours.audience))) ? null : 'wrong-audience';
+  if (ours.issuer !== undefined && payload.iss !== undefined && payload.iss !== ours.issuer) return 'wrong-issuer';
+  if (ours.audience === undefined || payload.aud === undefined) return null;
+  return payload.aud === ours.audience || (Array.isArray(payload.aud) && payload.aud.includes(ours.audience)) ? null : 'wrong-audience';
 }
 
 export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; provider?: ProviderClaims; platform: Platform; now?: () => number; keySetTimes?: KeySetTimes }): Verifier {
