@@ -188,7 +188,7 @@ const resolvers: Resolvers = {
       }))),
   },
 
-  Mutation: {
+  Mutation: readingAfresh<NonNullable<Resolvers['Mutation']>>({
     submitCatalogue: (_p, args, ctx, info) => translated(() => submitCatalogue(envOf(ctx), actorOf(ctx, info), args.document)),
     reviewCatalogue: (_p, args, ctx, info) =>
       translated(() => reviewCatalogue(envOf(ctx), actorOf(ctx, info), { id: args.id, version: args.version, decision: args.decision, comment: args.comment })),
@@ -243,7 +243,7 @@ const resolvers: Resolvers = {
       ),
     answerDemand: (_p, { input }, ctx, info) =>
       translated(() => answerDemand(envOf(ctx), actorOf(ctx, info), { id: input.id, decision: input.decision, basis: input.basis, resource: input.resource })),
-  },
+  }),
 
   Objection: {
     resourceName: (o, _a, ctx) => findPublishedResource(ctx.published, o.resource)?.resource.name ?? null,
@@ -454,6 +454,23 @@ function platformReads(ctx: RequestContext): PlatformReads {
     readsPerRequest.set(ctx, reads);
   }
   return reads;
+}
+
+/**
+ * The mutations, each dropping the request's platform reads before it writes: GraphQL runs a request's
+ * mutations one after another, each with its selection, so a version's warnings (or revision, or list)
+ * selected after an earlier mutation's are read as the platform stands then, not as the reads memoised
+ * for the earlier one left it (a grant revoked by the request's second mutation was still named by the
+ * third's warnings). A query writes nothing: its fields share the reads.
+ */
+function readingAfresh<M extends object>(mutations: M): M {
+  return Object.fromEntries(Object.entries(mutations).map(([name, resolve]) => [
+    name,
+    (parent: unknown, args: unknown, ctx: RequestContext, info: GraphQLResolveInfo) => {
+      readsPerRequest.delete(ctx);
+      return (resolve as (...a: unknown[]) => unknown)(parent, args, ctx, info);
+    },
+  ])) as M;
 }
 
 const once = <T>(memo: Map<string | undefined, Promise<T>>, key: string | undefined, read: () => Promise<T>): Promise<T> => {
