@@ -80,6 +80,13 @@ describe('data import', () => {
     expect(JSON.stringify(await store.find(AUDIT_COLLECTION, {}))).not.toMatch(/WH-SECRET|unheard/);
   });
 
+  it('a file of no record type (a.txt) is refused before any entry, as a mistyped path is', async () => {
+    const { store, visits, file } = await folder();
+    const path = file('visits.txt', [{ visitNo: 'WH-1' }]);
+    await expect(importCorrecting({ store, now: new Date() }, operator, visits, path)).rejects.toThrow(/unknown record file type "\.txt"/);
+    expect(await importEntries(store)).toEqual([]);
+  });
+
   it('no entry, no import: a log that cannot be written refuses it before a record is written', async () => {
     const { store, visits, file } = await folder();
     const calls: string[] = [];
