@@ -120,13 +120,6 @@ describe('settings from the environment', () => {
     expect(signed.stdout).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+\n$/);
   });
 
-  it('an issuer or audience for the identity provider\'s tokens without GOVGRAPH_JWKS_URL is refused in one line', async () => {
-    expect(await govgraph({ GOVGRAPH_JWT_AUDIENCE: 'govgraph' }, 'serve', '--port', '0')).toEqual({
-      code: 1, stdout: '',
-      stderr: 'govgraph: GOVGRAPH_JWT_AUDIENCE=govgraph: checks the tokens of an identity provider, and GOVGRAPH_JWKS_URL is not set; set it, or leave GOVGRAPH_JWT_AUDIENCE unset\n',
-    });
-  });
-
   // A key set is public: credentials in its URL would only reach the log (fetch refused such a URL, and every token with it).
   it('a JWKS URL with a user name or password is refused in one line that does not repeat them', async () => {
     const refused = await govgraph({ GOVGRAPH_JWKS_URL: 'https://admin:S3cret@idp.example.gov.cn/jwks?x=1' }, 'serve', '--port', '0');

@@ -28,7 +28,7 @@ describe('an HS256 token', () => {
     expect(await v.verify(`Bearer ${await hs({ iss: 'https://harness.example' })}`)).toMatchObject({ user: 'wang.fang' });
   });
 
-  it("naming another audience or issuer is refused where the gateway names its own (beside a key set)", async () => {
+  it("naming another audience or issuer is refused where the gateway names its own, with the secret alone", async () => {
     const v = createVerifier({ secret, platform, provider: { issuer: 'https://idp.ah.gov.cn', audience: 'govgraph' } });
     expect(await refusal(v.verify(`Bearer ${await hs({ aud: 'mail-system' })}`))).toEqual({ message: TOKEN_MESSAGE, reason: 'wrong-audience' });
     expect(await refusal(v.verify(`Bearer ${await hs({ aud: ['mail-system'] })}`))).toEqual({ message: TOKEN_MESSAGE, reason: 'wrong-audience' });

@@ -66,13 +66,10 @@ async function checkedEnvironment(dataDir: string | null): Promise<{ jwksUrl: st
     const { shownUrl } = await import('../identity/provider-key-set.ts');
     throw new UserError(`GOVGRAPH_JWKS_URL (${shownUrl(jwksUrl)}): holds a user name or password, which the gateway does not send (a key set is public: credentials in its URL would only reach the log); name a key set URL without them`);
   }
-  // What the provider's tokens must name besides (src/identity/verify.ts ProviderClaims): meaningless without it.
+  // What the provider's tokens must name besides (src/identity/verify.ts ProviderClaims); an HS256 token
+  // that names an `iss` or `aud` is held to them too, with or without a key set (a gateway of the secret
+  // alone names its audience so: tokens another system makes with a shared secret name theirs).
   const provider = { issuer: setting('GOVGRAPH_JWT_ISSUER')?.trim(), audience: setting('GOVGRAPH_JWT_AUDIENCE')?.trim() };
-  for (const [name, value] of [['GOVGRAPH_JWT_ISSUER', provider.issuer], ['GOVGRAPH_JWT_AUDIENCE', provider.audience]] as const) {
-    if (value !== undefined && jwksUrl === undefined) {
-      throw new UserError(`${name}=${value}: checks the tokens of an identity provider, and GOVGRAPH_JWKS_URL is not set; set it, or leave ${name} unset`);
-    }
-  }
   // A checkpoint file that cannot be written failed only at the first checkpoint, as an "unexpected
   // error" in the log every minute, while the operator believed the checkpoints went off-site.
   const checkpoints = checkpointFileFromEnv();

@@ -15,7 +15,8 @@
 //   `govgraph token` or identity provider whose clock runs ahead, tokens taken today. (A forwarded token's
 //   `iat` is checked, src/identity/forwarded.ts: its lifetime is measured from it.)
 // - An HS256 token that names an `iss` or `aud` is held to GOVGRAPH_JWT_ISSUER / GOVGRAPH_JWT_AUDIENCE
-//   when the operator sets them (secretClaimsProblem); `govgraph token`'s name neither.
+//   when the operator sets them, with or without a key set (secretClaimsProblem); `govgraph token`'s
+//   name neither.
 // - With both a secret and a JWKS URL, an HS256 token is checked with the secret and an RS256/ES256 one
 //   with the key set; the caller decides what to trust by what it passes.
 // - A key set that cannot be fetched is the platform's failure, not the client's: KeySetUnavailableError,
@@ -151,7 +152,7 @@ function providerClaimsProblem(payload: JWTPayload, want: ProviderClaims): 'wron
 
 /**
  * Why an HS256 token's `iss` or `aud` is not this gateway's, or null, once the operator names them
- * (GOVGRAPH_JWT_ISSUER, GOVGRAPH_JWT_AUDIENCE). One naming another audience is for that audience (RFC 7519
+ * (GOVGRAPH_JWT_ISSUER, GOVGRAPH_JWT_AUDIENCE; `serve` takes them with the secret alone too). One naming another audience is for that audience (RFC 7519
  * §4.1.3): a token another system made for itself with a shared GOVGRAPH_JWT_SECRET was taken here. Held
  * only to what the operator names, as a provider's tokens are: `govgraph token`'s tokens name neither, and
  * tokens made by hand or by a test harness that name an `iss` or `aud` are taken on a gateway that names
