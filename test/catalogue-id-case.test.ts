@@ -16,6 +16,7 @@ import { CATALOGUE_VERSIONS, claimCatalogueId } from '../src/catalogue/repositor
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { startSichuanGateway } from './helpers/sichuan.ts';
 import { PUBLISH, REVIEW, SUBMIT } from './helpers/workflow.ts';
 
 const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/sichuan', name);
@@ -38,9 +39,7 @@ const codes = (r: { errors?: { extensions?: Record<string, unknown> }[] }) => r.
 describe('GraphQL: an id in another case names the same catalogue', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway({
-      platformFile: PLATFORM,
-      catalogueFiles: [fixture('vehicles.yaml'), fixture('blood.yaml')],
+    gw = await startSichuanGateway({
       gateway: { port: Number(process.env.GOVGRAPH_TEST_PORT ?? 0) },
     });
   });

@@ -7,7 +7,6 @@
 // warning naming the platform and the figures; the rest of the request answers. An honest answer at
 // maxCost passes. This platform's maxCost is set small (60) so that the answers are small too.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -15,7 +14,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerValueBounds } from '../src/federation/answer-values.ts';
 import type { TestGateway } from './helpers/gateway.ts';
-import { levelsCityEntry, startLevelsProvince } from './helpers/stand-in-province.ts';
+import { levelsCityEntry, startLevelsProvince, startStandInCity } from './helpers/stand-in-province.ts';
 
 const MAX_COST = 60;
 const BOUNDS = answerValueBounds(MAX_COST);
@@ -25,32 +24,19 @@ const SDL = 'type Query { housing(first: Int = 20): [Housing!]! } type Housing {
 let answer: (alias: string) => string;
 
 let work: string;
-let city: Server;
+let city: { url: string; close(): void };
 let gw: TestGateway;
 const logLines: Record<string, unknown>[] = [];
 const logger = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { logLines.push(JSON.parse(String(chunk))); done(); } }));
 
 beforeAll(async () => {
-  city = createServer((req, res) => {
-    if (req.url?.startsWith('/.well-known/govgraph/schema')) {
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ region: '610100', name: 'City', version: 'v1', sdl: SDL }));
-    }
-    let text = '';
-    req.on('data', (chunk) => (text += chunk));
-    req.on('end', () => {
-      const alias = /^ {2}(\w+): /m.exec(JSON.parse(text).query)![1];
-      res.writeHead(200, { 'content-type': 'application/json' }).end(answer(alias));
-    });
-  });
-  await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
+  city = await startStandInCity(SDL, (query) => ({ raw: answer(/^ {2}(\w+): /m.exec(query)![1]) }));
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-values-'));
-  const url = `http://127.0.0.1:${(city.address() as { port: number }).port}`;
-  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(url)], { connectedPollMs: 0, logger }, { maxCost: MAX_COST }));
+  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(city.url)], { connectedPollMs: 0, logger }, { maxCost: MAX_COST }));
 }, 60_000);
 
 afterAll(async () => {
   await gw?.close();
-  city.closeAllConnections();
   city.close();
   rmSync(work, { recursive: true, force: true });
 });

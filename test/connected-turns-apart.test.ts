@@ -7,12 +7,11 @@
 // reads run meanwhile), so the bound on what runs here still holds. Another department never waited
 // either way.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from './helpers/gateway.ts';
-import { levelsCityEntry, startLevelsProvince } from './helpers/stand-in-province.ts';
+import { levelsCityEntry, rootAliases, startLevelsProvince, startStandInCity } from './helpers/stand-in-province.ts';
 
 const SDL = 'type Query { housing: Housing } type Housing { permits: Int }';
 const CITY_MS = 1500;
@@ -21,7 +20,7 @@ const E = '610000-ZR';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let work: string;
-let city: Server;
+let city: { url: string; close(): void };
 let gw: TestGateway;
 /** Namespace reads the stand-in city has under way, and the most at once. */
 let cityReads = 0;
@@ -29,30 +28,18 @@ let mostCityReads = 0;
 
 beforeAll(async () => {
   // A city that answers each namespace read after CITY_MS (honestly: the permits it was asked).
-  city = createServer((req, res) => {
-    if (req.url?.startsWith('/.well-known/govgraph/schema')) {
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ region: '610100', name: 'City', version: 'v1', sdl: SDL }));
-    }
-    let text = '';
-    req.on('data', (chunk) => (text += chunk));
-    req.on('end', () => {
-      mostCityReads = Math.max(mostCityReads, ++cityReads);
-      const aliases = [...(JSON.parse(text).query as string).matchAll(/^ {2}(\w+): housing/gm)].map((m) => m[1]);
-      setTimeout(() => {
-        cityReads--;
-        const data = Object.fromEntries([['__typename', 'Query'], ...aliases.map((a) => [a, { __typename: 'Housing', permits: 7 }])]);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }));
-      }, CITY_MS);
-    });
+  city = await startStandInCity(SDL, async (query) => {
+    mostCityReads = Math.max(mostCityReads, ++cityReads);
+    await sleep(CITY_MS);
+    cityReads--;
+    return { body: { data: Object.fromEntries([['__typename', 'Query'], ...rootAliases(query, 'housing').map((a) => [a, { __typename: 'Housing', permits: 7 }])]) } };
   });
-  await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
   work = mkdtempSync(join(tmpdir(), 'govgraph-turns-apart-'));
-  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(`http://127.0.0.1:${(city.address() as { port: number }).port}`)], { connectedPollMs: 0 }, { concurrentPerDepartment: 2, timeoutMs: 5000 }));
+  ({ gw } = await startLevelsProvince(work, [levelsCityEntry(city.url)], { connectedPollMs: 0 }, { concurrentPerDepartment: 2, timeoutMs: 5000 }));
 }, 60_000);
 
 afterAll(async () => {
   await gw?.close();
-  city?.closeAllConnections();
   city?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });

@@ -16,6 +16,7 @@ import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { eq } from '../src/store/port.ts';
 import { runGovgraph } from './helpers/cli.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { startSichuanGateway } from './helpers/sichuan.ts';
 
 const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/sichuan', name);
 const platform = loadPlatform(fixture('platform.yaml'));
@@ -92,7 +93,7 @@ describe('a gateway serving the other platform', () => {
   const HEALTH = { dept: '510104-MZ', purpose: 'health-check', roles: ['applicant' as const] };
 
   beforeAll(async () => {
-    gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('vehicles.yaml'), fixture('blood.yaml')] });
+    gw = await startSichuanGateway();
     dir = mkdtempSync(join(tmpdir(), 'govgraph-sichuan-'));
     const files: Record<string, string> = {
       '510000-WJW-B01': 'bloodType,units,contact\na_pos,12,13800000001\no_neg,3,13900000002\n',

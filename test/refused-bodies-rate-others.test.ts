@@ -7,17 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { signToken } from '../src/identity/token.ts';
 import { eq } from '../src/store/port.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { startSichuanGateway } from './helpers/sichuan.ts';
 
-const fixture = (f: string) => `test/fixtures/sichuan/${f}`;
 const HEALTH = '510000-WJW';
 const NOT_JSON = '{"query":"query SecretName { __typename }", "operationName": "SecretName", "x": [1,';
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({
-    platformFile: fixture('platform.yaml'),
-    catalogueFiles: [fixture('vehicles.yaml'), fixture('blood.yaml')],
+  gw = await startSichuanGateway({
     rates: true,
     limits: { rate: { perUser: null, perDepartment: { requests: 3, perMs: 60_000 }, perPlatform: null } },
   });

@@ -9,17 +9,15 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { eq } from '../src/store/port.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { startSichuanGateway } from './helpers/sichuan.ts';
 
-const fixture = (f: string) => `test/fixtures/sichuan/${f}`;
 const POLICE = '510000-GA';
 const HEALTH = '510000-WJW';
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({
-    platformFile: fixture('platform.yaml'),
-    catalogueFiles: [fixture('vehicles.yaml'), fixture('blood.yaml')],
+  gw = await startSichuanGateway({
     rates: true,
     limits: { maxRequestBytes: 4096, rate: { perUser: { requests: 3, perMs: 60_000 }, perDepartment: null, perPlatform: null } },
   });

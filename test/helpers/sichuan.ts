@@ -1,8 +1,10 @@
 // A Sichuan platform of the tests' own (no demo department, code or name): the province's big data
 // centre (the competent department), its public security department and Chengdu's police, and whatever
 // departments a test adds.
+import { fileURLToPath } from 'node:url';
 import { validatePlatform } from '../../src/catalogue/platform.ts';
 import type { Platform } from '../../src/model/platform.ts';
+import { startTestGateway, type TestGateway } from './gateway.ts';
 
 type DepartmentDoc = { code: string; name: string; graphqlName: string; level: string; region: string };
 
@@ -27,3 +29,13 @@ export function sichuanPlatform(name: string, more: DepartmentDoc[] = []): Platf
   if (!platform) throw new Error(`the test platform is refused: ${JSON.stringify(problems)}`);
   return platform;
 }
+
+/** test/fixtures/sichuan's files, by name. */
+export const sichuanFixture = (file: string): string => fileURLToPath(new URL(`../fixtures/sichuan/${file}`, import.meta.url));
+
+/**
+ * test/fixtures/sichuan's platform with its two catalogues (vehicles, blood) published, as a test
+ * gateway; `opts` as startTestGateway takes them.
+ */
+export const startSichuanGateway = (opts: Omit<Parameters<typeof startTestGateway>[0] & object, 'platformFile' | 'catalogueFiles'> = {}): Promise<TestGateway> =>
+  startTestGateway({ platformFile: sichuanFixture('platform.yaml'), catalogueFiles: [sichuanFixture('vehicles.yaml'), sichuanFixture('blood.yaml')], ...opts });

@@ -43,24 +43,30 @@ export async function startLevelsProvince(
 export const levelsCityEntry = (url: string): string =>
   `  - { region: "610100", name: Test City Sharing Platform, url: "${url}", namespace: city, timeoutMs: 3000 }`;
 
-/** What a stand-in city answers a namespace read with: a status and a JSON body (and headers); none: it never answers. */
-export type StandInAnswer = { status?: number; body: unknown; headers?: Record<string, string> } | undefined;
+/**
+ * What a stand-in city answers a namespace read with: a status and a JSON body, or `raw` text sent as it
+ * is (and headers); none: it never answers.
+ */
+export type StandInAnswer = { status?: number; body?: unknown; raw?: string; headers?: Record<string, string> } | undefined;
 
 /**
  * A stand-in connected city on loopback (610100), for tests of what a connecting gateway makes of a
  * connected platform's schema and answers: it serves `sdl` as its data schema and answers each namespace
- * read with `answer(query)`, the delegated document's text.
+ * read with `answer(query)`, the delegated document's text (when its promise settles, if it gives one).
  */
-export async function startStandInCity(sdl: string, answer: (query: string) => StandInAnswer): Promise<{ url: string; close(): void }> {
+export async function startStandInCity(
+  sdl: string,
+  answer: (query: string) => StandInAnswer | Promise<StandInAnswer>,
+): Promise<{ url: string; close(): void }> {
   const city = createServer((req, res) => {
     if (req.url?.startsWith('/.well-known/govgraph/schema')) {
       return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ region: '610100', name: 'City', version: 'v1', sdl }));
     }
     let text = '';
     req.on('data', (chunk) => (text += chunk));
-    req.on('end', () => {
-      const a = answer(JSON.parse(text).query as string);
-      if (a) res.writeHead(a.status ?? 200, { 'content-type': 'application/json', ...a.headers }).end(JSON.stringify(a.body));
+    req.on('end', async () => {
+      const a = await answer(JSON.parse(text).query as string);
+      if (a) res.writeHead(a.status ?? 200, { 'content-type': 'application/json', ...a.headers }).end(a.raw ?? JSON.stringify(a.body));
     });
   });
   await new Promise<void>((r) => city.listen(0, '127.0.0.1', r));
