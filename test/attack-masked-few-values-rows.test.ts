@@ -118,13 +118,13 @@ describe('a masked boolean or enum', () => {
     expect(await probes()).toEqual([{ department: YICHANG, values: 1 }]);
   });
 
-  it('says so in the schema: no filter unless a grant unmasks it, where other masked items take eq and in', async () => {
+  it('says so in the schema: no filter, where other masked items take eq and in (shared unconditionally, no grant unmasks them)', async () => {
     const res = await asYichang('{ __type(name: "HbInsuredFilter") { inputFields { name description } } }');
     const said = Object.fromEntries(res.data!.__type.inputFields.map((f: { name: string; description: string }) => [f.name, f.description]));
     expect([said.chronic, said.tier, said.income]).toEqual([
-      'chronic · personal: no filter, unless a grant unmasks it',
-      'tier · personal: no filter, unless a grant unmasks it',
-      'income · personal: only eq and in, unless a grant unmasks it',
+      'chronic · personal: no filter',
+      'tier · personal: no filter',
+      'income · personal: only eq and in',
     ]);
   });
 

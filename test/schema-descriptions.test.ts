@@ -77,7 +77,9 @@ describe('descriptions of the generated schema', () => {
     const item = resource.items.find((i) => i.sensitivity)!;
     const filter = schema.getType(`${resource.graphql.type}Filter`);
     if (!isInputObjectType(filter)) throw new Error('no filter type');
-    expect(filter.getFields()[item.name]!.description).toBe(`${item.title ?? item.name} · ${item.sensitivity}: only eq and in, unless a grant unmasks it`);
+    // Shared unconditionally, the item is masked for good: no grant unmasks it (test/masked-descriptions.test.ts).
+    expect(resource.share.type).toBe('unconditional');
+    expect(filter.getFields()[item.name]!.description).toBe(`${item.title ?? item.name} · ${item.sensitivity}: only eq and in`);
     const list = Object.values(schema.getTypeMap()).filter(isObjectType).flatMap((t) => Object.values(t.getFields())).find((f) => f.name === resource.graphql.list)!;
     expect(list.args.find((a) => a.name === 'first')!.description).toBe('Records in this page, at most 1000.');
   });

@@ -6,6 +6,8 @@ import type { GraphQLScalarType } from 'graphql';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars.ts';
 import { RECORD_OBJECTIONS_FIELD, type Item, type Scope } from '../model/catalogue.ts';
 import { isSensitive, type DepartmentModel, type ResourceModel, type SchemaModel } from './model.ts';
+import { effectiveItems } from '../access/effective-share.ts';
+import type { Resource } from '../model/catalogue.ts';
 import {
   connectionTypeName, enumFilterTypeName, enumTypeName, enumValueName, filterTypeName, orderFieldTypeName, orderTypeName,
 } from '../model/names.ts';
@@ -70,9 +72,25 @@ function shareLine(model: ResourceModel): string {
   return parts.join(' · ');
 }
 
-function itemDescription(item: Item): string {
+/**
+ * Whether a grant can unmask the item: only an item shared on conditions is granted (SPEC §9; grant add
+ * and requestSharing refuse the others), so a masked item shared unconditionally stays masked for every
+ * department but its provider, and its description must not send a developer to ask for a grant.
+ */
+const grantUnmasks = (resource: Resource, item: Item): boolean => effectiveItems(resource).get(item.name)?.share.type === 'conditional';
+
+/** What a masked item's description says of its mask. */
+function maskClause(resource: Resource, item: Item): string {
+  const masked = `${item.sensitivity}, masked (${item.mask ?? 'full'})`;
+  const type = effectiveItems(resource).get(item.name)?.share.type;
+  if (type === 'conditional') return `${masked} unless a grant unmasks it`;
+  if (type === 'unconditional') return `${masked} for every department but its provider (shared unconditionally: no grant unmasks it)`;
+  return masked;
+}
+
+function itemDescription(resource: Resource, item: Item): string {
   const parts = [item.title ?? item.name, item.type + (item.type === 'enum' ? ` (${item.values?.join(', ')})` : '')];
-  if (item.sensitivity) parts.push(`${item.sensitivity}, masked (${item.mask ?? 'full'}) unless a grant unmasks it`);
+  if (item.sensitivity) parts.push(maskClause(resource, item));
   if (item.share?.type) parts.push(`shared ${item.share.type}`);
   if (item.share?.methods) parts.push(`methods ${item.share.methods.join(', ')}`);
   if (item.share?.scope?.purposes) parts.push(`purposes ${item.share.scope.purposes.join(', ')}`);
@@ -100,13 +118,14 @@ function scopeLines(scope: Scope, purposesSaid = false): string[] {
   return parts.length ? [`Scope of use: ${parts.join('; ')}.`] : [];
 }
 
-function filterDescription(item: Item): string {
+function filterDescription(resource: Resource, item: Item): string {
   const title = item.title ?? item.name;
   if (!isSensitive(item)) return title;
+  const unless = grantUnmasks(resource, item) ? ', unless a grant unmasks it' : '';
   // A boolean's or enum's few values would each be told by an eq on them (src/rules/data-rules.ts).
   return hasFewValues(item)
-    ? `${title} · ${item.sensitivity}: no filter, unless a grant unmasks it`
-    : `${title} · ${item.sensitivity}: only eq and in, unless a grant unmasks it`;
+    ? `${title} · ${item.sensitivity}: no filter${unless}`
+    : `${title} · ${item.sensitivity}: only eq and in${unless}`;
 }
 
 function resourceSDL(model: ResourceModel): string {
@@ -121,7 +140,7 @@ function resourceSDL(model: ResourceModel): string {
   if (r.share.basis) head.push(`Basis: ${r.share.basis}`);
   const fields: string[] = [];
   for (const item of r.items) {
-    fields.push(describe(itemDescription(item), '  ') + `  ${item.name}: ${itemOutputType(model, item)}`);
+    fields.push(describe(itemDescription(r, item), '  ') + `  ${item.name}: ${itemOutputType(model, item)}`);
   }
   for (const link of model.links) {
     fields.push(
@@ -147,7 +166,7 @@ function resourceSDL(model: ResourceModel): string {
 
   // GraphiQL's documentation and the generated clients show these: each filter field and order value
   // says which item it is, and a masked item the only operators it takes.
-  const filterFields = r.items.map((i) => describe(filterDescription(i), '  ') + `  ${i.name}: ${itemFilterType(model, i)}`);
+  const filterFields = r.items.map((i) => describe(filterDescription(r, i), '  ') + `  ${i.name}: ${itemFilterType(model, i)}`);
   out.push(
     describe(`Conditions on ${r.name}; the fields of one filter all apply (and).`) + `input ${filterTypeName(t)} {\n${filterFields.join('\n')}\n  "Every one of these filters applies."\n  and: [${filterTypeName(t)}!]\n  "At least one of these filters applies."\n  or: [${filterTypeName(t)}!]\n}\n`,
   );
