@@ -4,14 +4,21 @@
 // unmasks it"; but only an item shared on conditions is granted (SPEC §9): for a masked item of an
 // unconditional resource grant add and requestSharing refuse ("no grant is needed"), so a developer
 // sent there by the docs could never read it in clear. Its description now says so; an item tightened to
-// conditional, and the items of a conditional resource, keep the grant. (Found by the devday walk.)
+// conditional, and the items of a conditional resource, keep the grant. So too the refusal of a link by
+// such an item (a masked boolean: following it would tell the hidden values), which said "not followed
+// unless a grant unmasks audited". (Found by the devday walk.)
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isInputObjectType, isObjectType, type GraphQLSchema } from 'graphql';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { grantProblems } from '../src/access/grants.ts';
 import { validateCatalogueFiles } from '../src/catalogue/files.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { importRecords } from '../src/records/import.ts';
 import { buildGatewaySchema } from '../src/server/assemble.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/shaanxi-masks/${p}`, import.meta.url));
 const platform = loadPlatform(fixture('platform.yaml'));
@@ -68,4 +75,24 @@ describe('a masked item a grant can unmask', () => {
 test('an item shared with no one promises neither', () => {
   expect(said(schema, 'SxFirm').taxNote).toBe('税务备注 · string · secret, masked (full) · shared none\nBasis: 税收征管法');
   expect(said(schema, 'SxFirmFilter').taxNote).toBe('税务备注 · secret: only eq and in');
+});
+
+describe('a link by a masked boolean shared unconditionally', () => {
+  let gw: TestGateway | undefined;
+  afterAll(() => gw?.close());
+
+  test('is refused without sending the reader after a grant', async () => {
+    gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('catalogues.yaml'), fixture('xian.yaml')] });
+    const resources = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
+    for (const [code, row] of [['610000-SCJ-00001', { creditCode: 'F1', audited: true }], ['610100-MZJ-00001', { checkNo: 'K1', audited: true }]] as const) {
+      const file = join(gw.dataDir, `${code}.jsonl`);
+      writeFileSync(file, JSON.stringify(row) + '\n');
+      await importRecords(gw.store, resources.find((r) => r.code === code)!, file);
+    }
+    const res = await gw.query('{ xianCivil { checks { nodes { checkNo firmByAudited { creditCode } } } } }', { dept: '610000-GAT', purpose: 'subsidy-review' });
+    expect(res.data).toEqual({ xianCivil: { checks: { nodes: [{ checkNo: 'K1', firmByAudited: null }] } } });
+    expect(res.errors?.map((e) => e.message)).toEqual([
+      "audited of 610000-SCJ-00001 is masked for you, and its values are a few known words: following the link firmByAudited by it would tell the linked records' hidden values, so it is not followed (shared unconditionally, audited is masked for every department but its provider: no grant unmasks it).",
+    ]);
+  }, 60_000);
 });

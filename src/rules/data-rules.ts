@@ -4,6 +4,7 @@ import { allow } from './shield.ts';
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { AccessContext } from '../access/context.ts';
 import { isMasked, type Decision } from '../access/decide.ts';
+import { effectiveItems } from '../access/effective-share.ts';
 import type { LinkModel, ResourceModel, SchemaModel } from '../generate/model.ts';
 import { connectionTypeName } from '../model/names.ts';
 import { RECORD_OBJECTIONS_FIELD } from '../model/catalogue.ts';
@@ -99,7 +100,12 @@ function fewValuesLinkDenial(link: LinkModel): Denial {
     d = {
       allowed: false,
       code: 'GRANT_REQUIRED',
-      message: `${item} of ${link.target.resource.code} is masked for you, and its values are a few known words: following the link ${link.field} by it would tell the linked records' hidden values, so it is not followed unless a grant unmasks ${item}.`,
+      message: `${item} of ${link.target.resource.code} is masked for you, and its values are a few known words: following the link ${link.field} by it would tell the linked records' hidden values, so it is not followed ${
+        // Only an item shared on conditions is granted (SPEC §9): one shared unconditionally stays masked.
+        effectiveItems(link.target.resource).get(item)?.share.type === 'conditional'
+          ? `unless a grant unmasks ${item}`
+          : `(shared unconditionally, ${item} is masked for every department but its provider: no grant unmasks it)`
+      }.`,
     };
     fewValuesDenials.set(link, d);
     byFewValues.add(d);
