@@ -455,7 +455,7 @@ export type ItemInfo = {
   __typename?: 'ItemInfo';
   /** The data element code it carries, if any. */
   element?: Maybe<Scalars['String']['output']>;
-  /** The mask a sensitive item is read with unless a grant unmasks it (full when the catalogue names none); null when not sensitive. */
+  /** The mask a sensitive item is read with by every department but its provider (full when the catalogue names none), unless a grant unmasks it (only a conditional resource's items are granted); null when not sensitive. */
   mask?: Maybe<Scalars['String']['output']>;
   /** The item's name: its field in the resource's GraphQL type. */
   name: Scalars['String']['output'];
