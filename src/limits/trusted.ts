@@ -315,6 +315,17 @@ export class TrustedDocumentStore {
     return this.byHash.get(hashKey(hash));
   }
 
+  /**
+   * Whether two hashes a client sent (a `documentId` without its `sha256:` and a persisted query's
+   * `sha256Hash`) name one document: the same hash in either case, or two hashes the manifests give one
+   * text (the manifest's own key and its text's SHA-256).
+   */
+  namesOneDocument(a: string, b: string): boolean {
+    if (hashKey(a) === hashKey(b)) return true;
+    const text = this.documentOf(a);
+    return text !== undefined && text === this.documentOf(b);
+  }
+
   /** Whether `document` prints canonically as a manifest's document (printed only when its shape is one of theirs). */
   private printedAlike(document: DocumentNode): boolean {
     return this.shapes.has(shapeOf(document)) && this.printed.has(canonicalPrint(document));
@@ -418,7 +429,7 @@ export function sentDocument(body: unknown, search: string): SentDocument {
  * into one), in words for the client; undefined when nothing is. Apollo refuses these itself but gives its
  * errors no code, so they came out as INTERNAL_SERVER_ERROR: the gateway refuses them first, as BAD_REQUEST.
  */
-export function persistedQueryProblem(body: unknown, search: string): string | undefined {
+export function persistedQueryProblem(body: unknown, search: string, namesOneDocument: OneDocument = sameHash): string | undefined {
   const { query, extensions, documentId } = requestParts(body, search);
   // A documentId with a text beside it (withDocumentId leaves both, and Apollo runs the text): the id must
   // be the text's SHA-256, as a persisted query's hash must, or a client sending a manifest document's id
@@ -433,6 +444,11 @@ export function persistedQueryProblem(body: unknown, search: string): string | u
   const persisted = persistedQueryOf(extensions);
   if (!persisted) return undefined;
   const { version, sha256Hash } = (typeof persisted === 'object' ? persisted : {}) as Record<string, unknown>;
+  // A documentId beside a persisted query of another document (withDocumentId and withDocumentIdParam
+  // leave both then): a POST ran the documentId's and a GET the persisted query's, each ignoring the other.
+  if (typeof documentId === 'string' && typeof sha256Hash === 'string' && !namesOneDocument(hashOfDocumentId(documentId), sha256Hash)) {
+    return 'documentId and extensions.persistedQuery.sha256Hash name different documents: send one of them, or two that name the same document.';
+  }
   if (version !== 1) return 'extensions.persistedQuery.version must be 1 (Apollo\'s automatic persisted queries).';
   if (typeof sha256Hash !== 'string') return 'extensions.persistedQuery.sha256Hash must be the SHA-256 of the document, in hexadecimal.';
   if (typeof query === 'string') {
@@ -451,27 +467,61 @@ export function persistedQueryProblem(body: unknown, search: string): string | u
 const hashOfDocumentId = (documentId: string): string => (documentId.startsWith('sha256:') ? documentId.slice('sha256:'.length) : documentId);
 
 /**
+ * Whether two hashes a client sent name one document (TrustedDocumentStore.namesOneDocument, which knows
+ * the manifests); without them, whether they are one hash.
+ */
+export type OneDocument = (documentIdHash: string, sha256Hash: string) => boolean;
+const sameHash: OneDocument = (a, b) => hashKey(a) === hashKey(b);
+
+/**
+ * The extensions of a request that names its document by `documentId` and sends no `query`: Apollo's
+ * persisted query made of the documentId, beside the other extensions it sent. Undefined (the request is
+ * left as sent) when its extensions are not an object (Apollo refuses them), or hold a persisted query
+ * that names another document (persistedQueryProblem refuses it). A POST body and a GET's parameters go
+ * through here alike, so that the two methods read one request one way.
+ */
+function documentIdExtensions(documentId: string, extensions: unknown, namesOneDocument: OneDocument): Record<string, unknown> | undefined {
+  if (extensions !== undefined && (extensions === null || typeof extensions !== 'object' || Array.isArray(extensions))) return undefined;
+  const sent = (extensions ?? {}) as Record<string, unknown>;
+  const hash = hashOfDocumentId(documentId);
+  const persisted = persistedQueryOf(sent);
+  if (persisted) {
+    const sha256Hash = typeof persisted === 'object' ? (persisted as Record<string, unknown>).sha256Hash : undefined;
+    if (typeof sha256Hash !== 'string' || !namesOneDocument(hash, sha256Hash)) return undefined;
+  }
+  return { ...sent, persistedQuery: { version: 1, sha256Hash: hash } };
+}
+
+/**
  * A GraphQL-over-HTTP body with `documentId` (the client preset's persisted documents) as Apollo's
  * persisted query extension, which Apollo resolves through TrustedDocumentStore.cache.
  */
-export function withDocumentId(body: unknown): unknown {
+export function withDocumentId(body: unknown, namesOneDocument: OneDocument = sameHash): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
   const { documentId, ...rest } = body as Record<string, unknown>;
   if (typeof documentId !== 'string' || 'query' in rest) return body;
-  const extensions = (rest.extensions && typeof rest.extensions === 'object' ? rest.extensions : {}) as Record<string, unknown>;
-  return { ...rest, extensions: { ...extensions, persistedQuery: { version: 1, sha256Hash: hashOfDocumentId(documentId) } } };
+  const extensions = documentIdExtensions(documentId, rest.extensions, namesOneDocument);
+  return extensions ? { ...rest, extensions } : body;
 }
 
 /**
  * A GET's query string with a `documentId` parameter (GraphQL over HTTP's persisted documents, as a POST
- * body's) made into Apollo's `extensions` parameter; unchanged when there is none, or a `query` or
- * `extensions` beside it.
+ * body's) made into Apollo's `extensions` parameter, beside the extensions sent; unchanged when there is
+ * none, or a `query` beside it, or extensions withDocumentId would leave too.
  */
-export function withDocumentIdParam(search: string): string {
+export function withDocumentIdParam(search: string, namesOneDocument: OneDocument = sameHash): string {
   const params = new URLSearchParams(search);
   const documentId = params.get('documentId');
-  if (documentId === null || params.has('query') || params.has('extensions')) return search;
+  if (documentId === null || params.has('query')) return search;
+  let sent: unknown;
+  try {
+    sent = params.has('extensions') ? JSON.parse(params.get('extensions')!) : undefined;
+  } catch {
+    return search; // Apollo refuses extensions that are not JSON
+  }
+  const extensions = documentIdExtensions(documentId, sent, namesOneDocument);
+  if (!extensions) return search;
   params.delete('documentId');
-  params.set('extensions', JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hashOfDocumentId(documentId) } }));
+  params.set('extensions', JSON.stringify(extensions));
   return `?${params}`;
 }

@@ -230,7 +230,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     defaultHeaders: opts.graphiqlHeaders,
     purposes: platform.purposes.map((p) => p.code),
   });
-  const graphql = graphqlRoute({ server, corsOrigins, graphiqlEnabled, maxRequestBytes, clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate });
+  const graphql = graphqlRoute({ server, corsOrigins, graphiqlEnabled, maxRequestBytes, clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate,
+    namesOneDocument: (documentIdHash, sha256Hash) => trusted.namesOneDocument(documentIdHash, sha256Hash) });
   const routes = gatewayRoutes(
     {
       platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal,

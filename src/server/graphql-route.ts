@@ -4,7 +4,7 @@
 import type http from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import type { RequestContext } from '../../resolvers/request.ts';
-import { persistedQueryProblem, withDocumentId, withDocumentIdParam } from '../limits/trusted.ts';
+import { persistedQueryProblem, withDocumentId, withDocumentIdParam, type OneDocument } from '../limits/trusted.ts';
 import { Cancellation } from '../limits/cancel.ts';
 import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
 import { handleCors } from './http/cors.ts';
@@ -31,13 +31,15 @@ export interface GraphQLRouteParts {
   stateOf(): GatewayState;
   verifyCaller(req: http.IncomingMessage): Promise<Caller>;
   context(req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string, whenAnswered: RequestContext['whenAnswered']): Promise<RequestContext>;
+  /** Whether a documentId and a persisted query's hash sent together name one document (the trusted documents' manifests know). */
+  namesOneDocument: OneDocument;
   /** The rate of a request refused before Apollo saw it: its refusal when its bucket is empty, else undefined. */
   refusedBodyRate(caller: Caller, requestId: string, sent: HTTPGraphQLRequest): Promise<unknown>;
 }
 
 /** The handler of /graphql. */
 export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void> {
-  const { server, corsOrigins, graphiqlEnabled, maxRequestBytes, clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate } = parts;
+  const { server, corsOrigins, graphiqlEnabled, maxRequestBytes, clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate, namesOneDocument } = parts;
   /**
    * A request of a verified caller refused here, before Apollo: it takes its rate token as every request
    * does (so a stream of bodies that are not JSON meets the rate), and gets the rate's refusal instead once
@@ -96,7 +98,7 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
       try {
         const bytes = await readBody(req, maxRequestBytes, clientIdleMs);
         // Apollo answers a POST without a JSON media type itself (400, JSON), as GraphQL over HTTP says.
-        if (isJsonMediaType(req.headers['content-type'])) body = withDocumentId(parseJsonBody(bytes));
+        if (isJsonMediaType(req.headers['content-type'])) body = withDocumentId(parseJsonBody(bytes), namesOneDocument);
       } catch (err) {
         if (!(err instanceof BodyError)) throw err;
         // The rest of an oversized, stalled or compressed body is not read: the connection closes after the answer.
@@ -108,8 +110,8 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     // A persisted query whose version or hash is wrong (the hash not the text's): the client's error. Apollo
     // refuses it too, but without a code (INTERNAL_SERVER_ERROR, as if the gateway had failed).
     // A GET names a persisted document by `documentId` as a POST body does.
-    const search = req.method === 'GET' ? withDocumentIdParam(url.search) : url.search;
-    const persisted = caller.ok ? persistedQueryProblem(body, search) : undefined;
+    const search = req.method === 'GET' ? withDocumentIdParam(url.search, namesOneDocument) : url.search;
+    const persisted = caller.ok ? persistedQueryProblem(body, search, namesOneDocument) : undefined;
     if (persisted) {
       await refuse(req, res, caller, requestId, 400, persisted);
       return;
