@@ -27,7 +27,7 @@ type Answer = { status: number; data?: unknown; errors?: { message: string; exte
 const persisted = (sha256Hash: string) => ({ persistedQuery: { version: 1, sha256Hash } });
 
 /** Sends `documentId` beside `extensions` by POST (a JSON body) and by GET (parameters): both answers. */
-async function both(gw: TestGateway, documentId: string, extensions: object): Promise<{ post: Answer; get: Answer }> {
+async function both(gw: TestGateway, documentId: string, extensions: object | null): Promise<{ post: Answer; get: Answer }> {
   const headers = { authorization: `Bearer ${await gw.token('140100-RSJ')}`, 'x-purpose': 'pension-check' };
   const read = async (res: Response) => ({ status: res.status, ...((await res.json()) as object) });
   const post = await read(await fetch(`${gw.gateway.url}/graphql`, {
@@ -79,10 +79,21 @@ for (const mode of ['require', 'log', 'off'] as TrustMode[]) {
       }
     });
 
-    it('runs a documentId beside other extensions on GET as on POST', async () => {
-      const { post, get } = await both(gw, DEPT_ID, { tracing: true });
-      expect(post).toEqual({ status: 200, data: DEPARTMENT });
-      expect(get).toEqual({ status: 200, data: DEPARTMENT });
+    it('runs a documentId beside other extensions, or extensions null, on GET as on POST', async () => {
+      for (const extensions of [{ tracing: true }, null]) {
+        const { post, get } = await both(gw, DEPT_ID, extensions);
+        expect(post, JSON.stringify(extensions)).toEqual({ status: 200, data: DEPARTMENT });
+        expect(get, JSON.stringify(extensions)).toEqual({ status: 200, data: DEPARTMENT });
+      }
+    });
+
+    it('refuses a documentId beside extensions that are no object, on GET as on POST', async () => {
+      const { post, get } = await both(gw, DEPT_ID, ['persistedQuery']);
+      for (const answer of [post, get]) {
+        expect(answer.status).toBe(400);
+        expect(answer.data ?? null).toBeNull();
+        expect(answer.errors?.[0].extensions.code).toBe('BAD_REQUEST');
+      }
     });
   });
 }

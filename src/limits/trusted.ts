@@ -476,12 +476,13 @@ const sameHash: OneDocument = (a, b) => hashKey(a) === hashKey(b);
 /**
  * The extensions of a request that names its document by `documentId` and sends no `query`: Apollo's
  * persisted query made of the documentId, beside the other extensions it sent. Undefined (the request is
- * left as sent) when its extensions are not an object (Apollo refuses them), or hold a persisted query
+ * left as sent) when its extensions are neither an object nor null (Apollo refuses them), or hold a persisted query
  * that names another document (persistedQueryProblem refuses it). A POST body and a GET's parameters go
  * through here alike, so that the two methods read one request one way.
  */
 function documentIdExtensions(documentId: string, extensions: unknown, namesOneDocument: OneDocument): Record<string, unknown> | undefined {
-  if (extensions !== undefined && (extensions === null || typeof extensions !== 'object' || Array.isArray(extensions))) return undefined;
+  // null is no extensions (GraphQL over HTTP clients send it so); another value than an object Apollo refuses.
+  if (extensions != null && (typeof extensions !== 'object' || Array.isArray(extensions))) return undefined;
   const sent = (extensions ?? {}) as Record<string, unknown>;
   const hash = hashOfDocumentId(documentId);
   const persisted = persistedQueryOf(sent);
