@@ -2,7 +2,8 @@
 // one way by POST and by GET (SPEC §13): two names of one document run it, two names of different documents
 // are the client's error (BAD_REQUEST, HTTP 400), in every mode. A POST ran the documentId's document and a
 // GET the persisted query's, each ignoring the other, and a GET dropped its documentId when it sent other
-// extensions (found by the §13 walk). On a Shanxi platform of the test's own.
+// extensions (found by the §13 walk). A persisted query's hash is one hash in either case, with its text and
+// for an APQ registration too. On a Shanxi platform of the test's own.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,19 +27,22 @@ const DEPARTMENT = { me: { department: '140100-RSJ' } };
 type Answer = { status: number; data?: unknown; errors?: { message: string; extensions: Record<string, unknown> }[] };
 const persisted = (sha256Hash: string) => ({ persistedQuery: { version: 1, sha256Hash } });
 
-/** Sends `documentId` beside `extensions` by POST (a JSON body) and by GET (parameters): both answers. */
-async function both(gw: TestGateway, documentId: string, extensions: object | null): Promise<{ post: Answer; get: Answer }> {
+/** Sends a request by POST (a JSON body) and by GET (its fields as parameters, objects as JSON): both answers. */
+async function send(gw: TestGateway, request: Record<string, unknown>): Promise<{ post: Answer; get: Answer }> {
   const headers = { authorization: `Bearer ${await gw.token('140100-RSJ')}`, 'x-purpose': 'pension-check' };
   const read = async (res: Response) => ({ status: res.status, ...((await res.json()) as object) });
   const post = await read(await fetch(`${gw.gateway.url}/graphql`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ documentId, extensions }),
+    body: JSON.stringify(request),
   }));
-  const params = new URLSearchParams({ documentId, extensions: JSON.stringify(extensions) });
+  const params = new URLSearchParams(Object.entries(request).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]));
   const get = await read(await fetch(`${gw.gateway.url}/graphql?${params}`, { headers: { ...headers, 'apollo-require-preflight': 'true' } }));
   return { post, get };
 }
+
+/** Sends `documentId` beside `extensions` by POST and by GET. */
+const both = (gw: TestGateway, documentId: string, extensions: object | null) => send(gw, { documentId, extensions });
 
 for (const mode of ['require', 'log', 'off'] as TrustMode[]) {
   describe(`a documentId beside a persisted query, trustedDocuments ${mode}`, () => {
@@ -86,6 +90,26 @@ for (const mode of ['require', 'log', 'off'] as TrustMode[]) {
         expect(get, JSON.stringify(extensions)).toEqual({ status: 200, data: DEPARTMENT });
       }
     });
+
+    it('runs a persisted query whose hash is in upper case sent with its text, on POST and on GET', async () => {
+      const { post, get } = await send(gw, { query: DEPT, extensions: persisted(DEPT_ID.toUpperCase()) });
+      expect(post).toEqual({ status: 200, data: DEPARTMENT });
+      expect(get).toEqual({ status: 200, data: DEPARTMENT });
+    });
+
+    if (mode !== 'require') {
+      it('finds an APQ registration by its hash in either case, sent as a persisted query or as a documentId', async () => {
+        const text = 'query Mine { me { department } }';
+        const hash = sha256(text);
+        expect((await send(gw, { extensions: persisted(hash) })).post.errors?.[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+        expect((await send(gw, { query: text, extensions: persisted(hash.toUpperCase()) })).post).toEqual({ status: 200, data: DEPARTMENT });
+        for (const request of [{ extensions: persisted(hash) }, { extensions: persisted(hash.toUpperCase()) }, { documentId: hash.toUpperCase() }]) {
+          const { post, get } = await send(gw, request);
+          expect(post, JSON.stringify(request)).toEqual({ status: 200, data: DEPARTMENT });
+          expect(get, JSON.stringify(request)).toEqual({ status: 200, data: DEPARTMENT });
+        }
+      });
+    }
 
     it('refuses a documentId beside extensions that are no object, on GET as on POST', async () => {
       const { post, get } = await both(gw, DEPT_ID, ['persistedQuery']);

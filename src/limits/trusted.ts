@@ -474,55 +474,59 @@ export type OneDocument = (documentIdHash: string, sha256Hash: string) => boolea
 const sameHash: OneDocument = (a, b) => hashKey(a) === hashKey(b);
 
 /**
- * The extensions of a request that names its document by `documentId` and sends no `query`: Apollo's
- * persisted query made of the documentId, beside the other extensions it sent. Undefined (the request is
- * left as sent) when its extensions are neither an object nor null (Apollo refuses them), or hold a persisted query
- * that names another document (persistedQueryProblem refuses it). A POST body and a GET's parameters go
- * through here alike, so that the two methods read one request one way.
+ * A request's extensions as Apollo is to read them: a `documentId` sent without a `query` made into
+ * Apollo's persisted query, beside the other extensions sent; and a persisted query's hexadecimal hash
+ * in lower case, as Apollo computes a text's (it refused one in upper case sent with its text as not the
+ * text's, and an APQ registration was found only in the case it was made in). Undefined when nothing
+ * changes, and when the request is to stay as sent: extensions neither an object nor null (Apollo refuses
+ * them), or a persisted query beside the documentId that names another document (persistedQueryProblem
+ * refuses it). A POST body and a GET's parameters go through here alike, so that the two methods read one
+ * request one way. `documentId` says whether the documentId became the persisted query.
  */
-function documentIdExtensions(documentId: string, extensions: unknown, namesOneDocument: OneDocument): Record<string, unknown> | undefined {
+function persistedExtensions(sent: { documentId: unknown; query: unknown; extensions: unknown }, namesOneDocument: OneDocument): { extensions: Record<string, unknown>; documentId: boolean } | undefined {
+  const { documentId, query, extensions } = sent;
   // null is no extensions (GraphQL over HTTP clients send it so); another value than an object Apollo refuses.
   if (extensions != null && (typeof extensions !== 'object' || Array.isArray(extensions))) return undefined;
-  const sent = (extensions ?? {}) as Record<string, unknown>;
-  const hash = hashOfDocumentId(documentId);
-  const persisted = persistedQueryOf(sent);
-  if (persisted) {
-    const sha256Hash = typeof persisted === 'object' ? (persisted as Record<string, unknown>).sha256Hash : undefined;
-    if (typeof sha256Hash !== 'string' || !namesOneDocument(hash, sha256Hash)) return undefined;
+  const others = (extensions ?? {}) as Record<string, unknown>;
+  const persisted = persistedQueryOf(others);
+  const sha256Hash = persisted && typeof persisted === 'object' ? (persisted as Record<string, unknown>).sha256Hash : undefined;
+  if (typeof documentId === 'string' && query === undefined) {
+    const hash = hashKey(hashOfDocumentId(documentId));
+    if (persisted && (typeof sha256Hash !== 'string' || !namesOneDocument(hash, sha256Hash))) return undefined;
+    return { extensions: { ...others, persistedQuery: { version: 1, sha256Hash: hash } }, documentId: true };
   }
-  return { ...sent, persistedQuery: { version: 1, sha256Hash: hash } };
+  if (typeof sha256Hash !== 'string' || hashKey(sha256Hash) === sha256Hash) return undefined;
+  return { extensions: { ...others, persistedQuery: { ...(persisted as object), sha256Hash: hashKey(sha256Hash) } }, documentId: false };
 }
 
 /**
  * A GraphQL-over-HTTP body with `documentId` (the client preset's persisted documents) as Apollo's
- * persisted query extension, which Apollo resolves through TrustedDocumentStore.cache.
+ * persisted query extension, which Apollo resolves through TrustedDocumentStore.cache (persistedExtensions).
  */
 export function withDocumentId(body: unknown, namesOneDocument: OneDocument = sameHash): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
   const { documentId, ...rest } = body as Record<string, unknown>;
-  if (typeof documentId !== 'string' || 'query' in rest) return body;
-  const extensions = documentIdExtensions(documentId, rest.extensions, namesOneDocument);
-  return extensions ? { ...rest, extensions } : body;
+  const read = persistedExtensions({ documentId, query: rest.query, extensions: rest.extensions }, namesOneDocument);
+  if (!read) return body;
+  return read.documentId ? { ...rest, extensions: read.extensions } : { ...body, extensions: read.extensions };
 }
 
 /**
  * A GET's query string with a `documentId` parameter (GraphQL over HTTP's persisted documents, as a POST
- * body's) made into Apollo's `extensions` parameter, beside the extensions sent; unchanged when there is
- * none, or a `query` beside it, or extensions withDocumentId would leave too.
+ * body's) made into Apollo's `extensions` parameter, beside the extensions sent (persistedExtensions);
+ * unchanged when withDocumentId would leave a body so.
  */
 export function withDocumentIdParam(search: string, namesOneDocument: OneDocument = sameHash): string {
   const params = new URLSearchParams(search);
-  const documentId = params.get('documentId');
-  if (documentId === null || params.has('query')) return search;
-  let sent: unknown;
+  let extensions: unknown;
   try {
-    sent = params.has('extensions') ? JSON.parse(params.get('extensions')!) : undefined;
+    extensions = params.has('extensions') ? JSON.parse(params.get('extensions')!) : undefined;
   } catch {
     return search; // Apollo refuses extensions that are not JSON
   }
-  const extensions = documentIdExtensions(documentId, sent, namesOneDocument);
-  if (!extensions) return search;
-  params.delete('documentId');
-  params.set('extensions', JSON.stringify(extensions));
+  const read = persistedExtensions({ documentId: params.get('documentId') ?? undefined, query: params.get('query') ?? undefined, extensions }, namesOneDocument);
+  if (!read) return search;
+  if (read.documentId) params.delete('documentId');
+  params.set('extensions', JSON.stringify(read.extensions));
   return `?${params}`;
 }
