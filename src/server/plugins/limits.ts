@@ -22,7 +22,7 @@ import { takeProbes } from '../../limits/probes.ts';
 import { counterKey } from '../../identity/verify.ts';
 import type { TrustedDocumentStore } from '../../limits/trusted.ts';
 import { noteRefusal, type RequestContext } from '../../../resolvers/request.ts';
-import { recordedOperationName } from '../../audit/entry.ts';
+import { recordedDocumentHash, recordedOperationName } from '../../audit/entry.ts';
 
 export interface LimitsPluginOptions {
   /** The schema model of the request's schema (the build it was validated against). */
@@ -32,7 +32,12 @@ export interface LimitsPluginOptions {
   warn?: (fields: Record<string, unknown>, message: string) => void;
 }
 
-export function notTrusted(hash: string | undefined): GraphQLError {
+/**
+ * The refusal of a document not in the manifests, naming its hash as its audit entry records it: a
+ * documentId of 300,000 characters was sent back whole, and named no entry an operator could find.
+ */
+export function notTrusted(sent: string | undefined): GraphQLError {
+  const hash = recordedDocumentHash(sent ?? null) ?? undefined;
   return new GraphQLError(
     'This gateway runs only trusted documents (trustedDocuments: require): send the documentId of an operation from your typed client\'s persisted documents, or its text as persisted (spacing and the order of fields, arguments and variables do not matter). Ask the platform operator to add your client\'s persisted-documents.json to the manifests.',
     { extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash, http: { status: 400 } } },
