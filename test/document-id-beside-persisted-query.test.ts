@@ -111,6 +111,15 @@ for (const mode of ['require', 'log', 'off'] as TrustMode[]) {
       });
     }
 
+    it('refuses a GET naming two documentIds, as Apollo refuses two queries', async () => {
+      const params = new URLSearchParams([['documentId', DEPT_ID], ['documentId', NAMED]]);
+      const res = await fetch(`${gw.gateway.url}/graphql?${params}`, {
+        headers: { authorization: `Bearer ${await gw.token('140100-RSJ')}`, 'x-purpose': 'pension-check', 'apollo-require-preflight': 'true' },
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ errors: [{ message: "The 'documentId' search parameter may only be specified once.", extensions: { code: 'BAD_REQUEST' } }] });
+    });
+
     it('refuses a documentId beside extensions that are no object, on GET as on POST', async () => {
       const { post, get } = await both(gw, DEPT_ID, ['persistedQuery']);
       for (const answer of [post, get]) {

@@ -431,6 +431,11 @@ export function sentDocument(body: unknown, search: string): SentDocument {
  */
 export function persistedQueryProblem(body: unknown, search: string, namesOneDocument: OneDocument = sameHash): string | undefined {
   const { query, extensions, documentId } = requestParts(body, search);
+  // As Apollo refuses a GET's `query` or `extensions` given twice: the first ran, where a proxy or a log
+  // may have read the other.
+  if (body === undefined && new URLSearchParams(search).getAll('documentId').length > 1) {
+    return "The 'documentId' search parameter may only be specified once.";
+  }
   // A documentId with a text beside it (withDocumentId leaves both, and Apollo runs the text): the id must
   // be the text's SHA-256, as a persisted query's hash must, or a client sending a manifest document's id
   // with another text ran that text without a word under off and log (GraphQL over HTTP's persisted
@@ -518,6 +523,7 @@ export function withDocumentId(body: unknown, namesOneDocument: OneDocument = sa
  */
 export function withDocumentIdParam(search: string, namesOneDocument: OneDocument = sameHash): string {
   const params = new URLSearchParams(search);
+  if (params.getAll('documentId').length > 1) return search; // persistedQueryProblem refuses it
   let extensions: unknown;
   try {
     extensions = params.has('extensions') ? JSON.parse(params.get('extensions')!) : undefined;
