@@ -4,7 +4,7 @@
 import type http from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import type { RequestContext } from '../../resolvers/request.ts';
-import { persistedQueryProblem, withDocumentId, withDocumentIdParam, type OneDocument } from '../limits/trusted.ts';
+import { persistedQueryProblem, withDocumentId, withDocumentIdParam, type OneDocument } from '../limits/persisted-request.ts';
 import { Cancellation } from '../limits/cancel.ts';
 import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
 import { handleCors } from './http/cors.ts';
