@@ -120,6 +120,13 @@ for (const mode of ['require', 'log', 'off'] as TrustMode[]) {
       expect(await res.json()).toEqual({ errors: [{ message: "The 'documentId' search parameter may only be specified once.", extensions: { code: 'BAD_REQUEST' } }] });
     });
 
+    it('refuses a documentId that is no string, saying so', async () => {
+      for (const documentId of [123, [DEPT_ID], { sha256: DEPT_ID }]) {
+        const { post } = await send(gw, { documentId });
+        expect(post, JSON.stringify(documentId)).toEqual({ status: 400, errors: [{ message: 'documentId must be a string: the hash of a persisted document.', extensions: { code: 'BAD_REQUEST' } }] });
+      }
+    });
+
     it('refuses a documentId beside extensions that are no object, on GET as on POST', async () => {
       const { post, get } = await both(gw, DEPT_ID, ['persistedQuery']);
       for (const answer of [post, get]) {

@@ -59,6 +59,9 @@ export function persistedQueryProblem(body: unknown, search: string, namesOneDoc
   if (body === undefined && new URLSearchParams(search).getAll('documentId').length > 1) {
     return "The 'documentId' search parameter may only be specified once.";
   }
+  // A documentId of another type than a string names no document: Apollo answered that the request had no
+  // query, which did not say what was wrong with the one it had.
+  if (documentId != null && typeof documentId !== 'string') return 'documentId must be a string: the hash of a persisted document.';
   // A documentId with a text beside it (withDocumentId leaves both, and Apollo runs the text): the id must
   // be the text's SHA-256, as a persisted query's hash must, or a client sending a manifest document's id
   // with another text ran that text without a word under off and log (GraphQL over HTTP's persisted
