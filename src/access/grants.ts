@@ -413,6 +413,30 @@ export async function revokeGrantOnce(store: Store, id: string, by: string, now:
   return { grant: (await getGrant(store, id))!, revoked: n > 0 };
 }
 
+/**
+ * A grant already stored that gives what `g` would give: the same requester and resource, the same items,
+ * purposes, unmasked items and rows (as sets) and the same end date, neither revoked nor ended at `now`
+ * (one not yet in force counts: it will give the same), and `whole` by the caller's reckoning: in force
+ * for every item it names (item-since.ts: one decided before an item it names was dropped and brought
+ * back covers it no more, and the same grant made now gives more). `grant add` run twice with the same
+ * arguments stored two identical grants, which a supervisor reads as two decisions and must revoke
+ * twice; a grant differing in any of these (rows, purposes, end date, ...) is another grant.
+ */
+export async function sameGrantStored(store: Store, g: Grant, whole: (x: Grant) => boolean, now: Date = new Date()): Promise<Grant | null> {
+  const same = (a: readonly string[] | null | undefined, b: readonly string[] | null | undefined): boolean => {
+    if (a == null || b == null) return a == null && b == null;
+    const x = new Set(a);
+    const y = new Set(b);
+    return x.size === y.size && [...x].every((v) => y.has(v));
+  };
+  const ended = (x: Grant) => !isGrantActive(x, now) && Date.parse(x.from) <= now.getTime();
+  for (const x of await unrevokedGrantsFor(store, g.requester)) {
+    if (x.resource === g.resource && !ended(x) && x.until === g.until && same(x.items, g.items) && same(x.purposes, g.purposes) &&
+      same(x.unmasked, g.unmasked) && same(x.rows, g.rows) && whole(x)) return x;
+  }
+  return null;
+}
+
 /** The department's grants that are not revoked, whatever their dates: one store read. */
 export async function unrevokedGrantsFor(store: Store, deptCode: string): Promise<Grant[]> {
   const rows = await store.find(GRANTS, { filter: and(eq('requester', deptCode), eq('revokedAt', null)) });

@@ -3,7 +3,7 @@
 // workflow's): a command killed between the two writes leaves an entry, never a grant the log misses.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { getGrant, GrantNotFoundError, isGrantActive, listGrants, newGrant, revokeGrantOnce, storeGrant, type Grant } from '../access/grants.ts';
+import { getGrant, GrantNotFoundError, isGrantActive, listGrants, newGrant, revokeGrantOnce, sameGrantStored, storeGrant, type Grant } from '../access/grants.ts';
 import { grantShownAmong, itemHistoryOf, NOT_PUBLISHED_REASON, SET_ASIDE_REASON } from '../access/item-since.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { AuditEntry } from '../audit/entry.ts';
@@ -126,6 +126,15 @@ export function registerGrantCommands(program: Command): void {
         until: opts.until ?? null,
         createdBy: OPERATOR,
       });
+      // The same grant run twice (a script run again) changes nothing: it says which grant already gives it.
+      // Nothing is written, to the grants or the audit log: there is no operator's action to record. One
+      // whose items were set aside by a catalogue's revision (item-since.ts) gives less: it is added anew.
+      const shown = grantShownAmong(catalogues);
+      const existing = await sameGrantStored(store, g, (x) => shown(x).setAside.length === 0);
+      if (existing) {
+        console.log(`grant ${existing.id} already gives this (made ${existing.createdAt} ${existing.requestId ? `for request ${existing.requestId}` : `by ${existing.createdBy}`}): ${describeGrant(existing)}; nothing added`);
+        return;
+      }
       // Its items concerned, as an approval's entry names those it grants.
       await audit(store, 'addGrant', g, providerOf(catalogues, g.resource), `grant ${g.id}: ${describeGrant(g)}`, 'ok', randomUUID(), g.items);
       await storeGrant(store, g);
