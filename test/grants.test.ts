@@ -152,6 +152,15 @@ describe('addGrant', () => {
     expect((await listGrants(store, { resource: '430000-GA-00001' })).map((x) => x.id)).toEqual([g.id]);
   });
 
+  it('reads a listed department\'s code in another case as that department\'s, and stores it as listed', async () => {
+    // `grant add --requester 430000-zwb` was refused as "No department" while the resource's code was read
+    // in any case; stored as typed it would never match the department's tokens.
+    expect(await refused({ requester: '430000-zwb-x' })).toEqual([{ path: 'requester', message: 'No department "430000-zwb-x" on the platform.' }]);
+    const g = await addGrant(store, ctx, input({ requester: ' 430000-zwb' }), NOW);
+    expect(g.requester).toBe('430000-ZWB');
+    expect((await activeGrantsFor(store, '430000-ZWB', NOW)).map((x) => x.id)).toEqual([g.id]);
+  });
+
   it('refuses a resource that is not conditional', async () => {
     expect(await refused({ resource: '430000-GA-00002', items: ['code'], unmasked: [], purposes: ['tax-collection'] })).toEqual([
       { path: 'resource', message: '430000-GA-00002 (Police stations) is shared unconditionally; grants are only for conditional resources.' },

@@ -12,7 +12,7 @@ import type { Problem } from '../catalogue/problems.ts';
 import { boundProblems } from '../model/input-bounds.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import { catalogueVersions, versionOf } from '../catalogue/repository.ts';
-import { departmentByCode, type Department, type Platform } from '../model/platform.ts';
+import { departmentByCode, listedDepartmentCode, type Department, type Platform } from '../model/platform.ts';
 import { and, eq, or, type Filter, type Row, type Store } from '../store/port.ts';
 import { decide, HARD_NO } from './decide.ts';
 import { effectiveItems, needsGrants, resourceShare } from './effective-share.ts';
@@ -179,7 +179,10 @@ export function grantProblems(
   const purposes = unique(input.purposes);
   const unmasked = unique(input.unmasked ?? []);
 
-  const requester = departmentByCode(ctx.platform, input.requester);
+  // A listed department's code in another case (or with blanks around it) is that department's, as the
+  // resource's code is read in any case and `grant list --requester` finds it: `grant add --requester
+  // 510104-mzj` was refused as no department while `--resource 510000-wjw-00001` was taken.
+  const requester = departmentByCode(ctx.platform, listedDepartmentCode(ctx.platform, input.requester));
   if (!requester) problem('requester', `No department ${JSON.stringify(input.requester)} on the platform.`);
 
   const resource = findResource(ctx.catalogues, input.resource);
@@ -313,7 +316,8 @@ export function newGrant(ctx: GrantContext, input: GrantInput, now: Date = new D
   const decidedOn = catalogue && versionOf(catalogue);
   const grant: Grant = {
     id: randomUUID(),
-    requester: input.requester,
+    // The code as the platform lists it: tokens name a department exactly, and grants are matched by it.
+    requester: listedDepartmentCode(ctx.platform, input.requester),
     // The code as published: the rules and the grant filters match grants by it.
     resource: resource.code,
     items: unique(input.items),
