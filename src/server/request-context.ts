@@ -247,6 +247,11 @@ export function requestContexts(parts: RequestContextParts) {
       const answer = await auditRefusal(store, { requestId, identity, purpose: null }, refusedDocument(sent), badPurpose);
       throw refusedAs(answer, requestId, identity, sent);
     }
+    // Read once a request, not again after each of its mutations (as the platform reads are, readingAfresh
+    // in resolvers/platform): these are the grants the caller's department holds, and no mutation of its
+    // own changes them (decisions and revocations are the provider's, on other departments' grants, and a
+    // provider holds none of its own resources). A revocation made meanwhile elsewhere counts from the
+    // next request (grant-cache.ts): a request is decided on the grants in force when it starts.
     let grants;
     try {
       grants = await grantCache.activeFor(identity.dept.code, now);
