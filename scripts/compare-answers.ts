@@ -41,7 +41,8 @@ const POLL_MS = 3000;
 
 async function addGrant(g: Gateway, label: string, args: string[]) {
   const out = govgraph(g, ['grant', 'add', ...args]);
-  g.made[label] = /^grant (\S+):/.exec(out)?.[1] ?? '';
+  // A grant its store already holds is named, not made again (grant add adds the same grant once).
+  g.made[label] = /^grant (\S+)(?::| already gives this)/.exec(out)?.[1] ?? '';
   if (!g.made[label]) throw new Error(`${g.name}: grant add printed no id: ${out}`);
 }
 

@@ -38,7 +38,8 @@ it('two gateways and CLI writers on one folder, one gateway killed mid-burst: a 
     (async () => {
       const codes = [];
       for (let i = 0; i < 4; i++) {
-        codes.push((await cli(['grant', 'add', '--requester', '530102-MZJ', '--resource', '530000-GAT-R01', '--items', 'sfzh', '--purposes', 'minimum-living-allowance'])).code);
+        // Four grants, each to its own last day: the same arguments again would make no entry (grant add adds it once).
+        codes.push((await cli(['grant', 'add', '--requester', '530102-MZJ', '--resource', '530000-GAT-R01', '--items', 'sfzh', '--purposes', 'minimum-living-allowance', '--until', `2099-12-0${i + 1}`])).code);
       }
       return codes;
     })(),

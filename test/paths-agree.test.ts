@@ -184,10 +184,11 @@ describe('a filter given empty is refused, through the field as through the comm
 
 describe('grant revoke names the provider as revokeGrant does', () => {
   it('of a grant whose resource is no longer published: its provider reads the revocation', async () => {
-    const add = () => govgraph('grant', 'add', '--requester', '650000-MZT', '--resource', '650000-GAT-P01', '--items', 'holder', '--purposes', 'aid-review');
+    // Two grants, one revoked each way: the second ends on a date (the same arguments twice make one grant).
+    const add = (more: string[]) => govgraph('grant', 'add', '--requester', '650000-MZT', '--resource', '650000-GAT-P01', '--items', 'holder', '--purposes', 'aid-review', ...more);
     const ids = [] as string[];
-    for (let i = 0; i < 2; i++) {
-      const r = await add();
+    for (const more of [[], ['--until', '2099-12-31']]) {
+      const r = await add(more);
       expect(r.code).toBe(0);
       ids.push(/^grant ([0-9a-f-]+):/.exec(r.stdout)![1]);
     }
