@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
+import { appendAudit } from '../src/audit/log.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
 import { cliEnv, runGovgraph } from './helpers/cli.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -146,11 +148,19 @@ describe('audit verify counts its entries in English', () => {
     const here = join(elsewhere, 'one-entry');
     mkdirSync(here, { recursive: true });
     const data = join(here, 'data');
-    const imported = await govgraph(here, 'catalogue', 'import', ...demoCatalogueFiles(), '--publish', '--data', data);
-    expect(imported.code, imported.stderr).toBe(0);
+    // A catalogue import writes two entries (attempted, done): the one entry is written here.
+    const store = await openSqliteStore(data);
+    await appendAudit(store, {
+      requestId: 'one', department: null, user: 'operator', purpose: null, operationName: null, documentHash: null,
+      kind: 'operator', action: 'catalogue import', outcome: 'ok', detail: 'import of FJ-A (a.yaml) attempted', resources: [],
+    });
+    await store.close();
     const verified = await govgraph(here, 'audit', 'verify', '--data', data);
     expect(verified.code, verified.stderr).toBe(0);
     expect(verified.stdout).toMatch(/^audit chain ok: 1 entry, no signed checkpoint /);
+    const imported = await govgraph(here, 'catalogue', 'import', ...demoCatalogueFiles(), '--publish', '--data', data);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect((await govgraph(here, 'audit', 'verify', '--data', data)).stdout).toMatch(/^audit chain ok: 3 entries, /);
   });
 });
 

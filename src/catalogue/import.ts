@@ -22,6 +22,7 @@ import {
 import { ensureResourceIndexes } from './indexes.ts';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
+import { recordedDetail, type AuditOutcome } from '../audit/entry.ts';
 import { claimCollections } from './collections.ts';
 import { historyProblems } from './history.ts';
 import { withPublicationLock, type StillHeld } from './publication-lock.ts';
@@ -121,22 +122,54 @@ async function storeCatalogues(
   opts: { publish: boolean; by?: string },
   held: StillHeld,
 ): Promise<ImportedCatalogue[]> {
-  // The operator's action is recorded before it changes anything (SPEC §10): no entry, no import.
-  await appendAudit(store, {
-    requestId: randomUUID(),
-    department: null,
-    user: opts.by ?? 'operator',
-    purpose: null,
-    operationName: null,
-    documentHash: null,
-    kind: 'operator',
-    action: 'catalogue import',
-    resources: catalogues.flatMap(({ catalogue }) =>
-      catalogue.resources.map((r) => ({ resource: r.code, provider: r.provider, items: [], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false })),
-    ),
-    outcome: 'ok',
-    detail: `${opts.publish ? 'imported and published' : 'imported'}: ${catalogues.map(({ file, catalogue }) => `${catalogue.id} (${file})`).join(', ')}`,
-  });
+  // The operator's action is recorded before it changes anything (SPEC §10): no entry, no import. It says
+  // `attempted`, as a data import's and a workflow publication's first entry do, and a second entry says
+  // how it ended: the first alone said `imported and published` before anything was, and stood so when
+  // the import then failed (a unique key over duplicate records, a collection claimed meanwhile, a lock
+  // taken over from a process stopped for 30 s) or was killed: the log named a publication that never was.
+  const what = `${opts.publish ? 'import and publication' : 'import'} of ${catalogues.map(({ file, catalogue }) => `${catalogue.id} (${file})`).join(', ')}`;
+  const requestId = randomUUID();
+  const entry = (outcome: AuditOutcome, detail: string) =>
+    appendAudit(store, {
+      requestId,
+      department: null,
+      user: opts.by ?? 'operator',
+      purpose: null,
+      operationName: null,
+      documentHash: null,
+      kind: 'operator',
+      action: 'catalogue import',
+      resources: catalogues.flatMap(({ catalogue }) =>
+        catalogue.resources.map((r) => ({ resource: r.code, provider: r.provider, items: [], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false })),
+      ),
+      outcome,
+      detail: recordedDetail(detail),
+    });
+  const attempted = await entry('ok', `${what} attempted`);
+  let out: ImportedCatalogue[];
+  try {
+    out = await storeAll(store, catalogues, opts, held);
+  } catch (err) {
+    // Refused (a problem of the documents or the store's data, the lock lost): nothing of it is in effect.
+    // Failed otherwise (the store): what was stored before the failure is said by `catalogue list`.
+    const refused = err instanceof DocumentInvalidError || (err as { userFacing?: unknown }).userFacing === true;
+    const message = err instanceof DocumentInvalidError ? err.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ') : (err as Error).message;
+    await entry(refused ? 'refused' : 'error', `${what} — entry #${attempted.seq} ${refused ? 'not done' : 'failed'}: ${message}`).catch(() => undefined);
+    throw err;
+  }
+  const outcomes = out.map(({ version, unchanged, newerInEffect }) =>
+    `${version.id} v${version.version} ${version.status}${unchanged ? ' (unchanged)' : ''}${newerInEffect !== undefined ? ` (v${newerInEffect} published meanwhile is in effect)` : ''}`,
+  );
+  await entry('ok', `${what} done (entry #${attempted.seq}): ${outcomes.join(', ')}`);
+  return out;
+}
+
+async function storeAll(
+  store: Store,
+  catalogues: { file: string; catalogue: Catalogue }[],
+  opts: { publish: boolean; by?: string },
+  held: StillHeld,
+): Promise<ImportedCatalogue[]> {
   await ensureCatalogueIndexes(store);
   // Indexes first, for every catalogue: the step that can fail on existing data (a unique key over
   // duplicate values) fails before any version is stored.
