@@ -4,12 +4,13 @@
 // Whatever the bytes, reading ends in documents or problems, never in an exception: text that is not
 // UTF-8 is refused at its line (never read with U+FFFD in place of the bad bytes), nesting deeper than
 // MAX_NESTING is refused before a parser recurses into it, YAML aliases that would expand past
-// MAX_ALIAS_COUNT (an alias bomb) are refused while the document is built, and so is an alias inside the
-// node it names (`&a [*a]`: a value that contains itself, which every later walk would follow forever).
+// MAX_ALIAS_COUNT (an alias bomb), or more than MAX_ALIASES of them in all, are refused while the document
+// is built, and so is an alias inside the node it names (`&a [*a]`: a value that contains itself, which every later walk would follow forever).
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments, visit, type Document } from 'yaml';
+import { Composer, isAlias, Parser, visit, type CST, type Document } from 'yaml';
+import { MAX_CATALOGUE_RESOURCES, MAX_RESOURCE_ITEMS } from './limits.ts';
 import { fileFailure, FOLDER_NOT_FILE, unreadableFile } from '../model/named-file.ts';
 import { DocumentInvalidError, type Problem } from './problems.ts';
 
@@ -167,8 +168,15 @@ function parseYaml(text: string, file: string): unknown[] {
   // Merge keys (`<<: *common`) as YAML 1.1 and most tools read them, so that a compiler may write a share or
   // an item's settings once: without them `<<` was a key of its own, refused as no field of a catalogue.
   // Their aliases count towards MAX_ALIAS_COUNT as every other alias does.
-  const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, merge: true });
-  const list = Array.isArray(parsed) ? parsed : [];
+  // Parsed in two steps (what parseAllDocuments does), so that the syntax tree's sizes are checked before
+  // the documents are built from it (oversized): building checks each mapping's keys against the ones
+  // before (quadratic), and is most of the time a catalogue of 10,000 resources took to be refused.
+  const tokens = [...new Parser().parse(text)];
+  const tooBig = tokens.filter((t): t is CST.Document => t.type === 'document').flatMap((doc, i, docs) =>
+    oversized(doc).map((p) => ({ path: `${file}${docs.length > 1 ? ` (document ${i + 1})` : ''}: ${p.path}`, message: p.message })),
+  );
+  if (tooBig.length) throw new DocumentInvalidError(tooBig, file);
+  const list = [...new Composer({ prettyErrors: false, uniqueKeys: true, merge: true }).compose(tokens)];
   const problems: Problem[] = [];
   for (const doc of list) {
     for (const err of doc.errors) {
@@ -176,9 +184,12 @@ function parseYaml(text: string, file: string): unknown[] {
       problems.push({ path: `${file}:${line}:${col}`, message: `YAML syntax error: ${firstLine(err.message)}` });
     }
   }
-  for (const doc of list) {
+  for (const [i, doc] of list.entries()) {
     const alias = recursiveAlias(doc);
-    if (alias) {
+    if (alias && 'aliases' in alias) {
+      const where = list.length > 1 ? ` (document ${i + 1})` : '';
+      problems.push({ path: `${file}${where}`, message: `YAML aliases: the document uses ${alias.aliases}; at most ${MAX_ALIASES} allowed (write the values out, or use fewer anchors)` });
+    } else if (alias) {
       const [line, col] = lineCol(text, alias.offset);
       problems.push({
         path: `${file}:${line}:${col}`,
@@ -206,20 +217,92 @@ function parseYaml(text: string, file: string): unknown[] {
   return docs;
 }
 
-/** The first alias of a document that stands inside the node its anchor names, with its offset. */
-function recursiveAlias(doc: Document): { name: string; offset: number } | undefined {
+/** How many keys one mapping may hold: a catalogue's or platform file's mappings hold a few dozen at most. */
+export const MAX_MAPPING_KEYS = 1000;
+
+/** The entries of a collection of the syntax tree (an entry is an item with a key or a value), or null for a scalar. */
+function entriesOf(token: CST.Token | undefined): CST.CollectionItem[] | null {
+  if (!token || (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection')) return null;
+  return (token.items as CST.CollectionItem[]).filter((it) => it.key || it.value || it.sep);
+}
+
+/** The text of a plain or quoted scalar key of the syntax tree, quotes left off. */
+function keyText(token: CST.Token | null | undefined): string | undefined {
+  if (!token || !('source' in token)) return undefined;
+  if (token.type === 'scalar') return token.source;
+  if (token.type === 'double-quoted-scalar' || token.type === 'single-quoted-scalar') return token.source.slice(1, -1);
+  return undefined;
+}
+
+const lists = (n: number, max: number) => `lists ${n} entries; at most ${max} allowed`;
+
+/**
+ * The sizes of a document's syntax tree beyond the bounds, found before the document is built: a mapping
+ * of more than MAX_MAPPING_KEYS keys (building it was quadratic: 40,000 keys, 400 kB, took 10 s), and a
+ * catalogue's resources and their items beyond MAX_CATALOGUE_RESOURCES and MAX_RESOURCE_ITEMS, said as the
+ * JSON Schema says them. A platform file has no top-level `resources`.
+ */
+function oversized(doc: CST.Document): Problem[] {
+  const out: Problem[] = [];
+  const walk = (token: CST.Token | undefined, path: string): void => {
+    const entries = entriesOf(token);
+    if (!entries) return;
+    const map = token!.type === 'block-map' || (token!.type === 'flow-collection' && token!.start.source === '{');
+    if (map && entries.length > MAX_MAPPING_KEYS) {
+      out.push({ path: path || '(the document)', message: `a mapping of ${entries.length} keys; at most ${MAX_MAPPING_KEYS} allowed` });
+      return;
+    }
+    entries.forEach((e, i) => {
+      const key = map ? keyText(e.key as CST.Token | null | undefined) : undefined;
+      walk(e.value, map ? (key === undefined ? path : path ? `${path}.${key}` : key) : `${path}[${i}]`);
+    });
+  };
+  const top = entriesOf(doc.value);
+  const resources = top?.find((e) => keyText(e.key as CST.Token | null | undefined) === 'resources');
+  const listed = entriesOf(resources?.value);
+  if (doc.value?.type === 'block-map' || doc.value?.type === 'flow-collection') {
+    if (listed && listed.length > MAX_CATALOGUE_RESOURCES) return [{ path: 'resources', message: lists(listed.length, MAX_CATALOGUE_RESOURCES) }];
+    listed?.forEach((r, i) => {
+      const items = entriesOf(entriesOf(r.value)?.find((e) => keyText(e.key as CST.Token | null | undefined) === 'items')?.value);
+      if (items && items.length > MAX_RESOURCE_ITEMS) out.push({ path: `resources[${i}].items`, message: lists(items.length, MAX_RESOURCE_ITEMS) });
+    });
+    if (out.length) return out;
+  }
+  walk(doc.value, '');
+  return out;
+}
+
+/**
+ * How many alias uses (`*name`) a document may hold in all. The yaml library's MAX_ALIAS_COUNT counts the
+ * uses of each anchor apart, and finds each alias's anchor by a walk of the nodes before it: a document of
+ * many anchors each used once passed its count, and resolving it was quadratic in the aliases (200,000 of
+ * them, 600 kB, held the worker for minutes). A catalogue that writes a share or an item's settings once
+ * and merges it (`<<: *share`) uses a few per resource.
+ */
+export const MAX_ALIASES = 2000;
+
+/**
+ * The first alias of a document that stands inside the node its anchor names, with its offset; or, when
+ * the document holds more than MAX_ALIASES aliases, their count. One walk: an alias names the last anchor
+ * of its name before it, in document order (as the yaml library resolves it), kept in a map as the walk
+ * goes; resolving each alias on its own walked the document again at each (quadratic).
+ */
+function recursiveAlias(doc: Document): { name: string; offset: number } | { aliases: number } | undefined {
   let found: { name: string; offset: number } | undefined;
+  let aliases = 0;
+  const anchored = new Map<string, { range?: [number, number, number] | null }>();
   visit(doc, {
-    Alias(_key, alias) {
-      const target = alias.resolve(doc);
-      const [start] = alias.range ?? [];
-      if (target?.range && start !== undefined && target.range[0] <= start && start < target.range[2]) {
-        found = { name: alias.source, offset: start };
-        return visit.BREAK;
-      }
+    Node(_key, node) {
+      if (isAlias(node)) {
+        aliases++;
+        const target = anchored.get(node.source);
+        const [start] = node.range ?? [];
+        if (!found && target?.range && start !== undefined && target.range[0] <= start && start < target.range[2]) found = { name: node.source, offset: start };
+      } else if (node.anchor) anchored.set(node.anchor, node);
       return undefined;
     },
   });
+  if (aliases > MAX_ALIASES) return { aliases };
   return found;
 }
 

@@ -14,6 +14,7 @@ import { textChecks } from './checks/texts.ts';
 import { schemaProblems } from './json-schema.ts';
 import type { Problem } from './problems.ts';
 import { illFormedTextProblems, refusedKeyProblems } from './read.ts';
+import { MAX_CATALOGUE_RESOURCES, MAX_RESOURCE_ITEMS } from './limits.ts';
 
 /** Every check family, applied in this order at each level. */
 export const checkFamilies: readonly CheckFamily[] = [
@@ -41,6 +42,8 @@ export function validateCatalogue(
   others: readonly Catalogue[],
   refusedInBatch?: ReadonlyMap<string, string>,
 ): CatalogueResult {
+  const beyond = beyondBounds(doc);
+  if (beyond.length) return { problems: beyond };
   const stored = asStored(doc);
   const problems = [...refusedKeyProblems(stored), ...illFormedTextProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
   if (problems.length) return { problems };
@@ -66,6 +69,22 @@ function semanticProblems(
     }
   }
   return out;
+}
+
+/**
+ * A document's resources, or a resource's items, beyond the bounds (limits.ts), counted before anything
+ * else: the walks, the copy and the JSON Schema below each take time in the document's size, and a
+ * catalogue of 10,000 resources (a JSON document, or one submitted) was refused only after them all.
+ * Said as the JSON Schema says them. A YAML file's are refused while it is read (read.ts).
+ */
+function beyondBounds(doc: unknown): Problem[] {
+  const resources = (doc as { resources?: unknown } | null)?.resources;
+  if (!Array.isArray(resources)) return [];
+  if (resources.length > MAX_CATALOGUE_RESOURCES) return [{ path: 'resources', message: `lists ${resources.length} entries; at most ${MAX_CATALOGUE_RESOURCES} allowed` }];
+  return resources.flatMap((r: unknown, i) => {
+    const items = (r as { items?: unknown } | null)?.items;
+    return Array.isArray(items) && items.length > MAX_RESOURCE_ITEMS ? [{ path: `resources[${i}].items`, message: `lists ${items.length} entries; at most ${MAX_RESOURCE_ITEMS} allowed` }] : [];
+  });
 }
 
 /**
@@ -105,6 +124,8 @@ export function validateCatalogues(
   labels: readonly string[] = docs.map((_, i) => `document ${i + 1} of this batch`),
 ): CatalogueResult[] {
   const shaped = docs.map((doc): CatalogueResult => {
+    const beyond = beyondBounds(doc);
+    if (beyond.length) return { problems: beyond };
     const stored = asStored(doc);
     const problems = [...refusedKeyProblems(stored), ...illFormedTextProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
     return problems.length ? { problems } : { catalogue: stored as Catalogue, problems };
