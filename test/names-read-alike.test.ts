@@ -1,6 +1,6 @@
 // Names people choose among must differ as a person reads them: a department or purpose whose name differs
 // from another's only in Unicode form (NFC "é" against e + U+0301), width (full-width letters and digits),
-// case, blanks or a zero-width space is refused at its path, and so is a resource whose name reads as
+// case, blanks or a soft hyphen is refused at its path, and so is a resource whose name reads as
 // another resource's of the same provider. On a platform of its own (Xinjiang, 650000).
 import { describe, expect, it } from 'vitest';
 import { validatePlatform } from '../src/catalogue/platform.ts';
@@ -31,7 +31,7 @@ describe('names that read alike', () => {
 
   it.each([
     ['NFD against NFC', `${NFD} Bureau`, `"Cafe\\u0301 Bureau" reads as "${NFC} Bureau", the name of departments[1] (650000-D0) (they differ only in Unicode form, width, case, blanks or invisible characters)`],
-    ['a zero-width space', `${NFC}\u200b Bureau`, `"${NFC}\\u200b Bureau" reads as "${NFC} Bureau", the name of departments[1] (650000-D0) (they differ only in Unicode form, width, case, blanks or invisible characters)`],
+    ['a soft hyphen', `${NFC}\u00ad Bureau`, `"${NFC}\\u00ad Bureau" reads as "${NFC} Bureau", the name of departments[1] (650000-D0) (they differ only in Unicode form, width, case, blanks or invisible characters)`],
     ['full-width letters and another case', `ＣＡＦ${NFC.slice(3).toUpperCase()}  bureau`, `"ＣＡＦÉ  bureau" reads as "${NFC} Bureau", the name of departments[1] (650000-D0) (they differ only in Unicode form, width, case, blanks or invisible characters)`],
   ])('refuses a second department of %s', (_what, second, start) => {
     expect(validatePlatform(platform([`${NFC} Bureau`, second])).problems).toEqual([
@@ -80,7 +80,7 @@ describe('resource names that read alike', () => {
 
   it.each([
     ['NFD against NFC', `${NFD} registry`, `"Cafe\\u0301 registry" reads as "${NFC} registry", the name of resource 650000-D0-00001 (resources[0]) (they differ only in Unicode form, width, case, blanks or invisible characters)`],
-    ['a zero-width space', `${NFC} \u200bregistry`, `"${NFC} \\u200bregistry" reads as "${NFC} registry", the name of resource 650000-D0-00001 (resources[0]) (they differ only in Unicode form, width, case, blanks or invisible characters)`],
+    ['a soft hyphen', `${NFC} \u00adregistry`, `"${NFC} \\u00adregistry" reads as "${NFC} registry", the name of resource 650000-D0-00001 (resources[0]) (they differ only in Unicode form, width, case, blanks or invisible characters)`],
   ])('refuses a second resource of one provider of %s', (_what, second, start) => {
     expect(problemsOf(catalogue('XJ-POP', [resource(1, `${NFC} registry`), resource(2, second)]))).toEqual([{ path: 'resources[1].name', message: `${start}; ${tail}` }]);
   });

@@ -4,7 +4,7 @@ import { DEFAULT_LIMITS, deadlinesOf, type Limits, type Platform, type RateBucke
 import { platformChecks } from './checks/platform.ts';
 import { schemaProblems } from './json-schema.ts';
 import { DocumentInvalidError, type Problem } from './problems.ts';
-import { illFormedTextProblems, readDocument } from './read.ts';
+import { hiddenTextProblems, illFormedTextProblems, readDocument } from './read.ts';
 
 /** The platform file as written: limits and trusted documents are optional and spelled for people. */
 type RawBucket = 'off' | { requests: number; per: string };
@@ -18,7 +18,7 @@ type RawPlatform = Omit<Platform, 'limits' | 'trustedDocuments'> & {
 };
 
 export function validatePlatform(doc: unknown, file?: string): { platform?: Platform; problems: Problem[] } {
-  const problems = [...illFormedTextProblems(doc), ...schemaProblems('platform.schema.json', doc).map((p) => rateOffProblem(doc, p) ?? p)];
+  const problems = [...illFormedTextProblems(doc), ...hiddenTextProblems(doc), ...schemaProblems('platform.schema.json', doc).map((p) => rateOffProblem(doc, p) ?? p)];
   if (problems.length) return { problems };
   const platform = withDefaults(doc as RawPlatform, file);
   for (const check of platformChecks) problems.push(...check(platform));

@@ -52,6 +52,39 @@ export function illFormedTextProblems(value: unknown, path = ''): Problem[] {
   });
 }
 
+/**
+ * Characters that change how a text reads without showing themselves: the bidirectional controls
+ * (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), the zero-width space and word joiner, the
+ * invisible operators, U+FEFF within a text, and the tag characters. In a resource's name or an item's
+ * title they reached the generated schema raw: `schema print`, GraphiQL's docs and the typed clients
+ * showed `sgnidliub` as "buildings", or a share's basis in another order than written (Trojan Source).
+ * A compiler means none of them; ZWJ and ZWNJ (emoji, Indic and Persian words) and the variation
+ * selectors (CJK and emoji forms) are left alone.
+ */
+const HIDDEN = /[\p{Bidi_Control}\u200B\u2060-\u2064\uFEFF\u{E0000}-\u{E007F}]/u;
+
+/** Problems for texts holding a HIDDEN character, at any depth of a parsed value (keys too), each shown as \\uXXXX. */
+export function hiddenTextProblems(value: unknown, path = ''): Problem[] {
+  if (typeof value === 'string') return HIDDEN.test(value) ? [{ path, message: hiddenIn(value) }] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => hiddenTextProblems(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.keys(value).flatMap((key) => {
+    if (!HIDDEN.test(key)) return hiddenTextProblems((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+    return [{ path: `${path}[${JSON.stringify(unseen(key))}]`, message: `the property name ${hiddenIn(key)}` }];
+  });
+}
+
+/** A text with each HIDDEN character, and each other that shows nothing, written as \\uXXXX (as the look-alike check writes them). */
+const unseen = (text: string): string =>
+  text.replace(/[\p{Default_Ignorable_Code_Point}\p{Bidi_Control}\u{E0000}-\u{E007F}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+
+function hiddenIn(text: string): string {
+  const chars = [...text];
+  const at = chars.findIndex((c) => HIDDEN.test(c));
+  const code = chars[at]!.codePointAt(0)!.toString(16).padStart(4, '0');
+  return `"${unseen(text)}" holds \\u${code} (character ${at + 1}), which changes how the text reads without showing itself (a bidirectional control or an invisible character); remove it`;
+}
+
 /** In Unicode mode a pair is one code point, so the range matches only a half that stands alone. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 

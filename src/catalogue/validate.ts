@@ -13,7 +13,7 @@ import { shareChecks } from './checks/share.ts';
 import { textChecks } from './checks/texts.ts';
 import { schemaProblems } from './json-schema.ts';
 import type { Problem } from './problems.ts';
-import { illFormedTextProblems, refusedKeyProblems } from './read.ts';
+import { hiddenTextProblems, illFormedTextProblems, refusedKeyProblems } from './read.ts';
 import { MAX_CATALOGUE_RESOURCES, MAX_RESOURCE_ITEMS } from './limits.ts';
 
 /** Every check family, applied in this order at each level. */
@@ -45,7 +45,7 @@ export function validateCatalogue(
   const beyond = beyondBounds(doc);
   if (beyond.length) return { problems: beyond };
   const stored = asStored(doc);
-  const problems = [...refusedKeyProblems(stored), ...illFormedTextProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
+  const problems = [...refusedKeyProblems(stored), ...illFormedTextProblems(stored), ...hiddenTextProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
   if (problems.length) return { problems };
   const catalogue = normalise(stored as Catalogue);
   problems.push(...semanticProblems(catalogue, platform, others, refusedInBatch));
@@ -127,7 +127,7 @@ export function validateCatalogues(
     const beyond = beyondBounds(doc);
     if (beyond.length) return { problems: beyond };
     const stored = asStored(doc);
-    const problems = [...refusedKeyProblems(stored), ...illFormedTextProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
+    const problems = [...refusedKeyProblems(stored), ...illFormedTextProblems(stored), ...hiddenTextProblems(stored), ...schemaProblems('catalogue.schema.json', stored)];
     return problems.length ? { problems } : { catalogue: stored as Catalogue, problems };
   });
   // Ids are compared ignoring case (catalogueIdKey): `hn-x` replaces the published `HN-X`, and is `HN-X` twice in one batch.
