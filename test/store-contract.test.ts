@@ -31,7 +31,7 @@ import {
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.ts';
 import { claimCollections, collectionProblems, COLLECTION_OWNERS, reservedCollection } from '../src/catalogue/collections.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
-import { addVersion, CATALOGUE_VERSIONS, catalogueVersions, wholeDocument } from '../src/catalogue/repository.ts';
+import { addVersion, CATALOGUE_VERSIONS, catalogueVersions, resourceCountOf, wholeDocument } from '../src/catalogue/repository.ts';
 import { providerLookup } from '../src/workflow/sharing.ts';
 
 /** Opens a new store instance on the same underlying database each time it is called. */
@@ -1216,7 +1216,8 @@ function contract(harness: () => Harness): void {
       ['HB-CONTRACT', 2, 'submitted', '2026-11-02T00:00:00.000Z', 'Contract v2', true],
       ['HB-CONTRACT', 3, 'submitted', '2026-11-03T00:00:00.000Z', 'Contract v3', false],
     ]);
-    expect(listed[0].catalogue).toEqual({ compiler: '130000-T01', title: 'Contract v1', kind: 'departmental' });
+    expect(listed[0].catalogue).toEqual({ compiler: '130000-T01', title: 'Contract v1', kind: 'departmental', resourceCount: 1 });
+    expect(listed.map(resourceCountOf)).toEqual([1, 1, 1]); // from the summaries, and from version 2 read whole
     const provider = providerLookup(store);
     expect(await provider('130000-t02-00077')).toBe('130000-T02');
     expect(await provider('130000-T03-00077')).toBe('130000-T03');

@@ -29,7 +29,10 @@ export interface CatalogueVersion {
  * it is created, so `catalogues` reads no document: a document is up to a megabyte of JSON, and a list
  * of 60 catalogues of 12 versions read and parsed them all. A whole catalogue is one too.
  */
-export type VersionSummary = Pick<Catalogue, 'compiler' | 'title' | 'kind' | 'revision'>;
+export type VersionSummary = Pick<Catalogue, 'compiler' | 'title' | 'kind' | 'revision'> & {
+  /** How many resources the document holds (`catalogue list` shows it); absent from a summary stored before it was kept. */
+  resourceCount?: number;
+};
 
 /** A version as the lists read it: its document's summary, or its document whole (a version stored before summaries). */
 export type ListedVersion = Omit<CatalogueVersion, 'catalogue'> & { catalogue: VersionSummary };
@@ -39,7 +42,13 @@ export const wholeDocument = (v: ListedVersion): Catalogue | null => (Array.isAr
 
 export function summaryOf(catalogue: Catalogue): string {
   const { compiler, title, kind, revision } = catalogue;
-  return JSON.stringify(revision === undefined ? { compiler, title, kind } : { compiler, title, kind, revision });
+  const resourceCount = catalogue.resources.length;
+  return JSON.stringify(revision === undefined ? { compiler, title, kind, resourceCount } : { compiler, title, kind, revision, resourceCount });
+}
+
+/** How many resources a listed version's document holds: from its summary, from the document when it was read whole, else null. */
+export function resourceCountOf(v: ListedVersion): number | null {
+  return wholeDocument(v)?.resources.length ?? (typeof v.catalogue.resourceCount === 'number' ? v.catalogue.resourceCount : null);
 }
 
 export async function ensureCatalogueIndexes(store: Store): Promise<void> {

@@ -3,7 +3,7 @@
 // (submitCatalogue, reviewCatalogue, publishCatalogue, the catalogues query), acting as src/cli/acting.ts
 // says; docs/workflow.md walks through them.
 import type { Command } from 'commander';
-import { listVersions, type VersionStatus } from '../catalogue/repository.ts';
+import { catalogueVersions, resourceCountOf, type ListedVersion, type VersionStatus } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import type { WorkflowEnv } from '../workflow/actor.ts';
 import type { SchemaService } from '../workflow/catalogues.ts';
@@ -165,23 +165,32 @@ export function registerCatalogueWorkflowCommands(catalogue: Command): void {
     withWorkflowEnv(opts, async (env) => {
       const { listCatalogues } = await import('../workflow/catalogues.ts');
       const viewer = viewerFor(env, opts.dept);
+      // Each version's summary, as the `catalogues` query reads it, not its document (up to megabytes,
+      // parsed for a title and a count); a version stored before summaries, or before they kept the
+      // count of resources, is read whole.
+      const versions = catalogueVersions(env.store);
+      const listed = memoised((id?: string) => versions.listed(id));
       const list = await listCatalogues(env, viewer.dept, {
         status: statusOption(opts.status, VERSION_STATUSES),
         // A compiler in another case is the department's; one neither the platform file nor any catalogue
         // names is refused, not answered with no catalogues (filters.ts).
         compiler: opts.compiler === undefined ? undefined : departmentFilter(
           '--compiler', opts.compiler, env.platform.departments.map((d) => d.code),
-          (await listVersions(env.store)).map((v) => v.catalogue.compiler), 'catalogue',
+          (await listed()).map((v) => v.catalogue.compiler), 'catalogue',
         ),
         overdue: opts.overdue ? true : undefined,
-      });
+      }, listed);
+      const counts = new Map<ListedVersion, number>();
+      for (const c of list) {
+        for (const v of c.versions) counts.set(v, resourceCountOf(v) ?? (await versions.get(v.id, v.version))?.catalogue.resources.length ?? 0);
+      }
       const rows = list.flatMap((c) =>
         c.versions.map((v) => [
           v.id,
           String(v.version),
           upper(v.status),
           c.compiler,
-          String(v.catalogue.resources.length),
+          String(counts.get(v)),
           minute(v.publishedAt ?? v.reviewedAt ?? v.submittedAt),
           v === c.versions.at(-1) && c.revision ? revisionCell(c.revision) : '',
           v.catalogue.title,
@@ -191,6 +200,15 @@ export function registerCatalogueWorkflowCommands(catalogue: Command): void {
       console.error(`${list.length} catalogue${list.length === 1 ? '' : 's'}, ${rows.length} version${rows.length === 1 ? '' : 's'}, as ${viewer.dept} sees them`);
     }),
   );
+}
+
+/** `read` called once for each id asked (undefined: every catalogue), its answer kept for the command. */
+function memoised<T>(read: (id?: string) => Promise<T>): (id?: string) => Promise<T> {
+  const kept = new Map<string | undefined, Promise<T>>();
+  return (id) => {
+    if (!kept.has(id)) kept.set(id, read(id));
+    return kept.get(id)!;
+  };
 }
 
 /**
