@@ -1,7 +1,8 @@
 // Bidirectional controls and invisible characters in a catalogue's or platform file's texts (Trojan
 // Source): they reached the generated schema raw, so `schema print`, GraphiQL's docs and typed clients showed
-// a text that reads otherwise than it is. Refused at their path, shown as \uXXXX; ZWJ, ZWNJ and variation
-// selectors, which real words and emoji need, are taken. On a Yunnan platform of the test's own.
+// a text that reads otherwise than it is. Refused at their path, shown as \uXXXX; ZWJ, ZWNJ, variation
+// selectors and the direction marks (RLM, LRM, ALM), which real words, emoji and right-to-left text beside
+// digits need, are taken. On a Yunnan platform of the test's own.
 import { describe, expect, it } from 'vitest';
 import { validatePlatform } from '../src/catalogue/platform.ts';
 import { parseDocuments } from '../src/catalogue/read.ts';
@@ -38,8 +39,9 @@ describe('hidden characters in a catalogue', () => {
     expect(problems[0].message).toContain('a bidirectional control or an invisible character');
   });
 
-  it('takes ZWJ, ZWNJ, variation selectors and right-to-left text itself; the schema shows what was written', () => {
-    const title = '景点编号 👩\u200D💻 \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645 葛\uDB40\uDD00';
+  it('takes ZWJ, ZWNJ, variation selectors, direction marks and right-to-left text itself; the schema shows what was written', () => {
+    // A Uyghur name with a number after it needs a right-to-left mark to keep the number where it is read.
+    const title = '景点编号 👩\u200D💻 \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645 葛\uDB40\uDD00 \u0646\u0648\u0645\u06C7\u0631\u200F 3 \u200E\u061C';
     const { catalogue: ok, problems } = validateCatalogue(catalogue('Scenic spots 景点', 'Yunnan Tourism Regulations, Art. 3', title), platform, []);
     expect(problems).toEqual([]);
     expect(buildSchemaModel(platform, [ok!]).departments[0]!.resources[0]!.resource.items[0]!.title).toBe(title);

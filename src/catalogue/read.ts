@@ -53,15 +53,17 @@ export function illFormedTextProblems(value: unknown, path = ''): Problem[] {
 }
 
 /**
- * Characters that change how a text reads without showing themselves: the bidirectional controls
- * (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), the zero-width space and word joiner, the
+ * Characters that change how a text reads without showing themselves: the bidirectional embeddings,
+ * overrides and isolates (U+202A-U+202E, U+2066-U+2069), the zero-width space and word joiner, the
  * invisible operators, U+FEFF within a text, and the tag characters. In a resource's name or an item's
  * title they reached the generated schema raw: `schema print`, GraphiQL's docs and the typed clients
  * showed `sgnidliub` as "buildings", or a share's basis in another order than written (Trojan Source).
- * A compiler means none of them; ZWJ and ZWNJ (emoji, Indic and Persian words) and the variation
- * selectors (CJK and emoji forms) are left alone.
+ * A compiler means none of them. Left alone: the direction marks (U+200E, U+200F, U+061C), which
+ * Uyghur, Arabic or Hebrew text beside digits and Latin letters needs and which reorder nothing but the
+ * neutral characters beside them; ZWJ and ZWNJ (emoji, Indic and Persian words); the variation
+ * selectors (CJK and emoji forms).
  */
-const HIDDEN = /[\p{Bidi_Control}\u200B\u2060-\u2064\uFEFF\u{E0000}-\u{E007F}]/u;
+const HIDDEN = /[\u202A-\u202E\u2066-\u2069\u200B\u2060-\u2064\uFEFF\u{E0000}-\u{E007F}]/u;
 
 /** Problems for texts holding a HIDDEN character, at any depth of a parsed value (keys too), each shown as \\uXXXX. */
 export function hiddenTextProblems(value: unknown, path = ''): Problem[] {
