@@ -48,6 +48,20 @@ describe('hidden characters in a catalogue', () => {
   });
 });
 
+describe('emoji tag sequences', () => {
+  // Scotland's and Wales's flags are 🏴 with tag letters and a cancel tag (Unicode TS #51): refused as
+  // hidden text, where emoji are meant to be taken (found by the review of 64c0358). A tag character
+  // outside such a sequence (text smuggled past the eye) is refused still, at its character.
+  it("takes a subdivision flag's tag characters, and refuses tag characters standing alone", () => {
+    const flags = 'Twinned with Glasgow \u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} and Cardiff \u{1F3F4}\u{E0067}\u{E0062}\u{E0077}\u{E006C}\u{E0073}\u{E007F}';
+    expect(validateCatalogue(catalogue('Scenic spots', 'Regulations, Art. 3', flags), platform, []).problems).toEqual([]);
+    const smuggled = 'Spot \u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} no\u{E0069}\u{E0067}';
+    expect(validateCatalogue(catalogue('Scenic spots', 'Regulations, Art. 3', smuggled), platform, []).problems).toEqual([
+      { path: 'resources[0].items[0].title', message: expect.stringContaining('holds \\ue0069 (character 16)') as string },
+    ]);
+  });
+});
+
 describe('hidden characters in the platform file', () => {
   it("refuses one in a department's name at its path", () => {
     const text = platformText.replace('Yunnan Tourism Department', '"Yunnan \u202DTourism Department"');

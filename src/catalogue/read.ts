@@ -65,13 +65,25 @@ export function illFormedTextProblems(value: unknown, path = ''): Problem[] {
  */
 const HIDDEN = /[\u202A-\u202E\u2066-\u2069\u200B\u2060-\u2064\uFEFF\u{E0000}-\u{E007F}]/u;
 
+/**
+ * An emoji tag sequence (Unicode TS #51): the black flag, tag letters and a cancel tag, which show as one
+ * flag (England, Scotland, Wales: 🏴 + gbsct + U+E007F). Its tag characters are the emoji's, not hidden
+ * text: they are left alone; any other tag character (text smuggled past the eye) is HIDDEN.
+ */
+const EMOJI_TAG_SEQUENCE = /\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
+
+/** `text` with each emoji tag sequence's tag characters as as many visible ones, so that positions stay. */
+const withoutEmojiTags = (text: string): string => text.replace(EMOJI_TAG_SEQUENCE, (seq) => '\u{1F3F4}'.concat('x'.repeat([...seq].length - 1)));
+
+const holdsHidden = (text: string): boolean => HIDDEN.test(withoutEmojiTags(text));
+
 /** Problems for texts holding a HIDDEN character, at any depth of a parsed value (keys too), each shown as \\uXXXX. */
 export function hiddenTextProblems(value: unknown, path = ''): Problem[] {
-  if (typeof value === 'string') return HIDDEN.test(value) ? [{ path, message: hiddenIn(value) }] : [];
+  if (typeof value === 'string') return holdsHidden(value) ? [{ path, message: hiddenIn(value) }] : [];
   if (Array.isArray(value)) return value.flatMap((v, i) => hiddenTextProblems(v, `${path}[${i}]`));
   if (value === null || typeof value !== 'object') return [];
   return Object.keys(value).flatMap((key) => {
-    if (!HIDDEN.test(key)) return hiddenTextProblems((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+    if (!holdsHidden(key)) return hiddenTextProblems((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
     return [{ path: `${path}[${JSON.stringify(unseen(key))}]`, message: `the property name ${hiddenIn(key)}` }];
   });
 }
@@ -82,7 +94,7 @@ const unseen = (text: string): string =>
 
 function hiddenIn(text: string): string {
   const chars = [...text];
-  const at = chars.findIndex((c) => HIDDEN.test(c));
+  const at = [...withoutEmojiTags(text)].findIndex((c) => HIDDEN.test(c));
   const code = chars[at]!.codePointAt(0)!.toString(16).padStart(4, '0');
   return `"${unseen(text)}" holds \\u${code} (character ${at + 1}), which changes how the text reads without showing itself (a bidirectional control or an invisible character); remove it`;
 }
