@@ -146,21 +146,27 @@ async function storeCatalogues(
       detail: recordedDetail(detail),
     });
   const attempted = await entry('ok', `${what} attempted`);
-  let out: ImportedCatalogue[];
+  const outcomes = (done: readonly ImportedCatalogue[]) => done.map(({ version, unchanged, newerInEffect }) =>
+    `${version.id} v${version.version} ${version.status}${unchanged ? ' (unchanged)' : ''}${newerInEffect !== undefined ? ` (v${newerInEffect} published meanwhile is in effect)` : ''}`,
+  ).join(', ');
+  // Each catalogue's outcome as it is stored (and published): an import of several files that ends early
+  // has stored, and may have published, the first ones.
+  const out: ImportedCatalogue[] = [];
   try {
-    out = await storeAll(store, catalogues, opts, held);
+    await storeAll(store, catalogues, opts, held, out);
   } catch (err) {
     // Refused (a problem of the documents or the store's data, the lock lost): nothing of it is in effect.
     // Failed otherwise (the store): what was stored before the failure is said by `catalogue list`.
     const refused = err instanceof DocumentInvalidError || (err as { userFacing?: unknown }).userFacing === true;
     const message = err instanceof DocumentInvalidError ? err.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ') : (err as Error).message;
-    await entry(refused ? 'refused' : 'error', `${what} — entry #${attempted.seq} ${refused ? 'not done' : 'failed'}: ${message}`).catch(() => undefined);
+    // Refused after the first files' catalogues were stored (the lock lost before the next publication):
+    // those stand, and the entry says so, not `not done` of an import whose first catalogue is in effect.
+    const rest = catalogues.slice(out.length).map(({ file, catalogue }) => `${catalogue.id} (${file})`).join(', ');
+    const how = out.length === 0 ? `${refused ? 'not done' : 'failed'}: ${message}` : `partly done: ${outcomes(out)}; ${rest} ${refused ? 'not done' : 'failed'}: ${message}`;
+    await entry(refused ? 'refused' : 'error', `${what} — entry #${attempted.seq} ${how}`).catch(() => undefined);
     throw err;
   }
-  const outcomes = out.map(({ version, unchanged, newerInEffect }) =>
-    `${version.id} v${version.version} ${version.status}${unchanged ? ' (unchanged)' : ''}${newerInEffect !== undefined ? ` (v${newerInEffect} published meanwhile is in effect)` : ''}`,
-  );
-  await entry('ok', `${what} done (entry #${attempted.seq}): ${outcomes.join(', ')}`);
+  await entry('ok', `${what} done (entry #${attempted.seq}): ${outcomes(out)}`);
   return out;
 }
 
@@ -169,7 +175,8 @@ async function storeAll(
   catalogues: { file: string; catalogue: Catalogue }[],
   opts: { publish: boolean; by?: string },
   held: StillHeld,
-): Promise<ImportedCatalogue[]> {
+  out: ImportedCatalogue[],
+): Promise<void> {
   await ensureCatalogueIndexes(store);
   // Indexes first, for every catalogue: the step that can fail on existing data (a unique key over
   // duplicate values) fails before any version is stored.
@@ -186,7 +193,6 @@ async function storeAll(
       }
     }
   }
-  const out: ImportedCatalogue[] = [];
   for (const { file, catalogue } of catalogues) {
     // An unchanged catalogue imported again makes no new version (publishing the kept one if asked).
     const same = await sameLatest(store, catalogue);
@@ -201,7 +207,6 @@ async function storeAll(
     if (opts.publish) await held(); // the lock still this import's right before it publishes
     out.push({ file, version, ...(opts.publish ? await publish(store, version) : {}) });
   }
-  return out;
 }
 
 /** At most this many tries to take the next version number while submissions take it first. */
