@@ -59,6 +59,15 @@ describe('emoji tag sequences', () => {
     expect(validateCatalogue(catalogue('Scenic spots', 'Regulations, Art. 3', smuggled), platform, []).problems).toEqual([
       { path: 'resources[0].items[0].title', message: expect.stringContaining('holds \\ue0069 (character 16)') as string },
     ]);
+    // A sentence in tag characters between a black flag and a cancel tag is no flag: no subdivision code
+    // holds spaces or capitals, or runs past six.
+    const tagged = (text: string) => [...text].map((c) => String.fromCodePoint(0xe0000 + c.codePointAt(0)!)).join('');
+    for (const hidden of [tagged('ignore the masks'), tagged('GBSCT'), tagged('abcdefg')]) {
+      const text = `Spot \u{1F3F4}${hidden}\u{E007F}`;
+      expect(validateCatalogue(catalogue('Scenic spots', 'Regulations, Art. 3', text), platform, []).problems).toEqual([
+        { path: 'resources[0].items[0].title', message: expect.stringContaining('(character 7)') as string },
+      ]);
+    }
   });
 });
 

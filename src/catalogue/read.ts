@@ -66,11 +66,12 @@ export function illFormedTextProblems(value: unknown, path = ''): Problem[] {
 const HIDDEN = /[\u202A-\u202E\u2066-\u2069\u200B\u2060-\u2064\uFEFF\u{E0000}-\u{E007F}]/u;
 
 /**
- * An emoji tag sequence (Unicode TS #51): the black flag, tag letters and a cancel tag, which show as one
- * flag (England, Scotland, Wales: 🏴 + gbsct + U+E007F). Its tag characters are the emoji's, not hidden
- * text: they are left alone; any other tag character (text smuggled past the eye) is HIDDEN.
+ * An emoji tag sequence (Unicode TS #51): the black flag, a subdivision code in tag letters and digits (a
+ * region's two letters and one to four more) and a cancel tag, which show as one flag (England, Scotland,
+ * Wales: 🏴 + gbsct + U+E007F). Its tag characters are the emoji's, not hidden text: they are left alone;
+ * any other tag character (text smuggled past the eye, also after a black flag) is HIDDEN.
  */
-const EMOJI_TAG_SEQUENCE = /\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
+const EMOJI_TAG_SEQUENCE = /\u{1F3F4}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{3,6}\u{E007F}/gu;
 
 /** `text` with each emoji tag sequence's tag characters as as many visible ones, so that positions stay. */
 const withoutEmojiTags = (text: string): string => text.replace(EMOJI_TAG_SEQUENCE, (seq) => '\u{1F3F4}'.concat('x'.repeat([...seq].length - 1)));
