@@ -135,4 +135,16 @@ describe('a field written twice in a stored document', () => {
     expect(r.stdout.trim()).toMatch(/^audit chain broken at entry #7: the store's queries read the entry's fields otherwise than its contents \(a field written twice in the stored document\): the entry was altered$/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+  it("shows the entry under another request id in auditLog(filter: { requestId }) and is named (found by the audit walk)", async () => {
+    // A supervisor looking up a request by its answer's x-request-id finds entry #5 under req-9, and none under req-5.
+    tamper((db, doc) => { const r = doc(5); put(db, r.id, r.doc.replace('{', '{"requestId":"req-9",')); });
+    const store = await openSqliteStore(data);
+    try {
+      expect((await store.find(AUDIT_COLLECTION, { filter: eq('requestId', 'req-9') })).map((r) => r.seq).sort()).toEqual([5, 9]);
+      expect(await store.find(AUDIT_COLLECTION, { filter: eq('requestId', 'req-5') })).toEqual([]);
+    } finally {
+      await store.close();
+    }
+    expect(await verdict()).toMatch(/^#5: the store's queries read the entry's fields otherwise than its contents/);
+  });
 });

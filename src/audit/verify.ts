@@ -17,7 +17,7 @@
 //    say so, and say when a checkpoint signed later names an earlier entry (the log went back, then went
 //    on). docs/operations.md, Restoring the embedded store, keeps those apart with a new checkpoint file.
 // 8. the store's queries read the entry's filter columns (seq, department, the bar lists, outcome, kind,
-//    time) as the entry holds them: a stored document with a field written twice (`{"department":"A",
+//    time, requestId) as the entry holds them: a stored document with a field written twice (`{"department":"A",
 //    ..., "department":"B"}`) is read by SQLite's json_extract with the first and by JSON.parse with the
 //    last, so it would hide the entry from (or show it in) the views' filters while checks 1-5 pass.
 //    One count per page, by the store's own filter path; the rows are named only when it differs.
@@ -170,8 +170,11 @@ function wentBack(c: FoundCheckpoint, checkpoints: readonly FoundCheckpoint[]): 
   );
 }
 
-/** The fields the audit views, the usage figures and verify itself filter or sort the log by. */
-const FILTER_COLUMNS = ['seq', 'department', 'resourceCodes', 'providers', 'parts', 'providerOutcomes', 'outcome', 'kind', 'time'] as const;
+/**
+ * The fields the audit views, the usage figures and verify itself filter or sort the log by; requestId too
+ * (`auditLog(filter: { requestId })`, how a supervisor finds the entry of an answer's x-request-id).
+ */
+const FILTER_COLUMNS = ['seq', 'department', 'resourceCodes', 'providers', 'parts', 'providerOutcomes', 'outcome', 'kind', 'time', 'requestId'] as const;
 
 const MISREAD =
   "the store's queries read the entry's fields otherwise than its contents (a field written twice in the stored document): the entry was altered";
