@@ -81,6 +81,14 @@ describe('each tamper is named at the first broken entry', () => {
     });
     expect(await verdict()).toBe('#3: prevHash does not match the hash of entry #2');
   });
+  it('an entry copied under the seq of another (the unique index dropped) is said as written twice, not as "entries #5 to #3 are missing" (found by the audit walk)', async () => {
+    tamper((db, doc) => {
+      db.exec('DROP INDEX "ix:seq@_audit"');
+      // The very entry again: it verifies as itself, and counts its read twice in the views and the usage figures.
+      db.prepare(`INSERT INTO ${TABLE} (doc) VALUES (?)`).run(doc(4).doc);
+    });
+    expect(await verdict()).toBe('#4: entry #4 is written twice: the store holds another entry with this seq (one was inserted or copied)');
+  });
   it('a seq that is not a whole number is said as such, not as "entries #10 to #9.5 are missing"', async () => {
     tamper((db, doc) => { const r = doc(10); put(db, r.id, r.doc.replace('"seq":10', '"seq":10.5')); });
     expect(await verdict()).toBe('#10.5: seq 10.5 is not a whole number (the entry was altered)');

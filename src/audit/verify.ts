@@ -204,6 +204,9 @@ function checkRow(row: Row, expectedSeq: number, prevHash: string, key: Uint8Arr
   // log.ts WHOLE_SEQ): the entry hidden from every view while the chain seemed sound.
   const seq = typeof row.seq === 'number' ? row.seq : NaN;
   if (!Number.isInteger(seq)) return `seq ${JSON.stringify(row.seq)} is not a whole number (the entry was altered)`;
+  // Sorted by seq, a seq below the one expected is one passed already: a second entry with it (the unique
+  // index dropped and an entry inserted or copied), which the views and the usage figures would count twice.
+  if (seq < expectedSeq) return `entry #${seq} is written twice: the store holds another entry with this seq (one was inserted or copied)`;
   if (seq !== expectedSeq) {
     return expectedSeq === seq - 1
       ? `entry #${expectedSeq} is missing`
