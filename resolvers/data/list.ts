@@ -30,7 +30,8 @@ const badInput = (message: string, extensions: Record<string, unknown> = {}) => 
 function pageSize(ctx: RequestContext, model: ResourceModel, first: number | null | undefined, max: number): number {
   // Left out, the schema's default; given as null (written, or a variable sent as null), the same page.
   const n = first ?? defaultPageSize(ctx.platform);
-  if (n < 0) throw badInput(`first must be 0 or more; got ${n}.`);
+  // Refusals of the read, for its audit entry (outcome refused, the message its detail), as every one below.
+  if (n < 0) throw noteRefusal(ctx, badInput('first must be 0 or more.', { resource: model.resource.code }));
   if (n > max) {
     // A refusal by a limit, for the audit entry: named without the figure sent (it may be a variable's value).
     noteRefusal(ctx, badInput(`first may be at most ${max} on this platform (maxPageSize).`, { resource: model.resource.code }));
@@ -41,12 +42,22 @@ function pageSize(ctx: RequestContext, model: ResourceModel, first: number | nul
 
 /** The condition for the records after a cursor this platform sealed for this resource and ordering. */
 function afterCursor(ctx: RequestContext, model: ResourceModel, sort: SortKey[], after: string): Filter {
-  const [code, cursor] = JSON.parse(ctx.cursors.open(after)) as [string, string];
-  if (code !== model.resource.code) throw badInput('The `after` cursor belongs to another resource; pass the endCursor of a page of this one.');
+  // A cursor refused is written as a refusal of the read (outcome refused, the message its detail, never the
+  // cursor sent): its entry said `allowed`, for a read that returned nothing.
+  const refused = (message: string) => noteRefusal(ctx, badInput(message, { resource: model.resource.code }));
+  let opened: string;
+  try {
+    opened = ctx.cursors.open(after);
+  } catch (err) {
+    if (err instanceof GraphQLError) throw noteRefusal(ctx, err);
+    throw err;
+  }
+  const [code, cursor] = JSON.parse(opened) as [string, string];
+  if (code !== model.resource.code) throw refused('The `after` cursor belongs to another resource; pass the endCursor of a page of this one.');
   try {
     return afterFilter(sort, cursor);
   } catch (err) {
-    if (err instanceof InvalidCursorError) throw badInput('The `after` cursor was made for a different orderBy; start again without after.');
+    if (err instanceof InvalidCursorError) throw refused('The `after` cursor was made for a different orderBy; start again without after.');
     throw err;
   }
 }
@@ -63,9 +74,10 @@ export function listResolver(model: ResourceModel) {
     const key = ctx.access.peekItem(model, model.resource.key);
     const tie = key.allowed && key.mask === null ? model.resource.key : ROW_ORDER;
     const sort = withKeyTieBreak(toSort(args.orderBy), tie);
-    noteRead(ctx, model, { filtered: filterUses(args.filter).map((u) => u.item), ordered: orderUses(args.orderBy).map((u) => u.item) });
+    // The cursor is opened before the read is noted: one refused makes a refusal's entry (nothing read).
     let pageFilter: Filter = filter;
     if (args.after) pageFilter = { kind: 'and', filters: [filter, afterCursor(ctx, model, sort, args.after)] };
+    noteRead(ctx, model, { filtered: filterUses(args.filter).map((u) => u.item), ordered: orderUses(args.orderBy).map((u) => u.item) });
     const count = () => {
       noteRead(ctx, model, { counted: true });
       return readStore(ctx).count(model.collection, filter, readOptions(ctx));
