@@ -3,7 +3,14 @@
 // The connected platforms (graphql-tools' stitching, graphql, jose) load inside the actions: the other
 // commands, `data import` above all, start without them.
 import type { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/log.ts';
+import { undone } from '../workflow/audit.ts';
+import { OPERATOR } from './grant.ts';
 import { announce, loadCommandPlatform, openCommandStore, withCommonOptions, type CommonOptions } from './options.ts';
+
+/** The action of `platform rotate-key`'s audit entries. */
+export const ROTATE_KEY_ACTION = 'rotateKey';
 
 export function registerPlatformCommands(program: Command): void {
   const platform = program.command('platform').description('connected platforms and this platform\'s signing keys');
@@ -51,8 +58,29 @@ export function registerPlatformCommands(program: Command): void {
     announce(opts, { platform: opts.platform, store: true });
     const store = await openCommandStore(opts);
     try {
-      const { rotateSigningKey, NEW_KEY_SIGNS_AFTER_MS, retiredKeyGraceMs } = await import('../identity/platform-keys.ts');
-      const { current, retired } = await rotateSigningKey(store);
+      const { rotateSigningKey, storedKeys, NEW_KEY_SIGNS_AFTER_MS, retiredKeyGraceMs } = await import('../identity/platform-keys.ts');
+      // An operator's change a supervisor must see, as grant add and data import are seen: an entry before the
+      // change (none written, no rotation), one after it. Key ids only: they are public (jwks.json).
+      const entry = (outcome: 'ok' | 'error', detail: string) => appendAudit(store, {
+        requestId, department: null, user: OPERATOR, purpose: null, operationName: null, documentHash: null,
+        kind: 'operator', action: ROTATE_KEY_ACTION, resources: [], outcome, detail,
+      });
+      const requestId = randomUUID();
+      const before = (await storedKeys(store)).find((k) => k.retiredAt === null);
+      const what = "rotation of the platform's signing key";
+      const attempted = await entry('ok', `${what} attempted (current: ${before?.kid ?? 'none'})`);
+      let rotated: Awaited<ReturnType<typeof rotateSigningKey>>;
+      try {
+        rotated = await rotateSigningKey(store);
+      } catch (err) {
+        await entry('error', `${what} — ${undone(attempted.seq, 'failed')}: ${(err as Error).message}`).catch(() => undefined);
+        throw err;
+      }
+      const { current, retired } = rotated;
+      const newlyRetired = retired.filter((k) => k.kid === before?.kid).map((k) => `, ${k.kid} retired`).join('');
+      await entry('ok', `${what} done (entry #${attempted.seq}): ${current.kid} is current${newlyRetired}`).catch((err: Error) => {
+        console.error(`govgraph: the key was rotated, but its "done" audit entry could not be written (entry #${attempted.seq} stands): ${err.message}`);
+      });
       console.log(`signing key ${current.kid} is current; served at /.well-known/jwks.json within 5 s by every gateway on this store, which signs with it from ${NEW_KEY_SIGNS_AFTER_MS / 1000} s on`);
       for (const k of retired) {
         // Each retired key is published until its own retirement plus the grace: one retired earlier has less left.
