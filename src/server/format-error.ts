@@ -27,6 +27,9 @@ function fromConnectedPlatform(error: unknown): boolean {
   return false;
 }
 
+/** What a client is told of a read whose store failed (the cause goes to the log only). */
+export const STORE_FAILED_MESSAGE = 'The data store is unavailable; try again shortly.';
+
 export function createFormatError(opts: { development: boolean; log?: (err: unknown) => void; maxTokens?: number }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (SUGGESTION.test(formatted.message)) formatted = { ...formatted, message: formatted.message.replace(SUGGESTION, '') };
@@ -55,7 +58,7 @@ export function createFormatError(opts: { development: boolean; log?: (err: unkn
     }
     if (original instanceof StoreUnavailableError) {
       opts.log?.(original);
-      return { message: 'The data store is unavailable; try again shortly.', path: formatted.path, locations: formatted.locations, extensions: { code: 'STORE_UNAVAILABLE' } };
+      return { message: STORE_FAILED_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: 'STORE_UNAVAILABLE' } };
     }
     if (fromConnectedPlatform(unwrapped)) {
       return { message: 'Internal server error.', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

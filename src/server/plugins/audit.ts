@@ -42,7 +42,8 @@ import {
 import { FORWARDED_NOTE, outcomeOfParts, recordedDetail, recordedOperationName, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import { connectionTypeName } from '../../model/names.ts';
-import type { Store } from '../../store/port.ts';
+import { StoreUnavailableError, type Store } from '../../store/port.ts';
+import { STORE_FAILED_MESSAGE } from '../format-error.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { isTimedOut } from '../../limits/timeout.ts';
 import { isCancelled } from '../../limits/cancel.ts';
@@ -286,6 +287,18 @@ const refusalsDetail = (refusals: readonly GraphQLError[]): string =>
 const withRefusals = (parts: AuditResource[], refusals: readonly GraphQLError[], catalogues: readonly Catalogue[]): AuditResource[] =>
   refusals.reduce((out, r) => withRefusal(out, r, catalogues), parts);
 
+/**
+ * An error of this platform's store (a read that failed), as execution raised it: one a connected platform
+ * answered with the same code passes through as a plain GraphQLError and is not ours to record.
+ */
+function isStoreFailure(error: GraphQLError): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e instanceof Error && depth < 8; depth++, e = (e as { originalError?: unknown }).originalError) {
+    if (e instanceof StoreUnavailableError) return true;
+  }
+  return false;
+}
+
 /** Refusals of a document found in the response, not marked by a plugin: the validation rules' and the parser's. */
 const DOCUMENT_REFUSALS = new Set(['QUERY_TOO_COMPLEX']);
 
@@ -341,8 +354,14 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     // A query whose client left stopped reading (src/limits/cancel.ts): the entry holds what it read
     // before, with the error its later reads were refused with.
     const cancelled = errors.find(isCancelled);
-    const detail = [cancelled && refusalDetail(cancelled), waited, refusals.length && refusalsDetail(refusals), forwarded].filter(Boolean).join('; ') || null;
-    entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: parts, outcome: cancelled ? 'error' : readOutcome(parts), detail }));
+    // A read whose store failed returned nothing there: the entry says so, or it read `allowed` for a request
+    // that got no data (the message is ours, the path names the field, aliases being the client's as in refusals).
+    const failed = (rc.errors ?? []).filter(isStoreFailure);
+    const failure = failed.length ? failed.map((e) => `STORE_UNAVAILABLE at ${(e.path ?? []).join('.')}: ${STORE_FAILED_MESSAGE}`).join('; ') : null;
+    const detail = [cancelled && refusalDetail(cancelled), failure, waited, refusals.length && refusalsDetail(refusals), forwarded].filter(Boolean).join('; ') || null;
+    entries.push(requestEntry(ctx, audit, {
+      kind: 'read', action: null, resources: parts, outcome: cancelled || failed.length ? 'error' : readOutcome(parts), detail,
+    }));
   } else if (forwarded) {
     const outcome = forwards.every((f) => f.outcome === 'answered') ? 'allowed' : 'error';
     const cancelled = errors.find(isCancelled);
