@@ -12,8 +12,9 @@
 // Order and pages: newest first (seq descending), which is what a supervisor reading the log expects.
 // The cursor is an opaque string naming a seq; `after` returns the entries older than it.
 // `totalCount` counts every entry matching visibility and filters, regardless of the cursor.
-// Filters: `from` inclusive, `to` exclusive, both compared to `time` as ISO strings, so a date works
-// too ('2026-11-01' as `to` ends with the last entry of October 31, UTC).
+// Filters: `from` inclusive, `to` exclusive, both compared to `time` as ISO strings: the DateTime scalar
+// hands them over as UTC instants (`2026-11-01T00:00:00+08:00` is `2026-10-31T16:00:00.000Z`); a bare date
+// is refused there, with a message naming the form it takes.
 import { readDateTime } from '../formats/datetime.ts';
 import { DEFAULT_MAX_PAGE_SIZE } from '../model/platform.ts';
 import { MAX_USER, shownNullable } from '../model/input-bounds.ts';
