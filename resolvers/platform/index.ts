@@ -6,8 +6,8 @@ import { listAudit } from '../../src/audit/query.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';
 import { defaultPageSize, departmentByCode, listedDepartmentCode, maxPageSize } from '../../src/model/platform.ts';
-import { countUnpagedList } from '../../src/limits/unpaged.ts';
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { countUnpagedList, refuseOverCount } from '../../src/limits/unpaged.ts';
+import { GraphQLError, print, type GraphQLResolveInfo } from 'graphql';
 import { shownNames } from '../../src/model/input-bounds.ts';
 import { noteRefusal, readOptions, readStore, scanStore, type RequestContext } from '../request.ts';
 import { catalogueVersions, wholeDocument, type CatalogueVersions, type ListedVersion } from '../../src/catalogue/repository.ts';
@@ -63,8 +63,8 @@ const resolvers: Resolvers = {
       purpose: ctx.purpose,
     }),
 
-    catalogues: async (_p, args, ctx, info) =>
-      counted(ctx, info, await translated(() => {
+    catalogues: (_p, args, ctx, info) =>
+      inTurn(ctx, info, () => translated(() => {
         requireNamed('catalogues', { id: args.id, compiler: args.compiler });
         return listCatalogues(envOf(ctx), ctx.identity.dept.code, {
           id: args.id ?? undefined,
@@ -84,29 +84,33 @@ const resolvers: Resolvers = {
 
     sharingRequests: async (_p, args, ctx, info) => {
       await translated(async () => requireNamed('sharingRequests', { id: args.id, resource: args.resource }));
-      const list = await listSharingRequests(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
-        side: args.side ?? undefined,
-        status: args.status ?? undefined,
-        overdue: args.overdue ?? undefined,
-        resource: args.resource ?? undefined,
-      }, ctx.published);
-      return counted(ctx, info, args.id ? list.filter((r) => r.id === args.id) : list);
+      return inTurn(ctx, info, async () => {
+        const list = await listSharingRequests(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
+          side: args.side ?? undefined,
+          status: args.status ?? undefined,
+          overdue: args.overdue ?? undefined,
+          resource: args.resource ?? undefined,
+        }, ctx.published);
+        return args.id ? list.filter((r) => r.id === args.id) : list;
+      });
     },
 
     grants: async (_p, args, ctx, info) => {
       await translated(async () => requireNamed('grants', { resource: args.resource, requester: args.requester }));
-      const listed = await listGrants(readStore(ctx), {
-        // A code in another case is the resource's, as grants are made (they keep the code as published).
-        resource: args.resource == null ? undefined : await publishedCode(readStore(ctx), ctx.published, args.resource),
-        requester: args.requester == null ? undefined : listedDepartmentCode(ctx.platform, args.requester),
-        active: args.active === true,
-        now: ctx.now,
-        // A department's own and its resources' grants, read as such; a supervisor's are the platform's.
-        seenBy: isSupervisor(ctx) ? undefined : ctx.identity.dept.code,
+      return inTurn(ctx, info, async () => {
+        const listed = await listGrants(readStore(ctx), {
+          // A code in another case is the resource's, as grants are made (they keep the code as published).
+          resource: args.resource == null ? undefined : await publishedCode(readStore(ctx), ctx.published, args.resource),
+          requester: args.requester == null ? undefined : listedDepartmentCode(ctx.platform, args.requester),
+          active: args.active === true,
+          now: ctx.now,
+          // A department's own and its resources' grants, read as such; a supervisor's are the platform's.
+          seenBy: isSupervisor(ctx) ? undefined : ctx.identity.dept.code,
+        });
+        // Active as the Grant type shows it: a grant whose items are all set aside covers nothing.
+        const active = (g: Grant) => isGrantActive(g, ctx.now) && shownGrant(ctx, g).inForce;
+        return args.active === false ? listed.filter((g) => !active(g)) : args.active === true ? listed.filter(active) : listed;
       });
-      // Active as the Grant type shows it: a grant whose items are all set aside covers nothing.
-      const active = (g: Grant) => isGrantActive(g, ctx.now) && shownGrant(ctx, g).inForce;
-      return counted(ctx, info, args.active === false ? listed.filter((g) => !active(g)) : args.active === true ? listed.filter(active) : listed);
     },
 
     auditLog: (_p, args, ctx, info) =>
@@ -159,19 +163,21 @@ const resolvers: Resolvers = {
 
     objections: async (_p, args, ctx, info) => {
       await translated(async () => requireNamed('objections', { id: args.id, resource: args.resource }));
-      const viewer = { dept: ctx.identity.dept.code, roles: ctx.identity.roles };
-      const list = await listObjections(envOf(ctx), viewer, {
-        id: args.id ?? undefined,
-        status: args.status ?? undefined,
-        resource: args.resource ?? undefined,
-        overdue: args.overdue ?? undefined,
-      }, ctx.published);
-      const reader = { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now };
-      return counted(ctx, info, await objectionsSeenBy(envOf(ctx), viewer, list, (code) => findPublishedResource(ctx.published, code)?.resource, reader));
+      return inTurn(ctx, info, async () => {
+        const viewer = { dept: ctx.identity.dept.code, roles: ctx.identity.roles };
+        const list = await listObjections(envOf(ctx), viewer, {
+          id: args.id ?? undefined,
+          status: args.status ?? undefined,
+          resource: args.resource ?? undefined,
+          overdue: args.overdue ?? undefined,
+        }, ctx.published);
+        const reader = { requester: ctx.identity.dept, purpose: ctx.purpose, grants: ctx.grants, now: ctx.now };
+        return objectionsSeenBy(envOf(ctx), viewer, list, (code) => findPublishedResource(ctx.published, code)?.resource, reader);
+      });
     },
 
-    demands: async (_p, args, ctx, info) =>
-      counted(ctx, info, await translated(() => {
+    demands: (_p, args, ctx, info) =>
+      inTurn(ctx, info, () => translated(() => {
         requireNamed('demands', { id: args.id });
         return listDemands(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
           id: args.id ?? undefined,
@@ -180,8 +186,8 @@ const resolvers: Resolvers = {
         });
       })),
 
-    consistencyReport: async (_p, args, ctx, info) =>
-      counted(ctx, info, await translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element, grantsInForceAmong(ctx.published, ctx.grants), {
+    consistencyReport: (_p, args, ctx, info) =>
+      inTurn(ctx, info, () => translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element, grantsInForceAmong(ctx.published, ctx.grants), {
         // A join per pair of resources: none starts once the request is cancelled (its time limit answered,
         // its client gone), as auditLog and usage stop; each tells the reader threads whose it is.
         store: scanStore(ctx), options: readOptions(ctx),
@@ -530,6 +536,36 @@ function counted<T>(ctx: RequestContext, info: GraphQLResolveInfo, list: T[]): T
     throw err instanceof GraphQLError ? noteRefusal(ctx, err) : err; // audited as a limit's refusal (SPEC §10)
   }
   return list;
+}
+
+const listTurns = new WeakMap<RequestContext, { last: Promise<unknown>; reads: Map<string, Promise<unknown[]>> }>();
+
+/**
+ * A root list of the platform read in its turn: once the request's lists before it are read and counted
+ * (src/limits/unpaged.ts), and refused before it reads when they took the request over maxCost. GraphQL
+ * starts a query's fields together: 30 aliases of `objections { id }` over 50,000 objections read the
+ * whole list 30 times (59 s, the event loop held 1.2 s at each) to refuse the request after the second
+ * (found by the platcost task). A request's lists are read one after another, each at most once past the
+ * bound.
+ */
+function inTurn<T>(ctx: RequestContext, info: GraphQLResolveInfo, read: () => Promise<T[]>): Promise<T[]> {
+  let turns = listTurns.get(ctx);
+  if (!turns) listTurns.set(ctx, (turns = { last: Promise.resolve(), reads: new Map() }));
+  const { reads } = turns;
+  // Aliases of one field with the same arguments read it once (each still counts what it holds).
+  const key = `${info.fieldName} ${JSON.stringify(info.variableValues)} ${info.fieldNodes.map((n) => print({ ...n, alias: undefined, selectionSet: undefined }))}`;
+  const mine = turns.last.then(async () => {
+    try {
+      refuseOverCount(ctx.valueCount, info);
+    } catch (err) {
+      throw err instanceof GraphQLError ? noteRefusal(ctx, err) : err;
+    }
+    let list = reads.get(key) as Promise<T[]> | undefined;
+    if (!list) reads.set(key, (list = read()));
+    return counted(ctx, info, await list);
+  });
+  turns.last = mine.catch(() => undefined);
+  return mine;
 }
 
 export function platformResolvers() {

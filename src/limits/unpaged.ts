@@ -13,6 +13,19 @@
 import { getNamedType, GraphQLError, isLeafType, type GraphQLResolveInfo } from 'graphql';
 import { elementCost, QUERY_TOO_COMPLEX, UNPAGED_LIST_ESTIMATE } from './document.ts';
 
+/**
+ * Refuses a list before it is read when the request's count is already over its bound (a list read before
+ * it took it over): reading it could only be refused after. None: no limits on this request.
+ */
+export function refuseOverCount(count: ValueCount | undefined, info: GraphQLResolveInfo): void {
+  if (!count || count.spent <= count.bound) return;
+  throw new GraphQLError(
+    `The document is too complex: its number of field values, before ${info.fieldName} is read, is ${count.spent}, over the limit maxCost = ${count.bound}. ` +
+      'Narrow the lists with their arguments, select fewer fields or aliases, or split it into smaller requests.',
+    { nodes: info.fieldNodes, extensions: { code: QUERY_TOO_COMPLEX, limit: 'maxCost', figure: count.spent, bound: count.bound } },
+  );
+}
+
 /** The request's count of field values: the cost estimated before it ran, and what its lists added since. */
 export interface ValueCount {
   spent: number;

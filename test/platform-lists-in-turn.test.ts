@@ -1,0 +1,63 @@
+// The platform's unpaged root lists of one request are read in turn (found by the platcost task: GraphQL
+// starts a query's fields together, so 30 aliases of `objections { id }` over 50,000 objections read the
+// whole list 30 times, 59 s, to refuse the request after the second). Aliases with the same arguments read
+// once; once the lists read took the request over maxCost, the next is refused before it reads. A platform
+// of its own (test/fixtures/sichuan): 100 demands, read as its supervisor.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMANDS } from '../src/workflow/demands.ts';
+import { countingStore, type CountingStore } from './helpers/counting-store.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const PLATFORM = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/sichuan/platform.yaml');
+const SUPERVISOR = { dept: '510000-DSJ', roles: ['supervisor' as const] };
+const DEMANDED = 100;
+
+async function gatewayWith(maxCost: number): Promise<{ gw: TestGateway; counting: () => CountingStore }> {
+  let counting: CountingStore | undefined;
+  const gw = await startTestGateway({ platformFile: PLATFORM, limits: { maxCost }, wrapStore: (s) => (counting = countingStore(s)) });
+  await gw.store.insert(DEMANDS, Array.from({ length: DEMANDED }, (_, i) => ({
+    id: `demand-${String(i).padStart(3, '0')}`, title: `Vehicle owners ${i}`, description: 'For traffic cases', items: JSON.stringify(['owner']),
+    purposes: JSON.stringify(['tax-audit']), provider: '510000-WJW', requester: '510000-GA', requestedBy: 'chen', requestedAt: '2026-12-01T02:00:00.000Z',
+    status: i % 2 ? 'open' : 'cannot_share', answeredBy: null, answeredAt: null, basis: null, resource: null, fulfilledAt: null, fulfilledBy: null,
+  })));
+  return { gw, counting: () => counting! };
+}
+
+const demandReads = (store: CountingStore) => store.calls.filter((c) => c === `find ${DEMANDS}`).length;
+
+describe('aliases of one platform list with the same arguments', () => {
+  let made: Awaited<ReturnType<typeof gatewayWith>>;
+  beforeAll(async () => { made = await gatewayWith(10_000); }, 60_000);
+  afterAll(() => made?.gw.close());
+
+  it('read it once, each answering it whole', async () => {
+    made.counting().reset();
+    const res = await made.gw.query(`{ ${Array.from({ length: 6 }, (_, i) => `a${i}: demands { id }`).join(' ')} other: demands(status: OPEN) { id } }`, SUPERVISOR);
+    expect(res.errors).toBeUndefined();
+    for (let i = 0; i < 6; i++) expect(res.data![`a${i}`]).toHaveLength(DEMANDED);
+    expect(res.data!.other).toHaveLength(DEMANDED / 2);
+    expect(demandReads(made.counting())).toBe(2);
+  });
+});
+
+describe('platform lists past maxCost', () => {
+  let made: Awaited<ReturnType<typeof gatewayWith>>;
+  // Six aliases of `demands { id }` are estimated at 6 × 21 = 126 values; the first list read adds 80
+  // (100 entries past the 20 estimated): 206, within 210; the second takes the request over.
+  beforeAll(async () => { made = await gatewayWith(210); }, 60_000);
+  afterAll(() => made?.gw.close());
+
+  it('are refused before they read once the lists read took the request over', async () => {
+    made.counting().reset();
+    const statuses = ['', '(status: OPEN)', '(status: CANNOT_SHARE)', '(overdue: false)', '(status: FULFILLED)', '(overdue: true)'];
+    const res = await made.gw.query(`{ ${statuses.map((args, i) => `a${i}: demands${args} { id }`).join(' ')} }`, SUPERVISOR);
+    expect(res.data).toBeNull();
+    // The answer names the list that took it over (the lists refused after it are not told apart).
+    expect(res.errors!.map((e) => [e.extensions!.code, e.message])).toEqual([['QUERY_TOO_COMPLEX',
+      'The document is too complex: its number of field values, with the 50 entries demands holds, is 236, over the limit maxCost = 210. Narrow the list with its arguments, select fewer fields or aliases, or split it into smaller requests.']]);
+    // The first two read, the rest refused unread (each read the whole list before).
+    expect(demandReads(made.counting())).toBe(2);
+  });
+});
