@@ -45,7 +45,8 @@ describe('aliases of one platform list with the same arguments', () => {
 describe('platform lists past maxCost', () => {
   let made: Awaited<ReturnType<typeof gatewayWith>>;
   // Six aliases of `demands { id }` are estimated at 6 × 21 = 126 values; the first list read adds 80
-  // (100 entries past the 20 estimated): 206, within 210; the second takes the request over.
+  // (100 entries past the 20 estimated): 206, within 210; the second, read no further than its 25th entry
+  // (4 values left), takes the request over.
   beforeAll(async () => { made = await gatewayWith(210); }, 60_000);
   afterAll(() => made?.gw.close());
 
@@ -56,8 +57,31 @@ describe('platform lists past maxCost', () => {
     expect(res.data).toBeNull();
     // The answer names the list that took it over (the lists refused after it are not told apart).
     expect(res.errors!.map((e) => [e.extensions!.code, e.message])).toEqual([['QUERY_TOO_COMPLEX',
-      'The document is too complex: its number of field values, with the 50 entries demands holds, is 236, over the limit maxCost = 210. Narrow the list with its arguments, select fewer fields or aliases, or split it into smaller requests.']]);
+      'The document is too complex: its number of field values, with the more than 24 entries demands holds, is 211, over the limit maxCost = 210. Narrow the list with its arguments, select fewer fields or aliases, or split it into smaller requests.']]);
     // The first two read, the rest refused unread (each read the whole list before).
     expect(demandReads(made.counting())).toBe(2);
+  });
+});
+
+describe('a platform list the store filters alone, over maxCost', () => {
+  let made: Awaited<ReturnType<typeof gatewayWith>>;
+  // `{ demands { id title } }` is estimated at 1 + 20 × 2 = 41 values: 60 more leave room for 30 entries
+  // past the 20 estimated, so the list is read no further than its 51st entry.
+  beforeAll(async () => { made = await gatewayWith(101); }, 60_000);
+  afterAll(() => made?.gw.close());
+
+  it('is read no further than one entry past what the bound leaves it, and refused', async () => {
+    const res = await made.gw.query('{ demands { id title } }', SUPERVISOR);
+    expect(res.data).toBeNull();
+    expect(res.errors!.map((e) => [e.extensions!.code, e.message])).toEqual([['QUERY_TOO_COMPLEX',
+      'The document is too complex: its number of field values, with the more than 50 entries demands holds, is 103, over the limit maxCost = 101. Narrow the list with its arguments, select fewer fields or aliases, or split it into smaller requests.']]);
+  });
+
+  it('is read whole when a filter is told once read (overdue), and answered whole within the bound', async () => {
+    const overdue = await made.gw.query('{ demands(overdue: false) { id title } }', SUPERVISOR);
+    expect(overdue.errors![0].message).toMatch(/with the 100 entries demands holds, is 201, over the limit maxCost = 101\./);
+    const within = await made.gw.query('{ demands(status: OPEN) { id } }', SUPERVISOR);
+    expect(within.errors).toBeUndefined();
+    expect(within.data!.demands).toHaveLength(DEMANDED / 2);
   });
 });

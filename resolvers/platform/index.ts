@@ -6,7 +6,7 @@ import { listAudit } from '../../src/audit/query.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';
 import { defaultPageSize, departmentByCode, listedDepartmentCode, maxPageSize } from '../../src/model/platform.ts';
-import { countUnpagedList, refuseOverCount } from '../../src/limits/unpaged.ts';
+import { countUnpagedList, entriesWithin, refuseOverCount } from '../../src/limits/unpaged.ts';
 import { GraphQLError, print, type GraphQLResolveInfo } from 'graphql';
 import { shownNames } from '../../src/model/input-bounds.ts';
 import { noteRefusal, readOptions, readStore, scanStore, type RequestContext } from '../request.ts';
@@ -64,7 +64,7 @@ const resolvers: Resolvers = {
     }),
 
     catalogues: (_p, args, ctx, info) =>
-      inTurn(ctx, info, () => translated(() => {
+      inTurn(ctx, info, false, () => translated(() => {
         requireNamed('catalogues', { id: args.id, compiler: args.compiler });
         return listCatalogues(envOf(ctx), ctx.identity.dept.code, {
           id: args.id ?? undefined,
@@ -84,12 +84,13 @@ const resolvers: Resolvers = {
 
     sharingRequests: async (_p, args, ctx, info) => {
       await translated(async () => requireNamed('sharingRequests', { id: args.id, resource: args.resource }));
-      return inTurn(ctx, info, async () => {
+      return inTurn(ctx, info, !args.id && args.overdue == null, async (limit) => {
         const list = await listSharingRequests(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
           side: args.side ?? undefined,
           status: args.status ?? undefined,
           overdue: args.overdue ?? undefined,
           resource: args.resource ?? undefined,
+          limit,
         }, ctx.published);
         return args.id ? list.filter((r) => r.id === args.id) : list;
       });
@@ -97,8 +98,9 @@ const resolvers: Resolvers = {
 
     grants: async (_p, args, ctx, info) => {
       await translated(async () => requireNamed('grants', { resource: args.resource, requester: args.requester }));
-      return inTurn(ctx, info, async () => {
+      return inTurn(ctx, info, args.active == null && isSupervisor(ctx), async (limit) => {
         const listed = await listGrants(readStore(ctx), {
+          limit,
           // A code in another case is the resource's, as grants are made (they keep the code as published).
           resource: args.resource == null ? undefined : await publishedCode(readStore(ctx), ctx.published, args.resource),
           requester: args.requester == null ? undefined : listedDepartmentCode(ctx.platform, args.requester),
@@ -163,9 +165,10 @@ const resolvers: Resolvers = {
 
     objections: async (_p, args, ctx, info) => {
       await translated(async () => requireNamed('objections', { id: args.id, resource: args.resource }));
-      return inTurn(ctx, info, async () => {
+      return inTurn(ctx, info, args.overdue == null, async (limit) => {
         const viewer = { dept: ctx.identity.dept.code, roles: ctx.identity.roles };
         const list = await listObjections(envOf(ctx), viewer, {
+          limit,
           id: args.id ?? undefined,
           status: args.status ?? undefined,
           resource: args.resource ?? undefined,
@@ -177,9 +180,10 @@ const resolvers: Resolvers = {
     },
 
     demands: (_p, args, ctx, info) =>
-      inTurn(ctx, info, () => translated(() => {
+      inTurn(ctx, info, args.overdue == null, (limit) => translated(() => {
         requireNamed('demands', { id: args.id });
         return listDemands(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
+          limit,
           id: args.id ?? undefined,
           status: args.status ?? undefined,
           overdue: args.overdue ?? undefined,
@@ -187,7 +191,7 @@ const resolvers: Resolvers = {
       })),
 
     consistencyReport: (_p, args, ctx, info) =>
-      inTurn(ctx, info, () => translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element, grantsInForceAmong(ctx.published, ctx.grants), {
+      inTurn(ctx, info, false, () => translated(() => consistencyReport(envOf(ctx), actorOf(ctx, info), args.element, grantsInForceAmong(ctx.published, ctx.grants), {
         // A join per pair of resources: none starts once the request is cancelled (its time limit answered,
         // its client gone), as auditLog and usage stop; each tells the reader threads whose it is.
         store: scanStore(ctx), options: readOptions(ctx),
@@ -526,19 +530,19 @@ async function providerIn(ctx: RequestContext, code: string): Promise<string | n
  * its length was only estimated before the request ran (src/limits/unpaged.ts). Only the lists a
  * department's own writing lengthens: the data reads' lists are paged, and cost nothing here.
  */
-function counted<T>(ctx: RequestContext, info: GraphQLResolveInfo, list: T[]): T[] {
+function counted<T>(ctx: RequestContext, info: GraphQLResolveInfo, list: T[], cut = false): T[] {
   // A mutation's answer (a submitted version's resources) holds what its request sent, and is made once the
   // mutation is done: refusing it then would tell the client that what was done failed.
   if (info.operation.operation === 'mutation') return list;
   try {
-    countUnpagedList(ctx.valueCount, info, list.length, maxPageSize(ctx.platform));
+    countUnpagedList(ctx.valueCount, info, list.length, maxPageSize(ctx.platform), cut);
   } catch (err) {
     throw err instanceof GraphQLError ? noteRefusal(ctx, err) : err; // audited as a limit's refusal (SPEC §10)
   }
   return list;
 }
 
-const listTurns = new WeakMap<RequestContext, { last: Promise<unknown>; reads: Map<string, Promise<unknown[]>> }>();
+const listTurns = new WeakMap<RequestContext, { last: Promise<unknown>; reads: Map<string, { list: Promise<unknown[]>; limit?: number }> }>();
 
 /**
  * A root list of the platform read in its turn: once the request's lists before it are read and counted
@@ -548,7 +552,12 @@ const listTurns = new WeakMap<RequestContext, { last: Promise<unknown>; reads: M
  * (found by the platcost task). A request's lists are read one after another, each at most once past the
  * bound.
  */
-function inTurn<T>(ctx: RequestContext, info: GraphQLResolveInfo, read: () => Promise<T[]>): Promise<T[]> {
+function inTurn<T>(
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+  cuttable: boolean,
+  read: (limit: number | undefined) => Promise<T[]>,
+): Promise<T[]> {
   let turns = listTurns.get(ctx);
   if (!turns) listTurns.set(ctx, (turns = { last: Promise.resolve(), reads: new Map() }));
   const { reads } = turns;
@@ -560,9 +569,17 @@ function inTurn<T>(ctx: RequestContext, info: GraphQLResolveInfo, read: () => Pr
     } catch (err) {
       throw err instanceof GraphQLError ? noteRefusal(ctx, err) : err;
     }
-    let list = reads.get(key) as Promise<T[]> | undefined;
-    if (!list) reads.set(key, (list = read()));
-    return counted(ctx, info, await list);
+    // `cuttable`: the list is the store's first entries under a filter the store applies alone (no
+    // `overdue`, `active` or a department's grants, told once read). Read no further than one past what
+    // maxCost leaves it: a list of 100,000 entries over the bound was read whole to be refused.
+    let done = reads.get(key) as { list: Promise<T[]>; limit?: number } | undefined;
+    if (!done) {
+      const within = cuttable ? entriesWithin(ctx.valueCount, info, maxPageSize(ctx.platform)) : undefined;
+      const limit = within === undefined ? undefined : within + 1;
+      reads.set(key, (done = { list: read(limit), limit }));
+    }
+    const entries = await done.list;
+    return counted(ctx, info, entries, done.limit !== undefined && entries.length >= done.limit);
   });
   turns.last = mine.catch(() => undefined);
   return mine;

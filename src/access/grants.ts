@@ -361,6 +361,8 @@ export interface GrantFilter {
    * department's approvals add to the grants, kept for good once revoked or ended.
    */
   seenBy?: string;
+  /** The first `limit` grants only (a list refused past a bound needs read no further); not with `seenBy` or `active`. */
+  limit?: number;
 }
 
 /** Grants in the order they were made. */
@@ -381,6 +383,8 @@ export async function listGrants(store: Store, filter: GrantFilter = {}): Promis
   const rows = await store.find(GRANTS, {
     filter: and(...parts),
     sort: [{ field: 'createdAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
+    // The first `limit`, when the store's filter is all there is: `seenBy` and `active` are told once read.
+    limit: filter.seenBy === undefined && !filter.active ? filter.limit : undefined,
   });
   let grants = rows.map(fromRow);
   if (filter.seenBy !== undefined) grants = await seenBy(store, filter.seenBy, grants);

@@ -321,7 +321,7 @@ export function seesDemand(env: WorkflowEnv, v: DemandViewer, d: Demand): boolea
 export async function listDemands(
   env: WorkflowEnv,
   viewer: DemandViewer,
-  filter: { status?: DemandStatus; overdue?: boolean; id?: string } = {},
+  filter: { status?: DemandStatus; overdue?: boolean; id?: string; limit?: number } = {},
 ): Promise<Demand[]> {
   // A list reads without them when the store cannot be written now (another process's long import holds
   // SQLite's lock): the same entries, unindexed; a later call makes them.
@@ -335,6 +335,8 @@ export async function listDemands(
   const rows = await env.store.find(DEMANDS, {
     filter: and(...conditions),
     sort: [{ field: 'requestedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
+    // The first `limit`, when the store's filter is all there is: `overdue` is told once read.
+    limit: filter.overdue === undefined ? filter.limit : undefined,
   });
   return rows.map(fromRow).filter((d) =>
     seesDemand(env, viewer, d) && (filter.overdue === undefined || demandDeadline(env, d).overdue === filter.overdue));

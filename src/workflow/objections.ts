@@ -488,7 +488,7 @@ function keyOrNull(resource: Resource | undefined, key: Value): Value {
 export async function listObjections(
   env: WorkflowEnv,
   viewer: ObjectionViewer,
-  filter: { status?: ObjectionStatus; resource?: string; overdue?: boolean; id?: string } = {},
+  filter: { status?: ObjectionStatus; resource?: string; overdue?: boolean; id?: string; limit?: number } = {},
   inEffect?: readonly Catalogue[],
 ): Promise<Objection[]> {
   // A list reads without them when the store cannot be written now (another process's long import holds
@@ -507,6 +507,8 @@ export async function listObjections(
   const rows = await env.store.find(OBJECTIONS, {
     filter: and(...conditions),
     sort: [{ field: 'raisedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
+    // The first `limit`, when the store's filter is all there is: `overdue` is told once read.
+    limit: filter.overdue === undefined ? filter.limit : undefined,
   });
   return rows.map(fromRow).filter((o) =>
     seesObjection(env, viewer, o) && (filter.overdue === undefined || objectionDeadline(env, o).overdue === filter.overdue));

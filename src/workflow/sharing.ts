@@ -522,7 +522,7 @@ export type SharingSide = 'requester' | 'provider';
 export async function listSharingRequests(
   env: WorkflowEnv,
   viewer: { dept: string; roles: readonly string[] },
-  filter: { side?: SharingSide; status?: RequestStatus; overdue?: boolean; resource?: string } = {},
+  filter: { side?: SharingSide; status?: RequestStatus; overdue?: boolean; resource?: string; limit?: number } = {},
   inEffect?: readonly Catalogue[],
 ): Promise<SharingRequest[]> {
   // A list reads without them when the store cannot be written now (another process's long import holds
@@ -544,6 +544,8 @@ export async function listSharingRequests(
       ...sides,
     ),
     sort: [{ field: 'requestedAt', direction: 'asc' }, { field: 'id', direction: 'asc' }],
+    // The first `limit`, when the store's filter is all there is: `overdue` is told once read.
+    limit: filter.overdue === undefined ? filter.limit : undefined,
   });
   return rows.map(fromRow).filter((r) => {
     const mine = r.requester === viewer.dept;
