@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { DEMANDS } from '../src/workflow/demands.ts';
 import { countingStore, type CountingStore } from './helpers/counting-store.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -39,6 +40,19 @@ describe('aliases of one platform list with the same arguments', () => {
     for (let i = 0; i < 6; i++) expect(res.data![`a${i}`]).toHaveLength(DEMANDED);
     expect(res.data!.other).toHaveLength(DEMANDED / 2);
     expect(demandReads(made.counting())).toBe(2);
+  });
+
+  it('of usage scan the audit log once (found by the platcost task: 30 aliases of a 90-day usage scanned it 30 times, 20 s)', async () => {
+    const usage = (alias: string) => `${alias}: usage(from: "2026-01-01", to: "2026-12-31") { resources { resource } }`;
+    const scans = async (query: string) => {
+      made.counting().reset();
+      const res = await made.gw.query(query, SUPERVISOR);
+      expect(res.errors).toBeUndefined();
+      return made.counting().calls.filter((c) => c === `find ${AUDIT_COLLECTION}`).length;
+    };
+    const once = await scans(`{ ${usage('u0')} }`);
+    expect(once).toBeGreaterThan(0);
+    expect(await scans(`{ ${[0, 1, 2, 3, 4].map((i) => usage(`u${i}`)).join(' ')} }`)).toBe(once);
   });
 });
 
