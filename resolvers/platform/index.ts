@@ -513,8 +513,11 @@ function documentOf(ctx: RequestContext, v: ListedVersion): Promise<Catalogue> {
 /** A version's warnings as the requester may read them, made once per request. */
 function warningsOnce(ctx: RequestContext, v: ListedVersion): Promise<SubmissionWarning[]> {
   const reads = platformReads(ctx);
+  // Through scanStore: the warnings of many drafts scan 90 days of the audit log, page by page; once the
+  // time limit has answered the request, the next page is not read (with the store taken once, the scans
+  // of a supervisor's `catalogues { versions { warnings } }` went on for seconds after the answer).
   return once(reads.warnings, `${v.id}@${v.version}`, async () =>
-    submissionWarnings(envOf(ctx), await documentOf(ctx, v), ctx.identity.dept.code, reads.versions, reads.warningReads));
+    submissionWarnings({ ...envOf(ctx), store: scanStore(ctx) }, await documentOf(ctx, v), ctx.identity.dept.code, reads.versions, reads.warningReads));
 }
 
 /**
