@@ -29,6 +29,7 @@ const SUPERVISOR = { dept: '210000-DSJ', roles: ['supervisor' as const] };
 const reads = { audit: 0, slow: false };
 
 let gw: TestGateway;
+let importEntries = 0;
 beforeAll(async () => {
   gw = await startTestGateway({
     platformFile: fixture('platform.yaml'),
@@ -43,9 +44,10 @@ beforeAll(async () => {
         return call();
       }),
   });
-  // A sound chain of PAGES pages after the import's entry, keyed as the gateway keys it.
+  // A sound chain of PAGES pages after the import's entries (attempted, done), keyed as the gateway keys it.
   const key = await auditKey(gw.store);
   const tail = (await auditTail(gw.store))!;
+  importEntries = tail.seq;
   const rows = [];
   let prev = tail.hash;
   for (let seq = tail.seq + 1; seq <= tail.seq + PAGES * VERIFY_PAGE_SIZE; seq++) {
@@ -77,5 +79,5 @@ it('reads no page of the log once the time limit has answered', async () => {
 
 it('stopped a walk of a sound chain, which verifies whole when it has the time', async () => {
   reads.slow = false;
-  expect(await verifyAuditChain(gw.store)).toMatchObject({ ok: true, entries: 1 + PAGES * VERIFY_PAGE_SIZE });
+  expect(await verifyAuditChain(gw.store)).toMatchObject({ ok: true, entries: importEntries + PAGES * VERIFY_PAGE_SIZE });
 }, 30_000);
