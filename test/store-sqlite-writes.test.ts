@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { DuplicateKeyError, StoreUnavailableError } from '../src/store/port.ts';
-import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.ts';
+import { openSqliteStore, WAL_CHECKPOINT_PAGES, type SqliteStore } from '../src/store/sqlite.ts';
 
 let dir: string;
 let stores: SqliteStore[];
@@ -48,4 +48,20 @@ it('a constraint other than a unique index is the store failing, not a duplicate
   const failed = await mine.insert('notes', [{ n: 2 }]).catch((e: unknown) => e);
   expect(failed).toBeInstanceOf(StoreUnavailableError);
   expect((failed as Error).message).toMatch(/refused by a trigger/);
+});
+
+// Every request that reads data commits its audit entry, and SQLite checkpoints inside the commit that
+// passes wal_autocheckpoint, on the event loop. At SQLite's default of 1,000 pages the same last pages of
+// the log and its indexes were copied into the file again every ~75 batches (docs/benchmarks.md, 5 December).
+it(`checkpoints its commits after ${WAL_CHECKPOINT_PAGES} pages of the WAL, not after SQLite's 1,000`, async () => {
+  const [mine] = stores;
+  await mine.insert('notes', [{ n: 0 }]);
+  const raw = new Database(join(dir, 'govgraph.sqlite'));
+  raw.pragma('wal_checkpoint(TRUNCATE)');
+  // Each insert is a commit of its own writing at least one page: well past 1,000 pages, short of the bound.
+  for (let n = 1; n <= 1500; n++) await mine.insert('notes', [{ n, text: 'x'.repeat(100) }]);
+  const [{ log }] = raw.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+  raw.close();
+  expect(log).toBeGreaterThanOrEqual(1500);
+  expect(log).toBeLessThan(WAL_CHECKPOINT_PAGES);
 });

@@ -68,6 +68,17 @@ export { DEFAULT_READER_THREAD_ROWS } from './sqlite/thread-reads.ts';
 
 export const SQLITE_FILE = 'govgraph.sqlite';
 
+/**
+ * The WAL pages after which a commit of this connection checkpoints them into the database file (SQLite's
+ * default is 1,000). Every request that reads data commits its audit entry (a group-committed batch
+ * rewrites the last pages of the log and of its four indexes: about 13 pages for 4 entries), and the
+ * checkpoint runs inside that commit, on the event loop, copying each page the WAL holds once. At 1,000
+ * it ran every ~75 batches and copied the same last pages again each time: under the lookup's load the
+ * audit commits held the loop 83-86 µs per request, half of it in checkpoints; at 4,000, 56-65 µs
+ * (docs/benchmarks.md, 5 December). The WAL file grows to about 16 MB before it is reused.
+ */
+export const WAL_CHECKPOINT_PAGES = 4000;
+
 /** How long an operation retries a locked database, asynchronously, before StoreUnavailableError. */
 export const DEFAULT_LOCK_WAIT_MS = 5000;
 
@@ -130,6 +141,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       const db = (tried = connect(file));
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
       db.exec(`CREATE TABLE IF NOT EXISTS _govgraph_indexes (
       collection TEXT NOT NULL,
       name TEXT NOT NULL,
