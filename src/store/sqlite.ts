@@ -74,7 +74,7 @@ export const SQLITE_FILE = 'govgraph.sqlite';
  * rewrites the last pages of the log and of its four indexes: about 13 pages for 4 entries), and the
  * checkpoint runs inside that commit, on the event loop, copying each page the WAL holds once. At 1,000
  * it ran every ~75 batches and copied the same last pages again each time: under the lookup's load the
- * audit commits held the loop 83-86 µs per request, half of it in checkpoints; at 4,000, 56-65 µs
+ * audit commits held the loop 81-92 µs per request, half of it in checkpoints; at 4,000, 56-65 µs
  * (docs/benchmarks.md, 5 December). The WAL file grows to about 16 MB before it is reused.
  */
 export const WAL_CHECKPOINT_PAGES = 4000;
