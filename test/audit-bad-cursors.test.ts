@@ -3,33 +3,19 @@
 // so, as the entry of a `first` over the page maximum does: outcome `refused`, the refusal in its detail,
 // without the cursor or figure sent. It was written `allowed` with no detail: a supervisor read a request
 // that failed as one that was answered (found by the audit walk, on a Guangxi platform of its own).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishedCatalogues } from '../src/catalogue/repository.ts';
-import { importRecords } from '../src/records/import.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { startGuangxiTax } from './helpers/guangxi-tax.ts';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/guangxi-audit/${name}`, import.meta.url));
 const CITY = { dept: '450100-MZJ', purpose: 'tax-check' };
 const SUPERVISOR = '450000-DSJ';
 
 let gw: TestGateway;
-let dir: string;
+let close: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('tax.yaml')] });
-  dir = mkdtempSync(join(tmpdir(), 'govgraph-audit-cursors-'));
-  const file = join(dir, 'tax.csv');
-  writeFileSync(file, 'paymentNo,payerId,phone,amount\nPAY000000001,450102199001017777,13912345678,500.25\nPAY000000002,450103198502023333,13812345678,80.00\n');
-  const [payments] = (await publishedCatalogues(gw.store))[0].resources;
-  expect((await importRecords(gw.store, payments, file)).problems).toEqual([]);
+  ({ gw, close } = await startGuangxiTax(['PAY000000001,450102199001017777,13912345678,500.25', 'PAY000000002,450103198502023333,13812345678,80.00']));
 }, 30_000);
-afterAll(async () => {
-  await gw?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => close?.());
 
 const LOG = `query($id: String!) { auditLog(filter: { requestId: $id }, first: 5) {
   nodes { outcome detail resources { resource items records denied { item code } } } } }`;

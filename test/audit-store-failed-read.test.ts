@@ -3,42 +3,24 @@
 // stopped by its time limit says it. It was written `allowed`, items read and no detail, for a request that
 // got no data (found by the audit walk, on a Guangxi platform of its own). Another alias of the same request
 // that was answered stays in the entry with what it returned.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { publishedCatalogues } from '../src/catalogue/repository.ts';
-import { importRecords } from '../src/records/import.ts';
 import { StoreUnavailableError } from '../src/store/port.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { startGuangxiTax } from './helpers/guangxi-tax.ts';
 import { aroundMethod } from './helpers/store-around.ts';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/guangxi-audit/${name}`, import.meta.url));
 let gw: TestGateway;
-let dir: string;
+let close: (() => Promise<void>) | undefined;
 /** While set, the next read of the resource's records fails as a store gone does (once). */
 let failNext = false;
 beforeAll(async () => {
-  gw = await startTestGateway({
-    platformFile: fixture('platform.yaml'),
-    catalogueFiles: [fixture('tax.yaml')],
-    wrapStore: (s) => aroundMethod(s, 'find', (args, call) => {
-      if (!failNext || !String(args[0]).startsWith('r_')) return call();
-      failNext = false;
-      return Promise.reject(new StoreUnavailableError('SQLITE_IOERR: disk I/O error'));
-    }),
-  });
-  dir = mkdtempSync(join(tmpdir(), 'govgraph-audit-store-failed-'));
-  const file = join(dir, 'tax.csv');
-  writeFileSync(file, 'paymentNo,payerId,phone,amount\nPAY000000001,450102199001017777,13912345678,500.25\n');
-  const [payments] = (await publishedCatalogues(gw.store))[0].resources;
-  expect((await importRecords(gw.store, payments, file)).problems).toEqual([]);
+  ({ gw, close } = await startGuangxiTax(['PAY000000001,450102199001017777,13912345678,500.25'], (s) => aroundMethod(s, 'find', (args, call) => {
+    if (!failNext || !String(args[0]).startsWith('r_')) return call();
+    failNext = false;
+    return Promise.reject(new StoreUnavailableError('SQLITE_IOERR: disk I/O error'));
+  })));
 }, 30_000);
-afterAll(async () => {
-  await gw?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => close?.());
 
 async function entryOf(requestId: string) {
   const r = await gw.query(`{ auditLog(filter: { requestId: "${requestId}" }, first: 3) { nodes { outcome detail resources { resource records } } } }`, {

@@ -7,10 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_COLLECTION, GENESIS_HASH, toRow, type AuditEntry } from '../src/audit/entry.ts';
 import { USAGE_PAGE_SIZE } from '../src/audit/usage.ts';
-import type { Store } from '../src/store/port.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { appendReads, slowAuditPages } from './helpers/slow-audit-pages.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/quality/${name}`, import.meta.url));
 const TIMEOUT_MS = 400;
@@ -18,24 +17,7 @@ const PAGE_MS = 150;
 const PAGES = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Pages of the audit log's read entries (finds of USAGE_PAGE_SIZE entries) take PAGE_MS each once `slow`, counted. */
-const pages = { read: 0, slow: false };
-function slowScan(inner: Store): Store {
-  return new Proxy(inner, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      if (prop !== 'find') return value.bind(target);
-      return async (collection: string, options: { limit?: number } = {}) => {
-        if (pages.slow && collection === AUDIT_COLLECTION && options.limit === USAGE_PAGE_SIZE) {
-          await sleep(PAGE_MS);
-          pages.read++;
-        }
-        return value.call(target, collection, options);
-      };
-    },
-  });
-}
+const { wrap: slowScan, pages } = slowAuditPages(PAGE_MS, false);
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -49,20 +31,8 @@ beforeAll(async () => {
   const draft = readFileSync(fixture('police.yaml'), 'utf8').replace('title: Quality test catalogue of the police', 'title: Quality test catalogue of the police, revised');
   const sub = await gw.query('mutation($doc: String!) { submitCatalogue(document: $doc) { version { status } } }', { dept: '370000-GAT', roles: ['compiler'], variables: { doc: draft } });
   expect(sub.errors).toBeUndefined();
-  // PAGES pages of reads of the police's vehicles after what the log holds (the chain is not what this test checks).
-  const [last] = await gw.store.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
-  const first = Number(last?.seq ?? 0) + 1;
-  const rows = [];
-  for (let seq = first; seq < first + PAGES * USAGE_PAGE_SIZE; seq++) {
-    const entry: AuditEntry = {
-      seq, time: new Date().toISOString(), requestId: `r${seq}`, department: '370000-MZT', user: 'u', purpose: 'benefit-check',
-      operationName: null, documentHash: null, kind: 'read', action: null, outcome: 'allowed', detail: null,
-      resources: [{ resource: '370000-GAT-02', provider: '370000-GAT', items: ['colour'], denied: [], masked: [], records: 1, filtered: [], ordered: [], counted: false }],
-      prevHash: GENESIS_HASH, hash: GENESIS_HASH,
-    };
-    rows.push(toRow(entry));
-  }
-  await gw.store.insert(AUDIT_COLLECTION, rows);
+  // PAGES pages of reads of the police's vehicles after what the log holds.
+  await appendReads(gw.store, PAGES * USAGE_PAGE_SIZE, { department: '370000-MZT', purpose: 'benefit-check', resource: '370000-GAT-02', provider: '370000-GAT', items: ['colour'] });
 }, 60_000);
 afterAll(() => gw?.close());
 

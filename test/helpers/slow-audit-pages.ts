@@ -1,0 +1,48 @@
+// For tests of a scan of the audit log stopped by the time limit: pages of it (finds of USAGE_PAGE_SIZE
+// entries) made slow and counted, and read entries appended in bulk after what the log holds.
+import { AUDIT_COLLECTION, GENESIS_HASH, toRow, type AuditEntry } from '../../src/audit/entry.ts';
+import { USAGE_PAGE_SIZE } from '../../src/audit/usage.ts';
+import type { Store } from '../../src/store/port.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A store wrapper whose audit-log pages take `pageMs` each while `pages.slow`, counted in `pages.read`. */
+export function slowAuditPages(pageMs: number, slow = true): { wrap(inner: Store): Store; pages: { read: number; slow: boolean } } {
+  const pages = { read: 0, slow };
+  const wrap = (inner: Store): Store =>
+    new Proxy(inner, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        if (prop !== 'find') return value.bind(target);
+        return async (collection: string, options: { limit?: number } = {}) => {
+          if (pages.slow && collection === AUDIT_COLLECTION && options.limit === USAGE_PAGE_SIZE) {
+            await sleep(pageMs);
+            pages.read++;
+          }
+          return value.call(target, collection, options);
+        };
+      },
+    });
+  return { wrap, pages };
+}
+
+/**
+ * `count` entries of `department` reading `resource` (its `items`) appended after what the log holds, each
+ * its own request (the chain is not what these tests check).
+ */
+export async function appendReads(store: Store, count: number, read: { department: string; purpose: string; resource: string; provider: string; items: string[] }): Promise<void> {
+  const [last] = await store.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
+  const first = Number(last?.seq ?? 0) + 1;
+  const rows = [];
+  for (let seq = first; seq < first + count; seq++) {
+    const entry: AuditEntry = {
+      seq, time: new Date().toISOString(), requestId: `r${seq}`, department: read.department, user: 'u', purpose: read.purpose,
+      operationName: null, documentHash: null, kind: 'read', action: null, outcome: 'allowed', detail: null,
+      resources: [{ resource: read.resource, provider: read.provider, items: read.items, denied: [], masked: [], records: 1, filtered: [], ordered: [], counted: false }],
+      prevHash: GENESIS_HASH, hash: GENESIS_HASH,
+    };
+    rows.push(toRow(entry));
+  }
+  await store.insert(AUDIT_COLLECTION, rows);
+}
