@@ -58,7 +58,7 @@ export function registerPlatformCommands(program: Command): void {
     announce(opts, { platform: opts.platform, store: true });
     const store = await openCommandStore(opts);
     try {
-      const { rotateSigningKey, storedKeys, NEW_KEY_SIGNS_AFTER_MS, retiredKeyGraceMs } = await import('../identity/platform-keys.ts');
+      const { rotateSigningKey, storedCurrentKid, NEW_KEY_SIGNS_AFTER_MS, retiredKeyGraceMs } = await import('../identity/platform-keys.ts');
       // An operator's change a supervisor must see, as grant add and data import are seen: an entry before the
       // change (none written, no rotation), one after it. Key ids only: they are public (jwks.json).
       const entry = (outcome: 'ok' | 'error', detail: string) => appendAudit(store, {
@@ -66,9 +66,11 @@ export function registerPlatformCommands(program: Command): void {
         kind: 'operator', action: ROTATE_KEY_ACTION, resources: [], outcome, detail,
       });
       const requestId = randomUUID();
-      const before = (await storedKeys(store)).find((k) => k.retiredAt === null);
+      // Read without making one: storedKeys makes the first key of a store that has none, a change made
+      // before the entry (and kept when the entry could not be written).
+      const before = await storedCurrentKid(store);
       const what = "rotation of the platform's signing key";
-      const attempted = await entry('ok', `${what} attempted (current: ${before?.kid ?? 'none'})`);
+      const attempted = await entry('ok', `${what} attempted (current: ${before ?? 'none'})`);
       let rotated: Awaited<ReturnType<typeof rotateSigningKey>>;
       try {
         rotated = await rotateSigningKey(store);
@@ -77,7 +79,8 @@ export function registerPlatformCommands(program: Command): void {
         throw err;
       }
       const { current, retired } = rotated;
-      const newlyRetired = retired.filter((k) => k.kid === before?.kid).map((k) => `, ${k.kid} retired`).join('');
+      // Retired by this rotation (at the new key's making): the current one, or the first key made by it on a store with none.
+      const newlyRetired = retired.filter((k) => k.retiredAt === current.createdAt).map((k) => `, ${k.kid} retired`).join('');
       await entry('ok', `${what} done (entry #${attempted.seq}): ${current.kid} is current${newlyRetired}`).catch((err: Error) => {
         console.error(`govgraph: the key was rotated, but its "done" audit entry could not be written (entry #${attempted.seq} stands): ${err.message}`);
       });

@@ -78,6 +78,15 @@ async function readRow(store: Store): Promise<string | null> {
   return typeof value === 'string' && value ? value : null;
 }
 
+/**
+ * The id of the current key as stored, or null when none is stored yet; unlike storedKeys, it makes none:
+ * `platform rotate-key` names it in its audit entry before it changes anything.
+ */
+export async function storedCurrentKid(store: Store): Promise<string | null> {
+  const raw = await readRow(store);
+  return raw ? ((JSON.parse(raw) as StoredKey[]).find((k) => k.retiredAt === null)?.kid ?? null) : null;
+}
+
 /** The stored keys, the first one made when there are none yet. */
 export async function storedKeys(store: Store, now = new Date()): Promise<StoredKey[]> {
   await store.ensureIndex(SETTINGS, { fields: ['key'], unique: true });
