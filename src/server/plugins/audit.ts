@@ -357,7 +357,8 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     // A read whose store failed returned nothing there: the entry says so, or it read `allowed` for a request
     // that got no data (the message is ours, the path names the field, aliases being the client's as in refusals).
     const failed = (rc.errors ?? []).filter(isStoreFailure);
-    const failure = failed.length ? failed.map((e) => `STORE_UNAVAILABLE at ${(e.path ?? []).join('.')}: ${STORE_FAILED_MESSAGE}`).join('; ') : null;
+    // Cut as the refusals are (recordedDetail): one a field, so 30 long aliases wrote 5,000 characters into the chain.
+    const failure = failed.length ? recordedDetail(failed.map((e) => `STORE_UNAVAILABLE at ${(e.path ?? []).join('.')}: ${STORE_FAILED_MESSAGE}`).join('; ')) : null;
     const detail = [cancelled && refusalDetail(cancelled), failure, waited, refusals.length && refusalsDetail(refusals), forwarded].filter(Boolean).join('; ') || null;
     entries.push(requestEntry(ctx, audit, {
       kind: 'read', action: null, resources: parts, outcome: cancelled || failed.length ? 'error' : readOutcome(parts), detail,
