@@ -89,6 +89,23 @@ describe('each tamper is named at the first broken entry', () => {
     });
     expect(await verdict()).toBe('#4: entry #4 is written twice: the store holds another entry with this seq (one was inserted or copied)');
   });
+  it('a copied entry that ends a page is said as written twice too, not as a field written twice (found by review8)', async () => {
+    // The page's limit keeps one of the two rows of seq 4 and the next page starts past seq 4: the twin was
+    // found only by the filters' count (check 8), which named it "a field written twice in the stored document".
+    tamper((db, doc) => {
+      db.exec('DROP INDEX "ix:seq@_audit"');
+      db.prepare(`INSERT INTO ${TABLE} (doc) VALUES (?)`).run(doc(4).doc);
+    });
+    const store = await openSqliteStore(data);
+    try {
+      for (const pageSize of [2, 4]) {
+        const v = await verifyAuditChain(store, pageSize);
+        expect(v.firstBroken, `a page of ${pageSize}`).toEqual({ seq: 4, reason: 'entry #4 is written twice: the store holds another entry with this seq (one was inserted or copied)' });
+      }
+    } finally {
+      await store.close();
+    }
+  });
   it('a seq that is not a whole number is said as such, not as "entries #10 to #9.5 are missing"', async () => {
     tamper((db, doc) => { const r = doc(10); put(db, r.id, r.doc.replace('"seq":10', '"seq":10.5')); });
     expect(await verdict()).toBe('#10.5: seq 10.5 is not a whole number (the entry was altered)');
