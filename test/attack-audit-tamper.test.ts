@@ -106,6 +106,25 @@ describe('each tamper is named at the first broken entry', () => {
       await store.close();
     }
   });
+  it('an entry inserted under the seq that ends a page is found (found by review8)', async () => {
+    // Another entry #4, for another department: the page kept the first row of seq 4 and the next page
+    // started past it, so the inserted one was never read (nor counted by check 8, whose filters it does
+    // not match), and verify said ok while the views show it to department D9.
+    tamper((db, doc) => {
+      db.exec('DROP INDEX "ix:seq@_audit"');
+      db.prepare(`INSERT INTO ${TABLE} (doc) VALUES (?)`).run(doc(4).doc.replace('"department":"D2"', '"department":"D9"'));
+    });
+    const store = await openSqliteStore(data);
+    try {
+      expect(await store.count(AUDIT_COLLECTION, eq('department', 'D9'))).toBe(1);
+      for (const pageSize of [2, 4, 500]) {
+        const v = await verifyAuditChain(store, pageSize);
+        expect(v.firstBroken, `a page of ${pageSize}`).toEqual({ seq: 4, reason: 'entry #4 is written twice: the store holds another entry with this seq (one was inserted or copied)' });
+      }
+    } finally {
+      await store.close();
+    }
+  });
   it('a seq that is not a whole number is said as such, not as "entries #10 to #9.5 are missing"', async () => {
     tamper((db, doc) => { const r = doc(10); put(db, r.id, r.doc.replace('"seq":10', '"seq":10.5')); });
     expect(await verdict()).toBe('#10.5: seq 10.5 is not a whole number (the entry was altered)');
