@@ -21,7 +21,7 @@ async function gatewayWith(maxCost: number): Promise<{ gw: TestGateway; counting
   await gw.store.insert(DEMANDS, Array.from({ length: DEMANDED }, (_, i) => ({
     id: `demand-${String(i).padStart(3, '0')}`, title: `Vehicle owners ${i}`, description: 'For traffic cases', items: JSON.stringify(['owner']),
     purposes: JSON.stringify(['tax-audit']), provider: '510000-WJW', requester: '510000-GA', requestedBy: 'chen', requestedAt: '2026-12-01T02:00:00.000Z',
-    status: i % 2 ? 'open' : 'cannot_share', answeredBy: null, answeredAt: null, basis: null, resource: null, fulfilledAt: null, fulfilledBy: null,
+    status: i % 2 ? 'open' : 'cannot-share', answeredBy: null, answeredAt: null, basis: null, resource: null, fulfilledAt: null, fulfilledBy: null,
   })));
   return { gw, counting: () => counting! };
 }
