@@ -461,7 +461,7 @@ function platformReads(ctx: RequestContext): PlatformReads {
     const store = readStore(ctx);
     reads = {
       versions: catalogueVersions(store), listed: new Map(), documents: new Map(), warnings: new Map(),
-      warningReads: warningReads(), providerOf: providerLookup(store),
+      warningReads: warningReads(scanStore(ctx)), providerOf: providerLookup(store),
     };
     readsPerRequest.set(ctx, reads);
   }
@@ -513,11 +513,12 @@ function documentOf(ctx: RequestContext, v: ListedVersion): Promise<Catalogue> {
 /** A version's warnings as the requester may read them, made once per request. */
 function warningsOnce(ctx: RequestContext, v: ListedVersion): Promise<SubmissionWarning[]> {
   const reads = platformReads(ctx);
-  // Through scanStore: the warnings of many drafts scan 90 days of the audit log, page by page; once the
-  // time limit has answered the request, the next page is not read (with the store taken once, the scans
-  // of a supervisor's `catalogues { versions { warnings } }` went on for seconds after the answer).
+  // The warnings of many drafts scan 90 days of the audit log, page by page, through the request's
+  // scanStore (platformReads' warningReads): once the time limit has answered the request, the next page
+  // is not read (with the store taken once, the scans of a supervisor's `catalogues { versions { warnings
+  // } }` went on for seconds after the answer).
   return once(reads.warnings, `${v.id}@${v.version}`, async () =>
-    submissionWarnings({ ...envOf(ctx), store: scanStore(ctx) }, await documentOf(ctx, v), ctx.identity.dept.code, reads.versions, reads.warningReads));
+    submissionWarnings(envOf(ctx), await documentOf(ctx, v), ctx.identity.dept.code, reads.versions, reads.warningReads));
 }
 
 /**

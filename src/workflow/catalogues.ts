@@ -38,7 +38,7 @@ export { parseCatalogueText } from './document.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import type { Grant } from '../access/grant-model.ts';
 import { visibleTrim } from '../model/input-bounds.ts';
-import { and, DuplicateKeyError, eq } from '../store/port.ts';
+import { and, DuplicateKeyError, eq, type Store } from '../store/port.ts';
 import { requireCompetent, requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
 import { concerning, perform } from './audit.ts';
 import { revisionState, type RevisionState } from './deadlines.ts';
@@ -178,15 +178,21 @@ const BREAKING_CHANGES_PER_TURN = 50;
 export interface WarningReads {
   activeGrants?: Promise<Grant[]>;
   readers: Map<string, ReturnType<typeof itemReaders>>;
+  /**
+   * The store the audit log is scanned through, page by page: a request's, which stops at its next page
+   * once the request is cancelled (the other reads keep the store itself, whose caches are kept per
+   * store object and outlive the request).
+   */
+  auditScan?: Store;
 }
 
-export const warningReads = (): WarningReads => ({ readers: new Map() });
+export const warningReads = (auditScan?: Store): WarningReads => ({ readers: new Map(), auditScan });
 
 function readersOf(env: WorkflowEnv, codes: string[], since: string, reads: WarningReads | undefined): ReturnType<typeof itemReaders> {
   if (!reads) return itemReaders(env.store, codes, since);
   const key = JSON.stringify([since, ...codes]);
   let found = reads.readers.get(key);
-  if (!found) reads.readers.set(key, (found = itemReaders(env.store, codes, since)));
+  if (!found) reads.readers.set(key, (found = itemReaders(reads.auditScan ?? env.store, codes, since)));
   return found;
 }
 
