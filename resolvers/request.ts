@@ -97,6 +97,11 @@ export interface RequestAudit {
    * about its resource, refused, with nothing denied in it, and never saw its personal item probed.
    */
   refusals?: GraphQLError[];
+  /**
+   * The errors the client gets for noted refusals when they are not the refusal itself (a `first` over the
+   * page maximum tells the client the figure it sent, the entry does not): the entry tells them already.
+   */
+  answered?: Set<GraphQLError>;
 }
 
 const perRequest = new WeakMap<RequestContext, RequestAudit>();
@@ -108,12 +113,16 @@ export function requestAudit(ctx: RequestContext): RequestAudit {
   return a;
 }
 
-/** Notes `refusal` for the request's audit entry (the first one noted stays its `refusal`; all are its `refusals`); returns it. */
-export function noteRefusal<E extends GraphQLError>(ctx: RequestContext, refusal: E): E {
+/**
+ * Notes `refusal` for the request's audit entry (the first one noted stays its `refusal`; all are its
+ * `refusals`); returns what the client is answered: `answer` when it is told more than the entry keeps.
+ */
+export function noteRefusal<E extends GraphQLError>(ctx: RequestContext, refusal: E, answer?: GraphQLError): E {
   const audit = requestAudit(ctx);
   audit.refusal ??= refusal;
   const all = (audit.refusals ??= []);
   if (!all.includes(refusal)) all.push(refusal);
+  if (answer) (audit.answered ??= new Set()).add(answer);
   return refusal;
 }
 

@@ -34,8 +34,9 @@ function pageSize(ctx: RequestContext, model: ResourceModel, first: number | nul
   if (n < 0) throw noteRefusal(ctx, badInput('first must be 0 or more.', { resource: model.resource.code }));
   if (n > max) {
     // A refusal by a limit, for the audit entry: named without the figure sent (it may be a variable's value).
-    noteRefusal(ctx, badInput(`first may be at most ${max} on this platform (maxPageSize).`, { resource: model.resource.code }));
-    throw badInput(`first may be at most ${max} on this platform; got ${n}. Page through with after.`);
+    const answer = badInput(`first may be at most ${max} on this platform; got ${n}. Page through with after.`);
+    noteRefusal(ctx, badInput(`first may be at most ${max} on this platform (maxPageSize).`, { resource: model.resource.code }), answer);
+    throw answer;
   }
   return n;
 }

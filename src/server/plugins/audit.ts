@@ -42,8 +42,8 @@ import {
 import { FORWARDED_NOTE, outcomeOfParts, recordedDetail, recordedOperationName, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import { connectionTypeName } from '../../model/names.ts';
-import { StoreUnavailableError, type Store } from '../../store/port.ts';
-import { STORE_FAILED_MESSAGE } from '../format-error.ts';
+import type { Store } from '../../store/port.ts';
+import { readFailures } from './read-failures.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { isTimedOut } from '../../limits/timeout.ts';
 import { isCancelled } from '../../limits/cancel.ts';
@@ -287,16 +287,9 @@ const refusalsDetail = (refusals: readonly GraphQLError[]): string =>
 const withRefusals = (parts: AuditResource[], refusals: readonly GraphQLError[], catalogues: readonly Catalogue[]): AuditResource[] =>
   refusals.reduce((out, r) => withRefusal(out, r, catalogues), parts);
 
-/**
- * An error of this platform's store (a read that failed), as execution raised it: one a connected platform
- * answered with the same code passes through as a plain GraphQLError and is not ours to record.
- */
-function isStoreFailure(error: GraphQLError): boolean {
-  let e: unknown = error;
-  for (let depth = 0; e instanceof Error && depth < 8; depth++, e = (e as { originalError?: unknown }).originalError) {
-    if (e instanceof StoreUnavailableError) return true;
-  }
-  return false;
+/** `errors` without those of a mutation's own fields (its actions' errors, which their entries tell). */
+function actionless<E extends { path?: readonly (string | number)[] }>(rc: GraphQLRequestContextWillSendResponse<RequestContext>, errors: readonly E[]): readonly E[] {
+  return rc.operation?.operation === 'mutation' ? errors.filter((e) => (e.path?.length ?? 0) > 1) : errors;
 }
 
 /** Refusals of a document found in the response, not marked by a plugin: the validation rules' and the parser's. */
@@ -342,6 +335,10 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   const forwarded = forwards.length
     ? FORWARDED_NOTE + forwards.map((f) => `${f.namespace} (${f.platform}) ${f.outcome}${f.errors ? ` with ${f.errors} error${f.errors > 1 ? 's' : ''}` : ''}`).join('; ')
     : null;
+  // Every other error the client got (a resolver's BAD_USER_INPUT or CONFLICT, a bug, the store, a connected
+  // platform's): outcome `error`, each `CODE at path` in the detail (read-failures.ts). A mutation's own
+  // fields are its actions', audited by them or below (refusedMutations).
+  const failed = readFailures(actionless(rc, rc.errors ?? []), actionless(rc, errors), new Set([...refusals, ...(audit.answered ?? [])]));
   if (stopped) {
     const { figure, bound } = stopped.extensions as { figure: number; bound: number };
     const detail = [`stopped at limits.timeoutMs = ${bound} ms after ${figure} ms (QUERY_TOO_COMPLEX): no data returned`, waited, forwarded].filter(Boolean).join('; ');
@@ -354,19 +351,16 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     // A query whose client left stopped reading (src/limits/cancel.ts): the entry holds what it read
     // before, with the error its later reads were refused with.
     const cancelled = errors.find(isCancelled);
-    // A read whose store failed returned nothing there: the entry says so, or it read `allowed` for a request
-    // that got no data (the message is ours, the path names the field, aliases being the client's as in refusals).
-    const failed = (rc.errors ?? []).filter(isStoreFailure);
     // Cut as the refusals are (recordedDetail): one a field, so 30 long aliases wrote 5,000 characters into the chain.
-    const failure = failed.length ? recordedDetail(failed.map((e) => `STORE_UNAVAILABLE at ${(e.path ?? []).join('.')}: ${STORE_FAILED_MESSAGE}`).join('; ')) : null;
+    const failure = failed.length ? recordedDetail(failed.join('; ')) : null;
     const detail = [cancelled && refusalDetail(cancelled), failure, waited, refusals.length && refusalsDetail(refusals), forwarded].filter(Boolean).join('; ') || null;
     entries.push(requestEntry(ctx, audit, {
       kind: 'read', action: null, resources: parts, outcome: cancelled || failed.length ? 'error' : readOutcome(parts), detail,
     }));
   } else if (forwarded) {
-    const outcome = forwards.every((f) => f.outcome === 'answered') ? 'allowed' : 'error';
     const cancelled = errors.find(isCancelled);
-    const detail = [cancelled && refusalDetail(cancelled), forwarded].filter(Boolean).join('; ');
+    const outcome = !failed.length && forwards.every((f) => f.outcome === 'answered') ? 'allowed' : 'error';
+    const detail = [cancelled && refusalDetail(cancelled), failed.length ? recordedDetail(failed.join('; ')) : null, forwarded].filter(Boolean).join('; ');
     entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: [], outcome, detail }));
   }
   for (const r of refusedMutations(rc, audit, errors)) {

@@ -1,0 +1,54 @@
+// What a read's audit entry says of the errors its client got (SPEC §10): the entry's outcome and detail
+// agree with the response. An error is either told by the entry already or named here:
+// - an access denial (the rules' codes) is in the entry's parts, `denied` with its code, and makes the
+//   outcome `partial` or `denied`; one a connected platform passed through is that platform's to audit
+//   (its own entry, with `via`), counted in this entry's note of what it answered;
+// - a refusal a rule, plugin or resolver noted (`noteRefusal`) is in the detail with its message;
+// - a cancellation and the time limit have details of their own (audit.ts);
+// - every other error (BAD_USER_INPUT or CONFLICT of a resolver, a resolver's bug, the store, a connected
+//   platform unavailable or its errors passed through) makes the outcome `error`, and is named
+//   `CODE at path` in the detail: the code the client got and the path (aliases being the client's, as in
+//   refusals), never a value nor the client's other text. Only the store's failure adds its message, ours.
+// They were written `allowed` or `partial` for a request that got an error and no data for the field.
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { AccessCode } from '../../access/decide.ts';
+import { isCancelled } from '../../limits/cancel.ts';
+import { isTimedOut } from '../../limits/timeout.ts';
+import { StoreUnavailableError } from '../../store/port.ts';
+import { STORE_FAILED_MESSAGE } from '../format-error.ts';
+
+const ACCESS_CODES: ReadonlySet<string> = new Set<AccessCode>([
+  'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE', 'PURPOSE_REQUIRED', 'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED',
+]);
+
+/** The errors `error` wraps (graphql locates a thrown error in a new one; graphql-tools wraps it again), itself first. */
+function* chain(error: GraphQLError): Generator<unknown> {
+  let e: unknown = error;
+  for (let depth = 0; e instanceof Error && depth < 8; depth++, e = (e as { originalError?: unknown }).originalError) yield e;
+}
+
+/**
+ * An error of this platform's store (a read that failed), as execution raised it: one a connected platform
+ * answered with the same code passes through as a plain GraphQLError, and is named by its code alone.
+ */
+const isStoreFailure = (error: GraphQLError): boolean => [...chain(error)].some((e) => e instanceof StoreUnavailableError);
+
+/**
+ * The errors of `errors` (the execution's, in the order Apollo formatted them into `formatted`) that the
+ * entry must name, each as `CODE at path`; `refusals` are those noted for the request and the errors
+ * answered for them (RequestAudit.answered), which the entry tells already.
+ */
+export function readFailures(errors: readonly GraphQLError[], formatted: readonly GraphQLFormattedError[], refusals: ReadonlySet<unknown>): string[] {
+  // Apollo formats the execution's errors one for one; another plugin's answer (the time limit's) is not.
+  const sent = formatted.length === errors.length ? formatted : undefined;
+  const out: string[] = [];
+  errors.forEach((error, i) => {
+    if (isTimedOut(error) || isCancelled(error)) return;
+    if ([...chain(error)].some((e) => refusals.has(e))) return;
+    const code = String(sent?.[i]?.extensions?.code ?? error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+    if (ACCESS_CODES.has(code)) return;
+    const at = error.path?.length ? ` at ${error.path.join('.')}` : '';
+    out.push(isStoreFailure(error) ? `${code}${at}: ${STORE_FAILED_MESSAGE}` : `${code}${at}`);
+  });
+  return out;
+}
