@@ -24,6 +24,9 @@
 // refusal beside data that was read (or beside what a connected platform answered) joins that read's
 // entry. Like every entry, it is written before the answer leaves; when it cannot be, the answer is
 // AUDIT_UNAVAILABLE (HTTP 503) instead of the refusal.
+//
+// Every other error of a read's response (a CONFLICT, a bug, the store, a connected platform's) makes its
+// outcome `error`, named `CODE at path` in the detail (read-failures.ts): the entry agrees with the answer.
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
