@@ -5,6 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import { otherKindProblem } from './document-kind.ts';
 import type { Problem } from './problems.ts';
 import { characters } from '../model/input-bounds.ts';
+import { closest } from '../model/nearest-name.ts';
 import { packagePath } from '../package-root.ts';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
@@ -82,30 +83,6 @@ function expectedForm(schema: Record<string, unknown> | undefined): string {
   const title = typeof schema.title === 'string' ? schema.title : 'the expected form';
   const ex = Array.isArray(schema.examples) && schema.examples.length ? ` like ${JSON.stringify(schema.examples[0])}` : '';
   return title + ex;
-}
-
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return bestD <= Math.max(1, Math.floor(word.length / 4)) + 1 ? best : undefined;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }
 
 function toProblem(e: ErrorObject): Problem | undefined {

@@ -15,6 +15,7 @@ import { registerSharingCommands } from './sharing.ts';
 import { refuseEmptyValues } from './options.ts';
 import { refuseDataFolderNotAFolder } from './data-folder.ts';
 import { refusePlatformNotAFile } from './platform-file.ts';
+import { refuseUnknownSettings } from './environment.ts';
 
 // A reader that stops early (`govgraph schema print | head -1`) closes the pipe, and the next write fails
 // with EPIPE, which crashed the command with node's stack for an unhandled 'error'. The output has no
@@ -31,6 +32,7 @@ const program = new Command('govgraph')
   .version((JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version, '-V, --version', 'print the version')
   .showHelpAfterError()
   .hook('preAction', (_program, command) => {
+    refuseUnknownSettings();
     refuseEmptyValues(command);
     refusePlatformNotAFile(command);
     refuseDataFolderNotAFolder(command);
