@@ -276,6 +276,30 @@ function* drainDelayWithinShutdown(p: Platform): Iterable<Problem> {
 }
 
 /**
+ * Each of `server.corsOrigins` is one origin, compared exactly with a browser's `Origin` (server/http/cors.ts).
+ * The schema's pattern took `https://*.example.gov.cn` (a `*` is a host's letter to URL, and no browser sends
+ * it: the portals of every subdomain were refused, with nothing to say why), a port past 65535 (kept as
+ * written, matching nothing), and a user name, query or fragment, which the origin drops without a word.
+ */
+function* corsOriginsAreOrigins(p: Platform): Iterable<Problem> {
+  for (const [i, origin] of (p.server?.corsOrigins ?? []).entries()) {
+    const path = `server.corsOrigins[${i}]`;
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      yield problem(path, `"${origin}" is not an origin (a port is a number from 1 to 65535); write scheme://host[:port] as the page's browser sends it, like "https://portal.example.gov.cn"`);
+      continue;
+    }
+    if (url.hostname.includes('*')) {
+      yield problem(path, `"${origin}" holds a wildcard, which no browser's Origin matches (it names the page's own host); list each origin whose pages may call, like "${url.protocol}//${url.hostname.replace(/^(\*\.)+/, 'portal.').replaceAll('*', 'portal')}"`);
+    } else if (url.username || url.password || url.search || url.hash || origin.includes('?') || origin.includes('#')) {
+      yield problem(path, `"${origin}" holds more than an origin (a user name, query or fragment), which a browser's Origin never has; write ${url.origin}`);
+    }
+  }
+}
+
+/**
  * `require` trusts only the documents of the manifests, and the list of manifests is read at start alone
  * (their contents are read again when they change, not the list): with none, the gateway started without
  * a word and refused every document, introspection too, until the file was changed and it was restarted.
@@ -335,6 +359,7 @@ export const platformChecks: readonly PlatformCheck[] = [
   connectedUrlsUsable,
   connectedUrlsUnique,
   drainDelayWithinShutdown,
+  corsOriginsAreOrigins,
   requiredDocumentsHaveManifests,
   namesShown,
   namesDistinct,

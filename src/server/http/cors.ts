@@ -32,7 +32,8 @@ export function handleCors(req: IncomingMessage, res: ServerResponse, allowList:
   const origin = req.headers.origin;
   const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
   res.appendHeader('Vary', 'Origin');
-  const allowed = typeof origin === 'string' && (allowList.has(origin) || allowList.has('*'));
+  // Listed origins only: the platform file takes no wildcard (checks/platform.ts), and none is honoured here.
+  const allowed = typeof origin === 'string' && allowList.has(origin);
   if (allowed) {
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Expose-Headers', 'Retry-After, x-request-id');
