@@ -164,7 +164,19 @@ describe('settings from the environment', () => {
     expect(sqlite.stderr).toBe(`govgraph: --data: ${aFile} is a file, not a folder; name the folder of the store (it holds govgraph.sqlite)\n`);
     const mongo = await govgraph({}, 'grant', 'list', '--platform', join(guizhou, 'platform.yaml'), '--mongodb-uri', 'mongo://db.example/govgraph');
     expect(mongo.code).toBe(1);
-    expect(mongo.stderr.split('\n').slice(1)).toEqual(['govgraph: not a MongoDB connection string: Invalid scheme, expected connection string to start with "mongodb://" or "mongodb+srv://"', '']);
+    expect(mongo.stderr).toBe(
+      'govgraph: store MongoDB (the URI of --mongodb-uri)\n' +
+        'govgraph: --mongodb-uri: not a MongoDB connection string: Invalid scheme, expected connection string to start with "mongodb://" or "mongodb+srv://"\n',
+    );
+    // From the environment, a URI without its scheme is named as MONGODB_URI's (the store line said "MongoDB 27017").
+    const fromEnv = await govgraph({ MONGODB_URI: 'localhost:27017' }, 'grant', 'list', '--platform', join(guizhou, 'platform.yaml'));
+    expect(fromEnv).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'govgraph: store MongoDB (the URI of MONGODB_URI)\n' +
+        'govgraph: MONGODB_URI: not a MongoDB connection string: Invalid scheme, expected connection string to start with "mongodb://" or "mongodb+srv://"\n',
+    });
   });
 
   // mkdir says ENOENT for a new folder in /proc although /proc exists; Node's recursive mkdir then tried

@@ -121,9 +121,10 @@ function storeLabel(opts: CommonOptions): string {
   if (!opts.mongodbUri) return sqliteFile(opts.data);
   try {
     const url = new URL(opts.mongodbUri);
+    if (!/^mongodb(\+srv)?:$/.test(url.protocol)) throw new Error('not a MongoDB URI'); // `localhost:27017` named the store "MongoDB 27017"
     return `MongoDB ${url.host}${url.pathname.length > 1 ? url.pathname : '/govgraph'}`;
   } catch {
-    return 'MongoDB (the URI of --mongodb-uri / MONGODB_URI)';
+    return `MongoDB (the URI of ${mongodbUriSource(opts.mongodbUri)})`;
   }
 }
 
@@ -150,5 +151,19 @@ export async function openCommandStore(opts: CommonOptions, how: { create?: bool
     );
   }
   const { openStore } = await import('../store/open.ts');
-  return openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+  try {
+    return await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+  } catch (err) {
+    // The driver's refusal of the URI named neither the setting nor the option it came from (never the URI
+    // itself, which may hold a password).
+    if (opts.mongodbUri && err instanceof Error && err.name === 'StoreUnavailableError' && err.message.startsWith('not a MongoDB connection string')) {
+      throw new UserError(`${mongodbUriSource(opts.mongodbUri)}: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/** Where the MongoDB URI came from, as a message names it. */
+function mongodbUriSource(uri: string): string {
+  return setting('MONGODB_URI') === uri ? 'MONGODB_URI' : '--mongodb-uri';
 }
