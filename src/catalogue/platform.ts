@@ -20,6 +20,7 @@ type RawPlatform = Omit<Platform, 'limits' | 'trustedDocuments'> & {
 export function validatePlatform(doc: unknown, file?: string): { platform?: Platform; problems: Problem[] } {
   const problems = [...illFormedTextProblems(doc), ...hiddenTextProblems(doc), ...schemaProblems('platform.schema.json', doc).map((p) => rateOffProblem(doc, p) ?? p)];
   if (problems.length) return { problems };
+  problems.push(...maskedProbeBoundsNest(doc as RawPlatform));
   const platform = withDefaults(doc as RawPlatform, file);
   for (const check of platformChecks) problems.push(...check(platform));
   return problems.length ? { problems } : { platform, problems };
@@ -33,6 +34,34 @@ function rateOffProblem(doc: unknown, problem: Problem): Problem | undefined {
   const rate = (doc as { limits?: { rate?: unknown } } | null)?.limits?.rate;
   if (problem.path !== 'limits.rate' || typeof rate !== 'string' || rate.trim().toLowerCase() !== 'off') return undefined;
   return { path: problem.path, message: '"off" turns no bucket off by itself: name each bucket to turn off, rate: { perUser: off, perDepartment: off, perPlatform: off }' };
+}
+
+/**
+ * The masked-probe quota of an hour lies within the day's: written the other way round, the hour's figure
+ * went unread (`perHour: 1000, perDay: 10` allowed 10 an hour, and the day's refusal said so). The defaults
+ * count for a key not set, as the problem says. (A `maxIn` over `perHour` is kept: an `in` that large is
+ * refused by the quota instead, as tests of the quota write it.)
+ */
+function maskedProbeBoundsNest(doc: RawPlatform): Problem[] {
+  const written = doc.limits?.maskedProbes ?? {};
+  const bounds = { ...DEFAULT_LIMITS.maskedProbes, ...written };
+  type Key = keyof Limits['maskedProbes'];
+  const said = (key: Key) => `${key} (${bounds[key]}${written[key] === undefined ? ', the default' : ''})`;
+  const out: Problem[] = [];
+  for (const [small, large] of [['perHour', 'perDay']] as [Key, Key][]) {
+    if (bounds[small] <= bounds[large]) continue;
+    out.push({
+      path: `limits.maskedProbes.${written[small] !== undefined ? small : large}`,
+      message:
+        `${said(small)} is more than ${said(large)}, which would bound it instead; ` +
+        (written[small] === undefined
+          ? `set ${small} to at most ${bounds[large]} too, or make ${large} at least ${bounds[small]}`
+          : written[large] === undefined
+            ? `make ${small} at most ${bounds[large]}, or set ${large} to at least ${bounds[small]}`
+            : `make ${small} at most ${large}`),
+    });
+  }
+  return out;
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
