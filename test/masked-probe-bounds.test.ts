@@ -25,7 +25,7 @@ describe('limits.maskedProbes', () => {
   });
 
   it('takes bounds that nest, an `in` larger than the hour included (the quota refuses it)', () => {
-    for (const bounds of [{}, { perHour: 500 }, { perHour: 7, perDay: 7 }, { maxIn: 20, perHour: 3, perDay: 500 }, { perDay: 100_000 }]) {
+    for (const bounds of [{}, { perHour: 500 }, { perHour: 7, perDay: 7 }, { maxIn: 20, perHour: 3, perDay: 500 }, { perDay: 100_000 }] as Record<string, number>[]) {
       expect(validatePlatform(qinghai(bounds)).problems).toEqual([]);
     }
   });
