@@ -4,30 +4,19 @@
 // once, so the scan went on reading page after page to its end: on a log of a few hundred thousand
 // entries it held the event loop for two more minutes, and a SIGTERM drain waited for it until the
 // process was killed at shutdownTimeoutMs. Once the request is cancelled, the scan reads no more pages.
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USAGE_PAGE_SIZE } from '../src/audit/usage.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { appendReads, slowAuditPages } from './helpers/slow-audit-pages.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { startQualityWithReads } from './helpers/slow-audit-pages.ts';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/quality/${name}`, import.meta.url));
 const TIMEOUT_MS = 400;
 const PAGE_MS = 150;
 const PAGES = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const { wrap: slowScan, pages } = slowAuditPages(PAGE_MS);
-
 let gw: TestGateway;
+let pages: { read: number; slow: boolean };
 beforeAll(async () => {
-  gw = await startTestGateway({
-    platformFile: fixture('platform.yaml'),
-    catalogueFiles: [fixture('police.yaml'), fixture('health.yaml')],
-    limits: { timeoutMs: TIMEOUT_MS },
-    wrapStore: slowScan,
-  });
-  // PAGES pages of reads of the police's vehicles after what the log holds.
-  await appendReads(gw.store, PAGES * USAGE_PAGE_SIZE, { department: '370000-MZT', purpose: 'benefit-check', resource: '370000-GAT-02', provider: '370000-GAT', items: ['colour'] });
+  ({ gw, pages } = await startQualityWithReads({ timeoutMs: TIMEOUT_MS, pageMs: PAGE_MS, pages: PAGES, slow: true }));
 }, 60_000);
 afterAll(() => gw?.close());
 

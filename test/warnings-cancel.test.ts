@@ -7,9 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USAGE_PAGE_SIZE } from '../src/audit/usage.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { appendReads, slowAuditPages } from './helpers/slow-audit-pages.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { startQualityWithReads } from './helpers/slow-audit-pages.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/quality/${name}`, import.meta.url));
 const TIMEOUT_MS = 400;
@@ -17,22 +16,14 @@ const PAGE_MS = 150;
 const PAGES = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const { wrap: slowScan, pages } = slowAuditPages(PAGE_MS, false);
-
 let gw: TestGateway;
+let pages: { read: number; slow: boolean };
 beforeAll(async () => {
-  gw = await startTestGateway({
-    platformFile: fixture('platform.yaml'),
-    catalogueFiles: [fixture('police.yaml'), fixture('health.yaml')],
-    limits: { timeoutMs: TIMEOUT_MS },
-    wrapStore: slowScan,
-  });
+  ({ gw, pages } = await startQualityWithReads({ timeoutMs: TIMEOUT_MS, pageMs: PAGE_MS, pages: PAGES, slow: false }));
   // A draft of the police's catalogue, whose warnings scan the reads of its resources.
   const draft = readFileSync(fixture('police.yaml'), 'utf8').replace('title: Quality test catalogue of the police', 'title: Quality test catalogue of the police, revised');
   const sub = await gw.query('mutation($doc: String!) { submitCatalogue(document: $doc) { version { status } } }', { dept: '370000-GAT', roles: ['compiler'], variables: { doc: draft } });
   expect(sub.errors).toBeUndefined();
-  // PAGES pages of reads of the police's vehicles after what the log holds.
-  await appendReads(gw.store, PAGES * USAGE_PAGE_SIZE, { department: '370000-MZT', purpose: 'benefit-check', resource: '370000-GAT-02', provider: '370000-GAT', items: ['colour'] });
 }, 60_000);
 afterAll(() => gw?.close());
 

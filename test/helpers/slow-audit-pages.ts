@@ -1,8 +1,10 @@
 // For tests of a scan of the audit log stopped by the time limit: pages of it (finds of USAGE_PAGE_SIZE
 // entries) made slow and counted, and read entries appended in bulk after what the log holds.
+import { fileURLToPath } from 'node:url';
 import { AUDIT_COLLECTION, GENESIS_HASH, toRow, type AuditEntry } from '../../src/audit/entry.ts';
 import { USAGE_PAGE_SIZE } from '../../src/audit/usage.ts';
 import type { Store } from '../../src/store/port.ts';
+import { startTestGateway, type TestGateway } from './gateway.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,4 +47,22 @@ export async function appendReads(store: Store, count: number, read: { departmen
     rows.push(toRow(entry));
   }
   await store.insert(AUDIT_COLLECTION, rows);
+}
+
+/**
+ * test/fixtures/quality's platform (police and health) as a test gateway under `timeoutMs`, its audit-log
+ * pages slow (slowAuditPages), the log holding `pages` pages of reads of the police's vehicles by civil
+ * affairs after what the import wrote.
+ */
+export async function startQualityWithReads(opts: { timeoutMs: number; pageMs: number; pages: number; slow: boolean }): Promise<{ gw: TestGateway; pages: { read: number; slow: boolean } }> {
+  const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/quality/${name}`, import.meta.url));
+  const { wrap, pages } = slowAuditPages(opts.pageMs, opts.slow);
+  const gw = await startTestGateway({
+    platformFile: fixture('platform.yaml'),
+    catalogueFiles: [fixture('police.yaml'), fixture('health.yaml')],
+    limits: { timeoutMs: opts.timeoutMs },
+    wrapStore: wrap,
+  });
+  await appendReads(gw.store, opts.pages * USAGE_PAGE_SIZE, { department: '370000-MZT', purpose: 'benefit-check', resource: '370000-GAT-02', provider: '370000-GAT', items: ['colour'] });
+  return { gw, pages };
 }
