@@ -57,6 +57,22 @@ describe('a version that breaks what departments read', () => {
     expect(review.errors).toBeUndefined();
     expect(review.data!.reviewCatalogue.warnings.filter((w: { kind: string }) => w.kind === 'BREAKING_CHANGE')).toHaveLength(4);
   });
+
+  it('names a department whose query selected the item removed, denied to it: the query fails once the item goes', async () => {
+    // Human Resources selects legalRepresentativeId, which it holds no grant for: partial, the item null.
+    const read = await gw.query(`{ marketRegulation { enterpriseRegistrations(first: 2) { nodes { creditCode legalRepresentativeId } } } }`,
+      { dept: '430000-RST', purpose: 'administrative-licensing' });
+    expect(read.errors?.map((e) => e.extensions?.code)).toEqual(['GRANT_REQUIRED']);
+    // Without the item its query is refused whole (GRAPHQL_VALIDATION_FAILED), creditCode with it.
+    const c = demoCatalogue('legal-entities.yaml');
+    const r = c.resources[0];
+    r.items = r.items.filter((i) => i.name !== 'legalRepresentativeId');
+    const sub = await gw.query(`mutation($doc: String!) { submitCatalogue(document: $doc) { warnings ${WARNINGS} } }`,
+      { dept: '430000-SCJG', roles: ['compiler'], variables: { doc: JSON.stringify(c) } });
+    expect(sub.errors).toBeUndefined();
+    const removed = sub.data!.submitCatalogue.warnings.find((w: { kind: string; item: string }) => w.kind === 'BREAKING_CHANGE' && w.item === 'legalRepresentativeId');
+    expect(removed).toMatchObject({ change: 'REMOVED', usedBy: ['430000-RST'] });
+  });
 });
 
 describe('breakingChanges (pure)', () => {

@@ -16,6 +16,9 @@ import { listGrants } from '../src/access/grants.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { DEFAULT_LOCK_WAIT_MS, openSqliteStore, SQLITE_FILE } from '../src/store/sqlite.ts';
+import { STORE_PLATFORM_KEY } from '../src/catalogue/store-platform.ts';
+import { SETTINGS } from '../src/identity/secret.ts';
+import { eq } from '../src/store/port.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-checkpoint-locked-'));
@@ -47,22 +50,47 @@ function holdLock(file: string): Promise<ChildProcess> {
   });
 }
 
-describe('a gateway started on a store locked by another process', () => {
-  it('logs why its start-up checkpoint is not written, in words, not as an unexpected error', async () => {
-    const holder = await holdLock(join(data, SQLITE_FILE));
-    const env: NodeJS.ProcessEnv = { ...process.env, GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: PLATFORM };
-    delete env.MONGODB_URI;
-    delete env.GOVGRAPH_AUDIT_CHECKPOINTS;
-    const child = spawn(process.execPath, [join(root, 'bin', 'govgraph.js'), 'serve', '--port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    const logged = () => stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    await vi.waitFor(() => expect(logged().length, stderr).toBeGreaterThan(0), { timeout: 60_000, interval: 100 });
+/** The JSON lines `serve` logs on `folder`'s store, locked by another process, until it has logged `lines`. */
+async function lockedServeLog(folder: string, lines: number): Promise<Record<string, unknown>[]> {
+  const holder = await holdLock(join(folder, SQLITE_FILE));
+  const env: NodeJS.ProcessEnv = { ...process.env, GOVGRAPH_DATA_DIR: folder, GOVGRAPH_PLATFORM: PLATFORM };
+  delete env.MONGODB_URI;
+  delete env.GOVGRAPH_AUDIT_CHECKPOINTS;
+  const child = spawn(process.execPath, [join(root, 'bin', 'govgraph.js'), 'serve', '--port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const logged = () => stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  try {
+    await vi.waitFor(() => expect(logged().length, stderr).toBeGreaterThanOrEqual(lines), { timeout: 60_000, interval: 100 });
+  } finally {
     child.kill('SIGKILL');
     holder.kill('SIGKILL');
     await exited;
-    expect(logged().map(({ level, error, reason, msg }) => ({ level, error, reason, msg }))).toEqual([{
+  }
+  return logged();
+}
+
+describe('a gateway started on a store locked by another process', () => {
+  // A store made before stores recorded their platform: serve records it at start, and cannot while locked.
+  it("logs that the store's platform is recorded later, in words, not as an unexpected error", async () => {
+    const older = join(dir, 'older');
+    const store = await openSqliteStore(older);
+    await importCatalogueFiles(store, loadPlatform(PLATFORM), [join(root, 'test/fixtures/rows/catalogue.yaml')], { publish: true });
+    await store.delete(SETTINGS, eq('key', STORE_PLATFORM_KEY));
+    await store.close();
+    const lines = await lockedServeLog(older, 2);
+    expect(lines.map(({ level, error, reason, msg }) => ({ level, error, reason, msg }))).toContainEqual({
+      level: 50,
+      error: 'StorePlatformNotRecorded',
+      reason: `The store's platform cannot be recorded now; the gateway serves, and the next command or start records it: insert into ${SETTINGS}: the database stayed locked by another process for ${DEFAULT_LOCK_WAIT_MS} ms`,
+      msg: 'error',
+    });
+  });
+
+  it('logs why its start-up checkpoint is not written, in words, not as an unexpected error', async () => {
+    const lines = await lockedServeLog(data, 1);
+    expect(lines.map(({ level, error, reason, msg }) => ({ level, error, reason, msg }))).toEqual([{
       level: 50,
       error: 'AuditCheckpointError',
       reason: `The audit checkpoint cannot be written to the store, tried again within a minute: insert into _audit_checkpoints: the database stayed locked by another process for ${DEFAULT_LOCK_WAIT_MS} ms`,

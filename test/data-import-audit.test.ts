@@ -80,6 +80,26 @@ describe('data import', () => {
     expect(JSON.stringify(await store.find(AUDIT_COLLECTION, {}))).not.toMatch(/WH-SECRET|unheard/);
   });
 
+  it('a file refused by its CSV header: the entry says the header, no record read (not "1 of 1 record")', async () => {
+    const { dir, store, visits } = await folder();
+    const path = join(dir, 'visits.csv');
+    writeFileSync(path, 'visitNo,colour\nWH-SECRET-4,red\nWH-SECRET-5,blue\n');
+    const { summary } = await importCorrecting({ store, now: new Date() }, operator, visits, path);
+    expect([summary.refused, summary.records]).toEqual([true, 0]);
+    const [attempted, refused] = await importEntries(store);
+    expect(refused).toMatchObject({ outcome: 'refused', detail: `data import of ${path} into ${VISITS} — entry #${attempted.seq} not done: refused, 1 problem in the header, no record read; nothing written` });
+  });
+
+  it('a file refused before any record was read (a JSON array): the entry says no record read (not "1 of 1 record")', async () => {
+    const { dir, store, visits } = await folder();
+    const path = join(dir, 'visits.jsonl');
+    writeFileSync(path, JSON.stringify([{ visitNo: 'WH-SECRET-6' }, { visitNo: 'WH-SECRET-7' }]) + '\n');
+    const { summary } = await importCorrecting({ store, now: new Date() }, operator, visits, path);
+    expect([summary.refused, summary.records]).toEqual([true, 0]);
+    const [attempted, refused] = await importEntries(store);
+    expect(refused).toMatchObject({ outcome: 'refused', detail: `data import of ${path} into ${VISITS} — entry #${attempted.seq} not done: refused, 1 problem, no record read; nothing written` });
+  });
+
   it('a file of no record type (a.txt) is refused before any entry, as a mistyped path is', async () => {
     const { store, visits, file } = await folder();
     const path = file('visits.txt', [{ visitNo: 'WH-1' }]);

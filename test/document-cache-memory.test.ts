@@ -6,7 +6,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { parse } from 'graphql';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { yunnanFixture } from './helpers/yunnan-folder.ts';
-import { createDocumentStore, DOCUMENT_STORE_MAX_BYTES, documentSize } from '../src/server/document-store.ts';
+import { createDocumentStore, DOCUMENT_STORE_MAX_BYTES, DOCUMENT_STORE_MAX_DOCUMENTS, documentSize } from '../src/server/document-store.ts';
 
 const MB = 2 ** 20;
 const padded = (name: string) => `#${'x'.repeat(MB)}\nquery ${name} { __typename }`;
@@ -61,5 +61,20 @@ describe('the document cache counts the texts it keeps', () => {
     for (let i = 0; i < 5; i++) await store.set(`d${i}`, parse(padded(`Q${i}`)));
     expect(await store.get('d0')).toBeUndefined();
     expect(await store.get('d4')).toBeDefined();
+  });
+
+  it(`keeps at most ${DOCUMENT_STORE_MAX_DOCUMENTS} documents, however small: each holds its compiled query besides`, async () => {
+    // A new filter value per request makes a new small document each time (1.5 kB): by bytes alone 20,000
+    // stayed, each with ~35 kB of compiled work hanging on it (the soak walk).
+    const store = createDocumentStore();
+    const text = (i: number) => `{ people(filter: { idNumber: { eq: "${String(i).padStart(18, '0')}" } }) { totalCount } }`;
+    const sent = DOCUMENT_STORE_MAX_DOCUMENTS + 500;
+    for (let i = 0; i < sent; i++) await store.set(`d${i}`, parse(text(i)));
+    expect(documentSize(parse(text(0))) * sent).toBeLessThan(DOCUMENT_STORE_MAX_BYTES); // within the bytes
+    let kept = 0;
+    for (let i = 0; i < sent; i++) if (await store.get(`d${i}`)) kept++;
+    expect(kept).toBe(DOCUMENT_STORE_MAX_DOCUMENTS);
+    expect(await store.get('d0')).toBeUndefined();
+    expect(await store.get(`d${sent - 1}`)).toBeDefined();
   });
 });

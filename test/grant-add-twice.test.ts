@@ -15,8 +15,9 @@ const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/sichuan-gran
 
 let dir: string;
 const base = () => ['--platform', fixture('platform.yaml'), '--data', join(dir, 'data')];
+// `more` may name other purposes (an option given twice is refused, not overridden).
 const add = (...more: string[]) => runGovgraph(['grant', 'add', ...base(), '--requester', '510100-MZJ', '--resource', '510000-WJW-00001',
-  '--items', 'motherName,certificate', '--purposes', 'welfare-review', ...more]);
+  '--items', 'motherName,certificate', ...(more.includes('--purposes') ? [] : ['--purposes', 'welfare-review']), ...more]);
 const stored = () => withSqliteStore(join(dir, 'data'), async (s) => ({
   grants: (await s.find(GRANTS, { sort: [{ field: 'createdAt', direction: 'asc' }] })).map((r) => String(r.id)),
   adds: (await s.find(AUDIT, {})).filter((e) => e.action === 'addGrant').length,

@@ -5,7 +5,7 @@
 // and `/healthz` came after the reads, one after another.
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readDocument } from '../src/catalogue/read.ts';
 import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
 import type { Row } from '../src/store/port.ts';
@@ -93,7 +93,12 @@ describe('a query that walks a large resource on the embedded store', () => {
 
   it('reads another department’s query in turn with the first one’s many: it does not wait behind them all', async () => {
     const many = Array.from({ length: 12 }, (_, n) => send(100 + n));
-    await new Promise((resolve) => setTimeout(resolve, 30)); // the twelve are queued
+    // The twelve are queued (the threads' queue in /metrics), however loaded the machine: a fixed 30 ms was
+    // not always enough beside other test runs, and the other department's read then started first.
+    await vi.waitFor(async () => {
+      const metrics = await (await fetch(`${gw.gateway.url}/metrics`)).text();
+      expect(Number(/^govgraph_store_reader_threads\{state="queued"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(8);
+    }, { timeout: 10_000, interval: 5 });
     const other = await send(200, '650000-TJ', false); // one long read: a page, no count
     const answers = await Promise.all(many);
     // It waited for one read of the first department's on each thread, then read. In one queue it would have

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isInputObjectType, isObjectType, type GraphQLSchema } from 'graphql';
 import { afterAll, describe, expect, test } from 'vitest';
-import { grantProblems } from '../src/access/grants.ts';
+import { grantProblems } from '../src/access/grant-problems.ts';
 import { validateCatalogueFiles } from '../src/catalogue/files.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';

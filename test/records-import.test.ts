@@ -215,6 +215,42 @@ describe('importRecords', () => {
     expect(await rows()).toEqual([]);
   });
 
+  it('a refused CSV header is no record: the summary says the header, not "1 problem in 1 of 1 records" of a file of 3', async () => {
+    const f = file('header-first.csv', ['caseNo,idNumber,colour', `DB0001,${ID1},red`, `DB0002,${ID2},blue`, `DB0003,${ID1},green`]);
+    for (const skipInvalid of [false, true]) {
+      const s = await importRecords(store, resource, f, { skipInvalid });
+      expect(s).toMatchObject({ refused: true, headerRefused: true, records: 0, rejected: 0, written: 0, problemCount: 1 });
+      expect(line(s)).toBe(`refused ${f}: 1 problem in its header; no record was read, and nothing was written to 430000-MZ-00009 (in ${(s.elapsedMs / 1000).toFixed(1)} s)`);
+    }
+    // The rejects file of --skip-invalid says why nothing was read.
+    expect(readFileSync(`${f}.rejects.jsonl`, 'utf8')).toBe(
+      JSON.stringify({ line: 1, problems: ['line 1: column "colour" of the header is not an item of 430000-MZ-00009 (items: caseNo, idNumber, fullName, householdSize, active, approvedOn, remarks)'], record: null }) + '\n',
+    );
+    // A record's own problem still counts the records read.
+    const g = file('row-bad.csv', ['caseNo,idNumber', `DB0001,${ID1}`, 'DB0002']);
+    expect(line(await importRecords(store, resource, g))).toBe(`refused ${g}: 1 problem in 1 of 2 records; nothing was written to 430000-MZ-00009 (read in T)`);
+    expect(await rows()).toEqual([]);
+  });
+
+  it('a problem that stops the reading before any record (a CSV saved as GBK, a JSON array, a header\'s quote never closed) reads no record either', async () => {
+    const gbk = join(dir, 'gbk.csv');
+    // 李 in GBK (0xC0 0xEE): Excel's CSV of a department's machine, its header ASCII and its rows not UTF-8.
+    writeFileSync(gbk, Buffer.concat([Buffer.from(`caseNo,idNumber,fullName\nDB0001,${ID1},`), Buffer.from([0xc0, 0xee]), Buffer.from(`\nDB0002,${ID2},x\n`)]));
+    const array = file('array.json', [JSON.stringify([{ caseNo: 'DB0001', idNumber: ID1 }])]);
+    const quote = file('quote.csv', ['caseNo,"idNumber', `DB0001,${ID1}`]);
+    for (const [f, problem] of [
+      [gbk, 'line 2: not valid UTF-8; save the file as UTF-8'],
+      [array, 'line 1: the file is a JSON array; write one JSON object per line (JSON Lines)'],
+      [quote, 'line 1: a quoted field opened on this line is never closed'],
+    ] as const) {
+      const s = await importRecords(store, resource, f, { skipInvalid: true });
+      expect(s).toMatchObject({ refused: true, noRecordRead: true, records: 0, rejected: 0, written: 0, problemCount: 1 });
+      expect(s.problems[0]).toContain(problem);
+      expect(line(s)).toBe(`refused ${f}: 1 problem; no record was read, and nothing was written to 430000-MZ-00009 (in ${(s.elapsedMs / 1000).toFixed(1)} s)`);
+    }
+    expect(await rows()).toEqual([]);
+  });
+
   it('a key spelled two ways is still one key: 7 and "007" of an int key are a duplicate', async () => {
     const numbered: Resource = {
       ...resource,

@@ -6,7 +6,7 @@
 // requester's own scope is not answered "no grant is needed, read it": the requester could not read it.
 // A platform of its own (Gansu codes), so that nothing here leans on the demo's catalogues.
 import { describe, expect, it } from 'vitest';
-import { grantProblems } from '../src/access/grants.ts';
+import { grantProblems } from '../src/access/grant-problems.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import type { Platform } from '../src/model/platform.ts';
 import type { WorkflowEnv } from '../src/workflow/actor.ts';

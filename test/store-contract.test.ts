@@ -935,6 +935,44 @@ function contract(harness: () => Harness): void {
     });
   });
 
+  describe('writers racing on one row (two handles, as two processes on one store)', () => {
+    // What the workflow's writes rely on to settle a race without a lock in a gateway's memory: a unique
+    // index lets one of many inserts of a value in (grant add's givesKey, a request's openKey), and an
+    // update whose filter names the state read matches for one writer only (a decision, a revocation).
+    it('of 20 inserts of one unique value at once, exactly one stores it; each other gets DuplicateKeyError', async () => {
+      const other = await h.open();
+      try {
+        const c = `_raced_${++next}`;
+        await store.ensureIndex(c, { fields: ['key'], unique: true });
+        const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).insert(c, [{ id: `w${i}`, key: 'gives:x' }])));
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(DuplicateKeyError);
+        expect(await store.count(c)).toBe(1);
+        // Its key moved aside (a revocation), the value may be stored again.
+        await other.update(c, eq('key', 'gives:x'), { key: 'own:1' });
+        await store.insert(c, [{ id: 'again', key: 'gives:x' }]);
+        expect(await store.count(c)).toBe(2);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('of 20 updates at once whose filter names the state read, exactly one matches, and the row holds its values', async () => {
+      const other = await h.open();
+      try {
+        const c = `_raced_${++next}`;
+        await store.insert(c, [{ id: 'r1', status: 'pending', decidedBy: null }]);
+        const matched = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? other : store).update(c, and(eq('id', 'r1'), eq('status', 'pending')), { status: i % 3 ? 'approved' : 'rejected', decidedBy: `u${i}` })));
+        expect(matched.reduce((a, b) => a + b, 0)).toBe(1);
+        const winner = matched.indexOf(1);
+        expect(await store.find(c, { projection: ['status', 'decidedBy'] })).toEqual([{ status: winner % 3 ? 'approved' : 'rejected', decidedBy: `u${winner}` }]);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
   describe('watch (change notices in this process)', () => {
     it('names the collection after every write, never after a read, and stops when asked', async () => {
       const c = await people();

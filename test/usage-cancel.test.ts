@@ -6,12 +6,11 @@
 // process was killed at shutdownTimeoutMs. Once the request is cancelled, the scan reads no more pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from './helpers/gateway.ts';
-import { startQualityWithReads } from './helpers/slow-audit-pages.ts';
+import { expectNoPageAfterLimit, startQualityWithReads } from './helpers/slow-audit-pages.ts';
 
 const TIMEOUT_MS = 400;
 const PAGE_MS = 150;
 const PAGES = 20;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let gw: TestGateway;
 let pages: { read: number; slow: boolean };
@@ -26,11 +25,6 @@ describe('a usage report stopped by its time limit', () => {
     const res = await gw.query(`{ usage(from: "${year - 1}-01-01", to: "${year + 1}-12-31") { resources { resource requests } } }`,
       { dept: '370000-DSJ', roles: ['supervisor'] });
     expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
-    // A page under way when the limit answered may end; none starts after it.
-    await sleep(2 * PAGE_MS);
-    const settled = pages.read;
-    await sleep(4 * PAGE_MS);
-    expect(pages.read).toBe(settled);
-    expect(settled).toBeLessThan(PAGES / 2);
+    await expectNoPageAfterLimit(pages, PAGE_MS, PAGES);
   }, 30_000);
 });

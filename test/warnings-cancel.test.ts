@@ -8,13 +8,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from './helpers/gateway.ts';
-import { startQualityWithReads } from './helpers/slow-audit-pages.ts';
+import { expectNoPageAfterLimit, startQualityWithReads } from './helpers/slow-audit-pages.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/quality/${name}`, import.meta.url));
 const TIMEOUT_MS = 400;
 const PAGE_MS = 150;
 const PAGES = 20;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let gw: TestGateway;
 let pages: { read: number; slow: boolean };
@@ -32,11 +31,6 @@ describe("a draft's warnings stopped by the time limit", () => {
     pages.slow = true;
     const res = await gw.query('{ catalogues(id: "QT-GAT") { versions { status warnings { kind } } } }', { dept: '370000-DSJ', roles: ['supervisor'] });
     expect(res.errors?.map((e) => e.extensions?.code)).toContain('QUERY_TOO_COMPLEX');
-    // A page under way when the limit answered may end; none starts after it.
-    await sleep(2 * PAGE_MS);
-    const settled = pages.read;
-    await sleep(4 * PAGE_MS);
-    expect(pages.read).toBe(settled);
-    expect(settled).toBeLessThan(PAGES / 2);
+    await expectNoPageAfterLimit(pages, PAGE_MS, PAGES);
   }, 30_000);
 });

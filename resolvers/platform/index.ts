@@ -32,9 +32,10 @@ import { actorOf, envOf, translated } from './context.ts';
 import { ENUM_VALUES } from './enums.ts';
 import { badInput, listProblems } from '../../src/workflow/errors.ts';
 import type { Resolvers } from './types.generated.ts';
+import { supervisesPlatform } from '../../src/identity/roles.ts';
 
 const isSupervisor = (ctx: RequestContext) =>
-  ctx.identity.dept.code === ctx.platform.platform.competentDepartment && ctx.identity.roles.includes('supervisor');
+  supervisesPlatform({ dept: ctx.identity.dept.code, roles: ctx.identity.roles }, ctx.platform.platform.competentDepartment);
 
 /**
  * A filter given empty or blank names nothing: refused, naming it, as the commands refuse `--resource ''`

@@ -3,7 +3,9 @@
 // (shield rules, filter and order checks, links, the audit log, the test oracle's counterpart) asks here.
 import type { MaskName, Resource } from '../model/catalogue.ts';
 import type { Department } from '../model/platform.ts';
-import { effectiveItems, resourceShare, type EffectiveItem, type EffectiveShare } from './effective-share.ts';
+import {
+  departmentInScope, effectiveItems, purposeInScope, resourceShare, type EffectiveItem, type EffectiveShare,
+} from './effective-share.ts';
 import { grantCovers, grantsHeld, type Grant } from './grant-model.ts';
 import { grantsInForce } from './item-since.ts';
 import { decideRows, divisionOf, grantsReach, grantsReachRows } from './row-scope.ts';
@@ -98,8 +100,8 @@ const methodNotApiRow = deny(2, 'METHOD_NOT_API', (c) => !c.share.methods.includ
     : `${subject(c)} is not offered by any sharing method; ask its provider ${c.resource.provider}.`);
 
 function inScope(c: Case): boolean {
-  const { departments, levels } = c.share;
-  return departments.every((g) => g.test(c.requester.code)) && (levels === null || levels.includes(c.requester.level));
+  const { levels } = c.share;
+  return departmentInScope(c.share, c.requester.code) && (levels === null || levels.includes(c.requester.level));
 }
 
 const outOfScopeRow = deny(3, 'OUT_OF_SCOPE', (c) => !inScope(c),
@@ -111,7 +113,7 @@ const purposeRequiredRow = deny(4, 'PURPOSE_REQUIRED', (c) => c.purpose === null
     : `${subject(c)} is read only for a stated purpose; send the \`x-purpose\` header with one of the platform's purpose codes.`);
 
 const purposeOutOfScopeRow = deny(5, 'PURPOSE_OUT_OF_SCOPE',
-  (c) => c.share.purposes !== null && !c.share.purposes.includes(c.purpose as string),
+  (c) => !purposeInScope(c.share, c.purpose as string),
   (c) => c.share.purposes!.length
     ? `${subject(c)} may be used only for ${list(c.share.purposes!)}; purpose \`${c.purpose}\` is outside its scope of use.`
     : `${subject(c)} may not be used for any purpose; purpose \`${c.purpose}\` is outside its scope of use.`);

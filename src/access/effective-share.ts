@@ -23,6 +23,12 @@ export interface EffectiveShare {
   departments: readonly GlobSet[];
 }
 
+/** The share's department patterns let department `code` in (row 3 of SPEC §6; none listed: every department). */
+export const departmentInScope = (s: EffectiveShare, code: string): boolean => s.departments.every((g) => g.test(code));
+
+/** The share's scope of use takes `purpose` (row 5 of SPEC §6; none listed: any purpose). */
+export const purposeInScope = (s: EffectiveShare, purpose: string): boolean => s.purposes === null || s.purposes.includes(purpose);
+
 export interface EffectiveItem {
   name: string;
   item: Item;

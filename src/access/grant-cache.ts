@@ -6,12 +6,19 @@
 // - on other instances, within one poll (the publication poll calls `poll()`): it compares two counts of
 //   `_grants` (rows, unrevoked rows) with the last ones it saw. Grants are only ever added or revoked,
 //   never deleted or un-revoked, so one of the two counts changes whenever the grants do.
+// At most GRANT_CACHE_DEPARTMENTS departments are kept, the least recently asked dropped first: a
+// forwarded request's department is any code its connected platform names (SPEC §12), and each new code
+// left an entry behind until the grants next changed (found by the soak walk).
+import { LRUCache } from 'lru-cache';
 import { GRANTS, unrevokedGrantsFor } from './grants.ts';
 import { isGrantActive, type Grant } from './grant-model.ts';
 import { eq, type Store } from '../store/port.ts';
 
+/** Departments whose grants are kept; one dropped is read from the store again at its next request. */
+export const GRANT_CACHE_DEPARTMENTS = 4096;
+
 export class GrantCache {
-  private readonly byDept = new Map<string, Promise<Grant[]>>();
+  private readonly byDept = new LRUCache<string, Promise<Grant[]>>({ max: GRANT_CACHE_DEPARTMENTS });
   /** Bumped by every change seen; a read that started before a change is not kept. */
   private generation = 0;
   private seen: string | null = null;
@@ -39,14 +46,19 @@ export class GrantCache {
       this.byDept.set(dept, grants);
       grants.then(
         () => {
-          if (generation !== this.generation && this.byDept.get(dept) === grants) this.byDept.delete(dept);
+          if (generation !== this.generation && this.byDept.peek(dept) === grants) this.byDept.delete(dept);
         },
         () => {
-          if (this.byDept.get(dept) === grants) this.byDept.delete(dept);
+          if (this.byDept.peek(dept) === grants) this.byDept.delete(dept);
         },
       );
     }
     return (await grants).filter((g) => isGrantActive(g, now));
+  }
+
+  /** How many departments' grants are kept (tests). */
+  get kept(): number {
+    return this.byDept.size;
   }
 
   /** Forgets every department's grants. */

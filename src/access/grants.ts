@@ -1,42 +1,25 @@
 // Grants in the store (collection `_grants`, SPEC §9, §11): added by the operator (`govgraph grant`) or
 // by the sharing workflow, listed, revoked. A revoked or expired grant stops working on the next
 // request: the gateway reads a department's grants again after every change (src/access/grant-cache.ts).
+// Whether a grant may be made at all, grant-problems.ts says; newGrant asks it before anything is written.
 //
 // Rows are flat scalars: `items`, `purposes` and `unmasked` are kept as JSON arrays in strings; only
 // this file knows it.
-import { randomUUID } from 'node:crypto';
-import { platformDate } from '../calendar/working-days.ts';
-import { isRealDate } from '../formats/calendar.ts';
+import { createHash, randomUUID } from 'node:crypto';
 import { codeKey } from '../catalogue/codes.ts';
 import type { Problem } from '../catalogue/problems.ts';
-import { boundProblems } from '../model/input-bounds.ts';
-import type { Catalogue, Resource } from '../model/catalogue.ts';
+import type { Catalogue } from '../model/catalogue.ts';
 import { catalogueVersions, versionOf } from '../catalogue/repository.ts';
-import { departmentByCode, listedDepartmentCode, type Department, type Platform } from '../model/platform.ts';
-import { and, eq, or, type Filter, type Row, type Store } from '../store/port.ts';
-import { decide, HARD_NO } from './decide.ts';
-import { effectiveItems, needsGrants, resourceShare } from './effective-share.ts';
+import { listedDepartmentCode, type Platform } from '../model/platform.ts';
+import { and, DuplicateKeyError, eq, or, type Filter, type Row, type Store } from '../store/port.ts';
+import { findResource, grantProblems, unique, type GrantInput } from './grant-problems.ts';
 import { isGrantActive, type Grant } from './grant-model.ts';
-import { withinRegion } from './row-scope.ts';
 import { text, strings } from '../store/row-values.ts';
 
 export { isGrantActive, grantCovers, type Grant } from './grant-model.ts';
+export type { GrantInput } from './grant-problems.ts';
 
 export const GRANTS = '_grants';
-
-export interface GrantInput {
-  requester: string;
-  resource: string;
-  items: string[];
-  purposes: string[];
-  unmasked?: string[];
-  /** Division codes narrowing the resource's row scope (SPEC §6); absent or null = the whole region. */
-  rows?: string[] | null;
-  /** ISO date (inclusive), or null for no end. */
-  until?: string | null;
-  createdBy: string;
-  requestId?: string | null;
-}
 
 /** A grant refused whole; `problems` lists every reason (path = the input field). Nothing was written. */
 export class GrantInputError extends Error {
@@ -59,9 +42,29 @@ export class GrantNotFoundError extends Error {
 
 // ---- rows ----------------------------------------------------------------------------------------
 
-function toRow(g: Grant): Row {
+/**
+ * What an operator's grant in force gives, as one value the store holds unique (`givesKey`): two `grant add`
+ * of the same grant at once (two processes) both found none stored (sameGrantStored) and both stored one;
+ * the unique index lets one in and the other gets DuplicateKeyError. The lists as sets, and the catalogue
+ * version decided on: a grant decided on an earlier version may cover less (item-since.ts), and the same
+ * grant made now is another. Only `grant add` stores it (storeGrant's `alone`); a revoked grant, an
+ * approval's (a request's decision, kept whatever the operator added), one stored otherwise and one
+ * stored before the key existed hold their own id instead: never a clash.
+ */
+export function givesKey(g: Grant): string {
+  if (g.revokedAt !== null || g.requestId !== null) return ownKey(g.id);
+  const set = (xs: readonly string[] | null | undefined) => (xs == null ? null : [...new Set(xs)].sort());
+  const what = [g.requester, g.resource, set(g.items), set(g.purposes), set(g.unmasked), set(g.rows), g.until, g.decidedOnCatalogue ?? null, g.decidedOnVersion ?? null];
+  return `gives:${createHash('sha256').update(JSON.stringify(what)).digest('hex')}`;
+}
+
+const ownKey = (id: string) => `grant:${id}`;
+
+/** `alone`: the row holds what it gives as its key (givesKey), else its own id. */
+function toRow(g: Grant, alone = false): Row {
   return {
     ...g,
+    givesKey: alone ? givesKey(g) : ownKey(g.id),
     items: JSON.stringify(g.items),
     purposes: JSON.stringify(g.purposes),
     unmasked: JSON.stringify(g.unmasked),
@@ -101,6 +104,12 @@ export async function ensureGrantIndexes(store: Store): Promise<void> {
   await store.ensureIndex(GRANTS, { fields: ['requester', 'revokedAt'] });
   await store.ensureIndex(GRANTS, { fields: ['resource'] });
   await store.ensureIndex(GRANTS, { fields: ['provider'] });
+  // Grants stored before the key get their own id (MongoDB's unique index takes one row without the field):
+  // duplicates stored then stay apart, and `grant add` still finds them by reading (sameGrantStored).
+  for (const row of await store.find(GRANTS, { filter: eq('givesKey', null), projection: ['id'] })) {
+    await store.update(GRANTS, and(eq('id', String(row.id)), eq('givesKey', null)), { givesKey: ownKey(String(row.id)) });
+  }
+  await store.ensureIndex(GRANTS, { fields: ['givesKey'], unique: true });
   // Grants stored before grants kept their provider get it, so that a provider's list reads its own by the
   // index. A store that cannot be written now (another process's long import) is tried again on the next
   // call: the lists read the grants without a provider too (listGrants), so nothing is missed meanwhile.
@@ -140,143 +149,6 @@ async function providersOf(store: Store, codes: ReadonlySet<string>): Promise<Ma
   const versions = catalogueVersions(store);
   take((await versions.published()).map((v) => v.catalogue));
   if (out.size < codes.size) take((await versions.everPublished()).map((v) => v.catalogue));
-  return out;
-}
-
-// ---- validation ----------------------------------------------------------------------------------
-
-/** The published resource a code names; codes ignore case (codes.ts), as requestSharing and data import read them. */
-function findResource(catalogues: readonly Catalogue[], code: string): Resource | undefined {
-  const key = codeKey(code.trim());
-  for (const c of catalogues) for (const r of c.resources) if (codeKey(r.code) === key) return r;
-  return undefined;
-}
-
-const unique = (xs: readonly string[]): string[] => [...new Set(xs.map((x) => x.trim()).filter((x) => x !== ''))];
-
-/**
- * What a grant input may hold (src/model/input-bounds.ts): the operator's `grant add` and an approval
- * both make grants, and an approval's lists are the approver's to type.
- */
-const GRANT_BOUNDS = {
-  requester: 'name', resource: 'name', items: 'names', purposes: 'names', unmasked: 'names', rows: 'names', until: 'name', createdBy: 'user',
-} as const;
-
-/**
- * Every problem of the input, for the platform and the published catalogues; an input over its bounds
- * gets those problems only (the others would repeat what was typed).
- */
-export function grantProblems(
-  ctx: { platform: Platform; catalogues: readonly Catalogue[] },
-  input: GrantInput,
-  now: Date,
-): Problem[] {
-  const over = boundProblems(input, GRANT_BOUNDS);
-  if (over.length) return over;
-  const problems: Problem[] = [];
-  const problem = (path: string, message: string) => problems.push({ path, message });
-  const items = unique(input.items);
-  const purposes = unique(input.purposes);
-  const unmasked = unique(input.unmasked ?? []);
-
-  // A listed department's code in another case (or with blanks around it) is that department's, as the
-  // resource's code is read in any case and `grant list --requester` finds it: `grant add --requester
-  // 510104-mzj` was refused as no department while `--resource 510000-wjw-00001` was taken.
-  const requester = departmentByCode(ctx.platform, listedDepartmentCode(ctx.platform, input.requester));
-  if (!requester) problem('requester', `No department ${JSON.stringify(input.requester)} on the platform.`);
-
-  const resource = findResource(ctx.catalogues, input.resource);
-  const share = resource ? resourceShare(resource) : null;
-  if (!resource) {
-    problem('resource', `No published resource ${JSON.stringify(input.resource)}.`);
-  } else if (!needsGrants(resource)) {
-    problem('resource', `${resource.code} (${resource.name}) is shared ${resource.share.type === 'none' ? 'with no one' : 'unconditionally'}; grants are only for conditional resources.`);
-  } else if (requester && requester.code === resource.provider) {
-    problem('requester', `${requester.code} provides ${resource.code}; its provider needs no grant.`);
-  }
-
-  const vocabulary = new Set(ctx.platform.purposes.map((p) => p.code));
-  if (purposes.length === 0) problem('purposes', 'List at least one purpose.');
-  purposes.forEach((p, i) => {
-    if (!vocabulary.has(p)) {
-      problem(`purposes[${i}]`, `Unknown purpose ${JSON.stringify(p)}; valid codes: ${[...vocabulary].join(', ')}.`);
-    } else if (resource && share?.purposes && !share.purposes.includes(p)) {
-      problem(`purposes[${i}]`, `${p} is outside the scope of use of ${resource.code} (${share.purposes.join(', ') || 'no purpose'}).`);
-    }
-  });
-
-  // The resource's own rows 1–3 (not shared, not through the API, outside the scope): a grant cannot
-  // lift them, so a grant they would deny is refused rather than stored to no effect.
-  let closedWhole = false;
-  if (resource && requester && needsGrants(resource) && requester.code !== resource.provider) {
-    const d = decide({ requester, purpose: purposes[0] ?? null, resource, item: null, grants: [], now });
-    closedWhole = !d.allowed && HARD_NO.has(d.code);
-    if (closedWhole) problem('requester', (d as { message: string }).message);
-  }
-
-  if (items.length === 0) problem('items', 'List at least one item.');
-  const effective = resource ? effectiveItems(resource) : null;
-  if (resource && effective) {
-    items.forEach((name, i) => {
-      const item = effective.get(name);
-      if (!item) {
-        problem(`items[${i}]`, `${resource.code} has no item ${JSON.stringify(name)}; its items are: ${[...effective.keys()].join(', ')}.`);
-        return;
-      }
-      // The item's own rows 1–3 (tightened to none, methods without api, a narrower scope) as well, first:
-      // an unconditional item outside the requester's own scope is not "read without a grant" by it.
-      if (requester && requester.code !== resource.provider && !closedWhole) {
-        const d = decide({ requester, purpose: purposes[0] ?? null, resource, item, grants: [], now });
-        if (!d.allowed && HARD_NO.has(d.code)) {
-          problem(`items[${i}]`, `${d.message} A grant cannot open it.`);
-          return;
-        }
-      }
-      if (item.share.type === 'unconditional' && needsGrants(resource)) {
-        // A conditional item of an unconditional resource is granted; the others are read without one.
-        problem(`items[${i}]`, `Item \`${name}\` of ${resource.code} (${resource.name}) is shared unconditionally: no grant is needed, read it within its scope of use.`);
-      }
-    });
-  }
-  unmasked.forEach((name, i) => {
-    const item = effective?.get(name);
-    if (!items.includes(name)) problem(`unmasked[${i}]`, `${JSON.stringify(name)} is not among the granted items; only a granted item can be unmasked.`);
-    // Stored, it would say the department reads in clear by this grant what it reads in clear anyway.
-    else if (item && !item.mask) problem(`unmasked[${i}]`, `Item \`${name}\` of ${resource!.code} has no mask: it is read in clear once granted; leave it out of unmasked.`);
-  });
-
-  if (input.rows != null) rowProblems(resource, requester, unique(input.rows)).forEach((p) => problems.push(p));
-
-  if (input.until != null) {
-    const today = platformDate(now);
-    if (!isRealDate(input.until)) problem('until', `${JSON.stringify(input.until)} is not a date; write YYYY-MM-DD.`);
-    else if (input.until < today) problem('until', `${input.until} has passed; give a date from today (${today}) on.`);
-  }
-  if (!input.createdBy.trim()) problem('createdBy', 'Say who makes the grant.');
-  return problems;
-}
-
-/** A grant's rows narrow the resource's row scope: the resource must have one, and each code be a
- * division code within the requester's region (a code outside it would show nothing, never more). */
-function rowProblems(resource: Resource | undefined, requester: Department | undefined, rows: string[]): Problem[] {
-  const out: Problem[] = [];
-  if (rows.length === 0) out.push({ path: 'rows', message: 'List at least one division code, or leave rows out for the whole region.' });
-  if (resource && !resource.share.scope?.rows) {
-    out.push({ path: 'rows', message: `${resource.code} (${resource.name}) has no row scope; rows can only narrow a resource whose scope has rows.` });
-  } else if (resource?.share.type === 'unconditional') {
-    // Its records are the region's for everyone: an item granted on fewer would never be read (row-scope.ts).
-    out.push({ path: 'rows', message: `${resource.code} (${resource.name}) is shared unconditionally: its records are those of the requester's whole region, so a grant for its conditional items cannot narrow them; leave rows out.` });
-    return out;
-  }
-  rows.forEach((code, i) => {
-    if (!/^[0-9]{6}$/.test(code)) {
-      const example = requester ? `, like ${requester.region} (the region of ${requester.code})` : '';
-      out.push({ path: `rows[${i}]`, message: `${JSON.stringify(code)} is not a division code; write the six digits of a division${example}.` });
-    }
-    else if (requester && !withinRegion(code, requester.region)) {
-      out.push({ path: `rows[${i}]`, message: `${code} lies outside the region ${requester.region} of ${requester.code}; a grant may narrow the rows a department sees, never widen them.` });
-    }
-  });
   return out;
 }
 
@@ -340,13 +212,38 @@ export function newGrant(ctx: GrantContext, input: GrantInput, now: Date = new D
 
 /**
  * Stores a grant made by newGrant. One made before grants kept their provider (an approval's grant kept
- * on its request, stored when the approval is finished) is given it.
+ * on its request, stored when the approval is finished) is given it. `alone` (the operator's `grant add`):
+ * stored only when no other grant stored `alone` and in force gives the same (givesKey), else
+ * DuplicateKeyError and nothing written: the caller read none, and another process stored one meanwhile.
  */
-export async function storeGrant(store: Store, grant: Grant): Promise<Grant> {
+export async function storeGrant(store: Store, grant: Grant, options: { alone?: boolean } = {}): Promise<Grant> {
   await ensureGrantIndexes(store);
   const stored = grant.provider == null ? { ...grant, provider: (await providersOf(store, new Set([grant.resource]))).get(grant.resource) ?? null } : grant;
-  await store.insert(GRANTS, [toRow(stored)]);
+  const row = toRow(stored, options.alone);
+  try {
+    await store.insert(GRANTS, [row]);
+  } catch (error) {
+    // Retried once when the key was held only by grants revoked meanwhile by an older writer.
+    if (!(error instanceof DuplicateKeyError) || !options.alone || (await releaseRevokedKeys(store, String(row.givesKey))) === 0) throw error;
+    await store.insert(GRANTS, [row]);
+  }
   return stored;
+}
+
+/**
+ * Gives each revoked grant still holding `key` its own id as its key, and says how many. A gateway or
+ * command older than givesKey revokes a grant by setting revokedAt alone (revokeGrant and its field), so in
+ * a rolling upgrade a grant `grant add` stored can be revoked and keep what it gave as its key: the same
+ * grant added again was then refused by the unique index for good, with no grant in force giving it.
+ * Conditional on revokedAt, so a grant in force (another process's `grant add` that won) keeps its key.
+ */
+async function releaseRevokedKeys(store: Store, key: string): Promise<number> {
+  let released = 0;
+  for (const r of await store.find(GRANTS, { filter: eq('givesKey', key), projection: ['id', 'revokedAt'] })) {
+    if (r.revokedAt == null) continue;
+    released += await store.update(GRANTS, and(eq('id', String(r.id)), eq('givesKey', key)), { givesKey: ownKey(String(r.id)) });
+  }
+  return released;
 }
 
 export interface GrantFilter {
@@ -417,7 +314,8 @@ export async function revokeGrantOnce(store: Store, id: string, by: string, now:
   const existing = await getGrant(store, id);
   if (!existing) throw new GrantNotFoundError(id);
   if (existing.revokedAt !== null) return { grant: existing, revoked: false };
-  const n = await store.update(GRANTS, and(eq('id', id), eq('revokedAt', null)), { revokedAt: now.toISOString(), revokedBy: by });
+  // Its key freed: the same grant may be added again once this one is revoked.
+  const n = await store.update(GRANTS, and(eq('id', id), eq('revokedAt', null)), { revokedAt: now.toISOString(), revokedBy: by, givesKey: ownKey(id) });
   return { grant: (await getGrant(store, id))!, revoked: n > 0 };
 }
 

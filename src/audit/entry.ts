@@ -77,9 +77,6 @@ export function localDetail(detail: string | null): string | null {
   return at >= 2 && detail!.slice(at - 2, at) === '; ' ? detail!.slice(0, at - 2) : null;
 }
 
-export const AUDIT_KINDS: readonly AuditKind[] = ['read', 'workflow', 'operator'];
-export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['allowed', 'partial', 'denied', 'error', 'ok', 'refused'];
-
 export interface AuditResource {
   resource: string; // resource code
   provider: string; // department code of the providing department

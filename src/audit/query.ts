@@ -32,6 +32,7 @@ import {
   type AuditOutcome,
 } from './entry.ts';
 import { WHOLE_SEQ } from './log.ts';
+import { supervisesPlatform } from '../identity/roles.ts';
 
 export interface AuditViewer {
   dept: string;
@@ -72,7 +73,7 @@ export class AuditQueryError extends Error {
 export type AuditVisibility = { kind: 'all' } | { kind: 'department'; dept: string };
 
 export function auditVisibility(viewer: AuditViewer, competentDepartment: string): AuditVisibility {
-  return viewer.dept === competentDepartment && viewer.roles.includes('supervisor')
+  return supervisesPlatform(viewer, competentDepartment)
     ? { kind: 'all' }
     : { kind: 'department', dept: viewer.dept };
 }

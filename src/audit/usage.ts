@@ -124,10 +124,12 @@ export const ANY_ITEM = '*';
 
 /**
  * Who used what (SPEC §14, breaking-change warnings): per resource and item, the departments whose
- * allowed or partial read entries since `from` read it, or filtered or ordered by it (their queries
- * break as well when it goes: the filter's and the order's fields are the item's); under ANY_ITEM (no
- * item's name: GraphQL names hold no `*`), those that used the resource at all, a `totalCount` with no
- * item read included. One scan of the read entries about each resource.
+ * read entries since `from` read it, selected it and were denied it beside items of the resource they
+ * read, or filtered or ordered by it (their queries break as well when it goes: the filter's and the
+ * order's fields are the item's); under ANY_ITEM (no item's name: GraphQL names hold no `*`), those that
+ * used the resource at all, a `totalCount` with no item read included. A part of an entry that read
+ * nothing of the resource (denied whole, or every item it selected) counts for none. One scan of the
+ * read entries about each resource.
  */
 export async function itemReaders(
   store: Store,
@@ -143,7 +145,14 @@ export async function itemReaders(
       if ((code !== undefined && part.resource !== code) || part.provider === entry.department) continue;
       const byItem = out.get(part.resource);
       if (!byItem || part.resource.includes('|')) continue; // a code with a bar is named by no entry (query.ts)
-      for (const item of [ANY_ITEM, ...part.items, ...part.filtered, ...part.ordered]) {
+      // A part denied whole used nothing of the resource; and the entry's outcome, allowed or partial for
+      // what the request read of other providers' resources, is no business of this one (the log shows a
+      // provider the outcome of its own parts alone, query.ts narrow): naming the department would say it.
+      if (!readSomething(part)) continue;
+      // An item selected but denied (awaiting a grant, say) is used too: once it goes, the query that
+      // selects it is refused whole (GRAPHQL_VALIDATION_FAILED), the items it did read with it.
+      const selectedDenied = part.denied.map((d) => d.item).filter((item) => item !== ANY_ITEM);
+      for (const item of [ANY_ITEM, ...part.items, ...selectedDenied, ...part.filtered, ...part.ordered]) {
         let readers = byItem.get(item);
         if (!readers) byItem.set(item, (readers = new Set()));
         readers.add(entry.department);

@@ -12,7 +12,6 @@
 //   computed with a fixed offset so the result does not depend on the host's time zone or ICU data.
 //   A deadline is overdue from the day after the due date: work done on the due date is on time.
 
-export const PLATFORM_TIME_ZONE = 'Asia/Shanghai';
 const PLATFORM_UTC_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 export const REVISION_DUE_WORKING_DAYS = 15;

@@ -26,7 +26,26 @@ import { recordedDetail, type AuditOutcome } from '../audit/entry.ts';
 import { claimCollections } from './collections.ts';
 import { historyProblems } from './history.ts';
 import { withPublicationLock, type StillHeld } from './publication-lock.ts';
+import { platformMismatch, recordStorePlatform, storePlatform } from './store-platform.ts';
 import { prefixProblems, type Problem } from './problems.ts';
+
+export interface ImportOptions {
+  publish: boolean;
+  by?: string;
+  /** Aborted (Ctrl-C, SIGTERM), the import stops before its next catalogue or step (store/interrupted.ts). */
+  signal?: AbortSignal;
+  /** The platform file as a refusal names it (store-platform.ts); default "the platform file". */
+  platformFile?: string;
+}
+
+/** A publication into a store another process has meanwhile made another region's: nothing was done. */
+export class OtherPlatformError extends Error {
+  readonly userFacing = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'OtherPlatformError';
+  }
+}
 
 export interface ImportedCatalogue {
   file: string;
@@ -72,25 +91,51 @@ export async function importCatalogueFiles(
   store: Store,
   platform: Platform,
   files: string[],
-  opts: { publish: boolean; by?: string },
+  opts: ImportOptions,
 ): Promise<ImportedCatalogue[]> {
   if (!opts.publish) return importFiles(store, platform, files, opts, async () => undefined);
   // Validated against the catalogues in effect and published holding the store's publication lock, so
   // that no publication in between makes the two clash (publication-lock.ts).
   // Another publication holding it past the wait is a PublicationBusyError, said without a stack.
-  return withPublicationLock(store, `catalogue import of ${files.join(', ')}`, (held) => importFiles(store, platform, files, opts, held));
+  // The store's platform is checked again, and recorded, holding the lock: two imports at once of two
+  // regions' catalogues into a store recording none both passed the command's check at its open, and the
+  // second, published after the first, mixed the other region's catalogues into it (store-platform.ts).
+  return withPublicationLock(store, `catalogue import of ${filesNamed(files)}`, async (held) => {
+    const mixedUp = platformMismatch(await storePlatform(store), platform, opts.platformFile ?? 'the platform file');
+    if (mixedUp) throw new OtherPlatformError(mixedUp);
+    const imported = await importFiles(store, platform, files, opts, held);
+    await recordStorePlatform(store, platform);
+    return imported;
+  }, { signal: opts.signal });
+}
+
+/**
+ * The files of an import as another publication's refusal names them while this one holds the lock: the
+ * first three and how many more (an import of 120 files, `catalogue import catalogues/*.yaml`, filled the
+ * operator's screen with 120 paths in one refusal).
+ */
+export function filesNamed(files: readonly string[]): string {
+  return shortList(files, 'files');
+}
+
+/** The first three of a list and how many more (`... and 147 more catalogues`); a list of four whole. */
+function shortList(items: readonly string[], noun = 'catalogues'): string {
+  const SHOWN = 3;
+  if (items.length <= SHOWN + 1) return items.join(', ');
+  return `${items.slice(0, SHOWN).join(', ')} and ${items.length - SHOWN} more ${noun}`;
 }
 
 async function importFiles(
   store: Store,
   platform: Platform,
   files: string[],
-  opts: { publish: boolean; by?: string },
+  opts: ImportOptions,
   held: StillHeld,
 ): Promise<ImportedCatalogue[]> {
   const versions = catalogueVersions(store);
   const report = validateCatalogueFiles(files, platform, (await versions.published()).map((v) => v.catalogue));
   if (!report.catalogues) throw new DocumentInvalidError(report.problems);
+  opts.signal?.throwIfAborted(); // interrupted while the files were checked: nothing stored, no entry
   const valid: { file: string; catalogue: Catalogue }[] = [];
   const taken: Problem[] = [];
   for (const e of report.entries) {
@@ -119,7 +164,7 @@ async function importFiles(
 async function storeCatalogues(
   store: Store,
   catalogues: { file: string; catalogue: Catalogue }[],
-  opts: { publish: boolean; by?: string },
+  opts: ImportOptions,
   held: StillHeld,
 ): Promise<ImportedCatalogue[]> {
   // The operator's action is recorded before it changes anything (SPEC §10): no entry, no import. It says
@@ -127,7 +172,12 @@ async function storeCatalogues(
   // how it ended: the first alone said `imported and published` before anything was, and stood so when
   // the import then failed (a unique key over duplicate records, a collection claimed meanwhile, a lock
   // taken over from a process stopped for 30 s) or was killed: the log named a publication that never was.
-  const what = `${opts.publish ? 'import and publication' : 'import'} of ${catalogues.map(({ file, catalogue }) => `${catalogue.id} (${file})`).join(', ')}`;
+  const named = catalogues.map(({ file, catalogue }) => `${catalogue.id} (${file})`);
+  const what = `${opts.publish ? 'import and publication' : 'import'} of ${named.join(', ')}`;
+  // The entries name the catalogues as filesNamed does, the first entry then naming them all: with every
+  // one of 150 files named (twice), a detail was cut at MAX_DETAIL before it said `attempted`, or `not
+  // done` and why (an import of a folder interrupted by Ctrl-C read as refused for no reason given).
+  const ended = `${opts.publish ? 'import and publication' : 'import'} of ${shortList(named)}`;
   const requestId = randomUUID();
   const entry = (outcome: AuditOutcome, detail: string) =>
     appendAudit(store, {
@@ -145,10 +195,11 @@ async function storeCatalogues(
       outcome,
       detail: recordedDetail(detail),
     });
-  const attempted = await entry('ok', `${what} attempted`);
+  // Of more than four, all are named after the word, where a cut (MAX_DETAIL) cannot take it away.
+  const attempted = await entry('ok', what === ended ? `${what} attempted` : `${ended} attempted: ${named.join(', ')}`);
   const outcomes = (done: readonly ImportedCatalogue[]) => done.map(({ version, unchanged, newerInEffect }) =>
     `${version.id} v${version.version} ${version.status}${unchanged ? ' (unchanged)' : ''}${newerInEffect !== undefined ? ` (v${newerInEffect} published meanwhile is in effect)` : ''}`,
-  ).join(', ');
+  );
   // Each catalogue's outcome as it is stored (and published): an import of several files that ends early
   // has stored, and may have published, the first ones.
   const out: ImportedCatalogue[] = [];
@@ -161,19 +212,19 @@ async function storeCatalogues(
     const message = err instanceof DocumentInvalidError ? err.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ') : (err as Error).message;
     // Refused after the first files' catalogues were stored (the lock lost before the next publication):
     // those stand, and the entry says so, not `not done` of an import whose first catalogue is in effect.
-    const rest = catalogues.slice(out.length).map(({ file, catalogue }) => `${catalogue.id} (${file})`).join(', ');
-    const how = out.length === 0 ? `${refused ? 'not done' : 'failed'}: ${message}` : `partly done: ${outcomes(out)}; ${rest} ${refused ? 'not done' : 'failed'}: ${message}`;
-    await entry(refused ? 'refused' : 'error', `${what} — entry #${attempted.seq} ${how}`).catch(() => undefined);
+    const rest = shortList(named.slice(out.length));
+    const how = out.length === 0 ? `${refused ? 'not done' : 'failed'}: ${message}` : `partly done: ${shortList(outcomes(out))}; ${rest} ${refused ? 'not done' : 'failed'}: ${message}`;
+    await entry(refused ? 'refused' : 'error', `${ended} — entry #${attempted.seq} ${how}`).catch(() => undefined);
     throw err;
   }
-  await entry('ok', `${what} done (entry #${attempted.seq}): ${outcomes(out)}`);
+  await entry('ok', `${ended} done (entry #${attempted.seq}): ${shortList(outcomes(out))}`);
   return out;
 }
 
 async function storeAll(
   store: Store,
   catalogues: { file: string; catalogue: Catalogue }[],
-  opts: { publish: boolean; by?: string },
+  opts: ImportOptions,
   held: StillHeld,
   out: ImportedCatalogue[],
 ): Promise<void> {
@@ -194,6 +245,7 @@ async function storeAll(
     }
   }
   for (const { file, catalogue } of catalogues) {
+    opts.signal?.throwIfAborted(); // without --publish there is no lock to renew, but as many steps
     // An unchanged catalogue imported again makes no new version (publishing the kept one if asked).
     const same = await sameLatest(store, catalogue);
     if (same) {

@@ -1,26 +1,14 @@
-// GraphQL names: what a valid name is, and the names the platform itself generates or reserves, so that
-// catalogue names can be checked against them before the schema is generated. The generator's naming
+// GraphQL names the platform itself generates or reserves, so that catalogue names can be checked against
+// them before the schema is generated (what a valid name is, the JSON Schema of catalogues says). The generator's naming
 // functions and the platform SDL are the sources; nothing is listed twice.
 import { readFileSync } from 'node:fs';
 import { isTypeDefinitionNode, Kind, parse } from 'graphql';
 import { PLATFORM_SDL_FILE } from '../model/platform-sdl.ts';
 import {
-  connectionTypeName, departmentTypeName, enumFilterTypeName, enumTypeName, filterTypeName, orderFieldTypeName, orderTypeName, pascal,
+  connectionTypeName, departmentTypeName, enumFilterTypeName, enumTypeName, filterTypeName, orderFieldTypeName, orderTypeName,
 } from '../model/names.ts';
 import type { Resource } from '../model/catalogue.ts';
 import { KIND_SCALAR, kindFilterName } from '../model/operators.ts';
-
-const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
-
-/** A GraphQL name (letters, digits, _; not starting with a digit), not reserved for introspection (__). */
-export function isGraphqlName(s: string): boolean {
-  return NAME.test(s) && !s.startsWith('__');
-}
-
-/** A GraphQL enum value: a name other than true, false and null. */
-export function isEnumValue(s: string): boolean {
-  return isGraphqlName(s) && !['true', 'false', 'null'].includes(s);
-}
 
 // The platform's own part of the schema is the source of the names it reserves: every type it defines
 // and every field it adds to Query.
@@ -87,7 +75,7 @@ export const STORE_ID_FIELD = '_id';
 /** Fields every generated filter input has besides one per item; item names must avoid them. */
 export const FILTER_COMBINATORS: readonly string[] = ['and', 'or'];
 
-export { departmentTypeName, pascal as pascalCase };
+export { departmentTypeName };
 
 /** The types generated for a resource besides its own: connection, filter, order, and per enum item. */
 export function generatedTypeNames(r: Pick<Resource, 'graphql' | 'items'>): string[] {

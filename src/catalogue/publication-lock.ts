@@ -95,13 +95,15 @@ export async function withPublicationLock<T>(
   store: Store,
   what: string,
   work: (held: StillHeld) => Promise<T>,
-  { waitMs = WAIT_MS, heartbeatMs = HEARTBEAT_MS }: { waitMs?: number; heartbeatMs?: number } = {},
+  { waitMs = WAIT_MS, heartbeatMs = HEARTBEAT_MS, signal }: { waitMs?: number; heartbeatMs?: number; signal?: AbortSignal } = {},
 ): Promise<T> {
   await store.ensureIndex(PUBLICATION_LOCK, { fields: ['key'], unique: true });
   const token = randomUUID();
   const deadline = Date.now() + waitMs;
   let holder = '';
   for (let pause = 20; ; pause = Math.min(pause * 2, 500)) {
+    // Interrupted while it waits (Ctrl-C on a command told to wait for another publication): it stops.
+    signal?.throwIfAborted();
     const since = new Date().toISOString();
     try {
       await store.insert(PUBLICATION_LOCK, [{ key: KEY, token, what, since }]);
@@ -125,7 +127,10 @@ export async function withPublicationLock<T>(
   const mine = and(eq('key', KEY), eq('token', token));
   const heartbeat = setInterval(() => void store.update(PUBLICATION_LOCK, mine, { since: new Date().toISOString() }).catch(() => undefined), heartbeatMs);
   heartbeat.unref();
+  // Interrupted (signal aborted), the work stops at its next step with the signal's reason, and the
+  // lock is released below, so that the next publication goes on at once rather than in STALE_MS.
   const held: StillHeld = async () => {
+    signal?.throwIfAborted();
     if ((await store.update(PUBLICATION_LOCK, mine, { since: new Date().toISOString() })) !== 1) throw new PublicationLockLostError(what);
   };
   try {

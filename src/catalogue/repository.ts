@@ -279,8 +279,6 @@ export async function publishedCatalogues(store: Store): Promise<Catalogue[]> {
 
 export const listVersions = (store: Store, id?: string): Promise<CatalogueVersion[]> => catalogueVersions(store).list(id);
 
-export const getVersion = (store: Store, id: string, version: number): Promise<CatalogueVersion | null> => catalogueVersions(store).get(id, version);
-
 /** Stores a new version with the next number; the unique (id, version) index settles races. */
 export async function addVersion(
   store: Store,

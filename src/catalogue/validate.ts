@@ -169,8 +169,3 @@ function refusedResourceCodes(docs: readonly unknown[], shaped: readonly Catalog
   });
   return refused;
 }
-
-/** True when every result holds a catalogue. */
-export function allValid(results: readonly CatalogueResult[]): results is (CatalogueResult & { catalogue: Catalogue })[] {
-  return results.every((r) => r.catalogue !== undefined);
-}

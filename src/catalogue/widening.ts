@@ -7,7 +7,7 @@
 // Shares are compared in their effective form (src/access/effective-share.ts: an item's is the
 // resource's tightened by its own), part by part, each part a named value of ASPECTS. Department
 // patterns are compared by the platform's departments they let in, as the item-narrowing check does.
-import { effectiveItems, resourceShare, type EffectiveShare } from '../access/effective-share.ts';
+import { departmentInScope, effectiveItems, resourceShare, type EffectiveShare } from '../access/effective-share.ts';
 import { SHARE_TYPE_ORDER, type Resource } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
 import { listOf } from './checks/util.ts';
@@ -42,7 +42,6 @@ function loosened(before: readonly string[] | null, after: readonly string[] | n
 /** `after` allows less than `before` of an optional restriction (null = unrestricted). */
 const narrower = (before: readonly string[] | null, after: readonly string[] | null) => after !== null && (before === null || before.some((x) => !after.includes(x)));
 
-const reached = (s: EffectiveShare, code: string) => s.departments.every((g) => g.test(code));
 /** A share's department patterns, in one order: two shares with the same patterns let in the same departments. */
 const patterns = (s: EffectiveShare) => s.departments.map((g) => [...g.patterns].sort().join(',')).sort();
 
@@ -76,7 +75,7 @@ const ASPECTS: readonly Aspect[] = [
   {
     path: 'share.scope.departments',
     wider: (a, b, platform) => {
-      const extra = platform.departments.filter((d) => reached(b, d.code) && !reached(a, d.code)).map((d) => d.code);
+      const extra = platform.departments.filter((d) => departmentInScope(b, d.code) && !departmentInScope(a, d.code)).map((d) => d.code);
       return extra.length ? `to departments ${listOf(extra, 4)} too` : null;
     },
     tighter: (a, b) =>

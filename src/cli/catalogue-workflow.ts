@@ -2,6 +2,7 @@
 // command line. Each is a thin caller of the workflow function the GraphQL field of the same name calls
 // (submitCatalogue, reviewCatalogue, publishCatalogue, the catalogues query), acting as src/cli/acting.ts
 // says; docs/workflow.md walks through them.
+import { interruption } from './interrupt.ts';
 import type { Command } from 'commander';
 import { catalogueVersions, resourceCountOf, type ListedVersion, type VersionStatus } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
@@ -147,7 +148,7 @@ export function registerCatalogueWorkflowCommands(catalogue: Command): void {
       const { publishCatalogue } = await import('../workflow/catalogues.ts');
       const actor = actorFor(env, opts, 'compiler');
       const before = await inEffect(env, id);
-      const v = await refusedAsUserError(async () => publishCatalogue(env, actor, { id, version: n }, await buildCheck(env)));
+      const v = await refusedAsUserError(async () => publishCatalogue({ ...env, signal: interruption() }, actor, { id, version: n }, await buildCheck(env)));
       console.log(`${v.id} version ${v.version} published at ${v.publishedAt} by ${actor.user} of ${actor.dept.code} (${resources(v.catalogue)}); gateways on this store serve it at their next poll`);
       for (const line of await retypedLines(before, v.catalogue)) console.log(line);
     }),

@@ -7,8 +7,9 @@ import { DocumentInvalidError, formatProblem, prefixProblems } from '../catalogu
 import { OPERATOR } from './grant.ts';
 import { randomUUID } from 'node:crypto';
 import { registerCatalogueWorkflowCommands, retypedLines } from './catalogue-workflow.ts';
-import { announce, loadCommandPlatform, openCommandStore, sqliteFile, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, platformSource, sqliteFile, withCommonOptions, type CommonOptions } from './options.ts';
 import { terminalText } from './terminal.ts';
+import { interruption } from './interrupt.ts';
 
 /** Loads the platform file; its problems are printed as `FILE: path: message` and the command fails. */
 export async function loadPlatformOrReport(file: string, write: (line: string) => void = console.error): Promise<Platform | undefined> {
@@ -45,7 +46,7 @@ export function registerCatalogueCommands(program: Command): void {
     // machine with no data folder, against the platform alone.
     const withStore = Boolean(opts.mongodbUri) || existsSync(sqliteFile(opts.data));
     announce(opts, { platform: opts.platform, store: withStore });
-    const store = withStore ? await openCommandStore(opts) : null;
+    const store = withStore ? await openCommandStore(opts, { platform: { platform, file: opts.platform } }) : null;
     try {
       const versions = store && catalogueVersions(store);
       const report = validateCatalogueFiles(files, platform, versions ? (await versions.published()).map((v) => v.catalogue) : []);
@@ -86,14 +87,17 @@ export function registerCatalogueCommands(program: Command): void {
       const report = validateCatalogueFiles(files, platform, []);
       if (!report.catalogues) return refused(new DocumentInvalidError(report.problems));
     }
-    const store = await openCommandStore(opts, { create: true });
+    const store = await openCommandStore(opts, { create: true, platform: { platform, file: opts.platform } });
     const { importCatalogueFiles } = await import('../catalogue/import.ts');
     const { fulfilDemands } = await import('../workflow/demands.ts');
     try {
       const { publishedCatalogues } = await import('../catalogue/repository.ts');
       // In effect before the import: what they publish anew fulfils demands, what was there does not.
       const before = await publishedCatalogues(store);
-      const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false });
+      const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false, signal: interruption(), platformFile: `${opts.platform}${platformSource(opts.platform)}` });
+      // The store's platform, for the commands after this one (a store made now, or made before stores recorded it).
+      const { recordStorePlatform } = await import('../catalogue/store-platform.ts');
+      await recordStorePlatform(store, platform);
       for (const { file, version, unchanged, newerInEffect } of imported) {
         console.log(`${file}: ${version.id} version ${version.version} ${version.status} (${plural(version.catalogue.resources.length, 'resource')}${unchanged ? '; unchanged, no new version' : ''})`);
         if (newerInEffect !== undefined) {

@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import type { Resource } from '../model/catalogue.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import { formatDuration, formatRate, summaryLine, type ImportProgress, type ImportSummary } from '../records/import.ts';
+import { interruption } from './interrupt.ts';
 import { importCorrecting, type Objection } from '../workflow/objections.ts';
 import { findPublishedResource as findIn } from '../workflow/resource-info.ts';
 import { OPERATOR } from './grant.ts';
@@ -101,6 +102,7 @@ export function registerDataCommands(program: Command): void {
           skipInvalid: opts.skipInvalid === true,
           rejectsFile: opts.rejects,
           onProgress: bar?.update,
+          signal: interruption(),
         });
         summary = done.summary;
         corrected = done.corrected;

@@ -12,8 +12,9 @@ import type { Catalogue } from '../model/catalogue.ts';
 import { shownNames } from '../model/input-bounds.ts';
 import { providerOf as providerInStore } from '../workflow/sharing.ts';
 import { undone } from '../workflow/audit.ts';
-import type { Store } from '../store/port.ts';
+import { DuplicateKeyError, type Store } from '../store/port.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import type { Platform } from '../model/platform.ts';
 import { departmentFilter, resourceFilter } from './filters.ts';
 import { commaList } from './token.ts';
 
@@ -25,9 +26,10 @@ export const OPERATOR = 'operator';
  * catalogues from the store alone (a grant's dates are on the platform's fixed calendar), so they name
  * only the store: naming the platform file made `--platform other.yaml` look as if it changed what they show.
  */
-async function withStore<T>(opts: CommonOptions, usesPlatform: boolean, work: (store: Store) => Promise<T>): Promise<T> {
-  announce(opts, { platform: usesPlatform ? opts.platform : null, store: true });
-  const store = await openCommandStore(opts);
+async function withStore<T>(opts: CommonOptions, platform: Platform | null, work: (store: Store) => Promise<T>): Promise<T> {
+  announce(opts, { platform: platform ? opts.platform : null, store: true });
+  // A platform file of another region than the store's is refused (a grant for a department the store's platform lacks).
+  const store = await openCommandStore(opts, platform ? { platform: { platform, file: opts.platform } } : {});
   try {
     return await work(store);
   } finally {
@@ -112,7 +114,7 @@ export function registerGrantCommands(program: Command): void {
       .option('--until <date>', 'last day of the grant, YYYY-MM-DD (default: until revoked)'),
   ).action(async (opts: AddOptions) => {
     const platform = await loadCommandPlatform(opts.platform);
-    await withStore(opts, true, async (store) => {
+    await withStore(opts, platform, async (store) => {
       // Marked with their items' runs; the grant records the version it is decided on (newGrant).
       const catalogues = await publishedCatalogues(store);
       await itemHistoryOf(store).mark(catalogues);
@@ -131,13 +133,30 @@ export function registerGrantCommands(program: Command): void {
       // whose items were set aside by a catalogue's revision (item-since.ts) gives less: it is added anew.
       const shown = grantShownAmong(catalogues);
       const existing = await sameGrantStored(store, g, (x) => shown(x).setAside.length === 0);
+      const alreadyGives = (x: Grant) =>
+        `grant ${x.id} already gives this (made ${x.createdAt} ${x.requestId ? `for request ${x.requestId}` : `by ${x.createdBy}`}): ${describeGrant(x)}; nothing added`;
       if (existing) {
-        console.log(`grant ${existing.id} already gives this (made ${existing.createdAt} ${existing.requestId ? `for request ${existing.requestId}` : `by ${existing.createdBy}`}): ${describeGrant(existing)}; nothing added`);
+        console.log(alreadyGives(existing));
         return;
       }
       // Its items concerned, as an approval's entry names those it grants.
-      await audit(store, 'addGrant', g, providerOf(catalogues, g.resource), `grant ${g.id}: ${describeGrant(g)}`, 'ok', randomUUID(), g.items);
-      await storeGrant(store, g);
+      const provider = providerOf(catalogues, g.resource);
+      const requestId = randomUUID();
+      const detail = `grant ${g.id}: ${describeGrant(g)}`;
+      const written = await audit(store, 'addGrant', g, provider, detail, 'ok', requestId, g.items);
+      try {
+        await storeGrant(store, g, { alone: true });
+      } catch (err) {
+        // The same grant added by another process between the read above and this write (two `grant add`
+        // at once): the store's unique key (givesKey) let that one in. This one says so, as the second of
+        // two runs one after the other does, and the log says its entry was not done.
+        const winner = err instanceof DuplicateKeyError ? await sameGrantStored(store, g, (x) => shown(x).setAside.length === 0) : null;
+        if (!winner) throw err;
+        await audit(store, 'addGrant', g, provider, `${detail} — ${undone(written.seq, 'not done')}: grant ${winner.id} was added meanwhile and gives this`, 'refused', requestId, g.items)
+          .catch(() => undefined);
+        console.log(alreadyGives(winner));
+        return;
+      }
       console.log(`grant ${g.id}: ${describeGrant(g)}`);
     });
   });
@@ -153,7 +172,7 @@ export function registerGrantCommands(program: Command): void {
     // With --requester the platform file says which departments there are (one with no grant yet is no
     // unknown one), so the command names it; otherwise it reads the store alone.
     const platform = opts.requester === undefined ? null : await loadCommandPlatform(opts.platform);
-    await withStore(opts, platform !== null, async (store) => {
+    await withStore(opts, platform, async (store) => {
       const now = new Date();
       // A code in another case is the resource's, as grant add takes it (grants keep the code as published);
       // a code never published is refused (filters.ts).
@@ -190,7 +209,7 @@ export function registerGrantCommands(program: Command): void {
       .description('end a grant at once')
       .argument('<id>', 'grant id (see `govgraph grant list`)'),
   ).action(async (id: string, opts: CommonOptions) => {
-    await withStore(opts, false, async (store) => {
+    await withStore(opts, null, async (store) => {
       console.log(await revokeAsOperator(store, id));
     });
   });

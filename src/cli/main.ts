@@ -16,6 +16,8 @@ import { refuseEmptyValues } from './options.ts';
 import { refuseDataFolderNotAFolder } from './data-folder.ts';
 import { refusePlatformNotAFile } from './platform-file.ts';
 import { refuseUnknownSettings } from './environment.ts';
+import { refuseRepeatedOptions, watchOptionValues } from './repeated-options.ts';
+import { exitCodeOf, handleInterrupts } from './interrupt.ts';
 
 // A reader that stops early (`govgraph schema print | head -1`) closes the pipe, and the next write fails
 // with EPIPE, which crashed the command with node's stack for an unhandled 'error'. The output has no
@@ -33,9 +35,11 @@ const program = new Command('govgraph')
   .showHelpAfterError()
   .hook('preAction', (_program, command) => {
     refuseUnknownSettings();
+    refuseRepeatedOptions(command);
     refuseEmptyValues(command);
     refusePlatformNotAFile(command);
     refuseDataFolderNotAFolder(command);
+    if (command.name() !== 'serve') handleInterrupts(); // serve drains (serve.ts)
   });
 
 registerServeCommand(program);
@@ -48,6 +52,7 @@ registerAuditCommands(program);
 registerQualityCommands(program);
 registerSharingCommands(program);
 registerPlatformCommands(program);
+watchOptionValues(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -62,5 +67,5 @@ try {
   } else {
     console.error(err);
   }
-  process.exitCode = process.exitCode || 1;
+  process.exitCode = process.exitCode || exitCodeOf(err);
 }

@@ -88,7 +88,7 @@ export async function loadCommandPlatform(file: string): Promise<Platform> {
 }
 
 /** How a platform file was chosen, for the line that names it. */
-function platformSource(file: string): string {
+export function platformSource(file: string): string {
   if (setting('GOVGRAPH_PLATFORM') === file) return ' (GOVGRAPH_PLATFORM)';
   return file === DEMO_PLATFORM_FILE ? ' (the demo platform: there is no ./platform.yaml here)' : '';
 }
@@ -142,7 +142,10 @@ export function announce(opts: CommonOptions, uses: { platform?: string | null; 
  * saying where it looked, instead of making an empty store with a new secret. (`data import` needs a
  * published resource, which a store it made could not hold.)
  */
-export async function openCommandStore(opts: CommonOptions, how: { create?: boolean } = {}): Promise<Store> {
+export async function openCommandStore(
+  opts: CommonOptions,
+  how: { create?: boolean; platform?: { platform: Platform; file: string } } = {},
+): Promise<Store> {
   if (!opts.mongodbUri && !how.create && !existsSync(sqliteFile(opts.data))) {
     const from = setting('GOVGRAPH_DATA_DIR') === opts.data ? 'GOVGRAPH_DATA_DIR' : opts.data === DEFAULT_DATA_DIR ? 'the default' : '--data';
     throw new UserError(
@@ -151,8 +154,9 @@ export async function openCommandStore(opts: CommonOptions, how: { create?: bool
     );
   }
   const { openStore } = await import('../store/open.ts');
+  let store: Store;
   try {
-    return await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+    store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
   } catch (err) {
     // The driver's refusal of the URI named neither the setting nor the option it came from (never the URI
     // itself, which may hold a password).
@@ -161,6 +165,28 @@ export async function openCommandStore(opts: CommonOptions, how: { create?: bool
     }
     throw err;
   }
+  if (how.platform) await refuseOtherPlatform(store, how.platform.platform, how.platform.file);
+  return store;
+}
+
+/**
+ * Refuses (closing the store) a platform file of another region than the store records: the operator
+ * named one platform's file with the other's store (src/catalogue/store-platform.ts). Every command that
+ * reads the platform file with the store passes it to openCommandStore, so that nothing is read or
+ * written against the wrong platform.
+ */
+async function refuseOtherPlatform(store: Store, platform: Platform, file: string): Promise<void> {
+  const { platformMismatch, storePlatform } = await import('../catalogue/store-platform.ts');
+  let problem: string | null;
+  try {
+    problem = platformMismatch(await storePlatform(store), platform, `${file}${platformSource(file)}`);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  if (!problem) return;
+  await store.close();
+  throw new UserError(problem);
 }
 
 /** Where the MongoDB URI came from, as a message names it. */

@@ -11,6 +11,8 @@ import { announce, loadCommandPlatform, openCommandStore, withCommonOptions, typ
 
 /** The action of `platform rotate-key`'s audit entries. */
 export const ROTATE_KEY_ACTION = 'rotateKey';
+/** The action of `platform adopt`'s audit entry. */
+export const ADOPT_PLATFORM_ACTION = 'adoptPlatform';
 
 export function registerPlatformCommands(program: Command): void {
   const platform = program.command('platform').description('connected platforms and this platform\'s signing keys');
@@ -22,7 +24,7 @@ export function registerPlatformCommands(program: Command): void {
   ).action(async (opts: CommonOptions) => {
     const p = await loadCommandPlatform(opts.platform);
     announce(opts, { platform: opts.platform, store: true });
-    const store = await openCommandStore(opts);
+    const store = await openCommandStore(opts, { platform: { platform: p, file: opts.platform } });
     try {
       console.log(`platform ${p.platform.region} (${p.platform.name})`);
       if (p.connected.length === 0) {
@@ -54,9 +56,9 @@ export function registerPlatformCommands(program: Command): void {
       .command('rotate-key')
       .description('makes a new signing key; the old one verifies until the tokens it signed have expired'),
   ).action(async (opts: CommonOptions) => {
-    await loadCommandPlatform(opts.platform);
+    const p = await loadCommandPlatform(opts.platform);
     announce(opts, { platform: opts.platform, store: true });
-    const store = await openCommandStore(opts);
+    const store = await openCommandStore(opts, { platform: { platform: p, file: opts.platform } });
     try {
       const { rotateSigningKey, storedCurrentKid, NEW_KEY_SIGNS_AFTER_MS, retiredKeyGraceMs } = await import('../identity/platform-keys.ts');
       // An operator's change a supervisor must see, as grant add and data import are seen: an entry before the
@@ -90,6 +92,53 @@ export function registerPlatformCommands(program: Command): void {
         const left = Math.max(0, Math.ceil((Date.parse(k.retiredAt!) + retiredKeyGraceMs() - Date.now()) / 1000));
         console.log(`  ${k.kid} retired at ${k.retiredAt}, published ${left} s more for the tokens it signed`);
       }
+    } finally {
+      await store.close();
+    }
+  });
+
+  // The store records its platform's region (src/catalogue/store-platform.ts) and every command refuses a
+  // platform file of another region. When the region code itself changed (a redistricting), the operator
+  // records the edited file here, once: the published catalogues must still fit it.
+  withCommonOptions(
+    platform
+      .command('adopt')
+      .description("records the platform file as the store's platform, after its region code changed (the published catalogues must fit it)"),
+  ).action(async (opts: CommonOptions) => {
+    const p = await loadCommandPlatform(opts.platform);
+    announce(opts, { platform: opts.platform, store: true });
+    const store = await openCommandStore(opts);
+    try {
+      const [{ publishedCatalogues }, { assertPlatformHasProviders }, { adoptStorePlatform, storePlatform }] = await Promise.all([
+        import('../catalogue/repository.ts'),
+        import('../generate/model.ts'),
+        import('../catalogue/store-platform.ts'),
+      ]);
+      assertPlatformHasProviders(p, await publishedCatalogues(store));
+      const had = await storePlatform(store);
+      const now = `${p.platform.region} (${p.platform.name})`;
+      if (had && had.region === p.platform.region && had.name === p.platform.name) {
+        console.log(`the store already belongs to the platform of region ${now}; nothing changed`);
+        return;
+      }
+      const requestId = randomUUID();
+      const entry = (outcome: 'ok' | 'error', detail: string) => appendAudit(store, {
+        requestId, department: null, user: OPERATOR, purpose: null, operationName: null, documentHash: null,
+        kind: 'operator', action: ADOPT_PLATFORM_ACTION, resources: [], outcome, detail,
+      });
+      // As rotate-key's: an entry before the change (none written, nothing recorded), one after it.
+      const what = `store platform: region ${now}${had ? `, was ${had.region} (${had.name})` : ', none recorded before'}`;
+      const attempted = await entry('ok', `${what}, attempted`);
+      try {
+        await adoptStorePlatform(store, p);
+      } catch (err) {
+        await entry('error', `${what} — ${undone(attempted.seq, 'failed')}: ${(err as Error).message}`).catch(() => undefined);
+        throw err;
+      }
+      await entry('ok', `${what}, recorded (entry #${attempted.seq})`).catch((err: Error) => {
+        console.error(`govgraph: the platform was recorded, but its "done" audit entry could not be written (entry #${attempted.seq} stands): ${err.message}`);
+      });
+      console.log(`${what}, recorded`);
     } finally {
       await store.close();
     }

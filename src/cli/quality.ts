@@ -22,7 +22,7 @@ interface ListOptions extends CommonOptions {
 export async function withWorkflowEnv<T>(opts: CommonOptions, work: (env: WorkflowEnv) => Promise<T>): Promise<T> {
   const platform: Platform = await loadCommandPlatform(opts.platform);
   announce(opts, { platform: opts.platform, store: true });
-  const store: Store = await openCommandStore(opts);
+  const store: Store = await openCommandStore(opts, { platform: { platform, file: opts.platform } });
   try {
     return await work({ store, platform, now: new Date() });
   } finally {

@@ -12,6 +12,7 @@ import { setting } from '../model/settings.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 import { requireWritableFile } from './file-argument.ts';
 import { errorFields } from './error-fields.ts';
+import { StoreUnavailableError } from '../store/port.ts';
 
 interface ServeOptions extends CommonOptions {
   port: string;
@@ -36,6 +37,19 @@ function logError(err: unknown): void {
   lastError = { line, at: now };
   const fields = JSON.parse(line) as Record<string, unknown>;
   process.stderr.write(JSON.stringify({ level: 50, time: now, service: 'govgraph', ...fields, msg: fields.reason ? 'error' : 'unexpected error' }) + '\n');
+}
+
+/**
+ * The store's platform not recorded at start (another process holding the write lock longer than the
+ * store waits): said in words with what follows, as the start-up checkpoint's line is, not as a bare
+ * StoreUnavailableError an operator could take for a bug (its message is the store's, as the checkpoint's
+ * line holds it). Any other error stays as errorFields says it.
+ */
+function notRecorded(err: unknown): unknown {
+  if (!(err instanceof StoreUnavailableError)) return err;
+  return Object.assign(new Error(`The store's platform cannot be recorded now; the gateway serves, and the next command or start records it: ${err.message}`), {
+    name: 'StorePlatformNotRecorded', userFacing: true, cause: err,
+  });
 }
 
 /** The port, said as where it came from when it is wrong (`--port x` or `PORT=x`). */
@@ -174,7 +188,7 @@ export function registerServeCommand(program: Command): void {
       announce(opts, { platform: platformFile, store: true });
       if (opts.demo) refuseDemoElsewhere(platform, platformFile);
       refuseUnreadManifests(platform);
-      const store = await openCommandStore(opts, { create: opts.demo });
+      const store = await openCommandStore(opts, { create: opts.demo, platform: { platform, file: platformFile } });
       const { ListenError, startGateway } = await import('../server/app.ts');
       const { signToken } = await import('../identity/token.ts');
       const { platformSecret } = await import('../identity/secret.ts');
@@ -206,6 +220,17 @@ export function registerServeCommand(program: Command): void {
         await store.close();
         if (err instanceof ListenError) throw new UserError(err.message);
         throw err;
+      }
+      // Served: the store's platform is this one (recorded for a store made before stores recorded it). Not
+      // being able to write it stops nothing: the next command records it. Another gateway started at once
+      // with another region's file that recorded its own first: this one stops, before it says it serves.
+      const { platformMismatch, recordStorePlatform } = await import('../catalogue/store-platform.ts');
+      const recorded = await recordStorePlatform(store, platform).catch((err) => (logError(notRecorded(err)), null));
+      const mixedUp = platformMismatch(recorded, platform, platformFile);
+      if (mixedUp) {
+        await gateway.close();
+        await store.close();
+        throw new UserError(mixedUp);
       }
       console.log(`govgraph: ${platform.platform.name}`);
       console.log(`  GraphQL   ${gateway.url}/graphql`);

@@ -79,7 +79,7 @@ export function registerTokenCommand(program: Command): void {
     }
     announce(opts, { platform: opts.platform, store: !secret });
     if (!secret) {
-      const store = await openCommandStore(opts);
+      const store = await openCommandStore(opts, { platform: { platform, file: opts.platform } });
       try {
         // The store's catalogues were published with another platform file (the demo's, when neither
         // --platform nor ./platform.yaml names the store's own): its gateway would refuse the token with

@@ -32,6 +32,13 @@ export type { ForwardNote } from './forward.ts';
 /** Department view schema texts kept built per connected platform (the distinct views a gateway keeps, src/server/plugins/introspection.ts). */
 const VIEW_TEXTS_KEPT = 16;
 
+/**
+ * Departments whose view (extendFor) is kept per local view, the least recently asked dropped first. A
+ * forwarded department is named by the platform that forwards it, any code within its region: without a
+ * bound each new code left a stitched schema behind for as long as the publication stayed in effect.
+ */
+export const DEPARTMENT_VIEWS_KEPT = 256;
+
 /** A department's view of the namespaces (extendFor): the platforms that did not answer when it was made. */
 interface DepartmentView {
   schema: Promise<GraphQLSchema>;
@@ -51,7 +58,7 @@ export class ConnectedPlatforms {
   private leftOut: string | null = null;
   private composed = new WeakMap<GraphQLSchema, GraphQLSchema>();
   /** The department views of `extendFor`, by the local view each extends and the department. */
-  private views = new WeakMap<GraphQLSchema, Map<string, DepartmentView>>();
+  private views = new WeakMap<GraphQLSchema, LRUCache<string, DepartmentView>>();
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;
   private readonly competent: Department;
@@ -169,7 +176,7 @@ export class ConnectedPlatforms {
   extendFor(local: GraphQLSchema, dept: Department): Promise<GraphQLSchema> {
     // By department too: departments that see the same of this platform may see different things there.
     let byDept = this.views.get(local);
-    if (!byDept) this.views.set(local, (byDept = new Map()));
+    if (!byDept) this.views.set(local, (byDept = new LRUCache({ max: DEPARTMENT_VIEWS_KEPT })));
     const views = byDept;
     const key = `${dept.code}|${dept.level}|${dept.region}`;
     const kept = views.get(key);
@@ -188,6 +195,11 @@ export class ConnectedPlatforms {
     made.schema.catch(() => views.get(key) === made && views.delete(key));
     views.set(key, made);
     return made.schema;
+  }
+
+  /** How many departments' views of `local` are kept (tests). */
+  keptViews(local: GraphQLSchema): number {
+    return this.views.get(local)?.size ?? 0;
   }
 
   /** Whether a platform the view lacks has answered a poll since the view was started. */
@@ -233,9 +245,9 @@ export class ConnectedPlatforms {
     if (changed.some(Boolean)) this.restitch();
   }
 
-  /** Notes what the last call found: the platform's state, and its problem (null when none). */
-  private note(c: ConnectedPlatform, patch: Partial<ConnectedStatus>, problem: Reason | null): void {
-    this.statuses.note(c, patch, problem);
+  /** Notes what the last call found: the platform's state, and its problem (null when none); ConnectedStatuses.note. */
+  private note(c: ConnectedPlatform, patch: Partial<ConnectedStatus>, problem: Reason | null, pendingVersion?: string): void {
+    this.statuses.note(c, patch, problem, pendingVersion);
   }
 
   /**
@@ -288,13 +300,13 @@ export class ConnectedPlatforms {
     const viewBuilds = this.options.viewBuilds;
     if (viewBuilds && !viewBuilds.due(c.region)) {
       // Left out of this view (schemaVersion null: extendFor's view lacks it, and is made again later).
-      this.note(c, { reachable: true, pendingSchema: `${theirLabel(doc.version)}, to be built at ${viewBuilds.nextAt(c.region)} or later (the build time of a platform's views is bounded: a twentieth of the time, after a burst)` }, null);
+      this.note(c, { reachable: true, pendingSchema: `${theirLabel(doc.version)}, to be built at ${viewBuilds.nextAt(c.region)} or later (the build time of a platform's views is bounded: a twentieth of the time, after a burst)` }, null, theirLabel(doc.version));
       return false;
     }
     if (!this.rebuilds.due(c.region)) {
       const pendingSchema = `${theirLabel(doc.version)}, to be built at ${this.rebuilds.nextAt(c.region)} or later (a connected platform's schema is built at each change up to ${REBUILD_BURST} in a row, then once a minute; one slow to build less often)`;
       if (this.rebuilds.skip(c.region)) this.options.log?.('warn', 'connected platform schema changed again; built later', { platform: c.region, namespace: c.namespace, version: theirLabel(doc.version), at: this.rebuilds.nextAt(c.region) });
-      this.note(c, { reachable: true, pendingSchema }, null);
+      this.note(c, { reachable: true, pendingSchema }, null, theirLabel(doc.version));
       return false;
     }
     const started = performance.now();

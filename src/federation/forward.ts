@@ -203,7 +203,13 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
       return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${theirError(withoutStack(first.message))}`, { extensions })] };
     }
     note('unavailable', 1);
-    const refused = unavailable(c, said(`it refused the request (HTTP ${res.status}): ${refusal(body)}`));
+    // The caller is told the platform's message; the log its status and code alone: a refusal of a
+    // department's document may repeat what it sent (a validation error quotes a literal: a filter value,
+    // an id card), and logs never hold a request's values (docs/operations.md, Logs).
+    const status = res.status;
+    const answered = `it refused the request (HTTP ${status}): ${refusal(body)}`;
+    const refused = unavailable(c, (url) => (url === null ? answered
+      : `it refused the request (HTTP ${status}, code ${typeof code === 'string' ? theirLabel(code) : 'none'}); its message went to the caller only (it may repeat the request's values)`));
     f.readFailed(c, `http-${res.status}`, refused.forOperators);
     return { errors: [refused] };
   }
@@ -232,7 +238,9 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
   }
   note('answered', body.errors?.length ?? 0);
   const codeless = body.errors?.find((e) => !THEIR_CODES.has(e.extensions?.code as string));
-  if (codeless) f.readFailed(c, 'unknown-code', `${platformBase(c)} answered an error without one of govgraph's error codes (src/model/error-codes.ts lists them) (${theirLabel(codeless.extensions?.code ?? 'no code')}: ${theirError(withoutStack(codeless.message))}); callers get "Internal server error." for it`);
+  // Its code, not its message: an error at a field's path may quote the record's value ("Int cannot
+  // represent non-integer value: …"), which the log never holds.
+  if (codeless) f.readFailed(c, 'unknown-code', `${platformBase(c)} answered an error without one of govgraph's error codes (src/model/error-codes.ts lists them) (${theirLabel(codeless.extensions?.code ?? 'no code')}); callers get "Internal server error." for it`);
   // Errors pass through as the platform gave them (code, resource, item); stitching puts their paths
   // under the namespace. All but `extensions.http`: Apollo sets the HTTP status of the answer an error
   // is in from it, and an error in a namespace must not make this gateway's whole answer a 401.

@@ -55,7 +55,12 @@ export function failure(c: ConnectedPlatform, err: unknown): Reason {
     // Node's own words may name the address ("connect EHOSTUNREACH 10.1.2.3:4000"): for operators only.
     return (url) => (url ? `${err.message}.` : 'the connection failed.');
   }
-  return said(`${theirError((err as Error).message)}.`);
+  // Not the connected platform's failure but this gateway's own, before anything was sent: signing the
+  // request reads this platform's keys from its store. The store's message may name a MongoDB host and
+  // port or the SQLite file's path, and /healthz, which anyone may ask, shows what callers are told.
+  return (url) => (url
+    ? `this gateway could not make the request: ${theirError((err as Error).message)}.`
+    : "this gateway could not make the request (its own failure, such as its store not answering, not the connected platform's; its log says why).");
 }
 
 /** An answer refused for the values it holds (answer-values.ts), with the figures. */

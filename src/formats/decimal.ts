@@ -72,8 +72,6 @@ export class Decimal {
   }
 }
 
-export const isDecimal = (value: unknown): value is Decimal => value instanceof Decimal;
-
 /**
  * A number of a JSON text written with more significant digits than MAX_NUMBER_DIGITS, as the reader of JSON
  * Lines gives it (src/records/read.ts): `value` is what JSON.parse made of it, `text` what was written.

@@ -22,8 +22,6 @@ export const MASKS: readonly Mask[] = [
   { name: 'full', keepFirst: 0, keepLast: 0, describe: 'every character replaced' },
 ];
 
-export const MASK_NAMES: readonly MaskName[] = MASKS.map((m) => m.name);
-
 const BY_NAME: ReadonlyMap<MaskName, Mask> = new Map(MASKS.map((m) => [m.name, m]));
 
 export function maskOf(name: MaskName): Mask {

@@ -14,7 +14,7 @@ import { fetchKeySet } from './key-set-fetch.ts';
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import { levelOfRegion, withinRegion } from '../access/row-scope.ts';
 import { MAX_NAME, userNameFault } from '../model/input-bounds.ts';
-import { LEVELS, platformBase, type ConnectedPlatform, type Department, type Level, type Platform } from '../model/platform.ts';
+import { LEVELS, platformBase, type Department, type Level, type Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import { AuthenticationError, type AuthenticationFailure } from './errors.ts';
 import { MAX_FORWARDED_TTL_SECONDS, SIGNING_ALGORITHM, type PlatformKeys } from './platform-keys.ts';

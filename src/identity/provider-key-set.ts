@@ -68,5 +68,4 @@ export function keyName(jwk: JWK): string {
 /** Options of jose's remote key set, for tests: how soon an unknown `kid` may fetch the set again. */
 export interface KeySetTimes {
   cooldownDuration?: number;
-  cacheMaxAge?: number;
 }

@@ -4,7 +4,6 @@
 import type { Platform } from '../model/platform.ts';
 import { BadUserInputError } from './errors.ts';
 
-export const PURPOSE_HEADER = 'x-purpose';
 export const MAX_PURPOSE_LENGTH = 100;
 
 const vocabularies = new WeakMap<Platform, Set<string>>();

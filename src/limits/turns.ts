@@ -21,8 +21,6 @@
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Cancellation } from './cancel.ts';
 
-export const TURNS_LIMIT = 'concurrentPerDepartment';
-
 /** What `take` answers when the department had a turn free: the query runs at once, nothing allocated. */
 export const TAKEN = true;
 

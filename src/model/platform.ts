@@ -54,8 +54,8 @@ export interface Limits {
    * their time limit (src/limits/turns.ts).
    */
   concurrentPerDepartment: number;
-  /** Filters (issue 9): conditions in one filter argument, nesting of and/or. */
-  filter: { maxConditions: number; maxDepth: number };
+  /** Filters (issue 9): conditions in one filter argument, nesting of and/or, values of one `in`. */
+  filter: { maxConditions: number; maxDepth: number; maxInValues: number };
   /**
    * null: no bucket of that kind (`perPlatform` absent: none either). `perPlatform` holds the requests
    * forwarded by one connected platform (SPEC §12), whatever department they name: its departments' codes
@@ -84,7 +84,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
   timeoutMs: 15_000,
   concurrentPerDepartment: 4,
-  filter: { maxConditions: 50, maxDepth: 5 },
+  filter: { maxConditions: 50, maxDepth: 5, maxInValues: 10_000 },
   rate: {
     perDepartment: { requests: 1200, perMs: 60_000 },
     perUser: { requests: 300, perMs: 60_000 },

@@ -35,14 +35,17 @@ export interface ImportOptions {
   rejectsFile?: string;
   onProgress?: (p: ImportProgress) => void;
   batchSize?: number;
-  /** How many problems the summary lists (all are counted); default 100. */
-  maxListedProblems?: number;
   /**
    * Records to watch, by the JSON text of their key, with the items watched: the summary's `changed`
    * says which of them the import changed (objections waiting for a correction, SPEC §14). Costs one
    * extra read per batch that holds a watched key, made before the batch is handed to the store.
    */
   watch?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Aborted (Ctrl-C, SIGTERM on `data import`), the batches stop with its reason before the next is
+   * handed over, so that the store undoes the unit: nothing written, rejects file as it was.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ImportSummary {
@@ -61,6 +64,10 @@ export interface ImportSummary {
   problemCount: number;
   /** True when nothing was written because of problems (all-or-nothing, or a fatal file problem). */
   refused: boolean;
+  /** True when the CSV header refused the file: its problems are the header's, and no record was read. */
+  headerRefused?: boolean;
+  /** True when a problem stopped the reading before any record (the header's, or the file's: not UTF-8, a JSON array). */
+  noRecordRead?: boolean;
   /** The rejects file, when `skipInvalid` wrote one. */
   rejectsFile?: string;
   /** Wall time of the whole import (reading, validating, writing). */
@@ -121,7 +128,6 @@ export async function importRecords(
 ): Promise<ImportSummary> {
   const started = performance.now();
   const { skipInvalid = false, onProgress, batchSize = DEFAULT_BATCH_SIZE } = options;
-  const maxListed = options.maxListedProblems ?? MAX_LISTED_PROBLEMS;
   checkImportFiles(file, options);
   const rejectsPath = options.rejectsFile ?? defaultRejectsFile(file);
   // The rejects are written beside the file they go to and take its name once the import has ended
@@ -143,7 +149,7 @@ export async function importRecords(
   };
   const note = (messages: string[]) => {
     for (const m of messages) {
-      if (summary.problems.length < maxListed) summary.problems.push(m);
+      if (summary.problems.length < MAX_LISTED_PROBLEMS) summary.problems.push(m);
       summary.problemCount++;
     }
   };
@@ -182,7 +188,22 @@ export async function importRecords(
     const checkHeader = (columns: string[]) => headerProblem(resource, columns);
     const validate = recordValidator(resource, { fromText });
     for await (const run of readRecordRuns(file, progress, { checkHeader })) {
+      options.signal?.throwIfAborted();
       for (const r of run) {
+        if (r.header || (r.fatal && summary.records === 0)) {
+          // The header is no record: counted as one, "1 problem in 1 of 1 records" was said of a file of 500.
+          // Nor is a problem that stops the reading before any record: a CSV saved as GBK (line 2: not valid
+          // UTF-8), a JSON array, a header's quote never closed were each "1 problem in 1 of 1 records".
+          note([r.problem!]);
+          fatal = summary.noRecordRead = true;
+          if (r.header) summary.headerRefused = true;
+          if (skipInvalid) {
+            // The rejects file says why nothing was read, rather than a former import's rejects standing.
+            rejects ??= createWriteStream(partPath, { encoding: 'utf8' });
+            await write(rejects, JSON.stringify({ line: r.line, problems: [r.problem], record: null }) + '\n');
+          }
+          continue;
+        }
         summary.records++;
         let problems: string[];
         let row: Row | undefined;
@@ -225,6 +246,7 @@ export async function importRecords(
     }
     report(totalBytes);
     if (fatal || (summary.problemCount > 0 && !skipInvalid)) throw new Refused();
+    options.signal?.throwIfAborted();
     if (batch.length) {
       await noteChanges(batch);
       yield batch;
@@ -279,6 +301,10 @@ export function formatRate(records: number, ms: number): string {
  */
 export function summaryLine(s: ImportSummary): string {
   const timing = `in ${formatDuration(s.elapsedMs)}, ${formatRate(s.records, s.elapsedMs)}`;
+  if (s.noRecordRead) {
+    const where = s.headerRefused ? ' in its header' : '';
+    return `refused ${s.file}: ${s.problemCount} problem${s.problemCount === 1 ? '' : 's'}${where}; no record was read, and nothing was written to ${s.resource} (in ${formatDuration(s.elapsedMs)})`;
+  }
   if (s.refused) {
     return `refused ${s.file}: ${s.problemCount} problem${s.problemCount === 1 ? '' : 's'} in ${s.rejected} of ${s.records} records; nothing was written to ${s.resource} (read ${timing})`;
   }

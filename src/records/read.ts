@@ -44,6 +44,8 @@ export interface ReadRecord {
   record?: Record<string, unknown>;
   problem?: string;
   fatal?: boolean;
+  /** The problem is the CSV header's: the line is no record (always fatal). */
+  header?: true;
 }
 
 /** Updated while reading, for progress bars. */
@@ -291,14 +293,14 @@ async function* readCsv(file: string, progress?: ReadProgress, options: ReadOpti
             ? `line ${line}: column ${i + 1} of the header has no name`
             : seen.has(name) ? `line ${line}: column "${name}" appears twice in the header` : undefined;
           if (problem) {
-            run.push({ line, problem, fatal: true });
+            run.push({ line, problem, fatal: true, header: true });
             break reading;
           }
           seen.add(name);
         }
         const problem = options.checkHeader?.(names);
         if (problem) {
-          run.push({ line, problem: `line ${line}: ${problem}`, fatal: true });
+          run.push({ line, problem: `line ${line}: ${problem}`, fatal: true, header: true });
           break;
         }
         header = names;

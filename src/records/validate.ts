@@ -5,6 +5,7 @@
 // Each item type is one named converter in TYPES; after conversion, the checks in CHECKS (required,
 // length, format, pattern) apply in order. Every item of the resource appears in the row, null when the
 // record has no value for it, so that an upsert replaces a record whole.
+import { LRUCache } from 'lru-cache';
 import type { Item, ItemType, Resource } from '../model/catalogue.ts';
 import type { Row, Value } from '../store/port.ts';
 import { isRealDate } from '../formats/calendar.ts';
@@ -138,7 +139,16 @@ interface ValueCheck {
   check(value: Value, item: Item): string | undefined;
 }
 
-const patterns = new Map<string, RegExp>();
+/**
+ * Compiled patterns kept, and how many characters of pattern text together. Catalogue validation compiles
+ * every pattern of a submitted draft (on the gateway's checks thread, src/workflow/off-thread.ts), a draft
+ * refused too: kept without a bound, each submission naming new patterns grew the thread's memory for
+ * good (found by the soak walk).
+ */
+export const PATTERNS_KEPT = 1000;
+export const PATTERN_CHARS_KEPT = 2 ** 20;
+const patterns = new LRUCache<string, RegExp>({ max: PATTERNS_KEPT, maxSize: PATTERN_CHARS_KEPT, sizeCalculation: (_, pattern) => Math.max(1, pattern.length) });
+
 /** An item's pattern as records are checked against it (Unicode mode); catalogue validation uses it too. */
 export function compiledPattern(pattern: string): RegExp {
   let re = patterns.get(pattern);
@@ -148,6 +158,9 @@ export function compiledPattern(pattern: string): RegExp {
   }
   return re;
 }
+
+/** How many compiled patterns are kept (tests). */
+export const keptPatterns = (): number => patterns.size;
 
 export const CHECKS: readonly ValueCheck[] = [
   {

@@ -149,7 +149,10 @@ function lookupRule(model: ResourceModel) {
   );
 }
 
-// Item and link rules run per row; the decision they ask is memoised per request, and a denial is
+// Item and link rules complete the rule map (SPEC §6: a rule for every field), but the gateway wraps no
+// record field with them (src/server/assemble.ts, entryFieldRules): its read plan asks the same answers
+// (itemAnswer, linkAnswer) once per request and path pattern. Under a shield applied over the whole schema
+// (applyMiddleware, as tests do) they run per row: the decision is memoised per request and a denial is
 // located once per path pattern (deniedOnce), so a denied item costs no more on row 100 than on row 1.
 function located(ctx: RequestContext, answer: true | Refusal, info: GraphQLResolveInfo): true | Error {
   if (answer === true) return true;

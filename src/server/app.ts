@@ -49,7 +49,7 @@ import { gatewayRoutes, routeRequest, type Route } from './routes.ts';
 import { Connections, drainer, type DrainSummary, type GatewayState } from './drain.ts';
 import { allowedOrigins } from './http/cors.ts';
 import { listen } from './http/listen.ts';
-import { answerClientErrors, answerExpectations } from './http/client-error.ts';
+import { answerClientErrors, answerConnects, answerExpectations } from './http/client-error.ts';
 import { sendGraphQLError } from './http/respond.ts';
 
 export { ListenError } from './http/listen.ts';
@@ -244,7 +244,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const handle = routeRequest(routes, graphiqlEnabled, graphiql, stateOf);
 
   const connections = new Connections();
-  const httpServer = http.createServer((req, res) => {
+  // requireHostHeader off: node's own refusal of an HTTP/1.1 request without Host is a bare 400 (no JSON);
+  // routeRequest refuses it in JSON (hostProblem), and two Host headers too.
+  const httpServer = http.createServer({ requireHostHeader: false }, (req, res) => {
     connections.request(req, res);
     // An answer handed to the socket (res.end) that the client stops taking is given up after clientIdleMs:
     // a client that never reads would otherwise hold its connection and the whole answer in memory for as
@@ -267,6 +269,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   connections.watch(httpServer);
   answerClientErrors(httpServer);
+  answerConnects(httpServer);
   answerExpectations(httpServer, (req, res) => connections.request(req, res));
 
   const host = opts.host ?? '127.0.0.1';

@@ -123,11 +123,12 @@ const notBuiltHtml = `<!doctype html>
 </body></html>
 `;
 
+// The page's scripts and styles only: beside them the build writes build.json (GraphiQL's version and the
+// time of the build, for scripts/prepare.mjs), which told anyone without a token which GraphiQL this
+// gateway serves and when it was deployed; a source map would name the build's paths.
 const CONTENT_TYPES: Record<string, string> = {
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
-  json: 'application/json; charset=utf-8',
-  map: 'application/json; charset=utf-8',
 };
 
 /** The page's files, read once and compressed once per encoding (they change only with a new build). */

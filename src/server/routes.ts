@@ -17,6 +17,7 @@ import type { SchemaHolder } from './schema-holder.ts';
 import type { GatewayState } from './drain.ts';
 import { requestIdOf } from './request-context.ts';
 import { authorizationOf, bearerChallenge } from './http/authorization.ts';
+import { hostProblem } from './http/client-error.ts';
 import type { AuthenticationFailure } from '../identity/errors.ts';
 
 /** A route of the gateway: an exact path, the methods it answers, and its handler. */
@@ -166,6 +167,12 @@ export function routeRequest(routes: Map<string, Route>, graphiqlEnabled: boolea
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     // While draining, every answer closes its connection, so keep-alive clients move to another instance.
     if (stateOf() === 'draining') res.setHeader('Connection', 'close');
+    const badHost = hostProblem(req);
+    if (badHost) {
+      res.setHeader('Connection', 'close');
+      await sendGraphQLError(req, res, 400, 'BAD_REQUEST', badHost);
+      return;
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://gateway.invalid');

@@ -198,8 +198,9 @@ export class SchemaHolder implements GatewayInterface, SchemaService {
     const built = this.builds.get(schema);
     const connected = spreadCombinedErrors(result.errors);
     const errors = built ? replaceUnfitValues(connected, built.model, schema, rc.document, rc.request.operationName) : connected;
-    // One error per denied item and path pattern (SPEC §6): a denial is one located error for every row of
-    // its path pattern (deniedOnce); its repeats are dropped here, before Apollo formats each of them.
+    // One error per denied item, unfit value and path pattern (SPEC §6): an error located once for every row
+    // of its path pattern (unfit values above, a shield rule's deniedOnce) has its repeats dropped here,
+    // before Apollo formats each of them. The read plan places its denials once already (resolvers/data/plan.ts).
     return { ...result, errors: dedupeErrors(errors) };
   };
 

@@ -59,6 +59,7 @@ import {
   type Value,
 } from './port.ts';
 import { announceWrites } from './changes.ts';
+import { refuseForeignMongoDatabase } from './mongo-foreign.ts';
 import { Decimal, plainDecimalText } from '../formats/decimal.ts';
 
 const DEFAULT_DB = 'govgraph';
@@ -262,6 +263,12 @@ export async function openMongoStore(uri: string, dbName?: string): Promise<Stor
   } catch (error) {
     await client.close().catch(() => undefined);
     throw new StoreUnavailableError(`cannot connect to MongoDB: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    await refuseForeignMongoDatabase(db);
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw translate(error, `open the MongoDB database ${db.databaseName}`);
   }
 
   const coll = (name: string): Collection<Document> => {

@@ -113,6 +113,21 @@ export interface SqliteStore extends Store {
   readonly readerLoad: { queued: number; running: number };
 }
 
+/**
+ * Refuses a SQLite database of another program at the store's path (`--data` naming that program's folder):
+ * a read command opened it, switched it to WAL and wrote govgraph's tables into it, and `catalogue import`
+ * stored a platform there. Every govgraph store holds `_govgraph_indexes` (made at each open); a file with
+ * tables but not that one is not a store. Checked before anything is written to it.
+ */
+function refuseForeignDatabase(db: Database.Database, file: string): void {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+  if (tables.length === 0 || tables.includes('_govgraph_indexes')) return;
+  const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? `, ... (${tables.length} tables)` : '');
+  throw new StoreUnavailableError(
+    `${file} is a SQLite database of another program (its tables: ${shown}), not a govgraph store; nothing was written to it: name the data folder of the store, or an empty folder to make one in`,
+  );
+}
+
 export async function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   const file = path.join(dataDir, SQLITE_FILE);
   const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
@@ -139,6 +154,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       // (SQLITE_SCHEMA, a publication making thousands of indexes) kept meeting them at every later try.
       tried?.close();
       const db = (tried = connect(file));
+      refuseForeignDatabase(db, file);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);

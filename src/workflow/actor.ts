@@ -10,6 +10,8 @@ export interface WorkflowEnv {
   store: Store;
   platform: Platform;
   now: Date;
+  /** Aborted (a command's Ctrl-C, SIGTERM), a publication stops before its next step (store/interrupted.ts). */
+  signal?: AbortSignal;
 }
 
 export interface Actor {

@@ -11,6 +11,7 @@ import type { Actor, WorkflowEnv } from './actor.ts';
 import { isCancelled, REQUEST_CANCELLED } from '../limits/cancel.ts';
 import { requireBounded, type WorkflowAction } from './bounds.ts';
 import { WorkflowError } from './errors.ts';
+import { InterruptedError } from '../store/interrupted.ts';
 
 export interface Plan<T> {
   /** What the entry says was done, e.g. "HN-GA v2 approved: complete". */
@@ -104,11 +105,12 @@ export async function perform<T>(
     if (plan.done) await record(env, actor, action, 'ok', plan.done, plan.resources).catch(() => undefined);
     return result;
   } catch (err) {
-    if (err instanceof WorkflowError) {
+    if (err instanceof WorkflowError || err instanceof InterruptedError) {
+      // Interrupted (Ctrl-C on `catalogue publish`) before its change: not done, as a refusal is.
       // Refused by the store's conditional write after the entry (another instance decided, revoked or
       // published the same thing meanwhile: CONFLICT): the entry above said what was to be done, this one
       // that it was not, as a refusal, so the log holds one "ok" without a "refused" after it per action done.
-      await record(env, actor, action, 'refused', `${plan.detail} — ${undone(written.seq, 'not done')}: ${err.code}: ${err.message}`, plan.resources).catch(() => undefined);
+      await record(env, actor, action, 'refused', `${plan.detail} — ${undone(written.seq, 'not done')}: ${err instanceof WorkflowError ? `${err.code}: ` : ''}${err.message}`, plan.resources).catch(() => undefined);
     } else if (!(err instanceof AuditUnavailableError)) {
       await record(env, actor, action, 'error', `${plan.detail} — ${undone(written.seq, 'failed')}: ${(err as Error).message}`, plan.resources).catch(() => undefined);
     }

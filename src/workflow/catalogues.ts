@@ -9,7 +9,6 @@ import { PublicationBusyError, PublicationLockLostError, PublicationLockRowError
 import { linksFrom } from '../catalogue/checks/catalogue.ts';
 import { historyProblems } from '../catalogue/history.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
-import type { Problem } from '../catalogue/problems.ts';
 import {
   CATALOGUE_VERSIONS,
   addVersion,
@@ -42,7 +41,7 @@ import { and, DuplicateKeyError, eq, type Store } from '../store/port.ts';
 import { requireCompetent, requireDepartment, requireRole, type Actor, type WorkflowEnv } from './actor.ts';
 import { concerning, perform } from './audit.ts';
 import { revisionState, type RevisionState } from './deadlines.ts';
-import { WorkflowError, badInput, conflict, listProblems, notFound } from './errors.ts';
+import { WorkflowError, badInput, conflict, notFound } from './errors.ts';
 import { fulfilDemands } from './demands.ts';
 import { itemReaders } from '../audit/usage.ts';
 import { READERS_DAYS, breakingChanges, brokenGrants, otherProviders, repeatedCollection, unchangedSince, type SubmissionWarning } from './warnings.ts';
@@ -108,7 +107,7 @@ async function checkBuildable(env: WorkflowEnv, schema: SchemaService | undefine
 /** `work` holding the store's publication lock (publication-lock.ts); a lock held too long is a CONFLICT. */
 async function publicationLocked(env: WorkflowEnv, what: string, notDone: string, work: (held: StillHeld) => Promise<void>): Promise<void> {
   try {
-    await withPublicationLock(env.store, what, work);
+    await withPublicationLock(env.store, what, work, { signal: env.signal });
   } catch (err) {
     if (err instanceof PublicationBusyError || err instanceof PublicationLockLostError || err instanceof PublicationLockRowError) throw conflict(`${notDone}: ${err.message}.`);
     throw err;

@@ -17,6 +17,7 @@ import type { Resource } from '../model/catalogue.ts';
 import { checkImportFiles, importRecords, type ImportOptions, type ImportSummary } from '../records/import.ts';
 import { RecordFileError } from '../records/read.ts';
 import type { Store } from '../store/port.ts';
+import { InterruptedError } from '../store/interrupted.ts';
 import { concerning, undone } from './audit.ts';
 
 export const DATA_IMPORT_ACTION = 'data import';
@@ -56,14 +57,17 @@ export async function auditedImport(
     summary = await importRecords(env.store, resource, file, options);
   } catch (err) {
     // Nothing was written (the store's unit is undone); the message names the file or the store, no record.
-    const outcome = err instanceof RecordFileError ? 'refused' : 'error';
-    const how = err instanceof RecordFileError ? 'not done' : 'failed';
+    // Interrupted (Ctrl-C, SIGTERM) before the store committed: not done, as a refusal is.
+    const refused = err instanceof RecordFileError || err instanceof InterruptedError;
+    const outcome = refused ? 'refused' : 'error';
+    const how = refused ? 'not done' : 'failed';
     await entry(outcome, `${what} — ${undone(attempted.seq, how)}: ${(err as Error).message}`).catch(() => undefined);
     throw err;
   }
   const read = `${plural(summary.records, 'record')} read`;
   if (summary.refused) {
-    await entry('refused', `${what} — ${undone(attempted.seq, 'not done')}: refused, ${plural(summary.problemCount, 'problem')} in ${summary.rejected} of ${read}; nothing written`)
+    const where = summary.headerRefused ? ' in the header, no record read' : summary.noRecordRead ? ', no record read' : ` in ${summary.rejected} of ${read}`;
+    await entry('refused', `${what} — ${undone(attempted.seq, 'not done')}: refused, ${plural(summary.problemCount, 'problem')}${where}; nothing written`)
       .catch(() => undefined);
     return { summary, doneRecorded: true };
   }

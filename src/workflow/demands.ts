@@ -23,6 +23,7 @@ import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from './
 import { concerning, perform } from './audit.ts';
 import { answerDeadline, type Deadline } from './deadlines.ts';
 import { badInput, conflict, listProblems, notFound, type CodedProblem } from './errors.ts';
+import { supervisesPlatform } from '../identity/roles.ts';
 
 export const DEMANDS = '_demands';
 
@@ -313,8 +314,7 @@ export interface DemandViewer {
 }
 
 export function seesDemand(env: WorkflowEnv, v: DemandViewer, d: Demand): boolean {
-  return d.requester === v.dept || d.provider === v.dept ||
-    (v.dept === env.platform.platform.competentDepartment && v.roles.includes('supervisor'));
+  return d.requester === v.dept || d.provider === v.dept || supervisesPlatform(v, env.platform.platform.competentDepartment);
 }
 
 /** Demands the viewer filed or must answer (supervisors of the competent department: all), oldest first. */
@@ -330,7 +330,7 @@ export async function listDemands(
   if (filter.status) conditions.push(eq('status', filter.status));
   if (filter.id) conditions.push(eq('id', filter.id));
   // A department reads only the demands it may see, not the platform's (which any department adds to).
-  const all = viewer.dept === env.platform.platform.competentDepartment && viewer.roles.includes('supervisor');
+  const all = supervisesPlatform(viewer, env.platform.platform.competentDepartment);
   if (!all) conditions.push(or(eq('requester', viewer.dept), eq('provider', viewer.dept)));
   const rows = await env.store.find(DEMANDS, {
     filter: and(...conditions),

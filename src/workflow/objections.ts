@@ -10,7 +10,7 @@
 // the objection itself once it is closed, under a unique index, so two processes racing get one CONFLICT.
 import { createHash, randomUUID } from 'node:crypto';
 import { activeGrantsFor, type Grant } from '../access/grants.ts';
-import { decide } from '../access/decide.ts';
+import { decide, isMasked } from '../access/decide.ts';
 import { seenValue, type DataReader } from '../access/seen-value.ts';
 import { decideRows, withinRows } from '../access/row-scope.ts';
 import { effectiveItems } from '../access/effective-share.ts';
@@ -33,6 +33,7 @@ import { concerning, perform, undone } from './audit.ts';
 import { answerDeadline, type Deadline } from './deadlines.ts';
 import { WorkflowError, badInput, conflict, notFound } from './errors.ts';
 import { findPublishedResource, publishedCode } from './resource-info.ts';
+import { supervisesPlatform } from '../identity/roles.ts';
 
 export const OBJECTIONS = '_objections';
 
@@ -177,7 +178,7 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
     // Asking whether a record with this key exists compares the key with the records: with a masked key,
     // a probe under the department's quota, refused past it before anything is looked up.
     const keyDecision = decisions.find((x) => x.name === resource.key)!.d;
-    if (keyDecision.allowed && keyDecision.mask !== null) {
+    if (isMasked(keyDecision)) {
       const over = await takeProbes(env.store, limitsOf(env.platform).maskedProbes, actor.dept.code, new Map([[resource.code, 1]]), env.now.getTime());
       if (over) {
         const { code: _code, ...extensions } = over.extensions;
@@ -386,8 +387,7 @@ export interface ObjectionViewer {
   roles: readonly string[];
 }
 
-const supervises = (env: WorkflowEnv, v: ObjectionViewer) =>
-  v.dept === env.platform.platform.competentDepartment && v.roles.includes('supervisor');
+const supervises = (env: WorkflowEnv, v: ObjectionViewer) => supervisesPlatform(v, env.platform.platform.competentDepartment);
 
 /** Whether the viewer sees this objection: it raised it, it provides the resource, or it supervises. */
 export function seesObjection(env: WorkflowEnv, v: ObjectionViewer, o: Objection): boolean {

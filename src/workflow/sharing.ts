@@ -10,9 +10,9 @@ import { findPublishedResource, publishedCode } from './resource-info.ts';
 import { randomUUID } from 'node:crypto';
 import { decide, HARD_NO } from '../access/decide.ts';
 import { effectiveItems, needsGrants } from '../access/effective-share.ts';
+import { grantProblems } from '../access/grant-problems.ts';
 import {
   getGrant,
-  grantProblems,
   GrantInputError,
   listGrants,
   newGrant,
@@ -20,7 +20,7 @@ import {
   storeGrant,
   type Grant,
 } from '../access/grants.ts';
-import { CATALOGUE_VERSIONS, catalogueVersions, listVersions, publishedCatalogues } from '../catalogue/repository.ts';
+import { CATALOGUE_VERSIONS, catalogueVersions, publishedCatalogues } from '../catalogue/repository.ts';
 import { codeKey } from '../catalogue/codes.ts';
 import { itemHistoryOf } from '../access/item-since.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
@@ -32,6 +32,7 @@ import { decisionDeadline, type Deadline } from './deadlines.ts';
 import { WorkflowError, badInput, conflict, forbidden, listProblems, notFound, type CodedProblem, type WorkflowCode } from './errors.ts';
 import { text, strings } from '../store/row-values.ts';
 import { MAX_TEXT, shownNullable, shownText, visibleTrim } from '../model/input-bounds.ts';
+import { supervisesPlatform } from '../identity/roles.ts';
 
 export const SHARING_REQUESTS = '_sharing_requests';
 
@@ -92,6 +93,23 @@ function fromRow(r: Row): SharingRequest {
 }
 
 const indexed = new WeakSet<Store>();
+
+/**
+ * Gives each decided request still holding the pending key `key` its own, and says how many. A gateway older
+ * than openKey (before 2 December 2026) decides a request by setting its status alone, so in a rolling
+ * upgrade a request asked at a new gateway and decided at an old one kept the pending key: every later
+ * request of that department for that resource was refused CONFLICT for good. Conditional on the status
+ * read, so a pending request (another instance's that won) keeps its key.
+ */
+async function releaseDecidedKeys(store: Store, key: string): Promise<number> {
+  let released = 0;
+  for (const r of await store.find(SHARING_REQUESTS, { filter: eq('openKey', key), projection: ['id', 'status'] })) {
+    if (r.status === 'pending') continue;
+    const decided = { id: String(r.id), requester: '', resource: '', status: r.status as RequestStatus };
+    released += await store.update(SHARING_REQUESTS, and(eq('id', decided.id), eq('openKey', key), eq('status', decided.status)), { openKey: openKey(decided) });
+  }
+  return released;
+}
 
 async function ensureIndexes(store: Store): Promise<void> {
   if (indexed.has(store)) return;
@@ -231,7 +249,9 @@ export function requestProblems(
   env: WorkflowEnv,
 ): CodedProblem[] {
   const problems: CodedProblem[] = [];
-  if (resource.share.type === 'none') {
+  // Row 1 of the access table, asked of it rather than restated: a resource shared with no one.
+  const whole = decide({ requester, purpose: null, resource, item: null, grants: [], now: env.now });
+  if (!whole.allowed && whole.code === 'NOT_SHARED') {
     return [{ path: 'resource', code: 'NOT_SHARED', message: `${resource.code} (${resource.name}) is not shared; no request can open it.` }];
   }
   if (!needsGrants(resource)) {
@@ -333,12 +353,20 @@ export async function requestSharing(env: WorkflowEnv, actor: Actor, input: Shar
       detail: `sharing request ${request.id} for ${resource.code} (${items.join(', ')}) for ${purposes.join(', ')}`,
       resources: [concerning(resource.code, resource.provider, items)],
       apply: async () => {
+        const row = toRow(request);
         try {
-          await env.store.insert(SHARING_REQUESTS, [toRow(request)]);
+          await env.store.insert(SHARING_REQUESTS, [row]);
         } catch (err) {
-          // Another instance inserted one meanwhile: the unique openKey settles it.
-          if (err instanceof DuplicateKeyError) throw conflict(`${actor.dept.code} already has a pending request for ${resource.code}; wait for its decision.`);
-          throw err;
+          // Another instance inserted one meanwhile: the unique openKey settles it. Unless only requests an
+          // older writer decided hold the key: freed, and the insert tried once more.
+          if (!(err instanceof DuplicateKeyError)) throw err;
+          if ((await releaseDecidedKeys(env.store, String(row.openKey))) === 0) throw conflict(`${actor.dept.code} already has a pending request for ${resource.code}; wait for its decision.`);
+          try {
+            await env.store.insert(SHARING_REQUESTS, [row]);
+          } catch (again) {
+            if (again instanceof DuplicateKeyError) throw conflict(`${actor.dept.code} already has a pending request for ${resource.code}; wait for its decision.`);
+            throw again;
+          }
         }
         return request;
       },
@@ -528,7 +556,7 @@ export async function listSharingRequests(
   // A list reads without them when the store cannot be written now (another process's long import holds
   // SQLite's lock): the same entries, unindexed; a later call makes them.
   await ensureIndexes(env.store).catch(() => undefined);
-  const all = viewer.dept === env.platform.platform.competentDepartment && viewer.roles.includes('supervisor');
+  const all = supervisesPlatform(viewer, env.platform.platform.competentDepartment);
   // A code in another case is the resource's, as requestSharing takes it (requests keep the code as published):
   // found among the catalogues in effect the gateway holds (`inEffect`), read from the store only without them.
   const resource = filter.resource ? await publishedCode(env.store, inEffect ?? (await publishedCatalogues(env.store)), filter.resource) : undefined;
@@ -559,7 +587,6 @@ export async function listSharingRequests(
 
 /** Whether `dept` may see this request (made it, provides the resource, or supervises). */
 export function seesRequest(env: WorkflowEnv, viewer: { dept: string; roles: readonly string[] }, r: SharingRequest): boolean {
-  return r.requester === viewer.dept || r.provider === viewer.dept ||
-    (viewer.dept === env.platform.platform.competentDepartment && viewer.roles.includes('supervisor'));
+  return r.requester === viewer.dept || r.provider === viewer.dept || supervisesPlatform(viewer, env.platform.platform.competentDepartment);
 }
 

@@ -7,6 +7,7 @@ import type { Store } from '../store/port.ts';
 import type { Platform } from '../model/platform.ts';
 import { badInput } from './errors.ts';
 import { probeUsage, type ProbeUsage } from '../limits/probes.ts';
+import { supervisesPlatform } from '../identity/roles.ts';
 
 export interface UsageView {
   from: string;
@@ -30,7 +31,7 @@ export async function usageReport(
   providerOf: (resource: string) => string | undefined = () => undefined,
 ): Promise<UsageView> {
   if (period.to < period.from) throw badInput(`The period ends (${period.to}) before it starts (${period.from}).`);
-  const supervisor = viewer.dept === platform.platform.competentDepartment && viewer.roles.includes('supervisor');
+  const supervisor = supervisesPlatform(viewer, platform.platform.competentDepartment);
   const report = await auditUsage(store, {
     from: platformDayStart(period.from),
     to: new Date(Date.parse(platformDayStart(period.to)) + DAY_MS).toISOString(),

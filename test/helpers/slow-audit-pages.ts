@@ -1,6 +1,7 @@
 // For tests of a scan of the audit log stopped by the time limit: pages of it (finds of USAGE_PAGE_SIZE
 // entries) made slow and counted, and read entries appended in bulk after what the log holds.
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { AUDIT_COLLECTION, GENESIS_HASH, toRow, type AuditEntry } from '../../src/audit/entry.ts';
 import { USAGE_PAGE_SIZE } from '../../src/audit/usage.ts';
 import type { Store } from '../../src/store/port.ts';
@@ -65,4 +66,16 @@ export async function startQualityWithReads(opts: { timeoutMs: number; pageMs: n
   });
   await appendReads(gw.store, opts.pages * USAGE_PAGE_SIZE, { department: '370000-MZT', purpose: 'benefit-check', resource: '370000-GAT-02', provider: '370000-GAT', items: ['colour'] });
   return { gw, pages };
+}
+
+/**
+ * Waits, then checks that no page of the scan started after the time limit answered: a page under way
+ * then may end (`pageMs`), none starts after it, and fewer than half of `total` were read.
+ */
+export async function expectNoPageAfterLimit(pages: { read: number }, pageMs: number, total: number): Promise<void> {
+  await sleep(2 * pageMs);
+  const settled = pages.read;
+  await sleep(4 * pageMs);
+  expect(pages.read).toBe(settled);
+  expect(settled).toBeLessThan(total / 2);
 }
