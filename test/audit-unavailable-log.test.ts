@@ -2,12 +2,12 @@
 // running gateway), every request that reads data gets AUDIT_UNAVAILABLE, which says nothing of the cause.
 // The gateway's log says it: one line at error with the store's reason as the failure starts (not one per
 // request), another when the reason changes, and one when the log is written again.
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { createLogger } from '../src/server/plugins/logging.ts';
 import type { Store } from '../src/store/port.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { lineSink } from './helpers/log-sink.ts';
 
 let failure: string | null = null;
 function failingAudit(inner: Store): Store {
@@ -22,12 +22,7 @@ function failingAudit(inner: Store): Store {
 const lines: Record<string, unknown>[] = [];
 let gw: TestGateway;
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      done();
-    },
-  });
+  const sink = lineSink((l) => lines.push(JSON.parse(l)));
   gw = await startTestGateway({ demo: true, wrapStore: failingAudit, gateway: { logger: createLogger(sink, 'info') } });
 });
 afterAll(() => gw?.close());

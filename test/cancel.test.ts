@@ -18,17 +18,12 @@ import { Cancellation } from '../src/limits/cancel.ts';
 import { withDeadline } from '../src/server/deadline.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { withHeldReads } from './helpers/held-reads.ts';
-import { Writable } from 'node:stream';
 import { createLogger, loggingPlugin } from '../src/server/plugins/logging.ts';
+import { lineSink } from './helpers/log-sink.ts';
 
 /** The gateway's request log lines, parsed. */
 const logLines: Record<string, unknown>[] = [];
-const logSink = new Writable({
-  write(chunk, _enc, done) {
-    for (const l of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(l) as Record<string, unknown>);
-    done();
-  },
-});
+const logSink = lineSink((l) => logLines.push(JSON.parse(l) as Record<string, unknown>));
 
 const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/cancel', name);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGNING_KEYS_KEY } from '../src/identity/platform-keys.ts';
@@ -17,6 +16,8 @@ import { StoreUnavailableError, type Store } from '../src/store/port.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { eventually } from './helpers/eventually.ts';
 import { startYinchuanForNingxia } from './helpers/stand-in-yinchuan.ts';
+import { lineSink } from './helpers/log-sink.ts';
+import { closeLoopback } from './helpers/loopback.ts';
 
 // What a MongoDB driver says when its server is away: the store's message, for the operator only.
 const STORE_MESSAGE = 'find in _settings: MongoDB failed: connect ECONNREFUSED 10.64.8.21:27017';
@@ -45,12 +46,7 @@ beforeAll(async () => {
   // A stand-in Yinchuan (640100): its data schema, and any read answered.
   let file: string;
   ({ city, platformFile: file } = await startYinchuanForNingxia(work, () => 'YC-ZJJ@1', ['nxCivil']));
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) logged.push(JSON.parse(l));
-      done();
-    },
-  });
+  const sink = lineSink((l) => logged.push(JSON.parse(l)));
   gw = await startTestGateway({
     platformFile: file,
     catalogueFiles: [],
@@ -61,8 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw?.close();
-  city?.closeAllConnections();
-  city?.close();
+  if (city) await closeLoopback(city);
   rmSync(work, { recursive: true, force: true });
 });
 

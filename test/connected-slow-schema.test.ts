@@ -12,6 +12,7 @@ import { ConnectedPlatforms } from '../src/federation/connected.ts';
 import { PlatformKeys } from '../src/identity/platform-keys.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { provinceListing } from './helpers/stand-in-province.ts';
+import { closeLoopback, listenOnLoopback } from './helpers/loopback.ts';
 
 let work: string;
 let server: Server;
@@ -30,13 +31,11 @@ beforeAll(async () => {
     const drip = setInterval(() => res.write(' '), 50);
     res.on('close', () => (clearInterval(drip), open--));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  url = await listenOnLoopback(server);
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await closeLoopback(server);
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -15,6 +15,7 @@ import { PlatformKeys } from '../src/identity/platform-keys.ts';
 import type { Department } from '../src/model/platform.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { provinceListing } from './helpers/stand-in-province.ts';
+import { closeLoopback, listenOnLoopback } from './helpers/loopback.ts';
 
 /** Enough types that a build takes tens of milliseconds. */
 const TYPES = Array.from({ length: 400 }, (_, i) => `type T${i} { a: Int b: String c: [T${i}] }`).join('\n');
@@ -32,13 +33,11 @@ beforeAll(async () => {
     const sdl = view ? `type Query { housing: Housing holder: Holder } type Housing { permits: Int } type Holder { ${Array.from({ length: 400 }, (_, i) => `f${i}: T${i}`).join(' ')} } type Ask${++asked} { a: Int }\n${TYPES}` : 'type Query { housing: Housing } type Housing { permits: Int }';
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ region: '610300', name: 'City', version: 'v1', sdl }));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  url = await listenOnLoopback(server);
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await closeLoopback(server);
   rmSync(work, { recursive: true, force: true });
 });
 

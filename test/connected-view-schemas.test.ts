@@ -14,6 +14,7 @@ import { PlatformKeys } from '../src/identity/platform-keys.ts';
 import type { Department } from '../src/model/platform.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { provinceListing } from './helpers/stand-in-province.ts';
+import { closeLoopback, listenOnLoopback } from './helpers/loopback.ts';
 
 let work: string;
 let server: Server;
@@ -31,13 +32,11 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ region: '610300', name: 'City', version: 'v1', sdl: view ? viewSdl : 'type Query { housing: Housing } type Housing { permits: Int fee: Int }' }));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  url = await listenOnLoopback(server);
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await closeLoopback(server);
   rmSync(work, { recursive: true, force: true });
 });
 

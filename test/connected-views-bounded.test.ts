@@ -13,6 +13,7 @@ import { PlatformKeys } from '../src/identity/platform-keys.ts';
 import type { Department } from '../src/model/platform.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { provinceListing } from './helpers/stand-in-province.ts';
+import { closeLoopback, listenOnLoopback } from './helpers/loopback.ts';
 
 let work: string;
 let server: Server;
@@ -27,13 +28,11 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ region: '450100', name: 'Nanning', version: 'v1', sdl: 'type Query { roads: Roads } type Roads { km: Int }' }));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  url = await listenOnLoopback(server);
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await closeLoopback(server);
   rmSync(work, { recursive: true, force: true });
 });
 

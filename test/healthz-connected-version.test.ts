@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { eventually } from './helpers/eventually.ts';
 import { startYinchuanForNingxia } from './helpers/stand-in-yinchuan.ts';
+import { closeLoopback } from './helpers/loopback.ts';
 
 let version = 'YC-GAJ-ZDRY@3,YC-ZJJ@1';
 let work: string;
@@ -27,8 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw?.close();
-  city?.closeAllConnections();
-  city?.close();
+  if (city) await closeLoopback(city);
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -14,7 +14,9 @@ import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/cancel', name);
 const RECORDS = 400_000;
-const TIMEOUT_MS = 1000;
+// Long enough that one read of the 400,000 records ends within it on a loaded CI machine (1 s was not,
+// beside other test runs on the two cores), short enough that sixteen queued reads overrun it.
+const TIMEOUT_MS = 2500;
 const DEPT = '650000-ZWB';
 // Each query its own text to look for, as an attacker's would be: none is answered from what another read.
 const query = (n: number, count = true) => `{ statistics { units(first: 20, filter: { name: { contains: "no such unit ${n}" } }) { ${count ? 'totalCount ' : ''}nodes { unitNo } } } }`;
@@ -80,12 +82,12 @@ describe('a query that walks a large resource on the embedded store', () => {
     const codes = answers.map((a) => a.body.errors?.[0]?.extensions?.code ?? 'ok');
     // Those the threads read within the limit answered; the rest were cut by the time limit, on time.
     expect(codes.every((c) => c === 'ok' || c === 'QUERY_TOO_COMPLEX'), codes.join()).toBe(true);
-    // On time: within 0.8 s of the limit (about 1.1 s here; 1.4 s and 1.52 s seen with other test runs
-    // and helpers beside it on the two cores). Held by reads on the loop, they came one after another, the
-    // first past 1.6 s and each later one later still.
-    for (const a of answers) expect(a.ms).toBeLessThan(TIMEOUT_MS + 800);
+    // On time: within half the limit past it (helpers and other test runs beside it on the two cores
+    // delay the answer by up to a second). Held by reads on the loop, they came one after another, sixteen
+    // reads of the whole resource: each later one later still, the last far past twice the limit.
+    for (const a of answers) expect(a.ms).toBeLessThan(TIMEOUT_MS * 1.5);
     expect(healthz.length).toBeGreaterThan(5);
-    expect(Math.max(...healthz)).toBeLessThan(250);
+    expect(Math.max(...healthz)).toBeLessThan(400); // a read held the loop for the whole of it, 0.7 s and more
     expect(queued.every(Number.isInteger)).toBe(true);
     expect(Math.max(...queued)).toBeGreaterThan(0);
     expect(await (await fetch(`${gw.gateway.url}/metrics`)).text()).toMatch(/^govgraph_store_reader_threads\{state="queued"\} 0$/m);

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CONNECTED_RESOURCES } from '../src/server/metrics.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { guizhouFixture as fixture, writeProvinceFile } from './helpers/guizhou.ts';
+import { closeLoopback } from './helpers/loopback.ts';
 
 let work: string;
 let city: Server;
@@ -44,8 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await province?.close();
-  city?.closeAllConnections();
-  city?.close();
+  if (city) await closeLoopback(city);
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -10,7 +10,6 @@
 // into the store afterwards; a refused request, whose audit entry cannot be written, fails closed.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { verifyAuditChain } from '../src/audit/verify.ts';
@@ -19,6 +18,7 @@ import { createLogger } from '../src/server/plugins/logging.ts';
 import { eq } from '../src/store/port.ts';
 import { DEFAULT_LOCK_WAIT_MS, SQLITE_FILE } from '../src/store/sqlite.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { lineSink } from './helpers/log-sink.ts';
 
 const HOLD_MS = 10_000;
 const GA = { dept: '430000-GA' };
@@ -113,12 +113,7 @@ describe('a store locked by another process, with the rates on', () => {
   const USER = { requests: 10, perMs: 600_000 }; // a lease of 1: every request is a step of the store's meter
   const DEPT = { requests: 40, perMs: 60_000 }; // leases of 2, lapsing after 1 s
   const lines: Record<string, any>[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      done();
-    },
-  });
+  const sink = lineSink((l) => lines.push(JSON.parse(l)));
   let rated: TestGateway;
   beforeAll(async () => {
     rated = await startTestGateway({ demo: true, rates: true, limits: { rate: { perUser: USER, perDepartment: DEPT } }, gateway: { logger: createLogger(sink, 'info') } });

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { PlatformKeys } from '../../src/identity/platform-keys.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
+import { closeLoopback, listenOnLoopback } from './loopback.ts';
 
 export interface KeysOnlyPlatform {
   region: string;
@@ -25,13 +26,11 @@ export async function keysOnlyPlatform(region: string, work: string): Promise<Ke
     if (req.url === '/.well-known/jwks.json') res.end(JSON.stringify(await keys.jwks()));
     else res.writeHead(404).end('{"errors":[{"message":"not here"}]}');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const url = await listenOnLoopback(server);
   return {
     region, url, keys, server,
     async close() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await closeLoopback(server);
       await store.close();
     },
   };
