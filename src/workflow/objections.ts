@@ -17,6 +17,7 @@ import { effectiveItems } from '../access/effective-share.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import { collectionOf, type Catalogue, type Resource } from '../model/catalogue.ts';
 import { enumValueName } from '../model/names.ts';
+import { hasFewValues } from '../model/operators.ts';
 import { deadlinesOf, limitsOf } from '../model/platform.ts';
 import { takeProbes } from '../limits/probes.ts';
 import { type ImportOptions, type ImportSummary } from '../records/import.ts';
@@ -172,12 +173,25 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
       // Named like a read's denial (resource and item), so that the provider's denials by resource count it.
       throw new WorkflowError(d.code, `You may object only to what you may read: ${d.message}`, [], { resource: resource.code, item: name });
     }
+    const keyDecision = decisions.find((x) => x.name === resource.key)!.d;
+    // A key of few values (a boolean or enum) masked for the department is refused as a lookup by it is
+    // (src/rules/data-rules.ts), before anything is looked up and without a probe: the record found then
+    // carries the objection in its `_objections`, so objecting by "high" told which record's hidden key
+    // is high, and one objection per value told every record's.
+    if (isMasked(keyDecision) && hasFewValues(items.get(resource.key)?.item)) {
+      about({ ...concerning(resource.code, resource.provider, [item.name]), denied: [{ item: resource.key, code: 'BAD_USER_INPUT' }] });
+      throw new WorkflowError(
+        'BAD_USER_INPUT',
+        `${resource.key} of ${resource.code} is masked for you, and its values are a few known words: objecting to the record it names would tell that record's hidden value (the record then carries the objection), so you may not name a ${resource.code} record by ${resource.key}.`,
+        [{ path: 'key', message: `names the record by ${resource.key}, which is masked for you and has a few known values` }],
+        { resource: resource.code, item: resource.key },
+      );
+    }
     const reason = visibleTrim(input.reason);
     if (!reason) throw badInput('Say what is wrong with the record: give a reason.', [{ path: 'reason', message: 'is empty' }]);
     const key = keyValue(resource, input.key);
     // Asking whether a record with this key exists compares the key with the records: with a masked key,
     // a probe under the department's quota, refused past it before anything is looked up.
-    const keyDecision = decisions.find((x) => x.name === resource.key)!.d;
     if (isMasked(keyDecision)) {
       const over = await takeProbes(env.store, limitsOf(env.platform).maskedProbes, actor.dept.code, new Map([[resource.code, 1]]), env.now.getTime());
       if (over) {
