@@ -12,9 +12,9 @@ export interface ServedProcess {
   output(): string;
 }
 
-/** `govgraph serve --port 0 ...args` with `env`, once it prints its address; rejects if it exits first. */
-export async function spawnServe(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ServedProcess> {
-  const child = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `govgraph serve --port PORT ...args` with `env` (a port of its own choosing by default), once it prints its address; rejects if it exits first. */
+export async function spawnServe(args: readonly string[], env: NodeJS.ProcessEnv, listenOn = 0): Promise<ServedProcess> {
+  const child = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--port', String(listenOn), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
