@@ -5,6 +5,9 @@
 // lookup `riskBand(band: "high")` is refused for that very reason (test/attack-masked-few-values-keys),
 // and one objection per value told every record's. Refused now as the lookup is: before anything is
 // looked up, without a probe, the attempt on record for the provider; a grant unmasking the key lifts it.
+// A supervisor listing objections by such keys (raised by a department that reads them in clear) whose
+// department may not read the key saw it "masked in full", one `*` per character: `****` was high or true,
+// `*****` false. It is now as long as the longest value, as a read masks it.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +22,8 @@ const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/anhui-keys/${p}
 const BANDS = '340000-WJW-00001';
 const FOLLOW_UPS = '340000-WJW-00002';
 const HEFEI = '340100-MZJ'; // reads both keys masked
-const WUHU = '340200-MZJ'; // its grant unmasks the bands' key
+const WUHU = '340200-MZJ'; // its grants unmask both keys
+const SUPERVISOR = '340000-SJJ';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -44,6 +48,7 @@ beforeAll(async () => {
   await grant(HEFEI, BANDS, ['band', 'holder'], []);
   await grant(HEFEI, FOLLOW_UPS, ['pending', 'holder'], []);
   await grant(WUHU, BANDS, ['band', 'holder'], ['band']);
+  await grant(WUHU, FOLLOW_UPS, ['pending', 'holder'], ['pending']);
 }, 60_000);
 afterAll(() => gw?.close());
 
@@ -86,5 +91,21 @@ describe('an objection by a masked boolean or enum key', () => {
     const read = await gw.query('{ ahHealth { riskBand(band: "high") { band holder _objections { id item } } } }', { dept: WUHU, purpose: 'relief' });
     expect(read.data!.ahHealth.riskBand).toMatchObject({ band: 'high', holder: '丙' });
     expect(read.data!.ahHealth.riskBand._objections).toContainEqual({ id: res.data!.raiseObjection.id, item: 'holder' });
+  });
+});
+
+describe('objections by a boolean or enum key, as a supervisor lists them', () => {
+  it('hide the key whole when its department may not read it: every key as long as the longest value', async () => {
+    for (const [resource, key] of [[BANDS, 'low'], [FOLLOW_UPS, 'true'], [FOLLOW_UPS, 'false']]) {
+      expect((await raise(WUHU, resource, key, `objection-${key}`)).errors).toBeUndefined();
+    }
+    // No purpose: the supervisor's department reads neither key (PURPOSE_REQUIRED).
+    const listed = await gw.query('{ objections { resource key } }', { dept: SUPERVISOR, roles: ['supervisor'] });
+    expect(listed.data!.objections).toEqual([
+      { resource: BANDS, key: '******' }, // high, raised by Wuhu above
+      { resource: BANDS, key: '******' }, // low
+      { resource: FOLLOW_UPS, key: '*****' }, // true
+      { resource: FOLLOW_UPS, key: '*****' }, // false
+    ]);
   });
 });

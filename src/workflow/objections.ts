@@ -24,7 +24,7 @@ import { type ImportOptions, type ImportSummary } from '../records/import.ts';
 import { auditedImport } from './data-import.ts';
 import { convertValue } from '../records/validate.ts';
 import { appendAudit } from '../audit/log.ts';
-import { applyMask } from '../formats/masks.ts';
+import { applyMask, itemMask } from '../formats/masks.ts';
 import { and, DuplicateKeyError, eq, or, type Filter, type Row, type Store, type Value } from '../store/port.ts';
 import { text } from '../store/row-values.ts';
 import { Decimal } from '../formats/decimal.ts';
@@ -417,7 +417,8 @@ export function seesObjection(env: WorkflowEnv, v: ObjectionViewer, o: Objection
  * `recordsInRows`: SPEC §6's row scope). Masked, they come masked (an ID number key as
  * `430102********3990`); denied (no purpose, no grant, outside the scope, a record outside its rows),
  * the proposed value is null and the key masked in full, which keeps only its length (the field cannot
- * be null). So does a resource no longer published: nothing decides. The reason and the answer are the
+ * be null), and a boolean or enum key not even that (as long as its longest value, as a read masks it).
+ * So does a resource no longer published: nothing decides (its key item unknown, the key keeps its length). The reason and the answer are the
  * departments' own words and are shown as written.
  */
 export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource: Resource | undefined, reader: DataReader, inRows: boolean): Objection {
@@ -428,9 +429,13 @@ export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource:
     return item ? seenValue(decide({ ...reader, resource: resource!, item }), value, item.item) : null;
   };
   const key = o.key === null ? null : String(o.key);
+  // Masked in full as the key item's full mask has it: a boolean or enum key as long as its longest value,
+  // since its own length tells it (`****` was true, `*****` false); other keys keep their length.
+  const keyItem = resource?.items.find((i) => i.name === resource.key);
+  const inFull = (value: string) => (keyItem ? itemMask('full', keyItem)(value) : applyMask('full', value));
   return {
     ...o,
-    key: key === null ? null : (seen(resource?.key, key) ?? applyMask('full', key)),
+    key: key === null ? null : (seen(resource?.key, key) ?? inFull(key)),
     proposedValue: o.proposedValue === null ? null : seen(o.item, o.proposedValue),
   };
 }
