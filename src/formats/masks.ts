@@ -86,6 +86,11 @@ const stars = (n: number): string => (n < STARS.length ? STARS[n] : '*'.repeat(n
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
+/** The words a boolean or enum item's values are; null for any other item. */
+export function fewValuesWords(item: { type: string; values?: readonly string[] }): readonly string[] | null {
+  return item.type === 'boolean' ? ['true', 'false'] : item.type === 'enum' ? (item.values ?? null) : null;
+}
+
 /**
  * An item whose values are a few known words (a boolean, an enum) under `full`: one '*' per character
  * would tell `true` (****) from `false` (*****), and one enum value from another, by length alone. Every
@@ -93,7 +98,7 @@ const SURROGATE = /[\uD800-\uDFFF]/;
  * items and masks follow their value's length (SPEC §4): a kept first character tells more than a length.
  */
 export function itemMask(mask: MaskName, item: { type: string; values?: readonly string[] }): (value: string) => string {
-  const words = mask !== 'full' ? null : item.type === 'boolean' ? ['true', 'false'] : item.type === 'enum' ? item.values : null;
+  const words = mask !== 'full' ? null : fewValuesWords(item);
   if (words?.length) {
     const text = stars(Math.max(...words.map((w) => Array.from(w).length)));
     return (value) => (value === '' ? '' : text);

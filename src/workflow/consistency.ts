@@ -36,7 +36,7 @@ import { decideFigureRows, rowFilter, type RowScope } from '../access/row-scope.
 import type { DataReader } from '../access/seen-value.ts';
 import { appendAudit } from '../audit/log.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
-import { applyMask, effectiveMask, maskOf } from '../formats/masks.ts';
+import { effectiveMask, fewValuesWords, itemMask, maskOf } from '../formats/masks.ts';
 import { collectionOf, type Item, type MaskName, type Resource } from '../model/catalogue.ts';
 import { hasFewValues } from '../model/operators.ts';
 import type { ReadOptions, Store } from '../store/port.ts';
@@ -126,6 +126,17 @@ const sampleMask = (...masks: (MaskName | null | undefined)[]): MaskName =>
 const kept = (name: MaskName) => maskOf(name).keepFirst + maskOf(name).keepLast;
 
 /**
+ * The sample keys' mask as the reads mask the key items (itemMask): a boolean or enum key (on either side:
+ * the keys joined are equal) under `full` as long as the longest of its values, since one `*` per
+ * character told `middle` (******) from `high` (****); any other key keeps its length.
+ */
+function keyMask(mask: MaskName, c: Candidate): (key: unknown) => string {
+  const words = [c.leftKey, c.rightKey].flatMap((item) => fewValuesWords(item) ?? []);
+  const masked = itemMask(mask, words.length ? { type: 'enum', values: words } : { type: 'string' });
+  return (key) => masked(String(key));
+}
+
+/**
  * How a reader sees a pair: the records of each resource that count (`rows`: its row scope, SPEC §6;
  * null, every record) and the mask of the sample keys (`mask`; null, no key at all).
  */
@@ -213,7 +224,7 @@ export async function compareConsistency(
       element: c.element, left: c.left.code, right: c.right.code, leftItem: c.leftItem.name, rightItem: c.rightItem.name,
       keyElement: c.keyElement, leftKey: c.leftKey.name, rightKey: c.rightKey.name,
       compared: result.compared, differing: withheld === null ? result.differing : null, withheld,
-      sampleKeys: mask === null ? [] : result.sampleKeys.map((k) => applyMask(mask, String(k))),
+      sampleKeys: mask === null ? [] : result.sampleKeys.map(keyMask(mask, c)),
     });
   }
   return out;
