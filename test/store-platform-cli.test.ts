@@ -257,3 +257,65 @@ describe("two imports at once of two regions' catalogues", () => {
     expect(ids).toEqual([recorded!.region === '210000' ? 'LN-SC' : 'NM-SC']);
   });
 });
+
+// A gateway started on a store recording no platform answered requests before it recorded its own: it
+// listened first and recorded after, so while another process held the write lock (a long import), or
+// between its start and another process's record of another region, it served the store under its file's
+// region (its GraphQL, /healthz, its polls and checkpoints) and only then stopped (found by review11). It
+// now records, or is refused, before it listens: refused, it has answered nothing.
+describe('a gateway whose record comes second, to another region\'s', () => {
+  const PORT = 6051;
+  const legacy = join(dir, 'second');
+
+  /** Holds the store's write lock; once let go, records Liaoning as the store's platform in the same transaction. */
+  function holdThenRecordLiaoning(file: string) {
+    const doc = JSON.stringify({ key: STORE_PLATFORM_KEY, value: JSON.stringify({ region: '210000', name: 'Liaoning Sharing Platform' }) });
+    const script = `
+      const db = new (require('better-sqlite3'))(process.argv[1]);
+      db.exec('BEGIN IMMEDIATE');
+      console.log('locked');
+      process.stdin.once('data', () => {
+        db.prepare('INSERT INTO "c:_settings" (doc) VALUES (?)').run(process.argv[2]);
+        db.exec('COMMIT'); db.close(); process.exit(0);
+      });`;
+    const child = spawn(process.execPath, ['-e', script, file, doc], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const locked = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    return { locked, release: () => (child.stdin.end('go\n'), exited) };
+  }
+
+  /** Whether anything answers HTTP on the port now. */
+  const answers = () => fetch(`http://127.0.0.1:${PORT}/healthz`).then(() => true, () => false);
+
+  it('answers nothing: it is refused before it listens', async () => {
+    await withSqliteStore(legacy, async (store) => {
+      await importCatalogueFiles(store, loadPlatform(LIAONING), [LN_CATALOGUE], { publish: true });
+      await store.delete(SETTINGS, eq('key', STORE_PLATFORM_KEY));
+    });
+    const holder = holdThenRecordLiaoning(join(legacy, SQLITE_FILE));
+    await holder.locked;
+    // Liaoning's departments under another region code: nothing but the record tells the two apart.
+    const child = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--port', String(PORT), '--platform', RECODED], { cwd: dir, env: cliEnv({ GOVGRAPH_DATA_DIR: legacy }) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      let answered = false;
+      for (let i = 0; i < 15; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        answered ||= await answers();
+      }
+      await holder.release();
+      expect(await exited).toBe(1);
+      expect(answered).toBe(false);
+      expect(stdout).not.toContain('/graphql');
+      expect(stderr).toMatch(refusal(RECODED, '220000'));
+      expect(await withSqliteStore(legacy, (s) => storePlatform(s))).toEqual({ region: '210000', name: 'Liaoning Sharing Platform' });
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});

@@ -201,6 +201,18 @@ export function registerServeCommand(program: Command): void {
         const secret = await platformSecret(store);
         demoToken = await signToken(secret, { dept: DEMO_DEPT, user: 'demo-developer', roles: ['applicant'], ttl: '8h' });
       }
+      // The store's platform is this one (recorded for a store made before stores recorded it), before the
+      // gateway listens: recorded after, a gateway started at once with another region's file on a store
+      // recording none answered requests (and ran its polls and checkpoints) under its region until its
+      // record found the other's. Not being able to write it stops nothing: the next command records it.
+      // Another process that recorded another region first: this one stops, having served nothing.
+      const { platformMismatch, recordStorePlatform } = await import('../catalogue/store-platform.ts');
+      const recorded = await recordStorePlatform(store, platform).catch((err) => (logError(notRecorded(err)), null));
+      const mixedUp = platformMismatch(recorded, platform, platformFile);
+      if (mixedUp) {
+        await store.close();
+        throw new UserError(mixedUp);
+      }
       let gateway;
       try {
         gateway = await startGateway({
@@ -220,17 +232,6 @@ export function registerServeCommand(program: Command): void {
         await store.close();
         if (err instanceof ListenError) throw new UserError(err.message);
         throw err;
-      }
-      // Served: the store's platform is this one (recorded for a store made before stores recorded it). Not
-      // being able to write it stops nothing: the next command records it. Another gateway started at once
-      // with another region's file that recorded its own first: this one stops, before it says it serves.
-      const { platformMismatch, recordStorePlatform } = await import('../catalogue/store-platform.ts');
-      const recorded = await recordStorePlatform(store, platform).catch((err) => (logError(notRecorded(err)), null));
-      const mixedUp = platformMismatch(recorded, platform, platformFile);
-      if (mixedUp) {
-        await gateway.close();
-        await store.close();
-        throw new UserError(mixedUp);
       }
       console.log(`govgraph: ${platform.platform.name}`);
       console.log(`  GraphQL   ${gateway.url}/graphql`);
