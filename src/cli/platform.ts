@@ -109,22 +109,29 @@ export function registerPlatformCommands(program: Command): void {
     announce(opts, { platform: opts.platform, store: true });
     const store = await openCommandStore(opts);
     try {
-      const [{ publishedCatalogues }, { assertPlatformHasProviders }, { adoptStorePlatform, storePlatform }] = await Promise.all([
+      const [{ publishedCatalogues }, { assertPlatformHasProviders }, { adoptStorePlatform, storePlatform }, { withPublicationLock }] = await Promise.all([
         import('../catalogue/repository.ts'),
         import('../generate/model.ts'),
         import('../catalogue/store-platform.ts'),
+        import('../catalogue/publication-lock.ts'),
       ]);
-      assertPlatformHasProviders(p, await publishedCatalogues(store));
-      const had = await storePlatform(store);
-      const now = `${p.platform.region} (${p.platform.name})`;
-      if (had && had.region === p.platform.region && had.name === p.platform.name) {
-        console.log(`the store already belongs to the platform of region ${now}; nothing changed`);
-        return;
-      }
-      const requestId = randomUUID();
-      const entry = (outcome: 'ok' | 'error', detail: string) => appendAudit(store, {
-        requestId, department: null, user: OPERATOR, purpose: null, operationName: null, documentHash: null,
-        kind: 'operator', action: ADOPT_PLATFORM_ACTION, resources: [], outcome, detail,
+      // Holding the publication lock, as an import or publication checks the store's platform: recorded
+      // while one was under way (`catalogue import --publish` or `catalogue publish` of the old file, its
+      // check made), that publication went on after it against the old platform, and its catalogues were
+      // never checked against the adopted file. Now a publication under way ends first, and the published
+      // catalogues checked below are those it left; one started after sees the new region and is refused.
+      await withPublicationLock(store, `platform adopt of ${opts.platform}`, async () => {
+        assertPlatformHasProviders(p, await publishedCatalogues(store));
+        const had = await storePlatform(store);
+        const now = `${p.platform.region} (${p.platform.name})`;
+        if (had && had.region === p.platform.region && had.name === p.platform.name) {
+          console.log(`the store already belongs to the platform of region ${now}; nothing changed`);
+          return;
+        }
+        const requestId = randomUUID();
+        const entry = (outcome: 'ok' | 'error', detail: string) => appendAudit(store, {
+          requestId, department: null, user: OPERATOR, purpose: null, operationName: null, documentHash: null,
+          kind: 'operator', action: ADOPT_PLATFORM_ACTION, resources: [], outcome, detail,
       });
       // As rotate-key's: an entry before the change (none written, nothing recorded), one after it.
       const what = `store platform: region ${now}${had ? `, was ${had.region} (${had.name})` : ', none recorded before'}`;
@@ -139,6 +146,7 @@ export function registerPlatformCommands(program: Command): void {
         console.error(`govgraph: the platform was recorded, but its "done" audit entry could not be written (entry #${attempted.seq} stands): ${err.message}`);
       });
       console.log(`${what}, recorded`);
+      });
     } finally {
       await store.close();
     }

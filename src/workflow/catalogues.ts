@@ -8,6 +8,7 @@ import { claimCollections } from '../catalogue/collections.ts';
 import { PublicationBusyError, PublicationLockLostError, PublicationLockRowError, withPublicationLock, type StillHeld } from '../catalogue/publication-lock.ts';
 import { linksFrom } from '../catalogue/checks/catalogue.ts';
 import { historyProblems } from '../catalogue/history.ts';
+import { storePlatform } from '../catalogue/store-platform.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
 import {
   CATALOGUE_VERSIONS,
@@ -107,7 +108,18 @@ async function checkBuildable(env: WorkflowEnv, schema: SchemaService | undefine
 /** `work` holding the store's publication lock (publication-lock.ts); a lock held too long is a CONFLICT. */
 async function publicationLocked(env: WorkflowEnv, what: string, notDone: string, work: (held: StillHeld) => Promise<void>): Promise<void> {
   try {
-    await withPublicationLock(env.store, what, work, { signal: env.signal });
+    await withPublicationLock(env.store, what, async (held) => {
+      // The store's platform, checked holding the lock as an import checks it (src/catalogue/import.ts):
+      // `platform adopt` records another region holding the lock too, so a publication whose command or
+      // gateway checked the store at its open, before the adoption, is refused rather than published
+      // against the platform file the store no longer belongs to.
+      const recorded = await storePlatform(env.store);
+      const own = env.platform.platform;
+      if (recorded && recorded.region !== own.region) {
+        throw conflict(`${notDone}: this store now belongs to the platform of region ${recorded.region} (${recorded.name}), not to region ${own.region} (${own.name}) of this platform file; use that platform's file (govgraph platform adopt recorded it)`);
+      }
+      await work(held);
+    }, { signal: env.signal });
   } catch (err) {
     if (err instanceof PublicationBusyError || err instanceof PublicationLockLostError || err instanceof PublicationLockRowError) throw conflict(`${notDone}: ${err.message}.`);
     throw err;
