@@ -2,7 +2,7 @@
 // twice: `token --dept 360000-GAT --dept 360100-ZJJ` signed a token for the second department, `grant add
 // --items a --items b` granted b alone and `--roles applicant --roles approver` gave approver alone, with no
 // word of the value dropped. And an option whose value was forgotten takes the next word as it, also when
-// that word is another option: `token --dept D --user --ttl 30m` made a token for the user `--ttl` (of 8 h),
+// that word is another option: `token --dept D --user --ttl=30m` made a token for the user `--ttl=30m` (of 8 h),
 // and `catalogue review ID 1 --approve --comment --reject` approved with the comment `--reject`. Both are
 // refused before the command does anything, naming the option. The same value given twice is one value.
 import type { Command, Option } from 'commander';
