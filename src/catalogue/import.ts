@@ -256,7 +256,10 @@ async function storeAll(
       continue;
     }
     const version = await addNextVersion(store, catalogue, opts.by ?? 'operator');
-    if (opts.publish) await held(); // the lock still this import's right before it publishes
+    // The lock still this import's right before it publishes; a Ctrl-C meanwhile stops the import after
+    // this catalogue's publication (loop's top), not between its two writes: an `approved` version left
+    // unpublished, the entry saying `not done`, was published by the file's next import as unchanged.
+    if (opts.publish) await held({ midStep: true });
     out.push({ file, version, ...(opts.publish ? await publish(store, version) : {}) });
   }
 }

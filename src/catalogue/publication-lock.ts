@@ -87,8 +87,10 @@ export class PublicationLockLostError extends Error {
  * the publication's own chain of SQLite calls (a catalogue's resources indexed one by one, 24,400 indexes
  * and 16 s for 400 resources of 61 items; sqlite/locks.ts, turnIfHeld) and is made only once the chain
  * ends, so that a publication working for 30 s could be taken for dead and another published beside it.
+ * It also stops the work once its signal is aborted (Ctrl-C), but not `midStep`: between two writes of
+ * one step (a catalogue's version stored, then published), where stopping would leave the first alone.
  */
-export type StillHeld = () => Promise<void>;
+export type StillHeld = (at?: { midStep?: boolean }) => Promise<void>;
 
 /** Runs `work` holding the store's publication lock; `what` names the publication to whoever waits. */
 export async function withPublicationLock<T>(
@@ -129,8 +131,8 @@ export async function withPublicationLock<T>(
   heartbeat.unref();
   // Interrupted (signal aborted), the work stops at its next step with the signal's reason, and the
   // lock is released below, so that the next publication goes on at once rather than in STALE_MS.
-  const held: StillHeld = async () => {
-    signal?.throwIfAborted();
+  const held: StillHeld = async (at) => {
+    if (!at?.midStep) signal?.throwIfAborted();
     if ((await store.update(PUBLICATION_LOCK, mine, { since: new Date().toISOString() })) !== 1) throw new PublicationLockLostError(what);
   };
   try {
