@@ -164,6 +164,23 @@ describe('what node answered itself, now in JSON', () => {
     expect(answers[1].endsWith('{"errors":[{"message":"The request is not valid HTTP.","extensions":{"code":"BAD_REQUEST"}}]}')).toBe(true);
   });
 
+  it('a request answered at once (/healthz) pipelined before one that is not HTTP: its answer, then the refusal', async () => {
+    // The first answer was written whole before node read the broken request: the refusal was dropped with
+    // the connection (found by review11), as it is not when the first answer takes a while (above).
+    const first = requestBytes('GET', '/healthz', [['Host', 'gateway.jilin.example']], Buffer.alloc(0));
+    const { port } = new URL(gw.gateway.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    await new Promise<void>((resolve) => {
+      socket.on('close', () => resolve());
+      socket.write(Buffer.concat([first, Buffer.from('NOT HTTP AT ALL\r\n\r\n')]));
+    });
+    const answers = Buffer.concat(chunks).toString('utf8').split(/(?=HTTP\/1\.1 )/);
+    expect(answers.map((a) => a.slice(0, 12))).toEqual(['HTTP/1.1 200', 'HTTP/1.1 400']);
+    expect(answers[1].endsWith('{"errors":[{"message":"The request is not valid HTTP.","extensions":{"code":"BAD_REQUEST"}}]}')).toBe(true);
+  });
+
   it('a GET whose query passes 16 KiB: 431 saying to send it by POST, not "headers too large" alone (its URL is no header)', async () => {
     const query = encodeURIComponent(`{ ${'__typename '.repeat(2000)}}`);
     const a = await exchange(requestBytes('GET', `/graphql?query=${query}`, [['Host', 'gateway.jilin.example'], ['Authorization', `Bearer ${token}`], ['apollo-require-preflight', 'true']], Buffer.alloc(0)));

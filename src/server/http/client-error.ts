@@ -37,7 +37,10 @@ export function answerClientErrors(httpServer: http.Server): void {
       answering.once('close', () => answering.writableFinished || socket.destroy());
       return;
     }
-    if (!socket.writable || answering?.headersSent) return socket.destroy();
+    // An answer node is still writing cannot be followed by the refusal; one written whole (a pipelined
+    // request answered at once, /healthz: node has not yet let go of it) can, and was dropped with the
+    // connection, the client getting no answer to its broken request.
+    if (!socket.writable || (answering?.headersSent && !answering.writableFinished)) return socket.destroy();
     socket.end(rawAnswer(status, reason, message));
   });
 }
