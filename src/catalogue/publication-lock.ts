@@ -9,10 +9,13 @@
 // steps (StillHeld), where it also finds out whether it was taken for dead. A holder that died
 // (a killed `catalogue import`) stops renewing it: STALE_MS after its last renewal the next publication
 // takes it over (a conditional write on the token and renewal it read, so that of two taking it over one
-// wins, and a holder that renews it meanwhile keeps it).
+// wins, and a holder that renews it meanwhile keeps it). A holder on the same machine is seen dead at once:
+// the row names its process (holderDied).
 import { randomUUID } from 'node:crypto';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { and, DuplicateKeyError, eq, type Store } from '../store/port.ts';
+import { and, DuplicateKeyError, eq, type Row, type Store } from '../store/port.ts';
 import { Decimal } from '../formats/decimal.ts';
 
 export const PUBLICATION_LOCK = '_publication_lock';
@@ -66,6 +69,41 @@ export class PublicationLockRowError extends Error {
   }
 }
 
+/**
+ * Where a process id means one process: the host name, the machine's boot and its process id namespace
+ * (Linux; elsewhere the host name alone). Two containers on one machine share the boot but not the
+ * namespace, so that neither takes the other's live holder for dead.
+ */
+function processSpace(): string {
+  const read = (get: () => string) => {
+    try {
+      return get().trim();
+    } catch {
+      return '';
+    }
+  };
+  return [hostname(), read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')), read(() => readlinkSync('/proc/self/ns/pid'))].filter(Boolean).join(' ');
+}
+const HOLDER = { pid: process.pid, host: hostname(), space: processSpace() };
+
+/**
+ * Whether the row's holder is a process of this machine that no longer runs. Found by the kill -9 walk
+ * (test/crash-publication-lock.test.ts): a `catalogue import --publish` or `catalogue publish` killed
+ * holding the lock made the operator's next run of it wait 20 s and be refused (`another publication
+ * (...) is in progress`), its own dead run named as the holder, until the lock went stale 30 s after the
+ * kill. A process id another process took since (or one this process cannot signal, EPERM) counts as
+ * alive: the lock then goes stale as before.
+ */
+function holderDied(row: Row): boolean {
+  if (row.space !== HOLDER.space || typeof row.pid !== 'number' || !Number.isSafeInteger(row.pid) || row.pid <= 0 || row.pid === process.pid) return false;
+  try {
+    process.kill(row.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /** A value a filter can name: what the store port holds (port.ts, Value). */
 const isScalar = (value: unknown): boolean =>
   value === null || value === undefined || value instanceof Decimal || ['string', 'number', 'boolean'].includes(typeof value);
@@ -108,7 +146,7 @@ export async function withPublicationLock<T>(
     signal?.throwIfAborted();
     const since = new Date().toISOString();
     try {
-      await store.insert(PUBLICATION_LOCK, [{ key: KEY, token, what, since }]);
+      await store.insert(PUBLICATION_LOCK, [{ key: KEY, token, what, since, ...HOLDER }]);
       break;
     } catch (err) {
       if (!(err instanceof DuplicateKeyError)) throw err;
@@ -121,7 +159,8 @@ export async function withPublicationLock<T>(
       // taking it over one wins, and with the renewal as read, so that a holder renewing it since it was
       // read keeps it: its renewal has told it the lock is still its own, and it goes on to publish.
       const renewal = typeof row.since === 'string' ? [eq('since', row.since)] : [];
-      if (isStale(row.since) && (await store.update(PUBLICATION_LOCK, and(eq('key', KEY), eq('token', row.token ?? null), ...renewal), { token, what, since })) === 1) break;
+      const taken = { token, what, since, ...HOLDER };
+      if ((isStale(row.since) || holderDied(row)) && (await store.update(PUBLICATION_LOCK, and(eq('key', KEY), eq('token', row.token ?? null), ...renewal), taken)) === 1) break;
     }
     if (Date.now() + pause > deadline) throw new PublicationBusyError(holder);
     await sleep(pause);
