@@ -103,9 +103,10 @@ export async function importCatalogueFiles(
   return withPublicationLock(store, `catalogue import of ${filesNamed(files)}`, async (held) => {
     const mixedUp = platformMismatch(await storePlatform(store), platform, opts.platformFile ?? 'the platform file');
     if (mixedUp) throw new OtherPlatformError(mixedUp);
-    const imported = await importFiles(store, platform, files, opts, held);
-    await recordStorePlatform(store, platform);
-    return imported;
+    // Recorded once the documents are found valid, before the first of them is stored: recorded after
+    // them, an import killed in between (kill -9, found by the kill walk) left catalogues published in a
+    // store that recorded no platform, into which another region's import then published its own.
+    return importFiles(store, platform, files, opts, held, async () => void (await recordStorePlatform(store, platform)));
   }, { signal: opts.signal });
 }
 
@@ -131,6 +132,8 @@ async function importFiles(
   files: string[],
   opts: ImportOptions,
   held: StillHeld,
+  /** Called once the documents are found valid, before anything of them is stored. */
+  found: () => Promise<void> = async () => undefined,
 ): Promise<ImportedCatalogue[]> {
   const versions = catalogueVersions(store);
   const report = validateCatalogueFiles(files, platform, (await versions.published()).map((v) => v.catalogue));
@@ -158,6 +161,7 @@ async function importFiles(
     else if (held.id !== entry.catalogue.id && !(await versions.spellings(entry.catalogue.id)).length) entry.catalogue = { ...entry.catalogue, id: held.id };
   }
   if (taken.length) throw new DocumentInvalidError(taken);
+  await found();
   return storeCatalogues(store, valid, opts, held);
 }
 
