@@ -43,7 +43,7 @@ import { ConnectedPlatforms } from '../federation/connected.ts';
 import { forwardedPlugin } from './plugins/forwarded.ts';
 import { persistedQueriesPlugin } from './plugins/persisted-queries.ts';
 import { createDocumentStore } from './document-store.ts';
-import { requestContexts } from './request-context.ts';
+import { requestContexts, requestIdFor } from './request-context.ts';
 import { graphqlRoute } from './graphql-route.ts';
 import { gatewayRoutes, routeRequest, type Route } from './routes.ts';
 import { Connections, drainer, type DrainSummary, type GatewayState } from './drain.ts';
@@ -270,7 +270,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   connections.watch(httpServer);
   answerClientErrors(httpServer);
   answerConnects(httpServer);
-  answerExpectations(httpServer, (req, res) => connections.request(req, res));
+  answerExpectations(httpServer, (req, res) => {
+    connections.request(req, res);
+    res.setHeader('x-request-id', requestIdFor(req)); // named as every answer is (routes.ts)
+  });
 
   const host = opts.host ?? '127.0.0.1';
   await listen(httpServer, opts.port ?? 4000, host);

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { chooseEncoding, compress } from './http/respond.ts';
+import { chooseEncoding, compress, sendJson } from './http/respond.ts';
 import { packagePath } from '../package-root.ts';
 
 /** Where scripts/build-graphiql.mjs writes the page's static files. */
@@ -173,7 +173,8 @@ export function graphiqlHandler(opts: GraphiqlOptions & { base?: string }): Grap
   return async (req, res, subpath) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed.\n');
+      // In JSON, as every other refusal of the gateway (routes.ts): a plain-text 405 was the one exception.
+      await sendJson(req, res, 405, { error: 'method not allowed; use GET or HEAD' }, { Allow: 'GET, HEAD' });
       return;
     }
     if (subpath === '' || subpath === '/') {
@@ -189,7 +190,7 @@ export function graphiqlHandler(opts: GraphiqlOptions & { base?: string }): Grap
     const encoding = chooseEncoding(req.headers['accept-encoding']);
     const body = type ? await assets(name, encoding) : null;
     if (!body) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found.\n');
+      await sendJson(req, res, 404, { error: `not found: no such GraphiQL asset (the page is at ${base})` });
       return;
     }
     res.setHeader('Content-Type', type as string);

@@ -10,7 +10,7 @@ import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body
 import { handleCors } from './http/cors.ts';
 import { sendBody, sendGraphQLError } from './http/respond.ts';
 import type { GatewayState } from './drain.ts';
-import { requestIdOf, type Caller } from './request-context.ts';
+import { requestIdFor, type Caller } from './request-context.ts';
 
 function headerMap(req: http.IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
@@ -62,7 +62,7 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     res.setHeader('Cache-Control', 'no-store');
     // The request's id, in its log line and audit entry: every answer says it (operations.md), those given
     // before a query is read included, so a developer can quote it.
-    const requestId = requestIdOf(req.headers['x-request-id']);
+    const requestId = requestIdFor(req);
     res.setHeader('x-request-id', requestId);
     if (handleCors(req, res, corsOrigins)) return;
     // An OPTIONS that is no CORS preflight, and a GET naming no operation (a browser opened the URL):

@@ -83,6 +83,24 @@ export function requestIdOf(header: string | string[] | undefined): string {
   return typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
 }
 
+/** The id of each request, taken once (requestIdFor). */
+const requestIds = new WeakMap<http.IncomingMessage, string>();
+
+/**
+ * The id of `req` (requestIdOf of its x-request-id), the same at each call: the gateway's handler sets it on
+ * every answer before any route runs (routes.ts), so that a refusal given before /graphql is reached (a
+ * request without Host, a 404, a 405) names the id its log line and audit entry would, and /graphql's
+ * answer, its log line and its audit entry name that one too (a header replaced by a new UUID got two).
+ */
+export function requestIdFor(req: http.IncomingMessage): string {
+  let id = requestIds.get(req);
+  if (id === undefined) {
+    id = requestIdOf(req.headers['x-request-id']);
+    requestIds.set(req, id);
+  }
+  return id;
+}
+
 /** The access profiles whose decisions a gateway keeps (each a few hundred small objects at most). */
 const DECISION_PROFILES = 2000;
 

@@ -15,7 +15,7 @@ import { sendBody, sendGraphQLError, sendJson } from './http/respond.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { SchemaHolder } from './schema-holder.ts';
 import type { GatewayState } from './drain.ts';
-import { requestIdOf } from './request-context.ts';
+import { requestIdFor } from './request-context.ts';
 import { authorizationOf, bearerChallenge } from './http/authorization.ts';
 import { hostProblem } from './http/client-error.ts';
 import type { AuthenticationFailure } from '../identity/errors.ts';
@@ -167,6 +167,9 @@ export function routeRequest(routes: Map<string, Route>, graphiqlEnabled: boolea
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     // While draining, every answer closes its connection, so keep-alive clients move to another instance.
     if (stateOf() === 'draining') res.setHeader('Connection', 'close');
+    // Every answer names its request id (operations.md), the refusals given here included: the 400 to a
+    // request without Host (or with two) said none.
+    res.setHeader('x-request-id', requestIdFor(req));
     const badHost = hostProblem(req);
     if (badHost) {
       res.setHeader('Connection', 'close');
@@ -193,8 +196,7 @@ export function routeRequest(routes: Map<string, Route>, graphiqlEnabled: boolea
     if (!r.methods.includes(req.method ?? '')) {
       if (r.path === '/graphql') {
         // Allow as the OPTIONS answer says it (9fc4675): OPTIONS is answered too.
-        // Named by its request id, as every /graphql answer is (graphql-route.ts).
-        await sendGraphQLError(req, res, 405, 'BAD_REQUEST', 'GraphQL answers GET and POST only.', { Allow: r.methods.join(', '), 'x-request-id': requestIdOf(req.headers['x-request-id']) });
+        await sendGraphQLError(req, res, 405, 'BAD_REQUEST', 'GraphQL answers GET and POST only.', { Allow: r.methods.join(', ') });
       } else {
         await sendJson(req, res, 405, { error: `method not allowed; use ${r.methods.join(' or ')}` }, { Allow: r.methods.join(', ') });
       }

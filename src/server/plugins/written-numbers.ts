@@ -5,7 +5,8 @@
 // as a WrittenNumber. Once the operation is known, a mark where the variable's type asks for a Decimal
 // (or any other scalar of the platform's or a connected platform's, which would be sent the rounded
 // number) is refused with BAD_USER_INPUT; one where it asks for Float, Int, String or ID, or for nothing,
-// is the number JSON.parse read, as before.
+// is the number JSON.parse read, as before, but one that Int or String refuses is refused here in
+// graphql-js's words, quoting the number as written (graphql-js quoted the rounded one).
 import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import {
   GraphQLError,
@@ -70,6 +71,10 @@ function settle(schema: GraphQLSchema, operation: OperationDefinitionNode, varia
   // A value where a list is declared is coerced as a list of one.
   const scalar = named && isListType(named) ? innermost(named) : named;
   if (scalar && isScalarType(scalar) && !isSpecifiedScalarType(scalar)) throw lostDigits(value, scalar.name, path);
+  // Refused by graphql-js, but with the rounded number quoted: `first: 9007199254740993` was answered
+  // "got invalid value 9007199254740992", a number the client never wrote. The same words, with the client's.
+  const refusal = scalar && isScalarType(scalar) ? specifiedRefusal(scalar.name, value) : null;
+  if (refusal) throw badValue(value, path, refusal);
   parent[last] = value.value;
 }
 
@@ -89,12 +94,29 @@ function innermost(type: GraphQLInputType): GraphQLInputType {
   return t;
 }
 
+/** The number as the client wrote it, cut when long. */
+const writtenText = (value: WrittenNumber) => (value.text.length > 40 ? `${value.text.slice(0, 40)}…` : value.text);
+
+/**
+ * graphql-js's refusal of a number for Int or String (in its words, GraphQLInt's and GraphQLString's
+ * parseValue), the number quoted as written; null where graphql-js takes the number (an Int in range).
+ */
+function specifiedRefusal(scalar: string, value: WrittenNumber): string | null {
+  const n = value.value;
+  if (scalar === 'Int' && !Number.isInteger(n)) return `Int cannot represent non-integer value: ${writtenText(value)}`;
+  if (scalar === 'Int' && (n > 2147483647 || n < -2147483648)) return `Int cannot represent non 32-bit signed integer value: ${writtenText(value)}`;
+  if (scalar === 'String') return `String cannot represent a non string value: ${writtenText(value)}`;
+  return null;
+}
+
+/** Worded as graphql-js words a variable's bad value (`reason` after the value and where it is). */
+function badValue(value: WrittenNumber, path: JsonStep[], reason: string): GraphQLError {
+  const at = path.length > 1 ? ` at "${path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i ? `.${s}` : s)).join('')}"` : '';
+  return new GraphQLError(`Variable "$${path[0]}" got invalid value ${writtenText(value)}${at}; ${reason}`, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+}
+
 /** Worded as graphql-js words a variable's bad value, with what to send instead. */
 function lostDigits(value: WrittenNumber, type: string, path: JsonStep[]): GraphQLError {
-  const written = value.text.length > 40 ? `${value.text.slice(0, 40)}…` : value.text;
-  const at = path.length > 1 ? ` at "${path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i ? `.${s}` : s)).join('')}"` : '';
-  return new GraphQLError(
-    `Variable "$${path[0]}" got invalid value ${written}${at}; Expected type "${type}": a number with more than 15 significant digits has lost digits on the way in, write it as a string ("${written}").`,
-    { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
-  );
+  const written = writtenText(value);
+  return badValue(value, path, `Expected type "${type}": a number with more than 15 significant digits has lost digits on the way in, write it as a string ("${written}").`);
 }
