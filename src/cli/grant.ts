@@ -1,12 +1,14 @@
 // `govgraph grant add|list|revoke` (SPEC §11): the operator's way to manage grants beside the sharing
 // workflow. Each change is recorded in the audit log as the operator's action, before it is made (as the
-// workflow's): a command killed between the two writes leaves an entry, never a grant the log misses.
+// workflow's): a command killed between the two writes leaves an entry, never a grant the log misses. A
+// refused command (an unknown grant to revoke, a grant the platform refuses) is recorded `refused`, as the
+// workflow's refusals are.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { getGrant, GrantNotFoundError, isGrantActive, listGrants, newGrant, revokeGrantOnce, sameGrantStored, storeGrant, type Grant } from '../access/grants.ts';
+import { getGrant, GrantInputError, GrantNotFoundError, isGrantActive, listGrants, newGrant, revokeGrantOnce, sameGrantStored, storeGrant, type Grant } from '../access/grants.ts';
 import { grantShownAmong, itemHistoryOf, NOT_PUBLISHED_REASON, SET_ASIDE_REASON } from '../access/item-since.ts';
 import { appendAudit } from '../audit/log.ts';
-import type { AuditEntry } from '../audit/entry.ts';
+import { recordedDetail, type AuditEntry } from '../audit/entry.ts';
 import { publishedCatalogues } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { shownNames } from '../model/input-bounds.ts';
@@ -37,12 +39,37 @@ async function withStore<T>(opts: CommonOptions, platform: Platform | null, work
   }
 }
 
+/** The published resource a code names, in any case (as newGrant takes it), or undefined. */
+function publishedResource(catalogues: readonly Catalogue[], code: string): { code: string; provider: string } | undefined {
+  const wanted = code.trim().toUpperCase();
+  for (const c of catalogues) for (const r of c.resources) if (r.code.toUpperCase() === wanted) return r;
+  return undefined;
+}
+
 function providerOf(catalogues: readonly Catalogue[], resource: string): string {
   for (const c of catalogues) for (const r of c.resources) if (r.code === resource) return r.provider;
   return '';
 }
 
 async function audit(store: Store, action: string, grant: Grant, provider: string, detail: string, outcome: 'ok' | 'refused' = 'ok', requestId = randomUUID(), items: readonly string[] = []): Promise<AuditEntry> {
+  return operatorEntry(store, action, [{ resource: grant.resource, provider, items: [...items], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false }], detail, outcome, requestId);
+}
+
+/**
+ * The `refused` entry of a grant command the store or the platform refuses (an unknown grant to revoke,
+ * a grant add with an unknown department, item or purpose), as the workflow records its refusals
+ * (src/workflow/audit.ts, SPEC §10): `CODE: message`, naming the resource when it is published, so that its
+ * provider sees the attempt too. A supervisor read a refused `grant add` race and a refused `decide` of an
+ * unknown request in the log, but no refused revocation of an unknown grant and no refused `grant add`.
+ */
+async function auditRefusal(store: Store, action: 'addGrant' | 'revokeGrant', err: Error & { code: string }, about: { resource: string; provider: string } | null): Promise<void> {
+  const concerned = about ? [{ ...about, items: [], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false }] : [];
+  // On one line, cut as the workflow's details are: the operator's own text (a mistyped id) may be long.
+  const message = err.message.split('\n').map((line) => line.trim()).filter(Boolean).join(' ');
+  await operatorEntry(store, action, concerned, recordedDetail(`${err.code}: ${message}`), 'refused', randomUUID());
+}
+
+async function operatorEntry(store: Store, action: string, resources: AuditEntry['resources'], detail: string, outcome: 'ok' | 'refused', requestId: string): Promise<AuditEntry> {
   return appendAudit(store, {
     requestId,
     department: null,
@@ -52,7 +79,7 @@ async function audit(store: Store, action: string, grant: Grant, provider: strin
     documentHash: null,
     kind: 'operator',
     action,
-    resources: [{ resource: grant.resource, provider, items: [...items], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false }],
+    resources,
     outcome,
     detail,
   });
@@ -118,16 +145,24 @@ export function registerGrantCommands(program: Command): void {
       // Marked with their items' runs; the grant records the version it is decided on (newGrant).
       const catalogues = await publishedCatalogues(store);
       await itemHistoryOf(store).mark(catalogues);
-      const g = newGrant({ platform, catalogues }, {
-        requester: opts.requester,
-        resource: opts.resource,
-        items: commaList(opts.items),
-        purposes: commaList(opts.purposes),
-        unmasked: commaList(opts.unmasked),
-        rows: opts.rows === undefined ? null : commaList(opts.rows),
-        until: opts.until ?? null,
-        createdBy: OPERATOR,
-      });
+      let g: Grant;
+      try {
+        g = newGrant({ platform, catalogues }, {
+          requester: opts.requester,
+          resource: opts.resource,
+          items: commaList(opts.items),
+          purposes: commaList(opts.purposes),
+          unmasked: commaList(opts.unmasked),
+          rows: opts.rows === undefined ? null : commaList(opts.rows),
+          until: opts.until ?? null,
+          createdBy: OPERATOR,
+        });
+      } catch (err) {
+        if (!(err instanceof GrantInputError)) throw err;
+        const resource = publishedResource(catalogues, opts.resource);
+        await auditRefusal(store, 'addGrant', err, resource ? { resource: resource.code, provider: resource.provider } : null);
+        throw err;
+      }
       // The same grant run twice (a script run again) changes nothing: it says which grant already gives it.
       // Nothing is written, to the grants or the audit log: there is no operator's action to record. One
       // whose items were set aside by a catalogue's revision (item-since.ts) gives less: it is added anew.
@@ -222,7 +257,11 @@ export function registerGrantCommands(program: Command): void {
  */
 export async function revokeAsOperator(store: Store, id: string): Promise<string> {
   const before = await getGrant(store, id);
-  if (!before) throw new GrantNotFoundError(id);
+  if (!before) {
+    const err = new GrantNotFoundError(id);
+    await auditRefusal(store, 'revokeGrant', err, null);
+    throw err;
+  }
   if (before.revokedAt !== null) return `grant ${before.id} was already revoked at ${before.revokedAt}`;
   // The provider as revokeGrant names it: of a resource no longer published too (a grant outlives its
   // resource), so that the provider reads the revocation of its grant in the audit log; an empty provider hid it.
