@@ -19,6 +19,9 @@ export function watchOptionValues(cmd: Command): void {
     if (!option.required && !option.optional) continue; // a switch has no value to drop
     cmd.on(`option:${option.name()}`, (value: unknown) => {
       if (typeof value !== 'string') return;
+      // Refused as it is parsed, before commander counts the arguments: `--user --ttl 30m` left `30m` over,
+      // and the check before the action came too late to say anything but commander's "too many arguments".
+      if (takesOption(cmd, value)) throw new UserError(`${option.long}: no value given (it took ${JSON.stringify(value)}, an option of the command, as its value); write ${usage(option)}`);
       const list = values.get(option.name()) ?? [];
       list.push(value);
       values.set(option.name(), list);
@@ -37,20 +40,21 @@ function flagsOf(cmd: Command): Set<string> {
   return flags;
 }
 
+/** Whether `value`, taken as an option's value, is one of the command's options (`--ttl`, `--ttl=30m`, `-h`). */
+function takesOption(cmd: Command, value: string): boolean {
+  const flags = flagsOf(cmd);
+  return flags.has(value) || [...flags].some((f) => f.startsWith('--') && value.startsWith(`${f}=`));
+}
+
 /** `--dept <code>`, as the help shows the option. */
 const usage = (option: Option) => option.flags.replace(/^-\w, /, '');
 
-/** Refuses an option given two different values, or given another option as its value. Runs before every command's action (main.ts). */
+/** Refuses an option given two different values. Runs before every command's action (main.ts). */
 export function refuseRepeatedOptions(cmd: Command): void {
   const values = given.get(cmd);
   if (!values) return;
-  const flags = flagsOf(cmd);
   for (const option of cmd.options) {
     const list = values.get(option.name()) ?? [];
-    const taken = list.find((v) => flags.has(v) || [...flags].some((f) => f.startsWith('--') && v.startsWith(`${f}=`)));
-    if (taken !== undefined) {
-      throw new UserError(`${option.long}: no value given (it took ${JSON.stringify(taken)}, an option of the command, as its value); write ${usage(option)}`);
-    }
     const distinct = [...new Set(list)];
     if (distinct.length > 1) {
       const list = /comma-separated/i.test(option.description) ? ` (several values go in one, separated by commas: ${option.long} ${distinct.join(',')})` : '';
