@@ -5,7 +5,7 @@
 // what it checked: the audit chain verifies, no request is approved without its grant stored (nor a grant
 // stored for a request not approved), each department has at most one pending request, and a gateway
 // started again on the folder takes the next request or names the pending one, and decides it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,11 +21,9 @@ import { storedSecret } from '../src/identity/secret.ts';
 import { signToken } from '../src/identity/token.ts';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
 import { SHARING_REQUESTS } from '../src/workflow/sharing.ts';
-import { cliEnv, GOVGRAPH_BIN, withSqliteStore } from './helpers/cli.ts';
-import { waitReady } from './helpers/served.ts';
+import { cliEnv, withSqliteStore } from './helpers/cli.ts';
+import { spawnServe, waitReady } from './helpers/served.ts';
 
-const PORT = 6071;
-const URL_ = `http://127.0.0.1:${PORT}`;
 const FIXTURE = fileURLToPath(new URL('./fixtures/neimenggu-crash/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-crash-serve-'));
 const data = join(dir, 'data');
@@ -50,14 +48,14 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The gateway now serving (each started on a port of its own choosing). */
+let URL_ = '';
 async function serve(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--port', String(PORT)], {
-    env: cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: platformFile, GOVGRAPH_LOG_LEVEL: 'warn' }),
-    stdio: 'ignore',
-  });
-  running.push(child);
+  const served = await spawnServe([], cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: platformFile, GOVGRAPH_LOG_LEVEL: 'warn' }));
+  running.push(served.child);
+  URL_ = `http://127.0.0.1:${served.port}`;
   await waitReady(URL_, 60_000);
-  return child;
+  return served.child;
 }
 type Answer = { data?: Record<string, { id?: string; grant?: { id: string } | null } | null>; errors?: { message: string; extensions?: { code?: string } }[] };
 const gql = (token: string, query: string): Promise<Answer> =>
@@ -101,8 +99,12 @@ it('killed under requests, approvals and revocations, leaves a store the next ga
     }
   });
   while (approvals() < 10) await new Promise((r) => setTimeout(r, 5));
+  const gone = new Promise((r) => first.once('exit', r));
   first.kill('SIGKILL');
   stop = true;
+  // Gone before the store is read: kill() only sends the signal, and streams between two requests end
+  // without waiting for it, so the store could be read while the gateway still wrote.
+  await gone;
   await Promise.all(streams);
 
   const { requests, grants } = stored();
