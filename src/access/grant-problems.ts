@@ -1,7 +1,7 @@
 // Whether a grant may be made (SPEC §9): every problem of a grant's input against the platform and the
 // published catalogues, each with the input field it is about. The operator's `grant add` and an approval
 // both ask here before a grant is stored (grants.ts, newGrant), and a sharing request asks for the grant
-// it would lead to (src/workflow/sharing.ts). The access rows that no grant lifts are asked of the access
+// it would lead to (src/workflow/sharing/asking.ts). The access rows that no grant lifts are asked of the access
 // table (decide.ts), not restated.
 import { platformDate } from '../calendar/working-days.ts';
 import { isRealDate } from '../formats/calendar.ts';
