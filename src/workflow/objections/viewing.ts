@@ -1,0 +1,104 @@
+// What a viewer sees of an objection: whether it sees it at all, and the record's values in it as its
+// department reads the data.
+import { decide } from '../../access/decide.ts';
+import { seenValue, type DataReader } from '../../access/seen-value.ts';
+import { decideRows, withinRows } from '../../access/row-scope.ts';
+import { effectiveItems } from '../../access/effective-share.ts';
+import { collectionOf, type Resource } from '../../model/catalogue.ts';
+import { applyMask, itemMask } from '../../formats/masks.ts';
+import type { Store, Value } from '../../store/port.ts';
+import type { WorkflowEnv } from '../actor.ts';
+import { supervisesPlatform } from '../../identity/roles.ts';
+import { keyOrNull, keyText, keyValue } from './keys.ts';
+import type { Objection } from './record.ts';
+
+export interface ObjectionViewer {
+  dept: string;
+  roles: readonly string[];
+}
+
+export const supervises = (env: WorkflowEnv, v: ObjectionViewer) => supervisesPlatform(v, env.platform.platform.competentDepartment);
+
+/** Whether the viewer sees this objection: it raised it, it provides the resource, or it supervises. */
+export function seesObjection(env: WorkflowEnv, v: ObjectionViewer, o: Objection): boolean {
+  return o.department === v.dept || o.provider === v.dept || supervises(env, v);
+}
+
+/**
+ * The objection as `viewer` sees it. The raiser (who typed them) and the provider (whose data they are)
+ * see the key and the proposed value as stored. A supervisor who sees it only as supervisor (SPEC §14:
+ * supervisors list every objection) reads the record's values as its department reads the data: as
+ * `decide` answers for `reader` (its department, purpose and grants) on the key item and on the item
+ * objected to, and only when the record lies within the department's rows (`inRows`, from
+ * `recordsInRows`: SPEC §6's row scope). Masked, they come masked (an ID number key as
+ * `430102********3990`); denied (no purpose, no grant, outside the scope, a record outside its rows),
+ * the proposed value is null and the key masked in full, which keeps only its length (the field cannot
+ * be null), and a boolean or enum key not even that (as long as its longest value, as a read masks it).
+ * So does a resource no longer published: nothing decides (its key item unknown, the key keeps its length). The reason and the answer are the
+ * departments' own words and are shown as written.
+ */
+export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource: Resource | undefined, reader: DataReader, inRows: boolean): Objection {
+  if (o.department === viewer.dept || o.provider === viewer.dept) return o;
+  const items = resource && inRows ? effectiveItems(resource) : undefined;
+  const seen = (name: string | undefined, value: string): string | null => {
+    const item = name === undefined ? undefined : items?.get(name);
+    return item ? seenValue(decide({ ...reader, resource: resource!, item }), value, item.item) : null;
+  };
+  const key = o.key === null ? null : String(o.key);
+  // Masked in full as the key item's full mask has it: a boolean or enum key as long as its longest value,
+  // since its own length tells it (`****` was true, `*****` false); other keys keep their length.
+  const keyItem = resource?.items.find((i) => i.name === resource.key);
+  const inFull = (value: string) => (keyItem ? itemMask('full', keyItem)(value) : applyMask('full', value));
+  return {
+    ...o,
+    key: key === null ? null : (seen(resource?.key, key) ?? inFull(key)),
+    proposedValue: o.proposedValue === null ? null : seen(o.item, o.proposedValue),
+  };
+}
+
+/**
+ * Which of the objections' records (all of one resource) lie within the reader's rows, by their key's
+ * `keyText`; null when the reader sees every record of the resource (no row scope, or its provider).
+ * The store is asked with the row filter of the reader's own lists (one query for the lot), so a record
+ * outside the rows is as absent as one that is no longer there.
+ */
+export async function recordsInRows(store: Store, resource: Resource, reader: DataReader, objections: readonly Objection[]): Promise<Set<string> | null> {
+  const rows = decideRows({ ...reader, resource });
+  if (!rows) return null;
+  const keys: Value[] = [];
+  for (const o of objections) {
+    try {
+      if (o.key !== null) keys.push(keyValue(resource, String(o.key)));
+    } catch {
+      // A key that no longer fits the key item (a retyping publication) names no record the reader sees.
+    }
+  }
+  if (!keys.length) return new Set();
+  const found = await store.find(collectionOf(resource), {
+    filter: withinRows({ kind: 'in', field: resource.key, values: keys }, rows),
+    projection: [resource.key],
+  });
+  return new Set(found.map((r) => keyText(r[resource.key] ?? null)));
+}
+
+/** The objections as `viewer` sees them (objectionSeenBy), each resource's records' rows asked of the store once. */
+export async function objectionsSeenBy(
+  env: Pick<WorkflowEnv, 'store'>,
+  viewer: ObjectionViewer,
+  objections: readonly Objection[],
+  resourceOf: (code: string) => Resource | undefined,
+  reader: DataReader,
+): Promise<Objection[]> {
+  const supervised = objections.filter((o) => o.department !== viewer.dept && o.provider !== viewer.dept);
+  const inRows = new Map<string, Set<string> | null>();
+  for (const code of new Set(supervised.map((o) => o.resource))) {
+    const resource = resourceOf(code);
+    if (resource) inRows.set(code, await recordsInRows(env.store, resource, reader, supervised.filter((o) => o.resource === code)));
+  }
+  return objections.map((o) => {
+    const resource = resourceOf(o.resource);
+    const within = inRows.get(o.resource);
+    const seen = within === undefined || within === null || (o.key !== null && within.has(keyText(keyOrNull(resource, o.key))));
+    return objectionSeenBy(o, viewer, resource, reader, seen);
+  });
+}
