@@ -86,7 +86,7 @@ export const READERS_DAYS = 90;
  * under another GraphQL type), retypes or shares more tightly than the version in effect (SPEC §14), each
  * with the departments whose audited reads of the last READERS_DAYS days used it (`readers`: resource →
  * item → departments). For a resource in `withheld` (another provider's, for a reader who may not know
- * who reads it: see submissionWarnings in catalogues.ts), the departments are left out and the message sends to its provider.
+ * who reads it: see submissionWarnings in catalogues/submission-warnings.ts), the departments are left out and the message sends to its provider.
  */
 export function breakingChanges(
   current: Catalogue | undefined,

@@ -1,0 +1,100 @@
+// The warnings a submitted document gets against the catalogues in effect, the active grants and the
+// departments reading its resources (the checks themselves: src/workflow/warnings.ts).
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { listGrants } from '../../access/grants.ts';
+import { grantsInForceAmong, itemHistoryOf } from '../../access/item-since.ts';
+import { catalogueVersions } from '../../catalogue/repository.ts';
+import type { Catalogue } from '../../model/catalogue.ts';
+import type { Grant } from '../../access/grant-model.ts';
+import type { Store } from '../../store/port.ts';
+import type { WorkflowEnv } from '../actor.ts';
+import { itemReaders } from '../../audit/usage.ts';
+import { READERS_DAYS, breakingChanges, brokenGrants, otherProviders, repeatedCollection, type SubmissionWarning } from '../warnings.ts';
+
+/**
+ * The warnings a document gets against the catalogues in effect and the active grants, as department
+ * `viewer` may read them (null: whole, for the operator). Which departments read a resource, and which hold
+ * grants to it, are its provider's to know and the competent department's (SPEC §10: a providing department
+ * reads the entries about its resources, usage figures and grants likewise; workflow.md): the compiler
+ * of a basic or subject catalogue that carries another provider's resource is neither. For such a resource
+ * its BREAKING_CHANGE warnings name no department (`usedBy` empty, the message sends to the provider),
+ * and it gets no BREAKS_GRANT warning (grant ids, and messages naming the holders); the auditor of the
+ * competent department sees them whole when reviewing the version.
+ */
+export async function submissionWarnings(
+  env: WorkflowEnv,
+  catalogue: Catalogue,
+  viewer: string | null,
+  versions = catalogueVersions(env.store),
+  reads?: WarningReads,
+): Promise<SubmissionWarning[]> {
+  const published = (await versions.published()).map((v) => v.catalogue);
+  const current = published.find((c) => c.id === catalogue.id);
+  const withheld = new Set(
+    viewer === null || viewer === env.platform.platform.competentDepartment
+      ? []
+      : (current?.resources ?? []).filter((r) => r.provider !== viewer).map((r) => r.code),
+  );
+  const activeGrants = () => listGrants(env.store, { active: true, now: env.now });
+  const grants = current ? await grantsInForce(env, current, await (reads ? (reads.activeGrants ??= activeGrants()) : activeGrants())) : [];
+  const codes = new Set(current?.resources.map((r) => r.code) ?? []);
+  const since = new Date(env.now.getTime() - READERS_DAYS * 24 * 60 * 60 * 1000).toISOString();
+  const readers = current ? await readersOf(env, [...codes].filter((c) => !withheld.has(c)), since, reads) : new Map();
+  const warnings = [
+    ...otherProviders(current, catalogue),
+    ...repeatedCollection(catalogue, published),
+    ...brokenGrants(env.platform, current, catalogue, grants.filter((g) => codes.has(g.resource) && !withheld.has(g.resource)), env.now),
+  ];
+  // The version in effect compared a few dozen resources at a time, the event loop getting a turn between
+  // (a catalogue at the bounds takes tens of milliseconds to compare: issue 9 point 3).
+  const resources = current?.resources ?? [];
+  for (let from = 0; from < resources.length; from += BREAKING_CHANGES_PER_TURN) {
+    warnings.push(...breakingChanges({ ...current!, resources: resources.slice(from, from + BREAKING_CHANGES_PER_TURN) }, catalogue, readers, withheld));
+    await nextTurn();
+  }
+  return warnings;
+}
+
+const BREAKING_CHANGES_PER_TURN = 50;
+
+/**
+ * What the warnings of several versions read alike, read once for them all (one request's: its `now`
+ * and its viewer are the same): the active grants, and the departments that read the resources of a
+ * version in effect, a scan of 90 days of the audit log for each resource. The drafts of one catalogue
+ * are each compared with the same version in effect, and a list of them (or several aliases) scanned
+ * the log again for each. Make one per request and drop it with the request.
+ */
+export interface WarningReads {
+  activeGrants?: Promise<Grant[]>;
+  readers: Map<string, ReturnType<typeof itemReaders>>;
+  /**
+   * The store the audit log is scanned through, page by page: a request's, which stops at its next page
+   * once the request is cancelled (the other reads keep the store itself, whose caches are kept per
+   * store object and outlive the request).
+   */
+  auditScan?: Store;
+}
+
+export const warningReads = (auditScan?: Store): WarningReads => ({ readers: new Map(), auditScan });
+
+function readersOf(env: WorkflowEnv, codes: string[], since: string, reads: WarningReads | undefined): ReturnType<typeof itemReaders> {
+  if (!reads) return itemReaders(env.store, codes, since);
+  const key = JSON.stringify([since, ...codes]);
+  let found = reads.readers.get(key);
+  if (!found) reads.readers.set(key, (found = itemReaders(reads.auditScan ?? env.store, codes, since)));
+  return found;
+}
+
+/**
+ * The grants as in force against the catalogue in effect (item-since.ts): an item a grant names that an
+ * earlier version dropped and a later one published again is not the grant's to lose, and a grant none of
+ * whose items is covered any more loses nothing; BREAKS_GRANT named them as if their holders read them.
+ * The catalogue is read from the store without item runs: a copy of it is marked from the publication
+ * history (the catalogue read stays as it is).
+ */
+async function grantsInForce(env: WorkflowEnv, current: Catalogue, grants: readonly Grant[]): Promise<readonly Grant[]> {
+  if (!grants.length) return grants;
+  const timed = { ...current, resources: current.resources.map((r) => ({ ...r })) };
+  await itemHistoryOf(env.store).mark([timed]);
+  return grantsInForceAmong([timed], grants);
+}
