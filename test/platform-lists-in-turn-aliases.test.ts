@@ -1,4 +1,4 @@
-// Review of the platform lists read in turn (resolvers/platform/index.ts inTurn): aliases sharing one read
+// Review of the platform lists read in turn (resolvers/platform/counted-lists.ts inTurn): aliases sharing one read
 // must never answer a list cut at another alias's bound as whole, nor a list of another filter; a list
 // whose read fails must not hold up the lists after it. A platform of its own (test/fixtures/sichuan):
 // 100 demands, half open, filed by the police for the health commission.

@@ -1,7 +1,7 @@
 // A request of several mutations runs them one after another (GraphQL), each answering as the platform
 // stands after it: a version's warnings named after a grant was revoked earlier in the same request do
 // not name that grant, though the request's platform reads are read once (415fb29's per-request memo,
-// resolvers/platform/index.ts platformReads). On a Ningxia platform of the test's own, whose competent
+// resolvers/platform/reads.ts platformReads). On a Ningxia platform of the test's own, whose competent
 // department compiles and provides the catalogue, so one request of its can submit, revoke and review.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
