@@ -77,7 +77,8 @@ describe('the document hash of an untrusted request, as audited', () => {
       expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('DOCUMENT_NOT_TRUSTED');
       const rows = await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', requestId) });
       expect(rows).toHaveLength(1);
-      expect(fromRow(rows[0]).documentHash).toBeNull();
+      // Its keyed hash (docs/operations.md, The document hash): 76 characters, not the id as sent.
+      expect(fromRow(rows[0]).documentHash).toBe(gw.documentHash('f'.repeat(500_000)));
       expect(JSON.stringify(rows).length).toBeLessThan(10_000);
     } finally {
       await strict.close();

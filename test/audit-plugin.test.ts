@@ -1,7 +1,6 @@
 // The audit log through GraphQL (SPEC §10): one entry per request that reads resource data (allowed,
 // partial, denied) and per workflow action, without the variables; fail-closed when it cannot be
 // written; visibility per department; the chain checked by a query that names the first broken entry.
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { eq, type Store } from '../src/store/port.ts';
@@ -39,7 +38,7 @@ describe('entries for data reads', () => {
     const entry = await latest();
     expect(entry).toEqual(expect.objectContaining({
       requestId: 'req-allowed-1', department: '430000-RST', user: 'tester', purpose: 'employment-services',
-      operationName: 'Licences', documentHash: createHash('sha256').update(doc).digest('hex'), kind: 'READ', action: null, outcome: 'ALLOWED',
+      operationName: 'Licences', documentHash: gw.documentHash(doc), kind: 'READ', action: null, outcome: 'ALLOWED',
       resources: [{ resource: '430000-ZWB-00001', provider: '430000-ZWB', items: ['holderName', 'licenceNo'], denied: [], masked: ['holderName'], records: 2 }],
     }));
     const stored = await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', 'req-allowed-1') });

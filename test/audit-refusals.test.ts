@@ -4,7 +4,6 @@
 // kind read, outcome refused, the refusal's code and message as its detail, the resources involved where
 // the document was parsed (the item probed denied with the code), never the variables. The chain verifies.
 // When the entry cannot be written, the refusal fails closed like any request (AUDIT_UNAVAILABLE, 503).
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, fromRow, type AuditEntry } from '../src/audit/entry.ts';
 import { verifyAuditChain } from '../src/audit/verify.ts';
@@ -17,7 +16,6 @@ const RST = '430000-RST';
 const PURPOSE = 'employment-services';
 const LICENCES = '430000-ZWB-00001'; // holderName is masked for RST
 const REGISTRATIONS = '430000-RST-00001';
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const part = (resource: string, provider: string, denied: { item: string; code: string }[] = []) => ({
   resource, provider, items: [], denied, masked: [], records: 0, filtered: [], ordered: [], counted: false,
 });
@@ -72,7 +70,7 @@ function refusal(sent: Awaited<ReturnType<typeof send>>, document: string, code:
   expect(sent.code).toBe(code);
   expect(sent.entries).toHaveLength(1);
   const [entry] = sent.entries;
-  expect(entry).toMatchObject({ kind: 'read', action: null, outcome: 'refused', department: RST, purpose: PURPOSE, documentHash: sha256(document) });
+  expect(entry).toMatchObject({ kind: 'read', action: null, outcome: 'refused', department: RST, purpose: PURPOSE, documentHash: gw.documentHash(document) });
   // A rate bucket's refusal says that the bucket's next refusals until it resets are folded into it (src/limits/rate-entries.ts).
   const { message, extensions } = sent.body.errors![0];
   const folded = /\(limits\.rate\.\w+\)/.test(message) ? `; further refusals of this bucket until ${String(extensions.resetsAt)} are counted in the metrics, not written here` : '';
@@ -193,7 +191,7 @@ describe('a request refused by a limit has its audit entry', () => {
     expect(sent.body.errors![0].message).toMatch(/^Unknown purpose "recruiting" in the `x-purpose` header; send one of: /);
     expect(sent.entries).toHaveLength(1);
     expect(sent.entries[0]).toMatchObject({
-      kind: 'read', action: null, outcome: 'refused', department: RST, purpose: null, operationName: 'Me', documentHash: sha256(doc), resources: [],
+      kind: 'read', action: null, outcome: 'refused', department: RST, purpose: null, operationName: 'Me', documentHash: gw.documentHash(doc), resources: [],
       detail: `BAD_USER_INPUT: ${sent.body.errors![0].message}`,
     });
   });

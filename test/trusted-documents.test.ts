@@ -63,7 +63,7 @@ describe('trustedDocuments: require', () => {
     const res = await post(gw, { query: ME });
     expect(res.status).toBe(400);
     expect(res.data ?? null).toBeNull();
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'DOCUMENT_NOT_TRUSTED', hash: sha256(ME) });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'DOCUMENT_NOT_TRUSTED', hash: gw.documentHash(ME) });
     expect((await creditCode()).errors?.[0].extensions.code).toBe('DOCUMENT_NOT_TRUSTED');
   });
 
@@ -127,10 +127,11 @@ describe('trustedDocuments: require', () => {
     const unknownId = 'sha256:' + '0'.repeat(64);
     const byDocumentId = await post(gw, { documentId: unknownId });
     expect(byDocumentId.status).toBe(400);
-    // The hash named, without GraphQL over HTTP's algorithm prefix (as the manifests key it).
-    expect(byDocumentId.errors).toEqual([expect.objectContaining({ extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash: '0'.repeat(64) } })]);
+    // The hash named as the audit entry records an id no manifest holds: keyed, as sent without GraphQL over
+    // HTTP's algorithm prefix (as the manifests key it).
+    expect(byDocumentId.errors).toEqual([expect.objectContaining({ extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash: gw.documentHash('0'.repeat(64)) } })]);
     const byExtension = await post(gw, { extensions: { persistedQuery: { version: 1, sha256Hash: '1'.repeat(64) } } });
-    expect(byExtension.errors?.[0].extensions).toEqual({ code: 'DOCUMENT_NOT_TRUSTED', hash: '1'.repeat(64) });
+    expect(byExtension.errors?.[0].extensions).toEqual({ code: 'DOCUMENT_NOT_TRUSTED', hash: gw.documentHash('1'.repeat(64)) });
     // A GET names its document in the query string: the text, or the hash in `extensions`.
     const get = async (params: Record<string, string>) => {
       const res = await fetch(`${gw.gateway.url}/graphql?${new URLSearchParams(params)}`, {
@@ -141,12 +142,12 @@ describe('trustedDocuments: require', () => {
     const getHash = await get({ extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: '2'.repeat(64) } }) });
     expect([getHash.status, getHash.errors?.[0].extensions.code]).toEqual([400, 'DOCUMENT_NOT_TRUSTED']);
     const getText = await get({ query: ME });
-    expect([getText.status, getText.errors?.[0].extensions]).toEqual([400, { code: 'DOCUMENT_NOT_TRUSTED', hash: sha256(ME) }]);
+    expect([getText.status, getText.errors?.[0].extensions]).toEqual([400, { code: 'DOCUMENT_NOT_TRUSTED', hash: gw.documentHash(ME) }]);
     const getTrusted = await get({ query: ENTERPRISE, variables: JSON.stringify({ creditCode: 'x' }) });
     expect(getTrusted.errors).toBeUndefined();
     // A GET's `documentId` parameter, as a POST body's (GraphQL over HTTP's persisted documents).
     const getUnknownId = await get({ documentId: '3'.repeat(64) });
-    expect([getUnknownId.status, getUnknownId.errors?.[0].extensions]).toEqual([400, { code: 'DOCUMENT_NOT_TRUSTED', hash: '3'.repeat(64) }]);
+    expect([getUnknownId.status, getUnknownId.errors?.[0].extensions]).toEqual([400, { code: 'DOCUMENT_NOT_TRUSTED', hash: gw.documentHash('3'.repeat(64)) }]);
     const getById = await get({ documentId: ENTERPRISE_ID, variables: JSON.stringify({ creditCode: 'x' }) });
     expect([getById.status, getById.errors]).toEqual([200, undefined]);
     const getByPrefixedId = await get({ documentId: `sha256:${ENTERPRISE_ID}`, variables: JSON.stringify({ creditCode: 'x' }) });
@@ -215,7 +216,7 @@ describe('trustedDocuments: log', () => {
     const res = await post(gw, { query: ME });
     expect(res.data).toEqual({ me: { department: '430000-MZ' } });
     const warning = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'untrusted document');
-    expect(warning).toMatchObject({ department: '430000-MZ', hash: sha256(ME), level: 40 });
+    expect(warning).toMatchObject({ department: '430000-MZ', hash: gw.documentHash(ME), level: 40 });
     expect(JSON.stringify(warning)).not.toContain('me {');
     lines.splice(0);
     await post(gw, { documentId: ENTERPRISE_ID, variables: { creditCode: 'x' } });

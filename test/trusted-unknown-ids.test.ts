@@ -1,7 +1,9 @@
 // Ids no manifest holds, under trustedDocuments require (SPEC §13): each refusal names the id as its audit
 // entry records it, so that a client can quote it to the operator who finds the entry, and the entry says
 // which document and why without the text of a query that did not run. An id of 300,000 characters was
-// sent back whole in the refusal's `hash` (found by the §13 walk). On a Shanxi platform of the test's own.
+// sent back whole in the refusal's `hash` (found by the §13 walk); an id as sent may be a client's SHA-256
+// of a text holding a value (an APQ client sends it before the text), so it is recorded keyed with the
+// platform secret, as a text is (docs/operations.md, The document hash). On a Shanxi platform of the test's own.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,29 +45,33 @@ describe('ids no manifest holds, under require', () => {
     return { status: res.status, body, text: JSON.stringify(body), entries: rows.map(fromRow), stored: JSON.stringify(rows) };
   }
 
-  it('names an unknown id as its audit entry records it: a hash of a sane length as sent, in lower case', async () => {
-    for (const [documentId, named] of [['f'.repeat(64), 'f'.repeat(64)], [`sha256:${'AB'.repeat(32)}`, 'ab'.repeat(32)], ['citizens-v2', 'citizens-v2']]) {
+  it('names an unknown id as its audit entry records it: keyed, the hash in lower case and without its sha256: first', async () => {
+    for (const [documentId, named] of [['f'.repeat(64), 'f'.repeat(64)], [`sha256:${'AB'.repeat(32)}`, 'ab'.repeat(32)], ['ab'.repeat(32), 'ab'.repeat(32)], ['citizens-v2', 'citizens-v2']]) {
       const sent = await send({ documentId });
+      // Never as sent: an APQ client's hash of its own text would confirm a guess of the text.
+      expect(sent.stored).not.toContain(named);
+      const recorded = gw.documentHash(named);
       expect(sent.status).toBe(400);
-      expect(sent.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash: named } })]);
-      expect(sent.entries).toEqual([expect.objectContaining({ outcome: 'refused', documentHash: named, resources: [] })]);
+      expect(sent.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash: recorded } })]);
+      expect(sent.entries).toEqual([expect.objectContaining({ outcome: 'refused', documentHash: recorded, resources: [] })]);
       expect(sent.entries[0].detail).toMatch(/^DOCUMENT_NOT_TRUSTED: This gateway runs only trusted documents/);
     }
   });
 
-  it('names no id of 300,000 characters, in the refusal as in its entry', async () => {
+  it('names an id of 300,000 characters by its keyed hash, in the refusal as in its entry', async () => {
     const documentId = 'a'.repeat(300_000);
     const sent = await send({ documentId });
-    expect(sent.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'DOCUMENT_NOT_TRUSTED' } })]);
+    expect(sent.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash: gw.documentHash(documentId) } })]);
     expect(sent.text.length).toBeLessThan(2_000);
-    expect(sent.entries).toEqual([expect.objectContaining({ outcome: 'refused', documentHash: null })]);
+    expect(sent.stored.length).toBeLessThan(2_000);
+    expect(sent.entries).toEqual([expect.objectContaining({ outcome: 'refused', documentHash: gw.documentHash(documentId) })]);
   });
 
   it('records a refused text by its hash, never the text', async () => {
     const text = 'query Peek { police { citizen(sfzh: "140105199001011238") { xm } } }';
     const sent = await send({ query: text });
-    expect(sent.body.errors?.[0].extensions).toEqual({ code: 'DOCUMENT_NOT_TRUSTED', hash: sha256(text) });
-    expect(sent.entries).toEqual([expect.objectContaining({ outcome: 'refused', documentHash: sha256(text), resources: [] })]);
+    expect(sent.body.errors?.[0].extensions).toEqual({ code: 'DOCUMENT_NOT_TRUSTED', hash: gw.documentHash(text) });
+    expect(sent.entries).toEqual([expect.objectContaining({ outcome: 'refused', documentHash: gw.documentHash(text), resources: [] })]);
     expect(sent.stored).not.toContain('140105199001011238');
     expect(sent.text).not.toContain('140105199001011238');
   });

@@ -75,7 +75,7 @@ export type AuditEntry = {
   department?: Maybe<Scalars['String']['output']>;
   /** What happened, in words: the action done, or why it was refused or failed. */
   detail?: Maybe<Scalars['String']['output']>;
-  /** SHA-256 of the GraphQL document. */
+  /** The GraphQL document's hash: a trusted (manifest) document's SHA-256, the id its client sends; any other document's as hmac-sha256:HEX, keyed with the platform secret, so that equal documents have equal hashes and no value written in one can be guessed from it (older entries: a plain SHA-256). Null on another department's request. */
   documentHash?: Maybe<Scalars['String']['output']>;
   /** HMAC-SHA256 of the entry under the platform's audit key. */
   hash: Scalars['String']['output'];

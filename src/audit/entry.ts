@@ -39,16 +39,6 @@ export function recordedOperationName(name: unknown): string | null {
 }
 
 /**
- * The document hash an entry records for a request refused before parsing: the hash the client sent
- * (`documentId` or a persisted-query hash) when it looks like one (at most 128 letters, digits and
- * `_:.-`, as a SHA-256 in hexadecimal is), else none: an untrusted document is refused before its rate
- * is counted, so its hash must not carry a megabyte of the client's text into the log.
- */
-export function recordedDocumentHash(hash: string | null): string | null {
-  return hash !== null && /^[\w:.-]{1,128}$/.test(hash) ? hash : null;
-}
-
-/**
  * The longest detail an entry keeps: a refusal's message names paths, and aliases are the client's; as
  * long as the free text the workflow keeps (src/model/input-bounds.ts).
  */

@@ -285,9 +285,10 @@ function shown(entry: AuditEntry): AuditEntry {
  * answered is left out: it is about another platform's data. The reader's own refusals stay in its parts
  * (the item denied, with its code). The operation's name, the client's name for the whole document
  * (`EnterprisesAndCriminalCases`), is shown only when the request was about the reader's resources alone
- * and asked no connected platform. The document hash never is: it is the hash of the whole text, so it
- * confirms a guess of it, the other parts and the values written in it (a key looked up) included, which
- * the log never stores.
+ * and asked no connected platform. The document hash never is: equal texts have equal hashes, keyed or
+ * not (src/audit/document-hash.ts), so the reader's own request of a guessed text would confirm the guess
+ * by its entry's hash, the other parts and the values written in it (a key looked up) included, which the
+ * log never stores.
  */
 function narrow(entry: AuditEntry, visibility: AuditVisibility): AuditEntry {
   if (visibility.kind === 'all' || entry.department === visibility.dept) return entry;

@@ -315,6 +315,11 @@ export class TrustedDocumentStore {
     return this.byHash.get(hashKey(hash));
   }
 
+  /** The text of the manifests' document a hash names (as a client sends it, in either case), if any. */
+  manifestDocument(hash: string): string | undefined {
+    return this.documentOf(hash);
+  }
+
   /**
    * Whether two hashes a client sent (a `documentId` without its `sha256:` and a persisted query's
    * `sha256Hash`) name one document: the same hash in either case, or two hashes the manifests give one

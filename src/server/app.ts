@@ -23,6 +23,8 @@ import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
 import { createLogger, loggingPlugin } from './plugins/logging.ts';
 import { auditPlugin } from './plugins/audit.ts';
+import { documentHashes } from './recorded-document.ts';
+import { deriveDocumentKey } from '../audit/document-hash.ts';
 import { checkpointFileFromEnv, startCheckpoints } from '../audit/checkpoint.ts';
 import { watchAuditWrites } from '../audit/log.ts';
 import { limitsPlugin } from './plugins/limits.ts';
@@ -167,6 +169,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // The department views of the schema: for introspection, and for connected platforms' `?view=department`.
   const views = new DepartmentViews(platform, connected.any ? connected : undefined);
   const trusted = new TrustedDocumentStore(trustedDocumentsOf(platform), (message) => logger.warn(message));
+  // The audit log records a manifest's document by its SHA-256, any other by a hash keyed with the secret (SPEC §10).
+  const documents = documentHashes(deriveDocumentKey(secret), trusted);
   const server = new ApolloServer<RequestContext>({
     // SPEC §13's time limit around the holder's executor (src/server/deadline.ts).
     gateway: opts.limits === false ? holder : deadlineGateway(holder, { ...limits, namespaces: platform.connected.map((c) => c.namespace) }),
@@ -204,8 +208,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       forwardedPlugin,
       persistedQueriesPlugin(trusted),
       // Trusted documents, rates, filter bounds, masked probes: before the operation runs.
-      ...(opts.limits === false ? [] : [limitsPlugin(platform, store, { model: (schema) => holder.buildOf(schema)?.model ?? holder.schema.model, trusted, warn: (fields, message) => logger.warn(fields, message) })]),
-      auditPlugin,
+      ...(opts.limits === false ? [] : [limitsPlugin(platform, store, { model: (schema) => holder.buildOf(schema)?.model ?? holder.schema.model, trusted, documents, warn: (fields, message) => logger.warn(fields, message) })]),
+      auditPlugin(documents),
       loggingPlugin(logger), // one structured line per request (GOVGRAPH_LOG_LEVEL)
       metricsPlugin(metrics),
       // Introspection answers with the department's view of the schema (`schema print --dept`).
@@ -218,7 +222,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // own (opts) is not checked against GOVGRAPH_AUDIT_CHECKPOINTS, or against the store alone.
   const checkpointFile = opts.auditCheckpoints?.file === undefined ? checkpointFileFromEnv() : opts.auditCheckpoints.file;
   const { verifyCaller, context, refusedBodyRate, logForwardedRefusal } = requestContexts({
-    platform, store, holder, grantCache, verifier, forwarded, cursors, trusted, limits,
+    platform, store, holder, grantCache, verifier, forwarded, cursors, trusted, documents, limits,
     limitsOn: opts.limits !== false, checkpointFile, logger, log: opts.log,
   });
 

@@ -17,9 +17,10 @@ import { parsePurpose } from '../identity/purpose.ts';
 import { claimsForwarded, FORWARDED_HEADER, type ForwardedVerifier } from '../identity/forwarded.ts';
 import type { CursorCodec, RequestContext } from '../../resolvers/request.ts';
 import { noteRefused, noteRefusalReason } from './plugins/logging.ts';
-import { auditRefusal, auditUnavailable, documentHash, leadingOperationName } from './plugins/audit.ts';
+import { auditRefusal, auditUnavailable, leadingOperationName } from './plugins/audit.ts';
 import { notTrusted } from './plugins/limits.ts';
-import { recordedDocumentHash, recordedOperationName } from '../audit/entry.ts';
+import { recordedOperationName } from '../audit/entry.ts';
+import type { DocumentHashes } from './recorded-document.ts';
 import type { SentDocument, TrustedDocumentStore } from '../limits/trusted.ts';
 import { sentDocument } from '../limits/persisted-request.ts';
 import { takeRequest } from '../limits/rates.ts';
@@ -56,9 +57,9 @@ function authError(err: unknown): GraphQLError {
 export const KEY_SET_UNAVAILABLE_MESSAGE =
   "Tokens signed by the identity provider cannot be checked now: the platform cannot fetch the provider's keys. Try again shortly; the platform's operators have the reason in the gateway's log.";
 
-/** What a refusal's audit entry says of the document sent: its operation's name and its hash. */
-function refusedDocument(sent: HTTPGraphQLRequest, document = sentDocument(sent.body, sent.search)) {
-  return { operationName: sentOperationName(sent), documentHash: recordedDocumentHash(document.hash ?? (document.query === undefined ? null : documentHash(document.query))) };
+/** What a refusal's audit entry says of the document sent: its operation's name and its hash (recorded-document.ts). */
+function refusedDocument(documents: DocumentHashes, sent: HTTPGraphQLRequest, document = sentDocument(sent.body, sent.search)) {
+  return { operationName: sentOperationName(sent), documentHash: documents.ofSent(document) };
 }
 
 /**
@@ -118,6 +119,8 @@ export interface RequestContextParts {
   forwarded: ForwardedVerifier;
   cursors: CursorCodec;
   trusted: TrustedDocumentStore;
+  /** How an audit entry records a document. */
+  documents: DocumentHashes;
   limits: Limits;
   /** Apply the limits of SPEC §13 (GatewayOptions.limits). */
   limitsOn: boolean;
@@ -129,7 +132,7 @@ export interface RequestContextParts {
 
 /** The caller of a request (`verifyCaller`), its context (`context`), and the log of refused forwarded requests. */
 export function requestContexts(parts: RequestContextParts) {
-  const { platform, store, holder, grantCache, verifier, forwarded, cursors, trusted, limits, limitsOn, checkpointFile, logger, log } = parts;
+  const { platform, store, holder, grantCache, verifier, forwarded, cursors, trusted, documents, limits, limitsOn, checkpointFile, logger, log } = parts;
   // Bounded: a profile not kept takes its decisions afresh, as every request did before (issue 10: 1,000
   // profiles cost no more per request than one).
   const decisionsByProfile = new LRUCache<string, ProfileDecisions>({ max: DECISION_PROFILES });
@@ -197,7 +200,7 @@ export function requestContexts(parts: RequestContextParts) {
     // Refusals of a bucket arriving together wait for the first one's entry, and are folded into it.
     const rateKey = { dept: counterKey(identity), user: identity.user, via: identity.via };
     const note = refusal.extensions.code === 'RATE_LIMITED' ? foldedNote(refusal) : '';
-    const answer = await rateEntries.entry(refusal, rateKey, () => auditRefusal(store, { requestId, identity, purpose }, refusedDocument(sent, document), refusal, note), now.getTime());
+    const answer = await rateEntries.entry(refusal, rateKey, () => auditRefusal(store, { requestId, identity, purpose }, refusedDocument(documents, sent, document), refusal, note), now.getTime());
     return refusedAs(answer === 'folded' ? refusal : answer === 'unwritten' ? auditUnavailable(refusal) : answer, requestId, identity, sent);
   };
   /**
@@ -254,7 +257,7 @@ export function requestContexts(parts: RequestContextParts) {
       // read of every connected platform was refused, while /healthz and `platform status` said reachable.
       if (!refusal && trustMode === 'require' && !badPurpose && !identity.via) {
         document = sentDocument(sent.body, sent.search);
-        if (!trusted.admits(document, limits.maxTokens)) refusal = notTrusted(document.hash ?? (document.query === undefined ? undefined : documentHash(document.query)));
+        if (!trusted.admits(document, limits.maxTokens)) refusal = notTrusted(documents.ofSent(document));
       }
       if (refusal) throw await rateRefusalAnswer(refusal, identity, purpose, requestId, sent, now, document);
     }
@@ -262,7 +265,7 @@ export function requestContexts(parts: RequestContextParts) {
       // An unknown purpose is refused like a limit: with its entry (SPEC §10), the purpose as sent in its
       // message. Only once its rate is taken: each refusal writes an audit entry, so a stream of them
       // must meet the rate as any requests do.
-      const answer = await auditRefusal(store, { requestId, identity, purpose: null }, refusedDocument(sent), badPurpose);
+      const answer = await auditRefusal(store, { requestId, identity, purpose: null }, refusedDocument(documents, sent), badPurpose);
       throw refusedAs(answer, requestId, identity, sent);
     }
     // Read once a request, not again after each of its mutations (as the platform reads are, readingAfresh

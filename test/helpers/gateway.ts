@@ -7,6 +7,7 @@ import { importCatalogueFiles } from '../../src/catalogue/import.ts';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../../src/demo/paths.ts';
 import { ensureDemo } from '../../src/demo/setup.ts';
 import { signToken } from '../../src/identity/token.ts';
+import { deriveDocumentKey, keyedDocumentHash } from '../../src/audit/document-hash.ts';
 import type { Role } from '../../src/identity/roles.ts';
 import { limitsOf, type Limits, type Platform } from '../../src/model/platform.ts';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/server/app.ts';
@@ -25,6 +26,8 @@ export interface TestGateway {
   platform: Platform;
   dataDir: string;
   token(dept: string, roles?: Role[], user?: string): Promise<string>;
+  /** The hash an audit entry of this gateway records for a document text in no manifest (keyed with its secret). */
+  documentHash(text: string): string;
   /** Posts a query as `dept` (a token is made for it) with the purpose header when given. */
   query(
     document: string,
@@ -64,6 +67,7 @@ export async function startTestGateway(opts: {
     platform,
     dataDir,
     token,
+    documentHash: (text) => keyedDocumentHash(deriveDocumentKey(gateway.secret), text),
     async query(document, q = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...q.headers };
       const bearer = q.token === undefined ? await token(q.dept ?? '430000-GA', q.roles) : q.token;

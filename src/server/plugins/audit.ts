@@ -5,7 +5,9 @@
 // What an entry holds comes from the request's record of its reads, never from formatted errors:
 // `access.taken()` (every item decision the read plans and rules took, a resource refused whole under
 // `*`), `records` (records returned per resource) and `reads` (resources read, items filtered and
-// ordered by, counts). The document is kept as a SHA-256 of its text; variables are never stored.
+// ordered by, counts). The document is kept as a hash (recorded-document.ts: a manifest's document by its
+// SHA-256, any other by a hash keyed with the platform's secret, so that a value written into the text
+// cannot be guessed from it); variables are never stored.
 //
 // Workflow actions write their own entries (src/workflow/audit.ts), before they change anything; this
 // plugin tells them the operation name and document hash (`requestAudit`), and records the mutations a
@@ -27,7 +29,6 @@
 //
 // Every other error of a read's response (a CONFLICT, a bug, the store, a connected platform's) makes its
 // outcome `error`, named `CODE at path` in the detail (read-failures.ts): the entry agrees with the answer.
-import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import {
@@ -51,10 +52,9 @@ import { appendAudit } from '../../audit/log.ts';
 import { isTimedOut } from '../../limits/timeout.ts';
 import { isCancelled } from '../../limits/cancel.ts';
 import { requestAudit, type RequestAudit, type RequestContext } from '../../../resolvers/request.ts';
+import type { DocumentHashes } from '../recorded-document.ts';
 
 export { requestAudit, type RequestAudit } from '../../../resolvers/request.ts';
-
-export const documentHash = (source: string): string => createHash('sha256').update(source).digest('hex');
 
 /** The resource marker of a denial that concerns the resource as a whole rather than one item. */
 export { WHOLE_RESOURCE } from '../../access/context.ts';
@@ -168,14 +168,6 @@ function refusedMutations(rc: GraphQLRequestContextWillSendResponse<RequestConte
     out.push({ action: fieldByKey.get(key)!, detail: refusalDetail(e) });
   }
   return out;
-}
-
-/** Hashes by document: Apollo keeps one parsed document per query text, so a repeated query is hashed once. */
-const hashes = new WeakMap<object, string>();
-function hashOf(document: object, source: string): string {
-  let hash = hashes.get(document);
-  if (hash === undefined) hashes.set(document, (hash = documentHash(source)));
-  return hash;
 }
 
 const LEADING_OPERATION = /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
@@ -298,25 +290,28 @@ function actionless<E extends { path?: readonly (string | number)[] }>(rc: Graph
 /** Refusals of a document found in the response, not marked by a plugin: the validation rules' and the parser's. */
 const DOCUMENT_REFUSALS = new Set(['QUERY_TOO_COMPLEX']);
 
-export const auditPlugin: ApolloServerPlugin<RequestContext> = {
-  async requestDidStart(start) {
-    const audit = requestAudit(start.contextValue);
-    audit.operationName = recordedOperationName(start.request.operationName);
-    return {
-      async didResolveOperation(rc) {
-        audit.operationName = recordedOperationName(rc.operationName) ?? audit.operationName;
-        audit.documentHash = hashOf(rc.document, rc.source);
-      },
-      async willSendResponse(rc) {
-        // Assigned before the first await: Apollo starts every plugin's hook in plugin order.
-        audit.written = writeEntries(rc, audit);
-        await audit.written;
-      },
-    };
-  },
-};
+/** The audit plugin of a gateway, recording documents by `documents` (recorded-document.ts). */
+export function auditPlugin(documents: DocumentHashes): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart(start) {
+      const audit = requestAudit(start.contextValue);
+      audit.operationName = recordedOperationName(start.request.operationName);
+      return {
+        async didResolveOperation(rc) {
+          audit.operationName = recordedOperationName(rc.operationName) ?? audit.operationName;
+          audit.documentHash = documents.ofDocument(rc.document, rc.source);
+        },
+        async willSendResponse(rc) {
+          // Assigned before the first await: Apollo starts every plugin's hook in plugin order.
+          audit.written = writeEntries(rc, audit, documents);
+          await audit.written;
+        },
+      };
+    },
+  };
+}
 
-async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestContext>, audit: RequestAudit): Promise<void> {
+async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestContext>, audit: RequestAudit, documents: DocumentHashes): Promise<void> {
   const body = rc.response.body;
   if (body.kind !== 'single') return;
   const ctx = rc.contextValue;
@@ -377,7 +372,7 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   if (refusal) {
     // A document refused by validation or the parser has no operation resolved: its name is read from it.
     const named = audit.operationName ?? (rc.document ? getOperationAST(rc.document, rc.request.operationName)?.name?.value : undefined) ?? leadingOperationName(rc.source);
-    const doc = { operationName: named ?? null, documentHash: audit.documentHash ?? (rc.source === undefined ? null : documentHash(rc.source)) };
+    const doc = { operationName: named ?? null, documentHash: audit.documentHash ?? (rc.source === undefined ? null : documents.ofText(rc.source)) };
     const selected = documentResources(rc.schema, rc.document, ctx.published);
     entries.push(refusalEntry(ctx, doc, refusals.length ? refusalsDetail(refusals) : refusalDetail(refusal), withRefusals(selected, refusals, ctx.published)));
   }

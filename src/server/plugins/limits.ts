@@ -7,7 +7,7 @@
 //   cap and the quota of values compared with masked items (src/limits/arguments.ts, probes.ts).
 // - trusted documents: under `require` a document not in the manifests is refused (DOCUMENT_NOT_TRUSTED)
 //   as the context is made, once its rate is taken (checked here again on the parsed document); under
-//   `log` it runs and a warning names its hash. Not a request a connected platform forwards: its document is
+//   `log` it runs and a warning names its hash, as its audit entry records it (recorded-document.ts). Not a request a connected platform forwards: its document is
 //   that platform's delegation of its own client's, checked against the manifests there.
 // All of it before the operation runs: a refused request reads nothing. Its refusal is noted for the audit
 // plugin, which writes the request's entry with it (SPEC §10: denied requests are logged too).
@@ -22,22 +22,26 @@ import { takeProbes } from '../../limits/probes.ts';
 import { counterKey } from '../../identity/verify.ts';
 import type { TrustedDocumentStore } from '../../limits/trusted.ts';
 import { noteRefusal, type RequestContext } from '../../../resolvers/request.ts';
-import { recordedDocumentHash, recordedOperationName } from '../../audit/entry.ts';
+import { recordedOperationName } from '../../audit/entry.ts';
+import type { DocumentHashes } from '../recorded-document.ts';
 
-export interface LimitsPluginOptions {
+export type LimitsPluginOptions = {
   /** The schema model of the request's schema (the build it was validated against). */
   model: (schema: GraphQLSchema) => SchemaModel;
-  trusted?: TrustedDocumentStore;
   /** Warnings: untrusted documents under `log`, manifests that cannot be read. */
   warn?: (fields: Record<string, unknown>, message: string) => void;
-}
+} & (
+  | { trusted?: undefined }
+  /** The manifests, and how an untrusted document is named (in its refusal and warning) as its audit entry records it. */
+  | { trusted: TrustedDocumentStore; documents: DocumentHashes }
+);
 
 /**
- * The refusal of a document not in the manifests, naming its hash as its audit entry records it: a
- * documentId of 300,000 characters was sent back whole, and named no entry an operator could find.
+ * The refusal of a document not in the manifests, naming its hash as its audit entry records it
+ * (recorded-document.ts: never an id as sent, which a documentId of 300,000 characters was, whole).
  */
-export function notTrusted(sent: string | undefined): GraphQLError {
-  const hash = recordedDocumentHash(sent ?? null) ?? undefined;
+export function notTrusted(recorded: string | null): GraphQLError {
+  const hash = recorded ?? undefined;
   return new GraphQLError(
     'This gateway runs only trusted documents (trustedDocuments: require): send the documentId of an operation from your typed client\'s persisted documents, or its text as persisted (spacing and the order of fields, arguments and variables do not matter). Ask the platform operator to add your client\'s persisted-documents.json to the manifests.',
     { extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash, http: { status: 400 } } },
@@ -61,9 +65,10 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
   const check = (rc: Context): Promise<void> => {
     const ctx = rc.contextValue;
     // Not a forwarded request: its document is the connected platform's delegation (src/server/app.ts).
-    if (mode !== 'off' && !ctx.identity?.via && !trusted!.trusts(rc.queryHash, rc.document)) {
-      if (mode === 'require') return refusal(rc, notTrusted(rc.queryHash));
-      opts.warn?.({ requestId: ctx.requestId, department: ctx.identity?.dept.code, operationName: recordedOperationName(rc.operationName), hash: rc.queryHash }, 'untrusted document');
+    if (opts.trusted && mode !== 'off' && !ctx.identity?.via && !opts.trusted.trusts(rc.queryHash, rc.document)) {
+      const hash = opts.documents.ofDocument(rc.document, rc.source);
+      if (mode === 'require') return refusal(rc, notTrusted(hash));
+      opts.warn?.({ requestId: ctx.requestId, department: ctx.identity?.dept.code, operationName: recordedOperationName(rc.operationName), hash }, 'untrusted document');
     }
     const { operation, document, schema } = rc;
     if (!operation) return DONE;
