@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
-import { databaseFromUri, fromBson, openMongoStore, restoreFields, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
+import { databaseFromUri, fromBson, indexOptions, openMongoStore, restoreFields, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
 import { Decimal } from '../src/formats/decimal.ts';
 import { openStore } from '../src/store/open.ts';
 import {
@@ -1024,6 +1024,10 @@ function contract(harness: () => Harness): void {
     it('refuses a unique index over duplicate values', async () => {
       const c = await people();
       await expect(store.ensureIndex(c, { fields: ['city'], unique: true })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(store.ensureIndex(c, { fields: ['city', 'born'], unique: true })).rejects.toMatchObject({
+        userFacing: true,
+        message: expect.stringMatching(/the unique index on city, born cannot be made: rows stored already hold one combination of city, born twice/),
+      });
       expect(await store.listIndexes(c)).toEqual([]);
     });
     it('enforces a compound unique index on the combination', async () => {
@@ -1031,6 +1035,60 @@ function contract(harness: () => Harness): void {
       await store.ensureIndex(c, { fields: ['city', 'age'], unique: true });
       await store.insert(c, [{ id: 'p09', city: 'Changsha', age: 31 }]);
       await expect(store.insert(c, [{ id: 'p10', city: 'Changsha', age: 30 }])).rejects.toBeInstanceOf(DuplicateKeyError);
+    });
+    it('a partial unique index takes any number of rows without the field and refuses two with one value', async () => {
+      const c = `_partial_${++next}`;
+      await store.ensureIndex(c, { fields: ['key'], unique: true, partial: true });
+      await store.ensureIndex(c, { fields: ['key'], unique: true, partial: true }); // again: nothing to do
+      expect(await store.listIndexes(c)).toEqual([{ fields: ['key'], unique: true, partial: true }]);
+      // Missing and null are one (port.ts): neither is held by the index, whatever their number.
+      await store.insert(c, [{ id: 'a' }, { id: 'b' }]);
+      await store.insert(c, [{ id: 'c', key: null }, { id: 'd', key: null }, { id: 'e' }]);
+      await store.insert(c, [{ id: 'f', key: 'k1' }, { id: 'g', key: 7 }, { id: 'h', key: dec('2.50') }]);
+      await expect(store.insert(c, [{ id: 'i', key: 'k1' }])).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(store.insert(c, [{ id: 'i', key: 7 }])).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(store.insert(c, [{ id: 'i', key: dec('2.5') }])).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(store.update(c, eq('id', 'a'), { key: 'k1' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      // A row giving its value up (set null) frees it for another.
+      expect(await store.update(c, eq('id', 'f'), { key: null })).toBe(1);
+      await store.update(c, eq('id', 'a'), { key: 'k1' });
+      expect(ids(await store.find(c, { filter: eq('key', null), sort: [asc('id')] }))).toEqual(['b', 'c', 'd', 'e', 'f']);
+      expect(ids(await store.find(c, { filter: eq('key', 'k1') }))).toEqual(['a']);
+      // Asked for over every row, it is refused, as a unique index asked for as not unique is.
+      await expect(store.ensureIndex(c, { fields: ['key'], unique: true })).rejects.toThrow(/exists with partial=true/);
+    });
+    it('refuses a partial unique index over rows holding one value twice, in words that quote no value', async () => {
+      const c = `_partial_${++next}`;
+      await store.insert(c, [{ id: 'a' }, { id: 'b' }, { id: 'c', key: 'secret-value-1' }, { id: 'd', key: 'secret-value-1' }]);
+      const error = await store.ensureIndex(c, { fields: ['key'], unique: true, partial: true }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DuplicateKeyError);
+      // In words, for the operator (a command prints it, the gateway's log carries it): not a stack.
+      expect(error).toMatchObject({ userFacing: true });
+      expect((error as Error).message).toMatch(/^ensureIndex on _partial_\d+: the unique index on key cannot be made: rows stored already hold one key twice; /);
+      expect((error as Error).message).not.toContain('secret-value-1');
+      expect(await store.listIndexes(c)).toEqual([]);
+      await store.delete(c, eq('id', 'd'));
+      await store.ensureIndex(c, { fields: ['key'], unique: true, partial: true });
+      await store.insert(c, [{ id: 'e' }]);
+    });
+    it("replaces a unique index over every row (an older release's) by the partial one, once, with several instances at once", async () => {
+      const c = `_partial_${++next}`;
+      await store.ensureIndex(c, { fields: ['key'], unique: true });
+      await store.insert(c, [{ id: 'a', key: 'k1' }, { id: 'b' }]);
+      const others = [await h.open(), await h.open()];
+      try {
+        await Promise.all([store, ...others].map((s) => s.ensureIndex(c, { fields: ['key'], unique: true, partial: true })));
+        for (const s of [store, ...others]) expect(await s.listIndexes(c)).toEqual([{ fields: ['key'], unique: true, partial: true }]);
+        // A second row without the key: MongoDB's index over every row refused it (an older gateway's
+        // second grant), the partial one takes it; the key stays unique.
+        await others[0].insert(c, [{ id: 'c' }]);
+        await expect(others[1].insert(c, [{ id: 'd', key: 'k1' }])).rejects.toBeInstanceOf(DuplicateKeyError);
+        // An older release asking for its index again finds one on the field, unique: nothing to do.
+        expect((await store.listIndexes(c)).some((i) => i.fields.join() === 'key' && i.unique === true)).toBe(true);
+      } finally {
+        for (const other of others) await other.close();
+      }
+      expect(ids(await store.find(c, { sort: [asc('id')] }))).toEqual(['a', 'b', 'c']);
     });
     it('drops a collection with its indexes', async () => {
       const c = await people();
@@ -1353,6 +1411,34 @@ describe('SQLite store', () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
+    it("opens a store whose index records predate partial indexes, at once in two processes' handles, and makes the old unique index partial", async () => {
+      const data = path.join(dir, 'before-partial');
+      const before = await openSqliteStore(data);
+      await before.ensureIndex('grants_old', { fields: ['givesKey'], unique: true });
+      await before.insert('grants_old', [{ id: 'g1', givesKey: 'k1' }, { id: 'g2' }]);
+      await before.close();
+      const raw = new Database(path.join(data, 'govgraph.sqlite'));
+      raw.exec('ALTER TABLE _govgraph_indexes DROP COLUMN is_partial'); // the layout of a release before it
+      raw.close();
+      const [a, b] = await Promise.all([openSqliteStore(data), openSqliteStore(data)]);
+      try {
+        expect(await a.listIndexes('grants_old')).toEqual([{ fields: ['givesKey'], unique: true }]);
+        await Promise.all([a, b].map((s) => s.ensureIndex('grants_old', { fields: ['givesKey'], unique: true, partial: true })));
+        expect(await b.listIndexes('grants_old')).toEqual([{ fields: ['givesKey'], unique: true, partial: true }]);
+        const check = new Database(a.file, { readonly: true });
+        const sql = check.prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'c:grants_old'").pluck().all();
+        check.close();
+        expect(sql).toEqual([expect.stringMatching(/^CREATE UNIQUE INDEX .* WHERE json_extract\(doc, '\$\.givesKey'\) IS NOT NULL$/)]);
+        // A read by the key (releasing a revoked grant's) still seeks the index: `=` implies IS NOT NULL.
+        expect(a.explainFind('grants_old', { filter: eq('givesKey', 'k1') }).join('\n')).toMatch(/SEARCH .*USING INDEX ix:givesKey@grants_old/);
+        await a.insert('grants_old', [{ id: 'g3' }]);
+        await expect(b.insert('grants_old', [{ id: 'g4', givesKey: 'k1' }])).rejects.toBeInstanceOf(DuplicateKeyError);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
     it('keeps a decimal as its order key (indexed, compared) with its text beside it, and seeks the index by value', async () => {
       await store.ensureIndex('money', { fields: ['amount'], unique: false });
       await store.insert('money', [{ id: 'a', amount: dec('450.10') }, { id: 'b', amount: dec('-3.5') }, { id: 'c', amount: null }]);
@@ -1498,6 +1584,22 @@ await store.close();
 });
 
 describe('MongoDB translation (no server needed)', () => {
+  it('makes a partial index under a name of its own, holding the documents whose fields have a value (not null)', () => {
+    expect(indexOptions({ fields: ['givesKey'], unique: true })).toEqual({ unique: true });
+    expect(indexOptions({ fields: ['givesKey'], unique: true, partial: false })).toEqual({ unique: true });
+    // The default name (givesKey_1) is the index over every row an older release made: the partial one is
+    // made beside it, then that one dropped. $type, not $exists: a field set to null is left out too.
+    expect(indexOptions({ fields: ['givesKey'], unique: true, partial: true })).toEqual({
+      unique: true,
+      name: 'givesKey_1_partial',
+      partialFilterExpression: { givesKey: { $type: ['string', 'number', 'bool'] } },
+    });
+    expect(indexOptions({ fields: ['a', 'b'], unique: true, partial: true })).toEqual({
+      unique: true,
+      name: 'a_1_b_1_partial',
+      partialFilterExpression: { a: { $type: ['string', 'number', 'bool'] }, b: { $type: ['string', 'number', 'bool'] } },
+    });
+  });
   it('turns filters into MongoDB queries', () => {
     expect(toMongoFilter(and(eq('a', 1), or(ne('b', null), inList('c', ['x', null]))))).toEqual({
       $and: [{ a: { $eq: 1 } }, { $or: [{ b: { $ne: null } }, { c: { $in: ['x', null] } }] }],

@@ -104,12 +104,14 @@ export async function ensureGrantIndexes(store: Store): Promise<void> {
   await store.ensureIndex(GRANTS, { fields: ['requester', 'revokedAt'] });
   await store.ensureIndex(GRANTS, { fields: ['resource'] });
   await store.ensureIndex(GRANTS, { fields: ['provider'] });
-  // Grants stored before the key get their own id (MongoDB's unique index takes one row without the field):
-  // duplicates stored then stay apart, and `grant add` still finds them by reading (sameGrantStored).
+  // Grants stored before the key get their own id: duplicates stored then stay apart, and `grant add` still
+  // finds them by reading (sameGrantStored). The index is partial (unique among the grants that have the
+  // key), so that a release older than the key, which stores grants without it, may run beside this one
+  // (a rolling upgrade) on either store: MongoDB's unique index over every row took one grant without it.
   for (const row of await store.find(GRANTS, { filter: eq('givesKey', null), projection: ['id'] })) {
     await store.update(GRANTS, and(eq('id', String(row.id)), eq('givesKey', null)), { givesKey: ownKey(String(row.id)) });
   }
-  await store.ensureIndex(GRANTS, { fields: ['givesKey'], unique: true });
+  await store.ensureIndex(GRANTS, { fields: ['givesKey'], unique: true, partial: true });
   // Grants stored before grants kept their provider get it, so that a provider's list reads its own by the
   // index. A store that cannot be written now (another process's long import) is tried again on the next
   // call: the lists read the grants without a provider too (listGrants), so nothing is missed meanwhile.

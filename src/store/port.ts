@@ -73,6 +73,16 @@ export interface ReadOptions {
 export interface IndexSpec {
   fields: string[];
   unique?: boolean;
+  /**
+   * The index holds only the rows in which every one of `fields` has a value (neither null nor missing):
+   * a unique one is unique among those rows, and any number of rows without a value are stored beside
+   * them, on both adapters (SQLite: a partial index `WHERE ... IS NOT NULL`; MongoDB: a
+   * partialFilterExpression on the value's type, under a name of its own). For a key that rows written by an
+   * older release lack (grants' givesKey, sharing requests' openKey: a rolling upgrade). A unique index that
+   * is not partial is for required fields: SQLite takes several rows without the value, MongoDB one.
+   * `listIndexes` says `partial: true` of such an index and leaves it out otherwise.
+   */
+  partial?: boolean;
 }
 
 export interface UpsertResult {
@@ -130,6 +140,20 @@ export class DuplicateKeyError extends Error {
     super(message);
     this.name = 'DuplicateKeyError';
   }
+}
+
+/**
+ * A unique index that `ensureIndex` cannot make because rows stored already hold one value (of a partial
+ * one: among the rows that have one) twice; both adapters raise it. Said in words, naming the collection
+ * and the fields and never a value (a record's): a command prints it as it is, the gateway's log carries
+ * it as `reason` (userFacing), rather than a DuplicateKeyError's stack an operator could take for a bug.
+ */
+export function uniqueIndexRefused(collection: string, fields: string[]): DuplicateKeyError {
+  const values = fields.length > 1 ? `one combination of ${fields.join(', ')}` : `one ${fields[0]}`;
+  const error = new DuplicateKeyError(
+    `ensureIndex on ${collection}: the unique index on ${fields.join(', ')} cannot be made: rows stored already hold ${values} twice; find those rows and change or remove one of each pair, then try again`,
+  );
+  return Object.assign(error, { userFacing: true as const });
 }
 
 /** Raised by adapters when the database cannot be reached or fails. */

@@ -8,15 +8,17 @@
 // Layout: one table per collection, named `c:<collection>`, holding each document as JSON text
 // (`id INTEGER PRIMARY KEY, doc TEXT`). Indexes are expression indexes on `json_extract(doc, '$.field')`,
 // and filters and sorts are written with exactly the same expressions, so that SQLite uses them.
-// The indexes asked for are recorded in `_govgraph_indexes`, which `listIndexes` reads.
+// The indexes asked for are recorded in `_govgraph_indexes`, which `listIndexes` reads. A partial index
+// (port.ts, IndexSpec.partial) is one `WHERE json_extract(doc, '$.field') IS NOT NULL` (JSON null and a
+// missing field are both SQL NULL there).
 // The SQL of filters, sorts and projections is written in src/store/sqlite/sql.ts.
 //
 // Decimals are kept as their order keys, with their texts beside them (src/store/sqlite/documents.ts).
 //
 // Semantics kept equal to MongoDB's (see port.ts): null and missing are one; `ne: x` matches nulls;
 // `in` with null matches nulls; gt/gte/lt/lte never match null; nulls sort first in ASC.
-// Differences: a unique index accepts several rows whose field is null (MongoDB accepts one), so unique
-// indexes are meant for required fields; a filter compares values across types by SQLite's order
+// Differences: a unique index that is not partial accepts several rows whose field is null (MongoDB
+// accepts one), so those are meant for required fields (a partial one takes any number on both); a filter compares values across types by SQLite's order
 // (numbers < strings) where MongoDB compares only values of the same type: a field has one type.
 // A projection returns every projected field, null when the document has none. Field names are
 // GraphQL names other than `_id` (MongoDB's), checked before they reach SQL.
@@ -25,8 +27,10 @@ import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import {
+  DuplicateKeyError,
   ROW_ORDER,
   StoreUnavailableError,
+  uniqueIndexRefused,
   type FindQuery,
   type IndexSpec,
   type Row,
@@ -128,6 +132,29 @@ function refuseForeignDatabase(db: Database.Database, file: string): void {
   );
 }
 
+/**
+ * `_govgraph_indexes` of a store made before partial indexes (port.ts, IndexSpec.partial) gets their column,
+ * 0 for the indexes it records. Under the write lock, checked again there: two processes opening the
+ * store at once would both have added it, and the second failed with "duplicate column name". An older
+ * release recording an index leaves the column out, which records one that is not partial, as its are.
+ */
+/** Makes an index; one refused over duplicate values is said in words (uniqueIndexRefused). */
+async function writeIndex(collection: string, fields: string[], make: () => Promise<void>): Promise<void> {
+  try {
+    await make();
+  } catch (error) {
+    throw error instanceof DuplicateKeyError ? uniqueIndexRefused(collection, fields) : error;
+  }
+}
+
+function indexesKeepPartial(db: Database.Database): void {
+  const hasColumn = () => db.prepare("SELECT 1 FROM pragma_table_info('_govgraph_indexes') WHERE name = 'is_partial'").get() !== undefined;
+  if (hasColumn()) return;
+  db.transaction(() => {
+    if (!hasColumn()) db.exec('ALTER TABLE _govgraph_indexes ADD COLUMN is_partial INTEGER NOT NULL DEFAULT 0');
+  }).immediate();
+}
+
 export async function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   const file = path.join(dataDir, SQLITE_FILE);
   const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
@@ -163,8 +190,10 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       name TEXT NOT NULL,
       fields TEXT NOT NULL,
       is_unique INTEGER NOT NULL,
+      is_partial INTEGER NOT NULL DEFAULT 0,
       PRIMARY KEY (collection, name)
     )`);
+      indexesKeepPartial(db);
       return db;
     });
   } catch (error) {
@@ -338,36 +367,48 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       if (index.fields.length === 0) throw new Error(`ensureIndex on ${collection}: an index needs fields`);
       const fields = index.fields.map(checkField);
       const unique = index.unique === true;
+      const partial = index.partial === true;
       const name = indexName(collection, fields);
-      const existing = await read(`ensureIndex on ${collection}`, undefined, () =>
-        prepare('SELECT is_unique FROM _govgraph_indexes WHERE collection = ? AND name = ?').pluck().get(collection, name),
-      );
-      if (existing !== undefined && (existing === 1) !== unique) {
-        throw new Error(`ensureIndex on ${collection}: an index on ${fields.join(', ')} exists with unique=${existing === 1}`);
+      const recorded = 'SELECT is_unique, is_partial FROM _govgraph_indexes WHERE collection = ? AND name = ?';
+      type Recorded = { is_unique: number; is_partial: number } | undefined;
+      const existing = (await read(`ensureIndex on ${collection}`, undefined, () => prepare(recorded).get(collection, name))) as Recorded;
+      if (existing !== undefined && (existing.is_unique === 1) !== unique) {
+        throw new Error(`ensureIndex on ${collection}: an index on ${fields.join(', ')} exists with unique=${existing.is_unique === 1}`);
+      }
+      if (existing?.is_partial === 1 && !partial) {
+        throw new Error(`ensureIndex on ${collection}: an index on ${fields.join(', ')} exists with partial=true`);
       }
       // Recorded in the same write as it was made (and forgotten with its table): made. Without the write
       // lock, so that a process started while another holds it (a long import) finds its workflow lists'
       // indexes made, rather than waiting lockWaitMs at each list for nothing.
-      if (existing !== undefined) return;
+      if (existing !== undefined && (existing.is_partial === 1) === partial) return;
       shortReads.clear(); // a read's plan may change with the index
-      await write(`ensureIndex on ${collection}`, collection, () => {
+      await writeIndex(collection, fields, () => write(`ensureIndex on ${collection}`, collection, () => {
+        // Made meanwhile by another process, as asked: nothing to do. An index an older release made over
+        // every row (not partial) is dropped and made partial in this one transaction: no moment without it.
+        const now = prepare(recorded).get(collection, name) as Recorded;
+        if (now !== undefined && (now.is_partial === 1) === partial) return;
+        if (partial) db.exec(`DROP INDEX IF EXISTS ${quoteId(name)}`);
+        const where = partial ? ` WHERE ${fields.map((f) => `${expr(f)} IS NOT NULL`).join(' AND ')}` : '';
         db.exec(
-          `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteId(name)} ON ${table(collection)} (${fields.map(expr).join(', ')})`,
+          `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteId(name)} ON ${table(collection)} (${fields.map(expr).join(', ')})${where}`,
         );
-        prepare('INSERT OR IGNORE INTO _govgraph_indexes (collection, name, fields, is_unique) VALUES (?, ?, ?, ?)').run(
-          collection,
-          name,
-          JSON.stringify(fields),
-          unique ? 1 : 0,
-        );
-      });
+        prepare(
+          `INSERT INTO _govgraph_indexes (collection, name, fields, is_unique, is_partial) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (collection, name) DO UPDATE SET is_partial = excluded.is_partial`,
+        ).run(collection, name, JSON.stringify(fields), unique ? 1 : 0, partial ? 1 : 0);
+      }));
     },
 
     async listIndexes(collection) {
       const rows = (await read(`listIndexes on ${collection}`, [], () =>
-        prepare('SELECT fields, is_unique FROM _govgraph_indexes WHERE collection = ? ORDER BY rowid').all(collection),
-      )) as { fields: string; is_unique: number }[];
-      return rows.map((r): IndexSpec => ({ fields: JSON.parse(r.fields) as string[], unique: r.is_unique === 1 }));
+        prepare('SELECT fields, is_unique, is_partial FROM _govgraph_indexes WHERE collection = ? ORDER BY rowid').all(collection),
+      )) as { fields: string; is_unique: number; is_partial: number }[];
+      return rows.map((r): IndexSpec => ({
+        fields: JSON.parse(r.fields) as string[],
+        unique: r.is_unique === 1,
+        ...(r.is_partial === 1 ? { partial: true } : {}),
+      }));
     },
 
     async dropCollection(collection) {

@@ -1,7 +1,7 @@
 // A sharing request as stored (SPEC §9): requests live in `_sharing_requests`, flat rows; `items` and
 // `purposes` are JSON arrays in strings. The store holds one pending request per requester and resource
 // (`openKey`); asking (asking.ts), deciding (deciding.ts) and listing (listing.ts) read and write these rows.
-import { and, eq, type Row, type Store } from '../../store/port.ts';
+import { and, DuplicateKeyError, eq, type Row, type Store } from '../../store/port.ts';
 import type { WorkflowEnv } from '../actor.ts';
 import { decisionDeadline, type Deadline } from '../deadlines.ts';
 import { text, strings } from '../../store/row-values.ts';
@@ -88,12 +88,26 @@ export async function ensureIndexes(store: Store): Promise<void> {
   await store.ensureIndex(SHARING_REQUESTS, { fields: ['id'], unique: true });
   await store.ensureIndex(SHARING_REQUESTS, { fields: ['requester', 'status'] });
   await store.ensureIndex(SHARING_REQUESTS, { fields: ['provider', 'status'] });
-  // Requests stored before openKey existed get theirs first, so that the unique index can be made.
+  // Requests stored before openKey existed get theirs first, so that a pending one holds its key. The index
+  // is partial (unique among the requests that have a key), so that a release older than openKey, which
+  // stores requests without it, may run beside this one: MongoDB's unique index over every row took one.
   for (const row of await store.find(SHARING_REQUESTS, { filter: eq('openKey', null), projection: ['id', 'requester', 'resource', 'status'] })) {
     const r = { id: String(row.id), requester: String(row.requester), resource: String(row.resource), status: row.status as RequestStatus };
     await store.update(SHARING_REQUESTS, eq('id', r.id), { openKey: openKey(r) });
   }
-  await store.ensureIndex(SHARING_REQUESTS, { fields: ['openKey'], unique: true });
+  try {
+    await store.ensureIndex(SHARING_REQUESTS, { fields: ['openKey'], unique: true, partial: true });
+  } catch (error) {
+    // A release before openKey checked for a pending request and then stored one: two of its requests at
+    // the same moment were both stored. Until one is decided the index cannot be made, and requests fail.
+    if (!(error instanceof DuplicateKeyError)) throw error;
+    throw Object.assign(
+      new DuplicateKeyError(
+        'sharing requests: a department has two pending requests for one resource, stored by a release before 2 December 2026, and the store cannot hold one a department until one of them is decided: find them (govgraph request list --status PENDING) and decide one (govgraph request decide ID --dept PROVIDER --reject --reason ...)',
+      ),
+      { userFacing: true as const },
+    );
+  }
   indexed.add(store);
 }
 
