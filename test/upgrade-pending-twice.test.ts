@@ -52,7 +52,7 @@ it('two pending requests of one department for one resource, stored by an older 
   expect(refused).toBeInstanceOf(DuplicateKeyError);
   expect(refused).toMatchObject({ userFacing: true });
   expect((refused as Error).message).toBe(
-    'sharing requests: a department has two pending requests for one resource, stored by a release before 2 December 2026, and the store cannot hold one a department until one of them is decided: find them (govgraph request list --status PENDING) and decide one (govgraph request decide ID --dept PROVIDER --reject --reason ...)',
+    'sharing requests: a department has two pending requests for one resource, stored by a release before 2 December 2026, and no sharing request can be stored until one of them is decided: find them (govgraph request list --status PENDING) and decide one (govgraph request decide ID --dept PROVIDER --reject --reason ...)',
   );
   // The lists read them meanwhile (unindexed), and the provider decides one.
   const pending = await listSharingRequests(env(), { dept: '120000-WJW', roles: ['approver'] }, { status: 'pending' });

@@ -103,7 +103,7 @@ export async function ensureIndexes(store: Store): Promise<void> {
     if (!(error instanceof DuplicateKeyError)) throw error;
     throw Object.assign(
       new DuplicateKeyError(
-        'sharing requests: a department has two pending requests for one resource, stored by a release before 2 December 2026, and the store cannot hold one a department until one of them is decided: find them (govgraph request list --status PENDING) and decide one (govgraph request decide ID --dept PROVIDER --reject --reason ...)',
+        'sharing requests: a department has two pending requests for one resource, stored by a release before 2 December 2026, and no sharing request can be stored until one of them is decided: find them (govgraph request list --status PENDING) and decide one (govgraph request decide ID --dept PROVIDER --reject --reason ...)',
       ),
       { userFacing: true as const },
     );
