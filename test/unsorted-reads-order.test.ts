@@ -3,30 +3,17 @@
 // of the MongoDB adapter beside SQLite's: a publication's fulfilled demands and an import's corrected
 // objections were taken in the store's unsorted order, so their audit entries came in the stored order on
 // SQLite and in any order on MongoDB. Here a store that reads unsorted rows last-stored first, as MongoDB may;
-// a platform of its own (Gansu).
+// codes of a platform of its own (Gansu).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { AUDIT_COLLECTION, fromRow as auditEntry } from '../src/audit/entry.ts';
-import { validatePlatform } from '../src/catalogue/platform.ts';
-import type { Catalogue } from '../src/model/catalogue.ts';
-import type { Platform } from '../src/model/platform.ts';
+import { CATALOGUE_VERSIONS, type PublicationRecord } from '../src/catalogue/repository.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { FindQuery, Store } from '../src/store/port.ts';
 import { DEMANDS, fulfilDemands } from '../src/workflow/demands.ts';
 import { confirmedObjections, OBJECTIONS } from '../src/workflow/objections.ts';
-
-const { platform } = validatePlatform({
-  platform: { region: '620000', level: 'province', name: 'Gansu order platform', competentDepartment: '620000-SJJ' },
-  purposes: [{ code: 'relief', name: 'Relief' }],
-  departments: [
-    { code: '620000-SJJ', name: 'Data Bureau', graphqlName: 'gsData', level: 'province', region: '620000' },
-    { code: '620000-MZT', name: 'Civil Affairs', graphqlName: 'gsCivil', level: 'province', region: '620000' },
-    { code: '620100-RSJ', name: 'Lanzhou Human Resources', graphqlName: 'lzHr', level: 'city', region: '620100' },
-  ],
-  connected: [],
-});
 
 let dir: string;
 let raw: Store;
@@ -60,13 +47,15 @@ test('a publication fulfils the demands it keeps in the order the demands list s
     requester: '620100-RSJ', requestedBy: 'wang', requestedAt: at, status: 'will-catalogue', answeredBy: 'li', answeredAt: at, basis: null,
     resource: `620000-MZT-0000${id === 'a' ? 1 : id === 'b' ? 2 : 3}`, fulfilledAt: null, fulfilledBy: null,
   })));
-  const catalogue = {
-    id: 'GS-MZT', kind: 'departmental', title: 'Civil affairs', compiler: '620000-MZT',
-    resources: [1, 2, 3].map((n) => ({ code: `620000-MZT-0000${n}`, provider: '620000-MZT' })),
-  } as unknown as Catalogue;
-  const env = { store, platform: platform as Platform, now: new Date('2026-12-05T00:00:00.000Z') };
-  const fulfilled = await fulfilDemands(env, { department: '620000-MZT', user: 'zhao', requestId: 'r1', kind: 'workflow' }, { id: 'GS-MZT', version: 1, catalogue }, []);
-  expect(fulfilled.map((d) => d.id)).toEqual(['demand-a', 'demand-b', 'demand-c']);
+  // Version 1 of GS-MZT, published with its record of the codes it brought into effect (markPublished).
+  const publication: PublicationRecord = {
+    brought: [1, 2, 3].map((n) => ({ code: `620000-MZT-0000${n}`, provider: '620000-MZT' })),
+    by: { department: '620000-MZT', user: 'zhao', requestId: 'r1', kind: 'workflow' },
+  };
+  await raw.insert(CATALOGUE_VERSIONS, [{ id: 'GS-MZT', version: 1, status: 'published', publishedAt: '2026-12-04T00:00:00.000Z', publication: JSON.stringify(publication) }]);
+  const env = { store, now: new Date('2026-12-05T00:00:00.000Z') };
+  const fulfilled = await fulfilDemands(env, { requestId: 'r1' });
+  expect(fulfilled.map((f) => f.demand.id)).toEqual(['demand-a', 'demand-b', 'demand-c']);
   const entries = (await raw.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'asc' }] })).map(auditEntry);
   expect(entries.map((e) => e.detail?.split(' ')[1])).toEqual(['demand-a', 'demand-b', 'demand-c']);
 });

@@ -24,7 +24,7 @@
 import { catalogueIdKey, type Catalogue, type Resource } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
 import type { Problem } from './problems.ts';
-import type { CatalogueVersions } from './repository.ts';
+import type { CatalogueVersions, PublicationRecord } from './repository.ts';
 import { widenings } from './widening.ts';
 
 /** A code as codes are compared: lower case (codes are ASCII; SQLite's table names ignore case). */
@@ -188,4 +188,10 @@ export async function codeProblems(platform: Platform, catalogue: Catalogue, ver
     else out.push(...firstInProviderSpace(r, `resources[${i}]`, platform));
   });
   return out;
+}
+
+/** The resources of `catalogue` whose codes (compared as codes are: codeKey) no catalogue of `inEffect` has. */
+export function broughtIntoEffect(catalogue: Catalogue, inEffect: readonly Catalogue[]): PublicationRecord['brought'] {
+  const earlier = new Set(inEffect.flatMap((c) => c.resources.map((r) => codeKey(r.code))));
+  return catalogue.resources.filter((r) => !earlier.has(codeKey(r.code))).map((r) => ({ code: r.code, provider: r.provider }));
 }

@@ -18,7 +18,9 @@ import {
   supersedeOlder,
   takenIdMessage,
   type CatalogueVersion,
+  type PublicationRecord,
 } from './repository.ts';
+import { broughtIntoEffect } from './codes.ts';
 import { ensureResourceIndexes } from './indexes.ts';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
@@ -36,6 +38,8 @@ export interface ImportOptions {
   signal?: AbortSignal;
   /** The platform file as a refusal names it (store-platform.ts); default "the platform file". */
   platformFile?: string;
+  /** The request id of the import's audit entries and publication records; default a new one. */
+  requestId?: string;
 }
 
 /** A publication into a store another process has meanwhile made another region's: nothing was done. */
@@ -63,8 +67,12 @@ export interface ImportedCatalogue {
  * Publishes an approved version (its status set here when it is); a publication that lost to a newer
  * version another process published meanwhile (markPublished gave its claim back) says which.
  */
-async function publish(store: Store, version: CatalogueVersion): Promise<Pick<ImportedCatalogue, 'newerInEffect'>> {
-  if (await markPublished(store, version.id, version.version)) {
+async function publish(store: Store, version: CatalogueVersion, by: PublicationRecord['by']): Promise<Pick<ImportedCatalogue, 'newerInEffect'>> {
+  // What it brings into effect, read holding the publication lock right before the write that records it
+  // (markPublished): the demands it keeps are marked from that record, after the import or, when the
+  // import was killed first, by the next one (src/workflow/demands.ts).
+  const inEffect = (await catalogueVersions(store).published()).map((v) => v.catalogue);
+  if (await markPublished(store, version.id, version.version, new Date(), { brought: broughtIntoEffect(version.catalogue, inEffect), by })) {
     version.status = 'published';
     return {};
   }
@@ -182,7 +190,7 @@ async function storeCatalogues(
   // one of 150 files named (twice), a detail was cut at MAX_DETAIL before it said `attempted`, or `not
   // done` and why (an import of a folder interrupted by Ctrl-C read as refused for no reason given).
   const ended = `${opts.publish ? 'import and publication' : 'import'} of ${shortList(named)}`;
-  const requestId = randomUUID();
+  const requestId = opts.requestId ?? randomUUID();
   const entry = (outcome: AuditOutcome, detail: string) =>
     appendAudit(store, {
       requestId,
@@ -208,7 +216,7 @@ async function storeCatalogues(
   // has stored, and may have published, the first ones.
   const out: ImportedCatalogue[] = [];
   try {
-    await storeAll(store, catalogues, opts, held, out);
+    await storeAll(store, catalogues, opts, held, out, { department: null, user: opts.by ?? 'operator', requestId, kind: 'operator' });
   } catch (err) {
     // Refused (a problem of the documents or the store's data, the lock lost): nothing of it is in effect.
     // Failed otherwise (the store): what was stored before the failure is said by `catalogue list`.
@@ -231,6 +239,8 @@ async function storeAll(
   opts: ImportOptions,
   held: StillHeld,
   out: ImportedCatalogue[],
+  /** Who publishes, as the publication records name it (the import's request id, as its audit entries). */
+  by: PublicationRecord['by'],
 ): Promise<void> {
   await ensureCatalogueIndexes(store);
   // Indexes first, for every catalogue: the step that can fail on existing data (a unique key over
@@ -256,7 +266,7 @@ async function storeAll(
       // Published already, by an import killed before it superseded the older version: finish that.
       if (opts.publish) await held();
       if (opts.publish && same.status === 'published') await supersedeOlder(store, catalogue.id, same.version);
-      out.push({ file, version: same, unchanged: true, ...(opts.publish && same.status !== 'published' ? await publish(store, same) : {}) });
+      out.push({ file, version: same, unchanged: true, ...(opts.publish && same.status !== 'published' ? await publish(store, same, by) : {}) });
       continue;
     }
     const version = await addNextVersion(store, catalogue, opts.by ?? 'operator');
@@ -264,7 +274,7 @@ async function storeAll(
     // this catalogue's publication (loop's top), not between its two writes: an `approved` version left
     // unpublished, the entry saying `not done`, was published by the file's next import as unchanged.
     if (opts.publish) await held({ midStep: true });
-    out.push({ file, version, ...(opts.publish ? await publish(store, version) : {}) });
+    out.push({ file, version, ...(opts.publish ? await publish(store, version, by) : {}) });
   }
 }
 

@@ -342,6 +342,45 @@ export async function newerEverPublished(store: Store, id: string, version: numb
 }
 
 /**
+ * What a publication did, recorded on the version in the write that publishes it (markPublished): the
+ * resource codes it newly brought into effect, each with its provider (a code of the catalogues in effect
+ * right before, this catalogue's own version before included, is not among them), and who published. A
+ * promise of one of these codes (a demand answered WILL_CATALOGUE, src/workflow/demands.ts) is kept by
+ * this publication: the demands are marked FULFILLED from this record, by the publication's process
+ * right after it, or by whatever comes next when that process was killed first (docs/workflow.md).
+ */
+export interface PublicationRecord {
+  brought: { code: string; provider: string }[];
+  by: { department: string | null; user: string; requestId: string; kind: 'workflow' | 'operator' };
+}
+
+/** A version ever published with its publication record (versions published before records were kept have none). */
+export interface RecordedPublication {
+  id: string;
+  version: number;
+  publishedAt: string;
+  record: PublicationRecord;
+}
+
+/**
+ * The publication records of every version ever published (published, superseded or withdrawn; a version
+ * whose publication lost a race has no publishedAt), oldest publication first, without their documents.
+ */
+export async function recordedPublications(store: Store): Promise<RecordedPublication[]> {
+  const rows = await store.find(CATALOGUE_VERSIONS, {
+    filter: { kind: 'in', field: 'status', values: [...EVER_PUBLISHED] },
+    sort: byIdThenVersion('asc'),
+    projection: ['id', 'version', 'publishedAt', 'publication'],
+  });
+  const out: RecordedPublication[] = [];
+  for (const r of rows) {
+    if (typeof r.publishedAt !== 'string' || typeof r.publication !== 'string') continue;
+    out.push({ id: String(r.id), version: Number(r.version), publishedAt: r.publishedAt, record: JSON.parse(r.publication) as PublicationRecord });
+  }
+  return out.sort((a, b) => (a.publishedAt < b.publishedAt ? -1 : a.publishedAt > b.publishedAt ? 1 : 0));
+}
+
+/**
  * Publishes an approved version, then supersedes the older published ones. Claimed on its status, so two
  * publishes of one version cannot both win (returns false for the loser); in that order, so there is never
  * a moment with no version in effect; and readers take the newest published version of each id, so two
@@ -357,17 +396,19 @@ export async function newerEverPublished(store: Store, id: string, version: numb
  * the newer is in effect and the next publication or a withdrawal supersedes the older, as after any
  * publication killed between its writes.
  */
-export async function markPublished(store: Store, id: string, version: number, now = new Date()): Promise<boolean> {
+export async function markPublished(store: Store, id: string, version: number, now = new Date(), record?: PublicationRecord): Promise<boolean> {
   const claimed = await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version), eq('status', 'approved')), {
     status: 'published',
     publishedAt: now.toISOString(),
+    // In the same write: what the publication brought into effect outlives a process killed right after it.
+    ...(record ? { publication: JSON.stringify(record) } : {}),
   });
   if (claimed === 0) return false;
   await supersedeOlder(store, id, version);
   // A newer version withdrawn meanwhile too: versions are published in the order of their numbers.
   if ((await newerEverPublished(store, id, version)) !== null) {
-    await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version), eq('status', 'published')), { status: 'approved', publishedAt: null });
-    await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version), eq('status', 'superseded')), { publishedAt: null });
+    await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version), eq('status', 'published')), { status: 'approved', publishedAt: null, publication: null });
+    await store.update(CATALOGUE_VERSIONS, and(eq('id', id), eq('version', version), eq('status', 'superseded')), { publishedAt: null, publication: null });
     return false;
   }
   return true;

@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import type { Platform } from '../model/platform.ts';
 import { DocumentInvalidError, formatProblem, prefixProblems } from '../catalogue/problems.ts';
-import { OPERATOR } from './grant.ts';
 import { randomUUID } from 'node:crypto';
 import { registerCatalogueWorkflowCommands, retypedLines } from './catalogue-workflow.ts';
 import { announce, loadCommandPlatform, openCommandStore, platformSource, sqliteFile, withCommonOptions, type CommonOptions } from './options.ts';
@@ -92,9 +91,10 @@ export function registerCatalogueCommands(program: Command): void {
     const { fulfilDemands } = await import('../workflow/demands.ts');
     try {
       const { publishedCatalogues } = await import('../catalogue/repository.ts');
-      // In effect before the import: what they publish anew fulfils demands, what was there does not.
+      // In effect before the import: what a new version retypes is said against it.
       const before = await publishedCatalogues(store);
-      const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false, signal: interruption(), platformFile: `${opts.platform}${platformSource(opts.platform)}` });
+      const requestId = randomUUID();
+      const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false, signal: interruption(), platformFile: `${opts.platform}${platformSource(opts.platform)}`, requestId });
       // The store's platform, for the commands after this one (a store made now, or made before stores recorded it).
       const { recordStorePlatform } = await import('../catalogue/store-platform.ts');
       await recordStorePlatform(store, platform);
@@ -104,12 +104,15 @@ export function registerCatalogueCommands(program: Command): void {
           console.error(`${file}: ${version.id} version ${version.version} was not published: another process published version ${newerInEffect} meanwhile, which is in effect; import the file again to publish it as a newer version.`);
           process.exitCode = 1;
         }
-        if (version.status !== 'published') continue;
-        if (!unchanged) for (const line of await retypedLines(before.find((c) => c.id === version.id), version.catalogue)) console.log(line);
-        const env = { store, platform, now: new Date() };
-        for (const d of await fulfilDemands(env, { department: null, user: OPERATOR, requestId: randomUUID(), kind: 'operator' }, version, before)) {
-          console.log(terminalText(`  fulfils demand ${d.id} of ${d.requester} (${d.title})`));
-        }
+        if (version.status === 'published' && !unchanged) for (const line of await retypedLines(before.find((c) => c.id === version.id), version.catalogue)) console.log(line);
+      }
+      // The demands this import's publications keep, from what each recorded it brought into effect; and
+      // those kept by an earlier publication whose process was killed before it marked them.
+      for (const { demand: d, late } of await fulfilDemands({ store, now: new Date() }, { requestId })) {
+        const by = d.fulfilledBy!.replace('@', ' v');
+        console.log(terminalText(late
+          ? `demand ${d.id} of ${d.requester} (${d.title}) fulfilled: kept by the publication of ${by}, whose process stopped before it marked it`
+          : `  fulfils demand ${d.id} of ${d.requester} (${d.title}): ${by} publishes ${d.resource}`));
       }
     } catch (err) {
       refused(err);

@@ -1,6 +1,7 @@
 // Publishing an approved version (SPEC §9): it takes effect, the version before it is superseded.
 import { claimCollections } from '../../catalogue/collections.ts';
 import { historyProblems } from '../../catalogue/history.ts';
+import { broughtIntoEffect } from '../../catalogue/codes.ts';
 import { ensureResourceIndexes } from '../../catalogue/indexes.ts';
 import { catalogueVersions, markPublished, newerEverPublished, newerPublished, type CatalogueVersion } from '../../catalogue/repository.ts';
 import { offThread } from '../off-thread.ts';
@@ -41,7 +42,7 @@ export async function publishCatalogue(
     // it would bring back to the grants decided before that newer version what it dropped.
     const withdrawn = await newerEverPublished(env.store, v.id, v.version);
     if (withdrawn !== null) throw conflict(`${label(v)} is older than v${withdrawn.version}, which was published and is ${withdrawn.status} now; submit its document again as a new version to publish it.`);
-    const { others, all, inEffect } = await catalogueSetWith(versions, v.catalogue, v.id);
+    const { others, all } = await catalogueSetWith(versions, v.catalogue, v.id);
     const problems = await offThread({ kind: 'recheck', catalogue: v.catalogue, platform: env.platform, others });
     if (problems.length) throw invalid(`${label(v)} no longer fits the catalogues in effect:`, problems);
     const taken = await historyProblems(env.store, env.platform, v.catalogue, versions);
@@ -55,7 +56,7 @@ export async function publishCatalogue(
         await publicationLocked(env, label(v), `${label(v)} was not published`, async (held) => {
           // Checked again holding the lock: a publication of another catalogue since the checks above
           // (another department's `Permit` type, say) is in effect now, and the two may not both be.
-          const { others: now } = await catalogueSetWith(catalogueVersions(env.store), v.catalogue, v.id);
+          const { others: now, inEffect: before } = await catalogueSetWith(catalogueVersions(env.store), v.catalogue, v.id);
           const meanwhile = await offThread({ kind: 'recheck', catalogue: v.catalogue, platform: env.platform, others: now });
           if (meanwhile.length) throw invalid(`${label(v)} no longer fits the catalogues in effect (published meanwhile):`, meanwhile);
           // Claimed right before the status changes: a publication racing for the same collection loses here.
@@ -66,12 +67,15 @@ export async function publishCatalogue(
             await ensureResourceIndexes(env.store, r);
           }
           await held();
-          if (!(await markPublished(env.store, v.id, v.version, env.now))) {
+          // Recorded in the write that publishes: what it brings into effect, from which the demands it keeps
+          // are marked below, or by the next read of the demands when this process dies first (demands.ts).
+          const by = { department: actor.dept.code, user: actor.user, requestId: actor.requestId, kind: 'workflow' as const };
+          if (!(await markPublished(env.store, v.id, v.version, env.now, { brought: broughtIntoEffect(v.catalogue, before), by }))) {
             throw conflict(`${label(v)} was not published: someone else published it, or a newer version of ${v.id}, meanwhile.`);
           }
         });
         await schema?.refresh();
-        await fulfilDemands(env, { department: actor.dept.code, user: actor.user, requestId: actor.requestId, kind: 'workflow' }, v, inEffect);
+        await fulfilDemands(env, { requestId: actor.requestId });
         return { ...v, status: 'published', publishedAt: env.now.toISOString() }; // as this publication left it
       },
     };
