@@ -75,7 +75,9 @@ export async function publishCatalogue(
           }
         });
         await schema?.refresh();
-        await fulfilDemands(env, { requestId: actor.requestId });
+        // The version is published whatever happens here: a failure to mark the demands (the audit log
+        // unavailable) leaves them to the next read of the demands, which marks them from the record.
+        await fulfilDemands(env, { requestId: actor.requestId }).catch(() => undefined);
         return { ...v, status: 'published', publishedAt: env.now.toISOString() }; // as this publication left it
       },
     };
