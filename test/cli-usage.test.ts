@@ -59,6 +59,19 @@ describe('help', () => {
     const top = await govgraph('help');
     expect([top.code, top.stdout]).toEqual([0, expect.stringContaining('help [command...]')]);
   }, 30_000);
+
+  it('help --help, and a path ending in --help, print the help; an option or a word past a command is one line, exit 1', async () => {
+    // Refused before: "unknown option '--help' (did you mean --help?)".
+    const top = await govgraph('help', '--help');
+    expect([top.code, top.stderr, top.stdout]).toEqual([0, '', expect.stringMatching(/^Usage: govgraph \[options\] \[command\]\n/)]);
+    const own = await govgraph('help', 'catalogue', 'import', '-h');
+    expect([own.code, own.stderr, own.stdout]).toEqual([0, '', expect.stringMatching(/^Usage: govgraph catalogue import /)]);
+    const option = await govgraph('help', 'token', '--dept');
+    expect([option.code, errLines(option)]).toEqual([1, ['govgraph: help: "--dept" is an option, and help takes a command\'s words only, e.g. govgraph help catalogue import']]);
+    // Not "its commands are: " with none named.
+    const past = await govgraph('help', 'token', 'extra');
+    expect([past.code, errLines(past)]).toEqual([1, ['govgraph: help: govgraph token is a command, with no commands of its own ("extra"); govgraph help token prints its usage']]);
+  }, 30_000);
 });
 
 describe('a mistake on the command line is one line, exit 1, never a stack', () => {

@@ -103,13 +103,21 @@ export function describeUsage(program: Command): void {
     .description('display help for a command, e.g. govgraph help catalogue import')
     .argument('[command...]', 'the command, as its words')
     .helpOption(false)
-    .action((words: string[]) => {
+    // `help --help` and `help catalogue import --help` were refused "unknown option '--help' (did you mean
+    // --help?)": the options are read here, --help and -h asking for the help that `help` prints anyway.
+    .allowUnknownOption()
+    .action((args: string[]) => {
+      const words = args.filter((w) => w !== '--help' && w !== '-h');
+      const option = words.find((w) => w.startsWith('-'));
+      if (option !== undefined) throw new UserError(`help: ${JSON.stringify(option)} is an option, and help takes a command's words only, e.g. govgraph help catalogue import`);
       let cmd = program;
       for (const [i, word] of words.entries()) {
         const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
         if (!sub || sub.name() === 'help') {
           const known = cmd.commands.map((c) => c.name()).filter((n) => n !== 'help');
           const under = i === 0 ? 'govgraph' : `govgraph ${words.slice(0, i).join(' ')}`;
+          // A command's own help was asked for with a word too many (`help token extra`): it has no commands to list.
+          if (known.length === 0) throw new UserError(`help: ${under} is a command, with no commands of its own (${JSON.stringify(word)}); govgraph help ${words.slice(0, i).join(' ')} prints its usage`);
           throw new UserError(`help: ${under} has no command ${JSON.stringify(word)}; its commands are: ${known.join(', ')}`);
         }
         cmd = sub;
