@@ -100,6 +100,25 @@ describe('the document hash of an entry', () => {
     expect(await hashOf({ query: spaced, variables: { first: 1 } })).toBe(keyedDocumentHash(deriveDocumentKey(gw.gateway.secret), spaced));
   });
 
+  it('records a hash alone that the requester registered (APQ) as its text, refused or run', async () => {
+    const text = peek('140105199001011262');
+    const persisted = { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(text) } } };
+    const ran = await hashOf({ query: text, ...persisted }); // registered as it runs
+    expect(ran).toBe(keyedDocumentHash(deriveDocumentKey(gw.gateway.secret), text));
+    expect(await hashOf(persisted)).toBe(ran);
+    // The same hash alone refused before it runs (an unknown purpose): its entry named another hash, the
+    // keyed hash of the hash as sent, so the department's refused attempt was not seen as the same query.
+    const requestId = randomUUID();
+    const res = await fetch(`${gw.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.token('140000-RSJ')}`, 'x-purpose': 'no-such-purpose', 'x-request-id': requestId },
+      body: JSON.stringify(persisted),
+    });
+    expect(res.status).toBe(400);
+    const refused = (await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', requestId) })).map(fromRow);
+    expect(refused.map((e) => [e.outcome, e.documentHash, e.operationName])).toEqual([['refused', ran, 'Peek']]);
+  });
+
   it('leaves the hashes of entries written before as they are, and the chain verifies', async () => {
     const before = await appendAudit(gw.store, {
       requestId: randomUUID(), department: '140000-RSJ', user: 'older', purpose: 'pension-check', operationName: 'Peek',

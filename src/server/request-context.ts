@@ -21,7 +21,7 @@ import { auditRefusal, auditUnavailable, leadingOperationName } from './plugins/
 import { notTrusted } from './plugins/limits.ts';
 import { recordedOperationName } from '../audit/entry.ts';
 import type { DocumentHashes } from './recorded-document.ts';
-import type { SentDocument, TrustedDocumentStore } from '../limits/trusted.ts';
+import { hashKey, type SentDocument, type TrustedDocumentStore } from '../limits/trusted.ts';
 import { sentDocument } from '../limits/persisted-request.ts';
 import { takeRequest } from '../limits/rates.ts';
 import { foldedNote, RateRefusalEntries } from '../limits/rate-entries.ts';
@@ -57,9 +57,16 @@ function authError(err: unknown): GraphQLError {
 export const KEY_SET_UNAVAILABLE_MESSAGE =
   "Tokens signed by the identity provider cannot be checked now: the platform cannot fetch the provider's keys. Try again shortly; the platform's operators have the reason in the gateway's log.";
 
-/** What a refusal's audit entry says of the document sent: its operation's name and its hash (recorded-document.ts). */
-function refusedDocument(documents: DocumentHashes, sent: HTTPGraphQLRequest, document = sentDocument(sent.body, sent.search)) {
-  return { operationName: sentOperationName(sent), documentHash: documents.ofSent(document) };
+/**
+ * What a refusal's audit entry says of the document sent: its operation's name and its hash (recorded-document.ts).
+ * A hash alone that the requester registered through APQ (`registered`) is its text, recorded (hash and
+ * operation name) as the text is when it runs: the keyed hash of the hash as sent gave the refused request another hash than its runs, so
+ * the same query of one department, run and then refused (its rate, its purpose), was not seen as one.
+ */
+function refusedDocument(documents: DocumentHashes, registered: (hash: string) => string | undefined, sent: HTTPGraphQLRequest, document = sentDocument(sent.body, sent.search)) {
+  const text = document.query === undefined && document.hash !== undefined ? registered(document.hash) : undefined;
+  if (text === undefined) return { operationName: sentOperationName(sent), documentHash: documents.ofSent(document) };
+  return { operationName: sentOperationName(sent) ?? recordedOperationName(leadingOperationName(text)), documentHash: documents.ofText(text) };
 }
 
 /**
@@ -136,6 +143,8 @@ export function requestContexts(parts: RequestContextParts) {
   // Bounded: a profile not kept takes its decisions afresh, as every request did before (issue 10: 1,000
   // profiles cost no more per request than one).
   const decisionsByProfile = new LRUCache<string, ProfileDecisions>({ max: DECISION_PROFILES });
+  /** The texts `identity` registered through APQ, by hash (persisted-queries.ts reads them so). */
+  const registeredBy = (identity: Identity) => (hash: string) => trusted.registeredBy(counterKey(identity), hashKey(hash));
   const trustMode = trusted.config.mode;
   const rateEntries = new RateRefusalEntries();
   const refusedAs = (err: unknown, requestId: string, identity: Identity, sent: HTTPGraphQLRequest) =>
@@ -200,7 +209,7 @@ export function requestContexts(parts: RequestContextParts) {
     // Refusals of a bucket arriving together wait for the first one's entry, and are folded into it.
     const rateKey = { dept: counterKey(identity), user: identity.user, via: identity.via };
     const note = refusal.extensions.code === 'RATE_LIMITED' ? foldedNote(refusal) : '';
-    const answer = await rateEntries.entry(refusal, rateKey, () => auditRefusal(store, { requestId, identity, purpose }, refusedDocument(documents, sent, document), refusal, note), now.getTime());
+    const answer = await rateEntries.entry(refusal, rateKey, () => auditRefusal(store, { requestId, identity, purpose }, refusedDocument(documents, registeredBy(identity), sent, document), refusal, note), now.getTime());
     return refusedAs(answer === 'folded' ? refusal : answer === 'unwritten' ? auditUnavailable(refusal) : answer, requestId, identity, sent);
   };
   /**
@@ -265,7 +274,7 @@ export function requestContexts(parts: RequestContextParts) {
       // An unknown purpose is refused like a limit: with its entry (SPEC §10), the purpose as sent in its
       // message. Only once its rate is taken: each refusal writes an audit entry, so a stream of them
       // must meet the rate as any requests do.
-      const answer = await auditRefusal(store, { requestId, identity, purpose: null }, refusedDocument(documents, sent), badPurpose);
+      const answer = await auditRefusal(store, { requestId, identity, purpose: null }, refusedDocument(documents, registeredBy(identity), sent), badPurpose);
       throw refusedAs(answer, requestId, identity, sent);
     }
     // Read once a request, not again after each of its mutations (as the platform reads are, readingAfresh
