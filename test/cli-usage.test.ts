@@ -68,6 +68,11 @@ describe('help', () => {
     expect([own.code, own.stderr, own.stdout]).toEqual([0, '', expect.stringMatching(/^Usage: govgraph catalogue import /)]);
     const option = await govgraph('help', 'token', '--dept');
     expect([option.code, errLines(option)]).toEqual([1, ['govgraph: help: "--dept" is an option, and help takes a command\'s words only, e.g. govgraph help catalogue import']]);
+    // A group's help names a command it does not know in one line too (commander's printed the group's help, exit 1).
+    const group = await govgraph('catalogue', 'help', 'imprt');
+    expect([group.code, group.stdout, errLines(group)]).toEqual([1, '', ['govgraph: help: govgraph catalogue has no command "imprt"; its commands are: validate, import, submit, review, publish, list']]);
+    const groupOwn = await govgraph('grant', 'help', 'add');
+    expect([groupOwn.code, groupOwn.stdout]).toEqual([0, expect.stringMatching(/^Usage: govgraph grant add /)]);
     // Not "its commands are: " with none named.
     const past = await govgraph('help', 'token', 'extra');
     expect([past.code, errLines(past)]).toEqual([1, ['govgraph: help: govgraph token is a command, with no commands of its own ("extra"); govgraph help token prints its usage']]);

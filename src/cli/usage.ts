@@ -97,10 +97,23 @@ export function describeUsage(program: Command): void {
     cmd.commands.forEach(walk);
   };
   walk(program);
-  program.helpCommand(false);
-  program
+  // Each group's too (`catalogue help import`): commander's printed the group's whole help, exit 1, for a
+  // command it does not know (`catalogue help imprt`), where `help catalogue imprt` says so in one line.
+  for (const group of [program, ...groupsOf(program)]) addHelpCommand(group);
+}
+
+/** The commands that hold commands (`catalogue`, `grant`, ...), depth first. */
+function groupsOf(cmd: Command): Command[] {
+  return cmd.commands.filter((sub) => sub.commands.length > 0).flatMap((sub) => [sub, ...groupsOf(sub)]);
+}
+
+/** `help [command...]` under `group`: the help of a command named by its words below the group. */
+function addHelpCommand(group: Command): void {
+  const prefix = commandPath(group);
+  group.helpCommand(false);
+  group
     .command('help')
-    .description('display help for a command, e.g. govgraph help catalogue import')
+    .description(`display help for a command, e.g. govgraph ${prefix ? `${prefix} help ${group.commands[0].name()}` : 'help catalogue import'}`)
     .argument('[command...]', 'the command, as its words')
     .helpOption(false)
     // `help --help` and `help catalogue import --help` were refused "unknown option '--help' (did you mean
@@ -110,14 +123,14 @@ export function describeUsage(program: Command): void {
       const words = args.filter((w) => w !== '--help' && w !== '-h');
       const option = words.find((w) => w.startsWith('-'));
       if (option !== undefined) throw new UserError(`help: ${JSON.stringify(option)} is an option, and help takes a command's words only, e.g. govgraph help catalogue import`);
-      let cmd = program;
+      let cmd = group;
       for (const [i, word] of words.entries()) {
         const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
         if (!sub || sub.name() === 'help') {
           const known = cmd.commands.map((c) => c.name()).filter((n) => n !== 'help');
-          const under = i === 0 ? 'govgraph' : `govgraph ${words.slice(0, i).join(' ')}`;
+          const under = ['govgraph', prefix, ...words.slice(0, i)].filter(Boolean).join(' ');
           // A command's own help was asked for with a word too many (`help token extra`): it has no commands to list.
-          if (known.length === 0) throw new UserError(`help: ${under} is a command, with no commands of its own (${JSON.stringify(word)}); govgraph help ${words.slice(0, i).join(' ')} prints its usage`);
+          if (known.length === 0) throw new UserError(`help: ${under} is a command, with no commands of its own (${JSON.stringify(word)}); ${['govgraph help', prefix, ...words.slice(0, i)].filter(Boolean).join(' ')} prints its usage`);
           throw new UserError(`help: ${under} has no command ${JSON.stringify(word)}; its commands are: ${known.join(', ')}`);
         }
         cmd = sub;
@@ -126,7 +139,7 @@ export function describeUsage(program: Command): void {
     });
 }
 
-/** Whether `cmd` is the `help` command describeUsage adds (main.ts runs no checks before it). */
+/** Whether `cmd` is a `help` command describeUsage adds, the program's or a group's (main.ts runs no checks before it). */
 export function isHelpCommand(cmd: Command): boolean {
-  return cmd.name() === 'help' && cmd.parent !== null && cmd.parent.parent === null;
+  return cmd.name() === 'help' && cmd.parent !== null && cmd.commands.length === 0;
 }
