@@ -29,9 +29,10 @@ import {
   type Value,
 } from '../src/store/port.ts';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.ts';
-import { claimCollections, collectionProblems, COLLECTION_OWNERS, reservedCollection } from '../src/catalogue/collections.ts';
+import { claimCollections, collectionProblems, COLLECTION_OWNERS, releaseClaims, reservedCollection } from '../src/catalogue/collections.ts';
+import { withPublicationLock } from '../src/catalogue/publication-lock.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
-import { addVersion, CATALOGUE_VERSIONS, catalogueVersions, resourceCountOf, wholeDocument } from '../src/catalogue/repository.ts';
+import { addVersion, CATALOGUE_VERSIONS, catalogueVersions, markPublished, resourceCountOf, wholeDocument } from '../src/catalogue/repository.ts';
 import { providerLookup } from '../src/workflow/sharing.ts';
 
 /** Opens a new store instance on the same underlying database each time it is called. */
@@ -1106,28 +1107,33 @@ function contract(harness: () => Harness): void {
     const catalogueOf = (code: string, provider: string, collection?: string) =>
       ({ id: `C-${code}`, resources: [{ code, provider, ...(collection === undefined ? {} : { source: { collection } }) }] }) as unknown as Catalogue;
     const owners = () => store.count(COLLECTION_OWNERS);
+    // The claims of one publication under one lock (a token no lock row holds: the tests' claims are of one holder).
+    const held = { token: 'the test publication' };
 
     it('binds a collection to the first resource that claims it; every variant of its name is then refused', async () => {
-      expect(await claimCollections(store, [catalogueOf('430000-GA-00001', '430000-GA')])).toEqual([[]]);
-      expect(await claimCollections(store, [catalogueOf('430000-GA-00001', '430000-GA')])).toEqual([[]]); // again: its own
-      const before = await owners();
-      for (const name of ['R_430000_GA_00001', 'r_430000_Ga_00001', 'ｒ_４３００００_ga_00001', ' r_430000_ga_00001\t']) {
-        const [problems] = await claimCollections(store, [catalogueOf('430000-MZ-00090', '430000-MZ', name)]);
-        expect(problems, name).toEqual([{ path: 'resources[0].source.collection', message: expect.stringContaining('belongs to resource 430000-GA-00001 of 430000-GA') }]);
-        expect(await collectionProblems(store, catalogueOf('430000-MZ-00090', '430000-MZ', name))).toHaveLength(1);
-      }
-      // The same code under another provider, or another case of the code: refused too.
-      expect((await claimCollections(store, [catalogueOf('430000-GA-00001', '430000-MZ')]))[0]).toHaveLength(1);
-      expect((await claimCollections(store, [catalogueOf('430000-ga-00001', '430000-MZ')]))[0][0].path).toBe('resources[0].code');
-      expect(await owners()).toBe(before); // a refused claim leaves nothing behind
+      // Claimed by a publication holding the lock: its claims are claims to whoever checks meanwhile.
+      await withPublicationLock(store, 'the test publication', async (held) => {
+        expect(await claimCollections(store, [catalogueOf('430000-GA-00001', '430000-GA')], held)).toEqual([[]]);
+        expect(await claimCollections(store, [catalogueOf('430000-GA-00001', '430000-GA')], held)).toEqual([[]]); // again: its own
+        const before = await owners();
+        for (const name of ['R_430000_GA_00001', 'r_430000_Ga_00001', 'ｒ_４３００００_ga_00001', ' r_430000_ga_00001\t']) {
+          const [problems] = await claimCollections(store, [catalogueOf('430000-MZ-00090', '430000-MZ', name)], held);
+          expect(problems, name).toEqual([{ path: 'resources[0].source.collection', message: expect.stringContaining('belongs to resource 430000-GA-00001 of 430000-GA') }]);
+          expect(await collectionProblems(store, catalogueOf('430000-MZ-00090', '430000-MZ', name))).toHaveLength(1);
+        }
+        // The same code under another provider, or another case of the code: refused too.
+        expect((await claimCollections(store, [catalogueOf('430000-GA-00001', '430000-MZ')], held))[0]).toHaveLength(1);
+        expect((await claimCollections(store, [catalogueOf('430000-ga-00001', '430000-MZ')], held))[0][0].path).toBe('resources[0].code');
+        expect(await owners()).toBe(before); // a refused claim leaves nothing behind
+      });
     });
 
     it('lets exactly one of two handles racing for a new collection win', async () => {
       const other = await h.open();
       try {
         const results = await Promise.all([
-          claimCollections(store, [catalogueOf('430000-GA-00077', '430000-GA', 'contested')]),
-          claimCollections(other, [catalogueOf('430000-MZ-00077', '430000-MZ', 'CONTESTED')]),
+          claimCollections(store, [catalogueOf('430000-GA-00077', '430000-GA', 'contested')], held),
+          claimCollections(other, [catalogueOf('430000-MZ-00077', '430000-MZ', 'CONTESTED')], held),
         ]);
         expect(results.map(([p]) => p.length).sort()).toEqual([0, 1]);
         expect(await store.count(COLLECTION_OWNERS, eq('key', 'contested'))).toBe(1);
@@ -1140,8 +1146,8 @@ function contract(harness: () => Harness): void {
       const other = await h.open();
       try {
         const results = await Promise.all([
-          claimCollections(store, [catalogueOf('430000-GA-00078', '430000-GA')]),
-          claimCollections(other, [catalogueOf('430000-GA-00078', '430000-MZ', 'mz_copy')]),
+          claimCollections(store, [catalogueOf('430000-GA-00078', '430000-GA')], held),
+          claimCollections(other, [catalogueOf('430000-GA-00078', '430000-MZ', 'mz_copy')], held),
         ]);
         expect(results.map(([p]) => p.length).sort()).toEqual([0, 1]);
         expect(results.flat(2).map((p) => p.path)).toEqual(['resources[0].code']);
@@ -1149,6 +1155,46 @@ function contract(harness: () => Harness): void {
       } finally {
         await other.close();
       }
+    });
+
+    // A publication stopped between its claims and its publication (Ctrl-C, the lock lost, kill -9) left its
+    // claims behind, and another department's resource was refused that collection for good (review, wave 20).
+    describe('a claim is in force while its lock is held, or once published', () => {
+      const ownerOf = async (key: string) => (await store.find(COLLECTION_OWNERS, { filter: eq('key', key) })).map((r) => String(r.resource));
+
+      it('left by a publication that stopped, it is no claim: another resource takes the collection', async () => {
+        expect(await claimCollections(store, [catalogueOf('430000-GA-00091', '430000-GA', 'left_behind')], { token: 'a killed import' })).toEqual([[]]);
+        expect(await ownerOf('left_behind')).toEqual(['430000-GA-00091']);
+        // No lock row names that token: what it claimed binds no one.
+        expect(await collectionProblems(store, catalogueOf('430000-MZ-00091', '430000-MZ', 'left_behind'))).toEqual([]);
+        expect(await claimCollections(store, [catalogueOf('430000-MZ-00091', '430000-MZ', 'left_behind')], held)).toEqual([[]]);
+        expect(await ownerOf('left_behind')).toEqual(['430000-MZ-00091']);
+        expect(await ownerOf('code:430000-mz-00091')).toEqual(['430000-MZ-00091']);
+      });
+
+      it('while its publication holds the lock, it is a claim', async () => {
+        await withPublicationLock(store, 'a publication under way', async (live) => {
+          expect(await claimCollections(store, [catalogueOf('430000-GA-00092', '430000-GA', 'under_way')], live)).toEqual([[]]);
+          expect(await collectionProblems(store, catalogueOf('430000-MZ-00092', '430000-MZ', 'under_way'))).toEqual([
+            { path: 'resources[0].source.collection', message: expect.stringContaining('belongs to resource 430000-GA-00092 of 430000-GA') },
+          ]);
+          await releaseClaims(store, live); // stopped in order before it published
+        });
+        expect(await ownerOf('under_way')).toEqual([]);
+        expect(await ownerOf('code:430000-ga-00092')).toEqual([]);
+      });
+
+      it('once a version binding it is published, it stays its resource\'s for good', async () => {
+        const [resource] = catalogueOf('430000-GA-00093', '430000-GA', 'kept_for_good').resources;
+        const published = { id: 'C-KEPT', compiler: '430000-GA', resources: [{ ...resource, items: [] }] } as unknown as Catalogue;
+        expect(await claimCollections(store, [published], { token: 'an import killed after it published' })).toEqual([[]]);
+        const v = await addVersion(store, published, 'operator', 'approved');
+        expect(await markPublished(store, v.id, v.version)).toBe(true);
+        await releaseClaims(store, { token: 'an import killed after it published' }); // published: nothing to give back
+        const [problems] = await claimCollections(store, [catalogueOf('430000-MZ-00093', '430000-MZ', 'kept_for_good')], held);
+        expect(problems).toEqual([{ path: 'resources[0].source.collection', message: expect.stringContaining('belongs to resource 430000-GA-00093 of 430000-GA') }]);
+        expect(await ownerOf('kept_for_good')).toEqual(['430000-GA-00093']);
+      });
     });
 
     it('refuses names reserved for the platform and the stores', () => {

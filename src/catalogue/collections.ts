@@ -15,11 +15,20 @@
 // - The resource code itself is claimed the same way, under the key `code:<code in lower case>` (no
 //   collection key has a colon): two first publications of one new code with different collections
 //   would otherwise both pass the history's checks (codes.ts) and both be published.
+// - A publication's claim names the publication lock it was made under (`lock`, its token) and the
+//   catalogue. Stopped between its claims and its publication (Ctrl-C, the lock lost, `kill -9`), a
+//   publication left its claims behind, and another department's resource naming that collection or code
+//   was refused for good, by a catalogue never in effect (found by review, wave 20). A claim is in force
+//   while its lock is held by a live holder, or once a version ever published binds the key to the same
+//   resource and provider; otherwise it is no claim: the publication releases it when it stops in order
+//   (releaseClaims), and the next claim of the key takes over one a kill left. A binding without `lock`
+//   (history, or made before claims named their lock) is in force for good.
 import { collectionOf, type Catalogue, type Resource } from '../model/catalogue.ts';
 import { codeKey } from './codes.ts';
 import { and, DuplicateKeyError, eq, type Row, type Store } from '../store/port.ts';
 import type { Problem } from './problems.ts';
-import { catalogueVersions, type CatalogueVersions } from './repository.ts';
+import { catalogueVersions, type CatalogueVersion } from './repository.ts';
+import { liveLockToken } from './publication-lock.ts';
 
 export const COLLECTION_OWNERS = '_collection_owners';
 
@@ -51,7 +60,7 @@ function ownerOf(row: Row): CollectionOwner {
   return { key: String(row.key), collection: String(row.collection), resource: String(row.resource), provider: String(row.provider) };
 }
 
-const sameOwner = (o: CollectionOwner, r: Resource) => o.resource === r.code && o.provider === r.provider;
+const sameOwner = (o: CollectionOwner, r: { code: string; provider: string }) => o.resource === r.code && o.provider === r.provider;
 
 function taken(r: Resource, i: number, o: CollectionOwner): Problem {
   if (o.key.startsWith(CODE_CLAIM)) {
@@ -70,12 +79,6 @@ async function ensureIndex(store: Store): Promise<void> {
   await store.ensureIndex(COLLECTION_OWNERS, { fields: ['key'], unique: true });
 }
 
-/** The binding of one collection key, or null. */
-async function bindingOf(store: Store, key: string): Promise<CollectionOwner | null> {
-  const rows = await store.find(COLLECTION_OWNERS, { filter: eq('key', key), limit: 1 });
-  return rows.length ? ownerOf(rows[0]) : null;
-}
-
 const CODE_CLAIM = 'code:';
 
 /** What a publication of the resource claims: its collection, and its code. */
@@ -85,35 +88,74 @@ function claimsOf(r: Resource): CollectionOwner[] {
   return [{ key: collectionKey(collection), ...owner }, { key: CODE_CLAIM + codeKey(r.code), ...owner }];
 }
 
-/** Records the binding unless the key is bound; returns the binding in force and whether this call made it. */
-async function bind(store: Store, owner: CollectionOwner, now: Date): Promise<{ owner: CollectionOwner; made: boolean }> {
-  try {
-    await store.insert(COLLECTION_OWNERS, [{ ...owner, boundAt: now.toISOString() }]);
-    return { owner, made: true };
-  } catch (err) {
-    if (!(err instanceof DuplicateKeyError)) throw err;
-    const existing = await bindingOf(store, owner.key);
-    if (!existing) throw err;
-    return { owner: existing, made: false };
-  }
-}
+/** Every key the versions ever published claim, with the resources (code and provider) they bind it to. */
+type PublishedClaims = Map<string, CollectionOwner[]>;
 
-/** Binds the collections of every version ever published, oldest publication first (stores from before bindings). */
-async function bindHistory(store: Store, versions: CatalogueVersions, now: Date): Promise<void> {
-  for (const v of await versions.everPublished()) for (const r of v.catalogue.resources) for (const c of claimsOf(r)) await bind(store, c, now);
+function publishedClaims(everPublished: readonly CatalogueVersion[]): PublishedClaims {
+  const claims: PublishedClaims = new Map();
+  for (const v of everPublished) for (const r of v.catalogue.resources) for (const c of claimsOf(r)) claims.set(c.key, [...(claims.get(c.key) ?? []), c]);
+  return claims;
 }
 
 /**
- * Problems of a catalogue's collections against the bindings and every version ever published; changes
- * nothing. `versions`: the action's reader, when it has read (or will read) those versions anyway.
+ * Whether a stored binding is in force: one without a lock (history's, or made before claims named their
+ * lock) always; a publication's claim while its lock is live, or once a published version binds the key
+ * to its resource. Otherwise it was left by a publication that stopped before publishing it.
+ */
+function inForce(row: Row, live: ReadonlySet<string>, published: PublishedClaims): boolean {
+  if (typeof row.lock !== 'string') return true;
+  const o = ownerOf(row);
+  return live.has(row.lock) || (published.get(o.key) ?? []).some((p) => p.resource === o.resource && p.provider === o.provider);
+}
+
+/** The tokens of the publication locks held now: the live holder's, and the caller's own when it holds one. */
+async function liveLocks(store: Store, own?: string): Promise<Set<string>> {
+  const live = await liveLockToken(store);
+  return new Set([own, live].filter((t): t is string => t !== undefined && t !== null));
+}
+
+/** At most this many reads and writes of one key while other processes change its binding. */
+const BIND_ATTEMPTS = 10;
+
+/**
+ * Records the binding unless the key is bound by a binding in force; returns the binding in force and
+ * whether this call made it. A binding no longer in force (`stale`) is taken over with a write conditional
+ * on the lock it names, so that of two taking it over one wins.
+ */
+async function bind(store: Store, owner: CollectionOwner & { lock?: string; catalogue?: string }, now: Date, stale: (row: Row) => boolean): Promise<{ owner: CollectionOwner; made: boolean }> {
+  const row = { ...owner, boundAt: now.toISOString() };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await store.insert(COLLECTION_OWNERS, [row]);
+      return { owner, made: true };
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      const [existing] = await store.find(COLLECTION_OWNERS, { filter: eq('key', owner.key), limit: 1 });
+      if (existing && !stale(existing)) return { owner: ownerOf(existing), made: false };
+      if (existing) {
+        const replaced = { lock: null, catalogue: null, ...row };
+        if ((await store.update(COLLECTION_OWNERS, and(eq('key', owner.key), eq('lock', String(existing.lock))), replaced)) === 1) return { owner, made: true };
+      }
+      if (attempt >= BIND_ATTEMPTS) throw err; // released or taken over meanwhile, each time: read again
+    }
+  }
+}
+
+/**
+ * Problems of a catalogue's collections against the bindings in force and every version ever published;
+ * changes nothing. `versions`: the action's reader, when it has read (or will read) those versions anyway.
  */
 export async function collectionProblems(store: Store, catalogue: Catalogue, versions = catalogueVersions(store)): Promise<Problem[]> {
+  const everPublished = await versions.everPublished();
+  const published = publishedClaims(everPublished);
+  const live = await liveLocks(store);
   const owners = new Map<string, CollectionOwner>();
   for (const row of await store.find(COLLECTION_OWNERS, {})) {
+    if (!inForce(row, live, published)) continue;
     const o = ownerOf(row);
     owners.set(o.key, o);
   }
-  for (const v of await versions.everPublished()) {
+  for (const v of everPublished) {
     for (const r of v.catalogue.resources) {
       const key = collectionKey(collectionOf(r));
       if (!owners.has(key)) owners.set(key, { key, collection: collectionOf(r), resource: r.code, provider: r.provider });
@@ -128,26 +170,33 @@ export async function collectionProblems(store: Store, catalogue: Catalogue, ver
 }
 
 /**
- * Claims the collections of catalogues about to be published, for their resources' codes and providers.
- * Returns the problems of each catalogue (same order); when there is any, the bindings this call made are
- * removed again, so a refused publication leaves nothing behind. Call it right before the status change
- * and refuse the publication when it returns any problem.
+ * Claims the collections of catalogues about to be published, for their resources' codes and providers,
+ * under the publication lock the caller holds (`held`, publication-lock.ts). Returns the problems of each
+ * catalogue (same order); when there is any, the bindings this call made are removed again, so a refused
+ * publication leaves nothing behind. Call it right before the status change and refuse the publication
+ * when it returns any problem; call releaseClaims once the publication is over, however it ended.
  */
 export async function claimCollections(
   store: Store,
   catalogues: readonly Catalogue[],
+  held: { readonly token: string },
   now = new Date(),
   versions = catalogueVersions(store),
 ): Promise<Problem[][]> {
   await ensureIndex(store);
-  await bindHistory(store, versions, now);
+  const everPublished = await versions.everPublished();
+  const published = publishedClaims(everPublished);
+  const live = await liveLocks(store, held.token);
+  const stale = (row: Row) => !inForce(row, live, published);
+  // The collections of every version ever published bound first, oldest publication first (stores from before bindings).
+  for (const v of everPublished) for (const r of v.catalogue.resources) for (const c of claimsOf(r)) await bind(store, c, now, stale);
   const made: CollectionOwner[] = [];
   const problems = [] as Problem[][];
   for (const catalogue of catalogues) {
     const mine: Problem[] = [];
     for (const [i, r] of catalogue.resources.entries()) {
       for (const claim of claimsOf(r)) {
-        const { owner, made: isNew } = await bind(store, claim, now);
+        const { owner, made: isNew } = await bind(store, { ...claim, lock: held.token, catalogue: catalogue.id }, now, stale);
         if (isNew) made.push(owner);
         if (!sameOwner(owner, r)) {
           mine.push(taken(r, i, owner)); // one problem a resource: its collection's, else its code's
@@ -158,7 +207,21 @@ export async function claimCollections(
     problems.push(mine);
   }
   if (problems.some((p) => p.length)) {
-    for (const o of made) await store.delete(COLLECTION_OWNERS, and(eq('key', o.key), eq('resource', o.resource), eq('provider', o.provider)));
+    for (const o of made) await store.delete(COLLECTION_OWNERS, and(eq('key', o.key), eq('lock', held.token)));
   }
   return problems;
+}
+
+/**
+ * Gives back the claims made under `held`'s lock that no published version binds: a publication that
+ * stopped (Ctrl-C, the lock lost, a failure) or published only some of its catalogues leaves no claim of
+ * what it did not publish. Call it holding the lock, once the publication is over, however it ended.
+ */
+export async function releaseClaims(store: Store, held: { readonly token: string }): Promise<void> {
+  const claims = await store.find(COLLECTION_OWNERS, { filter: eq('lock', held.token) });
+  if (!claims.length) return;
+  const published = publishedClaims(await catalogueVersions(store).everPublished());
+  for (const row of claims) {
+    if (!inForce(row, new Set(), published)) await store.delete(COLLECTION_OWNERS, and(eq('key', String(row.key)), eq('lock', held.token)));
+  }
 }

@@ -25,7 +25,7 @@ import { ensureResourceIndexes } from './indexes.ts';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
 import { recordedDetail, type AuditOutcome } from '../audit/entry.ts';
-import { claimCollections } from './collections.ts';
+import { claimCollections, releaseClaims } from './collections.ts';
 import { historyProblems } from './history.ts';
 import { withPublicationLock, type StillHeld } from './publication-lock.ts';
 import { platformMismatch, recordStorePlatform, storePlatform } from './store-platform.ts';
@@ -101,20 +101,35 @@ export async function importCatalogueFiles(
   files: string[],
   opts: ImportOptions,
 ): Promise<ImportedCatalogue[]> {
-  if (!opts.publish) return importFiles(store, platform, files, opts, async () => undefined);
   // Validated against the catalogues in effect and published holding the store's publication lock, so
   // that no publication in between makes the two clash (publication-lock.ts).
   // Another publication holding it past the wait is a PublicationBusyError, said without a stack.
   // The store's platform is checked again, and recorded, holding the lock: two imports at once of two
-  // regions' catalogues into a store recording none both passed the command's check at its open, and the
+  // regions' catalogues into a store recording none both passed the command's check at their open, and the
   // second, published after the first, mixed the other region's catalogues into it (store-platform.ts).
+  // An import without --publish too: its drafts are as much the other region's (found by review, wave 20:
+  // it recorded the platform after it had stored them, outside the lock, and ignored what the store
+  // recorded, so two imports of two regions' files into a store recording none both stored their drafts).
+  const file = opts.platformFile ?? 'the platform file';
   return withPublicationLock(store, `catalogue import of ${filesNamed(files)}`, async (held) => {
-    const mixedUp = platformMismatch(await storePlatform(store), platform, opts.platformFile ?? 'the platform file');
+    const mixedUp = platformMismatch(await storePlatform(store), platform, file);
     if (mixedUp) throw new OtherPlatformError(mixedUp);
     // Recorded once the documents are found valid, before the first of them is stored: recorded after
     // them, an import killed in between (kill -9, found by the kill walk) left catalogues published in a
-    // store that recorded no platform, into which another region's import then published its own.
-    return importFiles(store, platform, files, opts, held, async () => void (await recordStorePlatform(store, platform)));
+    // store that recorded no platform, into which another region's import then published its own. What
+    // the store records then is compared too: a gateway (serve records without the lock) may have
+    // recorded another region since the check above.
+    const found = async () => {
+      const recordedNow = platformMismatch(await recordStorePlatform(store, platform), platform, file);
+      if (recordedNow) throw new OtherPlatformError(recordedNow);
+    };
+    try {
+      return await importFiles(store, platform, files, opts, held, found);
+    } finally {
+      // Stopped before it published some of its catalogues (Ctrl-C, the lock lost, a failure), or beaten
+      // to one by a newer version: their claims go (collections.ts).
+      if (opts.publish) await releaseClaims(store, held);
+    }
   }, { signal: opts.signal });
 }
 
@@ -248,7 +263,7 @@ async function storeAll(
   if (opts.publish) {
     // Each collection claimed for its resource before anything is published (collections.ts).
     await held();
-    const claims = await claimCollections(store, catalogues.map((c) => c.catalogue));
+    const claims = await claimCollections(store, catalogues.map((c) => c.catalogue), held);
     const lost = claims.flatMap((problems, i) => prefixProblems(catalogues[i].file, problems));
     if (lost.length) throw new DocumentInvalidError(lost);
     for (const { catalogue } of catalogues) {
@@ -259,7 +274,7 @@ async function storeAll(
     }
   }
   for (const { file, catalogue } of catalogues) {
-    opts.signal?.throwIfAborted(); // without --publish there is no lock to renew, but as many steps
+    await held(); // each catalogue renews the lock (and stops here once interrupted)
     // An unchanged catalogue imported again makes no new version (publishing the kept one if asked).
     const same = await sameLatest(store, catalogue);
     if (same) {

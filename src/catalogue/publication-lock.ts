@@ -128,7 +128,21 @@ export class PublicationLockLostError extends Error {
  * It also stops the work once its signal is aborted (Ctrl-C), but not `midStep`: between two writes of
  * one step (a catalogue's version stored, then published), where stopping would leave the first alone.
  */
-export type StillHeld = (at?: { midStep?: boolean }) => Promise<void>;
+export type StillHeld = ((at?: { midStep?: boolean }) => Promise<void>) & {
+  /** The lock's token while this holder has it: what the holder writes names it (collections.ts, claims). */
+  readonly token: string;
+};
+
+/**
+ * The token of the publication lock while a live holder has it, or null: no row, a row gone stale, or one
+ * whose holder on this machine died. What a holder wrote under another token was left by a holder that is
+ * done (or dead) without finishing it.
+ */
+export async function liveLockToken(store: Store): Promise<string | null> {
+  const [row] = await store.find(PUBLICATION_LOCK, { filter: eq('key', KEY), limit: 1 });
+  if (!row || typeof row.token !== 'string' || isStale(row.since) || holderDied(row)) return null;
+  return row.token;
+}
 
 /** Runs `work` holding the store's publication lock; `what` names the publication to whoever waits. */
 export async function withPublicationLock<T>(
@@ -170,10 +184,13 @@ export async function withPublicationLock<T>(
   heartbeat.unref();
   // Interrupted (signal aborted), the work stops at its next step with the signal's reason, and the
   // lock is released below, so that the next publication goes on at once rather than in STALE_MS.
-  const held: StillHeld = async (at) => {
-    if (!at?.midStep) signal?.throwIfAborted();
-    if ((await store.update(PUBLICATION_LOCK, mine, { since: new Date().toISOString() })) !== 1) throw new PublicationLockLostError(what);
-  };
+  const held: StillHeld = Object.assign(
+    async (at?: { midStep?: boolean }) => {
+      if (!at?.midStep) signal?.throwIfAborted();
+      if ((await store.update(PUBLICATION_LOCK, mine, { since: new Date().toISOString() })) !== 1) throw new PublicationLockLostError(what);
+    },
+    { token },
+  );
   try {
     return await work(held);
   } finally {

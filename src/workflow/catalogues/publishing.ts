@@ -1,5 +1,5 @@
 // Publishing an approved version (SPEC §9): it takes effect, the version before it is superseded.
-import { claimCollections } from '../../catalogue/collections.ts';
+import { claimCollections, releaseClaims } from '../../catalogue/collections.ts';
 import { historyProblems } from '../../catalogue/history.ts';
 import { broughtIntoEffect } from '../../catalogue/codes.ts';
 import { ensureResourceIndexes } from '../../catalogue/indexes.ts';
@@ -60,18 +60,23 @@ export async function publishCatalogue(
           const meanwhile = await offThread({ kind: 'recheck', catalogue: v.catalogue, platform: env.platform, others: now });
           if (meanwhile.length) throw invalid(`${label(v)} no longer fits the catalogues in effect (published meanwhile):`, meanwhile);
           // Claimed right before the status changes: a publication racing for the same collection loses here.
-          const [lost] = await claimCollections(env.store, [v.catalogue], env.now, versions);
+          const [lost] = await claimCollections(env.store, [v.catalogue], held, env.now, versions);
           if (lost.length) throw invalid(`${label(v)} cannot be published:`, lost);
-          for (const r of v.catalogue.resources) {
-            await held(); // each step renews the lock (publication-lock.ts, StillHeld)
-            await ensureResourceIndexes(env.store, r);
-          }
-          await held();
-          // Recorded in the write that publishes: what it brings into effect, from which the demands it keeps
-          // are marked below, or by the next read of the demands when this process dies first (demands.ts).
-          const by = { department: actor.dept.code, user: actor.user, requestId: actor.requestId, kind: 'workflow' as const };
-          if (!(await markPublished(env.store, v.id, v.version, env.now, { brought: broughtIntoEffect(v.catalogue, before), by }))) {
-            throw conflict(`${label(v)} was not published: someone else published it, or a newer version of ${v.id}, meanwhile.`);
+          try {
+            for (const r of v.catalogue.resources) {
+              await held(); // each step renews the lock (publication-lock.ts, StillHeld)
+              await ensureResourceIndexes(env.store, r);
+            }
+            await held();
+            // Recorded in the write that publishes: what it brings into effect, from which the demands it keeps
+            // are marked below, or by the next read of the demands when this process dies first (demands.ts).
+            const by = { department: actor.dept.code, user: actor.user, requestId: actor.requestId, kind: 'workflow' as const };
+            if (!(await markPublished(env.store, v.id, v.version, env.now, { brought: broughtIntoEffect(v.catalogue, before), by }))) {
+              throw conflict(`${label(v)} was not published: someone else published it, or a newer version of ${v.id}, meanwhile.`);
+            }
+          } finally {
+            // Stopped before it published (Ctrl-C, the lock lost, an index that failed), its claims go.
+            await releaseClaims(env.store, held);
           }
         });
         await schema?.refresh();
