@@ -241,20 +241,32 @@ describe('two gateways started at once with two regions\' files', () => {
 // both passed the command's check at their open; the second, publishing after the first (the publication
 // lock), mixed the other region's catalogues into it (found by review10). The check and the record are
 // now made holding the lock.
+// Without --publish the import recorded the platform after it had stored its drafts, outside the lock, and
+// ignored what the store recorded: two such imports both stored theirs (found by review, wave 20).
 describe("two imports at once of two regions' catalogues", () => {
-  it('one publishes and records its platform; the other is refused, nothing of it stored', async () => {
-    const both = join(dir, 'both');
-    const results = await withSqliteStore(both, (store) =>
-      Promise.allSettled([
-        importCatalogueFiles(store, loadPlatform(LIAONING), [LN_CATALOGUE], { publish: true, platformFile: LIAONING }),
-        importCatalogueFiles(store, loadPlatform(NEIMENGGU), [NM_CATALOGUE], { publish: true, platformFile: NEIMENGGU }),
-      ]),
+  it.each([
+    ['--publish', true, 'one publishes and records its platform'],
+    ['without --publish', false, 'one stores its drafts and records its platform'],
+  ] as const)('%s: %s; the other is refused, nothing of it stored', async (name, publish, _what) => {
+    const both = join(dir, `both ${name}`);
+    // Two handles, as two processes have: each reads the store and takes the lock on a connection of its own.
+    const results = await withSqliteStore(both, (ln) =>
+      withSqliteStore(both, (nm) =>
+        Promise.allSettled([
+          importCatalogueFiles(ln, loadPlatform(LIAONING), [LN_CATALOGUE], { publish, platformFile: LIAONING }),
+          importCatalogueFiles(nm, loadPlatform(NEIMENGGU), [NM_CATALOGUE], { publish, platformFile: NEIMENGGU }),
+        ]),
+      ),
     );
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(String(refused.reason.message)).toMatch(/^the platform file \S+ is of region \d{6} \(.*\), but this store belongs to the platform of region \d{6} .*; nothing was done\./);
-    const [recorded, ids] = await withSqliteStore(both, async (s) => [await storePlatform(s), (await publishedCatalogues(s)).map((c) => c.id)] as const);
-    expect(ids).toEqual([recorded!.region === '210000' ? 'LN-SC' : 'NM-SC']);
+    const [recorded, ids, stored] = await withSqliteStore(both, async (s) =>
+      [await storePlatform(s), (await publishedCatalogues(s)).map((c) => c.id), (await catalogueVersions(s).list()).map((v) => v.id)] as const,
+    );
+    const own = recorded!.region === '210000' ? 'LN-SC' : 'NM-SC';
+    expect(stored).toEqual([own]);
+    expect(ids).toEqual(publish ? [own] : []);
   });
 });
 

@@ -274,7 +274,10 @@ async function storeAll(
     }
   }
   for (const { file, catalogue } of catalogues) {
-    await held(); // each catalogue renews the lock (and stops here once interrupted)
+    // Interrupted, it stops here, before the next catalogue. Without --publish, a draft is one write: the
+    // lock is renewed before it (a publication renews it right before it publishes, below).
+    if (opts.publish) opts.signal?.throwIfAborted();
+    else await held();
     // An unchanged catalogue imported again makes no new version (publishing the kept one if asked).
     const same = await sameLatest(store, catalogue);
     if (same) {

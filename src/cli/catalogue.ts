@@ -95,9 +95,7 @@ export function registerCatalogueCommands(program: Command): void {
       const before = await publishedCatalogues(store);
       const requestId = randomUUID();
       const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false, signal: interruption(), platformFile: `${opts.platform}${platformSource(opts.platform)}`, requestId });
-      // The store's platform, for the commands after this one (a store made now, or made before stores recorded it).
-      const { recordStorePlatform } = await import('../catalogue/store-platform.ts');
-      await recordStorePlatform(store, platform);
+      // The store's platform is recorded by the import, holding the publication lock, before it stores anything.
       for (const { file, version, unchanged, newerInEffect } of imported) {
         console.log(`${file}: ${version.id} version ${version.version} ${version.status} (${plural(version.catalogue.resources.length, 'resource')}${unchanged ? '; unchanged, no new version' : ''})`);
         if (newerInEffect !== undefined) {
