@@ -1172,6 +1172,13 @@ function contract(harness: () => Harness): void {
         expect(await ownerOf('code:430000-mz-00091')).toEqual(['430000-MZ-00091']);
       });
 
+      it('left without a lock by an older govgraph, and never published, it binds no one once no publication runs', async () => {
+        await store.insert(COLLECTION_OWNERS, [{ key: 'older_leftover', collection: 'older_leftover', resource: '430000-GA-00094', provider: '430000-GA', boundAt: '2026-01-05T08:00:00.000Z' }]);
+        expect(await collectionProblems(store, catalogueOf('430000-MZ-00094', '430000-MZ', 'older_leftover'))).toEqual([]);
+        expect(await claimCollections(store, [catalogueOf('430000-MZ-00094', '430000-MZ', 'older_leftover')], held)).toEqual([[]]);
+        expect(await ownerOf('older_leftover')).toEqual(['430000-MZ-00094']);
+      });
+
       it('while its publication holds the lock, it is a claim', async () => {
         await withPublicationLock(store, 'a publication under way', async (live) => {
           expect(await claimCollections(store, [catalogueOf('430000-GA-00092', '430000-GA', 'under_way')], live)).toEqual([[]]);

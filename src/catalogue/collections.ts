@@ -22,7 +22,8 @@
 //   while its lock is held by a live holder, or once a version ever published binds the key to the same
 //   resource and provider; otherwise it is no claim: the publication releases it when it stops in order
 //   (releaseClaims), and the next claim of the key takes over one a kill left. A binding without `lock`
-//   (history, or made before claims named their lock) is in force for good.
+//   (made before claims named their lock) that no published version binds was left so by an older
+//   govgraph: it binds while any publication runs, and is taken over as the others are.
 import { collectionOf, type Catalogue, type Resource } from '../model/catalogue.ts';
 import { codeKey } from './codes.ts';
 import { and, DuplicateKeyError, eq, type Row, type Store } from '../store/port.ts';
@@ -98,20 +99,15 @@ function publishedClaims(everPublished: readonly CatalogueVersion[]): PublishedC
 }
 
 /**
- * Whether a stored binding is in force: one without a lock (history's, or made before claims named their
- * lock) always; a publication's claim while its lock is live, or once a published version binds the key
- * to its resource. Otherwise it was left by a publication that stopped before publishing it.
+ * Whether a stored binding is in force: once a version ever published binds the key to its resource, for
+ * good; before, while the publication that claimed it holds the lock (`held`, given the lock the claim
+ * names, none for a binding from before claims named their lock). Otherwise it was left by a publication
+ * that stopped before publishing it.
  */
-function inForce(row: Row, live: ReadonlySet<string>, published: PublishedClaims): boolean {
-  if (typeof row.lock !== 'string') return true;
+function inForce(row: Row, published: PublishedClaims, held: (lock: string | null) => boolean): boolean {
   const o = ownerOf(row);
-  return live.has(row.lock) || (published.get(o.key) ?? []).some((p) => p.resource === o.resource && p.provider === o.provider);
-}
-
-/** The tokens of the publication locks held now: the live holder's, and the caller's own when it holds one. */
-async function liveLocks(store: Store, own?: string): Promise<Set<string>> {
-  const live = await liveLockToken(store);
-  return new Set([own, live].filter((t): t is string => t !== undefined && t !== null));
+  if ((published.get(o.key) ?? []).some((p) => p.resource === o.resource && p.provider === o.provider)) return true;
+  return held(typeof row.lock === 'string' ? row.lock : null);
 }
 
 /** At most this many reads and writes of one key while other processes change its binding. */
@@ -133,8 +129,9 @@ async function bind(store: Store, owner: CollectionOwner & { lock?: string; cata
       const [existing] = await store.find(COLLECTION_OWNERS, { filter: eq('key', owner.key), limit: 1 });
       if (existing && !stale(existing)) return { owner: ownerOf(existing), made: false };
       if (existing) {
-        const replaced = { lock: null, catalogue: null, ...row };
-        if ((await store.update(COLLECTION_OWNERS, and(eq('key', owner.key), eq('lock', String(existing.lock))), replaced)) === 1) return { owner, made: true };
+        // Conditional on the row as read (its lock, none for an older one's, and when it was bound).
+        const asRead = and(eq('key', owner.key), eq('lock', typeof existing.lock === 'string' ? existing.lock : null), eq('boundAt', String(existing.boundAt)));
+        if ((await store.update(COLLECTION_OWNERS, asRead, { lock: null, catalogue: null, ...row })) === 1) return { owner, made: true };
       }
       if (attempt >= BIND_ATTEMPTS) throw err; // released or taken over meanwhile, each time: read again
     }
@@ -148,10 +145,12 @@ async function bind(store: Store, owner: CollectionOwner & { lock?: string; cata
 export async function collectionProblems(store: Store, catalogue: Catalogue, versions = catalogueVersions(store)): Promise<Problem[]> {
   const everPublished = await versions.everPublished();
   const published = publishedClaims(everPublished);
-  const live = await liveLocks(store);
+  // A claim binds while its lock is live; one from before claims named their lock, while any publication runs.
+  const live = await liveLockToken(store);
+  const held = (lock: string | null) => (lock === null ? live !== null : lock === live);
   const owners = new Map<string, CollectionOwner>();
   for (const row of await store.find(COLLECTION_OWNERS, {})) {
-    if (!inForce(row, live, published)) continue;
+    if (!inForce(row, published, held)) continue;
     const o = ownerOf(row);
     owners.set(o.key, o);
   }
@@ -186,8 +185,11 @@ export async function claimCollections(
   await ensureIndex(store);
   const everPublished = await versions.everPublished();
   const published = publishedClaims(everPublished);
-  const live = await liveLocks(store, held.token);
-  const stale = (row: Row) => !inForce(row, live, published);
+  // Holding the lock, no other publication is under way: a claim of another lock's, or of none (an older
+  // govgraph's), that no published version binds was left by one that stopped. The lock's row is read too,
+  // for a caller whose lock was taken over meanwhile (it is refused at its next step).
+  const live = new Set([held.token, await liveLockToken(store)]);
+  const stale = (row: Row) => !inForce(row, published, (lock) => lock !== null && live.has(lock));
   // The collections of every version ever published bound first, oldest publication first (stores from before bindings).
   for (const v of everPublished) for (const r of v.catalogue.resources) for (const c of claimsOf(r)) await bind(store, c, now, stale);
   const made: CollectionOwner[] = [];
@@ -222,6 +224,6 @@ export async function releaseClaims(store: Store, held: { readonly token: string
   if (!claims.length) return;
   const published = publishedClaims(await catalogueVersions(store).everPublished());
   for (const row of claims) {
-    if (!inForce(row, new Set(), published)) await store.delete(COLLECTION_OWNERS, and(eq('key', String(row.key)), eq('lock', held.token)));
+    if (!inForce(row, published, () => false)) await store.delete(COLLECTION_OWNERS, and(eq('key', String(row.key)), eq('lock', held.token)));
   }
 }

@@ -128,7 +128,8 @@ export async function importCatalogueFiles(
     } finally {
       // Stopped before it published some of its catalogues (Ctrl-C, the lock lost, a failure), or beaten
       // to one by a newer version: their claims go (collections.ts).
-      if (opts.publish) await releaseClaims(store, held);
+      // A store that fails here leaves them to be found stale once the lock is given back.
+      if (opts.publish) await releaseClaims(store, held).catch(() => undefined);
     }
   }, { signal: opts.signal });
 }

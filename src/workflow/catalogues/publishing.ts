@@ -76,7 +76,8 @@ export async function publishCatalogue(
             }
           } finally {
             // Stopped before it published (Ctrl-C, the lock lost, an index that failed), its claims go.
-            await releaseClaims(env.store, held);
+            // A store that fails here leaves them to be found stale once the lock is given back.
+            await releaseClaims(env.store, held).catch(() => undefined);
           }
         });
         await schema?.refresh();
