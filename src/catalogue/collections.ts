@@ -130,7 +130,11 @@ async function bind(store: Store, owner: CollectionOwner & { lock?: string; cata
       if (existing && !stale(existing)) return { owner: ownerOf(existing), made: false };
       if (existing) {
         // Conditional on the row as read (its lock, none for an older one's, and when it was bound).
-        const asRead = and(eq('key', owner.key), eq('lock', typeof existing.lock === 'string' ? existing.lock : null), eq('boundAt', String(existing.boundAt)));
+        const asRead = and(
+          eq('key', owner.key),
+          eq('lock', typeof existing.lock === 'string' ? existing.lock : null),
+          ...(typeof existing.boundAt === 'string' ? [eq('boundAt', existing.boundAt)] : []),
+        );
         if ((await store.update(COLLECTION_OWNERS, asRead, { lock: null, catalogue: null, ...row })) === 1) return { owner, made: true };
       }
       if (attempt >= BIND_ATTEMPTS) throw err; // released or taken over meanwhile, each time: read again
