@@ -5,7 +5,7 @@
 // resource ... of ...`), by a catalogue that was never in effect. A claim now names the publication lock it
 // was made under: released when the publication stops in order, and, left by a kill, not a claim once its
 // lock is no longer held and no published version binds it. A claim that was published keeps its collection.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
 import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
 import { signalledWhen } from './helpers/interrupted-command.ts';
+import { writeOneResourceCatalogue } from './helpers/one-resource-catalogue.ts';
 
 vi.setConfig({ testTimeout: 90_000 });
 const FIXTURE = fileURLToPath(new URL('./fixtures/neimenggu-crash/', import.meta.url));
@@ -23,44 +24,19 @@ const dir = mkdtempSync(join(tmpdir(), 'govgraph-crash-claims-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** 40 catalogues of Hohhot's civil affairs bureau, one resource each (collection r_150100_mzj_003NN). */
-const hohhot = Array.from({ length: 40 }, (_, i) => {
-  const file = join(dir, `hohhot-${i}.yaml`);
-  writeFileSync(file, `id: HHHT-JZ${i}
-kind: departmental
-title: Hohhot relief register ${i}
-compiler: "150100-MZJ"
-resources:
-  - code: "150100-MZJ-${String(300 + i).padStart(5, '0')}"
-    name: Hohhot relief register ${i}
-    provider: "150100-MZJ"
-    graphql: { type: HhhtJz${i}, list: hhhtJzs${i}, byKey: hhhtJz${i} }
-    key: caseNo
-    share: { type: unconditional, methods: [api] }
-    items:
-      - { name: caseNo, title: Case number, type: string, required: true }
-`);
-  return file;
-});
+const hohhot = Array.from({ length: 40 }, (_, i) =>
+  writeOneResourceCatalogue(join(dir, `hohhot-${i}.yaml`), {
+    id: `HHHT-JZ${i}`, title: `Hohhot relief register ${i}`, dept: '150100-MZJ', code: `150100-MZJ-${String(300 + i).padStart(5, '0')}`,
+    graphql: { type: `HhhtJz${i}`, list: `hhhtJzs${i}`, byKey: `hhhtJz${i}` },
+  }),
+);
 
 /** The province's civil affairs department, reading a collection named as one of Hohhot's. */
 function provincial(name: string, collection: string): string {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `id: NM-${name.toUpperCase()}
-kind: departmental
-title: Inner Mongolia ${name}
-compiler: "150000-MZT"
-resources:
-  - code: "150000-MZT-${name === 'first' ? '00051' : '00052'}"
-    name: Inner Mongolia ${name}
-    provider: "150000-MZT"
-    source: { collection: ${collection} }
-    graphql: { type: NmMzt${name}, list: nmMzt${name}s, byKey: nmMzt${name} }
-    key: caseNo
-    share: { type: unconditional, methods: [api] }
-    items:
-      - { name: caseNo, title: Case number, type: string, required: true }
-`);
-  return file;
+  return writeOneResourceCatalogue(join(dir, `${name}.yaml`), {
+    id: `NM-${name.toUpperCase()}`, title: `Inner Mongolia ${name}`, dept: '150000-MZT', code: `150000-MZT-${name === 'first' ? '00051' : '00052'}`,
+    graphql: { type: `NmMzt${name}`, list: `nmMzt${name}s`, byKey: `nmMzt${name}` }, collection,
+  });
 }
 
 let data = '';

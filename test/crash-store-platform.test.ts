@@ -18,6 +18,7 @@ import { eq } from '../src/store/port.ts';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
 import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
 import { signalledWhen } from './helpers/interrupted-command.ts';
+import { writeOneResourceCatalogue } from './helpers/one-resource-catalogue.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
 const FIXTURE = fileURLToPath(new URL('./fixtures/neimenggu-crash/', import.meta.url));
@@ -26,44 +27,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const data = join(dir, 'data');
 
 /** 30 catalogues of Hohhot's civil affairs bureau, one resource each: an import that takes a few steps. */
-const files = Array.from({ length: 30 }, (_, i) => {
-  const file = join(dir, `hohhot-${i}.yaml`);
-  writeFileSync(file, `id: HHHT-DJ${i}
-kind: departmental
-title: Hohhot register ${i}
-compiler: "150100-MZJ"
-resources:
-  - code: "150100-MZJ-${String(200 + i).padStart(5, '0')}"
-    name: Hohhot register ${i}
-    provider: "150100-MZJ"
-    graphql: { type: HhhtDj${i}, list: hhhtDjs${i}, byKey: hhhtDj${i} }
-    key: caseNo
-    share: { type: unconditional, methods: [api] }
-    items:
-      - { name: caseNo, title: Case number, type: string, required: true }
-`);
-  return file;
-});
+const files = Array.from({ length: 30 }, (_, i) =>
+  writeOneResourceCatalogue(join(dir, `hohhot-${i}.yaml`), {
+    id: `HHHT-DJ${i}`, title: `Hohhot register ${i}`, dept: '150100-MZJ', code: `150100-MZJ-${String(200 + i).padStart(5, '0')}`,
+    graphql: { type: `HhhtDj${i}`, list: `hhhtDjs${i}`, byKey: `hhhtDj${i}` },
+  }),
+);
 writeFileSync(join(dir, 'ningxia.yaml'), `platform: { region: "640000", level: province, name: Ningxia Sharing Platform, competentDepartment: "640000-DSJ" }
 purposes: [{ code: checks, name: Checks }]
 departments:
   - { code: "640000-DSJ", name: Ningxia Big Data Bureau, graphqlName: nxData, level: province, region: "640000" }
   - { code: "640000-MZT", name: Ningxia Civil Affairs, graphqlName: nxCivil, level: province, region: "640000" }
 `);
-writeFileSync(join(dir, 'ningxia-civil.yaml'), `id: NX-MZT
-kind: departmental
-title: Ningxia civil affairs catalogue
-compiler: "640000-MZT"
-resources:
-  - code: "640000-MZT-00001"
-    name: Relief register
-    provider: "640000-MZT"
-    graphql: { type: NxRelief, list: nxReliefs, byKey: nxRelief }
-    key: caseNo
-    share: { type: unconditional, methods: [api] }
-    items:
-      - { name: caseNo, title: Case number, type: string, required: true }
-`);
+writeOneResourceCatalogue(join(dir, 'ningxia-civil.yaml'), {
+  id: 'NX-MZT', title: 'Ningxia relief register', dept: '640000-MZT', code: '640000-MZT-00001',
+  graphql: { type: 'NxRelief', list: 'nxReliefs', byKey: 'nxRelief' },
+});
 
 const env = (platform: string) => cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: platform });
 const innerMongolia = env(join(FIXTURE, 'platform.yaml'));

@@ -5,23 +5,18 @@
 // are JSON, as every other refusal (POST /graphiql was a plain-text 405); and an Int beyond 2^53 sent as a
 // variable is quoted as the client wrote it (graphql-js quoted the number JSON.parse rounded it to).
 import net from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/server/plugins/logging.ts';
 import { guizhouFixture as guizhou } from './helpers/guizhou.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { lineSink } from './helpers/log-sink.ts';
 
 const READER = { dept: '520000-XCZX', purpose: 'poverty-relief' };
 const logLines: string[] = [];
 let gw: TestGateway;
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  });
+  const sink = lineSink((line) => logLines.push(line));
   gw = await startTestGateway({
     platformFile: guizhou('platform.yaml'),
     catalogueFiles: [guizhou('police.yaml'), guizhou('rural.yaml')],

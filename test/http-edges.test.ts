@@ -6,13 +6,13 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import http from 'node:http';
-import { Writable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/server/plugins/logging.ts';
 import { startGateway } from '../src/server/app.ts';
 import { graphiqlAssetsDir } from '../src/server/graphiql.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { lineSink } from './helpers/log-sink.ts';
 
 interface Answer {
   status: number;
@@ -50,12 +50,7 @@ let gw: TestGateway;
 let auth: Record<string, string>;
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  });
+  const sink = lineSink((line) => logLines.push(line));
   gw = await startTestGateway({
     gateway: {
       logger: createLogger(sink, 'trace'),

@@ -6,7 +6,6 @@
 // Before it, the two answers the walk found node giving itself: a bare 400 with no body to an HTTP/1.1
 // request without Host, and a reset with no answer to a CONNECT.
 import net from 'node:net';
-import { Writable } from 'node:stream';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { importRecords } from '../src/records/import.ts';
 import { createLogger } from '../src/server/plugins/logging.ts';
 import { mulberry32 } from './helpers/random.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { lineSink } from './helpers/log-sink.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/jilin-fuzz/${name}`, import.meta.url));
 const FARMS = '220000-NYT-00001';
@@ -30,12 +30,7 @@ let gw: TestGateway;
 let token: string;
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  });
+  const sink = lineSink((line) => logLines.push(line));
   gw = await startTestGateway({
     platformFile: fixture('platform.yaml'),
     catalogueFiles: [fixture('farms.yaml')],
@@ -102,6 +97,19 @@ function requestBytes(method: string, target: string, headers: [string, string][
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);
 }
 
+/** The answers, one a string, to `first` and then bytes that are not HTTP, sent at once on one connection. */
+async function pipelinedBeforeGarbage(first: Buffer): Promise<string[]> {
+  const { port } = new URL(gw.gateway.url);
+  const socket = net.connect(Number(port), '127.0.0.1');
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  await new Promise<void>((resolve) => {
+    socket.on('close', () => resolve());
+    socket.write(Buffer.concat([first, Buffer.from('NOT HTTP AT ALL\r\n\r\n')]));
+  });
+  return Buffer.concat(chunks).toString('utf8').split(/(?=HTTP\/1\.1 )/);
+}
+
 describe('what node answered itself, now in JSON', () => {
   it('an HTTP/1.1 request without Host: 400 in the GraphQL shape, saying what is missing, and the connection closes', async () => {
     const body = Buffer.from(JSON.stringify({ query: '{ __typename }' }));
@@ -150,15 +158,7 @@ describe('what node answered itself, now in JSON', () => {
   it('a request pipelined before one that is not HTTP: its answer first, then the refusal, not the refusal alone', async () => {
     const body = Buffer.from(JSON.stringify({ query: '{ agriculture { farms { totalCount } } }' }));
     const first = requestBytes('POST', '/graphql', [['Host', 'gateway.jilin.example'], ['Content-Type', 'application/json'], ['Authorization', `Bearer ${token}`], ['x-purpose', 'subsidy-check'], ['Content-Length', String(body.length)]], body);
-    const { port } = new URL(gw.gateway.url);
-    const socket = net.connect(Number(port), '127.0.0.1');
-    const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    await new Promise<void>((resolve) => {
-      socket.on('close', () => resolve());
-      socket.write(Buffer.concat([first, Buffer.from('NOT HTTP AT ALL\r\n\r\n')]));
-    });
-    const answers = Buffer.concat(chunks).toString('utf8').split(/(?=HTTP\/1\.1 )/);
+    const answers = await pipelinedBeforeGarbage(first);
     expect(answers.map((a) => a.slice(0, 12))).toEqual(['HTTP/1.1 200', 'HTTP/1.1 400']);
     expect(answers[0].endsWith('{"data":{"agriculture":{"farms":{"totalCount":2}}}}')).toBe(true);
     expect(answers[1].endsWith('{"errors":[{"message":"The request is not valid HTTP.","extensions":{"code":"BAD_REQUEST"}}]}')).toBe(true);
@@ -168,15 +168,7 @@ describe('what node answered itself, now in JSON', () => {
     // The first answer was written whole before node read the broken request: the refusal was dropped with
     // the connection (found by review11), as it is not when the first answer takes a while (above).
     const first = requestBytes('GET', '/healthz', [['Host', 'gateway.jilin.example']], Buffer.alloc(0));
-    const { port } = new URL(gw.gateway.url);
-    const socket = net.connect(Number(port), '127.0.0.1');
-    const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    await new Promise<void>((resolve) => {
-      socket.on('close', () => resolve());
-      socket.write(Buffer.concat([first, Buffer.from('NOT HTTP AT ALL\r\n\r\n')]));
-    });
-    const answers = Buffer.concat(chunks).toString('utf8').split(/(?=HTTP\/1\.1 )/);
+    const answers = await pipelinedBeforeGarbage(first);
     expect(answers.map((a) => a.slice(0, 12))).toEqual(['HTTP/1.1 200', 'HTTP/1.1 400']);
     expect(answers[1].endsWith('{"errors":[{"message":"The request is not valid HTTP.","extensions":{"code":"BAD_REQUEST"}}]}')).toBe(true);
   });
