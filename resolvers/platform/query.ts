@@ -14,7 +14,7 @@ import { listObjections, objectionsSeenBy } from '../../src/workflow/objections.
 import { consistencyReport } from '../../src/workflow/consistency.ts';
 import { grantsInForceAmong } from '../../src/access/item-since.ts';
 import type { Grant } from '../../src/access/grant-model.ts';
-import { listDemands } from '../../src/workflow/demands.ts';
+import { listDemands, markKeptPromises } from '../../src/workflow/demands.ts';
 import { actorOf, envOf, translated } from './context.ts';
 import { badInput, listProblems } from '../../src/workflow/errors.ts';
 import type { Resolvers } from './types.generated.ts';
@@ -22,6 +22,14 @@ import { supervisesPlatform } from '../../src/identity/roles.ts';
 import { inTurn, oncePerRequest } from './counted-lists.ts';
 import { listedOnce } from './reads.ts';
 import { shownGrant } from './sharing-fields.ts';
+
+/** markKeptPromises once a request, however many aliases of `demands` it holds (each list is read in turn). */
+const promisesMarked = new WeakMap<RequestContext, Promise<void>>();
+function promisesMarkedOnce(ctx: RequestContext): Promise<void> {
+  let marked = promisesMarked.get(ctx);
+  if (!marked) promisesMarked.set(ctx, (marked = markKeptPromises(envOf(ctx))));
+  return marked;
+}
 
 const isSupervisor = (ctx: RequestContext) =>
   supervisesPlatform({ dept: ctx.identity.dept.code, roles: ctx.identity.roles }, ctx.platform.platform.competentDepartment);
@@ -170,8 +178,9 @@ export const queryFields: Pick<Resolvers, 'Query'> = {
     },
 
     demands: (_p, args, ctx, info) =>
-      inTurn(ctx, info, args.overdue == null, (limit) => translated(() => {
+      inTurn(ctx, info, args.overdue == null, (limit) => translated(async () => {
         requireNamed('demands', { id: args.id });
+        await promisesMarkedOnce(ctx);
         return listDemands(envOf(ctx), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, {
           limit,
           id: args.id ?? undefined,

@@ -6,7 +6,7 @@ import type { Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import type { WorkflowEnv } from '../workflow/actor.ts';
 import { operatorConsistencyReport } from '../workflow/consistency.ts';
-import { demandDeadline, listDemands, type DemandStatus } from '../workflow/demands.ts';
+import { demandDeadline, listDemands, markKeptPromises, type DemandStatus } from '../workflow/demands.ts';
 import { listObjections, objectionDeadline, type ObjectionStatus } from '../workflow/objections.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 import { elementFilter, resourceFilter } from './filters.ts';
@@ -79,6 +79,7 @@ export function registerQualityCommands(program: Command): void {
       .option('--status <status>', 'OPEN, WILL_CATALOGUE, CANNOT_SHARE or FULFILLED'),
   ).action((opts: ListOptions) =>
     withWorkflowEnv(opts, async (env) => {
+      await markKeptPromises(env);
       const list = await listDemands(env, operatorView(env), {
         status: status(opts.status, DEMAND_STATUSES),
         overdue: opts.overdue ? true : undefined,

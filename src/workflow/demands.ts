@@ -354,6 +354,16 @@ export function seesDemand(env: WorkflowEnv, v: DemandViewer, d: Demand): boolea
   return d.requester === v.dept || d.provider === v.dept || supervisesPlatform(v, env.platform.platform.competentDepartment);
 }
 
+/**
+ * Before the demands are read (the `demands` query, once a request; `govgraph demand list`): promises kept
+ * by a publication whose process was killed before it marked them are marked now (fulfilDemands), so that
+ * no list shows WILL_CATALOGUE a promise whose code is in effect. Best effort, as the indexes are: a store
+ * that cannot be written now is read as it is, and a later read marks them.
+ */
+export async function markKeptPromises(env: Pick<WorkflowEnv, 'store' | 'now'>): Promise<void> {
+  await fulfilDemands(env).catch(() => undefined);
+}
+
 /** Demands the viewer filed or must answer (supervisors of the competent department: all), oldest first. */
 export async function listDemands(
   env: WorkflowEnv,
@@ -363,10 +373,6 @@ export async function listDemands(
   // A list reads without them when the store cannot be written now (another process's long import holds
   // SQLite's lock): the same entries, unindexed; a later call makes them.
   await ensureIndexes(env.store).catch(() => undefined);
-  // Promises kept by a publication whose process was killed before it marked them are marked now
-  // (fulfilDemands), so that no list shows WILL_CATALOGUE a promise whose code is in effect. Best effort
-  // as the indexes: a store that cannot be written now is read as it is; a later read marks them.
-  await fulfilDemands(env).catch(() => undefined);
   const conditions: Filter[] = [];
   if (filter.status) conditions.push(eq('status', filter.status));
   if (filter.id) conditions.push(eq('id', filter.id));
