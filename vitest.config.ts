@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -12,6 +13,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one alone on CI's two, where the suite took 20
+    // minutes file after file. Two files at a time use both cores; the tests that time or kill processes
+    // are written for a loaded machine (they ran beside other suites and helpers' runs).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // A command a test starts (bin/govgraph.js) runs the sources through tsx, never an older dist/ build;
     // test/build.test.ts runs the build itself.
     env: { GOVGRAPH_FROM_SOURCE: '1' },
