@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { COLLECTION_OWNERS } from '../src/catalogue/collections.ts';
 import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
-import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
+import { runGovgraph, storeOfCase, withSqliteStore } from './helpers/cli.ts';
 import { signalledWhen } from './helpers/interrupted-command.ts';
 import { writeOneResourceCatalogue } from './helpers/one-resource-catalogue.ts';
 
@@ -42,8 +42,7 @@ function provincial(name: string, collection: string): string {
 let data = '';
 let env: NodeJS.ProcessEnv = {};
 function newStore(name: string): void {
-  data = join(dir, name);
-  env = cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: join(FIXTURE, 'platform.yaml') });
+  ({ data, env } = storeOfCase(dir, name, join(FIXTURE, 'platform.yaml')));
 }
 const govgraph = (args: string[]) => runGovgraph(args, { cwd: dir, env });
 const signalled = (signal: NodeJS.Signals, ready: (db: Database.Database) => boolean) =>

@@ -18,7 +18,7 @@ import { PUBLICATION_LOCK, withPublicationLock } from '../src/catalogue/publicat
 import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
 import { eq } from '../src/store/port.ts';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
-import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
+import { runGovgraph, storeOfCase, withSqliteStore } from './helpers/cli.ts';
 import { signalledWhen } from './helpers/interrupted-command.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -47,8 +47,7 @@ resources:
 let data = '';
 let env: NodeJS.ProcessEnv = {};
 function newStore(name: string): void {
-  data = join(dir, name);
-  env = cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: join(FIXTURE, 'platform.yaml') });
+  ({ data, env } = storeOfCase(dir, name, join(FIXTURE, 'platform.yaml')));
 }
 const govgraph = (args: string[]) => runGovgraph(args, { cwd: dir, env });
 /**

@@ -15,7 +15,7 @@ import { verifyAuditChain } from '../src/audit/verify.ts';
 import { PUBLICATION_LOCK } from '../src/catalogue/publication-lock.ts';
 import { CATALOGUE_VERSIONS } from '../src/catalogue/repository.ts';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
-import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
+import { runGovgraph, storeOfCase, withSqliteStore } from './helpers/cli.ts';
 import { signalledWhen } from './helpers/interrupted-command.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -55,9 +55,8 @@ let data: string;
 let env: NodeJS.ProcessEnv;
 const lockHeld = (db: Database.Database) => Boolean(db.prepare(`SELECT 1 FROM "c:${PUBLICATION_LOCK}"`).get());
 function newStore(name: string): void {
-  data = join(dir, name);
+  ({ data, env } = storeOfCase(dir, name, join(dir, 'platform.yaml')));
   mkdirSync(data);
-  env = cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: join(dir, 'platform.yaml') });
 }
 const run = (args: string[], signal: NodeJS.Signals, ready: (db: Database.Database) => boolean) =>
   signalledWhen(args, { cwd: dir, env, sqliteFile: join(data, SQLITE_FILE), signal, ready });

@@ -1,5 +1,6 @@
 // The govgraph command run in a process of its own, as an operator runs it, for the CLI tests.
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
@@ -20,6 +21,12 @@ export function cliEnv(set: Record<string, string> = {}, unset: string[] = []): 
   const env = { ...process.env };
   for (const name of [...INHERITED, ...unset]) delete env[name];
   return Object.assign(env, set);
+}
+
+/** A store of its own for one case of a command test: its data folder `dir/name` and the env naming it. */
+export function storeOfCase(dir: string, name: string, platformFile: string): { data: string; env: NodeJS.ProcessEnv } {
+  const data = join(dir, name);
+  return { data, env: cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: platformFile }) };
 }
 
 /**
