@@ -8,6 +8,10 @@
 // access decision for it is not a hard no; within it, an item stays unless it is a hard no itself (the key
 // item always stays: the lookup and the key order need it). Links to resources left out disappear with
 // them (buildSchemaModel drops links whose target is not published). The platform's own fields are kept.
+// A department of another platform (forwarded, SPEC §12) holds no grant here and can never get one
+// (grantsHeld in src/access/grant-model.ts): its best case has no grant, so what is shared on conditions
+// is left out of its view, as a connected platform's typed clients would otherwise compile reads that can
+// only ever be refused (GRANT_REQUIRED).
 import { decide, decideResource, HARD_NO, type AccessQuery } from '../access/decide.ts';
 import { effectiveItems } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
@@ -43,15 +47,21 @@ function bestCases(platform: Platform, requester: Department, resource: Resource
   return purposes.map((purpose) => ({ requester, purpose, resource, grants, now: EPOCH }));
 }
 
-const hardNo = (d: ReturnType<typeof decide>): boolean => !d.allowed && HARD_NO.has(d.code);
+/**
+ * Whether no grant can open what `d` decided for `requester` in one best case (one purpose). For a
+ * forwarded department every refusal but a missing purpose is one: the cases try each purpose, and the
+ * grant they assume it can never hold.
+ */
+const hardNo = (d: ReturnType<typeof decide>, requester: Department): boolean =>
+  !d.allowed && (HARD_NO.has(d.code) || (requester.via !== undefined && d.code !== 'PURPOSE_REQUIRED'));
 
 /** The resource as `requester` may see it, or null when it may read none of it in any case. */
 export function resourceForDepartment(platform: Platform, requester: Department, resource: Resource): Resource | null {
   const cases = bestCases(platform, requester, resource);
-  if (cases.every((q) => hardNo(decideResource(q)))) return null;
+  if (cases.every((q) => hardNo(decideResource(q), requester))) return null;
   const shares = effectiveItems(resource);
   const items = resource.items.filter(
-    (item) => item.name === resource.key || !cases.every((q) => hardNo(decide({ ...q, item: shares.get(item.name)! }))),
+    (item) => item.name === resource.key || !cases.every((q) => hardNo(decide({ ...q, item: shares.get(item.name)! }), requester)),
   );
   return items.length === resource.items.length ? resource : { ...resource, items };
 }

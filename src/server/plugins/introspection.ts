@@ -85,8 +85,9 @@ export class DepartmentViews {
   viewFor(published: readonly Catalogue[], dept: Department): Promise<GatewaySchema> {
     let kept = this.cache.get(published);
     if (!kept) this.cache.set(published, (kept = { keys: new LRUCache({ max: DEPARTMENTS_KEPT }), views: new LRUCache({ max: VIEWS_KEPT }) }));
-    // A forwarded department (SPEC §12) is decided by its code, level and region, as any other.
-    const deptKey = `${dept.code}|${dept.level}|${dept.region}`;
+    // A forwarded department (SPEC §12) is decided by its code, level and region, as any other, and by
+    // the platform that forwarded it: it holds no grant here (generate/department-view.ts).
+    const deptKey = `${dept.code}|${dept.level}|${dept.region}|${dept.via ?? ''}`;
     let key = kept.keys.get(deptKey);
     let cut: Catalogue[] | null = null;
     if (key === undefined) {
