@@ -32,7 +32,7 @@ export function schemaProblems(name: 'platform.schema.json' | 'catalogue.schema.
   const seen = new Set<string>();
   const out: Problem[] = [];
   for (const e of validate.errors ?? []) {
-    const p = toProblem(e);
+    const p = toProblem(e, doc);
     if (!p) continue;
     const k = p.path + '\u0000' + p.message;
     if (!seen.has(k)) {
@@ -78,17 +78,45 @@ const article: Record<string, string> = {
   null: 'null',
 };
 
-function expectedForm(schema: Record<string, unknown> | undefined): string {
-  if (!schema) return 'the expected form';
-  const title = typeof schema.title === 'string' ? schema.title : 'the expected form';
-  const ex = Array.isArray(schema.examples) && schema.examples.length ? ` like ${JSON.stringify(schema.examples[0])}` : '';
-  return title + ex;
+const DEPARTMENT_CODE = /^[0-9]{6}-[A-Za-z0-9]+$/;
+const REGION = /^[0-9]{6}$/;
+
+/**
+ * An example of a code written from the document itself, where it says what the code should be: a
+ * resource's code from its provider's (`620000-GAT-00001` for 620000-GAT), a platform file's department
+ * code from the department's region and the letters written (`620000-GAT` for "62000-GAT" of region
+ * 620000). The schemas' own examples are the demo's (`430000-GA-00001`), foreign to any other platform.
+ */
+function exampleFromDocument(doc: unknown, pointer: string): string | undefined {
+  const at = (path: readonly (string | number)[]): unknown =>
+    path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), doc);
+  const resource = /^\/resources\/([0-9]+)\/code$/.exec(pointer);
+  if (resource) {
+    const provider = at(['resources', Number(resource[1]), 'provider']);
+    return typeof provider === 'string' && DEPARTMENT_CODE.test(provider) ? `${provider}-00001` : undefined;
+  }
+  const department = /^\/departments\/([0-9]+)\/code$/.exec(pointer);
+  if (department) {
+    const region = at(['departments', Number(department[1]), 'region']);
+    const written = at(['departments', Number(department[1]), 'code']);
+    const letters = typeof written === 'string' ? /[A-Za-z][A-Za-z0-9]*$/.exec(written)?.[0] : undefined;
+    return typeof region === 'string' && REGION.test(region) && letters ? `${region}-${letters}` : undefined;
+  }
+  return undefined;
 }
 
-function toProblem(e: ErrorObject): Problem | undefined {
+function expectedForm(schema: Record<string, unknown> | undefined, example?: string): string {
+  if (!schema) return 'the expected form';
+  const title = typeof schema.title === 'string' ? schema.title : 'the expected form';
+  const first = example ?? (Array.isArray(schema.examples) && schema.examples.length ? schema.examples[0] : undefined);
+  return first === undefined ? title : `${title} like ${JSON.stringify(first)}`;
+}
+
+function toProblem(e: ErrorObject, doc: unknown): Problem | undefined {
   const path = pointerToPath(e.instancePath);
   const params = e.params as Record<string, unknown>;
   const parent = e.parentSchema as Record<string, unknown> | undefined;
+  const example = exampleFromDocument(doc, e.instancePath);
   switch (e.keyword) {
     case 'if': // the `then` part reports what is missing
       return undefined;
@@ -114,7 +142,7 @@ function toProblem(e: ErrorObject): Problem | undefined {
         .join(' or ');
       const quote = params.type === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean');
       // Quoting helps only where the text then has the form asked for (a code, not `per: 60`, which needs a unit).
-      const form = typeof parent?.pattern === 'string' && !new RegExp(parent.pattern, 'u').test(String(e.data)) ? expectedForm(parent) : undefined;
+      const form = typeof parent?.pattern === 'string' && !new RegExp(parent.pattern, 'u').test(String(e.data)) ? expectedForm(parent, example) : undefined;
       const hint = !quote ? '' : form ? ` (a ${form})` : ` (in YAML, quote it: "${String(e.data)}")`;
       return { path, message: `expected ${want}, got ${show(e.data)}${hint}` };
     }
@@ -123,9 +151,9 @@ function toProblem(e: ErrorObject): Problem | undefined {
     case 'const':
       return { path, message: `expected ${show(params.allowedValue)}, got ${show(e.data)}` };
     case 'pattern':
-      return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent)}` };
+      return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent, example)}` };
     case 'format':
-      return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent)}` };
+      return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent, example)}` };
     case 'maxLength': // said as the workflow's input bounds are (src/model/input-bounds.ts), never quoting the text
       return { path, message: `has ${characters(String(e.data), Number(params.limit))} characters; at most ${String(params.limit)}` };
     case 'minLength':
