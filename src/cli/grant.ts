@@ -15,7 +15,7 @@ import { shownNames } from '../model/input-bounds.ts';
 import { providerOf as providerInStore } from '../workflow/sharing.ts';
 import { undone } from '../workflow/audit.ts';
 import { DuplicateKeyError, type Store } from '../store/port.ts';
-import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, withCommonOptions, type CommonOptions } from './options.ts';
 import type { Platform } from '../model/platform.ts';
 import { departmentFilter, resourceFilter } from './filters.ts';
 import { commaList } from './token.ts';
@@ -251,9 +251,19 @@ export function registerGrantCommands(program: Command): void {
 }
 
 /**
- * `grant revoke`: ends the grant, audited as the operator; returns the line the command prints. An
- * approver (or another operator) may revoke it between the read and the write: one of the two revokes
- * it, and the other fails with CONFLICT, logged `refused`, as revokeGrant does.
+ * The line of `grant revoke` for a grant found revoked already: when and by whom, and that this run
+ * revoked nothing. Exit 0, as `grant add` of a grant that already exists ("already gives this ...;
+ * nothing added"): the operator asked for the grant to be ended, and it is, so a script may run it again.
+ */
+const alreadyRevoked = (g: Grant, meanwhile = false) =>
+  `grant ${g.id} was already revoked${meanwhile ? ' meanwhile' : ''} at ${g.revokedAt} by ${g.revokedBy ?? 'unknown'}; nothing revoked`;
+
+/**
+ * `grant revoke`: ends the grant, audited as the operator; returns the line the command prints. A grant
+ * revoked before writes nothing (no operator's action to record). An approver (or another operator) may
+ * revoke it between the read and the write: one of the two revokes it; this one then says it was revoked
+ * meanwhile, as a run after it would (exit 0, as `grant add` losing its race says "already gives this"),
+ * and the log says its `revokeGrant` entry was not done.
  */
 export async function revokeAsOperator(store: Store, id: string): Promise<string> {
   const before = await getGrant(store, id);
@@ -262,7 +272,7 @@ export async function revokeAsOperator(store: Store, id: string): Promise<string
     await auditRefusal(store, 'revokeGrant', err, null);
     throw err;
   }
-  if (before.revokedAt !== null) return `grant ${before.id} was already revoked at ${before.revokedAt}`;
+  if (before.revokedAt !== null) return alreadyRevoked(before);
   // The provider as revokeGrant names it: of a resource no longer published too (a grant outlives its
   // resource), so that the provider reads the revocation of its grant in the audit log; an empty provider hid it.
   const provider = (await providerInStore(store, before.resource)) ?? '';
@@ -275,7 +285,7 @@ export async function revokeAsOperator(store: Store, id: string): Promise<string
   if (!revoked) {
     const said = `Grant ${g.id} was revoked meanwhile by ${g.revokedBy} on ${g.revokedAt}.`;
     await audit(store, 'revokeGrant', before, provider, `${done} — ${undone(written.seq, 'not done')}: CONFLICT: ${said}`, 'refused', requestId, before.items).catch(() => undefined);
-    throw new UserError(`CONFLICT: ${said}`);
+    return alreadyRevoked(g, true);
   }
   return `grant ${g.id} revoked at ${g.revokedAt}`;
 }
