@@ -9,7 +9,7 @@
 // steps (StillHeld), where it also finds out whether it was taken for dead. A holder that died
 // (a killed `catalogue import`) stops renewing it: STALE_MS after its last renewal the next publication
 // takes it over (a conditional write on the token and renewal it read, so that of two taking it over one
-// wins, and a holder that renews it meanwhile keeps it). A holder on the same machine is seen dead at once:
+// wins, and a holder that renews it meanwhile keeps it). A holder proven on the same machine (processSpace) is seen dead at once:
 // the row names its process (holderDied).
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
@@ -69,22 +69,44 @@ export class PublicationLockRowError extends Error {
   }
 }
 
+/** How processSpace reads the machine's boot id and its process id namespace (a test gives another). */
+export interface SpaceReaders {
+  bootId(): string;
+  pidNamespace(): string;
+}
+const PROC: SpaceReaders = {
+  bootId: () => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'),
+  pidNamespace: () => readlinkSync('/proc/self/ns/pid'),
+};
+
 /**
- * Where a process id means one process: the host name, the machine's boot and its process id namespace
- * (Linux; elsewhere the host name alone). Two containers on one machine share the boot but not the
- * namespace, so that neither takes the other's live holder for dead.
+ * Where a process id means one process: the host name, the machine's boot and its process id namespace.
+ * Two containers on one machine share the boot but not the namespace, so that neither takes the other's
+ * live holder for dead. Null when the boot or the namespace cannot be read (another OS, a container without
+ * /proc): the host name alone proves nothing, since two containers may bear the same one, and a process id
+ * unknown here may be a live holder there. It fell back to the host name alone, and took the lock of a live
+ * publication in another container of the same host name at once.
  */
-function processSpace(): string {
-  const read = (get: () => string) => {
+export function processSpace(host: string = hostname(), read: SpaceReaders = PROC): string | null {
+  const readOrNull = (get: () => string) => {
     try {
-      return get().trim();
+      return get().trim() || null;
     } catch {
-      return '';
+      return null;
     }
   };
-  return [hostname(), read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')), read(() => readlinkSync('/proc/self/ns/pid'))].filter(Boolean).join(' ');
+  const boot = readOrNull(read.bootId);
+  const namespace = readOrNull(read.pidNamespace);
+  return boot === null || namespace === null ? null : [host, boot, namespace].join(' ');
 }
-const HOLDER = { pid: process.pid, host: hostname(), space: processSpace() };
+
+/** Who holds the lock, as its row names it: its process, and where that process id means it (or null, unknown). */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  space: string | null;
+}
+const HOLDER: LockHolder = { pid: process.pid, host: hostname(), space: processSpace() };
 
 /**
  * Whether the row's holder is a process of this machine that no longer runs. Found by the kill -9 walk
@@ -92,12 +114,15 @@ const HOLDER = { pid: process.pid, host: hostname(), space: processSpace() };
  * holding the lock made the operator's next run of it wait 20 s and be refused (`another publication
  * (...) is in progress`), its own dead run named as the holder, until the lock went stale 30 s after the
  * kill. A process id another process took since (or one this process cannot signal, EPERM) counts as
- * alive: the lock then goes stale as before.
+ * alive: the lock then goes stale as before. So does a holder when either side's process space is unknown
+ * (processSpace: null): without proof that the two ids are of one machine's namespace, the lock waits for
+ * its expiry (STALE_MS). `self` and `signal` are this process's, but for a test.
  */
-function holderDied(row: Row): boolean {
-  if (row.space !== HOLDER.space || typeof row.pid !== 'number' || !Number.isSafeInteger(row.pid) || row.pid <= 0 || row.pid === process.pid) return false;
+export function holderDied(row: Row, self: LockHolder = HOLDER, signal: (pid: number) => void = (pid) => process.kill(pid, 0)): boolean {
+  if (self.space === null || typeof row.space !== 'string' || row.space !== self.space) return false;
+  if (typeof row.pid !== 'number' || !Number.isSafeInteger(row.pid) || row.pid <= 0 || row.pid === self.pid) return false;
   try {
-    process.kill(row.pid, 0);
+    signal(row.pid);
     return false;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ESRCH';
