@@ -110,6 +110,25 @@ async function carriedCode(store: Store, code: string): Promise<string | null> {
   return null;
 }
 
+/**
+ * The resource of this code as the last version ever published that carried it had it (in any case), or
+ * null: for what outlives a resource no longer published (an objection's key, masked as its key item's
+ * reads masked it: objections/viewing.ts). Found from the versions' `carries`, then that one version read whole.
+ */
+export async function lastPublishedResource(store: Store, code: string): Promise<Resource | null> {
+  const key = codeKey(code.trim());
+  const rows = await store.find(CATALOGUE_VERSIONS, { filter: EVER_PUBLISHED, projection: ['id', 'version', 'carries', 'publishedAt'] });
+  const at = (r: Row) => (typeof r.publishedAt === 'string' ? r.publishedAt : '');
+  for (const row of rows.sort((a, b) => (at(a) < at(b) ? 1 : at(a) > at(b) ? -1 : 0))) {
+    const codes = typeof row.carries === 'string' ? Object.keys(JSON.parse(row.carries) as Record<string, unknown>) : await documentCodes(store, row);
+    if (!codes.some((c) => codeKey(c) === key)) continue;
+    const [whole] = await store.find(CATALOGUE_VERSIONS, { filter: and(eq('id', row.id), eq('version', row.version)), projection: ['document'], limit: 1 });
+    const resource = whole ? (JSON.parse(String(whole.document)) as Catalogue).resources.find((r) => codeKey(r.code) === key) : undefined;
+    if (resource) return resource;
+  }
+  return null;
+}
+
 /** The resource codes of a version stored before versions kept what they carry: from its document. */
 async function documentCodes(store: Store, head: Row): Promise<string[]> {
   const [row] = await store.find(CATALOGUE_VERSIONS, { filter: and(eq('id', head.id), eq('version', head.version)), projection: ['document'], limit: 1 });

@@ -5,7 +5,8 @@ import { seenValue, type DataReader } from '../../access/seen-value.ts';
 import { decideRows, withinRows } from '../../access/row-scope.ts';
 import { effectiveItems } from '../../access/effective-share.ts';
 import { collectionOf, type Resource } from '../../model/catalogue.ts';
-import { applyMask, itemMask } from '../../formats/masks.ts';
+import { itemMask } from '../../formats/masks.ts';
+import { lastPublishedResource } from '../resource-info.ts';
 import type { Store, Value } from '../../store/port.ts';
 import type { WorkflowEnv } from '../actor.ts';
 import { supervisesPlatform } from '../../identity/roles.ts';
@@ -34,10 +35,11 @@ export function seesObjection(env: WorkflowEnv, v: ObjectionViewer, o: Objection
  * `430102********3990`); denied (no purpose, no grant, outside the scope, a record outside its rows),
  * the proposed value is null and the key masked in full, which keeps only its length (the field cannot
  * be null), and a boolean or enum key not even that (as long as its longest value, as a read masks it).
- * So does a resource no longer published: nothing decides (its key item unknown, the key keeps its length). The reason and the answer are the
+ * So does a resource no longer published: nothing decides, and its key is masked in full as its last
+ * published version's key item masks it (`formerly`). The reason and the answer are the
  * departments' own words and are shown as written.
  */
-export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource: Resource | undefined, reader: DataReader, inRows: boolean): Objection {
+export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource: Resource | undefined, reader: DataReader, inRows: boolean, formerly?: Resource | null): Objection {
   if (o.department === viewer.dept || o.provider === viewer.dept) return o;
   const items = resource && inRows ? effectiveItems(resource) : undefined;
   const seen = (name: string | undefined, value: string): string | null => {
@@ -46,15 +48,22 @@ export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource:
   };
   const key = o.key === null ? null : String(o.key);
   // Masked in full as the key item's full mask has it: a boolean or enum key as long as its longest value,
-  // since its own length tells it (`****` was true, `*****` false); other keys keep their length.
-  const keyItem = resource?.items.find((i) => i.name === resource.key);
-  const inFull = (value: string) => (keyItem ? itemMask('full', keyItem)(value) : applyMask('full', value));
+  // since its own length tells it (`****` was true, `*****` false); other keys keep their length. Of a
+  // resource no longer published, as its last published version had its key item (`formerly`): masked one
+  // '*' a character, a withdrawn resource's boolean or enum key told its value by its length. With no such
+  // version known, the key item is unknown: a mask of one length for every key (UNKNOWN_KEY_MASK).
+  const keyOf = resource ?? formerly ?? undefined;
+  const keyItem = keyOf?.items.find((i) => i.name === keyOf.key);
+  const inFull = (value: string) => (keyItem ? itemMask('full', keyItem)(value) : value === '' ? '' : UNKNOWN_KEY_MASK);
   return {
     ...o,
     key: key === null ? null : (seen(resource?.key, key) ?? inFull(key)),
     proposedValue: o.proposedValue === null ? null : seen(o.item, o.proposedValue),
   };
 }
+
+/** The key of an objection whose key item is unknown, masked: the same for every key, so that it tells nothing. */
+export const UNKNOWN_KEY_MASK = '********';
 
 /**
  * Which of the objections' records (all of one resource) lie within the reader's rows, by their key's
@@ -91,14 +100,17 @@ export async function objectionsSeenBy(
 ): Promise<Objection[]> {
   const supervised = objections.filter((o) => o.department !== viewer.dept && o.provider !== viewer.dept);
   const inRows = new Map<string, Set<string> | null>();
+  // Of a resource no longer published: its last published version, whose key item masks the key.
+  const formerly = new Map<string, Resource | null>();
   for (const code of new Set(supervised.map((o) => o.resource))) {
     const resource = resourceOf(code);
     if (resource) inRows.set(code, await recordsInRows(env.store, resource, reader, supervised.filter((o) => o.resource === code)));
+    else formerly.set(code, await lastPublishedResource(env.store, code));
   }
   return objections.map((o) => {
     const resource = resourceOf(o.resource);
     const within = inRows.get(o.resource);
     const seen = within === undefined || within === null || (o.key !== null && within.has(keyText(keyOrNull(resource, o.key))));
-    return objectionSeenBy(o, viewer, resource, reader, seen);
+    return objectionSeenBy(o, viewer, resource, reader, seen, formerly.get(o.resource));
   });
 }
