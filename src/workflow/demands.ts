@@ -6,13 +6,16 @@
 // demand is for data no catalogue offers), nor another department's (once published, a code is its
 // provider's for good), and it is FULFILLED only by a publication that brings the code into effect as a
 // resource the asked department provides; a republication of a code already in effect, or the code
-// published as another department's resource, fulfils nothing. Codes are compared in lower case, as
+// published as another department's resource, fulfils nothing. Nor does a code that was in effect at any
+// moment after the demand was filed: withdrawing it, promising it and publishing it again offered the
+// requester what the platform offered when it asked (src/catalogue/code-history.ts). Codes are compared in lower case, as
 // everywhere (src/catalogue/codes.ts).
 //
 // Demands live in `_demands`, flat rows; `items` and `purposes` are JSON arrays in strings.
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
 import { codeKey, codeSpaceOwner } from '../catalogue/codes.ts';
+import { codeSpans, spanDuring } from '../catalogue/code-history.ts';
 import { catalogueVersions, publishedCatalogues, recordedPublications, type RecordedPublication } from '../catalogue/repository.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { deadlinesOf, departmentByCode, listedDepartmentCode } from '../model/platform.ts';
@@ -206,6 +209,9 @@ export async function answerDemand(env: WorkflowEnv, actor: Actor, input: Demand
     const code = promised && RESOURCE_CODE.test(promised) ? promised : null;
     const published = code ? inEffect(await publishedCatalogues(env.store), code) : null;
     const first = code && !published ? await firstPublished(env.store, code) : null;
+    // The asked department's code offered since the demand was filed, withdrawn since: publishing it again
+    // offers what the platform offered when the demand was made, which keeps no promise (as a code in effect).
+    const offered = d && code && !published && first?.provider === d.provider ? spanDuring(await codeSpans(env.store, code), d.requestedAt) : undefined;
     // A code never published belongs to the department in whose code space it lies, if any.
     const space = code && !published && !first ? codeSpaceOwner(env.platform, code) : undefined;
     // A refusal names the resource promised too, as published, so that its provider sees the attempt (of a
@@ -227,6 +233,11 @@ export async function answerDemand(env: WorkflowEnv, actor: Actor, input: Demand
         problems.push({
           path: 'resource',
           message: `${resource} is already published (catalogue ${published.catalogue}, provided by ${published.provider}); promise the code of a resource your department will newly publish`,
+        });
+      } else if (offered) {
+        problems.push({
+          path: 'resource',
+          message: `${resource} was in effect after demand ${d.id} was filed (catalogue ${offered.id} v${offered.version}${offered.to ? `, until ${offered.to}` : ''}): publishing it again offers what was offered then, which keeps no promise; promise the code of a resource your department will newly publish`,
         });
       } else if (first && first.provider !== d.provider) {
         problems.push({
@@ -303,10 +314,11 @@ export async function fulfilDemands(env: Pick<WorkflowEnv, 'store' | 'now'>, own
       if (p.publishedAt < since) continue;
       // Another department's resource under the promised code keeps nothing.
       const r = p.record.brought.find((b) => codeKey(b.code) === promised && b.provider === d.provider);
-      if (r) {
-        kept = { publication: p, code: r.code };
-        break;
-      }
+      if (!r) continue;
+      // Nor does a code the platform offered after the demand was filed (withdrawn, then promised and
+      // published again: answerDemand refuses such a promise now; one stored before is not kept).
+      if (!spanDuring(await codeSpans(env.store, d.resource), d.requestedAt, p.publishedAt)) kept = { publication: p, code: r.code };
+      break;
     }
     if (!kept) continue;
     const { publication: p, code } = kept;
