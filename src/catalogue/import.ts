@@ -30,6 +30,7 @@ import { historyProblems } from './history.ts';
 import { withPublicationLock, type StillHeld } from './publication-lock.ts';
 import { platformMismatch, recordStorePlatform, storePlatform } from './store-platform.ts';
 import { prefixProblems, type Problem } from './problems.ts';
+import { auditRefusedImport, otherRegionWhy, problemsWhy } from './import-refusal.ts';
 
 export interface ImportOptions {
   publish: boolean;
@@ -111,9 +112,16 @@ export async function importCatalogueFiles(
   // it recorded the platform after it had stored them, outside the lock, and ignored what the store
   // recorded, so two imports of two regions' files into a store recording none both stored their drafts).
   const file = opts.platformFile ?? 'the platform file';
+  // Its entries share one request id, a refusal's too (import-refusal.ts).
+  opts = { ...opts, requestId: opts.requestId ?? randomUUID() };
+  const refused = { files, publish: opts.publish, by: opts.by, requestId: opts.requestId! };
+  const otherPlatform = async (message: string) => {
+    await auditRefusedImport(store, refused, otherRegionWhy(message));
+    return new OtherPlatformError(message);
+  };
   return withPublicationLock(store, `catalogue import of ${filesNamed(files)}`, async (held) => {
     const mixedUp = platformMismatch(await storePlatform(store), platform, file);
-    if (mixedUp) throw new OtherPlatformError(mixedUp);
+    if (mixedUp) throw await otherPlatform(mixedUp);
     // Recorded once the documents are found valid, before the first of them is stored: recorded after
     // them, an import killed in between (kill -9, found by the kill walk) left catalogues published in a
     // store that recorded no platform, into which another region's import then published its own. What
@@ -121,10 +129,16 @@ export async function importCatalogueFiles(
     // recorded another region since the check above.
     const found = async () => {
       const recordedNow = platformMismatch(await recordStorePlatform(store, platform), platform, file);
-      if (recordedNow) throw new OtherPlatformError(recordedNow);
+      if (recordedNow) throw await otherPlatform(recordedNow);
+    };
+    // Documents refused before anything of them is stored are on record (import-refusal.ts); those
+    // refused later say so in the import's own entries (storeCatalogues).
+    const refuse = async (why: string, problems: Problem[]) => {
+      await auditRefusedImport(store, refused, problemsWhy(why, files, problems));
+      return new DocumentInvalidError(problems);
     };
     try {
-      return await importFiles(store, platform, files, opts, held, found);
+      return await importFiles(store, platform, files, opts, held, found, refuse);
     } finally {
       // Stopped before it published some of its catalogues (Ctrl-C, the lock lost, a failure), or beaten
       // to one by a newer version: their claims go (collections.ts).
@@ -157,11 +171,13 @@ async function importFiles(
   opts: ImportOptions,
   held: StillHeld,
   /** Called once the documents are found valid, before anything of them is stored. */
-  found: () => Promise<void> = async () => undefined,
+  found: () => Promise<void>,
+  /** The error refusing the documents for `problems`, the refusal on record (`why`: the step that found them). */
+  refuse: (why: string, problems: Problem[]) => Promise<DocumentInvalidError>,
 ): Promise<ImportedCatalogue[]> {
   const versions = catalogueVersions(store);
   const report = validateCatalogueFiles(files, platform, (await versions.published()).map((v) => v.catalogue));
-  if (!report.catalogues) throw new DocumentInvalidError(report.problems);
+  if (!report.catalogues) throw await refuse('the documents are invalid', report.problems);
   opts.signal?.throwIfAborted(); // interrupted while the files were checked: nothing stored, no entry
   const valid: { file: string; catalogue: Catalogue }[] = [];
   const taken: Problem[] = [];
@@ -174,9 +190,9 @@ async function importFiles(
     const [spelled] = await versions.spellings(e.catalogue!.id);
     valid.push({ file: e.label, catalogue: spelled === undefined || spelled === e.catalogue!.id ? e.catalogue! : { ...e.catalogue!, id: spelled } });
   }
-  if (taken.length) throw new DocumentInvalidError(taken);
+  if (taken.length) throw await refuse("a catalogue id is another department's", taken);
   for (const { file, catalogue } of valid) taken.push(...prefixProblems(file, await historyProblems(store, platform, catalogue, versions)));
-  if (taken.length) throw new DocumentInvalidError(taken);
+  if (taken.length) throw await refuse('against the catalogues published before (a code, a name or a collection stays its first resource\'s)', taken);
   // Each id claimed, as at submission (claimCatalogueId): a new id claimed in another case meanwhile is
   // refused when another department's, and gives the spelling when the same department's.
   for (const entry of valid) {
@@ -184,7 +200,7 @@ async function importFiles(
     if (held.compiler !== entry.catalogue.compiler) taken.push(...prefixProblems(entry.file, [{ path: 'id', message: claimedIdMessage(held) }]));
     else if (held.id !== entry.catalogue.id && !(await versions.spellings(entry.catalogue.id)).length) entry.catalogue = { ...entry.catalogue, id: held.id };
   }
-  if (taken.length) throw new DocumentInvalidError(taken);
+  if (taken.length) throw await refuse("a catalogue id is another department's", taken);
   await found();
   return storeCatalogues(store, valid, opts, held);
 }

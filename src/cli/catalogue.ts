@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import type { Platform } from '../model/platform.ts';
+import type { Store } from '../store/port.ts';
 import { DocumentInvalidError, formatProblem, prefixProblems } from '../catalogue/problems.ts';
 import { randomUUID } from 'node:crypto';
 import { registerCatalogueWorkflowCommands, retypedLines } from './catalogue-workflow.ts';
@@ -86,14 +87,18 @@ export function registerCatalogueCommands(program: Command): void {
       const report = validateCatalogueFiles(files, platform, []);
       if (!report.catalogues) return refused(new DocumentInvalidError(report.problems));
     }
-    const store = await openCommandStore(opts, { create: true, platform: { platform, file: opts.platform } });
+    const requestId = randomUUID();
+    // Refused for the platform file of another region, the attempt is on the store's record
+    // (src/catalogue/import-refusal.ts), as a refusal of the documents is.
+    const { auditRefusedImport, otherRegionWhy } = await import('../catalogue/import-refusal.ts');
+    const onRefusal = (into: Store, problem: string) => auditRefusedImport(into, { files, publish: opts.publish ?? false, requestId }, otherRegionWhy(problem));
+    const store = await openCommandStore(opts, { create: true, platform: { platform, file: opts.platform, onRefusal } });
     const { importCatalogueFiles } = await import('../catalogue/import.ts');
     const { fulfilDemands } = await import('../workflow/demands.ts');
     try {
       const { publishedCatalogues } = await import('../catalogue/repository.ts');
       // In effect before the import: what a new version retypes is said against it.
       const before = await publishedCatalogues(store);
-      const requestId = randomUUID();
       const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false, signal: interruption(), platformFile: `${opts.platform}${platformSource(opts.platform)}`, requestId });
       // The store's platform is recorded by the import, holding the publication lock, before it stores anything.
       for (const { file, version, unchanged, newerInEffect } of imported) {

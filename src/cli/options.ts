@@ -144,7 +144,7 @@ export function announce(opts: CommonOptions, uses: { platform?: string | null; 
  */
 export async function openCommandStore(
   opts: CommonOptions,
-  how: { create?: boolean; platform?: { platform: Platform; file: string } } = {},
+  how: { create?: boolean; platform?: { platform: Platform; file: string; onRefusal?: OnOtherPlatform } } = {},
 ): Promise<Store> {
   if (!opts.mongodbUri && !how.create && !existsSync(sqliteFile(opts.data))) {
     const from = setting('GOVGRAPH_DATA_DIR') === opts.data ? 'GOVGRAPH_DATA_DIR' : opts.data === DEFAULT_DATA_DIR ? 'the default' : '--data';
@@ -165,7 +165,7 @@ export async function openCommandStore(
     }
     throw err;
   }
-  if (how.platform) await refuseOtherPlatform(store, how.platform.platform, how.platform.file);
+  if (how.platform) await refuseOtherPlatform(store, how.platform.platform, how.platform.file, how.platform.onRefusal);
   return store;
 }
 
@@ -175,11 +175,11 @@ export async function openCommandStore(
  * reads the platform file with the store passes it to openCommandStore, so that nothing is read or
  * written against the wrong platform.
  */
-async function refuseOtherPlatform(store: Store, platform: Platform, file: string): Promise<void> {
-  const { platformMismatch, storePlatform } = await import('../catalogue/store-platform.ts');
+async function refuseOtherPlatform(store: Store, platform: Platform, file: string, onRefusal?: OnOtherPlatform): Promise<void> {
   let problem: string | null;
   try {
-    problem = platformMismatch(await storePlatform(store), platform, `${file}${platformSource(file)}`);
+    problem = await otherPlatformProblem(store, platform, file);
+    if (problem) await onRefusal?.(store, problem);
   } catch (err) {
     await store.close();
     throw err;
@@ -187,6 +187,15 @@ async function refuseOtherPlatform(store: Store, platform: Platform, file: strin
   if (!problem) return;
   await store.close();
   throw new UserError(problem);
+}
+
+/** What the command does with a store it refuses for another region's platform file, before it closes it. */
+export type OnOtherPlatform = (store: Store, problem: string) => Promise<void>;
+
+/** Why the platform file is not the store's (another region), or null: as refuseOtherPlatform says it. */
+async function otherPlatformProblem(store: Store, platform: Platform, file: string): Promise<string | null> {
+  const { platformMismatch, storePlatform } = await import('../catalogue/store-platform.ts');
+  return platformMismatch(await storePlatform(store), platform, `${file}${platformSource(file)}`);
 }
 
 /** Where the MongoDB URI came from, as a message names it. */
