@@ -283,7 +283,9 @@ export interface Fulfilment {
  * brought into effect, as a resource of the department the demand asked, and that was published after
  * the promise was made. A code that was in effect before a publication is not in its record, so that
  * republishing it keeps nothing, and a publication before the promise (one withdrawn since, say) keeps
- * nothing either: the rule of SPEC §14 (test/attack-demands.test.ts). Each is audited first (its entry as
+ * nothing either: the rule of SPEC §14 (test/attack-demands.test.ts). Nor does a publication of a code
+ * that was in effect after the demand was filed, withdrawn before the promise (code-history.ts,
+ * test/demand-withdrawn-republished.test.ts). Each is audited first (its entry as
  * the publisher's, `fulfilDemand`), then marked by a write conditional on WILL_CATALOGUE.
  *
  * Being worked out from the records, not from the publication's moment, it is run by the publication's
