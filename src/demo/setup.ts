@@ -8,7 +8,7 @@ import { importCatalogueFiles } from '../catalogue/import.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
 import { markPublished, publishedCatalogues } from '../catalogue/repository.ts';
 import { demoCatalogueFiles } from './paths.ts';
-import { generateDemoRecords } from './generate.ts';
+import { generateDemoRecords } from './generate/records.ts';
 
 const BATCH = 2000;
 
