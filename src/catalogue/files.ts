@@ -3,7 +3,7 @@
 import type { Catalogue } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
 import { DocumentInvalidError, prefixProblems, type Problem } from './problems.ts';
-import { readDocuments } from './read.ts';
+import { readDocuments } from './read/files.ts';
 import { validateCatalogues } from './validate.ts';
 
 /** One document read from a file; `label` names it in messages (`FILE`, or `FILE (document 2)`). */

@@ -4,7 +4,8 @@ import { DEFAULT_LIMITS, deadlinesOf, type Limits, type Platform, type RateBucke
 import { platformChecks } from './checks/platform.ts';
 import { schemaProblems } from './json-schema.ts';
 import { DocumentInvalidError, type Problem } from './problems.ts';
-import { hiddenTextProblems, illFormedTextProblems, readDocument } from './read.ts';
+import { readDocument } from './read/files.ts';
+import { hiddenTextProblems, illFormedTextProblems } from './read/texts.ts';
 
 /** The platform file as written: limits and trusted documents are optional and spelled for people. */
 type RawBucket = 'off' | { requests: number; per: string };

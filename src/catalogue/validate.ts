@@ -13,7 +13,7 @@ import { shareChecks } from './checks/share.ts';
 import { textChecks } from './checks/texts.ts';
 import { schemaProblems } from './json-schema.ts';
 import type { Problem } from './problems.ts';
-import { hiddenTextProblems, illFormedTextProblems, refusedKeyProblems } from './read.ts';
+import { hiddenTextProblems, illFormedTextProblems, refusedKeyProblems } from './read/texts.ts';
 import { MAX_CATALOGUE_RESOURCES, MAX_RESOURCE_ITEMS } from './limits.ts';
 
 /** Every check family, applied in this order at each level. */

@@ -62,7 +62,7 @@ export async function inEffect(env: Pick<WorkflowEnv, 'store'>, id: string): Pro
 /** The text of a catalogue document; bytes that are not UTF-8 are refused at their line, as `catalogue validate` does. */
 async function readDocument(file: string): Promise<string> {
   requireReadableFile(file);
-  const { readUtf8 } = await import('../catalogue/read.ts');
+  const { readUtf8 } = await import('../catalogue/read/files.ts');
   const { DocumentInvalidError, formatProblem } = await import('../catalogue/problems.ts');
   try {
     return readUtf8(file);

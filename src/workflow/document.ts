@@ -2,7 +2,7 @@
 // on the worker thread of off-thread.ts (parsing a catalogue at the bounds, about a megabyte, held the
 // event loop for a second), and the worker calls it here.
 import { DocumentInvalidError, type Problem } from '../catalogue/problems.ts';
-import { parseDocuments } from '../catalogue/read.ts';
+import { parseDocuments } from '../catalogue/read/parse.ts';
 import { WorkflowError, listProblems } from './errors.ts';
 
 export function invalid(head: string, problems: Problem[]): WorkflowError {
