@@ -58,7 +58,7 @@ const config: CodegenConfig = {
         mappers: {
           // Enums: the domain's own types (the internal values), working around the `null` resolver type
           // that enumValues objects produce (dotansimha/graphql-code-generator#10204).
-          CatalogueStatus: '../../src/catalogue/repository.ts#VersionStatus',
+          CatalogueStatus: '../../src/catalogue/repository/rows.ts#VersionStatus',
           CatalogueKind: '../../src/model/catalogue.ts#CatalogueKind',
           RevisionTrigger: '../../src/workflow/deadlines.ts#RevisionTrigger',
           ReviewDecision: '../../src/workflow/catalogues.ts#ReviewDecision',
@@ -69,7 +69,7 @@ const config: CodegenConfig = {
           AuditKind: '../../src/audit/entry.ts#AuditKind',
           AuditOutcome: '../../src/audit/entry.ts#AuditOutcome',
           Catalogue: '../../src/workflow/catalogues.ts#ListedCatalogue',
-          CatalogueVersion: '../../src/catalogue/repository.ts#ListedVersion',
+          CatalogueVersion: '../../src/catalogue/repository/rows.ts#ListedVersion',
           Revision: '../../src/workflow/deadlines.ts#RevisionState',
           SubmissionWarning: '../../src/workflow/warnings.ts#SubmissionWarning',
           SubmitCatalogueResult: '../../src/workflow/catalogues.ts#Submission',

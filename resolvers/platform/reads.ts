@@ -1,7 +1,8 @@
 // What the platform's fields read of the store once per request, and the mutations that drop it.
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { readStore, scanStore, type RequestContext } from '../request.ts';
-import { catalogueVersions, wholeDocument, type CatalogueVersions, type ListedVersion } from '../../src/catalogue/repository.ts';
+import { wholeDocument, type ListedVersion } from '../../src/catalogue/repository/rows.ts';
+import { catalogueVersions, type CatalogueVersions } from '../../src/catalogue/repository/versions.ts';
 import { submissionWarnings, warningReads, type WarningReads } from '../../src/workflow/catalogues.ts';
 import type { Catalogue } from '../../src/model/catalogue.ts';
 import type { SubmissionWarning } from '../../src/workflow/warnings.ts';

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { VersionStatus as VersionStatusModel, ListedVersion as ListedVersionModel } from '../../src/catalogue/repository.ts';
+import type { VersionStatus as VersionStatusModel, ListedVersion as ListedVersionModel } from '../../src/catalogue/repository/rows.ts';
 import type { CatalogueKind as CatalogueKindModel, ShareType as ShareTypeModel } from '../../src/model/catalogue.ts';
 import type { RevisionTrigger as RevisionTriggerModel, RevisionState as RevisionStateModel } from '../../src/workflow/deadlines.ts';
 import type { ReviewDecision as ReviewDecisionModel, ListedCatalogue as ListedCatalogueModel, Submission as SubmissionModel } from '../../src/workflow/catalogues.ts';

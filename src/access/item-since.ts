@@ -21,7 +21,7 @@
 // workflow's own reads of the catalogues) keep every grant as it is.
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import { codeKey } from '../catalogue/codes.ts';
-import { CATALOGUE_VERSIONS, versionOf } from '../catalogue/repository.ts';
+import { CATALOGUE_VERSIONS, versionOf } from '../catalogue/repository/rows.ts';
 import { and, eq, type Store } from '../store/port.ts';
 import type { Grant } from './grant-model.ts';
 
@@ -203,7 +203,7 @@ interface Head {
 /**
  * Reads the store's publication history and marks the resources of `catalogues` (the catalogues in
  * effect, as a build holds them) with their items' runs. Keeps what each version carries (it never
- * changes): a refresh reads the versions' small `carries` field (repository.ts) with their heads and parses
+ * changes): a refresh reads the versions' small `carries` field (repository/rows.ts) with their heads and parses
  * only the versions it has not seen. Take the store's one (itemHistoryOf) rather than a new one.
  */
 export class ItemHistory {
@@ -281,7 +281,7 @@ export class ItemHistory {
     };
 
     for (const catalogue of catalogues) {
-      // The version the catalogue was read as (repository.ts, versionOf); else the one in effect now.
+      // The version the catalogue was read as (repository/rows.ts, versionOf); else the one in effect now.
       const read = versionOf(catalogue);
       const id = read?.id ?? catalogue.id;
       const versions = byCatalogue.get(id) ?? [];

@@ -24,7 +24,8 @@
 import { catalogueIdKey, type Catalogue, type Resource } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
 import type { Problem } from './problems.ts';
-import type { CatalogueVersions, PublicationRecord } from './repository.ts';
+import type { PublicationRecord } from './repository/publication.ts';
+import type { CatalogueVersions } from './repository/versions.ts';
 import { widenings } from './widening.ts';
 
 /** A code as codes are compared: lower case (codes are ASCII; SQLite's table names ignore case). */

@@ -28,7 +28,8 @@ import { collectionOf, type Catalogue, type Resource } from '../model/catalogue.
 import { codeKey } from './codes.ts';
 import { and, DuplicateKeyError, eq, type Row, type Store } from '../store/port.ts';
 import type { Problem } from './problems.ts';
-import { catalogueVersions, type CatalogueVersion } from './repository.ts';
+import type { CatalogueVersion } from './repository/rows.ts';
+import { catalogueVersions } from './repository/versions.ts';
 import { liveLockToken } from './publication-lock.ts';
 
 export const COLLECTION_OWNERS = '_collection_owners';

@@ -8,7 +8,7 @@ import type { Store } from '../store/port.ts';
 import { codeProblems } from './codes.ts';
 import { collectionProblems } from './collections.ts';
 import type { Problem } from './problems.ts';
-import { catalogueVersions, type CatalogueVersions } from './repository.ts';
+import { catalogueVersions, type CatalogueVersions } from './repository/versions.ts';
 
 /** `versions`: the action's reader, when it has read (or will read) the versions anyway. */
 export async function historyProblems(

@@ -5,21 +5,11 @@ import type { Platform } from '../model/platform.ts';
 import { DuplicateKeyError, type Store } from '../store/port.ts';
 import { DocumentInvalidError } from './problems.ts';
 import { validateCatalogueFiles } from './files.ts';
-import {
-  addVersion,
-  catalogueVersions,
-  ensureCatalogueIndexes,
-  listVersions,
-  markPublished,
-  newerPublished,
-  otherOwner,
-  claimCatalogueId,
-  claimedIdMessage,
-  supersedeOlder,
-  takenIdMessage,
-  type CatalogueVersion,
-  type PublicationRecord,
-} from './repository.ts';
+import { addVersion } from './repository/add-version.ts';
+import { otherOwner, claimCatalogueId, claimedIdMessage, takenIdMessage } from './repository/ids.ts';
+import { markPublished, newerPublished, supersedeOlder, type PublicationRecord } from './repository/publication.ts';
+import { ensureCatalogueIndexes, type CatalogueVersion } from './repository/rows.ts';
+import { catalogueVersions, listVersions } from './repository/versions.ts';
 import { broughtIntoEffect } from './codes.ts';
 import { ensureResourceIndexes } from './indexes.ts';
 import { randomUUID } from 'node:crypto';

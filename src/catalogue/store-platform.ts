@@ -14,7 +14,7 @@
 import { DuplicateKeyError, eq, type Store } from '../store/port.ts';
 import { SETTINGS } from '../identity/secret.ts';
 import type { Platform } from '../model/platform.ts';
-import { publishedCatalogues } from './repository.ts';
+import { publishedCatalogues } from './repository/versions.ts';
 
 export const STORE_PLATFORM_KEY = 'platform';
 

@@ -4,7 +4,8 @@
 // says; docs/workflow.md walks through them.
 import { interruption } from './interrupt.ts';
 import type { Command } from 'commander';
-import { catalogueVersions, resourceCountOf, type ListedVersion, type VersionStatus } from '../catalogue/repository.ts';
+import { resourceCountOf, type ListedVersion, type VersionStatus } from '../catalogue/repository/rows.ts';
+import { catalogueVersions } from '../catalogue/repository/versions.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import type { WorkflowEnv } from '../workflow/actor.ts';
 import type { SchemaService } from '../workflow/catalogues.ts';
@@ -53,9 +54,9 @@ export async function retypedLines(before: Catalogue | undefined, after: Catalog
 
 /** The published version of a catalogue, before a command publishes another. */
 export async function inEffect(env: Pick<WorkflowEnv, 'store'>, id: string): Promise<Catalogue | undefined> {
-  const { publishedCatalogues } = await import('../catalogue/repository.ts');
+  const { publishedCatalogues } = await import('../catalogue/repository/versions.ts');
   const { catalogueIdKey } = await import('../model/catalogue.ts');
-  // The id as the operator typed it, in any case: ids are compared ignoring case (repository.ts).
+  // The id as the operator typed it, in any case: ids are compared ignoring case (repository/versions.ts).
   return (await publishedCatalogues(env.store)).find((c) => catalogueIdKey(c.id) === catalogueIdKey(id));
 }
 

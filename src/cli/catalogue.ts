@@ -38,7 +38,7 @@ export function registerCatalogueCommands(program: Command): void {
   ).action(async (files: string[], opts: CommonOptions) => {
     const platform = await loadPlatformOrReport(opts.platform, console.log);
     if (!platform) return;
-    const { catalogueVersions } = await import('../catalogue/repository.ts');
+    const { catalogueVersions } = await import('../catalogue/repository/versions.ts');
     const { validateCatalogueFiles } = await import('../catalogue/files.ts');
     const { historyProblems } = await import('../catalogue/history.ts');
     // Against the catalogues in effect and every version ever published when there is a store to ask
@@ -96,7 +96,7 @@ export function registerCatalogueCommands(program: Command): void {
     const { importCatalogueFiles } = await import('../catalogue/import.ts');
     const { fulfilDemands } = await import('../workflow/demands.ts');
     try {
-      const { publishedCatalogues } = await import('../catalogue/repository.ts');
+      const { publishedCatalogues } = await import('../catalogue/repository/versions.ts');
       // In effect before the import: what a new version retypes is said against it.
       const before = await publishedCatalogues(store);
       const imported = await importCatalogueFiles(store, platform, files, { publish: opts.publish ?? false, signal: interruption(), platformFile: `${opts.platform}${platformSource(opts.platform)}`, requestId });

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Resource } from '../model/catalogue.ts';
-import { publishedCatalogues } from '../catalogue/repository.ts';
+import { publishedCatalogues } from '../catalogue/repository/versions.ts';
 import { formatDuration, formatRate, summaryLine, type ImportProgress, type ImportSummary } from '../records/import.ts';
 import { interruption } from './interrupt.ts';
 import { importCorrecting, type Objection } from '../workflow/objections.ts';

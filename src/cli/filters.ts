@@ -4,7 +4,7 @@
 // knew is refused in one line naming it: answered with an empty list ("0 objections"), a typing slip read
 // as "none yet". Known is wider than "in effect": a withdrawn resource's objections and grants, and a
 // department the platform file no longer lists, keep their entries, and stay listable.
-import { publishedCatalogues } from '../catalogue/repository.ts';
+import { publishedCatalogues } from '../catalogue/repository/versions.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import type { Store } from '../store/port.ts';
 import { everPublishedCatalogues, everPublishedCode } from '../workflow/resource-info.ts';

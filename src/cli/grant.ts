@@ -9,7 +9,7 @@ import { getGrant, GrantInputError, GrantNotFoundError, isGrantActive, listGrant
 import { grantShownAmong, itemHistoryOf, NOT_PUBLISHED_REASON, SET_ASIDE_REASON } from '../access/item-since.ts';
 import { appendAudit } from '../audit/log.ts';
 import { recordedDetail, type AuditEntry } from '../audit/entry.ts';
-import { publishedCatalogues } from '../catalogue/repository.ts';
+import { publishedCatalogues } from '../catalogue/repository/versions.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import { shownNames } from '../model/input-bounds.ts';
 import { providerOf as providerInStore } from '../workflow/sharing.ts';

@@ -36,7 +36,7 @@ export function registerPlatformCommands(program: Command): void {
       await connected.refresh();
       connected.stop();
       // Put beside this platform's own schema as the gateway does: a clash with its types is a problem too.
-      const [{ publishedCatalogues }, { buildGatewaySchema }] = await Promise.all([import('../catalogue/repository.ts'), import('../server/assemble.ts')]);
+      const [{ publishedCatalogues }, { buildGatewaySchema }] = await Promise.all([import('../catalogue/repository/versions.ts'), import('../server/assemble.ts')]);
       connected.extend(buildGatewaySchema(p, await publishedCatalogues(store), { rules: false }).schema);
       let failing = 0;
       for (const s of connected.status()) {
@@ -110,7 +110,7 @@ export function registerPlatformCommands(program: Command): void {
     const store = await openCommandStore(opts);
     try {
       const [{ publishedCatalogues }, { assertPlatformHasProviders }, { adoptStorePlatform, storePlatform }, { withPublicationLock }] = await Promise.all([
-        import('../catalogue/repository.ts'),
+        import('../catalogue/repository/versions.ts'),
         import('../generate/model.ts'),
         import('../catalogue/store-platform.ts'),
         import('../catalogue/publication-lock.ts'),

@@ -25,7 +25,7 @@ export function registerSchemaCommands(program: Command): void {
       }
       announce(opts, { platform: opts.platform, store: true });
       const store = await openCommandStore(opts, { platform: { platform, file: opts.platform } });
-      const { publishedCatalogues } = await import('../catalogue/repository.ts');
+      const { publishedCatalogues } = await import('../catalogue/repository/versions.ts');
       const { departmentCatalogues } = await import('../generate/department-view.ts');
       const { buildGatewaySchema } = await import('../server/assemble.ts');
       try {

@@ -2,7 +2,7 @@
 // of use from the command line, thin callers of the workflow functions the GraphQL fields call
 // (listSharingRequests, decideSharingRequest, usageReport), acting as src/cli/acting.ts says.
 import type { Command } from 'commander';
-import { publishedCatalogues } from '../catalogue/repository.ts';
+import { publishedCatalogues } from '../catalogue/repository/versions.ts';
 import type { RequestStatus, SharingSide } from '../workflow/sharing.ts';
 import {
   actorFor, minute, refusedAsUserError, statusOption, table, upper, viewerFor, withActingOptions, type ActingOptions,

@@ -84,7 +84,7 @@ export function registerTokenCommand(program: Command): void {
         // The store's catalogues were published with another platform file (the demo's, when neither
         // --platform nor ./platform.yaml names the store's own): its gateway would refuse the token with
         // 401, as if it were made for another data folder. Refused here, as serve and schema print do.
-        const { publishedCatalogues } = await import('../catalogue/repository.ts');
+        const { publishedCatalogues } = await import('../catalogue/repository/versions.ts');
         const { assertPlatformHasProviders } = await import('../generate/model.ts');
         assertPlatformHasProviders(platform, await publishedCatalogues(store));
         secret = await storedSecret(store);

@@ -6,7 +6,8 @@ import { collectionOf } from '../model/catalogue.ts';
 import type { Store } from '../store/port.ts';
 import { importCatalogueFiles } from '../catalogue/import.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
-import { markPublished, publishedCatalogues } from '../catalogue/repository.ts';
+import { markPublished } from '../catalogue/repository/publication.ts';
+import { publishedCatalogues } from '../catalogue/repository/versions.ts';
 import { demoCatalogueFiles } from './paths.ts';
 import { generateDemoRecords } from './generate/records.ts';
 

@@ -13,7 +13,8 @@ import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-i
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import { executeOperation, type Operation } from './executor.ts';
 import type { Department, Platform } from '../model/platform.ts';
-import { CATALOGUE_VERSIONS, publishedVersions } from '../catalogue/repository.ts';
+import { CATALOGUE_VERSIONS } from '../catalogue/repository/rows.ts';
+import { publishedVersions } from '../catalogue/repository/versions.ts';
 import { eq } from '../store/port.ts';
 import type { Store } from '../store/port.ts';
 import { buildGatewaySchemaInSteps, type BuildOptions, type GatewaySchema } from './assemble.ts';

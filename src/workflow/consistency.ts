@@ -35,7 +35,7 @@ import { activeGrantsFor, type Grant } from '../access/grants.ts';
 import { decideFigureRows, rowFilter, type RowScope } from '../access/row-scope.ts';
 import type { DataReader } from '../access/seen-value.ts';
 import { appendAudit } from '../audit/log.ts';
-import { publishedCatalogues } from '../catalogue/repository.ts';
+import { publishedCatalogues } from '../catalogue/repository/versions.ts';
 import { effectiveMask, fewValuesWords, itemMask, maskOf } from '../formats/masks.ts';
 import { collectionOf, type Item, type MaskName, type Resource } from '../model/catalogue.ts';
 import { hasFewValues } from '../model/operators.ts';

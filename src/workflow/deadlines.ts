@@ -7,7 +7,7 @@ import {
   platformDate,
   workingDayCalendar,
 } from '../calendar/working-days.ts';
-import type { ListedVersion } from '../catalogue/repository.ts';
+import type { ListedVersion } from '../catalogue/repository/rows.ts';
 import type { Revision } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
 

@@ -6,7 +6,8 @@ import { effectiveItems, resourceShare, type EffectiveItem, type EffectiveShare 
 import type { Grant } from '../access/grant-model.ts';
 import { grantsInForce } from '../access/item-since.ts';
 import { codeKey } from '../catalogue/codes.ts';
-import { CATALOGUE_VERSIONS, listVersions } from '../catalogue/repository.ts';
+import { CATALOGUE_VERSIONS } from '../catalogue/repository/rows.ts';
+import { listVersions } from '../catalogue/repository/versions.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import { and, eq, type Row, type Store } from '../store/port.ts';
 import type { Department } from '../model/platform.ts';
@@ -90,7 +91,7 @@ const EVER_PUBLISHED = { kind: 'in' as const, field: 'status', values: ['publish
 
 /**
  * The code as the first version ever published (by id, then number) that carries it spells it, from the
- * versions' small `carries` field (repository.ts: code → item names), which the store reads without their
+ * versions' small `carries` field (repository/rows.ts: code → item names), which the store reads without their
  * documents; a version stored before the field existed is read whole. Any department may name any code in a
  * filter, so a code no catalogue in effect publishes (a withdrawn resource's, a mistyped one) is not found by
  * reading and parsing every version ever published (500 versions: ~230 ms at each alias).

@@ -2,7 +2,7 @@
 // a schema the gateway can serve from it, and the store's publication lock while it writes.
 import { PublicationBusyError, PublicationLockLostError, PublicationLockRowError, withPublicationLock, type StillHeld } from '../../catalogue/publication-lock.ts';
 import { storePlatform } from '../../catalogue/store-platform.ts';
-import type { CatalogueVersions } from '../../catalogue/repository.ts';
+import type { CatalogueVersions } from '../../catalogue/repository/versions.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import { offThread } from '../off-thread.ts';
 import { invalid } from '../document.ts';

@@ -1,6 +1,7 @@
 // What every step of the catalogue lifecycle (submit, review, publish, withdraw) says of a version: its
 // label, the resources its audit entry concerns, and the version it acts on in the status it needs.
-import type { CatalogueVersion, CatalogueVersions, VersionStatus } from '../../catalogue/repository.ts';
+import type { CatalogueVersion, VersionStatus } from '../../catalogue/repository/rows.ts';
+import type { CatalogueVersions } from '../../catalogue/repository/versions.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import { concerning } from '../audit.ts';
 import { conflict, notFound } from '../errors.ts';

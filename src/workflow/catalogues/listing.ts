@@ -1,5 +1,6 @@
 // Reading catalogues: each with the versions the viewer sees, and its revision state.
-import { listVersions, type CatalogueVersion, type ListedVersion, type VersionStatus } from '../../catalogue/repository.ts';
+import type { CatalogueVersion, ListedVersion, VersionStatus } from '../../catalogue/repository/rows.ts';
+import { listVersions } from '../../catalogue/repository/versions.ts';
 import type { WorkflowEnv } from '../actor.ts';
 import { revisionState, type RevisionState } from '../deadlines.ts';
 import { PUBLIC_STATUSES, seesDrafts } from './visibility.ts';

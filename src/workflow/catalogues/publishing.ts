@@ -3,7 +3,9 @@ import { claimCollections, releaseClaims } from '../../catalogue/collections.ts'
 import { historyProblems } from '../../catalogue/history.ts';
 import { broughtIntoEffect } from '../../catalogue/codes.ts';
 import { ensureResourceIndexes } from '../../catalogue/indexes.ts';
-import { catalogueVersions, markPublished, newerEverPublished, newerPublished, type CatalogueVersion } from '../../catalogue/repository.ts';
+import { markPublished, newerEverPublished, newerPublished } from '../../catalogue/repository/publication.ts';
+import type { CatalogueVersion } from '../../catalogue/repository/rows.ts';
+import { catalogueVersions } from '../../catalogue/repository/versions.ts';
 import { offThread } from '../off-thread.ts';
 import { invalid } from '../document.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from '../actor.ts';

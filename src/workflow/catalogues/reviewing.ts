@@ -1,5 +1,6 @@
 // Reviewing a submitted version (SPEC §9): approved or rejected by the competent department.
-import { CATALOGUE_VERSIONS, catalogueVersions, type CatalogueVersion, type VersionStatus } from '../../catalogue/repository.ts';
+import { CATALOGUE_VERSIONS, type CatalogueVersion, type VersionStatus } from '../../catalogue/repository/rows.ts';
+import { catalogueVersions } from '../../catalogue/repository/versions.ts';
 import { visibleTrim } from '../../model/input-bounds.ts';
 import { and, eq } from '../../store/port.ts';
 import { requireCompetent, requireRole, type Actor, type WorkflowEnv } from '../actor.ts';

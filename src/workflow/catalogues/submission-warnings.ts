@@ -3,7 +3,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { listGrants } from '../../access/grants.ts';
 import { grantsInForceAmong, itemHistoryOf } from '../../access/item-since.ts';
-import { catalogueVersions } from '../../catalogue/repository.ts';
+import { catalogueVersions } from '../../catalogue/repository/versions.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import type { Grant } from '../../access/grant-model.ts';
 import type { Store } from '../../store/port.ts';

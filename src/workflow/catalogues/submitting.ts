@@ -1,16 +1,9 @@
 // Submitting a catalogue document (SPEC §9): validated, and stored as a new `submitted` version.
 import { historyProblems } from '../../catalogue/history.ts';
-import {
-  addVersion,
-  catalogueVersions,
-  ensureCatalogueIndexes,
-  otherOwner,
-  claimCatalogueId,
-  claimedIdMessage,
-  unnamedTakenMessage,
-  takenIdMessage,
-  type CatalogueVersion,
-} from '../../catalogue/repository.ts';
+import { addVersion } from '../../catalogue/repository/add-version.ts';
+import { otherOwner, claimCatalogueId, claimedIdMessage, unnamedTakenMessage, takenIdMessage } from '../../catalogue/repository/ids.ts';
+import { ensureCatalogueIndexes, type CatalogueVersion } from '../../catalogue/repository/rows.ts';
+import { catalogueVersions } from '../../catalogue/repository/versions.ts';
 import { offThread } from '../off-thread.ts';
 import { invalid } from '../document.ts';
 import { DuplicateKeyError } from '../../store/port.ts';

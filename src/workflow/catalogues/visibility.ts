@@ -1,5 +1,6 @@
 // Which versions of a catalogue a department sees: its drafts are its own and the competent department's.
-import type { CatalogueVersion, CatalogueVersions, VersionStatus } from '../../catalogue/repository.ts';
+import type { CatalogueVersion, VersionStatus } from '../../catalogue/repository/rows.ts';
+import type { CatalogueVersions } from '../../catalogue/repository/versions.ts';
 import type { Actor, WorkflowEnv } from '../actor.ts';
 
 /** Whether a viewer sees unpublished versions: the compiling department and the competent one do. */

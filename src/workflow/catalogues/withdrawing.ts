@@ -1,7 +1,9 @@
 // Withdrawing the published version (SPEC §9): the catalogue's resources leave the schema.
 import { linksFrom } from '../../catalogue/checks/catalogue.ts';
 import { codeKey } from '../../catalogue/codes.ts';
-import { CATALOGUE_VERSIONS, catalogueVersions, supersedeOlder, type CatalogueVersion } from '../../catalogue/repository.ts';
+import { supersedeOlder } from '../../catalogue/repository/publication.ts';
+import { CATALOGUE_VERSIONS, type CatalogueVersion } from '../../catalogue/repository/rows.ts';
+import { catalogueVersions } from '../../catalogue/repository/versions.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import { visibleTrim } from '../../model/input-bounds.ts';
 import { and, eq } from '../../store/port.ts';

@@ -1,7 +1,7 @@
 // What a record's item held, kept as a fingerprint (no value): raised, confirmed, and judged again by an
 // import (corrections.ts).
 import { createHash } from 'node:crypto';
-import { publishedCatalogues } from '../../catalogue/repository.ts';
+import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
 import { collectionOf } from '../../model/catalogue.ts';
 import { eq, type Store, type Value } from '../../store/port.ts';
 import { text } from '../../store/row-values.ts';

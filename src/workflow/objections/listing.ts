@@ -1,5 +1,5 @@
 // Reading objections: the lists a viewer sees, and those standing against a page of records.
-import { publishedCatalogues } from '../../catalogue/repository.ts';
+import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import { and, eq, or, type Filter, type Store, type Value } from '../../store/port.ts';
 import type { WorkflowEnv } from '../actor.ts';

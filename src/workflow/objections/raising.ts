@@ -6,7 +6,7 @@ import { activeGrantsFor, type Grant } from '../../access/grants.ts';
 import { decide, isMasked } from '../../access/decide.ts';
 import { decideRows, withinRows } from '../../access/row-scope.ts';
 import { effectiveItems } from '../../access/effective-share.ts';
-import { publishedCatalogues } from '../../catalogue/repository.ts';
+import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
 import { collectionOf } from '../../model/catalogue.ts';
 import { hasFewValues } from '../../model/operators.ts';
 import { limitsOf } from '../../model/platform.ts';

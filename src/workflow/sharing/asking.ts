@@ -7,7 +7,7 @@ import { decide, HARD_NO } from '../../access/decide.ts';
 import { effectiveItems, needsGrants } from '../../access/effective-share.ts';
 import { grantProblems } from '../../access/grant-problems.ts';
 import type { Grant } from '../../access/grants.ts';
-import { publishedCatalogues } from '../../catalogue/repository.ts';
+import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
 import type { Catalogue, Resource } from '../../model/catalogue.ts';
 import type { Department } from '../../model/platform.ts';
 import { and, DuplicateKeyError, eq } from '../../store/port.ts';

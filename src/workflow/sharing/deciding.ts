@@ -10,7 +10,7 @@ import {
 } from '../../access/grants.ts';
 import { grantProblems } from '../../access/grant-problems.ts';
 import { itemHistoryOf } from '../../access/item-since.ts';
-import { publishedCatalogues } from '../../catalogue/repository.ts';
+import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
 import { and, DuplicateKeyError, eq, type Row, type Store } from '../../store/port.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from '../actor.ts';
 import { concerning, perform } from '../audit.ts';

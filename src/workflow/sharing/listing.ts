@@ -1,6 +1,6 @@
 // Reading sharing requests: which a department sees, and the lists of them.
 import { publishedCode } from '../resource-info.ts';
-import { publishedCatalogues } from '../../catalogue/repository.ts';
+import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import { and, eq, or, type Filter } from '../../store/port.ts';
 import type { WorkflowEnv } from '../actor.ts';

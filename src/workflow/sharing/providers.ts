@@ -1,7 +1,8 @@
 // Which department provides a resource a request or grant names: the one publishing it now, or, for a
 // grant outliving its resource, the one that last published it.
 import { findPublishedResource } from '../resource-info.ts';
-import { CATALOGUE_VERSIONS, catalogueVersions } from '../../catalogue/repository.ts';
+import { CATALOGUE_VERSIONS } from '../../catalogue/repository/rows.ts';
+import { catalogueVersions } from '../../catalogue/repository/versions.ts';
 import { codeKey } from '../../catalogue/codes.ts';
 import type { Catalogue, Resource } from '../../model/catalogue.ts';
 import type { Store } from '../../store/port.ts';
@@ -18,7 +19,7 @@ export async function providerOf(store: Store, code: string): Promise<string | n
 /**
  * providerOf for many codes (one request's grants): the versions in effect are read whole once, and for a
  * code none of them publishes, the newest version (by id, then number) carrying it is found from the
- * versions' small `carries` field (repository.ts), read once, and only that version is read whole. Each
+ * versions' small `carries` field (repository/rows.ts), read once, and only that version is read whole. Each
  * such code read and parsed every version of every catalogue, at every grant of it in a list: a grant
  * whose resource no version carries any more (nothing gives it a provider) did so at every list.
  */
