@@ -7,7 +7,7 @@ export const DEFAULT_DATA_DIR = './data';
 
 export async function openStore(opts: { dataDir?: string; mongodbUri?: string }): Promise<Store> {
   if (opts.mongodbUri) {
-    const { openMongoStore } = await import('./mongo.ts');
+    const { openMongoStore } = await import('./mongo/store.ts');
     return openMongoStore(opts.mongodbUri);
   }
   const { openSqliteStore } = await import('./sqlite.ts');

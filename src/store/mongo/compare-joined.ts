@@ -1,0 +1,41 @@
+// `compareJoined` of the MongoDB store (port.ts): one aggregation on the server.
+
+import type { Document } from 'mongodb';
+import type { Store, Value } from '../port.ts';
+import type { Connection } from './connection.ts';
+import { fromBson } from './documents.ts';
+import { checkCount, checkField, toMongoFilter } from './filters.ts';
+
+/** The `compareJoined` of a store on `conn`. */
+export function joinedComparisonOf({ coll, run }: Connection): Store['compareJoined'] {
+  return async function compareJoined(left, right, sample, options) {
+    checkCount('sample', sample);
+    const [lo, lf, ro, rf] = [checkField(left.on), checkField(left.field), checkField(right.on), checkField(right.field)];
+    // $lookup with a sub-pipeline on the right's join field (served by its index), then one $facet
+    // counting the pairs and listing the first differing keys; the server streams the left side.
+    const pipeline: Document[] = [
+      { $match: left.filter ? { $and: [{ [lo]: { $ne: null } }, toMongoFilter(left.filter)] } : { [lo]: { $ne: null } } },
+      { $project: { k: `$${lo}`, v: { $ifNull: [`$${lf}`, null] } } }, // _id kept: the sample's order
+      { $lookup: { from: right.collection, localField: 'k', foreignField: ro, as: 'r', pipeline: [...(right.filter ? [{ $match: toMongoFilter(right.filter) }] : []), { $project: { _id: 0, v: { $ifNull: [`$${rf}`, null] } } }] } },
+      { $unwind: '$r' },
+      { $project: { k: 1, d: { $ne: ['$v', '$r.v'] } } },
+      {
+        $facet: {
+          totals: [{ $group: { _id: null, compared: { $sum: 1 }, differing: { $sum: { $cond: ['$d', 1, 0] } } } }],
+          // In the order the left rows were stored (their first row's _id), not key order: see JoinComparison.
+          sample: [{ $match: { d: true } }, { $group: { _id: '$k', o: { $min: '$_id' } } }, { $sort: { o: 1 } }, { $limit: Math.max(sample, 1) }],
+        },
+      },
+    ];
+    const [out] = await run(`compare ${left.collection} with ${right.collection}`, () =>
+      // The request's signal ends the aggregation (the driver's Abortable option, as find and count take it).
+      coll(left.collection).aggregate(pipeline, { allowDiskUse: true, ...(options?.signal ? { signal: options.signal } : {}) }).toArray(),
+    );
+    const totals = (out?.totals as Document[] | undefined)?.[0];
+    return {
+      compared: totals?.compared ?? 0,
+      differing: totals?.differing ?? 0,
+      sampleKeys: sample === 0 ? [] : ((out?.sample as Document[] | undefined) ?? []).map((d) => fromBson(d._id) as Value),
+    };
+  };
+}

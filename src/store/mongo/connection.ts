@@ -1,0 +1,88 @@
+// The MongoDB store's connection (store.ts): the client, the database and whether the deployment runs
+// transactions, with the operations every part of the store runs its driver calls through.
+
+import { MongoClient, type ClientSession, type Collection, type Db, type Document } from 'mongodb';
+import { StoreUnavailableError } from '../port.ts';
+import { refuseForeignMongoDatabase } from '../mongo-foreign.ts';
+import { translate } from './errors.ts';
+
+const DEFAULT_DB = 'govgraph';
+
+/** The database named in the URI path (`mongodb://host/name?...`), if any. */
+export function databaseFromUri(uri: string): string | undefined {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(uri);
+  return match && match[1] ? decodeURIComponent(match[1]) : undefined;
+}
+
+/** The store's connection, as the parts of the store (mongo/*.ts) use it. */
+export interface Connection {
+  readonly client: MongoClient;
+  readonly db: Db;
+  /** Whether the deployment runs transactions (a replica set or a sharded cluster). */
+  readonly transactions: boolean;
+  /** The collection of that name (a name that is not a non-empty string is refused). */
+  coll(name: string): Collection<Document>;
+  /** Runs a driver operation, its errors translated (errors.ts). */
+  run<T>(what: string, operation: () => Promise<T>): Promise<T>;
+  /** Runs `write` in a transaction when supported, otherwise directly with `undo` on failure. */
+  atomically<T>(what: string, write: (session?: ClientSession) => Promise<T>, undo: () => Promise<unknown>): Promise<T>;
+}
+
+/** Connects to the database of `uri` (or `dbName`), refusing one of another program (mongo-foreign.ts). */
+export async function connect(uri: string, dbName?: string): Promise<Connection> {
+  let client: MongoClient;
+  try {
+    client = new MongoClient(uri);
+  } catch (error) {
+    throw new StoreUnavailableError(`not a MongoDB connection string: ${(error as Error).message}`, { cause: error });
+  }
+  let db: Db;
+  let transactions: boolean;
+  try {
+    await client.connect();
+    db = client.db(dbName ?? databaseFromUri(uri) ?? DEFAULT_DB);
+    const hello = await db.admin().command({ hello: 1 });
+    transactions = typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw new StoreUnavailableError(`cannot connect to MongoDB: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    await refuseForeignMongoDatabase(db);
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw translate(error, `open the MongoDB database ${db.databaseName}`);
+  }
+
+  const coll = (name: string): Collection<Document> => {
+    if (typeof name !== 'string' || name.length === 0) throw new Error(`invalid collection name ${JSON.stringify(name)}`);
+    return db.collection(name);
+  };
+
+  async function run<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw translate(error, what);
+    }
+  }
+
+  /** Runs `write` in a transaction when supported, otherwise directly with `undo` on failure. */
+  async function atomically<T>(
+    what: string,
+    write: (session?: ClientSession) => Promise<T>,
+    undo: () => Promise<unknown>,
+  ): Promise<T> {
+    if (transactions) {
+      return run(what, () => client.withSession((session) => session.withTransaction(() => write(session))));
+    }
+    try {
+      return await write();
+    } catch (error) {
+      await undo().catch(() => undefined);
+      throw translate(error, what);
+    }
+  }
+
+  return { client, db, transactions, coll, run, atomically };
+}

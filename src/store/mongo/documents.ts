@@ -1,0 +1,65 @@
+// Rows as MongoDB documents and back (store.ts): decimals as Decimal128, numbers as JSON holds them, a
+// projection's fields each present (null when the document has none), ROW_ORDER as `_id`'s hex string.
+
+import { Decimal128, type Document, type ObjectId } from 'mongodb';
+import { ROW_ORDER, type Row, type Value } from '../port.ts';
+import { Decimal, plainDecimalText } from '../../formats/decimal.ts';
+
+/** A port value as BSON: a decimal as Decimal128 (its text, digits and scale). */
+export const toBson = (value: Value): unknown => (value instanceof Decimal ? Decimal128.fromString(value.text) : value);
+
+/**
+ * A BSON value as a port value: a Decimal128 as a decimal with its text. One that govgraph cannot have
+ * written (NaN, Infinity, written by another program) is returned as its text.
+ */
+export function fromBson(value: unknown): unknown {
+  if (!(value instanceof Decimal128)) return value;
+  const text = value.toString();
+  return /^-?\d/.test(text) ? Decimal.fromStored(plainDecimalText(text)) : text;
+}
+
+/**
+ * A row's value as a document holds it: as JSON text holds it, which is what the embedded store keeps and
+ * what port.ts promises (JSON scalars). BSON would keep -0, NaN and the infinities as they are, so a row
+ * read back differed from SQLite's (0, null, null) and `eq: null` missed a NaN: -0 is written 0, NaN and
+ * ±Infinity null.
+ */
+function toStored(value: Value): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value + 0 : null; // -0 + 0 is 0
+  return toBson(value);
+}
+
+/**
+ * A row as a document to write: decimals as Decimal128, numbers as toStored writes them. A field whose
+ * value is undefined is left out, as JSON.stringify leaves it out (the driver would write it null).
+ */
+export function toDocument(row: Row): Document {
+  const doc: Document = {};
+  for (const field in row) if (row[field] !== undefined) doc[field] = toStored(row[field]);
+  return doc;
+}
+
+/** The `$set` of an update: as toDocument, but a field set to undefined is set to null, as SQLite's update does. */
+export function toSetDocument(set: Row): Document {
+  const doc: Document = {};
+  for (const field in set) doc[field] = toStored(set[field] ?? null);
+  return doc;
+}
+
+/** A document read as a row: Decimal128 values as decimals (changed in place). */
+function fromDocument(doc: Document): Row {
+  for (const field in doc) if (doc[field] instanceof Decimal128) doc[field] = fromBson(doc[field]);
+  return doc as Row;
+}
+
+/** Documents read as rows: every projected field (null when missing), ROW_ORDER as `_id`'s hex string. */
+export function projectRows(docs: Document[], projection: string[] | undefined): Row[] {
+  if (projection === undefined) return docs.map(fromDocument);
+  return docs.map((doc) => {
+    const row: Row = {};
+    for (const field of projection) {
+      row[field] = field === ROW_ORDER ? (doc._id as ObjectId).toHexString() : ((fromBson(doc[field]) as Value | undefined) ?? null);
+    }
+    return row;
+  });
+}

@@ -1,0 +1,45 @@
+// Reads of the MongoDB store (store.ts): rows never carry `_id` (projection `{ _id: 0 }`); ROW_ORDER is
+// `_id` itself, sorted by, compared with and projected as its hex string.
+
+import type { Document } from 'mongodb';
+import { ROW_ORDER, type Filter, type Store } from '../port.ts';
+import type { Connection } from './connection.ts';
+import { projectRows } from './documents.ts';
+import { checkCount, checkField, toMongoFilter, toMongoSort } from './filters.ts';
+
+/** The reads of a store on `conn`. */
+export function readsOf({ coll, run }: Connection): Pick<Store, 'find' | 'count' | 'findByValues'> {
+  const find = async (collection: string, filter: Filter | undefined, projection?: string[], options: Document = {}) => {
+    const fields = projection === undefined ? undefined : [...new Set(projection.map((f) => (f === ROW_ORDER ? f : checkField(f))))];
+    const mongoProjection: Document = { _id: 0 };
+    for (const field of fields ?? []) mongoProjection[field] = 1; // ROW_ORDER: `_id: 1`
+    const docs = await run(`find in ${collection}`, () =>
+      coll(collection).find(toMongoFilter(filter), { projection: mongoProjection, ...options }).toArray(),
+    );
+    return projectRows(docs, fields);
+  };
+
+  return {
+    async find(collection, query) {
+      checkCount('limit', query.limit);
+      checkCount('skip', query.skip);
+      if (query.limit === 0) return [];
+      const options: Document = {};
+      if (query.sort && query.sort.length > 0) options.sort = toMongoSort(query.sort);
+      if (query.skip) options.skip = query.skip;
+      if (query.limit !== undefined) options.limit = query.limit;
+      if (query.signal) options.signal = query.signal;
+      return find(collection, query.filter, query.projection, options);
+    },
+
+    async count(collection, filter, options) {
+      const signal = options?.signal;
+      return run(`count in ${collection}`, () => coll(collection).countDocuments(toMongoFilter(filter), signal ? { signal } : {}));
+    },
+
+    async findByValues(collection, field, values, projection, options) {
+      if (values.length === 0) return [];
+      return find(collection, { kind: 'in', field, values }, projection, options?.signal ? { signal: options.signal } : {});
+    },
+  };
+}

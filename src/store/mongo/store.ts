@@ -1,0 +1,75 @@
+// The MongoDB store (SPEC §11) on the official driver: a thin translation of the port.
+//
+// - Filters become MongoDB queries; `eq: null`, `ne`, `in` with null already have the port's meaning in
+//   MongoDB; gt/gte/lt/lte with null and an empty `or` become a condition that matches nothing.
+// - Rows never carry `_id` (projection `{ _id: 0 }`); a projection returns every projected field, null
+//   when the document has none, as the SQLite store does. ROW_ORDER is `_id` itself: sorted by, compared
+//   with (as the hex string a row carries it as) and projected as that string. An ObjectId orders by the
+//   second it was made in, then by the process that made it: `insert` makes its rows' ids here, in order,
+//   but the new rows of `upsert` and `upsertAll` get theirs from the server, so rows stored within one
+//   second by an insert and an upsert (or by two gateways) may follow another order than they were stored
+//   in. Unique and total all the same, which is what a cursor needs; SQLite's rowid is the stored order.
+// - Writes that must be all-or-nothing (`insert`, `upsert`, `update`) run in a transaction when the
+//   deployment supports them (replica set or sharded cluster). On a standalone server they run directly
+//   (one ordered bulk write, one updateMany) and, when that fails, the adapter undoes what it wrote
+//   (removes the inserted documents, restores the replaced ones and the fields an update set). That undo
+//   is not isolated: a reader may briefly see the partial write, and a crash in between leaves it. Run
+//   MongoDB as a replica set (even of one member) for real atomicity.
+// - `upsertAll` (data import) writes into a staging collection (`<collection>.importing.<id>`, a
+//   server-side copy of the collection with its indexes, and those made on the collection meanwhile
+//   once the rows are in) and then renames it over the collection with
+//   `dropTarget`: a rename within one database is atomic, so readers see the old rows or every new one,
+//   whatever the deployment, and a process killed before the rename leaves only a staging collection that
+//   nobody reads (the next import into the collection drops it). Two concurrent imports into one
+//   collection: the one begun later drops the other's staging collection, which then fails before its
+//   rename, having written nothing (its staging collection's UUID changed), or had ended already.
+// - A unique index treats a missing field as null and accepts one such document (SQLite accepts many):
+//   unique indexes are meant for required fields, unless partial (port.ts, IndexSpec.partial: a
+//   partialFilterExpression holding only the documents whose fields have a value, under a name of its
+//   own; one over every row of the same fields, an older release's, is replaced: see ensureIndex).
+// - Decimals (port.ts) are BSON Decimal128 values, which keep their digits and scale ("450.10") and which
+//   MongoDB compares, sorts and indexes by value ("450.1" = "450.10"); a Decimal128 read back becomes a
+//   Decimal with the same text (Decimal128 writes small values as "1.0E-7": made plain again).
+// - Numbers are written as JSON holds them, as the embedded store keeps them: -0 as 0, NaN and ±Infinity
+//   as null; a field whose value is undefined is left out (an update sets it null). See toStored.
+
+import type { Store } from '../port.ts';
+import { announceWrites } from '../changes.ts';
+import { claimsOf } from './claims.ts';
+import { joinedComparisonOf } from './compare-joined.ts';
+import { connect } from './connection.ts';
+import { importOf } from './import.ts';
+import { indexingOf } from './indexes.ts';
+import { metersOf } from './meters.ts';
+import { readsOf } from './reads.ts';
+import { writesOf } from './writes.ts';
+
+export async function openMongoStore(uri: string, dbName?: string): Promise<Store> {
+  const conn = await connect(uri, dbName);
+  const reads = readsOf(conn);
+  const writes = writesOf(conn, reads.count);
+  const indexing = indexingOf(conn);
+
+  const store: Omit<Store, 'watch'> = {
+    kind: 'mongodb',
+    find: reads.find,
+    count: reads.count,
+    findByValues: reads.findByValues,
+    insert: writes.insert,
+    upsert: writes.upsert,
+    upsertAll: importOf(conn, indexing.listIndexes),
+    update: writes.update,
+    delete: writes.delete,
+    compareJoined: joinedComparisonOf(conn),
+    ensureIndex: indexing.ensureIndex,
+    listIndexes: indexing.listIndexes,
+    dropCollection: indexing.dropCollection,
+    meter: metersOf(conn),
+    claimOnce: claimsOf(conn),
+
+    async close() {
+      await conn.client.close();
+    },
+  };
+  return announceWrites(store);
+}
