@@ -1,6 +1,6 @@
 // Another program's MongoDB database where the store should be (MONGODB_URI naming that program's
 // database, or none and another program using `govgraph`): as the embedded store refuses another program's
-// SQLite file (sqlite.ts, refuseForeignDatabase), the MongoDB store refuses a database whose collections
+// SQLite file (sqlite/database.ts, refuseForeignDatabase), the MongoDB store refuses a database whose collections
 // are none of govgraph's, before anything is written to it. Without this, `catalogue import` stored a
 // platform's catalogues, secret and audit log among that program's collections, and a resource whose
 // source.collection had that program's name read (or a data import replaced) its documents.

@@ -10,6 +10,6 @@ export async function openStore(opts: { dataDir?: string; mongodbUri?: string })
     const { openMongoStore } = await import('./mongo/store.ts');
     return openMongoStore(opts.mongodbUri);
   }
-  const { openSqliteStore } = await import('./sqlite.ts');
+  const { openSqliteStore } = await import('./sqlite/store.ts');
   return openSqliteStore(opts.dataDir ?? DEFAULT_DATA_DIR);
 }

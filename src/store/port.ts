@@ -5,7 +5,7 @@
 // - decimal items are `Decimal` values (src/formats/decimal.ts): a row read back carries the text that
 //   was written ("450.10" stays "450.10"), and filters, sorts, indexes and `compareJoined` compare them
 //   by value ("450.1" equals "450.10", "10.5" > "9.75"). MongoDB keeps them as Decimal128; the embedded
-//   store as an order-preserving key beside the text (see sqlite.ts). A field holds one type: a decimal
+//   store as an order-preserving key beside the text (see sqlite/documents.ts). A field holds one type: a decimal
 //   field written as numbers before must be imported again.
 // - null and a missing field are the same thing; `eq: null` matches both; nulls sort first in ASC.
 // - strings compare by code point (binary collation), as MongoDB does by default.

@@ -1,6 +1,6 @@
-// Which reads of the embedded store may walk much of a collection (sqlite.ts sends those of a large one to
-// the reader threads, sqlite-readers.ts): by the read's shape first, then by SQLite's own plan for it
-// (`EXPLAIN QUERY PLAN`). Pure functions over the filter and the plan's lines.
+// Which reads of the embedded store may walk much of a collection (sqlite/thread-reads.ts sends those of a
+// large one to the reader threads, sqlite-readers.ts): by the read's shape first, then by SQLite's own plan
+// for it (`EXPLAIN QUERY PLAN`). Pure functions over the filter and the plan's lines.
 import type { Filter } from './port.ts';
 
 /** A page with no filter walks no more than its limit and skip: up to this many rows it stays on the event loop. */

@@ -2,10 +2,10 @@
 //
 // better-sqlite3 is synchronous, so a read on the gateway's own connection holds the event loop until it
 // ends: a `contains` page over a million records held it 2.4 s, and every other request, `/healthz` and the
-// time limit waited for it. sqlite.ts sends such reads (a large collection, a plan that may walk much of
-// it: sqlite-read-plan.ts) here instead. Each thread has a connection of its own to the same file; in WAL
-// mode it reads the last committed state, as the gateway's own connection would (a write of this process
-// is committed before its caller goes on, so a read after it sees it).
+// time limit waited for it. sqlite/thread-reads.ts sends such reads (a large collection, a plan that may
+// walk much of it: sqlite-read-plan.ts) here instead. Each thread has a connection of its own to the same
+// file; in WAL mode it reads the last committed state, as the gateway's own connection would (a write of
+// this process is committed before its caller goes on, so a read after it sees it).
 //
 // Reads wait in one queue per owner (the requesting department), served in turn: a department sending many
 // long reads makes its own wait, not another's, whose next read starts once a thread is free.
@@ -46,7 +46,7 @@ interface Reply {
 
 /**
  * The rows of an `all` or `rows` read whose texts came packed, decoded as they are asked for (`at(i)`), so
- * that the caller decodes and parses them a slice at a time (sqlite.ts: parseInTurns).
+ * that the caller decodes and parses them a slice at a time (sqlite/thread-reads.ts: parseThreadRows).
  */
 export class PackedRows {
   private readonly buffer: Buffer;

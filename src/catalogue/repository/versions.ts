@@ -62,7 +62,7 @@ export function catalogueVersions(store: Store): CatalogueVersions {
 
   /**
    * Each version on its own read: one read of several would hold the event loop while it parses them
-   * all; between reads the store gives the loop its turns (src/store/sqlite.ts). A version gone meanwhile
+   * all; between reads the store gives the loop its turns (src/store/sqlite/). A version gone meanwhile
    * is left out.
    */
   async function wholes(of: VersionHead[]): Promise<CatalogueVersion[]> {

@@ -1,4 +1,4 @@
-// The embedded store's connection (sqlite.ts): prepared statements cached by their text, and reads and
+// The embedded store's connection (store.ts): prepared statements cached by their text, and reads and
 // writes that wait for another process's lock without blocking the event loop (locks.ts).
 
 import type Database from 'better-sqlite3';

@@ -1,4 +1,4 @@
-// The data folder of the embedded store (sqlite.ts): made with its owner's mode, and what SQLite's refusal
+// The data folder of the embedded store (store.ts): made with its owner's mode, and what SQLite's refusal
 // to open the store leaves out (a full or read-only file system, a folder this user cannot write).
 
 import { accessSync, constants, mkdirSync, statSync, statfsSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Documents as stored (sqlite.ts): each row as JSON text, a decimal field's text kept beside its order key.
+// Documents as stored (store.ts): each row as JSON text, a decimal field's text kept beside its order key.
 //
 // Decimals (port.ts): a decimal field holds its order key (`Decimal.orderKey`: a string whose order is the
 // order of values, equal for equal values), and the document keeps the text that was written in a map

@@ -1,4 +1,4 @@
-// Upserts of the embedded store (sqlite.ts): rows replaced or inserted in batches, and `upsertAll`, the
+// Upserts of the embedded store (store.ts): rows replaced or inserted in batches, and `upsertAll`, the
 // atomic data import on a connection of its own.
 //
 // `upsertAll` (data import) runs on a connection of its own in one transaction: a crash at any moment

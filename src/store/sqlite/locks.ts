@@ -1,4 +1,4 @@
-// Locks and errors of the embedded store (sqlite.ts): SQLite's answers as the port's errors, and operations
+// Locks and errors of the embedded store (store.ts): SQLite's answers as the port's errors, and operations
 // retried without blocking the event loop while another process holds the database.
 //
 // Locks never stall the event loop: better-sqlite3 is synchronous, so SQLite's own busy wait

@@ -1,4 +1,4 @@
-// How a query of the store port becomes SQL (sqlite.ts): field and table names, filters, sorts,
+// How a query of the store port becomes SQL (store.ts): field and table names, filters, sorts,
 // projections, and the statements of `find` and `findByValues`.
 
 import { filterValue, ROW_ORDER, type Filter, type FindQuery, type Row, type SortKey, type Value } from '../port.ts';

@@ -1,0 +1,118 @@
+// The embedded store's database file (store.ts): made with its owner's mode, opened in WAL mode under the
+// locks of other processes, refused when it is another program's, and watched for being deleted or
+// replaced under the process.
+
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { StoreUnavailableError } from '../port.ts';
+import { makeFolder, openFailureHint } from './data-folder.ts';
+import { connect, whenUnlocked } from './locks.ts';
+
+export const SQLITE_FILE = 'govgraph.sqlite';
+
+/**
+ * The WAL pages after which a commit of this connection checkpoints them into the database file (SQLite's
+ * default is 1,000). Every request that reads data commits its audit entry (a group-committed batch
+ * rewrites the last pages of the log and of its four indexes: about 13 pages for 4 entries), and the
+ * checkpoint runs inside that commit, on the event loop, copying each page the WAL holds once. At 1,000
+ * it ran every ~75 batches and copied the same last pages again each time: under the lookup's load the
+ * audit commits held the loop 81-92 µs per request, half of it in checkpoints; at 4,000, 56-65 µs
+ * (docs/benchmarks.md, 5 December). The WAL file grows to about 16 MB before it is reused.
+ */
+export const WAL_CHECKPOINT_PAGES = 4000;
+
+/**
+ * Refuses a SQLite database of another program at the store's path (`--data` naming that program's folder):
+ * a read command opened it, switched it to WAL and wrote govgraph's tables into it, and `catalogue import`
+ * stored a platform there. Every govgraph store holds `_govgraph_indexes` (made at each open); a file with
+ * tables but not that one is not a store. Checked before anything is written to it.
+ */
+function refuseForeignDatabase(db: Database.Database, file: string): void {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+  if (tables.length === 0 || tables.includes('_govgraph_indexes')) return;
+  const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? `, ... (${tables.length} tables)` : '');
+  throw new StoreUnavailableError(
+    `${file} is a SQLite database of another program (its tables: ${shown}), not a govgraph store; nothing was written to it: name the data folder of the store, or an empty folder to make one in`,
+  );
+}
+
+/**
+ * `_govgraph_indexes` of a store made before partial indexes (port.ts, IndexSpec.partial) gets their column,
+ * 0 for the indexes it records. Under the write lock, checked again there: two processes opening the
+ * store at once would both have added it, and the second failed with "duplicate column name". An older
+ * release recording an index leaves the column out, which records one that is not partial, as its are.
+ */
+function indexesKeepPartial(db: Database.Database): void {
+  const hasColumn = () => db.prepare("SELECT 1 FROM pragma_table_info('_govgraph_indexes') WHERE name = 'is_partial'").get() !== undefined;
+  if (hasColumn()) return;
+  db.transaction(() => {
+    if (!hasColumn()) db.exec('ALTER TABLE _govgraph_indexes ADD COLUMN is_partial INTEGER NOT NULL DEFAULT 0');
+  }).immediate();
+}
+
+/** Opens (making it when missing) the store file `file` of the data folder `dataDir`, its tables ready. */
+export async function openDatabase(dataDir: string, file: string, lockWaitMs: number): Promise<Database.Database> {
+  let db: Database.Database;
+  let tried: Database.Database | undefined;
+  try {
+    // The store keeps the platform's secret (it signs tokens of any department and role, keys the
+    // audit log and cursors): a folder it makes is its owner's alone, and so is a store file it makes
+    // (SQLite gives the write-ahead log and shared memory the store file's mode). A folder or file
+    // that exists keeps the mode its operator gave it.
+    makeFolder(dataDir, 0o700);
+    if (!existsSync(file)) {
+      try {
+        closeSync(openSync(file, 'a', 0o600));
+      } catch {
+        // A folder this user cannot write, a read-only or full file system: SQLite's own refusal
+        // below says which (openFailureHint), as it did before this file was made first.
+      }
+    }
+    db = await whenUnlocked(`open ${file}`, lockWaitMs, () => {
+      // A connection of its own each try: one that met another process's schema changes while it opened
+      // (SQLITE_SCHEMA, a publication making thousands of indexes) kept meeting them at every later try.
+      tried?.close();
+      const db = (tried = connect(file));
+      refuseForeignDatabase(db, file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+      db.exec(`CREATE TABLE IF NOT EXISTS _govgraph_indexes (
+      collection TEXT NOT NULL,
+      name TEXT NOT NULL,
+      fields TEXT NOT NULL,
+      is_unique INTEGER NOT NULL,
+      is_partial INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (collection, name)
+    )`);
+      indexesKeepPartial(db);
+      return db;
+    });
+  } catch (error) {
+    tried?.close();
+    if (error instanceof StoreUnavailableError) throw error;
+    throw new StoreUnavailableError(`cannot open the SQLite store ${file}: ${(error as Error).message}${openFailureHint(error, dataDir)}`, { cause: error });
+  }
+  return db;
+}
+
+/**
+ * Why the store file is no longer at its path (deleted, moved, replaced) since it was opened, or null
+ * (SqliteStore.fileGone).
+ */
+export function fileGoneOf(file: string): () => string | null {
+  // The file opened, to tell when the path no longer leads to it.
+  const opened = statSync(file);
+  const fileGone = (): string | null => {
+    // SQLite keeps reading and writing a store file deleted or moved away under it (its descriptor stays
+    // open): every read answered and every audit entry went into a file no later process would open.
+    try {
+      const now = statSync(file);
+      return now.ino === opened.ino && now.dev === opened.dev ? null : `${file} was replaced by another file since this process opened it`;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' || code === 'ENOTDIR' ? `${file} was deleted or moved since this process opened it` : null;
+    }
+  };
+  return fileGone;
+}

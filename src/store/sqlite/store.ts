@@ -1,0 +1,140 @@
+// The embedded store (SPEC §11): SQLite through better-sqlite3, one database file in the data folder,
+// in WAL mode so that several gateway processes can share the folder.
+//
+// Locks never stall the event loop: an operation that finds the database locked by another process is
+// retried asynchronously, until `lockWaitMs` has passed (src/store/sqlite/locks.ts). `upsertAll` (data
+// import) runs on a connection of its own in one transaction (src/store/sqlite/import.ts).
+//
+// Layout: one table per collection, named `c:<collection>`, holding each document as JSON text
+// (`id INTEGER PRIMARY KEY, doc TEXT`). Indexes are expression indexes on `json_extract(doc, '$.field')`,
+// and filters and sorts are written with exactly the same expressions, so that SQLite uses them.
+// The indexes asked for are recorded in `_govgraph_indexes`, which `listIndexes` reads. A partial index
+// (port.ts, IndexSpec.partial) is one `WHERE json_extract(doc, '$.field') IS NOT NULL` (JSON null and a
+// missing field are both SQL NULL there).
+// The SQL of filters, sorts and projections is written in src/store/sqlite/sql.ts.
+//
+// Decimals are kept as their order keys, with their texts beside them (src/store/sqlite/documents.ts).
+//
+// Semantics kept equal to MongoDB's (see port.ts): null and missing are one; `ne: x` matches nulls;
+// `in` with null matches nulls; gt/gte/lt/lte never match null; nulls sort first in ASC.
+// Differences: a unique index that is not partial accepts several rows whose field is null (MongoDB
+// accepts one), so those are meant for required fields (a partial one takes any number on both); a filter compares values across types by SQLite's order
+// (numbers < strings) where MongoDB compares only values of the same type: a field has one type.
+// A projection returns every projected field, null when the document has none. Field names are
+// GraphQL names other than `_id` (MongoDB's), checked before they reach SQL.
+
+import path from 'node:path';
+import type { FindQuery, Store } from '../port.ts';
+import { announceWrites } from '../changes.ts';
+import { DocCache } from '../doc-cache.ts';
+import { cachedReadsOf } from './cached-reads.ts';
+import { claimsOf } from './claims.ts';
+import { joinedComparison } from './compare-joined.ts';
+import { connectionOf } from './connection.ts';
+import { fileGoneOf, openDatabase, SQLITE_FILE } from './database.ts';
+import { indexingOf } from './indexes.ts';
+import { metersOf } from './meters.ts';
+import { readsOf } from './reads.ts';
+import { findStatement } from './sql.ts';
+import { threadReadsOf } from './thread-reads.ts';
+import { writesOf } from './writes.ts';
+
+/** How long an operation retries a locked database, asynchronously, before StoreUnavailableError. */
+export const DEFAULT_LOCK_WAIT_MS = 5000;
+
+interface SqliteStoreOptions {
+  /** How long an operation waits for another process's lock before failing; default 5000 ms. */
+  lockWaitMs?: number;
+  /** How much parsed documents reads keep (doc-cache.ts), in characters of their stored JSON; 0 for none. */
+  docCacheChars?: number;
+  /** Collections of more rows than this (or of more than 500 characters a row times this) read on reader threads what may walk much of them; default 50,000. */
+  readerThreadRows?: number;
+  /** How many reader threads at most; default 2. */
+  readerThreads?: number;
+}
+
+/** 32 million characters of stored JSON: about 90,000 of the demo's records, 1,000 of a catalogue with 2,000 items. */
+const DEFAULT_DOC_CACHE_CHARS = 32_000_000;
+
+/** The SQLite store, with what tests and tools need beyond the port. */
+export interface SqliteStore extends Store {
+  readonly kind: 'sqlite';
+  readonly file: string;
+  /** The `EXPLAIN QUERY PLAN` lines of the statement `find` would run. */
+  explainFind(collection: string, query: FindQuery): string[];
+  /** How many reads have run on reader threads (sqlite-readers.ts) since the store was opened. */
+  readonly threadReads: number;
+  /**
+   * Why the store file is no longer at its path (deleted, moved, replaced) while this process holds it
+   * open, or null: /readyz says `store-unavailable` then, since what is written now is lost at restart.
+   */
+  fileGone(): string | null;
+  /** Reads waiting for a reader thread, and threads reading, now (the gateway's /metrics). */
+  readonly readerLoad: { queued: number; running: number };
+}
+
+export async function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+  const file = path.join(dataDir, SQLITE_FILE);
+  const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+  const cacheChars = options.docCacheChars ?? DEFAULT_DOC_CACHE_CHARS;
+  const docs = cacheChars > 0 ? new DocCache(cacheChars) : undefined;
+  const db = await openDatabase(dataDir, file, lockWaitMs);
+  const fileGone = fileGoneOf(file);
+
+  const conn = connectionOf(db, file, lockWaitMs, docs);
+  const threads = threadReadsOf(conn, options);
+  const { readers, planOf } = threads;
+  const reads = readsOf(conn, threads, cachedReadsOf(conn, docs));
+  const writes = writesOf(conn, docs, fileGone, reads.count);
+  const indexing = indexingOf(conn, threads, docs);
+  const meterStep = metersOf(conn);
+  const claimOnce = claimsOf(conn);
+
+  const store: Omit<SqliteStore, 'watch'> = {
+    kind: 'sqlite',
+    file,
+    find: reads.find,
+    count: reads.count,
+    findByValues: reads.findByValues,
+    insert: writes.insert,
+    upsert: writes.upsert,
+    upsertAll: writes.upsertAll,
+    update: writes.update,
+    delete: writes.delete,
+
+    async compareJoined(left, right, sample, options) {
+      return joinedComparison(conn, threads, left, right, sample, options);
+    },
+
+    ensureIndex: indexing.ensureIndex,
+    listIndexes: indexing.listIndexes,
+    dropCollection: indexing.dropCollection,
+
+    async meter(collection, step, options) {
+      return meterStep(collection, step, options);
+    },
+
+    claimOnce,
+
+    fileGone,
+
+    async close() {
+      await readers.close();
+      conn.clear();
+      if (db.open) db.close();
+    },
+
+    get threadReads() {
+      return threads.count;
+    },
+
+    get readerLoad() {
+      return readers.load;
+    },
+
+    explainFind(collection, query) {
+      return planOf(findStatement(collection, query));
+    },
+  };
+  return announceWrites(store);
+}
