@@ -6,7 +6,7 @@
 import type { Catalogue } from '../model/catalogue.ts';
 import { and, eq, type Row, type Store } from '../store/port.ts';
 import { codeKey } from './codes.ts';
-import { CATALOGUE_VERSIONS } from './repository.ts';
+import { CATALOGUE_VERSIONS } from './repository/rows.ts';
 
 /** One version carrying the code, in effect from `from` to `to` (null: still in effect, or its end unknown). */
 export interface CodeSpan {
