@@ -38,6 +38,8 @@ interface ItemRuns {
   items: ReadonlyMap<string, number>;
   /** The latest of them: a grant decided on `catalogue` at or after it is in force whole. */
   latest: number;
+  /** Item name → the publication time (ms) of the version its run starts at (itemsSince). */
+  since: ReadonlyMap<string, number>;
   /**
    * The decision of a grant stored before grants recorded it, from its creation time (ms): the version of
    * the catalogue carrying the resource in effect then (see decidedAt in mark).
@@ -234,6 +236,23 @@ export class ItemHistory {
   }
 
   async mark(catalogues: readonly Catalogue[]): Promise<void> {
+    for (const [r, t] of await this.runsOf(catalogues)) runs.set(r, t);
+  }
+
+  /**
+   * Per resource of `catalogues` (the catalogues in effect, as read from the store), since when each of
+   * its items has been published without a break: item name → the publication time (ms) of the version
+   * its run starts at (see above). Marks nothing. Times, not counts, as they compare publications of
+   * different catalogues: for the submission warnings' "who provided a data element first" (warnings.ts,
+   * repeatedCollection), which only words a warning. A resource whose catalogue has no history (not read
+   * from the store, or never published) is not in the answer.
+   */
+  async itemsSince(catalogues: readonly Catalogue[]): Promise<Map<Resource, ReadonlyMap<string, number>>> {
+    return new Map([...(await this.runsOf(catalogues))].map(([r, t]) => [r, t.since]));
+  }
+
+  private async runsOf(catalogues: readonly Catalogue[]): Promise<Map<Resource, ItemRuns>> {
+    const out = new Map<Resource, ItemRuns>();
     // Every version ever published with what it carries, in two finds of four fields each: the SQLite
     // store extracts up to four fields in SQL, past that it parses each whole row (the document with it)
     // in JavaScript, which took 80 ms at 500 resources x 20 versions, in one hold of the event loop.
@@ -313,12 +332,15 @@ export class ItemHistory {
         }
         if (!any) break;
       }
+      const publishedAt = new Map(versions.map((v) => [v.version, v.at]));
       for (const r of catalogue.resources) {
         const code = codeKey(r.code);
         const items = from.get(code)!;
-        runs.set(r, { catalogue: id, items, latest: Math.max(...items.values()), decidedAt: decidedAt(code, id) });
+        const since = new Map([...items].map(([name, version]) => [name, publishedAt.get(version)!]));
+        out.set(r, { catalogue: id, items, latest: Math.max(...items.values()), since, decidedAt: decidedAt(code, id) });
       }
     }
+    return out;
   }
 }
 

@@ -5,11 +5,12 @@ import { listGrants } from '../../access/grants.ts';
 import { grantsInForceAmong, itemHistoryOf } from '../../access/item-since.ts';
 import { catalogueVersions } from '../../catalogue/repository/versions.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
+import { codeKey } from '../../catalogue/codes.ts';
 import type { Grant } from '../../access/grant-model.ts';
 import type { Store } from '../../store/port.ts';
 import type { WorkflowEnv } from '../actor.ts';
 import { itemReaders } from '../../audit/usage.ts';
-import { READERS_DAYS, breakingChanges, brokenGrants, otherProviders, repeatedCollection, type SubmissionWarning } from '../warnings.ts';
+import { READERS_DAYS, breakingChanges, brokenGrants, otherProviders, repeatedCollection, type ProvidedSince, type SubmissionWarning } from '../warnings.ts';
 
 /**
  * The warnings a document gets against the catalogues in effect and the active grants, as department
@@ -42,7 +43,7 @@ export async function submissionWarnings(
   const readers = current ? await readersOf(env, [...codes].filter((c) => !withheld.has(c)), since, reads) : new Map();
   const warnings = [
     ...otherProviders(current, catalogue),
-    ...repeatedCollection(catalogue, published),
+    ...(await repeatedCollectionOf(env, catalogue, published, reads)),
     ...brokenGrants(env.platform, current, catalogue, grants.filter((g) => codes.has(g.resource) && !withheld.has(g.resource)), env.now),
   ];
   // The version in effect compared a few dozen resources at a time, the event loop getting a turn between
@@ -58,6 +59,40 @@ export async function submissionWarnings(
 const BREAKING_CHANGES_PER_TURN = 50;
 
 /**
+ * REPEATED_COLLECTION warnings, with who provided each element first from the publication history: read
+ * only when some item would be warned without it (the original source of an element is not warned).
+ */
+async function repeatedCollectionOf(env: WorkflowEnv, catalogue: Catalogue, published: readonly Catalogue[], reads: WarningReads | undefined): Promise<SubmissionWarning[]> {
+  if (!repeatedCollection(catalogue, published).length) return [];
+  const since = () => providedSinceIn(env, published);
+  return repeatedCollection(catalogue, published, await (reads ? (reads.providedSince ??= since()) : since()));
+}
+
+/**
+ * ProvidedSince for the resources of `published` (the catalogues in effect, as read from the store), by
+ * resource code: a request's warnings of several versions share it (WarningReads), and the versions they
+ * read may be other objects of the same catalogues (a version's document read again).
+ */
+async function providedSinceIn(env: WorkflowEnv, published: readonly Catalogue[]): Promise<ProvidedSince> {
+  const items = new Map([...(await itemHistoryOf(env.store).itemsSince(published))].map(([r, since]) => [codeKey(r.code), since]));
+  const byResource = new Map<string, Map<string, number>>();
+  return (resource, element) => {
+    const code = codeKey(resource.code);
+    let first = byResource.get(code);
+    if (!first) {
+      // Per element, the earliest run among the resource's items carrying it.
+      byResource.set(code, (first = new Map()));
+      const since = items.get(code);
+      for (const i of resource.items) {
+        const at = i.element === undefined ? undefined : since?.get(i.name);
+        if (at !== undefined && !(at >= (first.get(i.element!) ?? Infinity))) first.set(i.element!, at);
+      }
+    }
+    return first.get(element);
+  };
+}
+
+/**
  * What the warnings of several versions read alike, read once for them all (one request's: its `now`
  * and its viewer are the same): the active grants, and the departments that read the resources of a
  * version in effect, a scan of 90 days of the audit log for each resource. The drafts of one catalogue
@@ -66,6 +101,8 @@ const BREAKING_CHANGES_PER_TURN = 50;
  */
 export interface WarningReads {
   activeGrants?: Promise<Grant[]>;
+  /** Since when each published resource has provided each data element (the publication history). */
+  providedSince?: Promise<ProvidedSince>;
   readers: Map<string, ReturnType<typeof itemReaders>>;
   /**
    * The store the audit log is scanned through, page by page: a request's, which stops at its next page
