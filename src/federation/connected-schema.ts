@@ -55,6 +55,10 @@ export async function fetchSchema(c: ConnectedPlatform, client: PlatformClient, 
   if (away) throw unavailable(c, away);
   const body = res.body as (Partial<SchemaDocument> & { errors?: { message: string }[] }) | undefined;
   if (!body || typeof body !== 'object') throw unavailable(c, of(`did not answer as a govgraph gateway (HTTP ${res.status}).`));
+  // Another platform than the one listed answers at the url (its refusals say its region too, as its
+  // schema does): that is the reason, whatever it refused. A refusal of one that does not say its region
+  // (an older gateway) keeps the reasons below.
+  if (typeof body.region === 'string' && body.region !== c.region) throw unavailable(c, answersAs(c, body.region));
   if (res.status === 401) {
     throw unavailable(c, said(`it refused this platform (HTTP 401): ${refusal(body)} `
       + `It verifies this platform's signature with the keys at the url its own \`connected\` lists for region ${ownRegion}: `
@@ -64,11 +68,14 @@ export async function fetchSchema(c: ConnectedPlatform, client: PlatformClient, 
   }
   if (res.status < 200 || res.status > 299) throw unavailable(c, said(`it refused this platform (HTTP ${res.status}): ${refusal(body)}`));
   if (typeof body.sdl !== 'string' || typeof body.version !== 'string') throw unavailable(c, of('did not answer as a govgraph gateway.'));
-  if (body.region !== c.region) throw unavailable(c, (url) => url
-    ? `${url} answers as platform ${theirLabel(body.region)}, not ${c.region}; check the url.`
-    : `it answers as platform ${theirLabel(body.region)}, not ${c.region}: this platform's file lists a wrong url for it.`);
+  if (body.region !== c.region) throw unavailable(c, answersAs(c, body.region));
   return body as SchemaDocument;
 }
+
+/** The platform at `c`'s url says it is platform `region`, not the one listed. */
+const answersAs = (c: ConnectedPlatform, region: unknown): Reason => (url) => url
+  ? `${url} answers as platform ${theirLabel(region)}, not ${c.region}; check the url.`
+  : `it answers as platform ${theirLabel(region)}, not ${c.region}: this platform's file lists a wrong url for it.`;
 
 /** Parses a platform's schema text (`subschema` makes its stitching config) and stitches it alone. */
 export function stitchAlone(c: ConnectedPlatform, subschema: () => SubschemaConfig): Built {

@@ -114,11 +114,14 @@ export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more:
       } catch (err) {
         logForwardedRefusal(err, req.headers.authorization);
         const challenge = bearerChallenge((err as { reason?: AuthenticationFailure }).reason);
-        await sendJson(req, res, 401, { errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] }, { 'WWW-Authenticate': challenge });
+        // The region this platform is, as its schema answer says it: a platform that lists another region at
+        // this url (a county's url under its city's region) is refused, whatever it signed for, and told so
+        // rather than to look at its listing here (connected-schema.ts). A platform's region is no secret.
+        await sendJson(req, res, 401, { region: platform.platform.region, errors: [{ message: (err as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] }, { 'WWW-Authenticate': challenge });
         return;
       }
       if (!holder.loaded) {
-        await sendJson(req, res, 503, { errors: [{ message: 'The gateway is starting; try again shortly.', extensions: { code: 'PLATFORM_UNAVAILABLE' } }] });
+        await sendJson(req, res, 503, { region: platform.platform.region, errors: [{ message: 'The gateway is starting; try again shortly.', extensions: { code: 'PLATFORM_UNAVAILABLE' } }] });
         return;
       }
       // ?view=department: what the forwarded department may read at all (`govgraph schema print --dept`
