@@ -94,6 +94,26 @@ describe('settings from the environment', () => {
     expect(signed.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
   });
 
+  // A secret with a line break at its end (a Kubernetes secret made from a file, an env file) signed and keyed
+  // the audit log as it was, and the same secret read by a shell's $(cat FILE), without it, was another:
+  // `govgraph token` from a shell made tokens the gateways refused, `audit verify` said the chain broken.
+  it('a GOVGRAPH_JWT_SECRET beginning or ending with white space is refused in one line, not shown', async () => {
+    const platform = join(guizhou, 'platform.yaml');
+    const strong = 'y'.repeat(40);
+    const padded = (where: string) =>
+      `govgraph: GOVGRAPH_JWT_SECRET: ${where} with white space (a line break or a space), which a shell's $(cat FILE) drops and a secret ` +
+      'made from a file or an env file keeps: commands run from a shell would sign tokens and key the audit log with another secret ' +
+      'than the gateways. Remove it where the secret is set. A new secret changes the audit key: run govgraph audit verify first (docs/operations.md)\n';
+    const token = (secret: string) => govgraph({ GOVGRAPH_JWT_SECRET: secret }, 'token', '--dept', '520000-GAT', '--platform', platform);
+    expect(await token(`${strong}\n`)).toEqual({ code: 1, stdout: '', stderr: padded('ends') });
+    expect(await token(` ${strong}`)).toEqual({ code: 1, stdout: '', stderr: padded('begins') });
+    expect(await govgraph({ GOVGRAPH_JWT_SECRET: `\t${strong}\r\n` }, 'serve', '--port', '0', '--platform', platform, '--data', join(work, 'padded'))).toEqual({
+      code: 1, stdout: '', stderr: padded('begins and ends'),
+    });
+    expect(existsSync(join(work, 'padded'))).toBe(false);
+    expect((await token(`${strong.slice(20)} ${strong.slice(20)}`)).code).toBe(0); // a space within is the secret's own
+  });
+
   // Both used to end in a stack trace (pino's "default level:verbose must be included in custom levels",
   // and URL's "Invalid URL"), after the command had opened the store.
   it('a log level or a JWKS URL that is none is refused in one line, before the store is opened', async () => {

@@ -7,8 +7,10 @@ import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GOVGRAPH_BIN, cliEnv, withSqliteStore } from './helpers/cli.ts';
+import { GOVGRAPH_BIN, cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
 
 const asRoot = process.getuid?.() === 0;
 /** As root the command runs as nobody, who must be able to reach govgraph's own files (a clone under /root is not). */
@@ -20,6 +22,8 @@ function othersReach(path: string): boolean {
 }
 const runnable = !asRoot || othersReach(GOVGRAPH_BIN);
 const NOBODY = 65534;
+const henan = fileURLToPath(new URL('./fixtures/henan/', import.meta.url));
+const henanPlatform = join(henan, 'platform.yaml');
 const top = mkdtempSync(join(tmpdir(), 'govgraph-data-folder-permissions-'));
 afterAll(() => rmSync(top, { recursive: true, force: true }));
 
@@ -77,4 +81,34 @@ describe.skipIf(!runnable)('a data folder or store this user may not open', () =
     );
     expect(existsSync(join(dir, 'govgraph.sqlite-wal'))).toBe(false);
   });
+
+  // With its write-ahead log and shared memory beside it (a gateway of the owner running, or an offline copy
+  // that took them along), SQLite opened a store file this user may not write read-only, without a word:
+  // `serve` started, /readyz said ready and every request got AUDIT_UNAVAILABLE; `audit verify` said ok.
+  it.each([
+    ['serve', ['serve', '--port', '0']],
+    ['audit verify', ['audit', 'verify']],
+  ])('%s on a store file it may not write, its write-ahead log beside it: refused, naming the file', async (_name, args) => {
+    const dir = join(top, `read-only-${args[0]}`);
+    const imported = await runGovgraph(['catalogue', 'import', '--publish', join(henan, 'tax.yaml'), '--platform', henanPlatform, '--data', dir]);
+    expect(imported.code, imported.stderr).toBe(0); // a store with its platform and secret, as the owner served it
+    const file = join(dir, 'govgraph.sqlite');
+    const owner = new Database(file); // keeps govgraph.sqlite-wal and -shm there, as a running gateway does
+    try {
+      owner.pragma('journal_mode = WAL');
+      owner.prepare('SELECT count(*) FROM _govgraph_indexes').get();
+      expect(existsSync(`${file}-wal`) && existsSync(`${file}-shm`)).toBe(true);
+      chmodSync(dir, 0o755);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) chmodSync(f, asRoot ? 0o644 : 0o444);
+      const { code, stderr } = await asOtherUser([...args, '--platform', henanPlatform, '--data', dir]);
+      expect(code).toBe(1);
+      expect(stderr).toContain(
+        `govgraph: cannot open the SQLite store ${file}: this user may not write ${file} (permission denied), so SQLite would ` +
+          'open the store read-only and no audit entry could be written: run as the user that owns the store, or give this user access to it\n',
+      );
+      expect(stderr).not.toContain('GraphQL');
+    } finally {
+      owner.close();
+    }
+  }, 60_000);
 });

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError, type Store } from '../src/store/port.ts';
 import { openFailureHint } from '../src/store/sqlite.ts';
+import { readOnlyOpening } from '../src/store/sqlite/data-folder.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 let down: 'grants' | 'records' | null = null;
@@ -62,5 +63,19 @@ describe('a store that cannot be opened', () => {
     expect(onReadOnly('SQLITE_CANTOPEN')).toBe(readOnly);
     expect(onReadOnly('SQLITE_READONLY_DIRECTORY')).toBe(readOnly);
     expect(openFailureHint(Object.assign(new Error('x'), { code: 'SQLITE_CANTOPEN' }), '/srv/data', () => 0, () => null)).toBe(''); // writable: another cause
+  });
+
+  // SQLite opens a store file it may not write read-only, without a word, when its -wal and -shm are there
+  // (test/data-folder-permissions.test.ts runs it as another user); a read-only mount does the same.
+  it('says why a store that opened could only be read', () => {
+    const refusals = (codes: Record<string, string>) => (file: string) => codes[file.slice('/srv/data/'.length)] ?? null;
+    expect(readOnlyOpening('/srv/data', refusals({}))).toBeNull();
+    expect(readOnlyOpening('/srv/data', refusals({ 'govgraph.sqlite-shm': 'EACCES' }))).toBe(
+      'this user may not write /srv/data/govgraph.sqlite-shm (permission denied), so SQLite would open the store read-only and no audit ' +
+        'entry could be written: run as the user that owns the store, or give this user access to it',
+    );
+    expect(readOnlyOpening('/srv/data', refusals({ 'govgraph.sqlite': 'EROFS' }))).toBe(
+      'the file system of /srv/data is mounted read-only, and SQLite writes beside the store also to read (its write-ahead log): mount it read-write',
+    );
   });
 });

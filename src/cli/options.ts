@@ -156,7 +156,7 @@ export async function openCommandStore(
   const { openStore } = await import('../store/open.ts');
   let store: Store;
   try {
-    store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri });
+    store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri, existing: !how.create });
   } catch (err) {
     // The driver's refusal of the URI named neither the setting nor the option it came from (never the URI
     // itself, which may hold a password).

@@ -58,11 +58,28 @@ export const MIN_SECRET_BYTES = 32;
  */
 export function envSecretProblem(env: NodeJS.ProcessEnv = process.env): string | null {
   const secret = envSecret(env);
-  if (!secret || secret.length >= MIN_SECRET_BYTES) return null;
+  if (!secret) return null;
+  if (secret.length >= MIN_SECRET_BYTES) return paddedSecretProblem(setting('GOVGRAPH_JWT_SECRET', env) ?? '');
   return (
     `GOVGRAPH_JWT_SECRET: ${secret.length} byte${secret.length === 1 ? '' : 's'}; an HS256 secret needs at least ${MIN_SECRET_BYTES} ` +
     `(256 bits, RFC 7518 §3.2). Make one with \`openssl rand -base64 32\`, or leave GOVGRAPH_JWT_SECRET unset for the secret kept in ` +
     'the store. A new secret changes the audit key: run govgraph audit verify first (docs/operations.md)'
+  );
+}
+
+/**
+ * A secret that begins or ends with white space: the line break a Kubernetes secret made from a file, or an
+ * env file, keeps, and a shell's `$(cat FILE)` drops. Taken as it was, the gateways signed tokens and keyed
+ * the audit log with one secret and `govgraph token` or `audit verify` run from a shell with another: the
+ * tokens were refused and the chain said broken at entry #1. The value is never shown.
+ */
+function paddedSecretProblem(value: string): string | null {
+  if (value === value.trim()) return null;
+  const where = value !== value.trimStart() && value !== value.trimEnd() ? 'begins and ends' : value !== value.trimStart() ? 'begins' : 'ends';
+  return (
+    `GOVGRAPH_JWT_SECRET: ${where} with white space (a line break or a space), which a shell's $(cat FILE) drops and a secret made ` +
+    'from a file or an env file keeps: commands run from a shell would sign tokens and key the audit log with another secret than ' +
+    'the gateways. Remove it where the secret is set. A new secret changes the audit key: run govgraph audit verify first (docs/operations.md)'
   );
 }
 

@@ -5,11 +5,12 @@ import type { Store } from './port.ts';
 
 export const DEFAULT_DATA_DIR = './data';
 
-export async function openStore(opts: { dataDir?: string; mongodbUri?: string }): Promise<Store> {
+/** `existing`: the embedded store's file must hold a store already (openDatabase in sqlite/database.ts). */
+export async function openStore(opts: { dataDir?: string; mongodbUri?: string; existing?: boolean }): Promise<Store> {
   if (opts.mongodbUri) {
     const { openMongoStore } = await import('./mongo/store.ts');
     return openMongoStore(opts.mongodbUri);
   }
   const { openSqliteStore } = await import('./sqlite/store.ts');
-  return openSqliteStore(opts.dataDir ?? DEFAULT_DATA_DIR);
+  return openSqliteStore(opts.dataDir ?? DEFAULT_DATA_DIR, { existing: opts.existing });
 }

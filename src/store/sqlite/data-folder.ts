@@ -47,6 +47,41 @@ function unreadable(file: string): boolean {
 }
 
 /**
+ * Why SQLite opened the store read-only, or null. A store file this user may not write opens read-only,
+ * without a word, when its write-ahead log and shared memory are there (left beside it by a gateway of the
+ * store's owner, or by an offline copy that took them along): `serve` as another user started, `/readyz`
+ * said ready, and every request that read data got AUDIT_UNAVAILABLE. Without them SQLite refuses
+ * (`attempt to write a readonly database`); both cases are refused alike.
+ */
+export function readOnlyOpening(dataDir: string, canWrite = writeRefusalOf): string | null {
+  for (const name of ['govgraph.sqlite', 'govgraph.sqlite-wal', 'govgraph.sqlite-shm']) {
+    const file = path.join(dataDir, name);
+    const refused = canWrite(file);
+    if (refused === 'EROFS') {
+      return `the file system of ${dataDir} is mounted read-only, and SQLite writes beside the store also to read (its write-ahead log): mount it read-write`;
+    }
+    if (refused === 'EACCES') {
+      return (
+        `this user may not write ${file} (permission denied), so SQLite would open the store read-only and no audit entry could be ` +
+        'written: run as the user that owns the store, or give this user access to it'
+      );
+    }
+  }
+  return null;
+}
+
+/** The code of this process's refusal to write `file` (EACCES, EROFS), or null (also when it is not there). */
+function writeRefusalOf(file: string): string | null {
+  try {
+    accessSync(file, constants.W_OK);
+    return null;
+  } catch (error) {
+    const code = String((error as NodeJS.ErrnoException).code ?? '');
+    return code === 'ENOENT' ? null : code;
+  }
+}
+
+/**
  * What SQLite's answer leaves out when a store cannot be opened: a full file system says only `disk I/O
  * error` (it cannot grow the shared-memory file), a folder this user cannot write `attempt to write a
  * readonly database` (every connection writes the write-ahead log, also to read), and a folder on a file

@@ -5,7 +5,7 @@
 import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../port.ts';
-import { makeFolder, openFailureHint } from './data-folder.ts';
+import { makeFolder, openFailureHint, readOnlyOpening } from './data-folder.ts';
 import { connect, whenUnlocked } from './locks.ts';
 
 export const SQLITE_FILE = 'govgraph.sqlite';
@@ -27,12 +27,43 @@ export const WAL_CHECKPOINT_PAGES = 4000;
  * stored a platform there. Every govgraph store holds `_govgraph_indexes` (made at each open); a file with
  * tables but not that one is not a store. Checked before anything is written to it.
  */
-function refuseForeignDatabase(db: Database.Database, file: string): void {
+function refuseForeignDatabase(db: Database.Database, file: string, existing: boolean): void {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+  if (tables.length === 0 && existing) throw new StoreUnavailableError(emptyStoreFile(file));
   if (tables.length === 0 || tables.includes('_govgraph_indexes')) return;
   const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? `, ... (${tables.length} tables)` : '');
   throw new StoreUnavailableError(
     `${file} is a SQLite database of another program (its tables: ${shown}), not a govgraph store; nothing was written to it: name the data folder of the store, or an empty folder to make one in`,
+  );
+}
+
+/**
+ * A store file that holds nothing, where a command that makes no store expected one: a copy or restore cut
+ * short (`cp` killed, a full disk), a backup's `NAME.part` put in place (its `VACUUM INTO` killed: SQLite
+ * rolls it back to a database without tables). `serve` made it a new store, with a new secret and an
+ * empty audit log, and `audit verify` said `audit chain ok: 0 entries`.
+ */
+function emptyStoreFile(file: string): string {
+  const what = statSync(file).size === 0 ? 'an empty file (0 bytes)' : 'a SQLite database without a table';
+  return (
+    `${file} is ${what}, not a govgraph store; nothing was written to it. A copy or restore cut short, or the ` +
+    '.part of a backup killed midway? Put a whole backup in place (docs/operations.md, "Restoring the embedded store"), ' +
+    'or delete the file and make a store with govgraph catalogue import'
+  );
+}
+
+/**
+ * A rollback journal beside the store file, which a govgraph store never has (it keeps a write-ahead log):
+ * a backup's `.part` put in place with its `.part-journal` (its `VACUUM INTO` killed). Opened, SQLite rolled
+ * the file back to 0 bytes and deleted the journal, before the store could say what it was. Refused
+ * before it is opened, both files left as they are.
+ */
+function refuseRollbackJournal(file: string): void {
+  if (!existsSync(`${file}-journal`)) return;
+  throw new StoreUnavailableError(
+    `${file} has a rollback journal beside it (${file}-journal), which a govgraph store never has: a copy cut short, or the ` +
+      '.part of a backup killed midway put in place with its .part-journal? Nothing was opened or written. Put a whole backup in ' +
+      'place (docs/operations.md, "Restoring the embedded store") and delete the -journal file',
   );
 }
 
@@ -50,8 +81,12 @@ function indexesKeepPartial(db: Database.Database): void {
   }).immediate();
 }
 
-/** Opens (making it when missing) the store file `file` of the data folder `dataDir`, its tables ready. */
-export async function openDatabase(dataDir: string, file: string, lockWaitMs: number): Promise<Database.Database> {
+/**
+ * Opens (making it when missing) the store file `file` of the data folder `dataDir`, its tables ready.
+ * `existing`: the file must already hold a store (every command but `catalogue import` and `serve --demo`):
+ * an empty file, or a SQLite database without a table, is refused instead of being made a new store.
+ */
+export async function openDatabase(dataDir: string, file: string, lockWaitMs: number, existing = false): Promise<Database.Database> {
   let db: Database.Database;
   let tried: Database.Database | undefined;
   try {
@@ -68,12 +103,13 @@ export async function openDatabase(dataDir: string, file: string, lockWaitMs: nu
         // below says which (openFailureHint), as it did before this file was made first.
       }
     }
+    if (existing) refuseRollbackJournal(file);
     db = await whenUnlocked(`open ${file}`, lockWaitMs, () => {
       // A connection of its own each try: one that met another process's schema changes while it opened
       // (SQLITE_SCHEMA, a publication making thousands of indexes) kept meeting them at every later try.
       tried?.close();
       const db = (tried = connect(file));
-      refuseForeignDatabase(db, file);
+      refuseForeignDatabase(db, file, existing);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
@@ -88,6 +124,8 @@ export async function openDatabase(dataDir: string, file: string, lockWaitMs: nu
       indexesKeepPartial(db);
       return db;
     });
+    const readOnly = readOnlyOpening(dataDir);
+    if (readOnly) throw new StoreUnavailableError(`cannot open the SQLite store ${file}: ${readOnly}`);
   } catch (error) {
     tried?.close();
     if (error instanceof StoreUnavailableError) throw error;

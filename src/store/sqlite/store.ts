@@ -51,6 +51,8 @@ interface SqliteStoreOptions {
   readerThreadRows?: number;
   /** How many reader threads at most; default 2. */
   readerThreads?: number;
+  /** The file must already hold a store (openDatabase's `existing`). */
+  existing?: boolean;
 }
 
 /** 32 million characters of stored JSON: about 90,000 of the demo's records, 1,000 of a catalogue with 2,000 items. */
@@ -78,7 +80,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
   const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
   const cacheChars = options.docCacheChars ?? DEFAULT_DOC_CACHE_CHARS;
   const docs = cacheChars > 0 ? new DocCache(cacheChars) : undefined;
-  const db = await openDatabase(dataDir, file, lockWaitMs);
+  const db = await openDatabase(dataDir, file, lockWaitMs, options.existing);
   const fileGone = fileGoneOf(file);
 
   const conn = connectionOf(db, file, lockWaitMs, docs);
