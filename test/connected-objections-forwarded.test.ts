@@ -5,34 +5,20 @@
 // fields and mutations, which are not stitched); `_objections` is part of the record, so a forwarded
 // department's view keeps it and its RecordObjection type: a department of Guizhou reads, under `guiyang`,
 // the objection a Guiyang department raised. Guizhou 520000 and its city Guiyang 520100 (test/fixtures/guizhou).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDocument } from '../src/catalogue/read.ts';
-import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { startGuizhouPair } from './helpers/guizhou.ts';
 
-let work: string;
+let pair: Awaited<ReturnType<typeof startGuizhouPair>>;
 let city: TestGateway;
 let province: TestGateway;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'govgraph-objections-forwarded-'));
-  const provincePort = await freePort();
-  city = await startTestGateway({ platformFile: writeCityFile(work, provincePort), catalogueFiles: [fixture('city-housing.yaml')] });
-  await city.store.insert(collectionOf((readDocument(fixture('city-housing.yaml')) as Catalogue).resources[0]), [
-    { homeNo: 'H1', qh: '520102', tenant: '王小明', rent: '300.00' },
-  ]);
-  province = await startGuizhouProvince(work, city.gateway.url, provincePort);
+  pair = await startGuizhouPair('objections-forwarded', { homes: [{ homeNo: 'H1', qh: '520102', tenant: '王小明', rent: '300.00' }] });
+  ({ city, province } = pair);
 }, 60_000);
 
-afterAll(async () => {
-  await province?.close();
-  await city?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => pair?.close());
 
 describe('objections and the departments of a connected platform', () => {
   it('a forwarded department reads the standing objections of the records it reads there, and its view shows the field', async () => {

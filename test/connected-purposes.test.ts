@@ -4,36 +4,23 @@
 // refusal (BAD_USER_INPUT, naming the city's purposes), not PLATFORM_UNAVAILABLE, and the city stays
 // reachable. With a purpose both know, the city's row scope applies to the province's departments by
 // their division codes.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDocument } from '../src/catalogue/read.ts';
-import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { startGuizhouPair } from './helpers/guizhou.ts';
 
-let work: string;
+let pair: Awaited<ReturnType<typeof startGuizhouPair>>;
 let city: TestGateway;
 let province: TestGateway;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'govgraph-guizhou-'));
-  const provincePort = await freePort();
-  const cityFile = writeCityFile(work, provincePort);
-  city = await startTestGateway({ platformFile: cityFile, catalogueFiles: [fixture('city-housing.yaml')] });
-  await city.store.insert(collectionOf((readDocument(fixture('city-housing.yaml')) as Catalogue).resources[0]), [
+  pair = await startGuizhouPair('guizhou', { homes: [
     { homeNo: 'H1', qh: '520102', tenant: '王小明', rent: '300.00' },
     { homeNo: 'H2', qh: '520103', tenant: '李四', rent: '150.5' },
-  ]);
-  province = await startGuizhouProvince(work, city.gateway.url, provincePort);
+  ] });
+  ({ city, province } = pair);
 }, 60_000);
 
-afterAll(async () => {
-  await province?.close();
-  await city?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => pair?.close());
 
 describe('a province and its city with purposes of their own', () => {
   it('a purpose only the province knows: the namespace is null with the city\'s refusal; the rest stands and the city stays reachable', async () => {

@@ -2,35 +2,23 @@
 // reaches the caller with its plain extensions (the limit, retryAfter, ...), as its data errors do
 // (SPEC §12: codes passed through unchanged); they carried only the code, so a province's client could
 // not tell which of the city's buckets was empty nor when to try again.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { startGuizhouPair } from './helpers/guizhou.ts';
 
-let work: string;
+let pair: Awaited<ReturnType<typeof startGuizhouPair>>;
 let city: TestGateway;
 let province: TestGateway;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'govgraph-refusal-extensions-'));
-  const provincePort = await freePort();
   // The city takes one request a minute from each connected platform.
-  city = await startTestGateway({
-    platformFile: writeCityFile(work, provincePort),
-    catalogueFiles: [fixture('city-housing.yaml')],
-    rates: true,
-    limits: { rate: { perUser: null, perDepartment: null, perPlatform: { requests: 1, perMs: 60_000 } } },
+  pair = await startGuizhouPair('refusal-extensions', {
+    city: { rates: true, limits: { rate: { perUser: null, perDepartment: null, perPlatform: { requests: 1, perMs: 60_000 } } } },
   });
-  province = await startGuizhouProvince(work, city.gateway.url, provincePort);
+  ({ city, province } = pair);
 }, 60_000);
 
-afterAll(async () => {
-  await province?.close();
-  await city?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => pair?.close());
 
 describe("a connected platform's refusal of the whole request", () => {
   it('passes on its plain extensions, not its HTTP status', async () => {

@@ -1,10 +1,14 @@
 // The Guizhou fixtures (test/fixtures/guizhou): a province (520000) and its city Guiyang (520100), each a
 // platform file of its own, written with the addresses of the gateways a test starts for them.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readDocument } from '../../src/catalogue/read.ts';
+import { collectionOf, type Catalogue } from '../../src/model/catalogue.ts';
 import type { GatewayOptions } from '../../src/server/app.ts';
+import type { Row } from '../../src/store/port.ts';
 import { startTestGateway, type TestGateway } from './gateway.ts';
 
 export const guizhouFixture = (name: string) => join(fileURLToPath(new URL('../fixtures/guizhou', import.meta.url)), name);
@@ -46,4 +50,30 @@ export function startGuizhouProvince(work: string, cityUrl: string, port: number
     catalogueFiles: [guizhouFixture('police.yaml'), guizhouFixture('rural.yaml')],
     gateway: { port, connectedPollMs: 0, ...gateway },
   });
+}
+
+/** A Guiyang home of the city's housing catalogue (city-housing.yaml). */
+export type GuiyangHome = Row & { homeNo: string; qh: string; tenant: string; rent: string };
+
+/**
+ * The city (its housing catalogue, `homes` stored, `city` options given to its gateway) and the province
+ * connected to it, in a work folder of their own; `close` stops both and deletes the folder.
+ */
+export async function startGuizhouPair(
+  name: string,
+  opts: { homes?: GuiyangHome[]; city?: Omit<Parameters<typeof startTestGateway>[0] & object, 'platformFile' | 'catalogueFiles'> } = {},
+): Promise<{ work: string; city: TestGateway; province: TestGateway; close(): Promise<void> }> {
+  const work = mkdtempSync(join(tmpdir(), `govgraph-${name}-`));
+  const provincePort = await freePort();
+  const city = await startTestGateway({ ...opts.city, platformFile: writeCityFile(work, provincePort), catalogueFiles: [guizhouFixture('city-housing.yaml')] });
+  if (opts.homes?.length) await city.store.insert(collectionOf((readDocument(guizhouFixture('city-housing.yaml')) as Catalogue).resources[0]), opts.homes);
+  const province = await startGuizhouProvince(work, city.gateway.url, provincePort);
+  return {
+    work, city, province,
+    async close() {
+      await province.close();
+      await city.close();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
 }
