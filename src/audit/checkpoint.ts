@@ -60,15 +60,18 @@ export class AuditHeadError extends Error {
   readonly userFacing = true;
 }
 
-async function headProblem(store: Store, tail: { seq: number; hash: string }, key: Uint8Array): Promise<string | null> {
+/** Whether the log's newest entry (`tail`) is as stored and hashes to its hash under `key`. */
+export async function tailVerifies(store: Store, tail: { seq: number; hash: string }, key: Uint8Array): Promise<boolean> {
   const [row] = await store.find(AUDIT_COLLECTION, { filter: eq('seq', tail.seq), limit: 1 });
-  let verifies = false;
   try {
-    verifies = !!row && entryHash(fromRow(row), key) === tail.hash;
+    return !!row && entryHash(fromRow(row), key) === tail.hash;
   } catch {
-    // an entry that cannot be read or hashed does not verify either
+    return false; // an entry that cannot be read or hashed does not verify either
   }
-  if (verifies) return null;
+}
+
+async function headProblem(store: Store, tail: { seq: number; hash: string }, key: Uint8Array): Promise<string | null> {
+  if (await tailVerifies(store, tail, key)) return null;
   return (
     `The audit log's newest entry #${tail.seq} does not verify under this gateway's key, so no checkpoint signs it: another gateway ` +
     'writes to this store with another GOVGRAPH_JWT_SECRET (give every instance the same one, or none), the secret changed since the ' +

@@ -20,7 +20,7 @@ import { historyProblems } from './history.ts';
 import { withPublicationLock, type StillHeld } from './publication-lock.ts';
 import { platformMismatch, recordStorePlatform, storePlatform } from './store-platform.ts';
 import { prefixProblems, type Problem } from './problems.ts';
-import { auditRefusedImport, otherRegionWhy, problemsWhy } from './import-refusal.ts';
+import { auditOtherRegionRefusal, auditRefusedImport, problemsWhy } from './import-refusal.ts';
 
 export interface ImportOptions {
   publish: boolean;
@@ -106,7 +106,7 @@ export async function importCatalogueFiles(
   opts = { ...opts, requestId: opts.requestId ?? randomUUID() };
   const refused = { files, publish: opts.publish, by: opts.by, requestId: opts.requestId! };
   const otherPlatform = async (message: string) => {
-    await auditRefusedImport(store, refused, otherRegionWhy(message));
+    await auditOtherRegionRefusal(store, refused, message);
     return new OtherPlatformError(message);
   };
   return withPublicationLock(store, `catalogue import of ${filesNamed(files)}`, async (held) => {

@@ -90,8 +90,8 @@ export function registerCatalogueCommands(program: Command): void {
     const requestId = randomUUID();
     // Refused for the platform file of another region, the attempt is on the store's record
     // (src/catalogue/import-refusal.ts), as a refusal of the documents is.
-    const { auditRefusedImport, otherRegionWhy } = await import('../catalogue/import-refusal.ts');
-    const onRefusal = (into: Store, problem: string) => auditRefusedImport(into, { files, publish: opts.publish ?? false, requestId }, otherRegionWhy(problem));
+    const { auditOtherRegionRefusal } = await import('../catalogue/import-refusal.ts');
+    const onRefusal = (into: Store, problem: string) => auditOtherRegionRefusal(into, { files, publish: opts.publish ?? false, requestId }, problem);
     const store = await openCommandStore(opts, { create: true, platform: { platform, file: opts.platform, onRefusal } });
     const { importCatalogueFiles } = await import('../catalogue/import.ts');
     const { fulfilDemands } = await import('../workflow/demands.ts');
