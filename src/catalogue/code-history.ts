@@ -8,7 +8,7 @@ import { and, eq, type Row, type Store } from '../store/port.ts';
 import { codeKey } from './codes.ts';
 import { CATALOGUE_VERSIONS } from './repository/rows.ts';
 
-/** One version carrying the code, in effect from `from` to `to` (null: still in effect, or its end unknown). */
+/** One version carrying the code, in effect from `from` to `to` (null: still in effect, or a superseded one's end unknown). */
 export interface CodeSpan {
   id: string;
   version: number;
@@ -31,8 +31,12 @@ export async function codeSpans(store: Store, code: string): Promise<CodeSpan[]>
     if (!(await carried(store, row)).some((c) => codeKey(c) === key)) continue;
     // Its end: its withdrawal, else the next version of its catalogue published (which superseded it).
     const next = rows.slice(i + 1).find((r) => r.id === row.id);
-    const to = row.status === 'withdrawn' ? (str(row.withdrawnAt) ?? str(next?.publishedAt)) : row.status === 'superseded' ? str(next?.publishedAt) : null;
-    spans.push({ id: String(row.id), version: Number(row.version), from: str(row.publishedAt)!, to });
+    // A withdrawn version of an older store, which kept no withdrawnAt and has no later version, ends
+    // where it is known to have been in effect, at its publication (as src/access/item-since.ts ends it):
+    // taken as in effect up to now, it refused every later promise of its code for good.
+    const from = str(row.publishedAt)!;
+    const to = row.status === 'withdrawn' ? (str(row.withdrawnAt) ?? str(next?.publishedAt) ?? from) : row.status === 'superseded' ? str(next?.publishedAt) : null;
+    spans.push({ id: String(row.id), version: Number(row.version), from, to });
   }
   return spans;
 }
