@@ -112,22 +112,37 @@ async function carriedCode(store: Store, code: string): Promise<string | null> {
 }
 
 /**
- * The resource of this code as the last version ever published that carried it had it (in any case), or
- * null: for what outlives a resource no longer published (an objection's key, masked as its key item's
- * reads masked it: objections/viewing.ts). Found from the versions' `carries`, then that one version read whole.
+ * Each code's resource as the last version ever published that carried it had it (in any case), or null:
+ * for what outlives a resource no longer published (an objection's key, masked as its key item's reads
+ * masked it: objections/viewing.ts). Found from one read of the versions' `carries`, newest first, then
+ * each version that has one of them read whole once.
  */
-export async function lastPublishedResource(store: Store, code: string): Promise<Resource | null> {
-  const key = codeKey(code.trim());
+export async function lastPublishedResources(store: Store, codes: Iterable<string>): Promise<Map<string, Resource | null>> {
+  const found = new Map<string, Resource | null>();
+  const wanted = new Map<string, string[]>(); // code key -> the codes asked (in any case)
+  for (const code of codes) {
+    found.set(code, null);
+    const key = codeKey(code.trim());
+    wanted.set(key, [...(wanted.get(key) ?? []), code]);
+  }
+  if (wanted.size === 0) return found;
   const rows = await store.find(CATALOGUE_VERSIONS, { filter: EVER_PUBLISHED, projection: ['id', 'version', 'carries', 'publishedAt'] });
   const at = (r: Row) => (typeof r.publishedAt === 'string' ? r.publishedAt : '');
   for (const row of rows.sort((a, b) => (at(a) < at(b) ? 1 : at(a) > at(b) ? -1 : 0))) {
-    const codes = typeof row.carries === 'string' ? Object.keys(JSON.parse(row.carries) as Record<string, unknown>) : await documentCodes(store, row);
-    if (!codes.some((c) => codeKey(c) === key)) continue;
+    if (wanted.size === 0) break;
+    const codesOfRow = typeof row.carries === 'string' ? Object.keys(JSON.parse(row.carries) as Record<string, unknown>) : await documentCodes(store, row);
+    const here = codesOfRow.map(codeKey).filter((k) => wanted.has(k));
+    if (here.length === 0) continue;
     const [whole] = await store.find(CATALOGUE_VERSIONS, { filter: and(eq('id', row.id), eq('version', row.version)), projection: ['document'], limit: 1 });
-    const resource = whole ? (JSON.parse(String(whole.document)) as Catalogue).resources.find((r) => codeKey(r.code) === key) : undefined;
-    if (resource) return resource;
+    const resources = whole ? (JSON.parse(String(whole.document)) as Catalogue).resources : [];
+    for (const key of here) {
+      const resource = resources.find((r) => codeKey(r.code) === key);
+      if (!resource) continue;
+      for (const code of wanted.get(key)!) found.set(code, resource);
+      wanted.delete(key);
+    }
   }
-  return null;
+  return found;
 }
 
 /** The resource codes of a version stored before versions kept what they carry: from its document. */

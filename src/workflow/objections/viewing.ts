@@ -6,7 +6,7 @@ import { decideRows, withinRows } from '../../access/row-scope.ts';
 import { effectiveItems } from '../../access/effective-share.ts';
 import { collectionOf, type Resource } from '../../model/catalogue.ts';
 import { itemMask } from '../../formats/masks.ts';
-import { lastPublishedResource } from '../resource-info.ts';
+import { lastPublishedResources } from '../resource-info.ts';
 import type { Store, Value } from '../../store/port.ts';
 import type { WorkflowEnv } from '../actor.ts';
 import { supervisesPlatform } from '../../identity/roles.ts';
@@ -101,12 +101,13 @@ export async function objectionsSeenBy(
   const supervised = objections.filter((o) => o.department !== viewer.dept && o.provider !== viewer.dept);
   const inRows = new Map<string, Set<string> | null>();
   // Of a resource no longer published: its last published version, whose key item masks the key.
-  const formerly = new Map<string, Resource | null>();
+  const withdrawn: string[] = [];
   for (const code of new Set(supervised.map((o) => o.resource))) {
     const resource = resourceOf(code);
     if (resource) inRows.set(code, await recordsInRows(env.store, resource, reader, supervised.filter((o) => o.resource === code)));
-    else formerly.set(code, await lastPublishedResource(env.store, code));
+    else withdrawn.push(code);
   }
+  const formerly = await lastPublishedResources(env.store, withdrawn);
   return objections.map((o) => {
     const resource = resourceOf(o.resource);
     const within = inRows.get(o.resource);
