@@ -2,6 +2,7 @@
 // (odd for men, even for women) and a check character computed over the first 17 digits (ISO 7064
 // MOD 11-2), which is '0'-'9' or 'X'.
 import { isRealDate } from './calendar.ts';
+import { platformDate } from '../calendar/working-days.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
@@ -13,13 +14,17 @@ const PROVINCE_PREFIXES = new Set([
   '71', '81', '82', '83', '91',
 ]);
 
-/** Today's date (UTC, YYYY-MM-DD), worked out again only when the clock leaves the day it was for. */
+/**
+ * Today's date on the platform's calendar (Asia/Shanghai, UTC+08:00, as every date of the platform),
+ * worked out again only when the clock leaves the day it was for. The UTC date refused, from 00:00 to
+ * 08:00 in China, the ID number of a child born that day as born in the future.
+ */
 let todayCache = { date: '', from: 0, until: 0 };
-function todayUtc(): string {
+function platformToday(): string {
   const now = Date.now();
   if (now < todayCache.from || now >= todayCache.until) {
-    const date = new Date(now).toISOString().slice(0, 10);
-    const from = Date.parse(date);
+    const date = platformDate(new Date(now));
+    const from = Date.parse(`${date}T00:00:00+08:00`);
     todayCache = { date, from, until: from + 86_400_000 };
   }
   return todayCache.date;
@@ -34,14 +39,14 @@ export function idCardCheckDigit(first17: string): string {
 }
 
 /**
- * An 18-character ID number: a known province prefix, a real birth date not in the future and not
- * before 1800, and the right check character (an upper-case 'X'; a lower-case 'x' is refused, since
- * stored keys must have one spelling).
+ * An 18-character ID number: a known province prefix, a real birth date not after today (the platform's
+ * date, UTC+08:00: `today` is an instant) and not before 1800, and the right check character (an
+ * upper-case 'X'; a lower-case 'x' is refused, since stored keys must have one spelling).
  */
 export function isValidIdCard(s: string, today?: Date): boolean {
   if (!/^\d{17}[\dX]$/.test(s)) return false;
   if (!PROVINCE_PREFIXES.has(s.slice(0, 2))) return false;
   const birth = `${s.slice(6, 10)}-${s.slice(10, 12)}-${s.slice(12, 14)}`;
-  if (!isRealDate(birth) || birth < '1800-01-01' || birth > (today ? today.toISOString().slice(0, 10) : todayUtc())) return false;
+  if (!isRealDate(birth) || birth < '1800-01-01' || birth > (today ? platformDate(today) : platformToday())) return false;
   return idCardCheckDigit(s.slice(0, 17)) === s[17];
 }
