@@ -80,6 +80,12 @@ export interface AuditResource {
   ordered: string[];
   /** The request asked for the number of matching records (`totalCount`). */
   counted: boolean;
+  /**
+   * On a read whose outcome is `error`: whether an error its client got came from this resource's fields
+   * (its `extensions.resource`). Absent when that is not known (an error naming no resource, a time limit,
+   * a cancellation, an entry written before), and then every part counts as failed, as before.
+   */
+  failed?: boolean;
 }
 
 export interface AuditEntry {
@@ -157,6 +163,7 @@ export function chainFields(e: NewAuditEntry, time: string, seq: number, prevHas
       filtered: r.filtered,
       ordered: r.ordered,
       counted: r.counted,
+      failed: r.failed, // undefined on most entries: JSON and the hash leave it out
     })),
     outcome: e.outcome,
     detail: e.detail,
@@ -198,6 +205,7 @@ export function entryJson(fields: Omit<AuditEntry, 'hash'>): string {
     resources: fields.resources.map((r) => ({
       counted: r.counted,
       denied: r.denied.map((d) => ({ code: d.code, item: d.item })),
+      failed: r.failed,
       filtered: r.filtered,
       items: r.items,
       masked: r.masked,
@@ -221,7 +229,7 @@ const strings = (v: unknown): boolean => v === undefined || (Array.isArray(v) &&
 function plainEntry(f: Omit<AuditEntry, 'hash'>): boolean {
   if (![f.action, f.department, f.detail, f.documentHash, f.kind, f.operationName, f.outcome, f.prevHash, f.purpose, f.requestId, f.seq, f.time, f.user, f.via].every(scalar)) return false;
   return Array.isArray(f.resources) && f.resources.every((r) =>
-    [r.counted, r.provider, r.records, r.resource].every(scalar) &&
+    [r.counted, r.failed, r.provider, r.records, r.resource].every(scalar) &&
     strings(r.filtered) && strings(r.items) && strings(r.masked) && strings(r.ordered) &&
     Array.isArray(r.denied) && r.denied.every((d) => scalar(d.code) && scalar(d.item)),
   );
@@ -264,13 +272,24 @@ export function outcomeOfParts(resources: readonly AuditResource[]): AuditOutcom
 }
 
 /**
+ * Whether a part of a read took part in its outcome `error`: an error its client got came from the part's
+ * resource, or the entry does not say which (failed absent). A part marked `failed: false` read as any
+ * part of an allowed or partial read did, whatever failed beside it.
+ */
+export const partFailed = (entry: Pick<AuditEntry, 'outcome'>, part: AuditResource): boolean =>
+  entry.outcome === 'error' && part.failed !== false;
+
+/**
  * The outcome as one provider sees the entry: a read's outcome over that provider's parts only (what
- * other providers' resources did is not its business); an action's outcome, a read that failed and a
- * request refused before it ran (by a limit) as they are.
+ * other providers' resources did is not its business: an error of another provider's resource beside
+ * them included); an action's outcome, a read that failed in the provider's parts (or that does not say
+ * where) and a request refused before it ran (by a limit) as they are.
  */
 export function outcomeFor(entry: Pick<AuditEntry, 'kind' | 'outcome' | 'resources'>, provider: string): AuditOutcome {
-  if (entry.kind !== 'read' || entry.outcome === 'error' || entry.outcome === 'refused') return entry.outcome;
-  return outcomeOfParts(entry.resources.filter((r) => r.provider === provider));
+  if (entry.kind !== 'read' || entry.outcome === 'refused') return entry.outcome;
+  const own = entry.resources.filter((r) => r.provider === provider);
+  if (entry.outcome === 'error' && (own.length === 0 || own.some((r) => partFailed(entry, r)))) return 'error';
+  return outcomeOfParts(own);
 }
 
 /** '|PROVIDER:outcome|...': each provider's outcome, for a provider's `outcome` filter. */
@@ -344,7 +363,8 @@ function parseResources(v: Value | undefined): AuditResource[] {
       typeof o.records === 'number' &&
       (o.filtered === undefined || Array.isArray(o.filtered)) &&
       (o.ordered === undefined || Array.isArray(o.ordered)) &&
-      (o.counted === undefined || typeof o.counted === 'boolean');
+      (o.counted === undefined || typeof o.counted === 'boolean') &&
+      (o.failed === undefined || typeof o.failed === 'boolean');
     if (!ok) throw new TypeError(`resources[${i}] is not a resource entry`);
     // Entries written before filters, orders and counts were recorded read as none of them.
     return { ...(o as AuditResource), filtered: o.filtered ?? [], ordered: o.ordered ?? [], counted: o.counted ?? false };

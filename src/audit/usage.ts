@@ -8,14 +8,15 @@
 // - `records`: the sum of the records those entries returned from the resource;
 // - `denied`: read entries that touched the resource but read none of it (a denied request, or a
 //   partial one in which this resource was denied whole or every item it selected was refused).
-// Entries with outcome `error` are left out: they say nothing about use.
+// Parts that failed of entries with outcome `error` are left out: they say nothing about use. A part
+// that did not fail beside another resource's error (AuditResource.failed false) counts as in any read.
 //
 // It is a scan of the read entries of the period (and resource or provider, when given) in seq order,
 // USAGE_PAGE_SIZE rows at a time: memory grows with the number of distinct
 // (resource, department, purpose) groups, not with the number of entries. Who may see which figures
 // (supervisors everything, a provider its own resources via `provider`) is the caller's rule.
 import { and, eq, type Filter, type Store } from '../store/port.ts';
-import { AUDIT_COLLECTION, fromRow, type AuditEntry, type AuditResource } from './entry.ts';
+import { AUDIT_COLLECTION, fromRow, partFailed, type AuditEntry, type AuditResource } from './entry.ts';
 import { AUDIT_SCAN_WINDOW, auditFilter, seqSpan, seqWindow } from './query.ts';
 
 export const USAGE_PAGE_SIZE = 500;
@@ -58,9 +59,9 @@ export async function auditUsage(store: Store, period: UsagePeriod, pageSize = U
   const byResource = new Map<string, { provider: string; groups: Map<string, RequesterUsage> }>();
 
   for await (const entry of readEntries(store, base, pageSize)) {
-    if (entry.outcome === 'error') continue;
-    const used = entry.outcome === 'allowed' || entry.outcome === 'partial';
+    const used = entry.outcome === 'allowed' || entry.outcome === 'partial' || entry.outcome === 'error';
     for (const part of entry.resources) {
+      if (partFailed(entry, part)) continue;
       if (period.resource !== undefined && part.resource !== period.resource) continue;
       if (period.provider !== undefined && part.provider !== period.provider) continue;
       let res = byResource.get(part.resource);
@@ -140,9 +141,9 @@ export async function itemReaders(
   const out = new Map<string, Map<string, Set<string>>>();
   for (const code of new Set(resources)) out.set(code, new Map());
   const take = (entry: AuditEntry, code?: string) => {
-    if (!entry.department || (entry.outcome !== 'allowed' && entry.outcome !== 'partial')) return;
+    if (!entry.department || (entry.outcome !== 'allowed' && entry.outcome !== 'partial' && entry.outcome !== 'error')) return;
     for (const part of entry.resources) {
-      if ((code !== undefined && part.resource !== code) || part.provider === entry.department) continue;
+      if ((code !== undefined && part.resource !== code) || part.provider === entry.department || partFailed(entry, part)) continue;
       const byItem = out.get(part.resource);
       if (!byItem || part.resource.includes('|')) continue; // a code with a bar is named by no entry (query.ts)
       // A part denied whole used nothing of the resource; and the entry's outcome, allowed or partial for

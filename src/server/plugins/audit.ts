@@ -47,7 +47,7 @@ import { FORWARDED_NOTE, outcomeOfParts, recordedDetail, recordedOperationName, 
 import type { Catalogue } from '../../model/catalogue.ts';
 import { connectionTypeName } from '../../model/names.ts';
 import type { Store } from '../../store/port.ts';
-import { readFailures } from './read-failures.ts';
+import { markFailedParts, readFailureList } from './read-failures.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { isTimedOut } from '../../limits/timeout.ts';
 import { isCancelled } from '../../limits/cancel.ts';
@@ -336,7 +336,8 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   // Every other error the client got (a resolver's BAD_USER_INPUT or CONFLICT, a bug, the store, a connected
   // platform's): outcome `error`, each `CODE at path` in the detail (read-failures.ts). A mutation's own
   // fields are its actions', audited by them or below (refusedMutations).
-  const failed = readFailures(actionless(rc, rc.errors ?? []), actionless(rc, errors), new Set([...refusals, ...(audit.answered ?? [])]));
+  const failures = readFailureList(actionless(rc, rc.errors ?? []), actionless(rc, errors), new Set([...refusals, ...(audit.answered ?? [])]));
+  const failed = failures.map((f) => f.named);
   if (stopped) {
     const { figure, bound } = stopped.extensions as { figure: number; bound: number };
     const detail = [`stopped at limits.timeoutMs = ${bound} ms after ${figure} ms (QUERY_TOO_COMPLEX): no data returned`, waited, forwarded].filter(Boolean).join('; ');
@@ -345,10 +346,12 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     // A refusal beside the data read (an alias refused for a masked `contains`, say) is part of the entry;
     // so is one beside what connected platforms answered, though nothing was read here (the entry of the
     // namespace alone would hide the attempt from the refused resource's provider).
-    const parts = withRefusals(resources, refusals, ctx.published);
     // A query whose client left stopped reading (src/limits/cancel.ts): the entry holds what it read
     // before, with the error its later reads were refused with.
     const cancelled = errors.find(isCancelled);
+    // Each part says whether the errors came from its resource, when they say so (a cancellation stops them all).
+    const refused = withRefusals(resources, refusals, ctx.published);
+    const parts = cancelled ? refused : markFailedParts(refused, failures);
     // Cut as the refusals are (recordedDetail): one a field, so 30 long aliases wrote 5,000 characters into the chain.
     const failure = failed.length ? recordedDetail(failed.join('; ')) : null;
     const detail = [cancelled && refusalDetail(cancelled), failure, waited, refusals.length && refusalsDetail(refusals), forwarded].filter(Boolean).join('; ') || null;

@@ -33,22 +33,43 @@ function* chain(error: GraphQLError): Generator<unknown> {
  */
 const isStoreFailure = (error: GraphQLError): boolean => [...chain(error)].some((e) => e instanceof StoreUnavailableError);
 
+/** An error a read's entry names: `CODE at path`, and the resource whose field raised it, when it says (extensions.resource). */
+export interface ReadFailure {
+  named: string;
+  resource: string | null;
+}
+
 /**
  * The errors of `errors` (the execution's, in the order Apollo formatted them into `formatted`) that the
- * entry must name, each as `CODE at path`; `refusals` are those noted for the request and the errors
- * answered for them (RequestAudit.answered), which the entry tells already.
+ * entry must name, each as `CODE at path` with its resource; `refusals` are those noted for the request and
+ * the errors answered for them (RequestAudit.answered), which the entry tells already.
  */
-export function readFailures(errors: readonly GraphQLError[], formatted: readonly GraphQLFormattedError[], refusals: ReadonlySet<unknown>): string[] {
+export function readFailureList(errors: readonly GraphQLError[], formatted: readonly GraphQLFormattedError[], refusals: ReadonlySet<unknown>): ReadFailure[] {
   // Apollo formats the execution's errors one for one; another plugin's answer (the time limit's) is not.
   const sent = formatted.length === errors.length ? formatted : undefined;
-  const out: string[] = [];
+  const out: ReadFailure[] = [];
   errors.forEach((error, i) => {
     if (isTimedOut(error) || isCancelled(error)) return;
     if ([...chain(error)].some((e) => refusals.has(e))) return;
     const code = String(sent?.[i]?.extensions?.code ?? error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
     if (ACCESS_CODES.has(code)) return;
     const at = error.path?.length ? ` at ${error.path.join('.')}` : '';
-    out.push(isStoreFailure(error) ? `${code}${at}: ${STORE_FAILED_MESSAGE}` : `${code}${at}`);
+    const resource = sent?.[i]?.extensions?.resource ?? error.extensions?.resource;
+    out.push({
+      named: isStoreFailure(error) ? `${code}${at}: ${STORE_FAILED_MESSAGE}` : `${code}${at}`,
+      resource: typeof resource === 'string' ? resource : null,
+    });
   });
   return out;
+}
+
+/**
+ * The parts of a read that failed, marked (AuditResource.failed) when every error names its resource: so
+ * that a provider whose parts read well beside another provider's failing field sees its own outcome
+ * (query.ts narrow) and the figures of use count its reads (usage.ts). Unmarked when one error names none.
+ */
+export function markFailedParts<P extends { resource: string }>(parts: P[], failures: readonly ReadFailure[]): Array<P & { failed?: boolean }> {
+  if (failures.length === 0 || failures.some((f) => f.resource === null)) return parts;
+  const failing = new Set(failures.map((f) => f.resource));
+  return parts.map((p) => ({ ...p, failed: failing.has(p.resource) }));
 }
