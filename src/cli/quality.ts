@@ -12,6 +12,10 @@ import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonO
 import { elementFilter, resourceFilter } from './filters.ts';
 import { requireBounded } from '../workflow/bounds.ts';
 import { terminalText } from './terminal.ts';
+import { lateNote, minute } from './acting.ts';
+
+/** ` answered <UTC minute> UTC[, late (due D)]` once answered, so that an answer after its due date (China time) shows. */
+const answered = (at: string | null, dueDate: string): string => (at ? `  answered ${minute(at)} UTC${lateNote(at, dueDate)}` : '');
 
 interface ListOptions extends CommonOptions {
   overdue?: boolean;
@@ -64,7 +68,7 @@ export function registerQualityCommands(program: Command): void {
       for (const o of list) {
         const d = objectionDeadline(env, o);
         // Stored text a department typed is printed with its control characters escaped (terminal.ts).
-        console.log(terminalText(`${o.id}  ${upper(o.status)}  due ${d.dueDate}${d.overdue ? ' OVERDUE' : ''}  ${o.resource} ${JSON.stringify(o.key)} ${o.item}  by ${o.department}: ${o.reason}`));
+        console.log(terminalText(`${o.id}  ${upper(o.status)}  due ${d.dueDate}${d.overdue ? ' OVERDUE' : ''}${answered(o.answeredAt, d.dueDate)}  ${o.resource} ${JSON.stringify(o.key)} ${o.item}  by ${o.department}: ${o.reason}`));
       }
       console.error(`${list.length} objection${list.length === 1 ? '' : 's'}`);
     }),
@@ -86,7 +90,7 @@ export function registerQualityCommands(program: Command): void {
       });
       for (const d of list) {
         const due = demandDeadline(env, d);
-        console.log(terminalText(`${d.id}  ${upper(d.status)}  due ${due.dueDate}${due.overdue ? ' OVERDUE' : ''}  ${d.requester} -> ${d.provider}: ${d.title}${d.resource ? `  (${d.resource})` : ''}`));
+        console.log(terminalText(`${d.id}  ${upper(d.status)}  due ${due.dueDate}${due.overdue ? ' OVERDUE' : ''}${answered(d.answeredAt, due.dueDate)}  ${d.requester} -> ${d.provider}: ${d.title}${d.resource ? `  (${d.resource})` : ''}`));
       }
       console.error(`${list.length} demand${list.length === 1 ? '' : 's'}`);
     }),

@@ -5,18 +5,14 @@ import type { Command } from 'commander';
 import { publishedCatalogues } from '../catalogue/repository/versions.ts';
 import type { RequestStatus, SharingSide } from '../workflow/sharing.ts';
 import {
-  actorFor, minute, refusedAsUserError, statusOption, table, upper, viewerFor, withActingOptions, type ActingOptions,
+  actorFor, lateNote, minute, refusedAsUserError, statusOption, table, upper, viewerFor, withActingOptions, type ActingOptions,
 } from './acting.ts';
 import { resourceFilter } from './filters.ts';
 import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
 import { shownNames } from '../model/input-bounds.ts';
 import { withWorkflowEnv } from './quality.ts';
 import { commaList } from './token.ts';
-import { platformDate } from '../calendar/working-days.ts';
 
-/** `, late (due D)` for a decision made (on the platform's calendar) after its due date D; '' otherwise. */
-const decidedLate = (decidedAt: string | null, dueDate: string): string =>
-  decidedAt && platformDate(decidedAt) > dueDate ? `, late (due ${dueDate})` : '';
 
 const REQUEST_STATUSES: readonly RequestStatus[] = ['pending', 'approved', 'rejected'];
 const SIDES: readonly SharingSide[] = ['requester', 'provider'];
@@ -90,9 +86,8 @@ export function registerSharingCommands(program: Command): void {
           r.id,
           upper(r.status),
           // The due date is a day of the platform's calendar (Asia/Shanghai); the decision an instant, said in UTC,
-          // and `late` when its platform day is after the due date: from 16:00 UTC the platform's day is the
-          // next one, so the UTC time beside the due date read as on time a decision made the day after.
-          r.status === 'pending' ? `${d.dueDate}${d.overdue ? ' OVERDUE' : ''}` : `${minute(r.decidedAt)} UTC${decidedLate(r.decidedAt, d.dueDate)}`,
+          // and late when its platform day is after the due date (lateNote).
+          r.status === 'pending' ? `${d.dueDate}${d.overdue ? ' OVERDUE' : ''}` : `${minute(r.decidedAt)} UTC${lateNote(r.decidedAt, d.dueDate)}`,
           r.requester,
           r.resource,
           shownNames(r.items).join(','),
