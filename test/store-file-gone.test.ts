@@ -1,8 +1,9 @@
 // The embedded store's file deleted or replaced under a running gateway (found by the §15 operations walk:
 // `rm data/govgraph.sqlite*` under a Henan gateway). SQLite keeps its descriptor open, so /readyz kept
 // saying ready and every request was answered, its audit entry written into a file no restart would open.
-// /readyz now says `store-unavailable`, and the log says why, once.
-import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+// /readyz now says `store-unavailable`, and the log says why, once; every read is refused as the store's.
+import Database from 'better-sqlite3';
+import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -35,7 +36,7 @@ const readyz = async (gw: TestGateway) => {
 };
 
 describe('the store file deleted or replaced under a running gateway', () => {
-  it('deleted: /readyz 503 store-unavailable, and one log line saying so; a read is refused, not audited into the lost file', async () => {
+  it('deleted: /readyz 503 store-unavailable, and one log line saying so; a read is refused as the store\'s, not audited into the lost file', async () => {
     const { gw, lines } = await gatewayLogging();
     const read = () => gw.query('{ henanTax { taxpayers { nodes { taxNo } } } }', { dept: '410100-MZ', purpose: 'licensing' });
     expect((await read()).errors).toBeUndefined();
@@ -44,7 +45,8 @@ describe('the store file deleted or replaced under a running gateway', () => {
     await eventually(async () => expect(await readyz(gw)).toEqual([503, { status: 'store-unavailable' }]), 5000);
     await new Promise((r) => setTimeout(r, 1100));
     expect(await readyz(gw)).toEqual([503, { status: 'store-unavailable' }]);
-    expect((await read()).errors?.[0]?.extensions?.code).toBe('AUDIT_UNAVAILABLE');
+    const refused = await read();
+    expect([refused.status, refused.data, refused.errors]).toEqual([503, null, [{ message: 'The data store is unavailable; try again shortly.', extensions: { code: 'STORE_UNAVAILABLE' } }]]);
     const said = lines.filter((l) => l.includes('"event":"store-file"'));
     expect(said).toHaveLength(1);
     expect(JSON.parse(said[0]!).reason).toBe(`${join(gw.dataDir, 'govgraph.sqlite')} was deleted or moved since this process opened it`);
@@ -56,5 +58,24 @@ describe('the store file deleted or replaced under a running gateway', () => {
     await (await openSqliteStore(other)).close();
     renameSync(join(other, 'govgraph.sqlite'), join(gw.dataDir, 'govgraph.sqlite'));
     await eventually(async () => expect(await readyz(gw)).toEqual([503, { status: 'store-unavailable' }]), 5000);
+  });
+
+  it('rewritten in place (a backup copied over it, its -wal and -shm left): /readyz 503, the log names the change counter', async () => {
+    const { gw, lines } = await gatewayLogging();
+    const file = join(gw.dataDir, 'govgraph.sqlite');
+    const backup = join(folder, 'rewritten-backup.sqlite');
+    // The backup (VACUUM INTO: its change counter 1), then a checkpoint of the store: the file's counter goes past it.
+    const other = new Database(file);
+    other.prepare('VACUUM INTO ?').run(backup);
+    other.exec("CREATE TABLE later (a); INSERT INTO later VALUES (1)");
+    other.pragma('wal_checkpoint(TRUNCATE)');
+    other.close();
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await readyz(gw)).toEqual([200, { status: 'ready' }]);
+    copyFileSync(backup, file);
+    await eventually(async () => expect(await readyz(gw)).toEqual([503, { status: 'store-unavailable' }]), 5000);
+    const said = lines.filter((l) => l.includes('"event":"store-file"'));
+    expect(said).toHaveLength(1);
+    expect(JSON.parse(said[0]!).reason).toMatch(new RegExp(`^${file} was rewritten by another program since this process opened it \\(its change counter went back from \\d+ to 1: a backup copied over it\\?\\)$`));
   });
 });

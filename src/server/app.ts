@@ -166,7 +166,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (!e.available) logger.error({ event: 'audit-log', available: false, reason: e.reason }, 'audit log: cannot be written; requests that read data get AUDIT_UNAVAILABLE');
     else logger.info({ event: 'audit-log', available: true }, 'audit log: written again');
   });
-  // The department views of the schema: for introspection, and for connected platforms' `?view=department`.
+  // The embedded store's files deleted, replaced or restored under the gateway (src/store/sqlite/file-watch.ts):
+  // said once, when the store finds it (/readyz asking, a write, or its own check each second).
+  (opts.store as { whenFileGone?: (listener: (reason: string) => void) => void }).whenFileGone?.((reason) =>
+    logger.error({ event: 'store-file', reason }, 'store files changed under the gateway: not ready, every request refused; restart the gateway on the store file (restore it from a backup if it was deleted)'),
+  );
+    // The department views of the schema: for introspection, and for connected platforms' `?view=department`.
   const views = new DepartmentViews(platform, connected.any ? connected : undefined);
   const trusted = new TrustedDocumentStore(trustedDocumentsOf(platform), (message) => logger.warn(message));
   // The audit log records a manifest's document by its SHA-256, any other by a hash keyed with the secret (SPEC §10).
@@ -240,7 +245,6 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     {
       platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal,
       auditFailing: () => auditFailing,
-      logStoreFileGone: (reason) => logger.error({ event: 'store-file', reason }, 'store file gone: not ready; restart the gateway on the store file (restore it from a backup if it was deleted)'),
     },
     graphql,
     opts.routes ?? [],

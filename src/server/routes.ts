@@ -45,25 +45,18 @@ export interface RouteParts {
   logForwardedRefusal(err: unknown, authorization: string | undefined): void;
   /** Whether the last audit entry could not be written (a full disk, a read-only store). */
   auditFailing(): boolean;
-  /** Said once: the embedded store's file was deleted or replaced under the gateway. */
-  logStoreFileGone(reason: string): void;
 }
 
 /** The gateway's routes, by path: /graphql answered by `graphql`, then those named here, then `more` (GatewayOptions.routes). */
 export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more: Route[]): Map<string, Route> {
-  const { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal, auditFailing, logStoreFileGone } = parts;
+  const { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal, auditFailing } = parts;
   // /readyz asks the store at most once a second.
   let storeCheck: { at: number; ok: Promise<boolean> } | null = null;
-  let fileGoneSaid = false;
   const storeReachable = (): Promise<boolean> => {
     if (!storeCheck || Date.now() - storeCheck.at > 1000) {
-      // An embedded store whose file was deleted or replaced under the process still answers (SQLite
-      // keeps its descriptor), but what it writes, the audit log included, no restart will find.
+      // An embedded store whose files were deleted, replaced or restored under the process refuses every
+      // operation (src/store/sqlite/file-watch.ts); the gateway's log says why once (app.ts).
       const gone = (store as { fileGone?: () => string | null }).fileGone?.() ?? null;
-      if (gone !== null && !fileGoneSaid) {
-        fileGoneSaid = true;
-        logStoreFileGone(gone);
-      }
       const ok = Promise.race([
         gone !== null ? Promise.resolve(false) : (auditFailing() ? writeProbe() : store.count(SETTINGS)).then(() => true, () => false),
         sleep(2000).then(() => false),

@@ -48,6 +48,7 @@ import type { Catalogue } from '../../model/catalogue.ts';
 import { connectionTypeName } from '../../model/names.ts';
 import type { Store } from '../../store/port.ts';
 import { markFailedParts, readFailureList } from './read-failures.ts';
+import { STORE_FAILED_MESSAGE } from '../format-error.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { isTimedOut } from '../../limits/timeout.ts';
 import { isCancelled } from '../../limits/cancel.ts';
@@ -383,8 +384,13 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     // Appended together: they join the same group-committed batch (src/audit/log.ts).
     await Promise.all(entries.map((entry) => appendAudit(ctx.store, entry)));
   } catch {
+    // A request whose every error is the store's (its reads failed) says so still: the store is what is
+    // unavailable, not only its audit log (its files changed under the gateway, src/store/sqlite/file-watch.ts).
+    const storeDown = errors.length > 0 && errors.every((e) => e.extensions?.code === 'STORE_UNAVAILABLE');
     body.singleResult.data = null;
-    body.singleResult.errors = [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }];
+    body.singleResult.errors = storeDown
+      ? [{ message: STORE_FAILED_MESSAGE, extensions: { code: 'STORE_UNAVAILABLE' } }]
+      : [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: 'AUDIT_UNAVAILABLE' } }];
     // The service is unavailable, whatever the request was: a read answers 503 as a refusal does (its
     // 400 or 429 no longer says what happened), so a load balancer or client retries it later.
     rc.response.http.status = 503;

@@ -1,6 +1,6 @@
 // The embedded store's database file (store.ts): made with its owner's mode, opened in WAL mode under the
-// locks of other processes, refused when it is another program's, and watched for being deleted or
-// replaced under the process.
+// locks of other processes, and refused when it is another program's (file-watch.ts watches it for being
+// deleted, replaced or rewritten under the process).
 
 import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
@@ -132,25 +132,4 @@ export async function openDatabase(dataDir: string, file: string, lockWaitMs: nu
     throw new StoreUnavailableError(`cannot open the SQLite store ${file}: ${(error as Error).message}${openFailureHint(error, dataDir)}`, { cause: error });
   }
   return db;
-}
-
-/**
- * Why the store file is no longer at its path (deleted, moved, replaced) since it was opened, or null
- * (SqliteStore.fileGone).
- */
-export function fileGoneOf(file: string): () => string | null {
-  // The file opened, to tell when the path no longer leads to it.
-  const opened = statSync(file);
-  const fileGone = (): string | null => {
-    // SQLite keeps reading and writing a store file deleted or moved away under it (its descriptor stays
-    // open): every read answered and every audit entry went into a file no later process would open.
-    try {
-      const now = statSync(file);
-      return now.ino === opened.ino && now.dev === opened.dev ? null : `${file} was replaced by another file since this process opened it`;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      return code === 'ENOENT' || code === 'ENOTDIR' ? `${file} was deleted or moved since this process opened it` : null;
-    }
-  };
-  return fileGone;
 }

@@ -24,14 +24,16 @@
 // GraphQL names other than `_id` (MongoDB's), checked before they reach SQL.
 
 import path from 'node:path';
-import type { FindQuery, Store } from '../port.ts';
+import type Database from 'better-sqlite3';
+import { StoreUnavailableError, type FindQuery, type Store } from '../port.ts';
 import { announceWrites } from '../changes.ts';
 import { DocCache } from '../doc-cache.ts';
 import { cachedReadsOf } from './cached-reads.ts';
 import { claimsOf } from './claims.ts';
 import { joinedComparison } from './compare-joined.ts';
 import { connectionOf } from './connection.ts';
-import { fileGoneOf, openDatabase, SQLITE_FILE } from './database.ts';
+import { openDatabase, SQLITE_FILE } from './database.ts';
+import { headerDescriptor, watchStoreFiles, type HeaderDescriptor } from './file-watch.ts';
 import { indexingOf } from './indexes.ts';
 import { metersOf } from './meters.ts';
 import { readsOf } from './reads.ts';
@@ -67,10 +69,14 @@ export interface SqliteStore extends Store {
   /** How many reads have run on reader threads (sqlite-readers.ts) since the store was opened. */
   readonly threadReads: number;
   /**
-   * Why the store file is no longer at its path (deleted, moved, replaced) while this process holds it
-   * open, or null: /readyz says `store-unavailable` then, since what is written now is lost at restart.
+   * Why the store's files are no longer those this process opened (the file deleted, moved or replaced, its
+   * -wal or -shm deleted or replaced, its content rewritten by another program: a restore under the
+   * process), looked at now, or null: /readyz says `store-unavailable` then. Once found, every operation
+   * fails with StoreUnavailableError, and closing the store leaves the files as they are (file-watch.ts).
    */
   fileGone(): string | null;
+  /** Calls `listener` once, when fileGone finds a reason (asked, or by the store's own check each second). */
+  whenFileGone(listener: (reason: string) => void): void;
   /** Reads waiting for a reader thread, and threads reading, now (the gateway's /metrics). */
   readonly readerLoad: { queued: number; running: number };
 }
@@ -81,13 +87,20 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
   const cacheChars = options.docCacheChars ?? DEFAULT_DOC_CACHE_CHARS;
   const docs = cacheChars > 0 ? new DocCache(cacheChars) : undefined;
   const db = await openDatabase(dataDir, file, lockWaitMs, options.existing);
-  const fileGone = fileGoneOf(file);
+  let header: HeaderDescriptor;
+  try {
+    header = headerDescriptor(file);
+  } catch (error) {
+    db.close();
+    throw new StoreUnavailableError(`cannot open the SQLite store ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  const files = watchStoreFiles(file, header.fd);
 
   const conn = connectionOf(db, file, lockWaitMs, docs);
   const threads = threadReadsOf(conn, options);
   const { readers, planOf } = threads;
   const reads = readsOf(conn, threads, cachedReadsOf(conn, docs));
-  const writes = writesOf(conn, docs, fileGone, reads.count);
+  const writes = writesOf(conn, docs, files.beforeWrite, reads.count);
   const indexing = indexingOf(conn, threads, docs);
   const meterStep = metersOf(conn);
   const claimOnce = claimsOf(conn);
@@ -118,12 +131,21 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
 
     claimOnce,
 
-    fileGone,
+    fileGone: files.check,
+    whenFileGone: files.onChange,
 
     async close() {
+      files.stop();
+      const changed = files.check();
       await readers.close();
       conn.clear();
+      if (changed !== null) {
+        keepUnclosed(db);
+        return;
+      }
       if (db.open) db.close();
+      // After the connection: closing a descriptor of the file drops the process's locks on it.
+      header.release();
     },
 
     get threadReads() {
@@ -138,5 +160,34 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       return planOf(findStatement(collection, query));
     },
   };
-  return announceWrites(store);
+  return announceWrites(refusedOnceChanged(store, () => files.changed));
 }
+
+/** The store's operations, each refused (StoreUnavailableError) once its files were found changed under it. */
+const GUARDED = [
+  'find', 'count', 'findByValues', 'insert', 'upsert', 'upsertAll', 'update', 'delete', 'compareJoined',
+  'ensureIndex', 'listIndexes', 'dropCollection', 'meter', 'claimOnce',
+] as const;
+
+function refusedOnceChanged<S extends object>(store: S, changed: () => string | null): S {
+  const s = store as Record<string, unknown>;
+  for (const name of GUARDED) {
+    const operation = s[name] as (...args: unknown[]) => Promise<unknown>;
+    s[name] = (...args: unknown[]) => {
+      const why = changed();
+      return why === null ? operation(...args) : Promise.reject(new StoreUnavailableError(`${name}: ${why}`));
+    };
+  }
+  return store;
+}
+
+/**
+ * Connections to a store whose files were changed under the process, kept open for as long as it runs.
+ * Closing one checkpoints its write-ahead log into the file at the store's path when no other connection
+ * holds it (sqlite3WalClose): after `cp backup govgraph.sqlite && rm -f govgraph.sqlite-wal ...` that
+ * wrote the old store's pages, from the deleted -wal, into the restored file, damaging it. Left open, the
+ * process's exit drops them without a checkpoint (`serve` stops with process.exit, which runs no cleanup;
+ * a process that ends by running out of work has better-sqlite3 close them, and would checkpoint).
+ */
+const unclosed: Database.Database[] = [];
+const keepUnclosed = (db: Database.Database) => void unclosed.push(db);

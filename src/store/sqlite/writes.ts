@@ -10,8 +10,9 @@ import { checkCollection, checkField, compileFilter, table, type Param } from '.
 import { Decimal } from '../../formats/decimal.ts';
 
 /**
- * The writes of a store on `conn`: `docs` forgets what they change; `fileGone` refuses audit entries into
- * a store file deleted or replaced; `count` is the store's (an update that sets nothing counts the rows).
+ * The writes of a store on `conn`: `docs` forgets what they change; `fileGone` (StoreFileWatch.beforeWrite)
+ * refuses audit entries into a store whose files were deleted or replaced; `count` is the store's (an update
+ * that sets nothing counts the rows).
  */
 export function writesOf(
   conn: Connection,
@@ -23,8 +24,9 @@ export function writesOf(
   return {
     async insert(collection, rows) {
       if (rows.length === 0) return;
-      // An audit entry written into a store file deleted or replaced under the process is lost at its
-      // next start: refused instead, so requests get AUDIT_UNAVAILABLE and the log says why.
+      // An audit entry written into a store file deleted or replaced under the process (or through a
+      // write-ahead log deleted under it, as a restore does) is lost at its next start: refused instead, so
+      // requests get AUDIT_UNAVAILABLE and the log says why. One stat a batch (file-watch.ts).
       const gone = collection === '_audit' ? fileGone() : null;
       if (gone !== null) throw new StoreUnavailableError(`insert into ${collection}: ${gone}`);
       const docs = rows.map((row, i) => stringifyRow(row, collection, i));
