@@ -11,6 +11,7 @@ import { handleCors } from './http/cors.ts';
 import { sendBody, sendGraphQLError } from './http/respond.ts';
 import type { GatewayState } from './drain.ts';
 import { requestIdFor, type Caller } from './request-context.ts';
+import { noteRefusalStart } from './plugins/logging.ts';
 
 function headerMap(req: http.IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
@@ -53,7 +54,8 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
       await sendGraphQLError(req, res, status, 'BAD_REQUEST', message);
       return;
     }
-    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest: sent, context: () => Promise.reject(over) });
+    const started = performance.now();
+    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest: sent, context: () => Promise.reject(noteRefusalStart(over, started)) });
     await sendBody(req, res, answer.status ?? 429, answer.headers, answer.body.kind === 'complete' ? answer.body.string : '');
   }
   async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
@@ -132,7 +134,7 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     const answered = new Answered();
     res.once('close', answered.done);
     try {
-      const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, httpGraphQLRequest, cancel, caller, requestId, answered.then) });
+      const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => timedContext(() => context(req, httpGraphQLRequest, cancel, caller, requestId, answered.then)) });
       if (answer.body.kind === 'complete') {
         await sendBody(req, res, answer.status ?? 200, answer.headers, answer.body.string);
         return;
@@ -148,6 +150,16 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
   }
 
   return graphql;
+}
+
+/** Makes a request's context; a refusal notes when the making began (the duration histogram's, metrics.ts). */
+async function timedContext(make: () => Promise<RequestContext>): Promise<RequestContext> {
+  const started = performance.now();
+  try {
+    return await make();
+  } catch (err) {
+    throw noteRefusalStart(err, started);
+  }
 }
 
 /** Calls each `then` once, when the request's answer is written or its connection closed, whichever comes first. */

@@ -79,6 +79,23 @@ export function noteRefused(err: unknown, request: RefusedRequest): unknown {
 export const refusedRequest = (err: unknown): RefusedRequest | undefined =>
   typeof err === 'object' && err !== null ? refusedRequests.get(err) : undefined;
 
+const refusalStarts = new WeakMap<object, number>();
+
+/**
+ * Notes when the making of the context that `err` refused began (performance.now()), for the request
+ * duration histogram of contextCreationDidFail (metrics.ts); returns `err`.
+ */
+export function noteRefusalStart(err: unknown, startedMs: number): unknown {
+  if (typeof err === 'object' && err !== null) refusalStarts.set(err, startedMs);
+  return err;
+}
+
+/** How long the making of the context that `err` refused took, in seconds; 0 when it was not noted. */
+export function refusalSeconds(err: unknown): number {
+  const started = typeof err === 'object' && err !== null ? refusalStarts.get(err) : undefined;
+  return started === undefined ? 0 : Math.max(0, performance.now() - started) / 1000;
+}
+
 const refusalReasons = new WeakMap<object, string>();
 
 /**
