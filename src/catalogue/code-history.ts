@@ -28,7 +28,7 @@ export async function codeSpans(store: Store, code: string): Promise<CodeSpan[]>
   rows.sort((a, b) => (str(a.publishedAt)! < str(b.publishedAt)! ? -1 : str(a.publishedAt)! > str(b.publishedAt)! ? 1 : 0));
   const spans: CodeSpan[] = [];
   for (const [i, row] of rows.entries()) {
-    if (!(await carried(store, row)).some((c) => codeKey(c) === key)) continue;
+    if (!(await carriedCodes(store, row)).some((c) => codeKey(c) === key)) continue;
     // Its end: its withdrawal, else the next version of its catalogue published (which superseded it).
     const next = rows.slice(i + 1).find((r) => r.id === row.id);
     // A withdrawn version of an older store, which kept no withdrawnAt and has no later version, ends
@@ -41,11 +41,20 @@ export async function codeSpans(store: Store, code: string): Promise<CodeSpan[]>
   return spans;
 }
 
-/** The codes a version carries: from its `carries`, or its document for a version stored before it kept them. */
-async function carried(store: Store, row: Row): Promise<string[]> {
+/**
+ * The codes a version carries: from its `carries`, or its document for a version stored before it kept
+ * them; none when it has neither (a row no catalogue import wrote: a version must not stop every reader).
+ */
+export async function carriedCodes(store: Store, row: Row): Promise<string[]> {
   if (typeof row.carries === 'string') return Object.keys(JSON.parse(row.carries) as Record<string, unknown>);
   const [whole] = await store.find(CATALOGUE_VERSIONS, { filter: and(eq('id', row.id), eq('version', row.version)), projection: ['document'], limit: 1 });
-  return whole ? (JSON.parse(String(whole.document)) as Catalogue).resources.map((r) => r.code) : [];
+  return documentResources(whole).map((r) => r.code);
+}
+
+/** The resources of a version row's `document` (none when it holds no catalogue). */
+export function documentResources(row: Row | undefined): Catalogue['resources'] {
+  const doc = typeof row?.document === 'string' ? (JSON.parse(row.document) as Catalogue | null) : null;
+  return Array.isArray(doc?.resources) ? doc.resources : [];
 }
 
 /** The first span in effect at some moment from `from` up to `to` (ISO times; `to` null: up to now), or undefined. */

@@ -5,6 +5,7 @@ import { decide, type Decision } from '../access/decide.ts';
 import { effectiveItems, resourceShare, type EffectiveItem, type EffectiveShare } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
 import { grantsInForce } from '../access/item-since.ts';
+import { carriedCodes, documentResources } from '../catalogue/code-history.ts';
 import { codeKey } from '../catalogue/codes.ts';
 import { CATALOGUE_VERSIONS } from '../catalogue/repository/rows.ts';
 import { listVersions } from '../catalogue/repository/versions.ts';
@@ -104,7 +105,7 @@ async function carriedCode(store: Store, code: string): Promise<string | null> {
     sort: [{ field: 'id', direction: 'asc' }, { field: 'version', direction: 'asc' }],
   });
   for (const row of rows) {
-    const codes = typeof row.carries === 'string' ? Object.keys(JSON.parse(row.carries) as Record<string, unknown>) : await documentCodes(store, row);
+    const codes = await carriedCodes(store, row);
     const found = codes.find((c) => codeKey(c) === key);
     if (found !== undefined) return found;
   }
@@ -130,11 +131,11 @@ export async function lastPublishedResources(store: Store, codes: Iterable<strin
   const at = (r: Row) => (typeof r.publishedAt === 'string' ? r.publishedAt : '');
   for (const row of rows.sort((a, b) => (at(a) < at(b) ? 1 : at(a) > at(b) ? -1 : 0))) {
     if (wanted.size === 0) break;
-    const codesOfRow = typeof row.carries === 'string' ? Object.keys(JSON.parse(row.carries) as Record<string, unknown>) : await documentCodes(store, row);
+    const codesOfRow = await carriedCodes(store, row);
     const here = codesOfRow.map(codeKey).filter((k) => wanted.has(k));
     if (here.length === 0) continue;
     const [whole] = await store.find(CATALOGUE_VERSIONS, { filter: and(eq('id', row.id), eq('version', row.version)), projection: ['document'], limit: 1 });
-    const resources = whole ? (JSON.parse(String(whole.document)) as Catalogue).resources : [];
+    const resources = documentResources(whole);
     for (const key of here) {
       const resource = resources.find((r) => codeKey(r.code) === key);
       if (!resource) continue;
@@ -143,12 +144,6 @@ export async function lastPublishedResources(store: Store, codes: Iterable<strin
     }
   }
   return found;
-}
-
-/** The resource codes of a version stored before versions kept what they carry: from its document. */
-async function documentCodes(store: Store, head: Row): Promise<string[]> {
-  const [row] = await store.find(CATALOGUE_VERSIONS, { filter: and(eq('id', head.id), eq('version', head.version)), projection: ['document'], limit: 1 });
-  return row ? (JSON.parse(String(row.document)) as Catalogue).resources.map((r) => r.code) : [];
 }
 
 /** Every catalogue version ever published: in effect, superseded or withdrawn (not drafts or refused ones). */
