@@ -1,5 +1,5 @@
 // The fields of a data demand.
-import { demandDeadline } from '../../src/workflow/demands.ts';
+import { demandDeadline } from '../../src/workflow/demands/rows.ts';
 import { envOf } from './context.ts';
 import type { Resolvers } from './types.generated.ts';
 import { counted } from './counted-lists.ts';

@@ -4,7 +4,8 @@ import { publishCatalogue, reviewCatalogue, submitCatalogue, withdrawCatalogue }
 import { decideSharingRequest, requestSharing, revokeGrant } from '../../src/workflow/sharing.ts';
 import { answerObjection, raiseObjection } from '../../src/workflow/objections.ts';
 import { grantsInForceAmong } from '../../src/access/item-since.ts';
-import { answerDemand, requestData } from '../../src/workflow/demands.ts';
+import { answerDemand } from '../../src/workflow/demands/answering.ts';
+import { requestData } from '../../src/workflow/demands/filing.ts';
 import { actorOf, envOf, translated } from './context.ts';
 import type { Resolvers } from './types.generated.ts';
 import { readingAfresh } from './reads.ts';

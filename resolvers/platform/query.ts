@@ -14,7 +14,7 @@ import { listObjections, objectionsSeenBy } from '../../src/workflow/objections.
 import { consistencyReport } from '../../src/workflow/consistency.ts';
 import { grantsInForceAmong } from '../../src/access/item-since.ts';
 import type { Grant } from '../../src/access/grant-model.ts';
-import { listDemands, markKeptPromises } from '../../src/workflow/demands.ts';
+import { listDemands, markKeptPromises } from '../../src/workflow/demands/reading.ts';
 import { actorOf, envOf, translated } from './context.ts';
 import { badInput, listProblems } from '../../src/workflow/errors.ts';
 import type { Resolvers } from './types.generated.ts';

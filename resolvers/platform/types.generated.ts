@@ -11,7 +11,7 @@ import type { Grant as GrantModel } from '../../src/access/grant-model.ts';
 import type { AuditConnection as AuditConnectionModel } from '../../src/audit/query.ts';
 import type { UsageView as UsageViewModel } from '../../src/workflow/usage.ts';
 import type { ObjectionStatus as ObjectionStatusModel, ObjectionDecision as ObjectionDecisionModel, Objection as ObjectionModel } from '../../src/workflow/objections.ts';
-import type { DemandStatus as DemandStatusModel, DemandDecision as DemandDecisionModel, Demand as DemandModel } from '../../src/workflow/demands.ts';
+import type { DemandStatus as DemandStatusModel, DemandDecision as DemandDecisionModel, Demand as DemandModel } from '../../src/workflow/demands/rows.ts';
 import type { ConsistencyPair as ConsistencyPairModel } from '../../src/workflow/consistency.ts';
 import type { RequestContext } from '../request.ts';
 export type Maybe<T> = T | null;

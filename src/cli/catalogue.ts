@@ -94,7 +94,7 @@ export function registerCatalogueCommands(program: Command): void {
     const onRefusal = (into: Store, problem: string) => auditOtherRegionRefusal(into, { files, publish: opts.publish ?? false, requestId }, problem);
     const store = await openCommandStore(opts, { create: true, platform: { platform, file: opts.platform, onRefusal } });
     const { importCatalogueFiles } = await import('../catalogue/import.ts');
-    const { fulfilDemands } = await import('../workflow/demands.ts');
+    const { fulfilDemands } = await import('../workflow/demands/fulfilling.ts');
     try {
       const { publishedCatalogues } = await import('../catalogue/repository/versions.ts');
       // In effect before the import: what a new version retypes is said against it.

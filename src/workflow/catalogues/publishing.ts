@@ -11,7 +11,7 @@ import { invalid } from '../document.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from '../actor.ts';
 import { perform } from '../audit.ts';
 import { conflict, notFound } from '../errors.ts';
-import { fulfilDemands } from '../demands.ts';
+import { fulfilDemands } from '../demands/fulfilling.ts';
 import { catalogueSetWith, checkBuildable, publicationLocked, type SchemaService } from './in-effect.ts';
 import { currentVersion, label, requireStatus, resourcesOf } from './lifecycle.ts';
 import { seesCatalogue } from './visibility.ts';
