@@ -10,7 +10,7 @@ import type { AccessContext } from '../src/access/context.ts';
 import type { Grant } from '../src/access/grant-model.ts';
 import { counterKey, type Identity } from '../src/identity/verify.ts';
 import type { SchemaService } from '../src/workflow/catalogues.ts';
-import type { ForwardNote } from '../src/federation/connected.ts';
+import type { ForwardNote } from '../src/federation/forward.ts';
 import type { Cancellation } from '../src/limits/cancel.ts';
 
 import type { ValueCount } from '../src/limits/unpaged.ts';

@@ -31,7 +31,7 @@ export function registerPlatformCommands(program: Command): void {
         console.log('no connected platforms (the platform file lists none under `connected`)');
         return;
       }
-      const [{ ConnectedPlatforms }, { PlatformKeys }] = await Promise.all([import('../federation/connected.ts'), import('../identity/platform-keys.ts')]);
+      const [{ ConnectedPlatforms }, { PlatformKeys }] = await Promise.all([import('../federation/connected/platforms.ts'), import('../identity/platform-keys.ts')]);
       const connected = new ConnectedPlatforms(p, new PlatformKeys(store), { pollMs: 0 });
       await connected.refresh();
       connected.stop();

@@ -38,7 +38,7 @@ export function registerSchemaCommands(program: Command): void {
           return;
         }
         const { printSchema } = await import('graphql');
-        const { ConnectedPlatforms } = await import('../federation/connected.ts');
+        const { ConnectedPlatforms } = await import('../federation/connected/platforms.ts');
         const { PlatformKeys } = await import('../identity/platform-keys.ts');
         const connected = new ConnectedPlatforms(platform, new PlatformKeys(store), { pollMs: 0, view: department });
         await connected.refresh();
