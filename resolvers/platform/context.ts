@@ -1,7 +1,7 @@
 // From a request to the workflow: who acts (Actor), what it acts on (WorkflowEnv), and the workflow's
 // refusals as GraphQL errors with the codes of SPEC §8.
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
-import { GrantInputError, GrantNotFoundError } from '../../src/access/grants.ts';
+import { GrantInputError, GrantNotFoundError } from '../../src/access/grants/errors.ts';
 import { AuditUnavailableError } from '../../src/audit/log.ts';
 import { AuditQueryError } from '../../src/audit/query.ts';
 import { readStore, requestAudit, type RequestContext } from '../request.ts';

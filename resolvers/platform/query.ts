@@ -1,6 +1,7 @@
 // The platform's Query fields: the lists and reports a department reads, each asking the workflow, audit or
 // grant module that answers it.
-import { isGrantActive, listGrants } from '../../src/access/grants.ts';
+import { isGrantActive } from '../../src/access/grant-model.ts';
+import { listGrants } from '../../src/access/grants/listing.ts';
 import { listAudit } from '../../src/audit/query.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';

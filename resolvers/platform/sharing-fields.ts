@@ -1,5 +1,6 @@
 // The fields of a sharing request and of a grant, as shown against the build the request runs on.
-import { getGrant, isGrantActive } from '../../src/access/grants.ts';
+import { getGrant } from '../../src/access/grants/listing.ts';
+import { isGrantActive } from '../../src/access/grant-model.ts';
 import { shownNames } from '../../src/model/input-bounds.ts';
 import { readStore, type RequestContext } from '../request.ts';
 import { findPublishedResource } from '../../src/workflow/resource-info.ts';

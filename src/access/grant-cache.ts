@@ -10,7 +10,8 @@
 // forwarded request's department is any code its connected platform names (SPEC §12), and each new code
 // left an entry behind until the grants next changed (found by the soak walk).
 import { LRUCache } from 'lru-cache';
-import { GRANTS, unrevokedGrantsFor } from './grants.ts';
+import { GRANTS } from './grants/rows.ts';
+import { unrevokedGrantsFor } from './grants/listing.ts';
 import { isGrantActive, type Grant } from './grant-model.ts';
 import { eq, type Store } from '../store/port.ts';
 

@@ -5,7 +5,11 @@
 // workflow's refusals are.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { getGrant, GrantInputError, GrantNotFoundError, isGrantActive, listGrants, newGrant, revokeGrantOnce, sameGrantStored, storeGrant, type Grant } from '../access/grants.ts';
+import { getGrant, listGrants, sameGrantStored } from '../access/grants/listing.ts';
+import { GrantInputError, GrantNotFoundError } from '../access/grants/errors.ts';
+import { isGrantActive, type Grant } from '../access/grant-model.ts';
+import { newGrant, storeGrant } from '../access/grants/adding.ts';
+import { revokeGrantOnce } from '../access/grants/revoking.ts';
 import { grantShownAmong, itemHistoryOf, NOT_PUBLISHED_REASON, SET_ASIDE_REASON } from '../access/item-since.ts';
 import { appendAudit } from '../audit/log.ts';
 import { recordedDetail, type AuditEntry } from '../audit/entry.ts';

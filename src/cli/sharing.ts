@@ -135,7 +135,7 @@ export function registerSharingCommands(program: Command): void {
         }),
       );
       if (r.status === 'approved') {
-        const { getGrant } = await import('../access/grants.ts');
+        const { getGrant } = await import('../access/grants/listing.ts');
         const { describeGrant } = await import('./grant.ts');
         const g = r.grantId ? await getGrant(env.store, r.grantId) : null;
         console.log(`request ${r.id} approved by ${r.decidedBy} of ${actor.dept.code}${g ? `; grant ${g.id}: ${describeGrant(g)}` : ''}`);

@@ -31,7 +31,8 @@
 import { randomUUID } from 'node:crypto';
 import { decide, isMasked } from '../access/decide.ts';
 import { effectiveItems } from '../access/effective-share.ts';
-import { activeGrantsFor, type Grant } from '../access/grants.ts';
+import { activeGrantsFor } from '../access/grants/listing.ts';
+import type { Grant } from '../access/grant-model.ts';
 import { decideFigureRows, rowFilter, type RowScope } from '../access/row-scope.ts';
 import type { DataReader } from '../access/seen-value.ts';
 import { appendAudit } from '../audit/log.ts';

@@ -1,7 +1,7 @@
 // The warnings a submitted document gets against the catalogues in effect, the active grants and the
 // departments reading its resources (the checks themselves: src/workflow/warnings.ts).
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { listGrants } from '../../access/grants.ts';
+import { listGrants } from '../../access/grants/listing.ts';
 import { grantsInForceAmong, itemHistoryOf } from '../../access/item-since.ts';
 import { catalogueVersions } from '../../catalogue/repository/versions.ts';
 import type { Catalogue } from '../../model/catalogue.ts';

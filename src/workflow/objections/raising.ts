@@ -2,7 +2,8 @@
 // access decision (`decide`), not restated: what it may not read, it may not object to, with the access
 // code of the row that refuses.
 import { randomUUID } from 'node:crypto';
-import { activeGrantsFor, type Grant } from '../../access/grants.ts';
+import { activeGrantsFor } from '../../access/grants/listing.ts';
+import type { Grant } from '../../access/grant-model.ts';
 import { decide, isMasked } from '../../access/decide.ts';
 import { decideRows, withinRows } from '../../access/row-scope.ts';
 import { effectiveItems } from '../../access/effective-share.ts';

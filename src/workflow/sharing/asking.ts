@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { decide, HARD_NO } from '../../access/decide.ts';
 import { effectiveItems, needsGrants } from '../../access/effective-share.ts';
 import { grantProblems } from '../../access/grant-problems.ts';
-import type { Grant } from '../../access/grants.ts';
+import type { Grant } from '../../access/grant-model.ts';
 import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
 import type { Catalogue, Resource } from '../../model/catalogue.ts';
 import type { Department } from '../../model/platform.ts';

@@ -1,13 +1,9 @@
 // Deciding (SPEC §9): an approver of the providing department decides a pending request within 10
 // working days; an approval creates the grant the access rules use (src/access/grants.ts).
-import {
-  getGrant,
-  GrantInputError,
-  listGrants,
-  newGrant,
-  storeGrant,
-  type Grant,
-} from '../../access/grants.ts';
+import { getGrant, listGrants } from '../../access/grants/listing.ts';
+import { GrantInputError } from '../../access/grants/errors.ts';
+import { newGrant, storeGrant } from '../../access/grants/adding.ts';
+import type { Grant } from '../../access/grant-model.ts';
 import { grantProblems } from '../../access/grant-problems.ts';
 import { itemHistoryOf } from '../../access/item-since.ts';
 import { publishedCatalogues } from '../../catalogue/repository/versions.ts';

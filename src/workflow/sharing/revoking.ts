@@ -1,5 +1,7 @@
 // Revoking (SPEC §9): `revokeGrant` ends a grant at once.
-import { getGrant, revokeGrantOnce, type Grant } from '../../access/grants.ts';
+import { getGrant } from '../../access/grants/listing.ts';
+import { revokeGrantOnce } from '../../access/grants/revoking.ts';
+import type { Grant } from '../../access/grant-model.ts';
 import { requireRole, type Actor, type WorkflowEnv } from '../actor.ts';
 import { concerning, perform } from '../audit.ts';
 import { conflict, forbidden, notFound } from '../errors.ts';
