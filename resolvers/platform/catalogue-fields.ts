@@ -2,7 +2,7 @@
 import { listCatalogues, seesDrafts } from '../../src/workflow/catalogues.ts';
 import { revisionState } from '../../src/workflow/deadlines.ts';
 import { resourceView } from '../../src/workflow/resource-info.ts';
-import { runsLike } from '../../src/access/item-since.ts';
+import { runsLike } from '../../src/access/item-since/in-force.ts';
 import { envOf } from './context.ts';
 import type { Resolvers } from './types.generated.ts';
 import { counted } from './counted-lists.ts';

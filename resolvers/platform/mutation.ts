@@ -3,7 +3,7 @@
 import { publishCatalogue, reviewCatalogue, submitCatalogue, withdrawCatalogue } from '../../src/workflow/catalogues.ts';
 import { decideSharingRequest, requestSharing, revokeGrant } from '../../src/workflow/sharing.ts';
 import { answerObjection, raiseObjection } from '../../src/workflow/objections.ts';
-import { grantsInForceAmong } from '../../src/access/item-since.ts';
+import { grantsInForceAmong } from '../../src/access/item-since/in-force.ts';
 import { answerDemand } from '../../src/workflow/demands/answering.ts';
 import { requestData } from '../../src/workflow/demands/filing.ts';
 import { actorOf, envOf, translated } from './context.ts';

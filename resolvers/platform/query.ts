@@ -13,7 +13,7 @@ import { listSharingRequests } from '../../src/workflow/sharing.ts';
 import { usageReport } from '../../src/workflow/usage.ts';
 import { listObjections, objectionsSeenBy } from '../../src/workflow/objections.ts';
 import { consistencyReport } from '../../src/workflow/consistency.ts';
-import { grantsInForceAmong } from '../../src/access/item-since.ts';
+import { grantsInForceAmong } from '../../src/access/item-since/in-force.ts';
 import type { Grant } from '../../src/access/grant-model.ts';
 import { listDemands, markKeptPromises } from '../../src/workflow/demands/reading.ts';
 import { actorOf, envOf, translated } from './context.ts';

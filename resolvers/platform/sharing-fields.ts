@@ -5,7 +5,7 @@ import { shownNames } from '../../src/model/input-bounds.ts';
 import { readStore, type RequestContext } from '../request.ts';
 import { findPublishedResource } from '../../src/workflow/resource-info.ts';
 import { getSharingRequest, requestDeadline, seesRequest } from '../../src/workflow/sharing.ts';
-import { grantShownAmong, NOT_PUBLISHED_REASON, SET_ASIDE_REASON, type GrantShown } from '../../src/access/item-since.ts';
+import { grantShownAmong, NOT_PUBLISHED_REASON, SET_ASIDE_REASON, type GrantShown } from '../../src/access/item-since/shown.ts';
 import type { Grant } from '../../src/access/grant-model.ts';
 import { envOf } from './context.ts';
 import type { Resolvers } from './types.generated.ts';

@@ -7,7 +7,7 @@ import {
   departmentInScope, effectiveItems, purposeInScope, resourceShare, type EffectiveItem, type EffectiveShare,
 } from './effective-share.ts';
 import { grantCovers, grantsHeld, type Grant } from './grant-model.ts';
-import { grantsInForce } from './item-since.ts';
+import { grantsInForce } from './item-since/in-force.ts';
 import { decideRows, divisionOf, grantsReach, grantsReachRows } from './row-scope.ts';
 
 export type AccessCode =

@@ -13,7 +13,7 @@ import type { Resource } from '../model/catalogue.ts';
 import type { Department, Level } from '../model/platform.ts';
 import type { Filter } from '../store/port.ts';
 import { grantCovers, grantsHeld, type Grant } from './grant-model.ts';
-import { grantsInForce } from './item-since.ts';
+import { grantsInForce } from './item-since/in-force.ts';
 
 /** A division code with its trailing `00` pairs removed: 430000 → 43, 430100 → 4301, 430102 → 430102. */
 export function regionPrefix(code: string): string {

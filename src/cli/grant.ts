@@ -10,7 +10,8 @@ import { GrantInputError, GrantNotFoundError } from '../access/grants/errors.ts'
 import { isGrantActive, type Grant } from '../access/grant-model.ts';
 import { newGrant, storeGrant } from '../access/grants/adding.ts';
 import { revokeGrantOnce } from '../access/grants/revoking.ts';
-import { grantShownAmong, itemHistoryOf, NOT_PUBLISHED_REASON, SET_ASIDE_REASON } from '../access/item-since.ts';
+import { grantShownAmong, NOT_PUBLISHED_REASON, SET_ASIDE_REASON } from '../access/item-since/shown.ts';
+import { itemHistoryOf } from '../access/item-since/history.ts';
 import { appendAudit } from '../audit/log.ts';
 import { recordedDetail, type AuditEntry } from '../audit/entry.ts';
 import { publishedCatalogues } from '../catalogue/repository/versions.ts';

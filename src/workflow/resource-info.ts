@@ -4,7 +4,7 @@
 import { decide, type Decision } from '../access/decide.ts';
 import { effectiveItems, resourceShare, type EffectiveItem, type EffectiveShare } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
-import { grantsInForce } from '../access/item-since.ts';
+import { grantsInForce } from '../access/item-since/in-force.ts';
 import { carriedCodes, documentResources } from '../catalogue/code-history.ts';
 import { codeKey } from '../catalogue/codes.ts';
 import { CATALOGUE_VERSIONS } from '../catalogue/repository/rows.ts';

@@ -2,7 +2,8 @@
 // departments reading its resources (the checks themselves: src/workflow/warnings.ts).
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { listGrants } from '../../access/grants/listing.ts';
-import { grantsInForceAmong, itemHistoryOf } from '../../access/item-since.ts';
+import { grantsInForceAmong } from '../../access/item-since/in-force.ts';
+import { itemHistoryOf } from '../../access/item-since/history.ts';
 import { catalogueVersions } from '../../catalogue/repository/versions.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import { codeKey } from '../../catalogue/codes.ts';

@@ -5,7 +5,7 @@ import { GrantInputError } from '../../access/grants/errors.ts';
 import { newGrant, storeGrant } from '../../access/grants/adding.ts';
 import type { Grant } from '../../access/grant-model.ts';
 import { grantProblems } from '../../access/grant-problems.ts';
-import { itemHistoryOf } from '../../access/item-since.ts';
+import { itemHistoryOf } from '../../access/item-since/history.ts';
 import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
 import { and, DuplicateKeyError, eq, type Row, type Store } from '../../store/port.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from '../actor.ts';
