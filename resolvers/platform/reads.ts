@@ -5,7 +5,7 @@ import { wholeDocument, type ListedVersion } from '../../src/catalogue/repositor
 import { catalogueVersions, type CatalogueVersions } from '../../src/catalogue/repository/versions.ts';
 import { submissionWarnings, warningReads, type WarningReads } from '../../src/workflow/catalogues.ts';
 import type { Catalogue } from '../../src/model/catalogue.ts';
-import type { SubmissionWarning } from '../../src/workflow/warnings.ts';
+import type { SubmissionWarning } from '../../src/workflow/warnings/warning.ts';
 import { findPublishedResource } from '../../src/workflow/resource-info.ts';
 import { providerLookup } from '../../src/workflow/sharing.ts';
 import { envOf } from './context.ts';

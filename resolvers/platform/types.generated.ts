@@ -5,7 +5,7 @@ import type { RevisionTrigger as RevisionTriggerModel, RevisionState as Revision
 import type { ReviewDecision as ReviewDecisionModel, ListedCatalogue as ListedCatalogueModel, Submission as SubmissionModel } from '../../src/workflow/catalogues.ts';
 import type { RequestStatus as RequestStatusModel, SharingSide as SharingSideModel, SharingDecision as SharingDecisionModel, SharingRequest as SharingRequestModel } from '../../src/workflow/sharing.ts';
 import type { AuditKind as AuditKindModel, AuditOutcome as AuditOutcomeModel, AuditEntry as AuditEntryModel } from '../../src/audit/entry.ts';
-import type { SubmissionWarning as SubmissionWarningModel, BreakingChange as BreakingChangeModel } from '../../src/workflow/warnings.ts';
+import type { SubmissionWarning as SubmissionWarningModel, BreakingChange as BreakingChangeModel } from '../../src/workflow/warnings/warning.ts';
 import type { ResourceView as ResourceViewModel, ItemView as ItemViewModel, ShareView as ShareViewModel } from '../../src/workflow/resource-info.ts';
 import type { Grant as GrantModel } from '../../src/access/grant-model.ts';
 import type { AuditConnection as AuditConnectionModel } from '../../src/audit/query.ts';

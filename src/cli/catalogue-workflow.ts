@@ -41,7 +41,7 @@ async function buildCheck(env: WorkflowEnv): Promise<SchemaService> {
  * its line says that instead. From the two documents only: no record is read.
  */
 export async function retypedLines(before: Catalogue | undefined, after: Catalogue): Promise<string[]> {
-  const { breakingChanges } = await import('../workflow/warnings.ts');
+  const { breakingChanges } = await import('../workflow/warnings/breaking-changes.ts');
   return breakingChanges(before, after, new Map()).flatMap((w) => {
     if (w.kind !== 'BREAKING_CHANGE' || w.change !== 'retyped') return [];
     const sensitivity = after.resources.find((r) => r.code === w.resource)?.items.find((i) => i.name === w.item)?.sensitivity;

@@ -11,7 +11,11 @@ import type { Grant } from '../../access/grant-model.ts';
 import type { Store } from '../../store/port.ts';
 import type { WorkflowEnv } from '../actor.ts';
 import { itemReaders } from '../../audit/usage.ts';
-import { READERS_DAYS, breakingChanges, brokenGrants, otherProviders, repeatedCollection, type ProvidedSince, type SubmissionWarning } from '../warnings.ts';
+import { READERS_DAYS, breakingChanges } from '../warnings/breaking-changes.ts';
+import { brokenGrants } from '../warnings/broken-grants.ts';
+import { otherProviders } from '../warnings/other-providers.ts';
+import { repeatedCollection, type ProvidedSince } from '../warnings/repeated-collection.ts';
+import type { SubmissionWarning } from '../warnings/warning.ts';
 
 /**
  * The warnings a document gets against the catalogues in effect and the active grants, as department

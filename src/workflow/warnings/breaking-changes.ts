@@ -1,0 +1,107 @@
+// BREAKING_CHANGE (SPEC §14): what a version removes, renames, retypes or shares more tightly than the
+// version in effect, with the departments whose audited reads used it.
+import { effectiveItems } from '../../access/effective-share.ts';
+import { ANY_ITEM } from '../../audit/usage.ts';
+import { tightenings } from '../../catalogue/widening.ts';
+import { itemOutputKind } from '../../generate/sdl.ts';
+import type { Catalogue, Item } from '../../model/catalogue.ts';
+import type { SubmissionWarning } from './warning.ts';
+
+/** What an item's field returns in the schema, in words: String for personal and secret items. */
+function fieldType(item: Item): string {
+  const type = itemOutputKind(item);
+  return type === 'enum' ? 'its enum' : type;
+}
+
+/** How far back the audit log is read for the departments a breaking change concerns. */
+export const READERS_DAYS = 90;
+
+/**
+ * What a new version removes, renames (an item of the same `element` under another name; a resource
+ * under another GraphQL type), retypes or shares more tightly than the version in effect (SPEC §14), each
+ * with the departments whose audited reads of the last READERS_DAYS days used it (`readers`: resource →
+ * item → departments). For a resource in `withheld` (another provider's, for a reader who may not know
+ * who reads it: see submissionWarnings in catalogues/submission-warnings.ts), the departments are left out and the message sends to its provider.
+ */
+export function breakingChanges(
+  current: Catalogue | undefined,
+  next: Catalogue,
+  readers: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>,
+  withheld: ReadonlySet<string> = new Set(),
+): SubmissionWarning[] {
+  if (!current) return [];
+  const out: SubmissionWarning[] = [];
+  const usedBy = (code: string, items: readonly string[]) =>
+    [...new Set(items.flatMap((i) => [...(readers.get(code)?.get(i) ?? [])]))].sort();
+  const providers = new Map(current.resources.map((r) => [r.code, r.provider]));
+  const warn = (w: Omit<Extract<SubmissionWarning, { kind: 'BREAKING_CHANGE' }>, 'kind' | 'usedBy' | 'message'>, message: string, used: string[]) =>
+    out.push(withheld.has(w.resource)
+      ? { kind: 'BREAKING_CHANGE', ...w, usedBy: [],
+          message: `${message}; which departments read it is for its provider ${providers.get(w.resource)} to tell (its usage figures)` }
+      : { kind: 'BREAKING_CHANGE', ...w, usedBy: used, message: used.length ? `${message}; read in the last ${READERS_DAYS} days by ${used.join(', ')}` : message });
+  // By code, not by a search per resource: a catalogue at the bounds has 500 (issue 9: linear checks).
+  const indexOf = new Map(next.resources.map((r, i) => [r.code, i]));
+  for (const old of current.resources) {
+    const ri = indexOf.get(old.code) ?? -1;
+    const fresh = next.resources[ri];
+    // A resource removed or renamed breaks every query of it, a count of its records included.
+    const allItems = [ANY_ITEM, ...old.items.map((i) => i.name)];
+    if (!fresh) {
+      warn({ path: 'resources', change: 'removed', resource: old.code, item: null, renamedTo: null },
+        `Resource ${old.code} (${old.name}) is removed`, usedBy(old.code, allItems));
+      continue;
+    }
+    if (fresh.graphql.type !== old.graphql.type || fresh.graphql.list !== old.graphql.list || fresh.graphql.byKey !== old.graphql.byKey) {
+      warn({ path: `resources[${ri}].graphql`, change: 'renamed', resource: old.code, item: null, renamedTo: fresh.graphql.type },
+        `Resource ${old.code} is renamed in GraphQL: ${old.graphql.type} (${old.graphql.list}, ${old.graphql.byKey}) becomes ${fresh.graphql.type} (${fresh.graphql.list}, ${fresh.graphql.byKey})`,
+        usedBy(old.code, allItems));
+    }
+    const before = effectiveItems(old);
+    const after = effectiveItems(fresh);
+    // Row scope narrows every item's records (SPEC §6): added, or put on another item, it is a narrower
+    // scope (its removal is a widening, widening.ts).
+    const rowsBefore = old.share.scope?.rows?.item;
+    const rowsAfter = fresh.share.scope?.rows?.item;
+    const rowsTighter = rowsAfter === undefined || rowsAfter === rowsBefore ? null
+      : rowsBefore === undefined ? `rows limited to the reader's region by ${rowsAfter}` : `rows limited by ${rowsAfter} instead of ${rowsBefore}`;
+    for (const item of old.items) {
+      const used = usedBy(old.code, [item.name]);
+      const is = after.get(item.name);
+      const at = (name: string) => `resources[${ri}].items[${fresh.items.findIndex((i) => i.name === name)}]`;
+      if (!is) {
+        const heir = item.element ? fresh.items.find((i) => i.element === item.element && !before.has(i.name)) : undefined;
+        if (heir) {
+          warn({ path: at(heir.name), change: 'renamed', resource: old.code, item: item.name, renamedTo: heir.name },
+            `Item ${item.name} of ${old.code} is renamed ${heir.name} (element ${item.element})`, used);
+        } else {
+          warn({ path: `resources[${ri}].items`, change: 'removed', resource: old.code, item: item.name, renamedTo: null },
+            `Item ${item.name} of ${old.code} is removed`, used);
+        }
+        continue;
+      }
+      const lostValues = (item.values ?? []).filter((v) => !(is.item.values ?? []).includes(v));
+      if (is.item.type !== item.type || (item.type === 'enum' && lostValues.length)) {
+        const what = is.item.type !== item.type ? `${item.type} becomes ${is.item.type}` : `loses the values ${lostValues.join(', ')}`;
+        warn({ path: at(item.name), change: 'retyped', resource: old.code, item: item.name, renamedTo: null },
+          `Item ${item.name} of ${old.code} is retyped: ${what}`, used);
+      } else if (fieldType(item) !== fieldType(is.item)) {
+        // Same type, another field type: a personal or secret item is a String whatever its type (SPEC §4),
+        // so a sensitivity added to or taken from a number, decimal, date, boolean or enum item changes what
+        // the field returns (3200 becomes "3200") and what typed clients and persisted queries were made for.
+        warn({ path: at(item.name), change: 'retyped', resource: old.code, item: item.name, renamedTo: null },
+          `Item ${item.name} of ${old.code} is retyped in the schema: its field returns ${fieldType(is.item)} instead of ${fieldType(item)} (${is.item.sensitivity ? `now ${is.item.sensitivity}, and such an item is a String so that its mask fits` : `no longer ${item.sensitivity}, so it is read in its own type`})`, used);
+      }
+      const tighter = tightenings(before.get(item.name)!.share, is.share);
+      const was = before.get(item.name)!;
+      if (!was.sensitivity && is.sensitivity) tighter.push(`now ${is.sensitivity}, masked`);
+      // Any other mask is a widening (widening.ts); `full` after a mask that showed part of the value is this.
+      else if (was.mask !== null && was.mask !== 'full' && is.mask === 'full') tighter.push(`masked "full" instead of "${was.mask}"`);
+      if (rowsTighter) tighter.push(rowsTighter);
+      if (tighter.length) {
+        warn({ path: at(item.name), change: 'tightened', resource: old.code, item: item.name, renamedTo: null },
+          `Item ${item.name} of ${old.code} is shared more tightly: ${tighter.join('; ')}`, used);
+      }
+    }
+  }
+  return out;
+}

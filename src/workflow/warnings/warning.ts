@@ -1,0 +1,46 @@
+// A warning on a submitted catalogue (warnings.ts): what the compiler and the auditor are told.
+export type SubmissionWarning =
+  | {
+      kind: 'REPEATED_COLLECTION';
+      path: string;
+      message: string;
+      element: string;
+      useInstead: { resource: string; resourceName: string; provider: string; item: string };
+    }
+  | {
+      kind: 'BREAKS_GRANT';
+      path: string;
+      message: string;
+      resource: string;
+      item: string | null;
+      grants: string[]; // grant ids
+    }
+  | {
+      kind: 'BREAKING_CHANGE';
+      path: string;
+      message: string;
+      change: BreakingChange;
+      resource: string;
+      /** null: the resource as a whole. */
+      item: string | null;
+      /** RENAMED: the new name (of the item carrying the same element, or the resource's new GraphQL type). */
+      renamedTo: string | null;
+      /** Departments whose audited reads of the last READERS_DAYS days used it. */
+      usedBy: string[];
+    }
+  | {
+      kind: 'OTHER_PROVIDER';
+      path: string;
+      message: string;
+      resource: string;
+    }
+  | {
+      kind: 'UNCHANGED';
+      path: string;
+      message: string;
+      /** The version the document repeats, and its status. */
+      version: number;
+      status: string;
+    };
+
+export type BreakingChange = 'removed' | 'renamed' | 'retyped' | 'tightened';
