@@ -89,7 +89,7 @@ const config: CodegenConfig = {
           DemandStatus: '../../src/workflow/demands/rows.ts#DemandStatus',
           DemandDecision: '../../src/workflow/demands/rows.ts#DemandDecision',
           Demand: '../../src/workflow/demands/rows.ts#Demand',
-          ConsistencyPair: '../../src/workflow/consistency.ts#ConsistencyPair',
+          ConsistencyPair: '../../src/workflow/consistency/pairs.ts#ConsistencyPair',
         },
         mapperTypeSuffix: 'Model',
         emitLegacyCommonJSImports: false,

@@ -12,7 +12,7 @@ import { findPublishedResource, publishedCode, resourceView } from '../../src/wo
 import { listSharingRequests } from '../../src/workflow/sharing.ts';
 import { usageReport } from '../../src/workflow/usage.ts';
 import { listObjections, objectionsSeenBy } from '../../src/workflow/objections.ts';
-import { consistencyReport } from '../../src/workflow/consistency.ts';
+import { consistencyReport } from '../../src/workflow/consistency/report.ts';
 import { grantsInForceAmong } from '../../src/access/item-since/in-force.ts';
 import type { Grant } from '../../src/access/grant-model.ts';
 import { listDemands, markKeptPromises } from '../../src/workflow/demands/reading.ts';

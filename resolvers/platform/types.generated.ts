@@ -12,7 +12,7 @@ import type { AuditConnection as AuditConnectionModel } from '../../src/audit/qu
 import type { UsageView as UsageViewModel } from '../../src/workflow/usage.ts';
 import type { ObjectionStatus as ObjectionStatusModel, ObjectionDecision as ObjectionDecisionModel, Objection as ObjectionModel } from '../../src/workflow/objections.ts';
 import type { DemandStatus as DemandStatusModel, DemandDecision as DemandDecisionModel, Demand as DemandModel } from '../../src/workflow/demands/rows.ts';
-import type { ConsistencyPair as ConsistencyPairModel } from '../../src/workflow/consistency.ts';
+import type { ConsistencyPair as ConsistencyPairModel } from '../../src/workflow/consistency/pairs.ts';
 import type { RequestContext } from '../request.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

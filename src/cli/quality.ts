@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import type { WorkflowEnv } from '../workflow/actor.ts';
-import { operatorConsistencyReport } from '../workflow/consistency.ts';
+import { operatorConsistencyReport } from '../workflow/consistency/report.ts';
 import { demandDeadline, type DemandStatus } from '../workflow/demands/rows.ts';
 import { listDemands, markKeptPromises } from '../workflow/demands/reading.ts';
 import { listObjections, objectionDeadline, type ObjectionStatus } from '../workflow/objections.ts';

@@ -1,0 +1,106 @@
+// The consistency report as asked for (the consistencyReport query, `govgraph consistency`), audited as a
+// workflow action.
+import { randomUUID } from 'node:crypto';
+import { activeGrantsFor } from '../../access/grants/listing.ts';
+import type { Grant } from '../../access/grant-model.ts';
+import { appendAudit } from '../../audit/log.ts';
+import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
+import type { ReadOptions, Store } from '../../store/port.ts';
+import { type Actor, type WorkflowEnv, requireCompetent, requireRole } from '../actor.ts';
+import { concerning, perform } from '../audit.ts';
+import { requireBounded } from '../bounds.ts';
+import { badInput } from '../errors.ts';
+import { everPublishedCatalogues } from '../resource-info.ts';
+import { type ConsistencyPair, consistencyPairs } from './pairs.ts';
+import { compareConsistency } from './compare.ts';
+import { readerView } from './views.ts';
+
+/**
+ * The audit entry's detail: the pairs, not the records compared or differing. Supervisors read every
+ * entry (SPEC §10), the operator's too, whose figures count every record: in the log they would tell a
+ * supervisor how many records differ outside the rows its own report counts (SPEC §6).
+ */
+const reportDetail = (pairs: ConsistencyPair[], element?: string | null) =>
+  `consistency report${element ? ` for ${element}` : ''}: ${pairs.length} pair${pairs.length === 1 ? '' : 's'} of resources compared`;
+
+type PairItems = Pick<ConsistencyPair, 'left' | 'leftItem' | 'leftKey' | 'right' | 'rightItem' | 'rightKey'>;
+
+const about = (pairs: PairItems[]) => {
+  const seen = new Map<string, string[]>();
+  return pairs.flatMap((p) => [[p.left, p.leftItem, p.leftKey], [p.right, p.rightItem, p.rightKey]] as const)
+    .filter(([code, ...items]) => {
+      const known = seen.get(code);
+      seen.set(code, [...new Set([...(known ?? []), ...items])]);
+      return !known;
+    })
+    .map(([code]) => code)
+    .map((code) => ({ code, items: seen.get(code)! }));
+};
+
+/** Whether a resource ever published (in effect, superseded or withdrawn) has an item of `element`, in any case. */
+async function knownElement(store: Store, element: string): Promise<boolean> {
+  const key = element.toLowerCase();
+  return (await everPublishedCatalogues(store)).some((c) => c.resources.some((r) => r.items.some((i) => i.element?.toLowerCase() === key)));
+}
+
+/** How a request's report reads the records: the store of its reads (one that stops once it is cancelled) and what each join tells it. */
+interface ReportReads {
+  store: Store;
+  options: ReadOptions;
+}
+
+/**
+ * The report as a supervisor of the competent department asks for it, audited as a workflow action; the
+ * sample keys as its department reads them with the actor's purpose and `grants` (by default those it
+ * holds now). The joins read through `reads` (by default `env`'s store); the audit entry is written to `env`'s.
+ */
+export async function consistencyReport(
+  env: WorkflowEnv, actor: Actor, element?: string | null, grants?: readonly Grant[], reads?: ReportReads,
+): Promise<ConsistencyPair[]> {
+  const resources = new Map((await publishedCatalogues(env.store)).flatMap((c) => c.resources).map((r) => [r.code, r]));
+  return perform(env, actor, 'consistencyReport', { element }, async (concern) => {
+    requireRole(actor, 'supervisor', 'read consistency reports');
+    requireCompetent(env, actor, 'read consistency reports');
+    // An empty element is no element's code: said so, as the command says it, not answered with no pairs.
+    if (element != null && element.trim() === '') {
+      throw badInput('consistencyReport is refused: name a data element, or leave element out for every element.', [{ path: 'element', message: 'is empty' }]);
+    }
+    const held = grants ?? (await activeGrantsFor(env.store, actor.dept.code, env.now));
+    const reader = { requester: actor.dept, purpose: actor.purpose, grants: held, now: env.now };
+    // Trimmed, as the command's element and every code the workflow takes: ' DE-0002' matched no element.
+    const named = element?.trim();
+    // An element no resource ever published carries is refused, as the command refuses it (cli/filters.ts):
+    // answered with no pairs, a typing slip (`SX-VETRAN`) read as "nothing to compare". An element that
+    // only one provider's resources carry is known: no pair, rightly.
+    if (named && !(await knownElement(reads?.store ?? env.store, named))) {
+      throw badInput(`consistencyReport is refused: no published resource has an item of data element ${named}.`, [
+        { path: 'element', message: `${named} is no published resource's data element` },
+      ]);
+    }
+    // The resources about to be compared, for the entry of a report stopped on the way (perform).
+    const candidates = consistencyPairs([...resources.values()], named);
+    concern(...about(candidates.map((c) => ({ left: c.left.code, leftItem: c.leftItem.name, leftKey: c.leftKey.name, right: c.right.code, rightItem: c.rightItem.name, rightKey: c.rightKey.name })))
+      .map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)));
+    const pairs = await compareConsistency({ store: reads?.store ?? env.store }, named, readerView(reader), reads?.options);
+    return {
+      detail: reportDetail(pairs, named),
+      resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)),
+      apply: async () => pairs,
+    };
+  });
+}
+
+/** The report as the operator runs it (`govgraph consistency report`), with an operator entry in the audit log. */
+export async function operatorConsistencyReport(env: WorkflowEnv, element?: string): Promise<ConsistencyPair[]> {
+  requireBounded('consistencyReport', { element }); // the field's bound (bounds.ts), before anything is read or audited
+  const resources = new Map((await publishedCatalogues(env.store)).flatMap((c) => c.resources).map((r) => [r.code, r]));
+  const named = element?.trim(); // as the field's (data element codes hold no spaces)
+  const pairs = await compareConsistency(env, named);
+  await appendAudit(env.store, {
+    time: env.now.toISOString(), requestId: randomUUID(), department: null, user: 'operator', purpose: null,
+    operationName: null, documentHash: null, kind: 'operator', action: 'consistencyReport',
+    resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)), outcome: 'ok',
+    detail: reportDetail(pairs, named),
+  });
+  return pairs;
+}
