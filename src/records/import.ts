@@ -16,7 +16,8 @@ import { collectionOf, type Resource } from '../model/catalogue.ts';
 import { fileFailure, unreadableFile, unwritableFile } from '../model/named-file.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
 import { sameValue, valueKey, type Row, type Store } from '../store/port.ts';
-import { readRecordRuns, recordFileFormat, RecordFileError, type ReadProgress } from './read.ts';
+import { readRecordRuns } from './read/runs.ts';
+import { recordFileFormat, RecordFileError, type ReadProgress } from './read/file.ts';
 import { recordValidator, show } from './validate.ts';
 
 export const DEFAULT_BATCH_SIZE = 1000;

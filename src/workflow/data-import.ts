@@ -15,7 +15,7 @@ import { appendAudit } from '../audit/log.ts';
 import { recordedDetail, type AuditOutcome } from '../audit/entry.ts';
 import type { Resource } from '../model/catalogue.ts';
 import { checkImportFiles, importRecords, type ImportOptions, type ImportSummary } from '../records/import.ts';
-import { RecordFileError } from '../records/read.ts';
+import { RecordFileError } from '../records/read/file.ts';
 import type { Store } from '../store/port.ts';
 import { InterruptedError } from '../store/interrupted.ts';
 import { concerning, undone } from './audit.ts';
