@@ -14,7 +14,9 @@
 import { appendAudit } from '../audit/log.ts';
 import { recordedDetail, type AuditOutcome } from '../audit/entry.ts';
 import type { Resource } from '../model/catalogue.ts';
-import { checkImportFiles, importRecords, type ImportOptions, type ImportSummary } from '../records/import.ts';
+import { checkImportFiles } from '../records/import/files.ts';
+import { importRecords } from '../records/import/records.ts';
+import type { ImportOptions, ImportSummary } from '../records/import/options.ts';
 import { RecordFileError } from '../records/read/file.ts';
 import type { Store } from '../store/port.ts';
 import { InterruptedError } from '../store/interrupted.ts';

@@ -1,7 +1,7 @@
 // Corrections by data import (SPEC §14): a confirmed objection becomes CORRECTED by itself when a data
 // import changes that record's item.
 import { collectionOf, type Resource } from '../../model/catalogue.ts';
-import { type ImportOptions, type ImportSummary } from '../../records/import.ts';
+import type { ImportOptions, ImportSummary } from '../../records/import/options.ts';
 import { auditedImport } from '../data-import.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { and, eq, type Row, type Store } from '../../store/port.ts';

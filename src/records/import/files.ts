@@ -1,0 +1,29 @@
+// The files of a data import: the records file read, the rejects file written (--skip-invalid).
+import type { WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { unreadableFile, unwritableFile } from '../../model/named-file.ts';
+import { recordFileFormat, RecordFileError } from '../read/file.ts';
+import type { ImportOptions } from './options.ts';
+
+export function defaultRejectsFile(file: string): string {
+  return `${file}.rejects.jsonl`;
+}
+
+export async function write(out: WriteStream, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+/**
+ * The files of an import checked before anything is read or written (RecordFileError): a folder reached
+ * the stream as an unhandled EISDIR with its stack, and with --skip-invalid a rejects file that cannot be
+ * made only after the batches before the first reject were written. Also before the import's audit entry
+ * (src/workflow/data-import.ts): a mistyped path, or a file of no record type, is no import.
+ */
+export function checkImportFiles(file: string, options: Pick<ImportOptions, 'skipInvalid' | 'rejectsFile'> = {}): void {
+  const unreadable = unreadableFile(file);
+  if (unreadable) throw new RecordFileError(`${file}: ${unreadable}`);
+  recordFileFormat(file); // a file of no record type (a.txt) is no import either
+  const rejectsPath = options.rejectsFile ?? defaultRejectsFile(file);
+  const unwritable = options.skipInvalid ? unwritableFile(rejectsPath) : null;
+  if (unwritable) throw new RecordFileError(`rejects file ${rejectsPath}: ${unwritable}`);
+}

@@ -1,0 +1,196 @@
+// The one streaming pass of a data import (import.ts): each record read, validated and handed in batches
+// to the store's upsertAll; a problem, without skipInvalid, has the store undo the batches.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { collectionOf, type Resource } from '../../model/catalogue.ts';
+import { fileFailure } from '../../model/named-file.ts';
+import { ensureResourceIndexes } from '../../catalogue/indexes.ts';
+import { sameValue, valueKey, type Row, type Store } from '../../store/port.ts';
+import { readRecordRuns } from '../read/runs.ts';
+import { recordFileFormat, RecordFileError, type ReadProgress } from '../read/file.ts';
+import { recordValidator, show } from '../validate.ts';
+import { DEFAULT_BATCH_SIZE, type ImportOptions, type ImportSummary, MAX_LISTED_PROBLEMS } from './options.ts';
+import { checkImportFiles, defaultRejectsFile, write } from './files.ts';
+
+/** Ends the batches handed to the store, so that it writes nothing. */
+class Refused extends Error {}
+
+/**
+ * Checks a CSV header against the items once, so that a wrong column is one problem, not one a row. The
+ * problem says all that is wrong with the header (a misspelled required column is both a column that is
+ * not an item and a required item missing), so that one correction makes the header right.
+ */
+function headerProblem(resource: Resource, columns: string[]): string | undefined {
+  const items = resource.items.map((i) => i.name);
+  const parts: string[] = [];
+  const unknown = columns.filter((c) => !items.includes(c));
+  if (unknown.length) {
+    const list = unknown.map((c) => `"${c}"`).join(', ');
+    parts.push(`${unknown.length === 1 ? 'column' : 'columns'} ${list} of the header ${unknown.length === 1 ? 'is not an item' : 'are not items'} of ${resource.code} (items: ${items.join(', ')})`);
+  }
+  const missing = resource.items.filter((i) => i.required && !columns.includes(i.name)).map((i) => i.name);
+  if (missing.length) parts.push(`the header lacks the required item${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`);
+  return parts.length ? parts.join('; ') : undefined;
+}
+
+export async function importRecords(
+  store: Store,
+  resource: Resource,
+  file: string,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
+  const started = performance.now();
+  const { skipInvalid = false, onProgress, batchSize = DEFAULT_BATCH_SIZE } = options;
+  checkImportFiles(file, options);
+  const rejectsPath = options.rejectsFile ?? defaultRejectsFile(file);
+  // The rejects are written beside the file they go to and take its name once the import has ended
+  // (committed, or refused: the rejects then list what was read): an import killed midway, or failing
+  // in the store, leaves the rejects file of the last import that ended as it was, not rejects of
+  // records that were never written (nor kept) in its place.
+  const partPath = `${rejectsPath}.part`;
+  const fromText = recordFileFormat(file) === 'csv'; // CSV cells are text; JSON values carry their type
+  let totalBytes: number;
+  try {
+    totalBytes = (await stat(file)).size;
+  } catch (err) {
+    throw new RecordFileError(`${file}: ${fileFailure(err)}`);
+  }
+
+  const summary: ImportSummary = {
+    resource: resource.code, file, records: 0, written: 0, inserted: 0, updated: 0,
+    rejected: 0, problems: [], problemCount: 0, refused: false, elapsedMs: 0,
+  };
+  const note = (messages: string[]) => {
+    for (const m of messages) {
+      if (summary.problems.length < MAX_LISTED_PROBLEMS) summary.problems.push(m);
+      summary.problemCount++;
+    }
+  };
+  let rejects: WriteStream | undefined;
+  const progress: ReadProgress = { bytesRead: 0 };
+  const report = (bytesRead: number) =>
+    onProgress?.({ records: summary.records, bytesRead, totalBytes, elapsedMs: performance.now() - started });
+
+  // Watched records whose item a batch changes, found by reading their stored values before the batch is
+  // handed over (keys are unique in a file, so no earlier batch of this import has written them).
+  const watch = options.watch?.size ? options.watch : undefined;
+  const changed: { key: string; item: string }[] = [];
+  const collection = collectionOf(resource);
+  async function noteChanges(batch: Row[]): Promise<void> {
+    const watched = watch ? batch.filter((row) => watch.has(JSON.stringify(row[resource.key]))) : [];
+    if (!watched.length) return;
+    const items = [...new Set(watched.flatMap((row) => watch!.get(JSON.stringify(row[resource.key]))!))];
+    const before = new Map<string, Row>();
+    for (const row of await store.findByValues(collection, resource.key, watched.map((row) => row[resource.key]), [resource.key, ...items])) {
+      before.set(JSON.stringify(row[resource.key]), row);
+    }
+    for (const row of watched) {
+      const key = JSON.stringify(row[resource.key]);
+      for (const item of watch!.get(key)!) {
+        // By value, as the store compares: a decimal whose text only gains or loses trailing zeros is unchanged.
+        if (!sameValue(before.get(key)?.[item], row[item])) changed.push({ key, item });
+      }
+    }
+  }
+
+  /** The good rows in batches; throws Refused at the end when the import must write nothing. */
+  async function* batches(): AsyncGenerator<Row[]> {
+    const keys = new Map<string | number | boolean | null, number>(); // key value → line of its first occurrence
+    let fatal = false;
+    let batch: Row[] = [];
+    const checkHeader = (columns: string[]) => headerProblem(resource, columns);
+    const validate = recordValidator(resource, { fromText });
+    for await (const run of readRecordRuns(file, progress, { checkHeader })) {
+      options.signal?.throwIfAborted();
+      for (const r of run) {
+        if (r.header || (r.fatal && summary.records === 0)) {
+          // The header is no record: counted as one, "1 problem in 1 of 1 records" was said of a file of 500.
+          // Nor is a problem that stops the reading before any record: a CSV saved as GBK (line 2: not valid
+          // UTF-8), a JSON array, a header's quote never closed were each "1 problem in 1 of 1 records".
+          note([r.problem!]);
+          fatal = summary.noRecordRead = true;
+          if (r.header) summary.headerRefused = true;
+          if (skipInvalid) {
+            // The rejects file says why nothing was read, rather than a former import's rejects standing.
+            rejects ??= createWriteStream(partPath, { encoding: 'utf8' });
+            await write(rejects, JSON.stringify({ line: r.line, problems: [r.problem], record: null }) + '\n');
+          }
+          continue;
+        }
+        summary.records++;
+        let problems: string[];
+        let row: Row | undefined;
+        if (r.problem !== undefined) {
+          problems = [r.problem];
+          fatal ||= r.fatal === true;
+        } else {
+          const checked = validate(r.record!, r.line);
+          problems = checked.problems;
+          if (problems.length === 0) {
+            // The converted key, so that 7 and "007" of an int key are the same record (and 0.5 and 0.50 of a
+            // decimal key: the store finds them equal).
+            const k = valueKey(checked.row![resource.key]);
+            const first = keys.get(k);
+            if (first !== undefined) {
+              problems = [`line ${r.line}: ${resource.key}: ${show(r.record![resource.key])} appears again (first on line ${first}); keys must be unique`];
+            } else {
+              keys.set(k, r.line);
+              row = checked.row;
+            }
+          }
+        }
+        if (problems.length) {
+          summary.rejected++;
+          note(problems);
+          if (skipInvalid) {
+            rejects ??= createWriteStream(partPath, { encoding: 'utf8' });
+            await write(rejects, JSON.stringify({ line: r.line, problems, record: r.record ?? null }) + '\n');
+          }
+        } else if (row && (skipInvalid || summary.problemCount === 0)) {
+          batch.push(row);
+          if (batch.length >= batchSize) {
+            await noteChanges(batch);
+            yield batch;
+            batch = [];
+          }
+        }
+        if (summary.records % 1000 === 0) report(progress.bytesRead);
+      }
+    }
+    report(totalBytes);
+    if (fatal || (summary.problemCount > 0 && !skipInvalid)) throw new Refused();
+    options.signal?.throwIfAborted();
+    if (batch.length) {
+      await noteChanges(batch);
+      yield batch;
+    }
+  }
+
+  let ended = false;
+  try {
+    await ensureResourceIndexes(store, resource);
+    const result = await store.upsertAll(collection, resource.key, batches());
+    if (watch) summary.changed = changed;
+    summary.inserted = result.inserted;
+    summary.updated = result.updated;
+    summary.written = result.inserted + result.updated;
+    ended = true;
+  } catch (err) {
+    if (!(err instanceof Refused)) throw err;
+    summary.refused = ended = true;
+  } finally {
+    if (rejects) {
+      rejects.end();
+      await once(rejects, 'finish');
+      if (ended) {
+        await rename(partPath, rejectsPath);
+        summary.rejectsFile = rejectsPath;
+      } else {
+        await rm(partPath, { force: true });
+      }
+    }
+    summary.elapsedMs = performance.now() - started;
+  }
+  return summary;
+}
