@@ -3,7 +3,7 @@
 import { FILTER_COMBINATORS, OBJECT_MEMBER_NAMES, PROMISE_MEMBER, promiseMemberMessage, STORE_ID_FIELD } from '../names.ts';
 import { RECORD_OBJECTIONS_FIELD } from '../../model/catalogue.ts';
 import { enumValueName } from '../../model/names.ts';
-import { compiledPattern } from '../../records/validate.ts';
+import { compiledPattern } from '../../records/validate/checks.ts';
 import type { CatalogueCheck, CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
 import { STRING_TYPES } from './context.ts';
 import { problem, repeats } from './util.ts';

@@ -9,7 +9,8 @@ import { ensureResourceIndexes } from '../../catalogue/indexes.ts';
 import { sameValue, valueKey, type Row, type Store } from '../../store/port.ts';
 import { readRecordRuns } from '../read/runs.ts';
 import { recordFileFormat, RecordFileError, type ReadProgress } from '../read/file.ts';
-import { recordValidator, show } from '../validate.ts';
+import { recordValidator } from '../validate/record.ts';
+import { show } from '../validate/show.ts';
 import { DEFAULT_BATCH_SIZE, type ImportOptions, type ImportSummary, MAX_LISTED_PROBLEMS } from './options.ts';
 import { checkImportFiles, defaultRejectsFile, write } from './files.ts';
 

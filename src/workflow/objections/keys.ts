@@ -2,7 +2,7 @@
 // compares it.
 import type { Resource } from '../../model/catalogue.ts';
 import { enumValueName } from '../../model/names.ts';
-import { convertValue } from '../../records/validate.ts';
+import { convertValue } from '../../records/validate/conversions.ts';
 import type { Value } from '../../store/port.ts';
 import { Decimal } from '../../formats/decimal.ts';
 import { badInput } from '../errors.ts';

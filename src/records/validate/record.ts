@@ -1,0 +1,97 @@
+// One record validated (validate.ts): a store row, or the problems naming its line, item and what was
+// expected.
+import type { Item, Resource } from '../../model/catalogue.ts';
+import type { Row } from '../../store/port.ts';
+import { WrittenNumber } from '../../formats/decimal.ts';
+import { CHECKS, rowScopeValueProblem } from './checks.ts';
+import { Failed, TYPE_BY_NAME } from './conversions.ts';
+import { show } from './show.ts';
+
+function isMissing(value: unknown, item: Item): boolean {
+  return value === undefined || value === null || (value === '' && item.type !== 'string' && item.type !== 'text');
+}
+
+interface Validated {
+  row?: Row;
+  problems: string[];
+}
+
+/** One record's validation, made once for a resource: `validate(input, line)`. */
+type RecordValidator = (input: Record<string, unknown>, line: number) => Validated;
+
+/**
+ * The validation of `resource`'s records, with each item's converter and checks looked up once (the
+ * import calls it once a record). See validateRecord for what it does.
+ */
+export function recordValidator(resource: Resource, options: { fromText?: boolean } = {}): RecordValidator {
+  const fromText = options.fromText ?? false;
+  const plan = resource.items.map((item) => {
+    const converter = TYPE_BY_NAME.get(item.type);
+    if (!converter) throw new Error(`item ${item.name} of ${resource.code} has unknown type ${item.type}`);
+    return { item, name: item.name, convert: converter.convert, checks: CHECKS.filter((c) => c.applies(item)) };
+  });
+  const order = resource.items.map((i) => i.name);
+  const names = new Set(order);
+  const itemList = [...names].join(', ');
+  const rowItem = resource.share.scope?.rows?.item;
+
+  return (input, line) => {
+    let problems: string[] | undefined;
+    const at = (item: string, message: string) => (problems ??= []).push(`line ${line}: ${item}: ${message}`);
+    const row: Row = {};
+    for (const { item, name, convert, checks } of plan) {
+      const raw = input[name];
+      if (isMissing(raw, item) || (item.required && raw === '')) {
+        if (item.required) at(name, 'a value is required');
+        row[name] = null;
+        continue;
+      }
+      // A number written with more digits than a double keeps: a decimal refuses it, other types take the double.
+      const converted = convert(raw instanceof WrittenNumber && item.type !== 'decimal' ? raw.value : raw, item, fromText);
+      if (converted instanceof Failed) {
+        at(name, `${show(raw)} is not ${converted.expected}`);
+        continue;
+      }
+      for (const c of checks) {
+        const problem = c.check(converted, item);
+        if (problem !== undefined) at(name, problem);
+      }
+      if (name === rowItem) {
+        const problem = rowScopeValueProblem(converted);
+        if (problem !== undefined) at(name, problem);
+      }
+      row[name] = converted;
+    }
+    // Fields in the items' order (as exported files have them) are known at a glance; others are looked up.
+    let next = 0;
+    for (const field of Object.keys(input)) {
+      if (field === order[next]) next++;
+      else if (!names.has(field)) at(field, `is not an item of ${resource.code} (items: ${itemList})`);
+    }
+    return problems ? { problems } : { row, problems: [] };
+  };
+}
+
+const validators = new WeakMap<Resource, [RecordValidator, RecordValidator]>();
+
+/**
+ * Converts and checks one record. `line` is the 1-based line of the record in its file, for messages.
+ * An empty string is a missing value for every type but string and text (CSV readers pass empty cells
+ * as null already); a required item must be present and, for strings, not empty. Numbers and booleans
+ * are read from text only with `fromText` (CSV); in JSON a "7" for an int item is the wrong type.
+ * Decimals may be strings in JSON too, the way the Decimal scalar carries them without losing digits; a
+ * string keeps its scale ("450.10"), a JSON number cannot (450.10 is read as 450.1).
+ */
+export function validateRecord(
+  resource: Resource,
+  input: Record<string, unknown>,
+  line: number,
+  options: { fromText?: boolean } = {},
+): Validated {
+  let pair = validators.get(resource);
+  if (!pair) {
+    pair = [recordValidator(resource, { fromText: false }), recordValidator(resource, { fromText: true })];
+    validators.set(resource, pair);
+  }
+  return pair[options.fromText ? 1 : 0](input, line);
+}
