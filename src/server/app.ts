@@ -41,7 +41,7 @@ import { writtenNumbersPlugin } from './plugins/written-numbers.ts';
 import { createMetrics, instrumentStore, metricsPlugin, type GatewayMetrics } from './metrics.ts';
 import { createForwardedVerifier } from '../identity/forwarded.ts';
 import { PlatformKeys } from '../identity/platform-keys.ts';
-import { ConnectedPlatforms } from '../federation/connected.ts';
+import { ConnectedPlatforms } from '../federation/connected/platforms.ts';
 import { forwardedPlugin } from './plugins/forwarded.ts';
 import { persistedQueriesPlugin } from './plugins/persisted-queries.ts';
 import { createDocumentStore } from './document-store.ts';

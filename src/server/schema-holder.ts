@@ -7,7 +7,7 @@
 // asked for while another runs (say a publish while a poll is reading the store) waits for it and then
 // reads the store again, and no refresh that read older versions can install after a newer one.
 import { createHash } from 'node:crypto';
-import { itemHistoryOf, type ItemHistory } from '../access/item-since.ts';
+import { itemHistoryOf, type ItemHistory } from '../access/item-since/history.ts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
