@@ -9,11 +9,10 @@
 // a key of a records file given by mistake, a YAML line).
 import { readFileSync } from 'node:fs';
 import { deriveDocumentKey, keyedDocumentHash } from '../audit/document-hash.ts';
-import { tailVerifies } from '../audit/checkpoint.ts';
+import { keyedAsTheLog } from '../audit/chain-key.ts';
 import { recordedDetail } from '../audit/entry.ts';
-import { deriveAuditKey } from '../audit/key.ts';
-import { appendAudit, auditTail } from '../audit/log.ts';
-import { envSecret, hasStoredSecret, platformSecret } from '../identity/secret.ts';
+import { appendAudit } from '../audit/log.ts';
+import { platformSecret } from '../identity/secret.ts';
 import type { Store } from '../store/port.ts';
 import type { Problem } from './problems.ts';
 
@@ -59,23 +58,11 @@ function otherRegionWhy(message: string): string {
 }
 
 /**
- * Whether this process keys audit entries as the log of `store` is keyed: its newest entry verifies under
- * the key this process would chain with (GOVGRAPH_JWT_SECRET, else the secret the store keeps), and no
- * secret is made for it. The store of another region is another platform's: its gateways may key its log
- * with a GOVGRAPH_JWT_SECRET this process lacks, or this process may hold the other platform's; an entry
- * under another key broke its chain (`audit verify`: "hash does not match", its gateways' checkpoints
- * refused), and with neither, a secret was made in it. Not known (an empty log): not written either.
- */
-async function keyedAsTheLog(store: Store): Promise<boolean> {
-  const secret = envSecret() ?? ((await hasStoredSecret(store)) ? await platformSecret(store) : null);
-  if (secret === null) return false;
-  const tail = await auditTail(store);
-  return tail !== null && (await tailVerifies(store, tail, deriveAuditKey(secret)));
-}
-
-/**
  * Records a refusal for the platform file of another region than the store's (`message`: the refusal,
- * platformMismatch's): only when this process keys entries as the store's log is keyed (keyedAsTheLog).
+ * platformMismatch's): only when this process keys entries as the store's log is keyed (keyedAsTheLog). The
+ * store of another region is another platform's: its gateways may key its log with a GOVGRAPH_JWT_SECRET
+ * this process lacks, or this process may hold the other platform's; an entry under another key broke its
+ * chain, and with neither, a secret was made in it. Not known (an empty log): not written either.
  */
 export async function auditOtherRegionRefusal(store: Store, refused: RefusedImport, message: string): Promise<void> {
   let keyed: boolean;

@@ -32,7 +32,8 @@ export function registerAuditCommands(program: Command): void {
       const { problem } = readCheckpointFile(checkpointFile);
       if (problem) throw new UserError(problem);
     }
-    const store = await openCommandStore(opts);
+    // Read-only: it must run whatever key the log is under (it says which entry does not verify).
+    const store = await openCommandStore(opts, { appendsAudit: false });
     const { verifyAuditChain } = await import('../audit/verify.ts');
     try {
       const result = await verifyAuditChain(store, undefined, { checkpointFile });

@@ -200,7 +200,7 @@ export function registerCatalogueWorkflowCommands(catalogue: Command): void {
       );
       if (rows.length) console.log(table(['CATALOGUE', 'V', 'STATUS', 'COMPILER', 'RESOURCES', 'CHANGED (UTC)', 'REVISION', 'TITLE'], rows));
       console.error(`${list.length} catalogue${list.length === 1 ? '' : 's'}, ${rows.length} version${rows.length === 1 ? '' : 's'}, as ${viewer.dept} sees them`);
-    }),
+    }, { appendsAudit: false }),
   );
 }
 

@@ -46,7 +46,7 @@ export function registerCatalogueCommands(program: Command): void {
     // machine with no data folder, against the platform alone.
     const withStore = Boolean(opts.mongodbUri) || existsSync(sqliteFile(opts.data));
     announce(opts, { platform: opts.platform, store: withStore });
-    const store = withStore ? await openCommandStore(opts, { platform: { platform, file: opts.platform } }) : null;
+    const store = withStore ? await openCommandStore(opts, { platform: { platform, file: opts.platform }, appendsAudit: false }) : null;
     try {
       const versions = store && catalogueVersions(store);
       const report = validateCatalogueFiles(files, platform, versions ? (await versions.published()).map((v) => v.catalogue) : []);

@@ -20,7 +20,7 @@ import { shownNames } from '../model/input-bounds.ts';
 import { providerOf as providerInStore } from '../workflow/sharing.ts';
 import { undone } from '../workflow/audit.ts';
 import { DuplicateKeyError, type Store } from '../store/port.ts';
-import { announce, loadCommandPlatform, openCommandStore, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, withCommonOptions, type CommonOptions, type StoreUse } from './options.ts';
 import type { Platform } from '../model/platform.ts';
 import { departmentFilter, resourceFilter } from './filters.ts';
 import { commaList } from './token.ts';
@@ -33,10 +33,10 @@ export const OPERATOR = 'operator';
  * catalogues from the store alone (a grant's dates are on the platform's fixed calendar), so they name
  * only the store: naming the platform file made `--platform other.yaml` look as if it changed what they show.
  */
-async function withStore<T>(opts: CommonOptions, platform: Platform | null, work: (store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(opts: CommonOptions, platform: Platform | null, work: (store: Store) => Promise<T>, use: Pick<StoreUse, 'appendsAudit'> = {}): Promise<T> {
   announce(opts, { platform: platform ? opts.platform : null, store: true });
   // A platform file of another region than the store's is refused (a grant for a department the store's platform lacks).
-  const store = await openCommandStore(opts, platform ? { platform: { platform, file: opts.platform } } : {});
+  const store = await openCommandStore(opts, platform ? { ...use, platform: { platform, file: opts.platform } } : use);
   try {
     return await work(store);
   } finally {
@@ -240,7 +240,7 @@ export function registerGrantCommands(program: Command): void {
         const by = g.requestId ? `request ${g.requestId}` : `by ${g.createdBy}`;
         console.log(`${g.id}  ${statuses[i].padEnd(width)}  ${describeGrant(shown, setAside, notPublished)}  (${by}, ${g.createdAt})`);
       });
-    });
+    }, { appendsAudit: false });
   });
 
   withCommonOptions(

@@ -136,16 +136,28 @@ export function announce(opts: CommonOptions, uses: { platform?: string | null; 
   if (parts.length) console.error(`govgraph: ${parts.join('; ')}`);
 }
 
+/** How a command opens its store. */
+export interface StoreUse {
+  /** Make the store when there is none (`serve --demo`, `catalogue import`). */
+  create?: boolean;
+  /** The platform file the command read: refused when the store is another region's. */
+  platform?: { platform: Platform; file: string; onRefusal?: OnOtherPlatform };
+  /**
+   * False for a command that never appends to the audit log (`audit verify`, the lists) and for `serve`,
+   * whose gateway says so instead, each minute, and goes on (AuditHeadError, checkpoint.ts: after a change
+   * of the secret on purpose, its first entry starts the new key). Every other command is refused, before
+   * it changes anything, when the log's newest entry does not verify under the key it would chain with.
+   */
+  appendsAudit?: boolean;
+}
+
 /**
  * Opens the command's store. Only `serve --demo` and `catalogue import` make one (`create`), and only
  * once their input has passed its checks; every other command refuses a data folder without a store,
  * saying where it looked, instead of making an empty store with a new secret. (`data import` needs a
  * published resource, which a store it made could not hold.)
  */
-export async function openCommandStore(
-  opts: CommonOptions,
-  how: { create?: boolean; platform?: { platform: Platform; file: string; onRefusal?: OnOtherPlatform } } = {},
-): Promise<Store> {
+export async function openCommandStore(opts: CommonOptions, how: StoreUse = {}): Promise<Store> {
   if (!opts.mongodbUri && !how.create && !existsSync(sqliteFile(opts.data))) {
     const from = setting('GOVGRAPH_DATA_DIR') === opts.data ? 'GOVGRAPH_DATA_DIR' : opts.data === DEFAULT_DATA_DIR ? 'the default' : '--data';
     throw new UserError(
@@ -166,7 +178,29 @@ export async function openCommandStore(
     throw err;
   }
   if (how.platform) await refuseOtherPlatform(store, how.platform.platform, how.platform.file, how.platform.onRefusal);
+  if (how.appendsAudit !== false) await refuseOtherAuditKey(store);
   return store;
+}
+
+/**
+ * Refuses (closing the store) a command whose audit entries would not chain under the log's key: run
+ * without the gateways' GOVGRAPH_JWT_SECRET, or with another value (src/audit/chain-key.ts). Its entries
+ * broke the chain for good (`audit verify` failed at the first, the gateways refused to checkpoint), and
+ * with no secret at all it made one in the store. Checked here, where every command opens its store, so
+ * that a command added later is checked too; a new store's log is empty, and passes.
+ */
+async function refuseOtherAuditKey(store: Store): Promise<void> {
+  let problem: string | null;
+  try {
+    const { chainKeyProblem } = await import('../audit/chain-key.ts');
+    problem = await chainKeyProblem(store);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  if (!problem) return;
+  await store.close();
+  throw new UserError(problem);
 }
 
 /**

@@ -24,7 +24,7 @@ export function registerPlatformCommands(program: Command): void {
   ).action(async (opts: CommonOptions) => {
     const p = await loadCommandPlatform(opts.platform);
     announce(opts, { platform: opts.platform, store: true });
-    const store = await openCommandStore(opts, { platform: { platform: p, file: opts.platform } });
+    const store = await openCommandStore(opts, { platform: { platform: p, file: opts.platform }, appendsAudit: false });
     try {
       console.log(`platform ${p.platform.region} (${p.platform.name})`);
       if (p.connected.length === 0) {

@@ -9,7 +9,7 @@ import { operatorConsistencyReport } from '../workflow/consistency/report.ts';
 import { demandDeadline, type DemandStatus } from '../workflow/demands/rows.ts';
 import { listDemands, markKeptPromises } from '../workflow/demands/reading.ts';
 import { listObjections, objectionDeadline, type ObjectionStatus } from '../workflow/objections.ts';
-import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions, type StoreUse } from './options.ts';
 import { elementFilter, resourceFilter } from './filters.ts';
 import { requireBounded } from '../workflow/bounds.ts';
 import { terminalText } from './terminal.ts';
@@ -24,10 +24,11 @@ interface ListOptions extends CommonOptions {
   resource?: string;
 }
 
-export async function withWorkflowEnv<T>(opts: CommonOptions, work: (env: WorkflowEnv) => Promise<T>): Promise<T> {
+/** Runs a workflow command; `use.appendsAudit: false` for one that only reads (options.ts, StoreUse). */
+export async function withWorkflowEnv<T>(opts: CommonOptions, work: (env: WorkflowEnv) => Promise<T>, use: Pick<StoreUse, 'appendsAudit'> = {}): Promise<T> {
   const platform: Platform = await loadCommandPlatform(opts.platform);
   announce(opts, { platform: opts.platform, store: true });
-  const store: Store = await openCommandStore(opts, { platform: { platform, file: opts.platform } });
+  const store: Store = await openCommandStore(opts, { ...use, platform: { platform, file: opts.platform } });
   try {
     return await work({ store, platform, now: new Date() });
   } finally {
@@ -72,7 +73,7 @@ export function registerQualityCommands(program: Command): void {
         console.log(terminalText(`${o.id}  ${upper(o.status)}  due ${d.dueDate}${d.overdue ? ' OVERDUE' : ''}${answered(o.answeredAt, d.dueDate)}  ${o.resource} ${JSON.stringify(o.key)} ${o.item}  by ${o.department}: ${o.reason}`));
       }
       console.error(`${list.length} objection${list.length === 1 ? '' : 's'}`);
-    }),
+    }, { appendsAudit: false }),
   );
 
   const demand = program.command('demand').description('demands for data no catalogue offers');

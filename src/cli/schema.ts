@@ -24,7 +24,7 @@ export function registerSchemaCommands(program: Command): void {
         throw new UserError(unknownDepartmentMessage(opts.dept, opts.platform, platform));
       }
       announce(opts, { platform: opts.platform, store: true });
-      const store = await openCommandStore(opts, { platform: { platform, file: opts.platform } });
+      const store = await openCommandStore(opts, { platform: { platform, file: opts.platform }, appendsAudit: false });
       const { publishedCatalogues } = await import('../catalogue/repository/versions.ts');
       const { departmentCatalogues } = await import('../generate/department-view.ts');
       const { buildGatewaySchema } = await import('../server/assemble.ts');

@@ -188,7 +188,7 @@ export function registerServeCommand(program: Command): void {
       announce(opts, { platform: platformFile, store: true });
       if (opts.demo) refuseDemoElsewhere(platform, platformFile);
       refuseUnreadManifests(platform);
-      const store = await openCommandStore(opts, { create: opts.demo, platform: { platform, file: platformFile } });
+      const store = await openCommandStore(opts, { create: opts.demo, platform: { platform, file: platformFile }, appendsAudit: false });
       const { ListenError, startGateway } = await import('../server/app.ts');
       const { signToken } = await import('../identity/token.ts');
       const { platformSecret } = await import('../identity/secret.ts');

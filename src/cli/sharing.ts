@@ -98,7 +98,7 @@ export function registerSharingCommands(program: Command): void {
       });
       if (rows.length) console.log(table(['REQUEST', 'STATUS', 'DUE / DECIDED', 'REQUESTER', 'RESOURCE', 'ITEMS', 'PURPOSES', 'UNTIL', 'GRANT / REASON'], rows));
       console.error(`${list.length} request${list.length === 1 ? '' : 's'}, as ${viewer.dept} sees them`);
-    }),
+    }, { appendsAudit: false }),
   );
 
   withActingOptions(
@@ -179,6 +179,6 @@ export function registerSharingCommands(program: Command): void {
         ));
       }
       console.error(`usage ${report.from} to ${report.to}: ${report.resources.length} resource${report.resources.length === 1 ? '' : 's'} read, as ${viewer.dept} sees them`);
-    }),
+    }, { appendsAudit: false }),
   );
 }

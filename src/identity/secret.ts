@@ -23,6 +23,12 @@ export async function hasStoredSecret(store: Store): Promise<boolean> {
   return (await readSecret(store)) !== null;
 }
 
+/** The secret kept in the store, or null when it keeps none (none is made). */
+export async function keptSecret(store: Store): Promise<Uint8Array | null> {
+  const value = await readSecret(store);
+  return value === null ? null : encoder.encode(value);
+}
+
 /** The secret kept in the store, made (32 random bytes, base64url) when there is none yet. */
 export async function storedSecret(store: Store): Promise<Uint8Array> {
   // Read first: making the index is a write, and a secret already made must not wait for another

@@ -1,0 +1,60 @@
+// Whether a process would chain audit entries under the key the log is keyed with (key.ts), asked before a
+// command changes anything. A command keyed its entries with whatever secret it had: GOVGRAPH_JWT_SECRET as
+// exported in its shell (another value than the gateways', one with a padding fixed since), else the secret
+// kept in the store, made there when the store kept none (its gateways run with GOVGRAPH_JWT_SECRET). Its
+// entries then broke the chain for good: `audit verify` failed at the first of them, and the gateways
+// refused to checkpoint ("does not verify under this gateway's key"). The newest entry tells: it verifies
+// under the key the process would chain with, or the process is the wrong one to write. An empty log
+// tells nothing, and is taken as it is. Nothing is written here, and no secret is made.
+import { tailVerifies } from './checkpoint.ts';
+import { deriveAuditKey } from './key.ts';
+import { auditTail } from './log.ts';
+import { envSecret, keptSecret } from '../identity/secret.ts';
+import type { Store } from '../store/port.ts';
+
+/** Whether this process keys audit entries as the log of `store` is keyed; false for an empty log (not known). */
+export async function keyedAsTheLog(store: Store, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  // The secret it would key entries with, none made: GOVGRAPH_JWT_SECRET, else the one kept in the store.
+  const secret = envSecret(env) ?? (await keptSecret(store));
+  const tail = await auditTail(store);
+  return secret !== null && tail !== null && (await tailVerifies(store, tail, deriveAuditKey(secret)));
+}
+
+const NOTHING_DONE = 'nothing was changed';
+const WHY_ELSE =
+  'If the entry was altered, or the secret was changed on purpose, run govgraph audit verify (docs/operations.md, Audit verify and checkpoints)';
+
+/**
+ * Why this process must not append to the audit log of `store`, in one line naming the secret to export
+ * (never a secret's value), or null: the log is empty, or its newest entry verifies under the key this
+ * process would chain with.
+ */
+export async function chainKeyProblem(store: Store, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  const tail = await auditTail(store);
+  if (tail === null) return null;
+  const fromEnv = envSecret(env);
+  const kept = await keptSecret(store);
+  const verifiesUnder = (secret: Uint8Array | null) => (secret ? tailVerifies(store, tail, deriveAuditKey(secret)) : Promise.resolve(false));
+  const newest = `the audit log's newest entry #${tail.seq}`;
+  if (fromEnv) {
+    if (await verifiesUnder(fromEnv)) return null;
+    if (await verifiesUnder(kept)) {
+      return `GOVGRAPH_JWT_SECRET is set here, but ${newest} is keyed with the secret kept in the store: unset GOVGRAPH_JWT_SECRET for this command, as the gateways on this store run without it; ${NOTHING_DONE}`;
+    }
+    return (
+      `${newest} does not verify under the GOVGRAPH_JWT_SECRET set here: export the GOVGRAPH_JWT_SECRET the gateways on this store run with, ` +
+      `exactly (no space or line break around it); its entries would break the chain; ${NOTHING_DONE}. ${WHY_ELSE}`
+    );
+  }
+  if (kept === null) {
+    return (
+      `GOVGRAPH_JWT_SECRET is unset here and the store keeps no secret, so its audit log is keyed with the GOVGRAPH_JWT_SECRET its gateways ` +
+      `run with: export that one (after the secret kept in it was deleted on purpose, the first request a gateway records starts the new key); ${NOTHING_DONE}, and no secret was made in the store`
+    );
+  }
+  if (await verifiesUnder(kept)) return null;
+  return (
+    `GOVGRAPH_JWT_SECRET is unset here, and ${newest} does not verify under the secret kept in the store: export the GOVGRAPH_JWT_SECRET ` +
+    `the gateways on this store run with; ${NOTHING_DONE}. ${WHY_ELSE}`
+  );
+}
