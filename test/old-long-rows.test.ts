@@ -5,7 +5,8 @@
 // it whole. The rows are written straight into the store, as the older version left them.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GRANTS } from '../src/access/grants.ts';
-import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
+import { AUDIT_COLLECTION, entryHash, fromRow } from '../src/audit/entry.ts';
+import { auditKey } from '../src/audit/key.ts';
 import { readDocuments } from '../src/catalogue/read.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { MAX_LIST, MAX_NAME, MAX_TEXT, MAX_TITLE, MAX_USER } from '../src/model/input-bounds.ts';
@@ -64,10 +65,14 @@ beforeAll(async () => {
     id: 'old-grant', requester, resource: resource.code, items: JSON.stringify(manyNames), purposes: JSON.stringify([]), unmasked: JSON.stringify(manyNames),
     rows: null, from: at, until: null, revokedAt: at, revokedBy: 'old.approver', createdAt: at, createdBy: 'old.approver', requestId: null,
   }]);
-  // An audit entry of the older version: its detail, user and operation name as long (the chain is not
-  // what this test reads; the entry's view is).
+  // An audit entry of the older version: its detail, user and operation name as long, hashed under the
+  // platform's key as that version chained it (a newest entry that does not verify would refuse the
+  // commands that may append, `demand list` among them: src/audit/chain-key.ts).
   const [last] = await gw.store.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
-  await gw.store.update(AUDIT_COLLECTION, eq('seq', last.seq as number), { detail: long('详'), user: long('u'), operationName: long('O') });
+  const newest = eq('seq', last.seq as number);
+  await gw.store.update(AUDIT_COLLECTION, newest, { detail: long('详'), user: long('u'), operationName: long('O') });
+  const [older] = await gw.store.find(AUDIT_COLLECTION, { filter: newest });
+  await gw.store.update(AUDIT_COLLECTION, newest, { hash: entryHash(fromRow(older), await auditKey(gw.store)) });
 });
 afterAll(() => gw?.close());
 
