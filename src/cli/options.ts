@@ -190,10 +190,17 @@ export async function openCommandStore(opts: CommonOptions, how: StoreUse = {}):
  * that a command added later is checked too; a new store's log is empty, and passes.
  */
 async function refuseOtherAuditKey(store: Store): Promise<void> {
+  await refuseWith(store, async () => {
+    const { chainKeyProblem } = await import('../audit/chain-key.ts');
+    return chainKeyProblem(store);
+  });
+}
+
+/** Closes the store and refuses the command with the problem `check` finds (or its failure); else goes on. */
+async function refuseWith(store: Store, check: () => Promise<string | null>): Promise<void> {
   let problem: string | null;
   try {
-    const { chainKeyProblem } = await import('../audit/chain-key.ts');
-    problem = await chainKeyProblem(store);
+    problem = await check();
   } catch (err) {
     await store.close();
     throw err;
@@ -210,17 +217,11 @@ async function refuseOtherAuditKey(store: Store): Promise<void> {
  * written against the wrong platform.
  */
 async function refuseOtherPlatform(store: Store, platform: Platform, file: string, onRefusal?: OnOtherPlatform): Promise<void> {
-  let problem: string | null;
-  try {
-    problem = await otherPlatformProblem(store, platform, file);
+  await refuseWith(store, async () => {
+    const problem = await otherPlatformProblem(store, platform, file);
     if (problem) await onRefusal?.(store, problem);
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  if (!problem) return;
-  await store.close();
-  throw new UserError(problem);
+    return problem;
+  });
 }
 
 /** What the command does with a store it refuses for another region's platform file, before it closes it. */
