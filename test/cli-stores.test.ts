@@ -279,3 +279,46 @@ describe('a platform file that is a folder', () => {
     });
   });
 });
+
+// The same on MongoDB: a command that makes no store refuses an empty database (a URI naming the wrong
+// database) instead of making a store there, and a refused catalogue import leaves the database empty
+// (it left the store's marker, a new secret and the refusal's audit entry). Runs with MONGODB_URI.
+describe.runIf(Boolean(process.env.MONGODB_URI))('an empty MongoDB database', () => {
+  const guizhou = join(root, 'test', 'fixtures', 'guizhou');
+  const platform = join(guizhou, 'platform.yaml');
+  const uriOf = (db: string) => {
+    const url = new URL(process.env.MONGODB_URI!);
+    url.pathname = `/${db}`;
+    return url.toString();
+  };
+  const collectionsOf = async (db: string) => {
+    const { MongoClient } = await import('mongodb');
+    const client = new MongoClient(process.env.MONGODB_URI!);
+    try {
+      return (await client.db(db).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    } finally {
+      await client.db(db).dropDatabase();
+      await client.close();
+    }
+  };
+
+  it.each([['audit', 'verify'], ['grant', 'list'], ['catalogue', 'list', '--platform', platform]])('%s %s refuses it and makes nothing', async (...args) => {
+    const db = `gg_empty_${process.pid}_${args[0]}_${args[1]}`;
+    const r = await govgraph(elsewhere, ...args, '--mongodb-uri', uriOf(db));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`MongoDB database ${db} holds no govgraph store; nothing was made in it`);
+    expect(await collectionsOf(db)).toEqual([]);
+  });
+
+  it('a refused catalogue import leaves it empty; catalogue validate checks against the platform alone', async () => {
+    const db = `gg_empty_${process.pid}_import`;
+    const notACatalogue = join(elsewhere, 'mongo-not-a-catalogue.yaml');
+    writeFileSync(notACatalogue, 'id: GZ-X\n');
+    const r = await govgraph(elsewhere, 'catalogue', 'import', notACatalogue, '--publish', '--platform', platform, '--mongodb-uri', uriOf(db));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${notACatalogue}: kind: is required`);
+    const validated = await govgraph(elsewhere, 'catalogue', 'validate', join(guizhou, 'police.yaml'), '--platform', platform, '--mongodb-uri', uriOf(db));
+    expect(validated.code, validated.stderr).toBe(0);
+    expect(await collectionsOf(db)).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@
 // The first part needs no server (a database as the driver answers); the second runs with MONGODB_URI.
 import type { Db } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { refuseForeignMongoDatabase, STORE_MARKER } from '../src/store/mongo-foreign.ts';
+import { NoMongoStoreError, refuseForeignMongoDatabase, STORE_MARKER } from '../src/store/mongo-foreign.ts';
 import { openMongoStore } from '../src/store/mongo.ts';
 import { StoreUnavailableError } from '../src/store/port.ts';
 
@@ -54,6 +54,25 @@ describe("another program's MongoDB database", () => {
   });
 });
 
+describe('an empty MongoDB database where a store was expected', () => {
+  // Every command but `catalogue import` and `serve --demo` opens its store `existing` (src/cli/options.ts):
+  // in an empty database it made a store (the marker, a new secret, its audit entry), as the embedded store's
+  // commands did in a data folder without a store file before they were refused.
+  it('is refused, naming the database, and nothing is made in it', async () => {
+    const db = database(['system.views'], 'ningxia_gov');
+    const refusal = refuseForeignMongoDatabase(db, true);
+    await expect(refusal).rejects.toBeInstanceOf(NoMongoStoreError);
+    await expect(refusal).rejects.toThrow(/^MongoDB database ningxia_gov holds no govgraph store; nothing was made in it/);
+    expect(db.names).toEqual(['system.views']);
+  });
+
+  it('a store, even one holding only its marker, opens; another program\'s database is refused as such', async () => {
+    await expect(refuseForeignMongoDatabase(database([STORE_MARKER]), true)).resolves.toBeUndefined();
+    await expect(refuseForeignMongoDatabase(database(['_audit', 'r_640000_permits']), true)).resolves.toBeUndefined();
+    await expect(refuseForeignMongoDatabase(database(['permits']), true)).rejects.toThrow("is another program's");
+  });
+});
+
 describe.runIf(Boolean(process.env.MONGODB_URI))('another program\'s MongoDB database, on a server', () => {
   it('openMongoStore refuses it and writes nothing to it', async () => {
     const { MongoClient } = await import('mongodb');
@@ -64,7 +83,10 @@ describe.runIf(Boolean(process.env.MONGODB_URI))('another program\'s MongoDB dat
       await expect(openMongoStore(process.env.MONGODB_URI!, dbName)).rejects.toThrow(`MongoDB database ${dbName} is another program's (its collections: permits)`);
       expect((await client.db(dbName).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name)).toEqual(['permits']);
       const empty = `${dbName}_new`;
+      await expect(openMongoStore(process.env.MONGODB_URI!, empty, { existing: true })).rejects.toBeInstanceOf(NoMongoStoreError);
+      expect(await client.db(empty).listCollections({}, { nameOnly: true }).toArray()).toEqual([]);
       await (await openMongoStore(process.env.MONGODB_URI!, empty)).close();
+      await (await openMongoStore(process.env.MONGODB_URI!, empty, { existing: true })).close();
       await (await openMongoStore(process.env.MONGODB_URI!, empty)).close();
       await client.db(empty).dropDatabase();
     } finally {

@@ -1,13 +1,12 @@
 // `govgraph catalogue validate|import` (SPEC §11): check catalogue documents, and the operator's bootstrap; the
 // lifecycle commands (submit, review, publish, list) are in catalogue-workflow.ts.
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import type { Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import { DocumentInvalidError, formatProblem, prefixProblems } from '../catalogue/problems.ts';
 import { randomUUID } from 'node:crypto';
 import { registerCatalogueWorkflowCommands, retypedLines } from './catalogue-workflow.ts';
-import { announce, loadCommandPlatform, openCommandStore, platformSource, sqliteFile, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, platformSource, storeIsThere, withCommonOptions, type CommonOptions } from './options.ts';
 import { terminalText } from './terminal.ts';
 import { interruption } from './interrupt.ts';
 
@@ -43,8 +42,8 @@ export function registerCatalogueCommands(program: Command): void {
     const { historyProblems } = await import('../catalogue/history.ts');
     // Against the catalogues in effect and every version ever published when there is a store to ask
     // (codes, names and links are unique platform-wide; a code belongs to its provider for good); on a
-    // machine with no data folder, against the platform alone.
-    const withStore = Boolean(opts.mongodbUri) || existsSync(sqliteFile(opts.data));
+    // machine with no data folder (or an empty MongoDB database), against the platform alone.
+    const withStore = await storeIsThere(opts);
     announce(opts, { platform: opts.platform, store: withStore });
     const store = withStore ? await openCommandStore(opts, { platform: { platform, file: opts.platform }, appendsAudit: false }) : null;
     try {
@@ -81,8 +80,9 @@ export function registerCatalogueCommands(program: Command): void {
     };
     // A new store is made only for documents that will go into it: checked first against the platform
     // alone (a store that does not exist has nothing published), so that a refused import leaves no
-    // folder and no store behind. Against an existing store, they are checked with it below.
-    if (!opts.mongodbUri && !existsSync(sqliteFile(opts.data))) {
+    // folder and no store behind (nor, in an empty MongoDB database, a marker, a secret and an audit
+    // entry of the refusal). Against an existing store, they are checked with it below.
+    if (!(await storeIsThere(opts))) {
       const { validateCatalogueFiles } = await import('../catalogue/files.ts');
       const report = validateCatalogueFiles(files, platform, []);
       if (!report.catalogues) return refused(new DocumentInvalidError(report.problems));

@@ -165,10 +165,17 @@ export async function openCommandStore(opts: CommonOptions, how: StoreUse = {}):
         '(env GOVGRAPH_DATA_DIR) or --mongodb-uri URI, or make a store with govgraph catalogue import (or serve --demo, on the demo platform)',
     );
   }
+  const store = await openNamedStore(opts, !how.create);
+  if (how.platform) await refuseOtherPlatform(store, how.platform.platform, how.platform.file, how.platform.onRefusal);
+  if (how.appendsAudit !== false) await refuseOtherAuditKey(store);
+  return store;
+}
+
+/** Opens the store the options name; `existing`: refused when there is none (src/store/open.ts). */
+async function openNamedStore(opts: CommonOptions, existing: boolean): Promise<Store> {
   const { openStore } = await import('../store/open.ts');
-  let store: Store;
   try {
-    store = await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri, existing: !how.create });
+    return await openStore({ dataDir: opts.data, mongodbUri: opts.mongodbUri, existing });
   } catch (err) {
     // The driver's refusal of the URI named neither the setting nor the option it came from (never the URI
     // itself, which may hold a password).
@@ -177,9 +184,22 @@ export async function openCommandStore(opts: CommonOptions, how: StoreUse = {}):
     }
     throw err;
   }
-  if (how.platform) await refuseOtherPlatform(store, how.platform.platform, how.platform.file, how.platform.onRefusal);
-  if (how.appendsAudit !== false) await refuseOtherAuditKey(store);
-  return store;
+}
+
+/**
+ * Whether the options name a store that is there: the embedded store's file exists, the MongoDB database
+ * holds a store (opened without making one, and closed).
+ */
+export async function storeIsThere(opts: CommonOptions): Promise<boolean> {
+  if (!opts.mongodbUri) return existsSync(sqliteFile(opts.data));
+  const { NoMongoStoreError } = await import('../store/mongo-foreign.ts');
+  try {
+    await (await openNamedStore(opts, true)).close();
+    return true;
+  } catch (err) {
+    if (err instanceof NoMongoStoreError) return false;
+    throw err;
+  }
 }
 
 /**

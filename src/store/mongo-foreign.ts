@@ -26,13 +26,29 @@ const isSystemCollection = (name: string) => name.startsWith('system.');
 const NAMESPACE_EXISTS = 48;
 
 /**
- * Refuses `db` when it holds collections and none of them is govgraph's; marks an empty database as a
- * store (two processes opening it at once both get through: the second create is NamespaceExists).
+ * An empty database where a command that makes no store expected one (every command but `catalogue import`
+ * and `serve --demo`): a URI naming the wrong database, or a store not made yet. Such a command made a store
+ * there (its marker, a new secret, the command's audit entry), as the embedded store's commands did before
+ * they refused a missing store file (src/cli/options.ts, openCommandStore).
  */
-export async function refuseForeignMongoDatabase(db: Pick<Db, 'databaseName' | 'listCollections' | 'createCollection'>): Promise<void> {
+export class NoMongoStoreError extends StoreUnavailableError {
+  constructor(databaseName: string) {
+    super(
+      `MongoDB database ${databaseName} holds no govgraph store; nothing was made in it: name the store's database in the URI's path (mongodb://HOST/DATABASE), or make a store with govgraph catalogue import`,
+    );
+  }
+}
+
+/**
+ * Refuses `db` when it holds collections and none of them is govgraph's; marks an empty database as a
+ * store (two processes opening it at once both get through: the second create is NamespaceExists), or,
+ * with `existing`, refuses it (NoMongoStoreError) and makes nothing.
+ */
+export async function refuseForeignMongoDatabase(db: Pick<Db, 'databaseName' | 'listCollections' | 'createCollection'>, existing = false): Promise<void> {
   const listed = await db.listCollections({}, { nameOnly: true, authorizedCollections: true }).toArray();
   const names = listed.map((c) => c.name).filter((name) => !isSystemCollection(name)).sort();
   if (names.some(isGovgraphCollection)) return;
+  if (names.length === 0 && existing) throw new NoMongoStoreError(db.databaseName);
   if (names.length > 0) {
     const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? `, ... (${names.length} collections)` : '');
     throw new StoreUnavailableError(

@@ -5,11 +5,14 @@ import type { Store } from './port.ts';
 
 export const DEFAULT_DATA_DIR = './data';
 
-/** `existing`: the embedded store's file must hold a store already (openDatabase in sqlite/database.ts). */
+/**
+ * `existing`: the store must be there already: the embedded store's file holds one (openDatabase in
+ * sqlite/database.ts), the MongoDB database is not empty (mongo-foreign.ts).
+ */
 export async function openStore(opts: { dataDir?: string; mongodbUri?: string; existing?: boolean }): Promise<Store> {
   if (opts.mongodbUri) {
     const { openMongoStore } = await import('./mongo/store.ts');
-    return openMongoStore(opts.mongodbUri);
+    return openMongoStore(opts.mongodbUri, undefined, { existing: opts.existing });
   }
   const { openSqliteStore } = await import('./sqlite/store.ts');
   return openSqliteStore(opts.dataDir ?? DEFAULT_DATA_DIR, { existing: opts.existing });

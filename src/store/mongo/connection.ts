@@ -28,8 +28,11 @@ export interface Connection {
   atomically<T>(what: string, write: (session?: ClientSession) => Promise<T>, undo: () => Promise<unknown>): Promise<T>;
 }
 
-/** Connects to the database of `uri` (or `dbName`), refusing one of another program (mongo-foreign.ts). */
-export async function connect(uri: string, dbName?: string): Promise<Connection> {
+/**
+ * Connects to the database of `uri` (or `dbName`), refusing one of another program, and with `existing`
+ * an empty one (mongo-foreign.ts).
+ */
+export async function connect(uri: string, dbName?: string, existing = false): Promise<Connection> {
   let client: MongoClient;
   try {
     client = new MongoClient(uri);
@@ -48,7 +51,7 @@ export async function connect(uri: string, dbName?: string): Promise<Connection>
     throw new StoreUnavailableError(`cannot connect to MongoDB: ${(error as Error).message}`, { cause: error });
   }
   try {
-    await refuseForeignMongoDatabase(db);
+    await refuseForeignMongoDatabase(db, existing);
   } catch (error) {
     await client.close().catch(() => undefined);
     throw translate(error, `open the MongoDB database ${db.databaseName}`);

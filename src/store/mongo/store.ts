@@ -44,8 +44,9 @@ import { metersOf } from './meters.ts';
 import { readsOf } from './reads.ts';
 import { writesOf } from './writes.ts';
 
-export async function openMongoStore(uri: string, dbName?: string): Promise<Store> {
-  const conn = await connect(uri, dbName);
+/** `existing`: the database must hold a store already (NoMongoStoreError, mongo-foreign.ts). */
+export async function openMongoStore(uri: string, dbName?: string, opts: { existing?: boolean } = {}): Promise<Store> {
+  const conn = await connect(uri, dbName, opts.existing);
   const reads = readsOf(conn);
   const writes = writesOf(conn, reads.count);
   const indexing = indexingOf(conn);
