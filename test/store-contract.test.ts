@@ -23,6 +23,7 @@ import {
   StoreUnavailableError,
   type CompareOp,
   type Filter,
+  type JoinSide,
   type Row,
   type SortKey,
   type Store,
@@ -454,6 +455,33 @@ function contract(harness: () => Harness): void {
       const result = await store.compareJoined({ collection: left, on: 'id', field: 'city' }, { collection: right, on: 'pid', field: 'town' }, 80);
       const differing = Array.from({ length: 100 }, (_, i) => 99 - i).filter((n) => n % 10 !== 0).map((n) => `m${String(n).padStart(3, '0')}`);
       expect(result).toEqual({ compared: 100, differing: 90, sampleKeys: differing.slice(0, 80) });
+    });
+    it('compares a decimal with a float or an int by value, and a datetime with a date by its day at UTC+08:00 (compareAs)', async () => {
+      // One amount written as a decimal by one register and as a number by the other: as stored, the
+      // embedded store compared the decimal's order key with the number, and every pair differed.
+      const [amounts, paid] = [`${c}_amounts`, `${c}_paid`];
+      await store.insert(amounts, [
+        { id: 'a1', amount: dec('2.50'), born: '1980-01-01T00:00:00.000Z' }, // 08:00 in China: 1980-01-01
+        { id: 'a2', amount: dec('3.10'), born: '1980-01-01T16:00:00.000Z' }, // 00:00 on the 2nd in China
+        { id: 'a3', amount: dec('7.00'), born: '1980-01-01T15:59:59.000Z' }, // 23:59:59 on the 1st
+        { id: 'a4', amount: dec('7.01'), born: null },
+        { id: 'a5', amount: null, born: '1980-03-01T00:00:00.000Z' },
+      ]);
+      await store.insert(paid, [
+        { pid: 'a1', amount: 2.5, born: '1980-01-01' },
+        { pid: 'a2', amount: 3.1, born: '1980-01-02' },
+        { pid: 'a3', amount: 7, born: '1980-01-02' }, // born differs
+        { pid: 'a4', amount: 7, born: null }, // amount differs
+        { pid: 'a5', amount: null, born: null }, // born differs
+      ]);
+      await store.ensureIndex(paid, { fields: ['pid'] });
+      const side = (collection: string, on: string, field: string, compareAs?: JoinSide['compareAs']): JoinSide => ({ collection, on, field, ...(compareAs ? { compareAs } : {}) });
+      expect(await store.compareJoined(side(amounts, 'id', 'amount', 'number'), side(paid, 'pid', 'amount', 'number'), 20))
+        .toEqual({ compared: 5, differing: 1, sampleKeys: ['a4'] });
+      expect(await store.compareJoined(side(amounts, 'id', 'born', 'day'), side(paid, 'pid', 'born'), 20))
+        .toEqual({ compared: 5, differing: 2, sampleKeys: ['a3', 'a5'] });
+      // Without compareAs, as stored: a decimal is not a number, a datetime is not a date.
+      expect((await store.compareJoined(side(amounts, 'id', 'born'), side(paid, 'pid', 'born'), 20)).differing).toBe(4);
     });
     it('refuses a field name that is not a GraphQL name', async () => {
       await expect(store.compareJoined({ collection: c, on: "id') OR 1=1 --", field: 'city' }, { collection: c, on: 'id', field: 'city' }, 1)).rejects.toThrow(/invalid field name/);

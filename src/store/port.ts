@@ -174,7 +174,17 @@ export interface JoinSide {
   on: string;
   field: string;
   filter?: Filter;
+  /**
+   * How `field`'s values are compared with the other side's when the two hold different types of one
+   * kind (absent: as stored): `number`, as a double, a decimal by its value (the decimal "2.50" and the
+   * float 2.5 or the int 2 against "2.00" are one value); `day`, a datetime by its date on the platform's
+   * calendar (UTC+08:00, as every date of the platform), to be compared with a date ("1980-01-01T16:00:00Z"
+   * is 1980-01-02). Each adapter converts in the store, so both compare alike.
+   */
+  compareAs?: JoinComparedAs;
 }
+
+export type JoinComparedAs = 'number' | 'day';
 
 /** What `compareJoined` finds: pairs joined, pairs whose fields differ, and the first keys that differ. */
 export interface JoinComparison {

@@ -1,10 +1,23 @@
 // `compareJoined` of the MongoDB store (port.ts): one aggregation on the server.
 
 import type { Document } from 'mongodb';
-import type { Store, Value } from '../port.ts';
+import type { JoinSide, Store, Value } from '../port.ts';
 import type { Connection } from './connection.ts';
 import { fromBson } from './documents.ts';
 import { checkCount, checkField, toMongoFilter } from './filters.ts';
+
+/**
+ * A side's compared value (JoinSide.compareAs): as stored (null for a missing field); a number as a double
+ * (Decimal128 and int converted); a datetime (an ISO text) as its date at UTC+08:00.
+ */
+function compared(path: string, side: JoinSide): Document {
+  if (side.compareAs === 'number') return { $convert: { input: path, to: 'double', onError: path, onNull: null } };
+  if (side.compareAs === 'day') {
+    const date = { $convert: { input: path, to: 'date', onError: null, onNull: null } };
+    return { $dateToString: { date, format: '%Y-%m-%d', timezone: '+08:00', onNull: null } };
+  }
+  return { $ifNull: [path, null] };
+}
 
 /** The `compareJoined` of a store on `conn`. */
 export function joinedComparisonOf({ coll, run }: Connection): Store['compareJoined'] {
@@ -15,8 +28,8 @@ export function joinedComparisonOf({ coll, run }: Connection): Store['compareJoi
     // counting the pairs and listing the first differing keys; the server streams the left side.
     const pipeline: Document[] = [
       { $match: left.filter ? { $and: [{ [lo]: { $ne: null } }, toMongoFilter(left.filter)] } : { [lo]: { $ne: null } } },
-      { $project: { k: `$${lo}`, v: { $ifNull: [`$${lf}`, null] } } }, // _id kept: the sample's order
-      { $lookup: { from: right.collection, localField: 'k', foreignField: ro, as: 'r', pipeline: [...(right.filter ? [{ $match: toMongoFilter(right.filter) }] : []), { $project: { _id: 0, v: { $ifNull: [`$${rf}`, null] } } }] } },
+      { $project: { k: `$${lo}`, v: compared(`$${lf}`, left) } }, // _id kept: the sample's order
+      { $lookup: { from: right.collection, localField: 'k', foreignField: ro, as: 'r', pipeline: [...(right.filter ? [{ $match: toMongoFilter(right.filter) }] : []), { $project: { _id: 0, v: compared(`$${rf}`, right) } }] } },
       { $unwind: '$r' },
       { $project: { k: 1, d: { $ne: ['$v', '$r.v'] } } },
       {

@@ -9,6 +9,18 @@ import { DECIMALS } from './documents.ts';
 import { checkCount, checkField, compileFilter, expr, table, type Param } from './sql.ts';
 import type { ThreadReads } from './thread-reads.ts';
 
+/**
+ * A side's compared value (JoinSide.compareAs): as stored; a number as SQLite's REAL, a decimal from its
+ * text (its field holds an order key, a string no number equals); a datetime as its date at UTC+08:00.
+ */
+function compared(alias: string, side: JoinSide): string {
+  const field = checkField(side.field);
+  const stored = `json_extract(${alias}.doc, '$.${field}')`;
+  if (side.compareAs === 'number') return `coalesce(CAST(json_extract(${alias}.doc, '$."${DECIMALS}".${field}') AS REAL), ${stored})`;
+  if (side.compareAs === 'day') return `date(${stored}, '+8 hours')`;
+  return stored;
+}
+
 /** `compareJoined(left, right, sample)` of the store on `conn`. */
 export async function joinedComparison(
   conn: Connection, threads: ThreadReads, left: JoinSide, right: JoinSide, sample: number, options: ReadOptions = {},
@@ -19,7 +31,7 @@ export async function joinedComparison(
   checkCount('sample', sample);
   const [lt, rt] = [table(left.collection), table(right.collection)];
   const q = (alias: string, field: string) => `json_extract(${alias}.doc, '$.${checkField(field)}')`;
-  const differs = `${q('l', left.field)} IS NOT ${q('r', right.field)}`;
+  const differs = `${compared('l', left)} IS NOT ${compared('r', right)}`;
   // A side with a filter is the subquery of its rows (SQLite flattens it, the join keeps the index).
   const side = (t: string, filter: Filter | undefined) => {
     if (filter === undefined) return { sql: t, params: [] as Param[] };

@@ -1,11 +1,26 @@
 // The comparisons of the consistency report, run in the store (compareJoined), streaming.
 import { rowFilter } from '../../access/row-scope.ts';
 import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
-import { collectionOf, type Resource } from '../../model/catalogue.ts';
-import type { ReadOptions, Store } from '../../store/port.ts';
+import { collectionOf, type Item, type Resource } from '../../model/catalogue.ts';
+import type { JoinComparedAs, ReadOptions, Store } from '../../store/port.ts';
 import type { WorkflowEnv } from '../actor.ts';
 import { type ConsistencyPair, SAMPLE_KEYS, consistencyPairs } from './pairs.ts';
 import { type ConsistencyView, catalogueView, keyMask } from './views.ts';
+
+const NUMBERS = new Set(['int', 'float', 'decimal']);
+
+/**
+ * How an item's values are compared with the other resource's item of the element when their types differ
+ * (JoinSide.compareAs; undefined: as stored). A supervisor reads one amount in "2.50" (a decimal) and 2.5
+ * (a float), and one birth date in 1980-01-02 (a date) and 1980-01-02T00:00:00+08:00 (a datetime): as
+ * stored, every such record differed (and on SQLite alone, for the numbers: MongoDB compares them by value).
+ * Items of one type compare as stored: decimals by value, texts character by character (see docs/workflow.md).
+ */
+function comparedAs(item: Item, other: Item): JoinComparedAs | undefined {
+  if (item.type === other.type) return undefined;
+  if (NUMBERS.has(item.type) && NUMBERS.has(other.type)) return 'number';
+  return item.type === 'datetime' && other.type === 'date' ? 'day' : undefined;
+}
 
 /** An index led by `field` (the resource's own key index, or one made for the join). */
 async function indexed(store: Store, collection: string, field: string): Promise<void> {
@@ -39,9 +54,13 @@ export async function compareConsistency(
       const scope = view.rows(r);
       return scope ? { filter: rowFilter(scope) } : {};
     };
+    const as = (item: Item, other: Item) => {
+      const compareAs = comparedAs(item, other);
+      return compareAs ? { compareAs } : {};
+    };
     const result = await env.store.compareJoined(
-      { collection: collectionOf(c.left), on: c.leftKey.name, field: c.leftItem.name, ...within(c.left) },
-      { collection: collectionOf(c.right), on: c.rightKey.name, field: c.rightItem.name, ...within(c.right) },
+      { collection: collectionOf(c.left), on: c.leftKey.name, field: c.leftItem.name, ...within(c.left), ...as(c.leftItem, c.rightItem) },
+      { collection: collectionOf(c.right), on: c.rightKey.name, field: c.rightItem.name, ...within(c.right), ...as(c.rightItem, c.leftItem) },
       mask === null ? 0 : SAMPLE_KEYS,
       read,
     );
