@@ -37,6 +37,7 @@ import { SchemaHolder, type OperationExecutor } from './schema-holder.ts';
 import { deadlineGateway } from './deadline.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { DepartmentViews, introspectionPlugin } from './plugins/introspection.ts';
+import { viewValidationPlugin } from './plugins/view-validation.ts';
 import { writtenNumbersPlugin } from './plugins/written-numbers.ts';
 import { createMetrics, instrumentStore, metricsPlugin, type GatewayMetrics } from './metrics.ts';
 import { createForwardedVerifier } from '../identity/forwarded.ts';
@@ -176,6 +177,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const trusted = new TrustedDocumentStore(trustedDocumentsOf(platform), (message) => logger.warn(message));
   // The audit log records a manifest's document by its SHA-256, any other by a hash keyed with the secret (SPEC §10).
   const documents = documentHashes(deriveDocumentKey(secret), trusted);
+  const formatError = createFormatError({ development: opts.development ?? false, log: opts.log, maxTokens: limits.maxTokens });
   const server = new ApolloServer<RequestContext>({
     // SPEC §13's time limit around the holder's executor (src/server/deadline.ts).
     gateway: opts.limits === false ? holder : deadlineGateway(holder, { ...limits, namespaces: platform.connected.map((c) => c.namespace) }),
@@ -184,7 +186,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     stopOnTerminationSignals: false,
     introspection: settings.introspection ?? true, // behind authentication (the context refuses anonymous requests), per department (plugins/introspection.ts)
     includeStacktraceInErrorResponses: opts.development ?? false,
-    formatError: createFormatError({ development: opts.development ?? false, log: opts.log, maxTokens: limits.maxTokens }),
+    formatError,
     // SPEC §13: the document's limits, checked once per document (Apollo caches validated documents).
     ...(opts.limits === false ? {} : { parseOptions: { maxTokens: limits.maxTokens } }),
     validationRules: [...(opts.limits === false ? [] : documentLimitRules(limits, maxPageSize(platform))), promiseKeyRule(platform)],
@@ -219,6 +221,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       metricsPlugin(metrics),
       // Introspection answers with the department's view of the schema (`schema print --dept`).
       introspectionPlugin(views),
+      // A refused document's errors as the department's view gives them: nothing of the rest of the schema.
+      viewValidationPlugin(views, formatError),
       ...(opts.plugins ?? []),
     ],
   });
