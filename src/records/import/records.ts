@@ -128,16 +128,18 @@ export async function importRecords(
         } else {
           const checked = validate(r.record!, r.line);
           problems = checked.problems;
-          if (problems.length === 0) {
+          if (checked.key !== undefined) {
             // The converted key, so that 7 and "007" of an int key are the same record (and 0.5 and 0.50 of a
-            // decimal key: the store finds them equal).
-            const k = valueKey(checked.row![resource.key]);
+            // decimal key: the store finds them equal). A record refused for another item holds its key too:
+            // a key written twice is said at once, not only once the first record is mended (and under
+            // --skip-invalid which of the two is written no longer depends on which one was valid).
+            const k = valueKey(checked.key);
             const first = keys.get(k);
             if (first !== undefined) {
-              problems = [`line ${r.line}: ${resource.key}: ${show(r.record![resource.key])} appears again (first on line ${first}); keys must be unique`];
+              problems = [...problems, `line ${r.line}: ${resource.key}: ${show(r.record![resource.key])} appears again (first on line ${first}); keys must be unique`];
             } else {
               keys.set(k, r.line);
-              row = checked.row;
+              if (problems.length === 0) row = checked.row;
             }
           }
         }

@@ -14,6 +14,11 @@ function isMissing(value: unknown, item: Item): boolean {
 interface Validated {
   row?: Row;
   problems: string[];
+  /**
+   * The key item's converted value when the key itself passed its checks, also in a record refused for
+   * another item: the import tells a key written twice whatever else is wrong with either record.
+   */
+  key?: Row[string];
 }
 
 /** One record's validation, made once for a resource: `validate(input, line)`. */
@@ -39,7 +44,9 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
     let problems: string[] | undefined;
     const at = (item: string, message: string) => (problems ??= []).push(`line ${line}: ${item}: ${message}`);
     const row: Row = {};
+    let keyProblem = false;
     for (const { item, name, convert, checks } of plan) {
+      const before = problems?.length ?? 0;
       const raw = input[name];
       if (isMissing(raw, item) || (item.required && raw === '')) {
         if (item.required) at(name, 'a value is required');
@@ -61,6 +68,7 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
         if (problem !== undefined) at(name, problem);
       }
       row[name] = converted;
+      if (name === resource.key && (problems?.length ?? 0) > before) keyProblem = true;
     }
     // Fields in the items' order (as exported files have them) are known at a glance; others are looked up.
     let next = 0;
@@ -68,7 +76,10 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
       if (field === order[next]) next++;
       else if (!names.has(field)) at(field, `is not an item of ${resource.code} (items: ${itemList})`);
     }
-    return problems ? { problems } : { row, problems: [] };
+    if (!problems) return { row, problems: [], key: row[resource.key] };
+    return keyProblem || row[resource.key] === undefined || row[resource.key] === null
+      ? { problems }
+      : { problems, key: row[resource.key] };
   };
 }
 
@@ -93,5 +104,7 @@ export function validateRecord(
     pair = [recordValidator(resource, { fromText: false }), recordValidator(resource, { fromText: true })];
     validators.set(resource, pair);
   }
-  return pair[options.fromText ? 1 : 0](input, line);
+  // The key is the import's, for telling a key written twice; one record's validation is the row or its problems.
+  const { row, problems } = pair[options.fromText ? 1 : 0](input, line);
+  return row ? { row, problems } : { problems };
 }
