@@ -382,6 +382,31 @@ export const MAX_REGISTERED_CHARS = 16 * 2 ** 20;
 const registrationKey = (requester: string, hash: string) => `${requester}\n${hash}`;
 
 /** The document a request names: its text, its hash (`documentId` or Apollo's persisted-query hash), or both. */
+/**
+ * True when a document asks the schema only: each operation's root selections are introspection fields
+ * (`__schema`, `__type`; `__typename` beside them), as codegen's and GraphiQL's schema loads do. No manifest
+ * holds such a document, so its refusal under `require` says where a client's schema comes from instead.
+ * A text is parsed within `maxTokens`; one that does not parse asks nothing.
+ */
+export function asksSchemaOnly(document: DocumentNode | string | undefined, maxTokens?: number): boolean {
+  let parsed: DocumentNode;
+  try {
+    parsed = typeof document === 'string' ? parse(document, { maxTokens, noLocation: true }) : document!;
+  } catch {
+    return false;
+  }
+  if (!parsed) return false;
+  let schemaFields = 0;
+  for (const definition of parsed.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const selection of definition.selectionSet.selections) {
+      if (selection.kind !== Kind.FIELD || !selection.name.value.startsWith('__')) return false;
+      if (selection.name.value !== '__typename') schemaFields++;
+    }
+  }
+  return schemaFields > 0;
+}
+
 export interface SentDocument {
   query?: string;
   hash?: string;

@@ -21,7 +21,7 @@ import { auditRefusal, auditUnavailable, leadingOperationName } from './plugins/
 import { notTrusted } from './plugins/limits.ts';
 import { recordedOperationName } from '../audit/entry.ts';
 import type { DocumentHashes } from './recorded-document.ts';
-import { hashKey, type SentDocument, type TrustedDocumentStore } from '../limits/trusted.ts';
+import { asksSchemaOnly, hashKey, type SentDocument, type TrustedDocumentStore } from '../limits/trusted.ts';
 import { sentDocument } from '../limits/persisted-request.ts';
 import { takeRequest } from '../limits/rates.ts';
 import { foldedNote, RateRefusalEntries } from '../limits/rate-entries.ts';
@@ -266,7 +266,7 @@ export function requestContexts(parts: RequestContextParts) {
       // read of every connected platform was refused, while /healthz and `platform status` said reachable.
       if (!refusal && trustMode === 'require' && !badPurpose && !identity.via) {
         document = sentDocument(sent.body, sent.search);
-        if (!trusted.admits(document, limits.maxTokens)) refusal = notTrusted(documents.ofSent(document));
+        if (!trusted.admits(document, limits.maxTokens)) refusal = notTrusted(documents.ofSent(document), asksSchemaOnly(document.query, limits.maxTokens));
       }
       if (refusal) throw await rateRefusalAnswer(refusal, identity, purpose, requestId, sent, now, document);
     }

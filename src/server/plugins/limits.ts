@@ -20,7 +20,7 @@ import { argumentFigures } from '../../limits/arguments.ts';
 import { costOf, tooComplex } from '../../limits/document.ts';
 import { takeProbes } from '../../limits/probes.ts';
 import { counterKey } from '../../identity/verify.ts';
-import type { TrustedDocumentStore } from '../../limits/trusted.ts';
+import { asksSchemaOnly, type TrustedDocumentStore } from '../../limits/trusted.ts';
 import { noteRefusal, type RequestContext } from '../../../resolvers/request.ts';
 import { recordedOperationName } from '../../audit/entry.ts';
 import type { DocumentHashes } from '../recorded-document.ts';
@@ -40,12 +40,14 @@ export type LimitsPluginOptions = {
  * The refusal of a document not in the manifests, naming its hash as its audit entry records it
  * (recorded-document.ts: never an id as sent, which a documentId of 300,000 characters was, whole).
  */
-export function notTrusted(recorded: string | null): GraphQLError {
+export function notTrusted(recorded: string | null, schemaOnly = false): GraphQLError {
   const hash = recorded ?? undefined;
-  return new GraphQLError(
-    'This gateway runs only trusted documents (trustedDocuments: require): send the documentId of an operation from your typed client\'s persisted documents, or its text as persisted (spacing and the order of fields, arguments and variables do not matter). Ask the platform operator to add your client\'s persisted-documents.json to the manifests.',
-    { extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash, http: { status: 400 } } },
-  );
+  // An introspection (codegen's or GraphiQL's schema load) is no client's operation: adding a manifest
+  // would not let it run, so its refusal says where the schema comes from instead.
+  const message = schemaOnly
+    ? 'This gateway runs only trusted documents (trustedDocuments: require), and introspection is in no manifest: generate your typed client from the schema file that `govgraph schema print --dept CODE` prints for your department (docs/typed-clients.md), or against a gateway of the platform whose trustedDocuments mode is log.'
+    : 'This gateway runs only trusted documents (trustedDocuments: require): send the documentId of an operation from your typed client\'s persisted documents, or its text as persisted (spacing and the order of fields, arguments and variables do not matter). Ask the platform operator to add your client\'s persisted-documents.json to the manifests.';
+  return new GraphQLError(message, { extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash, http: { status: 400 } } });
 }
 
 /** A hook's answer when there is nothing to wait for: one settled promise, shared. */
@@ -67,7 +69,7 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
     // Not a forwarded request: its document is the connected platform's delegation (src/server/app.ts).
     if (opts.trusted && mode !== 'off' && !ctx.identity?.via && !opts.trusted.trusts(rc.queryHash, rc.document)) {
       const hash = opts.documents.ofDocument(rc.document, rc.source);
-      if (mode === 'require') return refusal(rc, notTrusted(hash));
+      if (mode === 'require') return refusal(rc, notTrusted(hash, asksSchemaOnly(rc.document)));
       opts.warn?.({ requestId: ctx.requestId, department: ctx.identity?.dept.code, operationName: recordedOperationName(rc.operationName), hash }, 'untrusted document');
     }
     const { operation, document, schema } = rc;
