@@ -17,10 +17,13 @@ export const TIMEOUT_LIMIT = 'timeoutMs';
  * department's bound, src/limits/turns.ts), that it never ran, waiting all along for its department's turn.
  */
 export function timedOut(elapsedMs: number, timeoutMs: number, waitedForTurn?: number): GraphQLError {
-  const waited = waitedForTurn === undefined ? ''
-    : ` It never ran: it waited all that time for its turn, ${waitedForTurn} queries of its department running at once (limits.concurrentPerDepartment).`;
+  // A query that never ran asked for nothing too much: its department's other queries held the turns, so
+  // the advice is to send fewer at once (a platform's bound of 1 read "1 queries ... Ask for fewer records").
+  const advice = waitedForTurn === undefined
+    ? ' Ask for fewer records, fewer links or a narrower filter, or try again later.'
+    : ` It never ran: it waited all that time for its turn, ${waitedForTurn} ${waitedForTurn === 1 ? 'query' : 'queries'} of its department running at once (limits.concurrentPerDepartment). Send fewer queries at once, or try again later.`;
   return new GraphQLError(
-    `The request did not finish within the limit timeoutMs = ${timeoutMs} ms and was stopped after ${elapsedMs} ms; no data is returned.${waited} Ask for fewer records, fewer links or a narrower filter, or try again later.`,
+    `The request did not finish within the limit timeoutMs = ${timeoutMs} ms and was stopped after ${elapsedMs} ms; no data is returned.${advice}`,
     { extensions: { code: QUERY_TOO_COMPLEX, limit: TIMEOUT_LIMIT, figure: elapsedMs, bound: timeoutMs } },
   );
 }
