@@ -210,7 +210,7 @@ describe('the operator', () => {
     expect(published.stdout.split('\n').filter((l) => l.startsWith('  '))).toEqual([
       again('income', 'decimal becomes int'),
       again('householdSize', 'string becomes int'),
-      again('status', 'loses the values suspended'),
+      again('status', 'loses the value suspended'),
       // The secret item is a String field: its stored text reads as stored (see the provider's read below).
       again('caseNote', 'string becomes int', 'its stored values read as stored (a secret item is a String), masked for other departments'),
       again('officer', 'string becomes int'),

@@ -81,7 +81,7 @@ export function breakingChanges(
       }
       const lostValues = (item.values ?? []).filter((v) => !(is.item.values ?? []).includes(v));
       if (is.item.type !== item.type || (item.type === 'enum' && lostValues.length)) {
-        const what = is.item.type !== item.type ? `${item.type} becomes ${is.item.type}` : `loses the values ${lostValues.join(', ')}`;
+        const what = is.item.type !== item.type ? `${item.type} becomes ${is.item.type}` : `loses the value${lostValues.length === 1 ? '' : 's'} ${lostValues.join(', ')}`;
         warn({ path: at(item.name), change: 'retyped', resource: old.code, item: item.name, renamedTo: null },
           `Item ${item.name} of ${old.code} is retyped: ${what}`, used);
       } else if (fieldType(item) !== fieldType(is.item)) {
