@@ -109,10 +109,10 @@ describe('deadlines', () => {
   it('count the platform file’s demandDays working days, and a demand is overdue only while OPEN', async () => {
     const platform = { ...gw.platform, deadlines: { demandDays: 2 } };
     const d = (await listDemands({ store: gw.store, platform, now: new Date() }, { dept: '430000-RST', roles: [] }))[0];
-    const monday = { ...d, requestedAt: '2026-11-30T02:00:00Z', status: 'open' as const };
+    const monday = { ...d, requestedAt: '2026-11-30T02:00:00Z', status: 'open' as const, answeredAt: null, answeredBy: null };
     const at = (now: string) => demandDeadline({ store: gw.store, platform, now: new Date(now) }, monday);
-    expect(at('2026-12-02T10:00:00Z')).toEqual({ dueDate: '2026-12-02', overdue: false });
-    expect(at('2026-12-03T10:00:00Z')).toEqual({ dueDate: '2026-12-02', overdue: true });
+    expect(at('2026-12-02T10:00:00Z')).toEqual({ dueDate: '2026-12-02', overdue: false, late: false });
+    expect(at('2026-12-03T10:00:00Z')).toEqual({ dueDate: '2026-12-02', overdue: true, late: false });
     expect(demandDeadline({ store: gw.store, platform, now: new Date('2026-12-03T10:00:00Z') }, { ...monday, status: 'cannot-share' }).overdue).toBe(false);
   });
 });

@@ -24,11 +24,11 @@ const at = (iso: string) => new Date(iso);
 describe('deadlines on the platform calendar', () => {
   it('a decision is due 10 working days after the request, skipping weekends and holidays', () => {
     // Requested Monday 2026-09-21 (Changsha); 09-25 and 10-01..07 are holidays or weekends.
-    expect(decisionDeadline(platform, '2026-09-21T02:00:00Z', true, at('2026-10-13T15:59:59Z'))).toEqual({ dueDate: '2026-10-13', overdue: false });
-    expect(decisionDeadline(platform, '2026-09-21T02:00:00Z', true, at('2026-10-13T16:00:00Z'))).toEqual({ dueDate: '2026-10-13', overdue: true });
+    expect(decisionDeadline(platform, '2026-09-21T02:00:00Z', true, null, at('2026-10-13T15:59:59Z'))).toEqual({ dueDate: '2026-10-13', overdue: false, late: false });
+    expect(decisionDeadline(platform, '2026-09-21T02:00:00Z', true, null, at('2026-10-13T16:00:00Z'))).toEqual({ dueDate: '2026-10-13', overdue: true, late: false });
     // A decided request is never overdue; late on a Sunday evening UTC is Monday in Changsha.
-    expect(decisionDeadline(platform, '2026-09-21T02:00:00Z', false, at('2027-01-01T00:00:00Z')).overdue).toBe(false);
-    expect(decisionDeadline(platform, '2026-11-22T17:00:00Z', true, at('2026-11-23T00:00:00Z')).dueDate).toBe('2026-12-07');
+    expect(decisionDeadline(platform, '2026-09-21T02:00:00Z', false, '2026-10-01T02:00:00Z', at('2027-01-01T00:00:00Z')).overdue).toBe(false);
+    expect(decisionDeadline(platform, '2026-11-22T17:00:00Z', true, null, at('2026-11-23T00:00:00Z')).dueDate).toBe('2026-12-07');
   });
 
   it('a revision is due 15 working days after `since`, and met by publishing a version carrying it', () => {

@@ -11,5 +11,6 @@ export const demandFields: Pick<Resolvers, 'Demand'> = {
     purposes: (d, _a, ctx, info) => counted(ctx, info, d.purposes),
     dueDate: (d, _a, ctx) => demandDeadline(envOf(ctx), d).dueDate,
     overdue: (d, _a, ctx) => demandDeadline(envOf(ctx), d).overdue,
+    late: (d, _a, ctx) => demandDeadline(envOf(ctx), d).late,
   },
 };

@@ -12,6 +12,7 @@ export const objectionFields: Pick<Resolvers, 'Objection' | 'RecordObjection'> =
     raisedByUser: (o) => o.raisedBy,
     dueDate: (o, _a, ctx) => objectionDeadline(envOf(ctx), o).dueDate,
     overdue: (o, _a, ctx) => objectionDeadline(envOf(ctx), o).overdue,
+    late: (o, _a, ctx) => objectionDeadline(envOf(ctx), o).late,
   },
 
   RecordObjection: {

@@ -21,6 +21,7 @@ export const sharingFields: Pick<Resolvers, 'SharingRequest' | 'Grant'> = {
     resourceName: (r, _a, ctx) => findPublishedResource(ctx.published, r.resource)?.resource.name ?? null,
     dueDate: (r, _a, ctx) => requestDeadline(envOf(ctx), r).dueDate,
     overdue: (r, _a, ctx) => requestDeadline(envOf(ctx), r).overdue,
+    late: (r, _a, ctx) => requestDeadline(envOf(ctx), r).late,
     grant: async (r, _a, ctx) => {
       if (!r.grantId) return null;
       return getGrant(readStore(ctx), r.grantId);

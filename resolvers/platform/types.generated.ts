@@ -314,7 +314,7 @@ export type ConsistencyPair = {
 /** A department's need for data that no catalogue offers (supply–demand matching). */
 export type Demand = {
   __typename?: 'Demand';
-  /** When it was answered; null while OPEN. */
+  /** When it was answered (a UTC instant); null while OPEN. */
   answeredAt?: Maybe<Scalars['DateTime']['output']>;
   /** The approver who answered it; null while OPEN. */
   answeredBy?: Maybe<Scalars['String']['output']>;
@@ -332,6 +332,8 @@ export type Demand = {
   id: Scalars['ID']['output'];
   /** The data items wanted, as the requester named them. */
   items: Array<Scalars['String']['output']>;
+  /** Answered on a day of the platform's calendar (China time, UTC+8) after dueDate; false while OPEN (see overdue). A FULFILLED demand keeps the lateness of its answer (WILL_CATALOGUE), not of the publication. */
+  late: Scalars['Boolean']['output'];
   /** Still OPEN after its due date. */
   overdue: Scalars['Boolean']['output'];
   /** The department asked to provide the data. */
@@ -593,7 +595,7 @@ export type Objection = {
   __typename?: 'Objection';
   /** The answer's comment (required to reject). */
   answer?: Maybe<Scalars['String']['output']>;
-  /** When it was answered; null while OPEN. */
+  /** When it was answered (a UTC instant); null while OPEN. */
   answeredAt?: Maybe<Scalars['DateTime']['output']>;
   /** The approver who answered it; null while OPEN. */
   answeredBy?: Maybe<Scalars['String']['output']>;
@@ -607,6 +609,8 @@ export type Objection = {
   item: Scalars['String']['output'];
   /** The record's key value, as text; to a supervisor who neither raised it nor provides the resource, as its department reads the key (masked in full when it may not read it, or the record lies outside its rows). */
   key: Scalars['String']['output'];
+  /** Answered on a day of the platform's calendar (China time, UTC+8) after dueDate; false while unanswered (see overdue). */
+  late: Scalars['Boolean']['output'];
   /** Still OPEN after its due date. */
   overdue: Scalars['Boolean']['output'];
   /** The value the raising department believes right; to a supervisor, as its department reads the item on that record (null when it may not). */
@@ -959,7 +963,7 @@ export type SharingDecisionInput = {
 /** A department's request to read items of a conditional resource (SPEC §9). */
 export type SharingRequest = {
   __typename?: 'SharingRequest';
-  /** When it was decided; null while PENDING. */
+  /** When it was decided (a UTC instant); null while PENDING. */
   decidedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The approver who decided it; null while PENDING. */
   decidedBy?: Maybe<Scalars['String']['output']>;
@@ -973,6 +977,8 @@ export type SharingRequest = {
   items: Array<Scalars['String']['output']>;
   /** Why the data is needed. */
   justification: Scalars['String']['output'];
+  /** Decided on a day of the platform's calendar (China time, UTC+8) after dueDate; false while PENDING (see overdue). A decision at 01:30 in Beijing the day after the due date is late, though decidedAt reads 17:30 UTC on the due date. */
+  late: Scalars['Boolean']['output'];
   /** Still pending after its due date. */
   overdue: Scalars['Boolean']['output'];
   /** The providing department's code: its approvers decide. */
@@ -1407,6 +1413,7 @@ export type DemandResolvers<ContextType = RequestContext, ParentType extends Res
   fulfilledBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  late?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   purposes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1500,6 +1507,7 @@ export type ObjectionResolvers<ContextType = RequestContext, ParentType extends 
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   item?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  late?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   proposedValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1623,6 +1631,7 @@ export type SharingRequestResolvers<ContextType = RequestContext, ParentType ext
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   justification?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  late?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   purposes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;

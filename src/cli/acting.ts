@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { Role } from '../identity/roles.ts';
 import { departmentByCode } from '../model/platform.ts';
-import { platformDate } from '../calendar/working-days.ts';
+import type { Deadline } from '../workflow/deadlines.ts';
 import type { Actor, WorkflowEnv } from '../workflow/actor.ts';
 import { WorkflowError } from '../workflow/errors.ts';
 import { UserError } from './options.ts';
@@ -107,10 +107,5 @@ function width(s: string): number {
 /** A stored instant (UTC) to the minute, for a table cell. */
 export const minute = (iso: string | null): string => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 
-/**
- * `, late (due D)` for a decision or answer made at `at` (a UTC instant) on a day of the platform's
- * calendar (China time) after its due date D; '' otherwise. From 16:00 UTC the platform's day is the next
- * one, so a UTC time beside a due date reads as on time what was done the day after.
- */
-export const lateNote = (at: string | null, dueDate: string): string =>
-  at && platformDate(at) > dueDate ? `, late (due ${dueDate})` : '';
+/** `, late (due D)` for a decision or answer made after its due date D (Deadline.late), '' otherwise. */
+export const lateNote = (d: Deadline): string => (d.late ? `, late (due ${d.dueDate})` : '');

@@ -13,6 +13,7 @@ import {
   actorFor, minute, positiveInt, refusedAsUserError, statusOption, table, upper, viewerFor, withActingOptions, type ActingOptions,
 } from './acting.ts';
 import { platformDate } from '../calendar/working-days.ts';
+import { answeredLate } from '../workflow/deadlines.ts';
 import { requireReadableFile } from './file-argument.ts';
 import { departmentFilter } from './filters.ts';
 import { UserError, withCommonOptions, type CommonOptions } from './options.ts';
@@ -220,7 +221,7 @@ function memoised<T>(read: (id?: string) => Promise<T>): (id?: string) => Promis
 export function revisionCell(r: { dueDate: string; overdue: boolean; publishedAt: string | null }): string {
   if (r.publishedAt) {
     const day = platformDate(r.publishedAt);
-    return day > r.dueDate ? `late ${day} (due ${r.dueDate})` : `met ${day}`;
+    return answeredLate(r.publishedAt, r.dueDate) ? `late ${day} (due ${r.dueDate})` : `met ${day}`;
   }
   return `${r.overdue ? 'OVERDUE, ' : ''}due ${r.dueDate}`;
 }

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import type { WorkflowEnv } from '../workflow/actor.ts';
+import type { Deadline } from '../workflow/deadlines.ts';
 import { operatorConsistencyReport } from '../workflow/consistency/report.ts';
 import { demandDeadline, type DemandStatus } from '../workflow/demands/rows.ts';
 import { listDemands, markKeptPromises } from '../workflow/demands/reading.ts';
@@ -16,7 +17,7 @@ import { terminalText } from './terminal.ts';
 import { lateNote, minute } from './acting.ts';
 
 /** ` answered <UTC minute> UTC[, late (due D)]` once answered, so that an answer after its due date (China time) shows. */
-const answered = (at: string | null, dueDate: string): string => (at ? `  answered ${minute(at)} UTC${lateNote(at, dueDate)}` : '');
+const answered = (at: string | null, d: Deadline): string => (at ? `  answered ${minute(at)} UTC${lateNote(d)}` : '');
 
 interface ListOptions extends CommonOptions {
   overdue?: boolean;
@@ -70,7 +71,7 @@ export function registerQualityCommands(program: Command): void {
       for (const o of list) {
         const d = objectionDeadline(env, o);
         // Stored text a department typed is printed with its control characters escaped (terminal.ts).
-        console.log(terminalText(`${o.id}  ${upper(o.status)}  due ${d.dueDate}${d.overdue ? ' OVERDUE' : ''}${answered(o.answeredAt, d.dueDate)}  ${o.resource} ${JSON.stringify(o.key)} ${o.item}  by ${o.department}: ${o.reason}`));
+        console.log(terminalText(`${o.id}  ${upper(o.status)}  due ${d.dueDate}${d.overdue ? ' OVERDUE' : ''}${answered(o.answeredAt, d)}  ${o.resource} ${JSON.stringify(o.key)} ${o.item}  by ${o.department}: ${o.reason}`));
       }
       console.error(`${list.length} objection${list.length === 1 ? '' : 's'}`);
     }, { appendsAudit: false }),
@@ -92,7 +93,7 @@ export function registerQualityCommands(program: Command): void {
       });
       for (const d of list) {
         const due = demandDeadline(env, d);
-        console.log(terminalText(`${d.id}  ${upper(d.status)}  due ${due.dueDate}${due.overdue ? ' OVERDUE' : ''}${answered(d.answeredAt, due.dueDate)}  ${d.requester} -> ${d.provider}: ${d.title}${d.resource ? `  (${d.resource})` : ''}`));
+        console.log(terminalText(`${d.id}  ${upper(d.status)}  due ${due.dueDate}${due.overdue ? ' OVERDUE' : ''}${answered(d.answeredAt, due)}  ${d.requester} -> ${d.provider}: ${d.title}${d.resource ? `  (${d.resource})` : ''}`));
       }
       console.error(`${list.length} demand${list.length === 1 ? '' : 's'}`);
     }),

@@ -87,7 +87,7 @@ export function registerSharingCommands(program: Command): void {
           upper(r.status),
           // The due date is a day of the platform's calendar (Asia/Shanghai); the decision an instant, said in UTC,
           // and late when its platform day is after the due date (lateNote).
-          r.status === 'pending' ? `${d.dueDate}${d.overdue ? ' OVERDUE' : ''}` : `${minute(r.decidedAt)} UTC${lateNote(r.decidedAt, d.dueDate)}`,
+          r.status === 'pending' ? `${d.dueDate}${d.overdue ? ' OVERDUE' : ''}` : `${minute(r.decidedAt)} UTC${lateNote(d)}`,
           r.requester,
           r.resource,
           shownNames(r.items).join(','),

@@ -15,7 +15,10 @@ export type RevisionTrigger = Revision['trigger'];
 
 export interface Deadline {
   dueDate: string;
+  /** Still unanswered (undecided) after the due date, now. */
   overdue: boolean;
+  /** Answered (decided) on a platform day after the due date: false while unanswered (see overdue). */
+  late: boolean;
 }
 
 const calendars = new WeakMap<Platform, ReturnType<typeof workingDayCalendar>>();
@@ -54,7 +57,7 @@ export function revisionState(platform: Platform, versions: readonly ListedVersi
     .map((v) => v.publishedAt!)
     .sort();
   const publishedAt = published[0] ?? null;
-  return { revision, dueDate, publishedAt, overdue: publishedAt === null && calendar(platform).isOverdue(dueDate, now) };
+  return { revision, dueDate, publishedAt, overdue: publishedAt === null && calendar(platform).isOverdue(dueDate, now), late: answeredLate(publishedAt, dueDate) };
 }
 
 /** A sharing request made at `requestedAt` (ISO instant) is to be decided by this platform date. */
@@ -62,17 +65,28 @@ export function decisionDueDate(platform: Platform, requestedAt: string): string
   return calendar(platform).addWorkingDays(platformDate(requestedAt), DECISION_DUE_WORKING_DAYS);
 }
 
-/** The decision deadline; overdue only while the request is undecided. */
-export function decisionDeadline(platform: Platform, requestedAt: string, pending: boolean, now: Date): Deadline {
+/**
+ * Whether an answer or decision made at `at` (a UTC instant; null while there is none) came late: on a day
+ * of the platform's calendar (China time) after the due date. Work done on the due date is on time, at
+ * 23:59 in Beijing too, which is 15:59 UTC; from 16:00 UTC it is the next day there. The one test of
+ * lateness: the lists of the commands and the `late` fields of the GraphQL types read it from a Deadline.
+ */
+export function answeredLate(at: string | null, dueDate: string): boolean {
+  return at !== null && platformDate(at) > dueDate;
+}
+
+/** The decision deadline; overdue only while the request is undecided (`decidedAt` null while it is). */
+export function decisionDeadline(platform: Platform, requestedAt: string, pending: boolean, decidedAt: string | null, now: Date): Deadline {
   const dueDate = decisionDueDate(platform, requestedAt);
-  return { dueDate, overdue: pending && calendar(platform).isOverdue(dueDate, now) };
+  return { dueDate, overdue: pending && calendar(platform).isOverdue(dueDate, now), late: answeredLate(decidedAt, dueDate) };
 }
 
 /**
  * The deadline of an answer due `days` working days after `at` (ISO instant): objections and demands
- * (SPEC §14, `deadlines` of the platform file); overdue only while still unanswered.
+ * (SPEC §14, `deadlines` of the platform file); overdue only while still unanswered, late when answered
+ * (`answeredAt`) after it.
  */
-export function answerDeadline(platform: Platform, at: string, days: number, unanswered: boolean, now: Date): Deadline {
+export function answerDeadline(platform: Platform, at: string, days: number, unanswered: boolean, answeredAt: string | null, now: Date): Deadline {
   const dueDate = calendar(platform).addWorkingDays(platformDate(at), days);
-  return { dueDate, overdue: unanswered && calendar(platform).isOverdue(dueDate, now) };
+  return { dueDate, overdue: unanswered && calendar(platform).isOverdue(dueDate, now), late: answeredLate(answeredAt, dueDate) };
 }

@@ -84,5 +84,5 @@ export const statusName = (s: DemandStatus) => s.toUpperCase().replace(/-/g, '_'
 
 /** Due `demandDays` working days after the demand; overdue while unanswered. */
 export function demandDeadline(env: WorkflowEnv, d: Demand): Deadline {
-  return answerDeadline(env.platform, d.requestedAt, deadlinesOf(env.platform).demandDays, d.status === 'open', env.now);
+  return answerDeadline(env.platform, d.requestedAt, deadlinesOf(env.platform).demandDays, d.status === 'open', d.answeredAt, env.now);
 }

@@ -87,5 +87,5 @@ export async function getObjection(store: Store, id: string): Promise<Objection 
 }
 
 export function objectionDeadline(env: WorkflowEnv, o: Objection): Deadline {
-  return answerDeadline(env.platform, o.raisedAt, deadlinesOf(env.platform).objectionDays, o.status === 'open', env.now);
+  return answerDeadline(env.platform, o.raisedAt, deadlinesOf(env.platform).objectionDays, o.status === 'open', o.answeredAt, env.now);
 }

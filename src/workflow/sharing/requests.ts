@@ -117,7 +117,7 @@ export async function getSharingRequest(store: Store, id: string): Promise<Shari
 }
 
 export function requestDeadline(env: WorkflowEnv, r: SharingRequest): Deadline {
-  return decisionDeadline(env.platform, r.requestedAt, r.status === 'pending', env.now);
+  return decisionDeadline(env.platform, r.requestedAt, r.status === 'pending', r.decidedAt, env.now);
 }
 
 /** Names as typed in a list: trimmed, blanks dropped, each once. */
