@@ -43,6 +43,7 @@ function entries(n: number, seed: number): Fields[] {
     documentHash: maybe(),
     kind: pick(['read', 'workflow', 'operator'] as const),
     action: maybe(),
+    ...(next() < 0.3 ? { addressedTo: text() } : {}),
     resources: Array.from({ length: Math.floor(next() * 4) }, resource),
     outcome: pick(['allowed', 'partial', 'denied', 'error', 'ok', 'refused'] as const),
     detail: maybe(),

@@ -71,6 +71,8 @@ export type AuditEntry = {
   __typename?: 'AuditEntry';
   /** The workflow or operator action, e.g. submitCatalogue. */
   action?: Maybe<Scalars['String']['output']>;
+  /** The department a workflow action naming no resource of its is addressed to: a demand's asked department (requestData, and answerDemand). It reads the entry as a provider reads the entries about its resources; shown to it and to supervisors, null to others and on other entries. */
+  addressedTo?: Maybe<Scalars['String']['output']>;
   /** The requesting department's code; null when there is none (an operator's command). */
   department?: Maybe<Scalars['String']['output']>;
   /** What happened, in words: the action done, or why it was refused or failed. */
@@ -113,7 +115,7 @@ export type AuditFilter = {
   kind?: InputMaybe<AuditKind>;
   /** Entries with this outcome; on another department's entry about your resources, the outcome over your resources alone. */
   outcome?: InputMaybe<AuditOutcome>;
-  /** A providing department the entry is about. */
+  /** A providing department the entry is about, or the department it is addressed to (addressedTo). */
   provider?: InputMaybe<Scalars['String']['input']>;
   /** The request's id, as its answer's x-request-id header named it (on a connected platform, the forwarding platform's). */
   requestId?: InputMaybe<Scalars['String']['input']>;
@@ -684,7 +686,7 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   _empty?: Maybe<Scalars['Boolean']['output']>;
-  /** The audit log, newest first: supervisors read every entry; a department its own requests and the entries about resources it provides. */
+  /** The audit log, newest first: supervisors read every entry; a department its own requests, the entries about resources it provides and those addressed to it (demands it is asked). */
   auditLog: AuditConnection;
   /** One catalogue and the versions you can see of it. */
   catalogue?: Maybe<Catalogue>;
@@ -1303,6 +1305,7 @@ export type AuditDenialResolvers<ContextType = RequestContext, ParentType extend
 
 export type AuditEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
   action?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  addressedTo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   department?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   documentHash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -7,7 +7,9 @@
 //   each the distinct codes wrapped in '|' ('|430000-GA-00001|430000-SCJG-00001|', '' when none), so
 //   that `contains '|CODE|'` matches exactly one code; and `parts` ('|CODE@PROVIDER|') and
 //   `providerOutcomes` ('|PROVIDER:outcome|'), so that a provider's filters match only its own parts of
-//   an entry. They are not hashed; `verifyAuditChain` checks that they agree with `resources`, so they
+//   an entry. `providers` and `providerOutcomes` name the entry's `addressedTo` too (a demand's asked
+//   department, which no resource names yet), so that it reads the entry as a provider reads those about
+//   its resources. They are not hashed; `verifyAuditChain` checks that they agree with `resources`, so they
 //   cannot be edited to hide an entry from a department.
 //
 // The hash is HMAC-SHA256 (hex) under the platform's audit key (key.ts) over 'govgraph-audit-v2\n'
@@ -101,6 +103,12 @@ export interface AuditEntry {
   documentHash: string | null;
   kind: AuditKind;
   action: string | null; // e.g. 'submitCatalogue'
+  /**
+   * The department a workflow action is addressed to when no resource of its names it: a demand's asked
+   * department (SPEC §14: no resource exists yet). It reads the entry as a provider reads the entries about
+   * its resources (SPEC §10). Absent on other entries, and on those written before it was recorded.
+   */
+  addressedTo?: string;
   resources: AuditResource[];
   outcome: AuditOutcome;
   detail: string | null;
@@ -153,6 +161,7 @@ export function chainFields(e: NewAuditEntry, time: string, seq: number, prevHas
     documentHash: e.documentHash,
     kind: e.kind,
     action: e.action,
+    ...(e.addressedTo ? { addressedTo: e.addressedTo } : {}),
     resources: e.resources.map((r) => ({
       resource: r.resource,
       provider: r.provider,
@@ -193,6 +202,7 @@ export function entryJson(fields: Omit<AuditEntry, 'hash'>): string {
   if (!plainEntry(fields)) return canonicalJson(fields);
   return JSON.stringify({
     action: fields.action,
+    addressedTo: fields.addressedTo,
     department: fields.department,
     detail: fields.detail,
     documentHash: fields.documentHash,
@@ -227,7 +237,7 @@ const strings = (v: unknown): boolean => v === undefined || (Array.isArray(v) &&
 
 /** The fields hold only what the fast path writes as the generic walk would (entryJson). */
 function plainEntry(f: Omit<AuditEntry, 'hash'>): boolean {
-  if (![f.action, f.department, f.detail, f.documentHash, f.kind, f.operationName, f.outcome, f.prevHash, f.purpose, f.requestId, f.seq, f.time, f.user, f.via].every(scalar)) return false;
+  if (![f.action, f.addressedTo, f.department, f.detail, f.documentHash, f.kind, f.operationName, f.outcome, f.prevHash, f.purpose, f.requestId, f.seq, f.time, f.user, f.via].every(scalar)) return false;
   return Array.isArray(f.resources) && f.resources.every((r) =>
     [r.counted, r.failed, r.provider, r.records, r.resource].every(scalar) &&
     strings(r.filtered) && strings(r.items) && strings(r.masked) && strings(r.ordered) &&
@@ -250,8 +260,9 @@ export function resourceCodesOf(resources: readonly AuditResource[]): string {
   return barList(resources.map((r) => r.resource));
 }
 
-export function providersOf(resources: readonly AuditResource[]): string {
-  return barList(resources.map((r) => r.provider));
+/** '|PROVIDER|...': the providers of the entry's resources, and the department it is addressed to. */
+export function providersOf(entry: Pick<AuditEntry, 'resources' | 'addressedTo'>): string {
+  return barList([...entry.resources.map((r) => r.provider), ...(entry.addressedTo ? [entry.addressedTo] : [])]);
 }
 
 /** '|CODE@PROVIDER|...': each resource with its provider, so a provider's filter matches only its own parts. */
@@ -292,9 +303,11 @@ export function outcomeFor(entry: Pick<AuditEntry, 'kind' | 'outcome' | 'resourc
   return outcomeOfParts(own);
 }
 
-/** '|PROVIDER:outcome|...': each provider's outcome, for a provider's `outcome` filter. */
-export function providerOutcomesOf(entry: Pick<AuditEntry, 'kind' | 'outcome' | 'resources'>): string {
-  return barList([...new Set(entry.resources.map((r) => r.provider))].map((p) => `${p}:${outcomeFor(entry, p)}`));
+/** '|PROVIDER:outcome|...': each provider's outcome (the addressee's: the entry's), for a provider's `outcome` filter. */
+export function providerOutcomesOf(entry: Pick<AuditEntry, 'kind' | 'outcome' | 'resources' | 'addressedTo'>): string {
+  const providers = new Set(entry.resources.map((r) => r.provider));
+  if (entry.addressedTo) providers.add(entry.addressedTo);
+  return barList([...providers].map((p) => `${p}:${outcomeFor(entry, p)}`));
 }
 
 export function toRow(entry: AuditEntry): Row {
@@ -310,9 +323,10 @@ export function toRow(entry: AuditEntry): Row {
     documentHash: entry.documentHash,
     kind: entry.kind,
     action: entry.action,
+    ...(entry.addressedTo ? { addressedTo: entry.addressedTo } : {}),
     resources: JSON.stringify(entry.resources),
     resourceCodes: resourceCodesOf(entry.resources),
-    providers: providersOf(entry.resources),
+    providers: providersOf(entry),
     parts: partsOf(entry.resources),
     providerOutcomes: providerOutcomesOf(entry),
     outcome: entry.outcome,
@@ -342,6 +356,7 @@ export function fromRow(row: Row): AuditEntry {
     documentHash: strOrNull(row.documentHash),
     kind: str(row.kind) as AuditKind,
     action: strOrNull(row.action),
+    ...(row.addressedTo !== null && row.addressedTo !== undefined ? { addressedTo: String(row.addressedTo) } : {}),
     resources: parseResources(row.resources),
     outcome: str(row.outcome) as AuditOutcome,
     detail: strOrNull(row.detail),

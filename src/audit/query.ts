@@ -3,7 +3,8 @@
 // Visibility (one pure function, `auditVisibility`, turned into a store filter):
 // - a `supervisor` of the competent department sees every entry;
 // - any other department sees the entries of its own requests (`department` is its code) and the
-//   entries about resources it provides (`providers` contains '|CODE|').
+//   entries about resources it provides or addressed to it (`providers` contains '|CODE|': a demand's
+//   entries name its asked department, entry.ts `addressedTo`).
 // In an entry a department sees only as a provider, `resources` is narrowed to the resources it
 // provides: the other providers' parts are not its business, nor is the requester's document (see
 // `narrow`). Such a node keeps the stored `hash`, which then no longer recomputes from the node; the
@@ -295,8 +296,12 @@ function narrow(entry: AuditEntry, visibility: AuditVisibility): AuditEntry {
   const resources = entry.resources.filter((r) => r.provider === visibility.dept);
   const local = entry.kind === 'read' ? localDetail(entry.detail) : entry.detail;
   const alone = resources.length === entry.resources.length;
+  // Addressed to another department than the reader: not the reader's to know (a provider reads such an
+  // entry for its resources, as when an answer to a demand names the resource of another code space).
+  const { addressedTo, ...rest } = entry;
   return {
-    ...entry,
+    ...rest,
+    ...(addressedTo === visibility.dept ? { addressedTo } : {}),
     resources,
     outcome: outcomeFor(entry, visibility.dept),
     operationName: alone && local === entry.detail ? entry.operationName : null,

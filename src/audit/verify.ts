@@ -7,7 +7,7 @@
 // 2. the row is readable (resources is well-formed JSON);
 // 3. prevHash equals the previous entry's hash (GENESIS_HASH for the first);
 // 4. hash equals the hash recomputed from the entry's fields: an edited field shows here;
-// 5. the derived filter columns (resourceCodes, providers) agree with resources.
+// 5. the derived filter columns (resourceCodes, providers) agree with resources (and addressedTo).
 // 6. hashes are HMACs under the platform's audit key (key.ts): an entry edited and rehashed without the
 //    key fails 4 at that entry;
 // 7. every signed checkpoint (checkpoint.ts: the store's and the operator's file) names an entry that
@@ -242,7 +242,7 @@ function checkRow(row: Row, expectedSeq: number, prevHash: string, key: Uint8Arr
   if ((row.resourceCodes ?? '') !== resourceCodesOf(entry.resources)) {
     return 'resourceCodes column does not match resources (the entry was altered)';
   }
-  if ((row.providers ?? '') !== providersOf(entry.resources)) {
+  if ((row.providers ?? '') !== providersOf(entry)) {
     return 'providers column does not match resources (the entry was altered)';
   }
   if ((row.parts ?? '') !== partsOf(entry.resources) || (row.providerOutcomes ?? '') !== providerOutcomesOf(entry)) {

@@ -18,6 +18,8 @@ export interface Plan<T> {
   detail: string;
   /** The resources the action is about: their providers see the entry too. */
   resources: AuditResource[];
+  /** The department the action is addressed to when no resource names it (a demand's): it sees the entry too. */
+  addressedTo?: string;
   /** Makes the change; runs only once the entry is written. */
   apply(): Promise<T>;
   /**
@@ -32,7 +34,7 @@ export function concerning(resource: string, provider: string, items: readonly s
   return { resource, provider, items: [...items], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false };
 }
 
-async function record(env: WorkflowEnv, actor: Actor, action: string, outcome: AuditOutcome, detail: string, resources: AuditResource[]) {
+async function record(env: WorkflowEnv, actor: Actor, action: string, outcome: AuditOutcome, detail: string, resources: AuditResource[], addressedTo?: string) {
   const entry = await appendAudit(env.store, {
     time: env.now.toISOString(),
     requestId: actor.requestId,
@@ -43,6 +45,7 @@ async function record(env: WorkflowEnv, actor: Actor, action: string, outcome: A
     documentHash: actor.documentHash ?? null,
     kind: 'workflow',
     action,
+    ...(addressedTo ? { addressedTo } : {}),
     resources,
     outcome,
     // Cut as a read's refusal is: a detail may hold the caller's own text (a demand's items, an
@@ -68,6 +71,9 @@ export function undone(seq: number, what: 'not done' | 'failed'): string {
 /** Names the resources an action is about as soon as the check knows them (the last call counts). */
 export type Concern = (...resources: AuditResource[]) => void;
 
+/** Names the department an action is addressed to as soon as the check knows it (a demand's asked department). */
+export type Addressee = (department: string) => void;
+
 /**
  * Runs an action: its `input` is held to the action's bounds (bounds.ts), then `check` validates it and
  * returns the plan (or throws a WorkflowError: recorded as refused, with the resources it named through
@@ -78,31 +84,37 @@ export async function perform<T>(
   actor: Actor,
   action: WorkflowAction,
   input: object,
-  check: (about: Concern) => Promise<Plan<T>>,
+  check: (about: Concern, addressTo: Addressee) => Promise<Plan<T>>,
 ): Promise<T> {
   let plan: Plan<T>;
   let concerned: AuditResource[] = [];
+  let addressee: string | undefined;
   try {
     requireBounded(action, input);
-    plan = await check((...resources) => {
-      concerned = resources;
-    });
+    plan = await check(
+      (...resources) => {
+        concerned = resources;
+      },
+      (department) => {
+        addressee = department;
+      },
+    );
   } catch (err) {
-    if (err instanceof WorkflowError) await record(env, actor, action, 'refused', `${err.code}: ${err.message}`, concerned);
+    if (err instanceof WorkflowError) await record(env, actor, action, 'refused', `${err.code}: ${err.message}`, concerned, addressee);
     // A query's action (consistencyReport) stopped while it read, its time limit answered or its client
     // gone: nothing was answered, but the records of the resources named so far were read, and their
     // providers see that, as a stopped data read's entry names its resources (best effort: the entry of a
     // request nobody waits for must not fail it twice).
     else if (isCancelled(err as { extensions?: Record<string, unknown> })) {
-      await record(env, actor, action, 'error', `stopped before it answered: ${REQUEST_CANCELLED}: ${(err as Error).message}`, concerned).catch(() => undefined);
+      await record(env, actor, action, 'error', `stopped before it answered: ${REQUEST_CANCELLED}: ${(err as Error).message}`, concerned, addressee).catch(() => undefined);
     }
     throw err;
   }
-  const written = await record(env, actor, action, 'ok', plan.detail, plan.resources);
+  const written = await record(env, actor, action, 'ok', plan.detail, plan.resources, plan.addressedTo);
   try {
     const result = await plan.apply();
     // The change is made: a failure to record it now must not report the action as failed.
-    if (plan.done) await record(env, actor, action, 'ok', plan.done, plan.resources).catch(() => undefined);
+    if (plan.done) await record(env, actor, action, 'ok', plan.done, plan.resources, plan.addressedTo).catch(() => undefined);
     return result;
   } catch (err) {
     if (err instanceof WorkflowError || err instanceof InterruptedError) {
@@ -110,9 +122,9 @@ export async function perform<T>(
       // Refused by the store's conditional write after the entry (another instance decided, revoked or
       // published the same thing meanwhile: CONFLICT): the entry above said what was to be done, this one
       // that it was not, as a refusal, so the log holds one "ok" without a "refused" after it per action done.
-      await record(env, actor, action, 'refused', `${plan.detail} — ${undone(written.seq, 'not done')}: ${err instanceof WorkflowError ? `${err.code}: ` : ''}${err.message}`, plan.resources).catch(() => undefined);
+      await record(env, actor, action, 'refused', `${plan.detail} — ${undone(written.seq, 'not done')}: ${err instanceof WorkflowError ? `${err.code}: ` : ''}${err.message}`, plan.resources, plan.addressedTo).catch(() => undefined);
     } else if (!(err instanceof AuditUnavailableError)) {
-      await record(env, actor, action, 'error', `${plan.detail} — ${undone(written.seq, 'failed')}: ${(err as Error).message}`, plan.resources).catch(() => undefined);
+      await record(env, actor, action, 'error', `${plan.detail} — ${undone(written.seq, 'failed')}: ${(err as Error).message}`, plan.resources, plan.addressedTo).catch(() => undefined);
     }
     throw err;
   }

@@ -53,7 +53,7 @@ async function firstPublished(store: Store, code: string): Promise<Publication |
  * (lower case): 430000-ga-00001 is the household register's code.
  */
 export async function answerDemand(env: WorkflowEnv, actor: Actor, input: DemandAnswer): Promise<Demand> {
-  return perform(env, actor, 'answerDemand', input, async (about) => {
+  return perform(env, actor, 'answerDemand', input, async (about, addressTo) => {
     const d = await getDemand(env.store, input.id);
     const promised = input.resource?.trim() || null;
     const code = promised && RESOURCE_CODE.test(promised) ? promised : null;
@@ -66,6 +66,8 @@ export async function answerDemand(env: WorkflowEnv, actor: Actor, input: Demand
     const space = code && !published && !first ? codeSpaceOwner(env.platform, code) : undefined;
     // A refusal names the resource promised too, as published, so that its provider sees the attempt (of a
     // code never published, the department in whose code space it lies).
+    // Another department's answer, refused, is an attempt on the asked department's demand: it sees it.
+    if (d) addressTo(d.provider);
     if (d && code) about(concerning(published?.code ?? first?.code ?? code, published?.provider ?? first?.provider ?? space?.code ?? d.provider));
     requireRole(actor, 'approver', 'answer demands');
     if (!d) throw notFound(`No demand ${input.id}.`);
@@ -111,6 +113,7 @@ export async function answerDemand(env: WorkflowEnv, actor: Actor, input: Demand
     return {
       detail: `demand ${d.id} ${input.decision}${answered.resource ? ` as ${answered.resource}` : ''}${basis ? `: ${basis}` : ''}`,
       resources: answered.resource ? [concerning(answered.resource, d.provider)] : [],
+      addressedTo: d.provider,
       apply: async () => {
         const { status, answeredBy, answeredAt, basis: b, resource: r } = toRow(answered);
         const n = await env.store.update(DEMANDS, and(eq('id', d.id), eq('status', 'open')), { status, answeredBy, answeredAt, basis: b, resource: r });

@@ -17,7 +17,7 @@ interface DemandInput {
 
 /** An applicant asks a department for data no catalogue offers. */
 export async function requestData(env: WorkflowEnv, actor: Actor, input: DemandInput): Promise<Demand> {
-  return perform(env, actor, 'requestData', input, async () => {
+  return perform(env, actor, 'requestData', input, async (_about, addressTo) => {
     requireRole(actor, 'applicant', 'file demands for data');
     const problems: CodedProblem[] = [];
     const title = visibleTrim(input.title);
@@ -38,6 +38,9 @@ export async function requestData(env: WorkflowEnv, actor: Actor, input: DemandI
     const provider = departmentByCode(env.platform, listedDepartmentCode(env.platform, input.provider));
     if (!provider) problems.push({ path: 'provider', message: `${input.provider} is not a department of this platform` });
     else if (provider.code === actor.dept.code) problems.push({ path: 'provider', message: 'is your own department; a demand asks another department' });
+    // The entry names no resource (none exists yet): it is addressed to the asked department, which reads it
+    // (and a refused one: the attempt) as it reads the entries about its resources (SPEC §10).
+    else addressTo(provider.code);
     if (problems.length) throw badInput(listProblems('The demand is refused:', problems), problems);
     await ensureIndexes(env.store);
     const demand: Demand = {
@@ -48,6 +51,7 @@ export async function requestData(env: WorkflowEnv, actor: Actor, input: DemandI
     return {
       detail: `demand ${demand.id} to ${demand.provider}: ${title} (${items.join(', ')}) for ${purposes.join(', ')}`,
       resources: [],
+      addressedTo: demand.provider,
       apply: async () => {
         await env.store.insert(DEMANDS, [toRow(demand)]);
         return demand;
