@@ -26,7 +26,6 @@ beforeAll(async () => {
   gw = await startTestGateway({
     platformFile: join(FIXTURE, 'platform.yaml'),
     catalogueFiles: [join(FIXTURE, 'police.yaml'), join(FIXTURE, 'labour.yaml')],
-    gateway: { port: 6196 },
   });
   const ok = async (r: Promise<{ data?: Record<string, any> | null; errors?: unknown }>) => {
     const res = await r;

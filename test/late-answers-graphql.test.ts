@@ -24,7 +24,6 @@ beforeAll(async () => {
   gw = await startTestGateway({
     platformFile: join(FIXTURE, 'platform.yaml'),
     catalogueFiles: [join(FIXTURE, 'police.yaml'), join(FIXTURE, 'labour.yaml')],
-    gateway: { port: 6195 },
   });
   const { store, platform } = gw;
   const at = (iso: string) => ({ store, platform, now: new Date(iso) });
