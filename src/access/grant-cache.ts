@@ -6,6 +6,11 @@
 // - on other instances, within one poll (the publication poll calls `poll()`): it compares two counts of
 //   `_grants` (rows, unrevoked rows) with the last ones it saw. Grants are only ever added or revoked,
 //   never deleted or un-revoked, so one of the two counts changes whenever the grants do.
+// A revocation must not wait for that poll (SPEC §9: `revokeGrant` "ends a grant at once"): a `grant
+// revoke` or a revocation through another instance left the revoked grant honoured here for up to 2 s
+// after it returned. So a request that would use grants counts, in one indexed read, how many of them are
+// still unrevoked; one fewer than it holds, and the department's grants are read again. Grants added
+// elsewhere still count from the next poll: granting late refuses, it never lets through.
 // At most GRANT_CACHE_DEPARTMENTS departments are kept, the least recently asked dropped first: a
 // forwarded request's department is any code its connected platform names (SPEC §12), and each new code
 // left an entry behind until the grants next changed (found by the soak walk).
@@ -13,7 +18,7 @@ import { LRUCache } from 'lru-cache';
 import { GRANTS } from './grants/rows.ts';
 import { unrevokedGrantsFor } from './grants/listing.ts';
 import { isGrantActive, type Grant } from './grant-model.ts';
-import { eq, type Store } from '../store/port.ts';
+import { and, eq, type Store } from '../store/port.ts';
 
 /** Departments whose grants are kept; one dropped is read from the store again at its next request. */
 export const GRANT_CACHE_DEPARTMENTS = 4096;
@@ -37,8 +42,26 @@ export class GrantCache {
     this.unwatch();
   }
 
-  /** The department's grants active at `now`: a store read only after a change. */
+  /**
+   * The department's grants active at `now`: all of them read from the store only after a change; those
+   * active confirmed unrevoked by one count, so that a revocation another process made counts at once.
+   */
   async activeFor(dept: string, now: Date): Promise<Grant[]> {
+    const active = await this.keptActiveFor(dept, now);
+    if (active.length === 0 || (await this.unrevoked(dept, active)) === active.length) return active;
+    // Revoked meanwhile by another process: every department's grants are read again.
+    this.changed();
+    return this.keptActiveFor(dept, now);
+  }
+
+  /** How many of `grants` (the department's) are not revoked in the store now. */
+  private unrevoked(dept: string, grants: readonly Grant[]): Promise<number> {
+    const ids = { kind: 'in' as const, field: 'id', values: grants.map((g) => g.id) };
+    return this.store.count(GRANTS, and(eq('requester', dept), eq('revokedAt', null), ids));
+  }
+
+  /** The department's grants as kept (read from the store after a change), those active at `now`. */
+  private async keptActiveFor(dept: string, now: Date): Promise<Grant[]> {
     let grants = this.byDept.get(dept);
     if (!grants) {
       const generation = this.generation;
