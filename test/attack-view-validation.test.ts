@@ -58,6 +58,23 @@ describe('a refused document, as the department\'s view gives it', () => {
     expect(messages(value)).toEqual(['Field "criminalNote" is not defined by type "IslandResidentFilter".']);
   });
 
+  it('names no type of a hidden item through a variable\'s value', async () => {
+    // The filter the test above writes in the document, sent as a variable: coerced against the whole
+    // schema it said 'Field "gt" is not defined by type "StringFilter"' and 'String cannot represent a non
+    // string value: 5', the type of an item the department's view leaves out.
+    const filtered = 'query($f: IslandResidentFilter) { hnPolice { islandResidents(filter: $f) { totalCount } } }';
+    for (const [f, shown] of [[{ criminalNote: { gt: 5 } }, '{ criminalNote: { gt: 5 } }'], [{ criminalNote: { eq: 5 } }, '{ criminalNote: { eq: 5 } }']] as const) {
+      const r = await ask(filtered, READER, { f });
+      expect(r.status).toBe(400);
+      expect(JSON.stringify(r.errors)).not.toMatch(/"String"|StringFilter|String cannot/);
+      expect(r.errors!.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(messages(r)).toEqual([`Variable "$f" got invalid value ${shown}; Field "criminalNote" is not defined by type "IslandResidentFilter".`]);
+    }
+    // A visible item's value refused as before, its type named; its provider is told of the hidden item's type.
+    expect(messages(await ask(filtered, READER, { f: { age: { eq: 'old' } } }))).toEqual(['Variable "$f" got invalid value "old" at "f.age.eq"; Int cannot represent non-integer value: "old"']);
+    expect(messages(await ask(filtered, PROVIDER, { f: { criminalNote: { gt: 5 } } }))).toEqual(['Variable "$f" got invalid value { gt: 5 } at "f.criminalNote"; Field "gt" is not defined by type "StringFilter".']);
+  });
+
   it('keeps a limit\'s refusal beside them', async () => {
     const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: islandResident(certNo: "k${i}") { age }`).join(' ');
     const r = await ask(`{ hnPolice { ${aliases} islandInformant { __typename } } }`);
