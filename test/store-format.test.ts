@@ -99,4 +99,25 @@ describe('the store format', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('is a store of an unknown format, recorded by govgraph unknown, newer than this govgraph');
   });
+
+  it.each([
+    ['a number', '2', 'an unknown format, recorded by govgraph unknown'],
+    ['an object', JSON.stringify({ format: STORE_FORMAT + 1, release: '9.0.0' }), `format ${STORE_FORMAT + 1}, recorded by govgraph 9.0.0`],
+  ])('whose value is not text (%s) is taken as newer too, the store left as it was', async (_name, json, named) => {
+    // Read as no row, such a value let this release use the store: its own row refused by the key's unique index.
+    const odd = await madeStore(`odd-${_name.replace(/ /g, '-')}`);
+    setFormatRow(odd, null);
+    const db = new Database(storeFile(odd));
+    try {
+      db.prepare(`INSERT INTO "c:_settings" (doc) VALUES (json_object('key', 'store-format', 'value', json(?)))`).run(json);
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.close();
+    }
+    const before = readFileSync(storeFile(odd));
+    const run = await runGovgraph(['audit', 'verify', '--data', odd], { env });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${storeFile(odd)} is a store of ${named}, newer than this govgraph ${releaseVersion()} reads`);
+    expect(readFileSync(storeFile(odd)).equals(before)).toBe(true);
+  });
 });

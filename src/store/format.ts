@@ -32,9 +32,16 @@ export async function recordedFormat(store: Store): Promise<RecordedFormat | nul
   return parsedFormat(await recordedValue(store));
 }
 
+/**
+ * The format row's value, null when there is none. A value that is no text (a number, an object: not what
+ * this release writes) is read as its JSON, so that it is refused as a format this release cannot tell: read
+ * as no row, the store was used as one that recorded none (this release's insert refused by the key's unique
+ * index, the row read again as none).
+ */
 async function recordedValue(store: Store): Promise<string | null> {
   const [row] = await store.find(SETTINGS, { filter: eq('key', STORE_FORMAT_KEY), limit: 1 });
-  return row && typeof row.value === 'string' ? row.value : null;
+  if (!row) return null;
+  return typeof row.value === 'string' ? row.value : JSON.stringify(row.value ?? null);
 }
 
 function parsedFormat(value: string | null): RecordedFormat | null {
@@ -81,7 +88,8 @@ export async function checkStoreFormat(store: Store, where: string): Promise<voi
     await store.insert(SETTINGS, [{ key: STORE_FORMAT_KEY, value }]);
   } catch (error) {
     if (!(error instanceof DuplicateKeyError)) throw error;
-    // Another process recorded it first: its format is checked as this one's would have been.
+    // Another process recorded it first (or a row is there that could not be read as one): its format is
+    // checked as this one's would have been.
     const problem = newerFormatProblem(await recordedFormat(store), where);
     if (problem) throw new StoreUnavailableError(problem);
   }
