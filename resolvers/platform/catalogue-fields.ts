@@ -52,11 +52,12 @@ export const catalogueFields: Pick<Resolvers, 'Catalogue' | 'CatalogueVersion' |
   SubmissionWarning: {
     element: (w) => (w.kind === 'REPEATED_COLLECTION' ? w.element : null),
     useInstead: (w) => (w.kind === 'REPEATED_COLLECTION' ? w.useInstead : null),
-    resource: (w) => (w.kind === 'BREAKS_GRANT' || w.kind === 'BREAKING_CHANGE' || w.kind === 'OTHER_PROVIDER' ? w.resource : null),
-    item: (w) => (w.kind === 'BREAKS_GRANT' || w.kind === 'BREAKING_CHANGE' ? w.item : null),
+    resource: (w) => (w.kind === 'BREAKS_GRANT' || w.kind === 'BREAKING_CHANGE' || w.kind === 'OTHER_PROVIDER' || w.kind === 'RECORDS_LACK_ITEM' ? w.resource : null),
+    item: (w) => (w.kind === 'BREAKS_GRANT' || w.kind === 'BREAKING_CHANGE' || w.kind === 'RECORDS_LACK_ITEM' ? w.item : null),
     grants: (w) => (w.kind === 'BREAKS_GRANT' ? w.grants : null),
     change: (w) => (w.kind === 'BREAKING_CHANGE' ? w.change : null),
     renamedTo: (w) => (w.kind === 'BREAKING_CHANGE' ? w.renamedTo : null),
     usedBy: (w) => (w.kind === 'BREAKING_CHANGE' ? w.usedBy : null),
+    records: (w) => (w.kind === 'RECORDS_LACK_ITEM' ? w.records : null),
   },
 };

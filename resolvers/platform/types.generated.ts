@@ -1044,7 +1044,7 @@ export type SubmissionWarning = {
   element?: Maybe<Scalars['String']['output']>;
   /** BREAKS_GRANT: the active grants affected (ids). */
   grants?: Maybe<Array<Scalars['ID']['output']>>;
-  /** BREAKS_GRANT, BREAKING_CHANGE: the item; null when the warning concerns the whole resource. */
+  /** BREAKS_GRANT, BREAKING_CHANGE, RECORDS_LACK_ITEM: the item; null when the warning concerns the whole resource. */
   item?: Maybe<Scalars['String']['output']>;
   /** What the warning is about. */
   kind: SubmissionWarningKind;
@@ -1052,9 +1052,11 @@ export type SubmissionWarning = {
   message: Scalars['String']['output'];
   /** Where in the document, e.g. resources[0].items[2]. */
   path: Scalars['String']['output'];
+  /** RECORDS_LACK_ITEM: how many stored records lack the item; null when the count is the resource's provider's to tell. */
+  records?: Maybe<Scalars['Int']['output']>;
   /** BREAKING_CHANGE, RENAMED: the new name. */
   renamedTo?: Maybe<Scalars['String']['output']>;
-  /** BREAKS_GRANT, BREAKING_CHANGE: the resource and item (null: the whole resource); OTHER_PROVIDER: the resource. */
+  /** BREAKS_GRANT, BREAKING_CHANGE, RECORDS_LACK_ITEM: the resource and item (null: the whole resource); OTHER_PROVIDER: the resource. */
   resource?: Maybe<Scalars['String']['output']>;
   /** REPEATED_COLLECTION: the published resource and item to use instead. */
   useInstead?: Maybe<ResourceItemRef>;
@@ -1070,6 +1072,8 @@ export type SubmissionWarningKind =
   | 'BREAKS_GRANT'
   /** A resource of another provider than the compiler, new to the catalogue: once published, its code and records are that provider's for good, and the catalogue may never widen its share settings (see resource). */
   | 'OTHER_PROVIDER'
+  /** An item the version requires that the version in effect did not (new, or made required), which stored records of the resource lack: they read null for it until imported again with it (see resource, item, records). */
+  | 'RECORDS_LACK_ITEM'
   /** An item collects a data element another department's published resource already provides (Art. 11.3). */
   | 'REPEATED_COLLECTION'
   /** The document is the same catalogue as the latest version of its id, whatever that version's status (key order and spacing do not count): it is stored all the same as a new version. Told at submission only (see the message: the version it repeats and its status). */
@@ -1660,6 +1664,7 @@ export type SubmissionWarningResolvers<ContextType = RequestContext, ParentType 
   kind?: Resolver<ResolversTypes['SubmissionWarningKind'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  records?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   renamedTo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   resource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   useInstead?: Resolver<Maybe<ResolversTypes['ResourceItemRef']>, ParentType, ContextType>;

@@ -15,6 +15,7 @@ import { READERS_DAYS, breakingChanges } from '../warnings/breaking-changes.ts';
 import { brokenGrants } from '../warnings/broken-grants.ts';
 import { otherProviders } from '../warnings/other-providers.ts';
 import { repeatedCollection, type ProvidedSince } from '../warnings/repeated-collection.ts';
+import { unfilledRequired } from '../warnings/unfilled-required.ts';
 import type { SubmissionWarning } from '../warnings/warning.ts';
 
 /**
@@ -50,6 +51,7 @@ export async function submissionWarnings(
     ...otherProviders(current, catalogue),
     ...(await repeatedCollectionOf(env, catalogue, published, reads)),
     ...brokenGrants(env.platform, current, catalogue, grants.filter((g) => codes.has(g.resource) && !withheld.has(g.resource)), env.now),
+    ...(await unfilledRequired(env.store, current, catalogue, withheld)),
   ];
   // The version in effect compared a few dozen resources at a time, the event loop getting a turn between
   // (a catalogue at the bounds takes tens of milliseconds to compare: issue 9 point 3).

@@ -35,6 +35,15 @@ export type SubmissionWarning =
       resource: string;
     }
   | {
+      kind: 'RECORDS_LACK_ITEM';
+      path: string;
+      message: string;
+      resource: string;
+      item: string;
+      /** Stored records that lack the item; null when not the reader's to know (another provider's resource). */
+      records: number | null;
+    }
+  | {
       kind: 'UNCHANGED';
       path: string;
       message: string;

@@ -1,0 +1,60 @@
+// RECORDS_LACK_ITEM: an item a version requires that the version in effect did not (new, or made
+// required) while the resource already holds records. Import refuses a record without a required item,
+// but the records imported before were never asked for it: they read null for it (the item's field is
+// nullable, SPEC §5), `eq: null` finds them, and an order puts them where nulls go, until the provider
+// imports them again. The compiler and the auditor are told how many lack it, counted in the store.
+import { collectionOf, type Catalogue, type Item, type Resource } from '../../model/catalogue.ts';
+import { eq, type Store } from '../../store/port.ts';
+import type { SubmissionWarning } from './warning.ts';
+
+/** An item `fresh` requires and `old` did not (or did not have), the resource's key aside (no record lacks it). */
+function newlyRequired(old: Resource, fresh: Resource): Item[] {
+  const before = new Map(old.items.map((i) => [i.name, i]));
+  return fresh.items.filter((i) => i.required && i.name !== fresh.key && !before.get(i.name)?.required);
+}
+
+/**
+ * The RECORDS_LACK_ITEM warnings of `next` against `current` (the version in effect): per item newly
+ * required, the stored records of its resource that lack it (null or absent), when any do. For a resource
+ * in `withheld` (another provider's, for a compiler who may not read its records) nothing is counted: the
+ * message says its records may lack it and sends to the provider, as BREAKING_CHANGE does for its readers.
+ */
+export async function unfilledRequired(
+  store: Store,
+  current: Catalogue | undefined,
+  next: Catalogue,
+  withheld: ReadonlySet<string> = new Set(),
+): Promise<SubmissionWarning[]> {
+  if (!current) return [];
+  const out: SubmissionWarning[] = [];
+  const inEffect = new Map(current.resources.map((r) => [r.code, r]));
+  for (const [ri, fresh] of next.resources.entries()) {
+    const old = inEffect.get(fresh.code);
+    if (!old) continue;
+    const required = newlyRequired(old, fresh);
+    if (!required.length) continue;
+    // Counted in the collection the version in effect reads: the records that are there now.
+    const collection = collectionOf(old);
+    const stored = await store.count(collection);
+    if (!stored) continue;
+    for (const item of required) {
+      const path = `resources[${ri}].items[${fresh.items.indexOf(item)}]`;
+      const was = old.items.some((i) => i.name === item.name) ? 'made required' : 'a new required item';
+      const reimport = `(govgraph data import --resource ${fresh.code} FILE)`;
+      if (withheld.has(fresh.code)) {
+        out.push({
+          kind: 'RECORDS_LACK_ITEM', path, resource: fresh.code, item: item.name, records: null,
+          message: `Item ${item.name} of ${fresh.code} is ${was}: records its provider ${fresh.provider} stored before may lack it, and read null for it until imported again ${reimport}; how many is for ${fresh.provider} to tell`,
+        });
+        continue;
+      }
+      const lacking = await store.count(collection, eq(item.name, null));
+      if (!lacking) continue;
+      out.push({
+        kind: 'RECORDS_LACK_ITEM', path, resource: fresh.code, item: item.name, records: lacking,
+        message: `Item ${item.name} of ${fresh.code} is ${was}, and ${lacking} of its ${stored} stored record${stored === 1 ? '' : 's'} lack${lacking === 1 ? 's' : ''} it: ${lacking === 1 ? 'it reads' : 'they read'} null for it (a filter eq: null finds ${lacking === 1 ? 'it' : 'them'}) until imported again with it ${reimport}`,
+      });
+    }
+  }
+  return out;
+}
