@@ -1,6 +1,7 @@
 // Checks of share settings: the scope names existing purposes and departments; an item's share only
 // tightens its resource's (type, methods, scope); conditions and basis present where the type needs them.
-import { SHARE_TYPE_ORDER, type Scope } from '../../model/catalogue.ts';
+import { regionPrefix } from '../../access/row-scope.ts';
+import { SHARE_TYPE_ORDER, type Resource, type Scope } from '../../model/catalogue.ts';
 import type { Platform } from '../../model/platform.ts';
 import { matchesAnyDepartmentPattern, matchesDepartmentPattern } from '../pattern.ts';
 import type { Problem } from '../problems.ts';
@@ -94,6 +95,45 @@ const resourceRowScope: ResourceCheck = function* (r, at) {
   }
 };
 
+/**
+ * The division a wildcard department pattern names by its leading digits ("1301*" → 1301, "130000-*" → 13,
+ * as a region's prefix), or null: an exact code, or a pattern that does not start with digits, names no
+ * division, only departments.
+ */
+function divisionOfPattern(pattern: string): string | null {
+  if (!/[*?]/.test(pattern)) return null;
+  const digits = /^\d+/.exec(pattern)?.[0];
+  if (!digits) return null;
+  return digits.length >= 6 ? regionPrefix(digits.slice(0, 6)) : digits;
+}
+
+/**
+ * A department code is free (platform checks, departments.ts): its digits need not be its region's. Under
+ * row scope a department reads the records of its own region, so a pattern naming a division ("1301*":
+ * Shijiazhuang's departments, as the provider reads it) that matches a department of a region beyond that
+ * division (a province department coded 1301..., or Tangshan's) would show it records the provider did not
+ * mean, the province's all. Refused, naming the department: the provider names it by its exact code to
+ * admit it on purpose, or narrows the pattern.
+ */
+function* scopeRegionsAgree(scope: Scope | undefined, at: string, r: Resource, ctx: CheckContext): Iterable<Problem> {
+  if (!r.share.scope?.rows) return;
+  for (const [k, pattern] of (scope?.departments ?? []).entries()) {
+    const division = divisionOfPattern(pattern);
+    if (division === null) continue;
+    for (const d of ctx.platform.departments) {
+      if (!matchesDepartmentPattern(pattern, d.code) || regionPrefix(d.region).startsWith(division)) continue;
+      yield problem(
+        `${at}.scope.departments[${k}]`,
+        `"${pattern}" matches ${d.code}, whose region ${d.region} lies beyond the division ${division} the pattern names; with row scope (${r.share.scope.rows.item}) ${d.code} would read the records of its own region ${d.region}: name it by its exact code to admit it on purpose, or narrow the pattern`,
+      );
+    }
+  }
+}
+
+const resourceScopeRegionsAgree: ResourceCheck = (r, at, _i, ctx) => scopeRegionsAgree(r.share.scope, `${at}.share`, r, ctx);
+
+const itemScopeRegionsAgree: ItemCheck = (item, at, r, ctx) => scopeRegionsAgree(item.share?.scope, `${at}.share`, r, ctx);
+
 const itemRowScopeRefused: ItemCheck = function* (item, at) {
   if (item.share?.scope?.rows) yield problem(`${at}.share.scope.rows`, `row scope applies to the whole resource; set it in the resource's share.scope`);
 };
@@ -110,6 +150,6 @@ const itemConditionsAndBasis: ItemCheck = function* (item, at, r) {
 };
 
 export const shareChecks: CheckFamily = {
-  resource: [resourceScopeExists, resourceRowScope],
-  item: [itemRowScopeRefused, itemScopeExists, itemTypeTightens, itemMethodsSubset, itemScopeNarrows, itemConditionsAndBasis],
+  resource: [resourceScopeExists, resourceRowScope, resourceScopeRegionsAgree],
+  item: [itemRowScopeRefused, itemScopeExists, itemScopeRegionsAgree, itemTypeTightens, itemMethodsSubset, itemScopeNarrows, itemConditionsAndBasis],
 };
