@@ -78,13 +78,23 @@ describe('isOverdue and the platform date (Asia/Shanghai)', () => {
 
 // `catalogue list` shows a revision as met on the day it was published, or as late when that day (on the
 // platform's calendar) was after the due date: "met" on a publication seven weeks late misled supervisors.
+const SINCE = { since: '2026-09-23' };
 describe('the REVISION cell of catalogue list', () => {
   it('due, overdue, met on time, published late', async () => {
     const { revisionCell } = await import('../src/cli/catalogue-workflow.ts');
-    expect(revisionCell({ dueDate: '2026-10-14', overdue: false, publishedAt: null })).toBe('due 2026-10-14');
-    expect(revisionCell({ dueDate: '2026-10-14', overdue: true, publishedAt: null })).toBe('OVERDUE, due 2026-10-14');
-    expect(revisionCell({ dueDate: '2026-10-14', overdue: false, publishedAt: '2026-10-14T15:59:00.000Z' })).toBe('met 2026-10-14');
-    expect(revisionCell({ dueDate: '2026-10-14', overdue: false, publishedAt: '2026-10-14T16:01:00.000Z' })).toBe('late 2026-10-15 (due 2026-10-14)');
-    expect(revisionCell({ dueDate: '2026-10-14', overdue: false, publishedAt: '2026-12-02T06:00:00.000Z' })).toBe('late 2026-12-02 (due 2026-10-14)');
+    expect(revisionCell({ revision: SINCE, dueDate: '2026-10-14', overdue: false, publishedAt: null })).toBe('due 2026-10-14');
+    expect(revisionCell({ revision: SINCE, dueDate: '2026-10-14', overdue: true, publishedAt: null })).toBe('OVERDUE, due 2026-10-14');
+    expect(revisionCell({ revision: SINCE, dueDate: '2026-10-14', overdue: false, publishedAt: '2026-10-14T15:59:00.000Z' })).toBe('met 2026-10-14');
+    expect(revisionCell({ revision: SINCE, dueDate: '2026-10-14', overdue: false, publishedAt: '2026-10-14T16:01:00.000Z' })).toBe('late 2026-10-15 (due 2026-10-14)');
+    expect(revisionCell({ revision: SINCE, dueDate: '2026-10-14', overdue: false, publishedAt: '2026-12-02T06:00:00.000Z' })).toBe('late 2026-12-02 (due 2026-10-14)');
+  });
+
+  // A revision whose `since` was still to come when a version carrying it was published: not "met" (a
+  // supervisor read it as a change answered), but early, with the day the change was to come.
+  it('published before its since: early, naming since and the due date', async () => {
+    const { revisionCell } = await import('../src/cli/catalogue-workflow.ts');
+    expect(revisionCell({ revision: SINCE, dueDate: '2026-10-14', overdue: false, publishedAt: '2026-09-22T15:59:00.000Z' })).toBe('early 2026-09-22 (since 2026-09-23, due 2026-10-14)');
+    // The platform's day: 16:00 UTC on the 22nd is the 23rd at UTC+08:00, the day of since itself.
+    expect(revisionCell({ revision: SINCE, dueDate: '2026-10-14', overdue: false, publishedAt: '2026-09-22T16:00:00.000Z' })).toBe('met 2026-09-23');
   });
 });

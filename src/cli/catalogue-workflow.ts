@@ -216,11 +216,15 @@ function memoised<T>(read: (id?: string) => Promise<T>): (id?: string) => Promis
 
 /**
  * A catalogue's revision: met on the day (the platform's) a version carrying it was published, or late
- * when that day is after the due date; else due (or overdue).
+ * when that day is after the due date, or early when it is before the revision's `since` (a version
+ * published ahead of the change it answers: a regulation published before it takes effect, or a `since`
+ * written wrong; "met" told a supervisor it answered a change that had not happened yet); else due (or
+ * overdue).
  */
-export function revisionCell(r: { dueDate: string; overdue: boolean; publishedAt: string | null }): string {
+export function revisionCell(r: { revision: { since: string }; dueDate: string; overdue: boolean; publishedAt: string | null }): string {
   if (r.publishedAt) {
     const day = platformDate(r.publishedAt);
+    if (day < r.revision.since) return `early ${day} (since ${r.revision.since}, due ${r.dueDate})`;
     return answeredLate(r.publishedAt, r.dueDate) ? `late ${day} (due ${r.dueDate})` : `met ${day}`;
   }
   return `${r.overdue ? 'OVERDUE, ' : ''}due ${r.dueDate}`;
