@@ -93,3 +93,12 @@ it('so is a version keyed by a new item that drops the old key', async () => {
 it('a version that keeps the key is published', async () => {
   await publish(catalogue(roll('rollNo', ['rollNo', 'applicantCard', 'applicantName'])));
 });
+
+it('a version retyping the key item is refused at submission: the stored keys are of the type it was published with', async () => {
+  const r = roll('rollNo', ['rollNo', 'applicantCard']);
+  r.items[0] = { ...r.items[0], type: 'int' };
+  const problems = await refusal(publish(catalogue(r)));
+  expect(problems).toEqual([
+    'resources[0].items[0].type: rollNo is the key of resource 460200-ZJJ-00001, last published as string (catalogue "HN-ZJJ" version 1); its records are stored and found by their string keys, so it keeps that type: to key the records by int values, publish them as a resource with a code of its own',
+  ]);
+});

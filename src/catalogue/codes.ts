@@ -13,7 +13,7 @@
 //   code again, in a catalogue it compiles, with the settings it chooses;
 // - a code never published that lies in a department's space (its code and a dash) is that department's
 //   (firstInProviderSpace);
-// - its key item stays the one it was last published with: the records in its collection are stored,
+// - its key item stays the one it was last published with, of the same type: the records in its collection are stored,
 //   replaced and looked up by it under a unique index, and a version keyed by another item could not be
 //   published (the store keeps the index it made, which the other item's index contradicts) nor find the
 //   records already imported.
@@ -129,6 +129,19 @@ const keyKept: CodeCheck = function* (r, at, h) {
     yield {
       path: `${at}.key`,
       message: `resource ${last.code} was last published keyed by ${last.key} (${where(h.last)}); its records are stored and found by that item, so it keeps it: to key the records by ${r.key}, publish them as a resource with a code of its own`,
+    };
+    return;
+  }
+  // Its type too: the stored keys are values of the last type ("SJZ-001"), which a key of another type
+  // (int) never finds; published, every record read its key as null with CONFLICT, lookups found none, and
+  // records imported again under keys of the new type stood beside the old ones for good.
+  const was = last.items.find((i) => i.name === last.key)?.type;
+  const keyAt = r.items.findIndex((i) => i.name === r.key);
+  const is = r.items[keyAt]?.type;
+  if (was !== undefined && is !== undefined && is !== was) {
+    yield {
+      path: `${at}.items[${keyAt}].type`,
+      message: `${r.key} is the key of resource ${last.code}, last published as ${was} (${where(h.last)}); its records are stored and found by their ${was} keys, so it keeps that type: to key the records by ${is} values, publish them as a resource with a code of its own`,
     };
   }
 };
