@@ -47,8 +47,15 @@ export function breakingChanges(
     // A resource removed or renamed breaks every query of it, a count of its records included.
     const allItems = [ANY_ITEM, ...old.items.map((i) => i.name)];
     if (!fresh) {
+      // Its GraphQL names taken by a resource new to the catalogue (its code changed): the consumers'
+      // queries still run, against another code's collection, grants and history, and find none of its
+      // records (they stay under the old code) until the provider imports them under the new one.
+      const heir = next.resources.find((r) => r.graphql.type === old.graphql.type && !current.resources.some((c) => c.code === r.code));
+      const successor = heir
+        ? `: ${heir.code}, new in this version, takes its GraphQL names (${heir.graphql.type}), so queries of it still run but read ${heir.code}'s records, none of ${old.code}'s, and its grants do not carry over`
+        : '';
       warn({ path: 'resources', change: 'removed', resource: old.code, item: null, renamedTo: null },
-        `Resource ${old.code} (${old.name}) is removed`, usedBy(old.code, allItems));
+        `Resource ${old.code} (${old.name}) is removed${successor}`, usedBy(old.code, allItems));
       continue;
     }
     if (fresh.graphql.type !== old.graphql.type || fresh.graphql.list !== old.graphql.list || fresh.graphql.byKey !== old.graphql.byKey) {
