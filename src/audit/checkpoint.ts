@@ -33,6 +33,8 @@ export interface Checkpoint {
 export interface FoundCheckpoint extends Checkpoint {
   where: string; // 'store' or 'FILE line N'
   signed: boolean;
+  /** Signed with the previous key given to readCheckpoints (a key change: key-change.ts), not the current one. */
+  signedByPrevious?: boolean;
 }
 
 export function checkpointFileFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
@@ -80,8 +82,8 @@ async function headProblem(store: Store, tail: { seq: number; hash: string }, ke
 }
 
 /** Signs the log's head now and writes it to the store and, when named, appends it to the file. */
-export async function writeCheckpoint(store: Store, file: string | null, now = new Date()): Promise<Checkpoint> {
-  const key = await auditKey(store);
+export async function writeCheckpoint(store: Store, file: string | null, now = new Date(), key?: Uint8Array): Promise<Checkpoint> {
+  key ??= await auditKey(store);
   const tail = await auditTail(store);
   const problem = tail && (await headProblem(store, tail, key));
   if (problem) throw new AuditHeadError(problem);
@@ -181,14 +183,21 @@ export function readCheckpointFile(file: string): CheckpointFileLines {
  * Every checkpoint of the store and of the file, with whether its signature verifies, and what is wrong
  * with the file (readCheckpointFile), if anything.
  */
-export async function readCheckpoints(store: Store, file: string | null): Promise<{ found: FoundCheckpoint[]; fileProblem: string | null }> {
-  const key = await auditKey(store);
+export async function readCheckpoints(
+  store: Store,
+  file: string | null,
+  keys?: { current: Uint8Array; previous: Uint8Array | null },
+): Promise<{ found: FoundCheckpoint[]; fileProblem: string | null }> {
+  const key = keys?.current ?? (await auditKey(store));
+  const previous = keys?.previous ?? null;
   const found: FoundCheckpoint[] = [];
   const add = (raw: unknown, where: string) => {
     const o = (raw ?? {}) as Partial<Checkpoint>;
     const c: Checkpoint = { seq: Number(o.seq), hash: String(o.hash), time: String(o.time), mac: String(o.mac) };
     const wellFormed = Number.isSafeInteger(c.seq) && c.seq >= 0;
-    found.push({ ...c, seq: wellFormed ? c.seq : -1, where, signed: wellFormed && signedBy(c, key) });
+    const signed = wellFormed && signedBy(c, key);
+    const signedByPrevious = wellFormed && !signed && previous !== null && signedBy(c, previous);
+    found.push({ ...c, seq: wellFormed ? c.seq : -1, where, signed, ...(signedByPrevious ? { signedByPrevious } : {}) });
   };
   for (const row of await store.find(AUDIT_CHECKPOINTS, {})) add(row, STORE_CHECKPOINTS);
   if (!file) return { found, fileProblem: null };

@@ -26,6 +26,7 @@ import {
 } from './entry.ts';
 import { and, DuplicateKeyError, StoreUnavailableError, type Filter, type Store } from '../store/port.ts';
 import { auditKey } from './key.ts';
+import { KEY_CHANGED_ACTION, keyId, parseChange } from './key-change.ts';
 
 export const MAX_APPEND_ATTEMPTS = 25;
 
@@ -75,6 +76,30 @@ export async function auditTail(store: Store): Promise<{ seq: number; hash: stri
     limit: 1,
   });
   return rows.length === 0 ? null : { seq: Number(rows[0].seq), hash: String(rows[0].hash) };
+}
+
+/**
+ * The tail to append after, read from the store. When it is the entry of a key change (`audit rekey`,
+ * key-change.ts) to another key than this writer's, the writer runs with the previous secret (a gateway not
+ * restarted since): its entries would break the chain right after the change, so it writes none (fail-closed).
+ */
+async function tailToAppend(store: Store, key: Uint8Array): Promise<{ seq: number; hash: string } | null> {
+  const rows = await store.find(AUDIT_COLLECTION, {
+    filter: WHOLE_SEQ,
+    projection: ['seq', 'hash', 'action', 'detail'],
+    sort: [{ field: 'seq', direction: 'desc' }],
+    limit: 1,
+  });
+  if (rows.length === 0) return null;
+  const [row] = rows;
+  const change = row.action === KEY_CHANGED_ACTION && typeof row.detail === 'string' ? parseChange(row.detail) : null;
+  if (change && change.newKey !== keyId(key)) {
+    throw new Error(
+      `the platform secret was changed (entry #${Number(row.seq)}, govgraph audit rekey) and this process runs with the previous one: ` +
+        'restart it with the new secret (docs/operations.md, The platform secret)',
+    );
+  }
+  return { seq: Number(row.seq), hash: String(row.hash) };
 }
 
 interface Pending {
@@ -184,7 +209,7 @@ async function appendBatch(store: Store, w: Writer, inputs: Pick<Pending, 'input
     try {
       await ensureAuditIndexes(store);
       const key = await auditKey(store);
-      const tail = w.tail !== undefined ? w.tail : await auditTail(store);
+      const tail = w.tail !== undefined ? w.tail : await tailToAppend(store, key);
       let seq = tail ? tail.seq : 0;
       let prev = tail ? tail.hash : GENESIS_HASH;
       const entries = inputs.map((input) => {

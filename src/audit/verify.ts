@@ -25,6 +25,14 @@
 // a checkpoint file that is not one (empty, another file, a line that is no checkpoint) at seq 0, saying
 // what is wrong with it (checkpoint.ts, readCheckpointFile).
 // The first entry that fails is reported with its seq (for a gap, the seq found after it).
+//
+// A deliberate change of the platform secret recorded by `govgraph audit rekey` (key-change.ts) splits the
+// log: the entries up to the change's `after` are keyed with the previous secret, the later ones (the
+// change's own entry included) with the current one. The entries under the previous key are checked with
+// it when GOVGRAPH_PREVIOUS_JWT_SECRET is given (their hashes, the change's proof, the checkpoints signed
+// with it); without it, against the digest the change recorded under the current key (any edit, insertion
+// or deletion among them shows at the change's entry), their own hashes and its proof unchecked, and the
+// checkpoints signed with the previous key passed over. Changes before the last one: always the latter.
 import {
   AUDIT_COLLECTION,
   GENESIS_HASH,
@@ -39,7 +47,9 @@ import {
 import { and, eq, or, type Filter, type Row, type Store, type Value } from '../store/port.ts';
 import { AUDIT_CHECKPOINTS, readCheckpoints, STORE_CHECKPOINTS, type FoundCheckpoint } from './checkpoint.ts';
 import { envSecret, hasStoredSecret } from '../identity/secret.ts';
-import { auditKey } from './key.ts';
+import { setting } from '../model/settings.ts';
+import { auditKey, deriveAuditKey } from './key.ts';
+import { ChainDigest, KEY_CHANGED_ACTION, keyId, parseChange, PREVIOUS_SECRET_ENV, proofHolds, type KeyChange } from './key-change.ts';
 
 export const VERIFY_PAGE_SIZE = 500;
 
@@ -49,13 +59,75 @@ export interface AuditVerification {
   firstBroken?: { seq: number; reason: string };
   /** The newest signed checkpoint the chain was checked against, if any. */
   checkpoint?: { seq: number; time: string };
+  /**
+   * The key changes recorded in the log (`audit rekey`) that the walk passed, oldest first: the change's
+   * entry, the last entry under the key before it, and whether those entries (and the change's proof) were
+   * checked with the previous key (GOVGRAPH_PREVIOUS_JWT_SECRET) or against the change's digest alone.
+   */
+  keyChanges: KeyChangeChecked[];
+  /** With `pending`: the digest of every entry checked (key-change.ts), for the change to record. */
+  digest?: string;
+}
+
+export interface KeyChangeChecked {
+  seq: number;
+  after: number;
+  previousKeyChecked: boolean;
+}
+
+/** The keys to verify with, given (rekey.ts: nothing read from the environment, no secret made). */
+export interface VerifyKeys {
+  current: Uint8Array;
+  previous: Uint8Array | null;
 }
 
 export interface VerifyOptions {
   /** The operator's checkpoint file (GOVGRAPH_AUDIT_CHECKPOINTS), read beside the store's checkpoints. */
   checkpointFile?: string | null;
-  /** Where GOVGRAPH_JWT_SECRET is read (process.env). */
+  /** Where GOVGRAPH_JWT_SECRET and GOVGRAPH_PREVIOUS_JWT_SECRET are read (process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The keys, instead of those of `env` and the store. */
+  keys?: VerifyKeys;
+  /** A key change about to be recorded after the log's last entry (rekey.ts): entries up to `after` under the previous key. */
+  pending?: { after: number };
+}
+
+/**
+ * Which key each entry is checked with: the current one after the last change's `after`; the previous one
+ * (when given) back to the change before; none further back (links and the changes' digests only).
+ */
+interface KeyPlan {
+  /** The changes the store holds, by their entry's seq. */
+  changes: Map<number, KeyChange>;
+  keyFor(seq: number): Uint8Array | null;
+  /** The last entry under the previous key, when the log records a change (or one is pending). */
+  lastAfter: number | null;
+}
+
+const encoder = new TextEncoder();
+
+async function keyPlan(store: Store, keys: VerifyKeys, pending: { after: number } | undefined): Promise<KeyPlan> {
+  const changes = new Map<number, KeyChange>();
+  // A row whose detail is no change (altered) is left out: its hash fails where the walk reaches it, if not before.
+  for (const row of await store.find(AUDIT_COLLECTION, { filter: eq('action', KEY_CHANGED_ACTION), sort: [{ field: 'seq', direction: 'asc' }] })) {
+    const change = typeof row.detail === 'string' && typeof row.seq === 'number' ? parseChange(row.detail) : null;
+    if (change && !changes.has(row.seq as number)) changes.set(row.seq as number, change);
+  }
+  const bounds = [...changes.values()].map((c) => c.after);
+  if (pending) bounds.push(pending.after);
+  const last = bounds.at(-1);
+  const lower = bounds.length >= 2 ? bounds.at(-2)! : -Infinity;
+  return {
+    changes,
+    lastAfter: last ?? null,
+    keyFor: (seq) => (last === undefined || seq > last ? keys.current : seq > lower ? keys.previous : null),
+  };
+}
+
+/** The keys of `env` and the store: the current one, and GOVGRAPH_PREVIOUS_JWT_SECRET's when set. */
+async function keysOf(store: Store, env: NodeJS.ProcessEnv | undefined): Promise<VerifyKeys> {
+  const previous = setting(PREVIOUS_SECRET_ENV, env ?? process.env);
+  return { current: await auditKey(store, env), previous: previous === undefined ? null : deriveAuditKey(encoder.encode(previous)) };
 }
 
 /**
@@ -93,9 +165,23 @@ async function keyless(store: Store, env: NodeJS.ProcessEnv): Promise<boolean> {
 }
 
 export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE, opts: VerifyOptions = {}): Promise<AuditVerification> {
-  if (await keyless(store, opts.env ?? process.env)) return { ok: false, entries: 0, firstBroken: { seq: 0, reason: NO_SECRET } };
-  const key = await auditKey(store, opts.env);
-  const { found, fileProblem } = await readCheckpoints(store, opts.checkpointFile ?? null);
+  if (!opts.keys && (await keyless(store, opts.env ?? process.env))) return { ok: false, entries: 0, firstBroken: { seq: 0, reason: NO_SECRET }, keyChanges: [] };
+  const keys = opts.keys ?? (await keysOf(store, opts.env));
+  const plan = await keyPlan(store, keys, opts.pending);
+  const read = await readCheckpoints(store, opts.checkpointFile ?? null, keys);
+  const { fileProblem } = read;
+  const found = read.found.flatMap((c): FoundCheckpoint[] => {
+    if (c.signed || c.seq < 0) return [c];
+    const key = plan.keyFor(c.seq);
+    // Signed with a key that is not given (before a change, no GOVGRAPH_PREVIOUS_JWT_SECRET): not checked;
+    // the change's digest covers the entries it names. Signed with the previous key naming an entry after
+    // the change: forged (the previous key no longer signs anything).
+    if (key === null) return [];
+    return [key === keys.previous && c.signedByPrevious ? { ...c, signed: true } : c];
+  });
+  const keyChanges: KeyChangeChecked[] = [];
+  const digest = plan.changes.size > 0 || opts.pending ? new ChainDigest() : null;
+  let changeBefore = 0; // the seq of the last change passed
   const forged = found.filter((c) => !c.signed).sort((a, b) => a.seq - b.seq)[0];
   const checkpoints = found.filter((c) => c.signed).sort((a, b) => a.seq - b.seq);
   const newest = checkpoints.at(-1);
@@ -109,10 +195,10 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
   // store does not hide the entry that was altered.
   const forgedAt = forged ? Math.max(forged.seq, 0) : Infinity;
   const forgedBroken = (): AuditVerification =>
-    ({ ok: false, entries, firstBroken: { seq: forgedAt, reason: forgedReason(forged!, found, opts.checkpointFile ?? null) }, ...anchored });
+    ({ ok: false, entries, firstBroken: { seq: forgedAt, reason: forgedReason(forged!, found, opts.checkpointFile ?? null) }, ...anchored, keyChanges });
   const broken = (seq: number, reason: string): AuditVerification =>
-    forgedAt <= seq ? forgedBroken() : { ok: false, entries, firstBroken: { seq, reason }, ...anchored };
-  if (fileProblem) return { ok: false, entries, firstBroken: { seq: 0, reason: fileProblem }, ...anchored };
+    forgedAt <= seq ? forgedBroken() : { ok: false, entries, firstBroken: { seq, reason }, ...anchored, keyChanges };
+  if (fileProblem) return { ok: false, entries, firstBroken: { seq: 0, reason: fileProblem }, ...anchored, keyChanges };
   for (;;) {
     const filter: Filter | undefined =
       expectedSeq === 1 ? undefined : { kind: 'compare', field: 'seq', op: 'gt', value: expectedSeq - 1 };
@@ -124,8 +210,22 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
     const misread = await misreadRows(store, rows);
     for (const row of rows) {
       entries += 1;
-      const problem = checkRow(row, expectedSeq, prevHash, key);
+      const key = plan.keyFor(expectedSeq);
+      const underPrevious = key !== null && key === keys.previous && key !== keys.current;
+      const problem = checkRow(row, expectedSeq, prevHash, key, underPrevious ? previousKeyNote(plan.lastAfter!) : '');
       if (typeof problem === 'string') return broken(Number(row.seq), problem);
+      const change = plan.changes.get(problem.seq);
+      if (change) {
+        const wrong = changeProblem(problem, change, digest!.value(), changeBefore, plan, keys);
+        if (wrong) return broken(problem.seq, wrong);
+        keyChanges.push({ seq: problem.seq, after: change.after, previousKeyChecked: plan.keyFor(change.after) !== null });
+        changeBefore = problem.seq;
+      }
+      try {
+        digest?.add(problem);
+      } catch (err) {
+        return broken(problem.seq, `entry cannot be hashed: ${err instanceof Error ? err.message : String(err)}`);
+      }
       // A row the filters find twice may be a copy whose twin the page's limit left out (the next page starts
       // past its seq): said as written twice, as checkRow says it within a page, not as a field written twice.
       if (misread.has(row)) return broken(problem.seq, (await store.count(AUDIT_COLLECTION, eq('seq', problem.seq))) > 1 ? writtenTwice(problem.seq) : MISREAD);
@@ -155,7 +255,29 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
     );
   }
   if (forged) return forgedBroken();
-  return { ok: true, entries, ...anchored };
+  return { ok: true, entries, ...anchored, keyChanges, ...(opts.pending ? { digest: digest!.value() } : {}) };
+}
+
+const previousKeyNote = (after: number): string =>
+  ` under the previous key (${PREVIOUS_SECRET_ENV}, which keys the entries up to #${after}): the entry was altered, or that is not the secret they were keyed with`;
+
+/** Why a key change's entry (sound as an entry) does not hold, or null. */
+function changeProblem(entry: AuditEntry, change: KeyChange, digestBefore: string, changeBefore: number, plan: KeyPlan, keys: VerifyKeys): string | null {
+  if (entry.kind !== 'operator' || change.after >= entry.seq || change.after < changeBefore) {
+    return `the key change names entry #${change.after} as the last under the previous key, which cannot be (the entry was altered)`;
+  }
+  if (change.digest !== digestBefore) {
+    return `entries #1-#${entry.seq - 1} differ from those this key change recorded (its digest): one of them was altered, inserted or deleted since the change`;
+  }
+  const own = plan.keyFor(entry.seq);
+  if (own !== null && keyId(own) !== change.newKey) return 'the key change names another new key than the one its entry is keyed with (the entry was altered)';
+  const before = plan.keyFor(change.after);
+  if (before !== null && !proofHolds(entry, change, before)) {
+    return before === keys.previous && before !== keys.current
+      ? `the key change's proof does not verify under the previous key (${PREVIOUS_SECRET_ENV}): it was not recorded by a holder of the previous secret (forged), or ${PREVIOUS_SECRET_ENV} is not that secret`
+      : "the key change's proof does not verify (forged)";
+  }
+  return null;
 }
 
 function differs(c: FoundCheckpoint): string {
@@ -207,7 +329,7 @@ async function misreadRows(store: Store, rows: readonly Row[]): Promise<Set<Row>
 }
 
 /** The entry when it is sound, or the reason it is not. */
-function checkRow(row: Row, expectedSeq: number, prevHash: string, key: Uint8Array): AuditEntry | string {
+function checkRow(row: Row, expectedSeq: number, prevHash: string, key: Uint8Array | null, keyNote = ''): AuditEntry | string {
   // A number as stored, not one Number() makes of it: a seq written as the string "10" hashes as 10, but
   // SQLite sorts text after every number, so the tail and the views' span pass it over (query.ts,
   // log.ts WHOLE_SEQ): the entry hidden from every view while the chain seemed sound.
@@ -232,13 +354,16 @@ function checkRow(row: Row, expectedSeq: number, prevHash: string, key: Uint8Arr
       ? 'prevHash of the first entry is not the genesis hash'
       : `prevHash does not match the hash of entry #${seq - 1}`;
   }
-  let recomputed: string;
+  // No key (entries before a change whose previous secret is not given): the change's digest checks them.
+  let recomputed: string | null;
   try {
-    recomputed = entryHash(entry, key);
+    recomputed = key === null ? null : entryHash(entry, key);
   } catch (err) {
     return `entry cannot be hashed: ${err instanceof Error ? err.message : String(err)}`;
   }
-  if (recomputed !== entry.hash) return 'hash does not match the entry\'s contents (the entry was altered, or rehashed without the platform\'s key)';
+  if (recomputed !== null && recomputed !== entry.hash) {
+    return keyNote ? `hash does not match the entry's contents${keyNote}` : 'hash does not match the entry\'s contents (the entry was altered, or rehashed without the platform\'s key)';
+  }
   if ((row.resourceCodes ?? '') !== resourceCodesOf(entry.resources)) {
     return 'resourceCodes column does not match resources (the entry was altered)';
   }

@@ -1,6 +1,10 @@
 // `govgraph audit verify` (SPEC §10, §11): checks the audit log's hash chain on the store.
 import type { Command } from 'commander';
 import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv, readCheckpointFile } from '../audit/checkpoint.ts';
+import { PREVIOUS_SECRET_ENV } from '../audit/key-change.ts';
+import type { KeyChangeChecked } from '../audit/verify.ts';
+import { envSecretProblem } from '../identity/secret.ts';
+import { setting } from '../model/settings.ts';
 import { requireReadableFile } from './file-argument.ts';
 import { announce, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
@@ -11,8 +15,70 @@ import { announce, openCommandStore, UserError, withCommonOptions, type CommonOp
  */
 const CHECKPOINTS_HINT = 'name the file the gateways append their checkpoints to';
 
+/** The checkpoint file to read (and, for rekey, to append to), refused when it is none (a typo, another file). */
+function checkpointFileOf(opts: { checkpoints?: string }): string | null {
+  const checkpointFile = opts.checkpoints ?? checkpointFileFromEnv();
+  if (checkpointFile) {
+    requireReadableFile(checkpointFile, opts.checkpoints ? `--checkpoints ${checkpointFile}` : `${CHECKPOINT_FILE_ENV}=${checkpointFile}`, CHECKPOINTS_HINT);
+    // A file that is not a checkpoint file (empty, another JSON or text file, a line that is no checkpoint)
+    // is the operator's to fix, said as `FILE: ...` or `FILE:LINE: ...`; it was reported as checkpoints
+    // altered or forged, and an empty one as `audit chain ok` without the check outside the store.
+    const { problem } = readCheckpointFile(checkpointFile);
+    if (problem) throw new UserError(problem);
+  }
+  return checkpointFile;
+}
+
+/** How verify says the key changes it passed: where, and what the entries before were checked with. */
+export function keyChangesSaid(changes: readonly KeyChangeChecked[]): string {
+  return changes
+    .map((c) =>
+      `; the audit key changed at entry #${c.seq}: entries #1-#${c.after} are under a previous key, ` +
+      (c.previousKeyChecked
+        ? `checked with ${PREVIOUS_SECRET_ENV} and the change's proof`
+        : `their contents checked against the digest the change recorded (not their own hashes nor the change's proof: export ${PREVIOUS_SECRET_ENV} to check those)`),
+    )
+    .join('');
+}
+
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('the audit log');
+
+  withCommonOptions(
+    audit
+      .command('rekey')
+      .description(`record a deliberate change of the platform secret in the audit log (the previous secret in ${PREVIOUS_SECRET_ENV})`)
+      .option('--checkpoints <file>', `the checkpoint file outside the store (env ${CHECKPOINT_FILE_ENV}); the change's checkpoint is appended to it`),
+  ).action(async (opts: CommonOptions & { checkpoints?: string }) => {
+    announce(opts, { store: true });
+    // From the environment only: never an option (a shell's history, the process list), never printed.
+    const previous = setting(PREVIOUS_SECRET_ENV);
+    if (previous === undefined) {
+      throw new UserError(
+        `${PREVIOUS_SECRET_ENV} is unset: export the secret the audit log was keyed with until now (the gateways' GOVGRAPH_JWT_SECRET of before, ` +
+          `or the value of the jwt-secret row deleted from the store), and GOVGRAPH_JWT_SECRET as the gateways run now (unset for the secret kept in the store); nothing was written`,
+      );
+    }
+    const problem = envSecretProblem();
+    if (problem) throw new UserError(`${problem}; nothing was written`);
+    const checkpointFile = checkpointFileOf(opts);
+    // Not refused over the log's key as the appending commands are: recording the change is what it is for.
+    const store = await openCommandStore(opts, { appendsAudit: false });
+    try {
+      const { rekeyAudit } = await import('../audit/rekey.ts');
+      const done = await rekeyAudit(store, { previous: new TextEncoder().encode(previous), checkpointFile });
+      const secret = { env: 'GOVGRAPH_JWT_SECRET', kept: 'the secret kept in the store', made: 'a secret made now and kept in the store (the gateways run without GOVGRAPH_JWT_SECRET)' }[done.newSecret];
+      const seq = done.entry.seq;
+      console.log(`audit key changed: entry #${seq} records it, keyed with the new secret, ${secret}`);
+      console.log(`  entries #1-#${done.after} verified under ${PREVIOUS_SECRET_ENV}` +
+        (done.after < seq - 1 ? `, entries #${done.after + 1}-#${seq - 1} under the new secret (recorded by a gateway that ran with it before the change was)` : ''));
+      console.log(done.checkpoint
+        ? `  checkpoint of entry #${done.checkpoint.seq} signed with the new key (the store${checkpointFile ? ` and ${checkpointFile}` : ''})`
+        : `  no checkpoint signed (${done.checkpointProblem}): the gateways sign one when they start`);
+    } finally {
+      await store.close();
+    }
+  });
 
   withCommonOptions(
     audit
@@ -23,15 +89,7 @@ export function registerAuditCommands(program: Command): void {
     // The audit key comes from the store (key.ts: the platform secret kept there, or GOVGRAPH_JWT_SECRET),
     // never from the platform file: the command names the store only (SPEC §15).
     announce(opts, { store: true });
-    const checkpointFile = opts.checkpoints ?? checkpointFileFromEnv();
-    if (checkpointFile) {
-      requireReadableFile(checkpointFile, opts.checkpoints ? `--checkpoints ${checkpointFile}` : `${CHECKPOINT_FILE_ENV}=${checkpointFile}`, CHECKPOINTS_HINT);
-      // A file that is not a checkpoint file (empty, another JSON or text file, a line that is no checkpoint)
-      // is the operator's to fix, said as `FILE: ...` or `FILE:LINE: ...`; it was reported as checkpoints
-      // altered or forged, and an empty one as `audit chain ok` without the check outside the store.
-      const { problem } = readCheckpointFile(checkpointFile);
-      if (problem) throw new UserError(problem);
-    }
+    const checkpointFile = checkpointFileOf(opts);
     // Read-only: it must run whatever key the log is under (it says which entry does not verify).
     const store = await openCommandStore(opts, { appendsAudit: false });
     const { verifyAuditChain } = await import('../audit/verify.ts');
@@ -39,7 +97,7 @@ export function registerAuditCommands(program: Command): void {
       const result = await verifyAuditChain(store, undefined, { checkpointFile });
       const anchor = result.checkpoint ? `, anchored by the checkpoint of entry #${result.checkpoint.seq} signed at ${result.checkpoint.time}` : ', no signed checkpoint';
       if (result.ok) {
-        console.log(`audit chain ok: ${result.entries} ${result.entries === 1 ? 'entry' : 'entries'}${anchor}${checkpointFile ? '' : ` (store only; ${CHECKPOINT_FILE_ENV} names the file outside it)`}`);
+        console.log(`audit chain ok: ${result.entries} ${result.entries === 1 ? 'entry' : 'entries'}${anchor}${checkpointFile ? '' : ` (store only; ${CHECKPOINT_FILE_ENV} names the file outside it)`}${keyChangesSaid(result.keyChanges)}`);
       } else {
         const broken = result.firstBroken!;
         console.log(`audit chain broken at entry #${broken.seq}: ${broken.reason}`);

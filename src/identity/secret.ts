@@ -29,14 +29,26 @@ export async function keptSecret(store: Store): Promise<Uint8Array | null> {
   return value === null ? null : encoder.encode(value);
 }
 
-/** The secret kept in the store, made (32 random bytes, base64url) when there is none yet. */
+/** A new secret as the store keeps one: 32 random bytes, base64url. */
+export function newSecret(): string {
+  return randomBytes(SECRET_BYTES).toString('base64url');
+}
+
+/** The secret kept in the store, made (newSecret) when there is none yet. */
 export async function storedSecret(store: Store): Promise<Uint8Array> {
   // Read first: making the index is a write, and a secret already made must not wait for another
   // process's write lock (a long `data import`) before `token` or `serve` can go on.
   const existing = await readSecret(store);
   if (existing) return encoder.encode(existing);
+  return keepSecret(store, newSecret());
+}
+
+/**
+ * Keeps `made` as the store's secret when it keeps none yet, and returns the secret kept: `made`, or the one
+ * another process kept first (the unique index on `key` lets one insert win).
+ */
+export async function keepSecret(store: Store, made: string): Promise<Uint8Array> {
   await store.ensureIndex(SETTINGS, { fields: ['key'], unique: true });
-  const made = randomBytes(SECRET_BYTES).toString('base64url');
   try {
     await store.insert(SETTINGS, [{ key: JWT_SECRET_KEY, value: made }]);
     return encoder.encode(made);
