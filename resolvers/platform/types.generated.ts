@@ -125,6 +125,20 @@ export type AuditFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** A change of the audit key the log records: the entries up to `after` are keyed with a previous secret. */
+export type AuditKeyChange = {
+  __typename?: 'AuditKeyChange';
+  /** The last entry keyed with the previous secret. */
+  after: Scalars['Int']['output'];
+  /**
+   * True when those entries and the change's proof were checked with the previous secret (the gateway's
+   * GOVGRAPH_PREVIOUS_JWT_SECRET); false when only their contents were, against the digest the change recorded.
+   */
+  previousKeyChecked: Scalars['Boolean']['output'];
+  /** The sequence number of the entry that records the change. */
+  seq: Scalars['Int']['output'];
+};
+
 /** What an audit entry records. */
 export type AuditKind =
   /** An operator's command or the platform's own action (an import, a grant made by command, an objection corrected by an import). */
@@ -181,6 +195,8 @@ export type AuditVerification = {
   entries: Scalars['Int']['output'];
   /** The first broken entry; null when ok. */
   firstBroken?: Maybe<AuditBrokenEntry>;
+  /** The deliberate changes of the platform secret the log records (govgraph audit rekey) that the check passed, oldest first. */
+  keyChanges: Array<AuditKeyChange>;
   /** True when every entry and checkpoint checks. */
   ok: Scalars['Boolean']['output'];
   /**
@@ -1180,6 +1196,7 @@ export type ResolversTypes = {
   AuditDenial: ResolverTypeWrapper<AuditDenial>;
   AuditEntry: ResolverTypeWrapper<AuditEntryModel>;
   AuditFilter: AuditFilter;
+  AuditKeyChange: ResolverTypeWrapper<AuditKeyChange>;
   AuditKind: ResolverTypeWrapper<AuditKindModel>;
   AuditOutcome: ResolverTypeWrapper<AuditOutcomeModel>;
   AuditResource: ResolverTypeWrapper<AuditResource>;
@@ -1245,6 +1262,7 @@ export type ResolversParentTypes = {
   AuditDenial: AuditDenial;
   AuditEntry: AuditEntryModel;
   AuditFilter: AuditFilter;
+  AuditKeyChange: AuditKeyChange;
   AuditResource: AuditResource;
   AuditVerification: AuditVerification;
   Boolean: Scalars['Boolean']['output'];
@@ -1327,6 +1345,12 @@ export type AuditEntryResolvers<ContextType = RequestContext, ParentType extends
   via?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type AuditKeyChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditKeyChange'] = ResolversParentTypes['AuditKeyChange']> = {
+  after?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  previousKeyChecked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type AuditKindResolvers = { OPERATOR: 'operator', READ: 'read', WORKFLOW: 'workflow' };
 
 export type AuditOutcomeResolvers = { ALLOWED: 'allowed', DENIED: 'denied', ERROR: 'error', OK: 'ok', PARTIAL: 'partial', REFUSED: 'refused' };
@@ -1347,6 +1371,7 @@ export type AuditVerificationResolvers<ContextType = RequestContext, ParentType 
   checkpoint?: Resolver<Maybe<ResolversTypes['AuditCheckpoint']>, ParentType, ContextType>;
   entries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   firstBroken?: Resolver<Maybe<ResolversTypes['AuditBrokenEntry']>, ParentType, ContextType>;
+  keyChanges?: Resolver<Array<ResolversTypes['AuditKeyChange']>, ParentType, ContextType>;
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   storeOnly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
@@ -1689,6 +1714,7 @@ export type Resolvers<ContextType = RequestContext> = {
   AuditConnection?: AuditConnectionResolvers<ContextType>;
   AuditDenial?: AuditDenialResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditKeyChange?: AuditKeyChangeResolvers<ContextType>;
   AuditKind?: AuditKindResolvers;
   AuditOutcome?: AuditOutcomeResolvers;
   AuditResource?: AuditResourceResolvers<ContextType>;

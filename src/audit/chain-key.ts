@@ -22,7 +22,8 @@ export async function keyedAsTheLog(store: Store, env: NodeJS.ProcessEnv = proce
 
 const NOTHING_DONE = 'nothing was changed';
 const WHY_ELSE =
-  'If the entry was altered, or the secret was changed on purpose, run govgraph audit verify (docs/operations.md, Audit verify and checkpoints)';
+  'If the secret was changed on purpose, record the change with govgraph audit rekey, the secret of before exported as GOVGRAPH_PREVIOUS_JWT_SECRET; ' +
+  'if not, run govgraph audit verify (docs/operations.md, Audit verify and checkpoints)';
 
 /**
  * Why this process must not append to the audit log of `store`, in one line naming the secret to export
@@ -49,7 +50,7 @@ export async function chainKeyProblem(store: Store, env: NodeJS.ProcessEnv = pro
   if (kept === null) {
     return (
       `GOVGRAPH_JWT_SECRET is unset here and the store keeps no secret, so its audit log is keyed with the GOVGRAPH_JWT_SECRET its gateways ` +
-      `run with: export that one (after the secret kept in it was deleted on purpose, the first request a gateway records starts the new key); ${NOTHING_DONE}, and no secret was made in the store`
+      `run with: export that one (after the secret kept in it was deleted on purpose, record the change with govgraph audit rekey, the secret of before exported as GOVGRAPH_PREVIOUS_JWT_SECRET); ${NOTHING_DONE}, and no secret was made in the store`
     );
   }
   if (await verifiesUnder(kept)) return null;
