@@ -118,7 +118,7 @@ async function lastUnderPrevious(store: Store, head: number, keys: VerifyKeys, c
     result = retried;
     after = first.seq - 1;
   }
-  const lastChange = result.keyChanges.at(-1)?.seq ?? 0;
+  const lastChange = result.keyChanges?.at(-1)?.seq ?? 0;
   if (after < 1 || after < lastChange) {
     throw new RekeyRefusedError(
       after < 1

@@ -63,8 +63,9 @@ export interface AuditVerification {
    * The key changes recorded in the log (`audit rekey`) that the walk passed, oldest first: the change's
    * entry, the last entry under the key before it, and whether those entries (and the change's proof) were
    * checked with the previous key (GOVGRAPH_PREVIOUS_JWT_SECRET) or against the change's digest alone.
+   * Absent when there is none.
    */
-  keyChanges: KeyChangeChecked[];
+  keyChanges?: KeyChangeChecked[];
   /** With `pending`: the digest of every entry checked (key-change.ts), for the change to record. */
   digest?: string;
 }
@@ -165,7 +166,7 @@ async function keyless(store: Store, env: NodeJS.ProcessEnv): Promise<boolean> {
 }
 
 export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE, opts: VerifyOptions = {}): Promise<AuditVerification> {
-  if (!opts.keys && (await keyless(store, opts.env ?? process.env))) return { ok: false, entries: 0, firstBroken: { seq: 0, reason: NO_SECRET }, keyChanges: [] };
+  if (!opts.keys && (await keyless(store, opts.env ?? process.env))) return { ok: false, entries: 0, firstBroken: { seq: 0, reason: NO_SECRET } };
   const keys = opts.keys ?? (await keysOf(store, opts.env));
   const plan = await keyPlan(store, keys, opts.pending);
   const read = await readCheckpoints(store, opts.checkpointFile ?? null, keys);
@@ -180,6 +181,7 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
     return [key === keys.previous && c.signedByPrevious ? { ...c, signed: true } : c];
   });
   const keyChanges: KeyChangeChecked[] = [];
+  const said = () => (keyChanges.length ? { keyChanges } : {});
   const digest = plan.changes.size > 0 || opts.pending ? new ChainDigest() : null;
   let changeBefore = 0; // the seq of the last change passed
   const forged = found.filter((c) => !c.signed).sort((a, b) => a.seq - b.seq)[0];
@@ -195,10 +197,10 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
   // store does not hide the entry that was altered.
   const forgedAt = forged ? Math.max(forged.seq, 0) : Infinity;
   const forgedBroken = (): AuditVerification =>
-    ({ ok: false, entries, firstBroken: { seq: forgedAt, reason: forgedReason(forged!, found, opts.checkpointFile ?? null) }, ...anchored, keyChanges });
+    ({ ok: false, entries, firstBroken: { seq: forgedAt, reason: forgedReason(forged!, found, opts.checkpointFile ?? null) }, ...anchored, ...said() });
   const broken = (seq: number, reason: string): AuditVerification =>
-    forgedAt <= seq ? forgedBroken() : { ok: false, entries, firstBroken: { seq, reason }, ...anchored, keyChanges };
-  if (fileProblem) return { ok: false, entries, firstBroken: { seq: 0, reason: fileProblem }, ...anchored, keyChanges };
+    forgedAt <= seq ? forgedBroken() : { ok: false, entries, firstBroken: { seq, reason }, ...anchored, ...said() };
+  if (fileProblem) return { ok: false, entries, firstBroken: { seq: 0, reason: fileProblem }, ...anchored, ...said() };
   for (;;) {
     const filter: Filter | undefined =
       expectedSeq === 1 ? undefined : { kind: 'compare', field: 'seq', op: 'gt', value: expectedSeq - 1 };
@@ -255,7 +257,7 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
     );
   }
   if (forged) return forgedBroken();
-  return { ok: true, entries, ...anchored, keyChanges, ...(opts.pending ? { digest: digest!.value() } : {}) };
+  return { ok: true, entries, ...anchored, ...said(), ...(opts.pending ? { digest: digest!.value() } : {}) };
 }
 
 const previousKeyNote = (after: number): string =>

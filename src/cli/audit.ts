@@ -97,7 +97,7 @@ export function registerAuditCommands(program: Command): void {
       const result = await verifyAuditChain(store, undefined, { checkpointFile });
       const anchor = result.checkpoint ? `, anchored by the checkpoint of entry #${result.checkpoint.seq} signed at ${result.checkpoint.time}` : ', no signed checkpoint';
       if (result.ok) {
-        console.log(`audit chain ok: ${result.entries} ${result.entries === 1 ? 'entry' : 'entries'}${anchor}${checkpointFile ? '' : ` (store only; ${CHECKPOINT_FILE_ENV} names the file outside it)`}${keyChangesSaid(result.keyChanges)}`);
+        console.log(`audit chain ok: ${result.entries} ${result.entries === 1 ? 'entry' : 'entries'}${anchor}${checkpointFile ? '' : ` (store only; ${CHECKPOINT_FILE_ENV} names the file outside it)`}${keyChangesSaid(result.keyChanges ?? [])}`);
       } else {
         const broken = result.firstBroken!;
         console.log(`audit chain broken at entry #${broken.seq}: ${broken.reason}`);
