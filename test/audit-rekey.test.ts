@@ -252,3 +252,47 @@ describe('audit rekey', () => {
     expectOk(await verify(data, { now: NEW, previous: OLD }));
   }, 60_000);
 });
+
+describe('verifyAuditChain (GraphQL) after a change', () => {
+  it('answers ok with the change, checked with the previous secret when the gateway has it, by the digest otherwise', async () => {
+    const { loadPlatform } = await import('../src/catalogue/platform.ts');
+    const { importCatalogueFiles } = await import('../src/catalogue/import.ts');
+    const { startGateway } = await import('../src/server/app.ts');
+    const { signToken } = await import('../src/identity/token.ts');
+    const { openSqliteStore } = await import('../src/store/sqlite.ts');
+    const { rekeyAudit } = await import('../src/audit/rekey.ts');
+    const data = join(dir, 'graphql');
+    const platform = loadPlatform(fixture('platform.yaml'));
+    // Entries under the secret kept in the store, then that row deleted and the change recorded (a new secret made).
+    const previous = await withSqliteStore(data, async (s) => {
+      await importCatalogueFiles(s, platform, [fixture('tax.yaml')], { publish: true });
+      const [row] = await s.find(SETTINGS, { filter: eq('key', JWT_SECRET_KEY) });
+      await s.delete(SETTINGS, eq('key', JWT_SECRET_KEY));
+      await rekeyAudit(s, { previous: bytes(String(row.value)), env: {}, checkpointFile: null });
+      return String(row.value);
+    });
+    const ask = async (env: NodeJS.ProcessEnv) => {
+      const store = await openSqliteStore(data);
+      const saved = process.env.GOVGRAPH_PREVIOUS_JWT_SECRET;
+      if (env.GOVGRAPH_PREVIOUS_JWT_SECRET) process.env.GOVGRAPH_PREVIOUS_JWT_SECRET = env.GOVGRAPH_PREVIOUS_JWT_SECRET;
+      else delete process.env.GOVGRAPH_PREVIOUS_JWT_SECRET;
+      const gateway = await startGateway({ platform, store, port: Number(process.env.GOVGRAPH_TEST_PORT ?? 0), pollMs: 0, auditCheckpoints: { file: null } });
+      try {
+        const token = await signToken(gateway.secret, { dept: '450000-DSJ', user: 'sup', roles: ['supervisor'], ttl: '1h' });
+        const res = await fetch(`${gateway.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: '{ verifyAuditChain { ok firstBroken { seq reason } keyChanges { seq after previousKeyChecked } } }' }),
+        });
+        return ((await res.json()) as { data: { verifyAuditChain: unknown } }).data.verifyAuditChain;
+      } finally {
+        await gateway.close();
+        await store.close();
+        if (saved === undefined) delete process.env.GOVGRAPH_PREVIOUS_JWT_SECRET;
+        else process.env.GOVGRAPH_PREVIOUS_JWT_SECRET = saved;
+      }
+    };
+    expect(await ask({ GOVGRAPH_PREVIOUS_JWT_SECRET: previous })).toEqual({ ok: true, firstBroken: null, keyChanges: [{ seq: 3, after: 2, previousKeyChecked: true }] });
+    expect(await ask({})).toEqual({ ok: true, firstBroken: null, keyChanges: [{ seq: 3, after: 2, previousKeyChecked: false }] });
+  }, 60_000);
+});
