@@ -77,7 +77,7 @@ async function headProblem(store: Store, tail: { seq: number; hash: string }, ke
   return (
     `The audit log's newest entry #${tail.seq} does not verify under this gateway's key, so no checkpoint signs it: another gateway ` +
     'writes to this store with another GOVGRAPH_JWT_SECRET (give every instance the same one, or none), the secret changed since the ' +
-    'entry was written, or the entry was altered. Run govgraph audit verify'
+    'entry was written (record the change with govgraph audit rekey), or the entry was altered. Run govgraph audit verify'
   );
 }
 
