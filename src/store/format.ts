@@ -77,6 +77,19 @@ export async function checkStoreFormat(store: Store, where: string): Promise<voi
   const problem = newerFormatProblem(recorded, where);
   if (problem) throw new StoreUnavailableError(problem);
   if (recorded && recorded.format === STORE_FORMAT) return;
+  try {
+    await recordFormat(store, where, raw, recorded);
+  } catch (error) {
+    // The store locked by another process (a long import, a backup) or not writable now: this release reads
+    // the store as it is (no newer format is recorded), and the next command records it. Refusing here kept
+    // a gateway from starting on a store another process held, as nothing else at its start does
+    // (test/checkpoint-locked.test.ts).
+    if (!(error instanceof StoreUnavailableError) || newerFormatProblem(await recordedFormat(store).catch(() => null), where)) throw error;
+  }
+}
+
+/** Records this release's format over `raw` (an older one) or where none is recorded. */
+async function recordFormat(store: Store, where: string, raw: string | null, recorded: RecordedFormat | null): Promise<void> {
   const value = JSON.stringify({ format: STORE_FORMAT, release: releaseVersion() });
   if (recorded) {
     // Only a lower format is raised: a release that recorded a newer one meanwhile is not written over.
