@@ -9,7 +9,7 @@ import { graphqlNameChecks } from './checks/graphql-names.ts';
 import { itemChecks } from './checks/items.ts';
 import { linkChecks } from './checks/links.ts';
 import { resourceChecks } from './checks/resources.ts';
-import { shareChecks } from './checks/share.ts';
+import { platformShareChecks, shareChecks } from './checks/share.ts';
 import { textChecks } from './checks/texts.ts';
 import { schemaProblems } from './json-schema.ts';
 import type { Problem } from './problems.ts';
@@ -57,18 +57,37 @@ function semanticProblems(
   platform: Platform,
   others: readonly Catalogue[],
   refusedInBatch?: ReadonlyMap<string, string>,
+  families: readonly CheckFamily[] = checkFamilies,
 ): Problem[] {
   const ctx = makeContext(platform, catalogue, others, refusedInBatch);
   const out: Problem[] = [];
-  for (const family of checkFamilies) for (const check of family.catalogue ?? []) out.push(...check(ctx));
+  for (const family of families) for (const check of family.catalogue ?? []) out.push(...check(ctx));
   for (const [i, r] of catalogue.resources.entries()) {
     const at = `resources[${i}]`;
-    for (const family of checkFamilies) for (const check of family.resource ?? []) out.push(...check(r, at, i, ctx));
+    for (const family of families) for (const check of family.resource ?? []) out.push(...check(r, at, i, ctx));
     for (const [j, item] of r.items.entries()) {
-      for (const family of checkFamilies) for (const check of family.item ?? []) out.push(...check(item, `${at}.items[${j}]`, r, ctx));
+      for (const family of families) for (const check of family.item ?? []) out.push(...check(item, `${at}.items[${j}]`, r, ctx));
     }
   }
   return out;
+}
+
+/**
+ * What the catalogues in effect break of the checks that depend on the platform file (platformShareChecks),
+ * checked against `platform`: they were checked against the platform file of the day each was validated,
+ * and the operator may have changed it since (a department added, its region changed, a purpose removed).
+ * Each problem's path names the catalogue and its message the resource: `catalogue "HB-MZT"
+ * resources[0].share.scope.departments[0]: resource 130000-MZT-00001: "1301*" matches ...`. Those checks
+ * read no other catalogue, so none is passed to them.
+ */
+export function platformMisfits(platform: Platform, catalogues: readonly Catalogue[]): Problem[] {
+  return catalogues.flatMap((c) =>
+    semanticProblems(c, platform, [], undefined, [platformShareChecks]).map((p) => {
+      const index = /^resources\[(\d+)\]/.exec(p.path)?.[1];
+      const resource = index === undefined ? undefined : c.resources[Number(index)]?.code;
+      return { path: `catalogue "${c.id}" ${p.path}`, message: resource ? `resource ${resource}: ${p.message}` : p.message };
+    }),
+  );
 }
 
 /**

@@ -109,7 +109,7 @@ export function registerPlatformCommands(program: Command): void {
     announce(opts, { platform: opts.platform, store: true });
     const store = await openCommandStore(opts);
     try {
-      const [{ publishedCatalogues }, { assertPlatformHasProviders }, { adoptStorePlatform, storePlatform }, { withPublicationLock }] = await Promise.all([
+      const [{ publishedCatalogues }, { assertPlatformHasProviders, assertScopesFitPlatform }, { adoptStorePlatform, storePlatform }, { withPublicationLock }] = await Promise.all([
         import('../catalogue/repository/versions.ts'),
         import('../generate/model.ts'),
         import('../catalogue/store-platform.ts'),
@@ -121,7 +121,9 @@ export function registerPlatformCommands(program: Command): void {
       // never checked against the adopted file. Now a publication under way ends first, and the published
       // catalogues checked below are those it left; one started after sees the new region and is refused.
       await withPublicationLock(store, `platform adopt of ${opts.platform}`, async () => {
-        assertPlatformHasProviders(p, await publishedCatalogues(store));
+        const published = await publishedCatalogues(store);
+        assertPlatformHasProviders(p, published);
+        assertScopesFitPlatform(p, published);
         const had = await storePlatform(store);
         const now = `${p.platform.region} (${p.platform.name})`;
         if (had && had.region === p.platform.region && had.name === p.platform.name) {

@@ -5,6 +5,7 @@ import { collectionOf } from '../model/catalogue.ts';
 import type { Department, Platform } from '../model/platform.ts';
 import { departmentTypeName } from '../model/names.ts';
 import { generatedTypeNames, typeNameKey } from '../catalogue/names.ts';
+import { platformMisfits } from '../catalogue/validate.ts';
 
 export interface LinkModel {
   item: Item; // the item of this resource holding the value
@@ -99,6 +100,27 @@ export function assertPlatformHasProviders(platform: Platform, catalogues: reado
 }
 
 /**
+ * PlatformMismatchError when the share scopes of the published catalogues fail, against this platform file,
+ * the checks that depend on it (platformMisfits: a scope's purposes and department patterns exist; a
+ * pattern naming a division matches no department of a wider region under row scope; an item's pattern
+ * stays within its resource's). Each catalogue passed them against the platform file of its publication;
+ * one edited since (a provincial department coded 130100-... added under a scope `1301*` with row scope)
+ * was served unchecked, and that department read every record of the province. Asked wherever the schema
+ * is built (`serve` at start and at each publication, `schema print`, `platform status`) and by
+ * `platform adopt`: nothing is served under a platform file the catalogues in effect do not fit.
+ */
+export function assertScopesFitPlatform(platform: Platform, catalogues: readonly Catalogue[]): void {
+  const misfits = platformMisfits(platform, catalogues);
+  if (!misfits.length) return;
+  throw new PlatformMismatchError(
+    misfits,
+    'the share scopes of catalogues published in this store do not fit this platform file (each was checked against the departments, regions and purposes ' +
+      'of the platform file it was published with); change the platform file back for the departments and purposes named below, or publish a new version ' +
+      'of each catalogue named that fits this file (govgraph catalogue submit, review and publish, or catalogue import --publish); nothing is served until every one fits:',
+  );
+}
+
+/**
  * Names two published resources both take, which the schema cannot hold: a type (or one generated for
  * it), or a list or lookup field of one department. Validation refuses them at publication; a store where
  * two publications raced before publications took turns (src/catalogue/publication-lock.ts) holds them,
@@ -133,6 +155,7 @@ export function buildSchemaModel(platform: Platform, catalogues: Catalogue[]): S
   const byType = new Map<string, ResourceModel>();
   const deptByCode = new Map(platform.departments.map((d) => [d.code, d]));
   assertPlatformHasProviders(platform, catalogues);
+  assertScopesFitPlatform(platform, catalogues);
   const taken = publishedNameClashes(catalogues);
   if (taken.length) {
     throw new PlatformMismatchError(

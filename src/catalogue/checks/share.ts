@@ -153,3 +153,15 @@ export const shareChecks: CheckFamily = {
   resource: [resourceScopeExists, resourceRowScope, resourceScopeRegionsAgree],
   item: [itemRowScopeRefused, itemScopeExists, itemScopeRegionsAgree, itemTypeTightens, itemMethodsSubset, itemScopeNarrows, itemConditionsAndBasis],
 };
+
+/**
+ * The share checks whose answer depends on the platform file (its departments' codes and regions, its
+ * purposes), not on the document alone: a catalogue published under one platform file can fail them under
+ * the next (a department added that a division's pattern matches from a wider region, a purpose or the
+ * only department a pattern names removed). The catalogues in effect are checked with them again against
+ * the platform file a gateway or command reads (validate.ts, platformMisfits).
+ */
+export const platformShareChecks: CheckFamily = {
+  resource: [resourceScopeExists, resourceScopeRegionsAgree],
+  item: [itemScopeExists, itemScopeRegionsAgree, itemScopeNarrows],
+};
