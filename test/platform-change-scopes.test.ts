@@ -72,8 +72,8 @@ it.each([
     `${AT}.purposes[0]: resource 130000-MZT-00001: "relief" is not a purpose of the platform (audit)`,
     `${AT}.departments[1]: resource 130000-MZT-00001: "130200-RSJ" matches no department of the platform`,
   ]],
-])('%s: serve and schema print refuse the platform file, naming catalogue, resource and department', async (_case, platform, lines) => {
-  for (const args of [['serve', '--port', String(PORT)], ['schema', 'print']]) {
+])('%s: serve, schema print and platform adopt refuse the platform file, naming catalogue, resource and department', async (_case, platform, lines) => {
+  for (const args of [['serve', '--port', String(PORT)], ['schema', 'print'], ['platform', 'adopt']]) {
     const r = await govgraph(platform, args);
     expect(r.code, args[0]).toBe(1);
     expect(r.stdout, args[0]).not.toContain('GraphQL'); // never listened
