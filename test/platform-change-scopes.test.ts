@@ -17,7 +17,7 @@ import { spawnServe } from './helpers/served.ts';
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const FIXTURE = fileURLToPath(new URL('fixtures/hebei-evolve', import.meta.url));
-const PORT = 6285; // this test's port
+const PORT = 0; // a port the system picks (serve is refused before it listens; the last one listens)
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-platform-change-'));
 const data = join(dir, 'data');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
