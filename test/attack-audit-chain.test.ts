@@ -131,7 +131,7 @@ describe('a rewritten chain', () => {
     const sha = (rest: object) => createHash('sha256').update('govgraph-audit-v1\n').update(canonicalJson(rest)).digest('hex');
     await rewriteFrom(3, sha, (e) => (e.resources[0].records = 0));
     expect((await verifyAuditChain(store)).firstBroken).toEqual({
-      seq: 3, reason: "hash does not match the entry's contents (the entry was altered, or rehashed without the platform's key)",
+      seq: 3, reason: "hash does not match the entry's contents (the entry was altered, or rehashed without the platform's key; or the platform secret changed since it was written: if on purpose, record the change with govgraph audit rekey)",
     });
   });
 

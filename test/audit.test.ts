@@ -176,7 +176,7 @@ describe('appendAudit and verifyAuditChain', () => {
     expect(await verifyAuditChain(store, 2)).toEqual({
       ok: false,
       entries: 3,
-      firstBroken: { seq: 3, reason: "hash does not match the entry's contents (the entry was altered, or rehashed without the platform's key)" },
+      firstBroken: { seq: 3, reason: "hash does not match the entry's contents (the entry was altered, or rehashed without the platform's key; or the platform secret changed since it was written: if on purpose, record the change with govgraph audit rekey)" },
     });
   });
 

@@ -364,7 +364,7 @@ function checkRow(row: Row, expectedSeq: number, prevHash: string, key: Uint8Arr
     return `entry cannot be hashed: ${err instanceof Error ? err.message : String(err)}`;
   }
   if (recomputed !== null && recomputed !== entry.hash) {
-    return keyNote ? `hash does not match the entry's contents${keyNote}` : 'hash does not match the entry\'s contents (the entry was altered, or rehashed without the platform\'s key)';
+    return keyNote ? `hash does not match the entry's contents${keyNote}` : 'hash does not match the entry\'s contents (the entry was altered, or rehashed without the platform\'s key; or the platform secret changed since it was written: if on purpose, record the change with govgraph audit rekey)';
   }
   if ((row.resourceCodes ?? '') !== resourceCodesOf(entry.resources)) {
     return 'resourceCodes column does not match resources (the entry was altered)';
