@@ -102,7 +102,15 @@ describe('catalogue import --publish killed holding the lock', () => {
     const log = (await ofAction('catalogue import')).map((l) => l.replace(/ (attempted|done).*$/, ' $1').replaceAll(FIXTURE, ''));
     const entry = 'ok import and publication of NM-GAT (police.yaml), HHHT-MZ1 (city-1.yaml), HHHT-MZ2 (city-2.yaml) and 3 more catalogues';
     expect(log.slice(-2)).toEqual([`${entry} attempted`, `${entry} done`]);
-    expect(log.slice(0, -2)).toEqual(name === 'half' ? [`${entry} attempted`] : log.slice(0, -2).map(() => `${entry} attempted`));
+    // Killed with 3 or more published, it may have got as far as its entry saying done (all six published,
+    // the lock not yet given back: the kill lands after the poll that saw three, CI met it): that entry
+    // follows its attempt, and the next run's two follow them.
+    const killedRun = log.slice(0, -2);
+    expect(killedRun).toEqual(
+      name === 'half'
+        ? killedRun.length === 2 ? [`${entry} attempted`, `${entry} done`] : [`${entry} attempted`]
+        : killedRun.map(() => `${entry} attempted`),
+    );
     const verified = await govgraph(['audit', 'verify']); // as the operator checks it
     expect({ code: verified.code, out: verified.stdout }).toEqual({ code: 0, out: expect.stringMatching(/^audit chain ok: \d+ entries/) });
   });
