@@ -2,8 +2,8 @@
 //
 // Visibility (one pure function, `auditVisibility`, turned into a store filter):
 // - a `supervisor` of the competent department sees every entry;
-// - any other department sees the entries of its own requests (`department` is its code) and the
-//   entries about resources it provides or addressed to it (`providers` contains '|CODE|': a demand's
+// - any other department sees the entries of its own requests (`department` is its code and no connected
+//   platform forwarded them: `via` is absent, see `ownRequests`) and the entries about resources it provides or addressed to it (`providers` contains '|CODE|': a demand's
 //   entries name its asked department, entry.ts `addressedTo`).
 // In an entry a department sees only as a provider, `resources` is narrowed to the resources it
 // provides: the other providers' parts are not its business, nor is the requester's document (see
@@ -98,7 +98,7 @@ const listed = (field: string, code: string): Filter => (code.includes('|') ? or
 function visibleFilter(v: AuditVisibility, f: AuditFilter): Filter {
   if (v.kind === 'all') return auditFilter(f);
   const me = v.dept;
-  const own = and(eq('department', me), auditFilter(f));
+  const own = and(eq('department', me), eq('via', null), auditFilter(f));
   const parts: Filter[] = [contains('providers', barNeedle(me))];
   if (f.department !== undefined) parts.push(eq('department', f.department));
   if (f.resource !== undefined) parts.push(listed('parts', `${f.resource}@${me}`));
@@ -110,6 +110,15 @@ function visibleFilter(v: AuditVisibility, f: AuditFilter): Filter {
   if (f.requestId !== undefined) parts.push(eq('requestId', f.requestId));
   return or(own, and(...parts));
 }
+
+/**
+ * Whether `entry` is of a request of department `dept` of this platform. A connected platform's
+ * department code is that platform's own (SPEC §12; rates and grants keep them apart too): an entry a
+ * forwarded request wrote (`via` its platform) is not of this platform's department of the same code,
+ * one listed here after the other platform forwarded it (a department moved, or listed on both). That
+ * department sees such an entry only as a provider, narrowed, as any other department's request.
+ */
+export const ownRequest = (entry: Pick<AuditEntry, 'department' | 'via'>, dept: string): boolean => entry.department === dept && !entry.via;
 
 /** The store filter of an AuditFilter (shared with the usage figures). */
 export function auditFilter(f: AuditFilter): Filter {
@@ -292,7 +301,7 @@ function shown(entry: AuditEntry): AuditEntry {
  * log never stores.
  */
 function narrow(entry: AuditEntry, visibility: AuditVisibility): AuditEntry {
-  if (visibility.kind === 'all' || entry.department === visibility.dept) return entry;
+  if (visibility.kind === 'all' || ownRequest(entry, visibility.dept)) return entry;
   const resources = entry.resources.filter((r) => r.provider === visibility.dept);
   const local = entry.kind === 'read' ? localDetail(entry.detail) : entry.detail;
   const alone = resources.length === entry.resources.length;

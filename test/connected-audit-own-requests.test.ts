@@ -1,0 +1,130 @@
+// The audit log of a province that its city forwards requests to (SPEC §10, §12), read by a department
+// of the province whose code is the city's department's: one the province lists after the city
+// forwarded it (a department moved, or listed on both platforms). A platform's department codes are its
+// own (rates, grants and masked-value quotas keep a forwarded department apart); the entries of the
+// city's department's reads, `via` 530100, were shown to the province's department as its own requests,
+// in full: user, purpose, operation name, document hash, the detail and every resource read.
+// Two real gateway processes on loopback (test/fixtures/yunnan-connected), each with its own store.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { auditKey } from '../src/audit/key.ts';
+import { importCatalogueFiles } from '../src/catalogue/import.ts';
+import { loadPlatform } from '../src/catalogue/platform.ts';
+import { signToken } from '../src/identity/token.ts';
+import type { Role } from '../src/identity/roles.ts';
+import { collectionOf } from '../src/model/catalogue.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import { GOVGRAPH_BIN } from './helpers/cli.ts';
+import { eventually } from './helpers/eventually.ts';
+import { freePort } from './helpers/guizhou.ts';
+import { waitReady } from './helpers/served.ts';
+
+const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/yunnan-connected', name);
+
+interface Side { dir: string; file: string; url: string; port: number; secret: string; proc?: ChildProcess }
+let work: string;
+let province: Side;
+let city: Side;
+
+async function start(s: Side): Promise<void> {
+  s.proc = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--platform', s.file, '--data', s.dir, '--port', String(s.port)], {
+    env: { ...process.env, GOVGRAPH_FROM_SOURCE: '1', GOVGRAPH_JWT_SECRET: s.secret, GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitReady(s.url, 90_000);
+}
+
+async function stop(s: Side): Promise<void> {
+  const proc = s.proc;
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGKILL');
+  await exited;
+}
+
+async function query(s: Side, dept: string, document: string, roles: Role[] = []) {
+  const token = await signToken(new TextEncoder().encode(s.secret), { dept, user: `user-of-${dept}`, roles, ttl: '1h' });
+  const res = await fetch(`${s.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'minimum-living-allowance' },
+    body: JSON.stringify({ query: document }),
+  });
+  return (await res.json()) as { data?: any; errors?: any[] };
+}
+
+/** The province's department list with the city's civil affairs bureau added, as a province might list it. */
+const listingKunmingCivil = (text: string) =>
+  text.replace('connected:', '  - { code: "530100-MZJ", name: 昆明市民政局, graphqlName: kunmingCivilAffairs, level: city, region: "530100" }\nconnected:');
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'govgraph-audit-own-'));
+  const side = async (name: string): Promise<Side> => {
+    const port = await freePort();
+    return { dir: join(work, name), file: join(work, `${name}.yaml`), port, url: `http://127.0.0.1:${port}`, secret: `secret-of-${name}-${port}-0123456789abcdef` };
+  };
+  province = await side('province');
+  city = await side('city');
+  writeFileSync(province.file, readFileSync(fixture('province.yaml'), 'utf8').replace('CITY_URL', city.url));
+  writeFileSync(city.file, readFileSync(fixture('city.yaml'), 'utf8').replace('PROVINCE_URL', province.url).replace(/^.*COUNTY_URL.*\n/m, ''));
+  for (const [s, catalogue, records] of [[province, 'province-catalogue.yaml', 'residents.jsonl'], [city, 'city-catalogue.yaml', 'recipients.jsonl']] as const) {
+    const store = await openSqliteStore(s.dir);
+    // What this process writes to the platform's log is keyed with the platform's own secret, as its gateway's.
+    await auditKey(store, { GOVGRAPH_JWT_SECRET: s.secret });
+    try {
+      const [imported] = await importCatalogueFiles(store, loadPlatform(s.file), [fixture(catalogue)], { publish: true });
+      const rows = readFileSync(fixture(records), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      await store.insert(collectionOf(imported.version.catalogue.resources[0]), rows);
+    } finally {
+      await store.close();
+    }
+  }
+  await Promise.all([start(province), start(city)]);
+}, 180_000);
+
+afterAll(async () => {
+  await stop(city);
+  await stop(province);
+  rmSync(work, { recursive: true, force: true });
+});
+
+const ENTRIES = '{ auditLog(first: 50) { totalCount nodes { department user via operationName documentHash detail resources { resource items records } } } }';
+
+it("a province department of the code the city forwarded does not read the city department's entries as its own", async () => {
+  // The city's department reads the province's residents under its namespace (row scope: Kunming's rows).
+  const read = await eventually(async () => {
+    const res = await query(city, '530100-MZJ', 'query KunmingAllowanceChecks { yunnan { police { residents { totalCount nodes { residentNo xm } } } } }');
+    expect(res.data?.yunnan?.police?.residents?.totalCount).toBe(3);
+    return res;
+  }, 30_000);
+  expect(read.errors).toBeUndefined();
+
+  // The province lists a department of that code from now on (restarted with the new platform file).
+  await stop(province);
+  writeFileSync(province.file, listingKunmingCivil(readFileSync(province.file, 'utf8')));
+  await start(province);
+
+  // The province's supervisor sees the forwarded read, via the city: the entry is there.
+  const all = await query(province, '530000-SZJ', ENTRIES, ['supervisor']);
+  const forwarded = all.data.auditLog.nodes.filter((n: { via: string | null }) => n.via === '530100');
+  expect(forwarded).toEqual([expect.objectContaining({
+    department: '530100-MZJ', user: 'user-of-530100-MZJ', operationName: 'KunmingAllowanceChecks',
+    resources: [{ resource: '530000-GAT-R01', items: ['residentNo', 'xm'], records: 3 }],
+  })]);
+
+  // The province's own 530100-MZJ made no request here: it sees none of the city department's entries,
+  // in the list or in the count (it provides nothing on the province, so no entry is about its resources).
+  const own = await query(province, '530100-MZJ', ENTRIES);
+  expect(own.errors).toBeUndefined();
+  expect(own.data.auditLog).toEqual({ totalCount: 0, nodes: [] });
+
+  // Its own reads are its own: one of the province's residents (its row scope, Kunming's rows).
+  const mine = await query(province, '530100-MZJ', 'query OwnRead { police { residents { totalCount } } }');
+  expect(mine.data).toEqual({ police: { residents: { totalCount: 3 } } });
+  const after = await query(province, '530100-MZJ', ENTRIES);
+  expect(after.data.auditLog.nodes).toEqual([expect.objectContaining({ department: '530100-MZJ', via: null, operationName: 'OwnRead' })]);
+  expect(after.data.auditLog.totalCount).toBe(1);
+}, 120_000);
