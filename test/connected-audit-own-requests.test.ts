@@ -4,6 +4,8 @@
 // own (rates, grants and masked-value quotas keep a forwarded department apart); the entries of the
 // city's department's reads, `via` 530100, were shown to the province's department as its own requests,
 // in full: user, purpose, operation name, document hash, the detail and every resource read.
+// And a department's objection or sharing request naming a connected platform's resource code (as it
+// sees it in the namespace's answers) was told only that no resource of that code is published here.
 // Two real gateway processes on loopback (test/fixtures/yunnan-connected), each with its own store.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -128,3 +130,29 @@ it("a province department of the code the city forwarded does not read the city 
   expect(after.data.auditLog.nodes).toEqual([expect.objectContaining({ department: '530100-MZJ', via: null, operationName: 'OwnRead' })]);
   expect(after.data.auditLog.totalCount).toBe(1);
 }, 120_000);
+
+it("raiseObjection and requestSharing of a connected platform's resource code say whose it is, not only that none is published here", async () => {
+  // The code a province department sees in the city's answers (extensions.resource of a refusal).
+  const read = await query(province, '530000-MZT', '{ kunming { kunmingCivil { approvals { totalCount } } } }');
+  expect(read.errors?.[0].extensions).toMatchObject({ code: 'GRANT_REQUIRED', resource: '530100-MZJ-R02' });
+  const objection = await query(province, '530000-MZT',
+    'mutation { raiseObjection(input: { resource: "530100-MZJ-R01", key: "K2", item: "amount", reason: "Paid 250 since May" }) { id } }', ['applicant']);
+  expect(objection.errors).toEqual([expect.objectContaining({
+    message: 'No published resource 530100-MZJ-R01 on this platform: the code is of the region of the connected platform 昆明市政务信息资源共享平台 (530100), whose data is read under kunming and stays its own; objections to its records are raised there, by its own departments, not through this platform.',
+    extensions: { code: 'NOT_FOUND' },
+  })]);
+  const sharing = await query(province, '530000-MZT',
+    'mutation { requestSharing(input: { resource: "530100-MZJ-R02", items: ["decision"], purposes: ["minimum-living-allowance"], justification: "Allowance review" }) { id } }', ['applicant']);
+  expect(sharing.errors?.[0].message).toBe('No published resource 530100-MZJ-R02 on this platform: the code is of the region of the connected platform 昆明市政务信息资源共享平台 (530100), whose data is read under kunming and stays its own; its conditional resources are shared by grants it gives its own departments, not through this platform.');
+  // A code of the province's own region that nothing publishes is the province's: no platform named.
+  const own = await query(province, '530000-MZT',
+    'mutation { raiseObjection(input: { resource: "530000-GAT-R09", key: "R1", item: "age", reason: "Born 1990" }) { id } }', ['applicant']);
+  expect(own.errors?.[0].message).toBe('No published resource 530000-GAT-R09; the catalogues query lists them.');
+  // The city: a code of its own region is its own, though it lies within the province's region too.
+  const mistyped = await query(city, '530100-MZJ',
+    'mutation { raiseObjection(input: { resource: "530100-MZJ-R09", key: "R1", item: "age", reason: "Born 1990" }) { id } }', ['applicant']);
+  expect(mistyped.errors?.[0].message).toBe('No published resource 530100-MZJ-R09; the catalogues query lists them.');
+  const provinces = await query(city, '530100-MZJ',
+    'mutation { raiseObjection(input: { resource: "530000-GAT-R01", key: "R1", item: "age", reason: "Born 1990" }) { id } }', ['applicant']);
+  expect(provinces.errors?.[0].message).toContain('the code is of the region of the connected platform 云南省政务信息资源共享平台 (530000), whose data is read under yunnan');
+}, 60_000);

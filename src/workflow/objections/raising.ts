@@ -21,6 +21,7 @@ import { findPublishedResource } from '../resource-info.ts';
 import { fingerprint } from './fingerprints.ts';
 import { keyValue } from './keys.ts';
 import { fromRow, OBJECTIONS, standingSlot, toRow, ensureObjectionIndexes, type Objection } from './record.ts';
+import { noPublishedResource } from '../connected-codes.ts';
 
 export interface ObjectionInput {
   resource: string;
@@ -44,7 +45,7 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
     const found = findPublishedResource(await publishedCatalogues(env.store), input.resource);
     if (found) about(concerning(found.resource.code, found.resource.provider));
     requireRole(actor, 'applicant', 'raise objections');
-    if (!found) throw notFound(`No published resource ${input.resource}; the catalogues query lists them.`);
+    if (!found) throw notFound(noPublishedResource(env.platform, input.resource, 'objection'));
     const resource = found.resource;
     if (resource.provider === actor.dept.code) {
       throw badInput(`${actor.dept.code} provides ${resource.code} itself: correct the record with a data import instead of objecting.`);

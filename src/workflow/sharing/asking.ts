@@ -17,6 +17,7 @@ import { WorkflowError, badInput, conflict, listProblems, notFound, type CodedPr
 import { visibleTrim } from '../../model/input-bounds.ts';
 import { ensureIndexes, names, releaseDecidedKeys, SHARING_REQUESTS, toRow, type SharingRequest } from './requests.ts';
 import { findResource } from './providers.ts';
+import { noPublishedResource } from '../connected-codes.ts';
 
 export interface SharingRequestInput {
   resource: string;
@@ -104,7 +105,7 @@ export async function requestSharing(env: WorkflowEnv, actor: Actor, input: Shar
     const resource = findResource(catalogues, input.resource);
     if (resource) about(concerning(resource.code, resource.provider)); // a refusal's provider sees it
     requireRole(actor, 'applicant', 'request sharing');
-    if (!resource) throw notFound(`No published resource ${input.resource}; the catalogues query lists them.`);
+    if (!resource) throw notFound(noPublishedResource(env.platform, input.resource, 'sharing'));
     if (resource.provider === actor.dept.code) throw badInput(`${actor.dept.code} provides ${resource.code} itself; it needs no grant.`);
     // Names and codes trimmed, blanks dropped, as the grant checks take them and `grant add` stores them:
     // ' aid-review' was refused as outside the scope of use, and ' area' stored as requested.
