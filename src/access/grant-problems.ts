@@ -13,6 +13,7 @@ import { departmentByCode, listedDepartmentCode, type Department, type Platform 
 import { decide, HARD_NO } from './decide.ts';
 import { effectiveItems, needsGrants, purposeInScope, resourceShare } from './effective-share.ts';
 import { withinRegion } from './row-scope.ts';
+import { noDepartment } from './connected-codes.ts';
 
 /** What a grant is made from: by the operator's `grant add`, or by an approval from a sharing request. */
 export interface GrantInput {
@@ -67,7 +68,7 @@ export function grantProblems(
   // resource's code is read in any case and `grant list --requester` finds it: `grant add --requester
   // 510104-mzj` was refused as no department while `--resource 510000-wjw-00001` was taken.
   const requester = departmentByCode(ctx.platform, listedDepartmentCode(ctx.platform, input.requester));
-  if (!requester) problem('requester', `No department ${JSON.stringify(input.requester)} on the platform.`);
+  if (!requester) problem('requester', noDepartment(ctx.platform, input.requester));
 
   const resource = findResource(ctx.catalogues, input.resource);
   const share = resource ? resourceShare(resource) : null;

@@ -21,7 +21,7 @@ import { findPublishedResource } from '../resource-info.ts';
 import { fingerprint } from './fingerprints.ts';
 import { keyValue } from './keys.ts';
 import { fromRow, OBJECTIONS, standingSlot, toRow, ensureObjectionIndexes, type Objection } from './record.ts';
-import { noPublishedResource } from '../connected-codes.ts';
+import { noPublishedResource } from '../../access/connected-codes.ts';
 
 export interface ObjectionInput {
   resource: string;

@@ -17,7 +17,7 @@ import { WorkflowError, badInput, conflict, listProblems, notFound, type CodedPr
 import { visibleTrim } from '../../model/input-bounds.ts';
 import { ensureIndexes, names, releaseDecidedKeys, SHARING_REQUESTS, toRow, type SharingRequest } from './requests.ts';
 import { findResource } from './providers.ts';
-import { noPublishedResource } from '../connected-codes.ts';
+import { noPublishedResource } from '../../access/connected-codes.ts';
 
 export interface SharingRequestInput {
   resource: string;
