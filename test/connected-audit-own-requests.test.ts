@@ -109,9 +109,13 @@ it("a province department of the code the city forwarded does not read the city 
   writeFileSync(province.file, listingKunmingCivil(readFileSync(province.file, 'utf8')));
   await start(province);
 
-  // The province's supervisor sees the forwarded read, via the city: the entry is there.
+  // The province's supervisor sees the forwarded read, via the city: the entry is there, and the filter
+  // via finds what the city's departments read here.
   const all = await query(province, '530000-SZJ', ENTRIES, ['supervisor']);
   const forwarded = all.data.auditLog.nodes.filter((n: { via: string | null }) => n.via === '530100');
+  const byVia = await query(province, '530000-SZJ', ENTRIES.replace('first: 50', 'first: 50, filter: { via: "530100" }'), ['supervisor']);
+  expect(byVia.data.auditLog.nodes).toEqual(forwarded);
+  expect(byVia.data.auditLog.totalCount).toBe(1);
   expect(forwarded).toEqual([expect.objectContaining({
     department: '530100-MZJ', user: 'user-of-530100-MZJ', operationName: 'KunmingAllowanceChecks',
     resources: [{ resource: '530000-GAT-R01', items: ['residentNo', 'xm'], records: 3 }],

@@ -132,6 +132,7 @@ export const queryFields: Pick<Resolvers, 'Query'> = {
             from: f.from ?? undefined,
             to: f.to ?? undefined,
             requestId: f.requestId ?? undefined,
+            via: f.via ?? undefined,
           },
           { first: given ? args.first : defaultPageSize(ctx.platform, AUDIT_PAGE), after: args.after },
           ctx.platform.platform.competentDepartment,

@@ -123,6 +123,8 @@ export type AuditFilter = {
   resource?: InputMaybe<Scalars['String']['input']>;
   /** Before this instant, exclusive; before from: BAD_USER_INPUT. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Entries of requests that the connected platform of this region forwarded (the entries' via): what its departments read here. */
+  via?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A change of the audit key the log records: the entries up to `after` are keyed with a previous secret. */

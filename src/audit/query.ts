@@ -49,6 +49,7 @@ export interface AuditFilter {
   from?: string; // ISO date or datetime, inclusive
   to?: string; // ISO date or datetime, exclusive
   requestId?: string; // the request's id (its answer's x-request-id)
+  via?: string; // the region of the connected platform that forwarded the request
 }
 
 export interface AuditPage {
@@ -108,6 +109,7 @@ function visibleFilter(v: AuditVisibility, f: AuditFilter): Filter {
   if (f.from !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'gte', value: f.from });
   if (f.to !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'lt', value: f.to });
   if (f.requestId !== undefined) parts.push(eq('requestId', f.requestId));
+  if (f.via !== undefined) parts.push(eq('via', f.via));
   return or(own, and(...parts));
 }
 
@@ -131,6 +133,7 @@ export function auditFilter(f: AuditFilter): Filter {
   if (f.from !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'gte', value: f.from });
   if (f.to !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'lt', value: f.to });
   if (f.requestId !== undefined) parts.push(eq('requestId', f.requestId));
+  if (f.via !== undefined) parts.push(eq('via', f.via));
   return and(...parts);
 }
 
