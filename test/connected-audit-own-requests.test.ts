@@ -116,6 +116,9 @@ it("a province department of the code the city forwarded does not read the city 
   const byVia = await query(province, '530000-SZJ', ENTRIES.replace('first: 50', 'first: 50, filter: { via: "530100" }'), ['supervisor']);
   expect(byVia.data.auditLog.nodes).toEqual(forwarded);
   expect(byVia.data.auditLog.totalCount).toBe(1);
+  const blank = await query(province, '530000-SZJ', ENTRIES.replace('first: 50', 'first: 50, filter: { via: " " }'), ['supervisor']);
+  expect(blank.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+  expect(blank.errors?.[0].message).toContain('filter.via: is empty');
   expect(forwarded).toEqual([expect.objectContaining({
     department: '530100-MZJ', user: 'user-of-530100-MZJ', operationName: 'KunmingAllowanceChecks',
     resources: [{ resource: '530000-GAT-R01', items: ['residentNo', 'xm'], records: 3 }],
