@@ -954,6 +954,24 @@ function contract(harness: () => Harness): void {
       expect(await store.find(c, { sort: [asc('id')] })).toStrictEqual(before);
       expect(await store.count(c, eq('id', 'p99'))).toBe(0);
     });
+    it("writes an update's mark with it when a row matched, and neither when the update fails", async () => {
+      // Grant revocations mark themselves so that other gateways of the store learn of them by one row (grant-cache.ts).
+      const c = await people();
+      const marks = `_marks_${++next}`;
+      await store.ensureIndex(marks, { fields: ['key'], unique: true });
+      const mark = (value: string) => ({ collection: marks, key: 'latest', value });
+      const marked = async () => store.find(marks, { projection: ['key', 'value'] });
+      expect(await store.update(c, eq('id', 'nope'), { score: 1 }, mark('m0'))).toBe(0);
+      expect(await marked()).toStrictEqual([]);
+      expect(await store.update(c, eq('id', 'p05'), { score: 1 }, mark('m1'))).toBe(1);
+      expect(await marked()).toStrictEqual([{ key: 'latest', value: 'm1' }]);
+      expect(await store.update(c, eq('city', 'Changsha'), { score: 2 }, mark('m2'))).toBe(3);
+      expect(await marked()).toStrictEqual([{ key: 'latest', value: 'm2' }]);
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      await expect(store.update(c, eq('id', 'p02'), { id: 'p01' }, mark('m3'))).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await marked()).toStrictEqual([{ key: 'latest', value: 'm2' }]);
+      expect(await store.count(c, eq('score', 2))).toBe(3);
+    });
     it('deletes every matching row and returns how many', async () => {
       const c = await people();
       expect(await store.delete(c, cmp('age', 'lt', 30))).toBe(3);

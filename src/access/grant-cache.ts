@@ -8,26 +8,38 @@
 //   never deleted or un-revoked, so one of the two counts changes whenever the grants do.
 // A revocation must not wait for that poll (SPEC §9: `revokeGrant` "ends a grant at once"): a `grant
 // revoke` or a revocation through another instance left the revoked grant honoured here for up to 2 s
-// after it returned. So a request that would use grants counts, in one indexed read, how many of them are
-// still unrevoked; one fewer than it holds, and the department's grants are read again. Grants added
-// elsewhere still count from the next poll: granting late refuses, it never lets through.
+// after it returned. Each revocation gives the revocation mark (one row, grants/rows.ts) a new value in its
+// own transaction; each department's grants are kept with the mark read just before them, and a request
+// that would use some reads the mark again: moved, and every department's grants are read again. A
+// revocation that returned before the request committed before that read, so the request either sees the
+// mark moved or its grants were read after the revocation. One row read by its key (the embedded store
+// answers it from its document cache until some process writes), where a count of the department's grants
+// still unrevoked was a query per request. Departments holding no grant active read nothing more. Grants
+// added elsewhere still count from the next poll: granting late refuses, it never lets through.
 // At most GRANT_CACHE_DEPARTMENTS departments are kept, the least recently asked dropped first: a
 // forwarded request's department is any code its connected platform names (SPEC §12), and each new code
 // left an entry behind until the grants next changed (found by the soak walk).
 import { LRUCache } from 'lru-cache';
-import { GRANTS } from './grants/rows.ts';
+import { GRANT_REVOCATIONS, GRANTS, LATEST_REVOCATION, REVOCATION_INDEX } from './grants/rows.ts';
 import { unrevokedGrantsFor } from './grants/listing.ts';
 import { isGrantActive, type Grant } from './grant-model.ts';
-import { and, eq, type Store } from '../store/port.ts';
+import { eq, type Store } from '../store/port.ts';
 
 /** Departments whose grants are kept; one dropped is read from the store again at its next request. */
 export const GRANT_CACHE_DEPARTMENTS = 4096;
 
+/** A department's grants as read, with the revocation mark read just before them. */
+interface Kept {
+  mark: Promise<string | null>;
+  grants: Promise<Grant[]>;
+}
+
 export class GrantCache {
-  private readonly byDept = new LRUCache<string, Promise<Grant[]>>({ max: GRANT_CACHE_DEPARTMENTS });
+  private readonly byDept = new LRUCache<string, Kept>({ max: GRANT_CACHE_DEPARTMENTS });
   /** Bumped by every change seen; a read that started before a change is not kept. */
   private generation = 0;
   private seen: string | null = null;
+  private markMade: Promise<unknown> | null = null;
 
   private readonly unwatch: () => void;
 
@@ -43,41 +55,51 @@ export class GrantCache {
   }
 
   /**
-   * The department's grants active at `now`: all of them read from the store only after a change; those
-   * active confirmed unrevoked by one count, so that a revocation another process made counts at once.
+   * The department's grants active at `now`: all of them read from the store only after a change; when
+   * some are active, the revocation mark read again, so that a revocation another process made counts at once.
    */
   async activeFor(dept: string, now: Date): Promise<Grant[]> {
-    const active = await this.keptActiveFor(dept, now);
-    if (active.length === 0 || (await this.unrevoked(dept, active)) === active.length) return active;
-    // Revoked meanwhile by another process: every department's grants are read again.
+    const kept = this.entryOf(dept);
+    const active = await activeAt(kept, now);
+    if (active.length === 0 || (await this.revocationMark()) === (await kept.mark)) return active;
+    // Revoked meanwhile (here or by another process): every department's grants are read again.
     this.changed();
-    return this.keptActiveFor(dept, now);
+    return activeAt(this.entryOf(dept), now);
   }
 
-  /** How many of `grants` (the department's) are not revoked in the store now. */
-  private unrevoked(dept: string, grants: readonly Grant[]): Promise<number> {
-    const ids = { kind: 'in' as const, field: 'id', values: grants.map((g) => g.id) };
-    return this.store.count(GRANTS, and(eq('requester', dept), eq('revokedAt', null), ids));
+  /** The latest revocation's mark (null before the store's first revocation). */
+  private async revocationMark(): Promise<string | null> {
+    // Its collection made before the first revocation: a read of one that does not exist is answered as
+    // empty by an error SQLite raises and the store catches, about 100 µs each time. Not waited for (a long
+    // import may hold the store's write lock): reads meanwhile answer null as well. Tried again after a failure.
+    this.markMade ??= this.store.ensureIndex(GRANT_REVOCATIONS, REVOCATION_INDEX).then(
+      () => true,
+      () => (this.markMade = null),
+    );
+    const rows = await this.store.find(GRANT_REVOCATIONS, { filter: eq('key', LATEST_REVOCATION), projection: ['value'], limit: 1 });
+    return rows.length === 0 ? null : String(rows[0].value);
   }
 
-  /** The department's grants as kept (read from the store after a change), those active at `now`. */
-  private async keptActiveFor(dept: string, now: Date): Promise<Grant[]> {
-    let grants = this.byDept.get(dept);
-    if (!grants) {
+  /** The department's grants as kept, read from the store (after the revocation mark) after a change. */
+  private entryOf(dept: string): Kept {
+    let kept = this.byDept.get(dept);
+    if (!kept) {
       const generation = this.generation;
+      const mark = this.revocationMark();
       // Every grant of the department that is not revoked, whatever its dates: activity is decided per request.
-      grants = unrevokedGrantsFor(this.store, dept);
-      this.byDept.set(dept, grants);
-      grants.then(
+      kept = { mark, grants: mark.then(() => unrevokedGrantsFor(this.store, dept)) };
+      this.byDept.set(dept, kept);
+      const entry = kept;
+      kept.grants.then(
         () => {
-          if (generation !== this.generation && this.byDept.peek(dept) === grants) this.byDept.delete(dept);
+          if (generation !== this.generation && this.byDept.peek(dept) === entry) this.byDept.delete(dept);
         },
         () => {
-          if (this.byDept.peek(dept) === grants) this.byDept.delete(dept);
+          if (this.byDept.peek(dept) === entry) this.byDept.delete(dept);
         },
       );
     }
-    return (await grants).filter((g) => isGrantActive(g, now));
+    return kept;
   }
 
   /** How many departments' grants are kept (tests). */
@@ -102,4 +124,9 @@ export class GrantCache {
     if (moved) this.changed();
     return moved;
   }
+}
+
+/** The kept grants active at `now`. */
+async function activeAt(kept: Kept, now: Date): Promise<Grant[]> {
+  return (await kept.grants).filter((g) => isGrantActive(g, now));
 }

@@ -198,6 +198,21 @@ export interface JoinComparison {
   sampleKeys: Value[];
 }
 
+/**
+ * A row an update writes beside its own changes, so that other processes keeping what they read of the
+ * updated collection learn of the change by reading one row (grant revocations, src/access/grant-cache.ts):
+ * when the update matched a row, the row of `collection` whose `key` field holds `key` is given `value`
+ * (inserted when there is none). Written in the update's transaction: on SQLite always, on MongoDB when the
+ * deployment runs transactions; on a standalone MongoDB server after the update, the update undone when it
+ * fails, so that a call that returned wrote both. Give the field `key` a unique index.
+ */
+export interface UpdateMark {
+  collection: string;
+  key: string;
+  /** A value the row has never held (a random id): readers compare it with the one they saw. */
+  value: string;
+}
+
 export interface Store extends ClaimsOnce {
   readonly kind: 'sqlite' | 'mongodb';
   find(collection: string, query: FindQuery): Promise<Row[]>;
@@ -216,8 +231,11 @@ export interface Store extends ClaimsOnce {
    * MongoDB the first, unless it has ended, fails having written nothing).
    */
   upsertAll(collection: string, key: string, batches: AsyncIterable<Row[]>): Promise<UpsertResult>;
-  /** Sets fields on every row matching `filter`, all-or-nothing (a unique violation on any row changes none); returns how many matched. */
-  update(collection: string, filter: Filter, set: Row): Promise<number>;
+  /**
+   * Sets fields on every row matching `filter`, all-or-nothing (a unique violation on any row changes none); returns how many matched.
+   * With `mark`, when a row matched, the mark's row is written in the same transaction (UpdateMark).
+   */
+  update(collection: string, filter: Filter, set: Row, mark?: UpdateMark): Promise<number>;
   /** Deletes every row matching `filter`; returns how many. */
   delete(collection: string, filter: Filter): Promise<number>;
   /**

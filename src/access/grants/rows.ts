@@ -10,6 +10,16 @@ import { text, strings } from '../../store/row-values.ts';
 
 export const GRANTS = '_grants';
 
+/**
+ * The latest revocation's mark (SPEC §9: a revocation ends a grant at once on every instance): one row,
+ * `{ key: 'latest', value }`, given a new random value in the transaction of each revocation
+ * (revoking.ts). A gateway keeping a department's grants reads it once per request that uses them
+ * (src/access/grant-cache.ts) and reads the grants again when it moved.
+ */
+export const GRANT_REVOCATIONS = '_grant_revocations';
+export const LATEST_REVOCATION = 'latest';
+export const REVOCATION_INDEX = { fields: ['key'], unique: true };
+
 
 /**
  * What an operator's grant in force gives, as one value the store holds unique (`givesKey`): two `grant add`

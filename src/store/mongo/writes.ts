@@ -64,9 +64,10 @@ export function writesOf({ coll, run, atomically, transactions }: Connection, co
       return { inserted: result.upsertedCount, updated: result.matchedCount };
     },
 
-    async update(collection, filter, set) {
+    async update(collection, filter, set, mark) {
       const fields = Object.keys(set).map(checkField);
       if (fields.length === 0) return count(collection, filter);
+      if (mark) coll(mark.collection); // its name checked before anything is written
       const what = `update in ${collection}`;
       const query = toMongoFilter(filter);
       // All-or-nothing, as SQLite's one UPDATE statement: updateMany is not, and a unique violation on a
@@ -77,7 +78,15 @@ export function writesOf({ coll, run, atomically, transactions }: Connection, co
         : await run(what, () => coll(collection).find(query, { projection: Object.fromEntries(fields.map((f) => [f, 1])) }).toArray());
       const result = await atomically(
         what,
-        (session) => coll(collection).updateMany(query, { $set: toSetDocument(set) }, { session }),
+        async (session) => {
+          const updated = await coll(collection).updateMany(query, { $set: toSetDocument(set) }, { session });
+          // The mark after the rows, in the transaction; without one, a mark that fails undoes the update
+          // (the unique index on its key turns a racing second insert into an update, retried by the server).
+          if (mark && updated.matchedCount > 0) {
+            await coll(mark.collection).updateOne({ key: mark.key }, { $set: { value: mark.value } }, { session, upsert: true });
+          }
+          return updated;
+        },
         () => Promise.all(before.map((doc) => coll(collection).updateOne({ _id: doc._id }, restoreFields(doc, fields)))),
       );
       return result.matchedCount;

@@ -5,7 +5,7 @@ import { StoreUnavailableError, type Store, type UpsertResult } from '../port.ts
 import type { DocCache } from '../doc-cache.ts';
 import type { Connection } from './connection.ts';
 import { DECIMALS, DECIMALS_PATH, keyedDocs, stringifyRow } from './documents.ts';
-import { importRows, upsertRows } from './import.ts';
+import { createTableSql, importRows, upsertRows } from './import.ts';
 import { checkCollection, checkField, compileFilter, table, type Param } from './sql.ts';
 import { Decimal } from '../../formats/decimal.ts';
 
@@ -50,9 +50,11 @@ export function writesOf(
       return importRows(file, lockWaitMs, collection, key, batches);
     },
 
-    async update(collection, filter, set) {
+    async update(collection, filter, set, mark) {
       const fields = Object.keys(set);
       if (fields.length === 0) return count(collection, filter);
+      const markRows = mark ? [{ key: mark.key, value: mark.value }] : [];
+      const markDocs = mark ? (checkCollection(mark.collection), keyedDocs(mark.collection, 'key', markRows)) : [];
       const where = compileFilter(filter);
       // Decimal fields set their keys here and their texts in `#decimals`; other fields drop any text they had.
       const params: Param[] = fields.map((f) => {
@@ -68,6 +70,21 @@ export function writesOf(
       }
       const sql = `UPDATE ${table(collection)} SET doc = ${assigned} WHERE ${where.sql}`;
       params.push(...where.params);
+      if (mark) {
+        // One immediate transaction for both: another process sees the rows changed and the mark together.
+        return write(`update in ${collection}`, collection, () => {
+          const changed = prepare(sql).run(...params).changes;
+          if (changed > 0) {
+            try {
+              prepare(createTableSql(mark.collection)).run();
+              upsertRows(db, mark.collection, 'key', markRows, markDocs, new Map(), true);
+            } finally {
+              docs?.forget(mark.collection);
+            }
+          }
+          return changed;
+        });
+      }
       return read(`update in ${collection}`, 0, () => {
         try {
           return prepare(sql).run(...params).changes;
