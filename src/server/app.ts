@@ -242,6 +242,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     graphqlPath: '/graphql',
     defaultHeaders: opts.graphiqlHeaders,
     purposes: platform.purposes.map((p) => p.code),
+    // Its welcome text tells when the Docs cannot load: introspection off, or refused under `require`.
+    schema: settings.introspection === false ? 'off' : trustedDocumentsOf(platform).mode === 'require' ? 'untrusted' : 'introspection',
   });
   const graphql = graphqlRoute({ server, corsOrigins, graphiqlEnabled, maxRequestBytes, clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate,
     namesOneDocument: (documentIdHash, sha256Hash) => trusted.namesOneDocument(documentIdHash, sha256Hash) });

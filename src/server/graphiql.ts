@@ -22,7 +22,7 @@ export const graphiqlPlaceholderHeaders: Readonly<Record<string, string>> = {
  * (an unknown purpose, HTTP 400) even beside a good token, so the schema and its Docs would not load: a
  * developer new to the platform learns its codes here, or deletes the line (introspection needs none).
  */
-export function placeholderWelcome(purposes: readonly string[] = []): string {
+export function placeholderWelcome(purposes: readonly string[] = [], schema: SchemaAnswer = 'introspection'): string {
   const lines = ['# Welcome to govgraph.', '# 1. Put a token from `npx govgraph token --dept CODE` in the', '#    Authorization header below, and a purpose code as x-purpose'];
   if (purposes.length) {
     lines[2] += ', one of';
@@ -40,24 +40,51 @@ export function placeholderWelcome(purposes: readonly string[] = []): string {
   lines.push(
     '#    (or delete the x-purpose line: the schema needs none; reading',
     "#    another department's data does).",
-    '# 2. The schema and its Docs load once the token is accepted and',
-    '#    x-purpose is one of those codes or left out.',
-    '# 3. Run a query with the run button or Ctrl-Enter.',
+    ...(schema === 'introspection'
+      ? ['# 2. The schema and its Docs load once the token is accepted and', '#    x-purpose is one of those codes or left out.']
+      : noSchemaLines(2, schema)),
+    ...runLines(3, schema),
   );
   return `${lines.join('\n')}\nquery {\n  __typename\n}\n`;
 }
 
-/** The welcome text when the gateway prefilled the headers (\`serve --demo\`: its token and purpose). */
-const prefilledQueryText = `# Welcome to govgraph.
-# 1. The headers below already hold a token and a purpose (x-purpose);
-#    edit them to act for another department (\`npx govgraph token --dept CODE\`)
-#    or purpose. What you type there is kept across reloads.
-# 2. The schema and its Docs show what that department may read.
-# 3. Run a query with the run button or Ctrl-Enter.
-query {
-  __typename
+/**
+ * Whether this gateway answers GraphiQL's introspection: `off` under `server.introspection: false`,
+ * `untrusted` under `trustedDocuments.mode: require` (introspection is in no manifest). In both the Docs
+ * never load, whatever the token, and the welcome text says so rather than promising them.
+ */
+export type SchemaAnswer = 'introspection' | 'off' | 'untrusted';
+
+/** Step `n` of a welcome text when introspection is refused: why the Docs stay empty, and where the schema is. */
+function noSchemaLines(n: number, schema: Exclude<SchemaAnswer, 'introspection'>): string[] {
+  const why = schema === 'off'
+    ? [`# ${n}. Introspection is turned off on this platform`, '#    (server.introspection: false): the schema and its Docs do not load.']
+    : [`# ${n}. This gateway runs only trusted documents (trustedDocuments:`, '#    require) and introspection is in no manifest: the schema and', '#    its Docs do not load.'];
+  return [...why, "#    The operator prints your department's view of the schema with", '#    `govgraph schema print --dept CODE` (docs/typed-clients.md).'];
 }
-`;
+
+/** Step `n` of a welcome text: how to run a query; under `require`, only a manifest's operation runs. */
+function runLines(n: number, schema: SchemaAnswer): string[] {
+  if (schema !== 'untrusted') return [`# ${n}. Run a query with the run button or Ctrl-Enter.`];
+  return [
+    `# ${n}. Only the operations of the persisted-documents manifests run`,
+    "#    (this one too is refused): paste one of your typed client's",
+    '#    operations and run it with the run button or Ctrl-Enter.',
+  ];
+}
+
+/** The welcome text when the gateway prefilled the headers (\`serve --demo\`: its token and purpose). */
+export function prefilledWelcome(schema: SchemaAnswer = 'introspection'): string {
+  const lines = [
+    '# Welcome to govgraph.',
+    '# 1. The headers below already hold a token and a purpose (x-purpose);',
+    '#    edit them to act for another department (`npx govgraph token --dept CODE`)',
+    '#    or purpose. What you type there is kept across reloads.',
+    ...(schema === 'introspection' ? ['# 2. The schema and its Docs show what that department may read.'] : noSchemaLines(2, schema)),
+    ...runLines(3, schema),
+  ];
+  return `${lines.join('\n')}\nquery {\n  __typename\n}\n`;
+}
 
 // Only this origin: scripts, styles, fonts (inlined as data: URLs), workers and the GraphQL endpoint.
 // Monaco sets styles at run time, hence 'unsafe-inline' for styles only.
@@ -83,6 +110,8 @@ export interface GraphiqlOptions {
   defaultQuery?: string;
   /** The platform's purpose codes, which the welcome text names when the headers hold placeholders. */
   purposes?: readonly string[];
+  /** Whether the gateway answers introspection, which the welcome text tells (default `introspection`). */
+  schema?: SchemaAnswer;
 }
 
 /** JSON that is safe inside a `<script>` element. */
@@ -162,7 +191,7 @@ export function graphiqlConfig(opts: GraphiqlOptions): { endpoint: string; defau
   return {
     endpoint: opts.graphqlPath,
     defaultHeaders: JSON.stringify(opts.defaultHeaders ?? graphiqlPlaceholderHeaders, null, 2),
-    defaultQuery: opts.defaultQuery ?? (opts.defaultHeaders ? prefilledQueryText : placeholderWelcome(opts.purposes)),
+    defaultQuery: opts.defaultQuery ?? (opts.defaultHeaders ? prefilledWelcome(opts.schema) : placeholderWelcome(opts.purposes, opts.schema)),
   };
 }
 
