@@ -28,7 +28,7 @@ describe("a connected platform's refusal of the whole request", () => {
     expect(refused.status).toBe(200);
     expect(refused.data).toEqual({ guiyang: null });
     const [error] = refused.errors!;
-    expect(error.message).toMatch(/^The connected platform 贵阳市数据共享平台 \(520100\) refused the request: The connected platform of region 520000 has forwarded more than 1 requests per 60 s \(limits\.rate\.perPlatform\)\. Try again after /);
+    expect(error.message).toMatch(/^The connected platform 贵阳市数据共享平台 \(520100\) refused the request: The connected platform of region 520000 has forwarded more than 1 request per 60 s \(limits\.rate\.perPlatform\)\. Try again after /);
     expect(error.extensions).toEqual({ code: 'RATE_LIMITED', platform: '520100', limit: 'perPlatform', retryAfter: expect.any(Number), resetsAt: expect.any(String) });
   });
 });

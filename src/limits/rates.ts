@@ -54,7 +54,7 @@ const wait = (level: number, bucket: RateBucket) => ((level + 1 - bucket.request
  */
 export const ceilingOf = (bucket: RateBucket) => 2 * bucket.requests - 1;
 
-const describe = (b: RateBucket) => `${b.requests} requests per ${b.perMs / 1000} s`;
+const describe = (b: RateBucket) => `${b.requests} ${b.requests === 1 ? 'request' : 'requests'} per ${b.perMs / 1000} s`;
 
 const MAX_LEASE = 100;
 const MAX_LEASE_MS = 1000;
