@@ -92,6 +92,36 @@ describe('the store format', () => {
     expect(formatRow(newer)).toBe(JSON.stringify({ format: STORE_FORMAT + 1, release: '9.0.0' }));
   });
 
+  it.each([
+    ['audit verify', ['audit', 'verify']],
+    ['serve', ['serve', '--port', '0']],
+  ])('of a newer release laid out otherwise is refused by %s before this release lays it out, the store left as it was', async (_name, args) => {
+    // A newer release that keeps its store in another journal mode and `_govgraph_indexes` without the
+    // column this release adds: the embedded store's layout steps ran before the format was checked, so
+    // the store was switched to WAL and given the column, and then refused as "nothing was written to it".
+    const newer = await madeStore(`newer-layout-${args[0]}`);
+    setFormatRow(newer, JSON.stringify({ format: STORE_FORMAT + 1, release: '9.0.0' }));
+    const db = new Database(storeFile(newer));
+    try {
+      db.exec('ALTER TABLE _govgraph_indexes DROP COLUMN is_partial');
+      db.pragma('journal_mode = DELETE');
+    } finally {
+      db.close();
+    }
+    const before = readFileSync(storeFile(newer));
+    const run = await runGovgraph([...args, '--data', newer], { env, timeout: 20_000 });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${storeFile(newer)} is a store of format ${STORE_FORMAT + 1}, recorded by govgraph 9.0.0, newer than this govgraph`);
+    expect(readFileSync(storeFile(newer)).equals(before)).toBe(true);
+    const after = new Database(storeFile(newer), { readonly: true });
+    try {
+      expect(after.pragma('journal_mode', { simple: true })).toBe('delete');
+      expect(after.prepare("SELECT name FROM pragma_table_info('_govgraph_indexes')").pluck().all()).not.toContain('is_partial');
+    } finally {
+      after.close();
+    }
+  });
+
   it('that cannot be read is taken as newer: this release cannot tell what wrote it', async () => {
     const odd = await madeStore('odd');
     setFormatRow(odd, 'v3');

@@ -14,7 +14,7 @@ import { DuplicateKeyError, StoreUnavailableError, and, eq, type Store } from '.
 export const STORE_FORMAT = 1;
 
 /** The `_settings` row of the format (the collection of the platform secret and the store's platform). */
-const SETTINGS = '_settings';
+export const SETTINGS = '_settings';
 export const STORE_FORMAT_KEY = 'store-format';
 
 export interface RecordedFormat {
@@ -40,8 +40,18 @@ export async function recordedFormat(store: Store): Promise<RecordedFormat | nul
  */
 async function recordedValue(store: Store): Promise<string | null> {
   const [row] = await store.find(SETTINGS, { filter: eq('key', STORE_FORMAT_KEY), limit: 1 });
-  if (!row) return null;
-  return typeof row.value === 'string' ? row.value : JSON.stringify(row.value ?? null);
+  return row ? valueText(row.value) : null;
+}
+
+const valueText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
+
+/**
+ * Why this release must not use a store whose format row holds `value` (the row's `value` as stored), or
+ * null. For an adapter that reads the row itself before its own layout steps (sqlite/database.ts): those
+ * steps would alter a newer release's store before checkStoreFormat refused it.
+ */
+export function storedFormatProblem(value: unknown, where: string): string | null {
+  return newerFormatProblem(parsedFormat(valueText(value)), where);
 }
 
 function parsedFormat(value: string | null): RecordedFormat | null {

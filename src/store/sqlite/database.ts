@@ -5,6 +5,7 @@
 import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../port.ts';
+import { SETTINGS, STORE_FORMAT_KEY, storedFormatProblem } from '../format.ts';
 import { makeFolder, openFailureHint, readOnlyOpening } from './data-folder.ts';
 import { connect, whenUnlocked } from './locks.ts';
 
@@ -35,6 +36,28 @@ function refuseForeignDatabase(db: Database.Database, file: string, existing: bo
   throw new StoreUnavailableError(
     `${file} is a SQLite database of another program (its tables: ${shown}), not a govgraph store; nothing was written to it: name the data folder of the store, or an empty folder to make one in`,
   );
+}
+
+/**
+ * Refuses a store of a newer format than this release's (format.ts) before this file's layout steps
+ * (WAL mode, `_govgraph_indexes` and its columns) run: they came before openStore's checkStoreFormat, so a
+ * store a newer release had laid out otherwise (another journal mode, `_govgraph_indexes` without a
+ * column this release adds) was altered by an older release, and only then refused as "nothing was written
+ * to it". Reads only: the format row, when the store has a `_settings` table.
+ */
+function refuseNewerFormat(db: Database.Database, file: string): void {
+  const settings = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(`c:${SETTINGS}`);
+  if (settings === undefined) return;
+  const row = db.prepare(`SELECT doc FROM "c:${SETTINGS}" WHERE json_extract(doc, '$.key') = ? LIMIT 1`).get(STORE_FORMAT_KEY) as { doc: string } | undefined;
+  if (row === undefined) return;
+  let value: unknown;
+  try {
+    value = (JSON.parse(row.doc) as { value?: unknown }).value;
+  } catch {
+    value = row.doc; // not JSON: a format this release cannot tell, refused as newer
+  }
+  const problem = storedFormatProblem(value, file);
+  if (problem) throw new StoreUnavailableError(problem);
 }
 
 /**
@@ -109,6 +132,7 @@ export async function openDatabase(dataDir: string, file: string, lockWaitMs: nu
       // (SQLITE_SCHEMA, a publication making thousands of indexes) kept meeting them at every later try.
       tried?.close();
       const db = (tried = connect(file));
+      refuseNewerFormat(db, file);
       refuseForeignDatabase(db, file, existing);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
