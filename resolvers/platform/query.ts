@@ -133,6 +133,7 @@ export const queryFields: Pick<Resolvers, 'Query'> = {
             to: f.to ?? undefined,
             requestId: f.requestId ?? undefined,
             via: f.via ?? undefined,
+            action: f.action ?? undefined,
           },
           { first: given ? args.first : defaultPageSize(ctx.platform, AUDIT_PAGE), after: args.after },
           ctx.platform.platform.competentDepartment,

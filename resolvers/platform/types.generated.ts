@@ -107,6 +107,8 @@ export type AuditEntry = {
 
 /** Narrows the entries you may read; every part given must match. */
 export type AuditFilter = {
+  /** The action of a workflow or operator entry, as the entry's action names it (such as decideSharingRequest, adoptPlatform); matched exactly. */
+  action?: InputMaybe<Scalars['String']['input']>;
   /** The requesting department. */
   department?: InputMaybe<Scalars['String']['input']>;
   /** From this instant, inclusive. */

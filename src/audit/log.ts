@@ -49,6 +49,9 @@ export function ensureAuditIndexes(store: Store): Promise<void> {
       await store.ensureIndex(AUDIT_COLLECTION, { fields: ['time'] });
       await store.ensureIndex(AUDIT_COLLECTION, { fields: ['department', 'seq'] });
       await store.ensureIndex(AUDIT_COLLECTION, { fields: ['requestId'] }); // auditLog(filter: { requestId })
+      // auditLog(filter: { action }): without it each window of the seq index was read whole to find a
+      // supervisor's few adoptPlatform or decideSharingRequest entries (src/audit/query.ts).
+      await store.ensureIndex(AUDIT_COLLECTION, { fields: ['action', 'seq'] });
     })();
     indexReady.set(store, ready);
     ready.catch(() => indexReady.delete(store));

@@ -50,6 +50,7 @@ export interface AuditFilter {
   to?: string; // ISO date or datetime, exclusive
   requestId?: string; // the request's id (its answer's x-request-id)
   via?: string; // the region of the connected platform that forwarded the request
+  action?: string; // a workflow or operator entry's action (entry.ts), exactly
 }
 
 export interface AuditPage {
@@ -110,6 +111,7 @@ function visibleFilter(v: AuditVisibility, f: AuditFilter): Filter {
   if (f.to !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'lt', value: f.to });
   if (f.requestId !== undefined) parts.push(eq('requestId', f.requestId));
   if (f.via !== undefined) parts.push(eq('via', f.via));
+  if (f.action !== undefined) parts.push(eq('action', f.action));
   return or(own, and(...parts));
 }
 
@@ -134,6 +136,7 @@ export function auditFilter(f: AuditFilter): Filter {
   if (f.to !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'lt', value: f.to });
   if (f.requestId !== undefined) parts.push(eq('requestId', f.requestId));
   if (f.via !== undefined) parts.push(eq('via', f.via));
+  if (f.action !== undefined) parts.push(eq('action', f.action));
   return and(...parts);
 }
 

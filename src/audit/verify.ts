@@ -303,9 +303,9 @@ function wentBack(c: FoundCheckpoint, checkpoints: readonly FoundCheckpoint[]): 
 
 /**
  * The fields the audit views, the usage figures and verify itself filter or sort the log by; requestId too
- * (`auditLog(filter: { requestId })`, how a supervisor finds the entry of an answer's x-request-id).
+ * (`auditLog(filter: { requestId })`, how a supervisor finds the entry of an answer's x-request-id), and action.
  */
-const FILTER_COLUMNS = ['seq', 'department', 'resourceCodes', 'providers', 'parts', 'providerOutcomes', 'outcome', 'kind', 'time', 'requestId'] as const;
+const FILTER_COLUMNS = ['seq', 'department', 'resourceCodes', 'providers', 'parts', 'providerOutcomes', 'outcome', 'kind', 'time', 'requestId', 'action'] as const;
 
 const writtenTwice = (seq: number): string => `entry #${seq} is written twice: the store holds another entry with this seq (one was inserted or copied)`;
 
