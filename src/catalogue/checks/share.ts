@@ -115,13 +115,14 @@ function divisionOfPattern(pattern: string): string | null {
  * mean, the province's all. Refused, naming the department: the provider names it by its exact code to
  * admit it on purpose, or narrows the pattern.
  */
-function* scopeRegionsAgree(scope: Scope | undefined, at: string, r: Resource, ctx: CheckContext): Iterable<Problem> {
+function* scopeRegionsAgree(scope: Scope | undefined, at: string, r: Resource, ctx: CheckContext, within: readonly string[] | undefined = undefined): Iterable<Problem> {
   if (!r.share.scope?.rows) return;
   for (const [k, pattern] of (scope?.departments ?? []).entries()) {
     const division = divisionOfPattern(pattern);
     if (division === null) continue;
     for (const d of ctx.platform.departments) {
       if (!matchesDepartmentPattern(pattern, d.code) || regionPrefix(d.region).startsWith(division)) continue;
+      if (within && !matchesAnyDepartmentPattern(within, d.code)) continue;
       yield problem(
         `${at}.scope.departments[${k}]`,
         `"${pattern}" matches ${d.code}, whose region ${d.region} lies beyond the division ${division} the pattern names; with row scope (${r.share.scope.rows.item}) ${d.code} would read the records of its own region ${d.region}: name it by its exact code to admit it on purpose, or narrow the pattern`,
@@ -132,7 +133,9 @@ function* scopeRegionsAgree(scope: Scope | undefined, at: string, r: Resource, c
 
 const resourceScopeRegionsAgree: ResourceCheck = (r, at, _i, ctx) => scopeRegionsAgree(r.share.scope, `${at}.share`, r, ctx);
 
-const itemScopeRegionsAgree: ItemCheck = (item, at, r, ctx) => scopeRegionsAgree(item.share?.scope, `${at}.share`, r, ctx);
+// An item's pattern, only over the departments its resource's patterns admit: a requester must match both
+// (effective-share.ts), so a department the resource's scope leaves out reads nothing by the item's.
+const itemScopeRegionsAgree: ItemCheck = (item, at, r, ctx) => scopeRegionsAgree(item.share?.scope, `${at}.share`, r, ctx, r.share.scope?.departments);
 
 const itemRowScopeRefused: ItemCheck = function* (item, at) {
   if (item.share?.scope?.rows) yield problem(`${at}.share.scope.rows`, `row scope applies to the whole resource; set it in the resource's share.scope`);
@@ -163,5 +166,9 @@ export const shareChecks: CheckFamily = {
  */
 export const platformShareChecks: CheckFamily = {
   resource: [resourceScopeExists, resourceScopeRegionsAgree],
-  item: [itemScopeExists, itemScopeRegionsAgree, itemScopeNarrows],
+  // Not itemScopeNarrows: a department added since that an item's pattern matches and its resource's does
+  // not ("6401*" on the resource, "640*" on an item, and 640200-... added) reads nothing more, since a
+  // requester must match the resource's patterns and the item's (effective-share.ts, departmentInScope).
+  // Asked again here, it refused every start under a file that only added a department.
+  item: [itemScopeExists, itemScopeRegionsAgree],
 };

@@ -3,7 +3,9 @@
 import { PublicationBusyError, PublicationLockLostError, PublicationLockRowError, withPublicationLock, type StillHeld } from '../../catalogue/publication-lock.ts';
 import { storePlatform } from '../../catalogue/store-platform.ts';
 import type { CatalogueVersions } from '../../catalogue/repository/versions.ts';
-import type { Catalogue } from '../../model/catalogue.ts';
+import { catalogueIdKey, type Catalogue } from '../../model/catalogue.ts';
+import type { Platform } from '../../model/platform.ts';
+import { platformMisfits } from '../../catalogue/validate.ts';
 import { offThread } from '../off-thread.ts';
 import { invalid } from '../document.ts';
 import type { WorkflowEnv } from '../actor.ts';
@@ -40,18 +42,32 @@ export async function catalogueSetWith(
  * schema tools would merge the two silently rather than fail). The names are compared on the worker
  * thread (checks.ts); the build is the schema service's.
  */
-export async function checkBuildable(env: WorkflowEnv, schema: SchemaService | undefined, catalogues: Catalogue[], what: string): Promise<void> {
+export async function checkBuildable(env: WorkflowEnv, schema: SchemaService | undefined, catalogues: Catalogue[], what: string, changed?: string): Promise<void> {
   const head = `${what} would make a schema the gateway cannot serve; the schema in effect stays:`;
   let clashes: string[];
+  const built = withoutMisfitsBefore(env.platform, catalogues, changed);
   try {
-    clashes = await offThread({ kind: 'clashes', platform: env.platform, catalogues });
-    await schema?.check(catalogues);
+    clashes = await offThread({ kind: 'clashes', platform: env.platform, catalogues: built });
+    await schema?.check(built);
   } catch (err) {
     throw invalid(head, [{ path: '', message: (err as Error).message }]);
   }
   if (clashes.length) {
     throw invalid(head, clashes.map((t) => ({ path: '', message: `type ${t} is already a type of the platform schema; rename the resource's graphql type` })));
   }
+}
+
+/**
+ * The set the schema service builds: without the other catalogues in effect whose share scopes already do
+ * not fit this platform file (the change, `changed`'s id, is always built). After a platform file change
+ * that two catalogues misfit, the way out the refusal names (a new version of each that fits) was refused
+ * for each of them, since the other still misfit: `catalogue publish` of either said "would make a schema
+ * the gateway cannot serve", as did withdrawing either. The others' misfits are not this change's; they are
+ * still refused where the schema is served (serve, schema print) until each catalogue fits.
+ */
+function withoutMisfitsBefore(platform: Platform, catalogues: Catalogue[], changed: string | undefined): Catalogue[] {
+  const key = changed === undefined ? undefined : catalogueIdKey(changed);
+  return catalogues.filter((c) => catalogueIdKey(c.id) === key || platformMisfits(platform, [c]).length === 0);
 }
 
 /** `work` holding the store's publication lock (publication-lock.ts); a lock held too long is a CONFLICT. */

@@ -49,7 +49,7 @@ export async function publishCatalogue(
     if (problems.length) throw invalid(`${label(v)} no longer fits the catalogues in effect:`, problems);
     const taken = await historyProblems(env.store, env.platform, v.catalogue, versions);
     if (taken.length) throw invalid(`${label(v)} cannot be published:`, taken);
-    await checkBuildable(env, schema, all, `Publishing ${label(v)}`);
+    await checkBuildable(env, schema, all, `Publishing ${label(v)}`, v.id);
     return {
       detail: `${label(v)} publication attempted`,
       done: `${label(v)} published`,
