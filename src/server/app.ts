@@ -45,6 +45,7 @@ import { PlatformKeys } from '../identity/platform-keys.ts';
 import { ConnectedPlatforms } from '../federation/connected/platforms.ts';
 import { forwardedPlugin } from './plugins/forwarded.ts';
 import { persistedQueriesPlugin } from './plugins/persisted-queries.ts';
+import { schemaVersionPlugin } from './plugins/schema-version.ts';
 import { createDocumentStore } from './document-store.ts';
 import { requestContexts, requestIdFor } from './request-context.ts';
 import { graphqlRoute } from './graphql-route.ts';
@@ -219,6 +220,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       auditPlugin(documents),
       loggingPlugin(logger), // one structured line per request (GOVGRAPH_LOG_LEVEL)
       metricsPlugin(metrics),
+      schemaVersionPlugin((schema) => holder.buildOf(schema)?.sdl), // x-schema-version: the build that answered
       // Introspection answers with the department's view of the schema (`schema print --dept`).
       introspectionPlugin(views),
       // A refused document's errors as the department's view gives them: nothing of the rest of the schema.

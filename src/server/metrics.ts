@@ -8,7 +8,7 @@
 // this platform's catalogues in effect, or one a connected platform's error names: that text is the other
 // platform's choice (one new series per request it answered), so only the first MAX_CONNECTED_RESOURCES
 // distinct well-formed codes get their own series, as operation names.
-import { createHash } from 'node:crypto';
+import { schemaVersionOf } from './plugins/schema-version.ts';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from '../store/port.ts';
@@ -139,7 +139,7 @@ export function createMetrics(): GatewayMetrics {
     },
     schemaInstalled(sdl) {
       schema.reset();
-      schema.set({ version: createHash('sha256').update(sdl).digest('hex').slice(0, 12) }, 1);
+      schema.set({ version: schemaVersionOf(sdl) }, 1);
       schemaLoadedAt.setToCurrentTime();
     },
   };

@@ -36,7 +36,7 @@ export function handleCors(req: IncomingMessage, res: ServerResponse, allowList:
   const allowed = typeof origin === 'string' && allowList.has(origin);
   if (allowed) {
     res.setHeader('Access-Control-Allow-Origin', origin);
-    res.setHeader('Access-Control-Expose-Headers', 'Retry-After, x-request-id');
+    res.setHeader('Access-Control-Expose-Headers', 'Retry-After, x-request-id, x-schema-version');
   }
   if (!preflight) return false;
   if (allowed) {
