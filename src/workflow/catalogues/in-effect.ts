@@ -44,11 +44,20 @@ export async function catalogueSetWith(
  */
 export async function checkBuildable(env: WorkflowEnv, schema: SchemaService | undefined, catalogues: Catalogue[], what: string, changed?: string): Promise<void> {
   const head = `${what} would make a schema the gateway cannot serve; the schema in effect stays:`;
-  let clashes: string[];
-  const built = withoutMisfitsBefore(env.platform, catalogues, changed);
+  let clashes: string[] = [];
+  const tried = async (set: Catalogue[]) => {
+    clashes = await offThread({ kind: 'clashes', platform: env.platform, catalogues: set });
+    await schema?.check(set);
+  };
   try {
-    clashes = await offThread({ kind: 'clashes', platform: env.platform, catalogues: built });
-    await schema?.check(built);
+    try {
+      await tried(catalogues);
+    } catch (err) {
+      // Only then are the catalogues in effect asked for misfits (on the event loop, each one's share checks).
+      const built = withoutMisfitsBefore(env.platform, catalogues, changed);
+      if (built.length === catalogues.length) throw err;
+      await tried(built);
+    }
   } catch (err) {
     throw invalid(head, [{ path: '', message: (err as Error).message }]);
   }
