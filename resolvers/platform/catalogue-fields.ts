@@ -58,6 +58,6 @@ export const catalogueFields: Pick<Resolvers, 'Catalogue' | 'CatalogueVersion' |
     change: (w) => (w.kind === 'BREAKING_CHANGE' ? w.change : null),
     renamedTo: (w) => (w.kind === 'BREAKING_CHANGE' ? w.renamedTo : null),
     usedBy: (w) => (w.kind === 'BREAKING_CHANGE' ? w.usedBy : null),
-    records: (w) => (w.kind === 'RECORDS_LACK_ITEM' ? w.records : null),
+    records: (w) => (w.kind === 'RECORDS_LACK_ITEM' ? w.records : w.kind === 'BREAKING_CHANGE' ? (w.records ?? null) : null),
   },
 };

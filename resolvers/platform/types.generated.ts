@@ -1072,7 +1072,7 @@ export type SubmissionWarning = {
   message: Scalars['String']['output'];
   /** Where in the document, e.g. resources[0].items[2]. */
   path: Scalars['String']['output'];
-  /** RECORDS_LACK_ITEM: how many stored records lack the item; null when the count is the resource's provider's to tell. */
+  /** RECORDS_LACK_ITEM: how many stored records lack the item; BREAKING_CHANGE of an enum item that loses values: how many stored records hold one of them. Null when the count is the resource's provider's to tell. */
   records?: Maybe<Scalars['Int']['output']>;
   /** BREAKING_CHANGE, RENAMED: the new name. */
   renamedTo?: Maybe<Scalars['String']['output']>;

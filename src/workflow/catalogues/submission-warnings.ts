@@ -13,6 +13,7 @@ import type { WorkflowEnv } from '../actor.ts';
 import { itemReaders } from '../../audit/usage.ts';
 import { READERS_DAYS, breakingChanges } from '../warnings/breaking-changes.ts';
 import { brokenGrants } from '../warnings/broken-grants.ts';
+import { droppedValueRecords } from '../warnings/dropped-values.ts';
 import { otherProviders } from '../warnings/other-providers.ts';
 import { repeatedCollection, type ProvidedSince } from '../warnings/repeated-collection.ts';
 import { unfilledRequired } from '../warnings/unfilled-required.ts';
@@ -26,7 +27,8 @@ import type { SubmissionWarning } from '../warnings/warning.ts';
  * of a basic or subject catalogue that carries another provider's resource is neither. For such a resource
  * its BREAKING_CHANGE warnings name no department (`usedBy` empty, the message sends to the provider),
  * and it gets no BREAKS_GRANT warning (grant ids, and messages naming the holders); the auditor of the
- * competent department sees them whole when reviewing the version.
+ * competent department sees them whole when reviewing the version. So are the stored records holding an
+ * enum value the version takes away (a count by value of an item the compiler may not read unmasked).
  */
 export async function submissionWarnings(
   env: WorkflowEnv,
@@ -56,8 +58,9 @@ export async function submissionWarnings(
   // The version in effect compared a few dozen resources at a time, the event loop getting a turn between
   // (a catalogue at the bounds takes tens of milliseconds to compare: issue 9 point 3).
   const resources = current?.resources ?? [];
+  const held = await droppedValueRecords(env.store, current, catalogue, withheld);
   for (let from = 0; from < resources.length; from += BREAKING_CHANGES_PER_TURN) {
-    warnings.push(...breakingChanges({ ...current!, resources: resources.slice(from, from + BREAKING_CHANGES_PER_TURN) }, catalogue, readers, withheld));
+    warnings.push(...breakingChanges({ ...current!, resources: resources.slice(from, from + BREAKING_CHANGES_PER_TURN) }, catalogue, readers, withheld, held));
     await nextTurn();
   }
   return warnings;

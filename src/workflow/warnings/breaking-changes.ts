@@ -5,6 +5,7 @@ import { ANY_ITEM } from '../../audit/usage.ts';
 import { tightenings } from '../../catalogue/widening.ts';
 import { itemOutputKind } from '../../generate/sdl.ts';
 import type { Catalogue, Item } from '../../model/catalogue.ts';
+import type { DroppedValueRecords } from './dropped-values.ts';
 import type { SubmissionWarning } from './warning.ts';
 
 /** What an item's field returns in the schema, in words: String for personal and secret items. */
@@ -22,23 +23,38 @@ export const READERS_DAYS = 90;
  * with the departments whose audited reads of the last READERS_DAYS days used it (`readers`: resource →
  * item → departments). For a resource in `withheld` (another provider's, for a reader who may not know
  * who reads it: see submissionWarnings in catalogues/submission-warnings.ts), the departments are left out and the message sends to its provider.
+ * An enum item that loses values says how many stored records hold each (`held`, counted in the store:
+ * dropped-values.ts); for a resource in `withheld` that count too is its provider's to tell.
  */
 export function breakingChanges(
   current: Catalogue | undefined,
   next: Catalogue,
   readers: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>,
   withheld: ReadonlySet<string> = new Set(),
+  held: DroppedValueRecords = new Map(),
 ): SubmissionWarning[] {
   if (!current) return [];
   const out: SubmissionWarning[] = [];
   const usedBy = (code: string, items: readonly string[]) =>
     [...new Set(items.flatMap((i) => [...(readers.get(code)?.get(i) ?? [])]))].sort();
   const providers = new Map(current.resources.map((r) => [r.code, r.provider]));
-  const warn = (w: Omit<Extract<SubmissionWarning, { kind: 'BREAKING_CHANGE' }>, 'kind' | 'usedBy' | 'message'>, message: string, used: string[]) =>
+  const warn = (w: Omit<Extract<SubmissionWarning, { kind: 'BREAKING_CHANGE' }>, 'kind' | 'usedBy' | 'message' | 'records'> & { records?: number | null }, message: string, used: string[]) =>
     out.push(withheld.has(w.resource)
       ? { kind: 'BREAKING_CHANGE', ...w, usedBy: [],
           message: `${message}; which departments read it is for its provider ${providers.get(w.resource)} to tell (its usage figures)` }
       : { kind: 'BREAKING_CHANGE', ...w, usedBy: used, message: used.length ? `${message}; read in the last ${READERS_DAYS} days by ${used.join(', ')}` : message });
+  // The values an enum item loses, with the stored records holding each (none counted: the provider's to tell).
+  const lostValuesHeld = (code: string, item: string, values: string[]) => {
+    const counts = held.get(code)?.get(item);
+    const plural = values.length === 1 ? '' : 's';
+    if (withheld.has(code) || !counts) {
+      return { records: null, what: `loses the value${plural} ${values.join(', ')}${withheld.has(code) ? `; how many stored records hold ${values.length === 1 ? 'it' : 'them'} is for its provider ${providers.get(code)} to tell` : ''}` };
+    }
+    // Those records keep the value once the version is published, until the provider imports them again.
+    const records = values.reduce((n, v) => n + (counts.get(v) ?? 0), 0);
+    const each = values.map((v) => `${v} (${recordsHolding(counts.get(v) ?? 0)})`).join(', ');
+    return { records, what: `loses the value${plural} ${each}` };
+  };
   // By code, not by a search per resource: a catalogue at the bounds has 500 (issue 9: linear checks).
   const indexOf = new Map(next.resources.map((r, i) => [r.code, i]));
   for (const old of current.resources) {
@@ -88,8 +104,9 @@ export function breakingChanges(
       }
       const lostValues = (item.values ?? []).filter((v) => !(is.item.values ?? []).includes(v));
       if (is.item.type !== item.type || (item.type === 'enum' && lostValues.length)) {
-        const what = is.item.type !== item.type ? `${item.type} becomes ${is.item.type}` : `loses the value${lostValues.length === 1 ? '' : 's'} ${lostValues.join(', ')}`;
-        warn({ path: at(item.name), change: 'retyped', resource: old.code, item: item.name, renamedTo: null },
+        const lost = is.item.type === item.type ? lostValuesHeld(old.code, item.name, lostValues) : null;
+        const what = lost ? lost.what : `${item.type} becomes ${is.item.type}`;
+        warn({ path: at(item.name), change: 'retyped', resource: old.code, item: item.name, renamedTo: null, ...(lost ? { records: lost.records } : {}) },
           `Item ${item.name} of ${old.code} is retyped: ${what}`, used);
       } else if (fieldType(item) !== fieldType(is.item)) {
         // Same type, another field type: a personal or secret item is a String whatever its type (SPEC §4),
@@ -112,3 +129,5 @@ export function breakingChanges(
   }
   return out;
 }
+
+const recordsHolding = (n: number) => (n === 0 ? 'no stored record holds it' : `${n} stored record${n === 1 ? ' holds' : 's hold'} it`);

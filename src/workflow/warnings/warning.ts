@@ -27,6 +27,11 @@ export type SubmissionWarning =
       renamedTo: string | null;
       /** Departments whose audited reads of the last READERS_DAYS days used it. */
       usedBy: string[];
+      /**
+       * An enum item that loses values: the stored records holding one of them; null when not the reader's
+       * to know (another provider's resource). Absent for any other change.
+       */
+      records?: number | null;
     }
   | {
       kind: 'OTHER_PROVIDER';

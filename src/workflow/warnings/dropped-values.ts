@@ -1,0 +1,55 @@
+// How many stored records hold each enum value a new version takes away (BREAKING_CHANGE, retyped): the
+// auditor weighs "loses the value closed" by whether no record or 40,000 hold it: once published, those
+// records still hold the value until the provider imports them again.
+import { collectionOf, type Catalogue } from '../../model/catalogue.ts';
+import { eq, type Store } from '../../store/port.ts';
+
+/** Per resource code, per item, per value taken away: the stored records that hold it. */
+export type DroppedValueRecords = ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, number>>>;
+
+/** The enum values of `old` (the version in effect) that `next` takes from an item it keeps an enum. */
+export function droppedValues(current: Catalogue, next: Catalogue): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>();
+  const fresh = new Map(next.resources.map((r) => [r.code, r]));
+  for (const old of current.resources) {
+    const now = fresh.get(old.code);
+    if (!now) continue;
+    for (const item of old.items) {
+      const is = now.items.find((i) => i.name === item.name);
+      if (item.type !== 'enum' || is?.type !== 'enum') continue;
+      const lost = (item.values ?? []).filter((v) => !(is.values ?? []).includes(v));
+      if (!lost.length) continue;
+      if (!out.has(old.code)) out.set(old.code, new Map());
+      out.get(old.code)!.set(item.name, lost);
+    }
+  }
+  return out;
+}
+
+/**
+ * The records counted in the store, in the collection the version in effect reads. A resource in
+ * `withheld` (another provider's, for a compiler who may not read its records: a count by value of a
+ * masked or secret item is a figure about that item's values) is not counted, and so not in the answer.
+ */
+export async function droppedValueRecords(
+  store: Store,
+  current: Catalogue | undefined,
+  next: Catalogue,
+  withheld: ReadonlySet<string> = new Set(),
+): Promise<DroppedValueRecords> {
+  const out = new Map<string, Map<string, Map<string, number>>>();
+  if (!current) return out;
+  const resources = new Map(current.resources.map((r) => [r.code, r]));
+  for (const [code, items] of droppedValues(current, next)) {
+    if (withheld.has(code)) continue;
+    const collection = collectionOf(resources.get(code)!);
+    const counts = new Map<string, Map<string, number>>();
+    for (const [item, values] of items) {
+      const held = new Map<string, number>();
+      for (const v of values) held.set(v, await store.count(collection, eq(item, v)));
+      counts.set(item, held);
+    }
+    out.set(code, counts);
+  }
+  return out;
+}
