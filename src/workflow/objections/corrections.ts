@@ -8,7 +8,7 @@ import { and, eq, type Row, type Store } from '../../store/port.ts';
 import { text } from '../../store/row-values.ts';
 import type { WorkflowEnv } from '../actor.ts';
 import { concerning, undone } from '../audit.ts';
-import { fingerprint } from './fingerprints.ts';
+import { holdsFingerprint } from './fingerprints.ts';
 import { keyOrNull, keyText } from './keys.ts';
 import { ensureObjectionIndexes, fromRow, OBJECTIONS, toRow, type Objection } from './record.ts';
 
@@ -41,7 +41,8 @@ export async function confirmedObjections(store: Store, resource: string): Promi
 
 /**
  * Imports records (SPEC §11), with the import's own audit entries (src/workflow/data-import.ts), and marks CORRECTED each confirmed objection whose record's item no longer
- * holds what it held when the objection was confirmed (its fingerprint, kept on the objection), each with
+ * holds what it held when the objection was confirmed (its fingerprint, kept on the objection: a text in
+ * Unicode NFC, so that a change of normal form alone corrects nothing: fingerprints.ts), each with
  * an operator entry in the audit log written before the change. An import that leaves the item as it was
  * corrects nothing. Being a state, not an event of this import, it survives a crash: an import killed
  * after its records were committed and before the marks leaves the objection CONFIRMED, and the next
@@ -75,7 +76,7 @@ export async function importCorrecting(
   const isCorrected = ({ objection: o, confirmedValue }: Confirmed): boolean => {
     if (confirmedValue === null) return changed.has(JSON.stringify([JSON.stringify(o.key), o.item]));
     const row = now.get(keyText(keyOrNull(resource, o.key)));
-    return row !== undefined && fingerprint(o, row[o.item]) !== confirmedValue;
+    return row !== undefined && !holdsFingerprint(o, row[o.item], confirmedValue);
   };
   const corrected: Objection[] = [];
   for (const c of confirmed) {

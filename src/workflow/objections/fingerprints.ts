@@ -9,12 +9,25 @@ import { findPublishedResource } from '../resource-info.ts';
 import { keyOrNull, keyText } from './keys.ts';
 import { OBJECTIONS, type Objection } from './record.ts';
 
+const hashed = (o: Pick<Objection, 'id'>, v: Value) => createHash('sha256').update(`${o.id}\n${keyText(v)}`).digest('hex');
+
 /**
  * A fingerprint of a stored value (SHA-256 of its text as the store compares it, a decimal by value, after
  * the objection's own random id, so that no table of common values' hashes reads it back), so that the
- * objection row keeps no record value, only whether the item still holds what was confirmed wrong.
+ * objection row keeps no record value, only whether the item still holds what was confirmed wrong. A text
+ * is taken in Unicode NFC: "José" written with a combining accent (NFD) and with the precomposed letter
+ * read alike, and an import that only changed the normal form (a provider's tool that normalises every
+ * text) marked a CONFIRMED objection CORRECTED, its doubt gone from every read of a value still wrong.
  */
-export const fingerprint = (o: Pick<Objection, 'id'>, v: Value | undefined) => createHash('sha256').update(`${o.id}\n${keyText(v ?? null)}`).digest('hex');
+export const fingerprint = (o: Pick<Objection, 'id'>, v: Value | undefined) =>
+  hashed(o, typeof v === 'string' ? v.normalize('NFC') : (v ?? null));
+
+/**
+ * Whether `v` is the value fingerprinted as `kept`: by its NFC fingerprint, or, for a fingerprint kept
+ * before texts were taken in NFC, by its text as stored (a value kept unchanged since matches either).
+ */
+export const holdsFingerprint = (o: Pick<Objection, 'id'>, v: Value | undefined, kept: string) =>
+  fingerprint(o, v) === kept || hashed(o, v ?? null) === kept;
 
 /**
  * The fingerprint of what the objection's record holds in its item now; null when the resource is no
