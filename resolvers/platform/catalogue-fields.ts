@@ -57,6 +57,7 @@ export const catalogueFields: Pick<Resolvers, 'Catalogue' | 'CatalogueVersion' |
     grants: (w) => (w.kind === 'BREAKS_GRANT' ? w.grants : null),
     change: (w) => (w.kind === 'BREAKING_CHANGE' ? w.change : null),
     renamedTo: (w) => (w.kind === 'BREAKING_CHANGE' ? w.renamedTo : null),
+    movedTo: (w) => (w.kind === 'BREAKING_CHANGE' ? (w.movedTo ?? null) : null),
     usedBy: (w) => (w.kind === 'BREAKING_CHANGE' ? w.usedBy : null),
     records: (w) => (w.kind === 'RECORDS_LACK_ITEM' ? w.records : w.kind === 'BREAKING_CHANGE' ? (w.records ?? null) : null),
   },

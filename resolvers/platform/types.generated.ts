@@ -1070,6 +1070,8 @@ export type SubmissionWarning = {
   kind: SubmissionWarningKind;
   /** The warning, in a sentence. */
   message: Scalars['String']['output'];
+  /** BREAKING_CHANGE, REMOVED: where the item, or the removed resource's items, went in this version (an item of the same data element in a resource of the same provider whose key carries the same element, which did not carry it before); null when no move is certain. Records and grants do not carry over. */
+  movedTo?: Maybe<Array<ResourceItemRef>>;
   /** Where in the document, e.g. resources[0].items[2]. */
   path: Scalars['String']['output'];
   /** RECORDS_LACK_ITEM: how many stored records lack the item; BREAKING_CHANGE of an enum item that loses values: how many stored records hold one of them. Null when the count is the resource's provider's to tell. */
@@ -1692,6 +1694,7 @@ export type SubmissionWarningResolvers<ContextType = RequestContext, ParentType 
   item?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['SubmissionWarningKind'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  movedTo?: Resolver<Maybe<Array<ResolversTypes['ResourceItemRef']>>, ParentType, ContextType>;
   path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   records?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   renamedTo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -6,6 +6,7 @@ import { tightenings } from '../../catalogue/widening.ts';
 import { itemOutputKind } from '../../generate/sdl.ts';
 import type { Catalogue, Item } from '../../model/catalogue.ts';
 import type { DroppedValueRecords } from './dropped-values.ts';
+import { byResource, destinations, movedRef, type Destination } from './moves.ts';
 import type { SubmissionWarning } from './warning.ts';
 
 /** What an item's field returns in the schema, in words: String for personal and secret items. */
@@ -38,11 +39,11 @@ export function breakingChanges(
   const usedBy = (code: string, items: readonly string[]) =>
     [...new Set(items.flatMap((i) => [...(readers.get(code)?.get(i) ?? [])]))].sort();
   const providers = new Map(current.resources.map((r) => [r.code, r.provider]));
-  const warn = (w: Omit<Extract<SubmissionWarning, { kind: 'BREAKING_CHANGE' }>, 'kind' | 'usedBy' | 'message' | 'records'> & { records?: number | null }, message: string, used: string[]) =>
+  const warn = (w: Omit<Extract<SubmissionWarning, { kind: 'BREAKING_CHANGE' }>, 'kind' | 'usedBy' | 'message' | 'records' | 'movedTo'> & { records?: number | null; movedTo?: Destination[] }, message: string, used: string[]) =>
     out.push(withheld.has(w.resource)
-      ? { kind: 'BREAKING_CHANGE', ...w, usedBy: [],
+      ? { kind: 'BREAKING_CHANGE', ...w, movedTo: w.movedTo?.map(movedRef), usedBy: [],
           message: `${message}; which departments read it is for its provider ${providers.get(w.resource)} to tell (its usage figures)` }
-      : { kind: 'BREAKING_CHANGE', ...w, usedBy: used, message: used.length ? `${message}; read in the last ${READERS_DAYS} days by ${used.join(', ')}` : message });
+      : { kind: 'BREAKING_CHANGE', ...w, movedTo: w.movedTo?.map(movedRef), usedBy: used, message: used.length ? `${message}; read in the last ${READERS_DAYS} days by ${used.join(', ')}` : message });
   // The values an enum item loses, with the stored records holding each (none counted: the provider's to tell).
   const lostValuesHeld = (code: string, item: string, values: string[]) => {
     const counts = held.get(code)?.get(item);
@@ -55,6 +56,9 @@ export function breakingChanges(
     const each = values.map((v) => `${v} (${recordsHolding(counts.get(v) ?? 0)})`).join(', ');
     return { records, what: `loses the value${plural} ${each}` };
   };
+  // Where an item taken from its resource went (moves.ts): a move or a split, told only when certain.
+  const destinationOf = destinations(current, next);
+  const carriedOver = ' (records and grants do not carry over: its consumers read it there once the provider imports it there, under grants of that resource)';
   // By code, not by a search per resource: a catalogue at the bounds has 500 (issue 9: linear checks).
   const indexOf = new Map(next.resources.map((r, i) => [r.code, i]));
   for (const old of current.resources) {
@@ -70,8 +74,13 @@ export function breakingChanges(
       const successor = heir
         ? `: ${heir.code}, new in this version, takes its GraphQL names (${heir.graphql.type}), so queries of it still run but read ${heir.code}'s records, none of ${old.code}'s, and its grants do not carry over`
         : '';
-      warn({ path: 'resources', change: 'removed', resource: old.code, item: null, renamedTo: null },
-        `Resource ${old.code} (${old.name}) is removed${successor}`, usedBy(old.code, allItems));
+      const moved = old.items.map((i) => destinationOf(old, i)).filter((d) => d !== undefined);
+      const left = old.items.filter((i) => i.name !== old.key && !destinationOf(old, i)).map((i) => i.name);
+      const parts = new Set(moved.map((d) => d.resource.code)).size;
+      const split = !moved.length ? ''
+        : `; ${parts > 1 ? 'split into' : 'its items moved to'} ${byResource(moved)}${left.length ? `, ${left.join(', ')} carried by none` : ''}, each a resource of the same provider with the same key element${carriedOver}`;
+      warn({ path: 'resources', change: 'removed', resource: old.code, item: null, renamedTo: null, ...(moved.length ? { movedTo: moved } : {}) },
+        `Resource ${old.code} (${old.name}) is removed${successor}${split}`, usedBy(old.code, allItems));
       continue;
     }
     if (fresh.graphql.type !== old.graphql.type || fresh.graphql.list !== old.graphql.list || fresh.graphql.byKey !== old.graphql.byKey) {
@@ -97,8 +106,12 @@ export function breakingChanges(
           warn({ path: at(heir.name), change: 'renamed', resource: old.code, item: item.name, renamedTo: heir.name },
             `Item ${item.name} of ${old.code} is renamed ${heir.name} (element ${item.element})`, used);
         } else {
-          warn({ path: `resources[${ri}].items`, change: 'removed', resource: old.code, item: item.name, renamedTo: null },
-            `Item ${item.name} of ${old.code} is removed`, used);
+          const moved = destinationOf(old, item);
+          const where = moved
+            ? `: moved to ${moved.resource.code}.${moved.item.name} (element ${item.element}), a resource of the same provider with the same key element${carriedOver}`
+            : '';
+          warn({ path: `resources[${ri}].items`, change: 'removed', resource: old.code, item: item.name, renamedTo: null, ...(moved ? { movedTo: [moved] } : {}) },
+            `Item ${item.name} of ${old.code} is removed${where}`, used);
         }
         continue;
       }

@@ -25,6 +25,11 @@ export type SubmissionWarning =
       item: string | null;
       /** RENAMED: the new name (of the item carrying the same element, or the resource's new GraphQL type). */
       renamedTo: string | null;
+      /**
+       * REMOVED: where the item, or the removed resource's items, went in this version (moves.ts: same
+       * element, a resource of the same provider with the same key element); absent when none is certain.
+       */
+      movedTo?: { resource: string; resourceName: string; provider: string; item: string }[];
       /** Departments whose audited reads of the last READERS_DAYS days used it. */
       usedBy: string[];
       /**

@@ -1,0 +1,52 @@
+// Where an item that a version takes from a resource went (BREAKING_CHANGE, removed): an item moved to
+// another resource, or a resource split into several. It is still a removal for the consumers of the old
+// resource (their queries, its grants and its records stay with the old code), but the compiler and the
+// auditor are told where the data is now offered, so that the departments that read it can be sent there.
+//
+// A move is claimed only when it can be nothing else: the destination is a resource of the catalogue's
+// new version, of the same provider, whose key item carries the same data `element` as the old resource's
+// key item (the same records, such as persons by ID number), holding an item of the removed item's
+// element that it did not carry in the version in effect, and it is the only such item. An item without an
+// element, a key without one, another provider, or two candidates: no move is told, only the removal.
+import type { Catalogue, Item, Resource } from '../../model/catalogue.ts';
+
+export interface Destination {
+  resource: Resource;
+  item: Item;
+}
+
+const keyElement = (r: Resource) => r.items.find((i) => i.name === r.key)?.element;
+
+/**
+ * The destination of each item that leaves its resource between `current` (the version in effect) and
+ * `next`: `destinationOf(old, item)` answers for an item of `old` (a resource of `current`) that `next`
+ * no longer has in `old` (the caller tells a rename within the resource first). The key item is carried by
+ * every part of a split and is never told as moved.
+ */
+export function destinations(current: Catalogue, next: Catalogue): (old: Resource, item: Item) => Destination | undefined {
+  const elements = (r: Resource) => new Set(r.items.map((i) => i.element).filter((e) => e !== undefined));
+  const before = new Map(current.resources.map((r) => [r.code, elements(r)]));
+  const after = new Map(next.resources.map((r) => [r.code, elements(r)]));
+  return (old, item) => {
+    const key = keyElement(old);
+    if (item.element === undefined || key === undefined || item.name === old.key) return undefined;
+    if (after.get(old.code)?.has(item.element)) return undefined; // the resource still carries the element
+    const found: Destination[] = [];
+    for (const r of next.resources) {
+      if (r.code === old.code || r.provider !== old.provider || keyElement(r) !== key) continue;
+      if (before.get(r.code)?.has(item.element)) continue; // it carried the element already: no move to it
+      for (const i of r.items) if (i.element === item.element && i.name !== r.key) found.push({ resource: r, item: i });
+    }
+    return found.length === 1 ? found[0] : undefined;
+  };
+}
+
+/** A destination as the warning's `movedTo` names it (the shape of REPEATED_COLLECTION's useInstead). */
+export const movedRef = (d: Destination) => ({ resource: d.resource.code, resourceName: d.resource.name, provider: d.resource.provider, item: d.item.name });
+
+/** "T (a, b)" per destination resource, in the order of the items. */
+export function byResource(moved: readonly Destination[]): string {
+  const groups = new Map<string, string[]>();
+  for (const d of moved) groups.set(d.resource.code, [...(groups.get(d.resource.code) ?? []), d.item.name]);
+  return [...groups].map(([code, items]) => `${code} (${items.join(', ')})`).join(', ');
+}
