@@ -49,6 +49,10 @@ const seconds = async <T>(run: () => Promise<T> | T): Promise<[number, T]> => {
 const [storeSeconds, result] = await seconds(() =>
   store.compareJoined({ collection: 'left', on: 'idNumber', field: 'fullName' }, { collection: 'right', on: 'idNumber', field: 'fullName' }, 20),
 );
+// What the report runs beside it for each pair: the keys left out for their letter case alone.
+const [caseSeconds, caseOnly] = await seconds(() =>
+  store.caseOnlyKeys({ collection: 'left', on: 'idNumber', field: 'fullName' }, { collection: 'right', on: 'idNumber', field: 'fullName' }),
+);
 
 const db = new Database(join(work, SQLITE_FILE), { readonly: true });
 const [plainSeconds, plainCount] = await seconds(() =>
@@ -68,6 +72,7 @@ rmSync(work, { recursive: true, force: true });
 
 console.log(`records per side           ${N}`);
 console.log(`compareJoined (store)      ${storeSeconds.toFixed(2)} s  compared ${result.compared}, differing ${result.differing}, ${result.sampleKeys.length} sample keys`);
+console.log(`caseOnlyKeys (store)       ${caseSeconds.toFixed(2)} s  ${caseOnly} keys`);
 console.log(`plain SQL join, count only ${plainSeconds.toFixed(2)} s  joined ${plainCount}  (compareJoined = ${(storeSeconds / plainSeconds).toFixed(2)} x)`);
 console.log(`in-memory hash join        ${memorySeconds.toFixed(2)} s  differing ${memoryDiffering}  (compareJoined = ${(storeSeconds / memorySeconds).toFixed(2)} x)`);
 if (result.compared !== N || result.differing !== Math.floor((N - 8) / 100) + 1) {

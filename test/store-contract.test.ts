@@ -483,7 +483,32 @@ function contract(harness: () => Harness): void {
       // Without compareAs, as stored: a decimal is not a number, a datetime is not a date.
       expect((await store.compareJoined(side(amounts, 'id', 'born'), side(paid, 'pid', 'born'), 20)).differing).toBe(4);
     });
+    it('counts the join keys left out for their letter case alone (caseOnlyKeys): an ID number ending in x against X', async () => {
+      const [ids, register] = [`${c}_ids`, `${c}_ids_register`];
+      await store.insert(ids, [
+        { id: '63010219900101123X', city: 'A' }, // the register writes it with x: left out of the join, counted
+        { id: '63010219900101456x', city: 'A' }, // both spellings on the right: joined as written, not counted
+        { id: '630102199001017890', city: 'A' }, // joined
+        { id: '63010219900101999X', city: 'A' }, // twice on the right in lower case: one key
+        { id: 630102, city: 'A' }, // a number: no letter case
+        { id: 'abc', city: 'B', age: 10 },
+      ]);
+      await store.insert(register, [
+        { pid: '63010219900101123x' }, { pid: '63010219900101456x' }, { pid: '63010219900101456X' }, { pid: '630102199001017890' },
+        { pid: '63010219900101999x' }, { pid: '63010219900101999x' }, { pid: '630102' }, { pid: 'ABC' }, { pid: null },
+      ]);
+      await store.ensureIndex(register, { fields: ['pid'] });
+      const [left, right] = [{ collection: ids, on: 'id', field: 'city' }, { collection: register, on: 'pid', field: 'pid' }];
+      expect(await store.caseOnlyKeys(left, right)).toBe(3);
+      expect(await store.caseOnlyKeys(right, left)).toBe(3);
+      // Only the rows each side's filter keeps (a row scope): abc is outside.
+      expect(await store.caseOnlyKeys({ ...left, filter: { kind: 'compare', field: 'city', op: 'eq', value: 'A' } }, right)).toBe(2);
+      // Joined as written, they are not among the pairs compareJoined counts.
+      expect((await store.compareJoined(left, right, 0)).compared).toBe(2);
+      expect(await store.caseOnlyKeys({ collection: 'never_written', on: 'id', field: 'city' }, right)).toBe(0);
+    });
     it('refuses a field name that is not a GraphQL name', async () => {
+      await expect(store.caseOnlyKeys({ collection: c, on: "id') OR 1=1 --", field: 'city' }, { collection: c, on: 'id', field: 'city' })).rejects.toThrow(/invalid field name/);
       await expect(store.compareJoined({ collection: c, on: "id') OR 1=1 --", field: 'city' }, { collection: c, on: 'id', field: 'city' }, 1)).rejects.toThrow(/invalid field name/);
     });
   });

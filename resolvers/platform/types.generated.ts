@@ -307,6 +307,8 @@ export type CatalogueVersion = {
 /** Two resources of different providers compared on one data element, record by record, joined on a shared key element (Art. 13). */
 export type ConsistencyPair = {
   __typename?: 'ConsistencyPair';
+  /** Join keys, distinct, that match a key of the other resource only when letter case is ignored (an ID number ending in x against one ending in X): such records are not joined, so they are in neither compared nor differing; set the key's spelling right by a data import. Of the records your department sees of each resource. */
+  caseOnlyKeys: Scalars['Int']['output'];
   /** Records joined, of those your department sees of each resource (its row scope: region or granted rows). */
   compared: Scalars['Int']['output'];
   /** Records whose values of the element differ (null against a value differs). Null when withheld: your department reads one resource's item in clear and the other's masked or not at all, and the count would tell the hidden values. */
@@ -1419,6 +1421,7 @@ export type CatalogueVersionResolvers<ContextType = RequestContext, ParentType e
 };
 
 export type ConsistencyPairResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ConsistencyPair'] = ResolversParentTypes['ConsistencyPair']> = {
+  caseOnlyKeys?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   compared?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   differing?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   element?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -113,7 +113,7 @@ export function registerQualityCommands(program: Command): void {
       }
       const pairs = await operatorConsistencyReport(env, opts.element);
       for (const p of pairs) {
-        console.log(`${p.element}  ${p.left}.${p.leftItem} <> ${p.right}.${p.rightItem}  on ${p.keyElement} (${p.leftKey} = ${p.rightKey}): ${p.compared} compared, ${p.differing ?? 'withheld'} differ`);
+        console.log(`${p.element}  ${p.left}.${p.leftItem} <> ${p.right}.${p.rightItem}  on ${p.keyElement} (${p.leftKey} = ${p.rightKey}): ${p.compared} compared, ${p.differing ?? 'withheld'} differ${p.caseOnlyKeys ? `; ${p.caseOnlyKeys} key${p.caseOnlyKeys === 1 ? '' : 's'} not joined, matching only in other letter case (x against X)` : ''}`);
         if (p.sampleKeys.length) console.log(`  ${p.sampleKeys.join(' ')}`);
       }
       if (!pairs.length) console.error(`no pair of resources of different providers holds ${opts.element ?? 'a common data element'} with a shared key element`);

@@ -246,6 +246,14 @@ export interface Store extends ClaimsOnce {
    * MongoDB), its owner waits in turn with other departments' reads for the reader threads.
    */
   compareJoined(left: JoinSide, right: JoinSide, sample: number, options?: ReadOptions): Promise<JoinComparison>;
+  /**
+   * The join values, distinct, that `compareJoined(left, right)` leaves out for their letter case alone:
+   * texts of one side (of the rows its filter keeps) that no row of the other side holds as they are
+   * written, while some row of the other side holds them in other ASCII letter case, itself without a
+   * partner as written (an ID number ending in `x` on one side, in `X` on the other). `compareAs`,
+   * `field` and the sample play no part. Runs in the store, streaming, as compareJoined does.
+   */
+  caseOnlyKeys(left: JoinSide, right: JoinSide, options?: ReadOptions): Promise<number>;
   ensureIndex(collection: string, index: IndexSpec): Promise<void>;
   listIndexes(collection: string): Promise<IndexSpec[]>;
   dropCollection(collection: string): Promise<void>;

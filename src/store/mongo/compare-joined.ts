@@ -52,3 +52,32 @@ export function joinedComparisonOf({ coll, run }: Connection): Store['compareJoi
     };
   };
 }
+
+/**
+ * The `caseOnlyKeys` of a store on `conn` (port.ts): one aggregation. Each side's rows whose join value is
+ * a text that no row of the other side holds as written (a $lookup on the other side's join field, served
+ * by its index, one row enough), upper-cased ($toUpper folds ASCII letters, as SQLite's upper()), the left
+ * side's and, through $unionWith, the right side's; the upper-cased texts found on both sides counted.
+ */
+export function caseOnlyKeysOf({ coll, run }: Connection): Store['caseOnlyKeys'] {
+  return async function caseOnlyKeys(left, right, options) {
+    const [lo, ro] = [checkField(left.on), checkField(right.on)];
+    const lone = (on: string, filter: JoinSide['filter'], other: JoinSide, otherOn: string, side: string): Document[] => [
+      { $match: filter ? { $and: [{ [on]: { $type: 'string' } }, toMongoFilter(filter)] } : { [on]: { $type: 'string' } } },
+      { $lookup: { from: other.collection, localField: on, foreignField: otherOn, as: 'm', pipeline: [...(other.filter ? [{ $match: toMongoFilter(other.filter) }] : []), { $limit: 1 }, { $project: { _id: 1 } }] } },
+      { $match: { m: { $size: 0 } } },
+      { $project: { _id: 0, u: { $toUpper: `$${on}` }, s: side } },
+    ];
+    const pipeline: Document[] = [
+      ...lone(lo, left.filter, right, ro, 'l'),
+      { $unionWith: { coll: right.collection, pipeline: lone(ro, right.filter, left, lo, 'r') } },
+      { $group: { _id: '$u', sides: { $addToSet: '$s' } } },
+      { $match: { 'sides.1': { $exists: true } } },
+      { $count: 'n' },
+    ];
+    const [out] = await run(`compare the keys of ${left.collection} with ${right.collection}`, () =>
+      coll(left.collection).aggregate(pipeline, { allowDiskUse: true, ...(options?.signal ? { signal: options.signal } : {}) }).toArray(),
+    );
+    return (out?.n as number | undefined) ?? 0;
+  };
+}

@@ -36,7 +36,7 @@
 import type { Store } from '../port.ts';
 import { announceWrites } from '../changes.ts';
 import { claimsOf } from './claims.ts';
-import { joinedComparisonOf } from './compare-joined.ts';
+import { caseOnlyKeysOf, joinedComparisonOf } from './compare-joined.ts';
 import { connect } from './connection.ts';
 import { importOf } from './import.ts';
 import { indexingOf } from './indexes.ts';
@@ -62,6 +62,7 @@ export async function openMongoStore(uri: string, dbName?: string, opts: { exist
     update: writes.update,
     delete: writes.delete,
     compareJoined: joinedComparisonOf(conn),
+    caseOnlyKeys: caseOnlyKeysOf(conn),
     ensureIndex: indexing.ensureIndex,
     listIndexes: indexing.listIndexes,
     dropCollection: indexing.dropCollection,

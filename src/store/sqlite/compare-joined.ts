@@ -70,3 +70,31 @@ export async function joinedComparison(
     return { compared: totals.compared, differing: totals.differing, sampleKeys: textsOf(keys) };
   });
 }
+
+/**
+ * `caseOnlyKeys(left, right)` of the store on `conn` (port.ts): each side's texts without a partner as
+ * written (NOT EXISTS through the other side's join index), upper-cased (SQLite's upper() folds ASCII
+ * letters only, as MongoDB's $toUpper), distinct, and joined.
+ */
+export async function caseOnlyKeys(conn: Connection, threads: ThreadReads, left: JoinSide, right: JoinSide, options: ReadOptions = {}): Promise<number> {
+  if (options.signal?.aborted) throw options.signal.reason;
+  const side = (s: JoinSide) => {
+    const t = table(s.collection);
+    if (s.filter === undefined) return { sql: t, params: [] as Param[] };
+    const where = compileFilter(s.filter);
+    return { sql: `(SELECT id, doc FROM ${t} WHERE ${where.sql})`, params: where.params };
+  };
+  const q = (alias: string, field: string) => `json_extract(${alias}.doc, '$.${checkField(field)}')`;
+  const [ls, rs] = [side(left), side(right)];
+  // The unpartnered texts of `a`, upper-cased: a's rows whose join text no row of `b` holds as written.
+  const lone = (a: { sql: string }, aOn: string, b: { sql: string }, bOn: string) =>
+    `SELECT DISTINCT upper(${q('a', aOn)}) AS u FROM ${a.sql} AS a WHERE typeof(${q('a', aOn)}) = 'text' AND NOT EXISTS (SELECT 1 FROM ${b.sql} AS b WHERE ${q('b', bOn)} = ${q('a', aOn)})`;
+  const sql = `SELECT count(*) AS n FROM (${lone(ls, left.on, rs, right.on)}) AS l JOIN (${lone(rs, right.on, ls, left.on)}) AS r ON l.u = r.u`;
+  const params = [...ls.params, ...rs.params, ...rs.params, ...ls.params];
+  const what = `compare the keys of ${left.collection} with ${right.collection}`;
+  if (threads.isLarge(left.collection) || threads.isLarge(right.collection)) {
+    const [[n]] = (await threads.readOnThread(what, [[0]], { sql, params }, 'rows', options)) as [number][];
+    return n;
+  }
+  return conn.read(what, 0, () => (conn.prepare(sql).get(...params) as { n: number }).n);
+}

@@ -30,7 +30,7 @@ import { announceWrites } from '../changes.ts';
 import { DocCache } from '../doc-cache.ts';
 import { cachedReadsOf } from './cached-reads.ts';
 import { claimsOf } from './claims.ts';
-import { joinedComparison } from './compare-joined.ts';
+import { caseOnlyKeys, joinedComparison } from './compare-joined.ts';
 import { connectionOf } from './connection.ts';
 import { openDatabase, SQLITE_FILE } from './database.ts';
 import { headerDescriptor, watchStoreFiles, type HeaderDescriptor } from './file-watch.ts';
@@ -121,6 +121,10 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       return joinedComparison(conn, threads, left, right, sample, options);
     },
 
+    async caseOnlyKeys(left, right, options) {
+      return caseOnlyKeys(conn, threads, left, right, options);
+    },
+
     ensureIndex: indexing.ensureIndex,
     listIndexes: indexing.listIndexes,
     dropCollection: indexing.dropCollection,
@@ -165,7 +169,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
 
 /** The store's operations, each refused (StoreUnavailableError) once its files were found changed under it. */
 const GUARDED = [
-  'find', 'count', 'findByValues', 'insert', 'upsert', 'upsertAll', 'update', 'delete', 'compareJoined',
+  'find', 'count', 'findByValues', 'insert', 'upsert', 'upsertAll', 'update', 'delete', 'compareJoined', 'caseOnlyKeys',
   'ensureIndex', 'listIndexes', 'dropCollection', 'meter', 'claimOnce',
 ] as const;
 

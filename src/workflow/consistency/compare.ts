@@ -58,16 +58,16 @@ export async function compareConsistency(
       const compareAs = comparedAs(item, other);
       return compareAs ? { compareAs } : {};
     };
-    const result = await env.store.compareJoined(
-      { collection: collectionOf(c.left), on: c.leftKey.name, field: c.leftItem.name, ...within(c.left), ...as(c.leftItem, c.rightItem) },
-      { collection: collectionOf(c.right), on: c.rightKey.name, field: c.rightItem.name, ...within(c.right), ...as(c.rightItem, c.leftItem) },
-      mask === null ? 0 : SAMPLE_KEYS,
-      read,
-    );
+    const left = { collection: collectionOf(c.left), on: c.leftKey.name, field: c.leftItem.name, ...within(c.left), ...as(c.leftItem, c.rightItem) };
+    const right = { collection: collectionOf(c.right), on: c.rightKey.name, field: c.rightItem.name, ...within(c.right), ...as(c.rightItem, c.leftItem) };
+    const result = await env.store.compareJoined(left, right, mask === null ? 0 : SAMPLE_KEYS, read);
+    // Keys joined as the store looks them up: an ID number ending in x is not the record ending in X, so
+    // such records were in neither figure. Counted, so that they do not vanish from the report.
+    const caseOnlyKeys = await env.store.caseOnlyKeys(left, right, read);
     out.push({
       element: c.element, left: c.left.code, right: c.right.code, leftItem: c.leftItem.name, rightItem: c.rightItem.name,
       keyElement: c.keyElement, leftKey: c.leftKey.name, rightKey: c.rightKey.name,
-      compared: result.compared, differing: withheld === null ? result.differing : null, withheld,
+      compared: result.compared, differing: withheld === null ? result.differing : null, withheld, caseOnlyKeys,
       sampleKeys: mask === null ? [] : result.sampleKeys.map(keyMask(mask, c)),
     });
   }

@@ -21,6 +21,11 @@ export interface ConsistencyPair {
   sampleKeys: string[];
   /** Why `differing` is not given to this reader (null: it is). */
   withheld: string | null;
+  /**
+   * Join keys (distinct) that match a key of the other resource only when ASCII letter case is ignored (an
+   * ID number ending in `x` against one in `X`): not joined, so in neither `compared` nor `differing`.
+   */
+  caseOnlyKeys: number;
 }
 
 export interface Candidate {
