@@ -60,7 +60,7 @@ export async function submissionWarnings(
   const resources = current?.resources ?? [];
   const held = await droppedValueRecords(env.store, current, catalogue, withheld);
   for (let from = 0; from < resources.length; from += BREAKING_CHANGES_PER_TURN) {
-    warnings.push(...breakingChanges({ ...current!, resources: resources.slice(from, from + BREAKING_CHANGES_PER_TURN) }, catalogue, readers, withheld, held));
+    warnings.push(...breakingChanges({ ...current!, resources: resources.slice(from, from + BREAKING_CHANGES_PER_TURN) }, catalogue, readers, withheld, held, current));
     await nextTurn();
   }
   return warnings;

@@ -25,7 +25,8 @@ export const READERS_DAYS = 90;
  * item → departments). For a resource in `withheld` (another provider's, for a reader who may not know
  * who reads it: see submissionWarnings in catalogues/submission-warnings.ts), the departments are left out and the message sends to its provider.
  * An enum item that loses values says how many stored records hold each (`held`, counted in the store:
- * dropped-values.ts); for a resource in `withheld` that count too is its provider's to tell.
+ * dropped-values.ts); for a resource in `withheld` that count too is its provider's to tell. `current` may
+ * be a part of the version in effect, `inEffect` the whole of it.
  */
 export function breakingChanges(
   current: Catalogue | undefined,
@@ -33,6 +34,7 @@ export function breakingChanges(
   readers: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>,
   withheld: ReadonlySet<string> = new Set(),
   held: DroppedValueRecords = new Map(),
+  inEffect: Catalogue | undefined = current,
 ): SubmissionWarning[] {
   if (!current) return [];
   const out: SubmissionWarning[] = [];
@@ -57,7 +59,10 @@ export function breakingChanges(
     return { records, what: `loses the value${plural} ${each}` };
   };
   // Where an item taken from its resource went (moves.ts): a move or a split, told only when certain.
-  const destinationOf = destinations(current, next);
+  // Against the whole version in effect (`inEffect`), not the part of it compared in this turn
+  // (submission-warnings.ts compares 50 resources at a time): a resource of another part that carried the
+  // element already is no destination.
+  const destinationOf = destinations(inEffect ?? current, next);
   const carriedOver = ' (records and grants do not carry over: its consumers read it there once the provider imports it there, under grants of that resource)';
   // By code, not by a search per resource: a catalogue at the bounds has 500 (issue 9: linear checks).
   const indexOf = new Map(next.resources.map((r, i) => [r.code, i]));
