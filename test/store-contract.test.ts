@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
-import { databaseFromUri, fromBson, indexOptions, openMongoStore, restoreFields, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
+import { comparedValue, databaseFromUri, fromBson, indexOptions, openMongoStore, restoreFields, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
 import { Decimal } from '../src/formats/decimal.ts';
 import { openStore } from '../src/store/open.ts';
 import {
@@ -482,6 +482,27 @@ function contract(harness: () => Harness): void {
         .toEqual({ compared: 5, differing: 2, sampleKeys: ['a3', 'a5'] });
       // Without compareAs, as stored: a decimal is not a number, a datetime is not a date.
       expect((await store.compareJoined(side(amounts, 'id', 'born'), side(paid, 'pid', 'born'), 20)).differing).toBe(4);
+    });
+    it('compares a datetime past the calendar (9999-12-31T23:59:59Z, a "no end") as no day, and a text or a boolean in a number-compared item as SQLite reads them (compareAs)', async () => {
+      // On MongoDB $dateToString failed the whole join on a day past 9999 (error 18537): the report of the pair
+      // was STORE_UNAVAILABLE; SQLite's date() gives null. A text "2.50" (left by an older version of the
+      // item) is no number on SQLite: $convert took it for 2.5.
+      const [until, ends] = [`${c}_until`, `${c}_ends`];
+      await store.insert(until, [
+        { id: 'u1', at: '9999-12-31T23:59:59.000Z', n: '2.50' }, // 10000-01-01 in China: no day; a text
+        { id: 'u2', at: '9999-12-31T15:59:59.000Z', n: true }, // 23:59:59 on 9999-12-31; true reads 1
+        { id: 'u3', at: '0000-01-01T00:00:00.000Z', n: dec('3.00') }, // 08:00 on 0000-01-01
+      ]);
+      await store.insert(ends, [
+        { pid: 'u1', at: '9999-12-31', n: 2.5 },
+        { pid: 'u2', at: '9999-12-31', n: 1 },
+        { pid: 'u3', at: '0000-01-01', n: 3 },
+      ]);
+      await store.ensureIndex(ends, { fields: ['pid'] });
+      expect(await store.compareJoined({ collection: until, on: 'id', field: 'at', compareAs: 'day' }, { collection: ends, on: 'pid', field: 'at' }, 20))
+        .toEqual({ compared: 3, differing: 1, sampleKeys: ['u1'] });
+      expect(await store.compareJoined({ collection: until, on: 'id', field: 'n', compareAs: 'number' }, { collection: ends, on: 'pid', field: 'n', compareAs: 'number' }, 20))
+        .toEqual({ compared: 3, differing: 1, sampleKeys: ['u1'] });
     });
     it('counts the join keys left out for their letter case alone (caseOnlyKeys): an ID number ending in x against X', async () => {
       const [ids, register] = [`${c}_ids`, `${c}_ids_register`];
@@ -1755,6 +1776,27 @@ describe('MongoDB translation (no server needed)', () => {
       expect(toMongoFilter(ne(ROW_ORDER, value))).toEqual({});
       for (const op of ['eq', 'gt', 'lte'] as const) expect(toMongoFilter(cmp(ROW_ORDER, op, value))).toEqual({ _id: { $in: [] } });
     }
+  });
+  it("builds a joined side's compared value as SQLite's: a day only on the calendar, a number only of a number or boolean (comparedValue)", () => {
+    // $dateToString fails the whole aggregation (error 18537) on a year past 9999: reached only for an
+    // instant written with four digits whose day at UTC+08:00 has four too, else null (SQLite's date()).
+    expect(comparedValue('$at', { compareAs: 'day' })).toEqual({
+      $let: {
+        vars: { d: { $convert: { input: '$at', to: 'date', onError: null, onNull: null } } },
+        in: {
+          $cond: [
+            { $and: [{ $gte: ['$$d', new Date('0000-01-01T00:00:00.000Z')] }, { $lt: ['$$d', new Date('9999-12-31T16:00:00.000Z')] }] },
+            { $dateToString: { date: '$$d', format: '%Y-%m-%d', timezone: '+08:00' } },
+            null,
+          ],
+        },
+      },
+    });
+    // A text stays a text: $convert to double made "2.50" equal 2.5, which SQLite does not.
+    expect(comparedValue('$n', { compareAs: 'number' })).toEqual({
+      $cond: [{ $in: [{ $type: '$n' }, ['double', 'int', 'long', 'decimal', 'bool']] }, { $convert: { input: '$n', to: 'double', onError: '$n' } }, { $ifNull: ['$n', null] }],
+    });
+    expect(comparedValue('$n', {})).toEqual({ $ifNull: ['$n', null] });
   });
   it('turns sorts into sort documents, a field named again keeping its first direction (as SQLite)', () => {
     expect(toMongoSort([desc('age'), asc(ROW_ORDER)])).toEqual({ age: -1, _id: 1 });

@@ -6,15 +6,35 @@ import type { Connection } from './connection.ts';
 import { fromBson } from './documents.ts';
 import { checkCount, checkField, toMongoFilter } from './filters.ts';
 
+/** The BSON types a number is written as (toDocument), and a boolean: converted to a double. */
+const NUMBER_TYPES = ['double', 'int', 'long', 'decimal', 'bool'];
 /**
- * A side's compared value (JoinSide.compareAs): as stored (null for a missing field); a number as a double
- * (Decimal128 and int converted); a datetime (an ISO text) as its date at UTC+08:00.
+ * The instants that have a day on the platform's calendar as SQLite's date() gives it: written with a year
+ * of four digits (from 0000-01-01T00:00:00Z), their day at UTC+08:00 too (before 9999-12-31T16:00:00Z).
+ * SQLite's date() gives null outside; MongoDB's $dateToString fails the whole aggregation on a year past
+ * 9999 (error 18537, "date component was outside the supported range of 0-9999"): a datetime of
+ * 9999-12-31T23:59:59Z (a common "no end") made every consistency report of the pair STORE_UNAVAILABLE.
  */
-function compared(path: string, side: JoinSide): Document {
-  if (side.compareAs === 'number') return { $convert: { input: path, to: 'double', onError: path, onNull: null } };
+const FIRST_DAY = new Date('0000-01-01T00:00:00Z');
+const PAST_LAST_DAY = new Date('+010000-01-01T00:00:00+08:00');
+
+/**
+ * A side's compared value (JoinSide.compareAs), as SQLite's compareJoined computes it. As stored (null for
+ * a missing field). `number`: a number as a double, and a boolean as 1 or 0 (what SQLite reads JSON's true
+ * and false as); any other value as stored: a text ("2.50" left by an older version of the item) is no
+ * number on SQLite, and `$convert` took it for one. `day`: a datetime (an ISO text) as its date at
+ * UTC+08:00; null when it is none or has no day on the calendar (FIRST_DAY, PAST_LAST_DAY).
+ */
+export function comparedValue(path: string, side: Pick<JoinSide, 'compareAs'>): Document {
+  if (side.compareAs === 'number') {
+    const number = { $convert: { input: path, to: 'double', onError: path } };
+    return { $cond: [{ $in: [{ $type: path }, NUMBER_TYPES] }, number, { $ifNull: [path, null] }] };
+  }
   if (side.compareAs === 'day') {
     const date = { $convert: { input: path, to: 'date', onError: null, onNull: null } };
-    return { $dateToString: { date, format: '%Y-%m-%d', timezone: '+08:00', onNull: null } };
+    const onCalendar = { $and: [{ $gte: ['$$d', FIRST_DAY] }, { $lt: ['$$d', PAST_LAST_DAY] }] };
+    const day = { $dateToString: { date: '$$d', format: '%Y-%m-%d', timezone: '+08:00' } };
+    return { $let: { vars: { d: date }, in: { $cond: [onCalendar, day, null] } } };
   }
   return { $ifNull: [path, null] };
 }
@@ -28,8 +48,8 @@ export function joinedComparisonOf({ coll, run }: Connection): Store['compareJoi
     // counting the pairs and listing the first differing keys; the server streams the left side.
     const pipeline: Document[] = [
       { $match: left.filter ? { $and: [{ [lo]: { $ne: null } }, toMongoFilter(left.filter)] } : { [lo]: { $ne: null } } },
-      { $project: { k: `$${lo}`, v: compared(`$${lf}`, left) } }, // _id kept: the sample's order
-      { $lookup: { from: right.collection, localField: 'k', foreignField: ro, as: 'r', pipeline: [...(right.filter ? [{ $match: toMongoFilter(right.filter) }] : []), { $project: { _id: 0, v: compared(`$${rf}`, right) } }] } },
+      { $project: { k: `$${lo}`, v: comparedValue(`$${lf}`, left) } }, // _id kept: the sample's order
+      { $lookup: { from: right.collection, localField: 'k', foreignField: ro, as: 'r', pipeline: [...(right.filter ? [{ $match: toMongoFilter(right.filter) }] : []), { $project: { _id: 0, v: comparedValue(`$${rf}`, right) } }] } },
       { $unwind: '$r' },
       { $project: { k: 1, d: { $ne: ['$v', '$r.v'] } } },
       {
