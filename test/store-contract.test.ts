@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
-import { comparedValue, databaseFromUri, fromBson, indexOptions, openMongoStore, restoreFields, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
+import { comparedValue, databaseFromUri, fromBson, mongoClient, indexOptions, openMongoStore, restoreFields, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
 import { Decimal } from '../src/formats/decimal.ts';
 import { openStore } from '../src/store/open.ts';
 import {
@@ -1848,6 +1848,17 @@ describe('MongoDB translation (no server needed)', () => {
     expect(databaseFromUri('mongodb://u:p@h1:27017,h2:27017/hunan?replicaSet=rs0')).toBe('hunan');
     expect(databaseFromUri('mongodb://localhost:27017')).toBeUndefined();
     expect(databaseFromUri('mongodb+srv://cluster.example.net/?retryWrites=true')).toBeUndefined();
+  });
+  it('reads from the primary whatever read preference the URI names: a secondary behind it kept a revoked grant answering', async () => {
+    for (const uri of ['mongodb://db1,db2,db3/hunan?replicaSet=rs0&readPreference=secondaryPreferred', 'mongodb://db1/hunan?readPreference=nearest', 'mongodb://db1/hunan']) {
+      const client = mongoClient(uri);
+      expect(client.readPreference.mode).toBe('primary');
+      await client.close();
+    }
+    // The driver refuses what cannot go with the primary: said as a connection string the store cannot use.
+    await expect(openStore({ mongodbUri: 'mongodb://127.0.0.1:9/?readPreference=secondary&maxStalenessSeconds=120' })).rejects.toThrow(
+      'not a MongoDB connection string: Primary read preference cannot be combined with maxStalenessSeconds',
+    );
   });
   it('raises StoreUnavailableError when the server cannot be reached', async () => {
     await expect(openStore({ mongodbUri: 'mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=200' })).rejects.toBeInstanceOf(StoreUnavailableError);

@@ -14,6 +14,18 @@ export function databaseFromUri(uri: string): string | undefined {
   return match && match[1] ? decodeURIComponent(match[1]) : undefined;
 }
 
+/**
+ * The client of `uri`, not connected, reading from the primary whatever the URI says. Every reader of the
+ * store must see each write that returned, made by any instance (port.ts; a revocation counts at once,
+ * SPEC §9): with `readPreference=secondaryPreferred` in the URI (to spread reads), a gateway read a grant's
+ * revocation mark, the audit log's newest entry and the catalogues in effect from a secondary behind the
+ * primary, and a revoked grant kept answering for as long as that secondary lagged. A URI asking for
+ * `maxStalenessSeconds` is refused by the driver (it cannot go with the primary).
+ */
+export function mongoClient(uri: string): MongoClient {
+  return new MongoClient(uri, { readPreference: 'primary' });
+}
+
 /** The store's connection, as the parts of the store (mongo/*.ts) use it. */
 export interface Connection {
   readonly client: MongoClient;
@@ -35,7 +47,7 @@ export interface Connection {
 export async function connect(uri: string, dbName?: string, existing = false): Promise<Connection> {
   let client: MongoClient;
   try {
-    client = new MongoClient(uri);
+    client = mongoClient(uri);
   } catch (error) {
     throw new StoreUnavailableError(`not a MongoDB connection string: ${(error as Error).message}`, { cause: error });
   }
