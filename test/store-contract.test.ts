@@ -1860,6 +1860,13 @@ describe('MongoDB translation (no server needed)', () => {
       'not a MongoDB connection string: Primary read preference cannot be combined with maxStalenessSeconds',
     );
   });
+  it('refuses a URI asking for unacknowledged writes (w=0): a duplicate key would go unseen (a claim taken twice)', async () => {
+    expect(() => mongoClient('mongodb://db1/hunan?w=0')).toThrow('w=0 (unacknowledged writes) cannot keep a store');
+    await expect(openStore({ mongodbUri: 'mongodb://127.0.0.1:9/?w=0&serverSelectionTimeoutMS=200' })).rejects.toThrow(
+      'not a MongoDB connection string: w=0 (unacknowledged writes) cannot keep a store: a duplicate key would go unseen; leave w out or write w=majority',
+    );
+    for (const uri of ['mongodb://db1/hunan?w=1', 'mongodb://db1/hunan?w=majority']) await mongoClient(uri).close();
+  });
   it('raises StoreUnavailableError when the server cannot be reached', async () => {
     await expect(openStore({ mongodbUri: 'mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=200' })).rejects.toBeInstanceOf(StoreUnavailableError);
   });

@@ -20,10 +20,16 @@ export function databaseFromUri(uri: string): string | undefined {
  * SPEC §9): with `readPreference=secondaryPreferred` in the URI (to spread reads), a gateway read a grant's
  * revocation mark, the audit log's newest entry and the catalogues in effect from a secondary behind the
  * primary, and a revoked grant kept answering for as long as that secondary lagged. A URI asking for
- * `maxStalenessSeconds` is refused by the driver (it cannot go with the primary).
+ * `maxStalenessSeconds` is refused by the driver (it cannot go with the primary), one asking for `w=0` here.
  */
 export function mongoClient(uri: string): MongoClient {
-  return new MongoClient(uri, { readPreference: 'primary' });
+  const client = new MongoClient(uri, { readPreference: 'primary' });
+  // Unacknowledged writes never report a duplicate key, which the store's rules stand on: a forwarded
+  // token's claim (claimOnce) would be taken twice, two audit entries take one number. Refused, not connected.
+  if (client.options.writeConcern?.w === 0) {
+    throw new Error('w=0 (unacknowledged writes) cannot keep a store: a duplicate key would go unseen; leave w out or write w=majority');
+  }
+  return client;
 }
 
 /** The store's connection, as the parts of the store (mongo/*.ts) use it. */
