@@ -3,8 +3,9 @@
 // Visibility (one pure function, `auditVisibility`, turned into a store filter):
 // - a `supervisor` of the competent department sees every entry;
 // - any other department sees the entries of its own requests (`department` is its code and no connected
-//   platform forwarded them: `via` is absent, see `ownRequests`) and the entries about resources it provides or addressed to it (`providers` contains '|CODE|': a demand's
-//   entries name its asked department, entry.ts `addressedTo`).
+//   platform forwarded them: `via` is absent, see `ownRequest`) and the entries about resources it
+//   provides or addressed to it (`providers` contains '|CODE|': a demand's entries name its asked
+//   department, entry.ts `addressedTo`).
 // In an entry a department sees only as a provider, `resources` is narrowed to the resources it
 // provides: the other providers' parts are not its business, nor is the requester's document (see
 // `narrow`). Such a node keeps the stored `hash`, which then no longer recomputes from the node; the
