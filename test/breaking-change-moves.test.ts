@@ -62,6 +62,15 @@ describe('an item moved to another resource', () => {
     next.resources.push(part('630000-MZ-00038', 'QhPartA', { account: 'QH-DE-BANK', note: 'QH-DE-NOTE' }), part('630000-MZ-00039', 'QhPartB', { bank: 'QH-DE-BANK' }));
     expect(removals(next).map((w) => [w!.item, w!.movedTo])).toEqual([['bankAccount', undefined], ['note', undefined]]);
   });
+  it('is told as removed only when two items of the element left and one item took it: which one went there is not certain', () => {
+    const before = elderly();
+    before.resources[0].items.push({ name: 'spareAccount', type: 'string', element: 'QH-DE-BANK' });
+    const next = elderly();
+    next.resources[0] = without(next.resources[0], 'bankAccount');
+    next.resources[1].items.push({ name: 'account', type: 'string', element: 'QH-DE-BANK' });
+    expect(breakingChanges(before, next, new Map()).filter((w) => w.kind === 'BREAKING_CHANGE').map((w) => [w.kind === 'BREAKING_CHANGE' && w.movedTo, w.message]))
+      .toEqual([[undefined, 'Item bankAccount of 630000-MZ-00031 is removed'], [undefined, 'Item spareAccount of 630000-MZ-00031 is removed']]);
+  });
   it('is told as removed only when the other resource carried the element already, or the resource still does', () => {
     const next = elderly();
     next.resources[0] = without(next.resources[0], 'fullName');

@@ -6,8 +6,9 @@
 // A move is claimed only when it can be nothing else: the destination is a resource of the catalogue's
 // new version, of the same provider, whose key item carries the same data `element` as the old resource's
 // key item (the same records, such as persons by ID number), holding an item of the removed item's
-// element that it did not carry in the version in effect, and it is the only such item. An item without an
-// element, a key without one, another provider, or two candidates: no move is told, only the removal.
+// element that it did not carry in the version in effect, and it is the only such item, and the only item
+// leaving that could have gone there. An item without an element, a key without one, another provider,
+// two candidates, or two items leaving for one: no move is told, only the removal.
 import type { Catalogue, Item, Resource } from '../../model/catalogue.ts';
 
 export interface Destination {
@@ -27,17 +28,27 @@ export function destinations(current: Catalogue, next: Catalogue): (old: Resourc
   const elements = (r: Resource) => new Set(r.items.map((i) => i.element).filter((e) => e !== undefined));
   const before = new Map(current.resources.map((r) => [r.code, elements(r)]));
   const after = new Map(next.resources.map((r) => [r.code, elements(r)]));
-  return (old, item) => {
+  const candidates = (old: Resource, item: Item): Destination[] => {
     const key = keyElement(old);
-    if (item.element === undefined || key === undefined || item.name === old.key) return undefined;
-    if (after.get(old.code)?.has(item.element)) return undefined; // the resource still carries the element
+    if (item.element === undefined || key === undefined || item.name === old.key) return [];
+    if (after.get(old.code)?.has(item.element)) return []; // the resource still carries the element
     const found: Destination[] = [];
     for (const r of next.resources) {
       if (r.code === old.code || r.provider !== old.provider || keyElement(r) !== key) continue;
       if (before.get(r.code)?.has(item.element)) continue; // it carried the element already: no move to it
       for (const i of r.items) if (i.element === item.element && i.name !== r.key) found.push({ resource: r, item: i });
     }
-    return found.length === 1 ? found[0] : undefined;
+    return found;
+  };
+  // How many items leaving their resources could each destination have taken: two items of one element
+  // left (a spare account beside the account) and one took it, and which one went there is not certain.
+  const claims = new Map<Item, number>();
+  for (const old of current.resources) {
+    for (const item of old.items) for (const d of candidates(old, item)) claims.set(d.item, (claims.get(d.item) ?? 0) + 1);
+  }
+  return (old, item) => {
+    const found = candidates(old, item);
+    return found.length === 1 && claims.get(found[0].item) === 1 ? found[0] : undefined;
   };
 }
 
