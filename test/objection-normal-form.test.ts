@@ -75,3 +75,15 @@ it('an objection whose fingerprint was kept as stored (before NFC) is judged as 
   expect(await importRecords([{ caseNo: 'C2', status: 'suspended', fullName: NFD }])).toEqual([]); // the item unchanged
   expect(await importRecords([{ caseNo: 'C2', status: 'suspended', fullName: 'Ana Márquez' }])).toEqual([id]);
 });
+
+it('an objection whose fingerprint was kept as stored, of a text in NFD, stands when an import writes the text in NFC', async () => {
+  // The case this change was made for, on the objections confirmed before it (their fingerprints are of
+  // the text as stored): a provider's tool now writing every text in NFC must not correct them either.
+  await gw.store.insert(collectionOf(recipients), [{ caseNo: 'C3', status: 'active', fullName: NFD }]);
+  const id = await raiseAndConfirm('C3');
+  const legacy = createHash('sha256').update(`${id}\n${JSON.stringify(NFD)}`).digest('hex');
+  expect(await gw.store.update('_objections', eq('id', id), { confirmedValue: legacy })).toBe(1);
+  expect(await importRecords([{ caseNo: 'C3', status: 'active', fullName: NFC }])).toEqual([]);
+  expect(await doubts('C3')).toEqual({ fullName: NFC, _objections: [{ status: 'CONFIRMED' }] });
+  expect(await importRecords([{ caseNo: 'C3', status: 'active', fullName: 'Ana Márquez' }])).toEqual([id]);
+});

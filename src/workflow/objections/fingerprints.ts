@@ -24,10 +24,12 @@ export const fingerprint = (o: Pick<Objection, 'id'>, v: Value | undefined) =>
 
 /**
  * Whether `v` is the value fingerprinted as `kept`: by its NFC fingerprint, or, for a fingerprint kept
- * before texts were taken in NFC, by its text as stored (a value kept unchanged since matches either).
+ * before texts were taken in NFC (of the text as stored), by its text as stored or in NFD: an objection
+ * confirmed then on a text stored in NFD was marked CORRECTED by an import writing it in NFC, the very
+ * change NFC fingerprints were made for (a text stored in NFC then matches by its NFC fingerprint).
  */
 export const holdsFingerprint = (o: Pick<Objection, 'id'>, v: Value | undefined, kept: string) =>
-  fingerprint(o, v) === kept || hashed(o, v ?? null) === kept;
+  fingerprint(o, v) === kept || hashed(o, v ?? null) === kept || (typeof v === 'string' && hashed(o, v.normalize('NFD')) === kept);
 
 /**
  * The fingerprint of what the objection's record holds in its item now; null when the resource is no
