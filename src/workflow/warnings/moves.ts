@@ -28,17 +28,22 @@ export function destinations(current: Catalogue, next: Catalogue): (old: Resourc
   const elements = (r: Resource) => new Set(r.items.map((i) => i.element).filter((e) => e !== undefined));
   const before = new Map(current.resources.map((r) => [r.code, elements(r)]));
   const after = new Map(next.resources.map((r) => [r.code, elements(r)]));
+  // The items of `next` by element (not keys): a catalogue at the bounds has 500 resources (issue 9).
+  const carrying = new Map<string, Destination[]>();
+  for (const r of next.resources) {
+    for (const i of r.items) {
+      if (i.element === undefined || i.name === r.key) continue;
+      if (!carrying.has(i.element)) carrying.set(i.element, []);
+      carrying.get(i.element)!.push({ resource: r, item: i });
+    }
+  }
   const candidates = (old: Resource, item: Item): Destination[] => {
     const key = keyElement(old);
     if (item.element === undefined || key === undefined || item.name === old.key) return [];
     if (after.get(old.code)?.has(item.element)) return []; // the resource still carries the element
-    const found: Destination[] = [];
-    for (const r of next.resources) {
-      if (r.code === old.code || r.provider !== old.provider || keyElement(r) !== key) continue;
-      if (before.get(r.code)?.has(item.element)) continue; // it carried the element already: no move to it
-      for (const i of r.items) if (i.element === item.element && i.name !== r.key) found.push({ resource: r, item: i });
-    }
-    return found;
+    return (carrying.get(item.element) ?? []).filter(({ resource: r }) =>
+      r.code !== old.code && r.provider === old.provider && keyElement(r) === key
+      && !before.get(r.code)?.has(item.element!)); // one that carried the element already: no move to it
   };
   // How many items leaving their resources could each destination have taken: two items of one element
   // left (a spare account beside the account) and one took it, and which one went there is not certain.
