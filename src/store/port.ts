@@ -233,7 +233,8 @@ export interface Store extends ClaimsOnce {
   upsertAll(collection: string, key: string, batches: AsyncIterable<Row[]>): Promise<UpsertResult>;
   /**
    * Sets fields on every row matching `filter`, all-or-nothing (a unique violation on any row changes none); returns how many matched.
-   * With `mark`, when a row matched, the mark's row is written in the same transaction (UpdateMark).
+   * With `mark`, when a row matched, the mark's row is written in the same transaction (UpdateMark); an
+   * update that sets no field writes nothing, the mark neither.
    */
   update(collection: string, filter: Filter, set: Row, mark?: UpdateMark): Promise<number>;
   /** Deletes every row matching `filter`; returns how many. */
