@@ -165,6 +165,7 @@ describe('a filter given empty is refused, through the field as through the comm
       ['{ usage(from: "2026-01-01", to: "2026-01-31", resource: $e) { from } }', ['resource']],
       ['{ auditLog(filter: { resource: $e, provider: $e, department: $e }) { totalCount } }', ['filter.department', 'filter.resource', 'filter.provider']],
       ['{ auditLog(filter: { via: $e, action: $e }) { totalCount } }', ['filter.via', 'filter.action']],
+      ['{ auditLog(filter: { requestId: $e }) { totalCount } }', ['filter.requestId']],
     ];
     for (const e of ['', '  ']) {
       for (const [body, paths] of cases) {

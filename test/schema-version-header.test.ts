@@ -11,14 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { cliEnv, runGovgraph } from './helpers/cli.ts';
 import { spawnServe, waitReady, type ServedProcess } from './helpers/served.ts';
+import { freePort } from './helpers/guizhou.ts';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const FIXTURE = fileURLToPath(new URL('fixtures/ningxia-ops', import.meta.url));
-const PORT = 6336;
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-schema-version-'));
 const env = cliEnv({ GOVGRAPH_DATA_DIR: join(dir, 'data'), GOVGRAPH_PLATFORM: join(FIXTURE, 'platform.yaml'), GOVGRAPH_LOG_LEVEL: 'warn' });
-const url = `http://127.0.0.1:${PORT}`;
+let url: string;
 let served: ServedProcess;
 let token: string;
 
@@ -28,7 +28,9 @@ beforeAll(async () => {
   const signed = await runGovgraph(['token', '--dept', '640100-RSJ', '--ttl', '1h'], { env });
   expect(signed.code, signed.stderr).toBe(0);
   token = signed.stdout.trim();
-  served = await spawnServe([], env, PORT);
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  served = await spawnServe([], env, port);
   await waitReady(url);
 });
 afterAll(async () => {

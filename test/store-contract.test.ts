@@ -1850,9 +1850,10 @@ describe('MongoDB translation (no server needed)', () => {
     expect(databaseFromUri('mongodb+srv://cluster.example.net/?retryWrites=true')).toBeUndefined();
   });
   it('reads from the primary whatever read preference the URI names: a secondary behind it kept a revoked grant answering', async () => {
-    for (const uri of ['mongodb://db1,db2,db3/hunan?replicaSet=rs0&readPreference=secondaryPreferred', 'mongodb://db1/hunan?readPreference=nearest', 'mongodb://db1/hunan']) {
+    for (const uri of ['mongodb://db1,db2,db3/hunan?replicaSet=rs0&readPreference=secondaryPreferred', 'mongodb://db1/hunan?readPreference=nearest', 'mongodb://db1/hunan?readPreference=secondary&readPreferenceTags=dc:east', 'mongodb://db1/hunan']) {
       const client = mongoClient(uri);
       expect(client.readPreference.mode).toBe('primary');
+      expect(client.readPreference.tags ?? []).toEqual([]);
       await client.close();
     }
     // The driver refuses what cannot go with the primary: said as a connection string the store cannot use.

@@ -115,7 +115,7 @@ export const queryFields: Pick<Resolvers, 'Query'> = {
     auditLog: (_p, args, ctx, info) =>
       translated(async () => {
         const f = args.filter ?? {};
-        requireNamed('auditLog', { 'filter.department': f.department, 'filter.resource': f.resource, 'filter.provider': f.provider, 'filter.via': f.via, 'filter.action': f.action });
+        requireNamed('auditLog', { 'filter.department': f.department, 'filter.resource': f.resource, 'filter.provider': f.provider, 'filter.via': f.via, 'filter.action': f.action, 'filter.requestId': f.requestId });
         // Left out or given as null, `first` is the schema's default of 50, or the platform's page maximum when smaller.
         const given = args.first !== null && info.fieldNodes.some((n) => n.arguments?.some((a) => a.name.value === 'first'));
         return listAudit(

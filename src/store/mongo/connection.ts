@@ -23,7 +23,8 @@ export function databaseFromUri(uri: string): string | undefined {
  * `maxStalenessSeconds` is refused by the driver (it cannot go with the primary), one asking for `w=0` here.
  */
 export function mongoClient(uri: string): MongoClient {
-  const client = new MongoClient(uri, { readPreference: 'primary' });
+  // Tags the URI names are dropped too: a primary read preference carrying them is one mongos may refuse.
+  const client = new MongoClient(uri, { readPreference: 'primary', readPreferenceTags: [] });
   // Unacknowledged writes never report a duplicate key, which the store's rules stand on: a forwarded
   // token's claim (claimOnce) would be taken twice, two audit entries take one number. Refused, not connected.
   if (client.options.writeConcern?.w === 0) {
