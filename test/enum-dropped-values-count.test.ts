@@ -76,3 +76,25 @@ it('follows the store: once the provider imports the records again without the v
   expect(own2.records).toBe(0);
   expect(own2.message).toBe(`Item status of ${OWN} is retyped: loses the values closed (no stored record holds it), pending (no stored record holds it)`);
 });
+
+it("tells no count of another provider's item to a user of the competent department who neither reviews nor supervises", async () => {
+  // The competent department sees every draft and its warnings; a count by value of the police's secret
+  // item is a figure about its values, which that department reads masked: its auditor weighs it when
+  // reviewing, its supervisor reads every figure; an applicant of the department was told it as well.
+  const sub = await gw.query(`mutation($doc: String!) { submitCatalogue(document: $doc) { version { id version } } }`,
+    { ...COMPILER, variables: { doc: JSON.stringify(narrowed()) } });
+  expect(sub.errors).toBeUndefined();
+  const { id, version } = sub.data!.submitCatalogue.version;
+  const policeAs = async (roles: ('applicant' | 'supervisor' | 'auditor')[]) => {
+    const res = await gw.query(`{ catalogue(id: "${id}") { versions { version warnings ${WARNINGS} } } }`, { dept: AUDITOR.dept, roles });
+    expect(res.errors).toBeUndefined();
+    return retyped(res.data!.catalogue.versions.find((v: { version: number }) => v.version === version).warnings).find((w) => w.resource === POLICE)!;
+  };
+  const applicant = await policeAs(['applicant']);
+  expect(applicant.records).toBeNull();
+  expect(applicant.message).not.toMatch(/\d stored record|no stored record/);
+  expect(applicant.message).toContain('how many stored records hold them is for its provider 630000-GA to tell');
+  expect((await policeAs([])).records).toBeNull();
+  expect((await policeAs(['supervisor'])).records).toBe(2);
+  expect((await policeAs(['auditor'])).records).toBe(2);
+});

@@ -143,12 +143,11 @@ describe('on a Hebei platform of 5 catalogues x 4 versions', () => {
         for (const shown of c.versions) {
           if (!shown.warnings.length) continue;
           const v = versions.find((x) => x.id === c.id && x.version === shown.version)!;
-          const alone = await submissionWarnings({ store: raw, platform, now: new Date() }, v.catalogue, dept);
+          const alone = await submissionWarnings({ store: raw, platform, now: new Date() }, v.catalogue, { dept, roles });
           expect(shown.warnings.map((w: any) => [w.kind, w.path, w.message, w.resource, w.item, w.usedBy, w.grants])).toEqual(
             alone.map((w: any) => [w.kind, w.path, w.message, w.resource ?? null, w.item ?? null, w.usedBy ?? null, w.grants ?? null]));
         }
       }
-      void roles;
     }
     // Each grant's provider as found by reading every version (the newest carrying the code), as before.
     const published = await publishedCatalogues(raw);

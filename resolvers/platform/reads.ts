@@ -93,7 +93,7 @@ export function warningsOnce(ctx: RequestContext, v: ListedVersion): Promise<Sub
   // is not read (with the store taken once, the scans of a supervisor's `catalogues { versions { warnings
   // } }` went on for seconds after the answer).
   return once(reads.warnings, `${v.id}@${v.version}`, async () =>
-    submissionWarnings(envOf(ctx), await documentOf(ctx, v), ctx.identity.dept.code, reads.versions, reads.warningReads));
+    submissionWarnings(envOf(ctx), await documentOf(ctx, v), { dept: ctx.identity.dept.code, roles: ctx.identity.roles }, reads.versions, reads.warningReads));
 }
 
 /**

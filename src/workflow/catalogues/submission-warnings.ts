@@ -19,30 +19,49 @@ import { repeatedCollection, type ProvidedSince } from '../warnings/repeated-col
 import { unfilledRequired } from '../warnings/unfilled-required.ts';
 import type { SubmissionWarning } from '../warnings/warning.ts';
 
+/** Who reads a version's warnings: a user of a department, with the roles its token gives. */
+export interface WarningViewer {
+  dept: string;
+  roles: readonly string[];
+}
+
 /**
- * The warnings a document gets against the catalogues in effect and the active grants, as department
- * `viewer` may read them (null: whole, for the operator). Which departments read a resource, and which hold
+ * Whether `viewer` reads the warnings of other providers' resources whole (who reads them, the grants they
+ * break, the stored records holding an enum value taken away): the operator (null), and of the competent
+ * department its auditors, who review the version, and its supervisors, who read every audit entry, usage
+ * figure and grant. Any other user of the competent department sees its drafts (seesDrafts) but reads
+ * another provider's data only as the access rules let it: a count by value of an item it reads masked or
+ * not at all is a figure about that item's values (found: an applicant of the department was told how many
+ * of the police's records held a secret enum value).
+ */
+function seesWarningsWhole(env: WorkflowEnv, viewer: WarningViewer | null): boolean {
+  return viewer === null
+    || (viewer.dept === env.platform.platform.competentDepartment && viewer.roles.some((r) => r === 'auditor' || r === 'supervisor'));
+}
+
+/**
+ * The warnings a document gets against the catalogues in effect and the active grants, as `viewer` may
+ * read them (null: whole, for the operator; see seesWarningsWhole). Which departments read a resource, and which hold
  * grants to it, are its provider's to know and the competent department's (SPEC §10: a providing department
  * reads the entries about its resources, usage figures and grants likewise; workflow.md): the compiler
  * of a basic or subject catalogue that carries another provider's resource is neither. For such a resource
  * its BREAKING_CHANGE warnings name no department (`usedBy` empty, the message sends to the provider),
  * and it gets no BREAKS_GRANT warning (grant ids, and messages naming the holders); the auditor of the
- * competent department sees them whole when reviewing the version. So are the stored records holding an
- * enum value the version takes away (a count by value of an item the compiler may not read unmasked).
+ * competent department sees them whole when reviewing the version (as its supervisors do; not its other
+ * users). So are the stored records holding an enum value the version takes away (a count by value of an
+ * item the compiler may not read unmasked).
  */
 export async function submissionWarnings(
   env: WorkflowEnv,
   catalogue: Catalogue,
-  viewer: string | null,
+  viewer: WarningViewer | null,
   versions = catalogueVersions(env.store),
   reads?: WarningReads,
 ): Promise<SubmissionWarning[]> {
   const published = (await versions.published()).map((v) => v.catalogue);
   const current = published.find((c) => c.id === catalogue.id);
   const withheld = new Set(
-    viewer === null || viewer === env.platform.platform.competentDepartment
-      ? []
-      : (current?.resources ?? []).filter((r) => r.provider !== viewer).map((r) => r.code),
+    seesWarningsWhole(env, viewer) ? [] : (current?.resources ?? []).filter((r) => r.provider !== viewer!.dept).map((r) => r.code),
   );
   const activeGrants = () => listGrants(env.store, { active: true, now: env.now });
   const grants = current ? await grantsInForce(env, current, await (reads ? (reads.activeGrants ??= activeGrants()) : activeGrants())) : [];

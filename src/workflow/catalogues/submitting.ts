@@ -63,7 +63,7 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     }
     if (!earlier.length && held.id !== catalogue.id) catalogue = { ...catalogue, id: held.id };
     // The same catalogue as the latest version, whatever its status: stored all the same (SPEC §9), and said.
-    const warnings = [...unchangedSince(earlier.at(-1), catalogue), ...(await submissionWarnings(env, catalogue, actor.dept.code, versions))];
+    const warnings = [...unchangedSince(earlier.at(-1), catalogue), ...(await submissionWarnings(env, catalogue, { dept: actor.dept.code, roles: actor.roles }, versions))];
     const next = (earlier.at(-1)?.version ?? 0) + 1;
     return {
       detail: `${catalogue.id} v${next} submitted${warnings.length ? ` with ${warnings.length} warning(s)` : ''}`,
