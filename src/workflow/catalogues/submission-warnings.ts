@@ -77,7 +77,9 @@ export async function submissionWarnings(
   // The version in effect compared a few dozen resources at a time, the event loop getting a turn between
   // (a catalogue at the bounds takes tens of milliseconds to compare: issue 9 point 3).
   const resources = current?.resources ?? [];
-  const held = await droppedValueRecords(env.store, current, catalogue, withheld);
+  // Counted through the request's scan store (WarningReads.auditScan): one count per value taken away, and
+  // none is started once the request is cancelled (test/warnings-dropped-values-cancel.test.ts).
+  const held = await droppedValueRecords(reads?.auditScan ?? env.store, current, catalogue, withheld);
   for (let from = 0; from < resources.length; from += BREAKING_CHANGES_PER_TURN) {
     warnings.push(...breakingChanges({ ...current!, resources: resources.slice(from, from + BREAKING_CHANGES_PER_TURN) }, catalogue, readers, withheld, held, current));
     await nextTurn();
@@ -134,9 +136,10 @@ export interface WarningReads {
   providedSince?: Promise<ProvidedSince>;
   readers: Map<string, ReturnType<typeof itemReaders>>;
   /**
-   * The store the audit log is scanned through, page by page: a request's, which stops at its next page
-   * once the request is cancelled (the other reads keep the store itself, whose caches are kept per
-   * store object and outlive the request).
+   * The store the audit log is scanned through, page by page, and the records holding an enum value taken
+   * away are counted through, value by value: a request's, which stops at its next page or count once the
+   * request is cancelled (the other reads keep the store itself, whose caches are kept per store object
+   * and outlive the request).
    */
   auditScan?: Store;
 }
