@@ -142,8 +142,12 @@ export async function itemReaders(
   for (const code of new Set(resources)) out.set(code, new Map());
   const take = (entry: AuditEntry, code?: string) => {
     if (!entry.department || (entry.outcome !== 'allowed' && entry.outcome !== 'partial' && entry.outcome !== 'error')) return;
+    // A department of a connected platform (its request forwarded, `via` its region) is that platform's,
+    // not this platform's department of the same code (query.ts ownRequest): named with its platform, and
+    // never taken for the provider reading its own resource.
+    const reader = entry.via ? forwardedReader(entry.department, entry.via) : entry.department;
     for (const part of entry.resources) {
-      if ((code !== undefined && part.resource !== code) || part.provider === entry.department || partFailed(entry, part)) continue;
+      if ((code !== undefined && part.resource !== code) || (!entry.via && part.provider === entry.department) || partFailed(entry, part)) continue;
       const byItem = out.get(part.resource);
       if (!byItem || part.resource.includes('|')) continue; // a code with a bar is named by no entry (query.ts)
       // A part denied whole used nothing of the resource; and the entry's outcome, allowed or partial for
@@ -156,7 +160,7 @@ export async function itemReaders(
       for (const item of [ANY_ITEM, ...part.items, ...selectedDenied, ...part.filtered, ...part.ordered]) {
         let readers = byItem.get(item);
         if (!readers) byItem.set(item, (readers = new Set()));
-        readers.add(entry.department);
+        readers.add(reader);
       }
     }
   };
@@ -173,6 +177,9 @@ export async function itemReaders(
   }
   return out;
 }
+
+/** How itemReaders names a department of the connected platform of `via` whose request that platform forwarded. */
+export const forwardedReader = (department: string, via: string): string => `${department} (via the connected platform of ${via})`;
 
 /** Up to this many resources, itemReaders scans for each apart (reading only its entries); past it, once for all. */
 const SCANS_APART = 3;
@@ -195,7 +202,7 @@ async function* readEntries(store: Store, filter: Filter, pageSize: number) {
     const upTo = Math.min(afterSeq + AUDIT_SCAN_WINDOW, span.newest);
     const rows = await store.find(AUDIT_COLLECTION, {
       filter: and(filter, seqWindow(afterSeq, upTo)),
-      projection: ['seq', 'time', 'department', 'purpose', 'outcome', 'resources'],
+      projection: ['seq', 'time', 'department', 'via', 'purpose', 'outcome', 'resources'],
       sort: [{ field: 'seq', direction: 'asc' }],
       limit: pageSize,
     });
