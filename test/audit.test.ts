@@ -485,8 +485,8 @@ describe('auditUsage', () => {
           records: 5,
           denied: 1,
           byRequester: [
-            { department: SCJG, purpose: null, requests: 0, records: 0, denied: 1 },
-            { department: MZ, purpose: 'social-assistance', requests: 2, records: 5, denied: 0 },
+            { department: SCJG, via: null, purpose: null, requests: 0, records: 0, denied: 1 },
+            { department: MZ, via: null, purpose: 'social-assistance', requests: 2, records: 5, denied: 0 },
           ],
         },
         {
@@ -496,8 +496,8 @@ describe('auditUsage', () => {
           records: 5,
           denied: 1,
           byRequester: [
-            { department: MZ, purpose: 'administrative-licensing', requests: 1, records: 5, denied: 0 },
-            { department: MZ, purpose: 'social-assistance', requests: 0, records: 0, denied: 1 },
+            { department: MZ, via: null, purpose: 'administrative-licensing', requests: 1, records: 5, denied: 0 },
+            { department: MZ, via: null, purpose: 'social-assistance', requests: 0, records: 0, denied: 1 },
           ],
         },
       ],
@@ -513,7 +513,7 @@ describe('auditUsage', () => {
       read(10, GA, 'social-assistance', 'partial', [pageOnly, part(R1, GA, ['name'], 1)], '2026-05-02T01:00:00.000Z'),
     ]);
     const may = await auditUsage(store, { from: '2026-05-01', to: '2026-06-01', resource: R2 });
-    expect(may.resources.map((r) => r.byRequester)).toEqual([[{ department: GA, purpose: 'social-assistance', requests: 2, records: 0, denied: 0 }]]);
+    expect(may.resources.map((r) => r.byRequester)).toEqual([[{ department: GA, via: null, purpose: 'social-assistance', requests: 2, records: 0, denied: 0 }]]);
   });
 
   it('limits to a period, a resource or a provider', async () => {

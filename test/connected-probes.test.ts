@@ -70,8 +70,9 @@ describe('the masked probes of a department forwarded by a connected city', () =
     const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const usage = await probeUsage(province.store, day, day);
     // One lookup and three linked values, all on the forwarded department's quota; none on the bare code, which another platform connected here may forward too.
-    expect(usage.map(({ department, resource, values }) => ({ department, resource, values }))).toEqual([
-      { department: `${DEPT}@520100`, resource: '520000-GAT-P01', values: 4 },
+    // The report names the department with the platform that forwarded it (department and via), as the usage figures do.
+    expect(usage.map(({ department, via, resource, values }) => ({ department, via, resource, values }))).toEqual([
+      { department: DEPT, via: '520100', resource: '520000-GAT-P01', values: 4 },
     ]);
   });
 });

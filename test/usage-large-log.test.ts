@@ -54,7 +54,7 @@ describe('usage over a large audit log', () => {
     const seconds = (performance.now() - started) / 1000;
     expect(report.resources).toEqual([{
       resource: '990000-AA-01', provider: '990000-AA', requests: ENTRIES / 10, records: ENTRIES / 10, denied: 0,
-      byRequester: [{ department: '990000-BB', purpose: 'p', requests: ENTRIES / 10, records: ENTRIES / 10, denied: 0 }],
+      byRequester: [{ department: '990000-BB', via: null, purpose: 'p', requests: ENTRIES / 10, records: ENTRIES / 10, denied: 0 }],
     }]);
     // Half a second here; the quadratic scan took about 20 s for as many entries.
     expect(seconds).toBeLessThan(10);

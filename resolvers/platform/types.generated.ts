@@ -510,6 +510,11 @@ export type MaskedProbeUsage = {
   resource: Scalars['String']['output'];
   /** Values counted toward the quota. */
   values: Scalars['Int']['output'];
+  /**
+   * The region of the connected platform that forwarded the department's requests: its quota is kept apart
+   * from this platform's department of the same code; null for this platform's own department.
+   */
+  via?: Maybe<Scalars['String']['output']>;
 };
 
 /** Who the request is made as. */
@@ -828,6 +833,12 @@ export type RequesterUsage = {
   records: Scalars['Int']['output'];
   /** Requests that read the resource: at least one of its items, or only its count or a page. */
   requests: Scalars['Int']['output'];
+  /**
+   * The region of the connected platform that forwarded the department's requests (the audit entries' via):
+   * its department codes are its own, so its department is not this platform's department of the same code,
+   * whose figures are another row; null for this platform's own department.
+   */
+  via?: Maybe<Scalars['String']['output']>;
 };
 
 /** A catalogue resource: what it holds, who provides it, how it is shared, and what you may read of it. */
@@ -1515,6 +1526,7 @@ export type MaskedProbeUsageResolvers<ContextType = RequestContext, ParentType e
   refused?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   values?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  via?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type MeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Me'] = ResolversParentTypes['Me']> = {
@@ -1599,6 +1611,7 @@ export type RequesterUsageResolvers<ContextType = RequestContext, ParentType ext
   purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  via?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ResourceInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ResourceInfo'] = ResolversParentTypes['ResourceInfo']> = {

@@ -10,6 +10,10 @@
 //   partial one in which this resource was denied whole or every item it selected was refused).
 // Parts that failed of entries with outcome `error` are left out: they say nothing about use. A part
 // that did not fail beside another resource's error (AuditResource.failed false) counts as in any read.
+// A requesting department is its code and the connected platform that forwarded its requests (`via`, the
+// entry's): a connected platform's department codes are its own (query.ts ownRequest; rates, grants and
+// masked-value quotas keep them apart too), so the city's 530100-MZJ reading here through the city is not
+// this platform's 530100-MZJ, and their figures are two rows, never one sum.
 //
 // It is a scan of the read entries of the period (and resource or provider, when given) in seq order,
 // USAGE_PAGE_SIZE rows at a time: memory grows with the number of distinct
@@ -36,13 +40,15 @@ export interface UsageFigures {
 
 export interface RequesterUsage extends UsageFigures {
   department: string | null;
+  /** The region of the connected platform that forwarded the department's requests; null for this platform's own. */
+  via: string | null;
   purpose: string | null;
 }
 
 export interface ResourceUsage extends UsageFigures {
   resource: string;
   provider: string;
-  byRequester: RequesterUsage[]; // by department, then purpose (null first)
+  byRequester: RequesterUsage[]; // by department, then via, then purpose (null first)
 }
 
 export interface UsageReport {
@@ -66,10 +72,11 @@ export async function auditUsage(store: Store, period: UsagePeriod, pageSize = U
       if (period.provider !== undefined && part.provider !== period.provider) continue;
       let res = byResource.get(part.resource);
       if (!res) byResource.set(part.resource, (res = { provider: part.provider, groups: new Map() }));
-      const key = JSON.stringify([entry.department, entry.purpose]);
+      const via = entry.via ?? null;
+      const key = JSON.stringify([entry.department, via, entry.purpose]);
       let group = res.groups.get(key);
       if (!group) {
-        group = { department: entry.department, purpose: entry.purpose, requests: 0, records: 0, denied: 0 };
+        group = { department: entry.department, via, purpose: entry.purpose, requests: 0, records: 0, denied: 0 };
         res.groups.set(key, group);
       }
       if (used && readSomething(part)) {
@@ -85,7 +92,7 @@ export async function auditUsage(store: Store, period: UsagePeriod, pageSize = U
     .sort(([a], [b]) => compare(a, b))
     .map(([resource, { provider, groups }]): ResourceUsage => {
       const byRequester = [...groups.values()].sort(
-        (a, b) => compareNullable(a.department, b.department) || compareNullable(a.purpose, b.purpose),
+        (a, b) => compareNullable(a.department, b.department) || compareNullable(a.via, b.via) || compareNullable(a.purpose, b.purpose),
       );
       return {
         resource,
@@ -98,6 +105,14 @@ export async function auditUsage(store: Store, period: UsagePeriod, pageSize = U
     });
   return { from: period.from ?? null, to: period.to ?? null, resources };
 }
+
+/**
+ * How `govgraph usage` names a requesting (or probing) department in its tables: a department of a
+ * connected platform with the platform that forwarded its requests, `530100-MZJ via 530100`, as the audit
+ * log's entries say it.
+ */
+export const requesterName = (r: { department: string | null; via: string | null }): string =>
+  r.department === null ? '(none)' : r.via === null ? r.department : `${r.department} via ${r.via}`;
 
 /** The part returned something of the resource: an item, a record, a count, or a page refused nothing. */
 function readSomething(part: AuditResource): boolean {

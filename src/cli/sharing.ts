@@ -158,6 +158,7 @@ export function registerSharingCommands(program: Command): void {
       const from = day(opts.from, '--from');
       const to = day(opts.to, '--to');
       const { usageReport } = await import('../workflow/usage.ts');
+      const { requesterName } = await import('../audit/usage.ts');
       const viewer = viewerFor(env, opts.dept);
       const published = await publishedCatalogues(env.store);
       const providerOf = (code: string) => published.flatMap((c) => c.resources).find((r) => r.code === code)?.provider;
@@ -168,14 +169,14 @@ export function registerSharingCommands(program: Command): void {
       const rows: string[][] = [];
       for (const r of report.resources) {
         rows.push([r.resource, r.provider, '', '', String(r.requests), String(r.records), String(r.denied)]);
-        for (const q of r.byRequester) rows.push(['', '', q.department ?? '(none)', q.purpose ?? '(none)', String(q.requests), String(q.records), String(q.denied)]);
+        for (const q of r.byRequester) rows.push(['', '', requesterName(q), q.purpose ?? '(none)', String(q.requests), String(q.records), String(q.denied)]);
       }
       if (rows.length) console.log(table(['RESOURCE', 'PROVIDER', 'REQUESTER', 'PURPOSE', 'REQUESTS', 'RECORDS', 'DENIED'], rows));
       if (report.maskedProbes.length) {
         console.log('');
         console.log(table(
           ['DAY', 'DEPARTMENT', 'RESOURCE', 'MASKED VALUES COMPARED', 'REFUSED'],
-          report.maskedProbes.map((p) => [p.day, p.department, p.resource, String(p.values), String(p.refused)]),
+          report.maskedProbes.map((p) => [p.day, requesterName(p), p.resource, String(p.values), String(p.refused)]),
         ));
       }
       console.error(`usage ${report.from} to ${report.to}: ${report.resources.length} resource${report.resources.length === 1 ? '' : 's'} read, as ${viewer.dept} sees them`);

@@ -85,6 +85,13 @@ export async function takeProbes(
 
 export interface ProbeUsage {
   department: string;
+  /**
+   * The region of the connected platform that forwarded the department's requests; null for this platform's
+   * own department. The quota is the department's at that platform (counterKey: `530100-MZJ@530100`), kept
+   * apart from this platform's department of the same code; the report names them apart the same way, as
+   * the usage figures and the audit log do, not by a code joined with `@` that no department has.
+   */
+  via: string | null;
   resource: string;
   day: string;
   /** Values compared with masked items that were counted (not refused). */
@@ -103,12 +110,23 @@ export async function probeUsage(store: Store, from: string, to: string): Promis
   ];
   const byKey = new Map<string, ProbeUsage>();
   for (const row of rows) {
-    const [kind, day, department, resource] = String(row.key).split('|');
-    const id = `${day}|${department}|${resource}`;
+    const [kind, day, who, resource] = String(row.key).split('|');
+    const id = `${day}|${who}|${resource}`;
     let u = byKey.get(id);
-    if (!u) byKey.set(id, (u = { department, resource, day, values: 0, refused: 0 }));
+    if (!u) byKey.set(id, (u = { ...probingDepartment(who), resource, day, values: 0, refused: 0 }));
     if (kind === 'd') u.values = Number(row.level);
     else u.refused = Number(row.level);
   }
-  return [...byKey.values()].sort((a, b) => a.day.localeCompare(b.day) || a.department.localeCompare(b.department) || a.resource.localeCompare(b.resource));
+  return [...byKey.values()].sort((a, b) =>
+    a.day.localeCompare(b.day) || a.department.localeCompare(b.department) || (a.via ?? '').localeCompare(b.via ?? '') || a.resource.localeCompare(b.resource));
+}
+
+/**
+ * The department a counter's key names (takeProbes, counterKey): `CODE@REGION` for a department of a
+ * connected platform, whose codes hold no `@` (src/identity/forwarded.ts DEPARTMENT_CODE), nor do this
+ * platform's (schema/platform.schema.json).
+ */
+function probingDepartment(who: string): { department: string; via: string | null } {
+  const at = who.lastIndexOf('@');
+  return at < 0 ? { department: who, via: null } : { department: who.slice(0, at), via: who.slice(at + 1) };
 }
