@@ -1544,6 +1544,19 @@ describe('SQLite store', () => {
     });
   });
 
+  // Every index made on a thread of its own (sqlite/index-thread.ts), as those of a large collection are: the
+  // same refusals (a unique index over duplicates, another process's lock past the bound), the same records.
+  describe('every index made on an index thread', () => {
+    contract(() => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'govgraph-store-'));
+      dirs.push(dir);
+      return {
+        open: () => openSqliteStore(path.join(dir, 'data'), { indexThreadRows: 0 }),
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    });
+  });
+
   describe('SQLite specifics', () => {
     let dir: string;
     let store: SqliteStore;

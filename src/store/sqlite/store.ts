@@ -51,6 +51,8 @@ interface SqliteStoreOptions {
   docCacheChars?: number;
   /** Collections of more rows than this (or of more than 500 characters a row times this) read on reader threads what may walk much of them; default 50,000. */
   readerThreadRows?: number;
+  /** Collections of this many rows or more have their indexes made on a thread of their own (sqlite/index-thread.ts); default 10,000. */
+  indexThreadRows?: number;
   /** How many reader threads at most; default 2. */
   readerThreads?: number;
   /** The file must already hold a store (openDatabase's `existing`). */
@@ -101,7 +103,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
   const { readers, planOf } = threads;
   const reads = readsOf(conn, threads, cachedReadsOf(conn, docs));
   const writes = writesOf(conn, docs, files.beforeWrite, reads.count);
-  const indexing = indexingOf(conn, threads, docs);
+  const indexing = indexingOf(conn, threads, docs, options.indexThreadRows);
   const meterStep = metersOf(conn);
   const claimOnce = claimsOf(conn);
 
@@ -148,8 +150,12 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
         return;
       }
       if (db.open) db.close();
-      // After the connection: closing a descriptor of the file drops the process's locks on it.
-      header.release();
+      // After the connection: closing a descriptor of the file drops the process's locks on it, an index
+      // thread's too (POSIX locks are the process's): so only once no index thread is writing. Not waited
+      // for: a build of seconds would hold the close; the process's exit ends the build's transaction unmade.
+      const building = indexing.whenIdle();
+      if (building === null) header.release();
+      else void building.then(() => header.release());
     },
 
     get threadReads() {
