@@ -24,7 +24,7 @@ import {
   type AuditEntry,
   type NewAuditEntry,
 } from './entry.ts';
-import { and, DuplicateKeyError, StoreUnavailableError, type Filter, type Store } from '../store/port.ts';
+import { and, DuplicateKeyError, StoreUnavailableError, type Filter, type IndexSpec, type Store } from '../store/port.ts';
 import { auditKey } from './key.ts';
 import { KEY_CHANGED_ACTION, keyId, parseChange } from './key-change.ts';
 
@@ -40,23 +40,37 @@ export class AuditUnavailableError extends Error {
 
 const indexReady = new WeakMap<Store, Promise<void>>();
 
-/** Creates the audit indexes once per Store (again after a failure). */
+/** The audit log's indexes, in the order they are made. */
+const AUDIT_INDEXES: IndexSpec[] = [
+  { fields: ['seq'], unique: true },
+  { fields: ['time'] },
+  { fields: ['department', 'seq'] },
+  { fields: ['requestId'] }, // auditLog(filter: { requestId })
+  // auditLog(filter: { action }): without it each window of the seq index was read whole to find a
+  // supervisor's few adoptPlatform or decideSharingRequest entries (src/audit/query.ts).
+  { fields: ['action', 'seq'] },
+];
+
+/**
+ * Creates the audit indexes once per Store (again after a failure). `serve` makes them at its start
+ * (src/server/audit-layout.ts): one a release adds is made over the whole log, seconds on a long one.
+ */
 export function ensureAuditIndexes(store: Store): Promise<void> {
   let ready = indexReady.get(store);
   if (!ready) {
     ready = (async () => {
-      await store.ensureIndex(AUDIT_COLLECTION, { fields: ['seq'], unique: true });
-      await store.ensureIndex(AUDIT_COLLECTION, { fields: ['time'] });
-      await store.ensureIndex(AUDIT_COLLECTION, { fields: ['department', 'seq'] });
-      await store.ensureIndex(AUDIT_COLLECTION, { fields: ['requestId'] }); // auditLog(filter: { requestId })
-      // auditLog(filter: { action }): without it each window of the seq index was read whole to find a
-      // supervisor's few adoptPlatform or decideSharingRequest entries (src/audit/query.ts).
-      await store.ensureIndex(AUDIT_COLLECTION, { fields: ['action', 'seq'] });
+      for (const index of AUDIT_INDEXES) await store.ensureIndex(AUDIT_COLLECTION, index);
     })();
     indexReady.set(store, ready);
     ready.catch(() => indexReady.delete(store));
   }
   return ready;
+}
+
+/** Whether the store lacks one of the audit log's indexes (a release added it): a quick read of the store's list. */
+export async function auditIndexesMissing(store: Store): Promise<boolean> {
+  const made = new Set((await store.listIndexes(AUDIT_COLLECTION)).map((i) => `${i.fields.join(',')}:${i.unique === true}`));
+  return AUDIT_INDEXES.some((i) => !made.has(`${i.fields.join(',')}:${i.unique === true}`));
 }
 
 /**

@@ -22,6 +22,7 @@ import type { RequestContext } from '../../resolvers/request.ts';
 import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
 import { createLogger, loggingPlugin } from './plugins/logging.ts';
+import { layOutAuditLog, type AuditLayout } from './audit-layout.ts';
 import { auditPlugin } from './plugins/audit.ts';
 import { documentHashes } from './recorded-document.ts';
 import { deriveDocumentKey } from '../audit/document-hash.ts';
@@ -238,6 +239,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   });
 
   let state: GatewayState = 'starting';
+  let auditLayout: AuditLayout | undefined;
   const stateOf = () => state;
   const graphiqlEnabled = settings.graphiql ?? true;
   const graphiql = graphiqlHandler({
@@ -253,6 +255,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     {
       platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal,
       auditFailing: () => auditFailing,
+      auditIndexing: () => auditLayout?.pending ?? true,
     },
     graphql,
     opts.routes ?? [],
@@ -302,6 +305,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     await new Promise((resolve) => httpServer.close(resolve));
     throw err;
   }
+  // After the start, whose own writes (keys, the secret) must not wait for a build; /readyz says 503 until done.
+  auditLayout = await layOutAuditLog(store, logger);
   state = 'ready';
   const port = (httpServer.address() as AddressInfo).port;
   const checkpoints = startCheckpoints(store, {
@@ -327,6 +332,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       grantCache.stop();
       unwatchRates();
       unwatchAudit();
+      auditLayout?.stop();
     },
   });
 

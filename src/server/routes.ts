@@ -46,11 +46,13 @@ export interface RouteParts {
   logForwardedRefusal(err: unknown, authorization: string | undefined): void;
   /** Whether the last audit entry could not be written (a full disk, a read-only store). */
   auditFailing(): boolean;
+  /** Whether the audit log's indexes are still being made at the start (audit-layout.ts). */
+  auditIndexing(): boolean;
 }
 
 /** The gateway's routes, by path: /graphql answered by `graphql`, then those named here, then `more` (GatewayOptions.routes). */
 export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more: Route[]): Map<string, Route> {
-  const { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal, auditFailing } = parts;
+  const { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal, auditFailing, auditIndexing } = parts;
   // /readyz asks the store at most once a second.
   let storeCheck: { at: number; ok: Promise<boolean> } | null = null;
   const storeReachable = (): Promise<boolean> => {
@@ -135,7 +137,8 @@ export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more:
     methods: ['GET', 'HEAD'],
     async handle(req, res) {
       const state = stateOf();
-      const status = state !== 'ready' ? state : (await storeReachable()) ? 'ready' : 'store-unavailable';
+      // While the audit log's indexes are made (an upgrade's new index over a long log), a request's entry would wait for them.
+      const status = state !== 'ready' ? state : !(await storeReachable()) ? 'store-unavailable' : auditIndexing() ? 'audit-indexes' : 'ready';
       await sendJson(req, res, status === 'ready' ? 200 : 503, { status });
     },
   });
