@@ -23,7 +23,7 @@ import { cliEnv, withSqliteStore } from './helpers/cli.ts';
 import { spawnServe, waitReady } from './helpers/served.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/ningxia-ops/', import.meta.url));
-const PORT = 6395;
+const PORT = 0; // a free port, as spawnServe reads it from the log line
 const ENTRIES = 300_000;
 const NEW_INDEX = `ix:action,seq@${AUDIT_COLLECTION}`;
 const READ = '{ nxCivil { reliefRecipients(first: 1) { nodes { caseNo } } } }';
