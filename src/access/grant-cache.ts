@@ -20,7 +20,7 @@
 // forwarded request's department is any code its connected platform names (SPEC §12), and each new code
 // left an entry behind until the grants next changed (found by the soak walk).
 import { LRUCache } from 'lru-cache';
-import { GRANT_REVOCATIONS, GRANTS, LATEST_REVOCATION, REVOCATION_INDEX } from './grants/rows.ts';
+import { GRANT_REVOCATIONS, GRANTS, LATEST_REVOCATION } from './grants/rows.ts';
 import { unrevokedGrantsFor } from './grants/listing.ts';
 import { isGrantActive, type Grant } from './grant-model.ts';
 import { eq, type Store } from '../store/port.ts';
@@ -39,7 +39,6 @@ export class GrantCache {
   /** Bumped by every change seen; a read that started before a change is not kept. */
   private generation = 0;
   private seen: string | null = null;
-  private markMade: Promise<unknown> | null = null;
 
   private readonly unwatch: () => void;
 
@@ -69,13 +68,9 @@ export class GrantCache {
 
   /** The latest revocation's mark (null before the store's first revocation). */
   private async revocationMark(): Promise<string | null> {
-    // Its collection made before the first revocation: a read of one that does not exist is answered as
-    // empty by an error SQLite raises and the store catches, about 100 µs each time. Not waited for (a long
-    // import may hold the store's write lock): reads meanwhile answer null as well. Tried again after a failure.
-    this.markMade ??= this.store.ensureIndex(GRANT_REVOCATIONS, REVOCATION_INDEX).then(
-      () => true,
-      () => (this.markMade = null),
-    );
+    // Its collection is made with the grants' indexes (rows.ts ensureGrantIndexes: a grant's adding, a
+    // list), not here: a request writes nothing (test/workflow-locked.test.ts). Before it is made (a store
+    // whose grants an older release made, none added or revoked since) the read is answered as empty.
     const rows = await this.store.find(GRANT_REVOCATIONS, { filter: eq('key', LATEST_REVOCATION), projection: ['value'], limit: 1 });
     return rows.length === 0 ? null : String(rows[0].value);
   }

@@ -83,6 +83,8 @@ export async function ensureGrantIndexes(store: Store): Promise<void> {
   await store.ensureIndex(GRANTS, { fields: ['requester', 'revokedAt'] });
   await store.ensureIndex(GRANTS, { fields: ['resource'] });
   await store.ensureIndex(GRANTS, { fields: ['provider'] });
+  // The revocation mark's collection (grant-cache.ts reads it at requests, revoking.ts writes it).
+  await store.ensureIndex(GRANT_REVOCATIONS, REVOCATION_INDEX);
   // Grants stored before the key get their own id: duplicates stored then stay apart, and `grant add` still
   // finds them by reading (sameGrantStored). The index is partial (unique among the grants that have the
   // key), so that a release older than the key, which stores grants without it, may run beside this one
