@@ -65,6 +65,10 @@ function startingHeaders(params, defaultHeaders) {
 function App({ config }) {
   const params = new URLSearchParams(window.location.search);
   const initialHeaders = startingHeaders(params, config.defaultHeaders);
+  // Headers no kept tab holds get a tab of their own; GraphiQL leaves its query empty unless it is given one
+  // (only a first visit's tab starts with defaultQuery). Given, it starts with the welcome text, as a first
+  // visit's does: a new demo token, or tabs kept from before govgraph:defaultHeaders was written.
+  const initialQuery = params.get('query') ?? (initialHeaders !== undefined ? config.defaultQuery : undefined);
   // Introspection needs a valid token on this platform. GraphiQL introspects again whenever its fetcher
   // changes, so a new fetcher is made (after a short pause in typing) when the headers editor holds a
   // different JSON object: pasting a token loads the schema and the documentation without a reload.
@@ -87,7 +91,7 @@ function App({ config }) {
     fetcher,
     defaultQuery: config.defaultQuery,
     defaultHeaders: config.defaultHeaders,
-    initialQuery: params.get('query') ?? undefined,
+    initialQuery,
     initialVariables: params.get('variables') ?? undefined,
     initialHeaders,
     isHeadersEditorEnabled: true,

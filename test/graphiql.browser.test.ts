@@ -392,6 +392,29 @@ describe.skipIf(chromiumMissing).each([
     await page.close();
   });
 
+  test('(e) when the gateway prefills headers new to this browser (a new demo token), its welcome text opens beside the tabs kept', { timeout: 90_000 }, async () => {
+    const page = await context.newPage();
+    // An earlier visit: a tab of the user's own, and the headers the gateway prefilled then (another token).
+    await clearStorage(page, server.prefilled.url);
+    const earlier = { Authorization: server.badHeaders.Authorization, 'x-purpose': server.goodHeaders['x-purpose'] };
+    await page.evaluate((earlierHeaders) => {
+      const headers = JSON.stringify(earlierHeaders, null, 2);
+      const tab = { id: 'earlier-tab', title: 'Mine', query: 'query Mine { __typename }', variables: null, headers, operationName: 'Mine', response: null };
+      window.localStorage.setItem('graphiql:tabState', JSON.stringify({ tabs: [tab], activeTabIndex: 0 }));
+      window.localStorage.setItem('govgraph:defaultHeaders', headers);
+    }, earlier);
+    await page.goto(`${server.prefilled.url}/graphiql`);
+    await page.locator(`${queryEditor} .view-lines`).waitFor();
+    await page.locator(`${headersEditor} .view-lines`).waitFor();
+    // The new tab holds the new headers and the welcome text of a first visit (it was empty: GraphiQL
+    // makes a tab for headers that no kept tab holds, with no query unless the page gives one).
+    await expect.poll(() => editorText(page, headersEditor).then(squash), { timeout: 20_000 }).toContain(squash(server.goodHeaders.Authorization).slice(-20));
+    await expect.poll(() => editorText(page, queryEditor), { timeout: 20_000 }).toContain('# 1. The headers below already hold a token');
+    // The user's own tab is still there.
+    await expect.poll(() => page.locator('.graphiql-tab').allInnerTexts(), { timeout: 20_000 }).toEqual([expect.stringContaining('Mine'), expect.stringContaining('<untitled>')]);
+    await page.close();
+  });
+
   test('no request left the machine and the page broke no rule of its Content-Security-Policy', () => {
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.filter((url) => !isLocal(url))).toEqual([]);
