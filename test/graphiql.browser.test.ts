@@ -281,8 +281,8 @@ describe.skipIf(chromiumMissing).each([
   test('(a) with a good token and purpose, a query run from the editor shows its data', { timeout: 90_000 }, async () => {
     const page = await context.newPage();
     await openGraphiql(page, server.url);
-    // The headers editor is visible and prefilled with the placeholders.
-    expect(await editorText(page, headersEditor)).toContain('Bearer <paste a token from govgraph token>');
+    // The headers editor is visible and prefilled with the placeholders (polled, as the welcome text below).
+    await expect.poll(() => editorText(page, headersEditor), { timeout: 20_000 }).toContain('Bearer <paste a token from govgraph token>');
     expect(await editorText(page, headersEditor)).toContain('x-purpose');
     // The welcome text in the query editor names this platform's purpose codes (polled: Monaco draws the
     // editor's lines a moment after they exist).
@@ -364,8 +364,9 @@ describe.skipIf(chromiumMissing).each([
   test('(d) under --demo the page opens with the token and purpose; a reload keeps the headers the user typed', { timeout: 120_000 }, async () => {
     const page = await context.newPage();
     await openGraphiql(page, server.prefilled.url);
+    // Polled: Monaco draws the editor's lines a moment after they exist.
+    await expect.poll(() => editorText(page, headersEditor).then(squash), { timeout: 20_000 }).toContain(squash(server.goodHeaders.Authorization));
     const prefilled = await editorText(page, headersEditor);
-    expect(squash(prefilled)).toContain(squash(server.goodHeaders.Authorization));
     expect(squash(prefilled)).toContain(squash(`"x-purpose": "${server.goodHeaders['x-purpose']}"`));
     // A query runs at once, with no header typed.
     await fillEditor(page, queryEditor, server.dataQuery);
