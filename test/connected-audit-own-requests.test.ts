@@ -7,91 +7,22 @@
 // And a department's objection or sharing request naming a connected platform's resource code (as it
 // sees it in the namespace's answers) was told only that no resource of that code is published here.
 // Two real gateway processes on loopback (test/fixtures/yunnan-connected), each with its own store.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { auditKey } from '../src/audit/key.ts';
-import { importCatalogueFiles } from '../src/catalogue/import.ts';
-import { loadPlatform } from '../src/catalogue/platform.ts';
-import { signToken } from '../src/identity/token.ts';
-import type { Role } from '../src/identity/roles.ts';
-import { collectionOf } from '../src/model/catalogue.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
-import { cliEnv, GOVGRAPH_BIN, runGovgraph } from './helpers/cli.ts';
+import { cliEnv, runGovgraph } from './helpers/cli.ts';
 import { eventually } from './helpers/eventually.ts';
-import { freePort } from './helpers/guizhou.ts';
-import { waitReady } from './helpers/served.ts';
+import { listingKunmingCivil, queryAs as query, startPair, startSide as start, stopPair, stopSide as stop, type Pair } from './helpers/yunnan-pair.ts';
 
-const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/yunnan-connected', name);
-
-interface Side { dir: string; file: string; url: string; port: number; secret: string; proc?: ChildProcess }
-let work: string;
-let province: Side;
-let city: Side;
-
-async function start(s: Side): Promise<void> {
-  s.proc = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--platform', s.file, '--data', s.dir, '--port', String(s.port)], {
-    env: { ...process.env, GOVGRAPH_FROM_SOURCE: '1', GOVGRAPH_JWT_SECRET: s.secret, GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitReady(s.url, 90_000);
-}
-
-async function stop(s: Side): Promise<void> {
-  const proc = s.proc;
-  if (!proc || proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGKILL');
-  await exited;
-}
-
-async function query(s: Side, dept: string, document: string, roles: Role[] = []) {
-  const token = await signToken(new TextEncoder().encode(s.secret), { dept, user: `user-of-${dept}`, roles, ttl: '1h' });
-  const res = await fetch(`${s.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'minimum-living-allowance' },
-    body: JSON.stringify({ query: document }),
-  });
-  return (await res.json()) as { data?: any; errors?: any[] };
-}
-
-/** The province's department list with the city's civil affairs bureau added, as a province might list it. */
-const listingKunmingCivil = (text: string) =>
-  text.replace('connected:', '  - { code: "530100-MZJ", name: 昆明市民政局, graphqlName: kunmingCivilAffairs, level: city, region: "530100" }\nconnected:');
+let pair: Pair | undefined;
+let province: Pair['province'];
+let city: Pair['city'];
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'govgraph-audit-own-'));
-  const side = async (name: string): Promise<Side> => {
-    const port = await freePort();
-    return { dir: join(work, name), file: join(work, `${name}.yaml`), port, url: `http://127.0.0.1:${port}`, secret: `secret-of-${name}-${port}-0123456789abcdef` };
-  };
-  province = await side('province');
-  city = await side('city');
-  writeFileSync(province.file, readFileSync(fixture('province.yaml'), 'utf8').replace('CITY_URL', city.url));
-  writeFileSync(city.file, readFileSync(fixture('city.yaml'), 'utf8').replace('PROVINCE_URL', province.url).replace(/^.*COUNTY_URL.*\n/m, ''));
-  for (const [s, catalogue, records] of [[province, 'province-catalogue.yaml', 'residents.jsonl'], [city, 'city-catalogue.yaml', 'recipients.jsonl']] as const) {
-    const store = await openSqliteStore(s.dir);
-    // What this process writes to the platform's log is keyed with the platform's own secret, as its gateway's.
-    await auditKey(store, { GOVGRAPH_JWT_SECRET: s.secret });
-    try {
-      const [imported] = await importCatalogueFiles(store, loadPlatform(s.file), [fixture(catalogue)], { publish: true });
-      const rows = readFileSync(fixture(records), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-      await store.insert(collectionOf(imported.version.catalogue.resources[0]), rows);
-    } finally {
-      await store.close();
-    }
-  }
-  await Promise.all([start(province), start(city)]);
+  pair = await startPair('govgraph-audit-own-');
+  ({ province, city } = pair);
 }, 180_000);
 
-afterAll(async () => {
-  await stop(city);
-  await stop(province);
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => stopPair(pair));
 
 const ENTRIES = '{ auditLog(first: 50) { totalCount nodes { department user via operationName documentHash detail resources { resource items records } } } }';
 

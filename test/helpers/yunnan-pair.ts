@@ -1,0 +1,92 @@
+// Two real gateway processes on loopback, a province and the city it connects to
+// (test/fixtures/yunnan-connected; the county left out), each with its own store holding the fixture's
+// catalogue and records; for tests of what the two platforms keep apart (the audit log's own entries, usage).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { auditKey } from '../../src/audit/key.ts';
+import { importCatalogueFiles } from '../../src/catalogue/import.ts';
+import { loadPlatform } from '../../src/catalogue/platform.ts';
+import { signToken } from '../../src/identity/token.ts';
+import type { Role } from '../../src/identity/roles.ts';
+import { collectionOf } from '../../src/model/catalogue.ts';
+import { openSqliteStore } from '../../src/store/sqlite.ts';
+import { GOVGRAPH_BIN } from './cli.ts';
+import { freePort } from './guizhou.ts';
+import { waitReady } from './served.ts';
+
+export const yunnanFixture = (name: string) => join(fileURLToPath(new URL('..', import.meta.url)), 'fixtures/yunnan-connected', name);
+
+export interface Side { dir: string; file: string; url: string; port: number; secret: string; proc?: ChildProcess }
+export interface Pair { work: string; province: Side; city: Side }
+
+export async function startSide(s: Side): Promise<void> {
+  s.proc = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--platform', s.file, '--data', s.dir, '--port', String(s.port)], {
+    env: { ...process.env, GOVGRAPH_FROM_SOURCE: '1', GOVGRAPH_JWT_SECRET: s.secret, GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitReady(s.url, 90_000);
+}
+
+export async function stopSide(s: Side): Promise<void> {
+  const proc = s.proc;
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGKILL');
+  await exited;
+}
+
+/** A GraphQL request to `s` as a user of `dept` (a token signed with that platform's secret). */
+export async function queryAs(s: Side, dept: string, document: string, roles: Role[] = []) {
+  const token = await signToken(new TextEncoder().encode(s.secret), { dept, user: `user-of-${dept}`, roles, ttl: '1h' });
+  const res = await fetch(`${s.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'minimum-living-allowance' },
+    body: JSON.stringify({ query: document }),
+  });
+  return (await res.json()) as { data?: any; errors?: any[] };
+}
+
+/** The province's department list with the city's civil affairs bureau added, as a province might list it. */
+export const listingKunmingCivil = (text: string) =>
+  text.replace('connected:', '  - { code: "530100-MZJ", name: 昆明市民政局, graphqlName: kunmingCivilAffairs, level: city, region: "530100" }\nconnected:');
+
+/**
+ * The province and the city, served. GOVGRAPH_TEST_PORT, when set, is the first of two ports to serve on
+ * (where only some may be used); free ports otherwise.
+ */
+export async function startPair(prefix: string): Promise<Pair> {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const base = Number(process.env.GOVGRAPH_TEST_PORT ?? 0);
+  const side = async (name: string, n: number): Promise<Side> => {
+    const port = base ? base + n : await freePort();
+    return { dir: join(work, name), file: join(work, `${name}.yaml`), port, url: `http://127.0.0.1:${port}`, secret: `secret-of-${name}-${port}-0123456789abcdef` };
+  };
+  const province = await side('province', 0);
+  const city = await side('city', 1);
+  writeFileSync(province.file, readFileSync(yunnanFixture('province.yaml'), 'utf8').replace('CITY_URL', city.url));
+  writeFileSync(city.file, readFileSync(yunnanFixture('city.yaml'), 'utf8').replace('PROVINCE_URL', province.url).replace(/^.*COUNTY_URL.*\n/m, ''));
+  for (const [s, catalogue, records] of [[province, 'province-catalogue.yaml', 'residents.jsonl'], [city, 'city-catalogue.yaml', 'recipients.jsonl']] as const) {
+    const store = await openSqliteStore(s.dir);
+    // What this process writes to the platform's log is keyed with the platform's own secret, as its gateway's.
+    await auditKey(store, { GOVGRAPH_JWT_SECRET: s.secret });
+    try {
+      const [imported] = await importCatalogueFiles(store, loadPlatform(s.file), [yunnanFixture(catalogue)], { publish: true });
+      const rows = readFileSync(yunnanFixture(records), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      await store.insert(collectionOf(imported.version.catalogue.resources[0]), rows);
+    } finally {
+      await store.close();
+    }
+  }
+  await Promise.all([startSide(province), startSide(city)]);
+  return { work, province, city };
+}
+
+export async function stopPair(pair: Pair | undefined): Promise<void> {
+  if (!pair) return;
+  await stopSide(pair.city);
+  await stopSide(pair.province);
+  rmSync(pair.work, { recursive: true, force: true });
+}
