@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { NewAuditEntry } from '../src/audit/entry.ts';
 import { appendAudit } from '../src/audit/log.ts';
-import { ANY_ITEM, forwardedReader, itemReaders } from '../src/audit/usage.ts';
+import { ANY_ITEM, requesterName, itemReaders } from '../src/audit/usage.ts';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite.ts';
 
 const POLICE = '530000-GAT';
@@ -41,11 +41,11 @@ afterAll(async () => {
 
 it.each([['alone', [RESIDENTS]], ['among others', [RESIDENTS, ...OTHERS]]])('names a forwarded reader with its platform (%s)', async (_, codes) => {
   const byItem = (await itemReaders(store, codes, '2000-01-01T00:00:00.000Z')).get(RESIDENTS)!;
-  const city = forwardedReader(KUNMING_CIVIL, '530100');
-  expect(city).toBe('530100-MZJ (via the connected platform of 530100)');
+  const city = requesterName({ department: KUNMING_CIVIL, via: '530100' });
+  expect(city).toBe('530100-MZJ via 530100');
   expect([...byItem.get('age')!]).toEqual([KUNMING_CIVIL]);
   expect([...byItem.get('xm')!]).toEqual([city]);
-  expect([...byItem.get('division')!]).toEqual([forwardedReader(POLICE, '530100')]);
+  expect([...byItem.get('division')!]).toEqual([requesterName({ department: POLICE, via: '530100' })]);
   expect(byItem.get('spouseNo')).toBeUndefined();
-  expect([...byItem.get(ANY_ITEM)!].sort()).toEqual([KUNMING_CIVIL, city, forwardedReader(POLICE, '530100')].sort());
+  expect([...byItem.get(ANY_ITEM)!].sort()).toEqual([KUNMING_CIVIL, city, requesterName({ department: POLICE, via: '530100' })].sort());
 });

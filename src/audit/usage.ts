@@ -107,9 +107,9 @@ export async function auditUsage(store: Store, period: UsagePeriod, pageSize = U
 }
 
 /**
- * How `govgraph usage` names a requesting (or probing) department in its tables: a department of a
- * connected platform with the platform that forwarded its requests, `530100-MZJ via 530100`, as the audit
- * log's entries say it.
+ * How a requesting (or probing) department is named in `govgraph usage`'s tables and in breaking-change
+ * warnings' readers (itemReaders): a department of a connected platform with the platform that forwarded
+ * its requests, `530100-MZJ via 530100`, as the audit log's entries say it.
  */
 export const requesterName = (r: { department: string | null; via: string | null }): string =>
   r.department === null ? '(none)' : r.via === null ? r.department : `${r.department} via ${r.via}`;
@@ -160,7 +160,7 @@ export async function itemReaders(
     // A department of a connected platform (its request forwarded, `via` its region) is that platform's,
     // not this platform's department of the same code (query.ts ownRequest): named with its platform, and
     // never taken for the provider reading its own resource.
-    const reader = entry.via ? forwardedReader(entry.department, entry.via) : entry.department;
+    const reader = requesterName({ department: entry.department, via: entry.via ?? null });
     for (const part of entry.resources) {
       if ((code !== undefined && part.resource !== code) || (!entry.via && part.provider === entry.department) || partFailed(entry, part)) continue;
       const byItem = out.get(part.resource);
@@ -192,9 +192,6 @@ export async function itemReaders(
   }
   return out;
 }
-
-/** How itemReaders names a department of the connected platform of `via` whose request that platform forwarded. */
-export const forwardedReader = (department: string, via: string): string => `${department} (via the connected platform of ${via})`;
 
 /** Up to this many resources, itemReaders scans for each apart (reading only its entries); past it, once for all. */
 const SCANS_APART = 3;
