@@ -17,8 +17,8 @@ export default defineConfig({
     // minutes file after file. Two files at a time use both cores; the tests that time or kill processes
     // are written for a loaded machine (they ran beside other suites and helpers' runs).
     maxWorkers: Math.max(2, availableParallelism() - 1),
-    // A command a test starts (bin/govgraph.js) runs the sources through tsx, never an older dist/ build;
-    // test/build.test.ts runs the build itself.
-    env: { GOVGRAPH_FROM_SOURCE: '1' },
+    // The sources are compiled to dist/ once before the files run, and a command a test starts
+    // (bin/govgraph.js) runs that build: never an older one, and no tsx compiling in every process.
+    globalSetup: ['test/setup/build.ts'],
   },
 });

@@ -1,6 +1,6 @@
-// The compiled command (SPEC §15): `npm run build` compiles to dist/, and bin/govgraph.js runs dist/ (the
-// other tests run the sources, GOVGRAPH_FROM_SOURCE=1). The build is made here when dist/ is older than
-// the sources, as `npm install` makes it.
+// The compiled command (SPEC §15): `npm run build` compiles to dist/, and bin/govgraph.js runs dist/ (as
+// every test's commands do: test/setup/build.ts compiles before the files run). The build is made here when
+// dist/ is older than the sources, as `npm install` makes it.
 import { execFile, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import ts from 'typescript';

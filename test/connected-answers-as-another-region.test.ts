@@ -53,7 +53,7 @@ describe('a connected entry whose url reaches another region\'s platform', () =>
   it('platform status says so and exits 1', async () => {
     const out = await new Promise<{ code: number; stdout: string }>((resolve) => execFile(process.execPath,
       [join(root, 'bin/govgraph.js'), 'platform', 'status', '--platform', provinceFile, '--data', province.dataDir],
-      { env: { ...process.env, GOVGRAPH_FROM_SOURCE: '1' } },
+      { env: { ...process.env } },
       (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout })));
     expect(out.code).toBe(1);
     const lines = out.stdout.split('\n');

@@ -98,11 +98,11 @@ it("raiseObjection and requestSharing of a connected platform's resource code sa
 it("grant add on the city for a department of the province says that grants here are the city's own departments'", async () => {
   // The city's store is open in its gateway: the command works beside it (SQLite, one folder).
   const res = await runGovgraph(['grant', 'add', '--requester', '530000-MZT', '--resource', '530100-MZJ-R02', '--items', 'approvalNo,decision',
-    '--purposes', 'minimum-living-allowance', '--platform', city.file, '--data', city.dir], { env: cliEnv({ GOVGRAPH_FROM_SOURCE: '1', GOVGRAPH_JWT_SECRET: city.secret }) });
+    '--purposes', 'minimum-living-allowance', '--platform', city.file, '--data', city.dir], { env: cliEnv({ GOVGRAPH_JWT_SECRET: city.secret }) });
   expect(res.code).toBe(1);
   expect(res.stderr).toContain('requester: No department "530000-MZT" on the platform: the code is of the region of the connected platform 云南省政务信息资源共享平台 (530000); grants here are for this platform\'s own departments, and one whose requests that platform forwards holds none here (its grants are that platform\'s to give).');
   // One of no connected platform's region, as before.
   const other = await runGovgraph(['grant', 'add', '--requester', '990000-XX', '--resource', '530100-MZJ-R02', '--items', 'decision',
-    '--purposes', 'minimum-living-allowance', '--platform', city.file, '--data', city.dir], { env: cliEnv({ GOVGRAPH_FROM_SOURCE: '1', GOVGRAPH_JWT_SECRET: city.secret }) });
+    '--purposes', 'minimum-living-allowance', '--platform', city.file, '--data', city.dir], { env: cliEnv({ GOVGRAPH_JWT_SECRET: city.secret }) });
   expect(other.stderr).toContain('requester: No department "990000-XX" on the platform.\n');
 }, 60_000);

@@ -212,7 +212,7 @@ describe('connected platforms that are not what the platform file says', () => {
   it('platform status lists each with its reason and exits 1', async () => {
     const out = await new Promise<{ code: number; stdout: string }>((resolve) => execFile(process.execPath,
       [join(root, 'bin/govgraph.js'), 'platform', 'status', '--platform', platformFile, '--data', gw.dataDir],
-      { env: { ...process.env, GOVGRAPH_FROM_SOURCE: '1' } },
+      { env: { ...process.env } },
       (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout })));
     expect(out.code).toBe(1);
     for (const [ns, reason] of Object.entries(REASONS)) {

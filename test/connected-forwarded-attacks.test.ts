@@ -71,7 +71,7 @@ beforeAll(async () => {
   }
   ports.forEach((port, i) => {
     cities[i].proc = spawn(process.execPath, [join(root, 'bin/govgraph.js'), 'serve', '--platform', cityFile, '--data', cityDir, '--port', String(port)], {
-      env: { ...process.env, GOVGRAPH_FROM_SOURCE: '1', GOVGRAPH_JWT_SECRET: citySecret, GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' },
+      env: { ...process.env, GOVGRAPH_JWT_SECRET: citySecret, GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   });

@@ -26,7 +26,7 @@ let province: TestGateway;
 
 async function startCity(): Promise<void> {
   city = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--platform', cityFile, '--data', cityDir, '--port', String(cityPort)], {
-    env: cliEnv({ GOVGRAPH_FROM_SOURCE: '1', GOVGRAPH_JWT_SECRET: 'a-secret-of-the-city-long-enough-for-hs256', GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' }),
+    env: cliEnv({ GOVGRAPH_JWT_SECRET: 'a-secret-of-the-city-long-enough-for-hs256', GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await eventually(async () => expect((await fetch(`http://127.0.0.1:${cityPort}/readyz`)).status).toBe(200), 90_000);

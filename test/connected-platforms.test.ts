@@ -43,7 +43,7 @@ const levels: Record<Level, Instance> = {} as never;
 
 function start(i: Instance): Promise<void> {
   const proc = spawn(process.execPath, [join(root, 'bin/govgraph.js'), 'serve', '--platform', i.platformFile, '--data', i.dir, '--port', String(i.port)], {
-    env: { ...process.env, GOVGRAPH_FROM_SOURCE: '1', GOVGRAPH_JWT_SECRET: i.secret, GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' },
+    env: { ...process.env, GOVGRAPH_JWT_SECRET: i.secret, GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   i.proc = proc;
@@ -63,7 +63,7 @@ async function stop(i: Instance): Promise<void> {
 function cli(i: Instance, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [join(root, 'bin/govgraph.js'), ...args, '--platform', i.platformFile, '--data', i.dir], {
-      env: { ...process.env, GOVGRAPH_FROM_SOURCE: '1', NODE_ENV: 'test' },
+      env: { ...process.env, NODE_ENV: 'test' },
     }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
 }

@@ -72,7 +72,7 @@ it("keeps the city's forwarded department apart from the province's own departme
   expect(namesake.data.usage).toEqual({ resources: [], maskedProbes: [] });
 
   // The command, as the provider sees them: the city's bureau named with its platform, as the audit log does.
-  const env = cliEnv({ GOVGRAPH_FROM_SOURCE: '1', GOVGRAPH_JWT_SECRET: province.secret });
+  const env = cliEnv({ GOVGRAPH_JWT_SECRET: province.secret });
   const cli = await runGovgraph(['usage', '--from', day, '--to', day, '--dept', '530000-GAT', '--platform', province.file, '--data', province.dir], { env });
   expect(cli.code).toBe(0);
   const lines = cli.stdout.split('\n').map((l) => l.trim().split(/\s{2,}/));

@@ -41,7 +41,7 @@ const { GOVGRAPH_JWT_SECRET: _secret, GOVGRAPH_TEST_RETIRED_KEY_MS: _grace, ...i
 function serve(platformFile: string, data: string, port: number, env: Record<string, string> = {}): void {
   procs.push(spawn(process.execPath, [join(root, 'bin/govgraph.js'), 'serve', '--platform', platformFile, '--data', data, '--port', String(port)], {
     // No GOVGRAPH_JWT_SECRET: each gateway uses the secret kept in its store, as the import that made it did.
-    env: { ...inherited, GOVGRAPH_FROM_SOURCE: '1', GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test', ...env },
+    env: { ...inherited, GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   }));
 }

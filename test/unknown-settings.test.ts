@@ -52,7 +52,7 @@ describe('GOVGRAPH_* variables govgraph does not read', () => {
     expect(signed.stderr).toBe(`govgraph: platform ${platform}\n`);
     expect(signed.code).toBe(0);
     expect(signed.stdout).toMatch(/^ey/);
-    expect(unknownSettings({ GOVGRAPH_PLATFORM: 'p.yaml', GOVGRAPH_FROM_SOURCE: '1', PATH: '/bin', HOSTNAME: 'x' })).toEqual([]);
+    expect(unknownSettings({ GOVGRAPH_PLATFORM: 'p.yaml', PATH: '/bin', HOSTNAME: 'x' })).toEqual([]);
     expect(unknownSettings({ GOVGRAPH_JWKS_URI: 'https://idp/jwks', GOVGRAPH_AUDIT_CHECKPOINT: '/x' })).toEqual([
       { name: 'GOVGRAPH_AUDIT_CHECKPOINT', near: 'GOVGRAPH_AUDIT_CHECKPOINTS' },
       { name: 'GOVGRAPH_JWKS_URI', near: 'GOVGRAPH_JWKS_URL' },

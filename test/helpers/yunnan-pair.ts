@@ -24,7 +24,7 @@ export interface Pair { work: string; province: Side; city: Side }
 
 export async function startSide(s: Side): Promise<void> {
   s.proc = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--platform', s.file, '--data', s.dir, '--port', String(s.port)], {
-    env: { ...process.env, GOVGRAPH_FROM_SOURCE: '1', GOVGRAPH_JWT_SECRET: s.secret, GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' },
+    env: { ...process.env, GOVGRAPH_JWT_SECRET: s.secret, GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitReady(s.url, 90_000);
