@@ -1,7 +1,9 @@
 // The warnings a submitted document gets against the catalogues in effect, the active grants and the
 // departments reading its resources (the checks themselves: src/workflow/warnings.ts).
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { listGrants } from '../../access/grants/listing.ts';
+import { activeGrantsFor, listGrants } from '../../access/grants/listing.ts';
+import { decideFigureRows } from '../../access/row-scope.ts';
+import { departmentByCode } from '../../model/platform.ts';
 import { grantsInForceAmong } from '../../access/item-since/in-force.ts';
 import { itemHistoryOf } from '../../access/item-since/history.ts';
 import { catalogueVersions } from '../../catalogue/repository/versions.ts';
@@ -13,7 +15,7 @@ import type { WorkflowEnv } from '../actor.ts';
 import { itemReaders } from '../../audit/usage.ts';
 import { READERS_DAYS, breakingChanges } from '../warnings/breaking-changes.ts';
 import { brokenGrants } from '../warnings/broken-grants.ts';
-import { droppedValueRecords } from '../warnings/dropped-values.ts';
+import { droppedValueRecords, type FigureRows } from '../warnings/dropped-values.ts';
 import { otherProviders } from '../warnings/other-providers.ts';
 import { repeatedCollection, type ProvidedSince } from '../warnings/repeated-collection.ts';
 import { unfilledRequired } from '../warnings/unfilled-required.ts';
@@ -37,6 +39,24 @@ export interface WarningViewer {
 function seesWarningsWhole(env: WorkflowEnv, viewer: WarningViewer | null): boolean {
   return viewer === null
     || (viewer.dept === env.platform.platform.competentDepartment && viewer.roles.some((r) => r === 'auditor' || r === 'supervisor'));
+}
+
+/**
+ * The rows of each resource whose records the viewer's counts take in (SPEC §6 row scope): every record
+ * for the operator (null) and for the resource's provider; for any other department, those its figures
+ * count elsewhere (decideFigureRows, as the consistency report's: its region, or what its active grants
+ * reach). Seeing the warnings whole (the competent department's auditors and supervisors) tells which
+ * departments read a resource, not how many records lie outside the rows the department sees: the Hebei
+ * data bureau was told that one relief record lacked a division, a record only its provider sees.
+ */
+async function figureRows(env: WorkflowEnv, viewer: WarningViewer | null, current: Catalogue | undefined): Promise<FigureRows> {
+  if (viewer === null || !current?.resources.some((r) => r.share.scope?.rows)) return () => null;
+  const requester = departmentByCode(env.platform, viewer.dept);
+  // Every viewer is a department of the platform (a forwarded request reads no platform field); one that
+  // is not sees no row of a resource under row scope.
+  if (!requester) return (r) => (r.share.scope?.rows ? { item: r.share.scope.rows.item, prefixes: [] } : null);
+  const grants = await activeGrantsFor(env.store, requester.code, env.now);
+  return (r) => decideFigureRows({ requester, purpose: null, resource: r, grants, now: env.now });
 }
 
 /**
@@ -68,18 +88,19 @@ export async function submissionWarnings(
   const codes = new Set(current?.resources.map((r) => r.code) ?? []);
   const since = new Date(env.now.getTime() - READERS_DAYS * 24 * 60 * 60 * 1000).toISOString();
   const readers = current ? await readersOf(env, [...codes].filter((c) => !withheld.has(c)), since, reads) : new Map();
+  const rows = await figureRows(env, viewer, current);
   const warnings = [
     ...otherProviders(current, catalogue),
     ...(await repeatedCollectionOf(env, catalogue, published, reads)),
     ...brokenGrants(env.platform, current, catalogue, grants.filter((g) => codes.has(g.resource) && !withheld.has(g.resource)), env.now),
-    ...(await unfilledRequired(env.store, current, catalogue, withheld)),
+    ...(await unfilledRequired(env.store, current, catalogue, withheld, rows)),
   ];
   // The version in effect compared a few dozen resources at a time, the event loop getting a turn between
   // (a catalogue at the bounds takes tens of milliseconds to compare: issue 9 point 3).
   const resources = current?.resources ?? [];
   // Counted through the request's scan store (WarningReads.auditScan): one count per value taken away, and
   // none is started once the request is cancelled (test/warnings-dropped-values-cancel.test.ts).
-  const held = await droppedValueRecords(reads?.auditScan ?? env.store, current, catalogue, withheld);
+  const held = await droppedValueRecords(reads?.auditScan ?? env.store, current, catalogue, withheld, rows);
   for (let from = 0; from < resources.length; from += BREAKING_CHANGES_PER_TURN) {
     warnings.push(...breakingChanges({ ...current!, resources: resources.slice(from, from + BREAKING_CHANGES_PER_TURN) }, catalogue, readers, withheld, held, current));
     await nextTurn();

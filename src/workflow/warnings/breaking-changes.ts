@@ -48,15 +48,19 @@ export function breakingChanges(
       : { kind: 'BREAKING_CHANGE', ...w, movedTo: w.movedTo?.map(movedRef), usedBy: used, message: used.length ? `${message}; read in the last ${READERS_DAYS} days by ${used.join(', ')}` : message });
   // The values an enum item loses, with the stored records holding each (none counted: the provider's to tell).
   const lostValuesHeld = (code: string, item: string, values: string[]) => {
-    const counts = held.get(code)?.get(item);
+    const resourceCounts = held.get(code);
+    const counts = resourceCounts?.items.get(item);
     const plural = values.length === 1 ? '' : 's';
+    const them = values.length === 1 ? 'it' : 'them';
     if (withheld.has(code) || !counts) {
-      return { records: null, what: `loses the value${plural} ${values.join(', ')}${withheld.has(code) ? `; how many stored records hold ${values.length === 1 ? 'it' : 'them'} is for its provider ${providers.get(code)} to tell` : ''}` };
+      return { records: null, what: `loses the value${plural} ${values.join(', ')}${withheld.has(code) ? `; how many stored records hold ${them} is for its provider ${providers.get(code)} to tell` : ''}` };
     }
     // Those records keep the value once the version is published, until the provider imports them again.
     const records = values.reduce((n, v) => n + (counts.get(v) ?? 0), 0);
-    const each = values.map((v) => `${v} (${recordsHolding(counts.get(v) ?? 0)})`).join(', ');
-    return { records, what: `loses the value${plural} ${each}` };
+    const seen = resourceCounts!.withinRows;
+    const each = values.map((v) => `${v} (${recordsHolding(counts.get(v) ?? 0, seen)})`).join(', ');
+    // Counted within the reader's rows (SPEC §6 row scope): the records outside them are the provider's to count.
+    return { records, what: `loses the value${plural} ${each}${seen ? `; how many records outside the rows your department sees hold ${them} is for its provider ${providers.get(code)} to tell` : ''}` };
   };
   // Where an item taken from its resource went (moves.ts): a move or a split, told only when certain.
   // Against the whole version in effect (`inEffect`), not the part of it compared in this turn
@@ -148,4 +152,7 @@ export function breakingChanges(
   return out;
 }
 
-const recordsHolding = (n: number) => (n === 0 ? 'no stored record holds it' : `${n} stored record${n === 1 ? ' holds' : 's hold'} it`);
+const recordsHolding = (n: number, withinRows = false) => {
+  const seen = withinRows ? ' your department sees' : '';
+  return n === 0 ? `no stored record${seen} holds it` : `${n} stored record${n === 1 ? `${seen} holds` : `s${seen} hold`} it`;
+};

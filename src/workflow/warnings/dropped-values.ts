@@ -1,11 +1,18 @@
 // How many stored records hold each enum value a new version takes away (BREAKING_CHANGE, retyped): the
 // auditor weighs "loses the value closed" by whether no record or 40,000 hold it: once published, those
 // records still hold the value until the provider imports them again.
-import { collectionOf, type Catalogue } from '../../model/catalogue.ts';
+import { withinRows, type RowScope } from '../../access/row-scope.ts';
+import { collectionOf, type Catalogue, type Resource } from '../../model/catalogue.ts';
 import { eq, type Store } from '../../store/port.ts';
 
-/** Per resource code, per item, per value taken away: the stored records that hold it. */
-export type DroppedValueRecords = ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, number>>>;
+/**
+ * Per resource code: per item, per value taken away, the stored records that hold it; `withinRows` when
+ * they were counted only over the records the reader's department sees (its row scope, SPEC §6).
+ */
+export type DroppedValueRecords = ReadonlyMap<string, { withinRows: boolean; items: ReadonlyMap<string, ReadonlyMap<string, number>> }>;
+
+/** The rows of a resource a reader's figures count (SPEC §6 row scope; null: every record). */
+export type FigureRows = (resource: Resource) => RowScope | null;
 
 /** The enum values of `old` (the version in effect) that `next` takes from an item it keeps an enum. */
 export function droppedValues(current: Catalogue, next: Catalogue): Map<string, Map<string, string[]>> {
@@ -27,29 +34,34 @@ export function droppedValues(current: Catalogue, next: Catalogue): Map<string, 
 }
 
 /**
- * The records counted in the store, in the collection the version in effect reads. A resource in
- * `withheld` (another provider's, for a compiler who may not read its records: a count by value of a
- * masked or secret item is a figure about that item's values) is not counted, and so not in the answer.
+ * The records counted in the store, in the collection the version in effect reads, within the rows
+ * `rows` gives (the reader's department's: a count over records outside them is a figure about records
+ * it may not see, as the consistency report's would be). A resource in `withheld` (another provider's,
+ * for a compiler who may not read its records: a count by value of a masked or secret item is a figure
+ * about that item's values) is not counted, and so not in the answer.
  */
 export async function droppedValueRecords(
   store: Store,
   current: Catalogue | undefined,
   next: Catalogue,
   withheld: ReadonlySet<string> = new Set(),
+  rows: FigureRows = () => null,
 ): Promise<DroppedValueRecords> {
-  const out = new Map<string, Map<string, Map<string, number>>>();
+  const out = new Map<string, { withinRows: boolean; items: Map<string, Map<string, number>> }>();
   if (!current) return out;
   const resources = new Map(current.resources.map((r) => [r.code, r]));
   for (const [code, items] of droppedValues(current, next)) {
     if (withheld.has(code)) continue;
-    const collection = collectionOf(resources.get(code)!);
+    const resource = resources.get(code)!;
+    const collection = collectionOf(resource);
+    const scope = rows(resource);
     const counts = new Map<string, Map<string, number>>();
     for (const [item, values] of items) {
       const held = new Map<string, number>();
-      for (const v of values) held.set(v, await store.count(collection, eq(item, v)));
+      for (const v of values) held.set(v, await store.count(collection, withinRows(eq(item, v), scope)));
       counts.set(item, held);
     }
-    out.set(code, counts);
+    out.set(code, { withinRows: scope !== null, items: counts });
   }
   return out;
 }

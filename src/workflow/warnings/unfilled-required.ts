@@ -3,8 +3,10 @@
 // but the records imported before were never asked for it: they read null for it (the item's field is
 // nullable, SPEC §5), `eq: null` finds them, and an order puts them where nulls go, until the provider
 // imports them again. The compiler and the auditor are told how many lack it, counted in the store.
+import { withinRows } from '../../access/row-scope.ts';
 import { collectionOf, type Catalogue, type Item, type Resource } from '../../model/catalogue.ts';
 import { eq, type Store } from '../../store/port.ts';
+import type { FigureRows } from './dropped-values.ts';
 import type { SubmissionWarning } from './warning.ts';
 
 /** An item `fresh` requires and `old` did not (or did not have), the resource's key aside (no record lacks it). */
@@ -18,12 +20,15 @@ function newlyRequired(old: Resource, fresh: Resource): Item[] {
  * required, the stored records of its resource that lack it (null or absent), when any do. For a resource
  * in `withheld` (another provider's, for a compiler who may not read its records) nothing is counted: the
  * message says its records may lack it and sends to the provider, as BREAKING_CHANGE does for its readers.
+ * The records are counted within the rows `rows` gives (the reader's department's, SPEC §6 row scope): a
+ * record outside them, even one without a division, is not the reader's to count.
  */
 export async function unfilledRequired(
   store: Store,
   current: Catalogue | undefined,
   next: Catalogue,
   withheld: ReadonlySet<string> = new Set(),
+  rows: FigureRows = () => null,
 ): Promise<SubmissionWarning[]> {
   if (!current) return [];
   const out: SubmissionWarning[] = [];
@@ -35,8 +40,11 @@ export async function unfilledRequired(
     if (!required.length) continue;
     // Counted in the collection the version in effect reads: the records that are there now.
     const collection = collectionOf(old);
-    const stored = await store.count(collection);
+    const scope = rows(old);
+    const stored = await store.count(collection, withinRows(undefined, scope));
     if (!stored) continue;
+    const seen = scope ? ' your department sees' : '';
+    const others = scope ? `; how many records outside the rows your department sees lack it is for its provider ${fresh.provider} to tell` : '';
     for (const item of required) {
       const path = `resources[${ri}].items[${fresh.items.indexOf(item)}]`;
       const was = old.items.some((i) => i.name === item.name) ? 'made required' : 'a new required item';
@@ -48,11 +56,11 @@ export async function unfilledRequired(
         });
         continue;
       }
-      const lacking = await store.count(collection, eq(item.name, null));
+      const lacking = await store.count(collection, withinRows(eq(item.name, null), scope));
       if (!lacking) continue;
       out.push({
         kind: 'RECORDS_LACK_ITEM', path, resource: fresh.code, item: item.name, records: lacking,
-        message: `Item ${item.name} of ${fresh.code} is ${was}, and ${lacking} of its ${stored} stored record${stored === 1 ? '' : 's'} lack${lacking === 1 ? 's' : ''} it: ${lacking === 1 ? 'it reads' : 'they read'} null for it (a filter eq: null finds ${lacking === 1 ? 'it' : 'them'}) until imported again with it ${reimport}`,
+        message: `Item ${item.name} of ${fresh.code} is ${was}, and ${lacking} of its ${stored} stored record${stored === 1 ? '' : 's'}${seen} lack${lacking === 1 ? 's' : ''} it: ${lacking === 1 ? 'it reads' : 'they read'} null for it (a filter eq: null finds ${lacking === 1 ? 'it' : 'them'}) until imported again with it ${reimport}${others}`,
       });
     }
   }

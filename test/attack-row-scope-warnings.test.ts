@@ -1,0 +1,98 @@
+// Row scope (SPEC §6) and the figures of submission warnings: a version that takes an enum value away
+// (BREAKING_CHANGE, retyped) or requires an item the stored records may lack (RECORDS_LACK_ITEM) says how
+// many stored records hold the value or lack the item. The competent department's auditors and supervisors
+// read these warnings whole (which departments read the resource, grants it breaks), but its department
+// sees only some of the records: its region, or what its grants reach. Found: the counts took in every
+// record, so the Shandong big data bureau, granted Lixia's recipients only, was told how many recipients
+// of Qingdao, of another province and without a county held the tier taken away or lacked the name made
+// required. Now they count the records it sees, and say that the others are the provider's to tell.
+// test/fixtures/shandong-rows: a province, two cities (Jinan, Qingdao), a county of Jinan (Lixia).
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addGrant } from '../src/access/grants.ts';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
+import type { Role } from '../src/identity/roles.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const FIXTURE = 'test/fixtures/shandong-rows';
+const RECIPIENTS = '370000-MZ-00001';
+const COMPILER = { dept: '370000-MZ', roles: ['compiler' as Role] }; // the provider
+const BUREAU = '370000-DSJ'; // the competent department
+const WARNINGS = '{ kind change resource item records message }';
+type Warning = { kind: string; change: string | null; resource: string; item: string; records: number | null; message: string };
+
+// Lixia (370102): C1, C6; Jinan elsewhere: C2; Qingdao: C3; no county: C4; another province: C5.
+const recipients = [
+  { caseNo: 'C1', county: '370102', fullName: '张三', amount: 100, tier: 'low' },
+  { caseNo: 'C2', county: '370105', fullName: '李四', amount: 200, tier: 'high' },
+  { caseNo: 'C3', county: '370202', fullName: null, amount: 300, tier: 'high' },
+  { caseNo: 'C4', county: null, fullName: null, amount: 400, tier: 'high' },
+  { caseNo: 'C5', county: '320102', fullName: null, amount: 500, tier: 'high' },
+  { caseNo: 'C6', county: '370102', fullName: null, amount: 600, tier: 'high' },
+];
+
+/** Version 2: `high` taken from the tier, the name made required. */
+function version2(): Catalogue {
+  const doc = parse(readFileSync(`${FIXTURE}/catalogue.yaml`, 'utf8')) as Catalogue;
+  const items = doc.resources[0].items;
+  items.find((i) => i.name === 'tier')!.values = ['low', 'middle'];
+  items.find((i) => i.name === 'fullName')!.required = true;
+  return doc;
+}
+
+let gw: TestGateway;
+let version: { id: string; version: number };
+beforeAll(async () => {
+  gw = await startTestGateway({ platformFile: `${FIXTURE}/platform.yaml`, catalogueFiles: [`${FIXTURE}/catalogue.yaml`] });
+  const [resource] = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
+  await gw.store.insert(collectionOf(resource), recipients);
+  const sub = await gw.query(`mutation($doc: String!) { submitCatalogue(document: $doc) { version { id version } } }`,
+    { ...COMPILER, variables: { doc: JSON.stringify(version2()) } });
+  expect(sub.errors).toBeUndefined();
+  version = sub.data!.submitCatalogue.version;
+}, 60_000);
+afterAll(() => gw?.close());
+
+/** The warnings about the recipients' tier and name, as `dept` with `roles` reads them on the version. */
+async function warningsAs(dept: string, roles: Role[]): Promise<Warning[]> {
+  const res = await gw.query(`{ catalogue(id: "${version.id}") { versions { version warnings ${WARNINGS} } } }`, { dept, roles });
+  expect(res.errors).toBeUndefined();
+  const v = res.data!.catalogue.versions.find((x: { version: number }) => x.version === version.version);
+  return (v.warnings as Warning[]).filter((w) => w.resource === RECIPIENTS && (w.kind === 'RECORDS_LACK_ITEM' || w.change === 'RETYPED'));
+}
+const figures = (ws: Warning[]) => ws.map((w) => [w.kind, w.item, w.records]);
+
+describe('the counts of submission warnings under row scope', () => {
+  it('are the whole store for the provider, who sees every record', async () => {
+    const ws = await warningsAs(COMPILER.dept, COMPILER.roles);
+    expect(figures(ws)).toEqual([['RECORDS_LACK_ITEM', 'fullName', 4], ['BREAKING_CHANGE', 'tier', 5]]);
+    expect(ws[0].message).toContain('4 of its 6 stored records lack it');
+    expect(ws[1].message).toBe(`Item tier of ${RECIPIENTS} is retyped: loses the value high (5 stored records hold it)`);
+  });
+
+  it("are the province's records for the competent department's auditor and supervisor without a grant", async () => {
+    // C1, C2, C3 and C6 lie in the province; C4 (no county) and C5 (another province) are the provider's only.
+    for (const roles of [['auditor'], ['supervisor']] as Role[][]) {
+      const ws = await warningsAs(BUREAU, roles);
+      expect(figures(ws)).toEqual([['RECORDS_LACK_ITEM', 'fullName', 2], ['BREAKING_CHANGE', 'tier', 3]]);
+      expect(ws[0].message).toContain('2 of its 4 stored records your department sees lack it');
+      expect(ws[0].message).toContain('how many records outside the rows your department sees lack it is for its provider 370000-MZ to tell');
+      expect(ws[1].message).toBe(`Item tier of ${RECIPIENTS} is retyped: loses the value high (3 stored records your department sees hold it); how many records outside the rows your department sees hold it is for its provider 370000-MZ to tell`);
+    }
+  });
+
+  it('are what its grants reach once it holds grants with rows, whatever their purpose', async () => {
+    const catalogues = await publishedCatalogues(gw.store);
+    await addGrant(gw.store, { platform: gw.platform, catalogues }, {
+      requester: BUREAU, resource: RECIPIENTS, items: ['caseNo', 'county', 'tier'], purposes: ['tax-audit'], rows: ['370102'], createdBy: 'test',
+    });
+    // What its reads show: Lixia's two recipients.
+    const read = await gw.query(`{ civilAffairs { recipients { nodes { caseNo } totalCount } } }`, { dept: BUREAU, purpose: 'tax-audit' });
+    expect(read.data!.civilAffairs.recipients).toEqual({ nodes: [{ caseNo: 'C1' }, { caseNo: 'C6' }], totalCount: 2 });
+    const ws = await warningsAs(BUREAU, ['auditor']);
+    expect(figures(ws)).toEqual([['RECORDS_LACK_ITEM', 'fullName', 1], ['BREAKING_CHANGE', 'tier', 1]]);
+    expect(ws[0].message).toContain('1 of its 2 stored records your department sees lacks it');
+  });
+});
