@@ -102,17 +102,10 @@ function visibleFilter(v: AuditVisibility, f: AuditFilter): Filter {
   if (v.kind === 'all') return auditFilter(f);
   const me = v.dept;
   const own = and(eq('department', me), eq('via', null), auditFilter(f));
-  const parts: Filter[] = [contains('providers', barNeedle(me))];
-  if (f.department !== undefined) parts.push(eq('department', f.department));
+  const parts: Filter[] = [contains('providers', barNeedle(me)), ...requestParts(f)];
   if (f.resource !== undefined) parts.push(listed('parts', `${f.resource}@${me}`));
   if (f.provider !== undefined && f.provider !== me) parts.push(or());
   if (f.outcome !== undefined) parts.push(contains('providerOutcomes', barNeedle(`${me}:${f.outcome}`)));
-  if (f.kind !== undefined) parts.push(eq('kind', f.kind));
-  if (f.from !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'gte', value: f.from });
-  if (f.to !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'lt', value: f.to });
-  if (f.requestId !== undefined) parts.push(eq('requestId', f.requestId));
-  if (f.via !== undefined) parts.push(eq('via', f.via));
-  if (f.action !== undefined) parts.push(eq('action', f.action));
   return or(own, and(...parts));
 }
 
@@ -127,18 +120,27 @@ export const ownRequest = (entry: Pick<AuditEntry, 'department' | 'via'>, dept: 
 
 /** The store filter of an AuditFilter (shared with the usage figures). */
 export function auditFilter(f: AuditFilter): Filter {
-  const parts: Filter[] = [];
-  if (f.department !== undefined) parts.push(eq('department', f.department));
+  const parts = requestParts(f);
   if (f.resource !== undefined) parts.push(listed('resourceCodes', f.resource));
   if (f.provider !== undefined) parts.push(listed('providers', f.provider));
   if (f.outcome !== undefined) parts.push(eq('outcome', f.outcome));
+  return and(...parts);
+}
+
+/**
+ * The parts of a filter on what an entry says of its request (who sent it, when, which kind and action),
+ * the same for every reader; what it says of resources and outcomes is narrowed for a provider (visibleFilter).
+ */
+function requestParts(f: AuditFilter): Filter[] {
+  const parts: Filter[] = [];
+  if (f.department !== undefined) parts.push(eq('department', f.department));
   if (f.kind !== undefined) parts.push(eq('kind', f.kind));
   if (f.from !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'gte', value: f.from });
   if (f.to !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'lt', value: f.to });
   if (f.requestId !== undefined) parts.push(eq('requestId', f.requestId));
   if (f.via !== undefined) parts.push(eq('via', f.via));
   if (f.action !== undefined) parts.push(eq('action', f.action));
-  return and(...parts);
+  return parts;
 }
 
 const CURSOR_PREFIX = 'audit:';
