@@ -142,7 +142,7 @@ describe('a demand is fulfilled only by the asked department, with a resource ne
 });
 
 describe('the operator’s catalogue import', () => {
-  // CLI tests run bin → dist: `npm run build:js` first.
+  // The commands run dist/, brought up to date before the tests (test/setup/build.ts).
   const run = promisify(execFile);
   let dir: string;
   beforeAll(() => {

@@ -176,7 +176,7 @@ describe('the commands', () => {
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  // CLI tests run bin → dist: `npm run build:js` first.
+  // The commands run dist/, brought up to date before the tests (test/setup/build.ts).
   it('`request decide --reason` over the bound is refused in one line, and the request stays pending', async () => {
     const r = await govgraph('request', 'decide', requestId, '--dept', '430000-GA', '--reject', '--reason', LONG);
     expect(r.code).toBe(1);
