@@ -1,10 +1,15 @@
 // A resource type's `_objections` field (SPEC §14): the standing objections (OPEN, CONFIRMED) to the
 // record, so that every consumer sees the doubt. Loaded through a per-request DataLoader per resource:
 // the records of a page (or of a level of links) cost one store read together, never one per row.
+// The list takes no `first`: the cost counts 20 entries on each record, and each record's entries past
+// 20, once read, count against maxCost as the platform's lists' do (one department may stand an objection
+// on every item of a record, so a record of a wide resource carries more than the estimate).
 import DataLoader from 'dataloader';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { ResourceModel } from '../../src/generate/model.ts';
 import type { Row, Value } from '../../src/store/port.ts';
 import { readStore, type RequestContext } from '../request.ts';
+import { counted } from '../platform/counted-lists.ts';
 import { rawKey } from './plan.ts';
 import { standingObjections, type Objection } from '../../src/workflow/objections.ts';
 
@@ -28,8 +33,8 @@ function loaderFor(ctx: RequestContext, model: ResourceModel): DataLoader<Value,
 }
 
 export function objectionsResolver(model: ResourceModel) {
-  return (row: Row, _args: unknown, ctx: RequestContext): Promise<Objection[]> | Objection[] => {
+  return async (row: Row, _args: unknown, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Objection[]> => {
     const key = rawKey(row, model.resource.key);
-    return key === null || key === undefined ? [] : loaderFor(ctx, model).load(key);
+    return key === null || key === undefined ? [] : counted(ctx, info, await loaderFor(ctx, model).load(key));
   };
 }
