@@ -21,7 +21,9 @@ const NUMBER_TOKEN = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
  * are refused by the limits (src/limits/arguments.ts, variablesDepth) before anything reads them: at most
  * 2 × 100 + 8 levels (limits.filter.maxDepth is at most 100, schema/platform.schema.json), under the
  * body's object and its `variables`. 64 let a Decimal under 31 and/or of a platform whose filter.maxDepth
- * is 40 through, rounded. A megabyte of long numbers 210 deep is read in about 130 ms (60 deep: 100 ms).
+ * is 40 through, rounded. A request's body is read with its platform's own bound (markBodyNumbers): a
+ * megabyte of long numbers 205 deep held the event loop 0.4 to 0.5 s, before the request's rate was
+ * taken, under a platform whose variables may nest 18 deep; 20 deep, about 0.1 s.
  */
 export const MAX_DEPTH = 2 * 100 + 8 + 2;
 
@@ -35,7 +37,7 @@ interface Frame {
  * Where `text`, a JSON text JSON.parse has read, writes a number with more than MAX_NUMBER_DIGITS
  * significant digits, and as what. Empty at once for the texts that hold none (the usual case).
  */
-export function longNumbers(text: string): { path: JsonStep[]; token: string }[] {
+export function longNumbers(text: string, maxDepth = MAX_DEPTH): { path: JsonStep[]; token: string }[] {
   if (!LONG_NUMBER.test(text)) return [];
   const found: { path: JsonStep[]; token: string }[] = [];
   const frames: Frame[] = [];
@@ -53,7 +55,7 @@ export function longNumbers(text: string): { path: JsonStep[]; token: string }[]
     else if (c === '-' || (c >= '0' && c <= '9')) {
       NUMBER_TOKEN.lastIndex = i;
       const token = NUMBER_TOKEN.exec(text)?.[0] ?? c;
-      if (frames.length <= MAX_DEPTH && writtenSignificantDigits(token) > MAX_NUMBER_DIGITS) found.push({ path: frames.map((f) => f.step as JsonStep), token });
+      if (frames.length <= maxDepth && writtenSignificantDigits(token) > MAX_NUMBER_DIGITS) found.push({ path: frames.map((f) => f.step as JsonStep), token });
       i += token.length - 1;
     }
   }
@@ -64,10 +66,11 @@ export function longNumbers(text: string): { path: JsonStep[]; token: string }[]
  * Puts a WrittenNumber in place of each number of `value` (what JSON.parse made of `text`) that `text`
  * writes with more than MAX_NUMBER_DIGITS significant digits, where `where` takes its path; returns the
  * paths it put one at. A decimal refuses a WrittenNumber rather than take the rounded value (SPEC §4).
+ * Numbers under more than `maxDepth` objects and lists are not looked for.
  */
-export function markWrittenNumbers(text: string, value: unknown, where: (path: readonly JsonStep[]) => boolean = () => true): JsonStep[][] {
+export function markWrittenNumbers(text: string, value: unknown, where: (path: readonly JsonStep[]) => boolean = () => true, maxDepth = MAX_DEPTH): JsonStep[][] {
   const marked: JsonStep[][] = [];
-  for (const { path, token } of longNumbers(text)) {
+  for (const { path, token } of longNumbers(text, maxDepth)) {
     if (!path.length || !where(path)) continue;
     let parent: unknown = value;
     for (const step of path.slice(0, -1)) parent = parent !== null && typeof parent === 'object' ? (parent as Record<JsonStep, unknown>)[step] : undefined;

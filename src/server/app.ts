@@ -30,6 +30,7 @@ import { checkpointFileFromEnv, startCheckpoints } from '../audit/checkpoint.ts'
 import { watchAuditWrites } from '../audit/log.ts';
 import { limitsPlugin } from './plugins/limits.ts';
 import { documentLimitRules } from '../limits/document.ts';
+import { variablesDepth } from '../limits/arguments.ts';
 import { promiseKeyRule } from '../federation/promise-keys.ts';
 import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts';
 import { TrustedDocumentStore } from '../limits/trusted.ts';
@@ -249,7 +250,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // Its welcome text tells when the Docs cannot load: introspection off, or refused under `require`.
     schema: settings.introspection === false ? 'off' : trustedDocumentsOf(platform).mode === 'require' ? 'untrusted' : 'introspection',
   });
-  const graphql = graphqlRoute({ server, corsOrigins, graphiqlEnabled, maxRequestBytes, clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate,
+  const graphql = graphqlRoute({ server, corsOrigins, graphiqlEnabled, maxRequestBytes, variablesDepth: variablesDepth(limitsOf(platform)), clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate,
     namesOneDocument: (documentIdHash, sha256Hash) => trusted.namesOneDocument(documentIdHash, sha256Hash) });
   const routes = gatewayRoutes(
     {

@@ -27,6 +27,8 @@ export interface GraphQLRouteParts {
   corsOrigins: Set<string>;
   graphiqlEnabled: boolean;
   maxRequestBytes: number;
+  /** How deep the platform lets a request's variables nest (src/limits/arguments.ts, variablesDepth). */
+  variablesDepth: number;
   clientIdleMs: number;
   /** The gateway's state now (starting → ready → draining). */
   stateOf(): GatewayState;
@@ -40,7 +42,7 @@ export interface GraphQLRouteParts {
 
 /** The handler of /graphql. */
 export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void> {
-  const { server, corsOrigins, graphiqlEnabled, maxRequestBytes, clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate, namesOneDocument } = parts;
+  const { server, corsOrigins, graphiqlEnabled, maxRequestBytes, variablesDepth, clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate, namesOneDocument } = parts;
   /**
    * A request of a verified caller refused here, before Apollo: it takes its rate token as every request
    * does (so a stream of bodies that are not JSON meets the rate), and gets the rate's refusal instead once
@@ -100,7 +102,7 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
       try {
         const bytes = await readBody(req, maxRequestBytes, clientIdleMs);
         // Apollo answers a POST without a JSON media type itself (400, JSON), as GraphQL over HTTP says.
-        if (isJsonMediaType(req.headers['content-type'])) body = withDocumentId(parseJsonBody(bytes), namesOneDocument);
+        if (isJsonMediaType(req.headers['content-type'])) body = withDocumentId(parseJsonBody(bytes, variablesDepth), namesOneDocument);
       } catch (err) {
         if (!(err instanceof BodyError)) throw err;
         // The rest of an oversized, stalled or compressed body is not read: the connection closes after the answer.

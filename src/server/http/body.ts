@@ -98,8 +98,11 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
   return type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type);
 }
 
-/** Parses a JSON body; BodyError 400 for invalid UTF-8 or JSON, with a message that quotes nothing of it. */
-export function parseJsonBody(bytes: Buffer): unknown {
+/**
+ * Parses a JSON body; BodyError 400 for invalid UTF-8 or JSON, with a message that quotes nothing of it.
+ * `variablesDepth`: how deep the platform lets variables nest (its long numbers are looked for no deeper).
+ */
+export function parseJsonBody(bytes: Buffer, variablesDepth?: number): unknown {
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -113,6 +116,6 @@ export function parseJsonBody(bytes: Buffer): unknown {
   } catch {
     throw new BodyError(400, 'The request body is not valid JSON.');
   }
-  markBodyNumbers(text, body);
+  markBodyNumbers(text, body, variablesDepth);
   return body;
 }

@@ -26,9 +26,16 @@ import { markWrittenNumbers, type JsonStep } from '../../formats/written-numbers
 /** The paths of the WrittenNumbers in the variables of request bodies that hold any. */
 const marks = new WeakMap<object, JsonStep[][]>();
 
-/** Marks the long numbers of a POST body's `variables` (`body` is what JSON.parse made of `text`). */
-export function markBodyNumbers(text: string, body: unknown): void {
-  const paths = markWrittenNumbers(text, body, (path) => path[0] === 'variables');
+/**
+ * Marks the long numbers of a POST body's `variables` (`body` is what JSON.parse made of `text`), nested
+ * at most `variablesDepth` levels below `variables` (src/limits/arguments.ts): variables nested deeper are
+ * refused before anything reads them, and each number found costs its path, before the request's rate is
+ * taken.
+ */
+export function markBodyNumbers(text: string, body: unknown, variablesDepth?: number): void {
+  // The body's object and its `variables` object, then the levels the variables may nest.
+  const maxDepth = variablesDepth === undefined ? undefined : variablesDepth + 2;
+  const paths = markWrittenNumbers(text, body, (path) => path[0] === 'variables', maxDepth);
   if (paths.length) marks.set((body as { variables: object }).variables, paths.map((p) => p.slice(1)));
 }
 
