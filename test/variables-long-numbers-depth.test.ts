@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonBody } from '../src/server/http/body.ts';
 import { WrittenNumber } from '../src/formats/decimal.ts';
+import { bodyNumberPaths } from '../src/server/plugins/written-numbers.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/xizang-objections/${name}`, import.meta.url));
@@ -32,7 +33,11 @@ afterAll(() => gw?.close());
 
 describe("long numbers looked for within the platform's variables depth", () => {
   it('a body read with a bound marks the long numbers within it, none deeper', () => {
-    const body = (ands: number) => parseJsonBody(Buffer.from(`{"query":"q","variables":{"f":${nestedFilter(ands)}}}`), 18) as { variables: { f: unknown } };
+    const body = (ands: number) => {
+      const read = parseJsonBody(Buffer.from(`{"query":"q","variables":{"f":${nestedFilter(ands)}}}`), 18) as { variables: { f: unknown } };
+      bodyNumberPaths(read.variables); // as the request's operation is resolved
+      return read;
+    };
     // 7 and: the number under 16 levels of variables (f, 7 × list and object, q01); its value at 17.
     let inner: any = body(7).variables.f;
     for (let i = 0; i < 7; i++) inner = inner.and[0];
