@@ -32,6 +32,13 @@ describe('which queries wait for their turn', () => {
     expect(waits('{ x: catalogue(id: "TURNS-TJ") { id } }')).toBe(true);
     expect(waits('{ me { user } ...C } fragment C on Query { ... on Query { catalogues { versions { warnings { kind } } } } }')).toBe(true);
   });
+
+  it('introspection of the whole schema (`__schema` listing its types) waits, fragments followed; a type by name does not', () => {
+    expect(waits('{ __schema { types { name fields { name } } } }')).toBe(true);
+    expect(waits('{ a: __schema { queryType { name } } b: __schema { types { name } } }')).toBe(true);
+    expect(waits('query { ...S } fragment S on Query { __schema { ...T } } fragment T on __Schema { ... on __Schema { types { name } } }')).toBe(true);
+    expect(waits('{ __schema { queryType { name } directives { name } } __type(name: "Query") { fields { name } } }')).toBe(false);
+  });
 });
 
 describe("one department's queries of the catalogues take turns through the gateway", () => {
@@ -86,5 +93,65 @@ describe("one department's queries of the catalogues take turns through the gate
     const answers = await threeAtOnce('{ grants { id } }');
     for (const a of answers) expect(a).toEqual({ data: { grants: [] } });
     expect(grantReads.most).toBe(1);
+  }, 30_000);
+});
+
+// Introspection is answered on the department's view by a plugin, before the gateway's executor
+// (src/server/plugins/introspection.ts): it took no turn there, and 16 queries of 30 aliases of
+// `__schema { types { fields { args } } }` at once kept another department's lookup waiting 2 s. Now the
+// plugin runs it in the department's turn: held behind the department's running query of the catalogues.
+describe("a department's introspection of the whole schema takes its turn", () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const held = { armed: false, inFlight: 0 };
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await startTestGateway({
+      platformFile: fixture('platform.yaml'),
+      catalogueFiles: [fixture('catalogue.yaml')],
+      limits: { timeoutMs: 20_000, concurrentPerDepartment: 1 },
+      wrapStore: (store) => withHeldReads(store, async (collection, options) => {
+        const projection = (options as { projection?: string[] } | undefined)?.projection;
+        if (!held.armed || collection !== CATALOGUE_VERSIONS || (projection && !projection.includes('summary'))) return;
+        held.inFlight++;
+        await gate;
+        held.inFlight--;
+      }),
+    });
+  }, 60_000);
+
+  afterAll(() => {
+    release();
+    return gw?.close();
+  });
+
+  it('waits while the department holds its turn, and is answered whole once the turn is free', async () => {
+    const token = await gw.token(DEPT);
+    const send = async (query: string) => {
+      const res = await fetch(`${gw.gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+      });
+      return res.json() as Promise<{ data?: Record<string, unknown>; errors?: unknown[] }>;
+    };
+    // The department's view built once, and a light introspection answered while nothing is held.
+    expect((await send('{ __type(name: "Query") { name } }')).data).toEqual({ __type: { name: 'Query' } });
+    held.armed = true;
+    const catalogues = send('{ catalogues { id } }');
+    for (let i = 0; i < 200 && held.inFlight === 0; i++) await sleep(10);
+    expect(held.inFlight).toBe(1);
+    let answered = false;
+    const whole = send('{ __schema { types { name } } }').then((r) => ((answered = true), r));
+    // A type by name does not wait; the whole schema's types do, behind the held query.
+    expect((await send('{ __type(name: "Query") { name } }')).data).toEqual({ __type: { name: 'Query' } });
+    await sleep(1000);
+    expect(answered).toBe(false);
+    release();
+    expect((await catalogues).data).toEqual({ catalogues: [{ id: 'TURNS-TJ' }] });
+    const introspected = await whole;
+    expect(introspected.errors).toBeUndefined();
+    expect((introspected.data!.__schema as { types: { name: string }[] }).types.map((t) => t.name)).toContain('Query');
   }, 30_000);
 });

@@ -18,7 +18,7 @@
 // root fields are all namespaces (and light fields, waitsOnlyAway) takes its turn among the department's
 // other such queries, a second set of turns of the same bound (src/server/deadline.ts): a slow platform
 // holds only them. A query selecting its platform's own data too takes an own turn, as before.
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Cancellation } from './cancel.ts';
 
 /** What `take` answers when the department had a turn free: the query runs at once, nothing allocated. */
@@ -91,7 +91,7 @@ export class DepartmentTurns {
 
 /**
  * Root fields of the platform that read nothing heavy: who the caller is, one published resource (held in
- * memory) and introspection; they never wait, so a developer's client asking who it is does not wait
+ * memory) and introspection, but for `__schema` listing the schema's types (selectsHeavy); they never wait, so a developer's client asking who it is does not wait
  * behind its department's batch. Every other root field does: a department's namespace (its data, or a
  * connected platform's), the platform's reads of its log (`auditLog`, `usage`, `verifyAuditChain`,
  * `consistencyReport`), and its catalogues and workflow lists, whose cost grows with the platform, not
@@ -145,13 +145,21 @@ function onlyAway(document: DocumentNode, set: SelectionSetNode, namespaces: Rea
 }
 
 function selectsHeavy(document: DocumentNode, set: SelectionSetNode, seen: Set<string>): boolean {
+  return someField(document, set, seen, (field) =>
+    // `__schema` listing its types is the whole schema as the department sees it, at every alias: 16
+    // queries of 30 such aliases at once kept another department's lookup waiting 2 s.
+    field.name.value === '__schema' ? someField(document, field.selectionSet!, new Set(), (f) => f.name.value === 'types') : !LIGHT_ROOT_FIELDS.has(field.name.value));
+}
+
+/** Whether a field of `set` (fragments followed, each once) is one `test` accepts. */
+function someField(document: DocumentNode, set: SelectionSetNode, seen: Set<string>, test: (field: FieldNode) => boolean): boolean {
   return set.selections.some((s) => {
-    if (s.kind === Kind.FIELD) return !LIGHT_ROOT_FIELDS.has(s.name.value);
-    if (s.kind === Kind.INLINE_FRAGMENT) return selectsHeavy(document, s.selectionSet, seen);
+    if (s.kind === Kind.FIELD) return test(s);
+    if (s.kind === Kind.INLINE_FRAGMENT) return someField(document, s.selectionSet, seen, test);
     const name = s.name.value;
     if (seen.has(name)) return false;
     seen.add(name);
     const fragment = document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === name);
-    return fragment ? selectsHeavy(document, fragment.selectionSet, seen) : false;
+    return fragment ? someField(document, fragment.selectionSet, seen, test) : false;
   });
 }

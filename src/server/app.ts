@@ -36,7 +36,7 @@ import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts'
 import { TrustedDocumentStore } from '../limits/trusted.ts';
 import { watchRateMeter } from '../limits/rates.ts';
 import { SchemaHolder, type OperationExecutor } from './schema-holder.ts';
-import { deadlineGateway } from './deadline.ts';
+import { deadlineGateway, limitedRun } from './deadline.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { DepartmentViews, introspectionPlugin } from './plugins/introspection.ts';
 import { viewValidationPlugin } from './plugins/view-validation.ts';
@@ -181,9 +181,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // The audit log records a manifest's document by its SHA-256, any other by a hash keyed with the secret (SPEC §10).
   const documents = documentHashes(deriveDocumentKey(secret), trusted);
   const formatError = createFormatError({ development: opts.development ?? false, log: opts.log, maxTokens: limits.maxTokens });
+  // SPEC §13's time limit and the departments' turns (src/server/deadline.ts), around the holder's executor
+  // and the department's introspection, which the introspection plugin answers before it.
+  const limited = opts.limits === false ? undefined : limitedRun({ ...limits, namespaces: platform.connected.map((c) => c.namespace) });
   const server = new ApolloServer<RequestContext>({
-    // SPEC §13's time limit around the holder's executor (src/server/deadline.ts).
-    gateway: opts.limits === false ? holder : deadlineGateway(holder, { ...limits, namespaces: platform.connected.map((c) => c.namespace) }),
+    gateway: limited ? deadlineGateway(holder, limited) : holder,
     // `serve` handles SIGTERM/SIGINT with the drain; Apollo's own handler would stop the server at once and
     // send the signal again, cutting the drain short (and the audit log's last checkpoint with it).
     stopOnTerminationSignals: false,
@@ -224,7 +226,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       metricsPlugin(metrics),
       schemaVersionPlugin((schema) => holder.buildOf(schema)?.sdl), // x-schema-version: the build that answered
       // Introspection answers with the department's view of the schema (`schema print --dept`).
-      introspectionPlugin(views),
+      introspectionPlugin(views, limited),
       // A refused document's errors as the department's view gives them: nothing of the rest of the schema.
       viewValidationPlugin(views, formatError),
       ...(opts.plugins ?? []),

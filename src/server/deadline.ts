@@ -18,7 +18,17 @@ export interface DeadlineLimits {
   namespaces?: readonly string[];
 }
 
-export function withDeadline(executor: GatewayExecutor, limits: number | DeadlineLimits): GatewayExecutor {
+/** The request as the time limit and the turns read it (Apollo's request context, for the gateway or a plugin). */
+type LimitedRequest = Pick<Parameters<GatewayExecutor>[0], 'operation' | 'document' | 'context'>;
+
+/**
+ * Runs a query's `work` under its time limit and, for a query of data, in its department's turn. One per
+ * gateway, shared by its executor and the introspection plugin (which answers a department's
+ * introspection on its view, before the executor: src/server/plugins/introspection.ts).
+ */
+export type LimitedRun = (rc: LimitedRequest, work: () => Promise<ExecutionResult>) => Promise<ExecutionResult>;
+
+export function limitedRun(limits: number | DeadlineLimits): LimitedRun {
   const { timeoutMs, concurrentPerDepartment } = typeof limits === 'number' ? { timeoutMs: limits } : limits;
   const deadlines = new Deadlines(timeoutMs); // one timer for every request of this gateway
   const own = concurrentPerDepartment ? new DepartmentTurns(concurrentPerDepartment) : undefined;
@@ -26,34 +36,39 @@ export function withDeadline(executor: GatewayExecutor, limits: number | Deadlin
   // A department's queries of connected platforms' namespaces only, which mostly wait on another platform,
   // take their turns apart: a slow platform holds none of the department's own turns (src/limits/turns.ts).
   const away = own && namespaces.size ? new DepartmentTurns(own.perDepartment) : undefined;
-  return (rc) => {
-    // No operation when the document has several and the request names none, or one it lacks (the type
-    // says otherwise): the executor answers graphql's own error at once, which Apollo turns into
-    // OPERATION_RESOLUTION_FAILURE (HTTP 400).
-    if (rc.operation?.operation !== 'query') return executor(rc);
+  return (rc, executor) => {
     const ctx = rc.context as RequestContext;
     ctx.cancel?.arm();
     const startedAt = ctx.now.getTime();
     // Light platform fields and introspection do not wait; a department's data does (a forwarded
     // request's department is `dept@platform`, counted as any other: counterKey).
-    if (!own || !ctx.identity || !takesTurn(rc.document, rc.operation)) return deadlines.within(executor(rc), startedAt, ctx.cancel);
-    const turns = away && waitsOnlyAway(rc.document, rc.operation, namespaces) ? away : own;
+    if (!own || !ctx.identity || !takesTurn(rc.document, rc.operation!)) return deadlines.within(executor(), startedAt, ctx.cancel);
+    const turns = away && waitsOnlyAway(rc.document, rc.operation!, namespaces) ? away : own;
     const key = counterKey(ctx.identity);
     const turn = turns.take(key, ctx.cancel);
-    if (turn === TAKEN) return deadlines.within(inTurn(turns, key, ctx, () => executor(rc)), startedAt, ctx.cancel);
+    if (turn === TAKEN) return deadlines.within(inTurn(turns, key, ctx, executor), startedAt, ctx.cancel);
     // Queued: marked for the audit plugin, which names what a query that never ran asked for.
     const waiting: NonNullable<RequestContext['turn']> = { bound: turns.perDepartment, ran: false };
     ctx.turn = waiting;
     const work = turn.then(
       () => {
         waiting.ran = true;
-        return inTurn(turns, key, ctx, () => executor(rc));
+        return inTurn(turns, key, ctx, executor);
       },
       // Its client left while it waited: dropped without running, answered (to nobody) as a cancelled query.
       (reason: unknown): ExecutionResult => ({ data: null, errors: [reason as never] }),
     );
     return deadlines.within(work, startedAt, ctx.cancel).then((result) => (waiting.ran ? result : waitedOut(result, turns.perDepartment)));
   };
+}
+
+/** `executor` with its queries run by `run` (limitedRun; a number: a time limit alone, for the tests). */
+export function withDeadline(executor: GatewayExecutor, run: number | LimitedRun): GatewayExecutor {
+  const limited = typeof run === 'number' ? limitedRun(run) : run;
+  // No operation when the document has several and the request names none, or one it lacks (the type
+  // says otherwise): the executor answers graphql's own error at once, which Apollo turns into
+  // OPERATION_RESOLUTION_FAILURE (HTTP 400).
+  return (rc) => (rc.operation?.operation !== 'query' ? executor(rc) : limited(rc, () => executor(rc)));
 }
 
 /**
@@ -89,11 +104,11 @@ function waitedOut(result: ExecutionResult, bound: number): ExecutionResult {
 }
 
 /** `gateway` as Apollo sees it, its executor under the time limit and the departments' turns. */
-export function deadlineGateway(gateway: GatewayInterface, limits: DeadlineLimits): GatewayInterface {
+export function deadlineGateway(gateway: GatewayInterface, run: LimitedRun): GatewayInterface {
   return {
     async load(options) {
       const loaded = await gateway.load(options);
-      return { ...loaded, executor: loaded.executor && withDeadline(loaded.executor, limits) };
+      return { ...loaded, executor: loaded.executor && withDeadline(loaded.executor, run) };
     },
     stop: () => gateway.stop(),
     onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),

@@ -23,6 +23,7 @@ import type { RequestContext } from '../../../resolvers/request.ts';
 import { LRUCache } from 'lru-cache';
 import { buildGatewaySchemaInSteps, type GatewaySchema } from '../assemble.ts';
 import type { SchemaExtension } from '../schema-holder.ts';
+import type { LimitedRun } from '../deadline.ts';
 
 const INTROSPECTION = new Set(['__schema', '__type']);
 
@@ -124,7 +125,8 @@ function single(result: { data?: unknown; errors?: readonly unknown[] }, status?
   };
 }
 
-export function introspectionPlugin(views: DepartmentViews): ApolloServerPlugin<RequestContext> {
+/** `limited`: the gateway's time limit and departments' turns (deadline.ts); absent when it runs without limits. */
+export function introspectionPlugin(views: DepartmentViews, limited?: LimitedRun): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
@@ -142,13 +144,16 @@ export function introspectionPlugin(views: DepartmentViews): ApolloServerPlugin<
               }],
             }, 400);
           }
-          const result = await execute({
-            schema: await views.schemaFor(ctx.published, ctx.identity.dept),
+          // Under the time limit, and a whole schema's types (`__schema { types }`) in the department's turn
+          // (src/limits/turns.ts), as its data queries: answered here, they never reach the executor.
+          const introspect = async () => execute({
+            schema: await views.schemaFor(ctx.published, ctx.identity!.dept),
             document: rc.document,
             operationName: rc.operationName,
             variableValues: rc.request.variables,
             contextValue: ctx,
           });
+          const result = limited ? await limited({ operation, document: rc.document, context: ctx }, introspect) : await introspect();
           return single({ data: result.data, ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}) });
         },
       };
