@@ -18,7 +18,8 @@ function newlyRequired(old: Resource, fresh: Resource): Item[] {
 /**
  * The RECORDS_LACK_ITEM warnings of `next` against `current` (the version in effect): per item newly
  * required, the stored records of its resource that lack it (null or absent), when any do. For a resource
- * in `withheld` (another provider's, for a compiler who may not read its records) nothing is counted: the
+ * in `withheld` (another provider's, for a compiler who may not read its records) nothing is counted, and it is
+ * warned whether it holds records or not (its warning told whether the provider had stored any): the
  * message says its records may lack it and sends to the provider, as BREAKING_CHANGE does for its readers.
  * The records are counted within the rows `rows` gives (the reader's department's, SPEC §6 row scope): a
  * record outside them, even one without a division, is not the reader's to count.
@@ -38,6 +39,21 @@ export async function unfilledRequired(
     if (!old) continue;
     const required = newlyRequired(old, fresh);
     if (!required.length) continue;
+    const path = (item: Item) => `resources[${ri}].items[${fresh.items.indexOf(item)}]`;
+    const was = (item: Item) => (old.items.some((i) => i.name === item.name) ? 'made required' : 'a new required item');
+    const reimport = `(govgraph data import --resource ${fresh.code} FILE)`;
+    if (withheld.has(fresh.code)) {
+      // Told before anything is counted, whether the resource holds records or not: warned only when it
+      // held some, the warning told a compiler that may not read the resource whether its provider had
+      // stored any (test/attack-required-item-withheld-records.test.ts).
+      for (const item of required) {
+        out.push({
+          kind: 'RECORDS_LACK_ITEM', path: path(item), resource: fresh.code, item: item.name, records: null,
+          message: `Item ${item.name} of ${fresh.code} is ${was(item)}: records its provider ${fresh.provider} stored before may lack it, and read null for it until imported again ${reimport}; how many is for ${fresh.provider} to tell`,
+        });
+      }
+      continue;
+    }
     // Counted in the collection the version in effect reads: the records that are there now.
     const collection = collectionOf(old);
     const scope = rows(old);
@@ -46,21 +62,11 @@ export async function unfilledRequired(
     const seen = scope ? ' your department sees' : '';
     const others = scope ? `; how many records outside the rows your department sees lack it is for its provider ${fresh.provider} to tell` : '';
     for (const item of required) {
-      const path = `resources[${ri}].items[${fresh.items.indexOf(item)}]`;
-      const was = old.items.some((i) => i.name === item.name) ? 'made required' : 'a new required item';
-      const reimport = `(govgraph data import --resource ${fresh.code} FILE)`;
-      if (withheld.has(fresh.code)) {
-        out.push({
-          kind: 'RECORDS_LACK_ITEM', path, resource: fresh.code, item: item.name, records: null,
-          message: `Item ${item.name} of ${fresh.code} is ${was}: records its provider ${fresh.provider} stored before may lack it, and read null for it until imported again ${reimport}; how many is for ${fresh.provider} to tell`,
-        });
-        continue;
-      }
       const lacking = await store.count(collection, withinRows(eq(item.name, null), scope));
       if (!lacking) continue;
       out.push({
-        kind: 'RECORDS_LACK_ITEM', path, resource: fresh.code, item: item.name, records: lacking,
-        message: `Item ${item.name} of ${fresh.code} is ${was}, and ${lacking} of its ${stored} stored record${stored === 1 ? '' : 's'}${seen} lack${lacking === 1 ? 's' : ''} it: ${lacking === 1 ? 'it reads' : 'they read'} null for it (a filter eq: null finds ${lacking === 1 ? 'it' : 'them'}) until imported again with it ${reimport}${others}`,
+        kind: 'RECORDS_LACK_ITEM', path: path(item), resource: fresh.code, item: item.name, records: lacking,
+        message: `Item ${item.name} of ${fresh.code} is ${was(item)}, and ${lacking} of its ${stored} stored record${stored === 1 ? '' : 's'}${seen} lack${lacking === 1 ? 's' : ''} it: ${lacking === 1 ? 'it reads' : 'they read'} null for it (a filter eq: null finds ${lacking === 1 ? 'it' : 'them'}) until imported again with it ${reimport}${others}`,
       });
     }
   }
