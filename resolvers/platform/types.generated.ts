@@ -685,7 +685,7 @@ export type ObjectionInput = {
   item: Scalars['String']['input'];
   /** The record's key value, as text (an int key as digits). At most 128 characters. */
   key: Scalars['String']['input'];
-  /** The value believed right, as text. At most 2000 characters. */
+  /** The value believed right, as text: one the item could hold (a number for a number, one of an enum's values in either spelling). At most 2000 characters. */
   proposedValue?: InputMaybe<Scalars['String']['input']>;
   /** Why the value is believed wrong. At most 2000 characters. */
   reason: Scalars['String']['input'];

@@ -19,7 +19,7 @@ import { concerning, perform } from '../audit.ts';
 import { WorkflowError, badInput, conflict, notFound } from '../errors.ts';
 import { findPublishedResource } from '../resource-info.ts';
 import { fingerprint } from './fingerprints.ts';
-import { keyValue } from './keys.ts';
+import { keyValue, typedValue } from './keys.ts';
 import { fromRow, OBJECTIONS, standingSlot, toRow, ensureObjectionIndexes, type Objection } from './record.ts';
 import { noPublishedResource } from '../../access/connected-codes.ts';
 
@@ -80,6 +80,18 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
     }
     const reason = visibleTrim(input.reason);
     if (!reason) throw badInput('Say what is wrong with the record: give a reason.', [{ path: 'reason', message: 'is empty' }]);
+    // A proposed value the item could not hold (a word for a number, a value its enum lacks) is a slip the
+    // provider could not import: said now, not found when it corrects the record. Judged by the item's
+    // type alone, public in the catalogue, never against the record (attack-objection-value-probe.test.ts),
+    // and the message does not repeat it (the audit log stores no variables).
+    if (input.proposedValue != null) {
+      const proposed = typedValue(item.item, input.proposedValue);
+      if (!proposed.ok) {
+        throw badInput(`proposedValue: the value proposed is not ${proposed.expected}, so ${item.name} of ${resource.code} could not hold it.`, [
+          { path: 'proposedValue', message: `is not ${proposed.expected}` },
+        ]);
+      }
+    }
     const key = keyValue(resource, input.key);
     // Asking whether a record with this key exists compares the key with the records: with a masked key,
     // a probe under the department's quota, refused past it before anything is looked up.
