@@ -19,6 +19,21 @@ const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.ur
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const DEPT = '540000-GT';
 
+/** A gateway on the platform of test/fixtures/turns running one query of a department at a time, its store's reads going through `hold` first. */
+const turnsGateway = (hold: Parameters<typeof withHeldReads>[1]): Promise<TestGateway> =>
+  startTestGateway({
+    platformFile: fixture('platform.yaml'),
+    catalogueFiles: [fixture('catalogue.yaml')],
+    limits: { timeoutMs: 20_000, concurrentPerDepartment: 1 },
+    wrapStore: (store) => withHeldReads(store, hold),
+  });
+
+/** A read of the catalogue versions as a list reads them (their summaries, or whole), not of the versions' heads. */
+const listsVersions = (collection: string, options: unknown): boolean => {
+  const projection = (options as { projection?: string[] } | undefined)?.projection;
+  return collection === CATALOGUE_VERSIONS && (!projection || projection.includes('summary'));
+};
+
 const waits = (text: string): boolean => {
   const doc = parse(text);
   return takesTurn(doc, doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!);
@@ -47,22 +62,14 @@ describe("one department's queries of the catalogues take turns through the gate
   let gw: TestGateway;
 
   beforeAll(async () => {
-    gw = await startTestGateway({
-      platformFile: fixture('platform.yaml'),
-      catalogueFiles: [fixture('catalogue.yaml')],
-      limits: { timeoutMs: 10_000, concurrentPerDepartment: 1 },
-      wrapStore: (store) => withHeldReads(store, async (collection, options) => {
-        // The versions as a list reads them (their summaries, or whole), not the reads of the versions'
-        // heads; the grants listed (sorted as the list shows them), not the requester's own active grants
-        // read for its access.
-        const projection = (options as { projection?: string[] } | undefined)?.projection;
-        const held = collection === CATALOGUE_VERSIONS && (!projection || projection.includes('summary')) ? versionReads
-          : collection === GRANTS && (options as { sort?: unknown } | undefined)?.sort ? grantReads : null;
-        if (!held) return;
-        held.most = Math.max(held.most, ++held.inFlight);
-        await sleep(150);
-        held.inFlight--;
-      }),
+    gw = await turnsGateway(async (collection, options) => {
+      // The grants listed (sorted as the list shows them), not the requester's own active grants read for its access.
+      const held = listsVersions(collection, options) ? versionReads
+        : collection === GRANTS && (options as { sort?: unknown } | undefined)?.sort ? grantReads : null;
+      if (!held) return;
+      held.most = Math.max(held.most, ++held.inFlight);
+      await sleep(150);
+      held.inFlight--;
     });
   }, 60_000);
 
@@ -107,17 +114,11 @@ describe("a department's introspection of the whole schema takes its turn", () =
   let gw: TestGateway;
 
   beforeAll(async () => {
-    gw = await startTestGateway({
-      platformFile: fixture('platform.yaml'),
-      catalogueFiles: [fixture('catalogue.yaml')],
-      limits: { timeoutMs: 20_000, concurrentPerDepartment: 1 },
-      wrapStore: (store) => withHeldReads(store, async (collection, options) => {
-        const projection = (options as { projection?: string[] } | undefined)?.projection;
-        if (!held.armed || collection !== CATALOGUE_VERSIONS || (projection && !projection.includes('summary'))) return;
-        held.inFlight++;
-        await gate;
-        held.inFlight--;
-      }),
+    gw = await turnsGateway(async (collection, options) => {
+      if (!held.armed || !listsVersions(collection, options)) return;
+      held.inFlight++;
+      await gate;
+      held.inFlight--;
     });
   }, 60_000);
 
