@@ -47,23 +47,23 @@ describe("long numbers looked for within the platform's variables depth", () => 
     expect(inner.q01.eq).toBe(0.1);
   });
 
-  it('a request whose long number is deeper than variables may nest is refused as nested too deep, not read for its numbers', async () => {
+  /** The page read as the agriculture department, with its long number filter nested `levels` deep, as sent in a body's text. */
+  async function sendNested(levels: number): Promise<{ errors: { message: string; extensions: { code: string } }[] }> {
     const res = await fetch(`${gw.gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.token(AGRICULTURE.dept, AGRICULTURE.roles)}`, 'x-purpose': AGRICULTURE.purpose },
-      body: `{"query":${JSON.stringify(PAGE)},"variables":{"f":${nestedFilter(12)}}}`,
+      body: `{"query":${JSON.stringify(PAGE)},"variables":{"f":${nestedFilter(levels)}}}`,
     });
-    const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    return (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+  }
+
+  it('a request whose long number is deeper than variables may nest is refused as nested too deep, not read for its numbers', async () => {
+    const body = await sendNested(12);
     expect(body.errors).toEqual([expect.objectContaining({ message: 'The variables are nested deeper than 18 levels.', extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
   });
 
   it('a long number within the bound is still refused where it would be rounded', async () => {
-    const res = await fetch(`${gw.gateway.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.token(AGRICULTURE.dept, AGRICULTURE.roles)}`, 'x-purpose': AGRICULTURE.purpose },
-      body: `{"query":${JSON.stringify(PAGE)},"variables":{"f":${nestedFilter(3)}}}`,
-    });
-    const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    const body = await sendNested(3);
     expect(body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining(`String cannot represent a non string value: ${LONG}`), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
   });
 });
