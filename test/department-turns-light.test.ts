@@ -54,6 +54,15 @@ describe('which queries wait for their turn', () => {
     expect(waits('query { ...S } fragment S on Query { __schema { ...T } } fragment T on __Schema { ... on __Schema { types { name } } }')).toBe(true);
     expect(waits('{ __schema { queryType { name } directives { name } } __type(name: "Query") { fields { name } } }')).toBe(false);
   });
+
+  it("walking the schema from a type (a type's members under another's) waits as its types do; one type's members do not", () => {
+    // Query's fields are the namespaces, their types' fields every resource (graphql refuses a third list).
+    expect(waits('{ __schema { queryType { fields { name type { fields { name type { name } } } } } } }')).toBe(true);
+    expect(waits('{ a: __type(name: "Query") { fields { type { fields { name } } } } }')).toBe(true);
+    expect(waits('{ __type(name: "Q") { ...M } } fragment M on __Type { possibleTypes { ...N } } fragment N on __Type { inputFields { name } }')).toBe(true);
+    expect(waits('{ __type(name: "Query") { fields { name args { name type { name ofType { name } } } type { name kind } } } }')).toBe(false);
+    expect(waits('{ __type(name: "Q") { ...M fields { type { name } } } } fragment M on __Type { fields { name } }')).toBe(false);
+  });
 });
 
 describe("one department's queries of the catalogues take turns through the gateway", () => {

@@ -91,12 +91,12 @@ export class DepartmentTurns {
 
 /**
  * Root fields of the platform that read nothing heavy: who the caller is, one published resource (held in
- * memory) and introspection, but for `__schema` listing the schema's types (selectsHeavy); they never wait, so a developer's client asking who it is does not wait
- * behind its department's batch. Every other root field does: a department's namespace (its data, or a
- * connected platform's), the platform's reads of its log (`auditLog`, `usage`, `verifyAuditChain`,
- * `consistencyReport`), and its catalogues and workflow lists, whose cost grows with the platform, not
- * with the caller's share: `catalogues` reads every version of every catalogue once a request (their
- * summaries, not their documents), a version's `resources` and `document` read it whole, its
+ * memory) and introspection of a type (not walking the schema: walksSchema); they never wait, so a
+ * developer's client asking who it is does not wait behind its department's batch. Every other root
+ * field does: a department's namespace (its data, or a connected platform's), the platform's reads of
+ * its log (`auditLog`, `usage`, `verifyAuditChain`, `consistencyReport`), and its catalogues and
+ * workflow lists, whose cost grows with the platform, not with the caller's share: `catalogues` reads
+ * every version of every catalogue once a request (their summaries, not their documents), a version's `resources` and `document` read it whole, its
  * `warnings` scan 90 days of the audit log; a supervisor's lists are the platform's (a department's read
  * its own entries, indexed), and a `resource` argument naming no resource in effect is looked up among
  * the codes of every version ever published. And a field added later.
@@ -146,9 +146,29 @@ function onlyAway(document: DocumentNode, set: SelectionSetNode, namespaces: Rea
 
 function selectsHeavy(document: DocumentNode, set: SelectionSetNode, seen: Set<string>): boolean {
   return someField(document, set, seen, (field) =>
-    // `__schema` listing its types is the whole schema as the department sees it, at every alias: 16
-    // queries of 30 such aliases at once kept another department's lookup waiting 2 s.
-    field.name.value === '__schema' ? someField(document, field.selectionSet!, new Set(), (f) => f.name.value === 'types') : !LIGHT_ROOT_FIELDS.has(field.name.value));
+    // Introspection walking the schema is the whole schema as the department sees it, at every alias: 16
+    // queries of 30 aliases of `__schema { types }` at once kept another department's lookup waiting 2 s.
+    INTROSPECTION_FIELDS.has(field.name.value) ? walksSchema(document, field.selectionSet!, [new Set(), new Set()]) : !LIGHT_ROOT_FIELDS.has(field.name.value));
+}
+
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
+/** The lists of a type's members, each leading to further types. */
+const MEMBER_LISTS = new Set(['fields', 'inputFields', 'possibleTypes', 'interfaces']);
+
+/**
+ * Whether an introspection field's selection walks the schema rather than reading a type: it lists the
+ * schema's `types`, or a type's members under another type's members. graphql's MaxIntrospectionDepthRule
+ * refuses three such lists nested; two (`queryType { fields { type { fields } } }`: every namespace's
+ * resources) at 30 aliases answered a sixth of what `types` did on the demo, three times one type's
+ * members. `seen`: the fragments followed outside and within a member list, each once.
+ */
+function walksSchema(document: DocumentNode, set: SelectionSetNode, seen: [Set<string>, Set<string>], withinMembers = false): boolean {
+  return someField(document, set, seen[withinMembers ? 1 : 0], (f) => {
+    if (f.name.value === 'types') return true;
+    const member = MEMBER_LISTS.has(f.name.value);
+    if (member && withinMembers) return true;
+    return f.selectionSet !== undefined && walksSchema(document, f.selectionSet, seen, withinMembers || member);
+  });
 }
 
 /** Whether a field of `set` (fragments followed, each once) is one `test` accepts. */
