@@ -25,6 +25,15 @@ describe('which queries wait only on connected platforms (waitsOnlyAway)', () =>
     expect(away('{ city: landParcels { c } }')).toBe(false);
   });
 
+  // Introspection is answered on this platform, from its department's view (plugins/introspection.ts):
+  // walking the schema is work done here, which took a turn among the namespaces' on a platform that
+  // connects any, not the own turn its department's lookups wait for.
+  it('introspection walking the schema takes an own turn', () => {
+    expect(away('{ __schema { types { name fields { name } } } }')).toBe(false);
+    expect(away('{ a: __type(name: "Query") { fields { type { fields { name } } } } }')).toBe(false);
+    expect(away('query { ...S } fragment S on Query { __schema { types { name } } }')).toBe(false);
+  });
+
   it('no namespace at all: never', () => {
     const document = parse('{ me { user } }');
     expect(waitsOnlyAway(document, document.definitions[0] as OperationDefinitionNode, new Set())).toBe(false);
