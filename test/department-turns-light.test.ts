@@ -150,7 +150,8 @@ describe("a department's introspection of the whole schema takes its turn", () =
     expect((await send('{ __type(name: "Query") { name } }')).data).toEqual({ __type: { name: 'Query' } });
     held.armed = true;
     const catalogues = send('{ catalogues { id } }');
-    for (let i = 0; i < 200 && held.inFlight === 0; i++) await sleep(10);
+    // Polled up to 10 s: the held read starts within milliseconds alone, later on two loaded cores.
+    for (let i = 0; i < 1000 && held.inFlight === 0; i++) await sleep(10);
     expect(held.inFlight).toBe(1);
     let answered = false;
     const whole = send('{ __schema { types { name } } }').then((r) => ((answered = true), r));
