@@ -144,10 +144,15 @@ export function introspectionPlugin(views: DepartmentViews, limited?: LimitedRun
               }],
             }, 400);
           }
-          // Under the time limit, and a whole schema's types (`__schema { types }`) in the department's turn
-          // (src/limits/turns.ts), as its data queries: answered here, they never reach the executor.
+          // The view first, outside the time limit and the turn: built once per view and publication for
+          // every department that reads the same, in steps that give the loop back, and fetched from a
+          // connected platform within its own timeoutMs; a first introspection after a publication waits
+          // for it rather than answer TIMEOUT while it goes on being built.
+          const schema = await views.schemaFor(ctx.published, ctx.identity.dept);
+          // Then under the time limit, and walking the schema (`__schema { types }`) in the department's
+          // turn (src/limits/turns.ts), as its data queries: answered here, they never reach the executor.
           const introspect = async () => execute({
-            schema: await views.schemaFor(ctx.published, ctx.identity!.dept),
+            schema,
             document: rc.document,
             operationName: rc.operationName,
             variableValues: rc.request.variables,
