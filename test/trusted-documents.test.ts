@@ -13,7 +13,7 @@ import { main } from '../examples/client/main.ts';
 import { EnterpriseByCreditCodeDocument } from '../examples/client/gql/graphql.ts';
 import { AUDIT_COLLECTION, MAX_OPERATION_NAME } from '../src/audit/entry.ts';
 import { createLogger } from '../src/server/plugins/logging.ts';
-import { canonicalPrint, shapeOf } from '../src/limits/trusted.ts';
+import { canonicalPrint, shapeOf, TrustedDocumentStore } from '../src/limits/trusted.ts';
 import type { TrustMode } from '../src/model/platform.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { watchLoopHolds } from './helpers/loop-hold.ts';
@@ -109,6 +109,30 @@ describe('trustedDocuments: require', () => {
     expect(same('{ a: x b: y }', '{ a: y b: x }')).toBe(false); // aliases stay with their fields
     expect(same('mutation M { revoke { id b a } grant { id } }', 'mutation M { revoke { a b id } grant { id } }')).toBe(true);
     expect(same('mutation M { revoke { id } grant { id } }', 'mutation M { grant { id } revoke { id } }')).toBe(false); // run in order
+    // Root fields reached through a fragment run in order too: on Mutation, typed or untyped inline, nested.
+    for (const [a, b] of [
+      ['mutation M { ...F } fragment F on Mutation { revoke { id } grant { id } }', 'mutation M { ...F } fragment F on Mutation { grant { id } revoke { id } }'],
+      ['mutation M { ... on Mutation { revoke { id } grant { id } } }', 'mutation M { ... on Mutation { grant { id } revoke { id } } }'],
+      ['mutation M { ... @include(if: true) { revoke { id } grant { id } } }', 'mutation M { ... @include(if: true) { grant { id } revoke { id } } }'],
+      ['mutation M { ...F } fragment F on Mutation { ... { revoke { id } grant { id } } }', 'mutation M { ...F } fragment F on Mutation { ... { grant { id } revoke { id } } }'],
+    ]) expect(same(a!, b!), b).toBe(false);
+    // What such a fragment's fields select is sorted as anywhere else, and so are a query's inline fragments.
+    expect(same('mutation M { ... on Mutation { revoke { id b a } } }', 'mutation M { ... on Mutation { revoke { a b id } } }')).toBe(true);
+    expect(same('{ ... on Query { y x } }', '{ ... on Query { x y } }')).toBe(true);
+  });
+
+  it('does not admit under require a manifest mutation\'s root fields, reached through a fragment, in another order', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'govgraph-trusted-order-'));
+    const file = join(dir, 'persisted-documents.json');
+    const written = 'mutation Steps($id: ID!) { ... on Mutation { withdraw(id: $id) { id } publish(id: $id) { id } } }';
+    writeFileSync(file, JSON.stringify({ [sha256(written)]: written }));
+    const store = new TrustedDocumentStore({ mode: 'require', manifests: [file] });
+    try {
+      expect(store.admits({ query: written.replace(/ \{ /g, ' {\n  ') })).toBe(true); // spaced otherwise
+      expect(store.admits({ query: 'mutation Steps($id: ID!) { ... on Mutation { publish(id: $id) { id } withdraw(id: $id) { id } } }' })).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs a manifest operation sent as the client wrote it: its typed document\'s text, whose fields and variables the manifest lists sorted', async () => {

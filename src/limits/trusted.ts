@@ -21,16 +21,19 @@ const byText = <T extends ASTNode>(nodes: readonly T[] | undefined): T[] | undef
  * client preset writes its manifest with selections and variables sorted (`normalizeAndPrintDocumentNode`),
  * while the client sends the operation as it was written: both print the same here. A mutation's root
  * fields keep their order: they run one after the other, so two orders are two operations (the preset
- * sorts them too; a client whose text differs so sends the documentId, which runs the manifest's).
+ * sorts them too; a client whose text differs so sends the documentId, which runs the manifest's). So do
+ * the fields of a fragment on Mutation and of an inline fragment in a mutation's root: sorted, `mutation {
+ * ... on Mutation { b a } }` printed as a manifest's `... on Mutation { a b }` and ran its fields under
+ * `require` in an order no manifest holds.
  */
 export function canonicalPrint(document: DocumentNode): string {
   const sorted = visit(document, {
-    leave(node, _key, parent) {
+    leave(node, _key, parent, _path, ancestors) {
       switch (node.kind) {
         case Kind.DOCUMENT:
           return { ...node, definitions: byText(node.definitions)! };
         case Kind.SELECTION_SET:
-          if (isMutationRoot(parent)) return undefined;
+          if (selectsMutationRoot([...ancestors, parent as ASTNode])) return undefined;
           return { ...node, selections: byText(node.selections)! };
         case Kind.OPERATION_DEFINITION:
           return { ...node, variableDefinitions: byText(node.variableDefinitions) };
@@ -47,8 +50,26 @@ export function canonicalPrint(document: DocumentNode): string {
   return print(sorted);
 }
 
-const isMutationRoot = (parent: unknown): boolean =>
-  !!parent && !Array.isArray(parent) && (parent as ASTNode).kind === Kind.OPERATION_DEFINITION && (parent as { operation: string }).operation === 'mutation';
+/** The name of the platform's mutation type (schema/platform.graphql): a fragment on it selects root fields. */
+const MUTATION_TYPE = 'Mutation';
+
+/**
+ * Whether a selection set, below `chain` (the nodes above it, its owner last; arrays skipped), selects a
+ * mutation's root fields: a mutation's own, a fragment's on Mutation, or an inline fragment's within one
+ * of those (typed Mutation, or untyped in a root selection).
+ */
+function selectsMutationRoot(chain: readonly (ASTNode | readonly ASTNode[])[]): boolean {
+  const owners = chain.filter((n): n is ASTNode => !Array.isArray(n));
+  for (let i = owners.length - 1; i >= 0; i -= 2) {
+    const owner = owners[i]!;
+    if (owner.kind === Kind.OPERATION_DEFINITION) return owner.operation === 'mutation';
+    if (owner.kind === Kind.FRAGMENT_DEFINITION) return owner.typeCondition.name.value === MUTATION_TYPE;
+    if (owner.kind !== Kind.INLINE_FRAGMENT) return false;
+    if (owner.typeCondition) return owner.typeCondition.name.value === MUTATION_TYPE;
+    // An untyped inline fragment selects what the selection set holding it does (owners[i - 1]), whose owner is owners[i - 2].
+  }
+  return false;
+}
 
 /**
  * A document's nesting depth and number of AST nodes, found in one walk: two documents that print alike
