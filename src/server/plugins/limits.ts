@@ -46,7 +46,7 @@ export function notTrusted(recorded: string | null, schemaOnly = false): GraphQL
   // would not let it run, so its refusal says where the schema comes from instead.
   const message = schemaOnly
     ? 'This gateway runs only trusted documents (trustedDocuments: require), and introspection is in no manifest: generate your typed client from the schema file that `govgraph schema print --dept CODE` prints for your department (docs/typed-clients.md), or against a gateway of the platform whose trustedDocuments mode is log.'
-    : 'This gateway runs only trusted documents (trustedDocuments: require): send the documentId of an operation from your typed client\'s persisted documents, or its text as persisted (spacing and the order of fields, arguments and variables do not matter). Ask the platform operator to add your client\'s persisted-documents.json to the manifests.';
+    : 'This gateway runs only trusted documents (trustedDocuments: require): send the documentId of an operation from your typed client\'s persisted documents, or its text as persisted (spacing and the order of fields, arguments and variables do not matter, except a mutation\'s fields, which run in the order written). Ask the platform operator to add your client\'s persisted-documents.json to the manifests.';
   return new GraphQLError(message, { extensions: { code: 'DOCUMENT_NOT_TRUSTED', hash, http: { status: 400 } } });
 }
 
