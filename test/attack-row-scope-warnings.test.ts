@@ -6,6 +6,8 @@
 // record, so the Shandong big data bureau, granted Lixia's recipients only, was told how many recipients
 // of Qingdao, of another province and without a county held the tier taken away or lacked the name made
 // required. Now they count the records it sees, and say that the others are the provider's to tell.
+// And only by an item its department reads on all of those rows (access/figure-item.ts): found, the
+// bureau, holding no grant at all, was told how many records lacked the name and held the tier.
 // test/fixtures/shandong-rows: a province, two cities (Jinan, Qingdao), a county of Jinan (Lixia).
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -72,27 +74,50 @@ describe('the counts of submission warnings under row scope', () => {
     expect(ws[1].message).toBe(`Item tier of ${RECIPIENTS} is retyped: loses the value high (5 stored records hold it)`);
   });
 
-  it("are the province's records for the competent department's auditor and supervisor without a grant", async () => {
-    // C1, C2, C3 and C6 lie in the province; C4 (no county) and C5 (another province) are the provider's only.
+  it("give the competent department's auditor and supervisor no count of items its department reads on none of those rows", async () => {
+    // The recipients are shared on conditions and the bureau holds no grant: its reads refuse every item,
+    // so how many records lack the name, or hold the tier taken away, are figures about values it may not
+    // read. Found: it was told both, over the province's records (2 and 3).
+    const read = await gw.query(`{ civilAffairs { recipients { totalCount } } }`, { dept: BUREAU, purpose: 'tax-audit' });
+    expect(read.errors?.map((e) => e.extensions?.code)).toEqual(['GRANT_REQUIRED']);
     for (const roles of [['auditor'], ['supervisor']] as Role[][]) {
       const ws = await warningsAs(BUREAU, roles);
-      expect(figures(ws)).toEqual([['RECORDS_LACK_ITEM', 'fullName', 2], ['BREAKING_CHANGE', 'tier', 3]]);
-      expect(ws[0].message).toContain('2 of its 4 stored records your department sees lack it');
-      expect(ws[0].message).toContain('how many records outside the rows your department sees lack it is for its provider 370000-MZ to tell');
-      expect(ws[1].message).toBe(`Item tier of ${RECIPIENTS} is retyped: loses the value high (3 stored records your department sees hold it); how many records outside the rows your department sees hold it is for its provider 370000-MZ to tell`);
+      expect(figures(ws)).toEqual([['RECORDS_LACK_ITEM', 'fullName', null], ['BREAKING_CHANGE', 'tier', null]]);
+      expect(ws[0].message).toContain('records its provider 370000-MZ stored before may lack it');
+      expect(ws[0].message).toContain('how many is for 370000-MZ to tell (your department does not read fullName on every record it sees)');
+      expect(ws[1].message).toBe(`Item tier of ${RECIPIENTS} is retyped: loses the value high; how many stored records hold it is for its provider 370000-MZ to tell`);
+      for (const w of ws) expect(w.message).not.toMatch(/\d+ (of its|stored record)/);
     }
   });
 
-  it('are what its grants reach once it holds grants with rows, whatever their purpose', async () => {
+  it('are what its grants reach once it holds grants with rows, whatever their purpose, for the items they read', async () => {
     const catalogues = await publishedCatalogues(gw.store);
-    await addGrant(gw.store, { platform: gw.platform, catalogues }, {
-      requester: BUREAU, resource: RECIPIENTS, items: ['caseNo', 'county', 'tier'], purposes: ['tax-audit'], rows: ['370102'], createdBy: 'test',
-    });
+    const grant = (items: string[], purposes: string[], rows: string[]) =>
+      addGrant(gw.store, { platform: gw.platform, catalogues }, { requester: BUREAU, resource: RECIPIENTS, items, purposes, rows, createdBy: 'test' });
+    await grant(['caseNo', 'county', 'tier'], ['tax-audit'], ['370102']);
     // What its reads show: Lixia's two recipients.
     const read = await gw.query(`{ civilAffairs { recipients { nodes { caseNo } totalCount } } }`, { dept: BUREAU, purpose: 'tax-audit' });
     expect(read.data!.civilAffairs.recipients).toEqual({ nodes: [{ caseNo: 'C1' }, { caseNo: 'C6' }], totalCount: 2 });
-    const ws = await warningsAs(BUREAU, ['auditor']);
+    // The tier is read there in clear: counted. The name is not granted: not counted.
+    let ws = await warningsAs(BUREAU, ['auditor']);
+    expect(figures(ws)).toEqual([['RECORDS_LACK_ITEM', 'fullName', null], ['BREAKING_CHANGE', 'tier', 1]]);
+    // A grant reading the name (masked: personal, no grant unmasks it) on those rows: a mask hides a
+    // value, not that there is none (its reads show C6's null), so the records lacking it are counted.
+    await grant(['fullName'], ['tax-audit'], ['370102']);
+    ws = await warningsAs(BUREAU, ['auditor']);
     expect(figures(ws)).toEqual([['RECORDS_LACK_ITEM', 'fullName', 1], ['BREAKING_CHANGE', 'tier', 1]]);
     expect(ws[0].message).toContain('1 of its 2 stored records your department sees lacks it');
+  });
+
+  it('are not given once its figures count rows on which no purpose reads the item', async () => {
+    // A grant for another purpose reaching Jinan, without the tier or the name: the figures count Jinan's
+    // records (what all its grants reach), of which it reads the tier and the name on Lixia's only.
+    const catalogues = await publishedCatalogues(gw.store);
+    await addGrant(gw.store, { platform: gw.platform, catalogues }, {
+      requester: BUREAU, resource: RECIPIENTS, items: ['caseNo', 'county'], purposes: ['welfare-check'], rows: ['370100'], createdBy: 'test',
+    });
+    const ws = await warningsAs(BUREAU, ['auditor']);
+    expect(figures(ws)).toEqual([['RECORDS_LACK_ITEM', 'fullName', null], ['BREAKING_CHANGE', 'tier', null]]);
+    expect(ws[1].message).toContain('how many stored records hold it is for its provider 370000-MZ to tell');
   });
 });

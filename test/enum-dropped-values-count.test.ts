@@ -3,7 +3,9 @@
 // warning named the values only ("loses the value closed"), whether no record or every record held them.
 // A count by value is a figure about the item's values: the compiler of a subject catalogue carrying
 // another provider's resource, who may not read that item unmasked, is told it is the provider's to tell;
-// the competent department's auditor sees it. On a Qinghai fixture (test/fixtures/qinghai-quality).
+// the competent department's auditor sees it for an item its department reads in clear, not for one it
+// reads masked (found: told how many of the police's permits held a secret kind the bureau reads as
+// ******). On a Qinghai fixture (test/fixtures/qinghai-quality).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -58,13 +60,19 @@ it('names how many stored records hold each value taken away, for the compiler\'
   expect(police.message).toBe(`Item permitKind of ${POLICE} is retyped: loses the values family, other; how many stored records hold them is for its provider 630000-GA to tell; which departments read it is for its provider 630000-GA to tell (its usage figures)`);
   expect(police.message).not.toMatch(/\d stored record/);
 
-  // The competent department's auditor, reviewing the version: both counts.
+  // The competent department's auditor, reviewing the version: the count of the status, which its
+  // department reads in clear; not that of the police's secret kind, which it reads masked (full): a
+  // count by value tells what the mask hides.
   const { id, version } = sub.data!.submitCatalogue.version;
   const review = await gw.query(`{ catalogue(id: "${id}") { versions { version warnings ${WARNINGS} } } }`, AUDITOR);
   expect(review.errors).toBeUndefined();
   const whole = retyped(review.data!.catalogue.versions.find((v: { version: number }) => v.version === version).warnings);
-  expect(whole.map((w) => [w.resource, w.records])).toEqual([[POLICE, 2], [OWN, 3]]);
-  expect(whole.find((w) => w.resource === POLICE)!.message).toBe(`Item permitKind of ${POLICE} is retyped: loses the values family (2 stored records hold it), other (no stored record holds it)`);
+  expect(whole.map((w) => [w.resource, w.records])).toEqual([[POLICE, null], [OWN, 3]]);
+  expect(whole.find((w) => w.resource === POLICE)!.message).toBe(`Item permitKind of ${POLICE} is retyped: loses the values family, other; how many stored records hold them is for its provider 630000-GA to tell`);
+  expect(whole.find((w) => w.resource === OWN)!.message).toBe(`Item status of ${OWN} is retyped: loses the values closed (3 stored records hold it), pending (no stored record holds it)`);
+  // (What its reads show of the kind.)
+  const masked = await gw.query(`{ qhPolice { qhPermits { nodes { permitNo permitKind } } } }`, { dept: AUDITOR.dept, purpose: 'benefits' });
+  expect(masked.data!.qhPolice.qhPermits.nodes[0]).toEqual({ permitNo: 'P1', permitKind: '******' });
 });
 
 it('follows the store: once the provider imports the records again without the value, none holds it', async () => {
@@ -85,16 +93,23 @@ it("tells no count of another provider's item to a user of the competent departm
     { ...COMPILER, variables: { doc: JSON.stringify(narrowed()) } });
   expect(sub.errors).toBeUndefined();
   const { id, version } = sub.data!.submitCatalogue.version;
-  const policeAs = async (roles: ('applicant' | 'supervisor' | 'auditor')[]) => {
+  const as = async (roles: ('applicant' | 'supervisor' | 'auditor')[], resource: string) => {
     const res = await gw.query(`{ catalogue(id: "${id}") { versions { version warnings ${WARNINGS} } } }`, { dept: AUDITOR.dept, roles });
     expect(res.errors).toBeUndefined();
-    return retyped(res.data!.catalogue.versions.find((v: { version: number }) => v.version === version).warnings).find((w) => w.resource === POLICE)!;
+    return retyped(res.data!.catalogue.versions.find((v: { version: number }) => v.version === version).warnings).find((w) => w.resource === resource)!;
   };
-  const applicant = await policeAs(['applicant']);
+  const applicant = await as(['applicant'], POLICE);
   expect(applicant.records).toBeNull();
   expect(applicant.message).not.toMatch(/\d stored record|no stored record/);
   expect(applicant.message).toContain('how many stored records hold them is for its provider 630000-GA to tell');
-  expect((await policeAs([])).records).toBeNull();
-  expect((await policeAs(['supervisor'])).records).toBe(2);
-  expect((await policeAs(['auditor'])).records).toBe(2);
+  expect((await as([], POLICE)).records).toBeNull();
+  // Civil Affairs' status, which the department reads in clear: its supervisor and auditor are told (none
+  // holds a value taken away since the provider imported them again, above).
+  expect((await as(['applicant'], OWN)).records).toBeNull();
+  expect((await as([], OWN)).records).toBeNull();
+  expect((await as(['supervisor'], OWN)).records).toBe(0);
+  expect((await as(['auditor'], OWN)).records).toBe(0);
+  // The police's kind, read masked: told to none of them.
+  expect((await as(['supervisor'], POLICE)).records).toBeNull();
+  expect((await as(['auditor'], POLICE)).records).toBeNull();
 });

@@ -2,6 +2,8 @@
 // departments reading its resources (the checks themselves: src/workflow/warnings.ts).
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { activeGrantsFor, listGrants } from '../../access/grants/listing.ts';
+import { decideFigureItem } from '../../access/figure-item.ts';
+import { effectiveItems } from '../../access/effective-share.ts';
 import { decideFigureRows } from '../../access/row-scope.ts';
 import { departmentByCode } from '../../model/platform.ts';
 import { grantsInForceAmong } from '../../access/item-since/in-force.ts';
@@ -15,7 +17,7 @@ import type { WorkflowEnv } from '../actor.ts';
 import { itemReaders } from '../../audit/usage.ts';
 import { READERS_DAYS, breakingChanges } from '../warnings/breaking-changes.ts';
 import { brokenGrants } from '../warnings/broken-grants.ts';
-import { droppedValueRecords, type FigureRows } from '../warnings/dropped-values.ts';
+import { droppedValueRecords, type FigureItem, type FigureRows } from '../warnings/dropped-values.ts';
 import { otherProviders } from '../warnings/other-providers.ts';
 import { repeatedCollection, type ProvidedSince } from '../warnings/repeated-collection.ts';
 import { unfilledRequired } from '../warnings/unfilled-required.ts';
@@ -49,14 +51,32 @@ function seesWarningsWhole(env: WorkflowEnv, viewer: WarningViewer | null): bool
  * departments read a resource, not how many records lie outside the rows the department sees: the Hebei
  * data bureau was told that one relief record lacked a division, a record only its provider sees.
  */
-async function figureRows(env: WorkflowEnv, viewer: WarningViewer | null, current: Catalogue | undefined): Promise<FigureRows> {
+async function figureRows(env: WorkflowEnv, viewer: WarningViewer | null, current: Catalogue | undefined, grants: () => Promise<Grant[]>): Promise<FigureRows> {
   if (viewer === null || !current?.resources.some((r) => r.share.scope?.rows)) return () => null;
   const requester = departmentByCode(env.platform, viewer.dept);
   // Every viewer is a department of the platform (a forwarded request reads no platform field); one that
   // is not sees no row of a resource under row scope.
   if (!requester) return (r) => (r.share.scope?.rows ? { item: r.share.scope.rows.item, prefixes: [] } : null);
-  const grants = await activeGrantsFor(env.store, requester.code, env.now);
-  return (r) => decideFigureRows({ requester, purpose: null, resource: r, grants, now: env.now });
+  const held = await grants();
+  return (r) => decideFigureRows({ requester, purpose: null, resource: r, grants: held, now: env.now });
+}
+
+/**
+ * How the viewer's counts may go by an item (decideFigureItem: as its department reads the item, for
+ * any purpose, over the rows they count): every item for the operator (null). The competent department's
+ * auditors and supervisors read the warnings whole, but a count of the records lacking an item, or
+ * holding an enum value, is a figure about that item's values: found, the Shandong big data bureau,
+ * holding no grant to the recipients, was told how many lacked the name a version made required.
+ */
+function figureItem(env: WorkflowEnv, viewer: WarningViewer | null, grants: () => Promise<Grant[]>): FigureItem {
+  if (viewer === null) return async () => 'clear';
+  const requester = departmentByCode(env.platform, viewer.dept);
+  const purposes = env.platform.purposes.map((p) => p.code);
+  return async (resource, name) => {
+    const item = effectiveItems(resource).get(name);
+    if (!requester || !item) return null;
+    return decideFigureItem({ requester, resource, item, grants: await grants(), now: env.now, purposes });
+  };
 }
 
 /**
@@ -69,7 +89,8 @@ async function figureRows(env: WorkflowEnv, viewer: WarningViewer | null, curren
  * and it gets no BREAKS_GRANT warning (grant ids, and messages naming the holders); the auditor of the
  * competent department sees them whole when reviewing the version (as its supervisors do; not its other
  * users). So are the stored records holding an enum value the version takes away (a count by value of an
- * item the compiler may not read unmasked).
+ * item the compiler may not read unmasked), but counted, for them too, only by an item their department
+ * reads (figureItem).
  */
 export async function submissionWarnings(
   env: WorkflowEnv,
@@ -88,19 +109,23 @@ export async function submissionWarnings(
   const codes = new Set(current?.resources.map((r) => r.code) ?? []);
   const since = new Date(env.now.getTime() - READERS_DAYS * 24 * 60 * 60 * 1000).toISOString();
   const readers = current ? await readersOf(env, [...codes].filter((c) => !withheld.has(c)), since, reads) : new Map();
-  const rows = await figureRows(env, viewer, current);
+  // The viewer's active grants, read once and only when a figure needs them.
+  let viewerGrants: Promise<Grant[]> | undefined;
+  const grantsOfViewer = () => (viewerGrants ??= activeGrantsFor(env.store, viewer!.dept, env.now));
+  const rows = await figureRows(env, viewer, current, grantsOfViewer);
+  const items = figureItem(env, viewer, grantsOfViewer);
   const warnings = [
     ...otherProviders(current, catalogue),
     ...(await repeatedCollectionOf(env, catalogue, published, reads)),
     ...brokenGrants(env.platform, current, catalogue, grants.filter((g) => codes.has(g.resource) && !withheld.has(g.resource)), env.now),
-    ...(await unfilledRequired(env.store, current, catalogue, withheld, rows)),
+    ...(await unfilledRequired(env.store, current, catalogue, withheld, rows, items)),
   ];
   // The version in effect compared a few dozen resources at a time, the event loop getting a turn between
   // (a catalogue at the bounds takes tens of milliseconds to compare: issue 9 point 3).
   const resources = current?.resources ?? [];
   // Counted through the request's scan store (WarningReads.auditScan): one count per value taken away, and
   // none is started once the request is cancelled (test/warnings-dropped-values-cancel.test.ts).
-  const held = await droppedValueRecords(reads?.auditScan ?? env.store, current, catalogue, withheld, rows);
+  const held = await droppedValueRecords(reads?.auditScan ?? env.store, current, catalogue, withheld, rows, items);
   for (let from = 0; from < resources.length; from += BREAKING_CHANGES_PER_TURN) {
     warnings.push(...breakingChanges({ ...current!, resources: resources.slice(from, from + BREAKING_CHANGES_PER_TURN) }, catalogue, readers, withheld, held, current));
     await nextTurn();

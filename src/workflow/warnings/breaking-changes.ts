@@ -25,7 +25,8 @@ export const READERS_DAYS = 90;
  * item → departments). For a resource in `withheld` (another provider's, for a reader who may not know
  * who reads it: see submissionWarnings in catalogues/submission-warnings.ts), the departments are left out and the message sends to its provider.
  * An enum item that loses values says how many stored records hold each (`held`, counted in the store:
- * dropped-values.ts); for a resource in `withheld` that count too is its provider's to tell. `current` may
+ * dropped-values.ts); for a resource in `withheld`, or an item the reader does not read in clear, that
+ * count too is its provider's to tell. `current` may
  * be a part of the version in effect, `inEffect` the whole of it.
  */
 export function breakingChanges(
@@ -52,8 +53,11 @@ export function breakingChanges(
     const counts = resourceCounts?.items.get(item);
     const plural = values.length === 1 ? '' : 's';
     const them = values.length === 1 ? 'it' : 'them';
+    // Not counted for the reader: another provider's resource it may not know (withheld), or an item it
+    // does not read in clear (null: a count by value would tell what it may not read).
     if (withheld.has(code) || !counts) {
-      return { records: null, what: `loses the value${plural} ${values.join(', ')}${withheld.has(code) ? `; how many stored records hold ${them} is for its provider ${providers.get(code)} to tell` : ''}` };
+      const told = withheld.has(code) || counts === null;
+      return { records: null, what: `loses the value${plural} ${values.join(', ')}${told ? `; how many stored records hold ${them} is for its provider ${providers.get(code)} to tell` : ''}` };
     }
     // Those records keep the value once the version is published, until the provider imports them again.
     const records = values.reduce((n, v) => n + (counts.get(v) ?? 0), 0);

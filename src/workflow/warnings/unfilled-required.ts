@@ -6,7 +6,7 @@
 import { withinRows } from '../../access/row-scope.ts';
 import { collectionOf, type Catalogue, type Item, type Resource } from '../../model/catalogue.ts';
 import { eq, type Store } from '../../store/port.ts';
-import type { FigureRows } from './dropped-values.ts';
+import type { FigureItem, FigureRows } from './dropped-values.ts';
 import type { SubmissionWarning } from './warning.ts';
 
 /** An item `fresh` requires and `old` did not (or did not have), the resource's key aside (no record lacks it). */
@@ -22,7 +22,11 @@ function newlyRequired(old: Resource, fresh: Resource): Item[] {
  * warned whether it holds records or not (its warning told whether the provider had stored any): the
  * message says its records may lack it and sends to the provider, as BREAKING_CHANGE does for its readers.
  * The records are counted within the rows `rows` gives (the reader's department's, SPEC §6 row scope): a
- * record outside them, even one without a division, is not the reader's to count.
+ * record outside them, even one without a division, is not the reader's to count. Nor is how many lack an
+ * item the reader does not read over those rows (`items`: not shared with it, or a grant it does not
+ * hold): that is a figure about the item's values (which records hold none). Read masked, it is counted:
+ * a mask hides a value, not that there is none (a masked read shows null as null). An item new to the
+ * resource is asked as the version would share it: none reads it yet, and the records stay as they are.
  */
 export async function unfilledRequired(
   store: Store,
@@ -30,6 +34,7 @@ export async function unfilledRequired(
   next: Catalogue,
   withheld: ReadonlySet<string> = new Set(),
   rows: FigureRows = () => null,
+  items: FigureItem = async () => 'clear',
 ): Promise<SubmissionWarning[]> {
   if (!current) return [];
   const out: SubmissionWarning[] = [];
@@ -62,6 +67,16 @@ export async function unfilledRequired(
     const seen = scope ? ' your department sees' : '';
     const others = scope ? `; how many records outside the rows your department sees lack it is for its provider ${fresh.provider} to tell` : '';
     for (const item of required) {
+      const inEffect = old.items.some((i) => i.name === item.name) ? old : fresh;
+      if (!(await items(inEffect, item.name))) {
+        // Warned whenever records are stored, counted or not: warned only when some lacked it, the
+        // warning would tell that some do.
+        out.push({
+          kind: 'RECORDS_LACK_ITEM', path: path(item), resource: fresh.code, item: item.name, records: null,
+          message: `Item ${item.name} of ${fresh.code} is ${was(item)}: records its provider ${fresh.provider} stored before may lack it, and read null for it until imported again ${reimport}; how many is for ${fresh.provider} to tell (your department does not read ${item.name}${seen ? ' on every record it sees' : ''})`,
+        });
+        continue;
+      }
       const lacking = await store.count(collection, withinRows(eq(item.name, null), scope));
       if (!lacking) continue;
       out.push({
