@@ -45,6 +45,42 @@ async function firstPublished(store: Store, code: string): Promise<Publication |
   return null;
 }
 
+/** Why `resource` (a code) cannot be promised by the asked department of `d`, with the code as published and whose it is; null when it may be. */
+async function promiseProblem(env: WorkflowEnv, d: Demand, resource: string): Promise<{ code: string; owner: string; message: string } | null> {
+  const published = inEffect(await publishedCatalogues(env.store), resource);
+  if (published) {
+    return {
+      code: published.code, owner: published.provider,
+      message: `${resource} is already published (catalogue ${published.catalogue}, provided by ${published.provider}); promise the code of a resource your department will newly publish`,
+    };
+  }
+  const first = await firstPublished(env.store, resource);
+  if (first?.provider === d.provider) {
+    // The asked department's code offered since the demand was filed, withdrawn since: publishing it again
+    // offers what the platform offered when the demand was made, which keeps no promise (as a code in effect).
+    const offered = spanDuring(await codeSpans(env.store, resource), d.requestedAt);
+    if (!offered) return null;
+    return {
+      code: first.code, owner: d.provider,
+      message: `${resource} was in effect after demand ${d.id} was filed (catalogue ${offered.id} v${offered.version}${offered.to ? `, until ${offered.to}` : ''}): publishing it again offers what was offered then, which keeps no promise; promise the code of a resource your department will newly publish`,
+    };
+  }
+  if (first) {
+    return {
+      code: first.code, owner: first.provider,
+      message: `${resource} was published as ${first.code} of ${first.provider} (catalogue ${first.catalogue}) and stays its code; promise a code your department may publish`,
+    };
+  }
+  // Never published, in another department's code space: only that department may publish it
+  // (src/catalogue/codes.ts), so the asked department could never keep the promise.
+  const space = codeSpaceOwner(env.platform, resource);
+  if (!space || space.code === d.provider) return null;
+  return {
+    code: resource, owner: space.code,
+    message: `${resource} is in the code space of ${space.code}, which alone may publish it; promise a code your department may publish (e.g. ${d.provider}-${resource.slice(space.code.length + 1)})`,
+  };
+}
+
 /**
  * The asked department's approver answers an OPEN demand; a promise names a resource code not in effect
  * (a demand is for data no catalogue offers, and a code already published could only be "fulfilled" by
@@ -55,54 +91,34 @@ async function firstPublished(store: Store, code: string): Promise<Publication |
 export async function answerDemand(env: WorkflowEnv, actor: Actor, input: DemandAnswer): Promise<Demand> {
   return perform(env, actor, 'answerDemand', input, async (about, addressTo) => {
     const d = await getDemand(env.store, input.id);
-    const promised = input.resource?.trim() || null;
-    const code = promised && RESOURCE_CODE.test(promised) ? promised : null;
-    const published = code ? inEffect(await publishedCatalogues(env.store), code) : null;
-    const first = code && !published ? await firstPublished(env.store, code) : null;
-    // The asked department's code offered since the demand was filed, withdrawn since: publishing it again
-    // offers what the platform offered when the demand was made, which keeps no promise (as a code in effect).
-    const offered = d && code && !published && first?.provider === d.provider ? spanDuring(await codeSpans(env.store, code), d.requestedAt) : undefined;
-    // A code never published belongs to the department in whose code space it lies, if any.
-    const space = code && !published && !first ? codeSpaceOwner(env.platform, code) : undefined;
-    // A refusal names the resource promised too, as published, so that its provider sees the attempt (of a
-    // code never published, the department in whose code space it lies).
     // Another department's answer, refused, is an attempt on the asked department's demand: it sees it.
     if (d) addressTo(d.provider);
-    if (d && code) about(concerning(published?.code ?? first?.code ?? code, published?.provider ?? first?.provider ?? space?.code ?? d.provider));
+    // Who answers, and whether the demand is still open, before the code promised is looked at: a refusal
+    // for those names no resource (found: another department's approver, or a second answer, promising
+    // 330000-WJW-009 wrote a refusal the Health Commission read among the attempts on its code space,
+    // though nothing was refused about the code).
     requireRole(actor, 'approver', 'answer demands');
     if (!d) throw notFound(`No demand ${input.id}.`);
     requireDepartment(actor, d.provider, `answer demands to ${d.provider}`);
     if (d.status !== 'open') throw conflict(`Demand ${d.id} was already answered (${statusName(d.status)}) by ${d.answeredBy} on ${d.answeredAt}.`);
     const basis = (input.basis != null && visibleTrim(input.basis)) || null;
-    const resource = promised;
+    const resource = input.resource?.trim() || null;
     const problems: CodedProblem[] = [];
     if (input.decision === 'cannot-share' && !basis) problems.push({ path: 'basis', message: 'is required to decline: name the law or policy that stops the sharing' });
     if (input.decision === 'will-catalogue') {
       if (!resource) problems.push({ path: 'resource', message: 'is required: the code of the resource your department will publish' });
       else if (!RESOURCE_CODE.test(resource)) {
         problems.push({ path: 'resource', message: `${resource} is not a resource code (e.g. ${d.provider}-00001)` });
-      } else if (published) {
-        problems.push({
-          path: 'resource',
-          message: `${resource} is already published (catalogue ${published.catalogue}, provided by ${published.provider}); promise the code of a resource your department will newly publish`,
-        });
-      } else if (offered) {
-        problems.push({
-          path: 'resource',
-          message: `${resource} was in effect after demand ${d.id} was filed (catalogue ${offered.id} v${offered.version}${offered.to ? `, until ${offered.to}` : ''}): publishing it again offers what was offered then, which keeps no promise; promise the code of a resource your department will newly publish`,
-        });
-      } else if (first && first.provider !== d.provider) {
-        problems.push({
-          path: 'resource',
-          message: `${resource} was published as ${first.code} of ${first.provider} (catalogue ${first.catalogue}) and stays its code; promise a code your department may publish`,
-        });
-      } else if (space && space.code !== d.provider) {
-        // Never published, in another department's code space: only that department may publish it
-        // (src/catalogue/codes.ts), so the asked department could never keep the promise.
-        problems.push({
-          path: 'resource',
-          message: `${resource} is in the code space of ${space.code}, which alone may publish it; promise a code your department may publish (e.g. ${d.provider}-${resource.slice(space.code.length + 1)})`,
-        });
+      } else {
+        const refused = await promiseProblem(env, d, resource);
+        if (refused) {
+          // A refusal about the code names it, as published, so that its provider (of a code never
+          // published, the department in whose code space it lies) sees the attempt. What it tells the
+          // answering department is what every department reads: the platform's departments and the
+          // versions ever published (listCatalogues), never another department's drafts.
+          about(concerning(refused.code, refused.owner));
+          problems.push({ path: 'resource', message: refused.message });
+        }
       }
     }
     if (problems.length) throw badInput(listProblems('The answer is refused:', problems), problems);
