@@ -109,7 +109,7 @@ export type AuditEntry = {
 export type AuditFilter = {
   /** The action of a workflow or operator entry, as the entry's action names it (such as decideSharingRequest, adoptPlatform); matched exactly. */
   action?: InputMaybe<Scalars['String']['input']>;
-  /** The requesting department. */
+  /** The requesting department: this platform's (no connected platform forwarded its requests); with via, the department of that code of the connected platform that forwarded them. */
   department?: InputMaybe<Scalars['String']['input']>;
   /** From this instant, inclusive. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
@@ -125,7 +125,7 @@ export type AuditFilter = {
   resource?: InputMaybe<Scalars['String']['input']>;
   /** Before this instant, exclusive; before from: BAD_USER_INPUT. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Entries of requests that the connected platform of this region forwarded (the entries' via): what its departments read here. */
+  /** Entries of requests that the connected platform of this region forwarded (the entries' via): what its departments read here; with department, what that one of them read. */
   via?: InputMaybe<Scalars['String']['input']>;
 };
 

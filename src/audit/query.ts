@@ -42,7 +42,7 @@ export interface AuditViewer {
 }
 
 export interface AuditFilter {
-  department?: string; // the requesting department
+  department?: string; // the requesting department: this platform's, or with `via` the connected platform's
   resource?: string; // a resource code the entry is about
   provider?: string; // a providing department the entry is about
   outcome?: AuditOutcome;
@@ -134,6 +134,11 @@ export function auditFilter(f: AuditFilter): Filter {
 function requestParts(f: AuditFilter): Filter[] {
   const parts: Filter[] = [];
   if (f.department !== undefined) parts.push(eq('department', f.department));
+  // A department code is its platform's (ownRequest): alone, it is this platform's department, whose
+  // requests no platform forwarded; with `via`, the connected platform's department of that code. Found:
+  // a supervisor filtering by 530100-MZJ got the city's department's forwarded reads mixed with the
+  // province's own department's, told apart only by each entry's `via`.
+  if (f.department !== undefined && f.via === undefined) parts.push(eq('via', null));
   if (f.kind !== undefined) parts.push(eq('kind', f.kind));
   if (f.from !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'gte', value: f.from });
   if (f.to !== undefined) parts.push({ kind: 'compare', field: 'time', op: 'lt', value: f.to });
