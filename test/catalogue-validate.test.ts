@@ -122,6 +122,25 @@ const schemaCases: Case[] = [
     ],
   },
   {
+    name: 'a share type misspelt and a method in the wrong case',
+    mutate: (d) => {
+      d.resources[0].share.type = 'conditonal';
+      d.resources[0].share.methods = ['API'];
+      d.resources[0].items[0].type = 'Date';
+    },
+    problems: [
+      { path: 'resources[0].share.type', message: '"conditonal" is not one of: unconditional, conditional, none; did you mean "conditional"?' },
+      {
+        path: 'resources[0].share.methods[0]',
+        message: '"API" is not one of: api, system-integration, online-query, download, copy, other; did you mean "api"?',
+      },
+      {
+        path: 'resources[0].items[0].type',
+        message: '"Date" is not one of: string, text, int, float, decimal, boolean, date, datetime, enum; did you mean "date"?',
+      },
+    ],
+  },
+  {
     name: 'an unquoted number where a code is expected',
     mutate: (d) => (d.resources[0].items[0].element = 1),
     problems: [{ path: 'resources[0].items[0].element', message: 'expected a string, got 1 (in YAML, quote it: "1")' }],

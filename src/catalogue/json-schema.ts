@@ -146,8 +146,13 @@ function toProblem(e: ErrorObject, doc: unknown): Problem | undefined {
       const hint = !quote ? '' : form ? ` (a ${form})` : ` (in YAML, quote it: "${String(e.data)}")`;
       return { path, message: `expected ${want}, got ${show(e.data)}${hint}` };
     }
-    case 'enum':
-      return { path, message: `${show(e.data)} is not one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}` };
+    case 'enum': {
+      // A value in the wrong case (`Date`, `API`) or nearly spelt (`conditonal`) names the one meant, as a key does.
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const guess = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;
+      const hint = guess === undefined ? '' : `; did you mean "${guess}"?`;
+      return { path, message: `${show(e.data)} is not one of: ${allowed.join(', ')}${hint}` };
+    }
     case 'const':
       return { path, message: `expected ${show(params.allowedValue)}, got ${show(e.data)}` };
     case 'pattern':
