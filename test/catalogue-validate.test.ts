@@ -1,7 +1,7 @@
 // Catalogue documents (SPEC §4): the JSON Schema and the checks against the platform and the other
 // catalogues. Each broken document states the exact problems reported.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -843,6 +843,22 @@ describe('validateCatalogues: documents validated together', () => {
 });
 
 describe('reading documents', () => {
+  it('says a comma cut an unquoted text in { }, where the rest reads as a key without a value', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'govgraph-comma-'));
+    const file = join(dir, 'register.yaml');
+    const doc = readFileSync(fixture('household.yaml'), 'utf8');
+    expect(doc).toContain('{ name: birthDate, type: date }');
+    writeFileSync(file, doc.replace('{ name: birthDate, type: date }', '{ name: birthDate, title: 出生日期（公历, 年月日）, type: date }'));
+    const problems = validateCatalogue(readDocument(file), platform, [enterprise]).problems;
+    expect(problems).toEqual([
+      {
+        path: 'resources[0].items[2]["年月日）"]',
+        message:
+          'is not a known property; it reads as the end of a text cut at a comma: inside { }, an unquoted text ends at its first comma, so quote a text holding one (title: "a, b")',
+      },
+    ]);
+  });
+
   it('names the file, line and column of a YAML syntax error', () => {
     const file = fixture('syntax-error.yaml');
     expect(() => readDocument(file)).toThrow(DocumentInvalidError);

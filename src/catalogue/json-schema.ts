@@ -128,6 +128,15 @@ function toProblem(e: ErrorObject, doc: unknown): Problem | undefined {
       const prop = String(params.additionalProperty);
       const known = Object.keys((parent?.properties as object | undefined) ?? {});
       const guess = closest(prop, known);
+      // `{ title: 性别（male 男, female 女）}`: in a flow mapping the comma ends the text, and the rest becomes
+      // a key without a value, which names no property of ours (no property holds a blank or a non-Latin letter).
+      const cut = (e.data as Record<string, unknown>)[prop] === null && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(prop);
+      if (cut) {
+        return {
+          path: join(e.instancePath, prop),
+          message: `is not a known property; it reads as the end of a text cut at a comma: inside { }, an unquoted text ends at its first comma, so quote a text holding one (title: "a, b")`,
+        };
+      }
       return {
         path: join(e.instancePath, prop),
         message: guess
