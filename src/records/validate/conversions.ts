@@ -106,7 +106,10 @@ const TYPES: readonly TypeConverter[] = [
     type: 'enum',
     convert(value, item) {
       const values = item.values ?? [];
-      return typeof value === 'string' && values.includes(value) ? ok(value) : fail(`one of ${values.join(', ')}`);
+      if (typeof value === 'string' && values.includes(value)) return ok(value);
+      // `Female` or `FEMALE` (as the GraphQL answers write it): the value meant, as the catalogue writes it.
+      const meant = typeof value === 'string' ? values.find((v) => v.toLowerCase() === value.toLowerCase()) : undefined;
+      return fail(`one of ${values.join(', ')}${meant === undefined ? '' : ` (written as the catalogue writes it: "${meant}")`}`);
     },
   },
 ];
