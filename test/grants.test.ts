@@ -172,7 +172,7 @@ describe('addGrant', () => {
       { path: 'items[1]', message: '430000-GA-00001 has no item "spouse"; its items are: idNumber, fullName, birthDate, internalNote, archiveRef.' },
       { path: 'items[2]', message: 'Item `internalNote` of 430000-GA-00001 (Household registration) is not shared; only its provider 430000-GA can read it. A grant cannot open it.' },
       { path: 'items[3]', message: expect.stringMatching(/^Item `archiveRef` of 430000-GA-00001 .* A grant cannot open it\.$/) },
-      { path: 'unmasked[0]', message: '"fullName" is not among the granted items; only a granted item can be unmasked.' },
+      { path: 'unmasked[0]', message: '"fullName" is not among the granted items (idNumber, spouse, internalNote, archiveRef); only a granted item can be unmasked.' },
     ]);
     expect(await refused({ items: [], unmasked: [] })).toEqual([{ path: 'items', message: 'List at least one item.' }]);
   });

@@ -125,7 +125,7 @@ export function grantProblems(
   }
   unmasked.forEach((name, i) => {
     const item = effective?.get(name);
-    if (!items.includes(name)) problem(`unmasked[${i}]`, `${JSON.stringify(name)} is not among the granted items; only a granted item can be unmasked.`);
+    if (!items.includes(name)) problem(`unmasked[${i}]`, `${JSON.stringify(name)} is not among the granted items (${items.join(', ')}); only a granted item can be unmasked.`);
     // Stored, it would say the department reads in clear by this grant what it reads in clear anyway.
     else if (item && !item.mask) problem(`unmasked[${i}]`, `Item \`${name}\` of ${resource!.code} has no mask: it is read in clear once granted; leave it out of unmasked.`);
   });
