@@ -122,6 +122,22 @@ const schemaCases: Case[] = [
     ],
   },
   {
+    name: 'a key without a value that nearly names a property (the guess, not a cut text)',
+    mutate: (d) => (d.resources[0]['update Cycle'] = null),
+    problems: [{ path: 'resources[0]["update Cycle"]', message: 'is not a known property; did you mean "updateCycle"?' }],
+  },
+  {
+    name: 'the rest of a Latin text cut at a comma in { }',
+    mutate: (d) => (d.resources[0].items[2]['male or female'] = null),
+    problems: [
+      {
+        path: 'resources[0].items[2]["male or female"]',
+        message:
+          'is not a known property; it reads as the end of a text cut at a comma: inside { }, an unquoted text ends at its first comma, so quote a text holding one (title: "a, b")',
+      },
+    ],
+  },
+  {
     name: 'a share type misspelt and a method in the wrong case',
     mutate: (d) => {
       d.resources[0].share.type = 'conditonal';

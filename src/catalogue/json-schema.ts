@@ -129,8 +129,9 @@ function toProblem(e: ErrorObject, doc: unknown): Problem | undefined {
       const known = Object.keys((parent?.properties as object | undefined) ?? {});
       const guess = closest(prop, known);
       // `{ title: 性别（male 男, female 女）}`: in a flow mapping the comma ends the text, and the rest becomes
-      // a key without a value, which names no property of ours (no property holds a blank or a non-Latin letter).
-      const cut = (e.data as Record<string, unknown>)[prop] === null && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(prop);
+      // a key without a value, which names no property of ours (none holds a blank or a non-ASCII letter;
+      // `max-page-size:` left empty is a slip of a key, which the guess names).
+      const cut = guess === undefined && (e.data as Record<string, unknown>)[prop] === null && /[\s\u{80}-\u{10FFFF}]/u.test(prop);
       if (cut) {
         return {
           path: join(e.instancePath, prop),
