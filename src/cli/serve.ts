@@ -189,6 +189,12 @@ export function registerServeCommand(program: Command): void {
       if (opts.demo) refuseDemoElsewhere(platform, platformFile);
       refuseUnreadManifests(platform);
       const store = await openCommandStore(opts, { create: opts.demo, platform: { platform, file: platformFile }, appendsAudit: false });
+      if (!opts.mongodbUri) {
+        // A store put in place by hand (a restore with cp) keeps the mode it got: say so, serving anyway.
+        const { storeReadableByOthers } = await import('../store/sqlite/file-modes.ts');
+        const exposed = storeReadableByOthers(opts.data);
+        if (exposed) console.error(`govgraph: warning: ${exposed}`);
+      }
       const { ListenError, startGateway } = await import('../server/app.ts');
       const { signToken } = await import('../identity/token.ts');
       const { platformSecret } = await import('../identity/secret.ts');

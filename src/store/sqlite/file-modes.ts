@@ -1,0 +1,44 @@
+// Whether other users of the machine may read the embedded store. The store keeps the platform secret
+// (`_settings`, key `jwt-secret`) and every department's records: whoever reads govgraph.sqlite (or its
+// -wal, which holds the recent writes) can sign a token of any department and role. A store the store
+// makes is 0600 in a 0700 folder (data-folder.ts), but one put in place by hand keeps the mode it got:
+// `cp backup data/govgraph.sqlite` under the usual umask 022 into a folder made with `mkdir data` is
+// readable by every user, and the gateway started on it said nothing.
+
+import { statSync } from 'node:fs';
+import path from 'node:path';
+
+const FILES = ['govgraph.sqlite', 'govgraph.sqlite-wal', 'govgraph.sqlite-shm'];
+
+const octal = (mode: number) => '0' + (mode & 0o777).toString(8);
+
+/**
+ * The store's files that users other than their owner may read through the data folder (a file's group
+ * or other read bit, with the folder's search bit for the same users), as one sentence; null when none.
+ */
+export function storeReadableByOthers(dataDir: string): string | null {
+  let folder: number;
+  try {
+    folder = statSync(dataDir).mode;
+  } catch {
+    return null;
+  }
+  const exposed: string[] = [];
+  for (const name of FILES) {
+    let mode: number;
+    try {
+      mode = statSync(path.join(dataDir, name)).mode;
+    } catch {
+      continue; // no -wal or -shm (yet)
+    }
+    const byGroup = (mode & 0o040) !== 0 && (folder & 0o010) !== 0;
+    const byOthers = (mode & 0o004) !== 0 && (folder & 0o001) !== 0;
+    if (byGroup || byOthers) exposed.push(`${path.join(dataDir, name)} (${octal(mode)}${byOthers ? ', every user' : ', its group'})`);
+  }
+  if (exposed.length === 0) return null;
+  return (
+    `other users of this machine may read the store, which holds the platform secret and every department's records: ` +
+    `${exposed.join(', ')} in the folder ${dataDir} (${octal(folder)}); ` +
+    `chmod 600 ${path.join(dataDir, 'govgraph.sqlite*')} (or chmod 700 ${dataDir}), as the store makes them`
+  );
+}
