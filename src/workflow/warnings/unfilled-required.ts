@@ -62,21 +62,26 @@ export async function unfilledRequired(
     // Counted in the collection the version in effect reads: the records that are there now.
     const collection = collectionOf(old);
     const scope = rows(old);
-    const stored = await store.count(collection, withinRows(undefined, scope));
-    if (!stored) continue;
     const seen = scope ? ' your department sees' : '';
     const others = scope ? `; how many records outside the rows your department sees lack it is for its provider ${fresh.provider} to tell` : '';
+    // An item the reader does not read is told before anything is counted, whether the rows hold records
+    // or not: warned only when they held some, the warning told a department whose reads refuse the
+    // resource (its totalCount too) whether its provider had stored any there.
+    const counted: Item[] = [];
     for (const item of required) {
-      const inEffect = old.items.some((i) => i.name === item.name) ? old : fresh;
-      if (!(await items(inEffect, item.name))) {
-        // Warned whenever records are stored, counted or not: warned only when some lacked it, the
-        // warning would tell that some do.
-        out.push({
-          kind: 'RECORDS_LACK_ITEM', path: path(item), resource: fresh.code, item: item.name, records: null,
-          message: `Item ${item.name} of ${fresh.code} is ${was(item)}: records its provider ${fresh.provider} stored before may lack it, and read null for it until imported again ${reimport}; how many is for ${fresh.provider} to tell (your department does not read ${item.name}${seen ? ' on every record it sees' : ''})`,
-        });
+      if (await items(old.items.some((i) => i.name === item.name) ? old : fresh, item.name)) {
+        counted.push(item);
         continue;
       }
+      out.push({
+        kind: 'RECORDS_LACK_ITEM', path: path(item), resource: fresh.code, item: item.name, records: null,
+        message: `Item ${item.name} of ${fresh.code} is ${was(item)}: records its provider ${fresh.provider} stored before may lack it, and read null for it until imported again ${reimport}; how many is for ${fresh.provider} to tell (your department does not read ${item.name}${seen ? ' on every record it sees' : ''})`,
+      });
+    }
+    if (!counted.length) continue;
+    const stored = await store.count(collection, withinRows(undefined, scope));
+    if (!stored) continue;
+    for (const item of counted) {
       const lacking = await store.count(collection, withinRows(eq(item.name, null), scope));
       if (!lacking) continue;
       out.push({
