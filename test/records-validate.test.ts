@@ -75,9 +75,10 @@ describe('validateRecord', () => {
     [{ allowance: '1e3' }, 'line 7: allowance: "1e3" is not a decimal number (digits with an optional sign and fraction, e.g. "1234.50"; no exponent; at most 34 digits)'],
     [{ allowance: '.5' }, 'line 7: allowance: ".5" is not a decimal number (digits with an optional sign and fraction, e.g. "1234.50"; no exponent; at most 34 digits)'],
     [{ insured: 'yes' }, 'line 7: insured: "yes" is not a boolean (true, false, 1 or 0)'],
-    [{ status: 'Active' }, 'line 7: status: "Active" is not one of active, ended (written as the catalogue writes it: "active")'],
+    [{ status: 'Active' }, 'line 7: status: "Active" is not one of active, ended; did you mean "active"?'],
     // As the GraphQL answers write an enum value: the value meant, in the catalogue's case.
-    [{ status: 'ENDED' }, 'line 7: status: "ENDED" is not one of active, ended (written as the catalogue writes it: "ended")'],
+    [{ status: 'ENDED' }, 'line 7: status: "ENDED" is not one of active, ended; did you mean "ended"?'],
+    [{ status: 'actve' }, 'line 7: status: "actve" is not one of active, ended; did you mean "active"?'],
     [{ status: 'gone' }, 'line 7: status: "gone" is not one of active, ended'],
     [{ fullName: 42 }, 'line 7: fullName: 42 is not a string'],
     [{ fullName: '欧阳娜娜子' }, 'line 7: fullName: "欧阳娜娜子" is longer than 4 characters (5)'],

@@ -1,6 +1,7 @@
 // The item types' converters (validate.ts, TYPES): a record's value, JSON or CSV text, becomes a store
 // value by the port's conventions, or says what a valid value is.
 import type { Item, ItemType } from '../../model/catalogue.ts';
+import { closest } from '../../model/nearest-name.ts';
 import type { Value } from '../../store/port.ts';
 import { isRealDate } from '../../formats/calendar.ts';
 import { readDateTime, DATETIME_EXPECTED } from '../../formats/datetime.ts';
@@ -107,9 +108,10 @@ const TYPES: readonly TypeConverter[] = [
     convert(value, item) {
       const values = item.values ?? [];
       if (typeof value === 'string' && values.includes(value)) return ok(value);
-      // `Female` or `FEMALE` (as the GraphQL answers write it): the value meant, as the catalogue writes it.
-      const meant = typeof value === 'string' ? values.find((v) => v.toLowerCase() === value.toLowerCase()) : undefined;
-      return fail(`one of ${values.join(', ')}${meant === undefined ? '' : ` (written as the catalogue writes it: "${meant}")`}`);
+      // `Female`, `FEMALE` (as the GraphQL answers write it) or `femal`: the value meant, as the catalogue
+      // writes it, in the words of a catalogue's own misspelt value (catalogue/json-schema.ts).
+      const meant = typeof value === 'string' ? closest(value, values) : undefined;
+      return fail(`one of ${values.join(', ')}${meant === undefined ? '' : `; did you mean "${meant}"?`}`);
     },
   },
 ];
