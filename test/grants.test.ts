@@ -175,6 +175,10 @@ describe('addGrant', () => {
       { path: 'unmasked[0]', message: '"fullName" is not among the granted items (idNumber, spouse, internalNote, archiveRef); only a granted item can be unmasked.' },
     ]);
     expect(await refused({ items: [], unmasked: [] })).toEqual([{ path: 'items', message: 'List at least one item.' }]);
+    // A slip of case: the granted item meant.
+    expect(await refused({ items: ['idNumber', 'fullName'], unmasked: ['fullname'] })).toEqual([
+      { path: 'unmasked[0]', message: '"fullname" is not among the granted items (idNumber, fullName); only a granted item can be unmasked: did you mean "fullName"?' },
+    ]);
   });
 
   it('refuses to unmask a granted item that has no mask, saying it is read in clear once granted', async () => {

@@ -8,6 +8,7 @@ import { isRealDate } from '../formats/calendar.ts';
 import { codeKey } from '../catalogue/codes.ts';
 import type { Problem } from '../catalogue/problems.ts';
 import { boundProblems } from '../model/input-bounds.ts';
+import { closest } from '../model/nearest-name.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import { departmentByCode, listedDepartmentCode, type Department, type Platform } from '../model/platform.ts';
 import { decide, HARD_NO } from './decide.ts';
@@ -125,7 +126,11 @@ export function grantProblems(
   }
   unmasked.forEach((name, i) => {
     const item = effective?.get(name);
-    if (!items.includes(name)) problem(`unmasked[${i}]`, `${JSON.stringify(name)} is not among the granted items (${items.join(', ')}); only a granted item can be unmasked.`);
+    if (!items.includes(name)) {
+      // `fullname` for `fullName`: the granted item meant (the writer's own list, nothing it may not know).
+      const meant = closest(name, items);
+      problem(`unmasked[${i}]`, `${JSON.stringify(name)} is not among the granted items (${items.join(', ')}); only a granted item can be unmasked${meant === undefined ? '.' : `: did you mean "${meant}"?`}`);
+    }
     // Stored, it would say the department reads in clear by this grant what it reads in clear anyway.
     else if (item && !item.mask) problem(`unmasked[${i}]`, `Item \`${name}\` of ${resource!.code} has no mask: it is read in clear once granted; leave it out of unmasked.`);
   });
