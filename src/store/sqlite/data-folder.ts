@@ -46,6 +46,9 @@ function unreadable(file: string): boolean {
   }
 }
 
+/** The embedded store's files in its data folder: the database, its write-ahead log and shared memory. */
+export const STORE_FILES = ['govgraph.sqlite', 'govgraph.sqlite-wal', 'govgraph.sqlite-shm'] as const;
+
 /**
  * Why SQLite opened the store read-only, or null. A store file this user may not write opens read-only,
  * without a word, when its write-ahead log and shared memory are there (left beside it by a gateway of the
@@ -54,7 +57,7 @@ function unreadable(file: string): boolean {
  * (`attempt to write a readonly database`); both cases are refused alike.
  */
 export function readOnlyOpening(dataDir: string, canWrite = writeRefusalOf): string | null {
-  for (const name of ['govgraph.sqlite', 'govgraph.sqlite-wal', 'govgraph.sqlite-shm']) {
+  for (const name of STORE_FILES) {
     const file = path.join(dataDir, name);
     const refused = canWrite(file);
     if (refused === 'EROFS') {

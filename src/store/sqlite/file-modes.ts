@@ -7,8 +7,7 @@
 
 import { statSync } from 'node:fs';
 import path from 'node:path';
-
-const FILES = ['govgraph.sqlite', 'govgraph.sqlite-wal', 'govgraph.sqlite-shm'];
+import { STORE_FILES } from './data-folder.ts';
 
 const octal = (mode: number) => '0' + (mode & 0o777).toString(8);
 
@@ -24,7 +23,7 @@ export function storeReadableByOthers(dataDir: string): string | null {
     return null;
   }
   const exposed: string[] = [];
-  for (const name of FILES) {
+  for (const name of STORE_FILES) {
     let mode: number;
     try {
       mode = statSync(path.join(dataDir, name)).mode;
