@@ -35,9 +35,11 @@ export function storeReadableByOthers(dataDir: string): string | null {
     if (byGroup || byOthers) exposed.push(`${path.join(dataDir, name)} (${octal(mode)}${byOthers ? ', every user' : ', its group'})`);
   }
   if (exposed.length === 0) return null;
+  // The folder as the files' paths write it (`./data` is `data`, as in docs/operations.md).
+  const shown = path.join(dataDir, '.');
   return (
     `other users of this machine may read the store, which holds the platform secret and every department's records: ` +
-    `${exposed.join(', ')} in the folder ${dataDir} (${octal(folder)}); ` +
-    `chmod 600 ${path.join(dataDir, 'govgraph.sqlite*')} (or chmod 700 ${dataDir}), as the store makes them`
+    `${exposed.join(', ')} in the folder ${shown} (${octal(folder)}); ` +
+    `chmod 600 ${path.join(dataDir, 'govgraph.sqlite*')} (or chmod 700 ${shown}), as the store makes them`
   );
 }
