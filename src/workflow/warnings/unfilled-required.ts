@@ -16,6 +16,18 @@ function newlyRequired(old: Resource, fresh: Resource): Item[] {
 }
 
 /**
+ * Whether the reader's count of records lacking `item` is one its reads could make: the item read (masked
+ * too) under the version in effect. An item new to the resource is read by none yet, and every stored
+ * record lacks it, so its count is the resource's totalCount over the reader's rows: asked as the new
+ * version would share the item and, as a totalCount is, as the version in effect shares the key (a
+ * version widening the sharing told a department refused the resource today how many records it holds).
+ */
+async function readsAsCounted(old: Resource, fresh: Resource, item: Item, items: FigureItem): Promise<boolean> {
+  if (old.items.some((i) => i.name === item.name)) return !!(await items(old, item.name));
+  return !!(await items(old, old.key)) && !!(await items(fresh, item.name));
+}
+
+/**
  * The RECORDS_LACK_ITEM warnings of `next` against `current` (the version in effect): per item newly
  * required, the stored records of its resource that lack it (null or absent), when any do. For a resource
  * in `withheld` (another provider's, for a compiler who may not read its records) nothing is counted, and it is
@@ -26,7 +38,7 @@ function newlyRequired(old: Resource, fresh: Resource): Item[] {
  * item the reader does not read over those rows (`items`: not shared with it, or a grant it does not
  * hold): that is a figure about the item's values (which records hold none). Read masked, it is counted:
  * a mask hides a value, not that there is none (a masked read shows null as null). An item new to the
- * resource is asked as the version would share it: none reads it yet, and the records stay as they are.
+ * resource is asked as the version would share it, and the resource as the version in effect shares its key.
  */
 export async function unfilledRequired(
   store: Store,
@@ -69,7 +81,7 @@ export async function unfilledRequired(
     // resource (its totalCount too) whether its provider had stored any there.
     const counted: Item[] = [];
     for (const item of required) {
-      if (await items(old.items.some((i) => i.name === item.name) ? old : fresh, item.name)) {
+      if (await readsAsCounted(old, fresh, item, items)) {
         counted.push(item);
         continue;
       }

@@ -1,0 +1,74 @@
+// RECORDS_LACK_ITEM for an item new to a resource: every stored record lacks it, so the count is how
+// many records the reader's rows hold, the resource's totalCount there. Found (review25): the item was
+// decided only as the new version shares it, so a version that shares the resource more widely (here
+// the conditional recipients made unconditional) and adds a required item told the Shandong big data
+// bureau, whose reads of the recipients are refused today (GRANT_REQUIRED, totalCount too), how many
+// recipients the province holds, before anyone had published the version. Now the new item is counted
+// only when the reader also reads the resource's key under the version in effect (what its totalCount
+// asks), and otherwise the count is the provider's to tell.
+// test/fixtures/shandong-rows: a province, two cities (Jinan, Qingdao), a county of Jinan (Lixia).
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
+import type { Role } from '../src/identity/roles.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const FIXTURE = 'test/fixtures/shandong-rows';
+const RECIPIENTS = '370000-MZ-00001';
+const PAYMENTS = '370000-MZ-00002';
+const COMPILER = { dept: '370000-MZ', roles: ['compiler' as Role] }; // the provider
+const BUREAU = '370000-DSJ'; // the competent department, no grant
+type Warning = { kind: string; resource: string; item: string; records: number | null; message: string };
+
+/** Version 2: the recipients shared without conditions, and both resources with a new required item. */
+function version2(): Catalogue {
+  const doc = parse(readFileSync(`${FIXTURE}/catalogue.yaml`, 'utf8')) as Catalogue;
+  const [recipients, payments] = doc.resources;
+  recipients.share = { type: 'unconditional', methods: ['api'], scope: recipients.share.scope } as typeof recipients.share;
+  recipients.items.push({ name: 'phone', type: 'string', required: true } as (typeof recipients.items)[number]);
+  payments.items.push({ name: 'bank', type: 'string', required: true } as (typeof payments.items)[number]);
+  return doc;
+}
+
+let gw: TestGateway;
+let version: { id: string; version: number };
+beforeAll(async () => {
+  gw = await startTestGateway({ platformFile: `${FIXTURE}/platform.yaml`, catalogueFiles: [`${FIXTURE}/catalogue.yaml`] });
+  const [recipients, payments] = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
+  await gw.store.insert(collectionOf(recipients), [
+    { caseNo: 'C1', county: '370102', fullName: '张三', amount: 100, tier: 'low' },
+    { caseNo: 'C2', county: '370105', fullName: '李四', amount: 200, tier: 'high' },
+    { caseNo: 'C3', county: '370202', fullName: '王五', amount: 300, tier: 'high' },
+  ]);
+  await gw.store.insert(collectionOf(payments), [{ paymentNo: 'P1', caseNo: 'C1' }, { paymentNo: 'P2', caseNo: 'C2' }]);
+  const sub = await gw.query(`mutation($doc: String!) { submitCatalogue(document: $doc) { version { id version } } }`,
+    { ...COMPILER, variables: { doc: JSON.stringify(version2()) } });
+  expect(sub.errors).toBeUndefined();
+  version = sub.data!.submitCatalogue.version;
+}, 60_000);
+afterAll(() => gw?.close());
+
+async function lackingAs(dept: string, roles: Role[]): Promise<Warning[]> {
+  const res = await gw.query(`{ catalogue(id: "${version.id}") { versions { version warnings { kind resource item records message } } } }`, { dept, roles });
+  expect(res.errors).toBeUndefined();
+  const v = res.data!.catalogue.versions.find((x: { version: number }) => x.version === version.version);
+  return (v.warnings as Warning[]).filter((w) => w.kind === 'RECORDS_LACK_ITEM');
+}
+
+it('counts records lacking a new item only for a reader that reads the resource today', async () => {
+  const today = await gw.query(`{ civilAffairs { recipients { totalCount } payments { totalCount } } }`, { dept: BUREAU, purpose: 'tax-audit' });
+  expect(today.errors?.map((e) => [e.path?.join('.'), e.extensions?.code])).toEqual([['civilAffairs.recipients', 'GRANT_REQUIRED']]);
+  expect(today.data?.civilAffairs?.payments?.totalCount).toBe(2);
+
+  expect((await lackingAs(COMPILER.dept, COMPILER.roles)).map((w) => [w.resource, w.item, w.records]))
+    .toEqual([[RECIPIENTS, 'phone', 3], [PAYMENTS, 'bank', 2]]);
+  for (const roles of [['auditor'], ['supervisor']] as Role[][]) {
+    const ws = await lackingAs(BUREAU, roles);
+    // The payments it reads today: counted. The recipients' count would be their totalCount: not given.
+    expect(ws.map((w) => [w.resource, w.item, w.records])).toEqual([[RECIPIENTS, 'phone', null], [PAYMENTS, 'bank', 2]]);
+    expect(ws[0].message).toContain('how many is for 370000-MZ to tell');
+    expect(ws[0].message).not.toMatch(/\d+ of its/);
+  }
+});
