@@ -95,14 +95,23 @@ export async function importRecords(
     }
   }
 
-  /** The good rows in batches; throws Refused at the end when the import must write nothing. */
-  async function* batches(): AsyncGenerator<Row[]> {
-    const keys = new Map<string | number | boolean | null, number>(); // key value → line of its first occurrence
-    let fatal = false;
+  const keys = new Map<string | number | boolean | null, number>(); // key value → line of its first occurrence
+  let fatal = false;
+  let readAll = false;
+  const checkHeader = (columns: string[]) => headerProblem(resource, columns);
+  const validate = recordValidator(resource, { fromText });
+  const reader = readRecordRuns(file, progress, { checkHeader });
+  /**
+   * The good rows in batches (`writing`), or none; throws Refused once the import must write nothing. A
+   * problem without skipInvalid ends the batches at once, so that the store undoes its unit and gives its
+   * write lock back: the rest of the file is read afterwards (writing false) to report every problem. It
+   * was read inside the store's transaction, and a refused file of a million records held the lock for
+   * the seconds of its reading (gateway reads failed with AUDIT_UNAVAILABLE for an import writing nothing).
+   */
+  async function* batches(writing: boolean): AsyncGenerator<Row[]> {
     let batch: Row[] = [];
-    const checkHeader = (columns: string[]) => headerProblem(resource, columns);
-    const validate = recordValidator(resource, { fromText });
-    for await (const run of readRecordRuns(file, progress, { checkHeader })) {
+    for (let next = await reader.next(); !next.done; next = await reader.next()) {
+      const run = next.value;
       options.signal?.throwIfAborted();
       for (const r of run) {
         if (r.header || (r.fatal && summary.records === 0)) {
@@ -160,7 +169,9 @@ export async function importRecords(
         }
         if (summary.records % 1000 === 0) report(progress.bytesRead);
       }
+      if (writing && (fatal || (summary.problemCount > 0 && !skipInvalid))) throw new Refused();
     }
+    readAll = true;
     report(totalBytes);
     if (fatal || (summary.problemCount > 0 && !skipInvalid)) throw new Refused();
     options.signal?.throwIfAborted();
@@ -170,10 +181,18 @@ export async function importRecords(
     }
   }
 
+  async function readRest(): Promise<void> {
+    try {
+      for await (const batch of batches(false)) void batch;
+    } catch (err) {
+      if (!(err instanceof Refused)) throw err;
+    }
+  }
+
   let ended = false;
   try {
     await ensureResourceIndexes(store, resource);
-    const result = await store.upsertAll(collection, resource.key, batches());
+    const result = await store.upsertAll(collection, resource.key, batches(true));
     if (watch) summary.changed = changed;
     summary.inserted = result.inserted;
     summary.updated = result.updated;
@@ -181,6 +200,8 @@ export async function importRecords(
     ended = true;
   } catch (err) {
     if (!(err instanceof Refused)) throw err;
+    // Refused before the end of the file: the store has undone its unit; the rest is read for its problems.
+    if (!readAll) await readRest();
     summary.refused = ended = true;
   } finally {
     if (rejects) {
