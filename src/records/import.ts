@@ -5,8 +5,8 @@
 // which writes them all as one unit (one transaction on SQLite, a staging collection renamed over the
 // collection on MongoDB). All-or-nothing therefore holds also when the process is killed at any moment:
 // the store shows every record of the file or none. When a record has a problem (and `skipInvalid` is
-// off), no further batch is handed over, the rest of the file is still read to report every problem, and
-// then the batches stop with `Refused`, so that the store undoes what it had. Memory stays bounded by a
+// off), the batches stop at once with `Refused`, so that the store undoes what it had and gives its write
+// lock back, and then the rest of the file is still read to report every problem. Memory stays bounded by a
 // batch and the keys seen (to find a key that appears twice). With `skipInvalid`, the good rows are
 // written and the rejects go to a JSON Lines file with their line numbers and reasons.
 //

@@ -1,5 +1,6 @@
 // The one streaming pass of a data import (import.ts): each record read, validated and handed in batches
-// to the store's upsertAll; a problem, without skipInvalid, has the store undo the batches.
+// to the store's upsertAll; a problem, without skipInvalid, has the store undo the batches at once (the
+// rest of the file is read after, for its problems).
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
