@@ -13,13 +13,12 @@ import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
 import type { Role } from '../src/identity/roles.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { submitVersion, versionWarnings, type VersionRef, type VersionWarning as Warning } from './helpers/version-warnings.ts';
 
 const FIXTURE = 'test/fixtures/shandong-rows';
 const RECIPIENTS = '370000-MZ-00001';
 const COMPILER = { dept: '370000-MZ', roles: ['compiler' as Role] }; // the provider
 const BUREAU = '370000-DSJ'; // the competent department, no grant
-const WARNINGS = '{ kind change resource item records message }';
-type Warning = { kind: string; change: string | null; resource: string; item: string; records: number | null; message: string };
 
 /** Version 2: `high` taken from the tier, the name made required. */
 function version2(): Catalogue {
@@ -31,7 +30,7 @@ function version2(): Catalogue {
 }
 
 let gw: TestGateway;
-let version: { id: string; version: number };
+let version: VersionRef;
 let collection: string;
 beforeAll(async () => {
   gw = await startTestGateway({ platformFile: `${FIXTURE}/platform.yaml`, catalogueFiles: [`${FIXTURE}/catalogue.yaml`] });
@@ -42,18 +41,13 @@ beforeAll(async () => {
     { caseNo: 'C4', county: null, fullName: null, amount: 400, tier: 'high' },
     { caseNo: 'C5', county: '320102', fullName: null, amount: 500, tier: 'high' },
   ]);
-  const sub = await gw.query(`mutation($doc: String!) { submitCatalogue(document: $doc) { version { id version } } }`,
-    { ...COMPILER, variables: { doc: JSON.stringify(version2()) } });
-  expect(sub.errors).toBeUndefined();
-  version = sub.data!.submitCatalogue.version;
+  version = await submitVersion(gw, version2(), COMPILER);
 }, 60_000);
 afterAll(() => gw?.close());
 
 async function warningsAs(dept: string, roles: Role[]): Promise<Warning[]> {
-  const res = await gw.query(`{ catalogue(id: "${version.id}") { versions { version warnings ${WARNINGS} } } }`, { dept, roles });
-  expect(res.errors).toBeUndefined();
-  const v = res.data!.catalogue.versions.find((x: { version: number }) => x.version === version.version);
-  return (v.warnings as Warning[]).filter((w) => w.resource === RECIPIENTS && (w.kind === 'RECORDS_LACK_ITEM' || w.change === 'RETYPED'));
+  return (await versionWarnings(gw, version, { dept, roles }))
+    .filter((w) => w.resource === RECIPIENTS && (w.kind === 'RECORDS_LACK_ITEM' || w.change === 'RETYPED'));
 }
 
 it('tells a reader that does not read the item alike whether or not records lie in its rows', async () => {

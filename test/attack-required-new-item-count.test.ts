@@ -14,13 +14,13 @@ import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
 import type { Role } from '../src/identity/roles.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { submitVersion, versionWarnings, type VersionRef, type VersionWarning } from './helpers/version-warnings.ts';
 
 const FIXTURE = 'test/fixtures/shandong-rows';
 const RECIPIENTS = '370000-MZ-00001';
 const PAYMENTS = '370000-MZ-00002';
 const COMPILER = { dept: '370000-MZ', roles: ['compiler' as Role] }; // the provider
 const BUREAU = '370000-DSJ'; // the competent department, no grant
-type Warning = { kind: string; resource: string; item: string; records: number | null; message: string };
 
 /** Version 2: the recipients shared without conditions, and both resources with a new required item. */
 function version2(): Catalogue {
@@ -33,7 +33,7 @@ function version2(): Catalogue {
 }
 
 let gw: TestGateway;
-let version: { id: string; version: number };
+let version: VersionRef;
 beforeAll(async () => {
   gw = await startTestGateway({ platformFile: `${FIXTURE}/platform.yaml`, catalogueFiles: [`${FIXTURE}/catalogue.yaml`] });
   const [recipients, payments] = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
@@ -43,19 +43,12 @@ beforeAll(async () => {
     { caseNo: 'C3', county: '370202', fullName: '王五', amount: 300, tier: 'high' },
   ]);
   await gw.store.insert(collectionOf(payments), [{ paymentNo: 'P1', caseNo: 'C1' }, { paymentNo: 'P2', caseNo: 'C2' }]);
-  const sub = await gw.query(`mutation($doc: String!) { submitCatalogue(document: $doc) { version { id version } } }`,
-    { ...COMPILER, variables: { doc: JSON.stringify(version2()) } });
-  expect(sub.errors).toBeUndefined();
-  version = sub.data!.submitCatalogue.version;
+  version = await submitVersion(gw, version2(), COMPILER);
 }, 60_000);
 afterAll(() => gw?.close());
 
-async function lackingAs(dept: string, roles: Role[]): Promise<Warning[]> {
-  const res = await gw.query(`{ catalogue(id: "${version.id}") { versions { version warnings { kind resource item records message } } } }`, { dept, roles });
-  expect(res.errors).toBeUndefined();
-  const v = res.data!.catalogue.versions.find((x: { version: number }) => x.version === version.version);
-  return (v.warnings as Warning[]).filter((w) => w.kind === 'RECORDS_LACK_ITEM');
-}
+const lackingAs = async (dept: string, roles: Role[]): Promise<VersionWarning[]> =>
+  (await versionWarnings(gw, version, { dept, roles })).filter((w) => w.kind === 'RECORDS_LACK_ITEM');
 
 it('counts records lacking a new item only for a reader that reads the resource today', async () => {
   const today = await gw.query(`{ civilAffairs { recipients { totalCount } payments { totalCount } } }`, { dept: BUREAU, purpose: 'tax-audit' });

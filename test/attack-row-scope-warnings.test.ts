@@ -17,13 +17,12 @@ import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
 import type { Role } from '../src/identity/roles.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { submitVersion, versionWarnings, type VersionRef, type VersionWarning as Warning } from './helpers/version-warnings.ts';
 
 const FIXTURE = 'test/fixtures/shandong-rows';
 const RECIPIENTS = '370000-MZ-00001';
 const COMPILER = { dept: '370000-MZ', roles: ['compiler' as Role] }; // the provider
 const BUREAU = '370000-DSJ'; // the competent department
-const WARNINGS = '{ kind change resource item records message }';
-type Warning = { kind: string; change: string | null; resource: string; item: string; records: number | null; message: string };
 
 // Lixia (370102): C1, C6; Jinan elsewhere: C2; Qingdao: C3; no county: C4; another province: C5.
 const recipients = [
@@ -45,24 +44,19 @@ function version2(): Catalogue {
 }
 
 let gw: TestGateway;
-let version: { id: string; version: number };
+let version: VersionRef;
 beforeAll(async () => {
   gw = await startTestGateway({ platformFile: `${FIXTURE}/platform.yaml`, catalogueFiles: [`${FIXTURE}/catalogue.yaml`] });
   const [resource] = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
   await gw.store.insert(collectionOf(resource), recipients);
-  const sub = await gw.query(`mutation($doc: String!) { submitCatalogue(document: $doc) { version { id version } } }`,
-    { ...COMPILER, variables: { doc: JSON.stringify(version2()) } });
-  expect(sub.errors).toBeUndefined();
-  version = sub.data!.submitCatalogue.version;
+  version = await submitVersion(gw, version2(), COMPILER);
 }, 60_000);
 afterAll(() => gw?.close());
 
 /** The warnings about the recipients' tier and name, as `dept` with `roles` reads them on the version. */
 async function warningsAs(dept: string, roles: Role[]): Promise<Warning[]> {
-  const res = await gw.query(`{ catalogue(id: "${version.id}") { versions { version warnings ${WARNINGS} } } }`, { dept, roles });
-  expect(res.errors).toBeUndefined();
-  const v = res.data!.catalogue.versions.find((x: { version: number }) => x.version === version.version);
-  return (v.warnings as Warning[]).filter((w) => w.resource === RECIPIENTS && (w.kind === 'RECORDS_LACK_ITEM' || w.change === 'RETYPED'));
+  return (await versionWarnings(gw, version, { dept, roles }))
+    .filter((w) => w.resource === RECIPIENTS && (w.kind === 'RECORDS_LACK_ITEM' || w.change === 'RETYPED'));
 }
 const figures = (ws: Warning[]) => ws.map((w) => [w.kind, w.item, w.records]);
 

@@ -20,6 +20,7 @@ import { storedSecret } from '../src/identity/secret.ts';
 import { signToken } from '../src/identity/token.ts';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
 import { cliEnv, withSqliteStore } from './helpers/cli.ts';
+import { writeLocked } from './helpers/lock-holder.ts';
 import { spawnServe, waitReady } from './helpers/served.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/ningxia-ops/', import.meta.url));
@@ -79,21 +80,6 @@ function indexMade(): boolean {
   }
 }
 
-/** Whether another connection holds the store's write lock now (the gateway making the index holds it throughout). */
-function writeLocked(): boolean {
-  const db = new Database(file);
-  try {
-    db.pragma('busy_timeout = 0');
-    db.exec('BEGIN IMMEDIATE');
-    db.exec('ROLLBACK');
-    return false;
-  } catch (error) {
-    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) return true;
-    throw error;
-  } finally {
-    db.close();
-  }
-}
 
 async function serve(): Promise<{ child: ChildProcess; url: string }> {
   const served = await spawnServe([], cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: join(FIXTURE, 'platform.yaml'), GOVGRAPH_LOG_LEVEL: 'warn' }), PORT);
@@ -144,7 +130,7 @@ it('/healthz answers while the gateway makes the index; /readyz once it is made;
   while (!answered) {
     const health = await probe(`${url}/healthz`);
     const ready = await probe(`${url}/readyz`);
-    if (!answered && writeLocked() && !indexMade()) whileMaking.push(`${health?.code}/${ready?.code} ${ready?.status}`);
+    if (!answered && writeLocked(file) && !indexMade()) whileMaking.push(`${health?.code}/${ready?.code} ${ready?.status}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   // Before: the read's entry made the index on the event loop, and no probe answered until it was made

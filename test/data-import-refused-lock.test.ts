@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
 import { eventually } from './helpers/eventually.ts';
+import { writeLocked } from './helpers/lock-holder.ts';
 import { cliEnv, GOVGRAPH_BIN, runGovgraph } from './helpers/cli.ts';
 
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/threads/${p}`, import.meta.url));
@@ -24,21 +25,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const payment = (i: number) => JSON.stringify({ paymentNo: `GS-${i}`, qh: '620100', amount: '12.50', batch: i }) + '\n';
 const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => payment(from + i)).join('');
 
-/** Whether another process holds the write lock of `file` now (no waiting). */
-function locked(file: string): boolean {
-  const db = new Database(file);
-  try {
-    db.pragma('busy_timeout = 0');
-    db.exec('BEGIN IMMEDIATE');
-    db.exec('ROLLBACK');
-    return false;
-  } catch (err) {
-    if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) return true;
-    throw err;
-  } finally {
-    db.close();
-  }
-}
 
 describe('a data import refused by a problem', () => {
   it('gives the write lock back at the problem, reads on, reports every problem and writes nothing', async () => {
@@ -58,10 +44,10 @@ describe('a data import refused by a problem', () => {
     try {
       // Good records past the first batch: the import's transaction has begun and holds the lock.
       feed.write(lines(0, 2500));
-      await eventually(async () => expect(locked(db)).toBe(true), 20_000);
+      await eventually(async () => expect(writeLocked(db)).toBe(true), 20_000);
       // A problem: nothing can be written any more, so the lock is given back while the file is still open.
       feed.write(JSON.stringify({ paymentNo: 'GS-BAD-1', batch: 'seven' }) + '\n');
-      await eventually(async () => expect(locked(db)).toBe(false), 20_000);
+      await eventually(async () => expect(writeLocked(db)).toBe(false), 20_000);
       expect(child.exitCode).toBeNull(); // still reading the file
     } finally {
       // The rest of the file, with a second problem: it is still read and reported.

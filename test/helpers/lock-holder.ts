@@ -1,5 +1,6 @@
 // Another process holding an SQLite store's write lock, as a long `data import` would.
 import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
 
 /** A process that holds the write lock of `file` (BEGIN IMMEDIATE: readers go on) until `release()`. */
 export async function holdLock(file: string): Promise<{ release(): Promise<void> }> {
@@ -15,4 +16,20 @@ export async function holdLock(file: string): Promise<{ release(): Promise<void>
     child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
   });
   return { release: () => (child.stdin.end('go\n'), exited) };
+}
+
+/** Whether another connection holds the write lock of `file` now (asked without waiting). */
+export function writeLocked(file: string): boolean {
+  const db = new Database(file);
+  try {
+    db.pragma('busy_timeout = 0');
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('ROLLBACK');
+    return false;
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) return true;
+    throw error;
+  } finally {
+    db.close();
+  }
 }
