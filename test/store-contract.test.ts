@@ -395,6 +395,12 @@ function contract(harness: () => Harness): void {
       expect(ids(await store.findByValues(c, 'age', [25, 30, 25, 25])).sort()).toEqual(['p01', 'p02', 'p05']);
       expect(ids(await store.findByValues(c, 'city', ['Changsha', null, 'Changsha'])).sort()).toEqual(['p01', 'p03', 'p04', 'p06']);
     });
+    // MongoDB's `$in` refused an object or array (toMongoFilter); SQLite's lookup by values wrote it into the
+    // JSON of the values and answered nothing, as if no row held it.
+    it('refuses a value that is not one the store compares, as a filter does', async () => {
+      await expect(store.findByValues(c, 'id', ['p01', { a: 1 } as unknown as Value])).rejects.toThrow('filter on id: an object is not a value the store compares');
+      await expect(store.findByValues(c, 'id', [['p01'] as unknown as Value], ['id'])).rejects.toThrow('filter on id: an array is not a value the store compares');
+    });
   });
 
   describe('compareJoined', () => {

@@ -1,7 +1,7 @@
 // Reads of the embedded store (store.ts): from the document cache, on the event loop, or on a reader
 // thread when they may walk much of a large collection (thread-reads.ts).
 
-import { ROW_ORDER, type FindQuery, type Row, type Store } from '../port.ts';
+import { filterValue, ROW_ORDER, type FindQuery, type Row, type Store } from '../port.ts';
 import { LOOKUP_VALUES_MAX, walkOf } from '../sqlite-read-plan.ts';
 import { valuesKey, type cachedReadsOf } from './cached-reads.ts';
 import type { Connection } from './connection.ts';
@@ -66,8 +66,10 @@ export function readsOf(conn: Connection, threads: ThreadReads, { readRows }: Re
         return find(collection, { filter: { kind: 'in', field, values }, projection, signal }, values.length);
       }
       // Distinct as the store compares them (a decimal by its order key, true as 1); their JSON text is
-      // made only when SQLite is read: the cache finds the ids by the values themselves (valuesKey).
-      const params = values.map(param);
+      // made only when SQLite is read: the cache finds the ids by the values themselves (valuesKey). Each
+      // checked as a filter's (port.ts, filterValue): an object or array went into the JSON as one and
+      // matched nothing, where MongoDB's `$in` refuses it (toMongoFilter).
+      const params = values.map((v) => param(filterValue(field, v)));
       const statement = (ids: boolean) => valuesStatement(collection, field, JSON.stringify([...new Set(params)]), projection, ids);
       if (isLarge(collection)) {
         // Through an index that is not unique, a value may find much of the collection.
