@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
-import { comparedValue, databaseFromUri, fromBson, mongoClient, indexOptions, openMongoStore, restoreFields, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
+import { comparedValue, databaseFromUri, fromBson, mongoClient, indexOptions, openMongoStore, restoreFields, runsTransactions, standaloneWarning, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
 import { Decimal } from '../src/formats/decimal.ts';
 import { openStore } from '../src/store/open.ts';
 import {
@@ -1887,6 +1887,17 @@ describe('MongoDB translation (no server needed)', () => {
     );
     for (const uri of ['mongodb://db1/hunan?w=1', 'mongodb://db1/hunan?w=majority']) await mongoClient(uri).close();
   });
+  // A standalone server refuses transactions; the store then writes without them, which the docs said and
+  // nothing at a gateway's start did: a second instance on it ran, its audit chain at risk.
+  it('tells a standalone server (no transactions) from a replica set member or a mongos, and names what it means to an operator', () => {
+    expect(runsTransactions({ isWritablePrimary: true, maxWireVersion: 25 })).toBe(false);
+    expect(runsTransactions({ isWritablePrimary: true, setName: 'rs0' })).toBe(true);
+    expect(runsTransactions({ isWritablePrimary: true, msg: 'isdbgrid' })).toBe(true);
+    expect(standaloneWarning('hunan')).toBe(
+      'the MongoDB server of database hunan is a standalone server, which runs no transactions: writes of several rows are undone by hand when they fail ' +
+        '(a reader may see them half made meanwhile), and several gateway instances on it can break the audit chain; run one instance only, or make the server a replica set (even of one member)',
+    );
+  });
   it('raises StoreUnavailableError when the server cannot be reached', async () => {
     await expect(openStore({ mongodbUri: 'mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=200' })).rejects.toBeInstanceOf(StoreUnavailableError);
   });
@@ -1894,6 +1905,16 @@ describe('MongoDB translation (no server needed)', () => {
 
 describe.runIf(Boolean(process.env.MONGODB_URI))('MongoDB store', () => {
   const dbName = `govgraph_contract_${process.pid}_${Date.now()}`;
+  it('carries a warning for the operator exactly when the server runs no transactions', async () => {
+    const store = await openMongoStore(process.env.MONGODB_URI!, dbName);
+    try {
+      const client = mongoClient(process.env.MONGODB_URI!);
+      const hello = await client.db('admin').command({ hello: 1 }).finally(() => client.close());
+      expect(store.warning).toBe(runsTransactions(hello) ? undefined : standaloneWarning(dbName));
+    } finally {
+      await store.close();
+    }
+  });
   contract(() => ({
     open: () => openMongoStore(process.env.MONGODB_URI!, dbName),
     cleanup: async () => {

@@ -195,6 +195,8 @@ export function registerServeCommand(program: Command): void {
         const exposed = storeReadableByOthers(opts.data);
         if (exposed) console.error(`govgraph: warning: ${exposed}`);
       }
+      // A MongoDB standalone server: no transactions, one instance only (said, serving anyway).
+      if (store.warning) console.error(`govgraph: warning: ${store.warning}`);
       const { ListenError, startGateway } = await import('../server/app.ts');
       const { signToken } = await import('../identity/token.ts');
       const { platformSecret } = await import('../identity/secret.ts');

@@ -1,7 +1,7 @@
 // The MongoDB store (SPEC §11), split into src/store/mongo/ (store.ts assembles it): this path is kept for
 // the tests that import it.
 export { comparedValue } from './mongo/compare-joined.ts';
-export { databaseFromUri, mongoClient } from './mongo/connection.ts';
+export { databaseFromUri, mongoClient, runsTransactions, standaloneWarning } from './mongo/connection.ts';
 export { fromBson, toBson, toDocument, toSetDocument } from './mongo/documents.ts';
 export { translate } from './mongo/errors.ts';
 export { toMongoFilter, toMongoSort } from './mongo/filters.ts';

@@ -215,6 +215,11 @@ export interface UpdateMark {
 
 export interface Store extends ClaimsOnce {
   readonly kind: 'sqlite' | 'mongodb';
+  /**
+   * What an operator must know of the store's deployment, said (not refused) when a gateway starts: a
+   * MongoDB standalone server, which runs no transactions (mongo/connection.ts, standaloneWarning).
+   */
+  readonly warning?: string;
   find(collection: string, query: FindQuery): Promise<Row[]>;
   count(collection: string, filter?: Filter, options?: ReadOptions): Promise<number>;
   /** Rows whose `field` is one of `values` (any order, missing values simply absent). */

@@ -33,6 +33,27 @@ export function mongoClient(uri: string): MongoClient {
   return client;
 }
 
+/**
+ * Whether the deployment that answered `hello` runs multi-document transactions: a replica set member
+ * (`setName`) or a mongos (`msg: 'isdbgrid'`); a standalone server refuses them ("Transaction numbers are
+ * only allowed on a replica set member or mongos").
+ */
+export const runsTransactions = (hello: Document): boolean => typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
+
+/**
+ * What an operator must know of a standalone server, said when a gateway starts on one (Store.warning):
+ * the store then writes without transactions (docs/operations.md, "Transactions and a standalone server"),
+ * which one instance can live with and several cannot. Before, nothing said it: a second gateway on the
+ * same standalone server ran, and its audit chain could break, the docs being the only place it was said.
+ */
+export function standaloneWarning(databaseName: string): string {
+  return (
+    `the MongoDB server of database ${databaseName} is a standalone server, which runs no transactions: ` +
+    'writes of several rows are undone by hand when they fail (a reader may see them half made meanwhile), ' +
+    'and several gateway instances on it can break the audit chain; run one instance only, or make the server a replica set (even of one member)'
+  );
+}
+
 /** The store's connection, as the parts of the store (mongo/*.ts) use it. */
 export interface Connection {
   readonly client: MongoClient;
@@ -64,7 +85,7 @@ export async function connect(uri: string, dbName?: string, existing = false): P
     await client.connect();
     db = client.db(dbName ?? databaseFromUri(uri) ?? DEFAULT_DB);
     const hello = await db.admin().command({ hello: 1 });
-    transactions = typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
+    transactions = runsTransactions(hello);
   } catch (error) {
     await client.close().catch(() => undefined);
     throw new StoreUnavailableError(`cannot connect to MongoDB: ${(error as Error).message}`, { cause: error });

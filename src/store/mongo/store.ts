@@ -37,7 +37,7 @@ import type { Store } from '../port.ts';
 import { announceWrites } from '../changes.ts';
 import { claimsOf } from './claims.ts';
 import { caseOnlyKeysOf, joinedComparisonOf } from './compare-joined.ts';
-import { connect } from './connection.ts';
+import { connect, standaloneWarning } from './connection.ts';
 import { importOf } from './import.ts';
 import { indexingOf } from './indexes.ts';
 import { metersOf } from './meters.ts';
@@ -53,6 +53,7 @@ export async function openMongoStore(uri: string, dbName?: string, opts: { exist
 
   const store: Omit<Store, 'watch'> = {
     kind: 'mongodb',
+    ...(conn.transactions ? {} : { warning: standaloneWarning(conn.db.databaseName) }),
     find: reads.find,
     count: reads.count,
     findByValues: reads.findByValues,
