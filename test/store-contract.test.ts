@@ -772,6 +772,41 @@ function contract(harness: () => Harness): void {
       expect(j1).toStrictEqual({ id: 'j1', ...expected, later: null });
       expect(Object.is(j1.neg, 0)).toBe(true);
     });
+    // BSON holds UTF-8: the driver wrote a lone surrogate as U+FFFD without a word, so a row read back other
+    // than written (SQLite keeps it), and a filter by it matched a text holding U+FFFD itself.
+    it('keeps a text holding a lone surrogate as written or refuses the write whole; a filter by one never matches U+FFFD', async () => {
+      const c = `_surrogate_${++next}`;
+      const lone = 'a\ud800b';
+      let stored = true;
+      try {
+        await store.insert(c, [{ id: 's0', t: 'ok' }, { id: 's1', t: lone }]);
+      } catch (error) {
+        expect((error as Error).message).toMatch(/^t: text holding a lone surrogate .* MongoDB cannot store it; nothing was written$/);
+        stored = false;
+      }
+      expect(await store.find(c, { sort: [asc('id')] })).toEqual(stored ? [{ id: 's0', t: 'ok' }, { id: 's1', t: lone }] : []);
+      await store.insert(c, [{ id: 's2', t: 'a\ufffdb' }, { id: 's3', t: 'a\ue000' }, { id: 's4', t: 'a\ud7ff' }, { id: 's5', t: 'a\u{10000}' }]);
+      const found = async (filter: Filter) => ids(await store.find(c, { filter, sort: [asc('id')] }));
+      const s1 = stored ? ['s1'] : [];
+      expect(await found(eq('t', lone))).toEqual(s1);
+      expect(await found(inList('t', [lone, 'ok']))).toEqual(stored ? ['s0', 's1'] : []);
+      expect(await found(startsWith('t', 'a\ud800'))).toEqual(s1);
+      expect(await found(contains('t', '\ud800'))).toEqual(s1);
+      expect(await found(ne('t', lone))).toEqual(['s0', 's2', 's3', 's4', 's5']);
+      // In code-point order, between U+D7FF and U+E000.
+      expect(await found(cmp('t', 'gt', lone))).toEqual(['s0', 's2', 's3', 's5']);
+      expect(await found(cmp('t', 'gte', lone))).toEqual([...(stored ? ['s0', 's1'] : ['s0']), 's2', 's3', 's5']);
+      expect(await found(cmp('t', 'lt', lone))).toEqual(['s4']);
+      expect(await found(cmp('t', 'lte', lone))).toEqual([...s1, 's4']);
+      // An update setting one changes no row, or sets it as written.
+      const refusal = 't: text holding a lone surrogate (a UTF-16 unit from U+D800 to U+DFFF without its pair) is not Unicode, and MongoDB cannot store it; nothing was written';
+      const updated = await store.update(c, eq('id', 's2'), { t: lone }).then(
+        (n) => n === 1,
+        (error: Error) => (expect(error.message).toBe(refusal), false),
+      );
+      expect(updated).toBe(stored);
+      expect((await store.find(c, { filter: eq('id', 's2'), projection: ['t'] }))[0].t).toBe(stored ? lone : 'a\ufffdb');
+    });
     it('inserts into arbitrary collection names', async () => {
       for (const name of ['_catalogue_versions', 'with "quotes"; DROP TABLE x; --', 'dots.and spaces']) {
         await store.insert(name, [{ id: 'a', v: 1 }]);
@@ -1795,6 +1830,26 @@ describe('MongoDB translation (no server needed)', () => {
       expect(toMongoFilter(ne(ROW_ORDER, value))).toEqual({});
       for (const op of ['eq', 'gt', 'lte'] as const) expect(toMongoFilter(cmp(ROW_ORDER, op, value))).toEqual({ _id: { $in: [] } });
     }
+  });
+  // js-bson writes a string as UTF-8 (Buffer): a lone surrogate became U+FFFD, in a stored row and in a filter's value alike.
+  it('refuses to write text holding a lone surrogate, and answers a filter by one as SQLite does (no stored text holds one)', async () => {
+    const { BSON } = await import('mongodb');
+    expect(BSON.deserialize(BSON.serialize({ t: 'a\ud800b' })).t).toBe('a\ufffdb'); // what the driver did with it
+    const refused = 'name: text holding a lone surrogate (a UTF-16 unit from U+D800 to U+DFFF without its pair) is not Unicode, and MongoDB cannot store it; nothing was written';
+    expect(() => toDocument({ id: 'x', name: 'a\ud800b' })).toThrow(refused);
+    expect(() => toDocument({ id: 'x', name: 'b\udc00' })).toThrow(refused);
+    expect(() => toSetDocument({ name: '\ud800' })).toThrow(refused);
+    expect(toDocument({ id: 'x', name: 'a\u{10000}\ufffd' })).toEqual({ id: 'x', name: 'a\u{10000}\ufffd' }); // a pair, and U+FFFD itself: stored
+    const lone = 'a\ud800b';
+    expect(toMongoFilter(eq('t', lone))).toEqual({ _id: { $in: [] } });
+    expect(toMongoFilter(ne('t', lone))).toEqual({});
+    for (const op of ['gt', 'gte'] as const) expect(toMongoFilter(cmp('t', op, lone))).toEqual({ t: { $gte: 'a\ue000' } });
+    for (const op of ['lt', 'lte'] as const) expect(toMongoFilter(cmp('t', op, lone))).toEqual({ t: { $lt: 'a\ue000' } });
+    expect(toMongoFilter(inList('t', [lone, 'ok', null]))).toEqual({ t: { $in: ['ok', null] } });
+    expect(toMongoFilter(startsWith('t', 'a\ud800'))).toEqual({ _id: { $in: [] } });
+    expect(toMongoFilter(contains('t', '\udfff'))).toEqual({ _id: { $in: [] } });
+    expect(toMongoFilter(eq('t', 'a\u{10000}'))).toEqual({ t: { $eq: 'a\u{10000}' } });
+    expect(() => toMongoFilter(startsWith('$where', '\ud800'))).toThrow(/invalid field name/);
   });
   it("builds a joined side's compared value as SQLite's: a day only on the calendar, a number only of a number or boolean (comparedValue)", () => {
     // $dateToString fails the whole aggregation (error 18537) on a year past 9999: reached only for an

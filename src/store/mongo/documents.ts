@@ -19,13 +19,24 @@ export function fromBson(value: unknown): unknown {
 }
 
 /**
+ * A UTF-16 code unit of a surrogate pair standing alone: text that is not well formed, which BSON (UTF-8)
+ * cannot hold. The driver writes it as U+FFFD without a word (js-bson encodes strings with Buffer's UTF-8).
+ */
+export const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
  * A row's value as a document holds it: as JSON text holds it, which is what the embedded store keeps and
  * what port.ts promises (JSON scalars). BSON would keep -0, NaN and the infinities as they are, so a row
  * read back differed from SQLite's (0, null, null) and `eq: null` missed a NaN: -0 is written 0, NaN and
- * ±Infinity null.
+ * ±Infinity null. Text holding a lone surrogate is refused (the whole write, nothing written): BSON would
+ * store U+FFFD in its place, a value other than the one written (SQLite keeps it), which then also equalled
+ * a text holding U+FFFD itself. Never quoted: it may be a record's.
  */
-function toStored(value: Value): unknown {
+function toStored(field: string, value: Value): unknown {
   if (typeof value === 'number') return Number.isFinite(value) ? value + 0 : null; // -0 + 0 is 0
+  if (typeof value === 'string' && LONE_SURROGATE.test(value)) {
+    throw new Error(`${field}: text holding a lone surrogate (a UTF-16 unit from U+D800 to U+DFFF without its pair) is not Unicode, and MongoDB cannot store it; nothing was written`);
+  }
   return toBson(value);
 }
 
@@ -35,14 +46,14 @@ function toStored(value: Value): unknown {
  */
 export function toDocument(row: Row): Document {
   const doc: Document = {};
-  for (const field in row) if (row[field] !== undefined) doc[field] = toStored(row[field]);
+  for (const field in row) if (row[field] !== undefined) doc[field] = toStored(field, row[field]);
   return doc;
 }
 
 /** The `$set` of an update: as toDocument, but a field set to undefined is set to null, as SQLite's update does. */
 export function toSetDocument(set: Row): Document {
   const doc: Document = {};
-  for (const field in set) doc[field] = toStored(set[field] ?? null);
+  for (const field in set) doc[field] = toStored(field, set[field] ?? null);
   return doc;
 }
 

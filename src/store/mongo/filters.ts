@@ -3,8 +3,8 @@
 // nothing. Field names are GraphQL names other than `_id`, checked before they reach a query.
 
 import { ObjectId, type Document, type Filter as MongoFilter } from 'mongodb';
-import { filterValue, ROW_ORDER, type Filter, type SortKey } from '../port.ts';
-import { toBson } from './documents.ts';
+import { filterValue, ROW_ORDER, type CompareOp, type Filter, type SortKey } from '../port.ts';
+import { LONE_SURROGATE, toBson } from './documents.ts';
 
 const FIELD = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const NEVER: MongoFilter<Document> = { _id: { $in: [] } };
@@ -21,6 +21,23 @@ export function checkField(field: string): string {
  * refuses a pattern holding a NUL byte, so a `contains` of one failed as "store unavailable").
  */
 export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\0/g, '\\x00');
+
+/**
+ * A compare filter whose value is text holding a lone surrogate (documents.ts, LONE_SURROGATE), as SQLite
+ * answers it. No stored text holds one (toDocument refuses it), and BSON would send the value with U+FFFD
+ * in its place: `eq` then matched texts holding U+FFFD itself, which SQLite's never does. So `eq` matches
+ * nothing and `ne` every row; in code-point order (SQLite compares UTF-8 bytes, where a lone surrogate's
+ * three sit between U+D7FF's and U+E000's) a stored text is above the value exactly when it is at or above
+ * the value's text before the surrogate followed by U+E000: `gt`/`gte` become `gte` of that, `lt`/`lte` `lt`.
+ */
+function loneSurrogateCompare(field: string, op: CompareOp, value: string): MongoFilter<Document> {
+  if (op === 'eq') return NEVER;
+  if (op === 'ne') return {};
+  const bound = `${value.slice(0, value.search(LONE_SURROGATE))}\ue000`;
+  return { [field]: op === 'gt' || op === 'gte' ? { $gte: bound } : { $lt: bound } };
+}
+
+const hasLoneSurrogate = (value: unknown): boolean => typeof value === 'string' && LONE_SURROGATE.test(value);
 
 export function toMongoFilter(filter: Filter | undefined): MongoFilter<Document> {
   if (filter === undefined) return {};
@@ -41,16 +58,23 @@ export function toMongoFilter(filter: Filter | undefined): MongoFilter<Document>
       const field = checkField(filter.field);
       const value = filterValue(field, filter.value) ?? null; // undefined: null, as SQLite reads it
       if (value === null && filter.op !== 'eq' && filter.op !== 'ne') return NEVER;
+      if (hasLoneSurrogate(value)) return loneSurrogateCompare(field, filter.op, value as string);
       return { [field]: { [`$${filter.op}`]: toBson(value) } };
     }
     case 'in': {
+      // A text holding a lone surrogate is no stored value (loneSurrogateCompare): left out.
       const field = checkField(filter.field);
-      return { [field]: { $in: filter.values.map((v) => toBson(filterValue(field, v) ?? null)) } };
+      const values = filter.values.map((v) => filterValue(field, v) ?? null).filter((v) => !hasLoneSurrogate(v));
+      return { [field]: { $in: values.map(toBson) } };
     }
+    // No stored text holds a lone surrogate (loneSurrogateCompare): none starts with or contains one.
     case 'startsWith':
-      return { [checkField(filter.field)]: { $regex: `^${escapeRegex(filterValue(filter.field, filter.value, true))}` } };
-    case 'contains':
-      return { [checkField(filter.field)]: { $regex: escapeRegex(filterValue(filter.field, filter.value, true)) } };
+    case 'contains': {
+      const field = checkField(filter.field);
+      const value = filterValue(field, filter.value, true);
+      if (hasLoneSurrogate(value)) return NEVER;
+      return { [field]: { $regex: `${filter.kind === 'startsWith' ? '^' : ''}${escapeRegex(value)}` } };
+    }
     default:
       throw new Error(`unknown filter ${JSON.stringify(filter satisfies never)}`);
   }

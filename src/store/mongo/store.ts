@@ -31,7 +31,9 @@
 //   MongoDB compares, sorts and indexes by value ("450.1" = "450.10"); a Decimal128 read back becomes a
 //   Decimal with the same text (Decimal128 writes small values as "1.0E-7": made plain again).
 // - Numbers are written as JSON holds them, as the embedded store keeps them: -0 as 0, NaN and ±Infinity
-//   as null; a field whose value is undefined is left out (an update sets it null). See toStored.
+//   as null; a field whose value is undefined is left out (an update sets it null). Text holding a lone
+//   surrogate is refused (BSON is UTF-8: the driver wrote U+FFFD in its place), and a filter by one answers
+//   as on SQLite, where no MongoDB row holds one (filters.ts, loneSurrogateCompare). See toStored.
 
 import type { Store } from '../port.ts';
 import { announceWrites } from '../changes.ts';

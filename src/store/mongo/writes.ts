@@ -70,6 +70,7 @@ export function writesOf({ coll, run, atomically, transactions }: Connection, co
       if (mark) coll(mark.collection); // its name checked before anything is written
       const what = `update in ${collection}`;
       const query = toMongoFilter(filter);
+      const $set = toSetDocument(set); // before anything is written: it may refuse a value
       // All-or-nothing, as SQLite's one UPDATE statement: updateMany is not, and a unique violation on a
       // later row left the earlier ones changed. Without a transaction, the fields set are read first (each
       // matched row's, with its _id), to put back when the write fails midway.
@@ -79,7 +80,7 @@ export function writesOf({ coll, run, atomically, transactions }: Connection, co
       const result = await atomically(
         what,
         async (session) => {
-          const updated = await coll(collection).updateMany(query, { $set: toSetDocument(set) }, { session });
+          const updated = await coll(collection).updateMany(query, { $set }, { session });
           // The mark after the rows, in the transaction; without one, a mark that fails undoes the update
           // (the unique index on its key turns a racing second insert into an update, retried by the server).
           if (mark && updated.matchedCount > 0) {
