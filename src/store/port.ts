@@ -48,7 +48,11 @@ export interface FindQuery extends ReadOptions {
   /**
    * Without a sort, rows come in the adapter's order: SQLite's is the stored order (its rowid), MongoDB
    * promises none (its natural order, "not guaranteed" by its documentation). A caller whose answer or
-   * writes follow the order sorts, by ROW_ORDER for the stored order.
+   * writes follow the order sorts, by ROW_ORDER for the stored order. Rows tied on every key of a sort
+   * come in no promised order either: SQLite's happen to follow the scan (the rowid or the index), MongoDB's
+   * "may be returned in any order" (its documentation, Sort Consistency), and may differ from one page to
+   * the next, so that a page read by skip or by a cursor on a key that is not unique can repeat a row and
+   * skip another. A sort whose pages or first rows matter ends with a unique key (keyset.ts, withKeyTieBreak).
    */
   sort?: SortKey[];
   limit?: number;
