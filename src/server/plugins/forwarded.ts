@@ -1,8 +1,11 @@
 // A forwarded request (SPEC §12) reads data and does nothing else: roles do not travel, and only the
 // departments' data fields of Query may be selected (not the platform's own fields, nor mutations).
+// A request refused so has its audit entry (SPEC §10: denied requests are logged too), naming the
+// forwarded department and `via`: the connecting gateway sends its namespaces' data fields only, so such
+// a request is that platform's signing key used otherwise, which this platform's supervisor must see.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind } from 'graphql';
-import type { RequestContext } from '../../../resolvers/request.ts';
+import { noteRefusal, type RequestContext } from '../../../resolvers/request.ts';
 
 /** The departments' data fields of Query in the catalogues in effect, computed once per publication. */
 const dataFieldsOf = new WeakMap<RequestContext['published'], Set<string>>();
@@ -29,9 +32,9 @@ export const forwardedPlugin: ApolloServerPlugin<RequestContext> = {
         const refused = operation.operation !== 'query'
           || operation.selectionSet.selections.some((s) => s.kind !== Kind.FIELD || (s.name.value !== '__typename' && !data.has(s.name.value)));
         if (refused) {
-          throw new GraphQLError('A request forwarded by a connected platform may only read the departments\' data fields.', {
+          throw noteRefusal(contextValue, new GraphQLError('A request forwarded by a connected platform may only read the departments\' data fields.', {
             extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-          });
+          }));
         }
       },
     };
