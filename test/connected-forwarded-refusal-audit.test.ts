@@ -3,7 +3,8 @@
 // sends nothing else, so a forwarded request that selects a platform field (`auditLog`, `__type`) or a
 // mutation is the province's signing key used otherwise. It was refused with
 // FORBIDDEN and written nowhere but the request's log line: the city's supervisor, reading the audit log,
-// never learnt of it.
+// never learnt of it. And that log line named the department without `via`, so an operator could not tell
+// a province department's reads from a county's of the same division, nor from the city's own.
 // Two real gateway processes on loopback (test/fixtures/yunnan-connected: Yunnan 530000 and Kunming
 // 530100); the province's signing key read from its store, as its gateway signs.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -84,4 +85,23 @@ describe('requests the province forwards, on the city', () => {
     expect(provider.data.auditLog.nodes.map((n: { operationName: string }) => n.operationName)).toEqual(['Everything']);
   });
 
+  it('the log line of a forwarded request names the platform that forwarded it', async () => {
+    const read = await eventually(async () => {
+      const res = await queryAs(pair!.province, '530000-MZT', 'query ProvinceReadsKunming { kunming { kunmingCivil { recipients { totalCount } } } }');
+      expect(res.data?.kunming?.kunmingCivil?.recipients?.totalCount).toBe(3);
+      return res;
+    }, 30_000);
+    expect(read.errors).toBeUndefined();
+    await queryAs(pair!.city, '530100-MZJ', 'query OwnRead { kunmingCivil { recipients { totalCount } } }');
+    const lines = await eventually(async () => {
+      const found = cityLog.split('\n').filter((l) => l.includes('"msg":"graphql request"')).map((l) => JSON.parse(l));
+      expect(found.some((l) => l.operationName === 'OwnRead')).toBe(true);
+      return found;
+    }, 10_000);
+    const byName = (name: string) => lines.filter((l) => l.operationName === name);
+    expect(byName('ProvinceReadsKunming')).toEqual([expect.objectContaining({ department: '530000-MZT', via: '530000', outcome: 'ok' })]);
+    expect(byName('Everything')).toEqual([expect.objectContaining({ department: '530000-MZT', via: '530000', outcome: 'denied', codes: ['FORBIDDEN'] })]);
+    expect(byName('OwnRead')).toEqual([expect.objectContaining({ department: '530100-MZJ', outcome: 'ok' })]);
+    expect(byName('OwnRead')[0]).not.toHaveProperty('via');
+  });
 });

@@ -146,6 +146,8 @@ export function loggingPlugin(logger: Logger = createLogger()): ApolloServerPlug
           const line = {
             requestId: contextValue.requestId,
             department: contextValue.identity?.dept.code ?? null,
+            // A connected platform's department (a forwarded request): which platform, as its audit entry and a refused request's line say.
+            ...(contextValue.identity?.via ? { via: contextValue.identity.via } : {}),
             purpose: contextValue.purpose ?? null,
             operationName: recordedOperationName(operationName ?? request.operationName),
             durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
