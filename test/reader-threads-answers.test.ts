@@ -43,6 +43,8 @@ const NAMES = ['张三', '李四', '王五', '赵𠀀', 'Zoë', 'Ólafur', '欧�
 const DIVISIONS = ['620102', '620103', '620105', '620100', '620502', '620503', '620000', '630102', '6201', null];
 const AMOUNTS = ['1.1', '1.10', '1.100', '0', '0.00', '-3.5', '450.10', '450.1', '9.75', '10.5', '12345678901234567890.123', '-0.01', null];
 const NOTES = ['é', 'e\u0301', 'ß', '東京', 'a_b%', "O'Brien", '', '😀 emoji', 'abc', 'ABC', 'ab', 'tab\tand "quote" \\', 'lone \ud800 surrogate', null];
+/** The notes records hold: `data import` refuses a lone surrogate (records-validate); filters still send one. */
+const STORED_NOTES = NOTES.filter((n) => n === null || !/[\uD800-\uDFFF]/u.test(n));
 const DATES = ['2020-01-01', '2020-02-29', '2023-06-15', '2024-12-31', null];
 
 function paymentRecord(i: number, r: () => number, version: number): Record<string, unknown> {
@@ -54,7 +56,7 @@ function paymentRecord(i: number, r: () => number, version: number): Record<stri
     amount: r() < 0.5 ? pick(AMOUNTS, r) : `${Math.floor(r() * 1000)}.${Math.floor(r() * 100)}`,
     paidOn: r() < 0.5 ? pick(DATES, r) : `202${Math.floor(r() * 5)}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}`,
     batch: r() < 0.1 ? null : Math.floor(r() * 8),
-    note: omit(version === 1 ? pick(NOTES, r) : `v${version} ${pick(NOTES, r) ?? ''}`),
+    note: omit(version === 1 ? pick(STORED_NOTES, r) : `v${version} ${pick(STORED_NOTES, r) ?? ''}`),
     bankAccount: `62${String(Math.floor(r() * 1e9)).padStart(9, '0')}`,
     reviewNote: r() < 0.3 ? null : `审核 ${i % 17}`,
     personNo: r() < 0.1 ? null : r() < 0.05 ? 'Q-missing' : `Q${String(Math.floor(r() * PEOPLE)).padStart(4, '0')}`,

@@ -81,6 +81,10 @@ describe('validateRecord', () => {
     [{ status: 'actve' }, 'line 7: status: "actve" is not one of active, ended; did you mean "active"?'],
     [{ status: 'gone' }, 'line 7: status: "gone" is not one of active, ended'],
     [{ fullName: 42 }, 'line 7: fullName: 42 is not a string'],
+    // Half of a surrogate pair (a JSON line's "\ud800"): refused on its line, as a catalogue's text is;
+    // MongoDB's store refused the whole import at the write, naming no line, and SQLite's kept it.
+    [{ notes: 'a\ud800b' }, 'line 7: notes: "a\\ud800b" is not a string of characters: this one holds half of a surrogate pair (\\ud800, character 2), which is no character and cannot be stored as UTF-8; write the character itself, or both halves of its pair'],
+    [{ fullName: '\udc00' }, 'line 7: fullName: "\\udc00" is not a string of characters: this one holds half of a surrogate pair (\\udc00, character 1), which is no character and cannot be stored as UTF-8; write the character itself, or both halves of its pair'],
     [{ fullName: '欧阳娜娜子' }, 'line 7: fullName: "欧阳娜娜子" is longer than 4 characters (5)'],
     [{ employerCode: '91350100M000100Y44' }, 'line 7: employerCode: "91350100M000100Y44" is not a valid unified social credit code (18 characters, GB 32100 check character)'],
     [{ phone: '12812345678' }, 'line 7: phone: "12812345678" is not a mainland mobile number (11 digits, 1[3-9]...)'],

@@ -1,6 +1,7 @@
 // Texts and property names a parsed document may not hold, at any depth (keys too): names JavaScript
 // gives a meaning, half of a surrogate pair, and characters that change how a text reads unseen.
 
+import { illFormed, LONE_SURROGATE } from '../../formats/well-formed.ts';
 import type { Problem } from '../problems.ts';
 
 /**
@@ -85,11 +86,3 @@ function hiddenIn(text: string): string {
   return `"${unseen(text)}" holds \\u${code} (character ${at + 1}), which changes how the text reads without showing itself (a bidirectional control or an invisible character); remove it`;
 }
 
-/** In Unicode mode a pair is one code point, so the range matches only a half that stands alone. */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-
-function illFormed(text: string): string {
-  const chars = [...text];
-  const at = chars.findIndex((c) => LONE_SURROGATE.test(c));
-  return `half of a surrogate pair (\\u${chars[at]!.charCodeAt(0).toString(16)}, character ${at + 1}), which is no character and cannot be stored as UTF-8; write the character itself, or both halves of its pair`;
-}

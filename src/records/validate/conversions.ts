@@ -6,6 +6,7 @@ import type { Value } from '../../store/port.ts';
 import { isRealDate } from '../../formats/calendar.ts';
 import { readDateTime, DATETIME_EXPECTED } from '../../formats/datetime.ts';
 import { checkDecimal } from '../../formats/decimal.ts';
+import { illFormed, LONE_SURROGATE } from '../../formats/well-formed.ts';
 
 /** A value that failed to convert: what a valid value is ("a date (YYYY-MM-DD)"). */
 export class Failed {
@@ -43,8 +44,15 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * A text item's value. Ill-formed text (a JSON line's `"\ud800"`) is refused on its line: MongoDB's store
+ * refused the whole import at the write, naming no line, while SQLite's kept it (well-formed.ts).
+ */
 function str(expected: string): (value: unknown) => Conversion {
-  return (value) => (typeof value === 'string' ? ok(value) : fail(expected));
+  return (value) => {
+    if (typeof value !== 'string') return fail(expected);
+    return LONE_SURROGATE.test(value) ? fail(`${expected} of characters: this one holds ${illFormed(value)}`) : ok(value);
+  };
 }
 
 const TYPES: readonly TypeConverter[] = [
