@@ -6,28 +6,14 @@
 // stored recipients of the province. Now it is told alike whether or not any is stored there, as a
 // compiler is told of another provider's resource (test/attack-required-item-withheld-records.test.ts).
 // test/fixtures/shandong-rows: a province, two cities (Jinan, Qingdao), a county of Jinan (Lixia).
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
-import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
+import { collectionOf } from '../src/model/catalogue.ts';
 import type { Role } from '../src/identity/roles.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { submitVersion, versionWarnings, type VersionRef, type VersionWarning as Warning } from './helpers/version-warnings.ts';
+import { BUREAU, COMPILER, FIXTURE, narrowedVersion, RECIPIENTS, recipientWarnings } from './helpers/shandong-rows.ts';
+import { submitVersion, type VersionRef } from './helpers/version-warnings.ts';
 
-const FIXTURE = 'test/fixtures/shandong-rows';
-const RECIPIENTS = '370000-MZ-00001';
-const COMPILER = { dept: '370000-MZ', roles: ['compiler' as Role] }; // the provider
-const BUREAU = '370000-DSJ'; // the competent department, no grant
-
-/** Version 2: `high` taken from the tier, the name made required. */
-function version2(): Catalogue {
-  const doc = parse(readFileSync(`${FIXTURE}/catalogue.yaml`, 'utf8')) as Catalogue;
-  const items = doc.resources[0].items;
-  items.find((i) => i.name === 'tier')!.values = ['low', 'middle'];
-  items.find((i) => i.name === 'fullName')!.required = true;
-  return doc;
-}
 
 let gw: TestGateway;
 let version: VersionRef;
@@ -41,14 +27,11 @@ beforeAll(async () => {
     { caseNo: 'C4', county: null, fullName: null, amount: 400, tier: 'high' },
     { caseNo: 'C5', county: '320102', fullName: null, amount: 500, tier: 'high' },
   ]);
-  version = await submitVersion(gw, version2(), COMPILER);
+  version = await submitVersion(gw, narrowedVersion(), COMPILER);
 }, 60_000);
 afterAll(() => gw?.close());
 
-async function warningsAs(dept: string, roles: Role[]): Promise<Warning[]> {
-  return (await versionWarnings(gw, version, { dept, roles }))
-    .filter((w) => w.resource === RECIPIENTS && (w.kind === 'RECORDS_LACK_ITEM' || w.change === 'RETYPED'));
-}
+const warningsAs = (dept: string, roles: Role[]) => recipientWarnings(gw, version, dept, roles);
 
 it('tells a reader that does not read the item alike whether or not records lie in its rows', async () => {
   // The bureau reads nothing of the recipients: not even how many there are.

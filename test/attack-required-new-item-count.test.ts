@@ -7,24 +7,18 @@
 // only when the reader also reads the resource's key under the version in effect (what its totalCount
 // asks), and otherwise the count is the provider's to tell.
 // test/fixtures/shandong-rows: a province, two cities (Jinan, Qingdao), a county of Jinan (Lixia).
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
 import type { Role } from '../src/identity/roles.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { BUREAU, catalogueDocument, COMPILER, FIXTURE, PAYMENTS, RECIPIENTS } from './helpers/shandong-rows.ts';
 import { submitVersion, versionWarnings, type VersionRef, type VersionWarning } from './helpers/version-warnings.ts';
 
-const FIXTURE = 'test/fixtures/shandong-rows';
-const RECIPIENTS = '370000-MZ-00001';
-const PAYMENTS = '370000-MZ-00002';
-const COMPILER = { dept: '370000-MZ', roles: ['compiler' as Role] }; // the provider
-const BUREAU = '370000-DSJ'; // the competent department, no grant
 
 /** Version 2: the recipients shared without conditions, and both resources with a new required item. */
 function version2(): Catalogue {
-  const doc = parse(readFileSync(`${FIXTURE}/catalogue.yaml`, 'utf8')) as Catalogue;
+  const doc = catalogueDocument();
   const [recipients, payments] = doc.resources;
   recipients.share = { type: 'unconditional', methods: ['api'], scope: recipients.share.scope } as typeof recipients.share;
   recipients.items.push({ name: 'phone', type: 'string', required: true } as (typeof recipients.items)[number]);

@@ -9,20 +9,15 @@
 // And only by an item its department reads on all of those rows (access/figure-item.ts): found, the
 // bureau, holding no grant at all, was told how many records lacked the name and held the tier.
 // test/fixtures/shandong-rows: a province, two cities (Jinan, Qingdao), a county of Jinan (Lixia).
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addGrant } from '../src/access/grants.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
-import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
+import { collectionOf } from '../src/model/catalogue.ts';
 import type { Role } from '../src/identity/roles.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
-import { submitVersion, versionWarnings, type VersionRef, type VersionWarning as Warning } from './helpers/version-warnings.ts';
+import { BUREAU, COMPILER, FIXTURE, narrowedVersion, RECIPIENTS, recipientWarnings } from './helpers/shandong-rows.ts';
+import { submitVersion, type VersionRef, type VersionWarning as Warning } from './helpers/version-warnings.ts';
 
-const FIXTURE = 'test/fixtures/shandong-rows';
-const RECIPIENTS = '370000-MZ-00001';
-const COMPILER = { dept: '370000-MZ', roles: ['compiler' as Role] }; // the provider
-const BUREAU = '370000-DSJ'; // the competent department
 
 // Lixia (370102): C1, C6; Jinan elsewhere: C2; Qingdao: C3; no county: C4; another province: C5.
 const recipients = [
@@ -34,30 +29,17 @@ const recipients = [
   { caseNo: 'C6', county: '370102', fullName: null, amount: 600, tier: 'high' },
 ];
 
-/** Version 2: `high` taken from the tier, the name made required. */
-function version2(): Catalogue {
-  const doc = parse(readFileSync(`${FIXTURE}/catalogue.yaml`, 'utf8')) as Catalogue;
-  const items = doc.resources[0].items;
-  items.find((i) => i.name === 'tier')!.values = ['low', 'middle'];
-  items.find((i) => i.name === 'fullName')!.required = true;
-  return doc;
-}
-
 let gw: TestGateway;
 let version: VersionRef;
 beforeAll(async () => {
   gw = await startTestGateway({ platformFile: `${FIXTURE}/platform.yaml`, catalogueFiles: [`${FIXTURE}/catalogue.yaml`] });
   const [resource] = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
   await gw.store.insert(collectionOf(resource), recipients);
-  version = await submitVersion(gw, version2(), COMPILER);
+  version = await submitVersion(gw, narrowedVersion(), COMPILER);
 }, 60_000);
 afterAll(() => gw?.close());
 
-/** The warnings about the recipients' tier and name, as `dept` with `roles` reads them on the version. */
-async function warningsAs(dept: string, roles: Role[]): Promise<Warning[]> {
-  return (await versionWarnings(gw, version, { dept, roles }))
-    .filter((w) => w.resource === RECIPIENTS && (w.kind === 'RECORDS_LACK_ITEM' || w.change === 'RETYPED'));
-}
+const warningsAs = (dept: string, roles: Role[]) => recipientWarnings(gw, version, dept, roles);
 const figures = (ws: Warning[]) => ws.map((w) => [w.kind, w.item, w.records]);
 
 describe('the counts of submission warnings under row scope', () => {
