@@ -4,6 +4,7 @@
 import { Decimal128, type Document, type ObjectId } from 'mongodb';
 import { ROW_ORDER, type Row, type Value } from '../port.ts';
 import { Decimal, plainDecimalText } from '../../formats/decimal.ts';
+import { LONE_SURROGATE } from '../../formats/well-formed.ts';
 
 /** A port value as BSON: a decimal as Decimal128 (its text, digits and scale). */
 export const toBson = (value: Value): unknown => (value instanceof Decimal ? Decimal128.fromString(value.text) : value);
@@ -18,18 +19,13 @@ export function fromBson(value: unknown): unknown {
   return /^-?\d/.test(text) ? Decimal.fromStored(plainDecimalText(text)) : text;
 }
 
-/**
- * A UTF-16 code unit of a surrogate pair standing alone: text that is not well formed, which BSON (UTF-8)
- * cannot hold. The driver writes it as U+FFFD without a word (js-bson encodes strings with Buffer's UTF-8).
- */
-export const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * A row's value as a document holds it: as JSON text holds it, which is what the embedded store keeps and
  * what port.ts promises (JSON scalars). BSON would keep -0, NaN and the infinities as they are, so a row
  * read back differed from SQLite's (0, null, null) and `eq: null` missed a NaN: -0 is written 0, NaN and
- * ±Infinity null. Text holding a lone surrogate is refused (the whole write, nothing written): BSON would
- * store U+FFFD in its place, a value other than the one written (SQLite keeps it), which then also equalled
+ * ±Infinity null. Text holding a lone surrogate is refused (the whole write, nothing written): BSON (UTF-8)
+ * would store U+FFFD in its place without a word (js-bson encodes with Buffer's UTF-8), a value other than the one written (SQLite keeps it), which then also equalled
  * a text holding U+FFFD itself. Never quoted: it may be a record's.
  */
 function toStored(field: string, value: Value): unknown {

@@ -4,7 +4,8 @@
 
 import { ObjectId, type Document, type Filter as MongoFilter } from 'mongodb';
 import { filterValue, ROW_ORDER, type CompareOp, type Filter, type SortKey } from '../port.ts';
-import { LONE_SURROGATE, toBson } from './documents.ts';
+import { LONE_SURROGATE } from '../../formats/well-formed.ts';
+import { toBson } from './documents.ts';
 
 const FIELD = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const NEVER: MongoFilter<Document> = { _id: { $in: [] } };
@@ -23,7 +24,7 @@ export function checkField(field: string): string {
 export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\0/g, '\\x00');
 
 /**
- * A compare filter whose value is text holding a lone surrogate (documents.ts, LONE_SURROGATE), as SQLite
+ * A compare filter whose value is text holding a lone surrogate (formats/well-formed.ts), as SQLite
  * answers it. No stored text holds one (toDocument refuses it), and BSON would send the value with U+FFFD
  * in its place: `eq` then matched texts holding U+FFFD itself, which SQLite's never does. So `eq` matches
  * nothing and `ne` every row; in code-point order (SQLite compares UTF-8 bytes, where a lone surrogate's

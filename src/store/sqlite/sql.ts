@@ -3,6 +3,7 @@
 
 import { filterValue, ROW_ORDER, type Filter, type FindQuery, type Row, type SortKey, type Value } from '../port.ts';
 import { Decimal } from '../../formats/decimal.ts';
+import { LONE_SURROGATE } from '../../formats/well-formed.ts';
 import { DECIMALS, DECIMALS_PATH } from './documents.ts';
 
 export type Param = string | number | null;
@@ -40,8 +41,6 @@ export const param = (value: Value): Param =>
 
 const COMPARE_SQL = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
-/** A lone surrogate: UTF-16 that is not well formed, and has no UTF-8 form. */
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * A parameter compared with a stored field, as SQL. A string holding a lone surrogate (a client's
