@@ -9,8 +9,14 @@
 // document itself is compiled as usual, unless it holds a literal of one of the platform's own scalars
 // (Decimal, DateTime, ...): graphql-jit writes literal arguments into the generated code as JSON, which
 // would turn the scalar's parsed value (an exact decimal) into a plain object.
+// Nor does an operation whose document holds @skip or @include: graphql-jit 0.8 does not follow them as
+// graphql-js does (with or without its useExperimentalPathBasedSkipInclude). A field it skips keeps the
+// fields of a fragment below it: in `nodes @skip(if: true) { ... on Resident { idNumber } } nodes { county }`
+// it answers idNumber, where graphql-js, and the read plans that follow graphql-js's collection
+// (src/generate/selection.ts), leave it out. The plan neither masked it nor reported it, and the row
+// holds the key (and a link's items) as stored: the ID number came out in clear.
 import {
-  execute, getNamedType, isInputObjectType, isScalarType, isSpecifiedScalarType, Kind, TypeInfo, typeFromAST, visit, visitWithTypeInfo,
+  BREAK, execute, getNamedType, isInputObjectType, isScalarType, isSpecifiedScalarType, Kind, TypeInfo, typeFromAST, visit, visitWithTypeInfo,
   GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
@@ -33,7 +39,7 @@ function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationNam
   if (query === undefined) {
     const op = operationOf(document, operationName);
     query = null;
-    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasOwnScalarLiteral(schema, document)) {
+    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasOwnScalarLiteral(schema, document) && !hasSkipOrInclude(document)) {
       const result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
       if (isCompiledQuery(result)) query = result;
     }
@@ -47,6 +53,21 @@ function hasInputObjectVariable(schema: GraphQLSchema, op: OperationDefinitionNo
     const type = typeFromAST(schema, v.type as never);
     return type !== undefined && isInputObjectType(getNamedType(type));
   });
+}
+
+/** Whether any selection of the document (its fragments' included) carries @skip or @include. */
+function hasSkipOrInclude(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive(node) {
+      if (node.name.value === 'skip' || node.name.value === 'include') {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 const LITERALS = new Set<string>([Kind.STRING, Kind.INT, Kind.FLOAT, Kind.BOOLEAN]);
