@@ -3,12 +3,16 @@
 // them in a fragment below a field it skips, beside the same field not skipped. graphql-js leaves the
 // skipped field's fields out, and so do the read plans (src/generate/selection.ts): they neither mask nor
 // report what is left out. graphql-jit 0.8 answered them, from the rows as read: the key and a link's
-// item are read whatever is selected, so they came out in clear (src/server/executor.ts).
+// item are read whatever is selected, so they came out in clear (src/server/executor.ts). What the rows hold
+// beyond the selection is now shaped as the requester may see it as well (resolvers/data/plan.ts): a gateway
+// given graphql-jit alone as its executor, as before the fix, answers them masked.
 import { fileURLToPath } from 'node:url';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { Decimal } from '../src/formats/decimal.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
+import type { OperationExecutor } from '../src/server/schema-holder.ts';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/masksattack/${name}`, import.meta.url));
@@ -19,18 +23,35 @@ const CERT = '620102199001015555';
 const USCC = '91620100MA71234567';
 
 let gw: TestGateway;
-const asReader = (document: string, variables?: Record<string, unknown>) => gw.query(document, { dept: READER, purpose: 'welfare-check', variables });
+let jitAlone: TestGateway;
+const asReader = (document: string, variables?: Record<string, unknown>, on = gw) => on.query(document, { dept: READER, purpose: 'welfare-check', variables });
 
-beforeAll(async () => {
-  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('police.yaml'), fixture('market.yaml')] });
+/** graphql-jit with no fallback to graphql-js: the executor of every query before the fix. */
+const jitOnly: OperationExecutor = async (op) => {
+  const query = compileQuery(op.schema, op.document, op.operationName ?? undefined);
+  if (!isCompiledQuery(query)) throw new Error(`not compiled: ${JSON.stringify(query.errors)}`);
+  return query.query(undefined, op.context, op.variables ?? {});
+};
+
+async function gateway(executor?: OperationExecutor): Promise<TestGateway> {
+  const gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('police.yaml'), fixture('market.yaml')], gateway: executor ? { executor } : {} });
   const resources = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
   const collection = (code: string) => collectionOf(resources.find((r) => r.code === code)!);
   await gw.store.insert(collection(RESIDENTS), [
     { certNo: CERT, holderName: '马晓红', mobile: '13912345678', income: Decimal.parse('5000.00')!, county: '620102', criminalNote: null, taxClass: null, welfareOnly: 'W1', employerUscc: USCC },
   ]);
   await gw.store.insert(collection(FIRMS), [{ uscc: USCC, firmName: '兰州甲公司', ownerCert: CERT, silentPartner: null }]);
-}, 30_000);
-afterAll(() => gw?.close());
+  return gw;
+}
+
+beforeAll(async () => {
+  gw = await gateway();
+  jitAlone = await gateway(jitOnly);
+}, 60_000);
+afterAll(async () => {
+  await gw?.close();
+  await jitAlone?.close();
+});
 
 /** The answer holds neither value in clear, anywhere (data or errors). */
 function clear(r: GraphQLResponse): void {
@@ -69,5 +90,16 @@ describe('a masked item in a fragment below a skipped field, beside the same fie
     clear(r);
     expect(r.data!.police.dwellers.nodes).toHaveLength(1);
     expect(r.data!.police.dwellers.nodes[0].certNo).toMatch(/^620102\*+5555$/);
+  });
+});
+
+describe('an executor that answers more than graphql-js (graphql-jit alone)', () => {
+  it('finds the key and the items links read by masked in the rows, never in clear', async () => {
+    const list = await asReader(`{ police { dwellers { nodes @skip(if: true) { ... on Dweller { certNo employerUscc } } nodes { county employer { firmName } } } } }`, undefined, jitAlone);
+    clear(list);
+    expect(list.data!.police.dwellers.nodes[0]).toMatchObject({ certNo: expect.stringMatching(/^620102\*+5555$/), county: '620102', employer: { firmName: '兰州甲公司' } });
+    const linked = await asReader(`{ market { firms { nodes { owner @skip(if: true) { ... on Dweller { certNo } } owner { county } } } } }`, undefined, jitAlone);
+    clear(linked);
+    expect(linked.data!.market.firms.nodes[0].owner).toMatchObject({ certNo: expect.stringMatching(/^620102\*+5555$/), county: '620102' });
   });
 });

@@ -48,7 +48,8 @@ async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): P
   if (values.length === 0) return;
   if (linkPlan.probes && !(await probesTaken(ctx, linkPlan, values.length, rows))) return;
   noteRead(ctx, target, { filtered: [targetItem.name] });
-  const fields = plan.projection.includes(targetItem.name) ? plan.projection : [...plan.projection, targetItem.name];
+  // The plan reads the item the link reads by (./plan.ts), and shapes it as the requester may see it.
+  const fields = plan.projection;
   // The linked resource's row scope applies as to a direct read: a record outside it is null.
   const scope = ctx.access.rows(target);
   const found = scope

@@ -2,7 +2,8 @@
 // request and path pattern instead of once per row and field. A plan holds
 //   - the projection: the key, the readable selected items and the items behind readable selected links
 //     (an item the requester may not read is never read from the store, so nothing downstream can leak it);
-//   - the text items: personal and secret items, returned as text, masked as the decision says;
+//   - the text items: personal and secret items, returned as text, masked as the decision says (those
+//     read but not selected too: the key, a link's items);
 //   - the denials: the selected item and link fields the item rules refuse, each one error for the path
 //     pattern (SPEC §6), placed on the first row the plan shapes so that graphql locates it there;
 //   - the links: for each selected link the rules allow, the linked resource's own plan (./links.ts reads
@@ -53,10 +54,11 @@ export function pathPattern(info: GraphQLResolveInfo): string {
   return out;
 }
 
-function planRead(ctx: RequestContext, model: ResourceModel, info: GraphQLResolveInfo, nodes: readonly FieldNode[]): ReadPlan {
+/** `alsoRead`: items read whatever is selected, beside the key (a linked resource's item its link reads by). */
+function planRead(ctx: RequestContext, model: ResourceModel, info: GraphQLResolveInfo, nodes: readonly FieldNode[], alsoRead: readonly string[] = []): ReadPlan {
   const access = ctx.access;
   const selected = selectedFields(info, nodes);
-  const fields = new Set<string>([model.resource.key]);
+  const fields = new Set<string>([model.resource.key, ...alsoRead]);
   const texts: ReadPlan['texts'] = [];
   const denials: ReadPlan['denials'] = [];
   const links: ReadPlan['links'] = [];
@@ -86,9 +88,19 @@ function planRead(ctx: RequestContext, model: ResourceModel, info: GraphQLResolv
     if (readable(link.item.name)) fields.add(link.item.name);
     const answer = linkAnswer(model, link, access);
     if (isRefusal(answer)) denied(answer, name);
-    else links.push({ link, plan: planRead(ctx, link.target, info, below), probes: answer.probes, refused: false });
+    else links.push({ link, plan: planRead(ctx, link.target, info, below, [link.targetItem.name]), probes: answer.probes, refused: false });
   }
   const hidden = denials.map((d) => d.field).filter((f) => fields.has(f));
+  // What the rows hold that is not selected (the key, the items selected links read by, the item a link reads
+  // this resource by) leaves the plan as the requester may see it too: masked, or null when it may not read it.
+  // No executor answers a field that graphql-js leaves out (src/server/executor.ts); graphql-jit answered those
+  // below a skipped field, and the rows gave them in clear. Peeked: not recorded as read, as nothing selects them.
+  for (const name of fields) {
+    if (selected.has(name)) continue;
+    const d = access.peekItem(model, name);
+    if (!d.allowed) hidden.push(name);
+    else if (d.mask !== null && isSensitive(model.items.get(name)!)) texts.push({ item: name, mask: itemMask(d.mask, model.items.get(name)!) });
+  }
   return { model, projection: [...fields], texts, denials, hidden, links, placed: false };
 }
 
