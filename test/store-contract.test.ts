@@ -303,6 +303,47 @@ function contract(harness: () => Harness): void {
       expect(await store.count(c)).toBe(PEOPLE.length);
       expect(ids(await store.find(c, { filter: eq('name', undefined as unknown as Value), sort: [asc('id')] }))).toEqual(['p08']); // undefined is null
     });
+    // A field where an older version wrote numbers and a newer one texts (docs/operations.md, "A field of
+    // mixed kinds"): sorts put null, then the numbers, then the texts, and a range follows that order, so
+    // that a filter agrees with orderBy and a cursor's next page goes on from the numbers into the texts.
+    it('orders and compares a field of numbers and texts alike: null, numbers, texts; a cursor pages through both', async () => {
+      const mixed = `r_440000_mz_mixed_${++next}`;
+      await store.insert(mixed, [
+        { id: 'm1', code: 'B7' }, { id: 'm2', code: 12 }, { id: 'm3', code: '12' }, { id: 'm4', code: 3 },
+        { id: 'm5', code: null }, { id: 'm6', code: 'A1' }, { id: 'm7', code: 40.5 },
+      ]);
+      for (const indexed of [false, true]) {
+        if (indexed) await store.ensureIndex(mixed, { fields: ['code'] });
+        const sorted = ids(await store.find(mixed, { sort: [asc('code'), asc('id')] }));
+        expect(sorted).toEqual(['m5', 'm4', 'm2', 'm7', 'm3', 'm6', 'm1']);
+        expect(ids(await store.find(mixed, { sort: [desc('code'), asc('id')] }))).toEqual(['m1', 'm6', 'm3', 'm7', 'm2', 'm4', 'm5']);
+        const found = async (filter: Filter) => ids(await store.find(mixed, { filter, sort: [asc('id')] }));
+        expect(await found(cmp('code', 'gt', 12))).toEqual(['m1', 'm3', 'm6', 'm7']);
+        expect(await found(cmp('code', 'gte', 12))).toEqual(['m1', 'm2', 'm3', 'm6', 'm7']);
+        expect(await found(cmp('code', 'lt', 'A1'))).toEqual(['m2', 'm3', 'm4', 'm7']);
+        expect(await found(cmp('code', 'lte', '12'))).toEqual(['m2', 'm3', 'm4', 'm7']);
+        expect(await found(cmp('code', 'lt', 12))).toEqual(['m4']);
+        expect(await found(cmp('code', 'gt', '12'))).toEqual(['m1', 'm6']);
+        expect(await found(eq('code', 12))).toEqual(['m2']);
+        expect(await found(eq('code', '12'))).toEqual(['m3']);
+        expect(await found(ne('code', 12))).toEqual(['m1', 'm3', 'm4', 'm5', 'm6', 'm7']);
+        expect(await found(inList('code', [12, 'B7']))).toEqual(['m1', 'm2']);
+        // Pages of two by cursor, both directions: every row once, in the sort's order.
+        for (const direction of [asc, desc]) {
+          const sort = withKeyTieBreak([direction('code')], 'id');
+          const paged: Value[] = [];
+          let filter: Filter | undefined;
+          for (let page = 0; page < 10; page++) {
+            const rows = await store.find(mixed, { filter, sort, limit: 2 });
+            if (rows.length === 0) break;
+            paged.push(...ids(rows));
+            filter = afterFilter(sort, encodeCursor(sort, rows[rows.length - 1]));
+          }
+          expect(paged).toEqual(ids(await store.find(mixed, { sort })));
+          expect(paged).toEqual(direction === asc ? sorted : ['m1', 'm6', 'm3', 'm7', 'm2', 'm4', 'm5']);
+        }
+      }
+    });
   });
 
   describe('sort, skip, limit, projection, count', () => {
@@ -1844,8 +1885,9 @@ describe('MongoDB translation (no server needed)', () => {
     const lone = 'a\ud800b';
     expect(toMongoFilter(eq('t', lone))).toEqual({ _id: { $in: [] } });
     expect(toMongoFilter(ne('t', lone))).toEqual({});
-    for (const op of ['gt', 'gte'] as const) expect(toMongoFilter(cmp('t', op, lone))).toEqual({ t: { $gte: 'a\ue000' } });
-    for (const op of ['lt', 'lte'] as const) expect(toMongoFilter(cmp('t', op, lone))).toEqual({ t: { $lt: 'a\ue000' } });
+    // Across kinds as sorts order them (a field of mixed kinds): texts above it and booleans; texts below it and numbers.
+    for (const op of ['gt', 'gte'] as const) expect(toMongoFilter(cmp('t', op, lone))).toEqual({ $or: [{ t: { $gte: 'a\ue000' } }, { t: { $type: ['bool'] } }] });
+    for (const op of ['lt', 'lte'] as const) expect(toMongoFilter(cmp('t', op, lone))).toEqual({ $or: [{ t: { $lt: 'a\ue000' } }, { t: { $type: ['number'] } }] });
     expect(toMongoFilter(inList('t', [lone, 'ok', null]))).toEqual({ t: { $in: ['ok', null] } });
     expect(toMongoFilter(startsWith('t', 'a\ud800'))).toEqual({ _id: { $in: [] } });
     expect(toMongoFilter(contains('t', '\udfff'))).toEqual({ _id: { $in: [] } });
@@ -1880,10 +1922,24 @@ describe('MongoDB translation (no server needed)', () => {
     expect(Object.keys(sort)).toEqual(['age', 'name', 'id']);
     expect(() => toMongoSort([asc('$where')])).toThrow(/invalid field name/);
   });
+  // MongoDB compares a range within the value's kind (type bracketing): `gt: 5` missed the texts orderBy
+  // puts after every number, so a cursor's next page after the last number skipped them, where SQLite's
+  // (numbers below every text, as its sort) did not. Across kinds now, in MongoDB's order of kinds.
+  it('compares a range across kinds in the order sorts follow: numbers, texts, booleans', () => {
+    expect(toMongoFilter(cmp('v', 'gt', 5))).toEqual({ $or: [{ v: { $gt: 5 } }, { v: { $type: ['string', 'bool'] } }] });
+    expect(toMongoFilter(cmp('v', 'lte', 5))).toEqual({ v: { $lte: 5 } });
+    expect(toMongoFilter(cmp('v', 'gte', 'm'))).toEqual({ $or: [{ v: { $gte: 'm' } }, { v: { $type: ['bool'] } }] });
+    expect(toMongoFilter(cmp('v', 'lt', 'm'))).toEqual({ $or: [{ v: { $lt: 'm' } }, { v: { $type: ['number'] } }] });
+    expect(toMongoFilter(cmp('v', 'gt', false))).toEqual({ v: { $gt: false } });
+    expect(toMongoFilter(cmp('v', 'lt', true))).toEqual({ $or: [{ v: { $lt: true } }, { v: { $type: ['number', 'string'] } }] });
+    // eq and ne stay within the kind on both stores: 5 is not "5".
+    expect(toMongoFilter(eq('v', 5))).toEqual({ v: { $eq: 5 } });
+    expect(toMongoFilter(ne('v', '5'))).toEqual({ v: { $ne: '5' } });
+  });
   it('writes decimals as Decimal128 and reads Decimal128 back as decimals with the same text', async () => {
     const { Decimal128 } = await import('mongodb');
     expect(toMongoFilter(and(cmp('a', 'gt', dec('450.10')), inList('a', [dec('-0'), null])))).toEqual({
-      $and: [{ a: { $gt: Decimal128.fromString('450.10') } }, { a: { $in: [Decimal128.fromString('-0'), null] } }],
+      $and: [{ $or: [{ a: { $gt: Decimal128.fromString('450.10') } }, { a: { $type: ['string', 'bool'] } }] }, { a: { $in: [Decimal128.fromString('-0'), null] } }],
     });
     expect(toDocument({ id: 'x', a: dec('1.50'), b: 2 })).toEqual({ id: 'x', a: Decimal128.fromString('1.50'), b: 2 });
     // Decimal128 writes small values in scientific notation ("1.0E-7"); they come back plain.

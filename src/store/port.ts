@@ -9,6 +9,12 @@
 //   field written as numbers before must be imported again.
 // - null and a missing field are the same thing; `eq: null` matches both; nulls sort first in ASC.
 // - strings compare by code point (binary collation), as MongoDB does by default.
+// - a field of mixed kinds (numbers an older version wrote where texts are now expected): sorts put null,
+//   then numbers, then texts, on both adapters, and gt/gte/lt/lte follow that order across kinds (`gt: 5`
+//   matches the texts too, `lt: "A"` the numbers too), so that a filter agrees with a sort and a cursor
+//   pages from the numbers into the texts; eq, ne and in never equal values of two kinds (5 is not "5").
+//   Not alike: booleans among other kinds (SQLite holds them as 1 and 0 among the numbers, MongoDB after
+//   the texts) and numbers in a decimal field (see decimals above). docs/operations.md, "A field of mixed kinds".
 // - the internal `_id` of an adapter never appears in returned rows, unless projected as ROW_ORDER.
 
 import { Decimal } from '../formats/decimal.ts';

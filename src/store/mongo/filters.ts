@@ -3,7 +3,7 @@
 // nothing. Field names are GraphQL names other than `_id`, checked before they reach a query.
 
 import { ObjectId, type Document, type Filter as MongoFilter } from 'mongodb';
-import { filterValue, ROW_ORDER, type CompareOp, type Filter, type SortKey } from '../port.ts';
+import { filterValue, ROW_ORDER, type CompareOp, type Filter, type SortKey, type Value } from '../port.ts';
 import { LONE_SURROGATE } from '../../formats/well-formed.ts';
 import { toBson } from './documents.ts';
 
@@ -35,7 +35,30 @@ function loneSurrogateCompare(field: string, op: CompareOp, value: string): Mong
   if (op === 'eq') return NEVER;
   if (op === 'ne') return {};
   const bound = `${value.slice(0, value.search(LONE_SURROGATE))}\ue000`;
-  return { [field]: op === 'gt' || op === 'gte' ? { $gte: bound } : { $lt: bound } };
+  return acrossKinds(field, op, value, op === 'gt' || op === 'gte' ? { $gte: bound } : { $lt: bound });
+}
+
+/**
+ * The kinds of value rows hold, in MongoDB's order of kinds (BSON comparison order, which its sorts
+ * follow): numbers (int, long, double and decimal, compared by value), then texts, then booleans.
+ */
+const KINDS = ['number', 'string', 'bool'] as const;
+const kindOf = (value: Exclude<Value, null>): number => (typeof value === 'string' ? 1 : typeof value === 'boolean' ? 2 : 0);
+
+/**
+ * A range comparison in the order rows are sorted in, across kinds (port.ts, "A field of mixed kinds"):
+ * the rows above `value` are those of its kind above it and every row of a later kind; below it, likewise.
+ * MongoDB compares within the value's kind only (type bracketing), so that on a field where an older
+ * version wrote numbers and a newer one texts, `gt: 5` missed every text though orderBy puts the texts
+ * after the numbers: a cursor's next page (keyset.ts, `gt` the last row's value) after the last number
+ * skipped every text, and a filter disagreed with SQLite's (numbers below every text, as its sort).
+ * Null is below every kind and matches no range; a date (a meter's expiresAt) is no kind here and none.
+ */
+function acrossKinds(field: string, op: CompareOp, value: Exclude<Value, null>, sameKind: Document): MongoFilter<Document> {
+  const kind = kindOf(value);
+  const others = op === 'gt' || op === 'gte' ? KINDS.slice(kind + 1) : KINDS.slice(0, kind);
+  if (others.length === 0) return { [field]: sameKind };
+  return { $or: [{ [field]: sameKind }, { [field]: { $type: [...others] } }] };
 }
 
 const hasLoneSurrogate = (value: unknown): boolean => typeof value === 'string' && LONE_SURROGATE.test(value);
@@ -60,7 +83,8 @@ export function toMongoFilter(filter: Filter | undefined): MongoFilter<Document>
       const value = filterValue(field, filter.value) ?? null; // undefined: null, as SQLite reads it
       if (value === null && filter.op !== 'eq' && filter.op !== 'ne') return NEVER;
       if (hasLoneSurrogate(value)) return loneSurrogateCompare(field, filter.op, value as string);
-      return { [field]: { [`$${filter.op}`]: toBson(value) } };
+      const compared = { [`$${filter.op}`]: toBson(value) };
+      return filter.op === 'eq' || filter.op === 'ne' ? { [field]: compared } : acrossKinds(field, filter.op, value!, compared); // null left above
     }
     case 'in': {
       // A text holding a lone surrogate is no stored value (loneSurrogateCompare): left out.
