@@ -797,6 +797,27 @@ function contract(harness: () => Harness): void {
       expect(await store.findByValues(c, 'id', ['p09', 'p10', 'p11'])).toEqual([]);
       expect(await store.findByValues(c, 'id', ['p01'], ['name'])).toEqual([{ name: 'Alice' }]);
     });
+    // SQLite said `UNIQUE constraint failed: index 'ix:id@...'` (its private index name), MongoDB
+    // `duplicate key on the unique index on id`: one refusal, two messages for the operator to read.
+    it('words a duplicate key alike on every store: the index\'s fields and collection, never the value', async () => {
+      const c = await people();
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      await store.ensureIndex(c, { fields: ['name', 'city'], unique: true, partial: true });
+      const refusal = async (write: Promise<unknown>) => {
+        const error = await write.then(() => undefined, (e: unknown) => e);
+        expect(error).toBeInstanceOf(DuplicateKeyError);
+        return { message: (error as Error).message, index: (error as DuplicateKeyError).index };
+      };
+      expect(await refusal(store.insert(c, [{ id: 'p09', name: 'New' }, { id: 'p01', name: 'Again' }]))).toEqual({
+        message: `insert into ${c}: duplicate key on the unique index on id of ${c}: another row holds the same id`,
+        index: { collection: c, fields: ['id'] },
+      });
+      const { name, city } = (await store.findByValues(c, 'id', ['p01'], ['name', 'city']))[0];
+      const again = await refusal(store.update(c, eq('id', 'p02'), { name, city }));
+      expect(again.index).toEqual({ collection: c, fields: ['name', 'city'] });
+      expect(again.message).toMatch(new RegExp(`^update in ${c}: duplicate key on the unique index on name, city of ${c}: another row holds the same combination of name, city$`));
+      expect(again.message).not.toContain(String(name));
+    });
     it('keeps numbers as JSON does (-0 reads back 0, NaN and infinities null), leaves an undefined field out, and an update sets one null', async () => {
       // MongoDB's BSON keeps -0, NaN and the infinities, and the driver writes undefined as null.
       const c = `_json_${++next}`;
@@ -1964,10 +1985,13 @@ describe('MongoDB translation (no server needed)', () => {
     const errmsg = 'E11000 duplicate key error collection: govgraph.r_x index: idNo_1 dup key: { idNo: "430102199001011234" }';
     const single = new MongoServerError({ code: 11000, errmsg, keyPattern: { idNo: 1 }, keyValue: { idNo: '430102199001011234' } });
     const bulk = new MongoBulkWriteError({ message: errmsg, code: 11000, writeErrors: [{ code: 11000, index: 1, errmsg, err: { code: 11000, index: 1, errmsg } }] } as never, {} as never);
-    for (const [error, index] of [[single, 'the unique index on idNo'], [bulk, 'the unique index idNo_1']] as const) {
+    // By keyPattern, or else the index's name, as SQLite's (its index names the fields): one wording (duplicateKey).
+    const partial = new MongoServerError({ code: 11000, errmsg: 'E11000 duplicate key error collection: govgraph._grants index: givesKey_1_partial dup key: { givesKey: "k" }' });
+    for (const [error, index] of [[single, ['r_x', 'idNo']], [bulk, ['r_x', 'idNo']], [partial, ['_grants', 'givesKey']]] as const) {
       const translated = translate(error, 'insert into r_x');
       expect(translated).toBeInstanceOf(DuplicateKeyError);
-      expect((translated as Error).message).toBe(`insert into r_x: duplicate key on ${index}`);
+      expect((translated as Error).message).toBe(`insert into r_x: duplicate key on the unique index on ${index[1]} of ${index[0]}: another row holds the same ${index[1]}`);
+      expect((translated as Error).message).not.toContain('4301');
     }
   });
   it('puts back the fields an update set as a document held them before (restoreFields), removing those it lacked', () => {

@@ -144,12 +144,33 @@ export function checkMeterStep(step: MeterStep): void {
   if (step.capacity < 0 || step.drainPerMs < 0 || step.ttlMs <= 0) throw new Error('meter: capacity and drainPerMs must be at least 0, ttlMs above 0');
 }
 
-/** Raised by adapters on a unique-index violation in `insert`. */
+/**
+ * Raised by adapters on a unique-index violation (insert, upsert, update, import). `collection` and
+ * `fields` name the index when the driver's error does (duplicateKey).
+ */
 export class DuplicateKeyError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly index: { collection?: string; fields?: string[] } = {},
+  ) {
     super(message);
     this.name = 'DuplicateKeyError';
   }
+}
+
+/**
+ * A unique index's violation in the one wording of both adapters: what was done, the index's fields and
+ * collection (as the driver's error names them), never the value. SQLite's said `UNIQUE constraint
+ * failed: index 'ix:id@r_x'`, MongoDB's `duplicate key on the unique index on id`: an operator read two
+ * messages for one refusal, and one named the adapter's private index name. The value stays out: it is a
+ * record's (an ID number), and the message reaches the log (MongoDB's own quotes it: errors.ts).
+ */
+export function duplicateKey(what: string, index: { collection?: string; fields?: string[] }): DuplicateKeyError {
+  const fields = index.fields?.length ? index.fields : undefined;
+  const on = fields ? `the unique index on ${fields.join(', ')}` : 'a unique index';
+  const of = index.collection ? ` of ${index.collection}` : '';
+  const held = fields ? `another row holds the same ${fields.length > 1 ? `combination of ${fields.join(', ')}` : fields[0]}` : 'another row holds the same value';
+  return new DuplicateKeyError(`${what}: duplicate key on ${on}${of}: ${held}`, { collection: index.collection, fields });
 }
 
 /**

@@ -8,7 +8,7 @@
 // everything else. In WAL mode readers are not blocked by a writer; only an exclusive lock blocks them.
 
 import Database from 'better-sqlite3';
-import { DuplicateKeyError, StoreUnavailableError } from '../port.ts';
+import { duplicateKey, StoreUnavailableError } from '../port.ts';
 
 /** The longest SQLite may wait for a lock synchronously, holding the event loop (`busy_timeout`). */
 export const SYNC_LOCK_WAIT_MS = 5;
@@ -26,9 +26,20 @@ export const isNoSuchTable = (error: unknown): boolean => isSqliteError(error) &
  */
 const DUPLICATE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 
+/**
+ * The index SQLite's message names (`UNIQUE constraint failed: index 'ix:a,b@collection'`, sql.ts
+ * indexName): its fields and collection. Another table's key (`_govgraph_indexes.name`) names neither.
+ */
+export function duplicateIndex(message: string): { collection?: string; fields?: string[] } {
+  const name = /\bindex '(ix:[^']*)'/.exec(message)?.[1];
+  const at = name?.indexOf('@') ?? -1;
+  if (name === undefined || at < 0) return {};
+  return { fields: name.slice(3, at).split(','), collection: name.slice(at + 1) };
+}
+
 export function translate(error: unknown, what: string): unknown {
   if (!isSqliteError(error)) return error;
-  if (DUPLICATE_CODES.has(error.code)) return new DuplicateKeyError(`${what}: ${error.message}`);
+  if (DUPLICATE_CODES.has(error.code)) return duplicateKey(what, duplicateIndex(error.message));
   return new StoreUnavailableError(`${what}: SQLite failed: ${error.message}`, { cause: error });
 }
 
