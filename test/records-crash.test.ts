@@ -3,9 +3,10 @@
 // record of the file or none of them, and a re-import over existing records must show every record old
 // or every record new.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
@@ -76,6 +77,25 @@ function runImport(data: string, file: string, killAfterMs?: number): Promise<{ 
   });
 }
 
+/**
+ * What a killed import left beside the store file, and the file once the next opening closed: SQLite in
+ * WAL mode keeps uncommitted pages in `-wal` only (never a rollback `-journal`, which an opening would
+ * roll back), and the next opening ignores them; its close checkpoints and removes `-wal` and `-shm`.
+ */
+async function leftBehind(data: string): Promise<{ files: string[]; afterOpening: string[]; integrity: unknown }> {
+  const files = readdirSync(data).filter((f) => f.startsWith('govgraph.sqlite')).sort();
+  const store = await openSqliteStore(data);
+  await store.count(COLLECTION);
+  await store.close();
+  const afterOpening = readdirSync(data).filter((f) => f.startsWith('govgraph.sqlite') && statSync(join(data, f)).size > 0).sort();
+  const db = new Database(join(data, 'govgraph.sqlite'), { readonly: true });
+  try {
+    return { files, afterOpening, integrity: db.pragma('integrity_check', { simple: true }) };
+  } finally {
+    db.close();
+  }
+}
+
 /** How many records have each householdSize, from a fresh store on the folder. */
 async function sizes(data: string): Promise<Record<string, number>> {
   const store = await openSqliteStore(data);
@@ -125,6 +145,9 @@ describe('data import killed with SIGKILL', () => {
         const data = join(dir, `${label}-${fraction}`);
         cpSync(from, data, { recursive: true });
         const r = await runImport(data, file, Math.round(whole.ms * fraction));
+        const left = await leftBehind(data);
+        expect(left.files.every((f) => ['govgraph.sqlite', 'govgraph.sqlite-wal', 'govgraph.sqlite-shm'].includes(f)), left.files.join(' ')).toBe(true);
+        expect({ afterOpening: left.afterOpening, integrity: left.integrity }).toEqual({ afterOpening: ['govgraph.sqlite'], integrity: 'ok' });
         const seen = await sizes(data);
         expect([before, after]).toContainEqual(seen);
         // The entry before the records: written whenever they are; killed before its done entry, it stands alone.

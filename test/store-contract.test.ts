@@ -8,11 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { ObjectId } from 'mongodb';
+import { MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
 import { comparedValue, databaseFromUri, fromBson, mongoClient, indexOptions, openMongoStore, restoreFields, runsTransactions, standaloneWarning, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
 import { Decimal } from '../src/formats/decimal.ts';
+import { IMPORT_RENEWALS, STALE_MS as STAGING_STALE_MS } from '../src/store/mongo/staging.ts';
 import { openStore } from '../src/store/open.ts';
 import {
   and,
@@ -2048,6 +2049,28 @@ describe.runIf(Boolean(process.env.MONGODB_URI))('MongoDB store', () => {
       const hello = await client.db('admin').command({ hello: 1 }).finally(() => client.close());
       expect(store.warning).toBe(runsTransactions(hello) ? undefined : standaloneWarning(dbName));
     } finally {
+      await store.close();
+    }
+  });
+  // A data import killed midway (kill -9) leaves its staging collection (mongo/staging.ts): the next
+  // opening of the store drops it, and keeps one a running import renewed a moment ago.
+  it('drops at its opening the staging collections of imports killed midway, not one a running import renews', async () => {
+    const store = await openMongoStore(process.env.MONGODB_URI!, dbName);
+    const client = new MongoClient(process.env.MONGODB_URI!);
+    try {
+      await store.insert('r_650000_mz_staged', [{ id: 'a' }]);
+      const db = client.db(dbName);
+      const old = Math.floor((Date.now() - 2 * STAGING_STALE_MS) / 1000);
+      const killed = `r_650000_mz_staged.importing.${ObjectId.createFromTime(old).toHexString()}`;
+      const running = `r_650000_mz_staged.importing.${ObjectId.createFromTime(old + 1).toHexString()}`;
+      for (const name of [killed, running]) await db.collection(name).insertOne({ id: 'b' });
+      await db.collection(IMPORT_RENEWALS).insertOne({ _id: running as never, renewedAt: new Date() });
+      await (await openMongoStore(process.env.MONGODB_URI!, dbName)).close();
+      const left = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith('r_650000_mz_staged'));
+      expect(left.sort()).toEqual(['r_650000_mz_staged', running].sort());
+      expect(await store.count('r_650000_mz_staged')).toBe(1);
+    } finally {
+      await client.close();
       await store.close();
     }
   });

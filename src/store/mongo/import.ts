@@ -8,6 +8,7 @@ import { toBson, toDocument } from './documents.ts';
 import { translate } from './errors.ts';
 import { checkField, escapeRegex } from './filters.ts';
 import { indexOptions, keyOf } from './indexes.ts';
+import { renewWhileImporting, stagingPrefix } from './staging.ts';
 
 /** The `upsertAll` of a store on `conn`; `listIndexes` is the store's. */
 export function importOf({ coll, db }: Connection, listIndexes: Store['listIndexes']): Store['upsertAll'] {
@@ -21,11 +22,13 @@ export function importOf({ coll, db }: Connection, listIndexes: Store['listIndex
   return async function upsertAll(collection, key, batches) {
     checkField(key);
     const what = `import into ${collection}`;
-    const prefix = `${coll(collection).collectionName}.importing.`;
+    const prefix = stagingPrefix(coll(collection).collectionName);
     const staging = `${prefix}${new ObjectId().toHexString()}`;
     const result: UpsertResult = { inserted: 0, updated: 0 };
     let begun = false;
     let stagingUuid: string | undefined;
+    // Renews this import's row while it runs, so that a store opened meanwhile keeps its staging collection (staging.ts).
+    let stopRenewing: (() => Promise<void>) | undefined;
     // The collection's indexes made on the staging collection (createIndex of one it has is a no-op).
     const indexesOntoStaging = async () => {
       for (const index of await listIndexes(collection)) {
@@ -41,6 +44,7 @@ export function importOf({ coll, db }: Connection, listIndexes: Store['listIndex
         });
         if (!begun) {
           begun = true;
+          stopRenewing = await renewWhileImporting(db, staging);
           const leftovers = await db.listCollections({ name: { $regex: `^${escapeRegex(prefix)}` } }, { nameOnly: true }).toArray();
           for (const { name } of leftovers) await db.collection(name).drop();
           const exists = (await db.listCollections({ name: collection }, { nameOnly: true }).toArray()).length > 0;
@@ -79,6 +83,8 @@ export function importOf({ coll, db }: Connection, listIndexes: Store['listIndex
     } catch (error) {
       if (begun) await coll(staging).drop().catch(() => undefined);
       throw translate(error, what);
+    } finally {
+      await stopRenewing?.();
     }
   };
 }

@@ -20,7 +20,8 @@
 //   once the rows are in) and then renames it over the collection with
 //   `dropTarget`: a rename within one database is atomic, so readers see the old rows or every new one,
 //   whatever the deployment, and a process killed before the rename leaves only a staging collection that
-//   nobody reads (the next import into the collection drops it). Two concurrent imports into one
+//   nobody reads, dropped by the next opening of the store once no import renews it (staging.ts), or by
+//   the next import into the collection. Two concurrent imports into one
 //   collection: the one begun later drops the other's staging collection, which then fails before its
 //   rename, having written nothing (its staging collection's UUID changed), or had ended already.
 // - A unique index treats a missing field as null and accepts one such document (SQLite accepts many):
@@ -44,11 +45,15 @@ import { importOf } from './import.ts';
 import { indexingOf } from './indexes.ts';
 import { metersOf } from './meters.ts';
 import { readsOf } from './reads.ts';
+import { dropStaleStaging } from './staging.ts';
 import { writesOf } from './writes.ts';
 
 /** `existing`: the database must hold a store already (NoMongoStoreError, mongo-foreign.ts). */
 export async function openMongoStore(uri: string, dbName?: string, opts: { existing?: boolean } = {}): Promise<Store> {
   const conn = await connect(uri, dbName, opts.existing);
+  // Leftovers of imports killed midway (staging.ts). Housekeeping: a user who may not drop collections
+  // (a read-only one) still opens the store, the leftovers kept for an opening that may.
+  await dropStaleStaging(conn.db).catch(() => undefined);
   const reads = readsOf(conn);
   const writes = writesOf(conn, reads.count);
   const indexing = indexingOf(conn);
