@@ -68,7 +68,8 @@ describe('govgraph data import', () => {
     expect(await cli('data', 'import', '--resource', '430000-MZ-00009', bad)).toEqual({
       code: 1,
       stdout: '',
-      stderr: `line 3: householdSize: "three" is not an integer\nrefused ${bad}: 1 problem in 1 of 2 records; nothing was written to 430000-MZ-00009 (read in T)\n`,
+      stderr: `line 3: householdSize: "three" is not an integer\nrefused ${bad}: 1 problem in 1 of 2 records; nothing was written to 430000-MZ-00009 (read in T)\n` +
+        `fix the records on the lines above and import the file again, or import it with --skip-invalid to write its 1 valid record now and put the 1 refused, with their problems, in ${bad}.rejects.jsonl (--rejects FILE names another; exit status 3)\n`,
     });
 
     expect(await cli('data', 'import', '--resource', '430000-MZ-00009', bad, '--skip-invalid', '--rejects', join(dir, 'r.jsonl'))).toEqual({
@@ -99,6 +100,7 @@ describe('govgraph data import', () => {
       'err line 2: a: y',
       'err ... and 150 more problems',
       'err refused f.jsonl: 152 problems in 150 of 300 records; nothing was written to R (read in 2.0 s, 150 records/s)',
+      'err fix the records on the lines above and import the file again, or import it with --skip-invalid to write its 150 valid records now and put the 150 refused, with their problems, in f.jsonl.rejects.jsonl (--rejects FILE names another; exit status 3)',
     ]);
   });
 });

@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import type { Resource } from '../model/catalogue.ts';
 import { publishedCatalogues } from '../catalogue/repository/versions.ts';
 import { formatDuration, formatRate, summaryLine } from '../records/import/summary.ts';
+import { defaultRejectsFile } from '../records/import/files.ts';
 import type { ImportProgress, ImportSummary } from '../records/import/options.ts';
 import { interruption } from './interrupt.ts';
 import { importCorrecting, type Objection } from '../workflow/objections.ts';
@@ -70,6 +71,19 @@ export function reportImport(s: ImportSummary, out: (line: string) => void, err:
     if (s.problemCount > s.problems.length) err(`... and ${s.problemCount - s.problems.length} more problems`);
   }
   (s.refused ? err : out)(summaryLine(s));
+  if (s.refused && !s.stoppedReading) err(nextStep(s));
+}
+
+/**
+ * What the operator does about a file refused for its records: the refusal said what was wrong and that
+ * nothing was written, not that --skip-invalid writes the valid records (a file whose reading stopped is
+ * refused with it too, so it is not offered then).
+ */
+function nextStep(s: ImportSummary): string {
+  const valid = s.records - s.rejected;
+  const again = 'fix the records on the lines above and import the file again';
+  if (valid === 0) return `${again}: none of its records is valid`;
+  return `${again}, or import it with --skip-invalid to write its ${valid} valid record${valid === 1 ? '' : 's'} now and put the ${s.rejected} refused, with their problems, in ${defaultRejectsFile(s.file)} (--rejects FILE names another; exit status 3)`;
 }
 
 /** The exit code of an import that wrote the valid records and rejected others (--skip-invalid). */

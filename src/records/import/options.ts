@@ -48,6 +48,11 @@ export interface ImportSummary {
   headerRefused?: boolean;
   /** True when a problem stopped the reading before any record (the header's, or the file's: not UTF-8, a JSON array). */
   noRecordRead?: boolean;
+  /**
+   * True when a problem stopped the reading (a header, a quote never closed, a line over its bound): the
+   * file is refused with --skip-invalid too. Otherwise the refusal was for records alone.
+   */
+  stoppedReading?: boolean;
   /** The rejects file, when `skipInvalid` wrote one. */
   rejectsFile?: string;
   /** Wall time of the whole import (reading, validating, writing). */

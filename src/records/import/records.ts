@@ -120,7 +120,7 @@ export async function importRecords(
           // Nor is a problem that stops the reading before any record: a CSV saved as GBK (line 2: not valid
           // UTF-8), a JSON array, a header's quote never closed were each "1 problem in 1 of 1 records".
           note([r.problem!]);
-          fatal = summary.noRecordRead = true;
+          fatal = summary.noRecordRead = summary.stoppedReading = true;
           if (r.header) summary.headerRefused = true;
           if (skipInvalid) {
             // The rejects file says why nothing was read, rather than a former import's rejects standing.
@@ -134,7 +134,7 @@ export async function importRecords(
         let row: Row | undefined;
         if (r.problem !== undefined) {
           problems = [r.problem];
-          fatal ||= r.fatal === true;
+          if (r.fatal === true) fatal = summary.stoppedReading = true;
         } else {
           const checked = validate(r.record!, r.line);
           problems = checked.problems;
