@@ -66,6 +66,10 @@ it('a backup restored under serve: store-unavailable, reads refused, and the res
   let status = await readyz(url);
   for (const until = Date.now() + 5000; status === 'ready' && Date.now() < until; status = await readyz(url)) await new Promise((r) => setTimeout(r, 100));
   const answer = await read(url, token);
+  // The gateway's poll of the store (every 2 s) meets the refusal too: its line says why, as the store-file
+  // line does, rather than "unexpected error" with no reason (an operator took it for a bug).
+  const pollLine = () => s.output().split('\n').find((l) => l.includes('"error":"StoreUnavailableError"'));
+  for (const until = Date.now() + 10_000; !pollLine() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
   s.child.kill('SIGTERM');
   expect(await s.exited).toBe(0);
 
@@ -87,4 +91,7 @@ it('a backup restored under serve: store-unavailable, reads refused, and the res
   const said = s.output().split('\n').filter((l) => l.includes('"event":"store-file"'));
   expect(said).toHaveLength(1);
   expect(JSON.parse(said[0]!).reason).toBe(`${data}/govgraph.sqlite-wal, the write-ahead log this process writes to, was deleted since this process opened the store`);
+  const polled = JSON.parse(pollLine()!) as { msg: string; reason?: string };
+  expect(polled.msg).toBe('error');
+  expect(polled.reason).toMatch(new RegExp(`^\\w+: ${data}/govgraph\\.sqlite-wal, the write-ahead log this process writes to, was deleted`));
 }, 120_000);

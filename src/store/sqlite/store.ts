@@ -185,7 +185,9 @@ function refusedOnceChanged<S extends object>(store: S, changed: () => string | 
     const operation = s[name] as (...args: unknown[]) => Promise<unknown>;
     s[name] = (...args: unknown[]) => {
       const why = changed();
-      return why === null ? operation(...args) : Promise.reject(new StoreUnavailableError(`${name}: ${why}`));
+      // userFacing: the gateway's poll logs it with its reason, not as an "unexpected error" an operator
+      // would take for a bug after the store-file line (the reason names files, never a value).
+      return why === null ? operation(...args) : Promise.reject(Object.assign(new StoreUnavailableError(`${name}: ${why}`), { userFacing: true }));
     };
   }
   return store;
