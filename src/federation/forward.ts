@@ -10,6 +10,7 @@ import { answerErrorBound } from './answer-errors.ts';
 import type { ValueBounds } from './answer-values.ts';
 import { TooManyValues, TransportError, type PlatformClient } from './http-client.ts';
 import { theirError, theirLabel } from './their-text.ts';
+import { schemaChanged, type SchemaRecheck } from './schema-drift.ts';
 import { cancelledError, type Cancellation } from '../limits/cancel.ts';
 import { ConnectedPlatformError, KNOWN_CODES } from '../model/error-codes.ts';
 import { failure, of, refusal, redirected, said, tooManyValues, unavailable, withoutStack } from './unavailable.ts';
@@ -144,10 +145,15 @@ export interface Forwarder {
   log?: (level: 'warn' | 'info', message: string, fields: Record<string, unknown>) => void;
   /** A namespace read that failed, logged at most once a minute per platform and kind of failure. */
   readFailed(c: ConnectedPlatform, kind: string, reason: string): void;
+  /**
+   * The platform refused a read as invalid against its schema: its schema asked again now (bounded, one ask
+   * at a time), and what was found against `plannedOn`, the hash of the text the request was planned on.
+   */
+  recheck?(c: ConnectedPlatform, plannedOn: string): Promise<SchemaRecheck>;
 }
 
 /** One delegated request: the sub-selection of the namespace, the identity signed, bounded by the timeout. */
-export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request: ExecutionRequest, timeoutMs: number): Promise<ExecutionResult> {
+export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request: ExecutionRequest, timeoutMs: number, plannedOn?: string): Promise<ExecutionResult> {
   const asker = request.context as Asker;
   const note = (outcome: ForwardNote['outcome'], errors: number) => asker.forwards?.push({ namespace: c.namespace, platform: c.region, outcome, errors });
   let res;
@@ -201,6 +207,14 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
       const texts = Object.entries(passedOn(first.extensions) ?? {}).map(([k, v]) => [k, typeof v === 'string' ? theirError(v) : v]);
       const extensions = { ...Object.fromEntries(texts), code, platform: c.region };
       return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${theirError(withoutStack(first.message))}`, { extensions })] };
+    }
+    // Invalid there, valid here: its schema changed since the one held here (schema-drift.ts).
+    if (code === 'GRAPHQL_VALIDATION_FAILED' && f.recheck && plannedOn !== undefined) {
+      const changed = schemaChanged(c, await f.recheck(c, plannedOn), body.errors);
+      if (changed) {
+        note('answered', 1);
+        return { errors: [changed] };
+      }
     }
     note('unavailable', 1);
     // The caller is told the platform's message; the log its status and code alone: a refusal of a

@@ -23,6 +23,7 @@ import { theirLabel } from '../their-text.ts';
 import { fetchSchema, stitchAlone, subschemaOf, type Built, type SchemaDocument } from '../connected-schema.ts';
 import { ConnectedStatuses, type ConnectedStatus, type PublicConnectedStatus } from '../connected-status.ts';
 import { forwardedHeaders, forwardRequest, type Asker, type Forwarder } from '../forward.ts';
+import type { SchemaRecheck } from '../schema-drift.ts';
 import { failure, Unavailable, type Reason } from '../unavailable.ts';
 import { DepartmentViews } from './department-views.ts';
 import { Namespaces } from './namespaces.ts';
@@ -31,6 +32,12 @@ import { ReadFailures } from './read-failures.ts';
 
 /** Department view schema texts kept built per connected platform (the distinct views a gateway keeps, src/server/plugins/introspection.ts). */
 const VIEW_TEXTS_KEPT = 16;
+
+/**
+ * The least time between two schema asks of a platform made because it refused a read as invalid
+ * (recheck): a platform refusing every read so costs one ask a second, not one per read.
+ */
+const RECHECK_MIN_MS = 1000;
 
 export class ConnectedPlatforms {
   private readonly statuses: ConnectedStatuses;
@@ -68,6 +75,10 @@ export class ConnectedPlatforms {
   private readonly asking = new Map<string, Promise<boolean>>();
   /** How namespace reads are sent (forward.ts). */
   private readonly forwarding: Forwarder;
+  /** The hash of each platform's schema text last fetched, in effect or not (recheck). */
+  private readonly seen = new Map<string, string>();
+  /** When each platform's schema was last asked by recheck (ms since the epoch). */
+  private readonly rechecked = new Map<string, number>();
 
   constructor(
     private readonly platform: Platform,
@@ -90,6 +101,7 @@ export class ConnectedPlatforms {
       valueBounds: this.valueBounds,
       log: options.log,
       readFailed: (c, kind, reason) => this.readFailures.readFailed(c, kind, reason),
+      recheck: (c, plannedOn) => this.recheck(c, plannedOn),
     };
   }
 
@@ -210,6 +222,7 @@ export class ConnectedPlatforms {
     // A new version of the same text (a publication that changed no data field, or a platform bumping
     // its version at every poll) is not parsed and stitched again: only its version is noted.
     const hash = createHash('sha256').update(doc.sdl).digest('base64url');
+    this.seen.set(c.region, hash);
     if (known?.hash === hash) {
       known.version = doc.version;
       this.note(c, { reachable: true, schemaVersion: theirLabel(doc.version), pendingSchema: null }, null);
@@ -238,7 +251,7 @@ export class ConnectedPlatforms {
       return false;
     }
     const started = performance.now();
-    const made = this.build(c, doc.sdl);
+    const made = this.build(c, doc.sdl, hash);
     this.options.built?.set(`${c.region}|${hash}`, made);
     // The first schema in effect (at the start, or when the platform first answers) starts no wait:
     // a publication there right after this gateway started shows at once. Failures always count.
@@ -259,9 +272,30 @@ export class ConnectedPlatforms {
     return true;
   }
 
-  /** Parses a platform's schema text and stitches it alone. */
-  private build(c: ConnectedPlatform, sdl: string): Built {
-    return stitchAlone(c, () => this.subschema(c, sdl));
+  /** Parses a platform's schema text (its hash `hash`) and stitches it alone. */
+  private build(c: ConnectedPlatform, sdl: string, hash: string): Built {
+    return stitchAlone(c, () => this.subschema(c, sdl, hash));
+  }
+
+  /**
+   * A platform refused a read planned on its text `plannedOn` as invalid there (schema-drift.ts): its
+   * schema asked at once rather than at the next poll (at most once a RECHECK_MIN_MS; an ask in flight
+   * is waited for), re-stitched when it changed, and what was found said against `plannedOn`.
+   */
+  private async recheck(c: ConnectedPlatform, plannedOn: string): Promise<SchemaRecheck> {
+    const now = Date.now();
+    if (now - (this.rechecked.get(c.region) ?? 0) >= RECHECK_MIN_MS) {
+      this.rechecked.set(c.region, now);
+      this.options.log?.('info', 'connected platform refused a read as invalid; its schema asked again', { platform: c.region, namespace: c.namespace });
+      if (await this.refreshOne(c)) this.restitch();
+    } else {
+      await this.asking.get(c.region);
+    }
+    const seen = this.seen.get(c.region);
+    if (seen === undefined || seen === plannedOn) return { found: 'same' };
+    if (this.schemas.get(c.region)?.hash === seen) return { found: 'built' };
+    if (this.unstitchable.get(c.region)?.hash === seen) return { found: 'unstitchable' };
+    return { found: 'pending', at: this.rebuilds.nextAt(c.region) };
   }
 
   /** A build of the platform's schema ended (SchemaRebuilds): the changes it skipped are logged. */
@@ -286,14 +320,14 @@ export class ConnectedPlatforms {
     return fetchSchema(c, this.client(c), () => this.headers(c, asker), !!this.options.view, this.platform.platform.region);
   }
 
-  private subschema(c: ConnectedPlatform, sdl: string): SubschemaConfig {
+  private subschema(c: ConnectedPlatform, sdl: string, hash: string): SubschemaConfig {
     const timeoutMs = c.timeoutMs ?? DEFAULT_CONNECTED_TIMEOUT_MS;
-    const send = async (request: ExecutionRequest): Promise<ExecutionResult> => this.forward(c, request, timeoutMs);
+    const send = async (request: ExecutionRequest): Promise<ExecutionResult> => this.forward(c, request, timeoutMs, hash);
     return subschemaOf(c, sdl, send);
   }
 
   /** One delegated request: the sub-selection of the namespace, the identity signed, bounded by the timeout. */
-  private async forward(c: ConnectedPlatform, request: ExecutionRequest, timeoutMs: number): Promise<ExecutionResult> {
-    return forwardRequest(this.forwarding, c, request, timeoutMs);
+  private async forward(c: ConnectedPlatform, request: ExecutionRequest, timeoutMs: number, plannedOn: string): Promise<ExecutionResult> {
+    return forwardRequest(this.forwarding, c, request, timeoutMs, plannedOn);
   }
 }

@@ -1,0 +1,107 @@
+// A connected platform that publishes a version without an item while this gateway still holds its older
+// schema (SPEC §12, src/federation/schema-drift.ts). Until the next poll (3 s), a request selecting the
+// item was valid here and refused there as invalid: the caller got PLATFORM_UNAVAILABLE "is unavailable: it
+// refused the request (HTTP 400): Cannot query field "rent" on type "SubsidisedHome"", a type its schema
+// calls `Guiyang_SubsidisedHome`, and the same again at every request until that poll. Now the refusal has
+// the platform's schema asked at once: the caller is told the platform changed its schema, in its own type
+// names, and the next request is checked against the new schema here.
+// Guiyang (520100) is a `govgraph serve` process of its own, its new version published by the command; the
+// province (520000) is a gateway on loopback that never polls (connectedPollMs 0): only the refusal can
+// have it ask again. GOVGRAPH_TEST_PORT, when set, is the first of the two ports used.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, GOVGRAPH_BIN, runGovgraph } from './helpers/cli.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { eventually } from './helpers/eventually.ts';
+import { inCallersNames } from '../src/federation/schema-drift.ts';
+import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
+
+/** The city's secret, for its gateway and its commands alike (the audit log is keyed with it). */
+const CITY_ENV = cliEnv({ GOVGRAPH_JWT_SECRET: 'a-secret-of-the-city-long-enough-for-hs256', GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' });
+const READ = { dept: '520000-XCZX', purpose: 'poverty-relief' };
+const WITH_RENT = '{ guiyang { gyHousing { subsidisedHomes { nodes { homeNo rent } } } } }';
+const WITHOUT_RENT = '{ guiyang { gyHousing { subsidisedHomes { nodes { homeNo } } } } bigData: __typename }';
+
+let work: string;
+let cityDir: string;
+let cityFile: string;
+let city: ChildProcess | null = null;
+let province: TestGateway;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'govgraph-schema-drift-'));
+  cityDir = join(work, 'city');
+  const base = Number(process.env.GOVGRAPH_TEST_PORT ?? 0);
+  const cityPort = base || await freePort();
+  const provincePort = base ? base + 1 : await freePort();
+  cityFile = writeCityFile(work, provincePort);
+  const out = await runGovgraph(['catalogue', 'import', fixture('city-housing.yaml'), '--publish', '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
+  expect(out.code).toBe(0);
+  city = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--platform', cityFile, '--data', cityDir, '--port', String(cityPort)], {
+    env: CITY_ENV,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await eventually(async () => expect((await fetch(`http://127.0.0.1:${cityPort}/readyz`)).status).toBe(200), 90_000);
+  province = await startGuizhouProvince(work, `http://127.0.0.1:${cityPort}`, provincePort, { connectedPollMs: 0 });
+}, 120_000);
+
+afterAll(async () => {
+  if (city && city.exitCode === null) {
+    const exited = new Promise((r) => city!.once('exit', r));
+    city.kill('SIGKILL');
+    await exited;
+  }
+  await province?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('a connected platform that removes an item the connecting gateway still shows', () => {
+  it('is said as its schema changed, in the caller\'s type names, and the new schema is taken at once', async () => {
+    expect(await province.query(WITH_RENT, READ)).toEqual({ status: 200, data: { guiyang: { gyHousing: { subsidisedHomes: { nodes: [] } } } } });
+
+    // Guiyang publishes its housing catalogue without `rent`; its gateway takes it at its store poll (2 s).
+    const without = join(work, 'housing-without-rent.yaml');
+    writeFileSync(without, readFileSync(fixture('city-housing.yaml'), 'utf8').replace(/^ *- \{ name: rent,.*\n/m, ''));
+    const published = await runGovgraph(['catalogue', 'import', without, '--publish', '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
+    expect(published.stderr + published.stdout).toMatch(/published/);
+    expect(published.code).toBe(0);
+
+    // The first answer with an error is the city's refusal, the province still holding the old schema.
+    const refused = await eventually(async () => {
+      const res = await province.query(WITH_RENT, READ);
+      expect(res.errors).toBeDefined();
+      return res;
+    }, 30_000);
+    expect(refused.data).toEqual({ guiyang: null });
+    expect(refused.errors).toHaveLength(1);
+    const [error] = refused.errors!;
+    expect(error.path).toEqual(['guiyang']);
+    expect(error.extensions).toEqual({ code: 'PLATFORM_UNAVAILABLE', platform: '520100' });
+    expect(error.message).toBe('The connected platform 贵阳市数据共享平台 (520100) changed its schema after this request was checked against the one '
+      + 'this gateway held, and refused it: Cannot query field "rent" on type "Guiyang_SubsidisedHome". This gateway holds its new schema now: '
+      + 'check the request against it (introspection shows the namespace as it is now) and send it again.');
+
+    // No poll since (connectedPollMs 0): the refusal had the schema asked again, and it is in effect.
+    const again = await province.query(WITH_RENT, READ);
+    expect(again.status).toBe(400);
+    expect(again.errors).toEqual([expect.objectContaining({
+      message: 'Cannot query field "rent" on type "Guiyang_SubsidisedHome".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    })]);
+    expect(await province.query(WITHOUT_RENT, READ)).toEqual({ status: 200, data: { guiyang: { gyHousing: { subsidisedHomes: { nodes: [] } } }, bigData: 'Query' } });
+    expect(province.gateway.connected.status()[0]).toMatchObject({ reachable: true, lastError: null, pendingSchema: null });
+  }, 120_000);
+});
+
+describe('a connected platform\'s validation message in the caller\'s names', () => {
+  const guiyang = { region: '520100', name: '贵阳市数据共享平台', url: 'http://127.0.0.1:1', namespace: 'guiyang' };
+  it('prefixes the types it quotes, wrapped ones included, not built-in scalars nor fields', () => {
+    expect(inCallersNames('Variable "$_v0_filter" of type "[SubsidisedHomeFilter!]" used in position expecting type "String".', guiyang))
+      .toBe('Variable "$_v0_filter" of type "[Guiyang_SubsidisedHomeFilter!]" used in position expecting type "String".');
+    expect(inCallersNames('Cannot query field "gyHousing" on type "Query". Did you mean "gyBigData"?', guiyang))
+      .toBe('Cannot query field "gyHousing" on type "Guiyang_Query". Did you mean "gyBigData"?');
+    expect(inCallersNames('Unknown type "Decimal".', guiyang)).toBe('Unknown type "Guiyang_Decimal".');
+  });
+});
