@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, GOVGRAPH_BIN, runGovgraph } from './helpers/cli.ts';
 import type { TestGateway } from './helpers/gateway.ts';
 import { eventually } from './helpers/eventually.ts';
-import { inCallersNames } from '../src/federation/schema-drift.ts';
+import { inCallersNames, schemaChanged } from '../src/federation/schema-drift.ts';
 import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
 
 /** The city's secret, for its gateway and its commands alike (the audit log is keyed with it). */
@@ -93,6 +93,19 @@ describe('a connected platform that removes an item the connecting gateway still
     expect(await province.query(WITHOUT_RENT, READ)).toEqual({ status: 200, data: { guiyang: { gyHousing: { subsidisedHomes: { nodes: [] } } }, bigData: 'Query' } });
     expect(province.gateway.connected.status()[0]).toMatchObject({ reachable: true, lastError: null, pendingSchema: null });
   }, 120_000);
+
+  it('an item added there shows once a read is answered by its new schema, not at the next poll', async () => {
+    const added = join(work, 'housing-with-floor.yaml');
+    writeFileSync(added, readFileSync(fixture('city-housing.yaml'), 'utf8').replace(/^( *)- \{ name: rent,.*\n/m, '$1- { name: floor, type: int }\n'));
+    const published = await runGovgraph(['catalogue', 'import', added, '--publish', '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
+    expect(published.code).toBe(0);
+    // Reads of what both versions have: the first one the city's new schema answers has the province ask it.
+    const WITH_FLOOR = '{ guiyang { gyHousing { subsidisedHomes { nodes { homeNo floor } } } } }';
+    await eventually(async () => {
+      expect(await province.query(WITHOUT_RENT, READ)).toMatchObject({ status: 200 });
+      expect(await province.query(WITH_FLOOR, READ)).toEqual({ status: 200, data: { guiyang: { gyHousing: { subsidisedHomes: { nodes: [] } } } } });
+    }, 30_000);
+  }, 60_000);
 });
 
 describe('a connected platform\'s validation message in the caller\'s names', () => {
@@ -103,5 +116,15 @@ describe('a connected platform\'s validation message in the caller\'s names', ()
     expect(inCallersNames('Cannot query field "gyHousing" on type "Query". Did you mean "gyBigData"?', guiyang))
       .toBe('Cannot query field "gyHousing" on type "Guiyang_Query". Did you mean "gyBigData"?');
     expect(inCallersNames('Unknown type "Decimal".', guiyang)).toBe('Unknown type "Guiyang_Decimal".');
+  });
+
+  it('says when the new schema is built, or that it cannot be stitched; nothing when the text did not change', () => {
+    const theirs = [{ message: 'Cannot query field "rent" on type "SubsidisedHome".\n    at validate (/srv/x.js:1:2)' }];
+    expect(schemaChanged(guiyang, { found: 'pending', at: '2026-12-06T19:00:00.000Z' }, theirs)?.message).toBe('The connected platform 贵阳市数据共享平台 (520100) '
+      + 'changed its schema after this request was checked against the one this gateway held, and refused it: Cannot query field "rent" on type '
+      + '"Guiyang_SubsidisedHome". This gateway builds its new schema at 2026-12-06T19:00:00.000Z or later (a connected platform\'s schema changing '
+      + 'often is built at most once a minute); until then the namespace is read with the schema held, and this field is refused so.');
+    expect(schemaChanged(guiyang, { found: 'unstitchable' }, theirs)?.message).toMatch(/refused it: Cannot query field "rent" on type "Guiyang_SubsidisedHome"\. Its new schema cannot be stitched here \(the operator sees why in `govgraph platform status`\)/);
+    expect(schemaChanged(guiyang, { found: 'same' }, theirs)).toBeNull();
   });
 });

@@ -150,6 +150,8 @@ export interface Forwarder {
    * at a time), and what was found against `plannedOn`, the hash of the text the request was planned on.
    */
   recheck?(c: ConnectedPlatform, plannedOn: string): Promise<SchemaRecheck>;
+  /** The schema version that answered a read (its `x-schema-version`), when it said one. */
+  answeredBy?(c: ConnectedPlatform, version: string): void;
 }
 
 /** One delegated request: the sub-selection of the namespace, the identity signed, bounded by the timeout. */
@@ -184,6 +186,7 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
     return { errors: [refused] };
   }
   const away = redirected(res);
+  if (!away && res.schemaVersion) f.answeredBy?.(c, res.schemaVersion);
   if (away) {
     note('unavailable', 1);
     const refused = unavailable(c, away);

@@ -23,6 +23,8 @@ export interface JsonAnswer {
   body: unknown;
   /** Where a redirect points (its Location header), never followed. */
   location?: string;
+  /** The schema version that answered (a govgraph gateway's `x-schema-version` header), if any. */
+  schemaVersion?: string;
 }
 
 /** A failure that is not an HTTP answer: the name says which (TimeoutError, or the socket's code). */
@@ -121,7 +123,8 @@ export function platformClient(base: string): PlatformClient {
             } catch {
               body = undefined;
             }
-            resolve({ status: res.statusCode ?? 0, body, location: res.headers.location });
+            const version = res.headers['x-schema-version'];
+            resolve({ status: res.statusCode ?? 0, body, location: res.headers.location, schemaVersion: typeof version === 'string' ? version : undefined });
           });
         });
         const timer = setTimeout(() => fail(new TransportError(`no answer within ${init.timeoutMs} ms`, 'TIMEOUT')), init.timeoutMs);

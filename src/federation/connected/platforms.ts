@@ -79,6 +79,8 @@ export class ConnectedPlatforms {
   private readonly seen = new Map<string, string>();
   /** When each platform's schema was last asked by recheck (ms since the epoch). */
   private readonly rechecked = new Map<string, number>();
+  /** The schema version (`x-schema-version`) each platform's last read was answered by. */
+  private readonly answeredWith = new Map<string, string>();
 
   constructor(
     private readonly platform: Platform,
@@ -102,6 +104,7 @@ export class ConnectedPlatforms {
       log: options.log,
       readFailed: (c, kind, reason) => this.readFailures.readFailed(c, kind, reason),
       recheck: (c, plannedOn) => this.recheck(c, plannedOn),
+      answeredBy: (c, version) => this.answeredBy(c, version),
     };
   }
 
@@ -272,6 +275,34 @@ export class ConnectedPlatforms {
     return true;
   }
 
+  /**
+   * The platform's schema asked now, unless it was asked so less than RECHECK_MIN_MS ago (false then);
+   * re-stitched when it changed.
+   */
+  private async askAgain(c: ConnectedPlatform, why: string): Promise<boolean> {
+    const now = Date.now();
+    if (now - (this.rechecked.get(c.region) ?? 0) < RECHECK_MIN_MS) return false;
+    this.rechecked.set(c.region, now);
+    this.options.log?.('info', why, { platform: c.region, namespace: c.namespace });
+    if (await this.refreshOne(c)) this.restitch();
+    return true;
+  }
+
+  /**
+   * A read answered by schema version `version` there (its `x-schema-version`, a digest of its whole
+   * schema): one other than the last read's means a publication there, whose data schema is asked now
+   * rather than at the next poll (a field added there shows at once; a retyped item's values, which
+   * graphql-tools reads as null without a word when they do not fit the type held here, are read so by
+   * that one request rather than for up to a poll). Not waited for: the read's answer stands.
+   */
+  private answeredBy(c: ConnectedPlatform, version: string): void {
+    const before = this.answeredWith.get(c.region);
+    this.answeredWith.set(c.region, version);
+    if (before !== undefined && before !== version) {
+      this.askAgain(c, 'connected platform answered with another schema version; its schema asked again').catch(() => undefined);
+    }
+  }
+
   /** Parses a platform's schema text (its hash `hash`) and stitches it alone. */
   private build(c: ConnectedPlatform, sdl: string, hash: string): Built {
     return stitchAlone(c, () => this.subschema(c, sdl, hash));
@@ -283,12 +314,7 @@ export class ConnectedPlatforms {
    * is waited for), re-stitched when it changed, and what was found said against `plannedOn`.
    */
   private async recheck(c: ConnectedPlatform, plannedOn: string): Promise<SchemaRecheck> {
-    const now = Date.now();
-    if (now - (this.rechecked.get(c.region) ?? 0) >= RECHECK_MIN_MS) {
-      this.rechecked.set(c.region, now);
-      this.options.log?.('info', 'connected platform refused a read as invalid; its schema asked again', { platform: c.region, namespace: c.namespace });
-      if (await this.refreshOne(c)) this.restitch();
-    } else {
+    if (!(await this.askAgain(c, 'connected platform refused a read as invalid; its schema asked again'))) {
       await this.asking.get(c.region);
     }
     const seen = this.seen.get(c.region);
