@@ -52,7 +52,10 @@ describe('a store that cannot be opened', () => {
     expect(hint('SQLITE_FULL')).toBe('; the file system of /srv/data is full');
     expect(hint('SQLITE_IOERR_SHMSIZE', 10 * 2 ** 30)).toBe(''); // room left: another I/O error
     expect(hint('SQLITE_READONLY_DIRECTORY')).toBe('; this user cannot write /srv/data or the files in it, which SQLite needs also to read (its write-ahead log)');
-    expect(hint('SQLITE_NOTADB')).toBe('');
+    expect(hint('SQLITE_CONSTRAINT')).toBe('');
+    // A damaged file is the file's, whatever the folder (test/store-file-damaged.test.ts runs the commands on one).
+    expect(hint('SQLITE_NOTADB')).toMatch(/^; the store file is not a SQLite database .*put a whole backup in place/);
+    expect(hint('SQLITE_CORRUPT_INDEX')).toMatch(/^; the store file is damaged .*put a whole backup in place/);
   });
 
   // Found with a tmpfs remounted read-only: `unable to open database file` (SQLITE_CANTOPEN: SQLite cannot

@@ -5,6 +5,7 @@ import type http from 'node:http';
 import type { Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import { SETTINGS } from '../identity/secret.ts';
+import { auditTail } from '../audit/log.ts';
 import { FORWARDED_HEADER, type ForwardedVerifier } from '../identity/forwarded.ts';
 import type { PlatformKeys } from '../identity/platform-keys.ts';
 import { SCHEMA_PATH } from '../federation/connected-schema.ts';
@@ -72,8 +73,10 @@ export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more:
   // While audit entries cannot be written (a full disk, a read-only data folder), every request that reads
   // data is refused (AUDIT_UNAVAILABLE), yet the store answered reads and /readyz said ready, so the load
   // balancer kept the instance. Then readiness is a write, which also says when the store takes writes again
-  // (no request comes to a gateway out of the balancer to find out).
-  const writeProbe = () => store.upsert(SETTINGS, 'key', [{ key: 'readiness-probe', at: new Date().toISOString() }]);
+  // (no request comes to a gateway out of the balancer to find out). It also reads the log's newest entry, as
+  // each append does first: with the audit log's pages damaged (the store file overwritten in part) the
+  // `_settings` write went through, /readyz said ready, and every request that read data was refused.
+  const writeProbe = () => store.upsert(SETTINGS, 'key', [{ key: 'readiness-probe', at: new Date().toISOString() }]).then(() => auditTail(store));
 
   const routes = new Map<string, Route>();
   const route = (r: Route) => routes.set(r.path, r);

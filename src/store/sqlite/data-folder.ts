@@ -84,6 +84,22 @@ function writeRefusalOf(file: string): string | null {
   }
 }
 
+const RESTORE = 'stop the gateways and commands on this data folder and put a whole backup in place (docs/operations.md, "Restoring the embedded store")';
+
+/**
+ * What to do about a store file SQLite cannot read, or '' for other errors. SQLite says only `file is not a
+ * database` (a header overwritten, a file that is no database put in the store's place: a "backup" that is
+ * not one) or `database disk image is malformed` (pages overwritten, the file cut short), which told the
+ * operator neither that the file itself is damaged nor what to do; a gateway on it refused every request
+ * that reads data, saying "try again shortly".
+ */
+export function damageHint(error: unknown): string {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  if (code === 'SQLITE_NOTADB') return `; the store file is not a SQLite database (its header overwritten, or another file put in its place): ${RESTORE}`;
+  if (code.startsWith('SQLITE_CORRUPT')) return `; the store file is damaged (pages overwritten or cut off): ${RESTORE}`;
+  return '';
+}
+
 /**
  * What SQLite's answer leaves out when a store cannot be opened: a full file system says only `disk I/O
  * error` (it cannot grow the shared-memory file), a folder this user cannot write `attempt to write a
@@ -98,6 +114,8 @@ export function openFailureHint(
   refusal = writeRefusal,
 ): string {
   const code = String((error as { code?: unknown }).code ?? '');
+  const damage = damageHint(error);
+  if (damage) return damage;
   if ((code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') && refusal(dataDir) === 'EROFS') {
     return `; the file system of ${dataDir} is mounted read-only, and SQLite writes beside the store also to read (its write-ahead log): mount it read-write`;
   }

@@ -9,6 +9,7 @@
 
 import Database from 'better-sqlite3';
 import { duplicateKey, StoreUnavailableError } from '../port.ts';
+import { damageHint } from './data-folder.ts';
 
 /** The longest SQLite may wait for a lock synchronously, holding the event loop (`busy_timeout`). */
 export const SYNC_LOCK_WAIT_MS = 5;
@@ -40,7 +41,7 @@ export function duplicateIndex(message: string): { collection?: string; fields?:
 export function translate(error: unknown, what: string): unknown {
   if (!isSqliteError(error)) return error;
   if (DUPLICATE_CODES.has(error.code)) return duplicateKey(what, duplicateIndex(error.message));
-  return new StoreUnavailableError(`${what}: SQLite failed: ${error.message}`, { cause: error });
+  return new StoreUnavailableError(`${what}: SQLite failed: ${error.message}${damageHint(error)}`, { cause: error });
 }
 
 export const isBusy = (error: unknown): boolean => isSqliteError(error) && error.code.startsWith('SQLITE_BUSY');
