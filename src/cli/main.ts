@@ -1,6 +1,7 @@
 // The `govgraph` command line (SPEC §11). Each command group lives in its own module.
 import { govgraphProgram } from './program.ts';
 import { exitCodeOf } from './interrupt.ts';
+import { storesLeftUnclosed } from '../store/sqlite.ts';
 
 // A reader that stops early (`govgraph schema print | head -1`) closes the pipe, and the next write fails
 // with EPIPE, which crashed the command with node's stack for an unhandled 'error'. The output has no
@@ -28,4 +29,17 @@ try {
     console.error(err);
   }
   process.exitCode = process.exitCode || exitCodeOf(err);
+}
+
+// The store's files were changed under the command (a backup restored into the data folder while it ran):
+// its connection is left unclosed (src/store/sqlite/store.ts), and the command exits here, before node's
+// exit closes it and copies the old store's write-ahead log into the restored file. Standard error is
+// written synchronously to files and pipes on Linux, so the lines before are out.
+const changed = storesLeftUnclosed();
+if (changed.length > 0) {
+  console.error(
+    `govgraph: ${changed[0]}: this command's store is no longer that file, so what it wrote since is not in the store; ` +
+      'the file was left as it was put there. Run the command again once nothing else changes the data folder',
+  );
+  process.exit(1);
 }

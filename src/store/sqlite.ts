@@ -2,4 +2,4 @@
 // for the tests and benchmarks that import it.
 export { openFailureHint } from './sqlite/data-folder.ts';
 export { SQLITE_FILE, WAL_CHECKPOINT_PAGES } from './sqlite/database.ts';
-export { DEFAULT_LOCK_WAIT_MS, openSqliteStore, type SqliteStore } from './sqlite/store.ts';
+export { DEFAULT_LOCK_WAIT_MS, openSqliteStore, storesLeftUnclosed, type SqliteStore } from './sqlite/store.ts';

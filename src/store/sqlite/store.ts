@@ -146,7 +146,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
       await readers.close();
       conn.clear();
       if (changed !== null) {
-        keepUnclosed(db);
+        keepUnclosed(db, changed);
         return;
       }
       if (db.open) db.close();
@@ -201,5 +201,13 @@ function refusedOnceChanged<S extends object>(store: S, changed: () => string | 
  * process's exit drops them without a checkpoint (`serve` stops with process.exit, which runs no cleanup;
  * a process that ends by running out of work has better-sqlite3 close them, and would checkpoint).
  */
-const unclosed: Database.Database[] = [];
-const keepUnclosed = (db: Database.Database) => void unclosed.push(db);
+const unclosed: Array<{ db: Database.Database; reason: string }> = [];
+const keepUnclosed = (db: Database.Database, reason: string) => void unclosed.push({ db, reason });
+
+/**
+ * Why this process keeps connections unclosed (its stores' files changed under it), or []. A command then
+ * ends with process.exit (src/cli/main.ts): run out of work, better-sqlite3 closed them at the exit and
+ * checkpointed the old store's pages into a backup restored meanwhile (`cp` over the file while
+ * `catalogue import --publish` ran), which `audit verify` then called "database disk image is malformed".
+ */
+export const storesLeftUnclosed = (): string[] => unclosed.map((u) => u.reason);
