@@ -22,6 +22,15 @@ describe('an unexpected error in the log', () => {
     expect(errorFields(err)).toEqual({ error: 'Error', code: 'SQLITE_ERROR', at: 'src/store/sqlite.ts:120' });
   });
 
+  it("names its cause's code, so that a damaged store file (SQLITE_CORRUPT) is told from a bug, never a cause's message", () => {
+    const cause = Object.assign(new Error('database disk image is malformed'), { name: 'SqliteError', code: 'SQLITE_CORRUPT' });
+    const err = Object.assign(new Error('find in r_630000_mz_00001: SQLite failed: database disk image is malformed', { cause }), { name: 'StoreUnavailableError' });
+    expect(errorFields(err)).toMatchObject({ error: 'StoreUnavailableError', cause: 'SqliteError', causeCode: 'SQLITE_CORRUPT' });
+    // A "code" that is no code (a driver putting text there) is left out.
+    const odd = Object.assign(new Error('x', { cause: { name: 'Error', code: 'QH00000001 not found' } }), { name: 'StoreUnavailableError' });
+    expect(errorFields(odd)).not.toHaveProperty('causeCode');
+  });
+
   it('names a compiled file as run (dist/) and a Windows path alike', () => {
     expect(errorFields(thrown('TypeError: x\n    at f (/srv/gg/dist/src/server/app.js:88:9)')).at).toBe('src/server/app.js:88');
     expect(errorFields(thrown('TypeError: x\n    at C:\\gg\\resolvers\\data\\plan.ts:12:1')).at).toBe('resolvers/data/plan.ts:12');

@@ -14,17 +14,22 @@ export interface ErrorFields {
   error: string;
   code?: string | number;
   cause?: string;
+  /** The cause's code (SQLite's `SQLITE_CORRUPT`, a system's `ENOSPC`): a code names no value. */
+  causeCode?: string;
   at?: string;
   reason?: string;
 }
 
 export function errorFields(err: unknown): ErrorFields {
-  const e = err as { name?: unknown; code?: unknown; message?: unknown; stack?: unknown; userFacing?: unknown; cause?: { name?: unknown } } | null;
+  const e = err as { name?: unknown; code?: unknown; message?: unknown; stack?: unknown; userFacing?: unknown; cause?: { name?: unknown; code?: unknown } } | null;
   const at = typeof e?.stack === 'string' ? ownFrame(framesOf(e.stack, e.name, e.message)) : undefined;
   return {
     error: typeof e?.name === 'string' ? e.name : typeof err,
     ...(typeof e?.code === 'string' || typeof e?.code === 'number' ? { code: e.code } : {}),
     ...(typeof e?.cause?.name === 'string' ? { cause: e.cause.name } : {}),
+    // Which failure of the store an operator meets (a damaged file's SQLITE_CORRUPT or SQLITE_NOTADB, a full
+    // disk's SQLITE_FULL): the line said only `cause: SqliteError` (docs/operations.md, Logs).
+    ...(typeof e?.cause?.code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(e.cause.code) ? { causeCode: e.cause.code } : {}),
     ...(at ? { at } : {}),
     ...(e?.userFacing === true && typeof e.message === 'string' ? { reason: e.message } : {}),
   };
