@@ -205,6 +205,9 @@ export async function importRecords(
     if (!readAll) await readRest();
     summary.refused = ended = true;
   } finally {
+    // The file closed whatever ended the import (an interruption, a store failing): the batches step
+    // through the reader by hand, over two passes, so no for-await closes it for them.
+    await reader.return(undefined);
     if (rejects) {
       rejects.end();
       await once(rejects, 'finish');
