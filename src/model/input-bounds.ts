@@ -6,6 +6,8 @@
 //
 // Characters are counted as Unicode code points: 2,000 Chinese characters are 2,000, as a person counts.
 
+import { illFormed, LONE_SURROGATE } from '../formats/well-formed.ts';
+
 /** Free text a person writes: a justification, a description, a reason, a comment, a proposed value. */
 export const MAX_TEXT = 2000;
 /** A title: as long as a catalogue's title may be (schema/catalogue.schema.json). */
@@ -84,19 +86,18 @@ function lengthProblem(path: string, value: unknown, max: number): BoundProblem 
   return n > max ? { path, message: `has ${n} characters; at most ${max}` } : null;
 }
 
-/**
- * Every field of `input` over its bound, as `{ path, message }` (the message names the figure and the
- * limit, never the text). A list over MAX_LIST entries is one problem, its entries not looked at. Fields
- * absent or null are not bounded here: whether they are required is the caller's check.
- */
-export function boundProblems(input: object, bounds: InputBounds): BoundProblem[] {
+/** A bounded field's check: its problem, or null; `max` is the field's bound in characters. */
+type FieldCheck = (path: string, value: unknown, max: number) => BoundProblem | null;
+
+/** The problems `check` finds in the bounded fields of `input`: each text, and each entry of a list of names. */
+function fieldProblems(input: object, bounds: InputBounds, check: FieldCheck): BoundProblem[] {
   const problems: BoundProblem[] = [];
   const values = input as Record<string, unknown>;
   for (const [field, kind] of Object.entries(bounds)) {
     const value = values[field];
     const path = field;
     if (kind !== 'names') {
-      const p = lengthProblem(path, value, LENGTH[kind]);
+      const p = check(path, value, LENGTH[kind]);
       if (p) problems.push(p);
       continue;
     }
@@ -106,12 +107,29 @@ export function boundProblems(input: object, bounds: InputBounds): BoundProblem[
       continue;
     }
     value.forEach((entry, i) => {
-      const p = lengthProblem(`${path}[${i}]`, entry, MAX_NAME);
+      const p = check(`${path}[${i}]`, entry, MAX_NAME);
       if (p) problems.push(p);
     });
   }
   return problems;
 }
+
+/**
+ * Every field of `input` over its bound, as `{ path, message }` (the message names the figure and the
+ * limit, never the text). A list over MAX_LIST entries is one problem, its entries not looked at. Fields
+ * absent or null are not bounded here: whether they are required is the caller's check.
+ */
+export const boundProblems = (input: object, bounds: InputBounds): BoundProblem[] => fieldProblems(input, bounds, lengthProblem);
+
+/**
+ * Every bounded field of `input` holding half of a surrogate pair (a JSON variable's `"\ud800"`), as
+ * `{ path, message }` naming the half and where it stands, never the text. Such text is no character:
+ * MongoDB's store refuses to write it (BSON is UTF-8) where SQLite's kept it, so an action's row and audit
+ * entry were written on one adapter and the action failed on the other, its attempt unlogged; refused on
+ * both here, as the data import and catalogue validation refuse it (formats/well-formed.ts).
+ */
+export const illFormedProblems = (input: object, bounds: InputBounds): BoundProblem[] =>
+  fieldProblems(input, bounds, (path, value) => (typeof value === 'string' && LONE_SURROGATE.test(value) ? { path, message: `holds ${illFormed(value)}` } : null));
 
 /**
  * Text the store kept from before these bounds (an objection's reason, a demand's description written by

@@ -4,7 +4,7 @@
 // stored, and no refusal message repeats the text (the audit entry of the refusal holds the path, the
 // figure and the limit). Arguments checked against the platform anyway (a purpose, an item) are bounded
 // too: their refusal messages would otherwise repeat what was typed.
-import { boundProblems, type InputBounds } from '../model/input-bounds.ts';
+import { boundProblems, illFormedProblems, type InputBounds } from '../model/input-bounds.ts';
 import { badInput, listProblems } from './errors.ts';
 
 export const INPUT_BOUNDS = {
@@ -27,8 +27,13 @@ export const INPUT_BOUNDS = {
 
 export type WorkflowAction = keyof typeof INPUT_BOUNDS;
 
-/** BAD_USER_INPUT with every argument over its bound (`path: has N characters; at most M`). */
+/**
+ * BAD_USER_INPUT with every argument over its bound (`path: has N characters; at most M`), or else with
+ * every one holding half of a surrogate pair (input-bounds.ts, illFormedProblems).
+ */
 export function requireBounded(action: WorkflowAction, input: object): void {
   const problems = boundProblems(input, INPUT_BOUNDS[action]);
   if (problems.length) throw badInput(listProblems(`${action} is refused: the platform keeps no longer input.`, problems), problems);
+  const illFormed = illFormedProblems(input, INPUT_BOUNDS[action]);
+  if (illFormed.length) throw badInput(listProblems(`${action} is refused: the platform keeps only well-formed text.`, illFormed), illFormed);
 }
