@@ -186,8 +186,8 @@ describe('the city, two instances over one store, and forwarded tokens', () => {
     expect(await ask(await signRaw(provinceKeys, {}, payloadOf(claims, { nbf: now })))).toEqual(ACCEPTED);
   });
 
-  it('refuses a user that shows nothing or holds a control character, as a department\'s own token', async () => {
-    for (const sub of ['\u200b', '\u3164', '\ufeff\u2800', 'clerk\nsupervisor: all']) refused(await ask(await signRaw(provinceKeys, {}, payloadOf({ ...claims, sub }))));
+  it('refuses a user that shows nothing or holds a control character or half of a surrogate pair, as a department\'s own token', async () => {
+    for (const sub of ['\u200b', '\u3164', '\ufeff\u2800', 'clerk\nsupervisor: all', 'clerk\udc00']) refused(await ask(await signRaw(provinceKeys, {}, payloadOf({ ...claims, sub }))));
     expect(await ask(await signRaw(provinceKeys, {}, payloadOf({ ...claims, sub: '王小明' })))).toEqual(ACCEPTED);
   });
 

@@ -2,6 +2,7 @@
 // signed with the platform secret, and nothing else, so that `TOKEN=$(govgraph token ...)` works.
 import type { Command } from 'commander';
 import { ROLES, isRole, type Role } from '../identity/roles.ts';
+import { illFormed } from '../formats/well-formed.ts';
 import { MAX_USER, characters, userNameFault } from '../model/input-bounds.ts';
 import { departmentByCode } from '../model/platform.ts';
 import { setting } from '../model/settings.ts';
@@ -33,6 +34,8 @@ export function userNameProblem(user: string): string | null {
       return name === '' ? 'must not be empty' : 'shows nothing (only spaces or invisible characters such as U+200B); give a name a person can read';
     case 'control':
       return 'holds a control character (a line break, a tab, an escape); give the name on one line';
+    case 'ill-formed':
+      return `holds ${illFormed(name)}`;
     case 'long':
       return `has ${characters(name, MAX_USER)} characters; at most ${MAX_USER}`;
     default:

@@ -70,12 +70,13 @@ export function visibleTrim(s: string): string {
 /**
  * Why a user name (a token's `sub`, a command's `--user`) cannot name anyone, or null: the workflow keeps
  * it in every row and audit entry the user makes, and people read it there. `blank`: it shows nothing
- * (empty, spaces, or characters that show nothing); `control`: it holds a control character; `long`: over
- * MAX_USER characters.
+ * (empty, spaces, or characters that show nothing); `control`: it holds a control character;
+ * `ill-formed`: it holds half of a surrogate pair (illFormedProblems); `long`: over MAX_USER characters.
  */
-export function userNameFault(user: string): 'blank' | 'control' | 'long' | null {
+export function userNameFault(user: string): 'blank' | 'control' | 'ill-formed' | 'long' | null {
   if (INVISIBLE.test(user)) return 'blank';
   if (CONTROL.test(user)) return 'control';
+  if (LONE_SURROGATE.test(user)) return 'ill-formed'; // MongoDB's store cannot keep it: no entry of its requests could be written
   return characters(user, MAX_USER) > MAX_USER ? 'long' : null;
 }
 
