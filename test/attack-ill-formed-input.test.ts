@@ -5,25 +5,22 @@
 // logged either (the entry holds the title too). Every bounded input now refuses it on both adapters
 // with BAD_USER_INPUT naming the path and where the half stands, never the text, and stores nothing. On
 // a Zhejiang platform of its own (test/fixtures/zhejiang-quality).
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { LONE_SURROGATE } from '../src/formats/well-formed.ts';
 import { eq } from '../src/store/port.ts';
 import { DEMANDS } from '../src/workflow/demands.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { HANGZHOU_MZ, householdDemand, startZhejiangGateway, ZHEJIANG_POLICE } from './helpers/zhejiang-demands.ts';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/zhejiang-quality/${name}`, import.meta.url));
-const HANGZHOU = { dept: '330100-MZ', roles: ['applicant' as const] };
-const POLICE_APPROVER = { dept: '330000-GAT', roles: ['approver' as const] };
+const HANGZHOU = { dept: HANGZHOU_MZ, roles: ['applicant' as const] };
+const POLICE_APPROVER = { dept: ZHEJIANG_POLICE, roles: ['approver' as const] };
 const FILE = `mutation($input: DemandInput!) { requestData(input: $input) { id title } }`;
 const ANSWER = `mutation($input: DemandAnswerInput!) { answerDemand(input: $input) { status basis } }`;
-const demand = (title: string, items = ['household size']) =>
-  ({ title, description: 'For allowance review', items, purposes: ['allowance'], provider: '330000-GAT' });
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('police.yaml'), fixture('health.yaml')] });
+  gw = await startZhejiangGateway();
 }, 30_000);
 afterAll(() => gw?.close());
 
@@ -36,7 +33,7 @@ async function nothingKeptHoldsHalf() {
 }
 
 it('refuses a demand whose title or items hold half of a surrogate pair, storing and logging none of it', async () => {
-  const r = await gw.query(FILE, { ...HANGZHOU, variables: { input: demand('Household \ud800 sizes', ['household size', 'income\udc00']) } });
+  const r = await gw.query(FILE, { ...HANGZHOU, variables: { input: householdDemand({ title: 'Household \ud800 sizes', items: ['household size', 'income\udc00'] }) } });
   expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   expect(r.errors![0].extensions!.problems).toEqual([
     { path: 'title', message: expect.stringMatching(/^holds half of a surrogate pair \(\\ud800, character 11\)/) },
@@ -50,7 +47,7 @@ it('refuses a demand whose title or items hold half of a surrogate pair, storing
 });
 
 it('refuses a decline whose basis holds one, and the demand stays open; a pair written whole is kept', async () => {
-  const filed = await gw.query(FILE, { ...HANGZHOU, variables: { input: demand('Household sizes 😀') } });
+  const filed = await gw.query(FILE, { ...HANGZHOU, variables: { input: householdDemand({ title: 'Household sizes 😀' }) } });
   expect(filed.errors).toBeUndefined();
   expect(filed.data!.requestData.title).toBe('Household sizes 😀');
   const id = filed.data!.requestData.id;

@@ -4,28 +4,21 @@
 // would stand WILL_CATALOGUE for good. Refused at the answer, in any case of the code; a code in the
 // asked department's own space, or in no department's, is still promised. On a Zhejiang platform of its
 // own (test/fixtures/zhejiang-quality). (Found by the §14 walk on a platform of its own.)
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { ANSWER_DEMAND, fileHouseholdDemand, HANGZHOU_MZ, startZhejiangGateway, ZHEJIANG_POLICE } from './helpers/zhejiang-demands.ts';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/zhejiang-quality/${name}`, import.meta.url));
-const HANGZHOU = { dept: '330100-MZ', roles: ['applicant' as const] };
-const POLICE_APPROVER = { dept: '330000-GAT', roles: ['approver' as const] };
-const FILE = `mutation($input: DemandInput!) { requestData(input: $input) { id } }`;
-const ANSWER = `mutation($input: DemandAnswerInput!) { answerDemand(input: $input) { status resource } }`;
+const HANGZHOU = { dept: HANGZHOU_MZ, roles: ['applicant' as const] };
+const POLICE_APPROVER = { dept: ZHEJIANG_POLICE, roles: ['approver' as const] };
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('police.yaml'), fixture('health.yaml')] });
+  gw = await startZhejiangGateway();
 }, 30_000);
 afterAll(() => gw?.close());
 
-async function file(): Promise<string> {
-  const r = await gw.query(FILE, { ...HANGZHOU, variables: { input: { title: 'Household sizes', description: 'For allowance review', items: ['household size'], purposes: ['allowance'], provider: '330000-GAT' } } });
-  expect(r.errors).toBeUndefined();
-  return r.data!.requestData.id;
-}
-const promise = (id: string, resource: string) => gw.query(ANSWER, { ...POLICE_APPROVER, variables: { input: { id, decision: 'WILL_CATALOGUE', resource } } });
+const file = () => fileHouseholdDemand(gw);
+const promise = (id: string, resource: string) => gw.query(ANSWER_DEMAND, { ...POLICE_APPROVER, variables: { input: { id, decision: 'WILL_CATALOGUE', resource } } });
 
 it('refuses a code in the Health Commission\'s space promised by the police, in either case, and the demand stays OPEN', async () => {
   const id = await file();

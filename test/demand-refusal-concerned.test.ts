@@ -8,33 +8,26 @@
 // holds is refused, or taken, as one that exists nowhere. On a Zhejiang platform of its own
 // (test/fixtures/zhejiang-quality).
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import type { Role } from '../src/identity/roles.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { ANSWER_DEMAND, fileHouseholdDemand, HANGZHOU_MZ, startZhejiangGateway, ZHEJIANG_POLICE, zhejiangFixture as fixture } from './helpers/zhejiang-demands.ts';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/zhejiang-quality/${name}`, import.meta.url));
-const HANGZHOU = { dept: '330100-MZ', roles: ['applicant', 'approver'] as Role[] };
-const POLICE = '330000-GAT';
+const HANGZHOU = { dept: HANGZHOU_MZ, roles: ['applicant', 'approver'] as Role[] };
+const POLICE = ZHEJIANG_POLICE;
 const HEALTH = '330000-WJW';
-const FILE = `mutation($input: DemandInput!) { requestData(input: $input) { id } }`;
-const ANSWER = `mutation($input: DemandAnswerInput!) { answerDemand(input: $input) { status resource } }`;
 const LOG = `query($filter: AuditFilter) { auditLog(filter: $filter, first: 50) { nodes { department action outcome detail resources { resource provider } } } }`;
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('police.yaml'), fixture('health.yaml')] });
+  gw = await startZhejiangGateway();
 }, 30_000);
 afterAll(() => gw?.close());
 
-async function file(): Promise<string> {
-  const r = await gw.query(FILE, { ...HANGZHOU, variables: { input: { title: 'Household sizes', description: 'For allowance review', items: ['household size'], purposes: ['allowance'], provider: POLICE } } });
-  expect(r.errors).toBeUndefined();
-  return r.data!.requestData.id;
-}
-const answer = (who: { dept: string; roles: Role[] }, input: Record<string, unknown>) => gw.query(ANSWER, { ...who, variables: { input } });
+const file = () => fileHouseholdDemand(gw, HANGZHOU.roles);
+const answer = (who: { dept: string; roles: Role[] }, input: Record<string, unknown>) => gw.query(ANSWER_DEMAND, { ...who, variables: { input } });
 const code = (r: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => r.errors?.map((e) => e.extensions?.code);
 
 /** The answerDemand entries `dept` reads, as department, outcome and resources named. */
