@@ -11,6 +11,9 @@ import { STORE_FILES } from './data-folder.ts';
 
 const octal = (mode: number) => '0' + (mode & 0o777).toString(8);
 
+/** A path as a POSIX shell reads it back: as is when it holds only safe characters, else single-quoted. */
+const shellWord = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
+
 /**
  * The store's files that users other than their owner may read through the data folder (a file's group
  * or other read bit, with the folder's search bit for the same users), as one sentence; null when none.
@@ -40,6 +43,7 @@ export function storeReadableByOthers(dataDir: string): string | null {
   return (
     `other users of this machine may read the store, which holds the platform secret and every department's records: ` +
     `${exposed.join(', ')} in the folder ${shown} (${octal(folder)}); ` +
-    `chmod 600 ${path.join(dataDir, 'govgraph.sqlite*')} (or chmod 700 ${shown}), as the store makes them`
+    // The commands as an operator pastes them: a folder such as `/srv/gov data` quoted, the * outside the quotes.
+    `chmod 600 ${shellWord(shown)}/govgraph.sqlite* (or chmod 700 ${shellWord(shown)}), as the store makes them`
   );
 }
