@@ -32,6 +32,11 @@ export interface SchemaDocument {
   name: string;
   version: string;
   sdl: string;
+  /**
+   * The schema version that served the document (its `x-schema-version`, the digest a govgraph gateway's
+   * answers to reads name too), when it said one: which text an answer's version stands for.
+   */
+  servedAs?: string;
 }
 
 /**
@@ -69,7 +74,7 @@ export async function fetchSchema(c: ConnectedPlatform, client: PlatformClient, 
   if (res.status < 200 || res.status > 299) throw unavailable(c, said(`it refused this platform (HTTP ${res.status}): ${refusal(body)}`));
   if (typeof body.sdl !== 'string' || typeof body.version !== 'string') throw unavailable(c, of('did not answer as a govgraph gateway.'));
   if (body.region !== c.region) throw unavailable(c, answersAs(c, body.region));
-  return body as SchemaDocument;
+  return { ...(body as SchemaDocument), servedAs: res.schemaVersion };
 }
 
 /** The platform at `c`'s url says it is platform `region`, not the one listed. */

@@ -10,7 +10,7 @@ import { answerErrorBound } from './answer-errors.ts';
 import type { ValueBounds } from './answer-values.ts';
 import { TooManyValues, TransportError, type PlatformClient } from './http-client.ts';
 import { theirError, theirLabel } from './their-text.ts';
-import { schemaChanged, type SchemaRecheck } from './schema-drift.ts';
+import { answeredByAnother, schemaChanged, type SchemaRecheck } from './schema-drift.ts';
 import { cancelledError, type Cancellation } from '../limits/cancel.ts';
 import { ConnectedPlatformError, KNOWN_CODES } from '../model/error-codes.ts';
 import { failure, of, refusal, redirected, said, tooManyValues, unavailable, withoutStack } from './unavailable.ts';
@@ -152,6 +152,18 @@ export interface Forwarder {
   recheck?(c: ConnectedPlatform, plannedOn: string): Promise<SchemaRecheck>;
   /** The schema version that answered a read (its `x-schema-version`), when it said one. */
   answeredBy?(c: ConnectedPlatform, version: string): void;
+  /**
+   * Whether an answer by schema version `version` there (its `x-schema-version`) is known to come from the
+   * text `plannedOn` the request was planned on, or cannot be told (the platform's schema documents name
+   * no version). A map look-up: asked of every answer.
+   */
+  answerFits?(c: ConnectedPlatform, plannedOn: string, version: string): boolean;
+  /**
+   * An answer that answerFits did not take: the platform's schema asked again (as `recheck`), null when
+   * `version` does serve the text `plannedOn` after all (a publication that left its data schema as it
+   * was), else what was found.
+   */
+  answeredByOther?(c: ConnectedPlatform, plannedOn: string, version: string): Promise<SchemaRecheck | null>;
 }
 
 /** One delegated request: the sub-selection of the namespace, the identity signed, bounded by the timeout. */
@@ -229,6 +241,16 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
       : `it refused the request (HTTP ${status}, code ${typeof code === 'string' ? theirLabel(code) : 'none'}); its message went to the caller only (it may repeat the request's values)`));
     f.readFailed(c, `http-${res.status}`, refused.forOperators);
     return { errors: [refused] };
+  }
+  // Answered by another schema than the one the request was planned on (a publication there since the
+  // schema held here was fetched): graphql-tools would read each value with the type held here, and one
+  // retyped there (`int` to `string`) would be null without a word. Not used: the caller is told to send again.
+  if (plannedOn !== undefined && res.schemaVersion !== undefined && f.answerFits && !f.answerFits(c, plannedOn, res.schemaVersion)) {
+    const other = await f.answeredByOther?.(c, plannedOn, res.schemaVersion);
+    if (other) {
+      note('answered', 1);
+      return { errors: [answeredByAnother(c, other)] };
+    }
   }
   const errorBound = answerErrorBound(request.document);
   if (body.errors && body.errors.length > errorBound) {

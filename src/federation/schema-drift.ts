@@ -50,10 +50,30 @@ export function schemaChanged(c: ConnectedPlatform, recheck: SchemaRecheck, erro
   if (recheck.found === 'same') return null;
   const theirs = theirWords(c, errors);
   const head = `The connected platform ${c.name} (${c.region}) changed its schema after this request was checked against the one this gateway held, and refused it: ${theirs}`;
-  const tail = recheck.found === 'built'
-    ? ' This gateway holds its new schema now: check the request against it (introspection shows the namespace as it is now) and send it again.'
-    : recheck.found === 'pending'
-      ? ` This gateway builds its new schema at ${recheck.at ?? 'once'} or later (a connected platform's schema changing often is built at most once a minute); until then the namespace is read with the schema held, and this field is refused so.`
-      : ' Its new schema cannot be stitched here (the operator sees why in `govgraph platform status`); until it is fixed there, the namespace is read with the schema held, and this field is refused so.';
-  return new GraphQLError(head + (/[.!?]$/.test(head) ? '' : '.') + tail, { extensions: { code: 'PLATFORM_UNAVAILABLE', platform: c.region } });
+  return unavailableSo(c, head + (/[.!?]$/.test(head) ? '' : '.') + whatNow(recheck, 'check the request against it (introspection shows the namespace as it is now) and send it again', 'the namespace is read with the schema held, and this field is refused so'));
 }
+
+/**
+ * The error at the namespace for a read answered by another schema version there than the one the request
+ * was planned on (its `x-schema-version`, ConnectedPlatforms.answerFits): graphql-tools reads each value
+ * with the type held here, and one that does not fit it (an item retyped there, `int` to `string`) is read
+ * as null without an error, so the answer is not used at all. `same`: the version that answered is not
+ * known here even after asking the platform's schema again (a publication under way there, one instance
+ * of several having it before the others, or yet another publication).
+ */
+export function answeredByAnother(c: ConnectedPlatform, recheck: SchemaRecheck): GraphQLError {
+  const head = `The connected platform ${c.name} (${c.region}) changed its schema while this request was read there: it answered with another schema than the one this gateway checked the request against, and its answer was not used (a value whose type changed there would read as null here).`;
+  return unavailableSo(c, head + (recheck.found === 'same'
+    ? ' Send the request again in a few seconds.'
+    : whatNow(recheck, 'send the request again (introspection shows the namespace as it is now)', 'the namespace is refused so (its answers come from a schema this gateway does not hold)')));
+}
+
+/** What the caller can do now, by what asking the platform's schema again found (not `same`). */
+function whatNow(recheck: SchemaRecheck, built: string, refused: string): string {
+  if (recheck.found === 'built') return ` This gateway holds its new schema now: ${built}.`;
+  if (recheck.found === 'pending') return ` This gateway builds its new schema at ${recheck.at ?? 'once'} or later (a connected platform's schema changing often is built at most once a minute); until then ${refused}.`;
+  return ` Its new schema cannot be stitched here (the operator sees why in \`govgraph platform status\`); until it is fixed there, ${refused}.`;
+}
+
+/** PLATFORM_UNAVAILABLE (SPEC §8 has no code of its own for it): the namespace could not be read from that platform now. */
+const unavailableSo = (c: ConnectedPlatform, message: string) => new GraphQLError(message, { extensions: { code: 'PLATFORM_UNAVAILABLE', platform: c.region } });

@@ -14,8 +14,10 @@ import { dataSdl } from '../federation/data-sdl.ts';
 import type { GraphiqlHandler } from './graphiql.ts';
 import type { DepartmentViews } from './plugins/introspection.ts';
 import { sendBody, sendGraphQLError, sendJson } from './http/respond.ts';
+import { SCHEMA_VERSION_HEADER, schemaVersionOf } from './plugins/schema-version.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { SchemaHolder } from './schema-holder.ts';
+import type { GatewaySchema } from './assemble.ts';
 import type { GatewayState } from './drain.ts';
 import { requestIdFor } from './request-context.ts';
 import { authorizationOf, bearerChallenge } from './http/authorization.ts';
@@ -126,13 +128,18 @@ export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more:
       // ?view=department: what the forwarded department may read at all (`govgraph schema print --dept`
       // on the connecting platform), as `schema print --dept` cuts this platform's own schema.
       // Built once per distinct view (plugins/introspection.ts): the forwarding platform names the department.
-      const built = url.searchParams.get('view') === 'department' ? await views.viewFor(holder.catalogues, asker.identity.dept) : holder.schema;
+      const inEffect = holder.schema;
+      const version = holder.version;
+      const built = url.searchParams.get('view') === 'department' ? await views.viewFor(holder.catalogues, asker.identity.dept) : inEffect;
+      // The schema version that reads answered now name in their x-schema-version: the connecting gateway
+      // tells by it whether a read's answer came from the text it planned the read on (src/federation/
+      // connected/platforms.ts, answerFits). The digest is kept per build: asked every 3 s per platform.
       await sendJson(req, res, 200, {
         region: platform.platform.region,
         name: platform.platform.name,
-        version: holder.version,
+        version,
         sdl: dataSdl(built.schema, built.model.departments.map((d) => d.department.graphqlName)),
-      });
+      }, { [SCHEMA_VERSION_HEADER]: digestOf(inEffect) });
     },
   });
   route({
@@ -166,6 +173,14 @@ export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more:
 }
 
 /** The gateway's handler: each request answered by its route; GraphiQL's own paths go to `graphiql` when it is on. */
+/** Each build's schema version, as its answers' x-schema-version says it (plugins/schema-version.ts). */
+const digests = new WeakMap<GatewaySchema, string>();
+function digestOf(built: GatewaySchema): string {
+  let digest = digests.get(built);
+  if (digest === undefined) digests.set(built, (digest = schemaVersionOf(built.sdl)));
+  return digest;
+}
+
 export function routeRequest(routes: Map<string, Route>, graphiqlEnabled: boolean, graphiql: GraphiqlHandler, stateOf: () => GatewayState) {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     // While draining, every answer closes its connection, so keep-alive clients move to another instance.

@@ -39,6 +39,11 @@ const VIEW_TEXTS_KEPT = 16;
  */
 const RECHECK_MIN_MS = 1000;
 
+/** The schema versions (`x-schema-version`) of a platform whose text is kept known (answerFits), the latest ones. */
+const VERSIONS_KEPT = 8;
+
+const hashOf = (sdl: string) => createHash('sha256').update(sdl).digest('base64url');
+
 export class ConnectedPlatforms {
   private readonly statuses: ConnectedStatuses;
   /** Each platform's schema in effect here: its version, the hash of its text, and its stitching config. */
@@ -81,6 +86,12 @@ export class ConnectedPlatforms {
   private readonly rechecked = new Map<string, number>();
   /** The schema version (`x-schema-version`) each platform's last read was answered by. */
   private readonly answeredWith = new Map<string, string>();
+  /**
+   * By platform, the hash of the text each of its schema versions (`x-schema-version`) serves, learnt from
+   * its schema documents (askOne): whether an answer comes from the text its request was planned on
+   * (answerFits). None for a platform whose schema documents name no version.
+   */
+  private readonly texts = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly platform: Platform,
@@ -105,6 +116,8 @@ export class ConnectedPlatforms {
       readFailed: (c, kind, reason) => this.readFailures.readFailed(c, kind, reason),
       recheck: (c, plannedOn) => this.recheck(c, plannedOn),
       answeredBy: (c, version) => this.answeredBy(c, version),
+      answerFits: (c, plannedOn, version) => this.answerFits(c, plannedOn, version),
+      answeredByOther: (c, plannedOn, version) => this.answeredByOther(c, plannedOn, version),
     };
   }
 
@@ -218,14 +231,17 @@ export class ConnectedPlatforms {
       return false;
     }
     const known = this.schemas.get(c.region);
-    if (known?.version === doc.version) {
+    // The same published catalogues, served by a schema version already known: the same text, not hashed
+    // again. A version not known (a gateway there upgraded, its text maybe changed) goes on.
+    if (known?.version === doc.version && (doc.servedAs === undefined || this.texts.get(c.region)?.has(doc.servedAs))) {
       this.note(c, { reachable: true, pendingSchema: null }, null);
       return false;
     }
     // A new version of the same text (a publication that changed no data field, or a platform bumping
     // its version at every poll) is not parsed and stitched again: only its version is noted.
-    const hash = createHash('sha256').update(doc.sdl).digest('base64url');
+    const hash = hashOf(doc.sdl);
     this.seen.set(c.region, hash);
+    if (doc.servedAs !== undefined && !this.options.view) this.servedBy(c, doc.servedAs, hash);
     if (known?.hash === hash) {
       known.version = doc.version;
       this.note(c, { reachable: true, schemaVersion: theirLabel(doc.version), pendingSchema: null }, null);
@@ -291,9 +307,10 @@ export class ConnectedPlatforms {
   /**
    * A read answered by schema version `version` there (its `x-schema-version`, a digest of its whole
    * schema): one other than the last read's means a publication there, whose data schema is asked now
-   * rather than at the next poll (a field added there shows at once; a retyped item's values, which
-   * graphql-tools reads as null without a word when they do not fit the type held here, are read so by
-   * that one request rather than for up to a poll). Not waited for: the read's answer stands.
+   * rather than at the next poll (a field added there shows at once). Not waited for: whether the read's
+   * answer stands is answerFits's (for a platform whose schema documents name no version, it stands, and
+   * a retyped item's values, which graphql-tools reads as null without a word when they do not fit the
+   * type held here, are read so by that one request rather than for up to a poll).
    */
   private answeredBy(c: ConnectedPlatform, version: string): void {
     const before = this.answeredWith.get(c.region);
@@ -301,6 +318,51 @@ export class ConnectedPlatforms {
     if (before !== undefined && before !== version) {
       this.askAgain(c, 'connected platform answered with another schema version; its schema asked again').catch(() => undefined);
     }
+  }
+
+  /** Schema version `version` of the platform serves the text of hash `hash`: kept for answerFits, the latest VERSIONS_KEPT. */
+  private servedBy(c: ConnectedPlatform, version: string, hash: string): void {
+    let texts = this.texts.get(c.region);
+    if (!texts) this.texts.set(c.region, (texts = new Map()));
+    texts.delete(version);
+    texts.set(version, hash);
+    if (texts.size > VERSIONS_KEPT) texts.delete(texts.keys().next().value!);
+  }
+
+  /**
+   * Whether a read planned on the text of hash `plannedOn` and answered by schema version `version` there
+   * is known to have been answered by that text; true too for a platform whose schema documents name no
+   * version (an older gateway): nothing to tell it by. Two map look-ups, for every answer.
+   */
+  private answerFits(c: ConnectedPlatform, plannedOn: string, version: string): boolean {
+    const texts = this.texts.get(c.region);
+    return texts === undefined || texts.get(version) === plannedOn;
+  }
+
+  /**
+   * A read planned on the text `plannedOn` answered by a schema version there not known to serve it: its
+   * schema asked again unless that version is known (as recheck: at most once a RECHECK_MIN_MS, an ask in
+   * flight waited for). Null when the version serves `plannedOn` after all (a publication that left the
+   * data schema as it was); else what was found: the version's text built here, waiting for its build,
+   * unstitchable, or `same` when the version is still not known (another publication since, or one
+   * instance of several serving it before the schema document says so).
+   */
+  private async answeredByOther(c: ConnectedPlatform, plannedOn: string, version: string): Promise<SchemaRecheck | null> {
+    if (!this.texts.get(c.region)?.has(version)) {
+      if (!(await this.askAgain(c, 'connected platform answered with a schema version not known here; its schema asked again'))) {
+        await this.asking.get(c.region);
+      }
+    }
+    const text = this.texts.get(c.region)?.get(version);
+    if (text === plannedOn) return null;
+    return text === undefined ? { found: 'same' } : this.found(c, text);
+  }
+
+  /** Where the platform's text of hash `text`, other than the one a request was planned on, stands here. */
+  private found(c: ConnectedPlatform, text: string): SchemaRecheck {
+    if (this.schemas.get(c.region)?.hash === text) return { found: 'built' };
+    if (this.unstitchable.get(c.region)?.hash === text) return { found: 'unstitchable' };
+    return { found: 'pending', at: this.rebuilds.nextAt(c.region) };
   }
 
   /** Parses a platform's schema text (its hash `hash`) and stitches it alone. */
@@ -319,9 +381,7 @@ export class ConnectedPlatforms {
     }
     const seen = this.seen.get(c.region);
     if (seen === undefined || seen === plannedOn) return { found: 'same' };
-    if (this.schemas.get(c.region)?.hash === seen) return { found: 'built' };
-    if (this.unstitchable.get(c.region)?.hash === seen) return { found: 'unstitchable' };
-    return { found: 'pending', at: this.rebuilds.nextAt(c.region) };
+    return this.found(c, seen);
   }
 
   /** A build of the platform's schema ended (SchemaRebuilds): the changes it skipped are logged. */

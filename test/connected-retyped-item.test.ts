@@ -1,0 +1,103 @@
+// A connected platform that retypes an item (`int` to `string`) and publishes while this gateway still holds
+// its older schema (SPEC §12, src/federation/connected/platforms.ts answerFits). The first read answered
+// by the new schema there carried the home's floor as "3", graphql-tools read it with the type held here
+// (Int), which cannot hold a string, and made it null without an error: a department's developer got
+// `floor: null` for a floor that exists. Now an answer whose x-schema-version is not the one the request was
+// planned on is not used: the namespace is null with an error saying the platform changed its schema, and
+// the request sent again reads "3" against the new schema.
+// Guiyang (520100) is a `govgraph serve` process of its own, its records imported and its new version
+// published by the commands; the province (520000) is a gateway on loopback that never polls
+// (connectedPollMs 0). GOVGRAPH_TEST_PORT, when set, is the first of the two ports used.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, GOVGRAPH_BIN, runGovgraph } from './helpers/cli.ts';
+import type { TestGateway } from './helpers/gateway.ts';
+import { eventually } from './helpers/eventually.ts';
+import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
+
+const CITY_ENV = cliEnv({ GOVGRAPH_JWT_SECRET: 'a-secret-of-the-city-long-enough-for-hs256', GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' });
+const READ = { dept: '520000-XCZX', purpose: 'poverty-relief' };
+const FLOORS = '{ guiyang { gyHousing { subsidisedHomes { nodes { homeNo floor } } } } }';
+const HOMES = '520100-ZJJ-01';
+
+/** The city's housing catalogue with a `floor` item of type `type`. */
+function housingWithFloor(work: string, type: 'int' | 'string'): string {
+  const file = join(work, `housing-floor-${type}.yaml`);
+  writeFileSync(file, readFileSync(fixture('city-housing.yaml'), 'utf8').replace(/^( *)- \{ name: rent,.*\n/m, (line, indent: string) => `${line}${indent}- { name: floor, type: ${type} }\n`));
+  return file;
+}
+
+let work: string;
+let cityDir: string;
+let cityFile: string;
+let city: ChildProcess | null = null;
+let province: TestGateway;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'govgraph-retyped-item-'));
+  cityDir = join(work, 'city');
+  const base = Number(process.env.GOVGRAPH_TEST_PORT ?? 0);
+  const cityPort = base || await freePort();
+  const provincePort = base ? base + 1 : await freePort();
+  cityFile = writeCityFile(work, provincePort);
+  const published = await runGovgraph(['catalogue', 'import', housingWithFloor(work, 'int'), '--publish', '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
+  expect(published.code).toBe(0);
+  const homes = join(work, 'homes.jsonl');
+  writeFileSync(homes, `${JSON.stringify({ homeNo: 'NM-0301', qh: '520102', tenant: '王五', rent: '820.50', floor: 3 })}\n`);
+  const imported = await runGovgraph(['data', 'import', '--resource', HOMES, homes, '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
+  expect(imported.stderr + imported.stdout).toContain(`imported 1 record into ${HOMES} (1 new, 0 updated)`);
+  city = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--platform', cityFile, '--data', cityDir, '--port', String(cityPort)], {
+    env: CITY_ENV,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await eventually(async () => expect((await fetch(`http://127.0.0.1:${cityPort}/readyz`)).status).toBe(200), 90_000);
+  province = await startGuizhouProvince(work, `http://127.0.0.1:${cityPort}`, provincePort, { connectedPollMs: 0 });
+}, 120_000);
+
+afterAll(async () => {
+  if (city && city.exitCode === null) {
+    const exited = new Promise((r) => city!.once('exit', r));
+    city.kill('SIGKILL');
+    await exited;
+  }
+  await province?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('a connected platform that retypes an item the connecting gateway still holds with its old type', () => {
+  it('never has the value read as null without an error: the answer of the new schema is refused, then read as it now is', async () => {
+    const asInt = { status: 200, data: { guiyang: { gyHousing: { subsidisedHomes: { nodes: [{ homeNo: 'NM-0301', floor: 3 }] } } } } };
+    // Versions that agree: the answer as it was, twice (the second one planned).
+    expect(await province.query(FLOORS, READ)).toEqual(asInt);
+    expect(await province.query(FLOORS, READ)).toEqual(asInt);
+
+    const published = await runGovgraph(['catalogue', 'import', housingWithFloor(work, 'string'), '--publish', '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
+    expect(published.code).toBe(0);
+
+    // Until the city serves its new version (its store poll, 2 s), the floor reads 3; the first answer of
+    // the new version is refused; the next one reads the floor as the new schema types it. Never null.
+    const seen: unknown[] = [];
+    await eventually(async () => {
+      const res = await province.query(FLOORS, READ);
+      seen.push(res);
+      expect(res.data?.guiyang).toEqual({ gyHousing: { subsidisedHomes: { nodes: [{ homeNo: 'NM-0301', floor: '3' }] } } });
+    }, 30_000);
+    const changed = seen.slice(0, -1).filter((res) => JSON.stringify(res) !== JSON.stringify(asInt));
+    expect(changed).toEqual([{
+      status: 200,
+      data: { guiyang: null },
+      errors: [{
+        message: 'The connected platform 贵阳市数据共享平台 (520100) changed its schema while this request was read there: it answered with another '
+          + 'schema than the one this gateway checked the request against, and its answer was not used (a value whose type changed there would '
+          + 'read as null here). This gateway holds its new schema now: send the request again (introspection shows the namespace as it is now).',
+        locations: expect.any(Array),
+        path: ['guiyang'],
+        extensions: { code: 'PLATFORM_UNAVAILABLE', platform: '520100' },
+      }],
+    }]);
+    expect(province.gateway.connected.status()[0]).toMatchObject({ reachable: true, lastError: null, pendingSchema: null });
+  }, 60_000);
+});
