@@ -15,6 +15,7 @@ import type { Catalogue } from '../model/catalogue.ts';
 import type { Platform } from '../model/platform.ts';
 import { PLATFORM_SDL_FILE } from '../model/platform-sdl.ts';
 import { parseCatalogueText } from './document.ts';
+import { MAX_CATALOGUE_RESOURCES } from '../catalogue/limits.ts';
 import { WorkflowError } from './errors.ts';
 
 export type CheckTask =
@@ -31,7 +32,7 @@ export type CheckTask =
  */
 export type SubmissionAnswer =
   | { refused: { message: string; problems: WorkflowError['problems'] } }
-  | { claims: { id: string | null; compiler: string | null }; result: CatalogueResult };
+  | { claims: { id: string | null; compiler: string | null; codes: string[] }; result: CatalogueResult };
 
 export type CheckAnswer<T extends CheckTask> = T extends { kind: 'submission' }
   ? SubmissionAnswer
@@ -58,7 +59,26 @@ function checkSubmission(document: unknown, platform: Platform, others: readonly
     const value = (doc as Record<string, unknown> | null)?.[field];
     return typeof value === 'string' ? value : null;
   };
-  return { claims: { id: claimed('id'), compiler: claimed('compiler') }, result: validateCatalogue(doc, platform, others) };
+  return { claims: { id: claimed('id'), compiler: claimed('compiler'), codes: claimedCodes(doc) }, result: validateCatalogue(doc, platform, others) };
+}
+
+const RESOURCE_CODE = /^[0-9]{6}-[A-Za-z0-9]+-[0-9A-Za-z]+$/;
+
+/**
+ * The resource codes a document writes, as written: those of the form of a code (anything else names no
+ * resource), each once, at most as many as a catalogue may carry. A refused submission names the resources
+ * they are (submitting.ts), so that a department whose code a document tried to take sees the attempt.
+ */
+function claimedCodes(doc: unknown): string[] {
+  const resources = (doc as Record<string, unknown> | null)?.resources;
+  if (!Array.isArray(resources)) return [];
+  const codes = new Set<string>();
+  for (const r of resources) {
+    const code = (r as Record<string, unknown> | null)?.code;
+    if (typeof code === 'string' && code.length <= 128 && RESOURCE_CODE.test(code)) codes.add(code);
+    if (codes.size === MAX_CATALOGUE_RESOURCES) break;
+  }
+  return [...codes];
 }
 
 /** Runs a check where it is called (the worker calls it, and so does the workflow without a worker). */

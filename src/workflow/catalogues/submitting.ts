@@ -13,6 +13,7 @@ import { WorkflowError, conflict } from '../errors.ts';
 import { unchangedSince } from '../warnings/unchanged.ts';
 import type { SubmissionWarning } from '../warnings/warning.ts';
 import { resourcesOf } from './lifecycle.ts';
+import { claimedResources } from './claimed-resources.ts';
 import { submissionWarnings } from './submission-warnings.ts';
 import { seesCatalogue, seesDrafts } from './visibility.ts';
 
@@ -27,7 +28,7 @@ export interface Submission {
  * CATALOGUE_INVALID and every problem. `source` names the document in a parse error (the file a command read).
  */
 export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: unknown, source?: string): Promise<Submission> {
-  return perform(env, actor, 'submitCatalogue', {}, async () => {
+  return perform(env, actor, 'submitCatalogue', {}, async (about) => {
     requireRole(actor, 'compiler', 'submit catalogues');
     // One reader for the whole submission: each stored version is parsed once (issue 9 point 3).
     const versions = catalogueVersions(env.store);
@@ -36,7 +37,10 @@ export async function submitCatalogue(env: WorkflowEnv, actor: Actor, document: 
     // milliseconds to check, and only the checked catalogue comes back to be parsed on the event loop.
     const checked = await offThread({ kind: 'submission', document, platform: env.platform, others: published, source });
     if ('refused' in checked) throw new WorkflowError('CATALOGUE_INVALID', checked.refused.message, checked.refused.problems);
-    const { id, compiler: claimed } = checked.claims;
+    const { id, compiler: claimed, codes } = checked.claims;
+    // A refusal names the resources the document wrote, as the departments they are for good, so that
+    // one whose code the document tried to take sees the attempt (claimed-resources.ts).
+    about(...(await claimedResources(env, actor, versions, codes)));
     if (claimed !== null) requireDepartment(actor, claimed, `submit a catalogue compiled by ${claimed}`);
     // An id names one department's catalogue for good, in any case: another department cannot take it over.
     const owner = id !== null ? await otherOwner(versions, id, actor.dept.code) : null;
