@@ -152,10 +152,11 @@ describe('a connected platform whose schema changes at every poll', () => {
     servers.push(city.server);
     const p = await province(city.url); // the gateway's own interval and burst
     try {
-      // The first schema, then three publications in a row, each seen by the next poll (a second apart
-      // here, 3 s in a gateway: more than REBUILD_COST_FACTOR times a tiny schema's build): each built then.
+      // The first schema, then three publications in a row, each seen by the next poll, 3 s apart as in a
+      // gateway (more than REBUILD_COST_FACTOR times a tiny schema's build, also on a loaded machine: a
+      // second apart failed when a build took over 50 ms): each built then.
       for (let i = 1; i <= 4; i++) {
-        if (i > 1) await new Promise((r) => setTimeout(r, 1000));
+        if (i > 1) await new Promise((r) => setTimeout(r, 3000));
         await p.connected.refresh();
         expect(p.changes()).toBe(i);
         expect(p.fields()).toEqual(['housing', `v${i}`]);
