@@ -18,6 +18,7 @@
 // Without the key nobody can make a hash that verifies: an entry edited and rehashed with the public
 // algorithm is named as altered.
 import { createHmac } from 'node:crypto';
+import { LONE_SURROGATE, toWellFormed } from '../formats/well-formed.ts';
 import { MAX_NAME, MAX_TEXT } from '../model/input-bounds.ts';
 import type { Row, Value } from '../store/port.ts';
 
@@ -178,6 +179,38 @@ export function chainFields(e: NewAuditEntry, time: string, seq: number, prevHas
     detail: e.detail,
     prevHash,
   };
+}
+
+/**
+ * The own fields of a new entry as the log writes them (appendAudit, audit rekey): `chainFields` with
+ * every text well-formed, half of a surrogate pair standing alone replaced by U+FFFD, before the hash is
+ * taken. An entry quotes its client's text (a refusal's message, a workflow detail, a forwarded claim):
+ * a JSON variable's "\ud800" there made MongoDB's store refuse the write (BSON is UTF-8), so the request
+ * answered AUDIT_UNAVAILABLE and its attempt went unlogged, while SQLite kept the half. Both stores now
+ * hold the same entry, and its hash is of what they hold. Only the writers: `audit verify` hashes an entry
+ * as stored (entryFields), so one written before, half included, keeps its hash.
+ */
+export function writtenFields(e: NewAuditEntry, time: string, seq: number, prevHash: string): Omit<AuditEntry, 'hash'> {
+  const fields = chainFields(e, time, seq, prevHash);
+  return holdsLoneSurrogate(fields) ? (wellFormed(fields) as Omit<AuditEntry, 'hash'>) : fields;
+}
+
+/** Whether a text anywhere in `value` (strings, arrays, plain objects) holds half of a surrogate pair. */
+function holdsLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.some(holdsLoneSurrogate);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(holdsLoneSurrogate);
+  return false;
+}
+
+/** `value` with every text well-formed (toWellFormed); members, order and undefined members kept. */
+function wellFormed(value: unknown): unknown {
+  if (typeof value === 'string') return toWellFormed(value);
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wellFormed(v)]));
+  }
+  return value;
 }
 
 /** The hash an entry must carry, computed from every other field under the audit key. */

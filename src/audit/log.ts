@@ -18,8 +18,8 @@
 import {
   AUDIT_COLLECTION,
   GENESIS_HASH,
-  chainFields,
   fieldsHash,
+  writtenFields,
   toRow,
   type AuditEntry,
   type NewAuditEntry,
@@ -215,7 +215,7 @@ function tell(w: Writer, event: AuditWriteEvent): void {
 const MAX_BATCH = 256;
 
 function chained(p: Pick<Pending, 'input' | 'time'>, seq: number, prevHash: string, key: Uint8Array): AuditEntry {
-  const fields = chainFields(p.input, p.time, seq, prevHash);
+  const fields = writtenFields(p.input, p.time, seq, prevHash);
   return Object.assign(fields, { hash: fieldsHash(fields, key) });
 }
 

@@ -14,7 +14,7 @@
 // first (the unique index on seq), and it starts over, verifying the new entries too. A gateway still running
 // with the previous secret refuses to write after the change (log.ts): its entries would break the chain.
 import { randomUUID } from 'node:crypto';
-import { AUDIT_COLLECTION, chainFields, fieldsHash, toRow, type AuditEntry, type NewAuditEntry } from './entry.ts';
+import { AUDIT_COLLECTION, fieldsHash, toRow, writtenFields, type AuditEntry, type NewAuditEntry } from './entry.ts';
 import { auditTail, ensureAuditIndexes } from './log.ts';
 import { deriveAuditKey } from './key.ts';
 import { changeDetail, changeProof, KEY_CHANGED_ACTION, keyId, PREVIOUS_SECRET_ENV, type KeyChange } from './key-change.ts';
@@ -74,7 +74,7 @@ export async function rekeyAudit(
       kind: 'operator', action: KEY_CHANGED_ACTION, resources: [], outcome: 'ok',
       detail: changeDetail({ ...change, proof: changeProof(place, change, keys.previous!) }),
     };
-    const fields = chainFields(input, time, place.seq, place.prevHash);
+    const fields = writtenFields(input, time, place.seq, place.prevHash);
     const entry: AuditEntry = Object.assign(fields, { hash: fieldsHash(fields, keys.current) });
     try {
       await store.insert(AUDIT_COLLECTION, [toRow(entry)]);

@@ -11,3 +11,8 @@ export function illFormed(text: string): string {
   const at = chars.findIndex((c) => LONE_SURROGATE.test(c));
   return `half of a surrogate pair (\\u${chars[at]!.charCodeAt(0).toString(16)}, character ${at + 1}), which is no character and cannot be stored as UTF-8; write the character itself, or both halves of its pair`;
 }
+
+const LONE_SURROGATES = /[\uD800-\uDFFF]/gu;
+
+/** `text` with each half of a surrogate pair standing alone replaced by U+FFFD, as `String#toWellFormed` does. */
+export const toWellFormed = (text: string): string => text.replace(LONE_SURROGATES, '\ufffd');
