@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { AUDIT_COLLECTION, chainFields, entryHash, fieldsHash, fromRow, GENESIS_HASH, toRow, type NewAuditEntry } from '../src/audit/entry.ts';
+import { AUDIT_COLLECTION, chainFields, entryHash, fieldsHash, fromRow, GENESIS_HASH, toRow } from '../src/audit/entry.ts';
 import { auditKey } from '../src/audit/key.ts';
 import { appendAudit } from '../src/audit/log.ts';
 import { verifyAuditChain } from '../src/audit/verify.ts';
@@ -16,6 +16,7 @@ import { LONE_SURROGATE } from '../src/formats/well-formed.ts';
 import { eq, type Store } from '../src/store/port.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { cliEnv, runGovgraph } from './helpers/cli.ts';
+import { entryQuoting } from './helpers/well-formed-entry.ts';
 
 let dir: string;
 let store: Store;
@@ -26,14 +27,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-});
-
-/** A read's entry whose client-chosen texts hold `text` (a half of a pair in the cases below). */
-export const entryQuoting = (text: string): NewAuditEntry => ({
-  requestId: 'req-nx-1', department: '640000-MZ', user: `clerk ${text}`, purpose: `relief${text}`, operationName: `Relief${text}`, documentHash: null,
-  kind: 'read', action: null, outcome: 'error',
-  detail: `BAD_USER_INPUT at ningxia.reliefs.${text}: "${text}"`,
-  resources: [{ resource: '640000-MZ-00007', provider: '640000-MZ', items: [`name${text}`], denied: [{ item: 'income', code: `NOT_SHARED${text}` }], masked: [], records: 0, filtered: [text], ordered: [], counted: false }],
 });
 
 const textsOf = (row: Record<string, unknown>) => Object.values(row).filter((v): v is string => typeof v === 'string');

@@ -36,6 +36,10 @@ import { withPublicationLock } from '../src/catalogue/publication-lock.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { addVersion, CATALOGUE_VERSIONS, catalogueVersions, markPublished, resourceCountOf, wholeDocument } from '../src/catalogue/repository.ts';
 import { providerLookup } from '../src/workflow/sharing.ts';
+import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
+import { appendAudit } from '../src/audit/log.ts';
+import { verifyAuditChain } from '../src/audit/verify.ts';
+import { entryQuoting } from './helpers/well-formed-entry.ts';
 
 /** Opens a new store instance on the same underlying database each time it is called. */
 interface Harness {
@@ -870,6 +874,15 @@ function contract(harness: () => Harness): void {
       );
       expect(updated).toBe(stored);
       expect((await store.find(c, { filter: eq('id', 's2'), projection: ['t'] }))[0].t).toBe(stored ? lone : 'a\ufffdb');
+    });
+    // The audit log's entry of a request quoting such text (a refusal's message, a stored user): MongoDB's
+    // refusal failed the request (AUDIT_UNAVAILABLE) and left it unlogged. Written well-formed on every store.
+    it('writes an audit entry quoting a lone surrogate with U+FFFD in its place, and the log verifies', async () => {
+      const written = await appendAudit(store, entryQuoting('\ud800'));
+      const [row] = await store.find(AUDIT_COLLECTION, { filter: eq('seq', written.seq) });
+      expect([row.user, row.purpose, row.operationName, row.detail]).toEqual(['clerk \ufffd', 'relief\ufffd', 'Relief\ufffd', 'BAD_USER_INPUT at ningxia.reliefs.\ufffd: "\ufffd"']);
+      expect(fromRow(row)).toEqual({ ...entryQuoting('\ufffd'), seq: written.seq, time: written.time, prevHash: written.prevHash, hash: written.hash });
+      expect(await verifyAuditChain(store)).toMatchObject({ ok: true });
     });
     it('inserts into arbitrary collection names', async () => {
       for (const name of ['_catalogue_versions', 'with "quotes"; DROP TABLE x; --', 'dots.and spaces']) {
