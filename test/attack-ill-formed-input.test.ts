@@ -7,6 +7,7 @@
 // a Zhejiang platform of its own (test/fixtures/zhejiang-quality).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
+import { verifyAuditChain } from '../src/audit/verify.ts';
 import { LONE_SURROGATE } from '../src/formats/well-formed.ts';
 import { eq } from '../src/store/port.ts';
 import { DEMANDS } from '../src/workflow/demands.ts';
@@ -55,4 +56,38 @@ it('refuses a decline whose basis holds one, and the demand stays open; a pair w
   expect(r.errors?.map((e) => e.extensions?.problems)).toEqual([[{ path: 'basis', message: expect.stringContaining('(\\udbff, character 27)') }]]);
   expect((await gw.store.find(DEMANDS, { filter: eq('id', id) })).map((d) => d.status)).toEqual(['open']);
   await nothingKeptHoldsHalf();
+});
+
+// What a read's client chooses besides the workflow's inputs (SPEC §10: the entry records the request, not
+// its values): an operation name, an alias, a variable, a cursor. Each is answered (served, or refused with
+// a clear error), each entry written is well-formed and the log verifies. The log's writer makes any text
+// it is handed well-formed (test/audit-well-formed.test.ts); these paths keep the half out before it.
+it('a read whose operation name, alias, filter value or cursor holds a half is answered, and its entry is well-formed', async () => {
+  const read = (document: string, variables: Record<string, unknown> = {}) => gw.query(document, { ...HANGZHOU, purpose: 'allowance', variables });
+  const seq = async () => (await gw.store.find(AUDIT_COLLECTION, {})).length;
+  const start = await seq();
+  // A filter by a value holding one: served (no record holds it), the entry naming the item, never the value.
+  const filtered = await read('query Residents($d: String) { zjPolice { zjResidents(filter: { district: { eq: $d } }) { totalCount } } }', { d: 'Xihu\ud800' });
+  expect([filtered.errors, filtered.data]).toEqual([undefined, { zjPolice: { zjResidents: { totalCount: 0 } } }]);
+  // A cursor holding one: refused as any cursor not given out, with its entry.
+  const paged = await read('query($a: String) { zjPolice { zjResidents(after: $a) { totalCount } } }', { a: 'c\udc00' });
+  expect(paged.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['BAD_USER_INPUT', 'The `after` cursor is not one this platform gave out; pass the endCursor of a previous page.']]);
+  // An alias holding one: the document does not parse (a name is ASCII), said with the code point, not the text.
+  const aliased = await read('{ zjPolice { r\ud800: zjResidents { totalCount } } }');
+  expect(aliased.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['GRAPHQL_PARSE_FAILED', 'Syntax Error: Invalid character: U+D800.']]);
+  // An operation name holding one, sent beside a document: recorded as none (not a GraphQL name).
+  const res = await fetch(`${gw.gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.token(HANGZHOU_MZ, ['applicant'])}`, 'x-purpose': 'allowance' },
+    body: JSON.stringify({ query: '{ zjPolice { zjResidents { totalCount } } }', operationName: 'Residents\ud800' }),
+  });
+  expect(res.status).toBe(400);
+  const entries = (await gw.store.find(AUDIT_COLLECTION, {})).slice(start);
+  expect(entries.map((e) => [e.operationName, e.outcome, e.resourceCodes])).toEqual([
+    ['Residents', 'allowed', '|330000-GAT-001|'],
+    [null, 'refused', '|330000-GAT-001|'],
+  ]);
+  await nothingKeptHoldsHalf();
+  expect(await verifyAuditChain(gw.store)).toMatchObject({ ok: true });
+  expect(await seq()).toBe(start + 2);
 });
