@@ -198,8 +198,13 @@ export function writtenFields(e: NewAuditEntry, time: string, seq: number, prevH
 /** Whether a text anywhere in `value` (strings, arrays, plain objects) holds half of a surrogate pair. */
 function holdsLoneSurrogate(value: unknown): boolean {
   if (typeof value === 'string') return LONE_SURROGATE.test(value);
-  if (Array.isArray(value)) return value.some(holdsLoneSurrogate);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(holdsLoneSurrogate);
+  if (value === null || typeof value !== 'object') return false;
+  // Loops, not Object.values: every entry is walked, and this one allocates nothing.
+  if (Array.isArray(value)) {
+    for (const v of value) if (holdsLoneSurrogate(v)) return true;
+    return false;
+  }
+  for (const k in value) if (holdsLoneSurrogate((value as Record<string, unknown>)[k])) return true;
   return false;
 }
 
