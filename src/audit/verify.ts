@@ -68,6 +68,25 @@ export interface AuditVerification {
   keyChanges?: KeyChangeChecked[];
   /** With `pending`: the digest of every entry checked (key-change.ts), for the change to record. */
   digest?: string;
+  /** The first entry timed well before the entry before it (a clock gone back), and how many are; absent when none is. */
+  clockWentBack?: ClockWentBack;
+}
+
+/**
+ * An entry's time is its writer's clock when it was queued (log.ts), and its place is its seq: entries of
+ * instances writing at once, or waiting out another process's lock, may be timed a few seconds before the
+ * entry before them. Further back than this, a clock went back (an NTP step, a date set by hand, a machine
+ * whose clock is behind the others'): the chain still holds, but the log's times no longer follow its
+ * order, and a period read by time (`auditLog(filter: { from, to })`) holds entries written after it.
+ */
+export const CLOCK_BACK_TOLERANCE_MS = 60_000;
+
+export interface ClockWentBack {
+  seq: number;
+  time: string;
+  previous: { seq: number; time: string };
+  /** Entries so timed in the whole log, this one included. */
+  count: number;
 }
 
 export interface KeyChangeChecked {
@@ -192,6 +211,8 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let entries = 0;
+  let clock: ClockWentBack | undefined;
+  let before: { seq: number; time: string; at: number } | null = null;
   // A checkpoint that does not carry the signature is named at its seq, unless an entry before it is
   // broken: that one is named (the first broken, as SPEC §10 says), so a bogus checkpoint put in the
   // store does not hide the entry that was altered.
@@ -235,6 +256,14 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
         const c = checkpoints[next++];
         if (c.seq === problem.seq && c.hash !== problem.hash) return broken(c.seq, differs(c) + wentBack(c, checkpoints));
       }
+      const at = Date.parse(problem.time);
+      if (Number.isFinite(at)) {
+        if (before && before.at - at > CLOCK_BACK_TOLERANCE_MS) {
+          if (clock) clock.count += 1;
+          else clock = { seq: problem.seq, time: problem.time, previous: { seq: before.seq, time: before.time }, count: 1 };
+        }
+        before = { seq: problem.seq, time: problem.time, at };
+      }
       expectedSeq += 1;
       prevHash = problem.hash;
     }
@@ -257,7 +286,7 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
     );
   }
   if (forged) return forgedBroken();
-  return { ok: true, entries, ...anchored, ...said(), ...(opts.pending ? { digest: digest!.value() } : {}) };
+  return { ok: true, entries, ...anchored, ...said(), ...(opts.pending ? { digest: digest!.value() } : {}), ...(clock ? { clockWentBack: clock } : {}) };
 }
 
 const previousKeyNote = (after: number): string =>

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv, readCheckpointFile } from '../audit/checkpoint.ts';
 import { PREVIOUS_SECRET_ENV } from '../audit/key-change.ts';
-import type { KeyChangeChecked } from '../audit/verify.ts';
+import type { ClockWentBack, KeyChangeChecked } from '../audit/verify.ts';
 import { envSecretProblem } from '../identity/secret.ts';
 import { setting } from '../model/settings.ts';
 import { requireReadableFile } from './file-argument.ts';
@@ -39,6 +39,18 @@ export function keyChangesSaid(changes: readonly KeyChangeChecked[]): string {
         : `their contents checked against the digest the change recorded (not their own hashes nor the change's proof: export ${PREVIOUS_SECRET_ENV} to check those)`),
     )
     .join('');
+}
+
+/** The note of `audit verify` on entries timed before the entry before them (verify.ts); the chain is ok all the same. */
+export function clockWentBackSaid(c: ClockWentBack): string {
+  const minutes = Math.round((Date.parse(c.previous.time) - Date.parse(c.time)) / 60_000);
+  const others = c.count > 1 ? ` (and ${c.count - 1} more ${c.count === 2 ? 'entry' : 'entries'} so, further on)` : '';
+  return (
+    `  entry #${c.seq} is timed ${c.time}, ${minutes} min before entry #${c.previous.seq} (${c.previous.time})${others}: ` +
+    'the clock of the process that wrote it was behind, set back or stepped back by NTP, or the clocks of the instances on this store are apart. ' +
+    'The chain holds (the order of the log is its entry numbers), but its times do not follow that order: keep every machine\'s clock in step ' +
+    '(docs/operations.md, Audit verify and checkpoints)'
+  );
 }
 
 export function registerAuditCommands(program: Command): void {
@@ -98,6 +110,7 @@ export function registerAuditCommands(program: Command): void {
       const anchor = result.checkpoint ? `, anchored by the checkpoint of entry #${result.checkpoint.seq} signed at ${result.checkpoint.time}` : ', no signed checkpoint';
       if (result.ok) {
         console.log(`audit chain ok: ${result.entries} ${result.entries === 1 ? 'entry' : 'entries'}${anchor}${checkpointFile ? '' : ` (store only; ${CHECKPOINT_FILE_ENV} names the file outside it)`}${keyChangesSaid(result.keyChanges ?? [])}`);
+        if (result.clockWentBack) console.log(clockWentBackSaid(result.clockWentBack));
       } else {
         const broken = result.firstBroken!;
         console.log(`audit chain broken at entry #${broken.seq}: ${broken.reason}`);
