@@ -221,6 +221,10 @@ export function registerServeCommand(program: Command): void {
         await store.close();
         throw new UserError(mixedUp);
       }
+      // Another gateway on this store read another platform file (its trusted documents, limits, ...): said, serving anyway.
+      const { recordServedPlatform } = await import('../catalogue/served-platform.ts');
+      const otherFile = await recordServedPlatform(store, platform, resolve(platformFile)).catch(() => null);
+      if (otherFile) console.error(`govgraph: warning: ${otherFile}`);
       let gateway;
       try {
         gateway = await startGateway({
