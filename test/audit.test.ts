@@ -305,7 +305,8 @@ describe('the tail a writer keeps', () => {
     const next = await appendAudit(s, FIXTURE[2]!);
     expect(reads()).toBe(3);
     expect(next.seq).toBe(after.seq);
-    expect(await verifyAuditChain(store)).toEqual({ ok: true, entries: FIXTURE.length + 2 });
+    // FIXTURE's entries appended again keep their fixed times, before the last one's: said (clockWentBack), still ok.
+    expect(await verifyAuditChain(store)).toMatchObject({ ok: true, entries: FIXTURE.length + 2 });
   });
 });
 
