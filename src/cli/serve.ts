@@ -221,10 +221,6 @@ export function registerServeCommand(program: Command): void {
         await store.close();
         throw new UserError(mixedUp);
       }
-      // Another gateway on this store read another platform file (its trusted documents, limits, ...): said, serving anyway.
-      const { recordServedPlatform } = await import('../catalogue/served-platform.ts');
-      const otherFile = await recordServedPlatform(store, platform, resolve(platformFile)).catch(() => null);
-      if (otherFile) console.error(`govgraph: warning: ${otherFile}`);
       let gateway;
       try {
         gateway = await startGateway({
@@ -245,6 +241,12 @@ export function registerServeCommand(program: Command): void {
         if (err instanceof ListenError) throw new UserError(err.message);
         throw err;
       }
+      // Another gateway on this store read another platform file (its trusted documents, limits, ...): said,
+      // serving anyway. Recorded once this one serves: a gateway refused at its start (a file whose scopes do
+      // not fit the catalogues) serves nothing, and must not be the one the next gateway is compared with.
+      const { recordServedPlatform } = await import('../catalogue/served-platform.ts');
+      const otherFile = await recordServedPlatform(store, platform, resolve(platformFile)).catch(() => null);
+      if (otherFile) console.error(`govgraph: warning: ${otherFile}`);
       console.log(`govgraph: ${platform.platform.name}`);
       console.log(`  GraphQL   ${gateway.url}/graphql`);
       console.log(`  GraphiQL  ${gateway.url}/graphiql`);
