@@ -3,8 +3,9 @@
 // store of the demo data, opened with its own checkout's store code, loaded in turn by autocannon (a child process, 10 connections) in short blocks
 // alternated in rotation; the process's CPU per request of each block, medians. Stops if their status
 // and body differ. The list query of bench/gateway.ts, or (--query denied) the same with a denied item,
-// (--query lookup) its lookup by key, (--query floor) `{ __typename }`.
-// Run: npx tsx bench/ab-gateways.ts --base DIR --aa DIR2 [--blocks 15] [--seconds 2] [--query list|denied|lookup|floor]
+// (--query lookup) its lookup by key, (--query floor) `{ __typename }`, (--query include) the list with its
+// link under @include(if: true).
+// Run: npx tsx bench/ab-gateways.ts --base DIR --aa DIR2 [--blocks 15] [--seconds 2] [--query list|denied|lookup|floor|include]
 //        [--turns N]
 //   (DIR, DIR2: clones of the code before, with node_modules linked to the same folder as this one's)
 import { fork } from 'node:child_process';
@@ -15,7 +16,7 @@ import { ensureDemo } from '../src/demo/setup.ts';
 import { signToken } from '../src/identity/token.ts';
 import { startGateway } from '../src/server/app.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
-import { benchPlatform, DENIED_QUERY, LIST_QUERY, lookupQuery, PURPOSE, REQUESTER } from './demo-queries.ts';
+import { benchPlatform, DENIED_QUERY, INCLUDE_QUERY, LIST_QUERY, lookupQuery, PURPOSE, REQUESTER } from './demo-queries.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,7 +56,7 @@ const queryName = arg('query') ?? 'list';
 // The lookup's key: a record of the middle of the demo's (the same in every store).
 const key = async () => String((await gateways[0].store.find('r_430000_rst_00001', { projection: ['registrationNo'], limit: 1, skip: 500 }))[0].registrationNo);
 const queries: Record<string, () => Promise<string>> = {
-  list: async () => LIST_QUERY, denied: async () => DENIED_QUERY, lookup: async () => lookupQuery(await key()), floor: async () => '{ __typename }',
+  list: async () => LIST_QUERY, denied: async () => DENIED_QUERY, include: async () => INCLUDE_QUERY, lookup: async () => lookupQuery(await key()), floor: async () => '{ __typename }',
 };
 if (!queries[queryName]) throw new Error(`--query: one of ${Object.keys(queries).join(', ')}`);
 const body = JSON.stringify({ query: await queries[queryName]() });

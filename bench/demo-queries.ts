@@ -14,6 +14,9 @@ export const LIST_QUERY = `{ humanResources { employmentRegistrations(first: 100
 // The same with one item the requester may not read (monthlyWage is not shared): null with one error,
 // located once by the read plan.
 export const DENIED_QUERY = LIST_QUERY.replace('insured', 'insured monthlyWage');
+// The same with the link under @include(if: true), as clients that toggle parts of a query send it: a
+// document holding @skip or @include that can hide no fragment (src/server/executor.ts).
+export const INCLUDE_QUERY = LIST_QUERY.replace('employer {', 'employer @include(if: true) {');
 export const lookupQuery = (key: string) => `{ humanResources { employmentRegistration(registrationNo: "${key}") { ${ITEMS.join(' ')} } } }`;
 
 /**

@@ -9,15 +9,20 @@
 // document itself is compiled as usual, unless it holds a literal of one of the platform's own scalars
 // (Decimal, DateTime, ...): graphql-jit writes literal arguments into the generated code as JSON, which
 // would turn the scalar's parsed value (an exact decimal) into a plain object.
-// Nor does an operation whose document holds @skip or @include: graphql-jit 0.8 does not follow them as
-// graphql-js does (with or without its useExperimentalPathBasedSkipInclude). A field it skips keeps the
-// fields of a fragment below it: in `nodes @skip(if: true) { ... on Resident { idNumber } } nodes { county }`
-// it answers idNumber, where graphql-js, and the read plans that follow graphql-js's collection
-// (src/generate/selection.ts), leave it out. The plan neither masked it nor reported it, and the row
-// holds the key (and a link's items) as stored: the ID number came out in clear.
+// Nor does an operation whose document holds a @skip or @include that could hide a fragment: graphql-jit
+// 0.8 does not follow those as graphql-js does (with or without its useExperimentalPathBasedSkipInclude).
+// It carries a condition down to the fields below the field (or fragment) holding it through fields only,
+// not through a fragment, so a field it skips keeps the fields of a fragment below it: in
+// `nodes @skip(if: true) { ... on Resident { idNumber } } nodes { county }` it answers idNumber, where
+// graphql-js, and the read plans that follow graphql-js's collection (src/generate/selection.ts), leave it
+// out. The plan neither masked it nor reported it, and the row held the key (and a link's items) as
+// stored: the ID number came out in clear. A condition with no fragment below it (`employer @include(if:
+// $withEmployer) { name }`, as clients that toggle parts of a query send) is followed as graphql-js follows
+// it, and stays compiled: on graphql-js the bench's list query with its link under @include(if: true)
+// took 1.5 to 1.9 times the CPU per request (`bench/ab-gateways.ts --query include`, docs/benchmarks.md).
 import {
   BREAK, execute, getNamedType, isInputObjectType, isScalarType, isSpecifiedScalarType, Kind, TypeInfo, typeFromAST, visit, visitWithTypeInfo,
-  GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode,
+  GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { withoutStack } from '../rules/errors.ts';
@@ -29,7 +34,8 @@ function operationOf(document: DocumentNode, name: string | null | undefined): O
   return name ? ops.find((o) => o.name?.value === name) : ops.length === 1 ? ops[0] : undefined;
 }
 
-function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): CompiledQuery | null {
+/** The compiled query of an operation, or null when it runs on graphql-js. */
+export function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): CompiledQuery | null {
   let byDocument = compiled.get(schema);
   if (!byDocument) compiled.set(schema, (byDocument = new WeakMap()));
   let byName = byDocument.get(document);
@@ -39,7 +45,7 @@ function compiledFor(schema: GraphQLSchema, document: DocumentNode, operationNam
   if (query === undefined) {
     const op = operationOf(document, operationName);
     query = null;
-    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasOwnScalarLiteral(schema, document) && !hasSkipOrInclude(document)) {
+    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasOwnScalarLiteral(schema, document) && !conditionMayHideFragment(document)) {
       const result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
       if (isCompiledQuery(result)) query = result;
     }
@@ -55,12 +61,24 @@ function hasInputObjectVariable(schema: GraphQLSchema, op: OperationDefinitionNo
   });
 }
 
-/** Whether any selection of the document (its fragments' included) carries @skip or @include. */
-function hasSkipOrInclude(document: DocumentNode): boolean {
+const CONDITIONS = new Set(['skip', 'include']);
+
+/** Whether a selection set holds a fragment, inline or spread, at any depth below it. */
+function holdsFragment(set: SelectionSetNode | undefined): boolean {
+  return set !== undefined && set.selections.some((s) => s.kind !== Kind.FIELD || holdsFragment(s.selectionSet));
+}
+
+/**
+ * Whether a @skip or @include of the document (its fragments' included) stands where graphql-jit loses it:
+ * on a fragment spread, or on a field or inline fragment with a fragment somewhere below it.
+ */
+export function conditionMayHideFragment(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
-    Directive(node) {
-      if (node.name.value === 'skip' || node.name.value === 'include') {
+    enter(node) {
+      if (node.kind !== Kind.FIELD && node.kind !== Kind.INLINE_FRAGMENT && node.kind !== Kind.FRAGMENT_SPREAD) return undefined;
+      if (!node.directives?.some((d) => CONDITIONS.has(d.name.value))) return undefined;
+      if (node.kind === Kind.FRAGMENT_SPREAD || holdsFragment(node.selectionSet)) {
         found = true;
         return BREAK;
       }
