@@ -240,3 +240,20 @@ it('two decisions finishing an approval whose grant was never stored: one stores
   expect(await raceEntries('decideSharingRequest', approvers, results)).toEqual(expect.arrayContaining([WON, loser]));
   await revokeGrant(envA(), actor('430000-GA', ['approver']), { id: approved.grantId! });
 });
+
+it('rejecting an approval whose grant was never stored is refused (CONFLICT saying what to do), and stores no grant', async () => {
+  const id = await pendingRequest();
+  const approved = await decideSharingRequest(envA(), actor('430000-GA', ['approver']), { id, decision: 'approve' });
+  await a.delete(GRANTS, eq('id', approved.grantId!)); // as an approval killed before its second write leaves it
+  const rejecting = decideSharingRequest(envB(), actor('430000-GA', ['approver'], 'rejecter'), { id, decision: 'reject', reason: 'no longer needed' });
+  await expect(rejecting).rejects.toMatchObject({
+    code: 'CONFLICT',
+    message: `Sharing request ${id} was approved by u on ${approved.decidedAt} and its grant ${approved.grantId} was not stored then (the approval was interrupted); ` +
+      'a rejection cannot undo that approval: approve it again to store its grant, then revoke the grant if it should not stand.',
+  });
+  expect(await a.count(GRANTS, eq('id', approved.grantId!))).toBe(0);
+  // Approving again still finishes it.
+  await decideSharingRequest(envA(), actor('430000-GA', ['approver']), { id, decision: 'approve' });
+  expect(await a.count(GRANTS, eq('id', approved.grantId!))).toBe(1);
+  await revokeGrant(envA(), actor('430000-GA', ['approver']), { id: approved.grantId! });
+});

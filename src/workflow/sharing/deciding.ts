@@ -61,6 +61,18 @@ async function storeApprovedGrant(store: Store, grant: Grant): Promise<boolean> 
  */
 const lostGrant = (request: SharingRequest): boolean => request.status === 'approved' && !request.grantId;
 
+/**
+ * A rejection of a request approved before, whose approval left its grant unnamed or unstored: finishing
+ * that approval would store or name the grant, the opposite of what the approver asks, so it is refused
+ * with what to do (finish the approval, then revoke the grant if it should not stand).
+ */
+function undoesNoApproval(request: SharingRequest, state: string, finish: string): Error {
+  return conflict(
+    `Sharing request ${request.id} was approved by ${request.decidedBy} on ${request.decidedAt} and ${state}; a rejection cannot undo that approval: ` +
+      `${finish}, then revoke the grant if it should not stand.`,
+  );
+}
+
 /** The grant an approval stored for this request, found by the request it names. */
 async function grantOfRequest(store: Store, request: SharingRequest): Promise<Grant | null> {
   const grants = await listGrants(store, { requester: request.requester, resource: request.resource });
@@ -84,6 +96,7 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
     if (lost) {
       const stored = await grantOfRequest(env.store, request);
       if (stored) {
+        if (input.decision === 'reject') throw undoesNoApproval(request, `its grant ${stored.id} is stored (not named on the request)`, 'approve it again to name it on the request');
         return {
           detail: `sharing request ${request.id} ${approvedOn}: its grant ${stored.id}, stored then but not named on the request, named now`,
           resources: [concerning(request.resource, request.provider, stored.items)],
@@ -99,6 +112,7 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
     } else if (request.status !== 'pending') {
       const unstored = await unstoredGrant(env.store, request);
       if (!unstored) throw conflict(`Sharing request ${request.id} was already ${request.status} by ${request.decidedBy} on ${request.decidedAt}.`);
+      if (input.decision === 'reject') throw undoesNoApproval(request, `its grant ${unstored.id} was not stored then (the approval was interrupted)`, 'approve it again to store its grant');
       // Approved, but the process died before storing the grant: this decision finishes that one.
       return {
         detail: `sharing request ${request.id} approved by ${request.decidedBy} on ${request.decidedAt}: its grant ${unstored.id}, not stored then, stored now`,
