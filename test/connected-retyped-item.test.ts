@@ -8,17 +8,17 @@
 // Guiyang (520100) is a `govgraph serve` process of its own, its records imported and its new version
 // published by the commands; the province (520000) is a gateway on loopback that never polls
 // (connectedPollMs 0). GOVGRAPH_TEST_PORT, when set, is the first of the two ports used.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, GOVGRAPH_BIN, runGovgraph } from './helpers/cli.ts';
+import { runGovgraph } from './helpers/cli.ts';
 import type { TestGateway } from './helpers/gateway.ts';
 import { eventually } from './helpers/eventually.ts';
-import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
+import { guizhouFixture as fixture, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
+import { CITY_ENV, cityAndProvincePorts, serveCity, stopCity } from './helpers/guiyang-process.ts';
 
-const CITY_ENV = cliEnv({ GOVGRAPH_JWT_SECRET: 'a-secret-of-the-city-long-enough-for-hs256', GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' });
 const READ = { dept: '520000-XCZX', purpose: 'poverty-relief' };
 const FLOORS = '{ guiyang { gyHousing { subsidisedHomes { nodes { homeNo floor } } } } }';
 const HOMES = '520100-ZJJ-01';
@@ -39,9 +39,7 @@ let province: TestGateway;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'govgraph-retyped-item-'));
   cityDir = join(work, 'city');
-  const base = Number(process.env.GOVGRAPH_TEST_PORT ?? 0);
-  const cityPort = base || await freePort();
-  const provincePort = base ? base + 1 : await freePort();
+  const { cityPort, provincePort } = await cityAndProvincePorts();
   cityFile = writeCityFile(work, provincePort);
   const published = await runGovgraph(['catalogue', 'import', housingWithFloor(work, 'int'), '--publish', '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
   expect(published.code).toBe(0);
@@ -49,20 +47,12 @@ beforeAll(async () => {
   writeFileSync(homes, `${JSON.stringify({ homeNo: 'NM-0301', qh: '520102', tenant: '王五', rent: '820.50', floor: 3 })}\n`);
   const imported = await runGovgraph(['data', 'import', '--resource', HOMES, homes, '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
   expect(imported.stderr + imported.stdout).toContain(`imported 1 record into ${HOMES} (1 new, 0 updated)`);
-  city = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--platform', cityFile, '--data', cityDir, '--port', String(cityPort)], {
-    env: CITY_ENV,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await eventually(async () => expect((await fetch(`http://127.0.0.1:${cityPort}/readyz`)).status).toBe(200), 90_000);
+  city = await serveCity(cityFile, cityDir, cityPort);
   province = await startGuizhouProvince(work, `http://127.0.0.1:${cityPort}`, provincePort, { connectedPollMs: 0 });
 }, 120_000);
 
 afterAll(async () => {
-  if (city && city.exitCode === null) {
-    const exited = new Promise((r) => city!.once('exit', r));
-    city.kill('SIGKILL');
-    await exited;
-  }
+  await stopCity(city);
   await province?.close();
   rmSync(work, { recursive: true, force: true });
 });

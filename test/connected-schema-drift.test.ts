@@ -8,19 +8,18 @@
 // Guiyang (520100) is a `govgraph serve` process of its own, its new version published by the command; the
 // province (520000) is a gateway on loopback that never polls (connectedPollMs 0): only the refusal can
 // have it ask again. GOVGRAPH_TEST_PORT, when set, is the first of the two ports used.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, GOVGRAPH_BIN, runGovgraph } from './helpers/cli.ts';
+import { runGovgraph } from './helpers/cli.ts';
 import type { TestGateway } from './helpers/gateway.ts';
 import { eventually } from './helpers/eventually.ts';
 import { inCallersNames, schemaChanged } from '../src/federation/schema-drift.ts';
-import { guizhouFixture as fixture, freePort, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
+import { guizhouFixture as fixture, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
+import { CITY_ENV, cityAndProvincePorts, serveCity, stopCity } from './helpers/guiyang-process.ts';
 
-/** The city's secret, for its gateway and its commands alike (the audit log is keyed with it). */
-const CITY_ENV = cliEnv({ GOVGRAPH_JWT_SECRET: 'a-secret-of-the-city-long-enough-for-hs256', GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' });
 const READ = { dept: '520000-XCZX', purpose: 'poverty-relief' };
 const WITH_RENT = '{ guiyang { gyHousing { subsidisedHomes { nodes { homeNo rent } } } } }';
 const WITHOUT_RENT = '{ guiyang { gyHousing { subsidisedHomes { nodes { homeNo } } } } bigData: __typename }';
@@ -34,26 +33,16 @@ let province: TestGateway;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'govgraph-schema-drift-'));
   cityDir = join(work, 'city');
-  const base = Number(process.env.GOVGRAPH_TEST_PORT ?? 0);
-  const cityPort = base || await freePort();
-  const provincePort = base ? base + 1 : await freePort();
+  const { cityPort, provincePort } = await cityAndProvincePorts();
   cityFile = writeCityFile(work, provincePort);
   const out = await runGovgraph(['catalogue', 'import', fixture('city-housing.yaml'), '--publish', '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
   expect(out.code).toBe(0);
-  city = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--platform', cityFile, '--data', cityDir, '--port', String(cityPort)], {
-    env: CITY_ENV,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await eventually(async () => expect((await fetch(`http://127.0.0.1:${cityPort}/readyz`)).status).toBe(200), 90_000);
+  city = await serveCity(cityFile, cityDir, cityPort);
   province = await startGuizhouProvince(work, `http://127.0.0.1:${cityPort}`, provincePort, { connectedPollMs: 0 });
 }, 120_000);
 
 afterAll(async () => {
-  if (city && city.exitCode === null) {
-    const exited = new Promise((r) => city!.once('exit', r));
-    city.kill('SIGKILL');
-    await exited;
-  }
+  await stopCity(city);
   await province?.close();
   rmSync(work, { recursive: true, force: true });
 });
