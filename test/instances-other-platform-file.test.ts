@@ -56,3 +56,9 @@ it('a gateway started with the same file as the one before it says nothing', asy
   const third = await serve(open, 6622);
   expect(third.output()).not.toContain('warning: the gateway started before');
 });
+
+it('a gateway restarted onto an edited file, the one before it on this machine ended, says nothing', async () => {
+  for (const g of running) if (g.child.exitCode === null) (g.child.kill('SIGKILL'), await g.exited);
+  const restarted = await serve(trusted, 6623);
+  expect(restarted.output()).not.toContain('warning: the gateway started before');
+});

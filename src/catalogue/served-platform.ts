@@ -6,7 +6,8 @@
 // so. Each gateway now keeps a digest of each section of its file in the store (`_settings`, key
 // `served-platform`; digests only, nothing of the file), and one started after another whose file differed
 // says which sections differ and who read the other file, serving all the same (a rolling restart onto an
-// edited file passes through this).
+// edited file passes through this). A gateway restarted on its machine (the one before it has ended) is
+// not compared: editing the file and restarting the only instance is what an operator does.
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Platform } from '../model/platform.ts';
@@ -42,6 +43,16 @@ function servedOf(value: unknown): Served | null {
   }
 }
 
+/** Whether process `pid` of this machine runs (signal 0 checks without sending; EPERM: it runs as another user). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Records what this gateway serves with, and returns what differs from the gateway recorded before it
  * (null when nothing does, or none was): a line for the operator naming the sections and the other gateway.
@@ -51,7 +62,8 @@ export async function recordServedPlatform(store: Store, platform: Platform, fil
   const [row] = await store.find(SETTINGS, { filter: eq('key', SERVED_PLATFORM_KEY), limit: 1 });
   const before = row ? servedOf(row.value) : null;
   await store.upsert(SETTINGS, 'key', [{ key: SERVED_PLATFORM_KEY, value: JSON.stringify(mine) }]);
-  if (!before) return null;
+  // The gateway before, on this machine, has ended: this one restarted it, maybe onto an edited file.
+  if (!before || (before.host === mine.host && !running(before.pid))) return null;
   const names = [...new Set([...Object.keys(before.sections), ...Object.keys(mine.sections)])].sort();
   const differ = names.filter((n) => before.sections[n] !== mine.sections[n]);
   if (differ.length === 0) return null;
