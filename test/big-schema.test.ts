@@ -120,10 +120,11 @@ describe('a gateway over a big platform', () => {
     // suite the same work takes more of it: one publication read 100 ms, then 110, where it reads 60-70
     // alone (its longest piece is Apollo printing the new schema to hash it, 25 ms on a quiet machine). A
     // hold of the publication's own comes back at every one, the machine's does not: a hold at the bound
-    // is measured again, twice at most. So is a wait past WALL_MS: one probe read 2.7 s once while two
-    // other test runs shared the cores, with the loop held 70 ms; a stalled gateway waits that at every one.
-    for (let items = 11; (held >= BOUND_MS || longest >= WALL_MS) && items <= 12; items++) ({ held, longest } = await publishWhileProbing(items));
+    // is measured again, four times at most (CI128, the suite alone on 2 cores: 100, 100 and 110 ms in a
+    // row, 60 ms alone right after). So is a wait past WALL_MS: one probe read 2.7 s once while two other
+    // test runs shared the cores, with the loop held 70 ms; a stalled gateway waits that at every one.
+    for (let items = 11; (held >= BOUND_MS || longest >= WALL_MS) && items <= 14; items++) ({ held, longest } = await publishWhileProbing(items));
     expect(held).toBeLessThan(BOUND_MS);
     expect(longest).toBeLessThan(WALL_MS);
-  }, 120_000);
+  }, 180_000);
 });
