@@ -172,7 +172,6 @@ export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more:
   return routes;
 }
 
-/** The gateway's handler: each request answered by its route; GraphiQL's own paths go to `graphiql` when it is on. */
 /** Each build's schema version, as its answers' x-schema-version says it (plugins/schema-version.ts). */
 const digests = new WeakMap<GatewaySchema, string>();
 function digestOf(built: GatewaySchema): string {
@@ -181,6 +180,7 @@ function digestOf(built: GatewaySchema): string {
   return digest;
 }
 
+/** The gateway's handler: each request answered by its route; GraphiQL's own paths go to `graphiql` when it is on. */
 export function routeRequest(routes: Map<string, Route>, graphiqlEnabled: boolean, graphiql: GraphiqlHandler, stateOf: () => GatewayState) {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     // While draining, every answer closes its connection, so keep-alive clients move to another instance.
