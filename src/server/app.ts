@@ -48,7 +48,7 @@ import { ConnectedPlatforms } from '../federation/connected/platforms.ts';
 import { forwardedPlugin } from './plugins/forwarded.ts';
 import { persistedQueriesPlugin } from './plugins/persisted-queries.ts';
 import { schemaVersionPlugin } from './plugins/schema-version.ts';
-import { createDocumentStore } from './document-store.ts';
+import { documentCachePlugin } from './plugins/document-cache.ts';
 import { requestContexts, requestIdFor } from './request-context.ts';
 import { graphqlRoute } from './graphql-route.ts';
 import { gatewayRoutes, routeRequest, type Route } from './routes.ts';
@@ -198,9 +198,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // documentId and extensions.persistedQuery are looked up in the trusted documents' manifests, then
     // in the requester's own APQ registrations (plugins/persisted-queries.ts).
     persistedQueries: { cache: trusted.cache },
-    // Parsed and validated documents, bounded by their texts too (src/server/document-store.ts): Apollo's
-    // default cache counts a document's AST only, and kept megabytes of comment for a few hundred bytes.
-    documentStore: createDocumentStore(),
+    // Parsed and validated documents are cached by plugins/document-cache.ts, per schema and bounded by their
+    // texts too (src/server/document-store.ts): Apollo's own cache printed the whole schema at each
+    // publication to key it, and its default counted a document's AST only (megabytes of comment kept).
+    documentStore: null,
     // Compact JSON: Apollo pretty-prints by default, which costs a tenth of a 100-record response.
     stringifyResult: (value) => JSON.stringify(value),
     plugins: [
@@ -219,6 +220,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       writtenNumbersPlugin,
       forwardedPlugin,
       persistedQueriesPlugin(trusted),
+      documentCachePlugin(), // parsed and validated documents, per schema (in place of Apollo's documentStore)
       // Trusted documents, rates, filter bounds, masked probes: before the operation runs.
       ...(opts.limits === false ? [] : [limitsPlugin(platform, store, { model: (schema) => holder.buildOf(schema)?.model ?? holder.schema.model, trusted, documents, warn: (fields, message) => logger.warn(fields, message) })]),
       auditPlugin(documents),

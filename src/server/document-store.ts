@@ -1,4 +1,4 @@
-// Apollo Server's cache of parsed and validated documents, bounded by what the documents really hold.
+// The cache of parsed and validated documents (plugins/document-cache.ts), bounded by what they really hold.
 //
 // Apollo's own (InMemoryLRUCache, 30 MiB) sizes a document as its AST printed to JSON, and a location
 // prints as `{start, end}`: the text the document was parsed from is not counted, though every node's
@@ -13,7 +13,6 @@
 // text, so the bytes alone let 20,000 of them stay, with about 35 kB each of that work: a client sending
 // a new query text per request (a new value in a filter, a new alias) grew the heap by 600 MB in 80 s
 // of a soak (found by the soak walk, Chongqing 500000).
-import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { DocumentNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 
@@ -28,15 +27,8 @@ export function documentSize(document: DocumentNode): number {
   return Buffer.byteLength(JSON.stringify(document), 'utf8') + (document.loc?.source.body.length ?? 0);
 }
 
-/** Apollo Server's `documentStore`: an LRU cache of documents bounded by documentSize and by count. */
-export function createDocumentStore(maxBytes = DOCUMENT_STORE_MAX_BYTES, maxDocuments = DOCUMENT_STORE_MAX_DOCUMENTS): KeyValueCache<DocumentNode> {
-  const cache = new LRUCache<string, DocumentNode>({ max: maxDocuments, maxSize: maxBytes, sizeCalculation: (document) => Math.max(1, documentSize(document)) });
-  return {
-    get: async (key) => cache.get(key),
-    set: async (key, value) => {
-      // A document larger than the whole cache is not kept (lru-cache would refuse it anyway).
-      cache.set(key, value);
-    },
-    delete: async (key) => cache.delete(key),
-  };
+/** The documents cache (plugins/document-cache.ts): an LRU of documents bounded by documentSize and by count. */
+export function createDocumentStore(maxBytes = DOCUMENT_STORE_MAX_BYTES, maxDocuments = DOCUMENT_STORE_MAX_DOCUMENTS): LRUCache<string, DocumentNode> {
+  // A document larger than the whole cache is not kept (lru-cache refuses it).
+  return new LRUCache<string, DocumentNode>({ max: maxDocuments, maxSize: maxBytes, sizeCalculation: (document) => Math.max(1, documentSize(document)) });
 }
