@@ -807,7 +807,7 @@ export type QueryUsageArgs = {
   to: Scalars['Date']['input'];
 };
 
-/** A standing objection (OPEN or CONFIRMED) to a record, as every read of the record carries it. */
+/** A standing objection (OPEN or CONFIRMED) to a record, as every read of the record carries it: only those to items the request may read. */
 export type RecordObjection = {
   __typename?: 'RecordObjection';
   /** The provider answers by this date. */
