@@ -6,6 +6,7 @@ import type { ClockWentBack, KeyChangeChecked } from '../audit/verify.ts';
 import { envSecretProblem } from '../identity/secret.ts';
 import { setting } from '../model/settings.ts';
 import { requireReadableFile } from './file-argument.ts';
+import { unfinishedImports, unfinishedImportSaid } from '../workflow/unfinished-imports.ts';
 import { announce, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 /**
@@ -40,6 +41,9 @@ export function keyChangesSaid(changes: readonly KeyChangeChecked[]): string {
     )
     .join('');
 }
+
+/** The unfinished data imports `audit verify` names, newest last; older ones are counted. */
+const MAX_UNFINISHED_SAID = 10;
 
 /** The note of `audit verify` on entries timed before the entry before them (verify.ts); the chain is ok all the same. */
 export function clockWentBackSaid(c: ClockWentBack): string {
@@ -115,6 +119,16 @@ export function registerAuditCommands(program: Command): void {
         const broken = result.firstBroken!;
         console.log(`audit chain broken at entry #${broken.seq}: ${broken.reason}`);
         process.exitCode = 1;
+      }
+      // Notes, not breaks: an import killed between its two entries leaves a sound chain (unfinished-imports.ts).
+      // Best effort: the verdict above is said already, and a store that cannot be read says so there.
+      const unfinished = await unfinishedImports(store).catch((err: Error) => {
+        console.log(`  note: the data imports of the log could not be read for those left without an outcome: ${err.message}`);
+        return [];
+      });
+      for (const u of unfinished.slice(-MAX_UNFINISHED_SAID)) console.log(unfinishedImportSaid(u));
+      if (unfinished.length > MAX_UNFINISHED_SAID) {
+        console.log(`  note: ${unfinished.length - MAX_UNFINISHED_SAID} older data imports have no outcome either (action "data import" in the log)`);
       }
     } finally {
       await store.close();

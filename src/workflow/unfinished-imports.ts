@@ -1,0 +1,75 @@
+// The data imports whose `attempted` entry has no outcome after it (data-import.ts): the process was killed
+// (kill -9, the machine going down) between the two, or is still running, or its outcome entry could not
+// be written. The chain holds all the same, so `audit verify` said `audit chain ok` and nothing more, and
+// an operator looking after a crash did not learn that the records of a resource may have been written by
+// an import nobody saw end. `audit verify` names them as a note (src/cli/audit.ts), never as a break.
+//
+// An attempt is a `data import` entry with outcome ok that is not a `done` one; its outcome is a later
+// `data import` entry of the same request id naming it (`done (entry #N)`, `— entry #N not done|failed`).
+// Paired by request id first: a file's name is in every detail and could hold `entry #N` itself, and a
+// detail cut at MAX_DETAIL (a very long path) may have lost the number, when the request id has not.
+import { AUDIT_COLLECTION, fromRow, type AuditEntry } from '../audit/entry.ts';
+import { and, eq, type Filter, type Store } from '../store/port.ts';
+import { DATA_IMPORT_ACTION } from './data-import.ts';
+
+export interface UnfinishedImport {
+  seq: number;
+  time: string;
+  user: string | null;
+  resource: string;
+  /** The attempt's detail: `data import of FILE into CODE attempted (...)`. */
+  detail: string;
+  /** A later import of the same resource that ended with its records written, if any: its `done` entry. */
+  laterDone?: number;
+}
+
+const PAGE = 500;
+const DONE = / done \(entry #(\d+)\): \d+ records? written/;
+const NAMED = /(?: done \(entry #| — entry #)(\d+)/g;
+
+const resourceOf = (e: AuditEntry): string => e.resources[0]?.resource ?? '';
+
+/** The data imports of the log whose attempt has no outcome entry, oldest first. */
+export async function unfinishedImports(store: Store): Promise<UnfinishedImport[]> {
+  const open = new Map<number, UnfinishedImport & { requestId: string }>();
+  let after = 0;
+  for (;;) {
+    const filter: Filter = and(eq('action', DATA_IMPORT_ACTION), { kind: 'compare', field: 'seq', op: 'gt', value: after });
+    const rows = await store.find(AUDIT_COLLECTION, { filter, sort: [{ field: 'seq', direction: 'asc' }], limit: PAGE });
+    for (const row of rows) {
+      let e: AuditEntry;
+      try {
+        e = fromRow(row);
+      } catch {
+        continue; // an unreadable entry is verify's to name
+      }
+      after = Math.max(after, e.seq);
+      const detail = e.detail ?? '';
+      if (e.outcome === 'ok' && !DONE.test(detail)) {
+        open.set(e.seq, { seq: e.seq, time: e.time, user: e.user, resource: resourceOf(e), detail, requestId: e.requestId });
+        continue;
+      }
+      const ofRequest = [...open.values()].filter((a) => a.requestId === e.requestId && a.seq < e.seq);
+      const named = [...detail.matchAll(NAMED)].map((m) => Number(m[1]));
+      const answered = ofRequest.find((a) => named.includes(a.seq)) ?? ofRequest.at(-1);
+      if (answered) open.delete(answered.seq);
+      if (e.outcome === 'ok') {
+        for (const a of open.values()) if (a.resource === resourceOf(e) && a.laterDone === undefined) a.laterDone = e.seq;
+      }
+    }
+    if (rows.length < PAGE) break;
+  }
+  return [...open.values()].map(({ requestId: _, ...a }) => a);
+}
+
+/** How `audit verify` names one: which import, by whom, when, and what the operator does about it. */
+export function unfinishedImportSaid(u: UnfinishedImport): string {
+  const later = u.laterDone === undefined
+    ? 'the records of the resource tell whether it wrote them (all of the file or none): import the file again to be sure they are there'
+    : `a later import of ${u.resource} wrote its records (entry #${u.laterDone}); the records of this one are there only if that import held them too or this one was committed`;
+  return (
+    `  note: entry #${u.seq} (${u.time}, ${u.user ?? 'no user'}): ${u.detail}, and no outcome follows it: the import of ${u.resource} ` +
+    `was stopped before it ended (kill -9, the machine going down), is still running, or could not record its outcome; ${later} ` +
+    '(docs/operations.md, Commands and gateways killed midway)'
+  );
+}
