@@ -99,6 +99,10 @@ beforeAll(async () => {
   const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: enterprise(creditCode: "x") { name }`).join(' ');
   await meet(gw, 'too many aliases', `{ gsMarket { ${aliases} } }`, { purpose });
   await meet(gw, 'an expired token', list, { token: expired, purpose });
+  // Its nbf an hour ahead of the gateway's clock: the issuing machine's clock is ahead.
+  const early = await new SignJWT({ dept, roles: [] }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject('dev').setIssuedAt(now).setNotBefore(now + 3600).setExpirationTime(now + 7200).sign(secret);
+  await meet(gw, 'a token not valid yet', list, { token: early, purpose });
   await meet(gw, 'no purpose, a resource whose scope names its purposes', '{ gsPolice { residents(first: 1) { nodes { division } } } }');
   // A grant of the register's division alone: its birthDate is an item the grant does not cover.
   const catalogues = await publishedCatalogues(gw.store);

@@ -102,9 +102,14 @@ describe('bearer tokens with the platform secret', () => {
     expect(await refusal(hs.verify(`Bearer ${await sign({ ...good, exp: now() - 31 })}`))).toEqual(invalid('expired'));
   });
 
-  it('not yet valid', async () => {
-    const token = await sign({ ...good, nbf: now() + 3600 });
-    expect(await refusal(hs.verify(`Bearer ${token}`))).toEqual(invalid('not-yet-valid'));
+  it('not yet valid: said so, with its nbf and to check the clocks (the reason as before)', async () => {
+    const nbf = now() + 3600;
+    const token = await sign({ ...good, nbf });
+    expect(await refusal(hs.verify(`Bearer ${token}`))).toEqual({
+      code: 'UNAUTHENTICATED',
+      reason: 'not-yet-valid',
+      message: expect.stringMatching(new RegExp(`^The token is not valid yet: its nbf \\(not before\\) is ${new Date(nbf * 1000).toISOString().replace(/\./g, '\\.')}, 60 min ahead of this gateway's clock .*Check the clock of the machine that issued it`)),
+    });
   });
 
   it('forged: the payload changed after signing', async () => {

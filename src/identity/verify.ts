@@ -5,7 +5,10 @@
 // Decisions:
 // - Every failure is an AuthenticationError (`UNAUTHENTICATED`) with one of two messages: the header is
 //   missing or malformed, or the token is invalid or expired. Which check failed (signature, expiry,
-//   claims, department...) is in `reason`, for the server's log, not for the client.
+//   claims, department...) is in `reason`, for the server's log, not for the client. Two say more, as
+//   their holder cannot act otherwise and the signature held: a department the platform does not list,
+//   and a token not valid yet (its `nbf` ahead of this gateway's clock: a new token from the same clock
+//   would be refused too), which says so and to check the clocks.
 // - `roles` may be absent (no roles: the user may still query data). Roles the platform does not know
 //   are ignored, so tokens of an identity provider that also serves other systems work; `roles` that
 //   is not an array of strings makes the token invalid.
@@ -87,6 +90,23 @@ export const KEY_SET_TOKEN_MESSAGE =
  */
 export const BOTH_TOKEN_MESSAGE =
   "The token is invalid or expired; get a new one from the identity provider that issues this platform's tokens (this gateway accepts those signed by a key of GOVGRAPH_JWKS_URL), or from `govgraph token` run with this gateway's GOVGRAPH_JWT_SECRET.";
+
+/**
+ * A token refused for its `nbf` alone so far (jose checks the claims once the signature holds): the
+ * general message sent its holder for a new token, which a clock ahead makes as unusable. It says when the
+ * token becomes valid and by how much that is ahead of this gateway, both of the token the caller holds
+ * (nothing of the platform's secret or keys), and to check the clocks.
+ */
+export function notYetValidMessage(error: errors.JWTClaimValidationFailed, nowMs: number): string {
+  const nbf = Number(error.payload.nbf);
+  const ahead = Math.max(0, Math.round(nbf - nowMs / 1000));
+  const by = ahead < 120 ? `${ahead} s` : ahead < 7200 ? `${Math.round(ahead / 60)} min` : `${Math.round(ahead / 3600)} h`;
+  return (
+    `The token is not valid yet: its nbf (not before) is ${new Date(nbf * 1000).toISOString()}, ${by} ahead of this gateway's clock ` +
+    `(${CLOCK_TOLERANCE_SECONDS} s are allowed). Check the clock of the machine that issued it (the identity provider, or where \`govgraph token\` ran) ` +
+    "and this gateway's: one of them is off (NTP). Or send it again once that time has passed."
+  );
+}
 
 export const SECRET_ALGORITHMS = ['HS256'];
 export const KEY_SET_ALGORITHMS = ['RS256', 'ES256'];
@@ -230,6 +250,7 @@ export function createVerifier(opts: { secret?: Uint8Array; jwksUrl?: string; pr
       }));
     } catch (error) {
       const reason = joseReason(error);
+      if (reason === 'not-yet-valid') throw new AuthenticationError(notYetValidMessage(error as errors.JWTClaimValidationFailed, now()), reason, { cause: error });
       if (reason) throw tokenError(reason, error);
       if (keySet && (usedKeySet || error instanceof errors.JOSEError)) {
         throw new KeySetUnavailableError(`cannot fetch the JSON Web Key Set of GOVGRAPH_JWKS_URL (${shownUrl(jwksUrl!)}): ${fetchFailure(error)}`, { cause: error });
