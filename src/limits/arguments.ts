@@ -5,7 +5,10 @@
 import {
   BREAK,
   Kind,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
   getArgumentValues,
+  getDirectiveValues,
   getVariableValues,
   getNamedType,
   isInterfaceType,
@@ -19,6 +22,7 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { AccessContext } from '../access/context.ts';
@@ -198,7 +202,9 @@ export function argumentFigures(q: {
     }
     probe(model, c.values * times);
   };
-  for (const { site, field, node, at, filter, times } of found) {
+  for (const { site, field, node, at, filter, times, when } of found) {
+    // Left out by @skip/@include under this request's variables: not executed, so nothing compared.
+    if (!when.every((sel) => includedOrUnknown(sel, variables))) continue;
     if (site.kind === 'lookup') {
       const key = site.model.resource.key;
       // A masked key of few values is refused by the lookup's rule (src/rules/data-rules.ts): no probe.
@@ -242,7 +248,46 @@ interface ArgumentSite {
    */
   filter?: FilterFigures;
   times: number;
+  /**
+   * The selections on its path whose @skip/@include name a variable: the site is executed only when each
+   * is included under the request's variables. Those whose condition is written out are decided once (a
+   * site skipped so is not found at all).
+   */
+  when: readonly SelectionNode[];
 }
+
+/** Whether graphql-js executes `sel` under `variables` (its shouldIncludeNode: @skip first, then @include). */
+function included(sel: SelectionNode, variables: Record<string, unknown>): boolean {
+  if (getDirectiveValues(GraphQLSkipDirective, sel, variables)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, sel, variables)?.if !== false;
+}
+
+/** As included, and true when the condition cannot be read (the executor reports it; nothing is left uncounted). */
+function includedOrUnknown(sel: SelectionNode, variables: Record<string, unknown>): boolean {
+  try {
+    return included(sel, variables);
+  } catch {
+    return true;
+  }
+}
+
+/** A selection's @skip/@include: always left out, always included, or as the variables say. */
+function conditionOf(sel: SelectionNode): 'skipped' | 'included' | 'variable' {
+  const conditional = sel.directives?.filter((d) => d.name.value === 'skip' || d.name.value === 'include') ?? [];
+  if (conditional.length === 0) return 'included';
+  if (conditional.some(hasVariable)) return 'variable';
+  try {
+    return included(sel, {}) ? 'included' : 'skipped';
+  } catch {
+    return 'included'; // a directive graphql's validation refuses: the request is not executed anyway
+  }
+}
+
+/**
+ * Conditions on the paths to one site kept apart at most this many ways; past it (a document built to
+ * multiply them) they are merged into one unconditional count: a quota errs on the side of counting.
+ */
+const MAX_CONDITION_SETS = 32;
 
 /** A filter over limits.filter: each request is refused with a fresh error, from the walk itself. */
 const OVER_BOUNDS: FilterFigures = Object.freeze({ contains: 0, comparisons: [] });
@@ -279,13 +324,32 @@ function argumentSites(schema: GraphQLSchema, model: SchemaModel, document: Docu
   // The sites within one instance of each fragment (by name and the type it selects on) with their
   // counts, found once: a fragment spread many times, or fragments spreading each other twice over, are
   // walked once each, and a spread adds its fragment's counts (so the walk is bounded by the document).
-  const inFragment = new Map<string, Map<ArgumentSite, number>>();
+  // Each site's counts are kept per set of variable conditions on the paths to it (Counts, by the
+  // conditions' numbers), so that a request adds those its variables include.
+  type Counts = Map<string, { when: SelectionNode[]; times: number }>;
+  const inFragment = new Map<string, Map<ArgumentSite, Counts>>();
   const inFragments = new Set<string>(); // on the current path: a cycle (refused by graphql's own rule) stops here
-  const add = (into: Map<ArgumentSite, number>, site: ArgumentSite, times: number) => {
-    into.set(site, capped((into.get(site) ?? 0) + times));
+  const numbers = new Map<SelectionNode, number>();
+  const numberOf = (sel: SelectionNode) => numbers.get(sel) ?? (numbers.set(sel, numbers.size), numbers.size - 1);
+  const add = (into: Map<ArgumentSite, Counts>, site: ArgumentSite, when: SelectionNode[], times: number) => {
+    let counts = into.get(site);
+    if (!counts) into.set(site, (counts = new Map()));
+    const unique = [...new Set(when)];
+    const key = unique.map(numberOf).sort((a, b) => a - b).join(',');
+    const known = counts.get(key);
+    if (known) known.times = capped(known.times + times);
+    else counts.set(key, { when: unique, times });
+    if (counts.size > MAX_CONDITION_SETS) {
+      const all = [...counts.values()].reduce((n, c) => capped(n + c.times), 0);
+      counts.clear();
+      counts.set('', { when: [], times: all });
+    }
   };
-  const walk = (set: SelectionSetNode, type: GraphQLNamedType, into: Map<ArgumentSite, number>): void => {
+  const walk = (set: SelectionSetNode, type: GraphQLNamedType, into: Map<ArgumentSite, Counts>, when: SelectionNode[]): void => {
     for (const sel of set.selections) {
+      const condition = conditionOf(sel);
+      if (condition === 'skipped') continue; // never executed: nothing below it compares anything
+      const below = condition === 'variable' ? [...when, sel] : when;
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const f = fragments.get(sel.name.value);
         if (!f || inFragments.has(f.name.value)) continue;
@@ -295,15 +359,15 @@ function argumentSites(schema: GraphQLSchema, model: SchemaModel, document: Docu
         if (!own) {
           own = new Map();
           inFragments.add(f.name.value);
-          walk(f.selectionSet, on, own);
+          walk(f.selectionSet, on, own, []);
           inFragments.delete(f.name.value);
           inFragment.set(key, own);
         }
-        for (const [site, times] of own) add(into, site, times);
+        for (const [site, counts] of own) for (const c of counts.values()) add(into, site, [...below, ...c.when], c.times);
         continue;
       }
       if (sel.kind === Kind.INLINE_FRAGMENT) {
-        walk(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) ?? type : type, into);
+        walk(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) ?? type : type, into, below);
         continue;
       }
       const fields = isObjectType(type) || isInterfaceType(type) ? type.getFields() : undefined;
@@ -311,19 +375,19 @@ function argumentSites(schema: GraphQLSchema, model: SchemaModel, document: Docu
       if (!field) continue;
       const site = sites.get(`${type.name}.${field.name}`);
       if (site && sel.arguments?.length) {
-        const found1: ArgumentSite = { site, field, node: sel, at: sel.alias?.value ?? field.name, times: 0 };
+        const found1: ArgumentSite = { site, field, node: sel, at: sel.alias?.value ?? field.name, times: 0, when: [] };
         if (site.kind === 'list') {
           if (!sel.arguments.some(hasVariable)) found1.filter = fixedFilter(found1, limits);
         }
-        add(into, found1, 1);
+        add(into, found1, below, 1);
       }
-      if (sel.selectionSet) walk(sel.selectionSet, getNamedType(field.type), into);
+      if (sel.selectionSet) walk(sel.selectionSet, getNamedType(field.type), into, below);
     }
   };
   const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : null;
-  const all = new Map<ArgumentSite, number>();
-  if (root) walk(operation.selectionSet, root, all);
-  const found = [...all].map(([site, times]) => ({ ...site, times }));
+  const all = new Map<ArgumentSite, Counts>();
+  if (root) walk(operation.selectionSet, root, all, []);
+  const found = [...all].flatMap(([site, counts]) => [...counts.values()].map(({ when, times }) => ({ ...site, times, when })));
   const sitesOfOperation = { model, limits, found, withVariables: (operation.variableDefinitions?.length ?? 0) > 0 };
   bySchema.set(operation, sitesOfOperation);
   return sitesOfOperation;
