@@ -8,16 +8,14 @@
 // Guiyang (520100) is a `govgraph serve` process of its own, its records imported and its new version
 // published by the commands; the province (520000) is a gateway on loopback that never polls
 // (connectedPollMs 0). GOVGRAPH_TEST_PORT, when set, is the first of the two ports used.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGovgraph } from './helpers/cli.ts';
 import type { TestGateway } from './helpers/gateway.ts';
 import { eventually } from './helpers/eventually.ts';
-import { guizhouFixture as fixture, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
-import { CITY_ENV, cityAndProvincePorts, serveCity, stopCity } from './helpers/guiyang-process.ts';
+import { guizhouFixture as fixture } from './helpers/guizhou.ts';
+import { CITY_ENV, startGuiyangBesideProvince, type GuiyangBesideProvince } from './helpers/guiyang-process.ts';
 
 const READ = { dept: '520000-XCZX', purpose: 'poverty-relief' };
 const FLOORS = '{ guiyang { gyHousing { subsidisedHomes { nodes { homeNo floor } } } } }';
@@ -30,32 +28,21 @@ function housingWithFloor(work: string, type: 'int' | 'string'): string {
   return file;
 }
 
+let pair: GuiyangBesideProvince;
 let work: string;
-let cityDir: string;
-let cityFile: string;
-let city: ChildProcess | null = null;
 let province: TestGateway;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'govgraph-retyped-item-'));
-  cityDir = join(work, 'city');
-  const { cityPort, provincePort } = await cityAndProvincePorts();
-  cityFile = writeCityFile(work, provincePort);
-  const published = await runGovgraph(['catalogue', 'import', housingWithFloor(work, 'int'), '--publish', '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
-  expect(published.code).toBe(0);
-  const homes = join(work, 'homes.jsonl');
-  writeFileSync(homes, `${JSON.stringify({ homeNo: 'NM-0301', qh: '520102', tenant: '王五', rent: '820.50', floor: 3 })}\n`);
-  const imported = await runGovgraph(['data', 'import', '--resource', HOMES, homes, '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
-  expect(imported.stderr + imported.stdout).toContain(`imported 1 record into ${HOMES} (1 new, 0 updated)`);
-  city = await serveCity(cityFile, cityDir, cityPort);
-  province = await startGuizhouProvince(work, `http://127.0.0.1:${cityPort}`, provincePort, { connectedPollMs: 0 });
+  pair = await startGuiyangBesideProvince('govgraph-retyped-item-', (dir) => housingWithFloor(dir, 'int'), async ({ work, cityDir, cityFile }) => {
+    const homes = join(work, 'homes.jsonl');
+    writeFileSync(homes, `${JSON.stringify({ homeNo: 'NM-0301', qh: '520102', tenant: '王五', rent: '820.50', floor: 3 })}\n`);
+    const imported = await runGovgraph(['data', 'import', '--resource', HOMES, homes, '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
+    expect(imported.stderr + imported.stdout).toContain(`imported 1 record into ${HOMES} (1 new, 0 updated)`);
+  });
+  ({ work, province } = pair);
 }, 120_000);
 
-afterAll(async () => {
-  await stopCity(city);
-  await province?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => pair?.close());
 
 describe('a connected platform that retypes an item the connecting gateway still holds with its old type', () => {
   it('never has the value read as null without an error: the answer of the new schema is refused, then read as it now is', async () => {
@@ -64,7 +51,7 @@ describe('a connected platform that retypes an item the connecting gateway still
     expect(await province.query(FLOORS, READ)).toEqual(asInt);
     expect(await province.query(FLOORS, READ)).toEqual(asInt);
 
-    const published = await runGovgraph(['catalogue', 'import', housingWithFloor(work, 'string'), '--publish', '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
+    const published = await pair.publishCity(housingWithFloor(work, 'string'));
     expect(published.code).toBe(0);
 
     // Until the city serves its new version (its store poll, 2 s), the floor reads 3; the first answer of

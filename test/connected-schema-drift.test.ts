@@ -8,44 +8,29 @@
 // Guiyang (520100) is a `govgraph serve` process of its own, its new version published by the command; the
 // province (520000) is a gateway on loopback that never polls (connectedPollMs 0): only the refusal can
 // have it ask again. GOVGRAPH_TEST_PORT, when set, is the first of the two ports used.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGovgraph } from './helpers/cli.ts';
 import type { TestGateway } from './helpers/gateway.ts';
 import { eventually } from './helpers/eventually.ts';
 import { inCallersNames, schemaChanged } from '../src/federation/schema-drift.ts';
-import { guizhouFixture as fixture, startGuizhouProvince, writeCityFile } from './helpers/guizhou.ts';
-import { CITY_ENV, cityAndProvincePorts, serveCity, stopCity } from './helpers/guiyang-process.ts';
+import { guizhouFixture as fixture } from './helpers/guizhou.ts';
+import { startGuiyangBesideProvince, type GuiyangBesideProvince } from './helpers/guiyang-process.ts';
 
 const READ = { dept: '520000-XCZX', purpose: 'poverty-relief' };
 const WITH_RENT = '{ guiyang { gyHousing { subsidisedHomes { nodes { homeNo rent } } } } }';
 const WITHOUT_RENT = '{ guiyang { gyHousing { subsidisedHomes { nodes { homeNo } } } } bigData: __typename }';
 
+let pair: GuiyangBesideProvince;
 let work: string;
-let cityDir: string;
-let cityFile: string;
-let city: ChildProcess | null = null;
 let province: TestGateway;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'govgraph-schema-drift-'));
-  cityDir = join(work, 'city');
-  const { cityPort, provincePort } = await cityAndProvincePorts();
-  cityFile = writeCityFile(work, provincePort);
-  const out = await runGovgraph(['catalogue', 'import', fixture('city-housing.yaml'), '--publish', '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
-  expect(out.code).toBe(0);
-  city = await serveCity(cityFile, cityDir, cityPort);
-  province = await startGuizhouProvince(work, `http://127.0.0.1:${cityPort}`, provincePort, { connectedPollMs: 0 });
+  pair = await startGuiyangBesideProvince('govgraph-schema-drift-', () => fixture('city-housing.yaml'));
+  ({ work, province } = pair);
 }, 120_000);
 
-afterAll(async () => {
-  await stopCity(city);
-  await province?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => pair?.close());
 
 describe('a connected platform that removes an item the connecting gateway still shows', () => {
   it('is said as its schema changed, in the caller\'s type names, and the new schema is taken at once', async () => {
@@ -54,7 +39,7 @@ describe('a connected platform that removes an item the connecting gateway still
     // Guiyang publishes its housing catalogue without `rent`; its gateway takes it at its store poll (2 s).
     const without = join(work, 'housing-without-rent.yaml');
     writeFileSync(without, readFileSync(fixture('city-housing.yaml'), 'utf8').replace(/^ *- \{ name: rent,.*\n/m, ''));
-    const published = await runGovgraph(['catalogue', 'import', without, '--publish', '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
+    const published = await pair.publishCity(without);
     expect(published.stderr + published.stdout).toMatch(/published/);
     expect(published.code).toBe(0);
 
@@ -86,7 +71,7 @@ describe('a connected platform that removes an item the connecting gateway still
   it('an item added there shows once a read is answered by its new schema, not at the next poll', async () => {
     const added = join(work, 'housing-with-floor.yaml');
     writeFileSync(added, readFileSync(fixture('city-housing.yaml'), 'utf8').replace(/^( *)- \{ name: rent,.*\n/m, '$1- { name: floor, type: int }\n'));
-    const published = await runGovgraph(['catalogue', 'import', added, '--publish', '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
+    const published = await pair.publishCity(added);
     expect(published.code).toBe(0);
     // Reads of what both versions have: the first one the city's new schema answers has the province ask it.
     const WITH_FLOOR = '{ guiyang { gyHousing { subsidisedHomes { nodes { homeNo floor } } } } }';

@@ -1,9 +1,13 @@
 // Guiyang's gateway (test/fixtures/guizhou) as a process of its own beside an in-process province, for the
 // tests of a connected platform that publishes while the province holds its older schema.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cliEnv, GOVGRAPH_BIN } from './cli.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliEnv, GOVGRAPH_BIN, runGovgraph, type CliResult } from './cli.ts';
 import { eventually } from './eventually.ts';
-import { freePort } from './guizhou.ts';
+import type { TestGateway } from './gateway.ts';
+import { freePort, startGuizhouProvince, writeCityFile } from './guizhou.ts';
 
 /** The city's secret, for its gateway and its commands alike (the audit log is keyed with it). */
 export const CITY_ENV = cliEnv({ GOVGRAPH_JWT_SECRET: 'a-secret-of-the-city-long-enough-for-hs256', GOVGRAPH_LOG_LEVEL: 'error', NODE_ENV: 'test' });
@@ -34,4 +38,52 @@ export async function stopCity(city: ChildProcess | null): Promise<void> {
   const exited = new Promise((r) => city.once('exit', r));
   city.kill('SIGKILL');
   await exited;
+}
+
+/** The city's gateway process beside a province gateway on loopback, in a work folder of their own. */
+export interface GuiyangBesideProvince {
+  work: string;
+  cityDir: string;
+  cityFile: string;
+  province: TestGateway;
+  /** `govgraph catalogue import FILE --publish` of the city, as its operator runs it (its secret, folder, platform file). */
+  publishCity(file: string): Promise<CliResult>;
+  /** Stops the city's gateway and the province, and removes the work folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * The set-up of a test of a city that publishes while the province holds its older schema: the city's
+ * platform file, its first catalogue (`firstCatalogue(work)`, published by the command, which must succeed),
+ * `beforeServe` (records imported by the commands), the city's gateway, then the province's (no poll of
+ * the city: connectedPollMs 0, so only a refusal or an answer can have it ask again).
+ */
+export async function startGuiyangBesideProvince(
+  prefix: string,
+  firstCatalogue: (work: string) => string,
+  beforeServe?: (city: Pick<GuiyangBesideProvince, 'work' | 'cityDir' | 'cityFile'>) => Promise<void>,
+): Promise<GuiyangBesideProvince> {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const cityDir = join(work, 'city');
+  let city: ChildProcess | null = null;
+  let province: TestGateway | undefined;
+  const close = async () => {
+    await stopCity(city);
+    await province?.close();
+    rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    const { cityPort, provincePort } = await cityAndProvincePorts();
+    const cityFile = writeCityFile(work, provincePort);
+    const publishCity = (file: string) => runGovgraph(['catalogue', 'import', file, '--publish', '--platform', cityFile, '--data', cityDir], { env: CITY_ENV });
+    const first = await publishCity(firstCatalogue(work));
+    if (first.code !== 0) throw new Error(`the city's first catalogue import failed (exit code ${first.code}): ${first.stderr}`);
+    await beforeServe?.({ work, cityDir, cityFile });
+    city = await serveCity(cityFile, cityDir, cityPort);
+    province = await startGuizhouProvince(work, `http://127.0.0.1:${cityPort}`, provincePort, { connectedPollMs: 0 });
+    return { work, cityDir, cityFile, province, publishCity, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
