@@ -48,6 +48,14 @@ it('prints the token command for its own platform file and store, and that comma
   expect(await res.json()).toEqual({ data: { me: { department: '530000-GAT' } } });
 });
 
+// The wait loop of docs/operations.md (Restoring, step 1) needs the gateway's own process id: `$!` of
+// `npx govgraph serve &` is npm's, which a SIGTERM ends while the gateway runs on. The banner names it.
+it('names its own process id, the one to signal for a drain, and the drain stops it', async () => {
+  const pid = served.child.pid!;
+  for (let i = 0; i < 100 && !/^ {2}stop: /m.test(served.output()); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(served.output()).toContain(`  stop: kill ${pid} (this gateway's own process: it drains, then exits; docs/operations.md#draining)`);
+});
+
 it('names the identity provider, a shared secret, and MongoDB without its URI', () => {
   expect(tokenHint('p.yaml', { data: 'd' }, 'https://idp.example/jwks', {})).toBe('tokens: from your identity provider (GOVGRAPH_JWKS_URL)');
   expect(tokenHint('/srv/p.yaml', { data: '/srv/d' }, undefined, { GOVGRAPH_JWT_SECRET: 'x'.repeat(32) })).toBe(

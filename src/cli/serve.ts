@@ -253,6 +253,9 @@ export function registerServeCommand(program: Command): void {
       const checkpointFile = checkpointFileFromEnv();
       console.log(`  audit checkpoints every minute to the store${checkpointFile ? ` and ${checkpointFile}` : ` only (name a file outside it with ${CHECKPOINT_FILE_ENV})`}`);
       if (!demoToken) console.log(`  ${tokenHint(platformFile, opts, jwksUrl)}`);
+      // The process to signal: under `npx govgraph serve &` or `npm start`, `$!` is npm's, whose SIGTERM may
+      // not reach the gateway (docs/operations.md, Draining); a script's wait loop needs this id.
+      console.log(`  stop: kill ${process.pid} (this gateway's own process: it drains, then exits; docs/operations.md#draining)`);
       if (demoToken) {
         console.log(`\nA demo token for the Provincial Department of Civil Affairs (${DEMO_DEPT}), valid 8 hours`);
         console.log('(GraphiQL opens with it in its headers):');
