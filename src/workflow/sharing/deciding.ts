@@ -53,6 +53,11 @@ async function storeApprovedGrant(store: Store, grant: Grant): Promise<boolean> 
   }
 }
 
+/** Whether the grant is stored, asked after its write failed; a store that cannot answer says no. */
+async function grantStored(store: Store, id: string): Promise<boolean> {
+  return getGrant(store, id).then((g) => g !== null, () => false);
+}
+
 /**
  * An approval made before approvals kept their grant (`grantId` in the claiming write) and interrupted
  * between its writes: the request approved without `grantId`. The grant was made after the claim: it is
@@ -191,6 +196,10 @@ export async function decideSharingRequest(env: WorkflowEnv, actor: Actor, input
         try {
           await storeApprovedGrant(env.store, grant);
         } catch (err) {
+          // A write answered with an error may still have been applied (a connection cut before the
+          // acknowledgement, a primary stepping down after the insert): the grant is then in force, and taking
+          // the request back to pending left a grant under a pending request (or, rejected next, a rejected one).
+          if (await grantStored(env.store, grant.id)) return (await getSharingRequest(env.store, request.id))!;
           await env.store.update(SHARING_REQUESTS, and(eq('id', request.id), eq('grantId', grant.id)), lost ? { grantId: null, approvedGrant: null } : {
             status: 'pending', decidedBy: null, decidedAt: null, reason: null, grantId: null, approvedGrant: null, openKey: openKey(request),
           });
