@@ -1,5 +1,5 @@
 // The files of a data import: the records file read, the rejects file written (--skip-invalid).
-import type { WriteStream } from 'node:fs';
+import { statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { unreadableFile, unwritableFile } from '../../model/named-file.ts';
 import { recordFileFormat, RecordFileError } from '../read/file.ts';
@@ -26,4 +26,17 @@ export function checkImportFiles(file: string, options: Pick<ImportOptions, 'ski
   const rejectsPath = options.rejectsFile ?? defaultRejectsFile(file);
   const unwritable = options.skipInvalid ? unwritableFile(rejectsPath) : null;
   if (unwritable) throw new RecordFileError(`rejects file ${rejectsPath}: ${unwritable}`);
+  if (options.skipInvalid && sameFile(file, rejectsPath)) {
+    throw new RecordFileError(`rejects file ${rejectsPath}: is the file being imported, which the rejects would replace; name another file (by default ${defaultRejectsFile(file)})`);
+  }
+}
+
+/**
+ * Whether two paths name one file (its spelling aside: `./a.jsonl`, a link to it). The rejects take their
+ * file's name once the import has ended: `--rejects` naming the records file replaced the operator's
+ * records with the rejected few, the valid ones then kept only in the store.
+ */
+function sameFile(a: string, b: string): boolean {
+  const [x, y] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
+  return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
 }
