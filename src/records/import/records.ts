@@ -2,6 +2,7 @@
 // to the store's upsertAll; a problem, without skipInvalid, has the store undo the batches at once (the
 // rest of the file is read after, for its problems).
 import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { collectionOf, type Resource } from '../../model/catalogue.ts';
@@ -36,6 +37,21 @@ function headerProblem(resource: Resource, columns: string[]): string | undefine
   return parts.length ? parts.join('; ') : undefined;
 }
 
+/**
+ * Why the file read is not the one the import began with, or undefined. A file still being written (an
+ * export running, a copy not finished) was imported as far as it had got, its last CSV line maybe cut in
+ * the middle of a value, and said imported in full; a file rewritten meanwhile mixed two versions. The
+ * reading ends at the end of the file as it then was, so its size, time and inode then tell (of a regular
+ * file: a named pipe is written while it is read).
+ */
+async function changedWhileRead(file: string, began: Stats): Promise<string | undefined> {
+  if (!began.isFile()) return undefined; // a named pipe, /dev/stdin: a stream, read as it is written
+  const ended = await stat(file).catch(() => null);
+  if (ended && ended.size === began.size && ended.mtimeMs === began.mtimeMs && ended.ino === began.ino && ended.dev === began.dev) return undefined;
+  const now = ended ? `${ended.size} bytes when it was read to its end` : 'gone when it was read to its end';
+  return `${file}: changed while it was read (${began.size} bytes when the import began, ${now}); nothing was written: import it again once it is written in full`;
+}
+
 export async function importRecords(
   store: Store,
   resource: Resource,
@@ -52,12 +68,13 @@ export async function importRecords(
   // records that were never written (nor kept) in its place.
   const partPath = `${rejectsPath}.part`;
   const fromText = recordFileFormat(file) === 'csv'; // CSV cells are text; JSON values carry their type
-  let totalBytes: number;
+  let began: Stats;
   try {
-    totalBytes = (await stat(file)).size;
+    began = await stat(file);
   } catch (err) {
     throw new RecordFileError(`${file}: ${fileFailure(err)}`);
   }
+  const totalBytes = began.size;
 
   const summary: ImportSummary = {
     resource: resource.code, file, records: 0, written: 0, inserted: 0, updated: 0,
@@ -174,6 +191,11 @@ export async function importRecords(
     }
     readAll = true;
     report(totalBytes);
+    const change = await changedWhileRead(file, began);
+    if (change) {
+      note([change]);
+      fatal = summary.stoppedReading = true;
+    }
     if (fatal || (summary.problemCount > 0 && !skipInvalid)) throw new Refused();
     options.signal?.throwIfAborted();
     if (batch.length) {
