@@ -1,6 +1,7 @@
 // `data import --skip-invalid --rejects FILE` naming the records file itself (or a link to it): the rejects
 // take their file's name once the import has ended, so the operator's records file was replaced by the few
-// rejected records, the valid ones then kept only in the store. Refused before anything is written.
+// rejected records, the valid ones then kept only in the store; and a rejects file in the data folder
+// replaces the store's own files. Refused before anything is written.
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,25 @@ it.each([
   });
 });
 
+// The data folder holds the store: `--rejects data/govgraph.sqlite` replaced the embedded store (catalogues,
+// grants, the audit log) by the rejects, and the next command found the store file "damaged".
+it.each([
+  ['the store file', () => join(data, 'govgraph.sqlite')],
+  ['a new file in the data folder', () => join(data, 'rejects.jsonl')],
+])('refuses %s as the rejects file, keeping the store and writing nothing', async (_how, path) => {
+  writeFileSync(shops, RECORDS);
+  const rejects = path();
+  const r = await runGovgraph(['data', 'import', '--resource', '440000-SJJ-00031', shops, '--skip-invalid', '--rejects', rejects], { env });
+  expect([r.code, r.stderr.trim().split('\n').at(-1)]).toEqual([
+    1, `govgraph: rejects file ${rejects}: lies in the data folder ${data}, which holds the store (a rejects file there replaces its files); name a file outside it`,
+  ]);
+  await withSqliteStore(data, async (store) => {
+    expect(await store.count(AUDIT_COLLECTION, eq('action', DATA_IMPORT_ACTION))).toBe(0);
+    expect(await store.count('r_440000_sjj_00031')).toBe(0);
+  });
+});
+
+// Last: it writes records and entries, which the cases above count as none.
 it('writes the rejects to another file as before', async () => {
   writeFileSync(shops, RECORDS);
   const r = await runGovgraph(['data', 'import', '--resource', '440000-SJJ-00031', shops, '--skip-invalid', '--rejects', join(dir, 'refused.jsonl')], { env });

@@ -116,6 +116,7 @@ export function registerDataCommands(program: Command): void {
         const done = await importCorrecting(env, { user: OPERATOR, requestId: randomUUID() }, resource, file, {
           skipInvalid: opts.skipInvalid === true,
           rejectsFile: opts.rejects,
+          dataFolder: opts.mongodbUri ? undefined : opts.data,
           onProgress: bar?.update,
           signal: interruption(),
         });

@@ -1,5 +1,6 @@
 // The files of a data import: the records file read, the rejects file written (--skip-invalid).
-import { statSync, type WriteStream } from 'node:fs';
+import { realpathSync, statSync, type WriteStream } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { once } from 'node:events';
 import { unreadableFile, unwritableFile } from '../../model/named-file.ts';
 import { recordFileFormat, RecordFileError } from '../read/file.ts';
@@ -19,7 +20,7 @@ export async function write(out: WriteStream, text: string): Promise<void> {
  * made only after the batches before the first reject were written. Also before the import's audit entry
  * (src/workflow/data-import.ts): a mistyped path, or a file of no record type, is no import.
  */
-export function checkImportFiles(file: string, options: Pick<ImportOptions, 'skipInvalid' | 'rejectsFile'> = {}): void {
+export function checkImportFiles(file: string, options: Pick<ImportOptions, 'skipInvalid' | 'rejectsFile' | 'dataFolder'> = {}): void {
   const unreadable = unreadableFile(file);
   if (unreadable) throw new RecordFileError(`${file}: ${unreadable}`);
   recordFileFormat(file); // a file of no record type (a.txt) is no import either
@@ -29,6 +30,25 @@ export function checkImportFiles(file: string, options: Pick<ImportOptions, 'ski
   if (options.skipInvalid && sameFile(file, rejectsPath)) {
     throw new RecordFileError(`rejects file ${rejectsPath}: is the file being imported, which the rejects would replace; name another file (by default ${defaultRejectsFile(file)})`);
   }
+  if (options.skipInvalid && options.dataFolder !== undefined && within(rejectsPath, options.dataFolder)) {
+    throw new RecordFileError(`rejects file ${rejectsPath}: lies in the data folder ${options.dataFolder}, which holds the store (a rejects file there replaces its files); name a file outside it`);
+  }
+}
+
+/** Whether `file` lies in `folder` (both as the file system resolves them: links followed). */
+function within(file: string, folder: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return null;
+    }
+  };
+  const home = real(folder);
+  const parent = real(dirname(file));
+  if (home === null || parent === null) return false;
+  const path = relative(home, join(parent, basename(file)));
+  return path === '' || (path.split(sep)[0] !== '..' && !isAbsolute(path));
 }
 
 /**

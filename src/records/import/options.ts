@@ -13,6 +13,8 @@ export interface ImportOptions {
   skipInvalid?: boolean;
   /** Where rejects go with `skipInvalid`; default `<file>.rejects.jsonl`. */
   rejectsFile?: string;
+  /** The embedded store's data folder, where no rejects file may go (it would replace the store's files). */
+  dataFolder?: string;
   onProgress?: (p: ImportProgress) => void;
   batchSize?: number;
   /**
