@@ -69,3 +69,11 @@ it('writes the rejects to another file as before', async () => {
   expect(readFileSync(shops, 'utf8')).toBe(RECORDS);
   expect(readFileSync(join(dir, 'refused.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).line)).toEqual([2]);
 });
+
+it('takes the default rejects file beside a records file kept in the data folder', async () => {
+  const kept = join(data, 'shops.jsonl');
+  writeFileSync(kept, RECORDS);
+  const r = await runGovgraph(['data', 'import', '--resource', '440000-SJJ-00031', kept, '--skip-invalid'], { env });
+  expect(r.code).toBe(3);
+  expect(readFileSync(`${kept}.rejects.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l).line)).toEqual([2]);
+});

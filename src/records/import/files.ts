@@ -30,7 +30,8 @@ export function checkImportFiles(file: string, options: Pick<ImportOptions, 'ski
   if (options.skipInvalid && sameFile(file, rejectsPath)) {
     throw new RecordFileError(`rejects file ${rejectsPath}: is the file being imported, which the rejects would replace; name another file (by default ${defaultRejectsFile(file)})`);
   }
-  if (options.skipInvalid && options.dataFolder !== undefined && within(rejectsPath, options.dataFolder)) {
+  // Named by the operator only: the default, beside a records file kept there, names no file of the store.
+  if (options.skipInvalid && options.rejectsFile !== undefined && options.dataFolder !== undefined && within(rejectsPath, options.dataFolder)) {
     throw new RecordFileError(`rejects file ${rejectsPath}: lies in the data folder ${options.dataFolder}, which holds the store (a rejects file there replaces its files); name a file outside it`);
   }
 }
