@@ -8,6 +8,7 @@
 // pattern.
 import { valueKey, type Row, type Value } from '../../src/store/port.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
+import { idCardSpelling, idCardSpellings } from '../../src/formats/idcard.ts';
 import { takeProbes } from '../../src/limits/probes.ts';
 import { limitsOf } from '../../src/model/platform.ts';
 import { counterKey } from '../../src/identity/verify.ts';
@@ -26,7 +27,10 @@ async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): P
   const { item, field, target, targetItem } = link;
   // Each row's value by its place among the distinct values (a decimal matches the decimal asked for by
   // value, not by identity; -1: none). Plain loops and arrays, one Map: this runs for every row of every
-  // page (issue 10).
+  // page (issue 10). An ID number joins by its spelling with 'X' (src/formats/idcard.ts): a row stored with
+  // 'x' before the importer wrote 'X' links, and is linked, as the same number.
+  const idcard = targetItem.format === 'idcard';
+  const joinKey = (v: Value) => valueKey(idcard && typeof v === 'string' ? idCardSpelling(v) : v);
   const slots: number[] = new Array(rows.length);
   const slotOf = new Map<string | number | boolean | null, number>();
   const values: Value[] = [];
@@ -36,7 +40,7 @@ async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): P
       slots[i] = -1;
       continue;
     }
-    const key = valueKey(value);
+    const key = joinKey(value);
     let slot = slotOf.get(key);
     if (slot === undefined) {
       slot = values.length;
@@ -48,18 +52,20 @@ async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): P
   if (values.length === 0) return;
   if (linkPlan.probes && !(await probesTaken(ctx, linkPlan, values.length, rows))) return;
   noteRead(ctx, target, { filtered: [targetItem.name] });
+  const asked = idcard ? values.flatMap<Value>((v) => (typeof v === 'string' ? idCardSpellings(v) : [v])) : values;
   // The plan reads the item the link reads by (./plan.ts), and shapes it as the requester may see it.
   const fields = plan.projection;
   // The linked resource's row scope applies as to a direct read: a record outside it is null.
   const scope = ctx.access.rows(target);
   const found = scope
-    ? await readStore(ctx).find(target.collection, { filter: withinRows({ kind: 'in', field: targetItem.name, values }, scope), projection: fields, ...readOptions(ctx) })
-    : await readStore(ctx).findByValues(target.collection, targetItem.name, values, fields, readOptions(ctx));
+    ? await readStore(ctx).find(target.collection, { filter: withinRows({ kind: 'in', field: targetItem.name, values: asked }, scope), projection: fields, ...readOptions(ctx) })
+    : await readStore(ctx).findByValues(target.collection, targetItem.name, asked, fields, readOptions(ctx));
   noteRecords(ctx, target, found.length);
   const linkedAt: (Row | undefined)[] = new Array(values.length);
   for (const r of found) {
-    const slot = slotOf.get(valueKey(r[targetItem.name]));
-    if (slot !== undefined) linkedAt[slot] = r;
+    const slot = slotOf.get(joinKey(r[targetItem.name]));
+    // Of two records stored in both spellings (before the importer wrote 'X'), the one with 'X'.
+    if (slot !== undefined && (linkedAt[slot] === undefined || (idcard && String(r[targetItem.name]).endsWith('X')))) linkedAt[slot] = r;
   }
   // Each linked record once, in the order of the rows that link them (`values` is in that order).
   const linked: Row[] = [];

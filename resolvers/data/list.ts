@@ -1,7 +1,7 @@
 // A resource's list field: one page of records with a cursor; totalCount only when selected.
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { ResourceModel } from '../../src/generate/model.ts';
-import { filterUses, orderUses, toSort, toStoreFilter, type FilterArg, type OrderArg } from '../../src/generate/filter.ts';
+import { filterUses, idCardItems, orderUses, toSort, toStoreFilter, withIdCardSpellings, type FilterArg, type OrderArg } from '../../src/generate/filter.ts';
 import { selectedFields } from '../../src/generate/selection.ts';
 import { defaultPageSize, maxPageSize } from '../../src/model/platform.ts';
 import { afterFilter, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../../src/store/keyset.ts';
@@ -67,7 +67,7 @@ export function listResolver(model: ResourceModel) {
   return async (_parent: unknown, args: ListArgs, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Connection> => {
     const first = pageSize(ctx, model, args.first, maxPageSize(ctx.platform));
     // The row scope is part of every query of the list: the page, the count and the rows after a cursor.
-    const filter = withinRows(toStoreFilter(args.filter), ctx.access.rows(model)) as Filter;
+    const filter = withinRows(withIdCardSpellings(toStoreFilter(args.filter), idCardItems(model.resource)), ctx.access.rows(model)) as Filter;
     // Records come in key order (SPEC §5), ties of an orderBy broken by the key; but the order of a key
     // the requester may not read, or reads masked, would tell of its values (a masked ID number shows its
     // region and last four: key order sorts by the hidden birth date), so the store's own order breaks

@@ -4,6 +4,7 @@ import type { ResourceModel } from '../../src/generate/model.ts';
 import type { Row, Value } from '../../src/store/port.ts';
 import { readOptions, readStore, type RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
+import { idCardSpellings } from '../../src/formats/idcard.ts';
 import { pathPattern, planFor } from './plan.ts';
 import { withLinks } from './links.ts';
 import { noteRead, noteRecords } from './records.ts';
@@ -13,13 +14,18 @@ export function lookupResolver(model: ResourceModel) {
   return async (_parent: unknown, args: Record<string, Value>, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Row | null> => {
     noteRead(ctx, model, { filtered: [key] });
     const plan = planFor(ctx, model, pathPattern(info), info, info.fieldNodes);
-    const rows = await readStore(ctx).find(model.collection, {
+    const read = (value: Value) => readStore(ctx).find(model.collection, {
       // A record outside the requester's row scope is null, as a missing one.
-      filter: withinRows({ kind: 'compare', field: key, op: 'eq', value: args[key] }, ctx.access.rows(model)),
+      filter: withinRows({ kind: 'compare', field: key, op: 'eq', value }, ctx.access.rows(model)),
       projection: plan.projection,
       limit: 1,
       ...readOptions(ctx),
     });
+    // An ID number is looked up as GB 11643 writes it ('X'), then, when no record holds that, as a row
+    // stored with 'x' before the importer wrote 'X' (src/formats/idcard.ts): either spelling finds it.
+    const spellings = typeof args[key] === 'string' && model.items.get(key)?.format === 'idcard' ? idCardSpellings(args[key]) : [args[key]];
+    let rows: Row[] = [];
+    for (const value of spellings) if ((rows = await read(value)).length > 0) break;
     noteRecords(ctx, model, rows.length);
     return (await withLinks(ctx, plan, rows))[0] ?? null;
   };

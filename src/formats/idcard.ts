@@ -41,7 +41,8 @@ export function idCardCheckDigit(first17: string): string {
 /**
  * An 18-character ID number: a known province prefix, a real birth date not after today (the platform's
  * date, UTC+08:00: `today` is an instant) and not before 1800, and the right check character (an
- * upper-case 'X'; a lower-case 'x' is refused, since stored keys must have one spelling).
+ * upper-case 'X', as GB 11643 writes it; the importer and the read arguments turn a lower-case 'x' into
+ * it first, idCardSpelling, so that stored values have one spelling).
  */
 export function isValidIdCard(s: string, today?: Date): boolean {
   if (!/^\d{17}[\dX]$/.test(s)) return false;
@@ -49,4 +50,26 @@ export function isValidIdCard(s: string, today?: Date): boolean {
   const birth = `${s.slice(6, 10)}-${s.slice(10, 12)}-${s.slice(12, 14)}`;
   if (!isRealDate(birth) || birth < '1800-01-01' || birth > (today ? platformDate(today) : platformToday())) return false;
   return idCardCheckDigit(s.slice(0, 17)) === s[17];
+}
+
+const LOWER_X = /^\d{17}x$/;
+const EITHER_X = /^\d{17}[xX]$/;
+
+/**
+ * The spelling GB 11643 gives an ID number: a check character written 'x' (as departments' files often
+ * hold it) is 'X'. Anything else is returned as it is (the format check then judges it).
+ */
+export function idCardSpelling(value: string): string {
+  return LOWER_X.test(value) ? value.slice(0, 17) + 'X' : value;
+}
+
+/**
+ * The values a read by an ID number looks for: both spellings of an 'X' check character, so that a row
+ * stored with 'x' before the importer wrote 'X' (an item that took the idcard format later) is found by
+ * either; the canonical spelling first.
+ */
+export function idCardSpellings(value: string): string[] {
+  if (!EITHER_X.test(value)) return [value];
+  const first17 = value.slice(0, 17);
+  return [first17 + 'X', first17 + 'x'];
 }

@@ -27,7 +27,7 @@ export function formatOf(name: ItemFormat): Format {
   return f;
 }
 
-export { idCardCheckDigit, isValidIdCard } from './idcard.ts';
+export { idCardCheckDigit, idCardSpelling, idCardSpellings, isValidIdCard } from './idcard.ts';
 export { creditCodeCheckChar, isValidCreditCode, CREDIT_CODE_CHARSET } from './credit-code.ts';
 export { isValidPhone } from './phone.ts';
 export { isValidEmail } from './email.ts';

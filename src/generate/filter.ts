@@ -1,7 +1,9 @@
 // A resource's `filter` and `orderBy` arguments, turned into the store's Filter and sort, and listed as
 // the (item, operator) uses that the access rules check before anything is read.
 import { GraphQLError } from 'graphql';
-import type { Filter, SortKey } from '../store/port.ts';
+import type { Filter, SortKey, Value } from '../store/port.ts';
+import { idCardSpellings } from '../formats/idcard.ts';
+import type { Resource } from '../model/catalogue.ts';
 import { OPERATORS } from '../model/operators.ts';
 
 export type FilterArg = { [field: string]: unknown; and?: FilterArg[] | null; or?: FilterArg[] | null };
@@ -51,4 +53,39 @@ export function toSort(orderBy: OrderArg[] | null | undefined): SortKey[] {
 
 export function orderUses(orderBy: OrderArg[] | null | undefined): ItemUse[] {
   return (orderBy ?? []).map((o) => ({ item: o.field, operator: 'orderBy' }));
+}
+
+/**
+ * The filter with each `eq` and `in` on an ID-number item (format idcard, `idcardItems`) asking for both
+ * spellings of an 'X' check character: a consumer writing `...123x` finds the record stored as `...123X`,
+ * and one stored with 'x' before the importer wrote 'X' is found by either (src/formats/idcard.ts). The
+ * other operators compare as written.
+ */
+export function withIdCardSpellings(filter: Filter, idcardItems: ReadonlySet<string>): Filter {
+  if (idcardItems.size === 0) return filter;
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return { kind: filter.kind, filters: filter.filters.map((f) => withIdCardSpellings(f, idcardItems)) };
+    case 'compare':
+      if (filter.op !== 'eq' || !idcardItems.has(filter.field) || typeof filter.value !== 'string') return filter;
+      return idCardSpellings(filter.value).length === 1 ? filter : { kind: 'in', field: filter.field, values: idCardSpellings(filter.value) };
+    case 'in':
+      if (!idcardItems.has(filter.field)) return filter;
+      return { kind: 'in', field: filter.field, values: filter.values.flatMap<Value>((v) => (typeof v === 'string' ? idCardSpellings(v) : [v])) };
+    default:
+      return filter;
+  }
+}
+
+const idCardItemsOf = new WeakMap<Resource, ReadonlySet<string>>();
+
+/** The names of a resource's items of format idcard (for withIdCardSpellings). */
+export function idCardItems(resource: Resource): ReadonlySet<string> {
+  let items = idCardItemsOf.get(resource);
+  if (!items) {
+    items = new Set(resource.items.filter((i) => i.format === 'idcard').map((i) => i.name));
+    idCardItemsOf.set(resource, items);
+  }
+  return items;
 }

@@ -80,3 +80,26 @@ export function rowScopeValueProblem(value: unknown): string | undefined {
   if (plain === value) return undefined;
   return `${show(value)} is not written as a division code is (ASCII digits and letters, no spaces or invisible characters), so the row scope would show the record to no department of its region; write ${show(plain)}`;
 }
+
+/**
+ * Keys (and the link items that hold another resource's keys) are compared character by character, in
+ * lookups, links, grants' rows, objections and duplicates: a key a person reads as another, written in
+ * full-width ASCII forms (`４３０１…`, as a Chinese input method types them), in another Unicode normal
+ * form than NFC, or with a blank before or after it, was stored as a second record that a lookup by the
+ * usual spelling, a link and a count did not meet. Such a value is refused, naming the spelling to write,
+ * never rewritten: a provider's key is theirs to correct.
+ */
+export function keySpelling(value: string): string {
+  return value
+    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .normalize('NFC')
+    .trim();
+}
+
+/** Why a key value is refused (see keySpelling), or undefined. `what`: "a key", "a link to a key". */
+export function keySpellingProblem(value: unknown, what: string): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const plain = keySpelling(value);
+  if (plain === value) return undefined;
+  return `${show(value)} is not written as ${what} is (NFC, ASCII letters and digits rather than full-width ones, no blanks before or after), so a lookup by its usual spelling would not find it; write ${show(plain)}`;
+}

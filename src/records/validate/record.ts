@@ -3,7 +3,8 @@
 import type { Item, Resource } from '../../model/catalogue.ts';
 import type { Row } from '../../store/port.ts';
 import { WrittenNumber } from '../../formats/decimal.ts';
-import { CHECKS, rowScopeValueProblem } from './checks.ts';
+import { CHECKS, keySpellingProblem, rowScopeValueProblem } from './checks.ts';
+import { idCardSpelling } from '../../formats/idcard.ts';
 import { Failed, TYPE_BY_NAME } from './conversions.ts';
 import { show } from './show.ts';
 
@@ -33,7 +34,9 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
   const plan = resource.items.map((item) => {
     const converter = TYPE_BY_NAME.get(item.type);
     if (!converter) throw new Error(`item ${item.name} of ${resource.code} has unknown type ${item.type}`);
-    return { item, name: item.name, convert: converter.convert, checks: CHECKS.filter((c) => c.applies(item)) };
+    // A key, or a link item (it holds another resource's keys): its spelling is checked first (keySpellingProblem).
+    const keyLike = item.name === resource.key ? 'a key' : item.link ? 'a link to a key' : undefined;
+    return { item, name: item.name, convert: converter.convert, checks: CHECKS.filter((c) => c.applies(item)), keyLike };
   });
   const order = resource.items.map((i) => i.name);
   const names = new Set(order);
@@ -45,7 +48,7 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
     const at = (item: string, message: string) => (problems ??= []).push(`line ${line}: ${item}: ${message}`);
     const row: Row = {};
     let keyProblem = false;
-    for (const { item, name, convert, checks } of plan) {
+    for (const { item, name, convert, checks, keyLike } of plan) {
       const before = problems?.length ?? 0;
       const raw = input[name];
       if (isMissing(raw, item) || (item.required && raw === '')) {
@@ -54,9 +57,18 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
         continue;
       }
       // A number written with more digits than a double keeps: a decimal refuses it, other types take the double.
-      const converted = convert(raw instanceof WrittenNumber && item.type !== 'decimal' ? raw.value : raw, item, fromText);
+      let converted = convert(raw instanceof WrittenNumber && item.type !== 'decimal' ? raw.value : raw, item, fromText);
       if (converted instanceof Failed) {
         at(name, `${show(raw)} is not ${converted.expected}`);
+        continue;
+      }
+      // GB 11643 writes the check character 'X'; departments' files often hold 'x'. Stored as 'X'.
+      if (item.format === 'idcard' && typeof converted === 'string') converted = idCardSpelling(converted);
+      const spelling = keyLike ? keySpellingProblem(converted, keyLike) : undefined;
+      if (spelling !== undefined) {
+        // The spelling to write is named; the format and pattern would only say the value is not one.
+        at(name, spelling);
+        if (name === resource.key) keyProblem = true;
         continue;
       }
       for (const c of checks) {
