@@ -69,6 +69,14 @@ describe('an ID number written with a lower-case x', () => {
     ]);
   });
 
+  it('names the record stored with X in an objection raised with x', async () => {
+    const raised = await gw.query(`mutation { raiseObjection(input: { resource: "${RESIDENTS}", key: "${lower(ID_A)}", item: "fullName", reason: "姓名有误" }) { key } }`, {
+      ...READER, roles: ['applicant'],
+    });
+    expect(raised.errors).toBeUndefined();
+    expect(raised.data!.raiseObjection).toEqual({ key: ID_A });
+  });
+
   it('and the same number with X in one file are one record: the second is refused as a key written twice', async () => {
     const summary = await importText(RESIDENTS, `idNumber,fullName\n${lower(ID_B)},林一\n${ID_B},林二\n`);
     expect(summary.refused).toBe(true);
