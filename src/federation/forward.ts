@@ -2,7 +2,8 @@
 // signed by this platform, bounded in time and size, and the answer checked before graphql-tools takes it.
 
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
-import { GraphQLError, Kind, print, type DocumentNode } from 'graphql';
+import { GraphQLError, Kind, print, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
+import type { AccessCode } from '../access/decide.ts';
 import { limitsOf, type ConnectedPlatform, type Department, type Platform } from '../model/platform.ts';
 import { FORWARDED_HEADER, platformBase, signForwarded } from '../identity/forwarded.ts';
 import type { PlatformKeys } from '../identity/platform-keys.ts';
@@ -33,6 +34,71 @@ export interface ForwardNote {
   /** `cancelled`: its own request was cancelled while the forward was under way (src/limits/cancel.ts). */
   outcome: 'answered' | 'unavailable' | 'cancelled';
   errors: number;
+  /**
+   * The platform's access denials in its answer (the rules' codes, SPEC §6), each `CODE at namespace.path`
+   * (field names only, no index, no value): what it refused the department, for this platform's entry.
+   */
+  denied?: string[];
+  /** Whether its answer held any value besides `__typename`: the department read something there. */
+  read?: boolean;
+}
+
+/** The rules' denial codes (SPEC §6): an error of a connected answer with one is that platform's refusal. */
+const DENIAL_CODES: ReadonlySet<string> = new Set<AccessCode>([
+  'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE', 'PURPOSE_REQUIRED', 'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED',
+]);
+
+/**
+ * The field names along an answer's path in the delegated document: its response keys are the delegation's
+ * aliases (`__gqtld0__`); a key the document does not have is kept, cut (it is the platform's text).
+ */
+function fieldNamesAlong(document: DocumentNode, path: readonly (string | number)[]): string[] {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const fieldOf = (set: SelectionSetNode | undefined, key: string, depth = 0): FieldNode | undefined => {
+    for (const s of set?.selections ?? []) {
+      if (s.kind === Kind.FIELD && (s.alias ?? s.name).value === key) return s;
+      const inner = s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : s.kind === Kind.FRAGMENT_SPREAD && depth < 8 ? fragments.get(s.name.value) : undefined;
+      const found = inner && fieldOf(inner, key, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  let set = operation?.kind === Kind.OPERATION_DEFINITION ? operation.selectionSet : undefined;
+  const names: string[] = [];
+  for (const key of path) {
+    if (typeof key !== 'string') continue;
+    const field = fieldOf(set, key);
+    names.push(field ? field.name.value : theirLabel(key));
+    set = field?.selectionSet;
+  }
+  return names;
+}
+
+/** The access denials of an answer, one per code and path pattern, each `CODE at namespace.path`. */
+function denialsOf(c: ConnectedPlatform, document: DocumentNode, errors: readonly { path?: unknown; extensions?: Record<string, unknown> }[] | undefined): string[] {
+  const named = new Set<string>();
+  for (const e of errors ?? []) {
+    const code = e.extensions?.code;
+    if (typeof code !== 'string' || !DENIAL_CODES.has(code)) continue;
+    named.add(`${code} at ${[c.namespace, ...fieldNamesAlong(document, responsePath(e.path) ?? [])].join('.')}`);
+  }
+  return [...named];
+}
+
+/**
+ * Whether `data`, the answer to `document`, holds a value besides `__typename` (the delegation asks it
+ * under aliases of its own): a record, a count, a cursor.
+ */
+function holdsValue(document: DocumentNode, data: unknown): boolean {
+  const names = (key: string, path: readonly string[]) => fieldNamesAlong(document, [...path, key]).at(-1);
+  const walk = (value: unknown, path: readonly string[]): boolean => {
+    if (value === null || value === undefined) return false;
+    if (Array.isArray(value)) return value.some((v) => walk(v, path));
+    if (typeof value !== 'object') return true;
+    return Object.entries(value).some(([k, v]) => names(k, path) !== '__typename' && walk(v, [...path, k]));
+  };
+  return walk(data, []);
 }
 
 /**
@@ -169,7 +235,8 @@ export interface Forwarder {
 /** One delegated request: the sub-selection of the namespace, the identity signed, bounded by the timeout. */
 export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request: ExecutionRequest, timeoutMs: number, plannedOn?: string): Promise<ExecutionResult> {
   const asker = request.context as Asker;
-  const note = (outcome: ForwardNote['outcome'], errors: number) => asker.forwards?.push({ namespace: c.namespace, platform: c.region, outcome, errors });
+  const note = (outcome: ForwardNote['outcome'], errors: number, answered?: Pick<ForwardNote, 'denied' | 'read'>) =>
+    asker.forwards?.push({ namespace: c.namespace, platform: c.region, outcome, errors, ...answered });
   let res;
   let underWay = false;
   try {
@@ -275,7 +342,8 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
     f.readFailed(c, 'not-govgraph', refused.forOperators);
     return { errors: [refused] };
   }
-  note('answered', body.errors?.length ?? 0);
+  // Its denials and whether it read anything: this platform's entry says what the department was refused there.
+  note('answered', body.errors?.length ?? 0, { denied: denialsOf(c, request.document, body.errors), read: holdsValue(request.document, body.data) });
   const codeless = body.errors?.find((e) => !THEIR_CODES.has(e.extensions?.code as string));
   // Its code, not its message: an error at a field's path may quote the record's value ("Int cannot
   // represent non-integer value: …"), which the log never holds.

@@ -43,7 +43,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-import { FORWARDED_NOTE, outcomeOfParts, recordedDetail, recordedOperationName, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
+import { FORWARDED_NOTE, outcomeOfParts, type AuditOutcome, recordedDetail, recordedOperationName, type AuditResource, type NewAuditEntry } from '../../audit/entry.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import { connectionTypeName } from '../../model/names.ts';
 import type { Store } from '../../store/port.ts';
@@ -332,8 +332,18 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   // What the connected platforms answered for this request's namespaces (SPEC §12: both audit).
   const forwards = ctx.forwards ?? [];
   const forwarded = forwards.length
-    ? FORWARDED_NOTE + forwards.map((f) => `${f.namespace} (${f.platform}) ${f.outcome}${f.errors ? ` with ${f.errors} error${f.errors > 1 ? 's' : ''}` : ''}`).join('; ')
+    ? FORWARDED_NOTE + forwards.map((f) => `${f.namespace} (${f.platform}) ${f.outcome}${f.errors ? ` with ${f.errors} error${f.errors > 1 ? 's' : ''}` : ''}${
+      f.denied?.length ? `, denying ${f.denied.join(', ')}` : ''}`).join('; ')
     : null;
+  // What the connected platforms denied the department (their rules, SPEC §6, §12) makes this entry's
+  // outcome `partial` or `denied` as a denial here would: it was `allowed`, so a supervisor here looking for
+  // denied reads never saw a department probing what a connected platform refuses it.
+  const deniedThere = forwards.some((f) => f.denied?.length);
+  const readThere = forwards.some((f) => f.read);
+  const withDenialsThere = (here: AuditOutcome | null): AuditOutcome => {
+    if (!deniedThere) return here ?? 'allowed';
+    return here === 'allowed' || here === 'partial' || readThere ? 'partial' : 'denied';
+  };
   // Every other error the client got (a resolver's BAD_USER_INPUT or CONFLICT, a bug, the store, a connected
   // platform's): outcome `error`, each `CODE at path` in the detail (read-failures.ts). A mutation's own
   // fields are its actions', audited by them or below (refusedMutations).
@@ -357,11 +367,11 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     const failure = failed.length ? recordedDetail(failed.join('; ')) : null;
     const detail = [cancelled && refusalDetail(cancelled), failure, waited, refusals.length && refusalsDetail(refusals), forwarded].filter(Boolean).join('; ') || null;
     entries.push(requestEntry(ctx, audit, {
-      kind: 'read', action: null, resources: parts, outcome: cancelled || failed.length ? 'error' : readOutcome(parts), detail,
+      kind: 'read', action: null, resources: parts, outcome: cancelled || failed.length ? 'error' : withDenialsThere(readOutcome(parts)), detail,
     }));
   } else if (forwarded) {
     const cancelled = errors.find(isCancelled);
-    const outcome = !failed.length && forwards.every((f) => f.outcome === 'answered') ? 'allowed' : 'error';
+    const outcome = !failed.length && forwards.every((f) => f.outcome === 'answered') ? withDenialsThere(null) : 'error';
     const detail = [cancelled && refusalDetail(cancelled), failed.length ? recordedDetail(failed.join('; ')) : null, forwarded].filter(Boolean).join('; ');
     entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: [], outcome, detail }));
   }

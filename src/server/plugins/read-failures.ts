@@ -1,8 +1,9 @@
 // What a read's audit entry says of the errors its client got (SPEC §10): the entry's outcome and detail
 // agree with the response. An error is either told by the entry already or named here:
 // - an access denial (the rules' codes) is in the entry's parts, `denied` with its code, and makes the
-//   outcome `partial` or `denied`; one a connected platform passed through is that platform's to audit
-//   (its own entry, with `via`), counted in this entry's note of what it answered;
+//   outcome `partial` or `denied`; one a connected platform passed through is audited there too (its own
+//   entry, with `via`), and here named in the note of what it answered, `CODE at namespace.path`, making
+//   the outcome `partial` or `denied` as well (audit.ts, forward.ts denialsOf);
 // - a refusal a rule, plugin or resolver noted (`noteRefusal`) is in the detail with its message;
 // - a cancellation and the time limit have details of their own (audit.ts);
 // - every other error (BAD_USER_INPUT or CONFLICT of a resolver, a resolver's bug, the store, a connected

@@ -1,0 +1,72 @@
+// What the connecting platform's audit log says of the reads a connected platform denied (SPEC §6, §10,
+// §12: both audit; denied requests are logged too). A department of Xinjiang asked, through the namespace
+// `kashgar`, for an item Kashgar shares with nobody (`diagnosis`), filtered or counted by it, or for a
+// resource Kashgar shares with its own departments only. Kashgar refused and wrote `denied`, `via` 650000;
+// Xinjiang wrote `allowed`, "kashgar (653100) answered with 1 error": its supervisor, asking the log for
+// denied reads, never saw a department of the province probing what Kashgar refuses it. Now the entry's
+// outcome counts Kashgar's denials as it counts its own (`denied`, or `partial` beside what was read), and
+// its detail names them `CODE at namespace.path`, names only, never the values filtered by.
+// Two real `govgraph serve` processes on loopback, each with its own store (test/fixtures/kashgar-connected).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askAs, startKashgarPair, stopKashgarPair, type KashgarPair } from './helpers/kashgar-pair.ts';
+
+let pair: KashgarPair | undefined;
+beforeAll(async () => { pair = await startKashgarPair('govgraph-kashgar-denials-'); }, 180_000);
+afterAll(() => stopKashgarPair(pair));
+
+const ATTACKER = '650000-JYT';
+const ENTRY = 'query Entry($id: String) { auditLog(first: 5, filter: { requestId: $id }) { nodes { department via outcome detail } } }';
+
+/** The entries of request `id` on each side, read by each side's supervisor. */
+async function entriesOf(id: string) {
+  const xinjiang = await askAs(pair!.xinjiang, '650000-FGW', { query: ENTRY, variables: { id } }, { roles: ['supervisor'] });
+  const kashgar = await askAs(pair!.kashgar, '653100-FGW', { query: ENTRY, variables: { id } }, { roles: ['supervisor'] });
+  return { xinjiang: xinjiang.data!.auditLog.nodes, kashgar: kashgar.data!.auditLog.nodes };
+}
+
+async function read(id: string, query: string) {
+  return askAs(pair!.xinjiang, ATTACKER, { query }, { headers: { 'x-request-id': id } });
+}
+
+describe('a department of Xinjiang reading what Kashgar denies it, in both logs', () => {
+  it('a count filtered by an item Kashgar shares with nobody: denied on both sides, the value in neither', async () => {
+    const r = await read('ks-deny-filter', '{ kashgar { ksHealth { clinicVisits(filter: { diagnosis: { eq: "tuberculosis" } }) { totalCount } } } }');
+    expect(r.data.kashgar.ksHealth.clinicVisits).toBeNull();
+    expect(r.errors!.map((e) => e.extensions.code)).toEqual(['NOT_SHARED']);
+    const { xinjiang, kashgar } = await entriesOf('ks-deny-filter');
+    expect(kashgar).toMatchObject([{ department: ATTACKER, via: '650000', outcome: 'DENIED' }]);
+    expect(xinjiang).toEqual([{
+      department: ATTACKER, via: null, outcome: 'DENIED',
+      detail: 'connected platforms: kashgar (653100) answered with 1 error, denying NOT_SHARED at kashgar.ksHealth.clinicVisits',
+    }]);
+    expect(JSON.stringify([xinjiang, kashgar])).not.toContain('tuberculosis');
+  });
+
+  it('a resource Kashgar shares with its own departments only: denied', async () => {
+    await read('ks-deny-scope', '{ kashgar { ksHealth { clinicStaff { totalCount } } } }');
+    const { xinjiang } = await entriesOf('ks-deny-scope');
+    expect(xinjiang).toMatchObject([{ outcome: 'DENIED', detail: expect.stringContaining('denying OUT_OF_SCOPE at kashgar.ksHealth.clinicStaff') }]);
+  });
+
+  it('records read beside an item denied: partial, as Kashgar writes it', async () => {
+    const r = await read('ks-partial', '{ kashgar { ksHealth { clinicVisits(first: 2) { nodes { visitNo patientName diagnosis } } } } }');
+    expect(r.data.kashgar.ksHealth.clinicVisits.nodes.map((n: { visitNo: string }) => n.visitNo)).toEqual(['KV-01', 'KV-02']);
+    const { xinjiang, kashgar } = await entriesOf('ks-partial');
+    expect(kashgar).toMatchObject([{ outcome: 'PARTIAL' }]);
+    expect(xinjiang).toMatchObject([{ outcome: 'PARTIAL', detail: 'connected platforms: kashgar (653100) answered with 1 error, denying NOT_SHARED at kashgar.ksHealth.clinicVisits.nodes.diagnosis' }]);
+  });
+
+  it('its own platform\'s data beside a denial there: partial', async () => {
+    await read('ks-mixed', '{ mine: xjDevelopment { projects { totalCount } } k: kashgar { ksHealth { clinicVisits(filter: { diagnosis: { eq: "influenza" } }) { totalCount } } } }');
+    const { xinjiang } = await entriesOf('ks-mixed');
+    expect(xinjiang).toMatchObject([{ outcome: 'PARTIAL', detail: expect.stringContaining('denying NOT_SHARED at kashgar.ksHealth.clinicVisits') }]);
+    expect(JSON.stringify(xinjiang)).not.toContain('influenza');
+  });
+
+  it('a read Kashgar answers whole stays allowed, its note as before', async () => {
+    const r = await read('ks-clean', '{ kashgar { ksHealth { clinicVisits { totalCount } } } }');
+    expect(r.errors).toBeUndefined();
+    const { xinjiang } = await entriesOf('ks-clean');
+    expect(xinjiang).toEqual([{ department: ATTACKER, via: null, outcome: 'ALLOWED', detail: 'connected platforms: kashgar (653100) answered' }]);
+  });
+});

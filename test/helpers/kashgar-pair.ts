@@ -1,0 +1,78 @@
+// Xinjiang (650000) and its prefecture Kashgar (653100) as two real `govgraph serve` processes on loopback,
+// each with its own store (test/fixtures/kashgar-connected), listing each other: Xinjiang reads Kashgar's
+// clinic visits under the namespace `kashgar`. Started and stopped with yunnan-pair.ts's sides.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { auditKey } from '../../src/audit/key.ts';
+import { importCatalogueFiles } from '../../src/catalogue/import.ts';
+import { loadPlatform } from '../../src/catalogue/platform.ts';
+import { signToken } from '../../src/identity/token.ts';
+import type { Role } from '../../src/identity/roles.ts';
+import { collectionOf } from '../../src/model/catalogue.ts';
+import { openSqliteStore } from '../../src/store/sqlite.ts';
+import { eventually } from './eventually.ts';
+import { freePort } from './guizhou.ts';
+import { startSide, stopSide, type Side } from './yunnan-pair.ts';
+
+export const kashgarFixture = (name: string) => join(fileURLToPath(new URL('..', import.meta.url)), 'fixtures/kashgar-connected', name);
+
+export interface KashgarPair { work: string; xinjiang: Side; kashgar: Side }
+
+const jsonl = (name: string) => readFileSync(kashgarFixture(name), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+/** Both platforms served; GOVGRAPH_TEST_PORT, when set, is the first of the two ports (else free ones). */
+export async function startKashgarPair(prefix: string): Promise<KashgarPair> {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const base = Number(process.env.GOVGRAPH_TEST_PORT ?? 0);
+  const side = async (name: string, n: number): Promise<Side> => {
+    const port = base ? base + n : await freePort();
+    return { dir: join(work, name), file: join(work, `${name}.yaml`), port, url: `http://127.0.0.1:${port}`, secret: `secret-of-${name}-${port}-0123456789abcdef` };
+  };
+  const xinjiang = await side('xinjiang', 0);
+  const kashgar = await side('kashgar', 1);
+  writeFileSync(xinjiang.file, readFileSync(kashgarFixture('xinjiang.yaml'), 'utf8').replace('KASHGAR_URL', kashgar.url));
+  writeFileSync(kashgar.file, readFileSync(kashgarFixture('kashgar.yaml'), 'utf8').replace('XINJIANG_URL', xinjiang.url));
+  const stores: [Side, string, string[]][] = [[xinjiang, 'xinjiang-catalogue.yaml', []], [kashgar, 'kashgar-catalogue.yaml', ['visits.jsonl', 'staff.jsonl']]];
+  for (const [s, catalogue, records] of stores) {
+    const store = await openSqliteStore(s.dir);
+    await auditKey(store, { GOVGRAPH_JWT_SECRET: s.secret });
+    try {
+      const [imported] = await importCatalogueFiles(store, loadPlatform(s.file), [kashgarFixture(catalogue)], { publish: true });
+      for (const [i, file] of records.entries()) await store.insert(collectionOf(imported.version.catalogue.resources[i]), jsonl(file));
+    } finally {
+      await store.close();
+    }
+  }
+  await Promise.all([startSide(xinjiang), startSide(kashgar)]);
+  // Xinjiang may have started before Kashgar answered: its namespace comes with a later schema poll.
+  await eventually(async () => {
+    const r = await askAs(xinjiang, '650000-FGW', { query: '{ kashgar { __typename } }' });
+    if (r.data?.kashgar?.__typename !== 'Kashgar_Query') throw new Error(`no kashgar namespace yet: ${JSON.stringify(r.errors)}`);
+  }, 60_000);
+  return { work, xinjiang, kashgar };
+}
+
+export async function stopKashgarPair(pair: KashgarPair | undefined): Promise<void> {
+  if (!pair) return;
+  await stopSide(pair.kashgar);
+  await stopSide(pair.xinjiang);
+  rmSync(pair.work, { recursive: true, force: true });
+}
+
+/** A GraphQL request to `s`: as a user of `dept` (a token signed with `secret`, that side's by default), or anonymous when dept is null. */
+export async function askAs(
+  s: Side,
+  dept: string | null,
+  body: { query: string; variables?: Record<string, unknown> },
+  opts: { purpose?: string; roles?: Role[]; secret?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; data?: any; errors?: any[] }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-purpose': opts.purpose ?? 'epidemic-survey', ...opts.headers };
+  if (dept) {
+    const token = await signToken(new TextEncoder().encode(opts.secret ?? s.secret), { dept, user: `user-of-${dept}`, roles: opts.roles ?? [], ttl: '1h' });
+    headers.authorization = `Bearer ${token}`;
+  }
+  const res = await fetch(`${s.url}/graphql`, { method: 'POST', headers, body: JSON.stringify(body) });
+  return { status: res.status, ...((await res.json()) as { data?: any; errors?: any[] }) };
+}
