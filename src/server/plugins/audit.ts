@@ -122,6 +122,11 @@ export function readResources(ctx: RequestContext): AuditResource[] {
 /** The outcome of the request's read (src/audit/entry.ts). */
 export const readOutcome = outcomeOfParts;
 
+/** The first few denials a connected platform answered, then how many more: one per field of a large document. */
+const DENIALS_NAMED = 8;
+const namedDenials = (denied: readonly string[]): string =>
+  denied.slice(0, DENIALS_NAMED).join(', ') + (denied.length > DENIALS_NAMED ? ` and ${denied.length - DENIALS_NAMED} more` : '');
+
 /** Who sent a request: what its entry says of the requester. */
 type Requester = Pick<RequestContext, 'requestId' | 'identity' | 'purpose'>;
 
@@ -333,7 +338,7 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   const forwards = ctx.forwards ?? [];
   const forwarded = forwards.length
     ? FORWARDED_NOTE + forwards.map((f) => `${f.namespace} (${f.platform}) ${f.outcome}${f.errors ? ` with ${f.errors} error${f.errors > 1 ? 's' : ''}` : ''}${
-      f.denied?.length ? `, denying ${f.denied.join(', ')}` : ''}`).join('; ')
+      f.denied?.length ? `, denying ${namedDenials(f.denied)}` : ''}`).join('; ')
     : null;
   // What the connected platforms denied the department (their rules, SPEC §6, §12) makes this entry's
   // outcome `partial` or `denied` as a denial here would: it was `allowed`, so a supervisor here looking for
