@@ -1,50 +1,25 @@
 // Xinjiang (650000) and its prefecture Kashgar (653100) as two real `govgraph serve` processes on loopback,
 // each with its own store (test/fixtures/kashgar-connected), listing each other: Xinjiang reads Kashgar's
 // clinic visits under the namespace `kashgar`. Started and stopped with yunnan-pair.ts's sides.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { auditKey } from '../../src/audit/key.ts';
-import { importCatalogueFiles } from '../../src/catalogue/import.ts';
-import { loadPlatform } from '../../src/catalogue/platform.ts';
 import { signToken } from '../../src/identity/token.ts';
 import type { Role } from '../../src/identity/roles.ts';
-import { collectionOf } from '../../src/model/catalogue.ts';
-import { openSqliteStore } from '../../src/store/sqlite.ts';
 import { eventually } from './eventually.ts';
-import { freePort } from './guizhou.ts';
-import { startSide, stopSide, type Side } from './yunnan-pair.ts';
+import { jsonLines, prepareSide, startSide, stopSides, twoSides, type Side } from './yunnan-pair.ts';
 
 export const kashgarFixture = (name: string) => join(fileURLToPath(new URL('..', import.meta.url)), 'fixtures/kashgar-connected', name);
 
 export interface KashgarPair { work: string; xinjiang: Side; kashgar: Side }
 
-const jsonl = (name: string) => readFileSync(kashgarFixture(name), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-
 /** Both platforms served; GOVGRAPH_TEST_PORT, when set, is the first of the two ports (else free ones). */
 export async function startKashgarPair(prefix: string): Promise<KashgarPair> {
-  const work = mkdtempSync(join(tmpdir(), prefix));
-  const base = Number(process.env.GOVGRAPH_TEST_PORT ?? 0);
-  const side = async (name: string, n: number): Promise<Side> => {
-    const port = base ? base + n : await freePort();
-    return { dir: join(work, name), file: join(work, `${name}.yaml`), port, url: `http://127.0.0.1:${port}`, secret: `secret-of-${name}-${port}-0123456789abcdef` };
-  };
-  const xinjiang = await side('xinjiang', 0);
-  const kashgar = await side('kashgar', 1);
+  const { work, sides: [xinjiang, kashgar] } = await twoSides(prefix, ['xinjiang', 'kashgar']);
   writeFileSync(xinjiang.file, readFileSync(kashgarFixture('xinjiang.yaml'), 'utf8').replace('KASHGAR_URL', kashgar.url));
   writeFileSync(kashgar.file, readFileSync(kashgarFixture('kashgar.yaml'), 'utf8').replace('XINJIANG_URL', xinjiang.url));
-  const stores: [Side, string, string[]][] = [[xinjiang, 'xinjiang-catalogue.yaml', []], [kashgar, 'kashgar-catalogue.yaml', ['visits.jsonl', 'staff.jsonl']]];
-  for (const [s, catalogue, records] of stores) {
-    const store = await openSqliteStore(s.dir);
-    await auditKey(store, { GOVGRAPH_JWT_SECRET: s.secret });
-    try {
-      const [imported] = await importCatalogueFiles(store, loadPlatform(s.file), [kashgarFixture(catalogue)], { publish: true });
-      for (const [i, file] of records.entries()) await store.insert(collectionOf(imported.version.catalogue.resources[i]), jsonl(file));
-    } finally {
-      await store.close();
-    }
-  }
+  await prepareSide(xinjiang, kashgarFixture('xinjiang-catalogue.yaml'), []);
+  await prepareSide(kashgar, kashgarFixture('kashgar-catalogue.yaml'), [jsonLines(kashgarFixture('visits.jsonl')), jsonLines(kashgarFixture('staff.jsonl'))]);
   await Promise.all([startSide(xinjiang), startSide(kashgar)]);
   // Xinjiang may have started before Kashgar answered: its namespace comes with a later schema poll.
   await eventually(async () => {
@@ -55,10 +30,7 @@ export async function startKashgarPair(prefix: string): Promise<KashgarPair> {
 }
 
 export async function stopKashgarPair(pair: KashgarPair | undefined): Promise<void> {
-  if (!pair) return;
-  await stopSide(pair.kashgar);
-  await stopSide(pair.xinjiang);
-  rmSync(pair.work, { recursive: true, force: true });
+  if (pair) await stopSides(pair.work, [pair.kashgar, pair.xinjiang]);
 }
 
 /** A GraphQL request to `s`: as a user of `dept` (a token signed with `secret`, that side's by default), or anonymous when dept is null. */

@@ -13,6 +13,7 @@ import { signToken } from '../../src/identity/token.ts';
 import type { Role } from '../../src/identity/roles.ts';
 import { collectionOf } from '../../src/model/catalogue.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
+import type { Row } from '../../src/store/port.ts';
 import { GOVGRAPH_BIN } from './cli.ts';
 import { freePort } from './guizhou.ts';
 import { waitReady } from './served.ts';
@@ -54,39 +55,52 @@ export const listingKunmingCivil = (text: string) =>
   text.replace('connected:', '  - { code: "530100-MZJ", name: 昆明市民政局, graphqlName: kunmingCivilAffairs, level: city, region: "530100" }\nconnected:');
 
 /**
- * The province and the city, served. GOVGRAPH_TEST_PORT, when set, is the first of two ports to serve on
- * (where only some may be used); free ports otherwise.
+ * A work folder and two sides in it, named `names`: on GOVGRAPH_TEST_PORT and the next one when it is set
+ * (where only some ports may be used), on free ports otherwise. Their platform files are to be written.
  */
-export async function startPair(prefix: string): Promise<Pair> {
+export async function twoSides(prefix: string, names: [string, string]): Promise<{ work: string; sides: [Side, Side] }> {
   const work = mkdtempSync(join(tmpdir(), prefix));
   const base = Number(process.env.GOVGRAPH_TEST_PORT ?? 0);
   const side = async (name: string, n: number): Promise<Side> => {
     const port = base ? base + n : await freePort();
     return { dir: join(work, name), file: join(work, `${name}.yaml`), port, url: `http://127.0.0.1:${port}`, secret: `secret-of-${name}-${port}-0123456789abcdef` };
   };
-  const province = await side('province', 0);
-  const city = await side('city', 1);
+  return { work, sides: [await side(names[0], 0), await side(names[1], 1)] };
+}
+
+/** A side's store before it serves: its catalogue file published, and `records[i]` in its i-th resource. */
+export async function prepareSide(s: Side, catalogueFile: string, records: unknown[][]): Promise<void> {
+  const store = await openSqliteStore(s.dir);
+  // What this process writes to the platform's log is keyed with the platform's own secret, as its gateway's.
+  await auditKey(store, { GOVGRAPH_JWT_SECRET: s.secret });
+  try {
+    const [imported] = await importCatalogueFiles(store, loadPlatform(s.file), [catalogueFile], { publish: true });
+    for (const [i, rows] of records.entries()) await store.insert(collectionOf(imported.version.catalogue.resources[i]), rows as Row[]);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Records of a JSON Lines file. */
+export const jsonLines = (file: string): unknown[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+/** The province and the city, served. */
+export async function startPair(prefix: string): Promise<Pair> {
+  const { work, sides: [province, city] } = await twoSides(prefix, ['province', 'city']);
   writeFileSync(province.file, readFileSync(yunnanFixture('province.yaml'), 'utf8').replace('CITY_URL', city.url));
   writeFileSync(city.file, readFileSync(yunnanFixture('city.yaml'), 'utf8').replace('PROVINCE_URL', province.url).replace(/^.*COUNTY_URL.*\n/m, ''));
-  for (const [s, catalogue, records] of [[province, 'province-catalogue.yaml', 'residents.jsonl'], [city, 'city-catalogue.yaml', 'recipients.jsonl']] as const) {
-    const store = await openSqliteStore(s.dir);
-    // What this process writes to the platform's log is keyed with the platform's own secret, as its gateway's.
-    await auditKey(store, { GOVGRAPH_JWT_SECRET: s.secret });
-    try {
-      const [imported] = await importCatalogueFiles(store, loadPlatform(s.file), [yunnanFixture(catalogue)], { publish: true });
-      const rows = readFileSync(yunnanFixture(records), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-      await store.insert(collectionOf(imported.version.catalogue.resources[0]), rows);
-    } finally {
-      await store.close();
-    }
-  }
+  await prepareSide(province, yunnanFixture('province-catalogue.yaml'), [jsonLines(yunnanFixture('residents.jsonl'))]);
+  await prepareSide(city, yunnanFixture('city-catalogue.yaml'), [jsonLines(yunnanFixture('recipients.jsonl'))]);
   await Promise.all([startSide(province), startSide(city)]);
   return { work, province, city };
 }
 
+/** Stops the sides in the order given and removes their work folder. */
+export async function stopSides(work: string, sides: Side[]): Promise<void> {
+  for (const s of sides) await stopSide(s);
+  rmSync(work, { recursive: true, force: true });
+}
+
 export async function stopPair(pair: Pair | undefined): Promise<void> {
-  if (!pair) return;
-  await stopSide(pair.city);
-  await stopSide(pair.province);
-  rmSync(pair.work, { recursive: true, force: true });
+  if (pair) await stopSides(pair.work, [pair.city, pair.province]);
 }
