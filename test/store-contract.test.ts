@@ -1078,6 +1078,27 @@ function contract(harness: () => Harness): void {
       expect(await store.upsertAll(c, 'id', batches([{ id: 1, v: 'a' }], [{ id: 2, v: 'b' }]))).toEqual({ inserted: 2, updated: 0 });
       expect(await store.find(c, { sort: [asc('id')] })).toEqual([{ id: 1, v: 'a' }, { id: 2, v: 'b' }]);
     });
+    it('writes the new rows of a batch in an order drawn at random (ROW_ORDER does not follow the order given); updated rows keep their places', async () => {
+      // A provider's file sorted by its key (an ID number): the stored order followed it, and so the order of
+      // a list whose reader sees the key masked (attack-masked-key-import-order).
+      const c = `_load_${++next}`;
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      const range = (from: number, to: number, v: string) => Array.from({ length: to - from }, (_, i) => ({ id: from + i, v }));
+      const stored = async () => ids(await store.find(c, { sort: [asc(ROW_ORDER)], projection: ['id'] })) as number[];
+      /** The share of neighbours in the stored order whose ids (given ascending) come ascending. */
+      const ascending = (list: number[]) => list.slice(1).filter((id, i) => id > list[i]).length / (list.length - 1);
+      expect(await store.upsertAll(c, 'id', batches(range(0, 150, 'a'), range(150, 300, 'a')))).toEqual({ inserted: 300, updated: 0 });
+      const first = await stored();
+      expect(ascending(first)).toBeGreaterThan(0.25);
+      expect(ascending(first)).toBeLessThan(0.75);
+      expect(first.slice(0, 150).filter((id) => id >= 150)).toEqual([]); // shuffled within a batch only (write-order.ts)
+      // A second import: new ids after every stored one, and 30 stored ones again (the same id, another v).
+      expect(await store.upsertAll(c, 'id', batches([...range(300, 400, 'b'), ...range(0, 30, 'c')]))).toEqual({ inserted: 100, updated: 30 });
+      const second = await stored();
+      expect(second.filter((id) => id < 300)).toEqual(first);
+      expect(ascending(second.filter((id) => id >= 300))).toBeLessThan(0.75);
+      expect(await store.count(c, eq('v', 'c'))).toBe(30);
+    });
     it('leaves nothing behind when there are no rows', async () => {
       const c = `_load_${++next}`;
       expect(await store.upsertAll(c, 'id', batches())).toEqual({ inserted: 0, updated: 0 });

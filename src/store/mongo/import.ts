@@ -2,7 +2,8 @@
 // the collection, which readers see whole or not at all, whatever the deployment.
 
 import { ObjectId } from 'mongodb';
-import { StoreUnavailableError, type Store, type UpsertResult } from '../port.ts';
+import { StoreUnavailableError, valueKey, type Store, type UpsertResult } from '../port.ts';
+import { shuffled } from '../write-order.ts';
 import type { Connection } from './connection.ts';
 import { toBson, toDocument } from './documents.ts';
 import { translate } from './errors.ts';
@@ -59,12 +60,15 @@ export function importOf({ coll, db }: Connection, listIndexes: Store['listIndex
           }
         }
         if (rows.length === 0) continue;
+        // In an order drawn at random, not the file's: the server's ObjectIds, the store's row order, grow
+        // with the writes (../write-order.ts). A key given twice in the batch is written once, its last row.
+        const last = new Map(rows.map((row) => [valueKey(row[key]), row]));
         const written = await coll(staging).bulkWrite(
-          rows.map((row) => ({ replaceOne: { filter: { [key]: toBson(row[key]) }, replacement: toDocument(row), upsert: true } })),
+          shuffled([...last.values()]).map((row) => ({ replaceOne: { filter: { [key]: toBson(row[key]) }, replacement: toDocument(row), upsert: true } })),
           { ordered: true },
         );
         result.inserted += written.upsertedCount;
-        result.updated += written.matchedCount;
+        result.updated += written.matchedCount + rows.length - last.size;
       }
       if (begun) {
         // Indexes made on the collection while this import ran (a publication's, of a newly filterable

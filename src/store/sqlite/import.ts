@@ -5,12 +5,14 @@
 // leaves either every row or none (WAL frames of an uncommitted transaction are ignored on recovery).
 // Into an empty collection it drops the collection's indexes inside the transaction and builds them
 // again after the last row (much faster than keeping 15 indexes up to date row by row); readers keep
-// seeing the committed collection, with its indexes, until the commit.
+// seeing the committed collection, with its indexes, until the commit. The new rows of each batch go in
+// in an order drawn at random, not the file's (../write-order.ts): rowids are the store's row order.
 
 import type Database from 'better-sqlite3';
 import type { Row, UpsertResult } from '../port.ts';
 import { keyedDocs } from './documents.ts';
 import { connect, translate, whenUnlocked } from './locks.ts';
+import { shuffled } from '../write-order.ts';
 import { expr, param, quoteId, table, type Param } from './sql.ts';
 
 /** Page cache of the import connection (KiB): index pages stay in memory while rows go in. */
@@ -23,9 +25,10 @@ const INSERT_ROWS = 100;
  * Replaces each row by the rowid of its key or inserts it, inside the caller's transaction. `rowids`
  * holds keys already written (by this call or earlier ones of the same transaction); with `lookup`,
  * one read first finds the rows of every key of the batch (through the key index when there is one).
- * New rows go in INSERT_ROWS at a time, in the order of the batch (a key given twice in the batch is
- * written once, with its last row). SQLite gives each inserted row the largest rowid + 1, so the rows of
- * one statement get consecutive rowids ending at `lastInsertRowid`; that is checked, never assumed.
+ * New rows go in INSERT_ROWS at a time (a key given twice in the batch is written once, with its last
+ * row), in the order of the batch, or with `shuffle` in an order drawn at random (a data import:
+ * write-order.ts). SQLite gives each inserted row the largest rowid + 1, so the rows of one statement get
+ * consecutive rowids ending at `lastInsertRowid`; that is checked, never assumed.
  */
 export function upsertRows(
   db: Database.Database,
@@ -35,6 +38,7 @@ export function upsertRows(
   docs: string[],
   rowids: Map<Param, number>,
   lookup: boolean,
+  shuffle = false,
 ): UpsertResult {
   const t = table(collection);
   if (lookup) {
@@ -44,8 +48,8 @@ export function upsertRows(
   }
   const replace = db.prepare(`UPDATE ${t} SET doc = ? WHERE id = ?`);
   const result = { inserted: 0, updated: 0 };
-  const newKeys: Param[] = [];
-  const newDocs: string[] = [];
+  let newKeys: Param[] = [];
+  let newDocs: string[] = [];
   rows.forEach((row, i) => {
     const k = param(row[key]); // a Map tells 1 from "1", as the store does
     const rowid = rowids.get(k); // a rowid, or -1 - n for the nth new row of this batch
@@ -63,6 +67,10 @@ export function upsertRows(
     }
   });
   if (newDocs.length === 0) return result;
+  if (shuffle) {
+    const order = shuffled(newDocs.map((_, i) => i));
+    [newKeys, newDocs] = [order.map((i) => newKeys[i]), order.map((i) => newDocs[i])];
+  }
   let last = Number(db.prepare(`SELECT coalesce(max(id), 0) FROM ${t}`).pluck().get());
   const insertOne = db.prepare(`INSERT INTO ${t} (doc) VALUES (?)`);
   const insertMany = newDocs.length >= INSERT_ROWS ? db.prepare(`INSERT INTO ${t} (doc) VALUES ${'(?),'.repeat(INSERT_ROWS - 1)}(?)`) : undefined;
@@ -110,7 +118,7 @@ export async function importRows(file: string, lockWaitMs: number, collection: s
           rebuild = indexes.map((index) => index.sql);
         }
       }
-      const counts = upsertRows(conn, collection, key, rows, docs, rowids, lookup);
+      const counts = upsertRows(conn, collection, key, rows, docs, rowids, lookup, true);
       result.inserted += counts.inserted;
       result.updated += counts.updated;
     }
