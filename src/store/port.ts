@@ -37,7 +37,8 @@ export type Filter =
  * stored in, unique, never null, and no item's. It may be a sort key, a projected field (a row then carries
  * it: a number on SQLite, a hex string on MongoDB, for a cursor only) and the field of a compare filter (a
  * cursor's condition); nowhere else, and it is never written. Lists break ties by it instead of the key
- * when the reader may not read the key (resolvers/data/list.ts).
+ * when the reader may not read the key (resolvers/data/list.ts); so `upsertAll` (data import) writes each
+ * batch's new rows in an order drawn at random, not the order given (write-order.ts).
  */
 export const ROW_ORDER = '_id';
 
@@ -264,7 +265,9 @@ export interface Store extends ClaimsOnce {
    * readers see all the rows or none of them, and the store opens either way. When iterating `batches`
    * throws, nothing is written and the error is rethrown. A key repeated across batches: the last row wins.
    * Meant for data import: one at a time per collection (on SQLite a second waits for the first; on
-   * MongoDB the first, unless it has ended, fails having written nothing).
+   * MongoDB the first, unless it has ended, fails having written nothing). The new rows of each batch are
+   * written in an order drawn at random (their ROW_ORDER follows no order of the caller's); rows replaced
+   * keep theirs.
    */
   upsertAll(collection: string, key: string, batches: AsyncIterable<Row[]>): Promise<UpsertResult>;
   /**
