@@ -15,6 +15,16 @@ export const LOOKUP_VALUES_MAX = 1000;
  */
 export type Walk = 'page' | 'lookup' | 'any';
 
+/**
+ * How many conditions a read's filter tests on each row it walks (at least 1: a walk with none still reads
+ * each row). A filter of 50 `contains` in an `or` costs a walk of 45,000 records as much as one `contains`
+ * over 2 million: thread-reads.ts weighs a collection's size by it.
+ */
+export function conditionsOf(filter: Filter | undefined): number {
+  const count = (f: Filter): number => (f.kind === 'and' || f.kind === 'or' ? f.filters.reduce((n, g) => n + count(g), 0) : 1);
+  return filter === undefined ? 1 : Math.max(1, count(filter));
+}
+
 export function walkOf(filter: Filter | undefined, limit?: number, skip?: number): Walk {
   if (filter?.kind === 'and' && filter.filters.length <= 1) return walkOf(filter.filters[0], limit, skip);
   if (filter === undefined) return limit !== undefined && limit + (skip ?? 0) <= PAGE_WALK_MAX ? 'page' : 'any';

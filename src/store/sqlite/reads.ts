@@ -2,7 +2,7 @@
 // thread when they may walk much of a large collection (thread-reads.ts).
 
 import { filterValue, ROW_ORDER, type FindQuery, type Row, type Store } from '../port.ts';
-import { LOOKUP_VALUES_MAX, walkOf } from '../sqlite-read-plan.ts';
+import { conditionsOf, LOOKUP_VALUES_MAX, walkOf } from '../sqlite-read-plan.ts';
 import { valuesKey, type cachedReadsOf } from './cached-reads.ts';
 import type { Connection } from './connection.ts';
 import { parseDoc } from './documents.ts';
@@ -31,7 +31,7 @@ export function readsOf(conn: Connection, threads: ThreadReads, { readRows }: Re
     if (query.limit === 0) return [];
     if (query.signal?.aborted) throw query.signal.reason;
     const withId = query.projection?.includes(ROW_ORDER) ?? false;
-    if (isLarge(collection)) {
+    if (isLarge(collection, conditionsOf(query.filter))) {
       const statement = findStatement(collection, query);
       if (onThread(walkOf(query.filter, query.limit, query.skip), statement)) {
         const what = `find in ${collection}`;
@@ -53,7 +53,7 @@ export function readsOf(conn: Connection, threads: ThreadReads, { readRows }: Re
       const where = compileFilter(filter);
       const sql = `SELECT count(*) FROM ${table(collection)} WHERE ${where.sql}`;
       const what = `count in ${collection}`;
-      if (isLarge(collection) && onThread(walkOf(filter), { sql, params: where.params })) return readOnThread(what, 0, { sql, params: where.params }, 'value', options);
+      if (isLarge(collection, conditionsOf(filter)) && onThread(walkOf(filter), { sql, params: where.params })) return readOnThread(what, 0, { sql, params: where.params }, 'value', options);
       return read(what, 0, () => prepare(sql).pluck().get(...where.params) as number);
     },
 

@@ -10,11 +10,15 @@ import { afterTurn, isBusy, isNoSuchTable, isSchemaChanged, translate } from './
 import { table, type Sql, type Statement } from './sql.ts';
 
 /**
- * Above this many rows a collection's reads that may walk much of it run on reader threads
- * (sqlite-readers.ts): a walk of 50,000 documents holds a thread about 0.1 s, and a thread's read costs
- * 0.05 to 0.09 ms more than one on the event loop (bench/reader-threads.ts).
+ * Above this many rows walked, times the conditions tested on each (conditionsOf), a read that may walk much
+ * of a collection runs on a reader thread (sqlite-readers.ts): a thread's read costs 0.05 to 0.09 ms more
+ * than one on the event loop (bench/reader-threads.ts), a walk of 5,000 documents about 3 ms. It was 50,000
+ * rows whatever the filter: one department's queries of 30 aliases of a `contains` count over 45,000
+ * records (30 ms a read), or of 3 aliases of an `or` of 50 `contains` (300 ms a read), all within every
+ * limit, held the event loop read after read, and another department's lookup waited 1 s, then 10 s
+ * (test/small-resource-walks.test.ts).
  */
-export const DEFAULT_READER_THREAD_ROWS = 50_000;
+export const DEFAULT_READER_THREAD_ROWS = 5_000;
 /** The length of a record of the row threshold: a collection of larger records goes on threads with fewer of them. */
 const RECORD_CHARS = 500;
 /** How many of a collection's last documents its mean record length is taken from. */
@@ -37,11 +41,12 @@ export function threadReadsOf(conn: Connection, options: { readerThreadRows?: nu
   const shortReads = new Map<string, boolean>();
 
   /**
-   * Whether a collection holds more rows than `readerRows`, or more characters of documents than that many
-   * records of RECORD_CHARS each (40,000 records of 10,000 characters walk as long as 800,000 small ones):
-   * its largest rowid, times the mean length of its last SIZE_SAMPLE documents (read in rowid order).
+   * Whether a walk of a collection testing `conditions` on each row (conditionsOf) tests more than
+   * `readerRows` rows, or more characters of documents than that many records of RECORD_CHARS each (40,000
+   * records of 10,000 characters walk as long as 800,000 small ones): its largest rowid, times the mean
+   * length of its last SIZE_SAMPLE documents (read in rowid order), times the conditions.
    */
-  function isLarge(collection: string): boolean {
+  function isLarge(collection: string, conditions = 1): boolean {
     const now = Date.now();
     let size = sizes.get(collection);
     if (size === undefined || now - size.at > 1000) {
@@ -58,7 +63,7 @@ export function threadReadsOf(conn: Connection, options: { readerThreadRows?: nu
       if (sizes.size >= STATEMENT_CACHE_SIZE) sizes.clear();
       sizes.set(collection, (size = { rows, chars, at: now }));
     }
-    return size.rows > readerRows || size.chars > readerRows * RECORD_CHARS;
+    return size.rows * conditions > readerRows || size.chars * conditions > readerRows * RECORD_CHARS;
   }
 
   /** SQLite's plan for a statement: the `detail` of each line of EXPLAIN QUERY PLAN. */
