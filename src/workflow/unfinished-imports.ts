@@ -7,7 +7,9 @@
 // An attempt is a `data import` entry with outcome ok that is not a `done` one; its outcome is a later
 // `data import` entry of the same request id naming it (`done (entry #N)`, `— entry #N not done|failed`).
 // Paired by request id first: a file's name is in every detail and could hold `entry #N` itself, and a
-// detail cut at MAX_DETAIL (a very long path) may have lost the number, when the request id has not.
+// detail cut at MAX_DETAIL (a very long path) may have lost the number, when the request id has not. So
+// an entry of a request whose attempt is open is that attempt's outcome, whatever its cut detail says (a
+// `data import` command makes one request id per import).
 import { AUDIT_COLLECTION, fromRow, type AuditEntry } from '../audit/entry.ts';
 import { and, eq, type Filter, type Store } from '../store/port.ts';
 import { DATA_IMPORT_ACTION } from './data-import.ts';
@@ -34,22 +36,24 @@ export async function unfinishedImports(store: Store): Promise<UnfinishedImport[
   const open = new Map<number, UnfinishedImport & { requestId: string }>();
   let after = 0;
   for (;;) {
+    const before = after;
     const filter: Filter = and(eq('action', DATA_IMPORT_ACTION), { kind: 'compare', field: 'seq', op: 'gt', value: after });
     const rows = await store.find(AUDIT_COLLECTION, { filter, sort: [{ field: 'seq', direction: 'asc' }], limit: PAGE });
     for (const row of rows) {
+      // From the row itself: a page of entries that cannot be read (a damaged log) is passed, not read again.
+      if (Number(row.seq) > after) after = Number(row.seq);
       let e: AuditEntry;
       try {
         e = fromRow(row);
       } catch {
         continue; // an unreadable entry is verify's to name
       }
-      after = Math.max(after, e.seq);
       const detail = e.detail ?? '';
-      if (e.outcome === 'ok' && !DONE.test(detail)) {
+      const ofRequest = [...open.values()].filter((a) => a.requestId === e.requestId && a.seq < e.seq);
+      if (e.outcome === 'ok' && !DONE.test(detail) && ofRequest.length === 0) {
         open.set(e.seq, { seq: e.seq, time: e.time, user: e.user, resource: resourceOf(e), detail, requestId: e.requestId });
         continue;
       }
-      const ofRequest = [...open.values()].filter((a) => a.requestId === e.requestId && a.seq < e.seq);
       const named = [...detail.matchAll(NAMED)].map((m) => Number(m[1]));
       const answered = ofRequest.find((a) => named.includes(a.seq)) ?? ofRequest.at(-1);
       if (answered) open.delete(answered.seq);
@@ -57,7 +61,7 @@ export async function unfinishedImports(store: Store): Promise<UnfinishedImport[
         for (const a of open.values()) if (a.resource === resourceOf(e) && a.laterDone === undefined) a.laterDone = e.seq;
       }
     }
-    if (rows.length < PAGE) break;
+    if (rows.length < PAGE || after === before) break; // `before`: a page of seqs no number, never read again
   }
   return [...open.values()].map(({ requestId: _, ...a }) => a);
 }
