@@ -69,6 +69,14 @@ describe('an ID number written with a lower-case x', () => {
     ]);
   });
 
+  it('is left out by `ne` in either spelling, as `eq` in either finds it', async () => {
+    for (const spelling of [ID_A, lower(ID_A)]) {
+      const res = await gw.query(`{ wzPolice { residents(filter: { idNumber: { ne: "${spelling}" } }) { nodes { idNumber } } } }`, READER);
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.wzPolice.residents.nodes).toEqual([]);
+    }
+  });
+
   it('names the record stored with X in an objection raised with x', async () => {
     const raised = await gw.query(`mutation { raiseObjection(input: { resource: "${RESIDENTS}", key: "${lower(ID_A)}", item: "fullName", reason: "姓名有误" }) { key } }`, {
       ...READER, roles: ['applicant'],

@@ -58,8 +58,8 @@ export function orderUses(orderBy: OrderArg[] | null | undefined): ItemUse[] {
 /**
  * The filter with each `eq` and `in` on an ID-number item (format idcard, `idcardItems`) asking for both
  * spellings of an 'X' check character: a consumer writing `...123x` finds the record stored as `...123X`,
- * and one stored with 'x' before the importer wrote 'X' is found by either (src/formats/idcard.ts). The
- * other operators compare as written.
+ * and one stored with 'x' before the importer wrote 'X' is found by either (src/formats/idcard.ts); and
+ * `ne` leaving out both, so that it leaves out what `eq` finds. The other operators compare as written.
  */
 export function withIdCardSpellings(filter: Filter, idcardItems: ReadonlySet<string>): Filter {
   if (idcardItems.size === 0) return filter;
@@ -67,9 +67,13 @@ export function withIdCardSpellings(filter: Filter, idcardItems: ReadonlySet<str
     case 'and':
     case 'or':
       return { kind: filter.kind, filters: filter.filters.map((f) => withIdCardSpellings(f, idcardItems)) };
-    case 'compare':
-      if (filter.op !== 'eq' || !idcardItems.has(filter.field) || typeof filter.value !== 'string') return filter;
-      return idCardSpellings(filter.value).length === 1 ? filter : { kind: 'in', field: filter.field, values: idCardSpellings(filter.value) };
+    case 'compare': {
+      if ((filter.op !== 'eq' && filter.op !== 'ne') || !idcardItems.has(filter.field) || typeof filter.value !== 'string') return filter;
+      const spellings = idCardSpellings(filter.value);
+      if (spellings.length === 1) return filter;
+      if (filter.op === 'eq') return { kind: 'in', field: filter.field, values: spellings };
+      return { kind: 'and', filters: spellings.map((value) => ({ kind: 'compare', field: filter.field, op: 'ne', value })) };
+    }
     case 'in':
       if (!idcardItems.has(filter.field)) return filter;
       return { kind: 'in', field: filter.field, values: filter.values.flatMap<Value>((v) => (typeof v === 'string' ? idCardSpellings(v) : [v])) };
