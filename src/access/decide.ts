@@ -13,6 +13,11 @@ import { decideRows, divisionOf, grantsReach, grantsReachRows } from './row-scop
 export type AccessCode =
   | 'NOT_SHARED' | 'METHOD_NOT_API' | 'OUT_OF_SCOPE' | 'PURPOSE_REQUIRED' | 'PURPOSE_OUT_OF_SCOPE' | 'GRANT_REQUIRED';
 
+/** Every access denial's code: an error with one is the rules' refusal (read-failures.ts, a connected platform's in forward.ts). */
+export const ACCESS_CODES: ReadonlySet<string> = new Set<AccessCode>([
+  'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE', 'PURPOSE_REQUIRED', 'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED',
+]);
+
 /** Denials that no purpose and no grant can lift (rows 1 to 3). */
 export const HARD_NO: ReadonlySet<AccessCode> = new Set(['NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE']);
 

@@ -3,7 +3,7 @@
 
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 import { GraphQLError, Kind, print, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
-import type { AccessCode } from '../access/decide.ts';
+import { ACCESS_CODES } from '../access/decide.ts';
 import { limitsOf, type ConnectedPlatform, type Department, type Platform } from '../model/platform.ts';
 import { FORWARDED_HEADER, platformBase, signForwarded } from '../identity/forwarded.ts';
 import type { PlatformKeys } from '../identity/platform-keys.ts';
@@ -43,11 +43,6 @@ export interface ForwardNote {
   read?: boolean;
 }
 
-/** The rules' denial codes (SPEC §6): an error of a connected answer with one is that platform's refusal. */
-const DENIAL_CODES: ReadonlySet<string> = new Set<AccessCode>([
-  'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE', 'PURPOSE_REQUIRED', 'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED',
-]);
-
 /**
  * The field names along an answer's path in the delegated document: its response keys are the delegation's
  * aliases (`__gqtld0__`); a key the document does not have is kept, cut (it is the platform's text).
@@ -80,7 +75,7 @@ function denialsOf(c: ConnectedPlatform, document: DocumentNode, errors: readonl
   const named = new Set<string>();
   for (const e of errors ?? []) {
     const code = e.extensions?.code;
-    if (typeof code !== 'string' || !DENIAL_CODES.has(code)) continue;
+    if (typeof code !== 'string' || !ACCESS_CODES.has(code)) continue;
     named.add(`${code} at ${[c.namespace, ...fieldNamesAlong(document, responsePath(e.path) ?? [])].join('.')}`);
   }
   return [...named];

@@ -12,15 +12,11 @@
 //   refusals), never a value nor the client's other text. Only the store's failure adds its message, ours.
 // They were written `allowed` or `partial` for a request that got an error and no data for the field.
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
-import type { AccessCode } from '../../access/decide.ts';
+import { ACCESS_CODES } from '../../access/decide.ts';
 import { isCancelled } from '../../limits/cancel.ts';
 import { isTimedOut } from '../../limits/timeout.ts';
 import { StoreUnavailableError } from '../../store/port.ts';
 import { STORE_FAILED_MESSAGE } from '../format-error.ts';
-
-const ACCESS_CODES: ReadonlySet<string> = new Set<AccessCode>([
-  'NOT_SHARED', 'METHOD_NOT_API', 'OUT_OF_SCOPE', 'PURPOSE_REQUIRED', 'PURPOSE_OUT_OF_SCOPE', 'GRANT_REQUIRED',
-]);
 
 /** The errors `error` wraps (graphql locates a thrown error in a new one; graphql-tools wraps it again), itself first. */
 function* chain(error: GraphQLError): Generator<unknown> {
