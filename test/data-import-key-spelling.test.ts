@@ -113,6 +113,7 @@ describe('a key a person reads as another', () => {
     'Lucheng-Re\u0301n,,1', // NFD: e and a combining acute accent
     `LC-5,${ID_A.slice(0, 4)}０${ID_A.slice(5)},1`, // a link to a key, with one full-width digit
     'LC-6,,1',
+    '鹿民（2024）12号,,1', // full-width parentheses: Chinese typography, kept
   ].join('\n') + '\n';
 
   it('is refused at its line, naming the spelling to write; nothing is written', async () => {
@@ -134,6 +135,8 @@ describe('a key a person reads as another', () => {
 
   it('is rejected under --skip-invalid, the others written', async () => {
     const summary = await importText(ALLOWANCES, file, { skipInvalid: true });
-    expect(summary).toMatchObject({ written: 1, rejected: 5 });
+    expect(summary).toMatchObject({ written: 2, rejected: 5 });
+    const res = await gw.query('{ lcCivil { allowance(caseNo: "鹿民（2024）12号") { caseNo } } }', READER);
+    expect(res.data!.lcCivil.allowance).toEqual({ caseNo: '鹿民（2024）12号' });
   });
 });

@@ -83,15 +83,16 @@ export function rowScopeValueProblem(value: unknown): string | undefined {
 
 /**
  * Keys (and the link items that hold another resource's keys) are compared character by character, in
- * lookups, links, grants' rows, objections and duplicates: a key a person reads as another, written in
- * full-width ASCII forms (`４３０１…`, as a Chinese input method types them), in another Unicode normal
- * form than NFC, or with a blank before or after it, was stored as a second record that a lookup by the
- * usual spelling, a link and a count did not meet. Such a value is refused, naming the spelling to write,
- * never rewritten: a provider's key is theirs to correct.
+ * lookups, links, grants' rows, objections and duplicates: a key a person reads as another, written with
+ * full-width digits or letters (`４３０１…`, as a Chinese input method types them), in another Unicode
+ * normal form than NFC, or with a blank before or after it, was stored as a second record that a lookup by
+ * the usual spelling, a link and a count did not meet. Such a value is refused, naming the spelling to
+ * write, never rewritten: a provider's key is theirs to correct. Full-width punctuation is Chinese
+ * typography, not a slip (a document number `鹿民（2024）12号`), and is kept.
  */
 export function keySpelling(value: string): string {
   return value
-    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .normalize('NFC')
     .trim();
 }
