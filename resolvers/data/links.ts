@@ -8,6 +8,7 @@
 // pattern.
 import { valueKey, type Row, type Value } from '../../src/store/port.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
+import { grantCanUnmask } from '../../src/access/unmasking.ts';
 import { idCardSpelling, idCardSpellings } from '../../src/formats/idcard.ts';
 import { takeProbes } from '../../src/limits/probes.ts';
 import { limitsOf } from '../../src/model/platform.ts';
@@ -88,7 +89,8 @@ async function probesTaken(ctx: RequestContext, linkPlan: LinkPlan, n: number, r
   const refusal = linkPlan.refused
     ? null
     // The lookup's own quota: of the department, at the platform that forwarded it when one did (counterKey).
-    : await takeProbes(readStore(ctx), limitsOf(ctx.platform).maskedProbes, counterKey(ctx.identity), new Map([[target.resource.code, n]]));
+    : await takeProbes(readStore(ctx), limitsOf(ctx.platform).maskedProbes, counterKey(ctx.identity), new Map([[target.resource.code, n]]),
+        new Set(grantCanUnmask(target.resource, linkPlan.link.targetItem.name) ? [target.resource.code] : []));
   if (!refusal && !linkPlan.refused) return true;
   for (const row of rows) (row as Record<string, unknown>)[field] = null;
   if (refusal) {

@@ -7,6 +7,7 @@ import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars.ts';
 import { RECORD_OBJECTIONS_FIELD, type Item, type Scope } from '../model/catalogue.ts';
 import { isSensitive, type DepartmentModel, type ResourceModel, type SchemaModel } from './model.ts';
 import { effectiveItems } from '../access/effective-share.ts';
+import { grantCanUnmask } from '../access/unmasking.ts';
 import type { Resource } from '../model/catalogue.ts';
 import {
   connectionTypeName, enumFilterTypeName, enumTypeName, enumValueName, filterTypeName, orderFieldTypeName, orderTypeName,
@@ -72,12 +73,9 @@ function shareLine(model: ResourceModel): string {
   return parts.join(' · ');
 }
 
-/**
- * Whether a grant can unmask the item: only an item shared on conditions is granted (SPEC §9; grant add
- * and requestSharing refuse the others), so a masked item shared unconditionally stays masked for every
- * department but its provider, and its description must not send a developer to ask for a grant.
- */
-const grantUnmasks = (resource: Resource, item: Item): boolean => effectiveItems(resource).get(item.name)?.share.type === 'conditional';
+// A masked item shared unconditionally stays masked for every department but its provider: its description
+// must not send a developer to ask for a grant (src/access/unmasking.ts).
+const grantUnmasks = (resource: Resource, item: Item): boolean => grantCanUnmask(resource, item.name);
 
 /** What a masked item's description says of its mask. */
 function maskClause(resource: Resource, item: Item): string {
@@ -128,6 +126,13 @@ function filterDescription(resource: Resource, item: Item): string {
     : `${title} · ${item.sensitivity}: only eq and in${unless}`;
 }
 
+/** An order value: which item, and for a masked one that it orders nothing (a masked order would sort by the hidden value). */
+function orderDescription(resource: Resource, item: Item): string {
+  const title = item.title ?? item.name;
+  if (!isSensitive(item)) return title;
+  return `${title} · ${item.sensitivity}: no order${grantUnmasks(resource, item) ? ', unless a grant unmasks it' : ''}`;
+}
+
 function resourceSDL(model: ResourceModel): string {
   const r = model.resource;
   const t = model.typeName;
@@ -170,7 +175,7 @@ function resourceSDL(model: ResourceModel): string {
   out.push(
     describe(`Conditions on ${r.name}; the fields of one filter all apply (and).`) + `input ${filterTypeName(t)} {\n${filterFields.join('\n')}\n  "Every one of these filters applies."\n  and: [${filterTypeName(t)}!]\n  "At least one of these filters applies."\n  or: [${filterTypeName(t)}!]\n}\n`,
   );
-  out.push(describe(`The items of ${r.name} a list can be ordered by.`) + `enum ${orderFieldTypeName(t)} {\n${r.items.map((i) => describe(i.title ?? i.name, '  ') + `  ${i.name}`).join('\n')}\n}\n`);
+  out.push(describe(`The items of ${r.name} a list can be ordered by.`) + `enum ${orderFieldTypeName(t)} {\n${r.items.map((i) => describe(orderDescription(r, i), '  ') + `  ${i.name}`).join('\n')}\n}\n`);
   out.push(
     describe(`One step of an order of ${r.name} records.`) + `input ${orderTypeName(t)} {\n  "The item to order by; it needs read access, unmasked."\n  field: ${orderFieldTypeName(t)}!\n` +
       `  "ASC (the default) or DESC."\n  direction: OrderDirection = ASC\n}\n`,

@@ -27,6 +27,7 @@ import {
 } from 'graphql';
 import type { AccessContext } from '../access/context.ts';
 import { isMasked } from '../access/decide.ts';
+import { grantCanUnmask } from '../access/unmasking.ts';
 import type { ResourceModel, SchemaModel } from '../generate/model.ts';
 import type { Limits } from '../model/platform.ts';
 import { hasFewValues } from '../model/operators.ts';
@@ -58,6 +59,8 @@ export interface ArgumentFigures {
   contains: number;
   /** Values compared with a masked item, by resource code. */
   maskedValues: ReadonlyMap<string, number>;
+  /** Codes of the resources of maskedValues of which a compared item could be unmasked by a grant (src/access/unmasking.ts). */
+  unmaskable: ReadonlySet<string>;
 }
 
 type FilterValue = Record<string, unknown>;
@@ -152,7 +155,7 @@ function filterFigures(site: Site, filter: FilterValue, at: string, limits: Limi
   return out;
 }
 
-const NO_FIGURES: ArgumentFigures = Object.freeze({ contains: 0, maskedValues: new Map() });
+const NO_FIGURES: ArgumentFigures = Object.freeze({ contains: 0, maskedValues: new Map(), unmaskable: new Set<string>() });
 
 /**
  * The figures of an operation's arguments under its variables. Throws BAD_USER_INPUT for a filter over
@@ -184,9 +187,11 @@ export function argumentFigures(q: {
   }
   let contains = 0;
   let maskedValues: Map<string, number> | undefined;
-  const probe = (model: ResourceModel, n: number) => {
+  const unmaskable = new Set<string>();
+  const probe = (model: ResourceModel, item: string, n: number) => {
     maskedValues ??= new Map();
     maskedValues.set(model.resource.code, capped((maskedValues.get(model.resource.code) ?? 0) + n));
+    if (grantCanUnmask(model.resource, item)) unmaskable.add(model.resource.code);
   };
   const masked = (model: ResourceModel, item: string): boolean => isMasked(q.access.peekItem(model, item));
   const compare = (model: ResourceModel, c: Comparison, times: number): void => {
@@ -200,7 +205,7 @@ export function argumentFigures(q: {
         { resource: model.resource.code, item: c.item },
       );
     }
-    probe(model, c.values * times);
+    probe(model, c.item, c.values * times);
   };
   for (const { site, field, node, at, filter, times, when } of found) {
     // Left out by @skip/@include under this request's variables: not executed, so nothing compared.
@@ -208,7 +213,7 @@ export function argumentFigures(q: {
     if (site.kind === 'lookup') {
       const key = site.model.resource.key;
       // A masked key of few values is refused by the lookup's rule (src/rules/data-rules.ts): no probe.
-      if (site.model.items.has(key) && masked(site.model, key) && !hasFewValues(site.model.items.get(key))) probe(site.model, times);
+      if (site.model.items.has(key) && masked(site.model, key) && !hasFewValues(site.model.items.get(key))) probe(site.model, key, times);
       continue;
     }
     if (filter && filter !== OVER_BOUNDS) {
@@ -229,7 +234,7 @@ export function argumentFigures(q: {
       contains = capped(contains + figures.contains * times);
     }
   }
-  return contains === 0 && !maskedValues ? NO_FIGURES : { contains, maskedValues: maskedValues ?? new Map() };
+  return contains === 0 && !maskedValues ? NO_FIGURES : { contains, maskedValues: maskedValues ?? new Map(), unmaskable };
 }
 
 /**

@@ -42,25 +42,31 @@ const SHORT = { waitMs: METER_WAIT_MS };
 
 /**
  * Counts the masked values of one request (by resource code) for department `dept`; a RATE_LIMITED error
- * when a resource's hour or day is full (its values are then not counted, the refusal is).
+ * when a resource's hour or day is full (its values are then not counted, the refusal is). `unmaskable`:
+ * the resources of which a compared item could be unmasked by a grant, which the refusal then names as
+ * what lifts the quota; of the others it says that no grant does (src/access/unmasking.ts).
  */
 export async function takeProbes(
   store: Store,
   quota: Limits['maskedProbes'],
   dept: string,
   values: ReadonlyMap<string, number>,
+  unmaskable: ReadonlySet<string>,
   now = Date.now(),
 ): Promise<GraphQLError | null> {
   const w = windowsAt(now);
   for (const [resource, n] of values) {
     if (n <= 0) continue;
+    const lifting = unmaskable.has(resource)
+      ? 'A grant that unmasks the item lifts it.'
+      : 'No grant lifts it: the items compared are shared unconditionally, masked for every department but their provider.';
     const who = `${dept}|${resource}`;
     const hourKey = `h|${w.hour}|${who}`;
     const hour = await store.meter(MASKED_PROBES, counter(hourKey, n, quota.perHour, now, 2 * HOUR), SHORT);
     let refusal: GraphQLError | null = null;
     if (!hour.taken) {
       refusal = rateLimited(
-        `Department ${dept} has compared items of ${resource} that are masked for it with ${hour.level} values this hour, and this request compares ${n} more; the quota is ${quota.perHour} an hour and ${quota.perDay} a day (limits.maskedProbes). A grant that unmasks the item lifts it.`,
+        `Department ${dept} has compared items of ${resource} that are masked for it with ${hour.level} values this hour, and this request compares ${n} more; the quota is ${quota.perHour} an hour and ${quota.perDay} a day (limits.maskedProbes). ${lifting}`,
         w.hourEnds - now,
         { resource, quota: 'perHour' },
       );
@@ -69,7 +75,7 @@ export async function takeProbes(
       if (!day.taken) {
         await store.meter(MASKED_PROBES, counter(hourKey, -n, quota.perHour, now, 2 * HOUR), SHORT);
         refusal = rateLimited(
-          `Department ${dept} has compared items of ${resource} that are masked for it with ${day.level} values today (${w.day}, UTC+08:00), and this request compares ${n} more; the quota is ${quota.perDay} a day (limits.maskedProbes). A grant that unmasks the item lifts it.`,
+          `Department ${dept} has compared items of ${resource} that are masked for it with ${day.level} values today (${w.day}, UTC+08:00), and this request compares ${n} more; the quota is ${quota.perDay} a day (limits.maskedProbes). ${lifting}`,
           w.dayEnds - now,
           { resource, quota: 'perDay' },
         );

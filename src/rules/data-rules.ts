@@ -4,7 +4,7 @@ import { allow } from './shield.ts';
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { AccessContext } from '../access/context.ts';
 import { isMasked, type Decision } from '../access/decide.ts';
-import { effectiveItems } from '../access/effective-share.ts';
+import { grantCanUnmask, liftingMask } from '../access/unmasking.ts';
 import type { LinkModel, ResourceModel, SchemaModel } from '../generate/model.ts';
 import { connectionTypeName } from '../model/names.ts';
 import { RECORD_OBJECTIONS_FIELD } from '../model/catalogue.ts';
@@ -42,13 +42,13 @@ function resourceAnswer(model: ResourceModel, access: AccessContext, uses: ItemU
     }
     if (by === 'list' && hasFewValues(model.items.get(use.item))) {
       return badUserInput(
-        `${use.item} of ${model.resource.code} is masked for you, and its values are a few known words: filtering by it would tell each record's hidden value, so you may neither filter nor order by it.`,
+        `${use.item} of ${model.resource.code} is masked for you, and its values are a few known words: filtering by it would tell each record's hidden value, so you may neither filter nor order by it. ${liftingMask(model.resource, use.item)}`,
         { resource: model.resource.code, item: use.item },
       );
     }
     if (use.operator === 'orderBy' || OPERATORS[use.operator]?.probes) {
       return badUserInput(
-        `${use.item} of ${model.resource.code} is masked for you: you may filter it only with eq or in, and not order by it.`,
+        `${use.item} of ${model.resource.code} is masked for you: you may filter it only with eq or in, and not order by it. ${liftingMask(model.resource, use.item)}`,
         { resource: model.resource.code, item: use.item },
       );
     }
@@ -102,7 +102,7 @@ function fewValuesLinkDenial(link: LinkModel): Denial {
       code: 'GRANT_REQUIRED',
       message: `${item} of ${link.target.resource.code} is masked for you, and its values are a few known words: following the link ${link.field} by it would tell the linked records' hidden values, so it is not followed ${
         // Only an item shared on conditions is granted (SPEC §9): one shared unconditionally stays masked.
-        effectiveItems(link.target.resource).get(item)?.share.type === 'conditional'
+        grantCanUnmask(link.target.resource, item)
           ? `unless a grant unmasks ${item}`
           : `(shared unconditionally, ${item} is masked for every department but its provider: no grant unmasks it)`
       }.`,

@@ -89,7 +89,7 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
     // The lists whose length was estimated add what they hold once read (src/limits/unpaged.ts).
     ctx.valueCount = { spent: cost, bound: limits.maxCost };
     if (figures.maskedValues.size > 0 && ctx.identity) {
-      return takeProbes(store, limits.maskedProbes, counterKey(ctx.identity), figures.maskedValues).then((over) => (over ? refusal(rc, over) : undefined));
+      return takeProbes(store, limits.maskedProbes, counterKey(ctx.identity), figures.maskedValues, figures.unmaskable).then((over) => (over ? refusal(rc, over) : undefined));
     }
     return DONE;
   };

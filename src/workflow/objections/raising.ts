@@ -7,6 +7,7 @@ import type { Grant } from '../../access/grant-model.ts';
 import { decide, isMasked } from '../../access/decide.ts';
 import { decideRows, withinRows } from '../../access/row-scope.ts';
 import { effectiveItems } from '../../access/effective-share.ts';
+import { grantCanUnmask } from '../../access/unmasking.ts';
 import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
 import { collectionOf } from '../../model/catalogue.ts';
 import { hasFewValues } from '../../model/operators.ts';
@@ -97,7 +98,7 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
     // Asking whether a record with this key exists compares the key with the records: with a masked key,
     // a probe under the department's quota, refused past it before anything is looked up.
     if (isMasked(keyDecision)) {
-      const over = await takeProbes(env.store, limitsOf(env.platform).maskedProbes, actor.dept.code, new Map([[resource.code, 1]]), env.now.getTime());
+      const over = await takeProbes(env.store, limitsOf(env.platform).maskedProbes, actor.dept.code, new Map([[resource.code, 1]]), new Set(grantCanUnmask(resource, resource.key) ? [resource.code] : []), env.now.getTime());
       if (over) {
         const { code: _code, ...extensions } = over.extensions;
         throw new WorkflowError('RATE_LIMITED', over.message, [], extensions);
