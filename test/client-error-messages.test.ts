@@ -91,6 +91,10 @@ beforeAll(async () => {
   await meet(gw, 'an unknown purpose', list, { purpose: 'subsistence' });
   await meet(gw, 'no purpose', list);
   await meet(gw, 'an item not shared', '{ gsMarket { enterprises(first: 1) { nodes { name taxArrears } } } }', { purpose });
+  await meet(gw, 'an item offered by download only', '{ gsMarket { enterprises(first: 1) { nodes { name annualReport } } } }', { purpose });
+  await meet(gw, 'an order by a masked item shared unconditionally', '{ gsMarket { enterprises(first: 1, orderBy: [{ field: legalPersonPhone }]) { nodes { name } } } }', { purpose });
+  const phones = Array.from({ length: 21 }, (_, i) => `"1380000${String(i).padStart(4, '0')}"`).join(', ');
+  await meet(gw, 'in on a masked item over maskedProbes.maxIn', `{ gsMarket { enterprises(first: 1, filter: { legalPersonPhone: { in: [${phones}] } }) { nodes { name } } } }`, { purpose });
   await meet(gw, 'a resource out of scope (a lookup)', '{ gsMarket { inspection(inspectionNo: "X") { result } } }', { purpose });
   await meet(gw, 'a purpose outside the scope of use', '{ gsPolice { residents(first: 1) { nodes { division } } } }', { purpose: 'business-licensing' });
   await meet(gw, 'a conditional resource without a grant', '{ gsPolice { resident(idNumber: "620102198001011234") { division } } }', { purpose });
@@ -111,6 +115,7 @@ beforeAll(async () => {
     unmasked: [], until: '2099-12-31', createdBy: 'operator',
   });
   await importRecords(gw.store, catalogues.flatMap((c) => c.resources).find((r) => r.code === '620000-GAT-00001')!, fixture('residents.jsonl'));
+  await meet(gw, 'an order by a masked item a grant could unmask', '{ gsPolice { residents(first: 1, orderBy: [{ field: idNumber }]) { nodes { division } } } }', { purpose });
   await meet(gw, 'an item the grant does not cover', '{ gsPolice { residents(first: 1) { nodes { division birthDate } } } }', { purpose });
 
   const off = await gansu(fixture('platform.yaml'), { gateway: { server: { introspection: false } } });
@@ -127,6 +132,19 @@ beforeAll(async () => {
   const limited = await gansu(fixture('platform.yaml'), { rates: true, limits: { rate: { perDepartment: null, perUser: { requests: 1, perMs: 60_000 } } } });
   await limited.query(list, { dept, purpose });
   await meet(limited, 'over the rate', list, { purpose });
+
+  // One value an hour compared with a masked item: the second is over the quota, on each resource.
+  const probed = await gansu(fixture('platform.yaml'), { limits: { maskedProbes: { maxIn: 20, perHour: 1, perDay: 500 } } });
+  await addGrant(probed.store, { platform: probed.platform, catalogues: await publishedCatalogues(probed.store) }, {
+    requester: dept, resource: '620000-GAT-00001', items: ['idNumber', 'division'], purposes: [purpose], unmasked: [], until: '2099-12-31', createdBy: 'operator',
+  });
+  for (const query of [
+    '{ gsMarket { enterprises(first: 1, filter: { legalPersonPhone: { eq: "13800000000" } }) { nodes { name } } } }',
+    '{ gsPolice { residents(first: 1, filter: { idNumber: { eq: "620102198001011234" } }) { nodes { division } } } }',
+  ]) {
+    expect((await probed.query(query, { dept, purpose })).errors).toBeUndefined();
+    await meet(probed, 'over the masked-probe quota', query, { purpose });
+  }
 }, 60_000);
 
 describe('the messages of docs/typed-clients.md are the product\'s (Gansu, 620100-MZJ)', () => {
