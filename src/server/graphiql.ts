@@ -23,9 +23,17 @@ export const graphiqlPlaceholderHeaders: Readonly<Record<string, string>> = {
  * developer new to the platform learns its codes here, or deletes the line (introspection needs none).
  */
 export function placeholderWelcome(purposes: readonly string[] = [], schema: SchemaAnswer = 'introspection'): string {
-  const lines = ['# Welcome to govgraph.', '# 1. Put a token from `npx govgraph token --dept CODE` in the', '#    Authorization header below, and a purpose code as x-purpose'];
+  // The command alone, run in the govgraph folder, signs with ./data's secret (the demo's): on a platform
+  // of one's own that token is refused. The page is public, so it names no path of the gateway's store.
+  const lines = [
+    '# Welcome to govgraph.',
+    '# 1. Put a token from `npx govgraph token --dept CODE` in the',
+    "#    Authorization header below (run with this gateway's --platform",
+    '#    and --data, as `govgraph serve` printed: a token made on another',
+    '#    data folder is refused), and a purpose code as x-purpose',
+  ];
   if (purposes.length) {
-    lines[2] += ', one of';
+    lines[lines.length - 1] += ', one of';
     let line = '#   ';
     for (const [i, code] of purposes.entries()) {
       const word = ` ${code}${i < purposes.length - 1 ? ',' : ''}`;
