@@ -304,6 +304,9 @@ describe.skipIf(chromiumMissing).each([
       await expect.poll(() => docs.innerText(), { timeout: 20_000 }).toContain(text);
     }
     expect(await docs.innerText()).not.toContain(server.hiddenText);
+    // Each fact of the description keeps its line: Markdown would join "Methods: api." and "Scope of use: ..."
+    // (and a condition with no full stop and its "Basis:") into one run of text.
+    expect(await docs.innerText()).toMatch(/(^|\n)Scope of use: /);
     // Back to the top of the type's page, where its description (provider, share type, cycle) stands.
     await docs.evaluate((el) => {
       for (let node: Element | null = el; node; node = node.parentElement) node.scrollTop = 0;

@@ -11,6 +11,13 @@ import { packagePath } from '../package-root.ts';
 /** Where scripts/build-graphiql.mjs writes the page's static files. */
 export const graphiqlAssetsDir = packagePath('dist', 'graphiql') + '/';
 
+/**
+ * The schema's descriptions put one fact per line (a resource's methods, scope of use, conditions, basis:
+ * src/generate/sdl.ts); Markdown joins a paragraph's lines with spaces, so that a condition with no full
+ * stop ran into the next ("Conditions: Under a sharing grant Basis: ..."). The Docs keep the lines.
+ */
+const DESCRIPTION_LINES = '.graphiql-markdown-description p, .graphiql-markdown-preview p { white-space: pre-line; }';
+
 export const graphiqlPlaceholderHeaders: Readonly<Record<string, string>> = {
   Authorization: 'Bearer <paste a token from govgraph token>',
   'x-purpose': '<purpose code>',
@@ -141,7 +148,8 @@ function pageHtml(base: string, config: unknown): string {
 <title>govgraph · GraphiQL</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${assets}/graphiql.css">
-<style>html, body { height: 100%; margin: 0; } #graphiql { height: 100vh; }</style>
+<style>html, body { height: 100%; margin: 0; } #graphiql { height: 100vh; }
+${DESCRIPTION_LINES}</style>
 <script type="application/json" id="govgraph-graphiql-config">${scriptJson(config)}</script>
 <script type="module" src="${assets}/graphiql.js"></script>
 </head>
