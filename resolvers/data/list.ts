@@ -1,6 +1,7 @@
 // A resource's list field: one page of records with a cursor; totalCount only when selected.
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { ResourceModel } from '../../src/generate/model.ts';
+import { RECORD_ORDER_FIELD } from '../../src/model/catalogue.ts';
 import { filterUses, idCardItems, orderUses, toSort, toStoreFilter, withIdCardSpellings, type FilterArg, type OrderArg } from '../../src/generate/filter.ts';
 import { selectedFields } from '../../src/generate/selection.ts';
 import { defaultPageSize, maxPageSize } from '../../src/model/platform.ts';
@@ -11,6 +12,9 @@ import { withinRows } from '../../src/access/row-scope.ts';
 import { pathPattern, planFor } from './plan.ts';
 import { withLinks } from './links.ts';
 import { noteRead, noteRecords } from './records.ts';
+
+/** The sort key of a record's random place (model/catalogue.ts), before the row order. */
+const PLACE: SortKey = { field: RECORD_ORDER_FIELD, direction: 'asc' };
 
 export interface ListArgs {
   filter?: FilterArg | null;
@@ -70,11 +74,14 @@ export function listResolver(model: ResourceModel) {
     const filter = withinRows(withIdCardSpellings(toStoreFilter(args.filter), idCardItems(model.resource)), ctx.access.rows(model)) as Filter;
     // Records come in key order (SPEC §5), ties of an orderBy broken by the key; but the order of a key
     // the requester may not read, or reads masked, would tell of its values (a masked ID number shows its
-    // region and last four: key order sorts by the hidden birth date), so the store's own order breaks
-    // them then, as an orderBy on a masked item is refused.
+    // region and last four: key order sorts by the hidden birth date), as would the store's row order (the
+    // order of the writes: a provider's file sorted by ID number). Ties are broken then by the place drawn
+    // at random for each record when it was written (RECORD_ORDER_FIELD), then the row order (records
+    // stored before places were have none: they come first, in row order), as an orderBy on a masked item
+    // is refused. The place rides in the sealed cursor, never in an answer.
     const key = ctx.access.peekItem(model, model.resource.key);
     const tie = key.allowed && key.mask === null ? model.resource.key : ROW_ORDER;
-    const sort = withKeyTieBreak(toSort(args.orderBy), tie);
+    const sort = tie === ROW_ORDER ? withKeyTieBreak([...toSort(args.orderBy), PLACE], ROW_ORDER) : withKeyTieBreak(toSort(args.orderBy), tie);
     // The cursor is opened before the read is noted: one refused makes a refusal's entry (nothing read).
     let pageFilter: Filter = filter;
     if (args.after) pageFilter = { kind: 'and', filters: [filter, afterCursor(ctx, model, sort, args.after)] };
@@ -97,7 +104,12 @@ export function listResolver(model: ResourceModel) {
     // before the rows are shaped (masked) in place; only when pageInfo is selected (a seal costs 2% of a
     // 100-record page's request).
     const endCursor = last && top.has('pageInfo') ? ctx.cursors.seal(JSON.stringify([model.resource.code, encodeCursor(sort, last)])) : null;
-    if (tie === ROW_ORDER) for (const row of page) delete row[ROW_ORDER];
+    if (tie === ROW_ORDER) {
+      for (const row of page) {
+        delete row[ROW_ORDER];
+        delete row[RECORD_ORDER_FIELD];
+      }
+    }
     return { nodes: await withLinks(ctx, plan, page), pageInfo: { hasNextPage: rows.length > first, endCursor }, count };
   };
 }

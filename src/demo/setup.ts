@@ -2,7 +2,7 @@
 // the catalogues. Publishing comes last, so that a first run cut short (Ctrl-C during the load) leaves
 // nothing published and the next run loads the demo again.
 import type { Platform } from '../model/platform.ts';
-import { collectionOf } from '../model/catalogue.ts';
+import { collectionOf, RECORD_ORDER_FIELD } from '../model/catalogue.ts';
 import type { Store } from '../store/port.ts';
 import { importCatalogueFiles } from '../catalogue/import.ts';
 import { ensureResourceIndexes } from '../catalogue/indexes.ts';
@@ -10,6 +10,7 @@ import { markPublished } from '../catalogue/repository/publication.ts';
 import { publishedCatalogues } from '../catalogue/repository/versions.ts';
 import { demoCatalogueFiles } from './paths.ts';
 import { generateDemoRecords } from './generate/records.ts';
+import { drawnPlace } from '../records/import/placing.ts';
 
 const BATCH = 2000;
 
@@ -22,7 +23,8 @@ export async function ensureDemo(store: Store, platform: Platform, log: (line: s
   for (const { version } of imported) {
     for (const resource of version.catalogue.resources) {
       await ensureResourceIndexes(store, resource);
-      const rows = records.get(resource.code) ?? [];
+      // Each record placed at random in a masked key's list, as a data import places it (records/import/placing.ts).
+      const rows = (records.get(resource.code) ?? []).map((row) => ({ ...row, [RECORD_ORDER_FIELD]: drawnPlace() }));
       for (let i = 0; i < rows.length; i += BATCH) {
         await store.upsert(collectionOf(resource), resource.key, rows.slice(i, i + BATCH));
       }

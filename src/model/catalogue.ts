@@ -102,6 +102,15 @@ export function catalogueIdKey(id: string): string {
 /** The field every resource type has besides its items and links (SPEC §14); no item or link may take its name. */
 export const RECORD_OBJECTIONS_FIELD = '_objections';
 
+/**
+ * The field of a stored record holding its place in the order a reader is listed in when the key is masked
+ * or withheld from them (resolvers/data/list.ts): a random whole number drawn when the record is written
+ * (src/records/import/placing.ts), never an item's name (catalogue/checks/items.ts), never read by a request
+ * but as that order. Key order would sort masked ID numbers by their hidden birth dates, and the store's row
+ * order follows the order of the writes, which is a provider's file's (sorted by ID number).
+ */
+export const RECORD_ORDER_FIELD = '_o';
+
 /** Store collection holding a resource's records: `source.collection`, or derived from the code. */
 export function collectionOf(r: Resource): string {
   return r.source?.collection ?? 'r_' + r.code.toLowerCase().replace(/[^a-z0-9]+/g, '_');

@@ -35,10 +35,13 @@ export type Filter =
 /**
  * The adapter's own order of a collection's rows (SQLite's rowid, MongoDB's ObjectId): the order they were
  * stored in, unique, never null, and no item's. It may be a sort key, a projected field (a row then carries
- * it: a number on SQLite, a hex string on MongoDB, for a cursor only) and the field of a compare filter (a
- * cursor's condition); nowhere else, and it is never written. Lists break ties by it instead of the key
- * when the reader may not read the key (resolvers/data/list.ts); so `upsertAll` (data import) writes each
- * batch's new rows in an order drawn at random, not the order given (write-order.ts).
+ * it: a number on SQLite, a hex string on MongoDB, for a cursor only), the field of a compare filter (a
+ * cursor's condition) and the last field of an index that is neither unique nor partial (so that a sort
+ * ending with it walks the index: MongoDB's indexes hold `_id` only when named, SQLite's always end with
+ * the rowid); nowhere else, and it is never written. Lists whose reader may not read the key are ordered
+ * by a random place each record is given when written, then by it (resolvers/data/list.ts); `upsertAll`
+ * (data import) also writes each batch's new rows in an order drawn at random, not the order given
+ * (write-order.ts), for records stored before those places were.
  */
 export const ROW_ORDER = '_id';
 

@@ -1,7 +1,7 @@
 // Checks of each item: names free within the resource, and the settings that only fit some item types
 // (values for enums, length/format/pattern for strings, mask for personal or secret items).
 import { FILTER_COMBINATORS, OBJECT_MEMBER_NAMES, PROMISE_MEMBER, promiseMemberMessage, STORE_ID_FIELD } from '../names.ts';
-import { RECORD_OBJECTIONS_FIELD } from '../../model/catalogue.ts';
+import { RECORD_OBJECTIONS_FIELD, RECORD_ORDER_FIELD } from '../../model/catalogue.ts';
 import { enumValueName } from '../../model/names.ts';
 import { compiledPattern } from '../../records/validate/checks.ts';
 import type { CatalogueCheck, CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
@@ -37,6 +37,8 @@ const itemNameUsable: ItemCheck = function* (item, at) {
     yield problem(`${at}.name`, `"${item.name}" cannot be a value of the resource's OrderField enum; choose another item name`);
   } else if (item.name === STORE_ID_FIELD) {
     yield problem(`${at}.name`, `"${item.name}" is the store's own identifier of a record; choose another item name`);
+  } else if (item.name === RECORD_ORDER_FIELD) {
+    yield problem(`${at}.name`, `"${item.name}" is the field the store keeps each record's place in a masked key's list in; choose another item name`);
   } else if (item.name === PROMISE_MEMBER) {
     yield problem(`${at}.name`, promiseMemberMessage('item name'));
   } else if (OBJECT_MEMBER_NAMES.includes(item.name)) {

@@ -15,6 +15,7 @@ import { recordValidator } from '../validate/record.ts';
 import { show } from '../validate/show.ts';
 import { DEFAULT_BATCH_SIZE, type ImportOptions, type ImportSummary, MAX_LISTED_PROBLEMS } from './options.ts';
 import { checkImportFiles, defaultRejectsFile, write } from './files.ts';
+import { placeRecords } from './placing.ts';
 
 /** Ends the batches handed to the store, so that it writes nothing. */
 class Refused extends Error {}
@@ -181,6 +182,7 @@ export async function importRecords(
           batch.push(row);
           if (batch.length >= batchSize) {
             await noteChanges(batch);
+            if (writing) await placeRecords(store, collection, resource.key, batch);
             yield batch;
             batch = [];
           }
@@ -200,6 +202,7 @@ export async function importRecords(
     options.signal?.throwIfAborted();
     if (batch.length) {
       await noteChanges(batch);
+      if (writing) await placeRecords(store, collection, resource.key, batch);
       yield batch;
     }
   }

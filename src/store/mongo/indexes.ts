@@ -5,7 +5,7 @@
 // replaced: see ensureIndex).
 
 import { MongoError, type Document } from 'mongodb';
-import { DuplicateKeyError, StoreUnavailableError, uniqueIndexRefused, type IndexSpec, type Store } from '../port.ts';
+import { DuplicateKeyError, ROW_ORDER, StoreUnavailableError, uniqueIndexRefused, type IndexSpec, type Store } from '../port.ts';
 import type { Connection } from './connection.ts';
 import { checkField } from './filters.ts';
 
@@ -78,9 +78,15 @@ export function indexingOf({ coll, run }: Connection): Pick<Store, 'ensureIndex'
   return {
     async ensureIndex(collection, index) {
       if (index.fields.length === 0) throw new Error(`ensureIndex on ${collection}: an index needs fields`);
-      const fields = index.fields.map(checkField);
       const unique = index.unique === true;
       const partial = index.partial === true;
+      // ROW_ORDER (`_id`) may end an index that is neither unique nor partial (port.ts): a sort ending with
+      // it walks the index, which a single-field index does not serve.
+      const fields = index.fields.map((field, i) => {
+        if (field !== ROW_ORDER) return checkField(field);
+        if (i === index.fields.length - 1 && !unique && !partial) return field;
+        throw new Error(`ensureIndex on ${collection}: the row order may only be the last field of an index that is neither unique nor partial`);
+      });
       const what = `ensureIndex on ${collection}`;
       const indexes = await indexesOf(collection);
       const same = indexes.filter((i) => i.fields.join(',') === fields.join(','));

@@ -7,7 +7,7 @@ import type { Connection } from './connection.ts';
 import { createTableSql } from './import.ts';
 import { runIndexPlanOnThread, type IndexPlan } from './index-thread.ts';
 import { isBusy, translate, whenUnlocked } from './locks.ts';
-import { checkField, expr, indexName, quoteId, table } from './sql.ts';
+import { checkIndexFields, expr, indexName, orderExpr, quoteId, table } from './sql.ts';
 import type { ThreadReads } from './thread-reads.ts';
 
 /**
@@ -48,9 +48,9 @@ export function indexingOf(
   return {
     async ensureIndex(collection, index) {
       if (index.fields.length === 0) throw new Error(`ensureIndex on ${collection}: an index needs fields`);
-      const fields = index.fields.map(checkField);
       const unique = index.unique === true;
       const partial = index.partial === true;
+      const fields = checkIndexFields(collection, index.fields, unique, partial);
       const name = indexName(collection, fields);
       const recorded = 'SELECT is_unique, is_partial FROM _govgraph_indexes WHERE collection = ? AND name = ?';
       type Recorded = { is_unique: number; is_partial: number } | undefined;
@@ -76,7 +76,7 @@ export function indexingOf(
         // transaction: no moment without it.
         statements: [
           ...(partial ? [`DROP INDEX IF EXISTS ${quoteId(name)}`] : []),
-          `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteId(name)} ON ${table(collection)} (${fields.map(expr).join(', ')})${where}`,
+          `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteId(name)} ON ${table(collection)} (${fields.map(orderExpr).join(', ')})${where}`,
         ],
         record: `INSERT INTO _govgraph_indexes (collection, name, fields, is_unique, is_partial) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (collection, name) DO UPDATE SET is_partial = excluded.is_partial`,

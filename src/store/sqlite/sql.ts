@@ -21,6 +21,18 @@ export function checkField(field: string): string {
   return field;
 }
 
+/**
+ * An index's fields, checked: ROW_ORDER may end one that is neither unique nor partial (port.ts), so that
+ * a sort ending with it reads the index (SQLite's indexes end with the rowid anyway: named, it is `id`).
+ */
+export function checkIndexFields(collection: string, fields: string[], unique: boolean, partial: boolean): string[] {
+  return fields.map((field, i) => {
+    if (field !== ROW_ORDER) return checkField(field);
+    if (i === fields.length - 1 && !unique && !partial) return field;
+    throw new Error(`ensureIndex on ${collection}: the row order may only be the last field of an index that is neither unique nor partial`);
+  });
+}
+
 export function checkCollection(collection: string): string {
   if (typeof collection !== 'string' || collection.length === 0 || collection.includes('\0')) {
     throw new Error(`invalid collection name ${JSON.stringify(collection)}`);
@@ -33,8 +45,8 @@ export const table = (collection: string): string => quoteId(`c:${checkCollectio
 export const indexName = (collection: string, fields: string[]): string => `ix:${fields.join(',')}@${collection}`;
 /** The expression every index, filter and sort uses for a field. */
 export const expr = (field: string): string => `json_extract(doc, '$.${checkField(field)}')`;
-/** The same, where ROW_ORDER may be named too (a sort, a compare filter): the rowid. */
-const orderExpr = (field: string): string => (field === ROW_ORDER ? 'id' : expr(field));
+/** The same, where ROW_ORDER may be named too (a sort, a compare filter, an index's last field): the rowid. */
+export const orderExpr = (field: string): string => (field === ROW_ORDER ? 'id' : expr(field));
 export const param = (value: Value): Param =>
   typeof value === 'boolean' ? (value ? 1 : 0) : value instanceof Decimal ? value.orderKey : value;
 
