@@ -469,6 +469,13 @@ const itemCases: Case[] = [
     ],
   },
   {
+    name: "an item named like the store's field of a record's place in a masked key's list",
+    mutate: (d) => (d.resources[0].items[3].name = '_o'),
+    problems: [
+      { path: 'resources[0].items[3].name', message: '"_o" is the field the store keeps each record\'s place in a masked key\'s list in; choose another item name' },
+    ],
+  },
+  {
     name: 'a key that is not an item',
     mutate: (d) => (d.resources[0].key = 'idNo'),
     problems: [

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectionOf, type Resource } from '../src/model/catalogue.ts';
-import type { Store } from '../src/store/port.ts';
+import { collectionOf, RECORD_ORDER_FIELD, type Resource } from '../src/model/catalogue.ts';
+import { ROW_ORDER, type Store } from '../src/store/port.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { importRecords, summaryLine, type ImportProgress, type ImportSummary } from '../src/records/import.ts';
 
@@ -51,8 +51,15 @@ const jsonl = (...records: object[]) => records.map((r) => JSON.stringify(r));
 /** The summary line with its timing (`in 0.1 s, 20 records/s`) as `in T`. */
 const line = (s: ImportSummary) => summaryLine(s).replace(/ in \d+\.\d s, [\d,]+ records\/s/, ' in T');
 
+/** The stored records' items (the place each is given in a masked key's list, `_o`, left out: places()). */
 async function rows() {
-  return store.find(COLLECTION, { sort: [{ field: 'caseNo', direction: 'asc' }] });
+  return store.find(COLLECTION, { projection: resource.items.map((i) => i.name), sort: [{ field: 'caseNo', direction: 'asc' }] });
+}
+
+/** Each stored record's place in a masked key's list (src/records/import/placing.ts), by its key. */
+async function places(): Promise<Record<string, unknown>> {
+  const found = await store.find(COLLECTION, { projection: ['caseNo', RECORD_ORDER_FIELD] });
+  return Object.fromEntries(found.map((r) => [r.caseNo, r[RECORD_ORDER_FIELD]]));
 }
 
 describe('importRecords', () => {
@@ -73,17 +80,22 @@ describe('importRecords', () => {
     ]);
     expect(await store.listIndexes(COLLECTION)).toEqual([
       { fields: ['caseNo'], unique: true },
+      { fields: [RECORD_ORDER_FIELD, ROW_ORDER], unique: false },
       { fields: ['idNumber'], unique: false },
       { fields: ['fullName'], unique: false },
       { fields: ['householdSize'], unique: false },
       { fields: ['active'], unique: false },
       { fields: ['approvedOn'], unique: false },
     ]);
+    const placed = await places();
+    expect(placed).toEqual({ DB0001: expect.any(Number), DB0002: expect.any(Number) });
 
     const g = file('b.jsonl', jsonl({ caseNo: 'DB0002', idNumber: ID2, householdSize: 5 }, { caseNo: 'DB0003', idNumber: ID1 }));
     const s2 = await importRecords(store, resource, g);
     expect(line(s2)).toBe('imported 2 records into 430000-MZ-00009 (1 new, 1 updated) in T');
     expect((await rows()).map((r) => [r.caseNo, r.householdSize])).toEqual([['DB0001', 3], ['DB0002', 5], ['DB0003', null]]);
+    // The record updated keeps its place; the new one gets one.
+    expect(await places()).toEqual({ ...placed, DB0003: expect.any(Number) });
   });
 
   it('imports CSV: empty cells are null, booleans and numbers from text, line numbers of quoted multi-line cells', async () => {
