@@ -98,6 +98,14 @@ describe('importRecords', () => {
     expect(await places()).toEqual({ ...placed, DB0003: expect.any(Number) });
   });
 
+  it('gives records stored without a place (by a release before places) one when their file is imported again', async () => {
+    await store.upsert(COLLECTION, 'caseNo', [{ caseNo: 'DB0001', idNumber: ID1 }, { caseNo: 'DB0002', idNumber: ID2 }]);
+    expect(await places()).toEqual({ DB0001: null, DB0002: null });
+    const f = file('again.jsonl', jsonl({ caseNo: 'DB0001', idNumber: ID1 }, { caseNo: 'DB0002', idNumber: ID2 }));
+    expect(line(await importRecords(store, resource, f))).toBe('imported 2 records into 430000-MZ-00009 (0 new, 2 updated) in T');
+    expect(await places()).toEqual({ DB0001: expect.any(Number), DB0002: expect.any(Number) });
+  });
+
   it('imports CSV: empty cells are null, booleans and numbers from text, line numbers of quoted multi-line cells', async () => {
     const f = file('a.csv', [
       'caseNo,idNumber,fullName,householdSize,active,approvedOn,remarks',

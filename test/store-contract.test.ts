@@ -1253,6 +1253,20 @@ function contract(harness: () => Harness): void {
       expect(ids(await store.find(c, { filter: cmp('f69', 'lte', 1), sort: [desc('f68')] }))).toEqual(['m0', 'm1']);
       await expect(store.insert(c, [{ id: 'm0' }])).rejects.toBeInstanceOf(DuplicateKeyError);
     });
+    it('takes the row order as the last field of an index, which a sort ending with it walks', async () => {
+      // A masked key's list: each record's random place, then the row order (catalogue/indexes.ts).
+      const c = `_place_index_${++next}`;
+      await store.insert(c, [{ id: 'q1', place: 5 }, { id: 'q2', place: 3 }, { id: 'q3' }, { id: 'q4', place: 3 }, { id: 'q5' }]);
+      await store.ensureIndex(c, { fields: ['place', ROW_ORDER] });
+      await store.ensureIndex(c, { fields: ['place', ROW_ORDER] }); // again: nothing to do
+      expect(await store.listIndexes(c)).toEqual([{ fields: ['place', ROW_ORDER], unique: false }]);
+      const sort = [{ field: 'place', direction: 'asc' as const }, { field: ROW_ORDER, direction: 'asc' as const }];
+      expect(ids(await store.find(c, { sort }))).toEqual(['q3', 'q5', 'q2', 'q4', 'q1']); // no place first, in row order
+      await expect(store.ensureIndex(c, { fields: [ROW_ORDER, 'place'] })).rejects.toThrow(/the row order may only be the last field/);
+      await expect(store.ensureIndex(c, { fields: ['id', ROW_ORDER], unique: true })).rejects.toThrow(/neither unique nor partial/);
+      await expect(store.ensureIndex(c, { fields: ['id', ROW_ORDER], partial: true })).rejects.toThrow(/neither unique nor partial/);
+      expect(await store.listIndexes(c)).toEqual([{ fields: ['place', ROW_ORDER], unique: false }]);
+    });
     it('refuses a unique index over duplicate values', async () => {
       const c = await people();
       await expect(store.ensureIndex(c, { fields: ['city'], unique: true })).rejects.toBeInstanceOf(DuplicateKeyError);
