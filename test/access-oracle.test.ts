@@ -12,6 +12,7 @@ import { addGrant, GrantInputError, revokeGrant, type Grant, type GrantInput } f
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { DEFAULT_LIMITS } from '../src/model/platform.ts';
 import { ROW_ORDER } from '../src/store/port.ts';
+import { RECORD_ORDER_FIELD } from '../src/model/catalogue.ts';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
 import {
   answerItem, answerResource, answerUse, coveringGrants, itemOf, loadOracle, masked, operatorsOf, rowFilterArg, rowItem, rowVisible, shanghaiDate,
@@ -323,7 +324,9 @@ function storedPlace(r: OResource): Promise<Map<unknown, number>> {
   let places = storedPlaces.get(r.code);
   if (!places) {
     const collection = gw.gateway.holder.schema.model.byCode.get(r.code)!.collection;
-    places = gw.store.find(collection, { sort: [{ field: ROW_ORDER, direction: 'asc' }], projection: [r.key] })
+    // Each record's random place (given when written), then the row order (resolvers/data/list.ts).
+    const sort = [{ field: RECORD_ORDER_FIELD, direction: 'asc' as const }, { field: ROW_ORDER, direction: 'asc' as const }];
+    places = gw.store.find(collection, { sort, projection: [r.key] })
       .then((rows) => new Map(rows.map((row, i) => [row[r.key], i])));
     storedPlaces.set(r.code, places);
   }

@@ -20,6 +20,7 @@ import { connectionTypeName } from '../src/model/names.ts';
 import { signToken } from '../src/identity/token.ts';
 import { dataRules } from '../src/rules/data-rules.ts';
 import { eq, ROW_ORDER, type Filter, type Row } from '../src/store/port.ts';
+import { RECORD_ORDER_FIELD } from '../src/model/catalogue.ts';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
 import { masked } from './helpers/oracle.ts';
 
@@ -338,7 +339,7 @@ describe('row 5: PURPOSE_OUT_OF_SCOPE', () => {
       adminService { electronicLicences(first: 1) { nodes { licenceNo holder { gender address } } } } }`,
     { dept: '430000-MZ', purpose: 'administrative-licensing', variables: { id: p.idNumber } });
     expect(r.data!.publicSecurity).toEqual({
-      householdRegistrations: { nodes: [{ gender: 'FEMALE', address: null }] },
+      householdRegistrations: { nodes: [{ gender: await firstGender(), address: null }] },
       householdRegistration: { gender: 'FEMALE', address: null },
     });
     expect(r.data!.adminService.electronicLicences.nodes[0].holder).toMatchObject({ address: null });
@@ -378,7 +379,7 @@ describe('row 6: GRANT_REQUIRED', () => {
         householdRegistration(idNumber: "${people[0].idNumber}") { gender ethnicity } }
       adminService { electronicLicences(first: 1) { nodes { holder { ethnicity } } } } }`, MZ);
     expect(r.data!.publicSecurity).toEqual({
-      householdRegistrations: { nodes: [{ gender: 'FEMALE', ethnicity: null }] },
+      householdRegistrations: { nodes: [{ gender: await firstGender(), ethnicity: null }] },
       householdRegistration: { gender: 'FEMALE', ethnicity: null },
     });
     expect(r.data!.adminService.electronicLicences.nodes).toEqual([{ holder: { ethnicity: null } }]);
@@ -410,8 +411,16 @@ describe('row 6: GRANT_REQUIRED', () => {
  * The household records in the order stored: the order of a list for a reader who sees the key (the ID
  * number) masked or not at all, as key order would tell the hidden digits (test/list-order.test.ts).
  */
+/** The gender of the first household a reader who sees the ID number masked is listed, as the answer says it. */
+const firstGender = async (): Promise<string> => String((await storedHouseholds(1))[0]!.gender).toUpperCase();
+
+/** The first households in a masked key's order: each record's random place, then the row order (resolvers/data/list.ts). */
 const storedHouseholds = (limit: number, filter?: Filter): Promise<Row[]> =>
-  gw.store.find(gw.gateway.holder.schema.model.byCode.get('430000-GA-00001')!.collection, { filter, sort: [{ field: ROW_ORDER, direction: 'asc' }], limit });
+  gw.store.find(gw.gateway.holder.schema.model.byCode.get('430000-GA-00001')!.collection, {
+    filter,
+    sort: [{ field: RECORD_ORDER_FIELD, direction: 'asc' }, { field: ROW_ORDER, direction: 'asc' }],
+    limit,
+  });
 
 describe('row 7: allowed, masked unless a grant unmasks', () => {
   const query = `query($id: String!) {
@@ -736,7 +745,7 @@ describe('grants take effect, and stop, on the next request', () => {
   it('a revoked grant stops working at once', async () => {
     expect(await read()).toBe('GRANT_REQUIRED');
     const g = await grant({ ...HOUSEHOLD_GRANT });
-    expect(await read()).toBe('FEMALE');
+    expect(await read()).toBe(await firstGender());
     await revokeGrant(gw.store, g.id, 'access-test');
     expect(await read()).toBe('GRANT_REQUIRED');
   });
@@ -744,7 +753,7 @@ describe('grants take effect, and stop, on the next request', () => {
   it('a grant ends with its last day; one that has ended, or not begun, does nothing', async () => {
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const g = await grant({ ...HOUSEHOLD_GRANT, until: today });
-    expect(await read()).toBe('FEMALE');
+    expect(await read()).toBe(await firstGender());
     // The day passes: the stored end date is now yesterday.
     const yesterday = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
     await gw.store.update(GRANTS, eq('id', g.id), { until: yesterday });
