@@ -1,6 +1,7 @@
 // Conditional sharing through GraphQL (SPEC §9): a department requests a conditional resource, the
 // provider's approver decides, the grant the rules use appears, the data appears masked as decided,
 // and a revocation ends it at once. Every refusal carries its code and changes nothing.
+import { RECORD_ORDER_FIELD } from '../src/model/catalogue.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workingDayCalendar, platformDate } from '../src/calendar/working-days.ts';
 import { ROW_ORDER } from '../src/store/port.ts';
@@ -120,8 +121,10 @@ describe('the walkthrough: request, approve, read', () => {
   });
 
   it('shows the data as decided: the ID masked, the name unmasked, the phone still refused', async () => {
-    // In the order stored: the ID number is masked for the applicant, and key order would tell its hidden digits.
-    const truth = await gw.store.find(gw.gateway.holder.schema.model.byCode.get(household.resource)!.collection, { sort: [{ field: ROW_ORDER, direction: 'asc' }], limit: 3 });
+    // In the order of each record's random place, then the order stored: the ID number is masked for the
+    // applicant, and key order would tell its hidden digits.
+    const sort = [{ field: RECORD_ORDER_FIELD, direction: 'asc' as const }, { field: ROW_ORDER, direction: 'asc' as const }];
+    const truth = await gw.store.find(gw.gateway.holder.schema.model.byCode.get(household.resource)!.collection, { sort, limit: 3 });
     const r = await gw.query(READ, EMPLOYMENT);
     const nodes = r.data!.publicSecurity.householdRegistrations.nodes;
     expect(nodes).toHaveLength(3);
