@@ -10,7 +10,7 @@ import { markPublished } from '../catalogue/repository/publication.ts';
 import { publishedCatalogues } from '../catalogue/repository/versions.ts';
 import { demoCatalogueFiles } from './paths.ts';
 import { generateDemoRecords } from './generate/records.ts';
-import { drawnPlace } from '../records/import/placing.ts';
+import { createHash } from 'node:crypto';
 
 const BATCH = 2000;
 
@@ -23,8 +23,10 @@ export async function ensureDemo(store: Store, platform: Platform, log: (line: s
   for (const { version } of imported) {
     for (const resource of version.catalogue.resources) {
       await ensureResourceIndexes(store, resource);
-      // Each record placed at random in a masked key's list, as a data import places it (records/import/placing.ts).
-      const rows = (records.get(resource.code) ?? []).map((row) => ({ ...row, [RECORD_ORDER_FIELD]: drawnPlace() }));
+      // Each record placed in a masked key's list as a data import places it (records/import/placing.ts),
+      // but drawn from its key, not at random: the demo is public data, and the README shows its first
+      // records, which a new user must see too.
+      const rows = (records.get(resource.code) ?? []).map((row) => ({ ...row, [RECORD_ORDER_FIELD]: demoPlace(resource.code, row[resource.key]) }));
       for (let i = 0; i < rows.length; i += BATCH) {
         await store.upsert(collectionOf(resource), resource.key, rows.slice(i, i + BATCH));
       }
@@ -33,4 +35,9 @@ export async function ensureDemo(store: Store, platform: Platform, log: (line: s
   }
   for (const { version } of imported) await markPublished(store, version.id, version.version);
   return true;
+}
+
+/** A demo record's place in a masked key's list: 48 bits of the SHA-256 of its resource and key. */
+function demoPlace(resource: string, key: unknown): number {
+  return createHash('sha256').update(`${resource}\0${String(key)}`).digest().readUIntBE(0, 6);
 }
