@@ -8,6 +8,7 @@
 // its detail names them `CODE at namespace.path`, names only, never the values filtered by.
 // Two real `govgraph serve` processes on loopback, each with its own store (test/fixtures/kashgar-connected).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { namedDenials } from '../src/server/plugins/audit.ts';
 import { askAs, startKashgarPair, stopKashgarPair, type KashgarPair } from './helpers/kashgar-pair.ts';
 
 let pair: KashgarPair | undefined;
@@ -56,6 +57,18 @@ describe('a department of Xinjiang reading what Kashgar denies it, in both logs'
     expect(xinjiang).toMatchObject([{ outcome: 'PARTIAL', detail: 'connected platforms: kashgar (653100) answered with 1 error, denying NOT_SHARED at kashgar.ksHealth.clinicVisits.nodes.diagnosis' }]);
   });
 
+  it('the same denial under many aliases: named once, by field names, the values in no entry', async () => {
+    // Ten aliases of a count filtered by the item Kashgar shares with nobody: ten errors, one path by field names.
+    const counts = Array.from({ length: 10 }, (_, i) => `c${i}: clinicVisits(filter: { diagnosis: { eq: "d${i}" } }) { totalCount }`).join(' ');
+    const r = await read('ks-many', `{ kashgar { ksHealth { ${counts} } } }`);
+    expect(r.errors!.map((e) => e.extensions.code)).toEqual(Array(10).fill('NOT_SHARED'));
+    const { xinjiang } = await entriesOf('ks-many');
+    expect(xinjiang).toEqual([{
+      department: ATTACKER, via: null, outcome: 'DENIED',
+      detail: 'connected platforms: kashgar (653100) answered with 10 errors, denying NOT_SHARED at kashgar.ksHealth.clinicVisits',
+    }]);
+  });
+
   it('its own platform\'s data beside a denial there: partial', async () => {
     await read('ks-mixed', '{ mine: xjDevelopment { projects { totalCount } } k: kashgar { ksHealth { clinicVisits(filter: { diagnosis: { eq: "influenza" } }) { totalCount } } } }');
     const { xinjiang } = await entriesOf('ks-mixed');
@@ -68,5 +81,13 @@ describe('a department of Xinjiang reading what Kashgar denies it, in both logs'
     expect(r.errors).toBeUndefined();
     const { xinjiang } = await entriesOf('ks-clean');
     expect(xinjiang).toEqual([{ department: ATTACKER, via: null, outcome: 'ALLOWED', detail: 'connected platforms: kashgar (653100) answered' }]);
+  });
+});
+
+describe('the denials an entry names', () => {
+  it('are the first 8, then how many more: a large document does not make a long entry', () => {
+    const denied = Array.from({ length: 11 }, (_, i) => `NOT_SHARED at kashgar.f${i}`);
+    expect(namedDenials(denied.slice(0, 8))).toBe(denied.slice(0, 8).join(', '));
+    expect(namedDenials(denied)).toBe(`${denied.slice(0, 8).join(', ')} and 3 more`);
   });
 });

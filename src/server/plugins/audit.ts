@@ -124,7 +124,7 @@ export const readOutcome = outcomeOfParts;
 
 /** The first few denials a connected platform answered, then how many more: one per field of a large document. */
 const DENIALS_NAMED = 8;
-const namedDenials = (denied: readonly string[]): string =>
+export const namedDenials = (denied: readonly string[]): string =>
   denied.slice(0, DENIALS_NAMED).join(', ') + (denied.length > DENIALS_NAMED ? ` and ${denied.length - DENIALS_NAMED} more` : '');
 
 /** Who sent a request: what its entry says of the requester. */
