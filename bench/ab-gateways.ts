@@ -34,20 +34,23 @@ const { platform: benched } = benchPlatform(0);
 const turns = arg('turns');
 const platform = turns ? { ...benched, limits: { ...benched.limits, concurrentPerDepartment: Number(turns) } } : benched;
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-ab-gateways-'));
-const checkout = async (root: string): Promise<[typeof startGateway, typeof openSqliteStore]> => [
+// Each checkout loads the demo with its own code: the way records are stored changes between releases.
+type Checkout = [typeof startGateway, typeof openSqliteStore, typeof ensureDemo];
+const checkout = async (root: string): Promise<Checkout> => [
   (await import(resolve(root, 'src/server/app.ts'))).startGateway,
   (await import(resolve(root, 'src/store/sqlite.ts'))).openSqliteStore,
+  (await import(resolve(root, 'src/demo/setup.ts'))).ensureDemo,
 ];
-const starts: [string, [typeof startGateway, typeof openSqliteStore]][] = [
+const starts: [string, Checkout][] = [
   ['before', await checkout(base)],
-  ['this checkout', [startGateway, openSqliteStore]],
+  ['this checkout', [startGateway, openSqliteStore, ensureDemo]],
   ['before, a second copy (A/A)', await checkout(aa)],
 ];
 process.stderr.write('loading the demo data three times...\n');
 const gateways: { name: string; store: Awaited<ReturnType<typeof openSqliteStore>>; gw: Awaited<ReturnType<typeof startGateway>>; token: string; cpu: number[] }[] = [];
-for (const [k, [name, [start, open]]] of starts.entries()) {
+for (const [k, [name, [start, open, loadDemo]]] of starts.entries()) {
   const store = await open(join(dir, String(k)));
-  await ensureDemo(store, platform);
+  await loadDemo(store, platform);
   const gw = await start({ platform, store, port: 0, pollMs: 0 });
   const token = await signToken(gw.secret, { dept: REQUESTER, user: 'bench', roles: [], ttl: '1h' });
   gateways.push({ name, store, gw, token, cpu: [] });
