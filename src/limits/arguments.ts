@@ -227,7 +227,12 @@ export function argumentFigures(q: {
     try {
       args = getArgumentValues(field, node, variables);
     } catch {
-      continue; // the executor reports arguments that do not coerce
+      // Refused here, before anything runs: graphql-jit, which runs most queries (src/server/executor.ts),
+      // does not refuse what graphql-js's coercion refuses here (a variable sent as null for a `String!` item
+      // of an `in`: `in: [$n, "620102…"]` with `n: null`), so the filter ran and the values compared with a
+      // masked item beside it were neither counted against the quota nor held to maxIn.
+      // Worded here: graphql's message names the argument's type out of the whole schema (plugins/view-validation.ts).
+      throw badUserInput(`${at}: an argument does not hold a value its type takes (a variable sent as null where a value is required?); nothing was read.`);
     }
     if (args.filter) {
       const figures = filterFigures(site, args.filter as FilterValue, at, q.limits, (c) => compare(site.model, c, times));
