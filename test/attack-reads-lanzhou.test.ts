@@ -90,3 +90,38 @@ describe('an in on a masked key with a null beside the guesses', () => {
     expect(await probes()).toBe(before + 2);
   });
 });
+
+// The same null where a lookup needs its key: graphql-jit handed the resolver a null key and the client
+// got INTERNAL_SERVER_ERROR (src/server/plugins/null-variables.ts). Refused as bad input before anything
+// runs, naming only the variable; left out, the default applies; where a value is not required, null runs.
+describe('a defaulted variable sent as null where a value is required', () => {
+  const LOOKUP = `query($k: String = "${IN}") { gsPolice { resident(idNumber: $k) { division } } }`;
+
+  it('is refused as bad input, naming the variable only, for a lookup key', async () => {
+    const before = await probes();
+    const res = await asLanzhou(LOOKUP, { k: null });
+    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0].message).toMatch(/"\$k" is sent as null/);
+    expect(res.errors![0].message).not.toMatch(/String|idNumber|resident/);
+    expect(res.data ?? null).toBeNull();
+    expect(await probes()).toBe(before);
+  });
+
+  it('is refused in a list of a filter too, with the same words', async () => {
+    const res = await asLanzhou(GUESS, { n: null });
+    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0].message).toMatch(/"\$n" is sent as null/);
+  });
+
+  it('left out, the default applies and the lookup runs', async () => {
+    const res = await asLanzhou(LOOKUP, {});
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.gsPolice.resident).toEqual({ division: '620102' });
+  });
+
+  it('null where a value is not required runs as before', async () => {
+    const res = await asLanzhou(`query($f: Int = 1) { gsPolice { residents(first: $f) { totalCount } } }`, { f: null });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.gsPolice.residents.totalCount).toBe(1);
+  });
+});

@@ -18,6 +18,7 @@ import type { Store } from '../../store/port.ts';
 import type { SchemaModel } from '../../generate/model.ts';
 import { argumentFigures } from '../../limits/arguments.ts';
 import { costOf, tooComplex } from '../../limits/document.ts';
+import { nullWhereRequired } from '../../limits/null-variables.ts';
 import { takeProbes } from '../../limits/probes.ts';
 import { counterKey } from '../../identity/verify.ts';
 import { asksSchemaOnly, type TrustedDocumentStore } from '../../limits/trusted.ts';
@@ -75,6 +76,8 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
     const { operation, document, schema } = rc;
     if (!operation) return DONE;
     const variables = rc.request.variables;
+    const nulled = nullWhereRequired(schema, document, operation, variables);
+    if (nulled) return refusal(rc, nulled);
     const figures = argumentFigures({ schema, document, operation, variables, model: opts.model(schema), access: ctx.access, limits });
     // A `contains` cannot use an index: it reads every record of its resource, a page maximum at least.
     const cost = costOf(schema, document, operation, maxPage, variables) + figures.contains * maxPage;
