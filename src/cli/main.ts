@@ -29,6 +29,9 @@ try {
     console.error(err);
   }
   process.exitCode = process.exitCode || exitCodeOf(err);
+  // A MongoDB that never answered (src/store/mongo/connection.ts): nothing of the command is open, and the
+  // driver's socket to it would hold the process 30 s more after the message.
+  if ((err as { exitNow?: boolean } | null)?.exitNow === true) process.exit();
 }
 
 // The store's files were changed under the command (a backup restored into the data folder while it ran):

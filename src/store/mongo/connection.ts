@@ -54,6 +54,47 @@ export function standaloneWarning(databaseName: string): string {
   );
 }
 
+/**
+ * How long opening the store waits for a server of the URI to answer, when the URI does not say
+ * (`serverSelectionTimeoutMS`, which then bounds this wait too). The driver's own default, 30 s, bounds every
+ * operation's wait for a primary, and stays so (a replica set's election takes about 12 s); at the start it
+ * had a gateway or command wait 30 s (45 s measured under load) without a word when nothing answered there:
+ * a URI with the wrong port or host, a server down, a firewall dropping the packets.
+ */
+export const FIRST_ANSWER_MS = 10_000;
+
+/**
+ * Connects `client`, giving up once no server of `uri` answered within FIRST_ANSWER_MS (or the URI's
+ * serverSelectionTimeoutMS), in words naming the hosts (never the URI, which may hold a password) and the
+ * last reason the driver's monitor met (`connect ECONNREFUSED ...`), instead of the driver's wait.
+ */
+async function firstAnswer(client: MongoClient, uri: string): Promise<void> {
+  const named = /[?&]serverSelectionTimeoutMS=/i.test(uri);
+  const waitMs = named ? client.options.serverSelectionTimeoutMS : FIRST_ANSWER_MS;
+  let lastFailure: string | undefined;
+  const heard = (event: { failure: Error }) => (lastFailure = event.failure.message);
+  client.on('serverHeartbeatFailed', heard);
+  let timer: NodeJS.Timeout | undefined;
+  const connecting = client.connect();
+  connecting.catch(() => undefined); // closed below when the wait ends first
+  const hosts = client.options.hosts.map(String).join(',');
+  try {
+    await Promise.race([
+      connecting,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const reason = lastFailure ?? 'nothing answered MongoDB\'s hello (the connection is still being tried, or was taken by something that does not speak MongoDB)';
+          const how = named ? 'serverSelectionTimeoutMS of the URI' : 'serverSelectionTimeoutMS=N in the URI waits longer';
+          reject(new Error(`no server of ${hosts} answered within ${waitMs / 1000} s (${how}): ${reason}`));
+        }, waitMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    client.off('serverHeartbeatFailed', heard);
+  }
+}
+
 /** The store's connection, as the parts of the store (mongo/*.ts) use it. */
 export interface Connection {
   readonly client: MongoClient;
@@ -82,13 +123,15 @@ export async function connect(uri: string, dbName?: string, existing = false): P
   let db: Db;
   let transactions: boolean;
   try {
-    await client.connect();
+    await firstAnswer(client, uri);
     db = client.db(dbName ?? databaseFromUri(uri) ?? DEFAULT_DB);
     const hello = await db.admin().command({ hello: 1 });
     transactions = runsTransactions(hello);
   } catch (error) {
     await client.close().catch(() => undefined);
-    throw new StoreUnavailableError(`cannot connect to MongoDB: ${(error as Error).message}`, { cause: error });
+    // The driver's socket to a server that took the connection and never answered outlives close() until
+    // connectTimeoutMS (30 s): the command that gets this error exits at once (src/cli/main.ts).
+    throw Object.assign(new StoreUnavailableError(`cannot connect to MongoDB: ${(error as Error).message}`, { cause: error }), { exitNow: true });
   }
   try {
     await refuseForeignMongoDatabase(db, existing);

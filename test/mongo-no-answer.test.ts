@@ -1,0 +1,83 @@
+// A MONGODB_URI where nothing answers (a wrong port or host, a server down, a firewall dropping packets, a
+// port taken by another program that does not speak MongoDB): the gateway and the commands said nothing
+// for the driver's 30 s of server selection (45 s measured on a loaded machine), and a silent listener held
+// the process 30 s more after the message. Now the start gives up after 10 s, naming the hosts and why, and
+// exits at once; a URI's own serverSelectionTimeoutMS is its wait. Real processes, real sockets.
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, GOVGRAPH_BIN } from './helpers/cli.ts';
+
+const PLATFORM = new URL('./fixtures/guilin-ops/platform.yaml', import.meta.url).pathname;
+
+/** A port that takes connections and never says a word (another program's, or packets that go nowhere). */
+let silent: Server;
+const held: Socket[] = [];
+let silentPort = 0;
+/** A port nothing listens on: the connection is refused at once. */
+let closedPort = 0;
+
+beforeAll(async () => {
+  silent = createServer((socket) => held.push(socket)).listen(0, '127.0.0.1');
+  await once(silent, 'listening');
+  silentPort = (silent.address() as AddressInfo).port;
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  closedPort = (probe.address() as AddressInfo).port;
+  await new Promise((done) => probe.close(done));
+});
+afterAll(async () => {
+  for (const socket of held) socket.destroy();
+  await new Promise((done) => silent.close(done));
+});
+
+/**
+ * Runs `govgraph ...args` and measures from its first line on standard error (the announce line, said
+ * before the store is opened) to its exit: the wait for the store, without the process's start-up, which
+ * takes seconds of its own on a loaded machine.
+ */
+async function timedRun(args: string[]): Promise<{ code: number | null; stderr: string; waitedMs: number }> {
+  const child = spawn(process.execPath, [GOVGRAPH_BIN, ...args], { env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  let announcedAt = 0;
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (!announcedAt) announcedAt = Date.now();
+    stderr += chunk.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stderr, waitedMs: Date.now() - announcedAt };
+}
+
+describe('a MONGODB_URI where nothing answers', () => {
+  it('serve on a port that takes the connection and never answers: says so in one line within about 10 s, and exits at once', async () => {
+    const run = await timedRun(['serve', '--platform', PLATFORM, '--mongodb-uri', `mongodb://guilin:s3cret@127.0.0.1:${silentPort}/guilin_ops`, '--port', '0']);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2); // the announce line, then the reason: no stack
+    expect(lines[1]).toBe(
+      `govgraph: cannot connect to MongoDB: no server of 127.0.0.1:${silentPort} answered within 10 s (serverSelectionTimeoutMS=N in the URI waits longer): ` +
+        "nothing answered MongoDB's hello (the connection is still being tried, or was taken by something that does not speak MongoDB)",
+    );
+    expect(run.stderr).not.toContain('s3cret');
+    // 10 s, and the exit right after: the driver's 30 s (and 30 s more for the silent socket) before.
+    expect(run.waitedMs).toBeLessThan(25_000);
+  }, 90_000);
+
+  it('a command on a port where nothing listens names the refusal the driver met', async () => {
+    const run = await timedRun(['grant', 'list', '--mongodb-uri', `mongodb://127.0.0.1:${closedPort}/guilin_ops`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `govgraph: cannot connect to MongoDB: no server of 127.0.0.1:${closedPort} answered within 10 s (serverSelectionTimeoutMS=N in the URI waits longer): connect ECONNREFUSED 127.0.0.1:${closedPort}`,
+    );
+    expect(run.waitedMs).toBeLessThan(25_000);
+  }, 90_000);
+
+  it("the URI's own serverSelectionTimeoutMS is the wait", async () => {
+    const run = await timedRun(['grant', 'list', '--mongodb-uri', `mongodb://127.0.0.1:${silentPort}/guilin_ops?serverSelectionTimeoutMS=1500`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/govgraph: cannot connect to MongoDB: (Server selection timed out after 1500 ms|no server of 127\.0\.0\.1:\d+ answered within 1\.5 s)/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.waitedMs).toBeLessThan(20_000); // the silent socket held it 30 s past the message before
+  }, 90_000);
+});
