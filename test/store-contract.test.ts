@@ -482,6 +482,22 @@ function contract(harness: () => Harness): void {
       expect(await store.compareJoined({ collection: left, on: 'id', field: 'city' }, right, 20)).toEqual({ compared: 4, differing: 4, sampleKeys: ['p06', 'p02', 'p04'] });
       expect((await store.compareJoined({ collection: left, on: 'id', field: 'city' }, right, 2)).sampleKeys).toEqual(['p06', 'p02']);
     });
+    it('lists the sample keys by the left rows\' sampleOrder field (a record\'s place), those without one first, then in stored order', async () => {
+      // Stored in key order (a file sorted by ID number): the places decide; p03 and p01 have none and
+      // come first, in the order stored; the right side's places play no part.
+      const left = `${c}_placed`;
+      const right = `${c}_placed_register`;
+      await store.insert(left, [
+        { id: 'p01', city: 'X' }, { id: 'p02', city: 'X', _o: 30 }, { id: 'p03', city: 'X' }, { id: 'p04', city: 'X', _o: 10 },
+        { id: 'p05', city: 'Y', _o: 5 }, { id: 'p06', city: 'X', _o: 20 },
+      ]);
+      await store.insert(right, ['p01', 'p02', 'p03', 'p04', 'p05', 'p06'].map((pid, i) => ({ pid, town: 'Y', _o: 100 - i })));
+      await store.ensureIndex(right, { fields: ['pid'] });
+      const sides = [{ collection: left, on: 'id', field: 'city', sampleOrder: '_o' }, { collection: right, on: 'pid', field: 'town', sampleOrder: '_o' }] as const;
+      expect(await store.compareJoined(...sides, 20)).toEqual({ compared: 6, differing: 5, sampleKeys: ['p01', 'p03', 'p04', 'p06', 'p02'] });
+      expect((await store.compareJoined(...sides, 3)).sampleKeys).toEqual(['p01', 'p03', 'p04']);
+      expect((await store.compareJoined({ ...sides[0], sampleOrder: undefined }, sides[1], 20)).sampleKeys).toEqual(['p01', 'p02', 'p03', 'p04', 'p06']);
+    });
     it('limits the sample, and reads missing collections as empty', async () => {
       const right = { collection: `${c}_register`, on: 'pid', field: 'town' };
       expect(await store.compareJoined({ collection: c, on: 'id', field: 'city' }, right, 1)).toEqual({ compared: 6, differing: 3, sampleKeys: ['p02'] });

@@ -217,6 +217,11 @@ export interface JoinSide {
    * is 1980-01-02). Each adapter converts in the store, so both compare alike.
    */
   compareAs?: JoinComparedAs;
+  /**
+   * The left side's field ordering the sample (a record's place drawn at random, RECORD_ORDER_FIELD in
+   * model/catalogue.ts), then ROW_ORDER: JoinComparison.sampleKeys. Ignored on the right side.
+   */
+  sampleOrder?: string;
 }
 
 export type JoinComparedAs = 'number' | 'day';
@@ -226,9 +231,11 @@ export interface JoinComparison {
   compared: number;
   differing: number;
   /**
-   * The left side's join values of differing pairs, at most `sample`, in the order the left rows were
-   * stored (ROW_ORDER of each value's first row), not in key order: they are shown masked, and key order
-   * would tell the hidden characters (an ID number's birth date), as a list's order would (SPEC §5).
+   * The left side's join values of differing pairs, at most `sample`, by the smallest `left.sampleOrder`
+   * of each value's rows (null first), then the smallest ROW_ORDER (the order they were stored in), not in
+   * key order: they are shown masked, and key order would tell the hidden characters (an ID number's birth
+   * date), as a list's order would (SPEC §5); nor would the row order alone do, being the order of the
+   * writes (a provider's file sorted by ID number, imported batch after batch).
    */
   sampleKeys: Value[];
 }

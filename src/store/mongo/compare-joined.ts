@@ -44,19 +44,21 @@ export function joinedComparisonOf({ coll, run }: Connection): Store['compareJoi
   return async function compareJoined(left, right, sample, options) {
     checkCount('sample', sample);
     const [lo, lf, ro, rf] = [checkField(left.on), checkField(left.field), checkField(right.on), checkField(right.field)];
+    const place = left.sampleOrder === undefined ? {} : { p: `$${checkField(left.sampleOrder)}` };
     // $lookup with a sub-pipeline on the right's join field (served by its index), then one $facet
     // counting the pairs and listing the first differing keys; the server streams the left side.
     const pipeline: Document[] = [
       { $match: left.filter ? { $and: [{ [lo]: { $ne: null } }, toMongoFilter(left.filter)] } : { [lo]: { $ne: null } } },
-      { $project: { k: `$${lo}`, v: comparedValue(`$${lf}`, left) } }, // _id kept: the sample's order
+      { $project: { k: `$${lo}`, ...place, v: comparedValue(`$${lf}`, left) } }, // _id kept: the sample's order, after p
       { $lookup: { from: right.collection, localField: 'k', foreignField: ro, as: 'r', pipeline: [...(right.filter ? [{ $match: toMongoFilter(right.filter) }] : []), { $project: { _id: 0, v: comparedValue(`$${rf}`, right) } }] } },
       { $unwind: '$r' },
-      { $project: { k: 1, d: { $ne: ['$v', '$r.v'] } } },
+      { $project: { k: 1, p: 1, d: { $ne: ['$v', '$r.v'] } } },
       {
         $facet: {
           totals: [{ $group: { _id: null, compared: { $sum: 1 }, differing: { $sum: { $cond: ['$d', 1, 0] } } } }],
-          // In the order the left rows were stored (their first row's _id), not key order: see JoinComparison.
-          sample: [{ $match: { d: true } }, { $group: { _id: '$k', o: { $min: '$_id' } } }, { $sort: { o: 1 } }, { $limit: Math.max(sample, 1) }],
+          // By the left rows' places ($min ignores a missing one: null, first, as SQLite's min()), then the
+          // order they were stored in (_id), not key order: see JoinComparison.
+          sample: [{ $match: { d: true } }, { $group: { _id: '$k', p: { $min: '$p' }, o: { $min: '$_id' } } }, { $sort: { p: 1, o: 1 } }, { $limit: Math.max(sample, 1) }],
         },
       },
     ];

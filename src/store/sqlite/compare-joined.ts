@@ -43,8 +43,9 @@ export async function joinedComparison(
   const from = `FROM ${ls.sql} AS l JOIN ${rs.sql} AS r ON ${q('l', left.on)} = ${q('r', right.on)} WHERE ${q('l', left.on)} IS NOT NULL`;
   const what = `compare ${left.collection} with ${right.collection}`;
   const totalsSql = `SELECT count(*) AS compared, coalesce(sum(${differs}), 0) AS differing ${from}`;
-  // In the order the left rows were stored (their first row's rowid), not key order: see JoinComparison.
-  const keysSql = `SELECT k FROM (SELECT ${q('l', left.on)} AS k, min(l.id) AS o ${from} AND ${differs} GROUP BY k) ORDER BY o LIMIT ?`;
+  // By the left rows' places, then the order they were stored in (rowid), not key order: see JoinComparison.
+  const place = left.sampleOrder === undefined ? 'NULL' : `min(${q('l', left.sampleOrder)})`;
+  const keysSql = `SELECT k FROM (SELECT ${q('l', left.on)} AS k, ${place} AS p, min(l.id) AS o ${from} AND ${differs} GROUP BY k) ORDER BY p, o LIMIT ?`;
   // Decimal join values are order keys here: the texts of the sample, through the join field's index.
   const textsOf = (keys: Value[]): Value[] => {
     const texts = new Map<unknown, string>();

@@ -1,7 +1,7 @@
 // The comparisons of the consistency report, run in the store (compareJoined), streaming.
 import { rowFilter } from '../../access/row-scope.ts';
 import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
-import { collectionOf, type Item, type Resource } from '../../model/catalogue.ts';
+import { collectionOf, RECORD_ORDER_FIELD, type Item, type Resource } from '../../model/catalogue.ts';
 import type { JoinComparedAs, ReadOptions, Store } from '../../store/port.ts';
 import type { WorkflowEnv } from '../actor.ts';
 import { type ConsistencyPair, SAMPLE_KEYS, consistencyPairs } from './pairs.ts';
@@ -58,7 +58,12 @@ export async function compareConsistency(
       const compareAs = comparedAs(item, other);
       return compareAs ? { compareAs } : {};
     };
-    const left = { collection: collectionOf(c.left), on: c.leftKey.name, field: c.leftItem.name, ...within(c.left), ...as(c.leftItem, c.rightItem) };
+    // The sample in the records' places in a masked key's list, as the list is (then the row order, which
+    // is the order of the writes: a file sorted by ID number, batch after batch, sorted it by birth date).
+    const left = {
+      collection: collectionOf(c.left), on: c.leftKey.name, field: c.leftItem.name, sampleOrder: RECORD_ORDER_FIELD,
+      ...within(c.left), ...as(c.leftItem, c.rightItem),
+    };
     const right = { collection: collectionOf(c.right), on: c.rightKey.name, field: c.rightItem.name, ...within(c.right), ...as(c.rightItem, c.leftItem) };
     const result = await env.store.compareJoined(left, right, mask === null ? 0 : SAMPLE_KEYS, read);
     // Keys joined as the store looks them up: an ID number ending in x is not the record ending in X, so
