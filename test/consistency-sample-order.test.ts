@@ -98,3 +98,33 @@ describe("the consistency report's sample after an import of a file sorted by ID
     expect(await reportSample('XM-NAME')).toEqual(sample); // and stays so: the places are kept
   });
 });
+
+describe('records stored without a place (an older release, or straight through the store)', () => {
+  it('come first in row order until the next import of their resource, which places them all', async () => {
+    // Written in key order through the store, without places, as a release before places stored a sorted file.
+    const phones = Array.from({ length: RESIDENTS }, (_, n) => ({ idNumber: idNumber(n), phone: `0592-${String(n).padStart(7, '0')}` }));
+    await gw.store.insert(collectionOf(resource('350200-GAJ-00002')), phones);
+    await gw.store.insert(collectionOf(resource('350200-MZJ-00002')), phones.map((r, n) => (DIFFERING.includes(n) ? { ...r, phone: '0592-0000000' } : r)));
+    // Before: the list and the sample in key order, the hidden birth dates told.
+    expect(await listed('phones')).toEqual(Array.from({ length: RESIDENTS }, (_, n) => n));
+    expect(await reportSample('XM-PHONE')).toEqual(DIFFERING);
+
+    // The police import a file of none of them (a resident not among the 400): every stored record is placed.
+    const newcomer = { idNumber: `350200${'20240101'}999`, phone: '0592-9999999' };
+    const summary = await importSorted('350200-GAJ-00002', 'police-phones', [{ ...newcomer, idNumber: newcomer.idNumber + idCardCheckDigit(newcomer.idNumber) }]);
+    expect([summary.inserted, summary.updated]).toEqual([1, 0]);
+    const unplaced = await gw.store.count(collectionOf(resource('350200-GAJ-00002')), { kind: 'compare', field: '_o', op: 'eq', value: null });
+    expect(unplaced).toBe(0);
+
+    const list = (await listed('phones')).filter((n) => n !== undefined);
+    expect(list).toHaveLength(RESIDENTS);
+    const share = keyOrderedShare(list);
+    expect(share).toBeGreaterThan(0.25);
+    expect(share).toBeLessThan(0.75);
+    const sample = await reportSample('XM-PHONE');
+    expect([...sample].sort((a, b) => a - b)).toEqual(DIFFERING);
+    expect(sample).not.toEqual(DIFFERING);
+    expect(keyOrderedShare(sample)).toBeLessThan(0.9);
+    expect(sample).toEqual(list.filter((n) => DIFFERING.includes(n)));
+  });
+});

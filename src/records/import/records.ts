@@ -15,7 +15,7 @@ import { recordValidator } from '../validate/record.ts';
 import { show } from '../validate/show.ts';
 import { DEFAULT_BATCH_SIZE, type ImportOptions, type ImportSummary, MAX_LISTED_PROBLEMS } from './options.ts';
 import { checkImportFiles, defaultRejectsFile, write } from './files.ts';
-import { placeRecords } from './placing.ts';
+import { placeRecords, placeUnplaced } from './placing.ts';
 
 /** Ends the batches handed to the store, so that it writes nothing. */
 class Refused extends Error {}
@@ -219,6 +219,9 @@ export async function importRecords(
   try {
     await ensureResourceIndexes(store, resource);
     const result = await store.upsertAll(collection, resource.key, batches(true));
+    // After the unit has committed: a refused or interrupted import writes nothing, places neither. A store
+    // failing here does not make the committed import a failed one: the next import places what is left.
+    await placeUnplaced(store, collection, resource.key).catch(() => 0);
     if (watch) summary.changed = changed;
     summary.inserted = result.inserted;
     summary.updated = result.updated;
