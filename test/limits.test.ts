@@ -78,7 +78,7 @@ describe('document limits on a gateway', () => {
   const cases: [string, () => string, RegExp][] = [
     ['500 aliases of a 1,000-row list', () => `{ ${Array.from({ length: 500 }, (_, i) => list1000(`a${i}`)).join(' ')} }`, /maxTokens = 4000/],
     ['30 aliases of a 1,000-row list (within the tokens)', () => `{ ${Array.from({ length: 30 }, (_, i) => list1000(`a${i}`)).join(' ')} }`, /estimated number of field values is \d+, over the limit maxCost = 200000/],
-    ['50,000 aliases of me', () => `{ ${Array.from({ length: 50_000 }, (_, i) => `m${i.toString(36)}:me{department}`).join(' ')} }`, /number of lexical tokens is 300002, over the limit maxTokens = 4000/],
+    ['50,000 aliases of me', () => `{ ${Array.from({ length: 50_000 }, (_, i) => `m${i.toString(36)}:me{department}`).join(' ')} }`, /number of lexical tokens is more than 8000, over the limit maxTokens = 4000/],
     ['1,000 aliases of an introspection walk', () => `{ ${Array.from({ length: 1000 }, (_, i) => `s${i}: __schema { ...W }`).join(' ')} } fragment W on __Schema { types { name fields { name type { name ofType { name } } } } }`, /maxTokens = 4000/],
     ['40 aliases of an introspection walk', () => `{ ${Array.from({ length: 40 }, (_, i) => `s${i}: __schema { ...W }`).join(' ')} } fragment W on __Schema { types { name fields { name } } }`, /number of aliases is 40, over the limit maxAliases = 30/],
     ['20,000 operations in one document', () => Array.from({ length: 20_000 }, (_, i) => `query q${i} { me { department } }`).join('\n'), /maxTokens = 4000/],

@@ -43,7 +43,22 @@ const step = (key: string, bucket: RateBucket, now: number, amount = 1) => ({
   ttlMs: bucket.perMs,
 });
 
-const wait = (level: number, bucket: RateBucket) => ((level + 1 - bucket.requests) * bucket.perMs) / bucket.requests;
+const wait = (level: number, bucket: RateBucket, amount = 1) => ((level + amount - bucket.requests) * bucket.perMs) / bucket.requests;
+
+/**
+ * The characters of document text one rate token pays for. A bucket counts requests, yet reading, parsing
+ * and validating a document costs the event loop by its size, refused or not: 20 connections of one
+ * department sending documents of 256 KiB that the limits refused (QUERY_TOO_COMPLEX, 10-30 ms each)
+ * within the burst its buckets allowed made another department's lookup p95 0.6 to 1.1 s (bench/refused-
+ * burst.ts). So a request takes one token per DOCUMENT_CHARS_PER_TOKEN of its document's text (the first
+ * included), before anything reads it: a document of 1 MiB takes 16, and an empty bucket refuses it
+ * unread. Every query of the docs is far under it (4,000 tokens, maxTokens, fit in it with room to spare),
+ * so an ordinary request still takes one.
+ */
+export const DOCUMENT_CHARS_PER_TOKEN = 64 * 1024;
+
+/** The tokens a request of a document of `chars` characters takes from each of its buckets (one at least). */
+export const documentTokens = (chars: number): number => Math.max(1, Math.ceil(chars / DOCUMENT_CHARS_PER_TOKEN));
 
 /**
  * The highest level a bucket keeps: its capacity in use and one bucket more owed, so that a request waits
@@ -266,11 +281,11 @@ async function payOwed(store: Store, m: Meter, now: number): Promise<void> {
   }
 }
 
-/** A token given back: to this instance's lease when it still runs, else to the bucket it came from. */
-async function giveBack(store: Store, key: string, bucket: RateBucket, now: number): Promise<void> {
+/** Tokens given back: to this instance's lease when it still runs, else to the bucket they came from. */
+async function giveBack(store: Store, key: string, bucket: RateBucket, now: number, amount: number): Promise<void> {
   const held = meterOf(store).buckets.get(bucketId(key, bucket));
-  if (held && now < held.until) held.tokens++;
-  else await fromShared(store, key, bucket, now, -1);
+  if (held && now < held.until) held.tokens += amount;
+  else await fromShared(store, key, bucket, now, -amount);
 }
 
 /** Who a request is for: its user and department, and the connected platform that forwarded it, if one did. */
@@ -285,7 +300,7 @@ export interface RateSubject {
 interface Take {
   key: string;
   rate: RateBucket;
-  refusal: (level: number) => GraphQLError;
+  refusal: (level: number, amount: number) => GraphQLError;
 }
 
 export type Limit = 'perUser' | 'perDepartment' | 'perPlatform';
@@ -303,8 +318,8 @@ export function bucketKey(limit: Limit, who: RateSubject): string | null {
 const take = (limit: Limit, key: string, rate: RateBucket, sender: string): Take => ({
   key,
   rate,
-  refusal: (level) =>
-    rateLimited(`${sender} has ${limit === 'perPlatform' ? 'forwarded' : 'sent'} more than ${describe(rate)} (limits.rate.${limit}).`, wait(level, rate), { limit }),
+  refusal: (level, amount) =>
+    rateLimited(`${sender} has ${limit === 'perPlatform' ? 'forwarded' : 'sent'} more than ${describe(rate)} (limits.rate.${limit})${amount > 1 ? `, this document counting as ${amount} (a request per ${DOCUMENT_CHARS_PER_TOKEN / 1024} KiB of its text, at most the whole bucket)` : ''}.`, wait(level, rate, amount), { limit }),
 });
 
 /** The buckets a request of `who` takes from, in order: its user's, its department's, its platform's. */
@@ -319,27 +334,31 @@ function takesOf(rate: Limits['rate'], who: RateSubject): Take[] {
 }
 
 /**
- * Takes a token for one request of `who` from each of its buckets; a RATE_LIMITED error when one is
- * empty, the tokens already taken given back. When this instance's leases hold the tokens (nearly every
- * request) it answers at once, with no promise and no store step; otherwise a promise of the answer,
- * after the store steps it needs.
+ * Takes `amount` tokens (documentTokens: one, but for a document of more than DOCUMENT_CHARS_PER_TOKEN)
+ * for one request of `who` from each of its buckets, at most a bucket's capacity (else a bucket smaller
+ * than a document would refuse it forever); a RATE_LIMITED error when one has too few, the tokens already
+ * taken given back. When this instance's leases hold the tokens (nearly every request) it answers at
+ * once, with no promise and no store step; otherwise a promise of the answer, after the store steps it
+ * needs. Several tokens at once are always a store step (large documents are few).
  */
-export function takeRequest(store: Store, rate: Limits['rate'], who: RateSubject, now = Date.now()): GraphQLError | null | Promise<GraphQLError | null> {
+export function takeRequest(store: Store, rate: Limits['rate'], who: RateSubject, now = Date.now(), amount = 1): GraphQLError | null | Promise<GraphQLError | null> {
   const takes = takesOf(rate, who);
+  if (amount > 1) return fromStores(store, takes, 0, now, amount);
   for (let i = 0; i < takes.length; i++) {
-    if (!fromLease(store, takes[i].key, takes[i].rate, now)) return fromStores(store, takes, i, now);
+    if (!fromLease(store, takes[i].key, takes[i].rate, now)) return fromStores(store, takes, i, now, 1);
   }
   return null;
 }
 
 /** The rest of takeRequest once a lease is short: the tokens of takes[from..], those before it taken. */
-async function fromStores(store: Store, takes: Take[], from: number, now: number): Promise<GraphQLError | null> {
+async function fromStores(store: Store, takes: Take[], from: number, now: number, amount: number): Promise<GraphQLError | null> {
+  const amountOf = (t: Take) => Math.min(amount, t.rate.requests);
   for (let i = from; i < takes.length; i++) {
     const { key, rate, refusal } = takes[i];
-    const r = i > from && fromLease(store, key, rate, now) ? null : await fromShared(store, key, rate, now);
+    const r = amount === 1 && i > from && fromLease(store, key, rate, now) ? null : await fromShared(store, key, rate, now, amountOf(takes[i]));
     if (r && !r.taken) {
-      for (const t of takes.slice(0, i)) await giveBack(store, t.key, t.rate, now);
-      return refusal(r.level);
+      for (const t of takes.slice(0, i)) await giveBack(store, t.key, t.rate, now, amountOf(t));
+      return refusal(r.level, amountOf(takes[i]));
     }
   }
   return null;

@@ -23,7 +23,7 @@ import { recordedOperationName } from '../audit/entry.ts';
 import type { DocumentHashes } from './recorded-document.ts';
 import { asksSchemaOnly, hashKey, type SentDocument, type TrustedDocumentStore } from '../limits/trusted.ts';
 import { sentDocument } from '../limits/persisted-request.ts';
-import { takeRequest } from '../limits/rates.ts';
+import { DOCUMENT_CHARS_PER_TOKEN, documentTokens, takeRequest } from '../limits/rates.ts';
 import { foldedNote, RateRefusalEntries } from '../limits/rate-entries.ts';
 import type { Cancellation } from '../limits/cancel.ts';
 import type { SchemaHolder } from './schema-holder.ts';
@@ -109,6 +109,19 @@ export function requestIdFor(req: http.IncomingMessage): string {
   return id;
 }
 
+/**
+ * The characters of the document text a request sends (0 when none: a persisted query's hash, a body
+ * refused before Apollo). A GET's parameters are read only when they are long enough to count.
+ */
+function documentChars(sent: HTTPGraphQLRequest): number {
+  const body = sent.body;
+  if (body !== null && typeof body === 'object') {
+    const query = (body as { query?: unknown }).query;
+    return typeof query === 'string' ? query.length : 0;
+  }
+  return sent.search.length > DOCUMENT_CHARS_PER_TOKEN ? sentDocument(body, sent.search).query?.length ?? 0 : 0;
+}
+
 /** The access profiles whose decisions a gateway keeps (each a few hundred small objects at most). */
 const DECISION_PROFILES = 2000;
 
@@ -192,8 +205,9 @@ export function requestContexts(parts: RequestContextParts) {
   /** The request's rate tokens (src/limits/rates.ts): null when taken (or no bucket is set), else the refusal. */
   const rateRefusal = (identity: Identity, requestId: string, sent: HTTPGraphQLRequest, now: Date): GraphQLError | null | Promise<GraphQLError | null> => {
     if (!(limits.rate.perUser || limits.rate.perDepartment || (identity.via && limits.rate.perPlatform))) return null;
-    // A promise only when a store step is due; from a lease the answer is at hand.
-    const taken = takeRequest(store, limits.rate, { dept: counterKey(identity), user: identity.user, via: identity.via }, now.getTime());
+    // A promise only when a store step is due; from a lease the answer is at hand. A large document
+    // takes a token per DOCUMENT_CHARS_PER_TOKEN of its text, before it is parsed (src/limits/rates.ts).
+    const taken = takeRequest(store, limits.rate, { dept: counterKey(identity), user: identity.user, via: identity.via }, now.getTime(), documentTokens(documentChars(sent)));
     if (!(taken instanceof Promise)) return taken;
     return taken.catch((err: unknown) => {
       throw refusedAs(err, requestId, identity, sent); // a bug: a store not written makes the instance count alone
