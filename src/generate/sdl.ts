@@ -200,12 +200,31 @@ function listArguments(t: string, page: { first: number; max: number }): string 
   ].join('\n');
 }
 
+/**
+ * The order of a list without orderBy. Key order only for a reader who reads the key in clear: one who
+ * reads it masked (a personal or secret key) or not at all (a grant that leaves the key out, a key
+ * tightened by its own share) gets the records in the places drawn for them when stored, since key order
+ * would tell the hidden keys' order (resolvers/data/list.ts; docs/access-rules.md, "No leaks around the
+ * rules"). The SDL is the platform's, the same for every department, so it names both.
+ */
+function listOrder(r: Resource, key: Item): string {
+  const drawn = 'in an order drawn for each record when it was stored, which tells nothing of the keys';
+  if (isSensitive(key)) {
+    const clear = grantUnmasks(r, key) ? `its provider and a department whose grant unmasks ${r.key}` : 'its provider';
+    return `unless orderBy says otherwise, in key order (${r.key}) for ${clear}; for a department that reads ${r.key} masked (${key.sensitivity}) or not at all, ${drawn}.`;
+  }
+  if (r.share.type === 'conditional' || key.share) {
+    return `unless orderBy says otherwise, in key order (${r.key}) where you may read ${r.key}; where you may not (a grant that leaves it out), ${drawn}.`;
+  }
+  return 'in key order unless orderBy says otherwise.';
+}
+
 function departmentField(m: ResourceModel, page: { first: number; max: number }): string {
   const r = m.resource;
   const t = m.typeName;
   const key = m.items.get(r.key)!;
   return (
-    describe(`${r.name} (${r.code}): a page of records, in key order unless orderBy says otherwise.`, '  ') +
+    describe(`${r.name} (${r.code}): a page of records, ${listOrder(r, key)}`, '  ') +
     `  ${r.graphql.list}(\n${listArguments(t, page)}\n  ): ${connectionTypeName(t)}\n` +
     describe(`One ${r.name} record by its key, ${r.key}.`, '  ') +
     `  ${r.graphql.byKey}(\n${describe(key.title ?? key.name, '    ')}    ${r.key}: ${isSensitive(key) ? 'String' : itemOutputType(m, key)}!\n  ): ${t}`
