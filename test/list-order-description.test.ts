@@ -49,6 +49,12 @@ describe('the description of a list', () => {
         'for a department that reads holderId masked (personal) or not at all, in an order drawn for each record when it was stored, which tells nothing of the keys.',
     );
   });
+  test('of a plain key shared with no one: key order for its provider alone, and no grant named', () => {
+    expect(said.purchases).toBe(
+      'Drug purchases (530100-YBJ-00003): a page of records, unless orderBy says otherwise, in key order (purchaseNo) where you may read purchaseNo; ' +
+        'where you may not, in an order drawn for each record when it was stored, which tells nothing of the keys.',
+    );
+  });
   test('of a plain key of a conditional resource: key order where a grant covers the key', () => {
     expect(said.settlements).toBe(
       'Hospital settlements (530100-YBJ-00001): a page of records, unless orderBy says otherwise, in key order (settlementNo) where you may read settlementNo; ' +

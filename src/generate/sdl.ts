@@ -213,8 +213,10 @@ function listOrder(r: Resource, key: Item): string {
     const clear = grantUnmasks(r, key) ? `its provider and a department whose grant unmasks ${r.key}` : 'its provider';
     return `unless orderBy says otherwise, in key order (${r.key}) for ${clear}; for a department that reads ${r.key} masked (${key.sensitivity}) or not at all, ${drawn}.`;
   }
-  if (r.share.type === 'conditional' || key.share) {
-    return `unless orderBy says otherwise, in key order (${r.key}) where you may read ${r.key}; where you may not (a grant that leaves it out), ${drawn}.`;
+  const keyShare = key.share?.type ?? r.share.type;
+  if (keyShare === 'conditional' || key.share) {
+    const notGranted = keyShare === 'conditional' ? ' (a grant that leaves it out)' : '';
+    return `unless orderBy says otherwise, in key order (${r.key}) where you may read ${r.key}; where you may not${notGranted}, ${drawn}.`;
   }
   return 'in key order unless orderBy says otherwise.';
 }
