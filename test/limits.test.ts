@@ -301,7 +301,7 @@ describe('contains counts toward the cost', () => {
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', figure: 6003, bound: 5000 });
     // What drove it: the page of the variables (no contains in this one).
     expect(refused.errors?.[0].message).toBe(
-      'The document is too complex: its estimated number of field values (with the pages its variables ask for) is 6003, over the limit maxCost = 5000. Split it into smaller requests.',
+      'The document is too complex: its estimated number of field values (with the pages its variables ask for and the fields they include) is 6003, over the limit maxCost = 5000. Split it into smaller requests.',
     );
     // Without the variable, the schema's default page (20) applies.
     expect((await gw.query(q, { dept: MZ, purpose: 'social-assistance' })).errors).toBeUndefined();

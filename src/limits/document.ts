@@ -8,6 +8,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   GraphQLError,
+  GraphQLBoolean,
   Kind,
   Lexer,
   Source,
@@ -28,10 +29,12 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
+  type GraphQLInputType,
   type GraphQLNamedType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionNode,
   type SelectionSetNode,
   type ValidationRule,
 } from 'graphql';
@@ -232,6 +235,46 @@ function pageOf(field: GraphQLField<unknown, unknown>, node: FieldNode, walk: Co
   return page(valueFromAST(arg.value, def.type));
 }
 
+/** The value a variable has in the walk's request: sent, else its default; undefined when neither. */
+function variableValue(name: string, walk: CostWalk, operation: OperationDefinitionNode, type: GraphQLInputType): unknown {
+  if (Object.hasOwn(walk.variables!, name)) return walk.variables![name];
+  const v = operation.variableDefinitions?.find((d) => d.variable.name.value === name);
+  return v?.defaultValue ? valueFromAST(v.defaultValue, type) : undefined;
+}
+
+/**
+ * Whether graphql-js executes `sel` (its shouldIncludeNode: skipped when @skip's `if` is true or
+ * @include's is false). A condition on a variable is known only with the request's variables: while
+ * validating, the selection is taken as skipped (the least the document can cost, as for a variable
+ * `first`) and the cost marked dynamic, so that each request counts it under its own variables. A
+ * condition that cannot be read as true or false (a value graphql will refuse, a directive written twice)
+ * is 'runs': the limit never leaves out what it cannot show is left out.
+ */
+function runsUnder(sel: SelectionNode, walk: CostWalk, operation: OperationDefinitionNode): 'runs' | 'skipped' {
+  let skipped = false;
+  for (const directive of sel.directives ?? []) {
+    const name = directive.name.value;
+    if (name !== 'skip' && name !== 'include') continue;
+    if (sel.directives!.filter((d) => d.name.value === name).length > 1) return 'runs';
+    const arg = directive.arguments?.find((a) => a.name.value === 'if');
+    if (!arg) return 'runs';
+    let value: unknown;
+    if (arg.value.kind === Kind.VARIABLE) {
+      if (!walk.variables) {
+        walk.dynamic = true;
+        skipped = true;
+        continue;
+      }
+      value = variableValue(arg.value.name.value, walk, operation, GraphQLBoolean);
+    } else {
+      value = arg.value.kind === Kind.BOOLEAN ? arg.value.value : undefined;
+    }
+    if (typeof value !== 'boolean') return 'runs';
+    if (value === (name === 'skip')) skipped = true;
+  }
+  return skipped ? 'skipped' : 'runs';
+}
+
 /**
  * What a selection set asks of one instance of its type: `cost`, the values it may hold (each field is one
  * value, a list field's children count once per element); `fields`, the fields it selects with fragments
@@ -259,6 +302,13 @@ function selectionCost(
     fields = capped(fields + f.fields);
   };
   for (const sel of set.selections) {
+    const runs = runsUnder(sel, walk, operation);
+    if (runs === 'skipped') {
+      // Left out by @skip/@include, it holds no value of the response; its fields still count toward
+      // `fields`, as graphql-jit compiles a field whatever its condition.
+      add(selectionCost({ kind: Kind.SELECTION_SET, selections: [{ ...sel, directives: [] }] }, type, walk, operation, page), 0);
+      continue;
+    }
     if (sel.kind === Kind.FRAGMENT_SPREAD) {
       const name = sel.name.value;
       const fragment = walk.fragment(name);
@@ -358,12 +408,21 @@ function computeCost(
   return { ...selectionCost(operation.selectionSet, root, walk, operation, undefined), dynamic: walk.dynamic };
 }
 
-/** The names of the variables given to a `first` anywhere in the document: all a dynamic cost depends on. */
+/**
+ * The names of the variables given to a `first`, or to the `if` of a @skip or @include, anywhere in the
+ * document: all a dynamic cost depends on.
+ */
 function pageVariablesOf(document: DocumentNode): string[] {
   const names = new Set<string>();
   visit(document, {
-    Argument(arg) {
-      if (arg.name.value === 'first' && arg.value.kind === Kind.VARIABLE) names.add(arg.value.name.value);
+    Field(field) {
+      const first = field.arguments?.find((a) => a.name.value === 'first');
+      if (first?.value.kind === Kind.VARIABLE) names.add(first.value.name.value);
+    },
+    Directive(directive) {
+      if (directive.name.value !== 'skip' && directive.name.value !== 'include') return;
+      const condition = directive.arguments?.find((a) => a.name.value === 'if');
+      if (condition?.value.kind === Kind.VARIABLE) names.add(condition.value.name.value);
     },
   });
   return [...names].sort();
@@ -391,11 +450,11 @@ export function costOf(
   if (!known.dynamic) return known.cost;
   known.pageVariables ??= pageVariablesOf(document);
   known.byPages ??= new Map();
-  // What pageOf reads of each: a number, none sent (the variable's default applies), null (the field's)
-  // or anything else (the page maximum).
+  // What pageOf and runsUnder read of each: a number or a boolean, none sent (the variable's default
+  // applies), null (the field's default page) or anything else (the page maximum, a field counted).
   const key = JSON.stringify(known.pageVariables.map((n) => {
     const v = variables[n];
-    return typeof v === 'number' ? v : !Object.hasOwn(variables, n) || v === undefined ? 'none' : v === null ? null : '?';
+    return typeof v === 'number' || typeof v === 'boolean' ? v : !Object.hasOwn(variables, n) || v === undefined ? 'none' : v === null ? null : '?';
   }));
   let cost = known.byPages.get(key);
   if (cost === undefined) {

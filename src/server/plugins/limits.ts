@@ -83,10 +83,10 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
     const cost = costOf(schema, document, operation, maxPage, variables) + figures.contains * maxPage;
     if (cost > limits.maxCost) {
       // Validation refused what the document alone asks; here the cost grew with the request: its
-      // `contains` conditions, or the pages its variables ask for.
+      // `contains` conditions, or the pages its variables ask for and the fields their @skip/@include keep.
       const what = figures.contains > 0
         ? 'estimated number of field values (contains counts as a page maximum)'
-        : 'estimated number of field values (with the pages its variables ask for)';
+        : 'estimated number of field values (with the pages its variables ask for and the fields they include)';
       return refusal(rc, tooComplex('maxCost', what, cost, limits.maxCost));
     }
     // The lists whose length was estimated add what they hold once read (src/limits/unpaged.ts).
