@@ -7,6 +7,7 @@ import { envSecretProblem } from '../identity/secret.ts';
 import { setting } from '../model/settings.ts';
 import { requireReadableFile } from './file-argument.ts';
 import { unfinishedImports, unfinishedImportSaid } from '../workflow/unfinished-imports.ts';
+import { unfinishedOperations, unfinishedOperationSaid } from '../workflow/unfinished-operations.ts';
 import { announce, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 /**
@@ -129,6 +130,15 @@ export function registerAuditCommands(program: Command): void {
       for (const u of unfinished.slice(-MAX_UNFINISHED_SAID)) console.log(unfinishedImportSaid(u));
       if (unfinished.length > MAX_UNFINISHED_SAID) {
         console.log(`  note: ${unfinished.length - MAX_UNFINISHED_SAID} older data imports have no outcome either (action "data import" in the log)`);
+      }
+      // So are catalogue imports, publications, key rotations and platform adoptions (unfinished-operations.ts).
+      const operations = await unfinishedOperations(store).catch((err: Error) => {
+        console.log(`  note: the catalogue imports, publications and key changes of the log could not be read for those left without an outcome: ${err.message}`);
+        return [];
+      });
+      for (const u of operations.slice(-MAX_UNFINISHED_SAID)) console.log(unfinishedOperationSaid(u));
+      if (operations.length > MAX_UNFINISHED_SAID) {
+        console.log(`  note: ${operations.length - MAX_UNFINISHED_SAID} older catalogue imports, publications or key changes have no outcome either`);
       }
     } finally {
       await store.close();

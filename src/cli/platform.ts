@@ -9,10 +9,9 @@ import { undone } from '../workflow/audit.ts';
 import { OPERATOR } from './grant.ts';
 import { announce, loadCommandPlatform, openCommandStore, withCommonOptions, type CommonOptions } from './options.ts';
 
-/** The action of `platform rotate-key`'s audit entries. */
-export const ROTATE_KEY_ACTION = 'rotateKey';
-/** The action of `platform adopt`'s audit entry. */
-export const ADOPT_PLATFORM_ACTION = 'adoptPlatform';
+/** The actions of `platform rotate-key`'s and `platform adopt`'s audit entries (`audit verify` pairs them). */
+export { ADOPT_PLATFORM_ACTION, ROTATE_KEY_ACTION } from '../workflow/unfinished-operations.ts';
+import { ADOPT_PLATFORM_ACTION, ROTATE_KEY_ACTION } from '../workflow/unfinished-operations.ts';
 
 export function registerPlatformCommands(program: Command): void {
   const platform = program.command('platform').description('connected platforms and this platform\'s signing keys');
