@@ -130,10 +130,11 @@ describe('bearer tokens with the platform secret', () => {
 
   it('the wrong secret', async () => {
     expect(await refusal(hs.verify(`Bearer ${await sign(good, { key: otherSecret })}`))).toEqual(invalid('bad-signature'));
-    // The usual cause: `govgraph token` run on another data folder (an exported GOVGRAPH_DATA_DIR), whose
-    // secret is not this gateway's. The message says where a token that works comes from.
+    // The usual causes: the secret rotated since the token was made, or `govgraph token` run on another data
+    // folder (an exported GOVGRAPH_DATA_DIR), whose secret is not this gateway's. The message names both and
+    // says where a token that works comes from.
     expect((await refusal(hs.verify(`Bearer ${await sign(good, { key: otherSecret })}`))).message).toBe(
-      'The token is invalid or expired; get a new one with `govgraph token` run on this gateway\'s store (the same --data or --mongodb-uri, or GOVGRAPH_JWT_SECRET): a token made for another data folder is signed with another secret.',
+      'The token is invalid or expired, or signed with a secret this gateway no longer accepts (the platform secret was rotated since it was made, or it was made for another data folder\'s store); get a new one with `govgraph token` run on this gateway\'s store (the same --data or --mongodb-uri, or GOVGRAPH_JWT_SECRET).',
     );
   });
 

@@ -77,8 +77,15 @@ export function counterKey(identity: Identity): string {
 
 export const HEADER_MESSAGE =
   'Missing or malformed Authorization header: send `Authorization: Bearer <token>` (an operator makes one with `govgraph token`).';
+/**
+ * A token of the secret refused: expired, or its signature not the one this gateway checks. The likeliest
+ * reason for the second is a secret changed since the token was made (a rotation: GOVGRAPH_JWT_SECRET set
+ * to a new value, or the stored secret replaced, then `audit rekey`), and the message blamed another data
+ * folder only, which sent an operator looking for a mix-up that was not there. Nothing of the secret or of
+ * which reason applied is said: the same words for every refused token.
+ */
 export const TOKEN_MESSAGE =
-  "The token is invalid or expired; get a new one with `govgraph token` run on this gateway's store (the same --data or --mongodb-uri, or GOVGRAPH_JWT_SECRET): a token made for another data folder is signed with another secret.";
+  "The token is invalid or expired, or signed with a secret this gateway no longer accepts (the platform secret was rotated since it was made, or it was made for another data folder's store); get a new one with `govgraph token` run on this gateway's store (the same --data or --mongodb-uri, or GOVGRAPH_JWT_SECRET).";
 
 /** The same, on a gateway whose tokens come from an identity provider only (GOVGRAPH_JWKS_URL, no secret). */
 export const KEY_SET_TOKEN_MESSAGE =
