@@ -1069,6 +1069,37 @@ function contract(harness: () => Harness): void {
         await other.close();
       }
     });
+    it('with spellings, replaces the rows stored under a key\'s other spelling: one row, in its place, or none on failure', async () => {
+      // An ID number stored with 'x' (an older release, or written straight) imported again with 'X'.
+      const c = `_spelled_${++next}`;
+      await store.ensureIndex(c, { fields: ['id'], unique: true });
+      await store.insert(c, [{ id: 'a0' }, { id: 'K1x', v: 'old' }, { id: 'K2x', v: 'old x' }, { id: 'K2X', v: 'old X' }, { id: 'z9' }]);
+      const spellings = (v: Value) => (typeof v === 'string' && /^K\d[xX]$/.test(v) ? [v.slice(0, 2) + 'X', v.slice(0, 2) + 'x'] : [v]);
+      const order = async () => (await store.find(c, { projection: ['id'], sort: [asc(ROW_ORDER)] })).map((r) => r.id);
+      async function* failing(): AsyncGenerator<Row[]> {
+        yield [{ id: 'K1X', v: 'new' }];
+        throw new Error('line 2: not valid JSON');
+      }
+      await expect(store.upsertAll(c, 'id', failing(), { spellings })).rejects.toThrow('line 2');
+      expect(await order()).toEqual(['a0', 'K1x', 'K2x', 'K2X', 'z9']);
+      const result = await store.upsertAll(c, 'id', batches([{ id: 'K1X', v: 'new' }], [{ id: 'K2X', v: 'new' }, { id: 'K3X', v: 'new' }]), { spellings });
+      expect(result).toEqual({ inserted: 1, updated: 2 });
+      // K1x's row became K1X's in its place; of K2's two rows the one with X stays, the other is gone.
+      expect(await order()).toEqual(['a0', 'K1X', 'K2X', 'z9', 'K3X']);
+      expect(await store.find(c, { filter: inList('id', ['K1x', 'K1X', 'K2x', 'K2X']), projection: ['id', 'v'], sort: [asc('id')] })).toEqual([
+        { id: 'K1X', v: 'new' },
+        { id: 'K2X', v: 'new' },
+      ]);
+      expect(await store.count(c)).toBe(5);
+      // Without spellings the key is compared as written: a second row.
+      await store.insert(c, [{ id: 'K4x' }]);
+      expect(await store.upsertAll(c, 'id', batches([{ id: 'K4X' }]))).toEqual({ inserted: 1, updated: 0 });
+      // Two spellings given in one import (across batches, and into an empty collection): one row, the last.
+      const d = `_spelled_${++next}`;
+      await store.ensureIndex(d, { fields: ['id'], unique: true });
+      expect(await store.upsertAll(d, 'id', batches([{ id: 'K5x', v: 1 }], [{ id: 'K5X', v: 2 }]), { spellings })).toEqual({ inserted: 1, updated: 1 });
+      expect(await store.find(d, { projection: ['id', 'v'] })).toEqual([{ id: 'K5X', v: 2 }]);
+    });
     // MongoDB's import renames a staging copy over the collection: an index made meanwhile was dropped with it.
     it('keeps an index made on the collection while an import into it is under way', async () => {
       const c = `_import_index_${++next}`;

@@ -105,6 +105,18 @@ export interface UpsertResult {
 }
 
 /**
+ * How `upsertAll` matches a row with the stored one it replaces. `spellings(key)`: the key values that are
+ * one key with the row's, its own included (an ID number's check character 'X' and 'x': both spellings).
+ * A row replaces the stored row of its own value when there is one, else the first stored under another
+ * spelling (that row keeps its place in the row order), and removes any other stored row of those
+ * spellings, all in the import's one unit: readers (and a store opened after a kill -9) see every
+ * spelling of the key replaced, or none. A row that replaces two stored rows counts as one updated.
+ */
+export interface UpsertAllOptions {
+  spellings?: (key: Value) => Value[];
+}
+
+/**
  * One atomic step of a meter (a leaky bucket): the row `key` of a meter collection holds a level that
  * drains at `drainPerMs` per millisecond and may not exceed `capacity`. A token bucket is a meter whose
  * level counts the tokens taken; a counter of a fixed window is a meter that does not drain, keyed by the
@@ -277,9 +289,10 @@ export interface Store extends ClaimsOnce {
    * Meant for data import: one at a time per collection (on SQLite a second waits for the first; on
    * MongoDB the first, unless it has ended, fails having written nothing). The new rows of each batch are
    * written in an order drawn at random (their ROW_ORDER follows no order of the caller's); rows replaced
-   * keep theirs.
+   * keep theirs. With `options.spellings`, a row also replaces the rows stored under its key's other
+   * spellings (UpsertAllOptions), in the same unit.
    */
-  upsertAll(collection: string, key: string, batches: AsyncIterable<Row[]>): Promise<UpsertResult>;
+  upsertAll(collection: string, key: string, batches: AsyncIterable<Row[]>, options?: UpsertAllOptions): Promise<UpsertResult>;
   /**
    * Sets fields on every row matching `filter`, all-or-nothing (a unique violation on any row changes none); returns how many matched.
    * With `mark`, when a row matched, the mark's row is written in the same transaction (UpdateMark); an

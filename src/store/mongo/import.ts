@@ -1,11 +1,11 @@
 // Data import into the MongoDB store (`upsertAll`, store.ts): through a staging collection renamed over
 // the collection, which readers see whole or not at all, whatever the deployment.
 
-import { ObjectId } from 'mongodb';
-import { StoreUnavailableError, valueKey, type Store, type UpsertResult } from '../port.ts';
+import { ObjectId, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
+import { StoreUnavailableError, valueKey, type Row, type Store, type UpsertAllOptions, type Value, type UpsertResult } from '../port.ts';
 import { shuffled } from '../write-order.ts';
 import type { Connection } from './connection.ts';
-import { toBson, toDocument } from './documents.ts';
+import { fromBson, toBson, toDocument } from './documents.ts';
 import { translate } from './errors.ts';
 import { checkField, escapeRegex } from './filters.ts';
 import { indexOptions, keyOf } from './indexes.ts';
@@ -20,7 +20,7 @@ export function importOf({ coll, db }: Connection, listIndexes: Store['listIndex
     return uuid?.toString('hex');
   };
 
-  return async function upsertAll(collection, key, batches) {
+  return async function upsertAll(collection, key, batches, options = {}) {
     checkField(key);
     const what = `import into ${collection}`;
     const prefix = stagingPrefix(coll(collection).collectionName);
@@ -63,8 +63,11 @@ export function importOf({ coll, db }: Connection, listIndexes: Store['listIndex
         // In an order drawn at random, not the file's: the server's ObjectIds, the store's row order, grow
         // with the writes (../write-order.ts). A key given twice in the batch is written once, its last row.
         const last = new Map(rows.map((row) => [valueKey(row[key]), row]));
+        const ordered = shuffled([...last.values()]);
         const written = await coll(staging).bulkWrite(
-          shuffled([...last.values()]).map((row) => ({ replaceOne: { filter: { [key]: toBson(row[key]) }, replacement: toDocument(row), upsert: true } })),
+          options.spellings
+            ? await spelledWrites(coll(staging), key, ordered, options.spellings)
+            : ordered.map((row) => ({ replaceOne: { filter: { [key]: toBson(row[key]) }, replacement: toDocument(row), upsert: true } })),
           { ordered: true },
         );
         result.inserted += written.upsertedCount;
@@ -91,4 +94,27 @@ export function importOf({ coll, db }: Connection, listIndexes: Store['listIndex
       await stopRenewing?.();
     }
   };
+}
+
+/**
+ * The writes of `rows` into the staging collection when a key has other spellings (UpsertAllOptions): one
+ * read of the keys stored under any spelling of the batch's (the staging collection is this import's
+ * alone), then, for each row in turn, the rows of the other spellings removed and the row written over
+ * its own key's row, or else over the first other spelling's (which keeps its _id, the row order), or
+ * inserted. A row of the batch is stored for the rows after it.
+ */
+async function spelledWrites(staging: Collection<Document>, key: string, rows: Row[], spellings: NonNullable<UpsertAllOptions['spellings']>): Promise<AnyBulkWriteOperation<Document>[]> {
+  const spelled = rows.map((row) => spellings(row[key]).filter((v) => valueKey(v) !== valueKey(row[key])));
+  const asked = rows.flatMap((row, i) => [row[key], ...spelled[i]]).map(toBson);
+  const stored = new Set<unknown>();
+  for (const doc of await staging.find({ [key]: { $in: asked } }, { projection: { _id: 0, [key]: 1 } }).toArray()) {
+    stored.add(valueKey(fromBson(doc[key]) as Value));
+  }
+  return rows.flatMap((row, i): AnyBulkWriteOperation<Document>[] => {
+    const others = spelled[i].filter((v) => stored.delete(valueKey(v)));
+    const over = stored.has(valueKey(row[key])) ? row[key] : (others.shift() ?? row[key]);
+    stored.add(valueKey(row[key]));
+    const removed = others.map((v) => ({ deleteMany: { filter: { [key]: toBson(v) } } }));
+    return [...removed, { replaceOne: { filter: { [key]: toBson(over) }, replacement: toDocument(row), upsert: true } }];
+  });
 }

@@ -9,7 +9,7 @@
 // in an order drawn at random, not the file's (../write-order.ts): rowids are the store's row order.
 
 import type Database from 'better-sqlite3';
-import type { Row, UpsertResult } from '../port.ts';
+import type { Row, UpsertAllOptions, UpsertResult } from '../port.ts';
 import { keyedDocs } from './documents.ts';
 import { connect, translate, whenUnlocked } from './locks.ts';
 import { shuffled } from '../write-order.ts';
@@ -39,19 +39,34 @@ export function upsertRows(
   rowids: Map<Param, number>,
   lookup: boolean,
   shuffle = false,
+  spellings?: UpsertAllOptions['spellings'],
 ): UpsertResult {
   const t = table(collection);
+  // The other spellings of each row's key (UpsertAllOptions): the rows stored under them are replaced too.
+  const others = spellings ? rows.map((row) => spellings(row[key]).map(param).filter((p) => p !== param(row[key]))) : undefined;
   if (lookup) {
-    const keys = [...new Set(rows.map((row) => param(row[key])))];
+    const keys = [...new Set(rows.flatMap((row, i) => [param(row[key]), ...(others?.[i] ?? [])]))];
     const found = db.prepare(`SELECT id, ${expr(key)} AS k FROM ${t} WHERE ${expr(key)} IN (SELECT value FROM json_each(?))`);
     for (const { id, k } of found.all(JSON.stringify(keys)) as { id: number; k: Param }[]) rowids.set(k, id);
   }
   const replace = db.prepare(`UPDATE ${t} SET doc = ? WHERE id = ?`);
+  const remove = db.prepare(`DELETE FROM ${t} WHERE id = ?`);
   const result = { inserted: 0, updated: 0 };
   let newKeys: Param[] = [];
-  let newDocs: string[] = [];
+  let newDocs: (string | null)[] = []; // null: a new row of this batch removed for a later row's other spelling
   rows.forEach((row, i) => {
     const k = param(row[key]); // a Map tells 1 from "1", as the store does
+    for (const other of others?.[i] ?? []) {
+      const held = rowids.get(other);
+      if (held === undefined) continue;
+      rowids.delete(other);
+      if (!rowids.has(k)) {
+        // The row takes the place of the one stored under the other spelling: it keeps its rowid.
+        rowids.set(k, held);
+        if (held < 0) newKeys[-1 - held] = k;
+      } else if (held > 0) remove.run(held);
+      else newDocs[-1 - held] = null;
+    }
     const rowid = rowids.get(k); // a rowid, or -1 - n for the nth new row of this batch
     if (rowid === undefined) {
       rowids.set(k, -1 - newDocs.length);
@@ -66,6 +81,10 @@ export function upsertRows(
       result.updated++;
     }
   });
+  if (newDocs.includes(null)) {
+    const kept = newDocs.flatMap((doc, i) => (doc === null ? [] : [i]));
+    [newKeys, newDocs] = [kept.map((i) => newKeys[i]), kept.map((i) => newDocs[i])];
+  }
   if (newDocs.length === 0) return result;
   if (shuffle) {
     const order = shuffled(newDocs.map((_, i) => i));
@@ -76,7 +95,7 @@ export function upsertRows(
   const insertMany = newDocs.length >= INSERT_ROWS ? db.prepare(`INSERT INTO ${t} (doc) VALUES ${'(?),'.repeat(INSERT_ROWS - 1)}(?)`) : undefined;
   for (let from = 0; from < newDocs.length; ) {
     const n = insertMany && newDocs.length - from >= INSERT_ROWS && last + INSERT_ROWS <= Number.MAX_SAFE_INTEGER ? INSERT_ROWS : 1;
-    const written = n === 1 ? insertOne.run(newDocs[from]) : insertMany!.run(newDocs.slice(from, from + n));
+    const written = n === 1 ? insertOne.run(newDocs[from]) : insertMany!.run(newDocs.slice(from, from + n) as string[]);
     const end = Number(written.lastInsertRowid);
     if (n > 1 && end !== last + n) throw new Error(`insert into ${collection}: rowids ${end - n + 1}..${end} do not follow ${last}`);
     for (let j = 0; j < n; j++) rowids.set(newKeys[from + j], end - n + 1 + j);
@@ -93,7 +112,14 @@ const ensureTable = (db: Database.Database, collection: string): void => {
 };
 
 /** `upsertAll` of the store port: every batch of `batches` in one transaction of a connection of its own. */
-export async function importRows(file: string, lockWaitMs: number, collection: string, key: string, batches: AsyncIterable<Row[]>): Promise<UpsertResult> {
+export async function importRows(
+  file: string,
+  lockWaitMs: number,
+  collection: string,
+  key: string,
+  batches: AsyncIterable<Row[]>,
+  options: UpsertAllOptions = {},
+): Promise<UpsertResult> {
   const what = `import into ${collection}`;
   const conn = connect(file);
   conn.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
@@ -118,7 +144,7 @@ export async function importRows(file: string, lockWaitMs: number, collection: s
           rebuild = indexes.map((index) => index.sql);
         }
       }
-      const counts = upsertRows(conn, collection, key, rows, docs, rowids, lookup, true);
+      const counts = upsertRows(conn, collection, key, rows, docs, rowids, lookup, true, options.spellings);
       result.inserted += counts.inserted;
       result.updated += counts.updated;
     }

@@ -43,11 +43,11 @@ export function writesOf(
       return write(`upsert into ${collection}`, collection, () => upsertRows(db, collection, key, rows, docs, new Map(), true));
     },
 
-    async upsertAll(collection, key, batches) {
+    async upsertAll(collection, key, batches, options) {
       checkField(key);
       checkCollection(collection);
       if (!db.open) throw new StoreUnavailableError(`the SQLite store ${file} is closed`);
-      return importRows(file, lockWaitMs, collection, key, batches);
+      return importRows(file, lockWaitMs, collection, key, batches, options);
     },
 
     async update(collection, filter, set, mark) {
