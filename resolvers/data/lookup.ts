@@ -4,7 +4,7 @@ import type { ResourceModel } from '../../src/generate/model.ts';
 import type { Row, Value } from '../../src/store/port.ts';
 import { readOptions, readStore, type RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
-import { idCardSpellings } from '../../src/formats/idcard.ts';
+import { lookupValues } from '../../src/model/key-spellings.ts';
 import { pathPattern, planFor } from './plan.ts';
 import { withLinks } from './links.ts';
 import { noteRead, noteRecords } from './records.ts';
@@ -23,9 +23,8 @@ export function lookupResolver(model: ResourceModel) {
     });
     // An ID number is looked up as GB 11643 writes it ('X'), then, when no record holds that, as a row
     // stored with 'x' before the importer wrote 'X' (src/formats/idcard.ts): either spelling finds it.
-    const spellings = typeof args[key] === 'string' && model.items.get(key)?.format === 'idcard' ? idCardSpellings(args[key]) : [args[key]];
     let rows: Row[] = [];
-    for (const value of spellings) if ((rows = await read(value)).length > 0) break;
+    for (const value of lookupValues(model.resource, args[key])) if ((rows = await read(value)).length > 0) break;
     noteRecords(ctx, model, rows.length);
     return (await withLinks(ctx, plan, rows))[0] ?? null;
   };

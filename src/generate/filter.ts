@@ -59,7 +59,8 @@ export function orderUses(orderBy: OrderArg[] | null | undefined): ItemUse[] {
  * The filter with each `eq` and `in` on an ID-number item (format idcard, `idcardItems`) asking for both
  * spellings of an 'X' check character: a consumer writing `...123x` finds the record stored as `...123X`,
  * and one stored with 'x' before the importer wrote 'X' is found by either (src/formats/idcard.ts); and
- * `ne` leaving out both, so that it leaves out what `eq` finds. The other operators compare as written.
+ * `ne` leaving out both, so that it leaves out what `eq` finds; a `startsWith` of a whole number with its
+ * check character matches both. The other operators compare as written.
  */
 export function withIdCardSpellings(filter: Filter, idcardItems: ReadonlySet<string>): Filter {
   if (idcardItems.size === 0) return filter;
@@ -73,6 +74,14 @@ export function withIdCardSpellings(filter: Filter, idcardItems: ReadonlySet<str
       if (spellings.length === 1) return filter;
       if (filter.op === 'eq') return { kind: 'in', field: filter.field, values: spellings };
       return { kind: 'and', filters: spellings.map((value) => ({ kind: 'compare', field: filter.field, op: 'ne', value })) };
+    }
+    case 'startsWith': {
+      // A prefix as long as the number, its check character included: `...123x` starts what `eq` finds.
+      // Shorter prefixes hold digits only. On a masked item startsWith is refused before (rules/data-rules.ts).
+      if (!idcardItems.has(filter.field)) return filter;
+      const spellings = idCardSpellings(filter.value);
+      if (spellings.length === 1) return filter;
+      return { kind: 'or', filters: spellings.map((value) => ({ kind: 'startsWith', field: filter.field, value: value as string })) };
     }
     case 'in':
       if (!idcardItems.has(filter.field)) return filter;

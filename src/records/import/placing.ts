@@ -7,7 +7,7 @@
 // the store) get one each after the import has committed, whether its file gives them or not: placeUnplaced.
 import { randomInt } from 'node:crypto';
 import { RECORD_ORDER_FIELD } from '../../model/catalogue.ts';
-import { and, eq, valueKey, type Row, type Store } from '../../store/port.ts';
+import { and, eq, valueKey, type Row, type Store, type Value } from '../../store/port.ts';
 
 /** The largest place drawn: below 2^48 (randomInt's bound), a whole number exact in a double and in JSON. */
 const PLACES = 2 ** 48 - 1;
@@ -18,16 +18,21 @@ export const drawnPlace = (): number => randomInt(PLACES);
 /**
  * Gives each row of `batch` its place, in place: the stored record's (one read of the batch's keys, through
  * the key's index), or one drawn. Read outside the import's unit: a record written meanwhile by another
- * import (they run one at a time) only gets a place drawn anew.
+ * import (they run one at a time) only gets a place drawn anew. With `spellings` (the key's, model/
+ * key-spellings.ts), a record stored under another spelling, which the import replaces, gives its place.
  */
-export async function placeRecords(store: Store, collection: string, key: string, batch: Row[]): Promise<void> {
+export async function placeRecords(store: Store, collection: string, key: string, batch: Row[], spellings?: (key: Value) => Value[]): Promise<void> {
   const stored = new Map<unknown, number>();
-  const found = await store.findByValues(collection, key, batch.map((row) => row[key]), [key, RECORD_ORDER_FIELD]);
+  const spelled = (row: Row): Value[] => [row[key], ...(spellings?.(row[key]) ?? [])];
+  const found = await store.findByValues(collection, key, batch.flatMap(spelled), [key, RECORD_ORDER_FIELD]);
   for (const row of found) {
     const place = row[RECORD_ORDER_FIELD];
     if (typeof place === 'number') stored.set(valueKey(row[key]), place);
   }
-  for (const row of batch) row[RECORD_ORDER_FIELD] = stored.get(valueKey(row[key])) ?? drawnPlace();
+  for (const row of batch) {
+    const place = spelled(row).map((v) => stored.get(valueKey(v))).find((p) => p !== undefined);
+    row[RECORD_ORDER_FIELD] = place ?? drawnPlace();
+  }
 }
 
 /** How many records without a place are read at once (through the index [_o, ROW_ORDER]: nulls come first). */

@@ -6,6 +6,7 @@ import type { Stats } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { collectionOf, type Resource } from '../../model/catalogue.ts';
+import { keySpellings } from '../../model/key-spellings.ts';
 import { fileFailure } from '../../model/named-file.ts';
 import { ensureResourceIndexes } from '../../catalogue/indexes.ts';
 import { sameValue, valueKey, type Row, type Store } from '../../store/port.ts';
@@ -182,7 +183,7 @@ export async function importRecords(
           batch.push(row);
           if (batch.length >= batchSize) {
             await noteChanges(batch);
-            if (writing) await placeRecords(store, collection, resource.key, batch);
+            if (writing) await placeRecords(store, collection, resource.key, batch, keySpellings(resource));
             yield batch;
             batch = [];
           }
@@ -202,7 +203,7 @@ export async function importRecords(
     options.signal?.throwIfAborted();
     if (batch.length) {
       await noteChanges(batch);
-      if (writing) await placeRecords(store, collection, resource.key, batch);
+      if (writing) await placeRecords(store, collection, resource.key, batch, keySpellings(resource));
       yield batch;
     }
   }
@@ -218,7 +219,8 @@ export async function importRecords(
   let ended = false;
   try {
     await ensureResourceIndexes(store, resource);
-    const result = await store.upsertAll(collection, resource.key, batches(true));
+    // A record stored under another spelling of its key (an ID number's 'x') is replaced, in the same unit.
+    const result = await store.upsertAll(collection, resource.key, batches(true), { spellings: keySpellings(resource) });
     // After the unit has committed: a refused or interrupted import writes nothing, places neither. A store
     // failing here does not make the committed import a failed one: the next import places what is left.
     await placeUnplaced(store, collection, resource.key).catch(() => 0);

@@ -13,8 +13,8 @@ import { collectionOf } from '../../model/catalogue.ts';
 import { hasFewValues } from '../../model/operators.ts';
 import { limitsOf } from '../../model/platform.ts';
 import { takeProbes } from '../../limits/probes.ts';
-import { DuplicateKeyError, eq } from '../../store/port.ts';
-import { idCardItems, withIdCardSpellings } from '../../generate/filter.ts';
+import { DuplicateKeyError, eq, type Row } from '../../store/port.ts';
+import { lookupValues } from '../../model/key-spellings.ts';
 import { visibleTrim } from '../../model/input-bounds.ts';
 import { requireRole, type Actor, type WorkflowEnv } from '../actor.ts';
 import { concerning, perform } from '../audit.ts';
@@ -106,9 +106,14 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
     }
     // Within the department's row scope (SPEC §6): a record it cannot read is as missing as one that is not there.
     const rows = decideRows({ requester: actor.dept, purpose: actor.purpose, resource, grants: held, now: env.now });
-    // An ID number key is found by either spelling of an 'X' check character, as a lookup finds it
-    // (src/formats/idcard.ts); the objection then holds the key as stored.
-    const record = await env.store.find(collectionOf(resource), { filter: withinRows(withIdCardSpellings(eq(resource.key, key), idCardItems(resource)), rows), projection: [resource.key, item.name], limit: 1 });
+    // An ID number key is found by either spelling of an 'X' check character, and of a number stored under
+    // both (before an import replaced one) the record a lookup shows, 'X' (model/key-spellings.ts): the
+    // store's first of the two was any. The objection then holds the key as stored.
+    let record: Row[] = [];
+    for (const value of lookupValues(resource, key)) {
+      record = await env.store.find(collectionOf(resource), { filter: withinRows(eq(resource.key, value), rows), projection: [resource.key, item.name], limit: 1 });
+      if (record.length) break;
+    }
     if (!record.length) throw notFound(`${resource.code} has no record with the ${resource.key} given (or none your department may read).`);
     await ensureObjectionIndexes(env.store);
     const objection: Objection = {
