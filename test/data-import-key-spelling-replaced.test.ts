@@ -32,7 +32,7 @@ function idsEndingInX(count: number, from = 1): string[] {
   }
   return ids;
 }
-const [ID_REPLACED, ID_BOTH, ID_PREFIX] = idsEndingInX(3);
+const [ID_REPLACED, ID_BOTH, ID_PREFIX, ID_OBJECTED] = idsEndingInX(4);
 const lower = (id: string) => id.slice(0, 17) + 'x';
 const inList = (field: string, values: string[]): Filter => ({ kind: 'in', field, values });
 
@@ -118,6 +118,23 @@ describe('an ID number stored under both spellings (before the import replaced o
     expect(await gw.store.find(COLLECTION, { filter: inList('idNumber', [ID_BOTH, lower(ID_BOTH)]), projection: ['idNumber', 'fullName'] })).toEqual([
       { idNumber: ID_BOTH, fullName: '李新' },
     ]);
+  });
+});
+
+describe('an objection to a record stored with x, confirmed', () => {
+  it('is CORRECTED by the import that writes the number with X and a new name (the x row replaced)', async () => {
+    await gw.store.insert(COLLECTION, [{ idNumber: lower(ID_OBJECTED), fullName: '孙错' }]);
+    const raised = await gw.query(`mutation { raiseObjection(input: { resource: "${RESIDENTS}", key: "${ID_OBJECTED}", item: "fullName", reason: "姓名有误" }) { id key } }`, {
+      ...HAISHU, roles: ['applicant'],
+    });
+    expect(raised.errors).toBeUndefined();
+    const { id, key } = raised.data!.raiseObjection;
+    expect(key).toBe(lower(ID_OBJECTED)); // the key as stored
+    const confirmed = await gw.query(`mutation { answerObjection(input: { id: "${id}", decision: CONFIRM }) { status } }`, { dept: '330200-GAJ', roles: ['approver'] });
+    expect(confirmed.data?.answerObjection, JSON.stringify(confirmed.errors)).toEqual({ status: 'CONFIRMED' });
+    const run = await cliImport(RESIDENTS, `idNumber,fullName\n${ID_OBJECTED},孙对\n`);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`objection ${id} (fullName of "${lower(ID_OBJECTED)}", raised by 330203-MZJ) is now CORRECTED`);
   });
 });
 

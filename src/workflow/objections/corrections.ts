@@ -1,6 +1,7 @@
 // Corrections by data import (SPEC §14): a confirmed objection becomes CORRECTED by itself when a data
 // import changes that record's item.
 import { collectionOf, type Resource } from '../../model/catalogue.ts';
+import { lookupValues } from '../../model/key-spellings.ts';
 import type { ImportOptions, ImportSummary } from '../../records/import/options.ts';
 import { auditedImport } from '../data-import.ts';
 import { appendAudit } from '../../audit/log.ts';
@@ -66,16 +67,22 @@ export async function importCorrecting(
   const changed = new Set((summary.changed ?? []).map((c) => JSON.stringify([c.key, c.item])));
   // What the fingerprinted objections' records hold now: one read for the lot.
   const fingerprinted = confirmed.filter((c) => c.confirmedValue !== null);
+  const spellingsOf = (key: Objection['key']) => {
+    const k = keyOrNull(resource, key);
+    return k === null ? [] : lookupValues(resource, k);
+  };
   const now = new Map<string, Row>();
   if (fingerprinted.length) {
     const items = [...new Set(fingerprinted.map((c) => c.objection.item))];
-    const keys = fingerprinted.map((c) => keyOrNull(resource, c.objection.key)).filter((k) => k !== null);
+    // By every spelling of the key (model/key-spellings.ts): an objection to an ID number stored with 'x'
+    // holds that key, and the import that corrects it writes the number with 'X', replacing the 'x' row.
+    const keys = fingerprinted.flatMap((c) => spellingsOf(c.objection.key));
     const rows = keys.length ? await env.store.findByValues(collectionOf(resource), resource.key, keys, [resource.key, ...items]) : [];
     for (const row of rows) now.set(keyText(row[resource.key] ?? null), row);
   }
   const isCorrected = ({ objection: o, confirmedValue }: Confirmed): boolean => {
     if (confirmedValue === null) return changed.has(JSON.stringify([JSON.stringify(o.key), o.item]));
-    const row = now.get(keyText(keyOrNull(resource, o.key)));
+    const row = spellingsOf(o.key).map((k) => now.get(keyText(k))).find((r) => r !== undefined);
     return row !== undefined && !holdsFingerprint(o, row[o.item], confirmedValue);
   };
   const corrected: Objection[] = [];
