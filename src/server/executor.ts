@@ -8,7 +8,12 @@
 // recursive input type (every filter type is one: `and`/`or` hold filters); a filter written in the
 // document itself is compiled as usual, unless it holds a literal of one of the platform's own scalars
 // (Decimal, DateTime, ...): graphql-jit writes literal arguments into the generated code as JSON, which
-// would turn the scalar's parsed value (an exact decimal) into a plain object.
+// would turn the scalar's parsed value (an exact decimal) into a plain object. Nor one holding a string
+// literal with graphql-jit's marker text (`__MAGIC_`): after that JSON it turns its own marker strings back
+// into values, "__MAGIC_NAN__<uuid>" into NaN and "__MAGIC_DATE__<uuid><text>" into `new Date(<text>)` with
+// the text written into the code as it is. The markers are constants of its published source: a department
+// sending `resident(idNumber: "__MAGIC_DATE__<uuid>0)&&(<JavaScript>)&&(0")` ran its JavaScript in the
+// gateway (test/attack-jit-divergence-harbin.test.ts). On graphql-js such a string is a string like any other.
 // Nor does an operation whose document holds a @skip or @include that could hide a fragment: graphql-jit
 // 0.8 does not follow those as graphql-js does (with or without its useExperimentalPathBasedSkipInclude).
 // It carries a condition down to the fields below the field (or fragment) holding it through fields only,
@@ -45,7 +50,7 @@ export function compiledFor(schema: GraphQLSchema, document: DocumentNode, opera
   if (query === undefined) {
     const op = operationOf(document, operationName);
     query = null;
-    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasOwnScalarLiteral(schema, document) && !conditionMayHideFragment(document)) {
+    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasLiteralJitMisreads(schema, document) && !conditionMayHideFragment(document)) {
       const result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
       if (isCompiledQuery(result)) query = result;
     }
@@ -90,12 +95,24 @@ export function conditionMayHideFragment(document: DocumentNode): boolean {
 
 const LITERALS = new Set<string>([Kind.STRING, Kind.INT, Kind.FLOAT, Kind.BOOLEAN]);
 
-function hasOwnScalarLiteral(schema: GraphQLSchema, document: DocumentNode): boolean {
+/** The start of graphql-jit 0.8's marker strings (MAGIC_NAN, MAGIC_DATE, ... in its objectStringify). */
+const JIT_MARKER = '__MAGIC_';
+
+/**
+ * Whether a literal of the document would not reach the resolvers as written when graphql-jit writes it
+ * into its code: one of the platform's own scalars, or a string holding graphql-jit's marker text (the
+ * value as parsed, so that escapes such as `\u005F` do not hide it; a block string's too).
+ */
+export function hasLiteralJitMisreads(schema: GraphQLSchema, document: DocumentNode): boolean {
   const typeInfo = new TypeInfo(schema);
   let found = false;
   visit(document, visitWithTypeInfo(typeInfo, {
     enter(node) {
       if (found || !LITERALS.has(node.kind)) return;
+      if (node.kind === Kind.STRING && node.value.includes(JIT_MARKER)) {
+        found = true;
+        return;
+      }
       const type = typeInfo.getInputType();
       const named = type ? getNamedType(type) : undefined;
       if (named && isScalarType(named) && !isSpecifiedScalarType(named)) found = true;

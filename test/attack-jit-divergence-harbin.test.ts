@@ -1,0 +1,78 @@
+// Where graphql-jit, which runs most queries (src/server/executor.ts), and graphql-js part ways, tried by
+// a department on a Harbin platform of the test's own (test/fixtures/harbin-jit): Harbin's civil affairs
+// bureau reads the province's residents with their ID numbers (the key) and names masked.
+//
+// graphql-jit writes a field's literal arguments into the code it generates with JSON.stringify, then
+// turns its own marker strings back into values: "__MAGIC_NAN__…" into NaN, "__MAGIC_DATE__…<text>" into
+// `new Date(<text>)`, the text written into the code as it is. The markers are constants of its published
+// source: a string literal that holds one ran the department's own JavaScript inside the gateway.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishedCatalogues } from '../src/catalogue/repository.ts';
+import { importRecords } from '../src/records/import.ts';
+import { idCardCheckDigit } from '../src/formats/idcard.ts';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+
+const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/harbin-jit/${p}`, import.meta.url));
+const HARBIN = '230100-MZJ';
+const PURPOSE = 'relief-check';
+const RESIDENTS = '230000-GAT-00101';
+const id = (first17: string) => first17 + idCardCheckDigit(first17);
+const MINE = id('23010219750303001');
+const residents = [
+  { idNumber: MINE, division: '230102', fullName: '赵春生', income: '1200.50' },
+  { idNumber: id('23020219750303002'), division: '230202', fullName: '钱秋月', income: '980.00' },
+];
+
+let gw: TestGateway;
+const asHarbin = (document: string, variables?: Record<string, unknown>) => gw.query(document, { dept: HARBIN, purpose: PURPOSE, variables });
+
+beforeAll(async () => {
+  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('residents.yaml')] });
+  const resource = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources).find((r) => r.code === RESIDENTS)!;
+  const file = join(gw.dataDir, `${RESIDENTS}.jsonl`);
+  writeFileSync(file, residents.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  await importRecords(gw.store, resource, file);
+}, 60_000);
+afterAll(() => gw?.close());
+
+// graphql-jit 0.8.9's markers (src/execution.ts, objectStringify).
+const MAGIC_DATE = '__MAGIC_DATE__33a9e76d_02e0_4128_8e92_3530ad3da74d';
+const ran = globalThis as { harbinJitRan?: number };
+/** A string literal that, written into graphql-jit's code, becomes `new Date(0)&&(<code>)&&(0)`. */
+const code = (js: string) => `${MAGIC_DATE}0)&&(${js})&&(0`;
+
+describe('a string literal holding graphql-jit\'s markers', () => {
+  it('runs nothing of the department\'s in a lookup key', async () => {
+    delete ran.harbinJitRan;
+    const res = await asHarbin(`{ hljPolice { resident(idNumber: "${code('globalThis.harbinJitRan=1')}") { division } } }`);
+    expect(ran.harbinJitRan).toBeUndefined();
+    expect(res.errors?.map((e) => e.extensions?.code) ?? []).not.toContain('INTERNAL_SERVER_ERROR');
+    expect(res.data?.hljPolice?.resident ?? null).toBeNull();
+  });
+
+  it('runs nothing of the department\'s in a filter, and is compared as the string it is', async () => {
+    delete ran.harbinJitRan;
+    const res = await asHarbin(`{ hljPolice { residents(filter: { division: { eq: "${code('globalThis.harbinJitRan=2')}" } }) { totalCount } } }`);
+    expect(ran.harbinJitRan).toBeUndefined();
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.hljPolice.residents.totalCount).toBe(0);
+  });
+
+  it('runs nothing written with escapes either (the marker is looked for in the parsed value)', async () => {
+    delete ran.harbinJitRan;
+    const escaped = code('globalThis.harbinJitRan=3').replace(/^__/, '\\u005F\\u005F');
+    const res = await asHarbin(`{ hljPolice { residents(filter: { division: { eq: """${code('globalThis.harbinJitRan=4')}""" } }) { totalCount } }`
+      + ` other: hljPolice { resident(idNumber: "${escaped}") { division } } }`);
+    expect(ran.harbinJitRan).toBeUndefined();
+    expect(res.errors).toBeUndefined();
+  });
+
+  it('the same filters without markers stay as they were', async () => {
+    const res = await asHarbin(`{ hljPolice { residents(filter: { division: { in: ["230102", "230202"] } }) { totalCount nodes { division } } } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.hljPolice.residents.totalCount).toBe(1); // 230202 lies outside Harbin's rows
+  });
+});
