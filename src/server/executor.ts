@@ -27,12 +27,22 @@
 // took 1.5 to 1.9 times the CPU per request (`bench/ab-gateways.ts --query include`, docs/benchmarks.md).
 import {
   BREAK, execute, getNamedType, isInputObjectType, isScalarType, isSpecifiedScalarType, Kind, TypeInfo, typeFromAST, visit, visitWithTypeInfo,
-  GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+  GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { withoutStack } from '../rules/errors.ts';
 
 const compiled = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CompiledQuery | null>>>();
+
+/**
+ * Per compiled query: the variables without a default that stand inside a literal (an input object's
+ * field, a list's item: `filter: { division: { eq: $d } }`). Left out of a request, graphql-js leaves such a
+ * field out of the argument (its default, if any, applies); graphql-jit writes null there, so
+ * `eq: $d` compared with null (0 rows where graphql-js read every row; a masked item compared so was not
+ * counted by the masked-probe quota, which reads arguments graphql-js's way), `in: $l` was refused and
+ * `direction: $d` lost its default ASC. Such a request runs on graphql-js.
+ */
+const innerVariables = new WeakMap<CompiledQuery, readonly string[]>();
 
 function operationOf(document: DocumentNode, name: string | null | undefined): OperationDefinitionNode | undefined {
   const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
@@ -52,7 +62,10 @@ export function compiledFor(schema: GraphQLSchema, document: DocumentNode, opera
     query = null;
     if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasLiteralJitMisreads(schema, document) && !conditionMayHideFragment(document)) {
       const result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
-      if (isCompiledQuery(result)) query = result;
+      if (isCompiledQuery(result)) {
+        query = result;
+        innerVariables.set(query, variablesWithinLiterals(document, op));
+      }
     }
     byName.set(key, query);
   }
@@ -64,6 +77,26 @@ function hasInputObjectVariable(schema: GraphQLSchema, op: OperationDefinitionNo
     const type = typeFromAST(schema, v.type as never);
     return type !== undefined && isInputObjectType(getNamedType(type));
   });
+}
+
+/** The operation's variables without a default used inside an argument's object or list literal (anywhere in the document). */
+function variablesWithinLiterals(document: DocumentNode, op: OperationDefinitionNode): readonly string[] {
+  const defaulted = new Set((op.variableDefinitions ?? []).filter((v) => v.defaultValue !== undefined).map((v) => v.variable.name.value));
+  const names = new Set<string>();
+  const note = (value: ValueNode) => {
+    if (value.kind === Kind.VARIABLE && !defaulted.has(value.name.value)) names.add(value.name.value);
+  };
+  visit(document, {
+    ObjectField: (node) => note(node.value),
+    ListValue: (node) => node.values.forEach(note),
+  });
+  return [...names];
+}
+
+/** Whether the request leaves out a variable graphql-jit would put null for inside a literal (innerVariables). */
+function leavesOutInnerVariable(query: CompiledQuery, variables: Record<string, unknown> | null | undefined): boolean {
+  const names = innerVariables.get(query);
+  return names !== undefined && names.some((n) => !variables || !Object.hasOwn(variables, n));
 }
 
 const CONDITIONS = new Set(['skip', 'include']);
@@ -146,7 +179,7 @@ export interface Operation {
 
 export async function executeOperation(op: Operation): Promise<ExecutionResult> {
   const query = compiledFor(op.schema, op.document, op.operationName);
-  if (query) {
+  if (query && !leavesOutInnerVariable(query, op.variables)) {
     const result = await query.query(undefined, op.context, op.variables ?? {});
     // No `data` at all: the variables did not coerce, and nothing ran. graphql-jit's errors for them carry
     // no variable node, by which Apollo knows a client's mistake (BAD_USER_INPUT, HTTP 400) from a bug
