@@ -108,3 +108,30 @@ describe('a variable left out inside a filter', () => {
     expect(none.data!.hljPolice.residents.totalCount).toBe(0);
   });
 });
+
+// `$__proto__`: graphql-jit coerces the variables into a plain object, where `__proto__` replaces its
+// prototype, so the variable never reached the field; the limits read it graphql-js's way, through that
+// prototype. A lookup by it answered INTERNAL_SERVER_ERROR, a cursor given so was dropped. Names beginning
+// with "__" are GraphQL's own: refused as bad input before anything runs (src/limits/reserved-variables.ts).
+describe('a variable whose name begins with "__"', () => {
+  const proto = (value: unknown) => JSON.parse(`{"__proto__": ${JSON.stringify(value)}}`) as Record<string, unknown>;
+
+  it('is refused as bad input for a lookup key, not an internal error', async () => {
+    const res = await asHarbin('query($__proto__: String!) { hljPolice { resident(idNumber: $__proto__) { division } } }', proto(MINE));
+    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0].message).toMatch(/"\$__proto__".*reserved/);
+    expect(res.data ?? null).toBeNull();
+  });
+
+  it('is refused where it held a cursor, instead of reading the first page', async () => {
+    const res = await asHarbin('query($__proto__: String) { hljPolice { residents(after: $__proto__) { totalCount } } }', proto('not-a-cursor'));
+    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(res.data ?? null).toBeNull();
+  });
+
+  it('another name runs as before', async () => {
+    const res = await asHarbin('query($proto: String!) { hljPolice { resident(idNumber: $proto) { division } } }', { proto: MINE });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.hljPolice.resident).toEqual({ division: '230102' });
+  });
+});

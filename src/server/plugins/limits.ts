@@ -19,6 +19,7 @@ import type { SchemaModel } from '../../generate/model.ts';
 import { argumentFigures } from '../../limits/arguments.ts';
 import { costOf, tooComplex } from '../../limits/document.ts';
 import { nullWhereRequired } from '../../limits/null-variables.ts';
+import { reservedVariable } from '../../limits/reserved-variables.ts';
 import { takeProbes } from '../../limits/probes.ts';
 import { counterKey } from '../../identity/verify.ts';
 import { asksSchemaOnly, type TrustedDocumentStore } from '../../limits/trusted.ts';
@@ -76,6 +77,8 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
     const { operation, document, schema } = rc;
     if (!operation) return DONE;
     const variables = rc.request.variables;
+    const reserved = reservedVariable(operation);
+    if (reserved) return refusal(rc, reserved);
     const nulled = nullWhereRequired(schema, document, operation, variables);
     if (nulled) return refusal(rc, nulled);
     const figures = argumentFigures({ schema, document, operation, variables, model: opts.model(schema), access: ctx.access, limits });
