@@ -129,7 +129,7 @@ export function conditionMayHideFragment(document: DocumentNode): boolean {
 const LITERALS = new Set<string>([Kind.STRING, Kind.INT, Kind.FLOAT, Kind.BOOLEAN]);
 
 /** The start of graphql-jit 0.8's marker strings (MAGIC_NAN, MAGIC_DATE, ... in its objectStringify). */
-const JIT_MARKER = '__MAGIC_';
+export const JIT_MARKER = '__MAGIC_';
 
 /**
  * Whether a literal of the document would not reach the resolvers as written when graphql-jit writes it
