@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, GOVGRAPH_BIN } from './helpers/cli.ts';
 
 const PLATFORM = new URL('./fixtures/guilin-ops/platform.yaml', import.meta.url).pathname;
+/** Answers the DNS of a `mongodb+srv://` URI (SRV_NAME, SRV_TARGET, SRV_PORT), which this machine cannot. */
+const SRV_DNS = new URL('./fixtures/guilin-ops/srv-dns.mjs', import.meta.url).pathname;
 
 /** A port that takes connections and never says a word (another program's, or packets that go nowhere). */
 let silent: Server;
@@ -37,8 +39,8 @@ afterAll(async () => {
  * before the store is opened) to its exit: the wait for the store, without the process's start-up, which
  * takes seconds of its own on a loaded machine.
  */
-async function timedRun(args: string[]): Promise<{ code: number | null; stderr: string; waitedMs: number }> {
-  const child = spawn(process.execPath, [GOVGRAPH_BIN, ...args], { env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+async function timedRun(args: string[], node: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; waitedMs: number }> {
+  const child = spawn(process.execPath, [...node, GOVGRAPH_BIN, ...args], { env: cliEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let announcedAt = 0;
   child.stderr.on('data', (chunk: Buffer) => {
@@ -79,5 +81,15 @@ describe('a MONGODB_URI where nothing answers', () => {
     expect(run.stderr).toMatch(/govgraph: cannot connect to MongoDB: (Server selection timed out after 1500 ms|no server of 127\.0\.0\.1:\d+ answered within 1\.5 s)/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.waitedMs).toBeLessThan(20_000); // the silent socket held it 30 s past the message before
+  }, 90_000);
+
+  it('a mongodb+srv:// URI names the hosts its SRV record gave (it named none: "no server of  answered")', async () => {
+    const dnsOf = { SRV_NAME: 'cluster.guilin.test', SRV_TARGET: 'db1.guilin.test', SRV_PORT: String(closedPort) };
+    const run = await timedRun(['grant', 'list', '--mongodb-uri', 'mongodb+srv://guilin:s3cret@cluster.guilin.test/guilin_ops'], ['--import', SRV_DNS], dnsOf);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `govgraph: cannot connect to MongoDB: no server of db1.guilin.test:${closedPort} answered within 10 s (serverSelectionTimeoutMS=N in the URI waits longer): connect ECONNREFUSED 127.0.0.1:${closedPort}`,
+    );
+    expect(run.stderr).not.toContain('s3cret');
   }, 90_000);
 });

@@ -77,13 +77,14 @@ async function firstAnswer(client: MongoClient, uri: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const connecting = client.connect();
   connecting.catch(() => undefined); // closed below when the wait ends first
-  const hosts = client.options.hosts.map(String).join(',');
   try {
     await Promise.race([
       connecting,
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           const reason = lastFailure ?? 'nothing answered MongoDB\'s hello (the connection is still being tried, or was taken by something that does not speak MongoDB)';
+          // Read when the wait ends: a `mongodb+srv://` URI's hosts are the driver's once its SRV record answered.
+          const hosts = client.options.hosts.map(String).join(',') || client.options.srvHost;
           const how = named ? 'serverSelectionTimeoutMS of the URI' : 'serverSelectionTimeoutMS=N in the URI waits longer';
           reject(new Error(`no server of ${hosts} answered within ${waitMs / 1000} s (${how}): ${reason}`));
         }, waitMs);
