@@ -11,7 +11,7 @@
 // an entry of a request whose attempt is open is that attempt's outcome, whatever its cut detail says (a
 // `data import` command makes one request id per import).
 import { AUDIT_COLLECTION, fromRow, type AuditEntry } from '../audit/entry.ts';
-import { and, eq, type Filter, type Store } from '../store/port.ts';
+import { and, type Filter, type Store } from '../store/port.ts';
 import { DATA_IMPORT_ACTION } from './data-import.ts';
 
 export interface UnfinishedImport {
@@ -31,13 +31,15 @@ const NAMED = /(?: done \(entry #| — entry #)(\d+)/g;
 
 const resourceOf = (e: AuditEntry): string => e.resources[0]?.resource ?? '';
 
-/** The data imports of the log whose attempt has no outcome entry, oldest first. */
-export async function unfinishedImports(store: Store): Promise<UnfinishedImport[]> {
-  const open = new Map<number, UnfinishedImport & { requestId: string }>();
+/**
+ * The readable entries of `actions`, oldest first, a page at a time: an entry that cannot be read is
+ * verify's to name, and passed (unfinished-operations.ts reads the log so too).
+ */
+export async function* entriesOf(store: Store, actions: string[]): AsyncGenerator<AuditEntry> {
   let after = 0;
   for (;;) {
     const before = after;
-    const filter: Filter = and(eq('action', DATA_IMPORT_ACTION), { kind: 'compare', field: 'seq', op: 'gt', value: after });
+    const filter: Filter = and({ kind: 'in', field: 'action', values: actions }, { kind: 'compare', field: 'seq', op: 'gt', value: after });
     const rows = await store.find(AUDIT_COLLECTION, { filter, sort: [{ field: 'seq', direction: 'asc' }], limit: PAGE });
     for (const row of rows) {
       // From the row itself: a page of entries that cannot be read (a damaged log) is passed, not read again.
@@ -46,22 +48,30 @@ export async function unfinishedImports(store: Store): Promise<UnfinishedImport[
       try {
         e = fromRow(row);
       } catch {
-        continue; // an unreadable entry is verify's to name
-      }
-      const detail = e.detail ?? '';
-      const ofRequest = [...open.values()].filter((a) => a.requestId === e.requestId && a.seq < e.seq);
-      if (e.outcome === 'ok' && !DONE.test(detail) && ofRequest.length === 0) {
-        open.set(e.seq, { seq: e.seq, time: e.time, user: e.user, resource: resourceOf(e), detail, requestId: e.requestId });
         continue;
       }
-      const named = [...detail.matchAll(NAMED)].map((m) => Number(m[1]));
-      const answered = ofRequest.find((a) => named.includes(a.seq)) ?? ofRequest.at(-1);
-      if (answered) open.delete(answered.seq);
-      if (e.outcome === 'ok') {
-        for (const a of open.values()) if (a.resource === resourceOf(e) && a.laterDone === undefined) a.laterDone = e.seq;
-      }
+      yield e;
     }
-    if (rows.length < PAGE || after === before) break; // `before`: a page of seqs no number, never read again
+    if (rows.length < PAGE || after === before) return; // `before`: a page of seqs no number, never read again
+  }
+}
+
+/** The data imports of the log whose attempt has no outcome entry, oldest first. */
+export async function unfinishedImports(store: Store): Promise<UnfinishedImport[]> {
+  const open = new Map<number, UnfinishedImport & { requestId: string }>();
+  for await (const e of entriesOf(store, [DATA_IMPORT_ACTION])) {
+    const detail = e.detail ?? '';
+    const ofRequest = [...open.values()].filter((a) => a.requestId === e.requestId && a.seq < e.seq);
+    if (e.outcome === 'ok' && !DONE.test(detail) && ofRequest.length === 0) {
+      open.set(e.seq, { seq: e.seq, time: e.time, user: e.user, resource: resourceOf(e), detail, requestId: e.requestId });
+      continue;
+    }
+    const named = [...detail.matchAll(NAMED)].map((m) => Number(m[1]));
+    const answered = ofRequest.find((a) => named.includes(a.seq)) ?? ofRequest.at(-1);
+    if (answered) open.delete(answered.seq);
+    if (e.outcome === 'ok') {
+      for (const a of open.values()) if (a.resource === resourceOf(e) && a.laterDone === undefined) a.laterDone = e.seq;
+    }
   }
   return [...open.values()].map(({ requestId: _, ...a }) => a);
 }

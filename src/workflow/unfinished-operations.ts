@@ -11,8 +11,8 @@
 // name, which could read `entry #N`, and may be cut at MAX_DETAIL): an `ok` entry of the action while no
 // attempt of its request is open is an attempt; a later entry of that request and action is its outcome.
 // Publications are paired by their version too: one GraphQL request may publish several.
-import { AUDIT_COLLECTION, fromRow, type AuditEntry } from '../audit/entry.ts';
-import { and, type Filter, type Store } from '../store/port.ts';
+import type { Store } from '../store/port.ts';
+import { entriesOf } from './unfinished-imports.ts';
 
 export const CATALOGUE_IMPORT_ACTION = 'catalogue import';
 export const PUBLISH_CATALOGUE_ACTION = 'publishCatalogue';
@@ -60,7 +60,6 @@ export interface UnfinishedOperation {
   detail: string;
 }
 
-const PAGE = 500;
 const NAMED = /(?: done \(entry #| — entry #|, recorded \(entry #)(\d+)/g;
 /** A publication's version, `ID vN`, which its every entry starts with. */
 const versionOf = (detail: string): string => /^(\S+ v\d+) /.exec(detail)?.[1] ?? '';
@@ -68,38 +67,22 @@ const versionOf = (detail: string): string => /^(\S+ v\d+) /.exec(detail)?.[1] ?
 /** The operations of the log whose attempt has no outcome entry, oldest first. */
 export async function unfinishedOperations(store: Store): Promise<UnfinishedOperation[]> {
   const open = new Map<number, UnfinishedOperation & { requestId: string }>();
-  const actions = Object.keys(OPERATIONS);
-  let after = 0;
-  for (;;) {
-    const before = after;
-    const filter: Filter = and({ kind: 'in', field: 'action', values: actions }, { kind: 'compare', field: 'seq', op: 'gt', value: after });
-    const rows = await store.find(AUDIT_COLLECTION, { filter, sort: [{ field: 'seq', direction: 'asc' }], limit: PAGE });
-    for (const row of rows) {
-      // From the row itself: a page of entries that cannot be read (a damaged log) is passed, not read again.
-      if (Number(row.seq) > after) after = Number(row.seq);
-      let e: AuditEntry;
-      try {
-        e = fromRow(row);
-      } catch {
-        continue; // an unreadable entry is verify's to name
+  for await (const e of entriesOf(store, Object.keys(OPERATIONS))) {
+    const operation = e.action === null ? undefined : OPERATIONS[e.action];
+    if (!operation) continue;
+    const detail = e.detail ?? '';
+    const publication = e.action === PUBLISH_CATALOGUE_ACTION;
+    const ofRequest = [...open.values()].filter((a) => a.requestId === e.requestId && a.action === e.action && a.seq < e.seq
+      && (!publication || versionOf(a.detail) === versionOf(detail)));
+    if (ofRequest.length === 0) {
+      if (e.outcome === 'ok' && operation.attempt.test(detail)) {
+        open.set(e.seq, { seq: e.seq, time: e.time, user: e.user, action: e.action!, detail, requestId: e.requestId });
       }
-      const operation = e.action === null ? undefined : OPERATIONS[e.action];
-      if (!operation) continue;
-      const detail = e.detail ?? '';
-      const publication = e.action === PUBLISH_CATALOGUE_ACTION;
-      const ofRequest = [...open.values()].filter((a) => a.requestId === e.requestId && a.action === e.action && a.seq < e.seq
-        && (!publication || versionOf(a.detail) === versionOf(detail)));
-      if (ofRequest.length === 0) {
-        if (e.outcome === 'ok' && operation.attempt.test(detail)) {
-          open.set(e.seq, { seq: e.seq, time: e.time, user: e.user, action: e.action!, detail, requestId: e.requestId });
-        }
-        continue;
-      }
-      const named = [...detail.matchAll(NAMED)].map((m) => Number(m[1]));
-      const answered = ofRequest.find((a) => named.includes(a.seq)) ?? ofRequest.at(-1)!;
-      open.delete(answered.seq);
+      continue;
     }
-    if (rows.length < PAGE || after === before) break; // `before`: a page of seqs no number, never read again
+    const named = [...detail.matchAll(NAMED)].map((m) => Number(m[1]));
+    const answered = ofRequest.find((a) => named.includes(a.seq)) ?? ofRequest.at(-1)!;
+    open.delete(answered.seq);
   }
   return [...open.values()].map(({ requestId: _, ...a }) => a);
 }
