@@ -13,6 +13,7 @@ import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { idCardCheckDigit } from '../src/formats/idcard.ts';
 import { RECORD_ORDER_FIELD } from '../src/model/catalogue.ts';
 import { eq, type Filter } from '../src/store/port.ts';
+import { OBJECTIONS } from '../src/workflow/objections/record.ts';
 import { cliEnv, runGovgraph } from './helpers/cli.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
@@ -32,7 +33,7 @@ function idsEndingInX(count: number, from = 1): string[] {
   }
   return ids;
 }
-const [ID_REPLACED, ID_BOTH, ID_PREFIX, ID_OBJECTED] = idsEndingInX(4);
+const [ID_REPLACED, ID_BOTH, ID_PREFIX, ID_OBJECTED, ID_OBJECTED_BEFORE, ID_KEPT_BEFORE] = idsEndingInX(6);
 const lower = (id: string) => id.slice(0, 17) + 'x';
 const inList = (field: string, values: string[]): Filter => ({ kind: 'in', field, values });
 
@@ -122,19 +123,36 @@ describe('an ID number stored under both spellings (before the import replaced o
 });
 
 describe('an objection to a record stored with x, confirmed', () => {
-  it('is CORRECTED by the import that writes the number with X and a new name (the x row replaced)', async () => {
-    await gw.store.insert(COLLECTION, [{ idNumber: lower(ID_OBJECTED), fullName: '孙错' }]);
-    const raised = await gw.query(`mutation { raiseObjection(input: { resource: "${RESIDENTS}", key: "${ID_OBJECTED}", item: "fullName", reason: "姓名有误" }) { id key } }`, {
+  /** An objection of HAISHU to the fullName of the record stored as `lower(id)`, confirmed by its provider. */
+  async function confirmedObjection(id: string): Promise<string> {
+    await gw.store.insert(COLLECTION, [{ idNumber: lower(id), fullName: '孙错' }]);
+    const raised = await gw.query(`mutation { raiseObjection(input: { resource: "${RESIDENTS}", key: "${id}", item: "fullName", reason: "姓名有误" }) { id key } }`, {
       ...HAISHU, roles: ['applicant'],
     });
     expect(raised.errors).toBeUndefined();
-    const { id, key } = raised.data!.raiseObjection;
-    expect(key).toBe(lower(ID_OBJECTED)); // the key as stored
-    const confirmed = await gw.query(`mutation { answerObjection(input: { id: "${id}", decision: CONFIRM }) { status } }`, { dept: '330200-GAJ', roles: ['approver'] });
+    expect(raised.data!.raiseObjection.key).toBe(lower(id)); // the key as stored
+    const objection = raised.data!.raiseObjection.id as string;
+    const confirmed = await gw.query(`mutation { answerObjection(input: { id: "${objection}", decision: CONFIRM }) { status } }`, { dept: '330200-GAJ', roles: ['approver'] });
     expect(confirmed.data?.answerObjection, JSON.stringify(confirmed.errors)).toEqual({ status: 'CONFIRMED' });
+    return objection;
+  }
+
+  it('is CORRECTED by the import that writes the number with X and a new name (the x row replaced)', async () => {
+    const id = await confirmedObjection(ID_OBJECTED);
     const run = await cliImport(RESIDENTS, `idNumber,fullName\n${ID_OBJECTED},孙对\n`);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`objection ${id} (fullName of "${lower(ID_OBJECTED)}", raised by 330203-MZJ) is now CORRECTED`);
+  });
+
+  it('confirmed before fingerprints were kept, is CORRECTED too when the import changes the item of the x row it replaces', async () => {
+    const changed = await confirmedObjection(ID_OBJECTED_BEFORE);
+    const kept = await confirmedObjection(ID_KEPT_BEFORE);
+    // As an older release left them: no fingerprint, corrected when an import changes the item.
+    for (const id of [changed, kept]) await gw.store.update(OBJECTIONS, eq('id', id), { confirmedValue: null });
+    const run = await cliImport(RESIDENTS, `idNumber,fullName\n${ID_OBJECTED_BEFORE},孙对\n${ID_KEPT_BEFORE},孙错\n`);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`objection ${changed} (fullName of "${lower(ID_OBJECTED_BEFORE)}", raised by 330203-MZJ) is now CORRECTED`);
+    expect(run.stdout).not.toContain(`objection ${kept}`); // the name as it was: nothing to correct
   });
 });
 

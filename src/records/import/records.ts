@@ -6,10 +6,10 @@ import type { Stats } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { collectionOf, type Resource } from '../../model/catalogue.ts';
-import { keySpellings } from '../../model/key-spellings.ts';
+import { keySpellings, lookupValues } from '../../model/key-spellings.ts';
 import { fileFailure } from '../../model/named-file.ts';
 import { ensureResourceIndexes } from '../../catalogue/indexes.ts';
-import { sameValue, valueKey, type Row, type Store } from '../../store/port.ts';
+import { sameValue, valueKey, type Row, type Store, type Value } from '../../store/port.ts';
 import { readRecordRuns } from '../read/runs.ts';
 import { recordFileFormat, RecordFileError, type ReadProgress } from '../read/file.ts';
 import { recordValidator } from '../validate/record.ts';
@@ -98,19 +98,26 @@ export async function importRecords(
   const watch = options.watch?.size ? options.watch : undefined;
   const changed: { key: string; item: string }[] = [];
   const collection = collectionOf(resource);
+  // By every spelling of the key (model/key-spellings.ts): an objection holds the key as stored, an ID
+  // number's 'x' maybe, which this import replaces with the file's 'X' record; the value before is that of
+  // the record a lookup shows.
+  const spellings = (row: Row): Value[] => lookupValues(resource, row[resource.key]);
+  const watchedKeys = (row: Row): string[] => spellings(row).map((v) => JSON.stringify(v)).filter((k) => watch!.has(k));
   async function noteChanges(batch: Row[]): Promise<void> {
-    const watched = watch ? batch.filter((row) => watch.has(JSON.stringify(row[resource.key]))) : [];
+    const watched = watch ? batch.filter((row) => watchedKeys(row).length > 0) : [];
     if (!watched.length) return;
-    const items = [...new Set(watched.flatMap((row) => watch!.get(JSON.stringify(row[resource.key]))!))];
+    const items = [...new Set(watched.flatMap((row) => watchedKeys(row).flatMap((key) => watch!.get(key)!)))];
     const before = new Map<string, Row>();
-    for (const row of await store.findByValues(collection, resource.key, watched.map((row) => row[resource.key]), [resource.key, ...items])) {
+    for (const row of await store.findByValues(collection, resource.key, watched.flatMap(spellings), [resource.key, ...items])) {
       before.set(JSON.stringify(row[resource.key]), row);
     }
     for (const row of watched) {
-      const key = JSON.stringify(row[resource.key]);
-      for (const item of watch!.get(key)!) {
-        // By value, as the store compares: a decimal whose text only gains or loses trailing zeros is unchanged.
-        if (!sameValue(before.get(key)?.[item], row[item])) changed.push({ key, item });
+      const stored = spellings(row).map((v) => before.get(JSON.stringify(v))).find((r) => r !== undefined);
+      for (const key of watchedKeys(row)) {
+        for (const item of watch!.get(key)!) {
+          // By value, as the store compares: a decimal whose text only gains or loses trailing zeros is unchanged.
+          if (!sameValue(stored?.[item], row[item])) changed.push({ key, item });
+        }
       }
     }
   }
