@@ -64,7 +64,7 @@ export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more:
       // operation (src/store/sqlite/file-watch.ts); the gateway's log says why once (app.ts).
       const gone = (store as { fileGone?: () => string | null }).fileGone?.() ?? null;
       const ok = Promise.race([
-        gone !== null ? Promise.resolve(false) : (auditFailing() ? writeProbe() : store.count(SETTINGS)).then(() => true, () => false),
+        gone !== null ? Promise.resolve(false) : (auditFailing() ? writeProbe() : readProbe()).then(() => true, () => false),
         sleep(2000).then(() => false),
       ]);
       storeCheck = { at: Date.now(), ok };
@@ -79,6 +79,10 @@ export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more:
   // each append does first: with the audit log's pages damaged (the store file overwritten in part) the
   // `_settings` write went through, /readyz said ready, and every request that read data was refused.
   const writeProbe = () => store.upsert(SETTINGS, 'key', [{ key: 'readiness-probe', at: new Date().toISOString() }]).then(() => auditTail(store));
+  // Otherwise a read of the settings and of the log's newest entry, as every request that reads data makes
+  // before its entry: a gateway started on a damaged store (a data folder copied file by file while another
+  // process wrote, its log's pages from two moments) said ready until a first request was refused.
+  const readProbe = () => store.count(SETTINGS).then(() => auditTail(store));
 
   const routes = new Map<string, Route>();
   const route = (r: Route) => routes.set(r.path, r);
