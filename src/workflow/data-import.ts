@@ -18,7 +18,7 @@ import { checkImportFiles } from '../records/import/files.ts';
 import { importRecords } from '../records/import/records.ts';
 import type { ImportOptions, ImportSummary } from '../records/import/options.ts';
 import { RecordFileError } from '../records/read/file.ts';
-import type { Store } from '../store/port.ts';
+import { StoreUnavailableError, type Store } from '../store/port.ts';
 import { InterruptedError } from '../store/interrupted.ts';
 import { concerning, undone } from './audit.ts';
 
@@ -37,6 +37,26 @@ export interface AuditedImport {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** How long a refused import tries to record its outcome while another process holds the write lock. */
+const OUTCOME_LOCK_WAIT_MS = 60_000;
+
+/** A refusal of the embedded store's write lock, held by another process past the store's wait. */
+const lockedOut = (err: unknown): boolean =>
+  err instanceof StoreUnavailableError && String((err.cause as { code?: unknown } | undefined)?.code ?? '').startsWith('SQLITE_BUSY');
+
+/** Runs `write` (each try waits the store's own bound) until it succeeds or `ms` have passed; whether it did. */
+async function retried(write: () => Promise<unknown>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      await write();
+      return true;
+    } catch {
+      if (Date.now() >= until) return false;
+    }
+  }
+}
 
 /** The import of `file` into `resource`, with its entries before and after. */
 export async function auditedImport(
@@ -59,12 +79,23 @@ export async function auditedImport(
     summary = await importRecords(env.store, resource, file, options);
   } catch (err) {
     // Nothing was written (the store's unit is undone); the message names the file or the store, no record.
-    // Interrupted (Ctrl-C, SIGTERM) before the store committed: not done, as a refusal is.
-    const refused = err instanceof RecordFileError || err instanceof InterruptedError;
+    // Interrupted (Ctrl-C, SIGTERM) before the store committed: not done, as a refusal is; so is an import
+    // that waited in vain for the write lock another process holds (another import of the file's size).
+    const locked = lockedOut(err);
+    const refused = err instanceof RecordFileError || err instanceof InterruptedError || locked;
     const outcome = refused ? 'refused' : 'error';
     const how = refused ? 'not done' : 'failed';
-    await entry(outcome, `${what} — ${undone(attempted.seq, how)}: ${(err as Error).message}`).catch(() => undefined);
-    throw err;
+    const write = () => entry(outcome, `${what} — ${undone(attempted.seq, how)}: ${(err as Error).message}`);
+    // The outcome needs the lock that was not had: waited for longer, or `attempted` would stand alone and
+    // `audit verify` name the import as one stopped midway whose records may have been written.
+    const recorded = await retried(write, locked ? OUTCOME_LOCK_WAIT_MS : 0);
+    if (!locked) throw err;
+    throw new StoreUnavailableError(
+      `${(err as Error).message}: another process holds the store's write lock (another data import, a publication); ` +
+        `nothing was written to ${resource.code}; import the file again once it has ended` +
+        (recorded ? '' : ` (the audit log could not record this either: its entry #${attempted.seq}, attempted, stands alone, and audit verify names it in a note)`),
+      { cause: err },
+    );
   }
   const read = `${plural(summary.records, 'record')} read`;
   if (summary.refused) {
