@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { markWrittenNumbers } from '../../formats/written-numbers.ts';
 import { MAX_DEPTH, MAX_LINE_BYTES, type ReadProgress, type ReadRecord } from './file.ts';
+import { repeatedName } from './repeated-names.ts';
 
 class LineTooLong extends Error {
   constructor(readonly line: number) {
@@ -83,6 +84,11 @@ export async function* readJsonLines(file: string, progress?: ReadProgress): Asy
     const record = value as Record<string, unknown>;
     if (!isFlat(record) && nestingDepth(record) > MAX_DEPTH) {
       run.push({ line, problem: `line ${line}: values nest more than ${MAX_DEPTH} levels deep; a record is flat` });
+      return true;
+    }
+    const repeated = repeatedName(text, record);
+    if (repeated !== undefined) {
+      run.push({ line, problem: `line ${line}: ${JSON.stringify(repeated)} is written twice in the record; write each item once (JSON keeps only the last value)` });
       return true;
     }
     // A record's items are its top-level values: a number rounded on the way in becomes a WrittenNumber,
