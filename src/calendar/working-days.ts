@@ -2,8 +2,9 @@
 // `revision.since`, a sharing decision 10 working days after the request.
 //
 // Decisions:
-// - Dates are 'YYYY-MM-DD' strings; a malformed or impossible date is a RangeError (a bug upstream,
-//   since the platform file and documents are validated before they get here).
+// - Dates are 'YYYY-MM-DD' strings, 0000-01-01 to 9999-12-31; a malformed or impossible date is a
+//   RangeError (a bug upstream, since the platform file and documents are validated before they get
+//   here), and so is a deadline after 9999-12-31 (validation refuses a revision whose due date is).
 // - A working day is a Monday–Friday that is not in `platform.holidays`. Weekends are never working
 //   days, so a weekend make-up working day (调休) is not one: the platform file cannot express it.
 // - "Due N working days after D" is the N-th working day strictly after D. D itself never counts, even
@@ -32,12 +33,18 @@ export interface WorkingDayCalendar {
 function dayNumber(date: string): number {
   const m = DATE_PATTERN.exec(date);
   if (!m) throw new RangeError(`not a date (YYYY-MM-DD): ${JSON.stringify(date)}`);
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (formatDay(ms / DAY_MS) !== date) throw new RangeError(`no such date: ${date}`);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0 to 99 as 1900 to 1999.
+  const ms = new Date(0).setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (ms / DAY_MS > LAST_DAY || formatDay(ms / DAY_MS) !== date) throw new RangeError(`no such date: ${date}`);
   return ms / DAY_MS;
 }
 
+/** The last day YYYY-MM-DD writes, 9999-12-31 (what comes after it has a year of five digits). */
+export const LAST_DATE = '9999-12-31';
+const LAST_DAY = new Date(0).setUTCFullYear(9999, 11, 31) / DAY_MS;
+
 function formatDay(day: number): string {
+  if (day > LAST_DAY) throw new RangeError(`falls after ${LAST_DATE}, the last date written YYYY-MM-DD`);
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 

@@ -1,5 +1,6 @@
 // Checks of the catalogue as a whole: its compiler, and what other catalogues link to in the version it
 // replaces.
+import { LAST_DATE, REVISION_DUE_WORKING_DAYS, workingDayCalendar } from '../../calendar/working-days.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
 import { MAX_PLATFORM_RESOURCES } from '../limits.ts';
 import type { CatalogueCheck, CheckFamily } from './context.ts';
@@ -64,6 +65,23 @@ const platformWithinBound: CatalogueCheck = function* (ctx) {
   }
 };
 
+/**
+ * A revision's due date, 15 working days after its `since`, must be a date YYYY-MM-DD writes: one due in
+ * the year 10000 failed every list of catalogues that shows it (its due date and whether it is overdue).
+ */
+const revisionDueWritable: CatalogueCheck = function* (ctx) {
+  const since = ctx.catalogue.revision?.since;
+  if (since === undefined) return;
+  try {
+    workingDayCalendar(ctx.platform.platform.holidays).addWorkingDays(since, REVISION_DUE_WORKING_DAYS);
+  } catch {
+    yield problem(
+      'revision.since',
+      `"${since}": its due date, ${REVISION_DUE_WORKING_DAYS} working days later, would fall after ${LAST_DATE}; write the date the revision became necessary`,
+    );
+  }
+};
+
 export const catalogueChecks: CheckFamily = {
-  catalogue: [compilerExists, linkedResourcesKept, platformWithinBound],
+  catalogue: [compilerExists, linkedResourcesKept, platformWithinBound, revisionDueWritable],
 };
