@@ -6,6 +6,7 @@ import { DocumentInvalidError, type Problem } from '../problems.ts';
 import { refusedKeyProblems, illFormedTextProblems } from './texts.ts';
 import { oversized } from './yaml-sizes.ts';
 import { MAX_ALIASES, recursiveAlias } from './yaml-aliases.ts';
+import { collectionKey } from './yaml-keys.ts';
 import { lineCol } from './positions.ts';
 
 /** How many alias uses a YAML document may resolve. */
@@ -43,6 +44,12 @@ export function parseYaml(text: string, file: string): unknown[] {
         message: `YAML alias *${alias.name} stands inside the node it names, so the value would contain itself; write the value out instead`,
       });
     }
+  }
+  for (const doc of list) {
+    const at = collectionKey(doc);
+    if (at === undefined) continue;
+    const [line, col] = lineCol(text, at);
+    problems.push({ path: `${file}:${line}:${col}`, message: 'a key that is a list or a mapping; a key is a name, such as title' });
   }
   if (problems.length) throw new DocumentInvalidError(problems, file);
   const docs = list
