@@ -85,7 +85,15 @@ describe('a page left out by a condition on a variable', () => {
   });
 
   it('counts the page when the value cannot be read as true or false', async () => {
-    for (const less of ['true', 1, null]) refused(await ask(skip(), { less }), `${skip()} with ${JSON.stringify(less)}`);
+    for (const less of ['true', 1]) refused(await ask(skip(), { less }), `${skip()} with ${JSON.stringify(less)}`);
     for (const more of ['false', 0, {}]) refused(await ask(include, { more }), `${include} with ${JSON.stringify(more)}`);
+  });
+
+  it('refuses null for a defaulted condition before the cost is reckoned (the if of @skip needs a value)', async () => {
+    // src/limits/null-variables.ts: graphql-js refuses it too; graphql-jit would have read it as false.
+    const r = await ask(skip(), { less: null });
+    expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(r.errors![0].message).toMatch(/"\$less" is sent as null/);
+    expect(r.data ?? null).toBeNull();
   });
 });
