@@ -31,6 +31,7 @@ import {
 } from '@graphql-tools/delegate';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 import { Kind, OperationTypeNode, type DocumentNode, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { namespaceSelection } from './namespace-conditions.ts';
 import { canonical, plainSelection } from './plain-answer.ts';
 import { withoutTypenames } from './typenames.ts';
 
@@ -68,18 +69,22 @@ export function plannedProxyingResolver({ subschemaConfig, operation }: ICreateP
   // Keyed by the namespace's first field node (one per selection of the parsed document); the plan
   // records the rest it was made for, and is made again when any differs.
   const plans = new WeakMap<FieldNode, Plan>();
-  const whole = (rootValue: unknown, args: Record<string, unknown>, context: Record<string, unknown>, info: GraphQLResolveInfo) =>
-    delegateToSchema({ schema: subschemaConfig, operation, rootValue, args, context, info });
+  const whole = (rootValue: unknown, args: Record<string, unknown>, context: Record<string, unknown>, info: GraphQLResolveInfo, fieldNodes: readonly FieldNode[]) =>
+    delegateToSchema({ schema: subschemaConfig, operation, rootValue, args, context, info, fieldNodes });
 
   return (rootValue, args, context, info) => {
+    // What runs at the namespace's level under the request's variables (namespace-conditions.ts): what
+    // @skip/@include leave out there is not sent, and when nothing runs nothing is sent.
+    const fieldNodes = namespaceSelection(info.fieldNodes, info.fragments, info.variableValues);
+    if (fieldNodes === null) return {};
     if (operation !== OperationTypeNode.QUERY || info.operation.operation !== OperationTypeNode.QUERY || (args && Object.keys(args).length > 0)) {
-      return whole(rootValue, args, context, info);
+      return whole(rootValue, args, context, info, fieldNodes);
     }
     const schema = subschemaConfig;
     const stitching = info.schema.extensions?.stitchingInfo as StitchingInfo | undefined;
     const subschema = (stitching?.subschemaMap.get(schema as never) ?? schema) as SubschemaConfig & { transformedSchema?: GraphQLSchema; name?: string };
     const transformedSchema = subschema.transformedSchema;
-    if (!transformedSchema || !subschema.executor || subschema.batch) return whole(rootValue, args, context, info);
+    if (!transformedSchema || !subschema.executor || subschema.batch) return whole(rootValue, args, context, info, fieldNodes);
     // delegateToSchema's default: the subschema's rootValue, else the operation's, when none is given.
     const root = rootValue === undefined ? (schema.rootValue ?? info.rootValue) : rootValue;
     // graphql-tools' delegation context (getDelegationContext, for a subschema): what the transforms
@@ -100,10 +105,10 @@ export function plannedProxyingResolver({ subschemaConfig, operation }: ICreateP
       args,
     };
     const transformer = new Transformer(delegation);
-    let plan = plans.get(info.fieldNodes[0]);
+    let plan = plans.get(fieldNodes[0]);
     let request: ExecutionRequest;
     let planned = false;
-    if (plan && plan.schema === info.schema && plan.operation === info.operation && sameNodes(plan.fieldNodes, info.fieldNodes)) {
+    if (plan && plan.schema === info.schema && plan.operation === info.operation && sameNodes(plan.fieldNodes, fieldNodes)) {
       planned = true;
       const kept = records(transformer).transformations;
       plan.contexts.forEach((c, i) => (kept[i].context = c));
@@ -133,7 +138,7 @@ export function plannedProxyingResolver({ subschemaConfig, operation }: ICreateP
         targetOperationName: info.operation.name?.value,
         targetOperation: OperationTypeNode.QUERY,
         targetFieldName: info.fieldName,
-        fieldNodes: info.fieldNodes,
+        fieldNodes,
         context,
         info,
         args,
@@ -147,13 +152,13 @@ export function plannedProxyingResolver({ subschemaConfig, operation }: ICreateP
         plan = {
           schema: info.schema,
           operation: info.operation,
-          fieldNodes: info.fieldNodes,
+          fieldNodes,
           document: request.document,
           variables: request.document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? (d.variableDefinitions ?? []).map((v) => v.variable.name.value) : [])),
           contexts: kept.transformations.map((t) => t.context),
-          plain: plainSelection(info.fieldNodes, info.fragments),
+          plain: plainSelection(fieldNodes, info.fragments),
         };
-        plans.set(info.fieldNodes[0], plan);
+        plans.set(fieldNodes[0], plan);
       }
     }
     const executor = subschema.executor as Executor;
