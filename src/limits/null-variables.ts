@@ -26,6 +26,7 @@ export function nullWhereRequired(schema: GraphQLSchema, document: DocumentNode,
   if (!needed) return undefined;
   return new GraphQLError(
     `Variable "$${needed.node.name.value}" is sent as null where the operation needs a value: its default applies only when the variable is left out; nothing was read.`,
-    { nodes: needed.node, extensions: { code: 'BAD_USER_INPUT' } },
+    // HTTP 400, as every refusal of a client's input: without it Apollo answered 500, a server error.
+    { nodes: needed.node, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
   );
 }
