@@ -1,5 +1,6 @@
 // Checks of links: the field a link adds must be free, and it must point at an existing item of a
 // compatible type in an existing resource (of this catalogue, another in effect, or the same batch).
+import { connectedPlatformOfCode } from '../../access/connected-codes.ts';
 import { RECORD_OBJECTIONS_FIELD } from '../../model/catalogue.ts';
 import type { ItemType } from '../../model/catalogue.ts';
 import type { CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
@@ -37,11 +38,16 @@ const linkTargetExists: ItemCheck = function* (item, at, _r, ctx) {
   const target = ctx.resource(link.resource);
   if (!target) {
     const refused = ctx.refusedInBatch(link.resource);
+    // A code of a connected platform's region (SPEC §12): its records are that platform's, read under its
+    // namespace by its own rules; a link here would look them up in this platform's store, where they are not.
+    const connected = refused ? undefined : connectedPlatformOfCode(ctx.platform, link.resource);
     yield problem(
       `${at}.link.resource`,
       refused
         ? `"${link.resource}" is a resource of ${refused}, which is refused for problems of its own; the link counts once they are fixed`
-        : `"${link.resource}" is not a resource of this catalogue or of any catalogue in effect`,
+        : connected
+          ? `"${link.resource}" is of the region of the connected platform ${connected.name} (${connected.region}): a link joins resources of this platform only; read that platform's records under ${connected.namespace}, looking them up by this item's value`
+          : `"${link.resource}" is not a resource of this catalogue or of any catalogue in effect`,
     );
     return;
   }
