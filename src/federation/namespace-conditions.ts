@@ -61,6 +61,7 @@ function runningFields(set: SelectionSetNode | undefined, fragments: Fragments, 
 
 /** Decided selections, per first namespace field node and decisions, so that the delegation's plans stay per operation. */
 const decided = new WeakMap<FieldNode, Map<string, readonly FieldNode[]>>();
+const DECISIONS_KEPT = 16;
 
 /**
  * The namespace's field nodes as delegated: `fieldNodes` themselves when nothing at the namespace's
@@ -78,7 +79,9 @@ export function namespaceSelection(fieldNodes: readonly FieldNode[], fragments: 
   let nodes = byKey.get(id);
   if (!nodes) {
     nodes = fieldNodes.flatMap((f, i): FieldNode[] => (sets[i].length === 0 ? [] : [{ ...f, selectionSet: { kind: Kind.SELECTION_SET, selections: sets[i] } }]));
-    byKey.set(id, nodes);
+    // Kept for the first few decisions only: n conditions make up to 2^n of them, each with a plan of its
+    // own; past these the nodes (and their plan) are made per request and collected with it.
+    if (byKey.size < DECISIONS_KEPT) byKey.set(id, nodes);
   }
   return nodes.length === 0 ? null : nodes;
 }
