@@ -121,6 +121,7 @@ describe('a variable whose name begins with "__"', () => {
     expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(res.errors![0].message).toMatch(/"\$__proto__".*reserved/);
     expect(res.data ?? null).toBeNull();
+    expect((res as { status?: number }).status).toBe(400); // a client's input, not a server error
   });
 
   it('is refused where it held a cursor, instead of reading the first page', async () => {

@@ -14,6 +14,6 @@ export function reservedVariable(operation: OperationDefinitionNode): GraphQLErr
   if (!found) return undefined;
   return new GraphQLError(
     `Variable "$${found.variable.name.value}": names beginning with "__" are reserved by GraphQL; rename the variable. Nothing was read.`,
-    { nodes: found.variable, extensions: { code: 'BAD_USER_INPUT' } },
+    { nodes: found.variable, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } }, // a client's input: not a 500
   );
 }
