@@ -6,6 +6,7 @@ import { decideRows, withinRows } from '../../access/row-scope.ts';
 import { effectiveItems } from '../../access/effective-share.ts';
 import { collectionOf, type Resource } from '../../model/catalogue.ts';
 import { itemMask } from '../../formats/masks.ts';
+import { lookupValues } from '../../model/key-spellings.ts';
 import { lastPublishedResources } from '../resource-info.ts';
 import type { Store, Value } from '../../store/port.ts';
 import type { WorkflowEnv } from '../actor.ts';
@@ -69,7 +70,9 @@ export const UNKNOWN_KEY_MASK = '********';
  * Which of the objections' records (all of one resource) lie within the reader's rows, by their key's
  * `keyText`; null when the reader sees every record of the resource (no row scope, or its provider).
  * The store is asked with the row filter of the reader's own lists (one query for the lot), so a record
- * outside the rows is as absent as one that is no longer there.
+ * outside the rows is as absent as one that is no longer there. By every spelling of each key (model/
+ * key-spellings.ts): an objection holds the key as stored when raised, an ID number's 'x' maybe, whose
+ * row `data import` has since replaced by the 'X' one; `objectionsSeenBy` asks the set by every spelling.
  */
 export async function recordsInRows(store: Store, resource: Resource, reader: DataReader, objections: readonly Objection[]): Promise<Set<string> | null> {
   const rows = decideRows({ ...reader, resource });
@@ -77,7 +80,7 @@ export async function recordsInRows(store: Store, resource: Resource, reader: Da
   const keys: Value[] = [];
   for (const o of objections) {
     try {
-      if (o.key !== null) keys.push(keyValue(resource, String(o.key)));
+      if (o.key !== null) keys.push(...lookupValues(resource, keyValue(resource, String(o.key))));
     } catch {
       // A key that no longer fits the key item (a retyping publication) names no record the reader sees.
     }
@@ -111,7 +114,13 @@ export async function objectionsSeenBy(
   return objections.map((o) => {
     const resource = resourceOf(o.resource);
     const within = inRows.get(o.resource);
-    const seen = within === undefined || within === null || (o.key !== null && within.has(keyText(keyOrNull(resource, o.key))));
+    const seen = within === undefined || within === null || (o.key !== null && inRowsBySpelling(within, resource, o.key));
     return objectionSeenBy(o, viewer, resource, reader, seen, formerly.get(o.resource));
   });
+}
+
+/** Whether the record of the objection's key lies within the rows found (recordsInRows), under any spelling of its key. */
+function inRowsBySpelling(within: Set<string>, resource: Resource | undefined, key: Value): boolean {
+  const stored = keyOrNull(resource, key);
+  return stored !== null && lookupValues(resource!, stored).some((v) => within.has(keyText(v)));
 }
