@@ -6,6 +6,8 @@ import { collectionOf, RECORD_ORDER_FIELD, type Resource } from '../src/model/ca
 import { ROW_ORDER, type Store } from '../src/store/port.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { importRecords, summaryLine, type ImportProgress, type ImportSummary } from '../src/records/import.ts';
+import { reportImport } from '../src/cli/data.ts';
+import { aroundMethod } from './helpers/store-around.ts';
 
 const resource: Resource = {
   code: '430000-MZ-00009',
@@ -103,6 +105,29 @@ describe('importRecords', () => {
     expect(await places()).toEqual({ DB0001: null, DB0002: null });
     const f = file('again.jsonl', jsonl({ caseNo: 'DB0001', idNumber: ID1 }, { caseNo: 'DB0002', idNumber: ID2 }));
     expect(line(await importRecords(store, resource, f))).toBe('imported 2 records into 430000-MZ-00009 (0 new, 2 updated) in T');
+    expect(await places()).toEqual({ DB0001: expect.any(Number), DB0002: expect.any(Number) });
+  });
+
+  it('says so when placing them fails after the import committed, which stays committed; the next import places them', async () => {
+    await store.upsert(COLLECTION, 'caseNo', [{ caseNo: 'DB0001', idNumber: ID1 }]);
+    // placeUnplaced writes each place with `update`; the import's own unit never calls it.
+    const failing = aroundMethod(store, 'update', async () => {
+      throw new Error('database or disk is full');
+    });
+    const f = file('one.jsonl', jsonl({ caseNo: 'DB0002', idNumber: ID2 }));
+    const s = await importRecords(failing, resource, f);
+    expect(s).toMatchObject({ refused: false, written: 1, inserted: 1, placingUnfinished: 'database or disk is full' });
+    expect(await places()).toEqual({ DB0001: null, DB0002: expect.any(Number) });
+    const lines: string[] = [];
+    reportImport(s, (l) => lines.push('out ' + l), (l) => lines.push('err ' + l));
+    expect(lines.map((l) => l.replace(/ in \d+\.\d s, [\d,]+ records\/s/, ' in T'))).toEqual([
+      'out imported 1 record into 430000-MZ-00009 (1 new, 0 updated) in T',
+      "err govgraph: the records were written, but giving 430000-MZ-00009's records stored without a place in its masked key's list one did not finish " +
+        '(database or disk is full): they still come first in that list, in the order they were stored in; the next import of 430000-MZ-00009 finishes it',
+    ]);
+
+    const again = await importRecords(store, resource, f);
+    expect(again.placingUnfinished).toBeUndefined();
     expect(await places()).toEqual({ DB0001: expect.any(Number), DB0002: expect.any(Number) });
   });
 

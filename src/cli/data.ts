@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Resource } from '../model/catalogue.ts';
 import { publishedCatalogues } from '../catalogue/repository/versions.ts';
-import { formatDuration, formatRate, summaryLine } from '../records/import/summary.ts';
+import { formatDuration, formatRate, placingNote, summaryLine } from '../records/import/summary.ts';
 import { defaultRejectsFile } from '../records/import/files.ts';
 import type { ImportProgress, ImportSummary } from '../records/import/options.ts';
 import { interruption } from './interrupt.ts';
@@ -72,6 +72,9 @@ export function reportImport(s: ImportSummary, out: (line: string) => void, err:
   }
   (s.refused ? err : out)(summaryLine(s));
   if (s.refused && !s.stoppedReading) err(nextStep(s));
+  // Committed all the same: a warning on stderr, the exit status the import's.
+  const placing = placingNote(s);
+  if (placing) err(`govgraph: ${placing}`);
 }
 
 /**

@@ -15,4 +15,4 @@
 // the tests and benchmarks that import it.
 export type { ImportProgress, ImportSummary } from './import/options.ts';
 export { importRecords } from './import/records.ts';
-export { summaryLine } from './import/summary.ts';
+export { placingNote, summaryLine } from './import/summary.ts';

@@ -59,6 +59,12 @@ export interface ImportSummary {
   rejectsFile?: string;
   /** Wall time of the whole import (reading, validating, writing). */
   elapsedMs: number;
+  /**
+   * Set when giving the resource's records stored without a place (placing.ts, placeUnplaced) failed after
+   * the import committed: the store's message. The import's records are written; the next import places
+   * the rest, and the command says so (placingNote).
+   */
+  placingUnfinished?: string;
   /** Watched records (`options.watch`) whose watched item the import changed: key JSON and item. */
   changed?: { key: string; item: string }[];
 }

@@ -229,8 +229,11 @@ export async function importRecords(
     // A record stored under another spelling of its key (an ID number's 'x') is replaced, in the same unit.
     const result = await store.upsertAll(collection, resource.key, batches(true), { spellings: keySpellings(resource) });
     // After the unit has committed: a refused or interrupted import writes nothing, places neither. A store
-    // failing here does not make the committed import a failed one: the next import places what is left.
-    await placeUnplaced(store, collection, resource.key).catch(() => 0);
+    // failing here does not make the committed import a failed one: the next import places what is left,
+    // and the summary says so (placingUnfinished), for the operator to know the order is not yet drawn.
+    await placeUnplaced(store, collection, resource.key).catch((err: unknown) => {
+      summary.placingUnfinished = err instanceof Error ? err.message : String(err);
+    });
     if (watch) summary.changed = changed;
     summary.inserted = result.inserted;
     summary.updated = result.updated;

@@ -32,3 +32,13 @@ export function summaryLine(s: ImportSummary): string {
   if (s.rejected) line += `; ${s.rejected} rejected, written to ${s.rejectsFile}`;
   return line;
 }
+
+/**
+ * What the operator is told when placing the resource's older records (stored without a place in a masked
+ * key's list: placing.ts) did not finish after the import committed; undefined when it did.
+ */
+export function placingNote(s: ImportSummary): string | undefined {
+  if (s.placingUnfinished === undefined) return undefined;
+  return `the records were written, but giving ${s.resource}'s records stored without a place in its masked key's list one did not finish ` +
+    `(${s.placingUnfinished}): they still come first in that list, in the order they were stored in; the next import of ${s.resource} finishes it`;
+}
