@@ -15,7 +15,7 @@ import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
-import { CATALOGUE_IMPORT_ACTION } from '../src/workflow/unfinished-operations.ts';
+import { CATALOGUE_IMPORT_ACTION } from '../src/audit/actions.ts';
 import { eq } from '../src/store/port.ts';
 import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
 import { signalledWhen } from './helpers/interrupted-command.ts';

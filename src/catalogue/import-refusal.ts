@@ -12,6 +12,7 @@ import { deriveDocumentKey, keyedDocumentHash } from '../audit/document-hash.ts'
 import { keyedAsTheLog } from '../audit/chain-key.ts';
 import { recordedDetail } from '../audit/entry.ts';
 import { appendAudit } from '../audit/log.ts';
+import { CATALOGUE_IMPORT_ACTION } from '../audit/actions.ts';
 import { platformSecret } from '../identity/secret.ts';
 import type { Store } from '../store/port.ts';
 import type { Problem } from './problems.ts';
@@ -87,7 +88,7 @@ export async function auditRefusedImport(store: Store, refused: RefusedImport, w
       operationName: null,
       documentHash: null,
       kind: 'operator',
-      action: 'catalogue import',
+      action: CATALOGUE_IMPORT_ACTION,
       resources: [],
       outcome: 'refused',
       // The reason first: a cut (MAX_DETAIL) takes the end of a long list of files, not why.

@@ -14,6 +14,7 @@ import { broughtIntoEffect } from './codes.ts';
 import { ensureResourceIndexes } from './indexes.ts';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
+import { CATALOGUE_IMPORT_ACTION } from '../audit/actions.ts';
 import { recordedDetail, type AuditOutcome } from '../audit/entry.ts';
 import { claimCollections, releaseClaims } from './collections.ts';
 import { historyProblems } from './history.ts';
@@ -222,7 +223,7 @@ async function storeCatalogues(
       operationName: null,
       documentHash: null,
       kind: 'operator',
-      action: 'catalogue import',
+      action: CATALOGUE_IMPORT_ACTION,
       resources: catalogues.flatMap(({ catalogue }) =>
         catalogue.resources.map((r) => ({ resource: r.code, provider: r.provider, items: [], denied: [], masked: [], records: 0, filtered: [], ordered: [], counted: false })),
       ),

@@ -12,10 +12,9 @@
 // attempt of its request is open is an attempt; a later entry of that request and action is its outcome.
 // Publications are paired by their version too: one GraphQL request may publish several.
 import type { Store } from '../store/port.ts';
+import { CATALOGUE_IMPORT_ACTION, PUBLISH_CATALOGUE_ACTION } from '../audit/actions.ts';
 import { entriesOf } from './unfinished-imports.ts';
 
-export const CATALOGUE_IMPORT_ACTION = 'catalogue import';
-export const PUBLISH_CATALOGUE_ACTION = 'publishCatalogue';
 export const ROTATE_KEY_ACTION = 'rotateKey';
 export const ADOPT_PLATFORM_ACTION = 'adoptPlatform';
 

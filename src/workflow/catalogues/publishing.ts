@@ -6,6 +6,7 @@ import { ensureResourceIndexes } from '../../catalogue/indexes.ts';
 import { markPublished, newerEverPublished, newerPublished } from '../../catalogue/repository/publication.ts';
 import type { CatalogueVersion } from '../../catalogue/repository/rows.ts';
 import { catalogueVersions } from '../../catalogue/repository/versions.ts';
+import { PUBLISH_CATALOGUE_ACTION } from '../../audit/actions.ts';
 import { offThread } from '../off-thread.ts';
 import { invalid } from '../document.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from '../actor.ts';
@@ -27,7 +28,7 @@ export async function publishCatalogue(
   input: { id: string; version: number },
   schema?: SchemaService,
 ): Promise<CatalogueVersion> {
-  return perform(env, actor, 'publishCatalogue', input, async () => {
+  return perform(env, actor, PUBLISH_CATALOGUE_ACTION, input, async () => {
     requireRole(actor, 'compiler', 'publish catalogues');
     // One reader for the whole publication: each stored version is parsed once (issue 9 point 3).
     const versions = catalogueVersions(env.store);
