@@ -3,7 +3,8 @@
 // key as stored, an ID number's 'x' maybe; once `govgraph data import` replaced that row by the file's
 // 'X' one (store port, UpsertAllOptions), the record was looked up by the 'x' alone and found nowhere:
 // the supervisor saw the objection to a record within its rows masked in full, as one outside them.
-// Wuxi 320200, test/fixtures/wuxi-left: the supervisor's grant reaches Xishan (320205), not Binhu (320211).
+// So did the record's own `_objections` field (resolvers/data/objections.ts): it listed nothing. Wuxi
+// 320200, test/fixtures/wuxi-left: the supervisor's grant reaches Xishan (320205), not Binhu (320211).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,5 +83,11 @@ describe('an objection to an ID number stored with x, as a supervisor under row 
     // Within its rows as before; outside them still nothing of the record (the lookup by both spellings
     // keeps the row filter).
     expect(await objectionsOfSupervisor()).toEqual(before);
+  });
+
+  it("the record's own objections (_objections) still list it once the x row is replaced", async () => {
+    const r = await gw.query(`{ wxPolice { resident(idNumber: "${XISHAN}") { idNumber _objections { item status } } } }`, { dept: '320200-GAJ', purpose: 'relief-check' });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.wxPolice.resident).toEqual({ idNumber: XISHAN, _objections: [{ item: 'fullName', status: 'OPEN' }] });
   });
 });

@@ -12,6 +12,7 @@ import type { Row, Value } from '../../src/store/port.ts';
 import { readStore, type RequestContext } from '../request.ts';
 import { counted } from '../platform/counted-lists.ts';
 import { rawKey } from './plan.ts';
+import { lookupValues } from '../../src/model/key-spellings.ts';
 import { standingObjections, type Objection } from '../../src/workflow/objections.ts';
 
 export { RECORD_OBJECTIONS_FIELD as OBJECTIONS_FIELD } from '../../src/model/catalogue.ts';
@@ -22,9 +23,11 @@ function loaderFor(ctx: RequestContext, model: ResourceModel): DataLoader<Value,
   if (!loader) {
     loader = new DataLoader<Value, Objection[]>(async (keys) => {
       const byKey = new Map<string, Objection[]>();
-      for (const o of await standingObjections(readStore(ctx), model.resource.code, keys)) {
-        const k = JSON.stringify(o.key);
-        byKey.set(k, [...(byKey.get(k) ?? []), o]);
+      // By every spelling of the key (model/key-spellings.ts): an objection holds the key as stored when
+      // raised, an ID number's 'x' maybe, whose row `data import` has since replaced by the 'X' one.
+      const spelt = keys.flatMap((k) => lookupValues(model.resource, k));
+      for (const o of await standingObjections(readStore(ctx), model.resource.code, spelt)) {
+        for (const k of new Set(lookupValues(model.resource, o.key).map((v) => JSON.stringify(v)))) byKey.set(k, [...(byKey.get(k) ?? []), o]);
       }
       return keys.map((k) => byKey.get(JSON.stringify(k)) ?? []);
     }, { cacheKeyFn: (k) => JSON.stringify(k) });
