@@ -62,6 +62,14 @@ function runningFields(set: SelectionSetNode | undefined, fragments: Fragments, 
 /** Decided selections, per first namespace field node and decisions, so that the delegation's plans stay per operation. */
 const decided = new WeakMap<FieldNode, Map<string, readonly FieldNode[]>>();
 const DECISIONS_KEPT = 16;
+const ids = new WeakMap<FieldNode, number>();
+let lastId = 0;
+/** A number naming a field node for as long as its document lives. */
+function nodeId(node: FieldNode): number {
+  let id = ids.get(node);
+  if (id === undefined) ids.set(node, (id = ++lastId));
+  return id;
+}
 
 /**
  * The namespace's field nodes as delegated: `fieldNodes` themselves when nothing at the namespace's
@@ -71,8 +79,14 @@ const DECISIONS_KEPT = 16;
  */
 export function namespaceSelection(fieldNodes: readonly FieldNode[], fragments: Fragments, variables: Record<string, unknown>): readonly FieldNode[] | null {
   if (!fieldNodes.some((f) => conditional(f.selectionSet, fragments))) return fieldNodes;
+  // The decisions alone do not name a selection: the same ones come of other field nodes under the same
+  // first one (`{ ns { a @include(if: $y) } ... @include(if: $x) { ns { b } } }`, graphql-js handing one
+  // node or two), so each node's identity leads its decisions.
   const key: string[] = [];
-  const sets = fieldNodes.map((f) => runningFields(f.selectionSet, fragments, variables, key));
+  const sets = fieldNodes.map((f) => {
+    key.push(`|${nodeId(f)}:`);
+    return runningFields(f.selectionSet, fragments, variables, key);
+  });
   const id = key.join('');
   let byKey = decided.get(fieldNodes[0]);
   if (!byKey) decided.set(fieldNodes[0], (byKey = new Map()));

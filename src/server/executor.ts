@@ -60,7 +60,7 @@ export function compiledFor(schema: GraphQLSchema, document: DocumentNode, opera
   if (query === undefined) {
     const op = operationOf(document, operationName);
     query = null;
-    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasLiteralJitMisreads(schema, document) && !conditionMayHideFragment(document)) {
+    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasLiteralJitMisreads(schema, document) && !conditionMayHideFragment(document) && !conditionAtRoot(schema, document)) {
       const result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
       if (isCompiledQuery(result)) {
         query = result;
@@ -123,6 +123,31 @@ export function conditionMayHideFragment(document: DocumentNode): boolean {
       return undefined;
     },
   });
+  return found;
+}
+
+/**
+ * Whether a @skip or @include stands at the query's root level: on a root field, or on an inline fragment
+ * of the root type. graphql-jit decides a root field's conditions in its own code but hands the field's
+ * resolver every field node of its response key, a skipped one's too (graphql-js hands the ones that run):
+ * `{ zhangqiu { a } ... @include(if: $x) { zhangqiu { b } } }` with `x: false` had the namespace's
+ * delegation send `b` to the connected platform, which read and audited it (src/federation/
+ * namespace-conditions.ts decides the conditions below the namespace field, not above it;
+ * test/connected-conditions-above.test.ts).
+ */
+export function conditionAtRoot(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const root = schema.getQueryType();
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(document, visitWithTypeInfo(typeInfo, {
+    enter(node) {
+      if (node.kind !== Kind.FIELD && node.kind !== Kind.INLINE_FRAGMENT) return undefined;
+      if (!node.directives?.some((d) => CONDITIONS.has(d.name.value))) return undefined;
+      if ((node.kind === Kind.FIELD ? typeInfo.getParentType() : typeInfo.getType()) !== root) return undefined;
+      found = true;
+      return BREAK;
+    },
+  }));
   return found;
 }
 
