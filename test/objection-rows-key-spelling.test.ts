@@ -90,4 +90,13 @@ describe('an objection to an ID number stored with x, as a supervisor under row 
     expect(r.errors).toBeUndefined();
     expect(r.data!.wxPolice.resident).toEqual({ idNumber: XISHAN, _objections: [{ item: 'fullName', status: 'OPEN' }] });
   });
+
+  it('a second objection by the same department to the same item, by the number as now stored, is refused as standing', async () => {
+    // The objection's standing slot held the key as stored then ('x'): the same record under its 'X' row
+    // made another slot, and a second standing objection was taken.
+    const again = await gw.query(`mutation { raiseObjection(input: { resource: "${RESIDENTS}", key: "${XISHAN}", item: "fullName", reason: "姓名仍有误" }) { key } }`, {
+      dept: '320205-MZJ', roles: ['applicant'], purpose: 'relief-check',
+    });
+    expect(again.errors?.map((e) => e.extensions?.code)).toEqual(['CONFLICT']);
+  });
 });

@@ -13,7 +13,7 @@ import { collectionOf } from '../../model/catalogue.ts';
 import { hasFewValues } from '../../model/operators.ts';
 import { limitsOf } from '../../model/platform.ts';
 import { takeProbes } from '../../limits/probes.ts';
-import { DuplicateKeyError, eq, type Row } from '../../store/port.ts';
+import { DuplicateKeyError, eq, or, type Row } from '../../store/port.ts';
 import { lookupValues } from '../../model/key-spellings.ts';
 import { visibleTrim } from '../../model/input-bounds.ts';
 import { requireRole, type Actor, type WorkflowEnv } from '../actor.ts';
@@ -127,7 +127,10 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
     // What the item held when it was doubted, as a fingerprint (no value): the correction is judged against
     // it, so that a record the provider corrects before it confirms the objection counts as corrected.
     const raisedValue = fingerprint(objection, record[0][item.name]);
-    const standing = await env.store.find(OBJECTIONS, { filter: eq('slot', standingSlot(objection)), limit: 1 });
+    // A standing objection to the record holds its key as stored when raised: of an ID number, maybe the
+    // 'x' row an import has since replaced by the 'X' one, so its slot is looked for under every spelling.
+    const slots = lookupValues(resource, objection.key).map((key) => eq('slot', standingSlot({ ...objection, key })));
+    const standing = await env.store.find(OBJECTIONS, { filter: slots.length === 1 ? slots[0] : or(...slots), limit: 1 });
     if (standing.length) throw conflict(duplicate(fromRow(standing[0])));
     return {
       // No key value and no reason (it describes the record): the objection holds them, the log names it.
