@@ -4,10 +4,10 @@
 // of the corpus is run both ways on a small schema of its own: those kept compiled must answer the same
 // values as graphql-js (in the order of its keys, graphql-jit keeps a skipped field's place when the same
 // field is also asked unskipped: `nodes @skip(if: true) { employer } nodes { county employer }`), and the ones graphql-jit answers otherwise must be the ones sent to graphql-js.
-import { buildSchema, execute, parse } from 'graphql';
+import { buildSchema, execute, parse, printSchema } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { describe, expect, it } from 'vitest';
-import { compiledFor, conditionMayHideFragment } from '../src/server/executor.ts';
+import { compiledFor, conditionAtRoot, conditionMayHideFragment } from '../src/server/executor.ts';
 
 const schema = buildSchema(`
   interface Holder { code: String }
@@ -81,5 +81,32 @@ describe('documents holding @skip or @include', () => {
     expect(differ).toContain(SENT_TO_GRAPHQL_JS[0]);
     expect(differ).toContain(SENT_TO_GRAPHQL_JS[1]);
     expect(JSON.stringify(await byGraphqlJit(SENT_TO_GRAPHQL_JS[0]))).toContain('630102199001011234');
+  });
+});
+
+/** Documents with a condition at the query's root level: a root field's resolver gets the nodes it skips. */
+const AT_ROOT = [
+  'query($on: Boolean!) { people { total } ... @include(if: $on) { people { nodes { certNo } } } }',
+  'query($on: Boolean!) { people { total } people @include(if: $on) { nodes { certNo } } }',
+  'query($on: Boolean!) { ...R } fragment R on Query { people { total } ... on Query @include(if: $on) { people { nodes { certNo } } } }',
+];
+
+describe('documents with @skip or @include at the root level', () => {
+  it.each(AT_ROOT)('runs on graphql-js: %s', (text) => {
+    const document = parse(text);
+    expect(conditionAtRoot(schema, document)).toBe(true);
+    expect(compiledFor(schema, document, undefined)).toBeNull();
+  });
+
+  it('graphql-jit hands the root field\'s resolver the field node its condition leaves out (the defect the rule avoids)', async () => {
+    const handed: number[] = [];
+    const resolving = buildSchema(printSchema(schema));
+    resolving.getQueryType()!.getFields().people.resolve = (_, __, ___, info) => (handed.push(info.fieldNodes.length), root.people);
+    const q = compileQuery(resolving, parse(AT_ROOT[0]));
+    if (!isCompiledQuery(q)) throw new Error(JSON.stringify(q.errors));
+    await q.query(root, undefined, { on: false });
+    const js: number[] = handed.splice(0);
+    await execute({ schema: resolving, document: parse(AT_ROOT[0]), rootValue: root, variableValues: { on: false } });
+    expect({ jit: js, graphqlJs: handed }).toEqual({ jit: [2], graphqlJs: [1] });
   });
 });
