@@ -10,6 +10,7 @@ import type { AccessContext } from '../src/access/context.ts';
 import type { Grant } from '../src/access/grant-model.ts';
 import { counterKey, type Identity } from '../src/identity/verify.ts';
 import type { SchemaService } from '../src/workflow/catalogues.ts';
+import type { WorkflowWarn } from '../src/workflow/actor.ts';
 import type { ForwardNote } from '../src/federation/forward.ts';
 import type { Cancellation } from '../src/limits/cancel.ts';
 
@@ -52,6 +53,8 @@ export interface RequestContext {
    * verifyAuditChain reads; absent, GOVGRAPH_AUDIT_CHECKPOINTS.
    */
   checkpointFile?: string | null;
+  /** The gateway's log, for a stored document a read works around (a revision with no due date). */
+  warn?: WorkflowWarn;
   /** The field values the request's answer holds, as counted so far, and maxCost (none: no limits on it). */
   valueCount?: ValueCount;
   /**

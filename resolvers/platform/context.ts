@@ -9,7 +9,7 @@ import type { Actor, WorkflowEnv } from '../../src/workflow/actor.ts';
 import { WorkflowError } from '../../src/workflow/errors.ts';
 
 export function envOf(ctx: RequestContext): WorkflowEnv {
-  return { store: readStore(ctx), platform: ctx.platform, now: ctx.now };
+  return { store: readStore(ctx), platform: ctx.platform, now: ctx.now, warn: ctx.warn };
 }
 
 /** The caller as the workflow sees it; its audit entries are noted so the audit plugin does not repeat them. */

@@ -912,8 +912,11 @@ export type ReviewDecision =
 /** A revision a catalogue owes (Art. 10): due 15 working days after `since`. */
 export type Revision = {
   __typename?: 'Revision';
-  /** 15 working days after `since`, on the platform's calendar. */
-  dueDate: Scalars['Date']['output'];
+  /**
+   * 15 working days after `since`, on the platform's calendar; null when that falls after 9999-12-31
+   * (a version stored before validation refused such a `since`), which is then never overdue.
+   */
+  dueDate?: Maybe<Scalars['Date']['output']>;
   /** The compiler's note on the revision, if any. */
   note?: Maybe<Scalars['String']['output']>;
   /** Due date passed and no version carrying the revision published. */
@@ -1649,7 +1652,7 @@ export type ResourceUsageResolvers<ContextType = RequestContext, ParentType exte
 export type ReviewDecisionResolvers = { APPROVE: 'approve', REJECT: 'reject' };
 
 export type RevisionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Revision'] = ResolversParentTypes['Revision']> = {
-  dueDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  dueDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   publishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;

@@ -221,7 +221,9 @@ function memoised<T>(read: (id?: string) => Promise<T>): (id?: string) => Promis
  * written wrong; "met" told a supervisor it answered a change that had not happened yet); else due (or
  * overdue).
  */
-export function revisionCell(r: { revision: { since: string }; dueDate: string; overdue: boolean; publishedAt: string | null }): string {
+export function revisionCell(r: { revision: { since: string }; dueDate: string | null; overdue: boolean; publishedAt: string | null }): string {
+  // No due date after 9999-12-31 (a version stored before validation refused such a since).
+  if (r.dueDate === null) return `no due date (since ${r.revision.since})${r.publishedAt ? `, met ${platformDate(r.publishedAt)}` : ''}`;
   if (r.publishedAt) {
     const day = platformDate(r.publishedAt);
     if (day < r.revision.since) return `early ${day} (since ${r.revision.since}, due ${r.dueDate})`;

@@ -31,7 +31,13 @@ export async function withWorkflowEnv<T>(opts: CommonOptions, work: (env: Workfl
   announce(opts, { platform: opts.platform, store: true });
   const store: Store = await openCommandStore(opts, { ...use, platform: { platform, file: opts.platform } });
   try {
-    return await work({ store, platform, now: new Date() });
+    // A stored document a list works around (a revision with no due date) is said on stderr, once.
+    const said = new Set<string>();
+    const warn = (_fields: Record<string, unknown>, message: string) => {
+      if (!said.has(message)) console.error(terminalText(`warning: ${message}`));
+      said.add(message);
+    };
+    return await work({ store, platform, now: new Date(), warn });
   } finally {
     await store.close();
   }

@@ -306,6 +306,8 @@ export function requestContexts(parts: RequestContextParts) {
     const profile = accessProfile({ requester: identity.dept, purpose, grants });
     let decisions = decisionsByProfile.get(profile);
     if (!decisions) decisionsByProfile.set(profile, (decisions = profileDecisions()));
+    // A stored document a read works around, logged once a request (each version's revision lists again).
+    const warned = new Set<string>();
     return {
       requestId,
       platform,
@@ -324,6 +326,10 @@ export function requestContexts(parts: RequestContextParts) {
       schema: holder,
       forwards: [],
       checkpointFile,
+      warn: (fields, message) => {
+        if (!warned.has(message)) logger.warn({ requestId, ...fields }, message);
+        warned.add(message);
+      },
       published: holder.catalogues,
     };
   };

@@ -12,7 +12,11 @@ export interface WorkflowEnv {
   now: Date;
   /** Aborted (a command's Ctrl-C, SIGTERM), a publication stops before its next step (store/interrupted.ts). */
   signal?: AbortSignal;
+  /** Told of a stored document a read works around (a revision with no due date): the gateway's log, a command's stderr. */
+  warn?: WorkflowWarn;
 }
+
+export type WorkflowWarn = (fields: Record<string, unknown>, message: string) => void;
 
 export interface Actor {
   dept: Department;

@@ -36,8 +36,15 @@ export function revisionDueDate(platform: Platform, revision: Revision): string 
 /** Two versions carry the same revision when trigger and date agree. */
 const sameRevision = (a: Revision, b: Revision | undefined) => !!b && a.trigger === b.trigger && a.since === b.since;
 
-export interface RevisionState extends Deadline {
+export interface RevisionState extends Omit<Deadline, 'dueDate'> {
   revision: Revision;
+  /**
+   * Null when no date YYYY-MM-DD writes is 15 working days after `since` (after 9999-12-31): a version
+   * an older release stored before validation refused it. It is then neither overdue nor late, and
+   * `unwritable` says why, so that one such document does not fail every department's list.
+   */
+  dueDate: string | null;
+  unwritable?: string;
   /** When a version carrying the revision was first published; null while none is. */
   publishedAt: string | null;
 }
@@ -51,13 +58,24 @@ export function revisionState(platform: Platform, versions: readonly ListedVersi
   const newest = [...versions].sort((a, b) => b.version - a.version).find((v) => v.catalogue.revision);
   if (!newest) return null;
   const revision = newest.catalogue.revision!;
-  const dueDate = revisionDueDate(platform, revision);
+  const publishedAt = firstPublished(versions, revision);
+  let dueDate: string;
+  try {
+    dueDate = revisionDueDate(platform, revision);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return { revision, dueDate: null, publishedAt, overdue: false, late: false, unwritable: `revision since ${JSON.stringify(revision.since)} has no due date: ${err.message}` };
+  }
+  return { revision, dueDate, publishedAt, overdue: publishedAt === null && calendar(platform).isOverdue(dueDate, now), late: answeredLate(publishedAt, dueDate) };
+}
+
+/** When a version carrying `revision` was first published; null while none is. */
+function firstPublished(versions: readonly ListedVersion[], revision: Revision): string | null {
   const published = versions
     .filter((v) => v.publishedAt && sameRevision(revision, v.catalogue.revision))
     .map((v) => v.publishedAt!)
     .sort();
-  const publishedAt = published[0] ?? null;
-  return { revision, dueDate, publishedAt, overdue: publishedAt === null && calendar(platform).isOverdue(dueDate, now), late: answeredLate(publishedAt, dueDate) };
+  return published[0] ?? null;
 }
 
 /** A sharing request made at `requestedAt` (ISO instant) is to be decided by this platform date. */

@@ -41,6 +41,9 @@ export async function listCatalogues<V extends ListedVersion = CatalogueVersion>
     if (filter.compiler !== undefined && compiler !== filter.compiler) continue;
     if (filter.status !== undefined && !visible.some((v) => v.status === filter.status)) continue;
     const revision = revisionState(env.platform, visible, env.now);
+    if (revision?.unwritable) {
+      env.warn?.({ event: 'revision-due-date', catalogue: id, since: revision.revision.since }, `catalogue ${id}: ${revision.unwritable}; listed without one`);
+    }
     if (filter.overdue !== undefined && (revision?.overdue ?? false) !== filter.overdue) continue;
     out.push({ id, compiler, latest: visible.at(-1)!, published: visible.find((v) => v.status === 'published') ?? null, versions: visible, revision });
   }
