@@ -10,16 +10,11 @@
 // coerced values), and what they leave out is not sent (a field that runs keeps its directives, decided
 // alike there; conditions below the namespace's level travel with their fields and are decided there).
 // When everything at the namespace's level is left out, nothing is sent at all.
-import { getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, Kind, type FieldNode, type FragmentDefinitionNode, type SelectionNode, type SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionNode, type SelectionSetNode } from 'graphql';
+import { shouldInclude } from '../generate/selection.ts';
 
 type Fragments = Record<string, FragmentDefinitionNode>;
 
-/** Whether graphql-js executes `node` under `variables` (its shouldIncludeNode). */
-function included(node: SelectionNode, variables: Record<string, unknown>): boolean {
-  if (!node.directives?.length) return true;
-  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
-  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
-}
 
 /** Whether a selection of the namespace's level (a fragment's at that level included) carries a condition. */
 function conditional(set: SelectionSetNode | undefined, fragments: Fragments, seen = new Set<string>()): boolean {
@@ -43,7 +38,7 @@ function conditional(set: SelectionSetNode | undefined, fragments: Fragments, se
 function runningFields(set: SelectionSetNode | undefined, fragments: Fragments, variables: Record<string, unknown>, key: string[], seen = new Set<string>()): SelectionNode[] {
   const out: SelectionNode[] = [];
   for (const s of set?.selections ?? []) {
-    const runs = included(s, variables);
+    const runs = shouldInclude(s, variables);
     if (s.directives?.length) key.push(runs ? '1' : '0');
     if (!runs) continue;
     if (s.kind === Kind.FIELD) {

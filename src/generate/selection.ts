@@ -4,15 +4,22 @@
 // denial (resolvers/data/plan.ts records a denied item when the read is planned).
 import {
   getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, Kind,
-  type FieldNode, type FragmentSpreadNode, type GraphQLResolveInfo, type InlineFragmentNode, type SelectionSetNode,
+  type FieldNode, type GraphQLResolveInfo, type SelectionNode, type SelectionSetNode,
 } from 'graphql';
 
-/** Whether @skip/@include leave `node` in the response (graphql's shouldIncludeNode). */
-function included(info: GraphQLResolveInfo, node: FieldNode | FragmentSpreadNode | InlineFragmentNode): boolean {
+/**
+ * Whether @skip/@include leave `node` in the response under `variables` (graphql's shouldIncludeNode:
+ * @skip first, then @include); throws as graphql does for a condition it cannot read. The one reading of
+ * the conditions: the read plans here, the limits' counts (src/limits/arguments.ts) and what a connected
+ * namespace is sent (src/federation/namespace-conditions.ts).
+ */
+export function shouldInclude(node: SelectionNode, variables: Record<string, unknown>): boolean {
   if (!node.directives?.length) return true;
-  if (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if === true) return false;
-  return getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
+  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
 }
+
+const included = (info: GraphQLResolveInfo, node: SelectionNode): boolean => shouldInclude(node, info.variableValues);
 
 /**
  * `spread`: the fragments already collected at this level. A fragment spread again adds the same fields

@@ -5,10 +5,7 @@
 import {
   BREAK,
   Kind,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
   getArgumentValues,
-  getDirectiveValues,
   getVariableValues,
   getNamedType,
   isInterfaceType,
@@ -29,6 +26,7 @@ import type { AccessContext } from '../access/context.ts';
 import { isMasked } from '../access/decide.ts';
 import { grantCanUnmask } from '../access/unmasking.ts';
 import type { ResourceModel, SchemaModel } from '../generate/model.ts';
+import { shouldInclude } from '../generate/selection.ts';
 import type { Limits } from '../model/platform.ts';
 import { hasFewValues } from '../model/operators.ts';
 import { COST_CEILING } from './document.ts';
@@ -266,16 +264,10 @@ interface ArgumentSite {
   when: readonly SelectionNode[];
 }
 
-/** Whether graphql-js executes `sel` under `variables` (its shouldIncludeNode: @skip first, then @include). */
-function included(sel: SelectionNode, variables: Record<string, unknown>): boolean {
-  if (getDirectiveValues(GraphQLSkipDirective, sel, variables)?.if === true) return false;
-  return getDirectiveValues(GraphQLIncludeDirective, sel, variables)?.if !== false;
-}
-
-/** As included, and true when the condition cannot be read (the executor reports it; nothing is left uncounted). */
+/** As shouldInclude, and true when the condition cannot be read (the executor reports it; nothing is left uncounted). */
 function includedOrUnknown(sel: SelectionNode, variables: Record<string, unknown>): boolean {
   try {
-    return included(sel, variables);
+    return shouldInclude(sel, variables);
   } catch {
     return true;
   }
@@ -287,7 +279,7 @@ function conditionOf(sel: SelectionNode): 'skipped' | 'included' | 'variable' {
   if (conditional.length === 0) return 'included';
   if (conditional.some(hasVariable)) return 'variable';
   try {
-    return included(sel, {}) ? 'included' : 'skipped';
+    return shouldInclude(sel, {}) ? 'included' : 'skipped';
   } catch {
     return 'included'; // a directive graphql's validation refuses: the request is not executed anyway
   }
