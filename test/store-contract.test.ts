@@ -40,6 +40,7 @@ import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { appendAudit } from '../src/audit/log.ts';
 import { verifyAuditChain } from '../src/audit/verify.ts';
 import { entryQuoting } from './helpers/well-formed-entry.ts';
+import { closedSlot, insertStanding, OBJECTIONS, type Objection } from '../src/workflow/objections/record.ts';
 
 /** Opens a new store instance on the same underlying database each time it is called. */
 interface Harness {
@@ -1499,6 +1500,32 @@ function contract(harness: () => Harness): void {
     it('refuses names reserved for the platform and the stores', () => {
       for (const name of ['_audit', '_Grants', 'system.users', 'sqlite_master', 'SQLITE_x']) expect(reservedCollection(name), name).not.toBeNull();
       for (const name of ['ga_household', 'r_430000_ga_00001']) expect(reservedCollection(name), name).toBeNull();
+    });
+  });
+
+  describe('one standing objection per record, item and department (workflow/objections/record.ts over this store)', () => {
+    const ID = '43010219900101003X'; // an ID number's 'X' spelling; its other ends in 'x'
+    const objection = (id: string, key: string): Objection => ({
+      id, resource: '430000-GA-00061', provider: '430000-GA', key, item: 'fullName', department: '430000-MZ', raisedBy: id,
+      raisedAt: '2026-12-01T02:00:00.000Z', reason: '姓名有误', proposedValue: null, status: 'open', answeredBy: null, answeredAt: null, answer: null, correctedAt: null,
+    });
+    const standing = () => store.count(OBJECTIONS, and(eq('resource', '430000-GA-00061'), eq('status', 'open')));
+
+    it("of 10 raises at once from two handles, the record found under the 'x' and the 'X' spelling, exactly one stands; the others get DuplicateKeyError", async () => {
+      const other = await h.open();
+      try {
+        const lower = ID.slice(0, 17) + 'x';
+        const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => insertStanding(i % 2 ? other : store, objection(`raced-${i}`, i % 2 ? ID : lower), ID)));
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(DuplicateKeyError);
+        expect(await standing()).toBe(1);
+        // Closed (its slot its own), the record's item takes a standing objection again.
+        await other.update(OBJECTIONS, eq('resource', '430000-GA-00061'), { status: 'rejected', slot: closedSlot('closed-one') });
+        await insertStanding(store, objection('again', lower), ID);
+        expect(await standing()).toBe(1);
+      } finally {
+        await other.close();
+      }
     });
   });
 

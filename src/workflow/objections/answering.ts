@@ -1,12 +1,12 @@
 // Answering an objection (SPEC §14): the provider's approver confirms or rejects it within the platform's
 // `deadlines.objectionDays` working days.
-import { and, eq } from '../../store/port.ts';
+import { and, eq, type Row } from '../../store/port.ts';
 import { visibleTrim } from '../../model/input-bounds.ts';
 import { requireDepartment, requireRole, type Actor, type WorkflowEnv } from '../actor.ts';
 import { concerning, perform } from '../audit.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
 import { itemFingerprint, raisedFingerprint } from './fingerprints.ts';
-import { getObjection, OBJECTIONS, toRow, type Objection, type ObjectionStatus } from './record.ts';
+import { closedSlot, getObjection, OBJECTIONS, type Objection, type ObjectionStatus } from './record.ts';
 
 export type ObjectionDecision = 'confirm' | 'reject';
 
@@ -36,8 +36,11 @@ export async function answerObjection(
       detail: `objection ${o.id} ${status}`, // the reason, about the record, stays with the objection
       resources: [concerning(o.resource, o.provider, [o.item])],
       apply: async () => {
-        const { slot, status: s, answeredBy, answeredAt, answer } = toRow(answered);
-        const n = await env.store.update(OBJECTIONS, and(eq('id', o.id), eq('status', 'open')), { slot, status: s, answeredBy, answeredAt, answer, confirmedValue });
+        // Confirmed, it stands on in the slot it was raised in (of an older one, maybe another spelling's).
+        const { answeredBy, answeredAt, answer } = answered;
+        const set: Row = { status, answeredBy, answeredAt, answer, confirmedValue };
+        if (status === 'rejected') set.slot = closedSlot(o.id);
+        const n = await env.store.update(OBJECTIONS, and(eq('id', o.id), eq('status', 'open')), set);
         if (n === 0) throw conflict(`Objection ${o.id} was answered meanwhile.`);
         return answered;
       },

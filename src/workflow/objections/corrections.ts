@@ -11,7 +11,7 @@ import type { WorkflowEnv } from '../actor.ts';
 import { concerning, undone } from '../audit.ts';
 import { holdsFingerprint } from './fingerprints.ts';
 import { keyOrNull, keyText } from './keys.ts';
-import { ensureObjectionIndexes, fromRow, OBJECTIONS, toRow, type Objection } from './record.ts';
+import { closedSlot, ensureObjectionIndexes, fromRow, OBJECTIONS, type Objection } from './record.ts';
 
 /** A confirmed objection, with the fingerprint of its item's value when it was confirmed (null for older rows). */
 interface Confirmed {
@@ -97,8 +97,7 @@ export async function importCorrecting(
     });
     const detail = `objection ${o.id} corrected: after the import of ${file}, ${o.item} of the ${o.resource} record objected to no longer holds what was confirmed wrong`;
     const written = await entry('ok', detail);
-    const row = toRow({ ...o, status: 'corrected', correctedAt });
-    const n = await env.store.update(OBJECTIONS, and(eq('id', o.id), eq('status', 'confirmed')), { status: row.status, slot: row.slot, correctedAt });
+    const n = await env.store.update(OBJECTIONS, and(eq('id', o.id), eq('status', 'confirmed')), { status: 'corrected', slot: closedSlot(o.id), correctedAt });
     if (n) corrected.push({ ...o, status: 'corrected', correctedAt });
     // Another import (another process) marked it between our read and our mark: the entry above said it
     // was done, this one that it was not, as a workflow action that loses the store's race says (audit.ts).

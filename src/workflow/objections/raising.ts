@@ -22,7 +22,7 @@ import { WorkflowError, badInput, conflict, notFound } from '../errors.ts';
 import { findPublishedResource } from '../resource-info.ts';
 import { fingerprint } from './fingerprints.ts';
 import { keyValue, typedValue } from './keys.ts';
-import { fromRow, OBJECTIONS, standingSlot, toRow, ensureObjectionIndexes, type Objection } from './record.ts';
+import { fromRow, insertStanding, OBJECTIONS, standingSlot, ensureObjectionIndexes, type Objection } from './record.ts';
 import { noPublishedResource } from '../../access/connected-codes.ts';
 
 export interface ObjectionInput {
@@ -127,9 +127,12 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
     // What the item held when it was doubted, as a fingerprint (no value): the correction is judged against
     // it, so that a record the provider corrects before it confirms the objection counts as corrected.
     const raisedValue = fingerprint(objection, record[0][item.name]);
-    // A standing objection to the record holds its key as stored when raised: of an ID number, maybe the
-    // 'x' row an import has since replaced by the 'X' one, so its slot is looked for under every spelling.
-    const slots = lookupValues(resource, objection.key).map((key) => eq('slot', standingSlot({ ...objection, key })));
+    // A new objection's slot names the record by its key's first spelling, so that the store's unique index
+    // refuses a second one however the record was found (record.ts, insertStanding). One raised before
+    // holds the key's spelling as found then (maybe the 'x' row an import has since replaced by the 'X'
+    // one): its slot is looked for under every spelling, and still counts.
+    const spellings = lookupValues(resource, objection.key);
+    const slots = spellings.map((key) => eq('slot', standingSlot(objection, key)));
     const standing = await env.store.find(OBJECTIONS, { filter: slots.length === 1 ? slots[0] : or(...slots), limit: 1 });
     if (standing.length) throw conflict(duplicate(fromRow(standing[0])));
     return {
@@ -138,7 +141,7 @@ export async function raiseObjection(env: WorkflowEnv, actor: Actor, input: Obje
       resources: [concerning(resource.code, resource.provider, [item.name])],
       apply: async () => {
         try {
-          await env.store.insert(OBJECTIONS, [{ ...toRow(objection), raisedValue }]);
+          await insertStanding(env.store, objection, spellings[0], { raisedValue });
         } catch (err) {
           if (err instanceof DuplicateKeyError) throw conflict(duplicate(null, objection));
           throw err;

@@ -1,7 +1,8 @@
 // An objection as stored (SPEC §14): objections live in `_objections`, flat rows. One open objection per
 // record, item and department is kept by the store: `slot` names the record, item and department while the
 // objection is OPEN or CONFIRMED and the objection itself once it is closed, under a unique index, so two
-// processes racing get one CONFLICT.
+// processes racing get one CONFLICT. The slot names the record by its key's first spelling (an ID number
+// with 'X'), whichever spelling the raise found the record under (insertStanding).
 import { deadlinesOf } from '../../model/platform.ts';
 import { eq, type Row, type Store, type Value } from '../../store/port.ts';
 import { text } from '../../store/row-values.ts';
@@ -35,17 +36,31 @@ export interface Objection {
   correctedAt: string | null;
 }
 
-/** The slot an objection holds while it stands: one per record, item and department. */
-export const standingSlot = (o: Pick<Objection, 'resource' | 'key' | 'item' | 'department'>) =>
-  JSON.stringify([o.resource, o.key, o.item, o.department]);
-const closedSlot = (id: string) => `closed:${id}`;
+/**
+ * The slot an objection holds while it stands: one per record, item and department, the record named by
+ * `key`. A new objection's slot names it by the first spelling of its key (insertStanding); one raised
+ * before that holds the spelling the record was found under then, maybe an ID number's 'x'.
+ */
+export const standingSlot = (o: Pick<Objection, 'resource' | 'item' | 'department'>, key: Value) =>
+  JSON.stringify([o.resource, key, o.item, o.department]);
+/** The slot of a closed objection: its own, so that the record's item takes a standing one again. */
+export const closedSlot = (id: string) => `closed:${id}`;
 
-export function toRow(o: Objection): Row {
-  return {
-    ...o,
-    key: JSON.stringify(o.key),
-    slot: STANDING.includes(o.status) ? standingSlot(o) : closedSlot(o.id),
-  };
+/** The objection's row but its slot (insertStanding gives a new one its slot; an answer keeps or closes it). */
+function toRow(o: Objection): Row {
+  return { ...o, key: JSON.stringify(o.key) };
+}
+
+/**
+ * Stores `o`, new and OPEN, in the standing slot of its record's item and department, the record named by
+ * `firstSpelling`, its key's first spelling (model/key-spellings.ts): DuplicateKeyError when an objection
+ * stands there already, also one raised at the same moment through another store handle. A slot of the key
+ * as found let in two: a raise that found an ID number's 'x' row and one that found the 'X' row a data
+ * import had put in its place meanwhile each took a slot of its own.
+ */
+export async function insertStanding(store: Store, o: Objection, firstSpelling: Value, more: Row = {}): Promise<void> {
+  await ensureObjectionIndexes(store);
+  await store.insert(OBJECTIONS, [{ ...toRow(o), ...more, slot: standingSlot(o, firstSpelling) }]);
 }
 
 export function fromRow(r: Row): Objection {
