@@ -26,7 +26,7 @@ import type { AccessContext } from '../access/context.ts';
 import { isMasked } from '../access/decide.ts';
 import { grantCanUnmask } from '../access/unmasking.ts';
 import type { ResourceModel, SchemaModel } from '../generate/model.ts';
-import { shouldInclude } from '../generate/selection.ts';
+import { includedOrUnknown, shouldInclude } from '../generate/selection.ts';
 import type { Limits } from '../model/platform.ts';
 import { hasFewValues } from '../model/operators.ts';
 import { COST_CEILING } from './document.ts';
@@ -264,14 +264,6 @@ interface ArgumentSite {
   when: readonly SelectionNode[];
 }
 
-/** As shouldInclude, and true when the condition cannot be read (the executor reports it; nothing is left uncounted). */
-function includedOrUnknown(sel: SelectionNode, variables: Record<string, unknown>): boolean {
-  try {
-    return shouldInclude(sel, variables);
-  } catch {
-    return true;
-  }
-}
 
 /** A selection's @skip/@include: always left out, always included, or as the variables say. */
 function conditionOf(sel: SelectionNode): 'skipped' | 'included' | 'variable' {

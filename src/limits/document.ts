@@ -39,6 +39,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { Limits } from '../model/platform.ts';
+import { fieldNodesThatRun } from '../generate/selection.ts';
 
 export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
 
@@ -371,7 +372,9 @@ export function elementCost(
     fragment: (name) => info.fragments[name], schema: info.schema, maxPage, variables: info.variableValues, dynamic: false, inFragments: new Set(), fragments: new Map(),
   };
   let cost = 0;
-  for (const node of info.fieldNodes) {
+  // Only the nodes that run: graphql-jit hands the resolver a skipped duplicate of the list too, and
+  // `resources { code } resources @include(if: $no) { … }` counted what `$no: false` leaves out.
+  for (const node of fieldNodesThatRun(info)) {
     if (node.selectionSet) cost = capped(cost + selectionCost(node.selectionSet, type, walk, info.operation, undefined).cost);
   }
   return cost;
