@@ -1,4 +1,4 @@
-// A request takes a rate token per 64 KiB of its document's text (src/limits/rates.ts, documentTokens),
+// A request takes a rate token per 64 KiB of what it sends (src/limits/rates.ts, requestTokens): here its document's text,
 // before the document is read: a rate counted requests, so one department's large documents that the
 // limits refuse (QUERY_TOO_COMPLEX, each 10-30 ms of reading, parsing and validating on the event loop)
 // could fill the whole burst its buckets allow, and another department's lookups waited behind them
@@ -6,7 +6,7 @@
 // twice the bound, not all of them. On Dalian's platform (test/fixtures/dalian-burst).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countTokens } from '../src/limits/document.ts';
-import { DOCUMENT_CHARS_PER_TOKEN } from '../src/limits/rates.ts';
+import { REQUEST_BYTES_PER_TOKEN } from '../src/limits/rates.ts';
 import type { TestGateway } from './helpers/gateway.ts';
 import { startTestGateway } from './helpers/gateway.ts';
 
@@ -18,7 +18,7 @@ const LOOKUP = '{ dlLand { landParcel(parcelNo: "P000001") { parcelNo } } }';
 /** 31 aliases (over maxAliases) after a comment: a document of just over `units` × 64 KiB, so `units + 1` tokens. */
 const largeRefused = (units: number) => {
   const query = `{ dlLand { ${Array.from({ length: 31 }, (_, i) => `a${i}: landParcel(parcelNo: "P${i}") { parcelNo }`).join(' ')} } }`;
-  return `# ${'x'.repeat(units * DOCUMENT_CHARS_PER_TOKEN)}\n${query}`;
+  return `# ${'x'.repeat(units * REQUEST_BYTES_PER_TOKEN)}\n${query}`;
 };
 
 let gw: TestGateway;
@@ -49,7 +49,7 @@ describe('large documents take rate tokens by their size', () => {
     // 33 of 40 taken: the fourth does not fit, and is refused before it is parsed.
     const fourth = await send(PORT, 'clerk-3', large);
     expect(fourth).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
-    expect(fourth.message).toMatch(/Department 210200-GKJ has sent more than 40 requests per 60 s \(limits\.rate\.perDepartment\), this document counting as 11 \(a request per 64 KiB of its text, at most the whole bucket\)\./);
+    expect(fourth.message).toMatch(/Department 210200-GKJ has sent more than 40 requests per 60 s \(limits\.rate\.perDepartment\), this request counting as 11 \(one per 64 KiB of what it sends, document and variables, at most the whole bucket\)\./);
     // Until 4 tokens more have drained (60 s / 40 each).
     expect(Number(fourth.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(fourth.retryAfter)).toBeLessThanOrEqual(6);
@@ -63,7 +63,7 @@ describe('large documents take rate tokens by their size', () => {
     expect(await send(HEALTH, 'doctor', largeRefused(10))).toMatchObject({ status: 400, code: 'QUERY_TOO_COMPLEX' });
     const again = await send(HEALTH, 'doctor', largeRefused(10));
     expect(again).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
-    expect(again.message).toMatch(/User doctor of 210200-WJW has sent more than 5 requests per 60 s \(limits\.rate\.perUser\), this document counting as 5 \(/);
+    expect(again.message).toMatch(/User doctor of 210200-WJW has sent more than 5 requests per 60 s \(limits\.rate\.perUser\), this request counting as 5 \(/);
   });
 
   it('a document over maxTokens has its tokens counted up to twice the bound, not to its end', async () => {

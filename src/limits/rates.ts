@@ -46,19 +46,22 @@ const step = (key: string, bucket: RateBucket, now: number, amount = 1) => ({
 const wait = (level: number, bucket: RateBucket, amount = 1) => ((level + amount - bucket.requests) * bucket.perMs) / bucket.requests;
 
 /**
- * The characters of document text one rate token pays for. A bucket counts requests, yet reading, parsing
- * and validating a document costs the event loop by its size, refused or not: 20 connections of one
- * department sending documents of 256 KiB that the limits refused (QUERY_TOO_COMPLEX, 10-30 ms each)
- * within the burst its buckets allowed made another department's lookup p95 0.6 to 1.1 s (bench/refused-
- * burst.ts). So a request takes one token per DOCUMENT_CHARS_PER_TOKEN of its document's text (the first
- * included), before anything reads it: a document of 1 MiB takes 16, and an empty bucket refuses it
- * unread. Every query of the docs is far under it (4,000 tokens, maxTokens, fit in it with room to spare),
- * so an ordinary request still takes one.
+ * The bytes of what a request sends (a POST's body as received: its document, variables and extensions; a
+ * GET's parameters) one rate token pays for. A bucket counts requests, yet reading, parsing and validating
+ * a request costs the event loop by its size, refused or not: 20 connections of one department sending
+ * documents of 256 KiB that the limits refused (QUERY_TOO_COMPLEX, 10-30 ms each) within the burst its
+ * buckets allowed made another department's lookup p95 0.6 to 1.1 s (bench/refused-burst.ts). So a request
+ * takes one token per REQUEST_BYTES_PER_TOKEN of it (the first included), before anything reads it: a
+ * request of 1 MiB takes 16, and an empty bucket refuses it unread. Its variables count as its document
+ * does: counted by the document's text alone, a request of 1 MiB of variables (parsed, coerced, checked
+ * against the input bounds) took one token (found by the limits' leftovers, h139). Every query of the docs
+ * is far under it (4,000 tokens, maxTokens, fit in it with room to spare), so an ordinary request still
+ * takes one.
  */
-export const DOCUMENT_CHARS_PER_TOKEN = 64 * 1024;
+export const REQUEST_BYTES_PER_TOKEN = 64 * 1024;
 
-/** The tokens a request of a document of `chars` characters takes from each of its buckets (one at least). */
-export const documentTokens = (chars: number): number => Math.max(1, Math.ceil(chars / DOCUMENT_CHARS_PER_TOKEN));
+/** The tokens a request of `bytes` bytes takes from each of its buckets (one at least). */
+export const requestTokens = (bytes: number): number => Math.max(1, Math.ceil(bytes / REQUEST_BYTES_PER_TOKEN));
 
 /**
  * The highest level a bucket keeps: its capacity in use and one bucket more owed, so that a request waits
@@ -319,7 +322,7 @@ const take = (limit: Limit, key: string, rate: RateBucket, sender: string): Take
   key,
   rate,
   refusal: (level, amount) =>
-    rateLimited(`${sender} has ${limit === 'perPlatform' ? 'forwarded' : 'sent'} more than ${describe(rate)} (limits.rate.${limit})${amount > 1 ? `, this document counting as ${amount} (a request per ${DOCUMENT_CHARS_PER_TOKEN / 1024} KiB of its text, at most the whole bucket)` : ''}.`, wait(level, rate, amount), { limit }),
+    rateLimited(`${sender} has ${limit === 'perPlatform' ? 'forwarded' : 'sent'} more than ${describe(rate)} (limits.rate.${limit})${amount > 1 ? `, this request counting as ${amount} (one per ${REQUEST_BYTES_PER_TOKEN / 1024} KiB of what it sends, document and variables, at most the whole bucket)` : ''}.`, wait(level, rate, amount), { limit }),
 });
 
 /** The buckets a request of `who` takes from, in order: its user's, its department's, its platform's. */
@@ -334,12 +337,12 @@ function takesOf(rate: Limits['rate'], who: RateSubject): Take[] {
 }
 
 /**
- * Takes `amount` tokens (documentTokens: one, but for a document of more than DOCUMENT_CHARS_PER_TOKEN)
+ * Takes `amount` tokens (requestTokens: one, but for a request of more than REQUEST_BYTES_PER_TOKEN)
  * for one request of `who` from each of its buckets, at most a bucket's capacity (else a bucket smaller
- * than a document would refuse it forever); a RATE_LIMITED error when one has too few, the tokens already
+ * than a request would refuse it forever); a RATE_LIMITED error when one has too few, the tokens already
  * taken given back. When this instance's leases hold the tokens (nearly every request) it answers at
  * once, with no promise and no store step; otherwise a promise of the answer, after the store steps it
- * needs. Several tokens at once are always a store step (large documents are few).
+ * needs. Several tokens at once are always a store step (large requests are few).
  */
 export function takeRequest(store: Store, rate: Limits['rate'], who: RateSubject, now = Date.now(), amount = 1): GraphQLError | null | Promise<GraphQLError | null> {
   const takes = takesOf(rate, who);

@@ -10,7 +10,7 @@ import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body
 import { handleCors } from './http/cors.ts';
 import { sendBody, sendGraphQLError } from './http/respond.ts';
 import type { GatewayState } from './drain.ts';
-import { requestIdFor, type Caller } from './request-context.ts';
+import { requestIdFor, type Caller, type SentBytes } from './request-context.ts';
 import { noteRefusalStart } from './plugins/logging.ts';
 
 function headerMap(req: http.IncomingMessage): HeaderMap {
@@ -33,11 +33,11 @@ export interface GraphQLRouteParts {
   /** The gateway's state now (starting → ready → draining). */
   stateOf(): GatewayState;
   verifyCaller(req: http.IncomingMessage): Promise<Caller>;
-  context(req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string, whenAnswered: RequestContext['whenAnswered']): Promise<RequestContext>;
+  context(req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string, whenAnswered: RequestContext['whenAnswered'], sentBytes: SentBytes): Promise<RequestContext>;
   /** Whether a documentId and a persisted query's hash sent together name one document (the trusted documents' manifests know). */
   namesOneDocument: OneDocument;
   /** The rate of a request refused before Apollo saw it: its refusal when its bucket is empty, else undefined. */
-  refusedBodyRate(caller: Caller, requestId: string, sent: HTTPGraphQLRequest): Promise<unknown>;
+  refusedBodyRate(caller: Caller, requestId: string, sent: HTTPGraphQLRequest, sentBytes: SentBytes): Promise<unknown>;
 }
 
 /** The handler of /graphql. */
@@ -47,11 +47,12 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
    * A request of a verified caller refused here, before Apollo: it takes its rate token as every request
    * does (so a stream of bodies that are not JSON meets the rate), and gets the rate's refusal instead once
    * the bucket is empty, answered by Apollo as a refusal of the context is (429, Retry-After, its audit entry
-   * and log line); else `status` and `message`.
+   * and log line); else `status` and `message`. `sentBytes`: what was read of it (a body that is not JSON
+   * takes its tokens by its size, as one that is does).
    */
-  async function refuse(req: http.IncomingMessage, res: http.ServerResponse, caller: Caller, requestId: string, status: number, message: string): Promise<void> {
+  async function refuse(req: http.IncomingMessage, res: http.ServerResponse, caller: Caller, requestId: string, status: number, message: string, sentBytes: SentBytes = 0): Promise<void> {
     const sent: HTTPGraphQLRequest = { method: req.method ?? 'POST', headers: headerMap(req), search: '', body: {} };
-    const over = await refusedBodyRate(caller, requestId, sent);
+    const over = await refusedBodyRate(caller, requestId, sent, sentBytes);
     if (over === undefined) {
       await sendGraphQLError(req, res, status, 'BAD_REQUEST', message);
       return;
@@ -92,22 +93,25 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     // after the refusal, so whatever the client still sends of it is never taken.
     const caller = await verifyCaller(req);
     let body: unknown;
+    // What the request sent, its variables with its document: the rate takes a token per 64 KiB of it.
+    let sentBytes: SentBytes = 0;
     if (req.method === 'POST' && !caller.ok) res.setHeader('Connection', 'close');
-    else if (req.method === 'GET' && caller.ok && parametersBytes(url.searchParams) > maxRequestBytes) {
+    else if (req.method === 'GET' && caller.ok && (sentBytes = parametersBytes(url.searchParams)) > maxRequestBytes) {
       // A GET carries in its URL what a POST carries in its body: the same bound (node's own stops at 16 KiB
       // of headers), or a platform's smaller maxRequestBytes held for POST only (found by the §13 walk).
-      await refuse(req, res, caller, requestId, 414, `The request's parameters are larger than the limit of ${maxRequestBytes} bytes (limits.maxRequestBytes).`);
+      await refuse(req, res, caller, requestId, 414, `The request's parameters are larger than the limit of ${maxRequestBytes} bytes (limits.maxRequestBytes).`, sentBytes);
       return;
     } else if (req.method === 'POST') {
       try {
         const bytes = await readBody(req, maxRequestBytes, clientIdleMs);
+        sentBytes = bytes.length;
         // Apollo answers a POST without a JSON media type itself (400, JSON), as GraphQL over HTTP says.
         if (isJsonMediaType(req.headers['content-type'])) body = withDocumentId(parseJsonBody(bytes, variablesDepth), namesOneDocument);
       } catch (err) {
         if (!(err instanceof BodyError)) throw err;
         // The rest of an oversized, stalled or compressed body is not read: the connection closes after the answer.
         if (err.status === 413 || err.status === 408 || err.status === 415) res.setHeader('Connection', 'close');
-        await refuse(req, res, caller, requestId, err.status, err.message);
+        await refuse(req, res, caller, requestId, err.status, err.message, sentBytes);
         return;
       }
     }
@@ -117,7 +121,7 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     const search = req.method === 'GET' ? withDocumentIdParam(url.search, namesOneDocument) : url.search;
     const persisted = caller.ok ? persistedQueryProblem(body, search, namesOneDocument) : undefined;
     if (persisted) {
-      await refuse(req, res, caller, requestId, 400, persisted);
+      await refuse(req, res, caller, requestId, 400, persisted, sentBytes);
       return;
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = {
@@ -136,7 +140,7 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     const answered = new Answered();
     res.once('close', answered.done);
     try {
-      const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => timedContext(() => context(req, httpGraphQLRequest, cancel, caller, requestId, answered.then)) });
+      const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => timedContext(() => context(req, httpGraphQLRequest, cancel, caller, requestId, answered.then, sentBytes)) });
       if (answer.body.kind === 'complete') {
         await sendBody(req, res, answer.status ?? 200, answer.headers, answer.body.string);
         return;

@@ -23,7 +23,7 @@ import { recordedOperationName } from '../audit/entry.ts';
 import type { DocumentHashes } from './recorded-document.ts';
 import { asksSchemaOnly, hashKey, type SentDocument, type TrustedDocumentStore } from '../limits/trusted.ts';
 import { sentDocument } from '../limits/persisted-request.ts';
-import { DOCUMENT_CHARS_PER_TOKEN, documentTokens, takeRequest } from '../limits/rates.ts';
+import { requestTokens, takeRequest } from '../limits/rates.ts';
 import { foldedNote, RateRefusalEntries } from '../limits/rate-entries.ts';
 import type { Cancellation } from '../limits/cancel.ts';
 import type { SchemaHolder } from './schema-holder.ts';
@@ -110,17 +110,13 @@ export function requestIdFor(req: http.IncomingMessage): string {
 }
 
 /**
- * The characters of the document text a request sends (0 when none: a persisted query's hash, a body
- * refused before Apollo). A GET's parameters are read only when they are long enough to count.
+ * The bytes a request sent, as the /graphql route received them (graphql-route.ts): a POST's body as read
+ * (document, variables, extensions: its length is known, nothing is serialised again), a GET's parameters
+ * decoded (what its body would hold by POST); 0 when nothing was read (a body refused unread: over
+ * maxRequestBytes by its Content-Length, compressed, stalled). The rate takes a token per
+ * REQUEST_BYTES_PER_TOKEN of it (src/limits/rates.ts).
  */
-function documentChars(sent: HTTPGraphQLRequest): number {
-  const body = sent.body;
-  if (body !== null && typeof body === 'object') {
-    const query = (body as { query?: unknown }).query;
-    return typeof query === 'string' ? query.length : 0;
-  }
-  return sent.search.length > DOCUMENT_CHARS_PER_TOKEN ? sentDocument(body, sent.search).query?.length ?? 0 : 0;
-}
+export type SentBytes = number;
 
 /** The access profiles whose decisions a gateway keeps (each a few hundred small objects at most). */
 const DECISION_PROFILES = 2000;
@@ -202,12 +198,15 @@ export function requestContexts(parts: RequestContextParts) {
       return { ok: false, error, claimedForwarded };
     }
   };
-  /** The request's rate tokens (src/limits/rates.ts): null when taken (or no bucket is set), else the refusal. */
-  const rateRefusal = (identity: Identity, requestId: string, sent: HTTPGraphQLRequest, now: Date): GraphQLError | null | Promise<GraphQLError | null> => {
+  /**
+   * The request's rate tokens (src/limits/rates.ts): null when taken (or no bucket is set), else the refusal.
+   * `sentBytes`: what the request sent, as the route received it (SentBytes).
+   */
+  const rateRefusal = (identity: Identity, requestId: string, sent: HTTPGraphQLRequest, now: Date, sentBytes: number): GraphQLError | null | Promise<GraphQLError | null> => {
     if (!(limits.rate.perUser || limits.rate.perDepartment || (identity.via && limits.rate.perPlatform))) return null;
-    // A promise only when a store step is due; from a lease the answer is at hand. A large document
-    // takes a token per DOCUMENT_CHARS_PER_TOKEN of its text, before it is parsed (src/limits/rates.ts).
-    const taken = takeRequest(store, limits.rate, { dept: counterKey(identity), user: identity.user, via: identity.via }, now.getTime(), documentTokens(documentChars(sent)));
+    // A promise only when a store step is due; from a lease the answer is at hand. A large request takes
+    // a token per REQUEST_BYTES_PER_TOKEN of what it sent, before it is parsed (src/limits/rates.ts).
+    const taken = takeRequest(store, limits.rate, { dept: counterKey(identity), user: identity.user, via: identity.via }, now.getTime(), requestTokens(sentBytes));
     if (!(taken instanceof Promise)) return taken;
     return taken.catch((err: unknown) => {
       throw refusedAs(err, requestId, identity, sent); // a bug: a store not written makes the instance count alone
@@ -233,11 +232,11 @@ export function requestContexts(parts: RequestContextParts) {
    * when the token was taken). Before, these requests took no token: one user sending megabyte bodies that
    * were not JSON, as fast as the gateway answered, was never refused and slowed every other department.
    */
-  const refusedBodyRate = async (caller: Caller, requestId: string, sent: HTTPGraphQLRequest): Promise<unknown> => {
+  const refusedBodyRate = async (caller: Caller, requestId: string, sent: HTTPGraphQLRequest, sentBytes: SentBytes = 0): Promise<unknown> => {
     if (!limitsOn || !caller.ok) return undefined;
     const { identity, sentPurpose } = caller;
     const now = new Date();
-    const refusal = await rateRefusal(identity, requestId, sent, now);
+    const refusal = await rateRefusal(identity, requestId, sent, now, sentBytes);
     if (!refusal) return undefined;
     let purpose: string | null = null;
     try {
@@ -247,7 +246,10 @@ export function requestContexts(parts: RequestContextParts) {
     }
     return rateRefusalAnswer(refusal, identity, purpose, requestId, sent, now);
   };
-  const context = async (req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string, whenAnswered?: RequestContext['whenAnswered']): Promise<RequestContext> => {
+  const context = async (
+    req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string,
+    whenAnswered?: RequestContext['whenAnswered'], sentBytes: SentBytes = 0,
+  ): Promise<RequestContext> => {
     if (!caller.ok) {
       const err = caller.error;
       if (err instanceof KeySetUnavailableError) log?.(err); // the reason, for the operator (said once a minute)
@@ -270,7 +272,7 @@ export function requestContexts(parts: RequestContextParts) {
       // `require`, a document not in the manifests (an unknown hash included). Every request of a known
       // department takes its token, refused or not: each refusal writes an audit entry (SPEC §10), so a
       // stream of them meets the rate, and once the bucket is empty one entry stands for them all.
-      let taken = rateRefusal(identity, requestId, sent, now);
+      let taken = rateRefusal(identity, requestId, sent, now, sentBytes);
       if (taken instanceof Promise) taken = await taken;
       let refusal = taken;
       let document: SentDocument | undefined;
