@@ -4,6 +4,7 @@ import type { ResourceModel } from '../../src/generate/model.ts';
 import type { Row, Value } from '../../src/store/port.ts';
 import { readOptions, readStore, type RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
+import { fieldNodesThatRun } from '../../src/generate/selection.ts';
 import { lookupValues } from '../../src/model/key-spellings.ts';
 import { pathPattern, planFor } from './plan.ts';
 import { withLinks } from './links.ts';
@@ -13,7 +14,7 @@ export function lookupResolver(model: ResourceModel) {
   const key = model.resource.key;
   return async (_parent: unknown, args: Record<string, Value>, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Row | null> => {
     noteRead(ctx, model, { filtered: [key] });
-    const plan = planFor(ctx, model, pathPattern(info), info, info.fieldNodes);
+    const plan = planFor(ctx, model, pathPattern(info), info, fieldNodesThatRun(info));
     const read = (value: Value) => readStore(ctx).find(model.collection, {
       // A record outside the requester's row scope is null, as a missing one.
       filter: withinRows({ kind: 'compare', field: key, op: 'eq', value }, ctx.access.rows(model)),

@@ -103,8 +103,8 @@ function collect(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, in
   }
 }
 
-/** Fields selected directly under the field being resolved, by name. */
-export function selectedFields(info: GraphQLResolveInfo, nodes: readonly FieldNode[] = info.fieldNodes): Map<string, FieldNode[]> {
+/** Fields selected directly under the field being resolved (its nodes that run), by name. */
+export function selectedFields(info: GraphQLResolveInfo, nodes: readonly FieldNode[] = fieldNodesThatRun(info)): Map<string, FieldNode[]> {
   const out = new Map<string, FieldNode[]>();
   const spread = new Set<string>();
   for (const node of nodes) collect(info, node.selectionSet, out, spread);
