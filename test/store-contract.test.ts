@@ -1215,6 +1215,79 @@ function contract(harness: () => Harness): void {
     });
   });
 
+  describe('fillNulls (a field rows of an older release lack: a record\'s place)', () => {
+    /** A collection of `n` rows, every third with a place of its own (`_o`), the others without (null or missing). */
+    const unplaced = async (n: number): Promise<string> => {
+      const c = `r_650100_gaj_${++next}`;
+      await store.insert(c, Array.from({ length: n }, (_, i): Row => (i % 3 === 0 ? { id: `u${i}`, _o: -1 - i } : i % 3 === 1 ? { id: `u${i}`, _o: null } : { id: `u${i}` })));
+      return c;
+    };
+    const places = async (c: string) => Object.fromEntries((await store.find(c, { projection: ['id', '_o'] })).map((r) => [r.id, r._o]));
+
+    it('fills the rows without a value (null or missing) with a value drawn for each, keeps the others, and says how many', async () => {
+      const c = await unplaced(9);
+      let drawn = 0;
+      expect(await store.fillNulls(c, '_o', () => 1000 + ++drawn)).toBe(6);
+      expect(drawn).toBe(6);
+      const after = await places(c);
+      expect([after.u0, after.u3, after.u6]).toEqual([-1, -4, -7]);
+      const filled = ['u1', 'u2', 'u4', 'u5', 'u7', 'u8'].map((id) => after[id]);
+      expect([...filled].sort()).toEqual([1001, 1002, 1003, 1004, 1005, 1006]);
+      // Filled once: a second call finds nothing, draws nothing, and changes nothing.
+      expect(await store.fillNulls(c, '_o', () => ++drawn)).toBe(0);
+      expect(drawn).toBe(6);
+      expect(await places(c)).toEqual(after);
+      expect(await store.count(c, eq('_o', null))).toBe(0);
+      expect(await store.fillNulls(`never_written_${++next}`, '_o', () => 1)).toBe(0);
+    });
+
+    it('fills page after page (pageSize rows a write), through the index on the field and the row order', async () => {
+      const c = await unplaced(30);
+      await store.ensureIndex(c, { fields: ['_o', ROW_ORDER] });
+      const seen: string[] = [];
+      const stop = store.watch((collection) => seen.push(collection));
+      let drawn = 0;
+      expect(await store.fillNulls(c, '_o', () => ++drawn, { pageSize: 4 })).toBe(20);
+      stop();
+      expect(seen).toEqual([c]); // one notice a call, after its last page
+      expect(await store.count(c, eq('_o', null))).toBe(0);
+      expect(new Set(Object.values(await places(c))).size).toBe(30);
+      await expect(store.fillNulls(c, '_o', () => 1, { pageSize: 0 })).rejects.toThrow(/pageSize must be a whole number above 0/);
+    });
+
+    it('refuses a value drawn that is not a finite number (NaN would be null, filled again for ever), writing nothing of that page; and a bad field name', async () => {
+      const c = await unplaced(6);
+      let n = 0;
+      await expect(store.fillNulls(c, '_o', () => (++n === 3 ? Number.NaN : n))).rejects.toThrow(/fillNulls on _o: the value drawn is not a finite number/);
+      expect(await store.count(c, eq('_o', null))).toBe(4);
+      await expect(store.fillNulls(c, "_o') OR 1=1 --", () => 1)).rejects.toThrow(/invalid field name/);
+      await expect(store.fillNulls(c, '_id', () => 1)).rejects.toThrow(/invalid field name/);
+    });
+
+    it('of two handles filling one collection at once (two gateways starting), fills each row once: neither writes over the other', async () => {
+      const other = await h.open();
+      try {
+        const c = `r_650100_gaj_${++next}`;
+        await store.insert(c, Array.from({ length: 400 }, (_, i) => ({ id: `w${i}` })));
+        await store.ensureIndex(c, { fields: ['_o', ROW_ORDER] });
+        // Each handle draws from its own range: a row's value tells which filled it.
+        let a = 0;
+        let b = 0;
+        const [byA, byB] = await Promise.all([
+          store.fillNulls(c, '_o', () => ++a, { pageSize: 25 }),
+          other.fillNulls(c, '_o', () => 1_000_000 + ++b, { pageSize: 25 }),
+        ]);
+        expect(byA + byB).toBe(400);
+        const values = Object.values(await places(c)) as number[];
+        expect(values.filter((v) => v < 1_000_000)).toHaveLength(byA);
+        expect(values.filter((v) => v > 1_000_000)).toHaveLength(byB);
+        expect(new Set(values).size).toBe(400);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
   describe('writers racing on one row (two handles, as two processes on one store)', () => {
     // What the workflow's writes rely on to settle a race without a lock in a gateway's memory: a unique
     // index lets one of many inserts of a value in (grant add's givesKey, a request's openKey), and an

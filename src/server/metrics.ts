@@ -193,7 +193,7 @@ function resourceCodes(published: readonly Catalogue[]): ReadonlySet<string> {
   return codes;
 }
 
-const TIMED_OPERATIONS = new Set(['find', 'count', 'findByValues', 'insert', 'upsert', 'update', 'delete', 'ensureIndex', 'listIndexes', 'dropCollection']);
+const TIMED_OPERATIONS = new Set(['find', 'count', 'findByValues', 'insert', 'upsert', 'update', 'fillNulls', 'delete', 'ensureIndex', 'listIndexes', 'dropCollection']);
 
 /** The store with every collection operation of the port timed; resource collections share the label `records`. */
 export function instrumentStore(store: Store, metrics: GatewayMetrics): Store {

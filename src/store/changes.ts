@@ -3,7 +3,7 @@
 // next request after a write. Other processes' writes are not seen here: they are polled for.
 import type { Store } from './port.ts';
 
-const WRITES = ['insert', 'upsert', 'upsertAll', 'update', 'delete', 'dropCollection'] as const;
+const WRITES = ['insert', 'upsert', 'upsertAll', 'update', 'fillNulls', 'delete', 'dropCollection'] as const;
 
 /** Wraps the store's writes in place and gives it `watch`; returns the same object. */
 export function announceWrites<S extends Omit<Store, 'watch'>>(store: S): S & Pick<Store, 'watch'> {

@@ -41,6 +41,7 @@ import { announceWrites } from '../changes.ts';
 import { claimsOf } from './claims.ts';
 import { caseOnlyKeysOf, joinedComparisonOf } from './compare-joined.ts';
 import { connect, standaloneWarning } from './connection.ts';
+import { fillNullsOf } from './fill-nulls.ts';
 import { importOf } from './import.ts';
 import { indexingOf } from './indexes.ts';
 import { metersOf } from './meters.ts';
@@ -68,6 +69,7 @@ export async function openMongoStore(uri: string, dbName?: string, opts: { exist
     upsert: writes.upsert,
     upsertAll: importOf(conn, indexing.listIndexes),
     update: writes.update,
+    fillNulls: fillNullsOf(conn),
     delete: writes.delete,
     compareJoined: joinedComparisonOf(conn),
     caseOnlyKeys: caseOnlyKeysOf(conn),

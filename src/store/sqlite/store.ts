@@ -34,6 +34,7 @@ import { caseOnlyKeys, joinedComparison } from './compare-joined.ts';
 import { connectionOf } from './connection.ts';
 import { openDatabase, SQLITE_FILE } from './database.ts';
 import { headerDescriptor, watchStoreFiles, type HeaderDescriptor } from './file-watch.ts';
+import { fillNullsOf } from './fill-nulls.ts';
 import { indexingOf } from './indexes.ts';
 import { metersOf } from './meters.ts';
 import { readsOf } from './reads.ts';
@@ -117,6 +118,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
     upsert: writes.upsert,
     upsertAll: writes.upsertAll,
     update: writes.update,
+    fillNulls: fillNullsOf(conn),
     delete: writes.delete,
 
     async compareJoined(left, right, sample, options) {
@@ -175,7 +177,7 @@ export async function openSqliteStore(dataDir: string, options: SqliteStoreOptio
 
 /** The store's operations, each refused (StoreUnavailableError) once its files were found changed under it. */
 const GUARDED = [
-  'find', 'count', 'findByValues', 'insert', 'upsert', 'upsertAll', 'update', 'delete', 'compareJoined', 'caseOnlyKeys',
+  'find', 'count', 'findByValues', 'insert', 'upsert', 'upsertAll', 'update', 'fillNulls', 'delete', 'compareJoined', 'caseOnlyKeys',
   'ensureIndex', 'listIndexes', 'dropCollection', 'meter', 'claimOnce',
 ] as const;
 
