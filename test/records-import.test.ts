@@ -8,6 +8,7 @@ import { openSqliteStore } from '../src/store/sqlite.ts';
 import { importRecords, summaryLine, type ImportProgress, type ImportSummary } from '../src/records/import.ts';
 import { reportImport } from '../src/cli/data.ts';
 import { aroundMethod } from './helpers/store-around.ts';
+import { countingStore } from './helpers/counting-store.ts';
 
 const resource: Resource = {
   code: '430000-MZ-00009',
@@ -108,10 +109,24 @@ describe('importRecords', () => {
     expect(await places()).toEqual({ DB0001: expect.any(Number), DB0002: expect.any(Number) });
   });
 
+  it('places the records stored without a place in one write of the store, not one a record', async () => {
+    // 1,200 records of an older release (more than a page of the import's own reads), none in the file imported.
+    const old = Array.from({ length: 1200 }, (_, i) => ({ caseNo: `DB${String(i + 1000).padStart(4, '0')}`, idNumber: ID2 }));
+    await store.upsert(COLLECTION, 'caseNo', old);
+    const counted = countingStore(store);
+    const s = await importRecords(counted, resource, file('new.jsonl', jsonl({ caseNo: 'DB0001', idNumber: ID1 })));
+    expect(s).toMatchObject({ refused: false, inserted: 1 });
+    expect(s.placingUnfinished).toBeUndefined();
+    const writes = counted.calls.filter((c) => /^(update|fillNulls|upsert|insert) /.test(c));
+    expect(writes).toEqual([`fillNulls ${COLLECTION}`]);
+    expect(await store.count(COLLECTION, { kind: 'compare', field: RECORD_ORDER_FIELD, op: 'eq', value: null })).toBe(0);
+    expect(new Set(Object.values(await places())).size).toBe(1201);
+  });
+
   it('says so when placing them fails after the import committed, which stays committed; the next import places them', async () => {
     await store.upsert(COLLECTION, 'caseNo', [{ caseNo: 'DB0001', idNumber: ID1 }]);
-    // placeUnplaced writes each place with `update`; the import's own unit never calls it.
-    const failing = aroundMethod(store, 'update', async () => {
+    // placeUnplaced writes the places with `fillNulls`; the import's own unit never calls it.
+    const failing = aroundMethod(store, 'fillNulls', async () => {
       throw new Error('database or disk is full');
     });
     const f = file('one.jsonl', jsonl({ caseNo: 'DB0002', idNumber: ID2 }));

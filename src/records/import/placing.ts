@@ -4,10 +4,11 @@
 // each night) does not move records under a reader walking the list. Set here, never from the file: a
 // file's `_o` is not an item of the resource, and the record is refused for it (validate/record.ts).
 // Records of the resource stored without a place (by a release before places, or written straight through
-// the store) get one each after the import has committed, whether its file gives them or not: placeUnplaced.
+// the store) get one each after the import has committed, whether its file gives them or not, and those of
+// every resource when a gateway starts (src/server/record-places.ts): placeUnplaced.
 import { randomInt } from 'node:crypto';
 import { RECORD_ORDER_FIELD } from '../../model/catalogue.ts';
-import { and, eq, valueKey, type Row, type Store, type Value } from '../../store/port.ts';
+import { valueKey, type Row, type Store, type Value } from '../../store/port.ts';
 
 /** The largest place drawn: below 2^48 (randomInt's bound), a whole number exact in a double and in JSON. */
 const PLACES = 2 ** 48 - 1;
@@ -35,28 +36,15 @@ export async function placeRecords(store: Store, collection: string, key: string
   }
 }
 
-/** How many records without a place are read at once (through the index [_o, ROW_ORDER]: nulls come first). */
-const UNPLACED_PAGE = 1000;
-
 /**
  * Gives every record of `collection` stored without a place one drawn as the import draws it, and returns
- * how many it placed. Each record is written alone, and only if it still has none: a record another process
- * placed meanwhile (another gateway's import of the resource, a second process doing this) keeps that place.
- * Without places, such records came first in a masked key's list and in a consistency report's sample, in
- * the order they were stored in: for a file sorted by ID number, by birth date. Their first import by this
- * release places them all at once (one write each, one time); afterwards this is one read through the index.
+ * how many it placed. Without places, such records came first in a masked key's list and in a consistency
+ * report's sample, in the order they were stored in: for a file sorted by ID number, by birth date. One
+ * write a page of records (Store.fillNulls: one transaction on SQLite, one bulk write on MongoDB), each
+ * record placed only if it still has no place: a record another process placed meanwhile (another
+ * gateway's start, an import of the resource) keeps that place. Once every record has one, this is one
+ * read through the index [_o, ROW_ORDER] (nulls first).
  */
-export async function placeUnplaced(store: Store, collection: string, key: string): Promise<number> {
-  let placed = 0;
-  for (;;) {
-    const rows = await store.find(collection, { filter: eq(RECORD_ORDER_FIELD, null), projection: [key], limit: UNPLACED_PAGE });
-    let now = 0;
-    for (const row of rows) {
-      if (row[key] === null || row[key] === undefined) continue; // no key: the import could not place it either
-      now += await store.update(collection, and(eq(key, row[key]), eq(RECORD_ORDER_FIELD, null)), { [RECORD_ORDER_FIELD]: drawnPlace() });
-    }
-    placed += now;
-    // A page of which nothing was placed (rows without a key) would be read again and again.
-    if (rows.length < UNPLACED_PAGE || now === 0) return placed;
-  }
+export async function placeUnplaced(store: Store, collection: string): Promise<number> {
+  return store.fillNulls(collection, RECORD_ORDER_FIELD, drawnPlace);
 }

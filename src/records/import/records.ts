@@ -231,7 +231,7 @@ export async function importRecords(
     // After the unit has committed: a refused or interrupted import writes nothing, places neither. A store
     // failing here does not make the committed import a failed one: the next import places what is left,
     // and the summary says so (placingUnfinished), for the operator to know the order is not yet drawn.
-    await placeUnplaced(store, collection, resource.key).catch((err: unknown) => {
+    await placeUnplaced(store, collection).catch((err: unknown) => {
       summary.placingUnfinished = err instanceof Error ? err.message : String(err);
     });
     if (watch) summary.changed = changed;
