@@ -23,6 +23,7 @@ import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
 import { createLogger, loggingPlugin } from './plugins/logging.ts';
 import { layOutAuditLog, type AuditLayout } from './audit-layout.ts';
+import { placeRecordsAtStart } from './record-places.ts';
 import { auditPlugin } from './plugins/audit.ts';
 import { documentHashes } from './recorded-document.ts';
 import { deriveDocumentKey } from '../audit/document-hash.ts';
@@ -312,6 +313,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }
   // After the start, whose own writes (keys, the secret) must not wait for a build; /readyz says 503 until done.
   auditLayout = await layOutAuditLog(store, logger);
+  // Before this gateway serves a masked list: records an older release stored without a place get one.
+  await placeRecordsAtStart(store, holder.catalogues, logger);
   state = 'ready';
   const port = (httpServer.address() as AddressInfo).port;
   const checkpoints = startCheckpoints(store, {

@@ -41,6 +41,8 @@ export async function startTestGateway(opts: {
   platformFile?: string;
   catalogueFiles?: string[];
   wrapStore?: (s: Store) => Store;
+  /** Writes into the store before the gateway starts (after the catalogues are published): what an older release left. */
+  seed?: (s: Store) => Promise<void>;
   /** How long the store waits for another process's lock (the store's default: 5 s). */
   lockWaitMs?: number;
   gateway?: Partial<GatewayOptions>;
@@ -58,6 +60,7 @@ export async function startTestGateway(opts: {
   else if (opts.catalogueFiles ?? !opts.platformFile) {
     await importCatalogueFiles(raw, platform, opts.catalogueFiles ?? demoCatalogueFiles(), { publish: true });
   }
+  await opts.seed?.(raw);
   const store = opts.wrapStore ? opts.wrapStore(raw) : raw;
   const gateway = await startGateway({ platform, store, port: 0, pollMs: 0, ...opts.gateway });
   const token = (dept: string, roles: Role[] = [], user = 'tester') => signToken(gateway.secret, { dept, user, roles, ttl: '1h' });
