@@ -2,14 +2,15 @@
 // src/records/import/placing.ts) were placed only by the next import of their resource, one store write a
 // record: a resource never imported again listed them first, in the order they were stored in (a file
 // sorted by ID number: by birth date), to a reader who sees the key masked. A gateway now places every
-// resource's when it starts (src/server/record-places.ts), before it serves, one write a page, and says
-// how many in its log. On an Urumqi platform of the test's own (test/fixtures/urumqi-placing).
+// resource's when it starts (src/server/record-places.ts), one write a page, /readyz saying 503
+// `record-places` meanwhile (/healthz 200), and says how many in its log. On an Urumqi platform of the test's own (test/fixtures/urumqi-placing).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../src/server/app.ts';
 import { createLogger } from '../src/server/plugins/logging.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { lineSink } from './helpers/log-sink.ts';
+import { waitReady } from './helpers/served.ts';
 import { aroundMethod } from './helpers/store-around.ts';
 import { StoreUnavailableError } from '../src/store/port.ts';
 import {
@@ -28,17 +29,18 @@ beforeAll(async () => {
     seed: (store) => storeUnplaced(store, 200, 40),
     gateway: { logger: logger() },
   });
+  await waitReady(gw.gateway.url, 30_000);
 }, 60_000);
 afterAll(() => gw?.close());
 
 describe('a gateway starting on records stored without a place', () => {
-  it("places every resource's before it serves, and says how many in one log line", async () => {
+  it("places every resource's before it says ready, and says how many in one log line", async () => {
     expect(await unplacedCount(gw.store, RESIDENTS.collection)).toBe(0);
     expect(await unplacedCount(gw.store, VEHICLES.collection)).toBe(0);
     expect(placingLines()).toEqual([
       expect.objectContaining({
         level: 30, event: 'record-places', placed: 240, resources: { [RESIDENTS.code]: 200, [VEHICLES.code]: 40 },
-        msg: "records stored without a place in a masked key's list (by a release before places): 240 placed, in 2 resources",
+        msg: "records stored without a place in a masked key's list (by a release before places): 240 placed, in 2 resources; ready",
       }),
     ]);
     expect(new Set((await placesByTag(gw.store, RESIDENTS.collection)).values()).size).toBe(200);
@@ -61,6 +63,7 @@ describe('a gateway starting on records stored without a place', () => {
     logged.splice(0);
     const again = await startGateway({ platform: gw.platform, store: gw.store, port: 0, pollMs: 0, logger: logger() });
     try {
+      expect((await fetch(`${again.url}/readyz`)).status).toBe(200); // nothing to place: ready at once
       expect(placingLines()).toEqual([]);
       expect(await placesByTag(gw.store, RESIDENTS.collection)).toEqual(before);
     } finally {
@@ -76,14 +79,12 @@ describe('a gateway starting on records stored without a place', () => {
     });
     const again = await startGateway({ platform: gw.platform, store: locked, port: 0, pollMs: 0, logger: logger() });
     try {
-      expect(again.state).toBe('ready');
+      await waitReady(again.url, 30_000); // ready all the same
       expect(placingLines()).toEqual([
         expect.objectContaining({
           level: 40,
-          unfinished: {
-            [RESIDENTS.code]: 'fillNulls on r_650100_gaj_00001: the store is locked by another process',
-            [VEHICLES.code]: 'fillNulls on r_650100_gaj_00002: the store is locked by another process',
-          },
+          // The vehicles were all placed: only the resource with a record to place tried.
+          unfinished: { [RESIDENTS.code]: 'fillNulls on r_650100_gaj_00001: the store is locked by another process' },
         }),
       ]);
       expect(await unplacedCount(gw.store, RESIDENTS.collection)).toBe(1);
@@ -92,14 +93,24 @@ describe('a gateway starting on records stored without a place', () => {
     }
   });
 
-  it('places records stored meanwhile by an older release (a rolling upgrade) at the next start, and only those', async () => {
+  it('places records stored meanwhile by an older release (a rolling upgrade) at the next start, and only those, not ready until then', async () => {
     const before = await placesByTag(gw.store, VEHICLES.collection);
     const catalogues = await publishedCatalogues(gw.store);
     expect(catalogues.flatMap((c) => c.resources.map((r) => r.code))).toEqual([RESIDENTS.code, VEHICLES.code]);
     await gw.store.insert(VEHICLES.collection, [{ ownerPhone: '13990000900', tag: 'v900' }, { ownerPhone: '13990000901', tag: 'v901' }]);
     logged.splice(0);
-    const again = await startGateway({ platform: gw.platform, store: gw.store, port: 0, pollMs: 0, logger: logger() });
+    // Each resource's placing held until the test lets it go: the gateway meanwhile.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const holding = aroundMethod(gw.store, 'fillNulls', async (_args, call) => (await held, call()));
+    const again = await startGateway({ platform: gw.platform, store: holding, port: 0, pollMs: 0, logger: logger() });
     try {
+      const readyz = await fetch(`${again.url}/readyz`);
+      expect([readyz.status, await readyz.json()]).toEqual([503, { status: 'record-places' }]);
+      expect((await fetch(`${again.url}/healthz`)).status).toBe(200);
+      expect(placingLines()).toEqual([]);
+      release();
+      await waitReady(again.url, 30_000);
       // The resident the start before could not place too.
       expect(placingLines()).toEqual([expect.objectContaining({ placed: 3, resources: { [RESIDENTS.code]: 1, [VEHICLES.code]: 2 } })]);
       const after = await placesByTag(gw.store, VEHICLES.collection);

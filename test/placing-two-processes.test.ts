@@ -1,5 +1,5 @@
 // Records stored without a place in a masked key's list (`_o`) are placed when a gateway starts
-// (src/server/record-places.ts): here by real `govgraph serve` processes on one embedded store of an Urumqi
+// (src/server/record-places.ts; /readyz says ready once done): here by real `govgraph serve` processes on one embedded store of an Urumqi
 // platform (test/fixtures/urumqi-placing). Two starting at once place each record once (neither writes
 // over a place the other wrote, their log lines add up to the records placed); one killed with SIGKILL in
 // the middle leaves whole pages placed and the rest without a place (a store that opens, nothing half
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { cliEnv, GOVGRAPH_BIN, withSqliteStore } from './helpers/cli.ts';
-import { spawnServe, type ServedProcess } from './helpers/served.ts';
+import { spawnServe, waitReady, type ServedProcess } from './helpers/served.ts';
 import { RESIDENTS, placesByTag, storeUnplaced, unplacedCount, URUMQI_CATALOGUE, URUMQI_PLATFORM, VEHICLES } from './helpers/urumqi-unplaced.ts';
 
 let dir: string;
@@ -39,6 +39,7 @@ async function storeOfOldRelease(name: string, residents: number, vehicles: numb
 const serve = async (data: string, port: number) => {
   const served = await spawnServe([], cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: URUMQI_PLATFORM, GOVGRAPH_LOG_LEVEL: 'info' }), port);
   running.push(served);
+  await waitReady(`http://127.0.0.1:${served.port}`, 120_000); // /readyz says `record-places` while it places
   return served;
 };
 
@@ -71,7 +72,7 @@ describe('records stored without a place, placed by gateway processes as they st
     const total = 120_000;
     const data = await storeOfOldRelease('killed', total, 0);
     const env = cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: URUMQI_PLATFORM, GOVGRAPH_LOG_LEVEL: 'info' });
-    // Not spawnServe: it waits for the address, printed once the start has placed every record.
+    // Not spawnServe: the test watches the store from the start, not from the address printed.
     const child = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--port', '6942'], { env, stdio: ['ignore', 'ignore', 'ignore'] });
     const exited = new Promise<unknown>((resolve) => child.once('exit', resolve));
     const placedBeforeKill = await withSqliteStore(data, async (store) => {

@@ -23,7 +23,7 @@ import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
 import { createLogger, loggingPlugin } from './plugins/logging.ts';
 import { layOutAuditLog, type AuditLayout } from './audit-layout.ts';
-import { placeRecordsAtStart } from './record-places.ts';
+import { placeRecordsAtStart, type RecordPlacing } from './record-places.ts';
 import { auditPlugin } from './plugins/audit.ts';
 import { documentHashes } from './recorded-document.ts';
 import { deriveDocumentKey } from '../audit/document-hash.ts';
@@ -246,6 +246,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
   let state: GatewayState = 'starting';
   let auditLayout: AuditLayout | undefined;
+  let recordPlacing: RecordPlacing | undefined;
   const stateOf = () => state;
   const graphiqlEnabled = settings.graphiql ?? true;
   const graphiql = graphiqlHandler({
@@ -262,6 +263,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal,
       auditFailing: () => auditFailing,
       auditIndexing: () => auditLayout?.pending ?? true,
+      placingRecords: () => recordPlacing?.pending ?? true,
     },
     graphql,
     opts.routes ?? [],
@@ -313,8 +315,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }
   // After the start, whose own writes (keys, the secret) must not wait for a build; /readyz says 503 until done.
   auditLayout = await layOutAuditLog(store, logger);
-  // Before this gateway serves a masked list: records an older release stored without a place get one.
-  await placeRecordsAtStart(store, holder.catalogues, logger);
+  // Records an older release stored without a place in a masked key's list: found now, placed after the
+  // start (/readyz says 503 `record-places` until done; record-places.ts).
+  recordPlacing = await placeRecordsAtStart(store, holder.catalogues, logger);
   state = 'ready';
   const port = (httpServer.address() as AddressInfo).port;
   const checkpoints = startCheckpoints(store, {
@@ -341,6 +344,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       unwatchRates();
       unwatchAudit();
       auditLayout?.stop();
+      recordPlacing?.stop();
     },
   });
 

@@ -3,16 +3,29 @@
 // but a resource never imported again by a release with places kept the records an older release stored
 // first in its masked lists, in the order they were stored in (a provider's file's: by ID number, so by
 // birth date). The start is the cheapest safe moment: the catalogues are loaded (they name the
-// collections), and nothing is served yet by this gateway; once every record has a place it costs one read
-// a resource, through the index [_o, ROW_ORDER], made here if a release before places published the
-// resource (the masked lists walk it too). Two gateways starting at once place each record once (a place
-// is written only where there is none); one killed midway leaves the pages it wrote, and the next start
-// places the rest. Not placing now (another process holding the store's lock longer than the store waits)
-// stops nothing: said in the log, and left for the next start or import.
+// collections); once every record has a place it costs one read a resource, through the index
+// [_o, ROW_ORDER], made here if a release before places published the resource (the masked lists walk it too).
+// As the audit log's indexes (audit-layout.ts): which resources have records to place is read before the
+// gateway says ready, and they are placed after, so that /healthz answers meanwhile (a liveness probe does
+// not kill a start placing a million records, about 15 s) and /readyz says 503 `record-places` until done,
+// so that the load balancer sends it no request that would list them in the old order. Two gateways
+// starting at once place each record once (a place is written only where there is none); one killed
+// midway leaves whole pages placed, and the next start places the rest. Not placing now (another process
+// holding the store's lock longer than the store waits) stops nothing: said in the log, left for the next
+// start or import, and the gateway says ready.
 import type { Logger } from 'pino';
 import { collectionOf, RECORD_ORDER_FIELD, type Catalogue } from '../model/catalogue.ts';
 import { placeUnplaced } from '../records/import/placing.ts';
-import { ROW_ORDER, type Store } from '../store/port.ts';
+import { eq, ROW_ORDER, type Store } from '../store/port.ts';
+
+export interface RecordPlacing {
+  /** Whether records are still being placed. */
+  readonly pending: boolean;
+  /** Settles once the placing has ended (at once when there was nothing to place). */
+  readonly done: Promise<PlacedAtStart>;
+  /** Places no further resource (the gateway drains). */
+  stop(): void;
+}
 
 export interface PlacedAtStart {
   /** Records placed, by resource code (those with none to place left out). */
@@ -21,28 +34,61 @@ export interface PlacedAtStart {
   unfinished: Record<string, string>;
 }
 
-export async function placeRecordsAtStart(store: Store, catalogues: readonly Catalogue[], logger: Pick<Logger, 'info' | 'warn'>): Promise<PlacedAtStart> {
+const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Reads which resources have records without a place, then places them (not awaited: RecordPlacing.done). */
+export async function placeRecordsAtStart(store: Store, catalogues: readonly Catalogue[], logger: Pick<Logger, 'info' | 'warn'>): Promise<RecordPlacing> {
   // One resource a collection (a collection named by two resources' `source` is placed once).
   const resources = new Map<string, string>();
   for (const resource of catalogues.flatMap((c) => c.resources)) {
     if (!resources.has(collectionOf(resource))) resources.set(collectionOf(resource), resource.code);
   }
   const result: PlacedAtStart = { placed: {}, unfinished: {} };
+  const waiting: [string, string][] = [];
   for (const [collection, code] of resources) {
     try {
       await store.ensureIndex(collection, { fields: [RECORD_ORDER_FIELD, ROW_ORDER] });
-      const placed = await placeUnplaced(store, collection);
-      if (placed > 0) result.placed[code] = placed;
+      const [unplaced] = await store.find(collection, { filter: eq(RECORD_ORDER_FIELD, null), projection: [RECORD_ORDER_FIELD], limit: 1 });
+      if (unplaced) waiting.push([collection, code]);
     } catch (err) {
-      result.unfinished[code] = err instanceof Error ? err.message : String(err);
+      result.unfinished[code] = reasonOf(err);
     }
   }
+  let pending = waiting.length > 0;
+  let stopped = false;
+  const done = (async () => {
+    for (const [collection, code] of waiting) {
+      if (stopped) break;
+      try {
+        const placed = await placeUnplaced(store, collection);
+        if (placed > 0) result.placed[code] = placed;
+      } catch (err) {
+        if (stopped) break; // the store closed under it by the drain: the next start places the rest
+        result.unfinished[code] = reasonOf(err);
+      }
+    }
+    report(result, logger);
+    pending = false;
+    return result;
+  })();
+  return {
+    get pending() {
+      return pending;
+    },
+    done,
+    stop() {
+      stopped = true;
+    },
+  };
+}
+
+function report(result: PlacedAtStart, logger: Pick<Logger, 'info' | 'warn'>): void {
   const counts = Object.values(result.placed);
   if (counts.length > 0) {
     const total = counts.reduce((a, b) => a + b, 0);
     logger.info(
       { event: 'record-places', placed: total, resources: result.placed },
-      `records stored without a place in a masked key's list (by a release before places): ${total} placed, in ${counts.length} resource${counts.length === 1 ? '' : 's'}`,
+      `records stored without a place in a masked key's list (by a release before places): ${total} placed, in ${counts.length} resource${counts.length === 1 ? '' : 's'}; ready`,
     );
   }
   const unfinished = Object.keys(result.unfinished);
@@ -52,5 +98,4 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
       `records stored without a place in a masked key's list: not all placed now in ${unfinished.join(', ')}; they come first in its masked lists until the next start or import of the resource places them`,
     );
   }
-  return result;
 }

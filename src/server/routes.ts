@@ -51,11 +51,13 @@ export interface RouteParts {
   auditFailing(): boolean;
   /** Whether the audit log's indexes are still being made at the start (audit-layout.ts). */
   auditIndexing(): boolean;
+  /** Whether records stored without a place are still being placed at the start (record-places.ts). */
+  placingRecords(): boolean;
 }
 
 /** The gateway's routes, by path: /graphql answered by `graphql`, then those named here, then `more` (GatewayOptions.routes). */
 export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more: Route[]): Map<string, Route> {
-  const { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal, auditFailing, auditIndexing } = parts;
+  const { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal, auditFailing, auditIndexing, placingRecords } = parts;
   // /readyz asks the store at most once a second.
   let storeCheck: { at: number; ok: Promise<boolean> } | null = null;
   const storeReachable = (): Promise<boolean> => {
@@ -152,7 +154,8 @@ export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more:
     async handle(req, res) {
       const state = stateOf();
       // While the audit log's indexes are made (an upgrade's new index over a long log), a request's entry would wait for them.
-      const status = state !== 'ready' ? state : !(await storeReachable()) ? 'store-unavailable' : auditIndexing() ? 'audit-indexes' : 'ready';
+      // While records an older release stored without a place are placed, a masked list would show them first.
+      const status = state !== 'ready' ? state : !(await storeReachable()) ? 'store-unavailable' : auditIndexing() ? 'audit-indexes' : placingRecords() ? 'record-places' : 'ready';
       await sendJson(req, res, status === 'ready' ? 200 : 503, { status });
     },
   });
