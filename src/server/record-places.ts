@@ -21,8 +21,6 @@ import { eq, ROW_ORDER, type Store } from '../store/port.ts';
 export interface RecordPlacing {
   /** Whether records are still being placed. */
   readonly pending: boolean;
-  /** Settles once the placing has ended (at once when there was nothing to place). */
-  readonly done: Promise<PlacedAtStart>;
   /** Places no further resource (the gateway drains). */
   stop(): void;
 }
@@ -36,7 +34,7 @@ export interface PlacedAtStart {
 
 const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** Reads which resources have records without a place, then places them (not awaited: RecordPlacing.done). */
+/** Reads which resources have records without a place, then places them (not awaited: RecordPlacing.pending). */
 export async function placeRecordsAtStart(store: Store, catalogues: readonly Catalogue[], logger: Pick<Logger, 'info' | 'warn'>): Promise<RecordPlacing> {
   // One resource a collection (a collection named by two resources' `source` is placed once).
   const resources = new Map<string, string>();
@@ -56,7 +54,7 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
   }
   let pending = waiting.length > 0;
   let stopped = false;
-  const done = (async () => {
+  void (async () => {
     for (const [collection, code] of waiting) {
       if (stopped) break;
       try {
@@ -69,13 +67,11 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
     }
     report(result, logger);
     pending = false;
-    return result;
   })();
   return {
     get pending() {
       return pending;
     },
-    done,
     stop() {
       stopped = true;
     },
