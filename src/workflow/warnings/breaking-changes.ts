@@ -141,8 +141,11 @@ export function breakingChanges(
         warn({ path: at(item.name), change: 'retyped', resource: old.code, item: item.name, renamedTo: null },
           `Item ${item.name} of ${old.code} is retyped in the schema: its field returns ${fieldType(is.item)} instead of ${fieldType(item)} (${is.item.sensitivity ? `now ${is.item.sensitivity}, and such an item is a String so that its mask fits` : `no longer ${item.sensitivity}, so it is read in its own type`})`, used);
       }
-      const tighter = tightenings(before.get(item.name)!.share, is.share);
       const was = before.get(item.name)!;
+      // An item shared with nobody (`none`) is read by its provider alone, whom no share binds (SPEC §6,
+      // row 0): fewer methods, a narrower scope, row scope or a mask take nothing away from anyone.
+      if (was.share.type === 'none') continue;
+      const tighter = tightenings(was.share, is.share);
       if (!was.sensitivity && is.sensitivity) tighter.push(`now ${is.sensitivity}, masked`);
       // Any other mask is a widening (widening.ts); `full` after a mask that showed part of the value is this.
       else if (was.mask !== null && was.mask !== 'full' && is.mask === 'full') tighter.push(`masked "full" instead of "${was.mask}"`);
