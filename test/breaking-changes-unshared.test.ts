@@ -9,10 +9,10 @@ import { parse } from 'yaml';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { breakingChanges } from '../src/workflow/warnings.ts';
 
-const current = parse(readFileSync(new URL('./fixtures/lhasa-unshared/herding.yaml', import.meta.url), 'utf8')) as Catalogue;
+const current = parse(readFileSync(new URL('./fixtures/tibet-herding/herding.yaml', import.meta.url), 'utf8')) as Catalogue;
 const CODE = '540000-NMT-00001';
 // The Lhasa civil affairs bureau's reads selected every item; `note` was denied to it (NOT_SHARED).
-const readers = new Map([[CODE, new Map(['subsidyNo', 'division', 'yaks', 'note'].map((i) => [i, new Set(['540100-MZJ'])]))]]);
+const readers = new Map([[CODE, new Map(['subsidyNo', 'division', 'idNumber', 'yaks', 'note'].map((i) => [i, new Set(['540100-MZJ'])]))]]);
 
 function narrowed(): Catalogue {
   const next = structuredClone(current);
@@ -30,6 +30,7 @@ describe('a version narrowing a resource that holds an item shared with nobody',
     expect(tightened(narrowed())).toEqual([
       ['subsidyNo', ['540100-MZJ']],
       ['division', ['540100-MZJ']],
+      ['idNumber', ['540100-MZJ']],
       ['yaks', ['540100-MZJ']],
     ]);
   });

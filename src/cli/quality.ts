@@ -6,7 +6,7 @@ import type { Platform } from '../model/platform.ts';
 import type { Store } from '../store/port.ts';
 import type { WorkflowEnv } from '../workflow/actor.ts';
 import type { Deadline } from '../workflow/deadlines.ts';
-import { operatorConsistencyReport } from '../workflow/consistency/report.ts';
+import { operatorConsistencyReport, refuseOperatorConsistencyReport } from '../workflow/consistency/report.ts';
 import { demandDeadline, type DemandStatus } from '../workflow/demands/rows.ts';
 import { listDemands, markKeptPromises } from '../workflow/demands/reading.ts';
 import { listObjections, objectionDeadline, type ObjectionStatus } from '../workflow/objections.ts';
@@ -115,7 +115,11 @@ export function registerQualityCommands(program: Command): void {
     withWorkflowEnv(opts, async (env) => {
       if (opts.element !== undefined) {
         requireBounded('consistencyReport', { element: opts.element }); // the field's bound first, as before
-        await elementFilter(env.store, opts.element); // an element no published resource carries is refused (filters.ts)
+        // An element no published resource carries is refused (filters.ts), and audited as the field's refusal is.
+        await elementFilter(env.store, opts.element).catch(async (err: unknown) => {
+          if (err instanceof UserError) await refuseOperatorConsistencyReport(env, opts.element!);
+          throw err;
+        });
       }
       const pairs = await operatorConsistencyReport(env, opts.element);
       for (const p of pairs) {

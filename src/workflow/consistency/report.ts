@@ -23,6 +23,9 @@ import { readerView } from './views.ts';
 const reportDetail = (pairs: ConsistencyPair[], element?: string | null) =>
   `consistency report${element ? ` for ${element}` : ''}: ${pairs.length} pair${pairs.length === 1 ? '' : 's'} of resources compared`;
 
+/** Why a report of `element` is refused: no resource ever published has an item of it (the field's words). */
+const unknownElement = (element: string) => `consistencyReport is refused: no published resource has an item of data element ${element}.`;
+
 type PairItems = Pick<ConsistencyPair, 'left' | 'leftItem' | 'leftKey' | 'right' | 'rightItem' | 'rightKey'>;
 
 const about = (pairs: PairItems[]) => {
@@ -73,7 +76,7 @@ export async function consistencyReport(
     // answered with no pairs, a typing slip (`SX-VETRAN`) read as "nothing to compare". An element that
     // only one provider's resources carry is known: no pair, rightly.
     if (named && !(await knownElement(reads?.store ?? env.store, named))) {
-      throw badInput(`consistencyReport is refused: no published resource has an item of data element ${named}.`, [
+      throw badInput(unknownElement(named), [
         { path: 'element', message: `${named} is no published resource's data element` },
       ]);
     }
@@ -87,6 +90,19 @@ export async function consistencyReport(
       resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)),
       apply: async () => pairs,
     };
+  });
+}
+
+/**
+ * The operator's report refused before it compared anything (`--element` naming an element no resource
+ * ever published carries), with its `refused` operator entry, as the field's refusal has its own and as
+ * the operator's other commands record theirs (SPEC §14: every action audited like the workflow's).
+ */
+export async function refuseOperatorConsistencyReport(env: WorkflowEnv, element: string): Promise<void> {
+  await appendAudit(env.store, {
+    time: env.now.toISOString(), requestId: randomUUID(), department: null, user: 'operator', purpose: null,
+    operationName: null, documentHash: null, kind: 'operator', action: 'consistencyReport',
+    resources: [], outcome: 'refused', detail: `BAD_USER_INPUT: ${unknownElement(element.trim())}`,
   });
 }
 
