@@ -111,11 +111,12 @@ export function registerCatalogueCommands(program: Command): void {
       }
       // The demands this import's publications keep, from what each recorded it brought into effect; and
       // those kept by an earlier publication whose process was killed before it marked them.
-      for (const { demand: d, late } of await fulfilDemands({ store, now: new Date() }, { requestId })) {
+      // The code as published, as the fulfilDemand entry names it: the promise may have written it in another case.
+      for (const { demand: d, late, published } of await fulfilDemands({ store, now: new Date() }, { requestId })) {
         const by = d.fulfilledBy!.replace('@', ' v');
         console.log(terminalText(late
           ? `demand ${d.id} of ${d.requester} (${d.title}) fulfilled: kept by the publication of ${by}, whose process stopped before it marked it`
-          : `  fulfils demand ${d.id} of ${d.requester} (${d.title}): ${by} publishes ${d.resource}`));
+          : `  fulfils demand ${d.id} of ${d.requester} (${d.title}): ${by} publishes ${published}`));
       }
     } catch (err) {
       refused(err);

@@ -13,6 +13,8 @@ import { DEMANDS, type Demand, fromRow } from './rows.ts';
 interface Fulfilment {
   demand: Demand;
   late: boolean;
+  /** The code as the publication writes it: a promise of 540000-nmt-00003 is kept by 540000-NMT-00003. */
+  published: string;
 }
 
 /**
@@ -86,7 +88,7 @@ export async function fulfilDemands(env: Pick<WorkflowEnv, 'store' | 'now'>, own
       await entry('error', `${detail} — ${undone(written.seq, 'failed')}: ${(err as Error).message}`).catch(() => undefined);
       throw err;
     }
-    if (n) out.push({ demand: { ...d, status: 'fulfilled', fulfilledAt, fulfilledBy }, late });
+    if (n) out.push({ demand: { ...d, status: 'fulfilled', fulfilledAt, fulfilledBy }, late, published: code });
     // Marked meanwhile by another process completing the same publication (two reads of the demands at
     // once): this entry said it was done, the next that it was not, as a workflow action that loses the
     // store's race says (audit.ts).
