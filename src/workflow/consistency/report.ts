@@ -40,10 +40,17 @@ const about = (pairs: PairItems[]) => {
     .map((code) => ({ code, items: seen.get(code)! }));
 };
 
-/** Whether a resource ever published (in effect, superseded or withdrawn) has an item of `element`, in any case. */
-async function knownElement(store: Store, element: string): Promise<boolean> {
+/**
+ * `element` as the platform writes it, when a resource ever published (in effect, superseded or withdrawn)
+ * has an item of it in any case (an element is written one way on the platform: `xz-yaks` is XZ-YAKS);
+ * null when none has.
+ */
+async function writtenElement(store: Store, element: string): Promise<string | null> {
   const key = element.toLowerCase();
-  return (await everPublishedCatalogues(store)).some((c) => c.resources.some((r) => r.items.some((i) => i.element?.toLowerCase() === key)));
+  for (const c of await everPublishedCatalogues(store)) {
+    for (const r of c.resources) for (const i of r.items) if (i.element?.toLowerCase() === key) return i.element;
+  }
+  return null;
 }
 
 /** How a request's report reads the records: the store of its reads (one that stops once it is cancelled) and what each join tells it. */
@@ -75,7 +82,8 @@ export async function consistencyReport(
     // An element no resource ever published carries is refused, as the command refuses it (cli/filters.ts):
     // answered with no pairs, a typing slip (`SX-VETRAN`) read as "nothing to compare". An element that
     // only one provider's resources carry is known: no pair, rightly.
-    if (named && !(await knownElement(reads?.store ?? env.store, named))) {
+    const written = named ? await writtenElement(reads?.store ?? env.store, named) : null;
+    if (named && !written) {
       throw badInput(unknownElement(named), [
         { path: 'element', message: `${named} is no published resource's data element` },
       ]);
@@ -86,7 +94,8 @@ export async function consistencyReport(
       .map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)));
     const pairs = await compareConsistency({ store: reads?.store ?? env.store }, named, readerView(reader), reads?.options);
     return {
-      detail: reportDetail(pairs, named),
+      // The element as the platform writes it, whatever case it was asked in: the entry says which element.
+      detail: reportDetail(pairs, written ?? named),
       resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)),
       apply: async () => pairs,
     };
@@ -112,11 +121,12 @@ export async function operatorConsistencyReport(env: WorkflowEnv, element?: stri
   const resources = new Map((await publishedCatalogues(env.store)).flatMap((c) => c.resources).map((r) => [r.code, r]));
   const named = element?.trim(); // as the field's (data element codes hold no spaces)
   const pairs = await compareConsistency(env, named);
+  const written = named ? ((await writtenElement(env.store, named)) ?? named) : named;
   await appendAudit(env.store, {
     time: env.now.toISOString(), requestId: randomUUID(), department: null, user: 'operator', purpose: null,
     operationName: null, documentHash: null, kind: 'operator', action: 'consistencyReport',
     resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)), outcome: 'ok',
-    detail: reportDetail(pairs, named),
+    detail: reportDetail(pairs, written),
   });
   return pairs;
 }
