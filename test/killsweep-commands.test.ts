@@ -61,6 +61,8 @@ interface KilledCommand {
   changed: (db: Database.Database) => boolean;
   /** Whether what is stored is the whole change or none of it (a half-written one: false). */
   wholeOrNone: (db: Database.Database) => boolean;
+  /** Its audit entry, written before the change: a change stored without it is one the log misses. */
+  entry: RegExp;
   /** The run again: succeeds, or (`done`) refuses it as done already. */
   done?: RegExp;
 }
@@ -85,6 +87,8 @@ async function killSweep(c: KilledCommand): Promise<void> {
     // Killed at once it cannot have ended first (the later moments may come as it ends).
     if (moment.name === 'at once') expect(killed.signal, at).toBe('SIGKILL');
     expect(read(data, c.wholeOrNone), at).toBe(true);
+    const logged = (db: Database.Database) => docs(db, AUDIT_COLLECTION).some((e) => Number(e.seq) > base && c.entry.test(String(e.detail)));
+    if (read(data, c.changed)) expect(read(data, logged), `${at}: the change's entry`).toBe(true);
     const verified = await runGovgraph(['audit', 'verify'], { env });
     expect(verified, at).toMatchObject({ code: 0, stdout: expect.stringContaining('audit chain ok') });
     const again = await runGovgraph(c.args, { env });
@@ -107,6 +111,7 @@ describe('kill -9 of the writing commands at three moments', () => {
   it('catalogue submit: the version is stored whole or not at all; submitted again it is stored', async () => {
     await killSweep({
       args: ['catalogue', 'submit', civil2, '--dept', '150100-MZJ'],
+      entry: /^HH-MZ v2 submitted/,
       changed: (db) => versionOf(db, 'HH-MZ', 2) !== undefined,
       wholeOrNone: (db) => {
         const v = versionOf(db, 'HH-MZ', 2);
@@ -118,6 +123,7 @@ describe('kill -9 of the writing commands at three moments', () => {
   it('catalogue review: the version is approved or still submitted; reviewed again it is approved', async () => {
     await killSweep({
       args: ['catalogue', 'review', 'HH-MZ', '2', '--approve'],
+      entry: /^HH-MZ v2 approved/,
       before: async (env) => void expect(await runGovgraph(['catalogue', 'submit', civil2, '--dept', '150100-MZJ'], { env })).toMatchObject({ code: 0 }),
       changed: (db) => versionOf(db, 'HH-MZ', 2)?.status === 'approved',
       wholeOrNone: (db) => ['submitted', 'approved'].includes(String(versionOf(db, 'HH-MZ', 2)?.status)) && versionOf(db, 'HH-MZ', 1)?.status === 'published',
@@ -129,6 +135,7 @@ describe('kill -9 of the writing commands at three moments', () => {
     let before: string | undefined;
     await killSweep({
       args: ['platform', 'rotate-key'],
+      entry: /^rotation of the platform's signing key attempted/,
       before: async (env) => {
         expect(await runGovgraph(['platform', 'rotate-key'], { env })).toMatchObject({ code: 0 });
         before = read(String(env.GOVGRAPH_DATA_DIR), (db) => setting(db, 'signing-keys'));
@@ -142,6 +149,7 @@ describe('kill -9 of the writing commands at three moments', () => {
     const name = (db: Database.Database) => (JSON.parse(setting(db, 'platform') ?? '{}') as { name?: string }).name;
     await killSweep({
       args: ['platform', 'adopt', '--platform', renamedPlatform],
+      entry: /^store platform: region 150100 \(Hohhot Municipal Sharing Platform\), was .*, attempted$/,
       changed: (db) => name(db) === 'Hohhot Municipal Sharing Platform',
       wholeOrNone: (db) => ['Hohhot Sharing Platform', 'Hohhot Municipal Sharing Platform'].includes(String(name(db))),
     });
