@@ -25,12 +25,17 @@
 // $withEmployer) { name }`, as clients that toggle parts of a query send) is followed as graphql-js follows
 // it, and stays compiled: on graphql-js the bench's list query with its link under @include(if: true)
 // took 1.5 to 1.9 times the CPU per request (`bench/ab-gateways.ts --query include`, docs/benchmarks.md).
+// Nor one asking a response key more than once under different conditions: graphql-jit keeps the key where
+// it first appears even when a condition leaves that occurrence out (`{ a @skip(if: true) b a }`: `a, b`,
+// graphql-js `b, a`), and hands the field's resolver the left-out field node too, from which the read plan
+// recorded a denial or items read that the request never asked (src/server/conditioned-duplicates.ts).
 import {
   BREAK, execute, getNamedType, isInputObjectType, isScalarType, isSpecifiedScalarType, Kind, TypeInfo, typeFromAST, visit, visitWithTypeInfo,
   GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { withoutStack } from '../rules/errors.ts';
+import { conditionSplitsKey } from './conditioned-duplicates.ts';
 
 const compiled = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CompiledQuery | null>>>();
 
@@ -60,7 +65,7 @@ export function compiledFor(schema: GraphQLSchema, document: DocumentNode, opera
   if (query === undefined) {
     const op = operationOf(document, operationName);
     query = null;
-    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasLiteralJitMisreads(schema, document) && !conditionMayHideFragment(document) && !conditionAtRoot(schema, document)) {
+    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasLiteralJitMisreads(schema, document) && !conditionMayHideFragment(document) && !conditionAtRoot(schema, document) && !conditionSplitsKey(document)) {
       const result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
       if (isCompiledQuery(result)) {
         query = result;
