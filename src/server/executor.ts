@@ -29,6 +29,8 @@
 // it first appears even when a condition leaves that occurrence out (`{ a @skip(if: true) b a }`: `a, b`,
 // graphql-js `b, a`), and hands the field's resolver the left-out field node too, from which the read plan
 // recorded a denial or items read that the request never asked (src/server/conditioned-duplicates.ts).
+// Nor one where two fields share graphql-jit's name for their resolve info (`a_resident` beside `resident
+// { a: ... }`): one resolver was handed the other's info (src/server/jit-info-names.ts).
 import {
   BREAK, execute, getNamedType, isInputObjectType, isScalarType, isSpecifiedScalarType, Kind, TypeInfo, typeFromAST, visit, visitWithTypeInfo,
   GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode,
@@ -36,6 +38,7 @@ import {
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { withoutStack } from '../rules/errors.ts';
 import { conditionSplitsKey } from './conditioned-duplicates.ts';
+import { jitInfoNamesCollide } from './jit-info-names.ts';
 
 const compiled = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CompiledQuery | null>>>();
 
@@ -65,7 +68,7 @@ export function compiledFor(schema: GraphQLSchema, document: DocumentNode, opera
   if (query === undefined) {
     const op = operationOf(document, operationName);
     query = null;
-    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasLiteralJitMisreads(schema, document) && !conditionMayHideFragment(document) && !conditionAtRoot(schema, document) && !conditionSplitsKey(document)) {
+    if (op?.operation === 'query' && !hasInputObjectVariable(schema, op) && !hasLiteralJitMisreads(schema, document) && !conditionMayHideFragment(document) && !conditionAtRoot(schema, document) && !conditionSplitsKey(document) && !jitInfoNamesCollide(schema, document)) {
       const result = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
       if (isCompiledQuery(result)) {
         query = result;
