@@ -8,6 +8,8 @@
 export interface Case {
   text: string;
   variables: Record<string, unknown>;
+  /** Sent when the document holds more than one operation (now and then a wrong one). */
+  operationName?: string;
 }
 
 /** What the generator draws from: the records' keys and cursors read before the walk. */
@@ -85,10 +87,18 @@ export function documentGenerator(random: () => number, corpus: Corpus) {
     if (r < 0.15 && nullable) def.defaultValue = literalOf(type);
     variables.push(def);
     const given = random();
-    if (given < 0.6) values[name] = sample();
+    if (given < 0.06) values[name] = hostile(type);
+    else if (given < 0.6) values[name] = sample();
     else if (given < 0.75 && nullable) values[name] = null;
     else if (!nullable && !def.defaultValue) values[name] = sample();
     return `$${name}`;
+  }
+
+  /** A value of another shape than the variable's type: graphql coerces some (one value for a list), refuses others. */
+  function hostile(type: string): unknown {
+    const list = /^\[(\w+)!\]$/.exec(type);
+    if (list) return chance(0.5) ? sampleOf(list[1]) : [sampleOf(list[1]), null];
+    return pick(['1', 1, 1.0000001, true, 'true', {}, [], [sampleOf(type)], { eq: 'x' }, '', -0, 1e21, 'SETTLED ', '\u0000', '__proto__']);
   }
 
   /** A variable with a default: given, given null, or left out. */
@@ -273,7 +283,14 @@ export function documentGenerator(random: () => number, corpus: Corpus) {
       roots.push(`${alias}${LISTS[type].ns}${chance(0.08) ? condition() : ''} { ${namespace(type)} }`);
     }
     if (chance(0.1)) roots.push('me { department roles }');
+    if (chance(0.05)) roots.push(pick(['__typename', 'a___typename: __typename', '__schema { queryType { name } }', '__type(name: "GxResident") { name }']));
     const head = variables.length ? `query Q(${variables.map((v) => `$${v.name}: ${v.type}${v.defaultValue ? ` = ${v.defaultValue}` : ''}`).join(', ')}) ` : chance(0.5) ? 'query Q ' : '';
-    return { text: `${head}{ ${roots.join(' ')} }${fragments.map((f) => `\n${f}`).join('')}`, variables: values };
+    const text = `${head}{ ${roots.join(' ')} }${fragments.map((f) => `\n${f}`).join('')}`;
+    // Another operation beside it, sharing its fragments: the one named runs (its cache is the operation's).
+    if (head.startsWith('query Q') && chance(0.1)) {
+      const other = `\nquery Other { gxPublicSecurity { residents(first: 1) { totalCount nodes { division } } } }`;
+      return { text: text + other, variables: values, operationName: pick(['Q', 'Q', 'Other', 'Missing']) };
+    }
+    return { text, variables: values };
   };
 }
