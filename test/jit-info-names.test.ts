@@ -55,3 +55,26 @@ describe('graphql-jit\'s resolve info names', () => {
     expect(seen).toEqual(['employer:a', 'person:']); // graphql-js: ['person:a_person', 'person:']
   });
 });
+
+describe('graphql-jit\'s resolver names', () => {
+  const typed = `type Ab { cd: String } type Abc { d: String } type Query { ab: Ab abc: Abc }`;
+
+  it('a type\'s field and another type\'s running together to one name: runs on graphql-js', () => {
+    const s = buildSchema(typed);
+    const text = '{ ab { cd } abc { d } }';
+    expect(jitInfoNamesCollide(s, parse(text))).toBe(true);
+    expect(compiledFor(s, parse(text), undefined)).toBeNull();
+    expect(jitInfoNamesCollide(s, parse('{ ab { cd } }'))).toBe(false);
+    expect(compiledFor(s, parse('{ ab { cd } abc { x: d } }'), undefined)).toBeNull();
+  });
+
+  it('graphql-jit runs one field\'s resolver for the other (the defect the rule avoids)', async () => {
+    const s = buildSchema(typed);
+    (s.getType('Ab') as import('graphql').GraphQLObjectType).getFields().cd.resolve = () => 'Ab.cd';
+    (s.getType('Abc') as import('graphql').GraphQLObjectType).getFields().d.resolve = () => 'Abc.d';
+    const q = compileQuery(s, parse('{ ab { cd } abc { d } }'));
+    if (!isCompiledQuery(q)) throw new Error(JSON.stringify(q.errors));
+    const answer = await q.query({ ab: {}, abc: {} }, {}, {});
+    expect(answer.data).not.toEqual({ ab: { cd: 'Ab.cd' }, abc: { d: 'Abc.d' } });
+  });
+});

@@ -5,8 +5,12 @@
 // `resident` under `gxPublicSecurity` are both `a_resident_gxPublicSecurityInfo`, and the field compiled
 // last wins. The lookup `a_resident` was handed the info of `resident { a: _objections }`: its read plan
 // followed that field's selection, so it read none of the items asked (fullName answered null) and the
-// audit entry recorded no item read while the answer held the masked ID number. Looked for in the
-// document alone, once per document and operation (the compiled query's cache).
+// audit entry recorded no item read while the answer held the masked ID number. Its resolvers are kept
+// the same way, under the parent type's name and the field's run together (`getResolverName`): type `Ab`'s
+// field `cd` and type `Abc`'s field `d` are both `AbcdResolver`, and one field ran the other's resolver.
+// Type names come from the catalogues, so a catalogue's type could meet another's field (a link, a
+// namespace's list). Looked for in the document alone, once per document and operation (the compiled
+// query's cache).
 import {
   getNamedType, getNullableType, isAbstractType, isListType, isObjectType, Kind,
   type DocumentNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLOutputType, type GraphQLSchema, type SelectionSetNode,
@@ -20,6 +24,8 @@ export function jitInfoNamesCollide(schema: GraphQLSchema, document: DocumentNod
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   /** graphql-jit's name → the response path it stands for (keys joined by a character no key holds). */
   const paths = new Map<string, string>();
+  /** graphql-jit's resolver name → the type and field it stands for. */
+  const resolvers = new Map<string, string>();
   let walked = 0;
 
   const collides = (sets: readonly SelectionSetNode[], type: GraphQLObjectType, path: readonly string[]): boolean => {
@@ -52,6 +58,9 @@ export function jitInfoNamesCollide(schema: GraphQLSchema, document: DocumentNod
       const whole = here.join('\u0000');
       if (seen !== undefined && seen !== whole) return true;
       paths.set(jitName, whole);
+      const resolver = type.name + name;
+      if ((resolvers.get(resolver) ?? `${type.name}.${name}`) !== `${type.name}.${name}`) return true;
+      resolvers.set(resolver, `${type.name}.${name}`);
       if (below.length && within(below, field.type, here)) return true;
     }
     return false;
