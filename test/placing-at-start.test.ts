@@ -12,7 +12,12 @@ import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { lineSink } from './helpers/log-sink.ts';
 import { waitReady } from './helpers/served.ts';
 import { aroundMethod } from './helpers/store-around.ts';
-import { StoreUnavailableError } from '../src/store/port.ts';
+import { StoreUnavailableError, type IndexSpec } from '../src/store/port.ts';
+import { RECORD_ORDER_FIELD } from '../src/model/catalogue.ts';
+import { SQLITE_FILE } from '../src/store/sqlite.ts';
+import { join } from 'node:path';
+import { eventually } from './helpers/eventually.ts';
+import { holdLock } from './helpers/lock-holder.ts';
 import {
   keyOrderedShare, placesByTag, RESIDENTS, storeUnplaced, unplacedCount, URUMQI_CATALOGUE, URUMQI_PLATFORM, URUMQI_READER, urumqiIdNumber, VEHICLES,
 } from './helpers/urumqi-unplaced.ts';
@@ -21,6 +26,9 @@ const logged: Record<string, unknown>[] = [];
 const logger = () => createLogger(lineSink((l) => logged.push(JSON.parse(l) as Record<string, unknown>)), 'info');
 const placingLines = () => logged.filter((l) => l.event === 'record-places');
 let gw: TestGateway;
+/** The port of the gateways these tests start themselves while the test holds their start (the task's range). */
+const HELD_START_PORT = 6960;
+const isPlaceIndex = (spec: unknown): boolean => (spec as IndexSpec).fields[0] === RECORD_ORDER_FIELD;
 
 beforeAll(async () => {
   gw = await startTestGateway({
@@ -120,4 +128,55 @@ describe('a gateway starting on records stored without a place', () => {
       await again.close();
     }
   });
+  it('answers /healthz while it makes the index on the place a release before places lacks, saying record-places until placed', async () => {
+    await gw.store.insert(RESIDENTS.collection, [{ idNumber: urumqiIdNumber(6000), tag: 'r6000' }]);
+    logged.splice(0);
+    // The store as a release before places left it: no index on the place (none listed), its making (over a
+    // million records, or waiting for another process's lock) held by the test.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const unlisted = aroundMethod(gw.store, 'listIndexes', async (_args, call) => ((await call()) as IndexSpec[]).filter((i) => !isPlaceIndex(i)));
+    const older = aroundMethod(unlisted, 'ensureIndex', async ([, spec], call) => (isPlaceIndex(spec) && (await held), call()));
+    const url = `http://127.0.0.1:${HELD_START_PORT}`;
+    const starting = startGateway({ platform: gw.platform, store: older, port: HELD_START_PORT, pollMs: 0, logger: logger() });
+    try {
+      // Before: the start made the index before it said it had started, and /healthz said 503 `starting` meanwhile.
+      const healthz = await eventually(() => fetch(`${url}/healthz`));
+      expect(healthz.status).toBe(200);
+      const readyz = await fetch(`${url}/readyz`);
+      expect([readyz.status, await readyz.json()]).toEqual([503, { status: 'record-places' }]);
+      release();
+      await waitReady(url, 30_000);
+      expect(placingLines()).toEqual([expect.objectContaining({ placed: 1, resources: { [RESIDENTS.code]: 1 } })]);
+      expect(await unplacedCount(gw.store, RESIDENTS.collection)).toBe(0);
+    } finally {
+      release();
+      await (await starting).close();
+    }
+  });
+
+  it("leaves every resource for the next start once the store's lock held by another process stopped one, and says ready", async () => {
+    await gw.store.insert(RESIDENTS.collection, [{ idNumber: urumqiIdNumber(7000), tag: 'r7000' }]);
+    await gw.store.insert(VEHICLES.collection, [{ ownerPhone: '13990000950', tag: 'v950' }]);
+    logged.splice(0);
+    const tried: unknown[] = [];
+    const counted = aroundMethod(gw.store, 'fillNulls', async ([collection], call) => (tried.push(collection), call()));
+    const lock = await holdLock(join(gw.dataDir, SQLITE_FILE));
+    try {
+      const again = await startGateway({ platform: gw.platform, store: counted, port: 0, pollMs: 0, logger: logger() });
+      try {
+        await waitReady(again.url, 60_000);
+        // Before: each resource waited for the lock as long as the store waits (5 s by default), one after another.
+        expect(tried).toEqual([RESIDENTS.collection]);
+        const [line] = placingLines();
+        expect(line).toEqual(expect.objectContaining({ level: 40 }));
+        expect(Object.keys(line.unfinished as object)).toEqual([RESIDENTS.code, VEHICLES.code]);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await lock.release();
+    }
+    expect(await unplacedCount(gw.store, VEHICLES.collection)).toBe(1);
+  }, 60_000);
 });

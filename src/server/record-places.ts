@@ -6,17 +6,19 @@
 // collections); once every record has a place it costs one read a resource, through the index
 // [_o, ROW_ORDER], made here if a release before places published the resource (the masked lists walk it too).
 // As the audit log's indexes (audit-layout.ts): which resources have records to place is read before the
-// gateway says ready, and they are placed after, so that /healthz answers meanwhile (a liveness probe does
-// not kill a start placing a million records, about 15 s) and /readyz says 503 `record-places` until done,
-// so that the load balancer sends it no request that would list them in the old order. Two gateways
-// starting at once place each record once (a place is written only where there is none); one killed
-// midway leaves whole pages placed, and the next start places the rest. Not placing now (another process
-// holding the store's lock longer than the store waits) stops nothing: said in the log, left for the next
-// start or import, and the gateway says ready.
+// gateway says ready (reads only, which another process's write lock does not hold up), and they are
+// placed after, the missing index made first, so that /healthz answers meanwhile (a liveness probe does
+// not kill a start placing a million records, about 15 s, or indexing them) and /readyz says 503
+// `record-places` until done, so that the load balancer sends it no request that would list them in the
+// old order. Two gateways starting at once place each record once (a place is written only where there is
+// none); one killed midway leaves whole pages placed, and the next start places the rest. Not placing now
+// (another process holding the store's lock longer than the store waits) stops nothing: said in the log,
+// every resource left then left for the next start or import (each would wait as long again), and the
+// gateway says ready.
 import type { Logger } from 'pino';
 import { collectionOf, RECORD_ORDER_FIELD, type Catalogue } from '../model/catalogue.ts';
 import { placeUnplaced } from '../records/import/placing.ts';
-import { eq, ROW_ORDER, type Store } from '../store/port.ts';
+import { eq, ROW_ORDER, StoreUnavailableError, type IndexSpec, type Store } from '../store/port.ts';
 
 export interface RecordPlacing {
   /** Whether records are still being placed. */
@@ -32,6 +34,10 @@ export interface PlacedAtStart {
   unfinished: Record<string, string>;
 }
 
+/** The index a masked key's list walks, and the read of records without a place: [_o, ROW_ORDER]. */
+const PLACE_INDEX = [RECORD_ORDER_FIELD, ROW_ORDER];
+const isPlaceIndex = (index: IndexSpec): boolean => index.fields.length === 2 && index.fields.every((f, i) => f === PLACE_INDEX[i]);
+
 const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** Reads which resources have records without a place, then places them (not awaited: RecordPlacing.pending). */
@@ -42,12 +48,15 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
     if (!resources.has(collectionOf(resource))) resources.set(collectionOf(resource), resource.code);
   }
   const result: PlacedAtStart = { placed: {}, unfinished: {} };
-  const waiting: [string, string][] = [];
+  // Resources to place, and whether their collection lacks the index on the place (a release before places published it).
+  const waiting: { collection: string; code: string; unindexed: boolean }[] = [];
   for (const [collection, code] of resources) {
     try {
-      await store.ensureIndex(collection, { fields: [RECORD_ORDER_FIELD, ROW_ORDER] });
-      const [unplaced] = await store.find(collection, { filter: eq(RECORD_ORDER_FIELD, null), projection: [RECORD_ORDER_FIELD], limit: 1 });
-      if (unplaced) waiting.push([collection, code]);
+      // Without the index a read for a record without a place walks the whole collection: made after the start.
+      if (!(await store.listIndexes(collection)).some(isPlaceIndex)) waiting.push({ collection, code, unindexed: true });
+      else if ((await store.find(collection, { filter: eq(RECORD_ORDER_FIELD, null), projection: [RECORD_ORDER_FIELD], limit: 1 })).length) {
+        waiting.push({ collection, code, unindexed: false });
+      }
     } catch (err) {
       result.unfinished[code] = reasonOf(err);
     }
@@ -55,14 +64,20 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
   let pending = waiting.length > 0;
   let stopped = false;
   void (async () => {
-    for (const [collection, code] of waiting) {
+    for (const [i, { collection, code, unindexed }] of waiting.entries()) {
       if (stopped) break;
       try {
+        if (unindexed) await store.ensureIndex(collection, { fields: PLACE_INDEX });
         const placed = await placeUnplaced(store, collection);
         if (placed > 0) result.placed[code] = placed;
       } catch (err) {
         if (stopped) break; // the store closed under it by the drain: the next start places the rest
         result.unfinished[code] = reasonOf(err);
+        // Locked by another process (a long import) or failing: each resource left would wait as long.
+        if (err instanceof StoreUnavailableError) {
+          for (const left of waiting.slice(i + 1)) result.unfinished[left.code] = reasonOf(err);
+          break;
+        }
       }
     }
     report(result, logger);
