@@ -128,6 +128,13 @@ export interface FillOptions {
  */
 export const FILL_PAGE = 10_000;
 
+/** The rows a `fillNulls` write fills (options.pageSize, or FILL_PAGE), checked: a whole number above 0. */
+export function fillPageSize(collection: string, options: FillOptions = {}): number {
+  const pageSize = options.pageSize ?? FILL_PAGE;
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new Error(`fillNulls on ${collection}: pageSize must be a whole number above 0`);
+  return pageSize;
+}
+
 /** A value `draw` gave `fillNulls`, checked: a finite number (NaN would be written as null, and filled again for ever). */
 export function filledValue(field: string, value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`fillNulls on ${field}: the value drawn is not a finite number`);

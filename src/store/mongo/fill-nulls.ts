@@ -3,15 +3,14 @@
 // matches a missing field too), so that a row another process filled between the read and the write keeps
 // its value. No transaction: each row's update is atomic on its own, and a page cut short is filled by the
 // next call.
-import { FILL_PAGE, filledValue, type Store } from '../port.ts';
+import { fillPageSize, filledValue, type Store } from '../port.ts';
 import type { Connection } from './connection.ts';
 import { toBson } from './documents.ts';
 import { checkField } from './filters.ts';
 
 export function fillNullsOf({ coll, run }: Connection): Store['fillNulls'] {
-  return async (collection, field, draw, options = {}) => {
-    const pageSize = options.pageSize ?? FILL_PAGE;
-    if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new Error(`fillNulls on ${collection}: pageSize must be a whole number above 0`);
+  return async (collection, field, draw, options) => {
+    const pageSize = fillPageSize(collection, options);
     checkField(field);
     const what = `fillNulls on ${collection}`;
     let filled = 0;

@@ -2,14 +2,13 @@
 // immediate transaction that reads the page's rows and sets each with one prepared statement. Within the
 // transaction no other process writes, so a row read without a value is still without one when set; the
 // statement's own `IS NULL` keeps that true should the page ever be read outside it.
-import { FILL_PAGE, filledValue, type Store } from '../port.ts';
+import { fillPageSize, filledValue, type Store } from '../port.ts';
 import type { Connection } from './connection.ts';
 import { checkCollection, expr, table } from './sql.ts';
 
 export function fillNullsOf({ prepare, read, write }: Connection): Store['fillNulls'] {
-  return async (collection, field, draw, options = {}) => {
-    const pageSize = options.pageSize ?? FILL_PAGE;
-    if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new Error(`fillNulls on ${collection}: pageSize must be a whole number above 0`);
+  return async (collection, field, draw, options) => {
+    const pageSize = fillPageSize(collection, options);
     checkCollection(collection);
     const value = expr(field); // checks the field's name
     const what = `fillNulls on ${collection}`;

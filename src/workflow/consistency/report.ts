@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { activeGrantsFor } from '../../access/grants/listing.ts';
 import type { Grant } from '../../access/grant-model.ts';
 import { appendAudit } from '../../audit/log.ts';
+import type { AuditResource } from '../../audit/entry.ts';
 import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
 import type { ReadOptions, Store } from '../../store/port.ts';
 import { type Actor, type WorkflowEnv, requireCompetent, requireRole } from '../actor.ts';
@@ -108,10 +109,14 @@ export async function consistencyReport(
  * the operator's other commands record theirs (SPEC §14: every action audited like the workflow's).
  */
 export async function refuseOperatorConsistencyReport(env: WorkflowEnv, element: string): Promise<void> {
+  await operatorEntry(env, 'refused', [], `BAD_USER_INPUT: ${unknownElement(element.trim())}`);
+}
+
+/** The operator's entry of a report (`govgraph consistency report`), its outcome and what it was about. */
+async function operatorEntry(env: WorkflowEnv, outcome: 'ok' | 'refused', resources: AuditResource[], detail: string): Promise<void> {
   await appendAudit(env.store, {
     time: env.now.toISOString(), requestId: randomUUID(), department: null, user: 'operator', purpose: null,
-    operationName: null, documentHash: null, kind: 'operator', action: 'consistencyReport',
-    resources: [], outcome: 'refused', detail: `BAD_USER_INPUT: ${unknownElement(element.trim())}`,
+    operationName: null, documentHash: null, kind: 'operator', action: 'consistencyReport', resources, outcome, detail,
   });
 }
 
@@ -122,11 +127,6 @@ export async function operatorConsistencyReport(env: WorkflowEnv, element?: stri
   const named = element?.trim(); // as the field's (data element codes hold no spaces)
   const pairs = await compareConsistency(env, named);
   const written = named ? ((await writtenElement(env.store, named)) ?? named) : named;
-  await appendAudit(env.store, {
-    time: env.now.toISOString(), requestId: randomUUID(), department: null, user: 'operator', purpose: null,
-    operationName: null, documentHash: null, kind: 'operator', action: 'consistencyReport',
-    resources: about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)), outcome: 'ok',
-    detail: reportDetail(pairs, written),
-  });
+  await operatorEntry(env, 'ok', about(pairs).map((a) => concerning(a.code, resources.get(a.code)!.provider, a.items)), reportDetail(pairs, written));
   return pairs;
 }
