@@ -51,3 +51,22 @@ describe('a denied item named only by a selection a condition leaves out', () =>
     expect(entries).toEqual([{ outcome: 'partial', items: ['township'], denied: [{ item: 'inspectorNote', code: 'NOT_SHARED' }] }]);
   });
 });
+
+// What an attacker might try so that a selection that runs is not taken for one (the plan would then neither
+// deny nor record the item): every one of these runs the denied item, which is denied and recorded.
+describe('a denied item in a selection that runs, however the document hides it', () => {
+  const LIST = 'nodes { township } ';
+  const documents: [string, string, Record<string, unknown>][] = [
+    ['a named fragment', `query($no: Boolean!) { xnFarming { herders { ${LIST}} ...F } } fragment F on XnFarmingResources { herders @skip(if: $no) { nodes { inspectorNote } } }`, { no: false }],
+    ['nested fragments, one spread skipped and the same spread again', `query($no: Boolean!) { xnFarming { herders { ${LIST}} ...A @include(if: $no) ...A } } fragment A on XnFarmingResources { ...B } fragment B on XnFarmingResources { herders { nodes { inspectorNote } } }`, { no: false }],
+    ['an inline fragment included by a variable', `query($yes: Boolean!) { xnFarming { herders @skip(if: true) { ${LIST}} ... @include(if: $yes) { herders { nodes { inspectorNote } } } } }`, { yes: true }],
+    ['the item under a skipped and a running parent of one fragment', `query($no: Boolean!) { a: xnFarming @include(if: $no) { herders { ...N } } xnFarming { herders { ${LIST}...N } } } fragment N on HerderConnection { nodes { inspectorNote } }`, { no: false }],
+    ['aliases of one list', `query($no: Boolean!) { xnFarming { h: herders @include(if: $no) { ${LIST}} h: herders { nodes { inspectorNote } } } }`, { no: false }],
+  ];
+  it.each(documents)('through %s', async (name, document, variables) => {
+    const { res, entries } = await asked(`xn-hidden-${name.replaceAll(' ', '-').replaceAll(',', '')}`, document, variables);
+    expect(res.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['NOT_SHARED', expect.any(String)]]);
+    expect(JSON.stringify(res.data)).not.toContain('revisit');
+    expect(entries).toEqual([expect.objectContaining({ outcome: 'partial', denied: [{ item: 'inspectorNote', code: 'NOT_SHARED' }] })]);
+  });
+});
