@@ -3,8 +3,8 @@
 // but a resource never imported again by a release with places kept the records an older release stored
 // first in its masked lists, in the order they were stored in (a provider's file's: by ID number, so by
 // birth date). The start is the cheapest safe moment: the catalogues are loaded (they name the
-// collections); once every record has a place it costs one read a resource, through the index
-// [_o, ROW_ORDER], made here if a release before places published the resource (the masked lists walk it too).
+// collections); once every record has a place it costs two reads a resource (its indexes, then one through the index
+// [_o, ROW_ORDER]), the index made here, after the start, if a release before places published the resource (the masked lists walk it too).
 // As the audit log's indexes (audit-layout.ts): which resources have records to place is read before the
 // gateway says ready (reads only, which another process's write lock does not hold up), and they are
 // placed after, the missing index made first, so that /healthz answers meanwhile (a liveness probe does
