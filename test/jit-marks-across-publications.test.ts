@@ -24,7 +24,7 @@ import { compiledFor } from '../src/server/executor.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { importRecordsOf } from './helpers/records-of.ts';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/jiaxing-jitmarks/${name}`, import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/jiaxing-jit/${name}`, import.meta.url));
 const CODE = '330400-MZJ-00001';
 const PROVIDER = '330400-MZJ';
 const READER = '330400-GAJ';
