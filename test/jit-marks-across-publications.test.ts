@@ -63,6 +63,8 @@ function expected(a: Asked, rows: readonly Record<string, unknown>[]) {
 
 describe('graphql-jit marks on a cached document across operations, departments and a publication', () => {
   let gw: TestGateway;
+  /** The schema of the first version (the second is the one in effect after the first test). */
+  let v1: GraphQLSchema;
   const dir = mkdtempSync(join(tmpdir(), 'govgraph-jit-marks-'));
   /** The document each request of TEXT executed, with the schema it ran on. */
   const executed: { document: DocumentNode; schema: GraphQLSchema }[] = [];
@@ -79,6 +81,7 @@ describe('graphql-jit marks on a cached document across operations, departments 
   beforeAll(async () => {
     gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('households.yaml')], gateway: { plugins: [capture] } });
     await importRecordsOf(gw.store, CODE, V1);
+    v1 = gw.gateway.holder.schema.schema;
   }, 60_000);
   afterAll(async () => {
     await gw?.close();
@@ -99,7 +102,6 @@ describe('graphql-jit marks on a cached document across operations, departments 
   }
 
   it('answers each request as asked, on the first version and on the one published after it', async () => {
-    const v1 = gw.gateway.holder.schema.schema;
     // Both operations run compiled (conditions on fields with no fragment below them stay on graphql-jit).
     for (const op of ['Households', 'Household']) expect(compiledFor(v1, parse(TEXT), op)).not.toBeNull();
     await askAll(V1);
@@ -124,7 +126,6 @@ describe('graphql-jit marks on a cached document across operations, departments 
   }, 120_000);
 
   it('leaves on a document compiled for both operations on both versions the marks a fresh parse gets', async () => {
-    const v1 = gw.gateway.holder.buildOf(executed[0].schema)!.schema;
     const v2 = gw.gateway.holder.schema.schema;
     const reused = parse(TEXT);
     for (const schema of [v1, v2]) for (const op of ['Households', 'Household']) expect(compiledFor(schema, reused, op)).not.toBeNull();
