@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import http from 'node:http';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/server/plugins/logging.ts';
@@ -13,36 +12,10 @@ import { startGateway } from '../src/server/app.ts';
 import { graphiqlAssetsDir } from '../src/server/graphiql.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { lineSink } from './helpers/log-sink.ts';
+import { rawRequest, type RawAnswer } from './helpers/raw-request.ts';
 
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-  text: string;
-}
-
-/** One request on a fresh connection; `body` may be chunks written one by one (no Content-Length). */
-function request(url: string, opts: { method?: string; headers?: Record<string, string | number>; body?: string | Buffer | Buffer[] } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
-      });
-      res.on('error', reject);
-    });
-    // The server may answer (413) and close before the whole body is sent.
-    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
-    if (Array.isArray(opts.body)) {
-      for (const chunk of opts.body) req.write(chunk);
-      req.end();
-    } else {
-      req.end(opts.body);
-    }
-  });
-}
+type Answer = RawAnswer;
+const request = rawRequest;
 
 const json = { 'content-type': 'application/json' };
 const logLines: string[] = [];

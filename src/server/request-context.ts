@@ -112,8 +112,9 @@ export function requestIdFor(req: http.IncomingMessage): string {
 /**
  * The bytes a request sent, as the /graphql route received them (graphql-route.ts): a POST's body as read
  * (document, variables, extensions: its length is known, nothing is serialised again), a GET's parameters
- * decoded (what its body would hold by POST); 0 when nothing was read (a body refused unread: over
- * maxRequestBytes by its Content-Length, compressed, stalled). The rate takes a token per
+ * decoded (what its body would hold by POST); for a body refused while being read (past maxRequestBytes
+ * as it streamed, stalled), what was read of it, at most maxRequestBytes (BodyError.bytesRead); 0 when
+ * nothing was read (refused by its Content-Length, or compressed). The rate takes a token per
  * REQUEST_BYTES_PER_TOKEN of it (src/limits/rates.ts).
  */
 export type SentBytes = number;

@@ -6,17 +6,22 @@ import type { IncomingMessage } from 'node:http';
 import { markBodyNumbers } from '../plugins/written-numbers.ts';
 
 export class BodyError extends Error {
+  /**
+   * `bytesRead`: what was read of the body before it was refused, at most the limit (0 when refused unread:
+   * by its Content-Length, or compressed). The rate takes its tokens by it, as for a body read whole.
+   */
   constructor(
     readonly status: 400 | 408 | 413 | 415,
     message: string,
+    readonly bytesRead = 0,
   ) {
     super(message);
     this.name = 'BodyError';
   }
 }
 
-function tooLarge(limit: number): BodyError {
-  return new BodyError(413, `The request body is larger than the limit of ${limit} bytes (limits.maxRequestBytes).`);
+function tooLarge(limit: number, bytesRead = 0): BodyError {
+  return new BodyError(413, `The request body is larger than the limit of ${limit} bytes (limits.maxRequestBytes).`, bytesRead);
 }
 
 /**
@@ -40,7 +45,8 @@ function encodedBody(req: IncomingMessage): BodyError | null {
 }
 
 /**
- * The raw body, at most `limit` bytes; BodyError 413 past it (the rest is not read). A body none of whose
+ * The raw body, at most `limit` bytes; BodyError 413 past it (the rest is not read). A body refused once
+ * some of it was read (over the limit while streaming, stalled, broken off) says how much (bytesRead). A body none of whose
  * bytes come for `idleMs` is given up with BodyError 408: a client trickling a body (or sending none of
  * the bytes its Content-Length announced) would otherwise hold the connection and what it sent for
  * node's requestTimeout, five minutes. A compressed body is refused first, with BodyError 415.
@@ -56,7 +62,7 @@ export function readBody(req: IncomingMessage, limit: number, idleMs = Infinity)
     const onIdle = () => {
       cleanup();
       req.pause();
-      reject(new BodyError(408, `The request body stopped arriving: none of it came for ${idleMs / 1000} s (server.clientIdleMs).`));
+      reject(new BodyError(408, `The request body stopped arriving: none of it came for ${idleMs / 1000} s (server.clientIdleMs).`, size));
     };
     const idle = Number.isFinite(idleMs) ? setTimeout(onIdle, idleMs) : undefined;
     const onData = (chunk: Buffer) => {
@@ -65,7 +71,8 @@ export function readBody(req: IncomingMessage, limit: number, idleMs = Infinity)
       if (size > limit) {
         cleanup();
         req.pause();
-        reject(tooLarge(limit));
+        // Read up to the limit (the chunk passing it is dropped): counted as a body of the limit's size.
+        reject(tooLarge(limit, limit));
         return;
       }
       chunks.push(chunk);
@@ -76,7 +83,7 @@ export function readBody(req: IncomingMessage, limit: number, idleMs = Infinity)
     };
     const onError = () => {
       cleanup();
-      reject(new BodyError(400, 'The request body could not be read.'));
+      reject(new BodyError(400, 'The request body could not be read.', Math.min(size, limit)));
     };
     const cleanup = () => {
       clearTimeout(idle);
