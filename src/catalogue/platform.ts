@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { DEFAULT_LIMITS, deadlinesOf, type Limits, type Platform, type RateBucket, type TrustedDocuments } from '../model/platform.ts';
 import { platformChecks } from './checks/platform.ts';
+import { boundTooLowProblem } from './checks/platform/limits.ts';
 import { schemaProblems } from './json-schema.ts';
 import { DocumentInvalidError, type Problem } from './problems.ts';
 import { readDocument } from './read/files.ts';
@@ -19,7 +20,7 @@ type RawPlatform = Omit<Platform, 'limits' | 'trustedDocuments'> & {
 };
 
 export function validatePlatform(doc: unknown, file?: string): { platform?: Platform; problems: Problem[] } {
-  const problems = [...illFormedTextProblems(doc), ...hiddenTextProblems(doc), ...schemaProblems('platform.schema.json', doc).map((p) => rateOffProblem(doc, p) ?? p)];
+  const problems = [...illFormedTextProblems(doc), ...hiddenTextProblems(doc), ...schemaProblems('platform.schema.json', doc).map((p) => rateOffProblem(doc, p) ?? boundTooLowProblem(doc, p) ?? p)];
   if (problems.length) return { problems };
   problems.push(...maskedProbeBoundsNest(doc as RawPlatform));
   const platform = withDefaults(doc as RawPlatform, file);
