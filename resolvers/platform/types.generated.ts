@@ -370,7 +370,7 @@ export type Demand = {
   requestedBy: Scalars['String']['output'];
   /** The requesting department. */
   requester: Scalars['String']['output'];
-  /** WILL_CATALOGUE: the resource code promised. */
+  /** WILL_CATALOGUE: the resource code promised; FULFILLED: that code as published, whatever case the promise wrote it in. */
   resource?: Maybe<Scalars['String']['output']>;
   /** Where the demand stands. */
   status: DemandStatus;

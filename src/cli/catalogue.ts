@@ -111,12 +111,13 @@ export function registerCatalogueCommands(program: Command): void {
       }
       // The demands this import's publications keep, from what each recorded it brought into effect; and
       // those kept by an earlier publication whose process was killed before it marked them.
-      // The code as published, as the fulfilDemand entry names it: the promise may have written it in another case.
-      for (const { demand: d, late, published } of await fulfilDemands({ store, now: new Date() }, { requestId })) {
+      // The demand's resource is the code as published, as the fulfilDemand entry names it: the promise may
+      // have written it in another case.
+      for (const { demand: d, late } of await fulfilDemands({ store, now: new Date() }, { requestId })) {
         const by = d.fulfilledBy!.replace('@', ' v');
         console.log(terminalText(late
           ? `demand ${d.id} of ${d.requester} (${d.title}) fulfilled: kept by the publication of ${by}, whose process stopped before it marked it`
-          : `  fulfils demand ${d.id} of ${d.requester} (${d.title}): ${by} publishes ${published}`));
+          : `  fulfils demand ${d.id} of ${d.requester} (${d.title}): ${by} publishes ${d.resource}`));
       }
     } catch (err) {
       refused(err);

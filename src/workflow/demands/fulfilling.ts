@@ -13,8 +13,6 @@ import { DEMANDS, type Demand, fromRow } from './rows.ts';
 interface Fulfilment {
   demand: Demand;
   late: boolean;
-  /** The code as the publication writes it: a promise of 540000-nmt-00003 is kept by 540000-NMT-00003. */
-  published: string;
 }
 
 /**
@@ -83,12 +81,14 @@ export async function fulfilDemands(env: Pick<WorkflowEnv, 'store' | 'now'>, own
     const written = await entry('ok', detail);
     let n: number;
     try {
-      n = await env.store.update(DEMANDS, and(eq('id', d.id), eq('status', 'will-catalogue')), { status: 'fulfilled', fulfilledAt, fulfilledBy });
+      // The code as published, not the promise's spelling (330300-abc-00003 kept by 330300-ABC-00003): a
+      // supervisor reads the demand beside the catalogue and the fulfilDemand entry, which name it so.
+      n = await env.store.update(DEMANDS, and(eq('id', d.id), eq('status', 'will-catalogue')), { status: 'fulfilled', fulfilledAt, fulfilledBy, resource: code });
     } catch (err) {
       await entry('error', `${detail} — ${undone(written.seq, 'failed')}: ${(err as Error).message}`).catch(() => undefined);
       throw err;
     }
-    if (n) out.push({ demand: { ...d, status: 'fulfilled', fulfilledAt, fulfilledBy }, late, published: code });
+    if (n) out.push({ demand: { ...d, status: 'fulfilled', fulfilledAt, fulfilledBy, resource: code }, late });
     // Marked meanwhile by another process completing the same publication (two reads of the demands at
     // once): this entry said it was done, the next that it was not, as a workflow action that loses the
     // store's race says (audit.ts).

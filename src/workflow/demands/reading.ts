@@ -4,6 +4,7 @@ import type { WorkflowEnv } from '../actor.ts';
 import { supervisesPlatform } from '../../identity/roles.ts';
 import { DEMANDS, type Demand, type DemandStatus, demandDeadline, ensureIndexes, fromRow } from './rows.ts';
 import { fulfilDemands } from './fulfilling.ts';
+import { withPublishedCodes } from './published-code.ts';
 
 interface DemandViewer {
   dept: string;
@@ -45,6 +46,8 @@ export async function listDemands(
     // The first `limit`, when the store's filter is all there is: `overdue` is told once read.
     limit: filter.overdue === undefined ? filter.limit : undefined,
   });
-  return rows.map(fromRow).filter((d) =>
+  const seen = rows.map(fromRow).filter((d) =>
     seesDemand(env, viewer, d) && (filter.overdue === undefined || demandDeadline(env, d).overdue === filter.overdue));
+  // A demand fulfilled before the code as published was stored names it so too (published-code.ts).
+  return withPublishedCodes(env.store, seen);
 }
