@@ -18,6 +18,7 @@ import { idCardCheckDigit } from '../src/formats/idcard.ts';
 import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { executeOperation, compiledFor } from '../src/server/executor.ts';
 import type { Store } from '../src/store/port.ts';
+import { recordingStore } from './helpers/jit-differential.ts';
 import { mulberry32 } from './helpers/random.ts';
 import { documentGenerator, type Case } from './helpers/nanning-documents.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -47,40 +48,6 @@ const enterprises = [
   { creditCode: '91450100MA5K000003', name: '😀', kind: 'foreign', legalRepId: residents[1].idNumber },
   { creditCode: '91450100MA5K000004', name: '', capital: '-5', kind: 'private', legalRepId: 'not-an-id' },
 ];
-
-/**
- * A call as text, once per value it looks up: reads batched by a loader (links, objections) are batched by
- * what the same turn of the event loop asked, which differs from one run to the next on a loaded machine.
- */
-function callLines(method: string, args: unknown[]): string[] {
-  const text = (a: unknown[]) => `${method} ${JSON.stringify(a, (k, x) => (k === 'now' ? 'now' : x))}`; // a meter's clock is the request's own
-  if (method === 'findByValues' && Array.isArray(args[2])) return (args[2] as unknown[]).map((v) => text([args[0], args[1], [v], ...args.slice(3)]));
-  const query = args[1] as { filter?: { kind: string; filters?: { kind: string; values?: unknown[] }[] } } | undefined;
-  if (method !== 'find' || query?.filter?.kind !== 'and' || !query.filter.filters) return [text(args)];
-  // Every combination of the values of its `in` conditions, one a line.
-  let combinations: { kind: string; values?: unknown[] }[][] = [[]];
-  for (const f of query.filter.filters) {
-    const each = f.kind === 'in' && f.values ? f.values.map((v) => ({ ...f, values: [v] })) : [f];
-    combinations = combinations.flatMap((c) => each.map((e) => [...c, e]));
-  }
-  return combinations.map((filters) => text([args[0], { ...query, filter: { ...query.filter, filters } }, ...args.slice(2)]));
-}
-
-/** The store's calls but the audit log's, as text (callLines): what the requests read. */
-function recordingStore(inner: Store): Store & { calls: string[] } {
-  const calls: string[] = [];
-  return new Proxy(inner, {
-    get(target, prop, receiver) {
-      if (prop === 'calls') return calls;
-      const v = Reflect.get(target, prop, receiver);
-      if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => {
-        if (args[0] !== AUDIT_COLLECTION) calls.push(...callLines(String(prop), args));
-        return v.apply(target, args);
-      };
-    },
-  }) as Store & { calls: string[] };
-}
 
 let gw: TestGateway;
 let store: Store & { calls: string[] };
