@@ -1,9 +1,9 @@
 // The pieces of the differential walks (graphql-jit through the gateway's executor against graphql-js
 // alone, test/jit-differential-*.test.ts): the store's reads as text, an executor to switch per request,
 // and one case run through one of them with its answer, audit entries and reads as comparable text.
-import { execute, type ExecutionResult } from 'graphql';
+import type { ExecutionResult } from 'graphql';
 import { AUDIT_COLLECTION, fromRow } from '../../src/audit/entry.ts';
-import { compiledFor, executeOperation, type Operation } from '../../src/server/executor.ts';
+import { compiledFor, executeOperation, onGraphqlJs, type Operation } from '../../src/server/executor.ts';
 import type { Store } from '../../src/store/port.ts';
 import type { Case } from './nanning-documents.ts';
 
@@ -43,7 +43,7 @@ export function recordingStore(inner: Store): Store & { calls: string[] } {
 
 export type ExecutorName = 'gateway' | 'graphql-js';
 
-/** The gateway's executor or graphql-js alone, as `use` last said; `compiledRuns` counts the runs graphql-jit compiled. */
+/** The gateway's executor or graphql-js alone (with the locations the gateway gives errors that knew their path), as `state.on` says; `compiledRuns` counts the runs graphql-jit compiled. */
 export function switchableExecutor() {
   const state = { on: 'gateway' as ExecutorName, compiledRuns: 0 };
   const executor = (op: Operation): Promise<ExecutionResult> => {
@@ -51,7 +51,7 @@ export function switchableExecutor() {
       if (compiledFor(op.schema, op.document, op.operationName)) state.compiledRuns++;
       return executeOperation(op);
     }
-    return Promise.resolve(execute({ schema: op.schema, document: op.document, contextValue: op.context, variableValues: op.variables, operationName: op.operationName }));
+    return onGraphqlJs(op);
   };
   return { state, executor };
 }

@@ -26,6 +26,8 @@ export function schemaDocumentGenerator(random: () => number, schema: GraphQLSch
   let fragments: string[] = [];
   let fragmentOn = new Map<string, string[]>();
   let argumentsOf = new Map<string, string>();
+  /** How often a selection is conditioned: half the documents have few conditions (most such run compiled). */
+  let conditionRate = 0.25;
 
   function sample(type: GraphQLInputType, depth = 0): unknown {
     const t = getNullableType(type) as GraphQLInputType;
@@ -47,27 +49,29 @@ export function schemaDocumentGenerator(random: () => number, schema: GraphQLSch
   }
 
   /** A literal of `type`, a variable now and then (declared with the argument's type, given, null or left out). */
-  function value(type: GraphQLInputType, depth = 0): string {
-    if (chance(0.25)) {
+  function value(type: GraphQLInputType, depth = 0, constant = false): string {
+    // An input object's variable sends the operation to graphql-js (src/server/executor.ts): now and then only.
+    if (!constant && chance(isInputObjectType(getNamedType(type)) ? 0.04 : 0.25)) {
       const name = `v${variables.length}`;
       const nonNull = isNonNullType(type);
       const withDefault = !nonNull && chance(0.15);
-      variables.push(`$${name}: ${type.toString()}${withDefault ? ` = ${literal(type, depth)}` : ''}`);
+      variables.push(`$${name}: ${type.toString()}${withDefault ? ` = ${literal(type, depth, true)}` : ''}`);
       const given = random();
       if (given < 0.65 || nonNull) values[name] = sample(type);
       else if (given < 0.8) values[name] = null;
       return `$${name}`;
     }
-    return literal(type, depth);
+    return literal(type, depth, constant);
   }
 
-  function literal(type: GraphQLInputType, depth: number): string {
+  /** A literal of `type`; a `constant` one (a variable's default) holds no variables. */
+  function literal(type: GraphQLInputType, depth: number, constant = false): string {
     const t = getNullableType(type) as GraphQLInputType;
-    if (isListType(t)) return `[${Array.from({ length: Math.floor(random() * 3) }, () => value(t.ofType, depth + 1)).join(', ')}]`;
+    if (isListType(t)) return `[${Array.from({ length: Math.floor(random() * 3) }, () => value(t.ofType, depth + 1, constant)).join(', ')}]`;
     if (isEnumType(t)) return pick(t.getValues()).name;
     if (isInputObjectType(t)) {
       const fields = Object.values(t.getFields()).filter((f) => isNonNullType(f.type) || (depth < 2 && chance(0.3)));
-      return `{ ${fields.map((f) => `${f.name}: ${value(f.type, depth + 1)}`).join(', ')} }`;
+      return `{ ${fields.map((f) => `${f.name}: ${value(f.type, depth + 1, constant)}`).join(', ')} }`;
     }
     const v = sample(t);
     return typeof v === 'string' ? JSON.stringify(v) : String(v);
@@ -79,7 +83,7 @@ export function schemaDocumentGenerator(random: () => number, schema: GraphQLSch
   }
 
   function condition(): string {
-    if (!chance(0.25)) return '';
+    if (!chance(conditionRate)) return '';
     const name = pick(['skip', 'include']);
     if (chance(0.5)) return ` @${name}(if: ${pick(['true', 'false'])})`;
     const v = `v${variables.length}`;
@@ -142,6 +146,7 @@ export function schemaDocumentGenerator(random: () => number, schema: GraphQLSch
     fragments = [];
     fragmentOn = new Map();
     argumentsOf = new Map();
+    conditionRate = chance(0.5) ? 0.03 : 0.25;
     const fields = roots.map((r) => query.getFields()[r]);
     const out: string[] = [];
     for (let i = 0, n = 1 + Math.floor(random() * 3); i < n; i++) {
