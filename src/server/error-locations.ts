@@ -6,21 +6,11 @@
 // @skip/@include decided under the request's variables), and their locations given, as graphql-js gives
 // them for an error it locates itself.
 import { getVariableValues } from 'graphql/execution/values.js';
+import { shouldInclude } from '../generate/selection.ts';
 import {
-  getLocation, GraphQLError, Kind, valueFromAST, GraphQLBoolean,
+  getLocation, GraphQLError, Kind,
   type DocumentNode, type GraphQLSchema, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
-
-function runs(node: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: import('graphql').ValueNode }[] }[] }, variables: Record<string, unknown>): boolean {
-  for (const d of node.directives ?? []) {
-    if (d.name.value !== 'skip' && d.name.value !== 'include') continue;
-    const arg = d.arguments?.find((a) => a.name.value === 'if');
-    const value = arg ? valueFromAST(arg.value, GraphQLBoolean, variables) : undefined;
-    if (d.name.value === 'skip' && value === true) return false;
-    if (d.name.value === 'include' && value !== true) return false;
-  }
-  return true;
-}
 
 /** The fields of the operation at a response path (list indexes passed over), as graphql-js collects them. */
 function fieldsAt(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, path: readonly (string | number)[], variables: Record<string, unknown>): FieldNode[] {
@@ -32,7 +22,7 @@ function fieldsAt(operation: OperationDefinitionNode, fragments: Map<string, Fra
     const spread = new Set<string>();
     const collect = (set: SelectionSetNode) => {
       for (const s of set.selections) {
-        if (!runs(s, variables)) continue;
+        if (!shouldInclude(s, variables)) continue;
         if (s.kind === Kind.FIELD) {
           if ((s.alias?.value ?? s.name.value) === key) found.push(s);
         } else if (s.kind === Kind.INLINE_FRAGMENT) collect(s.selectionSet);
