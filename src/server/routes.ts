@@ -22,6 +22,7 @@ import type { GatewayState } from './drain.ts';
 import { requestIdFor } from './request-context.ts';
 import { authorizationOf, bearerChallenge } from './http/authorization.ts';
 import { hostProblem } from './http/client-error.ts';
+import { targetProblem } from './http/request-target.ts';
 import type { AuthenticationFailure } from '../identity/errors.ts';
 
 /** A route of the gateway: an exact path, the methods it answers, and its handler. */
@@ -199,6 +200,13 @@ export function routeRequest(routes: Map<string, Route>, graphiqlEnabled: boolea
     if (badHost) {
       res.setHeader('Connection', 'close');
       await sendGraphQLError(req, res, 400, 'BAD_REQUEST', badHost);
+      return;
+    }
+    // Routed by the target as sent: one whose dot segments or backslashes the URL below would resolve could
+    // pass a proxy's rule for one path and reach another here (http/request-target.ts).
+    const badTarget = targetProblem(req.url);
+    if (badTarget) {
+      await sendGraphQLError(req, res, 400, 'BAD_REQUEST', badTarget);
       return;
     }
     let url: URL;
