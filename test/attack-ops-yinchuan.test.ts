@@ -55,10 +55,13 @@ function rawGet(target: string): Promise<{ status: number; body: string }> {
 }
 
 describe('/metrics behind a proxy that passes /graphql, /graphiql, /healthz and /.well-known/ by prefix', () => {
-  it('is not reached through a dot segment, percent-encoded or not, or a backslash, under a passed prefix', async () => {
+  it('is not reached through a dot segment, percent-encoded or not, a backslash, or two slashes before a passed prefix', async () => {
     for (const target of [
       '/.well-known/../metrics', '/.well-known/%2e%2e/metrics', '/healthz/%2E%2E/metrics', '/graphql/.%2e/metrics',
       '/graphiql/../metrics', '/.well-known/jwks.json/../../metrics', '/graphql\\..\\metrics', '/graphql/%2e%2e/readyz',
+      // Two slashes first: a URL parser takes `graphql` for a host and `/metrics` for the path, while nginx
+      // (merge_slashes) matches `location /graphql` and passes the target on as sent.
+      '//graphql/metrics', '//.well-known/metrics', '//healthz/metrics', '/\\graphql/metrics',
     ]) {
       const answer = await rawGet(target);
       expect([target, answer.status]).toEqual([target, 400]);
