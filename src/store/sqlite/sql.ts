@@ -68,6 +68,19 @@ export function valueSql(value: Param): Sql {
     : { sql: '?', params: [value] };
 }
 
+/**
+ * A decimal field holds its order key, which is text to SQL ("C501975" for 9.75: documents.ts), so that a
+ * prefix or substring of a key (`startsWith: "C"`, `contains: "5"`: every positive decimal's key holds "50")
+ * matched decimals by characters no reader sees, where MongoDB's $regex matches strings only, never a
+ * Decimal128 (an item retyped from decimal to text, its records not imported again: docs/workflow.md). Such a
+ * filter also asks that the row hold no decimal text for the field. Only a value that can be part of a key
+ * needs it (keys are "B", or "A"/"C" then digits, a negative's ending in "~"): other prefixes and
+ * substrings keep the index seek without reading each row's `#decimals`.
+ */
+const KEY_PREFIX = /^(?:[ABC][0-9~]*)?$/;
+const KEY_PART = /^[ABC0-9~]*$/;
+const notDecimal = (field: string): string => `json_type(doc, '$."${DECIMALS}".${checkField(field)}') IS NULL`;
+
 /** The smallest string greater than every string starting with `prefix` (code-point order), or undefined. */
 function prefixUpperBound(prefix: string): string | undefined {
   const points = Array.from(prefix, (c) => c.codePointAt(0)!);
@@ -122,14 +135,16 @@ export function compileFilter(filter: Filter | undefined): Sql {
       const e = expr(filter.field);
       const upper = prefixUpperBound(filterValue(filter.field, filter.value, true));
       const from = valueSql(filter.value);
-      if (upper === undefined) return { sql: `(${e} >= ${from.sql} AND typeof(${e}) = 'text')`, params: from.params };
+      const text = KEY_PREFIX.test(filter.value) ? ` AND ${notDecimal(filter.field)}` : '';
+      if (upper === undefined) return { sql: `(${e} >= ${from.sql} AND typeof(${e}) = 'text'${text})`, params: from.params };
       const to = valueSql(upper);
-      return { sql: `(${e} >= ${from.sql} AND ${e} < ${to.sql})`, params: [...from.params, ...to.params] };
+      return { sql: `(${e} >= ${from.sql} AND ${e} < ${to.sql}${text})`, params: [...from.params, ...to.params] };
     }
     case 'contains': {
       const e = expr(filter.field);
       const v = valueSql(filterValue(filter.field, filter.value, true));
-      return { sql: `(typeof(${e}) = 'text' AND instr(${e}, ${v.sql}) > 0)`, params: v.params };
+      const text = KEY_PART.test(filter.value) ? ` AND ${notDecimal(filter.field)}` : '';
+      return { sql: `(typeof(${e}) = 'text' AND instr(${e}, ${v.sql}) > 0${text})`, params: v.params };
     }
     default:
       throw new Error(`unknown filter ${JSON.stringify(filter satisfies never)}`);
