@@ -2210,6 +2210,66 @@ describe('MongoDB translation (no server needed)', () => {
     expect(toMongoFilter(eq('v', 5))).toEqual({ v: { $eq: 5 } });
     expect(toMongoFilter(ne('v', '5'))).toEqual({ v: { $ne: '5' } });
   });
+  // Each (item type, operator) a caller can send (test/filter-operators-by-kind.test.ts), plus the ranges a
+  // cursor sends on any sorted item (booleans included), as the document the driver is given. Pinned to the
+  // MongoDB manual:
+  // [order] Comparison/Sort Order, https://www.mongodb.com/docs/manual/reference/bson-type-comparison-order/ :
+  //   null < numbers (int, long, double, decimal, "converted before comparison") < strings (simple binary
+  //   comparison unless a collation is given; the store gives none) < ... < booleans.
+  // [bracket] Type Bracketing, https://www.mongodb.com/docs/manual/reference/mql/query-predicates/type-bracketing/ :
+  //   $gt/$gte/$lt/$lte match values of the operand's type only (every numeric type for a number or a
+  //   Decimal128); $ne does not bracket and matches any other type.
+  // [null] Query for Null or Missing Fields, https://www.mongodb.com/docs/manual/tutorial/query-for-null-fields/ :
+  //   { f: null } (and $in holding null) matches null and a missing field.
+  // [ne] $ne, https://www.mongodb.com/docs/manual/reference/operator/query/ne/ : includes documents without the field.
+  // [type] $type, https://www.mongodb.com/docs/manual/reference/operator/query/type/ : "number" is int, long,
+  //   double and decimal; an array of types matches any of them.
+  // [regex] $regex, https://www.mongodb.com/docs/manual/reference/operator/query/regex/ : matches strings; a
+  //   pattern anchored with ^ and no options uses an index as a prefix range.
+  // [or] $or, https://www.mongodb.com/docs/manual/reference/operator/query/or/ ("$or Clauses and Indexes"):
+  //   indexes serve an $or when every clause is indexable, each clause its own scan; $type is (the server's
+  //   index bounds builder gives each type its bracket), so a range widened across kinds still seeks the index.
+  it('translates every operator a caller can send on every item type into the query document the manual gives its meaning', async () => {
+    const { Decimal128 } = await import('mongodb');
+    const D = (text: string) => Decimal128.fromString(text);
+    const NEVER = { _id: { $in: [] } };
+    const cases: [string, Filter, unknown][] = [
+      // string / text / enum (enum values are strings): eq ne in [null][ne]; startsWith, contains [regex]
+      ['string eq', eq('name', 'Zhang'), { name: { $eq: 'Zhang' } }],
+      ['string ne (also null and missing [ne])', ne('name', 'Zhang'), { name: { $ne: 'Zhang' } }],
+      ['string in with null (also missing [null])', inList('name', ['Zhang', null]), { name: { $in: ['Zhang', null] } }],
+      ['string eq null (null and missing [null])', eq('name', null), { name: { $eq: null } }],
+      ['string startsWith (anchored: an index prefix range [regex])', startsWith('name', 'Zh'), { name: { $regex: '^Zh' } }],
+      ['string contains (strings only, never a number or Decimal128 [regex])', contains('name', '5'), { name: { $regex: '5' } }],
+      // int and float: numbers of any BSON numeric type compare by value [order]; ranges widened to the later
+      // or earlier kinds ([bracket] would leave them out; port.ts, "a field of mixed kinds") [type][or]
+      ['int eq', eq('age', 40), { age: { $eq: 40 } }],
+      ['int gt', cmp('age', 'gt', 40), { $or: [{ age: { $gt: 40 } }, { age: { $type: ['string', 'bool'] } }] }],
+      ['int gte', cmp('age', 'gte', 40), { $or: [{ age: { $gte: 40 } }, { age: { $type: ['string', 'bool'] } }] }],
+      ['int lt (no earlier kind: null is none [order])', cmp('age', 'lt', 40), { age: { $lt: 40 } }],
+      ['float lte', cmp('score', 'lte', 2.5), { score: { $lte: 2.5 } }],
+      ['float in', inList('score', [2.5, -1]), { score: { $in: [2.5, -1] } }],
+      // decimal: a Decimal128 of the text (digits and scale); by value against any numeric type [order][bracket]
+      ['decimal eq', eq('amount', dec('450.10')), { amount: { $eq: D('450.10') } }],
+      ['decimal ne', ne('amount', dec('450.10')), { amount: { $ne: D('450.10') } }],
+      ['decimal in with null', inList('amount', [dec('-0'), null]), { amount: { $in: [D('-0'), null] } }],
+      ['decimal gt', cmp('amount', 'gt', dec('9.75')), { $or: [{ amount: { $gt: D('9.75') } }, { amount: { $type: ['string', 'bool'] } }] }],
+      ['decimal lte', cmp('amount', 'lte', dec('9.75')), { amount: { $lte: D('9.75') } }],
+      // date and datetime: strings whose code-point order is time order (port.ts) [order]
+      ['date gte', cmp('born', 'gte', '1990-01-01'), { $or: [{ born: { $gte: '1990-01-01' } }, { born: { $type: ['bool'] } }] }],
+      ['date lt (numbers are an earlier kind)', cmp('born', 'lt', '1990-01-01'), { $or: [{ born: { $lt: '1990-01-01' } }, { born: { $type: ['number'] } }] }],
+      ['datetime gt', cmp('at', 'gt', '2026-03-01T01:30:00.000Z'), { $or: [{ at: { $gt: '2026-03-01T01:30:00.000Z' } }, { at: { $type: ['bool'] } }] }],
+      ['datetime in', inList('at', ['2026-03-01T01:30:00.000Z']), { at: { $in: ['2026-03-01T01:30:00.000Z'] } }],
+      // boolean: eq from a filter; a range only from a cursor after an orderBy on it (booleans are the last kind)
+      ['boolean eq', eq('active', true), { active: { $eq: true } }],
+      ['boolean eq null', eq('active', null), { active: { $eq: null } }],
+      ['boolean gt (a cursor)', cmp('active', 'gt', false), { active: { $gt: false } }],
+      ['boolean lt (a cursor)', cmp('active', 'lt', true), { $or: [{ active: { $lt: true } }, { active: { $type: ['number', 'string'] } }] }],
+      // a range with null never matches (refused by the schema, and a cursor's null is sent as eq/ne null)
+      ['range with null', cmp('age', 'gt', null), NEVER],
+    ];
+    for (const [label, filter, expected] of cases) expect([label, toMongoFilter(filter)]).toEqual([label, expected]);
+  });
   it('writes decimals as Decimal128 and reads Decimal128 back as decimals with the same text', async () => {
     const { Decimal128 } = await import('mongodb');
     expect(toMongoFilter(and(cmp('a', 'gt', dec('450.10')), inList('a', [dec('-0'), null])))).toEqual({

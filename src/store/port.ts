@@ -13,8 +13,10 @@
 //   then numbers, then texts, on both adapters, and gt/gte/lt/lte follow that order across kinds (`gt: 5`
 //   matches the texts too, `lt: "A"` the numbers too), so that a filter agrees with a sort and a cursor
 //   pages from the numbers into the texts; eq, ne and in never equal values of two kinds (5 is not "5").
-//   Not alike: booleans among other kinds (SQLite holds them as 1 and 0 among the numbers, MongoDB after
-//   the texts) and numbers in a decimal field (see decimals above). docs/operations.md, "A field of mixed kinds".
+//   Not alike: booleans among other kinds (SQLite holds them as 1 and 0 among the numbers, and equal to
+//   them; MongoDB after the texts) and decimals beside numbers or texts (MongoDB: Decimal128 among the
+//   numbers, by value; SQLite: an order key among the texts); on each a range follows its own sort, and
+//   startsWith/contains match texts only. docs/operations.md, "A field of mixed kinds".
 // - the internal `_id` of an adapter never appears in returned rows, unless projected as ROW_ORDER.
 
 import { Decimal } from '../formats/decimal.ts';
