@@ -352,6 +352,50 @@ function contract(harness: () => Harness): void {
     });
   });
 
+  // Datetime items (SPEC §5: eq ne in gt gte lt lte): UTC instants as Date.toISOString writes them, so that
+  // code-point order is time order on both stores; null and a missing value are one, and no range finds them.
+  describe('datetime items', () => {
+    let c: string;
+    const AT: Row[] = [
+      { id: 'a1', at: '2026-03-01T01:30:00.000Z' }, { id: 'a2', at: '2026-03-01T01:30:00.500Z' }, { id: 'a3', at: '1999-12-31T16:00:00.000Z' },
+      { id: 'a4', at: null }, { id: 'a5' }, { id: 'a6', at: '2026-03-01T01:30:00.000Z' }, { id: 'a7', at: '2100-01-01T00:00:00.000Z' },
+    ];
+    beforeAll(async () => {
+      c = `r_320000_sw_at_${++next}`;
+      await store.insert(c, AT);
+    });
+    const T = '2026-03-01T01:30:00.000Z';
+    const CASES: [string, Filter, string[]][] = [
+      ['eq', eq('at', T), ['a1', 'a6']],
+      ['ne (null and missing too)', ne('at', T), ['a2', 'a3', 'a4', 'a5', 'a7']],
+      ['in with null (missing too)', inList('at', [T, null]), ['a1', 'a4', 'a5', 'a6']],
+      ['gt (half a second later)', cmp('at', 'gt', T), ['a2', 'a7']],
+      ['gte', cmp('at', 'gte', T), ['a1', 'a2', 'a6', 'a7']],
+      ['lt (never null or missing)', cmp('at', 'lt', T), ['a3']],
+      ['lte', cmp('at', 'lte', T), ['a1', 'a3', 'a6']],
+      ['eq null', eq('at', null), ['a4', 'a5']],
+    ];
+    it.each(CASES)('%s', async (_label, filter, expected) => {
+      for (const indexed of [false, true]) {
+        if (indexed) await store.ensureIndex(c, { fields: ['at'] });
+        expect(ids(await store.find(c, { filter, sort: [asc('id')] }))).toEqual(expected);
+        expect(await store.count(c, filter)).toBe(expected.length);
+      }
+    });
+    it('pages by cursor in time order, nulls first ascending', async () => {
+      const sort = withKeyTieBreak([asc('at')], 'id');
+      const paged: Value[] = [];
+      let filter: Filter | undefined;
+      for (let page = 0; page < 10; page++) {
+        const rows = await store.find(c, { filter, sort, limit: 2 });
+        if (rows.length === 0) break;
+        paged.push(...ids(rows));
+        filter = afterFilter(sort, encodeCursor(sort, rows[rows.length - 1]));
+      }
+      expect(paged).toEqual(['a4', 'a5', 'a3', 'a1', 'a6', 'a2', 'a7']);
+    });
+  });
+
   // An item retyped from decimal to text (or a store written before exact decimals) holds decimals beside
   // texts and numbers until it is imported again (docs/workflow.md). The embedded store keeps a decimal as
   // an order key that is text to SQL ("C501975" for 9.75): startsWith and contains matched keys by characters
@@ -1971,6 +2015,18 @@ describe('SQLite store', () => {
       const plan = store.explainFind('money', { filter: cmp('amount', 'gt', dec('0')), sort, limit: 10 }).join('\n');
       expect(plan).toMatch(/USING INDEX ix:amount@money/);
       await expect(store.insert('money', [{ id: 'd', '#decimals': 'x' } as unknown as Row])).rejects.toThrow(/invalid field name/);
+    });
+
+    // startsWith and contains on a field that may hold decimals read `#decimals` only for a value that can be
+    // part of an order key (sql.ts, KEY_PREFIX): an ordinary prefix stays one index seek.
+    it('seeks the index for a prefix, reading a row\'s decimal texts only for a prefix that can start an order key', async () => {
+      await store.ensureIndex('prefixes', { fields: ['name'] });
+      await store.insert('prefixes', [{ id: 'a', name: 'Zhang' }, { id: 'b', name: dec('9.75') }, { id: 'c', name: 'C501975' }]);
+      const plan = (value: string) => store.explainFind('prefixes', { filter: startsWith('name', value) }).join('\n');
+      expect(plan('Zh')).toMatch(/USING INDEX ix:name@prefixes/);
+      expect(plan('C5')).toMatch(/USING INDEX ix:name@prefixes/);
+      expect(ids(await store.find('prefixes', { filter: startsWith('name', 'C5'), sort: [asc('id')] }))).toEqual(['c']);
+      expect(ids(await store.find('prefixes', { filter: startsWith('name', 'Zh'), sort: [asc('id')] }))).toEqual(['a']);
     });
 
     it('creates the data folder, in WAL mode, through openStore', async () => {
