@@ -5,6 +5,8 @@
 // birth date). The start is the cheapest safe moment: the catalogues are loaded (they name the
 // collections); once every record has a place it costs two reads a resource (its indexes, then one through the index
 // [_o, ROW_ORDER]), the index made here, after the start, if a release before places published the resource (the masked lists walk it too).
+// The reads run a dozen resources at a time (START_READS_AT_ONCE): on MongoDB each is a round trip, and 2,000
+// resources read one after another held the start about 4 s; the answer is in the resources' order all the same.
 // As the audit log's indexes (audit-layout.ts): which resources have records to place is read before the
 // gateway says ready (reads only, which another process's write lock does not hold up), and they are
 // placed after, the missing index made first, so that /healthz answers meanwhile (a liveness probe does
@@ -19,6 +21,7 @@ import type { Logger } from 'pino';
 import { collectionOf, RECORD_ORDER_FIELD, type Catalogue } from '../model/catalogue.ts';
 import { placeUnplaced } from '../records/import/placing.ts';
 import { eq, ROW_ORDER, StoreUnavailableError, type IndexSpec, type Store } from '../store/port.ts';
+import { inTurns } from './in-turns.ts';
 
 export interface RecordPlacing {
   /** Whether records are still being placed. */
@@ -34,52 +37,99 @@ export interface PlacedAtStart {
   unfinished: Record<string, string>;
 }
 
+/** A resource whose collection has records to place, and whether it lacks the index on the place (a release before places published it). */
+export interface ToPlace {
+  collection: string;
+  code: string;
+  unindexed: boolean;
+}
+
+/**
+ * Resources whose reads run at once: on MongoDB each read is a round trip, 2,000 resources one after
+ * another waited about 4 s before the gateway said it had started (bench/start-reads.ts). A dozen keeps
+ * a pool of the driver's (100 connections by default) mostly free for the requests of other instances.
+ */
+export const START_READS_AT_ONCE = 12;
+
 /** The index a masked key's list walks, and the read of records without a place: [_o, ROW_ORDER]. */
 const PLACE_INDEX = [RECORD_ORDER_FIELD, ROW_ORDER];
 const isPlaceIndex = (index: IndexSpec): boolean => index.fields.length === 2 && index.fields.every((f, i) => f === PLACE_INDEX[i]);
 
 const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** Reads which resources have records without a place, then places them (not awaited: RecordPlacing.pending). */
-export async function placeRecordsAtStart(store: Store, catalogues: readonly Catalogue[], logger: Pick<Logger, 'info' | 'warn'>): Promise<RecordPlacing> {
-  // One resource a collection (a collection named by two resources' `source` is placed once).
+/** One resource a collection, in the catalogues' order (a collection named by two resources' `source` is placed once), leaving out `known` ones. */
+function collectionsOf(catalogues: readonly Catalogue[], known: ReadonlySet<string>): [collection: string, code: string][] {
   const resources = new Map<string, string>();
   for (const resource of catalogues.flatMap((c) => c.resources)) {
-    if (!resources.has(collectionOf(resource))) resources.set(collectionOf(resource), resource.code);
+    const collection = collectionOf(resource);
+    if (!known.has(collection) && !resources.has(collection)) resources.set(collection, resource.code);
   }
-  const result: PlacedAtStart = { placed: {}, unfinished: {} };
-  // Resources to place, and whether their collection lacks the index on the place (a release before places published it).
-  const waiting: { collection: string; code: string; unindexed: boolean }[] = [];
-  for (const [collection, code] of resources) {
+  return [...resources];
+}
+
+/**
+ * Which of `resources` ([collection, code]) have records to place: two reads each (its indexes, then one
+ * through the place index), `atOnce` resources at a time. The answer and the resources whose reads failed
+ * (in `unfinished`, with the store's reason) come in the order of `resources`, whatever order the reads end in.
+ * A read that fails leaves its resource unfinished and the others are read, as when they were read one
+ * after another (`atOnce` 1, what bench/start-reads.ts measures against).
+ */
+export async function resourcesToPlace(
+  store: Store,
+  resources: readonly [collection: string, code: string][],
+  unfinished: Record<string, string>,
+  atOnce = START_READS_AT_ONCE,
+): Promise<ToPlace[]> {
+  const read = await inTurns(resources, atOnce, async ([collection, code]): Promise<ToPlace | { code: string; reason: string } | null> => {
     try {
       // Without the index a read for a record without a place walks the whole collection: made after the start.
-      if (!(await store.listIndexes(collection)).some(isPlaceIndex)) waiting.push({ collection, code, unindexed: true });
-      else if ((await store.find(collection, { filter: eq(RECORD_ORDER_FIELD, null), projection: [RECORD_ORDER_FIELD], limit: 1 })).length) {
-        waiting.push({ collection, code, unindexed: false });
-      }
+      if (!(await store.listIndexes(collection)).some(isPlaceIndex)) return { collection, code, unindexed: true };
+      const unplaced = await store.find(collection, { filter: eq(RECORD_ORDER_FIELD, null), projection: [RECORD_ORDER_FIELD], limit: 1 });
+      return unplaced.length > 0 ? { collection, code, unindexed: false } : null;
     } catch (err) {
+      return { code, reason: reasonOf(err) };
+    }
+  });
+  const waiting: ToPlace[] = [];
+  for (const r of read) {
+    if (r === null) continue;
+    if ('reason' in r) unfinished[r.code] = r.reason;
+    else waiting.push(r);
+  }
+  return waiting;
+}
+
+/** Places the records of `waiting`, one resource after another (each a write of a page at a time), into `result`. */
+async function placeEach(store: Store, waiting: readonly ToPlace[], result: PlacedAtStart, stopped: () => boolean): Promise<void> {
+  for (const [i, { collection, code, unindexed }] of waiting.entries()) {
+    if (stopped()) break;
+    try {
+      if (unindexed) await store.ensureIndex(collection, { fields: PLACE_INDEX });
+      const placed = await placeUnplaced(store, collection);
+      if (placed > 0) result.placed[code] = placed;
+    } catch (err) {
+      if (stopped()) break; // the store closed under it by the drain: the next start places the rest
       result.unfinished[code] = reasonOf(err);
+      // Locked by another process (a long import) or failing: each resource left would wait as long.
+      if (err instanceof StoreUnavailableError) {
+        for (const left of waiting.slice(i + 1)) result.unfinished[left.code] = reasonOf(err);
+        break;
+      }
     }
   }
+}
+
+/**
+ * Reads which resources have records without a place, then places them (not awaited: RecordPlacing.pending).
+ */
+export async function placeRecordsAtStart(store: Store, catalogues: readonly Catalogue[], logger: Pick<Logger, 'info' | 'warn'>): Promise<RecordPlacing> {
+  const result: PlacedAtStart = { placed: {}, unfinished: {} };
+  const waiting = await resourcesToPlace(store, collectionsOf(catalogues, new Set()), result.unfinished);
   let pending = waiting.length > 0;
   let stopped = false;
+  const isStopped = () => stopped;
   void (async () => {
-    for (const [i, { collection, code, unindexed }] of waiting.entries()) {
-      if (stopped) break;
-      try {
-        if (unindexed) await store.ensureIndex(collection, { fields: PLACE_INDEX });
-        const placed = await placeUnplaced(store, collection);
-        if (placed > 0) result.placed[code] = placed;
-      } catch (err) {
-        if (stopped) break; // the store closed under it by the drain: the next start places the rest
-        result.unfinished[code] = reasonOf(err);
-        // Locked by another process (a long import) or failing: each resource left would wait as long.
-        if (err instanceof StoreUnavailableError) {
-          for (const left of waiting.slice(i + 1)) result.unfinished[left.code] = reasonOf(err);
-          break;
-        }
-      }
-    }
+    if (waiting.length > 0) await placeEach(store, waiting, result, isStopped);
     report(result, logger);
     pending = false;
   })();
