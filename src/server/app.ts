@@ -318,6 +318,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // the start (/readyz says 503 `record-places` until done; record-places.ts). The two reads at once (each
   // a round trip on MongoDB; the records', a dozen resources at a time).
   [auditLayout, recordPlacing] = await Promise.all([layOutAuditLog(store, logger), placeRecordsAtStart(store, holder.catalogues, logger)]);
+  // A publication this gateway installs from now on (the poll, or a publish it served): the records of the
+  // resources new to it placed too, after the start's (not awaited; ready meanwhile). Called at once with
+  // the schema in effect, so one installed during the start's reads is not missed (its resources read once).
+  const unwatchPublications = holder.onSchemaLoadOrUpdate(() => recordPlacing?.published(holder.catalogues));
   state = 'ready';
   const port = (httpServer.address() as AddressInfo).port;
   const checkpoints = startCheckpoints(store, {
@@ -344,6 +348,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       unwatchRates();
       unwatchAudit();
       auditLayout?.stop();
+      unwatchPublications();
       recordPlacing?.stop();
     },
   });

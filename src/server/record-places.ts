@@ -17,6 +17,13 @@
 // (another process holding the store's lock longer than the store waits) stops nothing: said in the log,
 // every resource left then left for the next start or import (each would wait as long again), and the
 // gateway says ready.
+// A resource published while the gateway runs (records an older release stored in its collection, or
+// written there straight through the store) is placed once the gateway installs the publication
+// (RecordPlacing.published, from app.ts): the same reads and placing for the collections new to it, after
+// the start's placing and any publication's before (one writer of places at a time in the process, never a
+// collection twice), not awaited and without /readyz's 503 (every instance installs it within its poll: all
+// of them not ready at once would take the platform down), the same log line. Before, they waited for the
+// next start. Left unfinished then, they are left for the next start or import of the resource.
 import type { Logger } from 'pino';
 import { collectionOf, RECORD_ORDER_FIELD, type Catalogue } from '../model/catalogue.ts';
 import { placeUnplaced } from '../records/import/placing.ts';
@@ -24,8 +31,13 @@ import { eq, ROW_ORDER, StoreUnavailableError, type IndexSpec, type Store } from
 import { inTurns } from './in-turns.ts';
 
 export interface RecordPlacing {
-  /** Whether records are still being placed. */
+  /** Whether the records the start found are still being placed (a publication's placing never makes it true). */
   readonly pending: boolean;
+  /**
+   * Places the records of the resources of `catalogues` whose collections this gateway has not read yet
+   * (a publication installed): not awaited, after any placing under way, never a collection twice.
+   */
+  published(catalogues: readonly Catalogue[]): void;
   /** Places no further resource (the gateway drains). */
   stop(): void;
 }
@@ -120,15 +132,24 @@ async function placeEach(store: Store, waiting: readonly ToPlace[], result: Plac
 }
 
 /**
- * Reads which resources have records without a place, then places them (not awaited: RecordPlacing.pending).
+ * Reads which resources have records without a place, then places them (not awaited: RecordPlacing.pending);
+ * later publications' new resources through RecordPlacing.published.
  */
 export async function placeRecordsAtStart(store: Store, catalogues: readonly Catalogue[], logger: Pick<Logger, 'info' | 'warn'>): Promise<RecordPlacing> {
+  /** Every collection read so far (the start's, then each publication's new ones): never read or placed twice. */
+  const known = new Set<string>();
+  const claim = (catalogues: readonly Catalogue[]) => {
+    const resources = collectionsOf(catalogues, known);
+    for (const [collection] of resources) known.add(collection);
+    return resources;
+  };
   const result: PlacedAtStart = { placed: {}, unfinished: {} };
-  const waiting = await resourcesToPlace(store, collectionsOf(catalogues, new Set()), result.unfinished);
+  const waiting = await resourcesToPlace(store, claim(catalogues), result.unfinished);
   let pending = waiting.length > 0;
   let stopped = false;
   const isStopped = () => stopped;
-  void (async () => {
+  // The placings one after another, the start's first: one writer of places at a time in this process.
+  let turn: Promise<void> = (async () => {
     if (waiting.length > 0) await placeEach(store, waiting, result, isStopped);
     report(result, logger);
     pending = false;
@@ -136,6 +157,21 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
   return {
     get pending() {
       return pending;
+    },
+    published(catalogues) {
+      if (stopped) return;
+      const resources = claim(catalogues);
+      if (resources.length === 0) return; // the same catalogues installed again, or none new (the usual publication)
+      turn = turn.catch(() => undefined).then(async () => {
+        if (stopped) return;
+        const placed: PlacedAtStart = { placed: {}, unfinished: {} };
+        try {
+          await placeEach(store, await resourcesToPlace(store, resources, placed.unfinished), placed, isStopped);
+        } catch (err) {
+          for (const [, code] of resources) placed.unfinished[code] ??= reasonOf(err);
+        }
+        if (!stopped) report(placed, logger);
+      });
     },
     stop() {
       stopped = true;

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { readDocuments } from '../../src/catalogue/read.ts';
 import { idCardCheckDigit } from '../../src/formats/idcard.ts';
-import type { Catalogue } from '../../src/model/catalogue.ts';
+import { RECORD_ORDER_FIELD, type Catalogue } from '../../src/model/catalogue.ts';
 import type { Store } from '../../src/store/port.ts';
 
 export const guilinFixture = (p: string): string => fileURLToPath(new URL(`../fixtures/guilin-placing/${p}`, import.meta.url));
@@ -37,3 +37,13 @@ export function manyResidentRegisters(total: number): Catalogue[] {
   }));
   return [{ ...police, resources }];
 }
+
+/** The owners' tags in the order of their places (a masked key's list's order), or null while one has no place. */
+export async function ownersInPlaceOrder(store: Store): Promise<string[] | null> {
+  const rows = await store.find(OWNERS.collection, { projection: ['tag', RECORD_ORDER_FIELD] });
+  if (rows.some((r) => typeof r[RECORD_ORDER_FIELD] !== 'number')) return null;
+  return rows.sort((a, b) => (a[RECORD_ORDER_FIELD] as number) - (b[RECORD_ORDER_FIELD] as number)).map((r) => r.tag as string);
+}
+
+/** The masked owners' list as the civil affairs bureau gets it: `query` posts a document as GUILIN_READER. */
+export const OWNERS_LIST = '{ glHousing { owners(first: 500) { nodes { ownerId tag } } } }';
