@@ -73,4 +73,19 @@ describe('a maxPageSize below the default page', () => {
     expect(res.data?.auditLog.nodes.length).toBeGreaterThan(0);
     expect(res.data?.auditLog.nodes.length).toBeLessThanOrEqual(10);
   });
+
+  // A typed client's first page: `first` a variable its request does not send. graphql-js fills in the
+  // schema's default of 50, which was refused here as `first must be a whole number from 0 to 10.`.
+  it('the audit log with first a variable left unsent gets a page of the maximum, as a list does', async () => {
+    const audit = await gw.query('query Entries($first: Int, $after: String) { auditLog(first: $first, after: $after) { nodes { seq } } }', { dept: '520000-DSJ', roles: ['supervisor'], variables: {} });
+    expect(audit.errors).toBeUndefined();
+    expect(audit.data?.auditLog.nodes.length).toBeGreaterThan(0);
+    expect(audit.data?.auditLog.nodes.length).toBeLessThanOrEqual(10);
+    const list = await gw.query('query Households($first: Int) { ruralRevival { monitoredHouseholds(first: $first) { nodes { hh } } } }', { dept: '520000-XCZX', variables: {} });
+    expect(list.errors).toBeUndefined();
+    expect(list.data?.ruralRevival.monitoredHouseholds.nodes).toHaveLength(10);
+    // Sent, the variable is the client's figure, held to the maximum as a written one is.
+    const sent = await gw.query('query Entries($first: Int) { auditLog(first: $first) { nodes { seq } } }', { dept: '520000-DSJ', roles: ['supervisor'], variables: { first: 50 } });
+    expect(sent.errors).toEqual([expect.objectContaining({ message: 'first must be a whole number from 0 to 10.', extensions: { code: 'BAD_USER_INPUT' } })]);
+  });
 });

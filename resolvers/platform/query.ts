@@ -1,5 +1,6 @@
 // The platform's Query fields: the lists and reports a department reads, each asking the workflow, audit or
 // grant module that answers it.
+import { Kind } from 'graphql';
 import { isGrantActive } from '../../src/access/grant-model.ts';
 import { listGrants } from '../../src/access/grants/listing.ts';
 import { listAudit } from '../../src/audit/query.ts';
@@ -117,7 +118,9 @@ export const queryFields: Pick<Resolvers, 'Query'> = {
         const f = args.filter ?? {};
         requireNamed('auditLog', { 'filter.department': f.department, 'filter.resource': f.resource, 'filter.provider': f.provider, 'filter.via': f.via, 'filter.action': f.action, 'filter.requestId': f.requestId });
         // Left out or given as null, `first` is the schema's default of 50, or the platform's page maximum when smaller.
-        const given = args.first !== null && info.fieldNodes.some((n) => n.arguments?.some((a) => a.name.value === 'first'));
+        // A variable the request does not send (`auditLog(first: $first)` without `first` in its variables) leaves
+        // it out too: graphql-js fills in the schema's 50, which a platform whose maxPageSize is smaller refused.
+        const given = args.first !== null && info.fieldNodes.some((n) => n.arguments?.some((a) => a.name.value === 'first' && (a.value.kind !== Kind.VARIABLE || a.value.name.value in info.variableValues)));
         return listAudit(
           scanStore(ctx), // walked a window at a time (src/audit/query.ts): stops at its next window once the request is cancelled
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
