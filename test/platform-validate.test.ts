@@ -138,6 +138,18 @@ const cases: { name: string; mutate: (doc: Doc) => void; problems: Problem[] }[]
     ],
   },
   {
+    // A read of another department's data states a purpose: with none listed, every one was refused.
+    name: 'no purpose at all',
+    mutate: (d) => (d.purposes = []),
+    problems: [
+      {
+        path: 'purposes',
+        message:
+          "lists no purpose, so no department could read another's data: each such read states one of these codes in its x-purpose header (and a share scope names them); list at least one, { code: a-purpose, name: What it is for }",
+      },
+    ],
+  },
+  {
     name: 'two purposes of one code',
     mutate: (d) => d.purposes.push({ code: 'social-assistance', name: 'Again' }),
     problems: [

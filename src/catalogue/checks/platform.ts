@@ -5,7 +5,7 @@
 // document limits that must let a data query through (limits.ts).
 import type { Platform } from '../../model/platform.ts';
 import type { Problem } from '../problems.ts';
-import { competentDepartmentExists, departmentCodesUnique, departmentRegionsOfTheirLevels, graphqlNamesNotPlatformFields, graphqlNamesUnique, platformRegionOfItsLevel, purposeCodesUnique } from './platform/departments.ts';
+import { competentDepartmentExists, departmentCodesUnique, departmentRegionsOfTheirLevels, graphqlNamesNotPlatformFields, graphqlNamesUnique, platformRegionOfItsLevel, purposeCodesUnique, purposesListed } from './platform/departments.ts';
 import { connectedNamespacesFree, connectedRegionsRelated, connectedRegionsUnique, connectedUrlsUnique, connectedUrlsUsable } from './platform/connected.ts';
 import { corsOriginsAreOrigins, drainDelayWithinShutdown, requiredDocumentsHaveManifests } from './platform/serving.ts';
 import { namesDistinct, namesShown } from './platform/names.ts';
@@ -20,6 +20,7 @@ export const platformChecks: readonly PlatformCheck[] = [
   graphqlNamesUnique,
   graphqlNamesNotPlatformFields,
   competentDepartmentExists,
+  purposesListed,
   purposeCodesUnique,
   connectedNamespacesFree,
   connectedRegionsRelated,

@@ -101,6 +101,20 @@ export function* competentDepartmentExists(p: Platform): Iterable<Problem> {
   }
 }
 
+/**
+ * At least one purpose: a read of another department's data states one of the platform's purpose codes
+ * (x-purpose), so on a platform listing none every such read was refused (`PURPOSE_REQUIRED`, then
+ * `send one of: .`), whatever its catalogues share.
+ */
+export function* purposesListed(p: Platform): Iterable<Problem> {
+  if (p.purposes.length === 0) {
+    yield problem(
+      'purposes',
+      "lists no purpose, so no department could read another's data: each such read states one of these codes in its x-purpose header (and a share scope names them); list at least one, { code: a-purpose, name: What it is for }",
+    );
+  }
+}
+
 export function* purposeCodesUnique(p: Platform): Iterable<Problem> {
   for (const [i, first, code] of repeats(p.purposes, (x) => x.code)) {
     yield problem(`purposes[${i}].code`, `"${code}" is already the code of purposes[${first}]; purpose codes must be unique`);
