@@ -65,6 +65,10 @@ describe('a maxPageSize below the default page', () => {
     const res = await gw.query('{ __type(name: "RuralRevivalResources") { fields { name args { name defaultValue } } } }', { dept: '520000-XCZX' });
     const list = (res.data?.__type.fields as { name: string; args: { name: string; defaultValue: string | null }[] }[]).find((f) => f.name === 'monitoredHouseholds');
     expect(list?.args.find((a) => a.name === 'first')?.defaultValue).toBe('10');
+    // The audit log's too: its 50 was shown, and is what graphql-js fills in for a variable left unsent.
+    const root = await gw.query('{ __type(name: "Query") { fields { name args { name defaultValue } } } }', { dept: '520000-DSJ', roles: ['supervisor'] });
+    const audit = (root.data?.__type.fields as { name: string; args: { name: string; defaultValue: string | null }[] }[]).find((f) => f.name === 'auditLog');
+    expect(audit?.args.find((a) => a.name === 'first')?.defaultValue).toBe('10');
   });
 
   it('the audit log without first gets a page of the maximum', async () => {

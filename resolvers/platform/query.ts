@@ -6,7 +6,7 @@ import { listGrants } from '../../src/access/grants/listing.ts';
 import { listAudit } from '../../src/audit/query.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';
-import { defaultPageSize, listedDepartmentCode } from '../../src/model/platform.ts';
+import { AUDIT_PAGE, defaultPageSize, listedDepartmentCode } from '../../src/model/platform.ts';
 import { readOptions, readStore, scanStore, type RequestContext } from '../request.ts';
 import { listCatalogues } from '../../src/workflow/catalogues.ts';
 import { findPublishedResource, publishedCode, resourceView } from '../../src/workflow/resource-info.ts';
@@ -48,8 +48,6 @@ function requireNamed(field: string, given: Record<string, string | null | undef
   if (problems.length) throw badInput(listProblems(`${field} is refused: an empty filter names nothing; give a value, or leave it out.`, problems), problems);
 }
 
-/** The audit log's page when `first` is left out: the schema's default (schema/platform.graphql). */
-const AUDIT_PAGE = 50;
 
 export const queryFields: Pick<Resolvers, 'Query'> = {
   Query: {

@@ -14,7 +14,7 @@ import {
 } from '../model/names.ts';
 import { KIND_SCALAR, OPERATORS, hasFewValues, OPERATORS_BY_KIND, kindFilterName, kindOf, type ScalarKind } from '../model/operators.ts';
 import { PLATFORM_SDL_FILE } from '../model/platform-sdl.ts';
-import { defaultPageSize, maxPageSize, type Platform } from '../model/platform.ts';
+import { AUDIT_PAGE, defaultPageSize, maxPageSize, type Platform } from '../model/platform.ts';
 
 const describe = (text: string, indent = ''): string =>
   `${indent}"""\n${text.split('\n').map((l) => `${indent}${l.replace(/"""/g, '\\"""')}`).join('\n')}\n${indent}"""\n`;
@@ -274,7 +274,18 @@ export function* typeDefParts(model: SchemaModel): Generator<string> {
   const query = queryFieldsSDL(model);
   // Query needs a field of its own before `extend type Query` adds the platform's.
   yield `type Query {\n${query || '  "No department publishes resources yet."\n  _empty: Boolean'}\n}\n`;
-  yield readFileSync(PLATFORM_SDL_FILE, 'utf8');
+  yield platformSDL(model.platform);
+}
+
+/**
+ * schema/platform.graphql with auditLog's default page as this platform serves it: 50, or its maxPageSize when
+ * smaller (a default of 50 on a platform of maxPageSize 10 was shown by GraphiQL and typed clients, and is
+ * what graphql-js fills in for a variable left unsent).
+ */
+function platformSDL(p: Platform): string {
+  const sdl = readFileSync(PLATFORM_SDL_FILE, 'utf8');
+  const page = defaultPageSize(p, AUDIT_PAGE);
+  return page === AUDIT_PAGE ? sdl : sdl.replace(`    first: Int = ${AUDIT_PAGE}\n`, `    first: Int = ${page}\n`);
 }
 
 /** The whole gateway's type definitions in one document. */

@@ -153,6 +153,9 @@ export function maxPageSize(p: Platform): number {
   return p.platform.maxPageSize ?? DEFAULT_MAX_PAGE_SIZE;
 }
 
+/** The audit log's page when `first` is left out, before the platform's maximum (schema/platform.graphql writes it). */
+export const AUDIT_PAGE = 50;
+
 /** The page of a list whose query leaves `first` out: 20, or the platform's maximum when that is smaller. */
 export function defaultPageSize(p: Platform, page = 20): number {
   return Math.min(page, maxPageSize(p));
