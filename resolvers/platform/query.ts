@@ -1,6 +1,5 @@
 // The platform's Query fields: the lists and reports a department reads, each asking the workflow, audit or
 // grant module that answers it.
-import { Kind } from 'graphql';
 import { isGrantActive } from '../../src/access/grant-model.ts';
 import { listGrants } from '../../src/access/grants/listing.ts';
 import { listAudit } from '../../src/audit/query.ts';
@@ -47,7 +46,6 @@ function requireNamed(field: string, given: Record<string, string | null | undef
     .map(([path]) => ({ path, message: 'is empty' }));
   if (problems.length) throw badInput(listProblems(`${field} is refused: an empty filter names nothing; give a value, or leave it out.`, problems), problems);
 }
-
 
 export const queryFields: Pick<Resolvers, 'Query'> = {
   Query: {
@@ -115,10 +113,9 @@ export const queryFields: Pick<Resolvers, 'Query'> = {
       translated(async () => {
         const f = args.filter ?? {};
         requireNamed('auditLog', { 'filter.department': f.department, 'filter.resource': f.resource, 'filter.provider': f.provider, 'filter.via': f.via, 'filter.action': f.action, 'filter.requestId': f.requestId });
-        // Left out or given as null, `first` is the schema's default of 50, or the platform's page maximum when smaller.
-        // A variable the request does not send (`auditLog(first: $first)` without `first` in its variables) leaves
-        // it out too: graphql-js fills in the schema's 50, which a platform whose maxPageSize is smaller refused.
-        const given = args.first !== null && info.fieldNodes.some((n) => n.arguments?.some((a) => a.name.value === 'first' && (a.value.kind !== Kind.VARIABLE || a.value.name.value in info.variableValues)));
+        // Left out or given as null, `first` is the page the schema writes as its default: 50, or the platform's page
+        // maximum when smaller (src/generate/sdl.ts), which graphql-js also fills in for a variable left unsent.
+        const given = args.first !== null && info.fieldNodes.some((n) => n.arguments?.some((a) => a.name.value === 'first'));
         return listAudit(
           scanStore(ctx), // walked a window at a time (src/audit/query.ts): stops at its next window once the request is cancelled
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
