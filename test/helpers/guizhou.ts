@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readDocument } from '../../src/catalogue/read.ts';
 import { collectionOf, type Catalogue } from '../../src/model/catalogue.ts';
+import type { Limits } from '../../src/model/platform.ts';
 import type { GatewayOptions } from '../../src/server/app.ts';
 import type { Row } from '../../src/store/port.ts';
 import { startTestGateway, type TestGateway } from './gateway.ts';
@@ -43,12 +44,14 @@ export function writeProvinceFile(work: string, cityUrl: string, timeoutMs = 300
 /**
  * The province (its police and rural catalogues) as a gateway on `port`, its city at `cityUrl`; the
  * connected platform asked only when a test says so (`connectedPollMs: 0`) unless `gateway` says otherwise.
+ * `limits`, when given, are the province's limits to change (as startTestGateway takes them).
  */
-export function startGuizhouProvince(work: string, cityUrl: string, port: number, gateway: Partial<GatewayOptions> = {}, timeoutMs?: number): Promise<TestGateway> {
+export function startGuizhouProvince(work: string, cityUrl: string, port: number, gateway: Partial<GatewayOptions> = {}, timeoutMs?: number, limits?: Partial<Limits>): Promise<TestGateway> {
   return startTestGateway({
     platformFile: writeProvinceFile(work, cityUrl, timeoutMs),
     catalogueFiles: [guizhouFixture('police.yaml'), guizhouFixture('rural.yaml')],
     gateway: { port, connectedPollMs: 0, ...gateway },
+    limits,
   });
 }
 
