@@ -40,6 +40,7 @@ import { withoutStack } from '../rules/errors.ts';
 import { conditionSplitsKey } from './conditioned-duplicates.ts';
 import { jitInfoNamesCollide } from './jit-info-names.ts';
 import { locateByPath } from './error-locations.ts';
+import { followResolvers, followWork, workSettled } from './started-work.ts';
 
 const compiled = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, CompiledQuery | null>>>();
 
@@ -212,6 +213,7 @@ export interface Operation {
 }
 
 export async function executeOperation(op: Operation): Promise<ExecutionResult> {
+  followResolvers(op.schema);
   const query = compiledFor(op.schema, op.document, op.operationName);
   if (query && !leavesOutInnerVariable(query, op.variables)) {
     const result = await query.query(undefined, op.context, op.variables ?? {});
@@ -224,8 +226,18 @@ export async function executeOperation(op: Operation): Promise<ExecutionResult> 
   return onGraphqlJs(op);
 }
 
-/** graphql-js's answer (what the differential tests compare with), with the locations it leaves out of an error that knew its path (error-locations.ts). */
+/**
+ * graphql-js's answer (what the differential tests compare with), with the locations it leaves out of an
+ * error that knew its path (error-locations.ts), once every resolver it started has settled (started-work.ts:
+ * a `data: null` answer left the others running, to read and audit after it).
+ */
 export async function onGraphqlJs(op: Operation): Promise<ExecutionResult> {
+  const context = typeof op.context === 'object' && op.context !== null ? op.context : undefined;
+  if (context) {
+    followResolvers(op.schema);
+    followWork(context);
+  }
   const result = await execute({ schema: op.schema, document: op.document, contextValue: op.context, variableValues: op.variables, operationName: op.operationName });
+  if (context) await workSettled(context);
   return result.errors ? { ...result, errors: locateByPath(op.schema, result.errors, op.document, op.operationName, op.variables) } : result;
 }
