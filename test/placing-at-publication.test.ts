@@ -24,8 +24,6 @@ import { lineSink } from './helpers/log-sink.ts';
 import { spawnServe, waitReady, type ServedProcess } from './helpers/served.ts';
 import { aroundMethod } from './helpers/store-around.ts';
 
-/** The port of the `govgraph serve` process (the task's range). */
-const SERVE_PORT = 6985;
 const OWNERS_STORED = 80;
 const MASKED_OWNER = /^450305\*{8}\d{3}[\dX]$/;
 const RESIDENTS_COLLECTION = 'r_450300_gaj_00001';
@@ -54,7 +52,7 @@ describe('records stored without a place in the collection of a resource publish
       return platformSecret(store);
     });
     const env = cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: GUILIN_PLATFORM, GOVGRAPH_LOG_LEVEL: 'info' });
-    const served = await spawnServe([], env, SERVE_PORT);
+    const served = await spawnServe([], env); // a port of its own choosing: none another test run may hold
     running.push(served);
     const url = `http://127.0.0.1:${served.port}`;
     await waitReady(url, 60_000);
