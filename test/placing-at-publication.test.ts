@@ -138,4 +138,35 @@ describe('records stored without a place in the collection of a resource publish
       await gw.close();
     }
   }, 60_000);
+
+  // The drain stops the placing and the store is closed under it (serve closes the store after the drain):
+  // the read or write it was in fails, said nowhere (the next start or import places the rest), and no
+  // promise is left rejected. Held in the reads (listIndexes) and in the placing's write (fillNulls).
+  it.each(['listIndexes', 'fillNulls'] as const)('is given up quietly when the gateway drains and the store closes during its %s', async (method) => {
+    const logged: Record<string, unknown>[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reached = false;
+    const gw = await startTestGateway({
+      platformFile: GUILIN_PLATFORM,
+      catalogueFiles: [GUILIN_POLICE],
+      seed: (store) => storeUnplacedOwners(store, OWNERS_STORED),
+      wrapStore: (store) => aroundMethod(store, method, async ([collection], call) => {
+        if (collection === OWNERS.collection) (reached = true, await held);
+        return call();
+      }),
+      gateway: { logger: createLogger(lineSink((l) => logged.push(JSON.parse(l) as Record<string, unknown>)), 'info') },
+    });
+    try {
+      await importCatalogueFiles(gw.store, gw.platform, [GUILIN_HOUSING], { publish: true });
+      expect(await gw.gateway.holder.refresh()).toBe(true);
+      await eventually(async () => expect(reached).toBe(true));
+    } finally {
+      await gw.close(); // drains, then closes the store
+      release();
+    }
+    // The held call now fails on the closed store; a turn of the timers for its rejection to be handled or not.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(logged.filter((l) => l.event === 'record-places' || (l.level as number) >= 40)).toEqual([]);
+  }, 60_000);
 });
