@@ -56,6 +56,21 @@ const contains = (field: string, value: string): Filter => ({ kind: 'contains', 
 const asc = (field: string): SortKey => ({ field, direction: 'asc' });
 const desc = (field: string): SortKey => ({ field, direction: 'desc' });
 const ids = (rows: Row[]) => rows.map((r) => r.id);
+/**
+ * The ids of `collection`'s rows as a client pages through them: `size` rows a page, each page read after
+ * the cursor of the one before (at most `pages` pages, so that a cursor that walks back stops).
+ */
+async function idsByCursor(store: Store, collection: string, sort: SortKey[], size: number, pages = 10): Promise<Value[]> {
+  const paged: Value[] = [];
+  let filter: Filter | undefined;
+  for (let page = 0; page < pages; page++) {
+    const rows = await store.find(collection, { filter, sort, limit: size });
+    if (rows.length === 0) break;
+    paged.push(...ids(rows));
+    filter = afterFilter(sort, encodeCursor(sort, rows[rows.length - 1]));
+  }
+  return paged;
+}
 const dec = (text: string): Decimal => {
   const d = Decimal.parse(text);
   if (!d) throw new Error(`not a decimal: ${text}`);
@@ -337,14 +352,7 @@ function contract(harness: () => Harness): void {
         // Pages of two by cursor, both directions: every row once, in the sort's order.
         for (const direction of [asc, desc]) {
           const sort = withKeyTieBreak([direction('code')], 'id');
-          const paged: Value[] = [];
-          let filter: Filter | undefined;
-          for (let page = 0; page < 10; page++) {
-            const rows = await store.find(mixed, { filter, sort, limit: 2 });
-            if (rows.length === 0) break;
-            paged.push(...ids(rows));
-            filter = afterFilter(sort, encodeCursor(sort, rows[rows.length - 1]));
-          }
+          const paged = await idsByCursor(store, mixed, sort, 2);
           expect(paged).toEqual(ids(await store.find(mixed, { sort })));
           expect(paged).toEqual(direction === asc ? sorted : ['m1', 'm6', 'm3', 'm7', 'm2', 'm4', 'm5']);
         }
@@ -367,14 +375,7 @@ function contract(harness: () => Harness): void {
     expect(await found(inList('f', [false, null]))).toEqual(mongo ? ['b3', 'b5'] : ['b3', 'b4', 'b5']);
     for (const direction of [asc, desc]) {
       const sort = withKeyTieBreak([direction('f')], 'id');
-      const paged: Value[] = [];
-      let filter: Filter | undefined;
-      for (let page = 0; page < 10; page++) {
-        const rows = await store.find(c, { filter, sort, limit: 2 });
-        if (rows.length === 0) break;
-        paged.push(...ids(rows));
-        filter = afterFilter(sort, encodeCursor(sort, rows[rows.length - 1]));
-      }
+      const paged = await idsByCursor(store, c, sort, 2);
       expect(paged).toEqual(ids(await store.find(c, { sort })));
       expect(paged).toHaveLength(6);
     }
@@ -412,14 +413,7 @@ function contract(harness: () => Harness): void {
     });
     it('pages by cursor in time order, nulls first ascending', async () => {
       const sort = withKeyTieBreak([asc('at')], 'id');
-      const paged: Value[] = [];
-      let filter: Filter | undefined;
-      for (let page = 0; page < 10; page++) {
-        const rows = await store.find(c, { filter, sort, limit: 2 });
-        if (rows.length === 0) break;
-        paged.push(...ids(rows));
-        filter = afterFilter(sort, encodeCursor(sort, rows[rows.length - 1]));
-      }
+      const paged = await idsByCursor(store, c, sort, 2);
       expect(paged).toEqual(['a4', 'a5', 'a3', 'a1', 'a6', 'a2', 'a7']);
     });
   });
@@ -477,14 +471,7 @@ function contract(harness: () => Harness): void {
         const sort = withKeyTieBreak([direction('v')], 'id');
         const all = ids(await store.find(c, { sort }));
         for (const size of [1, 3]) {
-          const paged: Value[] = [];
-          let filter: Filter | undefined;
-          for (let page = 0; page < 20 && paged.length < ROWS.length + 1; page++) {
-            const rows = await store.find(c, { filter, sort, limit: size });
-            if (rows.length === 0) break;
-            paged.push(...ids(rows));
-            filter = afterFilter(sort, encodeCursor(sort, rows[rows.length - 1]));
-          }
+          const paged = await idsByCursor(store, c, sort, size, 20);
           expect(paged).toEqual(all);
         }
         expect(new Set(all).size).toBe(ROWS.length);
