@@ -4,7 +4,9 @@
 // from another folder): two instances of the same code, each with its own schema and JIT history.
 // Each variant builds its schema with its own code, answers through its own executor and reads through
 // its own store's code (a connection of its own on one folder of the demo data). Stops if the answers differ.
-// Run: npx tsx bench/ab-in-process.ts --base DIR --aa DIR2 [--ops 2000] [--query list|denied]
+// Before the first measured operation each variant answers one document run on graphql-js (a key asked
+// twice under different conditions: src/server/conditioned-duplicates.ts), as a gateway that has served one.
+// Run: npx tsx bench/ab-in-process.ts --base DIR --aa DIR2 [--ops 2000] [--query list|denied|lookup]
 //   (DIR, DIR2: clones of the code before, with node_modules linked to the same folder as this one's)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,7 +20,7 @@ import { executeOperation } from '../src/server/executor.ts';
 import { utf8 } from '../src/server/http/respond.ts';
 import { dedupeErrors } from '../src/rules/errors.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
-import { benchPlatform, DENIED_QUERY, LIST_QUERY } from './demo-queries.ts';
+import { benchPlatform, DENIED_QUERY, LIST_QUERY, lookupQuery } from './demo-queries.ts';
 import { requestContexts } from './request-context.ts';
 
 const arg = (name: string) => {
@@ -27,7 +29,10 @@ const arg = (name: string) => {
 };
 const OPS = Number(arg('ops') ?? 2000);
 const WARM = 200;
-const query = arg('query') === 'denied' ? DENIED_QUERY : LIST_QUERY;
+const queryName = arg('query') ?? 'list';
+if (!['list', 'denied', 'lookup'].includes(queryName)) throw new Error('--query: one of list, denied, lookup');
+/** Runs on graphql-js: `a` asked twice, once under a condition. */
+const ON_GRAPHQL_JS = '{ humanResources { a: employmentRegistrations(first: 1) @skip(if: false) { nodes { registrationNo } } a: employmentRegistrations(first: 1) { nodes { registrationNo } } } }';
 const cpuNow = () => {
   const u = process.cpuUsage();
   return u.user + u.system;
@@ -76,7 +81,10 @@ try {
     // Each its own access decisions, as each gateway keeps its own.
     return { ...v, built, store: own, context: requestContexts(platform, own, built.catalogues), exec: [] as number[], total: [] as number[] };
   }));
-  const document = parse(query);
+  // The lookup's key: a record of the middle of the demo's (as bench/ab-gateways.ts takes it).
+  const key = async () => String((await store.find('r_430000_rst_00001', { projection: ['registrationNo'], limit: 1, skip: 500 }))[0].registrationNo);
+  const document = parse(queryName === 'denied' ? DENIED_QUERY : queryName === 'lookup' ? lookupQuery(await key()) : LIST_QUERY);
+  for (const run of runs) await run.execute({ schema: run.built.schema, document: parse(ON_GRAPHQL_JS), context: await run.context() });
   const answer = (r: ExecutionResult) => JSON.stringify(r.errors ? { ...r, errors: dedupeErrors(r.errors) } : r);
   const first = await Promise.all(runs.map(async (run) => answer(await run.execute({ schema: run.built.schema, document, context: await run.context() }))));
   if (first.some((a) => a !== first[0])) throw new Error('the answers differ');
@@ -91,7 +99,7 @@ try {
       if (n >= WARM) run.exec.push(c1 - c0), run.total.push(cpuNow() - c0);
     }
   }
-  console.log(`${arg('query') ?? 'list'}: ${OPS} operations of each, the same answer (${first[0].length} UTF-16 units); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end\n`);
+  console.log(`${queryName}: ${OPS} operations of each, the same answer (${first[0].length} UTF-16 units); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end\n`);
   console.log('| code | execution, CPU µs (median) | + JSON + UTF-8, CPU µs (median) | vs before |');
   console.log('|---|---:|---:|---:|');
   const b = median(runs[0].total);
