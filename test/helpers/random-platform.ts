@@ -1,0 +1,261 @@
+// Whole platforms drawn from a seed, for the oracle (test/access-oracle-generated.test.ts): a province of
+// its own (never Hunan's 43), 3 to 5 departments at the province, its cities and counties, with codes and
+// names of their own (mixed case, Chinese and ASCII), purposes, and one departmental catalogue per
+// providing department whose resources draw every setting SPEC §4 and §6 offer: share type and methods,
+// scopes of use (purposes, department patterns, levels), row scope, items of every type, masks, item
+// shares that tighten, and links between resources; then records for each, with nulls, values differing
+// only in case, division codes inside and outside the province.
+//
+// The documents are written as files and published through the real catalogue import, so what the
+// generator writes must pass the catalogue checks: each choice here keeps to what they accept.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { mulberry32 } from './random.ts';
+
+type Rec = Record<string, unknown>;
+type Level = 'province' | 'city' | 'county';
+
+export interface GeneratedPlatform {
+  platformFile: string;
+  catalogueFiles: string[];
+  /** Records per resource code, as the provider's import files hold them. */
+  records: Map<string, Rec[]>;
+  /** One line per resource: what was drawn (for a failure's message). */
+  summary: string[];
+}
+
+const ITEM_TYPES = ['string', 'text', 'int', 'float', 'decimal', 'boolean', 'date', 'datetime', 'enum'] as const;
+const METHODS = ['api', 'system-integration', 'online-query', 'download', 'copy', 'other'] as const;
+const MASKS = ['idcard', 'name', 'phone', 'partial', 'full', null] as const; // null: none named (full)
+// Province prefixes of the mainland other than Hunan's 43.
+const PROVINCES = ['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65'];
+const HAN = '甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥东西南北中山水火木金土民政公安税务医保社会人力资源住建交通';
+// Words whose spellings differ only in case, beside Chinese ones: filters and orders meet both.
+const WORDS = ['alpha', 'Alpha', 'ALPHA', 'beta', 'Beta', 'gamma', '张三', '李四', '王小二', '赵', 'Zhao Li', 'zhao li', 'x', 'Ωmega', '湖Ab', '', ' space'];
+
+export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
+  const rand = mulberry32(seed);
+  const chance = (p: number) => rand() < p;
+  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+  const some = <T>(xs: readonly T[], min: number, max: number): T[] => {
+    const s = [...xs];
+    for (let i = s.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [s[i], s[j]] = [s[j], s[i]];
+    }
+    return s.slice(0, int(Math.min(min, s.length), Math.min(max, s.length)));
+  };
+  const letters = (n: number, alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ') => Array.from({ length: n }, () => pick([...alphabet])).join('');
+  const han = (n: number) => Array.from({ length: n }, () => pick([...HAN])).join('');
+  const taken = new Set<string>(); // every name drawn, lower case: names apart by more than case
+  const fresh = (make: () => string): string => {
+    for (;;) {
+      const v = make();
+      if (!taken.has(v.toLowerCase())) {
+        taken.add(v.toLowerCase());
+        return v;
+      }
+    }
+  };
+
+  // ---- the platform -------------------------------------------------------------------------------
+  const pp = pick(PROVINCES);
+  const province = `${pp}0000`;
+  const cities = some(['01', '02', '03', '05', '07', '11'], 2, 3).map((c) => `${pp}${c}00`);
+  const counties = cities.flatMap((c) => some(['02', '03', '21', '81'], 1, 2).map((k) => `${c.slice(0, 4)}${k}`));
+  const regionOf: Record<Level, () => string> = { province: () => province, city: () => pick(cities), county: () => pick(counties) };
+  const deptCount = int(3, 5);
+  const departments = Array.from({ length: deptCount }, (_, i) => {
+    const level: Level = i === 0 ? 'province' : pick(['province', 'city', 'city', 'county'] as const);
+    const region = regionOf[level]();
+    const suffix = fresh(() => letters(int(2, 4)) + (chance(0.3) ? String(int(1, 9)) : ''));
+    return {
+      code: `${region}-${suffix}`,
+      name: chance(0.5) ? `${han(int(2, 4))}局 ${suffix}` : `${suffix} Bureau ${han(2)}`,
+      graphqlName: fresh(() => `d${letters(int(3, 6))}`),
+      level,
+      region,
+    };
+  });
+  const purposes = Array.from({ length: int(2, 4) }, () => fresh(() => `p-${letters(int(3, 6), 'abcdefghjkmnpqrstuvwxyz')}`));
+  const platform = {
+    platform: { region: province, level: 'province', name: `${han(3)}政务数据共享平台 ${seed}`, competentDepartment: departments[0].code },
+    purposes: purposes.map((code) => ({ code, name: `${han(2)} ${code}` })),
+    departments,
+    connected: [],
+  };
+
+  // ---- scopes -------------------------------------------------------------------------------------
+  const cutRegion = (code: string) => code.replace(/(00)+$/, '');
+  /** A department pattern: an exact code, a region's departments, a division's leading digits, or by suffix. */
+  const departmentPattern = (): string => {
+    const d = pick(departments);
+    const suffix = d.code.slice(7);
+    // (A province's leading four digits, "5200*", name no division: the row-scope check refuses them.)
+    return pick([d.code, `${d.region}-*`, `${cutRegion(d.region)}*`, `*-${suffix}`, ...(d.level === 'province' ? [] : [`${d.region.slice(0, 4)}*`])]);
+  };
+  const scopeOf = (rows: string | null) => {
+    const scope: Rec = {};
+    if (chance(0.7)) scope.purposes = some(purposes, 1, purposes.length);
+    if (chance(0.3)) scope.departments = [...new Set([departmentPattern(), ...(chance(0.5) ? [departmentPattern()] : [])])];
+    if (chance(0.3)) scope.levels = some(['province', 'city', 'county'], 1, 3);
+    if (rows) scope.rows = { item: rows };
+    return scope;
+  };
+
+  // ---- resources ----------------------------------------------------------------------------------
+  interface Drawn { doc: Rec; items: Rec[]; key: string; rows: string | null; provider: string }
+  const resources: Drawn[] = [];
+  const providers = some(departments, 2, departments.length);
+  for (const dept of providers) {
+    for (let n = int(1, 2); n > 0; n--) {
+      const type = pick(['unconditional', 'conditional', 'conditional', 'none'] as const);
+      const methods = chance(0.85) ? ['api', ...some(METHODS.filter((m) => m !== 'api'), 0, 2)] : some(METHODS.filter((m) => m !== 'api'), 1, 2);
+      const key = fresh(() => `k${letters(3)}`);
+      const rows = chance(0.45) ? fresh(() => `div${letters(2)}`) : null;
+      const share: Rec = { type, methods, scope: scopeOf(rows) };
+      if (type === 'conditional') share.conditions = `${han(4)} only`;
+      if (type !== 'unconditional') share.basis = `条例 ${letters(3)} Art. ${int(1, 40)}`;
+      const items: Rec[] = [{ name: key, type: 'string', required: true, ...(chance(0.25) ? sensitive() : {}) }];
+      if (rows) items.push({ name: rows, type: 'string' });
+      for (const t of some(ITEM_TYPES, 4, 7)) {
+        const item: Rec = { name: fresh(() => `${t.slice(0, 3)}${letters(3)}`), title: `${han(2)} ${t}`, type: t };
+        if (t === 'enum') item.values = some(['low', 'Mid', 'HIGH', 'unknown_x', 'Other', 'A1', 'b_2'], 2, 4);
+        if (chance(0.4)) Object.assign(item, sensitive());
+        if (chance(0.35)) item.share = tighten(share);
+        items.push(item);
+      }
+      const gqlType = fresh(() => `R${letters(1, 'ABCDEFGHJKMNPQRSTUVWXYZ')}${letters(4)}`);
+      resources.push({
+        provider: dept.code,
+        key,
+        rows,
+        items,
+        doc: {
+          code: `${dept.code}-${String(int(1, 99999)).padStart(5, '0')}`,
+          name: fresh(() => (chance(0.5) ? `${han(int(2, 6))}信息 ${letters(2)}` : `${letters(3)} records ${han(2)}`)),
+          provider: dept.code,
+          graphql: { type: gqlType, list: `${gqlType[0].toLowerCase()}${gqlType.slice(1)}List`, byKey: `${gqlType[0].toLowerCase()}${gqlType.slice(1)}One` },
+          key,
+          share,
+          items,
+        },
+      });
+    }
+  }
+  // Resource codes apart (the number is drawn): redraw a clash.
+  const codes = new Set<string>();
+  for (const r of resources) {
+    while (codes.has(String(r.doc.code).toLowerCase())) r.doc.code = `${r.provider}-${String(int(1, 99999)).padStart(5, '0')}`;
+    codes.add(String(r.doc.code).toLowerCase());
+  }
+  // Links: a string item of one resource to another's key (string), on some resources.
+  const links = new Map<Drawn, { item: string; target: Drawn }>();
+  for (const r of resources) {
+    if (!chance(0.5)) continue;
+    const target = pick(resources);
+    const item: Rec = { name: fresh(() => `ref${letters(3)}`), type: 'string', link: { resource: target.doc.code, item: target.key, field: fresh(() => `to${letters(4)}`) } };
+    if (chance(0.3)) Object.assign(item, sensitive());
+    if (chance(0.25)) item.share = tighten(r.doc.share as Rec);
+    r.items.push(item);
+    links.set(r, { item: String(item.name), target });
+  }
+
+  function sensitive(): Rec {
+    const mask = pick(MASKS);
+    return { sensitivity: pick(['personal', 'secret']), ...(mask ? { mask } : {}) };
+  }
+
+  /** An item's share: the resource's tightened in one or more ways (type, methods, purposes, levels). */
+  function tighten(share: Rec): Rec {
+    const own: Rec = {};
+    const order = ['unconditional', 'conditional', 'none'];
+    if (chance(0.4)) {
+      own.type = pick(order.slice(order.indexOf(String(share.type))));
+      if (own.type === 'conditional' && !share.conditions) own.conditions = `${han(3)} 条件`;
+      if (own.type !== 'unconditional' && !share.basis) own.basis = `办法 ${letters(2)}`;
+    }
+    if (chance(0.3)) own.methods = some(share.methods as string[], 1, (share.methods as string[]).length);
+    const outer = (share.scope ?? {}) as Rec;
+    const scope: Rec = {};
+    if (chance(0.5)) scope.purposes = some((outer.purposes as string[] | undefined) ?? purposes, 1, 2);
+    if (chance(0.25)) scope.levels = some((outer.levels as string[] | undefined) ?? ['province', 'city', 'county'], 1, 2);
+    if (chance(0.2) && outer.departments) scope.departments = some(outer.departments as string[], 1, 1);
+    if (Object.keys(scope).length) own.scope = scope;
+    return own;
+  }
+
+  // ---- records ------------------------------------------------------------------------------------
+  const divisions = [province, ...cities, ...counties, ...counties.map((c) => `${c}001`), '430102', `${pp === '11' ? '12' : '11'}0101`, cities[0].slice(0, 4)];
+  const keysOf = new Map<Drawn, string[]>();
+  for (const r of resources) {
+    const n = int(12, 40);
+    const keys: string[] = [];
+    const seen = new Set<string>();
+    while (keys.length < n) {
+      // Some keys differ from another only in case: both are records of their own.
+      const k = keys.length && chance(0.1) ? swapCase(pick(keys)) : `${pick(['', 'K', 'k', '赵'])}${letters(int(1, 3))}${int(0, 999)}`;
+      if (!seen.has(k)) keys.push(k), seen.add(k);
+    }
+    keysOf.set(r, keys);
+  }
+  const records = new Map<string, Rec[]>();
+  for (const r of resources) {
+    const link = links.get(r);
+    records.set(String(r.doc.code), keysOf.get(r)!.map((k) => {
+      const rec: Rec = {};
+      for (const item of r.items) {
+        const name = String(item.name);
+        if (name === r.key) rec[name] = k;
+        else if (name === r.rows) rec[name] = chance(0.1) ? null : pick(divisions);
+        else if (link && name === link.item) rec[name] = chance(0.15) ? null : chance(0.1) ? 'NO-SUCH' : pick(keysOf.get(link.target)!);
+        else if (chance(0.15)) rec[name] = null;
+        else rec[name] = value(item);
+      }
+      return rec;
+    }));
+  }
+
+  function value(item: Rec): unknown {
+    switch (item.type) {
+      case 'string': case 'text': return pick(WORDS) + (chance(0.5) ? String(int(0, 99)) : '');
+      case 'int': return int(-50, 50) * pick([1, 1, 1000]);
+      case 'float': return pick([0, 1.5, -2.25, 3.125, 100, 7]) * int(1, 3);
+      case 'decimal': return pick(['0', '1.50', '1.5', '-0.5', '100.10', '12345.678', '-0', '7']);
+      case 'boolean': return chance(0.5);
+      case 'date': return `20${int(10, 29)}-0${int(1, 9)}-${String(int(1, 28)).padStart(2, '0')}`;
+      case 'datetime': return `2026-0${int(1, 9)}-1${int(0, 9)}T0${int(0, 9)}:${int(10, 59)}:00${pick(['Z', '+08:00', '-05:00'])}`;
+      case 'enum': return pick(item.values as string[]);
+    }
+    throw new Error(`no value for ${String(item.type)}`);
+  }
+
+  // ---- the files ----------------------------------------------------------------------------------
+  mkdirSync(dir, { recursive: true });
+  const platformFile = join(dir, 'platform.yaml');
+  writeFileSync(platformFile, stringify(platform));
+  const catalogueFiles: string[] = [];
+  for (const dept of providers) {
+    const own = resources.filter((r) => r.provider === dept.code);
+    const file = join(dir, `catalogue-${dept.graphqlName}.yaml`);
+    writeFileSync(file, stringify({
+      id: `G${seed}-${dept.code.slice(7)}`,
+      kind: 'departmental',
+      title: `${dept.name} 目录`,
+      compiler: dept.code,
+      resources: own.map((r) => r.doc),
+    }));
+    catalogueFiles.push(file);
+  }
+  const summary = resources.map((r) => {
+    const s = r.doc.share as Rec;
+    return `${String(r.doc.code)} ${String(s.type)} ${JSON.stringify(s.scope)} items ${r.items.map((i) => `${String(i.name)}:${String(i.type)}${i.sensitivity ? `/${String(i.mask ?? 'full')}` : ''}${i.share ? `+${JSON.stringify(i.share)}` : ''}`).join(' ')}`;
+  });
+  return { platformFile, catalogueFiles, records, summary };
+}
+
+function swapCase(s: string): string {
+  return Array.from(s, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
+}
