@@ -35,6 +35,16 @@ export const ORACLE_LIMITS: Partial<Limits> = {
   maskedProbes: { ...DEFAULT_LIMITS.maskedProbes, perHour: 1_000_000, perDay: 1_000_000 },
 };
 
+/** The GraphQL scalar an item's values are filtered as (SPEC §5). */
+function scalarOf(item: OItem): string {
+  const scalars: Record<string, string> = { string: 'String', text: 'String', int: 'Int', float: 'Float', decimal: 'Decimal', boolean: 'Boolean', date: 'Date', datetime: 'DateTime' };
+  return scalars[item.type] ?? fail(`no key of type ${item.type} here`);
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
 export interface OracleRunResult {
   /** Cases checked. */
   cases: number;
@@ -88,16 +98,18 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
   function remember(r: OResource, rows: Rec[]) {
     let m = byKey.get(r.code);
     if (!m) byKey.set(r.code, (m = new Map()));
-    for (const row of rows) m.set(row[r.key], row);
+    for (const row of rows) m.set(String(row[r.key]), row);
   }
 
-  /** Records of `r` whose key is one of `keys`, read by its provider once and kept. */
+  /** Records of `r` whose key is one of `keys`, read by its provider once and kept (by the key's text). */
   async function providerRecords(r: OResource, keys: unknown[]): Promise<Map<unknown, Rec>> {
     const known = byKey.get(r.code) ?? new Map();
-    const missing = [...new Set(keys)].filter((k) => !known.has(k));
+    const missing = [...new Set(keys.map(String))].filter((k) => !known.has(k));
+    const key = itemOf(r, r.key);
     for (let i = 0; i < missing.length; i += 1000) {
       const chunk = missing.slice(i, i + 1000);
-      const res = await asProvider(r, `query($keys: [String!]) { d: ${deptField(r.provider)} { r: ${r.list}(first: 1000, filter: { ${r.key}: { in: $keys } }) { nodes { ${allItems(r)} } } } }`, { keys: chunk });
+      const values = chunk.map((k) => filterable({ ...key, sensitive: true }, k));
+      const res = await asProvider(r, `query($keys: [${scalarOf(key)}!]) { d: ${deptField(r.provider)} { r: ${r.list}(first: 1000, filter: { ${r.key}: { in: $keys } }) { nodes { ${allItems(r)} } } } }`, { keys: values });
       remember(r, res.data!.d.r.nodes);
       for (const k of chunk) if (!byKey.get(r.code)!.has(k)) byKey.get(r.code)!.set(k, null as unknown as Rec);
     }
@@ -142,16 +154,19 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
   }
 
   async function randomGrant(now: Date): Promise<void> {
-    const conditional = oracle.resources.filter((x) => x.share.type === 'conditional');
+    // Conditional resources, and resources shared unconditionally with conditional items: a grant opens
+    // such items (docs/access-rules.md, Row scope), and takes no rows.
+    const conditional = oracle.resources.filter((x) => x.share.type === 'conditional' || x.items.some((i) => i.share?.type === 'conditional'));
     if (!conditional.length) return; // a generated platform may share nothing on conditions
     const r = pick(conditional);
+    const onItems = r.share.type !== 'conditional';
     const requester = pick(oracle.departments.filter((d) => d.code !== r.provider));
     const purposes = some(r.share.scope?.purposes ?? oracle.purposes, 1, 3);
-    const items = some(r.items.filter((i) => i.share?.type !== 'none').map((i) => i.name), 1, r.items.length);
+    const items = some(r.items.filter((i) => (onItems ? i.share?.type === 'conditional' : i.share?.type !== 'none')).map((i) => i.name), 1, r.items.length);
     const unmasked = chance(0.5) ? some(items, 0, items.length) : [];
     // On a resource with row scope, some grants narrow it to a few division codes of the requester's region.
     const within = divisionsWithin(r, requester);
-    const rows = within.length && chance(0.5) ? some(within, 1, 2) : null;
+    const rows = !onItems && within.length && chance(0.5) ? some(within, 1, 2) : null;
     // Most grants are in force; some ended yesterday, some start the day after tomorrow.
     const when = rand();
     const madeAt = when < 0.15 ? new Date(now.getTime() - 3 * DAY) : when < 0.25 ? new Date(now.getTime() + 2 * DAY) : now;
@@ -220,6 +235,12 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     return v;
   }
 
+  /** A key no record holds, of the key's type (as a lookup sends it). */
+  function noSuchKey(key: OItem): unknown {
+    const v = key.type === 'int' || key.type === 'float' ? 987654321 : key.type === 'decimal' ? '987654321.5' : key.type === 'date' ? '1901-01-01' : key.type === 'datetime' ? '1901-01-01T00:00:00.000Z' : 'NO-SUCH-KEY';
+    return key.sensitive ? String(v) : v;
+  }
+
   function probeValue(operator: string, v: unknown): unknown {
     if (operator === 'startsWith') return String(v).slice(0, 2);
     if (operator === 'contains') return Array.from(String(v)).slice(1, 3).join('');
@@ -253,7 +274,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     return {
       alias, resource: r, kind, items, link, filter, order,
       first: chance(0.05) ? 0 : int(1, 6),
-      key: chance(0.1) ? 'NO-SUCH-KEY' : pick(pool)[r.key],
+      key: chance(0.1) ? noSuchKey(itemOf(r, r.key)) : pick(pool)[r.key],
       counts: chance(0.4),
     };
   }
@@ -294,7 +315,8 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     const fields = cases.map((c, n) => {
       const r = c.resource;
       if (c.kind === 'lookup') {
-        vars.push(`$k${n}: String!`);
+        const key = itemOf(r, r.key);
+        vars.push(`$k${n}: ${key.sensitive ? 'String' : scalarOf(key)}!`); // a personal or secret key is looked up as a String
         variables[`k${n}`] = c.key;
         return `${c.alias}: ${deptField(r.provider)} { r: ${r.byKey}(${r.key}: $k${n}) { ${selection(c)} } }`;
       }
@@ -349,7 +371,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
       // Each record's random place (given when written), then the row order (resolvers/data/list.ts).
       const sort = [{ field: RECORD_ORDER_FIELD, direction: 'asc' as const }, { field: ROW_ORDER, direction: 'asc' as const }];
       places = gw.store.find(collection, { sort, projection: [r.key] })
-        .then((rows) => new Map(rows.map((row, i) => [row[r.key], i])));
+        .then((rows) => new Map(rows.map((row, i) => [String(row[r.key]), i])));
       storedPlaces.set(r.code, places);
     }
     return places;
@@ -403,10 +425,10 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
       runs[runs.length - 1].push(row);
       last = v;
     }
-    const ordered = runs.flatMap((run) => [...run].sort((x, y) => places.get(x[r.key])! - places.get(y[r.key])!));
+    const ordered = runs.flatMap((run) => [...run].sort((x, y) => places.get(String(x[r.key]))! - places.get(String(y[r.key]))!));
     const keys = ordered.slice(0, c.first).map((row) => row[r.key]);
     const records = await providerRecords(r, keys);
-    expectedPages.set(pageKey(a, c), { nodes: keys.map((k) => records.get(k)!), totalCount: all.length, hasNextPage: all.length > c.first });
+    expectedPages.set(pageKey(a, c), { nodes: keys.map((k) => records.get(String(k))!), totalCount: all.length, hasNextPage: all.length > c.first });
   }
 
   // ---- checking one case --------------------------------------------------------------------------------
@@ -492,7 +514,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
       got.forEach((g, i) => {
         if (g === null) return;
         const value = want[i]![l.item];
-        const record = value === null ? null : (byKey.get(target.code)?.get(value) ?? null);
+        const record = value === null ? null : (byKey.get(target.code)?.get(String(value)) ?? null);
         const linked = record && rowVisible(this.asker, target, record[rowItem(target) ?? '']) ? record : null;
         if (record && !linked) count('rows:link outside');
         if (denial || linked === null) {
@@ -554,7 +576,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
       return ck.finish(errors);
     }
     if (c.kind === 'lookup') {
-      const found = byKey.get(r.code)!.get(c.key) ?? null;
+      const found = byKey.get(r.code)!.get(String(c.key)) ?? null;
       // A record outside the row scope is null, as a missing one (and no error).
       const want = found && rowVisible(asker, r, found[rowItem(r) ?? '']) ? found : null;
       if (found && !want) count('rows:lookup outside');
@@ -657,7 +679,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     const linkKeys = new Map<OResource, unknown[]>();
     for (const c of cases) {
       if (!c.link) continue;
-      const rows = c.kind === 'lookup' ? [byKey.get(c.resource.code)!.get(c.key) ?? null] : expectedPages.get(pageKey(asker, c))!.nodes;
+      const rows = c.kind === 'lookup' ? [byKey.get(c.resource.code)!.get(String(c.key)) ?? null] : expectedPages.get(pageKey(asker, c))!.nodes;
       for (const row of rows) if (row && row[c.link.link.item] !== null) {
         linkKeys.set(c.link.target, [...(linkKeys.get(c.link.target) ?? []), row[c.link.link.item]]);
       }

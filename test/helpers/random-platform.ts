@@ -71,8 +71,11 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
     const level: Level = i === 0 ? 'province' : pick(['province', 'city', 'city', 'county'] as const);
     const region = regionOf[level]();
     const suffix = fresh(() => letters(int(2, 4)) + (chance(0.3) ? String(int(1, 9)) : ''));
+    // A department's code is free: some carry another division's digits (a province's bureau coded as a
+    // city's), while row scope follows its region.
+    const digits = i > 0 && chance(0.2) ? pick([province, ...cities, ...counties]) : region;
     return {
-      code: `${region}-${suffix}`,
+      code: `${digits}-${suffix}`,
       name: chance(0.5) ? `${han(int(2, 4))}局 ${suffix}` : `${suffix} Bureau ${han(2)}`,
       graphqlName: fresh(() => `d${letters(int(3, 6))}`),
       level,
@@ -89,24 +92,36 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
 
   // ---- scopes -------------------------------------------------------------------------------------
   const cutRegion = (code: string) => code.replace(/(00)+$/, '');
-  /** A department pattern: an exact code, a region's departments, a division's leading digits, or by suffix. */
-  const departmentPattern = (): string => {
+  const globRe = (pattern: string) => new RegExp(`^${pattern.replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  /**
+   * Whether a pattern passes the row-scope check (docs/access-rules.md, Row scope): one naming a division by
+   * its leading digits matches no department whose region lies beyond that division.
+   */
+  const agreesWithRegions = (pattern: string): boolean => {
+    const digits = /^\d+/.exec(pattern)?.[0];
+    if (!/[*?]/.test(pattern) || !digits) return true;
+    const division = digits.length >= 6 ? cutRegion(digits.slice(0, 6)) : digits;
+    return departments.every((d) => !globRe(pattern).test(d.code) || cutRegion(d.region).startsWith(division));
+  };
+  /** A department pattern: an exact code, a region's departments, a division's leading digits, or by suffix, `?` or `*`. */
+  const departmentPattern = (rows: boolean): string => {
     const d = pick(departments);
-    const suffix = d.code.slice(7);
+    const [digits, suffix] = [d.code.slice(0, 6), d.code.slice(7)];
     // (A province's leading four digits, "5200*", name no division: the row-scope check refuses them.)
-    return pick([d.code, `${d.region}-*`, `${cutRegion(d.region)}*`, `*-${suffix}`, ...(d.level === 'province' ? [] : [`${d.region.slice(0, 4)}*`])]);
+    const all = [d.code, `${digits}-*`, `${cutRegion(digits)}*`, `*-${suffix}`, `${digits}-${suffix.slice(0, -1)}?`, ...(digits.endsWith('0000') ? [] : [`${digits.slice(0, 4)}*`])];
+    return pick(rows ? all.filter(agreesWithRegions) : all);
   };
   const scopeOf = (rows: string | null) => {
     const scope: Rec = {};
     if (chance(0.7)) scope.purposes = some(purposes, 1, purposes.length);
-    if (chance(0.3)) scope.departments = [...new Set([departmentPattern(), ...(chance(0.5) ? [departmentPattern()] : [])])];
+    if (chance(0.3)) scope.departments = [...new Set([departmentPattern(rows !== null), ...(chance(0.5) ? [departmentPattern(rows !== null)] : [])])];
     if (chance(0.3)) scope.levels = some(['province', 'city', 'county'], 1, 3);
     if (rows) scope.rows = { item: rows };
     return scope;
   };
 
   // ---- resources ----------------------------------------------------------------------------------
-  interface Drawn { doc: Rec; items: Rec[]; key: string; rows: string | null; provider: string }
+  interface Drawn { doc: Rec; items: Rec[]; key: string; keyType: string; rows: string | null; provider: string }
   const resources: Drawn[] = [];
   const providers = some(departments, 2, departments.length);
   for (const dept of providers) {
@@ -118,7 +133,8 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
       const share: Rec = { type, methods, scope: scopeOf(rows) };
       if (type === 'conditional') share.conditions = `${han(4)} only`;
       if (type !== 'unconditional') share.basis = `条例 ${letters(3)} Art. ${int(1, 40)}`;
-      const items: Rec[] = [{ name: key, type: 'string', required: true, ...(chance(0.25) ? sensitive() : {}) }];
+      const keyType = pick(['string', 'string', 'string', 'text', 'int', 'float', 'decimal', 'date', 'datetime']);
+      const items: Rec[] = [{ name: key, type: keyType, required: true, ...(chance(0.25) ? sensitive() : {}) }];
       if (rows) items.push({ name: rows, type: 'string' });
       for (const t of some(ITEM_TYPES, 4, 7)) {
         const item: Rec = { name: fresh(() => `${t.slice(0, 3)}${letters(3)}`), title: `${han(2)} ${t}`, type: t };
@@ -131,6 +147,7 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
       resources.push({
         provider: dept.code,
         key,
+        keyType,
         rows,
         items,
         doc: {
@@ -156,7 +173,7 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
   for (const r of resources) {
     if (!chance(0.5)) continue;
     const target = pick(resources);
-    const item: Rec = { name: fresh(() => `ref${letters(3)}`), type: 'string', link: { resource: target.doc.code, item: target.key, field: fresh(() => `to${letters(4)}`) } };
+    const item: Rec = { name: fresh(() => `ref${letters(3)}`), type: target.keyType, link: { resource: target.doc.code, item: target.key, field: fresh(() => `to${letters(4)}`) } };
     if (chance(0.3)) Object.assign(item, sensitive());
     if (chance(0.25)) item.share = tighten(r.doc.share as Rec);
     r.items.push(item);
@@ -183,23 +200,37 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
     if (chance(0.5)) scope.purposes = some((outer.purposes as string[] | undefined) ?? purposes, 1, 2);
     if (chance(0.25)) scope.levels = some((outer.levels as string[] | undefined) ?? ['province', 'city', 'county'], 1, 2);
     if (chance(0.2) && outer.departments) scope.departments = some(outer.departments as string[], 1, 1);
+    else if (chance(0.15) && !outer.departments) scope.departments = [departmentPattern(outer.rows !== undefined)];
     if (Object.keys(scope).length) own.scope = scope;
     return own;
   }
 
   // ---- records ------------------------------------------------------------------------------------
   const divisions = [province, ...cities, ...counties, ...counties.map((c) => `${c}001`), '430102', `${pp === '11' ? '12' : '11'}0101`, cities[0].slice(0, 4)];
-  const keysOf = new Map<Drawn, string[]>();
+  const keysOf = new Map<Drawn, unknown[]>();
   for (const r of resources) {
     const n = int(12, 40);
-    const keys: string[] = [];
+    const keys: unknown[] = [];
     const seen = new Set<string>();
     while (keys.length < n) {
-      // Some keys differ from another only in case: both are records of their own.
-      const k = keys.length && chance(0.1) ? swapCase(pick(keys)) : `${pick(['', 'K', 'k', '赵'])}${letters(int(1, 3))}${int(0, 999)}`;
-      if (!seen.has(k)) keys.push(k), seen.add(k);
+      const k = keyValue(r.keyType, keys);
+      if (!seen.has(String(k))) keys.push(k), seen.add(String(k));
     }
     keysOf.set(r, keys);
+  }
+
+  function keyValue(type: string, before: unknown[]): unknown {
+    switch (type) {
+      case 'int': return int(-500, 5000);
+      case 'float': return int(-500, 5000) / 4;
+      // (one value written once: "1.5" and "1.50" are one value, and so one key)
+      case 'decimal': return `${int(-50, 500)}.${String(int(0, 99)).padStart(2, '0')}`;
+      case 'date': return value({ type: 'date' });
+      // (one instant written once: the store keeps it in UTC, and two spellings of it would be one key)
+      case 'datetime': return `2025-${String(int(1, 12)).padStart(2, '0')}-${String(int(10, 28))}T${String(int(0, 23)).padStart(2, '0')}:${int(10, 59)}:00Z`;
+    }
+    // Some keys differ from another only in case: both are records of their own.
+    return before.length && chance(0.1) ? swapCase(String(pick(before))) : `${pick(['', 'K', 'k', '赵'])}${letters(int(1, 3))}${int(0, 999)}`;
   }
   const records = new Map<string, Rec[]>();
   for (const r of resources) {
@@ -210,7 +241,7 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
         const name = String(item.name);
         if (name === r.key) rec[name] = k;
         else if (name === r.rows) rec[name] = chance(0.1) ? null : pick(divisions);
-        else if (link && name === link.item) rec[name] = chance(0.15) ? null : chance(0.1) ? 'NO-SUCH' : pick(keysOf.get(link.target)!);
+        else if (link && name === link.item) rec[name] = chance(0.15) ? null : chance(0.1) ? keyValue(link.target.keyType, []) : pick(keysOf.get(link.target)!); // (maybe no record's)
         else if (chance(0.15)) rec[name] = null;
         else rec[name] = value(item);
       }
