@@ -672,7 +672,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     const res = await gw.query(document, { dept: who.dept.code, purpose: who.purpose ?? undefined, variables });
     const asker: Asker = { dept: who.dept, purpose: who.purpose, grants: grants.map((g) => ({ ...g })), now: new Date() };
     if (res.status !== 200 || res.data == null) {
-      return { cases: cases.length, problems: [`batch ${batch}: HTTP ${res.status} ${JSON.stringify(res.errors)}\n${document}`] };
+      return { cases: cases.length, problems: [`${label}, batch ${batch}: HTTP ${res.status} ${JSON.stringify(res.errors)}\n${document}`] };
     }
     // What the provider reads for the same pages, and the records behind the links.
     await providerPages(asker, cases.filter((c) => c.kind === 'list'));
@@ -691,10 +691,10 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     for (const c of cases) {
       const errors = (res.errors ?? []).filter((e) => e.path?.[0] === c.alias);
       const found = checkCase(asker, c, res.data, errors);
-      if (found.length) problems.push(`seed ${label}, batch ${batch}, case ${c.alias}: ${describeCase(asker, c)}\n  ${found.join('\n  ')}`);
+      if (found.length) problems.push(`${label}, batch ${batch}, case ${c.alias}: ${describeCase(asker, c)}\n  ${found.join('\n  ')}`);
     }
     const stray = (res.errors ?? []).filter((e) => !cases.some((c) => e.path?.[0] === c.alias));
-    if (stray.length) problems.push(`seed ${label}, batch ${batch}: errors outside any case ${JSON.stringify(stray)}`);
+    if (stray.length) problems.push(`${label}, batch ${batch}: errors outside any case ${JSON.stringify(stray)}`);
     return { cases: cases.length, problems };
   }
 
