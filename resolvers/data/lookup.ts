@@ -7,7 +7,7 @@ import { withinRows } from '../../src/access/row-scope.ts';
 import { fieldNodesThatRun } from '../../src/generate/selection.ts';
 import { lookupValues } from '../../src/model/key-spellings.ts';
 import { isSensitive } from '../../src/generate/model.ts';
-import { typedValue } from '../../src/workflow/objections/keys.ts';
+import { typedValue } from '../../src/records/validate/conversions.ts';
 import { pathPattern, planFor } from './plan.ts';
 import { withLinks } from './links.ts';
 import { noteRead, noteRecords } from './records.ts';

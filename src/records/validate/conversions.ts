@@ -2,6 +2,7 @@
 // value by the port's conventions, or says what a valid value is.
 import type { Item, ItemType } from '../../model/catalogue.ts';
 import { closest } from '../../model/nearest-name.ts';
+import { enumValueName } from '../../model/names.ts';
 import type { Value } from '../../store/port.ts';
 import { isRealDate } from '../../formats/calendar.ts';
 import { readDateTime, DATETIME_EXPECTED } from '../../formats/datetime.ts';
@@ -135,4 +136,14 @@ export function convertValue(item: Item, value: unknown, fromText: boolean): Con
   if (!converter) throw new Error(`item ${item.name} has unknown type ${item.type}`);
   const converted = converter.convert(value, item, fromText);
   return converted instanceof Failed ? { ok: false, expected: converted.expected } : { ok: true, value: converted };
+}
+
+/**
+ * The value a person's text stands for, as the store keeps it: an objection's record key or proposed
+ * value, a lookup by a personal or secret key (a String in the schema whatever its type). An enum is named
+ * in the schema's naming too (o_neg as O_NEG).
+ */
+export function typedValue(item: Item, text: string): Converted {
+  const value = item.type === 'enum' ? (item.values?.find((v) => enumValueName(v) === text) ?? text) : text;
+  return convertValue(item, value, true);
 }

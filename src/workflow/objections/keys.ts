@@ -1,8 +1,7 @@
 // A record's key as objections name it: from the text a person typed, as the store keeps it, as the store
 // compares it.
 import type { Item, Resource } from '../../model/catalogue.ts';
-import { enumValueName } from '../../model/names.ts';
-import { convertValue } from '../../records/validate/conversions.ts';
+import { typedValue } from '../../records/validate/conversions.ts';
 import type { Value } from '../../store/port.ts';
 import { Decimal } from '../../formats/decimal.ts';
 import { badInput } from '../errors.ts';
@@ -16,15 +15,6 @@ export function keyValue(resource: Resource, key: string): Value {
   const converted = typedValue(item, key);
   if (!converted.ok) throw badInput(`key: the value given is not ${converted.expected}, so it cannot be a ${resource.key} of ${resource.code}.`, [{ path: 'key', message: `is not ${converted.expected}` }]);
   return converted.value;
-}
-
-/**
- * A value of `item` as the store keeps it, from the text a person typed (a key, a proposed value), or what
- * a value of the item must be. An enum value is read in the schema's naming too (o_neg as O_NEG).
- */
-export function typedValue(item: Item, text: string): { ok: true; value: Value } | { ok: false; expected: string } {
-  const value = item.type === 'enum' ? (item.values?.find((v) => enumValueName(v) === text) ?? text) : text;
-  return convertValue(item, value, true);
 }
 
 /** A key as the store compares it: a decimal by value ("0.50" is the record 0.5), anything else as JSON. */

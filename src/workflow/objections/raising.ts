@@ -21,7 +21,8 @@ import { concerning, perform } from '../audit.ts';
 import { WorkflowError, badInput, conflict, notFound } from '../errors.ts';
 import { findPublishedResource } from '../resource-info.ts';
 import { fingerprint } from './fingerprints.ts';
-import { keyValue, typedValue } from './keys.ts';
+import { keyValue } from './keys.ts';
+import { typedValue } from '../../records/validate/conversions.ts';
 import { fromRow, insertStanding, OBJECTIONS, standingSlot, ensureObjectionIndexes, type Objection } from './record.ts';
 import { noPublishedResource } from '../../access/connected-codes.ts';
 
