@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadPlatform, validatePlatform } from '../src/catalogue/platform.ts';
+import { schemaProblems } from '../src/catalogue/json-schema.ts';
 import { DocumentInvalidError, type Problem } from '../src/catalogue/problems.ts';
 import { readDocument } from '../src/catalogue/read.ts';
 import { PLATFORM_QUERY_FIELDS } from '../src/catalogue/names.ts';
@@ -401,6 +402,13 @@ describe('validatePlatform', () => {
     expect(validatePlatform({ ...(structuredClone(good) as object), deadlines: { demandDays: 15 } }).platform!.deadlines).toEqual({ objectionDays: 5, demandDays: 15 });
     expect(validatePlatform({ ...(structuredClone(good) as object), deadlines: { objectionDays: 0, hours: 3 } }).problems.map((p) => p.path).sort())
       .toEqual(['deadlines.hours', 'deadlines.objectionDays']);
+  });
+
+  // The schema says it too, so that an editor flags `purposes: []` (schema/platform.schema.json), worded by the check.
+  it('refuses no purpose at all in the schema as well, with the one problem saying why', () => {
+    const none = { ...(structuredClone(good) as object), purposes: [] };
+    expect(schemaProblems('platform.schema.json', none).map((p) => p.path)).toEqual(['purposes']);
+    expect(validatePlatform(none).problems).toHaveLength(1);
   });
 
   it('loadPlatform throws every problem at once', () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DEFAULT_LIMITS, deadlinesOf, type Limits, type Platform, type RateBucket, type TrustedDocuments } from '../model/platform.ts';
 import { platformChecks } from './checks/platform.ts';
 import { boundTooLowProblem } from './checks/platform/limits.ts';
+import { noPurposeProblem } from './checks/platform/departments.ts';
 import { schemaProblems } from './json-schema.ts';
 import { DocumentInvalidError, type Problem } from './problems.ts';
 import { readDocument } from './read/files.ts';
@@ -20,12 +21,18 @@ type RawPlatform = Omit<Platform, 'limits' | 'trustedDocuments'> & {
 };
 
 export function validatePlatform(doc: unknown, file?: string): { platform?: Platform; problems: Problem[] } {
-  const problems = [...illFormedTextProblems(doc), ...hiddenTextProblems(doc), ...schemaProblems('platform.schema.json', doc).map((p) => rateOffProblem(doc, p) ?? boundTooLowProblem(doc, p) ?? p)];
+  const problems = [...illFormedTextProblems(doc), ...hiddenTextProblems(doc), ...schemaProblems('platform.schema.json', doc).map((p) => rateOffProblem(doc, p) ?? boundTooLowProblem(doc, p) ?? purposesEmptyProblem(doc, p) ?? p)];
   if (problems.length) return { problems };
   problems.push(...maskedProbeBoundsNest(doc as RawPlatform));
   const platform = withDefaults(doc as RawPlatform, file);
   for (const check of platformChecks) problems.push(...check(platform));
   return problems.length ? { problems } : { platform, problems };
+}
+
+/** The schema's `minItems` refusal of `purposes: []`, worded to say why a platform needs one (the check's). */
+function purposesEmptyProblem(doc: unknown, problem: Problem): Problem | undefined {
+  const purposes = (doc as { purposes?: unknown }).purposes;
+  return problem.path === 'purposes' && Array.isArray(purposes) && purposes.length === 0 ? noPurposeProblem() : undefined;
 }
 
 /**

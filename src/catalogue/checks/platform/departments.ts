@@ -107,13 +107,14 @@ export function* competentDepartmentExists(p: Platform): Iterable<Problem> {
  * `send one of: .`), whatever its catalogues share.
  */
 export function* purposesListed(p: Platform): Iterable<Problem> {
-  if (p.purposes.length === 0) {
-    yield problem(
-      'purposes',
-      "lists no purpose, so no department could read another's data: each such read states one of these codes in its x-purpose header (and a share scope names them); list at least one, { code: a-purpose, name: What it is for }",
-    );
-  }
+  if (p.purposes.length === 0) yield noPurposeProblem();
 }
+
+/** Said for `purposes: []`, by this check and in place of the schema's own `minItems` refusal (platform.ts). */
+export const noPurposeProblem = (): Problem => problem(
+  'purposes',
+  "lists no purpose, so no department could read another's data: each such read states one of these codes in its x-purpose header (and a share scope names them); list at least one, { code: a-purpose, name: What it is for }",
+);
 
 export function* purposeCodesUnique(p: Platform): Iterable<Problem> {
   for (const [i, first, code] of repeats(p.purposes, (x) => x.code)) {
