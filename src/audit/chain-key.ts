@@ -6,9 +6,10 @@
 // refused to checkpoint ("does not verify under this gateway's key"). The newest entry tells: it verifies
 // under the key the process would chain with, or the process is the wrong one to write. An empty log
 // tells nothing, and is taken as it is. Nothing is written here, and no secret is made.
-import { tailVerifies } from './checkpoint.ts';
+import { tailUnkeyed, tailVerifies } from './checkpoint.ts';
 import { deriveAuditKey } from './key.ts';
 import { auditTail } from './log.ts';
+import { UNKEYED_LOG_ADVICE } from './entry.ts';
 import { envSecret, keptSecret } from '../identity/secret.ts';
 import type { Store } from '../store/port.ts';
 
@@ -39,6 +40,7 @@ export async function chainKeyProblem(store: Store, env: NodeJS.ProcessEnv = pro
   const newest = `the audit log's newest entry #${tail.seq}`;
   if (fromEnv) {
     if (await verifiesUnder(fromEnv)) return null;
+    if ((await tailUnkeyed(store, tail))) return unkeyed(newest);
     if (await verifiesUnder(kept)) {
       return `GOVGRAPH_JWT_SECRET is set here, but ${newest} is keyed with the secret kept in the store: unset GOVGRAPH_JWT_SECRET for this command, as the gateways on this store run without it; ${NOTHING_DONE}`;
     }
@@ -48,14 +50,21 @@ export async function chainKeyProblem(store: Store, env: NodeJS.ProcessEnv = pro
     );
   }
   if (kept === null) {
+    if ((await tailUnkeyed(store, tail))) return unkeyed(newest);
     return (
       `GOVGRAPH_JWT_SECRET is unset here and the store keeps no secret, so its audit log is keyed with the GOVGRAPH_JWT_SECRET its gateways ` +
       `run with: export that one (after the secret kept in it was deleted on purpose, record the change with govgraph audit rekey, the secret of before exported as GOVGRAPH_PREVIOUS_JWT_SECRET); ${NOTHING_DONE}, and no secret was made in the store`
     );
   }
   if (await verifiesUnder(kept)) return null;
+  if ((await tailUnkeyed(store, tail))) return unkeyed(newest);
   return (
     `GOVGRAPH_JWT_SECRET is unset here, and ${newest} does not verify under the secret kept in the store: export the GOVGRAPH_JWT_SECRET ` +
     `the gateways on this store run with; ${NOTHING_DONE}. ${WHY_ELSE}`
   );
+}
+
+/** The refusal on a log a release before keyed hashes wrote: no secret to export would do. */
+function unkeyed(newest: string): string {
+  return `${newest} is not keyed with any secret: ${UNKEYED_LOG_ADVICE}; ${NOTHING_DONE}`;
 }

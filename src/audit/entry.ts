@@ -17,7 +17,7 @@
 // the entry except `hash` itself, `prevHash` included. The first entry's `prevHash` is GENESIS_HASH.
 // Without the key nobody can make a hash that verifies: an entry edited and rehashed with the public
 // algorithm is named as altered.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { LONE_SURROGATE, toWellFormed } from '../formats/well-formed.ts';
 import { MAX_NAME, MAX_TEXT } from '../model/input-bounds.ts';
 import type { Row, Value } from '../store/port.ts';
@@ -217,6 +217,34 @@ function wellFormed(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * Releases before keyed hashes (before 2 December 2026) chained the log with a plain SHA-256 under this
+ * domain, no key. This release neither verifies nor chains after such entries; it only tells them from
+ * altered ones, so that an operator upgrading from such a release is told what the log is (and not to look
+ * for another secret). Never taken as proof of anything: an entry so hashed is still reported broken.
+ */
+const UNKEYED_DOMAIN = 'govgraph-audit-v1\n';
+
+/** Whether `entry` carries the plain SHA-256 a release before keyed hashes gave it, over its contents as stored. */
+export function hashedUnkeyed(entry: AuditEntry): boolean {
+  try {
+    // The fields the release of 25 November 2026 hashed (fromRow's defaults for later fields left out).
+    const { seq, time, requestId, department, user, purpose, operationName, documentHash, kind, action, outcome, detail, prevHash } = entry;
+    const resources = entry.resources.map((r) => ({
+      resource: r.resource, provider: r.provider, items: r.items, denied: r.denied.map((d) => ({ item: d.item, code: d.code })), masked: r.masked, records: r.records,
+    }));
+    const fields = { seq, time, requestId, department, user, purpose, operationName, documentHash, kind, action, resources, outcome, detail, prevHash };
+    return createHash('sha256').update(UNKEYED_DOMAIN).update(canonicalJson(fields)).digest('hex') === entry.hash;
+  } catch {
+    return false; // a field no JSON holds: no hash of any release
+  }
+}
+
+/** What to do with a log `hashedUnkeyed` recognises (docs/operations.md, Upgrading). */
+export const UNKEYED_LOG_ADVICE =
+  'it was written by a release before keyed hashes (before 2 December 2026: plain SHA-256, no platform key), which this release neither verifies nor appends to; ' +
+  'keep this store with the release that wrote it, and start this release on a new data folder (docs/operations.md, Upgrading)';
 
 /** The hash an entry must carry, computed from every other field under the audit key. */
 export function entryHash(rest: Omit<AuditEntry, 'hash'>, key: Uint8Array): string {

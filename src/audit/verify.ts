@@ -38,6 +38,8 @@ import {
   GENESIS_HASH,
   entryHash,
   fromRow,
+  hashedUnkeyed,
+  UNKEYED_LOG_ADVICE,
   partsOf,
   providerOutcomesOf,
   providersOf,
@@ -393,6 +395,8 @@ function checkRow(row: Row, expectedSeq: number, prevHash: string, key: Uint8Arr
     return `entry cannot be hashed: ${err instanceof Error ? err.message : String(err)}`;
   }
   if (recomputed !== null && recomputed !== entry.hash) {
+    // A log a release before keyed hashes began: said as such at its first entry (later ones are links of a keyed chain).
+    if (seq === 1 && hashedUnkeyed(entry)) return `hash is a plain SHA-256, not keyed with the platform's key: ${UNKEYED_LOG_ADVICE}`;
     return keyNote ? `hash does not match the entry's contents${keyNote}` : 'hash does not match the entry\'s contents (the entry was altered, or rehashed without the platform\'s key; or the platform secret changed since it was written: if on purpose, record the change with govgraph audit rekey)';
   }
   if ((row.resourceCodes ?? '') !== resourceCodesOf(entry.resources)) {
