@@ -21,6 +21,29 @@ function* scopeEntriesExist(scope: Scope | undefined, at: string, ctx: CheckCont
   }
 }
 
+/**
+ * A scope part written as an empty list (`purposes: []`, `departments: []`, `levels: []`): SPEC §4 says a
+ * part left out is no restriction of that kind, and an empty list was read as its opposite, no purpose,
+ * department or level at all, so that no department but the provider could read the data (each read
+ * refused PURPOSE_OUT_OF_SCOPE or OUT_OF_SCOPE, "may not be used for any purpose"). Whoever wrote it meant
+ * one or the other: refused, saying both, so that neither a share closed to all (which is type none, with
+ * the legal basis none needs) nor an open one is had by accident.
+ */
+function* scopePartsListSomething(scope: Scope | undefined, at: string, whose: string): Iterable<Problem> {
+  const words = { purposes: 'purpose', departments: 'department pattern', levels: 'level' } as const;
+  for (const part of ['purposes', 'departments', 'levels'] as const) {
+    if (scope?.[part]?.length !== 0) continue;
+    yield problem(
+      `${at}.scope.${part}`,
+      `lists no ${words[part]}, so no department but the provider could read ${whose}; leave ${part} out for no restriction of ${part}, or list the ones allowed (to share with no department, set share type none with its basis)`,
+    );
+  }
+}
+
+const resourceScopePartsListSomething: ResourceCheck = (r, at) => scopePartsListSomething(r.share.scope, `${at}.share`, 'the resource');
+
+const itemScopePartsListSomething: ItemCheck = (item, at) => scopePartsListSomething(item.share?.scope, `${at}.share`, 'the item');
+
 const resourceScopeExists: ResourceCheck = (r, at, _i, ctx) => scopeEntriesExist(r.share.scope, `${at}.share`, ctx);
 
 const itemScopeExists: ItemCheck = (item, at, _r, ctx) => scopeEntriesExist(item.share?.scope, `${at}.share`, ctx);
@@ -153,8 +176,8 @@ const itemConditionsAndBasis: ItemCheck = function* (item, at, r) {
 };
 
 export const shareChecks: CheckFamily = {
-  resource: [resourceScopeExists, resourceRowScope, resourceScopeRegionsAgree],
-  item: [itemRowScopeRefused, itemScopeExists, itemScopeRegionsAgree, itemTypeTightens, itemMethodsSubset, itemScopeNarrows, itemConditionsAndBasis],
+  resource: [resourceScopePartsListSomething, resourceScopeExists, resourceRowScope, resourceScopeRegionsAgree],
+  item: [itemRowScopeRefused, itemScopePartsListSomething, itemScopeExists, itemScopeRegionsAgree, itemTypeTightens, itemMethodsSubset, itemScopeNarrows, itemConditionsAndBasis],
 };
 
 /**
