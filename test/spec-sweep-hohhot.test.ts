@@ -1,13 +1,17 @@
 // SPEC §1–§4 swept sentence by sentence on a platform of its own (Hohhot, test/fixtures/hohhot-sweep): what
 // the platform file and catalogue documents are refused for, each case at its path with its message, and
 // the same through `govgraph catalogue validate` as an operator runs it.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import type { Problem } from '../src/catalogue/problems.ts';
 import { readDocument } from '../src/catalogue/read.ts';
 import { validateCatalogues } from '../src/catalogue/validate.ts';
+import { runGovgraph } from './helpers/cli.ts';
 
 const folder = fileURLToPath(new URL('fixtures/hohhot-sweep/', import.meta.url));
 const PLATFORM_FILE = join(folder, 'platform.yaml');
@@ -45,5 +49,52 @@ describe('SPEC §4 "every part optional; absent = no restriction of that kind": 
   ];
   it.each(cases)('$name', ({ mutate, problems }) => {
     expect(catalogueProblems(mutate)).toEqual(problems);
+  });
+});
+
+describe('SPEC §4 item format "validated on import": a length shorter than every value of the format is refused', () => {
+  const cases: { name: string; mutate: (d: Doc) => void; problems: Problem[] }[] = [
+    {
+      name: 'idcard with length 10',
+      mutate: (d) => (herder(d).items[0].length = 10),
+      problems: [{ path: 'resources[0].items[0].length', message: '10 is shorter than the 18 characters every idcard value has, so every valid value would be refused on import; make it at least 18, or leave length out' }],
+    },
+    {
+      name: 'credit-code with length 17',
+      mutate: (d) => (herder(d).items[4].length = 17),
+      problems: [{ path: 'resources[0].items[4].length', message: '17 is shorter than the 18 characters every credit-code value has, so every valid value would be refused on import; make it at least 18, or leave length out' }],
+    },
+    {
+      name: 'phone with length 8',
+      mutate: (d) => herder(d).items.push({ name: 'mobile', type: 'string', format: 'phone', length: 8 }),
+      problems: [{ path: 'resources[0].items[5].length', message: '8 is shorter than the 11 characters every phone value has, so every valid value would be refused on import; make it at least 11, or leave length out' }],
+    },
+    { name: 'idcard with length 18', mutate: (d) => (herder(d).items[0].length = 18), problems: [] },
+    { name: 'email with length 6 (no fixed length)', mutate: (d) => herder(d).items.push({ name: 'mail', type: 'string', format: 'email', length: 6 }), problems: [] },
+  ];
+  it.each(cases)('$name', ({ mutate, problems }) => {
+    expect(catalogueProblems(mutate)).toEqual(problems);
+  });
+});
+
+describe('through the command', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'govgraph-hohhot-sweep-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('catalogue validate says each problem as file: path: message and exits 1, for JSON as for YAML', async () => {
+    const doc = structuredClone(herding) as Doc;
+    herder(doc).share.scope.purposes = [];
+    herder(doc).items[0].length = 10;
+    const file = join(dir, 'herding.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const marketFile = join(dir, 'market.yaml');
+    writeFileSync(marketFile, stringify(market));
+    const run = await runGovgraph(['catalogue', 'validate', '--platform', PLATFORM_FILE, '--data', join(dir, 'data'), marketFile, file]);
+    expect(run.code).toBe(1);
+    expect(run.stdout.trim().split('\n')).toEqual([
+      `${marketFile}: ok (1 resource)`,
+      `${file}: resources[0].share.scope.purposes: lists no purpose, so no department but the provider could read the resource; leave purposes out for no restriction of purposes, or list the ones allowed (to share with no department, set share type none with its basis)`,
+      `${file}: resources[0].items[0].length: 10 is shorter than the 18 characters every idcard value has, so every valid value would be refused on import; make it at least 18, or leave length out`,
+    ]);
   });
 });

@@ -10,12 +10,14 @@ export interface Format {
   check(value: string): boolean;
   /** What a valid value is, for messages: `"123" is not <describe>`. */
   describe: string;
+  /** The characters every valid value has, where the format fixes them (an item's `length` must allow them). */
+  characters?: number;
 }
 
 export const FORMATS: readonly Format[] = [
-  { name: 'idcard', check: (v) => isValidIdCard(v), describe: 'a valid ID number (18 characters, GB 11643 check digit)' },
-  { name: 'credit-code', check: isValidCreditCode, describe: 'a valid unified social credit code (18 characters, GB 32100 check character)' },
-  { name: 'phone', check: isValidPhone, describe: 'a mainland mobile number (11 digits, 1[3-9]...)' },
+  { name: 'idcard', check: (v) => isValidIdCard(v), describe: 'a valid ID number (18 characters, GB 11643 check digit)', characters: 18 },
+  { name: 'credit-code', check: isValidCreditCode, describe: 'a valid unified social credit code (18 characters, GB 32100 check character)', characters: 18 },
+  { name: 'phone', check: isValidPhone, describe: 'a mainland mobile number (11 digits, 1[3-9]...)', characters: 11 },
   { name: 'email', check: isValidEmail, describe: 'an e-mail address' },
 ];
 

@@ -4,6 +4,7 @@ import { FILTER_COMBINATORS, OBJECT_MEMBER_NAMES, PROMISE_MEMBER, promiseMemberM
 import { RECORD_OBJECTIONS_FIELD, RECORD_ORDER_FIELD } from '../../model/catalogue.ts';
 import { enumValueName } from '../../model/names.ts';
 import { compiledPattern } from '../../records/validate/checks.ts';
+import { formatOf } from '../../formats/index.ts';
 import type { CatalogueCheck, CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
 import { STRING_TYPES } from './context.ts';
 import { problem, repeats } from './util.ts';
@@ -79,6 +80,19 @@ const stringSettingsOnStrings: ItemCheck = function* (item, at) {
   }
 };
 
+/**
+ * An item's `length` leaves room for the values its format takes: `format: idcard` with `length: 10` was
+ * accepted, and every ID number (18 characters) was then refused on import as longer than 10, the
+ * catalogue's mistake found only in the records.
+ */
+const lengthFitsFormat: ItemCheck = function* (item, at) {
+  if (item.length === undefined || item.format === undefined || !STRING_TYPES.includes(item.type)) return;
+  const characters = formatOf(item.format).characters;
+  if (characters !== undefined && item.length < characters) {
+    yield problem(`${at}.length`, `${item.length} is shorter than the ${characters} characters every ${item.format} value has, so every valid value would be refused on import; make it at least ${characters}, or leave length out`);
+  }
+};
+
 const patternCompiles: ItemCheck = function* (item, at) {
   if (item.pattern === undefined) return;
   try {
@@ -130,5 +144,5 @@ const elementsSpelledAlike: CatalogueCheck = function* (ctx) {
 export const itemChecks: CheckFamily = {
   catalogue: [elementsSpelledAlike],
   resource: [itemNamesUnique, itemNamesDifferBeyondCase],
-  item: [itemNameUsable, valuesOnlyOnEnum, enumValuesValid, stringSettingsOnStrings, patternCompiles, maskOnlyOnSensitive],
+  item: [itemNameUsable, valuesOnlyOnEnum, enumValuesValid, stringSettingsOnStrings, lengthFitsFormat, patternCompiles, maskOnlyOnSensitive],
 };
