@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadPlatform } from '../src/catalogue/platform.ts';
+import { loadPlatform, validatePlatform } from '../src/catalogue/platform.ts';
 import type { Problem } from '../src/catalogue/problems.ts';
 import { readDocument } from '../src/catalogue/read.ts';
 import { validateCatalogues } from '../src/catalogue/validate.ts';
@@ -16,6 +16,7 @@ import { runGovgraph } from './helpers/cli.ts';
 const folder = fileURLToPath(new URL('fixtures/hohhot-sweep/', import.meta.url));
 const PLATFORM_FILE = join(folder, 'platform.yaml');
 const platform = loadPlatform(PLATFORM_FILE);
+const platformDoc = readDocument(PLATFORM_FILE);
 /** The herding bureau's catalogue (a conditional resource linking to the market bureau's dairies). */
 const herding = readDocument(join(folder, 'herding.yaml'));
 const market = readDocument(join(folder, 'market.yaml'));
@@ -29,6 +30,12 @@ function catalogueProblems(mutate: (doc: Doc) => void): Problem[] {
   mutate(doc);
   const [, result] = validateCatalogues([market, doc], platform, []);
   return result!.problems;
+}
+
+function platformProblems(mutate: (doc: Doc) => void): Problem[] {
+  const doc = structuredClone(platformDoc) as Doc;
+  mutate(doc);
+  return validatePlatform(doc).problems;
 }
 
 const herder = (d: Doc) => d.resources[0];
@@ -74,6 +81,50 @@ describe('SPEC §4 item format "validated on import": a length shorter than ever
   ];
   it.each(cases)('$name', ({ mutate, problems }) => {
     expect(catalogueProblems(mutate)).toEqual(problems);
+  });
+});
+
+describe('a code written in another case than the platform\'s is refused, and the message names the code as written', () => {
+  const cases: { name: string; mutate: (d: Doc) => void; problems: Problem[] }[] = [
+    {
+      name: 'compiler',
+      mutate: (d) => (d.compiler = '150100-nmj'),
+      problems: [{ path: 'compiler', message: '"150100-nmj" is not the code of any department of the platform (150100-SJJ, 150100-NMJ, 150102-SCJ); it is department 150100-NMJ written in another case: write "150100-NMJ"' }],
+    },
+    {
+      name: 'provider',
+      mutate: (d) => (d.kind = 'basic', d.subject = '草原', herder(d).provider = '150100-Nmj'),
+      problems: [{ path: 'resources[0].provider', message: '"150100-Nmj" is not the code of any department of the platform (150100-SJJ, 150100-NMJ, 150102-SCJ); it is department 150100-NMJ written in another case: write "150100-NMJ"' }],
+    },
+    {
+      name: 'link.resource',
+      mutate: (d) => (herder(d).items[4].link.resource = '150102-scj-00001'),
+      problems: [{ path: 'resources[0].items[4].link.resource', message: '"150102-scj-00001" is not a resource of this catalogue or of any catalogue in effect; it is resource 150102-SCJ-00001 written in another case: write "150102-SCJ-00001"' }],
+    },
+    {
+      name: 'related',
+      mutate: (d) => (herder(d).related = ['150102-scj-00001']),
+      problems: [{ path: 'resources[0].related[0]', message: '"150102-scj-00001" is not a resource of this catalogue or of any catalogue in effect; it is resource 150102-SCJ-00001 written in another case: write "150102-SCJ-00001"' }],
+    },
+    {
+      name: 'a scope department pattern',
+      mutate: (d) => (herder(d).share.scope.departments = ['150102-scj']),
+      problems: [{ path: 'resources[0].share.scope.departments[0]', message: '"150102-scj" matches no department of the platform; it would match 150102-SCJ in another case: write department codes as the platform file does' }],
+    },
+    {
+      name: 'a code of no resource in any case (said as before)',
+      mutate: (d) => (herder(d).related = ['150102-SCJ-00009']),
+      problems: [{ path: 'resources[0].related[0]', message: '"150102-SCJ-00009" is not a resource of this catalogue or of any catalogue in effect' }],
+    },
+  ];
+  it.each(cases)('$name', ({ mutate, problems }) => {
+    expect(catalogueProblems(mutate)).toEqual(problems);
+  });
+
+  it("the platform file's competentDepartment", () => {
+    expect(platformProblems((d) => (d.platform.competentDepartment = '150100-sjj'))).toEqual([
+      { path: 'platform.competentDepartment', message: '"150100-sjj" is not the code of any of the departments (150100-SJJ, 150100-NMJ, 150102-SCJ); it is department 150100-SJJ written in another case: write "150100-SJJ"' },
+    ]);
   });
 });
 

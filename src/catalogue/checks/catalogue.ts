@@ -5,12 +5,13 @@ import type { Catalogue } from '../../model/catalogue.ts';
 import { MAX_PLATFORM_RESOURCES } from '../limits.ts';
 import type { CatalogueCheck, CheckFamily } from './context.ts';
 import { linkCompatible } from './links.ts';
-import { listOf, problem } from './util.ts';
+import { listOf, otherCase, problem } from './util.ts';
 
 const compilerExists: CatalogueCheck = function* (ctx) {
   const code = ctx.catalogue.compiler;
   if (!ctx.department(code)) {
-    yield problem('compiler', `"${code}" is not the code of any department of the platform (${listOf(ctx.platform.departments.map((d) => d.code))})`);
+    const codes = ctx.platform.departments.map((d) => d.code);
+    yield problem('compiler', `"${code}" is not the code of any department of the platform (${listOf(codes)})${otherCase(code, codes, 'department')}`);
   }
 };
 

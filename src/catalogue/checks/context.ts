@@ -29,6 +29,8 @@ export interface CheckContext {
    * check (its file, or `document 1 of this batch`): not in effect, but a link to it is not a typo either.
    */
   refusedInBatch(code: string): string | undefined;
+  /** The codes of the resources this catalogue and the others in effect hold, for otherCase's messages. */
+  resourceCodes(): Iterable<string>;
 }
 
 export type CatalogueCheck = (ctx: CheckContext) => Iterable<Problem>;
@@ -71,6 +73,7 @@ export function makeContext(
     purposeCodes: new Set(platform.purposes.map((p) => p.code)),
     resource: (code) => byCode.get(code),
     refusedInBatch: (code) => refused.get(code),
+    resourceCodes: () => byCode.keys(),
   };
 }
 

@@ -6,7 +6,7 @@ import type { ItemType } from '../../model/catalogue.ts';
 import type { CheckFamily, ItemCheck, ResourceCheck } from './context.ts';
 import { STRING_TYPES } from './context.ts';
 import { OBJECT_MEMBER_NAMES, PROMISE_MEMBER, promiseMemberMessage } from '../names.ts';
-import { listOf, problem } from './util.ts';
+import { listOf, otherCase, problem } from './util.ts';
 
 /** A link joins equal values: the same type, or string and text. */
 export function linkCompatible(from: ItemType, to: ItemType): boolean {
@@ -47,7 +47,7 @@ const linkTargetExists: ItemCheck = function* (item, at, _r, ctx) {
         ? `"${link.resource}" is a resource of ${refused}, which is refused for problems of its own; the link counts once they are fixed`
         : connected
           ? `"${link.resource}" is of the region of the connected platform ${connected.name} (${connected.region}): a link joins resources of this platform only; read that platform's records under ${connected.namespace}, looking them up by this item's value`
-          : `"${link.resource}" is not a resource of this catalogue or of any catalogue in effect`,
+          : `"${link.resource}" is not a resource of this catalogue or of any catalogue in effect${otherCase(link.resource, ctx.resourceCodes(), 'resource')}`,
     );
     return;
   }

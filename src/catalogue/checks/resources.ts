@@ -4,11 +4,12 @@ import { codeKey } from '../codes.ts';
 import { collectionKey, reservedCollection } from '../collections.ts';
 import type { CheckContext, CheckFamily, ResourceCheck } from './context.ts';
 import { readingKey, sameReading } from './texts.ts';
-import { listOf, problem } from './util.ts';
+import { listOf, otherCase, problem } from './util.ts';
 
 const providerExists: ResourceCheck = function* (r, at, _i, ctx) {
   if (!ctx.department(r.provider)) {
-    yield problem(`${at}.provider`, `"${r.provider}" is not the code of any department of the platform (${listOf(ctx.platform.departments.map((d) => d.code))})`);
+    const codes = ctx.platform.departments.map((d) => d.code);
+    yield problem(`${at}.provider`, `"${r.provider}" is not the code of any department of the platform (${listOf(codes)})${otherCase(r.provider, codes, 'department')}`);
   }
 };
 
@@ -118,7 +119,7 @@ const relatedExist: ResourceCheck = function* (r, at, _i, ctx) {
   for (const [k, code] of (r.related ?? []).entries()) {
     if (code === r.code) yield problem(`${at}.related[${k}]`, `"${code}" is this resource itself`);
     else if (!ctx.resource(code)) {
-      yield problem(`${at}.related[${k}]`, `"${code}" is not a resource of this catalogue or of any catalogue in effect`);
+      yield problem(`${at}.related[${k}]`, `"${code}" is not a resource of this catalogue or of any catalogue in effect${otherCase(code, ctx.resourceCodes(), 'resource')}`);
     }
   }
 };

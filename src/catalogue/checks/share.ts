@@ -16,7 +16,10 @@ function* scopeEntriesExist(scope: Scope | undefined, at: string, ctx: CheckCont
   }
   for (const [k, pattern] of (scope?.departments ?? []).entries()) {
     if (!ctx.platform.departments.some((d) => matchesDepartmentPattern(pattern, d.code))) {
-      yield problem(`${at}.scope.departments[${k}]`, `"${pattern}" matches no department of the platform`);
+      // Patterns match codes as written (a token's dept, glob.ts): say so when another case would match.
+      const otherCase = ctx.platform.departments.find((d) => matchesDepartmentPattern(pattern.toUpperCase(), d.code.toUpperCase()));
+      const hint = otherCase ? `; it would match ${otherCase.code} in another case: write department codes as the platform file does` : '';
+      yield problem(`${at}.scope.departments[${k}]`, `"${pattern}" matches no department of the platform${hint}`);
     }
   }
 }

@@ -18,6 +18,17 @@ export function listOf(values: readonly string[], max = 8): string {
   return values.length <= max ? values.join(', ') : `${values.slice(0, max).join(', ')}, ... (${values.length} in all)`;
 }
 
+/**
+ * The code of `known` that `code` is in another case, said for a message (`; it is ... written in another
+ * case: write "X"`), or '' when none is. Codes are matched exactly (a department's in a token, a resource's
+ * in a grant), so "150100-nmj" named no department; the message said only that, and the list to compare by eye.
+ */
+export function otherCase(code: string, known: Iterable<string>, what: string): string {
+  const lower = code.toLowerCase();
+  for (const k of known) if (k !== code && k.toLowerCase() === lower) return `; it is ${what} ${k} written in another case: write "${k}"`;
+  return '';
+}
+
 export function problem(path: string, message: string): Problem {
   return { path, message };
 }

@@ -4,7 +4,7 @@ import { levelOfRegion, regionPrefix, withinRegion } from '../../../access/row-s
 import type { Level, Platform } from '../../../model/platform.ts';
 import { departmentTypeName, PLATFORM_QUERY_FIELDS, PROMISE_MEMBER, promiseMemberMessage, typeNameKey } from '../../names.ts';
 import type { Problem } from '../../problems.ts';
-import { listOf, problem, repeats } from '../util.ts';
+import { listOf, otherCase, problem, repeats } from '../util.ts';
 
 export function* departmentCodesUnique(p: Platform): Iterable<Problem> {
   // Ignoring case: resource codes are compared so (catalogue/codes.ts), and "430000-ga" beside "430000-GA"
@@ -96,7 +96,7 @@ export function* competentDepartmentExists(p: Platform): Iterable<Problem> {
   if (!p.departments.some((d) => d.code === code)) {
     yield problem(
       'platform.competentDepartment',
-      `"${code}" is not the code of any of the departments (${listOf(p.departments.map((d) => d.code))})`,
+      `"${code}" is not the code of any of the departments (${listOf(p.departments.map((d) => d.code))})${otherCase(code, p.departments.map((d) => d.code), 'department')}`,
     );
   }
 }
