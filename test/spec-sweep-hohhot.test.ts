@@ -128,6 +128,29 @@ describe('a code written in another case than the platform\'s is refused, and th
   });
 });
 
+describe('SPEC §2/§3 platform.competentDepartment: the department of the platform\'s own government', () => {
+  const cases: { name: string; mutate: (d: Doc) => void; problems: Problem[] }[] = [
+    {
+      name: 'a county bureau named for the city platform',
+      mutate: (d) => (d.platform.competentDepartment = '150102-SCJ'),
+      problems: [{ path: 'platform.competentDepartment', message: '"150102-SCJ" is a county department of 150102, but the competent department of this city platform is one of its own government\'s (level city, region 150100): 150100-SJJ, 150100-NMJ' }],
+    },
+    {
+      name: 'another city department',
+      mutate: (d) => (d.platform.competentDepartment = '150100-NMJ'),
+      problems: [],
+    },
+    {
+      name: 'a platform level its region is not of (said once, at platform.region)',
+      mutate: (d) => (d.platform.level = 'county'),
+      problems: [{ path: 'platform.region', message: '"150100" is the code of a city, but platform.level is county; a county\'s code ends in two digits other than 00, like 150102' }],
+    },
+  ];
+  it.each(cases)('$name', ({ mutate, problems }) => {
+    expect(platformProblems(mutate)).toEqual(problems);
+  });
+});
+
 describe('through the command', () => {
   const dir = mkdtempSync(join(tmpdir(), 'govgraph-hohhot-sweep-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -93,10 +93,25 @@ export function* departmentRegionsOfTheirLevels(p: Platform): Iterable<Problem> 
 
 export function* competentDepartmentExists(p: Platform): Iterable<Problem> {
   const code = p.platform.competentDepartment;
-  if (!p.departments.some((d) => d.code === code)) {
+  const competent = p.departments.find((d) => d.code === code);
+  if (!competent) {
     yield problem(
       'platform.competentDepartment',
       `"${code}" is not the code of any of the departments (${listOf(p.departments.map((d) => d.code))})${otherCase(code, p.departments.map((d) => d.code), 'department')}`,
+    );
+  } else if (
+    (competent.level !== p.platform.level || competent.region !== p.platform.region) &&
+    levelOfRegion(p.platform.region) === p.platform.level &&
+    levelOfRegion(competent.region) === competent.level
+  ) {
+    // The competent department for sharing (Art. 6) is the platform's own government's: it audits every
+    // department's catalogues and supervises the platform. A county bureau named for a city platform (a
+    // slip between two codes of one list) took both, with nothing to say so. (A region not of its level,
+    // the platform's or the department's, is that region's problem; this one would only repeat it.)
+    const ours = p.departments.filter((d) => d.level === p.platform.level && d.region === p.platform.region).map((d) => d.code);
+    yield problem(
+      'platform.competentDepartment',
+      `"${code}" is a ${competent.level} department of ${competent.region}, but the competent department of this ${p.platform.level} platform is one of its own government's (level ${p.platform.level}, region ${p.platform.region})${ours.length ? `: ${listOf(ours)}` : ''}`,
     );
   }
 }
