@@ -171,4 +171,29 @@ describe('through the command', () => {
       `${file}: resources[0].items[0].length: 10 is shorter than the 18 characters every idcard value has, so every valid value would be refused on import; make it at least 18, or leave length out`,
     ]);
   });
+
+  // A department developer validates on a machine with no store: the answer is import's, where nothing was published.
+  it.each([
+    {
+      name: "a code in another department's space",
+      code: '150100-SJJ-00001',
+      message: '"150100-SJJ-00001" is in the code space of 150100-SJJ (呼和浩特市数据局), not of its provider 150100-NMJ: a new code in a department\'s space is that department\'s to publish (write 150100-NMJ-00001, or a code in no department\'s space)',
+    },
+    {
+      name: "the provider's code in another case",
+      code: '150100-nmj-00001',
+      message: '"150100-nmj-00001" writes the provider\'s code in another case; write it as the platform file does: 150100-NMJ-00001',
+    },
+  ])('catalogue validate without a store refuses $name, as import does', async ({ code, message }) => {
+    const doc = structuredClone(herding) as Doc;
+    herder(doc).code = code;
+    const file = join(dir, `code-${code}.yaml`);
+    writeFileSync(file, stringify(doc));
+    const marketFile = join(dir, 'market.yaml');
+    writeFileSync(marketFile, stringify(market));
+    const validated = await runGovgraph(['catalogue', 'validate', '--platform', PLATFORM_FILE, '--data', join(dir, 'no-store'), marketFile, file]);
+    expect({ code: validated.code, stdout: validated.stdout.trim().split('\n') }).toEqual({ code: 1, stdout: [`${marketFile}: ok (1 resource)`, `${file}: resources[0].code: ${message}`] });
+    const imported = await runGovgraph(['catalogue', 'import', '--platform', PLATFORM_FILE, '--data', join(dir, `store-${code}`), marketFile, file]);
+    expect({ code: imported.code, stderr: imported.stderr.trim().split('\n').slice(-2) }).toEqual({ code: 1, stderr: ['Nothing was imported:', `${file}: resources[0].code: ${message}`] });
+  });
 });

@@ -204,6 +204,15 @@ export async function codeProblems(platform: Platform, catalogue: Catalogue, ver
   return out;
 }
 
+/**
+ * codeProblems where nothing was ever published (`catalogue validate` on a machine with no store): every
+ * code is at its first publication, so each lies in its provider's space. Without it, validate said ok to
+ * a code in another department's space, or the provider's code in another case, that import then refused.
+ */
+export function firstPublicationProblems(platform: Platform, catalogue: Catalogue): Problem[] {
+  return catalogue.resources.flatMap((r, i) => [...firstInProviderSpace(r, `resources[${i}]`, platform)]);
+}
+
 /** The resources of `catalogue` whose codes (compared as codes are: codeKey) no catalogue of `inEffect` has. */
 export function broughtIntoEffect(catalogue: Catalogue, inEffect: readonly Catalogue[]): PublicationRecord['brought'] {
   const earlier = new Set(inEffect.flatMap((c) => c.resources.map((r) => codeKey(r.code))));

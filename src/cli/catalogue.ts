@@ -40,9 +40,11 @@ export function registerCatalogueCommands(program: Command): void {
     const { catalogueVersions } = await import('../catalogue/repository/versions.ts');
     const { validateCatalogueFiles } = await import('../catalogue/files.ts');
     const { historyProblems } = await import('../catalogue/history.ts');
+    const { firstPublicationProblems } = await import('../catalogue/codes.ts');
     // Against the catalogues in effect and every version ever published when there is a store to ask
     // (codes, names and links are unique platform-wide; a code belongs to its provider for good); on a
-    // machine with no data folder (or an empty MongoDB database), against the platform alone.
+    // machine with no data folder (or an empty MongoDB database), against the platform alone, where every
+    // code is at its first publication (in its provider's code space).
     const withStore = await storeIsThere(opts);
     announce(opts, { platform: opts.platform, store: withStore });
     const store = withStore ? await openCommandStore(opts, { platform: { platform, file: opts.platform }, appendsAudit: false }) : null;
@@ -51,7 +53,7 @@ export function registerCatalogueCommands(program: Command): void {
       const report = validateCatalogueFiles(files, platform, versions ? (await versions.published()).map((v) => v.catalogue) : []);
       let failed = report.problems.length > 0;
       for (const e of report.entries) {
-        const refused = store && versions && e.catalogue ? await historyProblems(store, platform, e.catalogue, versions) : [];
+        const refused = !e.catalogue ? [] : store && versions ? await historyProblems(store, platform, e.catalogue, versions) : firstPublicationProblems(platform, e.catalogue);
         if (e.catalogue && !refused.length) console.log(`${e.label}: ok (${plural(e.catalogue.resources.length, 'resource')})`);
         for (const p of prefixProblems(e.label, [...e.problems, ...refused])) console.log(formatProblem(p));
         if (refused.length) failed = true;
