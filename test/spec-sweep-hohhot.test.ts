@@ -197,3 +197,46 @@ describe('through the command', () => {
     expect({ code: imported.code, stderr: imported.stderr.trim().split('\n').slice(-2) }).toEqual({ code: 1, stderr: ['Nothing was imported:', `${file}: resources[0].code: ${message}`] });
   });
 });
+
+describe('govgraph platform validate: the platform file alone, and with a store the published catalogues against it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'govgraph-hohhot-platform-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('says ok with its figures, or each problem as file: path: message with exit 1', async () => {
+    const ok = await runGovgraph(['platform', 'validate', '--platform', PLATFORM_FILE, '--data', join(dir, 'no-store')]);
+    expect({ code: ok.code, stdout: ok.stdout }).toEqual({ code: 0, stdout: `${PLATFORM_FILE}: ok (3 departments, 2 purposes, 0 connected platforms)\n` });
+    const doc = structuredClone(platformDoc) as Doc;
+    doc.platform.competentDepartment = '150102-SCJ';
+    doc.departments[1].parent = '150100-SJJ';
+    const file = join(dir, 'platform.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const bad = await runGovgraph(['platform', 'validate', '--platform', file, '--data', join(dir, 'no-store')]);
+    expect({ code: bad.code, stdout: bad.stdout.trim().split('\n') }).toEqual({ code: 1, stdout: [`${file}: departments[1].parent: is not a known property; expected one of: code, name, graphqlName, level, region`] });
+  });
+
+  it('with a store, refuses a file the published catalogues no longer fit (a purpose a scope names, a provider removed)', async () => {
+    const data = join(dir, 'data');
+    const imported = await runGovgraph(['catalogue', 'import', '--publish', '--platform', PLATFORM_FILE, '--data', data, join(folder, 'market.yaml'), join(folder, 'herding.yaml')]);
+    expect(imported.code).toBe(0);
+    const doc = structuredClone(platformDoc) as Doc;
+    doc.purposes = doc.purposes.filter((p: { code: string }) => p.code !== 'pasture-subsidy');
+    const file = join(dir, 'without-pasture.yaml');
+    writeFileSync(file, stringify(doc));
+    const run = await runGovgraph(['platform', 'validate', '--platform', file, '--data', data]);
+    expect({ code: run.code, stdout: run.stdout.trim().split('\n') }).toEqual({
+      code: 1,
+      stdout: [`${file}: catalogue "HH-NMJ" resources[0].share.scope.purposes[0]: resource 150100-NMJ-00001: "pasture-subsidy" is not a purpose of the platform (dairy-licensing)`],
+    });
+    const withoutMarket = structuredClone(platformDoc) as Doc;
+    withoutMarket.departments = withoutMarket.departments.filter((d: { code: string }) => d.code !== '150102-SCJ');
+    const marketless = join(dir, 'without-market.yaml');
+    writeFileSync(marketless, stringify(withoutMarket));
+    const removed = await runGovgraph(['platform', 'validate', '--platform', marketless, '--data', data]);
+    expect({ code: removed.code, stdout: removed.stdout.trim().split('\n') }).toEqual({
+      code: 1,
+      stdout: [`${marketless}: catalogue "HH-SCJ" resources[0].provider: 150102-SCJ is not a department of the platform`],
+    });
+    const same = await runGovgraph(['platform', 'validate', '--platform', PLATFORM_FILE, '--data', data]);
+    expect({ code: same.code, stdout: same.stdout }).toEqual({ code: 0, stdout: `${PLATFORM_FILE}: ok (3 departments, 2 purposes, 0 connected platforms, the published catalogues fit it)\n` });
+  });
+});

@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
 import { undone } from '../workflow/audit.ts';
 import { OPERATOR } from './grant.ts';
-import { announce, loadCommandPlatform, openCommandStore, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, storeIsThere, withCommonOptions, type CommonOptions } from './options.ts';
+import { loadPlatformOrReport } from './catalogue.ts';
+import { formatProblem, prefixProblems } from '../catalogue/problems.ts';
 
 /** The actions of `platform rotate-key`'s and `platform adopt`'s audit entries (`audit verify` pairs them). */
 export { ADOPT_PLATFORM_ACTION, ROTATE_KEY_ACTION } from '../workflow/unfinished-operations.ts';
@@ -15,6 +17,43 @@ import { ADOPT_PLATFORM_ACTION, ROTATE_KEY_ACTION } from '../workflow/unfinished
 
 export function registerPlatformCommands(program: Command): void {
   const platform = program.command('platform').description('connected platforms and this platform\'s signing keys');
+
+  withCommonOptions(
+    platform
+      .command('validate')
+      .description('validate the platform file (SPEC §3), and with a store the published catalogues against it; exit 1 on any problem'),
+  ).action(async (opts: CommonOptions) => {
+    // The platform file alone was checked only by a command that needed it for something else (catalogue
+    // validate wanted catalogues beside it): an operator editing it had no way to ask before a restart.
+    const p = await loadPlatformOrReport(opts.platform, console.log);
+    if (!p) return;
+    const withStore = await storeIsThere(opts);
+    announce(opts, { platform: opts.platform, store: withStore });
+    const misfits: { path: string; message: string }[] = [];
+    if (withStore) {
+      // What a gateway would refuse at its start (the schema model is built as `serve` and `schema print`
+      // build it): the catalogues in effect whose providers, names or share scopes no longer fit the file.
+      const store = await openCommandStore(opts, { platform: { platform: p, file: opts.platform }, appendsAudit: false });
+      try {
+        const [{ publishedCatalogues }, { buildSchemaModel, PlatformMismatchError }] = await Promise.all([import('../catalogue/repository/versions.ts'), import('../generate/model.ts')]);
+        try {
+          buildSchemaModel(p, await publishedCatalogues(store));
+        } catch (err) {
+          if (!(err instanceof PlatformMismatchError)) throw err;
+          misfits.push(...err.problems);
+        }
+      } finally {
+        await store.close();
+      }
+    }
+    for (const problem of prefixProblems(opts.platform, misfits)) console.log(formatProblem(problem));
+    if (misfits.length) {
+      process.exitCode = 1;
+      return;
+    }
+    const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    console.log(`${opts.platform}: ok (${count(p.departments.length, 'department')}, ${count(p.purposes.length, 'purpose')}, ${count(p.connected.length, 'connected platform')}${withStore ? ', the published catalogues fit it' : ''})`);
+  });
 
   withCommonOptions(
     platform

@@ -35,6 +35,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'govgraph request decide 5b0c2a9e-7f41-4c1e-9d8a-2f6b1e3c4d5a --dept 430000-GA --approve --items idNumber --until 2027-06-30',
     'govgraph request decide 5b0c2a9e-7f41-4c1e-9d8a-2f6b1e3c4d5a --dept 430000-GA --reject --reason "no legal basis given"',
   ],
+  'platform validate': ['govgraph platform validate --platform platform.yaml'],
   'platform status': ['govgraph platform status --platform province.yaml --data ./province-data'],
   'platform rotate-key': ['govgraph platform rotate-key'],
   'platform adopt': ['govgraph platform adopt --platform platform.new.yaml'],
