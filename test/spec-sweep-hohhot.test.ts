@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadPlatform, validatePlatform } from '../src/catalogue/platform.ts';
 import type { Problem } from '../src/catalogue/problems.ts';
-import { readDocument } from '../src/catalogue/read.ts';
+import { parseDocuments, readDocument } from '../src/catalogue/read.ts';
+import { DocumentInvalidError } from '../src/catalogue/problems.ts';
 import { validateCatalogues } from '../src/catalogue/validate.ts';
 import { runGovgraph } from './helpers/cli.ts';
 
@@ -238,5 +239,30 @@ describe('govgraph platform validate: the platform file alone, and with a store 
     });
     const same = await runGovgraph(['platform', 'validate', '--platform', PLATFORM_FILE, '--data', data]);
     expect({ code: same.code, stdout: same.stdout }).toEqual({ code: 0, stdout: `${PLATFORM_FILE}: ok (3 departments, 2 purposes, 0 connected platforms, the published catalogues fit it)\n` });
+  });
+});
+
+describe('YAML merge keys whose source is no mapping are said at their line, not as an alias bomb', () => {
+  const refusal = (text: string): Problem[] => {
+    try {
+      parseDocuments(text, 'hohhot.yaml');
+      return [];
+    } catch (err) {
+      if (!(err instanceof DocumentInvalidError)) throw err;
+      return err.problems;
+    }
+  };
+  const takes = 'a merge key << takes a mapping or an alias of one (<<: *common, where &common names a mapping), not';
+  it.each([
+    {
+      name: 'an anchor on a key (in a flow mapping &c stands on level, not on the mapping)',
+      text: 'departments:\n  - { &c level: city, region: "150100", code: "150100-SJJ" }\n  - { <<: *c, code: "150100-NMJ" }\n',
+      problems: [{ path: 'hohhot.yaml:3:11', message: `${takes} *c, which names a single value` }],
+    },
+    { name: 'a plain value', text: 'resources:\n  - { <<: text, code: "150100-NMJ-00009" }\n', problems: [{ path: 'hohhot.yaml:2:11', message: `${takes} a single value` }] },
+    { name: 'an alias of a list, in a list of sources', text: 'a: &l [1]\nb: { <<: [*l], c: 1 }\n', problems: [{ path: 'hohhot.yaml:2:11', message: `${takes} *l, which names a list` }] },
+    { name: 'an alias of a mapping (merged)', text: 'a: &m { level: city }\nb: { <<: *m, c: 1 }\n', problems: [] },
+  ])('$name', ({ text, problems }) => {
+    expect(refusal(text)).toEqual(problems);
   });
 });

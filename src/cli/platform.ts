@@ -16,7 +16,7 @@ export { ADOPT_PLATFORM_ACTION, ROTATE_KEY_ACTION } from '../workflow/unfinished
 import { ADOPT_PLATFORM_ACTION, ROTATE_KEY_ACTION } from '../workflow/unfinished-operations.ts';
 
 export function registerPlatformCommands(program: Command): void {
-  const platform = program.command('platform').description('connected platforms and this platform\'s signing keys');
+  const platform = program.command('platform').description('the platform file, connected platforms and this platform\'s signing keys');
 
   withCommonOptions(
     platform

@@ -7,6 +7,7 @@ import { refusedKeyProblems, illFormedTextProblems } from './texts.ts';
 import { oversized } from './yaml-sizes.ts';
 import { MAX_ALIASES, recursiveAlias } from './yaml-aliases.ts';
 import { collectionKey } from './yaml-keys.ts';
+import { badMergeSource } from './yaml-merges.ts';
 import { lineCol } from './positions.ts';
 
 /** How many alias uses a YAML document may resolve. */
@@ -46,6 +47,12 @@ export function parseYaml(text: string, file: string): unknown[] {
     }
   }
   for (const doc of list) {
+    const merge = badMergeSource(doc);
+    if (!merge) continue;
+    const [line, col] = lineCol(text, merge.offset);
+    problems.push({ path: `${file}:${line}:${col}`, message: `a merge key << takes a mapping or an alias of one (<<: *common, where &common names a mapping), not ${merge.what}` });
+  }
+  for (const doc of list) {
     const at = collectionKey(doc);
     if (at === undefined) continue;
     const [line, col] = lineCol(text, at);
@@ -58,7 +65,8 @@ export function parseYaml(text: string, file: string): unknown[] {
       try {
         return d.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
       } catch (err) {
-        // The yaml library's only refusal here: aliases that expand past the count (an alias bomb).
+        // The yaml library's only refusal here: aliases that expand past the count (an alias bomb); a merge
+        // source that is no mapping, its other one, is refused above (badMergeSource).
         const where = list.length > 1 ? ` (document ${i + 1})` : '';
         const message = `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of an alias): ${(err as Error).message}`;
         throw new DocumentInvalidError([{ path: `${file}${where}`, message }], file);
