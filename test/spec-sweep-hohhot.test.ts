@@ -266,3 +266,17 @@ describe('YAML merge keys whose source is no mapping are said at their line, not
     expect(refusal(text)).toEqual(problems);
   });
 });
+
+describe('a property name holding an invisible character is shown with it written out, in every problem naming it', () => {
+  it('title written with U+200B', () => {
+    const problems = catalogueProblems((d) => {
+      d['ti\u200btle'] = d.title;
+      delete d.title;
+    });
+    expect(problems).toEqual([
+      { path: '["ti\\\\u200btle"]', message: 'the property name "ti\\u200btle" holds \\u200b (character 3), which changes how the text reads without showing itself (a bidirectional control or an invisible character); remove it' },
+      { path: 'title', message: 'is required' },
+      { path: '["ti\\\\u200btle"]', message: 'is not a known property; did you mean "title"?' },
+    ]);
+  });
+});

@@ -7,6 +7,7 @@ import type { Problem } from './problems.ts';
 import { characters } from '../model/input-bounds.ts';
 import { closest } from '../model/nearest-name.ts';
 import { packagePath } from '../package-root.ts';
+import { unseen } from './read/texts.ts';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
@@ -50,7 +51,9 @@ export function pointerToPath(pointer: string): string {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (/^[0-9]+$/.test(seg)) out += `[${seg}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
+    // A name's invisible characters written as \\uXXXX, as the problem of the name itself writes them: a
+    // key "ti\u200btle" was shown as ["title"]: is not a known property; did you mean "title"?
+    else out += `[${JSON.stringify(unseen(seg))}]`;
   }
   return out;
 }

@@ -76,7 +76,7 @@ export function hiddenTextProblems(value: unknown, path = ''): Problem[] {
 }
 
 /** A text with each HIDDEN character, and each other that shows nothing, written as \\uXXXX (as the look-alike check writes them). */
-const unseen = (text: string): string =>
+export const unseen = (text: string): string =>
   text.replace(/[\p{Default_Ignorable_Code_Point}\p{Bidi_Control}\u{E0000}-\u{E007F}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 
 function hiddenIn(text: string): string {
