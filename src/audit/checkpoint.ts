@@ -91,14 +91,23 @@ async function headProblem(store: Store, tail: { seq: number; hash: string }, ke
   );
 }
 
-/** Signs the log's head now and writes it to the store and, when named, appends it to the file. */
-export async function writeCheckpoint(store: Store, file: string | null, now = new Date(), key?: Uint8Array): Promise<Checkpoint> {
+/**
+ * Signs the log's head now and writes it to the store and, when named, appends it to the file. `head`: the
+ * tail the caller has just read (startCheckpoints), so that it is not read twice.
+ */
+export async function writeCheckpoint(
+  store: Store,
+  file: string | null,
+  now = new Date(),
+  key?: Uint8Array,
+  head?: { seq: number; hash: string } | null,
+): Promise<Checkpoint> {
   key ??= await auditKey(store);
-  const tail = await auditTail(store);
+  const tail = head === undefined ? await auditTail(store) : head;
   const problem = tail && (await headProblem(store, tail, key));
   if (problem) throw new AuditHeadError(problem);
-  const head = { seq: tail?.seq ?? 0, hash: tail?.hash ?? GENESIS_HASH, time: now.toISOString() };
-  const checkpoint: Checkpoint = { ...head, mac: macOf(head, key) };
+  const signed = { seq: tail?.seq ?? 0, hash: tail?.hash ?? GENESIS_HASH, time: now.toISOString() };
+  const checkpoint: Checkpoint = { ...signed, mac: macOf(signed, key) };
   await store.insert(AUDIT_CHECKPOINTS, [{ ...checkpoint }]);
   // After a line cut short (a crash or a full disk in the middle of a write), on a line of its own.
   if (file) appendFileSync(file, (endsLine(file) ? '' : '\n') + JSON.stringify(checkpoint) + '\n', { mode: 0o600 });
@@ -257,7 +266,8 @@ export function startCheckpoints(store: Store, opts: { file: string | null; inte
         const tail = await auditTail(store);
         const head = `${tail?.seq ?? 0}:${tail?.hash ?? GENESIS_HASH}`;
         if (!force && head === last) return;
-        await writeCheckpoint(store, opts.file);
+        // The head just read is the one signed: read once (serve's start reads the newest entry before, chain-key.ts unkeyedLogProblem).
+        await writeCheckpoint(store, opts.file, new Date(), undefined, tail);
         last = head;
       } catch (err) {
         opts.log?.(checkpointError(err));
