@@ -8,8 +8,8 @@
 // tells nothing, and is taken as it is. Nothing is written here, and no secret is made.
 import { tailUnkeyed, tailVerifies } from './checkpoint.ts';
 import { deriveAuditKey } from './key.ts';
-import { auditTail } from './log.ts';
-import { UNKEYED_LOG_ADVICE } from './entry.ts';
+import { auditTail, WHOLE_SEQ } from './log.ts';
+import { AUDIT_COLLECTION, fromRow, hashedUnkeyed, UNKEYED_LOG_ADVICE } from './entry.ts';
 import { envSecret, keptSecret } from '../identity/secret.ts';
 import type { Store } from '../store/port.ts';
 
@@ -62,6 +62,27 @@ export async function chainKeyProblem(store: Store, env: NodeJS.ProcessEnv = pro
     `GOVGRAPH_JWT_SECRET is unset here, and ${newest} does not verify under the secret kept in the store: export the GOVGRAPH_JWT_SECRET ` +
     `the gateways on this store run with; ${NOTHING_DONE}. ${WHY_ELSE}`
   );
+}
+
+/**
+ * Why a gateway must not start on `store`, in the line chainKeyProblem gives the commands, or null: the
+ * log's newest entry carries the plain hash of a release before keyed hashes. `serve` appends to the log
+ * whatever its head (a head another key wrote is logged each minute, AuditHeadError: after a change of the
+ * secret on purpose the gateway's entries start the new key), so it is not asked chainKeyProblem; but no
+ * secret makes such a log one this release appends to, and a gateway started on it placed records, made
+ * indexes and chained keyed entries after the unkeyed ones, a log that can never verify. One read, the
+ * newest entry whole, and a SHA-256 of it: no secret is read or made, nothing is written.
+ */
+export async function unkeyedLogProblem(store: Store): Promise<string | null> {
+  const [row] = await store.find(AUDIT_COLLECTION, { filter: WHOLE_SEQ, sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
+  if (!row) return null;
+  let unkeyedHead: boolean;
+  try {
+    unkeyedHead = hashedUnkeyed(fromRow(row));
+  } catch {
+    return null; // an entry that cannot be read: the gateway's own check of its head says so (AuditHeadError)
+  }
+  return unkeyedHead ? unkeyed(`the audit log's newest entry #${Number(row.seq)}`) : null;
 }
 
 /** The refusal on a log a release before keyed hashes wrote: no secret to export would do. */

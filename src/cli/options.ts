@@ -145,10 +145,16 @@ export interface StoreUse {
   /**
    * False for a command that never appends to the audit log (`audit verify`, the lists) and for `serve`,
    * whose gateway says so instead, each minute, and goes on (AuditHeadError, checkpoint.ts: after a change
-   * of the secret on purpose, its first entry starts the new key). Every other command is refused, before
+   * of the secret on purpose, its first entry starts the new key; but see refusesUnkeyedLog). Every other command is refused, before
    * it changes anything, when the log's newest entry does not verify under the key it would chain with.
    */
   appendsAudit?: boolean;
+  /**
+   * With `appendsAudit: false`, for `serve`: refused all the same, before it changes anything, when the log
+   * was written by a release before keyed hashes, which no secret lets this release append to
+   * (chain-key.ts, unkeyedLogProblem).
+   */
+  refusesUnkeyedLog?: boolean;
 }
 
 /**
@@ -168,6 +174,7 @@ export async function openCommandStore(opts: CommonOptions, how: StoreUse = {}):
   const store = await openNamedStore(opts, !how.create);
   if (how.platform) await refuseOtherPlatform(store, how.platform.platform, how.platform.file, how.platform.onRefusal);
   if (how.appendsAudit !== false) await refuseOtherAuditKey(store);
+  else if (how.refusesUnkeyedLog) await refuseUnkeyedLog(store);
   return store;
 }
 
@@ -213,6 +220,14 @@ async function refuseOtherAuditKey(store: Store): Promise<void> {
   await refuseWith(store, async () => {
     const { chainKeyProblem } = await import('../audit/chain-key.ts');
     return chainKeyProblem(store);
+  });
+}
+
+/** Refuses (closing the store) a gateway on a log written before keyed hashes (src/audit/chain-key.ts). */
+async function refuseUnkeyedLog(store: Store): Promise<void> {
+  await refuseWith(store, async () => {
+    const { unkeyedLogProblem } = await import('../audit/chain-key.ts');
+    return unkeyedLogProblem(store);
   });
 }
 

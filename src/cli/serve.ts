@@ -188,7 +188,9 @@ export function registerServeCommand(program: Command): void {
       announce(opts, { platform: platformFile, store: true });
       if (opts.demo) refuseDemoElsewhere(platform, platformFile);
       refuseUnreadManifests(platform);
-      const store = await openCommandStore(opts, { create: opts.demo, platform: { platform, file: platformFile }, appendsAudit: false });
+      // A log a release before keyed hashes wrote refuses the start here, before the demo, the platform's
+      // record, the secret, the indexes, the records' places and the first entry change anything.
+      const store = await openCommandStore(opts, { create: opts.demo, platform: { platform, file: platformFile }, appendsAudit: false, refusesUnkeyedLog: true });
       if (!opts.mongodbUri) {
         // A store put in place by hand (a restore with cp) keeps the mode it got: say so, serving anyway.
         const { storeReadableByOthers } = await import('../store/sqlite/file-modes.ts');
