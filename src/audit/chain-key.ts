@@ -6,12 +6,12 @@
 // refused to checkpoint ("does not verify under this gateway's key"). The newest entry tells: it verifies
 // under the key the process would chain with, or the process is the wrong one to write. An empty log
 // tells nothing, and is taken as it is. Nothing is written here, and no secret is made.
-import { tailUnkeyed, tailVerifies } from './checkpoint.ts';
+import { tailVerifies } from './checkpoint.ts';
 import { deriveAuditKey } from './key.ts';
 import { auditTail, WHOLE_SEQ } from './log.ts';
 import { AUDIT_COLLECTION, fromRow, hashedUnkeyed, UNKEYED_LOG_ADVICE } from './entry.ts';
 import { envSecret, keptSecret } from '../identity/secret.ts';
-import type { Store } from '../store/port.ts';
+import { eq, type Row, type Store } from '../store/port.ts';
 
 /** Whether this process keys audit entries as the log of `store` is keyed; false for an empty log (not known). */
 export async function keyedAsTheLog(store: Store, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
@@ -40,7 +40,7 @@ export async function chainKeyProblem(store: Store, env: NodeJS.ProcessEnv = pro
   const newest = `the audit log's newest entry #${tail.seq}`;
   if (fromEnv) {
     if (await verifiesUnder(fromEnv)) return null;
-    if ((await tailUnkeyed(store, tail))) return unkeyed(newest);
+    if (await entryOfUnkeyedLog(store, tail.seq)) return unkeyed(newest);
     if (await verifiesUnder(kept)) {
       return `GOVGRAPH_JWT_SECRET is set here, but ${newest} is keyed with the secret kept in the store: unset GOVGRAPH_JWT_SECRET for this command, as the gateways on this store run without it; ${NOTHING_DONE}`;
     }
@@ -50,14 +50,14 @@ export async function chainKeyProblem(store: Store, env: NodeJS.ProcessEnv = pro
     );
   }
   if (kept === null) {
-    if ((await tailUnkeyed(store, tail))) return unkeyed(newest);
+    if (await entryOfUnkeyedLog(store, tail.seq)) return unkeyed(newest);
     return (
       `GOVGRAPH_JWT_SECRET is unset here and the store keeps no secret, so its audit log is keyed with the GOVGRAPH_JWT_SECRET its gateways ` +
       `run with: export that one (after the secret kept in it was deleted on purpose, record the change with govgraph audit rekey, the secret of before exported as GOVGRAPH_PREVIOUS_JWT_SECRET); ${NOTHING_DONE}, and no secret was made in the store`
     );
   }
   if (await verifiesUnder(kept)) return null;
-  if ((await tailUnkeyed(store, tail))) return unkeyed(newest);
+  if (await entryOfUnkeyedLog(store, tail.seq)) return unkeyed(newest);
   return (
     `GOVGRAPH_JWT_SECRET is unset here, and ${newest} does not verify under the secret kept in the store: export the GOVGRAPH_JWT_SECRET ` +
     `the gateways on this store run with; ${NOTHING_DONE}. ${WHY_ELSE}`
@@ -66,23 +66,46 @@ export async function chainKeyProblem(store: Store, env: NodeJS.ProcessEnv = pro
 
 /**
  * Why a gateway must not start on `store`, in the line chainKeyProblem gives the commands, or null: the
- * log's newest entry carries the plain hash of a release before keyed hashes. `serve` appends to the log
+ * log's newest and first entries carry the plain hash of a release before keyed hashes. `serve` appends to the log
  * whatever its head (a head another key wrote is logged each minute, AuditHeadError: after a change of the
  * secret on purpose the gateway's entries start the new key), so it is not asked chainKeyProblem; but no
  * secret makes such a log one this release appends to, and a gateway started on it placed records, made
  * indexes and chained keyed entries after the unkeyed ones, a log that can never verify. One read, the
- * newest entry whole, and a SHA-256 of it: no secret is read or made, nothing is written.
+ * newest entry whole, and a SHA-256 of it (and of the first entry, read only when the newest is so
+ * hashed): no secret is read or made, nothing is written.
  */
 export async function unkeyedLogProblem(store: Store): Promise<string | null> {
   const [row] = await store.find(AUDIT_COLLECTION, { filter: WHOLE_SEQ, sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
-  if (!row) return null;
-  let unkeyedHead: boolean;
+  return row && (await unkeyedLog(store, row)) ? unkeyed(`the audit log's newest entry #${Number(row.seq)}`) : null;
+}
+
+/** Whether the entry #`seq` (the newest) is of a log a release before keyed hashes wrote (unkeyedLog). */
+async function entryOfUnkeyedLog(store: Store, seq: number): Promise<boolean> {
+  const [row] = await store.find(AUDIT_COLLECTION, { filter: eq('seq', seq), limit: 1 });
+  return !!row && (await unkeyedLog(store, row));
+}
+
+/**
+ * Whether `newest` and the log's first entry both carry the plain SHA-256 of a release before keyed hashes
+ * (entry.ts, hashedUnkeyed): such a release wrote the log from its start. That hash is public, so the
+ * newest alone does not tell: one who can write to the store can give an entry at the tail of a keyed log
+ * that hash, and `serve` was then refused with "start this release on a new data folder" while `audit
+ * verify` named the entry as altered. Such an entry is said as any other that does not verify. One more
+ * read, the first entry; nothing read when the newest is keyed.
+ */
+async function unkeyedLog(store: Store, newest: Row): Promise<boolean> {
+  if (!plainHashed(newest)) return false;
+  const [first] = await store.find(AUDIT_COLLECTION, { filter: WHOLE_SEQ, sort: [{ field: 'seq', direction: 'asc' }], limit: 1 });
+  return !!first && plainHashed(first);
+}
+
+/** hashedUnkeyed of a stored row; false for one that cannot be read (the gateway's check of its head says so: AuditHeadError). */
+function plainHashed(row: Row): boolean {
   try {
-    unkeyedHead = hashedUnkeyed(fromRow(row));
+    return hashedUnkeyed(fromRow(row));
   } catch {
-    return null; // an entry that cannot be read: the gateway's own check of its head says so (AuditHeadError)
+    return false;
   }
-  return unkeyedHead ? unkeyed(`the audit log's newest entry #${Number(row.seq)}`) : null;
 }
 
 /** The refusal on a log a release before keyed hashes wrote: no secret to export would do. */

@@ -12,7 +12,7 @@ import { appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { eq, StoreUnavailableError, type Store } from '../store/port.ts';
 import { setting } from '../model/settings.ts';
-import { AUDIT_COLLECTION, canonicalJson, entryHash, fromRow, GENESIS_HASH, hashedUnkeyed } from './entry.ts';
+import { AUDIT_COLLECTION, canonicalJson, entryHash, fromRow, GENESIS_HASH } from './entry.ts';
 import { auditKey } from './key.ts';
 import { auditTail } from './log.ts';
 
@@ -69,16 +69,6 @@ export async function tailVerifies(store: Store, tail: { seq: number; hash: stri
     return !!row && entryHash(fromRow(row), key) === tail.hash;
   } catch {
     return false; // an entry that cannot be read or hashed does not verify either
-  }
-}
-
-/** Whether the entry `tail` names carries the plain hash of a release before keyed hashes (entry.ts, hashedUnkeyed). */
-export async function tailUnkeyed(store: Store, tail: { seq: number; hash: string }): Promise<boolean> {
-  const [row] = await store.find(AUDIT_COLLECTION, { filter: eq('seq', tail.seq), limit: 1 });
-  try {
-    return !!row && hashedUnkeyed(fromRow(row));
-  } catch {
-    return false;
   }
 }
 

@@ -1,0 +1,56 @@
+// A log a release before keyed hashes wrote is told by its entries' plain SHA-256 (entry.ts hashedUnkeyed),
+// and `serve` and the writing commands then refuse, saying "keep this store with the release that wrote it,
+// and start this release on a new data folder". That hash is public: anyone who can write to the store can
+// give an entry one. An entry so made at the tail of a keyed log made `serve` refuse to start with that
+// advice (an operator paged at night told to leave the platform's data behind), while `audit verify` said
+// the entry was altered. A log is an old release's only when its first entry is plain-hashed too; else the
+// refusals and the gateway's minute checks say what they said before. Sichuan fixture of the tests' own.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+import { unkeyedLogProblem } from '../src/audit/chain-key.ts';
+import { AUDIT_COLLECTION, canonicalJson, fromRow, hashedUnkeyed, toRow, type AuditEntry } from '../src/audit/entry.ts';
+import { WHOLE_SEQ } from '../src/audit/log.ts';
+import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
+
+const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/sichuan-grants/${p}`, import.meta.url));
+const SECRET = 'sichuan-forged-tail-secret-0123456789-abcd';
+const env = cliEnv({ GOVGRAPH_JWT_SECRET: SECRET, GOVGRAPH_PLATFORM: fixture('platform.yaml') });
+const dir = mkdtempSync(join(tmpdir(), 'gg-unkeyed-forged-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The public hash of the releases before keyed hashes: SHA-256 over a domain and the entry's fields, no key. */
+function plainHash(e: AuditEntry): string {
+  const { seq, time, requestId, department, user, purpose, operationName, documentHash, kind, action, outcome, detail, prevHash } = e;
+  const resources = e.resources.map((r) => ({ resource: r.resource, provider: r.provider, items: r.items, denied: r.denied, masked: r.masked, records: r.records }));
+  const fields = { seq, time, requestId, department, user, purpose, operationName, documentHash, kind, action, resources, outcome, detail, prevHash };
+  return createHash('sha256').update('govgraph-audit-v1\n').update(canonicalJson(fields)).digest('hex');
+}
+
+it('an entry given the plain hash at the tail of a keyed log is not taken for an old release’s log', async () => {
+  const data = join(dir, 'keyed');
+  const imported = await runGovgraph(['catalogue', 'import', '--publish', '--data', data, fixture('health.yaml')], { env });
+  expect(imported.code, imported.stderr).toBe(0);
+
+  await withSqliteStore(data, async (store) => {
+    const [newest] = await store.find(AUDIT_COLLECTION, { filter: WHOLE_SEQ, sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
+    const head = fromRow(newest);
+    const forged: AuditEntry = { ...head, seq: head.seq + 1, prevHash: head.hash, detail: 'made by hand', hash: '' };
+    forged.hash = plainHash(forged);
+    expect(hashedUnkeyed(forged)).toBe(true); // the entry alone cannot tell
+    await store.insert(AUDIT_COLLECTION, [toRow(forged)]);
+    expect(await unkeyedLogProblem(store)).toBeNull(); // what serve asks at its start: it starts, as before
+  });
+
+  const grant = await runGovgraph(
+    ['grant', 'add', '--data', data, '--requester', '510100-MZJ', '--resource', '510000-WJW-00001', '--items', 'certificate', '--purposes', 'welfare-review'],
+    { env },
+  );
+  expect(grant.code).toBe(1);
+  expect(grant.stderr).toContain('does not verify under the GOVGRAPH_JWT_SECRET set here');
+  expect(grant.stderr).not.toContain('before keyed hashes');
+  expect(grant.stderr).not.toMatch(/\n\s+at /);
+}, 60_000);
