@@ -4,7 +4,7 @@
 // give an entry one. An entry so made at the tail of a keyed log made `serve` refuse to start with that
 // advice (an operator paged at night told to leave the platform's data behind), while `audit verify` said
 // the entry was altered. A log is an old release's only when its first entry is plain-hashed too; else the
-// refusals and the gateway's minute checks say what they said before. Sichuan fixture of the tests' own.
+// refusals, the gateway's minute checks and `audit verify` (at an entry #1 so altered) say what they said before. Sichuan fixture of the tests' own.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { afterAll, expect, it } from 'vitest';
 import { unkeyedLogProblem } from '../src/audit/chain-key.ts';
 import { AUDIT_COLLECTION, canonicalJson, fromRow, hashedUnkeyed, toRow, type AuditEntry } from '../src/audit/entry.ts';
 import { WHOLE_SEQ } from '../src/audit/log.ts';
+import { eq } from '../src/store/port.ts';
 import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
 
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/sichuan-grants/${p}`, import.meta.url));
@@ -53,4 +54,20 @@ it('an entry given the plain hash at the tail of a keyed log is not taken for an
   expect(grant.stderr).toContain('does not verify under the GOVGRAPH_JWT_SECRET set here');
   expect(grant.stderr).not.toContain('before keyed hashes');
   expect(grant.stderr).not.toMatch(/\n\s+at /);
+}, 60_000);
+
+it('entry #1 of a keyed log altered and given the plain hash is named altered by audit verify, not an old release’s', async () => {
+  const data = join(dir, 'first');
+  const imported = await runGovgraph(['catalogue', 'import', '--publish', '--data', data, fixture('health.yaml')], { env });
+  expect(imported.code, imported.stderr).toBe(0);
+  await withSqliteStore(data, async (store) => {
+    const [first] = await store.find(AUDIT_COLLECTION, { filter: eq('seq', 1), limit: 1 });
+    const altered: AuditEntry = { ...fromRow(first), detail: 'made by hand', hash: '' };
+    altered.hash = plainHash(altered);
+    expect(await store.update(AUDIT_COLLECTION, eq('seq', 1), toRow(altered))).toBe(1);
+  });
+  const verified = await runGovgraph(['audit', 'verify', '--data', data], { env });
+  expect(verified.code).toBe(1);
+  expect(verified.stdout + verified.stderr).toContain("audit chain broken at entry #1: hash does not match the entry's contents (the entry was altered");
+  expect(verified.stdout + verified.stderr).not.toContain('before keyed hashes');
 }, 60_000);

@@ -79,6 +79,12 @@ export async function unkeyedLogProblem(store: Store): Promise<string | null> {
   return row && (await unkeyedLog(store, row)) ? unkeyed(`the audit log's newest entry #${Number(row.seq)}`) : null;
 }
 
+/** Whether a release before keyed hashes wrote the log of `store` (unkeyedLog): `audit verify` says so at entry #1 only then. */
+export async function writtenBeforeKeyedHashes(store: Store): Promise<boolean> {
+  const [row] = await store.find(AUDIT_COLLECTION, { filter: WHOLE_SEQ, sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
+  return !!row && (await unkeyedLog(store, row));
+}
+
 /** Whether the entry #`seq` (the newest) is of a log a release before keyed hashes wrote (unkeyedLog). */
 async function entryOfUnkeyedLog(store: Store, seq: number): Promise<boolean> {
   const [row] = await store.find(AUDIT_COLLECTION, { filter: eq('seq', seq), limit: 1 });

@@ -48,6 +48,7 @@ import {
 } from './entry.ts';
 import { and, eq, or, type Filter, type Row, type Store, type Value } from '../store/port.ts';
 import { AUDIT_CHECKPOINTS, readCheckpoints, STORE_CHECKPOINTS, type FoundCheckpoint } from './checkpoint.ts';
+import { writtenBeforeKeyedHashes } from './chain-key.ts';
 import { envSecret, hasStoredSecret } from '../identity/secret.ts';
 import { setting } from '../model/settings.ts';
 import { auditKey, deriveAuditKey } from './key.ts';
@@ -237,8 +238,13 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
       entries += 1;
       const key = plan.keyFor(expectedSeq);
       const underPrevious = key !== null && key === keys.previous && key !== keys.current;
-      const problem = checkRow(row, expectedSeq, prevHash, key, underPrevious ? previousKeyNote(plan.lastAfter!) : '');
-      if (typeof problem === 'string') return broken(Number(row.seq), problem);
+      const keyNote = underPrevious ? previousKeyNote(plan.lastAfter!) : '';
+      const problem = checkRow(row, expectedSeq, prevHash, key, keyNote);
+      if (typeof problem === 'string') {
+        // The plain hash is public: entry #1 of a keyed log given one by hand is altered, not an old release's log.
+        const altered = problem === PLAIN_FIRST && !(await writtenBeforeKeyedHashes(store));
+        return broken(Number(row.seq), altered ? notMatching(keyNote) : problem);
+      }
       const change = plan.changes.get(problem.seq);
       if (change) {
         const wrong = changeProblem(problem, change, digest!.value(), changeBefore, plan, keys);
@@ -361,6 +367,14 @@ async function misreadRows(store: Store, rows: readonly Row[]): Promise<Set<Row>
   return misread;
 }
 
+const ALTERED =
+  "hash does not match the entry's contents (the entry was altered, or rehashed without the platform's key; or the platform secret changed since it was written: if on purpose, record the change with govgraph audit rekey)";
+
+const notMatching = (keyNote: string): string => (keyNote ? `hash does not match the entry's contents${keyNote}` : ALTERED);
+
+/** Entry #1's reason when it carries the plain SHA-256 of a release before keyed hashes (said only when the newest does too). */
+const PLAIN_FIRST = `hash is a plain SHA-256, not keyed with the platform's key: ${UNKEYED_LOG_ADVICE}`;
+
 /** The entry when it is sound, or the reason it is not. */
 function checkRow(row: Row, expectedSeq: number, prevHash: string, key: Uint8Array | null, keyNote = ''): AuditEntry | string {
   // A number as stored, not one Number() makes of it: a seq written as the string "10" hashes as 10, but
@@ -395,9 +409,10 @@ function checkRow(row: Row, expectedSeq: number, prevHash: string, key: Uint8Arr
     return `entry cannot be hashed: ${err instanceof Error ? err.message : String(err)}`;
   }
   if (recomputed !== null && recomputed !== entry.hash) {
-    // A log a release before keyed hashes began: said as such at its first entry (later ones are links of a keyed chain).
-    if (seq === 1 && hashedUnkeyed(entry)) return `hash is a plain SHA-256, not keyed with the platform's key: ${UNKEYED_LOG_ADVICE}`;
-    return keyNote ? `hash does not match the entry's contents${keyNote}` : 'hash does not match the entry\'s contents (the entry was altered, or rehashed without the platform\'s key; or the platform secret changed since it was written: if on purpose, record the change with govgraph audit rekey)';
+    // A log a release before keyed hashes began: said as such at its first entry (later ones are links of a
+    // keyed chain), when the newest is so hashed too (the loop asks: writtenBeforeKeyedHashes).
+    if (seq === 1 && hashedUnkeyed(entry)) return PLAIN_FIRST;
+    return notMatching(keyNote);
   }
   if ((row.resourceCodes ?? '') !== resourceCodesOf(entry.resources)) {
     return 'resourceCodes column does not match resources (the entry was altered)';
