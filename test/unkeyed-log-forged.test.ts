@@ -6,15 +6,17 @@
 // the entry was altered. A log is an old release's only when its first entry is plain-hashed too; else the
 // refusals, the gateway's minute checks and `audit verify` (at an entry #1 so altered) say what they said before. Sichuan fixture of the tests' own.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { unkeyedLogProblem } from '../src/audit/chain-key.ts';
-import { AUDIT_COLLECTION, canonicalJson, fromRow, hashedUnkeyed, toRow, type AuditEntry } from '../src/audit/entry.ts';
+import { AUDIT_COLLECTION, canonicalJson, entryHash, fromRow, hashedUnkeyed, toRow, type AuditEntry } from '../src/audit/entry.ts';
+import { auditKey } from '../src/audit/key.ts';
 import { WHOLE_SEQ } from '../src/audit/log.ts';
 import { eq } from '../src/store/port.ts';
+import { SQLITE_FILE } from '../src/store/sqlite.ts';
 import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
 
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/sichuan-grants/${p}`, import.meta.url));
@@ -70,4 +72,23 @@ it('entry #1 of a keyed log altered and given the plain hash is named altered by
   expect(verified.code).toBe(1);
   expect(verified.stdout + verified.stderr).toContain("audit chain broken at entry #1: hash does not match the entry's contents (the entry was altered");
   expect(verified.stdout + verified.stderr).not.toContain('before keyed hashes');
+}, 60_000);
+
+// A keyed release's gateway before serve refused such logs chained keyed entries after the plain ones: the
+// log is still one a release before keyed hashes began, and verify says so at #1 (the second links to it).
+it('a 25 November log a keyed gateway chained entries after is still said as begun before keyed hashes', async () => {
+  const data = join(dir, 'mixed');
+  mkdirSync(data);
+  copyFileSync(fileURLToPath(new URL('./fixtures/upgrade-2026-11-25/store.sqlite', import.meta.url)), join(data, SQLITE_FILE));
+  const oldEnv = cliEnv({ GOVGRAPH_PLATFORM: fileURLToPath(new URL('./fixtures/upgrade-2026-11-25/platform.yaml', import.meta.url)) }, ['GOVGRAPH_JWT_SECRET']);
+  await withSqliteStore(data, async (store) => {
+    const [newest] = await store.find(AUDIT_COLLECTION, { filter: WHOLE_SEQ, sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
+    const head = fromRow(newest);
+    const keyed: AuditEntry = { ...head, seq: head.seq + 1, prevHash: head.hash, detail: 'a keyed gateway', hash: '' };
+    keyed.hash = entryHash(keyed, await auditKey(store, oldEnv)); // the secret kept in the fixture's store
+    await store.insert(AUDIT_COLLECTION, [toRow(keyed)]);
+  });
+  const verified = await runGovgraph(['audit', 'verify', '--data', data], { env: oldEnv });
+  expect(verified.code).toBe(1);
+  expect(verified.stdout + verified.stderr).toContain('audit chain broken at entry #1: hash is a plain SHA-256');
 }, 60_000);

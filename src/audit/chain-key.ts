@@ -79,10 +79,16 @@ export async function unkeyedLogProblem(store: Store): Promise<string | null> {
   return row && (await unkeyedLog(store, row)) ? unkeyed(`the audit log's newest entry #${Number(row.seq)}`) : null;
 }
 
-/** Whether a release before keyed hashes wrote the log of `store` (unkeyedLog): `audit verify` says so at entry #1 only then. */
-export async function writtenBeforeKeyedHashes(store: Store): Promise<boolean> {
-  const [row] = await store.find(AUDIT_COLLECTION, { filter: WHOLE_SEQ, sort: [{ field: 'seq', direction: 'desc' }], limit: 1 });
-  return !!row && (await unkeyedLog(store, row));
+/**
+ * Whether a release before keyed hashes began the log of `store`: its first entry carries the plain SHA-256
+ * (entry.ts, hashedUnkeyed) and the second, if any, chains to it. That hash is public: an entry #1 of a
+ * keyed log given one by hand breaks the link the second holds to the entry as it was, while a log begun
+ * by such a release keeps it, also when a keyed release's gateway chained entries after the plain ones.
+ * One read (the first two entries); `audit verify` says what entry #1 is only then.
+ */
+export async function begunBeforeKeyedHashes(store: Store): Promise<boolean> {
+  const [first, second] = await store.find(AUDIT_COLLECTION, { filter: WHOLE_SEQ, sort: [{ field: 'seq', direction: 'asc' }], limit: 2 });
+  return !!first && plainHashed(first) && (second === undefined || second.prevHash === first.hash);
 }
 
 /** Whether the entry #`seq` (the newest) is of a log a release before keyed hashes wrote (unkeyedLog). */
@@ -92,17 +98,14 @@ async function entryOfUnkeyedLog(store: Store, seq: number): Promise<boolean> {
 }
 
 /**
- * Whether `newest` and the log's first entry both carry the plain SHA-256 of a release before keyed hashes
- * (entry.ts, hashedUnkeyed): such a release wrote the log from its start. That hash is public, so the
- * newest alone does not tell: one who can write to the store can give an entry at the tail of a keyed log
- * that hash, and `serve` was then refused with "start this release on a new data folder" while `audit
- * verify` named the entry as altered. Such an entry is said as any other that does not verify. One more
- * read, the first entry; nothing read when the newest is keyed.
+ * Whether a release before keyed hashes wrote the log from its start to `newest`, its newest entry: both
+ * ends carry the plain SHA-256 (begunBeforeKeyedHashes). The newest alone does not tell: one who can write
+ * to the store can give an entry at the tail of a keyed log that hash, and `serve` was then refused with
+ * "start this release on a new data folder" while `audit verify` named the entry as altered. Such an entry
+ * is said as any other that does not verify. The first entries are read only when the newest is so hashed.
  */
 async function unkeyedLog(store: Store, newest: Row): Promise<boolean> {
-  if (!plainHashed(newest)) return false;
-  const [first] = await store.find(AUDIT_COLLECTION, { filter: WHOLE_SEQ, sort: [{ field: 'seq', direction: 'asc' }], limit: 1 });
-  return !!first && plainHashed(first);
+  return plainHashed(newest) && (await begunBeforeKeyedHashes(store));
 }
 
 /** hashedUnkeyed of a stored row; false for one that cannot be read (the gateway's check of its head says so: AuditHeadError). */

@@ -48,7 +48,7 @@ import {
 } from './entry.ts';
 import { and, eq, or, type Filter, type Row, type Store, type Value } from '../store/port.ts';
 import { AUDIT_CHECKPOINTS, readCheckpoints, STORE_CHECKPOINTS, type FoundCheckpoint } from './checkpoint.ts';
-import { writtenBeforeKeyedHashes } from './chain-key.ts';
+import { begunBeforeKeyedHashes } from './chain-key.ts';
 import { envSecret, hasStoredSecret } from '../identity/secret.ts';
 import { setting } from '../model/settings.ts';
 import { auditKey, deriveAuditKey } from './key.ts';
@@ -242,7 +242,7 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
       const problem = checkRow(row, expectedSeq, prevHash, key, keyNote);
       if (typeof problem === 'string') {
         // The plain hash is public: entry #1 of a keyed log given one by hand is altered, not an old release's log.
-        const altered = problem === PLAIN_FIRST && !(await writtenBeforeKeyedHashes(store));
+        const altered = problem === PLAIN_FIRST && !(await begunBeforeKeyedHashes(store));
         return broken(Number(row.seq), altered ? notMatching(keyNote) : problem);
       }
       const change = plan.changes.get(problem.seq);
@@ -372,7 +372,7 @@ const ALTERED =
 
 const notMatching = (keyNote: string): string => (keyNote ? `hash does not match the entry's contents${keyNote}` : ALTERED);
 
-/** Entry #1's reason when it carries the plain SHA-256 of a release before keyed hashes (said only when the newest does too). */
+/** Entry #1's reason when it carries the plain SHA-256 of a release before keyed hashes (and the second links to it). */
 const PLAIN_FIRST = `hash is a plain SHA-256, not keyed with the platform's key: ${UNKEYED_LOG_ADVICE}`;
 
 /** The entry when it is sound, or the reason it is not. */
@@ -410,7 +410,7 @@ function checkRow(row: Row, expectedSeq: number, prevHash: string, key: Uint8Arr
   }
   if (recomputed !== null && recomputed !== entry.hash) {
     // A log a release before keyed hashes began: said as such at its first entry (later ones are links of a
-    // keyed chain), when the newest is so hashed too (the loop asks: writtenBeforeKeyedHashes).
+    // keyed chain), when the second links to it (the loop asks: begunBeforeKeyedHashes).
     if (seq === 1 && hashedUnkeyed(entry)) return PLAIN_FIRST;
     return notMatching(keyNote);
   }
