@@ -5,16 +5,16 @@
 //
 // Each round: a few large documents (many cases, nearly always some denial among them) and many small
 // ones (often entirely allowed, which the gateway executes without the per-field rules: its fast path).
-import { expect } from 'vitest';
 import { publishedCatalogues } from '../../src/catalogue/repository.ts';
 import { addGrant, GrantInputError, revokeGrant, type Grant, type GrantInput } from '../../src/access/grants.ts';
 import type { Catalogue } from '../../src/model/catalogue.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../src/model/platform.ts';
 import { ROW_ORDER } from '../../src/store/port.ts';
 import { RECORD_ORDER_FIELD } from '../../src/model/catalogue.ts';
+import { enumTypeName, enumValueName } from '../../src/model/names.ts';
 import type { GraphQLResponse, TestGateway } from './gateway.ts';
 import {
-  answerItem, answerResource, answerUse, coveringGrants, itemOf, masked, operatorsOf, rowFilterArg, rowItem, rowVisible, shanghaiDate,
+  answerItem, answerResource, answerUse, coveringGrants, itemOf, linkDenial, masked, operatorsOf, rowFilterArg, rowItem, rowVisible, shanghaiDate,
   type Answer, type Asker, type ODepartment, type OGrant, type OItem, type OLink, type OPlatform, type OResource,
 } from './oracle.ts';
 import { mulberry32 } from './random.ts';
@@ -35,10 +35,38 @@ export const ORACLE_LIMITS: Partial<Limits> = {
   maskedProbes: { ...DEFAULT_LIMITS.maskedProbes, perHour: 1_000_000, perDay: 1_000_000 },
 };
 
-/** The GraphQL scalar an item's values are filtered as (SPEC §5). */
-function scalarOf(item: OItem): string {
+/** The GraphQL type an item of `r` is filtered as (SPEC §5): a personal or secret enum by its values as Strings. */
+function scalarOf(r: OResource, item: OItem): string {
+  if (item.type === 'enum') return item.sensitive ? 'String' : enumTypeName(r.type, item.name);
   const scalars: Record<string, string> = { string: 'String', text: 'String', int: 'Int', float: 'Float', decimal: 'Decimal', boolean: 'Boolean', date: 'Date', datetime: 'DateTime' };
   return scalars[item.type] ?? fail(`no key of type ${item.type} here`);
+}
+
+/** The spellings an ID number is one key under, the canonical ('X') first (src/model/key-spellings.ts says so too). */
+const idSpellings = (v: string): string[] => (/^\d{17}[xX]$/.test(v) ? [v.slice(0, 17) + 'X', v.slice(0, 17) + 'x'] : [v]);
+
+/**
+ * A value of `item` as one compares with another in a lookup or a link (whoever reads it: an enum as the
+ * schema names it, a number or a decimal by value, an instant by its time, an ID number by its 'X' spelling).
+ */
+function joinText(item: OItem, v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  const s = String(v);
+  switch (item.type) {
+    case 'enum': return enumValueName(s);
+    case 'int': case 'float': return String(Number(s));
+    case 'decimal': return decimalText(s);
+    case 'datetime': return String(Date.parse(s));
+  }
+  return item.format === 'idcard' ? idSpellings(s)[0] : s;
+}
+
+/** A decimal as one of its value reads: "450.10" is "450.1", "-0" and "0.00" are "0". */
+function decimalText(v: string): string {
+  const m = /^(-?)(\d*)\.?(\d*)$/.exec(v);
+  if (!m) return v;
+  const [int, frac] = [m[2].replace(/^0+/, ''), m[3].replace(/0+$/, '')];
+  return int || frac ? `${m[1]}${int || '0'}${frac ? `.${frac}` : ''}` : '0';
 }
 
 function fail(message: string): never {
@@ -101,6 +129,36 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     for (const row of rows) m.set(String(row[r.key]), row);
   }
 
+  /**
+   * The records a link of `l` to `target` may give for each of `values` (the linking item's), read by the
+   * target's provider and kept: by the target's key, or by another of its items (first 1000 of each).
+   */
+  async function linkCandidates(target: OResource, l: OLink, values: unknown[]): Promise<void> {
+    if (l.targetItem === target.key) {
+      await providerRecords(target, values.flatMap((v) => (itemOf(target, target.key).format === 'idcard' ? idSpellings(String(v)) : [v])));
+      return;
+    }
+    if (pools.get(target.code)!.length < POOL) return; // the pool holds every record
+    const item = itemOf(target, l.targetItem);
+    const asked = [...new Set(values.map(String))].map((v) => ({ [l.targetItem]: { eq: filterable({ ...item, sensitive: true }, v) } }));
+    if (!asked.length) return;
+    const res = await asProvider(target, `query($v: [${target.type}Filter!]) { d: ${deptField(target.provider)} { r: ${target.list}(first: 1000, filter: { or: $v }) { nodes { ${allItems(target)} } } } }`, { v: asked });
+    remember(target, res.data!.d.r.nodes);
+  }
+
+  /**
+   * The records of `target` a link from `value` may give the asker (SPEC §4: the record whose linked item
+   * equals the value; within the asker's rows). Of an ID number stored in both spellings, the one with 'X'
+   * (src/model/key-spellings.ts); of several records holding a non-key value, any (the spec names none).
+   */
+  function linkedRecords(a: Asker, target: OResource, targetItem: string, value: unknown): Rec[] {
+    const item = itemOf(target, targetItem);
+    const want = joinText(item, value);
+    const seen = [...(byKey.get(target.code)?.values() ?? [])].filter((row) => row && joinText(item, row[targetItem]) === want && rowVisible(a, target, row[rowItem(target) ?? '']));
+    const upper = seen.filter((row) => String(row[targetItem]).endsWith('X'));
+    return item.format === 'idcard' && upper.length ? upper : seen;
+  }
+
   /** Records of `r` whose key is one of `keys`, read by its provider once and kept (by the key's text). */
   async function providerRecords(r: OResource, keys: unknown[]): Promise<Map<unknown, Rec>> {
     const known = byKey.get(r.code) ?? new Map();
@@ -109,7 +167,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     for (let i = 0; i < missing.length; i += 1000) {
       const chunk = missing.slice(i, i + 1000);
       const values = chunk.map((k) => filterable({ ...key, sensitive: true }, k));
-      const res = await asProvider(r, `query($keys: [${scalarOf(key)}!]) { d: ${deptField(r.provider)} { r: ${r.list}(first: 1000, filter: { ${r.key}: { in: $keys } }) { nodes { ${allItems(r)} } } } }`, { keys: values });
+      const res = await asProvider(r, `query($keys: [${scalarOf(r, key)}!]) { d: ${deptField(r.provider)} { r: ${r.list}(first: 1000, filter: { ${r.key}: { in: $keys } }) { nodes { ${allItems(r)} } } } }`, { keys: values });
       remember(r, res.data!.d.r.nodes);
       for (const k of chunk) if (!byKey.get(r.code)!.has(k)) byKey.get(r.code)!.set(k, null as unknown as Rec);
     }
@@ -119,8 +177,6 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
   // ---- the provider's records up front ---------------------------------------------------------------
 
   async function readPools(): Promise<void> {
-    // Every link points at its target's key, which is how the provider's records are kept here.
-    for (const r of oracle.resources) for (const l of r.links) expect(l.targetItem).toBe(oracle.resource(l.resource).key);
     await Promise.all(oracle.resources.map(async (r) => {
       const res = await asProvider(r, `{ d: ${deptField(r.provider)} { r: ${r.list}(first: ${POOL}) { nodes { ${allItems(r)} } } } }`);
       const rows = res.data!.d.r.nodes as Rec[];
@@ -217,7 +273,8 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     kind: 'list' | 'lookup';
     items: string[];
     link: { link: OLink; target: OResource; items: string[] } | null;
-    filter: { item: string; operator: string; value: unknown; nest: 'and' | 'or' | null } | null;
+    /** `value` as the requester sends it; `stored`, as the provider (an ID number in the spelling of its pool record). */
+    filter: { item: string; operator: string; value: unknown; stored: unknown; nest: 'and' | 'or' | null } | null;
     order: { item: string; direction: 'ASC' | 'DESC' } | null;
     first: number;
     key: unknown;
@@ -235,11 +292,21 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     return v;
   }
 
-  /** A key no record holds, of the key's type (as a lookup sends it). */
-  function noSuchKey(key: OItem): unknown {
-    const v = key.type === 'int' || key.type === 'float' ? 987654321 : key.type === 'decimal' ? '987654321.5' : key.type === 'date' ? '1901-01-01' : key.type === 'datetime' ? '1901-01-01T00:00:00.000Z' : 'NO-SUCH-KEY';
+  /** A key no record holds, of the key's type (as a lookup sends it; a boolean or enum: one no record holds, if any). */
+  function noSuchKey(r: OResource, key: OItem): unknown {
+    if (key.type === 'boolean' || key.type === 'enum') {
+      const held = new Set(pools.get(r.code)!.map((row) => joinText(key, row[key.name])));
+      const free = (key.type === 'boolean' ? [true, false] : key.values!).filter((v) => !held.has(joinText(key, v)));
+      const v = free.length ? free[0] : pick(pools.get(r.code)!)[key.name];
+      return key.sensitive || key.type === 'boolean' ? (key.sensitive ? String(v) : v) : enumValueName(String(v));
+    }
+    const v = key.type === 'int' || key.type === 'float' ? 987654321 : key.type === 'decimal' ? '987654321.5' : key.type === 'date' ? '1901-01-01' : key.type === 'datetime' ? '1901-01-01T00:00:00.000Z' : key.format === 'idcard' ? '11010119491001001x' : 'NO-SUCH-KEY';
     return key.sensitive ? String(v) : v;
   }
+
+  /** An ID number in the other spelling of its check character, half the time (either finds the record). */
+  const otherSpelling = (item: OItem, v: unknown): unknown =>
+    item.format === 'idcard' && typeof v === 'string' && /[xX]$/.test(v) && chance(0.5) ? (v.endsWith('X') ? `${v.slice(0, -1)}x` : `${v.slice(0, -1)}X`) : v;
 
   function probeValue(operator: string, v: unknown): unknown {
     if (operator === 'startsWith') return String(v).slice(0, 2);
@@ -266,15 +333,17 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
       const operator = chance(0.3) && probing.length ? pick(probing) : chance(0.3) && ops.includes('in') ? 'in' : 'eq';
       const values = pool.map((row) => filterable(item, row[item.name])).filter((v) => v !== null && v !== undefined);
       if (values.length) {
-        const value = operator === 'in' ? some(values, 1, 3) : probeValue(operator, pick(values));
-        filter = { item: item.name, operator, value, nest: chance(0.15) ? pick(['and', 'or'] as const) : null };
+        // (an ID number's startsWith now and then by the whole number: the check character counts then)
+        const stored = operator === 'in' ? some(values, 1, 3) : item.format === 'idcard' && operator === 'startsWith' && chance(0.4) ? pick(values) : probeValue(operator, pick(values));
+        const value = Array.isArray(stored) ? stored.map((v) => otherSpelling(item, v)) : otherSpelling(item, stored);
+        filter = { item: item.name, operator, value, stored, nest: chance(0.15) ? pick(['and', 'or'] as const) : null };
       }
     }
     if (kind === 'list' && chance(0.25)) order = { item: pick(r.items).name, direction: chance(0.5) ? 'ASC' : 'DESC' };
     return {
       alias, resource: r, kind, items, link, filter, order,
       first: chance(0.05) ? 0 : int(1, 6),
-      key: chance(0.1) ? noSuchKey(itemOf(r, r.key)) : pick(pool)[r.key],
+      key: chance(0.1) ? noSuchKey(r, itemOf(r, r.key)) : otherSpelling(itemOf(r, r.key), pick(pool)[r.key]),
       counts: chance(0.4),
     };
   }
@@ -284,20 +353,24 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     return `${c.items.join(' ')}${link}`.trim();
   }
 
-  function filterValue(c: Case): Record<string, unknown> | null {
+  /** The case's filter as the requester sends it, or (`provider`) as the provider reads the same records. */
+  function filterValue(c: Case, provider = false): Record<string, unknown> | null {
     if (!c.filter) return null;
-    const f = { [c.filter.item]: { [c.filter.operator]: c.filter.value } };
+    const f = { [c.filter.item]: { [c.filter.operator]: provider ? c.filter.stored : c.filter.value } };
     return c.filter.nest ? { [c.filter.nest]: [f] } : f;
   }
 
   const orderValue = (c: Case) => (c.order ? [{ field: c.order.item, direction: c.order.direction }] : null);
 
-  /** The list field's arguments, as variables `$f<n>`, `$o<n>`. */
-  function listArgs(c: Case, n: string, vars: string[], values: Record<string, unknown>, rows: Record<string, unknown> | null = null): string {
+  /**
+   * The list field's arguments, as variables `$f<n>`, `$o<n>`; `rows` given, the provider's read of the
+   * page (its filter in the stored spelling: an ID number's other spelling must find the same records).
+   */
+  function listArgs(c: Case, n: string, vars: string[], values: Record<string, unknown>, rows: Record<string, unknown> | null | undefined = undefined): string {
     const args = [`first: ${c.first}`];
     if (c.filter || rows) {
       vars.push(`$f${n}: ${c.resource.type}Filter`);
-      const own = filterValue(c);
+      const own = filterValue(c, rows !== undefined);
       values[`f${n}`] = own && rows ? { and: [own, rows] } : (own ?? rows);
       args.push(`filter: $f${n}`);
     }
@@ -316,7 +389,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
       const r = c.resource;
       if (c.kind === 'lookup') {
         const key = itemOf(r, r.key);
-        vars.push(`$k${n}: ${key.sensitive ? 'String' : scalarOf(key)}!`); // a personal or secret key is looked up as a String
+        vars.push(`$k${n}: ${key.sensitive ? 'String' : scalarOf(r, key)}!`); // a personal or secret key is looked up as a String
         variables[`k${n}`] = c.key;
         return `${c.alias}: ${deptField(r.provider)} { r: ${r.byKey}(${r.key}: $k${n}) { ${selection(c)} } }`;
       }
@@ -362,6 +435,9 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     return !key.allowed || key.mask !== null;
   };
 
+  /** A key as stored and as read compare (an enum's stored value and its schema name are one; each spelling of an ID number its own). */
+  const joinKeyText = (r: OResource, v: unknown): string => (itemOf(r, r.key).type === 'enum' ? enumValueName(String(v)) : String(v));
+
   /** Per resource: each key's place in the order the store keeps the records in. */
   const storedPlaces = new Map<string, Promise<Map<unknown, number>>>();
   function storedPlace(r: OResource): Promise<Map<unknown, number>> {
@@ -371,7 +447,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
       // Each record's random place (given when written), then the row order (resolvers/data/list.ts).
       const sort = [{ field: RECORD_ORDER_FIELD, direction: 'asc' as const }, { field: ROW_ORDER, direction: 'asc' as const }];
       places = gw.store.find(collection, { sort, projection: [r.key] })
-        .then((rows) => new Map(rows.map((row, i) => [String(row[r.key]), i])));
+        .then((rows) => new Map(rows.map((row, i) => [joinKeyText(r, row[r.key]), i])));
       storedPlaces.set(r.code, places);
     }
     return places;
@@ -407,10 +483,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
   /** An orderBy value as one of its kind compares (a decimal by value: "450.10" is "450.1", "-0" is "0"). */
   function sameOrderValue(r: OResource, item: string, v: unknown): unknown {
     if (v === null || v === undefined) return null;
-    const m = itemOf(r, item).type === 'decimal' ? /^(-?)(\d*)\.?(\d*)$/.exec(String(v)) : null;
-    if (!m) return v;
-    const [int, frac] = [m[2].replace(/^0+/, ''), m[3].replace(/0+$/, '')];
-    return int || frac ? `${m[1]}${int || '0'}${frac ? `.${frac}` : ''}` : '0';
+    return itemOf(r, item).type === 'decimal' ? decimalText(String(v)) : v;
   }
 
   async function storedOrderPage(a: Asker, c: Case): Promise<void> {
@@ -425,7 +498,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
       runs[runs.length - 1].push(row);
       last = v;
     }
-    const ordered = runs.flatMap((run) => [...run].sort((x, y) => places.get(String(x[r.key]))! - places.get(String(y[r.key]))!));
+    const ordered = runs.flatMap((run) => [...run].sort((x, y) => places.get(joinKeyText(r, x[r.key]))! - places.get(joinKeyText(r, y[r.key]))!));
     const keys = ordered.slice(0, c.first).map((row) => row[r.key]);
     const records = await providerRecords(r, keys);
     expectedPages.set(pageKey(a, c), { nodes: keys.map((k) => records.get(String(k))!), totalCount: all.length, hasNextPage: all.length > c.first });
@@ -500,23 +573,23 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
       const whole = answerResource(this.asker, target);
       // Following a link is a lookup of the target by its linked item with eq: it needs that item too.
       const joined = answerItem(this.asker, target, itemOf(target, l.targetItem));
-      count(`link:${own.allowed ? (whole.allowed && !joined.allowed ? `join ${joined.code}` : outcome(whole)) : `own ${own.code}`}`);
-      const denial = !own.allowed
-        ? { code: own.code, resource: r.code, item: l.item }
-        : !whole.allowed
-          ? { code: whole.code, resource: target.code }
-          : !joined.allowed
-            ? { code: joined.code, resource: target.code, item: l.targetItem }
-            : null;
+      const denial = linkDenial(this.asker, r, l, target);
+      const by = l.targetItem === target.key ? (itemOf(target, l.targetItem).format === 'idcard' ? 'an ID number key' : 'the key') : 'another item';
+      count(`link:${!own.allowed ? `own ${own.code}` : !whole.allowed ? outcome(whole) : !joined.allowed ? `join ${joined.code}` : denial ? `masked ${itemOf(target, l.targetItem).type} ${denial.code}` : outcome(whole)}`);
+      if (!denial) count(`link:by ${by}`);
       if (denial && present) this.expectError([...path, l.field], denial);
       const linkedGot: (Rec | null)[] = [];
       const linkedWant: (Rec | null)[] = [];
       got.forEach((g, i) => {
         if (g === null) return;
         const value = want[i]![l.item];
-        const record = value === null ? null : (byKey.get(target.code)?.get(String(value)) ?? null);
-        const linked = record && rowVisible(this.asker, target, record[rowItem(target) ?? '']) ? record : null;
-        if (record && !linked) count('rows:link outside');
+        const all = value === null ? [] : linkedRecords({ ...this.asker, dept: oracle.department(target.provider) }, target, l.targetItem, value);
+        const candidates = value === null ? [] : linkedRecords(this.asker, target, l.targetItem, value);
+        // Of several records holding the value, the one the gateway gave (any of them is right).
+        const linked = candidates.find((cand) => candidates.length === 1 || this.fits(target, link.items, g[l.field] as Rec | null, cand)) ?? candidates[0] ?? null;
+        if (all.length && !candidates.length) count('rows:link outside');
+        if (candidates.length > 1) count('link:several records hold the value');
+        if (!denial && value !== null && itemOf(r, l.item).format !== 'idcard' && String(value) !== String(linked?.[l.targetItem] ?? value)) count('link:joined in another spelling or form');
         if (denial || linked === null) {
           this.same(`${pattern(path)}.${i}.${l.field}${denial ? ` (denied ${denial.code})` : ''}`, g[l.field], null);
           return;
@@ -526,6 +599,14 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
         if (g[l.field] === null) this.problem(`${pattern(path)}.${i}.${l.field}: null, expected the record of ${target.code} with ${l.targetItem} ${JSON.stringify(value)}`);
       });
       if (linkedGot.length) this.records(target, [...path, l.field], link.items, null, linkedGot, linkedWant);
+    }
+
+    /** Whether `got` is what the record `want` of `r` shows the asker (items only, no link, no error kept). */
+    fits(r: OResource, items: string[], got: Rec | null, want: Rec): boolean {
+      if (got === null) return false;
+      const trial = new Checker(this.asker, this.c);
+      trial.records(r, [], items, null, [got], [want]);
+      return trial.problems.length === 0;
     }
 
     /** Compares the errors of the case (those under its alias) with the expected ones, exactly. */
@@ -570,22 +651,35 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
       if (!a.ok) refusal = { code: a.code, resource: r.code, item: a.item };
     }
     count(`${c.kind}:${refusal ? (refusal.item ? `use ${refusal.code}` : refusal.code) : 'returned'}`);
+    if (refusal?.item === r.key && c.kind === 'lookup' && refusal.code === 'BAD_USER_INPUT') count(`lookup:masked ${itemOf(r, r.key).type} key refused`);
     if (refusal) {
       ck.same(`${c.alias}.r (refused ${refusal.code})`, got, null);
       ck.expectError(base, refusal);
       return ck.finish(errors);
     }
     if (c.kind === 'lookup') {
-      const found = byKey.get(r.code)!.get(String(c.key)) ?? null;
+      // An ID number is looked up as 'X', then as 'x' (a row an older release stored): the first found within the rows.
+      const key = itemOf(r, r.key);
+      const spellings = key.format === 'idcard' ? idSpellings(String(c.key)) : [String(c.key)];
+      const records = spellings.map((k) => byKey.get(r.code)!.get(k) ?? null);
+      const found = records.find((x) => x !== null) ?? null;
       // A record outside the row scope is null, as a missing one (and no error).
-      const want = found && rowVisible(asker, r, found[rowItem(r) ?? '']) ? found : null;
+      const want = records.find((x) => x !== null && rowVisible(asker, r, x[rowItem(r) ?? ''])) ?? null;
       if (found && !want) count('rows:lookup outside');
+      if (want && String(want[r.key]).endsWith('x')) count(`lookup:a row stored with x${records.filter((x) => x !== null).length > 1 ? ' beside X' : ''}`);
+      if (want && records[0] && records[1]) count('lookup:both spellings stored, the X taken');
+      if (want && key.format === 'idcard') count(`lookup:an ID number${String(want[r.key]) !== String(c.key) ? ' in the other spelling' : ''}${key.mask && answerItem(asker, r, key).allowed && (answerItem(asker, r, key) as { mask: string | null }).mask ? ', masked' : ''}`);
+      if (key.type === 'enum' || key.type === 'boolean') count(`lookup:by ${key.type} key${key.sensitive ? ' (personal or secret)' : ''}`);
       if (want === null) ck.same(`${c.alias}.r (no such key or outside the rows)`, got, null);
       else if (!got) ck.problem(`${c.alias}.r: ${JSON.stringify(got)}, expected the record ${JSON.stringify(c.key)}`);
       else ck.records(r, base, c.items, c.link, [got], [want]);
       return ck.finish(errors);
     }
     const page = expectedPages.get(pageKey(asker, c))!;
+    const key = itemOf(r, r.key);
+    if (c.filter && itemOf(r, c.filter.item).format === 'idcard' && /x"/.test(JSON.stringify(c.filter.value))) count('list:an ID number filtered as x');
+    if (c.order?.item === r.key && (key.type === 'enum' || key.type === 'boolean' || key.format === 'idcard')) count(`list:ordered by ${key.format ?? key.type} key`);
+    if (keyHidden(asker, r) && (key.type === 'enum' || key.type === 'boolean')) count(`list:${key.type} key masked or denied`);
     const held = coveringGrants(asker, r, null);
     if (keyHidden(asker, r)) count(`list:in stored order, the key denied${page.totalCount > c.first && c.first > 1 ? ', a part' : ''}`);
     if (rowFilterArg(asker, r)) count(`rows:${c.counts ? 'counted' : 'listed'} within ${held.length && held.every((g) => g.rows) ? 'grant rows' : 'the region'}`);
@@ -615,6 +709,8 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     });
   }
 
+  const spellingsOf = (r: OResource, key: unknown): string[] => (itemOf(r, r.key).format === 'idcard' ? idSpellings(String(key)) : [String(key)]);
+
   // ---- one batch: one department and purpose, many cases in one document ------------------------------
 
   function randomAsker(): { dept: ODepartment; purpose: string | null; favourite: OResource | null } {
@@ -637,12 +733,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     if (c.kind === 'lookup' && !answerUse(a, r, r.key, 'lookup').ok) return null;
     const items = c.items.filter((i) => answerItem(a, r, itemOf(r, i)).allowed);
     let link = c.link;
-    if (
-      link &&
-      (!answerItem(a, r, itemOf(r, link.link.item)).allowed ||
-        !answerResource(a, link.target).allowed ||
-        !answerItem(a, link.target, itemOf(link.target, link.link.targetItem)).allowed)
-    ) link = null;
+    if (link && linkDenial(a, r, link.link, link.target)) link = null;
     if (link) {
       const target = link.target;
       const targetItems = link.items.filter((i) => answerItem(a, target, itemOf(target, i)).allowed);
@@ -676,15 +767,15 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     }
     // What the provider reads for the same pages, and the records behind the links.
     await providerPages(asker, cases.filter((c) => c.kind === 'list'));
-    const linkKeys = new Map<OResource, unknown[]>();
+    const linkValues = new Map<OLink, { target: OResource; values: unknown[] }>();
     for (const c of cases) {
       if (!c.link) continue;
-      const rows = c.kind === 'lookup' ? [byKey.get(c.resource.code)!.get(String(c.key)) ?? null] : expectedPages.get(pageKey(asker, c))!.nodes;
-      for (const row of rows) if (row && row[c.link.link.item] !== null) {
-        linkKeys.set(c.link.target, [...(linkKeys.get(c.link.target) ?? []), row[c.link.link.item]]);
-      }
+      const rows = c.kind === 'lookup' ? spellingsOf(c.resource, c.key).map((k) => byKey.get(c.resource.code)!.get(k) ?? null) : expectedPages.get(pageKey(asker, c))!.nodes;
+      const entry = linkValues.get(c.link.link) ?? { target: c.link.target, values: [] };
+      for (const row of rows) if (row && row[c.link.link.item] !== null) entry.values.push(row[c.link.link.item]);
+      linkValues.set(c.link.link, entry);
     }
-    await Promise.all([...linkKeys].map(([target, keys]) => providerRecords(target, keys)));
+    await Promise.all([...linkValues].map(([l, { target, values }]) => linkCandidates(target, l, values)));
 
     const problems: string[] = [];
     count(`document:${res.errors ? 'with errors' : 'without errors'}`);

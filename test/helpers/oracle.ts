@@ -12,7 +12,8 @@
 // - the resource as a whole (list, lookup, link target) is allowed when one item is; otherwise it gets
 //   the first row that denies its own settings (a grant for any of its items counts), and when its own
 //   settings let the request through, the lowest row among its items' denials (catalogue order on ties);
-// - on a masked item only eq and in filter, and on a masked boolean or enum nothing does;
+// - on a masked item only eq and in filter, and on a masked boolean or enum nothing does; a resource
+//   keyed by a masked boolean or enum takes no lookup, and a link into one is not followed (GRANT_REQUIRED);
 // - a mask keeps its first and last characters by code point; a value no longer than what a mask keeps
 //   is replaced whole;
 // - row scope: a record is seen when its row item starts with the requester's region cut of its
@@ -52,6 +53,8 @@ export interface OItem {
   share: Share | null;
   /** An enum's values. */
   values?: string[];
+  /** A string's format (`idcard`: an ID number, its check character 'X' one key with 'x'). */
+  format?: string;
 }
 
 export interface OLink {
@@ -98,6 +101,7 @@ export function loadOracle(platformFile: string, catalogueFiles: string[]): OPla
         mask: i.sensitivity !== undefined ? (i.mask ?? 'full') : null,
         share: i.share ?? null,
         values: i.values,
+        format: i.format,
       }));
       const links: OLink[] = r.items
         .filter((i: Record<string, any>) => i.link)
@@ -220,11 +224,32 @@ export type UseAnswer = { ok: true } | { ok: false; code: DenialCode | 'BAD_USER
 export function answerUse(a: Asker, r: OResource, item: string, operator: string): UseAnswer {
   const d = answerItem(a, r, itemOf(r, item));
   if (!d.allowed) return { ok: false, code: d.code, item };
-  if (d.mask === null || operator === 'lookup') return { ok: true }; // a lookup by the key is an eq on one record
-  const type = itemOf(r, item).type;
-  // A masked boolean or enum is not filtered at all: eq on it sorts the records by the hidden value.
-  if (type === 'boolean' || type === 'enum' || (operator !== 'eq' && operator !== 'in')) return { ok: false, code: 'BAD_USER_INPUT', item };
+  if (d.mask === null) return { ok: true };
+  // A masked boolean or enum is not filtered at all: eq on it sorts the records by the hidden value; nor
+  // is a resource keyed by one looked up (the record found tells its hidden key).
+  if (fewValues(itemOf(r, item))) return { ok: false, code: 'BAD_USER_INPUT', item };
+  if (operator === 'lookup') return { ok: true }; // a lookup by the key is an eq on one record
+  if (operator !== 'eq' && operator !== 'in') return { ok: false, code: 'BAD_USER_INPUT', item };
   return { ok: true };
+}
+
+/** A boolean or an enum: a few values everyone knows. */
+export const fewValues = (item: OItem): boolean => item.type === 'boolean' || item.type === 'enum';
+
+/**
+ * Following a link (SPEC §6): its own item, the target as a whole, the target's linked item (an eq on it),
+ * and, that item masked and of few values, GRANT_REQUIRED (docs/access-rules.md, a link into a masked
+ * boolean or enum is not followed). The denial names the resource and item it is of; null when allowed.
+ */
+export function linkDenial(a: Asker, r: OResource, l: OLink, target: OResource): { code: DenialCode; resource: string; item?: string } | null {
+  const own = answerItem(a, r, itemOf(r, l.item));
+  if (!own.allowed) return { code: own.code, resource: r.code, item: l.item };
+  const whole = answerResource(a, target);
+  if (!whole.allowed) return { code: whole.code, resource: target.code };
+  const joined = answerItem(a, target, itemOf(target, l.targetItem));
+  if (!joined.allowed) return { code: joined.code, resource: target.code, item: l.targetItem };
+  if (joined.mask && fewValues(itemOf(target, l.targetItem))) return { code: 'GRANT_REQUIRED', resource: target.code, item: l.targetItem };
+  return null;
 }
 
 // ---- row scope -------------------------------------------------------------------------------------

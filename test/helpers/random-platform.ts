@@ -3,14 +3,21 @@
 // names of their own (mixed case, Chinese and ASCII), purposes, and one departmental catalogue per
 // providing department whose resources draw every setting SPEC §4 and §6 offer: share type and methods,
 // scopes of use (purposes, department patterns, levels), row scope, items of every type, masks, item
-// shares that tighten, and links between resources; then records for each, with nulls, values differing
-// only in case, division codes inside and outside the province.
+// shares that tighten, and links between resources (to the key or to another item); then records for each,
+// with nulls, values differing only in case, division codes inside and outside the province. Keys are of
+// every type, ID numbers (format idcard: a check character 'X' written 'x' in some import files, and some
+// rows stored with 'x' as an older release left them, `olderRows`), enums and booleans included; some
+// providers' resources are gathered in a basic or subject catalogue compiled by another department.
 //
 // The documents are written as files and published through the real catalogue import, so what the
 // generator writes must pass the catalogue checks: each choice here keeps to what they accept.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { publishedCatalogues } from '../../src/catalogue/repository.ts';
+import { idCardCheckDigit } from '../../src/formats/idcard.ts';
+import { collectionOf } from '../../src/model/catalogue.ts';
+import type { Store } from '../../src/store/port.ts';
 import { mulberry32 } from './random.ts';
 
 type Rec = Record<string, unknown>;
@@ -21,6 +28,11 @@ export interface GeneratedPlatform {
   catalogueFiles: string[];
   /** Records per resource code, as the provider's import files hold them. */
   records: Map<string, Rec[]>;
+  /**
+   * Rows per resource code stored straight in its collection after the import (an ID number key whose
+   * check character is 'x', as a release before the importer wrote 'X' left it): storeOlderRows writes them.
+   */
+  olderRows: Map<string, Rec[]>;
   /** One line per resource: what was drawn (for a failure's message). */
   summary: string[];
 }
@@ -32,6 +44,7 @@ const MASKS = ['idcard', 'name', 'phone', 'partial', 'full', null] as const; // 
 const PROVINCES = ['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65'];
 const HAN = '甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥东西南北中山水火木金土民政公安税务医保社会人力资源住建交通';
 // Words whose spellings differ only in case, beside Chinese ones: filters and orders meet both.
+const ENUM_VALUES = ['low', 'Mid', 'HIGH', 'unknown_x', 'Other', 'A1', 'b_2', 'level_3', 'x'];
 const WORDS = ['alpha', 'Alpha', 'ALPHA', 'beta', 'Beta', 'gamma', '张三', '李四', '王小二', '赵', 'Zhao Li', 'zhao li', 'x', 'Ωmega', '湖Ab', '', ' space'];
 
 export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
@@ -122,6 +135,17 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
 
   // ---- resources ----------------------------------------------------------------------------------
   interface Drawn { doc: Rec; items: Rec[]; key: string; keyType: string; rows: string | null; provider: string }
+  /** The item `name` of the drawn resource. */
+  const itemNamed = (r: Drawn, name: string): Rec => r.items.find((i) => i.name === name)!;
+  /** A key item: of a type, or an ID number (a string of format idcard), often personal and masked. */
+  function keyItem(name: string, kind: string): Rec {
+    if (kind === 'idcard') return { name, type: 'string', format: 'idcard', required: true, ...(chance(0.6) ? { ...sensitive(), ...(chance(0.6) ? { mask: 'idcard' } : {}) } : {}) };
+    const item: Rec = { name, type: kind, required: true };
+    if (kind === 'enum') item.values = some(ENUM_VALUES, 3, 7);
+    // A boolean or enum key is odd, but a catalogue may have it: masked, it takes no lookup (docs/access-rules.md).
+    const p = kind === 'enum' || kind === 'boolean' ? 0.5 : 0.25;
+    return chance(p) ? { ...item, ...sensitive() } : item;
+  }
   const resources: Drawn[] = [];
   const providers = some(departments, 2, departments.length);
   for (const dept of providers) {
@@ -133,8 +157,8 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
       const share: Rec = { type, methods, scope: scopeOf(rows) };
       if (type === 'conditional') share.conditions = `${han(4)} only`;
       if (type !== 'unconditional') share.basis = `条例 ${letters(3)} Art. ${int(1, 40)}`;
-      const keyType = pick(['string', 'string', 'string', 'text', 'int', 'float', 'decimal', 'date', 'datetime']);
-      const items: Rec[] = [{ name: key, type: keyType, required: true, ...(chance(0.25) ? sensitive() : {}) }];
+      const keyType = pick(['string', 'string', 'idcard', 'idcard', 'text', 'int', 'float', 'decimal', 'date', 'datetime', 'enum', 'boolean']);
+      const items: Rec[] = [keyItem(key, keyType)];
       if (rows) items.push({ name: rows, type: 'string' });
       for (const t of some(ITEM_TYPES, 4, 7)) {
         const item: Rec = { name: fresh(() => `${t.slice(0, 3)}${letters(3)}`), title: `${han(2)} ${t}`, type: t };
@@ -168,16 +192,21 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
     while (codes.has(String(r.doc.code).toLowerCase())) r.doc.code = `${r.provider}-${String(int(1, 99999)).padStart(5, '0')}`;
     codes.add(String(r.doc.code).toLowerCase());
   }
-  // Links: a string item of one resource to another's key (string), on some resources.
-  const links = new Map<Drawn, { item: string; target: Drawn }>();
+  // Links: an item of one resource to another's key, or (some) to another of its items, of the same type
+  // (an ID number from a string item of no format; an enum from an enum of the same values).
+  const links = new Map<Drawn, { item: string; target: Drawn; targetItem: string }>();
+  const LINKABLE = ['string', 'text', 'int', 'date', 'enum', 'boolean'];
   for (const r of resources) {
-    if (!chance(0.5)) continue;
+    if (!chance(0.55)) continue;
     const target = pick(resources);
-    const item: Rec = { name: fresh(() => `ref${letters(3)}`), type: target.keyType, link: { resource: target.doc.code, item: target.key, field: fresh(() => `to${letters(4)}`) } };
+    const others = target.items.filter((i) => i.name !== target.key && i.name !== target.rows && LINKABLE.includes(String(i.type)));
+    const to = others.length && chance(0.4) ? pick(others) : itemNamed(target, target.key);
+    const item: Rec = { name: fresh(() => `ref${letters(3)}`), type: to.type, link: { resource: target.doc.code, item: to.name, field: fresh(() => `to${letters(4)}`) } };
+    if (to.values) item.values = to.values;
     if (chance(0.3)) Object.assign(item, sensitive());
     if (chance(0.25)) item.share = tighten(r.doc.share as Rec);
     r.items.push(item);
-    links.set(r, { item: String(item.name), target });
+    links.set(r, { item: String(item.name), target, targetItem: String(to.name) });
   }
 
   function sensitive(): Rec {
@@ -209,18 +238,33 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
   const divisions = [province, ...cities, ...counties, ...counties.map((c) => `${c}001`), '430102', `${pp === '11' ? '12' : '11'}0101`, cities[0].slice(0, 4)];
   const keysOf = new Map<Drawn, unknown[]>();
   for (const r of resources) {
-    const n = int(12, 40);
-    const keys: unknown[] = [];
+    // (as many as the key's values allow: a boolean key keys two records at most)
+    const values = r.keyType === 'boolean' ? [true, false] : r.keyType === 'enum' ? (itemNamed(r, r.key).values as string[]) : null;
+    const n = values ? int(1, values.length) : int(12, 40);
+    const keys: unknown[] = values ? some<unknown>(values, n, n) : [];
     const seen = new Set<string>();
     while (keys.length < n) {
       const k = keyValue(r.keyType, keys);
-      if (!seen.has(String(k))) keys.push(k), seen.add(String(k));
+      // (an ID number is one key in either spelling of its check character)
+      const one = r.keyType === 'idcard' ? String(k).toUpperCase() : String(k);
+      if (!seen.has(one)) keys.push(k), seen.add(one);
     }
     keysOf.set(r, keys);
   }
 
+  /** A valid ID number of the province, its check character 'X' about half the time (sometimes written 'x'). */
+  function idNumber(): string {
+    const wantX = chance(0.5);
+    for (;;) {
+      const first17 = `${pick(counties)}${int(1935, 2015)}${String(int(1, 12)).padStart(2, '0')}${String(int(1, 28)).padStart(2, '0')}${String(int(0, 999)).padStart(3, '0')}`;
+      const check = idCardCheckDigit(first17);
+      if ((check === 'X') === wantX || chance(0.1)) return first17 + (check === 'X' && chance(0.3) ? 'x' : check);
+    }
+  }
+
   function keyValue(type: string, before: unknown[]): unknown {
     switch (type) {
+      case 'idcard': return idNumber();
       case 'int': return int(-500, 5000);
       case 'float': return int(-500, 5000) / 4;
       // (one value written once: "1.5" and "1.50" are one value, and so one key)
@@ -233,7 +277,9 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
     return before.length && chance(0.1) ? swapCase(String(pick(before))) : `${pick(['', 'K', 'k', '赵'])}${letters(int(1, 3))}${int(0, 999)}`;
   }
   const records = new Map<string, Rec[]>();
-  for (const r of resources) {
+  // Resources linking to another's non-key item after that one, where they can (its values drawn first).
+  const order = [...resources].sort((a, b) => Number(links.has(a)) - Number(links.has(b)));
+  for (const r of order) {
     const link = links.get(r);
     records.set(String(r.doc.code), keysOf.get(r)!.map((k) => {
       const rec: Rec = {};
@@ -241,12 +287,32 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
         const name = String(item.name);
         if (name === r.key) rec[name] = k;
         else if (name === r.rows) rec[name] = chance(0.1) ? null : pick(divisions);
-        else if (link && name === link.item) rec[name] = chance(0.15) ? null : chance(0.1) ? keyValue(link.target.keyType, []) : pick(keysOf.get(link.target)!); // (maybe no record's)
+        else if (link && name === link.item) rec[name] = linkValue(link);
         else if (chance(0.15)) rec[name] = null;
         else rec[name] = value(item);
       }
       return rec;
     }));
+  }
+
+  /** A linking item's value: mostly one a record of the target holds (in the other spelling of an ID number too). */
+  function linkValue(link: { target: Drawn; targetItem: string }): unknown {
+    if (chance(0.15)) return null;
+    const to = itemNamed(link.target, link.targetItem);
+    const held = link.targetItem === link.target.key ? keysOf.get(link.target)! : (records.get(String(link.target.doc.code)) ?? []).map((t) => t[link.targetItem]).filter((v) => v !== null);
+    // (maybe no record's; a boolean or enum from its few values, which some record may hold)
+    const ofKey = link.targetItem === link.target.key && to.type !== 'enum' && to.type !== 'boolean';
+    if (!held.length || chance(0.1)) return ofKey ? keyValue(link.target.keyType, []) : writtenAsKey(value(to));
+    const v = pick(held);
+    return to.format === 'idcard' && chance(0.3) ? swapCheck(String(v)) : writtenAsKey(v);
+  }
+  /**
+   * A value as the importer takes a link's (no blanks around it): a value held with blanks is linked to no
+   * record. (src/records/validate/record.ts refuses blanks around any link item's value as around a key's,
+   * "not written as a link to a key is", also when the link is to another item, whose values may have them.)
+   */
+  function writtenAsKey(v: unknown): unknown {
+    return typeof v === 'string' ? v.trim() || 'x' : v;
   }
 
   function value(item: Rec): unknown {
@@ -263,12 +329,45 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
     throw new Error(`no value for ${String(item.type)}`);
   }
 
+  // Rows an older release stored with 'x' (before the importer wrote 'X'): other numbers, and now and then
+  // one the import holds with 'X' too (two records of one number: a lookup and a link take the 'X' one).
+  const olderRows = new Map<string, Rec[]>();
+  for (const r of resources) {
+    if (r.keyType !== 'idcard' || !chance(0.7)) continue;
+    const imported = records.get(String(r.doc.code))!;
+    const rows = Array.from({ length: int(1, 3) }, () => {
+      const base = chance(0.3) ? { ...pick(imported) } : { ...pick(imported), [r.key]: idNumber() };
+      return { ...base, [r.key]: lowerX(String(base[r.key])) };
+    }).filter((row) => String(row[r.key]).endsWith('x'));
+    const seen = new Set<string>();
+    const distinct = rows.filter((row) => !seen.has(String(row[r.key]).toUpperCase()) && seen.add(String(row[r.key]).toUpperCase()));
+    if (distinct.length) olderRows.set(String(r.doc.code), distinct);
+  }
+
   // ---- the files ----------------------------------------------------------------------------------
   mkdirSync(dir, { recursive: true });
   const platformFile = join(dir, 'platform.yaml');
   writeFileSync(platformFile, stringify(platform));
   const catalogueFiles: string[] = [];
+  // Sometimes a basic or subject catalogue, compiled by any department, gathers several providers' resources
+  // (SPEC §2): theirs are then in it, not in their own departmental catalogues.
+  const gathered = providers.length >= 2 && chance(0.6) ? new Set(some(providers, 2, providers.length).map((d) => d.code)) : new Set<string>();
+  if (gathered.size) {
+    const compiler = pick(departments);
+    const kind = pick(['basic', 'subject'] as const);
+    const file = join(dir, `catalogue-${kind}.yaml`);
+    writeFileSync(file, stringify({
+      id: `G${seed}-${kind}`,
+      kind,
+      title: `${han(4)} ${kind} 目录`,
+      compiler: compiler.code,
+      subject: `${han(2)} ${letters(3)}`,
+      resources: resources.filter((r) => gathered.has(r.provider)).map((r) => r.doc),
+    }));
+    catalogueFiles.push(file);
+  }
   for (const dept of providers) {
+    if (gathered.has(dept.code)) continue;
     const own = resources.filter((r) => r.provider === dept.code);
     const file = join(dir, `catalogue-${dept.graphqlName}.yaml`);
     writeFileSync(file, stringify({
@@ -282,10 +381,23 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
   }
   const summary = resources.map((r) => {
     const s = r.doc.share as Rec;
-    return `${String(r.doc.code)} ${String(s.type)} ${JSON.stringify(s.scope)} items ${r.items.map((i) => `${String(i.name)}:${String(i.type)}${i.sensitivity ? `/${String(i.mask ?? 'full')}` : ''}${i.share ? `+${JSON.stringify(i.share)}` : ''}`).join(' ')}`;
+    return `${String(r.doc.code)}${gathered.has(r.provider) ? ' (gathered)' : ''} ${String(s.type)} ${JSON.stringify(s.scope)} key ${r.key} items ${r.items.map((i) => `${String(i.name)}:${String(i.type)}${i.format ? `(${String(i.format)})` : ''}${i.sensitivity ? `/${String(i.mask ?? 'full')}` : ''}${i.share ? `+${JSON.stringify(i.share)}` : ''}${i.link ? `->${JSON.stringify(i.link)}` : ''}`).join(' ')}${olderRows.has(String(r.doc.code)) ? ` older rows ${olderRows.get(String(r.doc.code))!.length}` : ''}`;
   });
-  return { platformFile, catalogueFiles, records, summary };
+  return { platformFile, catalogueFiles, records, olderRows, summary };
 }
+
+/** Writes the generated platform's older rows straight into their collections, as an older release left them. */
+export async function storeOlderRows(store: Store, drawn: GeneratedPlatform): Promise<void> {
+  const resources = (await publishedCatalogues(store)).flatMap((c) => c.resources);
+  for (const [code, rows] of drawn.olderRows) {
+    const r = resources.find((x) => x.code === code)!;
+    await store.upsert(collectionOf(r), r.key, rows as never);
+  }
+}
+
+const lowerX = (id: string) => id.replace(/X$/, 'x');
+/** The other spelling of an ID number's check character 'X' / 'x' (any other number as it is). */
+const swapCheck = (id: string) => (id.endsWith('X') ? lowerX(id) : id.replace(/x$/, 'X'));
 
 function swapCase(s: string): string {
   return Array.from(s, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
