@@ -130,6 +130,19 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
   }
 
   /**
+   * A value read of an item (or a linking item's, maybe of another type's form) as the item's filter takes
+   * it: an enum by its schema name, or its catalogue value when personal or secret; a boolean as one.
+   */
+  function asFilterValue(item: OItem, v: unknown): unknown {
+    if (item.type === 'enum') {
+      const value = item.values?.find((x) => enumValueName(x) === enumValueName(String(v))) ?? String(v);
+      return item.sensitive ? value : enumValueName(value);
+    }
+    if (item.type === 'boolean') return String(v) === 'true';
+    return filterable({ ...item, sensitive: true }, v);
+  }
+
+  /**
    * The records a link of `l` to `target` may give for each of `values` (the linking item's), read by the
    * target's provider and kept: by the target's key, or by another of its items (first 1000 of each).
    */
@@ -140,7 +153,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     }
     if (pools.get(target.code)!.length < POOL) return; // the pool holds every record
     const item = itemOf(target, l.targetItem);
-    const asked = [...new Set(values.map(String))].map((v) => ({ [l.targetItem]: { eq: filterable({ ...item, sensitive: true }, v) } }));
+    const asked = [...new Set(values.map(String))].map((v) => ({ [l.targetItem]: { eq: asFilterValue(item, v) } }));
     if (!asked.length) return;
     const res = await asProvider(target, `query($v: [${target.type}Filter!]) { d: ${deptField(target.provider)} { r: ${target.list}(first: 1000, filter: { or: $v }) { nodes { ${allItems(target)} } } } }`, { v: asked });
     remember(target, res.data!.d.r.nodes);
@@ -166,8 +179,9 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     const key = itemOf(r, r.key);
     for (let i = 0; i < missing.length; i += 1000) {
       const chunk = missing.slice(i, i + 1000);
-      const values = chunk.map((k) => filterable({ ...key, sensitive: true }, k));
-      const res = await asProvider(r, `query($keys: [${scalarOf(r, key)}!]) { d: ${deptField(r.provider)} { r: ${r.list}(first: 1000, filter: { ${r.key}: { in: $keys } }) { nodes { ${allItems(r)} } } } }`, { keys: values });
+      // (eq in turn: a boolean takes no `in`)
+      const values = chunk.map((k) => ({ [r.key]: { eq: asFilterValue(key, k) } }));
+      const res = await asProvider(r, `query($keys: [${r.type}Filter!]) { d: ${deptField(r.provider)} { r: ${r.list}(first: 1000, filter: { or: $keys }) { nodes { ${allItems(r)} } } } }`, { keys: values });
       remember(r, res.data!.d.r.nodes);
       for (const k of chunk) if (!byKey.get(r.code)!.has(k)) byKey.get(r.code)!.set(k, null as unknown as Rec);
     }
