@@ -178,9 +178,11 @@ describe('SQLite reader threads', () => {
       const eighth = found.result[7];
       expect(eighth[ROW_ORDER]).toBe(8);
       expect(eighth).toEqual({ id: eighth.id, note: `${String(eighth.id).slice(1)} ${'y'.repeat(1500)}`, [ROW_ORDER]: 8 });
-      // Copied and parsed at once they held it 60 to 90 ms; handed over as bytes and parsed in slices, 5.
-      expect(linked.heldMs).toBeLessThan(Math.max(linked.tookMs / 5, 25));
-      expect(found.heldMs).toBeLessThan(Math.max(found.tookMs / 5, 25));
+      // Copied and parsed at once they held it 60 to 90 ms, most of the read; handed over as bytes and parsed
+      // in slices, 5. A third of the read, not a fifth: on a loaded machine one pause of the collector held
+      // it 156 ms of 758 (a CI run), while parsing at once holds it for most of the read.
+      expect(linked.heldMs).toBeLessThan(Math.max(linked.tookMs / 3, 25));
+      expect(found.heldMs).toBeLessThan(Math.max(found.tookMs / 3, 25));
     } finally {
       await wide.close();
     }

@@ -21,7 +21,7 @@ export function registerPlatformCommands(program: Command): void {
   withCommonOptions(
     platform
       .command('validate')
-      .description('validate the platform file (SPEC §3), and with a store the published catalogues against it; exit 1 on any problem'),
+      .description('validate the platform file, and with a store the published catalogues against it; exit 1 on any problem'),
   ).action(async (opts: CommonOptions) => {
     // The platform file alone was checked only by a command that needed it for something else (catalogue
     // validate wanted catalogues beside it): an operator editing it had no way to ask before a restart.
