@@ -223,11 +223,15 @@ async function refuseOtherAuditKey(store: Store): Promise<void> {
   });
 }
 
-/** Refuses (closing the store) a gateway on a log written before keyed hashes (src/audit/chain-key.ts). */
+/**
+ * Refuses (closing the store) a gateway on a log written before keyed hashes (src/audit/chain-key.ts). A
+ * log that cannot be read (a damaged store file, another process's lock held) refuses nothing here: the
+ * gateway starts not ready and says why, at /readyz and in its log, as for every other read at its start.
+ */
 async function refuseUnkeyedLog(store: Store): Promise<void> {
   await refuseWith(store, async () => {
     const { unkeyedLogProblem } = await import('../audit/chain-key.ts');
-    return unkeyedLogProblem(store);
+    return unkeyedLogProblem(store).catch(() => null);
   });
 }
 

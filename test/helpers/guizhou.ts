@@ -14,16 +14,29 @@ import { startTestGateway, type TestGateway } from './gateway.ts';
 
 export const guizhouFixture = (name: string) => join(fileURLToPath(new URL('../fixtures/guizhou', import.meta.url)), name);
 
-/** A port nothing listens on now, for a gateway whose address another platform's file must name first. */
+/** Ports freePort has handed out in this process: the system may give a closed one again at once. */
+const handedOut = new Set<number>();
+
+/**
+ * A port nothing listens on now, for a gateway whose address another platform's file must name first; never
+ * one handed out before in this process (two calls in a row got the same port, and a platform file named
+ * two connected platforms at one address: a CI run of connected-platforms).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const found = (s.address() as { port: number }).port;
+        s.close(() => resolve(found));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /** The city's platform file in `work`, connected back to the province at `provincePort`. */
