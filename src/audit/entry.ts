@@ -220,9 +220,10 @@ function wellFormed(value: unknown): unknown {
 
 /**
  * Releases before keyed hashes (before 2 December 2026) chained the log with a plain SHA-256 under this
- * domain, no key. This release neither verifies nor chains after such entries; it only tells them from
- * altered ones, so that an operator upgrading from such a release is told what the log is (and not to look
- * for another secret). Never taken as proof of anything: an entry so hashed is still reported broken.
+ * domain, no key. This release tells such entries from altered ones, so that an operator upgrading from such
+ * a release is told what the log is (and not to look for another secret), and chains after them only once
+ * `govgraph audit adopt` recorded the plain part under the platform key (adoption.ts); before that, never
+ * taken as proof of anything: an entry so hashed is still reported broken.
  */
 const UNKEYED_DOMAIN = 'govgraph-audit-v1\n';
 
@@ -243,8 +244,8 @@ export function hashedUnkeyed(entry: AuditEntry): boolean {
 
 /** What to do with a log `hashedUnkeyed` recognises (docs/operations.md, Upgrading). */
 export const UNKEYED_LOG_ADVICE =
-  'it was written by a release before keyed hashes (before 2 December 2026: plain SHA-256, no platform key), which this release neither verifies nor appends to; ' +
-  'keep this store with the release that wrote it, and start this release on a new data folder (docs/operations.md, Upgrading)';
+  'it was written by a release before keyed hashes (before 2 December 2026: plain SHA-256, no platform key), which this release appends to only once adopted; ' +
+  'on a store you trust, run govgraph audit adopt to record it under the platform key (docs/operations.md, Upgrading)';
 
 /** The hash an entry must carry, computed from every other field under the audit key. */
 export function entryHash(rest: Omit<AuditEntry, 'hash'>, key: Uint8Array): string {

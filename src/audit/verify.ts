@@ -33,6 +33,10 @@
 // with it); without it, against the digest the change recorded under the current key (any edit, insertion
 // or deletion among them shows at the change's entry), their own hashes and its proof unchecked, and the
 // checkpoints signed with the previous key passed over. Changes before the last one: always the latter.
+//
+// A log begun before keyed hashes and adopted by `govgraph audit adopt` (adoption.ts): the entries up to the
+// adoption's `after` are checked by their plain SHA-256 (and hold nothing it does not cover), the adoption's
+// entry and every later one under the key; the adoption's entry must link to the plain head it recorded.
 import {
   AUDIT_COLLECTION,
   GENESIS_HASH,
@@ -52,6 +56,7 @@ import { begunBeforeKeyedHashes } from './chain-key.ts';
 import { envSecret, hasStoredSecret } from '../identity/secret.ts';
 import { setting } from '../model/settings.ts';
 import { auditKey, deriveAuditKey } from './key.ts';
+import { ADOPTED_ACTION, PLAIN_ABSENT_COLUMNS, parseAdoption, unhashedFieldsOf } from './adoption.ts';
 import { ChainDigest, KEY_CHANGED_ACTION, keyId, parseChange, PREVIOUS_SECRET_ENV, proofHolds, type KeyChange } from './key-change.ts';
 
 export const VERIFY_PAGE_SIZE = 500;
@@ -73,6 +78,8 @@ export interface AuditVerification {
   digest?: string;
   /** The first entry timed well before the entry before it (a clock gone back), and how many are; absent when none is. */
   clockWentBack?: ClockWentBack;
+  /** A log begun before keyed hashes, adopted (`audit adopt`): the adoption's entry, the last plain one, its time. */
+  adopted?: { seq: number; after: number; time: string };
 }
 
 /**
@@ -113,6 +120,8 @@ export interface VerifyOptions {
   keys?: VerifyKeys;
   /** A key change about to be recorded after the log's last entry (rekey.ts): entries up to `after` under the previous key. */
   pending?: { after: number };
+  /** An adoption about to be recorded after the log's last entry (adopt.ts): entries up to `after` plain-hashed. */
+  adopting?: { after: number };
 }
 
 /**
@@ -125,11 +134,13 @@ interface KeyPlan {
   keyFor(seq: number): Uint8Array | null;
   /** The last entry under the previous key, when the log records a change (or one is pending). */
   lastAfter: number | null;
+  /** The adoption of a plain-hashed start (the first the store holds), or one about to be recorded (seq: the head's next). */
+  adoption: { seq: number; after: number; head: string | null } | null;
 }
 
 const encoder = new TextEncoder();
 
-async function keyPlan(store: Store, keys: VerifyKeys, pending: { after: number } | undefined): Promise<KeyPlan> {
+async function keyPlan(store: Store, keys: VerifyKeys, pending: { after: number } | undefined, adopting: { after: number } | undefined): Promise<KeyPlan> {
   const changes = new Map<number, KeyChange>();
   // A row whose detail is no change (altered) is left out: its hash fails where the walk reaches it, if not before.
   for (const row of await store.find(AUDIT_COLLECTION, { filter: eq('action', KEY_CHANGED_ACTION), sort: [{ field: 'seq', direction: 'asc' }] })) {
@@ -142,9 +153,23 @@ async function keyPlan(store: Store, keys: VerifyKeys, pending: { after: number 
   const lower = bounds.length >= 2 ? bounds.at(-2)! : -Infinity;
   return {
     changes,
+    adoption: adopting ? { seq: adopting.after + 1, after: adopting.after, head: null } : await adoptionOf(store),
     lastAfter: last ?? null,
     keyFor: (seq) => (last === undefined || seq > last ? keys.current : seq > lower ? keys.previous : null),
   };
+}
+
+/**
+ * The first adoption the log records (by seq), or null. Read by its action: one forged without the key is
+ * taken all the same, and fails where the walk reaches its entry (its hash), the plain entries before it
+ * passed; a second one is named where the walk reaches it.
+ */
+export async function adoptionOf(store: Store): Promise<{ seq: number; after: number; head: string } | null> {
+  for (const row of await store.find(AUDIT_COLLECTION, { filter: eq('action', ADOPTED_ACTION), sort: [{ field: 'seq', direction: 'asc' }] })) {
+    const a = typeof row.seq === 'number' ? parseAdoption(row.detail) : null;
+    if (a) return { seq: row.seq as number, ...a };
+  }
+  return null;
 }
 
 /** The keys of `env` and the store: the current one, and GOVGRAPH_PREVIOUS_JWT_SECRET's when set. */
@@ -190,7 +215,10 @@ async function keyless(store: Store, env: NodeJS.ProcessEnv): Promise<boolean> {
 export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE, opts: VerifyOptions = {}): Promise<AuditVerification> {
   if (!opts.keys && (await keyless(store, opts.env ?? process.env))) return { ok: false, entries: 0, firstBroken: { seq: 0, reason: NO_SECRET } };
   const keys = opts.keys ?? (await keysOf(store, opts.env));
-  const plan = await keyPlan(store, keys, opts.pending);
+  const plan = await keyPlan(store, keys, opts.pending, opts.adopting);
+  const adoption = plan.adoption;
+  const adoptionForged = adoption !== null && !opts.adopting && (await forgedAdoption(store, adoption.seq, plan.keyFor(adoption.seq)));
+  let adoptedTime: string | null = null;
   const read = await readCheckpoints(store, opts.checkpointFile ?? null, keys);
   const { fileProblem } = read;
   const found = read.found.flatMap((c): FoundCheckpoint[] => {
@@ -239,11 +267,25 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
       const key = plan.keyFor(expectedSeq);
       const underPrevious = key !== null && key === keys.previous && key !== keys.current;
       const keyNote = underPrevious ? previousKeyNote(plan.lastAfter!) : '';
-      const problem = checkRow(row, expectedSeq, prevHash, key, keyNote);
+      const plain = adoption !== null && expectedSeq <= adoption.after;
+      const problem = plain ? checkPlainRow(row, expectedSeq, prevHash, adoption) : checkRow(row, expectedSeq, prevHash, key, keyNote);
       if (typeof problem === 'string') {
+        // An adoption made without the key takes nothing: named at its entry, rather than the plain (or keyed) entry before it that fails.
+        if (adoptionForged && expectedSeq <= adoption.seq) return broken(adoption.seq, FORGED_ADOPTION(adoption.after));
+        if (adoption && !plain) {
+          const why = adoptedLogProblem(row, expectedSeq, prevHash, adoption);
+          if (why) return broken(Number(row.seq), why);
+        }
         // The plain hash is public: entry #1 of a keyed log given one by hand is altered, not an old release's log.
         const altered = problem === PLAIN_FIRST && !(await begunBeforeKeyedHashes(store));
         return broken(Number(row.seq), altered ? notMatching(keyNote) : problem);
+      }
+      if (adoption && problem.seq === adoption.seq && !opts.adopting) {
+        const recorded = parseAdoption(problem.detail);
+        if (problem.kind !== 'operator' || problem.action !== ADOPTED_ACTION || recorded?.after !== problem.seq - 1 || recorded.head !== problem.prevHash) {
+          return broken(problem.seq, `the adoption names entry #${recorded?.after ?? '?'} as the last plain one, which cannot be (the entry was altered)`);
+        }
+        adoptedTime = problem.time;
       }
       const change = plan.changes.get(problem.seq);
       if (change) {
@@ -294,7 +336,70 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
     );
   }
   if (forged) return forgedBroken();
-  return { ok: true, entries, ...anchored, ...said(), ...(opts.pending ? { digest: digest!.value() } : {}), ...(clock ? { clockWentBack: clock } : {}) };
+  const adopted = adoption && !opts.adopting && adoptedTime !== null ? { adopted: { seq: adoption.seq, after: adoption.after, time: adoptedTime } } : {};
+  return { ok: true, entries, ...anchored, ...said(), ...(opts.pending ? { digest: digest!.value() } : {}), ...(clock ? { clockWentBack: clock } : {}), ...adopted };
+}
+
+const FORGED_ADOPTION = (after: number): string =>
+  `the adoption of the log recorded at this entry does not verify under the platform's key: it was forged (or altered), so entries #1-#${after} are not adopted`;
+
+/** Whether the adoption's entry fails its hash under `key` (null: not known here, after a change whose previous secret is not given). */
+async function forgedAdoption(store: Store, seq: number, key: Uint8Array | null): Promise<boolean> {
+  if (key === null) return false;
+  const [row] = await store.find(AUDIT_COLLECTION, { filter: eq('seq', seq), limit: 1 });
+  try {
+    const entry = fromRow(row);
+    return entryHash(entry, key) !== entry.hash;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Why an entry of an adopted log, from the adoption's on, that failed its check, fails as it does, when the
+ * adoption says more than the check: the adoption's entry not linking to the plain head (a plain entry
+ * rewritten and the plain chain rehashed since), a second adoption, a plain-hashed entry after the adoption.
+ */
+function adoptedLogProblem(row: Row, seq: number, prevHash: string, adoption: { seq: number; after: number; head: string | null }): string | null {
+  if (Number(row.seq) !== seq) return null;
+  if (seq === adoption.seq && row.prevHash !== prevHash) {
+    return `entries #1-#${adoption.after} differ from those adopted at this entry (the plain head it links to): one of them was rewritten since the adoption`;
+  }
+  if (seq !== adoption.seq && row.action === ADOPTED_ACTION) {
+    return `a second adoption of the log, adopted already at entry #${adoption.seq}, cannot be (the entry was altered or forged)`;
+  }
+  try {
+    if (seq > adoption.seq && hashedUnkeyed(fromRow(row))) {
+      return `hash is a plain SHA-256 after the log was adopted at entry #${adoption.seq}: entries after it are keyed with the platform's key (a release before keyed hashes wrote it after the adoption, or it was forged)`;
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+/**
+ * An entry of the plain part of an adopted log, when it is sound: in its place, linked, carrying the plain
+ * SHA-256 of a release before keyed hashes, holding nothing that hash does not cover, its filter columns
+ * derived from it (the two that release did not write may be absent). Else the reason it is not.
+ */
+function checkPlainRow(row: Row, expectedSeq: number, prevHash: string, adoption: { after: number }): AuditEntry | string {
+  const loose: Row = { ...row };
+  let entry: AuditEntry;
+  try {
+    entry = fromRow(row);
+  } catch {
+    return checkRow(row, expectedSeq, prevHash, null);
+  }
+  for (const c of PLAIN_ABSENT_COLUMNS) if (loose[c] === undefined || loose[c] === null) loose[c] = c === 'parts' ? partsOf(entry.resources) : providerOutcomesOf(entry);
+  const checked = checkRow(loose, expectedSeq, prevHash, null);
+  if (typeof checked === 'string') return checked;
+  const unhashed = unhashedFieldsOf(row);
+  if (unhashed) return unhashed;
+  if (!hashedUnkeyed(entry)) {
+    return `hash does not match the entry's contents (plain SHA-256: entries #1-#${adoption.after} are as written before keyed hashes): the entry was altered`;
+  }
+  return checked;
 }
 
 const previousKeyNote = (after: number): string =>

@@ -1,6 +1,7 @@
 // `govgraph audit verify` (SPEC §10, §11): checks the audit log's hash chain on the store.
 import type { Command } from 'commander';
 import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv, readCheckpointFile } from '../audit/checkpoint.ts';
+import { adoptionSaid } from '../audit/adoption.ts';
 import { PREVIOUS_SECRET_ENV } from '../audit/key-change.ts';
 import type { ClockWentBack, KeyChangeChecked } from '../audit/verify.ts';
 import { envSecretProblem } from '../identity/secret.ts';
@@ -99,6 +100,31 @@ export function registerAuditCommands(program: Command): void {
 
   withCommonOptions(
     audit
+      .command('adopt')
+      .description('adopt an audit log begun before keyed hashes (plain SHA-256): record it under the platform key, so that commands and serve append to it again')
+      .option('--checkpoints <file>', `the checkpoint file outside the store (env ${CHECKPOINT_FILE_ENV}); the adoption's checkpoint is appended to it`),
+  ).action(async (opts: CommonOptions & { checkpoints?: string }) => {
+    announce(opts, { store: true });
+    const problem = envSecretProblem();
+    if (problem) throw new UserError(`${problem}; nothing was written`);
+    const checkpointFile = checkpointFileOf(opts);
+    // Not refused over the log's key as the appending commands are: a plain-hashed log is what it takes.
+    const store = await openCommandStore(opts, { appendsAudit: false });
+    try {
+      const { adoptUnkeyedLog } = await import('../audit/adopt.ts');
+      const done = await adoptUnkeyedLog(store, { checkpointFile });
+      const secret = { env: 'GOVGRAPH_JWT_SECRET', kept: 'the secret kept in the store', made: 'a secret made now and kept in the store (the gateways run without GOVGRAPH_JWT_SECRET)' }[done.secret];
+      console.log(`audit log adopted: entry #${done.entry.seq} records entries #1-#${done.after} (plain SHA-256, as written before keyed hashes), keyed with ${secret}`);
+      console.log(done.checkpoint
+        ? `  checkpoint of entry #${done.checkpoint.seq} signed (the store${checkpointFile ? ` and ${checkpointFile}` : ''})`
+        : `  no checkpoint signed (${done.checkpointProblem}): the gateways sign one when they start`);
+    } finally {
+      await store.close();
+    }
+  });
+
+  withCommonOptions(
+    audit
       .command('verify')
       .description('check the hash chain of the audit log against its signed checkpoints and name the first broken entry')
       .option('--checkpoints <file>', `the checkpoint file outside the store (env ${CHECKPOINT_FILE_ENV})`),
@@ -115,6 +141,7 @@ export function registerAuditCommands(program: Command): void {
       const anchor = result.checkpoint ? `, anchored by the checkpoint of entry #${result.checkpoint.seq} signed at ${result.checkpoint.time}` : ', no signed checkpoint';
       if (result.ok) {
         console.log(`audit chain ok: ${result.entries} ${result.entries === 1 ? 'entry' : 'entries'}${anchor}${checkpointFile ? '' : ` (store only; ${CHECKPOINT_FILE_ENV} names the file outside it)`}${keyChangesSaid(result.keyChanges ?? [])}`);
+        if (result.adopted) console.log(`  ${adoptionSaid(result.adopted)}`);
         if (result.clockWentBack) console.log(clockWentBackSaid(result.clockWentBack));
       } else {
         const broken = result.firstBroken!;

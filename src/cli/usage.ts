@@ -26,6 +26,7 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   'grant list': ['govgraph grant list --requester 430000-MZ --active'],
   'grant revoke': ['govgraph grant revoke fc937d36-30a1-4da5-a339-04198aa0c00b'],
   'audit verify': ['govgraph audit verify --checkpoints /var/log/govgraph/audit-checkpoints.jsonl'],
+  'audit adopt': ['govgraph audit adopt --data ./data --checkpoints /var/log/govgraph/audit-checkpoints.jsonl'],
   'audit rekey': ['GOVGRAPH_PREVIOUS_JWT_SECRET="$OLD_SECRET" GOVGRAPH_JWT_SECRET="$NEW_SECRET" govgraph audit rekey --checkpoints /var/log/govgraph/audit-checkpoints.jsonl'],
   'objection list': ['govgraph objection list --status OPEN --overdue'],
   'demand list': ['govgraph demand list --status OPEN'],
