@@ -1,0 +1,275 @@
+// `govgraph audit adopt` (src/audit/adopt.ts, adoption.ts) on a store the release of 25 November 2026 wrote
+// (test/fixtures/upgrade-2026-11-25): its log is plain SHA-256, which this release refused to append to
+// (every command and serve: "start this release on a new data folder"). Adopted, the same store serves the
+// same records and appends keyed entries that verify; what an attacker who can write the store (and does not
+// hold the key) does to the plain part after the adoption, or to the adoption itself, fails verify.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { adoptUnkeyedLog } from '../src/audit/adopt.ts';
+import { AUDIT_COLLECTION, canonicalJson, fieldsHash, toRow, writtenFields } from '../src/audit/entry.ts';
+import { deriveAuditKey } from '../src/audit/key.ts';
+import { verifyAuditChain } from '../src/audit/verify.ts';
+import { openStore } from '../src/store/open.ts';
+import { SQLITE_FILE } from '../src/store/sqlite.ts';
+import type { Row, Store } from '../src/store/port.ts';
+import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
+import { signalledWhen } from './helpers/interrupted-command.ts';
+import { spawnServe, waitReady } from './helpers/served.ts';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/upgrade-2026-11-25/', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'govgraph-adopt-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function copyOfStore(name: string): { data: string; env: NodeJS.ProcessEnv } {
+  const data = join(dir, name);
+  mkdirSync(data);
+  copyFileSync(join(FIXTURE, 'store.sqlite'), join(data, SQLITE_FILE));
+  return { data, env: cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: join(FIXTURE, 'platform.yaml') }, ['GOVGRAPH_JWT_SECRET', 'GOVGRAPH_AUDIT_CHECKPOINTS']) };
+}
+
+const PLAIN_ENTRIES = 21;
+const env0 = { GOVGRAPH_JWT_SECRET: undefined } as NodeJS.ProcessEnv; // the secret kept in the store keys the log
+
+/** The raw rows of the log, by seq, read without the store. */
+function rawLog(data: string): Record<string, unknown>[] {
+  const db = new Database(join(data, SQLITE_FILE), { readonly: true });
+  try {
+    return (db.prepare(`SELECT doc FROM "c:${AUDIT_COLLECTION}" ORDER BY json_extract(doc, '$.seq')`).pluck().all() as string[]).map((d) => JSON.parse(d) as Record<string, unknown>);
+  } finally {
+    db.close();
+  }
+}
+
+/** Rewrites the stored rows of the log (an insider with write access to the store file). */
+function rewrite(data: string, change: (rows: Record<string, unknown>[]) => void): void {
+  const rows = rawLog(data);
+  change(rows);
+  const db = new Database(join(data, SQLITE_FILE));
+  try {
+    const put = db.prepare(`UPDATE "c:${AUDIT_COLLECTION}" SET doc = ? WHERE json_extract(doc, '$.seq') = ?`);
+    for (const r of rows) put.run(JSON.stringify(r), r.seq);
+  } finally {
+    db.close();
+  }
+}
+
+/** The plain SHA-256 the release of 25 November 2026 chained with: public, anyone can compute it. */
+function plainHash(row: Record<string, unknown>): string {
+  const { seq, time, requestId, department, user, purpose, operationName, documentHash, kind, action, outcome, detail, prevHash } = row;
+  const resources = JSON.parse(String(row.resources)) as unknown;
+  return createHash('sha256').update('govgraph-audit-v1\n')
+    .update(canonicalJson({ seq, time, requestId, department, user, purpose, operationName, documentHash, kind, action, resources, outcome, detail, prevHash } as never))
+    .digest('hex');
+}
+
+/** Rehashes the plain chain from entry `from` to the last plain entry, as an attacker would. */
+function rechainPlain(rows: Record<string, unknown>[], from: number, upTo = PLAIN_ENTRIES): void {
+  for (const r of rows.filter((x) => Number(x.seq) >= from && Number(x.seq) <= upTo)) {
+    const before = rows.find((x) => Number(x.seq) === Number(r.seq) - 1);
+    if (before) r.prevHash = before.hash;
+    r.hash = plainHash(r);
+  }
+}
+
+const verify = (data: string) => withSqliteStore(data, (s) => verifyAuditChain(s, undefined, { env: env0 }));
+const adopt = (data: string) => withSqliteStore(data, (s) => adoptUnkeyedLog(s, { env: env0, checkpointFile: null }));
+
+describe('audit adopt on the store the release of 25 November 2026 wrote', () => {
+  it('adopts it: verify says where, commands and serve work again, the same records are served, new entries verify', async () => {
+    const { data, env } = copyOfStore('upgrade');
+    const records = (() => {
+      const db = new Database(join(data, SQLITE_FILE), { readonly: true });
+      try {
+        return (db.prepare('SELECT doc FROM "c:r_220000_gat_00001"').pluck().all() as string[]).map((d) => JSON.parse(d) as { idNumber: string; fullName: string });
+      } finally {
+        db.close();
+      }
+    })();
+    const refused = await runGovgraph(['grant', 'add', '--requester', '220200-MZJ', '--resource', '220000-GAT-00001', '--items', 'idNumber', '--purposes', 'residence-check'], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('run govgraph audit adopt');
+    expect(refused.stderr).not.toContain('new data folder');
+
+    const adopted = await runGovgraph(['audit', 'adopt'], { env });
+    expect(adopted.stderr).not.toMatch(/\n\s+at /);
+    expect(adopted.code).toBe(0);
+    expect(adopted.stdout).toContain(`audit log adopted: entry #${PLAIN_ENTRIES + 1} records entries #1-#${PLAIN_ENTRIES} (plain SHA-256, as written before keyed hashes)`);
+    const verified = await runGovgraph(['audit', 'verify'], { env });
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(new RegExp(`^audit chain ok: ${PLAIN_ENTRIES + 1} entries`));
+    expect(verified.stdout).toMatch(new RegExp(`\\n  entries #1-#${PLAIN_ENTRIES} are plain SHA-256 as written before keyed hashes; adopted at entry #${PLAIN_ENTRIES + 1} on \\d{4}-\\d\\d-\\d\\dT`));
+
+    const again = await runGovgraph(['audit', 'adopt'], { env });
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim().split('\n').at(-1)).toBe(
+      `govgraph: the audit log was adopted already, at entry #${PLAIN_ENTRIES + 1} (entries #1-#${PLAIN_ENTRIES} plain SHA-256): there is nothing more to adopt; nothing was written`,
+    );
+
+    const granted = await runGovgraph(['grant', 'add', '--requester', '220200-MZJ', '--resource', '220000-GAT-00001', '--items', 'idNumber,fullName', '--purposes', 'residence-check'], { env });
+    expect(granted.stderr).toBe(granted.stderr.replace(/\n\s+at /, '')); // no stack
+    expect(granted.code).toBe(0);
+    // The grant the old release stored: idNumber masked, fullName unmasked.
+    const token = await runGovgraph(['token', '--dept', '220100-ZJJ', '--user', 'zhao.min', '--roles', 'applicant', '--ttl', '10m'], { env });
+    expect(token.code).toBe(0);
+
+    const served = await spawnServe([], env);
+    try {
+      const url = `http://127.0.0.1:${served.port}`;
+      await waitReady(url);
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token.stdout.trim()}`, 'x-purpose': 'housing-check' },
+        body: JSON.stringify({ query: `{ jlPolice { residents(first: 100) { totalCount nodes { idNumber fullName } } } }` }),
+      });
+      const body = (await res.json()) as { data?: { jlPolice: { residents: { totalCount: number; nodes: { idNumber: string; fullName: string }[] } } }; errors?: unknown };
+      expect(body.errors).toBeUndefined();
+      const got = body.data!.jlPolice.residents;
+      expect(got.totalCount).toBe(records.length);
+      const key = (r: { idNumber: string; fullName: string }) => `${r.idNumber} ${r.fullName}`;
+      const masked = (r: { idNumber: string; fullName: string }) => ({ idNumber: `${r.idNumber.slice(0, 6)}********${r.idNumber.slice(14)}`, fullName: r.fullName });
+      expect(got.nodes.map(key).sort()).toEqual(records.map(masked).map(key).sort());
+    } finally {
+      served.child.kill('SIGTERM');
+      await served.exited;
+    }
+    expect(served.output()).not.toContain('AuditHeadError');
+    const after = await runGovgraph(['audit', 'verify'], { env });
+    expect(after.code).toBe(0);
+    const n = Number(/audit chain ok: (\d+) entries/.exec(after.stdout)![1]);
+    expect(n).toBeGreaterThan(PLAIN_ENTRIES + 2); // the grant, the token's and the read's entries, all keyed
+    expect(after.stdout).toContain(`adopted at entry #${PLAIN_ENTRIES + 1} on`);
+  }, 180_000);
+
+  it('refuses an empty log, a keyed log, and a log with keyed entries after the plain ones, in one line, writing nothing', async () => {
+    const empty = copyOfStore('empty');
+    const db = new Database(join(empty.data, SQLITE_FILE));
+    db.prepare(`DELETE FROM "c:${AUDIT_COLLECTION}"`).run();
+    db.close();
+    await expect(adopt(empty.data)).rejects.toThrow(/^the audit log is empty: there is no entry written before keyed hashes to adopt; nothing was written$/);
+
+    const keyed = copyOfStore('keyed');
+    await adopt(keyed.data);
+    // Entry #1 rewritten keyed (as a keyed release's store is): not a log to adopt.
+    const key = await withSqliteStore(keyed.data, async (s) => deriveAuditKey(new TextEncoder().encode(String((await s.find('_settings', {})).find((r) => r.key === 'jwt-secret')!.value))));
+    const fresh = join(dir, 'keyed-fresh');
+    await withSqliteStore(fresh, async (s) => {
+      const fields = writtenFields({ requestId: 'r1', department: null, user: 'operator', purpose: null, operationName: null, documentHash: null, kind: 'operator', action: 'addGrant', resources: [], outcome: 'ok', detail: null }, new Date().toISOString(), 1, '0'.repeat(64));
+      await s.insert(AUDIT_COLLECTION, [toRow(Object.assign(fields, { hash: fieldsHash(fields, key) }))]);
+    });
+    await expect(adopt(fresh)).rejects.toThrow("the audit log's entry #1 is not a plain SHA-256 of a release before keyed hashes: the log is keyed with the platform key, and there is nothing to adopt");
+
+    const mixed = copyOfStore('mixed');
+    const mixedKey = await withSqliteStore(mixed.data, async (s) => deriveAuditKey(new TextEncoder().encode(String((await s.find('_settings', {})).find((r) => r.key === 'jwt-secret')!.value))));
+    await withSqliteStore(mixed.data, async (s) => {
+      const [tail] = rawLog(mixed.data).slice(-1);
+      const fields = writtenFields({ requestId: 'r22', department: null, user: 'operator', purpose: null, operationName: null, documentHash: null, kind: 'operator', action: 'addGrant', resources: [], outcome: 'ok', detail: null }, new Date().toISOString(), PLAIN_ENTRIES + 1, String(tail.hash));
+      await s.insert(AUDIT_COLLECTION, [toRow(Object.assign(fields, { hash: fieldsHash(fields, mixedKey) }))]);
+    });
+    await expect(adopt(mixed.data)).rejects.toThrow(`the audit log's newest entry #${PLAIN_ENTRIES + 1} is not a plain SHA-256`);
+    expect(rawLog(mixed.data)).toHaveLength(PLAIN_ENTRIES + 1);
+  }, 60_000);
+
+  it('refuses a plain part that does not verify (an entry altered before the adoption, not rehashed)', async () => {
+    const { data } = copyOfStore('altered-before');
+    rewrite(data, (rows) => (rows[4].detail = 'grant revoked by nobody'));
+    await expect(adopt(data)).rejects.toThrow(/the audit log does not verify as written before keyed hashes: broken at entry #5: hash does not match/);
+    expect(rawLog(data)).toHaveLength(PLAIN_ENTRIES);
+  });
+
+  it('after the adoption, rewriting the plain part fails verify, however rehashed', async () => {
+    const { data } = copyOfStore('rewritten');
+    await adopt(data);
+    expect(await verify(data)).toMatchObject({ ok: true, adopted: { seq: PLAIN_ENTRIES + 1, after: PLAIN_ENTRIES } });
+    rewrite(data, (rows) => (rows[2].detail = `${String(rows[2].detail)} (edited)`));
+    expect((await verify(data)).firstBroken).toEqual({ seq: 3, reason: expect.stringContaining('hash does not match the entry\'s contents (plain SHA-256') });
+    rewrite(data, (rows) => rechainPlain(rows, 3)); // the plain chain made whole again: only the adoption's link tells
+    expect((await verify(data)).firstBroken).toEqual({
+      seq: PLAIN_ENTRIES + 1,
+      reason: `entries #1-#${PLAIN_ENTRIES} differ from those adopted at this entry (the plain head it links to): one of them was rewritten since the adoption`,
+    });
+  });
+
+  it('a field the plain hash does not cover, given to a plain entry, fails verify', async () => {
+    const { data } = copyOfStore('unhashed');
+    await adopt(data);
+    rewrite(data, (rows) => {
+      rows[1].addressedTo = '220200-MZJ'; // would show the entry to that department
+      rows[1].providers = `${String(rows[1].providers)}220200-MZJ|`;
+    });
+    expect((await verify(data)).firstBroken).toEqual({ seq: 2, reason: expect.stringContaining('the entry holds addressedTo, which a release before keyed hashes did not write') });
+  });
+
+  it('an adoption forged without the key fails verify at its entry, and the commands stay refused', async () => {
+    const { data, env } = copyOfStore('forged');
+    // The entry as adopt makes it, keyed with a secret other than the platform's; no checkpoint (it would be forged too).
+    await withSqliteStore(data, (s) => adoptUnkeyedLog(s, { env: { GOVGRAPH_JWT_SECRET: 'not-the-platform-secret-of-32-bytes!!' }, checkpointFile: null }));
+    const db = new Database(join(data, SQLITE_FILE));
+    db.prepare('DELETE FROM "c:_audit_checkpoints"').run();
+    db.close();
+    const r = await verify(data);
+    expect(r.firstBroken).toEqual({ seq: PLAIN_ENTRIES + 1, reason: `the adoption of the log recorded at this entry does not verify under the platform's key: it was forged (or altered), so entries #1-#${PLAIN_ENTRIES} are not adopted` });
+    const refused = await runGovgraph(['grant', 'add', '--requester', '220200-MZJ', '--resource', '220000-GAT-00001', '--items', 'idNumber', '--purposes', 'residence-check'], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`newest entry #${PLAIN_ENTRIES + 1} does not verify`);
+  });
+
+  it('a plain-hashed entry appended after the adoption fails verify', async () => {
+    const { data } = copyOfStore('plain-after');
+    await adopt(data);
+    await withSqliteStore(data, async (s) => {
+      const [tail] = rawLog(data).slice(-1);
+      const row: Row = { ...toRow(Object.assign(writtenFields({ requestId: 'r23', department: null, user: 'operator', purpose: null, operationName: null, documentHash: null, kind: 'operator', action: 'addGrant', resources: [], outcome: 'ok', detail: null }, new Date().toISOString(), PLAIN_ENTRIES + 2, String(tail.hash)), { hash: '' })) };
+      row.resources = '[]';
+      row.hash = plainHash(row as Record<string, unknown>);
+      await s.insert(AUDIT_COLLECTION, [row]);
+    });
+    expect((await verify(data)).firstBroken).toEqual({ seq: PLAIN_ENTRIES + 2, reason: expect.stringContaining(`hash is a plain SHA-256 after the log was adopted at entry #${PLAIN_ENTRIES + 1}`) });
+  });
+
+  it('kill -9 during adopt leaves the log as it was or adopted, and a run again adopts it', async () => {
+    for (const [name, ready] of [
+      ['at once', () => true],
+      ['once the store is open', (db: Database.Database) => (db.prepare(`SELECT count(*) FROM "c:${AUDIT_COLLECTION}"`).pluck().get() as number) >= PLAIN_ENTRIES],
+      ['once its entry is written', (db: Database.Database) => (db.prepare(`SELECT count(*) FROM "c:${AUDIT_COLLECTION}"`).pluck().get() as number) > PLAIN_ENTRIES],
+    ] as const) {
+      const { data, env } = copyOfStore(`killed-${name.replaceAll(' ', '-')}`);
+      const before = rawLog(data);
+      await signalledWhen(['audit', 'adopt'], { cwd: dir, env, sqliteFile: join(data, SQLITE_FILE), signal: 'SIGKILL', ready });
+      const log = rawLog(data);
+      if (log.length === PLAIN_ENTRIES) {
+        expect(log).toEqual(before);
+        expect((await verify(data)).firstBroken?.seq).toBe(1);
+        const again = await runGovgraph(['audit', 'adopt'], { env });
+        expect(again.code, name).toBe(0);
+      } else {
+        expect(log).toHaveLength(PLAIN_ENTRIES + 1);
+      }
+      expect(await verify(data), name).toMatchObject({ ok: true, adopted: { seq: PLAIN_ENTRIES + 1, after: PLAIN_ENTRIES } });
+    }
+  }, 120_000);
+});
+
+// The adapter of MongoDB through the driver: the log and the secret of the fixture copied into a database of its own.
+describe.skipIf(!process.env.MONGODB_URI)('audit adopt on MongoDB', () => {
+  it('adopts, verifies, and refuses twice', async () => {
+    const uri = new URL(process.env.MONGODB_URI!);
+    uri.pathname = `/govgraph_adopt_${process.pid}`;
+    const store: Store = await openStore({ dataDir: dir, mongodbUri: uri.toString(), existing: false });
+    try {
+      await withSqliteStore(copyOfStore('mongo-source').data, async (s) => {
+        await store.insert('_settings', (await s.find('_settings', {})).filter((r) => r.key === 'jwt-secret'));
+        await store.insert(AUDIT_COLLECTION, await s.find(AUDIT_COLLECTION, {}));
+      });
+      await adoptUnkeyedLog(store, { env: env0, checkpointFile: null });
+      expect(await verifyAuditChain(store, undefined, { env: env0 })).toMatchObject({ ok: true, adopted: { seq: PLAIN_ENTRIES + 1, after: PLAIN_ENTRIES } });
+      await expect(adoptUnkeyedLog(store, { env: env0, checkpointFile: null })).rejects.toThrow('adopted already');
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
