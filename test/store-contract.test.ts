@@ -2389,6 +2389,19 @@ describe('MongoDB translation (no server needed)', () => {
       expect((translated as Error).message).not.toContain('4301');
     }
   });
+  // A data import writes into a staging collection (mongo/import.ts), which the server's error names: the
+  // operator read `of r_x.importing.65f0...` where SQLite's import names r_x.
+  it('names the collection imported into, not its staging collection, in a data import\'s duplicate key', async () => {
+    const { MongoBulkWriteError, MongoServerError } = await import('mongodb');
+    const errmsg = `E11000 duplicate key error collection: govgraph.r_x.importing.${'65f0a1b2c3d4e5f601234567'} index: code_1 dup key: { code: "A1" }`;
+    const bulk = new MongoBulkWriteError({ message: errmsg, code: 11000, writeErrors: [{ code: 11000, index: 0, errmsg, err: { code: 11000, index: 0, errmsg } }] } as never, {} as never);
+    const translated = translate(bulk, 'import into r_x');
+    expect((translated as Error).message).toBe('import into r_x: duplicate key on the unique index on code of r_x: another row holds the same code');
+    expect((translated as DuplicateKeyError).index).toEqual({ collection: 'r_x', fields: ['code'] });
+    // A collection whose own name holds `.importing.` but no import's id is named as it is.
+    const own = new MongoServerError({ code: 11000, errmsg: 'E11000 duplicate key error collection: govgraph.a.importing.b index: code_1 dup key: { code: "A1" }' });
+    expect((translate(own, 'insert into a.importing.b') as DuplicateKeyError).index.collection).toBe('a.importing.b');
+  });
   it('puts back the fields an update set as a document held them before (restoreFields), removing those it lacked', () => {
     expect(restoreFields({ _id: 1, a: 1, b: null }, ['a', 'b', 'c'])).toEqual({ $set: { a: 1, b: null }, $unset: { c: '' } });
     expect(restoreFields({ _id: 1 }, ['c'])).toEqual({ $unset: { c: '' } });

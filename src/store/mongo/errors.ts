@@ -3,6 +3,7 @@
 
 import { MongoError } from 'mongodb';
 import { duplicateKey, StoreUnavailableError } from '../port.ts';
+import { stagedCollection } from './staging.ts';
 
 /** Whether a driver error is a duplicate key (code 11000), of the operation or of one of its writes. */
 export function isDuplicateKey(error: unknown): boolean {
@@ -16,7 +17,9 @@ export function isDuplicateKey(error: unknown): boolean {
  * The unique index a duplicate-key error names: its fields (`keyPattern`, or else read from the index's
  * name, `idNo_1`, `givesKey_1_partial`) and its collection (`collection: DB.NAME` in the server's message).
  * Never the server's message itself: it quotes the value (`dup key: { id: "..." }`), a record's, which
- * would reach the log or the terminal; SQLite's names only the index.
+ * would reach the log or the terminal; SQLite's names only the index. A data import writes into a staging
+ * collection (`r_x.importing.<id>`, import.ts), which the server names: the collection imported into is
+ * named instead, as SQLite names it (its import writes into the collection's own table).
  */
 export function duplicateIndex(error: unknown): { collection?: string; fields?: string[] } {
   const writeErrors = (error as { writeErrors?: { code?: number; errmsg?: unknown; err?: { keyPattern?: unknown; errmsg?: unknown } }[] }).writeErrors;
@@ -30,7 +33,8 @@ export function duplicateIndex(error: unknown): { collection?: string; fields?: 
     const name = /\bindex: (\S+) dup key/.exec(message)?.[1];
     fields = name?.replace(/_partial$/, '').split(/_-?1(?:_|$)/).filter((f) => f.length > 0);
   }
-  const collection = /\bcollection: [^.\s]+\.(\S+) index:/.exec(message)?.[1];
+  const named = /\bcollection: [^.\s]+\.(\S+) index:/.exec(message)?.[1];
+  const collection = named === undefined ? undefined : stagedCollection(named);
   return { collection, fields: fields?.length ? fields : undefined };
 }
 

@@ -26,6 +26,9 @@ const STAGING = /\.importing\.([0-9a-f]{24})$/;
 
 export const stagingPrefix = (collectionName: string): string => `${collectionName}${MARK}`;
 
+/** The collection a staging collection's name is of (`r_x.importing.<id>` is of `r_x`); any other name as it is. */
+export const stagedCollection = (name: string): string => name.replace(STAGING, '');
+
 /** When the staging collection `name` was made (its ObjectId's seconds), or undefined for a name of no import. */
 export function stagingMadeAt(name: string): number | undefined {
   const id = STAGING.exec(name)?.[1];
