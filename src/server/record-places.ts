@@ -15,15 +15,20 @@
 // old order. Two gateways starting at once place each record once (a place is written only where there is
 // none); one killed midway leaves whole pages placed, and the next start places the rest. Not placing now
 // (another process holding the store's lock longer than the store waits) stops nothing: said in the log,
-// every resource left then left for the next start or import (each would wait as long again), and the
-// gateway says ready.
+// every resource left then left for later (each would wait as long again), and the gateway says ready;
+// those left are tried again every RETRY_PLACING_MS while the gateway runs (below).
 // A resource published while the gateway runs (records an older release stored in its collection, or
 // written there straight through the store) is placed once the gateway installs the publication
 // (RecordPlacing.published, from app.ts): the same reads and placing for the collections new to it, after
 // the start's placing and any publication's before (one writer of places at a time in the process, never a
-// collection twice), not awaited and without /readyz's 503 (every instance installs it within its poll: all
+// collection twice but one left unfinished), not awaited and without /readyz's 503 (every instance installs it within its poll: all
 // of them not ready at once would take the platform down), the same log line. Before, they waited for the
-// next start. Left unfinished then, they are left for the next start or import of the resource.
+// next start.
+// A resource left unfinished (at the start or at a publication: a lock held, a store that did not answer)
+// is read and placed again RETRY_PLACING_MS later, and again until placed, as long as a catalogue in effect
+// names it: before, it was left for the next start or import, and a gateway running for months listed its
+// records to every reader who sees the key masked in the order they were stored in (by ID number: by birth
+// date) once the lock was long gone. The warning is said once; the placing, when it comes, in its info line.
 import type { Logger } from 'pino';
 import { collectionOf, RECORD_ORDER_FIELD, type Catalogue } from '../model/catalogue.ts';
 import { placeUnplaced } from '../records/import/placing.ts';
@@ -62,6 +67,13 @@ export interface ToPlace {
  * a pool of the driver's (100 connections by default) mostly free for the requests of other instances.
  */
 export const START_READS_AT_ONCE = 12;
+
+/**
+ * How long after a placing left resources unfinished they are tried again: each try waits for another
+ * process's lock as long as the store waits (5 s on the embedded store) and takes nothing meanwhile, so a
+ * long import holding the lock costs a few waits a minute, and a lock released is followed within this.
+ */
+export const RETRY_PLACING_MS = 15_000;
 
 /** The index a masked key's list walks, and the read of records without a place: [_o, ROW_ORDER]. */
 const PLACE_INDEX = [RECORD_ORDER_FIELD, ROW_ORDER];
@@ -136,11 +148,13 @@ async function placeEach(store: Store, waiting: readonly ToPlace[], result: Plac
  * later publications' new resources through RecordPlacing.published.
  */
 export async function placeRecordsAtStart(store: Store, catalogues: readonly Catalogue[], logger: Pick<Logger, 'info' | 'warn'>): Promise<RecordPlacing> {
-  /** Every collection read so far (the start's, then each publication's new ones): never read or placed twice. */
-  const known = new Set<string>();
+  /** Every collection read so far (the start's, then each publication's new ones): never read or placed twice, but for one left unfinished. */
+  const known = new Map<string, string>();
+  /** The catalogues in effect last told (the start's, then each publication's): those a try again reads. */
+  let inEffect = catalogues;
   const claim = (catalogues: readonly Catalogue[]) => {
-    const resources = collectionsOf(catalogues, known);
-    for (const [collection] of resources) known.add(collection);
+    const resources = collectionsOf(catalogues, new Set(known.keys()));
+    for (const [collection, code] of resources) known.set(collection, code);
     return resources;
   };
   const result: PlacedAtStart = { placed: {}, unfinished: {} };
@@ -148,38 +162,58 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
   let pending = waiting.length > 0;
   let stopped = false;
   const isStopped = () => stopped;
+  let retry: NodeJS.Timeout | undefined;
+  /** Resources left unfinished no longer claimed, and tried again later (once, whatever the number left). */
+  const tryAgainLater = (unfinished: Record<string, string>) => {
+    const codes = new Set(Object.keys(unfinished));
+    if (codes.size === 0 || stopped) return;
+    for (const [collection, code] of known) if (codes.has(code)) known.delete(collection);
+    retry ??= setTimeout(() => {
+      retry = undefined;
+      place(inEffect, false);
+    }, RETRY_PLACING_MS).unref();
+  };
   // The placings one after another, the start's first: one writer of places at a time in this process.
   let turn: Promise<void> = (async () => {
     if (waiting.length > 0) await placeEach(store, waiting, result, isStopped);
-    report(result, logger);
+    report(result, logger, true);
+    tryAgainLater(result.unfinished);
     pending = false;
   })();
+  /** Reads and places the resources of `catalogues` not claimed yet, after the placings under way; `warn`: says those left unfinished. */
+  const place = (catalogues: readonly Catalogue[], warn: boolean) => {
+    if (stopped) return;
+    const resources = claim(catalogues);
+    if (resources.length === 0) return; // the same catalogues installed again, or none new (the usual publication)
+    turn = turn.catch(() => undefined).then(async () => {
+      if (stopped) return;
+      const placed: PlacedAtStart = { placed: {}, unfinished: {} };
+      try {
+        await placeEach(store, await resourcesToPlace(store, resources, placed.unfinished), placed, isStopped);
+      } catch (err) {
+        for (const [, code] of resources) placed.unfinished[code] ??= reasonOf(err);
+      }
+      if (stopped) return;
+      report(placed, logger, warn);
+      tryAgainLater(placed.unfinished);
+    });
+  };
   return {
     get pending() {
       return pending;
     },
     published(catalogues) {
-      if (stopped) return;
-      const resources = claim(catalogues);
-      if (resources.length === 0) return; // the same catalogues installed again, or none new (the usual publication)
-      turn = turn.catch(() => undefined).then(async () => {
-        if (stopped) return;
-        const placed: PlacedAtStart = { placed: {}, unfinished: {} };
-        try {
-          await placeEach(store, await resourcesToPlace(store, resources, placed.unfinished), placed, isStopped);
-        } catch (err) {
-          for (const [, code] of resources) placed.unfinished[code] ??= reasonOf(err);
-        }
-        if (!stopped) report(placed, logger);
-      });
+      inEffect = catalogues;
+      place(catalogues, true);
     },
     stop() {
       stopped = true;
+      clearTimeout(retry);
     },
   };
 }
 
-function report(result: PlacedAtStart, logger: Pick<Logger, 'info' | 'warn'>): void {
+function report(result: PlacedAtStart, logger: Pick<Logger, 'info' | 'warn'>, warn: boolean): void {
   const counts = Object.values(result.placed);
   if (counts.length > 0) {
     const total = counts.reduce((a, b) => a + b, 0);
@@ -189,10 +223,10 @@ function report(result: PlacedAtStart, logger: Pick<Logger, 'info' | 'warn'>): v
     );
   }
   const unfinished = Object.keys(result.unfinished);
-  if (unfinished.length > 0) {
+  if (warn && unfinished.length > 0) {
     logger.warn(
       { event: 'record-places', unfinished: result.unfinished },
-      `records stored without a place in a masked key's list: not all placed now in ${unfinished.join(', ')}; they come first in its masked lists until the next start or import of the resource places them`,
+      `records stored without a place in a masked key's list: not all placed now in ${unfinished.join(', ')}; they come first in its masked lists until placed: tried again every ${RETRY_PLACING_MS / 1000} s while the gateway runs`,
     );
   }
 }
