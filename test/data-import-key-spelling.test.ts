@@ -111,7 +111,7 @@ describe('a key a person reads as another', () => {
     ' LC-4 ,,1', // blanks around it
     'Ａ\u3000,,1', // full-width letter and an ideographic space after it
     'Lucheng-Re\u0301n,,1', // NFD: e and a combining acute accent
-    `LC-5,${ID_A.slice(0, 4)}０${ID_A.slice(5)},1`, // a link to a key, with one full-width digit
+    `LC-5,${ID_A.slice(0, 4)}０${ID_A.slice(5)},1`, // a link to the residents' key, with one full-width digit
     'LC-6,,1',
     '鹿民（2024）12号,,1', // full-width parentheses: Chinese typography, kept
   ].join('\n') + '\n';
@@ -127,7 +127,7 @@ describe('a key a person reads as another', () => {
       expected(3, 'caseNo', ' LC-4 ', 'LC-4'),
       expected(4, 'caseNo', 'Ａ\u3000', 'A'),
       expected(5, 'caseNo', 'Lucheng-Re\u0301n', 'Lucheng-Rén'),
-      expected(6, 'idNumber', `${ID_A.slice(0, 4)}０${ID_A.slice(5)}`, ID_A, 'a link to a key'),
+      expected(6, 'idNumber', `${ID_A.slice(0, 4)}０${ID_A.slice(5)}`, ID_A, `a link to the key idNumber of ${RESIDENTS}`),
     ]);
     const res = await gw.query('{ lcCivil { allowance(caseNo: "LC-6") { caseNo } } }', READER);
     expect(res.data!.lcCivil.allowance).toBeNull();

@@ -307,9 +307,10 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
     return to.format === 'idcard' && chance(0.3) ? swapCheck(String(v)) : writtenAsKey(v);
   }
   /**
-   * A value as the importer takes a link's (no blanks around it): a value held with blanks is linked to no
-   * record. (src/records/validate/record.ts refuses blanks around any link item's value as around a key's,
-   * "not written as a link to a key is", also when the link is to another item, whose values may have them.)
+   * A value as the importer takes a link's to a key (no blanks around it): a value held with blanks is linked
+   * to no record (src/records/validate/links.ts, "not written as a link to the key K of R is"). A link to
+   * another item may hold blanks as that item does; its values are trimmed all the same, so that the seeds
+   * draw the platforms they drew.
    */
   function writtenAsKey(v: unknown): unknown {
     return typeof v === 'string' ? v.trim() || 'x' : v;

@@ -1,4 +1,5 @@
 // What a data import (import.ts) is asked (ImportOptions), reports as it goes and answers (ImportSummary).
+import type { Resource } from '../../model/catalogue.ts';
 export const DEFAULT_BATCH_SIZE = 1000;
 export const MAX_LISTED_PROBLEMS = 100;
 
@@ -28,6 +29,8 @@ export interface ImportOptions {
    * handed over, so that the store undoes the unit: nothing written, rejects file as it was.
    */
   signal?: AbortSignal;
+  /** The resources a link may name, by code; default the resources published in the store. */
+  linked?: (code: string) => Resource | undefined;
 }
 
 export interface ImportSummary {

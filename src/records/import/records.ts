@@ -13,10 +13,19 @@ import { sameValue, valueKey, type Row, type Store, type Value } from '../../sto
 import { readRecordRuns } from '../read/runs.ts';
 import { recordFileFormat, RecordFileError, type ReadProgress } from '../read/file.ts';
 import { recordValidator } from '../validate/record.ts';
+import type { LinkedResources } from '../validate/links.ts';
+import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
 import { show } from '../validate/show.ts';
 import { DEFAULT_BATCH_SIZE, type ImportOptions, type ImportSummary, MAX_LISTED_PROBLEMS } from './options.ts';
 import { checkImportFiles, defaultRejectsFile, write } from './files.ts';
 import { placeRecords, placeUnplaced } from './placing.ts';
+
+/** The resources published in `store`, by code (codes ignore case, as the workflow's lookups). */
+async function publishedResources(store: Store): Promise<LinkedResources> {
+  const byCode = new Map<string, Resource>();
+  for (const c of await publishedCatalogues(store)) for (const r of c.resources) byCode.set(r.code.toLowerCase(), r);
+  return (code) => byCode.get(code.toLowerCase());
+}
 
 /** Ends the batches handed to the store, so that it writes nothing. */
 class Refused extends Error {}
@@ -126,7 +135,10 @@ export async function importRecords(
   let fatal = false;
   let readAll = false;
   const checkHeader = (columns: string[]) => headerProblem(resource, columns);
-  const validate = recordValidator(resource, { fromText });
+  // A link item's values are checked as the item it links to holds its (validate/links.ts): that item is
+  // the published one, also when the caller (a test, a tool) hands over the resource alone.
+  const linked = options.linked ?? (resource.items.some((i) => i.link) ? await publishedResources(store) : undefined);
+  const validate = recordValidator(resource, { fromText, linked });
   const reader = readRecordRuns(file, progress, { checkHeader });
   /**
    * The good rows in batches (`writing`), or none; throws Refused once the import must write nothing. A

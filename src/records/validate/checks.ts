@@ -74,15 +74,15 @@ export const CHECKS: readonly ValueCheck[] = [
  * the division to a person, the provider included, and matches no region, so the record was hidden from
  * every department of its region, silently. Such a value is refused, naming the spelling to write.
  */
-export function rowScopeValueProblem(value: unknown): string | undefined {
+export function rowScopeValueProblem(value: unknown, consequence = 'so the row scope would show the record to no department of its region'): string | undefined {
   if (typeof value !== 'string') return undefined;
   const plain = value.normalize('NFKC').replace(/\p{Default_Ignorable_Code_Point}/gu, '').trim();
   if (plain === value) return undefined;
-  return `${show(value)} is not written as a division code is (ASCII digits and letters, no spaces or invisible characters), so the row scope would show the record to no department of its region; write ${show(plain)}`;
+  return `${show(value)} is not written as a division code is (ASCII digits and letters, no spaces or invisible characters), ${consequence}; write ${show(plain)}`;
 }
 
 /**
- * Keys (and the link items that hold another resource's keys) are compared character by character, in
+ * Keys (and the link items that hold another resource's keys: ./links.ts) are compared character by character, in
  * lookups, links, grants' rows, objections and duplicates: a key a person reads as another, written with
  * full-width digits or letters (`４３０１…`, as a Chinese input method types them), in another Unicode
  * normal form than NFC, or with a blank before or after it, was stored as a second record that a lookup by
@@ -97,7 +97,7 @@ export function keySpelling(value: string): string {
     .trim();
 }
 
-/** Why a key value is refused (see keySpelling), or undefined. `what`: "a key", "a link to a key". */
+/** Why a key value is refused (see keySpelling), or undefined. `what`: "a key", "a link to the key K of R" (./links.ts). */
 export function keySpellingProblem(value: unknown, what: string): string | undefined {
   if (typeof value !== 'string') return undefined;
   const plain = keySpelling(value);

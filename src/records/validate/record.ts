@@ -4,6 +4,7 @@ import type { Item, Resource } from '../../model/catalogue.ts';
 import type { Row } from '../../store/port.ts';
 import { WrittenNumber } from '../../formats/decimal.ts';
 import { CHECKS, keySpellingProblem, rowScopeValueProblem } from './checks.ts';
+import { linkValueRule, type LinkedResources, type LinkValueRule } from './links.ts';
 import { idCardSpelling } from '../../formats/idcard.ts';
 import { Failed, TYPE_BY_NAME } from './conversions.ts';
 import { show } from './show.ts';
@@ -29,14 +30,16 @@ type RecordValidator = (input: Record<string, unknown>, line: number) => Validat
  * The validation of `resource`'s records, with each item's converter and checks looked up once (the
  * import calls it once a record). See validateRecord for what it does.
  */
-export function recordValidator(resource: Resource, options: { fromText?: boolean } = {}): RecordValidator {
+export function recordValidator(resource: Resource, options: { fromText?: boolean; linked?: LinkedResources } = {}): RecordValidator {
   const fromText = options.fromText ?? false;
   const plan = resource.items.map((item) => {
     const converter = TYPE_BY_NAME.get(item.type);
     if (!converter) throw new Error(`item ${item.name} of ${resource.code} has unknown type ${item.type}`);
-    // A key, or a link item (it holds another resource's keys): its spelling is checked first (keySpellingProblem).
-    const keyLike = item.name === resource.key ? 'a key' : item.link ? 'a link to a key' : undefined;
-    return { item, name: item.name, convert: converter.convert, checks: CHECKS.filter((c) => c.applies(item)), keyLike };
+    // A key: its spelling is checked first (keySpellingProblem). A link item is checked as the item it links
+    // to holds its values (./links.ts): a key's spelling for a link to a key, nothing more for another item.
+    const keyLike = item.name === resource.key ? 'a key' : undefined;
+    const link: LinkValueRule | undefined = item.link && options.linked ? linkValueRule(item, options.linked) : undefined;
+    return { item, name: item.name, convert: converter.convert, checks: CHECKS.filter((c) => c.applies(item)), keyLike, link };
   });
   const order = resource.items.map((i) => i.name);
   const names = new Set(order);
@@ -48,7 +51,7 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
     const at = (item: string, message: string) => (problems ??= []).push(`line ${line}: ${item}: ${message}`);
     const row: Row = {};
     let keyProblem = false;
-    for (const { item, name, convert, checks, keyLike } of plan) {
+    for (const { item, name, convert, checks, keyLike, link } of plan) {
       const before = problems?.length ?? 0;
       const raw = input[name];
       if (isMissing(raw, item) || (item.required && raw === '')) {
@@ -64,7 +67,7 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
       }
       // GB 11643 writes the check character 'X'; departments' files often hold 'x'. Stored as 'X'.
       if (item.format === 'idcard' && typeof converted === 'string') converted = idCardSpelling(converted);
-      const spelling = keyLike ? keySpellingProblem(converted, keyLike) : undefined;
+      const spelling = keyLike ? keySpellingProblem(converted, keyLike) : link?.spelling(converted);
       if (spelling !== undefined) {
         // The spelling to write is named; the format and pattern would only say the value is not one.
         at(name, spelling);
@@ -73,6 +76,10 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
       }
       for (const c of checks) {
         const problem = c.check(converted, item);
+        if (problem !== undefined) at(name, problem);
+      }
+      if (link && (problems?.length ?? 0) === before) {
+        const problem = link.check(converted);
         if (problem !== undefined) at(name, problem);
       }
       if (name === rowItem) {
@@ -103,14 +110,20 @@ const validators = new WeakMap<Resource, [RecordValidator, RecordValidator]>();
  * as null already); a required item must be present and, for strings, not empty. Numbers and booleans
  * are read from text only with `fromText` (CSV); in JSON a "7" for an int item is the wrong type.
  * Decimals may be strings in JSON too, the way the Decimal scalar carries them without losing digits; a
- * string keeps its scale ("450.10"), a JSON number cannot (450.10 is read as 450.1).
+ * string keeps its scale ("450.10"), a JSON number cannot (450.10 is read as 450.1). With `linked` (the
+ * resources links may name), a link item's value is checked as the item it links to holds its values
+ * (./links.ts); without it, by the link item's own checks alone.
  */
 export function validateRecord(
   resource: Resource,
   input: Record<string, unknown>,
   line: number,
-  options: { fromText?: boolean } = {},
+  options: { fromText?: boolean; linked?: LinkedResources } = {},
 ): Validated {
+  if (options.linked) {
+    const { row, problems } = recordValidator(resource, options)(input, line);
+    return row ? { row, problems } : { problems };
+  }
   let pair = validators.get(resource);
   if (!pair) {
     pair = [recordValidator(resource, { fromText: false }), recordValidator(resource, { fromText: true })];

@@ -1,0 +1,63 @@
+// A link to an item that is not the linked resource's key (SPEC §4), on a Guizhou platform of the test's own
+// (test/fixtures/zunyi-links): Honghuagang's subsidy cases link to Zunyi's enterprises by their key, their
+// name, their legal person's ID number (masked for Honghuagang) and their registration number.
+// - The importer checks a link's value as the item it links to holds its values (src/records/validate/
+//   links.ts): the key's spelling rules for a link to a key only; a name with blanks around it is a name.
+// - Of several enterprises holding the value, a link returns the one the requester's list of them shows
+//   first (the smallest key here), never one outside the requester's row scope, and the same answer
+//   whether or not such a hidden one exists.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { importRecordsOf, importSummaryOf } from './helpers/records-of.ts';
+
+const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/zunyi-links/${p}`, import.meta.url));
+const ENTERPRISES = '520300-SCJ-00001';
+const SUBSIDIES = '520302-MZJ-00001';
+const READER = { dept: '520302-MZJ', purpose: 'subsidy-review' }; // row scope: Honghuagang's enterprises
+const PROVIDER = { dept: '520300-SCJ', purpose: 'subsidy-review' }; // every enterprise
+
+const SHARED_NAME = '遵义同名商贸有限公司';
+const BLANK_NAME = ' 黔北 老字号 '; // a name as the register holds it, blanks and all
+const HOLDER = '520302198001011234';
+const REG_NO = '520302-0001';
+const enterprise = (creditCode: string, countyCode = '520302') => ({ creditCode, name: SHARED_NAME, countyCode, legalPersonId: HOLDER, regNo: REG_NO });
+// Ten Honghuagang enterprises holding the same name, holder and registration number, written in no order.
+const SAME = ['E17', 'E12', 'E19', 'E10', 'E15', 'E11', 'E18', 'E13', 'E16', 'E14'].map((k) => enterprise(k));
+
+let gw: TestGateway;
+
+beforeAll(async () => {
+  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('enterprises.yaml'), fixture('subsidies.yaml')],
+  });
+  await importRecordsOf(gw.store, ENTERPRISES, [...SAME, { creditCode: 'E05', name: BLANK_NAME, countyCode: '520302' }]);
+}, 60_000);
+afterAll(() => gw?.close());
+
+describe('a data import of records linking to another resource', () => {
+  it('takes a value with blanks around it in a link to an item that is not the key, which holds such values', async () => {
+    const summary = await importSummaryOf(gw.store, SUBSIDIES, [
+      { caseNo: 'S1', enterpriseCode: 'E12', enterpriseName: SHARED_NAME, holderId: HOLDER, regNo: REG_NO, county: '520302' },
+      { caseNo: 'S2', enterpriseName: BLANK_NAME },
+    ]);
+    expect(summary.problems).toEqual([]);
+    const res = await gw.query('{ hhgCivil { subsidy(caseNo: "S2") { byName { creditCode name } } } }', READER);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.hhgCivil.subsidy).toEqual({ byName: { creditCode: 'E05', name: BLANK_NAME } });
+  });
+
+  it('refuses a value that could meet no record, saying what it is a link to', async () => {
+    const summary = await importSummaryOf(gw.store, SUBSIDIES, [
+      { caseNo: 'S3', enterpriseCode: ' E10' },
+      { caseNo: 'S4', regNo: '5203-1' },
+      { caseNo: 'S5', county: '５２０３０２' },
+      { caseNo: 'S6', enterpriseName: '　遵义同名商贸有限公司' }, // an ideographic space: a name may hold one
+    ]);
+    expect(summary.refused).toBe(true);
+    expect(summary.problems).toEqual([
+      'line 1: enterpriseCode: " E10" is not written as a link to the key creditCode of 520300-SCJ-00001 is (NFC, ASCII letters and digits rather than full-width ones, no blanks before or after), so a lookup by its usual spelling would not find it; write "E10"',
+      'line 2: regNo: "5203-1" does not match the pattern ^5203[0-9]{2}-[0-9]{4}$, as regNo of 520300-SCJ-00001 requires, so a link to the item regNo of 520300-SCJ-00001 would meet no record',
+      'line 3: county: "５２０３０２" is not written as a division code is (ASCII digits and letters, no spaces or invisible characters), and a link to the item countyCode of 520300-SCJ-00001 holds division codes so written (its row scope), so it would meet no record; write "520302"',
+    ]);
+  });
+});
