@@ -8,6 +8,8 @@
 //   whether or not such a hidden one exists.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectionOf, type Resource } from '../src/model/catalogue.ts';
+import { countingStore, type CountingStore } from './helpers/counting-store.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { importRecordsOf, importSummaryOf } from './helpers/records-of.ts';
 
@@ -26,9 +28,11 @@ const enterprise = (creditCode: string, countyCode = '520302') => ({ creditCode,
 const SAME = ['E17', 'E12', 'E19', 'E10', 'E15', 'E11', 'E18', 'E13', 'E16', 'E14'].map((k) => enterprise(k));
 
 let gw: TestGateway;
+let counted: CountingStore;
 
 beforeAll(async () => {
   gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('enterprises.yaml'), fixture('subsidies.yaml')],
+    wrapStore: (s) => (counted = countingStore(s)),
   });
   await importRecordsOf(gw.store, ENTERPRISES, [...SAME, { creditCode: 'E05', name: BLANK_NAME, countyCode: '520302' }]);
 }, 60_000);
@@ -59,5 +63,48 @@ describe('a data import of records linking to another resource', () => {
       'line 2: regNo: "5203-1" does not match the pattern ^5203[0-9]{2}-[0-9]{4}$, as regNo of 520300-SCJ-00001 requires, so a link to the item regNo of 520300-SCJ-00001 would meet no record',
       'line 3: county: "５２０３０２" is not written as a division code is (ASCII digits and letters, no spaces or invisible characters), and a link to the item countyCode of 520300-SCJ-00001 holds division codes so written (its row scope), so it would meet no record; write "520302"',
     ]);
+  });
+});
+
+describe('a link to an item several records hold', () => {
+  const S1 = '{ hhgCivil { subsidy(caseNo: "S1") { byCode { creditCode } byName { creditCode } byHolder { creditCode legalPersonId } byRegNo { creditCode } } } }';
+  const firstOfList = `{ zyMarket { enterprises(filter: { name: { eq: "${SHARED_NAME}" } }, first: 1) { nodes { creditCode } } } }`;
+  const linkedTo = (code: string) => ({
+    byCode: { creditCode: 'E12' },
+    byName: { creditCode: code },
+    byHolder: { creditCode: code, legalPersonId: '520302********1234' },
+    byRegNo: { creditCode: code },
+  });
+
+  it('returns the first the requester\'s list shows (the smallest key), the masked item\'s link too', async () => {
+    const res = await gw.query(S1, READER);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.hhgCivil.subsidy).toEqual(linkedTo('E10'));
+    const list = await gw.query(firstOfList, READER);
+    expect(list.data!.zyMarket.enterprises.nodes).toEqual([{ creditCode: 'E10' }]);
+  });
+
+  it('answers a row-scoped requester the same once an enterprise of another county holds the value under a smaller key', async () => {
+    await importRecordsOf(gw.store, ENTERPRISES, [enterprise('E00', '520303')]); // Huichuan's, outside Honghuagang's rows
+    const res = await gw.query(S1, READER);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.hhgCivil.subsidy).toEqual(linkedTo('E10'));
+    // The provider of the enterprises sees every county: the smallest key is now the new one (unmasked, its own).
+    const provider = await gw.query('{ hhgCivil { subsidy(caseNo: "S1") { byName { creditCode } byHolder { creditCode legalPersonId } byRegNo { creditCode } } } }', PROVIDER);
+    expect(provider.errors).toBeUndefined();
+    expect(provider.data!.hhgCivil.subsidy).toEqual({
+      byName: { creditCode: 'E00' }, byHolder: { creditCode: 'E00', legalPersonId: HOLDER }, byRegNo: { creditCode: 'E00' },
+    });
+  });
+
+  it('answers every row of a page linking to one value with the same record, in one read of the linked resource', async () => {
+    await importRecordsOf(gw.store, SUBSIDIES, ['S7', 'S8', 'S9'].map((caseNo) => ({ caseNo, enterpriseName: SHARED_NAME, holderId: HOLDER })));
+    counted.reset();
+    const res = await gw.query(`{ hhgCivil { subsidies(filter: { caseNo: { in: ["S1", "S7", "S8", "S9"] } }) { nodes { caseNo byName { creditCode } byHolder { creditCode } } } } }`, READER);
+    // One read of the enterprises a link (SPEC §5), whatever the rows and the records holding the value.
+    const enterprises = collectionOf({ code: ENTERPRISES } as Resource);
+    expect(counted.calls.filter((c) => c === `find ${enterprises}` || c === `findByValues ${enterprises}`)).toEqual([`find ${enterprises}`, `find ${enterprises}`]);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.hhgCivil.subsidies.nodes).toEqual(['S1', 'S7', 'S8', 'S9'].map((caseNo) => ({ caseNo, byName: { creditCode: 'E10' }, byHolder: { creditCode: 'E10' } })));
   });
 });

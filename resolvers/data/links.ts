@@ -2,7 +2,8 @@
 // batch of rows at once (one store read per link and level, never one per row), the linked records shaped
 // by the link's own plan (./plan.ts) and put on the rows under the link's field, where graphql reads them
 // as it reads an item. A record the link points to that is missing or outside the requester's row scope
-// is null. A link is a lookup by its linked item: when that item is masked for the requester, the values
+// is null. A link to an item other than the linked resource's key takes, of the records holding the value,
+// the first in the order the requester's list of them would show (./order.ts). A link is a lookup by its linked item: when that item is masked for the requester, the values
 // of a batch are masked probes, taken from the lookup's quota before anything of the linked resource is
 // read; past the quota the link is null on those rows with the lookup's RATE_LIMITED, once per path
 // pattern.
@@ -15,6 +16,8 @@ import { limitsOf } from '../../src/model/platform.ts';
 import { counterKey } from '../../src/identity/verify.ts';
 import { readOptions, readStore, type RequestContext } from '../request.ts';
 import { shapeRows, type LinkPlan, type ReadPlan } from './plan.ts';
+import { readerOrder, withoutOrderFields } from './order.ts';
+import { withSortFields } from '../../src/store/keyset.ts';
 import { noteRead, noteRecords } from './records.ts';
 
 /** Reads the links of `rows` (this request's own copies, as stored), then shapes them; returns them. */
@@ -56,18 +59,28 @@ async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): P
   const asked = idcard ? values.flatMap<Value>((v) => (typeof v === 'string' ? idCardSpellings(v) : [v])) : values;
   // The plan reads the item the link reads by (./plan.ts), and shapes it as the requester may see it.
   const fields = plan.projection;
-  // The linked resource's row scope applies as to a direct read: a record outside it is null.
+  // The linked resource's row scope applies as to a direct read: a record outside it is null, and is never
+  // among the records a link to a non-key item picks from (its answer is the same whether one exists or not).
   const scope = ctx.access.rows(target);
-  const found = scope
-    ? await readStore(ctx).find(target.collection, { filter: withinRows({ kind: 'in', field: targetItem.name, values: asked }, scope), projection: fields, ...readOptions(ctx) })
+  const ofKey = targetItem.name === target.resource.key;
+  // A link to a non-key item may meet several records of one value: it returns the one the linked
+  // resource's list, filtered by that value, shows the requester first (./order.ts), read in the same one
+  // query, sorted: the smallest key when the requester reads the key unmasked.
+  const sort = ofKey ? undefined : readerOrder(ctx, target);
+  const filter = { kind: 'in' as const, field: targetItem.name, values: asked };
+  const found = scope || sort
+    ? await readStore(ctx).find(target.collection, { filter: withinRows(filter, scope), projection: sort ? withSortFields(fields, sort) : fields, sort, ...readOptions(ctx) })
     : await readStore(ctx).findByValues(target.collection, targetItem.name, asked, fields, readOptions(ctx));
   noteRecords(ctx, target, found.length);
   const linkedAt: (Row | undefined)[] = new Array(values.length);
   for (const r of found) {
     const slot = slotOf.get(joinKey(r[targetItem.name]));
-    // Of two records stored in both spellings (before the importer wrote 'X'), the one with 'X'.
-    if (slot !== undefined && (linkedAt[slot] === undefined || (idcard && String(r[targetItem.name]).endsWith('X')))) linkedAt[slot] = r;
+    if (slot === undefined) continue;
+    const held = linkedAt[slot];
+    // The first in the order read; of one key stored in both spellings (before the importer wrote 'X'), the one with 'X'.
+    if (held === undefined || (ofKey && idcard && !String(held[targetItem.name]).endsWith('X') && String(r[targetItem.name]).endsWith('X'))) linkedAt[slot] = r;
   }
+  if (sort) withoutOrderFields(found);
   // Each linked record once, in the order of the rows that link them (`values` is in that order).
   const linked: Row[] = [];
   for (let s = 0; s < linkedAt.length; s++) if (linkedAt[s] !== undefined) linked.push(linkedAt[s]!);

@@ -1,7 +1,6 @@
 // A resource's list field: one page of records with a cursor; totalCount only when selected.
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { ResourceModel } from '../../src/generate/model.ts';
-import { RECORD_ORDER_FIELD } from '../../src/model/catalogue.ts';
 import { filterUses, idCardItems, orderUses, toSort, toStoreFilter, withIdCardSpellings, type FilterArg, type OrderArg } from '../../src/generate/filter.ts';
 import { selectedFields } from '../../src/generate/selection.ts';
 import { defaultPageSize, maxPageSize } from '../../src/model/platform.ts';
@@ -11,10 +10,9 @@ import { noteRefusal, readOptions, readStore, type RequestContext } from '../req
 import { withinRows } from '../../src/access/row-scope.ts';
 import { pathPattern, planFor } from './plan.ts';
 import { withLinks } from './links.ts';
+import { PLACE, tieField, withoutOrderFields } from './order.ts';
 import { noteRead, noteRecords } from './records.ts';
 
-/** The sort key of a record's random place (model/catalogue.ts), before the row order. */
-const PLACE: SortKey = { field: RECORD_ORDER_FIELD, direction: 'asc' };
 
 export interface ListArgs {
   filter?: FilterArg | null;
@@ -79,8 +77,7 @@ export function listResolver(model: ResourceModel) {
     // at random for each record when it was written (RECORD_ORDER_FIELD), then the row order (records
     // stored before places were have none: they come first, in row order), as an orderBy on a masked item
     // is refused. The place rides in the sealed cursor, never in an answer.
-    const key = ctx.access.peekItem(model, model.resource.key);
-    const tie = key.allowed && key.mask === null ? model.resource.key : ROW_ORDER;
+    const tie = tieField(ctx, model);
     const sort = tie === ROW_ORDER ? withKeyTieBreak([...toSort(args.orderBy), PLACE], ROW_ORDER) : withKeyTieBreak(toSort(args.orderBy), tie);
     // The cursor is opened before the read is noted: one refused makes a refusal's entry (nothing read).
     let pageFilter: Filter = filter;
@@ -104,12 +101,7 @@ export function listResolver(model: ResourceModel) {
     // before the rows are shaped (masked) in place; only when pageInfo is selected (a seal costs 2% of a
     // 100-record page's request).
     const endCursor = last && top.has('pageInfo') ? ctx.cursors.seal(JSON.stringify([model.resource.code, encodeCursor(sort, last)])) : null;
-    if (tie === ROW_ORDER) {
-      for (const row of page) {
-        delete row[ROW_ORDER];
-        delete row[RECORD_ORDER_FIELD];
-      }
-    }
+    if (tie === ROW_ORDER) withoutOrderFields(page);
     return { nodes: await withLinks(ctx, plan, page), pageInfo: { hasNextPage: rows.length > first, endCursor }, count };
   };
 }

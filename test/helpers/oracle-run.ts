@@ -162,7 +162,8 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
   /**
    * The records of `target` a link from `value` may give the asker (SPEC §4: the record whose linked item
    * equals the value; within the asker's rows). Of an ID number stored in both spellings, the one with 'X'
-   * (src/model/key-spellings.ts); of several records holding a non-key value, any (the spec names none).
+   * (src/model/key-spellings.ts); of several records holding a non-key value, any here (the gateway gives
+   * the first in the asker's list order: docs/access-rules.md, links; test/links-non-key.test.ts).
    */
   function linkedRecords(a: Asker, target: OResource, targetItem: string, value: unknown): Rec[] {
     const item = itemOf(target, targetItem);
