@@ -16,6 +16,8 @@ import { importRecordsOf, importSummaryOf } from './helpers/records-of.ts';
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/zunyi-links/${p}`, import.meta.url));
 const ENTERPRISES = '520300-SCJ-00001';
 const SUBSIDIES = '520302-MZJ-00001';
+const BUSINESSES = '520300-SCJ-00002';
+const TRADE_NAME = '老街米粉';
 const READER = { dept: '520302-MZJ', purpose: 'subsidy-review' }; // row scope: Honghuagang's enterprises
 const PROVIDER = { dept: '520300-SCJ', purpose: 'subsidy-review' }; // every enterprise
 
@@ -95,6 +97,19 @@ describe('a link to an item several records hold', () => {
     expect(provider.data!.hhgCivil.subsidy).toEqual({
       byName: { creditCode: 'E00' }, byHolder: { creditCode: 'E00', legalPersonId: HOLDER }, byRegNo: { creditCode: 'E00' },
     });
+  });
+
+  it('returns, where the requester reads the linked key masked, the first of their list too (not key order: it would tell of the hidden key)', async () => {
+    // Twenty operators of one trade name, their ID numbers differing in the hidden birth dates and the last four.
+    const operators = Array.from({ length: 20 }, (_, i) => `5203021960${String(i + 1).padStart(2, '0')}01${String(1000 + i)}`);
+    await importRecordsOf(gw.store, BUSINESSES, operators.map((operatorId) => ({ operatorId, tradeName: TRADE_NAME, countyCode: '520302' })));
+    await importRecordsOf(gw.store, SUBSIDIES, [{ caseNo: 'S10', tradeName: TRADE_NAME }]);
+    const res = await gw.query(`{ hhgCivil { subsidy(caseNo: "S10") { byTrade { operatorId } } }
+      zyMarket { businesses(filter: { tradeName: { eq: "${TRADE_NAME}" } }, first: 1) { nodes { operatorId } } } }`, READER);
+    expect(res.errors).toBeUndefined();
+    const first = res.data!.zyMarket.businesses.nodes[0].operatorId;
+    expect(first).toMatch(/^520302\*{8}1\d{3}$/);
+    expect(res.data!.hhgCivil.subsidy.byTrade).toEqual({ operatorId: first });
   });
 
   it('answers every row of a page linking to one value with the same record, in one read of the linked resource', async () => {
