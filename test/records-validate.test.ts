@@ -168,6 +168,36 @@ describe('validateRecord', () => {
     expect(problems('43010219491231002X')).toEqual([]);
   });
 
+  it('checks a link item as the item it links to holds its values', () => {
+    // A register keyed by case number, holding ID numbers (format idcard) and names that are not its key.
+    const register: Resource = {
+      ...resource, code: '430000-GA-00010', key: 'caseNo',
+      items: [{ name: 'caseNo', type: 'string' }, { name: 'holderId', type: 'string', format: 'idcard' }, { name: 'holder', type: 'string' }],
+    };
+    const linking: Resource = {
+      ...resource, code: '430000-MZ-00010', key: 'no',
+      items: [
+        { name: 'no', type: 'string' },
+        { name: 'caseNo', type: 'string', link: { resource: register.code, item: 'caseNo', field: 'byCase' } },
+        { name: 'holderId', type: 'string', link: { resource: register.code, item: 'holderId', field: 'byId' } },
+        { name: 'holder', type: 'string', link: { resource: register.code, item: 'holder', field: 'byHolder' } },
+      ],
+    };
+    const linked = (code: string) => (code === register.code ? register : undefined);
+    const problems = (record: Record<string, unknown>) => validateRecord(linking, { no: 'N1', ...record }, 5, { linked }).problems;
+    // A name with blanks around it: the register holds names as written.
+    expect(problems({ holder: ' 李四 ' })).toEqual([]);
+    // A link to the key: the key's spelling rules, naming the key linked to.
+    expect(problems({ caseNo: ' C1' })).toEqual([
+      'line 5: caseNo: " C1" is not written as a link to the key caseNo of 430000-GA-00010 is (NFC, ASCII letters and digits rather than full-width ones, no blanks before or after), so a lookup by its usual spelling would not find it; write "C1"',
+    ]);
+    // The linked item's format: an 'x' check character is the number the register holds with 'X'; a wrong check digit is none.
+    expect(problems({ holderId: '11010519491231002x' })).toEqual([]);
+    expect(problems({ holderId: '110105194912310021' })).toEqual([
+      'line 5: holderId: "110105194912310021" is not a valid ID number (18 characters, GB 11643 check digit), as holderId of 430000-GA-00010 requires, so a link to the item holderId of 430000-GA-00010 would meet no record',
+    ]);
+  });
+
   it('a required item must have a value', () => {
     expect(validateRecord(resource, {}, 4)).toEqual({ problems: ['line 4: idNumber: a value is required'] });
     expect(validateRecord(resource, { idNumber: '' }, 4)).toEqual({ problems: ['line 4: idNumber: a value is required'] });

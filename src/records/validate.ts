@@ -7,7 +7,7 @@
 // record has no value for it, so that an upsert replaces a record whole.
 //
 // The parts, in validate/: the converters of TYPES (conversions.ts), the checks of CHECKS and the row
-// scope's (checks.ts), a value as messages show it (show.ts), a record validated (record.ts). This path is
-// kept for the tests that import it.
+// scope's (checks.ts), a link item's value checked as the item it links to holds its (links.ts), a value as
+// messages show it (show.ts), a record validated (record.ts). This path is kept for the tests that import it.
 export { compiledPattern, keptPatterns, PATTERN_CHARS_KEPT, PATTERNS_KEPT } from './validate/checks.ts';
 export { validateRecord } from './validate/record.ts';
