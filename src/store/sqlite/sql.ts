@@ -81,15 +81,23 @@ const KEY_PREFIX = /^(?:[ABC][0-9~]*)?$/;
 const KEY_PART = /^[ABC0-9~]*$/;
 const notDecimal = (field: string): string => `json_type(doc, '$."${DECIMALS}".${checkField(field)}') IS NULL`;
 
-/** The smallest string greater than every string starting with `prefix` (code-point order), or undefined. */
+/**
+ * The smallest string greater than every string starting with `prefix` (code-point order), or undefined.
+ * The prefix is cut and its last code point replaced, never spread into String.fromCodePoint: a prefix of
+ * 150,000 characters (a 1 MB body's `startsWith`) overflowed the call stack, an internal error.
+ */
 function prefixUpperBound(prefix: string): string | undefined {
-  const points = Array.from(prefix, (c) => c.codePointAt(0)!);
-  while (points.length > 0) {
-    const last = points.pop()!;
+  let end = prefix.length;
+  while (end > 0) {
+    const low = prefix.charCodeAt(end - 1);
+    const pair = end > 1 && low >= 0xdc00 && low <= 0xdfff && prefix.charCodeAt(end - 2) >= 0xd800 && prefix.charCodeAt(end - 2) <= 0xdbff;
+    const start = pair ? end - 2 : end - 1;
+    const last = prefix.codePointAt(start)!;
     if (last < 0x10ffff) {
       const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
-      return String.fromCodePoint(...points, next);
+      return prefix.slice(0, start) + String.fromCodePoint(next);
     }
+    end = start;
   }
   return undefined;
 }
