@@ -4,9 +4,17 @@
 // spread every code point into String.fromCodePoint as arguments and overflowed the call stack
 // (src/store/sqlite/sql.ts, prefixUpperBound). A prefix of any length is an ordinary filter: no record
 // starts with it, or those that do are found.
+//
+// And bodies that never end: a body is read whole before its request takes a rate token, and may trickle
+// for five minutes, so one token holding 300 connections each a megabyte short of its end held 280 MB of
+// the gateway's memory, no bound on how many (src/limits/bodies.ts). A department's bodies arriving at
+// once now hold at most 16 times maxRequestBytes; past it a body is refused with 429, read no further,
+// while other departments' requests are read and answered.
+import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
+import { eventually } from './helpers/eventually.ts';
 import { importRecordsOf } from './helpers/records-of.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'karamay-dos');
@@ -57,5 +65,57 @@ describe('a long startsWith', () => {
     const lookup = await gw.query('{ kmyOilfield { well(wellNo: "W00042") { wellNo block } } }', TAX);
     expect(lookup.data).toEqual({ kmyOilfield: { well: { wellNo: 'W00042', block: 'B2' } } });
     for (const r of await Promise.all(attacks)) expect(answered(r).totalCount).toBe(0);
+  });
+});
+
+describe('bodies that never end', () => {
+  const MAX = 64 * 1024; // maxRequestBytes: a department's bodies arriving at once hold at most 1 MiB
+  const SENT = 60_000; // of each attacking body, 4,000 bytes short of its Content-Length
+  let small: TestGateway;
+  const sockets: net.Socket[] = [];
+  beforeAll(async () => {
+    small = await startTestGateway({ platformFile: join(FIXTURE, 'platform.yaml'), catalogueFiles: [join(FIXTURE, 'oilfield.yaml')], limits: { maxRequestBytes: MAX } });
+    await importRecordsOf(small.store, '650200-YTJ-00001', [{ wellNo: 'W00042', block: 'B2' }]);
+  }, 60_000);
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await small?.close();
+  });
+
+  /** A lookup whose body is `pad` characters longer, as `who`. */
+  const padded = (who: typeof HOUSING, pad: number) =>
+    small.query('{ kmyOilfield { well(wellNo: "W00042") { wellNo } } }', { ...who, variables: { pad: 'p'.repeat(pad) } });
+
+  it('holds at most 16 × maxRequestBytes of one department, refusing the rest with 429, and reads the others on', async () => {
+    const token = await small.token(HOUSING.dept, [], 'trickler');
+    const answers: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const s = net.connect(Number(new URL(small.gateway.url).port), '127.0.0.1');
+      sockets.push(s);
+      let answer = '';
+      s.on('data', (d) => (answer += d));
+      s.on('close', () => answers.push(answer));
+      s.on('error', () => {});
+      s.write(
+        `POST /graphql HTTP/1.1\r\nHost: gw\r\nauthorization: Bearer ${token}\r\nx-purpose: field-audit\r\ncontent-type: application/json\r\n` +
+          `content-length: ${SENT + 4_000}\r\n\r\n{"query":"{ __typename }","variables":{"x":"${'a'.repeat(SENT - 44)}`,
+      );
+    }
+    // 17 bodies of 60,000 bytes fit in 1 MiB, 18 do not: at least 3 of the 20 are refused, whichever they are.
+    await eventually(async () => expect(answers.filter((a) => a.startsWith('HTTP/1.1 429')).length).toBeGreaterThanOrEqual(3), 20_000);
+    const refused = answers.find((a) => a.startsWith('HTTP/1.1 429'))!;
+    expect(refused).toMatch(/connection: close/i);
+    const error = JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4)).errors[0];
+    expect(error.extensions.code).toBe('BAD_REQUEST');
+    expect(error.message).toBe(
+      'Department 650200-ZJJ has more request bodies arriving at once than this gateway holds for one department (1048576 bytes: 16 times limits.maxRequestBytes); this one was read no further. Send large requests one after another, not all at once.',
+    );
+    expect(error.message).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    // Another department's body as large is read and answered meanwhile; the held ones are still open.
+    expect((await padded(TAX, SENT)).data).toEqual({ kmyOilfield: { well: { wellNo: 'W00042' } } });
+    expect(sockets.filter((s) => !s.destroyed).length).toBeGreaterThanOrEqual(1);
+    // Their connections closed, what they held is given back: the department's requests are read again.
+    for (const s of sockets) s.destroy();
+    await eventually(async () => expect((await padded(HOUSING, SENT)).data).toEqual({ kmyOilfield: { well: { wellNo: 'W00042' } } }));
   });
 });

@@ -6,6 +6,8 @@ import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/s
 import type { RequestContext } from '../../resolvers/request.ts';
 import { persistedQueryProblem, withDocumentId, withDocumentIdParam, type OneDocument } from '../limits/persisted-request.ts';
 import { Cancellation } from '../limits/cancel.ts';
+import { BODIES_HELD_PER_DEPARTMENT, BodiesArriving, bodiesArrivingMessage } from '../limits/bodies.ts';
+import { counterKey } from '../identity/verify.ts';
 import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
 import { handleCors } from './http/cors.ts';
 import { sendBody, sendGraphQLError } from './http/respond.ts';
@@ -43,6 +45,7 @@ export interface GraphQLRouteParts {
 /** The handler of /graphql. */
 export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void> {
   const { server, corsOrigins, graphiqlEnabled, maxRequestBytes, variablesDepth, clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate, namesOneDocument } = parts;
+  const arriving = new BodiesArriving(BODIES_HELD_PER_DEPARTMENT * maxRequestBytes);
   /**
    * A request of a verified caller refused here, before Apollo: it takes its rate token as every request
    * does (so a stream of bodies that are not JSON meets the rate), and gets the rate's refusal instead once
@@ -103,7 +106,13 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
       return;
     } else if (req.method === 'POST') {
       try {
-        const bytes = await readBody(req, maxRequestBytes, clientIdleMs);
+        // A POST's caller is verified here (one that is not gets its refusal unread, above).
+        const key = caller.ok ? counterKey(caller.identity) : '';
+        const bytes = await readBody(req, maxRequestBytes, clientIdleMs, {
+          hold: (n) => arriving.hold(key, n),
+          release: (n) => arriving.release(key, n),
+          refusal: bodiesArrivingMessage(key, arriving.bound, maxRequestBytes),
+        });
         sentBytes = bytes.length;
         // Apollo answers a POST without a JSON media type itself (400, JSON), as GraphQL over HTTP says.
         if (isJsonMediaType(req.headers['content-type'])) body = withDocumentId(parseJsonBody(bytes, variablesDepth), namesOneDocument);
@@ -113,8 +122,9 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
         // was read of it, as one read whole does: it took one, so a chunked body of 900 KiB cut at 512 KiB
         // cost the gateway eight tokens' reading for one.
         sentBytes = Math.max(sentBytes, err.bytesRead);
-        // The rest of an oversized, stalled or compressed body is not read: the connection closes after the answer.
-        if (err.status === 413 || err.status === 408 || err.status === 415) res.setHeader('Connection', 'close');
+        // The rest of an oversized, stalled or compressed body, or one past its department's bodies arriving
+        // (src/limits/bodies.ts), is not read: the connection closes after the answer.
+        if (err.status === 413 || err.status === 408 || err.status === 415 || err.status === 429) res.setHeader('Connection', 'close');
         await refuse(req, res, caller, requestId, err.status, err.message, sentBytes);
         return;
       }

@@ -11,7 +11,7 @@ export class BodyError extends Error {
    * by its Content-Length, or compressed). The rate takes its tokens by it, as for a body read whole.
    */
   constructor(
-    readonly status: 400 | 408 | 413 | 415,
+    readonly status: 400 | 408 | 413 | 415 | 429,
     message: string,
     readonly bytesRead = 0,
   ) {
@@ -51,7 +51,18 @@ function encodedBody(req: IncomingMessage): BodyError | null {
  * the bytes its Content-Length announced) would otherwise hold the connection and what it sent for
  * node's requestTimeout, five minutes. A compressed body is refused first, with BodyError 415.
  */
-export function readBody(req: IncomingMessage, limit: number, idleMs = Infinity): Promise<Buffer> {
+/**
+ * What a body holds while it arrives (src/limits/bodies.ts): `hold` each chunk's bytes before keeping it,
+ * false to refuse the body (`refusal`, with 429); everything held is given back (`release`) once the body
+ * is read whole or given up.
+ */
+export interface BodyHold {
+  hold(bytes: number): boolean;
+  release(bytes: number): void;
+  refusal: string;
+}
+
+export function readBody(req: IncomingMessage, limit: number, idleMs = Infinity, held?: BodyHold): Promise<Buffer> {
   const encoded = encodedBody(req);
   if (encoded) return Promise.reject(encoded);
   const declared = Number(req.headers['content-length']);
@@ -69,10 +80,18 @@ export function readBody(req: IncomingMessage, limit: number, idleMs = Infinity)
       idle?.refresh();
       size += chunk.length;
       if (size > limit) {
+        size -= chunk.length; // not held: what cleanup gives back is what was kept
         cleanup();
         req.pause();
         // Read up to the limit (the chunk passing it is dropped): counted as a body of the limit's size.
         reject(tooLarge(limit, limit));
+        return;
+      }
+      if (held && !held.hold(chunk.length)) {
+        size -= chunk.length;
+        cleanup();
+        req.pause();
+        reject(new BodyError(429, held.refusal, size));
         return;
       }
       chunks.push(chunk);
@@ -87,13 +106,17 @@ export function readBody(req: IncomingMessage, limit: number, idleMs = Infinity)
     };
     const cleanup = () => {
       clearTimeout(idle);
+      held?.release(size);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      req.off('close', onError);
     };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    // A connection closed before the body's end: what it held is given back now, not after clientIdleMs.
+    req.on('close', onError);
   });
 }
 
