@@ -5,12 +5,21 @@
 // (src/store/sqlite/sql.ts, prefixUpperBound). A prefix of any length is an ordinary filter: no record
 // starts with it, or those that do are found.
 //
+// An orderBy is a list of any length: 5,000 keys on four items were 5,000 ORDER BY terms, past SQLite's
+// 2,000, answered STORE_UNAVAILABLE and logged as the store's failure (src/generate/filter.ts, toSort). An
+// item named again never decides anything: each is sorted by once, in its first direction. And a sort of
+// k keys makes a page after a cursor test k(k+1)/2 conditions (src/store/keyset.ts), which SQLite plans in
+// more than quadratic time: a resource of 200 items (MAX_RESOURCE_ITEMS) ordered by every one held the
+// event loop 21 s for its second page of 12 records. Such a sort is refused under limits.filter.maxConditions.
+//
 // And bodies that never end: a body is read whole before its request takes a rate token, and may trickle
 // for five minutes, so one token holding 300 connections each a megabyte short of its end held 280 MB of
 // the gateway's memory, no bound on how many (src/limits/bodies.ts). A department's bodies arriving at
 // once now hold at most 16 times maxRequestBytes; past it a body is refused with 429, read no further,
 // while other departments' requests are read and answered.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
@@ -65,6 +74,75 @@ describe('a long startsWith', () => {
     const lookup = await gw.query('{ kmyOilfield { well(wellNo: "W00042") { wellNo block } } }', TAX);
     expect(lookup.data).toEqual({ kmyOilfield: { well: { wellNo: 'W00042', block: 'B2' } } });
     for (const r of await Promise.all(attacks)) expect(answered(r).totalCount).toBe(0);
+  });
+});
+
+describe('a long orderBy', () => {
+  const ORDERED = 'query($o: [KmyWellOrder!], $after: String) { kmyOilfield { wells(orderBy: $o, first: 4, after: $after) { nodes { wellNo } pageInfo { endCursor } } } }';
+
+  it('sorts by each item once, in its first direction, and pages on', async () => {
+    // Not the key: a sort stops at the key, which decides every tie (src/store/keyset.ts, withKeyTieBreak).
+    const orderBy = Array.from({ length: 5_000 }, (_, i) => ({ field: ['block', 'operator', 'depth'][i % 3], direction: i < 3 ? 'DESC' : 'ASC' }));
+    const first = await gw.query(ORDERED, { ...HOUSING, variables: { o: orderBy } });
+    expect(first.errors ?? []).toEqual([]);
+    const once = await gw.query(ORDERED, { ...HOUSING, variables: { o: orderBy.slice(0, 3) } });
+    const nodes = (r: GraphQLResponse) => r.data!.kmyOilfield.wells.nodes;
+    expect(nodes(first)).toEqual(nodes(once));
+    const after = { o: orderBy, after: first.data!.kmyOilfield.wells.pageInfo.endCursor };
+    const next = await gw.query(ORDERED, { ...HOUSING, variables: after });
+    expect(next.errors ?? []).toEqual([]);
+    expect(nodes(next)).toEqual(nodes(await gw.query(ORDERED, { ...HOUSING, variables: { ...after, o: orderBy.slice(0, 3) } })));
+    expect(nodes(next)).not.toEqual(nodes(first));
+  });
+
+  it('is refused on a resource of 200 items ordered by every one, before it is read; 8 items page on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'karamay-wide-'));
+    const items = Array.from({ length: 199 }, (_, i) => `m${i}`);
+    const file = join(dir, 'wide.yaml');
+    writeFileSync(file, `id: KMY-SJJ
+kind: departmental
+title: 克拉玛依市数据局宽表
+compiler: "650200-SJJ"
+resources:
+  - code: "650200-SJJ-00001"
+    name: 宽表
+    provider: "650200-SJJ"
+    graphql: { type: KmyWide, list: wides, byKey: wide }
+    key: rowNo
+    share: { type: unconditional, methods: [api], scope: { purposes: [field-audit] } }
+    items:
+      - { name: rowNo, type: string, required: true }
+${items.map((m) => `      - { name: ${m}, type: int }`).join('\n')}
+`);
+    const wide = await startTestGateway({ platformFile: join(FIXTURE, 'platform.yaml'), catalogueFiles: [file] });
+    try {
+      const rows = Array.from({ length: 12 }, (_, r) => `R${String(r).padStart(2, '0')}`);
+      await importRecordsOf(wide.store, '650200-SJJ-00001', rows.map((rowNo, r) => ({ rowNo, ...Object.fromEntries(items.map((m, i) => [m, (r * 7 + i) % 3])) })));
+      const WIDE = 'query($o: [KmyWideOrder!], $after: String) { kmyData { wides(orderBy: $o, first: 5, after: $after) { nodes { rowNo } pageInfo { endCursor } } } }';
+      // Every item: 200 sort keys, 20,100 conditions after a cursor (the page after the first held the loop 21 s).
+      const all = await wide.query(WIDE, { ...HOUSING, variables: { o: [...items, 'rowNo'].map((field) => ({ field, direction: 'DESC' })) } });
+      expect(all.data).toEqual({ kmyData: { wides: null } });
+      expect(all.errors).toMatchObject([{
+        message: 'orderBy sorts by 200 items; with the order\'s tie-break a page after a cursor tests 20100 conditions for them, more than 50 (limits.filter.maxConditions): sort by fewer items.',
+        extensions: { code: 'BAD_USER_INPUT', resource: '650200-SJJ-00001' },
+      }]);
+      // Eight items and the key (45 conditions) page through every record once.
+      const o = [...items.slice(0, 8), 'rowNo'].map((field) => ({ field, direction: 'DESC' }));
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 3; page++) {
+        const r: GraphQLResponse = await wide.query(WIDE, { ...HOUSING, variables: { o, after } });
+        expect(r.errors ?? []).toEqual([]);
+        seen.push(...r.data!.kmyData.wides.nodes.map((n: { rowNo: string }) => n.rowNo));
+        after = r.data!.kmyData.wides.pageInfo.endCursor;
+      }
+      expect([...seen].sort()).toEqual(rows);
+      const nine = await wide.query(WIDE, { ...HOUSING, variables: { o: items.slice(0, 9).map((field) => ({ field, direction: 'ASC' })) } });
+      expect(nine.errors?.[0].message).toMatch(/^orderBy sorts by 9 items; .* tests 55 conditions/);
+    } finally {
+      await wide.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { ResourceModel } from '../../src/generate/model.ts';
 import { filterUses, idCardItems, orderUses, toSort, toStoreFilter, withIdCardSpellings, type FilterArg, type OrderArg } from '../../src/generate/filter.ts';
 import { selectedFields } from '../../src/generate/selection.ts';
-import { defaultPageSize, maxPageSize } from '../../src/model/platform.ts';
+import { defaultPageSize, limitsOf, maxPageSize } from '../../src/model/platform.ts';
 import { afterFilter, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../../src/store/keyset.ts';
 import { ROW_ORDER, type Filter, type Row, type SortKey } from '../../src/store/port.ts';
 import { noteRefusal, readOptions, readStore, type RequestContext } from '../request.ts';
@@ -43,6 +43,27 @@ function pageSize(ctx: RequestContext, model: ResourceModel, first: number | nul
   return n;
 }
 
+/**
+ * Refuses a sort whose keyset condition is over limits.filter.maxConditions: a page after a cursor on k
+ * sort keys tests k(k+1)/2 conditions (src/store/keyset.ts), and SQLite's planning of them grows faster
+ * still: a resource's 200 items ordered by every one held the event loop 21 s for a page of 12 records,
+ * and every department's requests with it. Checked on every page, the first too, so a client learns it
+ * before it pages. A list in key order or by one item always runs (its tie-break keys alone never count:
+ * the platform's least maxConditions, 1, left lists no item to order by).
+ */
+function checkSortSize(ctx: RequestContext, model: ResourceModel, sort: SortKey[], items: number): void {
+  const max = limitsOf(ctx.platform).filter.maxConditions;
+  const conditions = (sort.length * (sort.length + 1)) / 2;
+  if (items <= 1 || conditions <= max) return;
+  throw noteRefusal(
+    ctx,
+    badInput(
+      `orderBy sorts by ${items} items; with the order's tie-break a page after a cursor tests ${conditions} conditions for them, more than ${max} (limits.filter.maxConditions): sort by fewer items.`,
+      { resource: model.resource.code },
+    ),
+  );
+}
+
 /** The condition for the records after a cursor this platform sealed for this resource and ordering. */
 function afterCursor(ctx: RequestContext, model: ResourceModel, sort: SortKey[], after: string): Filter {
   // A cursor refused is written as a refusal of the read (outcome refused, the message its detail, never the
@@ -79,6 +100,7 @@ export function listResolver(model: ResourceModel) {
     // is refused. The place rides in the sealed cursor, never in an answer.
     const tie = tieField(ctx, model);
     const sort = tie === ROW_ORDER ? withKeyTieBreak([...toSort(args.orderBy), PLACE], ROW_ORDER) : withKeyTieBreak(toSort(args.orderBy), tie);
+    checkSortSize(ctx, model, sort, orderUses(args.orderBy).length);
     // The cursor is opened before the read is noted: one refused makes a refusal's entry (nothing read).
     let pageFilter: Filter = filter;
     if (args.after) pageFilter = { kind: 'and', filters: [filter, afterCursor(ctx, model, sort, args.after)] };

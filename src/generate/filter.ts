@@ -47,12 +47,21 @@ export function filterUses(arg: FilterArg | null | undefined, into: ItemUse[] = 
   return into;
 }
 
+/**
+ * The store's sort of an `orderBy`, each item once, in its first direction: a later key on an item never
+ * decides anything (SQLite's ORDER BY, MongoDB's sort document alike). The list is otherwise unbounded, and
+ * 5,000 keys on four items were 5,000 ORDER BY terms, past SQLite's 2,000: STORE_UNAVAILABLE, an error
+ * logged as the store's. So a sort holds at most the resource's items (MAX_RESOURCE_ITEMS).
+ */
 export function toSort(orderBy: OrderArg[] | null | undefined): SortKey[] {
-  return (orderBy ?? []).map((o) => ({ field: o.field, direction: o.direction === 'DESC' ? 'desc' : 'asc' }));
+  const sort = new Map<string, SortKey>();
+  for (const o of orderBy ?? []) if (!sort.has(o.field)) sort.set(o.field, { field: o.field, direction: o.direction === 'DESC' ? 'desc' : 'asc' });
+  return [...sort.values()];
 }
 
+/** The items an `orderBy` sorts by, each once (as toSort). */
 export function orderUses(orderBy: OrderArg[] | null | undefined): ItemUse[] {
-  return (orderBy ?? []).map((o) => ({ item: o.field, operator: 'orderBy' }));
+  return [...new Set((orderBy ?? []).map((o) => o.field))].map((item) => ({ item, operator: 'orderBy' }));
 }
 
 /**
