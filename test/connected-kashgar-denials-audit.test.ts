@@ -76,6 +76,26 @@ describe('a department of Xinjiang reading what Kashgar denies it, in both logs'
     expect(JSON.stringify(xinjiang)).not.toContain('influenza');
   });
 
+  // What Kashgar's answer alone does not tell: its entry counts a denied item on a page of no records
+  // (no error: no record to put one at) as denied, and a page of no records as read. Xinjiang's entry wrote
+  // `allowed` for the one and `denied` for the other; it takes Kashgar's outcome from its answer now.
+  it('an item Kashgar shares with nobody, on a page of no records: no error, partial on both sides', async () => {
+    const r = await read('ks-empty-denied', '{ kashgar { ksHealth { clinicVisits(filter: { visitNo: { eq: "KV-none" } }) { nodes { visitNo diagnosis } } } } }');
+    expect(r.errors).toBeUndefined();
+    expect(r.data.kashgar.ksHealth.clinicVisits.nodes).toEqual([]);
+    const { xinjiang, kashgar } = await entriesOf('ks-empty-denied');
+    expect(kashgar).toMatchObject([{ department: ATTACKER, via: '650000', outcome: 'PARTIAL' }]);
+    expect(xinjiang).toEqual([{ department: ATTACKER, via: null, outcome: 'PARTIAL', detail: 'connected platforms: kashgar (653100) answered' }]);
+  });
+
+  it('a page of no records beside a resource Kashgar denies: partial on both sides, not denied', async () => {
+    const r = await read('ks-empty-beside', '{ kashgar { ksHealth { clinicVisits(filter: { visitNo: { eq: "KV-none" } }) { nodes { visitNo } } clinicStaff { totalCount } } } }');
+    expect(r.errors!.map((e) => e.extensions.code)).toEqual(['OUT_OF_SCOPE']);
+    const { xinjiang, kashgar } = await entriesOf('ks-empty-beside');
+    expect(kashgar).toMatchObject([{ outcome: 'PARTIAL' }]);
+    expect(xinjiang).toMatchObject([{ outcome: 'PARTIAL', detail: 'connected platforms: kashgar (653100) answered with 1 error, denying OUT_OF_SCOPE at kashgar.ksHealth.clinicStaff' }]);
+  });
+
   it('a read Kashgar answers whole stays allowed, its note as before', async () => {
     const r = await read('ks-clean', '{ kashgar { ksHealth { clinicVisits { totalCount } } } }');
     expect(r.errors).toBeUndefined();

@@ -5,7 +5,7 @@ import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 import { GraphQLError, Kind, print, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
 import { ACCESS_CODES } from '../access/decide.ts';
 import { limitsOf, type ConnectedPlatform, type Department, type Platform } from '../model/platform.ts';
-import { FORWARDED_HEADER, platformBase, signForwarded } from '../identity/forwarded.ts';
+import { FORWARDED_HEADER, FORWARDED_READ_OUTCOMES, platformBase, signForwarded } from '../identity/forwarded.ts';
 import type { PlatformKeys } from '../identity/platform-keys.ts';
 import { answerErrorBound } from './answer-errors.ts';
 import type { ValueBounds } from './answer-values.ts';
@@ -41,6 +41,11 @@ export interface ForwardNote {
   denied?: string[];
   /** Whether its answer held any value besides `__typename`: the department read something there. */
   read?: boolean;
+  /**
+   * The outcome the platform's own entry of the read recorded, when its answer says (READ_OUTCOME_HEADER):
+   * this platform's entry takes it over `denied` and `read`, which the answer alone cannot settle.
+   */
+  recorded?: 'allowed' | 'partial' | 'denied';
 }
 
 /**
@@ -338,7 +343,12 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
     return { errors: [refused] };
   }
   // Its denials and whether it read anything: this platform's entry says what the department was refused there.
-  note('answered', body.errors?.length ?? 0, { denied: denialsOf(c, request.document, body.errors), read: holdsValue(request.document, body.data) });
+  const recorded = res.readOutcome;
+  note('answered', body.errors?.length ?? 0, {
+    denied: denialsOf(c, request.document, body.errors),
+    read: holdsValue(request.document, body.data),
+    ...(typeof recorded === 'string' && FORWARDED_READ_OUTCOMES.includes(recorded) ? { recorded: recorded as ForwardNote['recorded'] } : {}),
+  });
   const codeless = body.errors?.find((e) => !THEIR_CODES.has(e.extensions?.code as string));
   // Its code, not its message: an error at a field's path may quote the record's value ("Int cannot
   // represent non-integer value: …"), which the log never holds.

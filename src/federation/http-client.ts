@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { valuesOver, type OverBound, type ValueBounds } from './answer-values.ts';
+import { READ_OUTCOME_HEADER } from '../identity/forwarded.ts';
 
 /**
  * An answer to a delegated request larger than this is refused: a connected platform's answer is bounded
@@ -25,6 +26,8 @@ export interface JsonAnswer {
   location?: string;
   /** The schema version that answered (a govgraph gateway's `x-schema-version` header), if any. */
   schemaVersion?: string;
+  /** The outcome its audit entry of a forwarded read recorded (READ_OUTCOME_HEADER), if it said one. */
+  readOutcome?: string;
 }
 
 /** A failure that is not an HTTP answer: the name says which (TimeoutError, or the socket's code). */
@@ -124,7 +127,11 @@ export function platformClient(base: string): PlatformClient {
               body = undefined;
             }
             const version = res.headers['x-schema-version'];
-            resolve({ status: res.statusCode ?? 0, body, location: res.headers.location, schemaVersion: typeof version === 'string' ? version : undefined });
+            const outcome = res.headers[READ_OUTCOME_HEADER];
+            resolve({
+              status: res.statusCode ?? 0, body, location: res.headers.location,
+              schemaVersion: typeof version === 'string' ? version : undefined, readOutcome: typeof outcome === 'string' ? outcome : undefined,
+            });
           });
         });
         const timer = setTimeout(() => fail(new TransportError(`no answer within ${init.timeoutMs} ms`, 'TIMEOUT')), init.timeoutMs);

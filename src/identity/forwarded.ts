@@ -22,6 +22,16 @@ import { BEARER, CLOCK_TOLERANCE_SECONDS, type Identity } from './verify.ts';
 
 /** The header a forwarding platform sets to its region; a request with it must carry a forwarded token. */
 export const FORWARDED_HEADER = 'x-govgraph-forwarded-by';
+/**
+ * The answer's header in which a platform gives the forwarding one the outcome its audit entry of a
+ * forwarded read recorded (SPEC §12: both audit, with one outcome). Its answer alone does not tell it: a
+ * denied item on a page of no records has no error, and a page of no records holds no value, yet the
+ * platform's entry counts the one as denied and the other as read. (A header, not the answer's body: the
+ * body stays the department's answer.)
+ */
+export const READ_OUTCOME_HEADER = 'x-govgraph-read-outcome';
+/** The outcomes of a read a platform's entry may record that a forwarding platform takes. */
+export const FORWARDED_READ_OUTCOMES: readonly string[] = ['allowed', 'partial', 'denied'];
 export const FORWARDED_TTL_SECONDS = 30;
 export { MAX_FORWARDED_TTL_SECONDS };
 /**

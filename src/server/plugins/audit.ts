@@ -49,6 +49,7 @@ import { connectionTypeName } from '../../model/names.ts';
 import type { Store } from '../../store/port.ts';
 import { markFailedParts, readFailureList } from './read-failures.ts';
 import { STORE_FAILED_MESSAGE } from '../format-error.ts';
+import { FORWARDED_READ_OUTCOMES, READ_OUTCOME_HEADER } from '../../identity/forwarded.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { isTimedOut } from '../../limits/timeout.ts';
 import { isCancelled } from '../../limits/cancel.ts';
@@ -343,8 +344,10 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   // What the connected platforms denied the department (their rules, SPEC §6, §12) makes this entry's
   // outcome `partial` or `denied` as a denial here would: it was `allowed`, so a supervisor here looking for
   // denied reads never saw a department probing what a connected platform refuses it.
-  const deniedThere = forwards.some((f) => f.denied?.length);
-  const readThere = forwards.some((f) => f.read);
+  // The platform's own outcome when it says it (a denial there without an error, a page of no records read
+  // there): else what its answer shows, its denials and a value read.
+  const deniedThere = forwards.some((f) => (f.recorded ? f.recorded !== 'allowed' : f.denied?.length));
+  const readThere = forwards.some((f) => (f.recorded ? f.recorded !== 'denied' : f.read));
   const withDenialsThere = (here: AuditOutcome | null): AuditOutcome => {
     if (!deniedThere) return here ?? 'allowed';
     return here === 'allowed' || here === 'partial' || readThere ? 'partial' : 'denied';
@@ -395,6 +398,9 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     const selected = documentResources(rc.schema, rc.document, ctx.published);
     entries.push(refusalEntry(ctx, doc, refusals.length ? refusalsDetail(refusals) : refusalDetail(refusal), withRefusals(selected, refusals, ctx.published)));
   }
+  // A forwarded read's outcome, for the forwarding platform's entry of it (one outcome on both sides).
+  const read = ctx.identity.via ? entries.find((e) => e.kind === 'read') : undefined;
+  if (read && FORWARDED_READ_OUTCOMES.includes(read.outcome)) rc.response.http.headers.set(READ_OUTCOME_HEADER, read.outcome);
   try {
     // Appended together: they join the same group-committed batch (src/audit/log.ts).
     await Promise.all(entries.map((entry) => appendAudit(ctx.store, entry)));
