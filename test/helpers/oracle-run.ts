@@ -7,7 +7,7 @@
 // ones (often entirely allowed, which the gateway executes without the per-field rules: its fast path).
 import { publishedCatalogues } from '../../src/catalogue/repository.ts';
 import { addGrant, GrantInputError, revokeGrant, type Grant, type GrantInput } from '../../src/access/grants.ts';
-import type { Catalogue } from '../../src/model/catalogue.ts';
+import { collectionOf, type Catalogue } from '../../src/model/catalogue.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../src/model/platform.ts';
 import { ROW_ORDER } from '../../src/store/port.ts';
 import { RECORD_ORDER_FIELD } from '../../src/model/catalogue.ts';
@@ -73,6 +73,47 @@ function fail(message: string): never {
   throw new Error(message);
 }
 
+/** Whether a value is long enough to tell (not found by chance in a text): Chinese from 2 characters, others from 6. */
+export const telling = (s: string): boolean => (/[^\x00-\x7f]/.test(s) ? s.length >= 2 : s.length >= 6);
+
+/**
+ * The platform the oracle's resources are served by (SPEC §12 apart, one gateway): its provider's reads
+ * of its own records, its store (grants, the stored order) and its platform file. A TestGateway is one;
+ * so is a served process with its store opened beside it (test/helpers/oracle-pair.ts).
+ */
+export type OracleHome = Pick<TestGateway, 'query' | 'store' | 'platform'>;
+
+/**
+ * The requests through a connected platform (SPEC §12): each case asked by a department of the connecting
+ * platform under `Query.<namespace>` (`c0: city { d: dept { r: list(...) } }`), its variables typed by the
+ * connected platform's type names as the connecting one prefixes them. A forwarded department holds no
+ * grant of the platform it reads (docs/access-rules.md, Grants): the oracle answers it with none, whatever
+ * grants that platform holds under its code.
+ */
+export interface OracleHop {
+  /** Sends a document as a department of the connecting platform (its request id given, for the audit). */
+  query(document: string, opts: { dept: string; purpose?: string; variables?: Record<string, unknown>; headers?: Record<string, string> }): Promise<GraphQLResponse>;
+  namespace: string;
+  /** The connected platform's types' prefix under the namespace (`City_`). */
+  typePrefix: string;
+  /** The connecting platform's departments, the askers. */
+  departments: ODepartment[];
+  /** Each batch's request id (x-request-id), to find both sides' entries of it. */
+  requestId(batch: number): string;
+}
+
+/** A batch sent through the hop: its request id, asker, and what the answer held, for the audit's check. */
+export interface HopBatch {
+  requestId: string;
+  dept: string;
+  purpose: string | null;
+  errors: NonNullable<GraphQLResponse['errors']>;
+  /** Whether the answer held some value read (any case not refused whole). */
+  anyRead: boolean;
+  /** Per case alias: the department field and the list or lookup field it asks. */
+  fields: Record<string, [string, string]>;
+}
+
 export interface OracleRunResult {
   /** Cases checked. */
   cases: number;
@@ -81,13 +122,18 @@ export interface OracleRunResult {
   /** Outcomes met (`list:GRANT_REQUIRED`, `item:masked`, ...), to show a run is not vacuous. */
   tally: Map<string, number>;
   grants: number;
+  /** Values each case's asker might not see in clear (denied or masked): no audit entry may hold one. */
+  secrets: Set<string>;
+  /** Through a hop: each batch sent. */
+  batches: HopBatch[];
 }
 
 /**
  * Runs `rounds` rounds of random grants and requests, drawn from `seed`, against the gateway `gw` serving
  * the platform the oracle `oracle` read; `label` names the run in each problem (`seed 123`).
  */
-export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed: number; rounds: number; label?: string }): Promise<OracleRunResult> {
+export async function runOracle(gw: OracleHome, oracle: OPlatform, opts: { seed: number; rounds: number; label?: string; hop?: OracleHop }): Promise<OracleRunResult> {
+  const hop = opts.hop ?? null;
   const SEED = opts.seed;
   const label = opts.label ?? `seed ${SEED}`;
   let catalogues: Catalogue[] = [];
@@ -211,11 +257,17 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     return [...new Set(pools.get(r.code)!.map((row) => String(row[item])))].filter((v) => v.startsWith(requester.region.replace(/(00)+$/, '')));
   }
 
+  // Through a hop, grants are stored under the forwarded departments' codes too, as a platform file that once
+  // listed them would have let the operator give: none may count for them (docs/access-rules.md, Grants).
+  const grantingPlatform = hop
+    ? { ...gw.platform, departments: [...gw.platform.departments, ...hop.departments.map((d) => ({ ...d, name: d.code, level: d.level as 'province' }))] }
+    : gw.platform;
+
   /** Stores a grant as the operator would; null when it is refused (outside the scope, method or purposes). */
   async function grantIfValid(input: Omit<GrantInput, 'createdBy'>, madeAt: Date): Promise<OGrant | null> {
     let g: Grant;
     try {
-      g = await addGrant(gw.store, { platform: gw.platform, catalogues }, { ...input, createdBy: 'oracle-test' }, madeAt);
+      g = await addGrant(gw.store, { platform: grantingPlatform, catalogues }, { ...input, createdBy: 'oracle-test' }, madeAt);
     } catch (err) {
       if (err instanceof GrantInputError) return null; // refused, nothing stored
       throw err;
@@ -231,7 +283,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     if (!conditional.length) return; // a generated platform may share nothing on conditions
     const r = pick(conditional);
     const onItems = r.share.type !== 'conditional';
-    const requester = pick(oracle.departments.filter((d) => d.code !== r.provider));
+    const requester = pick([...oracle.departments, ...(hop?.departments ?? [])].filter((d) => d.code !== r.provider));
     const purposes = some(r.share.scope?.purposes ?? oracle.purposes, 1, 3);
     const items = some(r.items.filter((i) => (onItems ? i.share?.type === 'conditional' : i.share?.type !== 'none')).map((i) => i.name), 1, r.items.length);
     const unmasked = chance(0.5) ? some(items, 0, items.length) : [];
@@ -383,19 +435,28 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
    */
   function listArgs(c: Case, n: string, vars: string[], values: Record<string, unknown>, rows: Record<string, unknown> | null | undefined = undefined): string {
     const args = [`first: ${c.first}`];
+    // (the requester's through a hop names the types as the connecting platform prefixes them)
+    const t = rows === undefined ? typeName : (name: string) => name;
     if (c.filter || rows) {
-      vars.push(`$f${n}: ${c.resource.type}Filter`);
+      vars.push(`$f${n}: ${t(`${c.resource.type}Filter`)}`);
       const own = filterValue(c, rows !== undefined);
       values[`f${n}`] = own && rows ? { and: [own, rows] } : (own ?? rows);
       args.push(`filter: $f${n}`);
     }
     if (c.order) {
-      vars.push(`$o${n}: [${c.resource.type}Order!]`);
+      vars.push(`$o${n}: [${t(`${c.resource.type}Order`)}!]`);
       values[`o${n}`] = orderValue(c);
       args.push(`orderBy: $o${n}`);
     }
     return args.join(', ');
   }
+
+  /** A type of the home platform as the requester names it: through a hop, prefixed (not GraphQL's own scalars). */
+  const typeName = (name: string): string => (hop && !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(name) ? hop.typePrefix + name : name);
+  /** A case's field as the requester asks it: through a hop, under the namespace (`city { d: dept { ... } }`). */
+  const under = (field: string): string => (hop ? `${hop.namespace} { d: ${field} }` : field);
+  /** The path of a case's field under its alias. */
+  const rootPath = (alias: string): string[] => (hop ? [alias, 'd'] : [alias]);
 
   function requestDocument(cases: Case[]): { document: string; variables: Record<string, unknown> } {
     const vars: string[] = [];
@@ -404,12 +465,12 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
       const r = c.resource;
       if (c.kind === 'lookup') {
         const key = itemOf(r, r.key);
-        vars.push(`$k${n}: ${key.sensitive ? 'String' : scalarOf(r, key)}!`); // a personal or secret key is looked up as a String
+        vars.push(`$k${n}: ${key.sensitive ? 'String' : typeName(scalarOf(r, key))}!`); // a personal or secret key is looked up as a String
         variables[`k${n}`] = c.key;
-        return `${c.alias}: ${deptField(r.provider)} { r: ${r.byKey}(${r.key}: $k${n}) { ${selection(c)} } }`;
+        return `${c.alias}: ${under(`${deptField(r.provider)} { r: ${r.byKey}(${r.key}: $k${n}) { ${selection(c)} } }`)}`;
       }
       const counts = c.counts ? ' totalCount pageInfo { hasNextPage endCursor }' : '';
-      return `${c.alias}: ${deptField(r.provider)} { r: ${r.list}(${listArgs(c, String(n), vars, variables)}) { nodes { ${selection(c)} }${counts} } }`;
+      return `${c.alias}: ${under(`${deptField(r.provider)} { r: ${r.list}(${listArgs(c, String(n), vars, variables)}) { nodes { ${selection(c)} }${counts} } }`)}`;
     });
     return { document: `query${vars.length ? `(${vars.join(', ')})` : ''} {\n${fields.join('\n')}\n}`, variables };
   }
@@ -458,7 +519,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
   function storedPlace(r: OResource): Promise<Map<unknown, number>> {
     let places = storedPlaces.get(r.code);
     if (!places) {
-      const collection = gw.gateway.holder.schema.model.byCode.get(r.code)!.collection;
+      const collection = collectionOf(catalogues.flatMap((c) => c.resources).find((x) => x.code === r.code)!);
       // Each record's random place (given when written), then the row order (resolvers/data/list.ts).
       const sort = [{ field: RECORD_ORDER_FIELD, direction: 'asc' as const }, { field: ROW_ORDER, direction: 'asc' as const }];
       places = gw.store.find(collection, { sort, projection: [r.key] })
@@ -533,6 +594,8 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
   const pattern = (path: readonly (string | number)[]) => path.map((p) => (typeof p === 'number' ? '*' : p)).join('.');
 
   const tally = new Map<string, number>();
+  const secrets = new Set<string>();
+  const batches: HopBatch[] = [];
   const count = (what: string) => tally.set(what, (tally.get(what) ?? 0) + 1);
   const outcome = (d: Answer) => (d.allowed ? (d.mask ? 'masked' : 'plain') : d.code);
 
@@ -543,6 +606,11 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     readonly secrets = new Set<string>();
 
     constructor(readonly asker: Asker, readonly c: Case) {}
+
+    /** The values this case's asker may not see in clear, added to the run's (`trial` checkers' are not). */
+    keepSecrets(into: Set<string>) {
+      for (const s of this.secrets) into.add(s);
+    }
 
     problem(message: string) {
       this.problems.push(message);
@@ -642,9 +710,9 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
       }
       for (const [k, got] of seen) if (!this.errors.has(k)) this.problem(`${k}: unexpected errors ${JSON.stringify(got)}`);
       for (const e of errors) {
-        // Chinese names and addresses from 2 characters; codes, numbers and the like from 6.
-        for (const s of this.secrets) if ((/[^\x00-\x7f]/.test(s) ? s.length >= 2 : s.length >= 6) && e.message.includes(s)) this.problem(`error message reveals ${JSON.stringify(s)}: ${e.message}`);
+        for (const s of this.secrets) if (telling(s) && e.message.includes(s)) this.problem(`error message reveals ${JSON.stringify(s)}: ${e.message}`);
       }
+      this.keepSecrets(secrets);
       return this.problems;
     }
   }
@@ -652,8 +720,9 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
   function checkCase(asker: Asker, c: Case, data: Rec | null, errors: GraphQLError[]): string[] {
     const ck = new Checker(asker, c);
     const r = c.resource;
-    const got = (data?.[c.alias] as Rec | undefined)?.r as Rec | null | undefined;
-    const base = [c.alias, 'r'];
+    const root = hop ? ((data?.[c.alias] as Rec | null | undefined)?.d as Rec | null | undefined) : (data?.[c.alias] as Rec | undefined);
+    const got = root?.r as Rec | null | undefined;
+    const base = [...rootPath(c.alias), 'r'];
     // The list or lookup as a whole: the resource, then each item the arguments use.
     const uses = c.kind === 'lookup'
       ? [{ item: r.key, operator: 'eq' }]
@@ -729,6 +798,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
   // ---- one batch: one department and purpose, many cases in one document ------------------------------
 
   function randomAsker(): { dept: ODepartment; purpose: string | null; favourite: OResource | null } {
+    if (hop) return { dept: pick(hop.departments), purpose: chance(0.15) ? null : pick(oracle.purposes), favourite: null };
     const now = new Date();
     const active = grants.filter((g) => g.revokedAt === null && Date.parse(g.from) <= now.getTime() && (g.until === null || g.until >= shanghaiDate(now)));
     if (active.length && chance(0.5)) {
@@ -763,7 +833,7 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
   async function runBatch(batch: number, size: number): Promise<{ cases: number; problems: string[] }> {
     const who = randomAsker();
     const friendly = size < LARGE_BATCH && chance(0.7);
-    const draft: Asker = { dept: who.dept, purpose: who.purpose, grants, now: new Date() };
+    const draft: Asker = { dept: who.dept, purpose: who.purpose, grants: hop ? [] : grants, now: new Date() };
     const cases: Case[] = [];
     for (let i = 0, tries = 0; cases.length < size && tries < 50; tries++) {
       const c = randomCase(`c${i}`, who.favourite && chance(0.5) ? who.favourite : pick(oracle.resources));
@@ -775,8 +845,19 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
     }
     if (!cases.length) return { cases: 0, problems: [] };
     const { document, variables } = requestDocument(cases);
-    const res = await gw.query(document, { dept: who.dept.code, purpose: who.purpose ?? undefined, variables });
-    const asker: Asker = { dept: who.dept, purpose: who.purpose, grants: grants.map((g) => ({ ...g })), now: new Date() };
+    const requestId = hop?.requestId(batch);
+    const res = hop
+      ? await hop.query(document, { dept: who.dept.code, purpose: who.purpose ?? undefined, variables, headers: { 'x-request-id': requestId! } })
+      : await gw.query(document, { dept: who.dept.code, purpose: who.purpose ?? undefined, variables });
+    const asker: Asker = { dept: who.dept, purpose: who.purpose, grants: hop ? [] : grants.map((g) => ({ ...g })), now: new Date() };
+    if (hop) {
+      const anyRead = cases.some((c) => {
+        const d = (res.data?.[c.alias] as Rec | null | undefined)?.d as Rec | null | undefined;
+        return d?.r !== null && d?.r !== undefined;
+      });
+      const fields = Object.fromEntries(cases.map((c) => [c.alias, [deptField(c.resource.provider), c.kind === 'lookup' ? c.resource.byKey : c.resource.list] as [string, string]]));
+      batches.push({ requestId: requestId!, dept: who.dept.code, purpose: who.purpose, errors: res.errors ?? [], anyRead, fields });
+    }
     if (res.status !== 200 || res.data == null) {
       return { cases: cases.length, problems: [`${label}, batch ${batch}: HTTP ${res.status} ${JSON.stringify(res.errors)}\n${document}`] };
     }
@@ -819,5 +900,5 @@ export async function runOracle(gw: TestGateway, oracle: OPlatform, opts: { seed
       problems.push(...r.problems);
     }
   }
-  return { cases, problems, tally, grants: grants.length };
+  return { cases, problems, tally, grants: grants.length, secrets, batches };
 }

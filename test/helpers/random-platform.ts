@@ -41,13 +41,33 @@ const ITEM_TYPES = ['string', 'text', 'int', 'float', 'decimal', 'boolean', 'dat
 const METHODS = ['api', 'system-integration', 'online-query', 'download', 'copy', 'other'] as const;
 const MASKS = ['idcard', 'name', 'phone', 'partial', 'full', null] as const; // null: none named (full)
 // Province prefixes of the mainland other than Hunan's 43.
-const PROVINCES = ['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65'];
+export const PROVINCES = ['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65'];
 const HAN = '甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥东西南北中山水火木金土民政公安税务医保社会人力资源住建交通';
 // Words whose spellings differ only in case, beside Chinese ones: filters and orders meet both.
 const ENUM_VALUES = ['low', 'Mid', 'HIGH', 'unknown_x', 'Other', 'A1', 'b_2', 'level_3', 'x'];
 const WORDS = ['alpha', 'Alpha', 'ALPHA', 'beta', 'Beta', 'gamma', '张三', '李四', '王小二', '赵', 'Zhao Li', 'zhao li', 'x', 'Ωmega', '湖Ab', '', ' space'];
 
-export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
+/**
+ * What a second platform of a pair is drawn with (test/access-oracle-connected.test.ts): a city's platform
+ * within the province of the first, its purposes, names apart from the first's, the platforms it lists
+ * (SPEC §12) and limits of its file. Without it, a province's platform of the seed's choosing.
+ */
+export interface PlatformDraw {
+  /** The platform of a city (level city, 6 digits): its departments at the city and its counties. */
+  city?: string;
+  /** The province's two digits (a province's platform). */
+  province?: string;
+  /** The platform's purposes, instead of drawn ones (two connected platforms forward purposes both list). */
+  purposes?: string[];
+  /** Names taken (lower case), shared by the platforms of a pair: their departments' codes and names apart. */
+  taken?: Set<string>;
+  /** The file's `connected` entries. */
+  connected?: Rec[];
+  /** The file's `limits` block (a served process reads its limits from its file). */
+  limits?: Rec;
+}
+
+export function generatePlatform(seed: number, dir: string, draw: PlatformDraw = {}): GeneratedPlatform {
   const rand = mulberry32(seed);
   const chance = (p: number) => rand() < p;
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
@@ -62,7 +82,7 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
   };
   const letters = (n: number, alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ') => Array.from({ length: n }, () => pick([...alphabet])).join('');
   const han = (n: number) => Array.from({ length: n }, () => pick([...HAN])).join('');
-  const taken = new Set<string>(); // every name drawn, lower case: names apart by more than case
+  const taken = draw.taken ?? new Set<string>(); // every name drawn, lower case: names apart by more than case
   const fresh = (make: () => string): string => {
     for (;;) {
       const v = make();
@@ -74,19 +94,21 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
   };
 
   // ---- the platform -------------------------------------------------------------------------------
-  const pp = pick(PROVINCES);
+  const pp = draw.city?.slice(0, 2) ?? draw.province ?? pick(PROVINCES);
   const province = `${pp}0000`;
-  const cities = some(['01', '02', '03', '05', '07', '11'], 2, 3).map((c) => `${pp}${c}00`);
+  const cities = draw.city ? [draw.city] : some(['01', '02', '03', '05', '07', '11'], 2, 3).map((c) => `${pp}${c}00`);
   const counties = cities.flatMap((c) => some(['02', '03', '21', '81'], 1, 2).map((k) => `${c.slice(0, 4)}${k}`));
   const regionOf: Record<Level, () => string> = { province: () => province, city: () => pick(cities), county: () => pick(counties) };
+  const platformLevel: Level = draw.city ? 'city' : 'province';
   const deptCount = int(3, 5);
   const departments = Array.from({ length: deptCount }, (_, i) => {
-    const level: Level = i === 0 ? 'province' : pick(['province', 'city', 'city', 'county'] as const);
+    const level: Level = i === 0 ? platformLevel : pick(draw.city ? ['city', 'city', 'county'] as const : ['province', 'city', 'city', 'county'] as const);
     const region = regionOf[level]();
     const suffix = fresh(() => letters(int(2, 4)) + (chance(0.3) ? String(int(1, 9)) : ''));
     // A department's code is free: some carry another division's digits (a province's bureau coded as a
-    // city's), while row scope follows its region.
-    const digits = i > 0 && chance(0.2) ? pick([province, ...cities, ...counties]) : region;
+    // city's), while row scope follows its region. (A city's within the city: a platform it forwards
+    // requests to takes no department coded outside it, SPEC §12.)
+    const digits = i > 0 && chance(0.2) ? pick([...(draw.city ? [] : [province]), ...cities, ...counties]) : region;
     return {
       code: `${digits}-${suffix}`,
       name: chance(0.5) ? `${han(int(2, 4))}局 ${suffix}` : `${suffix} Bureau ${han(2)}`,
@@ -95,12 +117,13 @@ export function generatePlatform(seed: number, dir: string): GeneratedPlatform {
       region,
     };
   });
-  const purposes = Array.from({ length: int(2, 4) }, () => fresh(() => `p-${letters(int(3, 6), 'abcdefghjkmnpqrstuvwxyz')}`));
+  const purposes = draw.purposes ?? Array.from({ length: int(2, 4) }, () => fresh(() => `p-${letters(int(3, 6), 'abcdefghjkmnpqrstuvwxyz')}`));
   const platform = {
-    platform: { region: province, level: 'province', name: `${han(3)}政务数据共享平台 ${seed}`, competentDepartment: departments[0].code },
+    platform: { region: draw.city ?? province, level: platformLevel, name: `${han(3)}政务数据共享平台 ${seed}`, competentDepartment: departments[0].code },
     purposes: purposes.map((code) => ({ code, name: `${han(2)} ${code}` })),
     departments,
-    connected: [],
+    connected: draw.connected ?? [],
+    ...(draw.limits ? { limits: draw.limits } : {}),
   };
 
   // ---- scopes -------------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ import { signToken } from '../../src/identity/token.ts';
 import type { Role } from '../../src/identity/roles.ts';
 import { collectionOf } from '../../src/model/catalogue.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
-import type { Row } from '../../src/store/port.ts';
+import type { Row, Store } from '../../src/store/port.ts';
 import { GOVGRAPH_BIN } from './cli.ts';
+import type { TestGateway } from './gateway.ts';
 import { freePort } from './guizhou.ts';
 import { waitReady } from './served.ts';
 
@@ -68,17 +69,42 @@ export async function twoSides(prefix: string, names: [string, string]): Promise
   return { work, sides: [await side(names[0], 0), await side(names[1], 1)] };
 }
 
-/** A side's store before it serves: its catalogue file published, and `records[i]` in its i-th resource. */
-export async function prepareSide(s: Side, catalogueFile: string, records: unknown[][]): Promise<void> {
-  const store = await openSqliteStore(s.dir);
-  // What this process writes to the platform's log is keyed with the platform's own secret, as its gateway's.
-  await auditKey(store, { GOVGRAPH_JWT_SECRET: s.secret });
+/**
+ * A side's store before it serves: its catalogue files published, and `records[i]` in the first one's i-th
+ * resource, or `records` writing what it will into the store.
+ */
+export async function prepareSide(s: Side, catalogueFiles: string | string[], records: unknown[][] | ((store: Store) => Promise<void>)): Promise<void> {
+  const store = await openSideStore(s);
   try {
-    const [imported] = await importCatalogueFiles(store, loadPlatform(s.file), [catalogueFile], { publish: true });
-    for (const [i, rows] of records.entries()) await store.insert(collectionOf(imported.version.catalogue.resources[i]), rows as Row[]);
+    const [imported] = await importCatalogueFiles(store, loadPlatform(s.file), [catalogueFiles].flat(), { publish: true });
+    if (typeof records === 'function') await records(store);
+    else for (const [i, rows] of records.entries()) await store.insert(collectionOf(imported.version.catalogue.resources[i]), rows as Row[]);
   } finally {
     await store.close();
   }
+}
+
+/** A side's store opened by this process (beside its gateway, as a second instance would be). */
+export async function openSideStore(s: Side): Promise<Store> {
+  const store = await openSqliteStore(s.dir);
+  // What this process writes to the platform's log is keyed with the platform's own secret, as its gateway's.
+  await auditKey(store, { GOVGRAPH_JWT_SECRET: s.secret });
+  return store;
+}
+
+/**
+ * Requests to `s` as TestGateway.query sends them: as a user of `dept` (a token signed with the side's
+ * secret), with the purpose header only when given.
+ */
+export function sideQuery(s: Side): TestGateway['query'] {
+  return async (document, q = {}) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...q.headers };
+    const bearer = q.token === undefined ? await signToken(new TextEncoder().encode(s.secret), { dept: q.dept ?? '', user: `user-of-${q.dept}`, roles: q.roles ?? [], ttl: '1h' }) : q.token;
+    if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
+    if (q.purpose) headers['x-purpose'] = q.purpose;
+    const res = await fetch(`${s.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: document, variables: q.variables }) });
+    return { status: res.status, ...((await res.json()) as object) };
+  };
 }
 
 /** Records of a JSON Lines file. */
