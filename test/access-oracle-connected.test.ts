@@ -52,7 +52,7 @@ describe('the access rules against the oracle through a connected platform', () 
       'list:PURPOSE_OUT_OF_SCOPE', 'list:GRANT_REQUIRED', 'list:use BAD_USER_INPUT', 'lookup:masked enum key refused', 'item:plain', 'item:masked',
       'item:NOT_SHARED', 'item:OUT_OF_SCOPE', 'item:PURPOSE_OUT_OF_SCOPE', 'link:plain', 'link:GRANT_REQUIRED', 'link:several records hold the value',
       'rows:listed within the region', 'rows:counted within the region', 'rows:lookup outside', 'rows:link outside',
-      'list:in stored order, the key denied, a part', 'document:with errors', 'document:without errors']) {
+      'list:in stored order, the key denied, a part', 'document:with errors', 'document:without errors', 'grant:stored under a forwarded department\'s code']) {
       expect(tally.get(k) ?? 0, k).toBeGreaterThan(0);
     }
   });

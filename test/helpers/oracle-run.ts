@@ -273,6 +273,7 @@ export async function runOracle(gw: OracleHome, oracle: OPlatform, opts: { seed:
       throw err;
     }
     grants.push({ ...g });
+    if (hop?.departments.some((d) => d.code === g.requester)) count('grant:stored under a forwarded department\'s code');
     return g;
   }
 
