@@ -145,7 +145,7 @@ export const queryFields: Pick<Resolvers, 'Query'> = {
       // A walk of the whole log, a page at a time: it stops at its next page once the request is cancelled
       // (its time limit answered, its client gone), as auditLog and usage do; with readStore it read on to the end.
       const { keyChanges = [], ...verified } = await verifyAuditChain(scanStore(ctx), undefined, { checkpointFile });
-      return { ...verified, keyChanges, storeOnly: !checkpointFile };
+      return { ...verified, keyChanges, adopted: verified.adopted ?? null, storeOnly: !checkpointFile };
     },
 
     // A scan of the audit log's period, once per request for aliases with the same arguments: 30 aliases

@@ -28,6 +28,23 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
 };
 
+/**
+ * The adoption of an audit log begun before keyed hashes: entries 1 to `after` are checked by their plain SHA-256,
+ * the later ones under the platform key.
+ */
+export type AuditAdoption = {
+  __typename?: 'AuditAdoption';
+  /**
+   * The last plain-hashed entry. Entries after it and before the adoption's (a release of early December chained
+   * them keyed after the plain ones) were keyed before the adoption.
+   */
+  after: Scalars['Int']['output'];
+  /** The sequence number of the entry that records the adoption. */
+  seq: Scalars['Int']['output'];
+  /** When the log was adopted (the adoption entry's time). */
+  time: Scalars['DateTime']['output'];
+};
+
 /** The first entry that breaks the chain. */
 export type AuditBrokenEntry = {
   __typename?: 'AuditBrokenEntry';
@@ -193,6 +210,11 @@ export type AuditResource = {
 /** The result of checking the audit log's hash chain. */
 export type AuditVerification = {
   __typename?: 'AuditVerification';
+  /**
+   * When ok and the log began before keyed hashes (plain SHA-256, releases before 2 December 2026): its adoption
+   * (govgraph audit adopt), as govgraph audit verify says it; null otherwise.
+   */
+  adopted?: Maybe<AuditAdoption>;
   /** The newest signed checkpoint of the log's head the chain was checked against (store or checkpoint file); null when there is none. */
   checkpoint?: Maybe<AuditCheckpoint>;
   /** Entries checked (up to and including the first broken one). */
@@ -1212,6 +1234,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AuditAdoption: ResolverTypeWrapper<AuditAdoption>;
   AuditBrokenEntry: ResolverTypeWrapper<AuditBrokenEntry>;
   AuditCheckpoint: ResolverTypeWrapper<AuditCheckpoint>;
   AuditConnection: ResolverTypeWrapper<AuditConnectionModel>;
@@ -1278,6 +1301,7 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AuditAdoption: AuditAdoption;
   AuditBrokenEntry: AuditBrokenEntry;
   AuditCheckpoint: AuditCheckpoint;
   AuditConnection: AuditConnectionModel;
@@ -1324,6 +1348,12 @@ export type ResolversParentTypes = {
   SubmissionWarning: SubmissionWarningModel;
   SubmitCatalogueResult: SubmissionModel;
   UsageReport: UsageViewModel;
+};
+
+export type AuditAdoptionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditAdoption'] = ResolversParentTypes['AuditAdoption']> = {
+  after?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type AuditBrokenEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditBrokenEntry'] = ResolversParentTypes['AuditBrokenEntry']> = {
@@ -1390,6 +1420,7 @@ export type AuditResourceResolvers<ContextType = RequestContext, ParentType exte
 };
 
 export type AuditVerificationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditVerification'] = ResolversParentTypes['AuditVerification']> = {
+  adopted?: Resolver<Maybe<ResolversTypes['AuditAdoption']>, ParentType, ContextType>;
   checkpoint?: Resolver<Maybe<ResolversTypes['AuditCheckpoint']>, ParentType, ContextType>;
   entries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   firstBroken?: Resolver<Maybe<ResolversTypes['AuditBrokenEntry']>, ParentType, ContextType>;
@@ -1735,6 +1766,7 @@ export type UsageReportResolvers<ContextType = RequestContext, ParentType extend
 };
 
 export type Resolvers<ContextType = RequestContext> = {
+  AuditAdoption?: AuditAdoptionResolvers<ContextType>;
   AuditBrokenEntry?: AuditBrokenEntryResolvers<ContextType>;
   AuditCheckpoint?: AuditCheckpointResolvers<ContextType>;
   AuditConnection?: AuditConnectionResolvers<ContextType>;

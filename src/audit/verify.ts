@@ -35,8 +35,10 @@
 // checkpoints signed with the previous key passed over. Changes before the last one: always the latter.
 //
 // A log begun before keyed hashes and adopted by `govgraph audit adopt` (adoption.ts): the entries up to the
-// adoption's `after` are checked by their plain SHA-256 (and hold nothing it does not cover), the adoption's
-// entry and every later one under the key; the adoption's entry must link to the plain head it recorded.
+// adoption's `after` are checked by their plain SHA-256 (and hold nothing it does not cover), every later one
+// under the key: on a mixed log, the entries a keyed release chained after the plain ones before the adoption,
+// then the adoption's entry. Entry #after's hash must be the plain head the adoption recorded, and the entry
+// after it (the adoption's, or the first keyed one) must link to it.
 import {
   AUDIT_COLLECTION,
   GENESIS_HASH,
@@ -56,7 +58,7 @@ import { begunBeforeKeyedHashes } from './chain-key.ts';
 import { envSecret, hasStoredSecret } from '../identity/secret.ts';
 import { setting } from '../model/settings.ts';
 import { auditKey, deriveAuditKey } from './key.ts';
-import { ADOPTED_ACTION, PLAIN_ABSENT_COLUMNS, parseAdoption, unhashedFieldsOf } from './adoption.ts';
+import { ADOPTED_ACTION, adoptedAfter, PLAIN_ABSENT_COLUMNS, parseAdoption, unhashedFieldsOf } from './adoption.ts';
 import { ChainDigest, KEY_CHANGED_ACTION, keyId, parseChange, PREVIOUS_SECRET_ENV, proofHolds, type KeyChange } from './key-change.ts';
 
 export const VERIFY_PAGE_SIZE = 500;
@@ -121,7 +123,7 @@ export interface VerifyOptions {
   /** A key change about to be recorded after the log's last entry (rekey.ts): entries up to `after` under the previous key. */
   pending?: { after: number };
   /** An adoption about to be recorded after the log's last entry (adopt.ts): entries up to `after` plain-hashed. */
-  adopting?: { after: number };
+  adopting?: { after: number; keyedTo: number | null };
 }
 
 /**
@@ -135,12 +137,20 @@ interface KeyPlan {
   /** The last entry under the previous key, when the log records a change (or one is pending). */
   lastAfter: number | null;
   /** The adoption of a plain-hashed start (the first the store holds), or one about to be recorded (seq: the head's next). */
-  adoption: { seq: number; after: number; head: string | null } | null;
+  adoption: PlannedAdoption | null;
+}
+
+/** An adoption the log records (head: the plain head it names), or one about to be recorded (head null). */
+interface PlannedAdoption {
+  seq: number;
+  after: number;
+  head: string | null;
+  keyedTo: number | null;
 }
 
 const encoder = new TextEncoder();
 
-async function keyPlan(store: Store, keys: VerifyKeys, pending: { after: number } | undefined, adopting: { after: number } | undefined): Promise<KeyPlan> {
+async function keyPlan(store: Store, keys: VerifyKeys, pending: { after: number } | undefined, adopting: VerifyOptions['adopting']): Promise<KeyPlan> {
   const changes = new Map<number, KeyChange>();
   // A row whose detail is no change (altered) is left out: its hash fails where the walk reaches it, if not before.
   for (const row of await store.find(AUDIT_COLLECTION, { filter: eq('action', KEY_CHANGED_ACTION), sort: [{ field: 'seq', direction: 'asc' }] })) {
@@ -153,7 +163,7 @@ async function keyPlan(store: Store, keys: VerifyKeys, pending: { after: number 
   const lower = bounds.length >= 2 ? bounds.at(-2)! : -Infinity;
   return {
     changes,
-    adoption: adopting ? { seq: adopting.after + 1, after: adopting.after, head: null } : await adoptionOf(store),
+    adoption: adopting ? { seq: adoptedAfter(adopting) + 1, after: adopting.after, head: null, keyedTo: adopting.keyedTo } : await adoptionOf(store),
     lastAfter: last ?? null,
     keyFor: (seq) => (last === undefined || seq > last ? keys.current : seq > lower ? keys.previous : null),
   };
@@ -164,7 +174,7 @@ async function keyPlan(store: Store, keys: VerifyKeys, pending: { after: number 
  * taken all the same, and fails where the walk reaches its entry (its hash), the plain entries before it
  * passed; a second one is named where the walk reaches it.
  */
-export async function adoptionOf(store: Store): Promise<{ seq: number; after: number; head: string } | null> {
+export async function adoptionOf(store: Store): Promise<{ seq: number; after: number; head: string; keyedTo: number | null } | null> {
   for (const row of await store.find(AUDIT_COLLECTION, { filter: eq('action', ADOPTED_ACTION), sort: [{ field: 'seq', direction: 'asc' }] })) {
     const a = typeof row.seq === 'number' ? parseAdoption(row.detail) : null;
     if (a) return { seq: row.seq as number, ...a };
@@ -219,6 +229,7 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
   const adoption = plan.adoption;
   const adoptionForged = adoption !== null && !opts.adopting && (await forgedAdoption(store, adoption.seq, plan.keyFor(adoption.seq)));
   let adoptedTime: string | null = null;
+  let plainHead: string | null = null; // the hash of the last plain entry, once the walk has checked it
   const read = await readCheckpoints(store, opts.checkpointFile ?? null, keys);
   const { fileProblem } = read;
   const found = read.found.flatMap((c): FoundCheckpoint[] => {
@@ -273,16 +284,24 @@ export async function verifyAuditChain(store: Store, pageSize = VERIFY_PAGE_SIZE
         // An adoption made without the key takes nothing: named at its entry, rather than the plain (or keyed) entry before it that fails.
         if (adoptionForged && expectedSeq <= adoption.seq) return broken(adoption.seq, FORGED_ADOPTION(adoption.after));
         if (adoption && !plain) {
-          const why = adoptedLogProblem(row, expectedSeq, prevHash, adoption);
+          const why = adoptedLogProblem(row, expectedSeq, prevHash, adoption, !!opts.adopting);
           if (why) return broken(Number(row.seq), why);
+        }
+        // Adopting a mixed log: the first entry after the plain ones carries neither hash.
+        if (opts.adopting && adoption && expectedSeq === adoption.after + 1 && problem.startsWith('hash does not match')) {
+          return broken(expectedSeq, `hash does not match the entry's contents, neither as the plain SHA-256 of entries #1-#${adoption.after} before it nor under the platform's key as the entries after them: the entry was altered`);
         }
         // The plain hash is public: entry #1 of a keyed log given one by hand is altered, not an old release's log.
         const altered = problem === PLAIN_FIRST && !(await begunBeforeKeyedHashes(store));
         return broken(Number(row.seq), altered ? notMatching(keyNote) : problem);
       }
+      if (adoption && problem.seq === adoption.after) plainHead = problem.hash;
       if (adoption && problem.seq === adoption.seq && !opts.adopting) {
         const recorded = parseAdoption(problem.detail);
-        if (problem.kind !== 'operator' || problem.action !== ADOPTED_ACTION || recorded?.after !== problem.seq - 1 || recorded.head !== problem.prevHash) {
+        if (
+          problem.kind !== 'operator' || problem.action !== ADOPTED_ACTION || recorded === null ||
+          adoptedAfter(recorded) !== problem.seq - 1 || recorded.after !== adoption.after || recorded.head !== plainHead
+        ) {
           return broken(problem.seq, `the adoption names entry #${recorded?.after ?? '?'} as the last plain one, which cannot be (the entry was altered)`);
         }
         adoptedTime = problem.time;
@@ -356,21 +375,28 @@ async function forgedAdoption(store: Store, seq: number, key: Uint8Array | null)
 }
 
 /**
- * Why an entry of an adopted log, from the adoption's on, that failed its check, fails as it does, when the
- * adoption says more than the check: the adoption's entry not linking to the plain head (a plain entry
- * rewritten and the plain chain rehashed since), a second adoption, a plain-hashed entry after the adoption.
+ * Why an entry of an adopted log after the plain part that failed its check fails as it does, when the
+ * adoption says more than the check: the entry after the plain head (the adoption's, or on a mixed log the
+ * first keyed one) not linking to it (a plain entry rewritten and the plain chain rehashed since), a second
+ * adoption, a plain-hashed entry among or after the keyed ones. `adopting`: the adoption is about to be made.
  */
-function adoptedLogProblem(row: Row, seq: number, prevHash: string, adoption: { seq: number; after: number; head: string | null }): string | null {
+function adoptedLogProblem(row: Row, seq: number, prevHash: string, adoption: PlannedAdoption, adopting: boolean): string | null {
   if (Number(row.seq) !== seq) return null;
-  if (seq === adoption.seq && row.prevHash !== prevHash) {
-    return `entries #1-#${adoption.after} differ from those adopted at this entry (the plain head it links to): one of them was rewritten since the adoption`;
+  const keyedRun = adoption.keyedTo === null ? '' : `#${adoption.after + 1}-#${adoption.keyedTo}`;
+  if (seq === adoption.after + 1 && row.prevHash !== prevHash) {
+    if (adopting) return `entry #${seq}, the first keyed after the plain entries, does not link to entry #${adoption.after}, the last plain one (prevHash differs)`;
+    return seq === adoption.seq
+      ? `entries #1-#${adoption.after} differ from those adopted at this entry (the plain head it links to): one of them was rewritten since the adoption`
+      : `entries #1-#${adoption.after} differ from those adopted at entry #${adoption.seq} (the plain head it records, which this entry, the first keyed after them, links to): one of them was rewritten since`;
   }
   if (seq !== adoption.seq && row.action === ADOPTED_ACTION) {
     return `a second adoption of the log, adopted already at entry #${adoption.seq}, cannot be (the entry was altered or forged)`;
   }
   try {
-    if (seq > adoption.seq && hashedUnkeyed(fromRow(row))) {
-      return `hash is a plain SHA-256 after the log was adopted at entry #${adoption.seq}: entries after it are keyed with the platform's key (a release before keyed hashes wrote it after the adoption, or it was forged)`;
+    if (seq > adoption.after && hashedUnkeyed(fromRow(row))) {
+      return seq > adoption.seq
+        ? `hash is a plain SHA-256 after the log was adopted at entry #${adoption.seq}: entries after it are keyed with the platform's key (a release before keyed hashes wrote it after the adoption, or it was forged)`
+        : `hash is a plain SHA-256 among the entries keyed after the plain ones (${keyedRun}): no release wrote a plain-hashed entry after a keyed one, so it was inserted or forged (the plain SHA-256 is public)`;
     }
   } catch {
     return null;

@@ -114,7 +114,8 @@ export function registerAuditCommands(program: Command): void {
       const { adoptUnkeyedLog } = await import('../audit/adopt.ts');
       const done = await adoptUnkeyedLog(store, { checkpointFile });
       const secret = { env: 'GOVGRAPH_JWT_SECRET', kept: 'the secret kept in the store', made: 'a secret made now and kept in the store (the gateways run without GOVGRAPH_JWT_SECRET)' }[done.secret];
-      console.log(`audit log adopted: entry #${done.entry.seq} records entries #1-#${done.after} (plain SHA-256, as written before keyed hashes), keyed with ${secret}`);
+      const keyed = done.keyedTo === null ? '' : ` and entries #${done.after + 1}-#${done.keyedTo} (keyed after them before the adoption)`;
+      console.log(`audit log adopted: entry #${done.entry.seq} records entries #1-#${done.after} (plain SHA-256, as written before keyed hashes)${keyed}, keyed with ${secret}`);
       console.log(done.checkpoint
         ? `  checkpoint of entry #${done.checkpoint.seq} signed (the store${checkpointFile ? ` and ${checkpointFile}` : ''})`
         : `  no checkpoint signed (${done.checkpointProblem}): the gateways sign one when they start`);
