@@ -3,7 +3,7 @@
 // (every command and serve: "start this release on a new data folder"). Adopted, the same store serves the
 // same records and appends keyed entries that verify; what an attacker who can write the store (and does not
 // hold the key) does to the plain part after the adoption, or to the adoption itself, fails verify.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -111,6 +111,33 @@ describe('audit adopt on the store the release of 25 November 2026 wrote', () =>
     });
     await expect(adopt(fresh)).rejects.toThrow("the audit log's entry #1 is not a plain SHA-256 of a release before keyed hashes: the log is keyed with the platform key, and there is nothing to adopt");
 
+  }, 60_000);
+
+  it('starts the checkpoint file the gateways will append to (that release signed none): missing or empty, as docs/operations.md runs it', async () => {
+    for (const [name, made] of [['missing', false], ['empty', true]] as const) {
+      const { data, env } = copyOfStore(`checkpoints-${name}`);
+      const folder = join(dir, `log-${name}`);
+      mkdirSync(folder);
+      const file = join(folder, 'audit-checkpoints.jsonl');
+      if (made) writeFileSync(file, '');
+      const adopted = await runGovgraph(['audit', 'adopt', '--data', data, '--checkpoints', file], { env });
+      expect(adopted.stderr, name).not.toContain('not a checkpoint file');
+      expect(adopted.code, name).toBe(0);
+      expect(adopted.stdout).toContain(`checkpoint of entry #${PLAIN_ENTRIES + 1} signed (the store and ${file})`);
+      expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
+      const verified = await runGovgraph(['audit', 'verify', '--data', data, '--checkpoints', file], { env });
+      expect(verified.code, name).toBe(0);
+      expect(verified.stdout).toContain(`anchored by the checkpoint of entry #${PLAIN_ENTRIES + 1}`);
+    }
+    // Not in the data folder, nor in a folder that is not there: refused, nothing written.
+    const { data, env } = copyOfStore('checkpoints-refused');
+    for (const [file, why] of [[join(data, 'checkpoints.jsonl'), 'lies in the data folder'], [join(dir, 'no-such-folder', 'c.jsonl'), '--checkpoints']] as const) {
+      const refused = await runGovgraph(['audit', 'adopt', '--data', data, '--checkpoints', file], { env });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(why);
+      expect(existsSync(file)).toBe(false);
+    }
+    expect(rawLog(data)).toHaveLength(PLAIN_ENTRIES);
   }, 60_000);
 
   it('refuses a plain part that does not verify (an entry altered before the adoption, not rehashed)', async () => {

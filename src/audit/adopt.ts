@@ -54,7 +54,13 @@ const encoder = new TextEncoder();
 
 export async function adoptUnkeyedLog(
   store: Store,
-  opts: { env?: NodeJS.ProcessEnv; checkpointFile: string | null; now?: () => Date },
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    checkpointFile: string | null;
+    /** The checkpoint file is not there yet (or empty): the adoption's checkpoint starts it, and there is none in it to check. */
+    startsCheckpointFile?: boolean;
+    now?: () => Date;
+  },
 ): Promise<AdoptResult> {
   const env = opts.env ?? process.env;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -77,7 +83,7 @@ export async function adoptUnkeyedLog(
     const made = fromEnv || kept ? null : newSecret();
     const key = deriveAuditKey(fromEnv ?? kept ?? encoder.encode(made!));
     const adopting = { after: plainHead.seq, keyedTo };
-    const checked = await verifyAuditChain(store, undefined, { keys: { current: key, previous: null }, adopting, checkpointFile: opts.checkpointFile });
+    const checked = await verifyAuditChain(store, undefined, { keys: { current: key, previous: null }, adopting, checkpointFile: opts.startsCheckpointFile ? null : opts.checkpointFile });
     if (!checked.ok) {
       const broken = checked.firstBroken!;
       const as = keyedTo === null ? 'as written before keyed hashes' : `as written before keyed hashes (#1-#${plainHead.seq}) and keyed after them (#${plainHead.seq + 1}-#${keyedTo})`;

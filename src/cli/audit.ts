@@ -6,7 +6,9 @@ import { PREVIOUS_SECRET_ENV } from '../audit/key-change.ts';
 import type { ClockWentBack, KeyChangeChecked } from '../audit/verify.ts';
 import { envSecretProblem } from '../identity/secret.ts';
 import { setting } from '../model/settings.ts';
-import { requireReadableFile } from './file-argument.ts';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { requireReadableFile, requireWritableFile } from './file-argument.ts';
+import { checkpointsInDataFolder } from './serve.ts';
 import { unfinishedImports, unfinishedImportSaid } from '../workflow/unfinished-imports.ts';
 import { unfinishedOperations, unfinishedOperationSaid } from '../workflow/unfinished-operations.ts';
 import { announce, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
@@ -30,6 +32,33 @@ function checkpointFileOf(opts: { checkpoints?: string }): string | null {
     if (problem) throw new UserError(problem);
   }
   return checkpointFile;
+}
+
+/**
+ * The checkpoint file `audit adopt` appends to, and whether it starts it. The releases of 25 November 2026
+ * signed no checkpoints, so the file the gateways will append to is not there yet, or empty (made with
+ * touch): adopt starts it with the adoption's checkpoint, as a gateway starts it (in a folder that exists and
+ * this user may write, outside the data folder). It refused both ("no such file", "it is empty"), so the
+ * command of docs/operations.md, Upgrading, failed as written. A file with checkpoints is read as verify reads it.
+ */
+function adoptCheckpointFile(opts: CommonOptions & { checkpoints?: string }): { file: string | null; starts: boolean } {
+  const file = opts.checkpoints ?? checkpointFileFromEnv();
+  if (!file || (existsSync(file) && !emptyFile(file))) return { file: checkpointFileOf(opts), starts: false };
+  const label = opts.checkpoints ? `--checkpoints ${file}` : `${CHECKPOINT_FILE_ENV}=${file}`;
+  requireWritableFile(file, label, 'name a file in a folder that exists and that this user may write');
+  const folder = opts.mongodbUri ? null : checkpointsInDataFolder(file, opts.data);
+  if (folder) {
+    throw new UserError(`${label}: lies in the data folder ${folder}, beside the store whose audit log it anchors: whoever can rewrite the store rewrites it too; name a file outside the data folder; nothing was written`);
+  }
+  return { file, starts: true };
+}
+
+function emptyFile(file: string): boolean {
+  try {
+    return statSync(file).isFile() && readFileSync(file, 'utf8').trim() === '';
+  } catch {
+    return false; // said by checkpointFileOf
+  }
 }
 
 /** How verify says the key changes it passed: where, and what the entries before were checked with. */
@@ -107,12 +136,12 @@ export function registerAuditCommands(program: Command): void {
     announce(opts, { store: true });
     const problem = envSecretProblem();
     if (problem) throw new UserError(`${problem}; nothing was written`);
-    const checkpointFile = checkpointFileOf(opts);
+    const { file: checkpointFile, starts } = adoptCheckpointFile(opts);
     // Not refused over the log's key as the appending commands are: a plain-hashed log is what it takes.
     const store = await openCommandStore(opts, { appendsAudit: false });
     try {
       const { adoptUnkeyedLog } = await import('../audit/adopt.ts');
-      const done = await adoptUnkeyedLog(store, { checkpointFile });
+      const done = await adoptUnkeyedLog(store, { checkpointFile, startsCheckpointFile: starts });
       const secret = { env: 'GOVGRAPH_JWT_SECRET', kept: 'the secret kept in the store', made: 'a secret made now and kept in the store (the gateways run without GOVGRAPH_JWT_SECRET)' }[done.secret];
       const keyed = done.keyedTo === null ? '' : ` and entries #${done.after + 1}-#${done.keyedTo} (keyed after them before the adoption)`;
       console.log(`audit log adopted: entry #${done.entry.seq} records entries #1-#${done.after} (plain SHA-256, as written before keyed hashes)${keyed}, keyed with ${secret}`);
