@@ -13,6 +13,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { adoptUnkeyedLog } from '../src/audit/adopt.ts';
 import { AUDIT_COLLECTION, fieldsHash, fromRow, entryFields } from '../src/audit/entry.ts';
 import { appendAudit } from '../src/audit/log.ts';
+import { AUDIT_CHECKPOINTS, writeCheckpoint } from '../src/audit/checkpoint.ts';
+import { openStore } from '../src/store/open.ts';
 import { verifyAuditChain } from '../src/audit/verify.ts';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
 import { runGovgraph, withSqliteStore } from './helpers/cli.ts';
@@ -36,6 +38,7 @@ async function mixedStore(name: string): Promise<{ data: string; env: NodeJS.Pro
       await appendAudit(s, { ...base, requestId: 'dec-1', kind: 'read', action: null, outcome: 'ok', resources: [{ resource: '220000-GAT-00001', provider: '220000-GAT', items: ['idNumber'], denied: [], masked: ['idNumber'], records: 2, filtered: [], ordered: [], counted: false }] });
       await appendAudit(s, { ...base, requestId: 'dec-2', kind: 'read', action: null, outcome: 'denied', resources: [] });
       await appendAudit(s, { ...base, requestId: 'dec-3', kind: 'workflow', action: 'submitSharingRequest', outcome: 'ok', resources: [] });
+      await writeCheckpoint(s, null); // the gateway's minute tick signed the keyed head before the adoption
     });
   } finally {
     if (secret !== undefined) process.env.GOVGRAPH_JWT_SECRET = secret;
@@ -173,4 +176,25 @@ describe('audit adopt refused writes nothing to the store', () => {
     expect(indexes()).toEqual(before);
     expect((await withSqliteStore(data, (s) => s.listIndexes(AUDIT_COLLECTION))).map((i) => i.fields.join(','))).not.toContain('requestId');
   });
+});
+
+// The adapter of MongoDB through the driver: the mixed log, its checkpoint and the secret copied into a database of its own.
+describe.skipIf(!process.env.MONGODB_URI)('audit adopt of a mixed log on MongoDB', () => {
+  it('adopts, verifies, and refuses twice', async () => {
+    const uri = new URL(process.env.MONGODB_URI!);
+    uri.pathname = `/govgraph_adopt_mixed_${process.pid}`;
+    const store = await openStore({ dataDir: dir, mongodbUri: uri.toString(), existing: false });
+    try {
+      await withSqliteStore((await mixedStore('mongo-source')).data, async (s) => {
+        await store.insert('_settings', (await s.find('_settings', {})).filter((r) => r.key === 'jwt-secret'));
+        await store.insert(AUDIT_COLLECTION, await s.find(AUDIT_COLLECTION, {}));
+        await store.insert(AUDIT_CHECKPOINTS, await s.find(AUDIT_CHECKPOINTS, {}));
+      });
+      expect(await adoptUnkeyedLog(store, { env: env0, checkpointFile: null })).toMatchObject({ after: PLAIN_ENTRIES, keyedTo: LAST_KEYED });
+      expect(await verifyAuditChain(store, undefined, { env: env0 })).toMatchObject({ ok: true, adopted: { seq: LAST_KEYED + 1, after: PLAIN_ENTRIES } });
+      await expect(adoptUnkeyedLog(store, { env: env0, checkpointFile: null })).rejects.toThrow('adopted already');
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });
