@@ -129,6 +129,20 @@ describe('audit adopt on a log a release of early December chained keyed entries
       rows[PLAIN_ENTRIES + 1].outcome = 'ok';
       rekeyed(rows, [PLAIN_ENTRIES + 2], new TextEncoder().encode('another key'));
     }), new RegExp(`broken at entry #${PLAIN_ENTRIES + 2}: hash does not match the entry's contents`));
+    // The keyed run rewritten as plain-hashed entries (the plain SHA-256 is public): the log then looks plain to its
+    // newest entry, and only a checkpoint signed before tells (here the store's; the operator's file outside it
+    // holds one as well, which an insider who can write only the store cannot remove).
+    // (Left with the members that release did not write, they are named first: the attacker strips them.)
+    await refusedAs('made-plain', (data) => rewrite(data, (rows) => {
+      for (const r of rows.slice(PLAIN_ENTRIES)) {
+        const parts = JSON.parse(String(r.resources)) as Record<string, unknown>[];
+        r.resources = JSON.stringify(parts.map(({ resource, provider, items, denied, masked, records }) => ({ resource, provider, items, denied, masked, records })));
+        delete r.parts;
+        delete r.providerOutcomes;
+      }
+      rechainPlain(rows, PLAIN_ENTRIES + 1, LAST_KEYED);
+    }),
+      new RegExp(`broken at entry #${LAST_KEYED}: the entry's hash differs from the checkpoint signed at`));
     await refusedAs('other-secret', () => {}, /entries #22-#24 were chained after the plain ones under a key, and GOVGRAPH_JWT_SECRET is set here, but the audit log's newest entry #24 is keyed with the secret kept in the store: unset GOVGRAPH_JWT_SECRET for this command.*; nothing was changed$/, {
       GOVGRAPH_JWT_SECRET: 'another-platform-secret-of-at-least-32-bytes',
     } as NodeJS.ProcessEnv);
