@@ -483,6 +483,51 @@ function contract(harness: () => Harness): void {
     });
   });
 
+  // MongoDB refuses a $regex pattern past 32,764 bytes ("Regular expression is too long"), and startsWith and
+  // contains were one: a value of 33 KB (a 1 MB body holds one) answered STORE_UNAVAILABLE there, and was
+  // logged as the store's failure, where the embedded store answered it. Both stores answer any length alike,
+  // texts only (never the number, decimal or boolean of a field of mixed kinds), indexed or not.
+  describe('startsWith and contains of long texts (past 32,764 bytes of UTF-8), beside other kinds', () => {
+    let c: string;
+    const HEAD = '油'.repeat(12_000); // 36,000 bytes
+    const WELLS = 'W'.repeat(40_000);
+    const ROWS: Row[] = [
+      { id: 'l1', v: `${HEAD}井A` }, { id: 'l2', v: `${HEAD}井B😀` }, { id: 'l3', v: `x${HEAD}` }, { id: 'l4', v: `${WELLS}\u{10ffff}` },
+      { id: 'l5', v: '$v holds $v' }, { id: 'n1', v: 5 }, { id: 'd1', v: dec('9.75') }, { id: 'b1', v: true }, { id: 'z1', v: null }, { id: 'z2' },
+    ];
+    beforeAll(async () => {
+      c = `r_650200_ytj_long_${++next}`;
+      await store.insert(c, ROWS);
+    });
+    const LONG_CASES: [string, Filter, string[]][] = [
+      ['startsWith a long prefix', startsWith('v', HEAD), ['l1', 'l2']],
+      ['startsWith a long prefix and more', startsWith('v', `${HEAD}井B`), ['l2']],
+      ['startsWith a long prefix no text has', startsWith('v', `${HEAD}井C`), []],
+      ['startsWith a long prefix ending in U+10FFFF', startsWith('v', `${WELLS}\u{10ffff}`), ['l4']],
+      ['startsWith 200,000 characters', startsWith('v', 'W'.repeat(200_000)), []],
+      ['contains a long text', contains('v', HEAD), ['l1', 'l2', 'l3']],
+      ['contains a long text at the end', contains('v', `x${HEAD}`), ['l3']],
+      ['contains a long text ending in an astral character', contains('v', `${'油'.repeat(11_000)}井B😀`), ['l2']],
+      ['contains 200,000 characters', contains('v', '油'.repeat(200_000)), []],
+      ['contains a text starting with $ (text, not a field)', contains('v', '$v'), ['l5']],
+      ['startsWith a text starting with $', startsWith('v', '$v h'), ['l5']],
+      ['either, in an or', or(contains('v', `${HEAD}井A`), startsWith('v', WELLS)), ['l1', 'l4']],
+    ];
+    it.each(LONG_CASES)('%s', async (_label, filter, expected) => {
+      for (const indexed of [false, true]) {
+        if (indexed) await store.ensureIndex(c, { fields: ['v'] });
+        expect(ids(await store.find(c, { filter, sort: [asc('id')], projection: ['id'] }))).toEqual(expected);
+        expect(await store.count(c, filter)).toBe(expected.length);
+      }
+    });
+    it('updates and deletes by them', async () => {
+      expect(await store.update(c, contains('v', HEAD), { seen: true })).toBe(3);
+      expect(ids(await store.find(c, { filter: eq('seen', true), sort: [asc('id')], projection: ['id'] }))).toEqual(['l1', 'l2', 'l3']);
+      expect(await store.delete(c, startsWith('v', `${HEAD}井`))).toBe(2);
+      expect(await store.count(c)).toBe(ROWS.length - 2);
+    });
+  });
+
   describe('sort, skip, limit, projection, count', () => {
     let c: string;
     beforeAll(async () => {
@@ -2184,6 +2229,11 @@ await store.close();
   });
 });
 
+/** `contains` as MongoDB's query ([indexOfCP] below): the field's own text only, the value a literal. */
+const containsQuery = (field: string, text: string) => ({
+  $expr: { $gte: [{ $indexOfCP: [{ $cond: [{ $eq: [{ $type: `$${field}` }, 'string'] }, `$${field}`, null] }, { $literal: text }] }, 0] },
+});
+
 describe('MongoDB translation (no server needed)', () => {
   it('makes a partial index under a name of its own, holding the documents whose fields have a value (not null)', () => {
     expect(indexOptions({ fields: ['givesKey'], unique: true })).toEqual({ unique: true });
@@ -2209,13 +2259,9 @@ describe('MongoDB translation (no server needed)', () => {
     expect(toMongoFilter(or())).toEqual({ _id: { $in: [] } });
     expect(toMongoFilter(cmp('a', 'gte', null))).toEqual({ _id: { $in: [] } });
     expect(toMongoFilter(eq('a', null))).toEqual({ a: { $eq: null } });
-    expect(toMongoFilter(startsWith('name', 'a.b*(c)'))).toEqual({ name: { $regex: '^a\\.b\\*\\(c\\)' } });
-    expect(toMongoFilter(contains('name', '[x]$'))).toEqual({ name: { $regex: '\\[x\\]\\$' } });
-    // MongoDB refuses a pattern with a NUL byte: written as an escape, it matches a NUL as the text does.
-    const nul = toMongoFilter(startsWith('name', 'a\u0000(b')) as { name: { $regex: string } };
-    expect(nul).toEqual({ name: { $regex: '^a\\x00\\(b' } });
-    expect(nul.name.$regex).not.toContain('\u0000');
-    expect(new RegExp(nul.name.$regex).test('a\u0000(bc')).toBe(true);
+    // Text filters are no patterns (see 'startsWith and contains of any length' below): specials are text.
+    expect(toMongoFilter(startsWith('name', 'a.b*(c)'))).toEqual({ name: { $gte: 'a.b*(c)', $lt: 'a.b*(c*' } });
+    expect(toMongoFilter(contains('name', '[x]$'))).toEqual(containsQuery('name', '[x]$'));
     expect(() => toMongoFilter(eq('$where', 1))).toThrow(/invalid field name/);
     expect(() => toMongoFilter(inList('_id', [1]))).toThrow(/invalid field name/);
     // Only the port's values: an object or array is refused as SQLite refuses it, not matched as an embedded document.
@@ -2231,6 +2277,53 @@ describe('MongoDB translation (no server needed)', () => {
     for (const value of [null, 'x', 1]) {
       expect(toMongoFilter(ne(ROW_ORDER, value))).toEqual({});
       for (const op of ['eq', 'gt', 'lte'] as const) expect(toMongoFilter(cmp(ROW_ORDER, op, value))).toEqual({ _id: { $in: [] } });
+    }
+  });
+  // The server refuses a $regex pattern past 32,764 bytes ("Regular expression is too long"): a startsWith or
+  // contains of 33 KB (a 1 MB body holds one) answered STORE_UNAVAILABLE. Neither is a pattern now, whatever
+  // its length and characters: a range of texts with the embedded store's bound (store/prefix-bound.ts), and
+  // $indexOfCP of the field's text.
+  it('translates startsWith and contains of any length into a range of texts and $indexOfCP, never a pattern', async () => {
+    const { BSON } = await import('mongodb');
+    const long = 'W'.repeat(200_000);
+    const cases: [string, string, string | undefined][] = [
+      // the value, and the upper bound of startsWith's range (undefined: none, every text from the value on)
+      ['short', 'Zh', 'Zi'],
+      ['long (200,000 characters)', long, `${'W'.repeat(199_999)}X`],
+      ['ending in an astral character (a pair)', 'a😀', 'a😁'],
+      ['ending just below the surrogates', 'a\ud7ff', 'a\ue000'],
+      ['ending in U+10FFFF: the character before it raised', 'ab\u{10ffff}', 'ac'],
+      ['of U+10FFFF only: no bound', '\u{10ffff}\u{10ffff}', undefined],
+      ['empty: no bound', '', undefined],
+      ['holding a NUL', 'a\u0000', 'a\u0001'],
+      ['a NUL alone', '\u0000', '\u0001'],
+      ['starting with $ (no field path)', '$v', '$w'],
+    ];
+    for (const [label, value, upper] of cases) {
+      expect([label, toMongoFilter(startsWith('v', value))]).toEqual([label, { v: upper === undefined ? { $gte: value } : { $gte: value, $lt: upper } }]);
+      expect([label, toMongoFilter(contains('v', value))]).toEqual([label, containsQuery('v', value)]);
+    }
+    // What the driver sends: no $regex, and the value as written (BSON keeps a NUL inside a string).
+    for (const filter of [startsWith('v', long), contains('v', long), or(contains('v', `${long}\u0000`), startsWith('v', `\u0000${long}`))]) {
+      const sent = BSON.serialize(toMongoFilter(filter));
+      expect(Buffer.from(sent).includes('$regex')).toBe(false);
+      expect(BSON.deserialize(sent)).toEqual(toMongoFilter(filter));
+    }
+  });
+  // MongoDB compares strings by simple binary comparison when no collation is given (the store gives none):
+  // UTF-8 bytes, which is code-point order. Every text of a small alphabet against every prefix of it.
+  it("bounds startsWith's range in MongoDB's order of strings: exactly the texts starting with the prefix", () => {
+    const ALPHABET = ['a', 'b', '\u0000', '\u007f', '\u0080', '长', '\ud7ff', '\ue000', '\uffff', '😀', '😁', '\u{10ffff}'];
+    const texts = [''];
+    for (let length = 1, last = ['']; length <= 3; length++) texts.push(...(last = last.flatMap((t) => ALPHABET.map((c) => t + c))));
+    const utf8 = (text: string) => Buffer.from(text, 'utf8');
+    for (const prefix of texts.filter((t) => [...t].length <= 2)) {
+      const range = (toMongoFilter(startsWith('v', prefix)) as { v: { $gte?: string; $lt?: string } }).v;
+      expect(typeof range.$gte).toBe('string');
+      const inRange = (text: string) =>
+        Buffer.compare(utf8(text), utf8(range.$gte!)) >= 0 && (range.$lt === undefined || Buffer.compare(utf8(text), utf8(range.$lt)) < 0);
+      const wrong = texts.filter((text) => inRange(text) !== text.startsWith(prefix));
+      expect([prefix, wrong]).toEqual([prefix, []]);
     }
   });
   // js-bson writes a string as UTF-8 (Buffer): a lone surrogate became U+FFFD, in a stored row and in a filter's value alike.
@@ -2310,8 +2403,9 @@ describe('MongoDB translation (no server needed)', () => {
   // [ne] $ne, https://www.mongodb.com/docs/manual/reference/operator/query/ne/ : includes documents without the field.
   // [type] $type, https://www.mongodb.com/docs/manual/reference/operator/query/type/ : "number" is int, long,
   //   double and decimal; an array of types matches any of them.
-  // [regex] $regex, https://www.mongodb.com/docs/manual/reference/operator/query/regex/ : matches strings; a
-  //   pattern anchored with ^ and no options uses an index as a prefix range.
+  // [indexOfCP] $indexOfCP, https://www.mongodb.com/docs/manual/reference/operator/aggregation/indexOfCP/ :
+  //   the code-point index of the substring, -1 when absent; null for a null or missing string, an error for
+  //   any other kind (hence the $cond on $type); a $literal is never read as a field path ($literal's page).
   // [or] $or, https://www.mongodb.com/docs/manual/reference/operator/query/or/ ("$or Clauses and Indexes"):
   //   indexes serve an $or when every clause is indexable, each clause its own scan; $type is (the server's
   //   index bounds builder gives each type its bracket), so a range widened across kinds still seeks the index.
@@ -2320,13 +2414,13 @@ describe('MongoDB translation (no server needed)', () => {
     const D = (text: string) => Decimal128.fromString(text);
     const NEVER = { _id: { $in: [] } };
     const cases: [string, Filter, unknown][] = [
-      // string / text / enum (enum values are strings): eq ne in [null][ne]; startsWith, contains [regex]
+      // string / text / enum (enum values are strings): eq ne in [null][ne]; startsWith [bracket], contains [indexOfCP]
       ['string eq', eq('name', 'Zhang'), { name: { $eq: 'Zhang' } }],
       ['string ne (also null and missing [ne])', ne('name', 'Zhang'), { name: { $ne: 'Zhang' } }],
       ['string in with null (also missing [null])', inList('name', ['Zhang', null]), { name: { $in: ['Zhang', null] } }],
       ['string eq null (null and missing [null])', eq('name', null), { name: { $eq: null } }],
-      ['string startsWith (anchored: an index prefix range [regex])', startsWith('name', 'Zh'), { name: { $regex: '^Zh' } }],
-      ['string contains (strings only, never a number or Decimal128 [regex])', contains('name', '5'), { name: { $regex: '5' } }],
+      ['string startsWith (texts only [bracket], an index range)', startsWith('name', 'Zh'), { name: { $gte: 'Zh', $lt: 'Zi' } }],
+      ['string contains (texts only, never a number or Decimal128 [indexOfCP])', contains('name', '5'), containsQuery('name', '5')],
       // int and float: numbers of any BSON numeric type compare by value [order]; ranges widened to the later
       // or earlier kinds ([bracket] would leave them out; port.ts, "a field of mixed kinds") [type][or]
       ['int eq', eq('age', 40), { age: { $eq: 40 } }],

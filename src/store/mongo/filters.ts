@@ -5,6 +5,7 @@
 import { ObjectId, type Document, type Filter as MongoFilter } from 'mongodb';
 import { filterValue, ROW_ORDER, type CompareOp, type Filter, type SortKey, type Value } from '../port.ts';
 import { LONE_SURROGATE } from '../../formats/well-formed.ts';
+import { prefixUpperBound } from '../prefix-bound.ts';
 import { toBson } from './documents.ts';
 
 const FIELD = /^[_A-Za-z][_0-9A-Za-z]*$/;
@@ -18,8 +19,8 @@ export function checkField(field: string): string {
 }
 
 /**
- * User text as a literal regular expression: metacharacters escaped, and NUL written `\x00` (MongoDB
- * refuses a pattern holding a NUL byte, so a `contains` of one failed as "store unavailable").
+ * Text as a literal regular expression (a collection name's prefix: import.ts): metacharacters escaped,
+ * and NUL written `\x00` (MongoDB refuses a pattern holding a NUL byte).
  */
 export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\0/g, '\\x00');
 
@@ -61,6 +62,34 @@ function acrossKinds(field: string, op: CompareOp, value: Exclude<Value, null>, 
   return { $or: [{ [field]: sameKind }, { [field]: { $type: [...others] } }] };
 }
 
+// `startsWith` and `contains` were a `$regex` of the escaped value, and the server refuses a pattern past
+// 32,764 bytes (RegexMatchExpression::kMaxPatternSize, "Regular expression is too long"): a value of 33 KB
+// (a 1 MB body holds one) answered STORE_UNAVAILABLE and was logged as a store failure, where the embedded
+// store answers it. Both are now what the embedded store does (sqlite/sql.ts), with no limit of length.
+
+/**
+ * `startsWith` as the range of texts the prefix begins (prefix-bound.ts): strings compare by simple binary
+ * comparison (no collation is given), UTF-8 bytes in code-point order, as SQLite's. The range holds texts
+ * only (type bracketing: a number, a boolean or the Decimal128 of an item retyped to text is never in it),
+ * and an index on the field serves it, as it served `^prefix`. A prefix with no upper bound (empty, or
+ * ending in U+10FFFF only) is every text from it on.
+ */
+function prefixRange(field: string, prefix: string): MongoFilter<Document> {
+  const upper = prefixUpperBound(prefix);
+  return { [field]: upper === undefined ? { $gte: prefix } : { $gte: prefix, $lt: upper } };
+}
+
+/**
+ * `contains` as `$indexOfCP` of the field's text, SQLite's `instr`. `$indexOfCP` fails the whole read on a
+ * value that is neither text nor null (a number, a boolean, a Decimal128): any other kind is given as null,
+ * whose answer, null, is below 0. The value is a `$literal`: a text starting with `$` would be a field path.
+ */
+function substring(field: string, text: string): MongoFilter<Document> {
+  const own = `$${field}`;
+  const ownText = { $cond: [{ $eq: [{ $type: own }, 'string'] }, own, null] };
+  return { $expr: { $gte: [{ $indexOfCP: [ownText, { $literal: text }] }, 0] } };
+}
+
 const hasLoneSurrogate = (value: unknown): boolean => typeof value === 'string' && LONE_SURROGATE.test(value);
 
 export function toMongoFilter(filter: Filter | undefined): MongoFilter<Document> {
@@ -98,7 +127,7 @@ export function toMongoFilter(filter: Filter | undefined): MongoFilter<Document>
       const field = checkField(filter.field);
       const value = filterValue(field, filter.value, true);
       if (hasLoneSurrogate(value)) return NEVER;
-      return { [field]: { $regex: `${filter.kind === 'startsWith' ? '^' : ''}${escapeRegex(value)}` } };
+      return filter.kind === 'startsWith' ? prefixRange(field, value) : substring(field, value);
     }
     default:
       throw new Error(`unknown filter ${JSON.stringify(filter satisfies never)}`);

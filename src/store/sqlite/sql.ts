@@ -4,6 +4,7 @@
 import { filterValue, ROW_ORDER, type Filter, type FindQuery, type Row, type SortKey, type Value } from '../port.ts';
 import { Decimal } from '../../formats/decimal.ts';
 import { LONE_SURROGATE } from '../../formats/well-formed.ts';
+import { prefixUpperBound } from '../prefix-bound.ts';
 import { DECIMALS, DECIMALS_PATH } from './documents.ts';
 
 export type Param = string | number | null;
@@ -80,27 +81,6 @@ export function valueSql(value: Param): Sql {
 const KEY_PREFIX = /^(?:[ABC][0-9~]*)?$/;
 const KEY_PART = /^[ABC0-9~]*$/;
 const notDecimal = (field: string): string => `json_type(doc, '$."${DECIMALS}".${checkField(field)}') IS NULL`;
-
-/**
- * The smallest string greater than every string starting with `prefix` (code-point order), or undefined.
- * The prefix is cut and its last code point replaced, never spread into String.fromCodePoint: a prefix of
- * 150,000 characters (a 1 MB body's `startsWith`) overflowed the call stack, an internal error.
- */
-function prefixUpperBound(prefix: string): string | undefined {
-  let end = prefix.length;
-  while (end > 0) {
-    const low = prefix.charCodeAt(end - 1);
-    const pair = end > 1 && low >= 0xdc00 && low <= 0xdfff && prefix.charCodeAt(end - 2) >= 0xd800 && prefix.charCodeAt(end - 2) <= 0xdbff;
-    const start = pair ? end - 2 : end - 1;
-    const last = prefix.codePointAt(start)!;
-    if (last < 0x10ffff) {
-      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
-      return prefix.slice(0, start) + String.fromCodePoint(next);
-    }
-    end = start;
-  }
-  return undefined;
-}
 
 export function compileFilter(filter: Filter | undefined): Sql {
   if (filter === undefined) return { sql: '1', params: [] };
