@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterFilter, decodeCursor, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../src/store/keyset.ts';
-import { comparedValue, databaseFromUri, fromBson, mongoClient, indexOptions, openMongoStore, restoreFields, runsTransactions, standaloneWarning, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
+import { comparedValue, databaseFromUri, findOptions, fromBson, mongoClient, indexOptions, openMongoStore, restoreFields, runsTransactions, standaloneWarning, toBson, toDocument, toMongoFilter, toMongoSort, toSetDocument, translate } from '../src/store/mongo.ts';
 import { Decimal } from '../src/formats/decimal.ts';
 import { IMPORT_RENEWALS, STALE_MS as STAGING_STALE_MS } from '../src/store/mongo/staging.ts';
 import { openStore } from '../src/store/open.ts';
@@ -2325,6 +2325,16 @@ describe('MongoDB translation (no server needed)', () => {
       const wrong = texts.filter((text) => inRange(text) !== text.startsWith(prefix));
       expect([prefix, wrong]).toEqual([prefix, []]);
     }
+  });
+  // MongoDB 5.0 (supported: docs/operations.md) fails a sort no index serves past 100 MB of memory unless the
+  // read allows disk ("Sort exceeded memory limit ..."); 6.0 and later allow it by default. Listings of grants,
+  // objections and requests sort by date, unindexed, and read whole (no limit).
+  it('lets every sorted read sort on disk (allowDiskUse), and asks nothing of one that does not sort', () => {
+    const signal = new AbortController().signal;
+    expect(findOptions({ sort: [asc('createdAt'), asc('id')] })).toEqual({ sort: { createdAt: 1, id: 1 }, allowDiskUse: true });
+    expect(findOptions({ sort: [desc('seq')], skip: 3, limit: 5, signal })).toEqual({ sort: { seq: -1 }, allowDiskUse: true, skip: 3, limit: 5, signal });
+    expect(findOptions({ limit: 5 })).toEqual({ limit: 5 });
+    expect(findOptions({ sort: [] })).toEqual({});
   });
   // js-bson writes a string as UTF-8 (Buffer): a lone surrogate became U+FFFD, in a stored row and in a filter's value alike.
   it('refuses to write text holding a lone surrogate, and answers a filter by one as SQLite does (no stored text holds one)', async () => {

@@ -6,5 +6,6 @@ export { fromBson, toBson, toDocument, toSetDocument } from './mongo/documents.t
 export { translate } from './mongo/errors.ts';
 export { toMongoFilter, toMongoSort } from './mongo/filters.ts';
 export { indexOptions } from './mongo/indexes.ts';
+export { findOptions } from './mongo/reads.ts';
 export { openMongoStore } from './mongo/store.ts';
 export { restoreFields } from './mongo/writes.ts';

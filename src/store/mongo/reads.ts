@@ -2,10 +2,29 @@
 // `_id` itself, sorted by, compared with and projected as its hex string.
 
 import type { Document } from 'mongodb';
-import { ROW_ORDER, type Filter, type Store } from '../port.ts';
+import { ROW_ORDER, type FindQuery, type Filter, type Store } from '../port.ts';
 import type { Connection } from './connection.ts';
 import { projectRows } from './documents.ts';
 import { checkCount, checkField, toMongoFilter, toMongoSort } from './filters.ts';
+
+/**
+ * The driver's options of a `find` (limit, skip and projection checked or built by the caller). A sorted
+ * read may sort without an index (a listing of grants, objections or requests by date, read whole; a page
+ * ordered by an item no index serves): MongoDB 5.0 holds such a sort in 100 MB of memory and otherwise fails
+ * the read ("Sort exceeded memory limit ..., but did not opt in to external sorting"), which the embedded
+ * store answers; `allowDiskUse` lets it sort on disk, as 6.0 and later do by default (allowDiskUseByDefault).
+ */
+export function findOptions(query: Pick<FindQuery, 'sort' | 'skip' | 'limit' | 'signal'>): Document {
+  const options: Document = {};
+  if (query.sort && query.sort.length > 0) {
+    options.sort = toMongoSort(query.sort);
+    options.allowDiskUse = true;
+  }
+  if (query.skip) options.skip = query.skip;
+  if (query.limit !== undefined) options.limit = query.limit;
+  if (query.signal) options.signal = query.signal;
+  return options;
+}
 
 /** The reads of a store on `conn`. */
 export function readsOf({ coll, run }: Connection): Pick<Store, 'find' | 'count' | 'findByValues'> {
@@ -24,12 +43,7 @@ export function readsOf({ coll, run }: Connection): Pick<Store, 'find' | 'count'
       checkCount('limit', query.limit);
       checkCount('skip', query.skip);
       if (query.limit === 0) return [];
-      const options: Document = {};
-      if (query.sort && query.sort.length > 0) options.sort = toMongoSort(query.sort);
-      if (query.skip) options.skip = query.skip;
-      if (query.limit !== undefined) options.limit = query.limit;
-      if (query.signal) options.signal = query.signal;
-      return find(collection, query.filter, query.projection, options);
+      return find(collection, query.filter, query.projection, findOptions(query));
     },
 
     async count(collection, filter, options) {
