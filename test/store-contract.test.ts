@@ -562,6 +562,12 @@ function contract(harness: () => Harness): void {
       expect(ids(await store.find(c, { sort, limit: 0 }))).toEqual([]);
       await expect(store.find(c, { limit: -1 })).rejects.toThrow(/invalid limit/);
     });
+    it('returns with firstOf only the first row of each value in the sort, in the sort, then limits', async () => {
+      const query = { filter: inList('city', ['Changsha', 'Zhuzhou', 'Hengyang']), sort: [desc('age'), asc('id')], firstOf: 'city', projection: ['id', 'age'] };
+      expect(await store.find(c, query)).toEqual([{ id: 'p04', age: 40 }, { id: 'p02', age: 25 }]);
+      expect(ids(await store.find(c, { ...query, limit: 1 }))).toEqual(['p04']);
+      expect(ids(await store.find(c, { ...query, sort: [asc('age'), asc('id')] }))).toEqual(['p07', 'p01']);
+    });
     it('returns whole documents without _id, booleans as booleans, missing fields absent', async () => {
       expect(await store.find(c, { filter: inList('id', ['p04', 'p02']), sort: [asc('id')] })).toStrictEqual([
         { id: 'p02', name: 'bob', age: 25, score: 2.25, born: '1995-06-01', active: false, city: 'Zhuzhou' },

@@ -65,11 +65,14 @@ async function readLink(ctx: RequestContext, linkPlan: LinkPlan, rows: Row[]): P
   const ofKey = targetItem.name === target.resource.key;
   // A link to a non-key item may meet several records of one value: it returns the one the linked
   // resource's list, filtered by that value, shows the requester first (./order.ts), read in the same one
-  // query, sorted: the smallest key when the requester reads the key unmasked.
+  // query, sorted: the smallest key when the requester reads the key unmasked. The store picks it
+  // (firstOf): a value thousands of records hold reads one of them, not all.
   const sort = ofKey ? undefined : readerOrder(ctx, target);
   const filter = { kind: 'in' as const, field: targetItem.name, values: asked };
   const found = scope || sort
-    ? await readStore(ctx).find(target.collection, { filter: withinRows(filter, scope), projection: sort ? withSortFields(fields, sort) : fields, sort, ...readOptions(ctx) })
+    ? await readStore(ctx).find(target.collection, {
+        filter: withinRows(filter, scope), projection: sort ? withSortFields(fields, sort) : fields, sort, firstOf: sort && targetItem.name, ...readOptions(ctx),
+      })
     : await readStore(ctx).findByValues(target.collection, targetItem.name, asked, fields, readOptions(ctx));
   noteRecords(ctx, target, found.length);
   const linkedAt: (Row | undefined)[] = new Array(values.length);

@@ -67,6 +67,12 @@ export interface FindQuery extends ReadOptions {
    * skip another. A sort whose pages or first rows matter ends with a unique key (keyset.ts, withKeyTieBreak).
    */
   sort?: SortKey[];
+  /**
+   * Of the rows matching that hold one value of this field, only the first in `sort` (then `limit` and
+   * `skip`), chosen by the store: a link to an item that is not the key (resolvers/data/links.ts) reads
+   * one record per value, not the thousands a shared value may hold.
+   */
+  firstOf?: string;
   limit?: number;
   skip?: number;
 }

@@ -26,15 +26,42 @@ export function findOptions(query: Pick<FindQuery, 'sort' | 'skip' | 'limit' | '
   return options;
 }
 
+/** The fields of a projection, each checked, each once, and MongoDB's projection of them. */
+function projectionOf(projection: string[] | undefined): { fields?: string[]; mongoProjection: Document } {
+  const fields = projection === undefined ? undefined : [...new Set(projection.map((f) => (f === ROW_ORDER ? f : checkField(f))))];
+  const mongoProjection: Document = { _id: 0 };
+  for (const field of fields ?? []) mongoProjection[field] = 1; // ROW_ORDER: `_id: 1`
+  return { fields, mongoProjection };
+}
+
 /** The reads of a store on `conn`. */
 export function readsOf({ coll, run }: Connection): Pick<Store, 'find' | 'count' | 'findByValues'> {
   const find = async (collection: string, filter: Filter | undefined, projection?: string[], options: Document = {}) => {
-    const fields = projection === undefined ? undefined : [...new Set(projection.map((f) => (f === ROW_ORDER ? f : checkField(f))))];
-    const mongoProjection: Document = { _id: 0 };
-    for (const field of fields ?? []) mongoProjection[field] = 1; // ROW_ORDER: `_id: 1`
+    const { fields, mongoProjection } = projectionOf(projection);
     const docs = await run(`find in ${collection}`, () =>
       coll(collection).find(toMongoFilter(filter), { projection: mongoProjection, ...options }).toArray(),
     );
+    return projectRows(docs, fields);
+  };
+
+  /**
+   * The rows of `query.firstOf`: of those holding each value, the first in the sort (ROW_ORDER without
+   * one), picked by the server, which then sends one document per value.
+   */
+  const findFirstOf = async (collection: string, query: FindQuery & { firstOf: string }) => {
+    const { fields, mongoProjection } = projectionOf(query.projection);
+    const sort = toMongoSort(query.sort && query.sort.length > 0 ? query.sort : [{ field: ROW_ORDER, direction: 'asc' }]);
+    const pipeline: Document[] = [
+      { $match: toMongoFilter(query.filter) },
+      { $sort: sort },
+      { $group: { _id: `$${checkField(query.firstOf)}`, first: { $first: '$$ROOT' } } },
+      { $replaceRoot: { newRoot: '$first' } },
+      { $sort: sort },
+    ];
+    if (query.skip) pipeline.push({ $skip: query.skip });
+    if (query.limit !== undefined) pipeline.push({ $limit: query.limit });
+    pipeline.push({ $project: mongoProjection });
+    const docs = await run(`find in ${collection}`, () => coll(collection).aggregate(pipeline, { allowDiskUse: true, ...(query.signal ? { signal: query.signal } : {}) }).toArray());
     return projectRows(docs, fields);
   };
 
@@ -43,6 +70,7 @@ export function readsOf({ coll, run }: Connection): Pick<Store, 'find' | 'count'
       checkCount('limit', query.limit);
       checkCount('skip', query.skip);
       if (query.limit === 0) return [];
+      if (query.firstOf !== undefined) return findFirstOf(collection, { ...query, firstOf: query.firstOf });
       return find(collection, query.filter, query.projection, findOptions(query));
     },
 

@@ -198,7 +198,13 @@ export function findStatement(collection: string, query: FindQuery, select?: str
   const where = compileFilter(query.filter);
   const withId = query.projection?.includes(ROW_ORDER) ?? false;
   const projection = compileProjection(withId ? query.projection!.filter((f) => f !== ROW_ORDER) : query.projection);
-  let sql = `SELECT ${select ?? (withId ? `id, ${projection.sql}` : projection.sql)} FROM ${table(collection)} WHERE ${where.sql} ORDER BY ${compileSort(query.sort)}`;
+  const order = compileSort(query.sort);
+  // With firstOf, the rows each first of their value in the order: SQLite numbers them within each value
+  // itself, so that no more than one row per value is read out of it.
+  const from = query.firstOf === undefined
+    ? `${table(collection)} WHERE ${where.sql}`
+    : `(SELECT id, doc, row_number() OVER (PARTITION BY ${expr(query.firstOf)} ORDER BY ${order}) AS nth FROM ${table(collection)} WHERE ${where.sql}) WHERE nth = 1`;
+  let sql = `SELECT ${select ?? (withId ? `id, ${projection.sql}` : projection.sql)} FROM ${from} ORDER BY ${order}`;
   const params = [...where.params];
   if (query.limit !== undefined || query.skip !== undefined) {
     // The limit as a literal (a checked integer): SQLite's planner reads a bound LIMIT's value, and any
