@@ -96,6 +96,39 @@ describe('a department of Xinjiang reading what Kashgar denies it, in both logs'
     expect(xinjiang).toMatchObject([{ outcome: 'PARTIAL', detail: 'connected platforms: kashgar (653100) answered with 1 error, denying OUT_OF_SCOPE at kashgar.ksHealth.clinicStaff' }]);
   });
 
+  // A filter or order by an item Kashgar shows the province's departments masked, refused there
+  // (BAD_USER_INPUT: a masked item only eq and in): Kashgar's entry counts it a denial of the item (its
+  // part `denied`, outcome `partial` or `denied`, or `refused` when nothing else was read), as Xinjiang's
+  // does for the same refusal on its own resources. Xinjiang wrote `error` ("its errors passed through").
+  it('a masked item filtered by contains beside records read: partial on both sides, the refusal named', async () => {
+    const r = await read('ks-masked-contains', '{ kashgar { ksHealth { clinicVisits(first: 1) { nodes { visitNo } } probe: clinicVisits(filter: { patientName: { contains: "Ay" } }) { totalCount } } } }');
+    expect(r.errors!.map((e) => [e.extensions.code, e.path!.join('.')])).toEqual([['BAD_USER_INPUT', 'kashgar.ksHealth.probe']]);
+    const { xinjiang, kashgar } = await entriesOf('ks-masked-contains');
+    expect(kashgar).toMatchObject([{ outcome: 'PARTIAL' }]);
+    expect(xinjiang).toEqual([{
+      department: ATTACKER, via: null, outcome: 'PARTIAL',
+      detail: 'connected platforms: kashgar (653100) answered with 1 error, denying BAD_USER_INPUT at kashgar.ksHealth.clinicVisits',
+    }]);
+    expect(JSON.stringify([xinjiang, kashgar])).not.toContain('"Ay"');
+  });
+
+  it('a masked item ordered by, nothing else read there: refused on both sides', async () => {
+    const r = await read('ks-masked-order', '{ kashgar { ksHealth { clinicVisits(orderBy: [{ field: patientName, direction: ASC }]) { totalCount } } } }');
+    expect(r.errors!.map((e) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+    const { xinjiang, kashgar } = await entriesOf('ks-masked-order');
+    expect(kashgar).toMatchObject([{ outcome: 'REFUSED' }]);
+    expect(xinjiang).toEqual([{
+      department: ATTACKER, via: null, outcome: 'REFUSED',
+      detail: 'connected platforms: kashgar (653100) answered with 1 error, denying BAD_USER_INPUT at kashgar.ksHealth.clinicVisits',
+    }]);
+  });
+
+  it('its own platform\'s data beside a masked item refused there: partial', async () => {
+    await read('ks-masked-mixed', '{ mine: xjDevelopment { projects { totalCount } } k: kashgar { ksHealth { clinicVisits(orderBy: [{ field: patientName, direction: DESC }]) { totalCount } } } }');
+    const { xinjiang } = await entriesOf('ks-masked-mixed');
+    expect(xinjiang).toMatchObject([{ outcome: 'PARTIAL', detail: 'connected platforms: kashgar (653100) answered with 1 error, denying BAD_USER_INPUT at kashgar.ksHealth.clinicVisits' }]);
+  });
+
   it('a read Kashgar answers whole stays allowed, its note as before', async () => {
     const r = await read('ks-clean', '{ kashgar { ksHealth { clinicVisits { totalCount } } } }');
     expect(r.errors).toBeUndefined();

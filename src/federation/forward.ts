@@ -45,8 +45,26 @@ export interface ForwardNote {
    * The outcome the platform's own entry of the read recorded, when its answer says (READ_OUTCOME_HEADER):
    * this platform's entry takes it over `denied` and `read`, which the answer alone cannot settle.
    */
-  recorded?: 'allowed' | 'partial' | 'denied';
+  recorded?: 'allowed' | 'partial' | 'denied' | 'refused';
 }
+
+/**
+ * The errors a connected platform answered that its own entry of the read tells as denials or refusals
+ * (it said it recorded no `error`): this platform's entry names them among its denials, not as errors.
+ */
+const toldThere = new WeakSet<object>();
+export const isToldThere = (error: unknown): boolean => typeof error === 'object' && error !== null && toldThere.has(error);
+
+/**
+ * Refusals a govgraph gateway answers at a field (a masked item filtered with `contains` or ordered by, a
+ * `first` over the page maximum, a cursor not its own, the masked probes' quota): its entry records them
+ * as denials of the item, outcome `partial`, `denied` or `refused`, never `allowed` nor `error`.
+ */
+const FIELD_REFUSALS: ReadonlySet<string> = new Set(['BAD_USER_INPUT', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED']);
+
+/** Whether the platform's entry, recording `recorded`, tells an error of code `code` as a denial or refusal. */
+const toldAsDenial = (code: unknown, recorded: ForwardNote['recorded']): boolean =>
+  typeof code === 'string' && (ACCESS_CODES.has(code) || (recorded !== undefined && recorded !== 'allowed' && FIELD_REFUSALS.has(code)));
 
 /**
  * The field names along an answer's path in the delegated document: its response keys are the delegation's
@@ -75,12 +93,15 @@ function fieldNamesAlong(document: DocumentNode, path: readonly (string | number
   return names;
 }
 
-/** The access denials of an answer, one per code and path pattern, each `CODE at namespace.path`. */
-function denialsOf(c: ConnectedPlatform, document: DocumentNode, errors: readonly { path?: unknown; extensions?: Record<string, unknown> }[] | undefined): string[] {
+/**
+ * The access denials of an answer (and the refusals its platform's entry, recording `recorded`, counts as
+ * denials), one per code and path pattern, each `CODE at namespace.path`.
+ */
+function denialsOf(c: ConnectedPlatform, document: DocumentNode, errors: readonly { path?: unknown; extensions?: Record<string, unknown> }[] | undefined, recorded: ForwardNote['recorded']): string[] {
   const named = new Set<string>();
   for (const e of errors ?? []) {
     const code = e.extensions?.code;
-    if (typeof code !== 'string' || !ACCESS_CODES.has(code)) continue;
+    if (!toldAsDenial(code, recorded)) continue;
     named.add(`${code} at ${[c.namespace, ...fieldNamesAlong(document, responsePath(e.path) ?? [])].join('.')}`);
   }
   return [...named];
@@ -343,11 +364,11 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
     return { errors: [refused] };
   }
   // Its denials and whether it read anything: this platform's entry says what the department was refused there.
-  const recorded = res.readOutcome;
+  const recorded = typeof res.readOutcome === 'string' && FORWARDED_READ_OUTCOMES.includes(res.readOutcome) ? res.readOutcome as ForwardNote['recorded'] : undefined;
   note('answered', body.errors?.length ?? 0, {
-    denied: denialsOf(c, request.document, body.errors),
+    denied: denialsOf(c, request.document, body.errors, recorded),
     read: holdsValue(request.document, body.data),
-    ...(typeof recorded === 'string' && FORWARDED_READ_OUTCOMES.includes(recorded) ? { recorded: recorded as ForwardNote['recorded'] } : {}),
+    ...(recorded ? { recorded } : {}),
   });
   const codeless = body.errors?.find((e) => !THEIR_CODES.has(e.extensions?.code as string));
   // Its code, not its message: an error at a field's path may quote the record's value ("Int cannot
@@ -358,8 +379,13 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
   // is in from it, and an error in a namespace must not make this gateway's whole answer a 401.
   return {
     ...body,
-    errors: body.errors?.map((e) => THEIR_CODES.has(e.extensions?.code as string)
-      ? new GraphQLError(withoutStack(e.message), { path: responsePath(e.path), extensions: namedAs(c, passedOn(e.extensions)) })
-      : new GraphQLError('Internal server error.', { path: responsePath(e.path), extensions: { code: 'INTERNAL_SERVER_ERROR' }, originalError: new ConnectedPlatformError('Internal server error.') })),
+    errors: body.errors?.map((e) => {
+      if (!THEIR_CODES.has(e.extensions?.code as string)) {
+        return new GraphQLError('Internal server error.', { path: responsePath(e.path), extensions: { code: 'INTERNAL_SERVER_ERROR' }, originalError: new ConnectedPlatformError('Internal server error.') });
+      }
+      const passed = new GraphQLError(withoutStack(e.message), { path: responsePath(e.path), extensions: namedAs(c, passedOn(e.extensions)) });
+      if (toldAsDenial(e.extensions?.code, recorded)) toldThere.add(passed);
+      return passed;
+    }),
   };
 }

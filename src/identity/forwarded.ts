@@ -30,8 +30,12 @@ export const FORWARDED_HEADER = 'x-govgraph-forwarded-by';
  * body stays the department's answer.)
  */
 export const READ_OUTCOME_HEADER = 'x-govgraph-read-outcome';
-/** The outcomes of a read a platform's entry may record that a forwarding platform takes. */
-export const FORWARDED_READ_OUTCOMES: readonly string[] = ['allowed', 'partial', 'denied'];
+/**
+ * The outcomes of a read a platform's entry may record that a forwarding platform takes: `refused` when
+ * nothing was read there but a refusal (a masked item filtered with `contains` or ordered by), as the
+ * forwarding platform writes the same refusal of its own resources. Not `error`: its errors pass on.
+ */
+export const FORWARDED_READ_OUTCOMES: readonly string[] = ['allowed', 'partial', 'denied', 'refused'];
 export const FORWARDED_TTL_SECONDS = 30;
 export { MAX_FORWARDED_TTL_SECONDS };
 /**

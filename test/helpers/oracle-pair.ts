@@ -146,12 +146,16 @@ export async function hopAuditProblems(pair: OraclePair, from: Level, run: Oracl
     const [te, he] = [t[0], h[0]];
     if (te.department !== b.dept || te.via !== asking.region || te.purpose !== b.purpose || te.user !== `user-of-${b.dept}`) say(`the ${read.level}'s entry names another requester`);
     if (he.department !== b.dept || he.via !== null || he.purpose !== b.purpose) say(`the ${from}'s entry names another requester`);
-    const denied = [...new Set(b.errors
-      .filter((e) => (DENIAL_CODES as readonly string[]).includes(String(e.extensions?.code)))
-      .map((e) => `${e.extensions!.code} at ${fieldNames(read, b, e.path ?? [])}`))];
+    // The read platform's denials, and its refusals at a field (a masked item filtered with `contains` or
+    // ordered by: BAD_USER_INPUT) when its entry counts them as denials (any outcome but allowed and error):
+    // the same refusal of the asking platform's own resources is a denial in its entry (operations.md).
+    const refusalsDenied = te.outcome !== 'ALLOWED' && te.outcome !== 'ERROR';
+    const isDenial = (e: { extensions?: Record<string, unknown> }) => (DENIAL_CODES as readonly string[]).includes(String(e.extensions?.code))
+      || (refusalsDenied && ['BAD_USER_INPUT', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED'].includes(String(e.extensions?.code)));
+    const denied = [...new Set(b.errors.filter(isDenial).map((e) => `${e.extensions!.code} at ${fieldNames(read, b, e.path ?? [])}`))];
     const n = b.errors.length;
-    // Other errors passed back (a masked item's filter refused there) named first, `CODE at path` (read-failures.ts).
-    const failures = b.errors.filter((e) => !(DENIAL_CODES as readonly string[]).includes(String(e.extensions?.code))).map((e) => `${e.extensions?.code} at ${(e.path ?? []).join('.')}; `);
+    // Other errors passed back named first, `CODE at path` (read-failures.ts).
+    const failures = b.errors.filter((e) => !isDenial(e)).map((e) => `${e.extensions?.code} at ${(e.path ?? []).join('.')}; `);
     const detail = `${failures.join('')}connected platforms: ${read.namespace} (${read.region}) answered${n ? ` with ${n} error${n > 1 ? 's' : ''}` : ''}`;
     // The denials in the order the platform read gave them (the first 8 named): here as a set and a count.
     const [said, named] = String(he.detail).split(', denying ');
@@ -161,11 +165,11 @@ export async function hopAuditProblems(pair: OraclePair, from: Level, run: Oracl
     if (said !== detail || counted !== denied.length || names.some((x) => !denied.includes(x)) || names.length !== Math.min(8, denied.length)) {
       say(`the ${from}'s entry says ${JSON.stringify(he.detail)}, expected ${JSON.stringify(detail)} and ${denied.length} denials of ${JSON.stringify(denied)}`);
     }
-    // One outcome on both sides, the read platform's (docs/operations.md): but an error other than an
-    // access denial passed back (a masked item's filter refused there) is an `error` here (read-failures.ts).
-    const failed = b.errors.some((e) => !(DENIAL_CODES as readonly string[]).includes(String(e.extensions?.code)));
+    // One outcome on both sides, the read platform's (docs/operations.md), a refusal there included: only
+    // an error the read platform's entry does not tell as a denial is an `error` here (read-failures.ts).
+    const failed = b.errors.some((e) => !isDenial(e));
     if (failed ? he.outcome !== 'ERROR' : te.outcome !== he.outcome) say(`outcomes ${te.outcome} (${read.level}) and ${he.outcome} (${from})${failed ? ', expected ERROR here' : ''}`);
-    if (!failed && denied.length && !['PARTIAL', 'DENIED'].includes(he.outcome)) say(`outcome ${he.outcome} beside denials`);
+    if (!failed && denied.length && !['PARTIAL', 'DENIED', 'REFUSED'].includes(he.outcome)) say(`outcome ${he.outcome} beside denials`);
     const text = JSON.stringify([te, he]);
     for (const s of secrets) if (text.includes(s)) say(`an entry holds ${JSON.stringify(s)}, a value the department may not read in clear`);
   }

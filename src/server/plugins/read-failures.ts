@@ -7,12 +7,14 @@
 // - a refusal a rule, plugin or resolver noted (`noteRefusal`) is in the detail with its message;
 // - a cancellation and the time limit have details of their own (audit.ts);
 // - every other error (BAD_USER_INPUT or CONFLICT of a resolver, a resolver's bug, the store, a connected
-//   platform unavailable or its errors passed through) makes the outcome `error`, and is named
+//   platform unavailable or its errors passed through, but those its own entry tells as denials: a masked
+//   item's filter refused there, BAD_USER_INPUT, is named among its denials, forward.ts) makes the outcome `error`, and is named
 //   `CODE at path` in the detail: the code the client got and the path (aliases being the client's, as in
 //   refusals), never a value nor the client's other text. Only the store's failure adds its message, ours.
 // They were written `allowed` or `partial` for a request that got an error and no data for the field.
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ACCESS_CODES } from '../../access/decide.ts';
+import { isToldThere } from '../../federation/forward.ts';
 import { isCancelled } from '../../limits/cancel.ts';
 import { isTimedOut } from '../../limits/timeout.ts';
 import { StoreUnavailableError } from '../../store/port.ts';
@@ -47,7 +49,8 @@ export function readFailureList(errors: readonly GraphQLError[], formatted: read
   const out: ReadFailure[] = [];
   errors.forEach((error, i) => {
     if (isTimedOut(error) || isCancelled(error)) return;
-    if ([...chain(error)].some((e) => refusals.has(e))) return;
+    // Told by the refusals noted here, or by a connected platform's own entry as its denials (forward.ts).
+    if ([...chain(error)].some((e) => refusals.has(e) || isToldThere(e))) return;
     const code = String(sent?.[i]?.extensions?.code ?? error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
     if (ACCESS_CODES.has(code)) return;
     const at = error.path?.length ? ` at ${error.path.join('.')}` : '';
