@@ -8,8 +8,10 @@
 // the same cases as test/access-oracle-generated.test.ts): masks, denials per field, row scope, filters,
 // orders, counts, cursors, links, lookups. Grants stored under the forwarded departments' codes (as a file
 // that once listed them let the operator give) must not count. Then each batch's entries in both audit
-// logs: one on each side, the requester, `via`, the namespace's errors and denials, one outcome, and no
-// value the department could not read in clear.
+// logs: one on each side, the requester, `via`, the namespace's errors and denials (a refusal there, a
+// masked item filtered with `contains` or ordered by, among them), one outcome, the read platform's parts
+// denying and masking per resource what the oracle says (`*` for a resource refused whole, an item denied
+// on a page of no records too), and no value the department could not read in clear.
 //
 // Reproducible: ORACLE_CONNECTED_SEEDS=<n,n,...> picks the pairs' seeds (default below),
 // ORACLE_CONNECTED_ROUNDS the rounds each way. A failure names the seed, the way, the batch and the case.
@@ -52,7 +54,8 @@ describe('the access rules against the oracle through a connected platform', () 
       'list:PURPOSE_OUT_OF_SCOPE', 'list:GRANT_REQUIRED', 'list:use BAD_USER_INPUT', 'lookup:masked enum key refused', 'item:plain', 'item:masked',
       'item:NOT_SHARED', 'item:OUT_OF_SCOPE', 'item:PURPOSE_OUT_OF_SCOPE', 'link:plain', 'link:GRANT_REQUIRED', 'link:several records hold the value',
       'rows:listed within the region', 'rows:counted within the region', 'rows:lookup outside', 'rows:link outside',
-      'list:in stored order, the key denied, a part', 'document:with errors', 'document:without errors', 'grant:stored under a forwarded department\'s code']) {
+      'list:in stored order, the key denied, a part', 'document:with errors', 'document:without errors',
+      'audit:a resource denied whole (*)', 'audit:a refused filter or order denied', 'audit:an item denied', 'audit:an item denied on a page of no records', 'grant:stored under a forwarded department\'s code']) {
       expect(tally.get(k) ?? 0, k).toBeGreaterThan(0);
     }
   });

@@ -9,7 +9,7 @@ import { DocumentInvalidError } from '../../src/catalogue/problems.ts';
 import type { Store } from '../../src/store/port.ts';
 import { eventually } from './eventually.ts';
 import { DENIAL_CODES, loadOracle, type OPlatform } from './oracle.ts';
-import { ORACLE_LIMITS, telling, type OracleHome, type OracleHop, type OracleRunResult } from './oracle-run.ts';
+import { ORACLE_LIMITS, telling, type HopBatch, type OracleHome, type OracleHop, type OracleRunResult } from './oracle-run.ts';
 import { generatePlatform, PROVINCES, storeOlderRows, type GeneratedPlatform } from './random-platform.ts';
 import { mulberry32 } from './random.ts';
 import { importRecordsOf } from './records-of.ts';
@@ -123,7 +123,9 @@ const ENTRIES = `query Entries($id: String) { auditLog(first: 10, filter: { requ
  * What both audit logs hold of each batch the run sent through the hop (SPEC §10, §12: both audit): on
  * the platform read, one entry naming the department, its purpose and `via` the asking platform's region;
  * on the asking one, one entry saying the namespace answered, with as many errors as its answer held,
- * naming each denial `CODE at namespace.fields` as the answer's errors give them; both with one outcome.
+ * naming each denial `CODE at namespace.fields` as the answer's errors give them (a refusal at a field the
+ * read platform's entry counts as a denial too); both with one outcome. The read platform's parts deny and
+ * mask, per resource, what the oracle says (HopBatch.expected); the asking platform's entry has no parts.
  * Neither holds any value the department could not read in clear. Returns what disagrees.
  */
 export async function hopAuditProblems(pair: OraclePair, from: Level, run: OracleRunResult): Promise<string[]> {
@@ -170,6 +172,14 @@ export async function hopAuditProblems(pair: OraclePair, from: Level, run: Oracl
     const failed = b.errors.some((e) => !isDenial(e));
     if (failed ? he.outcome !== 'ERROR' : te.outcome !== he.outcome) say(`outcomes ${te.outcome} (${read.level}) and ${he.outcome} (${from})${failed ? ', expected ERROR here' : ''}`);
     if (!failed && denied.length && !['PARTIAL', 'DENIED', 'REFUSED'].includes(he.outcome)) say(`outcome ${he.outcome} beside denials`);
+    // Per resource, what the oracle says the department was denied and shown masked (SPEC §10).
+    type Part = { resource: string; denied: { item: string; code: string }[]; masked: string[] };
+    const got = Object.fromEntries((te.resources as Part[]).map((p) => [p.resource, {
+      denied: Object.fromEntries(p.denied.map((d) => [d.item, d.code])), masked: [...p.masked].sort(),
+    }]));
+    // A part that denied and masked nothing (items read plain) is left out on both sides.
+    const shown = (x: HopBatch['expected']) => JSON.stringify(Object.keys(x).sort().filter((k) => Object.keys(x[k].denied).length || x[k].masked.length).map((k) => [k, Object.keys(x[k].denied).sort().map((i) => `${i}:${x[k].denied[i]}`), x[k].masked]));
+    if (shown(got) !== shown(b.expected)) say(`the ${read.level}'s parts deny and mask ${shown(got)}, the oracle ${shown(b.expected)}`);
     const text = JSON.stringify([te, he]);
     for (const s of secrets) if (text.includes(s)) say(`an entry holds ${JSON.stringify(s)}, a value the department may not read in clear`);
   }

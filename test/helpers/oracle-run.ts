@@ -112,6 +112,12 @@ export interface HopBatch {
   anyRead: boolean;
   /** Per case alias: the department field and the list or lookup field it asks. */
   fields: Record<string, [string, string]>;
+  /**
+   * What the platform read must record denied and masked per resource, as the oracle answers the asker:
+   * `*` for a resource refused whole, an item for each denial (a refused filter or order by its code,
+   * BAD_USER_INPUT for a masked one's), on an empty page or lookup too (docs/access-rules.md).
+   */
+  expected: Record<string, { denied: Record<string, string>; masked: string[] }>;
 }
 
 export interface OracleRunResult {
@@ -774,6 +780,7 @@ export async function runOracle(gw: OracleHome, oracle: OPlatform, opts: { seed:
       return ck.finish(errors);
     }
     const nodes = got.nodes as Rec[];
+    if (!page.nodes.length && c.items.some((i) => !answerItem(asker, r, itemOf(r, i)).allowed)) count('audit:an item denied on a page of no records');
     ck.same(`${c.alias}.r.nodes.length`, nodes.length, page.nodes.length);
     if (c.counts) {
       ck.same(`${c.alias}.r.totalCount`, got.totalCount, page.totalCount);
@@ -831,6 +838,51 @@ export async function runOracle(gw: OracleHome, oracle: OPlatform, opts: { seed:
     return { ...c, items: items.length ? items : [], link, filter, order };
   }
 
+  /** HopBatch.expected: the denials and masks of `cases` read by `asker`, per resource. */
+  function expectedParts(asker: Asker, cases: Case[]): HopBatch['expected'] {
+    const parts: HopBatch['expected'] = {};
+    const part = (r: OResource) => (parts[r.code] ??= { denied: {}, masked: [] });
+    const deny = (r: OResource, item: string, code: string) => {
+      count(`audit:${item === '*' ? 'a resource denied whole (*)' : code === 'BAD_USER_INPUT' ? 'a refused filter or order denied' : 'an item denied'}`);
+      part(r).denied[item] ??= code;
+    };
+    const mask = (r: OResource, item: string) => { if (!part(r).masked.includes(item)) part(r).masked.push(item); };
+    const items = (r: OResource, names: string[]) => {
+      for (const name of names) {
+        const d = answerItem(asker, r, itemOf(r, name));
+        if (!d.allowed) deny(r, name, d.code);
+        else if (d.mask) mask(r, name);
+      }
+    };
+    for (const c of cases) {
+      const r = c.resource;
+      const whole = answerResource(asker, r);
+      if (!whole.allowed) {
+        deny(r, '*', whole.code);
+        continue;
+      }
+      const uses = c.kind === 'lookup' ? [{ item: r.key, operator: 'lookup' }]
+        : [...(c.filter ? [{ item: c.filter.item, operator: c.filter.operator }] : []), ...(c.order ? [{ item: c.order.item, operator: 'orderBy' }] : [])];
+      const refused = uses.map((u) => answerUse(asker, r, u.item, u.operator)).find((a) => !a.ok);
+      if (refused && !refused.ok) {
+        deny(r, refused.item, refused.code);
+        continue;
+      }
+      items(r, c.items);
+      if (!c.link) continue;
+      const { link: l, target } = c.link;
+      const denial = linkDenial(asker, r, l, target);
+      if (denial) {
+        deny(denial.resource === r.code ? r : target, denial.item ?? '*', denial.code);
+        continue;
+      }
+      items(r, [l.item]);
+      items(target, c.link.items);
+    }
+    for (const p of Object.values(parts)) p.masked.sort();
+    return parts;
+  }
+
   async function runBatch(batch: number, size: number): Promise<{ cases: number; problems: string[] }> {
     const who = randomAsker();
     const friendly = size < LARGE_BATCH && chance(0.7);
@@ -857,7 +909,7 @@ export async function runOracle(gw: OracleHome, oracle: OPlatform, opts: { seed:
         return d?.r !== null && d?.r !== undefined;
       });
       const fields = Object.fromEntries(cases.map((c) => [c.alias, [deptField(c.resource.provider), c.kind === 'lookup' ? c.resource.byKey : c.resource.list] as [string, string]]));
-      batches.push({ requestId: requestId!, dept: who.dept.code, purpose: who.purpose, errors: res.errors ?? [], anyRead, fields });
+      batches.push({ requestId: requestId!, dept: who.dept.code, purpose: who.purpose, errors: res.errors ?? [], anyRead, fields, expected: expectedParts(asker, cases) });
     }
     if (res.status !== 200 || res.data == null) {
       return { cases: cases.length, problems: [`${label}, batch ${batch}: HTTP ${res.status} ${JSON.stringify(res.errors)}\n${document}`] };
