@@ -18,7 +18,7 @@ import { openStore } from '../src/store/open.ts';
 import { verifyAuditChain } from '../src/audit/verify.ts';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
 import { runGovgraph, withSqliteStore } from './helpers/cli.ts';
-import { spawnServe, waitReady } from './helpers/served.ts';
+import { postQuery, whileServed } from './helpers/served.ts';
 import { copyOfUnkeyedStore, keptKey, PLAIN_ENTRIES, plainHash, rawLog, rechainPlain, rewrite } from './helpers/unkeyed-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-adopt-mixed-'));
@@ -81,22 +81,11 @@ describe('audit adopt on a log a release of early December chained keyed entries
     // The supervisors' verifyAuditChain says what audit verify says.
     const time = new RegExp(`adopted at entry #${LAST_KEYED + 1} on (\\S+)`).exec(verified.stdout)![1];
     const token = await runGovgraph(['token', '--dept', '220000-ZWJ', '--user', 'qian.li', '--roles', 'supervisor', '--ttl', '10m'], { env });
-    const served = await spawnServe([], env);
-    try {
-      const url = `http://127.0.0.1:${served.port}`;
-      await waitReady(url);
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token.stdout.trim()}` },
-        body: JSON.stringify({ query: '{ verifyAuditChain { ok firstBroken { seq } adopted { seq after time } } }' }),
-      });
-      const body = (await res.json()) as { data?: { verifyAuditChain: unknown }; errors?: unknown };
-      expect(body.errors).toBeUndefined();
-      expect(body.data!.verifyAuditChain).toEqual({ ok: true, firstBroken: null, adopted: { seq: LAST_KEYED + 1, after: PLAIN_ENTRIES, time } });
-    } finally {
-      served.child.kill('SIGTERM');
-      await served.exited;
-    }
+    const { result: body } = await whileServed(env, (url) =>
+      postQuery<{ verifyAuditChain: unknown }>(url, token.stdout.trim(), '{ verifyAuditChain { ok firstBroken { seq } adopted { seq after time } } }'),
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.verifyAuditChain).toEqual({ ok: true, firstBroken: null, adopted: { seq: LAST_KEYED + 1, after: PLAIN_ENTRIES, time } });
     const row = rawLog(data).find((r) => r.seq === LAST_KEYED + 1)!;
     expect(row.prevHash).toBe(rawLog(data)[LAST_KEYED - 1].hash);
     expect(row.detail).toBe(

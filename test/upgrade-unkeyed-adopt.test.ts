@@ -16,7 +16,7 @@ import { SQLITE_FILE } from '../src/store/sqlite.ts';
 import type { Row, Store } from '../src/store/port.ts';
 import { runGovgraph, withSqliteStore } from './helpers/cli.ts';
 import { signalledWhen } from './helpers/interrupted-command.ts';
-import { spawnServe, waitReady } from './helpers/served.ts';
+import { postQuery, whileServed } from './helpers/served.ts';
 import { copyOfUnkeyedStore, keptKey, PLAIN_ENTRIES, plainHash, rawLog, rechainPlain, rewrite } from './helpers/unkeyed-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-adopt-'));
@@ -65,27 +65,17 @@ describe('audit adopt on the store the release of 25 November 2026 wrote', () =>
     const token = await runGovgraph(['token', '--dept', '220100-ZJJ', '--user', 'zhao.min', '--roles', 'applicant', '--ttl', '10m'], { env });
     expect(token.code).toBe(0);
 
-    const served = await spawnServe([], env);
-    try {
-      const url = `http://127.0.0.1:${served.port}`;
-      await waitReady(url);
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token.stdout.trim()}`, 'x-purpose': 'housing-check' },
-        body: JSON.stringify({ query: `{ jlPolice { residents(first: 100) { totalCount nodes { idNumber fullName } } } }` }),
-      });
-      const body = (await res.json()) as { data?: { jlPolice: { residents: { totalCount: number; nodes: { idNumber: string; fullName: string }[] } } }; errors?: unknown };
-      expect(body.errors).toBeUndefined();
-      const got = body.data!.jlPolice.residents;
-      expect(got.totalCount).toBe(records.length);
-      const key = (r: { idNumber: string; fullName: string }) => `${r.idNumber} ${r.fullName}`;
-      const masked = (r: { idNumber: string; fullName: string }) => ({ idNumber: `${r.idNumber.slice(0, 6)}********${r.idNumber.slice(14)}`, fullName: r.fullName });
-      expect(got.nodes.map(key).sort()).toEqual(records.map(masked).map(key).sort());
-    } finally {
-      served.child.kill('SIGTERM');
-      await served.exited;
-    }
-    expect(served.output()).not.toContain('AuditHeadError');
+    type Residents = { jlPolice: { residents: { totalCount: number; nodes: { idNumber: string; fullName: string }[] } } };
+    const { result: body, output } = await whileServed(env, (url) =>
+      postQuery<Residents>(url, token.stdout.trim(), '{ jlPolice { residents(first: 100) { totalCount nodes { idNumber fullName } } } }', { 'x-purpose': 'housing-check' }),
+    );
+    expect(body.errors).toBeUndefined();
+    const got = body.data!.jlPolice.residents;
+    expect(got.totalCount).toBe(records.length);
+    const key = (r: { idNumber: string; fullName: string }) => `${r.idNumber} ${r.fullName}`;
+    const masked = (r: { idNumber: string; fullName: string }) => ({ idNumber: `${r.idNumber.slice(0, 6)}********${r.idNumber.slice(14)}`, fullName: r.fullName });
+    expect(got.nodes.map(key).sort()).toEqual(records.map(masked).map(key).sort());
+    expect(output).not.toContain('AuditHeadError');
     const after = await runGovgraph(['audit', 'verify'], { env });
     expect(after.code).toBe(0);
     const n = Number(/audit chain ok: (\d+) entries/.exec(after.stdout)![1]);
@@ -184,8 +174,8 @@ describe('audit adopt on the store the release of 25 November 2026 wrote', () =>
     expect(refused.stderr).toContain(`newest entry #${PLAIN_ENTRIES + 1} does not verify`);
   });
 
-  it('a plain-hashed entry appended after the adoption fails verify', async () => {
-    const { data } = copyOfStore('plain-after');
+  it('a plain-hashed entry appended after the adoption fails verify; serve starts and says so, the commands name it (not adopt again)', async () => {
+    const { data, env } = copyOfStore('plain-after');
     await adopt(data);
     await withSqliteStore(data, async (s) => {
       const [tail] = rawLog(data).slice(-1);
@@ -195,7 +185,15 @@ describe('audit adopt on the store the release of 25 November 2026 wrote', () =>
       await s.insert(AUDIT_COLLECTION, [row]);
     });
     expect((await verify(data)).firstBroken).toEqual({ seq: PLAIN_ENTRIES + 2, reason: expect.stringContaining(`hash is a plain SHA-256 after the log was adopted at entry #${PLAIN_ENTRIES + 1}`) });
-  });
+    // Said as any entry that does not verify: "run govgraph audit adopt" here was a loop (adopt: "adopted already").
+    const refused = await runGovgraph(['grant', 'add', '--requester', '220200-MZJ', '--resource', '220000-GAT-00001', '--items', 'idNumber', '--purposes', 'residence-check'], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`newest entry #${PLAIN_ENTRIES + 2} does not verify`);
+    expect(refused.stderr).not.toContain('audit adopt');
+    const { output } = await whileServed(env, async () => {});
+    expect(output).toContain(`"error":"AuditHeadError"`);
+    expect(output).toContain(`"reason":"The audit log's newest entry #${PLAIN_ENTRIES + 2} does not verify under this gateway's key`);
+  }, 120_000);
 
   it('kill -9 during adopt leaves the log as it was or adopted, and a run again adopts it', async () => {
     for (const [name, ready] of [

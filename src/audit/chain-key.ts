@@ -10,6 +10,7 @@ import { tailVerifies } from './checkpoint.ts';
 import { deriveAuditKey } from './key.ts';
 import { auditTail, WHOLE_SEQ } from './log.ts';
 import { AUDIT_COLLECTION, fromRow, hashedUnkeyed, UNKEYED_LOG_ADVICE } from './entry.ts';
+import { ADOPTED_ACTION, parseAdoption } from './adoption.ts';
 import { envSecret, keptSecret } from '../identity/secret.ts';
 import { eq, type Row, type Store } from '../store/port.ts';
 
@@ -99,13 +100,22 @@ async function entryOfUnkeyedLog(store: Store, seq: number): Promise<boolean> {
 
 /**
  * Whether a release before keyed hashes wrote the log from its start to `newest`, its newest entry: both
- * ends carry the plain SHA-256 (begunBeforeKeyedHashes). The newest alone does not tell: one who can write
- * to the store can give an entry at the tail of a keyed log that hash, and `serve` was then refused with
- * "start this release on a new data folder" while `audit verify` named the entry as altered. Such an entry
- * is said as any other that does not verify. The first entries are read only when the newest is so hashed.
+ * ends carry the plain SHA-256 (begunBeforeKeyedHashes), and the log was not adopted (adoption.ts). The
+ * newest alone does not tell: one who can write to the store can give an entry at the tail of a keyed log
+ * that hash, and `serve` was then refused with "start this release on a new data folder" while `audit
+ * verify` named the entry as altered. Such an entry is said as any other that does not verify; so is a
+ * plain-hashed one after an adoption (no release wrote it): refused with "run govgraph audit adopt", the
+ * operator ran it and was told "adopted already", and serve stayed refused. The first entries, and the
+ * adoption, are read only when the newest is so hashed.
  */
 async function unkeyedLog(store: Store, newest: Row): Promise<boolean> {
-  return plainHashed(newest) && (await begunBeforeKeyedHashes(store));
+  return plainHashed(newest) && (await begunBeforeKeyedHashes(store)) && !(await adoptedBefore(store, Number(newest.seq)));
+}
+
+/** Whether the log records an adoption (its detail one, adoption.ts) before entry #`seq`. */
+async function adoptedBefore(store: Store, seq: number): Promise<boolean> {
+  const rows = await store.find(AUDIT_COLLECTION, { filter: eq('action', ADOPTED_ACTION), sort: [{ field: 'seq', direction: 'asc' }] });
+  return rows.some((row) => typeof row.seq === 'number' && row.seq < seq && parseAdoption(row.detail) !== null);
 }
 
 /** hashedUnkeyed of a stored row; false for one that cannot be read (the gateway's check of its head says so: AuditHeadError). */

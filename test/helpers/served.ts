@@ -40,3 +40,28 @@ export async function waitReady(url: string, ms = 90_000, name = url): Promise<v
   }
   throw new Error(`${name} did not become ready`);
 }
+
+/** `govgraph serve` with `env` while `work` runs, given its URL once it is ready; then stopped (SIGTERM): `work`'s result and all it printed. */
+export async function whileServed<T>(env: NodeJS.ProcessEnv, work: (url: string) => Promise<T>): Promise<{ result: T; output: string }> {
+  const served = await spawnServe([], env);
+  let result: T;
+  try {
+    const url = `http://127.0.0.1:${served.port}`;
+    await waitReady(url);
+    result = await work(url);
+  } finally {
+    served.child.kill('SIGTERM');
+    await served.exited;
+  }
+  return { result, output: served.output() };
+}
+
+/** A POST of `query` to the gateway at `url` with `token` (and `headers`): its JSON answer. */
+export async function postQuery<T = unknown>(url: string, token: string, query: string, headers: Record<string, string> = {}): Promise<{ data?: T; errors?: unknown }> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return (await res.json()) as { data?: T; errors?: unknown };
+}
