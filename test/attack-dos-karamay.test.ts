@@ -183,6 +183,7 @@ describe('bodies that never end', () => {
     await eventually(async () => expect(answers.filter((a) => a.startsWith('HTTP/1.1 429')).length).toBeGreaterThanOrEqual(3), 20_000);
     const refused = answers.find((a) => a.startsWith('HTTP/1.1 429'))!;
     expect(refused).toMatch(/connection: close/i);
+    expect(refused).toMatch(/\r\nretry-after: 1\r\n/i); // as every other 429 of the gateway
     const error = JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4)).errors[0];
     expect(error.extensions.code).toBe('BAD_REQUEST');
     expect(error.message).toBe(

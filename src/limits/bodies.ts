@@ -10,6 +10,16 @@
 
 /** How many bodies of maxRequestBytes one department may have arriving at once on one gateway. */
 export const BODIES_HELD_PER_DEPARTMENT = 16;
+/**
+ * How many bodies of maxRequestBytes the departments one connected platform forwards may have arriving at
+ * once, all together: each is a department of its own here (`dept@platform`), and a platform may name any
+ * code within its region, so with the department's bound alone 1,000 made-up codes held 16 GiB (as
+ * limits.rate.perPlatform bounds their rates together). A platform's gateway sends a body whole at once.
+ */
+export const BODIES_HELD_PER_PLATFORM = 64;
+
+/** The refusal's Retry-After: the department's other bodies end (or are given up) meanwhile. */
+export const BODIES_RETRY_AFTER_SECONDS = 1;
 
 /** The bytes of request bodies each department has arriving now, under one bound for each. */
 export class BodiesArriving {
@@ -41,4 +51,9 @@ export class BodiesArriving {
 /** The refusal of a body that would pass its department's bound (HTTP 429, read no further). */
 export function bodiesArrivingMessage(key: string, bound: number, maxRequestBytes: number): string {
   return `Department ${key} has more request bodies arriving at once than this gateway holds for one department (${bound} bytes: ${bound / maxRequestBytes} times limits.maxRequestBytes); this one was read no further. Send large requests one after another, not all at once.`;
+}
+
+/** The refusal of a forwarded body that would pass its platform's bound (HTTP 429, read no further). */
+export function platformBodiesArrivingMessage(region: string, bound: number, maxRequestBytes: number): string {
+  return `The departments connected platform ${region} forwards have more request bodies arriving at once than this gateway holds for one platform (${bound} bytes: ${bound / maxRequestBytes} times limits.maxRequestBytes); this one was read no further. Send large requests one after another, not all at once.`;
 }

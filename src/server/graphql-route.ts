@@ -6,9 +6,9 @@ import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/s
 import type { RequestContext } from '../../resolvers/request.ts';
 import { persistedQueryProblem, withDocumentId, withDocumentIdParam, type OneDocument } from '../limits/persisted-request.ts';
 import { Cancellation } from '../limits/cancel.ts';
-import { BODIES_HELD_PER_DEPARTMENT, BodiesArriving, bodiesArrivingMessage } from '../limits/bodies.ts';
+import { BODIES_HELD_PER_DEPARTMENT, BODIES_HELD_PER_PLATFORM, BODIES_RETRY_AFTER_SECONDS, BodiesArriving, bodiesArrivingMessage, platformBodiesArrivingMessage } from '../limits/bodies.ts';
 import { counterKey } from '../identity/verify.ts';
-import { BodyError, isJsonMediaType, parseJsonBody, readBody } from './http/body.ts';
+import { BodyError, isJsonMediaType, parseJsonBody, readBody, type BodyHold } from './http/body.ts';
 import { handleCors } from './http/cors.ts';
 import { sendBody, sendGraphQLError } from './http/respond.ts';
 import type { GatewayState } from './drain.ts';
@@ -46,6 +46,29 @@ export interface GraphQLRouteParts {
 export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void> {
   const { server, corsOrigins, graphiqlEnabled, maxRequestBytes, variablesDepth, clientIdleMs, stateOf, verifyCaller, context, refusedBodyRate, namesOneDocument } = parts;
   const arriving = new BodiesArriving(BODIES_HELD_PER_DEPARTMENT * maxRequestBytes);
+  const forwardedArriving = new BodiesArriving(BODIES_HELD_PER_PLATFORM * maxRequestBytes);
+  /** What a verified caller's body holds while it arrives: its department's, and a forwarded one's platform's too. */
+  function bodyHold(caller: Caller): BodyHold {
+    const key = caller.ok ? counterKey(caller.identity) : '';
+    const via = caller.ok ? (caller.identity.via ?? null) : null;
+    let refusal = bodiesArrivingMessage(key, arriving.bound, maxRequestBytes);
+    return {
+      hold: (n) => {
+        if (!arriving.hold(key, n)) return false;
+        if (via === null || forwardedArriving.hold(via, n)) return true;
+        arriving.release(key, n);
+        refusal = platformBodiesArrivingMessage(via, forwardedArriving.bound, maxRequestBytes);
+        return false;
+      },
+      release: (n) => {
+        arriving.release(key, n);
+        if (via !== null) forwardedArriving.release(via, n);
+      },
+      get refusal() {
+        return refusal;
+      },
+    };
+  }
   /**
    * A request of a verified caller refused here, before Apollo: it takes its rate token as every request
    * does (so a stream of bodies that are not JSON meets the rate), and gets the rate's refusal instead once
@@ -57,7 +80,9 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     const sent: HTTPGraphQLRequest = { method: req.method ?? 'POST', headers: headerMap(req), search: '', body: {} };
     const over = await refusedBodyRate(caller, requestId, sent, sentBytes);
     if (over === undefined) {
-      await sendGraphQLError(req, res, status, 'BAD_REQUEST', message);
+      // A 429 says when to try again, as every other of the gateway's does: the bodies of its department
+      // arriving at once (src/limits/bodies.ts) are given back as they end, most within a second.
+      await sendGraphQLError(req, res, status, 'BAD_REQUEST', message, status === 429 ? { 'Retry-After': String(BODIES_RETRY_AFTER_SECONDS) } : {});
       return;
     }
     const started = performance.now();
@@ -107,12 +132,7 @@ export function graphqlRoute(parts: GraphQLRouteParts): (req: http.IncomingMessa
     } else if (req.method === 'POST') {
       try {
         // A POST's caller is verified here (one that is not gets its refusal unread, above).
-        const key = caller.ok ? counterKey(caller.identity) : '';
-        const bytes = await readBody(req, maxRequestBytes, clientIdleMs, {
-          hold: (n) => arriving.hold(key, n),
-          release: (n) => arriving.release(key, n),
-          refusal: bodiesArrivingMessage(key, arriving.bound, maxRequestBytes),
-        });
+        const bytes = await readBody(req, maxRequestBytes, clientIdleMs, bodyHold(caller));
         sentBytes = bytes.length;
         // Apollo answers a POST without a JSON media type itself (400, JSON), as GraphQL over HTTP says.
         if (isJsonMediaType(req.headers['content-type'])) body = withDocumentId(parseJsonBody(bytes, variablesDepth), namesOneDocument);

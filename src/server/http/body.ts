@@ -59,7 +59,8 @@ function encodedBody(req: IncomingMessage): BodyError | null {
 export interface BodyHold {
   hold(bytes: number): boolean;
   release(bytes: number): void;
-  refusal: string;
+  /** The 429's message, read once `hold` refused. */
+  readonly refusal: string;
 }
 
 export function readBody(req: IncomingMessage, limit: number, idleMs = Infinity, held?: BodyHold): Promise<Buffer> {
