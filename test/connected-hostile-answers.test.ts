@@ -17,7 +17,9 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { MIN_ANSWER_ERRORS } from '../src/federation/answer-errors.ts';
+import { eq } from '../src/store/port.ts';
 import type { TestGateway } from './helpers/gateway.ts';
 import { levelsCityEntry, startLevelsProvince } from './helpers/stand-in-province.ts';
 
@@ -148,6 +150,32 @@ describe('a connected platform\'s answer to a namespace read', () => {
       message: 'The connected platform Test City Sharing Platform (610100) is unavailable: it answered with a redirect (HTTP 307), which this gateway does not follow.',
       extensions: { code: 'PLATFORM_UNAVAILABLE', platform: '610100' },
     })]);
+  });
+
+  it("its x-govgraph-read-outcome does not hide a denial its answer holds from this log, nor reaches the caller", async () => {
+    // The stand-in denies the item (NOT_SHARED, the permits null) and says its entry recorded `allowed`.
+    const deniedSaying = (outcome: string) => (data: Record<string, unknown>) => {
+      const housing = Object.keys(data).find((k) => k !== '__typename')!;
+      return {
+        status: 200,
+        headers: { 'x-govgraph-read-outcome': outcome },
+        body: { data: { ...data, [housing]: { __typename: 'Housing', permits: null } }, errors: [{ message: 'Not shared with you.', path: [housing, 'permits'], extensions: { code: 'NOT_SHARED' } }] },
+      };
+    };
+    // `allowed` says a read there, which a page of no records may be (partial beside the denial); `ok` is no outcome, taken as unsaid.
+    for (const [outcome, recorded] of [['allowed', 'partial'], ['ok', 'denied'], ['denied', 'denied']]) {
+      answer = deniedSaying(outcome);
+      const requestId = `hostile-outcome-${outcome}`;
+      const res = await fetch(`${gw.gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.token('610000-MZ')}`, 'x-purpose': 'land-survey', 'x-request-id': requestId },
+        body: JSON.stringify({ query: '{ city { housing { permits } } }' }),
+      });
+      expect(res.headers.get('x-govgraph-read-outcome'), outcome).toBeNull();
+      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors.map((e) => e.extensions.code)).toEqual(['NOT_SHARED']);
+      const [entry] = await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', requestId) });
+      expect(entry, outcome).toMatchObject({ outcome: recorded, detail: expect.stringContaining('denying NOT_SHARED at city.housing.permits') });
+    }
   });
 
   it('a redirect of its schema document: said so, with where it points for the operator only', async () => {

@@ -345,11 +345,12 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   // outcome `partial` or `denied` as a denial here would: it was `allowed`, so a supervisor here looking for
   // denied reads never saw a department probing what a connected platform refuses it.
   // The platform's own outcome when it says it (a denial there without an error, a page of no records read
-  // there): else what its answer shows, its denials and a value read.
+  // there): else what its answer shows, its denials and a value read. A denial its answer holds counts
+  // whatever it says: a platform that said `allowed` beside it hid from this log what it refused.
   // A refusal there (a masked item's filter or order, nothing else read) is a denial here, as one of this
   // platform's own beside other reads; `refused` alone when every connected platform refused and nothing
   // else was asked (the forwarded-only branch below).
-  const deniedThere = forwards.some((f) => (f.recorded ? f.recorded !== 'allowed' : f.denied?.length));
+  const deniedThere = forwards.some((f) => !!f.denied?.length || (f.recorded !== undefined && f.recorded !== 'allowed'));
   const readThere = forwards.some((f) => (f.recorded ? f.recorded === 'allowed' || f.recorded === 'partial' : f.read));
   const withDenialsThere = (here: AuditOutcome | null): AuditOutcome => {
     if (!deniedThere) return here ?? 'allowed';
