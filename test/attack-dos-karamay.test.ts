@@ -18,13 +18,13 @@
 // once now hold at most 16 times maxRequestBytes; past it a body is refused with 429, read no further,
 // while other departments' requests are read and answered.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/gateway.ts';
 import { eventually } from './helpers/eventually.ts';
 import { importRecordsOf } from './helpers/records-of.ts';
+import { errorOf, trickleBodies, type TrickledBodies } from './helpers/trickled-bodies.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'karamay-dos');
 const HOUSING = { dept: '650200-ZJJ', purpose: 'field-audit' };
@@ -150,13 +150,13 @@ describe('bodies that never end', () => {
   const MAX = 64 * 1024; // maxRequestBytes: a department's bodies arriving at once hold at most 1 MiB
   const SENT = 60_000; // of each attacking body, 4,000 bytes short of its Content-Length
   let small: TestGateway;
-  const sockets: net.Socket[] = [];
+  let trickled: TrickledBodies | undefined;
   beforeAll(async () => {
     small = await startTestGateway({ platformFile: join(FIXTURE, 'platform.yaml'), catalogueFiles: [join(FIXTURE, 'oilfield.yaml')], limits: { maxRequestBytes: MAX } });
     await importRecordsOf(small.store, '650200-YTJ-00001', [{ wellNo: 'W00042', block: 'B2' }]);
   }, 60_000);
   afterAll(async () => {
-    for (const s of sockets) s.destroy();
+    trickled?.destroy();
     await small?.close();
   });
 
@@ -166,25 +166,14 @@ describe('bodies that never end', () => {
 
   it('holds at most 16 × maxRequestBytes of one department, refusing the rest with 429, and reads the others on', async () => {
     const token = await small.token(HOUSING.dept, [], 'trickler');
-    const answers: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const s = net.connect(Number(new URL(small.gateway.url).port), '127.0.0.1');
-      sockets.push(s);
-      let answer = '';
-      s.on('data', (d) => (answer += d));
-      s.on('close', () => answers.push(answer));
-      s.on('error', () => {});
-      s.write(
-        `POST /graphql HTTP/1.1\r\nHost: gw\r\nauthorization: Bearer ${token}\r\nx-purpose: field-audit\r\ncontent-type: application/json\r\n` +
-          `content-length: ${SENT + 4_000}\r\n\r\n{"query":"{ __typename }","variables":{"x":"${'a'.repeat(SENT - 44)}`,
-      );
-    }
+    trickled = trickleBodies(small.gateway.url, Array.from({ length: 20 }, () => `authorization: Bearer ${token}\r\nx-purpose: field-audit\r\n`), SENT);
+    const { answers } = trickled;
     // 17 bodies of 60,000 bytes fit in 1 MiB, 18 do not: at least 3 of the 20 are refused, whichever they are.
     await eventually(async () => expect(answers.filter((a) => a.startsWith('HTTP/1.1 429')).length).toBeGreaterThanOrEqual(3), 20_000);
     const refused = answers.find((a) => a.startsWith('HTTP/1.1 429'))!;
     expect(refused).toMatch(/connection: close/i);
     expect(refused).toMatch(/\r\nretry-after: 1\r\n/i); // as every other 429 of the gateway
-    const error = JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4)).errors[0];
+    const error = errorOf(refused);
     expect(error.extensions.code).toBe('BAD_REQUEST');
     expect(error.message).toBe(
       'Department 650200-ZJJ has more request bodies arriving at once than this gateway holds for one department (1048576 bytes: 16 times limits.maxRequestBytes); this one was read no further. Send large requests one after another, not all at once.',
@@ -192,9 +181,9 @@ describe('bodies that never end', () => {
     expect(error.message).not.toMatch(/\bat .*\.(ts|js):\d+/);
     // Another department's body as large is read and answered meanwhile; the held ones are still open.
     expect((await padded(TAX, SENT)).data).toEqual({ kmyOilfield: { well: { wellNo: 'W00042' } } });
-    expect(sockets.filter((s) => !s.destroyed).length).toBeGreaterThanOrEqual(1);
+    expect(trickled.open()).toBeGreaterThanOrEqual(1);
     // Their connections closed, what they held is given back: the department's requests are read again.
-    for (const s of sockets) s.destroy();
+    trickled.destroy();
     await eventually(async () => expect((await padded(HOUSING, SENT)).data).toEqual({ kmyOilfield: { well: { wellNo: 'W00042' } } }));
   });
 });

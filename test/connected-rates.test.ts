@@ -3,18 +3,17 @@
 // "520102-XCZX" (its code names a division within the province) and so may the county. On the city they
 // are two departments, each with its own rate bucket: one that sends too much must not leave the other refused.
 // So a platform could make codes up without end; `limits.rate.perPlatform` bounds all it forwards together.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORWARDED_HEADER, signForwarded } from '../src/identity/forwarded.ts';
 import { RATE_BUCKETS } from '../src/limits/rates.ts';
 import type { Level } from '../src/model/platform.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { guiyangConnectedTo, guizhouFixture as fixture } from './helpers/guizhou.ts';
 import { keysOnlyPlatform as city, type KeysOnlyPlatform as City } from './helpers/keys-only-platform.ts';
 
-const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/guizhou', name);
 
 let work: string;
 let guizhou: City;
@@ -26,12 +25,10 @@ let bounded: TestGateway;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'govgraph-connected-rates-'));
   [guizhou, nanming] = await Promise.all([city('520000', work), city('520102', work)]);
-  const cityFile = join(work, 'city.yaml');
-  writeFileSync(cityFile, readFileSync(fixture('city.yaml'), 'utf8').replace(/connected:\n.*\n?$/, [
-    'connected:',
-    `  - { region: "520000", name: 贵州省平台, url: "${guizhou.url}", namespace: guizhou, timeoutMs: 1000 }`,
-    `  - { region: "520102", name: 南明区平台, url: "${nanming.url}", namespace: nanming, timeoutMs: 1000 }`,
-  ].join('\n')));
+  const cityFile = guiyangConnectedTo(work, [
+    { region: '520000', name: '贵州省平台', url: guizhou.url, namespace: 'guizhou' },
+    { region: '520102', name: '南明区平台', url: nanming.url, namespace: 'nanming' },
+  ]);
   guiyang = await startTestGateway({
     platformFile: cityFile,
     catalogueFiles: [fixture('city-housing.yaml')],

@@ -93,3 +93,11 @@ export async function startGuizhouPair(
     },
   };
 }
+
+/** Guiyang's platform file (city.yaml), written in `work`, listing `connected` as its connected platforms (timeoutMs 1000). */
+export function guiyangConnectedTo(work: string, connected: readonly { region: string; name: string; url: string; namespace: string }[]): string {
+  const cityFile = join(work, 'city.yaml');
+  const entries = connected.map((c) => `  - { region: "${c.region}", name: ${c.name}, url: "${c.url}", namespace: ${c.namespace}, timeoutMs: 1000 }`);
+  writeFileSync(cityFile, readFileSync(guizhouFixture('city.yaml'), 'utf8').replace(/connected:\n.*\n?$/, ['connected:', ...entries].join('\n')));
+  return cityFile;
+}
