@@ -46,7 +46,7 @@ const enterprises = [
   { creditCode: '91450100MA5K000001', name: '南宁糖业', capital: '100000000.00', kind: 'state', founded: '1950-10-01', legalRepId: residents[0].idNumber, taxNote: '欠税记录' },
   { creditCode: '91450100MA5K000002', name: 'Yong "River" Ltd\\', capital: '0.01', kind: 'private', founded: '2024-02-29', legalRepId: residents[6].idNumber, taxNote: 'none' },
   { creditCode: '91450100MA5K000003', name: '😀', kind: 'foreign', legalRepId: residents[1].idNumber },
-  { creditCode: '91450100MA5K000004', name: '', capital: '-5', kind: 'private', legalRepId: 'not-an-id' },
+  { creditCode: '91450100MA5K000004', name: '', capital: '-5', kind: 'private', legalRepId: id('45010219991231999') }, // an ID number no resident holds: the link meets no record (a malformed one is refused at import: records/validate/links.ts)
 ];
 
 let gw: TestGateway;
