@@ -256,7 +256,7 @@ export interface Forwarder {
 /** One delegated request: the sub-selection of the namespace, the identity signed, bounded by the timeout. */
 export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request: ExecutionRequest, timeoutMs: number, plannedOn?: string): Promise<ExecutionResult> {
   const asker = request.context as Asker;
-  const note = (outcome: ForwardNote['outcome'], errors: number, answered?: Pick<ForwardNote, 'denied' | 'read'>) =>
+  const note = (outcome: ForwardNote['outcome'], errors: number, answered?: Pick<ForwardNote, 'denied' | 'read' | 'recorded'>) =>
     asker.forwards?.push({ namespace: c.namespace, platform: c.region, outcome, errors, ...answered });
   let res;
   let underWay = false;
@@ -304,12 +304,18 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
     const first = body.errors?.[0];
     const code = first?.extensions?.code;
     if (first && typeof code === 'string' && REQUEST_REFUSALS.includes(code)) {
-      note('answered', 1);
+      // Its entry recorded the refusal (`refused`, in its header; a platform of an older release says
+      // nothing): this platform's entry says the same, the code named among the denials at the namespace,
+      // not `error`. Only the header is read: the caller's error below is the same either way.
+      const refusedThere = res.readOutcome === 'refused';
+      note('answered', 1, refusedThere ? { denied: denialsOf(c, request.document, [{ extensions: { code } }], 'refused'), recorded: 'refused' } : undefined);
       // Its plain extensions pass on (the limit, figure and bound, retryAfter), as a data error's do.
       // Its message and texts cut as the other refusals' (their-text.ts): an honest one is a sentence.
       const texts = Object.entries(passedOn(first.extensions) ?? {}).map(([k, v]) => [k, typeof v === 'string' ? theirError(v) : v]);
       const extensions = { ...Object.fromEntries(texts), code, platform: c.region };
-      return { errors: [new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${theirError(withoutStack(first.message))}`, { extensions })] };
+      const passed = new GraphQLError(`The connected platform ${c.name} (${c.region}) refused the request: ${theirError(withoutStack(first.message))}`, { extensions });
+      if (refusedThere) toldThere.add(passed);
+      return { errors: [passed] };
     }
     // Invalid there, valid here: its schema changed since the one held here (schema-drift.ts).
     if (code === 'GRAPHQL_VALIDATION_FAILED' && f.recheck && plannedOn !== undefined) {

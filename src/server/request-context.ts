@@ -14,7 +14,7 @@ import type { GrantCache } from '../access/grant-cache.ts';
 import { counterKey, type Identity, type Verifier } from '../identity/verify.ts';
 import { KeySetUnavailableError, type AuthenticationFailure } from '../identity/errors.ts';
 import { parsePurpose } from '../identity/purpose.ts';
-import { claimsForwarded, FORWARDED_HEADER, type ForwardedVerifier } from '../identity/forwarded.ts';
+import { claimsForwarded, FORWARDED_HEADER, READ_OUTCOME_HEADER, type ForwardedVerifier } from '../identity/forwarded.ts';
 import type { CursorCodec, RequestContext } from '../../resolvers/request.ts';
 import { noteRefused, noteRefusalReason } from './plugins/logging.ts';
 import { auditRefusal, auditUnavailable, leadingOperationName } from './plugins/audit.ts';
@@ -147,6 +147,21 @@ export interface RequestContextParts {
   log?: (err: unknown) => void;
 }
 
+/**
+ * A refusal of a forwarded request whose entry was written here (outcome `refused`: a rate, an unknown
+ * purpose), with the header that tells the forwarding platform so (READ_OUTCOME_HEADER), as the audit plugin
+ * says the outcome of the entries it writes: that platform's entry of the read says `refused` too, not
+ * `error`. Not AUDIT_UNAVAILABLE: no entry was written then.
+ */
+function toldRefused(answer: unknown, identity: Identity): unknown {
+  if (!identity.via || !(answer instanceof GraphQLError) || answer.extensions.code === 'AUDIT_UNAVAILABLE') return answer;
+  const http = answer.extensions.http as { status?: number; headers?: HeaderMap } | undefined;
+  const headers = http?.headers ?? new HeaderMap();
+  headers.set(READ_OUTCOME_HEADER, 'refused');
+  (answer.extensions as Record<string, unknown>).http = { ...http, headers };
+  return answer;
+}
+
 /** The caller of a request (`verifyCaller`), its context (`context`), and the log of refused forwarded requests. */
 export function requestContexts(parts: RequestContextParts) {
   const { platform, store, holder, grantCache, verifier, forwarded, cursors, trusted, documents, limits, limitsOn, checkpointFile, logger, log } = parts;
@@ -224,7 +239,7 @@ export function requestContexts(parts: RequestContextParts) {
     const rateKey = { dept: counterKey(identity), user: identity.user, via: identity.via };
     const note = refusal.extensions.code === 'RATE_LIMITED' ? foldedNote(refusal) : '';
     const answer = await rateEntries.entry(refusal, rateKey, () => auditRefusal(store, { requestId, identity, purpose }, refusedDocument(documents, registeredBy(identity), sent, document), refusal, note), now.getTime());
-    return refusedAs(answer === 'folded' ? refusal : answer === 'unwritten' ? auditUnavailable(refusal) : answer, requestId, identity, sent);
+    return refusedAs(answer === 'unwritten' ? auditUnavailable(refusal) : toldRefused(answer === 'folded' ? refusal : answer, identity), requestId, identity, sent);
   };
   /**
    * The rate of a request whose body was refused before Apollo saw it (not UTF-8 or JSON, too large, in a
@@ -292,7 +307,7 @@ export function requestContexts(parts: RequestContextParts) {
       // message. Only once its rate is taken: each refusal writes an audit entry, so a stream of them
       // must meet the rate as any requests do.
       const answer = await auditRefusal(store, { requestId, identity, purpose: null }, refusedDocument(documents, registeredBy(identity), sent), badPurpose);
-      throw refusedAs(answer, requestId, identity, sent);
+      throw refusedAs(toldRefused(answer, identity), requestId, identity, sent);
     }
     // Read once a request, not again after each of its mutations (as the platform reads are, readingAfresh
     // in resolvers/platform): these are the grants the caller's department holds, and no mutation of its

@@ -13,11 +13,15 @@ export const kashgarFixture = (name: string) => join(fileURLToPath(new URL('..',
 
 export interface KashgarPair { work: string; xinjiang: Side; kashgar: Side }
 
+/** Changes to a side's platform file before it serves (limits, purposes of its own), its text in, text out. */
+export interface KashgarEdits { xinjiang?: (text: string) => string; kashgar?: (text: string) => string }
+
 /** Both platforms served; GOVGRAPH_TEST_PORT, when set, is the first of the two ports (else free ones). */
-export async function startKashgarPair(prefix: string): Promise<KashgarPair> {
+export async function startKashgarPair(prefix: string, edits: KashgarEdits = {}): Promise<KashgarPair> {
   const { work, sides: [xinjiang, kashgar] } = await twoSides(prefix, ['xinjiang', 'kashgar']);
-  writeFileSync(xinjiang.file, readFileSync(kashgarFixture('xinjiang.yaml'), 'utf8').replace('KASHGAR_URL', kashgar.url));
-  writeFileSync(kashgar.file, readFileSync(kashgarFixture('kashgar.yaml'), 'utf8').replace('XINJIANG_URL', xinjiang.url));
+  const same = (text: string) => text;
+  writeFileSync(xinjiang.file, (edits.xinjiang ?? same)(readFileSync(kashgarFixture('xinjiang.yaml'), 'utf8').replace('KASHGAR_URL', kashgar.url)));
+  writeFileSync(kashgar.file, (edits.kashgar ?? same)(readFileSync(kashgarFixture('kashgar.yaml'), 'utf8').replace('XINJIANG_URL', xinjiang.url)));
   await prepareSide(xinjiang, kashgarFixture('xinjiang-catalogue.yaml'), []);
   await prepareSide(kashgar, kashgarFixture('kashgar-catalogue.yaml'), [jsonLines(kashgarFixture('visits.jsonl')), jsonLines(kashgarFixture('staff.jsonl'))]);
   await Promise.all([startSide(xinjiang), startSide(kashgar)]);
