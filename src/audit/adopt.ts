@@ -15,16 +15,14 @@
 // One insert, after the head it checked: a kill -9 before it leaves the log as it was (at most the secret made,
 // kept in the store, that a run again takes up), after it adopted. Another adopt that appended meanwhile takes
 // the entry's seq first (the unique index on seq), and this one starts over and is refused as adopted already.
-import { randomUUID } from 'node:crypto';
-import { AUDIT_COLLECTION, fieldsHash, fromRow, hashedUnkeyed, toRow, writtenFields, type AuditEntry, type NewAuditEntry } from './entry.ts';
+import { AUDIT_COLLECTION, fromRow, hashedUnkeyed, type AuditEntry } from './entry.ts';
 import { auditTail, ensureAuditIndexes, WHOLE_SEQ } from './log.ts';
-import { deriveAuditKey } from './key.ts';
 import { ADOPTED_ACTION, adoptionDetail } from './adoption.ts';
 import { begunBeforeKeyedHashes, chainKeyProblem } from './chain-key.ts';
 import { adoptionOf, verifyAuditChain, VERIFY_PAGE_SIZE } from './verify.ts';
-import { writeCheckpoint, type Checkpoint } from './checkpoint.ts';
-import { envSecret, keepSecret, keptSecret, newSecret } from '../identity/secret.ts';
-import { and, DuplicateKeyError, eq, type Store } from '../store/port.ts';
+import type { Checkpoint } from './checkpoint.ts';
+import { appendOperatorEntry, keepMade, platformSecret } from './operator-entry.ts';
+import { and, eq, type Store } from '../store/port.ts';
 
 /** Why the log was not adopted; nothing was written. */
 export class AdoptRefusedError extends Error {
@@ -50,7 +48,6 @@ export interface AdoptResult {
 }
 
 const ATTEMPTS = 5;
-const encoder = new TextEncoder();
 
 export async function adoptUnkeyedLog(
   store: Store,
@@ -78,10 +75,8 @@ export async function adoptUnkeyedLog(
       const problem = await chainKeyProblem(store, env);
       if (problem) throw new AdoptRefusedError(`entries #${plainHead.seq + 1}-#${keyedTo} were chained after the plain ones under a key, and ${problem}`);
     }
-    const fromEnv = envSecret(env);
-    const kept = fromEnv ? null : await keptSecret(store);
-    const made = fromEnv || kept ? null : newSecret();
-    const key = deriveAuditKey(fromEnv ?? kept ?? encoder.encode(made!));
+    const secret = await platformSecret(store, env);
+    const key = secret.key;
     const adopting = { after: plainHead.seq, keyedTo };
     const checked = await verifyAuditChain(store, undefined, { keys: { current: key, previous: null }, adopting, checkpointFile: opts.startsCheckpointFile ? null : opts.checkpointFile });
     if (!checked.ok) {
@@ -93,31 +88,14 @@ export async function adoptUnkeyedLog(
       );
     }
     // The secret made is kept just before the entry: a refusal above writes nothing. Another process that kept one meanwhile wins.
-    if (made !== null && new TextDecoder().decode(await keepSecret(store, made)) !== made) continue;
+    if (!(await keepMade(store, secret))) continue;
     // The indexes (the unique seq the insert below relies on, those a later release added) once nothing refuses.
     await ensureAuditIndexes(store);
-    const time = (opts.now?.() ?? new Date()).toISOString();
-    const input: NewAuditEntry = {
-      requestId: randomUUID(), department: null, user: 'operator', purpose: null, operationName: null, documentHash: null,
-      kind: 'operator', action: ADOPTED_ACTION, resources: [], outcome: 'ok',
-      detail: adoptionDetail({ after: plainHead.seq, head: plainHead.hash, keyedTo }),
-    };
-    const fields = writtenFields(input, time, tail.seq + 1, tail.hash);
-    const entry: AuditEntry = Object.assign(fields, { hash: fieldsHash(fields, key) });
-    try {
-      await store.insert(AUDIT_COLLECTION, [toRow(entry)]);
-    } catch (err) {
-      if (err instanceof DuplicateKeyError) continue; // another writer took the seq: look again
-      throw err;
-    }
-    let checkpoint: Checkpoint | null = null;
-    let checkpointProblem: string | null = null;
-    try {
-      checkpoint = await writeCheckpoint(store, opts.checkpointFile, opts.now?.() ?? new Date(), key);
-    } catch (err) {
-      checkpointProblem = err instanceof Error ? err.message : String(err);
-    }
-    return { entry, after: plainHead.seq, keyedTo, secret: fromEnv ? 'env' : kept ? 'kept' : 'made', checkpoint, checkpointProblem };
+    const written = await appendOperatorEntry(store, {
+      tail, key, action: ADOPTED_ACTION, detail: () => adoptionDetail({ after: plainHead.seq, head: plainHead.hash, keyedTo }), checkpointFile: opts.checkpointFile, now: opts.now,
+    });
+    if (!written) continue; // another writer took the seq: look again
+    return { ...written, after: plainHead.seq, keyedTo, secret: secret.from };
   }
   throw new AdoptRefusedError(`other writers kept appending to the audit log (${ATTEMPTS} attempts): stop them and run it again`);
 }

@@ -13,15 +13,14 @@
 // made, kept in the store, that a run again takes up); a writer that appended meanwhile takes the entry's seq
 // first (the unique index on seq), and it starts over, verifying the new entries too. A gateway still running
 // with the previous secret refuses to write after the change (log.ts): its entries would break the chain.
-import { randomUUID } from 'node:crypto';
-import { AUDIT_COLLECTION, fieldsHash, toRow, writtenFields, type AuditEntry, type NewAuditEntry } from './entry.ts';
+import type { AuditEntry } from './entry.ts';
 import { auditTail, ensureAuditIndexes } from './log.ts';
 import { deriveAuditKey } from './key.ts';
 import { changeDetail, changeProof, KEY_CHANGED_ACTION, keyId, PREVIOUS_SECRET_ENV, type KeyChange } from './key-change.ts';
 import { verifyAuditChain, type VerifyKeys } from './verify.ts';
-import { writeCheckpoint, type Checkpoint } from './checkpoint.ts';
-import { envSecret, keepSecret, keptSecret, newSecret } from '../identity/secret.ts';
-import { DuplicateKeyError, type Store } from '../store/port.ts';
+import type { Checkpoint } from './checkpoint.ts';
+import { appendOperatorEntry, keepMade, platformSecret } from './operator-entry.ts';
+import type { Store } from '../store/port.ts';
 
 /** Why the change was not recorded; nothing was written. */
 export class RekeyRefusedError extends Error {
@@ -44,7 +43,6 @@ export interface RekeyResult {
 }
 
 const ATTEMPTS = 5;
-const encoder = new TextEncoder();
 
 export async function rekeyAudit(
   store: Store,
@@ -55,41 +53,22 @@ export async function rekeyAudit(
     await ensureAuditIndexes(store);
     const tail = await auditTail(store);
     if (!tail) throw new RekeyRefusedError('the audit log is empty: no entry is keyed with the previous secret, so there is no change to record');
-    const fromEnv = envSecret(env);
-    const kept = fromEnv ? null : await keptSecret(store);
-    const made = fromEnv || kept ? null : newSecret();
-    const keys: VerifyKeys = { current: deriveAuditKey(fromEnv ?? kept ?? encoder.encode(made!)), previous: deriveAuditKey(opts.previous) };
+    const secret = await platformSecret(store, env);
+    const keys: VerifyKeys = { current: secret.key, previous: deriveAuditKey(opts.previous) };
     if (keyId(keys.current) === keyId(keys.previous!)) {
-      throw new RekeyRefusedError(`${PREVIOUS_SECRET_ENV} is the secret this command keys the log with (${fromEnv ? 'GOVGRAPH_JWT_SECRET' : 'the secret kept in the store'}): there is no change to record`);
+      throw new RekeyRefusedError(`${PREVIOUS_SECRET_ENV} is the secret this command keys the log with (${secret.from === 'env' ? 'GOVGRAPH_JWT_SECRET' : 'the secret kept in the store'}): there is no change to record`);
     }
     const checked = await lastUnderPrevious(store, tail.seq, keys, opts.checkpointFile);
     // The secret made is kept just before the entry: a refusal above writes nothing. Another process that
     // kept one meanwhile wins, and the log is verified again with it.
-    if (made !== null && new TextDecoder().decode(await keepSecret(store, made)) !== made) continue;
-    const time = (opts.now?.() ?? new Date()).toISOString();
-    const place = { seq: tail.seq + 1, time, prevHash: tail.hash };
+    if (!(await keepMade(store, secret))) continue;
     const change: Omit<KeyChange, 'proof'> = { after: checked.after, digest: checked.digest, newKey: keyId(keys.current) };
-    const input: NewAuditEntry = {
-      requestId: randomUUID(), department: null, user: 'operator', purpose: null, operationName: null, documentHash: null,
-      kind: 'operator', action: KEY_CHANGED_ACTION, resources: [], outcome: 'ok',
-      detail: changeDetail({ ...change, proof: changeProof(place, change, keys.previous!) }),
-    };
-    const fields = writtenFields(input, time, place.seq, place.prevHash);
-    const entry: AuditEntry = Object.assign(fields, { hash: fieldsHash(fields, keys.current) });
-    try {
-      await store.insert(AUDIT_COLLECTION, [toRow(entry)]);
-    } catch (err) {
-      if (err instanceof DuplicateKeyError) continue; // another writer took the seq: verify its entries too
-      throw err;
-    }
-    let checkpoint: Checkpoint | null = null;
-    let checkpointProblem: string | null = null;
-    try {
-      checkpoint = await writeCheckpoint(store, opts.checkpointFile, opts.now?.() ?? new Date(), keys.current);
-    } catch (err) {
-      checkpointProblem = err instanceof Error ? err.message : String(err);
-    }
-    return { entry, after: checked.after, newSecret: fromEnv ? 'env' : kept ? 'kept' : 'made', checkpoint, checkpointProblem };
+    const written = await appendOperatorEntry(store, {
+      tail, key: keys.current, action: KEY_CHANGED_ACTION, detail: (place) => changeDetail({ ...change, proof: changeProof(place, change, keys.previous!) }),
+      checkpointFile: opts.checkpointFile, now: opts.now,
+    });
+    if (!written) continue; // another writer took the seq: verify its entries too
+    return { ...written, after: checked.after, newSecret: secret.from };
   }
   throw new RekeyRefusedError(`other writers kept appending to the audit log (${ATTEMPTS} attempts): stop the gateways and run it again`);
 }
