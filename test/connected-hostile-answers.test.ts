@@ -178,6 +178,22 @@ describe('a connected platform\'s answer to a namespace read', () => {
     }
   });
 
+  it('its x-govgraph-read-outcome does not hide from this log a value its answer holds', async () => {
+    // The stand-in answers the permits (7, no error) and says its entry recorded nothing read there.
+    for (const outcome of ['denied', 'refused']) {
+      answer = (data) => ({ status: 200, headers: { 'x-govgraph-read-outcome': outcome }, body: { data } });
+      const requestId = `hostile-read-${outcome}`;
+      const res = await fetch(`${gw.gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await gw.token('610000-MZ')}`, 'x-purpose': 'land-survey', 'x-request-id': requestId },
+        body: JSON.stringify({ query: '{ city { housing { permits } } }' }),
+      });
+      expect(await res.json()).toEqual({ data: { city: { housing: { permits: 7 } } } });
+      const [entry] = await gw.store.find(AUDIT_COLLECTION, { filter: eq('requestId', requestId) });
+      expect(entry, outcome).toMatchObject({ outcome: 'partial' });
+    }
+  });
+
   it('a redirect of its schema document: said so, with where it points for the operator only', async () => {
     schemaRedirects = true;
     try {

@@ -346,12 +346,13 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   // denied reads never saw a department probing what a connected platform refuses it.
   // The platform's own outcome when it says it (a denial there without an error, a page of no records read
   // there): else what its answer shows, its denials and a value read. A denial its answer holds counts
-  // whatever it says: a platform that said `allowed` beside it hid from this log what it refused.
+  // whatever it says: a platform that said `allowed` beside it hid from this log what it refused. So does a
+  // value its answer holds: one that said `denied` or `refused` beside it hid what the department was given.
   // A refusal there (a masked item's filter or order, nothing else read) is a denial here, as one of this
   // platform's own beside other reads; `refused` alone when every connected platform refused and nothing
   // else was asked (the forwarded-only branch below).
   const deniedThere = forwards.some((f) => !!f.denied?.length || (f.recorded !== undefined && f.recorded !== 'allowed'));
-  const readThere = forwards.some((f) => (f.recorded ? f.recorded === 'allowed' || f.recorded === 'partial' : f.read));
+  const readThere = forwards.some((f) => f.read || f.recorded === 'allowed' || f.recorded === 'partial');
   const withDenialsThere = (here: AuditOutcome | null): AuditOutcome => {
     if (!deniedThere) return here ?? 'allowed';
     return here === 'allowed' || here === 'partial' || readThere ? 'partial' : 'denied';
@@ -384,7 +385,7 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
   } else if (forwarded) {
     const cancelled = errors.find(isCancelled);
     const outcome = failed.length || !forwards.every((f) => f.outcome === 'answered') ? 'error'
-      : forwards.every((f) => f.recorded === 'refused') ? 'refused' : withDenialsThere(null);
+      : forwards.every((f) => f.recorded === 'refused' && !f.read) ? 'refused' : withDenialsThere(null);
     const detail = [cancelled && refusalDetail(cancelled), failed.length ? recordedDetail(failed.join('; ')) : null, forwarded].filter(Boolean).join('; ');
     entries.push(requestEntry(ctx, audit, { kind: 'read', action: null, resources: [], outcome, detail }));
   }
