@@ -568,6 +568,25 @@ function contract(harness: () => Harness): void {
       expect(ids(await store.find(c, { ...query, limit: 1 }))).toEqual(['p04']);
       expect(ids(await store.find(c, { ...query, sort: [asc('age'), asc('id')] }))).toEqual(['p07', 'p01']);
     });
+    // What a link to a non-key item reads (resolvers/data/links.ts): a value in two spellings (a decimal's
+    // 450.1 and 450.10, SQLite's one order key, MongoDB's $group by value), null and missing (one value on
+    // both), ties of the sort broken by the row order as a reader's order is, the row order projected, a skip.
+    it('firstOf: a decimal in two spellings is one value, null and missing one, ties by the row order, skip', async () => {
+      const f = `r_450000_cz_first_of_${++next}`;
+      await store.insert(f, [
+        { id: 'f1', v: dec('450.1'), n: 2 }, { id: 'f2', v: dec('450.10'), n: 1 }, { id: 'f3', v: dec('9'), n: 1 },
+        { id: 'f4', v: null, n: 5 }, { id: 'f5', n: 4 }, { id: 'f6', v: dec('9.0'), n: 1 }, { id: 'f7', v: dec('-1'), n: 0 },
+      ]);
+      const sort = [asc('n'), asc(ROW_ORDER)];
+      const query = { filter: inList('v', [dec('450.100'), dec('9.00'), null]), sort, firstOf: 'v', projection: withSortFields(['id'], sort) };
+      const found = await store.find(f, query);
+      expect(ids(found)).toEqual(['f2', 'f3', 'f5']);
+      expect(found.every((r) => r[ROW_ORDER] !== undefined)).toBe(true);
+      expect(ids(await store.find(f, { ...query, skip: 1, limit: 1 }))).toEqual(['f3']);
+      expect(ids(await store.find(f, { ...query, sort: [desc('n'), asc(ROW_ORDER)] }))).toEqual(['f4', 'f1', 'f3']);
+      // Without a sort: the first in the row order, in the row order.
+      expect(ids(await store.find(f, { filter: query.filter, firstOf: 'v' }))).toEqual(['f1', 'f3', 'f4']);
+    });
     it('returns whole documents without _id, booleans as booleans, missing fields absent', async () => {
       expect(await store.find(c, { filter: inList('id', ['p04', 'p02']), sort: [asc('id')] })).toStrictEqual([
         { id: 'p02', name: 'bob', age: 25, score: 2.25, born: '1995-06-01', active: false, city: 'Zhuzhou' },
