@@ -583,6 +583,11 @@ function contract(harness: () => Harness): void {
       expect(ids(found)).toEqual(['f2', 'f3', 'f5']);
       expect(found.every((r) => r[ROW_ORDER] !== undefined)).toBe(true);
       expect(ids(await store.find(f, { ...query, skip: 1, limit: 1 }))).toEqual(['f3']);
+      // A limit of 2 to 1,000 rows reads through SQLite's document cache (sqlite/cached-reads.ts): asked twice, kept apart from the read without firstOf.
+      for (let i = 0; i < 2; i++) {
+        expect(ids(await store.find(f, { ...query, projection: ['id'], limit: 3 }))).toEqual(['f2', 'f3', 'f5']);
+        expect(ids(await store.find(f, { ...query, projection: ['id'], firstOf: undefined, limit: 3 }))).toEqual(['f2', 'f3', 'f6']);
+      }
       expect(ids(await store.find(f, { ...query, sort: [desc('n'), asc(ROW_ORDER)] }))).toEqual(['f4', 'f1', 'f3']);
       // Without a sort: the first in the row order, in the row order.
       expect(ids(await store.find(f, { filter: query.filter, firstOf: 'v' }))).toEqual(['f1', 'f3', 'f4']);
