@@ -17,6 +17,8 @@ import { addGrant } from '../src/access/grants/adding.ts';
 import { signToken } from '../src/identity/token.ts';
 import { importRecords } from '../src/records/import.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { errorOf, trickleBodies } from './helpers/trickled-bodies.ts';
+import { eventually } from './helpers/eventually.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/gansu-clients/${name}`, import.meta.url));
@@ -132,6 +134,19 @@ beforeAll(async () => {
   const limited = await gansu(fixture('platform.yaml'), { rates: true, limits: { rate: { perDepartment: null, perUser: { requests: 1, perMs: 60_000 } } } });
   await limited.query(list, { dept, purpose });
   await meet(limited, 'over the rate', list, { purpose });
+
+  // Large bodies of one department arriving at once (30 of 12,000 bytes), past 16 × maxRequestBytes: refused, 429.
+  const small = await gansu(fixture('platform.yaml'), { limits: { maxRequestBytes: 16 * 1024 } });
+  const token = await small.token(dept, [], 'dev');
+  const trickled = trickleBodies(small.gateway.url, Array.from({ length: 30 }, () => `authorization: Bearer ${token}\r\nx-purpose: ${purpose}\r\n`), 12_000);
+  try {
+    await eventually(async () => expect(trickled.answers.some((a) => a.startsWith('HTTP/1.1 429'))).toBe(true), 20_000);
+    const refused = trickled.answers.find((a) => a.startsWith('HTTP/1.1 429'))!;
+    const error = errorOf(refused);
+    met.push({ code: String(error.extensions.code), message: error.message, how: 'large bodies arriving at once', status: 429 });
+  } finally {
+    trickled.destroy();
+  }
 
   // One value an hour compared with a masked item: the second is over the quota, on each resource.
   const probed = await gansu(fixture('platform.yaml'), { limits: { maskedProbes: { maxIn: 20, perHour: 1, perDay: 500 } } });
