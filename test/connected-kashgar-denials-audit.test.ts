@@ -9,21 +9,14 @@
 // Two real `govgraph serve` processes on loopback, each with its own store (test/fixtures/kashgar-connected).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { namedDenials } from '../src/server/plugins/audit.ts';
-import { askAs, startKashgarPair, stopKashgarPair, type KashgarPair } from './helpers/kashgar-pair.ts';
+import { askAs, entriesOfRequest, startKashgarPair, stopKashgarPair, type KashgarPair } from './helpers/kashgar-pair.ts';
 
 let pair: KashgarPair | undefined;
 beforeAll(async () => { pair = await startKashgarPair('govgraph-kashgar-denials-'); }, 180_000);
 afterAll(() => stopKashgarPair(pair));
 
 const ATTACKER = '650000-JYT';
-const ENTRY = 'query Entry($id: String) { auditLog(first: 5, filter: { requestId: $id }) { nodes { department via outcome detail } } }';
-
-/** The entries of request `id` on each side, read by each side's supervisor. */
-async function entriesOf(id: string) {
-  const xinjiang = await askAs(pair!.xinjiang, '650000-FGW', { query: ENTRY, variables: { id } }, { roles: ['supervisor'] });
-  const kashgar = await askAs(pair!.kashgar, '653100-FGW', { query: ENTRY, variables: { id } }, { roles: ['supervisor'] });
-  return { xinjiang: xinjiang.data!.auditLog.nodes, kashgar: kashgar.data!.auditLog.nodes };
-}
+const entriesOf = (id: string) => entriesOfRequest(pair!, id);
 
 async function read(id: string, query: string) {
   return askAs(pair!.xinjiang, ATTACKER, { query }, { headers: { 'x-request-id': id } });

@@ -10,7 +10,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READ_OUTCOME_HEADER } from '../src/identity/forwarded.ts';
 import { signToken } from '../src/identity/token.ts';
-import { askAs, startKashgarPair, stopKashgarPair, type KashgarPair } from './helpers/kashgar-pair.ts';
+import { askAs, entriesOfRequest, startKashgarPair, stopKashgarPair, type KashgarPair } from './helpers/kashgar-pair.ts';
 import { closeLoopback, listenOnLoopback } from './helpers/loopback.ts';
 
 // Xinjiang reaches Kashgar through a proxy that passes everything on, and, while `olderRelease`, drops
@@ -47,13 +47,7 @@ afterAll(async () => {
 });
 
 const ATTACKER = '650000-JYT';
-const ENTRY = 'query Entry($id: String) { auditLog(first: 5, filter: { requestId: $id }) { nodes { department via outcome detail } } }';
-
-async function entriesOf(id: string) {
-  const xinjiang = await askAs(pair!.xinjiang, '650000-FGW', { query: ENTRY, variables: { id } }, { roles: ['supervisor'] });
-  const kashgar = await askAs(pair!.kashgar, '653100-FGW', { query: ENTRY, variables: { id } }, { roles: ['supervisor'] });
-  return { xinjiang: xinjiang.data!.auditLog.nodes, kashgar: kashgar.data!.auditLog.nodes };
-}
+const entriesOf = (id: string) => entriesOfRequest(pair!, id);
 
 const read = (id: string, query: string, dept = ATTACKER, purpose?: string) =>
   askAs(pair!.xinjiang, dept, { query }, { headers: { 'x-request-id': id }, ...(purpose ? { purpose } : {}) });

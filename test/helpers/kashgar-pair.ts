@@ -52,3 +52,12 @@ export async function askAs(
   const res = await fetch(`${s.url}/graphql`, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: res.status, ...((await res.json()) as { data?: any; errors?: any[] }) };
 }
+
+const ENTRY = 'query Entry($id: String) { auditLog(first: 5, filter: { requestId: $id }) { nodes { department via outcome detail } } }';
+
+/** The audit entries of request `id` on each side, read by each side's supervisor. */
+export async function entriesOfRequest(pair: KashgarPair, id: string) {
+  const xinjiang = await askAs(pair.xinjiang, '650000-FGW', { query: ENTRY, variables: { id } }, { roles: ['supervisor'] });
+  const kashgar = await askAs(pair.kashgar, '653100-FGW', { query: ENTRY, variables: { id } }, { roles: ['supervisor'] });
+  return { xinjiang: xinjiang.data!.auditLog.nodes, kashgar: kashgar.data!.auditLog.nodes };
+}
