@@ -658,7 +658,7 @@ export type Objection = {
   id: Scalars['ID']['output'];
   /** The item believed wrong. */
   item: Scalars['String']['output'];
-  /** The record's key value, as text; to a supervisor who neither raised it nor provides the resource, as its department reads the key (masked in full when it may not read it, or the record lies outside its rows). */
+  /** The record's key value, as text; to a supervisor who neither raised it nor provides the resource, as its department reads the key (masked in full when it may not read it or the item objected to, or the record lies outside its rows). */
   key: Scalars['String']['output'];
   /** Answered on a day of the platform's calendar (China time, UTC+8) after dueDate; false while unanswered (see overdue). */
   late: Scalars['Boolean']['output'];

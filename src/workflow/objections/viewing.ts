@@ -34,7 +34,8 @@ export function seesObjection(env: WorkflowEnv, v: ObjectionViewer, o: Objection
  * objected to, and only when the record lies within the department's rows (`inRows`, from
  * `recordsInRows`: SPEC §6's row scope). Masked, they come masked (an ID number key as
  * `430102********3990`); denied (no purpose, no grant, outside the scope, a record outside its rows),
- * the proposed value is null and the key masked in full, which keeps only its length (the field cannot
+ * the proposed value is null and the key masked in full, and so is the key when the item objected to is
+ * denied (the objection tells something of that item's value), which keeps only its length (the field cannot
  * be null), and a boolean or enum key not even that (as long as its longest value, as a read masks it).
  * So does a resource no longer published: nothing decides, and its key is masked in full as its last
  * published version's key item masks it (`formerly`). The reason and the answer are the
@@ -43,10 +44,20 @@ export function seesObjection(env: WorkflowEnv, v: ObjectionViewer, o: Objection
 export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource: Resource | undefined, reader: DataReader, inRows: boolean, formerly?: Resource | null): Objection {
   if (o.department === viewer.dept || o.provider === viewer.dept) return o;
   const items = resource && inRows ? effectiveItems(resource) : undefined;
-  const seen = (name: string | undefined, value: string): string | null => {
-    const item = name === undefined ? undefined : items?.get(name);
-    return item ? seenValue(decide({ ...reader, resource: resource!, item }), value, item.item) : null;
+  const decision = (name: string) => {
+    const item = items?.get(name);
+    return item ? { item, d: decide({ ...reader, resource: resource!, item }) } : null;
   };
+  const seen = (name: string | undefined, value: string): string | null => {
+    const found = name === undefined ? null : decision(name);
+    return found ? seenValue(found.d, value, found.item.item) : null;
+  };
+  // The record is named only beside an item the department may read (masked or not), as `_objections`
+  // lists an objection only on such a read (resolvers/data/objections.ts): OPEN or CONFIRMED, an objection
+  // says that item's value of that record is doubted, or held wrong by its provider, which is something
+  // learnt about a value the department may not read. Listed still (supervisors list every objection),
+  // the record unnamed: its key masked in full, as outside the rows.
+  const itemRead = decision(o.item)?.d.allowed === true;
   const key = o.key === null ? null : String(o.key);
   // Masked in full as the key item's full mask has it: a boolean or enum key as long as its longest value,
   // since its own length tells it (`****` was true, `*****` false); other keys keep their length. Of a
@@ -58,7 +69,7 @@ export function objectionSeenBy(o: Objection, viewer: ObjectionViewer, resource:
   const inFull = (value: string) => (keyItem ? itemMask('full', keyItem)(value) : value === '' ? '' : UNKNOWN_KEY_MASK);
   return {
     ...o,
-    key: key === null ? null : (seen(resource?.key, key) ?? inFull(key)),
+    key: key === null ? null : ((itemRead ? seen(resource?.key, key) : null) ?? inFull(key)),
     proposedValue: o.proposedValue === null ? null : seen(o.item, o.proposedValue),
   };
 }
