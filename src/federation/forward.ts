@@ -325,7 +325,12 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
         return { errors: [changed] };
       }
     }
-    note('unavailable', 1);
+    // A department of this platform it refuses at its identity, having verified this platform's token (one
+    // it lists as its own, say): its entry recorded the refusal, `refused` in its header. This platform's
+    // entry says the same, UNAUTHENTICATED named among the denials at the namespace, not `error`; the
+    // caller and the log are told as of any refusal (below): the operator has a listing to look at.
+    const refusedThere = code === 'UNAUTHENTICATED' && res.status === 401 && res.readOutcome === 'refused';
+    note(refusedThere ? 'answered' : 'unavailable', 1, refusedThere ? { denied: [`UNAUTHENTICATED at ${c.namespace}`], recorded: 'refused' } : undefined);
     // The caller is told the platform's message; the log its status and code alone: a refusal of a
     // department's document may repeat what it sent (a validation error quotes a literal: a filter value,
     // an id card), and logs never hold a request's values (docs/operations.md, Logs).
@@ -333,6 +338,7 @@ export async function forwardRequest(f: Forwarder, c: ConnectedPlatform, request
     const answered = `it refused the request (HTTP ${status}): ${refusal(body)}`;
     const refused = unavailable(c, (url) => (url === null ? answered
       : `it refused the request (HTTP ${status}, code ${typeof code === 'string' ? theirLabel(code) : 'none'}); its message went to the caller only (it may repeat the request's values)`));
+    if (refusedThere) toldThere.add(refused);
     f.readFailed(c, `http-${res.status}`, refused.forOperators);
     return { errors: [refused] };
   }

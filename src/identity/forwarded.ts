@@ -7,7 +7,9 @@
 // signature verifies with A's published keys, D's region lies within A's region and agrees with D's
 // level, D's code has a department code's shape and names a division within A's region too, D is not
 // one of B's own departments (in any case), and the jti was not seen before. Roles never travel.
-// Every refusal is UNAUTHENTICATED with one message; the reason goes to the log (`refusal`).
+// Every refusal is UNAUTHENTICATED with one message; the reason goes to the log (`refusal`). A refusal of
+// the department once the token verified (signed, for B, fresh, used once) is A's own act, and also gets
+// B's audit entry (ForwardedDepartmentRefused); a token that does not verify gets none (its claims are anyone's).
 import { KeyObject, randomUUID } from 'node:crypto';
 import { signEd25519, verifyEd25519 } from './ed25519.ts';
 import { fetchKeySet } from './key-set-fetch.ts';
@@ -113,6 +115,29 @@ export interface ForwardedVerifier {
    * failed, and what to look at, naming the url listed for that region. Null when `err` is no refusal.
    */
   refusal(err: unknown, authorization: string | undefined): ForwardedRefusal | null;
+}
+
+/**
+ * A refusal of the department a connected platform forwards, once its token verified: signed by a platform
+ * this one lists, for this one, fresh and used once. The claims are then that platform's word (not a
+ * forger's), and the refusal is that platform forwarding a department it may not: written to this
+ * platform's audit log (outcome `refused`, the department, user and purpose as claimed, `via`), and said
+ * `refused` to the forwarding platform (READ_OUTCOME_HEADER), so that both entries agree. A token that does
+ * not verify (a forgery, an unknown platform, expired, replayed) is refused with AuthenticationError alone:
+ * its claims are anyone's, and reach the log's `forwarded-refused` line only as the region it names.
+ */
+export class ForwardedDepartmentRefused extends AuthenticationError {
+  constructor(
+    reason: AuthenticationFailure,
+    /** Why, in this platform's words (the region checked, never a claim but a division code): for its audit entry. */
+    readonly why: string,
+    /** The identity the token claims (no roles), as its entry names it. */
+    readonly claimed: Identity,
+    /** The purpose the token claims, as sent (this platform's vocabulary not yet asked). */
+    readonly purpose: string | null,
+  ) {
+    super(FORWARDED_MESSAGE, reason);
+  }
 }
 
 export interface ForwardedRefusal {
@@ -262,22 +287,38 @@ export function createForwardedVerifier(opts: { platform: Platform; store: Store
       const subFault = userNameFault(sub);
       if (subFault) return refuse(subFault === 'blank' ? 'missing-claims' : 'invalid');
       if ((exp as number) - (iat as number) > MAX_FORWARDED_TTL_SECONDS) return refuse('too-long-lived');
-      if (typeof deptRegion !== 'string' || !/^[0-9]{6}$/.test(deptRegion) || !LEVELS.includes(deptLevel as Level)) return refuse('invalid');
-      if (levelOfRegion(deptRegion) !== deptLevel) return refuse('invalid');
-      if (!withinRegion(deptRegion, known.entry.region)) return refuse('outside-region');
+      // The code, at most as long as a platform file's or a catalogue's department code (128), and a text a
+      // log can keep: it is kept in the audit log and as the key of the department's rate buckets and views.
+      if (dept.length > MAX_NAME || userNameFault(dept)) return refuse('invalid');
+      // Used once, before the department is looked at: from here the token is the connected platform's own
+      // request, signed for this one and fresh, and a refusal of what it forwards is written to the audit log
+      // (ForwardedDepartmentRefused), once a token; a replay of it is refused as any replay, unwritten.
+      await once(jti, exp as number);
+      const via = known.entry.region;
+      const who = `${known.entry.name} (${via})`;
+      const refuseDepartment = (reason: AuthenticationFailure, why: string): never => {
+        // Its level and region as claimed when they are a level and a division code, else the forwarding
+        // platform's: the refused request reads nothing, so they decide nothing (its entry and rate buckets
+        // are keyed by the code, the user and `via`).
+        const region = typeof deptRegion === 'string' && /^[0-9]{6}$/.test(deptRegion) ? deptRegion : via;
+        const level = LEVELS.includes(deptLevel as Level) ? (deptLevel as Level) : (levelOfRegion(region) ?? levelOfRegion(via)!);
+        const department: Department = { code: dept, name: `${dept} (via ${known.entry.name})`, graphqlName: '', level, region, via };
+        throw new ForwardedDepartmentRefused(reason, why, { user: sub, dept: department, roles: [], via }, typeof purpose === 'string' ? purpose : null);
+      };
+      if (typeof deptRegion !== 'string' || !/^[0-9]{6}$/.test(deptRegion)) return refuseDepartment('invalid', 'its region is no division code');
+      if (!LEVELS.includes(deptLevel as Level)) return refuseDepartment('invalid', 'its level is none this platform knows');
+      if (levelOfRegion(deptRegion) !== deptLevel) return refuseDepartment('invalid', `its level does not agree with its region ${deptRegion}`);
+      if (!withinRegion(deptRegion, via)) return refuseDepartment('outside-region', `its region ${deptRegion} lies outside the region of ${who}`);
       // The code too: share scopes read a division out of a department code ("4301*"), so a code naming a
       // division outside the forwarding platform's region would pass a scope meant for another's departments.
-      // At most as long as a platform file's or a catalogue's department code (128): the code is kept in the
-      // audit log and as the key of the department's rate buckets and views.
-      const coded = dept.length <= MAX_NAME ? DEPARTMENT_CODE.exec(dept) : null;
-      if (!coded) return refuse('invalid');
-      if (!withinRegion(coded[1], known.entry.region)) return refuse('outside-region');
+      const coded = DEPARTMENT_CODE.exec(dept);
+      if (!coded) return refuseDepartment('invalid', 'its code is no department code (a division, a dash, letters and digits)');
+      if (!withinRegion(coded[1], via)) return refuseDepartment('outside-region', `its code names division ${coded[1]}, outside the region of ${who}`);
       // A forwarded department is never one of this platform's own: it would read as their provider.
-      if (own.has(dept.toUpperCase())) return refuse('unknown-department');
-      if (purpose !== null && purpose !== undefined && typeof purpose !== 'string') return refuse('invalid');
-      await once(jti, exp as number);
-      const department: Department = { code: dept, name: `${dept} (via ${known.entry.name})`, graphqlName: '', level: deptLevel as Level, region: deptRegion, via: known.entry.region };
-      return { identity: { user: sub, dept: department, roles: [], via: known.entry.region }, purpose: (purpose as string | null | undefined) ?? null };
+      if (own.has(dept.toUpperCase())) return refuseDepartment('unknown-department', "it is one of this platform's own departments");
+      if (purpose !== null && purpose !== undefined && typeof purpose !== 'string') return refuseDepartment('invalid', 'its purpose is not a text');
+      const department: Department = { code: dept, name: `${dept} (via ${known.entry.name})`, graphqlName: '', level: deptLevel as Level, region: deptRegion, via };
+      return { identity: { user: sub, dept: department, roles: [], via }, purpose: (purpose as string | null | undefined) ?? null };
     },
   };
 }

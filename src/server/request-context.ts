@@ -14,7 +14,7 @@ import type { GrantCache } from '../access/grant-cache.ts';
 import { counterKey, type Identity, type Verifier } from '../identity/verify.ts';
 import { KeySetUnavailableError, type AuthenticationFailure } from '../identity/errors.ts';
 import { parsePurpose } from '../identity/purpose.ts';
-import { claimsForwarded, FORWARDED_HEADER, READ_OUTCOME_HEADER, type ForwardedVerifier } from '../identity/forwarded.ts';
+import { claimsForwarded, FORWARDED_HEADER, ForwardedDepartmentRefused, READ_OUTCOME_HEADER, type ForwardedVerifier } from '../identity/forwarded.ts';
 import type { CursorCodec, RequestContext } from '../../resolvers/request.ts';
 import { noteRefused, noteRefusalReason } from './plugins/logging.ts';
 import { auditRefusal, auditUnavailable, leadingOperationName } from './plugins/audit.ts';
@@ -262,6 +262,29 @@ export function requestContexts(parts: RequestContextParts) {
     }
     return rateRefusalAnswer(refusal, identity, purpose, requestId, sent, now);
   };
+  /**
+   * The answer to a department a connected platform forwarded that is refused once its token verified
+   * (ForwardedDepartmentRefused): its entry here, outcome `refused`, the department, user and purpose as
+   * the token claims them, `via`, and why in the detail (no document: the body of a request refused at
+   * its identity is not read), then UNAUTHENTICATED told `refused` to that platform; AUDIT_UNAVAILABLE
+   * when the entry could not be written. Its rate tokens first, as any refusal's with an entry: the
+   * forwarding platform's key may send such tokens as fast as any, and each would write an entry.
+   */
+  const departmentRefusal = async (err: ForwardedDepartmentRefused, requestId: string, sent: HTTPGraphQLRequest, sentBytes: SentBytes): Promise<unknown> => {
+    const identity = err.claimed;
+    let purpose: string | null = null;
+    try {
+      purpose = parsePurpose(err.purpose ?? undefined, platform);
+    } catch {
+      // a purpose this platform does not know: recorded as none, as a refused purpose's entry records it
+    }
+    const now = new Date();
+    const rate = limitsOn ? await rateRefusal(identity, requestId, sent, now, sentBytes) : null;
+    if (rate) return rateRefusalAnswer(rate, identity, purpose, requestId, sent, now);
+    const note = `; its department ${identity.dept.code} is refused here: ${err.why}`;
+    const answer = await auditRefusal(store, { requestId, identity, purpose }, refusedDocument(documents, registeredBy(identity), sent), authError(err) as GraphQLError, note);
+    return refusedAs(toldRefused(answer, identity), requestId, identity, sent);
+  };
   const context = async (
     req: http.IncomingMessage, sent: HTTPGraphQLRequest, cancel: Cancellation, caller: Caller, requestId: string,
     whenAnswered?: RequestContext['whenAnswered'], sentBytes: SentBytes = 0,
@@ -270,6 +293,7 @@ export function requestContexts(parts: RequestContextParts) {
       const err = caller.error;
       if (err instanceof KeySetUnavailableError) log?.(err); // the reason, for the operator (said once a minute)
       if (caller.claimedForwarded) logForwardedRefusal(err, req.headers.authorization);
+      if (err instanceof ForwardedDepartmentRefused) throw noteRefusalReason(await departmentRefusal(err, requestId, sent, sentBytes), err);
       throw noteRefusalReason(authError(err), err); // which check failed, for the log line (not the client)
     }
     const { identity, sentPurpose } = caller;

@@ -37,16 +37,19 @@ export async function stopKashgarPair(pair: KashgarPair | undefined): Promise<vo
   if (pair) await stopSides(pair.work, [pair.kashgar, pair.xinjiang]);
 }
 
-/** A GraphQL request to `s`: as a user of `dept` (a token signed with `secret`, that side's by default), or anonymous when dept is null. */
+/**
+ * A GraphQL request to `s`: as a user of `dept` (a token signed with `secret`, that side's by default;
+ * `user`, else user-of-DEPT), or anonymous when dept is null.
+ */
 export async function askAs(
   s: Side,
   dept: string | null,
   body: { query: string; variables?: Record<string, unknown> },
-  opts: { purpose?: string; roles?: Role[]; secret?: string; headers?: Record<string, string> } = {},
+  opts: { purpose?: string; roles?: Role[]; secret?: string; headers?: Record<string, string>; user?: string } = {},
 ): Promise<{ status: number; data?: any; errors?: any[] }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-purpose': opts.purpose ?? 'epidemic-survey', ...opts.headers };
   if (dept) {
-    const token = await signToken(new TextEncoder().encode(opts.secret ?? s.secret), { dept, user: `user-of-${dept}`, roles: opts.roles ?? [], ttl: '1h' });
+    const token = await signToken(new TextEncoder().encode(opts.secret ?? s.secret), { dept, user: opts.user ?? `user-of-${dept}`, roles: opts.roles ?? [], ttl: '1h' });
     headers.authorization = `Bearer ${token}`;
   }
   const res = await fetch(`${s.url}/graphql`, { method: 'POST', headers, body: JSON.stringify(body) });
