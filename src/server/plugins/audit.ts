@@ -404,12 +404,14 @@ async function writeEntries(rc: GraphQLRequestContextWillSendResponse<RequestCon
     const selected = documentResources(rc.schema, rc.document, ctx.published);
     entries.push(refusalEntry(ctx, doc, refusals.length ? refusalsDetail(refusals) : refusalDetail(refusal), withRefusals(selected, refusals, ctx.published)));
   }
-  // A forwarded read's outcome, for the forwarding platform's entry of it (one outcome on both sides).
-  const read = ctx.identity.via ? entries.find((e) => e.kind === 'read') : undefined;
-  if (read && FORWARDED_READ_OUTCOMES.includes(read.outcome)) rc.response.http.headers.set(READ_OUTCOME_HEADER, read.outcome);
   try {
     // Appended together: they join the same group-committed batch (src/audit/log.ts).
     await Promise.all(entries.map((entry) => appendAudit(ctx.store, entry)));
+    // A forwarded read's outcome, for the forwarding platform's entry of it (one outcome on both sides):
+    // said once the entry holding it is written, never beside AUDIT_UNAVAILABLE (it was set before the
+    // append, and a 503 whose entry failed still told the forwarding platform an outcome recorded here).
+    const read = ctx.identity.via ? entries.find((e) => e.kind === 'read') : undefined;
+    if (read && FORWARDED_READ_OUTCOMES.includes(read.outcome)) rc.response.http.headers.set(READ_OUTCOME_HEADER, read.outcome);
   } catch {
     // A request whose every error is the store's (its reads failed) says so still: the store is what is
     // unavailable, not only its audit log (its files changed under the gateway, src/store/sqlite/file-watch.ts).
