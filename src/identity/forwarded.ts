@@ -35,8 +35,9 @@ export const READ_OUTCOME_HEADER = 'x-govgraph-read-outcome';
 /**
  * The outcomes of a read a platform's entry may record that a forwarding platform takes: `refused` when
  * nothing was read there but a refusal (a masked item filtered with `contains` or ordered by), or the whole
- * request was refused (a limit, a rate, an unknown purpose: request-context.ts sends it for those its
- * context refuses), as the forwarding platform writes the same refusal of its own. Not `error`: its errors pass on.
+ * request was refused (a limit, a rate, an unknown purpose, a department refused once its token verified:
+ * request-context.ts sends it for those its context refuses, once their entry is written), as the
+ * forwarding platform writes the same refusal of its own. Not `error`: its errors pass on.
  */
 export const FORWARDED_READ_OUTCOMES: readonly string[] = ['allowed', 'partial', 'denied', 'refused'];
 export const FORWARDED_TTL_SECONDS = 30;
