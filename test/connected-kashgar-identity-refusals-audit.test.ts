@@ -105,6 +105,20 @@ describe('a department Xinjiang forwards that Kashgar refuses after its token ve
     })]);
   });
 
+  it('a level that does not agree with its region: an entry; a code no log can keep (a line break): none', async () => {
+    const [disagreeing, unkept] = await xinjiangTokens([
+      { claims: { dept: '650000-LVL', deptLevel: 'city', deptRegion: '650000' } },
+      { claims: { dept: '650000-A\nB' } },
+    ]);
+    expect((await sendToKashgar(disagreeing, 'ki-level')).outcome).toBe('refused');
+    expect(await kashgarEntries('ki-level')).toEqual([expect.objectContaining({
+      department: '650000-LVL', outcome: 'REFUSED', detail: expect.stringMatching(/its level does not agree with its region 650000$/),
+    })]);
+    const sent = await sendToKashgar(unkept, 'ki-unkept');
+    expect([sent.status, sent.outcome]).toEqual([401, null]);
+    expect(await kashgarEntries('ki-unkept')).toEqual([]);
+  });
+
   it('the same token again (a replay): refused, no second entry, no outcome said', async () => {
     const [token] = await xinjiangTokens([{ claims: { dept: '430100-RPL', deptLevel: 'city', deptRegion: '430100' } }]);
     expect((await sendToKashgar(token, 'ki-replay-1')).outcome).toBe('refused');
