@@ -324,6 +324,21 @@ describe('importRecords', () => {
     expect(await store.count(collectionOf(numbered))).toBe(0);
   });
 
+  it('JSON written over several lines (an export pretty-printed) is refused whole, saying so, not line by line', async () => {
+    const record = { caseNo: 'DB0001', idNumber: ID1, remarks: 'a { in a text, and a "quoted } brace' };
+    const f = file('pretty.json', JSON.stringify(record, null, 2).split('\n'));
+    const s = await importRecords(store, resource, f, { skipInvalid: true });
+    expect(s).toMatchObject({ refused: true, noRecordRead: true, written: 0, problemCount: 1 });
+    expect(s.problems).toEqual([
+      'line 1: the record goes on past the end of its line: the file is JSON written over several lines (pretty-printed); JSON Lines holds one record a line: write each JSON object on one line',
+    ]);
+    // A record that is closed on its line but not valid JSON is that line's own problem, and the reading goes on.
+    const broken = file('broken.jsonl', ['{"caseNo": "DB0001", "remarks": "{ [",}', ...jsonl({ caseNo: 'DB0002', idNumber: ID2 })]);
+    const t = await importRecords(store, resource, broken, { skipInvalid: true });
+    expect(t.problems).toEqual([expect.stringMatching(/^line 1: not valid JSON \(/)]);
+    expect(t).toMatchObject({ written: 1, rejected: 1 });
+  });
+
   it('a JSON array instead of JSON Lines is refused whole', async () => {
     const f = file('array.json', [JSON.stringify([{ caseNo: 'DB0001', idNumber: ID1 }])]);
     const s = await importRecords(store, resource, f, { skipInvalid: true });

@@ -34,6 +34,22 @@ function isFlat(value: Record<string, unknown>): boolean {
   return true;
 }
 
+/** Whether `text` opens an object or array that it does not close (outside strings): a value going on on the next line. */
+function continuesPastLine(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return depth > 0;
+}
+
 function describeJson(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
 }
@@ -74,6 +90,12 @@ export async function* readJsonLines(file: string, progress?: ReadProgress): Asy
     try {
       value = JSON.parse(text);
     } catch (err) {
+      if (line === 1 && continuesPastLine(text)) {
+        // A JSON document written over several lines (an export pretty-printed): every line of it would
+        // be refused on its own as "not valid JSON", which does not tell what to change.
+        run.push({ line, problem: `line ${line}: the record goes on past the end of its line: the file is JSON written over several lines (pretty-printed); JSON Lines holds one record a line: write each JSON object on one line`, fatal: true });
+        return false;
+      }
       run.push({ line, problem: `line ${line}: not valid JSON (${(err as Error).message})` });
       return true;
     }
