@@ -275,6 +275,24 @@ describe('importRecords', () => {
     expect(await rows()).toEqual([]);
   });
 
+  it('a column or property named by an item\'s title (an export headed 姓名) names the item to write instead', async () => {
+    const titled: Resource = {
+      ...resource,
+      items: resource.items.map((i) => ({ ...i, title: ({ caseNo: '案件编号', idNumber: '身份证号', fullName: ' 姓名 ' } as Record<string, string>)[i.name] })),
+    };
+    const f = file('titles.csv', ['caseNo,身份证号,姓名,备注', `DB0001,${ID1},张伟,x`]);
+    expect((await importRecords(store, titled, f)).problems).toEqual([
+      'line 1: columns "身份证号", "姓名", "备注" of the header are not items of 430000-MZ-00009 (items: caseNo, idNumber, fullName, householdSize, active, approvedOn, remarks); ' +
+        '"身份证号" is the title of the item idNumber: records name items by name, so write idNumber; ' +
+        '"姓名" is the title of the item fullName: records name items by name, so write fullName; the header lacks the required item idNumber',
+    ]);
+    const g = file('titles.jsonl', [JSON.stringify({ caseNo: 'DB0001', idNumber: ID1, 姓名: '张伟' })]);
+    expect((await importRecords(store, titled, g)).problems).toEqual([
+      'line 1: 姓名: is not an item of 430000-MZ-00009 (items: caseNo, idNumber, fullName, householdSize, active, approvedOn, remarks); it is the title of the item fullName: records name items by name, so write fullName',
+    ]);
+    expect(await rows()).toEqual([]);
+  });
+
   it('a refused CSV header is no record: the summary says the header, not "1 problem in 1 of 1 records" of a file of 3', async () => {
     const f = file('header-first.csv', ['caseNo,idNumber,colour', `DB0001,${ID1},red`, `DB0002,${ID2},blue`, `DB0003,${ID1},green`]);
     for (const skipInvalid of [false, true]) {

@@ -16,6 +16,7 @@ import { recordValidator } from '../validate/record.ts';
 import type { LinkedResources } from '../validate/links.ts';
 import { publishedCatalogues } from '../../catalogue/repository/versions.ts';
 import { show } from '../validate/show.ts';
+import { itemTitled, titleOf } from '../validate/titles.ts';
 import { DEFAULT_BATCH_SIZE, type ImportOptions, type ImportSummary, MAX_LISTED_PROBLEMS } from './options.ts';
 import { checkImportFiles, defaultRejectsFile, write } from './files.ts';
 import { placeRecords, placeUnplaced } from './placing.ts';
@@ -42,6 +43,10 @@ function headerProblem(resource: Resource, columns: string[]): string | undefine
   if (unknown.length) {
     const list = unknown.map((c) => `"${c}"`).join(', ');
     parts.push(`${unknown.length === 1 ? 'column' : 'columns'} ${list} of the header ${unknown.length === 1 ? 'is not an item' : 'are not items'} of ${resource.code} (items: ${items.join(', ')})`);
+    for (const c of unknown) {
+      const titled = itemTitled(resource, c);
+      if (titled) parts.push(`"${c}" ${titleOf(titled)}`);
+    }
   }
   const missing = resource.items.filter((i) => i.required && !columns.includes(i.name)).map((i) => i.name);
   if (missing.length) parts.push(`the header lacks the required item${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`);

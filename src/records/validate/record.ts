@@ -8,6 +8,7 @@ import { linkValueRule, type LinkedResources, type LinkValueRule } from './links
 import { idCardSpelling } from '../../formats/idcard.ts';
 import { Failed, TYPE_BY_NAME } from './conversions.ts';
 import { show } from './show.ts';
+import { itemTitled, titleOf } from './titles.ts';
 
 function isMissing(value: unknown, item: Item): boolean {
   return value === undefined || value === null || (value === '' && item.type !== 'string' && item.type !== 'text');
@@ -93,7 +94,10 @@ export function recordValidator(resource: Resource, options: { fromText?: boolea
     let next = 0;
     for (const field of Object.keys(input)) {
       if (field === order[next]) next++;
-      else if (!names.has(field)) at(field, `is not an item of ${resource.code} (items: ${itemList})`);
+      else if (!names.has(field)) {
+        const titled = itemTitled(resource, field);
+        at(field, `is not an item of ${resource.code} (items: ${itemList})${titled ? `; it ${titleOf(titled)}` : ''}`);
+      }
     }
     if (!problems) return { row, problems: [], key: row[resource.key] };
     return keyProblem || row[resource.key] === undefined || row[resource.key] === null
