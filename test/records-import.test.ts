@@ -355,6 +355,11 @@ describe('importRecords', () => {
     const t = await importRecords(store, resource, broken, { skipInvalid: true });
     expect(t.problems).toEqual([expect.stringMatching(/^line 1: not valid JSON \(/)]);
     expect(t).toMatchObject({ written: 1, rejected: 1 });
+    // Nor is a record broken by a line break inside a text: its two lines are refused, the others read.
+    const split = file('split.jsonl', ['{"caseNo": "DB0003", "remarks": "first', 'second"}', ...jsonl({ caseNo: 'DB0004', idNumber: ID2 })]);
+    const u = await importRecords(store, resource, split, { skipInvalid: true });
+    expect(u.problems).toEqual([expect.stringMatching(/^line 1: not valid JSON \(/), expect.stringMatching(/^line 2: not valid JSON \(/)]);
+    expect(u).toMatchObject({ written: 1, rejected: 2 });
   });
 
   it('a JSON array instead of JSON Lines is refused whole', async () => {

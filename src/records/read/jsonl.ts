@@ -34,7 +34,11 @@ function isFlat(value: Record<string, unknown>): boolean {
   return true;
 }
 
-/** Whether `text` opens an object or array that it does not close (outside strings): a value going on on the next line. */
+/**
+ * Whether `text` opens an object or array that it does not close, between its values (outside a string):
+ * JSON going on on the next line, as pretty-printed. A line ending inside a string is a record broken by a
+ * line break in a text, that line's own problem.
+ */
 function continuesPastLine(text: string): boolean {
   let depth = 0;
   let inString = false;
@@ -47,7 +51,7 @@ function continuesPastLine(text: string): boolean {
     else if (c === '{' || c === '[') depth++;
     else if (c === '}' || c === ']') depth--;
   }
-  return depth > 0;
+  return depth > 0 && !inString;
 }
 
 function describeJson(v: unknown): string {
