@@ -10,6 +10,9 @@ import { OPERATOR } from './grant.ts';
 import { announce, loadCommandPlatform, openCommandStore, storeIsThere, withCommonOptions, type CommonOptions } from './options.ts';
 import { loadPlatformOrReport } from './catalogue.ts';
 import { formatProblem, prefixProblems } from '../catalogue/problems.ts';
+import type { Platform } from '../model/platform.ts';
+import type { Catalogue } from '../model/catalogue.ts';
+import type { Store } from '../store/port.ts';
 
 /** The actions of `platform rotate-key`'s and `platform adopt`'s audit entries (`audit verify` pairs them). */
 export { ADOPT_PLATFORM_ACTION, ROTATE_KEY_ACTION } from '../workflow/unfinished-operations.ts';
@@ -58,32 +61,25 @@ export function registerPlatformCommands(program: Command): void {
   withCommonOptions(
     platform
       .command('status')
-      .description('asks each connected platform for its schema, signed with this platform\'s key: reachable, schema version, last error'),
+      .description('asks each connected platform for its schema, signed with this platform\'s key (reachable, schema version, last error), and says which resources hold unfinished work and how to finish it; exit 1 on either'),
   ).action(async (opts: CommonOptions) => {
     const p = await loadCommandPlatform(opts.platform);
     announce(opts, { platform: opts.platform, store: true });
     const store = await openCommandStore(opts, { platform: { platform: p, file: opts.platform }, appendsAudit: false });
     try {
       console.log(`platform ${p.platform.region} (${p.platform.name})`);
-      if (p.connected.length === 0) {
-        console.log('no connected platforms (the platform file lists none under `connected`)');
-        return;
-      }
-      const [{ ConnectedPlatforms }, { PlatformKeys }] = await Promise.all([import('../federation/connected/platforms.ts'), import('../identity/platform-keys.ts')]);
-      const connected = new ConnectedPlatforms(p, new PlatformKeys(store), { pollMs: 0 });
-      await connected.refresh();
-      connected.stop();
-      // Put beside this platform's own schema as the gateway does: a clash with its types is a problem too.
-      const [{ publishedCatalogues }, { buildGatewaySchema }] = await Promise.all([import('../catalogue/repository/versions.ts'), import('../server/assemble.ts')]);
-      connected.extend(buildGatewaySchema(p, await publishedCatalogues(store), { rules: false }).schema);
-      let failing = 0;
-      for (const s of connected.status()) {
-        const state = s.reachable && !s.lastError ? 'reachable' : s.reachable ? 'answers, with a problem' : 'unreachable';
-        if (state !== 'reachable') failing++;
-        console.log(`${s.namespace}  ${s.region}  ${s.name}  ${s.url}`);
-        console.log(`  ${state}; schema ${s.schemaVersion ?? 'unknown'}${s.lastError ? `; last error: ${s.lastError}` : ''}`);
-      }
-      if (failing) process.exitCode = 1;
+      const { publishedCatalogues } = await import('../catalogue/repository/versions.ts');
+      const published = await publishedCatalogues(store);
+      if (p.connected.length === 0) console.log('no connected platforms (the platform file lists none under `connected`)');
+      const failing = p.connected.length === 0 ? 0 : await connectedStatus(p, store, published);
+      // What the store holds unfinished (src/server/unfinished-work.ts): before, a gateway's log line and
+      // `audit verify`'s notes told it, and this command, the operator's first question, said nothing.
+      const { unfinishedWork, unfinishedWorkSaid, anyUnfinished } = await import('../server/unfinished-work.ts');
+      const work = await unfinishedWork(store, published);
+      const said = unfinishedWorkSaid(work);
+      console.log(said.length === 0 ? 'unfinished work: none' : 'unfinished work:');
+      for (const line of said) console.log(line);
+      if (failing || anyUnfinished(work)) process.exitCode = 1;
     } finally {
       await store.close();
     }
@@ -191,4 +187,23 @@ export function registerPlatformCommands(program: Command): void {
       await store.close();
     }
   });
+}
+
+/** Prints each connected platform's state, asked now; the number not reachable (or answering with a problem). */
+async function connectedStatus(p: Platform, store: Store, published: Catalogue[]): Promise<number> {
+  const [{ ConnectedPlatforms }, { PlatformKeys }] = await Promise.all([import('../federation/connected/platforms.ts'), import('../identity/platform-keys.ts')]);
+  const connected = new ConnectedPlatforms(p, new PlatformKeys(store), { pollMs: 0 });
+  await connected.refresh();
+  connected.stop();
+  // Put beside this platform's own schema as the gateway does: a clash with its types is a problem too.
+  const { buildGatewaySchema } = await import('../server/assemble.ts');
+  connected.extend(buildGatewaySchema(p, published, { rules: false }).schema);
+  let failing = 0;
+  for (const s of connected.status()) {
+    const state = s.reachable && !s.lastError ? 'reachable' : s.reachable ? 'answers, with a problem' : 'unreachable';
+    if (state !== 'reachable') failing++;
+    console.log(`${s.namespace}  ${s.region}  ${s.name}  ${s.url}`);
+    console.log(`  ${state}; schema ${s.schemaVersion ?? 'unknown'}${s.lastError ? `; last error: ${s.lastError}` : ''}`);
+  }
+  return failing;
 }

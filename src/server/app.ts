@@ -322,6 +322,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // resources new to it placed too, after the start's (not awaited; ready meanwhile). Called at once with
   // the schema in effect, so one installed during the start's reads is not missed (its resources read once).
   const unwatchPublications = holder.onSchemaLoadOrUpdate(() => recordPlacing?.published(holder.catalogues));
+  metrics.watchUnplaced(() => recordPlacing?.unfinished ?? 0);
   state = 'ready';
   const port = (httpServer.address() as AddressInfo).port;
   const checkpoints = startCheckpoints(store, {

@@ -57,6 +57,8 @@ export interface GatewayMetrics {
   schemaInstalled(sdl: string): void;
   /** Where the store's reader threads' load is read from (the embedded store only). */
   watchReaders(load: () => ReaderLoad): void;
+  /** Where the number of resources with records still to place is read from (record-places.ts). */
+  watchUnplaced(count: () => number): void;
 }
 
 interface ReaderLoad {
@@ -85,9 +87,24 @@ export function createMetrics(): GatewayMetrics {
       this.set({ state: 'running' }, running);
     },
   });
+  let unplaced: (() => number) | undefined;
+  // The work a gateway left unfinished, by kind (one now: `record-places`), a count of resources, never
+  // their codes: which ones and why are `govgraph platform status`'s and the log's to say.
+  new Gauge({
+    name: 'govgraph_unfinished_resources',
+    help: 'Resources whose work this gateway has not finished, by kind: record-places (records without a place in a masked key\'s list, tried again every 15 s)',
+    labelNames: ['work'],
+    registers: [registry],
+    collect() {
+      this.set({ work: 'record-places' }, unplaced?.() ?? 0);
+    },
+  });
   return {
     watchReaders(load) {
       readerLoad = load;
+    },
+    watchUnplaced(count) {
+      unplaced = count;
     },
     registry,
     requests: new Counter({ name: 'govgraph_graphql_requests_total', help: 'GraphQL requests by operation name and outcome (ok, partial, denied, error)', labelNames: ['operation', 'outcome'], registers: [registry] }),

@@ -39,6 +39,12 @@ export interface RecordPlacing {
   /** Whether the records the start found are still being placed (a publication's placing never makes it true). */
   readonly pending: boolean;
   /**
+   * Resources whose records this gateway found without a place and has not placed yet: those the start or a
+   * publication is placing now, and those left unfinished, tried again every RETRY_PLACING_MS
+   * (`govgraph_unfinished_resources{work="record-places"}`: before, only a log line said so).
+   */
+  readonly unfinished: number;
+  /**
    * Places the records of the resources of `catalogues` whose collections this gateway has not read yet
    * (a publication installed): not awaited, after any placing under way, never a collection twice.
    */
@@ -82,7 +88,7 @@ const isPlaceIndex = (index: IndexSpec): boolean => index.fields.length === 2 &&
 const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** One resource a collection, in the catalogues' order (a collection named by two resources' `source` is placed once), leaving out `known` ones. */
-function collectionsOf(catalogues: readonly Catalogue[], known: ReadonlySet<string>): [collection: string, code: string][] {
+export function collectionsOf(catalogues: readonly Catalogue[], known: ReadonlySet<string>): [collection: string, code: string][] {
   const resources = new Map<string, string>();
   for (const resource of catalogues.flatMap((c) => c.resources)) {
     const collection = collectionOf(resource);
@@ -159,6 +165,13 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
   };
   const result: PlacedAtStart = { placed: {}, unfinished: {} };
   const waiting = await resourcesToPlace(store, claim(catalogues), result.unfinished);
+  /** The codes of the resources with records still to place (RecordPlacing.unfinished): set when found, cleared when a placing of them ends. */
+  const left = new Set<string>([...waiting.map((w) => w.code), ...Object.keys(result.unfinished)]);
+  /** After a placing of `resources`: those it left unfinished stay, the others are done. */
+  const settle = (resources: readonly string[], unfinished: Record<string, string>) => {
+    for (const code of resources) left.delete(code);
+    for (const code of Object.keys(unfinished)) left.add(code);
+  };
   let pending = waiting.length > 0;
   let stopped = false;
   const isStopped = () => stopped;
@@ -170,6 +183,9 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
     for (const [collection, code] of known) if (codes.has(code)) known.delete(collection);
     retry ??= setTimeout(() => {
       retry = undefined;
+      // A resource no catalogue in effect names any more (withdrawn meanwhile) is no longer this gateway's to place.
+      const named = new Set(inEffect.flatMap((c) => c.resources.map((r) => r.code)));
+      for (const code of left) if (!named.has(code)) left.delete(code);
       place(inEffect, false);
     }, RETRY_PLACING_MS).unref();
   };
@@ -177,6 +193,7 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
   let turn: Promise<void> = (async () => {
     if (waiting.length > 0) await placeEach(store, waiting, result, isStopped);
     report(result, logger, true);
+    settle(waiting.map((w) => w.code), result.unfinished);
     tryAgainLater(result.unfinished);
     pending = false;
   })();
@@ -189,18 +206,24 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
       if (stopped) return;
       const placed: PlacedAtStart = { placed: {}, unfinished: {} };
       try {
-        await placeEach(store, await resourcesToPlace(store, resources, placed.unfinished), placed, isStopped);
+        const found = await resourcesToPlace(store, resources, placed.unfinished);
+        for (const { code } of found) left.add(code);
+        await placeEach(store, found, placed, isStopped);
       } catch (err) {
         for (const [, code] of resources) placed.unfinished[code] ??= reasonOf(err);
       }
       if (stopped) return;
       report(placed, logger, warn);
+      settle(resources.map(([, code]) => code), placed.unfinished);
       tryAgainLater(placed.unfinished);
     });
   };
   return {
     get pending() {
       return pending;
+    },
+    get unfinished() {
+      return left.size;
     },
     published(catalogues) {
       inEffect = catalogues;
