@@ -61,11 +61,16 @@ describe('platform status', () => {
     expect(crashed.code).toBe(1);
     const lines = crashed.stdout.split('\n');
     expect(lines).toContain('unfinished work:');
-    const of = (code: string) => lines.filter((l) => l.startsWith(`  ${code}: `));
-    expect(of(RESIDENTS.code)).toEqual([expect.stringMatching(/^ {2}650100-GAJ-00001: 30 records without a place in its masked key's list .*To finish: a gateway places them as it starts \(`govgraph serve`/)]);
+    const of = (code: string) => lines.flatMap((l, i) => (l.startsWith(`  ${code}: `) ? [l, lines[i + 1]] : []));
+    expect(of(RESIDENTS.code)).toEqual([
+      expect.stringMatching(/^ {2}650100-GAJ-00001: 30 records without a place in its masked key's list /),
+      expect.stringMatching(/^ {4}to finish: start a gateway \(`govgraph serve`\): it places them as it starts/),
+    ]);
     expect(of(VEHICLES.code)).toEqual([
       expect.stringContaining('5 records without a place'),
-      expect.stringMatching(new RegExp(`entry #\\d+ \\(.*, operator\\): data import of ${file} into ${VEHICLES.code} attempted .*no outcome follows it.*import the same file again \\(\`govgraph data import --resource ${VEHICLES.code} FILE\`\\)$`)),
+      expect.stringContaining('to finish: start a gateway'),
+      expect.stringMatching(new RegExp(`entry #\\d+ \\(.*, operator\\): data import of ${file} into ${VEHICLES.code} attempted .*no outcome follows it`)),
+      `    to finish: make sure it is not running (\`ps\`, on every machine that runs commands on this store), then import the same file again (\`govgraph data import --resource ${VEHICLES.code} FILE\`)`,
     ]);
 
     // A gateway places the records as it starts.

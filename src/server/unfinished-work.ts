@@ -46,15 +46,15 @@ export async function unfinishedWork(store: Store, catalogues: readonly Catalogu
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
-/** The lines `platform status` prints: one per resource unfinished (why, and how to finish it); `none` when nothing is. */
+/** The lines `platform status` prints: two per unfinished work of a resource (what and why; how to finish it); none when nothing is. */
 export function unfinishedWorkSaid(work: UnfinishedWork): string[] {
   const lines: string[] = [];
   for (const r of work.unplaced) {
     lines.push(
       `  ${r.code}: ${plural(r.unplaced, 'record')} without a place in its masked key's list (stored by a release before places, or written into the store other than by an import)` +
-        `${r.unindexed ? ', and no index on the place' : ''}: a reader who sees its key masked gets them first, in the order stored. ` +
-        `To finish: a gateway places them as it starts (\`govgraph serve\`, /readyz \`record-places\` meanwhile); one running tries again every ${RETRY_PLACING_MS / 1000} s ` +
-        'and its log\'s `"event":"record-places"` warning (level 40) says why it could not (another process holding the store\'s lock: a long import); ' +
+        `${r.unindexed ? ', and no index on the place' : ''}; a reader who sees its key masked gets them first, in the order stored`,
+      `    to finish: start a gateway (\`govgraph serve\`): it places them as it starts, /readyz saying \`record-places\` meanwhile; a running one tries again every ${RETRY_PLACING_MS / 1000} s, ` +
+        'and its log\'s `"event":"record-places"` warning (level 40) says why it could not (mostly another process holding the store\'s lock: a long import); ' +
         'the next `govgraph data import` of the resource places them too',
     );
   }
@@ -64,8 +64,8 @@ export function unfinishedWorkSaid(work: UnfinishedWork): string[] {
   for (const u of work.imports) {
     lines.push(
       `  ${u.resource}: entry #${u.seq} (${u.time}, ${u.user ?? 'no user'}): ${u.detail}, and no outcome follows it: stopped before it ended (kill -9, the machine going down), ` +
-        'still running, or its outcome not recorded; the resource holds all of the file or none of it. ' +
-        `To finish: make sure it is not running (\`ps\` on every machine that runs commands on this store), then import the same file again (\`govgraph data import --resource ${u.resource} FILE\`)`,
+        'still running, or its outcome not recorded; the resource holds all of the file or none of it',
+      `    to finish: make sure it is not running (\`ps\`, on every machine that runs commands on this store), then import the same file again (\`govgraph data import --resource ${u.resource} FILE\`)`,
     );
   }
   if (work.otherChanges > 0) {
