@@ -107,6 +107,10 @@ describe('a gateway killed with SIGKILL while it places the records of a resourc
 });
 
 /** The record-places lines of a log. */
+/** The gateway's count of resources with records still to place (/metrics). */
+const unplacedGauge = async (port: number): Promise<string | undefined> =>
+  /^govgraph_unfinished_resources\{work="record-places"\} (\d+)$/m.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1];
+
 const placingLines = (log: string): Record<string, any>[] =>
   log.split('\n').filter((l) => l.includes('"record-places"')).map((l) => JSON.parse(l) as Record<string, any>);
 
@@ -127,10 +131,13 @@ describe("records a gateway could not place while another process held the store
         expect.objectContaining({ level: 40, unfinished: { [INSURED.code]: expect.stringContaining('locked by another process') } }),
       ]), 60_000);
       await waitReady(`http://127.0.0.1:${served.port}`, 30_000); // ready all the same: queries answered
+      // Counted where Prometheus looks, not only said once in the log.
+      expect(await unplacedGauge(served.port)).toBe('1');
     } finally {
       await lock.release();
     }
     await eventually(async () => expect(await withSqliteStore(data, (s) => unplacedCount(s, INSURED.collection))).toBe(0), 60_000);
+    await eventually(async () => expect(await unplacedGauge(served.port)).toBe('0'));
     await eventually(async () => expect(placingLines(served.output())).toEqual([
       expect.objectContaining({ level: 40 }),
       expect.objectContaining({ level: 30, placed: stored, resources: { [INSURED.code]: stored } }),
