@@ -81,6 +81,15 @@ describe('audit verify after a catalogue import killed between its entries', () 
     expect(notes[0]).toContain('docs/operations.md, Commands and gateways killed midway');
   });
 
+  it('is counted by platform status, which points at audit verify for it and exits 0 (no resource left unfinished)', async () => {
+    const run = await runGovgraph(['platform', 'status'], { env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n').slice(-2)).toEqual([
+      'unfinished work:',
+      '  audit log: 1 other change (catalogue import, publication, key rotation, platform adoption) attempted with no outcome: `govgraph audit verify` names each and what to check',
+    ]);
+  });
+
   it('names no change that ended: an import done, refused, a key rotated, the killed import run again', async () => {
     const again = await runGovgraph(['catalogue', 'import', '--publish', ...catalogueFiles(40)], { env });
     expect(again.code, again.stderr).toBe(0);
