@@ -193,12 +193,14 @@ interface CostWalk {
   /** Fragments on the current path (a cycle is refused by graphql's own rule; here it just stops). */
   inFragments: Set<string>;
   /**
-   * The figures of each fragment by name, page and type it selects on, within this walk (one document,
-   * one set of variables): a fragment spread many times, or fragments that spread each other twice over,
-   * are walked once each, so the walk is bounded by the document's size (n nested fragments each
-   * spreading the next twice cost 2^n, but take n steps).
+   * The cost of the children of each response field by the selection sets merged into it, the type
+   * and page, within this walk (one document, one set of variables): a fragment spread many times, or
+   * fragments that spread each other twice over, are walked once each, so the walk is bounded by the
+   * document's size (n nested fragments each spreading the next twice cost 2^n, but take n steps).
    */
-  fragments: Map<string, Figures>;
+  costs: Map<string, number>;
+  /** A number for each selection set met, for the keys of `costs`. */
+  setIds: Map<SelectionSetNode, number>;
 }
 
 /**
@@ -277,85 +279,153 @@ function runsUnder(sel: SelectionNode, walk: CostWalk, operation: OperationDefin
 }
 
 /**
- * What a selection set asks of one instance of its type: `cost`, the values it may hold (each field is one
- * value, a list field's children count once per element); `fields`, the fields it selects with fragments
- * followed, each list counted as one element. `fields` is what planning and compiling the operation walk
- * through: a list with `first: 0` holds nothing, but below it nested fragments spreading each other twice
- * over still make millions of fields of a one-kilobyte document.
+ * One response field, as graphql-js's collectFields makes it: every field node of a selection under one
+ * response key (alias or name) that @skip/@include leave in, whichever fragment brought it in. They hold
+ * one value, whose children are the union of their selections (graphql merges them:
+ * `a: list(first: 100) { x } a: list(first: 100) { x }`, `x x`, or one field in two fragments spread on one
+ * type are one response field, and OverlappingFieldsCanBeMerged refuses nodes it could not merge). `type`
+ * is the type the nodes are selected on; `via` the fragments on the way to them (a fragment spread again
+ * below them is a cycle, refused by graphql's own rule: here it just stops).
  */
-interface Figures {
-  cost: number;
-  fields: number;
+interface ResponseField {
+  type: GraphQLNamedType;
+  nodes: FieldNode[];
+  via?: Set<string>;
 }
 
-/** Values under one instance of `type` for `set`; `page` is the `first` of the field just above (a connection's `nodes` list). */
-function selectionCost(
-  set: SelectionSetNode,
-  type: GraphQLNamedType,
-  walk: CostWalk,
-  operation: OperationDefinitionNode,
-  page: number | undefined,
-): Figures {
-  let cost = 0;
-  let fields = 0;
-  const add = (f: Figures, times = 1) => {
-    cost = capped(cost + times * f.cost);
-    fields = capped(fields + f.fields);
-  };
-  for (const sel of set.selections) {
-    const runs = runsUnder(sel, walk, operation);
-    if (runs === 'skipped') {
-      // Left out by @skip/@include, it holds no value of the response; its fields still count toward
-      // `fields`, as graphql-jit compiles a field whatever its condition.
-      add(selectionCost({ kind: Kind.SELECTION_SET, selections: [{ ...sel, directives: [] }] }, type, walk, operation, page), 0);
-      continue;
-    }
-    if (sel.kind === Kind.FRAGMENT_SPREAD) {
-      const name = sel.name.value;
-      const fragment = walk.fragment(name);
-      if (!fragment || walk.inFragments.has(name)) continue;
-      const on = walk.schema.getType(fragment.typeCondition.name.value) ?? type;
-      const key = `${name} ${page} ${on.name}`;
-      let own = walk.fragments.get(key);
-      if (!own) {
-        walk.inFragments.add(name);
-        own = selectionCost(fragment.selectionSet, on, walk, operation, page);
-        walk.inFragments.delete(name);
-        walk.fragments.set(key, own);
-      }
-      add(own);
-      continue;
-    }
-    if (sel.kind === Kind.INLINE_FRAGMENT) {
-      const on = sel.typeCondition ? walk.schema.getType(sel.typeCondition.name.value) ?? type : type;
-      add(selectionCost(sel.selectionSet, on, walk, operation, page));
-      continue;
-    }
-    add({ cost: 1, fields: 1 });
-    if (!sel.selectionSet) continue;
-    const typeFields = isObjectType(type) || isInterfaceType(type) ? type.getFields() : undefined;
-    const name = sel.name.value;
-    const field = typeFields?.[name] ?? (name === '__schema' ? walk.schema.getQueryType()?.getFields()['__schema'] : undefined);
-    let fieldType: GraphQLNamedType | undefined;
-    let size = 1;
-    let childPage: number | undefined;
-    if (name === '__schema') fieldType = walk.schema.getType('__Schema');
-    else if (name === '__type') fieldType = walk.schema.getType('__Type');
-    if (field) {
-      fieldType = getNamedType(field.type);
-      const ownPage = pageOf(field, sel, walk, operation);
-      if (isListType(getNullableType(field.type))) {
-        size = isIntrospectionType(type)
-          ? introspectionSizesOf(walk.schema).get(`${type.name}.${name}`) ?? UNPAGED_LIST_ESTIMATE
-          : ownPage ?? page ?? UNPAGED_LIST_ESTIMATE;
+/**
+ * The type the fields of a fragment on `condition` are selected on, within a selection on `parent`: an
+ * object type parent is the only runtime type (a fragment on an interface it implements selects on it);
+ * within an interface or a union, a fragment's own type. Fields on different object types of an abstract
+ * parent never hold values of one element together: not merged, counted apart (more than either holds).
+ */
+const selectedOn = (parent: GraphQLNamedType, condition: GraphQLNamedType | null | undefined): GraphQLNamedType =>
+  isObjectType(parent) || !condition ? parent : condition;
+
+/**
+ * The response fields of `sets` on `type`, as graphql-js collects them: selections @skip/@include leave
+ * out dropped (runsUnder), fragments followed, a fragment spread once whatever its spreads (graphql's
+ * visitedFragmentNames: a second spread of it adds nothing), nodes under one response key merged.
+ */
+function collect(sets: SelectionSetNode[], type: GraphQLNamedType, walk: CostWalk, operation: OperationDefinitionNode): Map<string, ResponseField> {
+  const fields = new Map<string, ResponseField>();
+  const spread = new Set<string>();
+  const visit = (set: SelectionSetNode, on: GraphQLNamedType, via: string[]): void => {
+    for (const sel of set.selections) {
+      if (runsUnder(sel, walk, operation) === 'skipped') continue;
+      if (sel.kind === Kind.FRAGMENT_SPREAD) {
+        const name = sel.name.value;
+        const fragment = walk.fragment(name);
+        if (!fragment || spread.has(name) || walk.inFragments.has(name) || via.includes(name)) continue;
+        spread.add(name);
+        visit(fragment.selectionSet, selectedOn(on, walk.schema.getType(fragment.typeCondition.name.value)), [...via, name]);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        visit(sel.selectionSet, selectedOn(on, sel.typeCondition && walk.schema.getType(sel.typeCondition.name.value)), via);
       } else {
-        childPage = ownPage; // a connection: its `nodes` list holds `first` elements
+        const key = `${on.name}.${sel.alias?.value ?? sel.name.value}`;
+        let field = fields.get(key);
+        if (!field) fields.set(key, (field = { type: on, nodes: [] }));
+        field.nodes.push(sel);
+        if (via.length) {
+          field.via ??= new Set();
+          for (const v of via) field.via.add(v);
+        }
       }
     }
-    if (!fieldType) continue; // unknown field: graphql's own rules report it
-    add(selectionCost(sel.selectionSet, fieldType, walk, operation, childPage), size);
+  };
+  for (const set of sets) visit(set, type, []);
+  return fields;
+}
+
+/**
+ * Values under one instance of `type` for `sets` (each response field one value, a list field's children
+ * once per element); `page` is the `first` of the field just above (a connection's `nodes` list).
+ */
+function selectionCost(sets: SelectionSetNode[], type: GraphQLNamedType, walk: CostWalk, operation: OperationDefinitionNode, page: number | undefined): number {
+  let cost = 0;
+  for (const field of collect(sets, type, walk, operation).values()) cost = capped(cost + fieldCost(field, walk, operation, page));
+  return cost;
+}
+
+/** A number for each selection set of the walk's document, to key the costs of merged selections by. */
+function setId(walk: CostWalk, set: SelectionSetNode): number {
+  let id = walk.setIds.get(set);
+  if (id === undefined) walk.setIds.set(set, (id = walk.setIds.size));
+  return id;
+}
+
+/** The values of one response field: one, and its children once per element of a list. */
+function fieldCost(field: ResponseField, walk: CostWalk, operation: OperationDefinitionNode, page: number | undefined): number {
+  const { type } = field;
+  const children = field.nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  if (children.length === 0) return 1;
+  const typeFields = isObjectType(type) || isInterfaceType(type) ? type.getFields() : undefined;
+  const name = field.nodes[0].name.value;
+  const def = typeFields?.[name] ?? (name === '__schema' ? walk.schema.getQueryType()?.getFields()['__schema'] : undefined);
+  let fieldType: GraphQLNamedType | undefined;
+  let size = 1;
+  let childPage: number | undefined;
+  if (name === '__schema') fieldType = walk.schema.getType('__Schema');
+  else if (name === '__type') fieldType = walk.schema.getType('__Type');
+  if (def) {
+    fieldType = getNamedType(def.type);
+    // Merged nodes take the same arguments (graphql refuses them otherwise): the largest page, to be safe.
+    let ownPage: number | undefined;
+    for (const node of field.nodes) {
+      const p = pageOf(def, node, walk, operation);
+      if (p !== undefined) ownPage = Math.max(ownPage ?? 0, p);
+    }
+    if (isListType(getNullableType(def.type))) {
+      size = isIntrospectionType(type)
+        ? introspectionSizesOf(walk.schema).get(`${type.name}.${name}`) ?? UNPAGED_LIST_ESTIMATE
+        : ownPage ?? page ?? UNPAGED_LIST_ESTIMATE;
+    } else {
+      childPage = ownPage; // a connection: its `nodes` list holds `first` elements
+    }
   }
-  return { cost, fields };
+  if (!fieldType) return 1; // unknown field: graphql's own rules report it
+  // The cost of the same selection sets under the same type and page is the same: kept for the walk, so
+  // that fragments spreading each other twice over at different response keys are walked once each (n
+  // nested fragments each spreading the next under two aliases cost 2^n, but take n steps).
+  let key = `${fieldType.name} ${childPage}`;
+  for (const c of children) key += ` ${setId(walk, c)}`;
+  let below = walk.costs.get(key);
+  if (below === undefined) {
+    const entered = field.via ? [...field.via].filter((v) => !walk.inFragments.has(v)) : [];
+    for (const v of entered) walk.inFragments.add(v);
+    below = selectionCost(children, fieldType, walk, operation, childPage);
+    for (const v of entered) walk.inFragments.delete(v);
+    walk.costs.set(key, below);
+  }
+  return capped(1 + size * below);
+}
+
+/**
+ * The fields a selection set selects, fragments followed spread by spread (a fragment spread twice counts
+ * twice), @skip/@include not read: what graphql-jit walks compiling the operation (its compilation walks
+ * each spread, not each response field: 22 nested fragments each spreading the next twice, four response
+ * values, took it 6 s). A list with `first: 0` holds nothing, and fields left out by @skip hold nothing,
+ * but below them such fragments still make millions of fields of a one-kilobyte document. Kept per
+ * selection set in `counted` (a fragment's is its own), so that it takes a step per selection of the
+ * document; `path` holds the fragments on the way (a cycle, refused by graphql's own rule, just stops).
+ */
+function fieldsSelected(set: SelectionSetNode, fragment: (name: string) => FragmentDefinitionNode | undefined, counted: Map<SelectionSetNode, number>, path = new Set<string>()): number {
+  const known = counted.get(set);
+  if (known !== undefined) return known;
+  let n = 0;
+  for (const sel of set.selections) {
+    if (sel.kind === Kind.FIELD) n = capped(n + 1 + (sel.selectionSet ? fieldsSelected(sel.selectionSet, fragment, counted, path) : 0));
+    else if (sel.kind === Kind.INLINE_FRAGMENT) n = capped(n + fieldsSelected(sel.selectionSet, fragment, counted, path));
+    else {
+      const spread = fragment(sel.name.value);
+      if (!spread || path.has(sel.name.value)) continue;
+      path.add(sel.name.value);
+      n = capped(n + fieldsSelected(spread.selectionSet, fragment, counted, path));
+      path.delete(sel.name.value);
+    }
+  }
+  counted.set(set, n);
+  return n;
 }
 
 /**
@@ -369,23 +439,22 @@ export function elementCost(
 ): number {
   const type = getNamedType(info.returnType);
   const walk: CostWalk = {
-    fragment: (name) => info.fragments[name], schema: info.schema, maxPage, variables: info.variableValues, dynamic: false, inFragments: new Set(), fragments: new Map(),
+    fragment: (name) => info.fragments[name], schema: info.schema, maxPage, variables: info.variableValues, dynamic: false, inFragments: new Set(), costs: new Map(), setIds: new Map(),
   };
-  let cost = 0;
   // Only the nodes that run: graphql-jit hands the resolver a skipped duplicate of the list too, and
-  // `resources { code } resources @include(if: $no) { … }` counted what `$no: false` leaves out.
-  for (const node of fieldNodesThatRun(info)) {
-    if (node.selectionSet) cost = capped(cost + selectionCost(node.selectionSet, type, walk, info.operation, undefined).cost);
-  }
-  return cost;
+  // `resources { code } resources @include(if: $no) { … }` counted what `$no: false` leaves out. The
+  // nodes that run are merged into one element, as graphql merges them.
+  const sets = fieldNodesThatRun(info).flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  return selectionCost(sets, type, walk, info.operation, undefined);
 }
 
 /**
- * The figures of each operation of a validated document, kept with the document; `dynamic` when a
+ * The cost of each operation of a validated document, kept with the document; `dynamic` when a
  * variable `first` makes its cost depend on the request (then `cost` is the least it can be, and `byPages`
  * keeps the costs of the last few values of those variables).
  */
-interface KnownCost extends Figures {
+interface KnownCost {
+  cost: number;
   dynamic: boolean;
   /** The variables given to a `first` anywhere in the document, by name. */
   pageVariables?: string[];
@@ -406,9 +475,9 @@ function computeCost(
   const root = operation.operation === 'query' ? schema.getQueryType()
     : operation.operation === 'mutation' ? schema.getMutationType()
       : schema.getSubscriptionType();
-  if (!root) return { cost: 0, fields: 0, dynamic: false };
-  const walk: CostWalk = { fragment, schema, maxPage, variables, dynamic: false, inFragments: new Set(), fragments: new Map() };
-  return { ...selectionCost(operation.selectionSet, root, walk, operation, undefined), dynamic: walk.dynamic };
+  if (!root) return { cost: 0, dynamic: false };
+  const walk: CostWalk = { fragment, schema, maxPage, variables, dynamic: false, inFragments: new Set(), costs: new Map(), setIds: new Map() };
+  return { cost: selectionCost([operation.selectionSet], root, walk, operation, undefined), dynamic: walk.dynamic };
 }
 
 /**
@@ -471,15 +540,23 @@ export function costOf(
 }
 
 function costRule(bound: number, maxPage: number): ValidationRule {
-  return (context) => ({
-    OperationDefinition(operation) {
-      const known = computeCost(context.getSchema(), operation, (n) => context.getFragment(n) ?? undefined, maxPage);
-      costs.set(operation, known);
-      if (known.cost > bound) context.reportError(tooComplex('maxCost', 'estimated number of field values', known.cost, bound, operation));
-      else if (known.fields > bound) context.reportError(tooComplex('maxCost', 'number of fields selected, fragments followed', known.fields, bound, operation));
-      return false; // nothing below needs visiting
-    },
-  });
+  return (context) => {
+    const fragment = (n: string) => context.getFragment(n) ?? undefined;
+    const counted = new Map<SelectionSetNode, number>(); // fieldsSelected's, for every operation of the document
+    return {
+      OperationDefinition(operation) {
+        const known = computeCost(context.getSchema(), operation, fragment, maxPage);
+        costs.set(operation, known);
+        if (known.cost > bound) {
+          context.reportError(tooComplex('maxCost', 'estimated number of field values', known.cost, bound, operation));
+          return false;
+        }
+        const fields = fieldsSelected(operation.selectionSet, fragment, counted);
+        if (fields > bound) context.reportError(tooComplex('maxCost', 'number of fields selected, fragments followed', fields, bound, operation));
+        return false; // nothing below needs visiting
+      },
+    };
+  };
 }
 
 /** The validation rules of the document limits, for Apollo's `validationRules`. */
