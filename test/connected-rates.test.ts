@@ -40,7 +40,8 @@ beforeAll(async () => {
     platformFile: cityFile,
     catalogueFiles: [fixture('city-housing.yaml')],
     rates: true,
-    limits: { rate: { perDepartment: { requests: 2, perMs: 60_000 }, perUser: null, perPlatform: { requests: 3, perMs: 60_000 } } },
+    // A department of a connected platform takes at most half of perPlatform: 2 each, 4 together.
+    limits: { rate: { perDepartment: { requests: 2, perMs: 60_000 }, perUser: null, perPlatform: { requests: 4, perMs: 60_000 } } },
     gateway: { connectedPollMs: 0 },
   });
 }, 60_000);
@@ -78,11 +79,11 @@ describe('rates of departments forwarded by two connected platforms', () => {
 
 describe('the bucket of a forwarding platform (limits.rate.perPlatform)', () => {
   it('holds all its departments together, made-up codes included; another platform and the city keep theirs', async () => {
-    for (const dept of ['520000-A1', '520000-A2', '520000-A3']) {
+    for (const dept of ['520000-A1', '520000-A2', '520000-A3', '520000-A4']) {
       expect(await forwarded(guizhou, dept, 'province', '520000', bounded)).toEqual({ status: 200 });
     }
-    // A fourth code, never seen, each of its own buckets full: the platform's is empty.
-    expect(await forwarded(guizhou, '520000-A4', 'province', '520000', bounded)).toEqual({ status: 429, code: 'RATE_LIMITED', limit: 'perPlatform' });
+    // A fifth code, never seen, each of its own buckets full: the platform's is empty.
+    expect(await forwarded(guizhou, '520000-A5', 'province', '520000', bounded)).toEqual({ status: 429, code: 'RATE_LIMITED', limit: 'perPlatform' });
     expect(await forwarded(guizhou, '520000-A1', 'province', '520000', bounded)).toEqual({ status: 429, code: 'RATE_LIMITED', limit: 'perPlatform' });
     expect(await forwarded(nanming, '520102-B1', 'county', '520102', bounded)).toEqual({ status: 200 });
     // The city's own department takes from no platform's bucket.
@@ -95,8 +96,8 @@ describe('the bucket of a forwarding platform (limits.rate.perPlatform)', () => 
   });
 
   it('gives the department its token back when the platform refuses', async () => {
-    // 520000-A4 was refused twice above by the platform's bucket: its own bucket of 2 is still full.
-    const rows = await bounded.store.find(RATE_BUCKETS, { filter: { kind: 'compare', field: 'key', op: 'eq', value: 'dept|520000-A4@520000' } });
+    // 520000-A5 was refused above by the platform's bucket: its own bucket of 2 is still full.
+    const rows = await bounded.store.find(RATE_BUCKETS, { filter: { kind: 'compare', field: 'key', op: 'eq', value: 'dept|520000-A5@520000' } });
     expect(rows).toHaveLength(1);
     expect(Number(rows[0].level)).toBeLessThan(1);
   });

@@ -317,19 +317,40 @@ export function bucketKey(limit: Limit, who: RateSubject): string | null {
   }
 }
 
-/** A bucket of `limit` at `key`, whose refusal names `sender`. */
-const take = (limit: Limit, key: string, rate: RateBucket, sender: string): Take => ({
+/** A bucket of `limit` at `key`, whose refusal names `sender` (and `why`, when the bucket is not the file's). */
+const take = (limit: Limit, key: string, rate: RateBucket, sender: string, why = ''): Take => ({
   key,
   rate,
   refusal: (level, amount) =>
-    rateLimited(`${sender} has ${limit === 'perPlatform' ? 'forwarded' : 'sent'} more than ${describe(rate)} (limits.rate.${limit})${amount > 1 ? `, this request counting as ${amount} (one per ${REQUEST_BYTES_PER_TOKEN / 1024} KiB of what it sends, document and variables, at most the whole bucket)` : ''}.`, wait(level, rate, amount), { limit }),
+    rateLimited(`${sender} has ${limit === 'perPlatform' ? 'forwarded' : 'sent'} more than ${describe(rate)} (limits.rate.${limit}${why})${amount > 1 ? `, this request counting as ${amount} (one per ${REQUEST_BYTES_PER_TOKEN / 1024} KiB of what it sends, document and variables, at most the whole bucket)` : ''}.`, wait(level, rate, amount), { limit }),
 });
+
+/**
+ * The bucket of a department a connected platform forwards for (`CODE@REGION`): `perDepartment`, but at
+ * most half of the platform's `perPlatform`, in requests and in rate. All the platform's departments share
+ * its bucket, and the department's own is taken first: with `perDepartment` at or over `perPlatform` (a
+ * connected platform's bucket sized under what one of this platform's own departments may send), one
+ * department there spent the whole of it and the platform's other departments were refused for the
+ * window. So one department takes at most half, the others keep the rest. Undefined: no cap (the
+ * department's bucket is under it already). A platform's bucket of one request is the one exception: its
+ * department's bucket cannot be less than one.
+ */
+export function forwardedDepartmentBucket(dept: RateBucket, platform: RateBucket): RateBucket | undefined {
+  const requests = Math.min(dept.requests, Math.max(1, Math.floor(platform.requests / 2)));
+  const perMs = Math.max(dept.perMs, Math.ceil((2 * requests * platform.perMs) / platform.requests), Math.ceil((requests * dept.perMs) / dept.requests));
+  return requests === dept.requests && perMs === dept.perMs ? undefined : { requests, perMs };
+}
 
 /** The buckets a request of `who` takes from, in order: its user's, its department's, its platform's. */
 function takesOf(rate: Limits['rate'], who: RateSubject): Take[] {
   const takes: Take[] = [];
   if (rate.perUser) takes.push(take('perUser', bucketKey('perUser', who)!, rate.perUser, `User ${who.user} of ${who.dept}`));
-  if (rate.perDepartment) takes.push(take('perDepartment', bucketKey('perDepartment', who)!, rate.perDepartment, `Department ${who.dept}`));
+  const capped = rate.perDepartment && rate.perPlatform && who.via !== undefined ? forwardedDepartmentBucket(rate.perDepartment, rate.perPlatform) : undefined;
+  if (capped) {
+    takes.push(take('perDepartment', bucketKey('perDepartment', who)!, capped, `Department ${who.dept}`, `, at most half of limits.rate.perPlatform for a connected platform's department`));
+  } else if (rate.perDepartment) {
+    takes.push(take('perDepartment', bucketKey('perDepartment', who)!, rate.perDepartment, `Department ${who.dept}`));
+  }
   if (rate.perPlatform && who.via !== undefined) {
     takes.push(take('perPlatform', bucketKey('perPlatform', who)!, rate.perPlatform, `The connected platform of region ${who.via}`));
   }
