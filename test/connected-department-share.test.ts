@@ -5,9 +5,13 @@
 // were refused for the window. A forwarded department now takes at most half of perPlatform, in requests
 // and in rate (src/limits/rates.ts, forwardedDepartmentBucket). On Jinan (370100) and Zhangqiu (370114),
 // two real gateway processes on loopback (test/fixtures/jinan-connected).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGovgraph } from './helpers/cli.ts';
 import { eventually } from './helpers/eventually.ts';
-import { askAs, startJinanPair, stopJinanPair, type JinanPair } from './helpers/jinan-pair.ts';
+import { askAs, jinanFixture, startJinanPair, stopJinanPair, type JinanPair } from './helpers/jinan-pair.ts';
 import { DEFAULT_LIMITS } from '../src/model/platform.ts';
 import { forwardedDepartmentBucket } from '../src/limits/rates.ts';
 
@@ -25,6 +29,29 @@ describe('the bucket of a forwarded department', () => {
     expect(forwardedDepartmentBucket(per(10, 1_000), per(600, 60_000))).toEqual(per(10, 2_000));
     // A bucket of one request: its department's cannot be less than one, at half the rate.
     expect(forwardedDepartmentBucket(per(3, 60_000), per(1, 60_000))).toEqual(per(1, 120_000));
+  });
+});
+
+describe('govgraph platform validate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'govgraph-department-share-validate-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const zhangqiu = (limits: string) => {
+    const file = join(dir, 'zhangqiu.yaml');
+    writeFileSync(file, readFileSync(jinanFixture('zhangqiu.yaml'), 'utf8').replace('JINAN_URL', 'http://127.0.0.1:7140') + limits);
+    return file;
+  };
+
+  it('notes the cap of a connected platform\'s department when perDepartment is over half of perPlatform', async () => {
+    const file = zhangqiu('limits:\n  rate:\n    perDepartment: { requests: 100, per: 600s }\n    perPlatform: { requests: 8, per: 600s }\n');
+    const run = await runGovgraph(['platform', 'validate', '--platform', file, '--data', join(dir, 'no-store')]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')[1]).toBe(`${file}: note: limits.rate.perDepartment (100 requests per 600 s) is more than half of limits.rate.perPlatform (8 requests per 600 s): a department of a connected platform is served at most 4 requests per 600 s here, so that its other departments keep the rest`);
+  });
+
+  it('says only ok under the defaults', async () => {
+    const file = zhangqiu('');
+    const run = await runGovgraph(['platform', 'validate', '--platform', file, '--data', join(dir, 'no-store')]);
+    expect({ code: run.code, lines: run.stdout.trim().split('\n').length }).toEqual({ code: 0, lines: 1 });
   });
 });
 

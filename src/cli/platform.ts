@@ -10,13 +10,28 @@ import { OPERATOR } from './grant.ts';
 import { announce, loadCommandPlatform, openCommandStore, storeIsThere, withCommonOptions, type CommonOptions } from './options.ts';
 import { loadPlatformOrReport } from './catalogue.ts';
 import { formatProblem, prefixProblems } from '../catalogue/problems.ts';
-import type { Platform } from '../model/platform.ts';
+import { forwardedDepartmentBucket } from '../limits/rates.ts';
+import { limitsOf, type Platform, type RateBucket } from '../model/platform.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import type { Store } from '../store/port.ts';
 
 /** The actions of `platform rotate-key`'s and `platform adopt`'s audit entries (`audit verify` pairs them). */
 export { ADOPT_PLATFORM_ACTION, ROTATE_KEY_ACTION } from '../workflow/unfinished-operations.ts';
 import { ADOPT_PLATFORM_ACTION, ROTATE_KEY_ACTION } from '../workflow/unfinished-operations.ts';
+
+/**
+ * What `platform validate` notes of a connected platform's department when it is capped at half of
+ * `perPlatform` (src/limits/rates.ts, forwardedDepartmentBucket): its bucket is not the file's
+ * `perDepartment`, which the operator wrote for this platform's own departments too.
+ */
+function forwardedShareNote(p: Platform): string | undefined {
+  const { perDepartment, perPlatform } = limitsOf(p).rate;
+  if (!p.connected.length || !perDepartment || !perPlatform) return undefined;
+  const capped = forwardedDepartmentBucket(perDepartment, perPlatform);
+  if (!capped) return undefined;
+  const said = (b: RateBucket) => `${b.requests} ${b.requests === 1 ? 'request' : 'requests'} per ${b.perMs / 1000} s`;
+  return `limits.rate.perDepartment (${said(perDepartment)}) is more than half of limits.rate.perPlatform (${said(perPlatform)}): a department of a connected platform is served at most ${said(capped)} here, so that its other departments keep the rest`;
+}
 
 export function registerPlatformCommands(program: Command): void {
   const platform = program.command('platform').description('the platform file, connected platforms and this platform\'s signing keys');
@@ -56,6 +71,8 @@ export function registerPlatformCommands(program: Command): void {
     }
     const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     console.log(`${opts.platform}: ok (${count(p.departments.length, 'department')}, ${count(p.purposes.length, 'purpose')}, ${count(p.connected.length, 'connected platform')}${withStore ? ', the published catalogues fit it' : ''})`);
+    const share = forwardedShareNote(p);
+    if (share) console.log(`${opts.platform}: note: ${share}`);
   });
 
   withCommonOptions(
