@@ -362,6 +362,26 @@ describe('importRecords', () => {
     expect(u).toMatchObject({ written: 1, rejected: 2 });
   });
 
+  it('a first record cut short (a brace lost) before lines that are records is its own problem, not a pretty-printed file', async () => {
+    // Line 1 opens a record it does not close, as pretty-printed JSON does; but line 2 is a record, not the
+    // rest of line 1's: with --skip-invalid the others are written (the whole file was refused as pretty-printed).
+    const cut = `${JSON.stringify({ caseNo: 'DB0001', idNumber: ID1 }).slice(0, -1)},`;
+    const f = file('cut-short.jsonl', [cut, ...jsonl({ caseNo: 'DB0002', idNumber: ID2 }, { caseNo: 'DB0003', idNumber: ID1 })]);
+    const s = await importRecords(store, resource, f, { skipInvalid: true });
+    expect(s.problems).toEqual([expect.stringMatching(/^line 1: not valid JSON \(/)]);
+    expect(s).toMatchObject({ refused: false, written: 2, rejected: 1 });
+    // A blank line 2, or none, does not go on with line 1 either.
+    for (const lines of [[cut, '', ...jsonl({ caseNo: 'DB0004', idNumber: ID2 })], [cut]]) {
+      const g = file('cut-short-2.jsonl', lines);
+      expect((await importRecords(store, resource, g, { skipInvalid: true })).problems).toEqual([expect.stringMatching(/^line 1: not valid JSON \(/)]);
+    }
+    // Pretty-printed with CRLF line ends and a byte order mark: still refused whole, saying so.
+    const pretty = file('pretty-crlf.json', [`\ufeff${JSON.stringify({ caseNo: 'DB0005', idNumber: ID2 }, null, 2).replace(/\n/g, '\r\n')}`]);
+    const p = await importRecords(store, resource, pretty, { skipInvalid: true });
+    expect(p).toMatchObject({ refused: true, written: 0, problemCount: 1 });
+    expect(p.problems).toEqual([expect.stringMatching(/^line 1: the record goes on past the end of its line/)]);
+  });
+
   it('a JSON array instead of JSON Lines is refused whole', async () => {
     const f = file('array.json', [JSON.stringify([{ caseNo: 'DB0001', idNumber: ID1 }])]);
     const s = await importRecords(store, resource, f, { skipInvalid: true });

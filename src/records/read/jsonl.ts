@@ -54,6 +54,17 @@ function continuesPastLine(text: string): boolean {
   return depth > 0 && !inString;
 }
 
+const PRETTY_PRINTED = 'line 1: the record goes on past the end of its line: the file is JSON written over several lines (pretty-printed); JSON Lines holds one record a line: write each JSON object on one line';
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function describeJson(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
 }
@@ -72,10 +83,31 @@ export async function* readJsonLines(file: string, progress?: ReadProgress): Asy
   const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   let line = 0; // lines read so far
   let run: ReadRecord[] = [];
+  /**
+   * Line 1's problem while line 2 is not read, when line 1 opened a record it did not close: the file is
+   * pretty-printed JSON when line 2 goes on with it (a line that is no JSON value alone, `"name": ...`),
+   * and refused whole; a line 2 that is a record, or blank, or none, leaves line 1 its own problem.
+   */
+  let heldFirst: string | undefined;
+  const settleFirst = (next?: string): boolean => {
+    if (heldFirst === undefined) return true;
+    const problem = heldFirst;
+    heldFirst = undefined;
+    if (next !== undefined && next.trim() !== '' && !isJson(next)) {
+      run.push({ line: 1, problem: PRETTY_PRINTED, fatal: true });
+      return false;
+    }
+    run.push({ line: 1, problem });
+    return true;
+  };
   /** Reads the line `buf[start, end)` into the run; false when it was fatal (the reading ends). */
   const readLine = (buf: Buffer, start: number, end: number, utf8: boolean): boolean => {
     line++;
-    if (end - start > MAX_LINE_BYTES) throw new LineTooLong(line);
+    if (end - start > MAX_LINE_BYTES) {
+      settleFirst();
+      throw new LineTooLong(line);
+    }
+    if (heldFirst !== undefined && !settleFirst(buf.toString('utf8', start, end))) return false;
     if (!utf8 && !isUtf8(buf.subarray(start, end))) {
       run.push({ line, problem: `line ${line}: not valid UTF-8; save the file as UTF-8` });
       return true;
@@ -94,13 +126,12 @@ export async function* readJsonLines(file: string, progress?: ReadProgress): Asy
     try {
       value = JSON.parse(text);
     } catch (err) {
-      if (line === 1 && continuesPastLine(text)) {
-        // A JSON document written over several lines (an export pretty-printed): every line of it would
-        // be refused on its own as "not valid JSON", which does not tell what to change.
-        run.push({ line, problem: `line ${line}: the record goes on past the end of its line: the file is JSON written over several lines (pretty-printed); JSON Lines holds one record a line: write each JSON object on one line`, fatal: true });
-        return false;
-      }
-      run.push({ line, problem: `line ${line}: not valid JSON (${(err as Error).message})` });
+      const problem = `line ${line}: not valid JSON (${(err as Error).message})`;
+      // A JSON document written over several lines (an export pretty-printed): every line of it would be
+      // refused on its own as "not valid JSON", which does not tell what to change. Told by line 2 (below):
+      // a first record cut short (a brace lost) before lines that are records is that line's own problem.
+      if (line === 1 && continuesPastLine(text)) heldFirst = problem;
+      else run.push({ line, problem });
       return true;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -163,8 +194,10 @@ export async function* readJsonLines(file: string, progress?: ReadProgress): Asy
       }
     }
     if (rest && rest.length && (run.length === 0 || !run[run.length - 1].fatal)) readLines(rest, 0, rest.length, true);
+    settleFirst(); // a file of one line
   } catch (err) {
     if (!(err instanceof LineTooLong)) throw err;
+    settleFirst(); // a line 2 too long to read: line 1 its own problem
     run.push({ line: err.line, problem: err.message, fatal: true });
   } finally {
     stream.destroy();
