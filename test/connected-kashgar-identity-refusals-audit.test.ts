@@ -119,6 +119,19 @@ describe('a department Xinjiang forwards that Kashgar refuses after its token ve
     expect(await kashgarEntries('ki-unkept')).toEqual([]);
   });
 
+  it('sent as a GET: no document or operation name in its entry, as of a POST (whose body is not read)', async () => {
+    // A GET carries its document in its URL, read with the request: it was recorded (operation name and
+    // document hash) though the entry is of a request refused at its identity, whose document it never ran.
+    const [token] = await xinjiangTokens([{ claims: { sub: 'analyst-get', dept: '430100-GET', deptLevel: 'city', deptRegion: '430100' } }]);
+    const search = new URLSearchParams({ query: `query Visits ${COUNT}`, operationName: 'Visits' });
+    const res = await fetch(`${pair!.kashgar.url}/graphql?${search}`, {
+      headers: { authorization: `Bearer ${token}`, [FORWARDED_HEADER]: '650000', 'x-request-id': 'ki-get', 'apollo-require-preflight': 'true' },
+    });
+    expect([res.status, res.headers.get(READ_OUTCOME_HEADER)]).toEqual([401, 'refused']);
+    const entries = await askAs(pair!.kashgar, '653100-FGW', { query: 'query E($id: String) { auditLog(filter: { requestId: $id }) { nodes { department outcome operationName documentHash } } }', variables: { id: 'ki-get' } }, { roles: ['supervisor'], user: 'supervisor-get' });
+    expect(entries.data.auditLog.nodes).toEqual([{ department: '430100-GET', outcome: 'REFUSED', operationName: null, documentHash: null }]);
+  });
+
   it('the same token again (a replay): refused, no second entry, no outcome said', async () => {
     const [token] = await xinjiangTokens([{ claims: { dept: '430100-RPL', deptLevel: 'city', deptRegion: '430100' } }]);
     expect((await sendToKashgar(token, 'ki-replay-1')).outcome).toBe('refused');

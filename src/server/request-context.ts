@@ -282,7 +282,9 @@ export function requestContexts(parts: RequestContextParts) {
     const rate = limitsOn ? await rateRefusal(identity, requestId, sent, now, sentBytes) : null;
     if (rate) return rateRefusalAnswer(rate, identity, purpose, requestId, sent, now);
     const note = `; its department ${identity.dept.code} is refused here: ${err.why}`;
-    const answer = await auditRefusal(store, { requestId, identity, purpose }, refusedDocument(documents, registeredBy(identity), sent), authError(err) as GraphQLError, note);
+    // No document, whatever the request carried: a POST's body is not read (graphql-route.ts), and a GET's
+    // URL, read with it, named a document and an operation the refused identity never ran.
+    const answer = await auditRefusal(store, { requestId, identity, purpose }, { operationName: null, documentHash: null }, authError(err) as GraphQLError, note);
     return refusedAs(toldRefused(answer, identity), requestId, identity, sent);
   };
   const context = async (
