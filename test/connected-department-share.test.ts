@@ -27,6 +27,9 @@ describe('the bucket of a forwarded department', () => {
     expect(forwardedDepartmentBucket(per(5, 600_000), per(8, 600_000))).toEqual(per(4, 600_000));
     // Requests under half, rate over it: 10 a second where the platform has 10 a second, 5 a second.
     expect(forwardedDepartmentBucket(per(10, 1_000), per(600, 60_000))).toEqual(per(10, 2_000));
+    // Requests over half, rate under it: 100 a minute where the platform has 10 a second. Cut to 5
+    // requests, it keeps its rate of 100 a minute (5 per 3 s); it was 5 per minute.
+    expect(forwardedDepartmentBucket(per(100, 60_000), per(10, 1_000))).toEqual(per(5, 3_000));
     // A bucket of one request: its department's cannot be less than one, at half the rate.
     expect(forwardedDepartmentBucket(per(3, 60_000), per(1, 60_000))).toEqual(per(1, 120_000));
   });

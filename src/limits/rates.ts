@@ -337,7 +337,10 @@ const take = (limit: Limit, key: string, rate: RateBucket, sender: string, why =
  */
 export function forwardedDepartmentBucket(dept: RateBucket, platform: RateBucket): RateBucket | undefined {
   const requests = Math.min(dept.requests, Math.max(1, Math.floor(platform.requests / 2)));
-  const perMs = Math.max(dept.perMs, Math.ceil((2 * requests * platform.perMs) / platform.requests), Math.ceil((requests * dept.perMs) / dept.requests));
+  // Its rate is the lesser of the department's own and half the platform's. Not `dept.perMs` itself: a
+  // department whose bucket is cut to fewer requests keeps its rate over a shorter period (100 per minute
+  // under 10 a second: 5 per 3 s, not 5 per minute, a twentieth of what this platform's own departments get).
+  const perMs = Math.max(Math.ceil((2 * requests * platform.perMs) / platform.requests), Math.ceil((requests * dept.perMs) / dept.requests));
   return requests === dept.requests && perMs === dept.perMs ? undefined : { requests, perMs };
 }
 
