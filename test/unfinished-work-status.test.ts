@@ -6,7 +6,7 @@
 // the resources it has still to place (govgraph_unfinished_resources{work="record-places"}). On Urumqi's
 // platform of the tests (test/fixtures/urumqi-placing), with a real import killed by SIGKILL and a real
 // `govgraph serve` placing the records.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,7 +15,7 @@ import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { SQLITE_FILE } from '../src/store/sqlite.ts';
-import { StoreUnavailableError } from '../src/store/port.ts';
+import { eq, StoreUnavailableError } from '../src/store/port.ts';
 import { cliEnv, runGovgraph, withSqliteStore } from './helpers/cli.ts';
 import { eventually } from './helpers/eventually.ts';
 import { startTestGateway } from './helpers/gateway.ts';
@@ -84,6 +84,27 @@ describe('platform status', () => {
     expect((await runGovgraph(['data', 'import', '--resource', VEHICLES.code, file], { env })).code).toBe(0);
     const done = await status();
     expect([done.code, done.stdout.split('\n').slice(-2)]).toEqual([0, ['unfinished work: none', '']]);
+  });
+
+  // Found in review: the import of a resource withdrawn since (a newer version of its catalogue leaves it
+  // out) kept the command at exit 1 for good, telling to import again a file `data import` then refused.
+  it('counts an import of a resource no longer published, without an exit 1 nothing can clear', async () => {
+    const imports = (db: Database.Database) => (db.prepare(`SELECT count(*) AS n FROM "c:${AUDIT_COLLECTION}" WHERE json_extract(doc, '$.action') = 'data import'`).get() as { n: number }).n;
+    const before = await withSqliteStore(data, async (store) => (await store.find(AUDIT_COLLECTION, { filter: eq('action', 'data import') })).length);
+    const run = await signalledWhen(['data', 'import', '--resource', VEHICLES.code, vehiclesFile(20_000)], {
+      cwd: dir, env, sqliteFile: join(data, SQLITE_FILE), signal: 'SIGKILL', ready: (db: Database.Database) => imports(db) > before,
+    });
+    expect(run.signal).toBe('SIGKILL');
+    const catalogue = readFileSync(URUMQI_CATALOGUE, 'utf8');
+    const residentsOnly = join(dir, 'residents-only.yaml');
+    writeFileSync(residentsOnly, catalogue.slice(0, catalogue.indexOf(`  - code: "${VEHICLES.code}"`)));
+    expect((await runGovgraph(['catalogue', 'import', residentsOnly, '--publish'], { env })).code).toBe(0);
+    const withdrawn = await status();
+    expect([withdrawn.code, withdrawn.stdout.split('\n').slice(-3)]).toEqual([0, [
+      'unfinished work:',
+      '  audit log: 1 data import of a resource no longer published attempted with no outcome (nothing to finish: the resource is withdrawn): `govgraph audit verify` names each',
+      '',
+    ]]);
   });
 });
 

@@ -26,6 +26,12 @@ export interface UnfinishedWork {
   unread: Record<string, string>;
   /** Data imports with no outcome, and no later import of their resource that wrote its records, oldest first. */
   imports: UnfinishedImport[];
+  /**
+   * Data imports with no outcome of resources the catalogues in effect no longer hold (withdrawn, or left
+   * out of a newer version): nothing can finish them (an import into it is refused), so they are counted
+   * like the other changes, not unfinished resources, and `audit verify` names them.
+   */
+  importsOfWithdrawn: number;
   /** Other changes the audit log names as attempted with no outcome (catalogue imports, publications, ...): `audit verify` names them. */
   otherChanges: number;
 }
@@ -39,9 +45,13 @@ export async function unfinishedWork(store: Store, catalogues: readonly Catalogu
     // Unindexed says only that the index is missing: a resource whose records all have a place is not unfinished.
     if (count > 0) unplaced.push({ code: r.code, unplaced: count, unindexed: r.unindexed });
   }
-  const imports = (await unfinishedImports(store)).filter((u) => u.laterDone === undefined);
+  const inEffect = new Set(catalogues.flatMap((c) => c.resources.map((r) => r.code)));
+  const open = (await unfinishedImports(store)).filter((u) => u.laterDone === undefined);
+  // A withdrawn resource's import kept `platform status` at exit 1 for good, telling to import again a
+  // file the import command then refused (no published resource).
+  const imports = open.filter((u) => inEffect.has(u.resource));
   const otherChanges = (await unfinishedOperations(store)).length;
-  return { unplaced, unread, imports, otherChanges };
+  return { unplaced, unread, imports, importsOfWithdrawn: open.length - imports.length, otherChanges };
 }
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
@@ -67,6 +77,9 @@ export function unfinishedWorkSaid(work: UnfinishedWork): string[] {
         'still running, or its outcome not recorded; the resource holds all of the file or none of it',
       `    to finish: make sure it is not running (\`ps\`, on every machine that runs commands on this store), then import the same file again (\`govgraph data import --resource ${u.resource} FILE\`)`,
     );
+  }
+  if (work.importsOfWithdrawn > 0) {
+    lines.push(`  audit log: ${plural(work.importsOfWithdrawn, 'data import')} of a resource no longer published attempted with no outcome (nothing to finish: the resource is withdrawn): \`govgraph audit verify\` names each`);
   }
   if (work.otherChanges > 0) {
     lines.push(`  audit log: ${plural(work.otherChanges, 'other change')} (catalogue import, publication, key rotation, platform adoption) attempted with no outcome: \`govgraph audit verify\` names each and what to check`);
