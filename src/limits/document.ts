@@ -1,10 +1,12 @@
 // Limits on a document (SPEC §13), as GraphQL validation rules: Apollo validates a document once and keeps
 // it in its document cache, so this analysis runs once per document, not once per request.
 //
-// - depth and aliases: graphql-armor's rules (fragments followed), their refusals re-worded;
+// - depth: graphql-armor's rule (fragments followed), its refusal re-worded;
 // - tokens: graphql-js's own parser limit (Apollo's `parseOptions.maxTokens`), see tokenLimitError;
-// - cost: the field values the response may hold, estimated from `first` (or the page maximum), below.
-import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+// - cost: the field values the response may hold, estimated from `first` (or the page maximum), below;
+// - aliases: the aliases the response holds, counted by the same walk as the cost (graphql's field
+//   collection): graphql-armor's max-aliases counted every aliased node spread by spread, so one fragment
+//   of two aliases spread twice at one level was 4 aliases, though its response holds 2.
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   GraphQLError,
@@ -65,15 +67,6 @@ function depthRule(bound: number): ValidationRule {
       ignoreIntrospection: false, // introspection counts like any other query (SPEC §13)
       propagateOnRejection: false,
       onReject: [(_ctx, error) => context.reportError(tooComplex('maxDepth', 'selection depth', figureOf(error), bound))],
-    })(context) as unknown as ASTVisitor;
-}
-
-function aliasesRule(bound: number): ValidationRule {
-  return (context) =>
-    maxAliasesRule({
-      n: bound,
-      propagateOnRejection: false,
-      onReject: [(_ctx, error) => context.reportError(tooComplex('maxAliases', 'number of aliases', figureOf(error), bound))],
     })(context) as unknown as ASTVisitor;
 }
 
@@ -198,10 +191,29 @@ interface CostWalk {
    * fragments that spread each other twice over, are walked once each, so the walk is bounded by the
    * document's size (n nested fragments each spreading the next twice cost 2^n, but take n steps).
    */
-  costs: Map<string, number>;
+  costs: Map<string, Tally>;
   /** A number for each selection set met, for the keys of `costs`. */
   setIds: Map<SelectionSetNode, number>;
+  /**
+   * Whether the walk also counts aliases (validation): then selections @skip/@include leave out are
+   * walked too, for their aliases only (they add no value). A request's walk (variables known) leaves
+   * them out.
+   */
+  aliases: boolean;
 }
+
+/** What the walk finds under a selection: the values it may hold and the aliases it holds. */
+interface Tally {
+  cost: number;
+  aliases: number;
+}
+
+/**
+ * Response keys that are not counted as aliases: graphql-armor's allow-list, kept (an alias of
+ * `__typename` reads nothing, and maxTokens bounds how many a document holds; graphql-tools' delegation
+ * asks `__typename` under an alias).
+ */
+const ALIAS_ALLOWED = '__typename';
 
 /**
  * Costs stop growing here: a figure this large is over every bound, and past it (a few dozen nested
@@ -289,8 +301,17 @@ function runsUnder(sel: SelectionNode, walk: CostWalk, operation: OperationDefin
  */
 interface ResponseField {
   type: GraphQLNamedType;
+  /** The nodes that run (graphql's collection). */
   nodes: FieldNode[];
+  /** With the nodes a condition leaves out, when the walk counts aliases. */
+  all: Set<FieldNode>;
   via?: Set<string>;
+}
+
+/** A selection set to collect, and whether it runs (false: walked for its aliases only). */
+interface Selected {
+  set: SelectionSetNode;
+  runs: boolean;
 }
 
 /**
@@ -305,27 +326,33 @@ const selectedOn = (parent: GraphQLNamedType, condition: GraphQLNamedType | null
 /**
  * The response fields of `sets` on `type`, as graphql-js collects them: selections @skip/@include leave
  * out dropped (runsUnder), fragments followed, a fragment spread once whatever its spreads (graphql's
- * visitedFragmentNames: a second spread of it adds nothing), nodes under one response key merged.
+ * visitedFragmentNames: a second spread of it adds nothing), nodes under one response key merged. When
+ * the walk counts aliases, the selections left out are collected too, apart (`all`), once each.
  */
-function collect(sets: SelectionSetNode[], type: GraphQLNamedType, walk: CostWalk, operation: OperationDefinitionNode): Map<string, ResponseField> {
+function collect(sets: Selected[], type: GraphQLNamedType, walk: CostWalk, operation: OperationDefinitionNode): Map<string, ResponseField> {
   const fields = new Map<string, ResponseField>();
-  const spread = new Set<string>();
-  const visit = (set: SelectionSetNode, on: GraphQLNamedType, via: string[]): void => {
+  const spread = new Set<string>(); // fragments spread where they run (graphql's visitedFragmentNames)
+  const met = new Set<string>(); // fragments spread at all (for the aliases)
+  const visit = (set: SelectionSetNode, on: GraphQLNamedType, via: string[], runs: boolean): void => {
     for (const sel of set.selections) {
-      if (runsUnder(sel, walk, operation) === 'skipped') continue;
+      const selRuns = runs && runsUnder(sel, walk, operation) === 'runs';
+      if (!selRuns && !walk.aliases) continue;
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const name = sel.name.value;
         const fragment = walk.fragment(name);
-        if (!fragment || spread.has(name) || walk.inFragments.has(name) || via.includes(name)) continue;
-        spread.add(name);
-        visit(fragment.selectionSet, selectedOn(on, walk.schema.getType(fragment.typeCondition.name.value)), [...via, name]);
+        if (!fragment || walk.inFragments.has(name) || via.includes(name)) continue;
+        if (selRuns ? spread.has(name) : met.has(name)) continue;
+        if (selRuns) spread.add(name);
+        met.add(name);
+        visit(fragment.selectionSet, selectedOn(on, walk.schema.getType(fragment.typeCondition.name.value)), [...via, name], selRuns);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        visit(sel.selectionSet, selectedOn(on, sel.typeCondition && walk.schema.getType(sel.typeCondition.name.value)), via);
+        visit(sel.selectionSet, selectedOn(on, sel.typeCondition && walk.schema.getType(sel.typeCondition.name.value)), via, selRuns);
       } else {
         const key = `${on.name}.${sel.alias?.value ?? sel.name.value}`;
         let field = fields.get(key);
-        if (!field) fields.set(key, (field = { type: on, nodes: [] }));
-        field.nodes.push(sel);
+        if (!field) fields.set(key, (field = { type: on, nodes: [], all: new Set() }));
+        if (selRuns) field.nodes.push(sel);
+        if (walk.aliases) field.all.add(sel);
         if (via.length) {
           field.via ??= new Set();
           for (const v of via) field.via.add(v);
@@ -333,19 +360,37 @@ function collect(sets: SelectionSetNode[], type: GraphQLNamedType, walk: CostWal
       }
     }
   };
-  for (const set of sets) visit(set, type, []);
+  for (const { set, runs } of sets) visit(set, type, [], runs);
   return fields;
 }
 
 /**
  * Values under one instance of `type` for `sets` (each response field one value, a list field's children
- * once per element); `page` is the `first` of the field just above (a connection's `nodes` list).
+ * once per element); `page` is the `first` of the field just above (a connection's `nodes` list). And,
+ * when the walk counts them, the aliases the response holds there: one for each response key that is
+ * not its field's name (one key however many nodes or fragment spreads bring it in; a key on two types
+ * of an interface or a union once, as one element holds one), with those of every response field below,
+ * once per response field (not per list element: an alias is counted where the document writes it).
+ * A selection @skip/@include leaves out counts its aliases: the count is made once per document, and
+ * nothing counts them again per request.
  */
-function selectionCost(sets: SelectionSetNode[], type: GraphQLNamedType, walk: CostWalk, operation: OperationDefinitionNode, page: number | undefined): number {
+function selectionTally(sets: Selected[], type: GraphQLNamedType, walk: CostWalk, operation: OperationDefinitionNode, page: number | undefined): Tally {
   let cost = 0;
-  for (const field of collect(sets, type, walk, operation).values()) cost = capped(cost + fieldCost(field, walk, operation, page));
-  return cost;
+  let aliases = 0;
+  const aliased = new Set<string>();
+  for (const field of collect(sets, type, walk, operation).values()) {
+    const below = fieldTally(field, walk, operation, page);
+    if (field.nodes.length > 0) cost = capped(cost + below.cost);
+    if (!walk.aliases) continue;
+    aliases = capped(aliases + below.aliases);
+    const [node] = field.all;
+    if (node.alias && node.alias.value !== node.name.value && node.alias.value !== ALIAS_ALLOWED && node.name.value !== ALIAS_ALLOWED) aliased.add(node.alias.value);
+  }
+  return { cost, aliases: capped(aliases + aliased.size) };
 }
+
+const selectionCost = (sets: SelectionSetNode[], type: GraphQLNamedType, walk: CostWalk, operation: OperationDefinitionNode, page: number | undefined): number =>
+  selectionTally(sets.map((set) => ({ set, runs: true })), type, walk, operation, page).cost;
 
 /** A number for each selection set of the walk's document, to key the costs of merged selections by. */
 function setId(walk: CostWalk, set: SelectionSetNode): number {
@@ -354,13 +399,20 @@ function setId(walk: CostWalk, set: SelectionSetNode): number {
   return id;
 }
 
-/** The values of one response field: one, and its children once per element of a list. */
-function fieldCost(field: ResponseField, walk: CostWalk, operation: OperationDefinitionNode, page: number | undefined): number {
+/**
+ * The values of one response field: one, and its children once per element of a list; and the aliases
+ * below it (those of the nodes a condition leaves out too, when the walk counts aliases).
+ */
+function fieldTally(field: ResponseField, walk: CostWalk, operation: OperationDefinitionNode, page: number | undefined): Tally {
   const { type } = field;
-  const children = field.nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
-  if (children.length === 0) return 1;
+  const children: Selected[] = [];
+  const running = new Set(field.nodes);
+  for (const node of walk.aliases ? field.all : field.nodes) {
+    if (node.selectionSet) children.push({ set: node.selectionSet, runs: running.has(node) });
+  }
+  if (children.length === 0) return { cost: 1, aliases: 0 };
   const typeFields = isObjectType(type) || isInterfaceType(type) ? type.getFields() : undefined;
-  const name = field.nodes[0].name.value;
+  const name = (field.nodes[0] ?? [...field.all][0]).name.value;
   const def = typeFields?.[name] ?? (name === '__schema' ? walk.schema.getQueryType()?.getFields()['__schema'] : undefined);
   let fieldType: GraphQLNamedType | undefined;
   let size = 1;
@@ -370,6 +422,7 @@ function fieldCost(field: ResponseField, walk: CostWalk, operation: OperationDef
   if (def) {
     fieldType = getNamedType(def.type);
     // Merged nodes take the same arguments (graphql refuses them otherwise): the largest page, to be safe.
+    // Only the nodes that run: a field left out holds no value whatever its page.
     let ownPage: number | undefined;
     for (const node of field.nodes) {
       const p = pageOf(def, node, walk, operation);
@@ -383,21 +436,21 @@ function fieldCost(field: ResponseField, walk: CostWalk, operation: OperationDef
       childPage = ownPage; // a connection: its `nodes` list holds `first` elements
     }
   }
-  if (!fieldType) return 1; // unknown field: graphql's own rules report it
-  // The cost of the same selection sets under the same type and page is the same: kept for the walk, so
+  if (!fieldType) return { cost: 1, aliases: 0 }; // unknown field: graphql's own rules report it
+  // The tally of the same selection sets under the same type and page is the same: kept for the walk, so
   // that fragments spreading each other twice over at different response keys are walked once each (n
   // nested fragments each spreading the next under two aliases cost 2^n, but take n steps).
   let key = `${fieldType.name} ${childPage}`;
-  for (const c of children) key += ` ${setId(walk, c)}`;
+  for (const c of children) key += ` ${setId(walk, c.set)}${c.runs ? '' : '?'}`;
   let below = walk.costs.get(key);
   if (below === undefined) {
     const entered = field.via ? [...field.via].filter((v) => !walk.inFragments.has(v)) : [];
     for (const v of entered) walk.inFragments.add(v);
-    below = selectionCost(children, fieldType, walk, operation, childPage);
+    below = selectionTally(children, fieldType, walk, operation, childPage);
     for (const v of entered) walk.inFragments.delete(v);
     walk.costs.set(key, below);
   }
-  return capped(1 + size * below);
+  return { cost: capped(1 + size * below.cost), aliases: below.aliases };
 }
 
 /**
@@ -439,7 +492,7 @@ export function elementCost(
 ): number {
   const type = getNamedType(info.returnType);
   const walk: CostWalk = {
-    fragment: (name) => info.fragments[name], schema: info.schema, maxPage, variables: info.variableValues, dynamic: false, inFragments: new Set(), costs: new Map(), setIds: new Map(),
+    fragment: (name) => info.fragments[name], schema: info.schema, maxPage, variables: info.variableValues, dynamic: false, inFragments: new Set(), costs: new Map(), setIds: new Map(), aliases: false,
   };
   // Only the nodes that run: graphql-jit hands the resolver a skipped duplicate of the list too, and
   // `resources { code } resources @include(if: $no) { … }` counted what `$no: false` leaves out. The
@@ -456,6 +509,8 @@ export function elementCost(
 interface KnownCost {
   cost: number;
   dynamic: boolean;
+  /** The aliases the response holds (conditions not read), counted when validating: see selectionTally. */
+  aliases?: number;
   /** The variables given to a `first` anywhere in the document, by name. */
   pageVariables?: string[];
   byPages?: Map<string, number>;
@@ -475,9 +530,12 @@ function computeCost(
   const root = operation.operation === 'query' ? schema.getQueryType()
     : operation.operation === 'mutation' ? schema.getMutationType()
       : schema.getSubscriptionType();
-  if (!root) return { cost: 0, dynamic: false };
-  const walk: CostWalk = { fragment, schema, maxPage, variables, dynamic: false, inFragments: new Set(), costs: new Map(), setIds: new Map() };
-  return { cost: selectionCost([operation.selectionSet], root, walk, operation, undefined), dynamic: walk.dynamic };
+  if (!root) return { cost: 0, dynamic: false, aliases: 0 };
+  // Aliases are counted once per document, while validating (no variables): one walk gives both figures.
+  const aliases = variables === undefined;
+  const walk: CostWalk = { fragment, schema, maxPage, variables, dynamic: false, inFragments: new Set(), costs: new Map(), setIds: new Map(), aliases };
+  const tally = selectionTally([{ set: operation.selectionSet, runs: true }], root, walk, operation, undefined);
+  return { cost: tally.cost, dynamic: walk.dynamic, aliases: aliases ? tally.aliases : undefined };
 }
 
 /**
@@ -539,7 +597,11 @@ export function costOf(
   return cost;
 }
 
-function costRule(bound: number, maxPage: number): ValidationRule {
+/**
+ * maxAliases and maxCost of each operation, from one walk of its response fields (computeCost): the
+ * aliases refused first, as graphql-armor's rule did before the cost's.
+ */
+function responseRule(bound: number, aliasBound: number, maxPage: number): ValidationRule {
   return (context) => {
     const fragment = (n: string) => context.getFragment(n) ?? undefined;
     const counted = new Map<SelectionSetNode, number>(); // fieldsSelected's, for every operation of the document
@@ -547,6 +609,9 @@ function costRule(bound: number, maxPage: number): ValidationRule {
       OperationDefinition(operation) {
         const known = computeCost(context.getSchema(), operation, fragment, maxPage);
         costs.set(operation, known);
+        if (known.aliases !== undefined && known.aliases > aliasBound) {
+          context.reportError(tooComplex('maxAliases', 'number of aliases', known.aliases, aliasBound));
+        }
         if (known.cost > bound) {
           context.reportError(tooComplex('maxCost', 'estimated number of field values', known.cost, bound, operation));
           return false;
@@ -561,5 +626,5 @@ function costRule(bound: number, maxPage: number): ValidationRule {
 
 /** The validation rules of the document limits, for Apollo's `validationRules`. */
 export function documentLimitRules(limits: Limits, maxPage: number): ValidationRule[] {
-  return [depthRule(limits.maxDepth), aliasesRule(limits.maxAliases), costRule(limits.maxCost, maxPage)];
+  return [depthRule(limits.maxDepth), responseRule(limits.maxCost, limits.maxAliases, maxPage)];
 }
