@@ -51,7 +51,9 @@ async function timedRun(args: string[], node: string[] = [], env: Record<string,
   return { code, stderr, waitedMs: Date.now() - announcedAt };
 }
 
-describe('a MONGODB_URI where nothing answers', () => {
+// The runs wait on sockets, not on the processor: run at once (each its own process and URI), the file
+// waits about one 10 s timeout instead of three after another.
+describe.concurrent('a MONGODB_URI where nothing answers', () => {
   it('serve on a port that takes the connection and never answers: says so in one line within about 10 s, and exits at once', async () => {
     const run = await timedRun(['serve', '--platform', PLATFORM, '--mongodb-uri', `mongodb://guilin:s3cret@127.0.0.1:${silentPort}/guilin_ops`, '--port', '0']);
     expect(run.code).toBe(1);
