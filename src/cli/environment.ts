@@ -23,9 +23,9 @@ export const GOVGRAPH_SETTINGS: readonly string[] = [
 /**
  * Named GOVGRAPH_* but read elsewhere, so they may be set in the same shell: bin/govgraph.js's
  * GOVGRAPH_FROM_SOURCE, the typed client's GOVGRAPH_URL, GOVGRAPH_TOKEN and GOVGRAPH_PURPOSE
- * (docs/typed-clients.md), and the tests' GOVGRAPH_TEST_* (platform-keys.ts, test/).
+ * (docs/typed-clients.md), and the tests' GOVGRAPH_TEST_* (platform-keys.ts, record-places.ts, test/).
  */
-const READ_ELSEWHERE: readonly string[] = ['GOVGRAPH_FROM_SOURCE', 'GOVGRAPH_URL', 'GOVGRAPH_TOKEN', 'GOVGRAPH_PURPOSE', 'GOVGRAPH_TEST_RETIRED_KEY_MS', 'GOVGRAPH_TEST_PORT'];
+const READ_ELSEWHERE: readonly string[] = ['GOVGRAPH_FROM_SOURCE', 'GOVGRAPH_URL', 'GOVGRAPH_TOKEN', 'GOVGRAPH_PURPOSE', 'GOVGRAPH_TEST_RETIRED_KEY_MS', 'GOVGRAPH_TEST_PLACING_RETRY_MS', 'GOVGRAPH_TEST_PORT'];
 
 /** The variables named GOVGRAPH_ (in any case) that nothing reads, each with the setting it nearly names. */
 export function unknownSettings(env: NodeJS.ProcessEnv = process.env): { name: string; near?: string }[] {

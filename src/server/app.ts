@@ -100,6 +100,8 @@ export interface GatewayOptions {
   auditCheckpoints?: { file?: string | null; intervalMs?: number };
   /** How often to fetch the connected platforms' schemas, ms (default 3000; 0 = at start only). */
   connectedPollMs?: number;
+  /** How soon records left unplaced (the store locked by another process) are tried again, ms (default record-places.ts's retryPlacingMs()). */
+  placingRetryMs?: number;
 }
 
 
@@ -317,7 +319,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // done. Records an older release stored without a place in a masked key's list: found now, placed after
   // the start (/readyz says 503 `record-places` until done; record-places.ts). The two reads at once (each
   // a round trip on MongoDB; the records', a dozen resources at a time).
-  [auditLayout, recordPlacing] = await Promise.all([layOutAuditLog(store, logger), placeRecordsAtStart(store, holder.catalogues, logger)]);
+  [auditLayout, recordPlacing] = await Promise.all([layOutAuditLog(store, logger), placeRecordsAtStart(store, holder.catalogues, logger, opts.placingRetryMs)]);
   // A publication this gateway installs from now on (the poll, or a publish it served): the records of the
   // resources new to it placed too, after the start's (not awaited; ready meanwhile). Called at once with
   // the schema in effect, so one installed during the start's reads is not missed (its resources read once).

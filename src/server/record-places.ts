@@ -81,6 +81,16 @@ export const START_READS_AT_ONCE = 12;
  */
 export const RETRY_PLACING_MS = 15_000;
 
+/**
+ * The try again's interval in effect: RETRY_PLACING_MS, or GOVGRAPH_TEST_PLACING_RETRY_MS, for tests only (a
+ * whole number of milliseconds, 100 or more: test/placing-races.test.ts waits for the try again with it).
+ * Shorter only costs more waits for a lock still held; never needed on a platform in use.
+ */
+export function retryPlacingMs(env: NodeJS.ProcessEnv = process.env): number {
+  const set = env.GOVGRAPH_TEST_PLACING_RETRY_MS;
+  return set !== undefined && /^[0-9]{3,9}$/.test(set) ? Number(set) : RETRY_PLACING_MS;
+}
+
 /** The index a masked key's list walks, and the read of records without a place: [_o, ROW_ORDER]. */
 const PLACE_INDEX = [RECORD_ORDER_FIELD, ROW_ORDER];
 const isPlaceIndex = (index: IndexSpec): boolean => index.fields.length === 2 && index.fields.every((f, i) => f === PLACE_INDEX[i]);
@@ -153,7 +163,7 @@ async function placeEach(store: Store, waiting: readonly ToPlace[], result: Plac
  * Reads which resources have records without a place, then places them (not awaited: RecordPlacing.pending);
  * later publications' new resources through RecordPlacing.published.
  */
-export async function placeRecordsAtStart(store: Store, catalogues: readonly Catalogue[], logger: Pick<Logger, 'info' | 'warn'>): Promise<RecordPlacing> {
+export async function placeRecordsAtStart(store: Store, catalogues: readonly Catalogue[], logger: Pick<Logger, 'info' | 'warn'>, retryMs = retryPlacingMs()): Promise<RecordPlacing> {
   /** Every collection read so far (the start's, then each publication's new ones): never read or placed twice, but for one left unfinished. */
   const known = new Map<string, string>();
   /** The catalogues in effect last told (the start's, then each publication's): those a try again reads. */
@@ -187,12 +197,12 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
       const named = new Set(inEffect.flatMap((c) => c.resources.map((r) => r.code)));
       for (const code of left) if (!named.has(code)) left.delete(code);
       place(inEffect, false);
-    }, RETRY_PLACING_MS).unref();
+    }, retryMs).unref();
   };
   // The placings one after another, the start's first: one writer of places at a time in this process.
   let turn: Promise<void> = (async () => {
     if (waiting.length > 0) await placeEach(store, waiting, result, isStopped);
-    report(result, logger, true);
+    report(result, logger, true, retryMs);
     settle(waiting.map((w) => w.code), result.unfinished);
     tryAgainLater(result.unfinished);
     pending = false;
@@ -213,7 +223,7 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
         for (const [, code] of resources) placed.unfinished[code] ??= reasonOf(err);
       }
       if (stopped) return;
-      report(placed, logger, warn);
+      report(placed, logger, warn, retryMs);
       settle(resources.map(([, code]) => code), placed.unfinished);
       tryAgainLater(placed.unfinished);
     });
@@ -236,7 +246,7 @@ export async function placeRecordsAtStart(store: Store, catalogues: readonly Cat
   };
 }
 
-function report(result: PlacedAtStart, logger: Pick<Logger, 'info' | 'warn'>, warn: boolean): void {
+function report(result: PlacedAtStart, logger: Pick<Logger, 'info' | 'warn'>, warn: boolean, retryMs: number): void {
   const counts = Object.values(result.placed);
   if (counts.length > 0) {
     const total = counts.reduce((a, b) => a + b, 0);
@@ -249,7 +259,7 @@ function report(result: PlacedAtStart, logger: Pick<Logger, 'info' | 'warn'>, wa
   if (warn && unfinished.length > 0) {
     logger.warn(
       { event: 'record-places', unfinished: result.unfinished },
-      `records stored without a place in a masked key's list: not all placed now in ${unfinished.join(', ')}; they come first in its masked lists until placed: tried again every ${RETRY_PLACING_MS / 1000} s while the gateway runs`,
+      `records stored without a place in a masked key's list: not all placed now in ${unfinished.join(', ')}; they come first in its masked lists until placed: tried again every ${retryMs / 1000} s while the gateway runs`,
     );
   }
 }
