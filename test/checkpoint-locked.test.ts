@@ -71,7 +71,9 @@ async function lockedServeLog(folder: string, lines: number): Promise<Record<str
   return logged();
 }
 
-describe('a gateway started on a store locked by another process', () => {
+// The two run at once, each on a folder of its own (`older`, `data`), locked by a holder of its own: the
+// file waits for the store's lock bound once for both. The command below locks `data` again: after them.
+describe.concurrent('a gateway started on a store locked by another process', () => {
   // A store made before stores recorded their platform: serve records it at start, and cannot while locked.
   it("logs that the store's platform is recorded later, in words, not as an unexpected error", async () => {
     const older = join(dir, 'older');
