@@ -99,4 +99,32 @@ describe('alias bombs', () => {
     expect(r.errors?.every((e) => e.extensions?.code === 'QUERY_TOO_COMPLEX')).toBe(true);
     expect(ms).toBeLessThan(5_000); // a few ms: each fragment walked once (generous on a loaded machine)
   });
+
+  // Fragments spreading the next level's in different pairs: each response key merges another pair of
+  // selection sets, so the walk that merges them took a step per selection for each of 2.2 million
+  // combinations (600 ms of the event loop) before refusing. Its fields selected are counted first.
+  it('fragments merged in ever new combinations: refused for the fields selected, the walk cut short', async () => {
+    const [WIDE, LEVELS] = [7, 8];
+    const keys = (i: number, j: number) => Array.from({ length: WIDE }, (_, t) =>
+      i + 1 < LEVELS ? `k${t}: ofType { ...F${i + 1}_${j} ...F${i + 1}_${t} }` : `k${t}: name`).join(' ');
+    const fragments = Array.from({ length: LEVELS * WIDE }, (_, n) =>
+      `fragment F${Math.floor(n / WIDE)}_${n % WIDE} on __Type { ${keys(Math.floor(n / WIDE), n % WIDE)} }`).join(' ');
+    const all = Array.from({ length: WIDE }, (_, j) => `...F0_${j}`).join(' ');
+    const document = `{ __type(name: "Query") { ${all} } } ${fragments}`;
+    const r = await ask(document);
+    expect(r.data ?? undefined).toBeUndefined();
+    // only the fields selected: the walk that would count the aliases and values gave up
+    expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.limit])).toEqual([['QUERY_TOO_COMPLEX', 'maxCost']]);
+    expect(r.errors?.[0].message).toMatch(/its number of fields selected, fragments followed is \d+, over the limit maxCost/);
+  });
+
+  it('fragments spreading each other in a cycle: graphql refuses the cycle, not walked for aliases', async () => {
+    const M = 8;
+    const fragments = Array.from({ length: M }, (_, j) => `fragment C${j} on __Type { ${
+      Array.from({ length: M }, (_, t) => `k${t}: ofType { ...C${t} ...C${(t + j) % M} }`).join(' ')} }`).join(' ');
+    const r = await ask(`{ __type(name: "Query") { ...C0 } } ${fragments}`);
+    expect(r.data ?? undefined).toBeUndefined();
+    expect(new Set(r.errors?.map((e) => e.extensions?.code))).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
+    expect(r.errors?.some((e) => /Cannot spread fragment "C0" within itself/.test(e.message))).toBe(true);
+  });
 });

@@ -200,7 +200,24 @@ interface CostWalk {
    * them out.
    */
   aliases: boolean;
+  /** Selections collected so far, and how many the walk may collect before it gives up (WalkGaveUp). */
+  steps: number;
+  budget: number;
 }
+
+/**
+ * Selections the validation walk collects, at most, for a document whose fields selected are already over
+ * maxCost (refused whatever the walk finds): about 20-50 ms. Merging fields as graphql does, the walk
+ * takes a step per selection for each distinct set of selection sets merged under a response key, and
+ * fragments that spread each other in different combinations make those sets grow with the document's
+ * depth: 56 fragments of 8 aliases, 4,000 tokens, took 600 ms of the event loop (2.2 million steps) before
+ * refusing. A document within maxCost takes no more steps than its fields selected (each step is a path
+ * of spreads to a field, which fieldsSelected counts), so only a document refused anyway is cut short.
+ */
+const WALK_STEPS = 50_000;
+
+/** The walk ran past its budget: the document is refused for its fields selected, figures unknown. */
+class WalkGaveUp extends Error {}
 
 /** What the walk finds under a selection: the values it may hold and the aliases it holds. */
 interface Tally {
@@ -335,6 +352,7 @@ function collect(sets: Selected[], type: GraphQLNamedType, walk: CostWalk, opera
   const met = new Set<string>(); // fragments spread at all (for the aliases)
   const visit = (set: SelectionSetNode, on: GraphQLNamedType, via: string[], runs: boolean): void => {
     for (const sel of set.selections) {
+      if (++walk.steps > walk.budget) throw new WalkGaveUp();
       const selRuns = runs && runsUnder(sel, walk, operation) === 'runs';
       if (!selRuns && !walk.aliases) continue;
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
@@ -493,6 +511,7 @@ export function elementCost(
   const type = getNamedType(info.returnType);
   const walk: CostWalk = {
     fragment: (name) => info.fragments[name], schema: info.schema, maxPage, variables: info.variableValues, dynamic: false, inFragments: new Set(), costs: new Map(), setIds: new Map(), aliases: false,
+    steps: 0, budget: Infinity,
   };
   // Only the nodes that run: graphql-jit hands the resolver a skipped duplicate of the list too, and
   // `resources { code } resources @include(if: $no) { … }` counted what `$no: false` leaves out. The
@@ -526,6 +545,7 @@ function computeCost(
   fragment: CostWalk['fragment'],
   maxPage: number,
   variables?: Record<string, unknown>,
+  budget = Infinity,
 ): KnownCost {
   const root = operation.operation === 'query' ? schema.getQueryType()
     : operation.operation === 'mutation' ? schema.getMutationType()
@@ -533,7 +553,7 @@ function computeCost(
   if (!root) return { cost: 0, dynamic: false, aliases: 0 };
   // Aliases are counted once per document, while validating (no variables): one walk gives both figures.
   const aliases = variables === undefined;
-  const walk: CostWalk = { fragment, schema, maxPage, variables, dynamic: false, inFragments: new Set(), costs: new Map(), setIds: new Map(), aliases };
+  const walk: CostWalk = { fragment, schema, maxPage, variables, dynamic: false, inFragments: new Set(), costs: new Map(), setIds: new Map(), aliases, steps: 0, budget };
   const tally = selectionTally([{ set: operation.selectionSet, runs: true }], root, walk, operation, undefined);
   return { cost: tally.cost, dynamic: walk.dynamic, aliases: aliases ? tally.aliases : undefined };
 }
@@ -598,16 +618,53 @@ export function costOf(
 }
 
 /**
+ * Whether the document's fragments spread each other in a cycle: graphql's NoFragmentCyclesRule refuses
+ * it (GRAPHQL_VALIDATION_FAILED), and the walks below, which only stop at a fragment already on their
+ * path, would take a step per path: 20 fragments spreading each other, 3,700 tokens, took 500 ms.
+ */
+function hasFragmentCycle(document: DocumentNode): boolean {
+  const spreads = new Map<string, string[]>();
+  for (const d of document.definitions) {
+    if (d.kind !== Kind.FRAGMENT_DEFINITION) continue;
+    const names: string[] = [];
+    visit(d.selectionSet, { FragmentSpread: (s) => void names.push(s.name.value) });
+    spreads.set(d.name.value, names);
+  }
+  const state = new Map<string, 'open' | 'done'>();
+  const cyclic = (name: string): boolean => {
+    const now = state.get(name);
+    if (now !== undefined) return now === 'open';
+    state.set(name, 'open');
+    for (const next of spreads.get(name) ?? []) if (cyclic(next)) return true;
+    state.set(name, 'done');
+    return false;
+  };
+  return [...spreads.keys()].some(cyclic);
+}
+
+/**
  * maxAliases and maxCost of each operation, from one walk of its response fields (computeCost): the
- * aliases refused first, as graphql-armor's rule did before the cost's.
+ * aliases refused first, as graphql-armor's rule did before the cost's. The fields selected, counted
+ * first (a step per selection of the document), bound the walk: over maxCost, the walk gets WALK_STEPS.
  */
 function responseRule(bound: number, aliasBound: number, maxPage: number): ValidationRule {
   return (context) => {
     const fragment = (n: string) => context.getFragment(n) ?? undefined;
     const counted = new Map<SelectionSetNode, number>(); // fieldsSelected's, for every operation of the document
+    const cycle = hasFragmentCycle(context.getDocument());
     return {
       OperationDefinition(operation) {
-        const known = computeCost(context.getSchema(), operation, fragment, maxPage);
+        if (cycle) return false; // refused by graphql's own rule; nothing to count
+        const fields = fieldsSelected(operation.selectionSet, fragment, counted);
+        const fieldsOver = () => context.reportError(tooComplex('maxCost', 'number of fields selected, fragments followed', fields, bound, operation));
+        let known: KnownCost;
+        try {
+          known = computeCost(context.getSchema(), operation, fragment, maxPage, undefined, fields > bound ? WALK_STEPS : Infinity);
+        } catch (error) {
+          if (!(error instanceof WalkGaveUp)) throw error;
+          fieldsOver();
+          return false;
+        }
         costs.set(operation, known);
         if (known.aliases !== undefined && known.aliases > aliasBound) {
           context.reportError(tooComplex('maxAliases', 'number of aliases', known.aliases, aliasBound));
@@ -616,8 +673,7 @@ function responseRule(bound: number, aliasBound: number, maxPage: number): Valid
           context.reportError(tooComplex('maxCost', 'estimated number of field values', known.cost, bound, operation));
           return false;
         }
-        const fields = fieldsSelected(operation.selectionSet, fragment, counted);
-        if (fields > bound) context.reportError(tooComplex('maxCost', 'number of fields selected, fragments followed', fields, bound, operation));
+        if (fields > bound) fieldsOver();
         return false; // nothing below needs visiting
       },
     };
