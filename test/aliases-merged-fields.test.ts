@@ -69,6 +69,12 @@ describe('aliases the response holds apart', () => {
     ]) refused(await ask(document), document, 4);
   });
 
+  it('a field aliased as __typename is an alias (only a field named __typename is not counted)', async () => {
+    const document = `{ yzMarket { ${THREE} __typename: ${page('__typename').slice('__typename: '.length)} } }`;
+    // graphql takes the name; it ran with four aliases under maxAliases 3 while such aliases went uncounted.
+    refused(await ask(document), document, 4);
+  });
+
   it('one fragment under two aliases of its parent counts in each: 2 + 2 × 2', async () => {
     const document = `{ p: yzMarket { ...Two } q: yzMarket { ...Two ...Two } } fragment Two on ${market} { ${page('a')} ${page('b')} }`;
     refused(await ask(document), document, 6);

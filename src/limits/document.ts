@@ -226,9 +226,9 @@ interface Tally {
 }
 
 /**
- * Response keys that are not counted as aliases: graphql-armor's allow-list, kept (an alias of
- * `__typename` reads nothing, and maxTokens bounds how many a document holds; graphql-tools' delegation
- * asks `__typename` under an alias).
+ * The field whose aliases are not counted: graphql-armor's allow-list, kept (an alias of `__typename`
+ * reads nothing, and maxTokens bounds how many a document holds; graphql-tools' delegation asks
+ * `__typename` under an alias). A field of data aliased *as* `__typename` is counted like any alias.
  */
 const ALIAS_ALLOWED = '__typename';
 
@@ -402,7 +402,7 @@ function selectionTally(sets: Selected[], type: GraphQLNamedType, walk: CostWalk
     if (!walk.aliases) continue;
     aliases = capped(aliases + below.aliases);
     const [node] = field.all;
-    if (node.alias && node.alias.value !== node.name.value && node.alias.value !== ALIAS_ALLOWED && node.name.value !== ALIAS_ALLOWED) aliased.add(node.alias.value);
+    if (node.alias && node.alias.value !== node.name.value && node.name.value !== ALIAS_ALLOWED) aliased.add(node.alias.value);
   }
   return { cost, aliases: capped(aliases + aliased.size) };
 }
