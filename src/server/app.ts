@@ -33,6 +33,7 @@ import { limitsPlugin } from './plugins/limits.ts';
 import { documentLimitRules } from '../limits/document.ts';
 import { variablesDepth } from '../limits/arguments.ts';
 import { promiseKeyRule } from '../federation/promise-keys.ts';
+import { knownOperationTypeRule } from '../limits/operation-types.ts';
 import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts';
 import { TrustedDocumentStore } from '../limits/trusted.ts';
 import { watchRateMeter } from '../limits/rates.ts';
@@ -197,7 +198,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     formatError,
     // SPEC §13: the document's limits, checked once per document (Apollo caches validated documents).
     ...(opts.limits === false ? {} : { parseOptions: { maxTokens: limits.maxTokens } }),
-    validationRules: [...(opts.limits === false ? [] : documentLimitRules(limits, maxPageSize(platform))), promiseKeyRule(platform)],
+    validationRules: [knownOperationTypeRule, ...(opts.limits === false ? [] : documentLimitRules(limits, maxPageSize(platform))), promiseKeyRule(platform)],
     // documentId and extensions.persistedQuery are looked up in the trusted documents' manifests, then
     // in the requester's own APQ registrations (plugins/persisted-queries.ts).
     persistedQueries: { cache: trusted.cache },
