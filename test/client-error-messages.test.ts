@@ -101,6 +101,7 @@ beforeAll(async () => {
   await meet(gw, 'a purpose outside the scope of use', '{ gsPolice { residents(first: 1) { nodes { division } } } }', { purpose: 'business-licensing' });
   await meet(gw, 'a conditional resource without a grant', '{ gsPolice { resident(idNumber: "620102198001011234") { division } } }', { purpose });
   await meet(gw, 'a field no version has', '{ gsMarket { enterprises(first: 1) { nodes { enterpriseName } } } }', { purpose });
+  await meet(gw, 'a subscription', 'subscription LanzhouEnterprises { gsMarket { enterprises(first: 1) { totalCount } } }', { purpose });
   await meet(gw, 'first over the page maximum', '{ gsMarket { enterprises(first: 5000) { nodes { name } } } }', { purpose });
   const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: enterprise(creditCode: "x") { name }`).join(' ');
   await meet(gw, 'too many aliases', `{ gsMarket { ${aliases} } }`, { purpose });
