@@ -11,8 +11,9 @@
 //   data query one level deeper, three tokens more (`ns {` and `}`) and one field value more;
 // - received: what graphql-tools delegates to the connected platform, against that platform's own
 //   limits: the namespace gone (as deep as the platform's own query), but `__typename` asked twice more,
-//   once under an alias: six tokens and two field values more (its two aliases are not counted against
-//   maxAliases, measured at 1, the least the schema allows: no alias bound stops it).
+//   once under an alias: six tokens and two field values more. Its alias of the department field
+//   (`__gqtld0__: dept`) counts against maxAliases, its alias of `__typename` does not: one alias, and
+//   the schema's least maxAliases is 1, so no alias bound stops the smallest read.
 import { limitsOf, defaultPageSize, type Limits, type Platform } from '../../../model/platform.ts';
 import type { Problem } from '../../problems.ts';
 import { problem } from '../util.ts';
