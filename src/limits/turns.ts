@@ -133,15 +133,7 @@ export function waitsOnlyAway(document: DocumentNode, operation: OperationDefini
 }
 
 function onlyAway(document: DocumentNode, set: SelectionSetNode, namespaces: ReadonlySet<string>, seen: Set<string>): boolean {
-  return set.selections.every((s) => {
-    if (s.kind === Kind.FIELD) return isLight(document, s) || namespaces.has(s.name.value);
-    if (s.kind === Kind.INLINE_FRAGMENT) return onlyAway(document, s.selectionSet, namespaces, seen);
-    const name = s.name.value;
-    if (seen.has(name)) return true;
-    seen.add(name);
-    const fragment = document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === name);
-    return fragment ? onlyAway(document, fragment.selectionSet, namespaces, seen) : true;
-  });
+  return !someField(document, set, seen, (f) => !(isLight(document, f) || namespaces.has(f.name.value)));
 }
 
 function selectsHeavy(document: DocumentNode, set: SelectionSetNode, seen: Set<string>): boolean {
@@ -170,24 +162,50 @@ const MEMBER_LISTS = new Set(['fields', 'inputFields', 'possibleTypes', 'interfa
  * resources) at 30 aliases answered a sixth of what `types` did on the demo, three times one type's
  * members. `seen`: the fragments followed outside and within a member list, each once.
  */
-function walksSchema(document: DocumentNode, set: SelectionSetNode, seen: [Set<string>, Set<string>], withinMembers = false): boolean {
-  return someField(document, set, seen[withinMembers ? 1 : 0], (f) => {
-    if (f.name.value === 'types') return true;
-    const member = MEMBER_LISTS.has(f.name.value);
-    if (member && withinMembers) return true;
-    return f.selectionSet !== undefined && walksSchema(document, f.selectionSet, seen, withinMembers || member);
-  });
+function walksSchema(document: DocumentNode, set: SelectionSetNode, seen: [Set<string>, Set<string>]): boolean {
+  // A loop with a stack of its own, no recursion: a document nests `ofType` as deep as maxDepth lets it,
+  // through a fragment at each level (src/limits/nesting.ts bounds how far).
+  const sets: [SelectionSetNode, boolean][] = [[set, false]];
+  for (let next = sets.pop(); next; next = sets.pop()) {
+    const [below, withinMembers] = next;
+    const found = someField(document, below, seen[withinMembers ? 1 : 0], (f) => {
+      if (f.name.value === 'types') return true;
+      const member = MEMBER_LISTS.has(f.name.value);
+      if (member && withinMembers) return true;
+      if (f.selectionSet) sets.push([f.selectionSet, withinMembers || member]);
+      return false;
+    });
+    if (found) return true;
+  }
+  return false;
 }
 
-/** Whether a field of `set` (fragments followed, each once) is one `test` accepts. */
+const fragmentsByDocument = new WeakMap<DocumentNode, Map<string, FragmentDefinitionNode>>();
+
+function fragmentOf(document: DocumentNode, name: string): FragmentDefinitionNode | undefined {
+  let fragments = fragmentsByDocument.get(document);
+  if (!fragments) {
+    fragments = new Map();
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    fragmentsByDocument.set(document, fragments);
+  }
+  return fragments.get(name);
+}
+
+/** Whether a field of `set` (fragments followed, each once) is one `test` accepts: a loop, no recursion. */
 function someField(document: DocumentNode, set: SelectionSetNode, seen: Set<string>, test: (field: FieldNode) => boolean): boolean {
-  return set.selections.some((s) => {
-    if (s.kind === Kind.FIELD) return test(s);
-    if (s.kind === Kind.INLINE_FRAGMENT) return someField(document, s.selectionSet, seen, test);
-    const name = s.name.value;
-    if (seen.has(name)) return false;
-    seen.add(name);
-    const fragment = document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === name);
-    return fragment ? someField(document, fragment.selectionSet, seen, test) : false;
-  });
+  const sets = [set];
+  for (let next = sets.pop(); next; next = sets.pop()) {
+    for (const s of next.selections) {
+      if (s.kind === Kind.FIELD) {
+        if (test(s)) return true;
+      } else if (s.kind === Kind.INLINE_FRAGMENT) sets.push(s.selectionSet);
+      else if (!seen.has(s.name.value)) {
+        seen.add(s.name.value);
+        const fragment = fragmentOf(document, s.name.value);
+        if (fragment) sets.push(fragment.selectionSet);
+      }
+    }
+  }
+  return false;
 }

@@ -24,7 +24,15 @@ export const DOCUMENT_STORE_MAX_DOCUMENTS = 2000;
 
 /** What a cached document holds: its AST as JSON (Apollo's own figure) and the text its locations keep. */
 export function documentSize(document: DocumentNode): number {
-  return Buffer.byteLength(JSON.stringify(document), 'utf8') + (document.loc?.source.body.length ?? 0);
+  let json: string;
+  try {
+    json = JSON.stringify(document);
+  } catch {
+    // An AST nested past what JSON.stringify follows (selections 1,500 deep, within maxDepth's 1,000 and
+    // inline fragments): too large to keep. It threw inside the cache's set, an unhandled rejection.
+    return Number.MAX_SAFE_INTEGER;
+  }
+  return Buffer.byteLength(json, 'utf8') + (document.loc?.source.body.length ?? 0);
 }
 
 /** The documents cache (plugins/document-cache.ts): an LRU of documents bounded by documentSize and by count. */

@@ -24,6 +24,7 @@ import type { DocumentHashes } from './recorded-document.ts';
 import { asksSchemaOnly, hashKey, type SentDocument, type TrustedDocumentStore } from '../limits/trusted.ts';
 import { sentDocument } from '../limits/persisted-request.ts';
 import { requestTokens, takeRequest } from '../limits/rates.ts';
+import { nestingRefusal } from '../limits/nesting.ts';
 import { foldedNote, RateRefusalEntries } from '../limits/rate-entries.ts';
 import type { Cancellation } from '../limits/cancel.ts';
 import type { SchemaHolder } from './schema-holder.ts';
@@ -326,6 +327,9 @@ export function requestContexts(parts: RequestContextParts) {
         document = sentDocument(sent.body, sent.search);
         if (!trusted.admits(document, limits.maxTokens)) refusal = notTrusted(documents.ofSent(document), asksSchemaOnly(document.query, limits.maxTokens));
       }
+      // A document nested past what graphql's rules and the gateway's walks follow (src/limits/nesting.ts):
+      // refused here, before Apollo parses and validates it, where running out of stack is a bare 500.
+      if (!refusal) refusal = nestingRefusal(sentDocument(sent.body, sent.search).query) ?? null;
       if (refusal) throw await rateRefusalAnswer(refusal, identity, purpose, requestId, sent, now, document);
     }
     if (badPurpose) {
