@@ -630,16 +630,30 @@ function hasFragmentCycle(document: DocumentNode): boolean {
     visit(d.selectionSet, { FragmentSpread: (s) => void names.push(s.name.value) });
     spreads.set(d.name.value, names);
   }
+  // A loop with a stack of its own, not recursion: a chain of 20,000 fragments ran it out of stack (a 500,
+  // before src/limits/nesting.ts refused such documents first).
   const state = new Map<string, 'open' | 'done'>();
-  const cyclic = (name: string): boolean => {
-    const now = state.get(name);
-    if (now !== undefined) return now === 'open';
-    state.set(name, 'open');
-    for (const next of spreads.get(name) ?? []) if (cyclic(next)) return true;
-    state.set(name, 'done');
-    return false;
-  };
-  return [...spreads.keys()].some(cyclic);
+  for (const start of spreads.keys()) {
+    if (state.has(start)) continue;
+    state.set(start, 'open');
+    const stack: { name: string; next: number }[] = [{ name: start, next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const next = spreads.get(top.name)?.[top.next++];
+      if (next === undefined) {
+        state.set(top.name, 'done');
+        stack.pop();
+        continue;
+      }
+      const now = state.get(next);
+      if (now === 'open') return true;
+      if (now === undefined && spreads.has(next)) {
+        state.set(next, 'open');
+        stack.push({ name: next, next: 0 });
+      }
+    }
+  }
+  return false;
 }
 
 /**
