@@ -4,7 +4,9 @@
 // walk (src/limits/turns.ts), and were answered 500 INTERNAL_SERVER_ERROR. On a platform whose operator
 // raised maxDepth and maxTokens to their highest (test/fixtures/yantai-chains).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { documentNesting } from '../src/limits/nesting.ts';
+import { eq } from '../src/store/port.ts';
 import type { TestGateway } from './helpers/gateway.ts';
 import { startTestGateway } from './helpers/gateway.ts';
 
@@ -51,6 +53,9 @@ describe('documents nested past what the walks follow', () => {
     expect(res.status).toBe(400);
     expect(res.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
     expect(res.errors?.[0]?.message).toBe('The document is too complex: its nesting of selection sets and fragment spreads, fragments followed (a bound of the gateway, not of the platform file) is 4003, over the limit maxNesting = 1500. Split it into smaller requests.');
+    // Refused as every document is: its audit entry says why.
+    const [entry] = (await gw.store.find(AUDIT_COLLECTION, { filter: eq('outcome', 'refused') })).map(fromRow);
+    expect(entry.detail).toMatch(/^QUERY_TOO_COMPLEX: .*maxNesting = 1500/);
   });
 
   it('a chain of 20,000 fragments closing a cycle is refused too', async () => {
