@@ -15,9 +15,9 @@ import { tooComplex } from './document.ts';
  * 4,500 ran them out of stack), so half of it leaves room; a query at the highest maxDepth (1,000) nests
  * 1,000. Within it, maxDepth and the other limits refuse a document with their own figures.
  */
-export const NESTING_CEILING = 1500;
+const NESTING_CEILING = 1500;
 /** How the bound is named in a refusal. */
-export const NESTING_LIMIT = 'maxNesting';
+const NESTING_LIMIT = 'maxNesting';
 
 /** A definition of the document: how deep its own braces go, and the fragments it spreads at which depth. */
 interface Definition {

@@ -329,7 +329,7 @@ export function requestContexts(parts: RequestContextParts) {
       }
       // A document nested past what graphql's rules and the gateway's walks follow (src/limits/nesting.ts):
       // refused here, before Apollo parses and validates it, where running out of stack is a bare 500.
-      if (!refusal) refusal = nestingRefusal(sentDocument(sent.body, sent.search).query) ?? null;
+      if (!refusal) refusal = nestingRefusal((document ?? sentDocument(sent.body, sent.search)).query) ?? null; // read once under `require`
       if (refusal) throw await rateRefusalAnswer(refusal, identity, purpose, requestId, sent, now, document);
     }
     if (badPurpose) {
