@@ -17,6 +17,7 @@ export const GOVGRAPH_SETTINGS: readonly string[] = [
   'GOVGRAPH_JWT_AUDIENCE',
   'GOVGRAPH_LOG_LEVEL',
   'GOVGRAPH_AUDIT_CHECKPOINTS',
+  'GOVGRAPH_METRICS_TOKEN', // serve: the token a scrape of /metrics sends (src/server/http/metrics-token.ts)
   'GOVGRAPH_PREVIOUS_JWT_SECRET', // audit rekey and audit verify: the secret of before a change (key-change.ts)
 ];
 

@@ -60,7 +60,7 @@ function parsePort(text: string, fromEnvironment: boolean): number {
 }
 
 /**
- * GOVGRAPH_LOG_LEVEL, GOVGRAPH_JWT_SECRET, GOVGRAPH_JWKS_URL (with GOVGRAPH_JWT_ISSUER and GOVGRAPH_JWT_AUDIENCE) and GOVGRAPH_AUDIT_CHECKPOINTS, checked before
+ * GOVGRAPH_LOG_LEVEL, GOVGRAPH_JWT_SECRET, GOVGRAPH_JWKS_URL (with GOVGRAPH_JWT_ISSUER and GOVGRAPH_JWT_AUDIENCE), GOVGRAPH_AUDIT_CHECKPOINTS and GOVGRAPH_METRICS_TOKEN, checked before
  * anything starts (pino and URL threw with a stack; a short secret signed and checked tokens).
  */
 async function checkedEnvironment(dataDir: string | null): Promise<{ jwksUrl: string | undefined; provider: { issuer?: string; audience?: string } }> {
@@ -70,6 +70,9 @@ async function checkedEnvironment(dataDir: string | null): Promise<{ jwksUrl: st
   const { envSecretProblem } = await import('../identity/secret.ts');
   const weak = envSecretProblem();
   if (weak) throw new UserError(weak);
+  const { METRICS_TOKEN_ENV, metricsTokenProblem } = await import('../server/http/metrics-token.ts');
+  const metricsToken = metricsTokenProblem(setting(METRICS_TOKEN_ENV));
+  if (metricsToken) throw new UserError(metricsToken);
   const jwksUrl = setting('GOVGRAPH_JWKS_URL');
   const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
   if (jwksUrl !== undefined && !isHttpUrl(jwksUrl)) {

@@ -59,6 +59,8 @@ import { allowedOrigins } from './http/cors.ts';
 import { listen } from './http/listen.ts';
 import { answerClientErrors, answerConnects, answerExpectations } from './http/client-error.ts';
 import { sendGraphQLError } from './http/respond.ts';
+import { METRICS_TOKEN_ENV } from './http/metrics-token.ts';
+import { setting } from '../model/settings.ts';
 
 export { ListenError } from './http/listen.ts';
 export { clientErrorAnswer } from './http/client-error.ts';
@@ -103,6 +105,8 @@ export interface GatewayOptions {
   connectedPollMs?: number;
   /** How soon records left unplaced (the store locked by another process) are tried again, ms (default record-places.ts's retryPlacingMs()). */
   placingRetryMs?: number;
+  /** The token a scrape of /metrics must send (default: GOVGRAPH_METRICS_TOKEN); null: /metrics is open. */
+  metricsToken?: string | null;
 }
 
 
@@ -267,6 +271,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       auditFailing: () => auditFailing,
       auditIndexing: () => auditLayout?.pending ?? true,
       placingRecords: () => recordPlacing?.pending ?? true,
+      metricsToken: opts.metricsToken === undefined ? (setting(METRICS_TOKEN_ENV) ?? null) : opts.metricsToken,
     },
     graphql,
     opts.routes ?? [],

@@ -23,6 +23,7 @@ import { requestIdFor } from './request-context.ts';
 import { authorizationOf, bearerChallenge } from './http/authorization.ts';
 import { hostProblem } from './http/client-error.ts';
 import { targetProblem } from './http/request-target.ts';
+import { METRICS_TOKEN_ENV, metricsAdmitted } from './http/metrics-token.ts';
 import type { AuthenticationFailure } from '../identity/errors.ts';
 
 /** A route of the gateway: an exact path, the methods it answers, and its handler. */
@@ -54,11 +55,13 @@ export interface RouteParts {
   auditIndexing(): boolean;
   /** Whether records stored without a place are still being placed at the start (record-places.ts). */
   placingRecords(): boolean;
+  /** The token a scrape of /metrics must send (GOVGRAPH_METRICS_TOKEN); null: /metrics is open. */
+  metricsToken: string | null;
 }
 
 /** The gateway's routes, by path: /graphql answered by `graphql`, then those named here, then `more` (GatewayOptions.routes). */
 export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more: Route[]): Map<string, Route> {
-  const { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal, auditFailing, auditIndexing, placingRecords } = parts;
+  const { platform, store, holder, connected, keys, forwarded, views, metrics, graphiqlEnabled, stateOf, logForwardedRefusal, auditFailing, auditIndexing, placingRecords, metricsToken } = parts;
   // /readyz asks the store at most once a second.
   let storeCheck: { at: number; ok: Promise<boolean> } | null = null;
   const storeReachable = (): Promise<boolean> => {
@@ -164,6 +167,10 @@ export function gatewayRoutes(parts: RouteParts, graphql: Route['handle'], more:
     path: '/metrics',
     methods: ['GET', 'HEAD'],
     async handle(req, res) {
+      if (!metricsAdmitted(metricsToken, req)) {
+        await sendJson(req, res, 401, { error: `/metrics needs the operator's token (${METRICS_TOKEN_ENV}): send Authorization: Bearer <token>` }, { 'WWW-Authenticate': 'Bearer realm="metrics"' });
+        return;
+      }
       // Connected platforms up: read from their status at each scrape, so there is no second copy to keep.
       for (const s of connected.status()) metrics.connectedUp.set({ namespace: s.namespace }, s.reachable ? 1 : 0);
       await sendBody(req, res, 200, [['Content-Type', metrics.registry.contentType]], await metrics.registry.metrics());

@@ -1,0 +1,97 @@
+// /metrics behind the operator's token (GOVGRAPH_METRICS_TOKEN). /metrics holds every operation name a
+// department sent and the denials of each resource as they happen, which the audit log shows a department
+// of its own requests only; it is served on the port departments call. Found (h193, side channels): a
+// department that reached the gateway's port without the reverse proxy (`--host 0.0.0.0` behind a
+// balancer passing every path) read another department's denials on the tax bureau's resource and its
+// operation names, with no token at all. With the token set, a scrape must send it; unset, /metrics is open
+// as before. On a Guangdong platform of its own (test/fixtures/zhuhai-leaks).
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { cliEnv, runGovgraph } from './helpers/cli.ts';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/zhuhai-leaks/${name}`, import.meta.url));
+const TOKEN = 'x6mR4yT0p9QeZ2cW8vLk1nB5sD3fG7hJ';
+const SHENZHEN = '440300-MZJ';
+const TAX_DEBTORS = '440000-SWJ-00032';
+const DENIAL = `govgraph_denials_total{code="GRANT_REQUIRED",resource="${TAX_DEBTORS}"} 1`;
+
+const scrape = (gw: TestGateway, authorization?: string) =>
+  fetch(`${gw.gateway.url}/metrics`, { headers: authorization ? { authorization } : {} });
+
+/** A gateway whose Shenzhen bureau was refused the tax bureau's debtors once, in an operation it named. */
+async function refusedOnce(metricsToken: string | null): Promise<TestGateway> {
+  const gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('catalogue.yaml')], gateway: { metricsToken } });
+  const r = await gw.query('query DebtorsOfTheHousingApplicants { zhTax { taxDebtors { totalCount } } }', { dept: SHENZHEN, purpose: 'housing-aid' });
+  expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['GRANT_REQUIRED']);
+  return gw;
+}
+
+describe('with GOVGRAPH_METRICS_TOKEN set', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await refusedOnce(TOKEN);
+  }, 60_000);
+  afterAll(() => gw?.close());
+
+  it('refuses a scrape without the token, with a department\'s token or another one, saying nothing of the figures', async () => {
+    const departmentJwt = `Bearer ${await gw.token(SHENZHEN)}`;
+    for (const authorization of [undefined, departmentJwt, `Bearer ${TOKEN.slice(1)}`, `Bearer ${TOKEN}x`, `Basic ${TOKEN}`, `Bearer ${TOKEN} extra`]) {
+      const res = await scrape(gw, authorization);
+      const body = await res.text();
+      expect(res.status, String(authorization)).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+      expect(body).not.toContain(TAX_DEBTORS);
+      expect(body).not.toContain('DebtorsOfTheHousingApplicants');
+      expect(JSON.parse(body).error).toContain('GOVGRAPH_METRICS_TOKEN');
+    }
+    // Two Authorization headers, one of them the token: refused, as /graphql refuses two.
+    const two = await fetch(`${gw.gateway.url}/metrics`, { headers: [['authorization', `Bearer ${TOKEN}`], ['authorization', 'Bearer other']] });
+    expect(two.status).toBe(401);
+  });
+
+  it('answers the operator\'s scrape with the token', async () => {
+    const res = await scrape(gw, `Bearer ${TOKEN}`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain(DENIAL);
+    expect(body).toContain('operation="DebtorsOfTheHousingApplicants"');
+    // The other routes stay as they were: /healthz and /readyz need no token.
+    expect((await fetch(`${gw.gateway.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${gw.gateway.url}/readyz`)).status).toBe(200);
+  });
+});
+
+it('leaves /metrics open without a token (the reverse proxy keeps it from departments)', async () => {
+  const gw = await refusedOnce(null);
+  try {
+    const res = await scrape(gw);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(DENIAL);
+  } finally {
+    await gw.close();
+  }
+}, 60_000);
+
+describe('serve', () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'govgraph-metrics-token-'));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('refuses a short token or one with white space at its ends, never showing it, before any store is made', async () => {
+    const serve = (token: string) => runGovgraph(['serve', '--port', '0', '--platform', fixture('platform.yaml'), '--data', join(work, 'data')], { env: cliEnv({ GOVGRAPH_METRICS_TOKEN: token }) });
+    const short = await serve('s3cr3t-metrics');
+    expect(short).toEqual({ code: 1, stdout: '', stderr: 'govgraph: GOVGRAPH_METRICS_TOKEN: 14 characters, fewer than 16; make one with `openssl rand -base64 32`\n' });
+    const spaced = await serve(`${TOKEN}\n`);
+    expect(spaced.code).toBe(1);
+    expect(spaced.stderr).toMatch(/^govgraph: GOVGRAPH_METRICS_TOKEN: begins or ends with white space/);
+    expect(spaced.stderr + short.stderr).not.toContain(TOKEN);
+    expect(spaced.stderr + short.stderr).not.toContain('s3cr3t');
+    expect(existsSync(join(work, 'data'))).toBe(false);
+  });
+});
