@@ -5,7 +5,7 @@
 // each condition both ways, before and after a publication that retypes an item the fragment selects
 // (size: string → int). Every answer is what that request asks on the schema in effect: no condition
 // decided once and kept, no compiled query or parsed document of the first version serving the second.
-// Why it holds: the documents are cached per schema (a publication parses again), the compiled queries per
+// Why it holds: the documents are cached per schema and department (a publication parses again), the compiled queries per
 // schema, document and operation, and a mark names the variable it reads (`variables["withNotes"]`), is
 // decided per request, and depends only on where the field stands in the document (graphql-jit carries a
 // condition down through fields, never into a fragment: those documents run on graphql-js), so compiling
@@ -119,10 +119,11 @@ describe('graphql-jit marks on a cached document across operations, departments 
     await askAll(V2);
     await askAll(V2);
 
-    // The requests did share parsed documents: one per schema, compiled for both operations.
+    // The requests did share parsed documents: one per schema and department (the cache is per requester:
+    // test/document-cache-requesters.test.ts), compiled for both operations.
     const onV1 = new Set(executed.filter((e) => e.schema === v1).map((e) => e.document));
     const onV2 = new Set(executed.filter((e) => e.schema === v2).map((e) => e.document));
-    expect([onV1.size, onV2.size, executed.length]).toEqual([1, 1, ASKED.length * 4]);
+    expect([onV1.size, onV2.size, executed.length]).toEqual([2, 2, ASKED.length * 4]);
   }, 120_000);
 
   it('leaves on a document compiled for both operations on both versions the marks a fresh parse gets', async () => {
