@@ -93,6 +93,17 @@ describe('govgraph serve with a manifest it cannot read', () => {
     );
   });
 
+  it('names the manifest once in each problem, as `path: problem` (an array, a document that is no string)', () => {
+    writeFileSync(first, '["not", "an object"]');
+    writeFileSync(second, JSON.stringify({ [hash('sha256', FIRMS)]: { query: FIRMS } }));
+    expect(() => refuseUnreadManifests(platform([first, second]))).toThrow(
+      `trustedDocuments.manifests[0]: ${first}: not a JSON object of hash to document\ntrustedDocuments.manifests[1]: ${second}: "${hash('sha256', FIRMS)}": the document is not a string\n`,
+    );
+    const said: string[] = [];
+    new TrustedDocumentStore({ mode: 'log', manifests: [first] }, (m) => said.push(m));
+    expect(said).toEqual([`trusted documents: ${first}: not a JSON object of hash to document`]);
+  });
+
   it('refuses to start with a hash naming two documents', () => {
     write(first, { [hash('sha256', FIRMS)]: FIRMS });
     write(second, { [hash('sha256', FIRMS)]: OWNERS });

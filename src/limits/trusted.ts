@@ -99,7 +99,10 @@ interface Manifest {
   documents: Map<string, string>;
 }
 
-/** Reads a client preset manifest: a JSON object from hash to document text. */
+/**
+ * Reads a client preset manifest: a JSON object from hash to document text. Its problems do not name the
+ * file: the caller says `FILE: problem` (it named it twice, `FILE: FILE: not a JSON object ...`).
+ */
 export function readManifest(file: string): Map<string, string> {
   let parsed: unknown;
   let json: string;
@@ -111,10 +114,10 @@ export function readManifest(file: string): Map<string, string> {
     // directory, stat '...'` or `EISDIR: illegal operation on a directory, read`.
     throw new Error(error instanceof SyntaxError ? `not JSON (${error.message})` : fileFailure(error));
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${file}: not a JSON object of hash to document`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object of hash to document');
   const documents = new Map<string, string>();
   for (const [hash, text] of Object.entries(parsed)) {
-    if (typeof text !== 'string') throw new Error(`${file}: ${JSON.stringify(hash)}: the document is not a string`);
+    if (typeof text !== 'string') throw new Error(`${JSON.stringify(hash)}: the document is not a string`);
     documents.set(hash, text);
   }
   const twice = hashNamedTwice(json, documents);
