@@ -4,7 +4,7 @@
 // The manifests are read at start and again whenever one changes on disk (checked every `pollMs`), so a
 // new client release needs no restart; a manifest that cannot be read keeps its last good contents.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { Kind, parse, print, visit, type ASTNode, type DocumentNode } from 'graphql';
 import { fileFailure } from '../model/named-file.ts';
@@ -95,9 +95,20 @@ export function shapeOf(document: DocumentNode): string {
 }
 
 interface Manifest {
-  mtimeMs: number;
+  /** The file as last read (fileStamp): a manifest is read again when it changes. */
+  stamp: string;
   documents: Map<string, string>;
 }
+
+/**
+ * What tells that a manifest file changed: its modification time alone did not. A release whose files all
+ * have one time (a Nix store's, an image built with SOURCE_DATE_EPOCH, `cp -p` or `rsync -t` of a file
+ * of the same time) put a new manifest in place under the old one's time, and every instance kept the
+ * old documents until restarted: the new client's refused under `require`, the withdrawn ones still run.
+ * A file put in place (renamed, a link switched) is another inode; one written in place has another size
+ * or change time (which no one sets by hand: `touch -d` and utimes change it too).
+ */
+const fileStamp = (stat: Stats): string => `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
 
 /**
  * Reads a client preset manifest: a JSON object from hash to document text. Its problems do not name the
@@ -221,14 +232,14 @@ export class TrustedDocumentStore {
     let changed = false;
     for (const file of this.config.manifests) {
       try {
-        let mtimeMs: number;
+        let stamp: string;
         try {
-          ({ mtimeMs } = statSync(file));
+          stamp = fileStamp(statSync(file));
         } catch (error) {
           throw new Error(fileFailure(error));
         }
-        if (this.manifests.get(file)?.mtimeMs === mtimeMs) continue;
-        const next = new Map(this.manifests).set(file, { mtimeMs, documents: readManifest(file) });
+        if (this.manifests.get(file)?.stamp === stamp) continue;
+        const next = new Map(this.manifests).set(file, { stamp, documents: readManifest(file) });
         // A hash names one document: another manifest's document under it would run in its place.
         const clash = hashIndex(next, file).clash;
         if (clash) throw new Error(clash);
