@@ -41,7 +41,7 @@ describe('a hash that would name two documents', () => {
     const store = new TrustedDocumentStore({ mode: 'require', manifests: [first, second] }, (m) => said.push(m));
     expect(said).toEqual([`trusted documents: ${second}: "${hash('sha256', FIRMS)}" names another document in ${first}; a hash may name one document only`]);
     await expect(store.cache.get(`apq:${hash('sha256', FIRMS)}`)).resolves.toBe(FIRMS);
-    expect(store.trusts(undefined, parse(OWNERS))).toBe(false);
+    expect(store.trusts(undefined, parse(OWNERS), OWNERS)).toBe(false);
     expect(store.unread).toEqual([`trustedDocuments.manifests[1]: ${second}: "${hash('sha256', FIRMS)}" names another document in ${first}; a hash may name one document only`]);
   });
 
@@ -125,7 +125,7 @@ describe('a hash sent in another case (found by the §13 walk)', () => {
     const store = new TrustedDocumentStore({ mode: 'require', manifests: [first, second] });
     for (const sent of [hash('sha256', FIRMS).toUpperCase(), hash('sha1', OWNERS).toUpperCase()]) {
       expect(store.admits({ hash: sent })).toBe(true);
-      expect(store.trusts(sent, undefined)).toBe(true);
+      expect(store.trusts(sent, undefined, undefined)).toBe(true);
     }
     await expect(store.cache.get(`apq:${hash('sha256', FIRMS).toUpperCase()}`)).resolves.toBe(FIRMS);
     // Not another hash: one character more, or a key that is no hexadecimal, stays unknown.
@@ -142,7 +142,7 @@ describe('a manifest that writes its hexadecimal hashes in upper case (found by 
     write(first, { [hash('sha1', OWNERS).toUpperCase()]: OWNERS });
     const store = new TrustedDocumentStore({ mode: 'require', manifests: [first] });
     expect(store.admits({ hash: hash('sha1', OWNERS) })).toBe(true);
-    expect(store.trusts(hash('sha1', OWNERS), undefined)).toBe(true);
+    expect(store.trusts(hash('sha1', OWNERS), undefined, undefined)).toBe(true);
     await expect(store.cache.get(`apq:${hash('sha1', OWNERS)}`)).resolves.toBe(OWNERS);
   });
 
@@ -153,7 +153,7 @@ describe('a manifest that writes its hexadecimal hashes in upper case (found by 
     const store = new TrustedDocumentStore({ mode: 'require', manifests: [first, second] }, (m) => said.push(m));
     expect(said).toEqual([`trusted documents: ${second}: "${hash('sha1', FIRMS).toUpperCase()}" names another document in ${first}; a hash may name one document only`]);
     for (const sent of [hash('sha1', FIRMS), hash('sha1', FIRMS).toUpperCase()]) await expect(store.cache.get(`apq:${sent}`)).resolves.toBe(FIRMS);
-    expect(store.trusts(undefined, parse(OWNERS))).toBe(false);
+    expect(store.trusts(undefined, parse(OWNERS), OWNERS)).toBe(false);
   });
 });
 

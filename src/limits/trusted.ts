@@ -313,11 +313,12 @@ export class TrustedDocumentStore {
   }
 
   /**
-   * Whether the document Apollo resolved is trusted: its hash (the one sent, or the sha256 of the text) is
-   * in a manifest, or the text is a manifest's document however it is spaced (decided once per document).
+   * Whether the document Apollo resolved is trusted: its hash (the one sent, or the sha256 of the text)
+   * names a manifest's document that is its `source`, or the text is a manifest's document however it is
+   * spaced (decided once per document).
    */
-  trusts(queryHash: string | undefined, document: DocumentNode | undefined): boolean {
-    if (queryHash !== undefined && this.documentOf(queryHash) !== undefined) return true;
+  trusts(queryHash: string | undefined, document: DocumentNode | undefined, source: string | undefined): boolean {
+    if (queryHash !== undefined && this.names(queryHash, source)) return true;
     if (!document) return false;
     const known = this.verdicts.get(document);
     if (known?.version === this.version) return known.trusted;
@@ -334,10 +335,10 @@ export class TrustedDocumentStore {
    * (at most `maxTokens` tokens; once per text, the verdict kept).
    */
   admits(sent: SentDocument, maxTokens?: number): boolean {
-    if (sent.hash !== undefined && this.documentOf(sent.hash) !== undefined) return true;
+    if (sent.hash !== undefined && this.names(sent.hash, sent.query)) return true;
     if (sent.query === undefined) return sent.hash === undefined;
     const textHash = sha256(sent.query);
-    if (this.byHash.has(textHash)) return true;
+    if (this.names(textHash, sent.query)) return true;
     const known = this.texts.get(textHash);
     if (known?.version === this.version) return known.trusted;
     let trusted: boolean;
@@ -360,6 +361,18 @@ export class TrustedDocumentStore {
    */
   private documentOf(hash: string): string | undefined {
     return this.byHash.get(hashKey(hash));
+  }
+
+  /**
+   * Whether `hash` names a manifest's document and that document is `text`, the text that runs (when a
+   * client sent one; Apollo's own when it resolved the hash). A hash that is the SHA-256 of a text is not
+   * that text's warrant: a manifest may name another document by it (a key kept when its document was
+   * edited, as a client preset's hash of the text as written beside its printed text), and the text whose
+   * SHA-256 it is, a withdrawn document say, ran under `require`, sent whole or beside its hash.
+   */
+  private names(hash: string, text: string | undefined): boolean {
+    const named = this.documentOf(hash);
+    return named !== undefined && (text === undefined || named === text);
   }
 
   /** The text of the manifests' document a hash names (as a client sends it, in either case), if any. */

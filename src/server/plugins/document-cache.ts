@@ -38,7 +38,11 @@ export function documentCachePlugin(store = createDocumentStore()): ApolloServer
         async didResolveSource(rc) {
           const document = store.get(keyOf(rc.schema, rc.contextValue, rc.queryHash));
           // Apollo reads `document` right after this hook and skips parsing and validating when it is set.
-          if (document) (rc as { document?: DocumentNode }).document = document;
+          // Only a document parsed from this very text: a persisted hash is the key of whatever text it
+          // names, which need not be that text's SHA-256 (a manifest key kept when its document was edited),
+          // and the text whose SHA-256 it is, sent earlier, was served for it: a documentId ran another
+          // operation than its manifest's (test/trusted-hash-of-another-text.test.ts).
+          if (document && document.loc?.source.body === rc.source) (rc as { document?: DocumentNode }).document = document;
         },
         async validationDidStart(rc) {
           return async (errors) => {

@@ -69,7 +69,7 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
   const check = (rc: Context): Promise<void> => {
     const ctx = rc.contextValue;
     // Not a forwarded request: its document is the connected platform's delegation (src/server/app.ts).
-    if (opts.trusted && mode !== 'off' && !ctx.identity?.via && !opts.trusted.trusts(rc.queryHash, rc.document)) {
+    if (opts.trusted && mode !== 'off' && !ctx.identity?.via && !opts.trusted.trusts(rc.queryHash, rc.document, rc.source)) {
       const hash = opts.documents.ofDocument(rc.document, rc.source);
       if (mode === 'require') return refusal(rc, notTrusted(hash, asksSchemaOnly(rc.document)));
       opts.warn?.({ requestId: ctx.requestId, department: ctx.identity?.dept.code, operationName: recordedOperationName(rc.operationName), hash }, 'untrusted document');
