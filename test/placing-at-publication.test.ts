@@ -76,7 +76,7 @@ describe('records stored without a place in the collection of a resource publish
       expect(nodes).toHaveLength(OWNERS_STORED);
       expectInPlaceOrder(nodes, await withSqliteStore(data, ownersInPlaceOrder));
     }, 60_000);
-    const lines = served.output().split('\n').filter((l) => l.includes('"record-places"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = served.output().split('\n').filter((l) => l.includes('"event":"record-places"')).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([
       expect.objectContaining({
         level: 30, event: 'record-places', placed: OWNERS_STORED, resources: { [OWNERS.code]: OWNERS_STORED },

@@ -92,7 +92,7 @@ describe('a gateway killed with SIGKILL while it places the records of a resourc
     }
     expect(seen.has('ready')).toBe(true);
     await withSqliteStore(data, async (store) => expect(await unplacedCount(store, INSURED.collection)).toBe(0));
-    const placingLines = next.output().split('\n').filter((l) => l.includes('"record-places"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const placingLines = next.output().split('\n').filter((l) => l.includes('"event":"record-places"')).map((l) => JSON.parse(l) as Record<string, unknown>);
     if (before > 0) expect(placingLines).toEqual([expect.objectContaining({ placed: before, resources: { [INSURED.code]: before } })]);
     else expect(placingLines).toEqual([]);
 
@@ -112,7 +112,7 @@ const unplacedGauge = async (port: number): Promise<string | undefined> =>
   /^govgraph_unfinished_resources\{work="record-places"\} (\d+)$/m.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1];
 
 const placingLines = (log: string): Record<string, any>[] =>
-  log.split('\n').filter((l) => l.includes('"record-places"')).map((l) => JSON.parse(l) as Record<string, any>);
+  log.split('\n').filter((l) => l.includes('"event":"record-places"')).map((l) => JSON.parse(l) as Record<string, any>);
 
 // Resources left unfinished because another process held the store's lock longer than the store waits were
 // left for the next start or import: a gateway running on listed them to every reader who sees the key

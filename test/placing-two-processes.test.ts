@@ -45,7 +45,7 @@ const serve = async (data: string, port: number) => {
 
 /** The record-places lines a process logged. */
 const placingLines = (p: ServedProcess): Record<string, any>[] =>
-  p.output().split('\n').filter((l) => l.includes('"record-places"')).map((l) => JSON.parse(l) as Record<string, any>);
+  p.output().split('\n').filter((l) => l.includes('"event":"record-places"')).map((l) => JSON.parse(l) as Record<string, any>);
 
 async function stop(p: ServedProcess): Promise<void> {
   p.child.kill('SIGTERM');

@@ -70,7 +70,7 @@ describe('platform status', () => {
       expect.stringContaining('5 records without a place'),
       expect.stringContaining('to finish: start a gateway'),
       expect.stringMatching(new RegExp(`entry #\\d+ \\(.*, operator\\): data import of ${file} into ${VEHICLES.code} attempted .*no outcome follows it`)),
-      `    to finish: make sure it is not running (\`ps\`, on every machine that runs commands on this store), then import the same file again (\`govgraph data import --resource ${VEHICLES.code} FILE\`)`,
+      `    to finish: make sure it is not running (\`ps\`, on every machine that runs commands on this store), then import the same file again (\`govgraph data import --resource ${VEHICLES.code} ${file}\`)`,
     ]);
 
     // A gateway places the records as it starts.

@@ -23,7 +23,8 @@ import { createCursorCodec } from './cursors.ts';
 import { createFormatError } from './format-error.ts';
 import { createLogger, loggingPlugin } from './plugins/logging.ts';
 import { layOutAuditLog, type AuditLayout } from './audit-layout.ts';
-import { placeRecordsAtStart, type RecordPlacing } from './record-places.ts';
+import { placeRecordsAtStart, retryPlacingMs, type RecordPlacing } from './record-places.ts';
+import { watchImportsLeft, type ImportsLeft } from './unfinished-at-start.ts';
 import { auditPlugin } from './plugins/audit.ts';
 import { documentHashes } from './recorded-document.ts';
 import { deriveDocumentKey } from '../audit/document-hash.ts';
@@ -103,7 +104,7 @@ export interface GatewayOptions {
   auditCheckpoints?: { file?: string | null; intervalMs?: number };
   /** How often to fetch the connected platforms' schemas, ms (default 3000; 0 = at start only). */
   connectedPollMs?: number;
-  /** How soon records left unplaced (the store locked by another process) are tried again, ms (default record-places.ts's retryPlacingMs()). */
+  /** How soon records left unplaced (the store locked by another process) are tried again, and unfinished imports read again, ms (default record-places.ts's retryPlacingMs()). */
   placingRetryMs?: number;
   /** The token a scrape of /metrics must send (default: GOVGRAPH_METRICS_TOKEN); null: /metrics is open. */
   metricsToken?: string | null;
@@ -254,6 +255,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   let state: GatewayState = 'starting';
   let auditLayout: AuditLayout | undefined;
   let recordPlacing: RecordPlacing | undefined;
+  let importsLeft: ImportsLeft | undefined;
   const stateOf = () => state;
   const graphiqlEnabled = settings.graphiql ?? true;
   const graphiql = graphiqlHandler({
@@ -330,7 +332,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   // resources new to it placed too, after the start's (not awaited; ready meanwhile). Called at once with
   // the schema in effect, so one installed during the start's reads is not missed (its resources read once).
   const unwatchPublications = holder.onSchemaLoadOrUpdate(() => recordPlacing?.published(holder.catalogues));
-  metrics.watchUnplaced(() => recordPlacing?.unfinished ?? 0);
+  metrics.watchUnfinished('record-places', () => recordPlacing?.unfinished ?? 0);
+  // The data imports the audit log holds unfinished (killed midway, mostly): said once in the log, counted
+  // by the gauge until an import of their resource writes its records (unfinished-at-start.ts). Not awaited.
+  importsLeft = watchImportsLeft(store, () => holder.catalogues, logger, opts.placingRetryMs ?? retryPlacingMs());
+  metrics.watchUnfinished('data-import', () => importsLeft?.unfinished ?? 0);
   state = 'ready';
   const port = (httpServer.address() as AddressInfo).port;
   const checkpoints = startCheckpoints(store, {
@@ -359,6 +365,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       auditLayout?.stop();
       unwatchPublications();
       recordPlacing?.stop();
+      importsLeft?.stop();
     },
   });
 

@@ -21,6 +21,10 @@ export const MAX_OPERATION_NAMES = 200;
 export const MAX_OPERATION_NAMES_PER_DEPARTMENT = 20;
 export const MAX_CONNECTED_RESOURCES = 200;
 
+/** The kinds of unfinished work govgraph_unfinished_resources counts: its `work` label's only values. */
+export const UNFINISHED_KINDS = ['record-places', 'data-import'] as const;
+export type UnfinishedKind = (typeof UNFINISHED_KINDS)[number];
+
 /** Operation labels of the gateway's own: no client's operation name takes one (it counts as `other`). */
 const RESERVED_OPERATION_LABELS = new Set(['anonymous', 'unauthenticated', 'other']);
 
@@ -57,8 +61,8 @@ export interface GatewayMetrics {
   schemaInstalled(sdl: string): void;
   /** Where the store's reader threads' load is read from (the embedded store only). */
   watchReaders(load: () => ReaderLoad): void;
-  /** Where the number of resources with records still to place is read from (record-places.ts). */
-  watchUnplaced(count: () => number): void;
+  /** Where the number of resources whose work of `kind` is unfinished is read from (record-places.ts, unfinished-at-start.ts). */
+  watchUnfinished(kind: UnfinishedKind, count: () => number): void;
 }
 
 interface ReaderLoad {
@@ -87,24 +91,26 @@ export function createMetrics(): GatewayMetrics {
       this.set({ state: 'running' }, running);
     },
   });
-  let unplaced: (() => number) | undefined;
-  // The work a gateway left unfinished, by kind (one now: `record-places`), a count of resources, never
-  // their codes: which ones and why are `govgraph platform status`'s and the log's to say.
+  const unfinished = new Map<UnfinishedKind, () => number>();
+  // The work left unfinished, by kind (UNFINISHED_KINDS: the label's only values, each always there, 0
+  // when none), a count of resources, never their codes: which ones and why are `govgraph platform
+  // status`'s and the log's to say.
   new Gauge({
     name: 'govgraph_unfinished_resources',
-    help: 'Resources whose work this gateway has not finished, by kind: record-places (records without a place in a masked key\'s list, tried again every 15 s)',
+    help: 'Resources whose work is unfinished, by kind: record-places (records without a place in a masked key\'s list this gateway has still to place, tried again every 15 s), ' +
+      'data-import (a data import the audit log holds as attempted with no outcome, found at the start and not finished since)',
     labelNames: ['work'],
     registers: [registry],
     collect() {
-      this.set({ work: 'record-places' }, unplaced?.() ?? 0);
+      for (const kind of UNFINISHED_KINDS) this.set({ work: kind }, unfinished.get(kind)?.() ?? 0);
     },
   });
   return {
     watchReaders(load) {
       readerLoad = load;
     },
-    watchUnplaced(count) {
-      unplaced = count;
+    watchUnfinished(kind, count) {
+      unfinished.set(kind, count);
     },
     registry,
     requests: new Counter({ name: 'govgraph_graphql_requests_total', help: 'GraphQL requests by operation name and outcome (ok, partial, denied, error)', labelNames: ['operation', 'outcome'], registers: [registry] }),

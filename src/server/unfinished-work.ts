@@ -10,6 +10,7 @@ import { eq, type Store } from '../store/port.ts';
 import { unfinishedImports, type UnfinishedImport } from '../workflow/unfinished-imports.ts';
 import { unfinishedOperations } from '../workflow/unfinished-operations.ts';
 import { collectionsOf, resourcesToPlace, RETRY_PLACING_MS } from './record-places.ts';
+import { importAgain, NOTHING_HALF_WRITTEN } from './unfinished-at-start.ts';
 
 export interface UnplacedResource {
   code: string;
@@ -74,8 +75,9 @@ export function unfinishedWorkSaid(work: UnfinishedWork): string[] {
   for (const u of work.imports) {
     lines.push(
       `  ${u.resource}: entry #${u.seq} (${u.time}, ${u.user ?? 'no user'}): ${u.detail}, and no outcome follows it: stopped before it ended (kill -9, the machine going down), ` +
-        'still running, or its outcome not recorded; the resource holds all of the file or none of it',
-      `    to finish: make sure it is not running (\`ps\`, on every machine that runs commands on this store), then import the same file again (\`govgraph data import --resource ${u.resource} FILE\`)`,
+        `still running, or its outcome not recorded; ${NOTHING_HALF_WRITTEN}`,
+      // The same step as the gateway's log at its start (unfinished-at-start.ts), the file named as the entry names it.
+      `    to finish: make sure it is not running (\`ps\`, on every machine that runs commands on this store), then import the same file again (\`${importAgain(u)}\`)`,
     );
   }
   if (work.importsOfWithdrawn > 0) {

@@ -33,10 +33,10 @@ const resourceOf = (e: AuditEntry): string => e.resources[0]?.resource ?? '';
 
 /**
  * The readable entries of `actions`, oldest first, a page at a time: an entry that cannot be read is
- * verify's to name, and passed (unfinished-operations.ts reads the log so too).
+ * verify's to name, and passed (unfinished-operations.ts reads the log so too). Those after entry #`from`.
  */
-export async function* entriesOf(store: Store, actions: string[]): AsyncGenerator<AuditEntry> {
-  let after = 0;
+export async function* entriesOf(store: Store, actions: string[], from = 0): AsyncGenerator<AuditEntry> {
+  let after = from;
   for (;;) {
     const before = after;
     const filter: Filter = and({ kind: 'in', field: 'action', values: actions }, { kind: 'compare', field: 'seq', op: 'gt', value: after });
@@ -56,10 +56,14 @@ export async function* entriesOf(store: Store, actions: string[]): AsyncGenerato
   }
 }
 
-/** The data imports of the log whose attempt has no outcome entry, oldest first. */
-export async function unfinishedImports(store: Store): Promise<UnfinishedImport[]> {
+/**
+ * The data imports of the log whose attempt has no outcome entry, oldest first. Read after entry #`from`
+ * (src/server/unfinished-at-start.ts reads again from the oldest it found): an attempt before it is none of
+ * the answer, and its outcome after it, if any, closes nothing.
+ */
+export async function unfinishedImports(store: Store, from = 0): Promise<UnfinishedImport[]> {
   const open = new Map<number, UnfinishedImport & { requestId: string }>();
-  for await (const e of entriesOf(store, [DATA_IMPORT_ACTION])) {
+  for await (const e of entriesOf(store, [DATA_IMPORT_ACTION], from)) {
     const detail = e.detail ?? '';
     const ofRequest = [...open.values()].filter((a) => a.requestId === e.requestId && a.seq < e.seq);
     if (e.outcome === 'ok' && !DONE.test(detail) && ofRequest.length === 0) {
