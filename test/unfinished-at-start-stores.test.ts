@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { publishedCatalogues } from '../src/catalogue/repository/versions.ts';
@@ -80,18 +81,28 @@ describe.each(harnesses)('on %s', (_name, harness) => {
     await eventually(async () => expect(await unfinishedImports(store)).toHaveLength(1), 10_000);
 
     const said: Said[] = [];
-    const left = watchImportsLeft(store, () => catalogues, logger(said), 100);
+    // The audit entries each read of the log gets: once said, only those written since are read.
+    const reads: number[] = [];
+    const counted = aroundMethod(store, 'find', async ([collection], call) => {
+      const rows = (await call()) as unknown[];
+      if (collection === AUDIT_COLLECTION) reads.push(rows.length);
+      return rows;
+    });
+    const left = watchImportsLeft(counted, () => catalogues, logger(said), 100);
     try {
       await left.ready;
       expect(left.unfinished).toBe(1);
+      expect(reads).toEqual([3]); // the employers' two entries and the workers' attempt
       expect(said).toEqual([{
         level: 'warn',
         fields: expect.objectContaining({ event: 'unfinished-work', work: 'data-import', resource: WORKERS.code, user: 'night-batch', next: `govgraph data import --resource ${WORKERS.code} ${workers}` }),
         msg: expect.stringContaining('nothing is half-written'),
       }]);
       expect(await store.count(WORKERS.collection)).toBe(0);
-      await new Promise((r) => setTimeout(r, 400)); // read again meanwhile: nothing said twice
+      await new Promise((r) => setTimeout(r, 400)); // read again meanwhile: nothing said twice, no entry read twice
       expect([said.length, left.unfinished]).toEqual([1, 1]);
+      expect(reads.length).toBeGreaterThan(1);
+      expect(reads.slice(1).every((n) => n === 0)).toBe(true);
 
       // The command it names, run: a later import that wrote the resource's records.
       const again = await auditedImport({ store }, { user: 'operator', requestId: 'bt-workers-again' }, resource(WORKERS.code), workers);

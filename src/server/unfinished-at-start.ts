@@ -10,14 +10,14 @@
 // nothing is half-written, and the gateway serves as it would (ready, the resource as the store holds it).
 //
 // Read from the store's audit log (the entries of `data import`, indexed by [action, seq]), after the
-// gateway is ready and not awaited by it. Those found are read again every `retryMs` (from the oldest one's
-// entry on) while any is left, and dropped once an outcome or a later import that wrote the resource's
+// gateway is ready and not awaited by it. Those found are followed every `retryMs` (the entries written
+// since only) while any is left, and dropped once an outcome or a later import that wrote the resource's
 // records follows them, or their resource leaves the catalogues in effect; never added to: an import begun
 // after the start is running, or the next start tells.
 import type { Logger } from 'pino';
 import type { Catalogue } from '../model/catalogue.ts';
 import type { Store } from '../store/port.ts';
-import { unfinishedImports, type UnfinishedImport } from '../workflow/unfinished-imports.ts';
+import { importPairing, type UnfinishedImport } from '../workflow/unfinished-imports.ts';
 
 export interface ImportsLeft {
   /** Resources with an import found unfinished at the start and not finished since (the gauge's `data-import`). */
@@ -70,8 +70,9 @@ export function watchImportsLeft(
   let timer: NodeJS.Timeout | undefined;
   let failed = false;
 
-  /** The imports of the log with no outcome, read after entry #`from` (the log before the oldest one left closes none of them). */
-  const unanswered = (from = 0): Promise<UnfinishedImport[]> => unfinishedImports(store, from);
+  /** The imports of the log with no outcome: the whole log's data imports at first, then only the entries written since. */
+  const pairing = importPairing();
+  const unanswered = (): Promise<UnfinishedImport[]> => pairing.read(store);
   const isOpen = (u: UnfinishedImport, codes: ReadonlySet<string>) => u.laterDone === undefined && codes.has(u.resource);
 
   const first = async (): Promise<void> => {
@@ -100,7 +101,7 @@ export function watchImportsLeft(
   const again = async (): Promise<void> => {
     if (left === null || left.size === 0) return;
     const codes = inEffect(catalogues());
-    const now = new Map((await unanswered(Math.min(...left.keys()) - 1)).map((u) => [u.seq, u]));
+    const now = new Map((await unanswered()).map((u) => [u.seq, u]));
     for (const [seq, u] of left) {
       const why = finished(u, now, codes);
       if (why === undefined) continue;

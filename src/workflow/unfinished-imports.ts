@@ -57,28 +57,39 @@ export async function* entriesOf(store: Store, actions: string[], from = 0): Asy
 }
 
 /**
- * The data imports of the log whose attempt has no outcome entry, oldest first. Read after entry #`from`
- * (src/server/unfinished-at-start.ts reads again from the oldest it found): an attempt before it is none of
- * the answer, and its outcome after it, if any, closes nothing.
+ * A reading of the log's data imports that goes on where it stopped: each `read` reads the entries written
+ * since the last one and answers the imports whose attempt has no outcome entry yet, oldest first (and,
+ * for each, a later import of its resource that wrote its records). src/server/unfinished-at-start.ts reads
+ * again every 15 s what a gateway said at its start: read from the start each time, an attempt a year old
+ * had every import since read again, four times a minute.
  */
-export async function unfinishedImports(store: Store, from = 0): Promise<UnfinishedImport[]> {
+export function importPairing(): { read(store: Store): Promise<UnfinishedImport[]> } {
   const open = new Map<number, UnfinishedImport & { requestId: string }>();
-  for await (const e of entriesOf(store, [DATA_IMPORT_ACTION], from)) {
-    const detail = e.detail ?? '';
-    const ofRequest = [...open.values()].filter((a) => a.requestId === e.requestId && a.seq < e.seq);
-    if (e.outcome === 'ok' && !DONE.test(detail) && ofRequest.length === 0) {
-      open.set(e.seq, { seq: e.seq, time: e.time, user: e.user, resource: resourceOf(e), detail, requestId: e.requestId });
-      continue;
-    }
-    const named = [...detail.matchAll(NAMED)].map((m) => Number(m[1]));
-    const answered = ofRequest.find((a) => named.includes(a.seq)) ?? ofRequest.at(-1);
-    if (answered) open.delete(answered.seq);
-    if (e.outcome === 'ok') {
-      for (const a of open.values()) if (a.resource === resourceOf(e) && a.laterDone === undefined) a.laterDone = e.seq;
-    }
-  }
-  return [...open.values()].map(({ requestId: _, ...a }) => a);
+  let after = 0;
+  return {
+    async read(store) {
+      for await (const e of entriesOf(store, [DATA_IMPORT_ACTION], after)) {
+        after = Math.max(after, e.seq);
+        const detail = e.detail ?? '';
+        const ofRequest = [...open.values()].filter((a) => a.requestId === e.requestId && a.seq < e.seq);
+        if (e.outcome === 'ok' && !DONE.test(detail) && ofRequest.length === 0) {
+          open.set(e.seq, { seq: e.seq, time: e.time, user: e.user, resource: resourceOf(e), detail, requestId: e.requestId });
+          continue;
+        }
+        const named = [...detail.matchAll(NAMED)].map((m) => Number(m[1]));
+        const answered = ofRequest.find((a) => named.includes(a.seq)) ?? ofRequest.at(-1);
+        if (answered) open.delete(answered.seq);
+        if (e.outcome === 'ok') {
+          for (const a of open.values()) if (a.resource === resourceOf(e) && a.laterDone === undefined) a.laterDone = e.seq;
+        }
+      }
+      return [...open.values()].map(({ requestId: _, ...a }) => ({ ...a }));
+    },
+  };
 }
+
+/** The data imports of the log whose attempt has no outcome entry, oldest first. */
+export const unfinishedImports = (store: Store): Promise<UnfinishedImport[]> => importPairing().read(store);
 
 /** How `audit verify` names one: which import, by whom, when, and what the operator does about it. */
 export function unfinishedImportSaid(u: UnfinishedImport): string {
