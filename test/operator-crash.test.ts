@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GRANTS, listGrants, newGrant, storeGrant } from '../src/access/grants.ts';
@@ -34,12 +35,19 @@ const withStore = <T>(work: (store: Awaited<ReturnType<typeof openSqliteStore>>)
 
 const auditLog = () => withStore(async (s) => (await s.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'asc' }] })).map(fromRow));
 
+/** Preloaded into a process the test kills: done before the kill came, it waits at its exit for it. */
+const HELD_EXIT = fileURLToPath(new URL('./helpers/held-exit.mjs', import.meta.url));
+
 /**
  * Runs `govgraph ARGS` and kills it with SIGKILL as soon as `sql` (on the collection's documents) finds
- * a row: the change has just been committed, and the process gets no step further.
+ * a row: the change has just been committed, and the process gets no step further. A command that
+ * finishes before the poll sees its row (its last write is a few milliseconds from its exit, and a loaded
+ * machine's poll can be later: the kill then missed it, and `killed` was false) waits at its exit for the
+ * kill (HELD_EXIT). With `sql` null the command runs to its end.
  */
 function killWhen(sql: string | null, ...args: string[]): Promise<{ killed: boolean; code: number | null }> {
-  const env = cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: DEMO_PLATFORM_FILE });
+  const held: Record<string, string> = sql === null ? {} : { NODE_OPTIONS: `--import ${HELD_EXIT}` };
+  const env = cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: DEMO_PLATFORM_FILE, ...held });
   const child = spawn(process.execPath, [GOVGRAPH_BIN, ...args], { cwd: dir, env, stdio: 'ignore' });
   const db = new Database(join(data, SQLITE_FILE), { readonly: true, fileMustExist: true });
   let killed = false;
