@@ -35,17 +35,18 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function serve(file: string, port: number): Promise<ServedProcess> {
-  const g = await spawnServe([], cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: file }), port);
+/** A gateway on a port of its own choosing: a fixed one is refused when another run on the machine holds it. */
+async function serve(file: string): Promise<ServedProcess> {
+  const g = await spawnServe([], cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: file }));
   running.push(g);
   await waitReady(`http://127.0.0.1:${g.port}`);
   return g;
 }
 
 it('the second gateway, started without the first one\'s trustedDocuments, says so and names the first', async () => {
-  const first = await serve(trusted, 6620);
+  const first = await serve(trusted);
   expect(first.output()).not.toContain('warning: the gateway started before');
-  const second = await serve(open, 6621);
+  const second = await serve(open);
   expect(second.output()).toContain(
     `govgraph: warning: the gateway started before this one on this store (process ${first.child.pid} on `,
   );
@@ -53,12 +54,12 @@ it('the second gateway, started without the first one\'s trustedDocuments, says 
 });
 
 it('a gateway started with the same file as the one before it says nothing', async () => {
-  const third = await serve(open, 6622);
+  const third = await serve(open);
   expect(third.output()).not.toContain('warning: the gateway started before');
 });
 
 it('a gateway restarted onto an edited file, the one before it on this machine ended, says nothing', async () => {
   for (const g of running) if (g.child.exitCode === null) (g.child.kill('SIGKILL'), await g.exited);
-  const restarted = await serve(trusted, 6623);
+  const restarted = await serve(trusted);
   expect(restarted.output()).not.toContain('warning: the gateway started before');
 });

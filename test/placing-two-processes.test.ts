@@ -36,8 +36,10 @@ async function storeOfOldRelease(name: string, residents: number, vehicles: numb
   return data;
 }
 
-const serve = async (data: string, port: number) => {
-  const served = await spawnServe([], cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: URUMQI_PLATFORM, GOVGRAPH_LOG_LEVEL: 'info' }), port);
+// A port of its own choosing (spawnServe reads it from the address printed): a fixed one was refused when
+// another run of the suite on the machine held it, and the gateway exited before it placed anything.
+const serve = async (data: string) => {
+  const served = await spawnServe([], cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: URUMQI_PLATFORM, GOVGRAPH_LOG_LEVEL: 'info' }));
   running.push(served);
   await waitReady(`http://127.0.0.1:${served.port}`, 120_000); // /readyz says `record-places` while it places
   return served;
@@ -55,7 +57,7 @@ async function stop(p: ServedProcess): Promise<void> {
 describe('records stored without a place, placed by gateway processes as they start', () => {
   it('by two starting at once on one store: each record once, the two counts adding up to the records placed', async () => {
     const data = await storeOfOldRelease('two', 150_000, 300);
-    const [a, b] = await Promise.all([serve(data, 6940), serve(data, 6941)]);
+    const [a, b] = await Promise.all([serve(data), serve(data)]);
     const counts = [a, b].map((p) => placingLines(p).reduce((sum, l) => sum + (l.placed as number), 0));
     expect(counts[0] + counts[1]).toBe(150_300);
     for (const p of [a, b]) for (const l of placingLines(p)) expect(l.unfinished).toBeUndefined();
@@ -73,7 +75,7 @@ describe('records stored without a place, placed by gateway processes as they st
     const data = await storeOfOldRelease('killed', total, 0);
     const env = cliEnv({ GOVGRAPH_DATA_DIR: data, GOVGRAPH_PLATFORM: URUMQI_PLATFORM, GOVGRAPH_LOG_LEVEL: 'info' });
     // Not spawnServe: the test watches the store from the start, not from the address printed.
-    const child = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--port', '6942'], { env, stdio: ['ignore', 'ignore', 'ignore'] });
+    const child = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--port', '0'], { env, stdio: ['ignore', 'ignore', 'ignore'] });
     const exited = new Promise<unknown>((resolve) => child.once('exit', resolve));
     const placedBeforeKill = await withSqliteStore(data, async (store) => {
       // Asked every 10 ms: each page of 10,000 is one transaction of 0.1 s or more.
@@ -93,7 +95,7 @@ describe('records stored without a place, placed by gateway processes as they st
     expect(placed).toBeLessThan(total);
     expect(placed % 10_000).toBe(0);
 
-    const next = await serve(data, 6943);
+    const next = await serve(data);
     expect(placingLines(next)).toEqual([expect.objectContaining({ placed: total - placed, resources: { [RESIDENTS.code]: total - placed } })]);
     await stop(next);
     await withSqliteStore(data, async (store) => {
