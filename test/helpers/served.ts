@@ -1,6 +1,7 @@
 // A real `govgraph serve` process for the tests that need one (a signal, a kill, a second process on the
 // folder): started on a port of its own choosing, its port read from the address it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll } from 'vitest';
 import { GOVGRAPH_BIN } from './cli.ts';
 
 export interface ServedProcess {
@@ -12,13 +13,27 @@ export interface ServedProcess {
   output(): string;
 }
 
+/**
+ * The gateways spawnServe started that have not ended. A test's clean-up misses one started after it ran
+ * (placing-two-processes: the first of two gateways failed to start, Promise.all rejected, afterAll ran,
+ * then the second printed its address and was listed): it served on after the file ended, holding its port
+ * and its store for the files after it. Each is killed once the file's own clean-up has run (this hook,
+ * registered as the file imports this module, runs after the file's afterAll hooks).
+ */
+const unended = new Set<ChildProcess>();
+afterAll(async () => {
+  const left = [...unended].map((child) => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGKILL'))));
+  await Promise.all(left);
+});
+
 /** `govgraph serve --port PORT ...args` with `env` (a port of its own choosing by default), once it prints its address; rejects if it exits first. */
 export async function spawnServe(args: readonly string[], env: NodeJS.ProcessEnv, listenOn = 0): Promise<ServedProcess> {
   const child = spawn(process.execPath, [GOVGRAPH_BIN, 'serve', '--port', String(listenOn), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  unended.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (unended.delete(child), resolve(code))));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setInterval(() => {
       const m = /GraphQL\s+http:\/\/127\.0\.0\.1:(\d+)\/graphql/.exec(out);
