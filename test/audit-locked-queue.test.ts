@@ -48,7 +48,10 @@ it('fails every entry waiting behind a batch that could not get the lock within 
     expect(a.error).toBe('AUDIT_UNAVAILABLE');
     expect(b.error).toBe('AUDIT_UNAVAILABLE');
     expect(a.ms).toBeLessThan(WAIT_MS + 500);
-    expect(b.ms, 'the second entry waited a second bound after the first batch gave up').toBeLessThan(WAIT_MS + 300);
+    // The second fails with the first batch, not a bound after it: read as when each settled, not as the
+    // second's own wait, which also counts how late the 300 ms above came round on a loaded machine.
+    const afterFirst = secondAt + b.ms - (firstAt + a.ms);
+    expect(afterFirst, 'the second entry waited a second bound after the first batch gave up').toBeLessThan(WAIT_MS / 2);
 
     const after = await appendAudit(store, entry('after'));
     expect(after.seq).toBe(2); // nothing of the failed batches was written
