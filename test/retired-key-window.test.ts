@@ -21,6 +21,7 @@ import {
 } from '../src/identity/platform-keys.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
+import { freePort } from './helpers/guizhou.ts';
 import { waitReady } from './helpers/served.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,8 +30,12 @@ const fixture = (name: string) => join(root, 'test/fixtures/levels', name);
 const TEST_GRACE_MS = 8_000;
 /** How long a gateway process keeps the keys it read (src/identity/platform-keys.ts, CACHE_MS). */
 const INSTANCE_CACHE_MS = 5_000;
-const A_URL = 'http://127.0.0.1:4960';
-const B_URL = 'http://127.0.0.1:4961';
+// Ports free when the test starts (freePort), not fixed ones (4960, 4961): a port held by another run on the
+// machine kept a gateway from starting, and the file failed waiting for it to be ready.
+let aPort: number;
+let bPort: number;
+let A_URL: string;
+let B_URL: string;
 
 let work: string;
 let aData: string;
@@ -47,6 +52,8 @@ function serve(platformFile: string, data: string, port: number, env: Record<str
 }
 
 beforeAll(async () => {
+  [aPort, bPort] = [await freePort(), await freePort()];
+  [A_URL, B_URL] = [`http://127.0.0.1:${aPort}`, `http://127.0.0.1:${bPort}`];
   work = mkdtempSync(join(tmpdir(), 'govgraph-retired-key-'));
   // A: the province, listing nothing (it only signs and publishes its keys here).
   const aFile = join(work, 'province.yaml');
@@ -69,8 +76,8 @@ beforeAll(async () => {
   } finally {
     await b.close();
   }
-  serve(aFile, aData, 4960, { GOVGRAPH_TEST_RETIRED_KEY_MS: String(TEST_GRACE_MS) });
-  serve(bFile, bData, 4961);
+  serve(aFile, aData, aPort, { GOVGRAPH_TEST_RETIRED_KEY_MS: String(TEST_GRACE_MS) });
+  serve(bFile, bData, bPort);
   await Promise.all([waitReady(A_URL), waitReady(B_URL)]);
 }, 180_000);
 
