@@ -51,9 +51,12 @@ describe('a connected platform answering its schema byte by byte', () => {
       // The poll ticks every 100 ms, and a refresh asked for meanwhile waits for the ask in flight.
       await Promise.all([new Promise((r) => setTimeout(r, 2000)), connected.refresh()]);
       expect(connected.status()[0]).toMatchObject({ reachable: false, lastError: 'no answer within 1500 ms.' });
+      const elapsed = Date.now() - started;
       expect(mostOpen).toBe(1);
       expect(asked).toBeGreaterThanOrEqual(2);
-      expect(asked).toBeLessThanOrEqual(3);
+      // One ask after another, each cut at its 1500 ms: at most one begun per 1500 ms of the time this took
+      // (3 over the nominal 3.5 s; a loaded machine's late timers lengthen it, and the poll asked in that time).
+      expect(asked).toBeLessThanOrEqual(Math.floor(elapsed / 1500) + 1);
     } finally {
       connected.stop();
       await store.close();
