@@ -63,6 +63,7 @@ describe('an identity provider whose keys cannot be fetched', () => {
 
 describe('an identity provider beside a secret the operator gives (GOVGRAPH_JWT_SECRET)', () => {
   it('checks HS256 tokens with that secret, and the provider\'s with its keys', async () => {
+    const saved = process.env.GOVGRAPH_JWT_SECRET; // put back after: other files may run in this process (isolate: false)
     process.env.GOVGRAPH_JWT_SECRET = 'an-operator-secret-of-at-least-32-bytes!';
     let both: TestGateway | undefined;
     try {
@@ -73,7 +74,8 @@ describe('an identity provider beside a secret the operator gives (GOVGRAPH_JWT_
       });
       expect(await both.query('{ me { user } }', { dept: '520000-SWJ' })).toMatchObject({ status: 200, data: { me: { user: 'tester' } } });
     } finally {
-      delete process.env.GOVGRAPH_JWT_SECRET;
+      if (saved === undefined) delete process.env.GOVGRAPH_JWT_SECRET;
+      else process.env.GOVGRAPH_JWT_SECRET = saved;
       await both?.close();
     }
   });
