@@ -187,7 +187,9 @@ describe('the city, two instances over one store, and forwarded tokens', () => {
   });
 
   it('refuses a user that shows nothing or holds a control character or half of a surrogate pair, as a department\'s own token', async () => {
-    for (const sub of ['\u200b', '\u3164', '\ufeff\u2800', 'clerk\nsupervisor: all', 'clerk\udc00']) refused(await ask(await signRaw(provinceKeys, {}, payloadOf({ ...claims, sub }))));
+    // And one that reads as another user's (src/model/identifier-text.ts): a right-to-left override, a
+    // zero-width space inside, a byte order mark, a name not in NFC.
+    for (const sub of ['\u200b', '\u3164', '\ufeff\u2800', 'clerk\nsupervisor: all', 'clerk\udc00', 'clerk\u202enimda', 'wang\u200bwei', '\ufeffclerk', 'Jose\u0301']) refused(await ask(await signRaw(provinceKeys, {}, payloadOf({ ...claims, sub }))));
     expect(await ask(await signRaw(provinceKeys, {}, payloadOf({ ...claims, sub: '王小明' })))).toEqual(ACCEPTED);
   });
 

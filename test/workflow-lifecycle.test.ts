@@ -79,11 +79,12 @@ describe('bad input: refused with its code, nothing changed', () => {
     expect(upper.errors![0].message).toBe(
       'This needs the compiler role; your token\'s roles are: applicant (it also carries "COMPILER", not roles of this platform, which are matched exactly: compiler, auditor, applicant, approver, supervisor). Ask for a token that carries it (an operator makes one with `govgraph token --dept 430000-GA --roles compiler`).',
     );
-    // Roles a reader could not see as written are escaped: DEL and C1 controls, bidi and zero-width format characters, separators.
-    const odd = await gw.query(SUBMIT, { dept: '430000-GA', roles: ['\u202Etoor\u202C', 'x\u007f\u009b31m', 'ab\u2028cd\u200B', 'tag\u{E0001}'] as string[] as Role[], variables: { doc: gaWithDistrict() } });
-    expect(odd.errors![0].message).toContain(
-      '(it also carries "\\u202etoor\\u202c", "x\\u007f\\u009b31m", "ab\\u2028cd\\u200b", "tag\\udb40\\udc01", not roles of this platform',
-    );
+    // Roles a reader could not see as written (DEL and C1 controls, bidi and zero-width format characters,
+    // separators) make the token a bad one (src/model/identifier-text.ts): refused before any role is read.
+    for (const role of ['\u202Etoor\u202C', 'x\u007f\u009b31m', 'ab\u2028cd\u200B', 'tag\u{E0001}']) {
+      const odd = await gw.query(SUBMIT, { dept: '430000-GA', roles: ['compiler', role] as string[] as Role[], variables: { doc: gaWithDistrict() } });
+      expect([odd.status, codes(odd)]).toEqual([401, ['UNAUTHENTICATED']]);
+    }
     const other = await gw.query(SUBMIT, { dept: '430000-MZ', roles: ['compiler'], variables: { doc: gaWithDistrict() } });
     expect(codes(other)).toEqual(['FORBIDDEN']);
     expect(other.errors![0].message).toBe('Only department 430000-GA may submit a catalogue compiled by 430000-GA; you act for 430000-MZ.');

@@ -7,7 +7,7 @@ import { platformDate } from '../calendar/working-days.ts';
 import { isRealDate } from '../formats/calendar.ts';
 import { codeKey } from '../catalogue/codes.ts';
 import type { Problem } from '../catalogue/problems.ts';
-import { boundProblems } from '../model/input-bounds.ts';
+import { boundProblems, hiddenProblems } from '../model/input-bounds.ts';
 import { closest } from '../model/nearest-name.ts';
 import type { Catalogue, Resource } from '../model/catalogue.ts';
 import { departmentByCode, listedDepartmentCode, type Department, type Platform } from '../model/platform.ts';
@@ -49,8 +49,9 @@ const GRANT_BOUNDS = {
 } as const;
 
 /**
- * Every problem of the input, for the platform and the published catalogues; an input over its bounds
- * gets those problems only (the others would repeat what was typed).
+ * Every problem of the input, for the platform and the published catalogues; an input over its bounds,
+ * or holding an identifier that does not show what it holds, gets those problems only (the others would
+ * repeat what was typed).
  */
 export function grantProblems(
   ctx: { platform: Platform; catalogues: readonly Catalogue[] },
@@ -59,6 +60,9 @@ export function grantProblems(
 ): Problem[] {
   const over = boundProblems(input, GRANT_BOUNDS);
   if (over.length) return over;
+  // A code, an item, a purpose or a row holding U+200B or U+202E reads as another (identifier-text.ts).
+  const hidden = hiddenProblems(input, GRANT_BOUNDS);
+  if (hidden.length) return hidden;
   const problems: Problem[] = [];
   const problem = (path: string, message: string) => problems.push({ path, message });
   const items = unique(input.items);

@@ -5,6 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import { otherKindProblem } from './document-kind.ts';
 import type { Problem } from './problems.ts';
 import { characters } from '../model/input-bounds.ts';
+import { identifierFault } from '../model/identifier-text.ts';
 import { closest } from '../model/nearest-name.ts';
 import { packagePath } from '../package-root.ts';
 import { unseen } from './read/texts.ts';
@@ -62,9 +63,9 @@ function join(path: string, prop: string): string {
   return pointerToPath(path + '/' + prop.replace(/~/g, '~0').replace(/\//g, '~1'));
 }
 
-/** A value as it appears in a message: strings quoted, short. */
+/** A value as it appears in a message: strings quoted, short, a format character or separator written \\uXXXX. */
 export function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v).replace(/[\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
   if (Array.isArray(v)) return 'a list';
   if (v === null) return 'null';
   if (typeof v === 'object') return 'an object';
@@ -168,8 +169,11 @@ function toProblem(e: ErrorObject, doc: unknown): Problem | undefined {
     }
     case 'const':
       return { path, message: `expected ${show(params.allowedValue)}, got ${show(e.data)}` };
-    case 'pattern':
-      return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent, example)}` };
+    case 'pattern': {
+      // A code that looks right and is not (`820000-M\u200bZ`, a purpose written with e and U+0301) says which character.
+      const fault = typeof e.data === 'string' ? identifierFault(e.data) : null;
+      return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent, example)}${fault ? `: it ${fault}` : ''}` };
+    }
     case 'format':
       return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent, example)}` };
     case 'maxLength': // said as the workflow's input bounds are (src/model/input-bounds.ts), never quoting the text

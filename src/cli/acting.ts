@@ -21,6 +21,7 @@ import type { Actor, WorkflowEnv } from '../workflow/actor.ts';
 import { WorkflowError } from '../workflow/errors.ts';
 import { UserError } from './options.ts';
 import { terminalText } from './terminal.ts';
+import { identifierFault, trimWhiteSpace } from '../model/identifier-text.ts';
 import { userNameProblem } from './token.ts';
 
 export const OPERATOR_USER = 'operator';
@@ -48,10 +49,12 @@ export function departmentOf(env: WorkflowEnv, code: string) {
 export function actorFor(env: WorkflowEnv, opts: ActingOptions, role: Role, fallback?: string): Actor {
   const code = opts.dept ?? fallback;
   if (!code) throw new UserError('--dept CODE is needed: the department the command acts for');
+  const codeFault = identifierFault(code);
+  if (codeFault) throw new UserError(`--dept: ${codeFault}`);
   const dept = departmentOf(env, code);
   const problem = userNameProblem(opts.user);
   if (problem) throw new UserError(`--user: ${problem}`);
-  const user = opts.user.trim();
+  const user = trimWhiteSpace(opts.user); // not trim(): it takes U+FEFF, which userNameProblem refuses
   return { dept, user, roles: [role], purpose: null, requestId: randomUUID(), operationName: null, documentHash: null };
 }
 

@@ -6,13 +6,23 @@
 // reason holding ESC sequences could clear the operator's screen, rewrite the lines above, set the
 // window title or the clipboard (OSC 52), or turn text into a link; a newline or carriage return could
 // print a forged line of the list (an objection REJECTED that is OPEN); bidirectional overrides could
-// show a code reversed. So every control character (C0, DEL, C1), the line and paragraph separators and
-// the bidirectional controls are printed as visible escapes (`\n`, `\u001b`, `\u202e`), one entry one line.
+// show a code reversed, and a zero-width space or U+FEFF would make `430000-M\u200bZ` read as `430000-MZ`.
+// So every control character (C0, DEL, C1), every format character (Unicode category Cf: the bidirectional
+// controls, the zero-width characters, U+FEFF, the tag characters) and the line and paragraph separators are
+// printed as visible escapes (`\n`, `\u001b`, `\u202e`, `\u{e0001}`), one entry one line. Identifiers
+// holding them are refused where they enter (src/model/identifier-text.ts); free text is kept as written
+// and escaped here, where it meets a terminal (an emoji's zero-width joiner too: a listing is no place for it).
 
-const ESCAPED = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const ESCAPED = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** `s` with its control characters shown as escapes, fit for one line of a terminal. */
+/** `\u202e`, or `\u{e0001}` past the Basic Multilingual Plane. */
+const escape = (c: string): string => {
+  const code = c.codePointAt(0)!;
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+};
+
+/** `s` with its control and format characters shown as escapes, fit for one line of a terminal. */
 export function terminalText(s: string): string {
-  return s.replace(ESCAPED, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(ESCAPED, (c) => NAMED[c] ?? escape(c));
 }

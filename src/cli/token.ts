@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { ROLES, isRole, type Role } from '../identity/roles.ts';
 import { illFormed } from '../formats/well-formed.ts';
 import { MAX_USER, characters, userNameFault } from '../model/input-bounds.ts';
+import { identifierFault, trimWhiteSpace } from '../model/identifier-text.ts';
 import { departmentByCode } from '../model/platform.ts';
 import { setting } from '../model/settings.ts';
 import { announce, loadCommandPlatform, openCommandStore, unknownDepartmentMessage, UserError, withCommonOptions, type CommonOptions } from './options.ts';
@@ -20,7 +21,7 @@ interface TokenOptions extends CommonOptions {
 
 /** Comma-separated values, trimmed, empties dropped. */
 export function commaList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return (value ?? '').split(',').map(trimWhiteSpace).filter((s) => s !== ''); // not trim(): it takes U+FEFF (identifier-text.ts)
 }
 
 /**
@@ -28,7 +29,7 @@ export function commaList(value: string | undefined): string[] {
  * audit entry the user makes, and a gateway refuses a token whose user is longer (src/identity/verify.ts).
  */
 export function userNameProblem(user: string): string | null {
-  const name = user.trim();
+  const name = trimWhiteSpace(user);
   switch (userNameFault(name)) {
     case 'blank':
       return name === '' ? 'must not be empty' : 'shows nothing (only spaces or invisible characters such as U+200B); give a name a person can read';
@@ -38,6 +39,8 @@ export function userNameProblem(user: string): string | null {
       return `holds ${illFormed(name)}`;
     case 'long':
       return `has ${characters(name, MAX_USER)} characters; at most ${MAX_USER}`;
+    case 'hidden':
+      return identifierFault(name);
     default:
       return null;
   }
@@ -56,12 +59,18 @@ export function registerTokenCommand(program: Command): void {
     const platform = await loadCommandPlatform(opts.platform);
     const { envSecret, envSecretProblem, storedSecret } = await import('../identity/secret.ts');
     const { signToken, ttlProblem } = await import('../identity/token.ts');
+    // Said for what it is, before the lookup: `430000-M\u200bZ` is no listed code, and the message naming
+    // the codes would print it as one that is.
+    const deptFault = identifierFault(opts.dept);
+    if (deptFault) throw new UserError(`--dept: ${deptFault}`);
     if (!departmentByCode(platform, opts.dept)) {
       // Named as schema print names it: run where there is no ./platform.yaml, the demo platform is read, and
       // its departments alone would not tell a developer of another platform why their code is refused.
       throw new UserError(unknownDepartmentMessage(opts.dept, opts.platform, platform));
     }
     const roles = commaList(opts.roles);
+    const roleFault = roles.map((r) => identifierFault(r)).find((f) => f !== null);
+    if (roleFault) throw new UserError(`--roles: ${roleFault}`);
     const unknown = roles.filter((r) => !isRole(r));
     if (unknown.length) throw new UserError(`unknown role${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; roles are: ${ROLES.join(', ')}`);
     const userProblem = userNameProblem(opts.user);
@@ -95,7 +104,7 @@ export function registerTokenCommand(program: Command): void {
         await store.close();
       }
     }
-    const token = await signToken(secret, { dept: opts.dept, user: opts.user.trim(), roles: [...new Set(roles)] as Role[], ttl: opts.ttl });
+    const token = await signToken(secret, { dept: opts.dept, user: trimWhiteSpace(opts.user), roles: [...new Set(roles)] as Role[], ttl: opts.ttl });
     process.stdout.write(token + '\n');
   });
 }

@@ -36,6 +36,7 @@
 import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, customFetch, errors, exportJWK, jwksCache, jwtVerify, type CryptoKey, type ExportedJWKSCache, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { userNameFault } from '../model/input-bounds.ts';
+import { identifierFault } from '../model/identifier-text.ts';
 import type { Department, Platform } from '../model/platform.ts';
 import { AuthenticationError, KeySetUnavailableError, type AuthenticationFailure } from './errors.ts';
 import { keyName, providerFetch, shownUrl, type KeySetTimes } from './provider-key-set.ts';
@@ -298,6 +299,9 @@ function identityOf(payload: JWTPayload, departments: Map<string, Department>, t
   if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
     throw tokenError('invalid');
   }
+  // A code or a role holding a format character (U+202E, U+200B) or not in NFC reads as another one
+  // (src/model/identifier-text.ts): such a token is a bad token, refused as the others, unquoted.
+  if (identifierFault(dept) !== null || (roles as string[] | undefined)?.some((r) => identifierFault(r) !== null)) throw tokenError('invalid');
   const department = departments.get(dept);
   if (!department) {
     // Told plainly, the signature being good: the general message would send its holder to `govgraph token`,

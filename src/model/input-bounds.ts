@@ -7,6 +7,7 @@
 // Characters are counted as Unicode code points: 2,000 Chinese characters are 2,000, as a person counts.
 
 import { illFormed, LONE_SURROGATE } from '../formats/well-formed.ts';
+import { identifierFault } from './identifier-text.ts';
 
 /** Free text a person writes: a justification, a description, a reason, a comment, a proposed value. */
 export const MAX_TEXT = 2000;
@@ -22,9 +23,15 @@ export const MAX_USER = 256;
  */
 export const MAX_LIST = 200;
 
-/** The kinds of bounded input, each a value: its limit and how the limit is said. */
-export type BoundKind = 'text' | 'title' | 'name' | 'user' | 'names';
-const LENGTH: Readonly<Record<Exclude<BoundKind, 'names'>, number>> = { text: MAX_TEXT, title: MAX_TITLE, name: MAX_NAME, user: MAX_USER };
+/**
+ * The kinds of bounded input, each a value: its limit and how the limit is said. A `name` (and each of
+ * `names`) and a `user` are identifiers, refused when they hold a character that shows nothing
+ * (hiddenProblems); a `key` is a record's key value, bounded as a name but data, kept as the import kept it.
+ */
+export type BoundKind = 'text' | 'title' | 'name' | 'key' | 'user' | 'names';
+const LENGTH: Readonly<Record<Exclude<BoundKind, 'names'>, number>> = { text: MAX_TEXT, title: MAX_TITLE, name: MAX_NAME, key: MAX_NAME, user: MAX_USER };
+/** The kinds that are identifiers (identifier-text.ts). */
+const IDENTIFIER_KINDS: ReadonlySet<BoundKind> = new Set(['name', 'names', 'user']);
 
 /**
  * How a bound is said in the description of the argument it bounds (schema/platform.graphql, static; a test
@@ -71,13 +78,16 @@ export function visibleTrim(s: string): string {
  * Why a user name (a token's `sub`, a command's `--user`) cannot name anyone, or null: the workflow keeps
  * it in every row and audit entry the user makes, and people read it there. `blank`: it shows nothing
  * (empty, spaces, or characters that show nothing); `control`: it holds a control character;
- * `ill-formed`: it holds half of a surrogate pair (illFormedProblems); `long`: over MAX_USER characters.
+ * `ill-formed`: it holds half of a surrogate pair (illFormedProblems); `long`: over MAX_USER characters;
+ * `hidden`: it holds a format character (U+202E, U+200B) or is not in NFC, so that it reads as another
+ * user's name (identifier-text.ts, identifierFault says which character).
  */
-export function userNameFault(user: string): 'blank' | 'control' | 'ill-formed' | 'long' | null {
+export function userNameFault(user: string): 'blank' | 'control' | 'ill-formed' | 'long' | 'hidden' | null {
   if (INVISIBLE.test(user)) return 'blank';
   if (CONTROL.test(user)) return 'control';
   if (LONE_SURROGATE.test(user)) return 'ill-formed'; // MongoDB's store cannot keep it: no entry of its requests could be written
-  return characters(user, MAX_USER) > MAX_USER ? 'long' : null;
+  if (characters(user, MAX_USER) > MAX_USER) return 'long';
+  return identifierFault(user) === null ? null : 'hidden';
 }
 
 function lengthProblem(path: string, value: unknown, max: number): BoundProblem | null {
@@ -88,7 +98,7 @@ function lengthProblem(path: string, value: unknown, max: number): BoundProblem 
 }
 
 /** A bounded field's check: its problem, or null; `max` is the field's bound in characters. */
-type FieldCheck = (path: string, value: unknown, max: number) => BoundProblem | null;
+type FieldCheck = (path: string, value: unknown, max: number, kind: BoundKind) => BoundProblem | null;
 
 /** The problems `check` finds in the bounded fields of `input`: each text, and each entry of a list of names. */
 function fieldProblems(input: object, bounds: InputBounds, check: FieldCheck): BoundProblem[] {
@@ -98,7 +108,7 @@ function fieldProblems(input: object, bounds: InputBounds, check: FieldCheck): B
     const value = values[field];
     const path = field;
     if (kind !== 'names') {
-      const p = check(path, value, LENGTH[kind]);
+      const p = check(path, value, LENGTH[kind], kind);
       if (p) problems.push(p);
       continue;
     }
@@ -108,7 +118,7 @@ function fieldProblems(input: object, bounds: InputBounds, check: FieldCheck): B
       continue;
     }
     value.forEach((entry, i) => {
-      const p = check(`${path}[${i}]`, entry, MAX_NAME);
+      const p = check(`${path}[${i}]`, entry, MAX_NAME, kind);
       if (p) problems.push(p);
     });
   }
@@ -131,6 +141,18 @@ export const boundProblems = (input: object, bounds: InputBounds): BoundProblem[
  */
 export const illFormedProblems = (input: object, bounds: InputBounds): BoundProblem[] =>
   fieldProblems(input, bounds, (path, value) => (typeof value === 'string' && LONE_SURROGATE.test(value) ? { path, message: `holds ${illFormed(value)}` } : null));
+
+/**
+ * Every identifier of `input` (a `name`, each of `names`, a `user`) holding a character that shows nothing
+ * or changes how the rest shows, or not in NFC, as `{ path, message }` naming the code point, never the
+ * text (identifier-text.ts): a resource, an item, a purpose or a row that looks like another. Free text
+ * (`text`, `title`) and a record's `key` are kept as sent.
+ */
+export const hiddenProblems = (input: object, bounds: InputBounds): BoundProblem[] =>
+  fieldProblems(input, bounds, (path, value, _max, kind) => {
+    const fault = IDENTIFIER_KINDS.has(kind) && typeof value === 'string' ? identifierFault(value) : null;
+    return fault ? { path, message: fault } : null;
+  });
 
 /**
  * Text the store kept from before these bounds (an objection's reason, a demand's description written by

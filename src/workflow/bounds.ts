@@ -4,7 +4,7 @@
 // stored, and no refusal message repeats the text (the audit entry of the refusal holds the path, the
 // figure and the limit). Arguments checked against the platform anyway (a purpose, an item) are bounded
 // too: their refusal messages would otherwise repeat what was typed.
-import { boundProblems, illFormedProblems, type InputBounds } from '../model/input-bounds.ts';
+import { boundProblems, hiddenProblems, illFormedProblems, type InputBounds } from '../model/input-bounds.ts';
 import { badInput, listProblems } from './errors.ts';
 
 export const INPUT_BOUNDS = {
@@ -18,7 +18,7 @@ export const INPUT_BOUNDS = {
   decideSharingRequest: { id: 'name', items: 'names', until: 'name', unmasked: 'names', rows: 'names', reason: 'text' },
   revokeGrant: { id: 'name', reason: 'text' },
   // Data quality and demand.
-  raiseObjection: { resource: 'name', key: 'name', item: 'name', reason: 'text', proposedValue: 'text' },
+  raiseObjection: { resource: 'name', key: 'key', item: 'name', reason: 'text', proposedValue: 'text' },
   answerObjection: { id: 'name', reason: 'text' },
   requestData: { title: 'title', description: 'text', items: 'names', purposes: 'names', provider: 'name' },
   answerDemand: { id: 'name', basis: 'text', resource: 'name' },
@@ -29,11 +29,15 @@ export type WorkflowAction = keyof typeof INPUT_BOUNDS;
 
 /**
  * BAD_USER_INPUT with every argument over its bound (`path: has N characters; at most M`), or else with
- * every one holding half of a surrogate pair (input-bounds.ts, illFormedProblems).
+ * every one holding half of a surrogate pair (input-bounds.ts, illFormedProblems), else with every
+ * identifier (a resource, an item, a purpose, a row, an id) holding a character that shows nothing or not
+ * in NFC (hiddenProblems): refused, never stripped, so nothing stored reads as another identifier.
  */
 export function requireBounded(action: WorkflowAction, input: object): void {
   const problems = boundProblems(input, INPUT_BOUNDS[action]);
   if (problems.length) throw badInput(listProblems(`${action} is refused: the platform keeps no longer input.`, problems), problems);
   const illFormed = illFormedProblems(input, INPUT_BOUNDS[action]);
   if (illFormed.length) throw badInput(listProblems(`${action} is refused: the platform keeps only well-formed text.`, illFormed), illFormed);
+  const hidden = hiddenProblems(input, INPUT_BOUNDS[action]);
+  if (hidden.length) throw badInput(listProblems(`${action} is refused: an identifier must show every character it holds.`, hidden), hidden);
 }
