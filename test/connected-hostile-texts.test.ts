@@ -22,6 +22,9 @@ const answers: Record<string, (region: string) => { status: number; body: unknow
   '610200': () => ({ status: 401, body: { errors: [{ message: `no ${'y'.repeat(LONG)}` }] } }),
   '610300': () => ({ status: 200, body: { region: `r${'z'.repeat(LONG)}`, name: 'n', version: 'v1', sdl: SDL } }),
   '610400': (region) => ({ status: 200, body: { region, name: 'n', version: 'v1', sdl: `type Query { a: T${'t'.repeat(LONG)} }` } }),
+  // A region that reads as the one listed, and a version that reverses what follows it.
+  '610500': (region) => ({ status: 200, body: { region: `${region}\u200b`, name: 'n', version: 'v1', sdl: SDL } }),
+  '610600': (region) => ({ status: 200, body: { region, name: 'n', version: 'v1\u202e2.3', sdl: SDL } }),
 };
 
 const servers: Server[] = [];
@@ -67,6 +70,13 @@ describe('what a connected platform says about itself', () => {
     expect(byRegion('610200').lastError).toMatch(new RegExp(`^it refused this platform \\(HTTP 401\\): no y{297}… \\(${LONG + 3} characters, cut\\) It verifies`));
     expect(byRegion('610300').lastError).toMatch(new RegExp(` answers as platform rz{127}… \\(${LONG + 1} characters, cut\\), not 610300; check the url\\.$`));
     expect(byRegion('610400').lastError).toMatch(/^its schema cannot be stitched: Unknown type "Tt{285}… \(\d+ characters, cut\)$/);
+  });
+
+  it('a region or version holding a hidden character shows it as an escape: not "answers as platform 610500, not 610500"', () => {
+    const byRegion = (region: string) => connected.status().find((s) => s.region === region)!;
+    expect(byRegion('610500').lastError).toMatch(/ answers as platform 610500\\u200b, not 610500; check the url\.$/);
+    expect(byRegion('610600')).toMatchObject({ reachable: true, schemaVersion: 'v1\\u202e2.3' });
+    for (const l of lines) expect(JSON.stringify(l.fields)).not.toMatch(/[\u200b\u202e]/);
   });
 
   it('nothing longer than a few hundred characters in platform status, /healthz or the log', () => {

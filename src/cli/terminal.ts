@@ -11,18 +11,9 @@
 // controls, the zero-width characters, U+FEFF, the tag characters) and the line and paragraph separators are
 // printed as visible escapes (`\n`, `\u001b`, `\u202e`, `\u{e0001}`), one entry one line. Identifiers
 // holding them are refused where they enter (src/model/identifier-text.ts); free text is kept as written
-// and escaped here, where it meets a terminal (an emoji's zero-width joiner too: a listing is no place for it).
+// and escaped here (identifier-text.ts, shownEscaped), where it meets a terminal (an emoji's zero-width joiner too: a listing is no place for it).
 
-const ESCAPED = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
-const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** `\u202e`, or `\u{e0001}` past the Basic Multilingual Plane. */
-const escape = (c: string): string => {
-  const code = c.codePointAt(0)!;
-  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
-};
+import { shownEscaped } from '../model/identifier-text.ts';
 
 /** `s` with its control and format characters shown as escapes, fit for one line of a terminal. */
-export function terminalText(s: string): string {
-  return s.replace(ESCAPED, (c) => NAMED[c] ?? escape(c));
-}
+export const terminalText = (s: string): string => shownEscaped(s);

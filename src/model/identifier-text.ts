@@ -62,6 +62,21 @@ export function identifierFault(text: string): string | null {
   return `is not in Unicode normalization form NFC from ${codePoint(chars[i]!)} (character ${i + 1}) on: it looks like the identifier NFC writes, and is another; write it in NFC (composed characters)`;
 }
 
+const HIDDEN_CHARACTERS = new RegExp(HIDDEN_CHARACTER.source, 'gu');
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * `text` with each hidden character written as a visible escape (`\n`, `\u202e`, `\u{e0001}`): how free
+ * text, and what another system sends about itself, is shown to a person (a terminal, `platform status`),
+ * where it is kept as sent. `820000-M\u200bZ` then reads as what it is, not as `820000-MZ`.
+ */
+export function shownEscaped(text: string): string {
+  return text.replace(HIDDEN_CHARACTERS, (c) => {
+    const code = c.codePointAt(0)!;
+    return NAMED_ESCAPES[c] ?? (code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+}
+
 /** identifierFault of each string at its path, as `{ path, message }`; other values are another check's. */
 export function identifierProblems(values: Iterable<readonly [string, unknown]>): { path: string; message: string }[] {
   const out: { path: string; message: string }[] = [];
