@@ -153,6 +153,18 @@ describe('tokens, GraphQL arguments and commands', () => {
     expect([requester.code, rows.code]).toEqual([1, 1]);
     expect(await withSqliteStore(data, (s) => s.count(GRANTS))).toBe(0);
   }, 60_000);
+
+  it('`grant list` shows a grant stored before the check, whose maker holds U+202E, with the character escaped', async () => {
+    const made = new Date().toISOString();
+    await withSqliteStore(data, (s) => s.insert(GRANTS, [{
+      id: 'old-grant', requester: '820000-MZ', resource: BIRTHS, items: JSON.stringify(['weightGrams']), purposes: JSON.stringify(['welfare-review']),
+      unmasked: JSON.stringify([]), rows: null, from: made, until: null, revokedAt: null, revokedBy: null, createdAt: made, createdBy: 'clerk\u202enimda', requestId: null,
+    }]));
+    const r = await govgraph('grant', 'list');
+    expect(r.stdout).toContain('(by clerk\\u202enimda, ');
+    expect(r.stdout).not.toContain('\u202e');
+    await withSqliteStore(data, (s) => s.delete(GRANTS, eq('id', 'old-grant')));
+  }, 60_000);
 });
 
 describe('documents and terminal output', () => {

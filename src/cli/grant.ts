@@ -24,6 +24,7 @@ import { announce, loadCommandPlatform, openCommandStore, withCommonOptions, typ
 import type { Platform } from '../model/platform.ts';
 import { departmentFilter, resourceFilter } from './filters.ts';
 import { commaList } from './token.ts';
+import { terminalText } from './terminal.ts';
 
 export const OPERATOR = 'operator';
 
@@ -238,7 +239,8 @@ export function registerGrantCommands(program: Command): void {
       const width = Math.max(7, ...statuses.map((t) => t.length));
       grants.forEach(({ stored: g, grant: shown, setAside, notPublished }, i) => {
         const by = g.requestId ? `request ${g.requestId}` : `by ${g.createdBy}`;
-        console.log(`${g.id}  ${statuses[i].padEnd(width)}  ${describeGrant(shown, setAside, notPublished)}  (${by}, ${g.createdAt})`);
+        // Escaped (terminal.ts): a grant stored before identifiers were checked may hold a user of U+202E.
+        console.log(terminalText(`${g.id}  ${statuses[i].padEnd(width)}  ${describeGrant(shown, setAside, notPublished)}  (${by}, ${g.createdAt})`));
       });
     }, { appendsAudit: false });
   });
