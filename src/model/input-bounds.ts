@@ -146,11 +146,13 @@ export const illFormedProblems = (input: object, bounds: InputBounds): BoundProb
  * Every identifier of `input` (a `name`, each of `names`, a `user`) holding a character that shows nothing
  * or changes how the rest shows, or not in NFC, as `{ path, message }` naming the code point, never the
  * text (identifier-text.ts): a resource, an item, a purpose or a row that looks like another. Free text
- * (`text`, `title`) and a record's `key` are kept as sent.
+ * (`text`, `title`) and a record's `key` are kept as sent; a value that shows nothing at all (`\u200b`
+ * alone) is left to the action's own check, which calls it empty, as a blank one.
  */
 export const hiddenProblems = (input: object, bounds: InputBounds): BoundProblem[] =>
   fieldProblems(input, bounds, (path, value, _max, kind) => {
-    const fault = IDENTIFIER_KINDS.has(kind) && typeof value === 'string' ? identifierFault(value) : null;
+    // One that shows nothing at all is blank, as userNameFault says first: the action's own check calls it empty.
+    const fault = IDENTIFIER_KINDS.has(kind) && typeof value === 'string' && !INVISIBLE.test(value) ? identifierFault(value) : null;
     return fault ? { path, message: fault } : null;
   });
 
