@@ -134,6 +134,12 @@ describe('tokens, GraphQL arguments and commands', () => {
     }
   }, 60_000);
 
+  it('`schema print --dept` says the code holds one, not that it is unknown (it reads as a listed one)', async () => {
+    const r = await govgraph('schema', 'print', '--dept', '820000-M\u200bZ');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`govgraph: Department "820000-M\\u200bZ" ${ZWSP} (character 9)`);
+  }, 60_000);
+
   it('a workflow command refuses a --dept or --user that holds one', async () => {
     const before = await withSqliteStore(data, (s) => s.count(AUDIT_COLLECTION));
     const dept = await govgraph('request', 'decide', 'no-such-request', '--dept', '820000-WJ\u2066W', '--reject', '--reason', 'no');

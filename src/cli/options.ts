@@ -1,4 +1,5 @@
 // Options every command takes (SPEC §11): --platform, --data or --mongodb-uri.
+import { identifierFault, shownEscaped, trimWhiteSpace } from '../model/identifier-text.ts';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command, Option } from 'commander';
@@ -103,7 +104,11 @@ export function unknownDepartmentMessage(code: string, file: string, platform: P
   // such a token's `dept`; shown bare, `530000-SJJ ` read as a code the list holds, so it is quoted, and
   // the department it nearly names is offered.
   const near = platform.departments.find((d) => d.code !== code && d.code.toUpperCase() === code.trim().toUpperCase());
-  const shown = /^[\p{L}\p{N}_.:-]*$/u.test(code) && code !== '' ? code : JSON.stringify(code);
+  const shown = /^[\p{L}\p{N}_.:-]*$/u.test(code) && code !== '' ? code : shownEscaped(JSON.stringify(code));
+  // `430000-M\u200bZ` is said to hold U+200B: quoted alone, it reads as the code the list holds. Blanks
+  // around a code are the near-miss below (a tab from a script), not a hidden character.
+  const fault = identifierFault(trimWhiteSpace(code));
+  if (fault) return `Department ${shown} ${fault}`;
   const listed = near
     ? `Department ${shown} is not a department of the platform (${file}); codes are matched exactly (case and spaces too, as the gateway matches a token's dept): did you mean ${near.code}?`
     : `Department ${shown} is not a department of the platform (${file}); its departments are: ${platform.departments.map((d) => d.code).join(', ')}`;
