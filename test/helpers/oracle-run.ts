@@ -602,6 +602,10 @@ export async function runOracle(gw: OracleHome, oracle: OPlatform, opts: { seed:
 
   const tally = new Map<string, number>();
   const secrets = new Set<string>();
+  // What every department may read in a message or an entry: departments' codes and regions, resources'
+  // codes. A value held in one (a masked row-scope item's division code "510200" in the department code
+  // "510200-DPT" a denial names) tells nothing there, and is no secret the checks could look for.
+  const publicText = [...oracle.departments, ...(hop?.departments ?? [])].flatMap((d) => [d.code, d.region]).concat(oracle.resources.map((r) => r.code)).join('\n');
   const batches: HopBatch[] = [];
   const count = (what: string) => tally.set(what, (tally.get(what) ?? 0) + 1);
   const outcome = (d: Answer) => (d.allowed ? (d.mask ? 'masked' : 'plain') : d.code);
@@ -617,6 +621,16 @@ export async function runOracle(gw: OracleHome, oracle: OPlatform, opts: { seed:
     /** The values this case's asker may not see in clear, added to the run's (`trial` checkers' are not). */
     keepSecrets(into: Set<string>) {
       for (const s of this.secrets) into.add(s);
+    }
+
+    /**
+     * A value the asker may not read in clear, unless every department may read it anyway (publicText), or
+     * the asker's own grants name it (their rows: a denial saying which divisions they reach tells no record).
+     */
+    secret(value: unknown) {
+      const v = String(value);
+      const ownRows = this.asker.grants.some((g) => g.requester === this.asker.dept.code && g.rows?.includes(v));
+      if (!publicText.includes(v) && !ownRows) this.secrets.add(v);
     }
 
     problem(message: string) {
@@ -639,6 +653,7 @@ export async function runOracle(gw: OracleHome, oracle: OPlatform, opts: { seed:
         const d = answerItem(this.asker, r, item);
         const lifted = d.allowed && !d.mask && item.sensitive && this.asker.dept.code !== r.provider;
         count(`item:${lifted ? 'unmasked by a grant' : outcome(d)}`);
+        if (name === rowItem(r) && d.allowed && d.mask) count('item:the row-scope item masked');
         const held = coveringGrants(this.asker, r, name);
         if (!d.allowed && d.code === 'GRANT_REQUIRED' && held.length) count('item:GRANT_REQUIRED, its grants short of the rows seen');
         if (d.allowed && d.mask && held.some((g) => g.unmasked.includes(name))) count('item:masked, its unmasking grants short of the rows seen');
@@ -648,10 +663,11 @@ export async function runOracle(gw: OracleHome, oracle: OPlatform, opts: { seed:
           const raw = want[i]![name];
           if (!d.allowed) {
             this.same(`${pattern(path)}.${i}.${name} (denied ${d.code})`, g[name], null);
-            if (raw !== null && (item.sensitive || name === r.key)) this.secrets.add(String(raw));
+            if (raw !== null && (item.sensitive || name === r.key)) this.secret(raw);
           } else if (d.mask && raw !== null) {
+            if (/[\uD800-\uDFFF]/.test(String(raw))) count('item:masked, characters beyond the BMP');
             this.same(`${pattern(path)}.${i}.${name} (masked ${d.mask})`, g[name], masked(d.mask, String(raw), item));
-            this.secrets.add(String(raw));
+            this.secret(raw);
           } else {
             this.same(`${pattern(path)}.${i}.${name}`, g[name], raw);
           }
@@ -667,6 +683,7 @@ export async function runOracle(gw: OracleHome, oracle: OPlatform, opts: { seed:
       const by = l.targetItem === target.key ? (itemOf(target, l.targetItem).format === 'idcard' ? 'an ID number key' : 'the key') : 'another item';
       count(`link:${!own.allowed ? `own ${own.code}` : !whole.allowed ? outcome(whole) : !joined.allowed ? `join ${joined.code}` : denial ? `masked ${itemOf(target, l.targetItem).type} ${denial.code}` : outcome(whole)}`);
       if (!denial) count(`link:by ${by}`);
+      if (!denial && r.links.length > 1) count('link:one of several of its resource');
       if (denial && present) this.expectError([...path, l.field], denial);
       const linkedGot: (Rec | null)[] = [];
       const linkedWant: (Rec | null)[] = [];

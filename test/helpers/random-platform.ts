@@ -45,7 +45,9 @@ export const PROVINCES = ['11', '12', '13', '14', '15', '21', '22', '23', '31', 
 const HAN = '甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥东西南北中山水火木金土民政公安税务医保社会人力资源住建交通';
 // Words whose spellings differ only in case, beside Chinese ones: filters and orders meet both.
 const ENUM_VALUES = ['low', 'Mid', 'HIGH', 'unknown_x', 'Other', 'A1', 'b_2', 'level_3', 'x'];
-const WORDS = ['alpha', 'Alpha', 'ALPHA', 'beta', 'Beta', 'gamma', '张三', '李四', '王小二', '赵', 'Zhao Li', 'zhao li', 'x', 'Ωmega', '湖Ab', '', ' space'];
+// (Characters beyond the Basic Multilingual Plane too, '𠮷' of CJK Extension B and an emoji: two UTF-16
+// units each, one character to a mask, SPEC §4.)
+const WORDS = ['alpha', 'Alpha', 'ALPHA', 'beta', 'Beta', 'gamma', '张三', '李四', '王小二', '赵', 'Zhao Li', 'zhao li', 'x', 'Ωmega', '湖Ab', '', ' space', '𠮷野', '𠮷', 'a😀b'];
 
 /**
  * What a second platform of a pair is drawn with (test/access-oracle-connected.test.ts): a city's platform
@@ -68,7 +70,18 @@ export interface PlatformDraw {
 }
 
 export function generatePlatform(seed: number, dir: string, draw: PlatformDraw = {}): GeneratedPlatform {
-  const rand = mulberry32(seed);
+  // Every draw takes the seed's generator but those `apart` makes (see "drawn apart" below).
+  const [main, extra] = [mulberry32(seed), mulberry32(seed ^ 0x0dd5eed5)];
+  let rng = main;
+  const rand = () => rng();
+  const apart = <T>(draw: () => T): T => {
+    rng = extra;
+    try {
+      return draw();
+    } finally {
+      rng = main;
+    }
+  };
   const chance = (p: number) => rand() < p;
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
@@ -217,7 +230,8 @@ export function generatePlatform(seed: number, dir: string, draw: PlatformDraw =
   }
   // Links: an item of one resource to another's key, or (some) to another of its items, of the same type
   // (an ID number from a string item of no format; an enum from an enum of the same values).
-  const links = new Map<Drawn, { item: string; target: Drawn; targetItem: string }>();
+  type Link = { item: string; target: Drawn; targetItem: string };
+  const links = new Map<Drawn, Link[]>();
   const LINKABLE = ['string', 'text', 'int', 'date', 'enum', 'boolean'];
   for (const r of resources) {
     if (!chance(0.55)) continue;
@@ -229,8 +243,33 @@ export function generatePlatform(seed: number, dir: string, draw: PlatformDraw =
     if (chance(0.3)) Object.assign(item, sensitive());
     if (chance(0.25)) item.share = tighten(r.doc.share as Rec);
     r.items.push(item);
-    links.set(r, { item: String(item.name), target, targetItem: String(to.name) });
+    links.set(r, [{ item: String(item.name), target, targetItem: String(to.name) }]);
   }
+
+  // ---- drawn apart ----------------------------------------------------------------------------------
+  // What the generator draws since it first drew the rest, from a generator of its own (`apart`), so that a
+  // seed still draws the platform it drew before, with these added: a row-scope item that is personal or
+  // secret (masked, unmasked by a grant, filtered with eq and in only, while the row filter reads its stored
+  // value), and a second link from a resource (to the target of its first or another; to any of the
+  // target's items but its links, the row-scope item and a masked one among them).
+  const firstLinked = new Set(links.keys());
+  const secondLinks = new Set<string>();
+  apart(() => {
+    for (const r of resources) if (r.rows && chance(0.4)) Object.assign(itemNamed(r, r.rows), sensitive());
+    for (const r of resources) {
+      if (!chance(0.3)) continue;
+      const first = links.get(r)?.[0];
+      const target = first && chance(0.5) ? first.target : pick(resources);
+      const others = target.items.filter((i) => i.name !== target.key && !i.link && LINKABLE.includes(String(i.type)));
+      const to = others.length && chance(0.5) ? pick(others) : itemNamed(target, target.key);
+      const item: Rec = { name: fresh(() => `ref${letters(4)}`), type: to.type, link: { resource: target.doc.code, item: to.name, field: fresh(() => `to${letters(5)}`) } };
+      if (to.values) item.values = to.values;
+      if (chance(0.3)) Object.assign(item, sensitive());
+      r.items.push(item);
+      secondLinks.add(`${String(r.doc.code)} ${String(item.name)}`);
+      links.set(r, [...(links.get(r) ?? []), { item: String(item.name), target, targetItem: String(to.name) }]);
+    }
+  });
 
   function sensitive(): Rec {
     const mask = pick(MASKS);
@@ -301,16 +340,17 @@ export function generatePlatform(seed: number, dir: string, draw: PlatformDraw =
   }
   const records = new Map<string, Rec[]>();
   // Resources linking to another's non-key item after that one, where they can (its values drawn first).
-  const order = [...resources].sort((a, b) => Number(links.has(a)) - Number(links.has(b)));
+  const order = [...resources].sort((a, b) => Number(firstLinked.has(a)) - Number(firstLinked.has(b)));
   for (const r of order) {
-    const link = links.get(r);
+    const drawnLinks = links.get(r) ?? [];
     records.set(String(r.doc.code), keysOf.get(r)!.map((k) => {
       const rec: Rec = {};
       for (const item of r.items) {
         const name = String(item.name);
         if (name === r.key) rec[name] = k;
         else if (name === r.rows) rec[name] = chance(0.1) ? null : pick(divisions);
-        else if (link && name === link.item) rec[name] = linkValue(link);
+        else if (secondLinks.has(`${String(r.doc.code)} ${name}`)) rec[name] = apart(() => linkValue(drawnLinks.find((l) => l.item === name)!));
+        else if (drawnLinks.some((l) => l.item === name)) rec[name] = linkValue(drawnLinks.find((l) => l.item === name)!);
         else if (chance(0.15)) rec[name] = null;
         else rec[name] = value(item);
       }
