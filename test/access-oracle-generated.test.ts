@@ -19,7 +19,7 @@ import { ORACLE_LIMITS, runOracle } from './helpers/oracle-run.ts';
 import { generatePlatform, storeOlderRows } from './helpers/random-platform.ts';
 import { importRecordsOf } from './helpers/records-of.ts';
 
-const SEEDS = (process.env.ORACLE_PLATFORM_SEEDS ?? '31,70,75,80').split(',').map(Number);
+const SEEDS = (process.env.ORACLE_PLATFORM_SEEDS ?? '16,31,75,80').split(',').map(Number);
 const ROUNDS = Number(process.env.ORACLE_PLATFORM_ROUNDS ?? 8);
 
 const work = mkdtempSync(join(tmpdir(), 'govgraph-oracle-generated-'));
@@ -72,7 +72,9 @@ describe('the access rules against the oracle on generated platforms', () => {
       // links to another item than the key
       'lookup:an ID number in the other spelling, masked', 'lookup:a row stored with x', 'list:an ID number filtered as x', 'link:by an ID number key',
       'list:ordered by idcard key', 'list:ordered by enum key', 'lookup:masked enum key refused', 'lookup:masked boolean key refused',
-      'link:masked enum GRANT_REQUIRED', 'link:masked boolean GRANT_REQUIRED', 'link:by another item', 'link:several records hold the value']) {
+      'link:masked enum GRANT_REQUIRED', 'link:masked boolean GRANT_REQUIRED', 'link:by another item', 'link:several records hold the value',
+      // a masked row-scope item, values beyond the BMP masked by code point, resources of two links
+      'item:the row-scope item masked', 'item:masked, characters beyond the BMP', 'link:one of several of its resource']) {
       expect(tally.get(k) ?? 0, k).toBeGreaterThan(0);
     }
     expect(gathered, 'platforms with a basic or subject catalogue of several providers').toBeGreaterThan(0);

@@ -317,7 +317,8 @@ export async function runOracle(gw: OracleHome, oracle: OPlatform, opts: { seed:
       const within = divisionsWithin(r, requester);
       if (!within.length) continue;
       const purposes = [pick(r.share.scope?.purposes ?? oracle.purposes)];
-      const items = some(r.items.filter((i) => i.share?.type !== 'none').map((i) => i.name), 3, r.items.length);
+      // (personal and secret items first: in common, where the grant with rows alone unmasks them)
+      const items = some(r.items.filter((i) => i.share?.type !== 'none'), 3, r.items.length).sort((a, b) => Number(b.sensitive) - Number(a.sensitive)).map((i) => i.name);
       const cut1 = int(1, items.length - 2);
       const cut2 = int(cut1 + 1, items.length - 1);
       const [common, onlyRows, onlyRegion] = [items.slice(0, cut1), items.slice(cut1, cut2), items.slice(cut2)];

@@ -8,6 +8,8 @@
 // every type, ID numbers (format idcard: a check character 'X' written 'x' in some import files, and some
 // rows stored with 'x' as an older release left them, `olderRows`), enums and booleans included; some
 // providers' resources are gathered in a basic or subject catalogue compiled by another department.
+// Drawn apart (from a generator of its own, so a seed keeps the platform it drew before): a personal or
+// secret row-scope item, a second link from a resource, and values beyond the BMP (masked by code point).
 //
 // The documents are written as files and published through the real catalogue import, so what the
 // generator writes must pass the catalogue checks: each choice here keeps to what they accept.
