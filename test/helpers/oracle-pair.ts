@@ -174,8 +174,10 @@ export async function hopAuditProblems(pair: OraclePair, from: Level, run: Oracl
     if (!failed && denied.length && !['PARTIAL', 'DENIED', 'REFUSED'].includes(he.outcome)) say(`outcome ${he.outcome} beside denials`);
     // Per resource, what the oracle says the department was denied and shown masked (SPEC §10).
     type Part = { resource: string; denied: { item: string; code: string }[]; masked: string[] };
+    // (an item the batch denied with several codes: the entry's code, when one of them, read as the oracle's first)
+    const asOracle = (resource: string, d: { item: string; code: string }) => (b.expected[resource]?.deniedAlso?.[d.item]?.includes(d.code) ? b.expected[resource].denied[d.item] : d.code);
     const got = Object.fromEntries((te.resources as Part[]).map((p) => [p.resource, {
-      denied: Object.fromEntries(p.denied.map((d) => [d.item, d.code])), masked: [...p.masked].sort(),
+      denied: Object.fromEntries(p.denied.map((d) => [d.item, asOracle(p.resource, d)])), masked: [...p.masked].sort(),
     }]));
     // A part that denied and masked nothing (items read plain) is left out on both sides.
     const shown = (x: HopBatch['expected']) => JSON.stringify(Object.keys(x).sort().filter((k) => Object.keys(x[k].denied).length || x[k].masked.length).map((k) => [k, Object.keys(x[k].denied).sort().map((i) => `${i}:${x[k].denied[i]}`), x[k].masked]));

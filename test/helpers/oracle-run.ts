@@ -117,7 +117,7 @@ export interface HopBatch {
    * `*` for a resource refused whole, an item for each denial (a refused filter or order by its code,
    * BAD_USER_INPUT for a masked one's), on an empty page or lookup too (docs/access-rules.md).
    */
-  expected: Record<string, { denied: Record<string, string>; masked: string[] }>;
+  expected: Record<string, { denied: Record<string, string>; masked: string[]; deniedAlso?: Record<string, string[]> }>;
 }
 
 export interface OracleRunResult {
@@ -862,7 +862,11 @@ export async function runOracle(gw: OracleHome, oracle: OPlatform, opts: { seed:
     const part = (r: OResource) => (parts[r.code] ??= { denied: {}, masked: [] });
     const deny = (r: OResource, item: string, code: string) => {
       count(`audit:${item === '*' ? 'a resource denied whole (*)' : code === 'BAD_USER_INPUT' ? 'a refused filter or order denied' : 'an item denied'}`);
-      part(r).denied[item] ??= code;
+      // An item denied with two codes in one batch (a masked boolean's filter refused in one case, a link
+      // into it in another) is one denial of the part: the entry may hold either code, as no page says which.
+      const p = part(r);
+      if (p.denied[item] !== undefined && p.denied[item] !== code) (p.deniedAlso ??= {})[item] = [...(p.deniedAlso[item] ?? []), code];
+      p.denied[item] ??= code;
     };
     const mask = (r: OResource, item: string) => { if (!part(r).masked.includes(item)) part(r).masked.push(item); };
     const items = (r: OResource, names: string[]) => {
