@@ -26,24 +26,50 @@ export interface ImportsLeft {
   stop(): void;
 }
 
-/** Quoted for a shell when a path holds anything but letters, digits and ./_-@+=:, (a space, a quote). */
-const shell = (text: string): string => (/^[\w./@+=:,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+/**
+ * A path as a shell reads it back: as it is when it holds only letters, digits and ./_-@+=:, (else in
+ * single quotes, or in $'...' with escapes when it holds a control character: a line break, an escape,
+ * which in single quotes made a command of two lines, or one that printed changed the terminal), and
+ * after `./` when it begins with `-`, which the command read as an option (`-w.jsonl`: unknown option).
+ */
+function shell(path: string): string {
+  const text = path.startsWith('-') ? `./${path}` : path;
+  if (/^[\w./@+=:,-]+$/.test(text)) return text;
+  const control = /[\u0000-\u001f\u007f]/;
+  if (!control.test(text)) return `'${text.replaceAll("'", "'\\''")}'`;
+  const escaped = [...text].map((c) => (c === '\\' || c === "'" ? `\\${c}` : control.test(c) ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c));
+  return `$'${escaped.join('')}'`;
+}
 
-/** The file an attempt names (`data import of FILE into CODE attempted (...)`), as that command was given it; undefined when its detail was cut before it. */
-export function importedFile(u: UnfinishedImport): string | undefined {
+/** How an attempt's detail ends after the resource's code (data-import.ts): all or nothing, or --skip-invalid. */
+const ATTEMPTED = / attempted \((all or nothing|--skip-invalid: the valid records)\)$/;
+
+/**
+ * The file an attempt names (`data import of FILE into CODE attempted (...)`), as that command was given it,
+ * and whether it was given --skip-invalid; undefined when its detail was cut (a path past MAX_DETAIL):
+ * the end that names the resource is then gone, and a file name holding ` into CODE attempted` itself
+ * (a folder an attacker named) made another file, the part of the path before it, the one to import.
+ */
+export function importedFile(u: UnfinishedImport): { file: string; skipInvalid: boolean } | undefined {
   const prefix = 'data import of ';
-  const end = u.detail.lastIndexOf(` into ${u.resource} attempted`);
-  return u.detail.startsWith(prefix) && end > prefix.length ? u.detail.slice(prefix.length, end) : undefined;
+  const how = ATTEMPTED.exec(u.detail);
+  const into = ` into ${u.resource}`;
+  if (!u.detail.startsWith(prefix) || how === null || !u.detail.slice(0, how.index).endsWith(into)) return undefined;
+  const end = how.index - into.length;
+  return end > prefix.length ? { file: u.detail.slice(prefix.length, end), skipInvalid: how[1] !== 'all or nothing' } : undefined;
 }
 
 /**
  * The command that finishes an unfinished import, the same in the gateway's log and `platform status`: the
- * same file imported again into the same resource (records are upserted by key, so the resource then holds
- * the file whether the killed import's commit happened or not). FILE when the entry no longer names it.
+ * same file imported again into the same resource, as it was (records are upserted by key, so the resource
+ * then holds the file whether the killed import's commit happened or not). With --skip-invalid when the
+ * attempt had it: without, a file with a record refused was refused whole, and the command said did nothing.
+ * FILE when the entry no longer names it.
  */
 export function importAgain(u: UnfinishedImport): string {
-  const file = importedFile(u);
-  return `govgraph data import --resource ${u.resource} ${file === undefined ? 'FILE' : shell(file)}`;
+  const given = importedFile(u);
+  const options = given?.skipInvalid ? ' --skip-invalid' : '';
+  return `govgraph data import --resource ${u.resource}${options} ${given === undefined ? 'FILE' : shell(given.file)}`;
 }
 
 /** What is not to fear about an unfinished import, said wherever it is named. */
