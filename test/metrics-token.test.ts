@@ -94,4 +94,20 @@ describe('serve', () => {
     expect(spaced.stderr + short.stderr).not.toContain('s3cr3t');
     expect(existsSync(join(work, 'data'))).toBe(false);
   });
+
+  // Found in review (e718948..140eea9): serve started with these, and no Authorization header can carry
+  // them as the gateway compares them (`Bearer +(\S+)`; a header's bytes read as Latin-1): every scrape,
+  // the operator's included, was answered 401.
+  it('refuses a token no scrape can send: white space inside it, or a character other than printable ASCII', async () => {
+    const serve = (token: string) => runGovgraph(['serve', '--port', '0', '--platform', fixture('platform.yaml'), '--data', join(work, 'data')], { env: cliEnv({ GOVGRAPH_METRICS_TOKEN: token }), timeout: 30_000 });
+    for (const token of ['correct horse battery staple', `${TOKEN.slice(0, 16)}\t${TOKEN.slice(16)}`, `${TOKEN}密钥`]) {
+      const refused = await serve(token);
+      expect(refused, JSON.stringify(token)).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'govgraph: GOVGRAPH_METRICS_TOKEN: holds white space or a character other than printable ASCII, which no Authorization header sends as it is; make one with `openssl rand -base64 32`\n',
+      });
+    }
+    expect(existsSync(join(work, 'data'))).toBe(false);
+  }, 120_000);
 });

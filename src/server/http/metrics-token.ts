@@ -20,6 +20,12 @@ export function metricsTokenProblem(token: string | undefined): string | null {
   if (token.trim() !== token) {
     return `${METRICS_TOKEN_ENV}: begins or ends with white space (a line break or a space), which Prometheus' credentials_file keeps and a shell's $(cat FILE) drops; set it without`;
   }
+  // Only what a Bearer token's header carries as sent: a token with a space inside (a passphrase) or a
+  // character outside ASCII (sent as UTF-8, read by Node as Latin-1) started, and no scrape could ever
+  // send it: /metrics answered 401 to every one, the operator's included, with nothing said why.
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    return `${METRICS_TOKEN_ENV}: holds white space or a character other than printable ASCII, which no Authorization header sends as it is; make one with \`openssl rand -base64 32\``;
+  }
   if (token.length < METRICS_TOKEN_MIN_LENGTH) {
     return `${METRICS_TOKEN_ENV}: ${token.length} characters, fewer than ${METRICS_TOKEN_MIN_LENGTH}; make one with \`openssl rand -base64 32\``;
   }
