@@ -1,50 +1,26 @@
 // Attacks on the workflow's records (issue 8, point 5): two instances creating two pending requests for
 // one requester and resource; an audit log that says "published" for a version that was not.
 // The race runs on the embedded store always and on MongoDB when MONGODB_URI is set.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { loadPlatform } from '../src/catalogue/platform.ts';
 import { importCatalogueFiles } from '../src/catalogue/import.ts';
 import { DEMO_PLATFORM_FILE, demoCatalogueFiles } from '../src/demo/paths.ts';
 import type { Store } from '../src/store/port.ts';
-import { openMongoStore } from '../src/store/mongo.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Actor } from '../src/workflow/actor.ts';
 import { publishCatalogue, reviewCatalogue, submitCatalogue } from '../src/workflow/catalogues.ts';
 import { requestSharing, SHARING_REQUESTS } from '../src/workflow/sharing.ts';
+import { storeHarnesses, type StoreHarness } from './helpers/store-harnesses.ts';
 import { demoCatalogue } from './helpers/workflow.ts';
 
 const platform = loadPlatform(DEMO_PLATFORM_FILE);
 const dept = (code: string) => platform.departments.find((d) => d.code === code)!;
 const actor = (code: string, roles: Actor['roles']): Actor => ({ dept: dept(code), user: 'u', roles, purpose: null, requestId: `r-${Math.random()}` });
 
-interface Harness { open(): Promise<Store>; cleanup(): Promise<void> }
-const harnesses: [string, () => Harness][] = [
-  ['SQLite', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'govgraph-attack-workflow-'));
-    return { open: () => openSqliteStore(join(dir, 'data')), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-  }],
-];
-if (process.env.MONGODB_URI) {
-  harnesses.push(['MongoDB', () => {
-    const db = `govgraph_attack_${process.pid}_${Date.now()}`;
-    return {
-      open: () => openMongoStore(process.env.MONGODB_URI!, db),
-      cleanup: async () => {
-        const { MongoClient } = await import('mongodb');
-        const client = new MongoClient(process.env.MONGODB_URI!);
-        await client.db(db).dropDatabase();
-        await client.close();
-      },
-    };
-  }]);
-}
+const harnesses = storeHarnesses('attack-workflow');
 
 describe.each(harnesses)('on %s', (_name, harness) => {
-  let h: Harness;
+  let h: StoreHarness;
   let a: Store;
   let b: Store;
   beforeAll(async () => {

@@ -15,8 +15,6 @@ import { loadPlatform } from '../src/catalogue/platform.ts';
 import { publishedCatalogues } from '../src/catalogue/repository/versions.ts';
 import type { Catalogue } from '../src/model/catalogue.ts';
 import { StoreUnavailableError, type Store } from '../src/store/port.ts';
-import { openMongoStore } from '../src/store/mongo.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
 import { watchImportsLeft } from '../src/server/unfinished-at-start.ts';
 import { auditedImport } from '../src/workflow/data-import.ts';
 import { unfinishedImports } from '../src/workflow/unfinished-imports.ts';
@@ -24,26 +22,12 @@ import { BAOTOU_CATALOGUE, BAOTOU_PLATFORM, EMPLOYERS, WORKERS, writeWorkers } f
 import { eventually } from './helpers/eventually.ts';
 import { lineSink } from './helpers/log-sink.ts';
 import { aroundMethod } from './helpers/store-around.ts';
+import { storeHarnesses, type StoreHarness } from './helpers/store-harnesses.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'govgraph-unfinished-start-stores-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Harness { open(): Promise<Store>; cleanup(): Promise<void> }
-const harnesses: [string, () => Harness][] = [['SQLite', () => ({ open: () => openSqliteStore(join(dir, 'data')), cleanup: async () => undefined })]];
-if (process.env.MONGODB_URI) {
-  harnesses.push(['MongoDB', () => {
-    const db = `govgraph_unfinished_start_${process.pid}_${Date.now()}`;
-    return {
-      open: () => openMongoStore(process.env.MONGODB_URI!, db),
-      cleanup: async () => {
-        const { MongoClient } = await import('mongodb');
-        const client = new MongoClient(process.env.MONGODB_URI!);
-        await client.db(db).dropDatabase();
-        await client.close();
-      },
-    };
-  }]);
-}
+const harnesses = storeHarnesses('unfinished-start');
 
 interface Said { level: 'info' | 'warn'; fields: Record<string, unknown>; msg: string }
 /** A pino logger whose lines go to `said`, their level named. */
@@ -53,7 +37,7 @@ const logger = (said: Said[]) => pino({ level: 'info', base: null, timestamp: fa
 }));
 
 describe.each(harnesses)('on %s', (_name, harness) => {
-  let h: Harness;
+  let h: StoreHarness;
   let store: Store;
   let catalogues: Catalogue[];
   const resource = (code: string) => catalogues.flatMap((c) => c.resources).find((r) => r.code === code)!;
