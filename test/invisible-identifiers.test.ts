@@ -97,6 +97,19 @@ describe('tokens, GraphQL arguments and commands', () => {
     expect([r.status, r.data]).toEqual([200, { __typename: 'Query' }]);
   });
 
+  it.each([
+    // Sent as UTF-8 bytes, as a client sends them (Node reads a header's bytes as Latin-1).
+    ['U+200B after a listed purpose', Buffer.from('welfare-review\u200b').toString('latin1'), `${ZWSP} (character 15)`],
+    // Bytes that are no UTF-8: a C1 control (CSI) as Latin-1 reads it.
+    ['a C1 control', 'welfare\u009breview', 'holds U+009B (a control character) (character 8)'],
+  ])('an x-purpose holding %s is refused naming the code point; neither the answer nor the entry holds it', async (_name, purpose, said) => {
+    const r = await gw.query('query Probe { __typename }', { ...WELFARE, purpose });
+    expect(r.errors!.map((e) => [e.extensions?.code, e.message])).toEqual([['BAD_USER_INPUT', expect.stringContaining(`The purpose in the \`x-purpose\` header ${said}`)]]);
+    const entries = (await gw.store.find(AUDIT_COLLECTION, { filter: eq('operationName', 'Probe') })).map(fromRow);
+    expect(entries.at(-1)!.detail).toContain(said);
+    expect(JSON.stringify(entries)).not.toMatch(/[\u200b\u009b]/);
+  });
+
   it('requestSharing refuses a resource, an item and a purpose that hold hidden characters, at their paths; nothing stored', async () => {
     const input = { ...births, resource: '820000-WJW-0000\u200b1', items: ['weight\u202eGrams'], purposes: ['welfare-review\ufeff'] };
     const r = await gw.query(REQUEST, { ...WELFARE, variables: { input } });

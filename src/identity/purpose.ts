@@ -1,6 +1,7 @@
 // The purpose of a request (SPEC §6): the `x-purpose` header, one code of the platform's vocabulary.
 // Absent: null (rows of the access table that need a purpose then answer PURPOSE_REQUIRED). Present but
 // empty, repeated (Node joins repeated headers with ", "), too long or unknown: BAD_USER_INPUT.
+import { identifierFault, trimWhiteSpace } from '../model/identifier-text.ts';
 import type { Platform } from '../model/platform.ts';
 import { BadUserInputError } from './errors.ts';
 
@@ -35,12 +36,16 @@ export function parsePurpose(header: string | string[] | undefined, platform: Pl
   if (values.length !== 1 || values[0].includes(',')) {
     throw new BadUserInputError(`Send one purpose in the \`x-purpose\` header, not several; valid codes: ${valid()}.`);
   }
-  const code = values[0].trim();
+  const code = trimWhiteSpace(values[0]); // not trim(): it takes U+FEFF, a forwarded purpose's too (identifier-text.ts)
   if (code === '') throw new BadUserInputError(`The \`x-purpose\` header is empty; send one of: ${valid()}.`);
   if (code.length > MAX_PURPOSE_LENGTH) {
     throw new BadUserInputError(`The \`x-purpose\` header is longer than ${MAX_PURPOSE_LENGTH} characters; send one of: ${valid()}.`);
   }
   if (!vocabulary(platform).has(code)) {
+    // `welfare-review` + U+200B, quoted, reads as a valid code, in the answer and the refusal's audit
+    // entry; a C1 control (a header that is no UTF-8) would act on the terminal that prints the log.
+    const fault = identifierFault(asSent(code));
+    if (fault) throw new BadUserInputError(`The purpose in the \`x-purpose\` header ${fault}; send one of: ${valid()}.`);
     throw new BadUserInputError(`Unknown purpose ${JSON.stringify(asSent(code))} in the \`x-purpose\` header; send one of: ${valid()}.`);
   }
   return code;
