@@ -49,6 +49,10 @@ describe('identifierFault: the one check every entry point asks', () => {
     ['tag\u{E0001}', 'holds U+E0001 (a format character) (character 4)'],
     ['Jose\u0301', `${NOT_NFC} (character 5)`],
     ['\u212b', 'is not in Unicode normalization form NFC from U+212B (character 1)'],
+    // Default-ignorable, not Cf: drawn as nothing all the same.
+    ['li\u034fwei', 'holds U+034F COMBINING GRAPHEME JOINER (character 3)'],
+    ['820000-MZ\ufe0f', 'holds U+FE0F VARIATION SELECTOR-16 (character 10)'],
+    ['820000-M\u180bZ', 'holds U+180B (an invisible character) (character 9)'],
   ])('%j: %s', (text, said) => {
     expect(identifierFault(text)).toContain(said);
     expect(identifierFault(text)).not.toContain(text);
@@ -83,6 +87,7 @@ describe('tokens, GraphQL arguments and commands', () => {
     ['a sub with a right-to-left override', { sub: 'clerk\u202enimda' }],
     ['a sub with a zero-width space inside', { sub: 'li\u200bwei' }],
     ['a sub not in NFC', { sub: 'Jose\u0301' }],
+    ['a sub with a combining grapheme joiner', { sub: 'li\u034fwei' }],
     ['a dept with a zero-width space', { sub: 'clerk', dept: '820000-M\u200bZ' }],
     ['a dept after a byte order mark', { sub: 'clerk', dept: '\ufeff820000-MZ' }],
     ['a role with an isolate', { sub: 'clerk', roles: ['applicant\u2066'] }],

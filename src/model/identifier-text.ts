@@ -1,6 +1,6 @@
 // Identifiers a person reads and compares: department codes, user names, region codes, resource codes,
-// item names, purposes, roles, a grant's rows, and the display names of departments, platforms and
-// resources. Each must show what it holds. A supervisor reading the audit log or `platform status` sees
+// item names, purposes, roles, a grant's rows (display names are not: src/catalogue/read/texts.ts leaves
+// a Persian word its U+200C). Each must show what it holds. A supervisor reading the audit log or `platform status` sees
 // `430000-MZ` where the stored code is `430000-M\u200bZ`, and `\u202e` shows what follows reversed: two
 // departments that look the same, a grant to one that reads as a grant to the other, an audit entry
 // that reads as someone else's. So an identifier holding a character that shows nothing or changes how
@@ -14,6 +14,14 @@
 
 /** Characters that show nothing or change how what follows shows. */
 export const HIDDEN_CHARACTER = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]/u;
+
+/**
+ * What an identifier may not hold besides: the rest of Unicode's default-ignorable characters, which a
+ * font draws as nothing and are no format characters: U+034F COMBINING GRAPHEME JOINER, the variation
+ * selectors, the Mongolian free variation selectors (`li` + U+034F + `wei` read as `liwei`). Free text
+ * keeps them unescaped (an emoji's or a CJK ideograph's variation selector is part of how it shows).
+ */
+const IGNORABLE_IN_IDENTIFIER = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
 
 /**
  * `s` without the white space around it. Not `trim()`: it takes U+FEFF too, which is no space but a
@@ -30,6 +38,7 @@ const NAMES: Readonly<Record<number, string>> = {
   0x202a: 'LEFT-TO-RIGHT EMBEDDING', 0x202b: 'RIGHT-TO-LEFT EMBEDDING', 0x202c: 'POP DIRECTIONAL FORMATTING',
   0x202d: 'LEFT-TO-RIGHT OVERRIDE', 0x202e: 'RIGHT-TO-LEFT OVERRIDE', 0x2060: 'WORD JOINER',
   0x2066: 'LEFT-TO-RIGHT ISOLATE', 0x2067: 'RIGHT-TO-LEFT ISOLATE', 0x2068: 'FIRST STRONG ISOLATE', 0x2069: 'POP DIRECTIONAL ISOLATE',
+  0x34f: 'COMBINING GRAPHEME JOINER', 0xfe0f: 'VARIATION SELECTOR-16',
   0x115f: 'HANGUL CHOSEONG FILLER', 0x1160: 'HANGUL JUNGSEONG FILLER', 0x3164: 'HANGUL FILLER', 0xfeff: 'ZERO WIDTH NO-BREAK SPACE', 0xffa0: 'HALFWIDTH HANGUL FILLER',
 };
 
@@ -40,7 +49,7 @@ export const codePoint = (c: string): string => `U+${c.codePointAt(0)!.toString(
 function named(c: string): string {
   const name = NAMES[c.codePointAt(0)!];
   if (name) return `${codePoint(c)} ${name}`;
-  return `${codePoint(c)} (${/\p{Cc}/u.test(c) ? 'a control character' : 'a format character'})`;
+  return `${codePoint(c)} (${/\p{Cc}/u.test(c) ? 'a control character' : /\p{Cf}/u.test(c) ? 'a format character' : 'an invisible character'})`;
 }
 
 /**
@@ -49,9 +58,9 @@ function named(c: string): string {
  * that is not as NFC writes it. Never the text itself: the message is printed and logged.
  */
 export function identifierFault(text: string): string | null {
-  if (!HIDDEN_CHARACTER.test(text) && text.normalize('NFC') === text) return null;
+  if (!IGNORABLE_IN_IDENTIFIER.test(text) && text.normalize('NFC') === text) return null;
   const chars = [...text];
-  const hidden = chars.findIndex((c) => HIDDEN_CHARACTER.test(c));
+  const hidden = chars.findIndex((c) => IGNORABLE_IN_IDENTIFIER.test(c));
   if (hidden >= 0) {
     return `holds ${named(chars[hidden]!)} (character ${hidden + 1}), which shows nothing or changes how the text around it shows; write the identifier without it (it is refused, never stripped)`;
   }
