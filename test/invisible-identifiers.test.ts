@@ -132,6 +132,14 @@ describe('tokens, GraphQL arguments and commands', () => {
     expect(JSON.stringify(entry)).not.toMatch(/[\u200b\u202e\ufeff]/);
   });
 
+  it("a demand's wanted items are free text, named as no catalogue names them yet: a Persian U+200C and NFD are kept", async () => {
+    const DEMAND = `mutation($input: DemandInput!) { requestData(input: $input) { items provider } }`;
+    const items = ['نام\u200cخانوادگی', 'Jose\u0301 numbers'];
+    const input = { title: 'Family names', description: 'Welfare files', items, purposes: ['welfare-review'], provider: '820000-WJW' };
+    const r = await gw.query(DEMAND, { ...WELFARE, variables: { input } });
+    expect([r.errors, r.data]).toEqual([undefined, { requestData: { items, provider: '820000-WJW' } }]);
+  });
+
   it('decideSharingRequest refuses rows holding a hidden character, and the request stays pending', async () => {
     const asked = await gw.query(REQUEST, { ...WELFARE, variables: { input: births } });
     const id = asked.data!.requestSharing.id as string;

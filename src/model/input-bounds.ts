@@ -26,10 +26,14 @@ export const MAX_LIST = 200;
 /**
  * The kinds of bounded input, each a value: its limit and how the limit is said. A `name` (and each of
  * `names`) and a `user` are identifiers, refused when they hold a character that shows nothing
- * (hiddenProblems); a `key` is a record's key value, bounded as a name but data, kept as the import kept it.
+ * (hiddenProblems); a `key` is a record's key value, bounded as a name but data, kept as the import kept it;
+ * `labels` are bounded as `names` but free text (a demand's wanted items, as its requester names data no
+ * catalogue holds yet: a Persian word's U+200C, a name typed in NFD), escaped where a terminal shows them.
  */
-export type BoundKind = 'text' | 'title' | 'name' | 'key' | 'user' | 'names';
-const LENGTH: Readonly<Record<Exclude<BoundKind, 'names'>, number>> = { text: MAX_TEXT, title: MAX_TITLE, name: MAX_NAME, key: MAX_NAME, user: MAX_USER };
+export type BoundKind = 'text' | 'title' | 'name' | 'key' | 'user' | 'names' | 'labels';
+type ListKind = 'names' | 'labels';
+const isList = (kind: BoundKind): kind is ListKind => kind === 'names' || kind === 'labels';
+const LENGTH: Readonly<Record<Exclude<BoundKind, ListKind>, number>> = { text: MAX_TEXT, title: MAX_TITLE, name: MAX_NAME, key: MAX_NAME, user: MAX_USER };
 /** The kinds that are identifiers (identifier-text.ts). */
 const IDENTIFIER_KINDS: ReadonlySet<BoundKind> = new Set(['name', 'names', 'user']);
 
@@ -38,7 +42,7 @@ const IDENTIFIER_KINDS: ReadonlySet<BoundKind> = new Set(['name', 'names', 'user
  * holds every bounded argument's description to this sentence, so the schema says the numbers in force).
  */
 export function boundNote(kind: BoundKind): string {
-  return kind === 'names' ? `At most ${MAX_LIST} entries of at most ${MAX_NAME} characters each.` : `At most ${LENGTH[kind]} characters.`;
+  return isList(kind) ? `At most ${MAX_LIST} entries of at most ${MAX_NAME} characters each.` : `At most ${LENGTH[kind]} characters.`;
 }
 
 /** The bounded fields of one input, by the argument's path: what a caller types there. */
@@ -107,7 +111,7 @@ function fieldProblems(input: object, bounds: InputBounds, check: FieldCheck): B
   for (const [field, kind] of Object.entries(bounds)) {
     const value = values[field];
     const path = field;
-    if (kind !== 'names') {
+    if (!isList(kind)) {
       const p = check(path, value, LENGTH[kind], kind);
       if (p) problems.push(p);
       continue;

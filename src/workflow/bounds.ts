@@ -20,7 +20,7 @@ export const INPUT_BOUNDS = {
   // Data quality and demand.
   raiseObjection: { resource: 'name', key: 'key', item: 'name', reason: 'text', proposedValue: 'text' },
   answerObjection: { id: 'name', reason: 'text' },
-  requestData: { title: 'title', description: 'text', items: 'names', purposes: 'names', provider: 'name' },
+  requestData: { title: 'title', description: 'text', items: 'labels', purposes: 'names', provider: 'name' },
   answerDemand: { id: 'name', basis: 'text', resource: 'name' },
   consistencyReport: { element: 'name' },
 } as const satisfies Record<string, InputBounds>;
