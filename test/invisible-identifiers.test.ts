@@ -176,6 +176,16 @@ describe('tokens, GraphQL arguments and commands', () => {
     expect(await withSqliteStore(data, (s) => s.count(AUDIT_COLLECTION))).toBe(before);
   }, 60_000);
 
+  it.each([
+    [['request', 'list', '--dept', '820000-M\u200bZ'], `--dept: ${ZWSP} (character 9)`],
+    [['grant', 'list', '--resource', '820000-WJW-0000\u200b1'], `--resource: ${ZWSP} (character 16)`],
+    [['grant', 'list', '--requester', '\ufeff820000-MZ'], `--requester: ${BOM} (character 1)`],
+    [['data', 'import', CATALOGUE, '--resource', '820000-WJW-0000\u200b1'], `--resource: ${ZWSP} (character 16)`],
+  ])("%j: a code holding one is said to, not quoted among the codes it reads as, nor trimmed away", async (args, said) => {
+    const r = await govgraph(...args);
+    expect([r.code, r.stderr.split('\n').find((l) => l.startsWith('govgraph: --'))?.slice(0, said.length + 10)]).toEqual([1, `govgraph: ${said}`]);
+  }, 60_000);
+
   it('`grant add` refuses a --requester or --rows that holds one, and stores no grant', async () => {
     const grant = (...more: string[]) => govgraph('grant', 'add', '--resource', BIRTHS, '--items', 'weightGrams', '--purposes', 'welfare-review', ...more);
     const requester = await grant('--requester', '820000-M\u202eZ');

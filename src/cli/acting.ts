@@ -19,9 +19,9 @@ import { departmentByCode } from '../model/platform.ts';
 import type { Deadline } from '../workflow/deadlines.ts';
 import type { Actor, WorkflowEnv } from '../workflow/actor.ts';
 import { WorkflowError } from '../workflow/errors.ts';
-import { UserError } from './options.ts';
+import { requireShownCode, UserError } from './options.ts';
 import { terminalText } from './terminal.ts';
-import { identifierFault, trimWhiteSpace } from '../model/identifier-text.ts';
+import { trimWhiteSpace } from '../model/identifier-text.ts';
 import { userNameProblem } from './token.ts';
 
 export const OPERATOR_USER = 'operator';
@@ -40,6 +40,7 @@ export function withActingOptions(cmd: Command, role: Role, dept: { help: string
 
 /** The department of `code`, or a one-line refusal naming the platform's departments. */
 export function departmentOf(env: WorkflowEnv, code: string) {
+  requireShownCode('--dept', code);
   const dept = departmentByCode(env.platform, code);
   if (!dept) throw new UserError(`--dept ${code}: no such department on the platform; its departments are: ${env.platform.departments.map((d) => d.code).join(', ')}`);
   return dept;
@@ -49,8 +50,6 @@ export function departmentOf(env: WorkflowEnv, code: string) {
 export function actorFor(env: WorkflowEnv, opts: ActingOptions, role: Role, fallback?: string): Actor {
   const code = opts.dept ?? fallback;
   if (!code) throw new UserError('--dept CODE is needed: the department the command acts for');
-  const codeFault = identifierFault(code);
-  if (codeFault) throw new UserError(`--dept: ${codeFault}`);
   const dept = departmentOf(env, code);
   const problem = userNameProblem(opts.user);
   if (problem) throw new UserError(`--user: ${problem}`);

@@ -15,7 +15,7 @@ import { findPublishedResource as findIn } from '../workflow/resource-info.ts';
 import { OPERATOR } from './grant.ts';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/port.ts';
-import { announce, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, openCommandStore, requireShownCode, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 interface ImportCommandOptions extends CommonOptions {
   resource: string;
@@ -25,6 +25,7 @@ interface ImportCommandOptions extends CommonOptions {
 
 /** The published resource with this code, or a UserError listing the codes there are. */
 export async function findPublishedResource(store: Store, code: string): Promise<Resource> {
+  requireShownCode('--resource', code);
   const catalogues = await publishedCatalogues(store);
   if (catalogues.length === 0) {
     throw new UserError('no catalogue is published yet; publish one first (govgraph catalogue import FILE... --publish)');

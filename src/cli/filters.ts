@@ -8,7 +8,7 @@ import { publishedCatalogues } from '../catalogue/repository/versions.ts';
 import type { Catalogue } from '../model/catalogue.ts';
 import type { Store } from '../store/port.ts';
 import { everPublishedCatalogues, everPublishedCode } from '../workflow/resource-info.ts';
-import { UserError } from './options.ts';
+import { requireShownCode, UserError } from './options.ts';
 
 const SHOWN = 20;
 
@@ -20,6 +20,7 @@ function some(codes: Iterable<string>): string {
 
 /** `--resource CODE` as the resource was published (in any case), or a refusal when it never was. */
 export async function resourceFilter(store: Store, code: string, inEffect?: readonly Catalogue[]): Promise<string> {
+  requireShownCode('--resource', code);
   const catalogues = inEffect ?? (await publishedCatalogues(store));
   const found = await everPublishedCode(store, catalogues, code);
   if (found !== null) return found;
@@ -35,6 +36,7 @@ export async function resourceFilter(store: Store, code: string, inEffect?: read
  * (`held`: a department no longer listed keeps its entries), in any case; a refusal when neither knows it.
  */
 export function departmentFilter(option: string, code: string, listed: readonly string[], held: Iterable<string>, what: string): string {
+  requireShownCode(option, code);
   const trimmed = code.trim();
   const known = [...listed, ...held];
   if (known.includes(trimmed)) return trimmed;
@@ -46,6 +48,7 @@ export function departmentFilter(option: string, code: string, listed: readonly 
 
 /** `--element CODE` as a resource ever published writes it (in any case), or a refusal when none carries it. */
 export async function elementFilter(store: Store, element: string): Promise<string> {
+  requireShownCode('--element', element);
   const catalogues = [...(await publishedCatalogues(store)), ...(await everPublishedCatalogues(store))];
   const elements = new Set(catalogues.flatMap((c) => c.resources.flatMap((r) => r.items.flatMap((i) => (i.element ? [i.element] : [])))));
   const key = element.trim().toLowerCase();

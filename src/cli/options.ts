@@ -71,6 +71,16 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * Refuses a code given to `option` that holds a character that shows nothing or is not NFC, naming the
+ * code point (identifier-text.ts): a lookup's refusal would print `430000-M\u200bZ` among the codes it
+ * knows, where it reads as one of them, and a trim would take a U+FEFF silently.
+ */
+export function requireShownCode(option: string, code: string): void {
+  const fault = identifierFault(trimWhiteSpace(code));
+  if (fault) throw new UserError(`${option}: ${fault}`);
+}
+
 /** GOVGRAPH_PLATFORM, else ./platform.yaml, else the demo platform (so the README's commands work on a clone). */
 export function defaultPlatformFile(): string {
   const named = setting('GOVGRAPH_PLATFORM');
