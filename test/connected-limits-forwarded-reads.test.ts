@@ -149,7 +149,7 @@ describe('a platform file whose limits stop every read of or from a connected pl
       const file = join(dir, 'city.yaml');
       writeFileSync(file, `${readFileSync(guizhouFixture('city.yaml'), 'utf8').replace('PROVINCE_URL', 'http://127.0.0.1:6991')}limits: { maxDepth: 3 }\n`);
       const { env } = storeOfCase(dir, 'serve', file);
-      const r = await runGovgraph(['serve', '--port', '6990'], { env, timeout: 60_000 });
+      const r = await runGovgraph(['serve', '--port', '0'], { env, timeout: 60_000 });
       expect(r.code).toBe(1);
       const said = r.stdout + r.stderr;
       expect(said).toContain('limits.maxDepth: 3 lets no read of a connected platform through while connected lists platforms: the smallest, a lookup under a namespace, `{ ns { dept { resource(key: "x") { item } } } }`, is 4 levels deep; make it at least 4');

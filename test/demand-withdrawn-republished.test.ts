@@ -27,7 +27,7 @@ const STATUS = `query($id: ID) { demands(id: $id) { status resource fulfilledBy 
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('police.yaml'), fixture('health.yaml')], gateway: { port: 6118 } });
+  gw = await startTestGateway({ platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('police.yaml'), fixture('health.yaml')] });
 }, 30_000);
 afterAll(() => gw?.close());
 

@@ -25,7 +25,6 @@ let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway({
     platformFile: fixture('platform.yaml'), catalogueFiles: [fixture('health.yaml')],
-    gateway: { port: 6116 },
   });
   const resources = (await publishedCatalogues(gw.store)).flatMap((c) => c.resources);
   const data: Array<[string, object[]]> = [

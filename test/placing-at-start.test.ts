@@ -9,6 +9,7 @@ import { startGateway } from '../src/server/app.ts';
 import { createLogger } from '../src/server/plugins/logging.ts';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { freePort } from './helpers/guizhou.ts';
 import { lineSink } from './helpers/log-sink.ts';
 import { waitReady } from './helpers/served.ts';
 import { aroundMethod } from './helpers/store-around.ts';
@@ -26,8 +27,6 @@ const logged: Record<string, unknown>[] = [];
 const logger = () => createLogger(lineSink((l) => logged.push(JSON.parse(l) as Record<string, unknown>)), 'info');
 const placingLines = () => logged.filter((l) => l.event === 'record-places');
 let gw: TestGateway;
-/** The port of the gateways these tests start themselves while the test holds their start (the task's range). */
-const HELD_START_PORT = 6960;
 const isPlaceIndex = (spec: unknown): boolean => (spec as IndexSpec).fields[0] === RECORD_ORDER_FIELD;
 
 beforeAll(async () => {
@@ -137,8 +136,11 @@ describe('a gateway starting on records stored without a place', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     const unlisted = aroundMethod(gw.store, 'listIndexes', async (_args, call) => ((await call()) as IndexSpec[]).filter((i) => !isPlaceIndex(i)));
     const older = aroundMethod(unlisted, 'ensureIndex', async ([, spec], call) => (isPlaceIndex(spec) && (await held), call()));
-    const url = `http://127.0.0.1:${HELD_START_PORT}`;
-    const starting = startGateway({ platform: gw.platform, store: older, port: HELD_START_PORT, pollMs: 0, logger: logger() });
+    // Its address is asked before startGateway settles (which gives the port it chose): a port free now
+    // (freePort), not a fixed one (6960) another run on the machine may hold.
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const starting = startGateway({ platform: gw.platform, store: older, port, pollMs: 0, logger: logger() });
     try {
       // Before: the start made the index before it said it had started, and /healthz said 503 `starting` meanwhile.
       // Asked until 200: the first answer may come while the start is still under way (503 `starting`).

@@ -112,7 +112,7 @@ describe('a platform file whose limits let no data query through is refused', ()
       const file = join(dir, 'platform.yaml');
       writeFileSync(file, `${readFileSync(PLATFORM, 'utf8')}limits: { maxDepth: 1, maxCost: 1 }\n`);
       const { env } = storeOfCase(dir, 'serve', file);
-      const r = await runGovgraph(['serve', '--port', '6980'], { env, timeout: 60_000 });
+      const r = await runGovgraph(['serve', '--port', '0'], { env, timeout: 60_000 });
       expect(r.code).toBe(1);
       const said = r.stdout + r.stderr;
       expect(said).toContain('limits.maxDepth: 1 lets no query read a record: the smallest, a lookup, `{ dept { resource(key: "x") { item } } }`, is 3 levels deep; make it at least 3');

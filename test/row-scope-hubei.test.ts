@@ -18,11 +18,13 @@ import { readDocument } from '../src/catalogue/read.ts';
 import { collectionOf, type Catalogue } from '../src/model/catalogue.ts';
 import type { Department } from '../src/model/platform.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { freePort } from './helpers/guizhou.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/hubei/${name}`, import.meta.url));
-// Ports of this test (4852-4853): the two platforms name each other's address in their files.
-const PROVINCE_PORT = 4852;
-const CITY_PORT = 4853;
+// The two platforms name each other's address in their files: ports free when the file starts (freePort),
+// not fixed ones (4852, 4853), which another run on the machine may hold.
+let PROVINCE_PORT: number;
+let CITY_PORT: number;
 const RESIDENTS = '420000-GAT-00001';
 const DIVISIONS: (string | null)[] = ['420102', '420106', '420502', '420100', '430102', null];
 const residents = DIVISIONS.map((qh, i) => ({ rkbh: `R${i + 1}`, xm: '张三丰', qh, nl: 30 + i, dzbh: `D${i + 1}` }));
@@ -60,6 +62,7 @@ async function grant(requester: string, rows: string[] | null, items = ['rkbh', 
 }
 
 beforeAll(async () => {
+  [PROVINCE_PORT, CITY_PORT] = [await freePort(), await freePort()];
   work = mkdtempSync(join(tmpdir(), 'govgraph-hubei-'));
   const provinceFile = join(work, 'province.yaml');
   writeFileSync(provinceFile, readFileSync(fixture('platform.yaml'), 'utf8').replace(/connected: \[\]/,

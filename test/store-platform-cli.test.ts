@@ -22,6 +22,7 @@ import { SQLITE_FILE } from '../src/store/sqlite.ts';
 import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { ADOPT_PLATFORM_ACTION } from '../src/cli/platform.ts';
 import { cliEnv, GOVGRAPH_BIN, runGovgraph, withSqliteStore } from './helpers/cli.ts';
+import { freePort } from './helpers/guizhou.ts';
 import { holdLock } from './helpers/lock-holder.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -276,7 +277,9 @@ describe("two imports at once of two regions' catalogues", () => {
 // region (its GraphQL, /healthz, its polls and checkpoints) and only then stopped (found by review11). It
 // now records, or is refused, before it listens: refused, it has answered nothing.
 describe('a gateway whose record comes second, to another region\'s', () => {
-  const PORT = 6051;
+  // A port free when the test starts (freePort), not a fixed one (6051): held by another run on the machine,
+  // it answered, and the file failed saying the refused gateway had.
+  let PORT: number;
   const legacy = join(dir, 'second');
 
   /** Holds the store's write lock; once let go, records Liaoning as the store's platform in the same transaction. */
@@ -304,6 +307,7 @@ describe('a gateway whose record comes second, to another region\'s', () => {
       await importCatalogueFiles(store, loadPlatform(LIAONING), [LN_CATALOGUE], { publish: true });
       await store.delete(SETTINGS, eq('key', STORE_PLATFORM_KEY));
     });
+    PORT = await freePort();
     const holder = holdThenRecordLiaoning(join(legacy, SQLITE_FILE));
     await holder.locked;
     // Liaoning's departments under another region code: nothing but the record tells the two apart.
