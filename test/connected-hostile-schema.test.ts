@@ -225,8 +225,11 @@ describe('a connected platform whose schema changes at every poll', () => {
     try {
       for (let i = 0; i < 3; i++) await p.connected.refresh();
       expect(p.changes()).toBe(2);
-      // The wait is the interval or 20 times what the build took, whichever is longer: a tiny schema builds in milliseconds.
-      await new Promise((r) => setTimeout(r, 2000));
+      // The wait is the interval or 20 times what the build took, whichever is longer: the time the status
+      // names, not a fixed 2 s (a build of over 100 ms on a loaded machine made that wait longer: CI 155).
+      const at = Date.parse(/to be built at (\S+) or later/.exec(p.status().pendingSchema ?? '')?.[1] ?? '');
+      expect(at).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now()) + 50));
       await p.connected.refresh();
       expect(p.changes()).toBe(3);
       expect(p.fields()).toEqual(['housing', 'v4']);
