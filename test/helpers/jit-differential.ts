@@ -2,17 +2,24 @@
 // alone, test/jit-differential-*.test.ts): the store's reads as text, an executor to switch per request,
 // and one case run through one of them with its answer, audit entries and reads as comparable text.
 import type { ExecutionResult } from 'graphql';
+import { AUDIT_CHECKPOINTS } from '../../src/audit/checkpoint.ts';
 import { AUDIT_COLLECTION, fromRow } from '../../src/audit/entry.ts';
 import { compiledFor, executeOperation, onGraphqlJs, type Operation } from '../../src/server/executor.ts';
 import type { Store } from '../../src/store/port.ts';
 import type { Case } from './nanning-documents.ts';
+
+/** The window a fixed-window counter's key starts with: `h|2026-12-07T15|`, `d|2026-12-07|` (and `r|` of refusals). */
+const METER_WINDOW = /^([hdr])\|\d{4}-\d{2}-\d{2}(?:T\d{2})?\|/;
 
 /**
  * A call as text, once per value it looks up: reads batched by a loader (links, objections) are batched by
  * what the same turn of the event loop asked, which differs from one run to the next on a loaded machine.
  */
 export function callLines(method: string, args: unknown[]): string[] {
-  const text = (a: unknown[]) => `${method} ${JSON.stringify(a, (k, x) => (k === 'now' ? 'now' : x))}`; // a meter's clock is the request's own
+  // A meter's clock is the request's own, and so is the window its key names (a masked-probe counter's
+  // clock hour and platform day, src/limits/probes.ts): two runs of a case either side of an hour read alike.
+  const clock = (k: string, x: unknown) => (k === 'now' ? 'now' : k === 'key' && method === 'meter' && typeof x === 'string' ? x.replace(METER_WINDOW, '$1|window|') : x);
+  const text = (a: unknown[]) => `${method} ${JSON.stringify(a, clock)}`;
   if (method === 'findByValues' && Array.isArray(args[2])) return (args[2] as unknown[]).map((v) => text([args[0], args[1], [v], ...args.slice(3)]));
   const query = args[1] as { filter?: { kind: string; filters?: { kind: string; values?: unknown[] }[] } } | undefined;
   if (method !== 'find' || query?.filter?.kind !== 'and' || !query.filter.filters) return [text(args)];
@@ -25,7 +32,11 @@ export function callLines(method: string, args: unknown[]): string[] {
   return combinations.map((filters) => text([args[0], { ...query, filter: { ...query.filter, filters } }, ...args.slice(2)]));
 }
 
-/** The store's calls but the audit log's, as text (callLines): what the requests read. */
+/**
+ * The store's calls but the audit log's, as text (callLines): what the requests read. Nor its signed
+ * checkpoints: the gateway writes one each minute the log's head moved (src/audit/checkpoint.ts), on its
+ * own timer, into whichever request's reads were being recorded then (under load a walk runs past a minute).
+ */
 export function recordingStore(inner: Store): Store & { calls: string[] } {
   const calls: string[] = [];
   return new Proxy(inner, {
@@ -34,7 +45,7 @@ export function recordingStore(inner: Store): Store & { calls: string[] } {
       const v = Reflect.get(target, prop, receiver);
       if (typeof v !== 'function') return v;
       return (...args: unknown[]) => {
-        if (args[0] !== AUDIT_COLLECTION) calls.push(...callLines(String(prop), args));
+        if (args[0] !== AUDIT_COLLECTION && args[0] !== AUDIT_CHECKPOINTS) calls.push(...callLines(String(prop), args));
         return v.apply(target, args);
       };
     },
