@@ -91,6 +91,8 @@ beforeAll(async () => {
   await meet(gw, 'a forged token', list, { token: forged, purpose });
   await meet(gw, "a department the platform file does not list", list, { token: unlisted, purpose });
   await meet(gw, 'an unknown purpose', list, { purpose: 'subsistence' });
+  // Sent as its UTF-8 bytes, as a client's header is (fetch takes a header value as Latin-1 characters).
+  await meet(gw, 'a purpose holding a hidden character', list, { purpose: Buffer.from(`${purpose}\u200b`).toString('latin1') });
   await meet(gw, 'no purpose', list);
   await meet(gw, 'an item not shared', '{ gsMarket { enterprises(first: 1) { nodes { name taxArrears } } } }', { purpose });
   await meet(gw, 'an item offered by download only', '{ gsMarket { enterprises(first: 1) { nodes { name annualReport } } } }', { purpose });
