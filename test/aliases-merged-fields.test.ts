@@ -2,7 +2,7 @@
 // response key that is not its field's name is one alias, however many nodes or fragment spreads bring it
 // in. graphql-armor's max-aliases counted each aliased node spread by spread, so a fragment of three
 // aliases spread twice at one level (codegen's client preset writes such fragments) was refused as 6 under
-// maxAliases 3, though the response holds 3. Now the cost walk counts them (src/limits/document.ts,
+// maxAliases 3, though the response holds 3. Now the cost walk counts them (src/limits/cost-tally.ts,
 // selectionTally): different aliases, and the same fragment under different parents, still count apart;
 // an alias @skip/@include leaves out still counts (the count is made once per document, nothing counts
 // them again per request); alias bombs of nested fragments are refused before running. On a Yangzhou

@@ -1,4 +1,4 @@
-// maxCost's estimate (src/limits/document.ts, costOf) against the response it bounds: random documents
+// maxCost's estimate (src/limits/cost.ts, costOf) against the response it bounds: random documents
 // drawn from the schema itself (test/helpers/schema-documents.ts: aliases, a key asked twice, fragments
 // spread more than once, @skip/@include literal or on variables given true or false) are run on a real
 // gateway with records of its own, and the values each response holds (a field of an object one value,
@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { buildClientSchema, getIntrospectionQuery, parse, type IntrospectionQuery, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { costOf } from '../src/limits/document.ts';
+import { costOf } from '../src/limits/cost.ts';
 import { maxPageSize } from '../src/model/platform.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { mulberry32 } from './helpers/random.ts';

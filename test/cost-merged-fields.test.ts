@@ -2,7 +2,7 @@
 // one response key into one response field: `a: list(first: 100) { x } a: list(first: 100) { x }`, `x x`,
 // or one field in two fragments spread on one type (graphql-js collectFields). The estimate counted each
 // node, so a document written with fragments was refused while its response held half the figure. Now the
-// cost follows graphql's collection (src/limits/document.ts, collect): one response key, one value;
+// cost follows graphql's collection (src/limits/response-fields.ts, collect): one response key, one value;
 // different aliases still count apart (separate values of the response). On Suzhou's platform of the
 // cost tests, its civil affairs bureau's subsidy register, maxCost 1000.
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
 // The cost limit (maxCost) counted the fields @skip/@include leave out: a developer switching a large part
 // of a query off, with a condition written out or a variable, got QUERY_TOO_COMPLEX for fields that are
-// not executed. Now only what runs is counted (src/limits/document.ts, runsUnder), and the limit gives no
+// not executed. Now only what runs is counted (src/limits/conditions.ts, runsUnder), and the limit gives no
 // way around it: a condition sent as a variable is read per request, one it cannot read counts the field,
 // and the fields a skipped part selects still count toward the fields selected (a compiled operation
 // holds them). On a Suzhou platform of the test's own, maxCost 1000.

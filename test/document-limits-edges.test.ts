@@ -1,4 +1,4 @@
-// The document limits' walk (src/limits/document.ts) at its edges, on a real gateway of a Yangzhou
+// The document limits' walk (src/limits/cost.ts) at its edges, on a real gateway of a Yangzhou
 // platform of the test's own under `trustedDocuments: require`: a persisted document is costed with the
 // request's variables and its aliases counted as a sent one's, and an operation of a type the schema has
 // no root for (a subscription) is refused as invalid, GRAPHQL_VALIDATION_FAILED, not answered as

@@ -5,7 +5,7 @@
 // (bench/refused-burst.ts). And a document over maxTokens has its tokens counted for its message up to
 // twice the bound, not all of them. On Dalian's platform (test/fixtures/dalian-burst).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countTokens } from '../src/limits/document.ts';
+import { countTokens } from '../src/limits/tokens.ts';
 import { REQUEST_BYTES_PER_TOKEN } from '../src/limits/rates.ts';
 import type { TestGateway } from './helpers/gateway.ts';
 import { startTestGateway } from './helpers/gateway.ts';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UNPAGED_LIST_ESTIMATE } from '../src/limits/document.ts';
+import { UNPAGED_LIST_ESTIMATE } from '../src/limits/pages.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const PLATFORM = fileURLToPath(new URL('./fixtures/xining-limits/platform.yaml', import.meta.url));

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
 import { DEMANDS } from '../src/workflow/demands.ts';
-import { UNPAGED_LIST_ESTIMATE } from '../src/limits/document.ts';
+import { UNPAGED_LIST_ESTIMATE } from '../src/limits/pages.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const PLATFORM = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures/sichuan/platform.yaml');

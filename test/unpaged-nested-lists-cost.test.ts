@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_COLLECTION, fromRow } from '../src/audit/entry.ts';
-import { UNPAGED_LIST_ESTIMATE } from '../src/limits/document.ts';
+import { UNPAGED_LIST_ESTIMATE } from '../src/limits/pages.ts';
 import { eq } from '../src/store/port.ts';
 import { MASKED_PROBES } from '../src/limits/probes.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';

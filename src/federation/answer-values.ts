@@ -8,7 +8,7 @@
 // What is counted: every JSON value (object, array, string, number, true, false, null), not an object's
 // keys. Under the answer's top-level `data`: `data` itself (the namespace field's value), the root's
 // `__typename` (the one graphql-tools keeps, typenames.ts), each field value below, and each element
-// of a list of objects. The request's cost estimate (src/limits/document.ts) counts each field one, the
+// of a list of objects. The request's cost estimate (src/limits/cost.ts) counts each field one, the
 // namespace field included, and a list's elements each select at least one field, so an answer holding
 // what the estimate allowed holds at most 2 × cost values (the data schema has no lists of scalars nor
 // abstract types): the bound is 2 × maxCost + 1. It is maxCost's, not the request's estimate: a connected

@@ -5,7 +5,7 @@
 // with `no: false` was sent as if the fragment were included. The connected platform read and audited
 // records the department never asked (its answer was dropped here, as this gateway's executor skips the
 // fragment), and what it ran was not bounded by this platform's maxCost, which leaves skipped selections
-// out (src/limits/document.ts). So the conditions of that level, the fragments' and the fields', are
+// out (src/limits/conditions.ts). So the conditions of that level, the fragments' and the fields', are
 // decided here, with the request's variables, as graphql-js decides them (getDirectiveValues on the
 // coerced values), and what they leave out is not sent (a field that runs keeps its directives, decided
 // alike there; conditions below the namespace's level travel with their fields and are decided there).

@@ -29,7 +29,7 @@ import type { ResourceModel, SchemaModel } from '../generate/model.ts';
 import { includedOrUnknown, shouldInclude } from '../generate/selection.ts';
 import type { Limits } from '../model/platform.ts';
 import { hasFewValues } from '../model/operators.ts';
-import { COST_CEILING } from './document.ts';
+import { COST_CEILING } from './cost-walk.ts';
 import { badUserInput } from './refusals.ts';
 
 type Site = { model: ResourceModel; kind: 'list' | 'lookup' };
@@ -63,7 +63,7 @@ export interface ArgumentFigures {
 
 type FilterValue = Record<string, unknown>;
 
-/** Counts stop growing at the ceiling of costs (src/limits/document.ts): far over every bound already. */
+/** Counts stop growing at the ceiling of costs (src/limits/cost-walk.ts): far over every bound already. */
 const capped = (n: number): number => Math.min(n, COST_CEILING);
 
 function checkVariablesShape(variables: unknown, maxDepth: number): void {

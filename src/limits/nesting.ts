@@ -1,12 +1,12 @@
 // How deeply a document nests, fragments followed, read from its text before Apollo parses or validates
-// it. graphql-armor's depth rule, graphql's NoFragmentCyclesRule, our own cycle check (document.ts) and
+// it. graphql-armor's depth rule, graphql's NoFragmentCyclesRule, our own cycle check (fragment-cycles.ts) and
 // the turns' walk (turns.ts) recurse once per level of selection set and once per fragment spread: with
 // maxTokens raised, `{ ...F0 } fragment F0 on T { ...F1 } … fragment F1999 on T { f }` (96 KB) ran
 // them out of stack, and an error thrown inside Apollo's validation is a bare 500, before formatError
 // can word it. So the document is refused here, from the request's context (request-context.ts), with
 // its figure: a loop over its tokens and over its fragments, no recursion on the input.
 import { Lexer, Source, TokenKind, type GraphQLError } from 'graphql';
-import { tooComplex } from './document.ts';
+import { tooComplex } from './too-complex.ts';
 
 /**
  * The levels a document may nest, counting each selection set (and object value) and each fragment

@@ -7,7 +7,7 @@
 // Mutations are not cut: a workflow action stopped between two of its writes would be half done. They
 // run to their end, each store write within the store's own bound.
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { QUERY_TOO_COMPLEX } from './document.ts';
+import { QUERY_TOO_COMPLEX } from './too-complex.ts';
 import type { Cancellation } from './cancel.ts';
 
 export const TIMEOUT_LIMIT = 'timeoutMs';

@@ -1,7 +1,7 @@
 // maxCost for the lists that take no `first` (SPEC §13: "field values the response may hold"). The
 // platform's own lists (sharingRequests, grants, objections, demands, catalogues) are not paged, and their
 // length is known only once read: before the request runs, the cost counts UNPAGED_LIST_ESTIMATE elements
-// for each (src/limits/document.ts). Departments make their entries themselves, so a list may hold
+// for each (src/limits/pages.ts). Departments make their entries themselves, so a list may hold
 // thousands: four aliases of `objections { id status }` over 30,000 objections answered 240,000 values in
 // 1.6 s under a maxCost of 500 (found by the §13 walk). Once such a list is read, each element past the
 // estimate adds what its selection holds to the request's count; over maxCost, the list is refused with
@@ -13,7 +13,9 @@
 // value an entry, up to the input bounds' 200 (src/model/input-bounds.ts): the cost counted such a field
 // as one value, so each entry past the first adds one.
 import { getNamedType, GraphQLError, isLeafType, type GraphQLResolveInfo } from 'graphql';
-import { elementCost, QUERY_TOO_COMPLEX, UNPAGED_LIST_ESTIMATE } from './document.ts';
+import { elementCost } from './cost.ts';
+import { UNPAGED_LIST_ESTIMATE } from './pages.ts';
+import { QUERY_TOO_COMPLEX } from './too-complex.ts';
 
 /**
  * Refuses a list before it is read when the request's count is already over its bound (a list read before

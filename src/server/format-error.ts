@@ -3,7 +3,8 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { StoreUnavailableError } from '../store/port.ts';
-import { gaveUpError, tokenLimitError } from '../limits/document.ts';
+import { gaveUpError } from '../limits/gave-up.ts';
+import { tokenLimitError } from '../limits/tokens.ts';
 import { ConnectedPlatformError, KNOWN_CODES } from '../model/error-codes.ts';
 
 
