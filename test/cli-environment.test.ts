@@ -44,6 +44,31 @@ describe('settings from the environment', () => {
     expect(logLevel({ GOVGRAPH_LOG_LEVEL: 'WARN' })).toBe('warn');
   });
 
+  // Found (h200): set but empty, these took their default as every setting does, and each default admits
+  // more than the setting would: tokens of any audience or issuer, HS256 tokens besides the provider's, the
+  // secret kept in the store (in every backup of it). Every command refuses them, naming the variable only.
+  it('a setting whose default admits more is refused set but empty, by every command; the others still take their default', async () => {
+    const platform = join(guizhou, 'platform.yaml');
+    const said: Record<string, string> = {
+      GOVGRAPH_JWT_SECRET: 'for the secret kept in the store',
+      GOVGRAPH_JWKS_URL: 'for tokens signed with the platform secret only',
+      GOVGRAPH_JWT_ISSUER: "to take a token's `iss`, whatever it names",
+      GOVGRAPH_JWT_AUDIENCE: "to take a token's `aud`, whatever it names",
+    };
+    for (const [name, unset] of Object.entries(said)) {
+      const refusal = {
+        code: 1,
+        stdout: '',
+        stderr: `govgraph: ${name}: is set but empty; a variable set from one that is not (${name}=$SECRET) would take its default, which admits more. Give it its value, or unset it (unset ${name}) ${unset}\n`,
+      };
+      expect(await govgraph({ [name]: '' }, 'serve', '--port', '0', '--platform', platform, '--data', join(work, 'guarded'))).toEqual(refusal);
+      expect(await govgraph({ [name]: ' ' }, 'token', '--dept', '520000-GAT', '--platform', platform)).toEqual(refusal);
+    }
+    expect(existsSync(join(work, 'guarded'))).toBe(false);
+    const token = await govgraph({ PORT: '', HOST: '', GOVGRAPH_LOG_LEVEL: '', GOVGRAPH_AUDIT_CHECKPOINTS: '' }, 'token', '--dept', '520000-GAT', '--platform', platform, '--data', join(work, 'default-taken'));
+    expect(token.stderr).not.toContain('is set but empty');
+  }, 60_000);
+
   it('name the variable when its value is wrong, and an empty --host is refused', async () => {
     expect(await govgraph({ PORT: 'eighty' }, 'serve')).toEqual({ code: 1, stdout: '', stderr: 'govgraph: PORT=eighty: a port is a whole number from 0 to 65535\n' });
     expect(await govgraph({ PORT: '4000' }, 'serve', '--port', '70000')).toEqual({ code: 1, stdout: '', stderr: 'govgraph: --port 70000: a port is a whole number from 0 to 65535\n' });

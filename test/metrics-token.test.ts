@@ -95,6 +95,22 @@ describe('serve', () => {
     expect(existsSync(join(work, 'data'))).toBe(false);
   });
 
+  // Found (h200): `GOVGRAPH_METRICS_TOKEN=$UNSET_SECRET` counted as unset, as an empty setting does, and
+  // /metrics was served open with nothing said, to an operator who had set the variable to close it.
+  it('refuses a token set but empty or blank, saying how to leave /metrics open, before any store is made', async () => {
+    const serve = (token: string) => runGovgraph(['serve', '--port', '0', '--platform', fixture('platform.yaml'), '--data', join(work, 'data')], { env: cliEnv({ GOVGRAPH_METRICS_TOKEN: token }) });
+    for (const token of ['', ' ', '\n']) {
+      expect(await serve(token), JSON.stringify(token)).toEqual({
+        code: 1,
+        stdout: '',
+        stderr:
+          'govgraph: GOVGRAPH_METRICS_TOKEN: is set but empty; a variable set from one that is not (GOVGRAPH_METRICS_TOKEN=$SECRET) would take its default, which admits more. ' +
+          'Give it its value, or unset it (unset GOVGRAPH_METRICS_TOKEN) to leave /metrics open (for the internal network only)\n',
+      });
+    }
+    expect(existsSync(join(work, 'data'))).toBe(false);
+  }, 60_000);
+
   // Found in review (e718948..140eea9): serve started with these, and no Authorization header can carry
   // them as the gateway compares them (`Bearer +(\S+)`; a header's bytes read as Latin-1): every scrape,
   // the operator's included, was answered 401.

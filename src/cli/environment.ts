@@ -5,6 +5,7 @@
 // GOVGRAPH_* that govgraph does not read is refused, naming it (never its value: it may be the secret)
 // and the setting it nearly names.
 import { closest } from '../model/nearest-name.ts';
+import { emptyGuardProblem } from '../model/settings.ts';
 import { UserError } from './options.ts';
 
 /** What the commands read (README, Configuration; docs/operations.md). */
@@ -46,4 +47,10 @@ export function refuseUnknownSettings(env: NodeJS.ProcessEnv = process.env): voi
     `${named}: set in the environment, but govgraph reads no such variable (a setting so misnamed would go unread and its default be taken); ` +
       `names are matched exactly, case too. Rename or unset ${unknown.length > 1 ? 'them' : 'it'}; the settings are ${GOVGRAPH_SETTINGS.join(', ')}`,
   );
+}
+
+/** Refuses the command when a setting whose default admits more is set but empty (src/model/settings.ts, GUARDS). */
+export function refuseEmptyGuards(env: NodeJS.ProcessEnv = process.env): void {
+  const problem = emptyGuardProblem(env);
+  if (problem) throw new UserError(problem);
 }

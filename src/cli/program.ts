@@ -15,7 +15,7 @@ import { registerSharingCommands } from './sharing.ts';
 import { refuseEmptyValues } from './options.ts';
 import { refuseDataFolderNotAFolder } from './data-folder.ts';
 import { refusePlatformNotAFile } from './platform-file.ts';
-import { refuseUnknownSettings } from './environment.ts';
+import { refuseEmptyGuards, refuseUnknownSettings } from './environment.ts';
 import { refuseRepeatedOptions, watchOptionValues } from './repeated-options.ts';
 import { handleInterrupts } from './interrupt.ts';
 import { describeUsage, isHelpCommand } from './usage.ts';
@@ -28,6 +28,7 @@ export function govgraphProgram(): Command {
     .hook('preAction', (_program, command) => {
       if (isHelpCommand(command)) return; // help is read before anything is checked
       refuseUnknownSettings();
+      refuseEmptyGuards();
       refuseRepeatedOptions(command);
       refuseEmptyValues(command);
       refusePlatformNotAFile(command);
