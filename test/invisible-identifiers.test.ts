@@ -153,6 +153,8 @@ describe('tokens, GraphQL arguments and commands', () => {
       [['--dept', '820000-MZ', '--user', 'clerk\u202enimda'], `govgraph: --user: ${RLO} (character 6)`],
       [['--dept', '820000-MZ', '--user', '\ufeffclerk'], `govgraph: --user: ${BOM} (character 1)`],
       [['--dept', '820000-M\u200bZ'], `govgraph: --dept: ${ZWSP} (character 9)`],
+      // Through the one check (requireShownCode), as every other command: the character counted without the blanks around the code (h200).
+      [['--dept', ' 820000-M\u200bZ'], `govgraph: --dept: ${ZWSP} (character 9)`],
       [['--dept', '820000-MZ', '--roles', 'applicant,\ufeffsupervisor'], `govgraph: --roles: ${BOM} (character 1)`],
     ] as const) {
       const r = await govgraph('token', ...args);

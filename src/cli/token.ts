@@ -7,7 +7,7 @@ import { MAX_USER, characters, userNameFault } from '../model/input-bounds.ts';
 import { identifierFault, trimWhiteSpace } from '../model/identifier-text.ts';
 import { departmentByCode } from '../model/platform.ts';
 import { setting } from '../model/settings.ts';
-import { announce, loadCommandPlatform, openCommandStore, unknownDepartmentMessage, UserError, withCommonOptions, type CommonOptions } from './options.ts';
+import { announce, loadCommandPlatform, openCommandStore, requireShownCode, unknownDepartmentMessage, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 export const DEFAULT_TTL = '8h';
 export const DEFAULT_USER = 'developer';
@@ -61,16 +61,14 @@ export function registerTokenCommand(program: Command): void {
     const { signToken, ttlProblem } = await import('../identity/token.ts');
     // Said for what it is, before the lookup: `430000-M\u200bZ` is no listed code, and the message naming
     // the codes would print it as one that is.
-    const deptFault = identifierFault(opts.dept);
-    if (deptFault) throw new UserError(`--dept: ${deptFault}`);
+    requireShownCode('--dept', opts.dept);
     if (!departmentByCode(platform, opts.dept)) {
       // Named as schema print names it: run where there is no ./platform.yaml, the demo platform is read, and
       // its departments alone would not tell a developer of another platform why their code is refused.
       throw new UserError(unknownDepartmentMessage(opts.dept, opts.platform, platform));
     }
     const roles = commaList(opts.roles);
-    const roleFault = roles.map((r) => identifierFault(r)).find((f) => f !== null);
-    if (roleFault) throw new UserError(`--roles: ${roleFault}`);
+    for (const role of roles) requireShownCode('--roles', role);
     const unknown = roles.filter((r) => !isRole(r));
     if (unknown.length) throw new UserError(`unknown role${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; roles are: ${ROLES.join(', ')}`);
     const userProblem = userNameProblem(opts.user);
