@@ -15,6 +15,7 @@ import { findPublishedResource as findIn } from '../workflow/resource-info.ts';
 import { OPERATOR } from './grant.ts';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/port.ts';
+import { terminalText } from './terminal.ts';
 import { announce, openCommandStore, requireShownCode, UserError, withCommonOptions, type CommonOptions } from './options.ts';
 
 interface ImportCommandOptions extends CommonOptions {
@@ -132,7 +133,7 @@ export function registerDataCommands(program: Command): void {
       }
       reportImport(summary, (l) => console.log(l), (l) => console.error(l));
       if (!doneRecorded) console.error('govgraph: the records were written, but the audit entry saying so could not be: the log holds the import as attempted only');
-      for (const o of corrected) console.log(`objection ${o.id} (${o.item} of ${JSON.stringify(o.key)}, raised by ${o.department}) is now CORRECTED`);
+      for (const o of corrected) console.log(terminalText(`objection ${o.id} (${o.item} of ${JSON.stringify(o.key)}, raised by ${o.department}) is now CORRECTED`));
       // 1: refused, nothing written; 3: written, but --skip-invalid rejected records (the line says how many).
       if (summary.refused) process.exitCode = 1;
       else if (summary.rejected > 0) process.exitCode = EXIT_REJECTED;

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/log.ts';
 import { undone } from '../workflow/audit.ts';
 import { OPERATOR } from './grant.ts';
+import { terminalText } from './terminal.ts';
 import { announce, loadCommandPlatform, openCommandStore, storeIsThere, withCommonOptions, type CommonOptions } from './options.ts';
 import { loadPlatformOrReport } from './catalogue.ts';
 import { formatProblem, prefixProblems } from '../catalogue/problems.ts';
@@ -84,7 +85,7 @@ export function registerPlatformCommands(program: Command): void {
     announce(opts, { platform: opts.platform, store: true });
     const store = await openCommandStore(opts, { platform: { platform: p, file: opts.platform }, appendsAudit: false });
     try {
-      console.log(`platform ${p.platform.region} (${p.platform.name})`);
+      console.log(terminalText(`platform ${p.platform.region} (${p.platform.name})`));
       const { publishedCatalogues } = await import('../catalogue/repository/versions.ts');
       const published = await publishedCatalogues(store);
       if (p.connected.length === 0) console.log('no connected platforms (the platform file lists none under `connected`)');
@@ -95,7 +96,7 @@ export function registerPlatformCommands(program: Command): void {
       const work = await unfinishedWork(store, published);
       const said = unfinishedWorkSaid(work);
       console.log(said.length === 0 ? 'unfinished work: none' : 'unfinished work:');
-      for (const line of said) console.log(line);
+      for (const line of said) console.log(terminalText(line));
       if (failing || anyUnfinished(work)) process.exitCode = 1;
     } finally {
       await store.close();
@@ -219,8 +220,10 @@ async function connectedStatus(p: Platform, store: Store, published: Catalogue[]
   for (const s of connected.status()) {
     const state = s.reachable && !s.lastError ? 'reachable' : s.reachable ? 'answers, with a problem' : 'unreachable';
     if (state !== 'reachable') failing++;
-    console.log(`${s.namespace}  ${s.region}  ${s.name}  ${s.url}`);
-    console.log(`  ${state}; schema ${s.schemaVersion ?? 'unknown'}${s.lastError ? `; last error: ${s.lastError}` : ''}`);
+    // Escaped where they meet the terminal, whatever was escaped before (their-text.ts): a last error may hold
+    // Node's own words, a store's message or a path.
+    console.log(terminalText(`${s.namespace}  ${s.region}  ${s.name}  ${s.url}`));
+    console.log(terminalText(`  ${state}; schema ${s.schemaVersion ?? 'unknown'}${s.lastError ? `; last error: ${s.lastError}` : ''}`));
   }
   return failing;
 }

@@ -3,6 +3,7 @@
 
 import { illFormed, LONE_SURROGATE } from '../../formats/well-formed.ts';
 import type { Problem } from '../problems.ts';
+import { shownEscaped } from '../../model/identifier-text.ts';
 
 /**
  * Property names refused anywhere in a document: JavaScript gives them a meaning (`__proto__` would set
@@ -83,6 +84,6 @@ function hiddenIn(text: string): string {
   const chars = [...text];
   const at = [...withoutEmojiTags(text)].findIndex((c) => HIDDEN.test(c));
   const code = chars[at]!.codePointAt(0)!.toString(16).padStart(4, '0');
-  return `"${unseen(text)}" holds \\u${code} (character ${at + 1}), which changes how the text reads without showing itself (a bidirectional control or an invisible character); remove it`;
+  return `"${shownEscaped(unseen(text))}" holds \\u${code} (character ${at + 1}), which changes how the text reads without showing itself (a bidirectional control or an invisible character); remove it`;
 }
 
