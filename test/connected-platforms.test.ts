@@ -209,7 +209,10 @@ describe('three levels of government on loopback', () => {
     await stop(levels.city);
     const started = Date.now();
     const res = await query(levels.province, '610000-MZ', `{ city { cityHousing { permits { totalCount } } } naturalResources { parcels { totalCount } } }`);
-    expect(Date.now() - started).toBeLessThan(3000 + 1000);
+    // No longer than the city's timeoutMs (3000 ms), with 2500 ms for a loaded machine: the province is a process
+    // of its own, beside other test files on two cores (1000 ms was not always enough). Waiting for the
+    // stopped city twice (a second ask) would take 6000 ms and more.
+    expect(Date.now() - started).toBeLessThan(3000 + 2500);
     expect(res.data).toEqual({ city: null, naturalResources: { parcels: { totalCount: 4 } } });
     expect(res.errors).toEqual([expect.objectContaining({ path: ['city'], extensions: expect.objectContaining({ code: 'PLATFORM_UNAVAILABLE' }) })]);
     // Its namespace is left out of `schema print`, with a note naming it and why; `platform status` says so too.
