@@ -84,12 +84,15 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
     if (nulled) return refusal(rc, nulled);
     const figures = argumentFigures({ schema, document, operation, variables, model: opts.model(schema), access: ctx.access, limits });
     // A `contains` cannot use an index: it reads every record of its resource, a page maximum at least.
-    const cost = costOf(schema, document, operation, maxPage, variables) + figures.contains * maxPage;
+    // Each value of an `in` is a comparison the store makes and a value the gateway turns into the query:
+    // one each (a variable named by every `in` of 30 aliases counts in each).
+    const cost = costOf(schema, document, operation, maxPage, variables) + figures.contains * maxPage + figures.inValues;
     if (cost > limits.maxCost) {
       // Validation refused what the document alone asks; here the cost grew with the request: its
-      // `contains` conditions, or the pages its variables ask for and the fields their @skip/@include keep.
-      const what = figures.contains > 0
-        ? 'estimated number of field values (contains counts as a page maximum)'
+      // `contains` conditions and `in` values, or the pages its variables ask for and the fields their @skip/@include keep.
+      const grew = [figures.contains > 0 && 'contains counts as a page maximum', figures.inValues > 0 && 'each value an in lists counts one'].filter(Boolean);
+      const what = grew.length > 0
+        ? `estimated number of field values (${grew.join(', ')})`
         : 'estimated number of field values (with the pages its variables ask for and the fields they include)';
       return refusal(rc, tooComplex('maxCost', what, cost, limits.maxCost));
     }
