@@ -62,6 +62,12 @@ export interface ArgumentFigures {
    * from a body of 150 kB, 28 s of work that held every other request of the gateway for 16 s.
    */
   inValues: number;
+  /**
+   * Characters of the values all filters compare, each time its filter runs. A request may not compare more
+   * text than its body could hold written out (maxRequestBytes): one string of 900 kB named by 49 `eq` (or
+   * `startsWith`) in 30 aliases was 1.3 GB for the store to take, 15 to 26 s that held the gateway.
+   */
+  valueChars: number;
   /** Values compared with a masked item, by resource code. */
   maskedValues: ReadonlyMap<string, number>;
   /** Codes of the resources of maskedValues of which a compared item could be unmasked by a grant (src/access/unmasking.ts). */
@@ -140,6 +146,8 @@ interface FilterFigures {
   contains: number;
   /** Values of its `in` lists, whatever the item. */
   inValues: number;
+  /** Characters of its values (a number, a boolean or null: one). */
+  valueChars: number;
   comparisons: Comparison[];
 }
 
@@ -148,10 +156,11 @@ interface FilterFigures {
  * each comparison as the walk finds it (and may refuse it, before the walk goes on).
  */
 function filterFigures(site: Site, filter: FilterValue, at: string, limits: Limits, onComparison?: (c: Comparison) => void): FilterFigures {
-  const out: FilterFigures = { contains: 0, inValues: 0, comparisons: [] };
+  const out: FilterFigures = { contains: 0, inValues: 0, valueChars: 0, comparisons: [] };
   walkFilter(filter, `${at}.filter`, 0, limits, (item, op, value, path) => {
     if (op === 'contains') out.contains++;
     if (op === 'in' && Array.isArray(value)) out.inValues = capped(out.inValues + value.length);
+    out.valueChars = capped(out.valueChars + charsOf(value));
     if (!site.model.items.has(item)) return;
     let c: Comparison | undefined;
     if (op === 'eq') c = { item, op, values: 1, path };
@@ -163,7 +172,16 @@ function filterFigures(site: Site, filter: FilterValue, at: string, limits: Limi
   return out;
 }
 
-const NO_FIGURES: ArgumentFigures = Object.freeze({ contains: 0, inValues: 0, maskedValues: new Map(), unmaskable: new Set<string>() });
+/** The characters of a condition's value (string lengths: no copy, no scan), a list's summed. */
+function charsOf(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (!Array.isArray(value)) return 1;
+  let n = 0;
+  for (const v of value) n += typeof v === 'string' ? v.length : 1;
+  return n;
+}
+
+const NO_FIGURES: ArgumentFigures = Object.freeze({ contains: 0, inValues: 0, valueChars: 0, maskedValues: new Map(), unmaskable: new Set<string>() });
 
 /**
  * The figures of an operation's arguments under its variables. Throws BAD_USER_INPUT for a filter over
@@ -195,6 +213,7 @@ export function argumentFigures(q: {
   }
   let contains = 0;
   let inValues = 0;
+  let valueChars = 0;
   let maskedValues: Map<string, number> | undefined;
   const unmaskable = new Set<string>();
   const probe = (model: ResourceModel, item: string, n: number) => {
@@ -228,6 +247,7 @@ export function argumentFigures(q: {
     if (filter && filter !== OVER_BOUNDS) {
       contains = capped(contains + filter.contains * times);
       inValues = capped(inValues + filter.inValues * times);
+      valueChars = capped(valueChars + filter.valueChars * times);
       for (const c of filter.comparisons) compare(site.model, c, times);
       continue;
     }
@@ -248,9 +268,10 @@ export function argumentFigures(q: {
       const figures = filterFigures(site, args.filter as FilterValue, at, q.limits, (c) => compare(site.model, c, times));
       contains = capped(contains + figures.contains * times);
       inValues = capped(inValues + figures.inValues * times);
+      valueChars = capped(valueChars + figures.valueChars * times);
     }
   }
-  return contains === 0 && inValues === 0 && !maskedValues ? NO_FIGURES : { contains, inValues, maskedValues: maskedValues ?? new Map(), unmaskable };
+  return contains === 0 && inValues === 0 && valueChars === 0 && !maskedValues ? NO_FIGURES : { contains, inValues, valueChars, maskedValues: maskedValues ?? new Map(), unmaskable };
 }
 
 /**
@@ -297,7 +318,7 @@ function conditionOf(sel: SelectionNode): 'skipped' | 'included' | 'variable' {
 const MAX_CONDITION_SETS = 32;
 
 /** A filter over limits.filter: each request is refused with a fresh error, from the walk itself. */
-const OVER_BOUNDS: FilterFigures = Object.freeze({ contains: 0, inValues: 0, comparisons: [] });
+const OVER_BOUNDS: FilterFigures = Object.freeze({ contains: 0, inValues: 0, valueChars: 0, comparisons: [] });
 
 interface OperationSites {
   model: SchemaModel;
@@ -406,9 +427,9 @@ function fixedFilter({ site, field, node, at }: ArgumentSite, limits: Limits): F
   try {
     args = getArgumentValues(field, node, {});
   } catch {
-    return { contains: 0, inValues: 0, comparisons: [] }; // the executor reports arguments that do not coerce
+    return { contains: 0, inValues: 0, valueChars: 0, comparisons: [] }; // the executor reports arguments that do not coerce
   }
-  if (!args.filter) return { contains: 0, inValues: 0, comparisons: [] };
+  if (!args.filter) return { contains: 0, inValues: 0, valueChars: 0, comparisons: [] };
   try {
     return filterFigures(site, args.filter as FilterValue, at, limits);
   } catch {

@@ -96,6 +96,11 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
         : 'estimated number of field values (with the pages its variables ask for and the fields they include)';
       return refusal(rc, tooComplex('maxCost', what, cost, limits.maxCost));
     }
+    // Variables are sent once and named anywhere: the values compared may not hold more text than the body
+    // could have written out (src/limits/arguments.ts, valueChars).
+    if (figures.valueChars > limits.maxRequestBytes) {
+      return refusal(rc, tooComplex('maxRequestBytes', 'number of characters its filters compare (each value as often as its filter runs: more than the body could hold written out)', figures.valueChars, limits.maxRequestBytes));
+    }
     // The lists whose length was estimated add what they hold once read (src/limits/unpaged.ts).
     ctx.valueCount = { spent: cost, bound: limits.maxCost };
     if (figures.maskedValues.size > 0 && ctx.identity) {
