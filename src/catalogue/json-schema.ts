@@ -7,6 +7,7 @@ import type { Problem } from './problems.ts';
 import { characters } from '../model/input-bounds.ts';
 import { identifierFault } from '../model/identifier-text.ts';
 import { closest } from '../model/nearest-name.ts';
+import { levelHint } from './level-words.ts';
 import { packagePath } from '../package-root.ts';
 import { unseen } from './read/texts.ts';
 
@@ -164,7 +165,9 @@ function toProblem(e: ErrorObject, doc: unknown): Problem | undefined {
       // A value in the wrong case (`Date`, `API`) or nearly spelt (`conditonal`) names the one meant, as a key does.
       const allowed = (params.allowedValues as unknown[]).map(String);
       const guess = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;
-      const hint = guess === undefined ? '' : `; did you mean "${guess}"?`;
+      // A division's own name (`prefecture`, `自治州`, `district`) where a level belongs says which level it is.
+      const level = guess === undefined && typeof e.data === 'string' && allowed.join() === 'province,city,county' ? levelHint(e.data) : undefined;
+      const hint = guess !== undefined ? `; did you mean "${guess}"?` : level !== undefined ? `; ${level}` : '';
       return { path, message: `${show(e.data)} is not one of: ${allowed.join(', ')}${hint}` };
     }
     case 'const':
