@@ -43,7 +43,7 @@ describe('help', () => {
       expect(r.stdout.startsWith(`Usage: govgraph ${path} `), `${path}: ${r.stdout.slice(0, 80)}`).toBe(true);
       expect(r.stdout).toContain('\nOptions:\n');
       // An example of this very command.
-      expect(r.stdout, path).toMatch(new RegExp(`\\nExamples?:\\n {2}\\$ .*govgraph ${path}[ \\n]`));
+      expect(r.stdout, path).toMatch(new RegExp(`\\nExamples?( \\(with the demo platform's codes: write your platform's\\))?:\\n {2}\\$ .*govgraph ${path}[ \\n]`));
     }
     // The same text as PATH --help (a few of them: each is a process).
     for (const path of ['catalogue import', 'token', 'platform rotate-key']) {
@@ -51,6 +51,15 @@ describe('help', () => {
       expect([viaFlag.code, viaFlag.stdout]).toEqual([0, seen.find((s) => s.path === path)!.r.stdout]);
     }
   }, 180_000);
+
+  it("an example naming the demo's codes says they are the demo's; one naming none does not", async () => {
+    // Found by the Yanbian walkthrough (h203): `token --dept 430000-MZ`, copied from the help on a platform of
+    // its own, was refused as no department of it, and nothing in the help said the code was the demo's.
+    const token = await govgraph('token', '--help');
+    expect(token.stdout).toContain("\nExample (with the demo platform's codes: write your platform's):\n  $ TOKEN=$(govgraph token --dept 430000-MZ ");
+    const serve = await govgraph('serve', '--help');
+    expect(serve.stdout).toContain('\nExamples:\n  $ govgraph serve --platform platform.yaml');
+  }, 30_000);
 
   it('help of a command there is not: one line naming the commands there are, exit 1', async () => {
     const r = await govgraph('help', 'catalogue', 'imprt');

@@ -42,6 +42,19 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   'platform adopt': ['govgraph platform adopt --platform platform.new.yaml'],
 };
 
+/** A department, resource or catalogue code or a purpose of the demo platform (Hunan, 430000). */
+const DEMO_CODE = /\b43\d{4}-|\bHN-[A-Z]|\bsocial-assistance\b/;
+
+/**
+ * `Example:`, or, over examples that name the demo's codes, a heading that says whose they are: on a
+ * platform of its own (Yanbian's, h203) `token --dept 430000-MZ` copied from the help was refused as no
+ * department of the platform, with nothing in the help saying the code was the demo's.
+ */
+function exampleHeading(examples: readonly string[]): string {
+  const word = examples.length > 1 ? 'Examples' : 'Example';
+  return examples.some((e) => DEMO_CODE.test(e)) ? `${word} (with the demo platform's codes: write your platform's)` : word;
+}
+
 /** `catalogue import`: a command's words after `govgraph`. */
 export function commandPath(cmd: Command): string {
   const names: string[] = [];
@@ -96,7 +109,7 @@ export function describeUsage(program: Command): void {
     cmd.showHelpAfterError(false);
     cmd.configureOutput({ outputError: (text, write) => write(`${oneLineError(path, unknownBeforeMissing(cmd, text))}\n`) });
     const examples = examplesOf(path);
-    if (examples.length) cmd.addHelpText('after', `\n${examples.length > 1 ? 'Examples' : 'Example'}:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+    if (examples.length) cmd.addHelpText('after', `\n${exampleHeading(examples)}:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
     cmd.commands.forEach(walk);
   };
   walk(program);
