@@ -317,7 +317,7 @@ describe('importRecords', () => {
     const array = file('array.json', [JSON.stringify([{ caseNo: 'DB0001', idNumber: ID1 }])]);
     const quote = file('quote.csv', ['caseNo,"idNumber', `DB0001,${ID1}`]);
     for (const [f, problem] of [
-      [gbk, 'line 2: not valid UTF-8; save the file as UTF-8'],
+      [gbk, 'line 2: not valid UTF-8: it reads as GB18030 (GBK)'],
       [array, 'line 1: the file is a JSON array; write one JSON object per line (JSON Lines)'],
       [quote, 'line 1: a quoted field opened on this line is never closed'],
     ] as const) {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileFailure, FOLDER_NOT_FILE, unreadableFile } from '../../model/named-file.ts';
 import { DocumentInvalidError } from '../problems.ts';
 import { parseDocuments } from './parse.ts';
+import { notUtf8Message } from '../../formats/not-utf8.ts';
 
 /** Reads a file holding exactly one document. */
 export function readDocument(file: string): unknown {
@@ -37,19 +38,20 @@ export function readUtf8(file: string): string {
     throw new DocumentInvalidError([{ path: file, message: fileFailure(err) }], file);
   }
   if (!isUtf8(bytes)) {
-    throw new DocumentInvalidError([{ path: `${file}:${firstNonUtf8Line(bytes)}`, message: 'not valid UTF-8; save the file as UTF-8' }], file);
+    const bad = firstNonUtf8Line(bytes);
+    throw new DocumentInvalidError([{ path: `${file}:${bad.line}`, message: notUtf8Message(bad.bytes) }], file);
   }
   return bytes.toString('utf8');
 }
 
-/** The 1-based line holding the first byte sequence that is not UTF-8. */
-function firstNonUtf8Line(bytes: Buffer): number {
+/** The 1-based line holding the first byte sequence that is not UTF-8, and its bytes. */
+function firstNonUtf8Line(bytes: Buffer): { line: number; bytes: Buffer } {
   let line = 1;
   let start = 0;
   for (let nl = bytes.indexOf(10); nl !== -1; nl = bytes.indexOf(10, start)) {
-    if (!isUtf8(bytes.subarray(start, nl))) return line;
+    if (!isUtf8(bytes.subarray(start, nl))) return { line, bytes: bytes.subarray(start, nl) };
     line++;
     start = nl + 1;
   }
-  return line;
+  return { line, bytes: bytes.subarray(start) };
 }

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { markWrittenNumbers } from '../../formats/written-numbers.ts';
 import { MAX_DEPTH, MAX_LINE_BYTES, type ReadProgress, type ReadRecord } from './file.ts';
 import { repeatedName } from './repeated-names.ts';
+import { notUtf8Message } from '../../formats/not-utf8.ts';
 
 class LineTooLong extends Error {
   constructor(readonly line: number) {
@@ -109,7 +110,7 @@ export async function* readJsonLines(file: string, progress?: ReadProgress): Asy
     }
     if (heldFirst !== undefined && !settleFirst(buf.toString('utf8', start, end))) return false;
     if (!utf8 && !isUtf8(buf.subarray(start, end))) {
-      run.push({ line, problem: `line ${line}: not valid UTF-8; save the file as UTF-8` });
+      run.push({ line, problem: `line ${line}: ${notUtf8Message(buf.subarray(start, end))}` });
       return true;
     }
     let text = buf.toString('utf8', start, end);

@@ -2,10 +2,12 @@
 import { isUtf8 } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import { MAX_LINE_BYTES } from './file.ts';
+import { notUtf8Message } from '../../formats/not-utf8.ts';
 
 export class NotUtf8 extends Error {
-  constructor(readonly line: number) {
-    super(`line ${line}: not valid UTF-8; save the file as UTF-8`);
+  /** `bytes`: the line's, when known (a GB18030 file is said to be one). */
+  constructor(readonly line: number, bytes?: Uint8Array) {
+    super(`line ${line}: ${notUtf8Message(bytes)}`);
   }
 }
 
@@ -16,13 +18,14 @@ export function utf8Lines(): Transform {
   const pass = (self: Transform, bytes: Buffer): boolean => {
     if (!isUtf8(bytes)) {
       let start = 0;
+      let bad: Buffer = bytes;
       for (let nl = bytes.indexOf(10); ; nl = bytes.indexOf(10, start)) {
         const end = nl === -1 ? bytes.length : nl;
         line++;
-        if (!isUtf8(bytes.subarray(start, end))) break;
+        if (!isUtf8((bad = bytes.subarray(start, end)))) break;
         start = end + 1;
       }
-      self.destroy(new NotUtf8(line));
+      self.destroy(new NotUtf8(line, bad));
       return false;
     }
     for (let nl = bytes.indexOf(10); nl !== -1; nl = bytes.indexOf(10, nl + 1)) line++;
