@@ -3,6 +3,7 @@
 import { isGrantActive } from '../../src/access/grant-model.ts';
 import { listGrants } from '../../src/access/grants/listing.ts';
 import { listAudit } from '../../src/audit/query.ts';
+import { selectedFields } from '../../src/generate/selection.ts';
 import { verifyAuditChain } from '../../src/audit/verify.ts';
 import { checkpointFileFromEnv } from '../../src/audit/checkpoint.ts';
 import { AUDIT_PAGE, defaultPageSize, listedDepartmentCode } from '../../src/model/platform.ts';
@@ -136,6 +137,8 @@ export const queryFields: Pick<Resolvers, 'Query'> = {
           { first: given ? args.first : defaultPageSize(ctx.platform, AUDIT_PAGE), after: args.after },
           ctx.platform.platform.competentDepartment,
           ctx.platform.platform.maxPageSize,
+          // Counted only when asked: the count walks the whole log, a window at a time.
+          selectedFields(info).has('totalCount'),
         );
       }),
 
