@@ -1,7 +1,7 @@
 // The platform's lists against the request's cost: counted once read, read in turn, once per request.
 import { GraphQLError, print, type GraphQLResolveInfo } from 'graphql';
 import { maxPageSize } from '../../src/model/platform.ts';
-import { countUnpagedList, entriesWithin, refuseOverCount } from '../../src/limits/unpaged.ts';
+import { countUnpagedList, entriesWithin, refuseOverCount, valuesPerEntry } from '../../src/limits/unpaged.ts';
 import { noteRefusal, type RequestContext } from '../request.ts';
 
 /**
@@ -11,12 +11,12 @@ import { noteRefusal, type RequestContext } from '../request.ts';
  * its length was only estimated before the request ran (src/limits/unpaged.ts). Only the lists a
  * department's own writing lengthens: the data reads' lists are paged, and cost nothing here.
  */
-export function counted<T>(ctx: RequestContext, info: GraphQLResolveInfo, list: T[], cut = false): T[] {
+export function counted<T>(ctx: RequestContext, info: GraphQLResolveInfo, list: T[], cut = false, each?: number): T[] {
   // A mutation's answer (a submitted version's resources) holds what its request sent, and is made once the
   // mutation is done: refusing it then would tell the client that what was done failed.
   if (info.operation.operation === 'mutation') return list;
   try {
-    countUnpagedList(ctx.valueCount, info, list.length, maxPageSize(ctx.platform), cut);
+    countUnpagedList(ctx.valueCount, info, list.length, maxPageSize(ctx.platform), cut, each);
   } catch (err) {
     throw err instanceof GraphQLError ? noteRefusal(ctx, err) : err; // audited as a limit's refusal (SPEC §10)
   }
@@ -70,14 +70,17 @@ export function inTurn<T>(
     // `cuttable`: the list is the store's first entries under a filter the store applies alone (no
     // `overdue`, `active` or a department's grants, told once read). Read no further than one past what
     // maxCost leaves it: a list of 100,000 entries over the bound was read whole to be refused.
+    // What one entry holds, computed once for this alias's selection: the limit and the count both use it.
+    let each: number | undefined;
     let done = reads.get(key) as { list: Promise<T[]>; limit?: number } | undefined;
     if (!done) {
-      const within = cuttable ? entriesWithin(ctx.valueCount, info, maxPageSize(ctx.platform)) : undefined;
+      if (cuttable && ctx.valueCount) each = valuesPerEntry(info, maxPageSize(ctx.platform));
+      const within = each === undefined ? undefined : entriesWithin(ctx.valueCount, info, each);
       const limit = within === undefined ? undefined : within + 1;
       reads.set(key, (done = { list: read(limit), limit }));
     }
     const entries = await done.list;
-    return counted(ctx, info, entries, done.limit !== undefined && entries.length >= done.limit);
+    return counted(ctx, info, entries, done.limit !== undefined && entries.length >= done.limit, each);
   });
   turns.last = mine.catch(() => undefined);
   return mine;

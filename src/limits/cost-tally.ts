@@ -70,6 +70,7 @@ function fieldTally(field: ResponseField, walk: CostWalk, operation: OperationDe
   const def = typeFields?.[name] ?? (name === '__schema' ? walk.schema.getQueryType()?.getFields()['__schema'] : undefined);
   let fieldType: GraphQLNamedType | undefined;
   let size = 1;
+  let list = false;
   let childPage: number | undefined;
   if (name === '__schema') fieldType = walk.schema.getType('__Schema');
   else if (name === '__type') fieldType = walk.schema.getType('__Type');
@@ -83,6 +84,7 @@ function fieldTally(field: ResponseField, walk: CostWalk, operation: OperationDe
       if (p !== undefined) ownPage = Math.max(ownPage ?? 0, p);
     }
     if (isListType(getNullableType(def.type))) {
+      list = true;
       size = isIntrospectionType(type)
         ? introspectionSizesOf(walk.schema).get(`${type.name}.${name}`) ?? UNPAGED_LIST_ESTIMATE
         : ownPage ?? page ?? UNPAGED_LIST_ESTIMATE;
@@ -104,5 +106,8 @@ function fieldTally(field: ResponseField, walk: CostWalk, operation: OperationDe
     for (const v of entered) walk.inFragments.delete(v);
     walk.costs.set(key, below);
   }
-  return { cost: capped(1 + size * below.cost), aliases: below.aliases };
+  // Each element of a list is a value of the response (`{}` when nothing under it runs): at least 1, or a
+  // list whose selection @skip/@include leaves empty read a whole page, or a whole unpaged list, for 1.
+  const each = list ? Math.max(1, below.cost) : below.cost;
+  return { cost: capped(1 + size * each), aliases: below.aliases };
 }

@@ -10,6 +10,7 @@ import { selectionCost, selectionTally } from './cost-tally.ts';
  * The values one element of a list field holds, as the cost walk counts them: its selection (fragments
  * followed, the request's variables giving the pages below it) under the list's element type. For a list
  * whose length the cost could only estimate (UNPAGED_LIST_ESTIMATE), once it is read (src/limits/unpaged.ts).
+ * At least 1, whatever its selection.
  */
 export function elementCost(
   info: Pick<GraphQLResolveInfo, 'schema' | 'fragments' | 'operation' | 'fieldNodes' | 'returnType' | 'variableValues'>,
@@ -24,7 +25,9 @@ export function elementCost(
   // `resources { code } resources @include(if: $no) { … }` counted what `$no: false` leaves out. The
   // nodes that run are merged into one element, as graphql merges them.
   const sets = fieldNodesThatRun(info).flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
-  return selectionCost(sets, type, walk, info.operation, undefined);
+  // At least 1: the element is a value of the response (`{}` when nothing under it runs), as the walk
+  // counts it (src/limits/cost-tally.ts); 0 let a list whose fields @skip leaves out be read whole for 1.
+  return Math.max(1, selectionCost(sets, type, walk, info.operation, undefined));
 }
 
 /**

@@ -37,25 +37,38 @@ export interface ValueCount {
 }
 
 /**
- * The most entries a list without `first` may hold before the request's count goes over its bound (none:
- * no limits on this request, or no bound to read by): a list read from the store needs read no more than
- * one past it to be refused, however many entries the store holds.
+ * The values one entry of the list `info` reads adds to the request's count: 1 for a list of names, else
+ * what its element's selection holds, at least 1 (elementCost). Computed once per read and handed to
+ * entriesWithin and countUnpagedList.
  */
-export function entriesWithin(count: ValueCount | undefined, info: GraphQLResolveInfo, maxPage: number): number | undefined {
+export function valuesPerEntry(info: GraphQLResolveInfo, maxPage: number): number {
+  return isLeafType(getNamedType(info.returnType)) ? 1 : elementCost(info, maxPage);
+}
+
+/**
+ * The most entries a list without `first` may hold before the request's count goes over its bound (none:
+ * no limits on this request, or no bound to read by), each entry holding `each` values (valuesPerEntry): a
+ * list read from the store needs read no more than one past it to be refused, however many entries the
+ * store holds.
+ */
+export function entriesWithin(count: ValueCount | undefined, info: GraphQLResolveInfo, each: number): number | undefined {
   if (!count || isLeafType(getNamedType(info.returnType))) return undefined;
-  const each = Math.max(1, elementCost(info, maxPage));
-  return UNPAGED_LIST_ESTIMATE + Math.max(0, Math.floor((count.bound - count.spent) / each));
+  return UNPAGED_LIST_ESTIMATE + Math.max(0, Math.floor((count.bound - count.spent) / Math.max(1, each)));
 }
 
 /**
  * Counts a list without `first` that holds `length` elements against the request's `count` (none: no limits
- * on this request); throws QUERY_TOO_COMPLEX once the count is over its bound.
+ * on this request); throws QUERY_TOO_COMPLEX once the count is over its bound. `each`: valuesPerEntry, when
+ * the read computed it already (else computed here, only for a list longer than its estimate). `cut`: the
+ * store was asked for one entry more than entriesWithin left it and gave it, so the list holds more than the
+ * bound lets through: never answered so, whatever the figures say (a client would get a wrong length).
  */
-export function countUnpagedList(count: ValueCount | undefined, info: GraphQLResolveInfo, length: number, maxPage: number, cut = false): void {
+export function countUnpagedList(count: ValueCount | undefined, info: GraphQLResolveInfo, length: number, maxPage: number, cut = false, each?: number): void {
   if (!count) return;
   const names = isLeafType(getNamedType(info.returnType));
   const estimate = names ? 1 : UNPAGED_LIST_ESTIMATE;
-  if (length > estimate) count.spent += (length - estimate) * (names ? 1 : elementCost(info, maxPage));
+  if (length > estimate) count.spent += (length - estimate) * (each ?? valuesPerEntry(info, maxPage));
+  if (cut) count.spent = Math.max(count.spent, count.bound + 1);
   if (count.spent <= count.bound) return;
   throw new GraphQLError(
     `The document is too complex: its number of field values, with the ${cut ? `more than ${length - 1}` : length} entries ${info.fieldName} holds, is ${count.spent}, over the limit maxCost = ${count.bound}. ` +
