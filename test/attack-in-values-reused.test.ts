@@ -81,7 +81,7 @@ describe('the values of in lists count toward maxCost, each time its filter runs
       expect(r.status).toBe(400);
       expect(r.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxRequestBytes', figure: 2_000_000, bound: 1_048_576 });
       expect(r.errors?.[0].message).toBe(
-        'The document is too complex: its number of characters its filters compare (each value as often as its filter runs: more than the body could hold written out) is 2000000, over the limit maxRequestBytes = 1048576. Split it into smaller requests.',
+        'The document is too complex: its number of characters compared by filters (each value as often as its filter runs: more than the body could hold written out) is 2000000, over the limit maxRequestBytes = 1048576. Split it into smaller requests.',
       );
     }
     const once = await gw.query(`query($s: String) { daliCivil { ${LIST('{ county: { startsWith: $s } }')} } }`, { dept: READER, purpose: PURPOSE, variables: { s: long } });

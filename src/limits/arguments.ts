@@ -1,7 +1,9 @@
 // What a request's arguments ask of the store, with its variables: the filters of resource lists (their
 // size, and/or depth, costly operators) and every value compared with an item masked for the requester
 // (filters' eq and in, lookups by a masked key). Runs once per request before anything is read; a filter
-// over its bounds is BAD_USER_INPUT (SPEC §8: a client's input is never STORE_UNAVAILABLE).
+// over its bounds is BAD_USER_INPUT (SPEC §8: a client's input is never STORE_UNAVAILABLE). The filters of
+// a connected platform's lists under its namespace count here as well (their size, `in` values, compared
+// characters, `contains`): each alias of them is forwarded as a request of its own.
 import {
   BREAK,
   Kind,
@@ -30,9 +32,21 @@ import { includedOrUnknown, shouldInclude } from '../generate/selection.ts';
 import type { Limits } from '../model/platform.ts';
 import { hasFewValues } from '../model/operators.ts';
 import { COST_CEILING } from './cost-walk.ts';
+import { generatedFilterArgument } from './generated-filters.ts';
 import { badUserInput } from './refusals.ts';
 
-type Site = { model: ResourceModel; kind: 'list' | 'lookup' };
+/**
+ * A list or lookup of this platform's model; or a list of a connected platform under its namespace
+ * (`forwarded`), each alias of it forwarded as a request of its own and held there only to that platform's
+ * limits: its `in` values, compared characters and `contains` count here too. Which of its items are masked
+ * is the connected platform's to judge: no comparison of it is counted toward maskedProbes here.
+ */
+type Site = { model: ResourceModel; kind: 'list' | 'lookup' } | { model?: undefined; kind: 'forwarded' };
+
+const FORWARDED: Site = Object.freeze({ kind: 'forwarded' });
+
+/** A field outside the own model whose `filter` is a generated filter: a connected platform's list. */
+const forwardedSite = (field: GraphQLField<unknown, unknown>): Site | undefined => (generatedFilterArgument(field.args) ? FORWARDED : undefined);
 
 const sitesByModel = new WeakMap<SchemaModel, Map<string, Site>>();
 
@@ -161,7 +175,7 @@ function filterFigures(site: Site, filter: FilterValue, at: string, limits: Limi
     if (op === 'contains') out.contains++;
     if (op === 'in' && Array.isArray(value)) out.inValues = capped(out.inValues + value.length);
     out.valueChars = capped(out.valueChars + charsOf(value));
-    if (!site.model.items.has(item)) return;
+    if (!site.model?.items.has(item)) return;
     let c: Comparison | undefined;
     if (op === 'eq') c = { item, op, values: 1, path };
     else if (op === 'in' && Array.isArray(value)) c = { item, op, values: value.length, path };
@@ -244,11 +258,12 @@ export function argumentFigures(q: {
       if (site.model.items.has(key) && masked(site.model, key) && !hasFewValues(site.model.items.get(key))) probe(site.model, key, times);
       continue;
     }
+    const model = site.model;
     if (filter && filter !== OVER_BOUNDS) {
       contains = capped(contains + filter.contains * times);
       inValues = capped(inValues + filter.inValues * times);
       valueChars = capped(valueChars + filter.valueChars * times);
-      for (const c of filter.comparisons) compare(site.model, c, times);
+      if (model) for (const c of filter.comparisons) compare(model, c, times);
       continue;
     }
     // The variables decide the filter, or it is over its bounds: walked for this request, each comparison
@@ -265,7 +280,7 @@ export function argumentFigures(q: {
       throw badUserInput(`${at}: an argument does not hold a value its type takes (a variable sent as null where a value is required?); nothing was read.`);
     }
     if (args.filter) {
-      const figures = filterFigures(site, args.filter as FilterValue, at, q.limits, (c) => compare(site.model, c, times));
+      const figures = filterFigures(site, args.filter as FilterValue, at, q.limits, model && ((c) => compare(model, c, times)));
       contains = capped(contains + figures.contains * times);
       inValues = capped(inValues + figures.inValues * times);
       valueChars = capped(valueChars + figures.valueChars * times);
@@ -401,10 +416,10 @@ function argumentSites(schema: GraphQLSchema, model: SchemaModel, document: Docu
       const fields = isObjectType(type) || isInterfaceType(type) ? type.getFields() : undefined;
       const field = fields?.[sel.name.value];
       if (!field) continue;
-      const site = sites.get(`${type.name}.${field.name}`);
+      const site = sites.get(`${type.name}.${field.name}`) ?? forwardedSite(field);
       if (site && sel.arguments?.length) {
         const found1: ArgumentSite = { site, field, node: sel, at: sel.alias?.value ?? field.name, times: 0, when: [] };
-        if (site.kind === 'list') {
+        if (site.kind !== 'lookup') {
           if (!sel.arguments.some(hasVariable)) found1.filter = fixedFilter(found1, limits);
         }
         add(into, found1, below, 1);

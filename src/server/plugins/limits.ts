@@ -99,7 +99,7 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
     // Variables are sent once and named anywhere: the values compared may not hold more text than the body
     // could have written out (src/limits/arguments.ts, valueChars).
     if (figures.valueChars > limits.maxRequestBytes) {
-      return refusal(rc, tooComplex('maxRequestBytes', 'number of characters its filters compare (each value as often as its filter runs: more than the body could hold written out)', figures.valueChars, limits.maxRequestBytes));
+      return refusal(rc, tooComplex('maxRequestBytes', 'number of characters compared by filters (each value as often as its filter runs: more than the body could hold written out)', figures.valueChars, limits.maxRequestBytes));
     }
     // The lists whose length was estimated add what they hold once read (src/limits/unpaged.ts).
     ctx.valueCount = { spent: cost, bound: limits.maxCost };
