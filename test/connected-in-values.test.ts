@@ -4,7 +4,7 @@
 // lists: under `Query.<namespace>` they counted nothing, and each namespace alias is forwarded as a
 // request of its own, held only to the connected platform's limits there (30 aliases each with 19
 // `in: $l` of 10,000 values: 5.7 million comparisons at the city from one request to the province). Now the
-// province refuses them before anything is forwarded. Guizhou (520000) and its city Guiyang (520100),
+// province refuses them before anything is forwarded, and holds them to its filter bounds (limits.filter). Guizhou (520000) and its city Guiyang (520100),
 // test/helpers/guizhou.ts; the city counts the GraphQL requests it is sent.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,17 @@ describe('filters under a namespace count at the province', () => {
     const long = await read(`query($s: String) { guiyang { gyHousing { ${HOMES('{ qh: { eq: $s } }', 'a')} ${HOMES('{ qh: { startsWith: $s } }', 'b')} } } }`, { s: 'x'.repeat(60_000) });
     expect(long.errors?.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'maxRequestBytes', figure: 120_000, bound: 100_000 })]);
     expect(long.errors?.[0].message).toMatch(/^The document is too complex: its number of characters compared by filters \(each value as often as its filter runs/);
+    expect(cityRequests).toBe(0);
+  });
+
+  it('holds a namespace filter to the province\'s filter bounds too: more than maxConditions is bad input, unforwarded', async () => {
+    cityRequests = 0;
+    const ors = `{ or: [${Array.from({ length: 51 }, (_, i) => `{ qh: { eq: "52010${i}" } }`).join(', ')}] }`;
+    const r = await read(`{ guiyang { gyHousing { ${HOMES(ors)} } } }`);
+    expect(r.errors).toEqual([expect.objectContaining({
+      message: 'subsidisedHomes.filter.or[50]: the filter has more than 50 conditions (limits.filter.maxConditions); split the request or use in.',
+      extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+    })]);
     expect(cityRequests).toBe(0);
   });
 
