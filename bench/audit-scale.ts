@@ -76,7 +76,8 @@ const supervisor = { dept: COMPETENT, roles: ['supervisor'] };
 /** The supervisor's pages: first pages filtered as an operator filters, and pages deep in the log (a cursor halfway). */
 function queries(entries: number): [string, AuditFilter, string | null, typeof supervisor][] {
   const midday = new Date(YEAR_START + (entries / 2) * ((365 * 24 * 3600_000) / 1_000_000)).toISOString().slice(0, 10);
-  const newest = new Date(YEAR_START + (entries - 1) * ((365 * 24 * 3600_000) / 1_000_000) - 24 * 3600_000).toISOString().slice(0, 10);
+  // The day before the log's last (the log's first day when it holds less than a day: --base 2000 is 17 hours).
+  const newest = new Date(Math.max(YEAR_START, YEAR_START + (entries - 1) * ((365 * 24 * 3600_000) / 1_000_000) - 24 * 3600_000)).toISOString().slice(0, 10);
   const half = auditCursor(Math.floor(entries / 2));
   return [
     ['no filter, first page', {}, null, supervisor],
