@@ -1,10 +1,12 @@
 // Rows as MongoDB documents and back (store.ts): decimals as Decimal128, numbers as JSON holds them, a
-// projection's fields each present (null when the document has none), ROW_ORDER as `_id`'s hex string.
+// projection's fields each present (null when the document has none), ROW_ORDER as `_id`'s hex string
+// (row-order.ts: as another text for an `_id` of another kind, which another program may have written).
 
-import { Decimal128, type Document, type ObjectId } from 'mongodb';
+import { Decimal128, type Document } from 'mongodb';
 import { ROW_ORDER, type Row, type Value } from '../port.ts';
 import { Decimal, plainDecimalText } from '../../formats/decimal.ts';
 import { LONE_SURROGATE } from '../../formats/well-formed.ts';
+import { rowOrderOf } from './row-order.ts';
 
 /** A port value as BSON: a decimal as Decimal128 (its text, digits and scale). */
 export const toBson = (value: Value): unknown => (value instanceof Decimal ? Decimal128.fromString(value.text) : value);
@@ -59,13 +61,13 @@ function fromDocument(doc: Document): Row {
   return doc as Row;
 }
 
-/** Documents read as rows: every projected field (null when missing), ROW_ORDER as `_id`'s hex string. */
+/** Documents read as rows: every projected field (null when missing), ROW_ORDER as row-order.ts carries `_id`. */
 export function projectRows(docs: Document[], projection: string[] | undefined): Row[] {
   if (projection === undefined) return docs.map(fromDocument);
   return docs.map((doc) => {
     const row: Row = {};
     for (const field of projection) {
-      row[field] = field === ROW_ORDER ? (doc._id as ObjectId).toHexString() : ((fromBson(doc[field]) as Value | undefined) ?? null);
+      row[field] = field === ROW_ORDER ? rowOrderOf(doc._id) : ((fromBson(doc[field]) as Value | undefined) ?? null);
     }
     return row;
   });

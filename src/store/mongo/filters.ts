@@ -2,11 +2,12 @@
 // port's meaning in MongoDB; gt/gte/lt/lte with null and an empty `or` become a condition that matches
 // nothing. Field names are GraphQL names other than `_id`, checked before they reach a query.
 
-import { ObjectId, type Document, type Filter as MongoFilter } from 'mongodb';
+import type { Document, Filter as MongoFilter } from 'mongodb';
 import { filterValue, ROW_ORDER, type CompareOp, type Filter, type SortKey, type Value } from '../port.ts';
 import { LONE_SURROGATE } from '../../formats/well-formed.ts';
 import { prefixUpperBound } from '../prefix-bound.ts';
 import { toBson } from './documents.ts';
+import { rowOrderFilter } from './row-order.ts';
 
 const FIELD = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const NEVER: MongoFilter<Document> = { _id: { $in: [] } };
@@ -101,12 +102,9 @@ export function toMongoFilter(filter: Filter | undefined): MongoFilter<Document>
       return filter.filters.length === 0 ? NEVER : { $or: filter.filters.map(toMongoFilter) };
     case 'compare': {
       if (filter.field === ROW_ORDER) {
-        // A cursor's condition: the hex string a row carried its ObjectId as. No row's order is anything else
-        // (null, a number, other text): `ne` then matches every row, as SQLite's `id IS NOT ?` does, and
-        // the other operators none.
+        // A cursor's condition: the text a row carried its `_id` as (row-order.ts).
         filterValue(ROW_ORDER, filter.value);
-        if (typeof filter.value !== 'string' || !ObjectId.isValid(filter.value)) return filter.op === 'ne' ? {} : NEVER;
-        return { _id: { [`$${filter.op}`]: ObjectId.createFromHexString(filter.value) } };
+        return rowOrderFilter(filter.op, filter.value, NEVER);
       }
       const field = checkField(filter.field);
       const value = filterValue(field, filter.value) ?? null; // undefined: null, as SQLite reads it

@@ -4,7 +4,8 @@
 //   MongoDB; gt/gte/lt/lte with null and an empty `or` become a condition that matches nothing.
 // - Rows never carry `_id` (projection `{ _id: 0 }`); a projection returns every projected field, null
 //   when the document has none, as the SQLite store does. ROW_ORDER is `_id` itself: sorted by, compared
-//   with (as the hex string a row carries it as) and projected as that string. An ObjectId orders by the
+//   with (as the hex string a row carries it as) and projected as that string (row-order.ts: an `_id` of
+//   another kind, which another program wrote, as another text, in MongoDB's order of kinds). An ObjectId orders by the
 //   second it was made in, then by the process that made it: `insert` makes its rows' ids here, in order,
 //   but the new rows of `upsert` and `upsertAll` get theirs from the server, so rows stored within one
 //   second by an insert and an upsert (or by two gateways) may follow another order than they were stored
