@@ -11,6 +11,7 @@ import { terminalText } from './terminal.ts';
 import { announce, loadCommandPlatform, openCommandStore, storeIsThere, withCommonOptions, type CommonOptions } from './options.ts';
 import { loadPlatformOrReport } from './catalogue.ts';
 import { formatProblem, prefixProblems } from '../catalogue/problems.ts';
+import { inValuesOverCostNote } from '../catalogue/checks/platform/limits.ts';
 import { forwardedDepartmentBucket } from '../limits/rates.ts';
 import { limitsOf, type Platform, type RateBucket } from '../model/platform.ts';
 import type { Catalogue } from '../model/catalogue.ts';
@@ -72,8 +73,7 @@ export function registerPlatformCommands(program: Command): void {
     }
     const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     console.log(`${opts.platform}: ok (${count(p.departments.length, 'department')}, ${count(p.purposes.length, 'purpose')}, ${count(p.connected.length, 'connected platform')}${withStore ? ', the published catalogues fit it' : ''})`);
-    const share = forwardedShareNote(p);
-    if (share) console.log(`${opts.platform}: note: ${share}`);
+    for (const note of [forwardedShareNote(p), inValuesOverCostNote(p)]) if (note) console.log(`${opts.platform}: note: ${note}`);
   });
 
   withCommonOptions(

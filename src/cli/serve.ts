@@ -7,6 +7,7 @@ import { DEMO_PLATFORM_FILE } from '../demo/paths.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, trustedDocumentsOf, type Platform } from '../model/platform.ts';
 import { TrustedDocumentStore } from '../limits/trusted.ts';
 import { loadPlatform } from '../catalogue/platform.ts';
+import { inValuesOverCostNote } from '../catalogue/checks/platform/limits.ts';
 import { CHECKPOINT_FILE_ENV, checkpointFileFromEnv } from '../audit/checkpoint.ts';
 import { setting } from '../model/settings.ts';
 import { announce, loadCommandPlatform, openCommandStore, UserError, withCommonOptions, type CommonOptions } from './options.ts';
@@ -190,6 +191,9 @@ export function registerServeCommand(program: Command): void {
       const platform = await loadCommandPlatform(platformFile);
       announce(opts, { platform: platformFile, store: true });
       if (opts.demo) refuseDemoElsewhere(platform, platformFile);
+      // Bounds that admit an `in` the cost never lets through: said, serving anyway.
+      const inOverCost = inValuesOverCostNote(platform);
+      if (inOverCost) console.error(`govgraph: warning: ${platformFile}: ${inOverCost}`);
       refuseUnreadManifests(platform);
       // A log a release before keyed hashes wrote refuses the start here, before the demo, the platform's
       // record, the secret, the indexes, the records' places and the first entry change anything.

@@ -66,3 +66,20 @@ export function* limitsLetDataQueriesThrough(p: Platform): Iterable<Problem> {
   const needs = smallest.map((q) => `${q.what} (\`${q.text}\`) ${q.figures.maxDepth} deep, ${q.figures.maxTokens} tokens, ${q.figures.maxCost} field values`).join('; ');
   yield problem('limits', `maxDepth ${limits.maxDepth}, maxTokens ${limits.maxTokens} and maxCost ${limits.maxCost} together let no query read a record: the smallest need ${needs}; raise the bounds that fall short of one of them`);
 }
+
+/**
+ * Bounds that admit an `in` the cost can never let through: each value of an `in` counts one field value
+ * toward maxCost (server/plugins/limits.ts), so with `maxCost: 5000` beside the default
+ * `filter.maxInValues: 10000`, an `in` of 5,000 values passed the filter's bound and was refused as too
+ * complex, the client told to split its request and the operator told nothing. Noted, not refused (a file
+ * that so lowered maxCost alone served before, and every query within its cost still runs): by `platform
+ * validate` after its ok line and by `serve` at its start. Measured on the gateway: the smallest list, a
+ * list of one, costs 4 beside its values (test/limits-in-values-over-cost.test.ts).
+ */
+export function inValuesOverCostNote(p: Platform): string | undefined {
+  const { maxCost, filter } = limitsOf(p);
+  const room = maxCost - smallestDataQueries().find((q) => q.what === 'a list of one')!.figures.maxCost;
+  if (filter.maxInValues <= room) return undefined;
+  const lower = room >= 1 ? `, or lower limits.filter.maxInValues to ${room}` : '';
+  return `limits.filter.maxInValues (${filter.maxInValues}) admits more values in one in than limits.maxCost (${maxCost}) leaves room for: each value counts one field value, so an in of more than ${Math.max(room, 0)} values is refused with QUERY_TOO_COMPLEX (limit maxCost) even in a list of one; raise limits.maxCost to at least ${maxCost - room + filter.maxInValues}${lower}`;
+}
