@@ -8,6 +8,7 @@ import { characters } from '../model/input-bounds.ts';
 import { identifierFault } from '../model/identifier-text.ts';
 import { closest } from '../model/nearest-name.ts';
 import { levelHint } from './level-words.ts';
+import { nonLatinNameHint } from './graphql-name-hint.ts';
 import { packagePath } from '../package-root.ts';
 import { unseen } from './read/texts.ts';
 
@@ -175,7 +176,11 @@ function toProblem(e: ErrorObject, doc: unknown): Problem | undefined {
     case 'pattern': {
       // A code that looks right and is not (`820000-M\u200bZ`, a purpose written with e and U+0301) says which character.
       const fault = typeof e.data === 'string' ? identifierFault(e.data) : null;
-      return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent, example)}${fault ? `: it ${fault}` : ''}` };
+      // A GraphQL name written in Chinese or with accents (金额, Ürümchi) says which letter and what to write.
+      const latin = !fault && typeof e.data === 'string' && typeof parent?.title === 'string' && /^GraphQL (type|field) name\b/.test(parent.title)
+        ? nonLatinNameHint(e.data, e.instancePath, new RegExp(String(params.pattern), 'u'))
+        : undefined;
+      return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent, example)}${fault ? `: it ${fault}` : latin ? `; ${latin}` : ''}` };
     }
     case 'format':
       return { path, message: `${show(e.data)} is not a valid ${expectedForm(parent, example)}` };
