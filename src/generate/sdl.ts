@@ -22,11 +22,11 @@ const describe = (text: string, indent = ''): string =>
 const scalarSDL = (t: GraphQLScalarType): string => describe(t.description ?? t.name) + `scalar ${t.name}\n`;
 
 const COMMON_SDL = `${[DateScalar, DateTimeScalar, DecimalScalar].map(scalarSDL).join('')}
-"The direction of an order."
+"The direction of an order. Texts compare by Unicode code point (Chinese by code point, not pinyin or stroke order; capitals before small letters); records without a value come first in ASC and last in DESC."
 enum OrderDirection {
-  "Ascending: smallest first."
+  "Ascending: smallest first, records without a value before all others."
   ASC
-  "Descending: largest first."
+  "Descending: largest first, records without a value after all others."
   DESC
 }
 
