@@ -2,7 +2,8 @@
 // the department a demand asks, ...) sent blank: empty, spaces, or characters that show nothing alone
 // (U+200B, U+3164). Each is refused with BAD_USER_INPUT naming the argument (`id: is empty`), as an empty
 // filter is, not answered NOT_FOUND with the blank quoted (`No objection .`, `No grant \u200b.`, in the
-// answer and the refusal's audit entry); nothing is stored. On a Guizhou platform of its own
+// answer and the refusal's audit entry); nothing is stored. A list filtered by such a blank alone is
+// refused as an empty filter is, not answered with nothing. On a Guizhou platform of its own
 // (test/fixtures/tongren-quality): Tongren's civil affairs bureau objects and asks, the provincial health
 // commission answers.
 import { join } from 'node:path';
@@ -66,4 +67,32 @@ it('an identifier that shows something is looked up as before: an unknown id is 
   expect(answer.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['NOT_FOUND', 'No objection no-such-objection.']]);
   const demand = await gw.query(`mutation { answerDemand(input: { id: "no-such-demand", decision: CANNOT_SHARE, basis: "x" }) { id } }`, HEALTH_APPROVER);
   expect(demand.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['NOT_FOUND', 'No demand no-such-demand.']]);
+});
+
+/** Each list of the workflow, filtered by `blank`: who asks, the document, and the filter's path. */
+const filters = (blank: string): [string, { dept: string; roles: ('supervisor' | 'approver' | 'applicant')[] }, string, string][] => {
+  const b = JSON.stringify(blank);
+  const SUPERVISOR = { dept: '520000-SJJ', roles: ['supervisor' as const] };
+  return [
+    ['objections', SUPERVISOR, `{ objections(resource: ${b}) { id } }`, 'resource'],
+    ['objections', SUPERVISOR, `{ objections(id: ${b}) { id } }`, 'id'],
+    ['demands', SUPERVISOR, `{ demands(id: ${b}) { id } }`, 'id'],
+    ['usage', SUPERVISOR, `{ usage(from: "2026-01-01", to: "2027-12-31", resource: ${b}) { from } }`, 'resource'],
+    ['sharingRequests', SUPERVISOR, `{ sharingRequests(resource: ${b}) { id } }`, 'resource'],
+    ['grants', SUPERVISOR, `{ grants(requester: ${b}) { id } }`, 'requester'],
+    ['auditLog', SUPERVISOR, `{ auditLog(filter: { resource: ${b} }) { nodes { seq } } }`, 'filter.resource'],
+  ];
+};
+
+it.each(['\u200b', '\u3164', '\ufeff'].map((b) => [JSON.stringify(b), b]))('a list filtered by %s alone is refused as an empty filter, not answered with nothing', async (_label, blank) => {
+  for (const [field, who, document, path] of filters(blank)) {
+    const answer = await gw.query(document, who);
+    expect({ field, code: answer.errors?.[0]?.extensions?.code, problems: answer.errors?.[0]?.extensions?.problems }).toEqual({
+      field, code: 'BAD_USER_INPUT', problems: [{ path, message: 'is empty' }],
+    });
+  }
+  const report = await gw.query(`query($e: String) { consistencyReport(element: $e) { left } }`, { dept: '520000-SJJ', roles: ['supervisor'], variables: { e: blank } });
+  expect(report.errors?.map((e) => [e.extensions?.code, e.message, e.extensions?.problems])).toEqual([
+    ['BAD_USER_INPUT', 'consistencyReport is refused: name a data element, or leave element out for every element.', [{ path: 'element', message: 'is empty' }]],
+  ]);
 });

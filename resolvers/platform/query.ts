@@ -19,6 +19,7 @@ import type { Grant } from '../../src/access/grant-model.ts';
 import { listDemands, markKeptPromises } from '../../src/workflow/demands/reading.ts';
 import { actorOf, envOf, translated } from './context.ts';
 import { badInput, listProblems } from '../../src/workflow/errors.ts';
+import { visibleTrim } from '../../src/model/input-bounds.ts';
 import type { Resolvers } from './types.generated.ts';
 import { supervisesPlatform } from '../../src/identity/roles.ts';
 import { inTurn, oncePerRequest } from './counted-lists.ts';
@@ -40,10 +41,12 @@ const isSupervisor = (ctx: RequestContext) =>
  * A filter given empty or blank names nothing: refused, naming it, as the commands refuse `--resource ''`
  * and consistencyReport an empty element. It was read as no filter by some fields (sharingRequests and
  * objections listed everything) and as a code matching nothing by others (grants, usage: an empty answer).
+ * Blank as the workflow's texts are (visibleTrim): characters that show nothing alone (`\u200b`, `\u3164`)
+ * are blank too, not a code that matched nothing.
  */
 function requireNamed(field: string, given: Record<string, string | null | undefined>): void {
   const problems = Object.entries(given)
-    .filter(([, v]) => typeof v === 'string' && v.trim() === '')
+    .filter(([, v]) => typeof v === 'string' && !visibleTrim(v))
     .map(([path]) => ({ path, message: 'is empty' }));
   if (problems.length) throw badInput(listProblems(`${field} is refused: an empty filter names nothing; give a value, or leave it out.`, problems), problems);
 }

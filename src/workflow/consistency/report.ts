@@ -11,6 +11,7 @@ import { type Actor, type WorkflowEnv, requireCompetent, requireRole } from '../
 import { concerning, perform } from '../audit.ts';
 import { requireBounded } from '../bounds.ts';
 import { badInput } from '../errors.ts';
+import { visibleTrim } from '../../model/input-bounds.ts';
 import { everPublishedCatalogues } from '../resource-info.ts';
 import { type ConsistencyPair, consistencyPairs } from './pairs.ts';
 import { compareConsistency } from './compare.ts';
@@ -72,8 +73,9 @@ export async function consistencyReport(
   return perform(env, actor, 'consistencyReport', { element }, async (concern) => {
     requireRole(actor, 'supervisor', 'read consistency reports');
     requireCompetent(env, actor, 'read consistency reports');
-    // An empty element is no element's code: said so, as the command says it, not answered with no pairs.
-    if (element != null && element.trim() === '') {
+    // An empty element is no element's code: said so, as the command says it, not answered with no pairs;
+    // one of characters that show nothing alone (`\u200b`) is as empty (visibleTrim), not quoted as unknown.
+    if (element != null && !visibleTrim(element)) {
       throw badInput('consistencyReport is refused: name a data element, or leave element out for every element.', [{ path: 'element', message: 'is empty' }]);
     }
     const held = grants ?? (await activeGrantsFor(env.store, actor.dept.code, env.now));
