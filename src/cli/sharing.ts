@@ -161,11 +161,10 @@ export function registerSharingCommands(program: Command): void {
       const { requesterName } = await import('../audit/usage.ts');
       const viewer = viewerFor(env, opts.dept);
       const published = await publishedCatalogues(env.store);
-      const providerOf = (code: string) => published.flatMap((c) => c.resources).find((r) => r.code === code)?.provider;
       // A code in another case is the resource's, as the audit log writes it (as published); a code never
       // published is refused (filters.ts).
       const resource = opts.resource === undefined ? null : await resourceFilter(env.store, opts.resource, published);
-      const report = await refusedAsUserError(() => usageReport(env.store, env.platform, viewer, { from, to, resource }, providerOf));
+      const report = await refusedAsUserError(() => usageReport(env.store, env.platform, viewer, { from, to, resource }));
       const rows: string[][] = [];
       for (const r of report.resources) {
         rows.push([r.resource, r.provider, '', '', String(r.requests), String(r.records), String(r.denied)]);

@@ -8,6 +8,7 @@ import type { Platform } from '../model/platform.ts';
 import { badInput } from './errors.ts';
 import { probeUsage, type ProbeUsage } from '../limits/probes.ts';
 import { supervisesPlatform } from '../identity/roles.ts';
+import { everPublishedCatalogues, findPublishedResource } from './resource-info.ts';
 
 export interface UsageView {
   from: string;
@@ -28,7 +29,6 @@ export async function usageReport(
   platform: Platform,
   viewer: { dept: string; roles: readonly string[] },
   period: { from: string; to: string; resource?: string | null },
-  providerOf: (resource: string) => string | undefined = () => undefined,
 ): Promise<UsageView> {
   if (period.to < period.from) throw badInput(`The period ends (${period.to}) before it starts (${period.from}).`);
   const supervisor = supervisesPlatform(viewer, platform.platform.competentDepartment);
@@ -38,8 +38,15 @@ export async function usageReport(
     resource: period.resource ?? undefined,
     provider: supervisor ? undefined : viewer.dept,
   });
-  const probes = (await probeUsage(store, period.from, period.to)).filter(
-    (p) => (!period.resource || p.resource === period.resource) && (supervisor || providerOf(p.resource) === viewer.dept),
-  );
+  const asked = (await probeUsage(store, period.from, period.to)).filter((p) => !period.resource || p.resource === period.resource);
+  // A provider's probes are those on the resources it provides or provided: a code is its provider's for
+  // good, and a period's figures outlive the catalogue (withdrawn, or a version without the resource), as
+  // the read figures above do; asked of the catalogues in effect alone, they were left out of its report.
+  let providerOf = (_code: string): string | undefined => undefined;
+  if (!supervisor && asked.length) {
+    const everPublished = await everPublishedCatalogues(store);
+    providerOf = (code) => findPublishedResource(everPublished, code)?.resource.provider;
+  }
+  const probes = asked.filter((p) => supervisor || providerOf(p.resource) === viewer.dept);
   return { from: period.from, to: period.to, resources: report.resources, maskedProbes: probes };
 }
