@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publishedCatalogues } from '../src/catalogue/repository.ts';
 import { platformDate } from '../src/calendar/working-days.ts';
 import { collectionOf } from '../src/model/catalogue.ts';
+import type { Role } from '../src/identity/roles.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const FIXTURE = 'test/fixtures/tongren-quality';
@@ -30,7 +31,7 @@ afterAll(() => gw?.close());
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The masked probes a department's usage report lists, from yesterday to tomorrow (platform days: a run across midnight in China keeps its probe). */
-async function probesSeenBy(who: typeof CIVIL) {
+async function probesSeenBy(who: { dept: string; roles: Role[] }) {
   const [from, to] = [-DAY_MS, DAY_MS].map((d) => platformDate(new Date(Date.now() + d)));
   const answer = await gw.query(`query($from: Date!, $to: Date!) { usage(from: $from, to: $to) { maskedProbes { department resource values refused } } }`, { ...who, variables: { from, to } });
   expect(answer.errors).toBeUndefined();
