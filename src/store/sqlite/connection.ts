@@ -17,8 +17,11 @@ export interface Connection {
   readonly lockWaitMs: number;
   /** The statement of `sql`, prepared once while it stays in the cache. */
   prepare(sql: string): Database.Statement;
-  /** Runs a read (or a single statement); a collection that does not exist reads as empty. */
-  read<T>(what: string, empty: T, run: () => T): Promise<T>;
+  /**
+   * Runs a read (or a single statement); a collection that does not exist reads as empty. `owner`: whose
+   * read it is (ReadOptions.owner), for its turn of the event loop among other owners' (locks.ts).
+   */
+  read<T>(what: string, empty: T, run: () => T, owner?: string): Promise<T>;
   /** Runs a write in one immediate transaction, creating the collection first; waits `waitMs` at most for a lock. */
   write<T>(what: string, collection: string, run: () => T, waitMs?: number): Promise<T>;
   /** Drops every prepared statement (the store closes). */
@@ -43,9 +46,9 @@ export function connectionOf(db: Database.Database, file: string, lockWaitMs: nu
   }
 
   /** Runs a read (or a single statement); a collection that does not exist reads as empty. */
-  async function read<T>(what: string, empty: T, run: () => T): Promise<T> {
+  async function read<T>(what: string, empty: T, run: () => T, owner?: string): Promise<T> {
     try {
-      return await whenUnlocked(what, lockWaitMs, run);
+      return await whenUnlocked(what, lockWaitMs, run, owner);
     } catch (error) {
       if (isNoSuchTable(error)) return empty;
       throw translate(error, what);

@@ -69,36 +69,96 @@ let runStart = -1;
 export const afterTurn = (then: () => void) => setImmediate(() => setImmediate(then));
 
 /**
+ * Operations waiting for the event loop's turn, in one queue per owner (the requesting department: the
+ * port's ReadOptions.owner; '' for the store's own work, the audit log's and the rates' writes), served
+ * one owner after another, as the reader threads serve their reads (sqlite-readers.ts). Each waiter once
+ * waited for its own turn, all of them at once: a new operation went behind every operation already
+ * waiting, so one department's query of 25 aliases each reading 6 levels of links kept 25 reads waiting
+ * at every turn, and another department's lookup waited behind all of them at each of its operations,
+ * 1 to 3 s (test/store-turns-owners.test.ts).
+ */
+const waiting = new Map<string, (() => void)[]>();
+/** The owners with operations waiting, whose goes next first. */
+let owners: string[] = [];
+/** A waiter was let go and has not started its operation yet. */
+let letGo = false;
+/** A turn of the event loop is awaited before the next waiter goes. */
+let turnAwaited = false;
+
+/** Starts a run of operations when none is going (a turn came since the last one). */
+function startRun(): void {
+  if (runStart >= 0) return;
+  runStart = performance.now();
+  afterTurn(() => {
+    runStart = -1;
+  });
+}
+
+const runHeld = () => runStart >= 0 && performance.now() - runStart >= TURN_MS;
+
+/** Lets the next owner's first waiter go: at once while the run is short, else after a turn of the event loop. */
+function letNextGo(): void {
+  if (letGo || turnAwaited || owners.length === 0) return;
+  if (runHeld()) {
+    turnAwaited = true;
+    afterTurn(() => {
+      turnAwaited = false;
+      runStart = -1;
+      letNextGo();
+    });
+    return;
+  }
+  const owner = owners.shift()!;
+  const queue = waiting.get(owner)!;
+  const go = queue.shift()!;
+  if (queue.length > 0) owners.push(owner); // the owner's next operation after every other owner's
+  else waiting.delete(owner);
+  letGo = true;
+  go();
+}
+
+/**
  * better-sqlite3 is synchronous, so an awaited operation resumes its caller in a microtask: a loop of
  * awaited operations (a publication claims a collection and makes indexes for each of its hundreds of
  * resources) would never let a request in until it ends (issue 9: nothing holds the loop for 100 ms).
- * Once operations have run for TURN_MS without a turn, the next one waits for one (afterTurn).
+ * Once operations have run for TURN_MS without a turn, the next ones wait for one, in turn by owner.
+ * Undefined when the operation may run now (no other waits, the run is short).
  */
-function turnIfHeld(): Promise<void> | undefined {
-  const now = performance.now();
-  if (runStart < 0) {
-    runStart = now;
-    afterTurn(() => {
-      runStart = -1;
-    });
+function turnOf(owner: string): Promise<void> | undefined {
+  if (owners.length === 0 && !letGo && !turnAwaited && !runHeld()) {
+    startRun();
     return undefined;
   }
-  if (now - runStart < TURN_MS) return undefined;
-  return new Promise((resolve) => afterTurn(resolve));
+  return new Promise((resolve) => {
+    let queue = waiting.get(owner);
+    if (!queue) {
+      waiting.set(owner, (queue = []));
+      owners.push(owner);
+    }
+    queue.push(resolve);
+    letNextGo();
+  });
 }
 
 /**
  * Runs `operation` (synchronous, short) until it does not find the database locked, pausing between
- * attempts without blocking the event loop; after `waitMs`, StoreUnavailableError.
+ * attempts without blocking the event loop; after `waitMs`, StoreUnavailableError. `owner`: whose
+ * operation it is, for its place among those waiting for a turn of the event loop (turnOf).
  */
-export async function whenUnlocked<T>(what: string, waitMs: number, operation: () => T): Promise<T> {
-  // Until this operation starts a run of its own: one that waited for a turn counts in the next run.
-  for (let held = turnIfHeld(); held; held = turnIfHeld()) await held;
+export async function whenUnlocked<T>(what: string, waitMs: number, operation: () => T, owner = ''): Promise<T> {
+  const turn = turnOf(owner);
+  if (turn) {
+    await turn;
+    letGo = false;
+    startRun();
+  }
   const deadline = Date.now() + waitMs;
   for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    let result: T;
     try {
-      return operation();
+      result = operation();
     } catch (error) {
+      letNextGo(); // also while this one pauses for the lock
       if (!isBusy(error) && !isSchemaChanged(error)) throw error;
       const left = deadline - Date.now();
       if (left <= 0) {
@@ -106,7 +166,10 @@ export async function whenUnlocked<T>(what: string, waitMs: number, operation: (
         throw new StoreUnavailableError(`${what}: the database ${why} for ${waitMs} ms`, { cause: error });
       }
       await sleep(Math.min(pause, left));
+      continue;
     }
+    letNextGo();
+    return result;
   }
 }
 

@@ -24,7 +24,7 @@ export function readsOf(conn: Connection, threads: ThreadReads, { readRows }: Re
   /** Rows carrying their rowid as ROW_ORDER (its projection names it): read past the cache. */
   const findWithRowOrder = (collection: string, query: FindQuery): Promise<Row[]> => {
     const { sql, params, pick } = findStatement(collection, query);
-    return read(`find in ${collection}`, [], () => (prepare(sql).raw().all(...params) as [number, string][]).map(withRowOrder(pick)));
+    return read(`find in ${collection}`, [], () => (prepare(sql).raw().all(...params) as [number, string][]).map(withRowOrder(pick)), query.owner);
   };
 
   const find = async (collection: string, query: FindQuery, rows = query.limit): Promise<Row[]> => {
@@ -39,7 +39,7 @@ export function readsOf(conn: Connection, threads: ThreadReads, { readRows }: Re
       }
     }
     if (withId) return findWithRowOrder(collection, query);
-    return readRows(collection, query.projection, rows, (ids) => findStatement(collection, query, ids ? 'id' : undefined));
+    return readRows(collection, query.projection, rows, (ids) => findStatement(collection, query, ids ? 'id' : undefined), undefined, query.owner);
   };
 
   return {
@@ -54,7 +54,7 @@ export function readsOf(conn: Connection, threads: ThreadReads, { readRows }: Re
       const sql = `SELECT count(*) FROM ${table(collection)} WHERE ${where.sql}`;
       const what = `count in ${collection}`;
       if (isLarge(collection, conditionsOf(filter)) && onThread(walkOf(filter), { sql, params: where.params })) return readOnThread(what, 0, { sql, params: where.params }, 'value', options);
-      return read(what, 0, () => prepare(sql).pluck().get(...where.params) as number);
+      return read(what, 0, () => prepare(sql).pluck().get(...where.params) as number, options?.owner);
     },
 
     async findByValues(collection, field, values, projection, options) {
@@ -63,7 +63,7 @@ export function readsOf(conn: Connection, threads: ThreadReads, { readRows }: Re
       if (signal?.aborted) throw signal.reason;
       // As many rows as values on a unique field, the usual case (a page's links).
       if (values.some((v) => v === null || v === undefined) || projection?.includes(ROW_ORDER)) {
-        return find(collection, { filter: { kind: 'in', field, values }, projection, signal }, values.length);
+        return find(collection, { filter: { kind: 'in', field, values }, projection, signal, owner: options?.owner }, values.length);
       }
       // Distinct as the store compares them (a decimal by its order key, true as 1); their JSON text is
       // made only when SQLite is read: the cache finds the ids by the values themselves (valuesKey). Each
@@ -78,7 +78,7 @@ export function readsOf(conn: Connection, threads: ThreadReads, { readRows }: Re
           return parseThreadRows(await readOnThread(`find in ${collection}`, [], read, 'all', options), false, read.pick);
         }
       }
-      return readRows(collection, projection, values.length, statement, valuesKey(field, params));
+      return readRows(collection, projection, values.length, statement, valuesKey(field, params), options?.owner);
     },
   };
 }
