@@ -7,11 +7,14 @@
 //   filter, equals the plain path's answer (the seq index's windows, no period) kept to the period by time.
 // - The plan (SQLite): the listing's reads go through ix:time and lookups of ix:seq, never a range of the
 //   seq index (a window); the period's read as MongoDB gets it, a range of `time` sorted by `time`.
+// - A period of more entries than a window (AUDIT_SCAN_WINDOW) far back, its time index read a window at a
+//   time: the same oracle, on a log whose times go back by hours, tie by the millisecond across a window's
+//   end, and stick (a window and more timed alike, read by the seq windows); its reads never a seq window.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_COLLECTION, type AuditEntry, type NewAuditEntry } from '../src/audit/entry.ts';
-import { appendAudit } from '../src/audit/log.ts';
+import { AUDIT_COLLECTION, GENESIS_HASH, toRow, type AuditEntry, type NewAuditEntry } from '../src/audit/entry.ts';
+import { appendAudit, ensureAuditIndexes } from '../src/audit/log.ts';
 import { AUDIT_SCAN_WINDOW, listAudit, type AuditFilter, type AuditViewer } from '../src/audit/query.ts';
-import type { Filter, FindQuery, Store } from '../src/store/port.ts';
+import type { Filter, FindQuery, Row, Store } from '../src/store/port.ts';
 import { toMongoFilter, toMongoSort } from '../src/store/mongo/filters.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { mulberry32 } from './helpers/random.ts';
@@ -75,11 +78,11 @@ const periods: Pick<AuditFilter, 'from' | 'to'>[] = [
 ];
 
 /** Every entry a reader sees through `filter`, walked page by page (`first`) through the cursors; and the count (0 when not `counted`). */
-async function walk(store: Store, viewer: AuditViewer, filter: AuditFilter, first: number, counted = true): Promise<{ nodes: AuditEntry[]; totalCount: number }> {
+async function walk(store: Store, viewer: AuditViewer, filter: AuditFilter, first: number, counted = true, maxPageSize?: number): Promise<{ nodes: AuditEntry[]; totalCount: number }> {
   const nodes: AuditEntry[] = [];
   let after: string | null = null;
   for (let pages = 0; ; pages++) {
-    const page = await listAudit(store, viewer, filter, { first, after }, NMG, undefined, counted);
+    const page = await listAudit(store, viewer, filter, { first, after }, NMG, maxPageSize, counted);
     nodes.push(...page.nodes);
     expect(page.nodes.length).toBeLessThanOrEqual(first);
     if (!page.pageInfo.hasNextPage) return { nodes, totalCount: page.totalCount };
@@ -180,7 +183,7 @@ describe('auditLog of a period: the reads it makes', () => {
     expect(reads.map((r) => r.plan)).toEqual([expect.stringMatching(/^SEARCH c:_audit USING INDEX ix:seq@_audit \(<expr>>\? AND <expr><\?\)$/)]);
   });
 
-  it('asks MongoDB for the period as a range of `time` sorted by `time` (its index on time), its seqs alone', async () => {
+  it('asks MongoDB for the period as a range of `time` sorted by `time` (its index on time), its seqs and times alone', async () => {
     const { explained, reads } = recorded(store);
     await listAudit(explained, { dept: BTR, roles: [] }, { resource: PASTURE, from: at(12), to: at(14) }, { first: 2 }, NMG);
     const [period] = reads.map((r) => r.query);
@@ -194,6 +197,129 @@ describe('auditLog of a period: the reads it makes', () => {
     expect(JSON.stringify(mongo)).toContain(`{"time":{"$lt":"${at(14)}"}}`);
     expect(JSON.stringify(mongo)).toContain(`{"time":{"$gte":"${at(12)}"}}`);
     expect(toMongoSort(period.sort ?? [])).toEqual({ time: 1 });
-    expect(period.projection).toEqual(['seq']);
+    expect(period.projection).toEqual(['seq', 'time']);
+  });
+});
+
+const MINUTE = 60_000;
+/** When the writer's clock stuck: a window of entries and more timed alike to the millisecond. */
+const STUCK = new Date(START + 72 * HOUR).toISOString();
+
+/**
+ * A log of 44,800 entries, written as rows (the chain is not what this checks), for a period of more than a
+ * window: seqs 1 to 24,000 seven to a millisecond, 20 s apart, the clock going back 4 hours at seq 16,001 (so
+ * that the entries after it tie with earlier ones, far apart in seq); 600 entries timed within the first
+ * day, later by seq; 20,100 timed alike at STUCK; 100 a minute apart after it.
+ */
+function largeLog(): Row[] {
+  const random = mulberry32(150_400);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const timeOf = (seq: number): number =>
+    seq <= 24_000 ? START + Math.floor(seq / 7) * 20_000 - (seq > 16_000 ? 4 * HOUR : 0)
+      : seq <= 24_600 ? START + 5 * HOUR + (seq - 24_000) * 1_000
+        : seq <= 44_700 ? Date.parse(STUCK)
+          : Date.parse(STUCK) + (seq - 44_700) * MINUTE;
+  return Array.from({ length: 44_800 }, (_, i) => {
+    const seq = i + 1;
+    const parts = pick([[PASTURE], [PERMITS], [PASTURE, PERMITS]]);
+    const entry: AuditEntry = {
+      seq, time: new Date(timeOf(seq)).toISOString(), requestId: `nm-${seq}`, department: pick([BTR, CFM, LYJ, NMG]),
+      user: 'herder-desk', purpose: 'grazing-permit', ...(random() < 0.1 ? { via: 'hulunbuir' } : {}),
+      operationName: 'Pasture', documentHash: null, kind: 'read', action: null, outcome: pick(['allowed', 'partial', 'denied'] as const), detail: null,
+      resources: parts.map((resource) => ({
+        resource, provider: resource === PASTURE ? LYJ : SWJ, items: ['herdNo'], denied: [], masked: [], records: 1, filtered: [], ordered: [], counted: false,
+      })),
+      prevHash: GENESIS_HASH, hash: GENESIS_HASH,
+    };
+    return toRow(entry);
+  });
+}
+
+async function writeLargeLog(store: Store): Promise<Row[]> {
+  const rows = largeLog();
+  for (let at = 0; at < rows.length; at += 5_000) await store.insert(AUDIT_COLLECTION, rows.slice(at, at + 5_000));
+  return rows;
+}
+
+/** Periods of more than a window: far back (from the log's first hour, and with no start), and the stuck millisecond. */
+const large: Pick<AuditFilter, 'from' | 'to'>[] = [{ from: at(1), to: at(17) }, { to: at(17) }, { from: STUCK, to: new Date(Date.parse(STUCK) + 1).toISOString() }];
+/** Pages of the walks over the large log (a gateway's maxPageSize as large): a few pages a period. */
+const PAGE = 6_000;
+const largeReaders: [AuditViewer, AuditFilter][] = [
+  [{ dept: NMG, roles: ['supervisor'] }, {}],
+  [{ dept: BTR, roles: [] }, {}],
+  [{ dept: LYJ, roles: [] }, { resource: PASTURE }],
+];
+
+describe.each(storeHarnesses('audit-period-large'))('auditLog of a period of more than a window on %s', (_name, harness) => {
+  let h: StoreHarness;
+  let store: Store;
+  let rows: Row[];
+  beforeAll(async () => {
+    h = harness();
+    store = await h.open();
+    await ensureAuditIndexes(store);
+    rows = await writeLargeLog(store);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await h?.cleanup();
+  });
+
+  it('holds what this checks: periods of more than a window, an end of a window among entries timed alike', () => {
+    const times = (p: Pick<AuditFilter, 'from' | 'to'>) => rows.map((r) => String(r.time)).filter((t) => (p.from === undefined || t >= p.from) && t < p.to!).sort();
+    for (const period of large) expect(times(period).length).toBeGreaterThan(AUDIT_SCAN_WINDOW);
+    // The period's first window ends among entries of one millisecond, of seqs four hours' writing apart.
+    const first = times(large[0]);
+    expect(first[AUDIT_SCAN_WINDOW - 1]).toBe(first[AUDIT_SCAN_WINDOW]);
+    const tied = rows.filter((r) => r.time === first[AUDIT_SCAN_WINDOW - 1]).map((r) => Number(r.seq));
+    expect(Math.max(...tied) - Math.min(...tied)).toBeGreaterThan(2_000);
+  });
+
+  it('answers, page by page and counted, what the seq windows answer kept to the period', { timeout: 600_000 }, async () => {
+    for (const [viewer, filter] of largeReaders) {
+      const plain = await walk(store, viewer, filter, PAGE, true, PAGE);
+      for (const period of large) {
+        const inPeriod = (e: AuditEntry) => (period.from === undefined || e.time >= period.from) && e.time < period.to!;
+        const expected = plain.nodes.filter(inPeriod);
+        expect(expected.length).toBeGreaterThan(1000);
+        const got = await walk(store, viewer, { ...filter, ...period }, PAGE, true, PAGE);
+        expect(got.nodes.map((n) => n.seq)).toEqual(expected.map((n) => n.seq));
+        expect(got.nodes).toEqual(expected);
+        expect(got.totalCount).toBe(expected.length);
+      }
+    }
+    // A page alone, far back: the time index too (the log's first window is timed after the period).
+    const supervisor = largeReaders[0][0];
+    const alone = await listAudit(store, supervisor, large[0], { first: 7 }, NMG, undefined, false);
+    const all = (await walk(store, supervisor, {}, PAGE, true, PAGE)).nodes.filter((e) => e.time >= large[0].from! && e.time < large[0].to!);
+    expect(alone.nodes).toEqual(all.slice(0, 7));
+  });
+});
+
+describe('auditLog of a period of more than a window far back: the reads it makes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'govgraph-audit-period-large-plan-'));
+  let store: Awaited<ReturnType<typeof openSqliteStore>>;
+  beforeAll(async () => {
+    store = await openSqliteStore(join(dir, 'data'));
+    await ensureAuditIndexes(store);
+    await writeLargeLog(store);
+  });
+  afterAll(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the period through the time index a window at a time, then its entries by seq, never a window of the seq index', async () => {
+    for (const [[viewer, filter], counted] of largeReaders.flatMap((r) => [[r, true], [r, false]] as const)) {
+      const { explained, reads } = recorded(store);
+      const page = await listAudit(explained, viewer, { ...filter, ...large[0] }, { first: 50 }, NMG, undefined, counted);
+      expect(page.nodes).toHaveLength(50);
+      const plans = reads.map((r) => r.plan);
+      const timed = plans.filter((plan) => /^SEARCH c:_audit USING INDEX ix:time@_audit \(<expr>>\? AND <expr><\?\)$/.test(plan));
+      expect(timed).toHaveLength(2); // the period's 23,341 entries: two windows of the time index
+      for (const plan of plans.filter((plan) => !timed.includes(plan))) expect(plan).toMatch(/USING INDEX ix:seq@_audit \(<expr>=\?\)/);
+      expect(plans.join('\n')).not.toMatch(/ix:seq@_audit \(<expr>>\? AND <expr><\?\)/);
+    }
   });
 });

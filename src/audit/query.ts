@@ -20,7 +20,7 @@
 import { readDateTime } from '../formats/datetime.ts';
 import { DEFAULT_MAX_PAGE_SIZE } from '../model/platform.ts';
 import { MAX_USER, shownNullable } from '../model/input-bounds.ts';
-import { and, eq, or, type Filter, type Row, type Store } from '../store/port.ts';
+import { and, eq, or, type Filter, type Row, type Store, type Value } from '../store/port.ts';
 import {
   AUDIT_COLLECTION,
   barNeedle,
@@ -188,10 +188,10 @@ export async function listAudit(
   const base = visibleFilter(visibility, filter);
   const span = await seqSpan(store);
   const top = page.after === undefined || page.after === null ? span?.newest : Math.min(cursorSeq(page.after) - 1, span?.newest ?? 0);
-  // A period that ends (`to`) and holds no more than a window of entries is read through the time index:
-  // its seqs first, then its entries by seq. Otherwise the seq index's windows from `top` down; so too a
-  // page alone whose first window reaches back before the period's end (a recent period: that window
-  // holds the page, where the time index would read the whole period first).
+  // A period that ends (`to`) is read through the time index: its seqs first, then its entries by seq. A
+  // page alone whose first window reaches back before the period's end (a recent period: that window holds
+  // the page, where the time index would read the whole period first) is read by the seq index's windows
+  // from `top` down, as a log without a period is.
   const firstWindowReaches = async (from: number, oldest: number) => timedBefore(store, Math.max(from - AUDIT_SCAN_WINDOW + 1, oldest), filter.to!);
   const byTime = span && top !== undefined && filter.to !== undefined && (counted || (page.first > 0 && !(await firstWindowReaches(top, span.oldest))));
   const period = byTime ? await periodSeqs(store, filter) : undefined;
@@ -256,25 +256,40 @@ async function countMatching(store: Store, filter: Filter, span: { oldest: numbe
 
 /**
  * The seqs of the entries timed within the period (`from` inclusive, `to` exclusive), newest first, read
- * through the time index (no more than a window of them, their seq alone); undefined when the period holds
- * more (the seq index's windows then serve it, as for no period). Found by bench/audit-scale.ts: a day
- * halfway through a log of 1,000,000 entries read every window down to it, the time of each entry read on
- * the way, 4 s a page. Times do not follow seqs strictly (a clock gone back: verify.ts
- * CLOCK_BACK_TOLERANCE_MS), so the period's place in the seq index cannot be told from its times; its
- * entries' seqs are exact whatever their order. A row whose seq is not a number is one no window finds either.
+ * through the time index a window at a time (their seq and time alone, in the index's order), so that a
+ * period costs what it holds, not what lies between it and the log's newest entry. Found by
+ * bench/audit-scale.ts: a day halfway through a log of 1,000,000 entries read every window down to it, the
+ * time of each entry read on the way, 4 s a page; a month halfway (more than a window) still 5.8 s with its
+ * count. Times do not follow seqs strictly (a clock gone back: verify.ts CLOCK_BACK_TOLERANCE_MS), so the
+ * period's place in the seq index cannot be told from its times; its entries' seqs are exact whatever their
+ * order. A row whose seq is not a number is one no window finds either. Undefined (the seq index's windows
+ * then serve it, as for no period) when the time index cannot be walked a window at a time: a window of
+ * entries timed alike to the millisecond, or a part ending on a time that is neither text nor number (a
+ * row altered in the store).
  */
 async function periodSeqs(store: Store, filter: AuditFilter): Promise<number[] | undefined> {
-  const period: Filter[] = [{ kind: 'compare', field: 'time', op: 'lt', value: filter.to! }];
-  if (filter.from !== undefined) period.push({ kind: 'compare', field: 'time', op: 'gte', value: filter.from });
-  const rows = await store.find(AUDIT_COLLECTION, {
-    filter: and(...period),
-    projection: ['seq'],
-    sort: [{ field: 'time', direction: 'asc' }], // the time index's order: SQLite reads the period alone
-    limit: AUDIT_SCAN_WINDOW + 1,
-  });
-  if (rows.length > AUDIT_SCAN_WINDOW) return undefined;
-  const seqs = rows.map((row) => row.seq).filter((seq): seq is number => typeof seq === 'number' && seq >= 1);
-  return seqs.sort((a, b) => b - a);
+  const seqs: number[] = [];
+  let from: Value | undefined = filter.from; // where the part still to read starts (inclusive)
+  let atFrom = new Set<Value>(); // the seqs already read timed `from`: the previous part ended there
+  for (;;) {
+    const period: Filter[] = [{ kind: 'compare', field: 'time', op: 'lt', value: filter.to! }];
+    if (from !== undefined) period.push({ kind: 'compare', field: 'time', op: 'gte', value: from });
+    const rows = await store.find(AUDIT_COLLECTION, {
+      filter: and(...period),
+      projection: ['seq', 'time'],
+      sort: [{ field: 'time', direction: 'asc' }], // the time index's order: SQLite reads the period alone
+      limit: AUDIT_SCAN_WINDOW,
+    });
+    for (const { seq, time } of rows) {
+      if (typeof seq === 'number' && seq >= 1 && !(time === from && atFrom.has(seq))) seqs.push(seq);
+    }
+    if (rows.length < AUDIT_SCAN_WINDOW) return seqs.sort((a, b) => b - a);
+    // The next part starts at this one's last time, read again: entries timed alike may lie on both sides.
+    const last = rows[rows.length - 1]!.time;
+    if (last === from || (typeof last !== 'string' && typeof last !== 'number')) return undefined;
+    from = last;
+    atFrom = new Set(rows.filter((row) => row.time === last).map((row) => row.seq));
+  }
 }
 
 /** Whether the entry `seq` is timed before `to` (false when there is none): one lookup of the seq index. */
