@@ -263,7 +263,9 @@ async function countMatching(store: Store, filter: Filter, span: { oldest: numbe
  * count. Times do not follow seqs strictly (a clock gone back: verify.ts CLOCK_BACK_TOLERANCE_MS), so the
  * period's place in the seq index cannot be told from its times; its entries' seqs are exact whatever their
  * order. A row whose seq is not a number is one no window finds either. Undefined (the seq index's windows
- * then serve it, as for no period) when the time index cannot be walked a window at a time: a window of
+ * then serve it, as for no period) when the period holds more than PERIOD_SEQS_MAX entries (their seqs are
+ * held in memory for the request: a document of thirty aliases asking the count of the whole log before
+ * now would hold thirty million), or when the time index cannot be walked a window at a time: a window of
  * entries timed alike to the millisecond, or a part ending on a time that is neither text nor number (a
  * row altered in the store).
  */
@@ -284,6 +286,7 @@ async function periodSeqs(store: Store, filter: AuditFilter): Promise<number[] |
       if (typeof seq === 'number' && seq >= 1 && !(time === from && atFrom.has(seq))) seqs.push(seq);
     }
     if (rows.length < AUDIT_SCAN_WINDOW) return seqs.sort((a, b) => b - a);
+    if (seqs.length >= PERIOD_SEQS_MAX) return undefined;
     // The next part starts at this one's last time, read again: entries timed alike may lie on both sides.
     const last = rows[rows.length - 1]!.time;
     if (last === from || (typeof last !== 'string' && typeof last !== 'number')) return undefined;
@@ -291,6 +294,13 @@ async function periodSeqs(store: Store, filter: AuditFilter): Promise<number[] |
     atFrom = new Set(rows.filter((row) => row.time === last).map((row) => row.seq));
   }
 }
+
+/**
+ * Entries of a period read through the time index, at most (ten windows: 1.6 MB of seqs a request, some 70
+ * days of a busy province's log); a larger period is read by the seq index's windows, which walk the whole
+ * log for its count anyway.
+ */
+export const PERIOD_SEQS_MAX = 10 * AUDIT_SCAN_WINDOW;
 
 /** Whether the entry `seq` is timed before `to` (false when there is none): one lookup of the seq index. */
 async function timedBefore(store: Store, seq: number, to: string): Promise<boolean> {
