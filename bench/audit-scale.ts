@@ -13,6 +13,19 @@ import { openSqliteStore } from '../src/store/sqlite.ts';
 import { BIN, prepare, type Prepared } from './audit-scale/prepare.ts';
 import { COMPETENT, REQUESTERS, resourceOf, YEAR_START } from './audit-scale/fill.ts';
 
+if (process.argv.includes('--help')) {
+  console.log(`npx tsx bench/audit-scale.ts [options]   (after npm run build:js: serve and audit verify run dist/)
+
+  --entries N   the large log's entries (1000000); 3 to 7 minutes to fill the million once
+  --base N      the baseline log's entries (10000)
+  --rounds N    interleaved rounds, medians reported (3)
+  --root DIR    where the logs' data folders are kept and reused (/tmp/govgraph-audit-scale)
+  --port N      the port of serve's start (7290)
+  --only TEXT   only the auditLog cases whose name holds TEXT ('one day', 'month'): no serve, verify or write
+  --help        this text`);
+  process.exit(0);
+}
+
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
@@ -78,6 +91,8 @@ function queries(entries: number): [string, AuditFilter, string | null, typeof s
   const midday = new Date(YEAR_START + (entries / 2) * ((365 * 24 * 3600_000) / 1_000_000)).toISOString().slice(0, 10);
   // The day before the log's last (the log's first day when it holds less than a day: --base 2000 is 17 hours).
   const newest = new Date(Math.max(YEAR_START, YEAR_START + (entries - 1) * ((365 * 24 * 3600_000) / 1_000_000) - 24 * 3600_000)).toISOString().slice(0, 10);
+  // The 30 days from the day halfway's first (from the log's first day when it holds less than 60 days).
+  const month = new Date(Math.max(YEAR_START, Date.parse(`${midday}T00:00:00.000Z`) - 15 * 24 * 3600_000)).toISOString().slice(0, 10);
   const half = auditCursor(Math.floor(entries / 2));
   return [
     ['no filter, first page', {}, null, supervisor],
@@ -89,7 +104,10 @@ function queries(entries: number): [string, AuditFilter, string | null, typeof s
     ['one day (from, to), first page', { from: `${midday}T00:00:00.000Z`, to: `${midday}T23:59:59.999Z` }, null, supervisor],
     ["one day (from, to), a requester's own, first page", { from: `${midday}T00:00:00.000Z`, to: `${midday}T23:59:59.999Z` }, null, { dept: REQUESTERS[3], roles: [] }],
     ['the newest day (from, to), first page', { from: `${newest}T00:00:00.000Z`, to: `${newest}T23:59:59.999Z` }, null, supervisor],
-    // More than a window of entries (20,000): the seq index's windows serve it, after the time index said so.
+    // More than a window of entries (20,000), far back: read through the time index a window at a time.
+    ['a month halfway (from, to), first page', { from: `${month}T00:00:00.000Z`, to: new Date(Date.parse(`${month}T00:00:00.000Z`) + 30 * 24 * 3600_000).toISOString() }, null, supervisor],
+    ["a month halfway (from, to), a requester's own, first page", { from: `${month}T00:00:00.000Z`, to: new Date(Date.parse(`${month}T00:00:00.000Z`) + 30 * 24 * 3600_000).toISOString() }, null, { dept: REQUESTERS[3], roles: [] }],
+    // More than a window of entries, the newest: a page alone is the seq index's first window.
     ['the last 30 days (from, to), first page', { from: new Date(Date.parse(`${newest}T00:00:00.000Z`) - 29 * 24 * 3600_000).toISOString(), to: `${newest}T23:59:59.999Z` }, null, supervisor],
     ['action (data import), first page', { action: 'data import' }, null, supervisor],
     ["a requester's own, first page", {}, null, { dept: REQUESTERS[3], roles: [] }],
