@@ -244,7 +244,7 @@ async function writeLargeLog(store: Store): Promise<Row[]> {
 /** Periods of more than a window: far back (from the log's first hour, and with no start), and the stuck millisecond. */
 const large: Pick<AuditFilter, 'from' | 'to'>[] = [{ from: at(1), to: at(17) }, { to: at(17) }, { from: STUCK, to: new Date(Date.parse(STUCK) + 1).toISOString() }];
 /** Pages of the walks over the large log (a gateway's maxPageSize as large): a few pages a period. */
-const PAGE = 6_000;
+const PAGE = 10_000;
 const largeReaders: [AuditViewer, AuditFilter][] = [
   [{ dept: NMG, roles: ['supervisor'] }, {}],
   [{ dept: BTR, roles: [] }, {}],
@@ -279,7 +279,8 @@ describe.each(storeHarnesses('audit-period-large'))('auditLog of a period of mor
   it('answers, page by page and counted, what the seq windows answer kept to the period', { timeout: 600_000 }, async () => {
     for (const [viewer, filter] of largeReaders) {
       const plain = await walk(store, viewer, filter, PAGE, true, PAGE);
-      for (const period of large) {
+      // Every period for the supervisor, the first (far back, with a start) for the others.
+      for (const period of viewer.roles.includes('supervisor') ? large : large.slice(0, 1)) {
         const inPeriod = (e: AuditEntry) => (period.from === undefined || e.time >= period.from) && e.time < period.to!;
         const expected = plain.nodes.filter(inPeriod);
         expect(expected.length).toBeGreaterThan(1000);
