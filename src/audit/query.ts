@@ -232,12 +232,23 @@ export async function seqSpan(store: Store): Promise<{ oldest: number; newest: n
   return newest && oldest ? { oldest: Number(oldest.seq), newest: Number(newest.seq) } : undefined;
 }
 
+/**
+ * `filter` kept to the seqs of `bound` (a window, a lookup), the bound written into each branch of a view
+ * that is an `or` (a department's: its own requests, the entries about its resources), so that the store
+ * reads each branch within the bound. Outside the branches, SQLite served a requester's view filtered by
+ * another department's code (a branch each with an equal department) by walking both departments' entries
+ * in ix:department,seq for every window or lookup: 3 s a lookup of 1,000 on a log of 1,000,000, minutes
+ * for a month, and the time told how many requests the other department had ever sent.
+ */
+const within = (filter: Filter, bound: Filter): Filter =>
+  filter.kind === 'or' ? or(...filter.filters.map((branch) => and(branch, bound))) : and(filter, bound);
+
 /** Up to `limit` entries matching `filter` with a seq from `top` down to `oldest`, newest first, a window at a time. */
 async function newestMatching(store: Store, filter: Filter, oldest: number, top: number, limit: number): Promise<Row[]> {
   const rows: Row[] = [];
   for (let upTo = top; upTo >= oldest && rows.length < limit; upTo -= AUDIT_SCAN_WINDOW) {
     rows.push(...(await store.find(AUDIT_COLLECTION, {
-      filter: and(filter, seqWindow(upTo - AUDIT_SCAN_WINDOW, upTo)),
+      filter: within(filter, seqWindow(upTo - AUDIT_SCAN_WINDOW, upTo)),
       sort: [{ field: 'seq', direction: 'desc' }],
       limit: limit - rows.length,
     })));
@@ -249,7 +260,7 @@ async function newestMatching(store: Store, filter: Filter, oldest: number, top:
 async function countMatching(store: Store, filter: Filter, span: { oldest: number; newest: number }): Promise<number> {
   let total = 0;
   for (let upTo = span.newest; upTo >= span.oldest; upTo -= AUDIT_SCAN_WINDOW) {
-    total += await store.count(AUDIT_COLLECTION, and(filter, seqWindow(upTo - AUDIT_SCAN_WINDOW, upTo)));
+    total += await store.count(AUDIT_COLLECTION, within(filter, seqWindow(upTo - AUDIT_SCAN_WINDOW, upTo)));
   }
   return total;
 }
@@ -316,7 +327,7 @@ async function newestOf(store: Store, filter: Filter, seqs: number[], limit: num
   const rows: Row[] = [];
   for (let at = 0; at < seqs.length && rows.length < limit; at += SEQ_LOOKUP) {
     rows.push(...(await store.find(AUDIT_COLLECTION, {
-      filter: and(filter, { kind: 'in', field: 'seq', values: seqs.slice(at, at + SEQ_LOOKUP) }),
+      filter: within(filter, { kind: 'in', field: 'seq', values: seqs.slice(at, at + SEQ_LOOKUP) }),
       sort: [{ field: 'seq', direction: 'desc' }],
       limit: limit - rows.length,
     })));
@@ -328,7 +339,7 @@ async function newestOf(store: Store, filter: Filter, seqs: number[], limit: num
 async function countOf(store: Store, filter: Filter, seqs: number[]): Promise<number> {
   let total = 0;
   for (let at = 0; at < seqs.length; at += SEQ_LOOKUP) {
-    total += await store.count(AUDIT_COLLECTION, and(filter, { kind: 'in', field: 'seq', values: seqs.slice(at, at + SEQ_LOOKUP) }));
+    total += await store.count(AUDIT_COLLECTION, within(filter, { kind: 'in', field: 'seq', values: seqs.slice(at, at + SEQ_LOOKUP) }));
   }
   return total;
 }
