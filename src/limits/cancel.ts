@@ -9,6 +9,7 @@
 //
 // Only queries are cancelled (the executor arms it, src/server/deadline.ts): a mutation runs to its end,
 // as under the time limit, since a workflow action stopped between two of its writes would be half done.
+import { setMaxListeners } from 'node:events';
 import { GraphQLError } from 'graphql';
 
 export const REQUEST_CANCELLED = 'REQUEST_CANCELLED';
@@ -58,7 +59,14 @@ export class Cancellation {
 
   /** Aborted when the request is cancelled; made on first use (a request to a connected platform). */
   get signal(): AbortSignal {
-    this.controller ??= new AbortController();
+    if (!this.controller) {
+      this.controller = new AbortController();
+      // Every read of the request waiting for a reader thread (or a connected platform) listens until it
+      // is done, and a request of 30 aliases has 30 waiting at once: node's bound of 10 printed a
+      // MaxListenersExceededWarning at each such request. Listeners are removed as reads end, and the
+      // signal lives as long as its request: no bound here.
+      setMaxListeners(0, this.controller.signal);
+    }
     if (this.armed && this.why && !this.controller.signal.aborted) this.controller.abort(cancelledError(this.why));
     return this.controller.signal;
   }
