@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import {
-  execute, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+  Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
 import { departmentCatalogues } from '../../generate/department-view.ts';
 import type { Catalogue } from '../../model/catalogue.ts';
@@ -24,6 +24,7 @@ import { LRUCache } from 'lru-cache';
 import { buildGatewaySchemaInSteps, type GatewaySchema } from '../assemble.ts';
 import type { SchemaExtension } from '../schema-holder.ts';
 import type { LimitedRun } from '../deadline.ts';
+import { executeIntrospection } from './introspection-once.ts';
 
 const INTROSPECTION = new Set(['__schema', '__type']);
 
@@ -151,7 +152,8 @@ export function introspectionPlugin(views: DepartmentViews, limited?: LimitedRun
           const schema = await views.schemaFor(ctx.published, ctx.identity.dept);
           // Then under the time limit, and walking the schema (`__schema { types }`) in the department's
           // turn (src/limits/turns.ts), as its data queries: answered here, they never reach the executor.
-          const introspect = async () => execute({
+          // Aliases asking the same are answered once (./introspection-once.ts).
+          const introspect = async () => executeIntrospection({
             schema,
             document: rc.document,
             operationName: rc.operationName,
