@@ -165,6 +165,7 @@ export const queryFields: Pick<Resolvers, 'Query'> = {
           { dept: ctx.identity.dept.code, roles: ctx.identity.roles },
           // A code in another case is the resource's, as the audit log writes it (as published).
           { from: args.from, to: args.to, resource: args.resource == null ? args.resource : await publishedCode(readStore(ctx), ctx.published, args.resource) },
+          ctx.published,
         );
       })),
 

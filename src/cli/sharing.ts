@@ -164,7 +164,7 @@ export function registerSharingCommands(program: Command): void {
       // A code in another case is the resource's, as the audit log writes it (as published); a code never
       // published is refused (filters.ts).
       const resource = opts.resource === undefined ? null : await resourceFilter(env.store, opts.resource, published);
-      const report = await refusedAsUserError(() => usageReport(env.store, env.platform, viewer, { from, to, resource }));
+      const report = await refusedAsUserError(() => usageReport(env.store, env.platform, viewer, { from, to, resource }, published));
       const rows: string[][] = [];
       for (const r of report.resources) {
         rows.push([r.resource, r.provider, '', '', String(r.requests), String(r.records), String(r.denied)]);
