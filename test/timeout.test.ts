@@ -174,11 +174,14 @@ describe('Deadlines', () => {
   });
 
   it('serves a request that started before the one the timer waits for at its own deadline', async () => {
+    // Read against a timer set between the two deadlines, as above, not on the clock.
     const deadlines = new Deadlines(300);
+    const events: string[] = [];
     const t0 = Date.now();
-    const first = deadlines.within(later(2000, { data: {} }), t0 + 700); // arms the timer for t0 + 1000
-    const earlier = deadlines.within(later(2000, { data: {} }), t0).then(() => Date.now() - t0); // due at t0 + 300
-    expect(await earlier).toBeLessThan(900);
-    await first;
+    const first = deadlines.within(later(3000, { data: {} }), t0 + 1700).then(() => events.push('first answered')); // arms the timer for t0 + 2000
+    const earlier = deadlines.within(later(3000, { data: {} }), t0).then(() => events.push('earlier answered')); // due at t0 + 300
+    setTimeout(() => events.push('between the deadlines'), 1000 - (Date.now() - t0));
+    await Promise.all([earlier, first]);
+    expect(events).toEqual(['earlier answered', 'between the deadlines', 'first answered']);
   });
 });
