@@ -105,7 +105,7 @@ describe('Deadlines', () => {
     const mark = (ms: number, name: string) => setTimeout(() => events.push(name), ms - (Date.now() - t0));
     const timed = (name: string, p: Promise<unknown>) => p.then((r) => (events.push(name), { r, ms: Date.now() - t0 }));
     const work = <T>(name: string, value: T) => later(4000, value).then((v) => (events.push(name), v));
-    const works = [work('early work ended', { data: { a: 1 } }), work('late work ended', { data: { c: 3 } })];
+    const works: Promise<ExecutionResult>[] = [work('early work ended', { data: { a: 1 } }), work('late work ended', { data: { c: 3 } })];
     const slowEarly = timed('early answered', deadlines.within(works[0], t0)); // deadline t0 + 200
     const fast = timed('fast answered', deadlines.within(later(50, { data: { b: 2 } }), t0 + 100));
     const slowLate = timed('late answered', deadlines.within(works[1], t0 + 1800)); // deadline t0 + 2000
