@@ -7,8 +7,9 @@
 // file; in WAL mode it reads the last committed state, as the gateway's own connection would (a write of
 // this process is committed before its caller goes on, so a read after it sees it).
 //
-// Reads wait in one queue per owner (the requesting department), served in turn: a department sending many
-// long reads makes its own wait, not another's, whose next read starts once a thread is free.
+// Reads wait in one queue per owner (the requesting department), served in turn (sqlite/owner-turns.ts):
+// a department sending many long reads makes its own wait, not another's, whose next read starts once a
+// thread is free.
 // A read queued behind others is dropped when its signal aborts before it starts (its request was
 // cancelled). A statement already running ends as it would: SQLite offers no interrupt through
 // better-sqlite3, and ending a thread does not stop its native code either.
@@ -20,6 +21,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { OwnerTurns } from './sqlite/owner-turns.ts';
 
 export type ReadParam = string | number | null;
 
@@ -161,9 +163,8 @@ export interface ReaderThreadsOptions {
 /** A pool of reader threads on one SQLite file, started on its first read. */
 export class ReaderThreads {
   private readonly threads: Thread[] = [];
-  /** Reads waiting, by owner; an owner's place in `turns` says whose read goes next (round robin). */
-  private readonly queues = new Map<string, Pending[]>();
-  private turns: string[] = [];
+  /** Reads waiting for a thread, in turn by owner. */
+  private readonly waiting = new OwnerTurns<Pending>();
   private nextId = 1;
   private closed = false;
   private readonly size: number;
@@ -189,7 +190,7 @@ export class ReaderThreads {
       if (signal) {
         const onAbort = () => {
           // Queued: dropped. Running: its answer is no longer waited for (the thread finishes it).
-          this.unqueue(pending, owner);
+          this.waiting.remove(owner, pending);
           reject(signal.reason);
         };
         signal.addEventListener('abort', onAbort, { once: true });
@@ -197,60 +198,34 @@ export class ReaderThreads {
         pending.resolve = (value) => (signal.removeEventListener('abort', onAbort), settle.resolve(value));
         pending.reject = (error) => (signal.removeEventListener('abort', onAbort), settle.reject(error));
       }
-      const queue = this.queues.get(owner);
-      if (queue) queue.push(pending);
-      else {
-        this.queues.set(owner, [pending]);
-        this.turns.push(owner);
-      }
+      this.waiting.add(owner, pending);
       this.dispatch();
     });
   }
 
   /** Reads waiting for a thread, and threads reading (for tests and the log). */
   get load(): { queued: number; running: number } {
-    let queued = 0;
-    for (const queue of this.queues.values()) queued += queue.length;
-    return { queued, running: this.threads.filter((t) => t.busy).length };
+    return { queued: this.waiting.size, running: this.threads.filter((t) => t.busy).length };
   }
 
   /** Ends the threads; reads queued or under way fail (a statement under way ends first: terminate waits for it). */
   async close(): Promise<void> {
     this.closed = true;
     const closed = () => new ReaderThreadError(`the reader threads of ${this.file} are closed`);
-    const queued = [...this.queues.values()].flat();
-    this.queues.clear();
-    this.turns = [];
-    for (const pending of queued) pending.reject(closed());
+    for (const pending of this.waiting.clear()) pending.reject(closed());
     const threads = this.threads.splice(0);
     for (const thread of threads) thread.busy?.reject(closed());
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 
   private dispatch(): void {
-    while (this.turns.length > 0) {
+    while (!this.waiting.empty) {
       const thread = this.threads.find((t) => t.busy === undefined) ?? this.start();
       if (thread === undefined) return;
-      const owner = this.turns.shift()!;
-      const queue = this.queues.get(owner)!;
-      const pending = queue.shift()!;
-      if (queue.length > 0) this.turns.push(owner); // the owner's next read after every other owner's
-      else this.queues.delete(owner);
+      const pending = this.waiting.next()!;
       thread.busy = pending;
       thread.worker.ref(); // a read under way keeps the process alive, as a read of its own connection would
       thread.worker.postMessage(pending.job);
-    }
-  }
-
-  /** Takes a read its signal dropped out of its owner's queue. */
-  private unqueue(pending: Pending, owner: string): void {
-    const queue = this.queues.get(owner);
-    const at = queue ? queue.indexOf(pending) : -1;
-    if (at < 0) return;
-    queue!.splice(at, 1);
-    if (queue!.length === 0) {
-      this.queues.delete(owner);
-      this.turns = this.turns.filter((o) => o !== owner);
     }
   }
 

@@ -10,6 +10,7 @@
 import Database from 'better-sqlite3';
 import { duplicateKey, StoreUnavailableError } from '../port.ts';
 import { damageHint } from './data-folder.ts';
+import { OwnerTurns } from './owner-turns.ts';
 
 /** The longest SQLite may wait for a lock synchronously, holding the event loop (`busy_timeout`). */
 export const SYNC_LOCK_WAIT_MS = 5;
@@ -71,15 +72,13 @@ export const afterTurn = (then: () => void) => setImmediate(() => setImmediate(t
 /**
  * Operations waiting for the event loop's turn, in one queue per owner (the requesting department: the
  * port's ReadOptions.owner; '' for the store's own work, the audit log's and the rates' writes), served
- * one owner after another, as the reader threads serve their reads (sqlite-readers.ts). Each waiter once
+ * one owner after another, as the reader threads serve their reads (owner-turns.ts). Each waiter once
  * waited for its own turn, all of them at once: a new operation went behind every operation already
  * waiting, so one department's query of 25 aliases each reading 6 levels of links kept 25 reads waiting
  * at every turn, and another department's lookup waited behind all of them at each of its operations,
  * 1 to 3 s (test/store-turns-owners.test.ts).
  */
-const waiting = new Map<string, (() => void)[]>();
-/** The owners with operations waiting, whose goes next first. */
-let owners: string[] = [];
+const waiting = new OwnerTurns<() => void>();
 /** A waiter was let go and has not started its operation yet. */
 let letGo = false;
 /** A turn of the event loop is awaited before the next waiter goes. */
@@ -98,7 +97,7 @@ const runHeld = () => runStart >= 0 && performance.now() - runStart >= TURN_MS;
 
 /** Lets the next owner's first waiter go: at once while the run is short, else after a turn of the event loop. */
 function letNextGo(): void {
-  if (letGo || turnAwaited || owners.length === 0) return;
+  if (letGo || turnAwaited || waiting.empty) return;
   if (runHeld()) {
     turnAwaited = true;
     afterTurn(() => {
@@ -108,11 +107,7 @@ function letNextGo(): void {
     });
     return;
   }
-  const owner = owners.shift()!;
-  const queue = waiting.get(owner)!;
-  const go = queue.shift()!;
-  if (queue.length > 0) owners.push(owner); // the owner's next operation after every other owner's
-  else waiting.delete(owner);
+  const go = waiting.next()!;
   letGo = true;
   go();
 }
@@ -125,17 +120,12 @@ function letNextGo(): void {
  * Undefined when the operation may run now (no other waits, the run is short).
  */
 function turnOf(owner: string): Promise<void> | undefined {
-  if (owners.length === 0 && !letGo && !turnAwaited && !runHeld()) {
+  if (waiting.empty && !letGo && !turnAwaited && !runHeld()) {
     startRun();
     return undefined;
   }
   return new Promise((resolve) => {
-    let queue = waiting.get(owner);
-    if (!queue) {
-      waiting.set(owner, (queue = []));
-      owners.push(owner);
-    }
-    queue.push(resolve);
+    waiting.add(owner, resolve);
     letNextGo();
   });
 }
