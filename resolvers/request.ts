@@ -140,9 +140,9 @@ export function readStore(ctx: RequestContext): Store {
 
 /**
  * What a data read tells the store (ReadOptions): the request's signal, which stops it once the request is
- * cancelled (a read waiting for a reader thread of the embedded store is dropped, MongoDB's driver ends one
- * under way), and its owner, the requesting department, whose long reads wait in turn with other
- * departments'. Given per read, not as a store of the request's own: caches of the workflow, the audit
+ * cancelled (a read waiting for a reader thread or a turn of the event loop in the embedded store is
+ * dropped, MongoDB's driver ends one under way), and its owner, the requesting department, whose long
+ * reads wait in turn with other departments'. Given per read, not as a store of the request's own: caches of the workflow, the audit
  * log and the limits are kept per store object.
  */
 export function readOptions(ctx: RequestContext): ReadOptions {

@@ -56,7 +56,7 @@ it('lets the next operation waiting for a turn go when one fails, in turn by own
     return 'held';
   });
   const waiting = [['440300-GA', 'ga1'], ['440300-GA', 'ga2'], ['440300-GA', 'ga3'], ['510100-MZ', 'mz1'], ['510100-MZ', 'mz2']]
-    .map(([owner, name]) => whenUnlocked(name!, 1_000, operation(name!), owner));
+    .map(([owner, name]) => whenUnlocked(name!, 1_000, operation(name!), { owner }));
   expect(ran).toEqual([]); // all of them waiting
   const settled = await Promise.allSettled([held, ...waiting]);
   expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['held', 'ga1', 'ga2 failed', 'ga3', 'mz1', 'mz2']);

@@ -4,8 +4,8 @@
 // and a data read is put on record for the audit log before that (`noteRead`, resolvers/data/records.ts);
 // both refuse with REQUEST_CANCELLED from then on, so the entry holds only what was read before. A
 // connected platform's request in flight is aborted (`signal`), and so is a store read that waits for a
-// reader thread of the embedded store or runs on MongoDB (data reads give the store `readOptions(ctx)`). A read
-// under way on SQLite when the request is cancelled ends as it would.
+// reader thread or a turn of the event loop in the embedded store, or runs on MongoDB (data reads give the
+// store `readOptions(ctx)`). A read under way on SQLite when the request is cancelled ends as it would.
 //
 // Only queries are cancelled (the executor arms it, src/server/deadline.ts): a mutation runs to its end,
 // as under the time limit, since a workflow action stopped between two of its writes would be half done.

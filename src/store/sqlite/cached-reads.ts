@@ -1,7 +1,7 @@
 // Reads through the document cache (doc-cache.ts): the ids a statement found and the parsed documents,
 // kept while no other connection commits (`PRAGMA data_version`).
 
-import { StoreUnavailableError, type Row } from '../port.ts';
+import { StoreUnavailableError, type ReadOptions, type Row } from '../port.ts';
 import type { DocCache } from '../doc-cache.ts';
 import type { Connection } from './connection.ts';
 import { parseDoc } from './documents.ts';
@@ -111,23 +111,23 @@ export function cachedReadsOf(conn: Connection, docs: DocCache | undefined) {
   });
 
   /** Rows are copies: a caller may change what it gets without changing the cached document. */
-  const findCached = (collection: string, projection: string[] | undefined, statement: (ids: boolean) => Statement, idsKey: IdsKey | undefined, owner: string | undefined): Promise<Row[]> => {
+  const findCached = (collection: string, projection: string[] | undefined, statement: (ids: boolean) => Statement, idsKey: IdsKey | undefined, options: ReadOptions | undefined): Promise<Row[]> => {
     const pick = projection && picker(projectedFields(projection));
     return read(`find in ${collection}`, [], () =>
       readThrough(collection, statement, idsKey).map((doc) => (pick ? pick(doc) : { ...doc })),
-    owner);
+    options);
   };
 
   /** The rows of a statement that may return `rows` rows (undefined: any number); through the cache when it helps. */
-  const readRows = async (collection: string, projection: string[] | undefined, rows: number | undefined, statement: (ids: boolean) => Statement, idsKey?: IdsKey, owner?: string): Promise<Row[]> => {
-    if (docs !== undefined && rows !== undefined && rows > 1 && rows <= CACHED_READ_MAX_ROWS) return findCached(collection, projection, statement, idsKey, owner);
+  const readRows = async (collection: string, projection: string[] | undefined, rows: number | undefined, statement: (ids: boolean) => Statement, idsKey?: IdsKey, options?: ReadOptions): Promise<Row[]> => {
+    if (docs !== undefined && rows !== undefined && rows > 1 && rows <= CACHED_READ_MAX_ROWS) return findCached(collection, projection, statement, idsKey, options);
     const { sql, params, pick } = statement(false);
     return read(`find in ${collection}`, [], () => {
       const docs = prepare(sql).pluck().all(...params) as string[];
       return pick
         ? docs.map((doc) => pick(parseDoc(doc)))
         : docs.map(parseDoc);
-    }, owner);
+    }, options);
   };
 
   return { readRows };

@@ -63,13 +63,13 @@ export async function joinedComparison(
     // 64 keys or more, all texts, come packed (sqlite-readers.ts): a sample of 80 failed with `keys.map is not a function`.
     const keys = found instanceof PackedRows ? Array.from({ length: found.length }, (_, i): Value => found.text(i)) : found;
     const [[compared, differing]] = totals;
-    return { compared, differing, sampleKeys: await read(what, [], () => textsOf(keys)) };
+    return { compared, differing, sampleKeys: await read(what, [], () => textsOf(keys), options) };
   }
   return read(what, none, () => {
     const totals = prepare(totalsSql).get(...params) as { compared: number; differing: number };
     const keys = sample === 0 ? [] : (prepare(keysSql).pluck().all(...params, sample) as Value[]);
     return { compared: totals.compared, differing: totals.differing, sampleKeys: textsOf(keys) };
-  });
+  }, options);
 }
 
 /**
@@ -97,5 +97,5 @@ export async function caseOnlyKeys(conn: Connection, threads: ThreadReads, left:
     const [[n]] = (await threads.readOnThread(what, [[0]], { sql, params }, 'rows', options)) as [number][];
     return n;
   }
-  return conn.read(what, 0, () => (conn.prepare(sql).get(...params) as { n: number }).n);
+  return conn.read(what, 0, () => (conn.prepare(sql).get(...params) as { n: number }).n, options);
 }

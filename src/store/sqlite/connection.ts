@@ -2,7 +2,7 @@
 // writes that wait for another process's lock without blocking the event loop (locks.ts).
 
 import type Database from 'better-sqlite3';
-import { StoreUnavailableError } from '../port.ts';
+import { StoreUnavailableError, type ReadOptions } from '../port.ts';
 import type { DocCache } from '../doc-cache.ts';
 import { createTableSql } from './import.ts';
 import { isNoSuchTable, translate, whenUnlocked } from './locks.ts';
@@ -18,10 +18,11 @@ export interface Connection {
   /** The statement of `sql`, prepared once while it stays in the cache. */
   prepare(sql: string): Database.Statement;
   /**
-   * Runs a read (or a single statement); a collection that does not exist reads as empty. `owner`: whose
-   * read it is (ReadOptions.owner), for its turn of the event loop among other owners' (locks.ts).
+   * Runs a read (or a single statement); a collection that does not exist reads as empty. `options`: whose
+   * read it is, for its turn of the event loop among other owners', and its request's signal, which drops
+   * it while it waits for that turn (locks.ts).
    */
-  read<T>(what: string, empty: T, run: () => T, owner?: string): Promise<T>;
+  read<T>(what: string, empty: T, run: () => T, options?: ReadOptions): Promise<T>;
   /** Runs a write in one immediate transaction, creating the collection first; waits `waitMs` at most for a lock. */
   write<T>(what: string, collection: string, run: () => T, waitMs?: number): Promise<T>;
   /** Drops every prepared statement (the store closes). */
@@ -46,9 +47,9 @@ export function connectionOf(db: Database.Database, file: string, lockWaitMs: nu
   }
 
   /** Runs a read (or a single statement); a collection that does not exist reads as empty. */
-  async function read<T>(what: string, empty: T, run: () => T, owner?: string): Promise<T> {
+  async function read<T>(what: string, empty: T, run: () => T, options?: ReadOptions): Promise<T> {
     try {
-      return await whenUnlocked(what, lockWaitMs, run, owner);
+      return await whenUnlocked(what, lockWaitMs, run, options);
     } catch (error) {
       if (isNoSuchTable(error)) return empty;
       throw translate(error, what);

@@ -8,7 +8,7 @@
 // everything else. In WAL mode readers are not blocked by a writer; only an exclusive lock blocks them.
 
 import Database from 'better-sqlite3';
-import { duplicateKey, StoreUnavailableError } from '../port.ts';
+import { duplicateKey, StoreUnavailableError, type ReadOptions } from '../port.ts';
 import { damageHint } from './data-folder.ts';
 import { OwnerTurns } from './owner-turns.ts';
 
@@ -117,15 +117,30 @@ function letNextGo(): void {
  * awaited operations (a publication claims a collection and makes indexes for each of its hundreds of
  * resources) would never let a request in until it ends (issue 9: nothing holds the loop for 100 ms).
  * Once operations have run for TURN_MS without a turn, the next ones wait for one, in turn by owner.
- * Undefined when the operation may run now (no other waits, the run is short).
+ * Undefined when the operation may run now (no other waits, the run is short). One waiting is dropped
+ * once `signal` aborts (its request was cancelled: its time limit answered, its client left), rejecting
+ * with the signal's reason as a read waiting for a reader thread does (sqlite-readers.ts): a department's
+ * query of many aliases cancelled while its reads waited for turns ran every one of them afterwards.
  */
-function turnOf(owner: string): Promise<void> | undefined {
+function turnOf(owner: string, signal: AbortSignal | undefined): Promise<void> | undefined {
   if (waiting.empty && !letGo && !turnAwaited && !runHeld()) {
     startRun();
     return undefined;
   }
-  return new Promise((resolve) => {
-    waiting.add(owner, resolve);
+  return new Promise((resolve, reject) => {
+    if (signal === undefined) {
+      waiting.add(owner, resolve);
+    } else {
+      const go = () => {
+        signal.removeEventListener('abort', drop);
+        resolve();
+      };
+      const drop = () => {
+        if (waiting.remove(owner, go)) reject(signal.reason);
+      };
+      signal.addEventListener('abort', drop, { once: true });
+      waiting.add(owner, go);
+    }
     letNextGo();
   });
 }
@@ -133,10 +148,12 @@ function turnOf(owner: string): Promise<void> | undefined {
 /**
  * Runs `operation` (synchronous, short) until it does not find the database locked, pausing between
  * attempts without blocking the event loop; after `waitMs`, StoreUnavailableError. `owner`: whose
- * operation it is, for its place among those waiting for a turn of the event loop (turnOf).
+ * operation it is, for its place among those waiting for a turn of the event loop; `signal` drops it
+ * while it waits (turnOf), or before, rejecting with the signal's reason.
  */
-export async function whenUnlocked<T>(what: string, waitMs: number, operation: () => T, owner = ''): Promise<T> {
-  const turn = turnOf(owner);
+export async function whenUnlocked<T>(what: string, waitMs: number, operation: () => T, { owner = '', signal }: ReadOptions = {}): Promise<T> {
+  signal?.throwIfAborted();
+  const turn = turnOf(owner, signal);
   if (turn) {
     await turn;
     letGo = false;

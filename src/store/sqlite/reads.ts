@@ -24,7 +24,7 @@ export function readsOf(conn: Connection, threads: ThreadReads, { readRows }: Re
   /** Rows carrying their rowid as ROW_ORDER (its projection names it): read past the cache. */
   const findWithRowOrder = (collection: string, query: FindQuery): Promise<Row[]> => {
     const { sql, params, pick } = findStatement(collection, query);
-    return read(`find in ${collection}`, [], () => (prepare(sql).raw().all(...params) as [number, string][]).map(withRowOrder(pick)), query.owner);
+    return read(`find in ${collection}`, [], () => (prepare(sql).raw().all(...params) as [number, string][]).map(withRowOrder(pick)), query);
   };
 
   const find = async (collection: string, query: FindQuery, rows = query.limit): Promise<Row[]> => {
@@ -39,7 +39,7 @@ export function readsOf(conn: Connection, threads: ThreadReads, { readRows }: Re
       }
     }
     if (withId) return findWithRowOrder(collection, query);
-    return readRows(collection, query.projection, rows, (ids) => findStatement(collection, query, ids ? 'id' : undefined), undefined, query.owner);
+    return readRows(collection, query.projection, rows, (ids) => findStatement(collection, query, ids ? 'id' : undefined), undefined, query);
   };
 
   return {
@@ -54,7 +54,7 @@ export function readsOf(conn: Connection, threads: ThreadReads, { readRows }: Re
       const sql = `SELECT count(*) FROM ${table(collection)} WHERE ${where.sql}`;
       const what = `count in ${collection}`;
       if (isLarge(collection, conditionsOf(filter)) && onThread(walkOf(filter), { sql, params: where.params })) return readOnThread(what, 0, { sql, params: where.params }, 'value', options);
-      return read(what, 0, () => prepare(sql).pluck().get(...where.params) as number, options?.owner);
+      return read(what, 0, () => prepare(sql).pluck().get(...where.params) as number, options);
     },
 
     async findByValues(collection, field, values, projection, options) {
@@ -78,7 +78,7 @@ export function readsOf(conn: Connection, threads: ThreadReads, { readRows }: Re
           return parseThreadRows(await readOnThread(`find in ${collection}`, [], read, 'all', options), false, read.pick);
         }
       }
-      return readRows(collection, projection, values.length, statement, valuesKey(field, params), options?.owner);
+      return readRows(collection, projection, values.length, statement, valuesKey(field, params), options);
     },
   };
 }
