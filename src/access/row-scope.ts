@@ -63,11 +63,23 @@ export function grantsReach(requester: Department, grants: readonly Grant[]): st
   return clip(regionPrefix(requester.region), grants.flatMap((g) => g.rows ?? [requester.region]));
 }
 
+/**
+ * The requester's grants in force for the resource that still name an item it publishes. A grant naming
+ * only items a later version dropped (kept named by grantsInForce, so that the views tell what it lost)
+ * gives nothing, so it reaches no rows either: counted, its rows (the whole region, without `rows`)
+ * widened what its holder sees past what its live grants reach, and every item they give was refused.
+ */
+function grantsGiving(q: RowScopeQuery): readonly Grant[] {
+  const published = new Set(q.resource.items.map((i) => i.name));
+  return grantsInForce(q.resource, grantsHeld(q.requester, q.grants))
+    .filter((g) => g.resource !== q.resource.code || g.items.some((name) => published.has(name)));
+}
+
 /** The row scope of the request on the resource; null when it sees every row (no row scope, or its provider). */
 export function decideRows(q: RowScopeQuery): RowScope | null {
   const rows = q.resource.share.scope?.rows;
   if (!rows || q.requester.code === q.resource.provider) return null;
-  const grants = grantsInForce(q.resource, grantsHeld(q.requester, q.grants));
+  const grants = grantsGiving(q);
   // An unconditional resource is read without grants: its rows are the region, even when grants exist for
   // its conditional items (a grant opens an item; it never narrows what the resource shows without one).
   const covering = q.purpose === null || q.resource.share.type === 'unconditional' ? [] : grants.filter((g) => grantCovers(g, {
@@ -93,7 +105,7 @@ export function decideFigureRows(q: RowScopeQuery): RowScope | null {
   if (!read || q.resource.share.type === 'unconditional') return read;
   const covers = (g: Grant, purpose: string) =>
     grantCovers(g, { requester: q.requester.code, resource: q.resource.code, item: null, purpose, now: q.now });
-  const grants = grantsInForce(q.resource, grantsHeld(q.requester, q.grants));
+  const grants = grantsGiving(q);
   if (q.purpose !== null && grants.some((g) => covers(g, q.purpose as string))) return read;
   const held = grants.filter((g) => g.purposes.some((p) => covers(g, p)));
   return held.length ? { item: read.item, prefixes: grantsReach(q.requester, held) } : read;

@@ -72,7 +72,7 @@ function inForce<G extends Grant>(resource: Resource, t: ItemRuns, grants: reado
     }
     // Only what the resource publishes is set aside: an item it does not carry (a version dropped it and
     // none published it again) stays named as it is, as in a grant of a resource no item came back to
-    // (it opens nothing: no field reads it). A resource carrying items without runs (a version's, marked
+    // (it opens nothing: no field reads it; row-scope.ts counts no rows for it). A resource carrying items without runs (a version's, marked
     // like the build's: runsLike) has those set aside.
     const current = (name: string) => {
       const start = t.items.get(name);
