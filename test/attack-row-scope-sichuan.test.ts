@@ -29,6 +29,8 @@ const residents = [
 const LIST = `query($filter: ScResidentFilter) { scPolice { residents(filter: $filter, first: 50) {
   nodes { residentNo division fullName age } totalCount } } }`;
 const REMARKS = '{ scPolice { residents(first: 50) { nodes { remark } totalCount } } }';
+const PAGE = `query($orderBy: [ScResidentOrder!], $first: Int, $after: String) { scPolice {
+  residents(orderBy: $orderBy, first: $first, after: $after) { nodes { residentNo age } totalCount pageInfo { endCursor } } } }`;
 const LOOKUP = 'query($no: String!) { scPolice { resident(residentNo: $no) { residentNo age } } }';
 
 let gw: TestGateway;
@@ -100,6 +102,30 @@ describe("Mianyang's bureau", () => {
     expect(codes(outside)).toEqual(['NOT_FOUND']);
     expect(outside.errors![0].message).toBe(missing.errors![0].message);
     expect(JSON.stringify([all, outside])).not.toMatch(/张锦江|李青羊|赵短码|钱无名|510104|510105/);
+  });
+
+  it("goes on from the provider's cursor and Jinjiang's with its own records only", async () => {
+    await grant(JINJIANG, ['residentNo', 'division', 'fullName', 'age'], ['510104']);
+    const orderBy = [{ field: 'age', direction: 'ASC' }];
+    const cursorOf = async (dept: string) => {
+      const r = await as(dept, PAGE, { orderBy, first: 1 });
+      expect(r.errors).toBeUndefined();
+      expect(page(r)!.nodes).toEqual([{ residentNo: 'S1', age: 30 }]);
+      return (r.data!.scPolice.residents as { pageInfo: { endCursor: string } }).pageInfo.endCursor;
+    };
+    for (const after of [await cursorOf('510000-GA'), await cursorOf(JINJIANG)]) {
+      const r = await as(MIANYANG, PAGE, { orderBy, first: 10, after });
+      expect([r.errors, page(r)!.nodes, page(r)!.totalCount]).toEqual([undefined, [{ residentNo: 'S3', age: 50 }], 1]);
+    }
+  });
+
+  it('reads in the audit log its own requests only, with the records it received', async () => {
+    const r = await gw.query('{ auditLog(first: 200) { nodes { department resources { resource records } } } }', { dept: MIANYANG });
+    expect(r.errors).toBeUndefined();
+    const nodes = r.data!.auditLog.nodes as { department: string; resources: { records: number }[] }[];
+    expect(nodes.length).toBeGreaterThan(0);
+    expect(new Set(nodes.map((n) => n.department))).toEqual(new Set([MIANYANG]));
+    expect(Math.max(...nodes.flatMap((n) => n.resources.map((x) => x.records)))).toBe(1);
   });
 });
 
