@@ -17,6 +17,7 @@ const fixture = (path: string) => fileURLToPath(new URL(`./fixtures/sichuan-rows
 const RESIDENTS = '510000-GA-00001';
 const CHENGDU = '510100-RS';
 const MIANYANG = '510700-RS';
+const DEYANG = '510600-RS';
 const JINJIANG = '510104-RS';
 const PURPOSE = 'employment-services';
 const residents = [
@@ -133,6 +134,8 @@ describe('a grant whose only item a later version drops', () => {
   it('no longer widens the rows its holder sees: the other grant, narrowed to Jinjiang, reads there', async () => {
     await grant(CHENGDU, ['residentNo', 'division', 'fullName', 'age'], ['510104']);
     await grant(CHENGDU, ['remark']);
+    // Deyang holds a grant for remark alone, in one of its districts.
+    await grant(DEYANG, ['remark'], ['510603']);
     // While remark is published, the grant for it shows the whole city (5101…, S4's code included) and the
     // other items, granted for Jinjiang only, are read on none of those records (a decision holds for all).
     const remarks = await as(CHENGDU, REMARKS);
@@ -145,5 +148,9 @@ describe('a grant whose only item a later version drops', () => {
     expect(page(after)).toEqual({ nodes: [{ residentNo: 'S1', division: '510104', fullName: '张**', age: 30 }], totalCount: 1 });
     const s2 = await as(CHENGDU, LOOKUP, { no: 'S2' });
     expect([s2.data, s2.errors]).toEqual([{ scPolice: { resident: null } }, undefined]);
+    // Deyang holds nothing that gives: refused as a department without grants is, not sent to widen rows.
+    const none = await as(DEYANG, LIST);
+    expect([none.data, none.errors?.map((e) => [e.extensions?.code, e.message])]).toEqual([{ scPolice: { residents: null } }, [['GRANT_REQUIRED',
+      '510000-GA-00001 (户籍人口) is shared on conditions: department 510600-RS holds no active grant covering it for purpose `employment-services`; request sharing from its provider 510000-GA.']]]);
   }, 60_000);
 });

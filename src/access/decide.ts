@@ -8,7 +8,7 @@ import {
 } from './effective-share.ts';
 import { grantCovers, grantsHeld, type Grant } from './grant-model.ts';
 import { grantsInForce } from './item-since/in-force.ts';
-import { decideRows, divisionOf, grantsReach, grantsReachRows } from './row-scope.ts';
+import { decideRows, divisionOf, grantsGiving, grantsReach, grantsReachRows } from './row-scope.ts';
 
 export type AccessCode =
   | 'NOT_SHARED' | 'METHOD_NOT_API' | 'OUT_OF_SCOPE' | 'PURPOSE_REQUIRED' | 'PURPOSE_OUT_OF_SCOPE' | 'GRANT_REQUIRED';
@@ -186,7 +186,8 @@ export const ACCESS_ROWS: readonly AccessRow[] = [
 ];
 
 function firstAnswer(q: AccessQuery): { row: number; decision: Decision } {
-  const held = grantsHeld(q.requester, q.grants);
+  // A grant naming only items a version dropped gives nothing: not for the resource as a whole either.
+  const held = grantsGiving(q.resource, grantsHeld(q.requester, q.grants));
   const c: Case = { ...q, held, grants: grantsInForce(q.resource, held), share: q.item ? q.item.share : resourceShare(q.resource) };
   for (const row of ACCESS_ROWS) {
     const decision = row.decide(c);

@@ -64,22 +64,25 @@ export function grantsReach(requester: Department, grants: readonly Grant[]): st
 }
 
 /**
- * The requester's grants in force for the resource that still name an item it publishes. A grant naming
- * only items a later version dropped (kept named by grantsInForce, so that the views tell what it lost)
- * gives nothing, so it reaches no rows either: counted, its rows (the whole region, without `rows`)
- * widened what its holder sees past what its live grants reach, and every item they give was refused.
+ * The grants that still give something of the resource: those naming an item it publishes (grants of other
+ * resources are kept). A grant naming only items a later version dropped (grantsInForce keeps it named,
+ * so that the views tell what it lost) gives nothing, so it reaches no rows either: counted, its rows (the
+ * whole region, without `rows`) widened what its holder sees past what its live grants reach, and every
+ * item they give was refused. The same list when nothing is left out.
  */
-function grantsGiving(q: RowScopeQuery): readonly Grant[] {
-  const published = new Set(q.resource.items.map((i) => i.name));
-  return grantsInForce(q.resource, grantsHeld(q.requester, q.grants))
-    .filter((g) => g.resource !== q.resource.code || g.items.some((name) => published.has(name)));
+export function grantsGiving<G extends Grant>(resource: Resource, grants: readonly G[]): readonly G[] {
+  const published = new Set(resource.items.map((i) => i.name));
+  const giving = grants.filter((g) => g.resource !== resource.code || g.items.some((name) => published.has(name)));
+  return giving.length === grants.length ? grants : giving;
 }
+
+const grantsOf = (q: RowScopeQuery) => grantsInForce(q.resource, grantsGiving(q.resource, grantsHeld(q.requester, q.grants)));
 
 /** The row scope of the request on the resource; null when it sees every row (no row scope, or its provider). */
 export function decideRows(q: RowScopeQuery): RowScope | null {
   const rows = q.resource.share.scope?.rows;
   if (!rows || q.requester.code === q.resource.provider) return null;
-  const grants = grantsGiving(q);
+  const grants = grantsOf(q);
   // An unconditional resource is read without grants: its rows are the region, even when grants exist for
   // its conditional items (a grant opens an item; it never narrows what the resource shows without one).
   const covering = q.purpose === null || q.resource.share.type === 'unconditional' ? [] : grants.filter((g) => grantCovers(g, {
@@ -105,7 +108,7 @@ export function decideFigureRows(q: RowScopeQuery): RowScope | null {
   if (!read || q.resource.share.type === 'unconditional') return read;
   const covers = (g: Grant, purpose: string) =>
     grantCovers(g, { requester: q.requester.code, resource: q.resource.code, item: null, purpose, now: q.now });
-  const grants = grantsGiving(q);
+  const grants = grantsOf(q);
   if (q.purpose !== null && grants.some((g) => covers(g, q.purpose as string))) return read;
   const held = grants.filter((g) => g.purposes.some((p) => covers(g, p)));
   return held.length ? { item: read.item, prefixes: grantsReach(q.requester, held) } : read;
