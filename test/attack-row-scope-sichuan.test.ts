@@ -4,7 +4,8 @@
 // (510104, a county of Chengdu). Grants named in another case or with blanks, rows of another city, and
 // a grant whose only item a later version drops: it gives nothing, so it must not change the rows its
 // holder sees either (it widened them to the whole city, and every item of the holder's other grant,
-// narrowed to one county, was refused). test/fixtures/sichuan-rows.
+// narrowed to one county, was refused), nor count for the resource as a whole (Deyang, 510600, holding
+// only such a grant for one district, was told its grants reach that district only). test/fixtures/sichuan-rows.
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
