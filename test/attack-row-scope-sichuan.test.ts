@@ -153,5 +153,18 @@ describe('a grant whose only item a later version drops', () => {
     const none = await as(DEYANG, LIST);
     expect([none.data, none.errors?.map((e) => [e.extensions?.code, e.message])]).toEqual([{ scPolice: { residents: null } }, [['GRANT_REQUIRED',
       '510000-GA-00001 (户籍人口) is shared on conditions: department 510600-RS holds no active grant covering it for purpose `employment-services`; request sharing from its provider 510000-GA.']]]);
+    // The views say so as the reads do: the grant for remark alone is not active, remark set aside because
+    // it is no longer published (nothing to request again), and Deyang's resource view is not granted.
+    const GRANTS = '{ grants { items setAside setAsideNote active rows } resourceInfo(code: "510000-GA-00001") { granted } }';
+    const views = await gw.query(GRANTS, { dept: CHENGDU });
+    expect(views.errors).toBeUndefined();
+    const dropped = 'Set aside: every item it names (remark), so it covers nothing; its resource no longer publishes them (a version of the catalogue dropped them and none published them again), so it gives nothing of them now.';
+    expect(views.data!.grants).toEqual(expect.arrayContaining([
+      { items: [], setAside: ['remark'], setAsideNote: dropped, active: false, rows: null },
+      { items: ['residentNo', 'division', 'fullName', 'age'], setAside: [], setAsideNote: null, active: true, rows: ['510104'] },
+    ]));
+    expect(views.data!.resourceInfo).toEqual({ granted: true });
+    const deyang = await gw.query(GRANTS, { dept: DEYANG });
+    expect([deyang.data, deyang.errors]).toEqual([{ grants: [{ items: [], setAside: ['remark'], setAsideNote: dropped, active: false, rows: ['510603'] }], resourceInfo: { granted: false } }, undefined]);
   }, 60_000);
 });

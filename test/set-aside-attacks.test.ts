@@ -146,15 +146,17 @@ describe('a version dropping an item published by a process whose clock is ahead
 });
 
 describe('an item a version dropped and no version published again', () => {
-  it('is not named set aside, whatever another item of the resource did', async () => {
+  it('is named set aside as no longer published, whatever another item of the resource did', async () => {
     const id = await approved(['pid', 'age'], new Date());
     const noAge = (remark: string) => doc(remark).replace('      - { name: age, title: Age, type: int }\n', '');
     await publish(noAge(''));
     await publish(noAge(REMARK));
-    // age is simply no longer published (BREAKS_GRANT warned of it): not "dropped and published again".
-    const listed = await gw.query('{ grants { id items setAside setAsideNote } }', { dept: '630100-MZ' });
+    // age is simply no longer published (BREAKS_GRANT warned of it): set aside for that reason, not as
+    // "dropped and published again", and with nothing to request again; the grant still gives pid.
+    const listed = await gw.query('{ grants { id items setAside setAsideNote active } }', { dept: '630100-MZ' });
     const g = listed.data!.grants.find((x: { id: string }) => x.id === id);
-    expect(g).toEqual({ id, items: ['pid', 'age'], setAside: [], setAsideNote: null });
+    expect(g).toEqual({ id, items: ['pid'], setAside: ['age'], active: true,
+      setAsideNote: 'Set aside: age; its resource no longer publishes them (a version of the catalogue dropped them and none published them again), so it gives nothing of them now.' });
     const r = await gw.query('{ qhPolice { persons { nodes { pid } } } }', { dept: '630100-MZ', purpose: 'aid' });
     expect(r.errors).toBeUndefined();
   }, 30_000);

@@ -5,7 +5,7 @@ import { shownNames } from '../../src/model/input-bounds.ts';
 import { readStore, type RequestContext } from '../request.ts';
 import { findPublishedResource } from '../../src/workflow/resource-info.ts';
 import { getSharingRequest, requestDeadline, seesRequest } from '../../src/workflow/sharing.ts';
-import { grantShownAmong, NOT_PUBLISHED_REASON, SET_ASIDE_REASON, type GrantShown } from '../../src/access/item-since/shown.ts';
+import { grantShownAmong, setAsideReason, type GrantShown } from '../../src/access/item-since/shown.ts';
 import type { Grant } from '../../src/access/grant-model.ts';
 import { envOf } from './context.ts';
 import type { Resolvers } from './types.generated.ts';
@@ -39,8 +39,9 @@ export const sharingFields: Pick<Resolvers, 'SharingRequest' | 'Grant'> = {
       const shown = shownGrant(ctx, g);
       if (!shown.setAside.length) return null;
       const named = shown.inForce ? shown.setAside.join(', ') : `every item it names (${shown.setAside.join(', ')}), so it covers nothing`;
-      if (shown.notPublished) return `Set aside: ${named}; ${NOT_PUBLISHED_REASON}.`;
-      return `Set aside: ${named}; ${SET_ASIDE_REASON}. Request them again from the resource's provider.`;
+      // Only items published again can be requested again; one dropped, or a resource gone, cannot.
+      const again = !shown.notPublished && shown.setAside.some((i) => !shown.dropped.includes(i));
+      return `Set aside: ${named}; ${setAsideReason(shown)}.${again ? " Request them again from the resource's provider." : ''}`;
     },
     purposes: (g, _a, ctx, info) => counted(ctx, info, shownNames(g.purposes)),
     unmasked: (g, _a, ctx, info) => counted(ctx, info, shownNames(shownGrant(ctx, g).grant.unmasked)),

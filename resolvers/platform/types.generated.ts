@@ -475,7 +475,7 @@ export type Grant = {
   revokedBy?: Maybe<Scalars['String']['output']>;
   /** Division codes narrowing the resource's row scope; null = the requester's whole region. */
   rows?: Maybe<Array<Scalars['String']['output']>>;
-  /** Items it names that it no longer covers: it was given before a version of the catalogue dropped them and published them again, and does not cover what is published under those names now (request them again); or every item it names when no catalogue in effect publishes its resource (it gives nothing now). Empty for most grants. */
+  /** Items it names that it no longer covers: it was given before a version of the catalogue dropped them and published them again, and does not cover what is published under those names now (request them again); or its resource no longer publishes them (a version dropped them and none published them again); or every item it names when no catalogue in effect publishes its resource (it gives nothing now). Empty for most grants. */
   setAside: Array<Scalars['String']['output']>;
   /** Why the items of setAside are not covered, in words; null when setAside is empty. */
   setAsideNote?: Maybe<Scalars['String']['output']>;

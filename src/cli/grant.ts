@@ -10,7 +10,7 @@ import { GrantInputError, GrantNotFoundError } from '../access/grants/errors.ts'
 import { isGrantActive, type Grant } from '../access/grant-model.ts';
 import { newGrant, storeGrant } from '../access/grants/adding.ts';
 import { revokeGrantOnce } from '../access/grants/revoking.ts';
-import { grantShownAmong, NOT_PUBLISHED_REASON, SET_ASIDE_REASON } from '../access/item-since/shown.ts';
+import { grantShownAmong, setAsideReason, type GrantShown } from '../access/item-since/shown.ts';
 import { itemHistoryOf } from '../access/item-since/history.ts';
 import { appendAudit } from '../audit/log.ts';
 import { recordedDetail, type AuditEntry } from '../audit/entry.ts';
@@ -102,15 +102,14 @@ export function grantStatus(g: Grant, now: Date, inForce = true, notPublished = 
 }
 
 /**
- * One line a person reads: who may read what, for which purposes, until when; with `setAside`, the items
- * the grant names that it no longer covers (item-since.ts), `g` being the grant as in force, for the
- * reason SET_ASIDE_REASON, or NOT_PUBLISHED_REASON with `notPublished` (its resource is not published).
+ * One line a person reads: who may read what, for which purposes, until when; with `shown` (the grant as
+ * in force: shown.ts), `g` being its grant, the items the grant names that it no longer covers and why.
  */
-export function describeGrant(g: Grant, setAside: readonly string[] = [], notPublished = false): string {
+export function describeGrant(g: Grant, shown?: GrantShown<Grant>): string {
   // Lists kept from before the input bounds are shown cut (shownNames).
   const unmasked = g.unmasked.length ? `, unmasked ${shownNames(g.unmasked).join(', ')}` : '';
   const rows = g.rows ? `, rows of ${shownNames(g.rows).join(', ')}` : '';
-  const aside = setAside.length ? `; set aside: ${shownNames(setAside).join(', ')} (${notPublished ? NOT_PUBLISHED_REASON : SET_ASIDE_REASON})` : '';
+  const aside = shown?.setAside.length ? `; set aside: ${shownNames(shown.setAside).join(', ')} (${setAsideReason(shown)})` : '';
   const items = g.items.length ? shownNames(g.items).join(', ') : 'nothing';
   return `${g.requester} may read ${items} of ${g.resource} for ${shownNames(g.purposes).join(', ')}${unmasked}${rows}, until ${g.until ?? 'revoked'}${aside}`;
 }
@@ -237,10 +236,10 @@ export function registerGrantCommands(program: Command): void {
       // The status column as wide as this listing's longest (`active`, `set-aside`, `not-published`, ...).
       const statuses = grants.map((s) => grantStatus(s.stored, now, s.inForce, s.notPublished));
       const width = Math.max(7, ...statuses.map((t) => t.length));
-      grants.forEach(({ stored: g, grant: shown, setAside, notPublished }, i) => {
+      grants.forEach(({ stored: g, ...shown }, i) => {
         const by = g.requestId ? `request ${g.requestId}` : `by ${g.createdBy}`;
         // Escaped (terminal.ts): a grant stored before identifiers were checked may hold a user of U+202E.
-        console.log(terminalText(`${g.id}  ${statuses[i].padEnd(width)}  ${describeGrant(shown, setAside, notPublished)}  (${by}, ${g.createdAt})`));
+        console.log(terminalText(`${g.id}  ${statuses[i].padEnd(width)}  ${describeGrant(shown.grant, shown)}  (${by}, ${g.createdAt})`));
       });
     }, { appendsAudit: false });
   });

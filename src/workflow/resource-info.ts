@@ -5,6 +5,7 @@ import { decide, type Decision } from '../access/decide.ts';
 import { effectiveItems, resourceShare, type EffectiveItem, type EffectiveShare } from '../access/effective-share.ts';
 import type { Grant } from '../access/grant-model.ts';
 import { grantsInForce } from '../access/item-since/in-force.ts';
+import { grantsGiving } from '../access/row-scope.ts';
 import { carriedCodes, documentResources } from '../catalogue/code-history.ts';
 import { codeKey } from '../catalogue/codes.ts';
 import { CATALOGUE_VERSIONS } from '../catalogue/repository/rows.ts';
@@ -66,8 +67,9 @@ export function resourceView(
     catalogue,
     share: shareView(resource, resourceShare(resource)),
     items,
-    // As the decision holds them (item-since.ts): a grant none of whose items is still covered is not held.
-    granted: grantsInForce(resource, viewer.grants).some((g) => g.resource === resource.code),
+    // As the decision holds them (item-since.ts, row-scope.ts): a grant none of whose items is still covered
+    // (set aside, or no longer published) is not held.
+    granted: grantsInForce(resource, grantsGiving(resource, viewer.grants)).some((g) => g.resource === resource.code),
   };
 }
 
