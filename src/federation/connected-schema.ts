@@ -10,7 +10,7 @@ import { DEFAULT_CONNECTED_TIMEOUT_MS, type ConnectedPlatform } from '../model/p
 import { connectedTypePrefix } from '../catalogue/names.ts';
 import { TransportError, type PlatformClient } from './http-client.ts';
 import { plannedProxyingResolver } from './delegation.ts';
-import { Namespace, PrefixTypes } from './transforms.ts';
+import { Namespace, PrefixTypes, type NamespaceDocs } from './transforms.ts';
 import { theirError, theirLabel } from './their-text.ts';
 import { of, redirected, refusal, said, unavailable, type Reason } from './unavailable.ts';
 
@@ -123,6 +123,18 @@ function selectsMoreThanOnce(info: GraphQLResolveInfo, namespace: string): boole
   return (counts.get(namespace) ?? 0) > 1;
 }
 
+/** What GraphiQL's Docs and a typed client's editor say of `c`'s namespace (the name and region of this platform's file). */
+function namespaceDocs(c: ConnectedPlatform, prefix: string): NamespaceDocs {
+  const platform = `the connected platform ${c.name} (${c.region})`;
+  return {
+    field: `The data of ${platform}, under its namespace ${c.namespace}: its departments' resources, read there under its own `
+      + 'rules for your department and purpose (scope of use, row scope, masks; nothing it shares on conditions, whose grants '
+      + `are for its own departments). Its types carry the prefix ${prefix}. null with the error PLATFORM_UNAVAILABLE while it `
+      + 'does not answer; the rest of the response stands.',
+    type: `The departments of ${platform}, each a field.`,
+  };
+}
+
 /** The stitching config of `c`'s schema text, its namespace's reads sent by `send`. */
 export function subschemaOf(c: ConnectedPlatform, sdl: string, send: (request: ExecutionRequest) => Promise<ExecutionResult>): SubschemaConfig {
   const prefix = connectedTypePrefix(c.namespace);
@@ -143,6 +155,6 @@ export function subschemaOf(c: ConnectedPlatform, sdl: string, send: (request: E
     executor: executor as Executor,
     // graphql-tools' delegation, its request planned once per operation (src/federation/delegation.ts).
     createProxyingResolver: plannedProxyingResolver,
-    transforms: [new PrefixTypes(prefix), new Namespace('Query', `${prefix}Query`, c.namespace)],
+    transforms: [new PrefixTypes(prefix), new Namespace('Query', `${prefix}Query`, c.namespace, namespaceDocs(c, prefix))],
   };
 }

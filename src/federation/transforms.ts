@@ -7,9 +7,9 @@
 // the delegation's result handling (docs/benchmarks.md). Here the answer (a fresh JSON parse, owned by
 // this request) is rewritten in place with plain assignments: the same values, the same object graph.
 import type { DelegationContext, SubschemaConfig, Transform } from '@graphql-tools/delegate';
-import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
+import { MapperKind, mapSchema, type ExecutionRequest, type ExecutionResult } from '@graphql-tools/utils';
 import { RenameTypes, WrapType } from '@graphql-tools/wrap';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLObjectType, type GraphQLSchema } from 'graphql';
 
 type Data = Record<string, unknown>;
 
@@ -78,20 +78,36 @@ interface Hoisted {
   paths?: Record<string, { pathToField: string[]; alias: string }>;
 }
 
-/** WrapType of `outer` as field `field` of type `wrapper`; the answer's root un-hoisted in place of the whole walk. */
+/** What the schema says of a namespace: its field on Query and its type. */
+export interface NamespaceDocs {
+  field: string;
+  type: string;
+}
+
+/**
+ * WrapType of `outer` as field `field` of type `wrapper`, both described by `docs` (WrapType leaves them
+ * without a description); the answer's root un-hoisted in place of the whole walk.
+ */
 export class Namespace implements Transform {
   private readonly inner: WrapType;
 
   constructor(
     private readonly outer: string,
-    wrapper: string,
-    field: string,
+    private readonly wrapper: string,
+    private readonly field: string,
+    private readonly docs?: NamespaceDocs,
   ) {
     this.inner = new WrapType(outer, wrapper, field);
   }
 
   transformSchema(schema: GraphQLSchema, config: SubschemaConfig): GraphQLSchema {
-    return this.inner.transformSchema(schema, config);
+    const wrapped = this.inner.transformSchema(schema, config);
+    const docs = this.docs;
+    if (!docs) return wrapped;
+    return mapSchema(wrapped, {
+      [MapperKind.QUERY_ROOT_FIELD]: (f, name) => (name === this.field ? { ...f, description: docs.field } : f),
+      [MapperKind.OBJECT_TYPE]: (t) => (t.name === this.wrapper ? new GraphQLObjectType({ ...t.toConfig(), description: docs.type }) : t),
+    });
   }
 
   transformRequest(request: ExecutionRequest, context: DelegationContext, transformation: Record<string, unknown>): ExecutionRequest {
