@@ -29,6 +29,15 @@ export interface Connection {
 
 const badInput = (message: string, extensions: Record<string, unknown> = {}) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
 
+/**
+ * Where the page maximum holds, as the reader knows it: a department of a connected platform reads this
+ * one under a namespace there, where "this platform" would name its own, whose maximum may be larger.
+ */
+function whereMaximumHolds(ctx: RequestContext): string {
+  const p = ctx.platform.platform;
+  return ctx.identity.via ? `on the connected platform ${p.name} (${p.region}), which holds this resource` : 'on this platform';
+}
+
 function pageSize(ctx: RequestContext, model: ResourceModel, first: number | null | undefined, max: number): number {
   // Left out, the schema's default; given as null (written, or a variable sent as null), the same page.
   const n = first ?? defaultPageSize(ctx.platform);
@@ -36,7 +45,7 @@ function pageSize(ctx: RequestContext, model: ResourceModel, first: number | nul
   if (n < 0) throw noteRefusal(ctx, badInput('first must be 0 or more.', { resource: model.resource.code }));
   if (n > max) {
     // A refusal by a limit, for the audit entry: named without the figure sent (it may be a variable's value).
-    const answer = badInput(`first may be at most ${max} on this platform; got ${n}. Page through with after.`);
+    const answer = badInput(`first may be at most ${max} ${whereMaximumHolds(ctx)}; got ${n}. Page through with after.`);
     noteRefusal(ctx, badInput(`first may be at most ${max} on this platform (maxPageSize).`, { resource: model.resource.code }), answer);
     throw answer;
   }
