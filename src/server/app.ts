@@ -189,7 +189,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const trusted = new TrustedDocumentStore(trustedDocumentsOf(platform), (message) => logger.warn(message));
   // The audit log records a manifest's document by its SHA-256, any other by a hash keyed with the secret (SPEC §10).
   const documents = documentHashes(deriveDocumentKey(secret), trusted);
-  const formatError = createFormatError({ development: opts.development ?? false, log: opts.log, maxTokens: limits.maxTokens });
+  const formatError = createFormatError({
+    development: opts.development ?? false, log: opts.log, maxTokens: limits.maxTokens,
+    namespaceNotYet: (field) => {
+      // Its status as /healthz says it (no url); only while no schema of it was ever had.
+      const s = connected.publicStatus().find((p) => p.namespace === field && p.schemaVersion === null);
+      return s && `It is the namespace of the connected platform ${s.name} (${s.region}), which has not answered this gateway since it started`
+        + `${s.lastError ? ` (${s.lastError.replace(/\.$/, '')})` : ''}: the namespace is added within seconds of its answering. `
+        + `Send the request again then; without ${field}, this platform's own fields answer now.`;
+    },
+  });
   // SPEC §13's time limit and the departments' turns (src/server/deadline.ts), around the holder's executor
   // and the department's introspection, which the introspection plugin answers before it.
   const limited = opts.limits === false ? undefined : limitedRun({ ...limits, namespaces: platform.connected.map((c) => c.namespace) });

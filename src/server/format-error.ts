@@ -31,9 +31,24 @@ function fromConnectedPlatform(error: unknown): boolean {
 /** What a client is told of a read whose store failed (the cause goes to the log only). */
 export const STORE_FAILED_MESSAGE = 'The data store is unavailable; try again shortly.';
 
-export function createFormatError(opts: { development: boolean; log?: (err: unknown) => void; maxTokens?: number }) {
+/** A field of Query that graphql found in no schema: a connected platform's namespace before it first answered. */
+const UNKNOWN_ROOT_FIELD = /^Cannot query field "([_A-Za-z][_0-9A-Za-z]*)" on type "Query"\.$/;
+
+export function createFormatError(opts: {
+  development: boolean;
+  log?: (err: unknown) => void;
+  maxTokens?: number;
+  /** Why `field` is missing when it is the namespace of a connected platform that has not answered yet. */
+  namespaceNotYet?: (field: string) => string | undefined;
+}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (SUGGESTION.test(formatted.message)) formatted = { ...formatted, message: formatted.message.replace(SUGGESTION, '') };
+    // A client's operation that selects a connected platform's namespace, refused whole while this gateway
+    // has not yet had that platform's schema (it started while the platform was down): graphql's words
+    // alone read as a field that does not exist, as after a rename.
+    const unknownRoot = formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' ? UNKNOWN_ROOT_FIELD.exec(formatted.message) : null;
+    const notYet = unknownRoot ? opts.namespaceNotYet?.(unknownRoot[1]!) : undefined;
+    if (notYet) formatted = { ...formatted, message: `${formatted.message} ${notYet}` };
     const unwrapped = unwrapResolverError(error);
     // Apollo wraps a failure of the context function ("Context creation failed") without a path.
     const original = unwrapped instanceof GraphQLError && unwrapped.originalError ? unwrapped.originalError : unwrapped;
