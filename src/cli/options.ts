@@ -14,6 +14,8 @@ export interface CommonOptions {
   platform: string;
   data: string;
   mongodbUri?: string;
+  /** The store setting given but not used, said after the store (store-choice.ts). */
+  storeNote?: string;
 }
 
 
@@ -147,7 +149,7 @@ function storeLabel(opts: CommonOptions): string {
 export function announce(opts: CommonOptions, uses: { platform?: string | null; store?: boolean }): void {
   const parts: string[] = [];
   if (uses.platform) parts.push(`platform ${uses.platform}${platformSource(uses.platform)}`);
-  if (uses.store) parts.push(`store ${storeLabel(opts)}`);
+  if (uses.store) parts.push(`store ${storeLabel(opts)}${opts.storeNote ?? ''}`);
   if (parts.length) console.error(`govgraph: ${parts.join('; ')}`);
 }
 

@@ -14,6 +14,7 @@ import { registerPlatformCommands } from './platform.ts';
 import { registerSharingCommands } from './sharing.ts';
 import { refuseEmptyValues } from './options.ts';
 import { refuseDataFolderNotAFolder } from './data-folder.ts';
+import { chooseStore } from './store-choice.ts';
 import { refusePlatformNotAFile } from './platform-file.ts';
 import { refuseEmptyGuards, refuseUnknownSettings } from './environment.ts';
 import { refuseRepeatedOptions, watchOptionValues } from './repeated-options.ts';
@@ -32,6 +33,7 @@ export function govgraphProgram(): Command {
       refuseRepeatedOptions(command);
       refuseEmptyValues(command);
       refusePlatformNotAFile(command);
+      chooseStore(command);
       refuseDataFolderNotAFolder(command);
       if (command.name() !== 'serve') handleInterrupts(); // serve drains (serve.ts)
     });
