@@ -6,6 +6,7 @@ import type { Store } from '../store/port.ts';
 import { DocumentInvalidError, formatProblem, prefixProblems } from '../catalogue/problems.ts';
 import { randomUUID } from 'node:crypto';
 import { registerCatalogueWorkflowCommands, retypedLines } from './catalogue-workflow.ts';
+import { importBreakingLines } from './import-breaking.ts';
 import { announce, loadCommandPlatform, openCommandStore, platformSource, storeIsThere, withCommonOptions, type CommonOptions } from './options.ts';
 import { terminalText } from './terminal.ts';
 import { interruption } from './interrupt.ts';
@@ -109,7 +110,12 @@ export function registerCatalogueCommands(program: Command): void {
           console.error(`${file}: ${version.id} version ${version.version} was not published: another process published version ${newerInEffect} meanwhile, which is in effect; import the file again to publish it as a newer version.`);
           process.exitCode = 1;
         }
-        if (version.status === 'published' && !unchanged) for (const line of await retypedLines(before.find((c) => c.id === version.id), version.catalogue)) console.log(line);
+        if (newerInEffect !== undefined) continue;
+        const was = before.find((c) => c.id === version.id);
+        // Also a version stored unchanged that this import publishes (imported before without --publish).
+        const published = version.status === 'published';
+        if (!unchanged || published) for (const line of await importBreakingLines(store, was, version.catalogue, published)) console.log(line);
+        if (published && !unchanged) for (const line of await retypedLines(was, version.catalogue)) console.log(line);
       }
       // The demands this import's publications keep, from what each recorded it brought into effect; and
       // those kept by an earlier publication whose process was killed before it marked them.
