@@ -2,6 +2,7 @@
 import { govgraphProgram } from './program.ts';
 import { exitCodeOf } from './interrupt.ts';
 import { storesLeftUnclosed } from '../store/sqlite.ts';
+import { lockAdvice } from './locked-out.ts';
 
 // A reader that stops early (`govgraph schema print | head -1`) closes the pipe, and the next write fails
 // with EPIPE, which crashed the command with node's stack for an unhandled 'error'. The output has no
@@ -24,7 +25,7 @@ try {
   // is a bug worth a stack.
   const operators = ['StoreUnavailableError', 'AuditUnavailableError'];
   if (err instanceof Error && ((err as { userFacing?: boolean }).userFacing || operators.includes(err.name))) {
-    console.error(`govgraph: ${err.message}`);
+    console.error(`govgraph: ${err.message}${lockAdvice(err)}`);
   } else {
     console.error(err);
   }
