@@ -39,6 +39,7 @@ import { limitsOf, maxPageSize, trustedDocumentsOf } from '../model/platform.ts'
 import { TrustedDocumentStore } from '../limits/trusted.ts';
 import { watchRateMeter } from '../limits/rates.ts';
 import { SchemaHolder, type OperationExecutor } from './schema-holder.ts';
+import { schemaChangeLine } from './schema-change-log.ts';
 import { deadlineGateway, limitedRun } from './deadline.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { DepartmentViews, introspectionPlugin } from './plugins/introspection.ts';
@@ -165,6 +166,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   holder.watch(grantCache);
   holder.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => metrics.schemaInstalled(coreSupergraphSdl));
+  // Each change of the published catalogues served, said once (the first load is the start's).
+  let served: string | null = null;
+  holder.onSchemaLoadOrUpdate(() => {
+    if (served !== null && holder.version !== served) {
+      const { fields, message } = schemaChangeLine(served, holder.version);
+      logger.info(fields, message);
+    }
+    served = holder.version;
+  });
 
   const limits = limitsOf(platform);
   // Rates counted on this instance alone while the store cannot be written (src/limits/rates.ts): said once each way.
