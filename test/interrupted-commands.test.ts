@@ -70,14 +70,16 @@ const run = (args: string[], signal: NodeJS.Signals, ready: (db: Database.Databa
 const entries = () => withSqliteStore(data, async (store) => (await store.find(AUDIT_COLLECTION, { sort: [{ field: 'seq', direction: 'asc' }] })).map(fromRow));
 const ofAction = (all: AuditEntry[], action: string) => all.filter((e) => e.action === action).map((e) => `${e.outcome} ${e.detail}`);
 
-/** The lock is free: a publication now goes on at once (it would wait 20 s and be refused otherwise). */
+/**
+ * The lock is free: a publication now goes on at once (it would wait 20 s and be refused otherwise). Shown
+ * by the store, not the clock: no lock row is left, so the next publication's first insert takes it (it
+ * waits only while a row is there: src/catalogue/publication-lock.ts); and that publication is made.
+ */
 async function publishesAtOnce(): Promise<void> {
   await withSqliteStore(data, async (store) => expect(await store.find(PUBLICATION_LOCK, {})).toEqual([]));
-  const started = Date.now();
   const next = await runGovgraph(['catalogue', 'import', 'late.yaml', '--publish'], { cwd: dir, env });
   expect(next.stderr).not.toContain('another publication');
   expect(next.stdout).toContain('WH-MZ999 version 1 published');
-  expect(Date.now() - started).toBeLessThan(15_000);
 }
 
 describe.each([
