@@ -3,6 +3,7 @@
 // loop too. And no longer: once the answer is handed to the connection, what is left is the client's to
 // take, which costs the gateway nothing, so a client that takes its answer slowly, or never, does not hold
 // its department's turn. Through a real gateway on the platform of test/fixtures/turns, with a bound of 1.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -18,7 +19,8 @@ const fixture = (name: string) => join(fileURLToPath(new URL('.', import.meta.ur
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const DEPT = '540000-GT';
-const TIMEOUT_MS = 3000;
+/** Room for the 18 MB answer on a loaded machine; a query kept waiting for its turn is answered timed out at it. */
+const TIMEOUT_MS = 10_000;
 const HOLD_MS = 400;
 const RETURNS = '{ land: tibetStats { surveyReturns(first: 5) { nodes { returnNo } } } }';
 /** 300 returns of 60,000 characters each: some 18 MB, more than the connection's buffers take unread. */
@@ -60,6 +62,31 @@ beforeAll(async () => {
 
 afterAll(() => gw?.close());
 
+/** The body of the one HTTP answer `socket` receives (Content-Length framed, as the gateway answers). */
+function httpBody(socket: net.Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let head: { end: number; length: number } | undefined;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+      if (!head) {
+        const all = Buffer.concat(chunks, received);
+        const end = all.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        head = { end: end + 4, length: Number(/^content-length: *(\d+)/im.exec(all.subarray(0, end).toString('latin1'))?.[1]) };
+      }
+      if (received - head.end < head.length) return;
+      socket.off('data', onData);
+      resolve(Buffer.concat(chunks, received).subarray(head.end, head.end + head.length).toString('utf8'));
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+    socket.once('close', () => reject(new Error(`the connection closed after ${received} bytes`)));
+  });
+}
+
 async function post(query: string, headers: Record<string, string> = {}): Promise<{ data?: unknown; errors?: { message: string }[] }> {
   const res = await fetch(`${gw.gateway.url}/graphql`, {
     method: 'POST',
@@ -85,19 +112,33 @@ describe("a department's turn lasts until its answer is written, and no longer",
     events.length = 0;
     const token = await gw.token(DEPT);
     const body = JSON.stringify({ query: BIG_RETURNS });
+    // The stalled request's response as the gateway's server holds it: handed to the connection whole once
+    // it has ended (res.end), taken by the client once it has finished (never, while the client reads nothing).
+    let stalledAnswer: ServerResponse | undefined;
+    const seen = (req: IncomingMessage, res: ServerResponse) => {
+      if (req.headers['x-request-id'] === 'stalled-client') stalledAnswer = res;
+    };
+    gw.gateway.httpServer.prependListener('request', seen);
     const stalled = net.connect(gw.gateway.port, '127.0.0.1');
     stalled.pause(); // never reads: the answer stays in the connection's buffers
-    stalled.write(`POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${token}\r\nx-purpose: census\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    stalled.write(`POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${token}\r\nx-purpose: census\r\nx-request-id: stalled-client\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     try {
-      while (!events.some((e) => e.what === 'read')) await sleep(5);
-      await sleep(500); // its 18 MB answer executed and handed to the connection
-      const started = Date.now();
+      // Its 18 MB answer executed and handed to the connection: waited for, not slept on.
+      while (!stalledAnswer?.writableEnded) await sleep(5);
       const next = await post(RETURNS);
+      // Had the stalled answer kept the turn, the next query would have waited for it until its time limit
+      // and been answered as timed out: its answer, not the clock, tells.
       expect(next.errors).toBeUndefined();
       expect((next.data as { land: { surveyReturns: { nodes: unknown[] } } }).land.surveyReturns.nodes).toHaveLength(5);
-      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+      expect(events.map((e) => e.what)).toEqual(['read', 'read']);
+      expect(stalledAnswer!.writableFinished).toBe(false); // the stalled client has still not taken it
+      // And what it held back was the large answer itself (not one timed out): the client takes it now.
+      stalled.resume();
+      const answer = await httpBody(stalled);
+      expect((JSON.parse(answer) as { data: { tibetStats: { surveyReturns: { nodes: unknown[] } } } }).data.tibetStats.surveyReturns.nodes).toHaveLength(300);
     } finally {
       stalled.destroy();
+      gw.gateway.httpServer.off('request', seen);
     }
   }, 20_000);
 });
