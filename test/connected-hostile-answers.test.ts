@@ -21,6 +21,7 @@ import { AUDIT_COLLECTION } from '../src/audit/entry.ts';
 import { MIN_ANSWER_ERRORS } from '../src/federation/answer-errors.ts';
 import { eq } from '../src/store/port.ts';
 import type { TestGateway } from './helpers/gateway.ts';
+import { mainThreadCpuMs } from './helpers/loop-hold.ts';
 import { levelsCityEntry, startLevelsProvince } from './helpers/stand-in-province.ts';
 
 const SDL = 'type Query { housing: Housing } type Housing { permits: Int }';
@@ -116,20 +117,32 @@ describe('a connected platform\'s answer to a namespace read', () => {
       const field = Object.keys(data).find((k) => k !== '__typename')!;
       return { status: 200, body: { data: { ...data, [field]: { __typename: 'Housing', permits: null } }, errors: Array.from({ length: n }, (_, i) => ({ message: `Refusal ${i}.`, path: [field, 'permits'], extensions: { code: 'NOT_SHARED' } })) } };
     };
+    /** The answer to the city's permits and `me` when the city answers `n` errors, and the main thread's CPU milliseconds it took (null without /proc). */
+    const answered = async (n: number) => {
+      answer = (data) => errors(data, n);
+      const before = mainThreadCpuMs();
+      const res = await gw.query('{ city { housing { permits } } me { department } }', { dept: '610000-MZ', purpose: 'land-survey' });
+      return { res, cpu: before === null ? null : mainThreadCpuMs()! - before };
+    };
     // 100,000 errors (6.5 MB): placed, relocated and combined one by one, they held the event loop for 13 s.
-    answer = (data) => errors(data, 100_000);
-    const started = Date.now();
-    const res = await gw.query('{ city { housing { permits } } me { department } }', { dept: '610000-MZ', purpose: 'land-survey' });
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(res.data).toEqual({ city: null, me: { department: '610000-MZ' } });
-    expect(res.errors).toEqual([expect.objectContaining({
-      message: `The connected platform Test City Sharing Platform (610100) is unavailable: it answered with 100000 errors, more than the ${MIN_ANSWER_ERRORS} this gateway takes of a connected platform's answer to this request (a govgraph gateway gives one per denied item and path, not one per record); the answer was not used.`,
-      path: ['city'],
-      extensions: { code: 'PLATFORM_UNAVAILABLE', platform: '610100' },
-    })]);
-    answer = (data) => errors(data, MIN_ANSWER_ERRORS);
-    expect((await read()).data).toEqual({ city: { housing: { permits: null } } });
-  });
+    // Counted as work of this thread (the gateway's, and the stand-in city's, which writes the answer), not
+    // timed: against a baseline measured here, MIN_ANSWER_ERRORS errors taken and placed. Refused, the
+    // 100,000 cost the city's writing and the gateway's parse of 6.5 MB: about 3 times the baseline
+    // (measured 370 ms against 140); placed, 16 s of it, near 70 times. The best of two rounds each.
+    const refused = [await answered(100_000), await answered(100_000)];
+    const taken = [await answered(MIN_ANSWER_ERRORS), await answered(MIN_ANSWER_ERRORS)];
+    const cpu = (runs: typeof refused) => Math.min(...runs.map((r) => r.cpu!));
+    if (refused[0].cpu !== null) expect(cpu(refused) / Math.max(cpu(taken), 10)).toBeLessThan(25);
+    for (const { res } of refused) {
+      expect(res.data).toEqual({ city: null, me: { department: '610000-MZ' } });
+      expect(res.errors).toEqual([expect.objectContaining({
+        message: `The connected platform Test City Sharing Platform (610100) is unavailable: it answered with 100000 errors, more than the ${MIN_ANSWER_ERRORS} this gateway takes of a connected platform's answer to this request (a govgraph gateway gives one per denied item and path, not one per record); the answer was not used.`,
+        path: ['city'],
+        extensions: { code: 'PLATFORM_UNAVAILABLE', platform: '610100' },
+      })]);
+    }
+    for (const { res } of taken) expect(res.data).toEqual({ city: { housing: { permits: null } }, me: { department: '610000-MZ' } });
+  }, 120_000); // room for the 100,000 placed, so that the work, not the test's time, tells when they are
 
   it('an error whose path is not a list: placed at the namespace, not spread into one path element per character', async () => {
     // A string counts as one JSON value however long (answer-values.ts): 50 MB of it was a path of 50
