@@ -107,6 +107,8 @@ beforeAll(async () => {
   await meet(gw, 'first over the page maximum', '{ gsMarket { enterprises(first: 5000) { nodes { name } } } }', { purpose });
   const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: enterprise(creditCode: "x") { name }`).join(' ');
   await meet(gw, 'too many aliases', `{ gsMarket { ${aliases} } }`, { purpose });
+  const walk = (extra: string) => `__schema { queryType { fields { name ${extra} type { fields { name } } } } }`;
+  await meet(gw, 'three walks of the schema', `{ a: ${walk('')} b: ${walk('description')} c: ${walk('isDeprecated')} }`);
   await meet(gw, 'an expired token', list, { token: expired, purpose });
   // Its nbf an hour ahead of the gateway's clock: the issuing machine's clock is ahead.
   const early = await new SignJWT({ dept, roles: [] }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

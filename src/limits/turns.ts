@@ -147,8 +147,26 @@ function selectsHeavy(document: DocumentNode, set: SelectionSetNode, seen: Set<s
  * waiting 2 s.
  */
 function isLight(document: DocumentNode, field: FieldNode): boolean {
-  if (INTROSPECTION_FIELDS.has(field.name.value)) return !walksSchema(document, field.selectionSet!, [new Set(), new Set()]);
+  if (INTROSPECTION_FIELDS.has(field.name.value)) return !walksTheSchema(document, field);
   return LIGHT_ROOT_FIELDS.has(field.name.value);
+}
+
+/** Whether a root field is introspection that walks the schema (walksSchema), fragments within it followed. */
+export function walksTheSchema(document: DocumentNode, field: FieldNode): boolean {
+  return INTROSPECTION_FIELDS.has(field.name.value) && !!field.selectionSet && walksSchema(document, field.selectionSet, [new Set(), new Set()]);
+}
+
+/**
+ * How many root field nodes of an operation walk the schema as written, fragments followed (each once):
+ * no fewer than graphql's response keys that do, whatever the variables.
+ */
+export function schemaWalksWritten(document: DocumentNode, operation: OperationDefinitionNode): number {
+  let walks = 0;
+  someField(document, operation.selectionSet, new Set(), (field) => {
+    if (walksTheSchema(document, field)) walks++;
+    return false; // every field looked at
+  });
+  return walks;
 }
 
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);

@@ -4,12 +4,14 @@
 // alike) are computed once and the answer put under each. Thirty such aliases of the whole schema, within
 // every limit, made graphql build the same answer (megabytes, a second of the event loop) thirty times,
 // holding every other department's query meanwhile. Selections that differ are answered each, as asked:
-// the cost bound (maxCost) and the department's turns bound those as any query.
+// the cost bound (maxCost) and the department's turns bound those as any query, and an operation walks
+// the schema at most twice (src/limits/schema-walks.ts, counting keys asked alike once, as here).
 import {
-  execute, getVariableValues, GraphQLError, Kind, print,
+  execute, getVariableValues, GraphQLError, Kind,
   type DocumentNode, type ExecutionArgs, type ExecutionResult, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode,
 } from 'graphql';
 import { collectFields } from 'graphql/execution/collectFields.js';
+import { askedAlike } from '../../limits/schema-walks.ts';
 
 /** The root response keys of `operation` that ask the same as an earlier key: key -> the earlier key. */
 function repeatedKeys(args: ExecutionArgs, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): {
@@ -26,9 +28,7 @@ function repeatedKeys(args: ExecutionArgs, operation: OperationDefinitionNode, f
   const same = new Map<string, string>();
   for (const [key, nodes] of fields) {
     if (nodes[0].name.value === '__typename') continue; // reads nothing
-    // The field as written, its alias aside: arguments, variables (one value each in a request),
-    // directives and selections (fragments by name, one definition each in a document) alike.
-    const asked = nodes.map((node) => print({ ...node, alias: undefined })).join('\n');
+    const asked = askedAlike(nodes);
     const earlier = first.get(asked);
     if (earlier === undefined) first.set(asked, key);
     else same.set(key, earlier);

@@ -19,6 +19,7 @@ import type { SchemaModel } from '../../generate/model.ts';
 import { argumentFigures } from '../../limits/arguments.ts';
 import { costOf } from '../../limits/cost.ts';
 import { tooComplex } from '../../limits/too-complex.ts';
+import { schemaWalksOver, tooManyWalks } from '../../limits/schema-walks.ts';
 import { nullWhereRequired } from '../../limits/null-variables.ts';
 import { reservedVariable } from '../../limits/reserved-variables.ts';
 import { takeProbes } from '../../limits/probes.ts';
@@ -82,6 +83,9 @@ export function limitsPlugin(platform: Platform, store: Store, opts: LimitsPlugi
     if (reserved) return refusal(rc, reserved);
     const nulled = nullWhereRequired(schema, document, operation, variables);
     if (nulled) return refusal(rc, nulled);
+    // Introspection written otherwise each time, alias after alias, is worked out each time (./introspection-once.ts).
+    const walks = schemaWalksOver(schema, document, operation, variables);
+    if (walks !== null) return refusal(rc, tooManyWalks(walks));
     const figures = argumentFigures({ schema, document, operation, variables, model: opts.model(schema), access: ctx.access, limits });
     // A `contains` cannot use an index: it reads every record of its resource, a page maximum at least.
     // Each value of an `in` is a comparison the store makes and a value the gateway turns into the query:
