@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestGateway } from './helpers/gateway.ts';
-import { levelsCityEntry, startLevelsProvince } from './helpers/stand-in-province.ts';
+import { levelsCityEntry, startLevelsProvince, startProvinceOfStandInCity } from './helpers/stand-in-province.ts';
 
 let gw: TestGateway | undefined;
 let work: string;
@@ -42,4 +42,25 @@ it('says that a namespace is missing because its platform has not answered yet, 
   // Any other unknown field keeps graphql's words alone.
   const other = await gw!.query('{ town { x } }', { dept: '610000-MZ', purpose: 'land-survey' });
   expect(other.errors?.map((e) => e.message)).toEqual(['Cannot query field "town" on type "Query".']);
+});
+
+// A city that answers, with a schema this gateway cannot stitch (a type it names is in none of its
+// definitions): its status is reachable, with the problem, and its namespace missing as well. The refusal
+// said it "has not answered this gateway since it started" and that the namespace "is added within
+// seconds of its answering", neither true: it answers at every poll, and nothing changes until its schema
+// is fixed there.
+it('says that a platform which answers with a schema that cannot be stitched is not one that has not answered', async () => {
+  const stand = await startProvinceOfStandInCity('type Query { housing: Housing }', () => ({ body: { data: null } }));
+  try {
+    expect(stand.gw.gateway.connected.publicStatus()[0]).toMatchObject({ reachable: true, schemaVersion: null });
+    const answer = await stand.gw.query('{ city { housing } }', { dept: '610000-MZ', purpose: 'land-survey' });
+    expect(answer.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const [message] = answer.errors!.map((e) => e.message);
+    expect(message).toMatch(/^Cannot query field "city" on type "Query"\. It is the namespace of the connected platform Test City Sharing Platform \(610100\), which answers this gateway, but with a schema not taken here since it started \(its schema cannot be stitched: Unknown type "Housing"[^)]*\): /);
+    expect(message).toContain('the namespace is added once that is fixed there (the operator sees why in `govgraph platform status`); without city, this platform\'s own fields answer now.');
+    expect(message).not.toContain('has not answered');
+    expect(message).not.toContain('127.0.0.1');
+  } finally {
+    await stand.close();
+  }
 });

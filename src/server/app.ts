@@ -40,6 +40,7 @@ import { TrustedDocumentStore } from '../limits/trusted.ts';
 import { watchRateMeter } from '../limits/rates.ts';
 import { SchemaHolder, type OperationExecutor } from './schema-holder.ts';
 import { schemaChangeLine } from './schema-change-log.ts';
+import { namespaceNotYet } from './namespace-not-yet.ts';
 import { deadlineGateway, limitedRun } from './deadline.ts';
 import { graphiqlHandler } from './graphiql.ts';
 import { DepartmentViews, introspectionPlugin } from './plugins/introspection.ts';
@@ -201,13 +202,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const documents = documentHashes(deriveDocumentKey(secret), trusted);
   const formatError = createFormatError({
     development: opts.development ?? false, log: opts.log, maxTokens: limits.maxTokens,
-    namespaceNotYet: (field) => {
-      // Its status as /healthz says it (no url); only while no schema of it was ever had.
-      const s = connected.publicStatus().find((p) => p.namespace === field && p.schemaVersion === null);
-      return s && `It is the namespace of the connected platform ${s.name} (${s.region}), which has not answered this gateway since it started`
-        + `${s.lastError ? ` (${s.lastError.replace(/\.$/, '')})` : ''}: the namespace is added within seconds of its answering. `
-        + `Send the request again then; without ${field}, this platform's own fields answer now.`;
-    },
+    // Its status as /healthz says it (no url); only while no schema of it was ever had.
+    namespaceNotYet: (field) => namespaceNotYet(connected.publicStatus(), field),
   });
   // SPEC §13's time limit and the departments' turns (src/server/deadline.ts), around the holder's executor
   // and the department's introspection, which the introspection plugin answers before it.
