@@ -17,10 +17,18 @@ export async function importBreakingLines(store: Store, before: Catalogue | unde
   if (!changes.length) return [];
   // The audit log is read only for a version that breaks something (90 days of it, a resource at a time).
   const since = new Date(now.getTime() - READERS_DAYS * 24 * 60 * 60 * 1000).toISOString();
-  const readers = await itemReaders(store, before.resources.map((r) => r.code), since);
+  // The import has stored (or published) the version by now: a failed read of the log (the store locked by
+  // another process) must not turn it into a failed command; the lines go without the readers, and say why.
+  let readers: Awaited<ReturnType<typeof itemReaders>> = new Map();
+  let unread: string | null = null;
+  try {
+    readers = await itemReaders(store, before.resources.map((r) => r.code), since);
+  } catch (err) {
+    unread = `  (who read it in the last ${READERS_DAYS} days could not be read from the audit log: ${err instanceof Error ? err.message : String(err)}; govgraph usage shows it)`;
+  }
   const warnings = breakingChanges(before, after, readers).filter((w) => w.kind === 'BREAKING_CHANGE' && w.change !== 'retyped');
   const heading = published
     ? "  breaks what the version in effect before offered: a client's operation reading what goes is refused from now on (GRAPHQL_VALIDATION_FAILED), and an item shared more tightly is denied to those it no longer reaches; tell the departments named"
     : '  would break, once published, what the version in effect offers: tell the departments named before you publish it';
-  return [heading, ...warnings.map((w) => `  warning ${w.kind}${w.path ? ` ${w.path}` : ''}: ${w.message}`)];
+  return [heading, ...warnings.map((w) => `  warning ${w.kind}${w.path ? ` ${w.path}` : ''}: ${w.message}`), ...(unread ? [unread] : [])];
 }
