@@ -71,10 +71,18 @@ export function grantsReach(requester: Department, grants: readonly Grant[]): st
  * item they give was refused. The same list when nothing is left out.
  */
 export function grantsGiving<G extends Grant>(resource: Resource, grants: readonly G[]): readonly G[] {
+  const known = giving.get(grants)?.get(resource);
+  if (known) return known as readonly G[];
   const published = new Set(resource.items.map((i) => i.name));
-  const giving = grants.filter((g) => g.resource !== resource.code || g.items.some((name) => published.has(name)));
-  return giving.length === grants.length ? grants : giving;
+  const kept = grants.filter((g) => g.resource !== resource.code || g.items.some((name) => published.has(name)));
+  const answer = kept.length === grants.length ? grants : kept;
+  // Once per list and resource, as grantsInForce answers: a new list each time would defeat its cache, keyed by the list.
+  let byResource = giving.get(grants);
+  if (!byResource) giving.set(grants, (byResource = new WeakMap()));
+  byResource.set(resource, answer);
+  return answer;
 }
+const giving = new WeakMap<readonly Grant[], WeakMap<Resource, readonly Grant[]>>();
 
 const grantsOf = (q: RowScopeQuery) => grantsInForce(q.resource, grantsGiving(q.resource, grantsHeld(q.requester, q.grants)));
 
