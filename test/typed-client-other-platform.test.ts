@@ -46,6 +46,7 @@ function clientConfig(project: string, schema: string): CodegenConfig & { cwd: s
           enumsAsTypes: true,
           emitLegacyCommonJSImports: false,
           scalars: { Date: 'string', DateTime: 'string', Decimal: 'string' },
+          defaultScalarType: 'string',
         },
       },
     },
