@@ -77,6 +77,9 @@ export interface CursorCodec {
   open(sealed: string): string; // throws on a cursor that was not made here
 }
 
+/** The refusal of an `after` cursor its platform did not seal: `issuer` names that platform as the reader knows it. */
+export const cursorNotGivenOut = (issuer = 'this platform') => `The \`after\` cursor is not one ${issuer} gave out; pass the endCursor of a previous page.`;
+
 export interface RequestAudit {
   operationName: string | null;
   documentHash: string | null;

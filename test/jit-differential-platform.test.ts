@@ -162,9 +162,10 @@ describe('a connected platform\'s namespace', () => {
 
   // Found by the walk: an error of Zhangqiu's answer came out compiled located at the field asked (graphql-jit
   // locates it), on graphql-js without locations (it keeps an error that knows its path as it is). Both
-  // now say where it stands in the document (src/server/error-locations.ts).
+  // now say where it stands in the document (src/server/error-locations.ts). The refusal names Zhangqiu, which
+  // refused a cursor it did not seal: "this platform" would read as Jinan.
   it('locates a connected platform\'s error at the field asked, compiled or not', async () => {
-    const error = { message: 'The `after` cursor is not one this platform gave out; pass the endCursor of a previous page.', path: ['zhangqiu', 'zhangqiuDisabled', 'a'], extensions: { code: 'BAD_USER_INPUT' } };
+    const error = { message: 'The `after` cursor is not one the connected platform 章丘区政务信息资源共享平台 (370114), which holds this resource, gave out; pass the endCursor of a previous page.', path: ['zhangqiu', 'zhangqiuDisabled', 'a'], extensions: { code: 'BAD_USER_INPUT' } };
     const compiled = '{ zhangqiu { zhangqiuDisabled { a: cardHolders(after: "not-a-cursor") { totalCount } } } }';
     // The same read, on graphql-js: a condition over a fragment below the namespace.
     const conditioned = 'query($x: Boolean = true) { zhangqiu { zhangqiuDisabled @include(if: $x) { ... { a: cardHolders(after: "not-a-cursor") { totalCount } } } } }';

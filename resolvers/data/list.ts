@@ -6,7 +6,7 @@ import { selectedFields } from '../../src/generate/selection.ts';
 import { defaultPageSize, limitsOf, maxPageSize } from '../../src/model/platform.ts';
 import { afterFilter, encodeCursor, InvalidCursorError, withKeyTieBreak, withSortFields } from '../../src/store/keyset.ts';
 import { ROW_ORDER, type Filter, type Row, type SortKey } from '../../src/store/port.ts';
-import { noteRefusal, readOptions, readStore, type RequestContext } from '../request.ts';
+import { cursorNotGivenOut, noteRefusal, readOptions, readStore, type RequestContext } from '../request.ts';
 import { withinRows } from '../../src/access/row-scope.ts';
 import { pathPattern, planFor } from './plan.ts';
 import { withLinks } from './links.ts';
@@ -30,12 +30,13 @@ export interface Connection {
 const badInput = (message: string, extensions: Record<string, unknown> = {}) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
 
 /**
- * Where the page maximum holds, as the reader knows it: a department of a connected platform reads this
- * one under a namespace there, where "this platform" would name its own, whose maximum may be larger.
+ * This platform, as the reader of a refusal knows it: a department of a connected platform reads this one
+ * under a namespace there, where "this platform" would name its own (whose page maximum may be larger,
+ * whose cursors this one never sealed).
  */
-function whereMaximumHolds(ctx: RequestContext): string {
+function platformAsReaderKnowsIt(ctx: RequestContext): string {
   const p = ctx.platform.platform;
-  return ctx.identity.via ? `on the connected platform ${p.name} (${p.region}), which holds this resource` : 'on this platform';
+  return ctx.identity.via ? `the connected platform ${p.name} (${p.region}), which holds this resource` : 'this platform';
 }
 
 function pageSize(ctx: RequestContext, model: ResourceModel, first: number | null | undefined, max: number): number {
@@ -45,7 +46,7 @@ function pageSize(ctx: RequestContext, model: ResourceModel, first: number | nul
   if (n < 0) throw noteRefusal(ctx, badInput('first must be 0 or more.', { resource: model.resource.code }));
   if (n > max) {
     // A refusal by a limit, for the audit entry: named without the figure sent (it may be a variable's value).
-    const answer = badInput(`first may be at most ${max} ${whereMaximumHolds(ctx)}; got ${n}. Page through with after.`);
+    const answer = badInput(`first may be at most ${max} on ${platformAsReaderKnowsIt(ctx)}; got ${n}. Page through with after.`);
     noteRefusal(ctx, badInput(`first may be at most ${max} on this platform (maxPageSize).`, { resource: model.resource.code }), answer);
     throw answer;
   }
@@ -82,8 +83,13 @@ function afterCursor(ctx: RequestContext, model: ResourceModel, sort: SortKey[],
   try {
     opened = ctx.cursors.open(after);
   } catch (err) {
-    if (err instanceof GraphQLError) throw noteRefusal(ctx, err);
-    throw err;
+    if (!(err instanceof GraphQLError)) throw err;
+    if (!ctx.identity.via) throw noteRefusal(ctx, err);
+    // Read under a namespace, a cursor the reader's own platform gave out is refused here: the answer names
+    // this platform (its clause closed by a comma); the audit entry, this platform's own, keeps "this platform".
+    const answer = badInput(cursorNotGivenOut(`${platformAsReaderKnowsIt(ctx)},`));
+    noteRefusal(ctx, err, answer);
+    throw answer;
   }
   const [code, cursor] = JSON.parse(opened) as [string, string];
   if (code !== model.resource.code) throw refused('The `after` cursor belongs to another resource; pass the endCursor of a page of this one.');

@@ -4,7 +4,7 @@
 // short, which would let a cursor of a few bytes be forged by guessing (one in 2^32 for 4).
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { CursorCodec } from '../../resolvers/request.ts';
+import { cursorNotGivenOut, type CursorCodec } from '../../resolvers/request.ts';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -25,7 +25,7 @@ export function createCursorCodec(secret: Uint8Array): CursorCodec {
         d.setAuthTag(buf.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
         return Buffer.concat([d.update(buf.subarray(IV_BYTES + TAG_BYTES)), d.final()]).toString('utf8');
       } catch {
-        throw new GraphQLError('The `after` cursor is not one this platform gave out; pass the endCursor of a previous page.', {
+        throw new GraphQLError(cursorNotGivenOut(), {
           extensions: { code: 'BAD_USER_INPUT' },
         });
       }
