@@ -41,3 +41,24 @@ it('the exact code admits the department on purpose; a pattern of the province n
     expect(r.code, departments.join(',')).toBe(0);
   }
 });
+
+// A `?` among the leading digits skipped the check: "?301*" started with no digit (no division read), and
+// "1?01*" was read as the division 1, which every Hebei region lies in; both match the provincial data centre
+// coded 130100-SJZX, which then read the whole province. `?` now stands for any digit of the divisions the
+// pattern names: a department is refused when its region lies in none of them.
+it('a ? among the leading digits names divisions too: a department beyond all of them is refused', async () => {
+  for (const [pattern, divisions] of [['?301*', '?301'], ['1?01*', '1?01'], ['1301?0-*', '1301?0']]) {
+    const r = await validate(scoped(`q-${divisions.replace(/\?/g, 'x')}`, [pattern]));
+    expect(r.code, pattern).toBe(1);
+    expect(r.stdout + r.stderr, pattern).toContain(
+      `resources[0].share.scope.departments[0]: "${pattern}" matches 130100-SJZX, whose region 130000 lies beyond the divisions ${divisions} (? any digit) the pattern names; with row scope (division) 130100-SJZX would read the records of its own region 130000`,
+    );
+    expect(r.stdout + r.stderr, pattern).not.toContain('130100-RSJ,');
+  }
+  // Province and city codes, "????00-*": the data centre is a province department, in the divisions ????00 names.
+  for (const pattern of ['????00-*', '13????-*', '??????-*']) {
+    const r = await validate(scoped(`ok-${pattern.replace(/[?*]/g, 'x')}`, [pattern]));
+    expect(r.stderr + r.stdout, pattern).not.toContain('beyond the division');
+    expect(r.code, pattern).toBe(0);
+  }
+});

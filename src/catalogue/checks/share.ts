@@ -122,15 +122,28 @@ const resourceRowScope: ResourceCheck = function* (r, at) {
 };
 
 /**
- * The division a wildcard department pattern names by its leading digits ("1301*" → 1301, "130000-*" → 13,
+ * The divisions a wildcard department pattern names by its leading digits ("1301*" → 1301, "130000-*" → 13,
  * as a region's prefix), or null: an exact code, or a pattern that does not start with digits, names no
- * division, only departments.
+ * division, only departments. A `?` among them stands for any digit ("?301*": the x301 cities of every
+ * province), so the lead is kept with it: read as far as its first `?`, "1?01*" named the division 1, in
+ * which every region coded 1... lies, and "?301*" none at all.
  */
-function divisionOfPattern(pattern: string): string | null {
+interface NamedDivisions { lead: string; shown: string }
+function divisionsOfPattern(pattern: string): NamedDivisions | null {
   if (!/[*?]/.test(pattern)) return null;
-  const digits = /^\d+/.exec(pattern)?.[0];
-  if (!digits) return null;
-  return digits.length >= 6 ? regionPrefix(digits.slice(0, 6)) : digits;
+  const lead = /^[\d?]+/.exec(pattern)?.[0].slice(0, 6);
+  if (!lead || !/\d/.test(lead)) return null;
+  if (lead.includes('?')) return { lead, shown: `divisions ${lead} (? any digit)` };
+  return { lead, shown: `division ${lead.length === 6 ? regionPrefix(lead) : lead}` };
+}
+
+const fits = (lead: string, code: string) => code.length >= lead.length && [...lead].every((c, i) => c === '?' || c === code[i]);
+
+/** Whether a region lies in one of the divisions: a lead of 6 is a region code, its own or one above it. */
+function liesIn(divisions: NamedDivisions, region: string): boolean {
+  const { lead } = divisions;
+  if (lead.length < 6) return fits(lead, regionPrefix(region));
+  return [region, `${region.slice(0, 4)}00`, `${region.slice(0, 2)}0000`, '000000'].some((above) => fits(lead, above));
 }
 
 /**
@@ -144,14 +157,14 @@ function divisionOfPattern(pattern: string): string | null {
 function* scopeRegionsAgree(scope: Scope | undefined, at: string, r: Resource, ctx: CheckContext, within: readonly string[] | undefined = undefined): Iterable<Problem> {
   if (!r.share.scope?.rows) return;
   for (const [k, pattern] of (scope?.departments ?? []).entries()) {
-    const division = divisionOfPattern(pattern);
-    if (division === null) continue;
+    const divisions = divisionsOfPattern(pattern);
+    if (divisions === null) continue;
     for (const d of ctx.platform.departments) {
-      if (!matchesDepartmentPattern(pattern, d.code) || regionPrefix(d.region).startsWith(division)) continue;
+      if (!matchesDepartmentPattern(pattern, d.code) || liesIn(divisions, d.region)) continue;
       if (within && !matchesAnyDepartmentPattern(within, d.code)) continue;
       yield problem(
         `${at}.scope.departments[${k}]`,
-        `"${pattern}" matches ${d.code}, whose region ${d.region} lies beyond the division ${division} the pattern names; with row scope (${r.share.scope.rows.item}) ${d.code} would read the records of its own region ${d.region}: name it by its exact code to admit it on purpose, or narrow the pattern`,
+        `"${pattern}" matches ${d.code}, whose region ${d.region} lies beyond the ${divisions.shown} the pattern names; with row scope (${r.share.scope.rows.item}) ${d.code} would read the records of its own region ${d.region}: name it by its exact code to admit it on purpose, or narrow the pattern`,
       );
     }
   }
