@@ -3,7 +3,8 @@
 // that review, said only `YN-WLT version 2 published` while a client reading the removed item began to get
 // GRAPHQL_VALIDATION_FAILED (found by h225 on a Yunnan platform). It now prints the warnings, naming the
 // departments whose reads used what goes, before publishing (stored only) and when it publishes.
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliEnv, runGovgraph } from './helpers/cli.ts';
@@ -36,19 +37,7 @@ resources:
 ${items}`;
 
 beforeAll(async () => {
-  writeFileSync(platform, `platform:
-  region: "530000"
-  level: province
-  name: Yunnan Government Information Resource Sharing Platform
-  competentDepartment: "530000-SJJ"
-purposes:
-  - { code: tourism-licensing, name: Tourism licensing review }
-departments:
-  - { code: "530000-SJJ", name: Yunnan Data Bureau, graphqlName: ynDataBureau, level: province, region: "530000" }
-  - { code: "530000-WLT", name: Yunnan Culture and Tourism Department, graphqlName: ynTourism, level: province, region: "530000" }
-  - { code: "530100-MZJ", name: Kunming Civil Affairs Bureau, graphqlName: kunmingCivilAffairs, level: city, region: "530100" }
-connected: []
-`);
+  copyFileSync(fileURLToPath(new URL('./fixtures/yunnan-tourism/platform.yaml', import.meta.url)), platform);
   writeFileSync(join(dir, 'v1.yaml'), guides('      - { name: rating, title: Rating, type: int }\n      - { name: language, title: Language, type: string }\n'));
   writeFileSync(join(dir, 'v2.yaml'), guides('      - { name: language, title: Language, type: string }\n'));
   // Kunming reads the rating (an audited read) through a gateway on the store, which then stops.

@@ -3,7 +3,8 @@
 // that a flag wins over a variable (found by h225, an operator of Yunnan's platform: `grant add --data
 // ./data` would have granted on the production store). The flag wins now and the store line says which
 // setting was left unused; both flags are refused; both variables take MongoDB, saying so.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,18 +22,7 @@ const govgraph = (set: Record<string, string>, ...args: string[]) =>
   runGovgraph([...args, '--platform', platform], { cwd: dir, env: cliEnv(set), timeout: 30_000 });
 
 beforeAll(async () => {
-  writeFileSync(platform, `platform:
-  region: "530000"
-  level: province
-  name: Yunnan Government Information Resource Sharing Platform
-  competentDepartment: "530000-SJJ"
-purposes:
-  - { code: tourism-licensing, name: Tourism licensing review }
-departments:
-  - { code: "530000-SJJ", name: Yunnan Data Bureau, graphqlName: ynDataBureau, level: province, region: "530000" }
-  - { code: "530000-WLT", name: Yunnan Culture and Tourism Department, graphqlName: ynTourism, level: province, region: "530000" }
-connected: []
-`);
+  copyFileSync(fileURLToPath(new URL('./fixtures/yunnan-tourism/platform.yaml', import.meta.url)), platform);
   const catalogue = writeOneResourceCatalogue(join(dir, 'guides.yaml'), {
     id: 'YN-WLT', title: 'Licensed tour guides', dept: '530000-WLT', code: '530000-WLT-00001',
     graphql: { type: 'YnGuide', list: 'guides', byKey: 'guide' },

@@ -2,7 +2,8 @@
 // requests turned GRAPHQL_VALIDATION_FAILED and the operator found nothing to tie them to (h225, a
 // Yunnan platform whose tourism catalogue was republished without an item while Kunming read it). The
 // swap now logs one line naming each catalogue whose version changed; the first load logs none.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -32,19 +33,7 @@ ${items}`;
 
 it('logs each change of the published catalogues it serves, not the first load', async () => {
   const platform = join(dir, 'platform.yaml');
-  writeFileSync(platform, `platform:
-  region: "530000"
-  level: province
-  name: Yunnan Government Information Resource Sharing Platform
-  competentDepartment: "530000-SJJ"
-purposes:
-  - { code: tourism-licensing, name: Tourism licensing review }
-departments:
-  - { code: "530000-SJJ", name: Yunnan Data Bureau, graphqlName: ynDataBureau, level: province, region: "530000" }
-  - { code: "530000-WLT", name: Yunnan Culture and Tourism Department, graphqlName: ynTourism, level: province, region: "530000" }
-  - { code: "530100-MZJ", name: Kunming Civil Affairs Bureau, graphqlName: kunmingCivilAffairs, level: city, region: "530100" }
-connected: []
-`);
+  copyFileSync(fileURLToPath(new URL('./fixtures/yunnan-tourism/platform.yaml', import.meta.url)), platform);
   const v1 = join(dir, 'v1.yaml');
   const v2 = join(dir, 'v2.yaml');
   const hotels = join(dir, 'hotels.yaml');
