@@ -89,11 +89,12 @@ describe('rows written before the input bounds', () => {
     expect({ ...demand, items: undefined }).toEqual({ title: cut('题', MAX_TITLE), description: cut('述', MAX_TEXT), basis: cut('据', MAX_TEXT), items: undefined });
     shownManyNames(demand.items);
 
-    const grants = await gw.query('{ grants { id items unmasked } }', approver);
+    // Its names are published by no version: set aside (shown.ts), cut there as in the list it names them in.
+    const grants = await gw.query('{ grants { id items setAside unmasked } }', approver);
     expect(grants.errors).toBeUndefined();
     const grant = grants.data!.grants.find((g: { id: string }) => g.id === 'old-grant');
-    shownManyNames(grant.items);
-    shownManyNames(grant.unmasked);
+    shownManyNames(grant.setAside);
+    expect([grant.items, grant.unmasked]).toEqual([[], []]);
 
     const requests = await gw.query('{ sharingRequests(id: "old-request") { justification reason } }', approver);
     expect(requests.errors).toBeUndefined();
